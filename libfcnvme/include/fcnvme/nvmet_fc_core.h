@@ -1,0 +1,128 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * How the target transport (nvmet_fc_*) reaches the NVMe target core and the
+ * threads of the application that embeds it.
+ *
+ * In Linux, nvmet-fc calls the nvmet core directly. Here the core belongs to
+ * the application (nvmetfcd's daemon/), so the application binds a core to a
+ * registered target port with nvmet_fc_bind_core(), handing the transport two
+ * ops tables:
+ *  - struct nvmet_fc_core_ops: create/destroy per-queue core state (the
+ *    nvmet_sq), parse a command (nvmet_req_init), and through req->execute and
+ *    req->queue_response, run it asynchronously;
+ *  - struct nvmet_fc_env_ops: run a function on the thread that owns a
+ *    hardware queue, or on the control thread. The transport uses these to
+ *    publish a new connection to its I/O thread, to abort and drain a queue's
+ *    requests there, and to come back to the control context.
+ * A port without a bound core rejects Create Association (RJT LOGIC) and
+ * aborts commands, as nvmet-fc does without an nvmet port binding.
+ *
+ * Contexts: [ctl] the control thread; [hwq] the thread owning the queue's
+ * hardware queue. A test binds fake ops whose run_on_* call fn at once.
+ */
+#ifndef FCNVME_NVMET_FC_CORE_H
+#define FCNVME_NVMET_FC_CORE_H
+
+#include <stdint.h>
+
+#include <fcnvme/nvme.h>
+#include <fcnvme/nvme_fc_driver.h>
+
+/* The transport's queue (one per connection); opaque to the core. */
+struct nvmet_fc_sq;
+
+/*
+ * One NVMe command, embedded in the transport's per-exchange context. The
+ * transport owns the memory; it is valid from req_init until the core calls
+ * queue_response.
+ */
+struct nvmet_fc_req {
+	/* Set by the transport before req_init; read-only for the core. */
+	const struct nvme_command	*cmd;		/* the SQE, LE */
+	struct nvme_completion		*cqe;		/* zeroed; the core fills it */
+	void				*data;		/* transfer_len bytes */
+	uint32_t			transfer_len;	/* CMD IU data_len */
+	uint16_t			qid;
+	uint16_t			hwqid;
+	void				*core_sq;	/* from sq_create */
+	struct nvmet_fc_sq		*fc_sq;
+
+	/* Set by the core in req_init when it returns 0. */
+	void	(*execute)(struct nvmet_fc_req *req);
+	/* Scratch for the core, untouched by the transport. */
+	uint64_t			core_ctx[8];
+
+	/*
+	 * Set by the transport. The core calls it exactly once for every
+	 * request whose req_init returned 0, on the request's [hwq] thread,
+	 * with cqe filled in (status, result, sq_head, sq_id, command_id).
+	 */
+	void	(*queue_response)(struct nvmet_fc_req *req);
+};
+
+/* What the transport tells the core about a new connection (queue). */
+struct nvmet_fc_sq_info {
+	struct nvmet_fc_target_port	*tgtport;
+	struct nvmet_fc_sq		*fc_sq;
+	uint64_t			association_id;
+	uint64_t			connection_id;
+	uint16_t			qid;
+	uint16_t			sqsize;		/* 0's based, from the LS */
+	uint16_t			hwqid;
+	uint64_t			host_wwnn;	/* 0 if host_traddr is absent */
+	uint64_t			host_wwpn;
+	void				*hosthandle;
+};
+
+/*
+ * The NVMe core, as the transport sees it. All members are mandatory.
+ */
+struct nvmet_fc_core_ops {
+	/* [ctl] Create core state for a new queue (qid 0 at Create
+	 * Association, qid > 0 at Create Connection). Non-zero rejects the
+	 * LS. */
+	int	(*sq_create)(void *core, const struct nvmet_fc_sq_info *info,
+			     void **core_sq);
+	/* [ctl] Every request of the queue has completed; free its state.
+	 * Called for every successful sq_create, queue 0 last. */
+	void	(*sq_destroy)(void *core, void *core_sq);
+	/* [hwq] Parse and validate req->cmd. Return 0 and set req->execute,
+	 * or return an NVMe status (without the phase shift, DNR as needed);
+	 * on error the core has filled req->cqe and the transport sends it. */
+	uint16_t (*req_init)(void *core, struct nvmet_fc_req *req);
+};
+
+/*
+ * How the transport reaches other threads. Both members are mandatory. They
+ * queue fn(arg) to run later, in order with the target thread's other work,
+ * and return 0; or -errno (ring full, thread stopping) without running it.
+ */
+struct nvmet_fc_env_ops {
+	int	(*run_on_hwq)(void *env, uint16_t hwqid,
+			      void (*fn)(void *arg), void *arg);
+	int	(*run_on_ctl)(void *env, void (*fn)(void *arg), void *arg);
+};
+
+/* Limits the application sets for a target port. */
+struct nvmet_fc_core_cfg {
+	uint32_t	max_data_len;	/* MDTS in bytes (default 1 MiB) */
+	uint16_t	max_queue_size;	/* entries per queue (default 1024) */
+	uint16_t	max_io_queues;	/* per association, at most 128 */
+	uint32_t	max_deferred;	/* deferred commands per queue */
+};
+
+/* [ctl] Bind (or, with ops NULL, unbind) a core to a target port. */
+int nvmet_fc_bind_core(struct nvmet_fc_target_port *tgtport,
+		       const struct nvmet_fc_core_ops *ops, void *core,
+		       const struct nvmet_fc_env_ops *env, void *env_arg,
+		       const struct nvmet_fc_core_cfg *cfg);
+
+/* [ctl] Tear down the association a queue belongs to (keep-alive expiry,
+ * fatal controller error, subsystem or host removal). Idempotent. */
+void nvmet_fc_sq_delete_assoc(struct nvmet_fc_sq *fc_sq);
+
+/* [ctl] The core's discovery information changed for this port; the
+ * transport calls the LLDD's discovery_event (an RSCN). */
+void nvmet_fc_discovery_chg(struct nvmet_fc_target_port *tgtport);
+
+#endif /* FCNVME_NVMET_FC_CORE_H */

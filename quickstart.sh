@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# nvmetfcd quick start.
+#   ./quickstart.sh        install build dependencies, build, run the demo
+#   ./quickstart.sh test   the same set-up, then make check in a normal and in
+#                          an ASan+UBSan build
+set -euo pipefail
+cd "$(dirname "$0")"
+top=$(pwd)
+mode=${1:-demo}
+jobs=$(nproc 2>/dev/null || echo 2)
+
+# Debian packages the build, the tests and the demo need.
+pkgs=(build-essential autoconf automake libtool pkg-config
+      libevent-dev libconfig-dev libnl-3-dev libnl-genl-3-dev libsystemd-dev
+      check liburing-dev libfuse3-dev fuse3 libjson-c-dev
+      clang systemd fio e2fsprogs util-linux procps)
+
+install_deps() {
+	local missing=() p
+	for p in "${pkgs[@]}"; do
+		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' ||
+			missing+=("$p")
+	done
+	if [ ${#missing[@]} -eq 0 ]; then
+		echo "quickstart: all build dependencies are installed"
+		return
+	fi
+	echo "quickstart: installing missing packages: ${missing[*]}"
+	if [ "$(id -u)" -ne 0 ]; then
+		echo "quickstart: need root to install them (run as root or install them yourself)" >&2
+		exit 1
+	fi
+	export DEBIAN_FRONTEND=noninteractive
+	apt-get update -qq
+	apt-get install -y -qq "${missing[@]}" >/dev/null
+}
+
+# build DIR [configure args...]
+build() {
+	local dir=$1; shift
+	[ -x configure ] && [ configure -nt configure.ac ] && [ Makefile.in -nt Makefile.am ] ||
+		autoreconf -fi >/dev/null
+	mkdir -p "$dir"
+	(cd "$dir" &&
+	 { [ -f Makefile ] && [ config.status -nt "$top/configure" ] ||
+	   "$top/configure" -q --enable-werror "$@"; } &&
+	 make -s -j"$jobs")
+}
+
+install_deps
+build build
+
+case "$mode" in
+demo)
+	exec "$top/tests/demo.sh" "$top/build"
+	;;
+test)
+	echo "quickstart: make check (normal build)"
+	make -C build -s -j"$jobs" check || { find build -name '*.log' -path '*tests*' -newer build/Makefile \
+		-exec grep -l -E '^(FAIL|ERROR)' {} + 2>/dev/null | xargs -r tail -n 40; exit 1; }
+	echo "quickstart: make check (ASan + UBSan build)"
+	build build-san --enable-asan --enable-ubsan
+	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+		make -C build-san -s -j"$jobs" check || { find build-san -name '*.log' -path '*tests*' \
+		-exec grep -l -E '^(FAIL|ERROR)' {} + 2>/dev/null | xargs -r tail -n 40; exit 1; }
+	echo "quickstart: all tests passed in both builds"
+	;;
+*)
+	echo "usage: $0 [test]" >&2
+	exit 2
+	;;
+esac
