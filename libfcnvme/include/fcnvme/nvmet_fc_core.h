@@ -37,7 +37,10 @@ struct nvmet_fc_sq;
  * queue_response.
  */
 struct nvmet_fc_req {
-	/* Set by the transport before req_init; read-only for the core. */
+	/* Set by the transport before req_init; read-only for the core,
+	 * except that req_init may lower transfer_len to move fewer bytes
+	 * than the host asked for (the response then reports the shorter
+	 * length in an ERSP). */
 	const struct nvme_command	*cmd;		/* the SQE, LE */
 	struct nvme_completion		*cqe;		/* zeroed; the core fills it */
 	void				*data;		/* transfer_len bytes */
@@ -75,7 +78,8 @@ struct nvmet_fc_sq_info {
 };
 
 /*
- * The NVMe core, as the transport sees it. All members are mandatory.
+ * The NVMe core, as the transport sees it. All members are mandatory
+ * except sq_stop and req_abort.
  */
 struct nvmet_fc_core_ops {
 	/* [ctl] Create core state for a new queue (qid 0 at Create
@@ -90,6 +94,17 @@ struct nvmet_fc_core_ops {
 	 * or return an NVMe status (without the phase shift, DNR as needed);
 	 * on error the core has filled req->cqe and the transport sends it. */
 	uint16_t (*req_init)(void *core, struct nvmet_fc_req *req);
+	/* [ctl] Optional (may be NULL). The queue is being torn down: the
+	 * core completes (through queue_response) the requests it holds
+	 * without a deadline, such as Asynchronous Event Requests, so that
+	 * the queue can drain. Called once per queue before waiting for its
+	 * requests, before sq_destroy. */
+	void	(*sq_stop)(void *core, void *core_sq);
+	/* [hwq] Optional (may be NULL). A request whose req_init returned 0
+	 * will not be executed after all (its write data could not be
+	 * fetched, or it was aborted first): release what req_init took.
+	 * No queue_response is expected for it. */
+	void	(*req_abort)(void *core, struct nvmet_fc_req *req);
 };
 
 /*

@@ -1,0 +1,92 @@
+// SPDX-License-Identifier: Apache-2.0
+/*
+ * The discovery log page (LID 70h) for one discovery controller: an entry
+ * for the current discovery subsystem, then one per subsystem exported on
+ * the port the controller's association came in on and open to its host
+ * (NQN ACL, WWPN list), in NQN order. FC addressing: trtype 2, adrfam 4,
+ * traddr "nn-0x<WWNN>:pn-0x<WWPN>", trsvcid "none". [ctl]
+ */
+#include <endian.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <fcnvme/wwn.h>
+
+#include "tgt_priv.h"
+
+#define DISC_ASQSZ	32
+
+static void disc_entry(struct nvmf_disc_rsp_page_entry *e,
+		       const struct tgt_port *p, const char *nqn,
+		       uint8_t subtype)
+{
+	char traddr[FCNVME_TRADDR_STRLEN];
+
+	memset(e, 0, sizeof(*e));
+	e->trtype = NVMF_TRTYPE_FC;
+	e->adrfam = NVMF_ADDR_FAMILY_FC;
+	e->subtype = subtype;
+	e->treq = NVMF_TREQ_NOT_SPECIFIED;
+	e->portid = htole16(p->portid);
+	e->cntlid = htole16(NVME_CNTLID_DYNAMIC);
+	e->asqsz = htole16(DISC_ASQSZ);
+	if (subtype == NVME_NQN_CURR)
+		e->eflags = htole16(NVMF_DISC_EFLAGS_DUPRETINFO |
+				    NVMF_DISC_EFLAGS_EPCSD);
+	tgt_copy_padded(e->trsvcid, sizeof(e->trsvcid), "none");
+	snprintf(e->subnqn, sizeof(e->subnqn), "%s", nqn);
+	if (fcnvme_traddr_format(p->tp->node_name, p->tp->port_name, traddr,
+				 sizeof(traddr)))
+		traddr[0] = '\0';
+	tgt_copy_padded(e->traddr, sizeof(e->traddr), traddr);
+}
+
+/* Copy the part of an entry at log position pos that falls in the window
+ * [off, off + len) into buf. */
+static void disc_put(uint8_t *buf, uint64_t off, uint32_t len, uint64_t pos,
+		     const void *src, size_t size)
+{
+	uint64_t from, to, n;
+
+	if (pos + size <= off || pos >= off + len)
+		return;
+	from = pos >= off ? 0 : off - pos;
+	to = pos + from - off;
+	n = size - from;
+	if (to + n > len)
+		n = len - to;
+	memcpy(buf + to, (const uint8_t *)src + from, n);
+}
+
+/* Write bytes [off, off + len) of c's discovery log into buf. */
+void cmd_discovery_log(struct ctrl *c, uint8_t *buf, uint64_t off,
+		       uint32_t len)
+{
+	struct tgt *t = c->t;
+	struct nvmf_disc_rsp_page_hdr hdr;
+	struct nvmf_disc_rsp_page_entry e;
+	struct subsys *s;
+	uint64_t numrec = 0, pos = sizeof(hdr);
+
+	memset(buf, 0, len);
+	if (c->port) {
+		disc_entry(&e, c->port, t->disc->nqn, NVME_NQN_CURR);
+		disc_put(buf, off, len, pos, &e, sizeof(e));
+		pos += sizeof(e);
+		numrec++;
+		for (s = t->subsys_list; s; s = s->next) {
+			if (!subsys_exported_on(s, c->port->portid) ||
+			    !subsys_host_allowed(s, c->hostnqn, c->host_wwpn))
+				continue;
+			disc_entry(&e, c->port, s->nqn, NVME_NQN_NVME);
+			disc_put(buf, off, len, pos, &e, sizeof(e));
+			pos += sizeof(e);
+			numrec++;
+		}
+	}
+	memset(&hdr, 0, sizeof(hdr));
+	hdr.genctr = htole64(t->disc_genctr);
+	hdr.numrec = htole64(numrec);
+	disc_put(buf, off, len, 0, &hdr, sizeof(hdr));
+}

@@ -1,0 +1,212 @@
+// SPDX-License-Identifier: Apache-2.0
+/*
+ * Fabrics commands: Connect (admin and I/O queues), Property Get and
+ * Property Set (CAP, VS, CC, CSTS), parsed on the queue's thread and executed
+ * on the control thread. Connect failures carry the NVMe-oF status and, for
+ * CONNECT_INVALID_PARAM, the offending field in dword 0 (bit 16 set when it
+ * lies in the Connect data, else in the SQE), all with DNR.
+ */
+#include <endian.h>
+#include <errno.h>
+#include <stddef.h>
+#include <string.h>
+
+#include "tgt_priv.h"
+
+#define IPO_SQE(field)	((uint32_t)offsetof(struct nvmf_connect_command, field))
+#define IPO_DATA(field)	((1u << 16) | (uint32_t)offsetof(struct nvmf_connect_data, field))
+
+#define TGT_CAP_MQES		((uint64_t)TGT_MQES)
+#define TGT_CAP_CQR		(1ull << 16)
+#define TGT_CAP_TO		(15ull << 24)	/* 7.5 s, 500 ms units */
+#define TGT_CAP_CSS_NVM		(1ull << 37)
+#define TGT_VS			NVME_VS(2, 0, 0)
+
+static void fabrics_exec_ctl(void *arg)
+{
+	struct nvmet_fc_req *req = arg;
+	uint16_t status;
+
+	status = cmd_fabrics_exec(req, req_ctx(req)->sq);
+	tgt_req_complete_from_ctl(req, status);
+}
+
+static void fabrics_execute(struct nvmet_fc_req *req)
+{
+	struct sq *sq = req_ctx(req)->sq;
+
+	if (tgt_run_on_ctl(sq->t, sq->port, fabrics_exec_ctl, req))
+		tgt_req_complete(req, NVME_SC_INTERNAL);
+}
+
+/* [hwq] Parse a fabrics command (opcode 0x7f). */
+uint16_t cmd_fabrics_parse(struct nvmet_fc_req *req)
+{
+	struct sq *sq = req_ctx(req)->sq;
+	struct ctrl *c = atomic_load_explicit(&sq->ctrl, memory_order_acquire);
+
+	switch (req->cmd->fabrics.fctype) {
+	case nvme_fabrics_type_connect:
+		if (c)
+			return NVME_SC_CMD_SEQ_ERROR | NVME_SC_DNR;
+		if (req->transfer_len != sizeof(struct nvmf_connect_data))
+			return NVME_SC_SGL_INVALID_DATA | NVME_SC_DNR;
+		break;
+	case nvme_fabrics_type_property_get:
+	case nvme_fabrics_type_property_set:
+		if (!c || sq->qid)
+			return NVME_SC_INVALID_OPCODE | NVME_SC_DNR;
+		ctrl_ka_traffic(c);
+		break;
+	default:
+		return NVME_SC_INVALID_OPCODE | NVME_SC_DNR;
+	}
+	req->execute = fabrics_execute;
+	return 0;
+}
+
+static uint16_t connect_invalid(struct nvmet_fc_req *req, uint32_t ipo)
+{
+	cmd_set_result(req, ipo);
+	return NVME_SC_CONNECT_INVALID_PARAM | NVME_SC_DNR;
+}
+
+static uint16_t connect_admin(struct nvmet_fc_req *req, struct sq *sq,
+			      struct nvmf_connect_data *d)
+{
+	const struct nvmf_connect_command *cmd = &req->cmd->connect;
+	struct tgt *t = sq->t;
+	struct subsys *s;
+	struct ctrl *c;
+	int rc;
+
+	if (le16toh(d->cntlid) != NVME_CNTLID_DYNAMIC)
+		return connect_invalid(req, IPO_DATA(cntlid));
+	s = subsys_find(t, d->subsysnqn);
+	if (!s || (!s->discovery &&
+		   (!sq->port || !subsys_exported_on(s, sq->port->portid))))
+		return connect_invalid(req, IPO_DATA(subsysnqn));
+	if (!d->hostnqn[0] ||
+	    (!s->discovery && !subsys_host_allowed(s, d->hostnqn, sq->host_wwpn))) {
+		cmd_set_result(req, IPO_DATA(hostnqn));
+		return NVME_SC_CONNECT_INVALID_HOST | NVME_SC_DNR;
+	}
+	rc = ctrl_create(s, sq, d->hostnqn, d->hostid, le32toh(cmd->kato), &c);
+	if (rc == -ENOSPC)
+		return NVME_SC_CONNECT_CTRL_BUSY | NVME_SC_DNR;
+	if (rc)
+		return NVME_SC_INTERNAL | NVME_SC_DNR;
+	if (s->discovery)
+		c->nr_io_queues = 0;
+	cmd_set_result(req, c->cntlid);
+	return NVME_SC_SUCCESS;
+}
+
+static uint16_t connect_io(struct nvmet_fc_req *req, struct sq *sq,
+			   struct nvmf_connect_data *d)
+{
+	const struct nvmf_connect_command *cmd = &req->cmd->connect;
+	uint16_t qid = le16toh(cmd->qid), sqsize = le16toh(cmd->sqsize);
+	struct subsys *s;
+	struct ctrl *c;
+
+	s = subsys_find(sq->t, d->subsysnqn);
+	if (!s)
+		return connect_invalid(req, IPO_DATA(subsysnqn));
+	c = ctrl_find(s, le16toh(d->cntlid));
+	if (!c || c->assoc_id != sq->assoc_id || c->deleting ||
+	    strcmp(c->hostnqn, d->hostnqn))
+		return connect_invalid(req, IPO_DATA(cntlid));
+	if (qid != sq->qid || qid > c->nr_io_queues)
+		return connect_invalid(req, IPO_SQE(qid));
+	if (c->sqs[qid])
+		return NVME_SC_CMD_SEQ_ERROR | NVME_SC_DNR;
+	if (!sqsize || sqsize > TGT_MQES)
+		return connect_invalid(req, IPO_SQE(sqsize));
+	c->sqs[qid] = sq;
+	ns_fill_sq_view(s, sq);
+	atomic_store_explicit(&sq->ctrl, c, memory_order_release);
+	ctrl_ka_traffic(c);
+	cmd_set_result(req, c->cntlid);
+	return NVME_SC_SUCCESS;
+}
+
+static uint16_t connect_exec(struct nvmet_fc_req *req, struct sq *sq)
+{
+	const struct nvmf_connect_command *cmd = &req->cmd->connect;
+	struct nvmf_connect_data *d = req->data;
+
+	if (le16toh(cmd->recfmt) != 0)
+		return NVME_SC_CONNECT_FORMAT | NVME_SC_DNR;
+	if (atomic_load(&sq->ctrl))
+		return NVME_SC_CMD_SEQ_ERROR | NVME_SC_DNR;
+	d->subsysnqn[sizeof(d->subsysnqn) - 1] = '\0';
+	d->hostnqn[sizeof(d->hostnqn) - 1] = '\0';
+	if (le16toh(cmd->qid) == 0) {
+		if (sq->qid != 0)
+			return connect_invalid(req, IPO_SQE(qid));
+		if (!le16toh(cmd->sqsize))
+			return connect_invalid(req, IPO_SQE(sqsize));
+		return connect_admin(req, sq, d);
+	}
+	return connect_io(req, sq, d);
+}
+
+static uint16_t prop_get(struct nvmet_fc_req *req, struct ctrl *c)
+{
+	const struct nvmf_property_get_command *cmd = &req->cmd->prop_get;
+	bool wide = cmd->attrib & 1;
+	uint64_t v;
+
+	switch (le32toh(cmd->offset)) {
+	case NVME_REG_CAP:
+		if (!wide)
+			return NVME_SC_INVALID_FIELD | NVME_SC_DNR;
+		v = TGT_CAP_MQES | TGT_CAP_CQR | TGT_CAP_TO | TGT_CAP_CSS_NVM;
+		break;
+	case NVME_REG_VS:
+		v = TGT_VS;
+		goto narrow;
+	case NVME_REG_CC:
+		v = c->cc;
+		goto narrow;
+	case NVME_REG_CSTS:
+		v = c->csts;
+		goto narrow;
+	default:
+		return NVME_SC_INVALID_FIELD | NVME_SC_DNR;
+	}
+	cmd_set_result(req, v);
+	return NVME_SC_SUCCESS;
+narrow:
+	if (wide)
+		return NVME_SC_INVALID_FIELD | NVME_SC_DNR;
+	cmd_set_result(req, v);
+	return NVME_SC_SUCCESS;
+}
+
+static uint16_t prop_set(struct nvmet_fc_req *req, struct ctrl *c)
+{
+	const struct nvmf_property_set_command *cmd = &req->cmd->prop_set;
+
+	if ((cmd->attrib & 1) || le32toh(cmd->offset) != NVME_REG_CC)
+		return NVME_SC_INVALID_FIELD | NVME_SC_DNR;
+	ctrl_set_cc(c, (uint32_t)le64toh(cmd->value));
+	return NVME_SC_SUCCESS;
+}
+
+/* [ctl] Execute a parsed fabrics command. */
+uint16_t cmd_fabrics_exec(struct nvmet_fc_req *req, struct sq *sq)
+{
+	struct ctrl *c = atomic_load(&sq->ctrl);
+
+	switch (req->cmd->fabrics.fctype) {
+	case nvme_fabrics_type_connect:
+		return connect_exec(req, sq);
+	case nvme_fabrics_type_property_get:
+		return c ? prop_get(req, c) : NVME_SC_INVALID_OPCODE | NVME_SC_DNR;
+	case nvme_fabrics_type_property_set:
+		return c ? prop_set(req, c) : NVME_SC_INVALID_OPCODE | NVME_SC_DNR;
+	}
+	return NVME_SC_INVALID_OPCODE | NVME_SC_DNR;
+}

@@ -1,0 +1,109 @@
+// SPDX-License-Identifier: Apache-2.0
+/*
+ * Set Features and Get Features: Number of Queues, Keep Alive Timer,
+ * Asynchronous Event Configuration, Volatile Write Cache and Host
+ * Identifier (a discovery controller has only the keep-alive and event
+ * ones). Nothing is saveable. [ctl]
+ */
+#include <endian.h>
+#include <string.h>
+
+#include "tgt_priv.h"
+
+#define AEN_CFG_IO	(NVME_AEN_CFG_NS_ATTR | NVME_AEN_CFG_FW_ACT | \
+			 NVME_AEN_CFG_ANA_CHANGE)
+#define AEN_CFG_DISC	NVME_AEN_CFG_DISC_CHANGE
+
+/* [ctl] Set Features. */
+uint16_t cmd_set_features(struct nvmet_fc_req *req, struct ctrl *c)
+{
+	uint32_t cdw10 = le32toh(req->cmd->common.cdw10);
+	uint32_t cdw11 = le32toh(req->cmd->common.cdw11);
+	uint8_t fid = cdw10 & 0xff;
+	bool disc = c->subsys->discovery;
+	uint32_t nsqr, ncqr, n;
+
+	if (cdw10 & (1u << 31))
+		return NVME_SC_FEATURE_NOT_SAVEABLE | NVME_SC_DNR;
+	switch (fid) {
+	case NVME_FEAT_KATO:
+		c->kato_ms = tgt_kato_round(cdw11);
+		c->ka_deadline = clock_now_ms(c->t->clock) + c->kato_ms;
+		cmd_set_result(req, 0);
+		return NVME_SC_SUCCESS;
+	case NVME_FEAT_ASYNC_EVENT:
+		if (cdw11 & ~(disc ? AEN_CFG_DISC : AEN_CFG_IO))
+			return NVME_SC_INVALID_FIELD | NVME_SC_DNR;
+		c->aen_cfg = cdw11;
+		cmd_set_result(req, cdw11);
+		return NVME_SC_SUCCESS;
+	default:
+		break;
+	}
+	if (disc)
+		return NVME_SC_INVALID_FIELD | NVME_SC_DNR;
+	switch (fid) {
+	case NVME_FEAT_NUM_QUEUES:
+		nsqr = cdw11 & 0xffff;
+		ncqr = cdw11 >> 16;
+		if (nsqr == 0xffff || ncqr == 0xffff)
+			return NVME_SC_INVALID_FIELD | NVME_SC_DNR;
+		n = (nsqr > ncqr ? nsqr : ncqr) + 1;
+		if (n > TGT_MAX_QID)
+			n = TGT_MAX_QID;
+		c->nr_io_queues = (uint16_t)n;
+		cmd_set_result(req, (n - 1) | ((n - 1) << 16));
+		return NVME_SC_SUCCESS;
+	case NVME_FEAT_VOLATILE_WC:
+		c->vwc = cdw11 & 1;
+		cmd_set_result(req, c->vwc);
+		return NVME_SC_SUCCESS;
+	case NVME_FEAT_HOST_ID:
+		/* Fixed by the Connect on fabrics. */
+		return NVME_SC_CMD_SEQ_ERROR | NVME_SC_DNR;
+	default:
+		return NVME_SC_INVALID_FIELD | NVME_SC_DNR;
+	}
+}
+
+/* [ctl] Get Features. */
+uint16_t cmd_get_features(struct nvmet_fc_req *req, struct ctrl *c)
+{
+	uint32_t cdw10 = le32toh(req->cmd->common.cdw10);
+	uint32_t cdw11 = le32toh(req->cmd->common.cdw11);
+	uint8_t fid = cdw10 & 0xff;
+	bool disc = c->subsys->discovery;
+	uint16_t status;
+
+	switch (fid) {
+	case NVME_FEAT_KATO:
+		cmd_set_result(req, c->kato_ms);
+		return NVME_SC_SUCCESS;
+	case NVME_FEAT_ASYNC_EVENT:
+		cmd_set_result(req, c->aen_cfg);
+		return NVME_SC_SUCCESS;
+	default:
+		break;
+	}
+	if (disc)
+		return NVME_SC_INVALID_FIELD | NVME_SC_DNR;
+	switch (fid) {
+	case NVME_FEAT_NUM_QUEUES:
+		cmd_set_result(req, (uint32_t)(c->nr_io_queues - 1) |
+			       ((uint32_t)(c->nr_io_queues - 1) << 16));
+		return NVME_SC_SUCCESS;
+	case NVME_FEAT_VOLATILE_WC:
+		cmd_set_result(req, c->vwc);
+		return NVME_SC_SUCCESS;
+	case NVME_FEAT_HOST_ID:
+		if (!(cdw11 & NVME_FEAT_HOST_ID_EXHID))
+			return NVME_SC_INVALID_FIELD | NVME_SC_DNR;
+		status = cmd_check_len(req, 16);
+		if (status)
+			return status;
+		cmd_copy_out(req, c->hostid, 16);
+		return NVME_SC_SUCCESS;
+	default:
+		return NVME_SC_INVALID_FIELD | NVME_SC_DNR;
+	}
+}

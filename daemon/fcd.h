@@ -1,0 +1,39 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * struct fcd: the daemon's root object. One exists per process; it is created
+ * by main() and passed explicitly (there are no global settings). Every
+ * field is owned and touched by the control thread unless its comment says
+ * otherwise; I/O threads see only what io_msg messages hand them.
+ */
+#ifndef FCD_H
+#define FCD_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct event_base;
+struct event;
+struct tgt;
+struct conf;
+struct port;
+struct io_threads;
+struct ctl_server;
+struct inbox;
+
+struct fcd {
+	struct event_base	*base;		/* the control thread's loop */
+	struct tgt		*tgt;		/* NVMe target core */
+	struct conf		*conf;		/* running configuration (owned) */
+	char			*conf_path;	/* file it came from */
+	struct port		*ports;		/* singly linked, see port.c */
+	struct io_threads	*io;		/* one thread per hw queue */
+	struct ctl_server	*ctl;		/* control socket */
+	struct inbox		*inbox;		/* any thread → control thread */
+	char			*socket_path;	/* control socket path */
+	char			*runtime_dir;	/* control socket lives here */
+	char			*state_dir;	/* persistent namespace ids */
+	uint64_t		started_ms;	/* CLOCK_MONOTONIC at start */
+	bool			stopping;	/* SIGTERM received: drain */
+};
+
+#endif /* FCD_H */

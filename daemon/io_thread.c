@@ -1,0 +1,131 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The I/O thread's poll loop (see io_thread.h).
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <sched.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "hw/hw_tgt.h"
+#include "io_thread.h"
+#include "tgt.h"
+
+#define IO_INBOX_SIZE		4096
+#define IO_INBOX_BUDGET		64
+#define IO_HW_BUDGET		64
+/* Idle loops before a hybrid thread arms its CQ and sleeps, and how long. */
+#define IO_SPIN_LOOPS		2000
+#define IO_SLEEP_US		1000
+
+static void *io_thread_main(void *arg)
+{
+	struct io_thread *t = arg;
+	unsigned int idle = 0;
+	int work, rc;
+
+	rc = tgt_hwq_start(t->tgt, t->hwq);
+	if (rc)
+		return NULL;
+	while (!atomic_load_explicit(&t->stop, memory_order_acquire)) {
+		work = (int)io_ring_run(&t->inbox, IO_INBOX_BUDGET);
+		rc = hw_tgt_poll(t->hw, t->hwq, IO_HW_BUDGET);
+		if (rc > 0)
+			work += rc;
+		rc = tgt_hwq_poll(t->tgt, t->hwq);
+		if (rc > 0)
+			work += rc;
+		atomic_fetch_add_explicit(&t->heartbeat, 1,
+					  memory_order_relaxed);
+		atomic_fetch_add_explicit(&t->loops, 1, memory_order_relaxed);
+		if (work) {
+			atomic_fetch_add_explicit(&t->busy_loops, 1,
+						  memory_order_relaxed);
+			idle = 0;
+			continue;
+		}
+		if (t->mode == IO_POLL_BUSY || ++idle < IO_SPIN_LOOPS)
+			continue;
+		atomic_fetch_add_explicit(&t->sleeps, 1, memory_order_relaxed);
+		hw_tgt_hwq_wait(t->hw, t->hwq, IO_SLEEP_US);
+		idle = 0;
+	}
+	/* Drain what the control thread queued before it asked us to stop. */
+	io_ring_run(&t->inbox, IO_INBOX_SIZE);
+	tgt_hwq_stop(t->tgt, t->hwq);
+	return NULL;
+}
+
+/* Start the thread for hw queue hwq of hw, pinned to cpu (-1: anywhere). */
+int io_thread_start(struct io_thread *t, struct hw_tgt_port *hw,
+		    struct tgt *tgt, uint16_t hwq, int cpu,
+		    enum io_poll_mode mode)
+{
+	cpu_set_t set;
+	int rc;
+
+	memset(t, 0, sizeof(*t));
+	t->hw = hw;
+	t->tgt = tgt;
+	t->hwq = hwq;
+	t->cpu = cpu;
+	t->mode = mode;
+	snprintf(t->name, sizeof(t->name), "fcio%u", hwq);
+	rc = io_ring_init(&t->inbox, IO_INBOX_SIZE);
+	if (rc)
+		return rc;
+	rc = -pthread_create(&t->tid, NULL, io_thread_main, t);
+	if (rc)
+		goto out_free_ring;
+	pthread_setname_np(t->tid, t->name);
+	if (cpu >= 0) {
+		CPU_ZERO(&set);
+		CPU_SET(cpu, &set);
+		rc = -pthread_setaffinity_np(t->tid, sizeof(set), &set);
+		if (rc) {
+			atomic_store(&t->stop, true);
+			hw_tgt_hwq_kick(hw, hwq);
+			pthread_join(t->tid, NULL);
+			goto out_free_ring;
+		}
+	}
+	t->started = true;
+	return 0;
+
+out_free_ring:
+	io_ring_fini(&t->inbox);
+	return rc;
+}
+
+/* Stop and join the thread; safe to call twice. */
+void io_thread_stop(struct io_thread *t)
+{
+	if (!t->started)
+		return;
+	atomic_store_explicit(&t->stop, true, memory_order_release);
+	hw_tgt_hwq_kick(t->hw, t->hwq);
+	pthread_join(t->tid, NULL);
+	io_ring_fini(&t->inbox);
+	t->started = false;
+}
+
+/* Queue fn(arg) for the thread and wake it if it sleeps. */
+int io_thread_post(struct io_thread *t, void (*fn)(void *), void *arg)
+{
+	int rc;
+
+	rc = io_ring_push(&t->inbox, fn, arg);
+	if (rc)
+		return rc;
+	if (t->mode == IO_POLL_HYBRID)
+		hw_tgt_hwq_kick(t->hw, t->hwq);
+	return 0;
+}
+
+/* Current heartbeat count of the thread. */
+uint64_t io_thread_heartbeat(const struct io_thread *t)
+{
+	return atomic_load_explicit(&t->heartbeat, memory_order_relaxed);
+}

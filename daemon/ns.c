@@ -1,0 +1,640 @@
+// SPDX-License-Identifier: Apache-2.0
+/*
+ * Namespaces: add, delete, grow, enable/disable, ANA group, and the walk for
+ * listings. The I/O path never reads the control thread's namespace list:
+ * each connected I/O queue has its own view (sq->ns[]), filled at its
+ * Connect and changed afterwards only by ns_msg messages run on the queue's
+ * thread. Removing a namespace from a view is also a drain barrier: the
+ * queue's thread acknowledges once the namespace's commands on that queue
+ * have completed; the backend is closed after every queue acknowledged.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tgt_priv.h"
+
+/* The namespace nsid of s (enabled or not), or NULL. */
+struct ns *ns_find(const struct subsys *s, uint32_t nsid)
+{
+	struct ns *ns;
+
+	for (ns = s->ns_list; ns; ns = ns->next)
+		if (ns->nsid == nsid)
+			return ns;
+	return NULL;
+}
+
+static void ns_free(struct ns *ns)
+{
+	if (ns->be)
+		ns->be->ops->close(ns->be);
+	free(ns->path_buf);
+	free(ns);
+}
+
+/* ---- messages to I/O queues --------------------------------------------- */
+
+static void ns_msg_ack(void *arg);
+
+static void ns_msg_send_ack(struct ns_msg *m)
+{
+	struct sq *sq = m->sq;
+
+	if (tgt_run_on_ctl(sq->t, sq->port, ns_msg_ack, m)) {
+		/* The control ring is full: keep the barrier and retry at
+		 * this queue's next completion. */
+		m->barrier = 0;
+		m->bnext = sq->barriers;
+		sq->barriers = m;
+	}
+}
+
+/* [hwq] */
+static void ns_msg_run(void *arg)
+{
+	struct ns_msg *m = arg;
+	struct sq *sq = m->sq;
+	struct sq_ns *v = &sq->ns[m->nsid];
+
+	if (!m->remove) {
+		v->ns = m->ns;
+		ns_msg_send_ack(m);
+		return;
+	}
+	v->ns = NULL;
+	ns_fold_view(v);
+	if (!v->inflight) {
+		ns_msg_send_ack(m);
+		return;
+	}
+	m->barrier = 1;
+	m->bnext = sq->barriers;
+	sq->barriers = m;
+}
+
+/* [hwq] The last command on nsid of sq completed: release its barriers. */
+void ns_sq_completed(struct sq *sq, uint32_t nsid)
+{
+	struct ns_msg **pp = &sq->barriers, *m;
+
+	while ((m = *pp)) {
+		if (!m->barrier || (m->nsid == nsid && !sq->ns[nsid].inflight)) {
+			*pp = m->bnext;
+			ns_msg_send_ack(m);
+			if (*pp == m)	/* re-queued: ring still full */
+				break;
+			continue;
+		}
+		pp = &m->bnext;
+	}
+}
+
+/* Move a view's counters into its namespace (the view's thread, or [ctl]
+ * once the queue is gone). */
+void ns_fold_view(struct sq_ns *v)
+{
+	unsigned int i;
+	uint64_t x;
+
+	for (i = 0; i < NS_ST_MAX; i++) {
+		x = atomic_load_explicit(&v->st[i], memory_order_relaxed);
+		if (!x)
+			continue;
+		if (v->ns)
+			atomic_fetch_add_explicit(&v->ns->st[i], x,
+						  memory_order_relaxed);
+		atomic_store_explicit(&v->st[i], 0, memory_order_relaxed);
+	}
+}
+
+/* [ctl] A queue is destroyed: keep its counters in the namespaces. */
+void ns_fold_sq(struct sq *sq)
+{
+	uint32_t nsid;
+
+	if (!sq->ns)
+		return;
+	for (nsid = 1; nsid <= TGT_MAX_NSID; nsid++)
+		if (sq->ns[nsid].ns)
+			ns_fold_view(&sq->ns[nsid]);
+}
+
+/* [ctl] Statistics of a namespace: folded totals plus live queue views. */
+void ns_stats(const struct ns *ns, uint64_t st[NS_ST_MAX])
+{
+	const struct ctrl *c;
+	const struct sq *sq;
+	unsigned int i, q;
+
+	for (i = 0; i < NS_ST_MAX; i++)
+		st[i] = atomic_load_explicit(&ns->st[i], memory_order_relaxed);
+	if (ns->deleting || !ns->published)
+		return;
+	for (c = ns->subsys->ctrls; c; c = c->next) {
+		for (q = 1; q <= TGT_MAX_QID; q++) {
+			sq = c->sqs[q];
+			if (!sq || !sq->ns)
+				continue;
+			for (i = 0; i < NS_ST_MAX; i++)
+				st[i] += atomic_load_explicit(&sq->ns[ns->nsid].st[i],
+							      memory_order_relaxed);
+		}
+	}
+}
+
+static void ns_drained(struct ns *ns)
+{
+	ns->published = false;
+	if (ns->deleting) {
+		ns->t->ns_draining--;
+		if (!ns->pinned)
+			ns_free(ns);
+	}
+}
+
+/* [ctl] */
+static void ns_msg_ack(void *arg)
+{
+	struct ns_msg *m = arg;
+	struct sq *sq = m->sq;
+
+	if (m->remove && !--m->ns->drain_pending)
+		ns_drained(m->ns);
+	if (!--sq->msgs_inflight && sq->dead)
+		tgt_sq_free(sq);
+	free(m);
+}
+
+static int ns_msg_post(struct tgt *t, struct ns_msg *m)
+{
+	struct sq *sq = m->sq;
+	int rc;
+
+	rc = tgt_port_run_on_hwq(sq->port, t, sq->hwqid, ns_msg_run, m);
+	if (rc) {
+		m->next = t->retry;
+		t->retry = m;
+	}
+	return rc;
+}
+
+/* [ctl] Post messages that found a full ring earlier. */
+void ns_retry_msgs(struct tgt *t)
+{
+	struct ns_msg *m = t->retry, *next;
+
+	t->retry = NULL;
+	for (; m; m = next) {
+		next = m->next;
+		m->next = NULL;
+		ns_msg_post(t, m);
+	}
+}
+
+/* Send one message per connected I/O queue of s; returns how many. */
+static unsigned int ns_broadcast(struct subsys *s, struct ns *ns, bool remove)
+{
+	struct ctrl *c;
+	struct sq *sq;
+	struct ns_msg *m;
+	unsigned int q, n = 0;
+
+	for (c = s->ctrls; c; c = c->next) {
+		for (q = 1; q <= TGT_MAX_QID; q++) {
+			sq = c->sqs[q];
+			if (!sq || sq->dead)
+				continue;
+			m = calloc(1, sizeof(*m));
+			if (!m) {
+				/* The queue keeps a stale view: an added
+				 * namespace stays invisible there, a removed
+				 * one must then never be freed. */
+				if (remove)
+					ns->pinned = true;
+				continue;
+			}
+			m->sq = sq;
+			m->ns = ns;
+			m->nsid = ns->nsid;
+			m->remove = remove;
+			sq->msgs_inflight++;
+			if (remove)
+				ns->drain_pending++;
+			ns_msg_post(s->t, m);
+			n++;
+		}
+	}
+	return n;
+}
+
+static void ns_publish(struct ns *ns)
+{
+	if (ns->published || ns->drain_pending)
+		return;
+	ns->published = true;
+	ns_broadcast(ns->subsys, ns, false);
+}
+
+static void ns_unpublish(struct ns *ns)
+{
+	if (!ns->published)
+		return;
+	if (ns->deleting)
+		ns->t->ns_draining++;
+	ns->drain_pending++;	/* acks may come during the broadcast */
+	ns_broadcast(ns->subsys, ns, true);
+	if (!--ns->drain_pending)
+		ns_drained(ns);
+}
+
+/* [ctl] Fill a newly connected I/O queue's view (before it is used). */
+void ns_fill_sq_view(struct subsys *s, struct sq *sq)
+{
+	struct ns *ns;
+
+	for (ns = s->ns_list; ns; ns = ns->next)
+		if (ns->published)
+			sq->ns[ns->nsid].ns = ns;
+}
+
+/* [ctl] Remove every namespace of s (subsystem deletion). */
+void ns_destroy_all(struct subsys *s)
+{
+	struct ns *ns;
+
+	while ((ns = s->ns_list)) {
+		s->ns_list = ns->next;
+		s->nr_ns--;
+		ns->deleting = true;
+		if (ns->published)
+			ns_unpublish(ns);
+		else if (!ns->drain_pending)
+			ns_free(ns);
+	}
+}
+
+/* ---- operations --------------------------------------------------------- */
+
+static struct subsys *ns_subsys(struct tgt *t, const char *nqn, char *err,
+				size_t errlen)
+{
+	struct subsys *s = subsys_find(t, nqn);
+
+	if (!s || s == t->disc) {
+		tgt_err(err, errlen, "no subsystem %s", nqn ? nqn : "");
+		return NULL;
+	}
+	return s;
+}
+
+static struct ns *ns_lookup(struct tgt *t, const char *nqn, uint32_t nsid,
+			    char *err, size_t errlen)
+{
+	struct subsys *s = ns_subsys(t, nqn, err, errlen);
+	struct ns *ns;
+
+	if (!s)
+		return NULL;
+	ns = ns_find(s, nsid);
+	if (!ns)
+		tgt_err(err, errlen, "subsystem %s has no namespace %u", nqn,
+			nsid);
+	return ns;
+}
+
+static bool ns_same(const struct ns *ns, const struct tgt_ns_params *p)
+{
+	const struct tgt_ns_params *q = &ns->params;
+	uint32_t lba = p->lba_size ? p->lba_size : 512;
+
+	if (q->backend != p->backend || q->lba_size != lba ||
+	    q->readonly != p->readonly)
+		return false;
+	if ((q->path || p->path) &&
+	    (!q->path || !p->path || strcmp(q->path, p->path)))
+		return false;
+	if (p->has_uuid && memcmp(p->uuid, q->uuid, 16))
+		return false;
+	if (p->has_nguid && memcmp(p->nguid, q->nguid, 16))
+		return false;
+	if (p->has_eui64 && memcmp(p->eui64, q->eui64, 8))
+		return false;
+	return true;
+}
+
+static int ns_check(struct tgt *t, const struct tgt_ns_params *p, char *err,
+		    size_t errlen)
+{
+	uint32_t grp = p->anagrpid ? p->anagrpid : 1;
+
+	if (!p->nsid || p->nsid > TGT_MAX_NSID) {
+		tgt_err(err, errlen, "namespace id must be 1-%u", TGT_MAX_NSID);
+		return -EINVAL;
+	}
+	if (p->lba_size && p->lba_size != 512 && p->lba_size != 4096) {
+		tgt_err(err, errlen, "LBA size must be 512 or 4096");
+		return -EINVAL;
+	}
+	if (grp > TGT_MAX_ANAGRP || !t->ana_grp[grp]) {
+		tgt_err(err, errlen, "no ANA group %u", grp);
+		return -ENOENT;
+	}
+	if (!backend_ops_for(p->backend)) {
+		tgt_err(err, errlen, "unknown backend type");
+		return -EINVAL;
+	}
+	if (p->backend != TGT_BACKEND_FILE && p->path) {
+		tgt_err(err, errlen, "only file namespaces take a path");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* Whether another namespace already carries one of p's identifiers (two
+ * namespaces with one identity confuse host multipathing). */
+static int ns_check_dup_ids(struct tgt *t, const struct tgt_ns_params *p,
+			    char *err, size_t errlen)
+{
+	struct subsys *s;
+	struct ns *o;
+
+	for (s = t->subsys_list; s; s = s->next) {
+		for (o = s->ns_list; o; o = o->next) {
+			const char *what = NULL;
+
+			if (!memcmp(o->params.uuid, p->uuid, 16))
+				what = "UUID";
+			else if (!memcmp(o->params.nguid, p->nguid, 16))
+				what = "NGUID";
+			else if (!memcmp(o->params.eui64, p->eui64, 8))
+				what = "EUI-64";
+			if (what) {
+				tgt_err(err, errlen, "%s already used by namespace %u of %s",
+					what, o->nsid, s->nqn);
+				return -EEXIST;
+			}
+		}
+	}
+	return 0;
+}
+
+/* Add a namespace (idempotent). */
+int tgt_ns_add(struct tgt *t, const char *nqn, const struct tgt_ns_params *p,
+	       char *err, size_t errlen)
+{
+	struct subsys *s = ns_subsys(t, nqn, err, errlen);
+	struct ns *ns, **pp;
+	uint64_t size;
+	int rc, gen;
+
+	if (!s)
+		return -ENOENT;
+	if (!p)
+		return -EINVAL;
+	rc = ns_check(t, p, err, errlen);
+	if (rc)
+		return rc;
+	ns = ns_find(s, p->nsid);
+	if (ns) {
+		if (ns_same(ns, p))
+			return 0;
+		tgt_err(err, errlen, "namespace %u exists with other settings",
+			p->nsid);
+		return -EEXIST;
+	}
+	ns = calloc(1, sizeof(*ns));
+	if (!ns)
+		return -ENOMEM;
+	ns->t = t;
+	ns->subsys = s;
+	ns->nsid = p->nsid;
+	ns->params = *p;
+	ns->params.lba_size = p->lba_size ? p->lba_size : 512;
+	ns->params.anagrpid = p->anagrpid ? p->anagrpid : 1;
+	ns->lba_shift = ns->params.lba_size == 4096 ? 12 : 9;
+	if (p->path) {
+		ns->path_buf = strdup(p->path);
+		if (!ns->path_buf) {
+			rc = -ENOMEM;
+			goto out_free_ns;
+		}
+	}
+	ns->params.path = ns->path_buf;
+	gen = ns_id_load_or_create(t, s->nqn, &ns->params, err, errlen);
+	if (gen < 0) {
+		rc = gen;
+		goto out_free_ns;
+	}
+	rc = ns_check_dup_ids(t, &ns->params, err, errlen);
+	if (rc)
+		goto out_free_ns;
+	rc = backend_ops_for(p->backend)->open(&ns->params, &ns->be, &size,
+					       err, errlen);
+	if (rc)
+		goto out_free_ns;
+	if (size >> ns->lba_shift == 0) {
+		tgt_err(err, errlen, "namespace smaller than one block");
+		rc = -EINVAL;
+		goto out_free_ns;
+	}
+	if (gen) {
+		rc = ns_id_save(t, s->nqn, &ns->params, err, errlen);
+		if (rc)
+			goto out_free_ns;
+	}
+	atomic_init(&ns->nblocks, size >> ns->lba_shift);
+	atomic_init(&ns->anagrpid, ns->params.anagrpid);
+	ns->params.size = size;
+	ns->enabled = !p->disabled;
+	for (pp = &s->ns_list; *pp && (*pp)->nsid < ns->nsid; pp = &(*pp)->next)
+		;
+	ns->next = *pp;
+	*pp = ns;
+	s->nr_ns++;
+	if (ns->enabled) {
+		ns_publish(ns);
+		subsys_ns_changed(s, ns->nsid);
+	}
+	return 0;
+
+out_free_ns:
+	ns_free(ns);
+	return rc;
+}
+
+/* Delete a namespace (idempotent); its I/O drains in the background. */
+int tgt_ns_del(struct tgt *t, const char *nqn, uint32_t nsid, char *err,
+	       size_t errlen)
+{
+	struct subsys *s = ns_subsys(t, nqn, err, errlen);
+	struct ns *ns, **pp;
+
+	if (!s)
+		return -ENOENT;
+	for (pp = &s->ns_list; (ns = *pp); pp = &ns->next)
+		if (ns->nsid == nsid)
+			break;
+	if (!ns)
+		return 0;
+	*pp = ns->next;
+	s->nr_ns--;
+	ns->deleting = true;
+	if (ns->enabled)
+		subsys_ns_changed(s, nsid);
+	if (ns->published)
+		ns_unpublish(ns);
+	else if (!ns->drain_pending)
+		ns_free(ns);
+	return 0;
+}
+
+/* Grow a namespace; shrinking is refused. */
+int tgt_ns_resize(struct tgt *t, const char *nqn, uint32_t nsid,
+		  uint64_t size, char *err, size_t errlen)
+{
+	struct ns *ns = ns_lookup(t, nqn, nsid, err, errlen);
+	uint64_t newsize;
+	int rc;
+
+	if (!ns)
+		return -ENOENT;
+	if (size && size < ns->params.size) {
+		tgt_err(err, errlen, "namespace %u holds %llu bytes; shrinking to %llu would lose data",
+			nsid, (unsigned long long)ns->params.size,
+			(unsigned long long)size);
+		return -EINVAL;
+	}
+	if (size == ns->params.size)
+		return 0;
+	rc = ns->be->ops->grow(ns->be, size, &newsize, err, errlen);
+	if (rc)
+		return rc;
+	if (newsize < ns->params.size) {
+		tgt_err(err, errlen, "the backing store shrank to %llu bytes; refusing to shrink namespace %u",
+			(unsigned long long)newsize, nsid);
+		return -EINVAL;
+	}
+	if (newsize == ns->params.size)
+		return 0;
+	ns->params.size = newsize;
+	atomic_store_explicit(&ns->nblocks, newsize >> ns->lba_shift,
+			      memory_order_release);
+	if (ns->enabled)
+		subsys_ns_changed(ns->subsys, nsid);
+	return 0;
+}
+
+/* Make a namespace visible to hosts. */
+int tgt_ns_enable(struct tgt *t, const char *nqn, uint32_t nsid, char *err,
+		  size_t errlen)
+{
+	struct ns *ns = ns_lookup(t, nqn, nsid, err, errlen);
+
+	if (!ns)
+		return -ENOENT;
+	if (ns->enabled)
+		return 0;
+	if (ns->drain_pending) {
+		tgt_err(err, errlen, "namespace %u is still draining", nsid);
+		return -EBUSY;
+	}
+	ns->enabled = true;
+	ns_publish(ns);
+	subsys_ns_changed(ns->subsys, nsid);
+	return 0;
+}
+
+/* Hide a namespace from hosts (I/O in flight completes). */
+int tgt_ns_disable(struct tgt *t, const char *nqn, uint32_t nsid, char *err,
+		   size_t errlen)
+{
+	struct ns *ns = ns_lookup(t, nqn, nsid, err, errlen);
+
+	if (!ns)
+		return -ENOENT;
+	if (!ns->enabled)
+		return 0;
+	ns->enabled = false;
+	ns_unpublish(ns);
+	subsys_ns_changed(ns->subsys, nsid);
+	return 0;
+}
+
+/* Move a namespace to another ANA group. */
+int tgt_ns_set_ana_group(struct tgt *t, const char *nqn, uint32_t nsid,
+			 uint32_t anagrpid, char *err, size_t errlen)
+{
+	struct ns *ns = ns_lookup(t, nqn, nsid, err, errlen);
+
+	if (!ns)
+		return -ENOENT;
+	if (!anagrpid || anagrpid > TGT_MAX_ANAGRP || !t->ana_grp[anagrpid]) {
+		tgt_err(err, errlen, "no ANA group %u", anagrpid);
+		return -ENOENT;
+	}
+	if (ns->params.anagrpid == anagrpid)
+		return 0;
+	ns->params.anagrpid = anagrpid;
+	atomic_store_explicit(&ns->anagrpid, anagrpid, memory_order_relaxed);
+	tgt_ana_changed(t);
+	return 0;
+}
+
+static int ns_foreach_subsys(struct subsys *s,
+			     int (*cb)(const struct tgt_ns_info *, void *),
+			     void *arg)
+{
+	struct tgt_ns_info info;
+	uint64_t st[NS_ST_MAX];
+	struct ns *ns;
+	int rc;
+
+	for (ns = s->ns_list; ns; ns = ns->next) {
+		memset(&info, 0, sizeof(info));
+		info.subnqn = s->nqn;
+		info.nsid = ns->nsid;
+		info.backend = ns->params.backend;
+		info.path = ns->params.path;
+		info.size = ns->params.size;
+		info.lba_size = ns->params.lba_size;
+		info.anagrpid = ns->params.anagrpid;
+		info.readonly = ns->params.readonly;
+		info.direct = ns->params.direct;
+		info.enabled = ns->enabled;
+		memcpy(info.uuid, ns->params.uuid, 16);
+		memcpy(info.nguid, ns->params.nguid, 16);
+		memcpy(info.eui64, ns->params.eui64, 8);
+		ns_stats(ns, st);
+		info.reads = st[NS_ST_READS];
+		info.writes = st[NS_ST_WRITES];
+		info.read_bytes = st[NS_ST_RBYTES];
+		info.write_bytes = st[NS_ST_WBYTES];
+		rc = cb(&info, arg);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+/* Walk the namespaces of one subsystem (nqn) or of all. */
+int tgt_ns_foreach(struct tgt *t, const char *nqn,
+		   int (*cb)(const struct tgt_ns_info *, void *), void *arg)
+{
+	struct subsys *s;
+	int rc;
+
+	if (nqn) {
+		s = subsys_find(t, nqn);
+		if (!s)
+			return -ENOENT;
+		return ns_foreach_subsys(s, cb, arg);
+	}
+	for (s = t->subsys_list; s; s = s->next) {
+		rc = ns_foreach_subsys(s, cb, arg);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}

@@ -1,0 +1,591 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * FC ports (see port.h). A port ties together, in this order of creation:
+ * the hw target port (mapped device, fabric login, nvmet_fc target port),
+ * one I/O thread per hardware queue, the binding of the NVMe core to the
+ * target port, the core's view of the port, and a libevent event on the hw
+ * port's slow-path fd. Deletion undoes it in reverse, letting the transport
+ * tear associations down while the I/O threads still run.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <event2/event.h>
+
+#include <fcnvme/nvmet_fc_core.h>
+#include <fcnvme/wwn.h>
+
+#include "hw/hw_tgt.h"
+
+#include "conf.h"
+#include "fcd.h"
+#include "inbox.h"
+#include "io_thread.h"
+#include "log.h"
+#include "port.h"
+#include "tgt.h"
+
+/*
+ * Default MDTS when the config gives none. The transport preallocates one
+ * buffer of this size per queue entry (sqsize x MDTS per queue, from the
+ * port's DMA memory), so it bounds memory as much as transfer size; hosts
+ * split larger I/O.
+ */
+#define PORT_DEFAULT_MDTS	(256u << 10)
+
+/* How long port_del waits for the transport to finish tearing down. */
+#define PORT_DRAIN_MS	5000
+
+/* One FC port. Owned by the control thread; the I/O threads read hw and
+ * tgt (immutable while they run) and nothing else. */
+struct port {
+	struct port		*next;
+	struct fcd		*d;
+	char			name[PORT_NAME_MAX];
+	uint16_t		portid;
+	char			dev[128];
+	uint64_t		wwnn;
+	uint64_t		wwpn;
+	uint16_t		nr_hwq;
+	bool			enabled;
+	bool			link_up;
+	bool			deleted;	/* targetport_delete seen */
+	struct hw_tgt_port	*hw;
+	struct nvmet_fc_target_port *tp;
+	struct io_thread	*threads;	/* nr_hwq of them */
+	uint64_t		*last_beat;	/* watchdog bookkeeping */
+	struct event		*hw_ev;
+};
+
+static void err_set(char *err, size_t errlen, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void err_set(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!err || !errlen)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+}
+
+static struct port *port_find(struct fcd *d, const char *name)
+{
+	struct port *p;
+
+	for (p = d->ports; p; p = p->next)
+		if (!strcmp(p->name, name))
+			return p;
+	return NULL;
+}
+
+/* ---- the transport's way to this port's threads (nvmet_fc_env_ops) ---- */
+
+static int port_env_run_on_hwq(void *env, uint16_t hwqid, void (*fn)(void *),
+			       void *arg)
+{
+	struct port *p = env;
+
+	if (hwqid >= p->nr_hwq)
+		return -EINVAL;
+	return io_thread_post(&p->threads[hwqid], fn, arg);
+}
+
+static int port_env_run_on_ctl(void *env, void (*fn)(void *), void *arg)
+{
+	struct port *p = env;
+
+	return inbox_post(p->d->inbox, fn, arg);
+}
+
+static const struct nvmet_fc_env_ops port_env = {
+	.run_on_hwq	= port_env_run_on_hwq,
+	.run_on_ctl	= port_env_run_on_ctl,
+};
+
+/* ---- hw events (control thread) ---------------------------------------- */
+
+static void port_ev_link(void *arg, bool up)
+{
+	struct port *p = arg;
+
+	p->link_up = up;
+	log_info("port %s: link %s", p->name, up ? "up" : "down");
+}
+
+static void port_ev_login(void *arg, const struct hw_rport_info *rp)
+{
+	struct port *p = arg;
+	char wwpn[FCNVME_WWN_STRLEN];
+
+	fcnvme_wwn_format(rp->wwpn, wwpn, sizeof(wwpn));
+	log_info("port %s: remote port %s (N_Port_ID 0x%06x) logged in",
+		 p->name, wwpn, rp->port_id);
+}
+
+static void port_ev_logout(void *arg, const struct hw_rport_info *rp,
+			   const char *why)
+{
+	struct port *p = arg;
+	char wwpn[FCNVME_WWN_STRLEN];
+
+	fcnvme_wwn_format(rp->wwpn, wwpn, sizeof(wwpn));
+	log_info("port %s: remote port %s gone (%s); its associations are torn down",
+		 p->name, wwpn, why ? why : "logout");
+}
+
+static void port_ev_rscn(void *arg)
+{
+	struct port *p = arg;
+
+	log_debug("port %s: RSCN received", p->name);
+}
+
+static const struct hw_tgt_events port_events = {
+	.link		= port_ev_link,
+	.rport_login	= port_ev_login,
+	.rport_logout	= port_ev_logout,
+	.rscn		= port_ev_rscn,
+};
+
+static void port_hw_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct port *p = arg;
+	int rc;
+
+	(void)fd;
+	(void)what;
+	rc = hw_tgt_port_process(p->hw);
+	if (rc < 0)
+		log_warnx("port %s: slow path: %s", p->name, strerror(-rc));
+}
+
+/* ---- create and delete -------------------------------------------------- */
+
+static void port_free(struct port *p)
+{
+	free(p->threads);
+	free(p->last_beat);
+	free(p);
+}
+
+static void port_stop_threads(struct port *p, uint16_t n)
+{
+	while (n--)
+		io_thread_stop(&p->threads[n]);
+}
+
+/* Create a port from its config entry; see port.h. */
+int port_add(struct fcd *d, const struct conf_port *cp, char *err, size_t errlen)
+{
+	struct nvmet_fc_core_cfg ccfg = { 0 };
+	struct hw_tgt_port_cfg hcfg = { 0 };
+	struct port *p, **pp;
+	uint16_t q;
+	int rc;
+
+	if (port_find(d, cp->name)) {
+		err_set(err, errlen, "port %s already exists", cp->name);
+		return -EEXIST;
+	}
+	p = calloc(1, sizeof(*p));
+	if (!p)
+		return -ENOMEM;
+	p->d = d;
+	snprintf(p->name, sizeof(p->name), "%s", cp->name);
+	snprintf(p->dev, sizeof(p->dev), "%s", cp->dev);
+	p->portid = cp->portid;
+	p->wwnn = cp->wwnn;
+	p->wwpn = cp->wwpn;
+	p->nr_hwq = cp->nr_hwq;
+	p->threads = calloc(p->nr_hwq, sizeof(*p->threads));
+	p->last_beat = calloc(p->nr_hwq, sizeof(*p->last_beat));
+	if (!p->threads || !p->last_beat) {
+		rc = -ENOMEM;
+		goto out_free_port;
+	}
+
+	hcfg.dev = cp->dev;
+	hcfg.shm_dir = cp->shm_dir;
+	hcfg.wwnn = cp->wwnn;
+	hcfg.wwpn = cp->wwpn;
+	hcfg.nr_hwq = cp->nr_hwq;
+	hcfg.rq_depth = cp->queue_depth;
+	hcfg.readdata_rsp = cp->readdata_rsp;
+	rc = hw_tgt_port_open(&hcfg, &port_events, p, &p->hw);
+	if (rc) {
+		err_set(err, errlen, "port %s: cannot open %s: %s", p->name,
+			cp->dev, strerror(-rc));
+		goto out_free_port;
+	}
+	p->tp = hw_tgt_port_targetport(p->hw);
+	p->link_up = p->tp->port_state == FC_OBJSTATE_ONLINE;
+
+	for (q = 0; q < p->nr_hwq; q++) {
+		rc = io_thread_start(&p->threads[q], p->hw, d->tgt, q,
+				     q < cp->nr_cpus ? cp->cpus[q] : -1,
+				     cp->busy_poll ? IO_POLL_BUSY : IO_POLL_HYBRID);
+		if (rc) {
+			err_set(err, errlen, "port %s: I/O thread %u: %s",
+				p->name, q, strerror(-rc));
+			port_stop_threads(p, q);
+			goto out_close_hw;
+		}
+	}
+
+	ccfg.max_data_len = cp->mdts ? cp->mdts : PORT_DEFAULT_MDTS;
+	ccfg.max_queue_size = cp->max_queue_size;
+	ccfg.max_io_queues = cp->max_io_queues;
+	rc = nvmet_fc_bind_core(p->tp, tgt_core_ops(), d->tgt, &port_env, p,
+				&ccfg);
+	if (rc) {
+		err_set(err, errlen, "port %s: cannot bind the NVMe core: %s",
+			p->name, strerror(-rc));
+		goto out_stop_threads;
+	}
+	rc = tgt_port_add(d->tgt, p->portid, p->tp, p->name);
+	if (rc) {
+		err_set(err, errlen, "port %s: %s", p->name, strerror(-rc));
+		goto out_unbind;
+	}
+	rc = tgt_port_set_env(d->tgt, p->portid, &port_env, p);
+	if (rc) {
+		err_set(err, errlen, "port %s: %s", p->name, strerror(-rc));
+		goto out_tgt_del;
+	}
+	p->hw_ev = event_new(d->base, hw_tgt_port_event_fd(p->hw),
+			     EV_READ | EV_PERSIST, port_hw_cb, p);
+	if (!p->hw_ev || event_add(p->hw_ev, NULL)) {
+		rc = -ENOMEM;
+		goto out_tgt_del;
+	}
+	p->enabled = true;
+	/* Keep the list in name order for stable listings. */
+	for (pp = &d->ports; *pp && strcmp((*pp)->name, p->name) < 0;
+	     pp = &(*pp)->next)
+		;
+	p->next = *pp;
+	*pp = p;
+	/* Pick up the link-up and logins that happened during open. */
+	hw_tgt_port_process(p->hw);
+	log_info("port %s: %s online, %u hw queue(s)", p->name, p->dev,
+		 p->nr_hwq);
+	return 0;
+
+out_tgt_del:
+	if (p->hw_ev)
+		event_free(p->hw_ev);
+	tgt_port_del(d->tgt, p->portid);
+out_unbind:
+	nvmet_fc_bind_core(p->tp, NULL, NULL, NULL, NULL, NULL);
+out_stop_threads:
+	port_stop_threads(p, p->nr_hwq);
+out_close_hw:
+	hw_tgt_port_close(p->hw);
+out_free_port:
+	port_free(p);
+	return rc;
+}
+
+static uint64_t port_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+/* Tear the port down: the core forgets it, the transport tears down every
+ * association (which needs the I/O threads and the control inbox, so both
+ * keep running while we pump), then threads stop and the hw port closes. */
+static void port_destroy(struct port *p)
+{
+	struct fcd *d = p->d;
+	uint64_t deadline;
+
+	event_free(p->hw_ev);
+	tgt_port_del(d->tgt, p->portid);
+	nvmet_fc_unregister_targetport(p->tp);
+	deadline = port_now_ms() + PORT_DRAIN_MS;
+	while (port_now_ms() < deadline) {
+		unsigned int work = inbox_run(d->inbox);
+		int rc = hw_tgt_port_process(p->hw);
+
+		if (!work && rc <= 0) {
+			struct timespec ts = { 0, 1000000 };
+
+			if (hw_tgt_port_deleted(p->hw))
+				break;
+			nanosleep(&ts, NULL);
+		}
+	}
+	port_stop_threads(p, p->nr_hwq);
+	inbox_run(d->inbox);
+	hw_tgt_port_close(p->hw);
+	log_info("port %s: closed", p->name);
+	port_free(p);
+}
+
+/* Delete the named port; see port.h. */
+int port_del(struct fcd *d, const char *name, char *err, size_t errlen)
+{
+	struct port **pp, *p;
+
+	for (pp = &d->ports; (p = *pp); pp = &p->next)
+		if (!strcmp(p->name, name))
+			break;
+	if (!p) {
+		err_set(err, errlen, "no port named %s", name);
+		return -ENOENT;
+	}
+	*pp = p->next;
+	port_destroy(p);
+	return 0;
+}
+
+/* Delete every port, in order. */
+void port_del_all(struct fcd *d)
+{
+	struct port *p;
+
+	while ((p = d->ports)) {
+		d->ports = p->next;
+		port_destroy(p);
+	}
+}
+
+static int port_set_link(struct fcd *d, const char *name, bool up, char *err,
+			 size_t errlen)
+{
+	struct port *p = port_find(d, name);
+	int rc;
+
+	if (!p) {
+		err_set(err, errlen, "no port named %s", name);
+		return -ENOENT;
+	}
+	if (p->enabled == up)
+		return 0;
+	rc = hw_tgt_port_set_link(p->hw, up);
+	if (rc) {
+		err_set(err, errlen, "port %s: link %s failed: %s", name,
+			up ? "up" : "down", strerror(-rc));
+		return rc;
+	}
+	p->enabled = up;
+	p->link_up = up;
+	hw_tgt_port_process(p->hw);
+	return 0;
+}
+
+/* Administratively enable the port (link up). */
+int port_enable(struct fcd *d, const char *name, char *err, size_t errlen)
+{
+	return port_set_link(d, name, true, err, errlen);
+}
+
+/* Administratively disable the port (link down: hosts lose it). */
+int port_disable(struct fcd *d, const char *name, char *err, size_t errlen)
+{
+	return port_set_link(d, name, false, err, errlen);
+}
+
+static void port_view_fill(const struct port *p, struct port_view *v)
+{
+	struct hw_rport_info rp[1];
+	int n;
+
+	memset(v, 0, sizeof(*v));
+	snprintf(v->name, sizeof(v->name), "%s", p->name);
+	snprintf(v->dev, sizeof(v->dev), "%s", p->dev);
+	v->portid = p->portid;
+	v->wwnn = p->wwnn;
+	v->wwpn = p->wwpn;
+	v->nport_id = p->tp ? p->tp->port_id : 0;
+	v->enabled = p->enabled;
+	v->link_up = p->link_up;
+	v->nr_hwq = p->nr_hwq;
+	n = hw_tgt_port_rports(p->hw, rp, 0);
+	v->nr_rports = n > 0 ? (uint32_t)n : 0;
+}
+
+/* Visit every port in name order. */
+int port_foreach(struct fcd *d, int (*cb)(const struct port_view *v, void *arg),
+		 void *arg)
+{
+	struct port_view v;
+	struct port *p;
+	int rc;
+
+	for (p = d->ports; p; p = p->next) {
+		port_view_fill(p, &v);
+		rc = cb(&v, arg);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+#define PORT_MAX_RPORTS	256
+
+struct assoc_count {
+	uint16_t	portid;
+	uint64_t	wwpn;
+	uint32_t	n;
+};
+
+static int assoc_count_cb(const struct tgt_ctrl_info *c, void *arg)
+{
+	struct assoc_count *ac = arg;
+
+	/* One controller per association (its admin queue). */
+	if (c->portid == ac->portid && c->host_wwpn == ac->wwpn)
+		ac->n++;
+	return 0;
+}
+
+static uint32_t port_host_assocs(struct fcd *d, uint16_t portid, uint64_t wwpn)
+{
+	struct assoc_count ac = { portid, wwpn, 0 };
+
+	tgt_ctrl_foreach(d->tgt, assoc_count_cb, &ac);
+	return ac.n;
+}
+
+/* Visit every remote port of every port. */
+int port_host_foreach(struct fcd *d,
+		      int (*cb)(const struct host_view *v, void *arg), void *arg)
+{
+	struct hw_rport_info *rp;
+	struct host_view v;
+	struct port *p;
+	int i, n, rc = 0;
+
+	rp = calloc(PORT_MAX_RPORTS, sizeof(*rp));
+	if (!rp)
+		return -ENOMEM;
+	for (p = d->ports; p && !rc; p = p->next) {
+		n = hw_tgt_port_rports(p->hw, rp, PORT_MAX_RPORTS);
+		for (i = 0; i < n && i < PORT_MAX_RPORTS && !rc; i++) {
+			memset(&v, 0, sizeof(v));
+			snprintf(v.port, sizeof(v.port), "%s", p->name);
+			v.wwnn = rp[i].wwnn;
+			v.wwpn = rp[i].wwpn;
+			v.nport_id = rp[i].port_id;
+			v.logged_in = rp[i].logged_in;
+			v.nr_assocs = port_host_assocs(d, p->portid,
+						       rp[i].wwpn);
+			rc = cb(&v, arg);
+		}
+	}
+	free(rp);
+	return rc;
+}
+
+/* Invalidate the host port with this WWPN wherever it is logged in. */
+int port_host_invalidate(struct fcd *d, uint64_t wwpn, char *err, size_t errlen)
+{
+	struct port *p;
+	int rc, found = 0;
+
+	for (p = d->ports; p; p = p->next) {
+		rc = hw_tgt_port_logo(p->hw, wwpn);
+		if (rc == -ENOENT)
+			continue;
+		if (rc) {
+			err_set(err, errlen, "port %s: %s", p->name,
+				strerror(-rc));
+			return rc;
+		}
+		found++;
+		hw_tgt_port_process(p->hw);
+	}
+	if (!found) {
+		char s[FCNVME_WWN_STRLEN];
+
+		fcnvme_wwn_format(wwpn, s, sizeof(s));
+		err_set(err, errlen, "host port %s is not logged in to any port", s);
+		return -ENOENT;
+	}
+	return 0;
+}
+
+/* Send an RSCN on one or all ports. */
+int port_discovery_event(struct fcd *d, const char *name, char *err,
+			 size_t errlen)
+{
+	struct port *p;
+	int rc;
+
+	if (name && !port_find(d, name)) {
+		err_set(err, errlen, "no port named %s", name);
+		return -ENOENT;
+	}
+	for (p = d->ports; p; p = p->next) {
+		if (name && strcmp(p->name, name))
+			continue;
+		rc = hw_tgt_port_rscn(p->hw);
+		if (rc) {
+			err_set(err, errlen, "port %s: RSCN: %s", p->name,
+				strerror(-rc));
+			return rc;
+		}
+	}
+	return 0;
+}
+
+/* The core's route to an I/O thread: the first port's (single-port core). */
+int port_post_hwq(struct fcd *d, uint16_t hwq, void (*fn)(void *), void *arg)
+{
+	if (!d->ports)
+		return -ENODEV;
+	return port_env_run_on_hwq(d->ports, hwq, fn, arg);
+}
+
+/* Watchdog: every thread's heartbeat moved since the last check. */
+bool port_io_alive(struct fcd *d)
+{
+	bool alive = true;
+	struct port *p;
+	uint16_t q;
+	uint64_t b;
+
+	for (p = d->ports; p; p = p->next) {
+		for (q = 0; q < p->nr_hwq; q++) {
+			b = io_thread_heartbeat(&p->threads[q]);
+			if (b == p->last_beat[q])
+				alive = false;
+			p->last_beat[q] = b;
+		}
+	}
+	return alive;
+}
+
+/* Periodic slow-path processing (timeouts) of every port. */
+void port_tick(struct fcd *d)
+{
+	struct port *p;
+
+	for (p = d->ports; p; p = p->next)
+		hw_tgt_port_process(p->hw);
+}
+
+/* Counts for status lines. */
+void port_counts(struct fcd *d, unsigned int *ports, unsigned int *up,
+		 unsigned int *threads)
+{
+	struct port *p;
+
+	*ports = *up = *threads = 0;
+	for (p = d->ports; p; p = p->next) {
+		(*ports)++;
+		*up += p->link_up;
+		*threads += p->nr_hwq;
+	}
+}

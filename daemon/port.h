@@ -1,0 +1,82 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * FC ports of the daemon: each wraps one hw target port (hw/hw_tgt.h), the
+ * nvmet_fc target port registered on it, its binding to the NVMe core, and
+ * the I/O threads that poll its hardware queues. The control commands and the
+ * config loader change ports only through these functions. [ctl] only.
+ * Errors: 0 or -errno, with a human sentence in err when err is not NULL.
+ */
+#ifndef PORT_H
+#define PORT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct fcd;
+struct conf_port;
+
+#define PORT_NAME_MAX	32
+
+/* A read-only snapshot of a port for listing. */
+struct port_view {
+	char		name[PORT_NAME_MAX];
+	uint16_t	portid;		/* NVMe-oF port id (discovery log portid) */
+	char		dev[128];	/* "soft:FABRIC" or "/dev/uioN" */
+	uint64_t	wwnn;
+	uint64_t	wwpn;
+	uint32_t	nport_id;	/* N_Port_ID from fabric login, 0 if none */
+	bool		enabled;	/* administratively */
+	bool		link_up;
+	uint16_t	nr_hwq;
+	uint32_t	nr_rports;	/* remote ports logged in */
+};
+
+/* A remote (host) port seen on one of our ports. */
+struct host_view {
+	char		port[PORT_NAME_MAX];	/* our port it logged into */
+	uint64_t	wwnn;
+	uint64_t	wwpn;
+	uint32_t	nport_id;
+	bool		logged_in;
+	uint32_t	nr_assocs;	/* associations it holds */
+};
+
+/* Create a port from its config entry, open the hw port, bind the core,
+ * start its I/O threads. */
+int port_add(struct fcd *d, const struct conf_port *cp, char *err, size_t errlen);
+/* Stop the port's I/O, tear down its associations, close it. */
+int port_del(struct fcd *d, const char *name, char *err, size_t errlen);
+/* Bring the link up or down (administrative enable/disable). */
+int port_enable(struct fcd *d, const char *name, char *err, size_t errlen);
+int port_disable(struct fcd *d, const char *name, char *err, size_t errlen);
+/* Call cb for every port, in name order; stops early if cb returns non-zero. */
+int port_foreach(struct fcd *d, int (*cb)(const struct port_view *v, void *arg),
+		 void *arg);
+/* Call cb for every remote port on every port (including hosts that no
+ * subsystem allows). */
+int port_host_foreach(struct fcd *d,
+		      int (*cb)(const struct host_view *v, void *arg), void *arg);
+/* Tear down every association of the host port with this WWPN, as
+ * nvmet_fc_invalidate_host does (on all our ports it is logged into). */
+int port_host_invalidate(struct fcd *d, uint64_t wwpn, char *err, size_t errlen);
+/* Send an RSCN on one port (name) or on all (name == NULL). */
+int port_discovery_event(struct fcd *d, const char *name, char *err,
+			 size_t errlen);
+
+#endif /* PORT_H */
+
+/* ---- for the daemon's own glue (daemon.c), not for control handlers ---- */
+
+/* Run fn(arg) on the I/O thread of hw queue hwq of the first port (the
+ * NVMe core's route back to an I/O thread). */
+int port_post_hwq(struct fcd *d, uint16_t hwq, void (*fn)(void *), void *arg);
+/* True if every I/O thread's heartbeat advanced since the last call. */
+bool port_io_alive(struct fcd *d);
+/* Periodic slow-path work of every port (LS timeouts). */
+void port_tick(struct fcd *d);
+/* Delete every port (shutdown). */
+void port_del_all(struct fcd *d);
+/* Number of ports, ports with link up, I/O threads. */
+void port_counts(struct fcd *d, unsigned int *ports, unsigned int *up,
+		 unsigned int *threads);

@@ -1,0 +1,332 @@
+// SPDX-License-Identifier: Apache-2.0
+/*
+ * The root of the NVMe target core: creation and destruction, the ops table
+ * the FC transport calls (queue create/stop/destroy and command parsing),
+ * the periodic timer, and the per-I/O-thread entry points.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tgt_priv.h"
+
+/* Format a one-line error into err (if given). */
+void tgt_err(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!err || !errlen)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+}
+
+/* Copy src into a fixed-size field, padding with spaces, no NUL. */
+void tgt_copy_padded(char *dst, size_t len, const char *src)
+{
+	size_t n = strlen(src);
+
+	if (n > len)
+		n = len;
+	memcpy(dst, src, n);
+	memset(dst + n, ' ', len - n);
+}
+
+/* Create the core with its discovery subsystem and ANA group 1. */
+struct tgt *tgt_create(const struct nvmet_fc_env_ops *env, void *env_arg,
+		       const char *state_dir)
+{
+	struct tgt *t;
+	struct subsys *d;
+
+	if (!env)
+		return NULL;
+	t = calloc(1, sizeof(*t));
+	if (!t)
+		return NULL;
+	t->env = env;
+	t->env_arg = env_arg;
+	t->clock = clock_monotonic();
+	t->delete_assoc = nvmet_fc_sq_delete_assoc;
+	t->discovery_chg = nvmet_fc_discovery_chg;
+	t->ana_grp[1] = true;
+	if (state_dir) {
+		t->state_dir = strdup(state_dir);
+		if (!t->state_dir)
+			goto out_free_t;
+	}
+	d = calloc(1, sizeof(*d));
+	if (!d)
+		goto out_free_dir;
+	d->t = t;
+	d->discovery = true;
+	snprintf(d->nqn, sizeof(d->nqn), "%s", NVME_DISC_SUBSYS_NAME);
+	snprintf(d->model, sizeof(d->model), "%s", TGT_DEFAULT_MODEL);
+	snprintf(d->firmware, sizeof(d->firmware), "%s", TGT_DEFAULT_FIRMWARE);
+	snprintf(d->serial, sizeof(d->serial), "discovery");
+	d->cntlid_min = 1;
+	d->cntlid_max = TGT_CNTLID_MAX;
+	d->next_cntlid = 1;
+	t->disc = d;
+	return t;
+
+out_free_dir:
+	free(t->state_dir);
+out_free_t:
+	free(t);
+	return NULL;
+}
+
+/* Free the core and everything it still holds. */
+void tgt_destroy(struct tgt *t)
+{
+	struct subsys *s, *next;
+	struct ns_msg *m, *mn;
+	struct sq *sq, *sqn;
+	unsigned int i;
+
+	if (!t)
+		return;
+	/* Controllers left (no transport teardown came): free them as is. */
+	for (s = t->subsys_list; ; s = s->next) {
+		struct subsys *cur = s ? s : t->disc;
+		struct ctrl *c;
+
+		while ((c = cur->ctrls)) {
+			cur->ctrls = c->next;
+			free(c);
+		}
+		if (!s)
+			break;
+	}
+	for (sq = t->sq_list; sq; sq = sqn) {
+		sqn = sq->assoc_next;
+		tgt_sq_free(sq);
+	}
+	t->sq_list = NULL;
+	for (s = t->subsys_list; s; s = next) {
+		next = s->next;
+		subsys_free(s);
+	}
+	subsys_free(t->disc);
+	for (m = t->retry; m; m = mn) {
+		mn = m->next;
+		free(m);
+	}
+	for (i = 0; i < TGT_MAX_PORTS; i++)
+		free(t->ports[i]);
+	free(t->state_dir);
+	free(t);
+}
+
+/* ---- transport ops ------------------------------------------------------ */
+
+/* Free a queue's state and drop its port reference. */
+void tgt_sq_free(struct sq *sq)
+{
+	if (sq->port)
+		tgt_port_put(sq->port);
+	free(sq->ns);
+	free(sq);
+}
+
+static int tgt_sq_create(void *core, const struct nvmet_fc_sq_info *info,
+			 void **core_sq)
+{
+	struct tgt *t = core;
+	struct sq *sq;
+
+	sq = calloc(1, sizeof(*sq));
+	if (!sq)
+		return -ENOMEM;
+	if (info->qid) {
+		sq->ns = calloc(TGT_MAX_NSID + 1, sizeof(*sq->ns));
+		if (!sq->ns) {
+			free(sq);
+			return -ENOMEM;
+		}
+	}
+	sq->t = t;
+	sq->tp = info->tgtport;
+	sq->port = tgt_port_by_tp(t, info->tgtport);
+	if (sq->port)
+		sq->port->refs++;
+	sq->fc_sq = info->fc_sq;
+	sq->assoc_id = info->association_id;
+	sq->host_wwnn = info->host_wwnn;
+	sq->host_wwpn = info->host_wwpn;
+	sq->qid = info->qid;
+	sq->sqsize = info->sqsize;
+	sq->hwqid = info->hwqid;
+	atomic_init(&sq->ctrl, NULL);
+	sq->assoc_next = t->sq_list;
+	t->sq_list = sq;
+	*core_sq = sq;
+	return 0;
+}
+
+static void tgt_sq_unlink(struct tgt *t, struct sq *sq)
+{
+	struct sq **pp;
+
+	for (pp = &t->sq_list; *pp; pp = &(*pp)->assoc_next) {
+		if (*pp == sq) {
+			*pp = sq->assoc_next;
+			return;
+		}
+	}
+}
+
+static void tgt_sq_stop(void *core, void *core_sq)
+{
+	struct sq *sq = core_sq;
+	struct ctrl *c = atomic_load_explicit(&sq->ctrl, memory_order_relaxed);
+
+	(void)core;
+	sq->stopping = true;
+	if (c && sq->qid == 0)
+		ctrl_fail_aers(c, NVME_SC_INTERNAL | NVME_SC_DNR);
+}
+
+static void tgt_sq_destroy(void *core, void *core_sq)
+{
+	struct tgt *t = core;
+	struct sq *sq = core_sq;
+	struct ctrl *c = atomic_load_explicit(&sq->ctrl, memory_order_relaxed);
+
+	ns_fold_sq(sq);
+	if (c) {
+		if (sq->qid == 0) {
+			ctrl_free(c);
+		} else {
+			c->sqs[sq->qid] = NULL;
+			if (c->nr_io_queues)
+				c->nr_io_queues--;
+		}
+	}
+	tgt_sq_unlink(t, sq);
+	if (sq->msgs_inflight) {
+		sq->dead = true;	/* freed by the last ns message ack */
+		return;
+	}
+	tgt_sq_free(sq);
+}
+
+static uint16_t tgt_req_fail(struct nvmet_fc_req *req, uint16_t status)
+{
+	struct sq *sq = req->core_sq;
+
+	req->cqe->status = htole16((uint16_t)(status << 1));
+	req->cqe->sq_id = htole16(req->qid);
+	req->cqe->command_id = req->cmd->common.command_id;
+	req->cqe->sq_head = htole16(sq->sqhd);
+	return status;
+}
+
+static uint16_t tgt_req_init(void *core, struct nvmet_fc_req *req)
+{
+	struct sq *sq = req->core_sq;
+	const struct nvme_common_command *cmd = &req->cmd->common;
+	struct req_ctx *rc = req_ctx(req);
+	uint16_t status;
+
+	(void)core;
+	memset(rc, 0, sizeof(*rc));
+	rc->sq = sq;
+	sq->sqhd = (uint16_t)((sq->sqhd + 1u) % ((uint32_t)sq->sqsize + 1u));
+	if (cmd->flags & NVME_CMD_FUSE_MASK)
+		return tgt_req_fail(req, NVME_SC_INVALID_FIELD | NVME_SC_DNR);
+	if ((cmd->flags & NVME_CMD_SGL_ALL) != NVME_CMD_SGL_METABUF)
+		return tgt_req_fail(req, NVME_SC_INVALID_FIELD | NVME_SC_DNR);
+	if (cmd->opcode == nvme_fabrics_command)
+		status = cmd_fabrics_parse(req);
+	else if (!atomic_load_explicit(&sq->ctrl, memory_order_acquire))
+		status = NVME_SC_INVALID_OPCODE | NVME_SC_DNR;
+	else if (sq->qid == 0)
+		status = cmd_admin_parse(req);
+	else
+		status = cmd_io_parse(req);
+	if (status)
+		return tgt_req_fail(req, status);
+	sq->submitted++;
+	return 0;
+}
+
+/* [hwq] The transport will not execute a request req_init accepted (its
+ * write data never arrived): undo what parsing took. */
+static void tgt_req_abort(void *core, struct nvmet_fc_req *req)
+{
+	(void)core;
+	tgt_req_release(req);
+}
+
+static const struct nvmet_fc_core_ops tgt_ops = {
+	.sq_create	= tgt_sq_create,
+	.sq_destroy	= tgt_sq_destroy,
+	.req_init	= tgt_req_init,
+	.sq_stop	= tgt_sq_stop,
+	.req_abort	= tgt_req_abort,
+};
+
+/* The ops table to bind to target ports. */
+const struct nvmet_fc_core_ops *tgt_core_ops(void)
+{
+	return &tgt_ops;
+}
+
+/* ---- time and threads --------------------------------------------------- */
+
+/* Periodic work: keep-alive expiry, retries of messages that found a full
+ * ring. */
+void tgt_timer_tick(struct tgt *t)
+{
+	uint64_t now = clock_now_ms(t->clock);
+	struct nvmet_fc_req *req, *next;
+	struct subsys *s;
+	struct ctrl *c, *cn;
+
+	ns_retry_msgs(t);
+	req = t->cpl_retry;
+	t->cpl_retry = NULL;
+	for (; req; req = next) {
+		next = (struct nvmet_fc_req *)(uintptr_t)req_ctx(req)->aux2;
+		tgt_req_complete_from_ctl(req, req_ctx(req)->status);
+	}
+	for (c = t->disc->ctrls; c; c = cn) {
+		cn = c->next;
+		ctrl_timer(c, now);
+	}
+	for (s = t->subsys_list; s; s = s->next) {
+		for (c = s->ctrls; c; c = cn) {
+			cn = c->next;
+			ctrl_timer(c, now);
+		}
+	}
+}
+
+/* Set up the calling I/O thread's backend state. */
+int tgt_hwq_start(struct tgt *t, uint16_t hwq)
+{
+	(void)t;
+	(void)hwq;
+	return ns_file_thread_start();
+}
+
+/* Reap the calling thread's backend completions. */
+int tgt_hwq_poll(struct tgt *t, uint16_t hwq)
+{
+	(void)t;
+	(void)hwq;
+	return ns_file_thread_poll();
+}
+
+/* Drain and free the calling thread's backend state. */
+void tgt_hwq_stop(struct tgt *t, uint16_t hwq)
+{
+	(void)t;
+	(void)hwq;
+	ns_file_thread_stop();
+}

@@ -1,0 +1,179 @@
+// SPDX-License-Identifier: Apache-2.0
+/*
+ * Ports the daemon registered with the core: their NVMe-oF port id, the FC
+ * target port (WWNN/WWPN for discovery), the env reaching their I/O threads,
+ * and their ANA states. [ctl] only, except the env helpers' callees.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tgt_priv.h"
+
+/* The port with this id, or NULL. */
+struct tgt_port *tgt_port_find(struct tgt *t, uint16_t portid)
+{
+	unsigned int i;
+
+	for (i = 0; i < TGT_MAX_PORTS; i++)
+		if (t->ports[i] && t->ports[i]->portid == portid)
+			return t->ports[i];
+	return NULL;
+}
+
+/* The port registered for an FC target port, or NULL. */
+struct tgt_port *tgt_port_by_tp(struct tgt *t,
+				const struct nvmet_fc_target_port *tp)
+{
+	unsigned int i;
+
+	for (i = 0; i < TGT_MAX_PORTS; i++)
+		if (t->ports[i] && t->ports[i]->tp == tp)
+			return t->ports[i];
+	return NULL;
+}
+
+/* Run fn(arg) on hw queue hwq of port p (the tgt env if p is NULL). */
+int tgt_port_run_on_hwq(struct tgt_port *p, struct tgt *t, uint16_t hwq,
+			void (*fn)(void *), void *arg)
+{
+	if (p && p->env)
+		return p->env->run_on_hwq(p->env_arg, hwq, fn, arg);
+	return t->env->run_on_hwq(t->env_arg, hwq, fn, arg);
+}
+
+/* Run fn(arg) on the control thread. */
+int tgt_run_on_ctl(struct tgt *t, struct tgt_port *p, void (*fn)(void *),
+		   void *arg)
+{
+	if (p && p->env)
+		return p->env->run_on_ctl(p->env_arg, fn, arg);
+	return t->env->run_on_ctl(t->env_arg, fn, arg);
+}
+
+/* Register a port. */
+int tgt_port_add(struct tgt *t, uint16_t portid,
+		 struct nvmet_fc_target_port *tp, const char *name)
+{
+	struct tgt_port *p;
+	struct sq *sq;
+	unsigned int i, slot = TGT_MAX_PORTS;
+
+	if (!portid || portid == 0xffff || !tp)
+		return -EINVAL;
+	p = tgt_port_find(t, portid);
+	if (p)
+		return p->tp == tp ? 0 : -EEXIST;
+	if (tgt_port_by_tp(t, tp))
+		return -EEXIST;
+	for (i = 0; i < TGT_MAX_PORTS; i++) {
+		if (!t->ports[i]) {
+			slot = i;
+			break;
+		}
+	}
+	if (slot == TGT_MAX_PORTS)
+		return -ENOSPC;
+	p = calloc(1, sizeof(*p));
+	if (!p)
+		return -ENOMEM;
+	p->portid = portid;
+	p->tp = tp;
+	snprintf(p->name, sizeof(p->name), "%s", name ? name : "");
+	ana_port_init(t, p);
+	t->ports[slot] = p;
+	/* Queues created before the port was known now find it. */
+	for (sq = t->sq_list; sq; sq = sq->assoc_next) {
+		if (!sq->port && sq->tp == tp) {
+			sq->port = p;
+			p->refs++;
+		}
+	}
+	return 0;
+}
+
+/* Record the env a port was bound with. */
+int tgt_port_set_env(struct tgt *t, uint16_t portid,
+		     const struct nvmet_fc_env_ops *env, void *env_arg)
+{
+	struct tgt_port *p = tgt_port_find(t, portid);
+
+	if (!p)
+		return -ENOENT;
+	p->env = env;
+	p->env_arg = env_arg;
+	return 0;
+}
+
+/* Drop a queue's reference; a deleted port goes with its last queue. */
+void tgt_port_put(struct tgt_port *p)
+{
+	if (!--p->refs && p->deleted)
+		free(p);
+}
+
+/* Forget a port: tear down its controllers and drop exports of it. Queues
+ * still on it keep the port (and its env) until they are destroyed. */
+int tgt_port_del(struct tgt *t, uint16_t portid)
+{
+	struct tgt_port *p = tgt_port_find(t, portid);
+	struct subsys *s;
+	struct ctrl *c, *cn;
+	unsigned int i, j;
+
+	if (!p)
+		return 0;
+	for (i = 0; i < TGT_MAX_PORTS; i++) {
+		if (t->ports[i] == p) {
+			t->ports[i] = NULL;
+			break;
+		}
+	}
+	for (s = t->subsys_list; s; s = s->next) {
+		for (i = 0; i < s->nr_ports; i++) {
+			if (s->portids[i] != portid)
+				continue;
+			for (j = i + 1; j < s->nr_ports; j++)
+				s->portids[j - 1] = s->portids[j];
+			s->nr_ports--;
+			break;
+		}
+	}
+	for (s = t->subsys_list; ; s = s->next) {
+		struct subsys *cur = s ? s : t->disc;
+
+		for (c = cur->ctrls; c; c = cn) {
+			cn = c->next;
+			if (c->port == p)
+				ctrl_delete(c);
+		}
+		if (!s)
+			break;
+	}
+	p->deleted = true;
+	if (!p->refs)
+		free(p);
+	return 0;
+}
+
+/* Discovery information of subsystem s changed: bump the generation, tell
+ * the ports exporting it (RSCN) and the discovery controllers (AEN). */
+void tgt_discovery_changed(struct tgt *t, const struct subsys *s)
+{
+	struct ctrl *c;
+	struct tgt_port *p;
+	unsigned int i;
+
+	t->disc_genctr++;
+	for (i = 0; s && i < s->nr_ports; i++) {
+		p = tgt_port_find(t, s->portids[i]);
+		if (p && t->discovery_chg)
+			t->discovery_chg(p->tp);
+	}
+	for (c = t->disc->ctrls; c; c = c->next)
+		ctrl_add_aen(c, NVME_AEN_CFG_DISC_CHANGE,
+			     NVME_AER_RESULT(NVME_AER_TYPE_NOTICE,
+					     NVME_AER_NOTICE_DISC_CHANGED,
+					     NVME_LOG_DISC));
+}

@@ -1,0 +1,63 @@
+// SPDX-License-Identifier: Apache-2.0
+/*
+ * Completing requests: fill the CQE and hand the request back to the
+ * transport on its hwq thread, directly ([hwq]) or by a message from the
+ * control thread ([ctl], admin and fabrics commands). Completions that find
+ * the hwq's ring full are retried by tgt_timer_tick().
+ */
+#include <endian.h>
+
+#include "tgt_priv.h"
+
+/* [hwq] Fill the CQE with status and give the request back. */
+void tgt_req_complete(struct nvmet_fc_req *req, uint16_t status)
+{
+	struct sq *sq = req_ctx(req)->sq;
+
+	req->cqe->status = htole16((uint16_t)(status << 1));
+	req->cqe->sq_id = htole16(req->qid);
+	req->cqe->command_id = req->cmd->common.command_id;
+	req->cqe->sq_head = htole16(sq->sqhd);
+	tgt_req_release(req);
+	req->queue_response(req);
+}
+
+/* [hwq] The request is done with its queue and namespace: count it and
+ * release a namespace drain waiting for it. */
+void tgt_req_release(struct nvmet_fc_req *req)
+{
+	struct req_ctx *rc = req_ctx(req);
+	struct sq *sq = rc->sq;
+
+	sq->completed++;
+	if (rc->nsid && !--sq->ns[rc->nsid].inflight && sq->barriers)
+		ns_sq_completed(sq, rc->nsid);
+	rc->nsid = 0;
+}
+
+/* [hwq] A backend finished an asynchronous operation. */
+void tgt_req_io_done(struct nvmet_fc_req *req, uint16_t status)
+{
+	tgt_req_complete(req, status);
+}
+
+static void tgt_req_complete_on_hwq(void *arg)
+{
+	struct nvmet_fc_req *req = arg;
+
+	tgt_req_complete(req, req_ctx(req)->status);
+}
+
+/* [ctl] Post the completion of req to its hwq thread. */
+void tgt_req_complete_from_ctl(struct nvmet_fc_req *req, uint16_t status)
+{
+	struct sq *sq = req_ctx(req)->sq;
+	struct tgt *t = sq->t;
+
+	req_ctx(req)->status = status;
+	if (tgt_port_run_on_hwq(sq->port, t, req->hwqid,
+				tgt_req_complete_on_hwq, req)) {
+		req_ctx(req)->aux2 = (uint64_t)(uintptr_t)t->cpl_retry;
+		t->cpl_retry = req;
+	}
+}

@@ -1,0 +1,443 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The driver's device, common to both roles: opening (soft HBA: fabric login,
+ * region layout, name-server registration; uio: map and check the BAR),
+ * peers' regions, the slow-path event fd (an epoll set of the wake-up socket,
+ * a 100 ms timer and a self-kick eventfd), link changes and slow-path sends.
+ */
+#include <errno.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <sys/socket.h>
+#include <sys/timerfd.h>
+#include <sys/un.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <fcnvme/fc_wire.h>
+
+#include "hw_priv.h"
+
+#define HW_EQ_ENTRIES	256u
+#define HW_WQ_ENTRIES	1024u
+#define HW_TICK_MS	100
+
+static uint64_t hw_align(uint64_t v, uint64_t a)
+{
+	return (v + a - 1) & ~(a - 1);
+}
+
+static bool hw_pow2(uint32_t v)
+{
+	return v && !(v & (v - 1));
+}
+
+/* Lay out a fresh soft region; returns its size or 0 on overflow. */
+static uint64_t hw_dev_layout(const struct hw_dev_cfg *cfg, struct hw_bar *bar, bool write,
+			      void *base)
+{
+	uint64_t off = hw_align(sizeof(struct hw_bar), HW_PAGE);
+	unsigned int q;
+
+	if (write)
+		hw_ring_init(base, &bar->eq, off, HW_EQ_ENTRIES, HW_EQE_SIZE);
+	off = hw_align(off + (uint64_t)HW_EQ_ENTRIES * HW_EQE_SIZE, HW_PAGE);
+	for (q = 0; q < cfg->nr_hwq; q++) {
+		if (write)
+			hw_ring_init(base, &bar->wq[q], off, HW_WQ_ENTRIES, HW_WQE_SIZE);
+		off = hw_align(off + (uint64_t)HW_WQ_ENTRIES * HW_WQE_SIZE, HW_PAGE);
+		if (write)
+			hw_ring_init(base, &bar->cq[q], off, cfg->cq_entries, HW_CQE_SIZE);
+		off = hw_align(off + (uint64_t)cfg->cq_entries * HW_CQE_SIZE, HW_PAGE);
+	}
+	if (write) {
+		bar->xri_off = off;
+		bar->nr_xri = cfg->nr_xri;
+	}
+	off = hw_align(off + (uint64_t)cfg->nr_xri * sizeof(struct hw_xri), HW_PAGE);
+	if (write) {
+		bar->dma_off = off;
+		bar->dma_size = cfg->dma_size;
+	}
+	return off + cfg->dma_size;
+}
+
+static int hw_dev_events(struct hw_dev *d, const char *sock_path)
+{
+	struct itimerspec its = {
+		.it_interval = { 0, HW_TICK_MS * 1000000L },
+		.it_value = { 0, HW_TICK_MS * 1000000L },
+	};
+	struct epoll_event ev = { .events = EPOLLIN };
+	struct sockaddr_un sun;
+
+	d->epfd = epoll_create1(EPOLL_CLOEXEC);
+	d->timerfd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
+	d->kickfd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+	if (d->epfd < 0 || d->timerfd < 0 || d->kickfd < 0)
+		return -errno;
+	if (timerfd_settime(d->timerfd, 0, &its, NULL))
+		return -errno;
+	ev.data.fd = d->timerfd;
+	if (epoll_ctl(d->epfd, EPOLL_CTL_ADD, d->timerfd, &ev))
+		return -errno;
+	ev.data.fd = d->kickfd;
+	if (epoll_ctl(d->epfd, EPOLL_CTL_ADD, d->kickfd, &ev))
+		return -errno;
+	if (d->map.uio) {
+		/* A real device interrupts through the uio fd. */
+		ev.data.fd = d->map.fd;
+		if (epoll_ctl(d->epfd, EPOLL_CTL_ADD, d->map.fd, &ev))
+			return -errno;
+		return hw_map_uio_irq_enable(&d->map);
+	}
+	if (!sock_path)
+		return 0;
+	d->sockfd = socket(AF_UNIX, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (d->sockfd < 0)
+		return -errno;
+	memset(&sun, 0, sizeof(sun));
+	sun.sun_family = AF_UNIX;
+	if (strlen(sock_path) >= sizeof(sun.sun_path))
+		return -ENAMETOOLONG;
+	strcpy(sun.sun_path, sock_path);
+	unlink(sock_path);
+	if (bind(d->sockfd, (struct sockaddr *)&sun, sizeof(sun)))
+		return -errno;
+	ev.data.fd = d->sockfd;
+	if (epoll_ctl(d->epfd, EPOLL_CTL_ADD, d->sockfd, &ev))
+		return -errno;
+	return 0;
+}
+
+static int hw_dev_open_soft(struct hw_dev *d, const struct hw_dev_cfg *cfg, const char *name)
+{
+	char dir[HW_PATH_MAX], path[HW_PATH_MAX + 40];
+	struct hw_bar tmp;
+	uint64_t size;
+	int slot, rc;
+
+	rc = hw_fabric_path(cfg->shm_dir, name, dir, sizeof(dir));
+	if (rc)
+		return rc;
+	rc = hw_fabric_open(dir, &d->fab);
+	if (rc == -ENOENT) {
+		rc = hw_fabric_create(dir);
+		if (rc && rc != -EEXIST)
+			return rc;
+		rc = hw_fabric_open(dir, &d->fab);
+	}
+	if (rc)
+		return rc;
+	d->soft = true;
+	memset(&tmp, 0, sizeof(tmp));
+	size = hw_dev_layout(cfg, &tmp, false, NULL);
+
+	hw_fabric_lock(&d->fab);
+	slot = hw_fabric_claim(&d->fab, cfg->wwnn, cfg->wwpn, cfg->roles);
+	if (slot < 0) {
+		rc = slot;
+		goto out_unlock;
+	}
+	hw_fabric_port_path(&d->fab, cfg->wwpn, path, sizeof(path));
+	rc = hw_map_soft_create(path, size, &d->map);
+	if (rc)
+		goto out_release;
+	d->base = d->map.base;
+	d->bar = d->base;
+	d->slot = (unsigned int)slot;
+	d->bar->version = HW_BAR_VERSION;
+	d->bar->bar_size = (uint32_t)hw_align(sizeof(struct hw_bar), HW_PAGE);
+	d->bar->region_size = size;
+	d->bar->wwnn = cfg->wwnn;
+	d->bar->wwpn = cfg->wwpn;
+	d->bar->roles = cfg->roles;
+	d->bar->slot = d->slot;
+	d->bar->nr_hwq = cfg->nr_hwq;
+	atomic_store(&d->bar->owner_pid, (int32_t)getpid());
+	hw_dev_layout(cfg, d->bar, true, d->base);
+	atomic_store(&d->bar->port_id, d->fab.r->ns[slot].port_id);
+	atomic_store(&d->bar->link, HW_LINK_UP);
+	atomic_thread_fence(memory_order_release);
+	d->bar->magic = HW_BAR_MAGIC;
+	hw_fabric_unlock(&d->fab);
+	return 0;
+
+out_release:
+	atomic_store(&d->fab.r->ns[slot].state, HW_NS_OFFLINE);
+out_unlock:
+	hw_fabric_unlock(&d->fab);
+	hw_fabric_close(&d->fab);
+	d->soft = false;
+	return rc;
+}
+
+static int hw_dev_open_uio(struct hw_dev *d, const struct hw_dev_cfg *cfg)
+{
+	int rc = hw_map_uio(cfg->dev, NULL, &d->map);
+
+	if (rc)
+		return rc;
+	d->base = d->map.base;
+	d->bar = d->base;
+	if (d->bar->magic != HW_BAR_MAGIC || d->bar->version != HW_BAR_VERSION ||
+	    d->bar->region_size > d->map.len || d->bar->nr_hwq == 0 ||
+	    d->bar->nr_hwq > HW_MAX_HWQ || d->bar->dma_off > d->map.len ||
+	    d->bar->dma_size > d->map.len - d->bar->dma_off) {
+		hw_map_close(&d->map);
+		return -ENODEV;
+	}
+	d->slot = d->bar->slot;
+	return 0;
+}
+
+/* DMA window size: cfg, or env FCNVME_DMA_MB (16..65536) when set. */
+static uint64_t hw_dev_dma_size(uint64_t want)
+{
+	const char *e = getenv("FCNVME_DMA_MB");
+	unsigned long mb;
+	char *end;
+
+	if (!e || !*e)
+		return want;
+	mb = strtoul(e, &end, 10);
+	if (*end || mb < 16 || mb > 65536)
+		return want;
+	return want > ((uint64_t)mb << 20) ? want : (uint64_t)mb << 20;
+}
+
+/* Open the device, FLOGI and announce. */
+int hw_dev_open(struct hw_dev *d, const struct hw_dev_cfg *cfg)
+{
+	char sock[HW_PATH_MAX + 48];
+	unsigned int i;
+	int rc;
+
+	memset(d, 0, sizeof(*d));
+	d->epfd = d->sockfd = d->timerfd = d->kickfd = -1;
+	d->map.fd = -1;
+	d->fab.fd = -1;
+	if (!cfg->dev || cfg->nr_hwq == 0 || cfg->nr_hwq > HW_MAX_HWQ ||
+	    !hw_pow2(cfg->cq_entries) || cfg->wwpn == 0 || cfg->wwnn == 0)
+		return -EINVAL;
+	for (i = 0; i < HW_MAX_PORTS; i++)
+		d->peers[i].fd = -1;
+	if (strncmp(cfg->dev, "soft:", 5) == 0) {
+		struct hw_dev_cfg c2 = *cfg;
+
+		c2.dma_size = hw_dev_dma_size(cfg->dma_size);
+		rc = hw_dev_open_soft(d, &c2, cfg->dev + 5);
+	}
+	else if (strncmp(cfg->dev, "/dev/uio", 8) == 0)
+		rc = hw_dev_open_uio(d, cfg);
+	else
+		rc = -EINVAL;
+	if (rc)
+		return rc;
+	d->xri = (struct hw_xri *)((char *)d->base + d->bar->xri_off);
+	rc = hw_dma_init(d);
+	if (rc)
+		goto out_close;
+	if (d->soft)
+		hw_fabric_sock_path(&d->fab, cfg->wwpn, sock, sizeof(sock));
+	rc = hw_dev_events(d, d->soft ? sock : NULL);
+	if (rc)
+		goto out_close;
+	if (d->soft) {
+		hw_fabric_lock(&d->fab);
+		atomic_store(&d->fab.r->ns[d->slot].state, HW_NS_ONLINE);
+		hw_fabric_unlock(&d->fab);
+		hw_fabric_rscn(&d->fab, d->slot);
+	}
+	return 0;
+
+out_close:
+	hw_dev_close(d);
+	return rc;
+}
+
+/* Leave the fabric and release everything hw_dev_open took. */
+void hw_dev_close(struct hw_dev *d)
+{
+	struct hw_old_map *o;
+	char sock[HW_PATH_MAX + 48];
+	unsigned int i;
+
+	if (d->soft && d->fab.r && d->bar) {
+		hw_fabric_lock(&d->fab);
+		atomic_store(&d->fab.r->ns[d->slot].state, HW_NS_OFFLINE);
+		hw_fabric_unlock(&d->fab);
+		hw_fabric_rscn(&d->fab, d->slot);
+		hw_fabric_sock_path(&d->fab, d->bar->wwpn, sock, sizeof(sock));
+		unlink(sock);
+	}
+	for (i = 0; i < HW_MAX_PORTS; i++)
+		hw_fabric_unmap(&d->peers[i]);
+	while ((o = d->old_maps)) {
+		d->old_maps = o->next;
+		hw_fabric_unmap(&o->m);
+		free(o);
+	}
+	hw_dma_fini(d);
+	if (d->epfd >= 0)
+		close(d->epfd);
+	if (d->sockfd >= 0)
+		close(d->sockfd);
+	if (d->timerfd >= 0)
+		close(d->timerfd);
+	if (d->kickfd >= 0)
+		close(d->kickfd);
+	if (d->map.base)
+		hw_map_close(&d->map);
+	if (d->fab.r)
+		hw_fabric_close(&d->fab);
+	memset(d, 0, sizeof(*d));
+}
+
+/* Map or refresh peer slot. */
+int hw_dev_peer(struct hw_dev *d, unsigned int slot)
+{
+	struct hw_peer_map m;
+	struct hw_old_map *o;
+	int rc;
+
+	if (!d->soft || slot >= HW_MAX_PORTS || slot == d->slot)
+		return -EINVAL;
+	if (d->peers[slot].base &&
+	    d->peers[slot].gen == atomic_load(&d->fab.r->ns[slot].gen) &&
+	    d->peers[slot].wwpn == d->fab.r->ns[slot].wwpn)
+		return 0;
+	rc = hw_fabric_map_slot(&d->fab, slot, &m);
+	if (rc)
+		return rc;
+	if (d->peers[slot].base) {
+		o = malloc(sizeof(*o));
+		if (!o) {
+			hw_fabric_unmap(&m);
+			return -ENOMEM;
+		}
+		o->m = d->peers[slot];
+		o->next = d->old_maps;
+		d->old_maps = o;
+	}
+	d->peers[slot] = m;
+	atomic_store_explicit(&d->peer_base[slot], m.base, memory_order_release);
+	return 0;
+}
+
+/* True if the peer in slot is online and its owner alive. */
+bool hw_dev_peer_alive(struct hw_dev *d, unsigned int slot)
+{
+	if (!d->soft || slot >= HW_MAX_PORTS)
+		return false;
+	if (atomic_load(&d->fab.r->ns[slot].state) != HW_NS_ONLINE)
+		return false;
+	if (d->peers[slot].base &&
+	    d->peers[slot].gen != atomic_load(&d->fab.r->ns[slot].gen))
+		return false;	/* restarted: the old incarnation is gone */
+	return hw_fabric_slot_alive(&d->fab, slot);
+}
+
+/* Link up/down. */
+int hw_dev_set_link(struct hw_dev *d, bool up)
+{
+	struct hw_eqe e;
+
+	if (!d->soft)
+		return -ENOTSUP;
+	hw_fabric_lock(&d->fab);
+	atomic_store(&d->fab.r->ns[d->slot].state, up ? HW_NS_ONLINE : HW_NS_LINKDOWN);
+	atomic_store(&d->bar->link, up ? HW_LINK_UP : HW_LINK_DOWN);
+	hw_fabric_unlock(&d->fab);
+	memset(&e, 0, sizeof(e));
+	e.type = HW_EQE_LINK;
+	e.arg = up ? HW_LINK_UP : HW_LINK_DOWN;
+	e.peer_slot = (uint16_t)d->slot;
+	(void)hw_ring_post(d->base, &d->bar->eq, &e, sizeof(e));
+	hw_dev_kick(d);
+	hw_fabric_rscn(&d->fab, d->slot);
+	return 0;
+}
+
+/* Send a slow-path event to a peer. */
+int hw_dev_send_eqe(struct hw_dev *d, unsigned int slot, struct hw_eqe *e, int fc)
+{
+	uint32_t delay = 0;
+	int rc;
+
+	if (!d->soft)
+		return -ENOTSUP;
+	if (atomic_load(&d->bar->link) != HW_LINK_UP)
+		return -ENETDOWN;
+	if (slot >= HW_MAX_PORTS || atomic_load(&d->fab.r->ns[slot].state) != HW_NS_ONLINE)
+		return -EHOSTUNREACH;
+	if (!hw_fabric_zoned(&d->fab, d->slot, slot))
+		return -EHOSTUNREACH;
+	rc = hw_dev_peer(d, slot);
+	if (rc)
+		return rc;
+	e->peer_slot = (uint16_t)d->slot;
+	switch (hw_fabric_fault(&d->fab, fc, d->bar->wwpn, d->peers[slot].wwpn, 0, &delay)) {
+	case HW_FAULT_DROP:
+		atomic_fetch_add(&d->bar->cnt.drops, 1);
+		return 0;
+	case HW_FAULT_DELAY:
+		if (delay > 10000)
+			delay = 10000;
+		usleep(delay * 1000u);
+		break;
+	default:
+		break;
+	}
+	rc = hw_eq_post(&d->fab, &d->peers[slot], e);
+	if (rc == -EAGAIN)
+		atomic_fetch_add(&d->bar->cnt.busy, 1);
+	return rc;
+}
+
+/* Drain wake-ups of the event fd. */
+void hw_dev_drain_wakeups(struct hw_dev *d, bool *timer)
+{
+	char buf[64];
+	uint64_t v;
+
+	if (timer)
+		*timer = false;
+	if (d->sockfd >= 0)
+		while (recv(d->sockfd, buf, sizeof(buf), MSG_DONTWAIT) > 0)
+			;
+	if (read(d->timerfd, &v, sizeof(v)) == sizeof(v) && timer)
+		*timer = true;
+	(void)!read(d->kickfd, &v, sizeof(v));
+	if (d->map.uio) {
+		struct pollfd pfd = { .fd = d->map.fd, .events = POLLIN };
+		uint32_t cnt;
+
+		if (poll(&pfd, 1, 0) == 1 && hw_map_uio_irq_read(&d->map, &cnt) == 0)
+			(void)hw_map_uio_irq_enable(&d->map);
+	}
+}
+
+/* Arm the EQ; returns true if entries arrived meanwhile. */
+bool hw_dev_arm_eq(struct hw_dev *d)
+{
+	atomic_store(&d->bar->eq.armed, 1);
+	atomic_thread_fence(memory_order_seq_cst);
+	if (!hw_ring_empty(d->base, &d->bar->eq)) {
+		atomic_store(&d->bar->eq.armed, 0);
+		return true;
+	}
+	return false;
+}
+
+/* Make the event fd readable. */
+void hw_dev_kick(struct hw_dev *d)
+{
+	uint64_t one = 1;
+
+	(void)!write(d->kickfd, &one, sizeof(one));
+}

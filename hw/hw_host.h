@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The host-role HBA driver (LLDD), modelled on lpfc's host driver: opens a
+ * port ("soft:FABRIC" or "/dev/uioN"), logs into the fabric, registers with
+ * the name server as an NVMe initiator, queries it for NVMe target and
+ * discovery ports, logs into each (PLOGI/PRLI) and registers the local port
+ * and one remote port per target with the host transport. It implements
+ * nvme_fc_port_template with a preallocated exchange (XRI) and bounce-buffer
+ * pool per hw queue. A single-threaded caller drives everything with
+ * hw_host_port_process() + hw_host_poll(); a hw queue handle is used by one
+ * thread at a time.
+ */
+#ifndef HW_HOST_H
+#define HW_HOST_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <fcnvme/nvme_fc_driver.h>
+
+#include "hw_tgt.h"	/* struct hw_rport_info */
+
+struct hw_host_port;
+
+struct hw_host_port_cfg {
+	const char	*dev;		/* "soft:FABRIC" or "/dev/uioN" */
+	const char	*shm_dir;
+	uint64_t	wwnn, wwpn;
+	uint16_t	nr_hwq;		/* 0 = 1 */
+	uint16_t	queue_depth;	/* exchanges per hw queue; 0 = 256 */
+	uint32_t	fcp_timeout_ms;	/* 0 = 30000 */
+};
+
+/* Map, link up, FLOGI, name-server registration, query targets, PLOGI/PRLI,
+ * nvme_fc_register_localport + nvme_fc_register_remoteport for each NVMe
+ * target/discovery port that answers within 2 s. */
+int hw_host_port_open(const struct hw_host_port_cfg *cfg, struct hw_host_port **out);
+struct nvme_fc_local_port *hw_host_port_localport(struct hw_host_port *p);
+/* Remote ports; returns the count (may exceed max). */
+int hw_host_port_rports(struct hw_host_port *p, struct hw_rport_info *out, int max);
+int hw_host_port_event_fd(struct hw_host_port *p);
+/* Slow path: RSCN -> rescan, LS, logins, remote-port loss. */
+int hw_host_port_process(struct hw_host_port *p);
+/* Reap completions of hw queue hwq (and check FCP timeouts). */
+int hw_host_poll(struct hw_host_port *p, uint16_t hwq, unsigned int budget);
+void hw_host_port_close(struct hw_host_port *p);
+
+#endif /* HW_HOST_H */

@@ -1,0 +1,160 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The mapper: gives the driver its device region, either from a real device
+ * through uio (/dev/uioN, map0 located by /sys/class/uio/uioN/maps/map0/
+ * {size,offset}; interrupts by read()/write() on the fd) or from a software
+ * HBA's shared-memory file. The code above it is the same for both.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "hw_priv.h"
+
+/* Parse a sysfs attribute file holding one integer (decimal or 0x hex). */
+int hw_map_read_u64(const char *path, uint64_t *val)
+{
+	char buf[64], *end;
+	ssize_t n;
+	int fd;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return -EIO;
+	buf[n] = '\0';
+	errno = 0;
+	*val = strtoull(buf, &end, 0);
+	if (errno || end == buf || (*end && *end != '\n'))
+		return -EINVAL;
+	return 0;
+}
+
+/* Map /dev/uioN's map0. */
+int hw_map_uio(const char *devpath, const char *sysfs_root, struct hw_map *m)
+{
+	char path[512];
+	uint64_t size, offset;
+	const char *name;
+	unsigned int n;
+	char tail;
+	int rc;
+
+	memset(m, 0, sizeof(*m));
+	m->fd = -1;
+	name = strrchr(devpath, '/');
+	name = name ? name + 1 : devpath;
+	if (sscanf(name, "uio%u%c", &n, &tail) != 1)
+		return -EINVAL;
+	if (!sysfs_root)
+		sysfs_root = getenv("FCNVME_SYSFS_ROOT");
+	if (!sysfs_root || !*sysfs_root)
+		sysfs_root = "/sys";
+	snprintf(path, sizeof(path), "%s/class/uio/uio%u/maps/map0/size", sysfs_root, n);
+	rc = hw_map_read_u64(path, &size);
+	if (rc)
+		return rc;
+	snprintf(path, sizeof(path), "%s/class/uio/uio%u/maps/map0/offset", sysfs_root, n);
+	rc = hw_map_read_u64(path, &offset);
+	if (rc)
+		return rc;
+	if (size < sizeof(struct hw_bar) || size > (1ull << 40) || offset >= HW_PAGE)
+		return -EINVAL;
+	m->fd = open(devpath, O_RDWR | O_CLOEXEC);
+	if (m->fd < 0)
+		return -errno;
+	/* uio selects map N by mmap offset N * page size; map0 is offset 0. */
+	m->len = (size_t)size;
+	m->base = mmap(NULL, m->len, PROT_READ | PROT_WRITE, MAP_SHARED, m->fd, 0);
+	if (m->base == MAP_FAILED) {
+		rc = -errno;
+		close(m->fd);
+		memset(m, 0, sizeof(*m));
+		m->fd = -1;
+		return rc;
+	}
+	m->base = (char *)m->base + offset;
+	m->len -= (size_t)offset;
+	m->uio = true;
+	return 0;
+}
+
+/* Enable the uio interrupt (write 1 to the fd). */
+int hw_map_uio_irq_enable(struct hw_map *m)
+{
+	uint32_t one = 1;
+
+	if (!m->uio)
+		return -ENOTSUP;
+	return write(m->fd, &one, sizeof(one)) == sizeof(one) ? 0 : -errno;
+}
+
+/* Read the uio interrupt count. */
+int hw_map_uio_irq_read(struct hw_map *m, uint32_t *count)
+{
+	if (!m->uio)
+		return -ENOTSUP;
+	return read(m->fd, count, sizeof(*count)) == sizeof(*count) ? 0 : -errno;
+}
+
+/* Create a soft device file of len bytes at path, atomically. */
+int hw_map_soft_create(const char *path, size_t len, struct hw_map *m)
+{
+	char tmp[HW_PATH_MAX + 64];
+	int rc;
+
+	memset(m, 0, sizeof(*m));
+	snprintf(tmp, sizeof(tmp), "%s.new.%d", path, (int)getpid());
+	m->fd = open(tmp, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0664);
+	if (m->fd < 0)
+		return -errno;
+	if (flock(m->fd, LOCK_EX | LOCK_NB) || ftruncate(m->fd, (off_t)len)) {
+		rc = -errno;
+		goto out_unlink;
+	}
+	m->base = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, m->fd, 0);
+	if (m->base == MAP_FAILED) {
+		rc = -errno;
+		goto out_unlink;
+	}
+	m->len = len;
+	if (rename(tmp, path)) {
+		rc = -errno;
+		munmap(m->base, len);
+		goto out_unlink;
+	}
+	return 0;
+
+out_unlink:
+	unlink(tmp);
+	close(m->fd);
+	memset(m, 0, sizeof(*m));
+	m->fd = -1;
+	return rc;
+}
+
+/* Unmap and close a mapping (drops the liveness flock). */
+void hw_map_close(struct hw_map *m)
+{
+	long pg = sysconf(_SC_PAGESIZE);
+
+	if (m->base) {
+		uintptr_t b = (uintptr_t)m->base & ~((uintptr_t)pg - 1);
+
+		munmap((void *)b, m->len + ((uintptr_t)m->base - b));
+	}
+	if (m->fd >= 0)
+		close(m->fd);
+	memset(m, 0, sizeof(*m));
+	m->fd = -1;
+}

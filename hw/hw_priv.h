@@ -1,0 +1,136 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Internals shared by the files of hw/: the mapper, the driver's view of its
+ * device (struct hw_dev: mapping, fabric, peers, DMA allocator, slow-path
+ * wake-up fd) and the soft firmware entry points. Not for use outside hw/
+ * except by hw's own tests and softhbactl.
+ */
+#ifndef HW_PRIV_H
+#define HW_PRIV_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include <fcnvme/nvme_fc_driver.h>
+
+#include "hw_dev.h"
+#include "hw_fabric.h"
+#include "hw_ring.h"
+
+/* ---- mapper -------------------------------------------------------------- */
+
+/* A mapped device region: from /dev/uioN (map0) or from a soft HBA file. */
+struct hw_map {
+	void		*base;
+	size_t		len;
+	int		fd;		/* uio fd or device file (holds the flock) */
+	bool		uio;
+};
+
+/* Map /dev/uioN's map0 using sysfs_root (NULL: env FCNVME_SYSFS_ROOT or
+ * "/sys") for maps/map0/{size,offset}. */
+int hw_map_uio(const char *devpath, const char *sysfs_root, struct hw_map *m);
+/* Enable the uio interrupt (write 1 to the fd). */
+int hw_map_uio_irq_enable(struct hw_map *m);
+/* Read and return the uio interrupt count (blocks unless O_NONBLOCK). */
+int hw_map_uio_irq_read(struct hw_map *m, uint32_t *count);
+/* Create a soft device file of len bytes at path, atomically (temp file,
+ * exclusive flock held by the returned map, rename). */
+int hw_map_soft_create(const char *path, size_t len, struct hw_map *m);
+void hw_map_close(struct hw_map *m);
+/* Parse a sysfs attribute file holding one integer (decimal or 0x hex). */
+int hw_map_read_u64(const char *path, uint64_t *val);
+
+/* ---- the driver's device ------------------------------------------------- */
+
+struct hw_dma_blk;
+
+/* A peer mapping no longer current (the peer restarted); unmapped at close,
+ * because an hwq thread may still be reading it. */
+struct hw_old_map {
+	struct hw_old_map	*next;
+	struct hw_peer_map	m;
+};
+
+struct hw_dev {
+	struct hw_map	map;
+	void		*base;		/* == map.base */
+	struct hw_bar	*bar;
+	struct hw_xri	*xri;		/* XRI table (host role) */
+	bool		soft;
+	unsigned int	slot;
+	struct hw_fabric fab;		/* soft only */
+
+	/* Peers: maps[] owned by the control thread; base[] is what hwq
+	 * threads read (published with release, never unmapped while open). */
+	struct hw_peer_map	peers[HW_MAX_PORTS];
+	_Atomic(void *)		peer_base[HW_MAX_PORTS];
+	struct hw_old_map	*old_maps;
+
+	/* DMA allocator (control thread only). */
+	struct hw_dma_blk	*dma_free;
+	struct fcnvme_device	fdev;
+
+	/* Slow-path wake-up (control thread). */
+	int		epfd, sockfd, timerfd, kickfd;
+};
+
+/* Parameters of hw_dev_open. */
+struct hw_dev_cfg {
+	const char	*dev;		/* "soft:FABRIC" or "/dev/uioN" */
+	const char	*shm_dir;
+	uint64_t	wwnn, wwpn;
+	uint32_t	roles;
+	uint16_t	nr_hwq;
+	uint32_t	nr_xri;		/* host exchanges */
+	uint32_t	cq_entries;	/* per hwq, power of two */
+	uint64_t	dma_size;	/* bytes of DMA memory */
+};
+
+/* Open the device: map it, FLOGI (claim a slot, link up, register in the name
+ * server) and announce with RSCN. [ctl] */
+int hw_dev_open(struct hw_dev *d, const struct hw_dev_cfg *cfg);
+void hw_dev_close(struct hw_dev *d);
+/* Link up/down: name server state, own LINK event, RSCN to others. */
+int hw_dev_set_link(struct hw_dev *d, bool up);
+/* Map or refresh peer slot. [ctl] */
+int hw_dev_peer(struct hw_dev *d, unsigned int slot);
+/* A peer's region for the data path, or NULL. */
+static inline void *hw_dev_peer_base(struct hw_dev *d, unsigned int slot)
+{
+	if (slot >= HW_MAX_PORTS)
+		return NULL;
+	return atomic_load_explicit(&d->peer_base[slot], memory_order_acquire);
+}
+/* Send a slow-path event to a peer (link, zoning and faults apply). */
+int hw_dev_send_eqe(struct hw_dev *d, unsigned int slot, struct hw_eqe *e, int fc);
+/* Drain wake-ups of the event fd; then the EQ may be read. */
+void hw_dev_drain_wakeups(struct hw_dev *d, bool *timer);
+/* Arm the EQ; returns true if entries arrived meanwhile (process again). */
+bool hw_dev_arm_eq(struct hw_dev *d);
+/* Make the event fd readable (deferred work in this process). */
+void hw_dev_kick(struct hw_dev *d);
+/* True if the peer in slot is online and its owner alive. */
+bool hw_dev_peer_alive(struct hw_dev *d, unsigned int slot);
+/* DMA memory of the device (control thread). */
+int hw_dma_alloc(struct hw_dev *d, size_t len, void **vaddr, fcnvme_dma_t *handle);
+void hw_dma_free(struct hw_dev *d, void *vaddr, size_t len);
+int hw_dma_init(struct hw_dev *d);
+void hw_dma_fini(struct hw_dev *d);
+/* DMA handle of an address inside the DMA window, or 0. */
+fcnvme_dma_t hw_dma_handle(struct hw_dev *d, const void *vaddr);
+
+/* ---- soft firmware ------------------------------------------------------- */
+
+/* Ring the doorbell of WQ hwq: in soft mode the firmware runs here, in the
+ * caller's thread, over every pending WQE, then wakes the peers' queues it
+ * posted to (one wake per ring per batch). Returns WQEs processed. */
+int hw_fw_doorbell(struct hw_dev *d, unsigned int hwq);
+/* Steering rule: CMD IU for qid lands on this target hw queue. */
+static inline unsigned int hw_fw_steer(uint16_t qid, unsigned int nr_hwq)
+{
+	return qid == 0 ? 0 : (unsigned int)(qid - 1) % nr_hwq;
+}
+
+#endif /* HW_PRIV_H */

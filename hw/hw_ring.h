@@ -1,0 +1,116 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Ring operations on the queues of hw_dev.h: a bounded multi-producer,
+ * single-consumer queue in shared memory (sequence word per entry, CAS on the
+ * tail), plus the interrupt emulation (armed flag + shared futex). Inline so
+ * that the busy path is a handful of loads and stores: no lock, no syscall
+ * unless a sleeping consumer must be woken.
+ */
+#ifndef HW_RING_H
+#define HW_RING_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "hw_dev.h"
+
+/* Entry at position pos of ring r, whose owner's region starts at base. */
+static inline void *hw_ring_entry(void *base, const struct hw_ring *r, uint64_t pos)
+{
+	return (char *)base + r->off + (size_t)(pos & (r->entries - 1)) * r->esize;
+}
+
+/* Reserve a slot; returns the entry (to fill, then hw_ring_commit) or NULL
+ * when the ring is full. Safe for many producers in many processes. */
+static inline void *hw_ring_reserve(void *base, struct hw_ring *r, uint64_t *posp)
+{
+	uint64_t pos = atomic_load_explicit(&r->tail, memory_order_relaxed);
+
+	for (;;) {
+		void *e = hw_ring_entry(base, r, pos);
+		_Atomic uint64_t *seq = e;
+		uint64_t s = atomic_load_explicit(seq, memory_order_acquire);
+		int64_t dif = (int64_t)(s - pos);
+
+		if (dif == 0) {
+			if (atomic_compare_exchange_weak_explicit(&r->tail, &pos, pos + 1,
+								  memory_order_relaxed,
+								  memory_order_relaxed)) {
+				*posp = pos;
+				return e;
+			}
+		} else if (dif < 0) {
+			return NULL;
+		} else {
+			pos = atomic_load_explicit(&r->tail, memory_order_relaxed);
+		}
+	}
+}
+
+/* Publish a reserved entry to the consumer. */
+static inline void hw_ring_commit(void *e, uint64_t pos)
+{
+	atomic_store_explicit((_Atomic uint64_t *)e, pos + 1, memory_order_release);
+}
+
+/* The consumer's next entry, or NULL if none is ready. */
+static inline void *hw_ring_peek(void *base, struct hw_ring *r)
+{
+	uint64_t head = atomic_load_explicit(&r->head, memory_order_relaxed);
+	void *e = hw_ring_entry(base, r, head);
+	_Atomic uint64_t *seq = e;
+
+	if (atomic_load_explicit(seq, memory_order_acquire) != head + 1)
+		return NULL;
+	return e;
+}
+
+/* Consumer: hand the entry from hw_ring_peek back to the producers. */
+static inline void hw_ring_pop(struct hw_ring *r, void *e)
+{
+	uint64_t head = atomic_load_explicit(&r->head, memory_order_relaxed);
+
+	atomic_store_explicit((_Atomic uint64_t *)e, head + r->entries,
+			      memory_order_release);
+	atomic_store_explicit(&r->head, head + 1, memory_order_relaxed);
+}
+
+/* Entries reserved but not yet consumed (approximate, for flow control).
+ * head is read first: the tail read after it can only be further on. */
+static inline uint64_t hw_ring_fill(struct hw_ring *r)
+{
+	uint64_t head = atomic_load_explicit(&r->head, memory_order_acquire);
+	uint64_t tail = atomic_load_explicit(&r->tail, memory_order_acquire);
+
+	return tail >= head ? tail - head : 0;
+}
+
+/* Consumer: true if nothing is ready. */
+static inline bool hw_ring_empty(void *base, struct hw_ring *r)
+{
+	return hw_ring_peek(base, r) == NULL;
+}
+
+/* Add to a counter only its owner thread writes: a plain load and store,
+ * no locked instruction. */
+static inline void hw_stat_add(_Atomic uint64_t *c, uint64_t n)
+{
+	atomic_store_explicit(c, atomic_load_explicit(c, memory_order_relaxed) + n,
+			      memory_order_relaxed);
+}
+
+/* Copy len bytes (after the sequence word) into a new entry; 0 or -EAGAIN. */
+int hw_ring_post(void *base, struct hw_ring *r, const void *src, size_t len);
+/* Initialize a ring of entries x esize bytes at offset off of base. */
+void hw_ring_init(void *base, struct hw_ring *r, uint64_t off, uint32_t entries,
+		  uint32_t esize);
+/* Producer side of the interrupt: wake the consumer if it armed the ring.
+ * Returns true if it was armed (and has been woken). */
+bool hw_ring_notify(struct hw_ring *r);
+/* Consumer: arm, recheck, sleep on the futex until notified or timeout_us
+ * passes (0 = do not sleep). Returns 1 if entries are ready, else 0. */
+int hw_ring_wait(void *base, struct hw_ring *r, unsigned int timeout_us);
+/* Wake a consumer sleeping in hw_ring_wait regardless of the ring. */
+void hw_ring_kick(struct hw_ring *r);
+
+#endif /* HW_RING_H */

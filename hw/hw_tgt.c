@@ -1,0 +1,509 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The target-role LLDD, control path [ctl]: opening and closing the port,
+ * the nvmet_fc_target_template (its data-path callbacks are in hw_tgt_io.c),
+ * logins (PLOGI/PRLI), LS in both directions, remote-port loss (LOGO, PRLO,
+ * link down, RSCN, dead peer -> nvmet_fc_invalidate_host, then the
+ * application's rport_logout callback) and link events.
+ */
+#include <errno.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "hw_tgt_priv.h"
+
+/* ---- template: control path [ctl] ----------------------------------------- */
+
+static void hw_tgt_targetport_delete(struct nvmet_fc_target_port *tp)
+{
+	hw_tgt_of(tp)->tp_deleted = true;
+}
+
+static struct hw_tgt_rport *hw_tgt_rport_slot(struct hw_tgt_port *p, unsigned int slot);
+
+static int hw_tgt_xmt_ls_rsp(struct nvmet_fc_target_port *tp, struct nvmefc_ls_rsp *rsp)
+{
+	struct hw_tgt_port *p = hw_tgt_of(tp);
+	struct hw_tgt_lsctx *c = (struct hw_tgt_lsctx *)rsp;
+	struct hw_tgt_rport *rp = hw_tgt_rport_slot(p, c->slot);
+
+	/* A response to a login that is gone is not sent but still done (the
+	 * remote port object itself may already be released). */
+	if (rp && rp->login_gen == c->login_gen)
+		(void)hw_ls_reply(&p->dev, c->slot, c->id, rsp->rspbuf, rsp->rsplen, 0);
+	c->next = p->ls_done;
+	p->ls_done = c;
+	hw_dev_kick(&p->dev);
+	return 0;
+}
+
+static void hw_tgt_discovery_event(struct nvmet_fc_target_port *tp)
+{
+	(void)hw_tgt_port_rscn(hw_tgt_of(tp));
+}
+
+static int hw_tgt_ls_req(struct nvmet_fc_target_port *tp, void *hosthandle,
+			 struct nvmefc_ls_req *lsreq)
+{
+	struct hw_tgt_port *p = hw_tgt_of(tp);
+	struct hw_tgt_rport *rp = hosthandle;
+
+	if (!rp || rp->state != HW_RP_LOGGED_IN)
+		return -ENOTCONN;
+	return hw_ls_send(&p->dev, &p->ls, rp->slot, rp, lsreq);
+}
+
+static void hw_tgt_ls_abort(struct nvmet_fc_target_port *tp, void *hosthandle,
+			    struct nvmefc_ls_req *lsreq)
+{
+	struct hw_tgt_port *p = hw_tgt_of(tp);
+
+	hw_ls_abort(&p->ls, lsreq);
+	hw_dev_kick(&p->dev);
+}
+
+static void hw_tgt_host_release(void *hosthandle)
+{
+	struct hw_tgt_rport *rp = hosthandle, **pp;
+
+	for (pp = &rp->port->rports; *pp; pp = &(*pp)->next) {
+		if (*pp == rp) {
+			*pp = rp->next;
+			break;
+		}
+	}
+	free(rp);
+}
+
+static int hw_tgt_host_traddr(void *hosthandle, uint64_t *wwnn, uint64_t *wwpn)
+{
+	struct hw_tgt_rport *rp = hosthandle;
+
+	if (!rp)
+		return -EINVAL;
+	*wwnn = rp->info.wwnn;
+	*wwpn = rp->info.wwpn;
+	return 0;
+}
+
+static const struct nvmet_fc_target_template hw_tgt_template = {
+	.targetport_delete	= hw_tgt_targetport_delete,
+	.xmt_ls_rsp		= hw_tgt_xmt_ls_rsp,
+	.fcp_op			= hw_tgt_io_fcp_op,
+	.fcp_abort		= hw_tgt_io_fcp_abort,
+	.fcp_req_release	= hw_tgt_io_fcp_req_release,
+	.defer_rcv		= hw_tgt_io_defer_rcv,
+	.discovery_event	= hw_tgt_discovery_event,
+	.ls_req			= hw_tgt_ls_req,
+	.ls_abort		= hw_tgt_ls_abort,
+	.host_release		= hw_tgt_host_release,
+	.host_traddr		= hw_tgt_host_traddr,
+	.max_sgl_segments	= HW_TGT_MAX_SGL,
+	.max_dif_sgl_segments	= HW_TGT_MAX_SGL,
+	.dma_boundary		= 0xffffffff,
+	.target_priv_sz		= sizeof(void *),
+};
+
+/* ---- control path ------------------------------------------------------------ */
+
+static struct hw_tgt_rport *hw_tgt_rport_slot(struct hw_tgt_port *p, unsigned int slot)
+{
+	struct hw_tgt_rport *rp;
+
+	for (rp = p->rports; rp; rp = rp->next)
+		if (rp->slot == slot && rp->state != HW_RP_INVALID)
+			return rp;
+	return NULL;
+}
+
+/* The remote port is gone (LOGO, PRLO, loss): invalidate, then tell the app. */
+static void hw_tgt_rport_lost(struct hw_tgt_port *p, struct hw_tgt_rport *rp, const char *why)
+{
+	struct hw_rport_info info;
+	bool was_in = rp->state == HW_RP_LOGGED_IN;
+
+	rp->state = HW_RP_INVALID;
+	rp->info.logged_in = false;
+	info = rp->info;
+	atomic_store(&p->dev.bar->logins[rp->slot].state, HW_LOGIN_NONE);
+	hw_ls_fail_owner(&p->ls, rp, -ENOTCONN);
+	hw_dev_kick(&p->dev);
+	if (p->tp && !p->tp_deleted)
+		nvmet_fc_invalidate_host(p->tp, rp);	/* host_release frees rp */
+	else
+		hw_tgt_host_release(rp);
+	if (was_in && p->ev.rport_logout)
+		p->ev.rport_logout(p->ev_arg, &info, why);
+}
+
+static void hw_tgt_lose_all(struct hw_tgt_port *p, const char *why)
+{
+	struct hw_tgt_rport *rp, *next;
+
+	for (rp = p->rports; rp; rp = next) {
+		next = rp->next;
+		if (rp->state != HW_RP_INVALID)
+			hw_tgt_rport_lost(p, rp, why);
+	}
+}
+
+static void hw_tgt_plogi(struct hw_tgt_port *p, const struct hw_eqe *e)
+{
+	struct hw_fabric_region *r = p->dev.fab.r;
+	struct hw_tgt_rport *rp = hw_tgt_rport_slot(p, e->peer_slot);
+
+	if (rp)		/* a new PLOGI implicitly logs the old session out */
+		hw_tgt_rport_lost(p, rp, "re-login");
+	if (hw_dev_peer(&p->dev, e->peer_slot) || !(rp = calloc(1, sizeof(*rp)))) {
+		(void)hw_els_send(&p->dev, e->peer_slot, HW_EQE_ELS_RJT, HW_EQE_PLOGI);
+		return;
+	}
+	rp->port = p;
+	rp->slot = e->peer_slot;
+	rp->state = HW_RP_PLOGI;
+	rp->login_gen = ++p->login_gen;
+	rp->info.wwnn = r->ns[e->peer_slot].wwnn;
+	rp->info.wwpn = r->ns[e->peer_slot].wwpn;
+	rp->info.port_id = r->ns[e->peer_slot].port_id;
+	rp->next = p->rports;
+	p->rports = rp;
+	atomic_store(&p->dev.bar->logins[rp->slot].state, HW_LOGIN_PLOGI);
+	(void)hw_els_send(&p->dev, e->peer_slot, HW_EQE_ELS_ACC, HW_EQE_PLOGI);
+}
+
+static void hw_tgt_prli(struct hw_tgt_port *p, const struct hw_eqe *e)
+{
+	struct hw_tgt_rport *rp = hw_tgt_rport_slot(p, e->peer_slot);
+
+	if (!rp || rp->state != HW_RP_PLOGI || !(e->arg & FC_PORT_ROLE_NVME_INITIATOR)) {
+		(void)hw_els_send(&p->dev, e->peer_slot, HW_EQE_ELS_RJT, HW_EQE_PRLI);
+		return;
+	}
+	rp->state = HW_RP_LOGGED_IN;
+	rp->info.roles = e->arg;
+	rp->info.logged_in = true;
+	p->dev.bar->logins[rp->slot].roles = e->arg;
+	atomic_store(&p->dev.bar->logins[rp->slot].state, HW_LOGIN_PRLI);
+	(void)hw_els_send(&p->dev, e->peer_slot, HW_EQE_ELS_ACC, HW_EQE_PRLI);
+	if (p->ev.rport_login)
+		p->ev.rport_login(p->ev_arg, &rp->info);
+}
+
+static void hw_tgt_rcv_ls(struct hw_tgt_port *p, const struct hw_eqe *e)
+{
+	struct hw_tgt_rport *rp = hw_tgt_rport_slot(p, e->peer_slot);
+	struct hw_tgt_lsctx *c = p->ls_free;
+	int rc;
+
+	atomic_fetch_add(&p->dev.bar->cnt.ls_rx, 1);
+	if (!rp || rp->state != HW_RP_LOGGED_IN || !p->tp || p->tp_deleted) {
+		(void)hw_ls_reply(&p->dev, e->peer_slot, e->id, NULL, 0, -ENOTCONN);
+		return;
+	}
+	if (!c || e->len == 0 || e->len > sizeof(c->buf)) {
+		(void)hw_ls_reply(&p->dev, e->peer_slot, e->id, NULL, 0, c ? -EINVAL : -EBUSY);
+		return;
+	}
+	p->ls_free = c->next;
+	memset(&c->rsp, 0, sizeof(c->rsp));
+	c->login_gen = rp->login_gen;
+	c->id = e->id;
+	c->slot = e->peer_slot;
+	memcpy(c->buf, e->payload, e->len);
+	rc = nvmet_fc_rcv_ls_req(p->tp, rp, &c->rsp, c->buf, e->len);
+	if (rc) {
+		(void)hw_ls_reply(&p->dev, e->peer_slot, e->id, NULL, 0, rc);
+		c->next = p->ls_free;
+		p->ls_free = c;
+	}
+}
+
+static void hw_tgt_rscn_rcv(struct hw_tgt_port *p)
+{
+	struct hw_tgt_rport *rp, *next;
+
+	for (rp = p->rports; rp; rp = next) {
+		next = rp->next;
+		if (rp->state != HW_RP_INVALID && !hw_dev_peer_alive(&p->dev, rp->slot))
+			hw_tgt_rport_lost(p, rp, "RSCN: port offline");
+	}
+	if (p->ev.rscn)
+		p->ev.rscn(p->ev_arg);
+}
+
+static void hw_tgt_eqe(struct hw_tgt_port *p, const struct hw_eqe *e)
+{
+	struct hw_tgt_rport *rp;
+
+	switch (e->type) {
+	case HW_EQE_LS_REQ:
+		hw_tgt_rcv_ls(p, e);
+		break;
+	case HW_EQE_LS_RSP:
+		hw_ls_rsp(&p->ls, e);
+		break;
+	case HW_EQE_PLOGI:
+		hw_tgt_plogi(p, e);
+		break;
+	case HW_EQE_PRLI:
+		hw_tgt_prli(p, e);
+		break;
+	case HW_EQE_LOGO:
+	case HW_EQE_PRLO:
+		rp = hw_tgt_rport_slot(p, e->peer_slot);
+		if (rp)
+			hw_tgt_rport_lost(p, rp, e->type == HW_EQE_LOGO ? "LOGO" : "PRLO");
+		break;
+	case HW_EQE_RSCN:
+		hw_tgt_rscn_rcv(p);
+		break;
+	case HW_EQE_LINK:
+		if (e->arg == HW_LINK_DOWN)
+			hw_tgt_lose_all(p, "link down");
+		if (p->ev.link)
+			p->ev.link(p->ev_arg, e->arg == HW_LINK_UP);
+		break;
+	default:
+		break;
+	}
+}
+
+static void hw_tgt_liveness(struct hw_tgt_port *p)
+{
+	struct hw_tgt_rport *rp, *next;
+
+	for (rp = p->rports; rp; rp = next) {
+		next = rp->next;
+		if (rp->state != HW_RP_INVALID && !hw_dev_peer_alive(&p->dev, rp->slot))
+			hw_tgt_rport_lost(p, rp, "peer dead");
+	}
+}
+
+/* [ctl] Drain the slow path. */
+int hw_tgt_port_process(struct hw_tgt_port *p)
+{
+	struct hw_tgt_lsctx *c;
+	struct hw_eqe *e;
+	bool timer;
+	int n = 0, rounds;
+
+	if (!p)
+		return -EINVAL;
+	hw_dev_drain_wakeups(&p->dev, &timer);
+	for (rounds = 0; rounds < 4; rounds++) {
+		while ((e = hw_ring_peek(p->dev.base, &p->dev.bar->eq))) {
+			hw_tgt_eqe(p, e);
+			hw_ring_pop(&p->dev.bar->eq, e);
+			n++;
+		}
+		while ((c = p->ls_done)) {
+			p->ls_done = c->next;
+			c->next = p->ls_free;
+			p->ls_free = c;
+			c->rsp.done(&c->rsp);
+			n++;
+		}
+		n += hw_ls_run(&p->ls);
+		if (!hw_dev_arm_eq(&p->dev) && !p->ls_done)
+			break;
+	}
+	if (timer)
+		hw_tgt_liveness(p);
+	return n;
+}
+
+/* [ctl] Open the port. */
+int hw_tgt_port_open(const struct hw_tgt_port_cfg *cfg, const struct hw_tgt_events *ev,
+		     void *ev_arg, struct hw_tgt_port **out)
+{
+	struct nvmet_fc_port_info pi;
+	struct hw_dev_cfg dc;
+	struct hw_tgt_port *p;
+	unsigned int i, q;
+	uint32_t cqe = 1024;
+	int rc;
+
+	if (!cfg || !out || !cfg->dev)
+		return -EINVAL;
+	p = calloc(1, sizeof(*p));
+	if (!p)
+		return -ENOMEM;
+	p->nr_hwq = cfg->nr_hwq ? cfg->nr_hwq : 1;
+	p->rq_depth = cfg->rq_depth ? cfg->rq_depth : 256;
+	if (p->nr_hwq > HW_MAX_HWQ || p->rq_depth > 8192) {
+		rc = -EINVAL;
+		goto out_free;
+	}
+	while (cqe < 4u * p->rq_depth)
+		cqe <<= 1;
+	if (ev)
+		p->ev = *ev;
+	p->ev_arg = ev_arg;
+	memset(&dc, 0, sizeof(dc));
+	dc.dev = cfg->dev;
+	dc.shm_dir = cfg->shm_dir;
+	dc.wwnn = cfg->wwnn;
+	dc.wwpn = cfg->wwpn;
+	dc.roles = FC_PORT_ROLE_NVME_TARGET | FC_PORT_ROLE_NVME_DISCOVERY;
+	dc.nr_hwq = p->nr_hwq;
+	dc.cq_entries = cqe;
+	dc.dma_size = (uint64_t)1 << 30;	/* sparse: pages cost only when touched */
+	rc = hw_dev_open(&p->dev, &dc);
+	if (rc)
+		goto out_free;
+	p->hwq = calloc(p->nr_hwq, sizeof(*p->hwq));
+	p->lsctx = calloc(HW_TGT_LSCTX, sizeof(*p->lsctx));
+	if (!p->hwq || !p->lsctx) {
+		rc = -ENOMEM;
+		goto out_close;
+	}
+	for (q = 0; q < p->nr_hwq; q++) {
+		p->hwq[q].x = calloc(p->rq_depth, sizeof(*p->hwq[q].x));
+		if (!p->hwq[q].x) {
+			rc = -ENOMEM;
+			goto out_close;
+		}
+		for (i = p->rq_depth; i-- > 0;) {
+			p->hwq[q].x[i].hwq = (uint16_t)q;
+			p->hwq[q].x[i].next = p->hwq[q].free;
+			p->hwq[q].free = &p->hwq[q].x[i];
+		}
+	}
+	for (i = 0; i < HW_TGT_LSCTX; i++) {
+		p->lsctx[i].port = p;
+		p->lsctx[i].next = p->ls_free;
+		p->ls_free = &p->lsctx[i];
+	}
+	p->tmpl = hw_tgt_template;
+	p->tmpl.max_hw_queues = p->nr_hwq;
+	p->tmpl.target_features = cfg->readdata_rsp ? NVMET_FCTGTFEAT_READDATA_RSP : 0;
+	memset(&pi, 0, sizeof(pi));
+	pi.node_name = cfg->wwnn;
+	pi.port_name = cfg->wwpn;
+	pi.port_id = atomic_load(&p->dev.bar->port_id);
+	rc = nvmet_fc_register_targetport(&pi, &p->tmpl, &p->dev.fdev, &p->tp);
+	if (rc)
+		goto out_close;
+	*(struct hw_tgt_port **)p->tp->private = p;
+	*out = p;
+	return 0;
+
+out_close:
+	hw_dev_close(&p->dev);
+out_free:
+	if (p->hwq)
+		for (q = 0; q < p->nr_hwq; q++)
+			free(p->hwq[q].x);
+	free(p->hwq);
+	free(p->lsctx);
+	free(p);
+	return rc;
+}
+
+/* The registered nvmet_fc target port. */
+struct nvmet_fc_target_port *hw_tgt_port_targetport(struct hw_tgt_port *p)
+{
+	return p ? p->tp : NULL;
+}
+
+/* Pollable fd; readable when slow-path work waits. */
+int hw_tgt_port_event_fd(struct hw_tgt_port *p)
+{
+	return p ? p->dev.epfd : -EINVAL;
+}
+
+/* [ctl] Port enable/disable. */
+int hw_tgt_port_set_link(struct hw_tgt_port *p, bool up)
+{
+	return p ? hw_dev_set_link(&p->dev, up) : -EINVAL;
+}
+
+/* [ctl] Remote ports known to the port. */
+int hw_tgt_port_rports(struct hw_tgt_port *p, struct hw_rport_info *out, int max)
+{
+	struct hw_tgt_rport *rp;
+	int n = 0;
+
+	if (!p)
+		return -EINVAL;
+	for (rp = p->rports; rp; rp = rp->next) {
+		if (rp->state == HW_RP_INVALID)
+			continue;
+		if (out && n < max)
+			out[n] = rp->info;
+		n++;
+	}
+	return n;
+}
+
+/* [ctl] Log out a remote port. */
+int hw_tgt_port_logo(struct hw_tgt_port *p, uint64_t rport_wwpn)
+{
+	struct hw_tgt_rport *rp;
+
+	if (!p)
+		return -EINVAL;
+	for (rp = p->rports; rp; rp = rp->next)
+		if (rp->state != HW_RP_INVALID && rp->info.wwpn == rport_wwpn)
+			break;
+	if (!rp)
+		return -ENOENT;
+	(void)hw_els_send(&p->dev, rp->slot, HW_EQE_LOGO, 0);
+	hw_tgt_rport_lost(p, rp, "LOGO");
+	return 0;
+}
+
+/* [ctl] Send an RSCN to logged-in initiators. */
+int hw_tgt_port_rscn(struct hw_tgt_port *p)
+{
+	struct hw_tgt_rport *rp;
+	int n = 0;
+
+	if (!p)
+		return -EINVAL;
+	for (rp = p->rports; rp; rp = rp->next)
+		if (rp->state == HW_RP_LOGGED_IN &&
+		    hw_els_send(&p->dev, rp->slot, HW_EQE_RSCN, 0) == 0)
+			n++;
+	return n;
+}
+
+/* [ctl] True once the transport called targetport_delete. */
+bool hw_tgt_port_deleted(struct hw_tgt_port *p)
+{
+	return p && p->tp_deleted;
+}
+
+/* [ctl] Unregister the target port, LOGO, unmap. */
+void hw_tgt_port_close(struct hw_tgt_port *p)
+{
+	struct hw_tgt_rport *rp;
+	uint64_t end;
+	unsigned int q;
+
+	if (!p)
+		return;
+	for (rp = p->rports; rp; rp = rp->next)
+		if (rp->state == HW_RP_LOGGED_IN)
+			(void)hw_els_send(&p->dev, rp->slot, HW_EQE_LOGO, 0);
+	if (p->tp && !p->tp_deleted) {
+		nvmet_fc_unregister_targetport(p->tp);
+		end = hw_mono_ns() + 2000000000ull;
+		while (!p->tp_deleted && hw_mono_ns() < end) {
+			for (q = 0; q < p->nr_hwq; q++)
+				hw_tgt_poll(p, (uint16_t)q, 64);
+			hw_tgt_port_process(p);
+		}
+	}
+	while ((rp = p->rports)) {
+		p->rports = rp->next;
+		free(rp);
+	}
+	hw_dev_close(&p->dev);
+	for (q = 0; q < p->nr_hwq; q++)
+		free(p->hwq[q].x);
+	free(p->hwq);
+	free(p->lsctx);
+	free(p);
+}

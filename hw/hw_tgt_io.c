@@ -1,0 +1,327 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The target LLDD's data path [hwq]: per hw queue a preallocated exchange
+ * pool; the CQ poll (received CMD IUs -> nvmet_fc_rcv_fcp_req, ABTS ->
+ * nvmet_fc_rcv_fcp_abort, op completions -> fcpreq->done); the fcp_op,
+ * fcp_abort, fcp_req_release and defer_rcv callbacks; the WQ doorbell rung
+ * once per batch; hybrid polling (arm the CQ and sleep on its futex).
+ */
+#include <errno.h>
+#include <stddef.h>
+#include <string.h>
+
+#include "hw_tgt_priv.h"
+
+static struct hw_tgt_xchg *hw_tgt_xchg_of(struct nvmefc_tgt_fcp_req *req)
+{
+	return (struct hw_tgt_xchg *)((char *)req - offsetof(struct hw_tgt_xchg, req));
+}
+
+/* Ring q's doorbell now unless a poll loop will do it at the end of its batch. */
+static void hw_tgt_doorbell(struct hw_tgt_port *p, uint16_t hwq)
+{
+	struct hw_tgt_hwq *q = &p->hwq[hwq];
+
+	if (q->in_poll) {
+		q->wq_pending = true;
+		return;
+	}
+	q->wq_pending = false;
+	hw_fw_doorbell(&p->dev, hwq);
+}
+
+static int hw_tgt_post(struct hw_tgt_port *p, uint16_t hwq, const struct hw_wqe *w)
+{
+	int rc = hw_ring_post(p->dev.base, &p->dev.bar->wq[hwq], w, sizeof(*w));
+
+	if (rc == -EAGAIN) {
+		/* WQ full: flush it through the firmware and retry once. */
+		hw_fw_doorbell(&p->dev, hwq);
+		rc = hw_ring_post(p->dev.base, &p->dev.bar->wq[hwq], w, sizeof(*w));
+	}
+	if (rc == 0)
+		hw_tgt_doorbell(p, hwq);
+	return rc;
+}
+
+static void hw_tgt_bls(struct hw_tgt_port *p, uint16_t hwq, uint8_t type, uint16_t slot,
+		       uint16_t peer_hwq, uint32_t xri, uint32_t tag)
+{
+	struct hw_wqe w;
+
+	memset(&w, 0, sizeof(w));
+	w.type = type;
+	w.peer_slot = slot;
+	w.peer_hwq = peer_hwq;
+	w.xri = xri;
+	w.tag = tag;
+	(void)hw_tgt_post(p, hwq, &w);
+}
+
+static void hw_tgt_local_done(struct hw_tgt_hwq *q, struct hw_tgt_xchg *x, int status)
+{
+	x->local_status = status;
+	x->next = NULL;
+	if (q->done_tail)
+		q->done_tail->next = x;
+	else
+		q->done_head = x;
+	q->done_tail = x;
+}
+
+/* ---- template: data path [hwq] -------------------------------------------- */
+
+/* A WQE names its exchange by index, never by pointer: CQEs live in shared
+ * memory, so a cookie coming back is validated before use. */
+static uint64_t hw_tgt_cookie(struct hw_tgt_port *p, const struct hw_tgt_xchg *x)
+{
+	return ((uint64_t)(x->hwq + 1) << 32) | (uint64_t)(x - p->hwq[x->hwq].x);
+}
+
+static struct hw_tgt_xchg *hw_tgt_uncookie(struct hw_tgt_port *p, uint16_t hwq, uint64_t c)
+{
+	uint64_t idx = c & 0xffffffffu;
+
+	if ((c >> 32) != (uint64_t)hwq + 1 || idx >= p->rq_depth || !p->hwq[hwq].x[idx].busy)
+		return NULL;
+	return &p->hwq[hwq].x[idx];
+}
+
+/* fcp_op: queue the op as a WQE; the doorbell rings at the end of the batch. */
+int hw_tgt_io_fcp_op(struct nvmet_fc_target_port *tp, struct nvmefc_tgt_fcp_req *req)
+{
+	struct hw_tgt_port *p = hw_tgt_of(tp);
+	struct hw_tgt_xchg *x = hw_tgt_xchg_of(req);
+	struct hw_wqe w;
+
+	if (req->op < NVMET_FCOP_READDATA || req->op > NVMET_FCOP_RSP)
+		return -EINVAL;
+	if (req->op != NVMET_FCOP_RSP && (req->sg_cnt < 0 || req->sg_cnt > HW_TGT_MAX_SGL))
+		return -EINVAL;
+	req->transferred_length = 0;
+	req->fcp_error = 0;
+	if (x->aborted || x->abts_rcvd) {
+		/* Never touch the host's memory for an aborted exchange. */
+		hw_tgt_local_done(&p->hwq[x->hwq], x, -ECANCELED);
+		return 0;
+	}
+	memset(&w, 0, sizeof(w));
+	w.type = HW_WQE_TGT_OP;
+	w.op = req->op;
+	w.peer_slot = x->peer_slot;
+	w.xri = x->xri;
+	w.tag = x->tag;
+	w.offset = req->offset;
+	w.length = req->op == NVMET_FCOP_RSP ? 0 : req->transfer_length;
+	w.sg = req->sg;
+	w.sg_cnt = req->op == NVMET_FCOP_RSP ? 0 : (uint32_t)req->sg_cnt;
+	w.rsp = req->rspaddr;
+	w.rsplen = req->rsplen;
+	w.cookie = hw_tgt_cookie(p, x);
+	return hw_tgt_post(p, x->hwq, &w);
+}
+
+/* fcp_abort: send ABTS to the host unless it aborted first. */
+void hw_tgt_io_fcp_abort(struct nvmet_fc_target_port *tp, struct nvmefc_tgt_fcp_req *req)
+{
+	struct hw_tgt_port *p = hw_tgt_of(tp);
+	struct hw_tgt_xchg *x = hw_tgt_xchg_of(req);
+
+	if (x->aborted)
+		return;
+	x->aborted = true;
+	if (!x->abts_rcvd)
+		hw_tgt_bls(p, x->hwq, HW_WQE_ABTS, x->peer_slot, x->peer_hwq, x->xri, x->tag);
+}
+
+/* fcp_req_release: BA_ACC a host ABTS now, and recycle the exchange. */
+void hw_tgt_io_fcp_req_release(struct nvmet_fc_target_port *tp,
+			       struct nvmefc_tgt_fcp_req *req)
+{
+	struct hw_tgt_port *p = hw_tgt_of(tp);
+	struct hw_tgt_xchg *x = hw_tgt_xchg_of(req);
+	struct hw_tgt_hwq *q = &p->hwq[x->hwq];
+
+	if (!x->busy)
+		return;
+	if (x->abts_rcvd)
+		hw_tgt_bls(p, x->hwq, HW_WQE_BA_ACC, x->peer_slot, x->peer_hwq, x->xri, x->tag);
+	x->busy = false;
+	x->next = q->free;
+	q->free = x;
+}
+
+/* defer_rcv: the deferred command is being processed. */
+void hw_tgt_io_defer_rcv(struct nvmet_fc_target_port *tp, struct nvmefc_tgt_fcp_req *req)
+{
+	/* The CMD IU lives in the exchange itself: nothing to recycle. */
+}
+
+/* ---- hw queue poll [hwq] ---------------------------------------------------- */
+
+static struct hw_tgt_xchg *hw_tgt_find(struct hw_tgt_port *p, struct hw_tgt_hwq *q,
+				       const struct hw_cqe *c)
+{
+	unsigned int i;
+
+	for (i = 0; i < p->rq_depth; i++) {
+		struct hw_tgt_xchg *x = &q->x[i];
+
+		if (x->busy && x->peer_slot == c->peer_slot && x->xri == c->xri &&
+		    x->tag == c->tag)
+			return x;
+	}
+	return NULL;
+}
+
+static bool hw_tgt_logged_in(struct hw_tgt_port *p, unsigned int slot)
+{
+	return slot < HW_MAX_PORTS &&
+	       atomic_load_explicit(&p->dev.bar->logins[slot].state, memory_order_acquire) ==
+	       HW_LOGIN_PRLI;
+}
+
+static void hw_tgt_rcv_cmd(struct hw_tgt_port *p, uint16_t hwq, const struct hw_cqe *c)
+{
+	struct hw_tgt_hwq *q = &p->hwq[hwq];
+	struct hw_tgt_xchg *x = q->free;
+	int rc;
+
+	hw_stat_add(&p->dev.bar->qstats[hwq].cmd_rx, 1);
+	if (!x || !hw_tgt_logged_in(p, c->peer_slot) || !p->tp || p->tp_deleted) {
+		/* No exchange or no login: abort it back to the host. */
+		hw_tgt_bls(p, hwq, HW_WQE_ABTS, c->peer_slot, c->src_hwq, c->xri, c->tag);
+		return;
+	}
+	q->free = x->next;
+	x->next = NULL;
+	x->busy = true;
+	x->aborted = false;
+	x->abts_rcvd = false;
+	x->xri = c->xri;
+	x->tag = c->tag;
+	x->peer_slot = c->peer_slot;
+	x->peer_hwq = c->src_hwq;
+	memcpy(x->iu, c->iu, sizeof(x->iu));
+	memset(&x->req, 0, sizeof(x->req));
+	x->req.hwqid = hwq;
+	rc = nvmet_fc_rcv_fcp_req(p->tp, &x->req, x->iu, sizeof(x->iu));
+	if (rc == 0 || rc == -EOVERFLOW)
+		return;
+	/* Not accepted: ABTS the exchange and take it back. */
+	hw_tgt_bls(p, hwq, HW_WQE_ABTS, x->peer_slot, x->peer_hwq, x->xri, x->tag);
+	x->busy = false;
+	x->next = q->free;
+	q->free = x;
+}
+
+static void hw_tgt_rcv_abts(struct hw_tgt_port *p, uint16_t hwq, const struct hw_cqe *c)
+{
+	struct hw_tgt_xchg *x = hw_tgt_find(p, &p->hwq[hwq], c);
+
+	atomic_fetch_add_explicit(&p->dev.bar->cnt.abts_rx, 1, memory_order_relaxed);
+	if (!x) {
+		hw_tgt_bls(p, hwq, HW_WQE_BA_RJT, c->peer_slot, c->src_hwq, c->xri, c->tag);
+		return;
+	}
+	if (x->abts_rcvd)
+		return;
+	x->abts_rcvd = true;
+	if (x->aborted) {
+		/* Both sides aborted: the host needs no further word. */
+		x->abts_rcvd = false;
+		return;
+	}
+	nvmet_fc_rcv_fcp_abort(p->tp, &x->req);
+}
+
+static void hw_tgt_op_done(struct hw_tgt_xchg *x, int status, uint32_t xfrd)
+{
+	x->req.transferred_length = xfrd;
+	x->req.fcp_error = (x->aborted || x->abts_rcvd) && status == 0 ? -ECANCELED : status;
+	x->req.done(&x->req);
+}
+
+static void hw_tgt_cqe(struct hw_tgt_port *p, uint16_t hwq, const struct hw_cqe *c)
+{
+	struct hw_tgt_xchg *x;
+
+	switch (c->type) {
+	case HW_CQE_RCV_CMD:
+		hw_tgt_rcv_cmd(p, hwq, c);
+		break;
+	case HW_CQE_RCV_ABTS:
+		hw_tgt_rcv_abts(p, hwq, c);
+		break;
+	case HW_CQE_WQE_DONE:
+		if (c->wqe_type == HW_WQE_TGT_OP && (x = hw_tgt_uncookie(p, hwq, c->c.cookie)))
+			hw_tgt_op_done(x, c->status, c->c.xfrd);
+		break;
+	default:		/* BA_ACC/BA_RJT of our ABTS: nothing to do */
+		break;
+	}
+}
+
+/* [hwq] Process up to budget completions of hw queue hwq. */
+int hw_tgt_poll(struct hw_tgt_port *p, uint16_t hwq, unsigned int budget)
+{
+	struct hw_tgt_hwq *q;
+	struct hw_ring *cq;
+	struct hw_tgt_xchg *x;
+	struct hw_cqe *c;
+	int n = 0;
+
+	if (!p || hwq >= p->nr_hwq)
+		return -EINVAL;
+	q = &p->hwq[hwq];
+	cq = &p->dev.bar->cq[hwq];
+	q->in_poll = true;
+	if (q->wq_pending) {
+		q->wq_pending = false;
+		hw_fw_doorbell(&p->dev, hwq);
+	}
+	while ((unsigned int)n < budget) {
+		if ((x = q->done_head)) {
+			q->done_head = x->next;
+			if (!q->done_head)
+				q->done_tail = NULL;
+			hw_tgt_op_done(x, x->local_status, 0);
+			n++;
+			continue;
+		}
+		c = hw_ring_peek(p->dev.base, cq);
+		if (!c) {
+			if (!q->wq_pending)
+				break;
+			q->wq_pending = false;
+			hw_fw_doorbell(&p->dev, hwq);
+			continue;
+		}
+		hw_tgt_cqe(p, hwq, c);
+		hw_ring_pop(cq, c);
+		n++;
+	}
+	if (q->wq_pending) {
+		q->wq_pending = false;
+		hw_fw_doorbell(&p->dev, hwq);
+	}
+	q->in_poll = false;
+	return n;
+}
+
+/* [hwq] Arm the CQ and sleep until work or timeout. */
+int hw_tgt_hwq_wait(struct hw_tgt_port *p, uint16_t hwq, unsigned int timeout_us)
+{
+	if (!p || hwq >= p->nr_hwq)
+		return -EINVAL;
+	if (p->hwq[hwq].wq_pending || p->hwq[hwq].done_head)
+		return 1;
+	return hw_ring_wait(p->dev.base, &p->dev.bar->cq[hwq], timeout_us);
+}
+
+/* Any thread: wake a thread sleeping in hw_tgt_hwq_wait. */
+void hw_tgt_hwq_kick(struct hw_tgt_port *p, uint16_t hwq)
+{
+	if (p && hwq < p->nr_hwq)
+		hw_ring_kick(&p->dev.bar->cq[hwq]);
+}

@@ -1,0 +1,261 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Link Services received by the target transport: nvmet_fc_rcv_ls_req()
+ * copies the request into a preallocated context, dispatches on ls_cmd
+ * through a table, and answers each LS exactly once: an ACC or RJT through
+ * the LLDD's xmt_ls_rsp, or an explicit error return. Create Association and
+ * Create Connection answer after their queue is published on its hwq thread;
+ * Disconnect Association answers after the association is torn down. The
+ * checks and reject codes are nvmet-fc's (reference §3.3) plus the hardening
+ * the issue asks for (qid 0 / duplicate qid, sqsize limits, owner host port).
+ * Everything here runs on the control context [ctl], including the
+ * LLDD's lsrsp->done.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include <fcnvme/ls.h>
+
+#include "nvmet_fc_int.h"
+
+static void fcn_ls_ctx_free(struct fcn_ls_ctx *ctx)
+{
+	struct fcn_tgtport *tp = ctx->tgtport;
+
+	fcn_list_del(&ctx->entry);
+	ctx->lsrsp = NULL;
+	ctx->hosthandle = NULL;
+	ctx->xmt_pending = false;
+	fcn_list_add_tail(&tp->ls_free, &ctx->entry);
+	fcn_tgtport_put(tp);
+}
+
+static void fcn_ls_rsp_done(struct nvmefc_ls_rsp *lsrsp)
+{
+	struct fcn_ls_ctx *ctx = lsrsp->nvme_fc_private;
+
+	if (!ctx || !ctx->xmt_pending || ctx->lsrsp != lsrsp)
+		return;		/* a done we did not ask for: ignore */
+	lsrsp->nvme_fc_private = NULL;
+	fcn_ls_ctx_free(ctx);
+}
+
+/* Transmit the len bytes the handler built in ctx->rspbuf. If the LLDD
+ * refuses, the context is freed at once (it will not call done). [ctl] */
+void fcn_ls_xmt(struct fcn_ls_ctx *ctx, int len)
+{
+	struct fcn_tgtport *tp = ctx->tgtport;
+	struct nvmefc_ls_rsp *lsrsp = ctx->lsrsp;
+	int rc;
+
+	lsrsp->rspbuf = ctx->rspbuf;
+	lsrsp->rspdma = ctx->rspdma;
+	lsrsp->rsplen = (uint16_t)len;
+	lsrsp->done = fcn_ls_rsp_done;
+	lsrsp->nvme_fc_private = ctx;
+	ctx->xmt_pending = true;
+	rc = tp->ops->xmt_ls_rsp(&tp->fc_port, lsrsp);
+	if (rc) {
+		lsrsp->nvme_fc_private = NULL;
+		fcn_ls_ctx_free(ctx);
+	}
+}
+
+/* Build and transmit an LS_RJT. [ctl] */
+void fcn_ls_xmt_rjt(struct fcn_ls_ctx *ctx, uint8_t ls_cmd, uint8_t reason,
+		    uint8_t explanation)
+{
+	int len = fcnvme_ls_build_rjt(ctx->rspbuf, FCN_LS_RSP_BUF_LEN, ls_cmd,
+				      reason, explanation);
+
+	fcn_ls_xmt(ctx, len);
+}
+
+/* Create Association: nvmet-fc's checks in order, then ours. */
+static void fcn_ls_create_assoc(struct fcn_ls_ctx *ctx)
+{
+	struct fcn_tgtport *tp = ctx->tgtport;
+	struct fcnvme_ls_cr_assoc_params p;
+	struct fcnvme_ls_verdict v;
+	struct nvmet_fc_sq *queue;
+	struct fcn_assoc *assoc;
+	int rc;
+
+	if (fcnvme_ls_parse_cr_assoc(ctx->rqstbuf, ctx->rqstlen, &p, &v)) {
+		fcn_ls_xmt_rjt(ctx, FCNVME_LS_CREATE_ASSOCIATION, v.reason,
+			       v.explanation);
+		return;
+	}
+	/* No core bound (or the port is going away): as nvmet-fc without a
+	 * port binding, the association cannot be allocated. */
+	if (!tp->core_ops || tp->unregistering)
+		goto out_rjt_logic;
+	/* Hardening: the queue must fit the configured size (sqsize is 0's
+	 * based; below 1 cannot pass the ersp_ratio check above). */
+	if (p.sqsize < 1 || (uint32_t)p.sqsize + 1 > tp->cfg.max_queue_size) {
+		fcn_ls_xmt_rjt(ctx, FCNVME_LS_CREATE_ASSOCIATION,
+			       FCNVME_RJT_RC_INV_PARAM,
+			       FCNVME_RJT_EXP_INV_SQSIZE);
+		return;
+	}
+	rc = fcn_assoc_create(tp, ctx->hosthandle, &assoc);
+	if (rc)
+		goto out_rjt_logic;
+	rc = fcn_queue_create(assoc, 0, p.sqsize, p.ersp_ratio, &queue);
+	if (rc)
+		goto out_destroy_assoc;
+	fcnvme_ls_build_cr_assoc_acc(ctx->rspbuf, FCN_LS_RSP_BUF_LEN,
+				     assoc->association_id);
+	rc = fcn_queue_connect(queue, ctx);
+	if (rc)
+		goto out_destroy_assoc;
+	return;
+
+out_destroy_assoc:
+	fcn_assoc_destroy_unused(assoc);
+out_rjt_logic:
+	fcn_ls_xmt_rjt(ctx, FCNVME_LS_CREATE_ASSOCIATION, FCNVME_RJT_RC_LOGIC,
+		       FCNVME_RJT_EXP_NONE);
+}
+
+/* Create Connection: parse (LOGIC), association (INV_ASSOC), owner host
+ * port (INV_ASSOC), qid (INV_PARAM/INV_Q_ID), sqsize (INV_PARAM/INV_SQSIZE),
+ * then allocation (LOGIC). */
+static void fcn_ls_create_conn(struct fcn_ls_ctx *ctx)
+{
+	struct fcn_tgtport *tp = ctx->tgtport;
+	struct fcnvme_ls_cr_conn_params p;
+	struct fcnvme_ls_verdict v;
+	struct nvmet_fc_sq *queue;
+	struct fcn_assoc *assoc;
+	uint32_t max_qs;
+
+	if (fcnvme_ls_parse_cr_conn(ctx->rqstbuf, ctx->rqstlen, &p, &v)) {
+		fcn_ls_xmt_rjt(ctx, FCNVME_LS_CREATE_CONNECTION, v.reason,
+			       v.explanation);
+		return;
+	}
+	assoc = fcn_assoc_find(tp, p.association_id);
+	if (!assoc || assoc->terminating ||
+	    assoc->hostport->hosthandle != ctx->hosthandle) {
+		fcn_ls_xmt_rjt(ctx, FCNVME_LS_CREATE_CONNECTION,
+			       FCNVME_RJT_RC_INV_ASSOC, FCNVME_RJT_EXP_NONE);
+		return;
+	}
+	if (p.qid == 0 ||
+	    (p.qid <= FCN_NR_QUEUES_MAX && assoc->queues[p.qid])) {
+		fcn_ls_xmt_rjt(ctx, FCNVME_LS_CREATE_CONNECTION,
+			       FCNVME_RJT_RC_INV_PARAM,
+			       FCNVME_RJT_EXP_INV_Q_ID);
+		return;
+	}
+	/* A qid beyond the limit fails queue allocation in nvmet-fc: LOGIC. */
+	if (p.qid > tp->cfg.max_io_queues) {
+		fcn_ls_xmt_rjt(ctx, FCNVME_LS_CREATE_CONNECTION,
+			       FCNVME_RJT_RC_LOGIC, FCNVME_RJT_EXP_NONE);
+		return;
+	}
+	max_qs = tp->cfg.max_queue_size;
+	if (p.sqsize < 1 || (uint32_t)p.sqsize + 1 > max_qs) {
+		fcn_ls_xmt_rjt(ctx, FCNVME_LS_CREATE_CONNECTION,
+			       FCNVME_RJT_RC_INV_PARAM,
+			       FCNVME_RJT_EXP_INV_SQSIZE);
+		return;
+	}
+	if (fcn_queue_create(assoc, p.qid, p.sqsize, p.ersp_ratio, &queue))
+		goto out_rjt_logic;
+	fcnvme_ls_build_cr_conn_acc(ctx->rspbuf, FCN_LS_RSP_BUF_LEN,
+				    queue->connection_id);
+	if (fcn_queue_connect(queue, ctx)) {
+		assoc->queues[queue->qid] = NULL;
+		fcn_queue_free(queue);
+		goto out_rjt_logic;
+	}
+	return;
+
+out_rjt_logic:
+	fcn_ls_xmt_rjt(ctx, FCNVME_LS_CREATE_CONNECTION, FCNVME_RJT_RC_LOGIC,
+		       FCNVME_RJT_EXP_NONE);
+}
+
+/* Disconnect Association: the ACC waits for the teardown; a second
+ * Disconnect replaces the first, which gets RJT UNAB. */
+static void fcn_ls_disconnect(struct fcn_ls_ctx *ctx)
+{
+	struct fcn_tgtport *tp = ctx->tgtport;
+	struct fcnvme_ls_verdict v;
+	struct fcn_ls_ctx *older;
+	struct fcn_assoc *assoc;
+	uint64_t assoc_id;
+
+	if (fcnvme_ls_parse_disconnect_assoc(ctx->rqstbuf, ctx->rqstlen,
+					     &assoc_id, &v)) {
+		fcn_ls_xmt_rjt(ctx, FCNVME_LS_DISCONNECT_ASSOC, v.reason,
+			       v.explanation);
+		return;
+	}
+	assoc = fcn_assoc_find(tp, assoc_id);
+	if (!assoc || assoc->hostport->hosthandle != ctx->hosthandle) {
+		fcn_ls_xmt_rjt(ctx, FCNVME_LS_DISCONNECT_ASSOC,
+			       FCNVME_RJT_RC_INV_ASSOC, FCNVME_RJT_EXP_NONE);
+		return;
+	}
+	fcnvme_ls_build_acc(ctx->rspbuf, FCN_LS_RSP_BUF_LEN,
+			    FCNVME_LS_DISCONNECT_ASSOC);
+	older = assoc->rcv_disconn;
+	assoc->rcv_disconn = ctx;
+	if (older)
+		fcn_ls_xmt_rjt(older, FCNVME_LS_DISCONNECT_ASSOC,
+			       FCNVME_RJT_RC_UNAB, FCNVME_RJT_EXP_NONE);
+	fcn_assoc_schedule_delete(assoc);
+}
+
+typedef void (*fcn_ls_handler)(struct fcn_ls_ctx *ctx);
+
+/* Dispatch by ls_cmd; a NULL slot (RSVD, RJT, ACC, DISCONNECT_CONN, or
+ * beyond) gets RJT INVAL as in nvmet-fc. */
+static const fcn_ls_handler fcn_ls_handlers[NVME_FC_LAST_LS_CMD_VALUE + 1] = {
+	[FCNVME_LS_CREATE_ASSOCIATION]	= fcn_ls_create_assoc,
+	[FCNVME_LS_CREATE_CONNECTION]	= fcn_ls_create_conn,
+	[FCNVME_LS_DISCONNECT_ASSOC]	= fcn_ls_disconnect,
+};
+
+/* A Link Service request arrived; see nvme_fc_driver.h. 0: it will be
+ * answered through xmt_ls_rsp; otherwise nothing will be sent. [ctl] */
+int nvmet_fc_rcv_ls_req(struct nvmet_fc_target_port *target_port,
+			void *hosthandle, struct nvmefc_ls_rsp *lsrsp,
+			void *lsreqbuf, uint32_t lsreqbuf_len)
+{
+	struct fcn_tgtport *tp;
+	struct fcn_ls_ctx *ctx;
+	int cmd;
+
+	if (!target_port || !lsrsp || !lsreqbuf || !hosthandle)
+		return -EINVAL;
+	tp = fcn_tgtport(target_port);
+	if (lsreqbuf_len > NVME_FC_MAX_LS_RQST_LEN)
+		return -E2BIG;
+	if (fcn_list_empty(&tp->ls_free))
+		return -ENOENT;
+
+	ctx = fcn_container_of(tp->ls_free.next, struct fcn_ls_ctx, entry);
+	fcn_list_del(&ctx->entry);
+	fcn_list_add_tail(&tp->ls_busy, &ctx->entry);
+	fcn_tgtport_get(tp);
+	ctx->lsrsp = lsrsp;
+	ctx->hosthandle = hosthandle;
+	ctx->rqstlen = lsreqbuf_len;
+	memset(ctx->rqstbuf, 0, NVME_FC_MAX_LS_RQST_LEN);
+	memcpy(ctx->rqstbuf, lsreqbuf, lsreqbuf_len);
+	lsrsp->nvme_fc_private = ctx;
+
+	cmd = fcnvme_ls_cmd(ctx->rqstbuf, ctx->rqstlen);
+	if (cmd < 0)
+		cmd = FCNVME_LS_RSVD;
+	if (cmd <= NVME_FC_LAST_LS_CMD_VALUE && fcn_ls_handlers[cmd])
+		fcn_ls_handlers[cmd](ctx);
+	else
+		fcn_ls_xmt_rjt(ctx, (uint8_t)cmd, FCNVME_RJT_RC_INVAL,
+			       FCNVME_RJT_EXP_NONE);
+	return 0;
+}

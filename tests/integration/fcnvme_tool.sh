@@ -1,0 +1,171 @@
+#!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
+# The fcnvme initiator tool against a target in another process, over a
+# private software fabric: fcnvme_minitgt (soft-HBA target port + the real
+# target transport + the unit tests' fake core). Checks discover, list,
+# id-ctrl (text, JSON, raw), id-ns, a write/read round trip, clear errors,
+# perf --verify, and that perf --verify catches an injected corruption.
+set -u
+: "${top_builddir:?}"
+FCNVME=$top_builddir/tools/fcnvme
+MINITGT=$top_builddir/tests/integration/fcnvme_minitgt
+for b in "$FCNVME" "$MINITGT"; do
+	[ -x "$b" ] || { echo "SKIP: $b not built"; exit 77; }
+done
+
+tmp=$(mktemp -d)
+FCNVME_SHM_DIR=$tmp/shm
+export FCNVME_SHM_DIR
+mkdir -p "$FCNVME_SHM_DIR"
+tpid=
+cleanup() {
+	[ -n "$tpid" ] && kill "$tpid" 2>/dev/null && wait "$tpid" 2>/dev/null
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+
+NQN=nqn.2026-01.org.example:loop-subsys
+TWWNN=0x20000090fa000001
+TWWPN=0x10000090fa000001
+TRADDR=nn-0x20000090fa000001:pn-0x10000090fa000001
+H="--fabric itest --wwnn 0x20000090fb000001 --wwpn 0x10000090fb000001"
+H="$H --hostnqn nqn.2014-08.org.nvmexpress:uuid:00000000-0000-4000-8000-000000000001"
+pass=0
+fail=0
+
+ok() { pass=$((pass + 1)); }
+bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
+
+start_target() {
+	"$MINITGT" --fabric itest --wwnn $TWWNN --wwpn $TWWPN "$@" \
+		>"$tmp/tgt.out" 2>"$tmp/tgt.err" &
+	tpid=$!
+	i=0
+	while [ $i -lt 200 ] && ! grep -q ready "$tmp/tgt.out" 2>/dev/null; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	grep -q ready "$tmp/tgt.out" || { echo "FAIL: target did not start"; cat "$tmp/tgt.err"; exit 1; }
+}
+
+stop_target() {
+	kill "$tpid"
+	wait "$tpid" 2>/dev/null
+	tpid=
+}
+
+run() {	# run NAME CMD...: output in $tmp/NAME.out/.err, status in $rc
+	name=$1
+	shift
+	timeout 60 "$@" >"$tmp/$name.out" 2>"$tmp/$name.err"
+	rc=$?
+}
+
+start_target
+
+# discover: nvme-cli text and JSON
+run disc "$FCNVME" discover $H
+[ $rc -eq 0 ] && grep -q "^subnqn:  $NQN\$" "$tmp/disc.out" &&
+	grep -q "^traddr:  $TRADDR\$" "$tmp/disc.out" &&
+	grep -q '^Discovery Log Number of Records 1, Generation counter 1$' "$tmp/disc.out" &&
+	ok || bad "discover text: $(cat "$tmp/disc.err")"
+run discj "$FCNVME" discover $H --json
+[ $rc -eq 0 ] && grep -q "\"subnqn\":\"$NQN\"" "$tmp/discj.out" &&
+	grep -q '"subtype":"nvme subsystem"' "$tmp/discj.out" && ok || bad "discover json"
+
+# list
+run list "$FCNVME" list $H
+[ $rc -eq 0 ] && grep -q "^$TRADDR  *$NQN  *1 2.10 MB  *512 B + 0 B  *nvmetfcd loop fake core  *LOOP0001" "$tmp/list.out" &&
+	ok || bad "list: $(cat "$tmp/list.out" "$tmp/list.err")"
+
+# id-ctrl: text, JSON, raw binary
+run idc "$FCNVME" id-ctrl $H --nqn $NQN
+[ $rc -eq 0 ] && grep -q '^sn        : LOOP0001$' "$tmp/idc.out" &&
+	grep -q "^subnqn    : $NQN\$" "$tmp/idc.out" && grep -q '^cntlid    : 0x1$' "$tmp/idc.out" &&
+	ok || bad "id-ctrl text"
+run idcj "$FCNVME" id-ctrl $H --nqn $NQN -o json
+[ $rc -eq 0 ] && grep -q '"mdts":5,' "$tmp/idcj.out" && ok || bad "id-ctrl json"
+run idcb "$FCNVME" id-ctrl $H --nqn $NQN --raw-binary
+[ $rc -eq 0 ] && [ "$(wc -c <"$tmp/idcb.out")" -eq 4096 ] &&
+	[ "$(dd if="$tmp/idcb.out" bs=1 skip=4 count=8 2>/dev/null)" = LOOP0001 ] &&
+	ok || bad "id-ctrl raw"
+
+# id-ns, and an inactive namespace gives the NVMe status
+run idn "$FCNVME" id-ns $H --nqn $NQN -n 1
+[ $rc -eq 0 ] && grep -q '^nsze      : 0x1000$' "$tmp/idn.out" &&
+	grep -q '^lbaf  0 : ms:0   lbads:9  rp:0 (in use)$' "$tmp/idn.out" && ok || bad "id-ns"
+run idn2 "$FCNVME" id-ns $H --nqn $NQN -n 2
+[ $rc -eq 1 ] && grep -q 'NVMe status 0x400b (DNR)' "$tmp/idn2.err" && ok || bad "id-ns inactive"
+
+# write then read 1 MiB, compare
+head -c 1048576 /dev/urandom >"$tmp/w.bin"
+run wr "$FCNVME" write $H --nqn $NQN -s 64 -c 2047 -d "$tmp/w.bin"
+[ $rc -eq 0 ] && ok || bad "write: $(cat "$tmp/wr.err")"
+run rd "$FCNVME" read $H --nqn $NQN -s 64 -c 2047 -d "$tmp/r.bin"
+[ $rc -eq 0 ] && cmp -s "$tmp/w.bin" "$tmp/r.bin" && ok || bad "read back differs"
+
+# clear errors
+run range "$FCNVME" read $H --nqn $NQN -s 4000 -c 200 -d "$tmp/x.bin"
+[ $rc -eq 1 ] && grep -q 'beyond namespace 1 (4096 blocks)' "$tmp/range.err" && ok || bad "range error"
+run nqn "$FCNVME" id-ctrl $H --nqn nqn.2026-01.org.example:nope
+[ $rc -eq 1 ] && grep -q 'Connect (admin): NVMe status 0x4182' "$tmp/nqn.err" && ok || bad "unknown nqn: $(cat "$tmp/nqn.err")"
+run nofab "$FCNVME" id-ctrl --nqn $NQN --wwnn 1 --wwpn 2
+[ $rc -eq 2 ] && grep -q 'is not a WWN' "$tmp/nofab.err" && ok || bad "bad wwn"
+run notgt "$FCNVME" id-ctrl $H --nqn $NQN --traddr nn-0x1:pn-0x2
+[ $rc -eq 2 ] && ok || bad "bad traddr"
+
+# perf --verify: clean run
+run perf "$FCNVME" perf $H --nqn $NQN -q 1 -o 4096 -w randread -t 1 --verify --json
+[ $rc -eq 0 ] && grep -q '"verify_errors":0' "$tmp/perf.out" && grep -q '"p99_9":' "$tmp/perf.out" &&
+	ok || bad "perf verify: $(cat "$tmp/perf.err")"
+
+# perf --verify must catch a byte flipped by the target in its 600th read
+stop_target
+start_target --corrupt-read 600
+run perfc "$FCNVME" perf $H --nqn $NQN -q 1 -o 4096 -w randread -t 1 --verify --json
+[ $rc -eq 1 ] && grep -q '"verify_errors":1' "$tmp/perfc.out" &&
+	grep -q 'fcnvme perf: verify: LBA' "$tmp/perfc.err" && ok || bad "perf did not catch corruption: $(cat "$tmp/perfc.out" "$tmp/perfc.err")"
+
+stop_target
+
+# mount: FUSE export, read-modify-write, fsync, fallocate, survive a
+# target restart, unmount on SIGTERM
+if [ -c /dev/fuse ] && command -v fusermount3 >/dev/null 2>&1 && [ -w /dev/fuse ]; then
+	start_target
+	mkdir -p "$tmp/mnt"
+	"$FCNVME" mount $H --nqn $NQN "$tmp/mnt" >"$tmp/mount.out" 2>"$tmp/mount.err" &
+	mpid=$!
+	i=0
+	while [ $i -lt 100 ] && [ ! -e "$tmp/mnt/ns1" ]; do sleep 0.1; i=$((i + 1)); done
+	[ "$(stat -c %s "$tmp/mnt/ns1" 2>/dev/null)" = 2097152 ] && ok || bad "mount: ns1 size"
+	dd if="$tmp/w.bin" of="$tmp/mnt/ns1" bs=64k seek=8 conv=notrunc status=none &&
+		dd if="$tmp/mnt/ns1" of="$tmp/mount-r.bin" bs=64k skip=8 count=16 status=none &&
+		cmp -s "$tmp/w.bin" "$tmp/mount-r.bin" && ok || bad "mount: write/read"
+	printf 'unaligned' | dd of="$tmp/mnt/ns1" bs=1 seek=1001 conv=notrunc status=none &&
+		[ "$(dd if="$tmp/mnt/ns1" bs=1 skip=1001 count=9 status=none)" = unaligned ] &&
+		ok || bad "mount: read-modify-write"
+	sync "$tmp/mnt/ns1" && ok || bad "mount: fsync"
+	if command -v fallocate >/dev/null 2>&1; then
+		fallocate -z -o 524288 -l 65536 "$tmp/mnt/ns1" &&
+			[ "$(dd if="$tmp/mnt/ns1" bs=65536 skip=8 count=1 status=none | tr -d '\0' | wc -c)" -eq 0 ] &&
+			ok || bad "mount: fallocate zero range"
+		fallocate -p -o 589824 -l 65536 "$tmp/mnt/ns1" && ok || bad "mount: punch hole"
+		fallocate -z -o 100 -l 512 "$tmp/mnt/ns1" 2>/dev/null && bad "mount: unaligned zero accepted" || ok
+	fi
+	# the target restarts: the export waits and carries on
+	stop_target
+	start_target
+	printf 'after-restart' | timeout 30 dd of="$tmp/mnt/ns1" bs=512 seek=10 conv=notrunc status=none &&
+		[ "$(timeout 30 dd if="$tmp/mnt/ns1" bs=512 skip=10 count=1 status=none | head -c 13)" = after-restart ] &&
+		grep -q 'controller live' "$tmp/mount.err" && ok || bad "mount: after target restart: $(cat "$tmp/mount.err")"
+	kill -TERM $mpid
+	wait $mpid
+	mrc=$?
+	[ $mrc -eq 0 ] && ! grep -q " $tmp/mnt " /proc/mounts && ok || bad "mount: SIGTERM unmount (rc $mrc)"
+	stop_target
+else
+	echo "fcnvme_tool: /dev/fuse not usable; mount not tested"
+fi
+
+echo "fcnvme_tool: $pass passed, $fail failed"
+[ $fail -eq 0 ]

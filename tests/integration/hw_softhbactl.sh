@@ -1,0 +1,70 @@
+#!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
+# softhbactl: fabric create/destroy/list, zone and fault commands on an empty
+# fabric, and a clear error with a non-zero exit for every kind of bad input.
+set -u
+: "${top_builddir:?}"
+bin="$top_builddir/tools/softhbactl"
+dir=$(mktemp -d /dev/shm/hw_sh.XXXXXX)
+trap 'rm -rf "$dir"' EXIT
+pass=0 fail=0
+
+ok() {	# ok DESCRIPTION CMD...: must exit 0
+	d=$1; shift
+	if out=$("$@" 2>&1); then pass=$((pass + 1)); else
+		fail=$((fail + 1)); echo "FAIL (exit $?): $d: $out"; fi
+}
+bad() {	# bad DESCRIPTION EXPECTED-TEXT CMD...: must fail and print the text
+	d=$1; want=$2; shift 2
+	out=$("$@" 2>&1); rc=$?
+	if [ $rc -ne 0 ] && printf '%s' "$out" | grep -qF -- "$want"; then pass=$((pass + 1)); else
+		fail=$((fail + 1)); echo "FAIL: $d: exit $rc, output: $out"; fi
+}
+has() {	# has DESCRIPTION EXPECTED-TEXT CMD...: must succeed and print the text
+	d=$1; want=$2; shift 2
+	out=$("$@" 2>&1); rc=$?
+	if [ $rc -eq 0 ] && printf '%s' "$out" | grep -qF -- "$want"; then pass=$((pass + 1)); else
+		fail=$((fail + 1)); echo "FAIL: $d: exit $rc, output: $out"; fi
+}
+
+S="$bin --dir $dir"
+bad "no command" "usage:" $S
+bad "unknown command" "unknown command 'frob'" $S frob
+bad "port list without fabric" "no fabric under" $S port list
+ok "create" $S fabric create f1
+bad "create twice" "fabric 'f1' already exists" $S fabric create f1
+bad "bad fabric name" "invalid fabric name '../x'" $S fabric create ../x
+has "fabric list" "f1" $S fabric list
+has "empty port list" "WWPN" $S port list
+has "empty json list" "[]" $S port list -j
+bad "port list extra" "usage: port list" $S port list -x
+bad "stats unknown port" "no port 0x1000000000000009" $S port stats 0x1000000000000009
+bad "stats usage" "usage: port stats WWPN" $S port stats
+bad "link bad wwpn" "invalid WWPN '0x12'" $S link down 0x12
+bad "link unknown port" "no port 0x1000000000000001" $S link down 0x1000000000000001
+bad "link bad verb" "usage: link down|up WWPN" $S link sideways 0x1000000000000001
+bad "logo unknown" "no port" $S logo 0x1000000000000001
+bad "zone bad" "usage: zone set" $S zone set
+bad "fault unbounded" "a fault needs a bound" $S fault drop-cmd opcode 1
+bad "fault bad opcode" "invalid opcode/fctype '300'" $S fault drop-cmd opcode 300 count 1
+bad "fault bad count" "invalid count '0'" $S fault fail-data count 0
+bad "fault bad class" "invalid frame class 'foo'" $S fault drop foo count 1
+bad "fault bad delay" "invalid delay '20000'" $S fault delay ls 20000 count 1
+bad "fault bad duration" "invalid duration '9999999'" $S fault abts for 9999999
+bad "fault unknown option" "unknown fault option 'bogus'" $S fault abts count 1 bogus 2
+bad "fault bad port" "invalid WWPN 'xyz'" $S fault abts count 1 port xyz
+has "fault add" "fault 0 added" $S fault drop-cmd fctype 0x01 count 2 after 3
+has "fault add 2" "fault 1 added" $S fault delay rsp 5 for 1000 port 0x1000000000000002
+has "fault list" "drop-cmd class=cmd opcode=0x101 after=3 left=2" $S fault list
+has "fault list 2" "delay class=rsp" $S fault list
+ok "fault clear" $S fault clear
+out=$($S fault list); if [ -z "$out" ]; then pass=$((pass + 1)); else
+	fail=$((fail + 1)); echo "FAIL: faults left after clear: $out"; fi
+ok "create second" $S fabric create f2
+bad "ambiguous fabric" "several fabrics" $S port list
+has "explicit fabric" "WWPN" $S --fabric f2 port list
+ok "destroy" $S fabric destroy f2
+bad "destroy missing" "no fabric 'f2'" $S fabric destroy f2
+ok "destroy f1" $S fabric destroy f1
+echo "softhbactl: $pass passed, $fail failed"
+[ $fail -eq 0 ]

@@ -1,0 +1,293 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * conf_apply/conf_reload/conf_save tests against the fake ports and core:
+ * the exact operations a first apply and a difference issue, in order;
+ * rollback of a failed apply to the previous state; a bad file leaves the
+ * running state untouched; save -> load -> save is byte-identical and keeps
+ * generated namespace identities.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <check.h>
+
+#include "conf.h"
+#include "fake_target.h"
+#include "fcd.h"
+#include "suites_control.h"
+
+#define NQN_A	"nqn.2026-11.io.x:a"
+#define NQN_B	"nqn.2026-11.io.x:b"
+#define HOST	"nqn.2026-11.io.x:h"
+#define HOST2	"nqn.2026-11.io.x:h2"
+
+static const char conf_a[] =
+	"ports = ( { name = \"p0\"; dev = \"soft:f\"; wwnn = \"0x20000090fa000001\";"
+	" wwpn = \"0x10000090fa000001\"; } );\n"
+	"ana_groups = ( { id = 2; } );\n"
+	"subsystems = ( { nqn = \"" NQN_A "\"; hosts = [ \"" HOST "\" ];"
+	" ports = [ \"p0\" ]; namespaces = (\n"
+	" { backend = \"ram\"; size = \"1M\"; },\n"
+	" { backend = \"ram\"; size = \"1M\"; ana_group = 2; } ); } );\n";
+
+static const char conf_b[] =
+	"ports = ( { name = \"p0\"; dev = \"soft:f\"; wwnn = \"0x20000090fa000001\";"
+	" wwpn = \"0x10000090fa000001\"; },\n"
+	" { name = \"p1\"; dev = \"soft:f\"; wwnn = \"0x20000090fa000001\";"
+	" wwpn = \"0x10000090fa000002\"; } );\n"
+	"ana_groups = ( { id = 2; state = \"inaccessible\"; } );\n"
+	"subsystems = ( { nqn = \"" NQN_A "\"; hosts = [ \"" HOST2 "\" ];"
+	" ports = [ \"p0\" ]; namespaces = (\n"
+	" { nsid = 1; backend = \"ram\"; size = \"1M\"; enabled = false; },\n"
+	" { nsid = 2; backend = \"ram\"; size = \"2M\"; ana_group = 2; } ); },\n"
+	" { nqn = \"" NQN_B "\"; ports = [ \"p1\" ]; namespaces = (\n"
+	" { backend = \"null\"; size = \"1G\"; } ); } );\n";
+
+static struct fcd d;
+
+static struct conf *
+load(const char *text)
+{
+	struct conf *c = NULL;
+	char err[512] = "";
+
+	ck_assert_msg(conf_load_string(text, "t.conf", &c, err, sizeof(err)) == 0,
+		      "%s", err);
+	return c;
+}
+
+static char *
+print(const struct conf *c)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *fp = open_memstream(&buf, &len);
+
+	conf_print(fp, c);
+	fclose(fp);
+	return buf;
+}
+
+static void
+setup(void)
+{
+	fake_reset();
+	memset(&d, 0, sizeof(d));
+	d.tgt = fake_tgt();
+}
+
+static void
+teardown(void)
+{
+	conf_free(d.conf);
+	d.conf = NULL;
+	fake_reset();
+}
+
+static void
+apply_ok(const char *text)
+{
+	struct conf *c = load(text);
+	char err[512] = "";
+
+	ck_assert_msg(conf_apply(&d, c, err, sizeof(err)) == 0, "%s", err);
+	ck_assert_ptr_eq(d.conf, c);
+}
+
+START_TEST(first_apply_order)
+{
+	apply_ok(conf_a);
+	ck_assert_str_eq(fake_log(),
+		"port_add p0 1;"
+		"ana_add 2;"
+		"subsys_add " NQN_A ";"
+		"allow_host " NQN_A " " HOST ";"
+		"ns_add " NQN_A " 1;"
+		"ns_add " NQN_A " 2;"
+		"export " NQN_A " 1;");
+}
+END_TEST
+
+START_TEST(same_config_no_ops)
+{
+	apply_ok(conf_a);
+	fake_log_clear();
+	apply_ok(conf_a);
+	ck_assert_str_eq(fake_log(), "");
+}
+END_TEST
+
+START_TEST(diff_apply_order)
+{
+	apply_ok(conf_a);
+	fake_log_clear();
+	apply_ok(conf_b);
+	ck_assert_str_eq(fake_log(),
+		"port_add p1 2;"
+		"ana_state 2 2 1;"		/* p1 programmed with group 2 */
+		"ana_state 2 1 3;"		/* then group 2 -> inaccessible */
+		"ana_state 2 2 3;"
+		"disallow_host " NQN_A " " HOST ";"
+		"allow_host " NQN_A " " HOST2 ";"
+		"ns_disable " NQN_A " 1;"
+		"ns_resize " NQN_A " 2 2097152;"
+		"subsys_add " NQN_B ";"
+		"ns_add " NQN_B " 1;"
+		"export " NQN_B " 2;");
+}
+END_TEST
+
+START_TEST(failed_apply_rolls_back)
+{
+	struct conf *b;
+	char *before, *after, err[512] = "";
+
+	apply_ok(conf_a);
+	before = print(d.conf);
+	fake_log_clear();
+	fake_fail_on("ns_disable " NQN_A);
+	b = load(conf_b);
+	ck_assert_int_eq(conf_apply(&d, b, err, sizeof(err)), -EIO);
+	ck_assert_str_eq(err, "fake failure of ns_disable " NQN_A " 1");
+	after = print(d.conf);
+	ck_assert_str_eq(after, before);
+	/* Everything done was undone. */
+	ck_assert_str_eq(fake_log(),
+		"port_add p1 2;"
+		"ana_state 2 2 1;"
+		"ana_state 2 1 3;"
+		"ana_state 2 2 3;"
+		"disallow_host " NQN_A " " HOST ";"
+		"allow_host " NQN_A " " HOST2 ";"
+		"FAIL ns_disable " NQN_A " 1;"
+		"port_del p1;"
+		"ana_state 2 1 1;"
+		"disallow_host " NQN_A " " HOST2 ";"
+		"allow_host " NQN_A " " HOST ";");
+	conf_free(b);
+	free(before);
+	free(after);
+}
+END_TEST
+
+START_TEST(shrink_refused)
+{
+	struct conf *c;
+	char err[512] = "";
+
+	apply_ok(conf_b);
+	fake_log_clear();
+	c = load(conf_a);	/* namespace 2 of a: 2M -> 1M */
+	ck_assert_int_eq(conf_apply(&d, c, err, sizeof(err)), -EINVAL);
+	ck_assert_str_eq(err, NQN_A " namespace 2: shrinking would lose data");
+	conf_free(c);
+}
+END_TEST
+
+START_TEST(reload_bad_file_keeps_state)
+{
+	char path[] = "/tmp/check_conf_apply.XXXXXX", err[512] = "";
+	char *before, *after;
+	FILE *fp;
+	int fd;
+
+	apply_ok(conf_a);
+	before = print(d.conf);
+	fake_log_clear();
+	fd = mkstemp(path);
+	fp = fdopen(fd, "w");
+	fputs("ports = ( { name = \"p0\"; dev = \"soft:f\"; wwnn = \"0x20000090fa000001\";\n"
+	      " wwpn = \"zz\"; } );\n", fp);
+	fclose(fp);
+	d.conf_path = path;
+	ck_assert_int_ne(conf_reload(&d, err, sizeof(err)), 0);
+	ck_assert_str_eq(strchr(err, ':'), ":2: wwpn \"zz\" is not a WWN (16 hex digits, e.g. 0x20000090fa000001)");
+	ck_assert_str_eq(fake_log(), "");
+	after = print(d.conf);
+	ck_assert_str_eq(after, before);
+	unlink(path);
+	d.conf_path = NULL;
+	free(before);
+	free(after);
+}
+END_TEST
+
+static char *
+slurp(const char *path)
+{
+	FILE *fp = fopen(path, "r");
+	char *buf = calloc(1, 65536);
+
+	ck_assert_ptr_nonnull(fp);
+	ck_assert_uint_gt(fread(buf, 1, 65535, fp), 0);
+	fclose(fp);
+	return buf;
+}
+
+START_TEST(save_load_save_identical)
+{
+	char path[] = "/tmp/check_conf_save.XXXXXX", err[512] = "";
+	char *s1, *s2;
+	struct conf *c;
+	int fd = mkstemp(path);
+
+	close(fd);
+	apply_ok(conf_b);
+	d.conf_path = path;
+	ck_assert_int_eq(conf_save(&d, NULL, err, sizeof(err)), 0);
+	s1 = slurp(path);
+	/* Generated identities are written back. */
+	ck_assert_ptr_nonnull(strstr(s1,
+		"\t\t\t\tuuid = \"aa000000-0000-0000-0000-000000000002\";\n"
+		"\t\t\t\tnguid = \"bb000000000000000000000000000002\";\n"
+		"\t\t\t\teui64 = \"cc00000000000002\";\n"));
+	/* A fresh daemon loading the saved file saves the same bytes. */
+	conf_free(d.conf);
+	d.conf = NULL;
+	fake_reset();
+	ck_assert_int_eq(conf_load(path, &c, err, sizeof(err)), 0);
+	ck_assert_int_eq(conf_apply(&d, c, err, sizeof(err)), 0);
+	ck_assert_int_eq(conf_save(&d, NULL, err, sizeof(err)), 0);
+	s2 = slurp(path);
+	ck_assert_str_eq(s1, s2);
+	unlink(path);
+	d.conf_path = NULL;
+	free(s1);
+	free(s2);
+}
+END_TEST
+
+START_TEST(save_errors)
+{
+	char err[512] = "";
+
+	apply_ok(conf_a);
+	ck_assert_int_eq(conf_save(&d, NULL, err, sizeof(err)), -EINVAL);
+	ck_assert_str_eq(err, "no configuration file to save to");
+	ck_assert_int_eq(conf_save(&d, "/nonexistent/dir/x.conf", err, sizeof(err)), -ENOENT);
+	ck_assert_str_eq(err, "cannot create a temporary file next to /nonexistent/dir/x.conf: No such file or directory");
+}
+END_TEST
+
+/* Suite: applying, reloading and saving configurations. */
+Suite *
+conf_apply_suite(void)
+{
+	Suite *s = suite_create("conf_apply");
+	TCase *tc = tcase_create("apply");
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, first_apply_order);
+	tcase_add_test(tc, same_config_no_ops);
+	tcase_add_test(tc, diff_apply_order);
+	tcase_add_test(tc, failed_apply_rolls_back);
+	tcase_add_test(tc, shrink_refused);
+	tcase_add_test(tc, reload_bad_file_keeps_state);
+	tcase_add_test(tc, save_load_save_identical);
+	tcase_add_test(tc, save_errors);
+	suite_add_tcase(s, tc);
+	return s;
+}

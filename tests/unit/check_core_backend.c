@@ -1,0 +1,237 @@
+// SPDX-License-Identifier: Apache-2.0
+/*
+ * Backends through the whole command path: null (zeroes), ram (growth), and
+ * file against a temporary file, both synchronously and through the
+ * thread's io_uring: data written is read back and found at the right file
+ * offset; Write Zeroes and Deallocate leave zeroes; open errors say why.
+ */
+#include <endian.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "core_harness.h"
+
+static struct h_assoc *ns_ctrl(const struct tgt_ns_params *np)
+{
+	char err[128];
+
+	h_std_subsys();
+	ck_assert_int_eq(tgt_ns_add(H->t, H_SUBNQN, np, err, sizeof(err)), 0);
+	return h_ctrl_ready(&H->tp1, H_SUBNQN, H_HOSTNQN, 1);
+}
+
+START_TEST(test_null_backend)
+{
+	struct tgt_ns_params np = { .nsid = 2, .backend = TGT_BACKEND_NULL,
+				    .size = 1ull << 40 };
+	struct h_assoc *a = ns_ctrl(&np);
+	uint8_t b[4096], z[4096];
+	uint8_t id[4096];
+	uint64_t nsze;
+
+	memset(z, 0, sizeof(z));
+	memset(b, 0xff, sizeof(b));
+	ck_assert_uint_eq(h_io(a, 1, nvme_cmd_write, 2, 5, 8, b, 4096), 0);
+	ck_assert_uint_eq(h_io(a, 1, nvme_cmd_read, 2, 5, 8, b, 4096), 0);
+	ck_assert_mem_eq(b, z, 4096);
+	ck_assert_uint_eq(h_io(a, 1, nvme_cmd_compare, 2, 5, 8, z, 4096), 0);
+	b[1] = 1;
+	ck_assert_uint_eq(h_io(a, 1, nvme_cmd_compare, 2, 5, 8, b, 4096),
+			  NVME_SC_COMPARE_FAILED);
+	ck_assert_uint_eq(h_identify(a, NVME_ID_CNS_NS, 2, 0, id), 0);
+	memcpy(&nsze, id, 8);
+	ck_assert_uint_eq(le64toh(nsze), (1ull << 40) / 512);
+}
+END_TEST
+
+START_TEST(test_ram_grow_keeps_data)
+{
+	struct h_assoc *a;
+	uint8_t w[512], r[512];
+	char err[128];
+
+	h_std_subsys();
+	a = h_ctrl_ready(&H->tp1, H_SUBNQN, H_HOSTNQN, 1);
+	memset(w, 0x42, sizeof(w));
+	ck_assert_uint_eq(h_io(a, 1, nvme_cmd_write, 1, 2047, 1, w, 512), 0);
+	ck_assert_int_eq(tgt_ns_resize(H->t, H_SUBNQN, 1, 3 << 20, err, sizeof(err)), 0);
+	ck_assert_uint_eq(h_io(a, 1, nvme_cmd_read, 1, 2047, 1, r, 512), 0);
+	ck_assert_mem_eq(r, w, 512);
+	ck_assert_uint_eq(h_io(a, 1, nvme_cmd_write, 1, 6143, 1, w, 512), 0);
+	ck_assert_uint_eq(h_io(a, 1, nvme_cmd_read, 1, 6143, 1, r, 512), 0);
+	ck_assert_mem_eq(r, w, 512);
+	ck_assert_uint_eq(h_io(a, 1, nvme_cmd_read, 1, 6144, 1, r, 512),
+			  NVME_SC_LBA_RANGE | NVME_SC_DNR);
+}
+END_TEST
+
+static void file_case(bool ring, uint32_t lba, bool direct)
+{
+	char path[] = "/tmp/check_core_fileXXXXXX";
+	struct tgt_ns_params np = { .nsid = 3, .backend = TGT_BACKEND_FILE,
+				    .size = 4 << 20, .lba_size = lba,
+				    .direct = direct };
+	struct h_assoc *a;
+	uint8_t *w = aligned_alloc(4096, 65536), *r = aligned_alloc(4096, 65536);
+	uint8_t *z = calloc(1, 65536);
+	uint32_t nlb = 65536 / lba, i;
+	struct nvme_dsm_range rg;
+	struct h_req *q;
+	struct stat st;
+	int fd = mkstemp(path);
+
+	ck_assert_int_ge(fd, 0);
+	np.path = path;
+	a = ns_ctrl(&np);
+	ck_assert_int_eq(fstat(fd, &st), 0);
+	ck_assert_int_eq(st.st_size, 4 << 20);	/* extended to the size */
+	if (ring)
+		ck_assert_int_eq(tgt_hwq_start(H->t, 0), 0);
+	for (i = 0; i < 65536; i++)
+		w[i] = (uint8_t)(i * 13 + 1);
+	/* write at block 16 */
+	ck_assert_uint_eq(h_io(a, 1, nvme_cmd_write, 3, 16, nlb, w, 65536), 0);
+	ck_assert_int_eq(pread(fd, r, 65536, 16 * (off_t)lba), 65536);
+	ck_assert_mem_eq(r, w, 65536);
+	memset(r, 0, 65536);
+	ck_assert_uint_eq(h_io(a, 1, nvme_cmd_read, 3, 16, nlb, r, 65536), 0);
+	ck_assert_mem_eq(r, w, 65536);
+	/* FUA write and flush */
+	q = h_req_new(a, 1, lba);
+	q->cmd.rw.opcode = nvme_cmd_write;
+	q->cmd.rw.nsid = htole32(3);
+	q->cmd.rw.slba = htole64(0);
+	q->cmd.rw.control = htole16(NVME_RW_FUA);
+	memcpy(q->data, w, lba);
+	{
+		uint16_t st2 = h_run(q);
+
+		while (st2 == H_PENDING) {
+			tgt_hwq_poll(H->t, 0);
+			st2 = h_status(q);
+		}
+		ck_assert_uint_eq(st2, 0);
+	}
+	h_req_free(q);
+	ck_assert_uint_eq(h_io(a, 1, nvme_cmd_flush, 3, 0, 1, NULL, 0), 0);
+	ck_assert_uint_eq(h_io(a, 1, nvme_cmd_compare, 3, 16, nlb, w, 65536), 0);
+	/* write zeroes over blocks 18..21 */
+	ck_assert_uint_eq(h_io(a, 1, nvme_cmd_write_zeroes, 3, 18, 4, NULL, 0), 0);
+	ck_assert_int_eq(pread(fd, r, 65536, 16 * (off_t)lba), 65536);
+	ck_assert_mem_eq(r, w, 2 * lba);
+	ck_assert_mem_eq(r + 2 * lba, z, 4 * lba);
+	ck_assert_mem_eq(r + 6 * lba, w + 6 * lba, 65536 - 6 * lba);
+	/* deallocate blocks 24..31 (page aligned for 512 and 4096) */
+	q = h_req_new(a, 1, 16);
+	q->cmd.common.opcode = nvme_cmd_dsm;
+	q->cmd.common.nsid = htole32(3);
+	q->cmd.common.cdw11 = htole32(NVME_DSMGMT_AD);
+	memset(&rg, 0, sizeof(rg));
+	rg.slba = htole64(24);
+	rg.nlb = htole32(8);
+	memcpy(q->data, &rg, 16);
+	ck_assert_uint_eq(h_run(q), 0);
+	h_req_free(q);
+	ck_assert_uint_eq(h_io(a, 1, nvme_cmd_read, 3, 16, nlb, r, 65536), 0);
+	ck_assert_mem_eq(r + 8 * lba, z, 8 * lba);
+	ck_assert_mem_eq(r + 16 * lba, w + 16 * lba, 65536 - 16 * lba);
+	if (ring)
+		tgt_hwq_stop(H->t, 0);
+	close(fd);
+	unlink(path);
+	free(w);
+	free(r);
+	free(z);
+}
+
+START_TEST(test_file_sync_512)
+{
+	file_case(false, 512, false);
+}
+END_TEST
+
+START_TEST(test_file_ring_512)
+{
+	file_case(true, 512, false);
+}
+END_TEST
+
+START_TEST(test_file_ring_4096)
+{
+	file_case(true, 4096, false);
+}
+END_TEST
+
+START_TEST(test_file_sync_4096)
+{
+	file_case(false, 4096, false);
+}
+END_TEST
+
+START_TEST(test_file_ring_direct_4096)
+{
+	file_case(true, 4096, true);
+}
+END_TEST
+
+START_TEST(test_file_sync_direct_512)
+{
+	file_case(false, 512, true);
+}
+END_TEST
+
+START_TEST(test_file_errors)
+{
+	struct tgt_ns_params np = { .nsid = 3, .backend = TGT_BACKEND_FILE };
+	char path[] = "/tmp/check_core_ferrXXXXXX";
+	char err[256];
+	int fd;
+
+	h_std_subsys();
+	ck_assert_int_eq(tgt_ns_add(H->t, H_SUBNQN, &np, err, sizeof(err)), -EINVAL);
+	ck_assert_str_eq(err, "a file namespace needs a path");
+	np.path = "/nonexistent/dir/x";
+	ck_assert_int_eq(tgt_ns_add(H->t, H_SUBNQN, &np, err, sizeof(err)), -ENOENT);
+	ck_assert_str_eq(err, "cannot open /nonexistent/dir/x: No such file or directory");
+	np.path = "/tmp";
+	ck_assert_int_eq(tgt_ns_add(H->t, H_SUBNQN, &np, err, sizeof(err)), -EISDIR);
+	fd = mkstemp(path);
+	ck_assert_int_ge(fd, 0);
+	close(fd);
+	np.path = path;
+	ck_assert_int_eq(tgt_ns_add(H->t, H_SUBNQN, &np, err, sizeof(err)), -EINVAL);
+	ck_assert_str_eq(err + strlen(path), " is empty; give a size");
+	/* a file namespace follows its file's growth; shrink refused */
+	np.size = 1 << 20;
+	ck_assert_int_eq(tgt_ns_add(H->t, H_SUBNQN, &np, err, sizeof(err)), 0);
+	ck_assert_int_eq(truncate(path, 2 << 20), 0);
+	ck_assert_int_eq(tgt_ns_resize(H->t, H_SUBNQN, 3, 0, err, sizeof(err)), 0);
+	ck_assert_int_eq(truncate(path, 1 << 20), 0);
+	ck_assert_int_eq(tgt_ns_resize(H->t, H_SUBNQN, 3, 0, err, sizeof(err)), -EINVAL);
+	ck_assert(strstr(err, "refusing to shrink") != NULL);
+	unlink(path);
+}
+END_TEST
+
+Suite *core_backend_suite(void)
+{
+	Suite *s = suite_create("core_backend");
+	TCase *tc = tcase_create("backend");
+
+	tcase_add_checked_fixture(tc, h_setup, h_teardown);
+	tcase_add_test(tc, test_null_backend);
+	tcase_add_test(tc, test_ram_grow_keeps_data);
+	tcase_add_test(tc, test_file_sync_512);
+	tcase_add_test(tc, test_file_ring_512);
+	tcase_add_test(tc, test_file_sync_4096);
+	tcase_add_test(tc, test_file_ring_4096);
+	tcase_add_test(tc, test_file_ring_direct_4096);
+	tcase_add_test(tc, test_file_sync_direct_512);
+	tcase_add_test(tc, test_file_errors);
+	suite_add_tcase(s, tc);
+	return s;
+}

@@ -1,0 +1,377 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Dispatch and grammar tests: every command has a daemon handler and
+ * exactly one fcnvmectl entry; fcnvmectl words become the exact request;
+ * ctl_dispatch() enforces permissions, answers with data + DONE, an ack,
+ * or an error with the handler's reason; and the real control server on a
+ * socket answers malformed datagrams with errors while it keeps serving.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <check.h>
+#include <event2/event.h>
+#include <linux/netlink.h>
+#include <netlink/msg.h>
+
+#include <fcnvme/client.h>
+#include <fcnvme/ctl_msg.h>
+
+#include "conf.h"
+#include "ctl_dispatch.h"
+#include "ctl_server.h"
+#include "fake_target.h"
+#include "fcd.h"
+#include "suites_control.h"
+#include "tools/fcnvmectl.h"
+
+static struct fcd d;
+
+/* Replies collected from ctl_dispatch, validated as a client would. */
+static struct {
+	uint64_t	buf[16][FCNVME_CTL_MSG_MAX / 8];
+	size_t		len[16];
+	int		n;
+} out;
+
+static int
+collect(void *ctx, struct nl_msg *m)
+{
+	(void)ctx;
+	ck_assert_int_lt(out.n, 16);
+	out.len[out.n] = fcnvme_msg_len(m);
+	memcpy(out.buf[out.n++], fcnvme_msg_hdr(m), fcnvme_msg_len(m));
+	fcnvme_msg_free(m);
+	return 0;
+}
+
+static void
+reply(int i, struct fcnvme_msg *msg)
+{
+	char why[256];
+
+	ck_assert_int_lt(i, out.n);
+	ck_assert_msg(fcnvme_msg_validate(out.buf[i], out.len[i], FCNVME_MSG_REPLY,
+					  msg, why, sizeof(why)) == 0, "%s", why);
+}
+
+/* Parse words like fcnvmectl and dispatch them. */
+static int
+run(bool writable, const char *words)
+{
+	char buf[512], *argv[16], err[512] = "";
+	const struct ctlverb *v;
+	struct fcnvme_msg msg;
+	struct nl_msg *m;
+	int argc = 0, rc;
+	char *tok, *save = NULL;
+
+	snprintf(buf, sizeof(buf), "%s", words);
+	for (tok = strtok_r(buf, " ", &save); tok != NULL && argc < 16;
+	     tok = strtok_r(NULL, " ", &save))
+		argv[argc++] = tok;
+	ck_assert_msg(ctl_parse(argc, argv, 11, &v, &m, err, sizeof(err)) == 0,
+		      "%s: %s", words, err);
+	ck_assert_int_eq(fcnvme_msg_validate(fcnvme_msg_hdr(m), fcnvme_msg_len(m),
+					     FCNVME_MSG_REQUEST, &msg, err,
+					     sizeof(err)), 0);
+	out.n = 0;
+	rc = ctl_dispatch(&d, &msg, writable, collect, NULL);
+	fcnvme_msg_free(m);
+	return rc;
+}
+
+static void
+setup(void)
+{
+	struct conf *c = NULL;
+	char err[512];
+
+	fake_reset();
+	memset(&d, 0, sizeof(d));
+	d.tgt = fake_tgt();
+	ck_assert_int_eq(conf_load_string(
+		"ports = ( { name = \"p0\"; dev = \"soft:f\"; wwnn = \"0x20000090fa000001\";"
+		" wwpn = \"0x10000090fa000001\"; } );\n"
+		"subsystems = ( { nqn = \"nqn.2026-11.io.x:a\"; ports = [ \"p0\" ]; } );\n",
+		"t", &c, err, sizeof(err)), 0);
+	ck_assert_int_eq(conf_apply(&d, c, err, sizeof(err)), 0);
+	fake_log_clear();
+}
+
+static void
+teardown(void)
+{
+	conf_free(d.conf);
+	d.conf = NULL;
+}
+
+START_TEST(every_command_covered)
+{
+	unsigned int c, a;
+	size_t i, n;
+
+	for (c = 1; c <= FCNVME_CMD_MAX; c++) {
+		ck_assert_msg(ctl_handlers[c] != NULL, "%s has no handler",
+			      fcnvme_cmds[c].name);
+		for (i = 0, n = 0; i < ctl_nverbs; i++)
+			if (ctl_verbs[i].cmd == c)
+				n++;
+		ck_assert_msg(n == 1, "%s has %zu CLI entries", fcnvme_cmds[c].name, n);
+	}
+	for (i = 0; i < ctl_nverbs; i++) {
+		const struct fcnvme_cmd_desc *desc = fcnvme_cmd_desc(ctl_verbs[i].cmd);
+		const struct ctlarg *o;
+		int k;
+
+		ck_assert_ptr_nonnull(desc);
+		/* The CLI only sends what the command allows. */
+		for (k = 0; k < CTL_MAX_POS && ctl_verbs[i].pos[k].name; k++)
+			ck_assert(desc->allowed & FCNVME_ABIT(ctl_verbs[i].pos[k].attr));
+		for (o = ctl_verbs[i].opts; o != NULL && o->name != NULL; o++)
+			ck_assert(desc->allowed & FCNVME_ABIT(o->attr));
+	}
+	for (a = 1; a <= FCNVME_A_MAX; a++)
+		ck_assert_msg(ctl_attr_kind[a] != ARG_NONE, "attr %u has no CLI format", a);
+}
+END_TEST
+
+START_TEST(cli_exact_request)
+{
+	static const uint8_t want[] = {
+		32, 0, 0, 0, 0x10, 0, 1, 0, 11, 0, 0, 0, 0, 0, 0, 0,
+		FCNVME_CMD_HOST_INVALIDATE, 1, 0, 0,
+		12, 0, FCNVME_A_WWPN, 0,
+		0x01, 0xb7, 0x19, 0xff, 0x24, 0x00, 0x00, 0x21,
+	};
+	char *argv1[] = { "host", "invalidate", "21:00:00:24:ff:19:b7:01" };
+	char *argv2[] = { "host", "invalidate", "naa.21000024FF19B701" };
+	char *argv3[] = { "host", "invalid", "x" };
+	char *argv4[] = { "namespace", "add", "nqn.2026-11.io.x:a", "ram", "size", "1M", "size", "2M" };
+	char *argv5[] = { "namespace", "list" };
+	char err[512];
+	const struct ctlverb *v;
+	struct nl_msg *m;
+
+	ck_assert_int_eq(ctl_parse(3, argv1, 11, &v, &m, err, sizeof(err)), 0);
+	ck_assert_uint_eq(fcnvme_msg_len(m), 32);
+	ck_assert_mem_eq(fcnvme_msg_hdr(m), want, sizeof(want));
+	fcnvme_msg_free(m);
+	/* Another spelling of the same WWPN gives the same bytes. */
+	ck_assert_int_eq(ctl_parse(3, argv2, 11, &v, &m, err, sizeof(err)), 0);
+	ck_assert_mem_eq(fcnvme_msg_hdr(m), want, sizeof(want));
+	fcnvme_msg_free(m);
+	ck_assert_int_eq(ctl_parse(3, argv3, 11, &v, &m, err, sizeof(err)), -EINVAL);
+	ck_assert_str_eq(err, "host: unknown verb \"invalid\" (one of: list, invalidate)");
+	ck_assert_int_eq(ctl_parse(8, argv4, 11, &v, &m, err, sizeof(err)), -EINVAL);
+	ck_assert_str_eq(err, "size given twice");
+	ck_assert_int_eq(ctl_parse(2, argv5, 11, &v, &m, err, sizeof(err)), 0);
+	ck_assert_uint_eq(fcnvme_msg_len(m), 20);
+	fcnvme_msg_free(m);
+}
+END_TEST
+
+START_TEST(dispatch_dump_and_ack)
+{
+	struct fcnvme_msg msg;
+	uint32_t nsid = 0;
+
+	ck_assert_int_eq(run(false, "port list"), 0);
+	ck_assert_int_eq(out.n, 2);
+	reply(0, &msg);
+	ck_assert_uint_eq(msg.type, FCNVME_CTL_TYPE);
+	ck_assert_uint_eq(msg.cmd, FCNVME_CMD_PORT_LIST);
+	ck_assert_uint_eq(msg.nlh->nlmsg_flags, NLM_F_MULTI);
+	ck_assert_uint_eq(msg.nlh->nlmsg_seq, 11);
+	ck_assert_str_eq(fcnvme_msg_get_str(&msg, FCNVME_A_NAME), "p0");
+	reply(1, &msg);
+	ck_assert_uint_eq(msg.type, NLMSG_DONE);
+
+	ck_assert_int_eq(run(true, "namespace add nqn.2026-11.io.x:a ram size 4M"), 0);
+	ck_assert_str_eq(fake_log(), "ns_add nqn.2026-11.io.x:a 1;");
+	ck_assert_int_eq(out.n, 2);
+	reply(0, &msg);
+	ck_assert_int_eq(fcnvme_msg_get_u32(&msg, FCNVME_A_NSID, &nsid), 0);
+	ck_assert_uint_eq(nsid, 1);
+
+	ck_assert_int_eq(run(true, "port disable p0"), 0);
+	ck_assert_int_eq(out.n, 1);
+	reply(0, &msg);
+	ck_assert_uint_eq(msg.type, NLMSG_ERROR);
+	ck_assert_int_eq(msg.error, 0);
+	ck_assert(!conf_port_find(d.conf, "p0")->enabled);
+}
+END_TEST
+
+START_TEST(dispatch_errors)
+{
+	struct fcnvme_msg msg;
+
+	ck_assert_int_eq(run(false, "subsystem del nqn.2026-11.io.x:a"), -EPERM);
+	reply(0, &msg);
+	ck_assert_int_eq(msg.error, -EPERM);
+	ck_assert_str_eq(fcnvme_msg_get_str(&msg, FCNVME_A_ERRMSG),
+			 "subsystem-del changes the target: it needs root or the control socket's group");
+	ck_assert_str_eq(fake_log(), "");
+
+	ck_assert_int_eq(run(true, "namespace show nqn.2026-11.io.x:a 9"), -ENOENT);
+	reply(0, &msg);
+	ck_assert_str_eq(fcnvme_msg_get_str(&msg, FCNVME_A_ERRMSG),
+			 "nqn.2026-11.io.x:a has no namespace 9");
+	ck_assert_int_eq(run(true, "allowed-host del nqn.2026-11.io.x:a nqn.2026-11.io.x:zz"), -ENOENT);
+	reply(0, &msg);
+	ck_assert_str_eq(fcnvme_msg_get_str(&msg, FCNVME_A_ERRMSG),
+			 "host nqn.2026-11.io.x:zz is not allowed on nqn.2026-11.io.x:a");
+	ck_assert_int_eq(run(true, "namespace add nqn.2026-11.io.x:a file size 1M"), -EINVAL);
+	reply(0, &msg);
+	ck_assert_str_eq(fcnvme_msg_get_str(&msg, FCNVME_A_ERRMSG),
+			 "backend file needs a path");
+	ck_assert_int_eq(run(true, "assoc delete 5"), -EOPNOTSUPP);
+}
+END_TEST
+
+START_TEST(dispatch_ops_through_conf)
+{
+	struct fcnvme_msg msg;
+	uint8_t perm = 9;
+
+	ck_assert_int_eq(run(true, "subsystem add nqn.2026-11.io.x:b model M allow-any-host yes"), 0);
+	ck_assert_int_eq(run(true, "allowed-host add nqn.2026-11.io.x:b nqn.2026-11.io.x:h"), 0);
+	ck_assert_int_eq(run(true, "subsystem add-port nqn.2026-11.io.x:b p0"), 0);
+	ck_assert_int_eq(run(true, "ana add 4 inaccessible"), 0);
+	ck_assert_int_eq(run(true, "ana set-state 4 optimized p0"), 0);
+	ck_assert_int_eq(run(true, "subsystem set nqn.2026-11.io.x:b serial S1"), 0);
+	ck_assert_int_eq(run(true, "host invalidate 0x10000090fa0000aa"), 0);
+	ck_assert_int_eq(run(true, "log level debug"), 0);
+	ck_assert_str_eq(fake_log(),
+		"subsys_add nqn.2026-11.io.x:b;"
+		"allow_host nqn.2026-11.io.x:b nqn.2026-11.io.x:h;"
+		"export nqn.2026-11.io.x:b 1;"
+		"ana_add 4;"
+		"ana_state 4 1 3;"
+		"ana_state 4 1 1;"
+		"subsys_set nqn.2026-11.io.x:b 0x1;"
+		"host_invalidate 0x10000090fa0000aa;");
+	/* The running config records all of it. */
+	ck_assert_str_eq(conf_subsys_find(d.conf, "nqn.2026-11.io.x:b")->serial, "S1");
+	ck_assert_str_eq(conf_subsys_find(d.conf, "nqn.2026-11.io.x:b")->model, "M");
+	ck_assert_uint_eq(conf_ana_find(d.conf, 4)->state, FCNVME_ANA_INACCESSIBLE);
+	ck_assert_uint_eq(conf_ana_find(d.conf, 4)->nr_ports, 1);
+	ck_assert_int_eq(d.conf->log_level, FCNVME_LOG_DEBUG);
+	ck_assert_int_eq(run(false, "config show"), 0);
+	reply(0, &msg);
+	ck_assert_ptr_nonnull(strstr(fcnvme_msg_get_str(&msg, FCNVME_A_TEXT),
+				     "\t\tserial = \"S1\";\n"));
+	ck_assert_int_eq(run(false, "stats"), 0);
+	ck_assert_int_eq(run(false, "status"), 0);
+	reply(0, &msg);
+	ck_assert_str_eq(fcnvme_msg_get_str(&msg, FCNVME_A_VERSION), PACKAGE_VERSION);
+	ck_assert_int_eq(fcnvme_msg_get_u8(&msg, FCNVME_A_PERM, &perm), 0);
+	ck_assert_uint_eq(perm, 0);
+	ck_assert_int_eq(run(true, "status"), 0);
+	reply(0, &msg);
+	ck_assert_int_eq(fcnvme_msg_get_u8(&msg, FCNVME_A_PERM, &perm), 0);
+	ck_assert_uint_eq(perm, 1);
+}
+END_TEST
+
+/* The real server: a child drives it over the socket; the parent loops. */
+static int
+child_main(const char *path)
+{
+	static const uint8_t dup_attr[36] = {
+		36, 0, 0, 0, 0x10, 0, 1, 0, 3, 0, 0, 0, 0, 0, 0, 0,
+		FCNVME_CMD_PORT_SHOW, 1, 0, 0,
+		7, 0, FCNVME_A_NAME, 0, 'p', '0', 0, 0,
+		7, 0, FCNVME_A_NAME, 0, 'p', '1', 0, 0,
+	};
+	uint64_t buf[FCNVME_CTL_MSG_MAX / 8];
+	struct fcnvme_client *c;
+	struct fcnvme_msg msg;
+	struct nl_msg *m;
+	char err[256], why[256];
+	ssize_t n;
+
+	if (fcnvme_client_open(path, &c) != 0)
+		return 10;
+	if (fcnvme_client_send_raw(c, dup_attr, sizeof(dup_attr)) != 0)
+		return 11;
+	n = recv(fcnvme_client_fd(c), buf, sizeof(buf), 0);
+	if (n <= 0 || fcnvme_msg_validate(buf, (size_t)n, FCNVME_MSG_REPLY, &msg,
+					  why, sizeof(why)) != 0)
+		return 12;
+	if (msg.error != -EINVAL ||
+	    strcmp(fcnvme_msg_get_str(&msg, FCNVME_A_ERRMSG),
+		   "duplicate attribute name") != 0)
+		return 13;
+	/* Garbage shorter than a header. */
+	if (fcnvme_client_send_raw(c, "xx", 2) != 0)
+		return 14;
+	n = recv(fcnvme_client_fd(c), buf, sizeof(buf), 0);
+	if (n <= 0 || fcnvme_msg_validate(buf, (size_t)n, FCNVME_MSG_REPLY, &msg,
+					  why, sizeof(why)) != 0 ||
+	    msg.error != -EBADMSG)
+		return 15;
+	/* ...and the server still serves. */
+	m = fcnvme_msg_new(FCNVME_CMD_VERSION, NLM_F_REQUEST, fcnvme_client_seq(c));
+	if (fcnvme_client_request(c, m, NULL, NULL, err, sizeof(err)) != 0)
+		return 16;
+	fcnvme_msg_free(m);
+	fcnvme_client_close(c);
+	return 0;
+}
+
+START_TEST(server_survives_garbage)
+{
+	char path[64];
+	struct ctl_server *srv;
+	int status = -1;
+	pid_t pid;
+
+	snprintf(path, sizeof(path), "/tmp/check_ctl_srv.%d", (int)getpid());
+	d.base = event_base_new();
+	ck_assert_int_eq(ctl_server_open(&d, path, (gid_t)-1, &srv), 0);
+	/* A second server on a live socket is refused. */
+	ck_assert_int_eq(ctl_server_open(&d, path, (gid_t)-1, &(struct ctl_server *){ NULL }),
+			 -EADDRINUSE);
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		signal(SIGTERM, SIG_DFL);
+		_exit(child_main(path));
+	}
+	while (waitpid(pid, &status, WNOHANG) == 0)
+		event_base_loop(d.base, EVLOOP_ONCE | EVLOOP_NONBLOCK);
+	ctl_server_close(srv);
+	event_base_free(d.base);
+	d.base = NULL;
+	ck_assert(WIFEXITED(status));
+	ck_assert_int_eq(WEXITSTATUS(status), 0);
+	ck_assert_int_eq(access(path, F_OK), -1);
+}
+END_TEST
+
+/* Suite: dispatch, CLI grammar, and the server. */
+Suite *
+ctl_dispatch_suite(void)
+{
+	Suite *s = suite_create("ctl_dispatch");
+	TCase *tc = tcase_create("dispatch");
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, every_command_covered);
+	tcase_add_test(tc, cli_exact_request);
+	tcase_add_test(tc, dispatch_dump_and_ack);
+	tcase_add_test(tc, dispatch_errors);
+	tcase_add_test(tc, dispatch_ops_through_conf);
+	tcase_add_test(tc, server_survives_garbage);
+	suite_add_tcase(s, tc);
+	return s;
+}

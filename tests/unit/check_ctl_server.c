@@ -1,0 +1,238 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Control server tests over a real socket (the NVMe core and ports faked):
+ * the socket is mode 0660; a peer that is neither root, the daemon's user
+ * nor in the socket group may read but not change anything (SO_PEERCRED);
+ * a client that sends much more than it reads is throttled without losing
+ * or reordering replies, while another client is served meanwhile.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <check.h>
+#include <event2/event.h>
+#include <linux/netlink.h>
+
+#include <fcnvme/client.h>
+#include <fcnvme/ctl_msg.h>
+
+#include "conf.h"
+#include "ctl_server.h"
+#include "fake_target.h"
+#include "fcd.h"
+#include "suites_control.h"
+
+static struct fcd d;
+static struct ctl_server *srv;
+static char path[64];
+
+static void
+setup(void)
+{
+	struct conf *c = NULL;
+	char err[512];
+
+	fake_reset();
+	memset(&d, 0, sizeof(d));
+	d.tgt = fake_tgt();
+	ck_assert_int_eq(conf_load_string(
+		"ports = ( { name = \"p0\"; dev = \"soft:f\"; wwnn = \"0x20000090fa000001\";"
+		" wwpn = \"0x10000090fa000001\"; } );\n"
+		"subsystems = ( { nqn = \"nqn.2026-11.io.x:a\"; ports = [ \"p0\" ]; } );\n",
+		"t", &c, err, sizeof(err)), 0);
+	ck_assert_int_eq(conf_apply(&d, c, err, sizeof(err)), 0);
+	d.base = event_base_new();
+	snprintf(path, sizeof(path), "/tmp/check_ctl_server.%d", (int)getpid());
+	ck_assert_int_eq(ctl_server_open(&d, path, (gid_t)-1, &srv), 0);
+}
+
+static void
+teardown(void)
+{
+	ctl_server_close(srv);
+	event_base_free(d.base);
+	conf_free(d.conf);
+	d.conf = NULL;
+}
+
+/* Run the server until child pid exits; its exit status. */
+static int
+serve_until(pid_t pid)
+{
+	int status = -1;
+
+	while (waitpid(pid, &status, WNOHANG) == 0)
+		event_base_loop(d.base, EVLOOP_ONCE | EVLOOP_NONBLOCK);
+	ck_assert(WIFEXITED(status));
+	return WEXITSTATUS(status);
+}
+
+static pid_t
+spawn(int (*fn)(void))
+{
+	pid_t pid = fork();
+
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		signal(SIGTERM, SIG_DFL);
+		_exit(fn());
+	}
+	return pid;
+}
+
+static int
+simple(struct fcnvme_client *c, unsigned int cmd, const char *name,
+       char *err)
+{
+	struct nl_msg *m = fcnvme_msg_new(cmd, NLM_F_REQUEST, fcnvme_client_seq(c));
+	int rc;
+
+	if (name != NULL)
+		fcnvme_msg_put_str(m, FCNVME_A_NAME, name);
+	rc = fcnvme_client_request(c, m, NULL, NULL, err, 256);
+	fcnvme_msg_free(m);
+	return rc;
+}
+
+START_TEST(socket_mode)
+{
+	struct stat st;
+
+	ck_assert_int_eq(stat(path, &st), 0);
+	ck_assert(S_ISSOCK(st.st_mode));
+	ck_assert_uint_eq(st.st_mode & 07777, 0660);
+}
+END_TEST
+
+static int
+nobody_child(void)
+{
+	struct fcnvme_client *c;
+	char err[256];
+
+	if (setgid(65534) != 0 || setuid(65534) != 0)
+		return 20;
+	/* 0660 root: a stranger cannot even connect. */
+	if (fcnvme_client_open(path, &c) != -EACCES)
+		return 21;
+	return 0;
+	(void)err;
+}
+
+static int
+nobody_open_child(void)
+{
+	struct fcnvme_client *c;
+	char err[256];
+
+	if (setgid(65534) != 0 || setuid(65534) != 0)
+		return 20;
+	if (fcnvme_client_open(path, &c) != 0)
+		return 22;
+	if (simple(c, FCNVME_CMD_PORT_LIST, NULL, err) != 0)
+		return 23;
+	if (simple(c, FCNVME_CMD_PORT_DISABLE, "p0", err) != -EPERM)
+		return 24;
+	if (strcmp(err, "port-disable changes the target: it needs root or the control socket's group") != 0)
+		return 25;
+	fcnvme_client_close(c);
+	return 0;
+}
+
+START_TEST(unprivileged_peer)
+{
+	if (geteuid() != 0)
+		return;	/* needs root to become another user */
+	ck_assert_int_eq(serve_until(spawn(nobody_child)), 0);
+	/* Opened up (as a group would be), it may look but not touch. */
+	ck_assert_int_eq(chmod(path, 0666), 0);
+	ck_assert_int_eq(serve_until(spawn(nobody_open_child)), 0);
+	ck_assert_ptr_null(strstr(fake_log(), "port_disable"));
+}
+END_TEST
+
+#define FLOOD	100000
+
+static int
+flood_child(void)
+{
+	uint64_t buf[FCNVME_CTL_MSG_MAX / 8 + 1];
+	struct fcnvme_client *c, *c2;
+	struct fcnvme_msg msg;
+	char why[256], err[256];
+	uint32_t seq;
+	int sent, done = 0, data = 0;
+
+	if (fcnvme_client_open(path, &c) != 0)
+		return 30;
+	/* Requests as fast as the socket takes them, reading nothing. */
+	for (sent = 0; sent < FLOOD; sent++) {
+		struct nl_msg *m = fcnvme_msg_new(FCNVME_CMD_CONFIG_SHOW,
+						  NLM_F_REQUEST, 1000 + sent);
+		ssize_t n = send(fcnvme_client_fd(c), fcnvme_msg_hdr(m),
+				 fcnvme_msg_len(m), MSG_DONTWAIT);
+
+		fcnvme_msg_free(m);
+		if (n < 0 && errno == EAGAIN)
+			break;
+		if (n < 0)
+			return 31;
+	}
+	if (sent == FLOOD)
+		return 32;	/* the server never pushed back */
+	/* Another client is served meanwhile. */
+	if (fcnvme_client_open(path, &c2) != 0 ||
+	    simple(c2, FCNVME_CMD_VERSION, NULL, err) != 0)
+		return 33;
+	fcnvme_client_close(c2);
+	/* Now read: every request answered, in order, nothing lost. */
+	seq = 1000;
+	while (done < sent) {
+		ssize_t n = recv(fcnvme_client_fd(c), buf, sizeof(buf), 0);
+
+		if (n <= 0 || fcnvme_msg_validate(buf, (size_t)n, FCNVME_MSG_REPLY,
+						  &msg, why, sizeof(why)) != 0)
+			return 34;
+		if (msg.nlh->nlmsg_seq != seq)
+			return 35;
+		if (msg.type == NLMSG_DONE) {
+			done++;
+			seq++;
+		} else {
+			data++;
+		}
+	}
+	if (data < sent)
+		return 36;
+	fcnvme_client_close(c);
+	return 0;
+}
+
+START_TEST(slow_client_throttled)
+{
+	ck_assert_int_eq(serve_until(spawn(flood_child)), 0);
+}
+END_TEST
+
+/* Suite: the control server's socket, permissions and flow control. */
+Suite *
+ctl_server_suite(void)
+{
+	Suite *s = suite_create("ctl_server");
+	TCase *tc = tcase_create("server");
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, socket_mode);
+	tcase_add_test(tc, unprivileged_peer);
+	tcase_add_test(tc, slow_client_throttled);
+	suite_add_tcase(s, tc);
+	return s;
+}

@@ -1,0 +1,22 @@
+// SPDX-License-Identifier: Apache-2.0
+/* Check runner for the NVMe target core (daemon/tgt*, subsys, ns*, ctrl,
+ * cmd_*, ana, backends). */
+#include <check.h>
+#include <stdlib.h>
+
+#include "core_harness.h"
+
+int main(void)
+{
+	SRunner *sr = srunner_create(core_connect_suite());
+	int failed;
+
+	srunner_add_suite(sr, core_admin_suite());
+	srunner_add_suite(sr, core_io_suite());
+	srunner_add_suite(sr, core_ns_suite());
+	srunner_add_suite(sr, core_backend_suite());
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}

@@ -1,0 +1,22 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The Check runner of hw/: rings, fabric, mapper, firmware (data movement,
+ * steering, DMA bounds) and the DMA allocator.
+ */
+#include <stdlib.h>
+
+#include "check_hw.h"
+
+int main(void)
+{
+	SRunner *sr = srunner_create(hw_ring_suite());
+	int failed;
+
+	srunner_add_suite(sr, hw_fabric_suite());
+	srunner_add_suite(sr, hw_map_suite());
+	srunner_add_suite(sr, hw_fw_suite());
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}

@@ -1,0 +1,53 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Shared declarations of hw's tests: the Check suites of the unit runner and
+ * the fake transports (check_hw_fake.c) that stand in for libfcnvme's
+ * nvmet_fc_* and nvme_fc_* when hw is tested on its own.
+ */
+#ifndef CHECK_HW_H
+#define CHECK_HW_H
+
+#include <check.h>
+#include <stdatomic.h>
+#include <stdint.h>
+
+#include <fcnvme/nvme_fc_driver.h>
+
+Suite *hw_ring_suite(void);
+Suite *hw_fabric_suite(void);
+Suite *hw_map_suite(void);
+Suite *hw_fw_suite(void);
+
+/* Test opcodes understood by the fake target transport. */
+enum {
+	HWF_OP_NODATA = 0x00,	/* zero RSP */
+	HWF_OP_WRITE = 0x01,	/* WRITEDATA, ERSP with FNV-1a of the data in dw0 */
+	HWF_OP_READ = 0x02,	/* READDATA of hwf_pattern(seed), ERSP */
+	HWF_OP_TABORT = 0x98,	/* the target aborts the exchange */
+	HWF_OP_HANG = 0x99,	/* never answered (until ABTS) */
+};
+
+/* What the fakes saw; atomics because the target fake runs on hwq threads. */
+struct hwf_stats {
+	_Atomic int tgt_registered, tgt_deleted;
+	_Atomic int ls_rcvd, fcp_rcvd, fcp_aborts, invalidated, host_released;
+	_Atomic int steer_errors, data_errors;
+	_Atomic int lport_registered, rport_registered, rport_unregistered, rescans;
+	_Atomic int host_ls_rcvd;
+};
+
+extern struct hwf_stats hwf;
+/* The last hosthandle seen by the target fake, and its port. */
+extern void *hwf_last_hosthandle;
+extern struct nvmet_fc_target_port *hwf_tgtport;
+extern struct nvmet_fc_target_template *hwf_tgt_tmpl;
+extern struct nvme_fc_port_template *hwf_host_tmpl;
+extern struct fcnvme_device *hwf_host_dev;
+extern struct nvme_fc_remote_port *hwf_rports[8];
+extern _Atomic int hwf_nr_rports;
+
+uint8_t hwf_pattern(uint32_t seed, uint32_t off);
+uint32_t hwf_fnv(const uint8_t *p, uint32_t len, uint32_t h);
+uint32_t hwf_fnv_pattern(uint32_t seed, uint32_t len);
+
+#endif /* CHECK_HW_H */

@@ -1,0 +1,401 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Fake transports for hw's tests, linked instead of libfcnvme's: a target
+ * side that answers LS with an echo ACC and serves a few test opcodes over
+ * the real fcp_op/fcp_req_release contract, and a host side that registers
+ * ports and echoes received LS. They check what the LLDD hands them (IU
+ * length, hwqid steering) and count what they see.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <fcnvme/fc_wire.h>
+
+#include "check_hw.h"
+
+struct hwf_stats hwf;
+void *hwf_last_hosthandle;
+struct nvmet_fc_target_port *hwf_tgtport;
+struct nvmet_fc_target_template *hwf_tgt_tmpl;
+struct nvme_fc_port_template *hwf_host_tmpl;
+struct nvme_fc_remote_port *hwf_rports[8];
+_Atomic int hwf_nr_rports;
+static struct nvme_fc_local_port *hwf_lport;
+struct fcnvme_device *hwf_host_dev;
+
+/* Byte off of the data pattern with seed. */
+uint8_t hwf_pattern(uint32_t seed, uint32_t off)
+{
+	return (uint8_t)(seed * 131u + off * 7u + (off >> 9));
+}
+
+/* FNV-1a over p, continuing from h. */
+uint32_t hwf_fnv(const uint8_t *p, uint32_t len, uint32_t h)
+{
+	uint32_t i;
+
+	for (i = 0; i < len; i++)
+		h = (h ^ p[i]) * 16777619u;
+	return h;
+}
+
+/* FNV-1a of len bytes of the pattern with seed. */
+uint32_t hwf_fnv_pattern(uint32_t seed, uint32_t len)
+{
+	uint32_t i, h = 2166136261u;
+
+	for (i = 0; i < len; i++)
+		h = (h ^ hwf_pattern(seed, i)) * 16777619u;
+	return h;
+}
+
+/* ---- target transport fake -------------------------------------------------- */
+
+struct hwf_req {
+	struct nvmefc_tgt_fcp_req *req;
+	struct fcnvme_sg	sg;
+	uint8_t			*buf;
+	uint8_t			rsp[32];
+	uint8_t			opcode;
+	uint16_t		cid;
+	uint32_t		len, seed;
+	_Atomic bool		aborted;
+	bool			rsp_sent;
+};
+
+int nvmet_fc_register_targetport(struct nvmet_fc_port_info *pi,
+				 struct nvmet_fc_target_template *t,
+				 struct fcnvme_device *dev, struct nvmet_fc_target_port **out)
+{
+	struct nvmet_fc_target_port *tp;
+
+	if (!t->xmt_ls_rsp || !t->fcp_op || !t->fcp_abort || !t->fcp_req_release ||
+	    !t->targetport_delete || !t->max_hw_queues || !dev || !dev->dma_ops)
+		return -EINVAL;
+	tp = calloc(1, sizeof(*tp) + t->target_priv_sz);
+	if (!tp)
+		return -ENOMEM;
+	tp->private = tp + 1;
+	tp->node_name = pi->node_name;
+	tp->port_name = pi->port_name;
+	tp->port_id = pi->port_id;
+	hwf_tgt_tmpl = t;
+	hwf_tgtport = tp;
+	atomic_fetch_add(&hwf.tgt_registered, 1);
+	*out = tp;
+	return 0;
+}
+
+int nvmet_fc_unregister_targetport(struct nvmet_fc_target_port *tp)
+{
+	hwf_tgt_tmpl->targetport_delete(tp);
+	atomic_fetch_add(&hwf.tgt_deleted, 1);
+	free(tp);
+	if (hwf_tgtport == tp)
+		hwf_tgtport = NULL;
+	return 0;
+}
+
+struct hwf_ls {
+	struct nvmefc_ls_rsp	*rsp;
+	uint8_t			buf[NVME_FC_MAX_LS_RSP_LEN];
+};
+
+static void hwf_ls_done(struct nvmefc_ls_rsp *rsp)
+{
+	free(rsp->nvme_fc_private);
+}
+
+/* Echo ACC: w0 = ACC, then the request's bytes 4.., up to 128 bytes. */
+static int hwf_ls_echo(struct nvmefc_ls_rsp *rsp, const void *buf, uint32_t len)
+{
+	struct hwf_ls *l = calloc(1, sizeof(*l));
+	uint32_t n = len < sizeof(l->buf) ? len : sizeof(l->buf);
+
+	if (!l)
+		return -ENOMEM;
+	memcpy(l->buf, buf, n);
+	l->buf[0] = FCNVME_LS_ACC;
+	rsp->nvme_fc_private = l;
+	rsp->rspbuf = l->buf;
+	rsp->rspdma = 0;
+	rsp->rsplen = (uint16_t)n;
+	rsp->done = hwf_ls_done;
+	return 0;
+}
+
+int nvmet_fc_rcv_ls_req(struct nvmet_fc_target_port *tp, void *hh, struct nvmefc_ls_rsp *rsp,
+			void *buf, uint32_t len)
+{
+	int rc;
+
+	if (!hh)
+		return -EINVAL;
+	if (len > NVME_FC_MAX_LS_RQST_LEN)
+		return -E2BIG;
+	hwf_last_hosthandle = hh;
+	atomic_fetch_add(&hwf.ls_rcvd, 1);
+	rc = hwf_ls_echo(rsp, buf, len);
+	if (rc)
+		return rc;
+	rc = hwf_tgt_tmpl->xmt_ls_rsp(tp, rsp);
+	if (rc)
+		free(rsp->nvme_fc_private);
+	return 0;
+}
+
+void nvmet_fc_invalidate_host(struct nvmet_fc_target_port *tp, void *hh)
+{
+	atomic_fetch_add(&hwf.invalidated, 1);
+	if (hwf_last_hosthandle == hh)
+		hwf_last_hosthandle = NULL;
+	/* No associations in the fake: release at once, as nvmet-fc does. */
+	hwf_tgt_tmpl->host_release(hh);
+	atomic_fetch_add(&hwf.host_released, 1);
+}
+
+static void hwf_release(struct hwf_req *r)
+{
+	struct nvmefc_tgt_fcp_req *req = r->req;
+
+	free(r->buf);
+	free(r);
+	hwf_tgt_tmpl->fcp_req_release(hwf_tgtport, req);
+}
+
+static void hwf_fail(struct hwf_req *r)
+{
+	if (!atomic_load(&r->aborted))
+		hwf_tgt_tmpl->fcp_abort(hwf_tgtport, r->req);
+	hwf_release(r);
+}
+
+static void hwf_op_done(struct nvmefc_tgt_fcp_req *req);
+
+static void hwf_build_rsp(struct hwf_req *r, uint32_t dw0, bool ersp)
+{
+	struct nvmefc_tgt_fcp_req *req = r->req;
+	struct nvme_fc_ersp_iu *e = (struct nvme_fc_ersp_iu *)r->rsp;
+
+	memset(r->rsp, 0, sizeof(r->rsp));
+	req->rspaddr = r->rsp;
+	req->rsplen = NVME_FC_SIZEOF_ZEROS_RSP;
+	if (ersp) {
+		e->iu_len = cpu_to_be16(8);
+		e->rsn = cpu_to_be32(2);
+		e->xfrd_len = cpu_to_be32(r->len);
+		memcpy(&e->cqe[0], &dw0, 4);
+		memcpy(&e->cqe[12], &r->cid, 2);
+		req->rsplen = sizeof(*e);
+	}
+	req->done = hwf_op_done;
+	r->rsp_sent = true;
+}
+
+static void hwf_send_rsp(struct hwf_req *r, uint32_t dw0, bool ersp)
+{
+	struct nvmefc_tgt_fcp_req *req = r->req;
+
+	hwf_build_rsp(r, dw0, ersp);
+	req->op = NVMET_FCOP_RSP;
+	if (hwf_tgt_tmpl->fcp_op(hwf_tgtport, req))
+		hwf_fail(r);
+}
+
+static void hwf_op_done(struct nvmefc_tgt_fcp_req *req)
+{
+	struct hwf_req *r = req->nvmet_fc_private;
+
+	if (atomic_load(&r->aborted) || req->fcp_error ||
+	    (!r->rsp_sent && req->transferred_length != r->len)) {
+		hwf_fail(r);
+		return;
+	}
+	if (r->rsp_sent) {
+		hwf_release(r);
+		return;
+	}
+	if (r->opcode == HWF_OP_WRITE) {
+		hwf_send_rsp(r, hwf_fnv(r->buf, r->len, 2166136261u), true);
+		return;
+	}
+	/* READDATA done */
+	hwf_send_rsp(r, r->seed, true);
+}
+
+int nvmet_fc_rcv_fcp_req(struct nvmet_fc_target_port *tp, struct nvmefc_tgt_fcp_req *req,
+			 void *iubuf, uint32_t len)
+{
+	const struct nvme_fc_cmd_iu *iu = iubuf;
+	struct hwf_req *r;
+	uint16_t qid;
+	uint32_t i;
+
+	if (len != sizeof(*iu) || iu->format_id != NVME_CMD_FORMAT_ID ||
+	    iu->fc_id != NVME_CMD_FC_ID || be16_to_cpu(iu->iu_len) != 24)
+		return -EIO;
+	atomic_fetch_add(&hwf.fcp_rcvd, 1);
+	qid = (uint16_t)(be64_to_cpu(iu->connection_id) & 0xffff);
+	if (req->hwqid != (qid == 0 ? 0 : (qid - 1) % hwf_tgt_tmpl->max_hw_queues))
+		atomic_fetch_add(&hwf.steer_errors, 1);
+	r = calloc(1, sizeof(*r));
+	if (!r)
+		return -ENOMEM;
+	r->req = req;
+	r->opcode = iu->sqe[0];
+	memcpy(&r->cid, &iu->sqe[2], 2);
+	memcpy(&r->seed, &iu->sqe[40], 4);
+	r->len = be32_to_cpu(iu->data_len);
+	req->nvmet_fc_private = r;
+	req->done = hwf_op_done;
+	if (r->len) {
+		r->buf = malloc(r->len);
+		if (!r->buf) {
+			free(r);
+			return -ENOMEM;
+		}
+		r->sg.addr = r->buf;
+		r->sg.length = r->len;
+		req->sg = &r->sg;
+		req->sg_cnt = 1;
+		req->offset = 0;
+		req->transfer_length = r->len;
+		req->timeout = 20;
+	}
+	switch (r->opcode) {
+	case HWF_OP_WRITE:
+		req->op = NVMET_FCOP_WRITEDATA;
+		if (hwf_tgt_tmpl->fcp_op(tp, req))
+			hwf_fail(r);
+		break;
+	case HWF_OP_READ:
+		for (i = 0; i < r->len; i++)
+			r->buf[i] = hwf_pattern(r->seed, i);
+		if (hwf_tgt_tmpl->target_features & NVMET_FCTGTFEAT_READDATA_RSP) {
+			hwf_build_rsp(r, r->seed, true);
+			req->op = NVMET_FCOP_READDATA_RSP;
+		} else {
+			req->op = NVMET_FCOP_READDATA;
+		}
+		if (hwf_tgt_tmpl->fcp_op(tp, req))
+			hwf_fail(r);
+		break;
+	case HWF_OP_TABORT:
+		hwf_fail(r);
+		break;
+	case HWF_OP_HANG:
+		break;		/* until ABTS */
+	default:
+		hwf_send_rsp(r, 0, false);
+		break;
+	}
+	return 0;
+}
+
+void nvmet_fc_rcv_fcp_abort(struct nvmet_fc_target_port *tp, struct nvmefc_tgt_fcp_req *req)
+{
+	struct hwf_req *r = req->nvmet_fc_private;
+
+	atomic_fetch_add(&hwf.fcp_aborts, 1);
+	atomic_store(&r->aborted, true);
+	if (r->opcode == HWF_OP_HANG)
+		hwf_release(r);
+}
+
+/* ---- host transport fake ------------------------------------------------------ */
+
+int nvme_fc_register_localport(struct nvme_fc_port_info *pi, struct nvme_fc_port_template *t,
+			       struct fcnvme_device *dev, struct nvme_fc_local_port **out)
+{
+	struct nvme_fc_local_port *lp;
+
+	if (!t->localport_delete || !t->remoteport_delete || !t->ls_req || !t->fcp_io ||
+	    !t->ls_abort || !t->fcp_abort || !t->max_hw_queues || !dev)
+		return -EINVAL;
+	lp = calloc(1, sizeof(*lp) + t->local_priv_sz);
+	if (!lp)
+		return -ENOMEM;
+	lp->private = lp + 1;
+	lp->node_name = pi->node_name;
+	lp->port_name = pi->port_name;
+	lp->port_id = pi->port_id;
+	lp->port_state = FC_OBJSTATE_ONLINE;
+	hwf_host_tmpl = t;
+	hwf_host_dev = dev;
+	hwf_lport = lp;
+	atomic_fetch_add(&hwf.lport_registered, 1);
+	*out = lp;
+	return 0;
+}
+
+int nvme_fc_unregister_localport(struct nvme_fc_local_port *lp)
+{
+	int i;
+
+	hwf_host_tmpl->localport_delete(lp);
+	for (i = 0; i < hwf_nr_rports; i++)
+		free(hwf_rports[i]);
+	hwf_nr_rports = 0;
+	free(lp);
+	hwf_lport = NULL;
+	return 0;
+}
+
+int nvme_fc_register_remoteport(struct nvme_fc_local_port *lp, struct nvme_fc_port_info *pi,
+				struct nvme_fc_remote_port **out)
+{
+	struct nvme_fc_remote_port *rp = NULL;
+	int i;
+
+	/* Same WWPN again: resume the existing remote port, as nvme-fc does. */
+	for (i = 0; i < hwf_nr_rports; i++)
+		if (hwf_rports[i]->port_name == pi->port_name)
+			rp = hwf_rports[i];
+	if (!rp) {
+		if (hwf_nr_rports == 8)
+			return -ENOSPC;
+		rp = calloc(1, sizeof(*rp) + hwf_host_tmpl->remote_priv_sz);
+		if (!rp)
+			return -ENOMEM;
+		rp->private = rp + 1;
+		hwf_rports[hwf_nr_rports++] = rp;
+	}
+	rp->localport = lp;
+	rp->node_name = pi->node_name;
+	rp->port_name = pi->port_name;
+	rp->port_role = pi->port_role;
+	rp->port_id = pi->port_id;
+	rp->port_state = FC_OBJSTATE_ONLINE;
+	atomic_fetch_add(&hwf.rport_registered, 1);
+	*out = rp;
+	return 0;
+}
+
+int nvme_fc_unregister_remoteport(struct nvme_fc_remote_port *rp)
+{
+	rp->port_state = FC_OBJSTATE_DELETED;
+	hwf_host_tmpl->remoteport_delete(rp);
+	atomic_fetch_add(&hwf.rport_unregistered, 1);
+	return 0;
+}
+
+void nvme_fc_rescan_remoteport(struct nvme_fc_remote_port *rp)
+{
+	atomic_fetch_add(&hwf.rescans, 1);
+}
+
+int nvme_fc_rcv_ls_req(struct nvme_fc_remote_port *rp, struct nvmefc_ls_rsp *rsp,
+		       void *buf, uint32_t len)
+{
+	int rc;
+
+	atomic_fetch_add(&hwf.host_ls_rcvd, 1);
+	rc = hwf_ls_echo(rsp, buf, len);
+	if (rc)
+		return rc;
+	rc = hwf_host_tmpl->xmt_ls_rsp(rp->localport, rp, rsp);
+	if (rc)
+		free(rsp->nvme_fc_private);
+	return 0;
+}

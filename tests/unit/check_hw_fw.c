@@ -1,0 +1,354 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Firmware tests with two ports of one fabric in one process, driven at the
+ * device interface: CMD IU delivery and steering, READDATA/WRITEDATA moving
+ * exact bytes between the two DMA regions, RSP delivery, ABTS, and DMA
+ * handle bounds (a bad handle completes with -EFAULT and writes nothing).
+ * Also the DMA allocator.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <fcnvme/fc_wire.h>
+
+#include "check_hw.h"
+#include "hw_priv.h"
+
+static char root[64], fdir[128];
+static struct hw_dev tgt, host;
+
+static void setup(void)
+{
+	struct hw_dev_cfg tc = {
+		.dev = "soft:fw", .wwnn = 0x20000000000000a1ull, .wwpn = 0x10000000000000a1ull,
+		.roles = FC_PORT_ROLE_NVME_TARGET, .nr_hwq = 2, .cq_entries = 64,
+		.dma_size = 1 << 20,
+	};
+	struct hw_dev_cfg hc = {
+		.dev = "soft:fw", .wwnn = 0x20000000000000b1ull, .wwpn = 0x10000000000000b1ull,
+		.roles = FC_PORT_ROLE_NVME_INITIATOR, .nr_hwq = 1, .cq_entries = 64,
+		.nr_xri = 4, .dma_size = 1 << 20,
+	};
+
+	snprintf(root, sizeof(root), "/dev/shm/hw_fw.XXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(root));
+	setenv("FCNVME_SHM_DIR", root, 1);
+	snprintf(fdir, sizeof(fdir), "%s/fw", root);
+	ck_assert_int_eq(hw_dev_open(&tgt, &tc), 0);
+	ck_assert_int_eq(hw_dev_open(&host, &hc), 0);
+	ck_assert_int_eq(hw_dev_peer(&host, tgt.slot), 0);
+	ck_assert_int_eq(hw_dev_peer(&tgt, host.slot), 0);
+}
+
+static void teardown(void)
+{
+	hw_dev_close(&host);
+	hw_dev_close(&tgt);
+	ck_assert_int_eq(hw_fabric_destroy(fdir), 0);
+	rmdir(root);
+}
+
+static struct hw_cqe *next_cqe(struct hw_dev *d, unsigned int q)
+{
+	return hw_ring_peek(d->base, &d->bar->cq[q]);
+}
+
+static void pop_cqe(struct hw_dev *d, unsigned int q)
+{
+	hw_ring_pop(&d->bar->cq[q], next_cqe(d, q));
+}
+
+/* Host: set up exchange xri with one SGE and send a CMD IU for qid. */
+static void send_cmd(unsigned int xri, uint32_t tag, uint64_t dma, uint32_t len, uint16_t qid)
+{
+	struct nvme_fc_cmd_iu iu;
+	struct hw_xri *x = &host.xri[xri];
+	struct hw_wqe w;
+
+	memset(&iu, 0, sizeof(iu));
+	iu.format_id = NVME_CMD_FORMAT_ID;
+	iu.fc_id = NVME_CMD_FC_ID;
+	iu.iu_len = cpu_to_be16(24);
+	iu.connection_id = cpu_to_be64(0xabcd00000000ull | qid);
+	iu.data_len = cpu_to_be32(len);
+	iu.sqe[0] = 0x02;
+	x->nsge = 1;
+	x->sge[0].dma = dma;
+	x->sge[0].len = len;
+	x->data_len = len;
+	x->src_hwq = 0;
+	atomic_store(&x->xfrd, 0);
+	atomic_store(&x->tag, tag);
+	atomic_store(&x->state, HW_XRI_ACTIVE);
+	memset(&w, 0, sizeof(w));
+	w.type = HW_WQE_FCP_CMD;
+	w.peer_slot = (uint16_t)tgt.slot;
+	w.xri = xri;
+	w.tag = tag;
+	w.cmd = &iu;
+	ck_assert_int_eq(hw_ring_post(host.base, &host.bar->wq[0], &w, sizeof(w)), 0);
+	ck_assert_int_eq(hw_fw_doorbell(&host, 0), 1);
+}
+
+/* Target: run one op against host exchange xri. */
+static void tgt_op(unsigned int q, uint8_t op, unsigned int xri, uint32_t tag, void *buf,
+		   uint32_t off, uint32_t len, const void *rsp, uint16_t rsplen)
+{
+	struct fcnvme_sg sg = { .addr = buf, .length = len };
+	struct hw_wqe w;
+
+	memset(&w, 0, sizeof(w));
+	w.type = HW_WQE_TGT_OP;
+	w.op = op;
+	w.peer_slot = (uint16_t)host.slot;
+	w.xri = xri;
+	w.tag = tag;
+	w.offset = off;
+	w.length = len;
+	w.sg = &sg;
+	w.sg_cnt = 1;
+	w.rsp = rsp;
+	w.rsplen = rsplen;
+	w.cookie = 0x5151;
+	ck_assert_int_eq(hw_ring_post(tgt.base, &tgt.bar->wq[q], &w, sizeof(w)), 0);
+	ck_assert_int_eq(hw_fw_doorbell(&tgt, q), 1);
+}
+
+START_TEST(test_fw_steering)
+{
+	ck_assert_uint_eq(hw_fw_steer(0, 4), 0);
+	ck_assert_uint_eq(hw_fw_steer(1, 4), 0);
+	ck_assert_uint_eq(hw_fw_steer(4, 4), 3);
+	ck_assert_uint_eq(hw_fw_steer(5, 4), 0);
+	ck_assert_uint_eq(hw_fw_steer(128, 3), 1);
+}
+END_TEST
+
+START_TEST(test_fw_read_write_rsp)
+{
+	uint8_t *hbuf, src[8192], dst[8192], zero_rsp[12] = { 0 }, ersp[32];
+	fcnvme_dma_t h;
+	struct hw_cqe *c;
+	unsigned int i;
+
+	ck_assert_int_eq(hw_dma_alloc(&host, 8192, (void **)&hbuf, &h), 0);
+	ck_assert_uint_eq(hw_dma_handle(&host, hbuf), h);
+	/* qid 3 on 2 target queues lands on queue 0, qid 2 on queue 1 */
+	send_cmd(0, 7, h, 8192, 3);
+	ck_assert_ptr_null(next_cqe(&tgt, 1));
+	c = next_cqe(&tgt, 0);
+	ck_assert_ptr_nonnull(c);
+	ck_assert_uint_eq(c->type, HW_CQE_RCV_CMD);
+	ck_assert_uint_eq(c->peer_slot, host.slot);
+	ck_assert_uint_eq(c->xri, 0);
+	ck_assert_uint_eq(c->tag, 7);
+	ck_assert_uint_eq(c->iu[0], 0xfd);
+	ck_assert_uint_eq(c->iu[1], 0x28);
+	ck_assert_uint_eq(c->iu[15], 3);
+	ck_assert_uint_eq(c->iu[24], 0x02);
+	pop_cqe(&tgt, 0);
+	send_cmd(1, 8, h, 8192, 2);
+	ck_assert_ptr_null(next_cqe(&tgt, 0));
+	ck_assert_ptr_nonnull(next_cqe(&tgt, 1));
+	pop_cqe(&tgt, 1);
+
+	/* READDATA: target buffer -> host DMA memory, exact bytes */
+	for (i = 0; i < sizeof(src); i++)
+		src[i] = (uint8_t)(i * 13 + 5);
+	tgt_op(0, NVMET_FCOP_READDATA, 0, 7, src, 0, 4096, NULL, 0);
+	tgt_op(0, NVMET_FCOP_READDATA, 0, 7, src + 4096, 4096, 4096, NULL, 0);
+	ck_assert_mem_eq(hbuf, src, sizeof(src));
+	ck_assert_uint_eq(atomic_load(&host.xri[0].xfrd), 8192);
+	c = next_cqe(&tgt, 0);
+	ck_assert_uint_eq(c->type, HW_CQE_WQE_DONE);
+	ck_assert_int_eq(c->status, 0);
+	ck_assert_uint_eq(c->c.xfrd, 4096);
+	ck_assert_uint_eq(c->c.cookie, 0x5151);
+	pop_cqe(&tgt, 0);
+	pop_cqe(&tgt, 0);
+
+	/* WRITEDATA: host DMA memory -> target buffer, at an offset */
+	memset(dst, 0, sizeof(dst));
+	tgt_op(0, NVMET_FCOP_WRITEDATA, 0, 7, dst, 100, 1000, NULL, 0);
+	ck_assert_mem_eq(dst, src + 100, 1000);
+	ck_assert_uint_eq(dst[1000], 0);
+	pop_cqe(&tgt, 0);
+
+	/* RSP: a zero RSP and an ERSP land in the host's CQ with xfrd */
+	tgt_op(0, NVMET_FCOP_RSP, 0, 7, NULL, 0, 0, zero_rsp, 12);
+	c = next_cqe(&host, 0);
+	ck_assert_ptr_nonnull(c);
+	ck_assert_uint_eq(c->type, HW_CQE_FCP_RSP);
+	ck_assert_uint_eq(c->xri, 0);
+	ck_assert_uint_eq(c->tag, 7);
+	ck_assert_uint_eq(c->c.len, 12);
+	ck_assert_uint_eq(c->c.xfrd, 9192);
+	ck_assert_mem_eq(c->c.rsp, zero_rsp, 12);
+	pop_cqe(&host, 0);
+	pop_cqe(&tgt, 0);
+	for (i = 0; i < sizeof(ersp); i++)
+		ersp[i] = (uint8_t)(0xa0 + i);
+	tgt_op(1, NVMET_FCOP_READDATA_RSP, 1, 8, src, 0, 512, ersp, 32);
+	c = next_cqe(&host, 0);
+	ck_assert_uint_eq(c->c.len, 32);
+	ck_assert_uint_eq(c->c.xfrd, 512);
+	ck_assert_mem_eq(c->c.rsp, ersp, 32);
+	pop_cqe(&host, 0);
+	pop_cqe(&tgt, 1);
+	/* a response longer than an ERSP is refused */
+	tgt_op(1, NVMET_FCOP_RSP, 1, 8, NULL, 0, 0, src, 33);
+	ck_assert_int_eq(next_cqe(&tgt, 1)->status, -E2BIG);
+	ck_assert_ptr_null(next_cqe(&host, 0));
+	pop_cqe(&tgt, 1);
+	/* a stale tag (the host reused the exchange) is refused */
+	tgt_op(0, NVMET_FCOP_READDATA, 0, 6, src, 0, 16, NULL, 0);
+	ck_assert_int_eq(next_cqe(&tgt, 0)->status, -ECANCELED);
+	pop_cqe(&tgt, 0);
+}
+END_TEST
+
+START_TEST(test_fw_dma_bounds)
+{
+	uint8_t src[8192], *win = (uint8_t *)host.base + host.bar->dma_off;
+	uint64_t end = HW_DMA_HANDLE_BASE + host.bar->dma_size;
+	static const uint8_t zeros[8192];
+	struct hw_cqe *c;
+
+	memset(src, 0x5a, sizeof(src));
+	/* handle runs past the end of the host's DMA window */
+	send_cmd(2, 1, end - 100, 4096, 1);
+	c = next_cqe(&host, 0);		/* the host's firmware refuses to send it */
+	ck_assert_ptr_nonnull(c);
+	ck_assert_uint_eq(c->type, HW_CQE_WQE_DONE);
+	ck_assert_int_eq(c->status, -EFAULT);
+	pop_cqe(&host, 0);
+	ck_assert_ptr_null(next_cqe(&tgt, 0));
+	/* a raw pointer is not a handle */
+	send_cmd(2, 2, (uint64_t)(uintptr_t)src, 64, 1);
+	ck_assert_int_eq(next_cqe(&host, 0)->status, -EFAULT);
+	pop_cqe(&host, 0);
+	/* the host changes its SGE behind the target's back: READDATA must
+	 * write nothing, not even the part inside the window */
+	send_cmd(3, 3, HW_DMA_HANDLE_BASE + 4096, 4096, 1);
+	pop_cqe(&tgt, 0);
+	host.xri[3].sge[0].dma = end - 100;
+	tgt_op(0, NVMET_FCOP_READDATA, 3, 3, src, 0, 4096, NULL, 0);
+	c = next_cqe(&tgt, 0);
+	ck_assert_int_eq(c->status, -EFAULT);
+	pop_cqe(&tgt, 0);
+	ck_assert_mem_eq(win + host.bar->dma_size - 8192, zeros, 8192);
+	ck_assert_uint_eq(atomic_load(&host.xri[3].xfrd), 0);
+	ck_assert_uint_ge(atomic_load(&tgt.bar->cnt.dma_errors), 1);
+	/* beyond the exchange's data length */
+	host.xri[3].sge[0].dma = HW_DMA_HANDLE_BASE + 4096;
+	tgt_op(0, NVMET_FCOP_READDATA, 3, 3, src, 4000, 200, NULL, 0);
+	ck_assert_int_eq(next_cqe(&tgt, 0)->status, -EFAULT);
+	pop_cqe(&tgt, 0);
+	/* an SGE count beyond the table */
+	host.xri[3].nsge = HW_MAX_SGE + 1;
+	tgt_op(0, NVMET_FCOP_WRITEDATA, 3, 3, src, 0, 16, NULL, 0);
+	ck_assert_int_eq(next_cqe(&tgt, 0)->status, -EFAULT);
+	pop_cqe(&tgt, 0);
+	/* an exchange index beyond the host's table */
+	tgt_op(0, NVMET_FCOP_READDATA, 99, 3, src, 0, 16, NULL, 0);
+	ck_assert_int_eq(next_cqe(&tgt, 0)->status, -EFAULT);
+	pop_cqe(&tgt, 0);
+	ck_assert(hw_dma_ok(HW_DMA_HANDLE_BASE, 16, 16));
+	ck_assert(!hw_dma_ok(HW_DMA_HANDLE_BASE, 17, 16));
+	ck_assert(!hw_dma_ok(HW_DMA_HANDLE_BASE + 8, UINT64_MAX, 16));
+	ck_assert(!hw_dma_ok(HW_DMA_HANDLE_BASE - 1, 1, 16));
+}
+END_TEST
+
+START_TEST(test_fw_abts_and_link)
+{
+	struct hw_cqe *c;
+	struct hw_wqe w;
+
+	send_cmd(0, 11, HW_DMA_HANDLE_BASE, 512, 2);
+	pop_cqe(&tgt, 1);
+	memset(&w, 0, sizeof(w));
+	w.type = HW_WQE_ABTS;
+	w.peer_slot = (uint16_t)tgt.slot;
+	w.peer_hwq = host.xri[0].dst_hwq;
+	w.xri = 0;
+	w.tag = 11;
+	ck_assert_uint_eq(w.peer_hwq, 1);
+	ck_assert_int_eq(hw_ring_post(host.base, &host.bar->wq[0], &w, sizeof(w)), 0);
+	hw_fw_doorbell(&host, 0);
+	c = next_cqe(&tgt, 1);
+	ck_assert_uint_eq(c->type, HW_CQE_RCV_ABTS);
+	ck_assert_uint_eq(c->xri, 0);
+	ck_assert_uint_eq(c->tag, 11);
+	ck_assert_uint_eq(c->src_hwq, 0);
+	pop_cqe(&tgt, 1);
+	/* BA_ACC back */
+	w.type = HW_WQE_BA_ACC;
+	w.peer_slot = (uint16_t)host.slot;
+	w.peer_hwq = 0;
+	ck_assert_int_eq(hw_ring_post(tgt.base, &tgt.bar->wq[1], &w, sizeof(w)), 0);
+	hw_fw_doorbell(&tgt, 1);
+	c = next_cqe(&host, 0);
+	ck_assert_uint_eq(c->type, HW_CQE_RCV_BA_ACC);
+	ck_assert_uint_eq(c->tag, 11);
+	pop_cqe(&host, 0);
+	/* target link down: the host's CMD fails at once */
+	atomic_store(&tgt.bar->link, HW_LINK_DOWN);
+	send_cmd(1, 12, HW_DMA_HANDLE_BASE, 512, 1);
+	ck_assert_int_eq(next_cqe(&host, 0)->status, -ENOTCONN);
+	pop_cqe(&host, 0);
+	ck_assert_ptr_null(next_cqe(&tgt, 0));
+}
+END_TEST
+
+START_TEST(test_dma_alloc)
+{
+	void *a, *b, *c, *d;
+	fcnvme_dma_t ha, hb, hc, hd;
+
+	ck_assert_int_eq(hw_dma_alloc(&tgt, 100, &a, &ha), 0);
+	ck_assert_int_eq(hw_dma_alloc(&tgt, 4097, &b, &hb), 0);
+	ck_assert_int_eq(hw_dma_alloc(&tgt, 4096, &c, &hc), 0);
+	ck_assert_uint_eq(ha, HW_DMA_HANDLE_BASE);
+	ck_assert_uint_eq(hb, HW_DMA_HANDLE_BASE + 4096);
+	ck_assert_uint_eq(hc, HW_DMA_HANDLE_BASE + 3 * 4096);
+	ck_assert_int_eq((char *)b - (char *)a, 4096);
+	ck_assert_uint_eq(hw_dma_handle(&tgt, (char *)c + 10), hc + 10);
+	ck_assert_uint_eq(hw_dma_handle(&tgt, &d), 0);
+	hw_dma_free(&tgt, b, 4097);
+	ck_assert_int_eq(hw_dma_alloc(&tgt, 8192, &d, &hd), 0);
+	ck_assert_uint_eq(hd, hb);		/* the hole is reused */
+	hw_dma_free(&tgt, d, 8192);
+	hw_dma_free(&tgt, a, 100);
+	hw_dma_free(&tgt, c, 4096);
+	/* everything coalesced: the whole window is one block again */
+	ck_assert_int_eq(hw_dma_alloc(&tgt, 1 << 20, &a, &ha), 0);
+	ck_assert_uint_eq(ha, HW_DMA_HANDLE_BASE);
+	ck_assert_int_eq(hw_dma_alloc(&tgt, 4096, &b, &hb), -ENOMEM);
+	ck_assert_int_eq(hw_dma_alloc(&tgt, 0, &b, &hb), -EINVAL);
+	/* through the fcnvme_device the transports get */
+	hw_dma_free(&tgt, a, 1 << 20);
+	ck_assert_int_eq(tgt.fdev.dma_ops->alloc(&tgt.fdev, 512, &a, &ha), 0);
+	ck_assert_uint_eq(ha, HW_DMA_HANDLE_BASE);
+	tgt.fdev.dma_ops->free(&tgt.fdev, a, 512);
+}
+END_TEST
+
+/* Firmware and DMA tests. */
+Suite *hw_fw_suite(void)
+{
+	Suite *s = suite_create("hw_fw");
+	TCase *tc = tcase_create("fw");
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_fw_steering);
+	tcase_add_test(tc, test_fw_read_write_rsp);
+	tcase_add_test(tc, test_fw_dma_bounds);
+	tcase_add_test(tc, test_fw_abts_and_link);
+	tcase_add_test(tc, test_dma_alloc);
+	suite_add_tcase(s, tc);
+	return s;
+}

@@ -1,0 +1,188 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Ring tests: order and exact bytes across wrap-around, full ring, many
+ * producers with one consumer (every entry seen exactly once), and the
+ * interrupt emulation (arm/sleep/notify/kick, timeouts).
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "check_hw.h"
+#include "hw_fabric.h"
+#include "hw_ring.h"
+
+struct ent {
+	_Atomic uint64_t seq;
+	uint32_t	val;
+	uint8_t		bytes[20];
+};
+
+struct rt {
+	struct hw_ring	r;
+	_Alignas(64) struct ent e[256];
+};
+
+static struct rt *rt_new(uint32_t n)
+{
+	struct rt *t = aligned_alloc(64, sizeof(*t));
+
+	ck_assert_ptr_nonnull(t);
+	memset(t, 0, sizeof(*t));
+	hw_ring_init(t, &t->r, offsetof(struct rt, e), n, sizeof(struct ent));
+	return t;
+}
+
+START_TEST(test_ring_order_full_wrap)
+{
+	struct rt *t = rt_new(8);
+	struct ent in, *out;
+	uint32_t i, round;
+
+	for (round = 0; round < 5; round++) {
+		for (i = 0; i < 8; i++) {
+			memset(&in, 0, sizeof(in));
+			in.val = round * 100 + i;
+			memset(in.bytes, (int)(i + round), sizeof(in.bytes));
+			ck_assert_int_eq(hw_ring_post(t, &t->r, &in, sizeof(in)), 0);
+		}
+		in.val = 999;
+		ck_assert_int_eq(hw_ring_post(t, &t->r, &in, sizeof(in)), -EAGAIN);
+		ck_assert_uint_eq(hw_ring_fill(&t->r), 8);
+		for (i = 0; i < 8; i++) {
+			uint8_t want[20];
+
+			out = hw_ring_peek(t, &t->r);
+			ck_assert_ptr_nonnull(out);
+			ck_assert_uint_eq(out->val, round * 100 + i);
+			memset(want, (int)(i + round), sizeof(want));
+			ck_assert_mem_eq(out->bytes, want, sizeof(want));
+			hw_ring_pop(&t->r, out);
+		}
+		ck_assert(hw_ring_empty(t, &t->r));
+		ck_assert_ptr_null(hw_ring_peek(t, &t->r));
+	}
+	free(t);
+}
+END_TEST
+
+#define MP_THREADS 4
+#define MP_EACH 20000
+
+struct mp {
+	struct rt	*t;
+	uint32_t	id;
+};
+
+static void *producer(void *arg)
+{
+	struct mp *m = arg;
+	struct ent e;
+	uint32_t i;
+
+	memset(&e, 0, sizeof(e));
+	for (i = 0; i < MP_EACH; i++) {
+		e.val = m->id * MP_EACH + i;
+		while (hw_ring_post(m->t, &m->t->r, &e, sizeof(e)) == -EAGAIN)
+			hw_ring_notify(&m->t->r);
+		hw_ring_notify(&m->t->r);
+	}
+	return NULL;
+}
+
+START_TEST(test_ring_many_producers)
+{
+	struct rt *t = rt_new(256);
+	pthread_t th[MP_THREADS];
+	struct mp m[MP_THREADS];
+	uint32_t next[MP_THREADS] = { 0 };
+	uint8_t *seen = calloc(MP_THREADS * MP_EACH, 1);
+	uint32_t got = 0, i;
+
+	for (i = 0; i < MP_THREADS; i++) {
+		m[i].t = t;
+		m[i].id = i;
+		pthread_create(&th[i], NULL, producer, &m[i]);
+	}
+	while (got < MP_THREADS * MP_EACH) {
+		struct ent *e = hw_ring_peek(t, &t->r);
+
+		if (!e) {
+			hw_ring_wait(t, &t->r, 1000);
+			continue;
+		}
+		ck_assert_uint_lt(e->val, MP_THREADS * MP_EACH);
+		ck_assert_uint_eq(seen[e->val], 0);
+		seen[e->val] = 1;
+		/* per producer, FIFO order */
+		ck_assert_uint_eq(e->val % MP_EACH, next[e->val / MP_EACH]);
+		next[e->val / MP_EACH]++;
+		hw_ring_pop(&t->r, e);
+		got++;
+	}
+	for (i = 0; i < MP_THREADS; i++)
+		pthread_join(th[i], NULL);
+	ck_assert(hw_ring_empty(t, &t->r));
+	free(seen);
+	free(t);
+}
+END_TEST
+
+static void *late_post(void *arg)
+{
+	struct rt *t = arg;
+	struct ent e;
+
+	memset(&e, 0, sizeof(e));
+	e.val = 77;
+	usleep(50000);
+	hw_ring_post(t, &t->r, &e, sizeof(e));
+	hw_ring_notify(&t->r);
+	return NULL;
+}
+
+START_TEST(test_ring_wait_notify)
+{
+	struct rt *t = rt_new(8);
+	struct ent e;
+	pthread_t th;
+	uint64_t t0;
+
+	/* not armed: notify wakes nobody */
+	ck_assert(!hw_ring_notify(&t->r));
+	/* empty, no sleep */
+	ck_assert_int_eq(hw_ring_wait(t, &t->r, 0), 0);
+	/* times out */
+	t0 = hw_mono_ns();
+	ck_assert_int_eq(hw_ring_wait(t, &t->r, 20000), 0);
+	ck_assert_uint_ge(hw_mono_ns() - t0, 15000000u);
+	ck_assert_uint_eq(atomic_load(&t->r.armed), 0);
+	/* woken by a producer well before the 5 s timeout */
+	pthread_create(&th, NULL, late_post, t);
+	t0 = hw_mono_ns();
+	ck_assert_int_eq(hw_ring_wait(t, &t->r, 5000000), 1);
+	ck_assert_uint_lt(hw_mono_ns() - t0, 2000000000u);
+	pthread_join(th, NULL);
+	/* ready entries: returns at once */
+	ck_assert_int_eq(hw_ring_wait(t, &t->r, 5000000), 1);
+	memset(&e, 0, sizeof(e));
+	hw_ring_pop(&t->r, hw_ring_peek(t, &t->r));
+	free(t);
+}
+END_TEST
+
+/* Ring tests. */
+Suite *hw_ring_suite(void)
+{
+	Suite *s = suite_create("hw_ring");
+	TCase *tc = tcase_create("ring");
+
+	tcase_add_test(tc, test_ring_order_full_wrap);
+	tcase_add_test(tc, test_ring_many_producers);
+	tcase_add_test(tc, test_ring_wait_notify);
+	tcase_set_timeout(tc, 30);
+	suite_add_tcase(s, tc);
+	return s;
+}

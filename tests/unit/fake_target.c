@@ -1,0 +1,482 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The fake ports and NVMe core of the control-plane tests (see
+ * fake_target.h). Only what the control code calls is implemented; the
+ * model is just enough for the list/show handlers and conf_save.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "conf.h"
+#include "fake_target.h"
+#include "fcd.h"
+#include "port.h"
+#include "tgt.h"
+
+static char logbuf[16384];
+static char fail_prefix[128];
+
+struct fake_ns {
+	char		nqn[TGT_NQN_SIZE];
+	uint32_t	nsid;
+	uint64_t	size;
+	bool		enabled;
+	enum tgt_backend_type backend;
+	uint32_t	lba_size;
+	uint32_t	anagrpid;
+};
+
+static struct fake_ns *ns_find(const char *nqn, uint32_t nsid);
+
+static struct {
+	char		ports[8][PORT_NAME_MAX];
+	bool		enabled[8];
+	int		nr_ports;
+	char		subsys[8][TGT_NQN_SIZE];
+	int		nr_subsys;
+	struct fake_ns	ns[32];
+	int		nr_ns;
+} model;
+
+static int dummy_tgt;
+
+struct tgt *
+fake_tgt(void)
+{
+	return (struct tgt *)&dummy_tgt;
+}
+
+void
+fake_reset(void)
+{
+	memset(&model, 0, sizeof(model));
+	logbuf[0] = '\0';
+	fail_prefix[0] = '\0';
+}
+
+const char *
+fake_log(void)
+{
+	return logbuf;
+}
+
+void
+fake_log_clear(void)
+{
+	logbuf[0] = '\0';
+}
+
+void
+fake_fail_on(const char *prefix)
+{
+	snprintf(fail_prefix, sizeof(fail_prefix), "%s", prefix);
+}
+
+/* Log a call; returns -EIO (and disarms) when it matches fail_prefix. */
+static int __attribute__((format(printf, 3, 4)))
+call(char *err, size_t errlen, const char *fmt, ...)
+{
+	char entry[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(entry, sizeof(entry), fmt, ap);
+	va_end(ap);
+	if (fail_prefix[0] != '\0' &&
+	    strncmp(entry, fail_prefix, strlen(fail_prefix)) == 0) {
+		fail_prefix[0] = '\0';
+		if (err != NULL)
+			snprintf(err, errlen, "fake failure of %s", entry);
+		strncat(logbuf, "FAIL ", sizeof(logbuf) - strlen(logbuf) - 1);
+		strncat(logbuf, entry, sizeof(logbuf) - strlen(logbuf) - 1);
+		strncat(logbuf, ";", sizeof(logbuf) - strlen(logbuf) - 1);
+		return -EIO;
+	}
+	strncat(logbuf, entry, sizeof(logbuf) - strlen(logbuf) - 1);
+	strncat(logbuf, ";", sizeof(logbuf) - strlen(logbuf) - 1);
+	return 0;
+}
+
+static int
+port_idx(const char *name)
+{
+	int i;
+
+	for (i = 0; i < model.nr_ports; i++)
+		if (strcmp(model.ports[i], name) == 0)
+			return i;
+	return -1;
+}
+
+int
+port_add(struct fcd *d, const struct conf_port *cp, char *err, size_t errlen)
+{
+	int rc = call(err, errlen, "port_add %s %u", cp->name, cp->portid);
+
+	(void)d;
+	if (rc == 0) {
+		snprintf(model.ports[model.nr_ports], PORT_NAME_MAX, "%s", cp->name);
+		model.enabled[model.nr_ports++] = true;
+	}
+	return rc;
+}
+
+int
+port_del(struct fcd *d, const char *name, char *err, size_t errlen)
+{
+	int rc = call(err, errlen, "port_del %s", name), i = port_idx(name);
+
+	(void)d;
+	if (rc == 0 && i >= 0) {
+		memmove(&model.ports[i], &model.ports[i + 1],
+			(size_t)(model.nr_ports - i - 1) * PORT_NAME_MAX);
+		model.nr_ports--;
+	}
+	return rc;
+}
+
+int
+port_enable(struct fcd *d, const char *name, char *err, size_t errlen)
+{
+	(void)d;
+	return call(err, errlen, "port_enable %s", name);
+}
+
+int
+port_disable(struct fcd *d, const char *name, char *err, size_t errlen)
+{
+	(void)d;
+	return call(err, errlen, "port_disable %s", name);
+}
+
+int
+port_foreach(struct fcd *d, int (*cb)(const struct port_view *v, void *arg),
+	     void *arg)
+{
+	struct port_view v;
+	int i, rc;
+
+	(void)d;
+	for (i = 0; i < model.nr_ports; i++) {
+		memset(&v, 0, sizeof(v));
+		snprintf(v.name, sizeof(v.name), "%s", model.ports[i]);
+		snprintf(v.dev, sizeof(v.dev), "soft:test");
+		v.portid = (uint16_t)(i + 1);
+		v.wwnn = 0x20000090fa000001ULL;
+		v.wwpn = 0x10000090fa000001ULL + (uint64_t)i;
+		v.nport_id = 0x010200 + (uint32_t)i;
+		v.enabled = true;
+		v.link_up = true;
+		v.nr_hwq = 2;
+		rc = cb(&v, arg);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+int
+port_host_foreach(struct fcd *d, int (*cb)(const struct host_view *v, void *arg),
+		  void *arg)
+{
+	struct host_view v = { .port = "p0", .wwnn = 0x20000090fa0000aaULL,
+			       .wwpn = 0x10000090fa0000aaULL, .nport_id = 0x010300,
+			       .logged_in = true, .nr_assocs = 1 };
+
+	(void)d;
+	return model.nr_ports > 0 ? cb(&v, arg) : 0;
+}
+
+int
+port_host_invalidate(struct fcd *d, uint64_t wwpn, char *err, size_t errlen)
+{
+	(void)d;
+	return call(err, errlen, "host_invalidate 0x%016llx",
+		    (unsigned long long)wwpn);
+}
+
+int
+port_discovery_event(struct fcd *d, const char *name, char *err, size_t errlen)
+{
+	(void)d;
+	return call(err, errlen, "discovery_event %s", name ? name : "*");
+}
+
+void
+port_counts(struct fcd *d, unsigned int *ports, unsigned int *up,
+	    unsigned int *threads)
+{
+	(void)d;
+	*ports = (unsigned int)model.nr_ports;
+	*up = (unsigned int)model.nr_ports;
+	*threads = 2 * (unsigned int)model.nr_ports;
+}
+
+int
+tgt_subsys_add(struct tgt *t, const struct tgt_subsys_params *p, char *err,
+	       size_t errlen)
+{
+	int rc = call(err, errlen, "subsys_add %s", p->nqn);
+
+	(void)t;
+	if (rc == 0)
+		snprintf(model.subsys[model.nr_subsys++], TGT_NQN_SIZE, "%s",
+			 p->nqn);
+	return rc;
+}
+
+int
+tgt_subsys_del(struct tgt *t, const char *nqn, char *err, size_t errlen)
+{
+	int rc = call(err, errlen, "subsys_del %s", nqn), i;
+
+	(void)t;
+	for (i = 0; rc == 0 && i < model.nr_subsys; i++)
+		if (strcmp(model.subsys[i], nqn) == 0) {
+			memmove(&model.subsys[i], &model.subsys[i + 1],
+				(size_t)(model.nr_subsys - i - 1) * TGT_NQN_SIZE);
+			model.nr_subsys--;
+		}
+	return rc;
+}
+
+int
+tgt_subsys_set(struct tgt *t, const struct tgt_subsys_params *p, uint32_t mask,
+	       char *err, size_t errlen)
+{
+	(void)t;
+	return call(err, errlen, "subsys_set %s 0x%x", p->nqn, mask);
+}
+
+int
+tgt_subsys_allow_host(struct tgt *t, const char *nqn, const char *hostnqn,
+		      char *err, size_t errlen)
+{
+	(void)t;
+	return call(err, errlen, "allow_host %s %s", nqn, hostnqn);
+}
+
+int
+tgt_subsys_disallow_host(struct tgt *t, const char *nqn, const char *hostnqn,
+			 char *err, size_t errlen)
+{
+	(void)t;
+	return call(err, errlen, "disallow_host %s %s", nqn, hostnqn);
+}
+
+int
+tgt_subsys_export(struct tgt *t, const char *nqn, uint16_t portid, char *err,
+		  size_t errlen)
+{
+	(void)t;
+	return call(err, errlen, "export %s %u", nqn, portid);
+}
+
+int
+tgt_subsys_unexport(struct tgt *t, const char *nqn, uint16_t portid, char *err,
+		    size_t errlen)
+{
+	(void)t;
+	return call(err, errlen, "unexport %s %u", nqn, portid);
+}
+
+int
+tgt_ns_add(struct tgt *t, const char *nqn, const struct tgt_ns_params *p,
+	   char *err, size_t errlen)
+{
+	int rc = call(err, errlen, "ns_add %s %u", nqn, p->nsid);
+
+	(void)t;
+	if (rc == 0) {
+		struct fake_ns *n = &model.ns[model.nr_ns++];
+
+		snprintf(n->nqn, sizeof(n->nqn), "%s", nqn);
+		n->nsid = p->nsid;
+		n->size = p->size;
+		n->enabled = !p->disabled;
+		n->backend = p->backend;
+		n->lba_size = p->lba_size ? p->lba_size : 512;
+		n->anagrpid = p->anagrpid ? p->anagrpid : 1;
+	}
+	return rc;
+}
+
+int
+tgt_ns_del(struct tgt *t, const char *nqn, uint32_t nsid, char *err,
+	   size_t errlen)
+{
+	int rc = call(err, errlen, "ns_del %s %u", nqn, nsid), i;
+
+	(void)t;
+	for (i = 0; rc == 0 && i < model.nr_ns; i++)
+		if (strcmp(model.ns[i].nqn, nqn) == 0 && model.ns[i].nsid == nsid) {
+			memmove(&model.ns[i], &model.ns[i + 1],
+				(size_t)(model.nr_ns - i - 1) * sizeof(model.ns[0]));
+			model.nr_ns--;
+		}
+	return rc;
+}
+
+static struct fake_ns *
+ns_find(const char *nqn, uint32_t nsid)
+{
+	int i;
+
+	for (i = 0; i < model.nr_ns; i++)
+		if (strcmp(model.ns[i].nqn, nqn) == 0 && model.ns[i].nsid == nsid)
+			return &model.ns[i];
+	return NULL;
+}
+
+int
+tgt_ns_resize(struct tgt *t, const char *nqn, uint32_t nsid, uint64_t size,
+	      char *err, size_t errlen)
+{
+	int rc = call(err, errlen, "ns_resize %s %u %llu", nqn, nsid,
+		      (unsigned long long)size);
+
+	(void)t;
+	if (rc == 0 && ns_find(nqn, nsid) != NULL)
+		ns_find(nqn, nsid)->size = size;
+	return rc;
+}
+
+int
+tgt_ns_enable(struct tgt *t, const char *nqn, uint32_t nsid, char *err,
+	      size_t errlen)
+{
+	int rc = call(err, errlen, "ns_enable %s %u", nqn, nsid);
+
+	(void)t;
+	if (rc == 0 && ns_find(nqn, nsid) != NULL)
+		ns_find(nqn, nsid)->enabled = true;
+	return rc;
+}
+
+int
+tgt_ns_disable(struct tgt *t, const char *nqn, uint32_t nsid, char *err,
+	       size_t errlen)
+{
+	int rc = call(err, errlen, "ns_disable %s %u", nqn, nsid);
+
+	(void)t;
+	if (rc == 0 && ns_find(nqn, nsid) != NULL)
+		ns_find(nqn, nsid)->enabled = false;
+	return rc;
+}
+
+int
+tgt_ns_set_ana_group(struct tgt *t, const char *nqn, uint32_t nsid,
+		     uint32_t anagrpid, char *err, size_t errlen)
+{
+	int rc = call(err, errlen, "ns_ana %s %u %u", nqn, nsid, anagrpid);
+
+	(void)t;
+	if (rc == 0 && ns_find(nqn, nsid) != NULL)
+		ns_find(nqn, nsid)->anagrpid = anagrpid;
+	return rc;
+}
+
+int
+tgt_ana_group_add(struct tgt *t, uint32_t grpid, char *err, size_t errlen)
+{
+	(void)t;
+	return call(err, errlen, "ana_add %u", grpid);
+}
+
+int
+tgt_ana_group_del(struct tgt *t, uint32_t grpid, char *err, size_t errlen)
+{
+	(void)t;
+	return call(err, errlen, "ana_del %u", grpid);
+}
+
+int
+tgt_ana_set_state(struct tgt *t, uint32_t grpid, uint16_t portid, uint8_t state,
+		  char *err, size_t errlen)
+{
+	(void)t;
+	return call(err, errlen, "ana_state %u %u %u", grpid, portid, state);
+}
+
+int
+tgt_subsys_foreach(struct tgt *t, int (*cb)(const struct tgt_subsys_info *, void *),
+		   void *arg)
+{
+	static const char *const hosts[] = { "nqn.2026-11.io.x:h1" };
+	static const uint16_t portids[] = { 1 };
+	struct tgt_subsys_info si;
+	int i, rc;
+
+	(void)t;
+	for (i = 0; i < model.nr_subsys; i++) {
+		memset(&si, 0, sizeof(si));
+		si.nqn = model.subsys[i];
+		si.serial = "SERIAL";
+		si.model = "nvmetfcd";
+		si.firmware = "1.0";
+		si.hosts = hosts;
+		si.nr_hosts = 1;
+		si.portids = portids;
+		si.nr_ports = 1;
+		rc = cb(&si, arg);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+int
+tgt_ns_foreach(struct tgt *t, const char *nqn,
+	       int (*cb)(const struct tgt_ns_info *, void *), void *arg)
+{
+	struct tgt_ns_info ni;
+	int i, rc;
+
+	(void)t;
+	for (i = 0; i < model.nr_ns; i++) {
+		if (nqn != NULL && strcmp(nqn, model.ns[i].nqn) != 0)
+			continue;
+		memset(&ni, 0, sizeof(ni));
+		ni.subnqn = model.ns[i].nqn;
+		ni.nsid = model.ns[i].nsid;
+		ni.backend = model.ns[i].backend;
+		ni.size = model.ns[i].size;
+		ni.lba_size = model.ns[i].lba_size;
+		ni.anagrpid = model.ns[i].anagrpid;
+		ni.enabled = model.ns[i].enabled;
+		/* "generated" identities, derived from the NSID */
+		ni.uuid[0] = 0xaa;
+		ni.uuid[15] = (uint8_t)ni.nsid;
+		ni.nguid[0] = 0xbb;
+		ni.nguid[15] = (uint8_t)ni.nsid;
+		ni.eui64[0] = 0xcc;
+		ni.eui64[7] = (uint8_t)ni.nsid;
+		ni.reads = 10 * ni.nsid;
+		ni.writes = ni.nsid;
+		ni.read_bytes = 4096 * ni.reads;
+		ni.write_bytes = 4096 * ni.writes;
+		rc = cb(&ni, arg);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+int
+tgt_ctrl_foreach(struct tgt *t, int (*cb)(const struct tgt_ctrl_info *, void *),
+		 void *arg)
+{
+	struct tgt_ctrl_info ci = {
+		.subnqn = "nqn.2026-11.io.x:a", .hostnqn = "nqn.2026-11.io.x:h1",
+		.cntlid = 1, .portid = 1, .host_wwpn = 0x10000090fa0000aaULL,
+		.association_id = 0x123456789abc0000ULL, .kato_ms = 5000,
+		.nr_io_queues = 2,
+	};
+
+	(void)t;
+	return model.nr_subsys > 0 ? cb(&ci, arg) : 0;
+}

@@ -1,0 +1,26 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * A fake of the daemon's ports (port.h) and NVMe core (tgt.h) for the
+ * control-plane tests: it keeps a small in-memory model, appends every call
+ * to a log ("subsys_add nqn...;ns_add nqn... 1;"), and can be told to fail
+ * the call whose log entry starts with a given prefix.
+ */
+#ifndef FAKE_TARGET_H
+#define FAKE_TARGET_H
+
+#include <stddef.h>
+
+struct fcd;
+
+/* Reset the model and the log; free everything. */
+void fake_reset(void);
+/* The call log so far. */
+const char *fake_log(void);
+/* Clear the log only. */
+void fake_log_clear(void);
+/* Make the next call whose log entry starts with prefix fail (-EIO). */
+void fake_fail_on(const char *prefix);
+/* The struct tgt pointer to put into struct fcd. */
+struct tgt *fake_tgt(void);
+
+#endif /* FAKE_TARGET_H */

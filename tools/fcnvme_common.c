@@ -1,0 +1,807 @@
+// SPDX-License-Identifier: Apache-2.0
+/*
+ * fcnvme's shared machinery: common options, the host identity found the
+ * way nvme-cli finds it (option, else /etc/nvme/hostnqn and
+ * /etc/nvme/hostid, else generated with a notice), opening the software-HBA
+ * host port, connecting a controller and waiting for LIVE with a clear
+ * reason on failure, synchronous commands, and small output helpers.
+ */
+#include <endian.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <fcntl.h>
+#include <sys/random.h>
+#include <unistd.h>
+#include <time.h>
+
+#include <json-c/json.h>
+
+#include <fcnvme/nqn.h>
+#include <fcnvme/wwn.h>
+
+#include "hw_host.h"
+#include "fcnvme.h"
+
+/* Where nvme-cli keeps the host identity; FCNVME_ETC_NVME overrides it
+ * (tests). */
+static const char *fcnvme_etc_nvme(void)
+{
+	const char *d = getenv("FCNVME_ETC_NVME");
+
+	return d && *d ? d : "/etc/nvme";
+}
+
+/* Set defaults. */
+void fcnvme_opts_init(struct fcnvme_ctx *x, const char *cmd)
+{
+	memset(x, 0, sizeof(*x));
+	x->cmd = cmd;
+	x->o.nr_io_queues = 1;
+	x->o.queue_size = FCNVME_HOST_DEF_QUEUE_SIZE;
+	x->o.kato_ms = FCNVME_HOST_DEF_KATO_MS;
+	x->o.reconnect_delay_s = FCNVME_HOST_DEF_RECONNECT_S;
+	x->o.ctrl_loss_tmo_s = 30;
+	x->o.connect_timeout_s = 10;
+}
+
+/* Parse an unsigned number with bounds. */
+int fcnvme_parse_u64(const char *s, uint64_t max, uint64_t *out)
+{
+	char *end;
+	unsigned long long v;
+
+	if (!s || !*s || *s == '-')
+		return -1;
+	errno = 0;
+	v = strtoull(s, &end, 0);
+	if (errno || *end || v > max)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+static int fcnvme_num_opt(struct fcnvme_ctx *x, const char *name,
+			  const char *arg, uint64_t min, uint64_t max,
+			  uint64_t *v)
+{
+	if (fcnvme_parse_u64(arg, max, v) || *v < min) {
+		fprintf(stderr, "fcnvme %s: --%s: '%s' is not a number in "
+			"[%" PRIu64 ", %" PRIu64 "]\n", x->cmd, name, arg, min,
+			max);
+		return -1;
+	}
+	return 0;
+}
+
+/* Handle a common option. */
+int fcnvme_common_opt(struct fcnvme_ctx *x, int c, const char *arg)
+{
+	struct fcnvme_opts *o = &x->o;
+	uint64_t v;
+
+	switch (c) {
+	case 0x100: o->fabric = arg; return 1;
+	case 0x101: o->dev = arg; return 1;
+	case 0x102: o->shm_dir = arg; return 1;
+	case 0x103:
+	case 0x104:
+		if (fcnvme_wwn_parse(arg, c == 0x103 ? &o->wwnn : &o->wwpn)) {
+			fprintf(stderr, "fcnvme %s: --%s: '%s' is not a WWN "
+				"(e.g. 0x20001100aa000001)\n", x->cmd,
+				c == 0x103 ? "wwnn" : "wwpn", arg);
+			return -1;
+		}
+		return 1;
+	case 0x105:
+		if (fcnvme_traddr_parse(arg, &o->t_wwnn, &o->t_wwpn)) {
+			fprintf(stderr, "fcnvme %s: --traddr: '%s' is not "
+				"nn-0x<16 hex>:pn-0x<16 hex>\n", x->cmd, arg);
+			return -1;
+		}
+		o->have_traddr = true;
+		return 1;
+	case 0x106: o->hostnqn_opt = arg; return 1;
+	case 0x107: o->hostid_opt = arg; return 1;
+	case 0x108:
+		if (fcnvme_num_opt(x, "nr-io-queues", arg, 1, 128, &v))
+			return -1;
+		o->nr_io_queues = (uint16_t)v;
+		return 1;
+	case 0x109:
+		if (fcnvme_num_opt(x, "queue-size", arg, 16, 1024, &v))
+			return -1;
+		o->queue_size = (uint16_t)v;
+		return 1;
+	case 0x10a:
+		if (fcnvme_num_opt(x, "keep-alive-tmo", arg, 0, 3600, &v))
+			return -1;
+		o->kato_ms = (uint32_t)v * 1000;
+		return 1;
+	case 0x10b:
+		if (fcnvme_num_opt(x, "reconnect-delay", arg, 1, 3600, &v))
+			return -1;
+		o->reconnect_delay_s = (uint32_t)v;
+		return 1;
+	case 0x10c:
+		if (arg && !strcmp(arg, "-1")) {
+			o->ctrl_loss_tmo_s = -1;
+			return 1;
+		}
+		if (fcnvme_num_opt(x, "ctrl-loss-tmo", arg, 0, 86400 * 365, &v))
+			return -1;
+		o->ctrl_loss_tmo_s = (int32_t)v;
+		return 1;
+	case 0x10d:
+		if (fcnvme_num_opt(x, "connect-timeout", arg, 1, 3600, &v))
+			return -1;
+		o->connect_timeout_s = (uint32_t)v;
+		return 1;
+	case 0x10e: o->subnqn = arg; return 1;
+	case 0x10f: o->json = true; return 1;
+	case 0x110: o->verbose = true; return 1;
+	default:
+		return 0;
+	}
+}
+
+static int fcnvme_read_line(const char *path, char *buf, size_t len)
+{
+	FILE *f = fopen(path, "r");
+	size_t n;
+
+	if (!f)
+		return -errno;
+	if (!fgets(buf, (int)len, f)) {
+		fclose(f);
+		return -ENODATA;
+	}
+	fclose(f);
+	n = strcspn(buf, "\r\n");
+	buf[n] = '\0';
+	return n ? 0 : -ENODATA;
+}
+
+static void fcnvme_gen_uuid(uint8_t u[16])
+{
+	if (getrandom(u, 16, 0) != 16) {
+		unsigned int i;
+
+		srand((unsigned int)time(NULL) ^ (unsigned int)getpid());
+		for (i = 0; i < 16; i++)
+			u[i] = (uint8_t)rand();
+	}
+	u[6] = (uint8_t)((u[6] & 0x0f) | 0x40);	/* version 4 */
+	u[8] = (uint8_t)((u[8] & 0x3f) | 0x80);	/* variant 1 */
+}
+
+static int fcnvme_host_identity(struct fcnvme_ctx *x)
+{
+	struct fcnvme_opts *o = &x->o;
+	char line[256], ustr[FCNVME_UUID_STRLEN], nqnf[512], idf[512];
+	const char *why = NULL;
+	const char *src = "option";
+	bool have_id = false;
+
+	snprintf(nqnf, sizeof(nqnf), "%s/hostnqn", fcnvme_etc_nvme());
+	snprintf(idf, sizeof(idf), "%s/hostid", fcnvme_etc_nvme());
+	if (o->hostnqn_opt) {
+		snprintf(o->hostnqn, sizeof(o->hostnqn), "%s", o->hostnqn_opt);
+	} else if (fcnvme_read_line(nqnf, line, sizeof(line)) == 0) {
+		memcpy(o->hostnqn, line, sizeof(o->hostnqn));
+		src = nqnf;
+	} else {
+		o->hostnqn[0] = '\0';
+	}
+	if (o->hostid_opt) {
+		if (fcnvme_uuid_parse(o->hostid_opt, o->hostid)) {
+			fprintf(stderr, "fcnvme %s: --hostid: '%s' is not a "
+				"UUID\n", x->cmd, o->hostid_opt);
+			return -1;
+		}
+		have_id = true;
+	} else if (fcnvme_read_line(idf, line, sizeof(line)) == 0 &&
+		   fcnvme_uuid_parse(line, o->hostid) == 0) {
+		have_id = true;
+	}
+	if (!have_id && o->hostnqn[0] &&
+	    !strncmp(o->hostnqn, FCNVME_UUID_NQN_PREFIX,
+		     strlen(FCNVME_UUID_NQN_PREFIX)) &&
+	    fcnvme_uuid_parse(o->hostnqn + strlen(FCNVME_UUID_NQN_PREFIX),
+			      o->hostid) == 0)
+		have_id = true;	/* nvme-cli derives it from the NQN */
+	if (!have_id)
+		fcnvme_gen_uuid(o->hostid);
+	if (!o->hostnqn[0]) {
+		fcnvme_uuid_format(o->hostid, ustr);
+		snprintf(o->hostnqn, sizeof(o->hostnqn), "%s%s",
+			 FCNVME_UUID_NQN_PREFIX, ustr);
+		fprintf(stderr, "fcnvme %s: no --hostnqn and no %s; using "
+			"generated host NQN %s\n", x->cmd, nqnf, o->hostnqn);
+	} else if (fcnvme_nqn_validate(o->hostnqn, &why)) {
+		fprintf(stderr, "fcnvme %s: host NQN '%s' (from %s): %s\n",
+			x->cmd, o->hostnqn, src, why);
+		return -1;
+	}
+	return 0;
+}
+
+/* Check options, load the identity, open the host port. */
+int fcnvme_start(struct fcnvme_ctx *x)
+{
+	struct fcnvme_opts *o = &x->o;
+	struct hw_host_port_cfg cfg;
+	char dev[300];
+	int rc;
+
+	if (!o->fabric && !o->dev) {
+		fprintf(stderr, "fcnvme %s: say which fabric to join: "
+			"--fabric NAME (or --dev)\n", x->cmd);
+		return -1;
+	}
+	if (!o->wwnn || !o->wwpn) {
+		fprintf(stderr, "fcnvme %s: our port needs --wwnn and --wwpn\n",
+			x->cmd);
+		return -1;
+	}
+	if (fcnvme_host_identity(x))
+		return -1;
+	if (o->dev)
+		snprintf(dev, sizeof(dev), "%s", o->dev);
+	else
+		snprintf(dev, sizeof(dev), "soft:%s", o->fabric);
+	memset(&cfg, 0, sizeof(cfg));
+	cfg.dev = dev;
+	cfg.shm_dir = o->shm_dir;
+	cfg.wwnn = o->wwnn;
+	cfg.wwpn = o->wwpn;
+	cfg.nr_hwq = o->nr_io_queues < 4 ? o->nr_io_queues : 4;
+	rc = hw_host_port_open(&cfg, &x->port);
+	if (rc) {
+		fprintf(stderr, "fcnvme %s: cannot bring up host port on %s: "
+			"%s\n", x->cmd, dev, strerror(-rc));
+		return -1;
+	}
+	x->lport = hw_host_port_localport(x->port);
+	return 0;
+}
+
+/* Close the port. */
+void fcnvme_stop(struct fcnvme_ctx *x)
+{
+	if (x->port)
+		hw_host_port_close(x->port);
+	x->port = NULL;
+	x->lport = NULL;
+}
+
+/* "nn-0x..:pn-0x.." of a remote port. */
+void fcnvme_rport_traddr(const struct nvme_fc_remote_port *rp, char *buf,
+			 size_t len)
+{
+	if (fcnvme_traddr_format(rp->node_name, rp->port_name, buf, len))
+		snprintf(buf, len, "?");
+}
+
+/* The target remote port to use. */
+struct nvme_fc_remote_port *fcnvme_pick_rport(struct fcnvme_ctx *x,
+					       uint32_t role)
+{
+	struct nvme_fc_remote_port *rps[64];
+	int i, n;
+
+	n = fcnvme_host_rports(x->lport, rps, 64);
+	if (n > 64)
+		n = 64;
+	for (i = 0; i < n; i++) {
+		if (x->o.have_traddr) {
+			if (rps[i]->port_name == x->o.t_wwpn &&
+			    rps[i]->node_name == x->o.t_wwnn)
+				return rps[i];
+			continue;
+		}
+		if (!role || (rps[i]->port_role & role))
+			return rps[i];
+	}
+	if (x->o.have_traddr)
+		fprintf(stderr, "fcnvme %s: target nn-0x%016" PRIx64
+			":pn-0x%016" PRIx64 " is not logged in on this fabric "
+			"(%d NVMe port(s) seen)\n", x->cmd, x->o.t_wwnn,
+			x->o.t_wwpn, n < 0 ? 0 : n);
+	else
+		fprintf(stderr, "fcnvme %s: no NVMe %s port found on the "
+			"fabric (is nvmetfcd running and its port online?)\n",
+			x->cmd, role == FCNVME_ROLE_DISCOVERY ?
+			"discovery" : "target");
+	return NULL;
+}
+
+/* One round: slow path, then the controller. */
+void fcnvme_pump(struct fcnvme_ctx *x, struct fcnvme_host_ctrl *ctrl)
+{
+	if (x->port)
+		hw_host_port_process(x->port);
+	if (ctrl)
+		fcnvme_host_ctrl_poll(ctrl);
+}
+
+static uint64_t fcnvme_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+static void fcnvme_state_cb(void *arg, enum fcnvme_host_ctrl_state st)
+{
+	struct fcnvme_ctx *x = arg;
+
+	if (x->o.verbose || x->report_states)
+		fprintf(stderr, "fcnvme %s: controller %s%s%s\n", x->cmd,
+			fcnvme_host_ctrl_state_name(st),
+			st == FCNVME_HOST_CTRL_RESETTING ||
+			st == FCNVME_HOST_CTRL_RECONNECT_WAIT ||
+			st == FCNVME_HOST_CTRL_DEAD ? ": " : "",
+			(st == FCNVME_HOST_CTRL_RESETTING ||
+			 st == FCNVME_HOST_CTRL_RECONNECT_WAIT ||
+			 st == FCNVME_HOST_CTRL_DEAD) && x->cur_ctrl ?
+			fcnvme_host_ctrl_reason(x->cur_ctrl) : "");
+}
+
+/* Connect and wait for LIVE. */
+int fcnvme_connect(struct fcnvme_ctx *x, struct nvme_fc_remote_port *rp,
+		   const char *subnqn, uint16_t nr_io_queues,
+		   struct fcnvme_host_ctrl **ctrlp)
+{
+	struct fcnvme_host_ctrl_opts co;
+	struct fcnvme_host_ctrl *ctrl;
+	enum fcnvme_host_ctrl_state st;
+	char traddr[FCNVME_TRADDR_STRLEN];
+	uint64_t end;
+	int rc;
+
+	memset(&co, 0, sizeof(co));
+	co.subnqn = subnqn;
+	co.hostnqn = x->o.hostnqn;
+	memcpy(co.hostid, x->o.hostid, sizeof(co.hostid));
+	co.nr_io_queues = nr_io_queues;
+	co.queue_size = x->o.queue_size;
+	co.kato_ms = strcmp(subnqn, FCNVME_DISCOVERY_NQN) ? x->o.kato_ms : 0;
+	co.reconnect_delay_s = x->o.reconnect_delay_s;
+	co.ctrl_loss_tmo_s = x->o.ctrl_loss_tmo_s;
+	co.state_cb = fcnvme_state_cb;
+	co.state_arg = x;
+	fcnvme_rport_traddr(rp, traddr, sizeof(traddr));
+	rc = fcnvme_host_ctrl_create(x->lport, rp, &co, &ctrl);
+	if (rc) {
+		fprintf(stderr, "fcnvme %s: cannot create a controller for %s "
+			"at %s: %s\n", x->cmd, subnqn, traddr, strerror(-rc));
+		return -1;
+	}
+	x->cur_ctrl = ctrl;
+	end = fcnvme_now_ms() + (uint64_t)x->o.connect_timeout_s * 1000;
+	for (;;) {
+		fcnvme_pump(x, ctrl);
+		st = fcnvme_host_ctrl_state(ctrl);
+		if (st == FCNVME_HOST_CTRL_LIVE)
+			break;
+		if (st == FCNVME_HOST_CTRL_DEAD || fcnvme_now_ms() >= end) {
+			const char *why = fcnvme_host_ctrl_reason(ctrl);
+
+			fprintf(stderr, "fcnvme %s: cannot connect to %s at %s: "
+				"%s\n", x->cmd, subnqn, traddr,
+				why[0] ? why : "timed out");
+			fcnvme_disconnect(x, ctrl);
+			return -1;
+		}
+	}
+	*ctrlp = ctrl;
+	return 0;
+}
+
+/* Delete a controller and wait for its teardown (bounded). */
+void fcnvme_disconnect(struct fcnvme_ctx *x, struct fcnvme_host_ctrl *ctrl)
+{
+	uint64_t end = fcnvme_now_ms() + 25000;
+
+	while (fcnvme_host_ctrl_delete(ctrl) == 1) {
+		if (x->port)
+			hw_host_port_process(x->port);
+		if (fcnvme_now_ms() >= end) {
+			fprintf(stderr, "fcnvme %s: controller teardown did not "
+				"finish; leaving it\n", x->cmd);
+			return;
+		}
+	}
+}
+
+struct fcnvme_sync_res {
+	bool			done;
+	uint16_t		status;
+	struct nvme_completion	cqe;
+};
+
+static void fcnvme_sync_done(void *arg, uint16_t status,
+			     const struct nvme_completion *cqe)
+{
+	struct fcnvme_sync_res *r = arg;
+
+	r->done = true;
+	r->status = status;
+	r->cqe = *cqe;
+}
+
+/* Submit one command and wait for it. */
+int fcnvme_sync(struct fcnvme_ctx *x, struct fcnvme_host_ctrl *ctrl,
+		uint16_t qid, const struct nvme_command *cmd,
+		struct fcnvme_host_buf *buf, uint32_t len,
+		struct nvme_completion *cqe)
+{
+	struct fcnvme_sync_res r = { 0 };
+	int rc;
+
+	rc = fcnvme_host_submit(ctrl, qid, cmd, buf, 0, len, fcnvme_sync_done,
+				&r);
+	if (rc)
+		return rc;
+	while (!r.done)
+		fcnvme_pump(x, ctrl);
+	if (cqe)
+		*cqe = r.cqe;
+	return r.status;
+}
+
+/* Identify into buf. */
+int fcnvme_identify(struct fcnvme_ctx *x, struct fcnvme_host_ctrl *ctrl,
+		    uint8_t cns, uint32_t nsid, struct fcnvme_host_buf *buf)
+{
+	struct nvme_command c;
+
+	memset(&c, 0, sizeof(c));
+	c.common.opcode = nvme_admin_identify;
+	c.common.nsid = htole32(nsid);
+	c.common.cdw10 = htole32(cns);
+	return fcnvme_sync(x, ctrl, 0, &c, buf, 4096, NULL);
+}
+
+/* Get Log Page into buf. */
+int fcnvme_get_log(struct fcnvme_ctx *x, struct fcnvme_host_ctrl *ctrl,
+		   uint8_t lid, uint64_t off, uint32_t len,
+		   struct fcnvme_host_buf *buf)
+{
+	struct nvme_command c;
+	uint32_t numd = len / 4 - 1;
+
+	memset(&c, 0, sizeof(c));
+	c.common.opcode = nvme_admin_get_log_page;
+	c.common.nsid = htole32(0xffffffff);
+	c.common.cdw10 = htole32(lid | ((numd & 0xffff) << 16));
+	c.common.cdw11 = htole32(numd >> 16);
+	c.common.cdw12 = htole32((uint32_t)off);
+	c.common.cdw13 = htole32((uint32_t)(off >> 32));
+	return fcnvme_sync(x, ctrl, 0, &c, buf, len, NULL);
+}
+
+/* Print why a command failed. */
+void fcnvme_err_status(struct fcnvme_ctx *x, const char *what, int rc)
+{
+	if (rc < 0)
+		fprintf(stderr, "fcnvme %s: %s: %s\n", x->cmd, what,
+			strerror(-rc));
+	else
+		fprintf(stderr, "fcnvme %s: %s: NVMe status 0x%04x%s\n",
+			x->cmd, what, (unsigned int)rc,
+			(rc & NVME_SC_DNR) ? " (DNR)" : "");
+}
+
+/* Trim a space/NUL padded field. */
+void fcnvme_fixstr(char *dst, const char *src, size_t n)
+{
+	size_t len = 0, i;
+
+	for (i = 0; i < n && src[i]; i++)
+		len = i + 1;
+	while (len && (src[len - 1] == ' ' || src[len - 1] == '\0'))
+		len--;
+	memcpy(dst, src, len);
+	dst[len] = '\0';
+}
+
+/* Print JSON pretty and free it. */
+void fcnvme_json_print(struct json_object *o)
+{
+	printf("%s\n", json_object_to_json_string_ext(o,
+		JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE));
+	json_object_put(o);
+}
+
+static uint64_t fcnvme_le(const uint8_t *p, size_t n)
+{
+	uint64_t v = 0;
+
+	while (n--)
+		v = (v << 8) | p[n];
+	return v;
+}
+
+/* Print Identify fields. */
+void fcnvme_print_fields(const uint8_t *data, const struct fcnvme_field *f,
+			 size_t n, struct json_object *jo)
+{
+	char s[600];
+	size_t i, j;
+
+	for (i = 0; i < n; i++, f++) {
+		const uint8_t *p = data + f->off;
+		uint64_t v = f->size <= 8 ? fcnvme_le(p, f->size) : 0;
+
+		switch (f->kind) {
+		case FCNVME_F_HEX:
+			snprintf(s, sizeof(s), "%#" PRIx64, v);
+			break;
+		case FCNVME_F_DEC:
+			snprintf(s, sizeof(s), "%" PRIu64, v);
+			break;
+		case FCNVME_F_STR:
+			fcnvme_fixstr(s, (const char *)p, f->size);
+			break;
+		case FCNVME_F_BYTES:
+		case FCNVME_F_IEEE:
+			for (j = 0; j < f->size && j * 2 + 2 < sizeof(s); j++)
+				snprintf(s + j * 2, 3, "%02x",
+					 f->kind == FCNVME_F_BYTES ? p[j] :
+					 p[f->size - 1 - j]);
+			break;
+		default:
+			s[0] = '\0';
+		}
+		if (jo) {
+			if (f->kind == FCNVME_F_HEX || f->kind == FCNVME_F_DEC)
+				json_object_object_add(jo, f->name,
+					json_object_new_uint64(v));
+			else
+				json_object_object_add(jo, f->name,
+					json_object_new_string(s));
+		} else {
+			printf("%-10s: %s\n", f->name, s);
+		}
+	}
+}
+
+/* Start, pick the target, connect to --nqn. */
+int fcnvme_open_subsys(struct fcnvme_ctx *x, uint16_t nr_io_queues,
+		       struct fcnvme_host_ctrl **ctrlp)
+{
+	struct nvme_fc_remote_port *rp;
+
+	if (!x->o.subnqn) {
+		fprintf(stderr, "fcnvme %s: say which subsystem: --nqn NQN "
+			"(fcnvme discover lists them)\n", x->cmd);
+		return -1;
+	}
+	if (fcnvme_start(x))
+		return -1;
+	rp = fcnvme_pick_rport(x, FCNVME_ROLE_TARGET);
+	if (!rp || fcnvme_connect(x, rp, x->o.subnqn, nr_io_queues, ctrlp)) {
+		fcnvme_stop(x);
+		return -1;
+	}
+	return 0;
+}
+
+/* LBA size and block count of a namespace. */
+int fcnvme_ns_geometry(struct fcnvme_ctx *x, struct fcnvme_host_ctrl *ctrl,
+		       uint32_t nsid, uint32_t *lbasz, uint64_t *nblocks)
+{
+	struct fcnvme_host_buf *buf;
+	const uint8_t *id;
+	uint64_t nsze;
+	int rc;
+
+	rc = fcnvme_host_buf_alloc(ctrl, 4096, &buf);
+	if (!rc)
+		rc = fcnvme_identify(x, ctrl, 0, nsid, buf);
+	if (rc) {
+		fcnvme_err_status(x, "Identify Namespace", rc);
+		if (rc < 0 || !buf)
+			return -1;
+		fcnvme_host_buf_free(ctrl, buf);
+		return -1;
+	}
+	id = buf->addr;
+	memcpy(&nsze, id, 8);
+	*nblocks = le64toh(nsze);
+	*lbasz = 1u << id[128 + 4 * (id[26] & 0x0f) + 2];
+	fcnvme_host_buf_free(ctrl, buf);
+	if (!*nblocks || *lbasz < 512 || *lbasz > 65536) {
+		fprintf(stderr, "fcnvme %s: namespace %u is inactive or has an "
+			"unusable format\n", x->cmd, nsid);
+		return -1;
+	}
+	return 0;
+}
+
+static int fcnvme_full_io(int fd, void *p, size_t len, bool wr)
+{
+	size_t done = 0;
+
+	while (done < len) {
+		ssize_t n = wr ? write(fd, (char *)p + done, len - done) :
+				 read(fd, (char *)p + done, len - done);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -errno;
+		if (n == 0)
+			return (int)done;
+		done += (size_t)n;
+	}
+	return (int)done;
+}
+
+/* Chunked synchronous read or write between a namespace and fd. */
+int fcnvme_ns_rw(struct fcnvme_ctx *x, struct fcnvme_host_ctrl *ctrl,
+		 uint32_t nsid, bool write, uint64_t slba, uint64_t nblocks,
+		 uint32_t lbasz, int fd)
+{
+	struct fcnvme_host_ctrl_info info;
+	struct fcnvme_host_buf *buf;
+	uint32_t chunk_blocks;
+	int rc, ret = -1;
+
+	fcnvme_host_ctrl_get_info(ctrl, &info);
+	chunk_blocks = info.max_xfer / lbasz;
+	if (chunk_blocks > 65536)
+		chunk_blocks = 65536;
+	if (!chunk_blocks) {
+		fprintf(stderr, "fcnvme %s: max transfer below one block\n",
+			x->cmd);
+		return -1;
+	}
+	rc = fcnvme_host_buf_alloc(ctrl, (size_t)chunk_blocks * lbasz, &buf);
+	if (rc) {
+		fcnvme_err_status(x, "buffer", rc);
+		return -1;
+	}
+	while (nblocks) {
+		uint32_t nb = nblocks < chunk_blocks ? (uint32_t)nblocks :
+			      chunk_blocks;
+		uint32_t len = nb * lbasz;
+		struct nvme_command c;
+
+		if (write) {
+			rc = fcnvme_full_io(fd, buf->addr, len, false);
+			if (rc < 0) {
+				fprintf(stderr, "fcnvme %s: reading input: %s\n",
+					x->cmd, strerror(-rc));
+				goto out;
+			}
+			if ((uint32_t)rc < len)	/* short input: zero-fill */
+				memset((char *)buf->addr + rc, 0, len - (uint32_t)rc);
+		}
+		memset(&c, 0, sizeof(c));
+		c.rw.opcode = write ? nvme_cmd_write : nvme_cmd_read;
+		c.rw.nsid = htole32(nsid);
+		c.rw.slba = htole64(slba);
+		c.rw.length = htole16((uint16_t)(nb - 1));
+		rc = fcnvme_sync(x, ctrl, 1, &c, buf, len, NULL);
+		if (rc) {
+			char what[96];
+
+			snprintf(what, sizeof(what), "%s of %u blocks at LBA %"
+				 PRIu64, write ? "Write" : "Read", nb, slba);
+			fcnvme_err_status(x, what, rc);
+			goto out;
+		}
+		if (!write) {
+			rc = fcnvme_full_io(fd, buf->addr, len, true);
+			if (rc < 0 || (uint32_t)rc != len) {
+				fprintf(stderr, "fcnvme %s: writing output: %s\n",
+					x->cmd, rc < 0 ? strerror(-rc) : "short");
+				goto out;
+			}
+		}
+		slba += nb;
+		nblocks -= nb;
+	}
+	ret = 0;
+out:
+	fcnvme_host_buf_free(ctrl, buf);
+	return ret;
+}
+
+static const char fcnvme_rw_help[] =
+"usage: fcnvme read|write --nqn NQN [-n NSID] -s SLBA -c COUNT [-d FILE]\n"
+"Move blocks between a namespace and a file (stdout/stdin without -d).\n"
+"  -n, --namespace-id N   namespace (default 1)\n"
+"  -s, --start-block LBA  first block\n"
+"  -c, --block-count N    number of blocks minus one (0's based, as nvme-cli)\n"
+"  -d, --data FILE        file to write to (read) or read from (write)\n"
+FCNVME_COMMON_HELP;
+
+/* The body of fcnvme read / fcnvme write. */
+int fcnvme_rw_main(int argc, char **argv, bool write)
+{
+	static const struct option lo[] = {
+		{ "namespace-id", required_argument, NULL, 'n' },
+		{ "start-block", required_argument, NULL, 's' },
+		{ "block-count", required_argument, NULL, 'c' },
+		{ "data", required_argument, NULL, 'd' },
+		FCNVME_COMMON_LONGOPTS, { NULL, 0, NULL, 0 } };
+	struct fcnvme_host_ctrl *ctrl;
+	struct fcnvme_ctx x;
+	uint64_t nsid = 1, slba = 0, cnt = 0, nblocks = 0;
+	uint32_t lbasz = 0;
+	const char *data = NULL;
+	bool have_c = false;
+	int c, fd, ret = 1;
+
+	fcnvme_opts_init(&x, write ? "write" : "read");
+	while ((c = getopt_long(argc, argv, "hn:s:c:d:", lo, NULL)) != -1) {
+		uint64_t *dst = c == 'n' ? &nsid : c == 's' ? &slba : &cnt;
+
+		switch (c) {
+		case 'h':
+			fputs(fcnvme_rw_help, stdout);
+			return 0;
+		case 'n':
+		case 's':
+		case 'c':
+			if (fcnvme_parse_u64(optarg, UINT64_MAX, dst) ||
+			    (c == 'n' && (!nsid || nsid > 0xfffffffe))) {
+				fprintf(stderr, "fcnvme %s: -%c: '%s' is not a "
+					"valid number\n", x.cmd, c, optarg);
+				return 2;
+			}
+			have_c |= c == 'c';
+			break;
+		case 'd':
+			data = optarg;
+			break;
+		default:
+			if (fcnvme_common_opt(&x, c, optarg) != 1) {
+				fputs(fcnvme_rw_help, stderr);
+				return 2;
+			}
+		}
+	}
+	if (!have_c) {
+		fprintf(stderr, "fcnvme %s: say how many blocks: -c COUNT "
+			"(0's based)\n", x.cmd);
+		return 2;
+	}
+	if (data)
+		fd = write ? open(data, O_RDONLY) :
+			     open(data, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	else
+		fd = write ? STDIN_FILENO : STDOUT_FILENO;
+	if (fd < 0) {
+		fprintf(stderr, "fcnvme %s: %s: %s\n", x.cmd, data,
+			strerror(errno));
+		return 1;
+	}
+	if (fcnvme_open_subsys(&x, 1, &ctrl))
+		goto out_close;
+	if (fcnvme_ns_geometry(&x, ctrl, (uint32_t)nsid, &lbasz, &nblocks))
+		goto out_disc;
+	if (slba >= nblocks || cnt >= nblocks - slba) {
+		fprintf(stderr, "fcnvme %s: blocks %" PRIu64 "..%" PRIu64
+			" are beyond namespace %" PRIu64 " (%" PRIu64
+			" blocks)\n", x.cmd, slba, slba + cnt, nsid, nblocks);
+		goto out_disc;
+	}
+	if (fcnvme_ns_rw(&x, ctrl, (uint32_t)nsid, write, slba, cnt + 1,
+			 lbasz, fd) == 0)
+		ret = 0;
+out_disc:
+	fcnvme_disconnect(&x, ctrl);
+	fcnvme_stop(&x);
+out_close:
+	if (data)
+		close(fd);
+	return ret;
+}

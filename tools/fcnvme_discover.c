@@ -1,0 +1,258 @@
+// SPDX-License-Identifier: Apache-2.0
+/*
+ * fcnvme discover: connect to the well-known discovery NQN of each
+ * discovery-capable target port (or the one --traddr names), read the whole
+ * discovery log (re-reading while its generation counter moves) and print
+ * it as nvme-cli does, or as JSON.
+ */
+#include <endian.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <json-c/json.h>
+
+#include <fcnvme/nqn.h>
+#include <fcnvme/nvme_log.h>
+
+#include "fcnvme.h"
+
+#define FCNVME_DISC_MAX_RECORDS	1024
+
+struct fcnvme_name {
+	unsigned int	val;
+	const char	*name;
+};
+
+static const struct fcnvme_name fcnvme_trtypes[] = {
+	{ NVMF_TRTYPE_RDMA, "rdma" }, { NVMF_TRTYPE_FC, "fc" },
+	{ NVMF_TRTYPE_TCP, "tcp" }, { NVMF_TRTYPE_LOOP, "loop" }, { 0, NULL },
+};
+static const struct fcnvme_name fcnvme_adrfams[] = {
+	{ NVMF_ADDR_FAMILY_IP4, "ipv4" }, { NVMF_ADDR_FAMILY_IP6, "ipv6" },
+	{ NVMF_ADDR_FAMILY_IB, "infiniband" },
+	{ NVMF_ADDR_FAMILY_FC, "fibre-channel" },
+	{ NVMF_ADDR_FAMILY_LOOP, "loop" }, { 0, NULL },
+};
+static const struct fcnvme_name fcnvme_subtypes[] = {
+	{ NVME_NQN_DISC, "discovery subsystem referral" },
+	{ NVME_NQN_NVME, "nvme subsystem" },
+	{ NVME_NQN_CURR, "current discovery subsystem" }, { 0, NULL },
+};
+static const struct fcnvme_name fcnvme_treqs[] = {
+	{ NVMF_TREQ_NOT_SPECIFIED, "not specified" },
+	{ NVMF_TREQ_REQUIRED, "required" },
+	{ NVMF_TREQ_NOT_REQUIRED, "not required" }, { 0, NULL },
+};
+
+static const char *fcnvme_name_of(const struct fcnvme_name *t, unsigned int v)
+{
+	for (; t->name; t++)
+		if (t->val == v)
+			return t->name;
+	return "unrecognized";
+}
+
+static void fcnvme_eflags_str(uint16_t e, char *buf, size_t len)
+{
+	buf[0] = '\0';
+	if (!e) {
+		snprintf(buf, len, "none");
+		return;
+	}
+	if (e & NVMF_DISC_EFLAGS_DUPRETINFO)
+		snprintf(buf + strlen(buf), len - strlen(buf),
+			 "duplicate returned information");
+	if (e & NVMF_DISC_EFLAGS_EPCSD)
+		snprintf(buf + strlen(buf), len - strlen(buf), "%s%s",
+			 buf[0] ? ", " : "", "explicit discovery connections");
+	if (e & ~(NVMF_DISC_EFLAGS_DUPRETINFO | NVMF_DISC_EFLAGS_EPCSD))
+		snprintf(buf + strlen(buf), len - strlen(buf), "%s0x%x",
+			 buf[0] ? ", " : "", e);
+}
+
+/* Read the whole discovery log. */
+int fcnvme_disc_log_read(struct fcnvme_ctx *x, struct fcnvme_host_ctrl *ctrl,
+			 void **logp, uint64_t *numrec, uint64_t *genctr)
+{
+	struct nvmf_disc_rsp_page_hdr *hdr;
+	struct fcnvme_host_buf *buf = NULL;
+	uint64_t n, gen;
+	uint32_t len;
+	int tries, rc;
+
+	for (tries = 0; tries < 10; tries++) {
+		if (buf)
+			fcnvme_host_buf_free(ctrl, buf);
+		buf = NULL;
+		rc = fcnvme_host_buf_alloc(ctrl, sizeof(*hdr), &buf);
+		if (rc)
+			goto out_err;
+		rc = fcnvme_get_log(x, ctrl, 0x70, 0, sizeof(*hdr), buf);
+		if (rc)
+			goto out_err;
+		hdr = buf->addr;
+		n = le64toh(hdr->numrec);
+		gen = le64toh(hdr->genctr);
+		if (n > FCNVME_DISC_MAX_RECORDS) {
+			fprintf(stderr, "fcnvme %s: discovery log claims %" PRIu64
+				" records; reading the first %d\n", x->cmd, n,
+				FCNVME_DISC_MAX_RECORDS);
+			n = FCNVME_DISC_MAX_RECORDS;
+		}
+		len = (uint32_t)(sizeof(*hdr) +
+				 n * sizeof(struct nvmf_disc_rsp_page_entry));
+		fcnvme_host_buf_free(ctrl, buf);
+		rc = fcnvme_host_buf_alloc(ctrl, len, &buf);
+		if (rc)
+			goto out_err;
+		rc = fcnvme_get_log(x, ctrl, 0x70, 0, len, buf);
+		if (rc)
+			goto out_err;
+		hdr = buf->addr;
+		if (le64toh(hdr->genctr) != gen)
+			continue;	/* changed while reading: again */
+		*logp = malloc(len);
+		if (!*logp) {
+			rc = -ENOMEM;
+			goto out_err;
+		}
+		memcpy(*logp, buf->addr, len);
+		*numrec = n;
+		*genctr = gen;
+		fcnvme_host_buf_free(ctrl, buf);
+		return 0;
+	}
+	fprintf(stderr, "fcnvme %s: discovery log kept changing\n", x->cmd);
+	fcnvme_host_buf_free(ctrl, buf);
+	return -1;
+out_err:
+	fcnvme_err_status(x, "Get Log Page (discovery)", rc);
+	if (buf)
+		fcnvme_host_buf_free(ctrl, buf);
+	return -1;
+}
+
+static void fcnvme_disc_print(const void *log, uint64_t n, uint64_t gen,
+			      json_object *jarr)
+{
+	const struct nvmf_disc_rsp_page_entry *e =
+		(const void *)((const char *)log +
+			       sizeof(struct nvmf_disc_rsp_page_hdr));
+	char trsvcid[NVMF_TRSVCID_SIZE + 1], traddr[NVMF_TRADDR_SIZE + 1];
+	char subnqn[257], eflags[128];
+	uint64_t i;
+
+	if (!jarr)
+		printf("\nDiscovery Log Number of Records %" PRIu64
+		       ", Generation counter %" PRIu64 "\n", n, gen);
+	for (i = 0; i < n; i++, e++) {
+		fcnvme_fixstr(trsvcid, e->trsvcid, sizeof(e->trsvcid));
+		fcnvme_fixstr(traddr, e->traddr, sizeof(e->traddr));
+		fcnvme_fixstr(subnqn, e->subnqn, sizeof(e->subnqn));
+		fcnvme_eflags_str(le16toh(e->eflags), eflags, sizeof(eflags));
+		if (jarr) {
+			json_object *o = json_object_new_object();
+
+			json_object_object_add(o, "trtype", json_object_new_string(fcnvme_name_of(fcnvme_trtypes, e->trtype)));
+			json_object_object_add(o, "adrfam", json_object_new_string(fcnvme_name_of(fcnvme_adrfams, e->adrfam)));
+			json_object_object_add(o, "subtype", json_object_new_string(fcnvme_name_of(fcnvme_subtypes, e->subtype)));
+			json_object_object_add(o, "treq", json_object_new_string(fcnvme_name_of(fcnvme_treqs, e->treq & 3)));
+			json_object_object_add(o, "portid", json_object_new_int(le16toh(e->portid)));
+			json_object_object_add(o, "trsvcid", json_object_new_string(trsvcid));
+			json_object_object_add(o, "subnqn", json_object_new_string(subnqn));
+			json_object_object_add(o, "traddr", json_object_new_string(traddr));
+			json_object_object_add(o, "eflags", json_object_new_string(eflags));
+			json_object_array_add(jarr, o);
+			continue;
+		}
+		printf("=====Discovery Log Entry %" PRIu64 "======\n", i);
+		printf("trtype:  %s\n", fcnvme_name_of(fcnvme_trtypes, e->trtype));
+		printf("adrfam:  %s\n", fcnvme_name_of(fcnvme_adrfams, e->adrfam));
+		printf("subtype: %s\n", fcnvme_name_of(fcnvme_subtypes, e->subtype));
+		printf("treq:    %s\n", fcnvme_name_of(fcnvme_treqs, e->treq & 3));
+		printf("portid:  %u\n", le16toh(e->portid));
+		printf("trsvcid: %s\n", trsvcid);
+		printf("subnqn:  %s\n", subnqn);
+		printf("traddr:  %s\n", traddr);
+		printf("eflags:  %s\n", eflags);
+	}
+}
+
+static const char fcnvme_discover_help[] =
+"usage: fcnvme discover --fabric NAME --wwnn WWN --wwpn WWN [options]\n"
+"Print the discovery log of every discovery-capable target port\n"
+"(or of the one --traddr names).\n" FCNVME_COMMON_HELP;
+
+/* fcnvme discover */
+int fcnvme_cmd_discover(int argc, char **argv)
+{
+	static const struct option lo[] = { FCNVME_COMMON_LONGOPTS, { NULL, 0, NULL, 0 } };
+	struct nvme_fc_remote_port *rps[64];
+	struct fcnvme_host_ctrl *ctrl;
+	json_object *root = NULL, *jdevs = NULL;
+	struct fcnvme_ctx x;
+	int c, i, n, ok = 0, failed = 0;
+
+	fcnvme_opts_init(&x, "discover");
+	while ((c = getopt_long(argc, argv, "h", lo, NULL)) != -1) {
+		if (c == 'h') {
+			fputs(fcnvme_discover_help, stdout);
+			return 0;
+		}
+		if (fcnvme_common_opt(&x, c, optarg) != 1) {
+			fputs(fcnvme_discover_help, stderr);
+			return 2;
+		}
+	}
+	if (fcnvme_start(&x))
+		return 1;
+	if (x.o.json) {
+		root = json_object_new_object();
+		jdevs = json_object_new_array();
+	}
+	n = fcnvme_host_rports(x.lport, rps, 64);
+	for (i = 0; i < n && i < 64; i++) {
+		char traddr[64];
+		void *log;
+		uint64_t nrec, gen;
+
+		if (x.o.have_traddr ? rps[i]->port_name != x.o.t_wwpn :
+		    !(rps[i]->port_role & FCNVME_ROLE_DISCOVERY))
+			continue;
+		fcnvme_rport_traddr(rps[i], traddr, sizeof(traddr));
+		if (fcnvme_connect(&x, rps[i], FCNVME_DISCOVERY_NQN, 0, &ctrl)) {
+			failed++;
+			continue;
+		}
+		if (fcnvme_disc_log_read(&x, ctrl, &log, &nrec, &gen) == 0) {
+			if (root) {
+				json_object *d = json_object_new_object();
+				json_object *recs = json_object_new_array();
+
+				json_object_object_add(d, "traddr", json_object_new_string(traddr));
+				json_object_object_add(d, "genctr", json_object_new_uint64(gen));
+				fcnvme_disc_print(log, nrec, gen, recs);
+				json_object_object_add(d, "records", recs);
+				json_object_array_add(jdevs, d);
+			} else {
+				fcnvme_disc_print(log, nrec, gen, NULL);
+			}
+			free(log);
+			ok++;
+		} else {
+			failed++;
+		}
+		fcnvme_disconnect(&x, ctrl);
+	}
+	if (!ok && !failed)
+		fcnvme_pick_rport(&x, FCNVME_ROLE_DISCOVERY);	/* says why */
+	if (root) {
+		json_object_object_add(root, "discovery", jdevs);
+		fcnvme_json_print(root);
+	}
+	fcnvme_stop(&x);
+	return ok && !failed ? 0 : 1;
+}

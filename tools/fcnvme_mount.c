@@ -1,0 +1,729 @@
+// SPDX-License-Identifier: Apache-2.0
+/*
+ * fcnvme mount: a FUSE (libfuse3 low-level API) export of a subsystem's
+ * namespaces: a directory with one file "ns<NSID>" per active namespace, of
+ * exactly its size. read and write become NVMe Read and Write (with
+ * read-modify-write for partial blocks), fsync becomes Flush, and
+ * fallocate PUNCH_HOLE becomes Dataset Management (deallocate) and
+ * ZERO_RANGE becomes Write Zeroes. Everything is asynchronous on one
+ * thread: FUSE requests are answered from NVMe completions. While the
+ * controller reconnects (a target restart) requests wait and are then
+ * reissued from the start; if it gives up, they fail with EIO. SIGINT and
+ * SIGTERM unmount cleanly.
+ */
+#define FUSE_USE_VERSION 35
+#include <endian.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/queue.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <linux/falloc.h>
+
+#include <fuse_lowlevel.h>
+
+#include "hw_host.h"
+#include "fcnvme.h"
+
+#define MNT_MAX_NS	256
+#define MNT_NAME_MAX	16
+
+struct mnt_ns {
+	uint32_t	nsid;
+	uint32_t	lbasz;
+	uint64_t	nblocks;
+	char		name[MNT_NAME_MAX];
+};
+
+enum mnt_kind { MNT_READ, MNT_WRITE, MNT_FLUSH, MNT_DEALLOC, MNT_ZEROES };
+
+struct mnt;
+
+/* One FUSE request in flight (or waiting for the controller). */
+struct mnt_op {
+	TAILQ_ENTRY(mnt_op)	link;
+	struct mnt		*m;
+	fuse_req_t		req;
+	enum mnt_kind		kind;
+	struct mnt_ns		*ns;
+	uint64_t		off;		/* byte offset in the file */
+	size_t			len;
+	uint64_t		slba, nblocks;	/* the aligned block span */
+	struct fcnvme_host_buf	*buf;		/* span bytes (or DSM range) */
+	const char		*wdata;		/* write: FUSE's buffer copy */
+	char			*wcopy;
+	bool			rmw;		/* write: read the span first */
+	unsigned int		stage;		/* 0 (read for rmw), 1 main */
+	uint64_t		next_blk;	/* next block to issue */
+	unsigned int		pending;	/* NVMe commands in flight */
+	int			err;		/* errno to answer */
+	bool			retry;		/* reissue from the start */
+};
+
+struct mnt {
+	struct fcnvme_ctx	*x;
+	struct fcnvme_host_ctrl	*ctrl;
+	struct fuse_session	*se;
+	struct mnt_ns		ns[MNT_MAX_NS];
+	unsigned int		nr_ns;
+	uint32_t		max_xfer;
+	TAILQ_HEAD(, mnt_op)	waiting;	/* for LIVE */
+	unsigned int		inflight;
+};
+
+static struct mnt_ns *mnt_ns_of(struct mnt *m, fuse_ino_t ino)
+{
+	if (ino < 2 || ino - 2 >= m->nr_ns)
+		return NULL;
+	return &m->ns[ino - 2];
+}
+
+static void mnt_fill_attr(struct mnt *m, fuse_ino_t ino, struct stat *st)
+{
+	struct mnt_ns *ns = mnt_ns_of(m, ino);
+
+	memset(st, 0, sizeof(*st));
+	st->st_ino = ino;
+	if (ino == FUSE_ROOT_ID) {
+		st->st_mode = S_IFDIR | 0755;
+		st->st_nlink = 2;
+		return;
+	}
+	st->st_mode = S_IFREG | 0644;
+	st->st_nlink = 1;
+	st->st_size = (off_t)(ns->nblocks * ns->lbasz);
+	st->st_blksize = (blksize_t)ns->lbasz;
+	st->st_blocks = (blkcnt_t)(ns->nblocks * ns->lbasz / 512);
+}
+
+static void mnt_lookup(fuse_req_t req, fuse_ino_t parent, const char *name)
+{
+	struct mnt *m = fuse_req_userdata(req);
+	struct fuse_entry_param e;
+	unsigned int i;
+
+	if (parent != FUSE_ROOT_ID) {
+		fuse_reply_err(req, ENOENT);
+		return;
+	}
+	for (i = 0; i < m->nr_ns; i++) {
+		if (strcmp(name, m->ns[i].name))
+			continue;
+		memset(&e, 0, sizeof(e));
+		e.ino = i + 2;
+		e.attr_timeout = 1.0;
+		e.entry_timeout = 1.0;
+		mnt_fill_attr(m, e.ino, &e.attr);
+		fuse_reply_entry(req, &e);
+		return;
+	}
+	fuse_reply_err(req, ENOENT);
+}
+
+static void mnt_getattr(fuse_req_t req, fuse_ino_t ino,
+			struct fuse_file_info *fi)
+{
+	struct mnt *m = fuse_req_userdata(req);
+	struct stat st;
+
+	(void)fi;
+	if (ino != FUSE_ROOT_ID && !mnt_ns_of(m, ino)) {
+		fuse_reply_err(req, ENOENT);
+		return;
+	}
+	mnt_fill_attr(m, ino, &st);
+	fuse_reply_attr(req, &st, 1.0);
+}
+
+static void mnt_setattr(fuse_req_t req, fuse_ino_t ino, struct stat *attr,
+			int to_set, struct fuse_file_info *fi)
+{
+	struct mnt *m = fuse_req_userdata(req);
+	struct mnt_ns *ns = mnt_ns_of(m, ino);
+	struct stat st;
+
+	(void)fi;
+	/* a namespace has a fixed size; times and modes are not kept */
+	if (!ns || ((to_set & FUSE_SET_ATTR_SIZE) &&
+		    (uint64_t)attr->st_size != ns->nblocks * ns->lbasz)) {
+		fuse_reply_err(req, ns ? EPERM : ENOENT);
+		return;
+	}
+	mnt_fill_attr(m, ino, &st);
+	fuse_reply_attr(req, &st, 1.0);
+}
+
+static void mnt_readdir(fuse_req_t req, fuse_ino_t ino, size_t size,
+			off_t off, struct fuse_file_info *fi)
+{
+	struct mnt *m = fuse_req_userdata(req);
+	char *buf;
+	size_t used = 0;
+	unsigned int i;
+
+	(void)fi;
+	if (ino != FUSE_ROOT_ID) {
+		fuse_reply_err(req, ENOTDIR);
+		return;
+	}
+	buf = calloc(1, size);
+	if (!buf) {
+		fuse_reply_err(req, ENOMEM);
+		return;
+	}
+	for (i = (unsigned int)off; i < m->nr_ns + 2; i++) {
+		struct stat st;
+		const char *name = i == 0 ? "." : i == 1 ? ".." : m->ns[i - 2].name;
+		size_t n;
+
+		memset(&st, 0, sizeof(st));
+		st.st_ino = i < 2 ? FUSE_ROOT_ID : i;
+		st.st_mode = i < 2 ? S_IFDIR : S_IFREG;
+		n = fuse_add_direntry(req, buf + used, size - used, name, &st,
+				      (off_t)i + 1);
+		if (n > size - used)
+			break;
+		used += n;
+	}
+	fuse_reply_buf(req, buf, used);
+	free(buf);
+}
+
+static void mnt_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
+{
+	struct mnt *m = fuse_req_userdata(req);
+
+	if (!mnt_ns_of(m, ino)) {
+		fuse_reply_err(req, ino == FUSE_ROOT_ID ? EISDIR : ENOENT);
+		return;
+	}
+	if (fi->flags & O_TRUNC) {
+		fuse_reply_err(req, EPERM);
+		return;
+	}
+	fi->direct_io = 1;	/* every read and write reaches the target */
+	fuse_reply_open(req, fi);
+}
+
+/* ---- asynchronous NVMe work --------------------------------------------- */
+
+static void mnt_op_start(struct mnt_op *op);
+
+static void mnt_op_finish(struct mnt_op *op)
+{
+	struct mnt *m = op->m;
+
+	m->inflight--;
+	if (op->err)
+		fuse_reply_err(op->req, op->err);
+	else if (op->kind == MNT_READ)
+		fuse_reply_buf(op->req, (char *)op->buf->addr +
+			       (op->off - op->slba * op->ns->lbasz), op->len);
+	else if (op->kind == MNT_WRITE)
+		fuse_reply_write(op->req, op->len);
+	else
+		fuse_reply_err(op->req, 0);
+	if (op->buf)
+		fcnvme_host_buf_free(m->ctrl, op->buf);
+	free(op->wcopy);
+	free(op);
+}
+
+static void mnt_op_wait(struct mnt_op *op)
+{
+	TAILQ_INSERT_TAIL(&op->m->waiting, op, link);
+}
+
+static void mnt_cmd_done(void *arg, uint16_t status,
+			 const struct nvme_completion *cqe);
+
+/* Issue the commands of the current stage, up to max_xfer each. */
+static void mnt_op_issue(struct mnt_op *op)
+{
+	struct mnt *m = op->m;
+	uint32_t per = m->max_xfer / op->ns->lbasz;
+	struct nvme_command c;
+	int rc;
+
+	if (op->kind == MNT_ZEROES)
+		per = 65536;	/* NLB is 16 bits; no data moves */
+	while (op->next_blk < op->nblocks ||
+	       (op->kind == MNT_FLUSH && op->next_blk == 0)) {
+		uint64_t nb = op->nblocks - op->next_blk;
+		bool rd = op->kind == MNT_READ ||
+			  (op->kind == MNT_WRITE && op->stage == 0);
+		uint32_t len = 0;
+
+		if (nb > per)
+			nb = per;
+		memset(&c, 0, sizeof(c));
+		c.rw.nsid = htole32(op->ns->nsid);
+		switch (op->kind) {
+		case MNT_FLUSH:
+			c.common.opcode = nvme_cmd_flush;
+			nb = 1;
+			break;
+		case MNT_DEALLOC:
+			c.common.opcode = nvme_cmd_dsm;
+			c.common.cdw10 = htole32(0);		/* one range */
+			c.common.cdw11 = htole32(1u << 2);	/* AD */
+			len = 16;
+			nb = op->nblocks ? op->nblocks : 1;
+			break;
+		case MNT_ZEROES:
+			c.rw.opcode = nvme_cmd_write_zeroes;
+			c.rw.slba = htole64(op->slba + op->next_blk);
+			c.rw.length = htole16((uint16_t)(nb - 1));
+			break;
+		default:
+			c.rw.opcode = rd ? nvme_cmd_read : nvme_cmd_write;
+			c.rw.slba = htole64(op->slba + op->next_blk);
+			c.rw.length = htole16((uint16_t)(nb - 1));
+			len = (uint32_t)nb * op->ns->lbasz;
+			break;
+		}
+		rc = fcnvme_host_submit(m->ctrl, 1, &c, op->buf,
+				op->kind == MNT_DEALLOC ? 0 :
+				(size_t)op->next_blk * op->ns->lbasz,
+				len, mnt_cmd_done, op);
+		if (rc == -EBUSY && op->pending)
+			return;		/* queue full: continue on completion */
+		if (rc == -EBUSY) {
+			mnt_op_wait(op);	/* nothing in flight: retry soon */
+			return;
+		}
+		if (rc) {
+			op->retry = true;	/* not live: wait and redo */
+			break;
+		}
+		op->pending++;
+		op->next_blk += nb;
+	}
+	if (!op->pending) {
+		if (op->retry)
+			mnt_op_start(op);
+		else
+			mnt_op_finish(op);
+	}
+}
+
+static void mnt_cmd_done(void *arg, uint16_t status,
+			 const struct nvme_completion *cqe)
+{
+	struct mnt_op *op = arg;
+
+	(void)cqe;
+	op->pending--;
+	if (status == NVME_SC_HOST_PATH_ERROR ||
+	    status == NVME_SC_HOST_ABORTED_CMD)
+		op->retry = true;	/* path trouble: redo once live */
+	else if (status && !op->err)
+		op->err = EIO;
+	if (op->pending)
+		return;
+	if (op->retry || op->err) {
+		if (op->retry && !op->err)
+			mnt_op_start(op);
+		else
+			mnt_op_finish(op);
+		return;
+	}
+	if (op->next_blk < op->nblocks) {
+		mnt_op_issue(op);
+		return;
+	}
+	if (op->kind == MNT_WRITE && op->stage == 0) {
+		/* the span is read: lay the new bytes over it, write it */
+		memcpy((char *)op->buf->addr + (op->off - op->slba * op->ns->lbasz),
+		       op->wcopy, op->len);
+		op->stage = 1;
+		op->next_blk = 0;
+		mnt_op_issue(op);
+		return;
+	}
+	mnt_op_finish(op);
+}
+
+/* (Re)start an op from its first command, or park it until LIVE. */
+static void mnt_op_start(struct mnt_op *op)
+{
+	struct mnt *m = op->m;
+	enum fcnvme_host_ctrl_state st = fcnvme_host_ctrl_state(m->ctrl);
+
+	op->retry = false;
+	op->next_blk = 0;
+	op->pending = 0;
+	if (st == FCNVME_HOST_CTRL_DEAD) {
+		op->err = EIO;
+		mnt_op_finish(op);
+		return;
+	}
+	if (st != FCNVME_HOST_CTRL_LIVE) {
+		mnt_op_wait(op);
+		return;
+	}
+	op->stage = op->kind == MNT_WRITE && op->rmw ? 0 : 1;
+	if (op->kind == MNT_WRITE && !op->rmw)
+		memcpy(op->buf->addr, op->wcopy, op->len);
+	mnt_op_issue(op);
+}
+
+static struct mnt_op *mnt_op_new(fuse_req_t req, enum mnt_kind kind,
+				 fuse_ino_t ino, uint64_t off, size_t len)
+{
+	struct mnt *m = fuse_req_userdata(req);
+	struct mnt_ns *ns = mnt_ns_of(m, ino);
+	uint64_t size, end;
+	struct mnt_op *op;
+	size_t blen;
+
+	if (!ns) {
+		fuse_reply_err(req, ENOENT);
+		return NULL;
+	}
+	size = ns->nblocks * ns->lbasz;
+	if (kind != MNT_FLUSH && (off > size || len > size - off)) {
+		fuse_reply_err(req, kind == MNT_WRITE ? EFBIG : EINVAL);
+		return NULL;
+	}
+	op = calloc(1, sizeof(*op));
+	if (!op) {
+		fuse_reply_err(req, ENOMEM);
+		return NULL;
+	}
+	op->m = m;
+	op->req = req;
+	op->kind = kind;
+	op->ns = ns;
+	op->off = off;
+	op->len = len;
+	op->slba = off / ns->lbasz;
+	end = (off + len + ns->lbasz - 1) / ns->lbasz;
+	op->nblocks = kind == MNT_FLUSH ? 0 : end - op->slba;
+	blen = kind == MNT_DEALLOC ? 16 :
+	       kind == MNT_READ || kind == MNT_WRITE ?
+	       (size_t)op->nblocks * ns->lbasz : 0;
+	if (blen && fcnvme_host_buf_alloc(m->ctrl, blen, &op->buf)) {
+		free(op);
+		fuse_reply_err(req, ENOMEM);
+		return NULL;
+	}
+	if (kind == MNT_DEALLOC) {
+		uint8_t *r = op->buf->addr;
+		uint32_t nlb = htole32((uint32_t)op->nblocks);
+		uint64_t slba = htole64(op->slba);
+
+		memcpy(r + 4, &nlb, 4);
+		memcpy(r + 8, &slba, 8);
+	}
+	m->inflight++;
+	return op;
+}
+
+static void mnt_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
+		     struct fuse_file_info *fi)
+{
+	struct mnt *m = fuse_req_userdata(req);
+	struct mnt_ns *ns = mnt_ns_of(m, ino);
+	struct mnt_op *op;
+
+	(void)fi;
+	if (ns && (uint64_t)off < ns->nblocks * ns->lbasz &&
+	    size > ns->nblocks * ns->lbasz - (uint64_t)off)
+		size = (size_t)(ns->nblocks * ns->lbasz - (uint64_t)off);
+	if (ns && (uint64_t)off >= ns->nblocks * ns->lbasz) {
+		fuse_reply_buf(req, NULL, 0);	/* EOF */
+		return;
+	}
+	if (size == 0) {
+		fuse_reply_buf(req, NULL, 0);
+		return;
+	}
+	op = mnt_op_new(req, MNT_READ, ino, (uint64_t)off, size);
+	if (op)
+		mnt_op_start(op);
+}
+
+static void mnt_write(fuse_req_t req, fuse_ino_t ino, const char *buf,
+		      size_t size, off_t off, struct fuse_file_info *fi)
+{
+	struct mnt_op *op;
+
+	(void)fi;
+	if (size == 0) {
+		fuse_reply_write(req, 0);
+		return;
+	}
+	op = mnt_op_new(req, MNT_WRITE, ino, (uint64_t)off, size);
+	if (!op)
+		return;
+	op->wcopy = malloc(size);
+	if (!op->wcopy) {
+		op->err = ENOMEM;
+		mnt_op_finish(op);
+		return;
+	}
+	memcpy(op->wcopy, buf, size);
+	op->rmw = op->off % op->ns->lbasz || (op->off + size) % op->ns->lbasz;
+	mnt_op_start(op);
+}
+
+static void mnt_fsync(fuse_req_t req, fuse_ino_t ino, int datasync,
+		      struct fuse_file_info *fi)
+{
+	struct mnt_op *op;
+
+	(void)datasync;
+	(void)fi;
+	op = mnt_op_new(req, MNT_FLUSH, ino, 0, 0);
+	if (op)
+		mnt_op_start(op);
+}
+
+static void mnt_fallocate(fuse_req_t req, fuse_ino_t ino, int mode,
+			  off_t off, off_t len, struct fuse_file_info *fi)
+{
+	struct mnt *m = fuse_req_userdata(req);
+	struct mnt_ns *ns = mnt_ns_of(m, ino);
+	struct mnt_op *op;
+	enum mnt_kind kind;
+
+	(void)fi;
+	if (!ns) {
+		fuse_reply_err(req, ENOENT);
+		return;
+	}
+	if (mode == 0) {	/* allocate: the space always exists */
+		fuse_reply_err(req, (uint64_t)off + (uint64_t)len <=
+				    ns->nblocks * ns->lbasz ? 0 : EFBIG);
+		return;
+	}
+	if (mode == (FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE))
+		kind = MNT_DEALLOC;
+	else if (mode == FALLOC_FL_ZERO_RANGE ||
+		 mode == (FALLOC_FL_ZERO_RANGE | FALLOC_FL_KEEP_SIZE))
+		kind = MNT_ZEROES;
+	else {
+		fuse_reply_err(req, EOPNOTSUPP);
+		return;
+	}
+	if (off < 0 || len <= 0 || (uint64_t)off % ns->lbasz ||
+	    (uint64_t)len % ns->lbasz) {
+		fuse_reply_err(req, EINVAL);	/* whole blocks only */
+		return;
+	}
+	op = mnt_op_new(req, kind, ino, (uint64_t)off, (size_t)len);
+	if (op)
+		mnt_op_start(op);
+}
+
+static void mnt_statfs(fuse_req_t req, fuse_ino_t ino)
+{
+	struct mnt *m = fuse_req_userdata(req);
+	struct statvfs sv;
+	unsigned int i;
+
+	(void)ino;
+	memset(&sv, 0, sizeof(sv));
+	sv.f_bsize = 512;
+	sv.f_frsize = 512;
+	for (i = 0; i < m->nr_ns; i++)
+		sv.f_blocks += m->ns[i].nblocks * m->ns[i].lbasz / 512;
+	sv.f_files = m->nr_ns + 1;
+	sv.f_namemax = MNT_NAME_MAX;
+	fuse_reply_statfs(req, &sv);
+}
+
+static const struct fuse_lowlevel_ops mnt_ops = {
+	.lookup = mnt_lookup,
+	.getattr = mnt_getattr,
+	.setattr = mnt_setattr,
+	.readdir = mnt_readdir,
+	.open = mnt_open,
+	.read = mnt_read,
+	.write = mnt_write,
+	.fsync = mnt_fsync,
+	.fallocate = mnt_fallocate,
+	.statfs = mnt_statfs,
+};
+
+/* Reissue parked ops once the controller is live again (or fail them). */
+static void mnt_kick_waiting(struct mnt *m)
+{
+	enum fcnvme_host_ctrl_state st = fcnvme_host_ctrl_state(m->ctrl);
+	TAILQ_HEAD(, mnt_op) batch;
+	struct mnt_op *op;
+
+	if ((st != FCNVME_HOST_CTRL_LIVE && st != FCNVME_HOST_CTRL_DEAD) ||
+	    TAILQ_EMPTY(&m->waiting))
+		return;
+	/* one pass: an op that parks itself again waits for the next */
+	TAILQ_INIT(&batch);
+	TAILQ_CONCAT(&batch, &m->waiting, link);
+	while ((op = TAILQ_FIRST(&batch))) {
+		TAILQ_REMOVE(&batch, op, link);
+		mnt_op_start(op);
+	}
+}
+
+static int mnt_load_ns(struct mnt *m)
+{
+	struct fcnvme_host_buf *nsl;
+	struct fcnvme_host_ctrl_info info;
+	unsigned int i;
+	int rc;
+
+	fcnvme_host_ctrl_get_info(m->ctrl, &info);
+	m->max_xfer = info.max_xfer;
+	rc = fcnvme_host_buf_alloc(m->ctrl, 4096, &nsl);
+	if (!rc)
+		rc = fcnvme_identify(m->x, m->ctrl, 2, 0, nsl);
+	if (rc) {
+		fcnvme_err_status(m->x, "Identify Active Namespace List", rc);
+		return -1;
+	}
+	for (i = 0; i < MNT_MAX_NS; i++) {
+		struct mnt_ns *ns = &m->ns[m->nr_ns];
+		uint32_t v;
+
+		memcpy(&v, (const char *)nsl->addr + 4 * i, 4);
+		if (!le32toh(v))
+			break;
+		ns->nsid = le32toh(v);
+		if (fcnvme_ns_geometry(m->x, m->ctrl, ns->nsid, &ns->lbasz,
+				       &ns->nblocks))
+			continue;
+		snprintf(ns->name, sizeof(ns->name), "ns%u", ns->nsid);
+		m->nr_ns++;
+	}
+	fcnvme_host_buf_free(m->ctrl, nsl);
+	if (!m->nr_ns) {
+		fprintf(stderr, "fcnvme mount: the subsystem has no usable "
+			"namespace\n");
+		return -1;
+	}
+	return 0;
+}
+
+static const char mnt_help[] =
+"usage: fcnvme mount --nqn NQN [options] MOUNTPOINT\n"
+"Export the subsystem's namespaces as files ns<NSID> through FUSE until\n"
+"SIGINT/SIGTERM or fusermount3 -u. Survives target restarts while the\n"
+"controller reconnects (--ctrl-loss-tmo, default here: retry forever).\n"
+"  -f                     accepted for compatibility; always foreground\n"
+"  --fuse-opt OPT         pass -o OPT to FUSE (e.g. allow_other)\n"
+FCNVME_COMMON_HELP;
+
+/* fcnvme mount */
+int fcnvme_cmd_mount(int argc, char **argv)
+{
+	static const struct option lo[] = {
+		{ "fuse-opt", required_argument, NULL, 'O' },
+		FCNVME_COMMON_LONGOPTS, { NULL, 0, NULL, 0 } };
+	struct fuse_args args = FUSE_ARGS_INIT(0, NULL);
+	struct fuse_buf fbuf = { .mem = NULL };
+	struct fcnvme_ctx x;
+	struct mnt m;
+	const char *mountpoint;
+	bool loss_set = false;
+	int c, ret = 1;
+
+	memset(&m, 0, sizeof(m));
+	TAILQ_INIT(&m.waiting);
+	fcnvme_opts_init(&x, "mount");
+	m.x = &x;
+	if (fuse_opt_add_arg(&args, "fcnvme"))
+		return 1;
+	while ((c = getopt_long(argc, argv, "hfO:", lo, NULL)) != -1) {
+		if (c == 'h') {
+			fputs(mnt_help, stdout);
+			fuse_opt_free_args(&args);
+			return 0;
+		}
+		if (c == 'f')
+			continue;
+		if (c == 'O') {
+			if (fuse_opt_add_arg(&args, "-o") ||
+			    fuse_opt_add_arg(&args, optarg))
+				goto out_args;
+			continue;
+		}
+		loss_set |= c == 0x10c;
+		if (fcnvme_common_opt(&x, c, optarg) != 1) {
+			fputs(mnt_help, stderr);
+			fuse_opt_free_args(&args);
+			return 2;
+		}
+	}
+	if (optind != argc - 1) {
+		fprintf(stderr, "fcnvme mount: give exactly one mount point\n");
+		fuse_opt_free_args(&args);
+		return 2;
+	}
+	mountpoint = argv[optind];
+	if (!loss_set)
+		x.o.ctrl_loss_tmo_s = -1;
+	if (fcnvme_open_subsys(&x, 1, &m.ctrl))
+		goto out_args;
+	if (mnt_load_ns(&m))
+		goto out_disc;
+	m.se = fuse_session_new(&args, &mnt_ops, sizeof(mnt_ops), &m);
+	if (!m.se) {
+		fprintf(stderr, "fcnvme mount: cannot create a FUSE session\n");
+		goto out_disc;
+	}
+	if (fuse_set_signal_handlers(m.se)) {
+		fprintf(stderr, "fcnvme mount: cannot install signal handlers\n");
+		goto out_session;
+	}
+	if (fuse_session_mount(m.se, mountpoint)) {
+		fprintf(stderr, "fcnvme mount: cannot mount on %s\n", mountpoint);
+		goto out_signals;
+	}
+	fprintf(stderr, "fcnvme mount: %u namespace(s) of %s on %s\n",
+		m.nr_ns, x.o.subnqn, mountpoint);
+	x.report_states = true;
+	while (!fuse_session_exited(m.se)) {
+		struct pollfd pfd[2] = {
+			{ .fd = fuse_session_fd(m.se), .events = POLLIN },
+			{ .fd = hw_host_port_event_fd(x.port), .events = POLLIN },
+		};
+		int busy = fcnvme_host_ctrl_poll(m.ctrl);
+
+		hw_host_port_process(x.port);
+		mnt_kick_waiting(&m);
+		if (poll(pfd, pfd[1].fd >= 0 ? 2 : 1,
+			 busy > 0 || m.inflight ? 0 : 5) < 0 && errno != EINTR)
+			break;
+		if (pfd[0].revents & (POLLIN | POLLERR | POLLHUP)) {
+			int r = fuse_session_receive_buf(m.se, &fbuf);
+
+			if (r == -EINTR || r == -EAGAIN)
+				continue;
+			if (r <= 0)
+				break;
+			fuse_session_process_buf(m.se, &fbuf);
+		}
+	}
+	/* answer whatever is still waiting, then leave */
+	while (m.inflight && fcnvme_host_ctrl_state(m.ctrl) == FCNVME_HOST_CTRL_LIVE)
+		fcnvme_pump(&x, m.ctrl);
+	ret = 0;
+	fuse_session_unmount(m.se);
+out_signals:
+	fuse_remove_signal_handlers(m.se);
+out_session:
+	fuse_session_destroy(m.se);
+	free(fbuf.mem);
+out_disc:
+	fcnvme_disconnect(&x, m.ctrl);
+	fcnvme_stop(&x);
+out_args:
+	fuse_opt_free_args(&args);
+	return ret;
+}

@@ -1,0 +1,586 @@
+// SPDX-License-Identifier: Apache-2.0
+/*
+ * fcnvme perf: an spdk_nvme_perf-like load generator. One thread drives
+ * --queues I/O queues at -q commands each; -w read|write|randread|
+ * randwrite|rw (with -M percent reads) of -o bytes for -t seconds. The
+ * namespace range is cut into slots of the I/O size; with --verify every
+ * write carries a pattern derived from (slot, version) and every read is
+ * checked against the last version written (a slot is never in flight
+ * twice), after a prefill when the workload reads. Latencies go into a
+ * log-linear histogram (p50/p99/p99.9); the result is a human summary or
+ * JSON, with IOPS, MiB/s and CPU use; a progress line appears once a second
+ * when stdout is a terminal.
+ */
+#include <endian.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <json-c/json.h>
+
+#include "fcnvme.h"
+
+#define PERF_HIST_SUB		16
+#define PERF_HIST_BUCKETS	(64 * PERF_HIST_SUB)
+
+enum perf_wl { PERF_READ, PERF_WRITE, PERF_RANDREAD, PERF_RANDWRITE, PERF_RW };
+
+static const char *const perf_wl_names[] = {
+	[PERF_READ] = "read", [PERF_WRITE] = "write",
+	[PERF_RANDREAD] = "randread", [PERF_RANDWRITE] = "randwrite",
+	[PERF_RW] = "rw",
+};
+
+struct perf;
+
+/* One in-flight slot of the load. */
+struct perf_io {
+	struct perf		*pf;
+	struct fcnvme_host_buf	*buf;
+	uint16_t		qid;
+	bool			is_read;
+	bool			busy;
+	uint64_t		slot;
+	uint32_t		ver;	/* version written or expected */
+	uint64_t		t0;
+};
+
+struct perf {
+	struct fcnvme_ctx	*x;
+	struct fcnvme_host_ctrl	*ctrl;
+	uint32_t		nsid, lbasz, io_size, depth, seconds;
+	uint16_t		queues;
+	enum perf_wl		wl;
+	unsigned int		mix;		/* % reads for rw */
+	bool			verify, rand, stopping, prefill;
+	uint64_t		nslots, seq;
+	uint32_t		*slot_ver;	/* verify: last version written */
+	uint8_t			*slot_busy;
+	uint64_t		rng;
+	struct perf_io		*ios;
+	unsigned int		nios, inflight;
+	uint64_t		done, reads, writes, errors, verify_errors;
+	uint16_t		first_error;
+	uint64_t		hist[PERF_HIST_BUCKETS];
+	uint64_t		lat_sum, lat_max;
+};
+
+static volatile sig_atomic_t perf_sigint;
+
+static void perf_on_sig(int sig)
+{
+	(void)sig;
+	perf_sigint = 1;
+}
+
+static uint64_t perf_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+static uint64_t perf_rand(struct perf *pf)
+{
+	uint64_t z = (pf->rng += 0x9e3779b97f4a7c15ull);
+
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+	return z ^ (z >> 31);
+}
+
+static unsigned int perf_hist_idx(uint64_t v)
+{
+	unsigned int b;
+
+	if (v < PERF_HIST_SUB)
+		return (unsigned int)v;
+	b = 63u - (unsigned int)__builtin_clzll(v);
+	return (b - 3) * PERF_HIST_SUB +
+	       (unsigned int)((v >> (b - 4)) & (PERF_HIST_SUB - 1));
+}
+
+static uint64_t perf_hist_val(unsigned int idx)
+{
+	unsigned int b, sub;
+
+	if (idx < PERF_HIST_SUB)
+		return idx;
+	b = idx / PERF_HIST_SUB + 3;
+	sub = idx % PERF_HIST_SUB;
+	return ((uint64_t)(PERF_HIST_SUB + sub) << (b - 4)) +
+	       ((1ull << (b - 4)) >> 1);
+}
+
+static uint64_t perf_percentile(const struct perf *pf, double p)
+{
+	uint64_t want = (uint64_t)((double)pf->done * p), acc = 0;
+	unsigned int i;
+
+	if (!pf->done)
+		return 0;
+	if (want >= pf->done)
+		want = pf->done - 1;
+	for (i = 0; i < PERF_HIST_BUCKETS; i++) {
+		acc += pf->hist[i];
+		if (acc > want)
+			return perf_hist_val(i);
+	}
+	return pf->lat_max;
+}
+
+/* The pattern word i of a slot at a version. */
+static uint64_t perf_pattern(uint64_t slot, uint32_t ver, uint64_t i)
+{
+	uint64_t z = (slot << 24) ^ ((uint64_t)ver << 1) ^ (i * 0x9e3779b97f4a7c15ull);
+
+	z = (z ^ (z >> 33)) * 0xff51afd7ed558ccdull;
+	return z ^ (z >> 33);
+}
+
+static void perf_fill(struct perf_io *io)
+{
+	uint64_t *w = io->buf->addr;
+	uint64_t i, n = io->pf->io_size / 8;
+
+	for (i = 0; i < n; i++)
+		w[i] = perf_pattern(io->slot, io->ver, i);
+}
+
+static void perf_check(struct perf *pf, struct perf_io *io)
+{
+	const uint64_t *w = io->buf->addr;
+	uint64_t i, n = pf->io_size / 8;
+
+	for (i = 0; i < n; i++) {
+		uint64_t want = perf_pattern(io->slot, io->ver, i);
+
+		if (w[i] == want)
+			continue;
+		if (!pf->verify_errors)
+			fprintf(stderr, "fcnvme perf: verify: LBA %" PRIu64
+				" (byte %" PRIu64 " of the I/O): expected "
+				"%016" PRIx64 ", read %016" PRIx64 "\n",
+				io->slot * pf->io_size / pf->lbasz, i * 8, want,
+				w[i]);
+		pf->verify_errors++;
+		return;
+	}
+}
+
+static void perf_done(void *arg, uint16_t status,
+		      const struct nvme_completion *cqe);
+
+static int perf_submit(struct perf *pf, struct perf_io *io)
+{
+	struct nvme_command c;
+	uint64_t slot = 0, tries;
+	int rc;
+
+	if (pf->prefill) {
+		if (pf->seq >= pf->nslots)
+			return 0;
+		slot = pf->seq++;
+		io->is_read = false;
+	} else {
+		switch (pf->wl) {
+		case PERF_READ:
+		case PERF_RANDREAD:
+			io->is_read = true;
+			break;
+		case PERF_WRITE:
+		case PERF_RANDWRITE:
+			io->is_read = false;
+			break;
+		case PERF_RW:
+			io->is_read = perf_rand(pf) % 100 < pf->mix;
+			break;
+		}
+		for (tries = 0; tries < pf->nslots; tries++) {
+			slot = pf->rand ? perf_rand(pf) % pf->nslots :
+			       pf->seq++ % pf->nslots;
+			if (!pf->verify || !pf->slot_busy[slot])
+				break;
+		}
+		if (pf->verify && pf->slot_busy[slot])
+			return 0;	/* every slot busy: idle this one */
+	}
+	io->slot = slot;
+	if (pf->verify) {
+		pf->slot_busy[slot] = 1;
+		io->ver = io->is_read ? pf->slot_ver[slot] :
+			  pf->slot_ver[slot] + 1;
+		if (!io->is_read)
+			perf_fill(io);
+	}
+	memset(&c, 0, sizeof(c));
+	c.rw.opcode = io->is_read ? nvme_cmd_read : nvme_cmd_write;
+	c.rw.nsid = htole32(pf->nsid);
+	c.rw.slba = htole64(slot * (pf->io_size / pf->lbasz));
+	c.rw.length = htole16((uint16_t)(pf->io_size / pf->lbasz - 1));
+	io->t0 = perf_now_ns();
+	rc = fcnvme_host_submit(pf->ctrl, io->qid, &c, io->buf, 0, pf->io_size,
+				perf_done, io);
+	if (rc) {
+		if (pf->verify)
+			pf->slot_busy[slot] = 0;
+		if (!pf->errors++)
+			pf->first_error = NVME_SC_HOST_PATH_ERROR;
+		return rc;
+	}
+	io->busy = true;
+	pf->inflight++;
+	return 0;
+}
+
+static void perf_done(void *arg, uint16_t status,
+		      const struct nvme_completion *cqe)
+{
+	struct perf_io *io = arg;
+	struct perf *pf = io->pf;
+	uint64_t lat = perf_now_ns() - io->t0;
+
+	(void)cqe;
+	io->busy = false;
+	pf->inflight--;
+	if (pf->verify)
+		pf->slot_busy[io->slot] = 0;
+	if (status) {
+		if (!pf->errors++)
+			pf->first_error = status;
+		pf->stopping = true;
+		return;
+	}
+	if (pf->verify) {
+		if (io->is_read)
+			perf_check(pf, io);
+		else
+			pf->slot_ver[io->slot] = io->ver;
+	}
+	if (!pf->prefill) {
+		pf->done++;
+		if (io->is_read)
+			pf->reads++;
+		else
+			pf->writes++;
+		pf->hist[perf_hist_idx(lat)]++;
+		pf->lat_sum += lat;
+		if (lat > pf->lat_max)
+			pf->lat_max = lat;
+	}
+	if (!pf->stopping)
+		(void)perf_submit(pf, io);
+}
+
+static double perf_cpu_s(void)
+{
+	struct rusage ru;
+
+	getrusage(RUSAGE_SELF, &ru);
+	return (double)ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6 +
+	       (double)ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6;
+}
+
+/* Run until the deadline (or, for the prefill, until every slot is written). */
+static void perf_run(struct perf *pf, uint64_t end_ns)
+{
+	bool tty = !pf->prefill && isatty(STDOUT_FILENO);
+	uint64_t start = perf_now_ns(), next_tick = start + 1000000000ull;
+	uint64_t last_done = 0, spins = 0;
+	unsigned int i;
+
+	pf->stopping = false;
+	for (i = 0; i < pf->nios; i++)
+		if (perf_submit(pf, &pf->ios[i]))
+			break;
+	while (pf->inflight) {
+		uint64_t now;
+
+		fcnvme_host_ctrl_poll(pf->ctrl);
+		if ((++spins & 255) == 0)
+			fcnvme_pump(pf->x, NULL);
+		if (fcnvme_host_ctrl_state(pf->ctrl) != FCNVME_HOST_CTRL_LIVE)
+			pf->stopping = true;
+		if (pf->prefill || (spins & 63))
+			continue;
+		now = perf_now_ns();
+		if (now >= end_ns || perf_sigint)
+			pf->stopping = true;
+		if (tty && now >= next_tick) {
+			uint64_t d = pf->done - last_done;
+
+			printf("[%3" PRIu64 " s] %10" PRIu64 " IOPS %10.2f MiB/s"
+			       "  avg %8.1f us\n", (uint64_t)((now - start) / 1000000000u),
+			       d, (double)d * pf->io_size / 1048576.0,
+			       pf->done ? (double)pf->lat_sum / pf->done / 1000.0 : 0.0);
+			fflush(stdout);
+			last_done = pf->done;
+			next_tick += 1000000000ull;
+		}
+	}
+}
+
+static int perf_parse_wl(const char *s, enum perf_wl *wl)
+{
+	unsigned int i;
+
+	for (i = 0; i < sizeof(perf_wl_names) / sizeof(perf_wl_names[0]); i++)
+		if (!strcmp(s, perf_wl_names[i])) {
+			*wl = (enum perf_wl)i;
+			return 0;
+		}
+	return -1;
+}
+
+static void perf_report(struct perf *pf, double secs, double cpu, bool json)
+{
+	double iops = secs > 0 ? (double)pf->done / secs : 0;
+	double mibs = iops * pf->io_size / 1048576.0;
+	double avg = pf->done ? (double)pf->lat_sum / pf->done / 1000.0 : 0;
+	double p50 = (double)perf_percentile(pf, 0.50) / 1000.0;
+	double p99 = (double)perf_percentile(pf, 0.99) / 1000.0;
+	double p999 = (double)perf_percentile(pf, 0.999) / 1000.0;
+	double cpup = secs > 0 ? cpu / secs * 100.0 : 0;
+
+	if (json) {
+		json_object *o = json_object_new_object();
+		json_object *l = json_object_new_object();
+
+		json_object_object_add(o, "workload", json_object_new_string(perf_wl_names[pf->wl]));
+		json_object_object_add(o, "io_size", json_object_new_int64(pf->io_size));
+		json_object_object_add(o, "queue_depth", json_object_new_int64(pf->depth));
+		json_object_object_add(o, "queues", json_object_new_int(pf->queues));
+		json_object_object_add(o, "seconds", json_object_new_double(secs));
+		json_object_object_add(o, "ios", json_object_new_uint64(pf->done));
+		json_object_object_add(o, "reads", json_object_new_uint64(pf->reads));
+		json_object_object_add(o, "writes", json_object_new_uint64(pf->writes));
+		json_object_object_add(o, "iops", json_object_new_double(iops));
+		json_object_object_add(o, "mib_s", json_object_new_double(mibs));
+		json_object_object_add(l, "avg", json_object_new_double(avg));
+		json_object_object_add(l, "p50", json_object_new_double(p50));
+		json_object_object_add(l, "p99", json_object_new_double(p99));
+		json_object_object_add(l, "p99_9", json_object_new_double(p999));
+		json_object_object_add(l, "max", json_object_new_double((double)pf->lat_max / 1000.0));
+		json_object_object_add(o, "latency_us", l);
+		json_object_object_add(o, "cpu_percent", json_object_new_double(cpup));
+		json_object_object_add(o, "errors", json_object_new_uint64(pf->errors));
+		json_object_object_add(o, "verify", json_object_new_boolean(pf->verify));
+		json_object_object_add(o, "verify_errors", json_object_new_uint64(pf->verify_errors));
+		fcnvme_json_print(o);
+		return;
+	}
+	printf("%s %u B, qd %u x %u queue(s), %.2f s\n", perf_wl_names[pf->wl],
+	       pf->io_size, pf->depth, pf->queues, secs);
+	printf("  IOPS %12.1f   MiB/s %10.2f   ios %" PRIu64 " (r %" PRIu64
+	       " w %" PRIu64 ")\n", iops, mibs, pf->done, pf->reads, pf->writes);
+	printf("  latency us: avg %.1f  p50 %.1f  p99 %.1f  p99.9 %.1f  max %.1f\n",
+	       avg, p50, p99, p999, (double)pf->lat_max / 1000.0);
+	printf("  cpu %.1f%%   errors %" PRIu64 "%s\n", cpup, pf->errors,
+	       pf->verify ? "" : "   (no --verify)");
+	if (pf->verify)
+		printf("  verify errors %" PRIu64 "\n", pf->verify_errors);
+}
+
+static const char perf_help[] =
+"usage: fcnvme perf --nqn NQN [-n NSID] -q DEPTH -o SIZE -w WORKLOAD -t SECS\n"
+"                   [-M READ%] [--queues N] [--verify] [options]\n"
+"  -q, --queue-depth N    commands in flight per I/O queue (default 32)\n"
+"  -o, --io-size BYTES    I/O size, a multiple of the LBA size (default 4096)\n"
+"  -w, --workload W       read, write, randread, randwrite or rw\n"
+"  -M, --rwmixread P      percent reads for rw (default 50)\n"
+"  -t, --time SECS        run time (default 10)\n"
+"      --queues N         I/O queues (default 1)\n"
+"      --verify           write patterns, check them on read (prefills the\n"
+"                         namespace when the workload reads)\n"
+"  -n, --namespace-id N   namespace (default 1)\n"
+FCNVME_COMMON_HELP;
+
+/* fcnvme perf */
+int fcnvme_cmd_perf(int argc, char **argv)
+{
+	static const struct option lo[] = {
+		{ "queue-depth", required_argument, NULL, 'q' },
+		{ "io-size", required_argument, NULL, 'o' },
+		{ "workload", required_argument, NULL, 'w' },
+		{ "rwmixread", required_argument, NULL, 'M' },
+		{ "time", required_argument, NULL, 't' },
+		{ "namespace-id", required_argument, NULL, 'n' },
+		{ "queues", required_argument, NULL, 'Q' },
+		{ "verify", no_argument, NULL, 'V' },
+		FCNVME_COMMON_LONGOPTS, { NULL, 0, NULL, 0 } };
+	struct fcnvme_host_ctrl_info info;
+	struct fcnvme_ctx x;
+	struct perf pf;
+	struct sigaction sa;
+	uint64_t v, nblocks = 0, t0;
+	double cpu0, secs;
+	unsigned int i, q;
+	int c, ret = 1;
+
+	memset(&pf, 0, sizeof(pf));
+	fcnvme_opts_init(&x, "perf");
+	pf.x = &x;
+	pf.nsid = 1;
+	pf.depth = 32;
+	pf.io_size = 4096;
+	pf.seconds = 10;
+	pf.queues = 1;
+	pf.mix = 50;
+	pf.wl = PERF_RANDREAD;
+	pf.rng = (uint64_t)perf_now_ns() ^ (uint64_t)getpid();
+	while ((c = getopt_long(argc, argv, "hq:o:w:M:t:n:", lo, NULL)) != -1) {
+		switch (c) {
+		case 'h':
+			fputs(perf_help, stdout);
+			return 0;
+		case 'w':
+			if (perf_parse_wl(optarg, &pf.wl)) {
+				fprintf(stderr, "fcnvme perf: -w: '%s' is not one "
+					"of read, write, randread, randwrite, rw\n",
+					optarg);
+				return 2;
+			}
+			break;
+		case 'V':
+			pf.verify = true;
+			break;
+		case 'q': case 'o': case 'M': case 't': case 'n': case 'Q': {
+			static const struct { int c; uint64_t min, max; } lim[] = {
+				{ 'q', 1, 1024 }, { 'o', 512, 1 << 24 },
+				{ 'M', 0, 100 }, { 't', 1, 86400 },
+				{ 'n', 1, 0xfffffffe }, { 'Q', 1, 128 } };
+
+			for (i = 0; lim[i].c != c; i++)
+				;
+			if (fcnvme_parse_u64(optarg, lim[i].max, &v) ||
+			    v < lim[i].min) {
+				fprintf(stderr, "fcnvme perf: -%c: '%s' is not a "
+					"number in [%" PRIu64 ", %" PRIu64 "]\n",
+					c == 'Q' ? 'Q' : c, optarg, lim[i].min,
+					lim[i].max);
+				return 2;
+			}
+			if (c == 'q') pf.depth = (uint32_t)v;
+			if (c == 'o') pf.io_size = (uint32_t)v;
+			if (c == 'M') pf.mix = (unsigned int)v;
+			if (c == 't') pf.seconds = (uint32_t)v;
+			if (c == 'n') pf.nsid = (uint32_t)v;
+			if (c == 'Q') pf.queues = (uint16_t)v;
+			break;
+		}
+		default:
+			if (fcnvme_common_opt(&x, c, optarg) != 1) {
+				fputs(perf_help, stderr);
+				return 2;
+			}
+		}
+	}
+	pf.rand = pf.wl == PERF_RANDREAD || pf.wl == PERF_RANDWRITE ||
+		  pf.wl == PERF_RW;
+	if (x.o.queue_size < pf.depth + 1)
+		x.o.queue_size = (uint16_t)(pf.depth + 1 < 16 ? 16 : pf.depth + 1);
+	if (x.o.queue_size > 1024) {
+		fprintf(stderr, "fcnvme perf: -q %u needs a queue larger than "
+			"1024 entries\n", pf.depth);
+		return 2;
+	}
+	x.o.nr_io_queues = pf.queues;
+	if (fcnvme_open_subsys(&x, pf.queues, &pf.ctrl))
+		return 1;
+	fcnvme_host_ctrl_get_info(pf.ctrl, &info);
+	if (info.nr_io_queues < pf.queues) {
+		fprintf(stderr, "fcnvme perf: the controller granted %u I/O "
+			"queue(s); running on those\n", info.nr_io_queues);
+		pf.queues = info.nr_io_queues;
+	}
+	if (info.queue_size <= pf.depth) {
+		fprintf(stderr, "fcnvme perf: queues hold %u entries; depth "
+			"reduced to %u\n", info.queue_size, info.queue_size - 1u);
+		pf.depth = info.queue_size - 1u;
+	}
+	if (fcnvme_ns_geometry(&x, pf.ctrl, pf.nsid, &pf.lbasz, &nblocks))
+		goto out;
+	if (pf.io_size % pf.lbasz || pf.io_size > info.max_xfer) {
+		fprintf(stderr, "fcnvme perf: -o %u must be a multiple of the "
+			"LBA size %u and at most %u\n", pf.io_size, pf.lbasz,
+			info.max_xfer);
+		goto out;
+	}
+	pf.nslots = nblocks * pf.lbasz / pf.io_size;
+	if (!pf.nslots) {
+		fprintf(stderr, "fcnvme perf: namespace smaller than one I/O\n");
+		goto out;
+	}
+	if (pf.verify) {
+		pf.slot_ver = calloc(pf.nslots, sizeof(*pf.slot_ver));
+		pf.slot_busy = calloc(pf.nslots, 1);
+		if (!pf.slot_ver || !pf.slot_busy) {
+			fprintf(stderr, "fcnvme perf: out of memory\n");
+			goto out;
+		}
+	}
+	pf.nios = pf.depth * pf.queues;
+	pf.ios = calloc(pf.nios, sizeof(*pf.ios));
+	if (!pf.ios)
+		goto out;
+	for (q = 0, i = 0; q < pf.queues; q++) {
+		unsigned int d;
+
+		for (d = 0; d < pf.depth; d++, i++) {
+			pf.ios[i].pf = &pf;
+			pf.ios[i].qid = (uint16_t)(q + 1);
+			if (fcnvme_host_buf_alloc(pf.ctrl, pf.io_size,
+						  &pf.ios[i].buf)) {
+				fprintf(stderr, "fcnvme perf: cannot allocate "
+					"I/O buffers\n");
+				goto out;
+			}
+		}
+	}
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = perf_on_sig;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+
+	if (pf.verify && pf.wl != PERF_WRITE && pf.wl != PERF_RANDWRITE) {
+		pf.prefill = true;
+		perf_run(&pf, 0);
+		pf.prefill = false;
+		pf.seq = 0;
+		if (pf.errors) {
+			fcnvme_err_status(&x, "prefill write", pf.first_error);
+			goto out;
+		}
+	}
+	cpu0 = perf_cpu_s();
+	t0 = perf_now_ns();
+	perf_run(&pf, t0 + (uint64_t)pf.seconds * 1000000000ull);
+	secs = (double)(perf_now_ns() - t0) / 1e9;
+	perf_report(&pf, secs, perf_cpu_s() - cpu0, x.o.json);
+	if (pf.errors)
+		fcnvme_err_status(&x, "I/O failed", pf.first_error);
+	if (fcnvme_host_ctrl_state(pf.ctrl) != FCNVME_HOST_CTRL_LIVE)
+		fprintf(stderr, "fcnvme perf: controller left the live state: "
+			"%s\n", fcnvme_host_ctrl_reason(pf.ctrl));
+	if (pf.verify_errors)
+		fprintf(stderr, "fcnvme perf: %" PRIu64 " read(s) did not "
+			"return the data written\n", pf.verify_errors);
+	ret = pf.errors || pf.verify_errors ? 1 : 0;
+out:
+	for (i = 0; pf.ios && i < pf.nios; i++)
+		if (pf.ios[i].buf)
+			fcnvme_host_buf_free(pf.ctrl, pf.ios[i].buf);
+	free(pf.ios);
+	free(pf.slot_ver);
+	free(pf.slot_busy);
+	fcnvme_disconnect(&x, pf.ctrl);
+	fcnvme_stop(&x);
+	return ret;
+}

@@ -1,0 +1,91 @@
+// SPDX-License-Identifier: Apache-2.0
+/*
+ * fcnvmectl: control nvmetfcd over its control socket.
+ *   fcnvmectl [-s SOCKET] [-j] OBJECT [VERB] [ARGS]
+ * Parses the words against the grammar table, sends one request, prints
+ * the answer as a text table or (-j) JSON, and exits 0 on success or 1 with
+ * the daemon's message on stderr.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <linux/netlink.h>
+
+#include <fcnvme/client.h>
+#include <fcnvme/ctl_msg.h>
+
+#include "fcnvmectl.h"
+
+#define DEFAULT_SOCKET	RUNSTATEDIR "/nvmetfcd/" FCNVME_CTL_SOCKET
+
+struct run {
+	const struct ctl_output	*out;
+	const struct ctlverb	*verb;
+};
+
+static int
+on_reply(const struct fcnvme_msg *msg, void *arg)
+{
+	struct run *r = arg;
+
+	return r->out->row(r->verb, msg);
+}
+
+int
+main(int argc, char *argv[])
+{
+	const char *sock = getenv("NVMETFCD_SOCKET");
+	struct fcnvme_client *c;
+	struct nl_msg *req = NULL;
+	struct run r = { &ctl_output_text, NULL };
+	char err[600];
+	int ch, rc;
+
+	if (sock == NULL || *sock == '\0')
+		sock = DEFAULT_SOCKET;
+	while ((ch = getopt(argc, argv, "+hjs:")) != -1) {
+		switch (ch) {
+		case 'j':
+			r.out = &ctl_output_json;
+			break;
+		case 's':
+			sock = optarg;
+			break;
+		case 'h':
+			ctl_usage(stdout);
+			return 0;
+		default:
+			ctl_usage(stderr);
+			return 1;
+		}
+	}
+	rc = ctl_parse(argc - optind, argv + optind, 1, &r.verb, &req, err,
+		       sizeof(err));
+	if (rc) {
+		fprintf(stderr, "fcnvmectl: %s\n", err);
+		return 1;
+	}
+	rc = fcnvme_client_open(sock, &c);
+	if (rc) {
+		fprintf(stderr, "fcnvmectl: %s: %s (is nvmetfcd running?)\n",
+			sock, strerror(-rc));
+		fcnvme_msg_free(req);
+		return 1;
+	}
+	fcnvme_msg_hdr(req)->nlmsg_seq = fcnvme_client_seq(c);
+	r.out->begin(r.verb);
+	rc = fcnvme_client_request(c, req, on_reply, &r, err, sizeof(err));
+	if (rc == 0)
+		r.out->end(r.verb);
+	fcnvme_msg_free(req);
+	fcnvme_client_close(c);
+	if (rc) {
+		fprintf(stderr, "fcnvmectl: %s\n",
+			err[0] != '\0' ? err : strerror(rc < 0 ? -rc : EIO));
+		return 1;
+	}
+	return 0;
+}

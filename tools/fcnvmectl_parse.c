@@ -1,0 +1,371 @@
+// SPDX-License-Identifier: Apache-2.0
+/*
+ * fcnvmectl's command-line parser: match "OBJECT [VERB]" exactly against
+ * the grammar table (no prefix matching), then convert positional
+ * arguments and "KEYWORD VALUE" options into attributes of the request.
+ * Every value is checked here, so a typo gets a precise message before
+ * anything is sent.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <linux/netlink.h>
+
+#include <fcnvme/ctl_msg.h>
+#include <fcnvme/nqn.h>
+#include <fcnvme/wwn.h>
+
+#include "fcnvmectl.h"
+
+static int __attribute__((format(printf, 3, 4)))
+perr(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+	return -EINVAL;
+}
+
+static int
+parse_u64(const char *s, uint64_t max, uint64_t *v)
+{
+	char *end;
+
+	if (*s < '0' || *s > '9')
+		return -EINVAL;
+	errno = 0;
+	*v = strtoull(s, &end, 0);
+	if (errno != 0 || *end != '\0' || *v > max)
+		return -EINVAL;
+	return 0;
+}
+
+static int
+parse_size(const char *s, uint64_t *v)
+{
+	static const char sfx[] = "KMGTPE";
+	const char *p;
+	char *end;
+	unsigned long long n;
+	int shift = 0;
+
+	if (*s < '0' || *s > '9')
+		return -EINVAL;
+	errno = 0;
+	n = strtoull(s, &end, 10);
+	if (errno != 0)
+		return -EINVAL;
+	if (*end != '\0') {
+		p = strchr(sfx, *end >= 'a' ? *end - 32 : *end);
+		if (p == NULL || *p == '\0')
+			return -EINVAL;
+		shift = 10 * (int)(p - sfx + 1);
+		end++;
+		if (*end == 'i' && end[1] == 'B')
+			end += 2;
+		else if (*end == 'B')
+			end++;
+		if (*end != '\0' || n > (UINT64_MAX >> shift))
+			return -EINVAL;
+	}
+	*v = (uint64_t)n << shift;
+	return 0;
+}
+
+static int
+parse_bool(const char *s)
+{
+	static const char *const yes[] = { "yes", "on", "true", "1", NULL };
+	static const char *const no[] = { "no", "off", "false", "0", NULL };
+	int i;
+
+	for (i = 0; yes[i] != NULL; i++)
+		if (strcmp(s, yes[i]) == 0)
+			return 1;
+	for (i = 0; no[i] != NULL; i++)
+		if (strcmp(s, no[i]) == 0)
+			return 0;
+	return -EINVAL;
+}
+
+static int
+parse_hex(const char *s, uint8_t *out, size_t n)
+{
+	size_t i;
+
+	if (strncmp(s, "0x", 2) == 0)
+		s += 2;
+	if (strlen(s) != 2 * n)
+		return -EINVAL;
+	for (i = 0; i < n; i++) {
+		char b[3] = { s[2 * i], s[2 * i + 1], 0 };
+		char *end;
+		unsigned long v = strtoul(b, &end, 16);
+
+		if (*end != '\0' || b[0] == '+' || b[0] == '-' || b[0] == ' ')
+			return -EINVAL;
+		out[i] = (uint8_t)v;
+	}
+	return 0;
+}
+
+/* Convert word per arg and append it to m. */
+static int
+put_arg(struct nl_msg *m, const struct ctlarg *a, const char *w, char *err,
+	size_t errlen)
+{
+	uint8_t bin[16];
+	const char *why = NULL;
+	uint64_t v;
+	int rc = 0, i;
+
+	switch (a->kind) {
+	case ARG_NQN:
+		if (fcnvme_nqn_validate(w, &why) != 0)
+			return perr(err, errlen, "%s \"%s\": %s", a->name, w,
+				    why != NULL ? why : "not an NQN");
+		/* FALLTHROUGH */
+	case ARG_STR:
+		rc = fcnvme_msg_put_str(m, a->attr, w);
+		break;
+	case ARG_WWN:
+		if (fcnvme_wwn_parse(w, &v) != 0)
+			return perr(err, errlen,
+				    "%s \"%s\" is not a WWN (e.g. 0x10000090fa000001)",
+				    a->name, w);
+		rc = fcnvme_msg_put_u64(m, a->attr, v);
+		break;
+	case ARG_U16:
+		if (parse_u64(w, UINT16_MAX, &v))
+			return perr(err, errlen, "%s \"%s\" is not a number",
+				    a->name, w);
+		rc = fcnvme_msg_put_u16(m, a->attr, (uint16_t)v);
+		break;
+	case ARG_U32:
+		if (parse_u64(w, UINT32_MAX, &v))
+			return perr(err, errlen, "%s \"%s\" is not a number",
+				    a->name, w);
+		rc = fcnvme_msg_put_u32(m, a->attr, (uint32_t)v);
+		break;
+	case ARG_U64:
+		if (parse_u64(w, UINT64_MAX, &v))
+			return perr(err, errlen, "%s \"%s\" is not a number",
+				    a->name, w);
+		rc = fcnvme_msg_put_u64(m, a->attr, v);
+		break;
+	case ARG_SIZE:
+		if (parse_size(w, &v))
+			return perr(err, errlen,
+				    "%s \"%s\" is not a size (e.g. 4096, 256M, 1G)",
+				    a->name, w);
+		rc = fcnvme_msg_put_u64(m, a->attr, v);
+		break;
+	case ARG_BOOL:
+		i = parse_bool(w);
+		if (i < 0)
+			return perr(err, errlen, "%s \"%s\": say yes or no",
+				    a->name, w);
+		rc = fcnvme_msg_put_u8(m, a->attr, (uint8_t)i);
+		break;
+	case ARG_ANA_STATE:
+		i = fcnvme_ana_state_parse(w);
+		if (i < 0)
+			return perr(err, errlen,
+				    "%s \"%s\": use optimized, non-optimized, inaccessible, persistent-loss or change",
+				    a->name, w);
+		rc = fcnvme_msg_put_u8(m, a->attr, (uint8_t)i);
+		break;
+	case ARG_LOG_LEVEL:
+		i = fcnvme_log_level_parse(w);
+		if (i < 0)
+			return perr(err, errlen,
+				    "%s \"%s\": use warn, info or debug",
+				    a->name, w);
+		rc = fcnvme_msg_put_u8(m, a->attr, (uint8_t)i);
+		break;
+	case ARG_UUID:
+		if (fcnvme_uuid_parse(w, bin) != 0)
+			return perr(err, errlen, "%s \"%s\" is not a UUID",
+				    a->name, w);
+		rc = fcnvme_msg_put_bin(m, a->attr, bin, 16);
+		break;
+	case ARG_HEX: {
+		size_t n = a->attr == FCNVME_A_EUI64 ? 8 : 16;
+
+		if (parse_hex(w, bin, n))
+			return perr(err, errlen, "%s \"%s\" must be %zu hex digits",
+				    a->name, w, 2 * n);
+		rc = fcnvme_msg_put_bin(m, a->attr, bin, n);
+		break;
+	}
+	default:
+		return perr(err, errlen, "%s cannot be given", a->name);
+	}
+	if (rc)
+		return perr(err, errlen, "%s \"%s\" is out of range", a->name,
+			    w);
+	return 0;
+}
+
+static const struct ctlarg *
+find_opt(const struct ctlarg *opts, const char *w)
+{
+	for (; opts != NULL && opts->name != NULL; opts++)
+		if (strcmp(opts->name, w) == 0)
+			return opts;
+	return NULL;
+}
+
+static void
+list_words(char *buf, size_t len, const char *object)
+{
+	size_t i;
+
+	buf[0] = '\0';
+	for (i = 0; i < ctl_nverbs; i++) {
+		const char *w = object == NULL ? ctl_verbs[i].object :
+						 ctl_verbs[i].verb;
+
+		if (object != NULL && strcmp(ctl_verbs[i].object, object) != 0)
+			continue;
+		if (w == NULL || (object == NULL && i > 0 &&
+				  strcmp(ctl_verbs[i - 1].object, w) == 0))
+			continue;
+		if (buf[0] != '\0')
+			strncat(buf, ", ", len - strlen(buf) - 1);
+		strncat(buf, w, len - strlen(buf) - 1);
+	}
+}
+
+/* Find the grammar entry for argv; returns how many words it used. */
+static int
+match(int argc, char **argv, const struct ctlverb **out, char *err,
+      size_t errlen)
+{
+	char words[512];
+	bool object_known = false;
+	size_t i;
+
+	if (argc < 1) {
+		list_words(words, sizeof(words), NULL);
+		return perr(err, errlen, "missing object (one of: %s)", words);
+	}
+	for (i = 0; i < ctl_nverbs; i++) {
+		const struct ctlverb *v = &ctl_verbs[i];
+
+		if (strcmp(v->object, argv[0]) != 0)
+			continue;
+		object_known = true;
+		if (v->verb == NULL) {
+			*out = v;
+			return 1;
+		}
+		if (argc >= 2 && strcmp(v->verb, argv[1]) == 0) {
+			*out = v;
+			return 2;
+		}
+	}
+	if (!object_known) {
+		list_words(words, sizeof(words), NULL);
+		return perr(err, errlen, "unknown object \"%s\" (one of: %s)",
+			    argv[0], words);
+	}
+	list_words(words, sizeof(words), argv[0]);
+	if (argc < 2)
+		return perr(err, errlen, "%s: missing verb (one of: %s)",
+			    argv[0], words);
+	return perr(err, errlen, "%s: unknown verb \"%s\" (one of: %s)",
+		    argv[0], argv[1], words);
+}
+
+/* Parse argv into a request; see fcnvmectl.h. */
+int
+ctl_parse(int argc, char **argv, uint32_t seq, const struct ctlverb **verb,
+	  struct nl_msg **out, char *err, size_t errlen)
+{
+	const struct ctlverb *v = NULL;
+	uint64_t seen = 0;
+	struct nl_msg *m;
+	int i, k, rc;
+
+	rc = match(argc, argv, &v, err, errlen);
+	if (rc < 0)
+		return rc;
+	i = rc;
+	m = fcnvme_msg_new(v->cmd, NLM_F_REQUEST, seq);
+	if (m == NULL)
+		return perr(err, errlen, "out of memory");
+	for (k = 0; k < CTL_MAX_POS && v->pos[k].name != NULL; k++) {
+		const struct ctlarg *a = &v->pos[k];
+
+		if (i >= argc || (a->optional && find_opt(v->opts, argv[i]))) {
+			if (a->optional)
+				continue;
+			rc = perr(err, errlen, "%s %s: missing %s", v->object,
+				  v->verb != NULL ? v->verb : "", a->name);
+			goto out_free_msg;
+		}
+		rc = put_arg(m, a, argv[i++], err, errlen);
+		if (rc)
+			goto out_free_msg;
+		seen |= FCNVME_ABIT(a->attr);
+	}
+	while (i < argc) {
+		const struct ctlarg *a = find_opt(v->opts, argv[i]);
+
+		if (a == NULL) {
+			rc = perr(err, errlen, "unexpected \"%s\"", argv[i]);
+			goto out_free_msg;
+		}
+		if (seen & FCNVME_ABIT(a->attr)) {
+			rc = perr(err, errlen, "%s given twice", a->name);
+			goto out_free_msg;
+		}
+		if (i + 1 >= argc) {
+			rc = perr(err, errlen, "%s needs a value", a->name);
+			goto out_free_msg;
+		}
+		rc = put_arg(m, a, argv[i + 1], err, errlen);
+		if (rc)
+			goto out_free_msg;
+		seen |= FCNVME_ABIT(a->attr);
+		i += 2;
+	}
+	*verb = v;
+	*out = m;
+	return 0;
+
+out_free_msg:
+	fcnvme_msg_free(m);
+	return rc;
+}
+
+/* Print the grammar. */
+void
+ctl_usage(FILE *fp)
+{
+	size_t i;
+	int k;
+
+	fputs("usage: fcnvmectl [-s SOCKET] [-j] OBJECT [VERB] [ARGS]\n", fp);
+	for (i = 0; i < ctl_nverbs; i++) {
+		const struct ctlverb *v = &ctl_verbs[i];
+		const struct ctlarg *o;
+
+		fprintf(fp, "  %s", v->object);
+		if (v->verb != NULL)
+			fprintf(fp, " %s", v->verb);
+		for (k = 0; k < CTL_MAX_POS && v->pos[k].name != NULL; k++)
+			fprintf(fp, v->pos[k].optional ? " [%s]" : " %s",
+				v->pos[k].name);
+		for (o = v->opts; o != NULL && o->name != NULL; o++)
+			fprintf(fp, " [%s V]", o->name);
+		fputc('\n', fp);
+	}
+}
