@@ -147,6 +147,32 @@ parse_str_array(struct conf_parse *p, const config_setting_t *a, bool nqn,
 	return 0;
 }
 
+/* host_wwpns = [ "0x...", ... ]: WWPNs in any usual form, no repeats. */
+static int
+parse_wwpns(struct conf_parse *p, const config_setting_t *a,
+	    struct conf_subsys *s)
+{
+	int i, n = config_setting_length(a);
+	unsigned int k;
+
+	for (i = 0; i < n; i++) {
+		const char *v = config_setting_get_string(
+			config_setting_get_elem(a, (unsigned int)i));
+		uint64_t w;
+
+		if (v == NULL || fcnvme_wwn_parse(v, &w) != 0)
+			return conf_perr(p, a, -EINVAL,
+					 "host_wwpns: \"%s\" is not a WWPN",
+					 v != NULL ? v : "(not a string)");
+		for (k = 0; k < s->nr_wwpns; k++)
+			if (s->wwpns[k] == w)
+				return conf_perr(p, a, -EINVAL,
+						 "host_wwpns: %s listed twice", v);
+		s->wwpns[s->nr_wwpns++] = w;
+	}
+	return 0;
+}
+
 /* The lowest NSID not used in s (1-based), or 0 if all are. */
 static uint32_t
 free_nsid(const struct conf_subsys *s)
@@ -162,9 +188,9 @@ free_nsid(const struct conf_subsys *s)
 static int
 parse_subsys(struct conf_parse *p, const config_setting_t *g, struct conf_subsys *s)
 {
-	static const char *const extra[] = { "hosts", "ports", "namespaces",
-					     NULL };
-	const config_setting_t *hosts, *ports, *nss;
+	static const char *const extra[] = { "hosts", "host_wwpns", "ports",
+					     "namespaces", NULL };
+	const config_setting_t *hosts, *wwpns, *ports, *nss;
 	unsigned int i, k;
 	int err, n;
 
@@ -172,7 +198,13 @@ parse_subsys(struct conf_parse *p, const config_setting_t *g, struct conf_subsys
 	if (err)
 		return err;
 	s->line = (int)config_setting_source_line(g);
+	if ((s->cntlid_min != 0 || s->cntlid_max != 0) &&
+	    (s->cntlid_min == 0 || s->cntlid_max < s->cntlid_min))
+		return conf_perr(p, g, -EINVAL,
+				 "subsystem %s: give cntlid_min <= cntlid_max, both 1..65519",
+				 s->nqn);
 	if ((err = member_list(p, g, "hosts", true, &hosts)) ||
+	    (err = member_list(p, g, "host_wwpns", true, &wwpns)) ||
 	    (err = member_list(p, g, "ports", true, &ports)) ||
 	    (err = member_list(p, g, "namespaces", false, &nss)))
 		return err;
@@ -181,6 +213,13 @@ parse_subsys(struct conf_parse *p, const config_setting_t *g, struct conf_subsys
 		if (s->hosts == NULL)
 			return -ENOMEM;
 		if ((err = parse_str_array(p, hosts, true, s)))
+			return err;
+	}
+	if (wwpns != NULL && (n = config_setting_length(wwpns)) > 0) {
+		s->wwpns = calloc((size_t)n, sizeof(*s->wwpns));
+		if (s->wwpns == NULL)
+			return -ENOMEM;
+		if ((err = parse_wwpns(p, wwpns, s)))
 			return err;
 	}
 	if (ports != NULL && (n = config_setting_length(ports)) > 0) {

@@ -68,9 +68,14 @@ struct conf_subsys {
 	char			serial[TGT_SERIAL_SIZE];	/* "" = derived */
 	char			model[TGT_MODEL_SIZE];		/* "" = default */
 	char			firmware[TGT_FW_SIZE];		/* "" = default */
+	uint32_t		ieee_oui;	/* 24 bits */
+	uint16_t		cntlid_min;	/* 0 and 0: the core's range */
+	uint16_t		cntlid_max;
 	bool			allow_any_host;
 	char			**hosts;	/* allowed host NQNs */
 	unsigned int		nr_hosts;
+	uint64_t		*wwpns;		/* allowed host WWPNs (optional) */
+	unsigned int		nr_wwpns;
 	char			(*ports)[CONF_NAME_MAX];	/* exported on */
 	unsigned int		nr_ports;
 	struct conf_ns		*ns;

@@ -96,6 +96,18 @@ apply_ports(struct fcd *d, const struct conf *t, char *err, size_t errlen)
 	return 0;
 }
 
+/* The state group a is in on port per its config. */
+static uint8_t
+ana_state_on(const struct conf_ana *a, const char *port)
+{
+	unsigned int i;
+
+	for (i = 0; i < a->nr_ports; i++)
+		if (strcmp(a->ports[i].port, port) == 0)
+			return a->ports[i].state;
+	return a->state;
+}
+
 static int
 apply_ana(struct fcd *d, const struct conf *t, char *err, size_t errlen)
 {
@@ -132,11 +144,15 @@ apply_ana(struct fcd *d, const struct conf *t, char *err, size_t errlen)
 							   errlen);
 			}
 		}
-		for (k = 0; rc == 0 && k < ta->nr_ports; k++)
-			rc = conf_op_ana_set_state(d, ta->grpid,
-						   ta->ports[k].port,
-						   ta->ports[k].state, err,
-						   errlen);
+		/* Per-port states that differ from what runs now. */
+		ca = conf_ana_find(d->conf, ta->grpid);
+		for (k = 0; rc == 0 && ca != NULL && k < ta->nr_ports; k++)
+			if (ana_state_on(ca, ta->ports[k].port) !=
+			    ta->ports[k].state)
+				rc = conf_op_ana_set_state(d, ta->grpid,
+							   ta->ports[k].port,
+							   ta->ports[k].state,
+							   err, errlen);
 		if (rc)
 			return rc;
 	}
@@ -223,6 +239,17 @@ has_str(char *const *v, unsigned int n, const char *s)
 }
 
 static bool
+has_u64(const uint64_t *v, unsigned int n, uint64_t x)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++)
+		if (v[i] == x)
+			return true;
+	return false;
+}
+
+static bool
 has_port(char (*v)[CONF_NAME_MAX], unsigned int n, const char *s)
 {
 	unsigned int i;
@@ -257,6 +284,10 @@ apply_subsys(struct fcd *d, const struct conf_subsys *ts, char *err,
 		mask |= TGT_SUBSYS_SET_FIRMWARE;
 	if (cs->allow_any_host != ts->allow_any_host)
 		mask |= TGT_SUBSYS_SET_ALLOW_ANY;
+	if (cs->ieee_oui != ts->ieee_oui)
+		mask |= TGT_SUBSYS_SET_OUI;
+	if (cs->cntlid_min != ts->cntlid_min || cs->cntlid_max != ts->cntlid_max)
+		mask |= TGT_SUBSYS_SET_CNTLID;
 	if (mask && (rc = conf_op_subsys_set(d, ts, mask, err, errlen)))
 		return rc;
 	for (i = cs->nr_hosts; i-- > 0;) {
@@ -271,6 +302,22 @@ apply_subsys(struct fcd *d, const struct conf_subsys *ts, char *err,
 		if (has_str(cs->hosts, cs->nr_hosts, ts->hosts[i]))
 			continue;
 		rc = conf_op_host_allow(d, ts->nqn, ts->hosts[i], true, err,
+					errlen);
+		if (rc)
+			return rc;
+	}
+	for (i = cs->nr_wwpns; i-- > 0;) {
+		if (has_u64(ts->wwpns, ts->nr_wwpns, cs->wwpns[i]))
+			continue;
+		rc = conf_op_wwpn_allow(d, ts->nqn, cs->wwpns[i], false, err,
+					errlen);
+		if (rc)
+			return rc;
+	}
+	for (i = 0; i < ts->nr_wwpns; i++) {
+		if (has_u64(cs->wwpns, cs->nr_wwpns, ts->wwpns[i]))
+			continue;
+		rc = conf_op_wwpn_allow(d, ts->nqn, ts->wwpns[i], true, err,
 					errlen);
 		if (rc)
 			return rc;

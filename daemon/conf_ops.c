@@ -200,6 +200,9 @@ subsys_params(const struct conf_subsys *s, struct tgt_subsys_params *p)
 	p->model = s->model[0] ? s->model : NULL;
 	p->firmware = s->firmware[0] ? s->firmware : NULL;
 	p->allow_any_host = s->allow_any_host;
+	p->ieee_oui = s->ieee_oui;
+	p->cntlid_min = s->cntlid_min;
+	p->cntlid_max = s->cntlid_max;
 }
 
 /* Create a subsystem (without hosts, ports or namespaces) and record it. */
@@ -228,6 +231,9 @@ conf_op_subsys_add(struct fcd *d, const struct conf_subsys *s, char *err,
 	memcpy(cs->model, s->model, sizeof(cs->model));
 	memcpy(cs->firmware, s->firmware, sizeof(cs->firmware));
 	cs->allow_any_host = s->allow_any_host;
+	cs->ieee_oui = s->ieee_oui;
+	cs->cntlid_min = s->cntlid_min;
+	cs->cntlid_max = s->cntlid_max;
 	cs->line = s->line;
 	return 0;
 }
@@ -249,6 +255,7 @@ conf_op_subsys_del(struct fcd *d, const char *nqn, char *err, size_t errlen)
 	for (i = 0; i < cs->nr_hosts; i++)
 		free(cs->hosts[i]);
 	free(cs->hosts);
+	free(cs->wwpns);
 	free(cs->ports);
 	for (i = 0; i < cs->nr_ns; i++)
 		free(cs->ns[i].path);
@@ -281,6 +288,12 @@ conf_op_subsys_set(struct fcd *d, const struct conf_subsys *s, uint32_t mask,
 		memcpy(cs->firmware, s->firmware, sizeof(cs->firmware));
 	if (mask & TGT_SUBSYS_SET_ALLOW_ANY)
 		cs->allow_any_host = s->allow_any_host;
+	if (mask & TGT_SUBSYS_SET_OUI)
+		cs->ieee_oui = s->ieee_oui;
+	if (mask & TGT_SUBSYS_SET_CNTLID) {
+		cs->cntlid_min = s->cntlid_min;
+		cs->cntlid_max = s->cntlid_max;
+	}
 	return 0;
 }
 
@@ -323,6 +336,47 @@ conf_op_host_allow(struct fcd *d, const char *nqn, const char *host,
 		tgt_subsys_disallow_host(d->tgt, nqn, host, NULL, 0);
 		return op_fail(err, errlen, -ENOMEM, "out of memory");
 	}
+	return 0;
+}
+
+/* Allow or disallow a host WWPN on a subsystem. */
+int
+conf_op_wwpn_allow(struct fcd *d, const char *nqn, uint64_t wwpn, bool allow,
+		   char *err, size_t errlen)
+{
+	struct conf_subsys *cs = conf_subsys_find(d->conf, nqn);
+	uint64_t *slot;
+	unsigned int i;
+	int rc;
+
+	if (cs == NULL)
+		return op_fail(err, errlen, -ENOENT, "no subsystem %s", nqn);
+	for (i = 0; i < cs->nr_wwpns; i++)
+		if (cs->wwpns[i] == wwpn)
+			break;
+	if (allow && i < cs->nr_wwpns)
+		return op_fail(err, errlen, -EEXIST,
+			       "WWPN 0x%016llx is already allowed on %s",
+			       (unsigned long long)wwpn, nqn);
+	if (!allow && i == cs->nr_wwpns)
+		return op_fail(err, errlen, -ENOENT,
+			       "WWPN 0x%016llx is not allowed on %s",
+			       (unsigned long long)wwpn, nqn);
+	if (!allow) {
+		rc = tgt_subsys_disallow_wwpn(d->tgt, nqn, wwpn, err, errlen);
+		if (rc == 0)
+			arr_del(cs->wwpns, &cs->nr_wwpns, sizeof(*cs->wwpns), i);
+		return rc;
+	}
+	rc = tgt_subsys_allow_wwpn(d->tgt, nqn, wwpn, err, errlen);
+	if (rc)
+		return rc;
+	slot = arr_push(&cs->wwpns, &cs->nr_wwpns, sizeof(*cs->wwpns));
+	if (slot == NULL) {
+		tgt_subsys_disallow_wwpn(d->tgt, nqn, wwpn, NULL, 0);
+		return op_fail(err, errlen, -ENOMEM, "out of memory");
+	}
+	*slot = wwpn;
 	return 0;
 }
 

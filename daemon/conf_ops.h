@@ -34,6 +34,9 @@ int conf_op_subsys_set(struct fcd *d, const struct conf_subsys *s,
 		       uint32_t mask, char *err, size_t errlen);
 int conf_op_host_allow(struct fcd *d, const char *nqn, const char *host,
 		       bool allow, char *err, size_t errlen);
+/* Allow or disallow a host port WWPN on a subsystem (WWPN ACL). */
+int conf_op_wwpn_allow(struct fcd *d, const char *nqn, uint64_t wwpn,
+		       bool allow, char *err, size_t errlen);
 int conf_op_subsys_export(struct fcd *d, const char *nqn, const char *port,
 			  bool on, char *err, size_t errlen);
 

@@ -96,6 +96,12 @@ const struct conf_opt conf_subsys_opts[] = {
 	  CONF_OPT_OMIT_DEFAULT },
 	{ "firmware", CONF_OPT_STR, F(conf_subsys, firmware), 0, 0, 0, 0, NULL,
 	  CONF_OPT_OMIT_DEFAULT },
+	{ "ieee_oui", CONF_OPT_U32, F(conf_subsys, ieee_oui), 0, 0, 0xffffff,
+	  0, NULL, CONF_OPT_OMIT_DEFAULT | CONF_OPT_PRINT_HEX },
+	{ "cntlid_min", CONF_OPT_U16, F(conf_subsys, cntlid_min), 0, 1, 0xffef,
+	  0, NULL, CONF_OPT_OMIT_DEFAULT },
+	{ "cntlid_max", CONF_OPT_U16, F(conf_subsys, cntlid_max), 0, 1, 0xffef,
+	  0, NULL, CONF_OPT_OMIT_DEFAULT },
 	{ "allow_any_host", CONF_OPT_BOOL, F(conf_subsys, allow_any_host), 0,
 	  0, 1, 0, NULL, 0 },
 	{ NULL, 0, 0, 0, 0, 0, 0, 0, NULL, 0 }

@@ -44,6 +44,7 @@ struct conf_opt {
 
 #define CONF_OPT_REQUIRED	0x1	/* must be present */
 #define CONF_OPT_OMIT_DEFAULT	0x2	/* not printed when equal to def/empty */
+#define CONF_OPT_PRINT_HEX	0x4	/* U32 printed as 0x%06x */
 
 extern const struct conf_opt conf_daemon_opts[];
 extern const struct conf_opt conf_port_opts[];

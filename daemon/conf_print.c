@@ -50,6 +50,10 @@ is_default(const struct conf_opt *o, const char *v)
 		return *(char *const *)v == NULL;
 	case CONF_OPT_BOOL:
 		return *(const bool *)v == (o->def != 0);
+	case CONF_OPT_U16:
+		return *(const uint16_t *)v == o->def;
+	case CONF_OPT_U32:
+		return *(const uint32_t *)v == o->def;
 	case CONF_OPT_UUID:
 	case CONF_OPT_HEX:
 		return true;	/* printed only when has_* is set */
@@ -86,7 +90,8 @@ print_opt(FILE *fp, const struct conf_opt *o, const void *base, int depth)
 		fprintf(fp, "%u", *(const uint16_t *)v);
 		break;
 	case CONF_OPT_U32:
-		fprintf(fp, "%u", *(const uint32_t *)v);
+		fprintf(fp, (o->flags & CONF_OPT_PRINT_HEX) ? "0x%06x" : "%u",
+			*(const uint32_t *)v);
 		break;
 	case CONF_OPT_BOOL:
 		fputs(*(const bool *)v ? "true" : "false", fp);
@@ -173,6 +178,17 @@ print_subsys(FILE *fp, const struct conf_subsys *s)
 		print_str(fp, s->hosts[i]);
 	}
 	fputs(s->nr_hosts ? "\n\t\t];\n" : " ];\n", fp);
+	if (s->nr_wwpns > 0) {
+		char w[FCNVME_WWN_STRLEN];
+
+		fputs("\t\thost_wwpns = [", fp);
+		for (i = 0; i < s->nr_wwpns; i++) {
+			fcnvme_wwn_format(s->wwpns[i], w, sizeof(w));
+			fputs(i ? ", " : " ", fp);
+			print_str(fp, w);
+		}
+		fputs(" ];\n", fp);
+	}
 	fputs("\t\tports = [", fp);
 	for (i = 0; i < s->nr_ports; i++) {
 		fputs(i ? ", " : " ", fp);

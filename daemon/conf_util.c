@@ -32,6 +32,7 @@ subsys_free(struct conf_subsys *s)
 	for (i = 0; i < s->nr_hosts; i++)
 		free(s->hosts[i]);
 	free(s->hosts);
+	free(s->wwpns);
 	free(s->ports);
 	for (i = 0; i < s->nr_ns; i++)
 		free(s->ns[i].path);
@@ -92,15 +93,22 @@ subsys_dup(struct conf_subsys *d, const struct conf_subsys *s)
 
 	*d = *s;
 	d->hosts = NULL;
+	d->wwpns = NULL;
 	d->ports = NULL;
 	d->ns = NULL;
-	d->nr_hosts = d->nr_ports = d->nr_ns = 0;
+	d->nr_hosts = d->nr_wwpns = d->nr_ports = d->nr_ns = 0;
 	if (s->nr_hosts) {
 		d->hosts = calloc(s->nr_hosts, sizeof(*d->hosts));
 		if (d->hosts == NULL)
 			return -ENOMEM;
 		for (i = 0; i < s->nr_hosts; i++, d->nr_hosts++)
 			d->hosts[i] = dup_str(s->hosts[i], &fail);
+	}
+	if (s->nr_wwpns) {
+		d->wwpns = dup_array(s->wwpns, s->nr_wwpns, sizeof(*s->wwpns));
+		if (d->wwpns == NULL)
+			return -ENOMEM;
+		d->nr_wwpns = s->nr_wwpns;
 	}
 	if (s->nr_ports) {
 		d->ports = dup_array(s->ports, s->nr_ports, sizeof(*s->ports));

@@ -17,7 +17,9 @@
 
 #include <fcnvme/ctl_msg.h>
 
+#include "conf.h"
 #include "ctl_dispatch.h"
+#include "fcd.h"
 #include "log.h"
 
 const ctl_handler ctl_handlers[FCNVME_CMD_MAX + 1] = {
@@ -56,6 +58,8 @@ const ctl_handler ctl_handlers[FCNVME_CMD_MAX + 1] = {
 	[FCNVME_CMD_LOG_LEVEL]		= ctl_log_level,
 	[FCNVME_CMD_SUBSYS_PORT_ADD]	= ctl_subsys_port_add,
 	[FCNVME_CMD_SUBSYS_PORT_DEL]	= ctl_subsys_port_del,
+	[FCNVME_CMD_ALLOWED_WWPN_ADD]	= ctl_allowed_wwpn_add,
+	[FCNVME_CMD_ALLOWED_WWPN_DEL]	= ctl_allowed_wwpn_del,
 };
 
 /* Counts the data messages a handler sent, then forwards them. */
@@ -106,7 +110,12 @@ ctl_dispatch(struct fcd *d, const struct fcnvme_msg *msg, bool writable,
 	ctl_handler h = msg->cmd <= FCNVME_CMD_MAX ? ctl_handlers[msg->cmd] : NULL;
 	int rc;
 
-	if (desc == NULL || h == NULL)
+	/* Handlers record changes in d->conf; make sure there is one. */
+	if (d->conf == NULL)
+		d->conf = conf_new();
+	if (d->conf == NULL)
+		rc = ctl_fail(&req, -ENOMEM, "out of memory");
+	else if (desc == NULL || h == NULL)
 		rc = ctl_fail(&req, -EOPNOTSUPP,
 			      "command %u is not supported by this daemon",
 			      msg->cmd);

@@ -68,6 +68,8 @@ int ctl_subsys_port_add(struct ctl_req *req);
 int ctl_subsys_port_del(struct ctl_req *req);
 int ctl_allowed_host_add(struct ctl_req *req);
 int ctl_allowed_host_del(struct ctl_req *req);
+int ctl_allowed_wwpn_add(struct ctl_req *req);
+int ctl_allowed_wwpn_del(struct ctl_req *req);
 int ctl_ns_add(struct ctl_req *req);
 int ctl_ns_del(struct ctl_req *req);
 int ctl_ns_list(struct ctl_req *req);

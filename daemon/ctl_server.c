@@ -14,6 +14,7 @@
 
 #include <errno.h>
 #include <grp.h>
+#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -233,12 +234,34 @@ conn_write(evutil_socket_t fd, short what, void *arg)
 		conn_free(c);
 }
 
+/* Whether uid is a member of group, as primary or supplementary group. */
+static bool
+uid_in_group(uid_t uid, gid_t primary, gid_t group)
+{
+	gid_t groups[256];
+	struct passwd pw, *res = NULL;
+	char buf[4096];
+	int n = (int)(sizeof(groups) / sizeof(groups[0])), i;
+
+	if (primary == group)
+		return true;
+	if (getpwuid_r(uid, &pw, buf, sizeof(buf), &res) != 0 || res == NULL)
+		return false;
+	if (getgrouplist(pw.pw_name, pw.pw_gid, groups, &n) < 0)
+		return false;
+	for (i = 0; i < n; i++)
+		if (groups[i] == group)
+			return true;
+	return false;
+}
+
+/* Root, the daemon's own user, or a member of the socket group. */
 static bool
 peer_writable(const struct ctl_server *s, const struct ucred *cr)
 {
 	if (cr->uid == 0 || cr->uid == geteuid())
 		return true;
-	return s->group != (gid_t)-1 && cr->gid == s->group;
+	return s->group != (gid_t)-1 && uid_in_group(cr->uid, cr->gid, s->group);
 }
 
 static void

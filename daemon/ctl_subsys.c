@@ -71,6 +71,22 @@ subsys_from_req(struct ctl_req *req, struct conf_subsys *s, uint32_t *mask)
 			     sizeof(s->firmware), TGT_SUBSYS_SET_FIRMWARE,
 			     mask)))
 		return rc;
+	if (fcnvme_msg_get_u32(req->msg, FCNVME_A_IEEE_OUI, &s->ieee_oui) == 0)
+		*mask |= TGT_SUBSYS_SET_OUI;
+	if (fcnvme_msg_has(req->msg, FCNVME_A_CNTLID_MIN) ||
+	    fcnvme_msg_has(req->msg, FCNVME_A_CNTLID_MAX)) {
+		const struct conf_subsys *cur = req->d->conf != NULL ?
+			conf_subsys_find(req->d->conf, s->nqn) : NULL;
+
+		s->cntlid_min = cur != NULL ? cur->cntlid_min : 0;
+		s->cntlid_max = cur != NULL ? cur->cntlid_max : 0;
+		fcnvme_msg_get_u16(req->msg, FCNVME_A_CNTLID_MIN, &s->cntlid_min);
+		fcnvme_msg_get_u16(req->msg, FCNVME_A_CNTLID_MAX, &s->cntlid_max);
+		if (s->cntlid_min == 0 || s->cntlid_max < s->cntlid_min)
+			return ctl_fail(req, -EINVAL,
+					"give cntlid-min <= cntlid-max");
+		*mask |= TGT_SUBSYS_SET_CNTLID;
+	}
 	if (fcnvme_msg_has(req->msg, FCNVME_A_ALLOW_ANY)) {
 		s->allow_any_host = ctl_opt_u8(req, FCNVME_A_ALLOW_ANY, 0);
 		*mask |= TGT_SUBSYS_SET_ALLOW_ANY;
@@ -165,6 +181,31 @@ ctl_allowed_host_del(struct ctl_req *req)
 				  false, req->err, sizeof(req->err));
 }
 
+static int
+wwpn_req(struct ctl_req *req, bool allow)
+{
+	uint64_t wwpn = 0;
+
+	fcnvme_msg_get_u64(req->msg, FCNVME_A_WWPN, &wwpn);
+	return conf_op_wwpn_allow(req->d,
+				  fcnvme_msg_get_str(req->msg, FCNVME_A_NQN),
+				  wwpn, allow, req->err, sizeof(req->err));
+}
+
+/* allowed-wwpn add NQN WWPN */
+int
+ctl_allowed_wwpn_add(struct ctl_req *req)
+{
+	return wwpn_req(req, true);
+}
+
+/* allowed-wwpn del NQN WWPN */
+int
+ctl_allowed_wwpn_del(struct ctl_req *req)
+{
+	return wwpn_req(req, false);
+}
+
 struct subsys_walk {
 	struct ctl_req	*req;
 	const char	*nqn;	/* only this one, or NULL */
@@ -205,6 +246,13 @@ put_subsys(const struct tgt_subsys_info *si, void *arg)
 	if (!rc && si->firmware != NULL)
 		rc = fcnvme_msg_put_str(m, FCNVME_A_FIRMWARE, si->firmware);
 	if (!rc)
+		rc = fcnvme_msg_put_u32(m, FCNVME_A_IEEE_OUI,
+					si->ieee_oui & 0xffffff);
+	if (!rc && si->cntlid_min != 0)
+		rc = fcnvme_msg_put_u16(m, FCNVME_A_CNTLID_MIN, si->cntlid_min);
+	if (!rc && si->cntlid_max != 0)
+		rc = fcnvme_msg_put_u16(m, FCNVME_A_CNTLID_MAX, si->cntlid_max);
+	if (!rc)
 		rc = fcnvme_msg_put_u8(m, FCNVME_A_ALLOW_ANY,
 				       si->allow_any_host);
 	if (!rc)
@@ -216,6 +264,14 @@ put_subsys(const struct tgt_subsys_info *si, void *arg)
 		rc = l == NULL ? -EMSGSIZE : 0;
 		for (i = 0; !rc && i < si->nr_hosts; i++)
 			rc = fcnvme_msg_list_put_str(m, l, si->hosts[i]);
+		if (!rc)
+			rc = fcnvme_msg_list_end(m, l);
+	}
+	if (!rc && si->nr_wwpns > 0) {
+		l = fcnvme_msg_list_start(m, FCNVME_A_WWPNS);
+		rc = l == NULL ? -EMSGSIZE : 0;
+		for (i = 0; !rc && i < si->nr_wwpns; i++)
+			rc = fcnvme_msg_list_put_u64(m, l, si->wwpns[i]);
 		if (!rc)
 			rc = fcnvme_msg_list_end(m, l);
 	}

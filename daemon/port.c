@@ -373,7 +373,7 @@ static int port_set_link(struct fcd *d, const char *name, bool up, char *err,
 	if (p->enabled == up)
 		return 0;
 	rc = hw_tgt_port_set_link(p->hw, up);
-	if (rc) {
+	if (rc < 0) {
 		err_set(err, errlen, "port %s: link %s failed: %s", name,
 			up ? "up" : "down", strerror(-rc));
 		return rc;
@@ -498,7 +498,7 @@ int port_host_invalidate(struct fcd *d, uint64_t wwpn, char *err, size_t errlen)
 		rc = hw_tgt_port_logo(p->hw, wwpn);
 		if (rc == -ENOENT)
 			continue;
-		if (rc) {
+		if (rc < 0) {
 			err_set(err, errlen, "port %s: %s", p->name,
 				strerror(-rc));
 			return rc;
@@ -530,8 +530,9 @@ int port_discovery_event(struct fcd *d, const char *name, char *err,
 	for (p = d->ports; p; p = p->next) {
 		if (name && strcmp(p->name, name))
 			continue;
+		/* Returns how many initiators were told, or -errno. */
 		rc = hw_tgt_port_rscn(p->hw);
-		if (rc) {
+		if (rc < 0) {
 			err_set(err, errlen, "port %s: RSCN: %s", p->name,
 				strerror(-rc));
 			return rc;

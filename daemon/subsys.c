@@ -255,7 +255,8 @@ int tgt_subsys_del(struct tgt *t, const char *nqn, char *err, size_t errlen)
 	return 0;
 }
 
-/* Change the fields of a subsystem named in mask. */
+/* Change the fields of a subsystem named in mask; turning allow_any_host
+ * off tears down controllers of hosts not in the access list. */
 int tgt_subsys_set(struct tgt *t, const struct tgt_subsys_params *p,
 		   uint32_t mask, char *err, size_t errlen)
 {
@@ -270,8 +271,17 @@ int tgt_subsys_set(struct tgt *t, const struct tgt_subsys_params *p,
 	if (rc)
 		return rc;
 	subsys_apply(s, p, mask);
-	if (mask & TGT_SUBSYS_SET_ALLOW_ANY)
+	if (mask & TGT_SUBSYS_SET_ALLOW_ANY) {
+		struct ctrl *c, *cn;
+
+		/* Hosts that only got in through allow_any_host lose it. */
+		for (c = s->ctrls; c; c = cn) {
+			cn = c->next;
+			if (!subsys_host_allowed(s, c->hostnqn, c->host_wwpn))
+				ctrl_delete(c);
+		}
 		tgt_discovery_changed(t, s);
+	}
 	return 0;
 }
 

@@ -24,7 +24,18 @@
  * to tgt_create(); tgt_port_set_env() records another one for a port.
  * Per-thread backend state (one io_uring per I/O thread) belongs to the
  * calling thread: tgt_hwq_start/poll/stop are called by each I/O thread
- * itself; hwq only names it in statistics.
+ * itself; hwq only names it in statistics. A deleted port keeps routing its
+ * queues' work through its env until the transport destroyed them.
+ *
+ * Threads: admin and fabrics commands are parsed on their hwq thread and
+ * executed on the control thread (run_on_ctl), completed back on the hwq
+ * thread; I/O commands are parsed and executed on their hwq thread without
+ * locks or allocation. Namespace additions and removals reach each connected
+ * I/O queue by a message run on its thread (a removal also waits for that
+ * queue's commands on the namespace: the drain); only the grown size, the
+ * ANA group and the ANA states are read through relaxed atomics. All of
+ * tgt_core_ops() is implemented, including the optional sq_stop (completes
+ * held AERs) and req_abort.
  */
 #ifndef TGT_H
 #define TGT_H

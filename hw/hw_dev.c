@@ -6,7 +6,6 @@
  * a 100 ms timer and a self-kick eventfd), link changes and slow-path sends.
  */
 #include <errno.h>
-#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -399,26 +398,34 @@ int hw_dev_send_eqe(struct hw_dev *d, unsigned int slot, struct hw_eqe *e, int f
 	return rc;
 }
 
-/* Drain wake-ups of the event fd. */
+/* Drain wake-ups of the event fd: one epoll_wait when nothing is pending. */
 void hw_dev_drain_wakeups(struct hw_dev *d, bool *timer)
 {
+	struct epoll_event ev[4];
 	char buf[64];
 	uint64_t v;
+	int i, n;
 
 	if (timer)
 		*timer = false;
-	if (d->sockfd >= 0)
-		while (recv(d->sockfd, buf, sizeof(buf), MSG_DONTWAIT) > 0)
-			;
-	if (read(d->timerfd, &v, sizeof(v)) == sizeof(v) && timer)
-		*timer = true;
-	(void)!read(d->kickfd, &v, sizeof(v));
-	if (d->map.uio) {
-		struct pollfd pfd = { .fd = d->map.fd, .events = POLLIN };
-		uint32_t cnt;
+	n = epoll_wait(d->epfd, ev, 4, 0);
+	for (i = 0; i < n; i++) {
+		int fd = ev[i].data.fd;
 
-		if (poll(&pfd, 1, 0) == 1 && hw_map_uio_irq_read(&d->map, &cnt) == 0)
-			(void)hw_map_uio_irq_enable(&d->map);
+		if (fd == d->sockfd) {
+			while (recv(d->sockfd, buf, sizeof(buf), MSG_DONTWAIT) > 0)
+				;
+		} else if (fd == d->timerfd) {
+			if (read(d->timerfd, &v, sizeof(v)) == sizeof(v) && timer)
+				*timer = true;
+		} else if (fd == d->kickfd) {
+			(void)!read(d->kickfd, &v, sizeof(v));
+		} else if (d->map.uio && fd == d->map.fd) {
+			uint32_t cnt;
+
+			if (hw_map_uio_irq_read(&d->map, &cnt) == 0)
+				(void)hw_map_uio_irq_enable(&d->map);
+		}
 	}
 }
 

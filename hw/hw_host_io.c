@@ -38,13 +38,23 @@ static void hw_host_complete(struct hw_host_port *p, struct hw_host_hwq *q,
 	req->done(req);
 }
 
+/* Queue a WQE; ring the doorbell now, or once at the end of a reap batch. */
 static int hw_host_post(struct hw_host_port *p, uint16_t hwq, const struct hw_wqe *w)
 {
+	struct hw_host_hwq *q = &p->hwq[hwq];
 	int rc = hw_ring_post(p->dev.base, &p->dev.bar->wq[hwq], w, sizeof(*w));
 
-	if (rc == 0)
+	if (rc == -EAGAIN) {
 		hw_fw_doorbell(&p->dev, hwq);
-	return rc;
+		rc = hw_ring_post(p->dev.base, &p->dev.bar->wq[hwq], w, sizeof(*w));
+	}
+	if (rc)
+		return rc;
+	if (q->in_poll)
+		q->wq_pending = true;
+	else
+		hw_fw_doorbell(&p->dev, hwq);
+	return 0;
 }
 
 static void hw_host_bls(struct hw_host_port *p, uint16_t hwq, uint8_t type,
@@ -312,8 +322,10 @@ static int hw_host_reap(struct hw_host_port *p, struct hw_host_hwq *q, unsigned 
 {
 	struct hw_ring *cq = &p->dev.bar->cq[q->idx];
 	struct hw_cqe *c;
+	bool nested = q->in_poll;
 	int n = 0;
 
+	q->in_poll = true;
 	while ((unsigned int)n < budget && (c = hw_ring_peek(p->dev.base, cq))) {
 		struct hw_cqe copy = *c;
 
@@ -321,7 +333,15 @@ static int hw_host_reap(struct hw_host_port *p, struct hw_host_hwq *q, unsigned 
 		hw_host_cqe(p, q, &copy);
 		n++;
 	}
-	return n + hw_host_timers(p, q);
+	n += hw_host_timers(p, q);
+	/* Ring even when nested: a caller waiting inside a completion
+	 * callback must see its command go out. */
+	q->in_poll = nested;
+	if (q->wq_pending) {
+		q->wq_pending = false;
+		hw_fw_doorbell(&p->dev, q->idx);
+	}
+	return n;
 }
 
 /* Reap completions of hw queue hwq. */

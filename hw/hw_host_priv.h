@@ -40,6 +40,8 @@ struct hw_host_hwq {
 	uint64_t		next_check_ns;
 	uint32_t		loss_seen;
 	uint16_t		idx;
+	bool			in_poll;	/* reaping: batch the doorbell */
+	bool			wq_pending;
 };
 
 enum { HW_HR_NONE = 0, HW_HR_PLOGI, HW_HR_PRLI, HW_HR_ONLINE };

@@ -21,7 +21,9 @@
 #define NS_ADD_ATTRS	(A(NQN) | A(NSID) | A(BACKEND) | A(PATH) | A(SIZE) | \
 			 A(LBA_SIZE) | A(READ_ONLY) | A(UUID) | A(NGUID) | \
 			 A(EUI64) | A(ANA_GRPID) | A(ENABLED))
-#define SUBSYS_ATTRS	(A(NQN) | A(SERIAL) | A(MODEL) | A(FIRMWARE) | A(ALLOW_ANY))
+#define SUBSYS_ATTRS	(A(NQN) | A(SERIAL) | A(MODEL) | A(FIRMWARE) | \
+			 A(ALLOW_ANY) | A(IEEE_OUI) | A(CNTLID_MIN) | \
+			 A(CNTLID_MAX))
 
 const struct fcnvme_cmd_desc fcnvme_cmds[FCNVME_CMD_MAX + 1] = {
 	[FCNVME_CMD_STATUS] = { "status", D, 0, 0 },
@@ -75,6 +77,10 @@ const struct fcnvme_cmd_desc fcnvme_cmds[FCNVME_CMD_MAX + 1] = {
 		A(NQN) | A(NAME), A(NQN) | A(NAME) },
 	[FCNVME_CMD_SUBSYS_PORT_DEL] = { "subsystem-del-port", W,
 		A(NQN) | A(NAME), A(NQN) | A(NAME) },
+	[FCNVME_CMD_ALLOWED_WWPN_ADD] = { "allowed-wwpn-add", W,
+		A(NQN) | A(WWPN), A(NQN) | A(WWPN) },
+	[FCNVME_CMD_ALLOWED_WWPN_DEL] = { "allowed-wwpn-del", W,
+		A(NQN) | A(WWPN), A(NQN) | A(WWPN) },
 };
 
 static const char *const ana_state_names[__FCNVME_ANA_MAX] = {

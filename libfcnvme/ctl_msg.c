@@ -162,6 +162,20 @@ fcnvme_msg_list_put_str(struct nl_msg *m, struct nlattr *list, const char *s)
 	return put_str(m, fcn_ctl_policy[attr].elem, s);
 }
 
+/* Append one u64 element to an open list. */
+int
+fcnvme_msg_list_put_u64(struct nl_msg *m, struct nlattr *list, uint64_t v)
+{
+	unsigned int attr;
+
+	if (list == NULL)
+		return -EINVAL;
+	attr = (unsigned int)nla_type(list) & NLA_TYPE_MASK;
+	if (policy_of(attr, FCN_CTL_LIST) == NULL)
+		return -EINVAL;
+	return fcnvme_msg_put_u64(m, fcn_ctl_policy[attr].elem, v);
+}
+
 /* Close an open list. */
 int
 fcnvme_msg_list_end(struct nl_msg *m, struct nlattr *list)
@@ -323,6 +337,27 @@ fcnvme_msg_get_bin(const struct fcnvme_msg *msg, unsigned int attr,
 	return nla_data(a);
 }
 
+/* Call cb for every u64 of a list attribute. */
+int
+fcnvme_msg_list_foreach_u64(const struct fcnvme_msg *msg, unsigned int attr,
+			    int (*cb)(uint64_t v, void *arg), void *arg)
+{
+	const struct nlattr *list = get(msg, attr, FCN_CTL_LIST);
+	const struct nlattr *pos;
+	int rem, ret;
+
+	if (list == NULL || fcn_ctl_policy[fcn_ctl_policy[attr].elem].type !=
+			    FCN_CTL_U64)
+		return 0;
+	for (pos = nla_data(list), rem = nla_len(list); nla_ok(pos, rem);
+	     pos = nla_next(pos, &rem)) {
+		ret = cb(nla_get_u64(pos), arg);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
 /* Call cb for every string of a list attribute. */
 int
 fcnvme_msg_list_foreach(const struct fcnvme_msg *msg, unsigned int attr,
@@ -332,7 +367,8 @@ fcnvme_msg_list_foreach(const struct fcnvme_msg *msg, unsigned int attr,
 	const struct nlattr *pos;
 	int rem, ret;
 
-	if (list == NULL)
+	if (list == NULL || fcn_ctl_policy[fcn_ctl_policy[attr].elem].type !=
+			    FCN_CTL_STRING)
 		return 0;
 	for (pos = nla_data(list), rem = nla_len(list); nla_ok(pos, rem);
 	     pos = nla_next(pos, &rem)) {

@@ -77,4 +77,8 @@ const struct fcn_ctl_policy fcn_ctl_policy[FCNVME_A_MAX + 1] = {
 	[FCNVME_A_HOSTS]	= LIST("hosts", FCNVME_A_HOST_NQN),
 	[FCNVME_A_PORTS]	= LIST("ports", FCNVME_A_NAME),
 	[FCNVME_A_PERM]		= U8("writable", 0, 1),
+	[FCNVME_A_WWPNS]	= LIST("host-wwpns", FCNVME_A_WWPN),
+	[FCNVME_A_IEEE_OUI]	= U32("ieee-oui", 0, 0xffffff),
+	[FCNVME_A_CNTLID_MIN]	= U16("cntlid-min", 1, 0xffef),
+	[FCNVME_A_CNTLID_MAX]	= U16("cntlid-max", 1, 0xffef),
 };

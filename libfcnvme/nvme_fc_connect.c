@@ -49,10 +49,12 @@ static int fcn_host_connect_cmd(struct fcn_host_ctrl *c, uint16_t qid,
 {
 	int rc;
 
+	/* busy first: an LLDD may complete before fcp_io returns */
+	c->step_busy = true;
 	rc = fcn_host_io_submit(&c->queues[qid], cmd, &c->id_hbuf, 0, len, true,
 				fcn_host_connect_cmd_done, c);
-	if (rc == 0)
-		c->step_busy = true;
+	if (rc)
+		c->step_busy = false;
 	return rc;
 }
 
@@ -558,6 +560,26 @@ int fcn_host_connect_advance(struct fcn_host_ctrl *c)
 	}
 }
 
+/*
+ * Teardown interrupted the connect sequence: if a Create Association was
+ * answered meanwhile, learn the association ID so that it is disconnected
+ * rather than left behind on the target.
+ */
+void fcn_host_connect_salvage(struct fcn_host_ctrl *c)
+{
+	uint64_t assoc = 0, conn = 0;
+
+	if (c->phase != FCN_PH_TEARDOWN_ABORT || c->association_id ||
+	    !c->step_issued || fcn_host_steps[c->step].start !=
+	    fcn_host_st_cra_start || c->ls.busy || c->ls.status)
+		return;
+	if (fcnvme_ls_parse_cr_assoc_acc((char *)c->ls.buf + FCN_HOST_LS_RSP_OFF,
+					 c->ls.req.rsplen, &assoc, &conn,
+					 NULL) == 0)
+		c->association_id = assoc;
+	c->step_issued = false;
+}
+
 static void fcn_host_ka_done(void *arg, uint16_t status,
 			     const struct nvme_completion *cqe)
 {
@@ -583,8 +605,9 @@ void fcn_host_connect_ka(struct fcn_host_ctrl *c)
 		return;
 	memset(&cmd, 0, sizeof(cmd));
 	cmd.common.opcode = nvme_admin_keep_alive;
+	c->ka_busy = true;
 	if (fcn_host_io_submit(&c->queues[0], &cmd, NULL, 0, 0, true,
-			       fcn_host_ka_done, c) == 0)
-		c->ka_busy = true;
+			       fcn_host_ka_done, c))
+		c->ka_busy = false;
 	c->ka_next_ns = now + (uint64_t)c->opts.kato_ms * 500000ull;
 }

@@ -113,7 +113,12 @@ static void fcn_host_ctrl_teardown_start(struct fcn_host_ctrl *c)
 		c->queues[i].connected = false;
 		fcn_host_io_abort_all(&c->queues[i]);
 	}
-	fcn_host_ls_abort(c);
+	/* An LS in flight is left to finish (within its timeout): aborting a
+	 * Create Association would orphan the association the target may
+	 * already have made, since we would never learn its ID to disconnect
+	 * it. A lost remote port aborts it instead (fcn_host_ctrl_rport_lost). */
+	if (c->rp->port.port_state != FC_OBJSTATE_ONLINE)
+		fcn_host_ls_abort(c);
 }
 
 /* The remote port went away: fail the association, start dev_loss. */
@@ -210,6 +215,7 @@ static int fcn_host_ctrl_teardown_step(struct fcn_host_ctrl *c, uint64_t now)
 	if (c->phase == FCN_PH_TEARDOWN_ABORT) {
 		if (fcn_host_ctrl_outstanding(c))
 			return 0;
+		fcn_host_connect_salvage(c);
 		c->phase = FCN_PH_TEARDOWN_DISC;
 		if (c->association_id &&
 		    c->rp->port.port_state == FC_OBJSTATE_ONLINE) {

@@ -223,5 +223,6 @@ void fcn_host_ctrl_disconnect_rcvd(struct fcn_host_ctrl *c);
 void fcn_host_connect_start(struct fcn_host_ctrl *c);
 int fcn_host_connect_advance(struct fcn_host_ctrl *c);
 void fcn_host_connect_ka(struct fcn_host_ctrl *c);
+void fcn_host_connect_salvage(struct fcn_host_ctrl *c);
 
 #endif /* FCNVME_NVME_FC_INT_H */

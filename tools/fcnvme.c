@@ -33,6 +33,7 @@ static void fcnvme_usage(FILE *f)
 			fcnvme_cmds[i].summary);
 }
 
+/* Dispatch to the command named by argv[1]. */
 int main(int argc, char **argv)
 {
 	size_t i;

@@ -33,6 +33,7 @@ enum ctlarg_kind {
 	ARG_UUID,	/* 16 bytes from a UUID string */
 	ARG_HEX,	/* bytes from hex digits (NGUID 16, EUI-64 8) */
 	ARG_LIST,	/* list of strings (output only) */
+	ARG_WWN_LIST,	/* list of u64 WWNs (output only) */
 	ARG_NPORT,	/* u32 N_Port_ID, printed 0x%06x */
 	ARG_NONE,
 };

@@ -28,6 +28,16 @@ list_cb(const char *s, void *arg)
 	return 0;
 }
 
+static int
+wwn_cb(uint64_t v, void *arg)
+{
+	char w[24];
+
+	snprintf(w, sizeof(w), "0x%016" PRIx64, v);
+	json_object_array_add(arg, json_object_new_string(w));
+	return 0;
+}
+
 static struct json_object *
 value(const struct fcnvme_msg *msg, unsigned int a)
 {
@@ -55,6 +65,10 @@ value(const struct fcnvme_msg *msg, unsigned int a)
 	case ARG_LIST:
 		arr = json_object_new_array();
 		fcnvme_msg_list_foreach(msg, a, list_cb, arr);
+		return arr;
+	case ARG_WWN_LIST:
+		arr = json_object_new_array();
+		fcnvme_msg_list_foreach_u64(msg, a, wwn_cb, arr);
 		return arr;
 	default:
 		if (!ctl_format(msg, a, buf, sizeof(buf)))

@@ -17,6 +17,9 @@ static const struct ctlarg subsys_opts[] = {
 	{ "model", A(MODEL), ARG_STR, false },
 	{ "firmware", A(FIRMWARE), ARG_STR, false },
 	{ "allow-any-host", A(ALLOW_ANY), ARG_BOOL, false },
+	{ "ieee-oui", A(IEEE_OUI), ARG_U32, false },
+	{ "cntlid-min", A(CNTLID_MIN), ARG_U16, false },
+	{ "cntlid-max", A(CNTLID_MAX), ARG_U16, false },
 	END
 };
 
@@ -64,6 +67,10 @@ const struct ctlverb ctl_verbs[] = {
 	  { NQN, { "HOSTNQN", A(HOST_NQN), ARG_NQN, false } }, NULL, NULL },
 	{ "allowed-host", "del", C(ALLOWED_HOST_DEL),
 	  { NQN, { "HOSTNQN", A(HOST_NQN), ARG_NQN, false } }, NULL, NULL },
+	{ "allowed-wwpn", "add", C(ALLOWED_WWPN_ADD),
+	  { NQN, { "WWPN", A(WWPN), ARG_WWN, false } }, NULL, NULL },
+	{ "allowed-wwpn", "del", C(ALLOWED_WWPN_DEL),
+	  { NQN, { "WWPN", A(WWPN), ARG_WWN, false } }, NULL, NULL },
 	{ "namespace", "add", C(NS_ADD),
 	  { NQN, { "BACKEND", A(BACKEND), ARG_STR, false } }, ns_opts, NULL },
 	{ "namespace", "del", C(NS_DEL), { NQN, NSID }, NULL, NULL },
@@ -160,4 +167,8 @@ const enum ctlarg_kind ctl_attr_kind[FCNVME_A_MAX + 1] = {
 	[FCNVME_A_HOSTS] = ARG_LIST,
 	[FCNVME_A_PORTS] = ARG_LIST,
 	[FCNVME_A_PERM] = ARG_BOOL,
+	[FCNVME_A_WWPNS] = ARG_WWN_LIST,
+	[FCNVME_A_IEEE_OUI] = ARG_NPORT,	/* 24-bit, printed 0x%06x */
+	[FCNVME_A_CNTLID_MIN] = ARG_U16,
+	[FCNVME_A_CNTLID_MAX] = ARG_U16,
 };

@@ -27,6 +27,15 @@ join_cb(const char *s, void *arg)
 	return 0;
 }
 
+static int
+join_wwn_cb(uint64_t v, void *arg)
+{
+	char w[24];
+
+	snprintf(w, sizeof(w), "0x%016" PRIx64, v);
+	return join_cb(w, arg);
+}
+
 static void
 size_str(uint64_t v, char *buf, size_t len)
 {
@@ -122,6 +131,12 @@ ctl_format(const struct fcnvme_msg *msg, unsigned int attr, char *buf,
 	case ARG_LIST:
 		if (len >= CELL_MAX)
 			fcnvme_msg_list_foreach(msg, attr, join_cb, buf);
+		if (buf[0] == '\0')
+			snprintf(buf, len, "-");
+		break;
+	case ARG_WWN_LIST:
+		if (len >= CELL_MAX)
+			fcnvme_msg_list_foreach_u64(msg, attr, join_wwn_cb, buf);
 		if (buf[0] == '\0')
 			snprintf(buf, len, "-");
 		break;

@@ -35,7 +35,7 @@ static int usage(FILE *f)
 "  fabric create NAME | fabric destroy NAME | fabric list\n"
 "  port list [-j] | port stats WWPN [-j]\n"
 "  link down WWPN | link up WWPN\n"
-"  logo WWPN [PEER_WWPN]\n"
+"  logo WWPN [PEER_WWPN] | prlo WWPN [PEER_WWPN]\n"
 "  zone set WWPN ZONE | zone list\n"
 "  fault list | fault clear\n"
 "  fault drop-cmd opcode N|fctype N LIMIT [after M] [port WWPN]\n"
@@ -309,7 +309,7 @@ static int cmd_link(struct ctx *c, bool up, const char *wwpn)
 	return 0;
 }
 
-static int cmd_logo(struct ctx *c, const char *wwpn, const char *peer)
+static int cmd_logo(struct ctx *c, uint16_t type, const char *wwpn, const char *peer)
 {
 	struct hw_peer_map m;
 	struct hw_eqe e;
@@ -328,7 +328,7 @@ static int cmd_logo(struct ctx *c, const char *wwpn, const char *peer)
 		if (pslot >= 0 && (int)j != pslot)
 			continue;
 		memset(&e, 0, sizeof(e));
-		e.type = HW_EQE_LOGO;
+		e.type = type;
 		e.peer_slot = (uint16_t)slot;		/* to the peer: from WWPN */
 		(void)hw_fabric_post_eqe(&c->fab, j, &e);
 		e.peer_slot = (uint16_t)j;		/* to WWPN: from the peer */
@@ -578,7 +578,7 @@ int main(int argc, char **argv)
 	if (strcmp(argv[0], "fabric") == 0)
 		return cmd_fabric(&c, argc - 1, argv + 1);
 	if (strcmp(argv[0], "port") && strcmp(argv[0], "link") && strcmp(argv[0], "logo") &&
-	    strcmp(argv[0], "zone") && strcmp(argv[0], "fault"))
+	    strcmp(argv[0], "prlo") && strcmp(argv[0], "zone") && strcmp(argv[0], "fault"))
 		return err("unknown command '%s' (try --help)", argv[0]);
 	if (open_fabric(&c))
 		return 1;
@@ -602,11 +602,12 @@ int main(int argc, char **argv)
 			rc = err("usage: link down|up WWPN");
 		else
 			rc = cmd_link(&c, argv[1][0] == 'u', argv[2]);
-	} else if (strcmp(argv[0], "logo") == 0) {
+	} else if (strcmp(argv[0], "logo") == 0 || strcmp(argv[0], "prlo") == 0) {
 		if (argc < 2 || argc > 3)
-			rc = err("usage: logo WWPN [PEER_WWPN]");
+			rc = err("usage: %s WWPN [PEER_WWPN]", argv[0]);
 		else
-			rc = cmd_logo(&c, argv[1], argc == 3 ? argv[2] : NULL);
+			rc = cmd_logo(&c, argv[0][0] == 'l' ? HW_EQE_LOGO : HW_EQE_PRLO, argv[1],
+				      argc == 3 ? argv[2] : NULL);
 	} else if (strcmp(argv[0], "zone") == 0) {
 		rc = cmd_zone(&c, argc - 1, argv + 1);
 	} else {

@@ -114,6 +114,20 @@ run nofab "$FCNVME" id-ctrl --nqn $NQN --wwnn 1 --wwpn 2
 run notgt "$FCNVME" id-ctrl $H --nqn $NQN --traddr nn-0x1:pn-0x2
 [ $rc -eq 2 ] && ok || bad "bad traddr"
 
+# host identity: generated with a notice, or read from the hostnqn file
+HN="--fabric itest --wwnn 0x20000090fb000001 --wwpn 0x10000090fb000001"
+mkdir -p "$tmp/etc"
+FCNVME_ETC_NVME=$tmp/etc run gen "$FCNVME" id-ctrl $HN --nqn $NQN
+[ $rc -eq 0 ] && grep -q "no --hostnqn and no $tmp/etc/hostnqn; using generated host NQN nqn.2014-08.org.nvmexpress:uuid:" "$tmp/gen.err" &&
+	ok || bad "generated host NQN: $(cat "$tmp/gen.err")"
+echo "not-an-nqn" >"$tmp/etc/hostnqn"
+FCNVME_ETC_NVME=$tmp/etc run badhn "$FCNVME" id-ctrl $HN --nqn $NQN
+[ $rc -eq 1 ] && grep -q "host NQN 'not-an-nqn' (from $tmp/etc/hostnqn)" "$tmp/badhn.err" &&
+	ok || bad "hostnqn file: $(cat "$tmp/badhn.err")"
+echo "nqn.2014-08.org.nvmexpress:uuid:00000000-0000-4000-8000-000000000009" >"$tmp/etc/hostnqn"
+FCNVME_ETC_NVME=$tmp/etc run goodhn "$FCNVME" id-ctrl $HN --nqn $NQN
+[ $rc -eq 0 ] && [ ! -s "$tmp/goodhn.err" ] && ok || bad "hostnqn file used: $(cat "$tmp/goodhn.err")"
+
 # perf --verify: clean run
 run perf "$FCNVME" perf $H --nqn $NQN -q 1 -o 4096 -w randread -t 1 --verify --json
 [ $rc -eq 0 ] && grep -q '"verify_errors":0' "$tmp/perf.out" && grep -q '"p99_9":' "$tmp/perf.out" &&

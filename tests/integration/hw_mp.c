@@ -602,7 +602,7 @@ static void test_logo_and_link(void)
 	      "LOGO: rport_logout (%s)", sh->why);
 	CHECK(host_wait(&hwf.rport_unregistered, unreg + 1, 5000), "host kept the remote port");
 	/* the host logs back in by itself */
-	CHECK(host_wait(&hwf.rport_registered, reg + 1, 4000), "host did not log back in");
+	CHECK(host_wait(&hwf.rport_registered, reg + 1, 6000), "host did not log back in");
 
 	inv = atomic_load(&sh->invalidated);
 	unreg = atomic_load(&hwf.rport_unregistered);
@@ -616,7 +616,7 @@ static void test_logo_and_link(void)
 	rc = tgt_cmd(CMD_LINK_UP, 5000);
 	CHECK(rc == 0, "link up rc %d", rc);
 	CHECK(host_wait(&sh->link_up, 1, 5000), "no link-up event");
-	CHECK(host_wait(&hwf.rport_registered, reg + 1, 4000), "no re-login after link up");
+	CHECK(host_wait(&hwf.rport_registered, reg + 1, 6000), "no re-login after link up");
 }
 
 /* ---- softhbactl against live ports ---------------------------------------------- */
@@ -682,7 +682,7 @@ static void test_softhbactl(void)
 	CHECK(strcmp(sh->why, "RSCN: port offline") == 0, "why '%s'", sh->why);
 	rc = run_ctl("link up 0x10000090fb000001", NULL, 0);
 	CHECK(rc == 0, "link up rc %d", rc);
-	CHECK(host_wait(&hwf.rport_registered, reg + 1, 4000), "no re-login after host link up");
+	CHECK(host_wait(&hwf.rport_registered, reg + 1, 6000), "no re-login after host link up");
 
 	/* LOGO from the fabric on behalf of the target. */
 	unreg = atomic_load(&hwf.rport_unregistered);
@@ -692,7 +692,46 @@ static void test_softhbactl(void)
 	CHECK(rc == 0 && strstr(out, "1 login(s) logged out"), "logo: rc %d %s", rc, out);
 	CHECK(host_wait(&hwf.rport_unregistered, unreg + 1, 5000), "fabric LOGO: rport kept");
 	CHECK(host_wait(&sh->invalidated, inv + 1, 5000), "fabric LOGO: no invalidate");
-	CHECK(host_wait(&hwf.rport_registered, reg + 1, 4000), "no re-login after LOGO");
+	CHECK(host_wait(&hwf.rport_registered, reg + 1, 6000), "no re-login after LOGO");
+
+	/* PRLO from the fabric on behalf of the host, for this pair only. */
+	unreg = atomic_load(&hwf.rport_unregistered);
+	reg = atomic_load(&hwf.rport_registered);
+	inv = atomic_load(&sh->invalidated);
+	rc = run_ctl("prlo 0x10000090fb000001 0x10000090fa000001", out, sizeof(out));
+	CHECK(rc == 0 && strstr(out, "1 login(s) logged out"), "prlo: rc %d %s", rc, out);
+	CHECK(host_wait(&sh->invalidated, inv + 1, 5000), "fabric PRLO: no invalidate");
+	CHECK(strcmp(sh->why, "PRLO") == 0, "why '%s'", sh->why);
+	CHECK(host_wait(&hwf.rport_unregistered, unreg + 1, 5000), "fabric PRLO: rport kept");
+	CHECK(host_wait(&hwf.rport_registered, reg + 1, 6000), "no re-login after PRLO");
+}
+
+/* A second host process logs in and dies: the target sees it as loss. */
+static void test_host_death(void)
+{
+	struct hw_host_port_cfg hc = {
+		.dev = "soft:mp", .wwnn = HOST_WWNN + 1, .wwpn = HOST_WWPN + 1, .nr_hwq = 1,
+	};
+	int logins = atomic_load(&sh->logins), inv = atomic_load(&sh->invalidated);
+	int lo = atomic_load(&sh->logouts), status;
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		struct hw_host_port *h2;
+
+		if (hw_host_port_open(&hc, &h2))
+			_exit(1);
+		for (;;) {
+			hw_host_port_process(h2);
+			usleep(1000);
+		}
+	}
+	CHECK(host_wait(&sh->logins, logins + 1, 5000), "second host never logged in");
+	kill(pid, SIGKILL);
+	waitpid(pid, &status, 0);
+	CHECK(host_wait(&sh->logouts, lo + 1, 5000), "target did not see the host die");
+	CHECK(atomic_load(&sh->invalidated) == inv + 1, "host death: no invalidate_host");
+	CHECK(strcmp(sh->why, "peer dead") == 0, "why '%s'", sh->why);
 }
 
 /* ---- stress -------------------------------------------------------------------- */
@@ -779,7 +818,7 @@ static void test_peer_death(pid_t *tpid)
 	reg = atomic_load(&hwf.rport_registered);
 	*tpid = start_target(false);
 	CHECK(atomic_load(&sh->ready) == 1, "restarted target not ready");
-	CHECK(host_wait(&hwf.rport_registered, reg + 1, 4000), "no re-login to restarted target");
+	CHECK(host_wait(&hwf.rport_registered, reg + 1, 6000), "no re-login to restarted target");
 }
 
 int main(int argc, char **argv)
@@ -831,6 +870,7 @@ int main(int argc, char **argv)
 	test_more_faults(&fab, rp);
 	test_logo_and_link();
 	test_softhbactl();
+	test_host_death();
 	rp = online_rport();
 	CHECK(rp != NULL, "remote port not back online");
 	if (rp)

@@ -44,6 +44,7 @@ bad "link bad wwpn" "invalid WWPN '0x12'" $S link down 0x12
 bad "link unknown port" "no port 0x1000000000000001" $S link down 0x1000000000000001
 bad "link bad verb" "usage: link down|up WWPN" $S link sideways 0x1000000000000001
 bad "logo unknown" "no port" $S logo 0x1000000000000001
+bad "prlo usage" "usage: prlo WWPN [PEER_WWPN]" $S prlo
 bad "zone bad" "usage: zone set" $S zone set
 bad "fault unbounded" "a fault needs a bound" $S fault drop-cmd opcode 1
 bad "fault bad opcode" "invalid opcode/fctype '300'" $S fault drop-cmd opcode 300 count 1

@@ -113,6 +113,7 @@ START_TEST(print_fixed_point)
 		"daemon = { log_level = \"debug\"; socket_group = \"g\"; };\n"
 		"ana_groups = ( { id = 2; ports = { p0 = \"inaccessible\"; }; } );\n"
 		"subsystems = ( { nqn = \"nqn.2026-11.io.x:a\"; model = \"a\\\"b\";\n"
+		" host_wwpns = [ \"naa.10000090FA000001\", \"0x10000090fa000002\" ];\n"
 		" namespaces = ( { backend = \"null\"; size = 1536; nguid = \"000102030405060708090a0b0c0d0e0f\"; } ); } );\n");
 	struct conf *c2, *dup;
 	char *t1 = print(c), *t2, *t3;
@@ -122,6 +123,8 @@ START_TEST(print_fixed_point)
 	ck_assert_str_eq(t1, t2);
 	ck_assert_ptr_nonnull(strstr(t1, "\t\t\t\tsize = \"1536\";\n"));
 	ck_assert_ptr_nonnull(strstr(t1, "\t\tmodel = \"a\\\"b\";\n"));
+	ck_assert_ptr_nonnull(strstr(t1,
+		"\t\thost_wwpns = [ \"0x10000090fa000001\", \"0x10000090fa000002\" ];\n"));
 	ck_assert_ptr_nonnull(strstr(t1, "\t\t\tp0 = \"inaccessible\";\n"));
 	ck_assert_ptr_nonnull(strstr(t1, "\t\t\t\tnguid = \"000102030405060708090a0b0c0d0e0f\";\n"));
 	dup = conf_dup(c2);
@@ -165,6 +168,13 @@ static const struct err_case err_cases[] = {
 	{ "subsystems = ( { nqn = \"nqn.2026-11.io.x:a\"; hosts = [ \"bad\" ]; } );",
 	  "t.conf:1: host \"bad\": NQN must start with 'nqn.'" },
 	{ "ana_groups = ( { id = 0; } );", "t.conf:1: id = 0 is outside 1..128" },
+	{ "subsystems = ( { nqn = \"nqn.2026-11.io.x:a\"; cntlid_min = 9; cntlid_max = 8; } );",
+	  "t.conf:1: subsystem nqn.2026-11.io.x:a: give cntlid_min <= cntlid_max, both 1..65519" },
+	{ "subsystems = ( { nqn = \"nqn.2026-11.io.x:a\";\n"
+	  " host_wwpns = [ \"0x10000090fa000001\", \"10:00:00:90:fa:00:00:01\" ]; } );",
+	  "t.conf:2: host_wwpns: 10:00:00:90:fa:00:00:01 listed twice" },
+	{ "subsystems = ( { nqn = \"nqn.2026-11.io.x:a\"; host_wwpns = [ \"x\" ]; } );",
+	  "t.conf:1: host_wwpns: \"x\" is not a WWPN" },
 	{ "ana_groups = ( { state = \"optimized\"; } );", "t.conf:1: ANA group needs id" },
 	{ "ports = ( { name = \"p0\"; dev = \"soft:f\"; wwnn = \"0x20000090fa000001\"; wwpn = \"0x10000090fa000001\"; portid = 3; },\n"
 	  " { name = \"p1\"; dev = \"soft:f\"; wwnn = \"0x20000090fa000001\"; wwpn = \"0x10000090fa000002\"; portid = 3; } );",

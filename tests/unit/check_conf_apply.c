@@ -120,6 +120,26 @@ START_TEST(same_config_no_ops)
 }
 END_TEST
 
+START_TEST(ana_port_states)
+{
+	static const char with_override[] =
+		"ports = ( { name = \"p0\"; dev = \"soft:f\"; wwnn = \"0x20000090fa000001\";"
+		" wwpn = \"0x10000090fa000001\"; },\n"
+		" { name = \"p1\"; dev = \"soft:f\"; wwnn = \"0x20000090fa000001\";"
+		" wwpn = \"0x10000090fa000002\"; } );\n"
+		"ana_groups = ( { id = 2; ports = { p1 = \"inaccessible\"; }; } );\n";
+
+	apply_ok(with_override);
+	ck_assert_str_eq(fake_log(),
+		"port_add p0 1;port_add p1 2;ana_add 2;ana_state 2 2 3;");
+	fake_log_clear();
+	apply_ok(with_override);	/* nothing changed: nothing done */
+	ck_assert_str_eq(fake_log(), "");
+	apply_ok(conf_b);		/* override gone, group inaccessible */
+	ck_assert_ptr_nonnull(strstr(fake_log(), "ana_state 2 1 3;ana_state 2 2 3;"));
+}
+END_TEST
+
 START_TEST(diff_apply_order)
 {
 	apply_ok(conf_a);
@@ -137,6 +157,22 @@ START_TEST(diff_apply_order)
 		"subsys_add " NQN_B ";"
 		"ns_add " NQN_B " 1;"
 		"export " NQN_B " 2;");
+}
+END_TEST
+
+START_TEST(wwpn_acl_diff)
+{
+	static const char one[] =
+		"subsystems = ( { nqn = \"" NQN_A "\"; host_wwpns = [ \"0x10000090fa0000a1\" ]; } );";
+	static const char two[] =
+		"subsystems = ( { nqn = \"" NQN_A "\"; host_wwpns = [ \"0x10000090fa0000a2\" ]; } );";
+
+	apply_ok(one);
+	ck_assert_str_eq(fake_log(), "subsys_add " NQN_A ";allow_wwpn " NQN_A " 0x10000090fa0000a1;");
+	fake_log_clear();
+	apply_ok(two);
+	ck_assert_str_eq(fake_log(), "disallow_wwpn " NQN_A " 0x10000090fa0000a1;"
+			 "allow_wwpn " NQN_A " 0x10000090fa0000a2;");
 }
 END_TEST
 
@@ -283,6 +319,8 @@ conf_apply_suite(void)
 	tcase_add_test(tc, first_apply_order);
 	tcase_add_test(tc, same_config_no_ops);
 	tcase_add_test(tc, diff_apply_order);
+	tcase_add_test(tc, ana_port_states);
+	tcase_add_test(tc, wwpn_acl_diff);
 	tcase_add_test(tc, failed_apply_rolls_back);
 	tcase_add_test(tc, shrink_refused);
 	tcase_add_test(tc, reload_bad_file_keeps_state);

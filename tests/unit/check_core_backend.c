@@ -184,6 +184,42 @@ START_TEST(test_file_sync_direct_512)
 }
 END_TEST
 
+/* A block device (TGT_TEST_BLOCKDEV, e.g. a loop device; the case is only
+ * added when the variable is set): size from BLKGETSIZE64, data round trip,
+ * BLKZEROOUT, BLKDISCARD, and growth past the device refused. */
+START_TEST(test_block_device)
+{
+	const char *dev = getenv("TGT_TEST_BLOCKDEV");
+	struct tgt_ns_params np = { .nsid = 3, .backend = TGT_BACKEND_FILE,
+				    .path = dev };
+	struct h_assoc *a;
+	uint8_t w[8192], r[8192], z[8192];
+	uint8_t id[4096];
+	uint64_t nsze;
+	char err[128];
+	int i;
+
+	memset(z, 0, sizeof(z));
+	a = ns_ctrl(&np);
+	ck_assert_uint_eq(h_identify(a, NVME_ID_CNS_NS, 3, 0, id), 0);
+	memcpy(&nsze, id, 8);
+	ck_assert_uint_gt(le64toh(nsze), 16);
+	for (i = 0; i < 8192; i++)
+		w[i] = (uint8_t)(i * 3 + 11);
+	ck_assert_uint_eq(h_io(a, 1, nvme_cmd_write, 3, 0, 16, w, 8192), 0);
+	ck_assert_uint_eq(h_io(a, 1, nvme_cmd_read, 3, 0, 16, r, 8192), 0);
+	ck_assert_mem_eq(r, w, 8192);
+	ck_assert_uint_eq(h_io(a, 1, nvme_cmd_write_zeroes, 3, 2, 2, NULL, 0), 0);
+	ck_assert_uint_eq(h_io(a, 1, nvme_cmd_read, 3, 0, 16, r, 8192), 0);
+	ck_assert_mem_eq(r + 1024, z, 1024);
+	ck_assert_mem_eq(r + 2048, w + 2048, 8192 - 2048);
+	ck_assert_uint_eq(h_io(a, 1, nvme_cmd_flush, 3, 0, 1, NULL, 0), 0);
+	ck_assert_int_eq(tgt_ns_resize(H->t, H_SUBNQN, 3, le64toh(nsze) * 512 * 2,
+				       err, sizeof(err)), -ENOSPC);
+	ck_assert(strncmp(err, "the block device holds only ", 28) == 0);
+}
+END_TEST
+
 START_TEST(test_file_errors)
 {
 	struct tgt_ns_params np = { .nsid = 3, .backend = TGT_BACKEND_FILE };
@@ -232,6 +268,8 @@ Suite *core_backend_suite(void)
 	tcase_add_test(tc, test_file_ring_direct_4096);
 	tcase_add_test(tc, test_file_sync_direct_512);
 	tcase_add_test(tc, test_file_errors);
+	if (getenv("TGT_TEST_BLOCKDEV"))
+		tcase_add_test(tc, test_block_device);
 	suite_add_tcase(s, tc);
 	return s;
 }

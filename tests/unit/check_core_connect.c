@@ -138,6 +138,20 @@ START_TEST(test_connect_acl_any_and_wwpn)
 	/* disallowing the WWPN tears that controller down */
 	ck_assert_int_eq(tgt_subsys_disallow_wwpn(H->t, H_SUBNQN, H_HOST_WWPN, err, sizeof(err)), 0);
 	ck_assert_int_eq(a->nr_delete, 1);
+	/* turning allow_any_host off drops hosts outside the ACL only */
+	{
+		struct h_assoc *in, *out;
+
+		ck_assert_int_eq(tgt_subsys_disallow_wwpn(H->t, H_SUBNQN, 0x1111, err, sizeof(err)), 0);
+		in = h_assoc_new(&H->tp1);
+		ck_assert_uint_eq(h_connect_admin(in, H_SUBNQN, H_HOSTNQN, 0), 0);
+		out = h_assoc_new(&H->tp1);
+		ck_assert_uint_eq(h_connect_admin(out, H_SUBNQN, H_HOSTNQN2, 0), 0);
+		sp.allow_any_host = false;
+		ck_assert_int_eq(tgt_subsys_set(H->t, &sp, TGT_SUBSYS_SET_ALLOW_ANY, err, sizeof(err)), 0);
+		ck_assert_int_eq(in->nr_delete, 0);
+		ck_assert_int_eq(out->nr_delete, 1);
+	}
 }
 END_TEST
 

@@ -510,6 +510,48 @@ START_TEST(list_roundtrip)
 }
 END_TEST
 
+static int
+collect_u64(uint64_t v, void *arg)
+{
+	uint64_t *sum = arg;
+
+	*sum = *sum * 1000 + v;
+	return 0;
+}
+
+START_TEST(list_u64)
+{
+	struct nl_msg *m = fcnvme_msg_new(FCNVME_CMD_SUBSYS_SHOW, NLM_F_MULTI, 3);
+	struct fcnvme_msg msg;
+	struct nlattr *l;
+	uint64_t sum = 0;
+	char why[256], out[64] = "";
+	const uint8_t *p;
+
+	l = fcnvme_msg_list_start(m, FCNVME_A_WWPNS);
+	ck_assert_int_eq(fcnvme_msg_list_put_u64(m, l, 7), 0);
+	ck_assert_int_eq(fcnvme_msg_list_put_u64(m, l, 9), 0);
+	ck_assert_int_eq(fcnvme_msg_list_put_str(m, l, "x"), -EINVAL);
+	ck_assert_int_eq(fcnvme_msg_list_end(m, l), 0);
+	/* nla_len 4 + 2 * 12 = 28, type WWPNS | NLA_F_NESTED */
+	p = (const uint8_t *)fcnvme_msg_hdr(m) + 20;
+	ck_assert_uint_eq(p[0] | p[1] << 8, 28);
+	ck_assert_uint_eq(p[2] | p[3] << 8, FCNVME_A_WWPNS | NLA_F_NESTED);
+	ck_assert_uint_eq(p[4] | p[5] << 8, 12);
+	ck_assert_uint_eq(p[6] | p[7] << 8, FCNVME_A_WWPN);
+	ck_assert_int_eq(fcnvme_msg_validate(fcnvme_msg_hdr(m), fcnvme_msg_len(m),
+					     FCNVME_MSG_REPLY, &msg, why,
+					     sizeof(why)), 0);
+	ck_assert_int_eq(fcnvme_msg_list_foreach_u64(&msg, FCNVME_A_WWPNS,
+						     collect_u64, &sum), 0);
+	ck_assert_uint_eq(sum, 7009);
+	/* The string iterator does not walk a u64 list. */
+	ck_assert_int_eq(fcnvme_msg_list_foreach(&msg, FCNVME_A_WWPNS, collect, out), 0);
+	ck_assert_str_eq(out, "");
+	fcnvme_msg_free(m);
+}
+END_TEST
+
 /* Suite: the control protocol in libfcnvme. */
 Suite *
 ctl_proto_suite(void)
@@ -525,6 +567,7 @@ ctl_proto_suite(void)
 	tcase_add_test(tc, build_then_validate);
 	tcase_add_test(tc, put_checks_policy);
 	tcase_add_test(tc, list_roundtrip);
+	tcase_add_test(tc, list_u64);
 	tcase_add_test(tc, error_reply_shape);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("validate");

@@ -248,6 +248,9 @@ START_TEST(dispatch_ops_through_conf)
 	ck_assert_int_eq(run(true, "ana add 4 inaccessible"), 0);
 	ck_assert_int_eq(run(true, "ana set-state 4 optimized p0"), 0);
 	ck_assert_int_eq(run(true, "subsystem set nqn.2026-11.io.x:b serial S1"), 0);
+	ck_assert_int_eq(run(true, "subsystem set nqn.2026-11.io.x:b cntlid-min 10 cntlid-max 20 ieee-oui 0x0090fa"), 0);
+	ck_assert_int_eq(run(true, "subsystem set nqn.2026-11.io.x:b cntlid-max 5"), -EINVAL);
+	ck_assert_int_eq(run(true, "allowed-wwpn add nqn.2026-11.io.x:b 21:00:00:24:ff:19:ab:71"), 0);
 	ck_assert_int_eq(run(true, "host invalidate 0x10000090fa0000aa"), 0);
 	ck_assert_int_eq(run(true, "log level debug"), 0);
 	ck_assert_str_eq(fake_log(),
@@ -258,10 +261,15 @@ START_TEST(dispatch_ops_through_conf)
 		"ana_state 4 1 3;"
 		"ana_state 4 1 1;"
 		"subsys_set nqn.2026-11.io.x:b 0x1;"
+		"subsys_set nqn.2026-11.io.x:b 0x18;"
+		"allow_wwpn nqn.2026-11.io.x:b 0x21000024ff19ab71;"
 		"host_invalidate 0x10000090fa0000aa;");
 	/* The running config records all of it. */
 	ck_assert_str_eq(conf_subsys_find(d.conf, "nqn.2026-11.io.x:b")->serial, "S1");
 	ck_assert_str_eq(conf_subsys_find(d.conf, "nqn.2026-11.io.x:b")->model, "M");
+	ck_assert_uint_eq(conf_subsys_find(d.conf, "nqn.2026-11.io.x:b")->cntlid_min, 10);
+	ck_assert_uint_eq(conf_subsys_find(d.conf, "nqn.2026-11.io.x:b")->cntlid_max, 20);
+	ck_assert_uint_eq(conf_subsys_find(d.conf, "nqn.2026-11.io.x:b")->ieee_oui, 0x0090fa);
 	ck_assert_uint_eq(conf_ana_find(d.conf, 4)->state, FCNVME_ANA_INACCESSIBLE);
 	ck_assert_uint_eq(conf_ana_find(d.conf, 4)->nr_ports, 1);
 	ck_assert_int_eq(d.conf->log_level, FCNVME_LOG_DEBUG);

@@ -146,6 +146,22 @@ nobody_open_child(void)
 	return 0;
 }
 
+static int
+group_member_child(void)
+{
+	struct fcnvme_client *c;
+	char err[256];
+
+	if (setgid(65534) != 0 || setuid(65534) != 0)
+		return 20;
+	if (fcnvme_client_open(path, &c) != 0)
+		return 26;
+	if (simple(c, FCNVME_CMD_PORT_DISABLE, "p0", err) != 0)
+		return 27;
+	fcnvme_client_close(c);
+	return 0;
+}
+
 START_TEST(unprivileged_peer)
 {
 	if (geteuid() != 0)
@@ -155,6 +171,11 @@ START_TEST(unprivileged_peer)
 	ck_assert_int_eq(chmod(path, 0666), 0);
 	ck_assert_int_eq(serve_until(spawn(nobody_open_child)), 0);
 	ck_assert_ptr_null(strstr(fake_log(), "port_disable"));
+	/* With the socket group set to the peer's group, it may change. */
+	ctl_server_close(srv);
+	ck_assert_int_eq(ctl_server_open(&d, path, 65534, &srv), 0);
+	ck_assert_int_eq(serve_until(spawn(group_member_child)), 0);
+	ck_assert_ptr_nonnull(strstr(fake_log(), "port_disable p0;"));
 }
 END_TEST
 

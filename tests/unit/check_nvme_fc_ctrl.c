@@ -162,6 +162,65 @@ START_TEST(test_connect_live)
 }
 END_TEST
 
+static uint32_t rd_be32(const uint8_t *p)
+{
+	uint32_t v;
+
+	memcpy(&v, p, 4);
+	return be32toh(v);
+}
+
+static uint16_t rd_be16(const uint8_t *p)
+{
+	uint16_t v;
+
+	memcpy(&v, p, 2);
+	return be16toh(v);
+}
+
+START_TEST(test_ls_bytes)
+{
+	struct fcnvme_host_ctrl_info info;
+	const uint8_t *cra = lp.ls_log[0], *crc = lp.ls_log[1];
+	uint8_t id[16];
+	uint64_t a;
+
+	ck_assert_int_eq(run_until(FCNVME_HOST_CTRL_LIVE, 200), 0);
+	fcnvme_host_ctrl_get_info(ctrl, &info);
+	/* Create Association: 1024 bytes, Linux's values */
+	ck_assert_uint_eq(lp.ls_log_len[0], 1024);
+	ck_assert_uint_eq(cra[0], FCNVME_LS_CREATE_ASSOCIATION);
+	ck_assert_uint_eq(rd_be32(cra + 4), 1016);
+	ck_assert_uint_eq(rd_be32(cra + 8), FCNVME_LSDESC_CREATE_ASSOC_CMD);
+	ck_assert_uint_eq(rd_be32(cra + 12), 1008);
+	ck_assert_uint_eq(rd_be16(cra + 16), 8);		/* ersp_ratio */
+	ck_assert_uint_eq(rd_be16(cra + 8 + 48), 0xffff);	/* cntlid */
+	ck_assert_uint_eq(rd_be16(cra + 8 + 50), 31);		/* sqsize */
+	memset(id, 0x5a, sizeof(id));
+	ck_assert_mem_eq(cra + 8 + 56, id, 16);
+	ck_assert_str_eq((const char *)cra + 8 + 72, LOOP_HOSTNQN);
+	ck_assert_str_eq((const char *)cra + 8 + 328, LOOP_SUBNQN);
+	/* Create Connection for qid 1: 80 bytes, ersp_ratio = 32 / 5 */
+	ck_assert_uint_eq(lp.ls_log_len[1], 80);
+	ck_assert_uint_eq(crc[0], FCNVME_LS_CREATE_CONNECTION);
+	ck_assert_uint_eq(rd_be32(crc + 4), 72);
+	ck_assert_uint_eq(rd_be32(crc + 8), FCNVME_LSDESC_ASSOC_ID);
+	memcpy(&a, crc + 16, 8);
+	ck_assert_uint_eq(be64toh(a), info.association_id);
+	ck_assert_uint_eq(rd_be32(crc + 24), FCNVME_LSDESC_CREATE_CONN_CMD);
+	ck_assert_uint_eq(rd_be16(crc + 32), 6);		/* ersp_ratio */
+	ck_assert_uint_eq(rd_be16(crc + 24 + 48), 1);		/* qid */
+	ck_assert_uint_eq(rd_be16(crc + 24 + 50), 31);		/* sqsize */
+	ck_assert_uint_eq(rd_be16(lp.ls_log[2] + 24 + 48), 2);
+	/* delete: our Disconnect Association names the association */
+	delete_ctrl();
+	ck_assert_uint_eq(lp.ls_log_len[3], 48);
+	ck_assert_uint_eq(lp.ls_log[3][0], FCNVME_LS_DISCONNECT_ASSOC);
+	memcpy(&a, lp.ls_log[3] + 16, 8);
+	ck_assert_uint_eq(be64toh(a), info.association_id);
+}
+END_TEST
+
 START_TEST(test_cmd_iu_bytes)
 {
 	static const uint8_t hdr[8] = { 0xfd, 0x28, 0x00, 0x18, 0, 0, 0x08, 0x02 };
@@ -195,6 +254,17 @@ START_TEST(test_cmd_iu_bytes)
 		ck_assert_uint_eq(iu[24 + 24 + v32], 0);	/* SGL addr */
 	for (v32 = 88; v32 < 96; v32++)
 		ck_assert_uint_eq(iu[v32], 0);
+	wait_io(&r);
+	ck_assert_uint_eq(r.status, 0);
+
+	/* a write: flags WRITE, next csn */
+	memset(&r, 0, sizeof(r));
+	rw_cmd(&c, nvme_cmd_write, 16, 8);
+	ck_assert_int_eq(fcnvme_host_submit(ctrl, 1, &c, buf, 0, 4096, io_cb, &r), 0);
+	ck_assert_uint_eq(iu[6], 0x08);
+	ck_assert_uint_eq(iu[7], 0x01);
+	memcpy(&v32, iu + 16, 4);
+	ck_assert_uint_eq(be32toh(v32), 3);
 	wait_io(&r);
 	ck_assert_uint_eq(r.status, 0);
 
@@ -312,7 +382,12 @@ START_TEST(test_target_disconnect)
 	for (i = 0; i < 50 && fcnvme_host_ctrl_state(ctrl) == FCNVME_HOST_CTRL_LIVE; i++)
 		pump(1);
 	ck_assert_int_ne(fcnvme_host_ctrl_state(ctrl), FCNVME_HOST_CTRL_LIVE);
+	ck_assert_str_eq(fcnvme_host_ctrl_reason(ctrl),
+			 "Disconnect Association from the target");
 	ck_assert_int_eq(run_until(FCNVME_HOST_CTRL_LIVE, 400), 0);
+	/* the target's Disconnect reached us and was accepted */
+	ck_assert_uint_eq(lp.t2h_ls, 1);
+	ck_assert_uint_eq(lp.t2h_ls_acc, 1);
 	fcnvme_host_ctrl_get_info(ctrl, &info);
 	ck_assert_uint_ne(info.association_id, old_assoc);
 	ck_assert_uint_eq(info.nr_connects, 2);
@@ -472,6 +547,32 @@ START_TEST(test_rport_devloss)
 }
 END_TEST
 
+/* Connect then delete at every point of the bring-up (blktests nvme/031):
+ * teardown is clean wherever it starts. */
+START_TEST(test_create_delete_race)
+{
+	struct loop_core_stats *st = loop_core_stats(lp.core);
+	struct fcnvme_host_ctrl_opts o;
+	unsigned int i;
+
+	delete_ctrl();
+	pump(10);
+	default_opts(&o);
+	for (i = 0; i < 24; i++) {
+		ck_assert_int_eq(fcnvme_host_ctrl_create(lp.lport, lp.rport, &o, &ctrl), 0);
+		pump(i);
+		delete_ctrl();
+		pump(10);
+		ck_assert_uint_eq(st->sq_creates, st->sq_destroys);
+	}
+	ck_assert_uint_ge(st->sq_creates, 24);
+	ck_assert_uint_eq(st->double_destroys, 0);
+	/* and a full bring-up still works afterwards */
+	ck_assert_int_eq(fcnvme_host_ctrl_create(lp.lport, lp.rport, &o, &ctrl), 0);
+	ck_assert_int_eq(run_until(FCNVME_HOST_CTRL_LIVE, 200), 0);
+}
+END_TEST
+
 START_TEST(test_bad_opts)
 {
 	struct fcnvme_host_ctrl_opts o;
@@ -501,6 +602,7 @@ Suite *nvme_fc_ctrl_suite(void)
 
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_connect_live);
+	tcase_add_test(tc, test_ls_bytes);
 	tcase_add_test(tc, test_cmd_iu_bytes);
 	tcase_add_test(tc, test_write_read_roundtrip);
 	tcase_add_loop_test(tc, test_rsp_fault_resets, 0,
@@ -512,6 +614,7 @@ Suite *nvme_fc_ctrl_suite(void)
 	tcase_add_test(tc, test_ctrl_loss_gives_up);
 	tcase_add_test(tc, test_dnr_gives_up);
 	tcase_add_test(tc, test_rport_devloss);
+	tcase_add_test(tc, test_create_delete_race);
 	tcase_add_test(tc, test_bad_opts);
 	suite_add_tcase(s, tc);
 	return s;

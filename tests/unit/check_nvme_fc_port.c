@@ -13,6 +13,7 @@
 #include <fcnvme/fc_wire.h>
 #include <fcnvme/ls.h>
 #include <fcnvme/nvme_fc_driver.h>
+#include <fcnvme/nvme_fc_host.h>
 
 #include "../../libfcnvme/nvme_fc_int.h"
 #include "suites_libfcnvme.h"
@@ -109,11 +110,19 @@ START_TEST(test_rport_resume_and_delete)
 	ck_assert_uint_eq(rp->dev_loss_tmo, 60);	/* transport default */
 	ck_assert_ptr_eq(rp->localport, lp);
 	ck_assert_int_eq(nvme_fc_register_remoteport(lp, &r_info, &rp2), -EEXIST);
+	ck_assert_int_eq(fcnvme_host_rports(lp, NULL, 0), 1);
+	{
+		struct nvme_fc_remote_port *list[2] = { NULL, NULL };
+
+		ck_assert_int_eq(fcnvme_host_rports(lp, list, 2), 1);
+		ck_assert_ptr_eq(list[0], rp);
+	}
 	ck_assert_int_eq(nvme_fc_set_remoteport_devloss(rp, 7), 0);
 	ck_assert_uint_eq(rp->dev_loss_tmo, 7);
 	/* unregister with no controller: deleted at once */
 	ck_assert_int_eq(nvme_fc_unregister_remoteport(rp), 0);
 	ck_assert_int_eq(n_rport_del, 1);
+	ck_assert_int_eq(fcnvme_host_rports(lp, NULL, 0), 0);
 	/* the local port waits for its remote ports */
 	ck_assert_int_eq(nvme_fc_register_remoteport(lp, &r_info, &rp3), 0);
 	ck_assert_int_eq(nvme_fc_unregister_localport(lp), 0);
@@ -188,6 +197,46 @@ START_TEST(test_rcv_ls_rejects)
 	/* too long to be an LS */
 	ck_assert_int_eq(nvme_fc_rcv_ls_req(rp, &rsp, buf, 1025), -E2BIG);
 
+	ck_assert_int_eq(nvme_fc_unregister_remoteport(rp), 0);
+	ck_assert_int_eq(nvme_fc_unregister_localport(lp), 0);
+}
+END_TEST
+
+/* Whatever a target sends as an LS, the host answers it with an LS_RJT
+ * (or refuses an oversized one) and never crashes. */
+START_TEST(test_rcv_ls_garbage)
+{
+	struct nvme_fc_local_port *lp;
+	struct nvme_fc_remote_port *rp;
+	struct nvmefc_ls_rsp rsp;
+	uint8_t buf[1100];
+	uint32_t seed = 12345, i, j, len;
+	int rc;
+
+	ck_assert_int_eq(nvme_fc_register_localport(&l_info, &t_tmpl, NULL, &lp), 0);
+	ck_assert_int_eq(nvme_fc_register_remoteport(lp, &r_info, &rp), 0);
+	for (i = 0; i < 3000; i++) {
+		seed = seed * 1103515245u + 12345u;
+		len = (seed >> 8) % sizeof(buf);
+		for (j = 0; j < len; j++) {
+			seed = seed * 1103515245u + 12345u;
+			buf[j] = (uint8_t)(seed >> 16);
+		}
+		if (len && i % 3 == 0)
+			buf[0] = (uint8_t)(i % 8);	/* hit the real commands */
+		n_xmt = 0;
+		memset(&rsp, 0, sizeof(rsp));
+		rc = nvme_fc_rcv_ls_req(rp, &rsp, buf, len);
+		if (len > 1024) {
+			ck_assert_int_eq(rc, -E2BIG);
+			continue;
+		}
+		ck_assert_int_eq(rc, 0);
+		ck_assert_int_eq(n_xmt, 1);
+		ck_assert_uint_eq(xmt_len, 40);
+		ck_assert_uint_eq(xmt_buf[0], FCNVME_LS_RJT);
+		xmt_rsp->done(xmt_rsp);
+	}
 	ck_assert_int_eq(nvme_fc_unregister_remoteport(rp), 0);
 	ck_assert_int_eq(nvme_fc_unregister_localport(lp), 0);
 }
@@ -295,6 +344,7 @@ Suite *nvme_fc_port_suite(void)
 	tcase_add_test(tc, test_lport_template_checked);
 	tcase_add_test(tc, test_rport_resume_and_delete);
 	tcase_add_test(tc, test_rcv_ls_rejects);
+	tcase_add_test(tc, test_rcv_ls_garbage);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("rsp_check");
 	tcase_add_test(tc, test_check_rsp_table);

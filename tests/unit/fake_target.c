@@ -268,6 +268,24 @@ tgt_subsys_disallow_host(struct tgt *t, const char *nqn, const char *hostnqn,
 }
 
 int
+tgt_subsys_allow_wwpn(struct tgt *t, const char *nqn, uint64_t wwpn,
+		      char *err, size_t errlen)
+{
+	(void)t;
+	return call(err, errlen, "allow_wwpn %s 0x%016llx", nqn,
+		    (unsigned long long)wwpn);
+}
+
+int
+tgt_subsys_disallow_wwpn(struct tgt *t, const char *nqn, uint64_t wwpn,
+			 char *err, size_t errlen)
+{
+	(void)t;
+	return call(err, errlen, "disallow_wwpn %s 0x%016llx", nqn,
+		    (unsigned long long)wwpn);
+}
+
+int
 tgt_subsys_export(struct tgt *t, const char *nqn, uint16_t portid, char *err,
 		  size_t errlen)
 {

@@ -174,6 +174,10 @@ static int loop_h_ls_req(struct nvme_fc_local_port *lport,
 	int rc;
 
 	(void)rport;
+	if (p->ls_sent < 4 && lsreq->rqstlen <= 1024) {
+		memcpy(p->ls_log[p->ls_sent], lsreq->rqstaddr, lsreq->rqstlen);
+		p->ls_log_len[p->ls_sent] = lsreq->rqstlen;
+	}
 	p->ls_sent++;
 	*(struct loop_ls **)lsreq->private = NULL;
 	if (!p->tport) {
@@ -317,6 +321,9 @@ static int loop_h_xmt_ls_rsp(struct nvme_fc_local_port *lport,
 	struct loop_ls *x = (struct loop_ls *)(void *)lsrsp;
 
 	(void)rport;
+	if (x->t2h && lsrsp->rsplen >= 4 &&
+	    ((const uint8_t *)lsrsp->rspbuf)[0] == FCNVME_LS_ACC)
+		p->t2h_ls_acc++;
 	if (!x->req_gone && x->lsreq) {
 		uint32_t n = lsrsp->rsplen < x->lsreq->rsplen ?
 			     lsrsp->rsplen : x->lsreq->rsplen;
@@ -354,6 +361,7 @@ static void loop_w_t2h_ls(void *a, void *b, int v)
 		free(x);
 		return;
 	}
+	p->t2h_ls++;
 	rc = p->rport ? nvme_fc_rcv_ls_req(p->rport, &x->lsrsp,
 					   x->lsreq->rqstaddr,
 					   x->lsreq->rqstlen) : -ENODEV;

@@ -61,7 +61,11 @@ struct loop_pair {
 	/* counters */
 	unsigned int			ls_sent, fcp_sent, fcp_aborts;
 	unsigned int			disconnects_rcvd;	/* target got */
+	unsigned int			t2h_ls;		/* LS the host got */
+	unsigned int			t2h_ls_acc;	/* ... and ACCed */
 	uint8_t				last_cmd_iu[96];	/* last CMD IU */
+	uint8_t				ls_log[4][1024];	/* first 4 host LS */
+	uint32_t			ls_log_len[4];
 
 	/* faults */
 	enum loop_rsp_fault		rsp_fault;

@@ -20,6 +20,7 @@ Suite *nvme_fc_ctrl_suite(void);	/* host vs target over loop_lldd */
 Suite *nvmet_fc_ls_suite(void);		/* target transport (helper transport) */
 Suite *nvmet_fc_fcp_suite(void);	/* target transport (helper transport) */
 Suite *nvmet_fc_abort_suite(void);	/* target transport (helper transport) */
+Suite *nvmet_fc_threads_suite(void);	/* target transport (helper transport) */
 
 /* The suites the runner executes, in order. */
 #define LIBFCNVME_SUITES {		\
@@ -32,6 +33,7 @@ Suite *nvmet_fc_abort_suite(void);	/* target transport (helper transport) */
 	nvmet_fc_ls_suite,		\
 	nvmet_fc_fcp_suite,		\
 	nvmet_fc_abort_suite,		\
+	nvmet_fc_threads_suite,		\
 }
 
 #endif /* SUITES_LIBFCNVME_H */

@@ -70,6 +70,8 @@ enum fcnvme_cmd {
 	FCNVME_CMD_LOG_LEVEL,
 	FCNVME_CMD_SUBSYS_PORT_ADD,
 	FCNVME_CMD_SUBSYS_PORT_DEL,
+	FCNVME_CMD_ALLOWED_WWPN_ADD,
+	FCNVME_CMD_ALLOWED_WWPN_DEL,
 	__FCNVME_CMD_MAX
 };
 #define FCNVME_CMD_MAX	(__FCNVME_CMD_MAX - 1)
@@ -133,6 +135,10 @@ enum fcnvme_attr {
 	FCNVME_A_HOSTS,		/* list of FCNVME_A_HOST_NQN */
 	FCNVME_A_PORTS,		/* list of FCNVME_A_NAME */
 	FCNVME_A_PERM,		/* u8: 1 when the peer may mutate */
+	FCNVME_A_WWPNS,		/* list of FCNVME_A_WWPN */
+	FCNVME_A_IEEE_OUI,	/* u32: 24-bit IEEE OUI */
+	FCNVME_A_CNTLID_MIN,	/* u16: 1..0xffef */
+	FCNVME_A_CNTLID_MAX,	/* u16: 1..0xffef */
 	__FCNVME_A_MAX
 };
 #define FCNVME_A_MAX	(__FCNVME_A_MAX - 1)

@@ -78,6 +78,9 @@ struct nlattr *fcnvme_msg_list_start(struct nl_msg *m, unsigned int attr);
 /* Append one element of the open list (its element type is implied). */
 int fcnvme_msg_list_put_str(struct nl_msg *m, struct nlattr *list,
 			    const char *s);
+/* Append one u64 element (FCNVME_A_WWPNS) to an open list. */
+int fcnvme_msg_list_put_u64(struct nl_msg *m, struct nlattr *list,
+			    uint64_t v);
 /* Close a list opened by fcnvme_msg_list_start(). */
 int fcnvme_msg_list_end(struct nl_msg *m, struct nlattr *list);
 
@@ -115,5 +118,9 @@ const void *fcnvme_msg_get_bin(const struct fcnvme_msg *msg, unsigned int attr,
  */
 int fcnvme_msg_list_foreach(const struct fcnvme_msg *msg, unsigned int attr,
 			    int (*cb)(const char *s, void *arg), void *arg);
+
+/* The same for lists of u64 elements. */
+int fcnvme_msg_list_foreach_u64(const struct fcnvme_msg *msg, unsigned int attr,
+				int (*cb)(uint64_t v, void *arg), void *arg);
 
 #endif /* FCNVME_CTL_MSG_H */

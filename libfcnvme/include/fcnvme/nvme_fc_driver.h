@@ -23,7 +23,10 @@
  * (the daemon's libevent thread); functions marked [hwq] run on the thread
  * that owns the hardware queue the exchange belongs to. Callbacks a transport
  * makes into an LLDD run in the same context as the call that caused them,
- * unless stated otherwise. Nothing on an [hwq] path takes a lock.
+ * unless stated otherwise. The LLDD calls a done callback in the context of
+ * the call that issued it: lsrsp->done and lsreq->done on [ctl],
+ * fcpreq->done on the exchange's [hwq]. Nothing on an [hwq] path takes a
+ * lock.
  *
  * Return values: 0 or a negative errno.
  */

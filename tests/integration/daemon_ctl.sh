@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
+# fcnvmectl against the real daemon on a software fabric, with a real host
+# logged in and doing I/O: what the ports and hosts really look like (text
+# and JSON), associations, stats that count the host's commands, RSCN,
+# port disable/enable, host invalidate, and config save -> load -> save
+# being byte-identical.
+NAME=daemon_ctl
+. "$(dirname "$0")/lib.sh"
+
+fabric_create
+demo_conf > "$tmp/nvmetfcd.conf"
+daemon_start "$tmp/nvmetfcd.conf" || exit 1
+
+"$B/tools/fcnvme" perf $(host 1) --nqn "$DEMO_NQN" -q 4 -o 4096 -w randread -t 30 \
+	> "$tmp/perf.out" 2>&1 &
+perf=$!
+bg_pids="$bg_pids $perf"
+check "host association appears" bash -c \
+	"for i in \$(seq 100); do '$B/tools/fcnvmectl' -s '$SOCK' assoc list | grep -q 0x10000090fb000001 && exit 0; sleep 0.05; done; exit 1"
+
+ctl port list > "$tmp/out"
+check "port list shows p0 online with one remote port" \
+	grep -Eq '^p0 +soft:f[0-9]+ +1 +0x20000090fa000001 +0x10000090fa000001 +0x01[0-9a-f]{4} +yes +yes +2 +1$' "$tmp/out"
+ctl -j port list > "$tmp/out"
+check "port list -j has the WWPN" grep -q '"wwpn":"0x10000090fa000001"' "$tmp/out"
+check "port list -j has link-up true" grep -q '"link-up":true' "$tmp/out"
+ctl host list > "$tmp/out"
+check "host list shows the initiator with one association" \
+	grep -Eq '^p0 +0x20000090fb000001 +0x10000090fb000001 +0x01[0-9a-f]{4} +yes +1$' "$tmp/out"
+ctl -j host list > "$tmp/out"
+check "host list -j" grep -q '"wwpn":"0x10000090fb000001"' "$tmp/out"
+ctl assoc list > "$tmp/out"
+check "assoc list names host NQN and queue count" \
+	grep -Eq "^0x[0-9a-f]{12}0000 +$DEMO_NQN +$HOSTNQN +[0-9]+ +p0 +0x10000090fb000001 +1 +" "$tmp/out"
+sleep 0.5
+ctl -j stats > "$tmp/out"
+check "stats count the host's reads" bash -c \
+	"grep -o '\"commands\":[0-9]*' '$tmp/out' | head -1 | grep -qv ':0$'"
+check "discovery-event with a host logged in" quiet ctl discovery-event
+check "discovery-event on p0" quiet ctl discovery-event p0
+check_not "discovery-event on an unknown port fails" quiet ctl discovery-event nope
+check "unknown port names the port" bash -c "'$B/tools/fcnvmectl' -s '$SOCK' discovery-event nope 2>&1 | grep -q nope"
+
+# Invalidate the host: its association goes away (the host sees a
+# Disconnect/logout and fails or reconnects on its own).
+check "host invalidate" quiet ctl host invalidate 0x10000090fb000001
+check "association gone after invalidate" bash -c \
+	"for i in \$(seq 100); do '$B/tools/fcnvmectl' -s '$SOCK' assoc list | grep -q 0x10000090fb000001 || exit 0; sleep 0.05; done; exit 1"
+check_not "invalidating an unknown host fails" quiet ctl host invalidate 0x10000090fbffffff
+kill $perf 2>/dev/null; wait $perf 2>/dev/null
+
+# Link down and up: the port says so, and a host can use it again after.
+check "port disable" quiet ctl port disable p0
+check "port shows link down" bash -c "'$B/tools/fcnvmectl' -s '$SOCK' port show p0 | grep -Eq '^link-up +no$'"
+check "port enable" quiet ctl port enable p0
+check "port shows link up" bash -c "'$B/tools/fcnvmectl' -s '$SOCK' port show p0 | grep -Eq '^link-up +yes$'"
+check "I/O works after the link bounce" quiet "$B/tools/fcnvme" perf $(host 2) --nqn "$DEMO_NQN" \
+	-q 4 -o 4096 -w write -t 1 --verify
+
+# save -> load -> save is byte-identical, and the saved file checks.
+check "config save" quiet ctl config save "$tmp/saved1.conf"
+check "saved config passes nvmetfcd -n" quiet "$B/daemon/nvmetfcd" -n -c "$tmp/saved1.conf"
+daemon_stop
+check "clean exit" test $? = 0
+cp "$tmp/saved1.conf" "$tmp/run2.conf"
+daemon_start "$tmp/run2.conf" || exit 1
+check "config save again" quiet ctl config save "$tmp/saved2.conf"
+check "save -> load -> save identical" cmp "$tmp/saved1.conf" "$tmp/saved2.conf"
+finish

@@ -1,0 +1,97 @@
+# SPDX-License-Identifier: Apache-2.0
+# Shared helpers for the daemon's integration tests: a private software
+# fabric, nvmetfcd started from a config, fcnvmectl/fcnvme wrappers, and a
+# pass/fail tally. Source it after setting NAME; it installs an EXIT trap
+# that stops everything it started and removes the temp directory.
+: "${top_builddir:?}" "${top_srcdir:?}" "${NAME:?}"
+B=$top_builddir
+S=$top_srcdir
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/$NAME.XXXXXX")
+export FCNVME_SHM_DIR=$tmp/shm
+mkdir -p "$FCNVME_SHM_DIR"
+FABRIC=f$$
+SOCK=$tmp/ctl.sock
+DLOG=$tmp/nvmetfcd.log
+HOSTNQN=nqn.2014-08.org.nvmexpress:uuid:00000000-0000-4000-8000-000000000001
+HOSTID=00000000-0000-4000-8000-000000000001
+DEMO_NQN=nqn.2026-11.io.nvmetfcd:demo
+dpid=
+bg_pids=
+pass=0
+fail=0
+
+lib_cleanup() {
+	local p
+	for p in $bg_pids; do kill "$p" 2>/dev/null; done
+	if [ -n "$dpid" ]; then
+		kill -TERM "$dpid" 2>/dev/null
+		wait "$dpid" 2>/dev/null
+	fi
+	for p in $bg_pids; do wait "$p" 2>/dev/null; done
+	"$B/tools/softhbactl" fabric destroy "$FABRIC" >/dev/null 2>&1
+	rm -rf "$tmp"
+}
+trap lib_cleanup EXIT
+
+ok() { pass=$((pass + 1)); }
+bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
+# check DESCRIPTION COMMAND...: the command must succeed
+check() { local d=$1; shift; if "$@"; then ok; else bad "$d"; fi; }
+# check_not DESCRIPTION COMMAND...: the command must fail
+check_not() { local d=$1; shift; if "$@"; then bad "$d"; else ok; fi; }
+finish() {
+	echo "$NAME: $pass passed, $fail failed"
+	[ "$fail" -eq 0 ]
+}
+
+# demo_conf > FILE: conf/demo.conf on this test's private fabric
+demo_conf() { sed "s/soft:demo/soft:$FABRIC/" "$S/conf/demo.conf"; }
+
+fabric_create() { "$B/tools/softhbactl" fabric create "$FABRIC"; }
+
+# daemon_start CONF [extra args]: start nvmetfcd, wait for its socket
+daemon_start() {
+	local conf=$1 i
+	shift
+	"$B/daemon/nvmetfcd" -f -c "$conf" -s "$SOCK" -S "$tmp/state" "$@" \
+		>>"$DLOG" 2>&1 &
+	dpid=$!
+	for i in $(seq 200); do
+		[ -S "$SOCK" ] && "$B/tools/fcnvmectl" -s "$SOCK" status >/dev/null 2>&1 && return 0
+		kill -0 "$dpid" 2>/dev/null || { echo "nvmetfcd died:"; cat "$DLOG"; dpid=; return 1; }
+		sleep 0.05
+	done
+	echo "nvmetfcd did not open its socket"; cat "$DLOG"
+	return 1
+}
+
+# daemon_stop: SIGTERM and wait; returns the daemon's exit status
+daemon_stop() {
+	local rc
+	kill -TERM "$dpid"
+	wait "$dpid"
+	rc=$?
+	dpid=
+	return $rc
+}
+
+ctl() { "$B/tools/fcnvmectl" -s "$SOCK" "$@"; }
+
+# host N: the options of initiator port number N (1..9) on our fabric
+host() {
+	echo "--fabric $FABRIC --wwnn 0x20000090fb00000$1 --wwpn 0x10000090fb00000$1" \
+	     "--hostnqn $HOSTNQN --hostid $HOSTID"
+}
+
+# wait_for FILE PATTERN SECONDS: until grep finds PATTERN in FILE
+wait_for() {
+	local i
+	for i in $(seq $(( $3 * 20 ))); do
+		grep -q -- "$2" "$1" 2>/dev/null && return 0
+		sleep 0.05
+	done
+	return 1
+}
+
+# quiet COMMAND...: run it with its output discarded
+quiet() { "$@" >/dev/null 2>&1; }

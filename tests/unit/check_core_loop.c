@@ -1,0 +1,417 @@
+// SPDX-License-Identifier: Apache-2.0
+/*
+ * The target core end to end: the real host transport (fcnvme_host_*) and
+ * the real target transport (nvmet_fc_*) over the in-process loop LLDD,
+ * with this NVMe core bound to the target port instead of the loop's fake
+ * core. Association bring-up (Connect, properties, Identify, queues), data
+ * round trips, ACL refusal, keep-alive expiry tearing the association down
+ * and the host reconnecting, and deletion draining AERs through sq_stop.
+ * The core's env queues work into a FIFO the test drains with the loop's.
+ */
+#include <check.h>
+#include <endian.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <fcnvme/nvme_fc_host.h>
+
+#include "daemon/tgt_priv.h"
+#include "loop_lldd.h"
+
+#define NS_PER_S	1000000000ull
+#define FIFO_MAX	4096
+
+struct work {
+	void	(*fn)(void *);
+	void	*arg;
+};
+
+static struct work fifo[FIFO_MAX];
+static unsigned int fifo_head, fifo_tail;
+static struct loop_pair lp;
+static struct tgt *T;
+static struct tgt_clock tclock;
+static uint64_t fake_now;
+static struct fcnvme_host_ctrl *ctrl;
+
+static int env_post(void (*fn)(void *), void *arg)
+{
+	if (fifo_tail - fifo_head == FIFO_MAX)
+		return -EAGAIN;
+	fifo[fifo_tail % FIFO_MAX].fn = fn;
+	fifo[fifo_tail % FIFO_MAX].arg = arg;
+	fifo_tail++;
+	return 0;
+}
+
+static int env_hwq(void *env, uint16_t hwqid, void (*fn)(void *), void *arg)
+{
+	(void)env;
+	(void)hwqid;
+	return env_post(fn, arg);
+}
+
+static int env_ctl(void *env, void (*fn)(void *), void *arg)
+{
+	(void)env;
+	return env_post(fn, arg);
+}
+
+static const struct nvmet_fc_env_ops env = {
+	.run_on_hwq = env_hwq,
+	.run_on_ctl = env_ctl,
+};
+
+static unsigned int fifo_run(void)
+{
+	unsigned int n = 0;
+
+	while (fifo_head != fifo_tail) {
+		struct work w = fifo[fifo_head % FIFO_MAX];
+
+		fifo_head++;
+		w.fn(w.arg);
+		n++;
+	}
+	return n;
+}
+
+static uint64_t host_clock(void *arg)
+{
+	(void)arg;
+	return fake_now;
+}
+
+static void pump(unsigned int n)
+{
+	while (n--) {
+		if (ctrl)
+			fcnvme_host_ctrl_poll(ctrl);
+		loop_process(&lp);
+		fifo_run();
+	}
+}
+
+static int run_until(enum fcnvme_host_ctrl_state st, unsigned int max)
+{
+	unsigned int i;
+
+	for (i = 0; i < max; i++) {
+		if (fcnvme_host_ctrl_state(ctrl) == st)
+			return 0;
+		pump(1);
+	}
+	return fcnvme_host_ctrl_state(ctrl) == st ? 0 : -1;
+}
+
+static void opts(struct fcnvme_host_ctrl_opts *o, const char *hostnqn)
+{
+	memset(o, 0, sizeof(*o));
+	o->subnqn = LOOP_SUBNQN;
+	o->hostnqn = hostnqn;
+	memset(o->hostid, 0x5a, sizeof(o->hostid));
+	o->nr_io_queues = 2;
+	o->queue_size = 32;
+	o->kato_ms = 5000;
+	o->reconnect_delay_s = 1;
+	o->ctrl_loss_tmo_s = 60;
+	o->clock_ns = host_clock;
+}
+
+static void setup(void)
+{
+	struct nvmet_fc_core_cfg cfg = { .max_data_len = 1 << 20,
+					 .max_queue_size = 1024,
+					 .max_io_queues = 8,
+					 .max_deferred = 16 };
+	struct tgt_subsys_params sp = { .nqn = LOOP_SUBNQN, .serial = "CORE0001" };
+	struct tgt_ns_params np = { .nsid = 1, .backend = TGT_BACKEND_RAM,
+				    .size = LOOP_NS_BLOCKS * 512ull };
+	char err[128];
+
+	fake_now = 1000 * NS_PER_S;
+	fifo_head = fifo_tail = 0;
+	ck_assert_int_eq(loop_pair_init(&lp), 0);
+	/* Replace the loop's fake core with ours. */
+	ck_assert_int_eq(nvmet_fc_bind_core(lp.tport, NULL, NULL, NULL, NULL, NULL), 0);
+	T = tgt_create(&env, NULL, NULL);
+	ck_assert_ptr_nonnull(T);
+	clock_fake_init(&tclock, 1000000);
+	T->clock = &tclock;
+	ck_assert_int_eq(nvmet_fc_bind_core(lp.tport, tgt_core_ops(), T, &env,
+					    NULL, &cfg), 0);
+	ck_assert_int_eq(tgt_port_add(T, 1, lp.tport, "loop"), 0);
+	ck_assert_int_eq(tgt_subsys_add(T, &sp, err, sizeof(err)), 0);
+	ck_assert_int_eq(tgt_subsys_allow_host(T, LOOP_SUBNQN, LOOP_HOSTNQN, err, sizeof(err)), 0);
+	ck_assert_int_eq(tgt_subsys_export(T, LOOP_SUBNQN, 1, err, sizeof(err)), 0);
+	ck_assert_int_eq(tgt_ns_add(T, LOOP_SUBNQN, &np, err, sizeof(err)), 0);
+	ctrl = NULL;
+}
+
+static void delete_ctrl(void)
+{
+	unsigned int i;
+	int rc = 1;
+
+	for (i = 0; i < 1000 && rc == 1; i++) {
+		rc = fcnvme_host_ctrl_delete(ctrl);
+		loop_process(&lp);
+		fifo_run();
+	}
+	ck_assert_int_eq(rc, 0);
+	ctrl = NULL;
+	pump(20);
+}
+
+static int count_ctrl(const struct tgt_ctrl_info *i, void *arg)
+{
+	(void)i;
+	(*(int *)arg)++;
+	return 0;
+}
+
+static int nr_ctrls(void)
+{
+	int n = 0;
+
+	tgt_ctrl_foreach(T, count_ctrl, &n);
+	return n;
+}
+
+static void teardown(void)
+{
+	if (ctrl)
+		delete_ctrl();
+	ck_assert_int_eq(nr_ctrls(), 0);
+	ck_assert_ptr_null(T->sq_list);		/* every queue destroyed */
+	ck_assert_int_eq(nvmet_fc_bind_core(lp.tport, NULL, NULL, NULL, NULL, NULL), 0);
+	pump(5);
+	loop_pair_fini(&lp);
+	fifo_run();
+	tgt_destroy(T);
+	T = NULL;
+}
+
+struct io_res {
+	int		done;
+	uint16_t	status;
+	uint32_t	dw0;
+};
+
+static void io_cb(void *arg, uint16_t status, const struct nvme_completion *cqe)
+{
+	struct io_res *r = arg;
+
+	r->done++;
+	r->status = status;
+	r->dw0 = le32toh(cqe->result.dw0);
+}
+
+static uint16_t host_io(uint16_t qid, uint8_t opc, uint64_t slba, uint16_t nlb,
+			struct fcnvme_host_buf *buf)
+{
+	struct nvme_command c;
+	struct io_res r = { 0 };
+	unsigned int i;
+
+	memset(&c, 0, sizeof(c));
+	c.rw.opcode = opc;
+	c.rw.nsid = htole32(1);
+	c.rw.slba = htole64(slba);
+	c.rw.length = htole16((uint16_t)(nlb - 1));
+	ck_assert_int_eq(fcnvme_host_submit(ctrl, qid, &c, buf, 0,
+					    buf ? nlb * 512u : 0, io_cb, &r), 0);
+	for (i = 0; i < 1000 && !r.done; i++)
+		pump(1);
+	ck_assert_int_eq(r.done, 1);
+	return r.status;
+}
+
+START_TEST(test_live_and_io)
+{
+	struct fcnvme_host_ctrl_opts o;
+	struct fcnvme_host_ctrl_info info;
+	struct fcnvme_host_buf *w, *r;
+	unsigned int i;
+
+	opts(&o, LOOP_HOSTNQN);
+	ck_assert_int_eq(fcnvme_host_ctrl_create(lp.lport, lp.rport, &o, &ctrl), 0);
+	ck_assert_int_eq(run_until(FCNVME_HOST_CTRL_LIVE, 500), 0);
+	fcnvme_host_ctrl_get_info(ctrl, &info);
+	ck_assert_uint_eq(info.cntlid, 1);
+	ck_assert_uint_eq(info.nr_io_queues, 2);
+	ck_assert_uint_eq(info.cap & 0xffff, 1023);
+	ck_assert_mem_eq(info.id_ctrl + 4, "CORE0001            ", 20);
+	ck_assert_str_eq((const char *)info.id_ctrl + 768, LOOP_SUBNQN);
+	ck_assert_int_eq(nr_ctrls(), 1);
+	ck_assert_int_eq(fcnvme_host_buf_alloc(ctrl, 65536, &w), 0);
+	ck_assert_int_eq(fcnvme_host_buf_alloc(ctrl, 65536, &r), 0);
+	for (i = 0; i < 65536; i++)
+		((uint8_t *)w->addr)[i] = (uint8_t)(i * 31 + 7);
+	ck_assert_uint_eq(host_io(1, nvme_cmd_write, 8, 128, w), 0);
+	ck_assert_uint_eq(host_io(2, nvme_cmd_read, 8, 128, r), 0);
+	ck_assert_mem_eq(r->addr, w->addr, 65536);
+	ck_assert_uint_eq(host_io(1, nvme_cmd_read, LOOP_NS_BLOCKS, 1, r),
+			  NVME_SC_LBA_RANGE | NVME_SC_DNR);
+	ck_assert_uint_eq(host_io(1, nvme_cmd_flush, 0, 1, NULL), 0);
+	fcnvme_host_buf_free(ctrl, w);
+	fcnvme_host_buf_free(ctrl, r);
+	delete_ctrl();
+	ck_assert_int_eq(nr_ctrls(), 0);
+}
+END_TEST
+
+START_TEST(test_acl_refused)
+{
+	struct fcnvme_host_ctrl_opts o;
+
+	opts(&o, "nqn.2024-01.io.example:intruder");
+	o.ctrl_loss_tmo_s = 0;
+	ck_assert_int_eq(fcnvme_host_ctrl_create(lp.lport, lp.rport, &o, &ctrl), 0);
+	pump(200);
+	ck_assert_int_ne(fcnvme_host_ctrl_state(ctrl), FCNVME_HOST_CTRL_LIVE);
+	ck_assert(strstr(fcnvme_host_ctrl_reason(ctrl), "4184") != NULL);
+	ck_assert_int_eq(nr_ctrls(), 0);
+	delete_ctrl();
+}
+END_TEST
+
+START_TEST(test_keep_alive_expiry_reconnect)
+{
+	struct fcnvme_host_ctrl_opts o;
+	struct fcnvme_host_ctrl_info info;
+
+	opts(&o, LOOP_HOSTNQN);
+	o.kato_ms = 0;		/* a silent host */
+	ck_assert_int_eq(fcnvme_host_ctrl_create(lp.lport, lp.rport, &o, &ctrl), 0);
+	ck_assert_int_eq(run_until(FCNVME_HOST_CTRL_LIVE, 500), 0);
+	/* the core applies its own KATO only if the host sent one: set one */
+	{
+		struct nvme_command c;
+		struct io_res r = { 0 };
+
+		memset(&c, 0, sizeof(c));
+		c.common.opcode = nvme_admin_set_features;
+		c.common.cdw10 = htole32(NVME_FEAT_KATO);
+		c.common.cdw11 = htole32(2000);
+		ck_assert_int_eq(fcnvme_host_submit(ctrl, 0, &c, NULL, 0, 0, io_cb, &r), 0);
+		while (!r.done)
+			pump(1);
+		ck_assert_uint_eq(r.status, 0);
+	}
+	tclock.fake_ms += 2500;
+	tgt_timer_tick(T);
+	tclock.fake_ms += 2500;
+	tgt_timer_tick(T);
+	pump(50);
+	/* the target tore the association down; the host reconnects */
+	fake_now += 2 * NS_PER_S;
+	ck_assert_int_eq(run_until(FCNVME_HOST_CTRL_LIVE, 2000), 0);
+	fcnvme_host_ctrl_get_info(ctrl, &info);
+	ck_assert_uint_eq(info.nr_connects, 2);
+	ck_assert_uint_eq(info.cntlid, 2);
+	ck_assert_int_eq(nr_ctrls(), 1);
+	delete_ctrl();
+}
+END_TEST
+
+/* An AER through both transports: a namespace added on the target reaches
+ * the host as an event; an AER still held at deletion is completed by the
+ * core's sq_stop so the association can drain (teardown checks it did). */
+START_TEST(test_aen_end_to_end)
+{
+	struct fcnvme_host_ctrl_opts o;
+	struct tgt_ns_params np = { .nsid = 2, .backend = TGT_BACKEND_NULL,
+				    .size = 1 << 20 };
+	struct nvme_command c;
+	struct io_res r1 = { 0 }, r2 = { 0 };
+	char err[128];
+
+	opts(&o, LOOP_HOSTNQN);
+	ck_assert_int_eq(fcnvme_host_ctrl_create(lp.lport, lp.rport, &o, &ctrl), 0);
+	ck_assert_int_eq(run_until(FCNVME_HOST_CTRL_LIVE, 500), 0);
+	memset(&c, 0, sizeof(c));
+	c.common.opcode = nvme_admin_async_event;
+	ck_assert_int_eq(fcnvme_host_submit(ctrl, 0, &c, NULL, 0, 0, io_cb, &r1), 0);
+	pump(20);
+	ck_assert_int_eq(r1.done, 0);
+	ck_assert_int_eq(tgt_ns_add(T, LOOP_SUBNQN, &np, err, sizeof(err)), 0);
+	pump(20);
+	ck_assert_int_eq(r1.done, 1);
+	ck_assert_uint_eq(r1.status, 0);
+	ck_assert_uint_eq(r1.dw0, 0x040002);
+	ck_assert_int_eq(fcnvme_host_submit(ctrl, 0, &c, NULL, 0, 0, io_cb, &r2), 0);
+	pump(20);
+	ck_assert_int_eq(r2.done, 0);
+	delete_ctrl();
+	ck_assert_int_eq(r2.done, 1);
+	ck_assert_uint_ne(r2.status, 0);
+}
+END_TEST
+
+/* A discovery controller end to end: the log lists the current discovery
+ * subsystem and the subsystem this host may reach through this port. */
+START_TEST(test_discovery_end_to_end)
+{
+	struct fcnvme_host_ctrl_opts o;
+	struct fcnvme_host_buf *b;
+	struct nvme_command c;
+	struct io_res r = { 0 };
+	const uint8_t *p;
+	uint64_t numrec;
+	const uint32_t len = 3072, numd = len / 4 - 1;
+
+	opts(&o, LOOP_HOSTNQN);
+	o.subnqn = LOOP_DISC_NQN;
+	o.nr_io_queues = 0;
+	ck_assert_int_eq(fcnvme_host_ctrl_create(lp.lport, lp.rport, &o, &ctrl), 0);
+	ck_assert_int_eq(run_until(FCNVME_HOST_CTRL_LIVE, 500), 0);
+	ck_assert_int_eq(fcnvme_host_buf_alloc(ctrl, len, &b), 0);
+	memset(&c, 0, sizeof(c));
+	c.common.opcode = nvme_admin_get_log_page;
+	c.common.cdw10 = htole32(NVME_LOG_DISC | ((numd & 0xffff) << 16));
+	ck_assert_int_eq(fcnvme_host_submit(ctrl, 0, &c, b, 0, len, io_cb, &r), 0);
+	while (!r.done)
+		pump(1);
+	ck_assert_uint_eq(r.status, 0);
+	p = b->addr;
+	memcpy(&numrec, p + 8, 8);
+	ck_assert_uint_eq(le64toh(numrec), 2);
+	ck_assert_uint_eq(p[1024 + 2], NVME_NQN_CURR);
+	ck_assert_uint_eq(p[2048 + 0], NVMF_TRTYPE_FC);
+	ck_assert_uint_eq(p[2048 + 1], NVMF_ADDR_FAMILY_FC);
+	ck_assert_uint_eq(p[2048 + 2], NVME_NQN_NVME);
+	ck_assert_str_eq((const char *)p + 2048 + 256, LOOP_SUBNQN);
+	ck_assert_mem_eq(p + 2048 + 512,
+			 "nn-0x10001100ab000001:pn-0x20001100ab000001 ", 44);
+	fcnvme_host_buf_free(ctrl, b);
+	delete_ctrl();
+}
+END_TEST
+
+static Suite *core_loop_suite(void)
+{
+	Suite *s = suite_create("core_loop");
+	TCase *tc = tcase_create("loop");
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_live_and_io);
+	tcase_add_test(tc, test_acl_refused);
+	tcase_add_test(tc, test_keep_alive_expiry_reconnect);
+	tcase_add_test(tc, test_aen_end_to_end);
+	tcase_add_test(tc, test_discovery_end_to_end);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	SRunner *sr = srunner_create(core_loop_suite());
+	int failed;
+
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
