@@ -47,6 +47,25 @@ build() {
 	 make -s -j"$jobs")
 }
 
+# summarize DIR: each test's own closing line (Check's "N%: Checks: ..."
+# or "NAME: N passed, M failed"), so CI shows what ran, not just PASS.
+summarize() {
+	local log line
+	for log in $(find "$1/tests" -name '*.log' ! -name test-suite.log | sort); do
+		line=$(grep -E '^[0-9]+%: Checks: |: [0-9]+ passed, [0-9]+ failed' "$log" | tail -n 1)
+		printf '  %-44s %s\n' "${log#$1/}" "${line:-(no summary line)}"
+	done
+}
+
+# show_failures DIR: the tail of every failed test's log
+show_failures() {
+	local log
+	for log in $(grep -l -E '^(FAIL|ERROR)' $(find "$1/tests" -name '*.log' ! -name test-suite.log) 2>/dev/null); do
+		echo "---- $log"
+		tail -n 40 "$log"
+	done
+}
+
 install_deps
 build build
 
@@ -56,13 +75,13 @@ demo)
 	;;
 test)
 	echo "quickstart: make check (normal build)"
-	make -C build -s -j"$jobs" check || { find build -name '*.log' -path '*tests*' -newer build/Makefile \
-		-exec grep -l -E '^(FAIL|ERROR)' {} + 2>/dev/null | xargs -r tail -n 40; exit 1; }
+	make -C build -s -j"$jobs" check || { show_failures build; exit 1; }
+	summarize build
 	echo "quickstart: make check (ASan + UBSan build)"
 	build build-san --enable-asan --enable-ubsan
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-		make -C build-san -s -j"$jobs" check || { find build-san -name '*.log' -path '*tests*' \
-		-exec grep -l -E '^(FAIL|ERROR)' {} + 2>/dev/null | xargs -r tail -n 40; exit 1; }
+		make -C build-san -s -j"$jobs" check || { show_failures build-san; exit 1; }
+	summarize build-san
 	echo "quickstart: all tests passed in both builds"
 	;;
 *)

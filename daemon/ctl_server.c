@@ -57,6 +57,7 @@ struct ctl_conn {
 	bool			writable;	/* may run mutating commands */
 	bool			throttled;	/* read event removed */
 	unsigned int		nr_bad;		/* malformed requests so far */
+	bool			overflow;	/* a reply was dropped: close */
 	struct event		*rev;
 	struct event		*wev;
 	STAILQ_HEAD(, ctl_out)	outq;
@@ -135,6 +136,8 @@ ctl_conn_send(struct ctl_conn *c, struct nl_msg *m)
 	if (m == NULL)
 		return -ENOMEM;
 	if (c->queued + nlmsg_hdr(m)->nlmsg_len > CTL_MAX_QUEUED) {
+		/* An answer with a hole is worse than none: drop the client. */
+		c->overflow = true;
 		fcnvme_msg_free(m);
 		return -ENOBUFS;
 	}
@@ -216,7 +219,7 @@ conn_read(evutil_socket_t fd, short what, void *arg)
 			ctl_dispatch(s->d, &msg, c->writable, send_cb, c);
 	}
 	/* The dispatch may have queued more than fits. */
-	if (c->queued > CTL_MAX_QUEUED || conn_flush(c) != 0) {
+	if (c->overflow || conn_flush(c) != 0) {
 		log_warnx("control: pid %d: client not reading, dropped",
 			  (int)c->cred.pid);
 		conn_free(c);

@@ -84,9 +84,12 @@ int main(int argc, char *argv[])
 
 	log_init(o.foreground, o.verbose);
 	o.runtime_dir = dir_from_env("RUNTIME_DIRECTORY", DEFAULT_RUNTIME_DIR);
-	if (!o.state_dir)
-		o.state_dir = dir_from_env("STATE_DIRECTORY", DEFAULT_STATE_DIR);
+	o.state_dir = o.state_dir ? strdup(o.state_dir) :
+		dir_from_env("STATE_DIRECTORY", DEFAULT_STATE_DIR);
 	if (!o.runtime_dir || !o.state_dir)
 		fatalx("out of memory");
-	return daemon_run(&o);
+	rc = daemon_run(&o);
+	free(o.runtime_dir);
+	free(o.state_dir);
+	return rc;
 }

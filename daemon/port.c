@@ -204,7 +204,11 @@ int port_add(struct fcd *d, const struct conf_port *cp, char *err, size_t errlen
 	p->wwnn = cp->wwnn;
 	p->wwpn = cp->wwpn;
 	p->nr_hwq = cp->nr_hwq;
-	p->threads = calloc(p->nr_hwq, sizeof(*p->threads));
+	/* struct io_thread holds cache-line aligned ring indices. */
+	p->threads = aligned_alloc(_Alignof(struct io_thread),
+				   p->nr_hwq * sizeof(*p->threads));
+	if (p->threads)
+		memset(p->threads, 0, p->nr_hwq * sizeof(*p->threads));
 	p->last_beat = calloc(p->nr_hwq, sizeof(*p->last_beat));
 	if (!p->threads || !p->last_beat) {
 		rc = -ENOMEM;

@@ -378,7 +378,7 @@ int hw_host_port_open(const struct hw_host_port_cfg *cfg, struct hw_host_port **
 	rc = hw_dev_open(&p->dev, &dc);
 	if (rc)
 		goto out_free;
-	p->hwq = calloc(p->nr_hwq, sizeof(*p->hwq));
+	p->hwq = hw_calloc_aligned(p->nr_hwq, sizeof(*p->hwq));
 	if (!p->hwq) {
 		rc = -ENOMEM;
 		goto out_close;

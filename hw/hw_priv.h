@@ -10,6 +10,8 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
 #include <sys/types.h>
 
 #include <fcnvme/nvme_fc_driver.h>
@@ -97,6 +99,22 @@ int hw_dev_set_link(struct hw_dev *d, bool up);
 /* Map or refresh peer slot. [ctl] */
 int hw_dev_peer(struct hw_dev *d, unsigned int slot);
 /* A peer's region for the data path, or NULL. */
+/* calloc for arrays of cache-line aligned structures (calloc only
+ * guarantees 16-byte alignment). Free with free(). */
+static inline void *hw_calloc_aligned(size_t n, size_t size)
+{
+	size_t len;
+	void *p;
+
+	if (size && n > SIZE_MAX / size)
+		return NULL;
+	len = (n * size + 63) & ~(size_t)63;
+	p = aligned_alloc(64, len ? len : 64);
+	if (p)
+		memset(p, 0, len ? len : 64);
+	return p;
+}
+
 static inline void *hw_dev_peer_base(struct hw_dev *d, unsigned int slot)
 {
 	if (slot >= HW_MAX_PORTS)

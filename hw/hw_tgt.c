@@ -352,7 +352,7 @@ int hw_tgt_port_open(const struct hw_tgt_port_cfg *cfg, const struct hw_tgt_even
 	rc = hw_dev_open(&p->dev, &dc);
 	if (rc)
 		goto out_free;
-	p->hwq = calloc(p->nr_hwq, sizeof(*p->hwq));
+	p->hwq = hw_calloc_aligned(p->nr_hwq, sizeof(*p->hwq));
 	p->lsctx = calloc(HW_TGT_LSCTX, sizeof(*p->lsctx));
 	if (!p->hwq || !p->lsctx) {
 		rc = -ENOMEM;

@@ -13,14 +13,11 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include <fcnvme/fc_wire.h>
 #include <fcnvme/nvme.h>
 #include <fcnvme/nvme_fc_driver.h>
 #include <fcnvme/nvme_fc_host.h>
 
-/* FC-4 roles (fc_wire.h's FC_PORT_ROLE_NVME_*; fc_wire.h and nvme_log.h
- * cannot be included together, both define NVMF_TRTYPE_FC). */
-#define FCNVME_ROLE_TARGET	0x20
-#define FCNVME_ROLE_DISCOVERY	0x40
 
 struct hw_host_port;
 struct json_object;

@@ -313,7 +313,7 @@ struct nvme_fc_remote_port *fcnvme_pick_rport(struct fcnvme_ctx *x,
 	else
 		fprintf(stderr, "fcnvme %s: no NVMe %s port found on the "
 			"fabric (is nvmetfcd running and its port online?)\n",
-			x->cmd, role == FCNVME_ROLE_DISCOVERY ?
+			x->cmd, role == FC_PORT_ROLE_NVME_DISCOVERY ?
 			"discovery" : "target");
 	return NULL;
 }
@@ -584,7 +584,7 @@ int fcnvme_open_subsys(struct fcnvme_ctx *x, uint16_t nr_io_queues,
 	}
 	if (fcnvme_start(x))
 		return -1;
-	rp = fcnvme_pick_rport(x, FCNVME_ROLE_TARGET);
+	rp = fcnvme_pick_rport(x, FC_PORT_ROLE_NVME_TARGET);
 	if (!rp || fcnvme_connect(x, rp, x->o.subnqn, nr_io_queues, ctrlp)) {
 		fcnvme_stop(x);
 		return -1;

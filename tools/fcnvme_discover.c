@@ -220,7 +220,7 @@ int fcnvme_cmd_discover(int argc, char **argv)
 		uint64_t nrec, gen;
 
 		if (x.o.have_traddr ? rps[i]->port_name != x.o.t_wwpn :
-		    !(rps[i]->port_role & FCNVME_ROLE_DISCOVERY))
+		    !(rps[i]->port_role & FC_PORT_ROLE_NVME_DISCOVERY))
 			continue;
 		fcnvme_rport_traddr(rps[i], traddr, sizeof(traddr));
 		if (fcnvme_connect(&x, rps[i], FCNVME_DISCOVERY_NQN, 0, &ctrl)) {
@@ -248,7 +248,7 @@ int fcnvme_cmd_discover(int argc, char **argv)
 		fcnvme_disconnect(&x, ctrl);
 	}
 	if (!ok && !failed)
-		fcnvme_pick_rport(&x, FCNVME_ROLE_DISCOVERY);	/* says why */
+		fcnvme_pick_rport(&x, FC_PORT_ROLE_NVME_DISCOVERY);	/* says why */
 	if (root) {
 		json_object_object_add(root, "discovery", jdevs);
 		fcnvme_json_print(root);

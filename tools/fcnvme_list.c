@@ -141,7 +141,7 @@ static int list_port(struct fcnvme_ctx *x, struct nvme_fc_remote_port *rp,
 	if (x->o.subnqn) {
 		fails += list_subsys(x, rp, traddr, x->o.subnqn, jsubs) != 0;
 		found++;
-	} else if (rp->port_role & FCNVME_ROLE_DISCOVERY) {
+	} else if (rp->port_role & FC_PORT_ROLE_NVME_DISCOVERY) {
 		if (fcnvme_connect(x, rp, FCNVME_DISCOVERY_NQN, 0, &dc)) {
 			fails++;
 		} else {
@@ -224,14 +224,14 @@ int fcnvme_cmd_list(int argc, char **argv)
 	n = fcnvme_host_rports(x.lport, rps, 64);
 	for (i = 0; i < n && i < 64; i++) {
 		if (x.o.have_traddr ? rps[i]->port_name != x.o.t_wwpn :
-		    !(rps[i]->port_role & (FCNVME_ROLE_TARGET |
-					   FCNVME_ROLE_DISCOVERY)))
+		    !(rps[i]->port_role & (FC_PORT_ROLE_NVME_TARGET |
+					   FC_PORT_ROLE_NVME_DISCOVERY)))
 			continue;
 		ports++;
 		fails += list_port(&x, rps[i], jt);
 	}
 	if (!ports)
-		fcnvme_pick_rport(&x, FCNVME_ROLE_TARGET);	/* says why */
+		fcnvme_pick_rport(&x, FC_PORT_ROLE_NVME_TARGET);	/* says why */
 	if (root) {
 		json_object_object_add(root, "targets", jt);
 		fcnvme_json_print(root);

@@ -18,11 +18,15 @@ FCNVME_SHM_DIR=$tmp/shm
 export FCNVME_SHM_DIR
 mkdir -p "$FCNVME_SHM_DIR"
 tpid=
+mpid=
 cleanup() {
+	[ -n "$mpid" ] && kill "$mpid" 2>/dev/null && wait "$mpid" 2>/dev/null
+	[ -d "$tmp/mnt" ] && fusermount3 -u "$tmp/mnt" 2>/dev/null
 	[ -n "$tpid" ] && kill "$tpid" 2>/dev/null && wait "$tpid" 2>/dev/null
 	rm -rf "$tmp"
 }
 trap cleanup EXIT
+trap 'exit 1' INT TERM HUP
 
 NQN=nqn.2026-01.org.example:loop-subsys
 TWWNN=0x20000090fa000001
@@ -129,14 +133,14 @@ FCNVME_ETC_NVME=$tmp/etc run goodhn "$FCNVME" id-ctrl $HN --nqn $NQN
 [ $rc -eq 0 ] && [ ! -s "$tmp/goodhn.err" ] && ok || bad "hostnqn file used: $(cat "$tmp/goodhn.err")"
 
 # perf --verify: clean run
-run perf "$FCNVME" perf $H --nqn $NQN -q 1 -o 4096 -w randread -t 1 --verify --json
+run perf "$FCNVME" perf $H --nqn $NQN -q 8 --queues 2 -o 4096 -w rw -M 70 -t 1 --verify --json
 [ $rc -eq 0 ] && grep -q '"verify_errors":0' "$tmp/perf.out" && grep -q '"p99_9":' "$tmp/perf.out" &&
 	ok || bad "perf verify: $(cat "$tmp/perf.err")"
 
-# perf --verify must catch a byte flipped by the target in its 600th read
+# perf --verify must catch a byte flipped by the target in its 50th read
 stop_target
-start_target --corrupt-read 600
-run perfc "$FCNVME" perf $H --nqn $NQN -q 1 -o 4096 -w randread -t 1 --verify --json
+start_target --corrupt-read 50
+run perfc "$FCNVME" perf $H --nqn $NQN -q 4 --queues 2 -o 4096 -w randread -t 2 --verify --json
 [ $rc -eq 1 ] && grep -q '"verify_errors":1' "$tmp/perfc.out" &&
 	grep -q 'fcnvme perf: verify: LBA' "$tmp/perfc.err" && ok || bad "perf did not catch corruption: $(cat "$tmp/perfc.out" "$tmp/perfc.err")"
 
@@ -175,6 +179,7 @@ if [ -c /dev/fuse ] && command -v fusermount3 >/dev/null 2>&1 && [ -w /dev/fuse 
 	kill -TERM $mpid
 	wait $mpid
 	mrc=$?
+	mpid=
 	[ $mrc -eq 0 ] && ! grep -q " $tmp/mnt " /proc/mounts && ok || bad "mount: SIGTERM unmount (rc $mrc)"
 	stop_target
 else

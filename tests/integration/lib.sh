@@ -21,6 +21,7 @@ pass=0
 fail=0
 
 lib_cleanup() {
+	[ -n "${KEEP_TMP:-}" ] && { echo "kept $tmp"; tmp=/nonexistent; }
 	local p
 	for p in $bg_pids; do kill "$p" 2>/dev/null; done
 	if [ -n "$dpid" ]; then

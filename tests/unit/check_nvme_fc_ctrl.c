@@ -573,6 +573,24 @@ START_TEST(test_create_delete_race)
 }
 END_TEST
 
+/* nvme reset: tear down and reconnect at once; refused unless live. */
+START_TEST(test_reset)
+{
+	struct fcnvme_host_ctrl_info info;
+
+	ck_assert_int_eq(fcnvme_host_ctrl_reset(ctrl), -EBUSY);
+	ck_assert_int_eq(run_until(FCNVME_HOST_CTRL_LIVE, 200), 0);
+	ck_assert_int_eq(fcnvme_host_ctrl_reset(ctrl), 0);
+	pump(1);
+	ck_assert_int_ne(fcnvme_host_ctrl_state(ctrl), FCNVME_HOST_CTRL_LIVE);
+	ck_assert_int_eq(run_until(FCNVME_HOST_CTRL_LIVE, 400), 0);
+	fcnvme_host_ctrl_get_info(ctrl, &info);
+	ck_assert_uint_eq(info.nr_connects, 2);
+	ck_assert_uint_eq(lp.disconnects_rcvd, 1);
+	ck_assert_uint_eq(fcnvme_host_queue_depth(ctrl, 1), 0);
+}
+END_TEST
+
 START_TEST(test_bad_opts)
 {
 	struct fcnvme_host_ctrl_opts o;
@@ -615,6 +633,7 @@ Suite *nvme_fc_ctrl_suite(void)
 	tcase_add_test(tc, test_dnr_gives_up);
 	tcase_add_test(tc, test_rport_devloss);
 	tcase_add_test(tc, test_create_delete_race);
+	tcase_add_test(tc, test_reset);
 	tcase_add_test(tc, test_bad_opts);
 	suite_add_tcase(s, tc);
 	return s;

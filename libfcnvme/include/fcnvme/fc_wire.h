@@ -61,9 +61,8 @@
 #define FC_PORT_ROLE_NVME_TARGET	0x20
 #define FC_PORT_ROLE_NVME_DISCOVERY	0x40
 
-/* NVMe-oF identifiers of the FC transport */
-#define NVMF_TRTYPE_FC			2
-#define NVMF_ADDR_FAMILY_FC		4
+/* The NVMe-oF identifiers of the FC transport (trtype 2, adrfam 4) are
+ * NVMF_TRTYPE_FC and NVMF_ADDR_FAMILY_FC in nvme_log.h. */
 
 /* "nn-0x<16hex>:pn-0x<16hex>" */
 #define NVME_FC_TRADDR_MAXLENGTH	43
