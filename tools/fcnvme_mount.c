@@ -305,8 +305,12 @@ static void mnt_op_issue(struct mnt_op *op)
 		op->next_blk += nb;
 	}
 	if (!op->pending) {
+		/* The controller refused the command although it looked live
+		 * (it is going down): park the op; the main loop restarts it
+		 * once the controller is live again. Restarting it here would
+		 * recurse for as long as the controller keeps refusing. */
 		if (op->retry)
-			mnt_op_start(op);
+			mnt_op_wait(op);
 		else
 			mnt_op_finish(op);
 	}
