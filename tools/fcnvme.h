@@ -123,6 +123,8 @@ int fcnvme_sync(struct fcnvme_ctx *x, struct fcnvme_host_ctrl *ctrl,
 		uint16_t qid, const struct nvme_command *cmd,
 		struct fcnvme_host_buf *buf, uint32_t len,
 		struct nvme_completion *cqe);
+/* CLOCK_MONOTONIC in milliseconds. */
+uint64_t fcnvme_now_ms(void);
 /* Identify (cns, nsid) into buf (4096 bytes). */
 int fcnvme_identify(struct fcnvme_ctx *x, struct fcnvme_host_ctrl *ctrl,
 		    uint8_t cns, uint32_t nsid, struct fcnvme_host_buf *buf);

@@ -327,7 +327,8 @@ void fcnvme_pump(struct fcnvme_ctx *x, struct fcnvme_host_ctrl *ctrl)
 		fcnvme_host_ctrl_poll(ctrl);
 }
 
-static uint64_t fcnvme_now_ms(void)
+/* CLOCK_MONOTONIC in milliseconds. */
+uint64_t fcnvme_now_ms(void)
 {
 	struct timespec ts;
 

@@ -32,11 +32,16 @@
 
 #define MNT_MAX_NS	256
 #define MNT_NAME_MAX	16
+#define MNT_RESCAN_MS	1000	/* how often the namespace list is re-read */
 
+/* A namespace's file. Slots are never reordered (the inode is the slot
+ * index + 2); a namespace that leaves the subsystem keeps its slot, marked
+ * gone, and gets it back if it returns. */
 struct mnt_ns {
 	uint32_t	nsid;
 	uint32_t	lbasz;
 	uint64_t	nblocks;
+	bool		gone;		/* not in the active list any more */
 	char		name[MNT_NAME_MAX];
 };
 
@@ -78,7 +83,7 @@ struct mnt {
 
 static struct mnt_ns *mnt_ns_of(struct mnt *m, fuse_ino_t ino)
 {
-	if (ino < 2 || ino - 2 >= m->nr_ns)
+	if (ino < 2 || ino - 2 >= m->nr_ns || m->ns[ino - 2].gone)
 		return NULL;
 	return &m->ns[ino - 2];
 }
@@ -112,7 +117,7 @@ static void mnt_lookup(fuse_req_t req, fuse_ino_t parent, const char *name)
 		return;
 	}
 	for (i = 0; i < m->nr_ns; i++) {
-		if (strcmp(name, m->ns[i].name))
+		if (m->ns[i].gone || strcmp(name, m->ns[i].name))
 			continue;
 		memset(&e, 0, sizeof(e));
 		e.ino = i + 2;
@@ -181,6 +186,8 @@ static void mnt_readdir(fuse_req_t req, fuse_ino_t ino, size_t size,
 		const char *name = i == 0 ? "." : i == 1 ? ".." : m->ns[i - 2].name;
 		size_t n;
 
+		if (i >= 2 && m->ns[i - 2].gone)
+			continue;
 		memset(&st, 0, sizeof(st));
 		st.st_ino = i < 2 ? FUSE_ROOT_ID : i;
 		st.st_mode = i < 2 ? S_IFDIR : S_IFREG;
@@ -537,7 +544,8 @@ static void mnt_statfs(fuse_req_t req, fuse_ino_t ino)
 	sv.f_bsize = 512;
 	sv.f_frsize = 512;
 	for (i = 0; i < m->nr_ns; i++)
-		sv.f_blocks += m->ns[i].nblocks * m->ns[i].lbasz / 512;
+		if (!m->ns[i].gone)
+			sv.f_blocks += m->ns[i].nblocks * m->ns[i].lbasz / 512;
 	sv.f_files = m->nr_ns + 1;
 	sv.f_namemax = MNT_NAME_MAX;
 	fuse_reply_statfs(req, &sv);
@@ -575,38 +583,97 @@ static void mnt_kick_waiting(struct mnt *m)
 	}
 }
 
-static int mnt_load_ns(struct mnt *m)
+/* The slot of nsid, gone or not, or NULL. */
+static struct mnt_ns *mnt_ns_find(struct mnt *m, uint32_t nsid)
+{
+	unsigned int i;
+
+	for (i = 0; i < m->nr_ns; i++)
+		if (m->ns[i].nsid == nsid)
+			return &m->ns[i];
+	return NULL;
+}
+
+/*
+ * Make the files follow the subsystem: read the active namespace list,
+ * mark namespaces that left as gone, add new ones, refresh sizes (a
+ * namespace may have grown). quiet: no messages (the periodic rescan while
+ * the controller is not live). Returns the number of usable namespaces, or
+ * -1 if the list could not be read.
+ */
+static int mnt_rescan(struct mnt *m, bool quiet)
 {
 	struct fcnvme_host_buf *nsl;
 	struct fcnvme_host_ctrl_info info;
-	unsigned int i;
+	uint32_t ids[MNT_MAX_NS];
+	unsigned int i, j, n = 0, usable = 0;
+	struct mnt_ns *ns;
+	uint32_t v;
 	int rc;
 
 	fcnvme_host_ctrl_get_info(m->ctrl, &info);
 	m->max_xfer = info.max_xfer;
 	rc = fcnvme_host_buf_alloc(m->ctrl, 4096, &nsl);
-	if (!rc)
-		rc = fcnvme_identify(m->x, m->ctrl, 2, 0, nsl);
 	if (rc) {
-		fcnvme_err_status(m->x, "Identify Active Namespace List", rc);
+		if (!quiet)
+			fcnvme_err_status(m->x, "Identify Active Namespace List", rc);
+		return -1;
+	}
+	rc = fcnvme_identify(m->x, m->ctrl, 2, 0, nsl);
+	if (rc) {
+		if (!quiet)
+			fcnvme_err_status(m->x, "Identify Active Namespace List", rc);
+		fcnvme_host_buf_free(m->ctrl, nsl);
 		return -1;
 	}
 	for (i = 0; i < MNT_MAX_NS; i++) {
-		struct mnt_ns *ns = &m->ns[m->nr_ns];
-		uint32_t v;
-
 		memcpy(&v, (const char *)nsl->addr + 4 * i, 4);
 		if (!le32toh(v))
 			break;
-		ns->nsid = le32toh(v);
+		ids[n++] = le32toh(v);
+	}
+	fcnvme_host_buf_free(m->ctrl, nsl);
+	for (i = 0; i < m->nr_ns; i++) {
+		ns = &m->ns[i];
+		for (j = 0; j < n && ids[j] != ns->nsid; j++)
+			;
+		if (j == n && !ns->gone) {
+			ns->gone = true;
+			fprintf(stderr, "fcnvme mount: %s left the subsystem\n",
+				ns->name);
+		}
+	}
+	for (j = 0; j < n; j++) {
+		bool fresh = false;
+
+		ns = mnt_ns_find(m, ids[j]);
+		if (!ns) {
+			if (m->nr_ns == MNT_MAX_NS)
+				continue;
+			ns = &m->ns[m->nr_ns];
+			memset(ns, 0, sizeof(*ns));
+			ns->nsid = ids[j];
+			ns->gone = true;
+			snprintf(ns->name, sizeof(ns->name), "ns%u", ns->nsid);
+			m->nr_ns++;
+			fresh = true;
+		}
 		if (fcnvme_ns_geometry(m->x, m->ctrl, ns->nsid, &ns->lbasz,
 				       &ns->nblocks))
 			continue;
-		snprintf(ns->name, sizeof(ns->name), "ns%u", ns->nsid);
-		m->nr_ns++;
+		if (ns->gone && m->se)	/* not at start-up */
+			fprintf(stderr, "fcnvme mount: %s (%" PRIu64 " bytes) %s\n",
+				ns->name, ns->nblocks * ns->lbasz,
+				fresh ? "added" : "is back");
+		ns->gone = false;
+		usable++;
 	}
-	fcnvme_host_buf_free(m->ctrl, nsl);
-	if (!m->nr_ns) {
+	return (int)usable;
+}
+
+static int mnt_load_ns(struct mnt *m)
+{
+	if (mnt_rescan(m, false) <= 0) {
 		fprintf(stderr, "fcnvme mount: the subsystem has no usable "
 			"namespace\n");
 		return -1;
@@ -635,6 +702,7 @@ int fcnvme_cmd_mount(int argc, char **argv)
 	struct mnt m;
 	const char *mountpoint;
 	bool loss_set = false;
+	uint64_t next_scan = 0;
 	int c, ret = 1;
 
 	memset(&m, 0, sizeof(m));
@@ -701,6 +769,12 @@ int fcnvme_cmd_mount(int argc, char **argv)
 
 		hw_host_port_process(x.port);
 		mnt_kick_waiting(&m);
+		/* Follow namespace changes (there is no AEN support yet). */
+		if (fcnvme_host_ctrl_state(m.ctrl) == FCNVME_HOST_CTRL_LIVE &&
+		    fcnvme_now_ms() >= next_scan) {
+			mnt_rescan(&m, true);
+			next_scan = fcnvme_now_ms() + MNT_RESCAN_MS;
+		}
 		if (poll(pfd, pfd[1].fd >= 0 ? 2 : 1,
 			 busy > 0 || m.inflight ? 0 : 5) < 0 && errno != EINTR)
 			break;
