@@ -241,10 +241,14 @@ fcnvme_msg_validate(const void *buf, size_t len, enum fcnvme_msg_kind kind,
 	if (len > FCNVME_CTL_MSG_MAX)
 		return fail(why, whylen, -EMSGSIZE,
 			    "message longer than %d bytes", FCNVME_CTL_MSG_MAX);
-	if (nlh->nlmsg_len != len || NLMSG_ALIGN(len) != len)
+	if (nlh->nlmsg_len != len)
 		return fail(why, whylen, -EBADMSG,
 			    "netlink length %u but datagram of %zu bytes",
 			    nlh->nlmsg_len, len);
+	if (NLMSG_ALIGN(len) != len)
+		return fail(why, whylen, -EBADMSG,
+			    "message length %zu is not a multiple of %d",
+			    len, NLMSG_ALIGNTO);
 	out->nlh = nlh;
 	out->type = nlh->nlmsg_type;
 	if (!request && nlh->nlmsg_type == NLMSG_ERROR)

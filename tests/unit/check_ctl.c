@@ -113,6 +113,11 @@ START_TEST(enum_names)
 	ck_assert_int_eq(fcnvme_log_level_parse("debug"), FCNVME_LOG_DEBUG);
 	ck_assert_int_eq(fcnvme_log_level_parse("deb"), -EINVAL);
 	ck_assert_str_eq(fcnvme_log_level_name(FCNVME_LOG_WARN), "warn");
+	ck_assert_str_eq(fcnvme_obj_name(FCNVME_OBJ_NS), "namespace");
+	ck_assert_ptr_null(fcnvme_obj_name(__FCNVME_OBJ_MAX));
+	ck_assert_int_eq(fcnvme_obj_parse("host"), FCNVME_OBJ_HOST);
+	ck_assert_int_eq(fcnvme_obj_parse("subsys"), -EINVAL);
+	ck_assert_str_eq(fcnvme_attr_name(FCNVME_A_LAT_MAX), "lat-max-ns");
 }
 END_TEST
 
@@ -216,6 +221,14 @@ static void b_trailing(struct raw *r)
 {
 	raw_init(r, FCNVME_CTL_TYPE, FCNVME_CMD_STATUS, 1);
 	r->len += 4;	/* datagram longer than nlmsg_len */
+}
+static void b_unaligned(struct raw *r)
+{
+	struct nlmsghdr *h = (struct nlmsghdr *)r->buf;
+
+	raw_init(r, FCNVME_CTL_TYPE, FCNVME_CMD_STATUS, 1);
+	r->len += 2;	/* both lengths agree, but not on a 4-byte boundary */
+	h->nlmsg_len = (uint32_t)r->len;
 }
 static void b_version(struct raw *r) { raw_init(r, FCNVME_CTL_TYPE, FCNVME_CMD_STATUS, 2); }
 static void b_cmd(struct raw *r) { raw_init(r, FCNVME_CTL_TYPE, 200, 1); }
@@ -348,6 +361,7 @@ static void b_list_elem(struct raw *r)
 static const struct bad bad_vectors[] = {
 	{ "short", -EBADMSG, "message shorter than a netlink header", b_short },
 	{ "trailing", -EBADMSG, "netlink length 20 but datagram of 24 bytes", b_trailing },
+	{ "unaligned", -EBADMSG, "message length 22 is not a multiple of 4", b_unaligned },
 	{ "version", -EPROTONOSUPPORT, "protocol version 2, this side speaks 1", b_version },
 	{ "command", -EOPNOTSUPP, "unknown command 200", b_cmd },
 	{ "command 0", -EOPNOTSUPP, "unknown command 0", b_cmd0 },
