@@ -16,12 +16,29 @@ static uint64_t clock_mono_now(const struct tgt_clock *c)
 	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
 }
 
+static uint64_t clock_mono_now_ns(const struct tgt_clock *c)
+{
+	struct timespec ts;
+
+	(void)c;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
 static uint64_t clock_fake_now(const struct tgt_clock *c)
 {
 	return c->fake_ms;
 }
 
-static const struct tgt_clock clock_mono = { .now_ms = clock_mono_now };
+static uint64_t clock_fake_now_ns(const struct tgt_clock *c)
+{
+	return c->fake_ns;
+}
+
+static const struct tgt_clock clock_mono = {
+	.now_ms = clock_mono_now,
+	.now_ns = clock_mono_now_ns,
+};
 
 /* The process-wide monotonic clock. */
 const struct tgt_clock *clock_monotonic(void)
@@ -33,5 +50,7 @@ const struct tgt_clock *clock_monotonic(void)
 void clock_fake_init(struct tgt_clock *c, uint64_t ms)
 {
 	c->now_ms = clock_fake_now;
+	c->now_ns = clock_fake_now_ns;
 	c->fake_ms = ms;
+	c->fake_ns = 0;
 }

@@ -20,18 +20,21 @@ static void io_stat_add(_Atomic uint64_t *c, uint64_t v)
 			      memory_order_relaxed);
 }
 
-static void io_account(struct sq_ns *v, enum backend_op op, uint64_t len)
+static void io_account(struct sq *sq, struct sq_ns *v, enum backend_op op,
+		       uint64_t len)
 {
 	switch (op) {
 	case BE_READ:
 	case BE_COMPARE:
 		io_stat_add(&v->st[NS_ST_READS], 1);
 		io_stat_add(&v->st[NS_ST_RBYTES], len);
+		tgt_stats_io_bytes(sq, false, len);
 		break;
 	case BE_WRITE:
 	case BE_WRITE_FUA:
 		io_stat_add(&v->st[NS_ST_WRITES], 1);
 		io_stat_add(&v->st[NS_ST_WBYTES], len);
+		tgt_stats_io_bytes(sq, true, len);
 		break;
 	default:
 		break;
@@ -44,7 +47,8 @@ static void io_execute(struct nvmet_fc_req *req)
 	struct ns *ns = rc->ns;
 	uint16_t status;
 
-	io_account(&rc->sq->ns[rc->nsid], (enum backend_op)rc->flags, rc->len);
+	io_account(rc->sq, &rc->sq->ns[rc->nsid], (enum backend_op)rc->flags,
+		   rc->len);
 	status = ns->be->ops->submit(ns->be, req, (enum backend_op)rc->flags,
 				     rc->offset, rc->aux2);
 	if (status != BE_PENDING)

@@ -43,13 +43,14 @@ static size_t log_smart(struct ctrl *c, const struct nvmet_fc_req *req,
 	struct nvme_smart_log *l = (struct nvme_smart_log *)buf;
 	uint32_t nsid = le32toh(req->cmd->common.nsid);
 	uint64_t rd = 0, wr = 0, rb = 0, wb = 0, st[NS_ST_MAX];
+	struct tgt_io_stats io;
 	struct ns *ns;
 
 	(void)cap;
 	for (ns = c->subsys->ns_list; ns; ns = ns->next) {
 		if (nsid && nsid != 0xffffffff && ns->nsid != nsid)
 			continue;
-		ns_stats(ns, st);
+		ns_stats(ns, st, &io);
 		rd += st[NS_ST_READS];
 		wr += st[NS_ST_WRITES];
 		rb += st[NS_ST_RBYTES];

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 /*
  * Control handlers for associations (controllers): list them with host NQN,
- * queues and KATO; delete one.
+ * queues and KATO; delete one by association id.
  */
 #include <errno.h>
 #include <string.h>
@@ -67,12 +67,16 @@ ctl_assoc_list(struct ctl_req *req)
 }
 
 /*
- * assoc delete ID. The NVMe core (tgt.h) has no operation to tear down one
- * association by id yet, so this says so instead of pretending.
+ * assoc delete ID: tear the association down through the transport (the
+ * host gets a Disconnect LS); it leaves "assoc list" once its queues are
+ * gone. An unknown id is an error (-ENOENT).
  */
 int
 ctl_assoc_delete(struct ctl_req *req)
 {
-	return ctl_fail(req, -EOPNOTSUPP,
-			"deleting a single association is not available yet; use host invalidate WWPN");
+	uint64_t id = 0;
+
+	if (fcnvme_msg_get_u64(req->msg, FCNVME_A_ASSOC_ID, &id) != 0)
+		return ctl_fail(req, -EINVAL, "missing association id");
+	return tgt_ctrl_delete(req->d->tgt, id, req->err, sizeof(req->err));
 }

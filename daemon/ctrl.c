@@ -100,6 +100,7 @@ void ctrl_free(struct ctrl *c)
 	unsigned int q;
 
 	ctrl_fail_aers(c, NVME_SC_INTERNAL | NVME_SC_DNR);
+	tgt_stats_io_ctrl(c, &s->st_gone);
 	for (pp = &s->ctrls; *pp; pp = &(*pp)->next) {
 		if (*pp == c) {
 			*pp = c->next;
@@ -303,6 +304,7 @@ static int ctrl_foreach_subsys(struct subsys *s,
 		info.ready = c->csts & NVME_CSTS_RDY;
 		for (unsigned int q = 1; q <= TGT_MAX_QID; q++)
 			info.nr_io_queues += c->sqs[q] != NULL;
+		tgt_stats_io_ctrl(c, &info.stats);
 		rc = cb(&info, arg);
 		if (rc)
 			return rc;
@@ -322,4 +324,25 @@ int tgt_ctrl_foreach(struct tgt *t,
 	for (s = t->subsys_list; !rc && s; s = s->next)
 		rc = ctrl_foreach_subsys(s, cb, arg);
 	return rc;
+}
+
+/* Tear down the association with this id through the transport. */
+int tgt_ctrl_delete(struct tgt *t, uint64_t association_id, char *err,
+		    size_t errlen)
+{
+	struct subsys *s = t->disc;
+	struct ctrl *c;
+
+	while (s) {
+		for (c = s->ctrls; c; c = c->next) {
+			if (c->assoc_id == association_id) {
+				ctrl_delete(c);
+				return 0;
+			}
+		}
+		s = s == t->disc ? t->subsys_list : s->next;
+	}
+	tgt_err(err, errlen, "no association 0x%016llx",
+		(unsigned long long)association_id);
+	return -ENOENT;
 }

@@ -63,8 +63,8 @@ static void ns_msg_run(void *arg)
 		ns_msg_send_ack(m);
 		return;
 	}
+	ns_fold_view(v);	/* while v->ns still names the namespace */
 	v->ns = NULL;
-	ns_fold_view(v);
 	if (!v->inflight) {
 		ns_msg_send_ack(m);
 		return;
@@ -91,22 +91,68 @@ void ns_sq_completed(struct sq *sq, uint32_t nsid)
 	}
 }
 
+static void ns_fold_counter(_Atomic uint64_t *from, _Atomic uint64_t *to)
+{
+	uint64_t x = atomic_load_explicit(from, memory_order_relaxed);
+
+	if (!x)
+		return;
+	if (to)
+		atomic_fetch_add_explicit(to, x, memory_order_relaxed);
+	atomic_store_explicit(from, 0, memory_order_relaxed);
+}
+
 /* Move a view's counters into its namespace (the view's thread, or [ctl]
  * once the queue is gone). */
 void ns_fold_view(struct sq_ns *v)
 {
+	struct ns *ns = v->ns;
+	struct sq_ns_lat *l = atomic_load_explicit(&v->lat, memory_order_acquire);
 	unsigned int i;
-	uint64_t x;
+	uint64_t max, cur;
 
-	for (i = 0; i < NS_ST_MAX; i++) {
-		x = atomic_load_explicit(&v->st[i], memory_order_relaxed);
-		if (!x)
-			continue;
-		if (v->ns)
-			atomic_fetch_add_explicit(&v->ns->st[i], x,
-						  memory_order_relaxed);
-		atomic_store_explicit(&v->st[i], 0, memory_order_relaxed);
-	}
+	for (i = 0; i < NS_ST_MAX; i++)
+		ns_fold_counter(&v->st[i], ns ? &ns->st[i] : NULL);
+	if (!l)
+		return;
+	for (i = 0; i < TGT_LAT_BUCKETS; i++)
+		ns_fold_counter(&l->lat[i], ns ? &ns->lat[i] : NULL);
+	max = atomic_load_explicit(&l->max, memory_order_relaxed);
+	cur = ns ? atomic_load_explicit(&ns->lat_max, memory_order_relaxed) : 0;
+	while (ns && max > cur &&
+	       !atomic_compare_exchange_weak_explicit(&ns->lat_max, &cur, max,
+						      memory_order_relaxed,
+						      memory_order_relaxed))
+		;
+	atomic_store_explicit(&l->max, 0, memory_order_relaxed);
+}
+
+/* [ctl] Give view nsid of sq a latency histogram before the namespace
+ * first shows in it (without one, that view counts no latency). */
+static void ns_view_lat_alloc(struct sq *sq, uint32_t nsid)
+{
+	struct sq_ns_lat *l;
+
+	if (!sq->ns || atomic_load_explicit(&sq->ns[nsid].lat,
+					    memory_order_relaxed))
+		return;
+	l = calloc(1, sizeof(*l));
+	if (l)
+		atomic_store_explicit(&sq->ns[nsid].lat, l,
+				      memory_order_release);
+}
+
+/* Add the latency counters l into io. */
+static void ns_lat_add(struct tgt_io_stats *io, const _Atomic uint64_t *lat,
+		       const _Atomic uint64_t *max)
+{
+	uint64_t m = atomic_load_explicit(max, memory_order_relaxed);
+	unsigned int i;
+
+	for (i = 0; i < TGT_LAT_BUCKETS; i++)
+		io->lat[i] += atomic_load_explicit(&lat[i], memory_order_relaxed);
+	if (m > io->lat_max_ns)
+		io->lat_max_ns = m;
 }
 
 /* [ctl] A queue is destroyed: keep its counters in the namespaces. */
@@ -121,17 +167,22 @@ void ns_fold_sq(struct sq *sq)
 			ns_fold_view(&sq->ns[nsid]);
 }
 
-/* [ctl] Statistics of a namespace: folded totals plus live queue views. */
-void ns_stats(const struct ns *ns, uint64_t st[NS_ST_MAX])
+/* [ctl] Statistics of a namespace: folded totals plus live queue views;
+ * st by NS_ST_*, and io (zeroed here) in the form of tgt_io_stats. */
+void ns_stats(const struct ns *ns, uint64_t st[NS_ST_MAX],
+	      struct tgt_io_stats *io)
 {
+	const struct sq_ns_lat *l;
 	const struct ctrl *c;
 	const struct sq *sq;
 	unsigned int i, q;
 
+	memset(io, 0, sizeof(*io));
 	for (i = 0; i < NS_ST_MAX; i++)
 		st[i] = atomic_load_explicit(&ns->st[i], memory_order_relaxed);
+	ns_lat_add(io, ns->lat, &ns->lat_max);
 	if (ns->deleting || !ns->published)
-		return;
+		goto out;
 	for (c = ns->subsys->ctrls; c; c = c->next) {
 		for (q = 1; q <= TGT_MAX_QID; q++) {
 			sq = c->sqs[q];
@@ -140,8 +191,18 @@ void ns_stats(const struct ns *ns, uint64_t st[NS_ST_MAX])
 			for (i = 0; i < NS_ST_MAX; i++)
 				st[i] += atomic_load_explicit(&sq->ns[ns->nsid].st[i],
 							      memory_order_relaxed);
+			l = atomic_load_explicit(&sq->ns[ns->nsid].lat,
+						 memory_order_acquire);
+			if (l)
+				ns_lat_add(io, l->lat, &l->max);
 		}
 	}
+out:
+	io->cmds = st[NS_ST_CMDS];
+	io->errors = st[NS_ST_ERRORS];
+	io->aborts = st[NS_ST_ABORTS];
+	io->read_bytes = st[NS_ST_RBYTES];
+	io->write_bytes = st[NS_ST_WBYTES];
 }
 
 static void ns_drained(struct ns *ns)
@@ -215,6 +276,8 @@ static unsigned int ns_broadcast(struct subsys *s, struct ns *ns, bool remove)
 					ns->pinned = true;
 				continue;
 			}
+			if (!remove)
+				ns_view_lat_alloc(sq, ns->nsid);
 			m->sq = sq;
 			m->ns = ns;
 			m->nsid = ns->nsid;
@@ -255,8 +318,10 @@ void ns_fill_sq_view(struct subsys *s, struct sq *sq)
 	struct ns *ns;
 
 	for (ns = s->ns_list; ns; ns = ns->next)
-		if (ns->published)
+		if (ns->published) {
+			ns_view_lat_alloc(sq, ns->nsid);
 			sq->ns[ns->nsid].ns = ns;
+		}
 }
 
 /* [ctl] Remove every namespace of s (subsystem deletion). */
@@ -606,7 +671,7 @@ static int ns_foreach_subsys(struct subsys *s,
 		memcpy(info.uuid, ns->params.uuid, 16);
 		memcpy(info.nguid, ns->params.nguid, 16);
 		memcpy(info.eui64, ns->params.eui64, 8);
-		ns_stats(ns, st);
+		ns_stats(ns, st, &info.stats);
 		info.reads = st[NS_ST_READS];
 		info.writes = st[NS_ST_WRITES];
 		info.read_bytes = st[NS_ST_RBYTES];

@@ -483,6 +483,7 @@ int tgt_subsys_foreach(struct tgt *t,
 		       void *arg)
 {
 	struct tgt_subsys_info info;
+	const struct ctrl *c;
 	struct subsys *s;
 	int rc;
 
@@ -504,6 +505,9 @@ int tgt_subsys_foreach(struct tgt *t,
 		info.nr_ports = s->nr_ports;
 		info.nr_ns = s->nr_ns;
 		info.nr_ctrls = s->nr_ctrls;
+		tgt_stats_add(&info.stats, &s->st_gone);
+		for (c = s->ctrls; c; c = c->next)
+			tgt_stats_io_ctrl(c, &info.stats);
 		rc = cb(&info, arg);
 		if (rc)
 			return rc;

@@ -4,6 +4,7 @@
  * the FC transport calls (queue create/stop/destroy and command parsing),
  * the periodic timer, and the per-I/O-thread entry points.
  */
+#include <endian.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -127,8 +128,13 @@ void tgt_destroy(struct tgt *t)
 /* Free a queue's state and drop its port reference. */
 void tgt_sq_free(struct sq *sq)
 {
+	uint32_t nsid;
+
 	if (sq->port)
 		tgt_port_put(sq->port);
+	for (nsid = 1; sq->ns && nsid <= TGT_MAX_NSID; nsid++)
+		free(atomic_load_explicit(&sq->ns[nsid].lat,
+					  memory_order_relaxed));
 	free(sq->ns);
 	free(sq);
 }
@@ -198,6 +204,7 @@ static void tgt_sq_destroy(void *core, void *core_sq)
 	struct ctrl *c = atomic_load_explicit(&sq->ctrl, memory_order_relaxed);
 
 	ns_fold_sq(sq);
+	tgt_stats_io_sq_gone(sq, c);
 	if (c) {
 		if (sq->qid == 0) {
 			ctrl_free(c);
@@ -215,10 +222,21 @@ static void tgt_sq_destroy(void *core, void *core_sq)
 	tgt_sq_free(sq);
 }
 
+/* The namespace a command names if it is visible on sq, else 0. */
+static uint32_t tgt_req_nsid(const struct sq *sq, const struct nvmet_fc_req *req)
+{
+	uint32_t nsid = le32toh(req->cmd->common.nsid);
+
+	if (!sq->ns || !nsid || nsid > TGT_MAX_NSID || !sq->ns[nsid].ns)
+		return 0;
+	return nsid;
+}
+
 static uint16_t tgt_req_fail(struct nvmet_fc_req *req, uint16_t status)
 {
 	struct sq *sq = req->core_sq;
 
+	tgt_stats_io_response(req, tgt_req_nsid(sq, req), status);
 	req->cqe->status = htole16((uint16_t)(status << 1));
 	req->cqe->sq_id = htole16(req->qid);
 	req->cqe->command_id = req->cmd->common.command_id;
@@ -236,6 +254,7 @@ static uint16_t tgt_req_init(void *core, struct nvmet_fc_req *req)
 	(void)core;
 	memset(rc, 0, sizeof(*rc));
 	rc->sq = sq;
+	rc->t0 = clock_now_ns(sq->t->clock);
 	sq->sqhd = (uint16_t)((sq->sqhd + 1u) % ((uint32_t)sq->sqsize + 1u));
 	if (cmd->flags & NVME_CMD_FUSE_MASK)
 		return tgt_req_fail(req, NVME_SC_INVALID_FIELD | NVME_SC_DNR);
@@ -260,6 +279,7 @@ static uint16_t tgt_req_init(void *core, struct nvmet_fc_req *req)
 static void tgt_req_abort(void *core, struct nvmet_fc_req *req)
 {
 	(void)core;
+	tgt_stats_io_abort(req_ctx(req)->sq, req_ctx(req)->nsid);
 	tgt_req_release(req);
 }
 

@@ -194,6 +194,49 @@ int tgt_ana_group_del(struct tgt *t, uint32_t grpid, char *err,
 int tgt_ana_set_state(struct tgt *t, uint32_t grpid, uint16_t portid,
 		      uint8_t state, char *err, size_t errlen);
 
+/* ---- statistics --------------------------------------------------------- */
+
+/*
+ * I/O statistics of a controller, host, port or subsystem: the sum over its
+ * I/O queues (the admin queue is not counted), live ones plus those already
+ * destroyed. Each I/O queue keeps its own counters, written only by its
+ * [hwq] thread; [ctl] sums them when asked, so a snapshot may be a few
+ * commands behind. cmds counts responses (including ones failed at parse),
+ * errors those with a non-zero NVMe status, aborts the commands accepted
+ * but never executed (no response). Bytes are counted at execution of
+ * Read/Compare and Write. Latency runs from the core receiving the command
+ * (req_init) to its response (queue_response); lat[i] counts responses
+ * whose latency in nanoseconds has its highest set bit at i (bucket 0 holds
+ * 0 and 1 ns).
+ */
+#define TGT_LAT_BUCKETS		64
+
+struct tgt_io_stats {
+	uint64_t	cmds, errors, aborts;
+	uint64_t	read_bytes, write_bytes;
+	uint64_t	lat_max_ns;
+	uint64_t	lat[TGT_LAT_BUCKETS];
+};
+
+/* Add src into dst (max of the maxima). */
+void tgt_stats_add(struct tgt_io_stats *dst, const struct tgt_io_stats *src);
+/* The latency (ns) that permille thousandths of the responses do not exceed
+ * (500: median, 990: p99, 999: p99.9): the upper bound of the bucket
+ * holding that rank, capped at lat_max_ns; 0 without responses. */
+uint64_t tgt_stats_percentile(const struct tgt_io_stats *s,
+			      unsigned int permille);
+/* Statistics of a registered port. -ENOENT if unknown. */
+int tgt_port_stats(struct tgt *t, uint16_t portid, struct tgt_io_stats *out);
+
+/* ---- associations -------------------------------------------------------- */
+
+/* Tear down the association with this id (its controller and all its
+ * queues) through the transport, which sends the host a Disconnect LS. The
+ * controller leaves the walk once the transport destroyed its admin queue.
+ * -ENOENT (with a message) if no controller has that association id. */
+int tgt_ctrl_delete(struct tgt *t, uint64_t association_id, char *err,
+		    size_t errlen);
+
 /* ---- read-only views, [ctl] only; valid during the callback ------------- */
 
 struct tgt_subsys_info {
@@ -212,6 +255,7 @@ struct tgt_subsys_info {
 	unsigned int	nr_ports;
 	unsigned int	nr_ns;
 	unsigned int	nr_ctrls;
+	struct tgt_io_stats stats;	/* its controllers, past and present */
 };
 
 struct tgt_ns_info {
@@ -226,6 +270,10 @@ struct tgt_ns_info {
 	uint8_t			uuid[16], nguid[16], eui64[8];
 	uint64_t		reads, writes;	/* commands executed */
 	uint64_t		read_bytes, write_bytes;
+	/* The commands that named it, over every queue (as above; a
+	 * command refused because the namespace is not visible counts on
+	 * no namespace). */
+	struct tgt_io_stats	stats;
 };
 
 struct tgt_ctrl_info {
@@ -240,6 +288,7 @@ struct tgt_ctrl_info {
 	uint16_t	nr_io_queues;	/* connected */
 	bool		discovery;
 	bool		ready;		/* CSTS.RDY */
+	struct tgt_io_stats stats;	/* its I/O queues */
 };
 
 struct tgt_ana_info {

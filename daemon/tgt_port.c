@@ -177,3 +177,19 @@ void tgt_discovery_changed(struct tgt *t, const struct subsys *s)
 					     NVME_AER_NOTICE_DISC_CHANGED,
 					     NVME_LOG_DISC));
 }
+
+/* Statistics of a registered port: destroyed queues plus live ones. */
+int tgt_port_stats(struct tgt *t, uint16_t portid, struct tgt_io_stats *out)
+{
+	struct tgt_port *p = tgt_port_find(t, portid);
+	const struct sq *sq;
+
+	if (!p)
+		return -ENOENT;
+	memset(out, 0, sizeof(*out));
+	tgt_stats_add(out, &p->st_gone);
+	for (sq = t->sq_list; sq; sq = sq->assoc_next)
+		if (sq->port == p && sq->qid)
+			tgt_stats_io_sq(sq, out);
+	return 0;
+}

@@ -53,13 +53,33 @@ struct tgt_port {
 	const struct nvmet_fc_env_ops	*env;
 	void				*env_arg;
 	unsigned int			refs;		/* queues on this port */
+	/* [ctl] counters of its destroyed I/O queues (tgt_port_stats()). */
+	struct tgt_io_stats		st_gone;
 	bool				deleted;	/* unlisted; freed with
 							 * the last queue */
 	/* [atomic] ANA state of each group on this port (NVME_ANA_*). */
 	_Atomic uint8_t			ana_state[TGT_MAX_ANAGRP + 1];
 };
 
-enum { NS_ST_READS, NS_ST_WRITES, NS_ST_RBYTES, NS_ST_WBYTES, NS_ST_MAX };
+enum {
+	NS_ST_READS, NS_ST_WRITES, NS_ST_RBYTES, NS_ST_WBYTES,
+	NS_ST_CMDS, NS_ST_ERRORS, NS_ST_ABORTS,
+	NS_ST_MAX
+};
+
+/* Counters of one queue (struct sq_stats.c). */
+enum {
+	SQ_ST_CMDS, SQ_ST_ERRORS, SQ_ST_ABORTS, SQ_ST_RBYTES, SQ_ST_WBYTES,
+	SQ_ST_LAT_MAX,
+	SQ_ST_MAX
+};
+
+/* Statistics of one queue: written only by its [hwq] thread (relaxed load
+ * plus store, no read-modify-write), read by [ctl] with relaxed loads. */
+struct sq_stats {
+	_Atomic uint64_t	c[SQ_ST_MAX];
+	_Atomic uint64_t	lat[TGT_LAT_BUCKETS];
+};
 
 /* A namespace. Immutable fields are set before it is first published. */
 struct ns {
@@ -83,6 +103,8 @@ struct ns {
 	/* Statistics folded in from queue views (ns_stats() adds the live
 	 * ones): [atomic], added to only when a view goes away. */
 	_Atomic uint64_t	st[NS_ST_MAX];
+	_Atomic uint64_t	lat_max;
+	_Atomic uint64_t	lat[TGT_LAT_BUCKETS];
 };
 
 /* A subsystem (also the discovery subsystem, t->disc). */
@@ -108,6 +130,7 @@ struct subsys {
 	unsigned int		nr_ns;
 	struct ctrl		*ctrls;
 	unsigned int		nr_ctrls;
+	struct tgt_io_stats	st_gone;	/* its freed controllers */
 };
 
 /* A message to one I/O queue's thread about a namespace. [ctl] allocates,
@@ -122,6 +145,13 @@ struct ns_msg {
 	struct ns_msg		*bnext;		/* [hwq] sq->barriers */
 };
 
+/* Latency of one namespace on one queue: written only by the queue's
+ * thread (plain load + store), read by [ctl]. */
+struct sq_ns_lat {
+	_Atomic uint64_t	max;
+	_Atomic uint64_t	lat[TGT_LAT_BUCKETS];
+};
+
 /* A namespace as one I/O queue sees it. [hwq] */
 struct sq_ns {
 	struct ns		*ns;		/* NULL: not visible */
@@ -129,6 +159,10 @@ struct sq_ns {
 	/* Written only by the queue's thread (plain load + store), read by
 	 * [ctl] for statistics. */
 	_Atomic uint64_t	st[NS_ST_MAX];
+	/* [ctl] allocates and stores it (release) before the namespace
+	 * first becomes visible in this view (NULL if that failed: no
+	 * latency); [hwq] loads it (acquire); freed with the queue. */
+	_Atomic(struct sq_ns_lat *) lat;
 };
 
 /* One queue (connection) of an association. */
@@ -152,6 +186,7 @@ struct sq {
 	uint16_t		sqhd;
 	struct ns_msg		*barriers;
 	struct sq_ns		*ns;	/* TGT_MAX_NSID + 1; I/O queues only */
+	struct sq_stats		st;	/* [hwq] writes, [ctl] sums */
 };
 
 struct aen {
@@ -189,6 +224,7 @@ struct ctrl {
 	struct nvme_error_log_entry err_log[TGT_ERR_LOG];
 	uint64_t		err_count;
 	uint64_t		disc_genctr_seen;
+	struct tgt_io_stats	st_gone;	/* its destroyed I/O queues */
 };
 
 /* The root object. */
@@ -226,6 +262,7 @@ struct req_ctx {
 	uint32_t		pad2;
 	uint64_t		aux;
 	uint64_t		aux2;
+	uint64_t		t0;		/* ns, req_init (latency) */
 };
 _Static_assert(sizeof(struct req_ctx) <= sizeof(((struct nvmet_fc_req *)0)->core_ctx),
 	       "req_ctx fits core_ctx");
@@ -261,6 +298,15 @@ void tgt_req_release(struct nvmet_fc_req *req);
 /* [ctl] post the completion back to the request's hwq thread. */
 void tgt_req_complete_from_ctl(struct nvmet_fc_req *req, uint16_t status);
 
+/* tgt_stats_io.c: [hwq] counting (single writer per queue), [ctl] sums */
+void tgt_stats_io_response(struct nvmet_fc_req *req, uint32_t nsid,
+			   uint16_t status);
+void tgt_stats_io_abort(struct sq *sq, uint32_t nsid);
+void tgt_stats_io_bytes(struct sq *sq, bool write, uint64_t len);
+void tgt_stats_io_sq(const struct sq *sq, struct tgt_io_stats *dst);
+void tgt_stats_io_ctrl(const struct ctrl *c, struct tgt_io_stats *dst);
+void tgt_stats_io_sq_gone(struct sq *sq, struct ctrl *c);
+
 /* subsys.c */
 struct subsys *subsys_find(struct tgt *t, const char *nqn);
 bool subsys_host_allowed(const struct subsys *s, const char *hostnqn,
@@ -273,7 +319,8 @@ struct ns *ns_find(const struct subsys *s, uint32_t nsid);
 void ns_fill_sq_view(struct subsys *s, struct sq *sq);
 void ns_destroy_all(struct subsys *s);
 void ns_retry_msgs(struct tgt *t);
-void ns_stats(const struct ns *ns, uint64_t st[NS_ST_MAX]);
+void ns_stats(const struct ns *ns, uint64_t st[NS_ST_MAX],
+	      struct tgt_io_stats *io);
 void ns_fold_view(struct sq_ns *v);
 void ns_fold_sq(struct sq *sq);
 void ns_sq_completed(struct sq *sq, uint32_t nsid);	/* [hwq] drained */

@@ -14,6 +14,7 @@ void tgt_req_complete(struct nvmet_fc_req *req, uint16_t status)
 {
 	struct sq *sq = req_ctx(req)->sq;
 
+	tgt_stats_io_response(req, req_ctx(req)->nsid, status);
 	req->cqe->status = htole16((uint16_t)(status << 1));
 	req->cqe->sq_id = htole16(req->qid);
 	req->cqe->command_id = req->cmd->common.command_id;

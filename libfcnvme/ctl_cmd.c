@@ -97,6 +97,13 @@ static const char *const log_level_names[__FCNVME_LOG_MAX] = {
 	[FCNVME_LOG_DEBUG]	= "debug",
 };
 
+static const char *const obj_names[__FCNVME_OBJ_MAX] = {
+	[FCNVME_OBJ_PORT]	= "port",
+	[FCNVME_OBJ_SUBSYS]	= "subsystem",
+	[FCNVME_OBJ_NS]		= "namespace",
+	[FCNVME_OBJ_HOST]	= "host",
+};
+
 /* Descriptor of a command, or NULL for UNSPEC and unknown values. */
 const struct fcnvme_cmd_desc *
 fcnvme_cmd_desc(unsigned int cmd)
@@ -154,4 +161,18 @@ int
 fcnvme_log_level_parse(const char *s)
 {
 	return name_lookup(log_level_names, __FCNVME_LOG_MAX, s);
+}
+
+/* Name of a stats row kind. */
+const char *
+fcnvme_obj_name(unsigned int obj)
+{
+	return obj < __FCNVME_OBJ_MAX ? obj_names[obj] : NULL;
+}
+
+/* Stats row kind from its exact name. */
+int
+fcnvme_obj_parse(const char *s)
+{
+	return name_lookup(obj_names, __FCNVME_OBJ_MAX, s);
 }

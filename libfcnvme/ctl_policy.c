@@ -81,4 +81,5 @@ const struct fcn_ctl_policy fcn_ctl_policy[FCNVME_A_MAX + 1] = {
 	[FCNVME_A_IEEE_OUI]	= U32("ieee-oui", 0, 0xffffff),
 	[FCNVME_A_CNTLID_MIN]	= U16("cntlid-min", 1, 0xffef),
 	[FCNVME_A_CNTLID_MAX]	= U16("cntlid-max", 1, 0xffef),
+	[FCNVME_A_LAT_MAX]	= U64("lat-max-ns"),
 };

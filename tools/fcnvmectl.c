@@ -2,11 +2,13 @@
 /*
  * fcnvmectl: control nvmetfcd over its control socket.
  *   fcnvmectl [-s SOCKET] [-j] OBJECT [VERB] [ARGS]
+ *   fcnvmectl -h | --help
  * Parses the words against the grammar table, sends one request, prints
  * the answer as a text table or (-j) JSON, and exits 0 on success or 1 with
  * the daemon's message on stderr.
  */
 #include <errno.h>
+#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -41,12 +43,18 @@ main(int argc, char *argv[])
 	struct fcnvme_client *c;
 	struct nl_msg *req = NULL;
 	struct run r = { &ctl_output_text, NULL };
+	static const struct option longopts[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "socket", required_argument, NULL, 's' },
+		{ NULL, 0, NULL, 0 }
+	};
 	char err[600];
 	int ch, rc;
 
 	if (sock == NULL || *sock == '\0')
 		sock = DEFAULT_SOCKET;
-	while ((ch = getopt(argc, argv, "+hjs:")) != -1) {
+	while ((ch = getopt_long(argc, argv, "+hjs:", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'j':
 			r.out = &ctl_output_json;

@@ -29,7 +29,7 @@ enum ctlarg_kind {
 	ARG_BOOL,	/* u8 from yes|no|on|off|true|false */
 	ARG_ANA_STATE,	/* u8 from an ANA state name */
 	ARG_LOG_LEVEL,	/* u8 from warn|info|debug */
-	ARG_OBJ,	/* u8 stats object kind (output only) */
+	ARG_OBJ,	/* u8 stats row kind: port|subsystem|namespace|host */
 	ARG_UUID,	/* 16 bytes from a UUID string */
 	ARG_HEX,	/* bytes from hex digits (NGUID 16, EUI-64 8) */
 	ARG_LIST,	/* list of strings (output only) */

@@ -181,6 +181,14 @@ put_arg(struct nl_msg *m, const struct ctlarg *a, const char *w, char *err,
 				    a->name, w);
 		rc = fcnvme_msg_put_u8(m, a->attr, (uint8_t)i);
 		break;
+	case ARG_OBJ:
+		i = fcnvme_obj_parse(w);
+		if (i < 0)
+			return perr(err, errlen,
+				    "%s \"%s\": use port, subsystem, namespace or host",
+				    a->name, w);
+		rc = fcnvme_msg_put_u8(m, a->attr, (uint8_t)i);
+		break;
 	case ARG_LOG_LEVEL:
 		i = fcnvme_log_level_parse(w);
 		if (i < 0)

@@ -97,8 +97,10 @@ const struct ctlverb ctl_verbs[] = {
 	  "assoc-id nqn host-nqn cntlid name wwpn queues kato" },
 	{ "assoc", "delete", C(ASSOC_DELETE),
 	  { { "ID", A(ASSOC_ID), ARG_U64, false } }, NULL, NULL },
-	{ "stats", NULL, C(STATS), { END }, NULL,
-	  "object nqn nsid commands bytes-read bytes-written" },
+	{ "stats", NULL, C(STATS),
+	  { { "OBJECT", A(OBJ), ARG_OBJ, true } }, NULL,
+	  "object name nqn nsid host-nqn wwpn commands bytes-read bytes-written "
+	  "errors aborts lat-p50-ns lat-p99-ns lat-p999-ns lat-max-ns" },
 	{ "discovery-event", NULL, C(DISCOVERY_EVENT),
 	  { { "PORT", A(NAME), ARG_STR, true } }, NULL, NULL },
 	{ "config", "reload", C(CONFIG_RELOAD), { END }, NULL, NULL },
@@ -171,4 +173,5 @@ const enum ctlarg_kind ctl_attr_kind[FCNVME_A_MAX + 1] = {
 	[FCNVME_A_IEEE_OUI] = ARG_NPORT,	/* 24-bit, printed 0x%06x */
 	[FCNVME_A_CNTLID_MIN] = ARG_U16,
 	[FCNVME_A_CNTLID_MAX] = ARG_U16,
+	[FCNVME_A_LAT_MAX] = ARG_U64,
 };

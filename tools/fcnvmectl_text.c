@@ -14,7 +14,7 @@
 
 #include "fcnvmectl.h"
 
-#define MAX_COLS	12
+#define MAX_COLS	16
 #define CELL_MAX	256
 
 static int
@@ -110,14 +110,11 @@ ctl_format(const struct fcnvme_msg *msg, unsigned int attr, char *buf,
 		fcnvme_msg_get_u8(msg, attr, &v8);
 		snprintf(buf, len, "%s", fcnvme_log_level_name(v8));
 		break;
-	case ARG_OBJ: {
-		static const char *const objs[] = { "port", "subsystem",
-						    "namespace", "host" };
-
+	case ARG_OBJ:
 		fcnvme_msg_get_u8(msg, attr, &v8);
-		snprintf(buf, len, "%s", v8 < 4 ? objs[v8] : "?");
+		s = fcnvme_obj_name(v8);
+		snprintf(buf, len, "%s", s != NULL ? s : "?");
 		break;
-	}
 	case ARG_UUID:
 		b = fcnvme_msg_get_bin(msg, attr, &n);
 		if (b != NULL && n == 16 && len >= FCNVME_UUID_STRLEN)

@@ -37,6 +37,31 @@ sleep 0.5
 ctl -j stats > "$tmp/out"
 check "stats count the host's reads" bash -c \
 	"grep -o '\"commands\":[0-9]*' '$tmp/out' | head -1 | grep -qv ':0$'"
+ctl stats > "$tmp/out"
+check "stats has a row for the host with its commands" \
+	grep -Eq "^host +- +- +- +$HOSTNQN +0x10000090fb000001 +[1-9][0-9]* +[1-9][0-9]* +0 +0 +0 +[1-9]" "$tmp/out"
+check "stats has a row for port p0" grep -Eq '^port +p0 +- +- +- +- +[1-9][0-9]* ' "$tmp/out"
+ctl -j stats > "$tmp/out"
+check "stats -j host row has latency percentiles" bash -c \
+	"grep -A 12 '\"object\":\"host\"' '$tmp/out' | grep -Eq '\"lat-p99-ns\":[1-9]'"
+
+# Delete the host's association by id: it leaves assoc list (the host sees
+# a Disconnect LS and may come back with a new id).
+id=$(ctl assoc list | awk '$1 ~ /^0x/ { print $1; exit }')
+check "assoc delete of the live association" quiet ctl assoc delete "$id"
+check "deleted association gone from assoc list" bash -c \
+	"for i in \$(seq 100); do '$B/tools/fcnvmectl' -s '$SOCK' assoc list | grep -q '^$id ' || exit 0; sleep 0.05; done; exit 1"
+check_not "assoc delete of an unknown id fails" quiet ctl assoc delete 0x1
+check "unknown association id is named" bash -c \
+	"'$B/tools/fcnvmectl' -s '$SOCK' assoc delete 0x1 2>&1 | grep -q 'no association 0x0000000000000001'"
+# fcnvme perf ends when its association is deleted: start the host again.
+wait $perf 2>/dev/null
+"$B/tools/fcnvme" perf $(host 1) --nqn "$DEMO_NQN" -q 4 -o 4096 -w randread -t 30 \
+	> "$tmp/perf2.out" 2>&1 &
+perf=$!
+bg_pids="$bg_pids $perf"
+check "host associates again after assoc delete" bash -c \
+	"for i in \$(seq 100); do '$B/tools/fcnvmectl' -s '$SOCK' assoc list | grep -q 0x10000090fb000001 && exit 0; sleep 0.05; done; exit 1"
 check "discovery-event with a host logged in" quiet ctl discovery-event
 check "discovery-event on p0" quiet ctl discovery-event p0
 check_not "discovery-event on an unknown port fails" quiet ctl discovery-event nope

@@ -316,6 +316,80 @@ START_TEST(test_keep_alive_expiry_reconnect)
 }
 END_TEST
 
+struct first_ctrl {
+	uint64_t		id;
+	struct tgt_io_stats	st;
+	int			n;
+};
+
+static int first_ctrl_cb(const struct tgt_ctrl_info *i, void *arg)
+{
+	struct first_ctrl *f = arg;
+
+	if (!f->n++) {
+		f->id = i->association_id;
+		f->st = i->stats;
+	}
+	return 0;
+}
+
+/* Statistics through both transports, then tgt_ctrl_delete() (what
+ * "fcnvmectl assoc delete ID" calls): the target sends the host a
+ * Disconnect LS, the association leaves the walk, the host reconnects with
+ * a new association, and the counters stay with the subsystem. */
+START_TEST(test_stats_and_assoc_delete)
+{
+	struct fcnvme_host_ctrl_opts o;
+	struct fcnvme_host_ctrl_info info;
+	struct fcnvme_host_buf *b;
+	struct first_ctrl f = { 0 };
+	struct tgt_io_stats port;
+	unsigned int ls, acc;
+	char err[128];
+
+	opts(&o, LOOP_HOSTNQN);
+	ck_assert_int_eq(fcnvme_host_ctrl_create(lp.lport, lp.rport, &o, &ctrl), 0);
+	ck_assert_int_eq(run_until(FCNVME_HOST_CTRL_LIVE, 500), 0);
+	ck_assert_int_eq(fcnvme_host_buf_alloc(ctrl, 65536, &b), 0);
+	ck_assert_uint_eq(host_io(1, nvme_cmd_write, 8, 128, b), 0);
+	ck_assert_uint_eq(host_io(2, nvme_cmd_read, 8, 16, b), 0);
+	ck_assert_uint_eq(host_io(1, nvme_cmd_read, LOOP_NS_BLOCKS, 1, b),
+			  NVME_SC_LBA_RANGE | NVME_SC_DNR);
+	ck_assert_uint_eq(host_io(2, nvme_cmd_flush, 0, 1, NULL), 0);
+	fcnvme_host_buf_free(ctrl, b);
+	tgt_ctrl_foreach(T, first_ctrl_cb, &f);
+	ck_assert_int_eq(f.n, 1);
+	ck_assert_uint_eq(f.st.cmds, 4);
+	ck_assert_uint_eq(f.st.errors, 1);
+	ck_assert_uint_eq(f.st.aborts, 0);
+	ck_assert_uint_eq(f.st.write_bytes, 65536);
+	ck_assert_uint_eq(f.st.read_bytes, 8192);
+	ck_assert_uint_eq(f.st.lat[0], 4);	/* the fake clock stood still */
+	ck_assert_int_eq(tgt_port_stats(T, 1, &port), 0);
+	ck_assert_uint_eq(port.cmds, 4);
+
+	ls = lp.t2h_ls;
+	acc = lp.t2h_ls_acc;
+	ck_assert_int_eq(tgt_ctrl_delete(T, f.id ^ 1, err, sizeof(err)), -ENOENT);
+	ck_assert_int_eq(tgt_ctrl_delete(T, f.id, err, sizeof(err)), 0);
+	pump(50);
+	ck_assert_uint_eq(lp.t2h_ls, ls + 1);		/* the Disconnect LS */
+	ck_assert_uint_eq(lp.t2h_ls_acc, acc + 1);
+	fake_now += 2 * NS_PER_S;
+	ck_assert_int_eq(run_until(FCNVME_HOST_CTRL_LIVE, 2000), 0);
+	fcnvme_host_ctrl_get_info(ctrl, &info);
+	ck_assert_uint_eq(info.nr_connects, 2);
+	memset(&f, 0, sizeof(f));
+	ck_assert_int_eq(tgt_ctrl_foreach(T, first_ctrl_cb, &f), 0);
+	ck_assert_int_eq(f.n, 1);
+	ck_assert_uint_eq(f.st.cmds, 0);		/* a new association */
+	ck_assert_int_eq(tgt_port_stats(T, 1, &port), 0);
+	ck_assert_uint_eq(port.cmds, 4);		/* kept by the port */
+	ck_assert_uint_eq(port.errors, 1);
+	delete_ctrl();
+}
+END_TEST
+
 /* An AER through both transports: a namespace added on the target reaches
  * the host as an event; an AER still held at deletion is completed by the
  * core's sq_stop so the association can drain (teardown checks it did). */
@@ -400,6 +474,7 @@ static Suite *core_loop_suite(void)
 	tcase_add_test(tc, test_acl_refused);
 	tcase_add_test(tc, test_keep_alive_expiry_reconnect);
 	tcase_add_test(tc, test_aen_end_to_end);
+	tcase_add_test(tc, test_stats_and_assoc_delete);
 	tcase_add_test(tc, test_discovery_end_to_end);
 	suite_add_tcase(s, tc);
 	return s;

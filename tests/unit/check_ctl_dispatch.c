@@ -233,7 +233,105 @@ START_TEST(dispatch_errors)
 	reply(0, &msg);
 	ck_assert_str_eq(fcnvme_msg_get_str(&msg, FCNVME_A_ERRMSG),
 			 "backend file needs a path");
-	ck_assert_int_eq(run(true, "assoc delete 5"), -EOPNOTSUPP);
+	ck_assert_int_eq(run(true, "assoc delete 5"), -ENOENT);
+	reply(0, &msg);
+	ck_assert_str_eq(fcnvme_msg_get_str(&msg, FCNVME_A_ERRMSG),
+			 "no association 0x0000000000000005");
+}
+END_TEST
+
+static uint64_t
+u64_of(const struct fcnvme_msg *msg, unsigned int attr)
+{
+	uint64_t v = 0;
+
+	ck_assert_msg(fcnvme_msg_get_u64(msg, attr, &v) == 0, "attr %s missing",
+		      fcnvme_attr_name(attr));
+	return v;
+}
+
+/* stats: one row per port, subsystem, namespace and host with the core's
+ * exact counters and percentiles; then DONE. */
+START_TEST(dispatch_stats_rows)
+{
+	struct fcnvme_msg msg;
+	uint16_t portid = 0;
+	uint8_t obj = 0xff;
+	uint64_t wwpn = 0;
+
+	ck_assert_int_eq(run(true, "namespace add nqn.2026-11.io.x:a ram size 1M nsid 4"), 0);
+	ck_assert_int_eq(run(false, "stats"), 0);
+	ck_assert_int_eq(out.n, 5);	/* port, subsystem, namespace, host, DONE */
+	/* port p0 (id 1): the fake core's scale-2 counters */
+	reply(0, &msg);
+	ck_assert_int_eq(fcnvme_msg_get_u8(&msg, FCNVME_A_OBJ, &obj), 0);
+	ck_assert_uint_eq(obj, FCNVME_OBJ_PORT);
+	ck_assert_str_eq(fcnvme_msg_get_str(&msg, FCNVME_A_NAME), "p0");
+	ck_assert_int_eq(fcnvme_msg_get_u16(&msg, FCNVME_A_PORTID, &portid), 0);
+	ck_assert_uint_eq(portid, 1);
+	ck_assert_uint_eq(u64_of(&msg, FCNVME_A_CMDS), 200);
+	ck_assert_uint_eq(u64_of(&msg, FCNVME_A_BYTES_READ), 122880);
+	ck_assert_uint_eq(u64_of(&msg, FCNVME_A_BYTES_WRITTEN), 81920);
+	ck_assert_uint_eq(u64_of(&msg, FCNVME_A_ERRORS), 2);
+	ck_assert_uint_eq(u64_of(&msg, FCNVME_A_ABORTS), 2);
+	ck_assert_uint_eq(u64_of(&msg, FCNVME_A_LAT_P50), 2047);
+	ck_assert_uint_eq(u64_of(&msg, FCNVME_A_LAT_P99), 32767);
+	ck_assert_uint_eq(u64_of(&msg, FCNVME_A_LAT_P999), 1500000);
+	ck_assert_uint_eq(u64_of(&msg, FCNVME_A_LAT_MAX), 1500000);
+	ck_assert(!fcnvme_msg_has(&msg, FCNVME_A_NQN));
+	/* subsystem a, then its namespace 4 */
+	reply(1, &msg);
+	ck_assert_int_eq(fcnvme_msg_get_u8(&msg, FCNVME_A_OBJ, &obj), 0);
+	ck_assert_uint_eq(obj, FCNVME_OBJ_SUBSYS);
+	ck_assert_str_eq(fcnvme_msg_get_str(&msg, FCNVME_A_NQN), "nqn.2026-11.io.x:a");
+	ck_assert_uint_eq(u64_of(&msg, FCNVME_A_CMDS), 100);
+	ck_assert_uint_eq(u64_of(&msg, FCNVME_A_LAT_P99), 32767);
+	reply(2, &msg);
+	ck_assert_int_eq(fcnvme_msg_get_u8(&msg, FCNVME_A_OBJ, &obj), 0);
+	ck_assert_uint_eq(obj, FCNVME_OBJ_NS);
+	ck_assert_uint_eq(u64_of(&msg, FCNVME_A_CMDS), 45);
+	ck_assert_uint_eq(u64_of(&msg, FCNVME_A_ERRORS), 1);
+	ck_assert_uint_eq(u64_of(&msg, FCNVME_A_ABORTS), 2);
+	ck_assert_uint_eq(u64_of(&msg, FCNVME_A_LAT_P50), 5000);
+	ck_assert_uint_eq(u64_of(&msg, FCNVME_A_LAT_MAX), 5000);
+	/* the host of the one association */
+	reply(3, &msg);
+	ck_assert_int_eq(fcnvme_msg_get_u8(&msg, FCNVME_A_OBJ, &obj), 0);
+	ck_assert_uint_eq(obj, FCNVME_OBJ_HOST);
+	ck_assert_str_eq(fcnvme_msg_get_str(&msg, FCNVME_A_HOST_NQN),
+			 "nqn.2026-11.io.x:h1");
+	ck_assert_int_eq(fcnvme_msg_get_u64(&msg, FCNVME_A_WWPN, &wwpn), 0);
+	ck_assert_uint_eq(wwpn, 0x10000090fa0000aaULL);
+	ck_assert_uint_eq(u64_of(&msg, FCNVME_A_CMDS), 100);
+	ck_assert_uint_eq(u64_of(&msg, FCNVME_A_LAT_P999), 1500000);
+	ck_assert(!fcnvme_msg_has(&msg, FCNVME_A_NQN));
+	/* "stats namespace": only the namespace row */
+	ck_assert_int_eq(run(false, "stats namespace"), 0);
+	ck_assert_int_eq(out.n, 2);
+	reply(0, &msg);
+	ck_assert_int_eq(fcnvme_msg_get_u8(&msg, FCNVME_A_OBJ, &obj), 0);
+	ck_assert_uint_eq(obj, FCNVME_OBJ_NS);
+}
+END_TEST
+
+/* assoc delete: needs write permission, reaches the core, the association
+ * leaves assoc list and the host rows; a second delete is unknown. */
+START_TEST(dispatch_assoc_delete)
+{
+	struct fcnvme_msg msg;
+
+	ck_assert_int_eq(run(false, "assoc delete 0x123456789abc0000"), -EPERM);
+	ck_assert_str_eq(fake_log(), "");
+	ck_assert_int_eq(run(true, "assoc delete 0x123456789abc0000"), 0);
+	ck_assert_str_eq(fake_log(), "ctrl_delete 0x123456789abc0000;");
+	ck_assert_int_eq(run(false, "assoc list"), 0);
+	ck_assert_int_eq(out.n, 1);	/* DONE only */
+	ck_assert_int_eq(run(false, "stats"), 0);
+	ck_assert_int_eq(out.n, 3);	/* port, subsystem, DONE: no host */
+	ck_assert_int_eq(run(true, "assoc delete 0x123456789abc0000"), -ENOENT);
+	reply(0, &msg);
+	ck_assert_str_eq(fcnvme_msg_get_str(&msg, FCNVME_A_ERRMSG),
+			 "no association 0x123456789abc0000");
 }
 END_TEST
 
@@ -378,6 +476,8 @@ ctl_dispatch_suite(void)
 	tcase_add_test(tc, cli_exact_request);
 	tcase_add_test(tc, dispatch_dump_and_ack);
 	tcase_add_test(tc, dispatch_errors);
+	tcase_add_test(tc, dispatch_stats_rows);
+	tcase_add_test(tc, dispatch_assoc_delete);
 	tcase_add_test(tc, dispatch_ops_through_conf);
 	tcase_add_test(tc, server_survives_garbage);
 	suite_add_tcase(s, tc);

@@ -39,7 +39,31 @@ static struct {
 	int		nr_subsys;
 	struct fake_ns	ns[32];
 	int		nr_ns;
+	bool		assoc_deleted;	/* the one association is gone */
 } model;
+
+#define FAKE_ASSOC_ID	0x123456789abc0000ULL
+
+/*
+ * Statistics of scale k: 100k commands of which k failed and k aborted,
+ * 60 KiB read and 40 KiB written per 100, latencies 98k in [1024, 2048),
+ * k in [16384, 32768) and k in [2^20, 2^21) with a maximum of 1.5 ms.
+ * So p50 = 2047, p99 = 32767 and (k = 1) p99.9 = 1500000.
+ */
+static void
+fake_io_stats(struct tgt_io_stats *st, uint64_t k)
+{
+	memset(st, 0, sizeof(*st));
+	st->cmds = 100 * k;
+	st->errors = k;
+	st->aborts = k;
+	st->read_bytes = 61440 * k;
+	st->write_bytes = 40960 * k;
+	st->lat[10] = 98 * k;
+	st->lat[14] = k;
+	st->lat[20] = k;
+	st->lat_max_ns = k ? 1500000 : 0;
+}
 
 static int dummy_tgt;
 
@@ -440,6 +464,8 @@ tgt_subsys_foreach(struct tgt *t, int (*cb)(const struct tgt_subsys_info *, void
 		si.nr_hosts = 1;
 		si.portids = portids;
 		si.nr_ports = 1;
+		/* the fake association belongs to subsystem "a" */
+		fake_io_stats(&si.stats, strcmp(si.nqn, "nqn.2026-11.io.x:a") == 0);
 		rc = cb(&si, arg);
 		if (rc)
 			return rc;
@@ -477,6 +503,15 @@ tgt_ns_foreach(struct tgt *t, const char *nqn,
 		ni.writes = ni.nsid;
 		ni.read_bytes = 4096 * ni.reads;
 		ni.write_bytes = 4096 * ni.writes;
+		/* one failed command more; all within 4096..8191 ns, at most
+		 * 5 us: every percentile is 5000 */
+		ni.stats.cmds = ni.reads + ni.writes + 1;
+		ni.stats.errors = 1;
+		ni.stats.aborts = ni.nsid / 2;
+		ni.stats.read_bytes = ni.read_bytes;
+		ni.stats.write_bytes = ni.write_bytes;
+		ni.stats.lat[12] = ni.stats.cmds;
+		ni.stats.lat_max_ns = 5000;
 		rc = cb(&ni, arg);
 		if (rc)
 			return rc;
@@ -491,10 +526,35 @@ tgt_ctrl_foreach(struct tgt *t, int (*cb)(const struct tgt_ctrl_info *, void *),
 	struct tgt_ctrl_info ci = {
 		.subnqn = "nqn.2026-11.io.x:a", .hostnqn = "nqn.2026-11.io.x:h1",
 		.cntlid = 1, .portid = 1, .host_wwpn = 0x10000090fa0000aaULL,
-		.association_id = 0x123456789abc0000ULL, .kato_ms = 5000,
+		.association_id = FAKE_ASSOC_ID, .kato_ms = 5000,
 		.nr_io_queues = 2,
 	};
 
 	(void)t;
-	return model.nr_subsys > 0 ? cb(&ci, arg) : 0;
+	fake_io_stats(&ci.stats, 1);
+	return model.nr_subsys > 0 && !model.assoc_deleted ? cb(&ci, arg) : 0;
+}
+
+int
+tgt_ctrl_delete(struct tgt *t, uint64_t association_id, char *err,
+		size_t errlen)
+{
+	(void)t;
+	if (model.nr_subsys == 0 || model.assoc_deleted ||
+	    association_id != FAKE_ASSOC_ID) {
+		snprintf(err, errlen, "no association 0x%016llx",
+			 (unsigned long long)association_id);
+		return -ENOENT;
+	}
+	model.assoc_deleted = true;
+	return call(err, errlen, "ctrl_delete 0x%016llx",
+		    (unsigned long long)association_id);
+}
+
+int
+tgt_port_stats(struct tgt *t, uint16_t portid, struct tgt_io_stats *out)
+{
+	(void)t;
+	fake_io_stats(out, portid == 1 ? 2 : 0);
+	return 0;
 }

@@ -139,6 +139,7 @@ enum fcnvme_attr {
 	FCNVME_A_IEEE_OUI,	/* u32: 24-bit IEEE OUI */
 	FCNVME_A_CNTLID_MIN,	/* u16: 1..0xffef */
 	FCNVME_A_CNTLID_MAX,	/* u16: 1..0xffef */
+	FCNVME_A_LAT_MAX,	/* u64: nanoseconds */
 	__FCNVME_A_MAX
 };
 #define FCNVME_A_MAX	(__FCNVME_A_MAX - 1)
@@ -200,5 +201,8 @@ int fcnvme_ana_state_parse(const char *s);
 /* "warn", "info", "debug" or NULL; and the reverse (-EINVAL). */
 const char *fcnvme_log_level_name(unsigned int level);
 int fcnvme_log_level_parse(const char *s);
+/* "port", "subsystem", "namespace", "host" or NULL; and the reverse. */
+const char *fcnvme_obj_name(unsigned int obj);
+int fcnvme_obj_parse(const char *s);
 
 #endif /* FCNVME_CTL_H */
