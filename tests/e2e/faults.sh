@@ -3,7 +3,8 @@
 # Faults under a verified fio write load on a `fcnvme mount` file, each of
 # which must be recovered from with zero data errors while the daemon keeps
 # running: ABTS injection at the fabric, link down/up of the target port,
-# a LOGO of the host port, `fcnvmectl host invalidate`, and a
+# a LOGO of the host port, `fcnvmectl host invalidate`, data transfers
+# failed by the fabric, responses delayed 200 ms, and a
 # `fcnvmectl config reload` that adds one namespace and removes another.
 # Each phase also checks that the fault really happened (fabric counters,
 # daemon log, the export's namespace list).
@@ -89,20 +90,62 @@ e2e_fio_wait inval
 check "daemon alive after invalidate" e2e_daemon_alive
 survived "host invalidate"
 
+# --- data transfers failed by the fabric -----------------------------------
+resets=$(grep -c 'controller resetting' "$m.log")
+load faildata 4
+sleep 1
+check "fail 2 data transfers of the target port" $S fault fail-data count 2 port $T0WWPN
+e2e_fio_wait faildata
+$S fault list >"$tmp/faults.fd" 2>&1
+check "fail-data faults used up" sh -c "! grep -q fail-data '$tmp/faults.fd'"
+check "host reset the controller and recovered" \
+	test "$(grep -c 'controller resetting' "$m.log")" -gt "$resets"
+$S fault clear
+survived "failed data transfers"
+
+# --- responses delayed by 200 ms -------------------------------------------
+load delay 4
+sleep 1
+check "delay 20 responses by 200 ms" $S fault delay rsp 200 count 20
+e2e_fio_wait delay
+$S fault list >"$tmp/faults.delay" 2>&1
+check "responses were delayed (fault list: $(cat "$tmp/faults.delay"))" \
+	sh -c "! grep -q 'delay.*seen=0 ' '$tmp/faults.delay'"
+$S fault clear
+survived "delayed responses"
+
 # --- config reload: add ns3, remove ns2 ------------------------------------
+# (and let host 3 into subsystem A, to use ns3 from a new association)
 sed -e 's|{ nsid = 2; backend = "ram"; size = "64M"; lba_size = 4096; }|{ nsid = 3; backend = "ram"; size = "32M"; lba_size = 4096; }|' \
+	-e "s|hosts = \[ \"$HOSTNQN1\" \];|hosts = [ \"$HOSTNQN1\", \"$HOSTNQN3\" ];|" \
 	"$conf" >"$tmp/two-reload.conf"
+check "reload config differs as intended" sh -c \
+	"grep -q 'nsid = 3' '$tmp/two-reload.conf' && grep -q '$HOSTNQN3' '$tmp/two-reload.conf'"
 cp "$tmp/two-reload.conf" "$conf"
 load reload 5
 sleep 1
 check "fcnvmectl config reload" $C config reload
 e2e_fio_wait reload
 $C namespace list "$NQN_A" >"$tmp/nslist" 2>&1
-check "namespace 3 added" grep -qw 3 "$tmp/nslist"
+check "namespace 3 added" sh -c "awk '{print \$2}' '$tmp/nslist' | grep -qx 3"
 check "namespace 2 removed" sh -c "! awk '{print \$2}' '$tmp/nslist' | grep -qx 2"
 check "export shows ns3" e2e_wait_for 5 test -f "$m/ns3"
 check "export no longer shows ns2" e2e_wait_for 5 test ! -e "$m/ns2"
 survived "config reload"
+# a new association sees the change: ns3 works, ns2 is gone
+head -c 65536 /dev/urandom >"$tmp/ns3.bin"
+# shellcheck disable=SC2046
+timeout 30 "$FCNVME" write $(e2e_host 3) --nqn "$NQN_A" -n 3 -s 8 -c 15 \
+	-d "$tmp/ns3.bin" >/dev/null 2>"$tmp/ns3w.err"
+# shellcheck disable=SC2046
+timeout 30 "$FCNVME" read $(e2e_host 3) --nqn "$NQN_A" -n 3 -s 8 -c 15 \
+	-d "$tmp/ns3.back" >/dev/null 2>"$tmp/ns3r.err"
+check "new ns3 written and read back by host 3 ($(cat "$tmp/ns3w.err" "$tmp/ns3r.err"))" \
+	cmp -s "$tmp/ns3.bin" "$tmp/ns3.back"
+# shellcheck disable=SC2046
+timeout 30 "$FCNVME" id-ns $(e2e_host 3) --nqn "$NQN_A" -n 2 >"$tmp/ns2.out" 2>&1
+# an inactive NSID: Identify Namespace returns a zero-filled structure
+check "removed ns2 is inactive for host 3 (nsze 0)" grep -Eq '^nsze +: (0|0x0)$' "$tmp/ns2.out"
 
 # --- after all faults: another host still served, the first one too -------
 # shellcheck disable=SC2046

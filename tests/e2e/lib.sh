@@ -52,8 +52,42 @@ check() {	# check DESCRIPTION CMD...: pass when CMD exits 0
 	if "$@"; then ok "$d"; else ko "$d"; fi
 }
 
-# e2e_finish: the last line, and the exit status.
+# e2e_sanitizer_free FILE: no AddressSanitizer/UBSan/LeakSanitizer report.
+e2e_sanitizer_free() {
+	! grep -q 'ERROR: AddressSanitizer\|ERROR: LeakSanitizer\|runtime error:' "$1" 2>/dev/null
+}
+
+# e2e_stop_daemon: SIGTERM, and nvmetfcd must exit 0 within 10 s with no
+# sanitizer report in its log.
+e2e_stop_daemon() {
+	[ -n "$E2E_DPID" ] || return 0
+	kill -TERM "$E2E_DPID" 2>/dev/null
+	i=0
+	while kill -0 "$E2E_DPID" 2>/dev/null && [ $i -lt 100 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	if kill -0 "$E2E_DPID" 2>/dev/null; then
+		kill -KILL "$E2E_DPID" 2>/dev/null
+		ko "nvmetfcd did not stop within 10 s of SIGTERM"
+	fi
+	wait "$E2E_DPID" 2>/dev/null
+	rc=$?
+	E2E_DPID=
+	if [ $rc -eq 0 ] && e2e_sanitizer_free "$tmp/nvmetfcd.log"; then
+		ok "nvmetfcd stopped cleanly on SIGTERM (exit 0, no sanitizer report)"
+	else
+		ko "nvmetfcd stop: exit $rc"
+		grep -A30 'Sanitizer\|runtime error' "$tmp/nvmetfcd.log" | head -40 |
+			sed 's/^/  nvmetfcd: /'
+	fi
+}
+
+# e2e_finish: stop the daemon, then the last line and the exit status.
 e2e_finish() {
+	if [ -n "$E2E_DPID" ] && kill -0 "$E2E_DPID" 2>/dev/null; then
+		e2e_stop_daemon
+	fi
 	echo "$E2E_NAME: $e2e_pass passed, $e2e_fail failed"
 	[ "$e2e_fail" -eq 0 ] && [ "$e2e_pass" -gt 0 ] && exit 0
 	exit 1
@@ -162,6 +196,8 @@ e2e_daemon_ready() {
 # e2e_start_daemon CONF: start nvmetfcd in the foreground (log appended to
 # $tmp/nvmetfcd.log), wait until it is ready; sets E2E_DPID.
 e2e_start_daemon() {
+	# a restart keeps the previous run's log in nvmetfcd.old.log
+	[ -f "$tmp/nvmetfcd.log" ] && cat "$tmp/nvmetfcd.log" >>"$tmp/nvmetfcd.old.log"
 	: >"$tmp/nvmetfcd.log"
 	"$NVMETFCD" -f -c "$1" -s "$SOCK" -S "$tmp/state" \
 		>>"$tmp/nvmetfcd.log" 2>&1 &
@@ -212,10 +248,28 @@ e2e_has_ns() {
 	return 1
 }
 
-# e2e_umount DIR PID: unmount a FUSE export and reap its process.
+# e2e_umount DIR PID: unmount a FUSE export; its fcnvme must then exit 0
+# by itself within 10 s, with no sanitizer report.
 e2e_umount() {
 	fusermount3 -u "$1" 2>/dev/null || fusermount3 -u -z "$1" 2>/dev/null
-	e2e_kill "$2"
+	i=0
+	while kill -0 "$2" 2>/dev/null && [ $i -lt 100 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	if kill -0 "$2" 2>/dev/null; then
+		ko "fcnvme mount of $1 still running 10 s after fusermount3 -u"
+		e2e_kill "$2"
+		return 1
+	fi
+	wait "$2"
+	rc=$?
+	if [ $rc -eq 0 ] && e2e_sanitizer_free "$1.log"; then
+		ok "fcnvme mount of $(basename "$1") exited 0 after unmount"
+	else
+		ko "fcnvme mount of $(basename "$1") exit $rc after unmount"
+		grep -A30 'Sanitizer\|runtime error' "$1.log" | head -40 | sed 's/^/  fcnvme: /'
+	fi
 }
 
 # e2e_fio NAME FIO-ARGS...: run fio (bounded by a timeout) with its output
