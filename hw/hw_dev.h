@@ -52,6 +52,10 @@ enum { HW_LOGIN_NONE = 0, HW_LOGIN_PLOGI = 1, HW_LOGIN_PRLI = 2 };
  * a producer that finds armed set clears it, bumps futex and wakes. */
 struct hw_ring {
 	_Alignas(HW_CACHELINE) _Atomic uint64_t tail;	/* producers */
+	/* Producers: a value of head read earlier, kept in the producers'
+	 * own line so that flow control need not read head (and steal the
+	 * consumer's line) on every post; never ahead of head. */
+	_Atomic uint64_t head_seen;
 	_Alignas(HW_CACHELINE) _Atomic uint64_t head;	/* the one consumer */
 	_Alignas(HW_CACHELINE) _Atomic uint32_t armed;
 	_Atomic uint32_t futex;

@@ -155,7 +155,7 @@ static void hw_fw_fcp_cmd(struct hw_dev *d, struct hw_fw_batch *b, unsigned int 
 	c.tag = w->tag;
 	memcpy(c.iu, iu, sizeof(*iu));
 	/* Half of a CQ is kept for the target's own completions. */
-	if (hw_ring_fill(&pb->cq[thwq]) >= pb->cq[thwq].entries / 2 ||
+	if (hw_ring_fill_reaches(&pb->cq[thwq], pb->cq[thwq].entries / 2) ||
 	    hw_fw_cq_post(b, pb, &pb->cq[thwq], &c)) {
 		atomic_fetch_add(&d->bar->cnt.busy, 1);
 		hw_fw_done(d, b, hwq, w, -EBUSY, 0);

@@ -159,7 +159,8 @@ int hw_host_io_fcp_io(struct nvme_fc_local_port *lp, struct nvme_fc_remote_port 
 	x->aborting = false;
 	x->timed_out = false;
 	x->tag++;
-	x->deadline_ns = hw_mono_ns() + (uint64_t)p->fcp_timeout_ms * 1000000u;
+	x->deadline_ns = (q->in_poll ? q->now_ns : hw_mono_ns()) +
+			 (uint64_t)p->fcp_timeout_ms * 1000000u;
 	req->rcv_rsplen = 0;
 	req->transferred_length = 0;
 	req->status = 0;
@@ -286,7 +287,7 @@ static void hw_host_cqe(struct hw_host_port *p, struct hw_host_hwq *q, const str
 /* FCP timeouts and exchanges of lost remote ports. */
 static int hw_host_timers(struct hw_host_port *p, struct hw_host_hwq *q)
 {
-	uint64_t now = hw_mono_ns();
+	uint64_t now = q->now_ns;
 	uint32_t gen = atomic_load(&p->loss_gen);
 	unsigned int i;
 	int n = 0;
@@ -326,6 +327,7 @@ static int hw_host_reap(struct hw_host_port *p, struct hw_host_hwq *q, unsigned 
 	int n = 0;
 
 	q->in_poll = true;
+	q->now_ns = hw_mono_ns();
 	while ((unsigned int)n < budget && (c = hw_ring_peek(p->dev.base, cq))) {
 		struct hw_cqe copy = *c;
 

@@ -32,6 +32,7 @@ void hw_ring_init(void *base, struct hw_ring *r, uint64_t off, uint32_t entries,
 	r->esize = esize;
 	atomic_store(&r->head, 0);
 	atomic_store(&r->tail, 0);
+	atomic_store(&r->head_seen, 0);
 	atomic_store(&r->armed, 0);
 	atomic_store(&r->futex, 0);
 	for (i = 0; i < entries; i++)

@@ -85,6 +85,25 @@ static inline uint64_t hw_ring_fill(struct hw_ring *r)
 	return tail >= head ? tail - head : 0;
 }
 
+/* Producers: true if at least limit entries are reserved but not consumed,
+ * as hw_ring_fill(r) >= limit. The consumer's head line is read only when
+ * the head value seen earlier (head_seen, in the producers' tail line) no
+ * longer proves the ring below limit: a post then costs no transfer of the
+ * line the consumer writes on every pop. */
+static inline bool hw_ring_fill_reaches(struct hw_ring *r, uint64_t limit)
+{
+	uint64_t tail = atomic_load_explicit(&r->tail, memory_order_acquire);
+	uint64_t seen = atomic_load_explicit(&r->head_seen, memory_order_relaxed);
+	uint64_t head;
+
+	/* head_seen <= head, so tail - head_seen bounds the fill from above. */
+	if (tail >= seen && tail - seen < limit)
+		return false;
+	head = atomic_load_explicit(&r->head, memory_order_acquire);
+	atomic_store_explicit(&r->head_seen, head, memory_order_relaxed);
+	return tail >= head && tail - head >= limit;
+}
+
 /* Consumer: true if nothing is ready. */
 static inline bool hw_ring_empty(void *base, struct hw_ring *r)
 {

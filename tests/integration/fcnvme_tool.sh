@@ -45,11 +45,22 @@ start_target() {
 		>"$tmp/tgt.out" 2>"$tmp/tgt.err" &
 	tpid=$!
 	i=0
-	while [ $i -lt 200 ] && ! grep -q ready "$tmp/tgt.out" 2>/dev/null; do
+	# Normally ready in well under a second; on a loaded machine a restart
+	# on the same WWPN has been seen to take ~20 s, hence the margin.
+	while [ $i -lt 600 ] && ! grep -q ready "$tmp/tgt.out" 2>/dev/null; do
 		sleep 0.1
 		i=$((i + 1))
 	done
-	grep -q ready "$tmp/tgt.out" || { echo "FAIL: target did not start"; cat "$tmp/tgt.err"; exit 1; }
+	if ! grep -q ready "$tmp/tgt.out"; then
+		if kill -0 "$tpid" 2>/dev/null; then
+			echo "FAIL: target did not start within 60 s (still running)"
+		else
+			wait "$tpid"
+			echo "FAIL: target did not start (exit status $?)"
+		fi
+		cat "$tmp/tgt.err"
+		exit 1
+	fi
 }
 
 stop_target() {

@@ -68,6 +68,43 @@ START_TEST(test_ring_order_full_wrap)
 }
 END_TEST
 
+/* Flow control without the consumer's line: hw_ring_fill_reaches agrees
+ * with hw_ring_fill at every fill level, across wrap-around, and refreshes
+ * head_seen only when the value seen earlier no longer proves the answer. */
+START_TEST(test_ring_fill_reaches)
+{
+	struct rt *t = rt_new(8);
+	struct ent in, *out;
+	uint32_t i, round;
+
+	memset(&in, 0, sizeof(in));
+	ck_assert(!hw_ring_fill_reaches(&t->r, 4));
+	for (round = 0; round < 4; round++) {
+		for (i = 0; i < 8; i++) {
+			ck_assert_int_eq(hw_ring_fill_reaches(&t->r, 4), i >= 4);
+			ck_assert_int_eq(hw_ring_fill_reaches(&t->r, 4),
+					 hw_ring_fill(&t->r) >= 4);
+			ck_assert_int_eq(hw_ring_post(t, &t->r, &in, sizeof(in)), 0);
+		}
+		ck_assert(hw_ring_fill_reaches(&t->r, 8));
+		/* The last slow-path read saw the head of this round. */
+		ck_assert_uint_eq(atomic_load(&t->r.head_seen), round * 8u);
+		for (i = 0; i < 8; i++) {
+			out = hw_ring_peek(t, &t->r);
+			ck_assert_ptr_nonnull(out);
+			hw_ring_pop(&t->r, out);
+			ck_assert_int_eq(hw_ring_fill_reaches(&t->r, 4), 7 - i >= 4);
+		}
+		ck_assert(!hw_ring_fill_reaches(&t->r, 1));
+	}
+	/* A stale head_seen only ever makes the check read head again. */
+	atomic_store(&t->r.head_seen, 0);
+	ck_assert(!hw_ring_fill_reaches(&t->r, 4));
+	ck_assert_uint_eq(atomic_load(&t->r.head_seen), 32);
+	free(t);
+}
+END_TEST
+
 #define MP_THREADS 4
 #define MP_EACH 20000
 
@@ -180,6 +217,7 @@ Suite *hw_ring_suite(void)
 	TCase *tc = tcase_create("ring");
 
 	tcase_add_test(tc, test_ring_order_full_wrap);
+	tcase_add_test(tc, test_ring_fill_reaches);
 	tcase_add_test(tc, test_ring_many_producers);
 	tcase_add_test(tc, test_ring_wait_notify);
 	tcase_set_timeout(tc, 30);

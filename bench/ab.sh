@@ -1,0 +1,79 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
+# Interleaved A/B of one benchmark point: for each pair, a fresh fabric and
+# daemon (bench/target.conf.in, I/O thread on TGT_CPU) from build A, one
+# `fcnvme perf --json` run on HOST_CPU, then the same from build B. Printing
+# one line per run (IOPS, avg/p50/p99 us, initiator and target CPU%, load)
+# lets two builds be compared under the same background load, which whole
+# bench/run.sh tables taken minutes apart cannot do on a shared machine.
+#
+# Usage: bench/ab.sh BUILD_A BUILD_B POLL BACKEND WORKLOAD IO_SIZE QD [PAIRS] [SECS]
+#   e.g. bench/ab.sh /tmp/base/b build-perf hybrid ram randread 4096 1 3 2
+set -euo pipefail
+[ $# -ge 7 ] || { sed -n '3,11p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
+src=$(cd "$(dirname "$0")/.." && pwd)
+a=$(cd "$1" && pwd) b=$(cd "$2" && pwd)
+poll=$3 be=$4 wl=$5 bs=$6 qd=$7 pairs=${8:-3} secs=${9:-2}
+tgt_cpu=${TGT_CPU:-1}
+host_cpu=${HOST_CPU:-0}
+hz=$(getconf CLK_TCK)
+tmp=
+dpid=
+
+cleanup() {
+	if [ -n "$dpid" ] && kill -0 "$dpid" 2>/dev/null; then
+		kill -TERM "$dpid" 2>/dev/null || true
+		wait "$dpid" 2>/dev/null || true
+	fi
+	dpid=
+	[ -n "$tmp" ] && rm -rf "$tmp"
+	tmp=
+}
+trap cleanup EXIT
+field() { grep -o "\"$2\":[^,}]*" "$1" | head -1 | cut -d: -f2 | tr -d ' '; }
+
+one() {		# build label
+	local build=$1 label=$2 c0 c1 t0 t1 rc=0
+	tmp=$(mktemp -d "${TMPDIR:-/tmp}/nvmetfcd-ab.XXXXXX")
+	export FCNVME_SHM_DIR=$tmp/shm
+	mkdir -p "$FCNVME_SHM_DIR"
+	sed -e "s/@FABRIC@/ab/" -e "s/@BACKEND@/$be/" -e "s/@POLL@/$poll/" \
+	    -e "s/@CPU@/$tgt_cpu/" "$src/bench/target.conf.in" > "$tmp/c.conf"
+	"$build/tools/softhbactl" fabric create ab >/dev/null
+	taskset -c "$tgt_cpu" "$build/daemon/nvmetfcd" -f -c "$tmp/c.conf" \
+		-s "$tmp/ctl.sock" -S "$tmp/state" 2>"$tmp/d.log" &
+	dpid=$!
+	for _ in $(seq 100); do
+		[ -S "$tmp/ctl.sock" ] && break
+		kill -0 "$dpid" 2>/dev/null || { cat "$tmp/d.log" >&2; exit 1; }
+		sleep 0.1
+	done
+	c0=$(awk '{ print $14 + $15 }' "/proc/$dpid/stat"); t0=$(date +%s.%N)
+	taskset -c "$host_cpu" "$build/tools/fcnvme" perf --fabric ab \
+		--wwnn 0x20000090fa00b0a1 --wwpn 0x10000090fa00b0a1 \
+		--hostnqn nqn.2014-08.org.nvmexpress:uuid:00000000-0000-4000-8000-0000000000b1 \
+		--hostid 00000000-0000-4000-8000-0000000000b1 \
+		--nqn nqn.2026-11.io.nvmetfcd:bench -q "$qd" -o "$bs" -w "$wl" \
+		-t "$secs" --json > "$tmp/p.json" 2>"$tmp/p.err" || rc=$?
+	c1=$(awk '{ print $14 + $15 }' "/proc/$dpid/stat"); t1=$(date +%s.%N)
+	if [ "$rc" != 0 ]; then
+		echo "$label FAILED (rc $rc): $(head -c 200 "$tmp/p.err")"
+	else
+		printf '%-2s %10.0f IOPS  avg %7.1f  p50 %7.3f  p99 %8.3f us  hcpu %3.0f%%  tcpu %s%%  load %s\n' \
+			"$label" "$(field "$tmp/p.json" iops)" "$(field "$tmp/p.json" avg)" \
+			"$(field "$tmp/p.json" p50)" "$(field "$tmp/p.json" p99)" \
+			"$(field "$tmp/p.json" cpu_percent)" \
+			"$(awk -v a="$c0" -v b="$c1" -v s="$t0" -v e="$t1" -v hz="$hz" \
+				'BEGIN { printf "%.0f", (b - a) / hz / (e - s) * 100 }')" \
+			"$(cut -d' ' -f1 /proc/loadavg)"
+	fi
+	kill -TERM "$dpid"; wait "$dpid" || true; dpid=
+	"$build/tools/softhbactl" fabric destroy ab >/dev/null 2>&1 || true
+	rm -rf "$tmp"; tmp=
+}
+
+echo "# $poll $be $wl $bs QD$qd, ${secs}s per run; A=$a B=$b"
+for _ in $(seq "$pairs"); do
+	one "$a" A
+	one "$b" B
+done
