@@ -52,7 +52,7 @@ build() {
 summarize() {
 	local log line
 	for log in $(find "$1/tests" -name '*.log' ! -name test-suite.log | sort); do
-		line=$(grep -E '^[0-9]+%: Checks: |: [0-9]+ passed, [0-9]+ failed' "$log" | tail -n 1)
+		line=$(grep -E '^[0-9]+%: Checks: |: [0-9]+ passed, [0-9]+ failed' "$log" | tail -n 1 || true)
 		printf '  %-44s %s\n' "${log#$1/}" "${line:-(no summary line)}"
 	done
 }

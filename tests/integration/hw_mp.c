@@ -890,6 +890,6 @@ out:
 	rc = hw_fabric_destroy(fdir);
 	CHECK(rc == 0, "fabric destroy %d", rc);
 	rmdir(dir);
-	printf("hw_mp: %d checks, %d failed\n", checks, failures);
+	printf("hw_mp: %d passed, %d failed\n", checks - failures, failures);
 	return failures ? 1 : 0;
 }
