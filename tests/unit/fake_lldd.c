@@ -441,8 +441,11 @@ static void fake_drain(void)
 		for (i = 0; i < fake->nrecs; i++) {
 			struct nvmefc_ls_rsp *r = fake->recs[i].lsrsp;
 
+			/* The slot may since carry a newer LS that the
+			 * transport holds but has not transmitted yet (done
+			 * not set): only complete what was transmitted. */
 			if (fake->recs[i].call == FC_XMT_LS_RSP &&
-			    r->nvme_fc_private)
+			    r->nvme_fc_private && r->done)
 				r->done(r);
 		}
 		fake_pump();
