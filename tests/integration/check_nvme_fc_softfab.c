@@ -142,22 +142,24 @@ static void sf_target_up(void)
 					    NULL, &ccfg), 0);
 }
 
+/* Take the target port down the way nvmetfcd does: unregister the
+ * transport's port, keep pumping (the teardown runs through our env queue
+ * and the port's slow path) until targetport_delete, then close the hw
+ * port and free the core. */
 static void sf_target_down(void)
 {
+	uint64_t end = sf_now_ms() + 5000;
+
 	sf_drain();
+	nvmet_fc_unregister_targetport(hw_tgt_port_targetport(sf_tgt));
+	while (!hw_tgt_port_deleted(sf_tgt) && sf_now_ms() < end)
+		sf_pump();
+	ck_assert_msg(hw_tgt_port_deleted(sf_tgt),
+		      "target port not deleted within 5 s");
 	hw_tgt_port_close(sf_tgt);
 	sf_tgt = NULL;
-	/* hw_tgt_port_close frees the device while the transport's teardown
-	 * work (queued on our env) still refers to it, so that work is
-	 * dropped, not run (reported to the hw and transport owners); the
-	 * core and the dropped work are leaked on purpose. */
-	while (sf_head) {
-		struct sf_work *w = sf_head;
-
-		sf_head = w->next;
-		free(w);
-	}
-	sf_tail = NULL;
+	sf_drain();
+	loop_core_free(sf_core);
 	sf_core = NULL;
 }
 
@@ -294,17 +296,6 @@ static Suite *nvme_fc_softfab_suite(void)
 	tcase_add_test(tc, test_softfab_io_and_restart);
 	suite_add_tcase(s, tc);
 	return s;
-}
-
-/*
- * Under AddressSanitizer, no leak report for this binary: the transport
- * teardown work dropped in sf_target_down() (see there) leaks by design
- * until hw_tgt_port_close() waits for targetport_delete.
- */
-const char *__asan_default_options(void);
-const char *__asan_default_options(void)
-{
-	return "detect_leaks=0";
 }
 
 /* Run the suite. */
