@@ -19,6 +19,7 @@
 
 #include <fcnvme/fc_wire.h>
 
+#include "hw_ls.h"
 #include "hw_priv.h"
 
 #define HW_EQ_ENTRIES	256u
@@ -447,4 +448,26 @@ void hw_dev_kick(struct hw_dev *d)
 	uint64_t one = 1;
 
 	(void)!write(d->kickfd, &one, sizeof(one));
+}
+
+/* The slow-path loop of both LLDD roles (see hw_priv.h). */
+int hw_dev_slow_path(struct hw_dev *d, struct hw_ls_table *ls,
+		     const struct hw_slow_ops *ops, void *arg, bool *timer)
+{
+	struct hw_eqe *e;
+	int n = 0, rounds;
+
+	hw_dev_drain_wakeups(d, timer);
+	for (rounds = 0; rounds < 4; rounds++) {
+		while ((e = hw_ring_peek(d->base, &d->bar->eq))) {
+			ops->eqe(arg, e);
+			hw_ring_pop(&d->bar->eq, e);
+			n++;
+		}
+		n += ops->reap_ls(arg);
+		n += hw_ls_run(ls);
+		if (!hw_dev_arm_eq(d) && !ops->ls_pending(arg))
+			break;
+	}
+	return n;
 }

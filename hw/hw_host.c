@@ -294,34 +294,47 @@ static void hw_host_tick(struct hw_host_port *p)
 	}
 }
 
+static void hw_host_slow_eqe(void *arg, const struct hw_eqe *e)
+{
+	hw_host_eqe(arg, e);
+}
+
+static int hw_host_reap_ls(void *arg)
+{
+	struct hw_host_port *p = arg;
+	struct hw_host_lsctx *c;
+	int n = 0;
+
+	while ((c = p->ls_done)) {
+		p->ls_done = c->next;
+		c->next = p->ls_free;
+		p->ls_free = c;
+		c->rsp.done(&c->rsp);
+		n++;
+	}
+	return n;
+}
+
+static bool hw_host_ls_pending(void *arg)
+{
+	return ((struct hw_host_port *)arg)->ls_done != NULL;
+}
+
+static const struct hw_slow_ops hw_host_slow_ops = {
+	.eqe		= hw_host_slow_eqe,
+	.reap_ls	= hw_host_reap_ls,
+	.ls_pending	= hw_host_ls_pending,
+};
+
 /* Slow path: RSCN -> rescan, LS, logins, remote-port loss. */
 int hw_host_port_process(struct hw_host_port *p)
 {
-	struct hw_host_lsctx *c;
-	struct hw_eqe *e;
 	bool timer;
-	int n = 0, rounds;
+	int n;
 
 	if (!p)
 		return -EINVAL;
-	hw_dev_drain_wakeups(&p->dev, &timer);
-	for (rounds = 0; rounds < 4; rounds++) {
-		while ((e = hw_ring_peek(p->dev.base, &p->dev.bar->eq))) {
-			hw_host_eqe(p, e);
-			hw_ring_pop(&p->dev.bar->eq, e);
-			n++;
-		}
-		while ((c = p->ls_done)) {
-			p->ls_done = c->next;
-			c->next = p->ls_free;
-			p->ls_free = c;
-			c->rsp.done(&c->rsp);
-			n++;
-		}
-		n += hw_ls_run(&p->ls);
-		if (!hw_dev_arm_eq(&p->dev) && !p->ls_done)
-			break;
-	}
+	n = hw_dev_slow_path(&p->dev, &p->ls, &hw_host_slow_ops, p, &timer);
 	if (timer)
 		hw_host_tick(p);
 	return n;

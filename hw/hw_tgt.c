@@ -280,34 +280,47 @@ static void hw_tgt_liveness(struct hw_tgt_port *p)
 	}
 }
 
+static void hw_tgt_slow_eqe(void *arg, const struct hw_eqe *e)
+{
+	hw_tgt_eqe(arg, e);
+}
+
+static int hw_tgt_reap_ls(void *arg)
+{
+	struct hw_tgt_port *p = arg;
+	struct hw_tgt_lsctx *c;
+	int n = 0;
+
+	while ((c = p->ls_done)) {
+		p->ls_done = c->next;
+		c->next = p->ls_free;
+		p->ls_free = c;
+		c->rsp.done(&c->rsp);
+		n++;
+	}
+	return n;
+}
+
+static bool hw_tgt_ls_pending(void *arg)
+{
+	return ((struct hw_tgt_port *)arg)->ls_done != NULL;
+}
+
+static const struct hw_slow_ops hw_tgt_slow_ops = {
+	.eqe		= hw_tgt_slow_eqe,
+	.reap_ls	= hw_tgt_reap_ls,
+	.ls_pending	= hw_tgt_ls_pending,
+};
+
 /* [ctl] Drain the slow path. */
 int hw_tgt_port_process(struct hw_tgt_port *p)
 {
-	struct hw_tgt_lsctx *c;
-	struct hw_eqe *e;
 	bool timer;
-	int n = 0, rounds;
+	int n;
 
 	if (!p)
 		return -EINVAL;
-	hw_dev_drain_wakeups(&p->dev, &timer);
-	for (rounds = 0; rounds < 4; rounds++) {
-		while ((e = hw_ring_peek(p->dev.base, &p->dev.bar->eq))) {
-			hw_tgt_eqe(p, e);
-			hw_ring_pop(&p->dev.bar->eq, e);
-			n++;
-		}
-		while ((c = p->ls_done)) {
-			p->ls_done = c->next;
-			c->next = p->ls_free;
-			p->ls_free = c;
-			c->rsp.done(&c->rsp);
-			n++;
-		}
-		n += hw_ls_run(&p->ls);
-		if (!hw_dev_arm_eq(&p->dev) && !p->ls_done)
-			break;
-	}
+	n = hw_dev_slow_path(&p->dev, &p->ls, &hw_tgt_slow_ops, p, &timer);
 	if (timer)
 		hw_tgt_liveness(p);
 	return n;
