@@ -18,6 +18,15 @@
  * EQ for the slow path (LS, ELS, RSCN, link events), whose consumer is the
  * control thread. A DMA handle is HW_DMA_HANDLE_BASE + the byte offset into
  * the port's DMA memory; any other value is invalid.
+ *
+ * A port whose driver is remote (HW_BAR_F_REMOTE: a driver in a VM that sees
+ * the region as a PCI BAR, served by a port server on the host — see
+ * docs/softhba-vm-port.md) differs in three ways: the port server runs the
+ * firmware for it (fabric login, name server, PLOGI/PRLI, the WQs); local
+ * memory in its WQEs is named by DMA handle instead of virtual address; and
+ * its slow path goes through two more rings, mq (driver -> firmware
+ * requests) and deq (firmware -> driver events), while eq stays the
+ * firmware's receive queue as on every port.
  */
 #ifndef HW_DEV_H
 #define HW_DEV_H
@@ -30,6 +39,9 @@
 #define HW_PAGE			4096u
 #define HW_BAR_MAGIC		0x4142485356434653ull	/* "SFCVHSBA" LE */
 #define HW_BAR_VERSION		1u
+
+/* bar.flags */
+#define HW_BAR_F_REMOTE		(1u << 0)	/* driver is remote: see above */
 #define HW_MAX_HWQ		16
 #define HW_MAX_PORTS		64		/* fabric slots */
 #define HW_MAX_SGE		256		/* per exchange */
@@ -76,7 +88,10 @@ enum {
 /*
  * A WQE. The soft firmware runs in the driver's process, so the local side of
  * a transfer is named by virtual address (va); every handle that names a
- * peer's memory is checked against the peer's DMA window.
+ * peer's memory is checked against the peer's DMA window. On a remote-driver
+ * port (HW_BAR_F_REMOTE) sg, rsp and cmd instead hold DMA handles of the
+ * port's own window (for TGT_OP, sg names an array of struct hw_sge), which
+ * the firmware checks against that window like any peer's handle.
  */
 struct hw_wqe {
 	_Atomic uint64_t seq;
@@ -144,6 +159,22 @@ enum {
 	HW_EQE_PRLO,
 	HW_EQE_RSCN,
 	HW_EQE_LINK,		/* arg = HW_LINK_*: our own link changed */
+	/* Remote-driver ports only (deq, from the port server's firmware): */
+	HW_EQE_RPORT_ONLINE,	/* logged into peer_slot; payload: hw_rport_desc.
+				 * Again for an online slot: rescan it (RSCN). */
+	HW_EQE_RPORT_OFFLINE,	/* peer_slot logged out, died or left the zone */
+	/* Remote-driver ports only (mq, from the driver): */
+	HW_EQE_DRV_UP,		/* driver (re)started: replay link + rports */
+	HW_EQE_DRV_DOWN,	/* driver stops using the port */
+};
+
+/* Payload of HW_EQE_RPORT_ONLINE. */
+struct hw_rport_desc {
+	uint64_t	wwnn, wwpn;
+	uint32_t	port_id;
+	uint32_t	roles;		/* FC_PORT_ROLE_NVME_* from its PRLI */
+	uint32_t	gen;		/* name-server generation of the login */
+	uint32_t	rsvd;
 };
 
 struct hw_eqe {
@@ -217,7 +248,7 @@ struct hw_bar {
 	uint32_t	nr_hwq;
 	uint32_t	nr_xri;
 	_Atomic int32_t	owner_pid;
-	uint32_t	rsvd0;
+	uint32_t	flags;		/* HW_BAR_F_* */
 	uint64_t	xri_off;
 	uint64_t	dma_off, dma_size;
 	_Atomic uint32_t doorbell[HW_MAX_HWQ];	/* WQ producer index, per hwq */
@@ -227,6 +258,12 @@ struct hw_bar {
 	struct hw_ring	eq;
 	struct hw_ring	wq[HW_MAX_HWQ];
 	struct hw_ring	cq[HW_MAX_HWQ];
+	/* Remote-driver ports (HW_BAR_F_REMOTE) only; zero otherwise. */
+	_Atomic uint64_t fw_heartbeat;	/* port server: +1 every 100 ms */
+	uint32_t	fw_peer_id;	/* ivshmem peer id of the port server */
+	uint32_t	nr_vectors;	/* 1 + nr_hwq: 0 slow path, 1 + q for hwq q */
+	struct hw_ring	mq;		/* driver -> firmware, hw_eqe entries */
+	struct hw_ring	deq;		/* firmware -> driver, hw_eqe entries */
 };
 
 _Static_assert(sizeof(struct hw_wqe) == HW_WQE_SIZE, "wqe size");
