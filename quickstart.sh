@@ -13,7 +13,7 @@ jobs=$(nproc 2>/dev/null || echo 2)
 pkgs=(build-essential autoconf automake libtool pkg-config
       libevent-dev libconfig-dev libnl-3-dev libnl-genl-3-dev libsystemd-dev
       check liburing-dev libfuse3-dev fuse3 libjson-c-dev
-      clang systemd fio e2fsprogs util-linux procps)
+      clang clang-format systemd fio e2fsprogs util-linux procps)
 
 install_deps() {
 	local missing=() p

@@ -40,8 +40,7 @@ static void ana_notify(struct tgt *t, const struct tgt_port *only)
 			if (!only || c->port == only)
 				ctrl_add_aen(c, NVME_AEN_CFG_ANA_CHANGE,
 					     NVME_AER_RESULT(NVME_AER_TYPE_NOTICE,
-							     NVME_AER_NOTICE_ANA,
-							     NVME_LOG_ANA));
+							     NVME_AER_NOTICE_ANA, NVME_LOG_ANA));
 }
 
 /* ANA information changed for every port (group membership). */
@@ -64,8 +63,7 @@ int tgt_ana_group_add(struct tgt *t, uint32_t grpid, char *err, size_t errlen)
 	t->ana_grp[grpid] = true;
 	for (i = 0; i < TGT_MAX_PORTS; i++)
 		if (t->ports[i])
-			atomic_store(&t->ports[i]->ana_state[grpid],
-				     NVME_ANA_OPTIMIZED);
+			atomic_store(&t->ports[i]->ana_state[grpid], NVME_ANA_OPTIMIZED);
 	ana_notify(t, NULL);
 	return 0;
 }
@@ -97,8 +95,8 @@ int tgt_ana_group_del(struct tgt *t, uint32_t grpid, char *err, size_t errlen)
 }
 
 /* Set the state of a group on a port. */
-int tgt_ana_set_state(struct tgt *t, uint32_t grpid, uint16_t portid,
-		      uint8_t state, char *err, size_t errlen)
+int tgt_ana_set_state(struct tgt *t, uint32_t grpid, uint16_t portid, uint8_t state, char *err,
+		      size_t errlen)
 {
 	struct tgt_port *p;
 
@@ -124,8 +122,7 @@ int tgt_ana_set_state(struct tgt *t, uint32_t grpid, uint16_t portid,
 	}
 	if (ana_state(p, grpid) == state)
 		return 0;
-	atomic_store_explicit(&p->ana_state[grpid], state,
-			      memory_order_relaxed);
+	atomic_store_explicit(&p->ana_state[grpid], state, memory_order_relaxed);
 	ana_notify(t, p);
 	return 0;
 }
@@ -173,8 +170,7 @@ size_t ana_log_build(struct ctrl *c, bool rgo, uint8_t *buf, size_t cap)
 }
 
 /* Walk (group, port) pairs. */
-int tgt_ana_foreach(struct tgt *t,
-		    int (*cb)(const struct tgt_ana_info *, void *), void *arg)
+int tgt_ana_foreach(struct tgt *t, int (*cb)(const struct tgt_ana_info *, void *), void *arg)
 {
 	struct tgt_ana_info info;
 	struct subsys *s;

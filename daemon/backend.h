@@ -25,34 +25,32 @@ enum backend_op {
 	BE_FLUSH,
 	BE_WRITE_ZEROES,
 	BE_DISCARD,
-	BE_COMPARE,	/* compare req->data with the medium */
+	BE_COMPARE, /* compare req->data with the medium */
 };
 
 /* submit() returns an NVMe status, or BE_PENDING when the completion will
  * come later through tgt_req_io_done() on the same thread. */
-#define BE_PENDING	0xffffu
+#define BE_PENDING 0xffffu
 
 struct backend_ops {
-	const char	*name;
+	const char *name;
 	/* [ctl] Open for p; *size is the capacity in bytes (rounded down to
 	 * p->lba_size). */
-	int		(*open)(const struct tgt_ns_params *p,
-				struct backend **bep, uint64_t *size,
-				char *err, size_t errlen);
+	int (*open)(const struct tgt_ns_params *p, struct backend **bep, uint64_t *size, char *err,
+		    size_t errlen);
 	/* [ctl] Grow to size bytes (0: the file's current size); *size_out
 	 * the new capacity. */
-	int		(*grow)(struct backend *be, uint64_t size,
-				uint64_t *size_out, char *err, size_t errlen);
-	void		(*close)(struct backend *be);
+	int (*grow)(struct backend *be, uint64_t size, uint64_t *size_out, char *err,
+		    size_t errlen);
+	void (*close)(struct backend *be);
 	/* [hwq] Run op on [off, off + len) with req->data as the buffer. */
-	uint16_t	(*submit)(struct backend *be, struct nvmet_fc_req *req,
-				  enum backend_op op, uint64_t off,
-				  uint64_t len);
+	uint16_t (*submit)(struct backend *be, struct nvmet_fc_req *req, enum backend_op op,
+			   uint64_t off, uint64_t len);
 };
 
 struct backend {
-	const struct backend_ops	*ops;
-	bool				zeroes_dealloc;	/* deallocated reads 0 */
+	const struct backend_ops *ops;
+	bool zeroes_dealloc; /* deallocated reads 0 */
 };
 
 extern const struct backend_ops backend_null_ops;

@@ -10,11 +10,11 @@
 #include <stdint.h>
 
 struct tgt_clock {
-	uint64_t	(*now_ms)(const struct tgt_clock *c);
+	uint64_t (*now_ms)(const struct tgt_clock *c);
 	/* Nanoseconds, for command latency ([hwq], once per command). */
-	uint64_t	(*now_ns)(const struct tgt_clock *c);
-	uint64_t	fake_ms;	/* used by clock_fake_init() clocks */
-	uint64_t	fake_ns;	/* their now_ns(); tests set it */
+	uint64_t (*now_ns)(const struct tgt_clock *c);
+	uint64_t fake_ms; /* used by clock_fake_init() clocks */
+	uint64_t fake_ns; /* their now_ns(); tests set it */
 };
 
 /* The CLOCK_MONOTONIC clock. */

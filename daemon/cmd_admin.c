@@ -14,7 +14,7 @@
 static uint16_t admin_abort(struct nvmet_fc_req *req, struct ctrl *c)
 {
 	(void)c;
-	cmd_set_result(req, 1);	/* command not aborted */
+	cmd_set_result(req, 1); /* command not aborted */
 	return NVME_SC_SUCCESS;
 }
 
@@ -22,7 +22,7 @@ static uint16_t admin_keep_alive(struct nvmet_fc_req *req, struct ctrl *c)
 {
 	(void)req;
 	(void)c;
-	return NVME_SC_SUCCESS;	/* the traffic flag did the work */
+	return NVME_SC_SUCCESS; /* the traffic flag did the work */
 }
 
 static uint16_t admin_aer(struct nvmet_fc_req *req, struct ctrl *c)
@@ -33,18 +33,18 @@ static uint16_t admin_aer(struct nvmet_fc_req *req, struct ctrl *c)
 }
 
 struct admin_cmd {
-	uint16_t	(*exec)(struct nvmet_fc_req *req, struct ctrl *c);
-	bool		discovery;	/* allowed on a discovery controller */
+	uint16_t (*exec)(struct nvmet_fc_req *req, struct ctrl *c);
+	bool discovery; /* allowed on a discovery controller */
 };
 
 static const struct admin_cmd admin_table[256] = {
-	[nvme_admin_get_log_page]	= { cmd_get_log_page, true },
-	[nvme_admin_identify]		= { cmd_identify, true },
-	[nvme_admin_abort_cmd]		= { admin_abort, false },
-	[nvme_admin_set_features]	= { cmd_set_features, true },
-	[nvme_admin_get_features]	= { cmd_get_features, true },
-	[nvme_admin_async_event]	= { admin_aer, true },
-	[nvme_admin_keep_alive]		= { admin_keep_alive, true },
+	[nvme_admin_get_log_page] = { cmd_get_log_page, true },
+	[nvme_admin_identify] = { cmd_identify, true },
+	[nvme_admin_abort_cmd] = { admin_abort, false },
+	[nvme_admin_set_features] = { cmd_set_features, true },
+	[nvme_admin_get_features] = { cmd_get_features, true },
+	[nvme_admin_async_event] = { admin_aer, true },
+	[nvme_admin_keep_alive] = { admin_keep_alive, true },
 };
 
 /* [ctl] Execute an admin command on controller c. */

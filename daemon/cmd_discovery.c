@@ -15,11 +15,10 @@
 
 #include "tgt_priv.h"
 
-#define DISC_ASQSZ	32
+#define DISC_ASQSZ 32
 
-static void disc_entry(struct nvmf_disc_rsp_page_entry *e,
-		       const struct tgt_port *p, const char *nqn,
-		       uint8_t subtype)
+static void disc_entry(struct nvmf_disc_rsp_page_entry *e, const struct tgt_port *p,
+		       const char *nqn, uint8_t subtype)
 {
 	char traddr[FCNVME_TRADDR_STRLEN];
 
@@ -32,20 +31,18 @@ static void disc_entry(struct nvmf_disc_rsp_page_entry *e,
 	e->cntlid = htole16(NVME_CNTLID_DYNAMIC);
 	e->asqsz = htole16(DISC_ASQSZ);
 	if (subtype == NVME_NQN_CURR)
-		e->eflags = htole16(NVMF_DISC_EFLAGS_DUPRETINFO |
-				    NVMF_DISC_EFLAGS_EPCSD);
+		e->eflags = htole16(NVMF_DISC_EFLAGS_DUPRETINFO | NVMF_DISC_EFLAGS_EPCSD);
 	tgt_copy_padded(e->trsvcid, sizeof(e->trsvcid), "none");
 	snprintf(e->subnqn, sizeof(e->subnqn), "%s", nqn);
-	if (fcnvme_traddr_format(p->tp->node_name, p->tp->port_name, traddr,
-				 sizeof(traddr)))
+	if (fcnvme_traddr_format(p->tp->node_name, p->tp->port_name, traddr, sizeof(traddr)))
 		traddr[0] = '\0';
 	tgt_copy_padded(e->traddr, sizeof(e->traddr), traddr);
 }
 
 /* Copy the part of an entry at log position pos that falls in the window
  * [off, off + len) into buf. */
-static void disc_put(uint8_t *buf, uint64_t off, uint32_t len, uint64_t pos,
-		     const void *src, size_t size)
+static void disc_put(uint8_t *buf, uint64_t off, uint32_t len, uint64_t pos, const void *src,
+		     size_t size)
 {
 	uint64_t from, to, n;
 
@@ -60,8 +57,7 @@ static void disc_put(uint8_t *buf, uint64_t off, uint32_t len, uint64_t pos,
 }
 
 /* Write bytes [off, off + len) of c's discovery log into buf. */
-void cmd_discovery_log(struct ctrl *c, uint8_t *buf, uint64_t off,
-		       uint32_t len)
+void cmd_discovery_log(struct ctrl *c, uint8_t *buf, uint64_t off, uint32_t len)
 {
 	struct tgt *t = c->t;
 	struct nvmf_disc_rsp_page_hdr hdr;

@@ -14,13 +14,13 @@
 #include "tgt_priv.h"
 
 #define IPO_SQE(field)	((uint32_t)offsetof(struct nvmf_connect_command, field))
-#define IPO_DATA(field)	((1u << 16) | (uint32_t)offsetof(struct nvmf_connect_data, field))
+#define IPO_DATA(field) ((1u << 16) | (uint32_t)offsetof(struct nvmf_connect_data, field))
 
-#define TGT_CAP_MQES		((uint64_t)TGT_MQES)
-#define TGT_CAP_CQR		(1ull << 16)
-#define TGT_CAP_TO		(15ull << 24)	/* 7.5 s, 500 ms units */
-#define TGT_CAP_CSS_NVM		(1ull << 37)
-#define TGT_VS			NVME_VS(2, 0, 0)
+#define TGT_CAP_MQES	((uint64_t)TGT_MQES)
+#define TGT_CAP_CQR	(1ull << 16)
+#define TGT_CAP_TO	(15ull << 24) /* 7.5 s, 500 ms units */
+#define TGT_CAP_CSS_NVM (1ull << 37)
+#define TGT_VS		NVME_VS(2, 0, 0)
 
 static void fabrics_exec_ctl(void *arg)
 {
@@ -71,8 +71,7 @@ static uint16_t connect_invalid(struct nvmet_fc_req *req, uint32_t ipo)
 	return NVME_SC_CONNECT_INVALID_PARAM | NVME_SC_DNR;
 }
 
-static uint16_t connect_admin(struct nvmet_fc_req *req, struct sq *sq,
-			      struct nvmf_connect_data *d)
+static uint16_t connect_admin(struct nvmet_fc_req *req, struct sq *sq, struct nvmf_connect_data *d)
 {
 	const struct nvmf_connect_command *cmd = &req->cmd->connect;
 	struct tgt *t = sq->t;
@@ -83,8 +82,7 @@ static uint16_t connect_admin(struct nvmet_fc_req *req, struct sq *sq,
 	if (le16toh(d->cntlid) != NVME_CNTLID_DYNAMIC)
 		return connect_invalid(req, IPO_DATA(cntlid));
 	s = subsys_find(t, d->subsysnqn);
-	if (!s || (!s->discovery &&
-		   (!sq->port || !subsys_exported_on(s, sq->port->portid))))
+	if (!s || (!s->discovery && (!sq->port || !subsys_exported_on(s, sq->port->portid))))
 		return connect_invalid(req, IPO_DATA(subsysnqn));
 	if (!d->hostnqn[0] ||
 	    (!s->discovery && !subsys_host_allowed(s, d->hostnqn, sq->host_wwpn))) {
@@ -102,8 +100,7 @@ static uint16_t connect_admin(struct nvmet_fc_req *req, struct sq *sq,
 	return NVME_SC_SUCCESS;
 }
 
-static uint16_t connect_io(struct nvmet_fc_req *req, struct sq *sq,
-			   struct nvmf_connect_data *d)
+static uint16_t connect_io(struct nvmet_fc_req *req, struct sq *sq, struct nvmf_connect_data *d)
 {
 	const struct nvmf_connect_command *cmd = &req->cmd->connect;
 	uint16_t qid = le16toh(cmd->qid), sqsize = le16toh(cmd->sqsize);
@@ -114,8 +111,7 @@ static uint16_t connect_io(struct nvmet_fc_req *req, struct sq *sq,
 	if (!s)
 		return connect_invalid(req, IPO_DATA(subsysnqn));
 	c = ctrl_find(s, le16toh(d->cntlid));
-	if (!c || c->assoc_id != sq->assoc_id || c->deleting ||
-	    strcmp(c->hostnqn, d->hostnqn))
+	if (!c || c->assoc_id != sq->assoc_id || c->deleting || strcmp(c->hostnqn, d->hostnqn))
 		return connect_invalid(req, IPO_DATA(cntlid));
 	if (qid != sq->qid || qid > c->nr_io_queues)
 		return connect_invalid(req, IPO_SQE(qid));

@@ -10,9 +10,8 @@
 
 #include "tgt_priv.h"
 
-#define AEN_CFG_IO	(NVME_AEN_CFG_NS_ATTR | NVME_AEN_CFG_FW_ACT | \
-			 NVME_AEN_CFG_ANA_CHANGE)
-#define AEN_CFG_DISC	NVME_AEN_CFG_DISC_CHANGE
+#define AEN_CFG_IO   (NVME_AEN_CFG_NS_ATTR | NVME_AEN_CFG_FW_ACT | NVME_AEN_CFG_ANA_CHANGE)
+#define AEN_CFG_DISC NVME_AEN_CFG_DISC_CHANGE
 
 /* [ctl] Set Features. */
 uint16_t cmd_set_features(struct nvmet_fc_req *req, struct ctrl *c)
@@ -90,7 +89,7 @@ uint16_t cmd_get_features(struct nvmet_fc_req *req, struct ctrl *c)
 	switch (fid) {
 	case NVME_FEAT_NUM_QUEUES:
 		cmd_set_result(req, (uint32_t)(c->nr_io_queues - 1) |
-			       ((uint32_t)(c->nr_io_queues - 1) << 16));
+					    ((uint32_t)(c->nr_io_queues - 1) << 16));
 		return NVME_SC_SUCCESS;
 	case NVME_FEAT_VOLATILE_WC:
 		cmd_set_result(req, c->vwc);

@@ -10,7 +10,7 @@
 
 #include "tgt_priv.h"
 
-#define TGT_ANATT		10	/* seconds */
+#define TGT_ANATT 10 /* seconds */
 
 static void id_ctrl_common(struct ctrl *c, struct nvme_id_ctrl *id)
 {
@@ -42,8 +42,7 @@ static void id_ctrl_io(struct ctrl *c, struct nvme_id_ctrl *id)
 	id->ieee[0] = (uint8_t)oui;
 	id->ieee[1] = (uint8_t)(oui >> 8);
 	id->ieee[2] = (uint8_t)(oui >> 16);
-	id->cmic = NVME_CTRL_CMIC_MULTI_PORT | NVME_CTRL_CMIC_MULTI_CTRL |
-		   NVME_CTRL_CMIC_ANA;
+	id->cmic = NVME_CTRL_CMIC_MULTI_PORT | NVME_CTRL_CMIC_MULTI_CTRL | NVME_CTRL_CMIC_ANA;
 	id->oaes = htole32(NVME_CTRL_OAES_NS_ATTR | NVME_CTRL_OAES_ANA_CHANGE);
 	id->cntrltype = NVME_CTRL_TYPE_IO;
 	id->acl = 3;
@@ -51,16 +50,16 @@ static void id_ctrl_io(struct ctrl *c, struct nvme_id_ctrl *id)
 	id->lpa |= NVME_CTRL_LPA_CMD_EFFECTS;
 	id->anatt = TGT_ANATT;
 	id->anacap = NVME_CTRL_ANACAP_OPT | NVME_CTRL_ANACAP_NON_OPT |
-		     NVME_CTRL_ANACAP_INACCESSIBLE |
-		     NVME_CTRL_ANACAP_PERSISTENT_LOSS | NVME_CTRL_ANACAP_CHANGE;
+		     NVME_CTRL_ANACAP_INACCESSIBLE | NVME_CTRL_ANACAP_PERSISTENT_LOSS |
+		     NVME_CTRL_ANACAP_CHANGE;
 	id->anagrpmax = htole32(TGT_MAX_ANAGRP);
 	id->nanagrpid = htole32(TGT_MAX_ANAGRP);
 	id->sqes = (TGT_IOSQES << 4) | TGT_IOSQES;
 	id->cqes = (TGT_IOCQES << 4) | TGT_IOCQES;
 	id->nn = htole32(TGT_MAX_NSID);
 	id->mnan = htole32(TGT_MAX_NSID);
-	id->oncs = htole16(NVME_CTRL_ONCS_COMPARE | NVME_CTRL_ONCS_DSM |
-			   NVME_CTRL_ONCS_WRITE_ZEROES);
+	id->oncs =
+		htole16(NVME_CTRL_ONCS_COMPARE | NVME_CTRL_ONCS_DSM | NVME_CTRL_ONCS_WRITE_ZEROES);
 	/* A write cache, flushed per namespace (no broadcast flush). */
 	id->vwc = NVME_CTRL_VWC_PRESENT | (2u << 1);
 	id->ioccsz = htole32(sizeof(struct nvme_command) / 16);
@@ -78,8 +77,7 @@ static void id_ctrl_disc(struct ctrl *c, struct nvme_id_ctrl *id)
 	id->cntrltype = NVME_CTRL_TYPE_DISCOVERY;
 }
 
-static uint16_t id_ctrl(struct nvmet_fc_req *req, struct ctrl *c,
-			uint32_t nsid)
+static uint16_t id_ctrl(struct nvmet_fc_req *req, struct ctrl *c, uint32_t nsid)
 {
 	struct nvme_id_ctrl *id = req->data;
 
@@ -108,7 +106,7 @@ static uint16_t id_ns(struct nvmet_fc_req *req, struct ctrl *c, uint32_t nsid)
 		return NVME_SC_INVALID_NS | NVME_SC_DNR;
 	ns = id_active_ns(c, nsid);
 	if (!ns)
-		return NVME_SC_SUCCESS;	/* inactive: all zeroes */
+		return NVME_SC_SUCCESS; /* inactive: all zeroes */
 	n = atomic_load(&ns->nblocks);
 	id->nsze = htole64(n);
 	id->ncap = htole64(n);
@@ -118,8 +116,7 @@ static uint16_t id_ns(struct nvmet_fc_req *req, struct ctrl *c, uint32_t nsid)
 	id->flbas = 0;
 	id->nmic = NVME_NS_NMIC_SHARED;
 	if (ns->be->zeroes_dealloc)
-		id->dlfeat = NVME_NS_DLFEAT_READ_ZEROES |
-			     NVME_NS_DLFEAT_WRITE_ZEROES_DEALLOC;
+		id->dlfeat = NVME_NS_DLFEAT_READ_ZEROES | NVME_NS_DLFEAT_WRITE_ZEROES_DEALLOC;
 	id->anagrpid = htole32(ns->params.anagrpid);
 	if (ns->params.readonly)
 		id->nsattr = NVME_NS_ATTR_RO;
@@ -129,8 +126,7 @@ static uint16_t id_ns(struct nvmet_fc_req *req, struct ctrl *c, uint32_t nsid)
 	return NVME_SC_SUCCESS;
 }
 
-static uint16_t id_active_list(struct nvmet_fc_req *req, struct ctrl *c,
-			       uint32_t nsid)
+static uint16_t id_active_list(struct nvmet_fc_req *req, struct ctrl *c, uint32_t nsid)
 {
 	uint32_t *list = req->data;
 	unsigned int n = 0;
@@ -153,8 +149,7 @@ static size_t id_desc(uint8_t *p, uint8_t type, const void *v, uint8_t len)
 	return sizeof(d) + len;
 }
 
-static uint16_t id_desc_list(struct nvmet_fc_req *req, struct ctrl *c,
-			     uint32_t nsid)
+static uint16_t id_desc_list(struct nvmet_fc_req *req, struct ctrl *c, uint32_t nsid)
 {
 	uint8_t *p = req->data, csi = NVME_CSI_NVM;
 	struct ns *ns = id_active_ns(c, nsid);
@@ -168,17 +163,15 @@ static uint16_t id_desc_list(struct nvmet_fc_req *req, struct ctrl *c,
 	return NVME_SC_SUCCESS;
 }
 
-static uint16_t id_cs_zero(struct nvmet_fc_req *req, struct ctrl *c,
-			   uint32_t nsid)
+static uint16_t id_cs_zero(struct nvmet_fc_req *req, struct ctrl *c, uint32_t nsid)
 {
 	(void)req;
 	(void)c;
 	(void)nsid;
-	return NVME_SC_SUCCESS;	/* NVM command set: nothing beyond zeroes */
+	return NVME_SC_SUCCESS; /* NVM command set: nothing beyond zeroes */
 }
 
-static uint16_t id_cs_ns(struct nvmet_fc_req *req, struct ctrl *c,
-			 uint32_t nsid)
+static uint16_t id_cs_ns(struct nvmet_fc_req *req, struct ctrl *c, uint32_t nsid)
 {
 	(void)req;
 	if (!id_active_ns(c, nsid))
@@ -186,8 +179,7 @@ static uint16_t id_cs_ns(struct nvmet_fc_req *req, struct ctrl *c,
 	return NVME_SC_SUCCESS;
 }
 
-static uint16_t id_cs_indep(struct nvmet_fc_req *req, struct ctrl *c,
-			    uint32_t nsid)
+static uint16_t id_cs_indep(struct nvmet_fc_req *req, struct ctrl *c, uint32_t nsid)
 {
 	struct nvme_id_ns_cs_indep *id = req->data;
 	struct ns *ns = id_active_ns(c, nsid);
@@ -204,20 +196,19 @@ static uint16_t id_cs_indep(struct nvmet_fc_req *req, struct ctrl *c,
 }
 
 struct id_cns {
-	uint16_t	(*fn)(struct nvmet_fc_req *req, struct ctrl *c,
-			      uint32_t nsid);
-	bool		csi;		/* cdw11 CSI must be NVM */
+	uint16_t (*fn)(struct nvmet_fc_req *req, struct ctrl *c, uint32_t nsid);
+	bool csi; /* cdw11 CSI must be NVM */
 };
 
 static const struct id_cns id_table[256] = {
-	[NVME_ID_CNS_NS]		= { id_ns, false },
-	[NVME_ID_CNS_CTRL]		= { id_ctrl, false },
-	[NVME_ID_CNS_NS_ACTIVE_LIST]	= { id_active_list, false },
-	[NVME_ID_CNS_NS_DESC_LIST]	= { id_desc_list, false },
-	[NVME_ID_CNS_CS_NS]		= { id_cs_ns, true },
-	[NVME_ID_CNS_CS_CTRL]		= { id_cs_zero, true },
-	[NVME_ID_CNS_NS_ACTIVE_LIST_CS]	= { id_active_list, true },
-	[NVME_ID_CNS_NS_CS_INDEP]	= { id_cs_indep, false },
+	[NVME_ID_CNS_NS] = { id_ns, false },
+	[NVME_ID_CNS_CTRL] = { id_ctrl, false },
+	[NVME_ID_CNS_NS_ACTIVE_LIST] = { id_active_list, false },
+	[NVME_ID_CNS_NS_DESC_LIST] = { id_desc_list, false },
+	[NVME_ID_CNS_CS_NS] = { id_cs_ns, true },
+	[NVME_ID_CNS_CS_CTRL] = { id_cs_zero, true },
+	[NVME_ID_CNS_NS_ACTIVE_LIST_CS] = { id_active_list, true },
+	[NVME_ID_CNS_NS_CS_INDEP] = { id_cs_indep, false },
 };
 
 /* [ctl] Identify. */

@@ -20,8 +20,7 @@ static void io_stat_add(_Atomic uint64_t *c, uint64_t v)
 			      memory_order_relaxed);
 }
 
-static void io_account(struct sq *sq, struct sq_ns *v, enum backend_op op,
-		       uint64_t len)
+static void io_account(struct sq *sq, struct sq_ns *v, enum backend_op op, uint64_t len)
 {
 	switch (op) {
 	case BE_READ:
@@ -47,10 +46,8 @@ static void io_execute(struct nvmet_fc_req *req)
 	struct ns *ns = rc->ns;
 	uint16_t status;
 
-	io_account(rc->sq, &rc->sq->ns[rc->nsid], (enum backend_op)rc->flags,
-		   rc->len);
-	status = ns->be->ops->submit(ns->be, req, (enum backend_op)rc->flags,
-				     rc->offset, rc->aux2);
+	io_account(rc->sq, &rc->sq->ns[rc->nsid], (enum backend_op)rc->flags, rc->len);
+	status = ns->be->ops->submit(ns->be, req, (enum backend_op)rc->flags, rc->offset, rc->aux2);
 	if (status != BE_PENDING)
 		tgt_req_complete(req, status);
 }
@@ -82,16 +79,14 @@ static void io_execute_dsm(struct nvmet_fc_req *req)
 			continue;
 		status = ns->be->ops->submit(ns->be, req, BE_DISCARD,
 					     le64toh(range.slba) << ns->lba_shift,
-					     (uint64_t)le32toh(range.nlb) <<
-					     ns->lba_shift);
+					     (uint64_t)le32toh(range.nlb) << ns->lba_shift);
 	}
 	tgt_req_complete(req, status);
 }
 
 static uint16_t io_ana_status(const struct sq *sq, const struct ns *ns)
 {
-	switch (ana_state(sq->port, atomic_load_explicit(&ns->anagrpid,
-							 memory_order_relaxed))) {
+	switch (ana_state(sq->port, atomic_load_explicit(&ns->anagrpid, memory_order_relaxed))) {
 	case NVME_ANA_INACCESSIBLE:
 		return NVME_SC_ANA_INACCESSIBLE;
 	case NVME_ANA_PERSISTENT_LOSS:
@@ -110,8 +105,7 @@ static bool io_range_ok(const struct ns *ns, uint64_t slba, uint64_t nlb)
 	return slba < n && nlb <= n - slba;
 }
 
-static uint16_t io_parse_rw(struct nvmet_fc_req *req, struct ns *ns,
-			    enum backend_op op)
+static uint16_t io_parse_rw(struct nvmet_fc_req *req, struct ns *ns, enum backend_op op)
 {
 	const struct nvme_rw_command *rw = &req->cmd->rw;
 	struct req_ctx *rc = req_ctx(req);

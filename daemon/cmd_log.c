@@ -15,14 +15,12 @@
 
 struct log_page {
 	/* Build the page into buf (cap bytes, zeroed); return its length. */
-	size_t		(*build)(struct ctrl *c, const struct nvmet_fc_req *req,
-				 uint8_t *buf, size_t cap);
-	size_t		cap;
-	uint32_t	clear_aen;	/* event kind re-armed on read */
+	size_t (*build)(struct ctrl *c, const struct nvmet_fc_req *req, uint8_t *buf, size_t cap);
+	size_t cap;
+	uint32_t clear_aen; /* event kind re-armed on read */
 };
 
-static size_t log_error(struct ctrl *c, const struct nvmet_fc_req *req,
-			uint8_t *buf, size_t cap)
+static size_t log_error(struct ctrl *c, const struct nvmet_fc_req *req, uint8_t *buf, size_t cap)
 {
 	(void)req;
 	(void)cap;
@@ -37,8 +35,7 @@ static void log_u128(uint8_t dst[16], uint64_t v)
 	memcpy(dst, &le, 8);
 }
 
-static size_t log_smart(struct ctrl *c, const struct nvmet_fc_req *req,
-			uint8_t *buf, size_t cap)
+static size_t log_smart(struct ctrl *c, const struct nvmet_fc_req *req, uint8_t *buf, size_t cap)
 {
 	struct nvme_smart_log *l = (struct nvme_smart_log *)buf;
 	uint32_t nsid = le32toh(req->cmd->common.nsid);
@@ -67,8 +64,7 @@ static size_t log_smart(struct ctrl *c, const struct nvmet_fc_req *req,
 	return sizeof(*l);
 }
 
-static size_t log_fw_slot(struct ctrl *c, const struct nvmet_fc_req *req,
-			  uint8_t *buf, size_t cap)
+static size_t log_fw_slot(struct ctrl *c, const struct nvmet_fc_req *req, uint8_t *buf, size_t cap)
 {
 	struct nvme_fw_slot_log *l = (struct nvme_fw_slot_log *)buf;
 
@@ -79,8 +75,8 @@ static size_t log_fw_slot(struct ctrl *c, const struct nvmet_fc_req *req,
 	return sizeof(*l);
 }
 
-static size_t log_changed_ns(struct ctrl *c, const struct nvmet_fc_req *req,
-			     uint8_t *buf, size_t cap)
+static size_t log_changed_ns(struct ctrl *c, const struct nvmet_fc_req *req, uint8_t *buf,
+			     size_t cap)
 {
 	uint32_t *l = (uint32_t *)(void *)buf;
 	unsigned int i;
@@ -97,14 +93,12 @@ static size_t log_changed_ns(struct ctrl *c, const struct nvmet_fc_req *req,
 	return sizeof(struct nvme_changed_ns_log);
 }
 
-static size_t log_effects(struct ctrl *c, const struct nvmet_fc_req *req,
-			  uint8_t *buf, size_t cap)
+static size_t log_effects(struct ctrl *c, const struct nvmet_fc_req *req, uint8_t *buf, size_t cap)
 {
 	struct nvme_effects_log *l = (struct nvme_effects_log *)buf;
 	static const uint8_t admin[] = {
-		nvme_admin_get_log_page, nvme_admin_identify,
-		nvme_admin_abort_cmd, nvme_admin_set_features,
-		nvme_admin_get_features, nvme_admin_async_event,
+		nvme_admin_get_log_page, nvme_admin_identify,	  nvme_admin_abort_cmd,
+		nvme_admin_set_features, nvme_admin_get_features, nvme_admin_async_event,
 		nvme_admin_keep_alive,
 	};
 	unsigned int i;
@@ -117,42 +111,39 @@ static size_t log_effects(struct ctrl *c, const struct nvmet_fc_req *req,
 	l->iocs[nvme_cmd_read] = htole32(NVME_CMD_EFFECTS_CSUPP);
 	l->iocs[nvme_cmd_flush] = htole32(NVME_CMD_EFFECTS_CSUPP);
 	l->iocs[nvme_cmd_compare] = htole32(NVME_CMD_EFFECTS_CSUPP);
-	l->iocs[nvme_cmd_write] = htole32(NVME_CMD_EFFECTS_CSUPP |
-					  NVME_CMD_EFFECTS_LBCC);
-	l->iocs[nvme_cmd_write_zeroes] = htole32(NVME_CMD_EFFECTS_CSUPP |
-						 NVME_CMD_EFFECTS_LBCC);
-	l->iocs[nvme_cmd_dsm] = htole32(NVME_CMD_EFFECTS_CSUPP |
-					NVME_CMD_EFFECTS_LBCC);
+	l->iocs[nvme_cmd_write] = htole32(NVME_CMD_EFFECTS_CSUPP | NVME_CMD_EFFECTS_LBCC);
+	l->iocs[nvme_cmd_write_zeroes] = htole32(NVME_CMD_EFFECTS_CSUPP | NVME_CMD_EFFECTS_LBCC);
+	l->iocs[nvme_cmd_dsm] = htole32(NVME_CMD_EFFECTS_CSUPP | NVME_CMD_EFFECTS_LBCC);
 	return sizeof(*l);
 }
 
-static size_t log_ana(struct ctrl *c, const struct nvmet_fc_req *req,
-		      uint8_t *buf, size_t cap)
+static size_t log_ana(struct ctrl *c, const struct nvmet_fc_req *req, uint8_t *buf, size_t cap)
 {
 	uint32_t cdw10 = le32toh(req->cmd->common.cdw10);
 
-	return ana_log_build(c, NVME_GLP_LSP(cdw10) & NVME_ANA_LOG_RGO, buf,
-			     cap);
+	return ana_log_build(c, NVME_GLP_LSP(cdw10) & NVME_ANA_LOG_RGO, buf, cap);
 }
 
-static size_t log_supported(struct ctrl *c, const struct nvmet_fc_req *req,
-			    uint8_t *buf, size_t cap);
+static size_t log_supported(struct ctrl *c, const struct nvmet_fc_req *req, uint8_t *buf,
+			    size_t cap);
 
 static const struct log_page log_table[256] = {
-	[NVME_LOG_SUPPORTED]	= { log_supported, 1024, 0 },
-	[NVME_LOG_ERROR]	= { log_error, sizeof(struct nvme_error_log_entry) * TGT_ERR_LOG, 0 },
-	[NVME_LOG_SMART]	= { log_smart, sizeof(struct nvme_smart_log), 0 },
-	[NVME_LOG_FW_SLOT]	= { log_fw_slot, sizeof(struct nvme_fw_slot_log), 0 },
-	[NVME_LOG_CHANGED_NS]	= { log_changed_ns, sizeof(struct nvme_changed_ns_log),
-				    NVME_AEN_CFG_NS_ATTR },
-	[NVME_LOG_CMD_EFFECTS]	= { log_effects, sizeof(struct nvme_effects_log), 0 },
-	[NVME_LOG_ANA]		= { log_ana, sizeof(struct nvme_ana_rsp_hdr) +
-				    TGT_MAX_ANAGRP * sizeof(struct nvme_ana_group_desc) +
-				    TGT_MAX_NSID * 4, NVME_AEN_CFG_ANA_CHANGE },
+	[NVME_LOG_SUPPORTED] = { log_supported, 1024, 0 },
+	[NVME_LOG_ERROR] = { log_error, sizeof(struct nvme_error_log_entry) * TGT_ERR_LOG, 0 },
+	[NVME_LOG_SMART] = { log_smart, sizeof(struct nvme_smart_log), 0 },
+	[NVME_LOG_FW_SLOT] = { log_fw_slot, sizeof(struct nvme_fw_slot_log), 0 },
+	[NVME_LOG_CHANGED_NS] = { log_changed_ns, sizeof(struct nvme_changed_ns_log),
+				  NVME_AEN_CFG_NS_ATTR },
+	[NVME_LOG_CMD_EFFECTS] = { log_effects, sizeof(struct nvme_effects_log), 0 },
+	[NVME_LOG_ANA] = { log_ana,
+			   sizeof(struct nvme_ana_rsp_hdr) +
+				   TGT_MAX_ANAGRP * sizeof(struct nvme_ana_group_desc) +
+				   TGT_MAX_NSID * 4,
+			   NVME_AEN_CFG_ANA_CHANGE },
 };
 
-static size_t log_supported(struct ctrl *c, const struct nvmet_fc_req *req,
-			    uint8_t *buf, size_t cap)
+static size_t log_supported(struct ctrl *c, const struct nvmet_fc_req *req, uint8_t *buf,
+			    size_t cap)
 {
 	uint32_t *l = (uint32_t *)(void *)buf;
 	unsigned int i;
@@ -162,7 +153,7 @@ static size_t log_supported(struct ctrl *c, const struct nvmet_fc_req *req,
 	(void)cap;
 	for (i = 0; i < 256; i++)
 		if (log_table[i].build)
-			l[i] = htole32(1);	/* LSUPP */
+			l[i] = htole32(1); /* LSUPP */
 	return 1024;
 }
 
@@ -171,8 +162,8 @@ uint16_t cmd_get_log_page(struct nvmet_fc_req *req, struct ctrl *c)
 {
 	uint32_t cdw10 = le32toh(req->cmd->common.cdw10);
 	uint32_t cdw11 = le32toh(req->cmd->common.cdw11);
-	uint64_t off = le32toh(req->cmd->common.cdw12) |
-		       ((uint64_t)le32toh(req->cmd->common.cdw13) << 32);
+	uint64_t off =
+		le32toh(req->cmd->common.cdw12) | ((uint64_t)le32toh(req->cmd->common.cdw13) << 32);
 	uint64_t numd = (((uint64_t)(cdw11 & 0xffff) << 16) | (cdw10 >> 16)) + 1;
 	uint8_t lid = NVME_GLP_LID(cdw10);
 	bool rae = cdw10 & NVME_GLP_RAE;

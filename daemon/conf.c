@@ -23,9 +23,8 @@
 #include "conf_opts.h"
 
 /* The list or array member name of g (NULL if absent); checks its kind. */
-static int
-member_list(struct conf_parse *p, const config_setting_t *g, const char *name,
-	    bool array, const config_setting_t **out)
+static int member_list(struct conf_parse *p, const config_setting_t *g, const char *name,
+		       bool array, const config_setting_t **out)
 {
 	const config_setting_t *s = config_setting_get_member(g, name);
 
@@ -34,12 +33,11 @@ member_list(struct conf_parse *p, const config_setting_t *g, const char *name,
 		return 0;
 	if (array ? !config_setting_is_array(s) : !config_setting_is_list(s))
 		return conf_perr(p, s, -EINVAL, "%s must be %s", name,
-			    array ? "an array [ ... ]" : "a list ( { ... } )");
+				 array ? "an array [ ... ]" : "a list ( { ... } )");
 	return 0;
 }
 
-static int
-parse_port(struct conf_parse *p, const config_setting_t *g, struct conf_port *cp)
+static int parse_port(struct conf_parse *p, const config_setting_t *g, struct conf_port *cp)
 {
 	static const char *const extra[] = { "cpus", NULL };
 	const config_setting_t *cpus;
@@ -49,39 +47,34 @@ parse_port(struct conf_parse *p, const config_setting_t *g, struct conf_port *cp
 	if (err)
 		return err;
 	cp->line = (int)config_setting_source_line(g);
-	if (strncmp(cp->dev, "soft:", 5) != 0 &&
-	    strncmp(cp->dev, "/dev/uio", 8) != 0)
+	if (strncmp(cp->dev, "soft:", 5) != 0 && strncmp(cp->dev, "/dev/uio", 8) != 0)
 		return conf_perr(p, config_setting_get_member(g, "dev"), -EINVAL,
-			    "port %s: dev \"%s\" must be soft:FABRIC or /dev/uioN",
-			    cp->name, cp->dev);
+				 "port %s: dev \"%s\" must be soft:FABRIC or /dev/uioN", cp->name,
+				 cp->dev);
 	if (strcmp(cp->dev, "soft:") == 0)
 		return conf_perr(p, config_setting_get_member(g, "dev"), -EINVAL,
-			    "port %s: soft: needs a fabric name", cp->name);
+				 "port %s: soft: needs a fabric name", cp->name);
 	err = member_list(p, g, "cpus", true, &cpus);
 	if (err || cpus == NULL)
 		return err;
 	n = config_setting_length(cpus);
 	if (n > cp->nr_hwq)
-		return conf_perr(p, cpus, -EINVAL,
-			    "port %s: %d CPUs for %u hw queues", cp->name, n,
-			    cp->nr_hwq);
+		return conf_perr(p, cpus, -EINVAL, "port %s: %d CPUs for %u hw queues", cp->name, n,
+				 cp->nr_hwq);
 	for (i = 0; i < n; i++) {
 		const config_setting_t *e = config_setting_get_elem(cpus, (unsigned)i);
 
-		if (config_setting_type(e) != CONFIG_TYPE_INT ||
-		    config_setting_get_int(e) < 0 ||
+		if (config_setting_type(e) != CONFIG_TYPE_INT || config_setting_get_int(e) < 0 ||
 		    config_setting_get_int(e) > 4095)
 			return conf_perr(p, cpus, -EINVAL,
-				    "port %s: cpus must be CPU numbers 0..4095",
-				    cp->name);
+					 "port %s: cpus must be CPU numbers 0..4095", cp->name);
 		cp->cpus[i] = config_setting_get_int(e);
 	}
 	cp->nr_cpus = (unsigned int)n;
 	return 0;
 }
 
-static int
-parse_ns(struct conf_parse *p, const config_setting_t *g, struct conf_ns *ns)
+static int parse_ns(struct conf_parse *p, const config_setting_t *g, struct conf_ns *ns)
 {
 	int err;
 
@@ -94,21 +87,18 @@ parse_ns(struct conf_parse *p, const config_setting_t *g, struct conf_ns *ns)
 	if (ns->backend == TGT_BACKEND_FILE && ns->path == NULL)
 		return conf_perr(p, g, -EINVAL, "namespace: backend file needs path");
 	if (ns->backend != TGT_BACKEND_FILE && ns->path != NULL)
-		return conf_perr(p, g, -EINVAL,
-			    "namespace: path is only for backend file");
+		return conf_perr(p, g, -EINVAL, "namespace: path is only for backend file");
 	if (ns->backend != TGT_BACKEND_FILE && ns->size == 0)
 		return conf_perr(p, g, -EINVAL, "namespace: backend %s needs size",
-			    conf_backend_names[ns->backend]);
+				 conf_backend_names[ns->backend]);
 	if (ns->size % ns->lba_size != 0)
-		return conf_perr(p, g, -EINVAL,
-			    "namespace: size is not a multiple of lba_size %u",
-			    ns->lba_size);
+		return conf_perr(p, g, -EINVAL, "namespace: size is not a multiple of lba_size %u",
+				 ns->lba_size);
 	return 0;
 }
 
-static int
-parse_str_array(struct conf_parse *p, const config_setting_t *a, bool nqn,
-		struct conf_subsys *s)
+static int parse_str_array(struct conf_parse *p, const config_setting_t *a, bool nqn,
+			   struct conf_subsys *s)
 {
 	int i, n = config_setting_length(a);
 
@@ -120,27 +110,24 @@ parse_str_array(struct conf_parse *p, const config_setting_t *a, bool nqn,
 
 		if (v == NULL)
 			return conf_perr(p, a, -EINVAL, "%s must hold strings",
-				    config_setting_name(a));
+					 config_setting_name(a));
 		if (nqn) {
 			if (fcnvme_nqn_validate(v, &why) != 0)
 				return conf_perr(p, a, -EINVAL, "host \"%s\": %s", v,
-					    why != NULL ? why : "invalid NQN");
+						 why != NULL ? why : "invalid NQN");
 			for (k = 0; k < s->nr_hosts; k++)
 				if (strcmp(s->hosts[k], v) == 0)
-					return conf_perr(p, a, -EINVAL,
-						    "host %s listed twice", v);
+					return conf_perr(p, a, -EINVAL, "host %s listed twice", v);
 			s->hosts[s->nr_hosts] = strdup(v);
 			if (s->hosts[s->nr_hosts] == NULL)
 				return -ENOMEM;
 			s->nr_hosts++;
 		} else {
 			if (strlen(v) >= CONF_NAME_MAX || !conf_name_valid(v))
-				return conf_perr(p, a, -EINVAL,
-					    "\"%s\" is not a port name", v);
+				return conf_perr(p, a, -EINVAL, "\"%s\" is not a port name", v);
 			for (k = 0; k < s->nr_ports; k++)
 				if (strcmp(s->ports[k], v) == 0)
-					return conf_perr(p, a, -EINVAL,
-						    "port %s listed twice", v);
+					return conf_perr(p, a, -EINVAL, "port %s listed twice", v);
 			strcpy(s->ports[s->nr_ports++], v);
 		}
 	}
@@ -148,34 +135,29 @@ parse_str_array(struct conf_parse *p, const config_setting_t *a, bool nqn,
 }
 
 /* host_wwpns = [ "0x...", ... ]: WWPNs in any usual form, no repeats. */
-static int
-parse_wwpns(struct conf_parse *p, const config_setting_t *a,
-	    struct conf_subsys *s)
+static int parse_wwpns(struct conf_parse *p, const config_setting_t *a, struct conf_subsys *s)
 {
 	int i, n = config_setting_length(a);
 	unsigned int k;
 
 	for (i = 0; i < n; i++) {
-		const char *v = config_setting_get_string(
-			config_setting_get_elem(a, (unsigned int)i));
+		const char *v =
+			config_setting_get_string(config_setting_get_elem(a, (unsigned int)i));
 		uint64_t w;
 
 		if (v == NULL || fcnvme_wwn_parse(v, &w) != 0)
-			return conf_perr(p, a, -EINVAL,
-					 "host_wwpns: \"%s\" is not a WWPN",
+			return conf_perr(p, a, -EINVAL, "host_wwpns: \"%s\" is not a WWPN",
 					 v != NULL ? v : "(not a string)");
 		for (k = 0; k < s->nr_wwpns; k++)
 			if (s->wwpns[k] == w)
-				return conf_perr(p, a, -EINVAL,
-						 "host_wwpns: %s listed twice", v);
+				return conf_perr(p, a, -EINVAL, "host_wwpns: %s listed twice", v);
 		s->wwpns[s->nr_wwpns++] = w;
 	}
 	return 0;
 }
 
 /* The lowest NSID not used in s (1-based), or 0 if all are. */
-static uint32_t
-free_nsid(const struct conf_subsys *s)
+static uint32_t free_nsid(const struct conf_subsys *s)
 {
 	uint32_t id;
 
@@ -185,11 +167,9 @@ free_nsid(const struct conf_subsys *s)
 	return 0;
 }
 
-static int
-parse_subsys(struct conf_parse *p, const config_setting_t *g, struct conf_subsys *s)
+static int parse_subsys(struct conf_parse *p, const config_setting_t *g, struct conf_subsys *s)
 {
-	static const char *const extra[] = { "hosts", "host_wwpns", "ports",
-					     "namespaces", NULL };
+	static const char *const extra[] = { "hosts", "host_wwpns", "ports", "namespaces", NULL };
 	const config_setting_t *hosts, *wwpns, *ports, *nss;
 	unsigned int i, k;
 	int err, n;
@@ -243,9 +223,8 @@ parse_subsys(struct conf_parse *p, const config_setting_t *g, struct conf_subsys
 			return err;
 		for (k = 0; k < i; k++)
 			if (s->ns[i].nsid != 0 && s->ns[k].nsid == s->ns[i].nsid)
-				return conf_perr(p, e, -EINVAL,
-					    "subsystem %s: nsid %u used twice",
-					    s->nqn, s->ns[i].nsid);
+				return conf_perr(p, e, -EINVAL, "subsystem %s: nsid %u used twice",
+						 s->nqn, s->ns[i].nsid);
 	}
 	/* Namespaces without nsid get the lowest free ones, in file order. */
 	for (i = 0; i < s->nr_ns; i++) {
@@ -256,8 +235,7 @@ parse_subsys(struct conf_parse *p, const config_setting_t *g, struct conf_subsys
 	return 0;
 }
 
-static int
-parse_ana(struct conf_parse *p, const config_setting_t *g, struct conf_ana *a)
+static int parse_ana(struct conf_parse *p, const config_setting_t *g, struct conf_ana *a)
 {
 	static const char *const extra[] = { "ports", NULL };
 	const config_setting_t *ps;
@@ -272,8 +250,8 @@ parse_ana(struct conf_parse *p, const config_setting_t *g, struct conf_ana *a)
 		return 0;
 	if (!config_setting_is_group(ps))
 		return conf_perr(p, ps, -EINVAL,
-			    "ANA group %u: ports must be a group { PORT = \"STATE\"; }",
-			    a->grpid);
+				 "ANA group %u: ports must be a group { PORT = \"STATE\"; }",
+				 a->grpid);
 	n = config_setting_length(ps);
 	if (n == 0)
 		return 0;
@@ -287,8 +265,8 @@ parse_ana(struct conf_parse *p, const config_setting_t *g, struct conf_ana *a)
 
 		if (st < 0)
 			return conf_perr(p, e, -EINVAL,
-				    "ANA group %u: state of port %s must be an ANA state name",
-				    a->grpid, config_setting_name(e));
+					 "ANA group %u: state of port %s must be an ANA state name",
+					 a->grpid, config_setting_name(e));
 		if (strlen(config_setting_name(e)) >= CONF_NAME_MAX)
 			return conf_perr(p, e, -EINVAL, "port name too long");
 		strcpy(a->ports[i].port, config_setting_name(e));
@@ -299,8 +277,7 @@ parse_ana(struct conf_parse *p, const config_setting_t *g, struct conf_ana *a)
 }
 
 /* Cross-section checks: unique names and ids, references resolve. */
-static int
-check_refs(struct conf_parse *p, struct conf *c)
+static int check_refs(struct conf_parse *p, struct conf *c)
 {
 	unsigned int i, k;
 
@@ -319,32 +296,32 @@ check_refs(struct conf_parse *p, struct conf *c)
 			struct conf_port *b = &c->ports[k];
 
 			if (strcmp(a->name, b->name) == 0)
-				return conf_perr_at(p, a->line, -EINVAL, "port %s defined twice (first at line %d)",
-					     a->name, b->line);
+				return conf_perr_at(p, a->line, -EINVAL,
+						    "port %s defined twice (first at line %d)",
+						    a->name, b->line);
 			if (a->wwpn == b->wwpn)
 				return conf_perr_at(p, a->line, -EINVAL,
-					    "port %s has the WWPN of port %s",
-					     a->name, b->name);
+						    "port %s has the WWPN of port %s", a->name,
+						    b->name);
 			if (a->portid == b->portid)
 				return conf_perr_at(p, a->line, -EINVAL,
-					    "port %s has the portid of port %s",
-					     a->name, b->name);
+						    "port %s has the portid of port %s", a->name,
+						    b->name);
 		}
 	}
 	for (i = 0; i < c->nr_ana; i++) {
 		for (k = 0; k < i; k++)
 			if (c->ana[k].grpid == c->ana[i].grpid)
 				return conf_perr_at(p, c->ana[i].line, -EINVAL,
-					    "ANA group %u defined twice",
-					    
-					    c->ana[i].grpid);
+						    "ANA group %u defined twice",
+
+						    c->ana[i].grpid);
 		for (k = 0; k < c->ana[i].nr_ports; k++)
 			if (conf_port_find(c, c->ana[i].ports[k].port) == NULL)
 				return conf_perr_at(p, c->ana[i].line, -EINVAL,
-					    "ANA group %u: no port %s",
-					    
-					    c->ana[i].grpid,
-					    c->ana[i].ports[k].port);
+						    "ANA group %u: no port %s",
+
+						    c->ana[i].grpid, c->ana[i].ports[k].port);
 	}
 	for (i = 0; i < c->nr_subsys; i++) {
 		struct conf_subsys *s = &c->subsys[i];
@@ -352,35 +329,29 @@ check_refs(struct conf_parse *p, struct conf *c)
 		for (k = 0; k < i; k++)
 			if (strcmp(c->subsys[k].nqn, s->nqn) == 0)
 				return conf_perr_at(p, s->line, -EINVAL,
-					    "subsystem %s defined twice",
-					     s->nqn);
+						    "subsystem %s defined twice", s->nqn);
 		for (k = 0; k < s->nr_ports; k++)
 			if (conf_port_find(c, s->ports[k]) == NULL)
-				return conf_perr_at(p, s->line, -EINVAL,
-					    "subsystem %s: no port %s",
-					     s->nqn,
-					    s->ports[k]);
+				return conf_perr_at(p, s->line, -EINVAL, "subsystem %s: no port %s",
+						    s->nqn, s->ports[k]);
 		for (k = 0; k < s->nr_ns; k++) {
 			if (s->ns[k].nsid == 0)
 				return conf_perr_at(p, s->ns[k].line, -EINVAL,
-					    "subsystem %s: no free nsid",
-					     s->nqn);
-			if (s->ns[k].anagrpid != 1 &&
-			    conf_ana_find(c, s->ns[k].anagrpid) == NULL)
+						    "subsystem %s: no free nsid", s->nqn);
+			if (s->ns[k].anagrpid != 1 && conf_ana_find(c, s->ns[k].anagrpid) == NULL)
 				return conf_perr_at(p, s->ns[k].line, -EINVAL,
-					    "namespace %u: ANA group %u is not defined",
-					    
-					    s->ns[k].nsid, s->ns[k].anagrpid);
+						    "namespace %u: ANA group %u is not defined",
+
+						    s->ns[k].nsid, s->ns[k].anagrpid);
 		}
 	}
 	return 0;
 }
 
 /* Parse a list member of root into an array of elements of size sz. */
-static int
-parse_section(struct conf_parse *p, const config_setting_t *root, const char *name,
-	      size_t sz, void **arr, unsigned int *nr,
-	      int (*fn)(struct conf_parse *, const config_setting_t *, void *))
+static int parse_section(struct conf_parse *p, const config_setting_t *root, const char *name,
+			 size_t sz, void **arr, unsigned int *nr,
+			 int (*fn)(struct conf_parse *, const config_setting_t *, void *))
 {
 	const config_setting_t *l;
 	int err, n, i;
@@ -393,37 +364,31 @@ parse_section(struct conf_parse *p, const config_setting_t *root, const char *na
 		return -ENOMEM;
 	for (i = 0; i < n; i++) {
 		*nr = (unsigned int)i + 1;
-		err = fn(p, config_setting_get_elem(l, (unsigned)i),
-			 (char *)*arr + (size_t)i * sz);
+		err = fn(p, config_setting_get_elem(l, (unsigned)i), (char *)*arr + (size_t)i * sz);
 		if (err)
 			return err;
 	}
 	return 0;
 }
 
-static int
-port_fn(struct conf_parse *p, const config_setting_t *g, void *e)
+static int port_fn(struct conf_parse *p, const config_setting_t *g, void *e)
 {
 	return parse_port(p, g, e);
 }
 
-static int
-subsys_fn(struct conf_parse *p, const config_setting_t *g, void *e)
+static int subsys_fn(struct conf_parse *p, const config_setting_t *g, void *e)
 {
 	return parse_subsys(p, g, e);
 }
 
-static int
-ana_fn(struct conf_parse *p, const config_setting_t *g, void *e)
+static int ana_fn(struct conf_parse *p, const config_setting_t *g, void *e)
 {
 	return parse_ana(p, g, e);
 }
 
-static int
-parse_root(struct conf_parse *p, config_t *cfg, struct conf *c)
+static int parse_root(struct conf_parse *p, config_t *cfg, struct conf *c)
 {
-	static const char *const top[] = { "daemon", "ports", "ana_groups",
-					   "subsystems", NULL };
+	static const char *const top[] = { "daemon", "ports", "ana_groups", "subsystems", NULL };
 	const config_setting_t *root = config_root_setting(cfg);
 	const config_setting_t *dm;
 	int err, i, n;
@@ -433,9 +398,10 @@ parse_root(struct conf_parse *p, config_t *cfg, struct conf *c)
 		const config_setting_t *s = config_setting_get_elem(root, (unsigned)i);
 
 		if (conf_enum_lookup(top, config_setting_name(s)) < 0)
-			return conf_perr(p, s, -EINVAL,
-				    "unknown section %s (expected daemon, ports, ana_groups, subsystems)",
-				    config_setting_name(s));
+			return conf_perr(
+				p, s, -EINVAL,
+				"unknown section %s (expected daemon, ports, ana_groups, subsystems)",
+				config_setting_name(s));
 	}
 	dm = config_setting_get_member(root, "daemon");
 	if (dm != NULL) {
@@ -443,21 +409,18 @@ parse_root(struct conf_parse *p, config_t *cfg, struct conf *c)
 		if (err)
 			return err;
 	}
-	if ((err = parse_section(p, root, "ports", sizeof(struct conf_port),
-				 (void **)&c->ports, &c->nr_ports, port_fn)) ||
-	    (err = parse_section(p, root, "ana_groups", sizeof(struct conf_ana),
-				 (void **)&c->ana, &c->nr_ana, ana_fn)) ||
-	    (err = parse_section(p, root, "subsystems",
-				 sizeof(struct conf_subsys),
-				 (void **)&c->subsys, &c->nr_subsys,
-				 subsys_fn)))
+	if ((err = parse_section(p, root, "ports", sizeof(struct conf_port), (void **)&c->ports,
+				 &c->nr_ports, port_fn)) ||
+	    (err = parse_section(p, root, "ana_groups", sizeof(struct conf_ana), (void **)&c->ana,
+				 &c->nr_ana, ana_fn)) ||
+	    (err = parse_section(p, root, "subsystems", sizeof(struct conf_subsys),
+				 (void **)&c->subsys, &c->nr_subsys, subsys_fn)))
 		return err;
 	return check_refs(p, c);
 }
 
-static int
-load(config_t *cfg, int rc, const char *name, struct conf **out, char *err,
-     size_t errlen)
+static int load(config_t *cfg, int rc, const char *name, struct conf **out, char *err,
+		size_t errlen)
 {
 	struct conf_parse p = { .name = name, .err = err, .errlen = errlen };
 	struct conf *c;
@@ -465,13 +428,11 @@ load(config_t *cfg, int rc, const char *name, struct conf **out, char *err,
 
 	if (rc != CONFIG_TRUE) {
 		if (config_error_type(cfg) == CONFIG_ERR_FILE_IO)
-			snprintf(err, errlen, "%s: cannot read: %s", name,
-				 strerror(errno));
+			snprintf(err, errlen, "%s: cannot read: %s", name, strerror(errno));
 		else
-			snprintf(err, errlen, "%s:%d: %s", name,
-				 config_error_line(cfg), config_error_text(cfg));
-		return config_error_type(cfg) == CONFIG_ERR_FILE_IO ? -ENOENT :
-								      -EINVAL;
+			snprintf(err, errlen, "%s:%d: %s", name, config_error_line(cfg),
+				 config_error_text(cfg));
+		return config_error_type(cfg) == CONFIG_ERR_FILE_IO ? -ENOENT : -EINVAL;
 	}
 	c = conf_new();
 	if (c == NULL)
@@ -488,8 +449,7 @@ load(config_t *cfg, int rc, const char *name, struct conf **out, char *err,
 }
 
 /* Parse and validate a configuration file. */
-int
-conf_load(const char *path, struct conf **out, char *err, size_t errlen)
+int conf_load(const char *path, struct conf **out, char *err, size_t errlen)
 {
 	config_t cfg;
 	int ret;
@@ -501,16 +461,14 @@ conf_load(const char *path, struct conf **out, char *err, size_t errlen)
 }
 
 /* Parse and validate configuration text. */
-int
-conf_load_string(const char *text, const char *name, struct conf **out,
-		 char *err, size_t errlen)
+int conf_load_string(const char *text, const char *name, struct conf **out, char *err,
+		     size_t errlen)
 {
 	config_t cfg;
 	int ret;
 
 	config_init(&cfg);
-	ret = load(&cfg, config_read_string(&cfg, text), name, out, err,
-		   errlen);
+	ret = load(&cfg, config_read_string(&cfg, text), name, out, err, errlen);
 	config_destroy(&cfg);
 	return ret;
 }

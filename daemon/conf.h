@@ -21,91 +21,91 @@
 
 struct fcd;
 
-#define CONF_NAME_MAX		32	/* port name, with NUL */
-#define CONF_DEV_MAX		128
-#define CONF_MAX_CPUS		64
-#define CONF_MAX_HWQ		64
-#define CONF_GROUP_MAX		32
+#define CONF_NAME_MAX  32 /* port name, with NUL */
+#define CONF_DEV_MAX   128
+#define CONF_MAX_CPUS  64
+#define CONF_MAX_HWQ   64
+#define CONF_GROUP_MAX 32
 
 /* One FC port (fields are read by port_add()). */
 struct conf_port {
-	char		name[CONF_NAME_MAX];
-	char		dev[CONF_DEV_MAX];	/* "soft:FABRIC" or "/dev/uioN" */
-	char		*shm_dir;		/* soft fabrics: NULL = default */
-	uint16_t	portid;			/* NVMe-oF port id, 1..65534 */
-	uint64_t	wwnn;
-	uint64_t	wwpn;
-	uint16_t	nr_hwq;			/* I/O threads */
-	int		cpus[CONF_MAX_CPUS];	/* CPU of hw queue i */
-	unsigned int	nr_cpus;
-	uint16_t	queue_depth;		/* receive queue entries per hwq */
-	uint16_t	max_queue_size;		/* NVMe queue entries */
-	uint16_t	max_io_queues;		/* per association */
-	uint32_t	mdts;			/* max data transfer, bytes */
-	bool		busy_poll;		/* false: hybrid (default) */
-	bool		readdata_rsp;
-	bool		enabled;
-	int		line;			/* where it was declared */
+	char name[CONF_NAME_MAX];
+	char dev[CONF_DEV_MAX]; /* "soft:FABRIC" or "/dev/uioN" */
+	char *shm_dir;		/* soft fabrics: NULL = default */
+	uint16_t portid;	/* NVMe-oF port id, 1..65534 */
+	uint64_t wwnn;
+	uint64_t wwpn;
+	uint16_t nr_hwq;	 /* I/O threads */
+	int cpus[CONF_MAX_CPUS]; /* CPU of hw queue i */
+	unsigned int nr_cpus;
+	uint16_t queue_depth;	 /* receive queue entries per hwq */
+	uint16_t max_queue_size; /* NVMe queue entries */
+	uint16_t max_io_queues;	 /* per association */
+	uint32_t mdts;		 /* max data transfer, bytes */
+	bool busy_poll;		 /* false: hybrid (default) */
+	bool readdata_rsp;
+	bool enabled;
+	int line; /* where it was declared */
 };
 
 struct conf_ns {
-	uint32_t		nsid;
-	enum tgt_backend_type	backend;
-	char			*path;		/* file backend */
-	uint64_t		size;
-	uint32_t		lba_size;
-	uint32_t		anagrpid;
-	bool			readonly;
-	bool			direct;
-	bool			enabled;
-	bool			has_uuid, has_nguid, has_eui64;
-	uint8_t			uuid[16], nguid[16], eui64[8];
-	int			line;
+	uint32_t nsid;
+	enum tgt_backend_type backend;
+	char *path; /* file backend */
+	uint64_t size;
+	uint32_t lba_size;
+	uint32_t anagrpid;
+	bool readonly;
+	bool direct;
+	bool enabled;
+	bool has_uuid, has_nguid, has_eui64;
+	uint8_t uuid[16], nguid[16], eui64[8];
+	int line;
 };
 
 struct conf_subsys {
-	char			nqn[TGT_NQN_SIZE];
-	char			serial[TGT_SERIAL_SIZE];	/* "" = derived */
-	char			model[TGT_MODEL_SIZE];		/* "" = default */
-	char			firmware[TGT_FW_SIZE];		/* "" = default */
-	uint32_t		ieee_oui;	/* 24 bits */
-	uint16_t		cntlid_min;	/* 0 and 0: the core's range */
-	uint16_t		cntlid_max;
-	bool			allow_any_host;
-	char			**hosts;	/* allowed host NQNs */
-	unsigned int		nr_hosts;
-	uint64_t		*wwpns;		/* allowed host WWPNs (optional) */
-	unsigned int		nr_wwpns;
-	char			(*ports)[CONF_NAME_MAX];	/* exported on */
-	unsigned int		nr_ports;
-	struct conf_ns		*ns;
-	unsigned int		nr_ns;
-	int			line;
+	char nqn[TGT_NQN_SIZE];
+	char serial[TGT_SERIAL_SIZE]; /* "" = derived */
+	char model[TGT_MODEL_SIZE];   /* "" = default */
+	char firmware[TGT_FW_SIZE];   /* "" = default */
+	uint32_t ieee_oui;	      /* 24 bits */
+	uint16_t cntlid_min;	      /* 0 and 0: the core's range */
+	uint16_t cntlid_max;
+	bool allow_any_host;
+	char **hosts; /* allowed host NQNs */
+	unsigned int nr_hosts;
+	uint64_t *wwpns; /* allowed host WWPNs (optional) */
+	unsigned int nr_wwpns;
+	char (*ports)[CONF_NAME_MAX]; /* exported on */
+	unsigned int nr_ports;
+	struct conf_ns *ns;
+	unsigned int nr_ns;
+	int line;
 };
 
 /* ANA state of a group on one port (overrides the group's default). */
 struct conf_ana_port {
-	char		port[CONF_NAME_MAX];
-	uint8_t		state;		/* enum fcnvme_ana_state */
+	char port[CONF_NAME_MAX];
+	uint8_t state; /* enum fcnvme_ana_state */
 };
 
 struct conf_ana {
-	uint32_t		grpid;
-	uint8_t			state;	/* enum fcnvme_ana_state, every port */
-	struct conf_ana_port	*ports;
-	unsigned int		nr_ports;
-	int			line;
+	uint32_t grpid;
+	uint8_t state; /* enum fcnvme_ana_state, every port */
+	struct conf_ana_port *ports;
+	unsigned int nr_ports;
+	int line;
 };
 
 struct conf {
-	int			log_level;	/* enum fcnvme_log_level */
-	char			socket_group[CONF_GROUP_MAX];	/* "" = none */
-	struct conf_port	*ports;
-	unsigned int		nr_ports;
-	struct conf_ana		*ana;
-	unsigned int		nr_ana;
-	struct conf_subsys	*subsys;
-	unsigned int		nr_subsys;
+	int log_level;			   /* enum fcnvme_log_level */
+	char socket_group[CONF_GROUP_MAX]; /* "" = none */
+	struct conf_port *ports;
+	unsigned int nr_ports;
+	struct conf_ana *ana;
+	unsigned int nr_ana;
+	struct conf_subsys *subsys;
+	unsigned int nr_subsys;
 };
 
 /*
@@ -114,8 +114,8 @@ struct conf {
  */
 int conf_load(const char *path, struct conf **out, char *err, size_t errlen);
 /* Same, from a string; name is used in messages. */
-int conf_load_string(const char *text, const char *name, struct conf **out,
-		     char *err, size_t errlen);
+int conf_load_string(const char *text, const char *name, struct conf **out, char *err,
+		     size_t errlen);
 /* Free a config (NULL is fine). */
 void conf_free(struct conf *c);
 /* A deep copy, or NULL. */

@@ -22,8 +22,7 @@
 #include "fcd.h"
 #include "log.h"
 
-static bool
-str_eq(const char *a, const char *b)
+static bool str_eq(const char *a, const char *b)
 {
 	if (a == NULL || b == NULL)
 		return a == b;
@@ -31,38 +30,28 @@ str_eq(const char *a, const char *b)
 }
 
 /* Whether two ports differ in anything but the enabled flag. */
-static bool
-port_changed(const struct conf_port *a, const struct conf_port *b)
+static bool port_changed(const struct conf_port *a, const struct conf_port *b)
 {
 	return strcmp(a->dev, b->dev) != 0 || !str_eq(a->shm_dir, b->shm_dir) ||
-	       a->portid != b->portid || a->wwnn != b->wwnn ||
-	       a->wwpn != b->wwpn || a->nr_hwq != b->nr_hwq ||
-	       a->nr_cpus != b->nr_cpus ||
+	       a->portid != b->portid || a->wwnn != b->wwnn || a->wwpn != b->wwpn ||
+	       a->nr_hwq != b->nr_hwq || a->nr_cpus != b->nr_cpus ||
 	       memcmp(a->cpus, b->cpus, sizeof(a->cpus[0]) * a->nr_cpus) != 0 ||
-	       a->queue_depth != b->queue_depth ||
-	       a->max_queue_size != b->max_queue_size ||
+	       a->queue_depth != b->queue_depth || a->max_queue_size != b->max_queue_size ||
 	       a->max_io_queues != b->max_io_queues || a->mdts != b->mdts ||
-	       a->busy_poll != b->busy_poll ||
-	       a->readdata_rsp != b->readdata_rsp;
+	       a->busy_poll != b->busy_poll || a->readdata_rsp != b->readdata_rsp;
 }
 
 /* Whether a namespace must be recreated to become t. */
-static bool
-ns_replaced(const struct conf_ns *c, const struct conf_ns *t)
+static bool ns_replaced(const struct conf_ns *c, const struct conf_ns *t)
 {
 	return c->backend != t->backend || !str_eq(c->path, t->path) ||
-	       c->lba_size != t->lba_size || c->readonly != t->readonly ||
-	       c->direct != t->direct ||
-	       (c->has_uuid && t->has_uuid &&
-		memcmp(c->uuid, t->uuid, 16) != 0) ||
-	       (c->has_nguid && t->has_nguid &&
-		memcmp(c->nguid, t->nguid, 16) != 0) ||
-	       (c->has_eui64 && t->has_eui64 &&
-		memcmp(c->eui64, t->eui64, 8) != 0);
+	       c->lba_size != t->lba_size || c->readonly != t->readonly || c->direct != t->direct ||
+	       (c->has_uuid && t->has_uuid && memcmp(c->uuid, t->uuid, 16) != 0) ||
+	       (c->has_nguid && t->has_nguid && memcmp(c->nguid, t->nguid, 16) != 0) ||
+	       (c->has_eui64 && t->has_eui64 && memcmp(c->eui64, t->eui64, 8) != 0);
 }
 
-static int
-apply_ports(struct fcd *d, const struct conf *t, char *err, size_t errlen)
+static int apply_ports(struct fcd *d, const struct conf *t, char *err, size_t errlen)
 {
 	struct conf *c = d->conf;
 	char name[CONF_NAME_MAX];
@@ -85,9 +74,7 @@ apply_ports(struct fcd *d, const struct conf *t, char *err, size_t errlen)
 		if (cp == NULL)
 			rc = conf_op_port_add(d, &t->ports[i], err, errlen);
 		else if (cp->enabled != t->ports[i].enabled)
-			rc = conf_op_port_enable(d, cp->name,
-						 t->ports[i].enabled, err,
-						 errlen);
+			rc = conf_op_port_enable(d, cp->name, t->ports[i].enabled, err, errlen);
 		else
 			rc = 0;
 		if (rc)
@@ -97,8 +84,7 @@ apply_ports(struct fcd *d, const struct conf *t, char *err, size_t errlen)
 }
 
 /* The state group a is in on port per its config. */
-static uint8_t
-ana_state_on(const struct conf_ana *a, const char *port)
+static uint8_t ana_state_on(const struct conf_ana *a, const char *port)
 {
 	unsigned int i;
 
@@ -108,8 +94,7 @@ ana_state_on(const struct conf_ana *a, const char *port)
 	return a->state;
 }
 
-static int
-apply_ana(struct fcd *d, const struct conf *t, char *err, size_t errlen)
+static int apply_ana(struct fcd *d, const struct conf *t, char *err, size_t errlen)
 {
 	unsigned int i, k;
 	int rc;
@@ -119,11 +104,9 @@ apply_ana(struct fcd *d, const struct conf *t, char *err, size_t errlen)
 		struct conf_ana *ca = conf_ana_find(d->conf, ta->grpid);
 
 		if (ca == NULL) {
-			rc = conf_op_ana_add(d, ta->grpid, ta->state, err,
-					     errlen);
+			rc = conf_op_ana_add(d, ta->grpid, ta->state, err, errlen);
 		} else if (ca->state != ta->state) {
-			rc = conf_op_ana_set_state(d, ta->grpid, NULL,
-						   ta->state, err, errlen);
+			rc = conf_op_ana_set_state(d, ta->grpid, NULL, ta->state, err, errlen);
 		} else {
 			rc = 0;
 			/* Per-port overrides that went away. */
@@ -132,36 +115,28 @@ apply_ana(struct fcd *d, const struct conf *t, char *err, size_t errlen)
 				unsigned int j;
 
 				for (j = 0; j < ta->nr_ports; j++)
-					if (strcmp(ta->ports[j].port,
-						   ca->ports[k].port) == 0)
+					if (strcmp(ta->ports[j].port, ca->ports[k].port) == 0)
 						break;
 				if (j < ta->nr_ports)
 					continue;
-				snprintf(port, sizeof(port), "%s",
-					 ca->ports[k].port);
-				rc = conf_op_ana_set_state(d, ta->grpid, port,
-							   ca->state, err,
+				snprintf(port, sizeof(port), "%s", ca->ports[k].port);
+				rc = conf_op_ana_set_state(d, ta->grpid, port, ca->state, err,
 							   errlen);
 			}
 		}
 		/* Per-port states that differ from what runs now. */
 		ca = conf_ana_find(d->conf, ta->grpid);
 		for (k = 0; rc == 0 && ca != NULL && k < ta->nr_ports; k++)
-			if (ana_state_on(ca, ta->ports[k].port) !=
-			    ta->ports[k].state)
-				rc = conf_op_ana_set_state(d, ta->grpid,
-							   ta->ports[k].port,
-							   ta->ports[k].state,
-							   err, errlen);
+			if (ana_state_on(ca, ta->ports[k].port) != ta->ports[k].state)
+				rc = conf_op_ana_set_state(d, ta->grpid, ta->ports[k].port,
+							   ta->ports[k].state, err, errlen);
 		if (rc)
 			return rc;
 	}
 	return 0;
 }
 
-static int
-apply_ana_removed(struct fcd *d, const struct conf *t, char *err,
-		  size_t errlen)
+static int apply_ana_removed(struct fcd *d, const struct conf *t, char *err, size_t errlen)
 {
 	unsigned int i;
 	int rc;
@@ -176,9 +151,7 @@ apply_ana_removed(struct fcd *d, const struct conf *t, char *err,
 	return 0;
 }
 
-static int
-apply_namespaces(struct fcd *d, const struct conf_subsys *ts, char *err,
-		 size_t errlen)
+static int apply_namespaces(struct fcd *d, const struct conf_subsys *ts, char *err, size_t errlen)
 {
 	struct conf_subsys *cs = conf_subsys_find(d->conf, ts->nqn);
 	unsigned int i;
@@ -206,29 +179,25 @@ apply_namespaces(struct fcd *d, const struct conf_subsys *ts, char *err,
 			continue;
 		}
 		if (tn->size < cn->size && tn->size != 0) {
-			snprintf(err, errlen,
-				 "%s namespace %u: shrinking would lose data",
-				 ts->nqn, tn->nsid);
+			snprintf(err, errlen, "%s namespace %u: shrinking would lose data", ts->nqn,
+				 tn->nsid);
 			return -EINVAL;
 		}
 		if (tn->size > cn->size &&
-		    (rc = conf_op_ns_resize(d, ts->nqn, tn->nsid, tn->size, err,
-					    errlen)))
+		    (rc = conf_op_ns_resize(d, ts->nqn, tn->nsid, tn->size, err, errlen)))
 			return rc;
 		if (tn->anagrpid != cn->anagrpid &&
-		    (rc = conf_op_ns_set_ana_group(d, ts->nqn, tn->nsid,
-						   tn->anagrpid, err, errlen)))
+		    (rc = conf_op_ns_set_ana_group(d, ts->nqn, tn->nsid, tn->anagrpid, err,
+						   errlen)))
 			return rc;
 		if (tn->enabled != cn->enabled &&
-		    (rc = conf_op_ns_enable(d, ts->nqn, tn->nsid, tn->enabled,
-					    err, errlen)))
+		    (rc = conf_op_ns_enable(d, ts->nqn, tn->nsid, tn->enabled, err, errlen)))
 			return rc;
 	}
 	return 0;
 }
 
-static bool
-has_str(char *const *v, unsigned int n, const char *s)
+static bool has_str(char *const *v, unsigned int n, const char *s)
 {
 	unsigned int i;
 
@@ -238,8 +207,7 @@ has_str(char *const *v, unsigned int n, const char *s)
 	return false;
 }
 
-static bool
-has_u64(const uint64_t *v, unsigned int n, uint64_t x)
+static bool has_u64(const uint64_t *v, unsigned int n, uint64_t x)
 {
 	unsigned int i;
 
@@ -249,8 +217,7 @@ has_u64(const uint64_t *v, unsigned int n, uint64_t x)
 	return false;
 }
 
-static bool
-has_port(char (*v)[CONF_NAME_MAX], unsigned int n, const char *s)
+static bool has_port(char (*v)[CONF_NAME_MAX], unsigned int n, const char *s)
 {
 	unsigned int i;
 
@@ -260,9 +227,7 @@ has_port(char (*v)[CONF_NAME_MAX], unsigned int n, const char *s)
 	return false;
 }
 
-static int
-apply_subsys(struct fcd *d, const struct conf_subsys *ts, char *err,
-	     size_t errlen)
+static int apply_subsys(struct fcd *d, const struct conf_subsys *ts, char *err, size_t errlen)
 {
 	struct conf_subsys *cs = conf_subsys_find(d->conf, ts->nqn);
 	char buf[TGT_NQN_SIZE];
@@ -301,24 +266,21 @@ apply_subsys(struct fcd *d, const struct conf_subsys *ts, char *err,
 	for (i = 0; i < ts->nr_hosts; i++) {
 		if (has_str(cs->hosts, cs->nr_hosts, ts->hosts[i]))
 			continue;
-		rc = conf_op_host_allow(d, ts->nqn, ts->hosts[i], true, err,
-					errlen);
+		rc = conf_op_host_allow(d, ts->nqn, ts->hosts[i], true, err, errlen);
 		if (rc)
 			return rc;
 	}
 	for (i = cs->nr_wwpns; i-- > 0;) {
 		if (has_u64(ts->wwpns, ts->nr_wwpns, cs->wwpns[i]))
 			continue;
-		rc = conf_op_wwpn_allow(d, ts->nqn, cs->wwpns[i], false, err,
-					errlen);
+		rc = conf_op_wwpn_allow(d, ts->nqn, cs->wwpns[i], false, err, errlen);
 		if (rc)
 			return rc;
 	}
 	for (i = 0; i < ts->nr_wwpns; i++) {
 		if (has_u64(cs->wwpns, cs->nr_wwpns, ts->wwpns[i]))
 			continue;
-		rc = conf_op_wwpn_allow(d, ts->nqn, ts->wwpns[i], true, err,
-					errlen);
+		rc = conf_op_wwpn_allow(d, ts->nqn, ts->wwpns[i], true, err, errlen);
 		if (rc)
 			return rc;
 	}
@@ -336,8 +298,7 @@ apply_subsys(struct fcd *d, const struct conf_subsys *ts, char *err,
 	for (i = 0; i < ts->nr_ports; i++) {
 		if (has_port(cs->ports, cs->nr_ports, ts->ports[i]))
 			continue;
-		rc = conf_op_subsys_export(d, ts->nqn, ts->ports[i], true, err,
-					   errlen);
+		rc = conf_op_subsys_export(d, ts->nqn, ts->ports[i], true, err, errlen);
 		if (rc)
 			return rc;
 	}
@@ -345,8 +306,7 @@ apply_subsys(struct fcd *d, const struct conf_subsys *ts, char *err,
 }
 
 /* Walk the running state towards t. */
-static int
-diff_apply(struct fcd *d, const struct conf *t, char *err, size_t errlen)
+static int diff_apply(struct fcd *d, const struct conf *t, char *err, size_t errlen)
 {
 	struct conf *c = d->conf;
 	char nqn[TGT_NQN_SIZE];
@@ -364,8 +324,7 @@ diff_apply(struct fcd *d, const struct conf *t, char *err, size_t errlen)
 		if (rc)
 			return rc;
 	}
-	if ((rc = apply_ports(d, t, err, errlen)) ||
-	    (rc = apply_ana(d, t, err, errlen)))
+	if ((rc = apply_ports(d, t, err, errlen)) || (rc = apply_ana(d, t, err, errlen)))
 		return rc;
 	for (i = 0; i < t->nr_subsys; i++) {
 		rc = apply_subsys(d, &t->subsys[i], err, errlen);
@@ -376,8 +335,7 @@ diff_apply(struct fcd *d, const struct conf *t, char *err, size_t errlen)
 }
 
 /* Apply newconf (see conf.h); on failure roll back to the old state. */
-int
-conf_apply(struct fcd *d, struct conf *newconf, char *err, size_t errlen)
+int conf_apply(struct fcd *d, struct conf *newconf, char *err, size_t errlen)
 {
 	struct conf *old;
 	char rb[512];
@@ -396,8 +354,7 @@ conf_apply(struct fcd *d, struct conf *newconf, char *err, size_t errlen)
 	rc = diff_apply(d, newconf, err, errlen);
 	if (rc) {
 		if (diff_apply(d, old, rb, sizeof(rb)) != 0)
-			log_warnx("rollback after a failed apply is incomplete: %s",
-				  rb);
+			log_warnx("rollback after a failed apply is incomplete: %s", rb);
 		conf_free(old);
 		return rc;
 	}
@@ -410,8 +367,7 @@ conf_apply(struct fcd *d, struct conf *newconf, char *err, size_t errlen)
 }
 
 /* Reload d->conf_path; the running config is kept if that fails. */
-int
-conf_reload(struct fcd *d, char *err, size_t errlen)
+int conf_reload(struct fcd *d, char *err, size_t errlen)
 {
 	struct conf *c = NULL;
 	int rc;

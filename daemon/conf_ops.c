@@ -35,8 +35,7 @@ op_fail(char *err, size_t errlen, int error, const char *fmt, ...)
 }
 
 /* Append a zeroed element to a growable array; NULL when out of memory. */
-static void *
-arr_push(void *arrp, unsigned int *n, size_t sz)
+static void *arr_push(void *arrp, unsigned int *n, size_t sz)
 {
 	void **arr = arrp;
 	char *p = realloc(*arr, (*n + 1) * sz);
@@ -49,19 +48,16 @@ arr_push(void *arrp, unsigned int *n, size_t sz)
 }
 
 /* Remove element i, keeping order. */
-static void
-arr_del(void *arr, unsigned int *n, size_t sz, unsigned int i)
+static void arr_del(void *arr, unsigned int *n, size_t sz, unsigned int i)
 {
 	char *p = arr;
 
-	memmove(p + (size_t)i * sz, p + (size_t)(i + 1) * sz,
-		(size_t)(*n - i - 1) * sz);
+	memmove(p + (size_t)i * sz, p + (size_t)(i + 1) * sz, (size_t)(*n - i - 1) * sz);
 	(*n)--;
 }
 
 /* Map enum fcnvme_ana_state to the NVMe ANA state. */
-uint8_t
-conf_ana_to_nvme(uint8_t state)
+uint8_t conf_ana_to_nvme(uint8_t state)
 {
 	static const uint8_t map[__FCNVME_ANA_MAX] = {
 		[FCNVME_ANA_OPTIMIZED] = NVME_ANA_OPTIMIZED,
@@ -75,8 +71,7 @@ conf_ana_to_nvme(uint8_t state)
 }
 
 /* The state group a is in on port p per d->conf. */
-static uint8_t
-ana_state_on(const struct conf_ana *a, const char *port)
+static uint8_t ana_state_on(const struct conf_ana *a, const char *port)
 {
 	unsigned int i;
 
@@ -87,9 +82,7 @@ ana_state_on(const struct conf_ana *a, const char *port)
 }
 
 /* Program every configured ANA group's state on port cp. */
-static int
-ana_program_port(struct fcd *d, const struct conf_port *cp, char *err,
-		 size_t errlen)
+static int ana_program_port(struct fcd *d, const struct conf_port *cp, char *err, size_t errlen)
 {
 	unsigned int i;
 	int rc;
@@ -98,8 +91,7 @@ ana_program_port(struct fcd *d, const struct conf_port *cp, char *err,
 		const struct conf_ana *a = &d->conf->ana[i];
 
 		rc = tgt_ana_set_state(d->tgt, a->grpid, cp->portid,
-				       conf_ana_to_nvme(ana_state_on(a, cp->name)),
-				       err, errlen);
+				       conf_ana_to_nvme(ana_state_on(a, cp->name)), err, errlen);
 		if (rc)
 			return rc;
 	}
@@ -107,9 +99,7 @@ ana_program_port(struct fcd *d, const struct conf_port *cp, char *err,
 }
 
 /* Create a port and record it. */
-int
-conf_op_port_add(struct fcd *d, const struct conf_port *p, char *err,
-		 size_t errlen)
+int conf_op_port_add(struct fcd *d, const struct conf_port *p, char *err, size_t errlen)
 {
 	struct conf_port *cp;
 	int rc;
@@ -146,8 +136,7 @@ out_del_port:
 }
 
 /* Delete a port and every reference to it in d->conf. */
-int
-conf_op_port_del(struct fcd *d, const char *name, char *err, size_t errlen)
+int conf_op_port_del(struct fcd *d, const char *name, char *err, size_t errlen)
 {
 	struct conf *c = d->conf;
 	struct conf_port *cp = conf_port_find(c, name);
@@ -175,24 +164,20 @@ conf_op_port_del(struct fcd *d, const char *name, char *err, size_t errlen)
 }
 
 /* Enable or disable a port. */
-int
-conf_op_port_enable(struct fcd *d, const char *name, bool on, char *err,
-		    size_t errlen)
+int conf_op_port_enable(struct fcd *d, const char *name, bool on, char *err, size_t errlen)
 {
 	struct conf_port *cp = conf_port_find(d->conf, name);
 	int rc;
 
 	if (cp == NULL)
 		return op_fail(err, errlen, -ENOENT, "no port %s", name);
-	rc = on ? port_enable(d, name, err, errlen) :
-		  port_disable(d, name, err, errlen);
+	rc = on ? port_enable(d, name, err, errlen) : port_disable(d, name, err, errlen);
 	if (rc == 0)
 		cp->enabled = on;
 	return rc;
 }
 
-static void
-subsys_params(const struct conf_subsys *s, struct tgt_subsys_params *p)
+static void subsys_params(const struct conf_subsys *s, struct tgt_subsys_params *p)
 {
 	memset(p, 0, sizeof(*p));
 	p->nqn = s->nqn;
@@ -206,17 +191,14 @@ subsys_params(const struct conf_subsys *s, struct tgt_subsys_params *p)
 }
 
 /* Create a subsystem (without hosts, ports or namespaces) and record it. */
-int
-conf_op_subsys_add(struct fcd *d, const struct conf_subsys *s, char *err,
-		   size_t errlen)
+int conf_op_subsys_add(struct fcd *d, const struct conf_subsys *s, char *err, size_t errlen)
 {
 	struct tgt_subsys_params p;
 	struct conf_subsys *cs;
 	int rc;
 
 	if (conf_subsys_find(d->conf, s->nqn) != NULL)
-		return op_fail(err, errlen, -EEXIST, "subsystem %s exists",
-			       s->nqn);
+		return op_fail(err, errlen, -EEXIST, "subsystem %s exists", s->nqn);
 	subsys_params(s, &p);
 	rc = tgt_subsys_add(d->tgt, &p, err, errlen);
 	if (rc)
@@ -239,8 +221,7 @@ conf_op_subsys_add(struct fcd *d, const struct conf_subsys *s, char *err,
 }
 
 /* Delete a subsystem and forget it. */
-int
-conf_op_subsys_del(struct fcd *d, const char *nqn, char *err, size_t errlen)
+int conf_op_subsys_del(struct fcd *d, const char *nqn, char *err, size_t errlen)
 {
 	struct conf *c = d->conf;
 	struct conf_subsys *cs = conf_subsys_find(c, nqn);
@@ -260,15 +241,13 @@ conf_op_subsys_del(struct fcd *d, const char *nqn, char *err, size_t errlen)
 	for (i = 0; i < cs->nr_ns; i++)
 		free(cs->ns[i].path);
 	free(cs->ns);
-	arr_del(c->subsys, &c->nr_subsys, sizeof(*cs),
-		(unsigned int)(cs - c->subsys));
+	arr_del(c->subsys, &c->nr_subsys, sizeof(*cs), (unsigned int)(cs - c->subsys));
 	return 0;
 }
 
 /* Change identity fields or allow_any_host of a subsystem. */
-int
-conf_op_subsys_set(struct fcd *d, const struct conf_subsys *s, uint32_t mask,
-		   char *err, size_t errlen)
+int conf_op_subsys_set(struct fcd *d, const struct conf_subsys *s, uint32_t mask, char *err,
+		       size_t errlen)
 {
 	struct conf_subsys *cs = conf_subsys_find(d->conf, s->nqn);
 	struct tgt_subsys_params p;
@@ -298,9 +277,8 @@ conf_op_subsys_set(struct fcd *d, const struct conf_subsys *s, uint32_t mask,
 }
 
 /* Allow or disallow a host NQN on a subsystem. */
-int
-conf_op_host_allow(struct fcd *d, const char *nqn, const char *host,
-		   bool allow, char *err, size_t errlen)
+int conf_op_host_allow(struct fcd *d, const char *nqn, const char *host, bool allow, char *err,
+		       size_t errlen)
 {
 	struct conf_subsys *cs = conf_subsys_find(d->conf, nqn);
 	unsigned int i;
@@ -313,11 +291,9 @@ conf_op_host_allow(struct fcd *d, const char *nqn, const char *host,
 		if (strcmp(cs->hosts[i], host) == 0)
 			break;
 	if (allow && i < cs->nr_hosts)
-		return op_fail(err, errlen, -EEXIST,
-			       "host %s is already allowed on %s", host, nqn);
+		return op_fail(err, errlen, -EEXIST, "host %s is already allowed on %s", host, nqn);
 	if (!allow && i == cs->nr_hosts)
-		return op_fail(err, errlen, -ENOENT,
-			       "host %s is not allowed on %s", host, nqn);
+		return op_fail(err, errlen, -ENOENT, "host %s is not allowed on %s", host, nqn);
 	if (!allow) {
 		rc = tgt_subsys_disallow_host(d->tgt, nqn, host, err, errlen);
 		if (rc)
@@ -340,9 +316,8 @@ conf_op_host_allow(struct fcd *d, const char *nqn, const char *host,
 }
 
 /* Allow or disallow a host WWPN on a subsystem. */
-int
-conf_op_wwpn_allow(struct fcd *d, const char *nqn, uint64_t wwpn, bool allow,
-		   char *err, size_t errlen)
+int conf_op_wwpn_allow(struct fcd *d, const char *nqn, uint64_t wwpn, bool allow, char *err,
+		       size_t errlen)
 {
 	struct conf_subsys *cs = conf_subsys_find(d->conf, nqn);
 	uint64_t *slot;
@@ -355,12 +330,10 @@ conf_op_wwpn_allow(struct fcd *d, const char *nqn, uint64_t wwpn, bool allow,
 		if (cs->wwpns[i] == wwpn)
 			break;
 	if (allow && i < cs->nr_wwpns)
-		return op_fail(err, errlen, -EEXIST,
-			       "WWPN 0x%016llx is already allowed on %s",
+		return op_fail(err, errlen, -EEXIST, "WWPN 0x%016llx is already allowed on %s",
 			       (unsigned long long)wwpn, nqn);
 	if (!allow && i == cs->nr_wwpns)
-		return op_fail(err, errlen, -ENOENT,
-			       "WWPN 0x%016llx is not allowed on %s",
+		return op_fail(err, errlen, -ENOENT, "WWPN 0x%016llx is not allowed on %s",
 			       (unsigned long long)wwpn, nqn);
 	if (!allow) {
 		rc = tgt_subsys_disallow_wwpn(d->tgt, nqn, wwpn, err, errlen);
@@ -381,13 +354,12 @@ conf_op_wwpn_allow(struct fcd *d, const char *nqn, uint64_t wwpn, bool allow,
 }
 
 /* Export a subsystem on a port, or withdraw it. */
-int
-conf_op_subsys_export(struct fcd *d, const char *nqn, const char *port,
-		      bool on, char *err, size_t errlen)
+int conf_op_subsys_export(struct fcd *d, const char *nqn, const char *port, bool on, char *err,
+			  size_t errlen)
 {
 	struct conf_subsys *cs = conf_subsys_find(d->conf, nqn);
 	struct conf_port *cp = conf_port_find(d->conf, port);
-	char (*slot)[CONF_NAME_MAX];
+	char(*slot)[CONF_NAME_MAX];
 	unsigned int i;
 	int rc;
 
@@ -399,11 +371,9 @@ conf_op_subsys_export(struct fcd *d, const char *nqn, const char *port,
 		if (strcmp(cs->ports[i], port) == 0)
 			break;
 	if (on && i < cs->nr_ports)
-		return op_fail(err, errlen, -EEXIST, "%s is already on port %s",
-			       nqn, port);
+		return op_fail(err, errlen, -EEXIST, "%s is already on port %s", nqn, port);
 	if (!on && i == cs->nr_ports)
-		return op_fail(err, errlen, -ENOENT, "%s is not on port %s",
-			       nqn, port);
+		return op_fail(err, errlen, -ENOENT, "%s is not on port %s", nqn, port);
 	if (!on) {
 		rc = tgt_subsys_unexport(d->tgt, nqn, cp->portid, err, errlen);
 		if (rc == 0)
@@ -422,8 +392,7 @@ conf_op_subsys_export(struct fcd *d, const char *nqn, const char *port,
 	return 0;
 }
 
-static void
-ns_params(const struct conf_ns *ns, struct tgt_ns_params *p)
+static void ns_params(const struct conf_ns *ns, struct tgt_ns_params *p)
 {
 	memset(p, 0, sizeof(*p));
 	p->nsid = ns->nsid;
@@ -444,9 +413,7 @@ ns_params(const struct conf_ns *ns, struct tgt_ns_params *p)
 }
 
 /* Add a namespace (picking the lowest free NSID when ns->nsid is 0). */
-int
-conf_op_ns_add(struct fcd *d, const char *nqn, struct conf_ns *ns, char *err,
-	       size_t errlen)
+int conf_op_ns_add(struct fcd *d, const char *nqn, struct conf_ns *ns, char *err, size_t errlen)
 {
 	struct conf_subsys *cs = conf_subsys_find(d->conf, nqn);
 	struct tgt_ns_params p;
@@ -462,16 +429,13 @@ conf_op_ns_add(struct fcd *d, const char *nqn, struct conf_ns *ns, char *err,
 			if (conf_ns_find(cs, id) == NULL)
 				break;
 		if (id > TGT_MAX_NSID)
-			return op_fail(err, errlen, -ENOSPC,
-				       "%s has no free NSID", nqn);
+			return op_fail(err, errlen, -ENOSPC, "%s has no free NSID", nqn);
 		ns->nsid = id;
 	} else if (conf_ns_find(cs, ns->nsid) != NULL) {
-		return op_fail(err, errlen, -EEXIST,
-			       "%s already has namespace %u", nqn, ns->nsid);
+		return op_fail(err, errlen, -EEXIST, "%s already has namespace %u", nqn, ns->nsid);
 	}
 	if (ns->anagrpid != 1 && conf_ana_find(d->conf, ns->anagrpid) == NULL)
-		return op_fail(err, errlen, -ENOENT, "no ANA group %u",
-			       ns->anagrpid);
+		return op_fail(err, errlen, -ENOENT, "no ANA group %u", ns->anagrpid);
 	ns_params(ns, &p);
 	rc = tgt_ns_add(d->tgt, nqn, &p, err, errlen);
 	if (rc)
@@ -491,9 +455,8 @@ out_del_ns:
 	return op_fail(err, errlen, -ENOMEM, "out of memory");
 }
 
-static struct conf_ns *
-ns_lookup(struct fcd *d, const char *nqn, uint32_t nsid,
-	  struct conf_subsys **csp, char *err, size_t errlen, int *rc)
+static struct conf_ns *ns_lookup(struct fcd *d, const char *nqn, uint32_t nsid,
+				 struct conf_subsys **csp, char *err, size_t errlen, int *rc)
 {
 	struct conf_subsys *cs = conf_subsys_find(d->conf, nqn);
 	struct conf_ns *ns;
@@ -505,17 +468,14 @@ ns_lookup(struct fcd *d, const char *nqn, uint32_t nsid,
 	}
 	ns = conf_ns_find(cs, nsid);
 	if (ns == NULL)
-		*rc = op_fail(err, errlen, -ENOENT, "%s has no namespace %u",
-			      nqn, nsid);
+		*rc = op_fail(err, errlen, -ENOENT, "%s has no namespace %u", nqn, nsid);
 	if (csp != NULL)
 		*csp = cs;
 	return ns;
 }
 
 /* Remove a namespace. */
-int
-conf_op_ns_del(struct fcd *d, const char *nqn, uint32_t nsid, char *err,
-	       size_t errlen)
+int conf_op_ns_del(struct fcd *d, const char *nqn, uint32_t nsid, char *err, size_t errlen)
 {
 	struct conf_subsys *cs;
 	struct conf_ns *ns;
@@ -533,9 +493,8 @@ conf_op_ns_del(struct fcd *d, const char *nqn, uint32_t nsid, char *err,
 }
 
 /* Grow a namespace. */
-int
-conf_op_ns_resize(struct fcd *d, const char *nqn, uint32_t nsid,
-		  uint64_t size, char *err, size_t errlen)
+int conf_op_ns_resize(struct fcd *d, const char *nqn, uint32_t nsid, uint64_t size, char *err,
+		      size_t errlen)
 {
 	struct conf_ns *ns;
 	int rc;
@@ -544,8 +503,7 @@ conf_op_ns_resize(struct fcd *d, const char *nqn, uint32_t nsid,
 	if (ns == NULL)
 		return rc;
 	if (size % ns->lba_size != 0)
-		return op_fail(err, errlen, -EINVAL,
-			       "size is not a multiple of the LBA size %u",
+		return op_fail(err, errlen, -EINVAL, "size is not a multiple of the LBA size %u",
 			       ns->lba_size);
 	rc = tgt_ns_resize(d->tgt, nqn, nsid, size, err, errlen);
 	if (rc == 0)
@@ -554,9 +512,8 @@ conf_op_ns_resize(struct fcd *d, const char *nqn, uint32_t nsid,
 }
 
 /* Make a namespace visible or hide it. */
-int
-conf_op_ns_enable(struct fcd *d, const char *nqn, uint32_t nsid, bool on,
-		  char *err, size_t errlen)
+int conf_op_ns_enable(struct fcd *d, const char *nqn, uint32_t nsid, bool on, char *err,
+		      size_t errlen)
 {
 	struct conf_ns *ns;
 	int rc;
@@ -564,17 +521,16 @@ conf_op_ns_enable(struct fcd *d, const char *nqn, uint32_t nsid, bool on,
 	ns = ns_lookup(d, nqn, nsid, NULL, err, errlen, &rc);
 	if (ns == NULL)
 		return rc;
-	rc = on ? tgt_ns_enable(d->tgt, nqn, nsid, err, errlen) :
-		  tgt_ns_disable(d->tgt, nqn, nsid, err, errlen);
+	rc = on ? tgt_ns_enable(d->tgt, nqn, nsid, err, errlen)
+		: tgt_ns_disable(d->tgt, nqn, nsid, err, errlen);
 	if (rc == 0)
 		ns->enabled = on;
 	return rc;
 }
 
 /* Move a namespace to another ANA group. */
-int
-conf_op_ns_set_ana_group(struct fcd *d, const char *nqn, uint32_t nsid,
-			 uint32_t grpid, char *err, size_t errlen)
+int conf_op_ns_set_ana_group(struct fcd *d, const char *nqn, uint32_t nsid, uint32_t grpid,
+			     char *err, size_t errlen)
 {
 	struct conf_ns *ns;
 	int rc;
@@ -591,16 +547,13 @@ conf_op_ns_set_ana_group(struct fcd *d, const char *nqn, uint32_t nsid,
 }
 
 /* Create an ANA group in state on every port. */
-int
-conf_op_ana_add(struct fcd *d, uint32_t grpid, uint8_t state, char *err,
-		size_t errlen)
+int conf_op_ana_add(struct fcd *d, uint32_t grpid, uint8_t state, char *err, size_t errlen)
 {
 	struct conf_ana *a;
 	int rc;
 
 	if (conf_ana_find(d->conf, grpid) != NULL)
-		return op_fail(err, errlen, -EEXIST, "ANA group %u exists",
-			       grpid);
+		return op_fail(err, errlen, -EEXIST, "ANA group %u exists", grpid);
 	/* Group 1 always exists in the core; configuring it only sets state. */
 	rc = grpid == 1 ? 0 : tgt_ana_group_add(d->tgt, grpid, err, errlen);
 	if (rc)
@@ -622,8 +575,7 @@ conf_op_ana_add(struct fcd *d, uint32_t grpid, uint8_t state, char *err,
 }
 
 /* Delete an ANA group (refused while a namespace uses it). */
-int
-conf_op_ana_del(struct fcd *d, uint32_t grpid, char *err, size_t errlen)
+int conf_op_ana_del(struct fcd *d, uint32_t grpid, char *err, size_t errlen)
 {
 	struct conf_ana *a = conf_ana_find(d->conf, grpid);
 	int rc;
@@ -631,22 +583,19 @@ conf_op_ana_del(struct fcd *d, uint32_t grpid, char *err, size_t errlen)
 	if (a == NULL)
 		return op_fail(err, errlen, -ENOENT, "no ANA group %u", grpid);
 	if (grpid == 1)
-		rc = conf_op_ana_set_state(d, 1, NULL, FCNVME_ANA_OPTIMIZED,
-					   err, errlen);
+		rc = conf_op_ana_set_state(d, 1, NULL, FCNVME_ANA_OPTIMIZED, err, errlen);
 	else
 		rc = tgt_ana_group_del(d->tgt, grpid, err, errlen);
 	if (rc)
 		return rc;
 	free(a->ports);
-	arr_del(d->conf->ana, &d->conf->nr_ana, sizeof(*a),
-		(unsigned int)(a - d->conf->ana));
+	arr_del(d->conf->ana, &d->conf->nr_ana, sizeof(*a), (unsigned int)(a - d->conf->ana));
 	return 0;
 }
 
 /* Set a group's state on one port or (port NULL) on all of them. */
-int
-conf_op_ana_set_state(struct fcd *d, uint32_t grpid, const char *port,
-		      uint8_t state, char *err, size_t errlen)
+int conf_op_ana_set_state(struct fcd *d, uint32_t grpid, const char *port, uint8_t state, char *err,
+			  size_t errlen)
 {
 	struct conf_ana *a = conf_ana_find(d->conf, grpid);
 	struct conf_ana_port *ap;
@@ -660,8 +609,8 @@ conf_op_ana_set_state(struct fcd *d, uint32_t grpid, const char *port,
 		cp = conf_port_find(d->conf, port);
 		if (cp == NULL)
 			return op_fail(err, errlen, -ENOENT, "no port %s", port);
-		rc = tgt_ana_set_state(d->tgt, grpid, cp->portid,
-				       conf_ana_to_nvme(state), err, errlen);
+		rc = tgt_ana_set_state(d->tgt, grpid, cp->portid, conf_ana_to_nvme(state), err,
+				       errlen);
 		if (rc)
 			return rc;
 		for (i = 0; i < a->nr_ports; i++)
@@ -672,8 +621,8 @@ conf_op_ana_set_state(struct fcd *d, uint32_t grpid, const char *port,
 				arr_del(a->ports, &a->nr_ports, sizeof(*ap), i);
 			return 0;
 		}
-		ap = i < a->nr_ports ? &a->ports[i] :
-			arr_push(&a->ports, &a->nr_ports, sizeof(*ap));
+		ap = i < a->nr_ports ? &a->ports[i]
+				     : arr_push(&a->ports, &a->nr_ports, sizeof(*ap));
 		if (ap == NULL)
 			return op_fail(err, errlen, -ENOMEM, "out of memory");
 		snprintf(ap->port, sizeof(ap->port), "%s", port);
@@ -682,8 +631,8 @@ conf_op_ana_set_state(struct fcd *d, uint32_t grpid, const char *port,
 	}
 	for (i = 0; i < d->conf->nr_ports; i++) {
 		cp = &d->conf->ports[i];
-		rc = tgt_ana_set_state(d->tgt, grpid, cp->portid,
-				       conf_ana_to_nvme(state), err, errlen);
+		rc = tgt_ana_set_state(d->tgt, grpid, cp->portid, conf_ana_to_nvme(state), err,
+				       errlen);
 		if (rc)
 			return rc;
 	}

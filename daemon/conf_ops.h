@@ -16,48 +16,40 @@
 
 struct fcd;
 
-int conf_op_port_add(struct fcd *d, const struct conf_port *p, char *err,
-		     size_t errlen);
-int conf_op_port_del(struct fcd *d, const char *name, char *err,
-		     size_t errlen);
-int conf_op_port_enable(struct fcd *d, const char *name, bool on, char *err,
-			size_t errlen);
+int conf_op_port_add(struct fcd *d, const struct conf_port *p, char *err, size_t errlen);
+int conf_op_port_del(struct fcd *d, const char *name, char *err, size_t errlen);
+int conf_op_port_enable(struct fcd *d, const char *name, bool on, char *err, size_t errlen);
 
 /* Adds the subsystem only (hosts, ports and namespaces are separate). */
-int conf_op_subsys_add(struct fcd *d, const struct conf_subsys *s, char *err,
-		       size_t errlen);
-int conf_op_subsys_del(struct fcd *d, const char *nqn, char *err,
-		       size_t errlen);
+int conf_op_subsys_add(struct fcd *d, const struct conf_subsys *s, char *err, size_t errlen);
+int conf_op_subsys_del(struct fcd *d, const char *nqn, char *err, size_t errlen);
 /* Set serial/model/firmware/allow_any_host from s according to mask
  * (TGT_SUBSYS_SET_*). */
-int conf_op_subsys_set(struct fcd *d, const struct conf_subsys *s,
-		       uint32_t mask, char *err, size_t errlen);
-int conf_op_host_allow(struct fcd *d, const char *nqn, const char *host,
-		       bool allow, char *err, size_t errlen);
+int conf_op_subsys_set(struct fcd *d, const struct conf_subsys *s, uint32_t mask, char *err,
+		       size_t errlen);
+int conf_op_host_allow(struct fcd *d, const char *nqn, const char *host, bool allow, char *err,
+		       size_t errlen);
 /* Allow or disallow a host port WWPN on a subsystem (WWPN ACL). */
-int conf_op_wwpn_allow(struct fcd *d, const char *nqn, uint64_t wwpn,
-		       bool allow, char *err, size_t errlen);
-int conf_op_subsys_export(struct fcd *d, const char *nqn, const char *port,
-			  bool on, char *err, size_t errlen);
+int conf_op_wwpn_allow(struct fcd *d, const char *nqn, uint64_t wwpn, bool allow, char *err,
+		       size_t errlen);
+int conf_op_subsys_export(struct fcd *d, const char *nqn, const char *port, bool on, char *err,
+			  size_t errlen);
 
 /* ns->nsid 0 picks the lowest free NSID and writes it back into ns. */
-int conf_op_ns_add(struct fcd *d, const char *nqn, struct conf_ns *ns,
-		   char *err, size_t errlen);
-int conf_op_ns_del(struct fcd *d, const char *nqn, uint32_t nsid, char *err,
-		   size_t errlen);
-int conf_op_ns_resize(struct fcd *d, const char *nqn, uint32_t nsid,
-		      uint64_t size, char *err, size_t errlen);
-int conf_op_ns_enable(struct fcd *d, const char *nqn, uint32_t nsid, bool on,
-		      char *err, size_t errlen);
-int conf_op_ns_set_ana_group(struct fcd *d, const char *nqn, uint32_t nsid,
-			     uint32_t grpid, char *err, size_t errlen);
+int conf_op_ns_add(struct fcd *d, const char *nqn, struct conf_ns *ns, char *err, size_t errlen);
+int conf_op_ns_del(struct fcd *d, const char *nqn, uint32_t nsid, char *err, size_t errlen);
+int conf_op_ns_resize(struct fcd *d, const char *nqn, uint32_t nsid, uint64_t size, char *err,
+		      size_t errlen);
+int conf_op_ns_enable(struct fcd *d, const char *nqn, uint32_t nsid, bool on, char *err,
+		      size_t errlen);
+int conf_op_ns_set_ana_group(struct fcd *d, const char *nqn, uint32_t nsid, uint32_t grpid,
+			     char *err, size_t errlen);
 
-int conf_op_ana_add(struct fcd *d, uint32_t grpid, uint8_t state, char *err,
-		    size_t errlen);
+int conf_op_ana_add(struct fcd *d, uint32_t grpid, uint8_t state, char *err, size_t errlen);
 int conf_op_ana_del(struct fcd *d, uint32_t grpid, char *err, size_t errlen);
 /* port NULL: the group's state on every port. */
-int conf_op_ana_set_state(struct fcd *d, uint32_t grpid, const char *port,
-			  uint8_t state, char *err, size_t errlen);
+int conf_op_ana_set_state(struct fcd *d, uint32_t grpid, const char *port, uint8_t state, char *err,
+			  size_t errlen);
 
 /* NVMe ANA state (NVME_ANA_*) of an enum fcnvme_ana_state. */
 uint8_t conf_ana_to_nvme(uint8_t state);

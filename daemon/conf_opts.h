@@ -16,35 +16,35 @@
 #include <libconfig.h>
 
 enum conf_opt_type {
-	CONF_OPT_STR,		/* char[size], printable ASCII */
-	CONF_OPT_STRP,		/* char *, NULL when unset */
-	CONF_OPT_NAME,		/* char[size]: [A-Za-z][A-Za-z0-9_-]* */
-	CONF_OPT_NQN,		/* char[size], a valid NQN */
+	CONF_OPT_STR,  /* char[size], printable ASCII */
+	CONF_OPT_STRP, /* char *, NULL when unset */
+	CONF_OPT_NAME, /* char[size]: [A-Za-z][A-Za-z0-9_-]* */
+	CONF_OPT_NQN,  /* char[size], a valid NQN */
 	CONF_OPT_U16,
 	CONF_OPT_U32,
 	CONF_OPT_BOOL,
-	CONF_OPT_WWN,		/* uint64_t, written as a string */
-	CONF_OPT_SIZE32,	/* uint32_t bytes, integer or "1M" */
-	CONF_OPT_SIZE64,	/* uint64_t bytes */
-	CONF_OPT_ENUM,		/* int or uint8_t/bool (size) from names[] */
-	CONF_OPT_UUID,		/* uint8_t[16] + has flag */
-	CONF_OPT_HEX,		/* uint8_t[size] + has flag, hex digits */
+	CONF_OPT_WWN,	 /* uint64_t, written as a string */
+	CONF_OPT_SIZE32, /* uint32_t bytes, integer or "1M" */
+	CONF_OPT_SIZE64, /* uint64_t bytes */
+	CONF_OPT_ENUM,	 /* int or uint8_t/bool (size) from names[] */
+	CONF_OPT_UUID,	 /* uint8_t[16] + has flag */
+	CONF_OPT_HEX,	 /* uint8_t[size] + has flag, hex digits */
 };
 
 struct conf_opt {
-	const char		*name;
-	enum conf_opt_type	type;
-	size_t			off;	/* of the value in its struct */
-	size_t			size;	/* STR/NAME/NQN/HEX/ENUM bytes */
-	size_t			has_off;/* UUID/HEX: offset of the bool */
-	uint64_t		min, max, def;
-	const char *const	*names;	/* ENUM: value i is names[i] */
-	unsigned int		flags;
+	const char *name;
+	enum conf_opt_type type;
+	size_t off;	/* of the value in its struct */
+	size_t size;	/* STR/NAME/NQN/HEX/ENUM bytes */
+	size_t has_off; /* UUID/HEX: offset of the bool */
+	uint64_t min, max, def;
+	const char *const *names; /* ENUM: value i is names[i] */
+	unsigned int flags;
 };
 
-#define CONF_OPT_REQUIRED	0x1	/* must be present */
-#define CONF_OPT_OMIT_DEFAULT	0x2	/* not printed when equal to def/empty */
-#define CONF_OPT_PRINT_HEX	0x4	/* U32 printed as 0x%06x */
+#define CONF_OPT_REQUIRED     0x1 /* must be present */
+#define CONF_OPT_OMIT_DEFAULT 0x2 /* not printed when equal to def/empty */
+#define CONF_OPT_PRINT_HEX    0x4 /* U32 printed as 0x%06x */
 
 extern const struct conf_opt conf_daemon_opts[];
 extern const struct conf_opt conf_port_opts[];
@@ -58,15 +58,15 @@ extern const char *const conf_poll_names[];
 
 /* State of one parse, for error messages. */
 struct conf_parse {
-	const char	*name;		/* file name for messages */
-	char		*err;
-	size_t		errlen;
+	const char *name; /* file name for messages */
+	char *err;
+	size_t errlen;
 };
 
-int conf_perr(struct conf_parse *p, const config_setting_t *s, int error,
-	      const char *fmt, ...) __attribute__((format(printf, 4, 5)));
-int conf_perr_at(struct conf_parse *p, int line, int error, const char *fmt,
-		 ...) __attribute__((format(printf, 4, 5)));
+int conf_perr(struct conf_parse *p, const config_setting_t *s, int error, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+int conf_perr_at(struct conf_parse *p, int line, int error, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
 bool conf_name_valid(const char *s);
 int conf_enum_lookup(const char *const *names, const char *s);
 /*
@@ -74,8 +74,7 @@ int conf_enum_lookup(const char *const *names, const char *s);
  * named in extra[] are left to the caller, anything else is an error;
  * defaults first, required options checked last. what names g in messages.
  */
-int conf_opts_parse(struct conf_parse *p, const config_setting_t *g,
-		    const struct conf_opt *table, const char *const *extra,
-		    void *base, const char *what);
+int conf_opts_parse(struct conf_parse *p, const config_setting_t *g, const struct conf_opt *table,
+		    const char *const *extra, void *base, const char *what);
 
 #endif /* CONF_OPTS_H */

@@ -15,16 +15,14 @@
 #include "conf.h"
 #include "conf_opts.h"
 
-static void
-indent(FILE *fp, int n)
+static void indent(FILE *fp, int n)
 {
 	while (n-- > 0)
 		fputc('\t', fp);
 }
 
 /* A libconfig string literal. */
-static void
-print_str(FILE *fp, const char *s)
+static void print_str(FILE *fp, const char *s)
 {
 	fputc('"', fp);
 	for (; *s; s++) {
@@ -40,8 +38,7 @@ print_str(FILE *fp, const char *s)
 	fputc('"', fp);
 }
 
-static bool
-is_default(const struct conf_opt *o, const char *v)
+static bool is_default(const struct conf_opt *o, const char *v)
 {
 	switch (o->type) {
 	case CONF_OPT_STR:
@@ -56,14 +53,13 @@ is_default(const struct conf_opt *o, const char *v)
 		return *(const uint32_t *)v == o->def;
 	case CONF_OPT_UUID:
 	case CONF_OPT_HEX:
-		return true;	/* printed only when has_* is set */
+		return true; /* printed only when has_* is set */
 	default:
 		return false;
 	}
 }
 
-static void
-print_opt(FILE *fp, const struct conf_opt *o, const void *base, int depth)
+static void print_opt(FILE *fp, const struct conf_opt *o, const void *base, int depth)
 {
 	const char *v = (const char *)base + o->off;
 	char buf[64];
@@ -72,8 +68,8 @@ print_opt(FILE *fp, const struct conf_opt *o, const void *base, int depth)
 	if ((o->type == CONF_OPT_UUID || o->type == CONF_OPT_HEX) &&
 	    !*(const bool *)((const char *)base + o->has_off))
 		return;
-	if ((o->flags & CONF_OPT_OMIT_DEFAULT) && is_default(o, v) &&
-	    o->type != CONF_OPT_UUID && o->type != CONF_OPT_HEX)
+	if ((o->flags & CONF_OPT_OMIT_DEFAULT) && is_default(o, v) && o->type != CONF_OPT_UUID &&
+	    o->type != CONF_OPT_HEX)
 		return;
 	indent(fp, depth);
 	fprintf(fp, "%s = ", o->name);
@@ -109,8 +105,7 @@ print_opt(FILE *fp, const struct conf_opt *o, const void *base, int depth)
 		print_str(fp, buf);
 		break;
 	case CONF_OPT_ENUM:
-		print_str(fp, o->names[o->size == 1 ? *(const uint8_t *)v :
-					*(const int *)v]);
+		print_str(fp, o->names[o->size == 1 ? *(const uint8_t *)v : *(const int *)v]);
 		break;
 	case CONF_OPT_UUID:
 		fcnvme_uuid_format((const uint8_t *)v, buf);
@@ -126,8 +121,7 @@ print_opt(FILE *fp, const struct conf_opt *o, const void *base, int depth)
 	fputs(";\n", fp);
 }
 
-static void
-print_opts(FILE *fp, const struct conf_opt *table, const void *base, int depth)
+static void print_opts(FILE *fp, const struct conf_opt *table, const void *base, int depth)
 {
 	const struct conf_opt *o;
 
@@ -135,8 +129,7 @@ print_opts(FILE *fp, const struct conf_opt *table, const void *base, int depth)
 		print_opt(fp, o, base, depth);
 }
 
-static void
-print_port(FILE *fp, const struct conf_port *p)
+static void print_port(FILE *fp, const struct conf_port *p)
 {
 	unsigned int i;
 
@@ -149,8 +142,7 @@ print_port(FILE *fp, const struct conf_port *p)
 	fputs(" ];\n", fp);
 }
 
-static void
-print_ana(FILE *fp, const struct conf_ana *a)
+static void print_ana(FILE *fp, const struct conf_ana *a)
 {
 	unsigned int i;
 
@@ -166,8 +158,7 @@ print_ana(FILE *fp, const struct conf_ana *a)
 	fputs("\t\t};\n", fp);
 }
 
-static void
-print_subsys(FILE *fp, const struct conf_subsys *s)
+static void print_subsys(FILE *fp, const struct conf_subsys *s)
 {
 	unsigned int i;
 
@@ -205,9 +196,8 @@ print_subsys(FILE *fp, const struct conf_subsys *s)
 }
 
 /* Print list name with one group per element, via fn. */
-static void
-print_list(FILE *fp, const char *name, const void *arr, unsigned int n,
-	   size_t sz, void (*fn)(FILE *, const void *))
+static void print_list(FILE *fp, const char *name, const void *arr, unsigned int n, size_t sz,
+		       void (*fn)(FILE *, const void *))
 {
 	unsigned int i;
 
@@ -220,37 +210,30 @@ print_list(FILE *fp, const char *name, const void *arr, unsigned int n,
 	fputs(n ? "\n);\n" : " );\n", fp);
 }
 
-static void
-port_fn(FILE *fp, const void *e)
+static void port_fn(FILE *fp, const void *e)
 {
 	print_port(fp, e);
 }
 
-static void
-ana_fn(FILE *fp, const void *e)
+static void ana_fn(FILE *fp, const void *e)
 {
 	print_ana(fp, e);
 }
 
-static void
-subsys_fn(FILE *fp, const void *e)
+static void subsys_fn(FILE *fp, const void *e)
 {
 	print_subsys(fp, e);
 }
 
 /* Print c in the normalised form; 0 or -EIO. */
-int
-conf_print(FILE *fp, const struct conf *c)
+int conf_print(FILE *fp, const struct conf *c)
 {
 	fputs("# nvmetfcd configuration (normalised)\n", fp);
 	fputs("daemon = {\n", fp);
 	print_opts(fp, conf_daemon_opts, c, 1);
 	fputs("};\n", fp);
-	print_list(fp, "ports", c->ports, c->nr_ports, sizeof(*c->ports),
-		   port_fn);
-	print_list(fp, "ana_groups", c->ana, c->nr_ana, sizeof(*c->ana),
-		   ana_fn);
-	print_list(fp, "subsystems", c->subsys, c->nr_subsys,
-		   sizeof(*c->subsys), subsys_fn);
+	print_list(fp, "ports", c->ports, c->nr_ports, sizeof(*c->ports), port_fn);
+	print_list(fp, "ana_groups", c->ana, c->nr_ana, sizeof(*c->ana), ana_fn);
+	print_list(fp, "subsystems", c->subsys, c->nr_subsys, sizeof(*c->subsys), subsys_fn);
 	return ferror(fp) ? -EIO : 0;
 }

@@ -18,8 +18,7 @@
 #include "fcd.h"
 #include "tgt.h"
 
-static bool
-all_zero(const uint8_t *p, size_t n)
+static bool all_zero(const uint8_t *p, size_t n)
 {
 	while (n--)
 		if (*p++)
@@ -27,8 +26,7 @@ all_zero(const uint8_t *p, size_t n)
 	return true;
 }
 
-static int
-sync_ns(const struct tgt_ns_info *ni, void *arg)
+static int sync_ns(const struct tgt_ns_info *ni, void *arg)
 {
 	struct fcd *d = arg;
 	struct conf_subsys *cs = conf_subsys_find(d->conf, ni->subnqn);
@@ -52,16 +50,14 @@ sync_ns(const struct tgt_ns_info *ni, void *arg)
 }
 
 /* Copy the namespace identities in use into d->conf. */
-void
-conf_sync_ids(struct fcd *d)
+void conf_sync_ids(struct fcd *d)
 {
 	if (d->conf != NULL && d->tgt != NULL)
 		tgt_ns_foreach(d->tgt, NULL, sync_ns, d);
 }
 
 /* Save the running configuration atomically. */
-int
-conf_save(struct fcd *d, const char *path, char *err, size_t errlen)
+int conf_save(struct fcd *d, const char *path, char *err, size_t errlen)
 {
 	char tmp[4096], dir[4096];
 	FILE *fp;
@@ -73,8 +69,7 @@ conf_save(struct fcd *d, const char *path, char *err, size_t errlen)
 		snprintf(err, errlen, "no configuration file to save to");
 		return -EINVAL;
 	}
-	if ((size_t)snprintf(tmp, sizeof(tmp), "%s.tmpXXXXXX", path) >=
-	    sizeof(tmp)) {
+	if ((size_t)snprintf(tmp, sizeof(tmp), "%s.tmpXXXXXX", path) >= sizeof(tmp)) {
 		snprintf(err, errlen, "%s: path too long", path);
 		return -ENAMETOOLONG;
 	}
@@ -82,8 +77,7 @@ conf_save(struct fcd *d, const char *path, char *err, size_t errlen)
 	fd = mkstemp(tmp);
 	if (fd < 0) {
 		rc = -errno;
-		snprintf(err, errlen,
-			 "cannot create a temporary file next to %s: %s", path,
+		snprintf(err, errlen, "cannot create a temporary file next to %s: %s", path,
 			 strerror(errno));
 		return rc;
 	}

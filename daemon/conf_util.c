@@ -14,8 +14,7 @@
 #include "conf.h"
 
 /* An empty configuration with the daemon defaults. */
-struct conf *
-conf_new(void)
+struct conf *conf_new(void)
 {
 	struct conf *c = calloc(1, sizeof(*c));
 
@@ -24,8 +23,7 @@ conf_new(void)
 	return c;
 }
 
-static void
-subsys_free(struct conf_subsys *s)
+static void subsys_free(struct conf_subsys *s)
 {
 	unsigned int i;
 
@@ -40,8 +38,7 @@ subsys_free(struct conf_subsys *s)
 }
 
 /* Free a configuration and everything it owns. */
-void
-conf_free(struct conf *c)
+void conf_free(struct conf *c)
 {
 	unsigned int i;
 
@@ -59,8 +56,7 @@ conf_free(struct conf *c)
 	free(c);
 }
 
-static void *
-dup_array(const void *src, size_t n, size_t sz)
+static void *dup_array(const void *src, size_t n, size_t sz)
 {
 	void *p;
 
@@ -72,8 +68,7 @@ dup_array(const void *src, size_t n, size_t sz)
 	return p;
 }
 
-static char *
-dup_str(const char *s, int *fail)
+static char *dup_str(const char *s, int *fail)
 {
 	char *d;
 
@@ -85,8 +80,7 @@ dup_str(const char *s, int *fail)
 	return d;
 }
 
-static int
-subsys_dup(struct conf_subsys *d, const struct conf_subsys *s)
+static int subsys_dup(struct conf_subsys *d, const struct conf_subsys *s)
 {
 	unsigned int i;
 	int fail = 0;
@@ -130,8 +124,7 @@ subsys_dup(struct conf_subsys *d, const struct conf_subsys *s)
 }
 
 /* A deep copy of c, or NULL when out of memory. */
-struct conf *
-conf_dup(const struct conf *c)
+struct conf *conf_dup(const struct conf *c)
 {
 	struct conf *d = conf_new();
 	unsigned int i;
@@ -157,8 +150,7 @@ conf_dup(const struct conf *c)
 			goto out_free_conf;
 		for (i = 0; i < c->nr_ana; i++, d->nr_ana++) {
 			d->ana[i] = c->ana[i];
-			d->ana[i].ports = dup_array(c->ana[i].ports,
-						    c->ana[i].nr_ports,
+			d->ana[i].ports = dup_array(c->ana[i].ports, c->ana[i].nr_ports,
 						    sizeof(*c->ana[i].ports));
 			if (c->ana[i].nr_ports && d->ana[i].ports == NULL) {
 				d->ana[i].nr_ports = 0;
@@ -184,8 +176,7 @@ out_free_conf:
 }
 
 /* The port called name. */
-struct conf_port *
-conf_port_find(const struct conf *c, const char *name)
+struct conf_port *conf_port_find(const struct conf *c, const char *name)
 {
 	unsigned int i;
 
@@ -196,8 +187,7 @@ conf_port_find(const struct conf *c, const char *name)
 }
 
 /* The subsystem with this NQN. */
-struct conf_subsys *
-conf_subsys_find(const struct conf *c, const char *nqn)
+struct conf_subsys *conf_subsys_find(const struct conf *c, const char *nqn)
 {
 	unsigned int i;
 
@@ -208,8 +198,7 @@ conf_subsys_find(const struct conf *c, const char *nqn)
 }
 
 /* The namespace nsid of s. */
-struct conf_ns *
-conf_ns_find(const struct conf_subsys *s, uint32_t nsid)
+struct conf_ns *conf_ns_find(const struct conf_subsys *s, uint32_t nsid)
 {
 	unsigned int i;
 
@@ -220,8 +209,7 @@ conf_ns_find(const struct conf_subsys *s, uint32_t nsid)
 }
 
 /* The ANA group grpid. */
-struct conf_ana *
-conf_ana_find(const struct conf *c, uint32_t grpid)
+struct conf_ana *conf_ana_find(const struct conf *c, uint32_t grpid)
 {
 	unsigned int i;
 
@@ -234,8 +222,7 @@ conf_ana_find(const struct conf *c, uint32_t grpid)
 static const char size_suffix[] = "KMGTPE";
 
 /* "4096", "4K", "256M", "1G", "2T" (binary multiples; case-insensitive). */
-int
-conf_size_parse(const char *s, uint64_t *out)
+int conf_size_parse(const char *s, uint64_t *out)
 {
 	unsigned long long v;
 	const char *p;
@@ -268,8 +255,7 @@ conf_size_parse(const char *s, uint64_t *out)
 }
 
 /* Shortest exact form: the largest binary suffix that divides v. */
-void
-conf_size_format(uint64_t v, char *buf, size_t len)
+void conf_size_format(uint64_t v, char *buf, size_t len)
 {
 	int i = -1;
 
@@ -280,6 +266,5 @@ conf_size_format(uint64_t v, char *buf, size_t len)
 	if (i < 0)
 		snprintf(buf, len, "%llu", (unsigned long long)v);
 	else
-		snprintf(buf, len, "%llu%c", (unsigned long long)v,
-			 size_suffix[i]);
+		snprintf(buf, len, "%llu%c", (unsigned long long)v, size_suffix[i]);
 }

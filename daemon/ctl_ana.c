@@ -12,27 +12,23 @@
 #include "ctl_reply.h"
 
 /* ana add GROUP [STATE] */
-int
-ctl_ana_add(struct ctl_req *req)
+int ctl_ana_add(struct ctl_req *req)
 {
 	uint32_t grp = 0;
 
 	fcnvme_msg_get_u32(req->msg, FCNVME_A_ANA_GRPID, &grp);
 	return conf_op_ana_add(req->d, grp,
-			       ctl_opt_u8(req, FCNVME_A_ANA_STATE,
-					  FCNVME_ANA_OPTIMIZED),
-			       req->err, sizeof(req->err));
+			       ctl_opt_u8(req, FCNVME_A_ANA_STATE, FCNVME_ANA_OPTIMIZED), req->err,
+			       sizeof(req->err));
 }
 
 /* ana set-state GROUP STATE [PORT] */
-int
-ctl_ana_set_state(struct ctl_req *req)
+int ctl_ana_set_state(struct ctl_req *req)
 {
 	uint32_t grp = 0;
 
 	fcnvme_msg_get_u32(req->msg, FCNVME_A_ANA_GRPID, &grp);
-	return conf_op_ana_set_state(req->d, grp,
-				     fcnvme_msg_get_str(req->msg, FCNVME_A_NAME),
-				     ctl_opt_u8(req, FCNVME_A_ANA_STATE, 0),
-				     req->err, sizeof(req->err));
+	return conf_op_ana_set_state(req->d, grp, fcnvme_msg_get_str(req->msg, FCNVME_A_NAME),
+				     ctl_opt_u8(req, FCNVME_A_ANA_STATE, 0), req->err,
+				     sizeof(req->err));
 }

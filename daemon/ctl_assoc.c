@@ -15,12 +15,11 @@
 #include "tgt.h"
 
 struct assoc_walk {
-	struct ctl_req	*req;
-	const char	*nqn;	/* only this subsystem, or NULL */
+	struct ctl_req *req;
+	const char *nqn; /* only this subsystem, or NULL */
 };
 
-static int
-put_ctrl(const struct tgt_ctrl_info *ci, void *arg)
+static int put_ctrl(const struct tgt_ctrl_info *ci, void *arg)
 {
 	struct assoc_walk *w = arg;
 	const struct conf *c = w->req->d->conf;
@@ -44,24 +43,20 @@ put_ctrl(const struct tgt_ctrl_info *ci, void *arg)
 		rc = fcnvme_msg_put_u16(m, FCNVME_A_PORTID, ci->portid);
 	for (i = 0; !rc && c != NULL && i < c->nr_ports; i++)
 		if (c->ports[i].portid == ci->portid)
-			rc = fcnvme_msg_put_str(m, FCNVME_A_NAME,
-						c->ports[i].name);
+			rc = fcnvme_msg_put_str(m, FCNVME_A_NAME, c->ports[i].name);
 	if (!rc)
 		rc = fcnvme_msg_put_u64(m, FCNVME_A_WWPN, ci->host_wwpn);
 	if (!rc)
 		rc = fcnvme_msg_put_u32(m, FCNVME_A_KATO, ci->kato_ms);
 	if (!rc)
-		rc = fcnvme_msg_put_u16(m, FCNVME_A_NR_QUEUES,
-					ci->nr_io_queues);
+		rc = fcnvme_msg_put_u16(m, FCNVME_A_NR_QUEUES, ci->nr_io_queues);
 	return ctl_reply_send(w->req, m, rc);
 }
 
 /* assoc list [NQN] */
-int
-ctl_assoc_list(struct ctl_req *req)
+int ctl_assoc_list(struct ctl_req *req)
 {
-	struct assoc_walk w = { req,
-				fcnvme_msg_get_str(req->msg, FCNVME_A_NQN) };
+	struct assoc_walk w = { req, fcnvme_msg_get_str(req->msg, FCNVME_A_NQN) };
 
 	return tgt_ctrl_foreach(req->d->tgt, put_ctrl, &w);
 }
@@ -71,8 +66,7 @@ ctl_assoc_list(struct ctl_req *req)
  * host gets a Disconnect LS); it leaves "assoc list" once its queues are
  * gone. An unknown id is an error (-ENOENT).
  */
-int
-ctl_assoc_delete(struct ctl_req *req)
+int ctl_assoc_delete(struct ctl_req *req)
 {
 	uint64_t id = 0;
 

@@ -20,13 +20,13 @@ struct nl_msg;
 
 /* What a handler gets: the daemon, the request, where to put replies. */
 struct ctl_req {
-	struct fcd		*d;
-	const struct fcnvme_msg	*msg;
+	struct fcd *d;
+	const struct fcnvme_msg *msg;
 	/* Deliver one reply message (ownership passes); 0 or -errno. */
-	int			(*send)(void *ctx, struct nl_msg *m);
-	void			*ctx;
-	bool			writable;	/* the peer may mutate */
-	char			err[512];	/* handler's reason on failure */
+	int (*send)(void *ctx, struct nl_msg *m);
+	void *ctx;
+	bool writable; /* the peer may mutate */
+	char err[512]; /* handler's reason on failure */
 };
 
 /* A handler: 0, or -errno with req->err filled. */

@@ -22,11 +22,10 @@
 #include "sdnotify.h"
 #include "tgt.h"
 
-#define TEXT_CHUNK	8000	/* config show: bytes per message */
+#define TEXT_CHUNK 8000 /* config show: bytes per message */
 
 /* Send a built reply, or drop it when building failed. */
-int
-ctl_reply_send(struct ctl_req *req, struct nl_msg *m, int put_rc)
+int ctl_reply_send(struct ctl_req *req, struct nl_msg *m, int put_rc)
 {
 	if (m == NULL)
 		return ctl_fail(req, -ENOMEM, "out of memory");
@@ -38,16 +37,14 @@ ctl_reply_send(struct ctl_req *req, struct nl_msg *m, int put_rc)
 }
 
 /* An optional u8 attribute of the request. */
-uint8_t
-ctl_opt_u8(const struct ctl_req *req, unsigned int attr, uint8_t def)
+uint8_t ctl_opt_u8(const struct ctl_req *req, unsigned int attr, uint8_t def)
 {
 	uint8_t v;
 
 	return fcnvme_msg_get_u8(req->msg, attr, &v) == 0 ? v : def;
 }
 
-static uint64_t
-now_ms(void)
+static uint64_t now_ms(void)
 {
 	struct timespec ts;
 
@@ -55,16 +52,14 @@ now_ms(void)
 	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
 }
 
-static int
-count_ns(const struct tgt_ns_info *ni, void *arg)
+static int count_ns(const struct tgt_ns_info *ni, void *arg)
 {
 	(void)ni;
 	(*(uint32_t *)arg)++;
 	return 0;
 }
 
-static int
-count_subsys(const struct tgt_subsys_info *si, void *arg)
+static int count_subsys(const struct tgt_subsys_info *si, void *arg)
 {
 	(void)si;
 	(*(uint32_t *)arg)++;
@@ -73,8 +68,7 @@ count_subsys(const struct tgt_subsys_info *si, void *arg)
 
 /* status: version, uptime, object counts, log level, config file, and
  * whether the asking peer may change things. */
-int
-ctl_status(struct ctl_req *req)
+int ctl_status(struct ctl_req *req)
 {
 	struct fcd *d = req->d;
 	struct nl_msg *m = ctl_reply_new(req);
@@ -91,8 +85,7 @@ ctl_status(struct ctl_req *req)
 	if (!rc)
 		rc = fcnvme_msg_put_u32(m, FCNVME_A_PROTO, FCNVME_CTL_VERSION);
 	if (!rc)
-		rc = fcnvme_msg_put_u64(m, FCNVME_A_UPTIME_MS,
-					now_ms() - d->started_ms);
+		rc = fcnvme_msg_put_u64(m, FCNVME_A_UPTIME_MS, now_ms() - d->started_ms);
 	if (!rc)
 		rc = fcnvme_msg_put_u32(m, FCNVME_A_NR_PORTS, ports);
 	if (!rc)
@@ -100,8 +93,7 @@ ctl_status(struct ctl_req *req)
 	if (!rc)
 		rc = fcnvme_msg_put_u32(m, FCNVME_A_NR_NS, nns);
 	if (!rc)
-		rc = fcnvme_msg_put_u8(m, FCNVME_A_LOG_LEVEL,
-				       (uint8_t)log_getverbose());
+		rc = fcnvme_msg_put_u8(m, FCNVME_A_LOG_LEVEL, (uint8_t)log_getverbose());
 	if (!rc && d->conf_path != NULL)
 		rc = fcnvme_msg_put_str(m, FCNVME_A_PATH, d->conf_path);
 	if (!rc)
@@ -110,8 +102,7 @@ ctl_status(struct ctl_req *req)
 }
 
 /* version: package and protocol version. */
-int
-ctl_version(struct ctl_req *req)
+int ctl_version(struct ctl_req *req)
 {
 	struct nl_msg *m = ctl_reply_new(req);
 	int rc;
@@ -125,8 +116,7 @@ ctl_version(struct ctl_req *req)
 }
 
 /* log level LEVEL: change the verbosity now (kept in the config). */
-int
-ctl_log_level(struct ctl_req *req)
+int ctl_log_level(struct ctl_req *req)
 {
 	uint8_t level = ctl_opt_u8(req, FCNVME_A_LOG_LEVEL, FCNVME_LOG_INFO);
 
@@ -137,8 +127,7 @@ ctl_log_level(struct ctl_req *req)
 }
 
 /* config reload: re-read the file and apply the difference. */
-int
-ctl_config_reload(struct ctl_req *req)
+int ctl_config_reload(struct ctl_req *req)
 {
 	int rc;
 
@@ -146,26 +135,22 @@ ctl_config_reload(struct ctl_req *req)
 	rc = conf_reload(req->d, req->err, sizeof(req->err));
 	sdnotify_ready();
 	if (rc)
-		log_warnx("reload failed, running configuration kept: %s",
-			  req->err);
+		log_warnx("reload failed, running configuration kept: %s", req->err);
 	return rc;
 }
 
 /* config save [FILE]: write the running state atomically. */
-int
-ctl_config_save(struct ctl_req *req)
+int ctl_config_save(struct ctl_req *req)
 {
 	const char *path = fcnvme_msg_get_str(req->msg, FCNVME_A_PATH);
 
 	if (path != NULL && path[0] != '/')
-		return ctl_fail(req, -EINVAL, "%s: give an absolute path",
-				path);
+		return ctl_fail(req, -EINVAL, "%s: give an absolute path", path);
 	return conf_save(req->d, path, req->err, sizeof(req->err));
 }
 
 /* config show: the running configuration, in chunks of text. */
-int
-ctl_config_show(struct ctl_req *req)
+int ctl_config_show(struct ctl_req *req)
 {
 	struct nl_msg *m;
 	char *text = NULL, chunk[TEXT_CHUNK + 1];
@@ -186,8 +171,8 @@ ctl_config_show(struct ctl_req *req)
 		memcpy(chunk, text + off, n);
 		chunk[n] = '\0';
 		m = ctl_reply_new(req);
-		rc = ctl_reply_send(req, m, m != NULL ?
-				    fcnvme_msg_put_str(m, FCNVME_A_TEXT, chunk) : 0);
+		rc = ctl_reply_send(req, m,
+				    m != NULL ? fcnvme_msg_put_str(m, FCNVME_A_TEXT, chunk) : 0);
 	}
 	free(text);
 	return rc;

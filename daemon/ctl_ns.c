@@ -18,14 +18,12 @@
 #include "fcd.h"
 #include "tgt.h"
 
-static const char *
-req_nqn(const struct ctl_req *req)
+static const char *req_nqn(const struct ctl_req *req)
 {
 	return fcnvme_msg_get_str(req->msg, FCNVME_A_NQN);
 }
 
-static uint32_t
-req_nsid(const struct ctl_req *req)
+static uint32_t req_nsid(const struct ctl_req *req)
 {
 	uint32_t v = 0;
 
@@ -33,9 +31,7 @@ req_nsid(const struct ctl_req *req)
 	return v;
 }
 
-static int
-get_bin(struct ctl_req *req, unsigned int attr, uint8_t *dst, size_t n,
-	bool *has)
+static int get_bin(struct ctl_req *req, unsigned int attr, uint8_t *dst, size_t n, bool *has)
 {
 	size_t len = 0;
 	const void *p = fcnvme_msg_get_bin(req->msg, attr, &len);
@@ -50,8 +46,7 @@ get_bin(struct ctl_req *req, unsigned int attr, uint8_t *dst, size_t n,
 }
 
 /* namespace add NQN backend B [path P] [size S] [nsid N] ... */
-int
-ctl_ns_add(struct ctl_req *req)
+int ctl_ns_add(struct ctl_req *req)
 {
 	const char *backend = fcnvme_msg_get_str(req->msg, FCNVME_A_BACKEND);
 	struct conf_ns ns;
@@ -63,9 +58,7 @@ ctl_ns_add(struct ctl_req *req)
 		if (strcmp(conf_backend_names[i], backend) == 0)
 			break;
 	if (conf_backend_names[i] == NULL)
-		return ctl_fail(req, -EINVAL,
-				"backend %s is not one of null, ram, file",
-				backend);
+		return ctl_fail(req, -EINVAL, "backend %s is not one of null, ram, file", backend);
 	ns.backend = (enum tgt_backend_type)i;
 	ns.nsid = req_nsid(req);
 	ns.path = (char *)(uintptr_t)fcnvme_msg_get_str(req->msg, FCNVME_A_PATH);
@@ -87,78 +80,67 @@ ctl_ns_add(struct ctl_req *req)
 	if (ns.backend != TGT_BACKEND_FILE && ns.path != NULL)
 		return ctl_fail(req, -EINVAL, "path is only for backend file");
 	if (ns.backend != TGT_BACKEND_FILE && ns.size == 0)
-		return ctl_fail(req, -EINVAL, "backend %s needs a size",
-				backend);
+		return ctl_fail(req, -EINVAL, "backend %s needs a size", backend);
 	if (ns.size % ns.lba_size != 0)
-		return ctl_fail(req, -EINVAL,
-				"size is not a multiple of the LBA size %u",
+		return ctl_fail(req, -EINVAL, "size is not a multiple of the LBA size %u",
 				ns.lba_size);
 	if (ns.nsid > TGT_MAX_NSID)
-		return ctl_fail(req, -ERANGE, "nsid must be 1..%u",
-				TGT_MAX_NSID);
-	rc = conf_op_ns_add(req->d, req_nqn(req), &ns, req->err,
-			    sizeof(req->err));
+		return ctl_fail(req, -ERANGE, "nsid must be 1..%u", TGT_MAX_NSID);
+	rc = conf_op_ns_add(req->d, req_nqn(req), &ns, req->err, sizeof(req->err));
 	if (rc)
 		return rc;
 	m = ctl_reply_new(req);
-	return ctl_reply_send(req, m, m != NULL ?
-			      fcnvme_msg_put_u32(m, FCNVME_A_NSID, ns.nsid) : 0);
+	return ctl_reply_send(req, m,
+			      m != NULL ? fcnvme_msg_put_u32(m, FCNVME_A_NSID, ns.nsid) : 0);
 }
 
 /* namespace del NQN NSID */
-int
-ctl_ns_del(struct ctl_req *req)
+int ctl_ns_del(struct ctl_req *req)
 {
-	return conf_op_ns_del(req->d, req_nqn(req), req_nsid(req), req->err,
-			      sizeof(req->err));
+	return conf_op_ns_del(req->d, req_nqn(req), req_nsid(req), req->err, sizeof(req->err));
 }
 
 /* namespace resize NQN NSID SIZE */
-int
-ctl_ns_resize(struct ctl_req *req)
+int ctl_ns_resize(struct ctl_req *req)
 {
 	uint64_t size = 0;
 
 	fcnvme_msg_get_u64(req->msg, FCNVME_A_SIZE, &size);
-	return conf_op_ns_resize(req->d, req_nqn(req), req_nsid(req), size,
-				 req->err, sizeof(req->err));
+	return conf_op_ns_resize(req->d, req_nqn(req), req_nsid(req), size, req->err,
+				 sizeof(req->err));
 }
 
 /* namespace enable NQN NSID */
-int
-ctl_ns_enable(struct ctl_req *req)
+int ctl_ns_enable(struct ctl_req *req)
 {
-	return conf_op_ns_enable(req->d, req_nqn(req), req_nsid(req), true,
-				 req->err, sizeof(req->err));
+	return conf_op_ns_enable(req->d, req_nqn(req), req_nsid(req), true, req->err,
+				 sizeof(req->err));
 }
 
 /* namespace disable NQN NSID */
-int
-ctl_ns_disable(struct ctl_req *req)
+int ctl_ns_disable(struct ctl_req *req)
 {
-	return conf_op_ns_enable(req->d, req_nqn(req), req_nsid(req), false,
-				 req->err, sizeof(req->err));
+	return conf_op_ns_enable(req->d, req_nqn(req), req_nsid(req), false, req->err,
+				 sizeof(req->err));
 }
 
 /* namespace set-ana-group NQN NSID GROUP */
-int
-ctl_ns_set_ana_group(struct ctl_req *req)
+int ctl_ns_set_ana_group(struct ctl_req *req)
 {
 	uint32_t grp = 0;
 
 	fcnvme_msg_get_u32(req->msg, FCNVME_A_ANA_GRPID, &grp);
-	return conf_op_ns_set_ana_group(req->d, req_nqn(req), req_nsid(req),
-					grp, req->err, sizeof(req->err));
+	return conf_op_ns_set_ana_group(req->d, req_nqn(req), req_nsid(req), grp, req->err,
+					sizeof(req->err));
 }
 
 struct ns_walk {
-	struct ctl_req	*req;
-	uint32_t	nsid;	/* only this one, or 0 */
-	int		found;
+	struct ctl_req *req;
+	uint32_t nsid; /* only this one, or 0 */
+	int found;
 };
 
-static int
-put_ns(const struct tgt_ns_info *ni, void *arg)
+static int put_ns(const struct tgt_ns_info *ni, void *arg)
 {
 	struct ns_walk *w = arg;
 	struct nl_msg *m;
@@ -174,8 +156,7 @@ put_ns(const struct tgt_ns_info *ni, void *arg)
 	if (!rc)
 		rc = fcnvme_msg_put_u32(m, FCNVME_A_NSID, ni->nsid);
 	if (!rc)
-		rc = fcnvme_msg_put_str(m, FCNVME_A_BACKEND,
-					conf_backend_names[ni->backend]);
+		rc = fcnvme_msg_put_str(m, FCNVME_A_BACKEND, conf_backend_names[ni->backend]);
 	if (!rc && ni->path != NULL)
 		rc = fcnvme_msg_put_str(m, FCNVME_A_PATH, ni->path);
 	if (!rc)
@@ -198,8 +179,7 @@ put_ns(const struct tgt_ns_info *ni, void *arg)
 }
 
 /* namespace list [NQN] */
-int
-ctl_ns_list(struct ctl_req *req)
+int ctl_ns_list(struct ctl_req *req)
 {
 	struct ns_walk w = { req, 0, 0 };
 	const char *nqn = req_nqn(req);
@@ -210,14 +190,12 @@ ctl_ns_list(struct ctl_req *req)
 }
 
 /* namespace show NQN NSID */
-int
-ctl_ns_show(struct ctl_req *req)
+int ctl_ns_show(struct ctl_req *req)
 {
 	struct ns_walk w = { req, req_nsid(req), 0 };
 	int rc = tgt_ns_foreach(req->d->tgt, req_nqn(req), put_ns, &w);
 
 	if (rc == 0 && w.found == 0)
-		return ctl_fail(req, -ENOENT, "%s has no namespace %u",
-				req_nqn(req), w.nsid);
+		return ctl_fail(req, -ENOENT, "%s has no namespace %u", req_nqn(req), w.nsid);
 	return rc;
 }

@@ -17,13 +17,12 @@
 #include "port.h"
 
 struct port_walk {
-	struct ctl_req	*req;
-	const char	*name;	/* only this port, or NULL */
-	int		found;
+	struct ctl_req *req;
+	const char *name; /* only this port, or NULL */
+	int found;
 };
 
-static int
-put_port(const struct port_view *v, void *arg)
+static int put_port(const struct port_view *v, void *arg)
 {
 	struct port_walk *w = arg;
 	struct nl_msg *m;
@@ -45,8 +44,7 @@ put_port(const struct port_view *v, void *arg)
 	if (!rc)
 		rc = fcnvme_msg_put_u64(m, FCNVME_A_WWPN, v->wwpn);
 	if (!rc)
-		rc = fcnvme_msg_put_u32(m, FCNVME_A_NPORT_ID,
-					v->nport_id & 0xffffff);
+		rc = fcnvme_msg_put_u32(m, FCNVME_A_NPORT_ID, v->nport_id & 0xffffff);
 	if (!rc)
 		rc = fcnvme_msg_put_u8(m, FCNVME_A_ENABLED, v->enabled);
 	if (!rc)
@@ -59,8 +57,7 @@ put_port(const struct port_view *v, void *arg)
 }
 
 /* port list */
-int
-ctl_port_list(struct ctl_req *req)
+int ctl_port_list(struct ctl_req *req)
 {
 	struct port_walk w = { req, NULL, 0 };
 
@@ -68,11 +65,9 @@ ctl_port_list(struct ctl_req *req)
 }
 
 /* port show NAME */
-int
-ctl_port_show(struct ctl_req *req)
+int ctl_port_show(struct ctl_req *req)
 {
-	struct port_walk w = { req, fcnvme_msg_get_str(req->msg, FCNVME_A_NAME),
-			       0 };
+	struct port_walk w = { req, fcnvme_msg_get_str(req->msg, FCNVME_A_NAME), 0 };
 	int rc = port_foreach(req->d, put_port, &w);
 
 	if (rc == 0 && w.found == 0)
@@ -81,25 +76,20 @@ ctl_port_show(struct ctl_req *req)
 }
 
 /* port enable NAME */
-int
-ctl_port_enable(struct ctl_req *req)
+int ctl_port_enable(struct ctl_req *req)
 {
-	return conf_op_port_enable(req->d,
-				   fcnvme_msg_get_str(req->msg, FCNVME_A_NAME),
-				   true, req->err, sizeof(req->err));
+	return conf_op_port_enable(req->d, fcnvme_msg_get_str(req->msg, FCNVME_A_NAME), true,
+				   req->err, sizeof(req->err));
 }
 
 /* port disable NAME */
-int
-ctl_port_disable(struct ctl_req *req)
+int ctl_port_disable(struct ctl_req *req)
 {
-	return conf_op_port_enable(req->d,
-				   fcnvme_msg_get_str(req->msg, FCNVME_A_NAME),
-				   false, req->err, sizeof(req->err));
+	return conf_op_port_enable(req->d, fcnvme_msg_get_str(req->msg, FCNVME_A_NAME), false,
+				   req->err, sizeof(req->err));
 }
 
-static int
-put_host(const struct host_view *v, void *arg)
+static int put_host(const struct host_view *v, void *arg)
 {
 	struct ctl_req *req = arg;
 	struct nl_msg *m = ctl_reply_new(req);
@@ -113,8 +103,7 @@ put_host(const struct host_view *v, void *arg)
 	if (!rc)
 		rc = fcnvme_msg_put_u64(m, FCNVME_A_WWPN, v->wwpn);
 	if (!rc)
-		rc = fcnvme_msg_put_u32(m, FCNVME_A_NPORT_ID,
-					v->nport_id & 0xffffff);
+		rc = fcnvme_msg_put_u32(m, FCNVME_A_NPORT_ID, v->nport_id & 0xffffff);
 	if (!rc)
 		rc = fcnvme_msg_put_u8(m, FCNVME_A_LINK_UP, v->logged_in);
 	if (!rc)
@@ -123,15 +112,13 @@ put_host(const struct host_view *v, void *arg)
 }
 
 /* host list: every remote port, allowed by a subsystem or not. */
-int
-ctl_host_list(struct ctl_req *req)
+int ctl_host_list(struct ctl_req *req)
 {
 	return port_host_foreach(req->d, put_host, req);
 }
 
 /* host invalidate WWPN */
-int
-ctl_host_invalidate(struct ctl_req *req)
+int ctl_host_invalidate(struct ctl_req *req)
 {
 	uint64_t wwpn = 0;
 
@@ -140,10 +127,8 @@ ctl_host_invalidate(struct ctl_req *req)
 }
 
 /* discovery-event [PORT]: send an RSCN. */
-int
-ctl_discovery_event(struct ctl_req *req)
+int ctl_discovery_event(struct ctl_req *req)
 {
-	return port_discovery_event(req->d,
-				    fcnvme_msg_get_str(req->msg, FCNVME_A_NAME),
-				    req->err, sizeof(req->err));
+	return port_discovery_event(req->d, fcnvme_msg_get_str(req->msg, FCNVME_A_NAME), req->err,
+				    sizeof(req->err));
 }

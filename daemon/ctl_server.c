@@ -36,48 +36,47 @@
 #include "fcd.h"
 #include "log.h"
 
-#define CTL_HIGH_WATER	(256u * 1024)	/* stop reading requests above */
-#define CTL_LOW_WATER	(64u * 1024)	/* resume reading below */
-#define CTL_MAX_QUEUED	(32u * 1024 * 1024)	/* drop the client above */
-#define CTL_MAX_CONNS	64
-#define CTL_LOG_BAD	5	/* malformed requests logged per connection */
+#define CTL_HIGH_WATER (256u * 1024)	   /* stop reading requests above */
+#define CTL_LOW_WATER  (64u * 1024)	   /* resume reading below */
+#define CTL_MAX_QUEUED (32u * 1024 * 1024) /* drop the client above */
+#define CTL_MAX_CONNS  64
+#define CTL_LOG_BAD    5 /* malformed requests logged per connection */
 
 /* One queued reply datagram. */
 struct ctl_out {
-	STAILQ_ENTRY(ctl_out)	entry;
-	struct nl_msg		*msg;
+	STAILQ_ENTRY(ctl_out) entry;
+	struct nl_msg *msg;
 };
 
 /* One client connection; owned by its server, control thread only. */
 struct ctl_conn {
-	TAILQ_ENTRY(ctl_conn)	entry;
-	struct ctl_server	*srv;
-	int			fd;
-	struct ucred		cred;		/* from SO_PEERCRED at accept */
-	bool			writable;	/* may run mutating commands */
-	bool			throttled;	/* read event removed */
-	unsigned int		nr_bad;		/* malformed requests so far */
-	bool			overflow;	/* a reply was dropped: close */
-	struct event		*rev;
-	struct event		*wev;
-	STAILQ_HEAD(, ctl_out)	outq;
-	size_t			queued;		/* bytes in outq */
+	TAILQ_ENTRY(ctl_conn) entry;
+	struct ctl_server *srv;
+	int fd;
+	struct ucred cred;   /* from SO_PEERCRED at accept */
+	bool writable;	     /* may run mutating commands */
+	bool throttled;	     /* read event removed */
+	unsigned int nr_bad; /* malformed requests so far */
+	bool overflow;	     /* a reply was dropped: close */
+	struct event *rev;
+	struct event *wev;
+	STAILQ_HEAD(, ctl_out) outq;
+	size_t queued; /* bytes in outq */
 };
 
 struct ctl_server {
-	struct fcd		*d;
-	int			fd;
-	char			*path;
-	gid_t			group;		/* (gid_t)-1: none */
-	struct event		*lev;
-	TAILQ_HEAD(, ctl_conn)	conns;
-	unsigned int		nr_conns;
+	struct fcd *d;
+	int fd;
+	char *path;
+	gid_t group; /* (gid_t)-1: none */
+	struct event *lev;
+	TAILQ_HEAD(, ctl_conn) conns;
+	unsigned int nr_conns;
 	/* receive buffer, aligned for the attribute readers */
-	uint64_t		buf[FCNVME_CTL_MSG_MAX / 8 + 1];
+	uint64_t buf[FCNVME_CTL_MSG_MAX / 8 + 1];
 };
 
-static void
-conn_free(struct ctl_conn *c)
+static void conn_free(struct ctl_conn *c)
 {
 	struct ctl_out *o;
 
@@ -95,15 +94,13 @@ conn_free(struct ctl_conn *c)
 }
 
 /* Write queued replies until the socket would block. */
-static int
-conn_flush(struct ctl_conn *c)
+static int conn_flush(struct ctl_conn *c)
 {
 	struct ctl_out *o;
 
 	while ((o = STAILQ_FIRST(&c->outq)) != NULL) {
 		struct nlmsghdr *h = nlmsg_hdr(o->msg);
-		ssize_t n = send(c->fd, h, h->nlmsg_len,
-				 MSG_DONTWAIT | MSG_NOSIGNAL);
+		ssize_t n = send(c->fd, h, h->nlmsg_len, MSG_DONTWAIT | MSG_NOSIGNAL);
 
 		if (n < 0 && errno == EINTR)
 			continue;
@@ -128,8 +125,7 @@ conn_flush(struct ctl_conn *c)
 }
 
 /* Queue one reply (ownership of m passes). */
-int
-ctl_conn_send(struct ctl_conn *c, struct nl_msg *m)
+int ctl_conn_send(struct ctl_conn *c, struct nl_msg *m)
 {
 	struct ctl_out *o;
 
@@ -158,36 +154,31 @@ ctl_conn_send(struct ctl_conn *c, struct nl_msg *m)
 }
 
 /* Whether the peer may mutate. */
-bool
-ctl_conn_writable(const struct ctl_conn *c)
+bool ctl_conn_writable(const struct ctl_conn *c)
 {
 	return c->writable;
 }
 
-static int
-send_cb(void *ctx, struct nl_msg *m)
+static int send_cb(void *ctx, struct nl_msg *m)
 {
 	return ctl_conn_send(ctx, m);
 }
 
-static void
-reject(struct ctl_conn *c, const void *buf, size_t len, int error,
-       const char *why)
+static void reject(struct ctl_conn *c, const void *buf, size_t len, int error, const char *why)
 {
 	const struct nlmsghdr *req = len >= NLMSG_HDRLEN ? buf : NULL;
 
 	/* Every bad request is answered; only the first few are logged, so a
 	 * misbehaving client cannot flood the log. */
 	if (++c->nr_bad <= CTL_LOG_BAD)
-		log_warnx("control: pid %d uid %u: bad request: %s%s",
-			  (int)c->cred.pid, (unsigned int)c->cred.uid, why,
-			  c->nr_bad == CTL_LOG_BAD ?
-			  " (further ones from this client not logged)" : "");
+		log_warnx("control: pid %d uid %u: bad request: %s%s", (int)c->cred.pid,
+			  (unsigned int)c->cred.uid, why,
+			  c->nr_bad == CTL_LOG_BAD ? " (further ones from this client not logged)"
+						   : "");
 	ctl_conn_send(c, fcnvme_msg_new_error(req, error, why));
 }
 
-static void
-conn_read(evutil_socket_t fd, short what, void *arg)
+static void conn_read(evutil_socket_t fd, short what, void *arg)
 {
 	struct ctl_conn *c = arg;
 	struct ctl_server *s = c->srv;
@@ -207,12 +198,12 @@ conn_read(evutil_socket_t fd, short what, void *arg)
 		return;
 	}
 	if ((size_t)n > FCNVME_CTL_MSG_MAX) {
-		snprintf(why, sizeof(why), "message of %zd bytes exceeds %d",
-			 n, FCNVME_CTL_MSG_MAX);
+		snprintf(why, sizeof(why), "message of %zd bytes exceeds %d", n,
+			 FCNVME_CTL_MSG_MAX);
 		reject(c, s->buf, FCNVME_CTL_MSG_MAX, -EMSGSIZE, why);
 	} else {
-		rc = fcnvme_msg_validate(s->buf, (size_t)n, FCNVME_MSG_REQUEST,
-					 &msg, why, sizeof(why));
+		rc = fcnvme_msg_validate(s->buf, (size_t)n, FCNVME_MSG_REQUEST, &msg, why,
+					 sizeof(why));
 		if (rc)
 			reject(c, s->buf, (size_t)n, rc, why);
 		else
@@ -220,14 +211,12 @@ conn_read(evutil_socket_t fd, short what, void *arg)
 	}
 	/* The dispatch may have queued more than fits. */
 	if (c->overflow || conn_flush(c) != 0) {
-		log_warnx("control: pid %d: client not reading, dropped",
-			  (int)c->cred.pid);
+		log_warnx("control: pid %d: client not reading, dropped", (int)c->cred.pid);
 		conn_free(c);
 	}
 }
 
-static void
-conn_write(evutil_socket_t fd, short what, void *arg)
+static void conn_write(evutil_socket_t fd, short what, void *arg)
 {
 	struct ctl_conn *c = arg;
 
@@ -238,8 +227,7 @@ conn_write(evutil_socket_t fd, short what, void *arg)
 }
 
 /* Whether uid is a member of group, as primary or supplementary group. */
-static bool
-uid_in_group(uid_t uid, gid_t primary, gid_t group)
+static bool uid_in_group(uid_t uid, gid_t primary, gid_t group)
 {
 	gid_t groups[256];
 	struct passwd pw, *res = NULL;
@@ -259,16 +247,14 @@ uid_in_group(uid_t uid, gid_t primary, gid_t group)
 }
 
 /* Root, the daemon's own user, or a member of the socket group. */
-static bool
-peer_writable(const struct ctl_server *s, const struct ucred *cr)
+static bool peer_writable(const struct ctl_server *s, const struct ucred *cr)
 {
 	if (cr->uid == 0 || cr->uid == geteuid())
 		return true;
 	return s->group != (gid_t)-1 && uid_in_group(cr->uid, cr->gid, s->group);
 }
 
-static void
-srv_accept(evutil_socket_t fd, short what, void *arg)
+static void srv_accept(evutil_socket_t fd, short what, void *arg)
 {
 	struct ctl_server *s = arg;
 	struct ctl_conn *c;
@@ -305,8 +291,8 @@ srv_accept(evutil_socket_t fd, short what, void *arg)
 		goto out_free_events;
 	TAILQ_INSERT_TAIL(&s->conns, c, entry);
 	s->nr_conns++;
-	log_debug("control: client pid %d uid %u%s", (int)c->cred.pid,
-		  (unsigned int)c->cred.uid, c->writable ? "" : " (read-only)");
+	log_debug("control: client pid %d uid %u%s", (int)c->cred.pid, (unsigned int)c->cred.uid,
+		  c->writable ? "" : " (read-only)");
 	return;
 
 out_free_events:
@@ -321,8 +307,7 @@ out_close_fd:
 }
 
 /* Refuse to steal a live socket; remove a stale one. */
-static int
-check_stale(const struct sockaddr_un *sun)
+static int check_stale(const struct sockaddr_un *sun)
 {
 	int fd, rc = 0;
 
@@ -338,9 +323,7 @@ check_stale(const struct sockaddr_un *sun)
 }
 
 /* Listen on the control socket. */
-int
-ctl_server_open(struct fcd *d, const char *path, gid_t group,
-		struct ctl_server **out)
+int ctl_server_open(struct fcd *d, const char *path, gid_t group, struct ctl_server **out)
 {
 	struct sockaddr_un sun;
 	struct ctl_server *s;
@@ -383,8 +366,7 @@ ctl_server_open(struct fcd *d, const char *path, gid_t group,
 		rc = -errno;
 		goto out_close_fd;
 	}
-	if (chmod(path, 0660) != 0 ||
-	    (group != (gid_t)-1 && chown(path, (uid_t)-1, group) != 0)) {
+	if (chmod(path, 0660) != 0 || (group != (gid_t)-1 && chown(path, (uid_t)-1, group) != 0)) {
 		rc = -errno;
 		goto out_unlink;
 	}
@@ -415,8 +397,7 @@ out_free_server:
 }
 
 /* Close all connections and the listener. */
-void
-ctl_server_close(struct ctl_server *s)
+void ctl_server_close(struct ctl_server *s)
 {
 	struct ctl_conn *c;
 

@@ -23,8 +23,7 @@ struct nl_msg;
 
 /* Listen on path (an existing socket file is replaced unless a daemon
  * answers on it: -EADDRINUSE); group (gid_t)-1 keeps the default group. */
-int ctl_server_open(struct fcd *d, const char *path, gid_t group,
-		    struct ctl_server **out);
+int ctl_server_open(struct fcd *d, const char *path, gid_t group, struct ctl_server **out);
 /* Close every connection and the listener; unlink the socket. NULL is fine. */
 void ctl_server_close(struct ctl_server *s);
 /* Queue a reply on a connection; takes ownership of m. 0 or -errno. */

@@ -21,31 +21,30 @@
 
 /* What one row says besides its counters. */
 struct stats_key {
-	uint8_t		obj;		/* enum fcnvme_obj */
-	const char	*name;		/* port name, or NULL */
-	uint16_t	portid;		/* port rows */
-	const char	*nqn;		/* subsystem NQN, or NULL */
-	uint32_t	nsid;		/* namespace rows, or 0 */
-	const char	*hostnqn;	/* host rows, or NULL */
-	uint64_t	wwpn;		/* host rows */
+	uint8_t obj;	     /* enum fcnvme_obj */
+	const char *name;    /* port name, or NULL */
+	uint16_t portid;     /* port rows */
+	const char *nqn;     /* subsystem NQN, or NULL */
+	uint32_t nsid;	     /* namespace rows, or 0 */
+	const char *hostnqn; /* host rows, or NULL */
+	uint64_t wwpn;	     /* host rows */
 };
 
 /* One host: a (host NQN, host WWPN) pair. */
 struct stats_host {
-	char			hostnqn[TGT_NQN_SIZE];
-	uint64_t		wwpn;
-	struct tgt_io_stats	st;
+	char hostnqn[TGT_NQN_SIZE];
+	uint64_t wwpn;
+	struct tgt_io_stats st;
 };
 
 struct stats_walk {
-	struct ctl_req		*req;
-	int			only;	/* enum fcnvme_obj, or -1 for all */
-	struct stats_host	*hosts;
-	size_t			nr_hosts;
+	struct ctl_req *req;
+	int only; /* enum fcnvme_obj, or -1 for all */
+	struct stats_host *hosts;
+	size_t nr_hosts;
 };
 
-static int
-put_key(struct nl_msg *m, const struct stats_key *k)
+static int put_key(struct nl_msg *m, const struct stats_key *k)
 {
 	int rc = fcnvme_msg_put_u8(m, FCNVME_A_OBJ, k->obj);
 
@@ -65,9 +64,8 @@ put_key(struct nl_msg *m, const struct stats_key *k)
 }
 
 /* A row: its key, counters and latency percentiles. */
-static int
-put_io_row(struct stats_walk *w, const struct stats_key *k,
-	   const struct tgt_io_stats *st)
+static int put_io_row(struct stats_walk *w, const struct stats_key *k,
+		      const struct tgt_io_stats *st)
 {
 	struct nl_msg *m;
 	int rc;
@@ -83,37 +81,30 @@ put_io_row(struct stats_walk *w, const struct stats_key *k,
 	if (!rc)
 		rc = fcnvme_msg_put_u64(m, FCNVME_A_BYTES_READ, st->read_bytes);
 	if (!rc)
-		rc = fcnvme_msg_put_u64(m, FCNVME_A_BYTES_WRITTEN,
-					st->write_bytes);
+		rc = fcnvme_msg_put_u64(m, FCNVME_A_BYTES_WRITTEN, st->write_bytes);
 	if (!rc)
 		rc = fcnvme_msg_put_u64(m, FCNVME_A_ERRORS, st->errors);
 	if (!rc)
 		rc = fcnvme_msg_put_u64(m, FCNVME_A_ABORTS, st->aborts);
 	if (!rc)
-		rc = fcnvme_msg_put_u64(m, FCNVME_A_LAT_P50,
-					tgt_stats_percentile(st, 500));
+		rc = fcnvme_msg_put_u64(m, FCNVME_A_LAT_P50, tgt_stats_percentile(st, 500));
 	if (!rc)
-		rc = fcnvme_msg_put_u64(m, FCNVME_A_LAT_P99,
-					tgt_stats_percentile(st, 990));
+		rc = fcnvme_msg_put_u64(m, FCNVME_A_LAT_P99, tgt_stats_percentile(st, 990));
 	if (!rc)
-		rc = fcnvme_msg_put_u64(m, FCNVME_A_LAT_P999,
-					tgt_stats_percentile(st, 999));
+		rc = fcnvme_msg_put_u64(m, FCNVME_A_LAT_P999, tgt_stats_percentile(st, 999));
 	if (!rc)
 		rc = fcnvme_msg_put_u64(m, FCNVME_A_LAT_MAX, st->lat_max_ns);
 	return ctl_reply_send(w->req, m, rc);
 }
 
-static int
-ns_row(const struct tgt_ns_info *ni, void *arg)
+static int ns_row(const struct tgt_ns_info *ni, void *arg)
 {
-	struct stats_key k = { .obj = FCNVME_OBJ_NS, .nqn = ni->subnqn,
-			       .nsid = ni->nsid };
+	struct stats_key k = { .obj = FCNVME_OBJ_NS, .nqn = ni->subnqn, .nsid = ni->nsid };
 
 	return put_io_row(arg, &k, &ni->stats);
 }
 
-static int
-subsys_rows(const struct tgt_subsys_info *si, void *arg)
+static int subsys_rows(const struct tgt_subsys_info *si, void *arg)
 {
 	struct stats_walk *w = arg;
 	struct stats_key k = { .obj = FCNVME_OBJ_SUBSYS, .nqn = si->nqn };
@@ -126,8 +117,7 @@ subsys_rows(const struct tgt_subsys_info *si, void *arg)
 }
 
 /* Sum a controller into its host's entry. */
-static int
-host_add(const struct tgt_ctrl_info *ci, void *arg)
+static int host_add(const struct tgt_ctrl_info *ci, void *arg)
 {
 	struct stats_walk *w = arg;
 	struct stats_host *h;
@@ -154,8 +144,7 @@ host_add(const struct tgt_ctrl_info *ci, void *arg)
 	return 0;
 }
 
-static int
-host_cmp(const void *a, const void *b)
+static int host_cmp(const void *a, const void *b)
 {
 	const struct stats_host *x = a, *y = b;
 	int c = strcmp(x->hostnqn, y->hostnqn);
@@ -165,8 +154,7 @@ host_cmp(const void *a, const void *b)
 	return x->wwpn < y->wwpn ? -1 : x->wwpn > y->wwpn;
 }
 
-static int
-host_rows(struct stats_walk *w)
+static int host_rows(struct stats_walk *w)
 {
 	struct stats_key k = { .obj = FCNVME_OBJ_HOST };
 	size_t i;
@@ -185,8 +173,7 @@ host_rows(struct stats_walk *w)
 	return rc;
 }
 
-static int
-port_rows(struct stats_walk *w)
+static int port_rows(struct stats_walk *w)
 {
 	const struct conf *c = w->req->d->conf;
 	struct tgt_io_stats st;
@@ -199,15 +186,14 @@ port_rows(struct stats_walk *w)
 				       .portid = c->ports[i].portid };
 
 		if (tgt_port_stats(w->req->d->tgt, k.portid, &st) != 0)
-			continue;	/* not registered with the core */
+			continue; /* not registered with the core */
 		rc = put_io_row(w, &k, &st);
 	}
 	return rc;
 }
 
 /* stats */
-int
-ctl_stats(struct ctl_req *req)
+int ctl_stats(struct ctl_req *req)
 {
 	struct stats_walk w = { req, -1, NULL, 0 };
 	int rc;

@@ -37,8 +37,7 @@ static int ctrl_alloc_cntlid(struct subsys *s, uint16_t *cntlid)
 		s->next_cntlid = s->cntlid_min;
 	for (i = 0; i < span; i++) {
 		id = s->next_cntlid;
-		s->next_cntlid = id == s->cntlid_max ? s->cntlid_min :
-			(uint16_t)(id + 1);
+		s->next_cntlid = id == s->cntlid_max ? s->cntlid_min : (uint16_t)(id + 1);
 		if (!ctrl_find(s, id)) {
 			*cntlid = id;
 			return 0;
@@ -48,9 +47,8 @@ static int ctrl_alloc_cntlid(struct subsys *s, uint16_t *cntlid)
 }
 
 /* Create the controller of an association (admin Connect). */
-int ctrl_create(struct subsys *s, struct sq *asq, const char *hostnqn,
-		const uint8_t hostid[16], uint32_t kato_ms,
-		struct ctrl **ctrlp)
+int ctrl_create(struct subsys *s, struct sq *asq, const char *hostnqn, const uint8_t hostid[16],
+		uint32_t kato_ms, struct ctrl **ctrlp)
 {
 	struct tgt *t = s->t;
 	struct ctrl *c, **pp;
@@ -80,8 +78,8 @@ int ctrl_create(struct subsys *s, struct sq *asq, const char *hostnqn,
 	c->kato_ms = tgt_kato_round(kato_ms);
 	c->ka_deadline = clock_now_ms(t->clock) + c->kato_ms;
 	atomic_init(&c->ka_traffic, false);
-	c->aen_cfg = s->discovery ? NVME_AEN_CFG_DISC_CHANGE :
-		NVME_AEN_CFG_NS_ATTR | NVME_AEN_CFG_ANA_CHANGE;
+	c->aen_cfg = s->discovery ? NVME_AEN_CFG_DISC_CHANGE
+				  : NVME_AEN_CFG_NS_ATTR | NVME_AEN_CFG_ANA_CHANGE;
 	c->disc_genctr_seen = t->disc_genctr;
 	for (pp = &s->ctrls; *pp; pp = &(*pp)->next)
 		;
@@ -155,8 +153,8 @@ void ctrl_set_cc(struct ctrl *c, uint32_t cc)
 	}
 	if (!(cc & NVME_CC_SHN_MASK) && (old & NVME_CC_SHN_MASK))
 		c->csts &= ~NVME_CSTS_SHST_MASK;
-	atomic_store_explicit(&c->ready, (c->csts & NVME_CSTS_RDY) &&
-			      !(c->csts & NVME_CSTS_SHST_MASK),
+	atomic_store_explicit(&c->ready,
+			      (c->csts & NVME_CSTS_RDY) && !(c->csts & NVME_CSTS_SHST_MASK),
 			      memory_order_release);
 }
 
@@ -164,8 +162,7 @@ void ctrl_set_cc(struct ctrl *c, uint32_t cc)
 void ctrl_ka_traffic(struct ctrl *c)
 {
 	if (!atomic_load_explicit(&c->ka_traffic, memory_order_relaxed))
-		atomic_store_explicit(&c->ka_traffic, true,
-				      memory_order_relaxed);
+		atomic_store_explicit(&c->ka_traffic, true, memory_order_relaxed);
 }
 
 /* Keep-alive check: a whole KATO without a command is fatal. */
@@ -181,8 +178,7 @@ void ctrl_timer(struct ctrl *c, uint64_t now)
 	ctrl_delete(c);
 }
 
-static void ctrl_complete_aer(struct nvmet_fc_req *req, uint32_t result,
-			      uint16_t status)
+static void ctrl_complete_aer(struct nvmet_fc_req *req, uint32_t result, uint16_t status)
 {
 	req->cqe->result.u64 = 0;
 	req->cqe->result.dw0 = htole32(result);
@@ -248,7 +244,7 @@ void ctrl_ns_changed(struct ctrl *c, uint32_t nsid)
 				break;
 		}
 		if (c->nr_changed_ns == NVME_MAX_CHANGED_NS) {
-			c->nr_changed_ns++;	/* overflow */
+			c->nr_changed_ns++; /* overflow */
 		} else {
 			for (i = c->nr_changed_ns; i > pos; i--)
 				c->changed_ns[i] = c->changed_ns[i - 1];
@@ -258,19 +254,16 @@ void ctrl_ns_changed(struct ctrl *c, uint32_t nsid)
 	}
 out_event:
 	ctrl_add_aen(c, NVME_AEN_CFG_NS_ATTR,
-		     NVME_AER_RESULT(NVME_AER_TYPE_NOTICE,
-				     NVME_AER_NOTICE_NS_CHANGED,
+		     NVME_AER_RESULT(NVME_AER_TYPE_NOTICE, NVME_AER_NOTICE_NS_CHANGED,
 				     NVME_LOG_CHANGED_NS));
 }
 
 /* Record a failed command in the error log. */
-void ctrl_log_error(struct ctrl *c, const struct nvmet_fc_req *req,
-		    uint16_t status)
+void ctrl_log_error(struct ctrl *c, const struct nvmet_fc_req *req, uint16_t status)
 {
 	struct nvme_error_log_entry *e;
 
-	memmove(&c->err_log[1], &c->err_log[0],
-		sizeof(c->err_log[0]) * (TGT_ERR_LOG - 1));
+	memmove(&c->err_log[1], &c->err_log[0], sizeof(c->err_log[0]) * (TGT_ERR_LOG - 1));
 	e = &c->err_log[0];
 	memset(e, 0, sizeof(*e));
 	e->error_count = htole64(++c->err_count);
@@ -282,8 +275,7 @@ void ctrl_log_error(struct ctrl *c, const struct nvmet_fc_req *req,
 	e->trtype = NVMF_TRTYPE_FC;
 }
 
-static int ctrl_foreach_subsys(struct subsys *s,
-			       int (*cb)(const struct tgt_ctrl_info *, void *),
+static int ctrl_foreach_subsys(struct subsys *s, int (*cb)(const struct tgt_ctrl_info *, void *),
 			       void *arg)
 {
 	struct tgt_ctrl_info info;
@@ -313,9 +305,7 @@ static int ctrl_foreach_subsys(struct subsys *s,
 }
 
 /* Walk the controllers: discovery first, then by subsystem. */
-int tgt_ctrl_foreach(struct tgt *t,
-		     int (*cb)(const struct tgt_ctrl_info *, void *),
-		     void *arg)
+int tgt_ctrl_foreach(struct tgt *t, int (*cb)(const struct tgt_ctrl_info *, void *), void *arg)
 {
 	struct subsys *s;
 	int rc;
@@ -327,8 +317,7 @@ int tgt_ctrl_foreach(struct tgt *t,
 }
 
 /* Tear down the association with this id through the transport. */
-int tgt_ctrl_delete(struct tgt *t, uint64_t association_id, char *err,
-		    size_t errlen)
+int tgt_ctrl_delete(struct tgt *t, uint64_t association_id, char *err, size_t errlen)
 {
 	struct subsys *s = t->disc;
 	struct ctrl *c;
@@ -342,7 +331,6 @@ int tgt_ctrl_delete(struct tgt *t, uint64_t association_id, char *err,
 		}
 		s = s == t->disc ? t->subsys_list : s->next;
 	}
-	tgt_err(err, errlen, "no association 0x%016llx",
-		(unsigned long long)association_id);
+	tgt_err(err, errlen, "no association 0x%016llx", (unsigned long long)association_id);
 	return -ENOENT;
 }

@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: Apache-2.0 */
+// SPDX-License-Identifier: Apache-2.0
 /*
  * The daemon's life cycle (see daemon.h): start-up in a fixed order so that
  * READY=1 means "configuration applied, control socket listening, I/O
@@ -29,14 +29,14 @@
 #include "sdnotify.h"
 #include "tgt.h"
 
-#define TICK_MS			100
+#define TICK_MS 100
 
 struct daemon_events {
-	struct event	*sigterm;
-	struct event	*sigint;
-	struct event	*sighup;
-	struct event	*tick;
-	struct event	*watchdog;
+	struct event *sigterm;
+	struct event *sigint;
+	struct event *sighup;
+	struct event *tick;
+	struct event *watchdog;
 };
 
 static uint64_t now_ms(void)
@@ -48,8 +48,7 @@ static uint64_t now_ms(void)
 }
 
 /* The NVMe core's way to other threads (nvmet_fc_env_ops). */
-static int core_run_on_hwq(void *env, uint16_t hwqid, void (*fn)(void *),
-			   void *arg)
+static int core_run_on_hwq(void *env, uint16_t hwqid, void (*fn)(void *), void *arg)
 {
 	return port_post_hwq(env, hwqid, fn, arg);
 }
@@ -62,8 +61,8 @@ static int core_run_on_ctl(void *env, void (*fn)(void *), void *arg)
 }
 
 static const struct nvmet_fc_env_ops core_env = {
-	.run_on_hwq	= core_run_on_hwq,
-	.run_on_ctl	= core_run_on_ctl,
+	.run_on_hwq = core_run_on_hwq,
+	.run_on_ctl = core_run_on_ctl,
 };
 
 static void status_update(struct fcd *d)
@@ -71,8 +70,7 @@ static void status_update(struct fcd *d)
 	unsigned int ports, up, threads;
 
 	port_counts(d, &ports, &up, &threads);
-	sdnotify_status("serving: %u port(s), %u link up, %u I/O thread(s)",
-			ports, up, threads);
+	sdnotify_status("serving: %u port(s), %u link up, %u I/O thread(s)", ports, up, threads);
 }
 
 static void on_sighup(evutil_socket_t sig, short what, void *arg)
@@ -154,8 +152,7 @@ static int events_add(struct fcd *d, struct daemon_events *e)
 
 static void events_free(struct daemon_events *e)
 {
-	struct event **all[] = { &e->sigterm, &e->sigint, &e->sighup,
-				 &e->tick, &e->watchdog };
+	struct event **all[] = { &e->sigterm, &e->sigint, &e->sighup, &e->tick, &e->watchdog };
 	size_t i;
 
 	for (i = 0; i < sizeof(all) / sizeof(all[0]); i++) {
@@ -222,8 +219,8 @@ int daemon_run(struct daemon_opts *o)
 		log_warnx("control socket %s: %s", d.socket_path, strerror(-rc));
 		goto out_ports;
 	}
-	log_info("nvmetfcd %s ready (config %s, socket %s)", PACKAGE_VERSION,
-		 d.conf_path, d.socket_path);
+	log_info("nvmetfcd %s ready (config %s, socket %s)", PACKAGE_VERSION, d.conf_path,
+		 d.socket_path);
 	sdnotify_ready();
 	status_update(&d);
 

@@ -7,13 +7,13 @@
 #define DAEMON_H
 
 struct daemon_opts {
-	const char	*conf_path;
-	const char	*socket_path;	/* NULL: <runtime_dir>/nvmetfcd.sock */
-	char		*runtime_dir;
-	char		*state_dir;
-	int		foreground;
-	int		check_only;
-	int		verbose;
+	const char *conf_path;
+	const char *socket_path; /* NULL: <runtime_dir>/nvmetfcd.sock */
+	char *runtime_dir;
+	char *state_dir;
+	int foreground;
+	int check_only;
+	int verbose;
 };
 
 /* Run until SIGTERM/SIGINT; returns the process exit status. */

@@ -21,19 +21,19 @@ struct ctl_server;
 struct inbox;
 
 struct fcd {
-	struct event_base	*base;		/* the control thread's loop */
-	struct tgt		*tgt;		/* NVMe target core */
-	struct conf		*conf;		/* running configuration (owned) */
-	char			*conf_path;	/* file it came from */
-	struct port		*ports;		/* singly linked, see port.c */
-	struct io_threads	*io;		/* one thread per hw queue */
-	struct ctl_server	*ctl;		/* control socket */
-	struct inbox		*inbox;		/* any thread → control thread */
-	char			*socket_path;	/* control socket path */
-	char			*runtime_dir;	/* control socket lives here */
-	char			*state_dir;	/* persistent namespace ids */
-	uint64_t		started_ms;	/* CLOCK_MONOTONIC at start */
-	bool			stopping;	/* SIGTERM received: drain */
+	struct event_base *base; /* the control thread's loop */
+	struct tgt *tgt;	 /* NVMe target core */
+	struct conf *conf;	 /* running configuration (owned) */
+	char *conf_path;	 /* file it came from */
+	struct port *ports;	 /* singly linked, see port.c */
+	struct io_threads *io;	 /* one thread per hw queue */
+	struct ctl_server *ctl;	 /* control socket */
+	struct inbox *inbox;	 /* any thread → control thread */
+	char *socket_path;	 /* control socket path */
+	char *runtime_dir;	 /* control socket lives here */
+	char *state_dir;	 /* persistent namespace ids */
+	uint64_t started_ms;	 /* CLOCK_MONOTONIC at start */
+	bool stopping;		 /* SIGTERM received: drain */
 };
 
 #endif /* FCD_H */

@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: Apache-2.0 */
+// SPDX-License-Identifier: Apache-2.0
 /*
  * The control thread's inbox (see inbox.h).
  */
@@ -11,7 +11,7 @@
 
 #include "inbox.h"
 
-#define INBOX_SIZE	16384
+#define INBOX_SIZE 16384
 
 static void inbox_cb(evutil_socket_t fd, short what, void *arg)
 {

@@ -16,10 +16,10 @@ struct event_base;
 struct event;
 
 struct inbox {
-	struct io_ring	ring;		/* any thread → control thread */
-	int		efd;		/* eventfd, readable when posted */
-	_Atomic int	armed;		/* 1: consumer wants a wake-up */
-	struct event	*ev;		/* [ctl] */
+	struct io_ring ring; /* any thread → control thread */
+	int efd;	     /* eventfd, readable when posted */
+	_Atomic int armed;   /* 1: consumer wants a wake-up */
+	struct event *ev;    /* [ctl] */
 };
 
 int inbox_open(struct inbox *ib, struct event_base *base);

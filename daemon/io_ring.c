@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: Apache-2.0 */
+// SPDX-License-Identifier: Apache-2.0
 /*
  * The bounded lock-free message ring of io_ring.h (the sequence-number
  * scheme: a slot is free for the producer whose ticket equals its seq, and
@@ -16,8 +16,7 @@ int io_ring_init(struct io_ring *r, size_t size)
 
 	if (size < 2 || (size & (size - 1)))
 		return -EINVAL;
-	r->slots = aligned_alloc(IO_RING_CACHELINE,
-				 size * sizeof(*r->slots));
+	r->slots = aligned_alloc(IO_RING_CACHELINE, size * sizeof(*r->slots));
 	if (!r->slots)
 		return -ENOMEM;
 	for (i = 0; i < size; i++) {
@@ -51,15 +50,14 @@ int io_ring_push(struct io_ring *r, void (*fn)(void *), void *arg)
 		seq = atomic_load_explicit(&s->seq, memory_order_acquire);
 		dif = (intptr_t)seq - (intptr_t)pos;
 		if (dif == 0) {
-			if (atomic_compare_exchange_weak_explicit(&r->tail,
-			    &pos, pos + 1, memory_order_relaxed,
-			    memory_order_relaxed))
+			if (atomic_compare_exchange_weak_explicit(&r->tail, &pos, pos + 1,
+								  memory_order_relaxed,
+								  memory_order_relaxed))
 				break;
 		} else if (dif < 0) {
 			return -EAGAIN;
 		} else {
-			pos = atomic_load_explicit(&r->tail,
-						   memory_order_relaxed);
+			pos = atomic_load_explicit(&r->tail, memory_order_relaxed);
 		}
 	}
 	s->msg.fn = fn;
@@ -81,20 +79,18 @@ bool io_ring_pop(struct io_ring *r, struct io_msg *out)
 		seq = atomic_load_explicit(&s->seq, memory_order_acquire);
 		dif = (intptr_t)seq - (intptr_t)(pos + 1);
 		if (dif == 0) {
-			if (atomic_compare_exchange_weak_explicit(&r->head,
-			    &pos, pos + 1, memory_order_relaxed,
-			    memory_order_relaxed))
+			if (atomic_compare_exchange_weak_explicit(&r->head, &pos, pos + 1,
+								  memory_order_relaxed,
+								  memory_order_relaxed))
 				break;
 		} else if (dif < 0) {
 			return false;
 		} else {
-			pos = atomic_load_explicit(&r->head,
-						   memory_order_relaxed);
+			pos = atomic_load_explicit(&r->head, memory_order_relaxed);
 		}
 	}
 	*out = s->msg;
-	atomic_store_explicit(&s->seq, pos + r->mask + 1,
-			      memory_order_release);
+	atomic_store_explicit(&s->seq, pos + r->mask + 1, memory_order_release);
 	return true;
 }
 

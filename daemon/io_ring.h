@@ -16,27 +16,27 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define IO_RING_CACHELINE	64
+#define IO_RING_CACHELINE 64
 
 /* One message: run fn(arg) on the consumer's thread. */
 struct io_msg {
-	void	(*fn)(void *arg);
-	void	*arg;
+	void (*fn)(void *arg);
+	void *arg;
 };
 
 struct io_ring_slot {
-	_Atomic size_t	seq;
-	struct io_msg	msg;
+	_Atomic size_t seq;
+	struct io_msg msg;
 };
 
 struct io_ring {
 	/* Written by producers only. */
-	_Alignas(IO_RING_CACHELINE) _Atomic size_t	tail;
+	_Alignas(IO_RING_CACHELINE) _Atomic size_t tail;
 	/* Written by consumers only. */
-	_Alignas(IO_RING_CACHELINE) _Atomic size_t	head;
+	_Alignas(IO_RING_CACHELINE) _Atomic size_t head;
 	/* Immutable after init. */
-	_Alignas(IO_RING_CACHELINE) size_t		mask;
-	struct io_ring_slot				*slots;
+	_Alignas(IO_RING_CACHELINE) size_t mask;
+	struct io_ring_slot *slots;
 };
 
 /* Create a ring of size entries (a power of two). */

@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: Apache-2.0 */
+// SPDX-License-Identifier: Apache-2.0
 /*
  * The I/O thread's poll loop (see io_thread.h).
  */
@@ -13,12 +13,12 @@
 #include "io_thread.h"
 #include "tgt.h"
 
-#define IO_INBOX_SIZE		4096
-#define IO_INBOX_BUDGET		64
-#define IO_HW_BUDGET		64
+#define IO_INBOX_SIZE	4096
+#define IO_INBOX_BUDGET 64
+#define IO_HW_BUDGET	64
 /* Idle loops before a hybrid thread arms its CQ and sleeps, and how long. */
-#define IO_SPIN_LOOPS		2000
-#define IO_SLEEP_US		1000
+#define IO_SPIN_LOOPS	2000
+#define IO_SLEEP_US	1000
 
 /* Add n to a counter only this thread writes: a plain load and store, not a
  * locked read-modify-write on every loop. Readers see a relaxed value. */
@@ -65,9 +65,8 @@ static void *io_thread_main(void *arg)
 }
 
 /* Start the thread for hw queue hwq of hw, pinned to cpu (-1: anywhere). */
-int io_thread_start(struct io_thread *t, struct hw_tgt_port *hw,
-		    struct tgt *tgt, uint16_t hwq, int cpu,
-		    enum io_poll_mode mode)
+int io_thread_start(struct io_thread *t, struct hw_tgt_port *hw, struct tgt *tgt, uint16_t hwq,
+		    int cpu, enum io_poll_mode mode)
 {
 	cpu_set_t set;
 	int rc;

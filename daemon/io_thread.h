@@ -22,39 +22,38 @@ struct hw_tgt_port;
 struct tgt;
 
 enum io_poll_mode {
-	IO_POLL_HYBRID,		/* spin while busy, sleep when idle (default) */
-	IO_POLL_BUSY,		/* never sleep */
+	IO_POLL_HYBRID, /* spin while busy, sleep when idle (default) */
+	IO_POLL_BUSY,	/* never sleep */
 };
 
 struct io_thread {
 	/* Immutable after io_thread_start(). */
-	struct hw_tgt_port	*hw;
-	struct tgt		*tgt;
-	uint16_t		hwq;
-	int			cpu;		/* -1: not pinned */
-	enum io_poll_mode	mode;
-	char			name[16];
-	pthread_t		tid;
-	bool			started;
+	struct hw_tgt_port *hw;
+	struct tgt *tgt;
+	uint16_t hwq;
+	int cpu; /* -1: not pinned */
+	enum io_poll_mode mode;
+	char name[16];
+	pthread_t tid;
+	bool started;
 
 	/* Any thread pushes, this thread pops. */
-	struct io_ring		inbox;
+	struct io_ring inbox;
 
 	/* Written by the control thread, read by this thread. */
-	_Atomic bool		stop;
+	_Atomic bool stop;
 
 	/* Written by this thread, read by the control thread (watchdog,
 	 * stats). */
-	_Atomic uint64_t	heartbeat;
-	_Atomic uint64_t	loops;
-	_Atomic uint64_t	busy_loops;
-	_Atomic uint64_t	sleeps;
+	_Atomic uint64_t heartbeat;
+	_Atomic uint64_t loops;
+	_Atomic uint64_t busy_loops;
+	_Atomic uint64_t sleeps;
 };
 
 /* Start the thread; returns once it runs its loop. */
-int io_thread_start(struct io_thread *t, struct hw_tgt_port *hw,
-		    struct tgt *tgt, uint16_t hwq, int cpu,
-		    enum io_poll_mode mode);
+int io_thread_start(struct io_thread *t, struct hw_tgt_port *hw, struct tgt *tgt, uint16_t hwq,
+		    int cpu, enum io_poll_mode mode);
 /* Ask the thread to stop, wake it, join it. Idempotent. */
 void io_thread_stop(struct io_thread *t);
 /* Run fn(arg) on the thread; -EAGAIN if its inbox is full. Any thread. */

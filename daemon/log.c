@@ -20,8 +20,7 @@
 static int log_foreground = 1;
 static int log_verbose;
 
-static void
-log_event_cb(int severity, const char *msg)
+static void log_event_cb(int severity, const char *msg)
 {
 	static const int pri[] = { LOG_DEBUG, LOG_INFO, LOG_WARNING, LOG_ERR };
 
@@ -33,8 +32,7 @@ log_event_cb(int severity, const char *msg)
 }
 
 /* Choose the sink and verbosity; route libevent's messages here. */
-void
-log_init(int foreground, int verbose)
+void log_init(int foreground, int verbose)
 {
 	log_foreground = foreground;
 	log_verbose = verbose;
@@ -44,21 +42,18 @@ log_init(int foreground, int verbose)
 }
 
 /* Change the verbosity (0 warn, 1 info, 2 debug). */
-void
-log_setverbose(int verbose)
+void log_setverbose(int verbose)
 {
 	log_verbose = verbose;
 }
 
 /* The current verbosity. */
-int
-log_getverbose(void)
+int log_getverbose(void)
 {
 	return log_verbose;
 }
 
-static void
-emit(int pri, const char *line)
+static void emit(int pri, const char *line)
 {
 	if (log_foreground) {
 		fprintf(stderr, "<%d>%s\n", pri, line);
@@ -69,8 +64,7 @@ emit(int pri, const char *line)
 }
 
 /* Log one message at syslog priority pri; errno is preserved. */
-void
-vlog(int pri, const char *fmt, va_list ap)
+void vlog(int pri, const char *fmt, va_list ap)
 {
 	int saved = errno;
 	char buf[1024];
@@ -80,8 +74,7 @@ vlog(int pri, const char *fmt, va_list ap)
 	errno = saved;
 }
 
-static void
-logit_errno(int pri, int error, const char *fmt, va_list ap)
+static void logit_errno(int pri, int error, const char *fmt, va_list ap)
 {
 	char buf[1024];
 	size_t n;
@@ -94,8 +87,7 @@ logit_errno(int pri, int error, const char *fmt, va_list ap)
 }
 
 /* A warning with strerror(errno) appended. */
-void
-log_warn(const char *fmt, ...)
+void log_warn(const char *fmt, ...)
 {
 	int saved = errno;
 	va_list ap;
@@ -107,8 +99,7 @@ log_warn(const char *fmt, ...)
 }
 
 /* A warning. */
-void
-log_warnx(const char *fmt, ...)
+void log_warnx(const char *fmt, ...)
 {
 	va_list ap;
 
@@ -118,8 +109,7 @@ log_warnx(const char *fmt, ...)
 }
 
 /* An informational message (verbosity >= 1). */
-void
-log_info(const char *fmt, ...)
+void log_info(const char *fmt, ...)
 {
 	va_list ap;
 
@@ -131,8 +121,7 @@ log_info(const char *fmt, ...)
 }
 
 /* A debug message (verbosity >= 2). */
-void
-log_debug(const char *fmt, ...)
+void log_debug(const char *fmt, ...)
 {
 	va_list ap;
 
@@ -144,8 +133,7 @@ log_debug(const char *fmt, ...)
 }
 
 /* Log with strerror(errno) and exit(1). */
-void
-fatal(const char *fmt, ...)
+void fatal(const char *fmt, ...)
 {
 	int saved = errno;
 	va_list ap;
@@ -157,8 +145,7 @@ fatal(const char *fmt, ...)
 }
 
 /* Log and exit(1). */
-void
-fatalx(const char *fmt, ...)
+void fatalx(const char *fmt, ...)
 {
 	va_list ap;
 

@@ -21,11 +21,8 @@ void log_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void log_warnx(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void log_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void log_debug(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-void vlog(int pri, const char *fmt, va_list ap)
-	__attribute__((format(printf, 2, 0)));
-void fatal(const char *fmt, ...)
-	__attribute__((format(printf, 1, 2), noreturn));
-void fatalx(const char *fmt, ...)
-	__attribute__((format(printf, 1, 2), noreturn));
+void vlog(int pri, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
+void fatal(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
+void fatalx(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
 
 #endif /* LOG_H */

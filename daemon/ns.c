@@ -63,7 +63,7 @@ static void ns_msg_run(void *arg)
 		ns_msg_send_ack(m);
 		return;
 	}
-	ns_fold_view(v);	/* while v->ns still names the namespace */
+	ns_fold_view(v); /* while v->ns still names the namespace */
 	v->ns = NULL;
 	if (!v->inflight) {
 		ns_msg_send_ack(m);
@@ -83,7 +83,7 @@ void ns_sq_completed(struct sq *sq, uint32_t nsid)
 		if (!m->barrier || (m->nsid == nsid && !sq->ns[nsid].inflight)) {
 			*pp = m->bnext;
 			ns_msg_send_ack(m);
-			if (*pp == m)	/* re-queued: ring still full */
+			if (*pp == m) /* re-queued: ring still full */
 				break;
 			continue;
 		}
@@ -120,8 +120,7 @@ void ns_fold_view(struct sq_ns *v)
 	max = atomic_load_explicit(&l->max, memory_order_relaxed);
 	cur = ns ? atomic_load_explicit(&ns->lat_max, memory_order_relaxed) : 0;
 	while (ns && max > cur &&
-	       !atomic_compare_exchange_weak_explicit(&ns->lat_max, &cur, max,
-						      memory_order_relaxed,
+	       !atomic_compare_exchange_weak_explicit(&ns->lat_max, &cur, max, memory_order_relaxed,
 						      memory_order_relaxed))
 		;
 	atomic_store_explicit(&l->max, 0, memory_order_relaxed);
@@ -133,13 +132,11 @@ static void ns_view_lat_alloc(struct sq *sq, uint32_t nsid)
 {
 	struct sq_ns_lat *l;
 
-	if (!sq->ns || atomic_load_explicit(&sq->ns[nsid].lat,
-					    memory_order_relaxed))
+	if (!sq->ns || atomic_load_explicit(&sq->ns[nsid].lat, memory_order_relaxed))
 		return;
 	l = calloc(1, sizeof(*l));
 	if (l)
-		atomic_store_explicit(&sq->ns[nsid].lat, l,
-				      memory_order_release);
+		atomic_store_explicit(&sq->ns[nsid].lat, l, memory_order_release);
 }
 
 /* Add the latency counters l into io. */
@@ -169,8 +166,7 @@ void ns_fold_sq(struct sq *sq)
 
 /* [ctl] Statistics of a namespace: folded totals plus live queue views;
  * st by NS_ST_*, and io (zeroed here) in the form of tgt_io_stats. */
-void ns_stats(const struct ns *ns, uint64_t st[NS_ST_MAX],
-	      struct tgt_io_stats *io)
+void ns_stats(const struct ns *ns, uint64_t st[NS_ST_MAX], struct tgt_io_stats *io)
 {
 	const struct sq_ns_lat *l;
 	const struct ctrl *c;
@@ -191,8 +187,7 @@ void ns_stats(const struct ns *ns, uint64_t st[NS_ST_MAX],
 			for (i = 0; i < NS_ST_MAX; i++)
 				st[i] += atomic_load_explicit(&sq->ns[ns->nsid].st[i],
 							      memory_order_relaxed);
-			l = atomic_load_explicit(&sq->ns[ns->nsid].lat,
-						 memory_order_acquire);
+			l = atomic_load_explicit(&sq->ns[ns->nsid].lat, memory_order_acquire);
 			if (l)
 				ns_lat_add(io, l->lat, &l->max);
 		}
@@ -306,7 +301,7 @@ static void ns_unpublish(struct ns *ns)
 		return;
 	if (ns->deleting)
 		ns->t->ns_draining++;
-	ns->drain_pending++;	/* acks may come during the broadcast */
+	ns->drain_pending++; /* acks may come during the broadcast */
 	ns_broadcast(ns->subsys, ns, true);
 	if (!--ns->drain_pending)
 		ns_drained(ns);
@@ -342,8 +337,7 @@ void ns_destroy_all(struct subsys *s)
 
 /* ---- operations --------------------------------------------------------- */
 
-static struct subsys *ns_subsys(struct tgt *t, const char *nqn, char *err,
-				size_t errlen)
+static struct subsys *ns_subsys(struct tgt *t, const char *nqn, char *err, size_t errlen)
 {
 	struct subsys *s = subsys_find(t, nqn);
 
@@ -354,8 +348,7 @@ static struct subsys *ns_subsys(struct tgt *t, const char *nqn, char *err,
 	return s;
 }
 
-static struct ns *ns_lookup(struct tgt *t, const char *nqn, uint32_t nsid,
-			    char *err, size_t errlen)
+static struct ns *ns_lookup(struct tgt *t, const char *nqn, uint32_t nsid, char *err, size_t errlen)
 {
 	struct subsys *s = ns_subsys(t, nqn, err, errlen);
 	struct ns *ns;
@@ -364,8 +357,7 @@ static struct ns *ns_lookup(struct tgt *t, const char *nqn, uint32_t nsid,
 		return NULL;
 	ns = ns_find(s, nsid);
 	if (!ns)
-		tgt_err(err, errlen, "subsystem %s has no namespace %u", nqn,
-			nsid);
+		tgt_err(err, errlen, "subsystem %s has no namespace %u", nqn, nsid);
 	return ns;
 }
 
@@ -374,11 +366,9 @@ static bool ns_same(const struct ns *ns, const struct tgt_ns_params *p)
 	const struct tgt_ns_params *q = &ns->params;
 	uint32_t lba = p->lba_size ? p->lba_size : 512;
 
-	if (q->backend != p->backend || q->lba_size != lba ||
-	    q->readonly != p->readonly)
+	if (q->backend != p->backend || q->lba_size != lba || q->readonly != p->readonly)
 		return false;
-	if ((q->path || p->path) &&
-	    (!q->path || !p->path || strcmp(q->path, p->path)))
+	if ((q->path || p->path) && (!q->path || !p->path || strcmp(q->path, p->path)))
 		return false;
 	if (p->has_uuid && memcmp(p->uuid, q->uuid, 16))
 		return false;
@@ -389,8 +379,7 @@ static bool ns_same(const struct ns *ns, const struct tgt_ns_params *p)
 	return true;
 }
 
-static int ns_check(struct tgt *t, const struct tgt_ns_params *p, char *err,
-		    size_t errlen)
+static int ns_check(struct tgt *t, const struct tgt_ns_params *p, char *err, size_t errlen)
 {
 	uint32_t grp = p->anagrpid ? p->anagrpid : 1;
 
@@ -419,8 +408,7 @@ static int ns_check(struct tgt *t, const struct tgt_ns_params *p, char *err,
 
 /* Whether another namespace already carries one of p's identifiers (two
  * namespaces with one identity confuse host multipathing). */
-static int ns_check_dup_ids(struct tgt *t, const struct tgt_ns_params *p,
-			    char *err, size_t errlen)
+static int ns_check_dup_ids(struct tgt *t, const struct tgt_ns_params *p, char *err, size_t errlen)
 {
 	struct subsys *s;
 	struct ns *o;
@@ -436,8 +424,8 @@ static int ns_check_dup_ids(struct tgt *t, const struct tgt_ns_params *p,
 			else if (!memcmp(o->params.eui64, p->eui64, 8))
 				what = "EUI-64";
 			if (what) {
-				tgt_err(err, errlen, "%s already used by namespace %u of %s",
-					what, o->nsid, s->nqn);
+				tgt_err(err, errlen, "%s already used by namespace %u of %s", what,
+					o->nsid, s->nqn);
 				return -EEXIST;
 			}
 		}
@@ -446,8 +434,8 @@ static int ns_check_dup_ids(struct tgt *t, const struct tgt_ns_params *p,
 }
 
 /* Add a namespace (idempotent). */
-int tgt_ns_add(struct tgt *t, const char *nqn, const struct tgt_ns_params *p,
-	       char *err, size_t errlen)
+int tgt_ns_add(struct tgt *t, const char *nqn, const struct tgt_ns_params *p, char *err,
+	       size_t errlen)
 {
 	struct subsys *s = ns_subsys(t, nqn, err, errlen);
 	struct ns *ns, **pp;
@@ -465,8 +453,7 @@ int tgt_ns_add(struct tgt *t, const char *nqn, const struct tgt_ns_params *p,
 	if (ns) {
 		if (ns_same(ns, p))
 			return 0;
-		tgt_err(err, errlen, "namespace %u exists with other settings",
-			p->nsid);
+		tgt_err(err, errlen, "namespace %u exists with other settings", p->nsid);
 		return -EEXIST;
 	}
 	ns = calloc(1, sizeof(*ns));
@@ -495,8 +482,7 @@ int tgt_ns_add(struct tgt *t, const char *nqn, const struct tgt_ns_params *p,
 	rc = ns_check_dup_ids(t, &ns->params, err, errlen);
 	if (rc)
 		goto out_free_ns;
-	rc = backend_ops_for(p->backend)->open(&ns->params, &ns->be, &size,
-					       err, errlen);
+	rc = backend_ops_for(p->backend)->open(&ns->params, &ns->be, &size, err, errlen);
 	if (rc)
 		goto out_free_ns;
 	if (size >> ns->lba_shift == 0) {
@@ -530,8 +516,7 @@ out_free_ns:
 }
 
 /* Delete a namespace (idempotent); its I/O drains in the background. */
-int tgt_ns_del(struct tgt *t, const char *nqn, uint32_t nsid, char *err,
-	       size_t errlen)
+int tgt_ns_del(struct tgt *t, const char *nqn, uint32_t nsid, char *err, size_t errlen)
 {
 	struct subsys *s = ns_subsys(t, nqn, err, errlen);
 	struct ns *ns, **pp;
@@ -556,8 +541,8 @@ int tgt_ns_del(struct tgt *t, const char *nqn, uint32_t nsid, char *err,
 }
 
 /* Grow a namespace; shrinking is refused. */
-int tgt_ns_resize(struct tgt *t, const char *nqn, uint32_t nsid,
-		  uint64_t size, char *err, size_t errlen)
+int tgt_ns_resize(struct tgt *t, const char *nqn, uint32_t nsid, uint64_t size, char *err,
+		  size_t errlen)
 {
 	struct ns *ns = ns_lookup(t, nqn, nsid, err, errlen);
 	uint64_t newsize;
@@ -566,9 +551,9 @@ int tgt_ns_resize(struct tgt *t, const char *nqn, uint32_t nsid,
 	if (!ns)
 		return -ENOENT;
 	if (size && size < ns->params.size) {
-		tgt_err(err, errlen, "namespace %u holds %llu bytes; shrinking to %llu would lose data",
-			nsid, (unsigned long long)ns->params.size,
-			(unsigned long long)size);
+		tgt_err(err, errlen,
+			"namespace %u holds %llu bytes; shrinking to %llu would lose data", nsid,
+			(unsigned long long)ns->params.size, (unsigned long long)size);
 		return -EINVAL;
 	}
 	if (size == ns->params.size)
@@ -577,23 +562,22 @@ int tgt_ns_resize(struct tgt *t, const char *nqn, uint32_t nsid,
 	if (rc)
 		return rc;
 	if (newsize < ns->params.size) {
-		tgt_err(err, errlen, "the backing store shrank to %llu bytes; refusing to shrink namespace %u",
+		tgt_err(err, errlen,
+			"the backing store shrank to %llu bytes; refusing to shrink namespace %u",
 			(unsigned long long)newsize, nsid);
 		return -EINVAL;
 	}
 	if (newsize == ns->params.size)
 		return 0;
 	ns->params.size = newsize;
-	atomic_store_explicit(&ns->nblocks, newsize >> ns->lba_shift,
-			      memory_order_release);
+	atomic_store_explicit(&ns->nblocks, newsize >> ns->lba_shift, memory_order_release);
 	if (ns->enabled)
 		subsys_ns_changed(ns->subsys, nsid);
 	return 0;
 }
 
 /* Make a namespace visible to hosts. */
-int tgt_ns_enable(struct tgt *t, const char *nqn, uint32_t nsid, char *err,
-		  size_t errlen)
+int tgt_ns_enable(struct tgt *t, const char *nqn, uint32_t nsid, char *err, size_t errlen)
 {
 	struct ns *ns = ns_lookup(t, nqn, nsid, err, errlen);
 
@@ -612,8 +596,7 @@ int tgt_ns_enable(struct tgt *t, const char *nqn, uint32_t nsid, char *err,
 }
 
 /* Hide a namespace from hosts (I/O in flight completes). */
-int tgt_ns_disable(struct tgt *t, const char *nqn, uint32_t nsid, char *err,
-		   size_t errlen)
+int tgt_ns_disable(struct tgt *t, const char *nqn, uint32_t nsid, char *err, size_t errlen)
 {
 	struct ns *ns = ns_lookup(t, nqn, nsid, err, errlen);
 
@@ -628,8 +611,8 @@ int tgt_ns_disable(struct tgt *t, const char *nqn, uint32_t nsid, char *err,
 }
 
 /* Move a namespace to another ANA group. */
-int tgt_ns_set_ana_group(struct tgt *t, const char *nqn, uint32_t nsid,
-			 uint32_t anagrpid, char *err, size_t errlen)
+int tgt_ns_set_ana_group(struct tgt *t, const char *nqn, uint32_t nsid, uint32_t anagrpid,
+			 char *err, size_t errlen)
 {
 	struct ns *ns = ns_lookup(t, nqn, nsid, err, errlen);
 
@@ -647,8 +630,7 @@ int tgt_ns_set_ana_group(struct tgt *t, const char *nqn, uint32_t nsid,
 	return 0;
 }
 
-static int ns_foreach_subsys(struct subsys *s,
-			     int (*cb)(const struct tgt_ns_info *, void *),
+static int ns_foreach_subsys(struct subsys *s, int (*cb)(const struct tgt_ns_info *, void *),
 			     void *arg)
 {
 	struct tgt_ns_info info;
@@ -684,8 +666,8 @@ static int ns_foreach_subsys(struct subsys *s,
 }
 
 /* Walk the namespaces of one subsystem (nqn) or of all. */
-int tgt_ns_foreach(struct tgt *t, const char *nqn,
-		   int (*cb)(const struct tgt_ns_info *, void *), void *arg)
+int tgt_ns_foreach(struct tgt *t, const char *nqn, int (*cb)(const struct tgt_ns_info *, void *),
+		   void *arg)
 {
 	struct subsys *s;
 	int rc;

@@ -26,30 +26,30 @@
 #include "backend.h"
 #include "tgt_priv.h"
 
-#define FILE_RING_DEPTH		256
-#define FILE_SCRATCH		TGT_MAX_XFER
+#define FILE_RING_DEPTH 256
+#define FILE_SCRATCH	TGT_MAX_XFER
 
 struct file_be {
-	struct backend	be;
-	int		fd;
-	bool		blkdev;
-	bool		direct;
-	uint64_t	size;
+	struct backend be;
+	int fd;
+	bool blkdev;
+	bool direct;
+	uint64_t size;
 };
 
 /* Per I/O thread: its ring and a scratch buffer for Compare. */
 struct file_thread {
-	struct io_uring	ring;
-	bool		ring_ok;
-	unsigned int	queued;		/* SQEs not yet submitted */
-	unsigned int	inflight;	/* submitted, not reaped */
-	uint8_t		*scratch;
+	struct io_uring ring;
+	bool ring_ok;
+	unsigned int queued;   /* SQEs not yet submitted */
+	unsigned int inflight; /* submitted, not reaped */
+	uint8_t *scratch;
 };
 
 static __thread struct file_thread *file_thr;
 
-static int file_open(const struct tgt_ns_params *p, struct backend **bep,
-		     uint64_t *size, char *err, size_t errlen)
+static int file_open(const struct tgt_ns_params *p, struct backend **bep, uint64_t *size, char *err,
+		     size_t errlen)
 {
 	struct file_be *fb;
 	struct stat st;
@@ -71,22 +71,19 @@ static int file_open(const struct tgt_ns_params *p, struct backend **bep,
 	fb->fd = open(p->path, flags | O_CLOEXEC, 0600);
 	if (fb->fd < 0) {
 		rc = -errno;
-		tgt_err(err, errlen, "cannot open %s: %s", p->path,
-			strerror(-rc));
+		tgt_err(err, errlen, "cannot open %s: %s", p->path, strerror(-rc));
 		goto out_free_fb;
 	}
 	if (fstat(fb->fd, &st)) {
 		rc = -errno;
-		tgt_err(err, errlen, "cannot stat %s: %s", p->path,
-			strerror(-rc));
+		tgt_err(err, errlen, "cannot stat %s: %s", p->path, strerror(-rc));
 		goto out_close_fd;
 	}
 	if (S_ISBLK(st.st_mode)) {
 		fb->blkdev = true;
 		if (ioctl(fb->fd, BLKGETSIZE64, &sz)) {
 			rc = -errno;
-			tgt_err(err, errlen, "cannot size %s: %s", p->path,
-				strerror(-rc));
+			tgt_err(err, errlen, "cannot size %s: %s", p->path, strerror(-rc));
 			goto out_close_fd;
 		}
 		if (p->size > sz) {
@@ -100,22 +97,21 @@ static int file_open(const struct tgt_ns_params *p, struct backend **bep,
 		if (p->size > sz) {
 			if (p->readonly) {
 				rc = -EINVAL;
-				tgt_err(err, errlen, "%s is smaller than the size asked and read-only",
-					p->path);
+				tgt_err(err, errlen,
+					"%s is smaller than the size asked and read-only", p->path);
 				goto out_close_fd;
 			}
 			if (ftruncate(fb->fd, (off_t)p->size)) {
 				rc = -errno;
-				tgt_err(err, errlen, "cannot extend %s: %s",
-					p->path, strerror(-rc));
+				tgt_err(err, errlen, "cannot extend %s: %s", p->path,
+					strerror(-rc));
 				goto out_close_fd;
 			}
 			sz = p->size;
 		}
 	} else {
 		rc = -EINVAL;
-		tgt_err(err, errlen, "%s is neither a regular file nor a block device",
-			p->path);
+		tgt_err(err, errlen, "%s is neither a regular file nor a block device", p->path);
 		goto out_close_fd;
 	}
 	if (p->size)
@@ -140,8 +136,8 @@ out_free_fb:
 	return rc;
 }
 
-static int file_grow(struct backend *be, uint64_t size, uint64_t *size_out,
-		     char *err, size_t errlen)
+static int file_grow(struct backend *be, uint64_t size, uint64_t *size_out, char *err,
+		     size_t errlen)
 {
 	struct file_be *fb = (struct file_be *)be;
 	struct stat st;
@@ -166,8 +162,7 @@ static int file_grow(struct backend *be, uint64_t size, uint64_t *size_out,
 		if (ftruncate(fb->fd, (off_t)size)) {
 			int rc = -errno;
 
-			tgt_err(err, errlen, "cannot extend the file: %s",
-				strerror(-rc));
+			tgt_err(err, errlen, "cannot extend the file: %s", strerror(-rc));
 			return rc;
 		}
 	}
@@ -186,8 +181,7 @@ static void file_close(struct backend *be)
 
 /* ---- synchronous operations --------------------------------------------- */
 
-static int file_rw_sync(int fd, void *buf, uint64_t len, uint64_t off,
-			bool write, int rwf)
+static int file_rw_sync(int fd, void *buf, uint64_t len, uint64_t off, bool write, int rwf)
 {
 	uint8_t *p = buf;
 	ssize_t n;
@@ -207,7 +201,7 @@ static int file_rw_sync(int fd, void *buf, uint64_t len, uint64_t off,
 		if (n == 0) {
 			if (write)
 				return -EIO;
-			memset(p, 0, len);	/* past the end of file */
+			memset(p, 0, len); /* past the end of file */
 			return 0;
 		}
 		p += n;
@@ -217,8 +211,7 @@ static int file_rw_sync(int fd, void *buf, uint64_t len, uint64_t off,
 	return 0;
 }
 
-static int file_zero_sync(struct file_be *fb, uint64_t off, uint64_t len,
-			  bool discard)
+static int file_zero_sync(struct file_be *fb, uint64_t off, uint64_t len, bool discard)
 {
 	uint64_t range[2] = { off, len };
 	static const uint8_t zero[4096] __attribute__((aligned(4096)));
@@ -229,23 +222,21 @@ static int file_zero_sync(struct file_be *fb, uint64_t off, uint64_t len,
 		if (!ioctl(fb->fd, discard ? BLKDISCARD : BLKZEROOUT, range))
 			return 0;
 		if (discard)
-			return 0;	/* advisory */
+			return 0; /* advisory */
 		return -errno;
 	}
-	if (!fallocate(fb->fd, discard ?
-		       FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE :
-		       FALLOC_FL_ZERO_RANGE | FALLOC_FL_KEEP_SIZE,
+	if (!fallocate(fb->fd,
+		       discard ? FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE
+			       : FALLOC_FL_ZERO_RANGE | FALLOC_FL_KEEP_SIZE,
 		       (off_t)off, (off_t)len))
 		return 0;
-	if (!fallocate(fb->fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE,
-		       (off_t)off, (off_t)len))
+	if (!fallocate(fb->fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, (off_t)off, (off_t)len))
 		return 0;
 	/* No hole punching here: write zeroes (O_DIRECT-safe alignment is
 	 * the caller's LBA alignment; zero is page aligned in practice). */
 	while (len) {
 		n = len < sizeof(zero) ? len : sizeof(zero);
-		rc = file_rw_sync(fb->fd, (void *)(uintptr_t)zero, n, off,
-				  true, 0);
+		rc = file_rw_sync(fb->fd, (void *)(uintptr_t)zero, n, off, true, 0);
 		if (rc)
 			return rc;
 		off += n;
@@ -271,8 +262,8 @@ static uint16_t file_status(enum backend_op op, int rc)
 	}
 }
 
-static uint16_t file_compare(struct file_be *fb, struct nvmet_fc_req *req,
-			     uint64_t off, uint64_t len)
+static uint16_t file_compare(struct file_be *fb, struct nvmet_fc_req *req, uint64_t off,
+			     uint64_t len)
 {
 	uint8_t *scratch;
 	int rc;
@@ -297,9 +288,8 @@ static uint16_t file_compare(struct file_be *fb, struct nvmet_fc_req *req,
 
 /* ---- io_uring path ------------------------------------------------------ */
 
-static uint16_t file_submit_ring(struct file_be *fb, struct nvmet_fc_req *req,
-				 enum backend_op op, uint64_t off,
-				 uint32_t len)
+static uint16_t file_submit_ring(struct file_be *fb, struct nvmet_fc_req *req, enum backend_op op,
+				 uint64_t off, uint32_t len)
 {
 	struct io_uring_sqe *sqe;
 
@@ -333,8 +323,8 @@ static uint16_t file_submit_ring(struct file_be *fb, struct nvmet_fc_req *req,
 	return BE_PENDING;
 }
 
-static uint16_t file_submit(struct backend *be, struct nvmet_fc_req *req,
-			    enum backend_op op, uint64_t off, uint64_t len)
+static uint16_t file_submit(struct backend *be, struct nvmet_fc_req *req, enum backend_op op,
+			    uint64_t off, uint64_t len)
 {
 	struct file_be *fb = (struct file_be *)be;
 	int rc;
@@ -345,13 +335,11 @@ static uint16_t file_submit(struct backend *be, struct nvmet_fc_req *req,
 	case BE_WRITE_FUA:
 	case BE_FLUSH:
 		if (file_thr && file_thr->ring_ok)
-			return file_submit_ring(fb, req, op, off,
-						(uint32_t)len);
+			return file_submit_ring(fb, req, op, off, (uint32_t)len);
 		if (op == BE_FLUSH)
 			rc = fdatasync(fb->fd) ? -errno : 0;
 		else
-			rc = file_rw_sync(fb->fd, req->data, len, off,
-					  op != BE_READ,
+			rc = file_rw_sync(fb->fd, req->data, len, off, op != BE_READ,
 					  op == BE_WRITE_FUA ? RWF_DSYNC : 0);
 		return file_status(op, rc);
 	case BE_WRITE_ZEROES:
@@ -365,11 +353,11 @@ static uint16_t file_submit(struct backend *be, struct nvmet_fc_req *req,
 }
 
 const struct backend_ops backend_file_ops = {
-	.name	= "file",
-	.open	= file_open,
-	.grow	= file_grow,
-	.close	= file_close,
-	.submit	= file_submit,
+	.name = "file",
+	.open = file_open,
+	.grow = file_grow,
+	.close = file_close,
+	.submit = file_submit,
 };
 
 /* Set up the calling thread's ring; 0 or -errno. */
@@ -382,7 +370,7 @@ int ns_file_thread_start(void)
 	ft = calloc(1, sizeof(*ft));
 	if (!ft)
 		return -ENOMEM;
-	ft->scratch = aligned_alloc(4096, FILE_SCRATCH);	/* O_DIRECT */
+	ft->scratch = aligned_alloc(4096, FILE_SCRATCH); /* O_DIRECT */
 	if (!ft->scratch) {
 		free(ft);
 		return -ENOMEM;

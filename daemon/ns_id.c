@@ -52,8 +52,8 @@ static void ns_id_escape(const char *nqn, char *out, size_t len)
 	for (; *nqn && o + 4 < len; nqn++) {
 		ch = (unsigned char)*nqn;
 		if ((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
-		    (ch >= '0' && ch <= '9') || ch == '-' || ch == '_' ||
-		    ch == ':' || (ch == '.' && o)) {
+		    (ch >= '0' && ch <= '9') || ch == '-' || ch == '_' || ch == ':' ||
+		    (ch == '.' && o)) {
 			out[o++] = (char)ch;
 		} else {
 			out[o++] = '%';
@@ -64,8 +64,8 @@ static void ns_id_escape(const char *nqn, char *out, size_t len)
 	out[o] = '\0';
 }
 
-static int ns_id_path(struct tgt *t, const char *nqn, uint32_t nsid,
-		      char *buf, size_t len, bool mkdirs)
+static int ns_id_path(struct tgt *t, const char *nqn, uint32_t nsid, char *buf, size_t len,
+		      bool mkdirs)
 {
 	char esc[TGT_NQN_SIZE * 3 + 1];
 	int n;
@@ -156,8 +156,8 @@ static int ns_id_random(uint8_t *buf, size_t n)
 /* Fill p's missing identifiers from the state file or fresh random ones.
  * Returns 1 when some were generated (save them with ns_id_save()), 0, or
  * -errno. */
-int ns_id_load_or_create(struct tgt *t, const char *nqn,
-			 struct tgt_ns_params *p, char *err, size_t errlen)
+int ns_id_load_or_create(struct tgt *t, const char *nqn, struct tgt_ns_params *p, char *err,
+			 size_t errlen)
 {
 	char path[4096];
 	bool gen = false;
@@ -166,8 +166,7 @@ int ns_id_load_or_create(struct tgt *t, const char *nqn,
 	if (t->state_dir) {
 		rc = ns_id_path(t, nqn, p->nsid, path, sizeof(path), false);
 		if (rc) {
-			tgt_err(err, errlen, "state path for %s: %s", nqn,
-				strerror(-rc));
+			tgt_err(err, errlen, "state path for %s: %s", nqn, strerror(-rc));
 			return rc;
 		}
 		ns_id_read(path, p);
@@ -184,20 +183,19 @@ int ns_id_load_or_create(struct tgt *t, const char *nqn,
 	}
 	if (!rc && !p->has_eui64) {
 		rc = ns_id_random(p->eui64, 8);
-		p->eui64[0] &= 0xfe;	/* not a group address */
+		p->eui64[0] &= 0xfe; /* not a group address */
 		p->has_eui64 = gen = true;
 	}
 	if (rc) {
-		tgt_err(err, errlen, "cannot generate namespace ids: %s",
-			strerror(-rc));
+		tgt_err(err, errlen, "cannot generate namespace ids: %s", strerror(-rc));
 		return rc;
 	}
 	return gen;
 }
 
 /* Persist p's identifiers (no-op without a state directory). */
-int ns_id_save(struct tgt *t, const char *nqn, const struct tgt_ns_params *p,
-	       char *err, size_t errlen)
+int ns_id_save(struct tgt *t, const char *nqn, const struct tgt_ns_params *p, char *err,
+	       size_t errlen)
 {
 	char path[4096];
 	int rc;
@@ -206,13 +204,12 @@ int ns_id_save(struct tgt *t, const char *nqn, const struct tgt_ns_params *p,
 		return 0;
 	rc = ns_id_path(t, nqn, p->nsid, path, sizeof(path), true);
 	if (rc) {
-		tgt_err(err, errlen, "cannot create the state directory for %s: %s",
-			nqn, strerror(-rc));
+		tgt_err(err, errlen, "cannot create the state directory for %s: %s", nqn,
+			strerror(-rc));
 		return rc;
 	}
 	rc = ns_id_write(path, p);
 	if (rc)
-		tgt_err(err, errlen, "cannot save namespace ids to %s: %s",
-			path, strerror(-rc));
+		tgt_err(err, errlen, "cannot save namespace ids to %s: %s", path, strerror(-rc));
 	return rc;
 }

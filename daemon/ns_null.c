@@ -15,12 +15,12 @@
 #include "tgt_priv.h"
 
 struct null_be {
-	struct backend	be;
-	uint64_t	size;
+	struct backend be;
+	uint64_t size;
 };
 
-static int null_open(const struct tgt_ns_params *p, struct backend **bep,
-		     uint64_t *size, char *err, size_t errlen)
+static int null_open(const struct tgt_ns_params *p, struct backend **bep, uint64_t *size, char *err,
+		     size_t errlen)
 {
 	struct null_be *nb;
 
@@ -39,8 +39,8 @@ static int null_open(const struct tgt_ns_params *p, struct backend **bep,
 	return 0;
 }
 
-static int null_grow(struct backend *be, uint64_t size, uint64_t *size_out,
-		     char *err, size_t errlen)
+static int null_grow(struct backend *be, uint64_t size, uint64_t *size_out, char *err,
+		     size_t errlen)
 {
 	struct null_be *nb = (struct null_be *)be;
 
@@ -58,8 +58,8 @@ static void null_close(struct backend *be)
 	free(be);
 }
 
-static uint16_t null_submit(struct backend *be, struct nvmet_fc_req *req,
-			    enum backend_op op, uint64_t off, uint64_t len)
+static uint16_t null_submit(struct backend *be, struct nvmet_fc_req *req, enum backend_op op,
+			    uint64_t off, uint64_t len)
 {
 	uint64_t i;
 
@@ -80,17 +80,17 @@ static uint16_t null_submit(struct backend *be, struct nvmet_fc_req *req,
 }
 
 const struct backend_ops backend_null_ops = {
-	.name	= "null",
-	.open	= null_open,
-	.grow	= null_grow,
-	.close	= null_close,
-	.submit	= null_submit,
+	.name = "null",
+	.open = null_open,
+	.grow = null_grow,
+	.close = null_close,
+	.submit = null_submit,
 };
 
 static const struct backend_ops *const backend_table[] = {
-	[TGT_BACKEND_NULL]	= &backend_null_ops,
-	[TGT_BACKEND_RAM]	= &backend_ram_ops,
-	[TGT_BACKEND_FILE]	= &backend_file_ops,
+	[TGT_BACKEND_NULL] = &backend_null_ops,
+	[TGT_BACKEND_RAM] = &backend_ram_ops,
+	[TGT_BACKEND_FILE] = &backend_file_ops,
 };
 
 /* The ops implementing a backend type, or NULL for an unknown type. */

@@ -15,13 +15,13 @@
 #include "backend.h"
 #include "tgt_priv.h"
 
-#define RAM_RESERVE	(64ull << 30)	/* address space, not memory */
+#define RAM_RESERVE (64ull << 30) /* address space, not memory */
 
 struct ram_be {
-	struct backend	be;
-	uint8_t		*base;
-	uint64_t	size;		/* accessible bytes, page multiple */
-	uint64_t	reserve;
+	struct backend be;
+	uint8_t *base;
+	uint64_t size; /* accessible bytes, page multiple */
+	uint64_t reserve;
 };
 
 static uint64_t ram_page_up(uint64_t v)
@@ -29,8 +29,8 @@ static uint64_t ram_page_up(uint64_t v)
 	return (v + 4095) & ~4095ull;
 }
 
-static int ram_open(const struct tgt_ns_params *p, struct backend **bep,
-		    uint64_t *size, char *err, size_t errlen)
+static int ram_open(const struct tgt_ns_params *p, struct backend **bep, uint64_t *size, char *err,
+		    size_t errlen)
 {
 	struct ram_be *rb;
 	void *m;
@@ -44,8 +44,7 @@ static int ram_open(const struct tgt_ns_params *p, struct backend **bep,
 	if (!rb)
 		return -ENOMEM;
 	rb->reserve = sz > RAM_RESERVE ? sz : RAM_RESERVE;
-	m = mmap(NULL, rb->reserve, PROT_NONE,
-		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	m = mmap(NULL, rb->reserve, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 	if (m == MAP_FAILED) {
 		tgt_err(err, errlen, "cannot reserve %llu bytes of memory",
 			(unsigned long long)rb->reserve);
@@ -70,8 +69,7 @@ out_free_rb:
 	return -ENOMEM;
 }
 
-static int ram_grow(struct backend *be, uint64_t size, uint64_t *size_out,
-		    char *err, size_t errlen)
+static int ram_grow(struct backend *be, uint64_t size, uint64_t *size_out, char *err, size_t errlen)
 {
 	struct ram_be *rb = (struct ram_be *)be;
 	uint64_t sz = ram_page_up(size);
@@ -85,8 +83,7 @@ static int ram_grow(struct backend *be, uint64_t size, uint64_t *size_out,
 			(unsigned long long)rb->reserve);
 		return -ENOSPC;
 	}
-	if (sz > rb->size &&
-	    mprotect(rb->base + rb->size, sz - rb->size, PROT_READ | PROT_WRITE)) {
+	if (sz > rb->size && mprotect(rb->base + rb->size, sz - rb->size, PROT_READ | PROT_WRITE)) {
 		tgt_err(err, errlen, "cannot allocate %llu more bytes of memory",
 			(unsigned long long)(sz - rb->size));
 		return -ENOMEM;
@@ -105,8 +102,8 @@ static void ram_close(struct backend *be)
 	free(rb);
 }
 
-static uint16_t ram_submit(struct backend *be, struct nvmet_fc_req *req,
-			   enum backend_op op, uint64_t off, uint64_t len)
+static uint16_t ram_submit(struct backend *be, struct nvmet_fc_req *req, enum backend_op op,
+			   uint64_t off, uint64_t len)
 {
 	struct ram_be *rb = (struct ram_be *)be;
 
@@ -133,9 +130,9 @@ static uint16_t ram_submit(struct backend *be, struct nvmet_fc_req *req,
 }
 
 const struct backend_ops backend_ram_ops = {
-	.name	= "ram",
-	.open	= ram_open,
-	.grow	= ram_grow,
-	.close	= ram_close,
-	.submit	= ram_submit,
+	.name = "ram",
+	.open = ram_open,
+	.grow = ram_grow,
+	.close = ram_close,
+	.submit = ram_submit,
 };

@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: Apache-2.0 */
+// SPDX-License-Identifier: Apache-2.0
 /*
  * nvmetfcd: the NVMe over Fibre Channel target daemon. main() parses the
  * options, loads and checks the configuration, builds the root object,
@@ -16,21 +16,23 @@
 #include "daemon.h"
 #include "log.h"
 
-#define DEFAULT_CONF		SYSCONFDIR "/nvmetfcd/nvmetfcd.conf"
-#define DEFAULT_RUNTIME_DIR	RUNSTATEDIR "/nvmetfcd"
-#define DEFAULT_STATE_DIR	LOCALSTATEDIR "/lib/nvmetfcd"
+#define DEFAULT_CONF	    SYSCONFDIR "/nvmetfcd/nvmetfcd.conf"
+#define DEFAULT_RUNTIME_DIR RUNSTATEDIR "/nvmetfcd"
+#define DEFAULT_STATE_DIR   LOCALSTATEDIR "/lib/nvmetfcd"
 
 static void usage(FILE *f)
 {
 	fprintf(f,
-"usage: nvmetfcd [-fnvV] [-c FILE] [-s SOCKET] [-S STATEDIR]\n"
-"  -c FILE      configuration file (default " DEFAULT_CONF ")\n"
-"  -f           stay in the foreground, log to stderr\n"
-"  -n           check the configuration, print it normalised, exit\n"
-"  -s SOCKET    control socket (default $RUNTIME_DIRECTORY or " DEFAULT_RUNTIME_DIR ")/nvmetfcd.sock\n"
-"  -S STATEDIR  persistent state (default $STATE_DIRECTORY or " DEFAULT_STATE_DIR ")\n"
-"  -v           more verbose logging (repeat for debug)\n"
-"  -V           print the version and exit\n");
+		"usage: nvmetfcd [-fnvV] [-c FILE] [-s SOCKET] [-S STATEDIR]\n"
+		"  -c FILE      configuration file (default " DEFAULT_CONF ")\n"
+		"  -f           stay in the foreground, log to stderr\n"
+		"  -n           check the configuration, print it normalised, exit\n"
+		"  -s SOCKET    control socket (default $RUNTIME_DIRECTORY or " DEFAULT_RUNTIME_DIR
+		")/nvmetfcd.sock\n"
+		"  -S STATEDIR  persistent state (default $STATE_DIRECTORY or " DEFAULT_STATE_DIR
+		")\n"
+		"  -v           more verbose logging (repeat for debug)\n"
+		"  -V           print the version and exit\n");
 }
 
 static char *dir_from_env(const char *var, const char *fallback)
@@ -55,15 +57,33 @@ int main(int argc, char *argv[])
 	o.conf_path = DEFAULT_CONF;
 	while ((ch = getopt(argc, argv, "c:fhnS:s:vV")) != -1) {
 		switch (ch) {
-		case 'c': o.conf_path = optarg; break;
-		case 'f': o.foreground = 1; break;
-		case 'n': o.check_only = 1; break;
-		case 's': o.socket_path = optarg; break;
-		case 'S': o.state_dir = optarg; break;
-		case 'v': o.verbose++; break;
-		case 'V': printf("nvmetfcd %s\n", PACKAGE_VERSION); return 0;
-		case 'h': usage(stdout); return 0;
-		default: usage(stderr); return 2;
+		case 'c':
+			o.conf_path = optarg;
+			break;
+		case 'f':
+			o.foreground = 1;
+			break;
+		case 'n':
+			o.check_only = 1;
+			break;
+		case 's':
+			o.socket_path = optarg;
+			break;
+		case 'S':
+			o.state_dir = optarg;
+			break;
+		case 'v':
+			o.verbose++;
+			break;
+		case 'V':
+			printf("nvmetfcd %s\n", PACKAGE_VERSION);
+			return 0;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			usage(stderr);
+			return 2;
 		}
 	}
 	if (optind != argc) {
@@ -84,8 +104,8 @@ int main(int argc, char *argv[])
 
 	log_init(o.foreground, o.verbose);
 	o.runtime_dir = dir_from_env("RUNTIME_DIRECTORY", DEFAULT_RUNTIME_DIR);
-	o.state_dir = o.state_dir ? strdup(o.state_dir) :
-		dir_from_env("STATE_DIRECTORY", DEFAULT_STATE_DIR);
+	o.state_dir = o.state_dir ? strdup(o.state_dir)
+				  : dir_from_env("STATE_DIRECTORY", DEFAULT_STATE_DIR);
 	if (!o.runtime_dir || !o.state_dir)
 		fatalx("out of memory");
 	rc = daemon_run(&o);

@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: Apache-2.0 */
+// SPDX-License-Identifier: Apache-2.0
 /*
  * FC ports (see port.h). A port ties together, in this order of creation:
  * the hw target port (mapped device, fabric login, nvmet_fc target port),
@@ -35,30 +35,30 @@
  * port's DMA memory), so it bounds memory as much as transfer size; hosts
  * split larger I/O.
  */
-#define PORT_DEFAULT_MDTS	(256u << 10)
+#define PORT_DEFAULT_MDTS (256u << 10)
 
 /* How long port_del waits for the transport to finish tearing down. */
-#define PORT_DRAIN_MS	5000
+#define PORT_DRAIN_MS 5000
 
 /* One FC port. Owned by the control thread; the I/O threads read hw and
  * tgt (immutable while they run) and nothing else. */
 struct port {
-	struct port		*next;
-	struct fcd		*d;
-	char			name[PORT_NAME_MAX];
-	uint16_t		portid;
-	char			dev[128];
-	uint64_t		wwnn;
-	uint64_t		wwpn;
-	uint16_t		nr_hwq;
-	bool			enabled;
-	bool			link_up;
-	bool			deleted;	/* targetport_delete seen */
-	struct hw_tgt_port	*hw;
+	struct port *next;
+	struct fcd *d;
+	char name[PORT_NAME_MAX];
+	uint16_t portid;
+	char dev[128];
+	uint64_t wwnn;
+	uint64_t wwpn;
+	uint16_t nr_hwq;
+	bool enabled;
+	bool link_up;
+	bool deleted; /* targetport_delete seen */
+	struct hw_tgt_port *hw;
 	struct nvmet_fc_target_port *tp;
-	struct io_thread	*threads;	/* nr_hwq of them */
-	uint64_t		*last_beat;	/* watchdog bookkeeping */
-	struct event		*hw_ev;
+	struct io_thread *threads; /* nr_hwq of them */
+	uint64_t *last_beat;	   /* watchdog bookkeeping */
+	struct event *hw_ev;
 };
 
 static void err_set(char *err, size_t errlen, const char *fmt, ...)
@@ -87,8 +87,7 @@ static struct port *port_find(struct fcd *d, const char *name)
 
 /* ---- the transport's way to this port's threads (nvmet_fc_env_ops) ---- */
 
-static int port_env_run_on_hwq(void *env, uint16_t hwqid, void (*fn)(void *),
-			       void *arg)
+static int port_env_run_on_hwq(void *env, uint16_t hwqid, void (*fn)(void *), void *arg)
 {
 	struct port *p = env;
 
@@ -105,8 +104,8 @@ static int port_env_run_on_ctl(void *env, void (*fn)(void *), void *arg)
 }
 
 static const struct nvmet_fc_env_ops port_env = {
-	.run_on_hwq	= port_env_run_on_hwq,
-	.run_on_ctl	= port_env_run_on_ctl,
+	.run_on_hwq = port_env_run_on_hwq,
+	.run_on_ctl = port_env_run_on_ctl,
 };
 
 /* ---- hw events (control thread) ---------------------------------------- */
@@ -125,19 +124,18 @@ static void port_ev_login(void *arg, const struct hw_rport_info *rp)
 	char wwpn[FCNVME_WWN_STRLEN];
 
 	fcnvme_wwn_format(rp->wwpn, wwpn, sizeof(wwpn));
-	log_info("port %s: remote port %s (N_Port_ID 0x%06x) logged in",
-		 p->name, wwpn, rp->port_id);
+	log_info("port %s: remote port %s (N_Port_ID 0x%06x) logged in", p->name, wwpn,
+		 rp->port_id);
 }
 
-static void port_ev_logout(void *arg, const struct hw_rport_info *rp,
-			   const char *why)
+static void port_ev_logout(void *arg, const struct hw_rport_info *rp, const char *why)
 {
 	struct port *p = arg;
 	char wwpn[FCNVME_WWN_STRLEN];
 
 	fcnvme_wwn_format(rp->wwpn, wwpn, sizeof(wwpn));
-	log_info("port %s: remote port %s gone (%s); its associations are torn down",
-		 p->name, wwpn, why ? why : "logout");
+	log_info("port %s: remote port %s gone (%s); its associations are torn down", p->name, wwpn,
+		 why ? why : "logout");
 }
 
 static void port_ev_rscn(void *arg)
@@ -148,10 +146,10 @@ static void port_ev_rscn(void *arg)
 }
 
 static const struct hw_tgt_events port_events = {
-	.link		= port_ev_link,
-	.rport_login	= port_ev_login,
-	.rport_logout	= port_ev_logout,
-	.rscn		= port_ev_rscn,
+	.link = port_ev_link,
+	.rport_login = port_ev_login,
+	.rport_logout = port_ev_logout,
+	.rscn = port_ev_rscn,
 };
 
 static void port_hw_cb(evutil_socket_t fd, short what, void *arg)
@@ -205,8 +203,7 @@ int port_add(struct fcd *d, const struct conf_port *cp, char *err, size_t errlen
 	p->wwpn = cp->wwpn;
 	p->nr_hwq = cp->nr_hwq;
 	/* struct io_thread holds cache-line aligned ring indices. */
-	p->threads = aligned_alloc(_Alignof(struct io_thread),
-				   p->nr_hwq * sizeof(*p->threads));
+	p->threads = aligned_alloc(_Alignof(struct io_thread), p->nr_hwq * sizeof(*p->threads));
 	if (p->threads)
 		memset(p->threads, 0, p->nr_hwq * sizeof(*p->threads));
 	p->last_beat = calloc(p->nr_hwq, sizeof(*p->last_beat));
@@ -224,8 +221,8 @@ int port_add(struct fcd *d, const struct conf_port *cp, char *err, size_t errlen
 	hcfg.readdata_rsp = cp->readdata_rsp;
 	rc = hw_tgt_port_open(&hcfg, &port_events, p, &p->hw);
 	if (rc) {
-		err_set(err, errlen, "port %s: cannot open %s: %s", p->name,
-			cp->dev, strerror(-rc));
+		err_set(err, errlen, "port %s: cannot open %s: %s", p->name, cp->dev,
+			strerror(-rc));
 		goto out_free_port;
 	}
 	p->tp = hw_tgt_port_targetport(p->hw);
@@ -236,8 +233,8 @@ int port_add(struct fcd *d, const struct conf_port *cp, char *err, size_t errlen
 				     q < cp->nr_cpus ? cp->cpus[q] : -1,
 				     cp->busy_poll ? IO_POLL_BUSY : IO_POLL_HYBRID);
 		if (rc) {
-			err_set(err, errlen, "port %s: I/O thread %u: %s",
-				p->name, q, strerror(-rc));
+			err_set(err, errlen, "port %s: I/O thread %u: %s", p->name, q,
+				strerror(-rc));
 			port_stop_threads(p, q);
 			goto out_close_hw;
 		}
@@ -246,11 +243,10 @@ int port_add(struct fcd *d, const struct conf_port *cp, char *err, size_t errlen
 	ccfg.max_data_len = cp->mdts ? cp->mdts : PORT_DEFAULT_MDTS;
 	ccfg.max_queue_size = cp->max_queue_size;
 	ccfg.max_io_queues = cp->max_io_queues;
-	rc = nvmet_fc_bind_core(p->tp, tgt_core_ops(), d->tgt, &port_env, p,
-				&ccfg);
+	rc = nvmet_fc_bind_core(p->tp, tgt_core_ops(), d->tgt, &port_env, p, &ccfg);
 	if (rc) {
-		err_set(err, errlen, "port %s: cannot bind the NVMe core: %s",
-			p->name, strerror(-rc));
+		err_set(err, errlen, "port %s: cannot bind the NVMe core: %s", p->name,
+			strerror(-rc));
 		goto out_stop_threads;
 	}
 	rc = tgt_port_add(d->tgt, p->portid, p->tp, p->name);
@@ -263,23 +259,21 @@ int port_add(struct fcd *d, const struct conf_port *cp, char *err, size_t errlen
 		err_set(err, errlen, "port %s: %s", p->name, strerror(-rc));
 		goto out_tgt_del;
 	}
-	p->hw_ev = event_new(d->base, hw_tgt_port_event_fd(p->hw),
-			     EV_READ | EV_PERSIST, port_hw_cb, p);
+	p->hw_ev = event_new(d->base, hw_tgt_port_event_fd(p->hw), EV_READ | EV_PERSIST, port_hw_cb,
+			     p);
 	if (!p->hw_ev || event_add(p->hw_ev, NULL)) {
 		rc = -ENOMEM;
 		goto out_tgt_del;
 	}
 	p->enabled = true;
 	/* Keep the list in name order for stable listings. */
-	for (pp = &d->ports; *pp && strcmp((*pp)->name, p->name) < 0;
-	     pp = &(*pp)->next)
+	for (pp = &d->ports; *pp && strcmp((*pp)->name, p->name) < 0; pp = &(*pp)->next)
 		;
 	p->next = *pp;
 	*pp = p;
 	/* Pick up the link-up and logins that happened during open. */
 	hw_tgt_port_process(p->hw);
-	log_info("port %s: %s online, %u hw queue(s)", p->name, p->dev,
-		 p->nr_hwq);
+	log_info("port %s: %s online, %u hw queue(s)", p->name, p->dev, p->nr_hwq);
 	return 0;
 
 out_tgt_del:
@@ -364,8 +358,7 @@ void port_del_all(struct fcd *d)
 	}
 }
 
-static int port_set_link(struct fcd *d, const char *name, bool up, char *err,
-			 size_t errlen)
+static int port_set_link(struct fcd *d, const char *name, bool up, char *err, size_t errlen)
 {
 	struct port *p = port_find(d, name);
 	int rc;
@@ -378,8 +371,8 @@ static int port_set_link(struct fcd *d, const char *name, bool up, char *err,
 		return 0;
 	rc = hw_tgt_port_set_link(p->hw, up);
 	if (rc < 0) {
-		err_set(err, errlen, "port %s: link %s failed: %s", name,
-			up ? "up" : "down", strerror(-rc));
+		err_set(err, errlen, "port %s: link %s failed: %s", name, up ? "up" : "down",
+			strerror(-rc));
 		return rc;
 	}
 	p->enabled = up;
@@ -420,8 +413,7 @@ static void port_view_fill(const struct port *p, struct port_view *v)
 }
 
 /* Visit every port in name order. */
-int port_foreach(struct fcd *d, int (*cb)(const struct port_view *v, void *arg),
-		 void *arg)
+int port_foreach(struct fcd *d, int (*cb)(const struct port_view *v, void *arg), void *arg)
 {
 	struct port_view v;
 	struct port *p;
@@ -436,12 +428,12 @@ int port_foreach(struct fcd *d, int (*cb)(const struct port_view *v, void *arg),
 	return 0;
 }
 
-#define PORT_MAX_RPORTS	256
+#define PORT_MAX_RPORTS 256
 
 struct assoc_count {
-	uint16_t	portid;
-	uint64_t	wwpn;
-	uint32_t	n;
+	uint16_t portid;
+	uint64_t wwpn;
+	uint32_t n;
 };
 
 static int assoc_count_cb(const struct tgt_ctrl_info *c, void *arg)
@@ -463,8 +455,7 @@ static uint32_t port_host_assocs(struct fcd *d, uint16_t portid, uint64_t wwpn)
 }
 
 /* Visit every remote port of every port. */
-int port_host_foreach(struct fcd *d,
-		      int (*cb)(const struct host_view *v, void *arg), void *arg)
+int port_host_foreach(struct fcd *d, int (*cb)(const struct host_view *v, void *arg), void *arg)
 {
 	struct hw_rport_info *rp;
 	struct host_view v;
@@ -483,8 +474,7 @@ int port_host_foreach(struct fcd *d,
 			v.wwpn = rp[i].wwpn;
 			v.nport_id = rp[i].port_id;
 			v.logged_in = rp[i].logged_in;
-			v.nr_assocs = port_host_assocs(d, p->portid,
-						       rp[i].wwpn);
+			v.nr_assocs = port_host_assocs(d, p->portid, rp[i].wwpn);
 			rc = cb(&v, arg);
 		}
 	}
@@ -503,8 +493,7 @@ int port_host_invalidate(struct fcd *d, uint64_t wwpn, char *err, size_t errlen)
 		if (rc == -ENOENT)
 			continue;
 		if (rc < 0) {
-			err_set(err, errlen, "port %s: %s", p->name,
-				strerror(-rc));
+			err_set(err, errlen, "port %s: %s", p->name, strerror(-rc));
 			return rc;
 		}
 		found++;
@@ -521,8 +510,7 @@ int port_host_invalidate(struct fcd *d, uint64_t wwpn, char *err, size_t errlen)
 }
 
 /* Send an RSCN on one or all ports. */
-int port_discovery_event(struct fcd *d, const char *name, char *err,
-			 size_t errlen)
+int port_discovery_event(struct fcd *d, const char *name, char *err, size_t errlen)
 {
 	struct port *p;
 	int rc;
@@ -537,8 +525,7 @@ int port_discovery_event(struct fcd *d, const char *name, char *err,
 		/* Returns how many initiators were told, or -errno. */
 		rc = hw_tgt_port_rscn(p->hw);
 		if (rc < 0) {
-			err_set(err, errlen, "port %s: RSCN: %s", p->name,
-				strerror(-rc));
+			err_set(err, errlen, "port %s: RSCN: %s", p->name, strerror(-rc));
 			return rc;
 		}
 	}
@@ -582,8 +569,7 @@ void port_tick(struct fcd *d)
 }
 
 /* Counts for status lines. */
-void port_counts(struct fcd *d, unsigned int *ports, unsigned int *up,
-		 unsigned int *threads)
+void port_counts(struct fcd *d, unsigned int *ports, unsigned int *up, unsigned int *threads)
 {
 	struct port *p;
 

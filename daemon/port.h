@@ -16,30 +16,30 @@
 struct fcd;
 struct conf_port;
 
-#define PORT_NAME_MAX	32
+#define PORT_NAME_MAX 32
 
 /* A read-only snapshot of a port for listing. */
 struct port_view {
-	char		name[PORT_NAME_MAX];
-	uint16_t	portid;		/* NVMe-oF port id (discovery log portid) */
-	char		dev[128];	/* "soft:FABRIC" or "/dev/uioN" */
-	uint64_t	wwnn;
-	uint64_t	wwpn;
-	uint32_t	nport_id;	/* N_Port_ID from fabric login, 0 if none */
-	bool		enabled;	/* administratively */
-	bool		link_up;
-	uint16_t	nr_hwq;
-	uint32_t	nr_rports;	/* remote ports logged in */
+	char name[PORT_NAME_MAX];
+	uint16_t portid; /* NVMe-oF port id (discovery log portid) */
+	char dev[128];	 /* "soft:FABRIC" or "/dev/uioN" */
+	uint64_t wwnn;
+	uint64_t wwpn;
+	uint32_t nport_id; /* N_Port_ID from fabric login, 0 if none */
+	bool enabled;	   /* administratively */
+	bool link_up;
+	uint16_t nr_hwq;
+	uint32_t nr_rports; /* remote ports logged in */
 };
 
 /* A remote (host) port seen on one of our ports. */
 struct host_view {
-	char		port[PORT_NAME_MAX];	/* our port it logged into */
-	uint64_t	wwnn;
-	uint64_t	wwpn;
-	uint32_t	nport_id;
-	bool		logged_in;
-	uint32_t	nr_assocs;	/* associations it holds */
+	char port[PORT_NAME_MAX]; /* our port it logged into */
+	uint64_t wwnn;
+	uint64_t wwpn;
+	uint32_t nport_id;
+	bool logged_in;
+	uint32_t nr_assocs; /* associations it holds */
 };
 
 /* Create a port from its config entry, open the hw port, bind the core,
@@ -51,18 +51,15 @@ int port_del(struct fcd *d, const char *name, char *err, size_t errlen);
 int port_enable(struct fcd *d, const char *name, char *err, size_t errlen);
 int port_disable(struct fcd *d, const char *name, char *err, size_t errlen);
 /* Call cb for every port, in name order; stops early if cb returns non-zero. */
-int port_foreach(struct fcd *d, int (*cb)(const struct port_view *v, void *arg),
-		 void *arg);
+int port_foreach(struct fcd *d, int (*cb)(const struct port_view *v, void *arg), void *arg);
 /* Call cb for every remote port on every port (including hosts that no
  * subsystem allows). */
-int port_host_foreach(struct fcd *d,
-		      int (*cb)(const struct host_view *v, void *arg), void *arg);
+int port_host_foreach(struct fcd *d, int (*cb)(const struct host_view *v, void *arg), void *arg);
 /* Tear down every association of the host port with this WWPN, as
  * nvmet_fc_invalidate_host does (on all our ports it is logged into). */
 int port_host_invalidate(struct fcd *d, uint64_t wwpn, char *err, size_t errlen);
 /* Send an RSCN on one port (name) or on all (name == NULL). */
-int port_discovery_event(struct fcd *d, const char *name, char *err,
-			 size_t errlen);
+int port_discovery_event(struct fcd *d, const char *name, char *err, size_t errlen);
 
 #endif /* PORT_H */
 
@@ -78,5 +75,4 @@ void port_tick(struct fcd *d);
 /* Delete every port (shutdown). */
 void port_del_all(struct fcd *d);
 /* Number of ports, ports with link up, I/O threads. */
-void port_counts(struct fcd *d, unsigned int *ports, unsigned int *up,
-		 unsigned int *threads);
+void port_counts(struct fcd *d, unsigned int *ports, unsigned int *up, unsigned int *threads);

@@ -14,15 +14,13 @@
 #include "sdnotify.h"
 
 /* READY=1. */
-void
-sdnotify_ready(void)
+void sdnotify_ready(void)
 {
 	sd_notify(0, "READY=1");
 }
 
 /* RELOADING=1 with the monotonic time systemd matches the reload by. */
-void
-sdnotify_reloading(void)
+void sdnotify_reloading(void)
 {
 	struct timespec ts;
 	unsigned long long usec;
@@ -34,15 +32,13 @@ sdnotify_reloading(void)
 }
 
 /* STOPPING=1. */
-void
-sdnotify_stopping(void)
+void sdnotify_stopping(void)
 {
 	sd_notify(0, "STOPPING=1");
 }
 
 /* STATUS=<line>. */
-void
-sdnotify_status(const char *fmt, ...)
+void sdnotify_status(const char *fmt, ...)
 {
 	char buf[256];
 	va_list ap;
@@ -54,22 +50,19 @@ sdnotify_status(const char *fmt, ...)
 }
 
 /* WATCHDOG=1. */
-void
-sdnotify_watchdog(void)
+void sdnotify_watchdog(void)
 {
 	sd_notify(0, "WATCHDOG=1");
 }
 
 /* EXTEND_TIMEOUT_USEC=usec. */
-void
-sdnotify_extend_timeout(uint64_t usec)
+void sdnotify_extend_timeout(uint64_t usec)
 {
 	sd_notifyf(0, "EXTEND_TIMEOUT_USEC=%llu", (unsigned long long)usec);
 }
 
 /* The watchdog interval from WATCHDOG_USEC (for this pid), or 0. */
-uint64_t
-sdnotify_watchdog_usec(void)
+uint64_t sdnotify_watchdog_usec(void)
 {
 	uint64_t usec = 0;
 

@@ -30,8 +30,7 @@ struct subsys *subsys_find(struct tgt *t, const char *nqn)
 }
 
 /* Whether a host may connect to s (ACL by NQN, then optional WWPN list). */
-bool subsys_host_allowed(const struct subsys *s, const char *hostnqn,
-			 uint64_t host_wwpn)
+bool subsys_host_allowed(const struct subsys *s, const char *hostnqn, uint64_t host_wwpn)
 {
 	unsigned int i;
 	bool ok = s->allow_any_host;
@@ -82,32 +81,27 @@ static void subsys_default_serial(struct subsys *s)
 		h ^= (uint8_t)*p;
 		h *= 0x100000001b3ull;
 	}
-	snprintf(s->serial, sizeof(s->serial), "%016llx",
-		 (unsigned long long)h);
+	snprintf(s->serial, sizeof(s->serial), "%016llx", (unsigned long long)h);
 }
 
-static int subsys_check_str(const char *what, const char *v, size_t max,
-			    char *err, size_t errlen)
+static int subsys_check_str(const char *what, const char *v, size_t max, char *err, size_t errlen)
 {
 	const char *p;
 
 	if (strlen(v) > max) {
-		tgt_err(err, errlen, "%s longer than %zu characters", what,
-			max);
+		tgt_err(err, errlen, "%s longer than %zu characters", what, max);
 		return -EINVAL;
 	}
 	for (p = v; *p; p++) {
 		if (*p < 0x20 || *p > 0x7e) {
-			tgt_err(err, errlen, "%s must be printable ASCII",
-				what);
+			tgt_err(err, errlen, "%s must be printable ASCII", what);
 			return -EINVAL;
 		}
 	}
 	return 0;
 }
 
-static int subsys_check(const struct tgt_subsys_params *p, uint32_t mask,
-			char *err, size_t errlen)
+static int subsys_check(const struct tgt_subsys_params *p, uint32_t mask, char *err, size_t errlen)
 {
 	int rc = 0;
 
@@ -124,8 +118,7 @@ static int subsys_check(const struct tgt_subsys_params *p, uint32_t mask,
 		return -EINVAL;
 	}
 	if ((mask & TGT_SUBSYS_SET_CNTLID) && (p->cntlid_min || p->cntlid_max) &&
-	    (!p->cntlid_min || p->cntlid_min > p->cntlid_max ||
-	     p->cntlid_max > TGT_CNTLID_MAX)) {
+	    (!p->cntlid_min || p->cntlid_min > p->cntlid_max || p->cntlid_max > TGT_CNTLID_MAX)) {
 		tgt_err(err, errlen, "controller id range must be within 1-%u and min <= max",
 			TGT_CNTLID_MAX);
 		return -EINVAL;
@@ -133,8 +126,7 @@ static int subsys_check(const struct tgt_subsys_params *p, uint32_t mask,
 	return 0;
 }
 
-static void subsys_apply(struct subsys *s, const struct tgt_subsys_params *p,
-			 uint32_t mask)
+static void subsys_apply(struct subsys *s, const struct tgt_subsys_params *p, uint32_t mask)
 {
 	if (mask & TGT_SUBSYS_SET_SERIAL) {
 		if (p->serial && *p->serial)
@@ -147,8 +139,7 @@ static void subsys_apply(struct subsys *s, const struct tgt_subsys_params *p,
 			 p->model && *p->model ? p->model : TGT_DEFAULT_MODEL);
 	if (mask & TGT_SUBSYS_SET_FIRMWARE)
 		snprintf(s->firmware, sizeof(s->firmware), "%s",
-			 p->firmware && *p->firmware ? p->firmware :
-			 TGT_DEFAULT_FIRMWARE);
+			 p->firmware && *p->firmware ? p->firmware : TGT_DEFAULT_FIRMWARE);
 	if (mask & TGT_SUBSYS_SET_OUI)
 		s->ieee_oui = p->ieee_oui;
 	if (mask & TGT_SUBSYS_SET_CNTLID) {
@@ -160,10 +151,9 @@ static void subsys_apply(struct subsys *s, const struct tgt_subsys_params *p,
 		s->allow_any_host = p->allow_any_host;
 }
 
-#define SUBSYS_ALL_FIELDS	0x3f
+#define SUBSYS_ALL_FIELDS 0x3f
 
-static bool subsys_same(const struct subsys *s,
-			const struct tgt_subsys_params *p)
+static bool subsys_same(const struct subsys *s, const struct tgt_subsys_params *p)
 {
 	struct subsys tmp;
 
@@ -171,24 +161,20 @@ static bool subsys_same(const struct subsys *s,
 	snprintf(tmp.nqn, sizeof(tmp.nqn), "%s", s->nqn);
 	subsys_apply(&tmp, p, SUBSYS_ALL_FIELDS);
 	return !strcmp(tmp.serial, s->serial) && !strcmp(tmp.model, s->model) &&
-	       !strcmp(tmp.firmware, s->firmware) &&
-	       tmp.ieee_oui == s->ieee_oui &&
-	       tmp.cntlid_min == s->cntlid_min &&
-	       tmp.cntlid_max == s->cntlid_max &&
+	       !strcmp(tmp.firmware, s->firmware) && tmp.ieee_oui == s->ieee_oui &&
+	       tmp.cntlid_min == s->cntlid_min && tmp.cntlid_max == s->cntlid_max &&
 	       tmp.allow_any_host == s->allow_any_host;
 }
 
 /* Create a subsystem (idempotent). */
-int tgt_subsys_add(struct tgt *t, const struct tgt_subsys_params *p,
-		   char *err, size_t errlen)
+int tgt_subsys_add(struct tgt *t, const struct tgt_subsys_params *p, char *err, size_t errlen)
 {
 	struct subsys *s, **pp;
 	const char *why = NULL;
 	int rc;
 
 	if (!p || !p->nqn || fcnvme_nqn_validate(p->nqn, &why)) {
-		tgt_err(err, errlen, "invalid subsystem NQN: %s",
-			why ? why : "missing");
+		tgt_err(err, errlen, "invalid subsystem NQN: %s", why ? why : "missing");
 		return -EINVAL;
 	}
 	if (!strcmp(p->nqn, NVME_DISC_SUBSYS_NAME)) {
@@ -202,8 +188,7 @@ int tgt_subsys_add(struct tgt *t, const struct tgt_subsys_params *p,
 	if (s) {
 		if (subsys_same(s, p))
 			return 0;
-		tgt_err(err, errlen, "subsystem %s exists with other settings",
-			p->nqn);
+		tgt_err(err, errlen, "subsystem %s exists with other settings", p->nqn);
 		return -EEXIST;
 	}
 	s = calloc(1, sizeof(*s));
@@ -212,8 +197,7 @@ int tgt_subsys_add(struct tgt *t, const struct tgt_subsys_params *p,
 	s->t = t;
 	snprintf(s->nqn, sizeof(s->nqn), "%s", p->nqn);
 	subsys_apply(s, p, SUBSYS_ALL_FIELDS);
-	for (pp = &t->subsys_list; *pp && strcmp((*pp)->nqn, s->nqn) < 0;
-	     pp = &(*pp)->next)
+	for (pp = &t->subsys_list; *pp && strcmp((*pp)->nqn, s->nqn) < 0; pp = &(*pp)->next)
 		;
 	s->next = *pp;
 	*pp = s;
@@ -251,14 +235,14 @@ int tgt_subsys_del(struct tgt *t, const char *nqn, char *err, size_t errlen)
 	if (!s->ctrls)
 		subsys_free(s);
 	else
-		s->deleted = true;	/* see ctrl_free() */
+		s->deleted = true; /* see ctrl_free() */
 	return 0;
 }
 
 /* Change the fields of a subsystem named in mask; turning allow_any_host
  * off tears down controllers of hosts not in the access list. */
-int tgt_subsys_set(struct tgt *t, const struct tgt_subsys_params *p,
-		   uint32_t mask, char *err, size_t errlen)
+int tgt_subsys_set(struct tgt *t, const struct tgt_subsys_params *p, uint32_t mask, char *err,
+		   size_t errlen)
 {
 	struct subsys *s = p ? subsys_find(t, p->nqn) : NULL;
 	int rc;
@@ -285,8 +269,7 @@ int tgt_subsys_set(struct tgt *t, const struct tgt_subsys_params *p,
 	return 0;
 }
 
-static struct subsys *subsys_lookup(struct tgt *t, const char *nqn, char *err,
-				    size_t errlen)
+static struct subsys *subsys_lookup(struct tgt *t, const char *nqn, char *err, size_t errlen)
 {
 	struct subsys *s = subsys_find(t, nqn);
 
@@ -298,8 +281,8 @@ static struct subsys *subsys_lookup(struct tgt *t, const char *nqn, char *err,
 }
 
 /* Add hostnqn to the subsystem's allowed hosts (idempotent). */
-int tgt_subsys_allow_host(struct tgt *t, const char *nqn, const char *hostnqn,
-			  char *err, size_t errlen)
+int tgt_subsys_allow_host(struct tgt *t, const char *nqn, const char *hostnqn, char *err,
+			  size_t errlen)
 {
 	struct subsys *s = subsys_lookup(t, nqn, err, errlen);
 	const char *why = NULL;
@@ -309,8 +292,7 @@ int tgt_subsys_allow_host(struct tgt *t, const char *nqn, const char *hostnqn,
 	if (!s)
 		return -ENOENT;
 	if (!hostnqn || fcnvme_nqn_validate(hostnqn, &why)) {
-		tgt_err(err, errlen, "invalid host NQN: %s",
-			why ? why : "missing");
+		tgt_err(err, errlen, "invalid host NQN: %s", why ? why : "missing");
 		return -EINVAL;
 	}
 	for (pos = 0; pos < s->nr_hosts; pos++) {
@@ -339,8 +321,8 @@ int tgt_subsys_allow_host(struct tgt *t, const char *nqn, const char *hostnqn,
 }
 
 /* Remove hostnqn from the allowed hosts; its controllers are torn down. */
-int tgt_subsys_disallow_host(struct tgt *t, const char *nqn,
-			     const char *hostnqn, char *err, size_t errlen)
+int tgt_subsys_disallow_host(struct tgt *t, const char *nqn, const char *hostnqn, char *err,
+			     size_t errlen)
 {
 	struct subsys *s = subsys_lookup(t, nqn, err, errlen);
 	struct ctrl *c, *cn;
@@ -369,8 +351,7 @@ int tgt_subsys_disallow_host(struct tgt *t, const char *nqn,
 }
 
 /* Allow connections from a host WWPN (turns on the WWPN filter). */
-int tgt_subsys_allow_wwpn(struct tgt *t, const char *nqn, uint64_t wwpn,
-			  char *err, size_t errlen)
+int tgt_subsys_allow_wwpn(struct tgt *t, const char *nqn, uint64_t wwpn, char *err, size_t errlen)
 {
 	struct subsys *s = subsys_lookup(t, nqn, err, errlen);
 	uint64_t *w;
@@ -390,8 +371,8 @@ int tgt_subsys_allow_wwpn(struct tgt *t, const char *nqn, uint64_t wwpn,
 }
 
 /* Remove a host WWPN; controllers from it are torn down. */
-int tgt_subsys_disallow_wwpn(struct tgt *t, const char *nqn, uint64_t wwpn,
-			     char *err, size_t errlen)
+int tgt_subsys_disallow_wwpn(struct tgt *t, const char *nqn, uint64_t wwpn, char *err,
+			     size_t errlen)
 {
 	struct subsys *s = subsys_lookup(t, nqn, err, errlen);
 	struct ctrl *c, *cn;
@@ -416,8 +397,7 @@ int tgt_subsys_disallow_wwpn(struct tgt *t, const char *nqn, uint64_t wwpn,
 }
 
 /* Export the subsystem on a registered port (idempotent). */
-int tgt_subsys_export(struct tgt *t, const char *nqn, uint16_t portid,
-		      char *err, size_t errlen)
+int tgt_subsys_export(struct tgt *t, const char *nqn, uint16_t portid, char *err, size_t errlen)
 {
 	struct subsys *s = subsys_lookup(t, nqn, err, errlen);
 	unsigned int i;
@@ -441,8 +421,7 @@ int tgt_subsys_export(struct tgt *t, const char *nqn, uint16_t portid,
 }
 
 /* Withdraw the subsystem from a port; controllers on it are torn down. */
-int tgt_subsys_unexport(struct tgt *t, const char *nqn, uint16_t portid,
-			char *err, size_t errlen)
+int tgt_subsys_unexport(struct tgt *t, const char *nqn, uint16_t portid, char *err, size_t errlen)
 {
 	struct subsys *s = subsys_lookup(t, nqn, err, errlen);
 	struct tgt_port *p = tgt_port_find(t, portid);
@@ -478,9 +457,7 @@ void subsys_ns_changed(struct subsys *s, uint32_t nsid)
 }
 
 /* Walk the subsystems in NQN order (the discovery subsystem excluded). */
-int tgt_subsys_foreach(struct tgt *t,
-		       int (*cb)(const struct tgt_subsys_info *, void *),
-		       void *arg)
+int tgt_subsys_foreach(struct tgt *t, int (*cb)(const struct tgt_subsys_info *, void *), void *arg)
 {
 	struct tgt_subsys_info info;
 	const struct ctrl *c;

@@ -37,8 +37,7 @@ void tgt_copy_padded(char *dst, size_t len, const char *src)
 }
 
 /* Create the core with its discovery subsystem and ANA group 1. */
-struct tgt *tgt_create(const struct nvmet_fc_env_ops *env, void *env_arg,
-		       const char *state_dir)
+struct tgt *tgt_create(const struct nvmet_fc_env_ops *env, void *env_arg, const char *state_dir)
 {
 	struct tgt *t;
 	struct subsys *d;
@@ -92,7 +91,7 @@ void tgt_destroy(struct tgt *t)
 	if (!t)
 		return;
 	/* Controllers left (no transport teardown came): free them as is. */
-	for (s = t->subsys_list; ; s = s->next) {
+	for (s = t->subsys_list;; s = s->next) {
 		struct subsys *cur = s ? s : t->disc;
 		struct ctrl *c;
 
@@ -133,14 +132,12 @@ void tgt_sq_free(struct sq *sq)
 	if (sq->port)
 		tgt_port_put(sq->port);
 	for (nsid = 1; sq->ns && nsid <= TGT_MAX_NSID; nsid++)
-		free(atomic_load_explicit(&sq->ns[nsid].lat,
-					  memory_order_relaxed));
+		free(atomic_load_explicit(&sq->ns[nsid].lat, memory_order_relaxed));
 	free(sq->ns);
 	free(sq);
 }
 
-static int tgt_sq_create(void *core, const struct nvmet_fc_sq_info *info,
-			 void **core_sq)
+static int tgt_sq_create(void *core, const struct nvmet_fc_sq_info *info, void **core_sq)
 {
 	struct tgt *t = core;
 	struct sq *sq;
@@ -216,7 +213,7 @@ static void tgt_sq_destroy(void *core, void *core_sq)
 	}
 	tgt_sq_unlink(t, sq);
 	if (sq->msgs_inflight) {
-		sq->dead = true;	/* freed by the last ns message ack */
+		sq->dead = true; /* freed by the last ns message ack */
 		return;
 	}
 	tgt_sq_free(sq);
@@ -284,11 +281,11 @@ static void tgt_req_abort(void *core, struct nvmet_fc_req *req)
 }
 
 static const struct nvmet_fc_core_ops tgt_ops = {
-	.sq_create	= tgt_sq_create,
-	.sq_destroy	= tgt_sq_destroy,
-	.req_init	= tgt_req_init,
-	.sq_stop	= tgt_sq_stop,
-	.req_abort	= tgt_req_abort,
+	.sq_create = tgt_sq_create,
+	.sq_destroy = tgt_sq_destroy,
+	.req_init = tgt_req_init,
+	.sq_stop = tgt_sq_stop,
+	.req_abort = tgt_req_abort,
 };
 
 /* The ops table to bind to target ports. */

@@ -48,23 +48,22 @@
 
 struct tgt;
 
-#define TGT_MAX_NSID		1024	/* NSIDs 1..TGT_MAX_NSID */
-#define TGT_MAX_ANAGRP		128	/* ANA group ids 1..TGT_MAX_ANAGRP */
-#define TGT_MAX_PORTS		64
-#define TGT_NAME_MAX		32
-#define TGT_NQN_SIZE		224	/* NQN plus NUL */
-#define TGT_SERIAL_SIZE		21
-#define TGT_MODEL_SIZE		41
-#define TGT_FW_SIZE		9
-#define TGT_DEFAULT_MODEL	"nvmetfcd"
-#define TGT_DEFAULT_FIRMWARE	"1.0"
+#define TGT_MAX_NSID	     1024 /* NSIDs 1..TGT_MAX_NSID */
+#define TGT_MAX_ANAGRP	     128  /* ANA group ids 1..TGT_MAX_ANAGRP */
+#define TGT_MAX_PORTS	     64
+#define TGT_NAME_MAX	     32
+#define TGT_NQN_SIZE	     224 /* NQN plus NUL */
+#define TGT_SERIAL_SIZE	     21
+#define TGT_MODEL_SIZE	     41
+#define TGT_FW_SIZE	     9
+#define TGT_DEFAULT_MODEL    "nvmetfcd"
+#define TGT_DEFAULT_FIRMWARE "1.0"
 
 /* ---- lifecycle ---------------------------------------------------------- */
 
 /* Create the core; env is used to reach the I/O threads and the control
  * thread (it must outlive the tgt). state_dir may be NULL (see above). */
-struct tgt *tgt_create(const struct nvmet_fc_env_ops *env, void *env_arg,
-		       const char *state_dir);
+struct tgt *tgt_create(const struct nvmet_fc_env_ops *env, void *env_arg, const char *state_dir);
 /* Free everything; call after every port was unbound and its associations
  * are gone (sq_destroy was called for every sq_create). */
 void tgt_destroy(struct tgt *t);
@@ -76,123 +75,113 @@ const struct nvmet_fc_core_ops *tgt_core_ops(void);
 /* Register a port the daemon bound (portid: the NVMe-oF port id in discovery
  * log entries, 1..65534). tp gives its WWNN/WWPN for the discovery traddr.
  * -EEXIST if portid or tp is already registered differently. */
-int tgt_port_add(struct tgt *t, uint16_t portid,
-		 struct nvmet_fc_target_port *tp, const char *name);
+int tgt_port_add(struct tgt *t, uint16_t portid, struct nvmet_fc_target_port *tp, const char *name);
 /* Forget a port: associations that came in on it are torn down, exports of it
  * are dropped. 0 if unknown. */
 int tgt_port_del(struct tgt *t, uint16_t portid);
 /* Record the env the port was bound with (if it differs from tgt_create's). */
-int tgt_port_set_env(struct tgt *t, uint16_t portid,
-		     const struct nvmet_fc_env_ops *env, void *env_arg);
+int tgt_port_set_env(struct tgt *t, uint16_t portid, const struct nvmet_fc_env_ops *env,
+		     void *env_arg);
 
 /* ---- subsystems --------------------------------------------------------- */
 
 struct tgt_subsys_params {
-	const char	*nqn;		/* required; validated */
-	const char	*serial;	/* NULL: derived from the NQN (hex) */
-	const char	*model;		/* NULL: TGT_DEFAULT_MODEL */
-	const char	*firmware;	/* NULL: TGT_DEFAULT_FIRMWARE */
-	uint32_t	ieee_oui;	/* 24 bits */
-	uint16_t	cntlid_min;	/* 0 and 0: 1..0xffef */
-	uint16_t	cntlid_max;
-	bool		allow_any_host;	/* default false */
+	const char *nqn;      /* required; validated */
+	const char *serial;   /* NULL: derived from the NQN (hex) */
+	const char *model;    /* NULL: TGT_DEFAULT_MODEL */
+	const char *firmware; /* NULL: TGT_DEFAULT_FIRMWARE */
+	uint32_t ieee_oui;    /* 24 bits */
+	uint16_t cntlid_min;  /* 0 and 0: 1..0xffef */
+	uint16_t cntlid_max;
+	bool allow_any_host; /* default false */
 };
 
 /* Which fields tgt_subsys_set() changes. */
 enum {
-	TGT_SUBSYS_SET_SERIAL		= 1u << 0,
-	TGT_SUBSYS_SET_MODEL		= 1u << 1,
-	TGT_SUBSYS_SET_FIRMWARE		= 1u << 2,
-	TGT_SUBSYS_SET_OUI		= 1u << 3,
-	TGT_SUBSYS_SET_CNTLID		= 1u << 4,
-	TGT_SUBSYS_SET_ALLOW_ANY	= 1u << 5,
+	TGT_SUBSYS_SET_SERIAL = 1u << 0,
+	TGT_SUBSYS_SET_MODEL = 1u << 1,
+	TGT_SUBSYS_SET_FIRMWARE = 1u << 2,
+	TGT_SUBSYS_SET_OUI = 1u << 3,
+	TGT_SUBSYS_SET_CNTLID = 1u << 4,
+	TGT_SUBSYS_SET_ALLOW_ANY = 1u << 5,
 };
 
 /* Create a subsystem. Exists with equal parameters: 0; different: -EEXIST.
  * The discovery NQN is reserved (-EINVAL). */
-int tgt_subsys_add(struct tgt *t, const struct tgt_subsys_params *p,
-		   char *err, size_t errlen);
+int tgt_subsys_add(struct tgt *t, const struct tgt_subsys_params *p, char *err, size_t errlen);
 /* Delete a subsystem: its controllers' associations are torn down and its
  * namespaces drained and closed. Unknown: 0. */
 int tgt_subsys_del(struct tgt *t, const char *nqn, char *err, size_t errlen);
 /* Change the fields named in mask (TGT_SUBSYS_SET_*) of p->nqn. Identity
  * fields (serial, model, firmware, OUI, cntlid range) apply to controllers
  * created afterwards. -ENOENT if unknown. */
-int tgt_subsys_set(struct tgt *t, const struct tgt_subsys_params *p,
-		   uint32_t mask, char *err, size_t errlen);
+int tgt_subsys_set(struct tgt *t, const struct tgt_subsys_params *p, uint32_t mask, char *err,
+		   size_t errlen);
 /* ACL: allow or disallow a host NQN (disallowing tears down that host's
  * controllers on the subsystem). */
-int tgt_subsys_allow_host(struct tgt *t, const char *nqn, const char *hostnqn,
-			  char *err, size_t errlen);
-int tgt_subsys_disallow_host(struct tgt *t, const char *nqn,
-			     const char *hostnqn, char *err, size_t errlen);
+int tgt_subsys_allow_host(struct tgt *t, const char *nqn, const char *hostnqn, char *err,
+			  size_t errlen);
+int tgt_subsys_disallow_host(struct tgt *t, const char *nqn, const char *hostnqn, char *err,
+			     size_t errlen);
 /* Optional WWPN ACL: once any WWPN is allowed, Connects from other host
  * ports are refused (CONNECT_INVALID_HOST). */
-int tgt_subsys_allow_wwpn(struct tgt *t, const char *nqn, uint64_t wwpn,
-			  char *err, size_t errlen);
-int tgt_subsys_disallow_wwpn(struct tgt *t, const char *nqn, uint64_t wwpn,
-			     char *err, size_t errlen);
+int tgt_subsys_allow_wwpn(struct tgt *t, const char *nqn, uint64_t wwpn, char *err, size_t errlen);
+int tgt_subsys_disallow_wwpn(struct tgt *t, const char *nqn, uint64_t wwpn, char *err,
+			     size_t errlen);
 /* Export on / withdraw from a port (discovery change on that port). */
-int tgt_subsys_export(struct tgt *t, const char *nqn, uint16_t portid,
-		      char *err, size_t errlen);
-int tgt_subsys_unexport(struct tgt *t, const char *nqn, uint16_t portid,
-			char *err, size_t errlen);
+int tgt_subsys_export(struct tgt *t, const char *nqn, uint16_t portid, char *err, size_t errlen);
+int tgt_subsys_unexport(struct tgt *t, const char *nqn, uint16_t portid, char *err, size_t errlen);
 
 /* ---- namespaces --------------------------------------------------------- */
 
 enum tgt_backend_type {
-	TGT_BACKEND_NULL,	/* reads return zeroes, writes are dropped */
-	TGT_BACKEND_RAM,	/* zero-filled memory of the given size */
-	TGT_BACKEND_FILE,	/* regular file or block device, io_uring */
+	TGT_BACKEND_NULL, /* reads return zeroes, writes are dropped */
+	TGT_BACKEND_RAM,  /* zero-filled memory of the given size */
+	TGT_BACKEND_FILE, /* regular file or block device, io_uring */
 };
 
 struct tgt_ns_params {
-	uint32_t		nsid;		/* 1..TGT_MAX_NSID */
-	enum tgt_backend_type	backend;
-	const char		*path;		/* file backend only */
-	uint64_t		size;		/* bytes; file: 0 = its size */
-	uint32_t		lba_size;	/* 512 or 4096; 0 = 512 */
-	uint32_t		anagrpid;	/* 0 = 1 */
-	bool			readonly;
-	bool			direct;		/* file: O_DIRECT */
-	bool			disabled;	/* created but not visible */
-	bool			has_uuid, has_nguid, has_eui64;
-	uint8_t			uuid[16];
-	uint8_t			nguid[16];
-	uint8_t			eui64[8];
+	uint32_t nsid; /* 1..TGT_MAX_NSID */
+	enum tgt_backend_type backend;
+	const char *path;  /* file backend only */
+	uint64_t size;	   /* bytes; file: 0 = its size */
+	uint32_t lba_size; /* 512 or 4096; 0 = 512 */
+	uint32_t anagrpid; /* 0 = 1 */
+	bool readonly;
+	bool direct;   /* file: O_DIRECT */
+	bool disabled; /* created but not visible */
+	bool has_uuid, has_nguid, has_eui64;
+	uint8_t uuid[16];
+	uint8_t nguid[16];
+	uint8_t eui64[8];
 };
 
 /* Add a namespace (hosts get a namespace-attribute event). Exists with the
  * same backend, path, lba size and ids: 0; otherwise -EEXIST. */
-int tgt_ns_add(struct tgt *t, const char *nqn, const struct tgt_ns_params *p,
-	       char *err, size_t errlen);
+int tgt_ns_add(struct tgt *t, const char *nqn, const struct tgt_ns_params *p, char *err,
+	       size_t errlen);
 /* Remove a namespace: new I/O fails with INVALID_NS, I/O in flight drains,
  * then the backend is closed. Unknown: 0. */
-int tgt_ns_del(struct tgt *t, const char *nqn, uint32_t nsid, char *err,
-	       size_t errlen);
+int tgt_ns_del(struct tgt *t, const char *nqn, uint32_t nsid, char *err, size_t errlen);
 /* Grow a namespace to size bytes (0: a file backend's current size).
  * Shrinking is refused with -EINVAL ("would lose data"). */
-int tgt_ns_resize(struct tgt *t, const char *nqn, uint32_t nsid,
-		  uint64_t size, char *err, size_t errlen);
-int tgt_ns_enable(struct tgt *t, const char *nqn, uint32_t nsid, char *err,
+int tgt_ns_resize(struct tgt *t, const char *nqn, uint32_t nsid, uint64_t size, char *err,
 		  size_t errlen);
-int tgt_ns_disable(struct tgt *t, const char *nqn, uint32_t nsid, char *err,
-		   size_t errlen);
-int tgt_ns_set_ana_group(struct tgt *t, const char *nqn, uint32_t nsid,
-			 uint32_t anagrpid, char *err, size_t errlen);
+int tgt_ns_enable(struct tgt *t, const char *nqn, uint32_t nsid, char *err, size_t errlen);
+int tgt_ns_disable(struct tgt *t, const char *nqn, uint32_t nsid, char *err, size_t errlen);
+int tgt_ns_set_ana_group(struct tgt *t, const char *nqn, uint32_t nsid, uint32_t anagrpid,
+			 char *err, size_t errlen);
 
 /* ---- ANA ---------------------------------------------------------------- */
 
 /* Group 1 always exists. A new group starts optimized on every port. */
-int tgt_ana_group_add(struct tgt *t, uint32_t grpid, char *err,
-		      size_t errlen);
+int tgt_ana_group_add(struct tgt *t, uint32_t grpid, char *err, size_t errlen);
 /* -EBUSY while a namespace uses the group; group 1 cannot be deleted. */
-int tgt_ana_group_del(struct tgt *t, uint32_t grpid, char *err,
-		      size_t errlen);
+int tgt_ana_group_del(struct tgt *t, uint32_t grpid, char *err, size_t errlen);
 /* state: NVME_ANA_* from <fcnvme/nvme_log.h>. Hosts get an ANA change
  * event. */
-int tgt_ana_set_state(struct tgt *t, uint32_t grpid, uint16_t portid,
-		      uint8_t state, char *err, size_t errlen);
+int tgt_ana_set_state(struct tgt *t, uint32_t grpid, uint16_t portid, uint8_t state, char *err,
+		      size_t errlen);
 
 /* ---- statistics --------------------------------------------------------- */
 
@@ -209,13 +198,13 @@ int tgt_ana_set_state(struct tgt *t, uint32_t grpid, uint16_t portid,
  * whose latency in nanoseconds has its highest set bit at i (bucket 0 holds
  * 0 and 1 ns).
  */
-#define TGT_LAT_BUCKETS		64
+#define TGT_LAT_BUCKETS 64
 
 struct tgt_io_stats {
-	uint64_t	cmds, errors, aborts;
-	uint64_t	read_bytes, write_bytes;
-	uint64_t	lat_max_ns;
-	uint64_t	lat[TGT_LAT_BUCKETS];
+	uint64_t cmds, errors, aborts;
+	uint64_t read_bytes, write_bytes;
+	uint64_t lat_max_ns;
+	uint64_t lat[TGT_LAT_BUCKETS];
 };
 
 /* Add src into dst (max of the maxima). */
@@ -223,8 +212,7 @@ void tgt_stats_add(struct tgt_io_stats *dst, const struct tgt_io_stats *src);
 /* The latency (ns) that permille thousandths of the responses do not exceed
  * (500: median, 990: p99, 999: p99.9): the upper bound of the bucket
  * holding that rank, capped at lat_max_ns; 0 without responses. */
-uint64_t tgt_stats_percentile(const struct tgt_io_stats *s,
-			      unsigned int permille);
+uint64_t tgt_stats_percentile(const struct tgt_io_stats *s, unsigned int permille);
 /* Statistics of a registered port. -ENOENT if unknown. */
 int tgt_port_stats(struct tgt *t, uint16_t portid, struct tgt_io_stats *out);
 
@@ -234,85 +222,79 @@ int tgt_port_stats(struct tgt *t, uint16_t portid, struct tgt_io_stats *out);
  * queues) through the transport, which sends the host a Disconnect LS. The
  * controller leaves the walk once the transport destroyed its admin queue.
  * -ENOENT (with a message) if no controller has that association id. */
-int tgt_ctrl_delete(struct tgt *t, uint64_t association_id, char *err,
-		    size_t errlen);
+int tgt_ctrl_delete(struct tgt *t, uint64_t association_id, char *err, size_t errlen);
 
 /* ---- read-only views, [ctl] only; valid during the callback ------------- */
 
 struct tgt_subsys_info {
-	const char	*nqn;
-	const char	*serial;
-	const char	*model;
-	const char	*firmware;
-	uint32_t	ieee_oui;
-	uint16_t	cntlid_min, cntlid_max;
-	bool		allow_any_host;
-	const char	*const *hosts;	/* allowed host NQNs */
-	unsigned int	nr_hosts;
-	const uint64_t	*wwpns;		/* allowed host WWPNs */
-	unsigned int	nr_wwpns;
-	const uint16_t	*portids;	/* exported on */
-	unsigned int	nr_ports;
-	unsigned int	nr_ns;
-	unsigned int	nr_ctrls;
-	struct tgt_io_stats stats;	/* its controllers, past and present */
+	const char *nqn;
+	const char *serial;
+	const char *model;
+	const char *firmware;
+	uint32_t ieee_oui;
+	uint16_t cntlid_min, cntlid_max;
+	bool allow_any_host;
+	const char *const *hosts; /* allowed host NQNs */
+	unsigned int nr_hosts;
+	const uint64_t *wwpns; /* allowed host WWPNs */
+	unsigned int nr_wwpns;
+	const uint16_t *portids; /* exported on */
+	unsigned int nr_ports;
+	unsigned int nr_ns;
+	unsigned int nr_ctrls;
+	struct tgt_io_stats stats; /* its controllers, past and present */
 };
 
 struct tgt_ns_info {
-	const char		*subnqn;
-	uint32_t		nsid;
-	enum tgt_backend_type	backend;
-	const char		*path;		/* NULL unless file */
-	uint64_t		size;		/* bytes */
-	uint32_t		lba_size;
-	uint32_t		anagrpid;
-	bool			readonly, direct, enabled;
-	uint8_t			uuid[16], nguid[16], eui64[8];
-	uint64_t		reads, writes;	/* commands executed */
-	uint64_t		read_bytes, write_bytes;
+	const char *subnqn;
+	uint32_t nsid;
+	enum tgt_backend_type backend;
+	const char *path; /* NULL unless file */
+	uint64_t size;	  /* bytes */
+	uint32_t lba_size;
+	uint32_t anagrpid;
+	bool readonly, direct, enabled;
+	uint8_t uuid[16], nguid[16], eui64[8];
+	uint64_t reads, writes; /* commands executed */
+	uint64_t read_bytes, write_bytes;
 	/* The commands that named it, over every queue (as above; a
 	 * command refused because the namespace is not visible counts on
 	 * no namespace). */
-	struct tgt_io_stats	stats;
+	struct tgt_io_stats stats;
 };
 
 struct tgt_ctrl_info {
-	const char	*subnqn;
-	const char	*hostnqn;
-	uint8_t		hostid[16];
-	uint16_t	cntlid;
-	uint16_t	portid;
-	uint64_t	host_wwpn;
-	uint64_t	association_id;
-	uint32_t	kato_ms;
-	uint16_t	nr_io_queues;	/* connected */
-	bool		discovery;
-	bool		ready;		/* CSTS.RDY */
-	struct tgt_io_stats stats;	/* its I/O queues */
+	const char *subnqn;
+	const char *hostnqn;
+	uint8_t hostid[16];
+	uint16_t cntlid;
+	uint16_t portid;
+	uint64_t host_wwpn;
+	uint64_t association_id;
+	uint32_t kato_ms;
+	uint16_t nr_io_queues; /* connected */
+	bool discovery;
+	bool ready;		   /* CSTS.RDY */
+	struct tgt_io_stats stats; /* its I/O queues */
 };
 
 struct tgt_ana_info {
-	uint32_t	grpid;
-	uint16_t	portid;
-	uint8_t		state;		/* NVME_ANA_* */
-	unsigned int	nr_ns;
+	uint32_t grpid;
+	uint16_t portid;
+	uint8_t state; /* NVME_ANA_* */
+	unsigned int nr_ns;
 };
 
 /* Call cb for every object in a stable order; a non-zero cb return stops the
  * walk and is returned. */
-int tgt_subsys_foreach(struct tgt *t,
-		       int (*cb)(const struct tgt_subsys_info *, void *),
-		       void *arg);
+int tgt_subsys_foreach(struct tgt *t, int (*cb)(const struct tgt_subsys_info *, void *), void *arg);
 /* nqn NULL: namespaces of every subsystem. */
-int tgt_ns_foreach(struct tgt *t, const char *nqn,
-		   int (*cb)(const struct tgt_ns_info *, void *), void *arg);
-int tgt_ctrl_foreach(struct tgt *t,
-		     int (*cb)(const struct tgt_ctrl_info *, void *),
-		     void *arg);
+int tgt_ns_foreach(struct tgt *t, const char *nqn, int (*cb)(const struct tgt_ns_info *, void *),
+		   void *arg);
+int tgt_ctrl_foreach(struct tgt *t, int (*cb)(const struct tgt_ctrl_info *, void *), void *arg);
 /* One entry per (group, port); groups with no port yet appear once with
  * portid 0 and state optimized. */
-int tgt_ana_foreach(struct tgt *t,
-		    int (*cb)(const struct tgt_ana_info *, void *), void *arg);
+int tgt_ana_foreach(struct tgt *t, int (*cb)(const struct tgt_ana_info *, void *), void *arg);
 
 /* ---- time and threads --------------------------------------------------- */
 

@@ -23,8 +23,7 @@ struct tgt_port *tgt_port_find(struct tgt *t, uint16_t portid)
 }
 
 /* The port registered for an FC target port, or NULL. */
-struct tgt_port *tgt_port_by_tp(struct tgt *t,
-				const struct nvmet_fc_target_port *tp)
+struct tgt_port *tgt_port_by_tp(struct tgt *t, const struct nvmet_fc_target_port *tp)
 {
 	unsigned int i;
 
@@ -35,8 +34,8 @@ struct tgt_port *tgt_port_by_tp(struct tgt *t,
 }
 
 /* Run fn(arg) on hw queue hwq of port p (the tgt env if p is NULL). */
-int tgt_port_run_on_hwq(struct tgt_port *p, struct tgt *t, uint16_t hwq,
-			void (*fn)(void *), void *arg)
+int tgt_port_run_on_hwq(struct tgt_port *p, struct tgt *t, uint16_t hwq, void (*fn)(void *),
+			void *arg)
 {
 	if (p && p->env)
 		return p->env->run_on_hwq(p->env_arg, hwq, fn, arg);
@@ -44,8 +43,7 @@ int tgt_port_run_on_hwq(struct tgt_port *p, struct tgt *t, uint16_t hwq,
 }
 
 /* Run fn(arg) on the control thread. */
-int tgt_run_on_ctl(struct tgt *t, struct tgt_port *p, void (*fn)(void *),
-		   void *arg)
+int tgt_run_on_ctl(struct tgt *t, struct tgt_port *p, void (*fn)(void *), void *arg)
 {
 	if (p && p->env)
 		return p->env->run_on_ctl(p->env_arg, fn, arg);
@@ -53,8 +51,7 @@ int tgt_run_on_ctl(struct tgt *t, struct tgt_port *p, void (*fn)(void *),
 }
 
 /* Register a port. */
-int tgt_port_add(struct tgt *t, uint16_t portid,
-		 struct nvmet_fc_target_port *tp, const char *name)
+int tgt_port_add(struct tgt *t, uint16_t portid, struct nvmet_fc_target_port *tp, const char *name)
 {
 	struct tgt_port *p;
 	struct sq *sq;
@@ -94,8 +91,8 @@ int tgt_port_add(struct tgt *t, uint16_t portid,
 }
 
 /* Record the env a port was bound with. */
-int tgt_port_set_env(struct tgt *t, uint16_t portid,
-		     const struct nvmet_fc_env_ops *env, void *env_arg)
+int tgt_port_set_env(struct tgt *t, uint16_t portid, const struct nvmet_fc_env_ops *env,
+		     void *env_arg)
 {
 	struct tgt_port *p = tgt_port_find(t, portid);
 
@@ -140,7 +137,7 @@ int tgt_port_del(struct tgt *t, uint16_t portid)
 			break;
 		}
 	}
-	for (s = t->subsys_list; ; s = s->next) {
+	for (s = t->subsys_list;; s = s->next) {
 		struct subsys *cur = s ? s : t->disc;
 
 		for (c = cur->ctrls; c; c = cn) {
@@ -173,8 +170,7 @@ void tgt_discovery_changed(struct tgt *t, const struct subsys *s)
 	}
 	for (c = t->disc->ctrls; c; c = c->next)
 		ctrl_add_aen(c, NVME_AEN_CFG_DISC_CHANGE,
-			     NVME_AER_RESULT(NVME_AER_TYPE_NOTICE,
-					     NVME_AER_NOTICE_DISC_CHANGED,
+			     NVME_AER_RESULT(NVME_AER_TYPE_NOTICE, NVME_AER_NOTICE_DISC_CHANGED,
 					     NVME_LOG_DISC));
 }
 

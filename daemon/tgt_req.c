@@ -56,8 +56,7 @@ void tgt_req_complete_from_ctl(struct nvmet_fc_req *req, uint16_t status)
 	struct tgt *t = sq->t;
 
 	req_ctx(req)->status = status;
-	if (tgt_port_run_on_hwq(sq->port, t, req->hwqid,
-				tgt_req_complete_on_hwq, req)) {
+	if (tgt_port_run_on_hwq(sq->port, t, req->hwqid, tgt_req_complete_on_hwq, req)) {
 		req_ctx(req)->aux2 = (uint64_t)(uintptr_t)t->cpl_retry;
 		t->cpl_retry = req;
 	}

@@ -25,8 +25,7 @@ void tgt_stats_add(struct tgt_io_stats *dst, const struct tgt_io_stats *src)
 }
 
 /* The latency permille thousandths of the responses do not exceed. */
-uint64_t tgt_stats_percentile(const struct tgt_io_stats *s,
-			      unsigned int permille)
+uint64_t tgt_stats_percentile(const struct tgt_io_stats *s, unsigned int permille)
 {
 	uint64_t n = 0, rank, seen = 0, top;
 	unsigned int i;
@@ -49,4 +48,3 @@ uint64_t tgt_stats_percentile(const struct tgt_io_stats *s,
 	top = i >= 63 ? UINT64_MAX : (UINT64_C(2) << i) - 1;
 	return top < s->lat_max_ns ? top : s->lat_max_ns;
 }
-

@@ -32,8 +32,7 @@ static inline unsigned int lat_bucket(uint64_t ns)
 /* [hwq] The response to req with status leaves its queue; nsid is the
  * namespace the command addressed (0: none or not visible). Only NVMe
  * commands on I/O queues count (not the admin queue, not Connect). */
-void tgt_stats_io_response(struct nvmet_fc_req *req, uint32_t nsid,
-			   uint16_t status)
+void tgt_stats_io_response(struct nvmet_fc_req *req, uint32_t nsid, uint16_t status)
 {
 	struct sq *sq = req_ctx(req)->sq;
 	struct sq_stats *s = &sq->st;
@@ -47,14 +46,12 @@ void tgt_stats_io_response(struct nvmet_fc_req *req, uint32_t nsid,
 	st_add(&s->c[SQ_ST_CMDS], 1);
 	st_add(&s->lat[lat_bucket(lat)], 1);
 	if (lat > st_get(&s->c[SQ_ST_LAT_MAX]))
-		atomic_store_explicit(&s->c[SQ_ST_LAT_MAX], lat,
-				      memory_order_relaxed);
+		atomic_store_explicit(&s->c[SQ_ST_LAT_MAX], lat, memory_order_relaxed);
 	if (status)
 		st_add(&s->c[SQ_ST_ERRORS], 1);
 	if (nsid && sq->ns) {
 		struct sq_ns *v = &sq->ns[nsid];
-		struct sq_ns_lat *l = atomic_load_explicit(&v->lat,
-							   memory_order_acquire);
+		struct sq_ns_lat *l = atomic_load_explicit(&v->lat, memory_order_acquire);
 
 		st_add(&v->st[NS_ST_CMDS], 1);
 		if (status)
@@ -62,8 +59,7 @@ void tgt_stats_io_response(struct nvmet_fc_req *req, uint32_t nsid,
 		if (l) {
 			st_add(&l->lat[lat_bucket(lat)], 1);
 			if (lat > st_get(&l->max))
-				atomic_store_explicit(&l->max, lat,
-						      memory_order_relaxed);
+				atomic_store_explicit(&l->max, lat, memory_order_relaxed);
 		}
 	}
 }
@@ -123,4 +119,3 @@ void tgt_stats_io_sq_gone(struct sq *sq, struct ctrl *c)
 	if (sq->port)
 		tgt_stats_io_sq(sq, &sq->port->st_gone);
 }
-

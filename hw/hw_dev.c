@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: Apache-2.0 */
+// SPDX-License-Identifier: Apache-2.0
 /*
  * The driver's device, common to both roles: opening (soft HBA: fabric login,
  * region layout, name-server registration; uio: map and check the BAR),
@@ -22,9 +22,9 @@
 #include "hw_ls.h"
 #include "hw_priv.h"
 
-#define HW_EQ_ENTRIES	256u
-#define HW_WQ_ENTRIES	1024u
-#define HW_TICK_MS	100
+#define HW_EQ_ENTRIES 256u
+#define HW_WQ_ENTRIES 1024u
+#define HW_TICK_MS    100
 
 static uint64_t hw_align(uint64_t v, uint64_t a)
 {
@@ -231,8 +231,7 @@ int hw_dev_open(struct hw_dev *d, const struct hw_dev_cfg *cfg)
 
 		c2.dma_size = hw_dev_dma_size(cfg->dma_size);
 		rc = hw_dev_open_soft(d, &c2, cfg->dev + 5);
-	}
-	else if (strncmp(cfg->dev, "/dev/uio", 8) == 0)
+	} else if (strncmp(cfg->dev, "/dev/uio", 8) == 0)
 		rc = hw_dev_open_uio(d, cfg);
 	else
 		rc = -EINVAL;
@@ -307,8 +306,7 @@ int hw_dev_peer(struct hw_dev *d, unsigned int slot)
 
 	if (!d->soft || slot >= HW_MAX_PORTS || slot == d->slot)
 		return -EINVAL;
-	if (d->peers[slot].base &&
-	    d->peers[slot].gen == atomic_load(&d->fab.r->ns[slot].gen) &&
+	if (d->peers[slot].base && d->peers[slot].gen == atomic_load(&d->fab.r->ns[slot].gen) &&
 	    d->peers[slot].wwpn == d->fab.r->ns[slot].wwpn)
 		return 0;
 	rc = hw_fabric_map_slot(&d->fab, slot, &m);
@@ -336,9 +334,8 @@ bool hw_dev_peer_alive(struct hw_dev *d, unsigned int slot)
 		return false;
 	if (atomic_load(&d->fab.r->ns[slot].state) != HW_NS_ONLINE)
 		return false;
-	if (d->peers[slot].base &&
-	    d->peers[slot].gen != atomic_load(&d->fab.r->ns[slot].gen))
-		return false;	/* restarted: the old incarnation is gone */
+	if (d->peers[slot].base && d->peers[slot].gen != atomic_load(&d->fab.r->ns[slot].gen))
+		return false; /* restarted: the old incarnation is gone */
 	return hw_fabric_slot_alive(&d->fab, slot);
 }
 
@@ -451,8 +448,8 @@ void hw_dev_kick(struct hw_dev *d)
 }
 
 /* The slow-path loop of both LLDD roles (see hw_priv.h). */
-int hw_dev_slow_path(struct hw_dev *d, struct hw_ls_table *ls,
-		     const struct hw_slow_ops *ops, void *arg, bool *timer)
+int hw_dev_slow_path(struct hw_dev *d, struct hw_ls_table *ls, const struct hw_slow_ops *ops,
+		     void *arg, bool *timer)
 {
 	struct hw_eqe *e;
 	int n = 0, rounds;

@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: Apache-2.0 */
+// SPDX-License-Identifier: Apache-2.0
 /*
  * The DMA memory allocator of a device: first-fit over the device's DMA
  * window with a sorted, coalescing free list, 4 KiB granularity. Handles are
@@ -13,8 +13,8 @@
 
 /* A free extent of the DMA window; list sorted by offset. */
 struct hw_dma_blk {
-	struct hw_dma_blk	*next;
-	uint64_t		off, len;
+	struct hw_dma_blk *next;
+	uint64_t off, len;
 };
 
 static uint64_t hw_dma_round(size_t len)
@@ -71,7 +71,7 @@ void hw_dma_free(struct hw_dev *d, void *vaddr, size_t len)
 		;
 	n = malloc(sizeof(*n));
 	if (!n)
-		return;		/* leak the extent rather than corrupt the list */
+		return; /* leak the extent rather than corrupt the list */
 	n->off = off;
 	n->len = sz;
 	n->next = *pp;

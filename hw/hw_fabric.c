@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: Apache-2.0 */
+// SPDX-License-Identifier: Apache-2.0
 /*
  * The software fabric region: creation and removal of a fabric directory, the
  * name server (slot claim at FLOGI, lookups, zoning), liveness of ports
@@ -55,8 +55,8 @@ static bool hw_name_ok(const char *name)
 	for (i = 0; i < n; i++) {
 		char c = name[i];
 
-		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-		      (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.'))
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+		      c == '-' || c == '_' || c == '.'))
 			return false;
 	}
 	return true;
@@ -168,8 +168,7 @@ int hw_fabric_open(const char *dir, struct hw_fabric *fab)
 		rc = -EPROTO;
 		goto out_close;
 	}
-	fab->r = mmap(NULL, sizeof(*fab->r), PROT_READ | PROT_WRITE, MAP_SHARED,
-		      fab->fd, 0);
+	fab->r = mmap(NULL, sizeof(*fab->r), PROT_READ | PROT_WRITE, MAP_SHARED, fab->fd, 0);
 	if (fab->r == MAP_FAILED) {
 		rc = -errno;
 		fab->r = NULL;
@@ -295,8 +294,7 @@ int hw_fabric_find(struct hw_fabric *fab, uint64_t wwpn)
 	unsigned int i;
 
 	for (i = 0; i < HW_MAX_PORTS; i++)
-		if (atomic_load(&fab->r->ns[i].state) != HW_NS_FREE &&
-		    fab->r->ns[i].wwpn == wwpn)
+		if (atomic_load(&fab->r->ns[i].state) != HW_NS_FREE && fab->r->ns[i].wwpn == wwpn)
 			return (int)i;
 	return -ENOENT;
 }
@@ -375,10 +373,9 @@ int hw_fabric_map_slot(struct hw_fabric *fab, unsigned int slot, struct hw_peer_
 	}
 	bar = m->base;
 	if (bar->magic != HW_BAR_MAGIC || bar->version != HW_BAR_VERSION ||
-	    bar->region_size != m->len || bar->wwpn != m->wwpn ||
-	    bar->nr_hwq == 0 || bar->nr_hwq > HW_MAX_HWQ ||
-	    bar->dma_off > m->len || bar->dma_size > m->len - bar->dma_off ||
-	    bar->xri_off > m->len ||
+	    bar->region_size != m->len || bar->wwpn != m->wwpn || bar->nr_hwq == 0 ||
+	    bar->nr_hwq > HW_MAX_HWQ || bar->dma_off > m->len ||
+	    bar->dma_size > m->len - bar->dma_off || bar->xri_off > m->len ||
 	    (uint64_t)bar->nr_xri * sizeof(struct hw_xri) > m->len - bar->xri_off) {
 		rc = -EPROTO;
 		goto out_unmap;
@@ -466,8 +463,7 @@ void hw_fabric_rscn(struct hw_fabric *fab, unsigned int slot)
 	}
 }
 
-static bool hw_fault_match(struct hw_fault *f, int fc, uint64_t src, uint64_t dst,
-			   uint32_t opcode)
+static bool hw_fault_match(struct hw_fault *f, int fc, uint64_t src, uint64_t dst, uint32_t opcode)
 {
 	switch (atomic_load_explicit(&f->kind, memory_order_acquire)) {
 	case HW_FAULT_DROP_CMD:
@@ -502,8 +498,8 @@ static void hw_fault_retire(struct hw_fabric *fab, struct hw_fault *f)
 }
 
 /* Fault check for a frame of class fc between two ports. */
-int hw_fabric_fault(struct hw_fabric *fab, int fc, uint64_t src, uint64_t dst,
-		    uint32_t opcode, uint32_t *delay_ms)
+int hw_fabric_fault(struct hw_fabric *fab, int fc, uint64_t src, uint64_t dst, uint32_t opcode,
+		    uint32_t *delay_ms)
 {
 	unsigned int i;
 	uint64_t now = 0;

@@ -14,66 +14,77 @@
 
 #include "hw_dev.h"
 
-#define HW_FABRIC_MAGIC		0x4349524241465346ull	/* "FSFABRIC" */
-#define HW_FABRIC_VERSION	1u
-#define HW_MAX_FAULTS		16
-#define HW_DEFAULT_SHM_DIR	"/dev/shm/fcnvme"
-#define HW_PATH_MAX		256
+#define HW_FABRIC_MAGIC	   0x4349524241465346ull /* "FSFABRIC" */
+#define HW_FABRIC_VERSION  1u
+#define HW_MAX_FAULTS	   16
+#define HW_DEFAULT_SHM_DIR "/dev/shm/fcnvme"
+#define HW_PATH_MAX	   256
 
 /* Name-server entry state. */
-enum { HW_NS_FREE = 0, HW_NS_OFFLINE, HW_NS_ONLINE, HW_NS_LINKDOWN };
+enum {
+	HW_NS_FREE = 0,
+	HW_NS_OFFLINE,
+	HW_NS_ONLINE,
+	HW_NS_LINKDOWN
+};
 
 struct hw_ns_entry {
-	uint64_t	wwnn, wwpn;
-	_Atomic uint32_t state;		/* HW_NS_* */
-	uint32_t	port_id;	/* N_Port_ID assigned at FLOGI */
-	uint32_t	roles;		/* FC-4 features of type 0x28 */
-	uint32_t	zone;		/* 0 = default zone, sees everyone */
-	_Atomic uint32_t gen;		/* bumped at every FLOGI */
-	int32_t		pid;
+	uint64_t wwnn, wwpn;
+	_Atomic uint32_t state; /* HW_NS_* */
+	uint32_t port_id;	/* N_Port_ID assigned at FLOGI */
+	uint32_t roles;		/* FC-4 features of type 0x28 */
+	uint32_t zone;		/* 0 = default zone, sees everyone */
+	_Atomic uint32_t gen;	/* bumped at every FLOGI */
+	int32_t pid;
 };
 
 /* Fault kinds. */
 enum {
 	HW_FAULT_NONE = 0,
-	HW_FAULT_DROP_CMD,	/* drop CMD IUs with opcode (0x100|fctype) */
-	HW_FAULT_DROP,		/* drop frames of a class */
-	HW_FAULT_DELAY,		/* delay frames of a class by delay_ms */
-	HW_FAULT_FAIL_DATA,	/* fail data transfers with -EIO */
-	HW_FAULT_ABTS,		/* abort exchanges right after their CMD */
+	HW_FAULT_DROP_CMD,  /* drop CMD IUs with opcode (0x100|fctype) */
+	HW_FAULT_DROP,	    /* drop frames of a class */
+	HW_FAULT_DELAY,	    /* delay frames of a class by delay_ms */
+	HW_FAULT_FAIL_DATA, /* fail data transfers with -EIO */
+	HW_FAULT_ABTS,	    /* abort exchanges right after their CMD */
 };
 
 /* Frame classes. */
 enum {
-	HW_FC_ANY = 0, HW_FC_LS, HW_FC_CMD, HW_FC_DATA, HW_FC_RSP, HW_FC_ABTS,
-	HW_FC_ELS, HW_FC_NR
+	HW_FC_ANY = 0,
+	HW_FC_LS,
+	HW_FC_CMD,
+	HW_FC_DATA,
+	HW_FC_RSP,
+	HW_FC_ABTS,
+	HW_FC_ELS,
+	HW_FC_NR
 };
 
 struct hw_fault {
-	_Atomic uint32_t kind;		/* HW_FAULT_*; NONE = free slot */
-	uint32_t	fclass;		/* HW_FC_* */
-	uint64_t	wwpn;		/* sender or receiver; 0 = any port */
-	uint32_t	opcode;		/* DROP_CMD: opcode, or 0x100|fctype */
-	uint32_t	skip;		/* let this many matches pass first */
-	_Atomic int32_t	remaining;	/* fire this many times */
-	_Atomic uint32_t seen;		/* matches so far */
-	uint32_t	delay_ms;
-	uint32_t	rsvd;
-	uint64_t	expires_ms;	/* CLOCK_REALTIME ms; 0 = count only */
+	_Atomic uint32_t kind;	   /* HW_FAULT_*; NONE = free slot */
+	uint32_t fclass;	   /* HW_FC_* */
+	uint64_t wwpn;		   /* sender or receiver; 0 = any port */
+	uint32_t opcode;	   /* DROP_CMD: opcode, or 0x100|fctype */
+	uint32_t skip;		   /* let this many matches pass first */
+	_Atomic int32_t remaining; /* fire this many times */
+	_Atomic uint32_t seen;	   /* matches so far */
+	uint32_t delay_ms;
+	uint32_t rsvd;
+	uint64_t expires_ms; /* CLOCK_REALTIME ms; 0 = count only */
 };
 
 struct hw_fabric_region {
-	uint64_t	magic;
-	uint32_t	version;
-	_Atomic uint32_t nfaults;	/* active fault records */
+	uint64_t magic;
+	uint32_t version;
+	_Atomic uint32_t nfaults; /* active fault records */
 	struct hw_ns_entry ns[HW_MAX_PORTS];
-	struct hw_fault	faults[HW_MAX_FAULTS];
+	struct hw_fault faults[HW_MAX_FAULTS];
 };
 
 /* A fabric as one process sees it. */
 struct hw_fabric {
-	char		dir[HW_PATH_MAX];
-	int		fd;			/* the fabric file; flock */
+	char dir[HW_PATH_MAX];
+	int fd; /* the fabric file; flock */
 	struct hw_fabric_region *r;
 };
 
@@ -102,11 +113,11 @@ bool hw_fabric_zoned(struct hw_fabric *fab, unsigned int a, unsigned int b);
 int hw_fabric_claim(struct hw_fabric *fab, uint64_t wwnn, uint64_t wwpn, uint32_t roles);
 /* A peer's device region mapped into this process. */
 struct hw_peer_map {
-	void		*base;
-	size_t		len;
-	int		fd;
-	uint32_t	gen;		/* ns gen it was mapped for */
-	uint64_t	wwpn;
+	void *base;
+	size_t len;
+	int fd;
+	uint32_t gen; /* ns gen it was mapped for */
+	uint64_t wwpn;
 };
 
 /* Map the device region of slot (validated BAR); -ENOENT if none. */
@@ -120,8 +131,8 @@ int hw_fabric_post_eqe(struct hw_fabric *fab, unsigned int slot, const struct hw
 void hw_fabric_rscn(struct hw_fabric *fab, unsigned int slot);
 /* Fault check for a frame of class fc between two ports. Returns the kind
  * that fires (HW_FAULT_NONE if none) and, for DELAY, *delay_ms. */
-int hw_fabric_fault(struct hw_fabric *fab, int fc, uint64_t src, uint64_t dst,
-		    uint32_t opcode, uint32_t *delay_ms);
+int hw_fabric_fault(struct hw_fabric *fab, int fc, uint64_t src, uint64_t dst, uint32_t opcode,
+		    uint32_t *delay_ms);
 /* Add a fault record; returns its index or -ENOSPC. */
 int hw_fabric_fault_add(struct hw_fabric *fab, const struct hw_fault *f);
 void hw_fabric_fault_clear(struct hw_fabric *fab);

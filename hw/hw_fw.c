@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: Apache-2.0 */
+// SPDX-License-Identifier: Apache-2.0
 /*
  * The software HBA's firmware for the data path. It runs in the thread that
  * rings a WQ doorbell, over every pending WQE of that queue: it sends CMD IUs
@@ -23,8 +23,8 @@
 
 /* Rings this batch posted into, woken once at its end. */
 struct hw_fw_batch {
-	struct hw_ring	*ring[HW_FW_NOTIFY_MAX];
-	unsigned int	n;
+	struct hw_ring *ring[HW_FW_NOTIFY_MAX];
+	unsigned int n;
 };
 
 static void hw_fw_note(struct hw_fw_batch *b, struct hw_ring *r)
@@ -143,7 +143,7 @@ static void hw_fw_fcp_cmd(struct hw_dev *d, struct hw_fw_batch *b, unsigned int 
 		opcode = 0x100u | iu->sqe[4];
 	k = hw_fw_fault(d, HW_FC_CMD, w->peer_slot, opcode);
 	if (k == HW_FAULT_DROP || k == HW_FAULT_DROP_CMD)
-		return;		/* lost on the wire: the host times out */
+		return; /* lost on the wire: the host times out */
 	qid = (uint16_t)(be64_to_cpu(iu->connection_id) & 0xffff);
 	thwq = hw_fw_steer(qid, pb->nr_hwq);
 	x->dst_hwq = (uint16_t)thwq;
@@ -213,8 +213,8 @@ static void hw_fw_bls(struct hw_dev *d, struct hw_fw_batch *b, unsigned int hwq,
  * Check that [offset, offset + len) of the host exchange is covered by valid
  * host SGEs. Returns 0 or -EFAULT; nothing is copied.
  */
-static int hw_fw_check_host(const struct hw_bar *pb, const struct hw_xri *x,
-			    uint32_t offset, uint32_t len)
+static int hw_fw_check_host(const struct hw_bar *pb, const struct hw_xri *x, uint32_t offset,
+			    uint32_t len)
 {
 	uint64_t pos = 0, end = (uint64_t)offset + len;
 	uint32_t i, nsge = x->nsge;
@@ -355,7 +355,7 @@ int hw_fw_doorbell(struct hw_dev *d, unsigned int hwq)
 	atomic_store_explicit(&d->bar->doorbell[hwq], (uint32_t)atomic_load(&wq->tail),
 			      memory_order_release);
 	if (!d->soft)
-		return 0;	/* real hardware takes it from here */
+		return 0; /* real hardware takes it from here */
 	while ((w = hw_ring_peek(d->base, wq))) {
 		switch (w->type) {
 		case HW_WQE_FCP_CMD:

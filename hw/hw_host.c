@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: Apache-2.0 */
+// SPDX-License-Identifier: Apache-2.0
 /*
  * The host-role LLDD, control path (modelled on lpfc's host driver): opening
  * and closing the port, the nvme_fc_port_template (its data-path callbacks
@@ -25,8 +25,8 @@ static void hw_host_remoteport_delete(struct nvme_fc_remote_port *rport)
 {
 }
 
-static int hw_host_create_queue(struct nvme_fc_local_port *lp, unsigned int qidx,
-				uint16_t qsize, void **handle)
+static int hw_host_create_queue(struct nvme_fc_local_port *lp, unsigned int qidx, uint16_t qsize,
+				void **handle)
 {
 	struct hw_host_port *p = hw_host_of(lp);
 
@@ -72,21 +72,21 @@ static int hw_host_xmt_ls_rsp(struct nvme_fc_local_port *lp, struct nvme_fc_remo
 }
 
 static const struct nvme_fc_port_template hw_host_template = {
-	.localport_delete	= hw_host_localport_delete,
-	.remoteport_delete	= hw_host_remoteport_delete,
-	.create_queue		= hw_host_create_queue,
-	.delete_queue		= hw_host_delete_queue,
-	.ls_req			= hw_host_ls_req,
-	.fcp_io			= hw_host_io_fcp_io,
-	.ls_abort		= hw_host_ls_abort,
-	.fcp_abort		= hw_host_io_fcp_abort,
-	.xmt_ls_rsp		= hw_host_xmt_ls_rsp,
-	.poll_queue		= hw_host_io_poll_queue,
-	.max_sgl_segments	= HW_HOST_MAX_SGL,
-	.max_dif_sgl_segments	= HW_HOST_MAX_SGL,
-	.dma_boundary		= 0xffffffff,
-	.local_priv_sz		= sizeof(void *),
-	.remote_priv_sz		= sizeof(void *),
+	.localport_delete = hw_host_localport_delete,
+	.remoteport_delete = hw_host_remoteport_delete,
+	.create_queue = hw_host_create_queue,
+	.delete_queue = hw_host_delete_queue,
+	.ls_req = hw_host_ls_req,
+	.fcp_io = hw_host_io_fcp_io,
+	.ls_abort = hw_host_ls_abort,
+	.fcp_abort = hw_host_io_fcp_abort,
+	.xmt_ls_rsp = hw_host_xmt_ls_rsp,
+	.poll_queue = hw_host_io_poll_queue,
+	.max_sgl_segments = HW_HOST_MAX_SGL,
+	.max_dif_sgl_segments = HW_HOST_MAX_SGL,
+	.dma_boundary = 0xffffffff,
+	.local_priv_sz = sizeof(void *),
+	.remote_priv_sz = sizeof(void *),
 };
 
 /* ---- slow path ---------------------------------------------------------------- */
@@ -238,7 +238,8 @@ static void hw_host_eqe(struct hw_host_port *p, const struct hw_eqe *e)
 		if (!rp)
 			break;
 		if (e->arg == HW_EQE_PLOGI && atomic_load(&rp->state) == HW_HR_PLOGI) {
-			if (hw_els_send(&p->dev, rp->slot, HW_EQE_PRLI, FC_PORT_ROLE_NVME_INITIATOR))
+			if (hw_els_send(&p->dev, rp->slot, HW_EQE_PRLI,
+					FC_PORT_ROLE_NVME_INITIATOR))
 				atomic_store(&rp->state, HW_HR_NONE);
 			else
 				atomic_store(&rp->state, HW_HR_PRLI);
@@ -321,9 +322,9 @@ static bool hw_host_ls_pending(void *arg)
 }
 
 static const struct hw_slow_ops hw_host_slow_ops = {
-	.eqe		= hw_host_slow_eqe,
-	.reap_ls	= hw_host_reap_ls,
-	.ls_pending	= hw_host_ls_pending,
+	.eqe = hw_host_slow_eqe,
+	.reap_ls = hw_host_reap_ls,
+	.ls_pending = hw_host_ls_pending,
 };
 
 /* Slow path: RSCN -> rescan, LS, logins, remote-port loss. */

@@ -18,17 +18,17 @@
 
 #include <fcnvme/nvme_fc_driver.h>
 
-#include "hw_tgt.h"	/* struct hw_rport_info */
+#include "hw_tgt.h" /* struct hw_rport_info */
 
 struct hw_host_port;
 
 struct hw_host_port_cfg {
-	const char	*dev;		/* "soft:FABRIC" or "/dev/uioN" */
-	const char	*shm_dir;
-	uint64_t	wwnn, wwpn;
-	uint16_t	nr_hwq;		/* 0 = 1 */
-	uint16_t	queue_depth;	/* exchanges per hw queue; 0 = 256 */
-	uint32_t	fcp_timeout_ms;	/* 0 = 30000 */
+	const char *dev; /* "soft:FABRIC" or "/dev/uioN" */
+	const char *shm_dir;
+	uint64_t wwnn, wwpn;
+	uint16_t nr_hwq;	 /* 0 = 1 */
+	uint16_t queue_depth;	 /* exchanges per hw queue; 0 = 256 */
+	uint32_t fcp_timeout_ms; /* 0 = 30000 */
 };
 
 /* Map, link up, FLOGI, name-server registration, query targets, PLOGI/PRLI,

@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: Apache-2.0 */
+// SPDX-License-Identifier: Apache-2.0
 /*
  * The host LLDD's data path: FCP I/O on a preallocated exchange (XRI) pool
  * per hw queue, whose entries live in the device region so the target's
@@ -14,8 +14,7 @@
 
 #include "hw_host_priv.h"
 
-static void hw_host_xri_free(struct hw_host_port *p, struct hw_host_hwq *q,
-			     struct hw_host_xri *x)
+static void hw_host_xri_free(struct hw_host_port *p, struct hw_host_hwq *q, struct hw_host_xri *x)
 {
 	atomic_store_explicit(&p->dev.xri[x->idx].state, HW_XRI_FREE, memory_order_release);
 	x->req = NULL;
@@ -25,8 +24,8 @@ static void hw_host_xri_free(struct hw_host_port *p, struct hw_host_hwq *q,
 }
 
 /* Complete the request of x with status and return x to the pool. */
-static void hw_host_complete(struct hw_host_port *p, struct hw_host_hwq *q,
-			     struct hw_host_xri *x, int status)
+static void hw_host_complete(struct hw_host_port *p, struct hw_host_hwq *q, struct hw_host_xri *x,
+			     int status)
 {
 	struct nvmefc_fcp_req *req = x->req;
 
@@ -57,8 +56,8 @@ static int hw_host_post(struct hw_host_port *p, uint16_t hwq, const struct hw_wq
 	return 0;
 }
 
-static void hw_host_bls(struct hw_host_port *p, uint16_t hwq, uint8_t type,
-			unsigned int slot, uint16_t peer_hwq, uint32_t xri, uint32_t tag)
+static void hw_host_bls(struct hw_host_port *p, uint16_t hwq, uint8_t type, unsigned int slot,
+			uint16_t peer_hwq, uint32_t xri, uint32_t tag)
 {
 	struct hw_wqe w;
 
@@ -132,8 +131,8 @@ static void hw_host_unbounce(struct hw_host_xri *x, struct nvmefc_fcp_req *req, 
 }
 
 /* fcp_io: take an exchange, describe its data, send the CMD IU. */
-int hw_host_io_fcp_io(struct nvme_fc_local_port *lp, struct nvme_fc_remote_port *rport,
-		      void *hwqh, struct nvmefc_fcp_req *req)
+int hw_host_io_fcp_io(struct nvme_fc_local_port *lp, struct nvme_fc_remote_port *rport, void *hwqh,
+		      struct nvmefc_fcp_req *req)
 {
 	struct hw_host_port *p = hw_host_of(lp);
 	struct hw_host_rport *rp = hw_host_rp_of(rport);
@@ -159,8 +158,8 @@ int hw_host_io_fcp_io(struct nvme_fc_local_port *lp, struct nvme_fc_remote_port 
 	x->aborting = false;
 	x->timed_out = false;
 	x->tag++;
-	x->deadline_ns = (q->in_poll ? q->now_ns : hw_mono_ns()) +
-			 (uint64_t)p->fcp_timeout_ms * 1000000u;
+	x->deadline_ns =
+		(q->in_poll ? q->now_ns : hw_mono_ns()) + (uint64_t)p->fcp_timeout_ms * 1000000u;
 	req->rcv_rsplen = 0;
 	req->transferred_length = 0;
 	req->status = 0;
@@ -196,8 +195,7 @@ static struct hw_host_xri *hw_host_find_req(struct hw_host_port *p, struct hw_ho
 	return NULL;
 }
 
-static void hw_host_abort_xri(struct hw_host_port *p, struct hw_host_hwq *q,
-			      struct hw_host_xri *x)
+static void hw_host_abort_xri(struct hw_host_port *p, struct hw_host_hwq *q, struct hw_host_xri *x)
 {
 	struct hw_xri *s = &p->dev.xri[x->idx];
 
@@ -237,8 +235,8 @@ static void hw_host_rsp(struct hw_host_port *p, struct hw_host_hwq *q, struct hw
 	req->transferred_length = c->c.xfrd;
 	req->status = c->c.len > req->rsplen ? (uint32_t)-E2BIG : 0;
 	if (x->bounced && req->io_dir == NVMEFC_FCP_READ)
-		hw_host_unbounce(x, req, c->c.xfrd < req->payload_length ?
-				 c->c.xfrd : req->payload_length);
+		hw_host_unbounce(x, req,
+				 c->c.xfrd < req->payload_length ? c->c.xfrd : req->payload_length);
 	hw_host_complete(p, q, x, 0);
 }
 
@@ -251,7 +249,7 @@ static void hw_host_cqe(struct hw_host_port *p, struct hw_host_hwq *q, const str
 	if (c->xri / p->depth == q->idx)
 		x = &q->x[c->xri % p->depth];
 	if (!x || !x->req || x->tag != c->tag)
-		return;		/* stale: the exchange was reused */
+		return; /* stale: the exchange was reused */
 	/* The firmware may abort an exchange by itself (injected ABTS). */
 	if (atomic_load_explicit(&p->dev.xri[x->idx].state, memory_order_relaxed) ==
 	    HW_XRI_ABORTING)
@@ -276,8 +274,10 @@ static void hw_host_cqe(struct hw_host_port *p, struct hw_host_hwq *q, const str
 		if (c->status == 0)
 			break;
 		/* Never reached the target (FCP_CMD) or the target is gone (ABTS). */
-		hw_host_complete(p, q, x, c->wqe_type == HW_WQE_ABTS ?
-				 (x->timed_out ? -ETIMEDOUT : -ECANCELED) : c->status);
+		hw_host_complete(p, q, x,
+				 c->wqe_type == HW_WQE_ABTS
+					 ? (x->timed_out ? -ETIMEDOUT : -ECANCELED)
+					 : c->status);
 		break;
 	default:
 		break;

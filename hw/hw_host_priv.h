@@ -13,74 +13,79 @@
 #include "hw_ls.h"
 #include "hw_priv.h"
 
-#define HW_HOST_BOUNCE		(1u << 20)
-#define HW_HOST_LSCTX		16
-#define HW_HOST_LOGIN_MS	2000
-#define HW_HOST_RETRY_MS	1000
-#define HW_HOST_MAX_SGL		256
+#define HW_HOST_BOUNCE	 (1u << 20)
+#define HW_HOST_LSCTX	 16
+#define HW_HOST_LOGIN_MS 2000
+#define HW_HOST_RETRY_MS 1000
+#define HW_HOST_MAX_SGL	 256
 
 /* Process-local companion of a shared hw_xri. Owned by its hw queue. */
 struct hw_host_xri {
-	struct nvmefc_fcp_req	*req;		/* NULL = free */
-	struct hw_host_rport	*rp;
-	struct hw_host_xri	*next;
-	uint64_t		deadline_ns;
-	uint32_t		idx, tag;
-	uint16_t		hwq;
-	bool			aborting;	/* ABTS sent, awaiting BA_* */
-	bool			timed_out;
-	bool			bounced;
-	void			*bounce;
-	fcnvme_dma_t		bounce_dma;
+	struct nvmefc_fcp_req *req; /* NULL = free */
+	struct hw_host_rport *rp;
+	struct hw_host_xri *next;
+	uint64_t deadline_ns;
+	uint32_t idx, tag;
+	uint16_t hwq;
+	bool aborting; /* ABTS sent, awaiting BA_* */
+	bool timed_out;
+	bool bounced;
+	void *bounce;
+	fcnvme_dma_t bounce_dma;
 };
 
 struct hw_host_hwq {
 	_Alignas(64) struct hw_host_xri *free;
-	struct hw_host_xri	*x;		/* queue_depth exchanges */
-	uint64_t		next_check_ns;
+	struct hw_host_xri *x; /* queue_depth exchanges */
+	uint64_t next_check_ns;
 	/* hw_mono_ns() at the start of the current reap: submissions made
 	 * from its completion callbacks (in_poll) date their deadline by it
 	 * instead of reading the clock once more per I/O. */
-	uint64_t		now_ns;
-	uint32_t		loss_seen;
-	uint16_t		idx;
-	bool			in_poll;	/* reaping: batch the doorbell */
-	bool			wq_pending;
+	uint64_t now_ns;
+	uint32_t loss_seen;
+	uint16_t idx;
+	bool in_poll; /* reaping: batch the doorbell */
+	bool wq_pending;
 };
 
-enum { HW_HR_NONE = 0, HW_HR_PLOGI, HW_HR_PRLI, HW_HR_ONLINE };
+enum {
+	HW_HR_NONE = 0,
+	HW_HR_PLOGI,
+	HW_HR_PRLI,
+	HW_HR_ONLINE
+};
 
 /* A target the host knows of. Control thread, except state (read by hwqs). */
 struct hw_host_rport {
-	struct hw_host_rport	*next;
-	struct hw_host_port	*port;
-	unsigned int		slot;
-	_Atomic int		state;		/* HW_HR_* */
-	uint64_t		login_deadline_ns;
-	struct hw_rport_info	info;
-	struct nvme_fc_remote_port *rport;	/* registered with the transport */
+	struct hw_host_rport *next;
+	struct hw_host_port *port;
+	unsigned int slot;
+	_Atomic int state; /* HW_HR_* */
+	uint64_t login_deadline_ns;
+	struct hw_rport_info info;
+	struct nvme_fc_remote_port *rport; /* registered with the transport */
 };
 
 struct hw_host_lsctx {
-	struct nvmefc_ls_rsp	rsp;
-	struct hw_host_lsctx	*next;
-	uint64_t		id;
-	unsigned int		slot;
-	uint8_t			buf[NVME_FC_MAX_LS_RQST_LEN];
+	struct nvmefc_ls_rsp rsp;
+	struct hw_host_lsctx *next;
+	uint64_t id;
+	unsigned int slot;
+	uint8_t buf[NVME_FC_MAX_LS_RQST_LEN];
 };
 
 struct hw_host_port {
-	struct hw_dev		dev;
+	struct hw_dev dev;
 	struct nvme_fc_port_template tmpl;
 	struct nvme_fc_local_port *lport;
-	uint16_t		nr_hwq, depth;
-	uint32_t		fcp_timeout_ms;
-	struct hw_host_hwq	*hwq;
-	struct hw_host_rport	*rports;
-	_Atomic uint32_t	loss_gen;	/* bumped when a remote port is lost */
-	struct hw_ls_table	ls;
-	struct hw_host_lsctx	lsctx[HW_HOST_LSCTX];
-	struct hw_host_lsctx	*ls_free, *ls_done;
+	uint16_t nr_hwq, depth;
+	uint32_t fcp_timeout_ms;
+	struct hw_host_hwq *hwq;
+	struct hw_host_rport *rports;
+	_Atomic uint32_t loss_gen; /* bumped when a remote port is lost */
+	struct hw_ls_table ls;
+	struct hw_host_lsctx lsctx[HW_HOST_LSCTX];
+	struct hw_host_lsctx *ls_free, *ls_done;
 };
 
 static inline struct hw_host_port *hw_host_of(struct nvme_fc_local_port *lp)
@@ -94,8 +99,8 @@ static inline struct hw_host_rport *hw_host_rp_of(struct nvme_fc_remote_port *rp
 }
 
 /* Template callbacks of the data path (hw_host_io.c). */
-int hw_host_io_fcp_io(struct nvme_fc_local_port *lp, struct nvme_fc_remote_port *rport,
-		      void *hwqh, struct nvmefc_fcp_req *req);
+int hw_host_io_fcp_io(struct nvme_fc_local_port *lp, struct nvme_fc_remote_port *rport, void *hwqh,
+		      struct nvmefc_fcp_req *req);
 void hw_host_io_fcp_abort(struct nvme_fc_local_port *lp, struct nvme_fc_remote_port *rport,
 			  void *hwqh, struct nvmefc_fcp_req *req);
 int hw_host_io_poll_queue(struct nvme_fc_local_port *lp, void *hwqh);

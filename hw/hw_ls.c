@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: Apache-2.0 */
+// SPDX-License-Identifier: Apache-2.0
 /*
  * Link Service exchanges of one port: outstanding LS requests with their
  * 20 s (or lsreq->timeout) limit, responses copied with truncation as fcloop
@@ -69,7 +69,7 @@ void hw_ls_rsp(struct hw_ls_table *t, const struct hw_eqe *e)
 		return;
 	p = &t->e[e->id & 0xff];
 	if (!p->req || p->id != e->id || p->finish)
-		return;		/* late, aborted or unknown: drop */
+		return; /* late, aborted or unknown: drop */
 	if (e->status < 0) {
 		hw_ls_complete(p, e->status);
 		return;
@@ -134,8 +134,8 @@ int hw_ls_run(struct hw_ls_table *t)
 }
 
 /* Send an LS response (or a failure) for id to slot. */
-int hw_ls_reply(struct hw_dev *d, unsigned int slot, uint64_t id, const void *buf,
-		uint32_t len, int status)
+int hw_ls_reply(struct hw_dev *d, unsigned int slot, uint64_t id, const void *buf, uint32_t len,
+		int status)
 {
 	struct hw_eqe e;
 

@@ -14,20 +14,20 @@
 
 #include "hw_priv.h"
 
-#define HW_LS_PEND	64
+#define HW_LS_PEND 64
 
 struct hw_ls_pend {
-	struct nvmefc_ls_req	*req;	/* NULL = free */
-	void			*owner;	/* the remote port it went to */
-	uint64_t		id;
-	uint64_t		deadline_ns;
-	int			status;	/* set: complete with it at next run */
-	bool			finish;
+	struct nvmefc_ls_req *req; /* NULL = free */
+	void *owner;		   /* the remote port it went to */
+	uint64_t id;
+	uint64_t deadline_ns;
+	int status; /* set: complete with it at next run */
+	bool finish;
 };
 
 struct hw_ls_table {
-	struct hw_ls_pend	e[HW_LS_PEND];
-	uint64_t		gen;
+	struct hw_ls_pend e[HW_LS_PEND];
+	uint64_t gen;
 };
 
 /* Send req to slot as an LS_REQ event; owner tags it for hw_ls_fail_owner. */
@@ -42,8 +42,8 @@ void hw_ls_fail_owner(struct hw_ls_table *t, void *owner, int status);
 /* Complete finished and timed-out requests; returns how many. */
 int hw_ls_run(struct hw_ls_table *t);
 /* Send an LS response (or, with status < 0, a failure) for id to slot. */
-int hw_ls_reply(struct hw_dev *d, unsigned int slot, uint64_t id, const void *buf,
-		uint32_t len, int status);
+int hw_ls_reply(struct hw_dev *d, unsigned int slot, uint64_t id, const void *buf, uint32_t len,
+		int status);
 /* Send an ELS-like event of type (HW_EQE_*) with arg to slot. */
 int hw_els_send(struct hw_dev *d, unsigned int slot, uint16_t type, uint32_t arg);
 

@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: Apache-2.0 */
+// SPDX-License-Identifier: Apache-2.0
 /*
  * The mapper: gives the driver its device region, either from a real device
  * through uio (/dev/uioN, map0 located by /sys/class/uio/uioN/maps/map0/

@@ -24,10 +24,10 @@
 
 /* A mapped device region: from /dev/uioN (map0) or from a soft HBA file. */
 struct hw_map {
-	void		*base;
-	size_t		len;
-	int		fd;		/* uio fd or device file (holds the flock) */
-	bool		uio;
+	void *base;
+	size_t len;
+	int fd; /* uio fd or device file (holds the flock) */
+	bool uio;
 };
 
 /* Map /dev/uioN's map0 using sysfs_root (NULL: env FCNVME_SYSFS_ROOT or
@@ -51,43 +51,43 @@ struct hw_dma_blk;
 /* A peer mapping no longer current (the peer restarted); unmapped at close,
  * because an hwq thread may still be reading it. */
 struct hw_old_map {
-	struct hw_old_map	*next;
-	struct hw_peer_map	m;
+	struct hw_old_map *next;
+	struct hw_peer_map m;
 };
 
 struct hw_dev {
-	struct hw_map	map;
-	void		*base;		/* == map.base */
-	struct hw_bar	*bar;
-	struct hw_xri	*xri;		/* XRI table (host role) */
-	bool		soft;
-	unsigned int	slot;
-	struct hw_fabric fab;		/* soft only */
+	struct hw_map map;
+	void *base; /* == map.base */
+	struct hw_bar *bar;
+	struct hw_xri *xri; /* XRI table (host role) */
+	bool soft;
+	unsigned int slot;
+	struct hw_fabric fab; /* soft only */
 
 	/* Peers: maps[] owned by the control thread; base[] is what hwq
 	 * threads read (published with release, never unmapped while open). */
-	struct hw_peer_map	peers[HW_MAX_PORTS];
-	_Atomic(void *)		peer_base[HW_MAX_PORTS];
-	struct hw_old_map	*old_maps;
+	struct hw_peer_map peers[HW_MAX_PORTS];
+	_Atomic(void *) peer_base[HW_MAX_PORTS];
+	struct hw_old_map *old_maps;
 
 	/* DMA allocator (control thread only). */
-	struct hw_dma_blk	*dma_free;
-	struct fcnvme_device	fdev;
+	struct hw_dma_blk *dma_free;
+	struct fcnvme_device fdev;
 
 	/* Slow-path wake-up (control thread). */
-	int		epfd, sockfd, timerfd, kickfd;
+	int epfd, sockfd, timerfd, kickfd;
 };
 
 /* Parameters of hw_dev_open. */
 struct hw_dev_cfg {
-	const char	*dev;		/* "soft:FABRIC" or "/dev/uioN" */
-	const char	*shm_dir;
-	uint64_t	wwnn, wwpn;
-	uint32_t	roles;
-	uint16_t	nr_hwq;
-	uint32_t	nr_xri;		/* host exchanges */
-	uint32_t	cq_entries;	/* per hwq, power of two */
-	uint64_t	dma_size;	/* bytes of DMA memory */
+	const char *dev; /* "soft:FABRIC" or "/dev/uioN" */
+	const char *shm_dir;
+	uint64_t wwnn, wwpn;
+	uint32_t roles;
+	uint16_t nr_hwq;
+	uint32_t nr_xri;     /* host exchanges */
+	uint32_t cq_entries; /* per hwq, power of two */
+	uint64_t dma_size;   /* bytes of DMA memory */
 };
 
 /* Open the device: map it, FLOGI (claim a slot, link up, register in the name
@@ -135,18 +135,18 @@ struct hw_ls_table;
 /* What one LLDD role plugs into the shared slow-path loop. */
 struct hw_slow_ops {
 	/* Handle one event-queue entry. */
-	void	(*eqe)(void *arg, const struct hw_eqe *e);
+	void (*eqe)(void *arg, const struct hw_eqe *e);
 	/* Complete the LS responses that finished; returns how many. */
-	int	(*reap_ls)(void *arg);
+	int (*reap_ls)(void *arg);
 	/* True if finished LS responses are waiting again. */
-	bool	(*ls_pending)(void *arg);
+	bool (*ls_pending)(void *arg);
 };
 /* [ctl] The slow path both LLDDs share: drain the event queue, complete
  * finished LS responses, run queued LS requests, re-arm; repeat while work
  * keeps arriving (at most four rounds). *timer says whether the port's
  * periodic timer fired. Returns the work done. */
-int hw_dev_slow_path(struct hw_dev *d, struct hw_ls_table *ls,
-		     const struct hw_slow_ops *ops, void *arg, bool *timer);
+int hw_dev_slow_path(struct hw_dev *d, struct hw_ls_table *ls, const struct hw_slow_ops *ops,
+		     void *arg, bool *timer);
 /* True if the peer in slot is online and its owner alive. */
 bool hw_dev_peer_alive(struct hw_dev *d, unsigned int slot);
 /* DMA memory of the device (control thread). */

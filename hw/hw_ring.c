@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: Apache-2.0 */
+// SPDX-License-Identifier: Apache-2.0
 /*
  * Out-of-line ring operations: initialization, posting a copy, and the
  * futex-based interrupt emulation (arm, sleep, notify, kick). The futex word
@@ -15,15 +15,13 @@
 
 #include "hw_ring.h"
 
-static long hw_futex(_Atomic uint32_t *addr, int op, uint32_t val,
-		     const struct timespec *ts)
+static long hw_futex(_Atomic uint32_t *addr, int op, uint32_t val, const struct timespec *ts)
 {
 	return syscall(SYS_futex, (uint32_t *)(uintptr_t)addr, op, val, ts, NULL, 0);
 }
 
 /* Initialize a ring of entries x esize bytes at offset off of base. */
-void hw_ring_init(void *base, struct hw_ring *r, uint64_t off, uint32_t entries,
-		  uint32_t esize)
+void hw_ring_init(void *base, struct hw_ring *r, uint64_t off, uint32_t entries, uint32_t esize)
 {
 	uint32_t i;
 
@@ -47,8 +45,7 @@ int hw_ring_post(void *base, struct hw_ring *r, const void *src, size_t len)
 
 	if (!e)
 		return -EAGAIN;
-	memcpy(e + sizeof(uint64_t), (const char *)src + sizeof(uint64_t),
-	       len - sizeof(uint64_t));
+	memcpy(e + sizeof(uint64_t), (const char *)src + sizeof(uint64_t), len - sizeof(uint64_t));
 	hw_ring_commit(e, pos);
 	return 0;
 }

@@ -70,8 +70,7 @@ static inline void hw_ring_pop(struct hw_ring *r, void *e)
 {
 	uint64_t head = atomic_load_explicit(&r->head, memory_order_relaxed);
 
-	atomic_store_explicit((_Atomic uint64_t *)e, head + r->entries,
-			      memory_order_release);
+	atomic_store_explicit((_Atomic uint64_t *)e, head + r->entries, memory_order_release);
 	atomic_store_explicit(&r->head, head + 1, memory_order_relaxed);
 }
 
@@ -121,8 +120,7 @@ static inline void hw_stat_add(_Atomic uint64_t *c, uint64_t n)
 /* Copy len bytes (after the sequence word) into a new entry; 0 or -EAGAIN. */
 int hw_ring_post(void *base, struct hw_ring *r, const void *src, size_t len);
 /* Initialize a ring of entries x esize bytes at offset off of base. */
-void hw_ring_init(void *base, struct hw_ring *r, uint64_t off, uint32_t entries,
-		  uint32_t esize);
+void hw_ring_init(void *base, struct hw_ring *r, uint64_t off, uint32_t entries, uint32_t esize);
 /* Producer side of the interrupt: wake the consumer if it armed the ring.
  * Returns true if it was armed (and has been woken). */
 bool hw_ring_notify(struct hw_ring *r);

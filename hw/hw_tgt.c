@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: Apache-2.0 */
+// SPDX-License-Identifier: Apache-2.0
 /*
  * The target-role LLDD, control path [ctl]: opening and closing the port,
  * the nvmet_fc_target_template (its data-path callbacks are in hw_tgt_io.c),
@@ -88,21 +88,21 @@ static int hw_tgt_host_traddr(void *hosthandle, uint64_t *wwnn, uint64_t *wwpn)
 }
 
 static const struct nvmet_fc_target_template hw_tgt_template = {
-	.targetport_delete	= hw_tgt_targetport_delete,
-	.xmt_ls_rsp		= hw_tgt_xmt_ls_rsp,
-	.fcp_op			= hw_tgt_io_fcp_op,
-	.fcp_abort		= hw_tgt_io_fcp_abort,
-	.fcp_req_release	= hw_tgt_io_fcp_req_release,
-	.defer_rcv		= hw_tgt_io_defer_rcv,
-	.discovery_event	= hw_tgt_discovery_event,
-	.ls_req			= hw_tgt_ls_req,
-	.ls_abort		= hw_tgt_ls_abort,
-	.host_release		= hw_tgt_host_release,
-	.host_traddr		= hw_tgt_host_traddr,
-	.max_sgl_segments	= HW_TGT_MAX_SGL,
-	.max_dif_sgl_segments	= HW_TGT_MAX_SGL,
-	.dma_boundary		= 0xffffffff,
-	.target_priv_sz		= sizeof(void *),
+	.targetport_delete = hw_tgt_targetport_delete,
+	.xmt_ls_rsp = hw_tgt_xmt_ls_rsp,
+	.fcp_op = hw_tgt_io_fcp_op,
+	.fcp_abort = hw_tgt_io_fcp_abort,
+	.fcp_req_release = hw_tgt_io_fcp_req_release,
+	.defer_rcv = hw_tgt_io_defer_rcv,
+	.discovery_event = hw_tgt_discovery_event,
+	.ls_req = hw_tgt_ls_req,
+	.ls_abort = hw_tgt_ls_abort,
+	.host_release = hw_tgt_host_release,
+	.host_traddr = hw_tgt_host_traddr,
+	.max_sgl_segments = HW_TGT_MAX_SGL,
+	.max_dif_sgl_segments = HW_TGT_MAX_SGL,
+	.dma_boundary = 0xffffffff,
+	.target_priv_sz = sizeof(void *),
 };
 
 /* ---- control path ------------------------------------------------------------ */
@@ -130,7 +130,7 @@ static void hw_tgt_rport_lost(struct hw_tgt_port *p, struct hw_tgt_rport *rp, co
 	hw_ls_fail_owner(&p->ls, rp, -ENOTCONN);
 	hw_dev_kick(&p->dev);
 	if (p->tp && !p->tp_deleted)
-		nvmet_fc_invalidate_host(p->tp, rp);	/* host_release frees rp */
+		nvmet_fc_invalidate_host(p->tp, rp); /* host_release frees rp */
 	else
 		hw_tgt_host_release(rp);
 	if (was_in && p->ev.rport_logout)
@@ -153,7 +153,7 @@ static void hw_tgt_plogi(struct hw_tgt_port *p, const struct hw_eqe *e)
 	struct hw_fabric_region *r = p->dev.fab.r;
 	struct hw_tgt_rport *rp = hw_tgt_rport_slot(p, e->peer_slot);
 
-	if (rp)		/* a new PLOGI implicitly logs the old session out */
+	if (rp) /* a new PLOGI implicitly logs the old session out */
 		hw_tgt_rport_lost(p, rp, "re-login");
 	if (hw_dev_peer(&p->dev, e->peer_slot) || !(rp = calloc(1, sizeof(*rp)))) {
 		(void)hw_els_send(&p->dev, e->peer_slot, HW_EQE_ELS_RJT, HW_EQE_PLOGI);
@@ -307,9 +307,9 @@ static bool hw_tgt_ls_pending(void *arg)
 }
 
 static const struct hw_slow_ops hw_tgt_slow_ops = {
-	.eqe		= hw_tgt_slow_eqe,
-	.reap_ls	= hw_tgt_reap_ls,
-	.ls_pending	= hw_tgt_ls_pending,
+	.eqe = hw_tgt_slow_eqe,
+	.reap_ls = hw_tgt_reap_ls,
+	.ls_pending = hw_tgt_ls_pending,
 };
 
 /* [ctl] Drain the slow path. */
@@ -361,7 +361,7 @@ int hw_tgt_port_open(const struct hw_tgt_port_cfg *cfg, const struct hw_tgt_even
 	dc.roles = FC_PORT_ROLE_NVME_TARGET | FC_PORT_ROLE_NVME_DISCOVERY;
 	dc.nr_hwq = p->nr_hwq;
 	dc.cq_entries = cqe;
-	dc.dma_size = (uint64_t)1 << 30;	/* sparse: pages cost only when touched */
+	dc.dma_size = (uint64_t)1 << 30; /* sparse: pages cost only when touched */
 	rc = hw_dev_open(&p->dev, &dc);
 	if (rc)
 		goto out_free;

@@ -19,28 +19,28 @@
 struct hw_tgt_port;
 
 struct hw_tgt_port_cfg {
-	const char	*dev;		/* "soft:FABRIC" or "/dev/uioN" */
-	const char	*shm_dir;	/* NULL: env FCNVME_SHM_DIR or /dev/shm/fcnvme */
-	uint64_t	wwnn, wwpn;
-	uint16_t	nr_hwq;		/* 0 = 1 */
-	uint16_t	rq_depth;	/* exchanges per hw queue; 0 = 256 */
-	bool		readdata_rsp;	/* advertise NVMET_FCTGTFEAT_READDATA_RSP */
+	const char *dev;     /* "soft:FABRIC" or "/dev/uioN" */
+	const char *shm_dir; /* NULL: env FCNVME_SHM_DIR or /dev/shm/fcnvme */
+	uint64_t wwnn, wwpn;
+	uint16_t nr_hwq;   /* 0 = 1 */
+	uint16_t rq_depth; /* exchanges per hw queue; 0 = 256 */
+	bool readdata_rsp; /* advertise NVMET_FCTGTFEAT_READDATA_RSP */
 };
 
 struct hw_rport_info {
-	uint64_t	wwnn, wwpn;
-	uint32_t	port_id;
-	uint32_t	roles;		/* FC_PORT_ROLE_NVME_* */
-	bool		logged_in;
+	uint64_t wwnn, wwpn;
+	uint32_t port_id;
+	uint32_t roles; /* FC_PORT_ROLE_NVME_* */
+	bool logged_in;
 };
 
 /* [ctl] callbacks from hw_tgt_port_process(); any may be NULL. */
 struct hw_tgt_events {
-	void	(*link)(void *arg, bool up);
-	void	(*rport_login)(void *arg, const struct hw_rport_info *rp);
+	void (*link)(void *arg, bool up);
+	void (*rport_login)(void *arg, const struct hw_rport_info *rp);
 	/* after nvmet_fc_invalidate_host */
-	void	(*rport_logout)(void *arg, const struct hw_rport_info *rp, const char *why);
-	void	(*rscn)(void *arg);
+	void (*rport_logout)(void *arg, const struct hw_rport_info *rp, const char *why);
+	void (*rscn)(void *arg);
 };
 
 /* [ctl] Map, link up, FLOGI, name-server registration, register the

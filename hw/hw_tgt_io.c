@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: Apache-2.0 */
+// SPDX-License-Identifier: Apache-2.0
 /*
  * The target LLDD's data path [hwq]: per hw queue a preallocated exchange
  * pool; the CQ poll (received CMD IUs -> nvmet_fc_rcv_fcp_req, ABTS ->
@@ -135,8 +135,7 @@ void hw_tgt_io_fcp_abort(struct nvmet_fc_target_port *tp, struct nvmefc_tgt_fcp_
 }
 
 /* fcp_req_release: BA_ACC a host ABTS now, and recycle the exchange. */
-void hw_tgt_io_fcp_req_release(struct nvmet_fc_target_port *tp,
-			       struct nvmefc_tgt_fcp_req *req)
+void hw_tgt_io_fcp_req_release(struct nvmet_fc_target_port *tp, struct nvmefc_tgt_fcp_req *req)
 {
 	struct hw_tgt_port *p = hw_tgt_of(tp);
 	struct hw_tgt_xchg *x = hw_tgt_xchg_of(req);
@@ -167,8 +166,7 @@ static struct hw_tgt_xchg *hw_tgt_find(struct hw_tgt_port *p, struct hw_tgt_hwq 
 	for (i = 0; i < p->rq_depth; i++) {
 		struct hw_tgt_xchg *x = &q->x[i];
 
-		if (x->busy && x->peer_slot == c->peer_slot && x->xri == c->xri &&
-		    x->tag == c->tag)
+		if (x->busy && x->peer_slot == c->peer_slot && x->xri == c->xri && x->tag == c->tag)
 			return x;
 	}
 	return NULL;
@@ -176,9 +174,8 @@ static struct hw_tgt_xchg *hw_tgt_find(struct hw_tgt_port *p, struct hw_tgt_hwq 
 
 static bool hw_tgt_logged_in(struct hw_tgt_port *p, unsigned int slot)
 {
-	return slot < HW_MAX_PORTS &&
-	       atomic_load_explicit(&p->dev.bar->logins[slot].state, memory_order_acquire) ==
-	       HW_LOGIN_PRLI;
+	return slot < HW_MAX_PORTS && atomic_load_explicit(&p->dev.bar->logins[slot].state,
+							   memory_order_acquire) == HW_LOGIN_PRLI;
 }
 
 static void hw_tgt_rcv_cmd(struct hw_tgt_port *p, uint16_t hwq, const struct hw_cqe *c)
@@ -257,7 +254,7 @@ static void hw_tgt_cqe(struct hw_tgt_port *p, uint16_t hwq, const struct hw_cqe 
 		if (c->wqe_type == HW_WQE_TGT_OP && (x = hw_tgt_uncookie(p, hwq, c->c.cookie)))
 			hw_tgt_op_done(x, c->status, c->c.xfrd);
 		break;
-	default:		/* BA_ACC/BA_RJT of our ABTS: nothing to do */
+	default: /* BA_ACC/BA_RJT of our ABTS: nothing to do */
 		break;
 	}
 }

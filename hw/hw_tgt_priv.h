@@ -13,68 +13,72 @@
 #include "hw_priv.h"
 #include "hw_tgt.h"
 
-#define HW_TGT_LSCTX		256
-#define HW_TGT_MAX_SGL		256
+#define HW_TGT_LSCTX   256
+#define HW_TGT_MAX_SGL 256
 
 /* One FCP exchange. Owned by its hw queue's thread. */
 struct hw_tgt_xchg {
-	struct nvmefc_tgt_fcp_req req;		/* handed to the transport */
-	struct hw_tgt_xchg	*next;		/* free list / local-done list */
-	uint32_t		xri, tag;	/* the host's exchange */
-	uint16_t		peer_slot, peer_hwq;
-	uint16_t		hwq;
-	bool			busy;
-	bool			aborted;	/* we sent ABTS (fcp_abort) */
-	bool			abts_rcvd;	/* the host sent ABTS */
-	int			local_status;	/* for the local-done list */
-	uint8_t			iu[sizeof(struct nvme_fc_cmd_iu)];
+	struct nvmefc_tgt_fcp_req req; /* handed to the transport */
+	struct hw_tgt_xchg *next;      /* free list / local-done list */
+	uint32_t xri, tag;	       /* the host's exchange */
+	uint16_t peer_slot, peer_hwq;
+	uint16_t hwq;
+	bool busy;
+	bool aborted;	  /* we sent ABTS (fcp_abort) */
+	bool abts_rcvd;	  /* the host sent ABTS */
+	int local_status; /* for the local-done list */
+	uint8_t iu[sizeof(struct nvme_fc_cmd_iu)];
 };
 
 /* Per hw queue state, owned by the queue's thread. */
 struct hw_tgt_hwq {
 	_Alignas(64) struct hw_tgt_xchg *free;
-	struct hw_tgt_xchg	*done_head, *done_tail;	/* completed locally */
-	struct hw_tgt_xchg	*x;			/* rq_depth exchanges */
-	bool			in_poll;
-	bool			wq_pending;
+	struct hw_tgt_xchg *done_head, *done_tail; /* completed locally */
+	struct hw_tgt_xchg *x;			   /* rq_depth exchanges */
+	bool in_poll;
+	bool wq_pending;
 };
 
-enum { HW_RP_PLOGI = 1, HW_RP_LOGGED_IN, HW_RP_INVALID };
+enum {
+	HW_RP_PLOGI = 1,
+	HW_RP_LOGGED_IN,
+	HW_RP_INVALID
+};
 
 /* A remote (host) port: the hosthandle. Control thread. */
 struct hw_tgt_rport {
-	struct hw_tgt_rport	*next;
-	struct hw_tgt_port	*port;
-	unsigned int		slot;
-	int			state;		/* HW_RP_* */
-	uint64_t		login_gen;	/* unique per login */
-	struct hw_rport_info	info;
+	struct hw_tgt_rport *next;
+	struct hw_tgt_port *port;
+	unsigned int slot;
+	int state;	    /* HW_RP_* */
+	uint64_t login_gen; /* unique per login */
+	struct hw_rport_info info;
 };
 
 /* A received LS and its response. Control thread. */
 struct hw_tgt_lsctx {
-	struct nvmefc_ls_rsp	rsp;
-	struct hw_tgt_port	*port;
-	struct hw_tgt_lsctx	*next;		/* free or done list */
-	uint64_t		id;
-	uint64_t		login_gen;	/* of the login it came in on */
-	unsigned int		slot;
-	uint8_t			buf[NVME_FC_MAX_LS_RQST_LEN];
+	struct nvmefc_ls_rsp rsp;
+	struct hw_tgt_port *port;
+	struct hw_tgt_lsctx *next; /* free or done list */
+	uint64_t id;
+	uint64_t login_gen; /* of the login it came in on */
+	unsigned int slot;
+	uint8_t buf[NVME_FC_MAX_LS_RQST_LEN];
 };
 
 struct hw_tgt_port {
-	struct hw_dev		dev;
+	struct hw_dev dev;
 	struct nvmet_fc_target_template tmpl;
 	struct nvmet_fc_target_port *tp;
-	bool			tp_deleted;
-	struct hw_tgt_events	ev;
-	void			*ev_arg;
-	uint16_t		nr_hwq, rq_depth;
-	struct hw_tgt_hwq	*hwq;
-	struct hw_tgt_rport	*rports;
-	struct hw_tgt_lsctx	*lsctx, *ls_free, *ls_done;
-	struct hw_ls_table	ls;
-	uint64_t		login_gen;
+	bool tp_deleted;
+	struct hw_tgt_events ev;
+	void *ev_arg;
+	uint16_t nr_hwq, rq_depth;
+	struct hw_tgt_hwq *hwq;
+	struct hw_tgt_rport *rports;
+	struct hw_tgt_lsctx *lsctx, *ls_free, *ls_done;
+	struct hw_ls_table ls;
+	uint64_t login_gen;
 };
 
 static inline struct hw_tgt_port *hw_tgt_of(struct nvmet_fc_target_port *tp)
@@ -85,8 +89,7 @@ static inline struct hw_tgt_port *hw_tgt_of(struct nvmet_fc_target_port *tp)
 /* Template callbacks of the data path [hwq] (hw_tgt_io.c). */
 int hw_tgt_io_fcp_op(struct nvmet_fc_target_port *tp, struct nvmefc_tgt_fcp_req *req);
 void hw_tgt_io_fcp_abort(struct nvmet_fc_target_port *tp, struct nvmefc_tgt_fcp_req *req);
-void hw_tgt_io_fcp_req_release(struct nvmet_fc_target_port *tp,
-			       struct nvmefc_tgt_fcp_req *req);
+void hw_tgt_io_fcp_req_release(struct nvmet_fc_target_port *tp, struct nvmefc_tgt_fcp_req *req);
 void hw_tgt_io_defer_rcv(struct nvmet_fc_target_port *tp, struct nvmefc_tgt_fcp_req *req);
 
 #endif /* HW_TGT_PRIV_H */

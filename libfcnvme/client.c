@@ -20,15 +20,14 @@
 #include <fcnvme/ctl_msg.h>
 
 struct fcnvme_client {
-	int		fd;
-	uint32_t	seq;		/* last sequence number handed out */
+	int fd;
+	uint32_t seq; /* last sequence number handed out */
 	/* receive buffer, 8-byte aligned for the attribute readers */
-	uint64_t	buf[FCNVME_CTL_MSG_MAX / 8 + 1];
+	uint64_t buf[FCNVME_CTL_MSG_MAX / 8 + 1];
 };
 
 /* Connect to the daemon's control socket. */
-int
-fcnvme_client_open(const char *path, struct fcnvme_client **out)
+int fcnvme_client_open(const char *path, struct fcnvme_client **out)
 {
 	struct sockaddr_un sun;
 	struct fcnvme_client *c;
@@ -63,8 +62,7 @@ out_free_client:
 }
 
 /* Close the connection. */
-void
-fcnvme_client_close(struct fcnvme_client *c)
+void fcnvme_client_close(struct fcnvme_client *c)
 {
 	if (c == NULL)
 		return;
@@ -73,22 +71,19 @@ fcnvme_client_close(struct fcnvme_client *c)
 }
 
 /* The socket descriptor. */
-int
-fcnvme_client_fd(const struct fcnvme_client *c)
+int fcnvme_client_fd(const struct fcnvme_client *c)
 {
 	return c->fd;
 }
 
 /* Hand out the next sequence number. */
-uint32_t
-fcnvme_client_seq(struct fcnvme_client *c)
+uint32_t fcnvme_client_seq(struct fcnvme_client *c)
 {
 	return ++c->seq;
 }
 
 /* Send one datagram as is. */
-int
-fcnvme_client_send_raw(struct fcnvme_client *c, const void *buf, size_t len)
+int fcnvme_client_send_raw(struct fcnvme_client *c, const void *buf, size_t len)
 {
 	ssize_t n;
 
@@ -102,17 +97,15 @@ fcnvme_client_send_raw(struct fcnvme_client *c, const void *buf, size_t len)
 	return 0;
 }
 
-static void
-set_err(char *err, size_t errlen, const char *s)
+static void set_err(char *err, size_t errlen, const char *s)
 {
 	if (err != NULL && errlen > 0)
 		snprintf(err, errlen, "%s", s);
 }
 
 /* Send a request and collect its answer. */
-int
-fcnvme_client_request(struct fcnvme_client *c, struct nl_msg *req,
-		      fcnvme_reply_cb cb, void *arg, char *err, size_t errlen)
+int fcnvme_client_request(struct fcnvme_client *c, struct nl_msg *req, fcnvme_reply_cb cb,
+			  void *arg, char *err, size_t errlen)
 {
 	struct nlmsghdr *h = fcnvme_msg_hdr(req);
 	struct fcnvme_msg msg;
@@ -144,22 +137,21 @@ fcnvme_client_request(struct fcnvme_client *c, struct nl_msg *req,
 			set_err(err, errlen, "reply larger than the protocol allows");
 			return -EPROTO;
 		}
-		ret = fcnvme_msg_validate(c->buf, (size_t)n, FCNVME_MSG_REPLY,
-					  &msg, why, sizeof(why));
+		ret = fcnvme_msg_validate(c->buf, (size_t)n, FCNVME_MSG_REPLY, &msg, why,
+					  sizeof(why));
 		if (ret) {
 			set_err(err, errlen, why);
 			return -EPROTO;
 		}
 		if (msg.nlh->nlmsg_seq != h->nlmsg_seq)
-			continue;	/* a late answer to an earlier request */
+			continue; /* a late answer to an earlier request */
 		if (msg.type == NLMSG_DONE)
 			return 0;
 		if (msg.type == NLMSG_ERROR) {
 			const char *s = fcnvme_msg_get_str(&msg, FCNVME_A_ERRMSG);
 
 			if (msg.error != 0)
-				set_err(err, errlen,
-					s != NULL ? s : strerror(-msg.error));
+				set_err(err, errlen, s != NULL ? s : strerror(-msg.error));
 			return msg.error;
 		}
 		if (cb != NULL) {

@@ -13,23 +13,23 @@
 #include <fcnvme/ctl.h>
 
 enum fcn_ctl_type {
-	FCN_CTL_NONE,		/* not an attribute (UNSPEC) */
+	FCN_CTL_NONE, /* not an attribute (UNSPEC) */
 	FCN_CTL_U8,
 	FCN_CTL_U16,
 	FCN_CTL_U32,
 	FCN_CTL_U64,
-	FCN_CTL_STRING,		/* NUL-terminated, len <= maxlen incl. NUL */
-	FCN_CTL_BINARY,		/* exactly len bytes */
-	FCN_CTL_LIST,		/* nested: any number of elem attributes */
+	FCN_CTL_STRING, /* NUL-terminated, len <= maxlen incl. NUL */
+	FCN_CTL_BINARY, /* exactly len bytes */
+	FCN_CTL_LIST,	/* nested: any number of elem attributes */
 };
 
 struct fcn_ctl_policy {
-	const char		*name;	/* "nqn": for messages and the CLI */
-	enum fcn_ctl_type	type;
-	uint16_t		len;	/* STRING: maxlen with NUL; BINARY: size */
-	uint16_t		elem;	/* LIST: element attribute */
-	uint64_t		min;	/* integers: inclusive range */
-	uint64_t		max;
+	const char *name; /* "nqn": for messages and the CLI */
+	enum fcn_ctl_type type;
+	uint16_t len;  /* STRING: maxlen with NUL; BINARY: size */
+	uint16_t elem; /* LIST: element attribute */
+	uint64_t min;  /* integers: inclusive range */
+	uint64_t max;
 };
 
 /* Indexed by enum fcnvme_attr; sized [FCNVME_A_MAX + 1]. */

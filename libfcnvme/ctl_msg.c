@@ -18,8 +18,7 @@
 #include "ctl_int.h"
 
 /* A new FCNVME_CTL_TYPE message carrying the control header. */
-struct nl_msg *
-fcnvme_msg_new(unsigned int cmd, int flags, uint32_t seq)
+struct nl_msg *fcnvme_msg_new(unsigned int cmd, int flags, uint32_t seq)
 {
 	struct fcnvme_ctlhdr *ch;
 	struct nlmsghdr *nlh;
@@ -41,39 +40,33 @@ fcnvme_msg_new(unsigned int cmd, int flags, uint32_t seq)
 }
 
 /* Free a message. */
-void
-fcnvme_msg_free(struct nl_msg *m)
+void fcnvme_msg_free(struct nl_msg *m)
 {
 	if (m != NULL)
 		nlmsg_free(m);
 }
 
 /* The netlink header of a built message. */
-struct nlmsghdr *
-fcnvme_msg_hdr(struct nl_msg *m)
+struct nlmsghdr *fcnvme_msg_hdr(struct nl_msg *m)
 {
 	return nlmsg_hdr(m);
 }
 
 /* Total length of a built message. */
-size_t
-fcnvme_msg_len(struct nl_msg *m)
+size_t fcnvme_msg_len(struct nl_msg *m)
 {
 	return nlmsg_hdr(m)->nlmsg_len;
 }
 
-static const struct fcn_ctl_policy *
-policy_of(unsigned int attr, enum fcn_ctl_type type)
+static const struct fcn_ctl_policy *policy_of(unsigned int attr, enum fcn_ctl_type type)
 {
-	if (attr == 0 || attr > FCNVME_A_MAX ||
-	    fcn_ctl_policy[attr].type != type)
+	if (attr == 0 || attr > FCNVME_A_MAX || fcn_ctl_policy[attr].type != type)
 		return NULL;
 	return &fcn_ctl_policy[attr];
 }
 
-static int
-put_int(struct nl_msg *m, unsigned int attr, enum fcn_ctl_type type,
-	uint64_t v, const void *raw, int size)
+static int put_int(struct nl_msg *m, unsigned int attr, enum fcn_ctl_type type, uint64_t v,
+		   const void *raw, int size)
 {
 	const struct fcn_ctl_policy *p = policy_of(attr, type);
 
@@ -83,35 +76,30 @@ put_int(struct nl_msg *m, unsigned int attr, enum fcn_ctl_type type,
 }
 
 /* Append a u8 attribute. */
-int
-fcnvme_msg_put_u8(struct nl_msg *m, unsigned int attr, uint8_t v)
+int fcnvme_msg_put_u8(struct nl_msg *m, unsigned int attr, uint8_t v)
 {
 	return put_int(m, attr, FCN_CTL_U8, v, &v, sizeof(v));
 }
 
 /* Append a u16 attribute. */
-int
-fcnvme_msg_put_u16(struct nl_msg *m, unsigned int attr, uint16_t v)
+int fcnvme_msg_put_u16(struct nl_msg *m, unsigned int attr, uint16_t v)
 {
 	return put_int(m, attr, FCN_CTL_U16, v, &v, sizeof(v));
 }
 
 /* Append a u32 attribute. */
-int
-fcnvme_msg_put_u32(struct nl_msg *m, unsigned int attr, uint32_t v)
+int fcnvme_msg_put_u32(struct nl_msg *m, unsigned int attr, uint32_t v)
 {
 	return put_int(m, attr, FCN_CTL_U32, v, &v, sizeof(v));
 }
 
 /* Append a u64 attribute. */
-int
-fcnvme_msg_put_u64(struct nl_msg *m, unsigned int attr, uint64_t v)
+int fcnvme_msg_put_u64(struct nl_msg *m, unsigned int attr, uint64_t v)
 {
 	return put_int(m, attr, FCN_CTL_U64, v, &v, sizeof(v));
 }
 
-static int
-put_str(struct nl_msg *m, unsigned int attr, const char *s)
+static int put_str(struct nl_msg *m, unsigned int attr, const char *s)
 {
 	const struct fcn_ctl_policy *p = policy_of(attr, FCN_CTL_STRING);
 
@@ -121,16 +109,13 @@ put_str(struct nl_msg *m, unsigned int attr, const char *s)
 }
 
 /* Append a string attribute (with its NUL). */
-int
-fcnvme_msg_put_str(struct nl_msg *m, unsigned int attr, const char *s)
+int fcnvme_msg_put_str(struct nl_msg *m, unsigned int attr, const char *s)
 {
 	return put_str(m, attr, s);
 }
 
 /* Append a binary attribute of exactly the policy's size. */
-int
-fcnvme_msg_put_bin(struct nl_msg *m, unsigned int attr, const void *p,
-		   size_t len)
+int fcnvme_msg_put_bin(struct nl_msg *m, unsigned int attr, const void *p, size_t len)
 {
 	const struct fcn_ctl_policy *pol = policy_of(attr, FCN_CTL_BINARY);
 
@@ -140,8 +125,7 @@ fcnvme_msg_put_bin(struct nl_msg *m, unsigned int attr, const void *p,
 }
 
 /* Open a list attribute. */
-struct nlattr *
-fcnvme_msg_list_start(struct nl_msg *m, unsigned int attr)
+struct nlattr *fcnvme_msg_list_start(struct nl_msg *m, unsigned int attr)
 {
 	if (policy_of(attr, FCN_CTL_LIST) == NULL)
 		return NULL;
@@ -149,8 +133,7 @@ fcnvme_msg_list_start(struct nl_msg *m, unsigned int attr)
 }
 
 /* Append one string element to an open list. */
-int
-fcnvme_msg_list_put_str(struct nl_msg *m, struct nlattr *list, const char *s)
+int fcnvme_msg_list_put_str(struct nl_msg *m, struct nlattr *list, const char *s)
 {
 	unsigned int attr;
 
@@ -163,8 +146,7 @@ fcnvme_msg_list_put_str(struct nl_msg *m, struct nlattr *list, const char *s)
 }
 
 /* Append one u64 element to an open list. */
-int
-fcnvme_msg_list_put_u64(struct nl_msg *m, struct nlattr *list, uint64_t v)
+int fcnvme_msg_list_put_u64(struct nl_msg *m, struct nlattr *list, uint64_t v)
 {
 	unsigned int attr;
 
@@ -177,8 +159,7 @@ fcnvme_msg_list_put_u64(struct nl_msg *m, struct nlattr *list, uint64_t v)
 }
 
 /* Close an open list. */
-int
-fcnvme_msg_list_end(struct nl_msg *m, struct nlattr *list)
+int fcnvme_msg_list_end(struct nl_msg *m, struct nlattr *list)
 {
 	if (list == NULL)
 		return -EINVAL;
@@ -186,8 +167,7 @@ fcnvme_msg_list_end(struct nl_msg *m, struct nlattr *list)
 }
 
 /* An NLMSG_ERROR answering req, with an optional message attribute. */
-struct nl_msg *
-fcnvme_msg_new_error(const struct nlmsghdr *req, int error, const char *msg)
+struct nl_msg *fcnvme_msg_new_error(const struct nlmsghdr *req, int error, const char *msg)
 {
 	char text[512];
 	struct nlmsgerr *e;
@@ -200,8 +180,7 @@ fcnvme_msg_new_error(const struct nlmsghdr *req, int error, const char *msg)
 	m = nlmsg_alloc_size(FCNVME_CTL_MSG_MAX);
 	if (m == NULL)
 		return NULL;
-	nlh = nlmsg_put(m, 0, req != NULL ? req->nlmsg_seq : 0, NLMSG_ERROR,
-			sizeof(*e), flags);
+	nlh = nlmsg_put(m, 0, req != NULL ? req->nlmsg_seq : 0, NLMSG_ERROR, sizeof(*e), flags);
 	if (nlh == NULL)
 		goto out_free_msg;
 	e = nlmsg_data(nlh);
@@ -229,8 +208,7 @@ out_free_msg:
 }
 
 /* The NLMSG_DONE ending a dump answering req. */
-struct nl_msg *
-fcnvme_msg_new_done(const struct nlmsghdr *req)
+struct nl_msg *fcnvme_msg_new_done(const struct nlmsghdr *req)
 {
 	struct nlmsghdr *nlh;
 	struct nl_msg *m;
@@ -238,8 +216,8 @@ fcnvme_msg_new_done(const struct nlmsghdr *req)
 	m = nlmsg_alloc_size(NLMSG_HDRLEN + 64);
 	if (m == NULL)
 		return NULL;
-	nlh = nlmsg_put(m, 0, req != NULL ? req->nlmsg_seq : 0, NLMSG_DONE,
-			sizeof(int), NLM_F_MULTI);
+	nlh = nlmsg_put(m, 0, req != NULL ? req->nlmsg_seq : 0, NLMSG_DONE, sizeof(int),
+			NLM_F_MULTI);
 	if (nlh == NULL) {
 		nlmsg_free(m);
 		return NULL;
@@ -249,14 +227,13 @@ fcnvme_msg_new_done(const struct nlmsghdr *req)
 }
 
 /* Whether a validated message carries attr. */
-bool
-fcnvme_msg_has(const struct fcnvme_msg *msg, unsigned int attr)
+bool fcnvme_msg_has(const struct fcnvme_msg *msg, unsigned int attr)
 {
 	return attr <= FCNVME_A_MAX && msg->tb[attr] != NULL;
 }
 
-static const struct nlattr *
-get(const struct fcnvme_msg *msg, unsigned int attr, enum fcn_ctl_type type)
+static const struct nlattr *get(const struct fcnvme_msg *msg, unsigned int attr,
+				enum fcn_ctl_type type)
 {
 	if (policy_of(attr, type) == NULL)
 		return NULL;
@@ -264,8 +241,7 @@ get(const struct fcnvme_msg *msg, unsigned int attr, enum fcn_ctl_type type)
 }
 
 /* Read a u8 attribute. */
-int
-fcnvme_msg_get_u8(const struct fcnvme_msg *msg, unsigned int attr, uint8_t *v)
+int fcnvme_msg_get_u8(const struct fcnvme_msg *msg, unsigned int attr, uint8_t *v)
 {
 	const struct nlattr *a = get(msg, attr, FCN_CTL_U8);
 
@@ -276,9 +252,7 @@ fcnvme_msg_get_u8(const struct fcnvme_msg *msg, unsigned int attr, uint8_t *v)
 }
 
 /* Read a u16 attribute. */
-int
-fcnvme_msg_get_u16(const struct fcnvme_msg *msg, unsigned int attr,
-		   uint16_t *v)
+int fcnvme_msg_get_u16(const struct fcnvme_msg *msg, unsigned int attr, uint16_t *v)
 {
 	const struct nlattr *a = get(msg, attr, FCN_CTL_U16);
 
@@ -289,9 +263,7 @@ fcnvme_msg_get_u16(const struct fcnvme_msg *msg, unsigned int attr,
 }
 
 /* Read a u32 attribute. */
-int
-fcnvme_msg_get_u32(const struct fcnvme_msg *msg, unsigned int attr,
-		   uint32_t *v)
+int fcnvme_msg_get_u32(const struct fcnvme_msg *msg, unsigned int attr, uint32_t *v)
 {
 	const struct nlattr *a = get(msg, attr, FCN_CTL_U32);
 
@@ -302,9 +274,7 @@ fcnvme_msg_get_u32(const struct fcnvme_msg *msg, unsigned int attr,
 }
 
 /* Read a u64 attribute. */
-int
-fcnvme_msg_get_u64(const struct fcnvme_msg *msg, unsigned int attr,
-		   uint64_t *v)
+int fcnvme_msg_get_u64(const struct fcnvme_msg *msg, unsigned int attr, uint64_t *v)
 {
 	const struct nlattr *a = get(msg, attr, FCN_CTL_U64);
 
@@ -315,8 +285,7 @@ fcnvme_msg_get_u64(const struct fcnvme_msg *msg, unsigned int attr,
 }
 
 /* Read a string attribute. */
-const char *
-fcnvme_msg_get_str(const struct fcnvme_msg *msg, unsigned int attr)
+const char *fcnvme_msg_get_str(const struct fcnvme_msg *msg, unsigned int attr)
 {
 	const struct nlattr *a = get(msg, attr, FCN_CTL_STRING);
 
@@ -324,9 +293,7 @@ fcnvme_msg_get_str(const struct fcnvme_msg *msg, unsigned int attr)
 }
 
 /* Read a binary attribute. */
-const void *
-fcnvme_msg_get_bin(const struct fcnvme_msg *msg, unsigned int attr,
-		   size_t *len)
+const void *fcnvme_msg_get_bin(const struct fcnvme_msg *msg, unsigned int attr, size_t *len)
 {
 	const struct nlattr *a = get(msg, attr, FCN_CTL_BINARY);
 
@@ -338,16 +305,14 @@ fcnvme_msg_get_bin(const struct fcnvme_msg *msg, unsigned int attr,
 }
 
 /* Call cb for every u64 of a list attribute. */
-int
-fcnvme_msg_list_foreach_u64(const struct fcnvme_msg *msg, unsigned int attr,
-			    int (*cb)(uint64_t v, void *arg), void *arg)
+int fcnvme_msg_list_foreach_u64(const struct fcnvme_msg *msg, unsigned int attr,
+				int (*cb)(uint64_t v, void *arg), void *arg)
 {
 	const struct nlattr *list = get(msg, attr, FCN_CTL_LIST);
 	const struct nlattr *pos;
 	int rem, ret;
 
-	if (list == NULL || fcn_ctl_policy[fcn_ctl_policy[attr].elem].type !=
-			    FCN_CTL_U64)
+	if (list == NULL || fcn_ctl_policy[fcn_ctl_policy[attr].elem].type != FCN_CTL_U64)
 		return 0;
 	for (pos = nla_data(list), rem = nla_len(list); nla_ok(pos, rem);
 	     pos = nla_next(pos, &rem)) {
@@ -359,16 +324,14 @@ fcnvme_msg_list_foreach_u64(const struct fcnvme_msg *msg, unsigned int attr,
 }
 
 /* Call cb for every string of a list attribute. */
-int
-fcnvme_msg_list_foreach(const struct fcnvme_msg *msg, unsigned int attr,
-			int (*cb)(const char *s, void *arg), void *arg)
+int fcnvme_msg_list_foreach(const struct fcnvme_msg *msg, unsigned int attr,
+			    int (*cb)(const char *s, void *arg), void *arg)
 {
 	const struct nlattr *list = get(msg, attr, FCN_CTL_LIST);
 	const struct nlattr *pos;
 	int rem, ret;
 
-	if (list == NULL || fcn_ctl_policy[fcn_ctl_policy[attr].elem].type !=
-			    FCN_CTL_STRING)
+	if (list == NULL || fcn_ctl_policy[fcn_ctl_policy[attr].elem].type != FCN_CTL_STRING)
 		return 0;
 	for (pos = nla_data(list), rem = nla_len(list); nla_ok(pos, rem);
 	     pos = nla_next(pos, &rem)) {

@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: Apache-2.0 */
+// SPDX-License-Identifier: Apache-2.0
 /*
  * DMA memory for transports: through the device's dma_ops, or, for a NULL
  * device (no DMA constraints), from the heap with the virtual address as the
@@ -12,8 +12,7 @@
 #include <fcnvme/nvme_fc_driver.h>
 
 /* Allocate len bytes the device can reach, 4 KiB aligned and zeroed. */
-int fcnvme_dma_alloc(struct fcnvme_device *dev, size_t len, void **vaddr,
-		     fcnvme_dma_t *handle)
+int fcnvme_dma_alloc(struct fcnvme_device *dev, size_t len, void **vaddr, fcnvme_dma_t *handle)
 {
 	void *p;
 	int rc;

@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: Apache-2.0 */
+// SPDX-License-Identifier: Apache-2.0
 /*
  * FC-NVMe Link Service encoders: every request, ACC and RJT payload,
  * laid out exactly as Linux nvme-fc / nvmet-fc put them on the wire. Each
@@ -46,8 +46,7 @@ static void ls_fill_conn_id(struct fcnvme_lsdesc_conn_id *d, uint64_t id)
 	d->connection_id = cpu_to_be64(id);
 }
 
-static void ls_fill_acc_hdr(struct fcnvme_ls_acc_hdr *h, size_t total,
-			    uint8_t rqst_ls_cmd)
+static void ls_fill_acc_hdr(struct fcnvme_ls_acc_hdr *h, size_t total, uint8_t rqst_ls_cmd)
 {
 	ls_fill_w0(&h->w0, FCNVME_LS_ACC);
 	h->desc_list_len = fcnvme_lsdesc_len(total);
@@ -66,8 +65,7 @@ static int ls_copy_nqn(uint8_t *dst, const char *src, size_t cap)
 }
 
 /* Encode a Create Association request (host → target, 1024 bytes). */
-int fcnvme_ls_build_cr_assoc(void *buf, size_t len,
-			     const struct fcnvme_ls_cr_assoc_params *p)
+int fcnvme_ls_build_cr_assoc(void *buf, size_t len, const struct fcnvme_ls_cr_assoc_params *p)
 {
 	struct fcnvme_ls_cr_assoc_rqst r;
 	int n = ls_build_room(buf, len, sizeof(r));
@@ -93,8 +91,7 @@ int fcnvme_ls_build_cr_assoc(void *buf, size_t len,
 }
 
 /* Encode a Create Connection request (host → target, 80 bytes). */
-int fcnvme_ls_build_cr_conn(void *buf, size_t len,
-			    const struct fcnvme_ls_cr_conn_params *p)
+int fcnvme_ls_build_cr_conn(void *buf, size_t len, const struct fcnvme_ls_cr_conn_params *p)
 {
 	struct fcnvme_ls_cr_conn_rqst r;
 	int n = ls_build_room(buf, len, sizeof(r));
@@ -117,8 +114,7 @@ int fcnvme_ls_build_cr_conn(void *buf, size_t len,
 }
 
 /* Encode a Disconnect Association request (either direction, 48 bytes). */
-int fcnvme_ls_build_disconnect_assoc(void *buf, size_t len,
-				     uint64_t association_id)
+int fcnvme_ls_build_disconnect_assoc(void *buf, size_t len, uint64_t association_id)
 {
 	struct fcnvme_ls_disconnect_assoc_rqst r;
 	int n = ls_build_room(buf, len, sizeof(r));
@@ -136,8 +132,7 @@ int fcnvme_ls_build_disconnect_assoc(void *buf, size_t len,
 }
 
 /* Encode a Disconnect Connection request (40 bytes). */
-int fcnvme_ls_build_disconnect_conn(void *buf, size_t len,
-				    uint64_t association_id,
+int fcnvme_ls_build_disconnect_conn(void *buf, size_t len, uint64_t association_id,
 				    uint64_t connection_id)
 {
 	struct fcnvme_ls_disconnect_conn_rqst r;
@@ -155,8 +150,8 @@ int fcnvme_ls_build_disconnect_conn(void *buf, size_t len,
 }
 
 /* Encode an LS_RJT (40 bytes) for a request whose ls_cmd was rqst_ls_cmd. */
-int fcnvme_ls_build_rjt(void *buf, size_t len, uint8_t rqst_ls_cmd,
-			uint8_t reason, uint8_t explanation)
+int fcnvme_ls_build_rjt(void *buf, size_t len, uint8_t rqst_ls_cmd, uint8_t reason,
+			uint8_t explanation)
 {
 	struct fcnvme_ls_rjt r;
 	int n = ls_build_room(buf, len, sizeof(r));
@@ -176,8 +171,7 @@ int fcnvme_ls_build_rjt(void *buf, size_t len, uint8_t rqst_ls_cmd,
 }
 
 /* Encode a Create Association ACC (56 bytes); CONN_ID = ASSOC_ID (admin queue). */
-int fcnvme_ls_build_cr_assoc_acc(void *buf, size_t len,
-				 uint64_t association_id)
+int fcnvme_ls_build_cr_assoc_acc(void *buf, size_t len, uint64_t association_id)
 {
 	struct fcnvme_ls_cr_assoc_acc r;
 	int n = ls_build_room(buf, len, sizeof(r));

@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: Apache-2.0 */
+// SPDX-License-Identifier: Apache-2.0
 /*
  * FC-NVMe Link Service decoders. The target-side request parsers apply the
  * nvmet-fc validation checks in the nvmet-fc order, so a peer sees the
@@ -13,7 +13,7 @@
 
 #include <fcnvme/ls.h>
 
-#define LS_ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
+#define LS_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
 /* Copy min(len, size) received bytes into a zeroed local image. */
 static void ls_image(void *img, size_t size, const void *buf, size_t len)
@@ -23,8 +23,7 @@ static void ls_image(void *img, size_t size, const void *buf, size_t len)
 }
 
 /* Record a reject verdict (if wanted) and return -EINVAL. */
-static int ls_reject(struct fcnvme_ls_verdict *v, uint8_t reason,
-		     uint8_t explanation)
+static int ls_reject(struct fcnvme_ls_verdict *v, uint8_t reason, uint8_t explanation)
 {
 	if (v) {
 		v->reason = reason;
@@ -47,8 +46,7 @@ static void ls_accept(struct fcnvme_ls_verdict *v)
 }
 
 /* True if a descriptor header carries tag and the length its size implies. */
-static int ls_desc_is(fcnvme_be32 tag, fcnvme_be32 dlen, uint32_t want_tag,
-		      size_t desc_size)
+static int ls_desc_is(fcnvme_be32 tag, fcnvme_be32 dlen, uint32_t want_tag, size_t desc_size)
 {
 	return be32_to_cpu(tag) == want_tag &&
 	       be32_to_cpu(dlen) == desc_size - 2 * sizeof(fcnvme_be32);
@@ -63,8 +61,7 @@ static int ls_ersp_ratio_ok(fcnvme_be16 ersp_ratio, fcnvme_be16 sqsize)
 }
 
 /* Parse a Create Association request with the nvmet-fc checks, in order. */
-int fcnvme_ls_parse_cr_assoc(const void *buf, size_t len,
-			     struct fcnvme_ls_cr_assoc_params *out,
+int fcnvme_ls_parse_cr_assoc(const void *buf, size_t len, struct fcnvme_ls_cr_assoc_params *out,
 			     struct fcnvme_ls_verdict *v)
 {
 	struct fcnvme_ls_cr_assoc_rqst r;
@@ -82,11 +79,9 @@ int fcnvme_ls_parse_cr_assoc(const void *buf, size_t len,
 		return ls_logic(v);
 	/* Hardening: the NQNs must be C strings before anyone reads them. */
 	if (!memchr(c->hostnqn, '\0', sizeof(c->hostnqn)))
-		return ls_reject(v, FCNVME_RJT_RC_INV_PARAM,
-				 FCNVME_RJT_EXP_INV_HOSTNQN);
+		return ls_reject(v, FCNVME_RJT_RC_INV_PARAM, FCNVME_RJT_EXP_INV_HOSTNQN);
 	if (!memchr(c->subnqn, '\0', sizeof(c->subnqn)))
-		return ls_reject(v, FCNVME_RJT_RC_INV_PARAM,
-				 FCNVME_RJT_EXP_INV_SUBNQN);
+		return ls_reject(v, FCNVME_RJT_RC_INV_PARAM, FCNVME_RJT_EXP_INV_SUBNQN);
 
 	memset(out, 0, sizeof(*out));
 	out->ersp_ratio = be16_to_cpu(c->ersp_ratio);
@@ -101,8 +96,7 @@ int fcnvme_ls_parse_cr_assoc(const void *buf, size_t len,
 }
 
 /* Parse a Create Connection request with the nvmet-fc checks, in order. */
-int fcnvme_ls_parse_cr_conn(const void *buf, size_t len,
-			    struct fcnvme_ls_cr_conn_params *out,
+int fcnvme_ls_parse_cr_conn(const void *buf, size_t len, struct fcnvme_ls_cr_conn_params *out,
 			    struct fcnvme_ls_verdict *v)
 {
 	struct fcnvme_ls_cr_conn_rqst r;
@@ -113,8 +107,8 @@ int fcnvme_ls_parse_cr_conn(const void *buf, size_t len,
 		return ls_logic(v);
 	ls_image(&r, sizeof(r), buf, len);
 	if (be32_to_cpu(r.desc_list_len) != sizeof(r) - 8 ||
-	    !ls_desc_is(r.associd.desc_tag, r.associd.desc_len,
-			FCNVME_LSDESC_ASSOC_ID, sizeof(r.associd)) ||
+	    !ls_desc_is(r.associd.desc_tag, r.associd.desc_len, FCNVME_LSDESC_ASSOC_ID,
+			sizeof(r.associd)) ||
 	    !ls_desc_is(r.connect_cmd.desc_tag, r.connect_cmd.desc_len,
 			FCNVME_LSDESC_CREATE_CONN_CMD, sizeof(r.connect_cmd)) ||
 	    !ls_ersp_ratio_ok(r.connect_cmd.ersp_ratio, r.connect_cmd.sqsize))
@@ -130,8 +124,7 @@ int fcnvme_ls_parse_cr_conn(const void *buf, size_t len,
 }
 
 /* Parse a Disconnect Association request with the nvmet-fc checks, in order. */
-int fcnvme_ls_parse_disconnect_assoc(const void *buf, size_t len,
-				     uint64_t *association_id,
+int fcnvme_ls_parse_disconnect_assoc(const void *buf, size_t len, uint64_t *association_id,
 				     struct fcnvme_ls_verdict *v)
 {
 	struct fcnvme_ls_disconnect_assoc_rqst r;
@@ -142,11 +135,11 @@ int fcnvme_ls_parse_disconnect_assoc(const void *buf, size_t len,
 		return ls_logic(v);
 	ls_image(&r, sizeof(r), buf, len);
 	if (be32_to_cpu(r.desc_list_len) != sizeof(r) - 8 ||
-	    !ls_desc_is(r.associd.desc_tag, r.associd.desc_len,
-			FCNVME_LSDESC_ASSOC_ID, sizeof(r.associd)) ||
-	    !ls_desc_is(r.discon_cmd.desc_tag, r.discon_cmd.desc_len,
-			FCNVME_LSDESC_DISCONN_CMD, sizeof(r.discon_cmd)) ||
-	    be32_to_cpu(r.discon_cmd.rsvd8[0]) != 0)	/* old "scope" word */
+	    !ls_desc_is(r.associd.desc_tag, r.associd.desc_len, FCNVME_LSDESC_ASSOC_ID,
+			sizeof(r.associd)) ||
+	    !ls_desc_is(r.discon_cmd.desc_tag, r.discon_cmd.desc_len, FCNVME_LSDESC_DISCONN_CMD,
+			sizeof(r.discon_cmd)) ||
+	    be32_to_cpu(r.discon_cmd.rsvd8[0]) != 0) /* old "scope" word */
 		return ls_logic(v);
 
 	*association_id = be64_to_cpu(r.associd.association_id);
@@ -159,8 +152,8 @@ int fcnvme_ls_parse_disconnect_assoc(const void *buf, size_t len,
  * RJT descriptor), then the ACC header: w0, desc_list_len, the RQST
  * descriptor and the ls_cmd it answers (-EBADF). img must hold want bytes.
  */
-static int ls_check_acc(const void *buf, size_t len, void *img, size_t want,
-			uint8_t rqst_ls_cmd, struct fcnvme_ls_verdict *v)
+static int ls_check_acc(const void *buf, size_t len, void *img, size_t want, uint8_t rqst_ls_cmd,
+			struct fcnvme_ls_verdict *v)
 {
 	const struct fcnvme_ls_acc_hdr *h = img;
 	struct fcnvme_ls_rjt rjt;
@@ -182,32 +175,27 @@ static int ls_check_acc(const void *buf, size_t len, void *img, size_t want,
 	if (len < want)
 		return -EBADF;
 	ls_image(img, want, buf, len);
-	if (h->w0.ls_cmd != FCNVME_LS_ACC ||
-	    be32_to_cpu(h->desc_list_len) != want - 8 ||
-	    !ls_desc_is(h->rqst.desc_tag, h->rqst.desc_len, FCNVME_LSDESC_RQST,
-			sizeof(h->rqst)) ||
+	if (h->w0.ls_cmd != FCNVME_LS_ACC || be32_to_cpu(h->desc_list_len) != want - 8 ||
+	    !ls_desc_is(h->rqst.desc_tag, h->rqst.desc_len, FCNVME_LSDESC_RQST, sizeof(h->rqst)) ||
 	    h->rqst.w0.ls_cmd != rqst_ls_cmd)
 		return -EBADF;
 	return 0;
 }
 
 /* Parse a Create Association ACC with the nvme-fc host checks. */
-int fcnvme_ls_parse_cr_assoc_acc(const void *buf, size_t len,
-				 uint64_t *association_id,
-				 uint64_t *connection_id,
-				 struct fcnvme_ls_verdict *v)
+int fcnvme_ls_parse_cr_assoc_acc(const void *buf, size_t len, uint64_t *association_id,
+				 uint64_t *connection_id, struct fcnvme_ls_verdict *v)
 {
 	struct fcnvme_ls_cr_assoc_acc a;
 	int rc;
 
-	rc = ls_check_acc(buf, len, &a, sizeof(a),
-			  FCNVME_LS_CREATE_ASSOCIATION, v);
+	rc = ls_check_acc(buf, len, &a, sizeof(a), FCNVME_LS_CREATE_ASSOCIATION, v);
 	if (rc)
 		return rc;
-	if (!ls_desc_is(a.associd.desc_tag, a.associd.desc_len,
-			FCNVME_LSDESC_ASSOC_ID, sizeof(a.associd)) ||
-	    !ls_desc_is(a.connectid.desc_tag, a.connectid.desc_len,
-			FCNVME_LSDESC_CONN_ID, sizeof(a.connectid)))
+	if (!ls_desc_is(a.associd.desc_tag, a.associd.desc_len, FCNVME_LSDESC_ASSOC_ID,
+			sizeof(a.associd)) ||
+	    !ls_desc_is(a.connectid.desc_tag, a.connectid.desc_len, FCNVME_LSDESC_CONN_ID,
+			sizeof(a.connectid)))
 		return -EBADF;
 	if (association_id)
 		*association_id = be64_to_cpu(a.associd.association_id);
@@ -217,19 +205,17 @@ int fcnvme_ls_parse_cr_assoc_acc(const void *buf, size_t len,
 }
 
 /* Parse a Create Connection ACC with the nvme-fc host checks. */
-int fcnvme_ls_parse_cr_conn_acc(const void *buf, size_t len,
-				uint64_t *connection_id,
+int fcnvme_ls_parse_cr_conn_acc(const void *buf, size_t len, uint64_t *connection_id,
 				struct fcnvme_ls_verdict *v)
 {
 	struct fcnvme_ls_cr_conn_acc a;
 	int rc;
 
-	rc = ls_check_acc(buf, len, &a, sizeof(a),
-			  FCNVME_LS_CREATE_CONNECTION, v);
+	rc = ls_check_acc(buf, len, &a, sizeof(a), FCNVME_LS_CREATE_CONNECTION, v);
 	if (rc)
 		return rc;
-	if (!ls_desc_is(a.connectid.desc_tag, a.connectid.desc_len,
-			FCNVME_LSDESC_CONN_ID, sizeof(a.connectid)))
+	if (!ls_desc_is(a.connectid.desc_tag, a.connectid.desc_len, FCNVME_LSDESC_CONN_ID,
+			sizeof(a.connectid)))
 		return -EBADF;
 	if (connection_id)
 		*connection_id = be64_to_cpu(a.connectid.connection_id);
@@ -254,46 +240,46 @@ int fcnvme_ls_cmd(const void *buf, size_t len)
 }
 
 struct ls_name {
-	uint8_t		code;
-	const char	*name;
+	uint8_t code;
+	const char *name;
 };
 
 static const struct ls_name ls_cmd_names[] = {
-	{ FCNVME_LS_RSVD,		"Reserved" },
-	{ FCNVME_LS_RJT,		"LS_RJT" },
-	{ FCNVME_LS_ACC,		"LS_ACC" },
-	{ FCNVME_LS_CREATE_ASSOCIATION,	"Create Association" },
-	{ FCNVME_LS_CREATE_CONNECTION,	"Create Connection" },
-	{ FCNVME_LS_DISCONNECT_ASSOC,	"Disconnect Association" },
-	{ FCNVME_LS_DISCONNECT_CONN,	"Disconnect Connection" },
+	{ FCNVME_LS_RSVD, "Reserved" },
+	{ FCNVME_LS_RJT, "LS_RJT" },
+	{ FCNVME_LS_ACC, "LS_ACC" },
+	{ FCNVME_LS_CREATE_ASSOCIATION, "Create Association" },
+	{ FCNVME_LS_CREATE_CONNECTION, "Create Connection" },
+	{ FCNVME_LS_DISCONNECT_ASSOC, "Disconnect Association" },
+	{ FCNVME_LS_DISCONNECT_CONN, "Disconnect Connection" },
 };
 
 static const struct ls_name ls_rjt_reason_names[] = {
-	{ FCNVME_RJT_RC_NONE,		"no reason" },
-	{ FCNVME_RJT_RC_INVAL,		"invalid LS command code" },
-	{ FCNVME_RJT_RC_LOGIC,		"logical error" },
-	{ FCNVME_RJT_RC_UNAB,		"unable to perform" },
-	{ FCNVME_RJT_RC_UNSUP,		"command not supported" },
-	{ FCNVME_RJT_RC_INV_ASSOC,	"invalid association" },
-	{ FCNVME_RJT_RC_INV_CONN,	"invalid connection" },
-	{ FCNVME_RJT_RC_INV_PARAM,	"invalid parameters" },
-	{ FCNVME_RJT_RC_INSUF_RES,	"insufficient resources" },
-	{ FCNVME_RJT_RC_INV_HOST,	"invalid or rejected host" },
-	{ FCNVME_RJT_RC_VENDOR,		"vendor specific" },
+	{ FCNVME_RJT_RC_NONE, "no reason" },
+	{ FCNVME_RJT_RC_INVAL, "invalid LS command code" },
+	{ FCNVME_RJT_RC_LOGIC, "logical error" },
+	{ FCNVME_RJT_RC_UNAB, "unable to perform" },
+	{ FCNVME_RJT_RC_UNSUP, "command not supported" },
+	{ FCNVME_RJT_RC_INV_ASSOC, "invalid association" },
+	{ FCNVME_RJT_RC_INV_CONN, "invalid connection" },
+	{ FCNVME_RJT_RC_INV_PARAM, "invalid parameters" },
+	{ FCNVME_RJT_RC_INSUF_RES, "insufficient resources" },
+	{ FCNVME_RJT_RC_INV_HOST, "invalid or rejected host" },
+	{ FCNVME_RJT_RC_VENDOR, "vendor specific" },
 };
 
 static const struct ls_name ls_rjt_explan_names[] = {
-	{ FCNVME_RJT_EXP_NONE,		"no additional explanation" },
-	{ FCNVME_RJT_EXP_OXID_RXID,	"invalid OX_ID-RX_ID combination" },
-	{ FCNVME_RJT_EXP_UNAB_DATA,	"unable to supply data" },
-	{ FCNVME_RJT_EXP_INV_LEN,	"invalid payload length" },
-	{ FCNVME_RJT_EXP_INV_ERSP_RAT,	"invalid ERSP ratio" },
-	{ FCNVME_RJT_EXP_INV_CTLR_ID,	"invalid controller ID" },
-	{ FCNVME_RJT_EXP_INV_Q_ID,	"invalid queue ID" },
-	{ FCNVME_RJT_EXP_INV_SQSIZE,	"invalid submission queue size" },
-	{ FCNVME_RJT_EXP_INV_HOSTID,	"invalid host ID" },
-	{ FCNVME_RJT_EXP_INV_HOSTNQN,	"invalid host NQN" },
-	{ FCNVME_RJT_EXP_INV_SUBNQN,	"invalid subsystem NQN" },
+	{ FCNVME_RJT_EXP_NONE, "no additional explanation" },
+	{ FCNVME_RJT_EXP_OXID_RXID, "invalid OX_ID-RX_ID combination" },
+	{ FCNVME_RJT_EXP_UNAB_DATA, "unable to supply data" },
+	{ FCNVME_RJT_EXP_INV_LEN, "invalid payload length" },
+	{ FCNVME_RJT_EXP_INV_ERSP_RAT, "invalid ERSP ratio" },
+	{ FCNVME_RJT_EXP_INV_CTLR_ID, "invalid controller ID" },
+	{ FCNVME_RJT_EXP_INV_Q_ID, "invalid queue ID" },
+	{ FCNVME_RJT_EXP_INV_SQSIZE, "invalid submission queue size" },
+	{ FCNVME_RJT_EXP_INV_HOSTID, "invalid host ID" },
+	{ FCNVME_RJT_EXP_INV_HOSTNQN, "invalid host NQN" },
+	{ FCNVME_RJT_EXP_INV_SUBNQN, "invalid subsystem NQN" },
 };
 
 static const char *ls_lookup(const struct ls_name *t, size_t n, uint8_t code)
@@ -315,13 +301,11 @@ const char *fcnvme_ls_cmd_name(uint8_t ls_cmd)
 /* The name of an LS_RJT reason code, for logs and tools. */
 const char *fcnvme_ls_rjt_reason_name(uint8_t rc)
 {
-	return ls_lookup(ls_rjt_reason_names, LS_ARRAY_SIZE(ls_rjt_reason_names),
-			 rc);
+	return ls_lookup(ls_rjt_reason_names, LS_ARRAY_SIZE(ls_rjt_reason_names), rc);
 }
 
 /* The name of an LS_RJT reason explanation, for logs and tools. */
 const char *fcnvme_ls_rjt_explan_name(uint8_t exp)
 {
-	return ls_lookup(ls_rjt_explan_names, LS_ARRAY_SIZE(ls_rjt_explan_names),
-			 exp);
+	return ls_lookup(ls_rjt_explan_names, LS_ARRAY_SIZE(ls_rjt_explan_names), exp);
 }

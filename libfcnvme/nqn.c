@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: Apache-2.0 */
+// SPDX-License-Identifier: Apache-2.0
 /*
  * NVMe Qualified Names and UUID strings. An NQN is accepted in the three
  * forms of NVMe Base 2.0 section 4.5: the well-known discovery NQN, the
@@ -66,9 +66,8 @@ void fcnvme_uuid_format(const uint8_t uuid[16], char buf[37])
 	snprintf(buf, FCNVME_UUID_STRLEN,
 		 "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-"
 		 "%02x%02x%02x%02x%02x%02x",
-		 uuid[0], uuid[1], uuid[2], uuid[3], uuid[4], uuid[5],
-		 uuid[6], uuid[7], uuid[8], uuid[9], uuid[10], uuid[11],
-		 uuid[12], uuid[13], uuid[14], uuid[15]);
+		 uuid[0], uuid[1], uuid[2], uuid[3], uuid[4], uuid[5], uuid[6], uuid[7], uuid[8],
+		 uuid[9], uuid[10], uuid[11], uuid[12], uuid[13], uuid[14], uuid[15]);
 }
 
 static int nqn_is_digit(char c)
@@ -78,8 +77,8 @@ static int nqn_is_digit(char c)
 
 static int nqn_is_domain_char(char c)
 {
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-	       nqn_is_digit(c) || c == '-' || c == '.';
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || nqn_is_digit(c) || c == '-' ||
+	       c == '.';
 }
 
 static int nqn_fail(const char **why, const char *sentence)
@@ -97,8 +96,7 @@ static int nqn_date_ok(const char *s)
 	for (i = 0; i < 4; i++)
 		if (!nqn_is_digit(s[i]))
 			return 0;
-	if (s[4] != '-' || !nqn_is_digit(s[5]) || !nqn_is_digit(s[6]) ||
-	    s[7] != '.')
+	if (s[4] != '-' || !nqn_is_digit(s[5]) || !nqn_is_digit(s[6]) || s[7] != '.')
 		return 0;
 	month = (s[5] - '0') * 10 + (s[6] - '0');
 	return month >= 1 && month <= 12;
@@ -129,7 +127,7 @@ int fcnvme_nqn_validate(const char *nqn, const char **why)
 	if (strncmp(nqn, uuid_pfx, sizeof(uuid_pfx) - 1) == 0) {
 		if (fcnvme_uuid_parse(nqn + sizeof(uuid_pfx) - 1, uuid))
 			return nqn_fail(why, "NQN UUID form needs a 36-character "
-					"UUID after ':uuid:'");
+					     "UUID after ':uuid:'");
 		return 0;
 	}
 	if (!nqn_date_ok(nqn + 4))
@@ -143,9 +141,8 @@ int fcnvme_nqn_validate(const char *nqn, const char **why)
 	for (i = 0; dom + i < colon; i++) {
 		if (!nqn_is_domain_char(dom[i]))
 			return nqn_fail(why, "NQN domain name may hold only letters, "
-					"digits, '-' and '.'");
-		if (dom[i] == '.' && (i == 0 || dom[i - 1] == '.' ||
-				      dom + i + 1 == colon))
+					     "digits, '-' and '.'");
+		if (dom[i] == '.' && (i == 0 || dom[i - 1] == '.' || dom + i + 1 == colon))
 			return nqn_fail(why, "NQN domain name has an empty label");
 	}
 	if (colon[1] == '\0')

@@ -19,23 +19,25 @@
 #include "nvme_fc_int.h"
 
 /* Identify Controller fields the host checks (NVMe Base 2.0, fig. 275). */
-#define FCN_ID_MDTS		77
-#define FCN_ID_MAXCMD		514
-#define FCN_ID_SGLS		536
-#define FCN_ID_ICDOFF		1800
+#define FCN_ID_MDTS   77
+#define FCN_ID_MAXCMD 514
+#define FCN_ID_SGLS   536
+#define FCN_ID_ICDOFF 1800
 
-enum { FCN_STEP_NEXT = 0, FCN_STEP_REPEAT = 1 };
-
-struct fcn_host_step {
-	const char	*name;
-	/* 0 = issued (wait), 1 = nothing to wait for, <0 = failed */
-	int		(*start)(struct fcn_host_ctrl *c);
-	/* FCN_STEP_NEXT, FCN_STEP_REPEAT or <0 */
-	int		(*finish)(struct fcn_host_ctrl *c);
+enum {
+	FCN_STEP_NEXT = 0,
+	FCN_STEP_REPEAT = 1
 };
 
-static void fcn_host_connect_cmd_done(void *arg, uint16_t status,
-				      const struct nvme_completion *cqe)
+struct fcn_host_step {
+	const char *name;
+	/* 0 = issued (wait), 1 = nothing to wait for, <0 = failed */
+	int (*start)(struct fcn_host_ctrl *c);
+	/* FCN_STEP_NEXT, FCN_STEP_REPEAT or <0 */
+	int (*finish)(struct fcn_host_ctrl *c);
+};
+
+static void fcn_host_connect_cmd_done(void *arg, uint16_t status, const struct nvme_completion *cqe)
 {
 	struct fcn_host_ctrl *c = arg;
 
@@ -64,24 +66,21 @@ static int fcn_host_connect_status(struct fcn_host_ctrl *c, const char *what)
 		return 0;
 	if (c->step_status & NVME_SC_DNR)
 		c->dnr = true;
-	fcn_host_ctrl_set_reason(c, "%s: NVMe status 0x%04x", what,
-				 c->step_status);
+	fcn_host_ctrl_set_reason(c, "%s: NVMe status 0x%04x", what, c->step_status);
 	return -EIO;
 }
 
-static int fcn_host_connect_ls_result(struct fcn_host_ctrl *c, int rc,
-				      const char *what,
+static int fcn_host_connect_ls_result(struct fcn_host_ctrl *c, int rc, const char *what,
 				      const struct fcnvme_ls_verdict *v)
 {
 	if (c->ls.status) {
-		fcn_host_ctrl_set_reason(c, "%s LS failed: %s", what,
-					 strerror(-c->ls.status));
+		fcn_host_ctrl_set_reason(c, "%s LS failed: %s", what, strerror(-c->ls.status));
 		return c->ls.status;
 	}
 	if (rc == -ENXIO) {
 		fcn_host_ctrl_set_reason(c, "%s LS rejected: %s (%s)", what,
-			fcnvme_ls_rjt_reason_name(v->reason),
-			fcnvme_ls_rjt_explan_name(v->explanation));
+					 fcnvme_ls_rjt_reason_name(v->reason),
+					 fcnvme_ls_rjt_explan_name(v->explanation));
 		return rc;
 	}
 	if (rc) {
@@ -101,11 +100,9 @@ static int fcn_host_st_aq_start(struct fcn_host_ctrl *c)
 
 	q->qsize = FCNVME_HOST_AQ_DEPTH;
 	if (ops->create_queue) {
-		rc = ops->create_queue(&c->lp->port, 0, q->qsize,
-				       &q->lldd_handle);
+		rc = ops->create_queue(&c->lp->port, 0, q->qsize, &q->lldd_handle);
 		if (rc) {
-			fcn_host_ctrl_set_reason(c, "create_queue(0) failed: %s",
-						 strerror(-rc));
+			fcn_host_ctrl_set_reason(c, "create_queue(0) failed: %s", strerror(-rc));
 			return rc;
 		}
 	}
@@ -134,8 +131,7 @@ static int fcn_host_st_cra_start(struct fcn_host_ctrl *c)
 	len = fcnvme_ls_build_cr_assoc(c->ls.buf, FCN_HOST_LS_RSP_OFF, &p);
 	if (len < 0)
 		return len;
-	return fcn_host_ls_send(c, (uint32_t)len,
-				sizeof(struct fcnvme_ls_cr_assoc_acc));
+	return fcn_host_ls_send(c, (uint32_t)len, sizeof(struct fcnvme_ls_cr_assoc_acc));
 }
 
 static int fcn_host_st_cra_finish(struct fcn_host_ctrl *c)
@@ -145,9 +141,8 @@ static int fcn_host_st_cra_finish(struct fcn_host_ctrl *c)
 	int rc = 0;
 
 	if (!c->ls.status)
-		rc = fcnvme_ls_parse_cr_assoc_acc(
-			(char *)c->ls.buf + FCN_HOST_LS_RSP_OFF,
-			c->ls.req.rsplen, &assoc, &conn, &v);
+		rc = fcnvme_ls_parse_cr_assoc_acc((char *)c->ls.buf + FCN_HOST_LS_RSP_OFF,
+						  c->ls.req.rsplen, &assoc, &conn, &v);
 	rc = fcn_host_connect_ls_result(c, rc, "Create Association", &v);
 	if (rc)
 		return rc;
@@ -156,8 +151,7 @@ static int fcn_host_st_cra_finish(struct fcn_host_ctrl *c)
 	return FCN_STEP_NEXT;
 }
 
-static void fcn_host_connect_build(struct fcn_host_ctrl *c,
-				   struct nvme_command *cmd, uint16_t qid,
+static void fcn_host_connect_build(struct fcn_host_ctrl *c, struct nvme_command *cmd, uint16_t qid,
 				   uint16_t sqsize, uint32_t kato)
 {
 	struct nvmf_connect_data *d = c->id_buf;
@@ -181,10 +175,8 @@ static int fcn_host_st_conn_start(struct fcn_host_ctrl *c)
 {
 	struct nvme_command cmd;
 
-	fcn_host_connect_build(c, &cmd, 0, FCNVME_HOST_AQ_DEPTH - 1,
-			       c->opts.kato_ms);
-	return fcn_host_connect_cmd(c, 0, &cmd,
-				    sizeof(struct nvmf_connect_data));
+	fcn_host_connect_build(c, &cmd, 0, FCNVME_HOST_AQ_DEPTH - 1, c->opts.kato_ms);
+	return fcn_host_connect_cmd(c, 0, &cmd, sizeof(struct nvmf_connect_data));
 }
 
 static int fcn_host_st_conn_finish(struct fcn_host_ctrl *c)
@@ -198,8 +190,8 @@ static int fcn_host_st_conn_finish(struct fcn_host_ctrl *c)
 	return FCN_STEP_NEXT;
 }
 
-static int fcn_host_prop(struct fcn_host_ctrl *c, bool set, uint32_t off,
-			 uint8_t attrib, uint64_t value)
+static int fcn_host_prop(struct fcn_host_ctrl *c, bool set, uint32_t off, uint8_t attrib,
+			 uint64_t value)
 {
 	struct nvme_command cmd;
 
@@ -236,15 +228,14 @@ static int fcn_host_st_cap_finish(struct fcn_host_ctrl *c)
 
 static int fcn_host_st_cc_start(struct fcn_host_ctrl *c)
 {
-	uint32_t cc = NVME_CC_ENABLE | (6u << NVME_CC_IOSQES_SHIFT) |
-		      (4u << NVME_CC_IOCQES_SHIFT);
+	uint32_t cc = NVME_CC_ENABLE | (6u << NVME_CC_IOSQES_SHIFT) | (4u << NVME_CC_IOCQES_SHIFT);
 
 	return fcn_host_prop(c, true, NVME_REG_CC, 0, cc);
 }
 
 static int fcn_host_st_cc_finish(struct fcn_host_ctrl *c)
 {
-	uint64_t to = (c->cap >> 24) & 0xff;	/* CAP.TO, 500 ms units */
+	uint64_t to = (c->cap >> 24) & 0xff; /* CAP.TO, 500 ms units */
 	int rc = fcn_host_connect_status(c, "Property Set CC");
 
 	if (rc)
@@ -276,7 +267,7 @@ static int fcn_host_st_csts_finish(struct fcn_host_ctrl *c)
 		return FCN_STEP_NEXT;
 	if (fcn_host_ctrl_now(c) >= c->csts_deadline_ns) {
 		fcn_host_ctrl_set_reason(c, "controller not ready (CSTS.RDY) "
-					 "within CAP.TO");
+					    "within CAP.TO");
 		return -ETIMEDOUT;
 	}
 	return FCN_STEP_REPEAT;
@@ -288,7 +279,7 @@ static int fcn_host_st_id_start(struct fcn_host_ctrl *c)
 
 	memset(&cmd, 0, sizeof(cmd));
 	cmd.common.opcode = nvme_admin_identify;
-	cmd.common.cdw10 = htole32(1);	/* CNS 1: controller */
+	cmd.common.cdw10 = htole32(1); /* CNS 1: controller */
 	memset(c->id_buf, 0, FCN_HOST_ID_BUF_LEN);
 	return fcn_host_connect_cmd(c, 0, &cmd, FCN_HOST_ID_BUF_LEN);
 }
@@ -321,11 +312,10 @@ static int fcn_host_st_id_finish(struct fcn_host_ctrl *c)
 	if (rc)
 		return rc;
 	memcpy(c->id_ctrl, c->id_buf, sizeof(c->id_ctrl));
-	if (fcn_id_u16(id, FCN_ID_ICDOFF) != 0 ||
-	    !(fcn_id_u32(id, FCN_ID_SGLS) & 0x3)) {
+	if (fcn_id_u16(id, FCN_ID_ICDOFF) != 0 || !(fcn_id_u32(id, FCN_ID_SGLS) & 0x3)) {
 		c->dnr = true;
 		fcn_host_ctrl_set_reason(c, "controller unusable over FC "
-					 "(ICDOFF set or no SGL support)");
+					    "(ICDOFF set or no SGL support)");
 		return -EINVAL;
 	}
 	qs = c->opts.queue_size;
@@ -339,8 +329,7 @@ static int fcn_host_st_id_finish(struct fcn_host_ctrl *c)
 	c->io_qsize = (uint16_t)qs;
 
 	lim = (uint32_t)c->lp->ops->max_sgl_segments * 4096u;
-	if (id[FCN_ID_MDTS] && id[FCN_ID_MDTS] < 20 &&
-	    ((uint64_t)mps << id[FCN_ID_MDTS]) < lim)
+	if (id[FCN_ID_MDTS] && id[FCN_ID_MDTS] < 20 && ((uint64_t)mps << id[FCN_ID_MDTS]) < lim)
 		lim = mps << id[FCN_ID_MDTS];
 	c->max_xfer = lim;
 	return FCN_STEP_NEXT;
@@ -366,7 +355,7 @@ static int fcn_host_st_nq_start(struct fcn_host_ctrl *c)
 	}
 	memset(&cmd, 0, sizeof(cmd));
 	cmd.common.opcode = nvme_admin_set_features;
-	cmd.common.cdw10 = htole32(0x07);	/* Number of Queues */
+	cmd.common.cdw10 = htole32(0x07); /* Number of Queues */
 	cmd.common.cdw11 = htole32((n - 1) | ((n - 1) << 16));
 	return fcn_host_connect_cmd(c, 0, &cmd, 0);
 }
@@ -406,18 +395,15 @@ static int fcn_host_st_ioq_start(struct fcn_host_ctrl *c)
 		return 1;
 	q = &c->queues[c->io_qid];
 	if (c->io_sub == 1) {
-		fcn_host_connect_build(c, &cmd, q->qid, (uint16_t)(q->qsize - 1),
-				       0);
-		return fcn_host_connect_cmd(c, q->qid, &cmd,
-					    sizeof(struct nvmf_connect_data));
+		fcn_host_connect_build(c, &cmd, q->qid, (uint16_t)(q->qsize - 1), 0);
+		return fcn_host_connect_cmd(c, q->qid, &cmd, sizeof(struct nvmf_connect_data));
 	}
 	q->qsize = c->io_qsize;
 	if (ops->create_queue) {
-		rc = ops->create_queue(&c->lp->port, q->qid, q->qsize,
-				       &q->lldd_handle);
+		rc = ops->create_queue(&c->lp->port, q->qid, q->qsize, &q->lldd_handle);
 		if (rc) {
-			fcn_host_ctrl_set_reason(c, "create_queue(%u) failed: %s",
-						 q->qid, strerror(-rc));
+			fcn_host_ctrl_set_reason(c, "create_queue(%u) failed: %s", q->qid,
+						 strerror(-rc));
 			return rc;
 		}
 	}
@@ -430,8 +416,7 @@ static int fcn_host_st_ioq_start(struct fcn_host_ctrl *c)
 	len = fcnvme_ls_build_cr_conn(c->ls.buf, FCN_HOST_LS_RSP_OFF, &p);
 	if (len < 0)
 		return len;
-	return fcn_host_ls_send(c, (uint32_t)len,
-				sizeof(struct fcnvme_ls_cr_conn_acc));
+	return fcn_host_ls_send(c, (uint32_t)len, sizeof(struct fcnvme_ls_cr_conn_acc));
 }
 
 static int fcn_host_st_ioq_finish(struct fcn_host_ctrl *c)
@@ -446,9 +431,8 @@ static int fcn_host_st_ioq_finish(struct fcn_host_ctrl *c)
 	q = &c->queues[c->io_qid];
 	if (c->io_sub == 0) {
 		if (!c->ls.status)
-			rc = fcnvme_ls_parse_cr_conn_acc(
-				(char *)c->ls.buf + FCN_HOST_LS_RSP_OFF,
-				c->ls.req.rsplen, &conn, &v);
+			rc = fcnvme_ls_parse_cr_conn_acc((char *)c->ls.buf + FCN_HOST_LS_RSP_OFF,
+							 c->ls.req.rsplen, &conn, &v);
 		rc = fcn_host_connect_ls_result(c, rc, "Create Connection", &v);
 		if (rc)
 			return rc;
@@ -466,15 +450,15 @@ static int fcn_host_st_ioq_finish(struct fcn_host_ctrl *c)
 }
 
 static const struct fcn_host_step fcn_host_steps[] = {
-	{ "create admin queue",	fcn_host_st_aq_start,	fcn_host_st_none },
-	{ "Create Association",	fcn_host_st_cra_start,	fcn_host_st_cra_finish },
-	{ "Connect (admin)",	fcn_host_st_conn_start,	fcn_host_st_conn_finish },
-	{ "Property Get CAP",	fcn_host_st_cap_start,	fcn_host_st_cap_finish },
-	{ "Property Set CC",	fcn_host_st_cc_start,	fcn_host_st_cc_finish },
-	{ "Property Get CSTS",	fcn_host_st_csts_start,	fcn_host_st_csts_finish },
-	{ "Identify Controller", fcn_host_st_id_start,	fcn_host_st_id_finish },
+	{ "create admin queue", fcn_host_st_aq_start, fcn_host_st_none },
+	{ "Create Association", fcn_host_st_cra_start, fcn_host_st_cra_finish },
+	{ "Connect (admin)", fcn_host_st_conn_start, fcn_host_st_conn_finish },
+	{ "Property Get CAP", fcn_host_st_cap_start, fcn_host_st_cap_finish },
+	{ "Property Set CC", fcn_host_st_cc_start, fcn_host_st_cc_finish },
+	{ "Property Get CSTS", fcn_host_st_csts_start, fcn_host_st_csts_finish },
+	{ "Identify Controller", fcn_host_st_id_start, fcn_host_st_id_finish },
 	{ "Set Features (Number of Queues)", fcn_host_st_nq_start, fcn_host_st_nq_finish },
-	{ "I/O queue setup",	fcn_host_st_ioq_start,	fcn_host_st_ioq_finish },
+	{ "I/O queue setup", fcn_host_st_ioq_start, fcn_host_st_ioq_finish },
 };
 #define FCN_HOST_NSTEPS (sizeof(fcn_host_steps) / sizeof(fcn_host_steps[0]))
 
@@ -527,8 +511,8 @@ int fcn_host_connect_advance(struct fcn_host_ctrl *c)
 			c->was_live = true;
 			c->nr_connects++;
 			c->reason[0] = '\0';
-			c->ka_next_ns = fcn_host_ctrl_now(c) +
-					(uint64_t)c->opts.kato_ms * 500000ull;
+			c->ka_next_ns =
+				fcn_host_ctrl_now(c) + (uint64_t)c->opts.kato_ms * 500000ull;
 			fcn_host_ctrl_set_state(c, FCNVME_HOST_CTRL_LIVE);
 			return 1;
 		}
@@ -544,14 +528,13 @@ int fcn_host_connect_advance(struct fcn_host_ctrl *c)
 			c->step_issued = true;
 			progressed = 1;
 			if (rc == 0)
-				continue;	/* wait for it */
+				continue; /* wait for it */
 		}
 		c->step_issued = false;
 		rc = s->finish(c);
 		if (rc < 0) {
 			if (!c->reason[0])
-				fcn_host_ctrl_set_reason(c, "%s: %s", s->name,
-							 strerror(-rc));
+				fcn_host_ctrl_set_reason(c, "%s: %s", s->name, strerror(-rc));
 			return rc;
 		}
 		if (rc == FCN_STEP_NEXT)
@@ -569,19 +552,16 @@ void fcn_host_connect_salvage(struct fcn_host_ctrl *c)
 {
 	uint64_t assoc = 0, conn = 0;
 
-	if (c->phase != FCN_PH_TEARDOWN_ABORT || c->association_id ||
-	    !c->step_issued || fcn_host_steps[c->step].start !=
-	    fcn_host_st_cra_start || c->ls.busy || c->ls.status)
+	if (c->phase != FCN_PH_TEARDOWN_ABORT || c->association_id || !c->step_issued ||
+	    fcn_host_steps[c->step].start != fcn_host_st_cra_start || c->ls.busy || c->ls.status)
 		return;
-	if (fcnvme_ls_parse_cr_assoc_acc((char *)c->ls.buf + FCN_HOST_LS_RSP_OFF,
-					 c->ls.req.rsplen, &assoc, &conn,
-					 NULL) == 0)
+	if (fcnvme_ls_parse_cr_assoc_acc((char *)c->ls.buf + FCN_HOST_LS_RSP_OFF, c->ls.req.rsplen,
+					 &assoc, &conn, NULL) == 0)
 		c->association_id = assoc;
 	c->step_issued = false;
 }
 
-static void fcn_host_ka_done(void *arg, uint16_t status,
-			     const struct nvme_completion *cqe)
+static void fcn_host_ka_done(void *arg, uint16_t status, const struct nvme_completion *cqe)
 {
 	struct fcn_host_ctrl *c = arg;
 
@@ -597,8 +577,7 @@ void fcn_host_connect_ka(struct fcn_host_ctrl *c)
 	struct nvme_command cmd;
 	uint64_t now;
 
-	if (!c->opts.kato_ms || c->ka_busy ||
-	    c->state != FCNVME_HOST_CTRL_LIVE)
+	if (!c->opts.kato_ms || c->ka_busy || c->state != FCNVME_HOST_CTRL_LIVE)
 		return;
 	now = fcn_host_ctrl_now(c);
 	if (now < c->ka_next_ns)
@@ -606,8 +585,7 @@ void fcn_host_connect_ka(struct fcn_host_ctrl *c)
 	memset(&cmd, 0, sizeof(cmd));
 	cmd.common.opcode = nvme_admin_keep_alive;
 	c->ka_busy = true;
-	if (fcn_host_io_submit(&c->queues[0], &cmd, NULL, 0, 0, true,
-			       fcn_host_ka_done, c))
+	if (fcn_host_io_submit(&c->queues[0], &cmd, NULL, 0, 0, true, fcn_host_ka_done, c))
 		c->ka_busy = false;
 	c->ka_next_ns = now + (uint64_t)c->opts.kato_ms * 500000ull;
 }

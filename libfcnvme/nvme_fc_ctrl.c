@@ -24,23 +24,22 @@
 
 #include "nvme_fc_int.h"
 
-#define FCN_NS_PER_S		1000000000ull
-#define FCN_TMO_SCAN_NS		100000000ull	/* 100 ms */
+#define FCN_NS_PER_S	1000000000ull
+#define FCN_TMO_SCAN_NS 100000000ull /* 100 ms */
 
 static const char *const fcn_host_state_names[] = {
-	[FCNVME_HOST_CTRL_CONNECTING]		= "connecting",
-	[FCNVME_HOST_CTRL_LIVE]			= "live",
-	[FCNVME_HOST_CTRL_RESETTING]		= "resetting",
-	[FCNVME_HOST_CTRL_RECONNECT_WAIT]	= "reconnect-wait",
-	[FCNVME_HOST_CTRL_DELETING]		= "deleting",
-	[FCNVME_HOST_CTRL_DEAD]			= "dead",
+	[FCNVME_HOST_CTRL_CONNECTING] = "connecting",
+	[FCNVME_HOST_CTRL_LIVE] = "live",
+	[FCNVME_HOST_CTRL_RESETTING] = "resetting",
+	[FCNVME_HOST_CTRL_RECONNECT_WAIT] = "reconnect-wait",
+	[FCNVME_HOST_CTRL_DELETING] = "deleting",
+	[FCNVME_HOST_CTRL_DEAD] = "dead",
 };
 
 /* A short English name for a controller state. */
 const char *fcnvme_host_ctrl_state_name(enum fcnvme_host_ctrl_state st)
 {
-	if ((unsigned int)st >= sizeof(fcn_host_state_names) /
-				sizeof(fcn_host_state_names[0]))
+	if ((unsigned int)st >= sizeof(fcn_host_state_names) / sizeof(fcn_host_state_names[0]))
 		return "unknown";
 	return fcn_host_state_names[st];
 }
@@ -67,8 +66,7 @@ void fcn_host_ctrl_set_reason(struct fcn_host_ctrl *c, const char *fmt, ...)
 }
 
 /* Change state and tell the application. */
-void fcn_host_ctrl_set_state(struct fcn_host_ctrl *c,
-			     enum fcnvme_host_ctrl_state st)
+void fcn_host_ctrl_set_state(struct fcn_host_ctrl *c, enum fcnvme_host_ctrl_state st)
 {
 	if (c->state == st)
 		return;
@@ -79,8 +77,7 @@ void fcn_host_ctrl_set_state(struct fcn_host_ctrl *c,
 
 static bool fcn_host_ctrl_tearing_down(const struct fcn_host_ctrl *c)
 {
-	return c->phase == FCN_PH_TEARDOWN_ABORT ||
-	       c->phase == FCN_PH_TEARDOWN_DISC;
+	return c->phase == FCN_PH_TEARDOWN_ABORT || c->phase == FCN_PH_TEARDOWN_DISC;
 }
 
 /* Something broke the association: reset it (at the next poll). */
@@ -88,8 +85,7 @@ void fcn_host_ctrl_path_error(struct fcn_host_ctrl *c, const char *why)
 {
 	if (fcn_host_ctrl_tearing_down(c) || c->want_reset)
 		return;
-	if (c->state != FCNVME_HOST_CTRL_LIVE &&
-	    c->state != FCNVME_HOST_CTRL_CONNECTING)
+	if (c->state != FCNVME_HOST_CTRL_LIVE && c->state != FCNVME_HOST_CTRL_CONNECTING)
 		return;
 	c->want_reset = true;
 	if (c->state == FCNVME_HOST_CTRL_LIVE || !c->reason[0])
@@ -179,8 +175,7 @@ static void fcn_host_ctrl_after_teardown(struct fcn_host_ctrl *c)
 		return;
 	}
 	if (c->was_live && c->opts.ctrl_loss_tmo_s >= 0)
-		c->loss_end_ns = now + (uint64_t)c->opts.ctrl_loss_tmo_s *
-				       FCN_NS_PER_S;
+		c->loss_end_ns = now + (uint64_t)c->opts.ctrl_loss_tmo_s * FCN_NS_PER_S;
 	if (c->dnr) {
 		fcn_host_ctrl_set_state(c, FCNVME_HOST_CTRL_DEAD);
 		return;
@@ -193,7 +188,7 @@ static void fcn_host_ctrl_after_teardown(struct fcn_host_ctrl *c)
 	}
 	if (!online && c->devloss_end_ns && now >= c->devloss_end_ns) {
 		fcn_host_ctrl_set_reason(c, "remote port lost for longer than "
-					 "dev_loss_tmo");
+					    "dev_loss_tmo");
 		fcn_host_ctrl_set_state(c, FCNVME_HOST_CTRL_DEAD);
 		return;
 	}
@@ -217,13 +212,12 @@ static int fcn_host_ctrl_teardown_step(struct fcn_host_ctrl *c, uint64_t now)
 			return 0;
 		fcn_host_connect_salvage(c);
 		c->phase = FCN_PH_TEARDOWN_DISC;
-		if (c->association_id &&
-		    c->rp->port.port_state == FC_OBJSTATE_ONLINE) {
-			len = fcnvme_ls_build_disconnect_assoc(c->ls.buf,
-				FCN_HOST_LS_RSP_OFF, c->association_id);
+		if (c->association_id && c->rp->port.port_state == FC_OBJSTATE_ONLINE) {
+			len = fcnvme_ls_build_disconnect_assoc(c->ls.buf, FCN_HOST_LS_RSP_OFF,
+							       c->association_id);
 			if (len > 0 &&
 			    fcn_host_ls_send(c, (uint32_t)len,
-				sizeof(struct fcnvme_ls_disconnect_assoc_acc)) == 0)
+					     sizeof(struct fcnvme_ls_disconnect_assoc_acc)) == 0)
 				return 1;
 		}
 	}
@@ -301,7 +295,7 @@ static int fcn_host_ctrl_step(struct fcn_host_ctrl *c)
 		if (c->rp->port.port_state != FC_OBJSTATE_ONLINE) {
 			if (c->devloss_end_ns && now >= c->devloss_end_ns) {
 				fcn_host_ctrl_set_reason(c, "remote port lost "
-					"for longer than dev_loss_tmo");
+							    "for longer than dev_loss_tmo");
 				fcn_host_ctrl_set_state(c, FCNVME_HOST_CTRL_DEAD);
 				return 1;
 			}
@@ -370,8 +364,7 @@ static void fcn_host_ctrl_free(struct fcn_host_ctrl *c)
 }
 
 /* Create a controller and start connecting it. */
-int fcnvme_host_ctrl_create(struct nvme_fc_local_port *lport,
-			    struct nvme_fc_remote_port *rport,
+int fcnvme_host_ctrl_create(struct nvme_fc_local_port *lport, struct nvme_fc_remote_port *rport,
 			    const struct fcnvme_host_ctrl_opts *opts,
 			    struct fcnvme_host_ctrl **ctrlp)
 {
@@ -387,11 +380,10 @@ int fcnvme_host_ctrl_create(struct nvme_fc_local_port *lport,
 		return rc;
 	if (rport->localport != lport)
 		return -EINVAL;
-	if (lport->port_state != FC_OBJSTATE_ONLINE ||
-	    rport->port_state != FC_OBJSTATE_ONLINE)
+	if (lport->port_state != FC_OBJSTATE_ONLINE || rport->port_state != FC_OBJSTATE_ONLINE)
 		return -ENODEV;
-	if (rport->port_role && !(rport->port_role &
-	    (FC_PORT_ROLE_NVME_TARGET | FC_PORT_ROLE_NVME_DISCOVERY)))
+	if (rport->port_role &&
+	    !(rport->port_role & (FC_PORT_ROLE_NVME_TARGET | FC_PORT_ROLE_NVME_DISCOVERY)))
 		return -EBADR;
 
 	c = calloc(1, sizeof(*c));
@@ -410,8 +402,7 @@ int fcnvme_host_ctrl_create(struct nvme_fc_local_port *lport,
 		c->opts.cmd_timeout_ms = FCNVME_HOST_DEF_CMD_TMO_MS;
 	c->lp = (struct fcn_host_lport *)lport;
 
-	rc = fcnvme_dma_alloc(c->lp->dev, FCN_HOST_ID_BUF_LEN, &c->id_buf,
-			      &c->id_dma);
+	rc = fcnvme_dma_alloc(c->lp->dev, FCN_HOST_ID_BUF_LEN, &c->id_buf, &c->id_dma);
 	if (rc) {
 		free(c);
 		return rc;
@@ -430,8 +421,7 @@ int fcnvme_host_ctrl_create(struct nvme_fc_local_port *lport,
 	}
 	for (i = 0; i < c->nr_queues; i++) {
 		rc = fcn_host_queue_alloc(c, &c->queues[i], (uint16_t)i,
-					  i ? c->opts.queue_size :
-					      FCNVME_HOST_AQ_DEPTH);
+					  i ? c->opts.queue_size : FCNVME_HOST_AQ_DEPTH);
 		if (rc)
 			goto out_free;
 	}
@@ -441,8 +431,8 @@ int fcnvme_host_ctrl_create(struct nvme_fc_local_port *lport,
 	LIST_INSERT_HEAD(&rp->ctrls, c, link);
 	c->state = FCNVME_HOST_CTRL_CONNECTING;
 	if (c->opts.ctrl_loss_tmo_s >= 0)
-		c->loss_end_ns = fcn_host_ctrl_now(c) +
-			(uint64_t)c->opts.ctrl_loss_tmo_s * FCN_NS_PER_S;
+		c->loss_end_ns =
+			fcn_host_ctrl_now(c) + (uint64_t)c->opts.ctrl_loss_tmo_s * FCN_NS_PER_S;
 	fcn_host_connect_start(c);
 	*ctrlp = (struct fcnvme_host_ctrl *)c;
 	return 0;
@@ -453,8 +443,7 @@ out_free:
 }
 
 /* The current state. */
-enum fcnvme_host_ctrl_state
-fcnvme_host_ctrl_state(const struct fcnvme_host_ctrl *ctrl)
+enum fcnvme_host_ctrl_state fcnvme_host_ctrl_state(const struct fcnvme_host_ctrl *ctrl)
 {
 	return ((const struct fcn_host_ctrl *)ctrl)->state;
 }
@@ -483,10 +472,9 @@ void fcnvme_host_ctrl_get_info(const struct fcnvme_host_ctrl *ctrl,
 }
 
 /* Submit a command on queue qid of a LIVE controller. */
-int fcnvme_host_submit(struct fcnvme_host_ctrl *ctrl, uint16_t qid,
-		       const struct nvme_command *cmd,
-		       const struct fcnvme_host_buf *buf, size_t off,
-		       uint32_t len, fcnvme_host_done_fn done, void *arg)
+int fcnvme_host_submit(struct fcnvme_host_ctrl *ctrl, uint16_t qid, const struct nvme_command *cmd,
+		       const struct fcnvme_host_buf *buf, size_t off, uint32_t len,
+		       fcnvme_host_done_fn done, void *arg)
 {
 	struct fcn_host_ctrl *c = (struct fcn_host_ctrl *)ctrl;
 	struct fcn_host_queue *q;
@@ -505,7 +493,7 @@ int fcnvme_host_submit(struct fcnvme_host_ctrl *ctrl, uint16_t qid,
 	if (len > c->max_xfer)
 		return -E2BIG;
 	if (qid == 0 && q->outstanding + 3 >= q->qsize)
-		return -EBUSY;	/* keep room for Keep Alive */
+		return -EBUSY; /* keep room for Keep Alive */
 	return fcn_host_io_submit(q, cmd, buf, off, len, false, done, arg);
 }
 
@@ -524,8 +512,7 @@ int fcnvme_host_ctrl_poll_queue(struct fcnvme_host_ctrl *ctrl, uint16_t qid)
 }
 
 /* Commands outstanding on queue qid. */
-unsigned int fcnvme_host_queue_depth(const struct fcnvme_host_ctrl *ctrl,
-				     uint16_t qid)
+unsigned int fcnvme_host_queue_depth(const struct fcnvme_host_ctrl *ctrl, uint16_t qid)
 {
 	const struct fcn_host_ctrl *c = (const struct fcn_host_ctrl *)ctrl;
 
@@ -535,8 +522,7 @@ unsigned int fcnvme_host_queue_depth(const struct fcnvme_host_ctrl *ctrl,
 }
 
 /* Allocate a DMA-able buffer through the local port's device. */
-int fcnvme_host_buf_alloc(struct fcnvme_host_ctrl *ctrl, size_t len,
-			  struct fcnvme_host_buf **bufp)
+int fcnvme_host_buf_alloc(struct fcnvme_host_ctrl *ctrl, size_t len, struct fcnvme_host_buf **bufp)
 {
 	struct fcn_host_ctrl *c = (struct fcn_host_ctrl *)ctrl;
 	struct fcnvme_host_buf *b;
@@ -558,8 +544,7 @@ int fcnvme_host_buf_alloc(struct fcnvme_host_ctrl *ctrl, size_t len,
 }
 
 /* Free a buffer from fcnvme_host_buf_alloc(). */
-void fcnvme_host_buf_free(struct fcnvme_host_ctrl *ctrl,
-			  struct fcnvme_host_buf *buf)
+void fcnvme_host_buf_free(struct fcnvme_host_ctrl *ctrl, struct fcnvme_host_buf *buf)
 {
 	struct fcn_host_ctrl *c = (struct fcn_host_ctrl *)ctrl;
 
@@ -590,8 +575,7 @@ int fcnvme_host_ctrl_delete(struct fcnvme_host_ctrl *ctrl)
 	if (!c->deleting) {
 		c->deleting = true;
 		fcn_host_ctrl_set_state(c, FCNVME_HOST_CTRL_DELETING);
-		if (c->phase == FCN_PH_CONNECT ||
-		    (c->phase == FCN_PH_IDLE && c->association_id))
+		if (c->phase == FCN_PH_CONNECT || (c->phase == FCN_PH_IDLE && c->association_id))
 			fcn_host_ctrl_teardown_start(c);
 	}
 	if (fcn_host_ctrl_tearing_down(c))

@@ -17,14 +17,13 @@
 
 #include "nvme_fc_int.h"
 
-#define FCN_HOST_IU_STRIDE	(sizeof(struct nvme_fc_cmd_iu) + \
-				 sizeof(struct nvme_fc_ersp_iu))
+#define FCN_HOST_IU_STRIDE (sizeof(struct nvme_fc_cmd_iu) + sizeof(struct nvme_fc_ersp_iu))
 
 static void fcn_host_io_done(struct nvmefc_fcp_req *fcpreq);
 
 /* Allocate the pool of a queue: pool_size slots with their IUs. */
-int fcn_host_queue_alloc(struct fcn_host_ctrl *c, struct fcn_host_queue *q,
-			 uint16_t qid, uint16_t pool_size)
+int fcn_host_queue_alloc(struct fcn_host_ctrl *c, struct fcn_host_queue *q, uint16_t qid,
+			 uint16_t pool_size)
 {
 	struct nvme_fc_port_template *ops = c->lp->ops;
 	fcnvme_dma_t dma;
@@ -58,8 +57,7 @@ int fcn_host_queue_alloc(struct fcn_host_ctrl *c, struct fcn_host_queue *q,
 	for (i = 0; i < pool_size; i++) {
 		struct fcn_host_req *r = &q->reqs[i];
 		size_t cmd_off = (size_t)i * sizeof(struct nvme_fc_cmd_iu);
-		size_t rsp_off = (size_t)pool_size *
-				 sizeof(struct nvme_fc_cmd_iu) +
+		size_t rsp_off = (size_t)pool_size * sizeof(struct nvme_fc_cmd_iu) +
 				 (size_t)i * sizeof(struct nvme_fc_ersp_iu);
 
 		r->q = q;
@@ -73,9 +71,8 @@ int fcn_host_queue_alloc(struct fcn_host_ctrl *c, struct fcn_host_queue *q,
 		r->fcpreq.rspdma = dma + rsp_off;
 		r->fcpreq.rsplen = sizeof(struct nvme_fc_ersp_iu);
 		r->fcpreq.done = fcn_host_io_done;
-		r->fcpreq.private = q->priv_mem ?
-			(char *)q->priv_mem + (size_t)i * ops->fcprqst_priv_sz :
-			NULL;
+		r->fcpreq.private =
+			q->priv_mem ? (char *)q->priv_mem + (size_t)i * ops->fcprqst_priv_sz : NULL;
 		r->fcpreq.sqid = htole16(qid);
 		q->free_stack[i] = (uint16_t)(pool_size - 1 - i);
 	}
@@ -113,15 +110,14 @@ void fcn_host_queue_reset(struct fcn_host_queue *q)
 	q->csn = 0;
 }
 
-static enum nvmefc_fcp_datadir fcn_host_io_dir(const struct nvme_command *cmd,
-					       uint32_t len)
+static enum nvmefc_fcp_datadir fcn_host_io_dir(const struct nvme_command *cmd, uint32_t len)
 {
 	uint8_t code;
 
 	if (!len)
 		return NVMEFC_FCP_NODATA;
-	code = cmd->common.opcode == nvme_fabrics_command ?
-	       cmd->fabrics.fctype : cmd->common.opcode;
+	code = cmd->common.opcode == nvme_fabrics_command ? cmd->fabrics.fctype
+							  : cmd->common.opcode;
 	return (code & 1) ? NVMEFC_FCP_WRITE : NVMEFC_FCP_READ;
 }
 
@@ -138,9 +134,8 @@ static void fcn_host_io_put(struct fcn_host_queue *q, struct fcn_host_req *r)
  * the queue's pool; done runs from the LLDD's completion.
  */
 int fcn_host_io_submit(struct fcn_host_queue *q, const struct nvme_command *cmd,
-		       const struct fcnvme_host_buf *buf, size_t off,
-		       uint32_t len, bool internal, fcnvme_host_done_fn done,
-		       void *arg)
+		       const struct fcnvme_host_buf *buf, size_t off, uint32_t len, bool internal,
+		       fcnvme_host_done_fn done, void *arg)
 {
 	struct fcn_host_ctrl *c = q->ctrl;
 	struct nvme_fc_port_template *ops = c->lp->ops;
@@ -159,8 +154,7 @@ int fcn_host_io_submit(struct fcn_host_queue *q, const struct nvme_command *cmd,
 	dir = fcn_host_io_dir(cmd, len);
 	sqe = *cmd;
 	sqe.common.command_id = htole16(r->cid);
-	sqe.common.flags = (uint8_t)((sqe.common.flags & ~NVME_CMD_SGL_ALL) |
-				     NVME_CMD_SGL_METABUF);
+	sqe.common.flags = (uint8_t)((sqe.common.flags & ~NVME_CMD_SGL_ALL) | NVME_CMD_SGL_METABUF);
 	memset(&sqe.common.dptr, 0, sizeof(sqe.common.dptr));
 	sqe.common.dptr.length = htole32(len);
 	sqe.common.dptr.type = NVME_SGL_TYPE_FC_DATA;
@@ -171,8 +165,9 @@ int fcn_host_io_submit(struct fcn_host_queue *q, const struct nvme_command *cmd,
 	iu->fc_id = NVME_CMD_FC_ID;
 	iu->iu_len = cpu_to_be16(sizeof(*iu) / 4);
 	iu->rsv_cat = q->qid ? FCNVME_CMD_CAT_CSSFLAG : FCNVME_CMD_CAT_ADMINQ;
-	iu->flags = dir == NVMEFC_FCP_WRITE ? FCNVME_CMD_FLAGS_WRITE :
-		    dir == NVMEFC_FCP_READ ? FCNVME_CMD_FLAGS_READ : 0;
+	iu->flags = dir == NVMEFC_FCP_WRITE  ? FCNVME_CMD_FLAGS_WRITE
+		    : dir == NVMEFC_FCP_READ ? FCNVME_CMD_FLAGS_READ
+					     : 0;
 	iu->connection_id = cpu_to_be64(q->connection_id);
 	iu->csn = cpu_to_be32(++q->csn);
 	iu->data_len = cpu_to_be32(len);
@@ -203,8 +198,7 @@ int fcn_host_io_submit(struct fcn_host_queue *q, const struct nvme_command *cmd,
 	r->internal = internal;
 	r->done = done;
 	r->arg = arg;
-	r->deadline_ns = fcn_host_ctrl_now(c) +
-			 (uint64_t)c->opts.cmd_timeout_ms * 1000000ull;
+	r->deadline_ns = fcn_host_ctrl_now(c) + (uint64_t)c->opts.cmd_timeout_ms * 1000000ull;
 	r->state = FCN_REQ_ACTIVE;
 
 	rc = ops->fcp_io(&c->lp->port, &c->rp->port, q->lldd_handle, f);
@@ -223,15 +217,13 @@ int fcn_host_io_submit(struct fcn_host_queue *q, const struct nvme_command *cmd,
  * status; NVME_SC_HOST_PATH_ERROR means the association must be reset.
  */
 uint16_t fcn_host_io_check_rsp(const struct nvmefc_fcp_req *fcpreq,
-			       const struct nvme_fc_cmd_iu *cmd_iu,
-			       struct nvme_completion *cqe)
+			       const struct nvme_fc_cmd_iu *cmd_iu, struct nvme_completion *cqe)
 {
 	const struct nvme_fc_ersp_iu *ersp = fcpreq->rspaddr;
 	struct nvme_completion rcqe;
 	uint16_t cid;
 
-	memcpy(&cid, cmd_iu->sqe + offsetof(struct nvme_common_command,
-					    command_id), sizeof(cid));
+	memcpy(&cid, cmd_iu->sqe + offsetof(struct nvme_common_command, command_id), sizeof(cid));
 	memset(cqe, 0, sizeof(*cqe));
 	cqe->command_id = cid;
 	if (fcpreq->status)
@@ -267,7 +259,7 @@ static void fcn_host_io_done(struct nvmefc_fcp_req *fcpreq)
 	uint16_t st;
 
 	if (r->state == FCN_REQ_FREE)
-		return;		/* a second done from a confused LLDD */
+		return; /* a second done from a confused LLDD */
 	if (r->state == FCN_REQ_ABORTED) {
 		memset(&cqe, 0, sizeof(cqe));
 		st = NVME_SC_HOST_ABORTED_CMD;
@@ -277,11 +269,13 @@ static void fcn_host_io_done(struct nvmefc_fcp_req *fcpreq)
 			char why[80];
 
 			if (fcpreq->status)
-				snprintf(why, sizeof(why), "FCP transport error "
-					 "on queue %u: %s", q->qid,
-					 strerror(-(int)fcpreq->status));
+				snprintf(why, sizeof(why),
+					 "FCP transport error "
+					 "on queue %u: %s",
+					 q->qid, strerror(-(int)fcpreq->status));
 			else
-				snprintf(why, sizeof(why), "malformed FCP "
+				snprintf(why, sizeof(why),
+					 "malformed FCP "
 					 "response on queue %u (length %u)",
 					 q->qid, fcpreq->rcv_rsplen);
 			fcn_host_ctrl_path_error(q->ctrl, why);
@@ -307,8 +301,7 @@ unsigned int fcn_host_io_abort_all(struct fcn_host_queue *q)
 		if (r->state != FCN_REQ_ACTIVE)
 			continue;
 		r->state = FCN_REQ_ABORTED;
-		c->lp->ops->fcp_abort(&c->lp->port, &c->rp->port,
-				      q->lldd_handle, &r->fcpreq);
+		c->lp->ops->fcp_abort(&c->lp->port, &c->rp->port, q->lldd_handle, &r->fcpreq);
 		n++;
 	}
 	return n;
@@ -326,8 +319,7 @@ unsigned int fcn_host_io_check_timeouts(struct fcn_host_queue *q, uint64_t now)
 		if (r->state != FCN_REQ_ACTIVE || now < r->deadline_ns)
 			continue;
 		r->state = FCN_REQ_ABORTED;
-		c->lp->ops->fcp_abort(&c->lp->port, &c->rp->port,
-				      q->lldd_handle, &r->fcpreq);
+		c->lp->ops->fcp_abort(&c->lp->port, &c->rp->port, q->lldd_handle, &r->fcpreq);
 		n++;
 	}
 	return n;

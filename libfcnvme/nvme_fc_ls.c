@@ -35,15 +35,13 @@ int fcn_host_ls_init(struct fcn_host_ctrl *c)
 
 	memset(ls, 0, sizeof(*ls));
 	ls->ctrl = c;
-	rc = fcnvme_dma_alloc(c->lp->dev, FCN_HOST_LS_BUF_LEN, &ls->buf,
-			      &ls->dma);
+	rc = fcnvme_dma_alloc(c->lp->dev, FCN_HOST_LS_BUF_LEN, &ls->buf, &ls->dma);
 	if (rc)
 		return rc;
 	if (psz) {
 		ls->priv = calloc(1, psz);
 		if (!ls->priv) {
-			fcnvme_dma_free(c->lp->dev, ls->buf,
-					FCN_HOST_LS_BUF_LEN);
+			fcnvme_dma_free(c->lp->dev, ls->buf, FCN_HOST_LS_BUF_LEN);
 			return -ENOMEM;
 		}
 	}
@@ -75,8 +73,7 @@ int fcn_host_ls_send(struct fcn_host_ctrl *c, uint32_t rqstlen, uint32_t rsplen)
 	if (c->rp->port.port_state != FC_OBJSTATE_ONLINE)
 		return -ENODEV;
 	memset(req, 0, sizeof(*req));
-	memset((char *)ls->buf + FCN_HOST_LS_RSP_OFF, 0,
-	       FCN_HOST_LS_BUF_LEN - FCN_HOST_LS_RSP_OFF);
+	memset((char *)ls->buf + FCN_HOST_LS_RSP_OFF, 0, FCN_HOST_LS_BUF_LEN - FCN_HOST_LS_RSP_OFF);
 	req->rqstaddr = ls->buf;
 	req->rqstdma = ls->dma;
 	req->rqstlen = rqstlen;
@@ -90,8 +87,8 @@ int fcn_host_ls_send(struct fcn_host_ctrl *c, uint32_t rqstlen, uint32_t rsplen)
 	ls->aborted = false;
 	ls->status = 0;
 	/* the LLDD enforces the timeout; this is the backstop */
-	ls->deadline_ns = fcn_host_ctrl_now(c) +
-			  (uint64_t)(NVME_FC_LS_TIMEOUT_SEC + 5) * 1000000000ull;
+	ls->deadline_ns =
+		fcn_host_ctrl_now(c) + (uint64_t)(NVME_FC_LS_TIMEOUT_SEC + 5) * 1000000000ull;
 	rc = c->lp->ops->ls_req(&c->lp->port, &c->rp->port, req);
 	if (rc)
 		ls->busy = false;
@@ -112,9 +109,9 @@ void fcn_host_ls_abort(struct fcn_host_ctrl *c)
 /* ---- LS requests from the target ---------------------------------------- */
 
 struct fcn_host_rcv_ctx {
-	struct fcn_host_lport	*lp;
-	void			*buf;
-	fcnvme_dma_t		dma;
+	struct fcn_host_lport *lp;
+	void *buf;
+	fcnvme_dma_t dma;
 };
 
 static void fcn_host_ls_rsp_done(struct nvmefc_ls_rsp *lsrsp)
@@ -128,8 +125,7 @@ static void fcn_host_ls_rsp_done(struct nvmefc_ls_rsp *lsrsp)
 	free(x);
 }
 
-static int fcn_host_ls_prepare_rsp(struct fcn_host_lport *lp,
-				   struct nvmefc_ls_rsp *lsrsp)
+static int fcn_host_ls_prepare_rsp(struct fcn_host_lport *lp, struct nvmefc_ls_rsp *lsrsp)
 {
 	struct fcn_host_rcv_ctx *x;
 	int rc;
@@ -138,8 +134,7 @@ static int fcn_host_ls_prepare_rsp(struct fcn_host_lport *lp,
 	if (!x)
 		return -ENOMEM;
 	x->lp = lp;
-	rc = fcnvme_dma_alloc(lp->dev, NVME_FC_MAX_LS_RSP_LEN, &x->buf,
-			      &x->dma);
+	rc = fcnvme_dma_alloc(lp->dev, NVME_FC_MAX_LS_RSP_LEN, &x->buf, &x->dma);
 	if (rc) {
 		free(x);
 		return rc;
@@ -152,8 +147,7 @@ static int fcn_host_ls_prepare_rsp(struct fcn_host_lport *lp,
 	return 0;
 }
 
-static int fcn_host_ls_xmt(struct fcn_host_rport *rp,
-			   struct nvmefc_ls_rsp *lsrsp, int len)
+static int fcn_host_ls_xmt(struct fcn_host_rport *rp, struct nvmefc_ls_rsp *lsrsp, int len)
 {
 	struct fcn_host_lport *lp = rp->lp;
 	int rc;
@@ -165,14 +159,12 @@ static int fcn_host_ls_xmt(struct fcn_host_rport *rp,
 	return rc;
 }
 
-static int fcn_host_ls_reject(struct fcn_host_rport *rp,
-			      struct nvmefc_ls_rsp *lsrsp, uint8_t ls_cmd,
-			      uint8_t reason, uint8_t explan)
+static int fcn_host_ls_reject(struct fcn_host_rport *rp, struct nvmefc_ls_rsp *lsrsp,
+			      uint8_t ls_cmd, uint8_t reason, uint8_t explan)
 {
 	int len;
 
-	len = fcnvme_ls_build_rjt(lsrsp->rspbuf, NVME_FC_MAX_LS_RSP_LEN,
-				  ls_cmd, reason, explan);
+	len = fcnvme_ls_build_rjt(lsrsp->rspbuf, NVME_FC_MAX_LS_RSP_LEN, ls_cmd, reason, explan);
 	if (len < 0) {
 		fcn_host_ls_rsp_done(lsrsp);
 		return len;
@@ -198,8 +190,7 @@ void fcn_host_ls_send_deferred_acc(struct fcn_host_ctrl *c)
 	(void)fcn_host_ls_xmt(c->rp, lsrsp, len);
 }
 
-static int fcn_host_ls_rcv_disconnect(struct fcn_host_rport *rp,
-				      struct nvmefc_ls_rsp *lsrsp,
+static int fcn_host_ls_rcv_disconnect(struct fcn_host_rport *rp, struct nvmefc_ls_rsp *lsrsp,
 				      const void *buf, uint32_t len)
 {
 	struct fcnvme_ls_verdict v = { FCNVME_RJT_RC_LOGIC, FCNVME_RJT_EXP_NONE };
@@ -207,21 +198,18 @@ static int fcn_host_ls_rcv_disconnect(struct fcn_host_rport *rp,
 	uint64_t assoc_id = 0;
 
 	if (fcnvme_ls_parse_disconnect_assoc(buf, len, &assoc_id, &v))
-		return fcn_host_ls_reject(rp, lsrsp, FCNVME_LS_DISCONNECT_ASSOC,
-					  v.reason, v.explanation);
-	LIST_FOREACH(c, &rp->ctrls, link) {
+		return fcn_host_ls_reject(rp, lsrsp, FCNVME_LS_DISCONNECT_ASSOC, v.reason,
+					  v.explanation);
+	LIST_FOREACH (c, &rp->ctrls, link) {
 		if (c->association_id && c->association_id == assoc_id)
 			break;
 	}
 	if (!c)
 		return fcn_host_ls_reject(rp, lsrsp, FCNVME_LS_DISCONNECT_ASSOC,
-					  FCNVME_RJT_RC_INV_ASSOC,
-					  FCNVME_RJT_EXP_NONE);
-	if (c->rcv_disc.lsrsp)	/* a second one: the older gets UNAB */
-		(void)fcn_host_ls_reject(rp, c->rcv_disc.lsrsp,
-					 FCNVME_LS_DISCONNECT_ASSOC,
-					 FCNVME_RJT_RC_UNAB,
-					 FCNVME_RJT_EXP_NONE);
+					  FCNVME_RJT_RC_INV_ASSOC, FCNVME_RJT_EXP_NONE);
+	if (c->rcv_disc.lsrsp) /* a second one: the older gets UNAB */
+		(void)fcn_host_ls_reject(rp, c->rcv_disc.lsrsp, FCNVME_LS_DISCONNECT_ASSOC,
+					 FCNVME_RJT_RC_UNAB, FCNVME_RJT_EXP_NONE);
 	c->rcv_disc.lsrsp = lsrsp;
 	fcn_host_ctrl_disconnect_rcvd(c);
 	return 0;
@@ -232,9 +220,8 @@ static int fcn_host_ls_rcv_disconnect(struct fcn_host_rport *rp,
  * 0: answered (or will be, for a Disconnect) through xmt_ls_rsp; the LLDD
  * then calls lsrsp->done. -errno: not taken, the LLDD disposes of it.
  */
-int nvme_fc_rcv_ls_req(struct nvme_fc_remote_port *remoteport,
-		       struct nvmefc_ls_rsp *lsrsp, void *lsreqbuf,
-		       uint32_t lsreqbuf_len)
+int nvme_fc_rcv_ls_req(struct nvme_fc_remote_port *remoteport, struct nvmefc_ls_rsp *lsrsp,
+		       void *lsreqbuf, uint32_t lsreqbuf_len)
 {
 	struct fcn_host_rport *rp;
 	int cmd, rc;
@@ -251,28 +238,22 @@ int nvme_fc_rcv_ls_req(struct nvme_fc_remote_port *remoteport,
 	if (rc)
 		return rc;
 	if (cmd < 0)
-		return fcn_host_ls_reject(rp, lsrsp, 0, FCNVME_RJT_RC_INVAL,
-					  FCNVME_RJT_EXP_NONE);
+		return fcn_host_ls_reject(rp, lsrsp, 0, FCNVME_RJT_RC_INVAL, FCNVME_RJT_EXP_NONE);
 	if (rp->port.port_state != FC_OBJSTATE_ONLINE)
-		return fcn_host_ls_reject(rp, lsrsp, (uint8_t)cmd,
-					  FCNVME_RJT_RC_UNAB,
+		return fcn_host_ls_reject(rp, lsrsp, (uint8_t)cmd, FCNVME_RJT_RC_UNAB,
 					  FCNVME_RJT_EXP_NONE);
 	switch (cmd) {
 	case FCNVME_LS_DISCONNECT_ASSOC:
-		return fcn_host_ls_rcv_disconnect(rp, lsrsp, lsreqbuf,
-						  lsreqbuf_len);
+		return fcn_host_ls_rcv_disconnect(rp, lsrsp, lsreqbuf, lsreqbuf_len);
 	case FCNVME_LS_DISCONNECT_CONN:
-		return fcn_host_ls_reject(rp, lsrsp, (uint8_t)cmd,
-					  FCNVME_RJT_RC_UNSUP,
+		return fcn_host_ls_reject(rp, lsrsp, (uint8_t)cmd, FCNVME_RJT_RC_UNSUP,
 					  FCNVME_RJT_EXP_NONE);
 	case FCNVME_LS_CREATE_ASSOCIATION:
 	case FCNVME_LS_CREATE_CONNECTION:
-		return fcn_host_ls_reject(rp, lsrsp, (uint8_t)cmd,
-					  FCNVME_RJT_RC_LOGIC,
+		return fcn_host_ls_reject(rp, lsrsp, (uint8_t)cmd, FCNVME_RJT_RC_LOGIC,
 					  FCNVME_RJT_EXP_NONE);
 	default:
-		return fcn_host_ls_reject(rp, lsrsp, (uint8_t)cmd,
-					  FCNVME_RJT_RC_INVAL,
+		return fcn_host_ls_reject(rp, lsrsp, (uint8_t)cmd, FCNVME_RJT_RC_INVAL,
 					  FCNVME_RJT_EXP_NONE);
 	}
 }

@@ -14,7 +14,7 @@
 
 #include "nvme_fc_int.h"
 
-static uint32_t fcn_host_port_nums;	/* local + remote port numbers */
+static uint32_t fcn_host_port_nums; /* local + remote port numbers */
 
 static size_t fcn_host_port_align(size_t n)
 {
@@ -32,8 +32,7 @@ static void fcn_host_lport_put(struct fcn_host_lport *lp)
 
 /* Register a local port; *lport_p stays valid until localport_delete. */
 int nvme_fc_register_localport(struct nvme_fc_port_info *pinfo,
-			       struct nvme_fc_port_template *template,
-			       struct fcnvme_device *dev,
+			       struct nvme_fc_port_template *template, struct fcnvme_device *dev,
 			       struct nvme_fc_local_port **lport_p)
 {
 	struct nvme_fc_port_template *t = template;
@@ -42,9 +41,8 @@ int nvme_fc_register_localport(struct nvme_fc_port_info *pinfo,
 
 	if (!pinfo || !t || !lport_p)
 		return -EINVAL;
-	if (!t->localport_delete || !t->remoteport_delete || !t->ls_req ||
-	    !t->fcp_io || !t->ls_abort || !t->fcp_abort ||
-	    !t->max_hw_queues || !t->max_sgl_segments ||
+	if (!t->localport_delete || !t->remoteport_delete || !t->ls_req || !t->fcp_io ||
+	    !t->ls_abort || !t->fcp_abort || !t->max_hw_queues || !t->max_sgl_segments ||
 	    !t->max_dif_sgl_segments || !t->dma_boundary)
 		return -EINVAL;
 
@@ -125,7 +123,7 @@ int nvme_fc_register_remoteport(struct nvme_fc_local_port *localport,
 	if (lp->port.port_state != FC_OBJSTATE_ONLINE)
 		return -ESHUTDOWN;
 
-	LIST_FOREACH(rp, &lp->rports, link) {
+	LIST_FOREACH (rp, &lp->rports, link) {
 		if (rp->port.node_name != pinfo->node_name ||
 		    rp->port.port_name != pinfo->port_name)
 			continue;
@@ -139,7 +137,7 @@ int nvme_fc_register_remoteport(struct nvme_fc_local_port *localport,
 			rp->port.dev_loss_tmo = pinfo->dev_loss_tmo;
 		rp->port.port_state = FC_OBJSTATE_ONLINE;
 		LIST_FOREACH_SAFE(c, &rp->ctrls, link, tmp)
-			fcn_host_ctrl_rport_back(c);
+		fcn_host_ctrl_rport_back(c);
 		*rport_p = &rp->port;
 		return 0;
 	}
@@ -157,8 +155,7 @@ int nvme_fc_register_remoteport(struct nvme_fc_local_port *localport,
 	rp->port.node_name = pinfo->node_name;
 	rp->port.port_name = pinfo->port_name;
 	rp->port.localport = &lp->port;
-	rp->port.dev_loss_tmo = pinfo->dev_loss_tmo ? pinfo->dev_loss_tmo :
-			       FCN_HOST_DEF_DEV_LOSS_S;
+	rp->port.dev_loss_tmo = pinfo->dev_loss_tmo ? pinfo->dev_loss_tmo : FCN_HOST_DEF_DEV_LOSS_S;
 	rp->port.port_id = pinfo->port_id;
 	rp->port.port_state = FC_OBJSTATE_ONLINE;
 	rp->port.private = lp->ops->remote_priv_sz ? (char *)rp + sz : NULL;
@@ -194,10 +191,10 @@ int nvme_fc_unregister_remoteport(struct nvme_fc_remote_port *remoteport)
 		return -EINVAL;
 	rp->registered = false;
 	rp->port.port_state = FC_OBJSTATE_DELETED;
-	rp->refs++;	/* hold it while the controllers react */
+	rp->refs++; /* hold it while the controllers react */
 	LIST_FOREACH_SAFE(c, &rp->ctrls, link, tmp)
-		fcn_host_ctrl_rport_lost(c);
-	rp->refs--;	/* the registration reference goes below */
+	fcn_host_ctrl_rport_lost(c);
+	rp->refs--; /* the registration reference goes below */
 	fcn_host_rport_put(rp);
 	return 0;
 }
@@ -212,8 +209,7 @@ void nvme_fc_rescan_remoteport(struct nvme_fc_remote_port *remoteport)
 }
 
 /* Change the remote port's dev_loss_tmo (seconds). */
-int nvme_fc_set_remoteport_devloss(struct nvme_fc_remote_port *remoteport,
-				   uint32_t dev_loss_tmo)
+int nvme_fc_set_remoteport_devloss(struct nvme_fc_remote_port *remoteport, uint32_t dev_loss_tmo)
 {
 	struct fcn_host_rport *rp;
 
@@ -227,8 +223,7 @@ int nvme_fc_set_remoteport_devloss(struct nvme_fc_remote_port *remoteport,
 }
 
 /* The online remote ports of a local port; returns the total count. */
-int fcnvme_host_rports(struct nvme_fc_local_port *lport,
-		       struct nvme_fc_remote_port **out, int max)
+int fcnvme_host_rports(struct nvme_fc_local_port *lport, struct nvme_fc_remote_port **out, int max)
 {
 	struct fcn_host_lport *lp;
 	struct fcn_host_rport *rp;
@@ -237,7 +232,7 @@ int fcnvme_host_rports(struct nvme_fc_local_port *lport,
 	if (!lport)
 		return -EINVAL;
 	lp = (struct fcn_host_lport *)lport;
-	LIST_FOREACH(rp, &lp->rports, link) {
+	LIST_FOREACH (rp, &lp->rports, link) {
 		if (rp->port.port_state != FC_OBJSTATE_ONLINE)
 			continue;
 		if (out && n < max)

@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: Apache-2.0 */
+// SPDX-License-Identifier: Apache-2.0
 /*
  * Aborts and exchange release of the target transport (reference §3.8-3.9):
  * an ABTS from the wire in any request state (deferred, waiting for data, in
@@ -18,8 +18,7 @@ static void fcn_sg_restore(struct fcn_fod *fod)
 		return;
 	off = (cnt - 1) * FCN_SG_ELEM_LEN;
 	left = fod->queue->max_data_len - off;
-	fod->sg[cnt - 1].length = left < FCN_SG_ELEM_LEN ? left :
-							 FCN_SG_ELEM_LEN;
+	fod->sg[cnt - 1].length = left < FCN_SG_ELEM_LEN ? left : FCN_SG_ELEM_LEN;
 	fod->data_sg_cnt = 0;
 }
 
@@ -58,8 +57,7 @@ void fcn_fod_abort_op(struct fcn_fod *fod)
 	fcn_fod_release(fod);
 }
 
-static void fcn_defer_drop(struct nvmet_fc_sq *queue, struct fcn_defer *d,
-			   bool send_abort)
+static void fcn_defer_drop(struct nvmet_fc_sq *queue, struct fcn_defer *d, bool send_abort)
 {
 	struct fcn_tgtport *tp = queue->tgtport;
 	struct nvmefc_tgt_fcp_req *fcpreq = d->fcpreq;
@@ -88,8 +86,7 @@ void fcn_queue_abort_all(struct nvmet_fc_sq *queue)
 	queue->in_abort_all = true;
 	while (!fcn_list_empty(&queue->defer_list))
 		fcn_defer_drop(queue,
-			       fcn_container_of(queue->defer_list.next,
-						struct fcn_defer, entry),
+			       fcn_container_of(queue->defer_list.next, struct fcn_defer, entry),
 			       true);
 	for (i = 0; i < queue->sqsize; i++) {
 		struct fcn_fod *fod = &queue->fods[i];
@@ -115,8 +112,7 @@ void nvmet_fc_rcv_fcp_abort(struct nvmet_fc_target_port *target_port,
 		return;
 	kind = fcpreq->nvmet_fc_private;
 	if (*kind == FCN_XCHG_DEFER) {
-		struct fcn_defer *d = fcn_container_of(kind, struct fcn_defer,
-						       kind);
+		struct fcn_defer *d = fcn_container_of(kind, struct fcn_defer, kind);
 
 		if (d->fcpreq != fcpreq)
 			return;
@@ -126,8 +122,7 @@ void nvmet_fc_rcv_fcp_abort(struct nvmet_fc_target_port *target_port,
 		return;
 	}
 	if (*kind == FCN_XCHG_FOD) {
-		struct fcn_fod *fod = fcn_container_of(kind, struct fcn_fod,
-						       kind);
+		struct fcn_fod *fod = fcn_container_of(kind, struct fcn_fod, kind);
 
 		if (!fod->active || fod->fcpreq != fcpreq)
 			return;

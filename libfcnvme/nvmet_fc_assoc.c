@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: Apache-2.0 */
+// SPDX-License-Identifier: Apache-2.0
 /*
  * Associations of the target transport: random 48-bit ids unique per port,
  * lookup, and the idempotent teardown (reference §3.10). Teardown stops
@@ -17,8 +17,8 @@
 
 #include "nvmet_fc_int.h"
 
-#define FCN_DISCONN_RSP_LEN	sizeof(struct fcnvme_ls_disconnect_assoc_acc)
-#define FCN_DISCONN_RQST_LEN	sizeof(struct fcnvme_ls_disconnect_assoc_rqst)
+#define FCN_DISCONN_RSP_LEN  sizeof(struct fcnvme_ls_disconnect_assoc_acc)
+#define FCN_DISCONN_RQST_LEN sizeof(struct fcnvme_ls_disconnect_assoc_rqst)
 
 /* The association with this id, including one being torn down. [ctl] */
 struct fcn_assoc *fcn_assoc_find(struct fcn_tgtport *tp, uint64_t assoc_id)
@@ -26,8 +26,7 @@ struct fcn_assoc *fcn_assoc_find(struct fcn_tgtport *tp, uint64_t assoc_id)
 	struct fcn_list *it;
 
 	for (it = tp->assoc_list.next; it != &tp->assoc_list; it = it->next) {
-		struct fcn_assoc *a = fcn_container_of(it, struct fcn_assoc,
-						       entry);
+		struct fcn_assoc *a = fcn_container_of(it, struct fcn_assoc, entry);
 
 		if (a->association_id == assoc_id)
 			return a;
@@ -59,8 +58,7 @@ int fcn_assoc_new_id(struct fcn_tgtport *tp, uint64_t *idp)
 }
 
 /* Allocate an association for hosthandle (no queues yet). [ctl] */
-int fcn_assoc_create(struct fcn_tgtport *tp, void *hosthandle,
-		     struct fcn_assoc **assocp)
+int fcn_assoc_create(struct fcn_tgtport *tp, void *hosthandle, struct fcn_assoc **assocp)
 {
 	struct fcn_assoc *assoc;
 	int rc;
@@ -118,11 +116,10 @@ void fcn_assoc_destroy_unused(struct fcn_assoc *assoc)
 
 static void fcn_disconn_done(struct nvmefc_ls_req *lsreq, int status)
 {
-	struct fcn_ls_req_op *op =
-		fcn_container_of(lsreq, struct fcn_ls_req_op, lsreq);
+	struct fcn_ls_req_op *op = fcn_container_of(lsreq, struct fcn_ls_req_op, lsreq);
 	struct fcn_tgtport *tp = op->tgtport;
 
-	(void)status;	/* the result is ignored, as in nvmet-fc */
+	(void)status; /* the result is ignored, as in nvmet-fc */
 	fcn_list_del(&op->entry);
 	fcn_hostport_put(op->hostport);
 	fcnvme_dma_free(tp->dev, op->buf, op->buflen);
@@ -148,8 +145,7 @@ static void fcn_assoc_send_disconnect(struct fcn_assoc *assoc)
 		free(op);
 		return;
 	}
-	fcnvme_ls_build_disconnect_assoc(op->buf, FCN_DISCONN_RQST_LEN,
-					 assoc->association_id);
+	fcnvme_ls_build_disconnect_assoc(op->buf, FCN_DISCONN_RQST_LEN, assoc->association_id);
 	op->tgtport = tp;
 	op->hostport = assoc->hostport;
 	op->lsreq.rqstaddr = op->buf;
@@ -164,8 +160,7 @@ static void fcn_assoc_send_disconnect(struct fcn_assoc *assoc)
 	op->hostport->refcnt++;
 	fcn_tgtport_get(tp);
 	fcn_list_add_tail(&tp->ls_req_list, &op->entry);
-	rc = tp->ops->ls_req(&tp->fc_port, assoc->hostport->hosthandle,
-			     &op->lsreq);
+	rc = tp->ops->ls_req(&tp->fc_port, assoc->hostport->hosthandle, &op->lsreq);
 	if (rc)
 		fcn_disconn_done(&op->lsreq, rc);
 }
@@ -184,7 +179,7 @@ static void fcn_assoc_finish(struct fcn_assoc *assoc)
 		if (!queue)
 			continue;
 		assoc->queues[q] = NULL;
-		fcn_queue_free(queue);	/* sq_destroy, I/O queues first */
+		fcn_queue_free(queue); /* sq_destroy, I/O queues first */
 	}
 	fcn_assoc_send_disconnect(assoc);
 	assoc->rcv_disconn = NULL;
@@ -198,8 +193,7 @@ static void fcn_assoc_finish(struct fcn_assoc *assoc)
  * every queued Create ACC message has run (they name its queues). [ctl] */
 void fcn_assoc_maybe_finish(struct fcn_assoc *assoc)
 {
-	if (assoc->terminating && !assoc->pending_queues &&
-	    !assoc->pending_connects)
+	if (assoc->terminating && !assoc->pending_queues && !assoc->pending_connects)
 		fcn_assoc_finish(assoc);
 }
 
@@ -230,14 +224,12 @@ void fcn_queue_check_drained(struct nvmet_fc_sq *queue)
 {
 	struct fcn_assoc *assoc = queue->assoc;
 
-	if (!queue->stopped || queue->drain_sent || queue->nr_active ||
-	    queue->in_abort_all)
+	if (!queue->stopped || queue->drain_sent || queue->nr_active || queue->in_abort_all)
 		return;
 	queue->drain_sent = true;
 	/* A thread that refuses messages is stopping or stopped: nothing
 	 * else runs there any more, so finishing inline is safe. */
-	if (assoc->env->run_on_ctl(assoc->env_arg, fcn_queue_drained_ctl,
-				   queue))
+	if (assoc->env->run_on_ctl(assoc->env_arg, fcn_queue_drained_ctl, queue))
 		fcn_queue_drained_ctl(queue);
 }
 
@@ -259,8 +251,7 @@ void fcn_assoc_schedule_delete(struct fcn_assoc *assoc)
 
 		if (!queue)
 			continue;
-		if (assoc->env->run_on_hwq(assoc->env_arg, queue->hwqid,
-					   fcn_queue_stop_hwq, queue))
+		if (assoc->env->run_on_hwq(assoc->env_arg, queue->hwqid, fcn_queue_stop_hwq, queue))
 			fcn_queue_stop_hwq(queue);
 	}
 	/* Let the core complete what it holds without a deadline (AERs). */
@@ -269,8 +260,7 @@ void fcn_assoc_schedule_delete(struct fcn_assoc *assoc)
 			struct nvmet_fc_sq *queue = assoc->queues[q];
 
 			if (queue && queue->core_created)
-				assoc->core_ops->sq_stop(assoc->core,
-							 queue->core_sq);
+				assoc->core_ops->sq_stop(assoc->core, queue->core_sq);
 		}
 	}
 	fcn_assoc_pending_put(assoc);

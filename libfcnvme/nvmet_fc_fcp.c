@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: Apache-2.0 */
+// SPDX-License-Identifier: Apache-2.0
 /*
  * The FCP command path of the target transport, on the hwq thread that owns
  * the queue: CMD IU validation and connection lookup, a request context from
@@ -24,12 +24,10 @@ static uint64_t fcn_load_be64(const uint8_t *p)
 }
 
 /* Take an idle request context for fcpreq and copy its CMD IU. */
-static struct fcn_fod *fcn_fod_start(struct nvmet_fc_sq *queue,
-				     struct nvmefc_tgt_fcp_req *fcpreq,
+static struct fcn_fod *fcn_fod_start(struct nvmet_fc_sq *queue, struct nvmefc_tgt_fcp_req *fcpreq,
 				     const void *cmdiubuf)
 {
-	struct fcn_fod *fod = fcn_container_of(queue->fod_free.next,
-					       struct fcn_fod, entry);
+	struct fcn_fod *fod = fcn_container_of(queue->fod_free.next, struct fcn_fod, entry);
 
 	fcn_list_del(&fod->entry);
 	memcpy(&fod->cmdiu, cmdiubuf, sizeof(fod->cmdiu));
@@ -49,8 +47,7 @@ static struct fcn_fod *fcn_fod_start(struct nvmet_fc_sq *queue,
 
 /* A CMD IU arrived; see nvme_fc_driver.h for the return values. [hwq] */
 int nvmet_fc_rcv_fcp_req(struct nvmet_fc_target_port *target_port,
-			 struct nvmefc_tgt_fcp_req *fcpreq,
-			 void *cmdiubuf, uint32_t cmdiubuf_len)
+			 struct nvmefc_tgt_fcp_req *fcpreq, void *cmdiubuf, uint32_t cmdiubuf_len)
 {
 	const uint8_t *b = cmdiubuf;
 	struct nvmet_fc_sq *queue;
@@ -61,13 +58,11 @@ int nvmet_fc_rcv_fcp_req(struct nvmet_fc_target_port *target_port,
 	if (!target_port || !fcpreq || !cmdiubuf)
 		return -EINVAL;
 	tp = fcn_tgtport(target_port);
-	if (cmdiubuf_len != sizeof(struct nvme_fc_cmd_iu) ||
-	    b[0] != NVME_CMD_FORMAT_ID || b[1] != NVME_CMD_FC_ID ||
-	    ((b[2] << 8) | b[3]) != sizeof(struct nvme_fc_cmd_iu) / 4)
+	if (cmdiubuf_len != sizeof(struct nvme_fc_cmd_iu) || b[0] != NVME_CMD_FORMAT_ID ||
+	    b[1] != NVME_CMD_FC_ID || ((b[2] << 8) | b[3]) != sizeof(struct nvme_fc_cmd_iu) / 4)
 		return -EIO;
 	queue = fcn_queue_lookup(tp, fcpreq->hwqid,
-				 fcn_load_be64(b + offsetof(struct nvme_fc_cmd_iu,
-							    connection_id)));
+				 fcn_load_be64(b + offsetof(struct nvme_fc_cmd_iu, connection_id)));
 	if (!queue || queue->stopped)
 		return -ENOTCONN;
 
@@ -99,8 +94,8 @@ void fcn_fcp_run_deferred(struct nvmet_fc_sq *queue)
 	queue->in_defer_loop = true;
 	while (!queue->stopped && !fcn_list_empty(&queue->defer_list) &&
 	       !fcn_list_empty(&queue->fod_free)) {
-		struct fcn_defer *d = fcn_container_of(queue->defer_list.next,
-						       struct fcn_defer, entry);
+		struct fcn_defer *d =
+			fcn_container_of(queue->defer_list.next, struct fcn_defer, entry);
 		struct nvmefc_tgt_fcp_req *fcpreq = d->fcpreq;
 		struct fcn_fod *fod;
 
@@ -257,7 +252,7 @@ void fcn_fcp_op_done(struct nvmefc_tgt_fcp_req *fcpreq)
 	bool failed;
 
 	if (!fod || fod->kind != FCN_XCHG_FOD || fod->fcpreq != fcpreq)
-		return;		/* not ours (any more): ignore */
+		return; /* not ours (any more): ignore */
 	failed = fod->abort || fcpreq->fcp_error ||
 		 fcpreq->transferred_length != fcpreq->transfer_length;
 
@@ -350,7 +345,7 @@ void fcn_fcp_transfer_data(struct fcn_fod *fod, uint8_t op)
 
 	rc = tp->ops->fcp_op(&tp->fc_port, fcpreq);
 	if (!rc)
-		return;		/* fod may already be released: hands off */
+		return; /* fod may already be released: hands off */
 	fod->writedataactive = false;
 	if (op == NVMET_FCOP_WRITEDATA) {
 		/* The data never came: the command cannot run. */

@@ -23,14 +23,13 @@
 #include <fcnvme/nvme_fc_driver.h>
 #include <fcnvme/nvmet_fc_core.h>
 
-#define fcn_container_of(ptr, type, member) \
-	((type *)(void *)((char *)(ptr) - offsetof(type, member)))
+#define fcn_container_of(ptr, type, member) ((type *)(void *)((char *)(ptr)-offsetof(type, member)))
 
 /* ---- A minimal intrusive doubly linked list ----------------------------- */
 
 struct fcn_list {
-	struct fcn_list	*next;
-	struct fcn_list	*prev;
+	struct fcn_list *next;
+	struct fcn_list *prev;
 };
 
 static inline void fcn_list_init(struct fcn_list *h)
@@ -62,17 +61,17 @@ static inline void fcn_list_del(struct fcn_list *n)
 
 /* ---- Limits and defaults ------------------------------------------------ */
 
-#define FCN_LS_CTX_COUNT	256		/* received LS in flight per port */
-#define FCN_LS_RSP_BUF_LEN	NVME_FC_MAX_LS_RSP_LEN	/* 128 */
-#define FCN_MAX_SEQ_LENGTH	(256u * 1024)	/* bytes per data op */
-#define FCN_SG_ELEM_LEN		4096u		/* data buffer sg granule */
-#define FCN_HWQ_BUCKETS		64		/* connection hash per hwq */
-#define FCN_NR_QUEUES_MAX	128		/* I/O queues per association */
+#define FCN_LS_CTX_COUNT   256			  /* received LS in flight per port */
+#define FCN_LS_RSP_BUF_LEN NVME_FC_MAX_LS_RSP_LEN /* 128 */
+#define FCN_MAX_SEQ_LENGTH (256u * 1024)	  /* bytes per data op */
+#define FCN_SG_ELEM_LEN	   4096u		  /* data buffer sg granule */
+#define FCN_HWQ_BUCKETS	   64			  /* connection hash per hwq */
+#define FCN_NR_QUEUES_MAX  128			  /* I/O queues per association */
 
-#define FCN_DEF_MAX_DATA_LEN	(1024u * 1024)
-#define FCN_MAX_DATA_LEN_LIMIT	(64u * 1024 * 1024)	/* sanity bound */
-#define FCN_DEF_MAX_QUEUE_SIZE	1024
-#define FCN_DEF_MAX_IO_QUEUES	128
+#define FCN_DEF_MAX_DATA_LEN   (1024u * 1024)
+#define FCN_MAX_DATA_LEN_LIMIT (64u * 1024 * 1024) /* sanity bound */
+#define FCN_DEF_MAX_QUEUE_SIZE 1024
+#define FCN_DEF_MAX_IO_QUEUES  128
 
 struct fcn_tgtport;
 struct fcn_assoc;
@@ -81,11 +80,11 @@ struct fcn_assoc;
 
 /* One per distinct hosthandle (pointer compare) per target port. [ctl] */
 struct fcn_hostport {
-	struct fcn_list		entry;		/* tgtport->host_list */
-	struct fcn_tgtport	*tgtport;
-	void			*hosthandle;
-	unsigned int		refcnt;		/* associations + LS requests */
-	bool			invalid;	/* invalidate_host was called */
+	struct fcn_list entry; /* tgtport->host_list */
+	struct fcn_tgtport *tgtport;
+	void *hosthandle;
+	unsigned int refcnt; /* associations + LS requests */
+	bool invalid;	     /* invalidate_host was called */
 };
 
 /* ---- FCP exchanges ------------------------------------------------------ */
@@ -99,11 +98,11 @@ enum fcn_xchg_kind {
 
 /* A command received while the pool was empty (-EOVERFLOW). [hwq] */
 struct fcn_defer {
-	enum fcn_xchg_kind		kind;	/* FCN_XCHG_DEFER; first member */
-	struct fcn_list			entry;	/* queue->defer_list or free */
-	struct nvmet_fc_sq		*queue;	/* [init] */
-	struct nvmefc_tgt_fcp_req	*fcpreq;
-	void				*cmdiubuf;	/* the LLDD's, until defer_rcv */
+	enum fcn_xchg_kind kind;   /* FCN_XCHG_DEFER; first member */
+	struct fcn_list entry;	   /* queue->defer_list or free */
+	struct nvmet_fc_sq *queue; /* [init] */
+	struct nvmefc_tgt_fcp_req *fcpreq;
+	void *cmdiubuf; /* the LLDD's, until defer_rcv */
 };
 
 /*
@@ -111,29 +110,29 @@ struct fcn_defer {
  * fields [hwq] except the buffers, which are [init].
  */
 struct fcn_fod {
-	enum fcn_xchg_kind		kind;	/* FCN_XCHG_FOD; first member */
-	struct nvmet_fc_req		req;	/* handed to the core */
-	struct fcn_list			entry;	/* queue->fod_free when idle */
-	struct nvmet_fc_sq		*queue;	/* [init] */
-	struct nvmefc_tgt_fcp_req	*fcpreq;	/* NULL when idle */
+	enum fcn_xchg_kind kind;	   /* FCN_XCHG_FOD; first member */
+	struct nvmet_fc_req req;	   /* handed to the core */
+	struct fcn_list entry;		   /* queue->fod_free when idle */
+	struct nvmet_fc_sq *queue;	   /* [init] */
+	struct nvmefc_tgt_fcp_req *fcpreq; /* NULL when idle */
 
-	struct nvme_fc_cmd_iu		cmdiu;	/* copy of the CMD IU */
-	struct nvme_fc_ersp_iu		*rspiu;	/* [init] DMA, in queue->rsp_region */
-	fcnvme_dma_t			rspdma;	/* [init] */
-	void				*data;	/* [init] max_data_len bytes, DMA */
-	struct fcnvme_sg		*sg;	/* [init] 4 KiB elements over data */
+	struct nvme_fc_cmd_iu cmdiu;   /* copy of the CMD IU */
+	struct nvme_fc_ersp_iu *rspiu; /* [init] DMA, in queue->rsp_region */
+	fcnvme_dma_t rspdma;	       /* [init] */
+	void *data;		       /* [init] max_data_len bytes, DMA */
+	struct fcnvme_sg *sg;	       /* [init] 4 KiB elements over data */
 
-	uint32_t			data_len;	/* from the CMD IU */
-	uint32_t			offset;		/* bytes moved so far */
-	uint32_t			data_sg_cnt;	/* sg elements in use */
-	uint8_t				io_dir;		/* FCN_DIR_* */
-	bool				active;
-	bool				abort;		/* stop at the next step */
-	bool				aborted;	/* ABTS seen, or fcp_abort sent */
-	bool				writedataactive;
-	bool				in_core;	/* req_init returned 0, no
+	uint32_t data_len;    /* from the CMD IU */
+	uint32_t offset;      /* bytes moved so far */
+	uint32_t data_sg_cnt; /* sg elements in use */
+	uint8_t io_dir;	      /* FCN_DIR_* */
+	bool active;
+	bool abort;   /* stop at the next step */
+	bool aborted; /* ABTS seen, or fcp_abort sent */
+	bool writedataactive;
+	bool in_core;  /* req_init returned 0, no
 							 * queue_response yet */
-	bool				executed;	/* req->execute was called */
+	bool executed; /* req->execute was called */
 };
 
 enum {
@@ -150,48 +149,48 @@ enum {
  * on [hwq] at teardown, freed on [ctl].
  */
 struct nvmet_fc_sq {
-	struct fcn_assoc	*assoc;		/* [init] */
-	struct fcn_tgtport	*tgtport;	/* [init] */
-	uint64_t		connection_id;	/* [init] */
-	uint16_t		qid;		/* [init] */
-	uint16_t		sqsize;		/* [init] 0's based, = pool size */
-	uint16_t		ersp_ratio;	/* [init] */
-	uint16_t		hwqid;		/* [init] */
-	void			*core_sq;	/* [ctl] from sq_create */
-	bool			core_created;	/* [ctl] */
-	struct fcn_ls_ctx	*connect_ctx;	/* [ctl] ACC sent once published */
-	int			connect_acc_len;	/* [ctl] */
+	struct fcn_assoc *assoc;	/* [init] */
+	struct fcn_tgtport *tgtport;	/* [init] */
+	uint64_t connection_id;		/* [init] */
+	uint16_t qid;			/* [init] */
+	uint16_t sqsize;		/* [init] 0's based, = pool size */
+	uint16_t ersp_ratio;		/* [init] */
+	uint16_t hwqid;			/* [init] */
+	void *core_sq;			/* [ctl] from sq_create */
+	bool core_created;		/* [ctl] */
+	struct fcn_ls_ctx *connect_ctx; /* [ctl] ACC sent once published */
+	int connect_acc_len;		/* [ctl] */
 
 	/* [hwq] */
-	struct nvmet_fc_sq	*hash_next;	/* in the hwq bucket */
-	bool			published;
-	bool			stopped;	/* teardown began; no new work */
-	bool			drain_sent;	/* drained message sent to ctl */
-	bool			in_defer_loop;
-	bool			in_abort_all;	/* defer the drained check */
-	uint32_t		zrspcnt;
-	uint32_t		rsn;
-	uint32_t		sqtail;
-	uint32_t		sqhd;
-	uint32_t		nr_active;	/* fods between receive and release */
-	uint32_t		nr_deferred;
-	struct fcn_list		fod_free;
-	struct fcn_list		defer_list;
-	struct fcn_list		defer_free;
+	struct nvmet_fc_sq *hash_next; /* in the hwq bucket */
+	bool published;
+	bool stopped;	 /* teardown began; no new work */
+	bool drain_sent; /* drained message sent to ctl */
+	bool in_defer_loop;
+	bool in_abort_all; /* defer the drained check */
+	uint32_t zrspcnt;
+	uint32_t rsn;
+	uint32_t sqtail;
+	uint32_t sqhd;
+	uint32_t nr_active; /* fods between receive and release */
+	uint32_t nr_deferred;
+	struct fcn_list fod_free;
+	struct fcn_list defer_list;
+	struct fcn_list defer_free;
 
 	/* [init] memory */
-	struct fcn_fod		*fods;		/* sqsize entries */
-	struct fcn_defer	*defers;	/* max_deferred entries */
-	uint32_t		max_deferred;
-	void			*rsp_region;	/* sqsize ERSP IUs, DMA */
-	size_t			rsp_region_len;
-	uint32_t		max_data_len;
+	struct fcn_fod *fods;	  /* sqsize entries */
+	struct fcn_defer *defers; /* max_deferred entries */
+	uint32_t max_deferred;
+	void *rsp_region; /* sqsize ERSP IUs, DMA */
+	size_t rsp_region_len;
+	uint32_t max_data_len;
 };
 
 /* Per hardware queue: connection lookup. Written and read only on its own
  * hwq thread. */
 struct fcn_hwq {
-	struct nvmet_fc_sq	*buckets[FCN_HWQ_BUCKETS];
+	struct nvmet_fc_sq *buckets[FCN_HWQ_BUCKETS];
 };
 
 /* ---- Associations ------------------------------------------------------- */
@@ -200,78 +199,78 @@ struct fcn_ls_ctx;
 
 /* One association (an NVMe controller's set of queues). [ctl] */
 struct fcn_assoc {
-	struct fcn_list			entry;		/* tgtport->assoc_list */
-	struct fcn_tgtport		*tgtport;
-	struct fcn_hostport		*hostport;
-	uint64_t			association_id;
-	struct nvmet_fc_sq		*queues[FCN_NR_QUEUES_MAX + 1];
-	bool				terminating;
-	unsigned int			pending_queues;	/* stops not yet drained */
-	unsigned int			pending_connects;	/* ACCs not yet sent */
-	struct fcn_ls_ctx		*rcv_disconn;	/* ACC to send at the end */
+	struct fcn_list entry; /* tgtport->assoc_list */
+	struct fcn_tgtport *tgtport;
+	struct fcn_hostport *hostport;
+	uint64_t association_id;
+	struct nvmet_fc_sq *queues[FCN_NR_QUEUES_MAX + 1];
+	bool terminating;
+	unsigned int pending_queues;	/* stops not yet drained */
+	unsigned int pending_connects;	/* ACCs not yet sent */
+	struct fcn_ls_ctx *rcv_disconn; /* ACC to send at the end */
 
 	/* Snapshot of the binding at creation, used until the end. */
-	const struct nvmet_fc_core_ops	*core_ops;
-	void				*core;
-	const struct nvmet_fc_env_ops	*env;
-	void				*env_arg;
+	const struct nvmet_fc_core_ops *core_ops;
+	void *core;
+	const struct nvmet_fc_env_ops *env;
+	void *env_arg;
 };
 
 /* ---- Link Service contexts ---------------------------------------------- */
 
 /* A received LS from nvmet_fc_rcv_ls_req() until its done(). [ctl] */
 struct fcn_ls_ctx {
-	struct fcn_list			entry;		/* free or busy list */
-	struct fcn_tgtport		*tgtport;
-	struct nvmefc_ls_rsp		*lsrsp;
-	void				*hosthandle;
-	uint8_t				*rqstbuf;	/* NVME_FC_MAX_LS_RQST_LEN */
-	uint32_t			rqstlen;
-	uint8_t				*rspbuf;	/* DMA, FCN_LS_RSP_BUF_LEN */
-	fcnvme_dma_t			rspdma;
-	bool				xmt_pending;	/* xmt_ls_rsp returned 0 */
+	struct fcn_list entry; /* free or busy list */
+	struct fcn_tgtport *tgtport;
+	struct nvmefc_ls_rsp *lsrsp;
+	void *hosthandle;
+	uint8_t *rqstbuf; /* NVME_FC_MAX_LS_RQST_LEN */
+	uint32_t rqstlen;
+	uint8_t *rspbuf; /* DMA, FCN_LS_RSP_BUF_LEN */
+	fcnvme_dma_t rspdma;
+	bool xmt_pending; /* xmt_ls_rsp returned 0 */
 };
 
 /* An LS we send (Disconnect Association), until its done. [ctl] */
 struct fcn_ls_req_op {
-	struct fcn_list			entry;		/* tgtport->ls_req_list */
-	struct nvmefc_ls_req		lsreq;
-	struct fcn_tgtport		*tgtport;
-	struct fcn_hostport		*hostport;
-	void				*buf;		/* DMA: rqst then rsp */
-	size_t				buflen;
+	struct fcn_list entry; /* tgtport->ls_req_list */
+	struct nvmefc_ls_req lsreq;
+	struct fcn_tgtport *tgtport;
+	struct fcn_hostport *hostport;
+	void *buf; /* DMA: rqst then rsp */
+	size_t buflen;
 };
 
 /* ---- The target port ---------------------------------------------------- */
 
 struct fcn_tgtport {
-	struct nvmet_fc_target_port		fc_port;	/* public view */
-	const struct nvmet_fc_target_template	*ops;		/* [init] */
-	struct fcnvme_device			*dev;		/* [init] */
+	struct nvmet_fc_target_port fc_port;	    /* public view */
+	const struct nvmet_fc_target_template *ops; /* [init] */
+	struct fcnvme_device *dev;		    /* [init] */
 
 	/* [ctl] */
-	unsigned int				refcnt;
-	bool					unregistering;
-	struct fcn_list				assoc_list;
-	struct fcn_list				host_list;
-	struct fcn_list				ls_free;
-	struct fcn_list				ls_busy;
-	struct fcn_list				ls_req_list;
+	unsigned int refcnt;
+	bool unregistering;
+	struct fcn_list assoc_list;
+	struct fcn_list host_list;
+	struct fcn_list ls_free;
+	struct fcn_list ls_busy;
+	struct fcn_list ls_req_list;
 
 	/* [ctl] the core binding; associations snapshot it. */
-	const struct nvmet_fc_core_ops		*core_ops;
-	void					*core;
-	const struct nvmet_fc_env_ops		*env;
-	void					*env_arg;
-	struct nvmet_fc_core_cfg		cfg;	/* defaults applied */
+	const struct nvmet_fc_core_ops *core_ops;
+	void *core;
+	const struct nvmet_fc_env_ops *env;
+	void *env_arg;
+	struct nvmet_fc_core_cfg cfg; /* defaults applied */
 
 	/* [init] */
-	struct fcn_ls_ctx			*ls_ctxs;
-	uint8_t					*ls_rqst_bufs;
-	void					*ls_rsp_region;
-	fcnvme_dma_t				ls_rsp_dma;
-	struct fcn_hwq				*hwqs;	/* max_hw_queues entries */
-	uint32_t				max_sg_elems;	/* per data op */
+	struct fcn_ls_ctx *ls_ctxs;
+	uint8_t *ls_rqst_bufs;
+	void *ls_rsp_region;
+	fcnvme_dma_t ls_rsp_dma;
+	struct fcn_hwq *hwqs;  /* max_hw_queues entries */
+	uint32_t max_sg_elems; /* per data op */
 };
 
 static inline struct fcn_tgtport *fcn_tgtport(struct nvmet_fc_target_port *p)
@@ -289,12 +288,10 @@ void fcn_hostport_put(struct fcn_hostport *hp);
 
 /* nvmet_fc_ls.c [ctl] */
 void fcn_ls_xmt(struct fcn_ls_ctx *ctx, int len);
-void fcn_ls_xmt_rjt(struct fcn_ls_ctx *ctx, uint8_t ls_cmd, uint8_t reason,
-		    uint8_t explanation);
+void fcn_ls_xmt_rjt(struct fcn_ls_ctx *ctx, uint8_t ls_cmd, uint8_t reason, uint8_t explanation);
 
 /* nvmet_fc_assoc.c [ctl] */
-int fcn_assoc_create(struct fcn_tgtport *tp, void *hosthandle,
-		     struct fcn_assoc **assocp);
+int fcn_assoc_create(struct fcn_tgtport *tp, void *hosthandle, struct fcn_assoc **assocp);
 struct fcn_assoc *fcn_assoc_find(struct fcn_tgtport *tp, uint64_t assoc_id);
 void fcn_assoc_destroy_unused(struct fcn_assoc *assoc);
 void fcn_assoc_schedule_delete(struct fcn_assoc *assoc);
@@ -302,8 +299,8 @@ void fcn_assoc_maybe_finish(struct fcn_assoc *assoc);
 int fcn_assoc_new_id(struct fcn_tgtport *tp, uint64_t *idp);
 
 /* nvmet_fc_queue.c */
-int fcn_queue_create(struct fcn_assoc *assoc, uint16_t qid, uint16_t sqsize,
-		     uint16_t ersp_ratio, struct nvmet_fc_sq **queuep);
+int fcn_queue_create(struct fcn_assoc *assoc, uint16_t qid, uint16_t sqsize, uint16_t ersp_ratio,
+		     struct nvmet_fc_sq **queuep);
 void fcn_queue_free(struct nvmet_fc_sq *queue);
 int fcn_queue_connect(struct nvmet_fc_sq *queue, struct fcn_ls_ctx *ctx);
 void fcn_queue_stop(struct nvmet_fc_sq *queue);

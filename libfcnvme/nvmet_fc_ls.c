@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: Apache-2.0 */
+// SPDX-License-Identifier: Apache-2.0
 /*
  * Link Services received by the target transport: nvmet_fc_rcv_ls_req()
  * copies the request into a preallocated context, dispatches on ls_cmd
@@ -35,7 +35,7 @@ static void fcn_ls_rsp_done(struct nvmefc_ls_rsp *lsrsp)
 	struct fcn_ls_ctx *ctx = lsrsp->nvme_fc_private;
 
 	if (!ctx || !ctx->xmt_pending || ctx->lsrsp != lsrsp)
-		return;		/* a done we did not ask for: ignore */
+		return; /* a done we did not ask for: ignore */
 	lsrsp->nvme_fc_private = NULL;
 	fcn_ls_ctx_free(ctx);
 }
@@ -62,11 +62,9 @@ void fcn_ls_xmt(struct fcn_ls_ctx *ctx, int len)
 }
 
 /* Build and transmit an LS_RJT. [ctl] */
-void fcn_ls_xmt_rjt(struct fcn_ls_ctx *ctx, uint8_t ls_cmd, uint8_t reason,
-		    uint8_t explanation)
+void fcn_ls_xmt_rjt(struct fcn_ls_ctx *ctx, uint8_t ls_cmd, uint8_t reason, uint8_t explanation)
 {
-	int len = fcnvme_ls_build_rjt(ctx->rspbuf, FCN_LS_RSP_BUF_LEN, ls_cmd,
-				      reason, explanation);
+	int len = fcnvme_ls_build_rjt(ctx->rspbuf, FCN_LS_RSP_BUF_LEN, ls_cmd, reason, explanation);
 
 	fcn_ls_xmt(ctx, len);
 }
@@ -82,8 +80,7 @@ static void fcn_ls_create_assoc(struct fcn_ls_ctx *ctx)
 	int rc;
 
 	if (fcnvme_ls_parse_cr_assoc(ctx->rqstbuf, ctx->rqstlen, &p, &v)) {
-		fcn_ls_xmt_rjt(ctx, FCNVME_LS_CREATE_ASSOCIATION, v.reason,
-			       v.explanation);
+		fcn_ls_xmt_rjt(ctx, FCNVME_LS_CREATE_ASSOCIATION, v.reason, v.explanation);
 		return;
 	}
 	/* No core bound (or the port is going away): as nvmet-fc without a
@@ -93,8 +90,7 @@ static void fcn_ls_create_assoc(struct fcn_ls_ctx *ctx)
 	/* Hardening: the queue must fit the configured size (sqsize is 0's
 	 * based; below 1 cannot pass the ersp_ratio check above). */
 	if (p.sqsize < 1 || (uint32_t)p.sqsize + 1 > tp->cfg.max_queue_size) {
-		fcn_ls_xmt_rjt(ctx, FCNVME_LS_CREATE_ASSOCIATION,
-			       FCNVME_RJT_RC_INV_PARAM,
+		fcn_ls_xmt_rjt(ctx, FCNVME_LS_CREATE_ASSOCIATION, FCNVME_RJT_RC_INV_PARAM,
 			       FCNVME_RJT_EXP_INV_SQSIZE);
 		return;
 	}
@@ -104,8 +100,7 @@ static void fcn_ls_create_assoc(struct fcn_ls_ctx *ctx)
 	rc = fcn_queue_create(assoc, 0, p.sqsize, p.ersp_ratio, &queue);
 	if (rc)
 		goto out_destroy_assoc;
-	fcnvme_ls_build_cr_assoc_acc(ctx->rspbuf, FCN_LS_RSP_BUF_LEN,
-				     assoc->association_id);
+	fcnvme_ls_build_cr_assoc_acc(ctx->rspbuf, FCN_LS_RSP_BUF_LEN, assoc->association_id);
 	rc = fcn_queue_connect(queue, ctx);
 	if (rc)
 		goto out_destroy_assoc;
@@ -114,8 +109,7 @@ static void fcn_ls_create_assoc(struct fcn_ls_ctx *ctx)
 out_destroy_assoc:
 	fcn_assoc_destroy_unused(assoc);
 out_rjt_logic:
-	fcn_ls_xmt_rjt(ctx, FCNVME_LS_CREATE_ASSOCIATION, FCNVME_RJT_RC_LOGIC,
-		       FCNVME_RJT_EXP_NONE);
+	fcn_ls_xmt_rjt(ctx, FCNVME_LS_CREATE_ASSOCIATION, FCNVME_RJT_RC_LOGIC, FCNVME_RJT_EXP_NONE);
 }
 
 /* Create Connection: parse (LOGIC), association (INV_ASSOC), owner host
@@ -131,41 +125,35 @@ static void fcn_ls_create_conn(struct fcn_ls_ctx *ctx)
 	uint32_t max_qs;
 
 	if (fcnvme_ls_parse_cr_conn(ctx->rqstbuf, ctx->rqstlen, &p, &v)) {
-		fcn_ls_xmt_rjt(ctx, FCNVME_LS_CREATE_CONNECTION, v.reason,
-			       v.explanation);
+		fcn_ls_xmt_rjt(ctx, FCNVME_LS_CREATE_CONNECTION, v.reason, v.explanation);
 		return;
 	}
 	assoc = fcn_assoc_find(tp, p.association_id);
-	if (!assoc || assoc->terminating ||
-	    assoc->hostport->hosthandle != ctx->hosthandle) {
-		fcn_ls_xmt_rjt(ctx, FCNVME_LS_CREATE_CONNECTION,
-			       FCNVME_RJT_RC_INV_ASSOC, FCNVME_RJT_EXP_NONE);
+	if (!assoc || assoc->terminating || assoc->hostport->hosthandle != ctx->hosthandle) {
+		fcn_ls_xmt_rjt(ctx, FCNVME_LS_CREATE_CONNECTION, FCNVME_RJT_RC_INV_ASSOC,
+			       FCNVME_RJT_EXP_NONE);
 		return;
 	}
-	if (p.qid == 0 ||
-	    (p.qid <= FCN_NR_QUEUES_MAX && assoc->queues[p.qid])) {
-		fcn_ls_xmt_rjt(ctx, FCNVME_LS_CREATE_CONNECTION,
-			       FCNVME_RJT_RC_INV_PARAM,
+	if (p.qid == 0 || (p.qid <= FCN_NR_QUEUES_MAX && assoc->queues[p.qid])) {
+		fcn_ls_xmt_rjt(ctx, FCNVME_LS_CREATE_CONNECTION, FCNVME_RJT_RC_INV_PARAM,
 			       FCNVME_RJT_EXP_INV_Q_ID);
 		return;
 	}
 	/* A qid beyond the limit fails queue allocation in nvmet-fc: LOGIC. */
 	if (p.qid > tp->cfg.max_io_queues) {
-		fcn_ls_xmt_rjt(ctx, FCNVME_LS_CREATE_CONNECTION,
-			       FCNVME_RJT_RC_LOGIC, FCNVME_RJT_EXP_NONE);
+		fcn_ls_xmt_rjt(ctx, FCNVME_LS_CREATE_CONNECTION, FCNVME_RJT_RC_LOGIC,
+			       FCNVME_RJT_EXP_NONE);
 		return;
 	}
 	max_qs = tp->cfg.max_queue_size;
 	if (p.sqsize < 1 || (uint32_t)p.sqsize + 1 > max_qs) {
-		fcn_ls_xmt_rjt(ctx, FCNVME_LS_CREATE_CONNECTION,
-			       FCNVME_RJT_RC_INV_PARAM,
+		fcn_ls_xmt_rjt(ctx, FCNVME_LS_CREATE_CONNECTION, FCNVME_RJT_RC_INV_PARAM,
 			       FCNVME_RJT_EXP_INV_SQSIZE);
 		return;
 	}
 	if (fcn_queue_create(assoc, p.qid, p.sqsize, p.ersp_ratio, &queue))
 		goto out_rjt_logic;
-	fcnvme_ls_build_cr_conn_acc(ctx->rspbuf, FCN_LS_RSP_BUF_LEN,
-				    queue->connection_id);
+	fcnvme_ls_build_cr_conn_acc(ctx->rspbuf, FCN_LS_RSP_BUF_LEN, queue->connection_id);
 	if (fcn_queue_connect(queue, ctx)) {
 		assoc->queues[queue->qid] = NULL;
 		fcn_queue_free(queue);
@@ -174,8 +162,7 @@ static void fcn_ls_create_conn(struct fcn_ls_ctx *ctx)
 	return;
 
 out_rjt_logic:
-	fcn_ls_xmt_rjt(ctx, FCNVME_LS_CREATE_CONNECTION, FCNVME_RJT_RC_LOGIC,
-		       FCNVME_RJT_EXP_NONE);
+	fcn_ls_xmt_rjt(ctx, FCNVME_LS_CREATE_CONNECTION, FCNVME_RJT_RC_LOGIC, FCNVME_RJT_EXP_NONE);
 }
 
 /* Disconnect Association: the ACC waits for the teardown; a second
@@ -188,25 +175,22 @@ static void fcn_ls_disconnect(struct fcn_ls_ctx *ctx)
 	struct fcn_assoc *assoc;
 	uint64_t assoc_id;
 
-	if (fcnvme_ls_parse_disconnect_assoc(ctx->rqstbuf, ctx->rqstlen,
-					     &assoc_id, &v)) {
-		fcn_ls_xmt_rjt(ctx, FCNVME_LS_DISCONNECT_ASSOC, v.reason,
-			       v.explanation);
+	if (fcnvme_ls_parse_disconnect_assoc(ctx->rqstbuf, ctx->rqstlen, &assoc_id, &v)) {
+		fcn_ls_xmt_rjt(ctx, FCNVME_LS_DISCONNECT_ASSOC, v.reason, v.explanation);
 		return;
 	}
 	assoc = fcn_assoc_find(tp, assoc_id);
 	if (!assoc || assoc->hostport->hosthandle != ctx->hosthandle) {
-		fcn_ls_xmt_rjt(ctx, FCNVME_LS_DISCONNECT_ASSOC,
-			       FCNVME_RJT_RC_INV_ASSOC, FCNVME_RJT_EXP_NONE);
+		fcn_ls_xmt_rjt(ctx, FCNVME_LS_DISCONNECT_ASSOC, FCNVME_RJT_RC_INV_ASSOC,
+			       FCNVME_RJT_EXP_NONE);
 		return;
 	}
-	fcnvme_ls_build_acc(ctx->rspbuf, FCN_LS_RSP_BUF_LEN,
-			    FCNVME_LS_DISCONNECT_ASSOC);
+	fcnvme_ls_build_acc(ctx->rspbuf, FCN_LS_RSP_BUF_LEN, FCNVME_LS_DISCONNECT_ASSOC);
 	older = assoc->rcv_disconn;
 	assoc->rcv_disconn = ctx;
 	if (older)
-		fcn_ls_xmt_rjt(older, FCNVME_LS_DISCONNECT_ASSOC,
-			       FCNVME_RJT_RC_UNAB, FCNVME_RJT_EXP_NONE);
+		fcn_ls_xmt_rjt(older, FCNVME_LS_DISCONNECT_ASSOC, FCNVME_RJT_RC_UNAB,
+			       FCNVME_RJT_EXP_NONE);
 	fcn_assoc_schedule_delete(assoc);
 }
 
@@ -215,16 +199,15 @@ typedef void (*fcn_ls_handler)(struct fcn_ls_ctx *ctx);
 /* Dispatch by ls_cmd; a NULL slot (RSVD, RJT, ACC, DISCONNECT_CONN, or
  * beyond) gets RJT INVAL as in nvmet-fc. */
 static const fcn_ls_handler fcn_ls_handlers[NVME_FC_LAST_LS_CMD_VALUE + 1] = {
-	[FCNVME_LS_CREATE_ASSOCIATION]	= fcn_ls_create_assoc,
-	[FCNVME_LS_CREATE_CONNECTION]	= fcn_ls_create_conn,
-	[FCNVME_LS_DISCONNECT_ASSOC]	= fcn_ls_disconnect,
+	[FCNVME_LS_CREATE_ASSOCIATION] = fcn_ls_create_assoc,
+	[FCNVME_LS_CREATE_CONNECTION] = fcn_ls_create_conn,
+	[FCNVME_LS_DISCONNECT_ASSOC] = fcn_ls_disconnect,
 };
 
 /* A Link Service request arrived; see nvme_fc_driver.h. 0: it will be
  * answered through xmt_ls_rsp; otherwise nothing will be sent. [ctl] */
-int nvmet_fc_rcv_ls_req(struct nvmet_fc_target_port *target_port,
-			void *hosthandle, struct nvmefc_ls_rsp *lsrsp,
-			void *lsreqbuf, uint32_t lsreqbuf_len)
+int nvmet_fc_rcv_ls_req(struct nvmet_fc_target_port *target_port, void *hosthandle,
+			struct nvmefc_ls_rsp *lsrsp, void *lsreqbuf, uint32_t lsreqbuf_len)
 {
 	struct fcn_tgtport *tp;
 	struct fcn_ls_ctx *ctx;
@@ -255,7 +238,6 @@ int nvmet_fc_rcv_ls_req(struct nvmet_fc_target_port *target_port,
 	if (cmd <= NVME_FC_LAST_LS_CMD_VALUE && fcn_ls_handlers[cmd])
 		fcn_ls_handlers[cmd](ctx);
 	else
-		fcn_ls_xmt_rjt(ctx, (uint8_t)cmd, FCNVME_RJT_RC_INVAL,
-			       FCNVME_RJT_EXP_NONE);
+		fcn_ls_xmt_rjt(ctx, (uint8_t)cmd, FCNVME_RJT_RC_INVAL, FCNVME_RJT_EXP_NONE);
 	return 0;
 }

@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: Apache-2.0 */
+// SPDX-License-Identifier: Apache-2.0
 /*
  * Target-port lifecycle of the target transport: registration (template
  * validation as nvmet-fc does it, LS context pool, per-hwq lookup tables),
@@ -19,11 +19,11 @@ static atomic_uint fcn_port_num_next;
 /* The template checks of nvmet_fc_register_targetport(), reference §2.3. */
 static bool fcn_template_valid(const struct nvmet_fc_target_template *t)
 {
-	if (!t->xmt_ls_rsp || !t->fcp_op || !t->fcp_abort ||
-	    !t->fcp_req_release || !t->targetport_delete)
+	if (!t->xmt_ls_rsp || !t->fcp_op || !t->fcp_abort || !t->fcp_req_release ||
+	    !t->targetport_delete)
 		return false;
-	if (!t->max_hw_queues || !t->max_sgl_segments ||
-	    !t->max_dif_sgl_segments || !t->dma_boundary)
+	if (!t->max_hw_queues || !t->max_sgl_segments || !t->max_dif_sgl_segments ||
+	    !t->dma_boundary)
 		return false;
 	/* Beyond Linux: ls_abort is required with ls_req, and hwqid is 16
 	 * bits wide. */
@@ -54,8 +54,7 @@ static int fcn_tgtport_alloc_ls(struct fcn_tgtport *tp)
 	tp->ls_rqst_bufs = calloc(FCN_LS_CTX_COUNT, NVME_FC_MAX_LS_RQST_LEN);
 	if (!tp->ls_ctxs || !tp->ls_rqst_bufs)
 		return -ENOMEM;
-	rc = fcnvme_dma_alloc(tp->dev,
-			      (size_t)FCN_LS_CTX_COUNT * FCN_LS_RSP_BUF_LEN,
+	rc = fcnvme_dma_alloc(tp->dev, (size_t)FCN_LS_CTX_COUNT * FCN_LS_RSP_BUF_LEN,
 			      &tp->ls_rsp_region, &tp->ls_rsp_dma);
 	if (rc)
 		return rc;
@@ -63,10 +62,8 @@ static int fcn_tgtport_alloc_ls(struct fcn_tgtport *tp)
 		struct fcn_ls_ctx *ctx = &tp->ls_ctxs[i];
 
 		ctx->tgtport = tp;
-		ctx->rqstbuf = tp->ls_rqst_bufs +
-			       (size_t)i * NVME_FC_MAX_LS_RQST_LEN;
-		ctx->rspbuf = (uint8_t *)tp->ls_rsp_region +
-			      (size_t)i * FCN_LS_RSP_BUF_LEN;
+		ctx->rqstbuf = tp->ls_rqst_bufs + (size_t)i * NVME_FC_MAX_LS_RQST_LEN;
+		ctx->rspbuf = (uint8_t *)tp->ls_rsp_region + (size_t)i * FCN_LS_RSP_BUF_LEN;
 		ctx->rspdma = tp->ls_rsp_dma + (fcnvme_dma_t)i * FCN_LS_RSP_BUF_LEN;
 		fcn_list_add_tail(&tp->ls_free, &ctx->entry);
 	}
@@ -76,8 +73,7 @@ static int fcn_tgtport_alloc_ls(struct fcn_tgtport *tp)
 /* Register a target port for an LLDD; see nvme_fc_driver.h. [ctl] */
 int nvmet_fc_register_targetport(struct nvmet_fc_port_info *portinfo,
 				 struct nvmet_fc_target_template *template,
-				 struct fcnvme_device *dev,
-				 struct nvmet_fc_target_port **portptr)
+				 struct fcnvme_device *dev, struct nvmet_fc_target_port **portptr)
 {
 	struct fcn_tgtport *tp;
 	size_t priv_off;
@@ -118,8 +114,7 @@ int nvmet_fc_register_targetport(struct nvmet_fc_port_info *portinfo,
 	tp->fc_port.port_name = portinfo->port_name;
 	tp->fc_port.port_id = portinfo->port_id;
 	tp->fc_port.port_state = FC_OBJSTATE_ONLINE;
-	tp->fc_port.private = template->target_priv_sz ?
-			      (char *)tp + priv_off : NULL;
+	tp->fc_port.private = template->target_priv_sz ? (char *)tp + priv_off : NULL;
 	*portptr = &tp->fc_port;
 	return 0;
 
@@ -184,8 +179,7 @@ void fcn_hostport_put(struct fcn_hostport *hp)
 }
 
 /* The host port behind hosthandle is gone; see nvme_fc_driver.h. [ctl] */
-void nvmet_fc_invalidate_host(struct nvmet_fc_target_port *target_port,
-			      void *hosthandle)
+void nvmet_fc_invalidate_host(struct nvmet_fc_target_port *target_port, void *hosthandle)
 {
 	struct fcn_tgtport *tp;
 	struct fcn_list *it, *next;
@@ -196,8 +190,7 @@ void nvmet_fc_invalidate_host(struct nvmet_fc_target_port *target_port,
 	tp = fcn_tgtport(target_port);
 	fcn_tgtport_get(tp);
 	for (it = tp->host_list.next; it != &tp->host_list; it = it->next) {
-		struct fcn_hostport *hp =
-			fcn_container_of(it, struct fcn_hostport, entry);
+		struct fcn_hostport *hp = fcn_container_of(it, struct fcn_hostport, entry);
 
 		if (hp->hosthandle == hosthandle && !hp->invalid) {
 			hp->invalid = true;
@@ -209,12 +202,10 @@ void nvmet_fc_invalidate_host(struct nvmet_fc_target_port *target_port,
 	 * until it is freed, and frees only at the end (never inline here
 	 * except for the current element). */
 	for (it = tp->assoc_list.next; it != &tp->assoc_list; it = next) {
-		struct fcn_assoc *a = fcn_container_of(it, struct fcn_assoc,
-						       entry);
+		struct fcn_assoc *a = fcn_container_of(it, struct fcn_assoc, entry);
 
 		next = it->next;
-		if (a->hostport->hosthandle == hosthandle &&
-		    a->hostport->invalid)
+		if (a->hostport->hosthandle == hosthandle && a->hostport->invalid)
 			fcn_assoc_schedule_delete(a);
 	}
 	if (!matched && tp->ops->host_release)
@@ -244,8 +235,7 @@ int nvmet_fc_bind_core(struct nvmet_fc_target_port *target_port,
 		fcn_tgtport_get(tp);
 		for (it = tp->assoc_list.next; it != &tp->assoc_list; it = next) {
 			next = it->next;
-			fcn_assoc_schedule_delete(
-				fcn_container_of(it, struct fcn_assoc, entry));
+			fcn_assoc_schedule_delete(fcn_container_of(it, struct fcn_assoc, entry));
 		}
 		fcn_tgtport_put(tp);
 		return 0;
@@ -254,8 +244,8 @@ int nvmet_fc_bind_core(struct nvmet_fc_target_port *target_port,
 		return -ESHUTDOWN;
 	if (tp->core_ops)
 		return -EBUSY;
-	if (!ops->sq_create || !ops->sq_destroy || !ops->req_init ||
-	    !env || !env->run_on_hwq || !env->run_on_ctl)
+	if (!ops->sq_create || !ops->sq_destroy || !ops->req_init || !env || !env->run_on_hwq ||
+	    !env->run_on_ctl)
 		return -EINVAL;
 
 	memset(&tp->cfg, 0, sizeof(tp->cfg));
@@ -269,8 +259,7 @@ int nvmet_fc_bind_core(struct nvmet_fc_target_port *target_port,
 		tp->cfg.max_io_queues = FCN_DEF_MAX_IO_QUEUES;
 	if (tp->cfg.max_io_queues > FCN_NR_QUEUES_MAX)
 		return -EINVAL;
-	if (tp->cfg.max_queue_size < 2 ||
-	    tp->cfg.max_data_len > FCN_MAX_DATA_LEN_LIMIT)
+	if (tp->cfg.max_queue_size < 2 || tp->cfg.max_data_len > FCN_MAX_DATA_LEN_LIMIT)
 		return -EINVAL;
 	tp->core_ops = ops;
 	tp->core = core;
@@ -308,24 +297,21 @@ int nvmet_fc_unregister_targetport(struct nvmet_fc_target_port *target_port)
 	fcn_tgtport_get(tp);
 	for (it = tp->assoc_list.next; it != &tp->assoc_list; it = next) {
 		next = it->next;
-		fcn_assoc_schedule_delete(
-			fcn_container_of(it, struct fcn_assoc, entry));
+		fcn_assoc_schedule_delete(fcn_container_of(it, struct fcn_assoc, entry));
 	}
 	/* Outbound LS still in flight: the LLDD completes each through done
 	 * (with an error) after ls_abort. */
 	for (it = tp->ls_req_list.next; it != &tp->ls_req_list; it = next) {
-		struct fcn_ls_req_op *op =
-			fcn_container_of(it, struct fcn_ls_req_op, entry);
+		struct fcn_ls_req_op *op = fcn_container_of(it, struct fcn_ls_req_op, entry);
 
 		next = it->next;
-		tp->ops->ls_abort(&tp->fc_port, op->hostport->hosthandle,
-				  &op->lsreq);
+		tp->ops->ls_abort(&tp->fc_port, op->hostport->hosthandle, &op->lsreq);
 	}
 	tp->core_ops = NULL;
 	tp->core = NULL;
 	tp->env = NULL;
 	tp->env_arg = NULL;
-	fcn_tgtport_put(tp);	/* ours, above */
-	fcn_tgtport_put(tp);	/* the registration's */
+	fcn_tgtport_put(tp); /* ours, above */
+	fcn_tgtport_put(tp); /* the registration's */
 	return 0;
 }

@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: Apache-2.0 */
+// SPDX-License-Identifier: Apache-2.0
 /*
  * Queues (connections) of the target transport: creation on the control
  * context with every request context preallocated (sqsize contexts, each
@@ -16,14 +16,12 @@
 /* The hardware queue a qid is steered to (DESIGN §3). */
 uint16_t fcn_queue_hwqid(const struct fcn_tgtport *tp, uint16_t qid)
 {
-	return qid == 0 ? 0 :
-	       (uint16_t)((uint32_t)(qid - 1) % tp->ops->max_hw_queues);
+	return qid == 0 ? 0 : (uint16_t)((uint32_t)(qid - 1) % tp->ops->max_hw_queues);
 }
 
 static unsigned int fcn_conn_hash(uint64_t connection_id)
 {
-	uint64_t h = connection_id ^ (connection_id >> 16) ^
-		     (connection_id >> 40);
+	uint64_t h = connection_id ^ (connection_id >> 16) ^ (connection_id >> 40);
 
 	return (unsigned int)(h & (FCN_HWQ_BUCKETS - 1));
 }
@@ -36,17 +34,14 @@ void fcn_queue_free(struct nvmet_fc_sq *queue)
 	uint32_t i;
 
 	if (queue->core_created)
-		queue->assoc->core_ops->sq_destroy(queue->assoc->core,
-						   queue->core_sq);
+		queue->assoc->core_ops->sq_destroy(queue->assoc->core, queue->core_sq);
 	if (queue->fods) {
 		for (i = 0; i < queue->sqsize; i++)
-			fcnvme_dma_free(tp->dev, queue->fods[i].data,
-					queue->max_data_len);
+			fcnvme_dma_free(tp->dev, queue->fods[i].data, queue->max_data_len);
 		free(queue->fods[0].sg);
 	}
 	if (queue->rsp_region)
-		fcnvme_dma_free(tp->dev, queue->rsp_region,
-				queue->rsp_region_len);
+		fcnvme_dma_free(tp->dev, queue->rsp_region, queue->rsp_region_len);
 	free(queue->defers);
 	free(queue->fods);
 	free(queue);
@@ -55,8 +50,7 @@ void fcn_queue_free(struct nvmet_fc_sq *queue)
 static int fcn_queue_alloc_fods(struct nvmet_fc_sq *queue)
 {
 	struct fcn_tgtport *tp = queue->tgtport;
-	uint32_t nents = (queue->max_data_len + FCN_SG_ELEM_LEN - 1) /
-			 FCN_SG_ELEM_LEN;
+	uint32_t nents = (queue->max_data_len + FCN_SG_ELEM_LEN - 1) / FCN_SG_ELEM_LEN;
 	struct fcnvme_sg *sgs;
 	fcnvme_dma_t rspdma;
 	uint32_t i, j;
@@ -69,10 +63,8 @@ static int fcn_queue_alloc_fods(struct nvmet_fc_sq *queue)
 		return -ENOMEM;
 	}
 	queue->fods[0].sg = sgs;
-	queue->rsp_region_len = (size_t)queue->sqsize *
-				sizeof(struct nvme_fc_ersp_iu);
-	rc = fcnvme_dma_alloc(tp->dev, queue->rsp_region_len,
-			      &queue->rsp_region, &rspdma);
+	queue->rsp_region_len = (size_t)queue->sqsize * sizeof(struct nvme_fc_ersp_iu);
+	rc = fcnvme_dma_alloc(tp->dev, queue->rsp_region_len, &queue->rsp_region, &rspdma);
 	if (rc) {
 		queue->rsp_region = NULL;
 		return rc;
@@ -85,10 +77,8 @@ static int fcn_queue_alloc_fods(struct nvmet_fc_sq *queue)
 		fod->queue = queue;
 		fod->sg = sgs + (size_t)i * nents;
 		fod->rspiu = (struct nvme_fc_ersp_iu *)queue->rsp_region + i;
-		fod->rspdma = rspdma + (fcnvme_dma_t)i *
-					sizeof(struct nvme_fc_ersp_iu);
-		rc = fcnvme_dma_alloc(tp->dev, queue->max_data_len,
-				      &fod->data, &dma);
+		fod->rspdma = rspdma + (fcnvme_dma_t)i * sizeof(struct nvme_fc_ersp_iu);
+		rc = fcnvme_dma_alloc(tp->dev, queue->max_data_len, &fod->data, &dma);
 		if (rc) {
 			fod->data = NULL;
 			return rc;
@@ -99,8 +89,7 @@ static int fcn_queue_alloc_fods(struct nvmet_fc_sq *queue)
 
 			fod->sg[j].addr = (uint8_t *)fod->data + off;
 			fod->sg[j].dma = dma + off;
-			fod->sg[j].length = left < FCN_SG_ELEM_LEN ?
-					    left : FCN_SG_ELEM_LEN;
+			fod->sg[j].length = left < FCN_SG_ELEM_LEN ? left : FCN_SG_ELEM_LEN;
 		}
 		fcn_list_add_tail(&queue->fod_free, &fod->entry);
 	}
@@ -111,8 +100,8 @@ static int fcn_queue_alloc_defers(struct nvmet_fc_sq *queue)
 {
 	uint32_t i;
 
-	queue->defers = calloc(queue->max_deferred ? queue->max_deferred : 1,
-			       sizeof(*queue->defers));
+	queue->defers =
+		calloc(queue->max_deferred ? queue->max_deferred : 1, sizeof(*queue->defers));
 	if (!queue->defers)
 		return -ENOMEM;
 	for (i = 0; i < queue->max_deferred; i++) {
@@ -125,8 +114,8 @@ static int fcn_queue_alloc_defers(struct nvmet_fc_sq *queue)
 
 /* Create queue qid of an association with its request pool and core
  * state, and record it in assoc->queues. Not yet findable. [ctl] */
-int fcn_queue_create(struct fcn_assoc *assoc, uint16_t qid, uint16_t sqsize,
-		     uint16_t ersp_ratio, struct nvmet_fc_sq **queuep)
+int fcn_queue_create(struct fcn_assoc *assoc, uint16_t qid, uint16_t sqsize, uint16_t ersp_ratio,
+		     struct nvmet_fc_sq **queuep)
 {
 	struct fcn_tgtport *tp = assoc->tgtport;
 	struct nvmet_fc_sq_info info;
@@ -148,8 +137,7 @@ int fcn_queue_create(struct fcn_assoc *assoc, uint16_t qid, uint16_t sqsize,
 	queue->connection_id = assoc->association_id | qid;
 	queue->rsn = 1;
 	queue->max_data_len = tp->cfg.max_data_len;
-	queue->max_deferred = tp->cfg.max_deferred ? tp->cfg.max_deferred :
-			      sqsize;
+	queue->max_deferred = tp->cfg.max_deferred ? tp->cfg.max_deferred : sqsize;
 	fcn_list_init(&queue->fod_free);
 	fcn_list_init(&queue->defer_list);
 	fcn_list_init(&queue->defer_free);
@@ -219,8 +207,7 @@ static void fcn_queue_publish_hwq(void *arg)
 		hwq->buckets[b] = queue;
 		queue->published = true;
 	}
-	if (assoc->env->run_on_ctl(assoc->env_arg, fcn_queue_connected_ctl,
-				   queue))
+	if (assoc->env->run_on_ctl(assoc->env_arg, fcn_queue_connected_ctl, queue))
 		fcn_queue_connected_ctl(queue);
 }
 
@@ -233,11 +220,9 @@ int fcn_queue_connect(struct nvmet_fc_sq *queue, struct fcn_ls_ctx *ctx)
 	int rc;
 
 	queue->connect_ctx = ctx;
-	queue->connect_acc_len = queue->qid == 0 ?
-		(int)sizeof(struct fcnvme_ls_cr_assoc_acc) :
-		(int)sizeof(struct fcnvme_ls_cr_conn_acc);
-	rc = assoc->env->run_on_hwq(assoc->env_arg, queue->hwqid,
-				    fcn_queue_publish_hwq, queue);
+	queue->connect_acc_len = queue->qid == 0 ? (int)sizeof(struct fcnvme_ls_cr_assoc_acc)
+						 : (int)sizeof(struct fcnvme_ls_cr_conn_acc);
+	rc = assoc->env->run_on_hwq(assoc->env_arg, queue->hwqid, fcn_queue_publish_hwq, queue);
 	if (rc) {
 		queue->connect_ctx = NULL;
 		return rc;
@@ -247,8 +232,7 @@ int fcn_queue_connect(struct nvmet_fc_sq *queue, struct fcn_ls_ctx *ctx)
 }
 
 /* The connection with this id on hwq hwqid, or NULL. [hwq] */
-struct nvmet_fc_sq *fcn_queue_lookup(struct fcn_tgtport *tp, uint16_t hwqid,
-				     uint64_t connection_id)
+struct nvmet_fc_sq *fcn_queue_lookup(struct fcn_tgtport *tp, uint16_t hwqid, uint64_t connection_id)
 {
 	struct nvmet_fc_sq *q;
 
@@ -263,8 +247,7 @@ struct nvmet_fc_sq *fcn_queue_lookup(struct fcn_tgtport *tp, uint16_t hwqid,
 static void fcn_queue_unpublish(struct nvmet_fc_sq *queue)
 {
 	struct fcn_hwq *hwq = &queue->tgtport->hwqs[queue->hwqid];
-	struct nvmet_fc_sq **pp = &hwq->buckets[fcn_conn_hash(
-						queue->connection_id)];
+	struct nvmet_fc_sq **pp = &hwq->buckets[fcn_conn_hash(queue->connection_id)];
 
 	while (*pp && *pp != queue)
 		pp = &(*pp)->hash_next;

@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: Apache-2.0 */
+// SPDX-License-Identifier: Apache-2.0
 /*
  * Responses of the target transport (reference §3.7): the core's
  * queue_response, the choice between the 12-byte all-zero RSP and the
@@ -12,12 +12,10 @@
 #include "nvmet_fc_int.h"
 
 /* nvmet-fc's queue_90percent_full(); sqsize is the 0's based LS value. */
-static bool fcn_queue_90percent_full(const struct nvmet_fc_sq *q,
-				     uint32_t sqhd)
+static bool fcn_queue_90percent_full(const struct nvmet_fc_sq *q, uint32_t sqhd)
 {
 	uint32_t sqtail = q->sqtail % q->sqsize;
-	uint32_t used = sqtail < sqhd ? sqtail + q->sqsize - sqhd :
-					sqtail - sqhd;
+	uint32_t used = sqtail < sqhd ? sqtail + q->sqsize - sqhd : sqtail - sqhd;
 
 	return used * 10 >= (uint32_t)(q->sqsize - 1) * 9;
 }
@@ -34,13 +32,10 @@ void fcn_rsp_prep(struct fcn_fod *fod)
 	uint32_t xfr_length;
 	bool send_ersp;
 
-	xfr_length = fcpreq->op == NVMET_FCOP_READDATA_RSP ?
-		     fod->req.transfer_len : fod->offset;
+	xfr_length = fcpreq->op == NVMET_FCOP_READDATA_RSP ? fod->req.transfer_len : fod->offset;
 	send_ersp = (rspcnt % queue->ersp_ratio) == 0 ||
-		    sqe->common.opcode == nvme_fabrics_command ||
-		    xfr_length != fod->data_len ||
-		    (le16toh(cqe->status) & 0xfffe) ||
-		    cqe->result.dw0 || cqe->result.dw1 ||
+		    sqe->common.opcode == nvme_fabrics_command || xfr_length != fod->data_len ||
+		    (le16toh(cqe->status) & 0xfffe) || cqe->result.dw0 || cqe->result.dw1 ||
 		    (sqe->common.flags & NVME_CMD_FUSE_MASK) ||
 		    fcn_queue_90percent_full(queue, le16toh(cqe->sq_head));
 
@@ -87,7 +82,7 @@ void fcn_rsp_queue_response(struct nvmet_fc_req *req)
 	const struct nvme_completion *cqe = req->cqe;
 
 	if (!fod->in_core)
-		return;		/* a second completion: ignore */
+		return; /* a second completion: ignore */
 	fod->in_core = false;
 	if (!(le16toh(cqe->status) & 0xfffe))
 		fod->queue->sqhd = le16toh(cqe->sq_head);

@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: Apache-2.0 */
+// SPDX-License-Identifier: Apache-2.0
 /*
  * World Wide Names and FC transport addresses. Parsing accepts the forms
  * operators meet in HBA tools, sysfs and nvme-cli (0x-prefixed, bare,
@@ -13,7 +13,7 @@
 
 #include <fcnvme/wwn.h>
 
-#define WWN_HEX_DIGITS	16
+#define WWN_HEX_DIGITS 16
 
 static int wwn_hexval(char c)
 {
@@ -130,7 +130,7 @@ int fcnvme_traddr_format(uint64_t wwnn, uint64_t wwpn, char *buf, size_t len)
 		return -EINVAL;
 	if (len < FCNVME_TRADDR_STRLEN)
 		return -ENOSPC;
-	snprintf(buf, len, "nn-0x%016llx:pn-0x%016llx",
-		 (unsigned long long)wwnn, (unsigned long long)wwpn);
+	snprintf(buf, len, "nn-0x%016llx:pn-0x%016llx", (unsigned long long)wwnn,
+		 (unsigned long long)wwpn);
 	return 0;
 }

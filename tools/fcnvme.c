@@ -12,14 +12,14 @@
 #include "fcnvme.h"
 
 static const struct fcnvme_cmd fcnvme_cmds[] = {
-	{ "discover",	fcnvme_cmd_discover,	"print the discovery log of the target ports" },
-	{ "list",	fcnvme_cmd_list,	"list reachable targets, subsystems and namespaces" },
-	{ "id-ctrl",	fcnvme_cmd_id_ctrl,	"Identify Controller" },
-	{ "id-ns",	fcnvme_cmd_id_ns,	"Identify Namespace" },
-	{ "read",	fcnvme_cmd_read,	"read blocks of a namespace into a file" },
-	{ "write",	fcnvme_cmd_write,	"write blocks of a namespace from a file" },
-	{ "perf",	fcnvme_cmd_perf,	"measure IOPS, bandwidth and latency" },
-	{ "mount",	fcnvme_cmd_mount,	"export namespaces as files through FUSE" },
+	{ "discover", fcnvme_cmd_discover, "print the discovery log of the target ports" },
+	{ "list", fcnvme_cmd_list, "list reachable targets, subsystems and namespaces" },
+	{ "id-ctrl", fcnvme_cmd_id_ctrl, "Identify Controller" },
+	{ "id-ns", fcnvme_cmd_id_ns, "Identify Namespace" },
+	{ "read", fcnvme_cmd_read, "read blocks of a namespace into a file" },
+	{ "write", fcnvme_cmd_write, "write blocks of a namespace from a file" },
+	{ "perf", fcnvme_cmd_perf, "measure IOPS, bandwidth and latency" },
+	{ "mount", fcnvme_cmd_mount, "export namespaces as files through FUSE" },
 };
 
 static void fcnvme_usage(FILE *f)
@@ -29,8 +29,7 @@ static void fcnvme_usage(FILE *f)
 	fprintf(f, "usage: fcnvme <command> [options]   (fcnvme <command> --help)\n"
 		   "commands:\n");
 	for (i = 0; i < sizeof(fcnvme_cmds) / sizeof(fcnvme_cmds[0]); i++)
-		fprintf(f, "  %-10s %s\n", fcnvme_cmds[i].name,
-			fcnvme_cmds[i].summary);
+		fprintf(f, "  %-10s %s\n", fcnvme_cmds[i].name, fcnvme_cmds[i].summary);
 }
 
 /* Dispatch to the command named by argv[1]. */
@@ -42,8 +41,7 @@ int main(int argc, char **argv)
 		fcnvme_usage(stderr);
 		return 2;
 	}
-	if (!strcmp(argv[1], "help") || !strcmp(argv[1], "--help") ||
-	    !strcmp(argv[1], "-h")) {
+	if (!strcmp(argv[1], "help") || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
 		fcnvme_usage(stdout);
 		return 0;
 	}

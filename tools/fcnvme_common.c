@@ -63,14 +63,14 @@ int fcnvme_parse_u64(const char *s, uint64_t max, uint64_t *out)
 	return 0;
 }
 
-static int fcnvme_num_opt(struct fcnvme_ctx *x, const char *name,
-			  const char *arg, uint64_t min, uint64_t max,
-			  uint64_t *v)
+static int fcnvme_num_opt(struct fcnvme_ctx *x, const char *name, const char *arg, uint64_t min,
+			  uint64_t max, uint64_t *v)
 {
 	if (fcnvme_parse_u64(arg, max, v) || *v < min) {
-		fprintf(stderr, "fcnvme %s: --%s: '%s' is not a number in "
-			"[%" PRIu64 ", %" PRIu64 "]\n", x->cmd, name, arg, min,
-			max);
+		fprintf(stderr,
+			"fcnvme %s: --%s: '%s' is not a number in "
+			"[%" PRIu64 ", %" PRIu64 "]\n",
+			x->cmd, name, arg, min, max);
 		return -1;
 	}
 	return 0;
@@ -83,28 +83,41 @@ int fcnvme_common_opt(struct fcnvme_ctx *x, int c, const char *arg)
 	uint64_t v;
 
 	switch (c) {
-	case 0x100: o->fabric = arg; return 1;
-	case 0x101: o->dev = arg; return 1;
-	case 0x102: o->shm_dir = arg; return 1;
+	case 0x100:
+		o->fabric = arg;
+		return 1;
+	case 0x101:
+		o->dev = arg;
+		return 1;
+	case 0x102:
+		o->shm_dir = arg;
+		return 1;
 	case 0x103:
 	case 0x104:
 		if (fcnvme_wwn_parse(arg, c == 0x103 ? &o->wwnn : &o->wwpn)) {
-			fprintf(stderr, "fcnvme %s: --%s: '%s' is not a WWN "
-				"(e.g. 0x20001100aa000001)\n", x->cmd,
-				c == 0x103 ? "wwnn" : "wwpn", arg);
+			fprintf(stderr,
+				"fcnvme %s: --%s: '%s' is not a WWN "
+				"(e.g. 0x20001100aa000001)\n",
+				x->cmd, c == 0x103 ? "wwnn" : "wwpn", arg);
 			return -1;
 		}
 		return 1;
 	case 0x105:
 		if (fcnvme_traddr_parse(arg, &o->t_wwnn, &o->t_wwpn)) {
-			fprintf(stderr, "fcnvme %s: --traddr: '%s' is not "
-				"nn-0x<16 hex>:pn-0x<16 hex>\n", x->cmd, arg);
+			fprintf(stderr,
+				"fcnvme %s: --traddr: '%s' is not "
+				"nn-0x<16 hex>:pn-0x<16 hex>\n",
+				x->cmd, arg);
 			return -1;
 		}
 		o->have_traddr = true;
 		return 1;
-	case 0x106: o->hostnqn_opt = arg; return 1;
-	case 0x107: o->hostid_opt = arg; return 1;
+	case 0x106:
+		o->hostnqn_opt = arg;
+		return 1;
+	case 0x107:
+		o->hostid_opt = arg;
+		return 1;
 	case 0x108:
 		if (fcnvme_num_opt(x, "nr-io-queues", arg, 1, 128, &v))
 			return -1;
@@ -139,9 +152,15 @@ int fcnvme_common_opt(struct fcnvme_ctx *x, int c, const char *arg)
 			return -1;
 		o->connect_timeout_s = (uint32_t)v;
 		return 1;
-	case 0x10e: o->subnqn = arg; return 1;
-	case 0x10f: o->json = true; return 1;
-	case 0x110: o->verbose = true; return 1;
+	case 0x10e:
+		o->subnqn = arg;
+		return 1;
+	case 0x10f:
+		o->json = true;
+		return 1;
+	case 0x110:
+		o->verbose = true;
+		return 1;
 	default:
 		return 0;
 	}
@@ -173,8 +192,8 @@ static void fcnvme_gen_uuid(uint8_t u[16])
 		for (i = 0; i < 16; i++)
 			u[i] = (uint8_t)rand();
 	}
-	u[6] = (uint8_t)((u[6] & 0x0f) | 0x40);	/* version 4 */
-	u[8] = (uint8_t)((u[8] & 0x3f) | 0x80);	/* variant 1 */
+	u[6] = (uint8_t)((u[6] & 0x0f) | 0x40); /* version 4 */
+	u[8] = (uint8_t)((u[8] & 0x3f) | 0x80); /* variant 1 */
 }
 
 static int fcnvme_host_identity(struct fcnvme_ctx *x)
@@ -197,8 +216,10 @@ static int fcnvme_host_identity(struct fcnvme_ctx *x)
 	}
 	if (o->hostid_opt) {
 		if (fcnvme_uuid_parse(o->hostid_opt, o->hostid)) {
-			fprintf(stderr, "fcnvme %s: --hostid: '%s' is not a "
-				"UUID\n", x->cmd, o->hostid_opt);
+			fprintf(stderr,
+				"fcnvme %s: --hostid: '%s' is not a "
+				"UUID\n",
+				x->cmd, o->hostid_opt);
 			return -1;
 		}
 		have_id = true;
@@ -207,22 +228,21 @@ static int fcnvme_host_identity(struct fcnvme_ctx *x)
 		have_id = true;
 	}
 	if (!have_id && o->hostnqn[0] &&
-	    !strncmp(o->hostnqn, FCNVME_UUID_NQN_PREFIX,
-		     strlen(FCNVME_UUID_NQN_PREFIX)) &&
-	    fcnvme_uuid_parse(o->hostnqn + strlen(FCNVME_UUID_NQN_PREFIX),
-			      o->hostid) == 0)
-		have_id = true;	/* nvme-cli derives it from the NQN */
+	    !strncmp(o->hostnqn, FCNVME_UUID_NQN_PREFIX, strlen(FCNVME_UUID_NQN_PREFIX)) &&
+	    fcnvme_uuid_parse(o->hostnqn + strlen(FCNVME_UUID_NQN_PREFIX), o->hostid) == 0)
+		have_id = true; /* nvme-cli derives it from the NQN */
 	if (!have_id)
 		fcnvme_gen_uuid(o->hostid);
 	if (!o->hostnqn[0]) {
 		fcnvme_uuid_format(o->hostid, ustr);
-		snprintf(o->hostnqn, sizeof(o->hostnqn), "%s%s",
-			 FCNVME_UUID_NQN_PREFIX, ustr);
-		fprintf(stderr, "fcnvme %s: no --hostnqn and no %s; using "
-			"generated host NQN %s\n", x->cmd, nqnf, o->hostnqn);
+		snprintf(o->hostnqn, sizeof(o->hostnqn), "%s%s", FCNVME_UUID_NQN_PREFIX, ustr);
+		fprintf(stderr,
+			"fcnvme %s: no --hostnqn and no %s; using "
+			"generated host NQN %s\n",
+			x->cmd, nqnf, o->hostnqn);
 	} else if (fcnvme_nqn_validate(o->hostnqn, &why)) {
-		fprintf(stderr, "fcnvme %s: host NQN '%s' (from %s): %s\n",
-			x->cmd, o->hostnqn, src, why);
+		fprintf(stderr, "fcnvme %s: host NQN '%s' (from %s): %s\n", x->cmd, o->hostnqn, src,
+			why);
 		return -1;
 	}
 	return 0;
@@ -237,13 +257,14 @@ int fcnvme_start(struct fcnvme_ctx *x)
 	int rc;
 
 	if (!o->fabric && !o->dev) {
-		fprintf(stderr, "fcnvme %s: say which fabric to join: "
-			"--fabric NAME (or --dev)\n", x->cmd);
+		fprintf(stderr,
+			"fcnvme %s: say which fabric to join: "
+			"--fabric NAME (or --dev)\n",
+			x->cmd);
 		return -1;
 	}
 	if (!o->wwnn || !o->wwpn) {
-		fprintf(stderr, "fcnvme %s: our port needs --wwnn and --wwpn\n",
-			x->cmd);
+		fprintf(stderr, "fcnvme %s: our port needs --wwnn and --wwpn\n", x->cmd);
 		return -1;
 	}
 	if (fcnvme_host_identity(x))
@@ -260,8 +281,10 @@ int fcnvme_start(struct fcnvme_ctx *x)
 	cfg.nr_hwq = o->nr_io_queues < 4 ? o->nr_io_queues : 4;
 	rc = hw_host_port_open(&cfg, &x->port);
 	if (rc) {
-		fprintf(stderr, "fcnvme %s: cannot bring up host port on %s: "
-			"%s\n", x->cmd, dev, strerror(-rc));
+		fprintf(stderr,
+			"fcnvme %s: cannot bring up host port on %s: "
+			"%s\n",
+			x->cmd, dev, strerror(-rc));
 		return -1;
 	}
 	x->lport = hw_host_port_localport(x->port);
@@ -278,16 +301,14 @@ void fcnvme_stop(struct fcnvme_ctx *x)
 }
 
 /* "nn-0x..:pn-0x.." of a remote port. */
-void fcnvme_rport_traddr(const struct nvme_fc_remote_port *rp, char *buf,
-			 size_t len)
+void fcnvme_rport_traddr(const struct nvme_fc_remote_port *rp, char *buf, size_t len)
 {
 	if (fcnvme_traddr_format(rp->node_name, rp->port_name, buf, len))
 		snprintf(buf, len, "?");
 }
 
 /* The target remote port to use. */
-struct nvme_fc_remote_port *fcnvme_pick_rport(struct fcnvme_ctx *x,
-					       uint32_t role)
+struct nvme_fc_remote_port *fcnvme_pick_rport(struct fcnvme_ctx *x, uint32_t role)
 {
 	struct nvme_fc_remote_port *rps[64];
 	int i, n;
@@ -297,8 +318,7 @@ struct nvme_fc_remote_port *fcnvme_pick_rport(struct fcnvme_ctx *x,
 		n = 64;
 	for (i = 0; i < n; i++) {
 		if (x->o.have_traddr) {
-			if (rps[i]->port_name == x->o.t_wwpn &&
-			    rps[i]->node_name == x->o.t_wwnn)
+			if (rps[i]->port_name == x->o.t_wwpn && rps[i]->node_name == x->o.t_wwnn)
 				return rps[i];
 			continue;
 		}
@@ -306,15 +326,16 @@ struct nvme_fc_remote_port *fcnvme_pick_rport(struct fcnvme_ctx *x,
 			return rps[i];
 	}
 	if (x->o.have_traddr)
-		fprintf(stderr, "fcnvme %s: target nn-0x%016" PRIx64
-			":pn-0x%016" PRIx64 " is not logged in on this fabric "
-			"(%d NVMe port(s) seen)\n", x->cmd, x->o.t_wwnn,
-			x->o.t_wwpn, n < 0 ? 0 : n);
+		fprintf(stderr,
+			"fcnvme %s: target nn-0x%016" PRIx64 ":pn-0x%016" PRIx64
+			" is not logged in on this fabric "
+			"(%d NVMe port(s) seen)\n",
+			x->cmd, x->o.t_wwnn, x->o.t_wwpn, n < 0 ? 0 : n);
 	else
-		fprintf(stderr, "fcnvme %s: no NVMe %s port found on the "
+		fprintf(stderr,
+			"fcnvme %s: no NVMe %s port found on the "
 			"fabric (is nvmetfcd running and its port online?)\n",
-			x->cmd, role == FC_PORT_ROLE_NVME_DISCOVERY ?
-			"discovery" : "target");
+			x->cmd, role == FC_PORT_ROLE_NVME_DISCOVERY ? "discovery" : "target");
 	return NULL;
 }
 
@@ -343,19 +364,20 @@ static void fcnvme_state_cb(void *arg, enum fcnvme_host_ctrl_state st)
 	if (x->o.verbose || x->report_states)
 		fprintf(stderr, "fcnvme %s: controller %s%s%s\n", x->cmd,
 			fcnvme_host_ctrl_state_name(st),
-			st == FCNVME_HOST_CTRL_RESETTING ||
-			st == FCNVME_HOST_CTRL_RECONNECT_WAIT ||
-			st == FCNVME_HOST_CTRL_DEAD ? ": " : "",
+			st == FCNVME_HOST_CTRL_RESETTING || st == FCNVME_HOST_CTRL_RECONNECT_WAIT ||
+					st == FCNVME_HOST_CTRL_DEAD
+				? ": "
+				: "",
 			(st == FCNVME_HOST_CTRL_RESETTING ||
-			 st == FCNVME_HOST_CTRL_RECONNECT_WAIT ||
-			 st == FCNVME_HOST_CTRL_DEAD) && x->cur_ctrl ?
-			fcnvme_host_ctrl_reason(x->cur_ctrl) : "");
+			 st == FCNVME_HOST_CTRL_RECONNECT_WAIT || st == FCNVME_HOST_CTRL_DEAD) &&
+					x->cur_ctrl
+				? fcnvme_host_ctrl_reason(x->cur_ctrl)
+				: "");
 }
 
 /* Connect and wait for LIVE. */
-int fcnvme_connect(struct fcnvme_ctx *x, struct nvme_fc_remote_port *rp,
-		   const char *subnqn, uint16_t nr_io_queues,
-		   struct fcnvme_host_ctrl **ctrlp)
+int fcnvme_connect(struct fcnvme_ctx *x, struct nvme_fc_remote_port *rp, const char *subnqn,
+		   uint16_t nr_io_queues, struct fcnvme_host_ctrl **ctrlp)
 {
 	struct fcnvme_host_ctrl_opts co;
 	struct fcnvme_host_ctrl *ctrl;
@@ -378,8 +400,10 @@ int fcnvme_connect(struct fcnvme_ctx *x, struct nvme_fc_remote_port *rp,
 	fcnvme_rport_traddr(rp, traddr, sizeof(traddr));
 	rc = fcnvme_host_ctrl_create(x->lport, rp, &co, &ctrl);
 	if (rc) {
-		fprintf(stderr, "fcnvme %s: cannot create a controller for %s "
-			"at %s: %s\n", x->cmd, subnqn, traddr, strerror(-rc));
+		fprintf(stderr,
+			"fcnvme %s: cannot create a controller for %s "
+			"at %s: %s\n",
+			x->cmd, subnqn, traddr, strerror(-rc));
 		return -1;
 	}
 	x->cur_ctrl = ctrl;
@@ -392,9 +416,10 @@ int fcnvme_connect(struct fcnvme_ctx *x, struct nvme_fc_remote_port *rp,
 		if (st == FCNVME_HOST_CTRL_DEAD || fcnvme_now_ms() >= end) {
 			const char *why = fcnvme_host_ctrl_reason(ctrl);
 
-			fprintf(stderr, "fcnvme %s: cannot connect to %s at %s: "
-				"%s\n", x->cmd, subnqn, traddr,
-				why[0] ? why : "timed out");
+			fprintf(stderr,
+				"fcnvme %s: cannot connect to %s at %s: "
+				"%s\n",
+				x->cmd, subnqn, traddr, why[0] ? why : "timed out");
 			fcnvme_disconnect(x, ctrl);
 			return -1;
 		}
@@ -412,21 +437,22 @@ void fcnvme_disconnect(struct fcnvme_ctx *x, struct fcnvme_host_ctrl *ctrl)
 		if (x->port)
 			hw_host_port_process(x->port);
 		if (fcnvme_now_ms() >= end) {
-			fprintf(stderr, "fcnvme %s: controller teardown did not "
-				"finish; leaving it\n", x->cmd);
+			fprintf(stderr,
+				"fcnvme %s: controller teardown did not "
+				"finish; leaving it\n",
+				x->cmd);
 			return;
 		}
 	}
 }
 
 struct fcnvme_sync_res {
-	bool			done;
-	uint16_t		status;
-	struct nvme_completion	cqe;
+	bool done;
+	uint16_t status;
+	struct nvme_completion cqe;
 };
 
-static void fcnvme_sync_done(void *arg, uint16_t status,
-			     const struct nvme_completion *cqe)
+static void fcnvme_sync_done(void *arg, uint16_t status, const struct nvme_completion *cqe)
 {
 	struct fcnvme_sync_res *r = arg;
 
@@ -436,16 +462,14 @@ static void fcnvme_sync_done(void *arg, uint16_t status,
 }
 
 /* Submit one command and wait for it. */
-int fcnvme_sync(struct fcnvme_ctx *x, struct fcnvme_host_ctrl *ctrl,
-		uint16_t qid, const struct nvme_command *cmd,
-		struct fcnvme_host_buf *buf, uint32_t len,
+int fcnvme_sync(struct fcnvme_ctx *x, struct fcnvme_host_ctrl *ctrl, uint16_t qid,
+		const struct nvme_command *cmd, struct fcnvme_host_buf *buf, uint32_t len,
 		struct nvme_completion *cqe)
 {
 	struct fcnvme_sync_res r = { 0 };
 	int rc;
 
-	rc = fcnvme_host_submit(ctrl, qid, cmd, buf, 0, len, fcnvme_sync_done,
-				&r);
+	rc = fcnvme_host_submit(ctrl, qid, cmd, buf, 0, len, fcnvme_sync_done, &r);
 	if (rc)
 		return rc;
 	while (!r.done)
@@ -456,8 +480,8 @@ int fcnvme_sync(struct fcnvme_ctx *x, struct fcnvme_host_ctrl *ctrl,
 }
 
 /* Identify into buf. */
-int fcnvme_identify(struct fcnvme_ctx *x, struct fcnvme_host_ctrl *ctrl,
-		    uint8_t cns, uint32_t nsid, struct fcnvme_host_buf *buf)
+int fcnvme_identify(struct fcnvme_ctx *x, struct fcnvme_host_ctrl *ctrl, uint8_t cns, uint32_t nsid,
+		    struct fcnvme_host_buf *buf)
 {
 	struct nvme_command c;
 
@@ -469,9 +493,8 @@ int fcnvme_identify(struct fcnvme_ctx *x, struct fcnvme_host_ctrl *ctrl,
 }
 
 /* Get Log Page into buf. */
-int fcnvme_get_log(struct fcnvme_ctx *x, struct fcnvme_host_ctrl *ctrl,
-		   uint8_t lid, uint64_t off, uint32_t len,
-		   struct fcnvme_host_buf *buf)
+int fcnvme_get_log(struct fcnvme_ctx *x, struct fcnvme_host_ctrl *ctrl, uint8_t lid, uint64_t off,
+		   uint32_t len, struct fcnvme_host_buf *buf)
 {
 	struct nvme_command c;
 	uint32_t numd = len / 4 - 1;
@@ -490,12 +513,10 @@ int fcnvme_get_log(struct fcnvme_ctx *x, struct fcnvme_host_ctrl *ctrl,
 void fcnvme_err_status(struct fcnvme_ctx *x, const char *what, int rc)
 {
 	if (rc < 0)
-		fprintf(stderr, "fcnvme %s: %s: %s\n", x->cmd, what,
-			strerror(-rc));
+		fprintf(stderr, "fcnvme %s: %s: %s\n", x->cmd, what, strerror(-rc));
 	else
-		fprintf(stderr, "fcnvme %s: %s: NVMe status 0x%04x%s\n",
-			x->cmd, what, (unsigned int)rc,
-			(rc & NVME_SC_DNR) ? " (DNR)" : "");
+		fprintf(stderr, "fcnvme %s: %s: NVMe status 0x%04x%s\n", x->cmd, what,
+			(unsigned int)rc, (rc & NVME_SC_DNR) ? " (DNR)" : "");
 }
 
 /* Trim a space/NUL padded field. */
@@ -514,8 +535,8 @@ void fcnvme_fixstr(char *dst, const char *src, size_t n)
 /* Print JSON pretty and free it. */
 void fcnvme_json_print(struct json_object *o)
 {
-	printf("%s\n", json_object_to_json_string_ext(o,
-		JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE));
+	printf("%s\n", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY |
+								 JSON_C_TO_STRING_NOSLASHESCAPE));
 	json_object_put(o);
 }
 
@@ -529,8 +550,8 @@ static uint64_t fcnvme_le(const uint8_t *p, size_t n)
 }
 
 /* Print Identify fields. */
-void fcnvme_print_fields(const uint8_t *data, const struct fcnvme_field *f,
-			 size_t n, struct json_object *jo)
+void fcnvme_print_fields(const uint8_t *data, const struct fcnvme_field *f, size_t n,
+			 struct json_object *jo)
 {
 	char s[600];
 	size_t i, j;
@@ -553,19 +574,16 @@ void fcnvme_print_fields(const uint8_t *data, const struct fcnvme_field *f,
 		case FCNVME_F_IEEE:
 			for (j = 0; j < f->size && j * 2 + 2 < sizeof(s); j++)
 				snprintf(s + j * 2, 3, "%02x",
-					 f->kind == FCNVME_F_BYTES ? p[j] :
-					 p[f->size - 1 - j]);
+					 f->kind == FCNVME_F_BYTES ? p[j] : p[f->size - 1 - j]);
 			break;
 		default:
 			s[0] = '\0';
 		}
 		if (jo) {
 			if (f->kind == FCNVME_F_HEX || f->kind == FCNVME_F_DEC)
-				json_object_object_add(jo, f->name,
-					json_object_new_uint64(v));
+				json_object_object_add(jo, f->name, json_object_new_uint64(v));
 			else
-				json_object_object_add(jo, f->name,
-					json_object_new_string(s));
+				json_object_object_add(jo, f->name, json_object_new_string(s));
 		} else {
 			printf("%-10s: %s\n", f->name, s);
 		}
@@ -573,14 +591,15 @@ void fcnvme_print_fields(const uint8_t *data, const struct fcnvme_field *f,
 }
 
 /* Start, pick the target, connect to --nqn. */
-int fcnvme_open_subsys(struct fcnvme_ctx *x, uint16_t nr_io_queues,
-		       struct fcnvme_host_ctrl **ctrlp)
+int fcnvme_open_subsys(struct fcnvme_ctx *x, uint16_t nr_io_queues, struct fcnvme_host_ctrl **ctrlp)
 {
 	struct nvme_fc_remote_port *rp;
 
 	if (!x->o.subnqn) {
-		fprintf(stderr, "fcnvme %s: say which subsystem: --nqn NQN "
-			"(fcnvme discover lists them)\n", x->cmd);
+		fprintf(stderr,
+			"fcnvme %s: say which subsystem: --nqn NQN "
+			"(fcnvme discover lists them)\n",
+			x->cmd);
 		return -1;
 	}
 	if (fcnvme_start(x))
@@ -594,8 +613,8 @@ int fcnvme_open_subsys(struct fcnvme_ctx *x, uint16_t nr_io_queues,
 }
 
 /* LBA size and block count of a namespace. */
-int fcnvme_ns_geometry(struct fcnvme_ctx *x, struct fcnvme_host_ctrl *ctrl,
-		       uint32_t nsid, uint32_t *lbasz, uint64_t *nblocks)
+int fcnvme_ns_geometry(struct fcnvme_ctx *x, struct fcnvme_host_ctrl *ctrl, uint32_t nsid,
+		       uint32_t *lbasz, uint64_t *nblocks)
 {
 	struct fcnvme_host_buf *buf;
 	const uint8_t *id;
@@ -618,8 +637,10 @@ int fcnvme_ns_geometry(struct fcnvme_ctx *x, struct fcnvme_host_ctrl *ctrl,
 	*lbasz = 1u << id[128 + 4 * (id[26] & 0x0f) + 2];
 	fcnvme_host_buf_free(ctrl, buf);
 	if (!*nblocks || *lbasz < 512 || *lbasz > 65536) {
-		fprintf(stderr, "fcnvme %s: namespace %u is inactive or has an "
-			"unusable format\n", x->cmd, nsid);
+		fprintf(stderr,
+			"fcnvme %s: namespace %u is inactive or has an "
+			"unusable format\n",
+			x->cmd, nsid);
 		return -1;
 	}
 	return 0;

@@ -19,32 +19,36 @@
 
 #include "fcnvme.h"
 
-#define FCNVME_DISC_MAX_RECORDS	1024
+#define FCNVME_DISC_MAX_RECORDS 1024
 
 struct fcnvme_name {
-	unsigned int	val;
-	const char	*name;
+	unsigned int val;
+	const char *name;
 };
 
 static const struct fcnvme_name fcnvme_trtypes[] = {
-	{ NVMF_TRTYPE_RDMA, "rdma" }, { NVMF_TRTYPE_FC, "fc" },
-	{ NVMF_TRTYPE_TCP, "tcp" }, { NVMF_TRTYPE_LOOP, "loop" }, { 0, NULL },
+	{ NVMF_TRTYPE_RDMA, "rdma" },
+	{ NVMF_TRTYPE_FC, "fc" },
+	{ NVMF_TRTYPE_TCP, "tcp" },
+	{ NVMF_TRTYPE_LOOP, "loop" },
+	{ 0, NULL },
 };
 static const struct fcnvme_name fcnvme_adrfams[] = {
-	{ NVMF_ADDR_FAMILY_IP4, "ipv4" }, { NVMF_ADDR_FAMILY_IP6, "ipv6" },
-	{ NVMF_ADDR_FAMILY_IB, "infiniband" },
-	{ NVMF_ADDR_FAMILY_FC, "fibre-channel" },
-	{ NVMF_ADDR_FAMILY_LOOP, "loop" }, { 0, NULL },
+	{ NVMF_ADDR_FAMILY_IP4, "ipv4" },      { NVMF_ADDR_FAMILY_IP6, "ipv6" },
+	{ NVMF_ADDR_FAMILY_IB, "infiniband" }, { NVMF_ADDR_FAMILY_FC, "fibre-channel" },
+	{ NVMF_ADDR_FAMILY_LOOP, "loop" },     { 0, NULL },
 };
 static const struct fcnvme_name fcnvme_subtypes[] = {
 	{ NVME_NQN_DISC, "discovery subsystem referral" },
 	{ NVME_NQN_NVME, "nvme subsystem" },
-	{ NVME_NQN_CURR, "current discovery subsystem" }, { 0, NULL },
+	{ NVME_NQN_CURR, "current discovery subsystem" },
+	{ 0, NULL },
 };
 static const struct fcnvme_name fcnvme_treqs[] = {
 	{ NVMF_TREQ_NOT_SPECIFIED, "not specified" },
 	{ NVMF_TREQ_REQUIRED, "required" },
-	{ NVMF_TREQ_NOT_REQUIRED, "not required" }, { 0, NULL },
+	{ NVMF_TREQ_NOT_REQUIRED, "not required" },
+	{ 0, NULL },
 };
 
 static const char *fcnvme_name_of(const struct fcnvme_name *t, unsigned int v)
@@ -63,19 +67,17 @@ static void fcnvme_eflags_str(uint16_t e, char *buf, size_t len)
 		return;
 	}
 	if (e & NVMF_DISC_EFLAGS_DUPRETINFO)
-		snprintf(buf + strlen(buf), len - strlen(buf),
-			 "duplicate returned information");
+		snprintf(buf + strlen(buf), len - strlen(buf), "duplicate returned information");
 	if (e & NVMF_DISC_EFLAGS_EPCSD)
-		snprintf(buf + strlen(buf), len - strlen(buf), "%s%s",
-			 buf[0] ? ", " : "", "explicit discovery connections");
+		snprintf(buf + strlen(buf), len - strlen(buf), "%s%s", buf[0] ? ", " : "",
+			 "explicit discovery connections");
 	if (e & ~(NVMF_DISC_EFLAGS_DUPRETINFO | NVMF_DISC_EFLAGS_EPCSD))
-		snprintf(buf + strlen(buf), len - strlen(buf), "%s0x%x",
-			 buf[0] ? ", " : "", e);
+		snprintf(buf + strlen(buf), len - strlen(buf), "%s0x%x", buf[0] ? ", " : "", e);
 }
 
 /* Read the whole discovery log. */
-int fcnvme_disc_log_read(struct fcnvme_ctx *x, struct fcnvme_host_ctrl *ctrl,
-			 void **logp, uint64_t *numrec, uint64_t *genctr)
+int fcnvme_disc_log_read(struct fcnvme_ctx *x, struct fcnvme_host_ctrl *ctrl, void **logp,
+			 uint64_t *numrec, uint64_t *genctr)
 {
 	struct nvmf_disc_rsp_page_hdr *hdr;
 	struct fcnvme_host_buf *buf = NULL;
@@ -97,13 +99,13 @@ int fcnvme_disc_log_read(struct fcnvme_ctx *x, struct fcnvme_host_ctrl *ctrl,
 		n = le64toh(hdr->numrec);
 		gen = le64toh(hdr->genctr);
 		if (n > FCNVME_DISC_MAX_RECORDS) {
-			fprintf(stderr, "fcnvme %s: discovery log claims %" PRIu64
-				" records; reading the first %d\n", x->cmd, n,
-				FCNVME_DISC_MAX_RECORDS);
+			fprintf(stderr,
+				"fcnvme %s: discovery log claims %" PRIu64
+				" records; reading the first %d\n",
+				x->cmd, n, FCNVME_DISC_MAX_RECORDS);
 			n = FCNVME_DISC_MAX_RECORDS;
 		}
-		len = (uint32_t)(sizeof(*hdr) +
-				 n * sizeof(struct nvmf_disc_rsp_page_entry));
+		len = (uint32_t)(sizeof(*hdr) + n * sizeof(struct nvmf_disc_rsp_page_entry));
 		fcnvme_host_buf_free(ctrl, buf);
 		rc = fcnvme_host_buf_alloc(ctrl, len, &buf);
 		if (rc)
@@ -113,7 +115,7 @@ int fcnvme_disc_log_read(struct fcnvme_ctx *x, struct fcnvme_host_ctrl *ctrl,
 			goto out_err;
 		hdr = buf->addr;
 		if (le64toh(hdr->genctr) != gen)
-			continue;	/* changed while reading: again */
+			continue; /* changed while reading: again */
 		*logp = malloc(len);
 		if (!*logp) {
 			rc = -ENOMEM;
@@ -135,19 +137,18 @@ out_err:
 	return -1;
 }
 
-static void fcnvme_disc_print(const void *log, uint64_t n, uint64_t gen,
-			      json_object *jarr)
+static void fcnvme_disc_print(const void *log, uint64_t n, uint64_t gen, json_object *jarr)
 {
 	const struct nvmf_disc_rsp_page_entry *e =
-		(const void *)((const char *)log +
-			       sizeof(struct nvmf_disc_rsp_page_hdr));
+		(const void *)((const char *)log + sizeof(struct nvmf_disc_rsp_page_hdr));
 	char trsvcid[NVMF_TRSVCID_SIZE + 1], traddr[NVMF_TRADDR_SIZE + 1];
 	char subnqn[257], eflags[128];
 	uint64_t i;
 
 	if (!jarr)
-		printf("\nDiscovery Log Number of Records %" PRIu64
-		       ", Generation counter %" PRIu64 "\n", n, gen);
+		printf("\nDiscovery Log Number of Records %" PRIu64 ", Generation counter %" PRIu64
+		       "\n",
+		       n, gen);
 	for (i = 0; i < n; i++, e++) {
 		fcnvme_fixstr(trsvcid, e->trsvcid, sizeof(e->trsvcid));
 		fcnvme_fixstr(traddr, e->traddr, sizeof(e->traddr));
@@ -156,11 +157,20 @@ static void fcnvme_disc_print(const void *log, uint64_t n, uint64_t gen,
 		if (jarr) {
 			json_object *o = json_object_new_object();
 
-			json_object_object_add(o, "trtype", json_object_new_string(fcnvme_name_of(fcnvme_trtypes, e->trtype)));
-			json_object_object_add(o, "adrfam", json_object_new_string(fcnvme_name_of(fcnvme_adrfams, e->adrfam)));
-			json_object_object_add(o, "subtype", json_object_new_string(fcnvme_name_of(fcnvme_subtypes, e->subtype)));
-			json_object_object_add(o, "treq", json_object_new_string(fcnvme_name_of(fcnvme_treqs, e->treq & 3)));
-			json_object_object_add(o, "portid", json_object_new_int(le16toh(e->portid)));
+			json_object_object_add(
+				o, "trtype",
+				json_object_new_string(fcnvme_name_of(fcnvme_trtypes, e->trtype)));
+			json_object_object_add(
+				o, "adrfam",
+				json_object_new_string(fcnvme_name_of(fcnvme_adrfams, e->adrfam)));
+			json_object_object_add(o, "subtype",
+					       json_object_new_string(fcnvme_name_of(
+						       fcnvme_subtypes, e->subtype)));
+			json_object_object_add(
+				o, "treq",
+				json_object_new_string(fcnvme_name_of(fcnvme_treqs, e->treq & 3)));
+			json_object_object_add(o, "portid",
+					       json_object_new_int(le16toh(e->portid)));
 			json_object_object_add(o, "trsvcid", json_object_new_string(trsvcid));
 			json_object_object_add(o, "subnqn", json_object_new_string(subnqn));
 			json_object_object_add(o, "traddr", json_object_new_string(traddr));
@@ -182,9 +192,9 @@ static void fcnvme_disc_print(const void *log, uint64_t n, uint64_t gen,
 }
 
 static const char fcnvme_discover_help[] =
-"usage: fcnvme discover --fabric NAME --wwnn WWN --wwpn WWN [options]\n"
-"Print the discovery log of every discovery-capable target port\n"
-"(or of the one --traddr names).\n" FCNVME_COMMON_HELP;
+	"usage: fcnvme discover --fabric NAME --wwnn WWN --wwpn WWN [options]\n"
+	"Print the discovery log of every discovery-capable target port\n"
+	"(or of the one --traddr names).\n" FCNVME_COMMON_HELP;
 
 /* fcnvme discover */
 int fcnvme_cmd_discover(int argc, char **argv)
@@ -219,8 +229,8 @@ int fcnvme_cmd_discover(int argc, char **argv)
 		void *log;
 		uint64_t nrec, gen;
 
-		if (x.o.have_traddr ? rps[i]->port_name != x.o.t_wwpn :
-		    !(rps[i]->port_role & FC_PORT_ROLE_NVME_DISCOVERY))
+		if (x.o.have_traddr ? rps[i]->port_name != x.o.t_wwpn
+				    : !(rps[i]->port_role & FC_PORT_ROLE_NVME_DISCOVERY))
 			continue;
 		fcnvme_rport_traddr(rps[i], traddr, sizeof(traddr));
 		if (fcnvme_connect(&x, rps[i], FCNVME_DISCOVERY_NQN, 0, &ctrl)) {
@@ -248,7 +258,7 @@ int fcnvme_cmd_discover(int argc, char **argv)
 		fcnvme_disconnect(&x, ctrl);
 	}
 	if (!ok && !failed)
-		fcnvme_pick_rport(&x, FC_PORT_ROLE_NVME_DISCOVERY);	/* says why */
+		fcnvme_pick_rport(&x, FC_PORT_ROLE_NVME_DISCOVERY); /* says why */
 	if (root) {
 		json_object_object_add(root, "discovery", jdevs);
 		fcnvme_json_print(root);

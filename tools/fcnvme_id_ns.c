@@ -13,31 +13,30 @@
 #include "fcnvme.h"
 
 static const struct fcnvme_field fcnvme_id_ns_fields[] = {
-	{ "nsze", 0, 8, FCNVME_F_HEX },		{ "ncap", 8, 8, FCNVME_F_HEX },
-	{ "nuse", 16, 8, FCNVME_F_HEX },	{ "nsfeat", 24, 1, FCNVME_F_HEX },
-	{ "nlbaf", 25, 1, FCNVME_F_DEC },	{ "flbas", 26, 1, FCNVME_F_HEX },
-	{ "mc", 27, 1, FCNVME_F_HEX },		{ "dpc", 28, 1, FCNVME_F_HEX },
-	{ "dps", 29, 1, FCNVME_F_HEX },		{ "nmic", 30, 1, FCNVME_F_HEX },
-	{ "rescap", 31, 1, FCNVME_F_HEX },	{ "fpi", 32, 1, FCNVME_F_HEX },
-	{ "dlfeat", 33, 1, FCNVME_F_DEC },	{ "nawun", 34, 2, FCNVME_F_DEC },
-	{ "nawupf", 36, 2, FCNVME_F_DEC },	{ "nacwu", 38, 2, FCNVME_F_DEC },
-	{ "nabsn", 40, 2, FCNVME_F_DEC },	{ "nabo", 42, 2, FCNVME_F_DEC },
-	{ "nabspf", 44, 2, FCNVME_F_DEC },	{ "noiob", 46, 2, FCNVME_F_DEC },
-	{ "npwg", 64, 2, FCNVME_F_DEC },	{ "npwa", 66, 2, FCNVME_F_DEC },
-	{ "npdg", 68, 2, FCNVME_F_DEC },	{ "npda", 70, 2, FCNVME_F_DEC },
-	{ "nows", 72, 2, FCNVME_F_DEC },	{ "mssrl", 74, 2, FCNVME_F_DEC },
-	{ "mcl", 76, 4, FCNVME_F_DEC },		{ "msrc", 80, 1, FCNVME_F_DEC },
-	{ "anagrpid", 92, 4, FCNVME_F_DEC },	{ "nsattr", 99, 1, FCNVME_F_DEC },
-	{ "nvmsetid", 100, 2, FCNVME_F_DEC },	{ "endgid", 102, 2, FCNVME_F_DEC },
-	{ "nguid", 104, 16, FCNVME_F_BYTES },	{ "eui64", 120, 8, FCNVME_F_BYTES },
+	{ "nsze", 0, 8, FCNVME_F_HEX },	      { "ncap", 8, 8, FCNVME_F_HEX },
+	{ "nuse", 16, 8, FCNVME_F_HEX },      { "nsfeat", 24, 1, FCNVME_F_HEX },
+	{ "nlbaf", 25, 1, FCNVME_F_DEC },     { "flbas", 26, 1, FCNVME_F_HEX },
+	{ "mc", 27, 1, FCNVME_F_HEX },	      { "dpc", 28, 1, FCNVME_F_HEX },
+	{ "dps", 29, 1, FCNVME_F_HEX },	      { "nmic", 30, 1, FCNVME_F_HEX },
+	{ "rescap", 31, 1, FCNVME_F_HEX },    { "fpi", 32, 1, FCNVME_F_HEX },
+	{ "dlfeat", 33, 1, FCNVME_F_DEC },    { "nawun", 34, 2, FCNVME_F_DEC },
+	{ "nawupf", 36, 2, FCNVME_F_DEC },    { "nacwu", 38, 2, FCNVME_F_DEC },
+	{ "nabsn", 40, 2, FCNVME_F_DEC },     { "nabo", 42, 2, FCNVME_F_DEC },
+	{ "nabspf", 44, 2, FCNVME_F_DEC },    { "noiob", 46, 2, FCNVME_F_DEC },
+	{ "npwg", 64, 2, FCNVME_F_DEC },      { "npwa", 66, 2, FCNVME_F_DEC },
+	{ "npdg", 68, 2, FCNVME_F_DEC },      { "npda", 70, 2, FCNVME_F_DEC },
+	{ "nows", 72, 2, FCNVME_F_DEC },      { "mssrl", 74, 2, FCNVME_F_DEC },
+	{ "mcl", 76, 4, FCNVME_F_DEC },	      { "msrc", 80, 1, FCNVME_F_DEC },
+	{ "anagrpid", 92, 4, FCNVME_F_DEC },  { "nsattr", 99, 1, FCNVME_F_DEC },
+	{ "nvmsetid", 100, 2, FCNVME_F_DEC }, { "endgid", 102, 2, FCNVME_F_DEC },
+	{ "nguid", 104, 16, FCNVME_F_BYTES }, { "eui64", 120, 8, FCNVME_F_BYTES },
 };
 
 static const char fcnvme_id_ns_help[] =
-"usage: fcnvme id-ns --nqn NQN -n NSID [--raw-binary] [options]\n"
-"Send Identify Namespace and print it.\n"
-"  -n, --namespace-id N   the namespace (default 1)\n"
-"  -b, --raw-binary       write the 4096-byte structure to stdout\n"
-FCNVME_COMMON_HELP;
+	"usage: fcnvme id-ns --nqn NQN -n NSID [--raw-binary] [options]\n"
+	"Send Identify Namespace and print it.\n"
+	"  -n, --namespace-id N   the namespace (default 1)\n"
+	"  -b, --raw-binary       write the 4096-byte structure to stdout\n" FCNVME_COMMON_HELP;
 
 static void fcnvme_id_ns_lbafs(const uint8_t *id, json_object *jo)
 {
@@ -57,8 +56,8 @@ static void fcnvme_id_ns_lbafs(const uint8_t *id, json_object *jo)
 			json_object_array_add(arr, o);
 			continue;
 		}
-		printf("lbaf %2u : ms:%-3u lbads:%-2u rp:%#x %s\n", i, ms, l[2],
-		       l[3] & 3, i == cur ? "(in use)" : "");
+		printf("lbaf %2u : ms:%-3u lbads:%-2u rp:%#x %s\n", i, ms, l[2], l[3] & 3,
+		       i == cur ? "(in use)" : "");
 	}
 	if (arr)
 		json_object_object_add(jo, "lbafs", arr);
@@ -67,11 +66,11 @@ static void fcnvme_id_ns_lbafs(const uint8_t *id, json_object *jo)
 /* fcnvme id-ns */
 int fcnvme_cmd_id_ns(int argc, char **argv)
 {
-	static const struct option lo[] = {
-		{ "namespace-id", required_argument, NULL, 'n' },
-		{ "raw-binary", no_argument, NULL, 'b' },
-		{ "output-format", required_argument, NULL, 'o' },
-		FCNVME_COMMON_LONGOPTS, { NULL, 0, NULL, 0 } };
+	static const struct option lo[] = { { "namespace-id", required_argument, NULL, 'n' },
+					    { "raw-binary", no_argument, NULL, 'b' },
+					    { "output-format", required_argument, NULL, 'o' },
+					    FCNVME_COMMON_LONGOPTS,
+					    { NULL, 0, NULL, 0 } };
 	struct fcnvme_host_ctrl *ctrl;
 	struct fcnvme_host_buf *buf = NULL;
 	struct fcnvme_ctx x;
@@ -91,8 +90,10 @@ int fcnvme_cmd_id_ns(int argc, char **argv)
 		}
 		if (c == 'n') {
 			if (fcnvme_parse_u64(optarg, 0xfffffffe, &nsid) || !nsid) {
-				fprintf(stderr, "fcnvme id-ns: -n: '%s' is not a "
-					"namespace ID (1..0xfffffffe)\n", optarg);
+				fprintf(stderr,
+					"fcnvme id-ns: -n: '%s' is not a "
+					"namespace ID (1..0xfffffffe)\n",
+					optarg);
 				return 2;
 			}
 			continue;
@@ -119,14 +120,16 @@ int fcnvme_cmd_id_ns(int argc, char **argv)
 		json_object *o = json_object_new_object();
 
 		fcnvme_print_fields(buf->addr, fcnvme_id_ns_fields,
-			sizeof(fcnvme_id_ns_fields) / sizeof(fcnvme_id_ns_fields[0]), o);
+				    sizeof(fcnvme_id_ns_fields) / sizeof(fcnvme_id_ns_fields[0]),
+				    o);
 		fcnvme_id_ns_lbafs(buf->addr, o);
 		fcnvme_json_print(o);
 		ret = 0;
 	} else {
 		printf("NVME Identify Namespace %" PRIu64 ":\n", nsid);
 		fcnvme_print_fields(buf->addr, fcnvme_id_ns_fields,
-			sizeof(fcnvme_id_ns_fields) / sizeof(fcnvme_id_ns_fields[0]), NULL);
+				    sizeof(fcnvme_id_ns_fields) / sizeof(fcnvme_id_ns_fields[0]),
+				    NULL);
 		fcnvme_id_ns_lbafs(buf->addr, NULL);
 		ret = 0;
 	}

@@ -21,7 +21,7 @@
 
 #include "fcnvme.h"
 
-#define LIST_MAX_NS	1024
+#define LIST_MAX_NS 1024
 
 static void list_size_str(uint64_t bytes, char *buf, size_t len)
 {
@@ -37,8 +37,8 @@ static void list_size_str(uint64_t bytes, char *buf, size_t len)
 }
 
 /* List one subsystem: one row per namespace (or one row if none). */
-static int list_subsys(struct fcnvme_ctx *x, struct nvme_fc_remote_port *rp,
-		       const char *traddr, const char *nqn, json_object *jsubs)
+static int list_subsys(struct fcnvme_ctx *x, struct nvme_fc_remote_port *rp, const char *traddr,
+		       const char *nqn, json_object *jsubs)
 {
 	struct fcnvme_host_ctrl *ctrl;
 	struct fcnvme_host_buf *id = NULL, *nsl = NULL;
@@ -95,18 +95,19 @@ static int list_subsys(struct fcnvme_ctx *x, struct nvme_fc_remote_port *rp,
 			json_object_object_add(o, "nsid", json_object_new_int64(nsids[i]));
 			json_object_object_add(o, "blocks", json_object_new_uint64(blocks));
 			json_object_object_add(o, "lba_size", json_object_new_int64(lbasz));
-			json_object_object_add(o, "size_bytes", json_object_new_uint64(blocks * lbasz));
+			json_object_object_add(o, "size_bytes",
+					       json_object_new_uint64(blocks * lbasz));
 			json_object_array_add(jns, o);
 			continue;
 		}
 		list_size_str(blocks * lbasz, size, sizeof(size));
 		snprintf(fmt, sizeof(fmt), "%u B + 0 B", lbasz);
-		printf("%-44s %-40s %5u %-11s %-12s %-24s %-20s %-8s\n", traddr,
-		       nqn, nsids[i], size, fmt, mn, sn, fr);
+		printf("%-44s %-40s %5u %-11s %-12s %-24s %-20s %-8s\n", traddr, nqn, nsids[i],
+		       size, fmt, mn, sn, fr);
 	}
 	if (!n && !jns)
-		printf("%-44s %-40s %5s %-11s %-12s %-24s %-20s %-8s\n", traddr,
-		       nqn, "-", "-", "-", mn, sn, fr);
+		printf("%-44s %-40s %5s %-11s %-12s %-24s %-20s %-8s\n", traddr, nqn, "-", "-", "-",
+		       mn, sn, fr);
 	if (js) {
 		json_object_object_add(js, "namespaces", jns);
 		json_object_array_add(jsubs, js);
@@ -121,8 +122,7 @@ out:
 	return ret;
 }
 
-static int list_port(struct fcnvme_ctx *x, struct nvme_fc_remote_port *rp,
-		     json_object *jtargets)
+static int list_port(struct fcnvme_ctx *x, struct nvme_fc_remote_port *rp, json_object *jtargets)
 {
 	const struct nvmf_disc_rsp_page_entry *e;
 	struct fcnvme_host_ctrl *dc;
@@ -149,22 +149,24 @@ static int list_port(struct fcnvme_ctx *x, struct nvme_fc_remote_port *rp,
 				fails++;
 			fcnvme_disconnect(x, dc);
 		}
-		e = log ? (const void *)((const char *)log +
-			  sizeof(struct nvmf_disc_rsp_page_hdr)) : NULL;
+		e = log ? (const void *)((const char *)log + sizeof(struct nvmf_disc_rsp_page_hdr))
+			: NULL;
 		for (i = 0; e && i < nrec; i++, e++) {
 			if (e->subtype != NVME_NQN_NVME)
 				continue;
 			fcnvme_fixstr(etraddr, e->traddr, sizeof(e->traddr));
 			if (strcasecmp(etraddr, traddr))
-				continue;	/* another port of the target */
+				continue; /* another port of the target */
 			fcnvme_fixstr(nqn, e->subnqn, sizeof(e->subnqn));
 			fails += list_subsys(x, rp, traddr, nqn, jsubs) != 0;
 			found++;
 		}
 		free(log);
 	} else {
-		fprintf(stderr, "fcnvme list: %s offers no discovery service; "
-			"name a subsystem with --nqn\n", traddr);
+		fprintf(stderr,
+			"fcnvme list: %s offers no discovery service; "
+			"name a subsystem with --nqn\n",
+			traddr);
 	}
 	if (!found && !jt)
 		printf("%-44s %-40s\n", traddr, "(no subsystem for this host)");
@@ -176,16 +178,15 @@ static int list_port(struct fcnvme_ctx *x, struct nvme_fc_remote_port *rp,
 }
 
 static const char list_help[] =
-"usage: fcnvme list --fabric NAME --wwnn WWN --wwpn WWN [options]\n"
-"List reachable target ports, their subsystems and namespaces.\n"
-FCNVME_COMMON_HELP;
+	"usage: fcnvme list --fabric NAME --wwnn WWN --wwpn WWN [options]\n"
+	"List reachable target ports, their subsystems and namespaces.\n" FCNVME_COMMON_HELP;
 
 /* fcnvme list */
 int fcnvme_cmd_list(int argc, char **argv)
 {
-	static const struct option lo[] = {
-		{ "output-format", required_argument, NULL, 'o' },
-		FCNVME_COMMON_LONGOPTS, { NULL, 0, NULL, 0 } };
+	static const struct option lo[] = { { "output-format", required_argument, NULL, 'o' },
+					    FCNVME_COMMON_LONGOPTS,
+					    { NULL, 0, NULL, 0 } };
 	struct nvme_fc_remote_port *rps[64];
 	json_object *root = NULL, *jt = NULL;
 	struct fcnvme_ctx x;
@@ -212,26 +213,25 @@ int fcnvme_cmd_list(int argc, char **argv)
 		root = json_object_new_object();
 		jt = json_object_new_array();
 	} else {
-		printf("%-44s %-40s %5s %-11s %-12s %-24s %-20s %-8s\n", "Target",
-		       "Subsystem", "NSID", "Size", "Format", "Model", "SN",
-		       "FW Rev");
+		printf("%-44s %-40s %5s %-11s %-12s %-24s %-20s %-8s\n", "Target", "Subsystem",
+		       "NSID", "Size", "Format", "Model", "SN", "FW Rev");
 		printf("%.44s %.40s %.5s %.11s %.12s %.24s %.20s %.8s\n",
 		       "--------------------------------------------",
-		       "----------------------------------------", "-----",
-		       "-----------", "------------", "------------------------",
-		       "--------------------", "--------");
+		       "----------------------------------------", "-----", "-----------",
+		       "------------", "------------------------", "--------------------",
+		       "--------");
 	}
 	n = fcnvme_host_rports(x.lport, rps, 64);
 	for (i = 0; i < n && i < 64; i++) {
-		if (x.o.have_traddr ? rps[i]->port_name != x.o.t_wwpn :
-		    !(rps[i]->port_role & (FC_PORT_ROLE_NVME_TARGET |
-					   FC_PORT_ROLE_NVME_DISCOVERY)))
+		if (x.o.have_traddr ? rps[i]->port_name != x.o.t_wwpn
+				    : !(rps[i]->port_role &
+					(FC_PORT_ROLE_NVME_TARGET | FC_PORT_ROLE_NVME_DISCOVERY)))
 			continue;
 		ports++;
 		fails += list_port(&x, rps[i], jt);
 	}
 	if (!ports)
-		fcnvme_pick_rport(&x, FC_PORT_ROLE_NVME_TARGET);	/* says why */
+		fcnvme_pick_rport(&x, FC_PORT_ROLE_NVME_TARGET); /* says why */
 	if (root) {
 		json_object_object_add(root, "targets", jt);
 		fcnvme_json_print(root);

@@ -30,55 +30,61 @@
 #include "hw_host.h"
 #include "fcnvme.h"
 
-#define MNT_MAX_NS	256
-#define MNT_NAME_MAX	16
-#define MNT_RESCAN_MS	1000	/* how often the namespace list is re-read */
+#define MNT_MAX_NS    256
+#define MNT_NAME_MAX  16
+#define MNT_RESCAN_MS 1000 /* how often the namespace list is re-read */
 
 /* A namespace's file. Slots are never reordered (the inode is the slot
  * index + 2); a namespace that leaves the subsystem keeps its slot, marked
  * gone, and gets it back if it returns. */
 struct mnt_ns {
-	uint32_t	nsid;
-	uint32_t	lbasz;
-	uint64_t	nblocks;
-	bool		gone;		/* not in the active list any more */
-	char		name[MNT_NAME_MAX];
+	uint32_t nsid;
+	uint32_t lbasz;
+	uint64_t nblocks;
+	bool gone; /* not in the active list any more */
+	char name[MNT_NAME_MAX];
 };
 
-enum mnt_kind { MNT_READ, MNT_WRITE, MNT_FLUSH, MNT_DEALLOC, MNT_ZEROES };
+enum mnt_kind {
+	MNT_READ,
+	MNT_WRITE,
+	MNT_FLUSH,
+	MNT_DEALLOC,
+	MNT_ZEROES
+};
 
 struct mnt;
 
 /* One FUSE request in flight (or waiting for the controller). */
 struct mnt_op {
-	TAILQ_ENTRY(mnt_op)	link;
-	struct mnt		*m;
-	fuse_req_t		req;
-	enum mnt_kind		kind;
-	struct mnt_ns		*ns;
-	uint64_t		off;		/* byte offset in the file */
-	size_t			len;
-	uint64_t		slba, nblocks;	/* the aligned block span */
-	struct fcnvme_host_buf	*buf;		/* span bytes (or DSM range) */
-	const char		*wdata;		/* write: FUSE's buffer copy */
-	char			*wcopy;
-	bool			rmw;		/* write: read the span first */
-	unsigned int		stage;		/* 0 (read for rmw), 1 main */
-	uint64_t		next_blk;	/* next block to issue */
-	unsigned int		pending;	/* NVMe commands in flight */
-	int			err;		/* errno to answer */
-	bool			retry;		/* reissue from the start */
+	TAILQ_ENTRY(mnt_op) link;
+	struct mnt *m;
+	fuse_req_t req;
+	enum mnt_kind kind;
+	struct mnt_ns *ns;
+	uint64_t off; /* byte offset in the file */
+	size_t len;
+	uint64_t slba, nblocks;	     /* the aligned block span */
+	struct fcnvme_host_buf *buf; /* span bytes (or DSM range) */
+	const char *wdata;	     /* write: FUSE's buffer copy */
+	char *wcopy;
+	bool rmw;	      /* write: read the span first */
+	unsigned int stage;   /* 0 (read for rmw), 1 main */
+	uint64_t next_blk;    /* next block to issue */
+	unsigned int pending; /* NVMe commands in flight */
+	int err;	      /* errno to answer */
+	bool retry;	      /* reissue from the start */
 };
 
 struct mnt {
-	struct fcnvme_ctx	*x;
-	struct fcnvme_host_ctrl	*ctrl;
-	struct fuse_session	*se;
-	struct mnt_ns		ns[MNT_MAX_NS];
-	unsigned int		nr_ns;
-	uint32_t		max_xfer;
-	TAILQ_HEAD(, mnt_op)	waiting;	/* for LIVE */
-	unsigned int		inflight;
+	struct fcnvme_ctx *x;
+	struct fcnvme_host_ctrl *ctrl;
+	struct fuse_session *se;
+	struct mnt_ns ns[MNT_MAX_NS];
+	unsigned int nr_ns;
+	uint32_t max_xfer;
+	TAILQ_HEAD(, mnt_op) waiting; /* for LIVE */
+	unsigned int inflight;
 };
 
 static struct mnt_ns *mnt_ns_of(struct mnt *m, fuse_ino_t ino)
@@ -130,8 +136,7 @@ static void mnt_lookup(fuse_req_t req, fuse_ino_t parent, const char *name)
 	fuse_reply_err(req, ENOENT);
 }
 
-static void mnt_getattr(fuse_req_t req, fuse_ino_t ino,
-			struct fuse_file_info *fi)
+static void mnt_getattr(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 {
 	struct mnt *m = fuse_req_userdata(req);
 	struct stat st;
@@ -145,8 +150,8 @@ static void mnt_getattr(fuse_req_t req, fuse_ino_t ino,
 	fuse_reply_attr(req, &st, 1.0);
 }
 
-static void mnt_setattr(fuse_req_t req, fuse_ino_t ino, struct stat *attr,
-			int to_set, struct fuse_file_info *fi)
+static void mnt_setattr(fuse_req_t req, fuse_ino_t ino, struct stat *attr, int to_set,
+			struct fuse_file_info *fi)
 {
 	struct mnt *m = fuse_req_userdata(req);
 	struct mnt_ns *ns = mnt_ns_of(m, ino);
@@ -154,8 +159,8 @@ static void mnt_setattr(fuse_req_t req, fuse_ino_t ino, struct stat *attr,
 
 	(void)fi;
 	/* a namespace has a fixed size; times and modes are not kept */
-	if (!ns || ((to_set & FUSE_SET_ATTR_SIZE) &&
-		    (uint64_t)attr->st_size != ns->nblocks * ns->lbasz)) {
+	if (!ns ||
+	    ((to_set & FUSE_SET_ATTR_SIZE) && (uint64_t)attr->st_size != ns->nblocks * ns->lbasz)) {
 		fuse_reply_err(req, ns ? EPERM : ENOENT);
 		return;
 	}
@@ -163,8 +168,8 @@ static void mnt_setattr(fuse_req_t req, fuse_ino_t ino, struct stat *attr,
 	fuse_reply_attr(req, &st, 1.0);
 }
 
-static void mnt_readdir(fuse_req_t req, fuse_ino_t ino, size_t size,
-			off_t off, struct fuse_file_info *fi)
+static void mnt_readdir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
+			struct fuse_file_info *fi)
 {
 	struct mnt *m = fuse_req_userdata(req);
 	char *buf;
@@ -191,8 +196,7 @@ static void mnt_readdir(fuse_req_t req, fuse_ino_t ino, size_t size,
 		memset(&st, 0, sizeof(st));
 		st.st_ino = i < 2 ? FUSE_ROOT_ID : i;
 		st.st_mode = i < 2 ? S_IFDIR : S_IFREG;
-		n = fuse_add_direntry(req, buf + used, size - used, name, &st,
-				      (off_t)i + 1);
+		n = fuse_add_direntry(req, buf + used, size - used, name, &st, (off_t)i + 1);
 		if (n > size - used)
 			break;
 		used += n;
@@ -213,7 +217,7 @@ static void mnt_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 		fuse_reply_err(req, EPERM);
 		return;
 	}
-	fi->direct_io = 1;	/* every read and write reaches the target */
+	fi->direct_io = 1; /* every read and write reaches the target */
 	fuse_reply_open(req, fi);
 }
 
@@ -229,8 +233,9 @@ static void mnt_op_finish(struct mnt_op *op)
 	if (op->err)
 		fuse_reply_err(op->req, op->err);
 	else if (op->kind == MNT_READ)
-		fuse_reply_buf(op->req, (char *)op->buf->addr +
-			       (op->off - op->slba * op->ns->lbasz), op->len);
+		fuse_reply_buf(op->req,
+			       (char *)op->buf->addr + (op->off - op->slba * op->ns->lbasz),
+			       op->len);
 	else if (op->kind == MNT_WRITE)
 		fuse_reply_write(op->req, op->len);
 	else
@@ -246,8 +251,7 @@ static void mnt_op_wait(struct mnt_op *op)
 	TAILQ_INSERT_TAIL(&op->m->waiting, op, link);
 }
 
-static void mnt_cmd_done(void *arg, uint16_t status,
-			 const struct nvme_completion *cqe);
+static void mnt_cmd_done(void *arg, uint16_t status, const struct nvme_completion *cqe);
 
 /* Issue the commands of the current stage, up to max_xfer each. */
 static void mnt_op_issue(struct mnt_op *op)
@@ -258,12 +262,10 @@ static void mnt_op_issue(struct mnt_op *op)
 	int rc;
 
 	if (op->kind == MNT_ZEROES)
-		per = 65536;	/* NLB is 16 bits; no data moves */
-	while (op->next_blk < op->nblocks ||
-	       (op->kind == MNT_FLUSH && op->next_blk == 0)) {
+		per = 65536; /* NLB is 16 bits; no data moves */
+	while (op->next_blk < op->nblocks || (op->kind == MNT_FLUSH && op->next_blk == 0)) {
 		uint64_t nb = op->nblocks - op->next_blk;
-		bool rd = op->kind == MNT_READ ||
-			  (op->kind == MNT_WRITE && op->stage == 0);
+		bool rd = op->kind == MNT_READ || (op->kind == MNT_WRITE && op->stage == 0);
 		uint32_t len = 0;
 
 		if (nb > per)
@@ -277,8 +279,8 @@ static void mnt_op_issue(struct mnt_op *op)
 			break;
 		case MNT_DEALLOC:
 			c.common.opcode = nvme_cmd_dsm;
-			c.common.cdw10 = htole32(0);		/* one range */
-			c.common.cdw11 = htole32(1u << 2);	/* AD */
+			c.common.cdw10 = htole32(0);	   /* one range */
+			c.common.cdw11 = htole32(1u << 2); /* AD */
 			len = 16;
 			nb = op->nblocks ? op->nblocks : 1;
 			break;
@@ -294,18 +296,18 @@ static void mnt_op_issue(struct mnt_op *op)
 			len = (uint32_t)nb * op->ns->lbasz;
 			break;
 		}
-		rc = fcnvme_host_submit(m->ctrl, 1, &c, op->buf,
-				op->kind == MNT_DEALLOC ? 0 :
-				(size_t)op->next_blk * op->ns->lbasz,
-				len, mnt_cmd_done, op);
+		rc = fcnvme_host_submit(
+			m->ctrl, 1, &c, op->buf,
+			op->kind == MNT_DEALLOC ? 0 : (size_t)op->next_blk * op->ns->lbasz, len,
+			mnt_cmd_done, op);
 		if (rc == -EBUSY && op->pending)
-			return;		/* queue full: continue on completion */
+			return; /* queue full: continue on completion */
 		if (rc == -EBUSY) {
-			mnt_op_wait(op);	/* nothing in flight: retry soon */
+			mnt_op_wait(op); /* nothing in flight: retry soon */
 			return;
 		}
 		if (rc) {
-			op->retry = true;	/* not live: wait and redo */
+			op->retry = true; /* not live: wait and redo */
 			break;
 		}
 		op->pending++;
@@ -323,16 +325,14 @@ static void mnt_op_issue(struct mnt_op *op)
 	}
 }
 
-static void mnt_cmd_done(void *arg, uint16_t status,
-			 const struct nvme_completion *cqe)
+static void mnt_cmd_done(void *arg, uint16_t status, const struct nvme_completion *cqe)
 {
 	struct mnt_op *op = arg;
 
 	(void)cqe;
 	op->pending--;
-	if (status == NVME_SC_HOST_PATH_ERROR ||
-	    status == NVME_SC_HOST_ABORTED_CMD)
-		op->retry = true;	/* path trouble: redo once live */
+	if (status == NVME_SC_HOST_PATH_ERROR || status == NVME_SC_HOST_ABORTED_CMD)
+		op->retry = true; /* path trouble: redo once live */
 	else if (status && !op->err)
 		op->err = EIO;
 	if (op->pending)
@@ -350,8 +350,8 @@ static void mnt_cmd_done(void *arg, uint16_t status,
 	}
 	if (op->kind == MNT_WRITE && op->stage == 0) {
 		/* the span is read: lay the new bytes over it, write it */
-		memcpy((char *)op->buf->addr + (op->off - op->slba * op->ns->lbasz),
-		       op->wcopy, op->len);
+		memcpy((char *)op->buf->addr + (op->off - op->slba * op->ns->lbasz), op->wcopy,
+		       op->len);
 		op->stage = 1;
 		op->next_blk = 0;
 		mnt_op_issue(op);
@@ -384,8 +384,8 @@ static void mnt_op_start(struct mnt_op *op)
 	mnt_op_issue(op);
 }
 
-static struct mnt_op *mnt_op_new(fuse_req_t req, enum mnt_kind kind,
-				 fuse_ino_t ino, uint64_t off, size_t len)
+static struct mnt_op *mnt_op_new(fuse_req_t req, enum mnt_kind kind, fuse_ino_t ino, uint64_t off,
+				 size_t len)
 {
 	struct mnt *m = fuse_req_userdata(req);
 	struct mnt_ns *ns = mnt_ns_of(m, ino);
@@ -416,9 +416,9 @@ static struct mnt_op *mnt_op_new(fuse_req_t req, enum mnt_kind kind,
 	op->slba = off / ns->lbasz;
 	end = (off + len + ns->lbasz - 1) / ns->lbasz;
 	op->nblocks = kind == MNT_FLUSH ? 0 : end - op->slba;
-	blen = kind == MNT_DEALLOC ? 16 :
-	       kind == MNT_READ || kind == MNT_WRITE ?
-	       (size_t)op->nblocks * ns->lbasz : 0;
+	blen = kind == MNT_DEALLOC		       ? 16
+	       : kind == MNT_READ || kind == MNT_WRITE ? (size_t)op->nblocks * ns->lbasz
+						       : 0;
 	if (blen && fcnvme_host_buf_alloc(m->ctrl, blen, &op->buf)) {
 		free(op);
 		fuse_reply_err(req, ENOMEM);
@@ -448,7 +448,7 @@ static void mnt_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 	    size > ns->nblocks * ns->lbasz - (uint64_t)off)
 		size = (size_t)(ns->nblocks * ns->lbasz - (uint64_t)off);
 	if (ns && (uint64_t)off >= ns->nblocks * ns->lbasz) {
-		fuse_reply_buf(req, NULL, 0);	/* EOF */
+		fuse_reply_buf(req, NULL, 0); /* EOF */
 		return;
 	}
 	if (size == 0) {
@@ -460,8 +460,8 @@ static void mnt_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 		mnt_op_start(op);
 }
 
-static void mnt_write(fuse_req_t req, fuse_ino_t ino, const char *buf,
-		      size_t size, off_t off, struct fuse_file_info *fi)
+static void mnt_write(fuse_req_t req, fuse_ino_t ino, const char *buf, size_t size, off_t off,
+		      struct fuse_file_info *fi)
 {
 	struct mnt_op *op;
 
@@ -484,8 +484,7 @@ static void mnt_write(fuse_req_t req, fuse_ino_t ino, const char *buf,
 	mnt_op_start(op);
 }
 
-static void mnt_fsync(fuse_req_t req, fuse_ino_t ino, int datasync,
-		      struct fuse_file_info *fi)
+static void mnt_fsync(fuse_req_t req, fuse_ino_t ino, int datasync, struct fuse_file_info *fi)
 {
 	struct mnt_op *op;
 
@@ -496,8 +495,8 @@ static void mnt_fsync(fuse_req_t req, fuse_ino_t ino, int datasync,
 		mnt_op_start(op);
 }
 
-static void mnt_fallocate(fuse_req_t req, fuse_ino_t ino, int mode,
-			  off_t off, off_t len, struct fuse_file_info *fi)
+static void mnt_fallocate(fuse_req_t req, fuse_ino_t ino, int mode, off_t off, off_t len,
+			  struct fuse_file_info *fi)
 {
 	struct mnt *m = fuse_req_userdata(req);
 	struct mnt_ns *ns = mnt_ns_of(m, ino);
@@ -509,9 +508,9 @@ static void mnt_fallocate(fuse_req_t req, fuse_ino_t ino, int mode,
 		fuse_reply_err(req, ENOENT);
 		return;
 	}
-	if (mode == 0) {	/* allocate: the space always exists */
-		fuse_reply_err(req, (uint64_t)off + (uint64_t)len <=
-				    ns->nblocks * ns->lbasz ? 0 : EFBIG);
+	if (mode == 0) { /* allocate: the space always exists */
+		fuse_reply_err(
+			req, (uint64_t)off + (uint64_t)len <= ns->nblocks * ns->lbasz ? 0 : EFBIG);
 		return;
 	}
 	if (mode == (FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE))
@@ -523,9 +522,8 @@ static void mnt_fallocate(fuse_req_t req, fuse_ino_t ino, int mode,
 		fuse_reply_err(req, EOPNOTSUPP);
 		return;
 	}
-	if (off < 0 || len <= 0 || (uint64_t)off % ns->lbasz ||
-	    (uint64_t)len % ns->lbasz) {
-		fuse_reply_err(req, EINVAL);	/* whole blocks only */
+	if (off < 0 || len <= 0 || (uint64_t)off % ns->lbasz || (uint64_t)len % ns->lbasz) {
+		fuse_reply_err(req, EINVAL); /* whole blocks only */
 		return;
 	}
 	op = mnt_op_new(req, kind, ino, (uint64_t)off, (size_t)len);
@@ -639,8 +637,7 @@ static int mnt_rescan(struct mnt *m, bool quiet)
 			;
 		if (j == n && !ns->gone) {
 			ns->gone = true;
-			fprintf(stderr, "fcnvme mount: %s left the subsystem\n",
-				ns->name);
+			fprintf(stderr, "fcnvme mount: %s left the subsystem\n", ns->name);
 		}
 	}
 	for (j = 0; j < n; j++) {
@@ -658,13 +655,11 @@ static int mnt_rescan(struct mnt *m, bool quiet)
 			m->nr_ns++;
 			fresh = true;
 		}
-		if (fcnvme_ns_geometry(m->x, m->ctrl, ns->nsid, &ns->lbasz,
-				       &ns->nblocks))
+		if (fcnvme_ns_geometry(m->x, m->ctrl, ns->nsid, &ns->lbasz, &ns->nblocks))
 			continue;
-		if (ns->gone && m->se)	/* not at start-up */
-			fprintf(stderr, "fcnvme mount: %s (%" PRIu64 " bytes) %s\n",
-				ns->name, ns->nblocks * ns->lbasz,
-				fresh ? "added" : "is back");
+		if (ns->gone && m->se) /* not at start-up */
+			fprintf(stderr, "fcnvme mount: %s (%" PRIu64 " bytes) %s\n", ns->name,
+				ns->nblocks * ns->lbasz, fresh ? "added" : "is back");
 		ns->gone = false;
 		usable++;
 	}
@@ -675,27 +670,26 @@ static int mnt_load_ns(struct mnt *m)
 {
 	if (mnt_rescan(m, false) <= 0) {
 		fprintf(stderr, "fcnvme mount: the subsystem has no usable "
-			"namespace\n");
+				"namespace\n");
 		return -1;
 	}
 	return 0;
 }
 
 static const char mnt_help[] =
-"usage: fcnvme mount --nqn NQN [options] MOUNTPOINT\n"
-"Export the subsystem's namespaces as files ns<NSID> through FUSE until\n"
-"SIGINT/SIGTERM or fusermount3 -u. Survives target restarts while the\n"
-"controller reconnects (--ctrl-loss-tmo, default here: retry forever).\n"
-"  -f                     accepted for compatibility; always foreground\n"
-"  --fuse-opt OPT         pass -o OPT to FUSE (e.g. allow_other)\n"
-FCNVME_COMMON_HELP;
+	"usage: fcnvme mount --nqn NQN [options] MOUNTPOINT\n"
+	"Export the subsystem's namespaces as files ns<NSID> through FUSE until\n"
+	"SIGINT/SIGTERM or fusermount3 -u. Survives target restarts while the\n"
+	"controller reconnects (--ctrl-loss-tmo, default here: retry forever).\n"
+	"  -f                     accepted for compatibility; always foreground\n"
+	"  --fuse-opt OPT         pass -o OPT to FUSE (e.g. allow_other)\n" FCNVME_COMMON_HELP;
 
 /* fcnvme mount */
 int fcnvme_cmd_mount(int argc, char **argv)
 {
-	static const struct option lo[] = {
-		{ "fuse-opt", required_argument, NULL, 'O' },
-		FCNVME_COMMON_LONGOPTS, { NULL, 0, NULL, 0 } };
+	static const struct option lo[] = { { "fuse-opt", required_argument, NULL, 'O' },
+					    FCNVME_COMMON_LONGOPTS,
+					    { NULL, 0, NULL, 0 } };
 	struct fuse_args args = FUSE_ARGS_INIT(0, NULL);
 	struct fuse_buf fbuf = { .mem = NULL };
 	struct fcnvme_ctx x;
@@ -720,8 +714,7 @@ int fcnvme_cmd_mount(int argc, char **argv)
 		if (c == 'f')
 			continue;
 		if (c == 'O') {
-			if (fuse_opt_add_arg(&args, "-o") ||
-			    fuse_opt_add_arg(&args, optarg))
+			if (fuse_opt_add_arg(&args, "-o") || fuse_opt_add_arg(&args, optarg))
 				goto out_args;
 			continue;
 		}
@@ -757,8 +750,8 @@ int fcnvme_cmd_mount(int argc, char **argv)
 		fprintf(stderr, "fcnvme mount: cannot mount on %s\n", mountpoint);
 		goto out_signals;
 	}
-	fprintf(stderr, "fcnvme mount: %u namespace(s) of %s on %s\n",
-		m.nr_ns, x.o.subnqn, mountpoint);
+	fprintf(stderr, "fcnvme mount: %u namespace(s) of %s on %s\n", m.nr_ns, x.o.subnqn,
+		mountpoint);
 	x.report_states = true;
 	while (!fuse_session_exited(m.se)) {
 		struct pollfd pfd[2] = {
@@ -775,8 +768,8 @@ int fcnvme_cmd_mount(int argc, char **argv)
 			mnt_rescan(&m, true);
 			next_scan = fcnvme_now_ms() + MNT_RESCAN_MS;
 		}
-		if (poll(pfd, pfd[1].fd >= 0 ? 2 : 1,
-			 busy > 0 || m.inflight ? 0 : 5) < 0 && errno != EINTR)
+		if (poll(pfd, pfd[1].fd >= 0 ? 2 : 1, busy > 0 || m.inflight ? 0 : 5) < 0 &&
+		    errno != EINTR)
 			break;
 		if (pfd[0].revents & (POLLIN | POLLERR | POLLHUP)) {
 			int r = fuse_session_receive_buf(m.se, &fbuf);

@@ -26,49 +26,54 @@
 
 #include "fcnvme.h"
 
-#define PERF_HIST_SUB		16
-#define PERF_HIST_BUCKETS	(64 * PERF_HIST_SUB)
+#define PERF_HIST_SUB	  16
+#define PERF_HIST_BUCKETS (64 * PERF_HIST_SUB)
 
-enum perf_wl { PERF_READ, PERF_WRITE, PERF_RANDREAD, PERF_RANDWRITE, PERF_RW };
+enum perf_wl {
+	PERF_READ,
+	PERF_WRITE,
+	PERF_RANDREAD,
+	PERF_RANDWRITE,
+	PERF_RW
+};
 
 static const char *const perf_wl_names[] = {
-	[PERF_READ] = "read", [PERF_WRITE] = "write",
-	[PERF_RANDREAD] = "randread", [PERF_RANDWRITE] = "randwrite",
-	[PERF_RW] = "rw",
+	[PERF_READ] = "read",		[PERF_WRITE] = "write", [PERF_RANDREAD] = "randread",
+	[PERF_RANDWRITE] = "randwrite", [PERF_RW] = "rw",
 };
 
 struct perf;
 
 /* One in-flight slot of the load. */
 struct perf_io {
-	struct perf		*pf;
-	struct fcnvme_host_buf	*buf;
-	uint16_t		qid;
-	bool			is_read;
-	bool			busy;
-	uint64_t		slot;
-	uint32_t		ver;	/* version written or expected */
-	uint64_t		t0;
+	struct perf *pf;
+	struct fcnvme_host_buf *buf;
+	uint16_t qid;
+	bool is_read;
+	bool busy;
+	uint64_t slot;
+	uint32_t ver; /* version written or expected */
+	uint64_t t0;
 };
 
 struct perf {
-	struct fcnvme_ctx	*x;
-	struct fcnvme_host_ctrl	*ctrl;
-	uint32_t		nsid, lbasz, io_size, depth, seconds;
-	uint16_t		queues;
-	enum perf_wl		wl;
-	unsigned int		mix;		/* % reads for rw */
-	bool			verify, rand, stopping, prefill;
-	uint64_t		nslots, seq;
-	uint32_t		*slot_ver;	/* verify: last version written */
-	uint8_t			*slot_busy;
-	uint64_t		rng;
-	struct perf_io		*ios;
-	unsigned int		nios, inflight;
-	uint64_t		done, reads, writes, errors, verify_errors;
-	uint16_t		first_error;
-	uint64_t		hist[PERF_HIST_BUCKETS];
-	uint64_t		lat_sum, lat_max;
+	struct fcnvme_ctx *x;
+	struct fcnvme_host_ctrl *ctrl;
+	uint32_t nsid, lbasz, io_size, depth, seconds;
+	uint16_t queues;
+	enum perf_wl wl;
+	unsigned int mix; /* % reads for rw */
+	bool verify, rand, stopping, prefill;
+	uint64_t nslots, seq;
+	uint32_t *slot_ver; /* verify: last version written */
+	uint8_t *slot_busy;
+	uint64_t rng;
+	struct perf_io *ios;
+	unsigned int nios, inflight;
+	uint64_t done, reads, writes, errors, verify_errors;
+	uint16_t first_error;
+	uint64_t hist[PERF_HIST_BUCKETS];
+	uint64_t lat_sum, lat_max;
 };
 
 static volatile sig_atomic_t perf_sigint;
@@ -103,8 +108,7 @@ static unsigned int perf_hist_idx(uint64_t v)
 	if (v < PERF_HIST_SUB)
 		return (unsigned int)v;
 	b = 63u - (unsigned int)__builtin_clzll(v);
-	return (b - 3) * PERF_HIST_SUB +
-	       (unsigned int)((v >> (b - 4)) & (PERF_HIST_SUB - 1));
+	return (b - 3) * PERF_HIST_SUB + (unsigned int)((v >> (b - 4)) & (PERF_HIST_SUB - 1));
 }
 
 static uint64_t perf_hist_val(unsigned int idx)
@@ -115,8 +119,7 @@ static uint64_t perf_hist_val(unsigned int idx)
 		return idx;
 	b = idx / PERF_HIST_SUB + 3;
 	sub = idx % PERF_HIST_SUB;
-	return ((uint64_t)(PERF_HIST_SUB + sub) << (b - 4)) +
-	       ((1ull << (b - 4)) >> 1);
+	return ((uint64_t)(PERF_HIST_SUB + sub) << (b - 4)) + ((1ull << (b - 4)) >> 1);
 }
 
 static uint64_t perf_percentile(const struct perf *pf, double p)
@@ -165,18 +168,17 @@ static void perf_check(struct perf *pf, struct perf_io *io)
 		if (w[i] == want)
 			continue;
 		if (!pf->verify_errors)
-			fprintf(stderr, "fcnvme perf: verify: LBA %" PRIu64
-				" (byte %" PRIu64 " of the I/O): expected "
+			fprintf(stderr,
+				"fcnvme perf: verify: LBA %" PRIu64 " (byte %" PRIu64
+				" of the I/O): expected "
 				"%016" PRIx64 ", read %016" PRIx64 "\n",
-				io->slot * pf->io_size / pf->lbasz, i * 8, want,
-				w[i]);
+				io->slot * pf->io_size / pf->lbasz, i * 8, want, w[i]);
 		pf->verify_errors++;
 		return;
 	}
 }
 
-static void perf_done(void *arg, uint16_t status,
-		      const struct nvme_completion *cqe);
+static void perf_done(void *arg, uint16_t status, const struct nvme_completion *cqe);
 
 static int perf_submit(struct perf *pf, struct perf_io *io)
 {
@@ -204,19 +206,17 @@ static int perf_submit(struct perf *pf, struct perf_io *io)
 			break;
 		}
 		for (tries = 0; tries < pf->nslots; tries++) {
-			slot = pf->rand ? perf_rand(pf) % pf->nslots :
-			       pf->seq++ % pf->nslots;
+			slot = pf->rand ? perf_rand(pf) % pf->nslots : pf->seq++ % pf->nslots;
 			if (!pf->verify || !pf->slot_busy[slot])
 				break;
 		}
 		if (pf->verify && pf->slot_busy[slot])
-			return 0;	/* every slot busy: idle this one */
+			return 0; /* every slot busy: idle this one */
 	}
 	io->slot = slot;
 	if (pf->verify) {
 		pf->slot_busy[slot] = 1;
-		io->ver = io->is_read ? pf->slot_ver[slot] :
-			  pf->slot_ver[slot] + 1;
+		io->ver = io->is_read ? pf->slot_ver[slot] : pf->slot_ver[slot] + 1;
 		if (!io->is_read)
 			perf_fill(io);
 	}
@@ -226,8 +226,7 @@ static int perf_submit(struct perf *pf, struct perf_io *io)
 	c.rw.slba = htole64(slot * (pf->io_size / pf->lbasz));
 	c.rw.length = htole16((uint16_t)(pf->io_size / pf->lbasz - 1));
 	io->t0 = perf_now_ns();
-	rc = fcnvme_host_submit(pf->ctrl, io->qid, &c, io->buf, 0, pf->io_size,
-				perf_done, io);
+	rc = fcnvme_host_submit(pf->ctrl, io->qid, &c, io->buf, 0, pf->io_size, perf_done, io);
 	if (rc) {
 		if (pf->verify)
 			pf->slot_busy[slot] = 0;
@@ -240,8 +239,7 @@ static int perf_submit(struct perf *pf, struct perf_io *io)
 	return 0;
 }
 
-static void perf_done(void *arg, uint16_t status,
-		      const struct nvme_completion *cqe)
+static void perf_done(void *arg, uint16_t status, const struct nvme_completion *cqe)
 {
 	struct perf_io *io = arg;
 	struct perf *pf = io->pf;
@@ -284,8 +282,8 @@ static double perf_cpu_s(void)
 	struct rusage ru;
 
 	getrusage(RUSAGE_SELF, &ru);
-	return (double)ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6 +
-	       (double)ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6;
+	return (double)ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6 + (double)ru.ru_stime.tv_sec +
+	       ru.ru_stime.tv_usec / 1e6;
 }
 
 /* Run until the deadline (or, for the prefill, until every slot is written). */
@@ -317,8 +315,9 @@ static void perf_run(struct perf *pf, uint64_t end_ns)
 			uint64_t d = pf->done - last_done;
 
 			printf("[%3" PRIu64 " s] %10" PRIu64 " IOPS %10.2f MiB/s"
-			       "  avg %8.1f us\n", (uint64_t)((now - start) / 1000000000u),
-			       d, (double)d * pf->io_size / 1048576.0,
+			       "  avg %8.1f us\n",
+			       (uint64_t)((now - start) / 1000000000u), d,
+			       (double)d * pf->io_size / 1048576.0,
 			       pf->done ? (double)pf->lat_sum / pf->done / 1000.0 : 0.0);
 			fflush(stdout);
 			last_done = pf->done;
@@ -353,7 +352,8 @@ static void perf_report(struct perf *pf, double secs, double cpu, bool json)
 		json_object *o = json_object_new_object();
 		json_object *l = json_object_new_object();
 
-		json_object_object_add(o, "workload", json_object_new_string(perf_wl_names[pf->wl]));
+		json_object_object_add(o, "workload",
+				       json_object_new_string(perf_wl_names[pf->wl]));
 		json_object_object_add(o, "io_size", json_object_new_int64(pf->io_size));
 		json_object_object_add(o, "queue_depth", json_object_new_int64(pf->depth));
 		json_object_object_add(o, "queues", json_object_new_int(pf->queues));
@@ -367,21 +367,23 @@ static void perf_report(struct perf *pf, double secs, double cpu, bool json)
 		json_object_object_add(l, "p50", json_object_new_double(p50));
 		json_object_object_add(l, "p99", json_object_new_double(p99));
 		json_object_object_add(l, "p99_9", json_object_new_double(p999));
-		json_object_object_add(l, "max", json_object_new_double((double)pf->lat_max / 1000.0));
+		json_object_object_add(l, "max",
+				       json_object_new_double((double)pf->lat_max / 1000.0));
 		json_object_object_add(o, "latency_us", l);
 		json_object_object_add(o, "cpu_percent", json_object_new_double(cpup));
 		json_object_object_add(o, "errors", json_object_new_uint64(pf->errors));
 		json_object_object_add(o, "verify", json_object_new_boolean(pf->verify));
-		json_object_object_add(o, "verify_errors", json_object_new_uint64(pf->verify_errors));
+		json_object_object_add(o, "verify_errors",
+				       json_object_new_uint64(pf->verify_errors));
 		fcnvme_json_print(o);
 		return;
 	}
-	printf("%s %u B, qd %u x %u queue(s), %.2f s\n", perf_wl_names[pf->wl],
-	       pf->io_size, pf->depth, pf->queues, secs);
-	printf("  IOPS %12.1f   MiB/s %10.2f   ios %" PRIu64 " (r %" PRIu64
-	       " w %" PRIu64 ")\n", iops, mibs, pf->done, pf->reads, pf->writes);
-	printf("  latency us: avg %.1f  p50 %.1f  p99 %.1f  p99.9 %.1f  max %.1f\n",
-	       avg, p50, p99, p999, (double)pf->lat_max / 1000.0);
+	printf("%s %u B, qd %u x %u queue(s), %.2f s\n", perf_wl_names[pf->wl], pf->io_size,
+	       pf->depth, pf->queues, secs);
+	printf("  IOPS %12.1f   MiB/s %10.2f   ios %" PRIu64 " (r %" PRIu64 " w %" PRIu64 ")\n",
+	       iops, mibs, pf->done, pf->reads, pf->writes);
+	printf("  latency us: avg %.1f  p50 %.1f  p99 %.1f  p99.9 %.1f  max %.1f\n", avg, p50, p99,
+	       p999, (double)pf->lat_max / 1000.0);
 	printf("  cpu %.1f%%   errors %" PRIu64 "%s\n", cpup, pf->errors,
 	       pf->verify ? "" : "   (no --verify)");
 	if (pf->verify)
@@ -389,32 +391,31 @@ static void perf_report(struct perf *pf, double secs, double cpu, bool json)
 }
 
 static const char perf_help[] =
-"usage: fcnvme perf --nqn NQN [-n NSID] -q DEPTH -o SIZE -w WORKLOAD -t SECS\n"
-"                   [-M READ%] [--queues N] [--verify] [options]\n"
-"  -q, --queue-depth N    commands in flight per I/O queue (default 32)\n"
-"  -o, --io-size BYTES    I/O size, a multiple of the LBA size (default 4096)\n"
-"  -w, --workload W       read, write, randread, randwrite or rw\n"
-"  -M, --rwmixread P      percent reads for rw (default 50)\n"
-"  -t, --time SECS        run time (default 10)\n"
-"      --queues N         I/O queues (default 1)\n"
-"      --verify           write patterns, check them on read (prefills the\n"
-"                         namespace when the workload reads)\n"
-"  -n, --namespace-id N   namespace (default 1)\n"
-FCNVME_COMMON_HELP;
+	"usage: fcnvme perf --nqn NQN [-n NSID] -q DEPTH -o SIZE -w WORKLOAD -t SECS\n"
+	"                   [-M READ%] [--queues N] [--verify] [options]\n"
+	"  -q, --queue-depth N    commands in flight per I/O queue (default 32)\n"
+	"  -o, --io-size BYTES    I/O size, a multiple of the LBA size (default 4096)\n"
+	"  -w, --workload W       read, write, randread, randwrite or rw\n"
+	"  -M, --rwmixread P      percent reads for rw (default 50)\n"
+	"  -t, --time SECS        run time (default 10)\n"
+	"      --queues N         I/O queues (default 1)\n"
+	"      --verify           write patterns, check them on read (prefills the\n"
+	"                         namespace when the workload reads)\n"
+	"  -n, --namespace-id N   namespace (default 1)\n" FCNVME_COMMON_HELP;
 
 /* fcnvme perf */
 int fcnvme_cmd_perf(int argc, char **argv)
 {
-	static const struct option lo[] = {
-		{ "queue-depth", required_argument, NULL, 'q' },
-		{ "io-size", required_argument, NULL, 'o' },
-		{ "workload", required_argument, NULL, 'w' },
-		{ "rwmixread", required_argument, NULL, 'M' },
-		{ "time", required_argument, NULL, 't' },
-		{ "namespace-id", required_argument, NULL, 'n' },
-		{ "queues", required_argument, NULL, 'Q' },
-		{ "verify", no_argument, NULL, 'V' },
-		FCNVME_COMMON_LONGOPTS, { NULL, 0, NULL, 0 } };
+	static const struct option lo[] = { { "queue-depth", required_argument, NULL, 'q' },
+					    { "io-size", required_argument, NULL, 'o' },
+					    { "workload", required_argument, NULL, 'w' },
+					    { "rwmixread", required_argument, NULL, 'M' },
+					    { "time", required_argument, NULL, 't' },
+					    { "namespace-id", required_argument, NULL, 'n' },
+					    { "queues", required_argument, NULL, 'Q' },
+					    { "verify", no_argument, NULL, 'V' },
+					    FCNVME_COMMON_LONGOPTS,
+					    { NULL, 0, NULL, 0 } };
 	struct fcnvme_host_ctrl_info info;
 	struct fcnvme_ctx x;
 	struct perf pf;
@@ -442,7 +443,8 @@ int fcnvme_cmd_perf(int argc, char **argv)
 			return 0;
 		case 'w':
 			if (perf_parse_wl(optarg, &pf.wl)) {
-				fprintf(stderr, "fcnvme perf: -w: '%s' is not one "
+				fprintf(stderr,
+					"fcnvme perf: -w: '%s' is not one "
 					"of read, write, randread, randwrite, rw\n",
 					optarg);
 				return 2;
@@ -451,28 +453,39 @@ int fcnvme_cmd_perf(int argc, char **argv)
 		case 'V':
 			pf.verify = true;
 			break;
-		case 'q': case 'o': case 'M': case 't': case 'n': case 'Q': {
-			static const struct { int c; uint64_t min, max; } lim[] = {
-				{ 'q', 1, 1024 }, { 'o', 512, 1 << 24 },
-				{ 'M', 0, 100 }, { 't', 1, 86400 },
-				{ 'n', 1, 0xfffffffe }, { 'Q', 1, 128 } };
+		case 'q':
+		case 'o':
+		case 'M':
+		case 't':
+		case 'n':
+		case 'Q': {
+			static const struct {
+				int c;
+				uint64_t min, max;
+			} lim[] = { { 'q', 1, 1024 },  { 'o', 512, 1 << 24 },  { 'M', 0, 100 },
+				    { 't', 1, 86400 }, { 'n', 1, 0xfffffffe }, { 'Q', 1, 128 } };
 
 			for (i = 0; lim[i].c != c; i++)
 				;
-			if (fcnvme_parse_u64(optarg, lim[i].max, &v) ||
-			    v < lim[i].min) {
-				fprintf(stderr, "fcnvme perf: -%c: '%s' is not a "
+			if (fcnvme_parse_u64(optarg, lim[i].max, &v) || v < lim[i].min) {
+				fprintf(stderr,
+					"fcnvme perf: -%c: '%s' is not a "
 					"number in [%" PRIu64 ", %" PRIu64 "]\n",
-					c == 'Q' ? 'Q' : c, optarg, lim[i].min,
-					lim[i].max);
+					c == 'Q' ? 'Q' : c, optarg, lim[i].min, lim[i].max);
 				return 2;
 			}
-			if (c == 'q') pf.depth = (uint32_t)v;
-			if (c == 'o') pf.io_size = (uint32_t)v;
-			if (c == 'M') pf.mix = (unsigned int)v;
-			if (c == 't') pf.seconds = (uint32_t)v;
-			if (c == 'n') pf.nsid = (uint32_t)v;
-			if (c == 'Q') pf.queues = (uint16_t)v;
+			if (c == 'q')
+				pf.depth = (uint32_t)v;
+			if (c == 'o')
+				pf.io_size = (uint32_t)v;
+			if (c == 'M')
+				pf.mix = (unsigned int)v;
+			if (c == 't')
+				pf.seconds = (uint32_t)v;
+			if (c == 'n')
+				pf.nsid = (uint32_t)v;
+			if (c == 'Q')
+				pf.queues = (uint16_t)v;
 			break;
 		}
 		default:
@@ -482,13 +495,14 @@ int fcnvme_cmd_perf(int argc, char **argv)
 			}
 		}
 	}
-	pf.rand = pf.wl == PERF_RANDREAD || pf.wl == PERF_RANDWRITE ||
-		  pf.wl == PERF_RW;
+	pf.rand = pf.wl == PERF_RANDREAD || pf.wl == PERF_RANDWRITE || pf.wl == PERF_RW;
 	if (x.o.queue_size < pf.depth + 1)
 		x.o.queue_size = (uint16_t)(pf.depth + 1 < 16 ? 16 : pf.depth + 1);
 	if (x.o.queue_size > 1024) {
-		fprintf(stderr, "fcnvme perf: -q %u needs a queue larger than "
-			"1024 entries\n", pf.depth);
+		fprintf(stderr,
+			"fcnvme perf: -q %u needs a queue larger than "
+			"1024 entries\n",
+			pf.depth);
 		return 2;
 	}
 	x.o.nr_io_queues = pf.queues;
@@ -496,21 +510,26 @@ int fcnvme_cmd_perf(int argc, char **argv)
 		return 1;
 	fcnvme_host_ctrl_get_info(pf.ctrl, &info);
 	if (info.nr_io_queues < pf.queues) {
-		fprintf(stderr, "fcnvme perf: the controller granted %u I/O "
-			"queue(s); running on those\n", info.nr_io_queues);
+		fprintf(stderr,
+			"fcnvme perf: the controller granted %u I/O "
+			"queue(s); running on those\n",
+			info.nr_io_queues);
 		pf.queues = info.nr_io_queues;
 	}
 	if (info.queue_size <= pf.depth) {
-		fprintf(stderr, "fcnvme perf: queues hold %u entries; depth "
-			"reduced to %u\n", info.queue_size, info.queue_size - 1u);
+		fprintf(stderr,
+			"fcnvme perf: queues hold %u entries; depth "
+			"reduced to %u\n",
+			info.queue_size, info.queue_size - 1u);
 		pf.depth = info.queue_size - 1u;
 	}
 	if (fcnvme_ns_geometry(&x, pf.ctrl, pf.nsid, &pf.lbasz, &nblocks))
 		goto out;
 	if (pf.io_size % pf.lbasz || pf.io_size > info.max_xfer) {
-		fprintf(stderr, "fcnvme perf: -o %u must be a multiple of the "
-			"LBA size %u and at most %u\n", pf.io_size, pf.lbasz,
-			info.max_xfer);
+		fprintf(stderr,
+			"fcnvme perf: -o %u must be a multiple of the "
+			"LBA size %u and at most %u\n",
+			pf.io_size, pf.lbasz, info.max_xfer);
 		goto out;
 	}
 	pf.nslots = nblocks * pf.lbasz / pf.io_size;
@@ -536,10 +555,9 @@ int fcnvme_cmd_perf(int argc, char **argv)
 		for (d = 0; d < pf.depth; d++, i++) {
 			pf.ios[i].pf = &pf;
 			pf.ios[i].qid = (uint16_t)(q + 1);
-			if (fcnvme_host_buf_alloc(pf.ctrl, pf.io_size,
-						  &pf.ios[i].buf)) {
+			if (fcnvme_host_buf_alloc(pf.ctrl, pf.io_size, &pf.ios[i].buf)) {
 				fprintf(stderr, "fcnvme perf: cannot allocate "
-					"I/O buffers\n");
+						"I/O buffers\n");
 				goto out;
 			}
 		}
@@ -567,11 +585,15 @@ int fcnvme_cmd_perf(int argc, char **argv)
 	if (pf.errors)
 		fcnvme_err_status(&x, "I/O failed", pf.first_error);
 	if (fcnvme_host_ctrl_state(pf.ctrl) != FCNVME_HOST_CTRL_LIVE)
-		fprintf(stderr, "fcnvme perf: controller left the live state: "
-			"%s\n", fcnvme_host_ctrl_reason(pf.ctrl));
+		fprintf(stderr,
+			"fcnvme perf: controller left the live state: "
+			"%s\n",
+			fcnvme_host_ctrl_reason(pf.ctrl));
 	if (pf.verify_errors)
-		fprintf(stderr, "fcnvme perf: %" PRIu64 " read(s) did not "
-			"return the data written\n", pf.verify_errors);
+		fprintf(stderr,
+			"fcnvme perf: %" PRIu64 " read(s) did not "
+			"return the data written\n",
+			pf.verify_errors);
 	ret = pf.errors || pf.verify_errors ? 1 : 0;
 out:
 	for (i = 0; pf.ios && i < pf.nios; i++)

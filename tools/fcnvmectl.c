@@ -21,34 +21,30 @@
 
 #include "fcnvmectl.h"
 
-#define DEFAULT_SOCKET	RUNSTATEDIR "/nvmetfcd/" FCNVME_CTL_SOCKET
+#define DEFAULT_SOCKET RUNSTATEDIR "/nvmetfcd/" FCNVME_CTL_SOCKET
 
 struct run {
-	const struct ctl_output	*out;
-	const struct ctlverb	*verb;
+	const struct ctl_output *out;
+	const struct ctlverb *verb;
 };
 
-static int
-on_reply(const struct fcnvme_msg *msg, void *arg)
+static int on_reply(const struct fcnvme_msg *msg, void *arg)
 {
 	struct run *r = arg;
 
 	return r->out->row(r->verb, msg);
 }
 
-int
-main(int argc, char *argv[])
+int main(int argc, char *argv[])
 {
 	const char *sock = getenv("NVMETFCD_SOCKET");
 	struct fcnvme_client *c;
 	struct nl_msg *req = NULL;
 	struct run r = { &ctl_output_text, NULL };
-	static const struct option longopts[] = {
-		{ "help", no_argument, NULL, 'h' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "socket", required_argument, NULL, 's' },
-		{ NULL, 0, NULL, 0 }
-	};
+	static const struct option longopts[] = { { "help", no_argument, NULL, 'h' },
+						  { "json", no_argument, NULL, 'j' },
+						  { "socket", required_argument, NULL, 's' },
+						  { NULL, 0, NULL, 0 } };
 	char err[600];
 	int ch, rc;
 
@@ -70,16 +66,14 @@ main(int argc, char *argv[])
 			return 1;
 		}
 	}
-	rc = ctl_parse(argc - optind, argv + optind, 1, &r.verb, &req, err,
-		       sizeof(err));
+	rc = ctl_parse(argc - optind, argv + optind, 1, &r.verb, &req, err, sizeof(err));
 	if (rc) {
 		fprintf(stderr, "fcnvmectl: %s\n", err);
 		return 1;
 	}
 	rc = fcnvme_client_open(sock, &c);
 	if (rc) {
-		fprintf(stderr, "fcnvmectl: %s: %s (is nvmetfcd running?)\n",
-			sock, strerror(-rc));
+		fprintf(stderr, "fcnvmectl: %s: %s (is nvmetfcd running?)\n", sock, strerror(-rc));
 		fcnvme_msg_free(req);
 		return 1;
 	}

@@ -19,43 +19,43 @@ struct fcnvme_msg;
 
 /* How a command-line word becomes an attribute (and how one is printed). */
 enum ctlarg_kind {
-	ARG_STR,	/* string as is */
-	ARG_NQN,	/* string, validated as an NQN */
-	ARG_WWN,	/* u64 from any WWN form; printed 0x... */
+	ARG_STR, /* string as is */
+	ARG_NQN, /* string, validated as an NQN */
+	ARG_WWN, /* u64 from any WWN form; printed 0x... */
 	ARG_U16,
 	ARG_U32,
 	ARG_U64,
-	ARG_SIZE,	/* u64 from "256M" etc. */
-	ARG_BOOL,	/* u8 from yes|no|on|off|true|false */
-	ARG_ANA_STATE,	/* u8 from an ANA state name */
-	ARG_LOG_LEVEL,	/* u8 from warn|info|debug */
-	ARG_OBJ,	/* u8 stats row kind: port|subsystem|namespace|host */
-	ARG_UUID,	/* 16 bytes from a UUID string */
-	ARG_HEX,	/* bytes from hex digits (NGUID 16, EUI-64 8) */
-	ARG_LIST,	/* list of strings (output only) */
-	ARG_WWN_LIST,	/* list of u64 WWNs (output only) */
-	ARG_NPORT,	/* u32 N_Port_ID, printed 0x%06x */
+	ARG_SIZE,      /* u64 from "256M" etc. */
+	ARG_BOOL,      /* u8 from yes|no|on|off|true|false */
+	ARG_ANA_STATE, /* u8 from an ANA state name */
+	ARG_LOG_LEVEL, /* u8 from warn|info|debug */
+	ARG_OBJ,       /* u8 stats row kind: port|subsystem|namespace|host */
+	ARG_UUID,      /* 16 bytes from a UUID string */
+	ARG_HEX,       /* bytes from hex digits (NGUID 16, EUI-64 8) */
+	ARG_LIST,      /* list of strings (output only) */
+	ARG_WWN_LIST,  /* list of u64 WWNs (output only) */
+	ARG_NPORT,     /* u32 N_Port_ID, printed 0x%06x */
 	ARG_NONE,
 };
 
 /* One positional argument or keyword option of a verb. */
 struct ctlarg {
-	const char		*name;	/* keyword, or placeholder in usage */
-	unsigned int		attr;	/* enum fcnvme_attr */
-	enum ctlarg_kind	kind;
-	bool			optional;	/* positional: may be omitted */
+	const char *name;  /* keyword, or placeholder in usage */
+	unsigned int attr; /* enum fcnvme_attr */
+	enum ctlarg_kind kind;
+	bool optional; /* positional: may be omitted */
 };
 
-#define CTL_MAX_POS	4
+#define CTL_MAX_POS 4
 
 /* One grammar entry: "OBJECT [VERB] POS... [KEYWORD VALUE]...". */
 struct ctlverb {
-	const char		*object;
-	const char		*verb;		/* NULL: the object alone */
-	unsigned int		cmd;		/* enum fcnvme_cmd */
-	struct ctlarg		pos[CTL_MAX_POS];
-	const struct ctlarg	*opts;		/* NULL-name terminated */
-	const char		*columns;	/* text table: attr names, or NULL = key: value */
+	const char *object;
+	const char *verb; /* NULL: the object alone */
+	unsigned int cmd; /* enum fcnvme_cmd */
+	struct ctlarg pos[CTL_MAX_POS];
+	const struct ctlarg *opts; /* NULL-name terminated */
+	const char *columns;	   /* text table: attr names, or NULL = key: value */
 };
 
 extern const struct ctlverb ctl_verbs[];
@@ -68,29 +68,27 @@ extern const enum ctlarg_kind ctl_attr_kind[FCNVME_A_MAX + 1];
  * here with seq). 0, or -EINVAL with a message in err. *verb is set to the
  * matched entry.
  */
-int ctl_parse(int argc, char **argv, uint32_t seq, const struct ctlverb **verb,
-	      struct nl_msg **m, char *err, size_t errlen);
+int ctl_parse(int argc, char **argv, uint32_t seq, const struct ctlverb **verb, struct nl_msg **m,
+	      char *err, size_t errlen);
 /* Print the grammar (usage). */
 void ctl_usage(FILE *fp);
 
 /* The output vtable. */
 struct ctl_output {
-	void	(*begin)(const struct ctlverb *v);
-	int	(*row)(const struct ctlverb *v, const struct fcnvme_msg *msg);
-	void	(*end)(const struct ctlverb *v);
+	void (*begin)(const struct ctlverb *v);
+	int (*row)(const struct ctlverb *v, const struct fcnvme_msg *msg);
+	void (*end)(const struct ctlverb *v);
 };
 
 /* Format attribute attr of msg for text output; false if absent. */
-bool ctl_format(const struct fcnvme_msg *msg, unsigned int attr, char *buf,
-		size_t len);
+bool ctl_format(const struct fcnvme_msg *msg, unsigned int attr, char *buf, size_t len);
 
 /*
  * The attributes present in msg, in the order the daemon put them
  * (attribute pointers point into one buffer, so address order is message
  * order); returns how many were stored in out.
  */
-unsigned int ctl_attrs_in_order(const struct fcnvme_msg *msg,
-				unsigned int out[FCNVME_A_MAX + 1]);
+unsigned int ctl_attrs_in_order(const struct fcnvme_msg *msg, unsigned int out[FCNVME_A_MAX + 1]);
 
 extern const struct ctl_output ctl_output_text;
 extern const struct ctl_output ctl_output_json;

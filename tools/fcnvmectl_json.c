@@ -16,20 +16,18 @@
 
 #include "fcnvmectl.h"
 
-static struct json_object *rows;	/* array of row objects */
-static struct json_object *text;	/* config show: accumulated text */
+static struct json_object *rows; /* array of row objects */
+static struct json_object *text; /* config show: accumulated text */
 static char *textbuf;
 static size_t textlen;
 
-static int
-list_cb(const char *s, void *arg)
+static int list_cb(const char *s, void *arg)
 {
 	json_object_array_add(arg, json_object_new_string(s));
 	return 0;
 }
 
-static int
-wwn_cb(uint64_t v, void *arg)
+static int wwn_cb(uint64_t v, void *arg)
 {
 	char w[24];
 
@@ -38,8 +36,7 @@ wwn_cb(uint64_t v, void *arg)
 	return 0;
 }
 
-static struct json_object *
-value(const struct fcnvme_msg *msg, unsigned int a)
+static struct json_object *value(const struct fcnvme_msg *msg, unsigned int a)
 {
 	char buf[256];
 	uint64_t v64 = 0;
@@ -77,8 +74,7 @@ value(const struct fcnvme_msg *msg, unsigned int a)
 	}
 }
 
-static void
-json_begin(const struct ctlverb *v)
+static void json_begin(const struct ctlverb *v)
 {
 	(void)v;
 	rows = json_object_new_array();
@@ -87,8 +83,7 @@ json_begin(const struct ctlverb *v)
 	textlen = 0;
 }
 
-static int
-json_row(const struct ctlverb *v, const struct fcnvme_msg *msg)
+static int json_row(const struct ctlverb *v, const struct fcnvme_msg *msg)
 {
 	unsigned int order[FCNVME_A_MAX + 1], n, k;
 	struct json_object *o;
@@ -112,23 +107,20 @@ json_row(const struct ctlverb *v, const struct fcnvme_msg *msg)
 		struct json_object *jv = value(msg, order[k]);
 
 		if (jv != NULL)
-			json_object_object_add(o, fcnvme_attr_name(order[k]),
-					       jv);
+			json_object_object_add(o, fcnvme_attr_name(order[k]), jv);
 	}
 	json_object_array_add(rows, o);
 	return 0;
 }
 
-static void
-json_end(const struct ctlverb *v)
+static void json_end(const struct ctlverb *v)
 {
 	struct json_object *out;
 	int flags = JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE;
 
 	if (textbuf != NULL) {
 		out = json_object_new_object();
-		json_object_object_add(out, "config",
-				       json_object_new_string(textbuf));
+		json_object_object_add(out, "config", json_object_new_string(textbuf));
 		free(textbuf);
 		textbuf = NULL;
 	} else if (v->columns != NULL) {
@@ -137,7 +129,7 @@ json_end(const struct ctlverb *v)
 		out = json_object_get(json_object_array_get_idx(rows, 0));
 	} else if (json_object_array_length(rows) == 0) {
 		json_object_put(rows);
-		return;		/* a command without data prints nothing */
+		return; /* a command without data prints nothing */
 	} else {
 		out = json_object_get(rows);
 	}

@@ -32,8 +32,7 @@ perr(char *err, size_t errlen, const char *fmt, ...)
 	return -EINVAL;
 }
 
-static int
-parse_u64(const char *s, uint64_t max, uint64_t *v)
+static int parse_u64(const char *s, uint64_t max, uint64_t *v)
 {
 	char *end;
 
@@ -46,8 +45,7 @@ parse_u64(const char *s, uint64_t max, uint64_t *v)
 	return 0;
 }
 
-static int
-parse_size(const char *s, uint64_t *v)
+static int parse_size(const char *s, uint64_t *v)
 {
 	static const char sfx[] = "KMGTPE";
 	const char *p;
@@ -78,8 +76,7 @@ parse_size(const char *s, uint64_t *v)
 	return 0;
 }
 
-static int
-parse_bool(const char *s)
+static int parse_bool(const char *s)
 {
 	static const char *const yes[] = { "yes", "on", "true", "1", NULL };
 	static const char *const no[] = { "no", "off", "false", "0", NULL };
@@ -94,8 +91,7 @@ parse_bool(const char *s)
 	return -EINVAL;
 }
 
-static int
-parse_hex(const char *s, uint8_t *out, size_t n)
+static int parse_hex(const char *s, uint8_t *out, size_t n)
 {
 	size_t i;
 
@@ -116,9 +112,8 @@ parse_hex(const char *s, uint8_t *out, size_t n)
 }
 
 /* Convert word per arg and append it to m. */
-static int
-put_arg(struct nl_msg *m, const struct ctlarg *a, const char *w, char *err,
-	size_t errlen)
+static int put_arg(struct nl_msg *m, const struct ctlarg *a, const char *w, char *err,
+		   size_t errlen)
 {
 	uint8_t bin[16];
 	const char *why = NULL;
@@ -136,79 +131,71 @@ put_arg(struct nl_msg *m, const struct ctlarg *a, const char *w, char *err,
 		break;
 	case ARG_WWN:
 		if (fcnvme_wwn_parse(w, &v) != 0)
-			return perr(err, errlen,
-				    "%s \"%s\" is not a WWN (e.g. 0x10000090fa000001)",
+			return perr(err, errlen, "%s \"%s\" is not a WWN (e.g. 0x10000090fa000001)",
 				    a->name, w);
 		rc = fcnvme_msg_put_u64(m, a->attr, v);
 		break;
 	case ARG_U16:
 		if (parse_u64(w, UINT16_MAX, &v))
-			return perr(err, errlen, "%s \"%s\" is not a number",
-				    a->name, w);
+			return perr(err, errlen, "%s \"%s\" is not a number", a->name, w);
 		rc = fcnvme_msg_put_u16(m, a->attr, (uint16_t)v);
 		break;
 	case ARG_U32:
 		if (parse_u64(w, UINT32_MAX, &v))
-			return perr(err, errlen, "%s \"%s\" is not a number",
-				    a->name, w);
+			return perr(err, errlen, "%s \"%s\" is not a number", a->name, w);
 		rc = fcnvme_msg_put_u32(m, a->attr, (uint32_t)v);
 		break;
 	case ARG_U64:
 		if (parse_u64(w, UINT64_MAX, &v))
-			return perr(err, errlen, "%s \"%s\" is not a number",
-				    a->name, w);
+			return perr(err, errlen, "%s \"%s\" is not a number", a->name, w);
 		rc = fcnvme_msg_put_u64(m, a->attr, v);
 		break;
 	case ARG_SIZE:
 		if (parse_size(w, &v))
-			return perr(err, errlen,
-				    "%s \"%s\" is not a size (e.g. 4096, 256M, 1G)",
+			return perr(err, errlen, "%s \"%s\" is not a size (e.g. 4096, 256M, 1G)",
 				    a->name, w);
 		rc = fcnvme_msg_put_u64(m, a->attr, v);
 		break;
 	case ARG_BOOL:
 		i = parse_bool(w);
 		if (i < 0)
-			return perr(err, errlen, "%s \"%s\": say yes or no",
-				    a->name, w);
+			return perr(err, errlen, "%s \"%s\": say yes or no", a->name, w);
 		rc = fcnvme_msg_put_u8(m, a->attr, (uint8_t)i);
 		break;
 	case ARG_ANA_STATE:
 		i = fcnvme_ana_state_parse(w);
 		if (i < 0)
-			return perr(err, errlen,
-				    "%s \"%s\": use optimized, non-optimized, inaccessible, persistent-loss or change",
-				    a->name, w);
+			return perr(
+				err, errlen,
+				"%s \"%s\": use optimized, non-optimized, inaccessible, persistent-loss or change",
+				a->name, w);
 		rc = fcnvme_msg_put_u8(m, a->attr, (uint8_t)i);
 		break;
 	case ARG_OBJ:
 		i = fcnvme_obj_parse(w);
 		if (i < 0)
 			return perr(err, errlen,
-				    "%s \"%s\": use port, subsystem, namespace or host",
-				    a->name, w);
+				    "%s \"%s\": use port, subsystem, namespace or host", a->name,
+				    w);
 		rc = fcnvme_msg_put_u8(m, a->attr, (uint8_t)i);
 		break;
 	case ARG_LOG_LEVEL:
 		i = fcnvme_log_level_parse(w);
 		if (i < 0)
-			return perr(err, errlen,
-				    "%s \"%s\": use warn, info or debug",
-				    a->name, w);
+			return perr(err, errlen, "%s \"%s\": use warn, info or debug", a->name, w);
 		rc = fcnvme_msg_put_u8(m, a->attr, (uint8_t)i);
 		break;
 	case ARG_UUID:
 		if (fcnvme_uuid_parse(w, bin) != 0)
-			return perr(err, errlen, "%s \"%s\" is not a UUID",
-				    a->name, w);
+			return perr(err, errlen, "%s \"%s\" is not a UUID", a->name, w);
 		rc = fcnvme_msg_put_bin(m, a->attr, bin, 16);
 		break;
 	case ARG_HEX: {
 		size_t n = a->attr == FCNVME_A_EUI64 ? 8 : 16;
 
 		if (parse_hex(w, bin, n))
-			return perr(err, errlen, "%s \"%s\" must be %zu hex digits",
-				    a->name, w, 2 * n);
+			return perr(err, errlen, "%s \"%s\" must be %zu hex digits", a->name, w,
+				    2 * n);
 		rc = fcnvme_msg_put_bin(m, a->attr, bin, n);
 		break;
 	}
@@ -216,13 +203,11 @@ put_arg(struct nl_msg *m, const struct ctlarg *a, const char *w, char *err,
 		return perr(err, errlen, "%s cannot be given", a->name);
 	}
 	if (rc)
-		return perr(err, errlen, "%s \"%s\" is out of range", a->name,
-			    w);
+		return perr(err, errlen, "%s \"%s\" is out of range", a->name, w);
 	return 0;
 }
 
-static const struct ctlarg *
-find_opt(const struct ctlarg *opts, const char *w)
+static const struct ctlarg *find_opt(const struct ctlarg *opts, const char *w)
 {
 	for (; opts != NULL && opts->name != NULL; opts++)
 		if (strcmp(opts->name, w) == 0)
@@ -230,20 +215,18 @@ find_opt(const struct ctlarg *opts, const char *w)
 	return NULL;
 }
 
-static void
-list_words(char *buf, size_t len, const char *object)
+static void list_words(char *buf, size_t len, const char *object)
 {
 	size_t i;
 
 	buf[0] = '\0';
 	for (i = 0; i < ctl_nverbs; i++) {
-		const char *w = object == NULL ? ctl_verbs[i].object :
-						 ctl_verbs[i].verb;
+		const char *w = object == NULL ? ctl_verbs[i].object : ctl_verbs[i].verb;
 
 		if (object != NULL && strcmp(ctl_verbs[i].object, object) != 0)
 			continue;
-		if (w == NULL || (object == NULL && i > 0 &&
-				  strcmp(ctl_verbs[i - 1].object, w) == 0))
+		if (w == NULL ||
+		    (object == NULL && i > 0 && strcmp(ctl_verbs[i - 1].object, w) == 0))
 			continue;
 		if (buf[0] != '\0')
 			strncat(buf, ", ", len - strlen(buf) - 1);
@@ -252,9 +235,7 @@ list_words(char *buf, size_t len, const char *object)
 }
 
 /* Find the grammar entry for argv; returns how many words it used. */
-static int
-match(int argc, char **argv, const struct ctlverb **out, char *err,
-      size_t errlen)
+static int match(int argc, char **argv, const struct ctlverb **out, char *err, size_t errlen)
 {
 	char words[512];
 	bool object_known = false;
@@ -281,21 +262,17 @@ match(int argc, char **argv, const struct ctlverb **out, char *err,
 	}
 	if (!object_known) {
 		list_words(words, sizeof(words), NULL);
-		return perr(err, errlen, "unknown object \"%s\" (one of: %s)",
-			    argv[0], words);
+		return perr(err, errlen, "unknown object \"%s\" (one of: %s)", argv[0], words);
 	}
 	list_words(words, sizeof(words), argv[0]);
 	if (argc < 2)
-		return perr(err, errlen, "%s: missing verb (one of: %s)",
-			    argv[0], words);
-	return perr(err, errlen, "%s: unknown verb \"%s\" (one of: %s)",
-		    argv[0], argv[1], words);
+		return perr(err, errlen, "%s: missing verb (one of: %s)", argv[0], words);
+	return perr(err, errlen, "%s: unknown verb \"%s\" (one of: %s)", argv[0], argv[1], words);
 }
 
 /* Parse argv into a request; see fcnvmectl.h. */
-int
-ctl_parse(int argc, char **argv, uint32_t seq, const struct ctlverb **verb,
-	  struct nl_msg **out, char *err, size_t errlen)
+int ctl_parse(int argc, char **argv, uint32_t seq, const struct ctlverb **verb, struct nl_msg **out,
+	      char *err, size_t errlen)
 {
 	const struct ctlverb *v = NULL;
 	uint64_t seen = 0;
@@ -355,8 +332,7 @@ out_free_msg:
 }
 
 /* Print the grammar. */
-void
-ctl_usage(FILE *fp)
+void ctl_usage(FILE *fp)
 {
 	size_t i;
 	int k;
@@ -370,8 +346,7 @@ ctl_usage(FILE *fp)
 		if (v->verb != NULL)
 			fprintf(fp, " %s", v->verb);
 		for (k = 0; k < CTL_MAX_POS && v->pos[k].name != NULL; k++)
-			fprintf(fp, v->pos[k].optional ? " [%s]" : " %s",
-				v->pos[k].name);
+			fprintf(fp, v->pos[k].optional ? " [%s]" : " %s", v->pos[k].name);
 		for (o = v->opts; o != NULL && o->name != NULL; o++)
 			fprintf(fp, " [%s V]", o->name);
 		fputc('\n', fp);

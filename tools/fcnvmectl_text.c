@@ -14,11 +14,10 @@
 
 #include "fcnvmectl.h"
 
-#define MAX_COLS	16
-#define CELL_MAX	256
+#define MAX_COLS 16
+#define CELL_MAX 256
 
-static int
-join_cb(const char *s, void *arg)
+static int join_cb(const char *s, void *arg)
 {
 	char *buf = arg;
 	size_t n = strlen(buf);
@@ -27,8 +26,7 @@ join_cb(const char *s, void *arg)
 	return 0;
 }
 
-static int
-join_wwn_cb(uint64_t v, void *arg)
+static int join_wwn_cb(uint64_t v, void *arg)
 {
 	char w[24];
 
@@ -36,8 +34,7 @@ join_wwn_cb(uint64_t v, void *arg)
 	return join_cb(w, arg);
 }
 
-static void
-size_str(uint64_t v, char *buf, size_t len)
+static void size_str(uint64_t v, char *buf, size_t len)
 {
 	static const char sfx[] = "KMGTPE";
 	int i = -1;
@@ -53,9 +50,7 @@ size_str(uint64_t v, char *buf, size_t len)
 }
 
 /* Format one attribute for humans. */
-bool
-ctl_format(const struct fcnvme_msg *msg, unsigned int attr, char *buf,
-	   size_t len)
+bool ctl_format(const struct fcnvme_msg *msg, unsigned int attr, char *buf, size_t len)
 {
 	uint64_t v64 = 0;
 	uint32_t v32 = 0;
@@ -144,17 +139,15 @@ ctl_format(const struct fcnvme_msg *msg, unsigned int attr, char *buf,
 }
 
 /* Attributes of msg in message order (insertion sort by address). */
-unsigned int
-ctl_attrs_in_order(const struct fcnvme_msg *msg,
-		   unsigned int out[FCNVME_A_MAX + 1])
+unsigned int ctl_attrs_in_order(const struct fcnvme_msg *msg, unsigned int out[FCNVME_A_MAX + 1])
 {
 	unsigned int a, n = 0, i;
 
 	for (a = 1; a <= FCNVME_A_MAX; a++) {
 		if (msg->tb[a] == NULL)
 			continue;
-		for (i = n; i > 0 && (const char *)msg->tb[out[i - 1]] >
-				     (const char *)msg->tb[a]; i--)
+		for (i = n; i > 0 && (const char *)msg->tb[out[i - 1]] > (const char *)msg->tb[a];
+		     i--)
 			out[i] = out[i - 1];
 		out[i] = a;
 		n++;
@@ -163,13 +156,12 @@ ctl_attrs_in_order(const struct fcnvme_msg *msg,
 }
 
 /* Rows of the current table, kept until the end to align columns. */
-static char		*cells[4096][MAX_COLS];
-static size_t		nrows;
-static unsigned int	cols[MAX_COLS];
-static size_t		ncols;
+static char *cells[4096][MAX_COLS];
+static size_t nrows;
+static unsigned int cols[MAX_COLS];
+static size_t ncols;
 
-static unsigned int
-attr_by_name(const char *name, size_t n)
+static unsigned int attr_by_name(const char *name, size_t n)
 {
 	unsigned int a;
 
@@ -182,8 +174,7 @@ attr_by_name(const char *name, size_t n)
 	return 0;
 }
 
-static void
-text_begin(const struct ctlverb *v)
+static void text_begin(const struct ctlverb *v)
 {
 	const char *p = v->columns;
 
@@ -198,8 +189,7 @@ text_begin(const struct ctlverb *v)
 	}
 }
 
-static int
-text_row(const struct ctlverb *v, const struct fcnvme_msg *msg)
+static int text_row(const struct ctlverb *v, const struct fcnvme_msg *msg)
 {
 	unsigned int order[FCNVME_A_MAX + 1], n, k;
 	char buf[CELL_MAX];
@@ -215,8 +205,7 @@ text_row(const struct ctlverb *v, const struct fcnvme_msg *msg)
 		n = ctl_attrs_in_order(msg, order);
 		for (k = 0; k < n; k++)
 			if (ctl_format(msg, order[k], buf, sizeof(buf)))
-				printf("%-15s %s\n", fcnvme_attr_name(order[k]),
-				       buf);
+				printf("%-15s %s\n", fcnvme_attr_name(order[k]), buf);
 		return 0;
 	}
 	if (nrows >= sizeof(cells) / sizeof(cells[0]))
@@ -230,8 +219,7 @@ text_row(const struct ctlverb *v, const struct fcnvme_msg *msg)
 	return 0;
 }
 
-static void
-text_end(const struct ctlverb *v)
+static void text_end(const struct ctlverb *v)
 {
 	size_t w[MAX_COLS], i, r;
 
@@ -246,8 +234,8 @@ text_end(const struct ctlverb *v)
 				w[i] = strlen(cells[r][i]);
 	}
 	for (i = 0; i < ncols; i++)
-		printf("%-*s%s", i + 1 < ncols ? (int)w[i] : 0,
-		       fcnvme_attr_name(cols[i]), i + 1 < ncols ? "  " : "\n");
+		printf("%-*s%s", i + 1 < ncols ? (int)w[i] : 0, fcnvme_attr_name(cols[i]),
+		       i + 1 < ncols ? "  " : "\n");
 	for (r = 0; r < nrows; r++) {
 		for (i = 0; i < ncols; i++) {
 			const char *c = cells[r][i] != NULL ? cells[r][i] : "-";

@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: Apache-2.0 */
+// SPDX-License-Identifier: Apache-2.0
 /*
  * softhbactl: administration of software FC fabrics (hw/softhba): create and
  * destroy fabrics, list ports and their logins, take links down and up, send
@@ -21,37 +21,36 @@
 #include "hw_fabric.h"
 
 struct ctx {
-	const char	*root;		/* --dir */
-	const char	*fabric;	/* --fabric */
-	char		dir[HW_PATH_MAX];
+	const char *root;   /* --dir */
+	const char *fabric; /* --fabric */
+	char dir[HW_PATH_MAX];
 	struct hw_fabric fab;
-	bool		json;
+	bool json;
 };
 
 static int usage(FILE *f)
 {
 	fprintf(f,
-"usage: softhbactl [--dir DIR] [--fabric NAME] COMMAND\n"
-"  fabric create NAME | fabric destroy NAME | fabric list\n"
-"  port list [-j] | port stats WWPN [-j]\n"
-"  link down WWPN | link up WWPN\n"
-"  logo WWPN [PEER_WWPN] | prlo WWPN [PEER_WWPN]\n"
-"  zone set WWPN ZONE | zone list\n"
-"  fault list | fault clear\n"
-"  fault drop-cmd opcode N|fctype N LIMIT [after M] [port WWPN]\n"
-"  fault drop CLASS LIMIT [after M] [port WWPN]\n"
-"  fault delay CLASS MS LIMIT [port WWPN]\n"
-"  fault fail-data LIMIT [after M] [port WWPN]\n"
-"  fault abts LIMIT [after M] [port WWPN]\n"
-"    LIMIT is 'count N' (1..1000000) or 'for MS' (1..600000 ms)\n"
-"    CLASS is any, ls, cmd, data, rsp, abts or els\n"
-"  WWPN: 0x + 16 hex digits; DIR defaults to $FCNVME_SHM_DIR or %s\n",
+		"usage: softhbactl [--dir DIR] [--fabric NAME] COMMAND\n"
+		"  fabric create NAME | fabric destroy NAME | fabric list\n"
+		"  port list [-j] | port stats WWPN [-j]\n"
+		"  link down WWPN | link up WWPN\n"
+		"  logo WWPN [PEER_WWPN] | prlo WWPN [PEER_WWPN]\n"
+		"  zone set WWPN ZONE | zone list\n"
+		"  fault list | fault clear\n"
+		"  fault drop-cmd opcode N|fctype N LIMIT [after M] [port WWPN]\n"
+		"  fault drop CLASS LIMIT [after M] [port WWPN]\n"
+		"  fault delay CLASS MS LIMIT [port WWPN]\n"
+		"  fault fail-data LIMIT [after M] [port WWPN]\n"
+		"  fault abts LIMIT [after M] [port WWPN]\n"
+		"    LIMIT is 'count N' (1..1000000) or 'for MS' (1..600000 ms)\n"
+		"    CLASS is any, ls, cmd, data, rsp, abts or els\n"
+		"  WWPN: 0x + 16 hex digits; DIR defaults to $FCNVME_SHM_DIR or %s\n",
 		HW_DEFAULT_SHM_DIR);
 	return f == stderr ? 2 : 0;
 }
 
-__attribute__((format(printf, 1, 2)))
-static int err(const char *fmt, ...)
+__attribute__((format(printf, 1, 2))) static int err(const char *fmt, ...)
 {
 	va_list ap;
 
@@ -125,8 +124,8 @@ static int open_fabric(struct ctx *c)
 		}
 		closedir(d);
 		if (n != 1)
-			return n ? err("several fabrics under %s: use --fabric NAME", root_dir(c)) :
-				   err("no fabric under %s", root_dir(c));
+			return n ? err("several fabrics under %s: use --fabric NAME", root_dir(c))
+				 : err("no fabric under %s", root_dir(c));
 		name = only;
 	}
 	if (hw_fabric_path(c->root, name, c->dir, sizeof(c->dir)))
@@ -184,9 +183,9 @@ static int cmd_port_list(struct ctx *c)
 		if (c->json)
 			printf("%s{\"wwpn\":\"0x%016" PRIx64 "\",\"wwnn\":\"0x%016" PRIx64
 			       "\",\"port_id\":\"0x%06x\",\"roles\":\"%s\",\"state\":\"%s\","
-			       "\"zone\":%u,\"pid\":%d,\"logins\":[", first ? "" : ",",
-			       r->ns[i].wwpn, r->ns[i].wwnn, r->ns[i].port_id, roles,
-			       state_name(c, i), r->ns[i].zone, r->ns[i].pid);
+			       "\"zone\":%u,\"pid\":%d,\"logins\":[",
+			       first ? "" : ",", r->ns[i].wwpn, r->ns[i].wwnn, r->ns[i].port_id,
+			       roles, state_name(c, i), r->ns[i].zone, r->ns[i].pid);
 		else
 			printf("0x%016" PRIx64 " 0x%016" PRIx64 " 0x%06x %-26s %-8s %-5u %-7d ",
 			       r->ns[i].wwpn, r->ns[i].wwnn, r->ns[i].port_id, roles,
@@ -196,12 +195,17 @@ static int cmd_port_list(struct ctx *c)
 			const struct hw_bar *bar = m.base;
 
 			for (j = 0; j < HW_MAX_PORTS; j++) {
-				uint32_t st = atomic_load(&((struct hw_bar *)m.base)->logins[j].state);
+				uint32_t st =
+					atomic_load(&((struct hw_bar *)m.base)->logins[j].state);
 
 				if (st == HW_LOGIN_NONE)
 					continue;
-				printf(c->json ? "%s{\"wwpn\":\"0x%016" PRIx64 "\",\"state\":\"%s\"}" :
-				       "%s0x%016" PRIx64 "(%s)", lf ? "" : c->json ? "," : " ",
+				printf(c->json ? "%s{\"wwpn\":\"0x%016" PRIx64
+						 "\",\"state\":\"%s\"}"
+					       : "%s0x%016" PRIx64 "(%s)",
+				       lf	 ? ""
+				       : c->json ? ","
+						 : " ",
 				       r->ns[j].wwpn, st == HW_LOGIN_PRLI ? "prli" : "plogi");
 				lf = false;
 			}
@@ -246,19 +250,19 @@ static int cmd_port_stats(struct ctx *c, const char *wwpn)
 	printf(c->json ? "{\"wwpn\":\"%s\"" : "port %s\n", wwpn);
 	for (i = 0; i < 7; i++)
 		printf(c->json ? ",\"%s\":%" PRIu64 : "  %-10s %" PRIu64 "\n", names[i], v[i]);
-	printf(c->json ? ",\"hwq\":[" : "  %-4s %12s %12s %12s %16s\n", "HWQ", "CMD_TX",
-	       "CMD_RX", "RSP_TX", "DATA_BYTES");
+	printf(c->json ? ",\"hwq\":[" : "  %-4s %12s %12s %12s %16s\n", "HWQ", "CMD_TX", "CMD_RX",
+	       "RSP_TX", "DATA_BYTES");
 	for (q = 0; q < b->nr_hwq && q < HW_MAX_HWQ; q++) {
 		const struct hw_qstats *qs = &b->qstats[q];
 
 		if (c->json)
-			printf("%s{\"cmd_tx\":%" PRIu64 ",\"cmd_rx\":%" PRIu64 ",\"rsp_tx\":%"
-			       PRIu64 ",\"data_bytes\":%" PRIu64 "}", q ? "," : "",
-			       atomic_load(&qs->cmd_tx), atomic_load(&qs->cmd_rx),
+			printf("%s{\"cmd_tx\":%" PRIu64 ",\"cmd_rx\":%" PRIu64
+			       ",\"rsp_tx\":%" PRIu64 ",\"data_bytes\":%" PRIu64 "}",
+			       q ? "," : "", atomic_load(&qs->cmd_tx), atomic_load(&qs->cmd_rx),
 			       atomic_load(&qs->rsp_tx), atomic_load(&qs->data_bytes));
 		else
-			printf("  %-4u %12" PRIu64 " %12" PRIu64 " %12" PRIu64 " %16" PRIu64 "\n", q,
-			       atomic_load(&qs->cmd_tx), atomic_load(&qs->cmd_rx),
+			printf("  %-4u %12" PRIu64 " %12" PRIu64 " %12" PRIu64 " %16" PRIu64 "\n",
+			       q, atomic_load(&qs->cmd_tx), atomic_load(&qs->cmd_rx),
 			       atomic_load(&qs->rsp_tx), atomic_load(&qs->data_bytes));
 	}
 	if (c->json)
@@ -329,9 +333,9 @@ static int cmd_logo(struct ctx *c, uint16_t type, const char *wwpn, const char *
 			continue;
 		memset(&e, 0, sizeof(e));
 		e.type = type;
-		e.peer_slot = (uint16_t)slot;		/* to the peer: from WWPN */
+		e.peer_slot = (uint16_t)slot; /* to the peer: from WWPN */
 		(void)hw_fabric_post_eqe(&c->fab, j, &e);
-		e.peer_slot = (uint16_t)j;		/* to WWPN: from the peer */
+		e.peer_slot = (uint16_t)j; /* to WWPN: from the peer */
 		(void)hw_eq_post(&c->fab, &m, &e);
 		n++;
 	}
@@ -378,12 +382,12 @@ static int cmd_zone(struct ctx *c, int argc, char **argv)
 }
 
 static const char *const class_names[HW_FC_NR] = {
-	[HW_FC_ANY] = "any", [HW_FC_LS] = "ls", [HW_FC_CMD] = "cmd", [HW_FC_DATA] = "data",
+	[HW_FC_ANY] = "any", [HW_FC_LS] = "ls",	    [HW_FC_CMD] = "cmd", [HW_FC_DATA] = "data",
 	[HW_FC_RSP] = "rsp", [HW_FC_ABTS] = "abts", [HW_FC_ELS] = "els",
 };
 
 static const char *const kind_names[] = {
-	[HW_FAULT_DROP_CMD] = "drop-cmd", [HW_FAULT_DROP] = "drop", [HW_FAULT_DELAY] = "delay",
+	[HW_FAULT_DROP_CMD] = "drop-cmd",   [HW_FAULT_DROP] = "drop", [HW_FAULT_DELAY] = "delay",
 	[HW_FAULT_FAIL_DATA] = "fail-data", [HW_FAULT_ABTS] = "abts",
 };
 
@@ -451,9 +455,10 @@ static int cmd_fault(struct ctx *c, int argc, char **argv)
 
 			if (k == HW_FAULT_NONE)
 				continue;
-			printf("%u %s class=%s opcode=%#x after=%u left=%d seen=%u delay=%u port=0x%016"
-			       PRIx64 "%s\n", i, kind_names[k], class_names[d->fclass % HW_FC_NR],
-			       d->opcode, d->skip, atomic_load(&d->remaining), atomic_load(&d->seen),
+			printf("%u %s class=%s opcode=%#x after=%u left=%d seen=%u delay=%u port=0x%016" PRIx64
+			       "%s\n",
+			       i, kind_names[k], class_names[d->fclass % HW_FC_NR], d->opcode,
+			       d->skip, atomic_load(&d->remaining), atomic_load(&d->seen),
 			       d->delay_ms, d->wwpn, d->expires_ms ? " timed" : "");
 		}
 		return 0;
@@ -480,7 +485,8 @@ static int cmd_fault(struct ctx *c, int argc, char **argv)
 		used = 2;
 		if (f.kind == HW_FAULT_DELAY) {
 			if (argc < 3 || parse_u32(argv[2], 1, 10000, &f.delay_ms))
-				return err("invalid delay '%s' (1..10000 ms)", argc < 3 ? "" : argv[2]);
+				return err("invalid delay '%s' (1..10000 ms)",
+					   argc < 3 ? "" : argv[2]);
 			used = 3;
 		}
 	} else if (strcmp(argv[0], "fail-data") == 0) {
@@ -590,8 +596,8 @@ int main(int argc, char **argv)
 			rc = cmd_port_stats(&c, argv[2]);
 		}
 	} else if (strcmp(argv[0], "port") == 0) {
-		if (argc < 2 || strcmp(argv[1], "list") ||
-		    (argc == 3 && strcmp(argv[2], "-j")) || argc > 3)
+		if (argc < 2 || strcmp(argv[1], "list") || (argc == 3 && strcmp(argv[2], "-j")) ||
+		    argc > 3)
 			rc = err("usage: port list [-j]");
 		else {
 			c.json = argc == 3;

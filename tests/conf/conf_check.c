@@ -11,8 +11,7 @@
 
 #include "daemon/conf.h"
 
-int
-main(int argc, char *argv[])
+int main(int argc, char *argv[])
 {
 	struct conf *c;
 	char err[512];

@@ -17,16 +17,14 @@
 #include "fcd.h"
 #include "log.h"
 
-static void
-on_signal(evutil_socket_t sig, short what, void *arg)
+static void on_signal(evutil_socket_t sig, short what, void *arg)
 {
 	(void)sig;
 	(void)what;
 	event_base_loopbreak(arg);
 }
 
-int
-main(int argc, char *argv[])
+int main(int argc, char *argv[])
 {
 	struct fcd d;
 	struct conf *c = NULL;

@@ -63,20 +63,20 @@ static uint64_t now_ms(void)
 /* ---- the fabric side ---------------------------------------------------- */
 
 struct inj {
-	struct hw_host_port	*p;
+	struct hw_host_port *p;
 	struct nvme_fc_remote_port *rport;
-	void			*hwqh;
-	char			hostnqn[FCNVME_ASSOC_HOSTNQN_LEN];
-	char			subnqn[FCNVME_ASSOC_SUBNQN_LEN];
-	uint64_t		assoc_id, conn_id;	/* from our own Create Association */
+	void *hwqh;
+	char hostnqn[FCNVME_ASSOC_HOSTNQN_LEN];
+	char subnqn[FCNVME_ASSOC_SUBNQN_LEN];
+	uint64_t assoc_id, conn_id; /* from our own Create Association */
 };
 
 struct ls_wait {
-	struct nvmefc_ls_req	req;
-	uint8_t			rqst[NVME_FC_MAX_LS_RQST_LEN];
-	uint8_t			rsp[NVME_FC_MAX_LS_RSP_LEN];
-	void			*priv;
-	int			done, status;
+	struct nvmefc_ls_req req;
+	uint8_t rqst[NVME_FC_MAX_LS_RQST_LEN];
+	uint8_t rsp[NVME_FC_MAX_LS_RSP_LEN];
+	void *priv;
+	int done, status;
 };
 
 static void ls_done(struct nvmefc_ls_req *req, int status)
@@ -128,7 +128,7 @@ static int inj_ls(struct inj *j, const void *buf, uint32_t len, uint8_t *rsp)
 			usleep(1000);
 		}
 		if (!w.done)
-			return -ETIMEDOUT;	/* leak w.priv: the LLDD may hold it */
+			return -ETIMEDOUT; /* leak w.priv: the LLDD may hold it */
 	}
 	free(w.priv);
 	if (w.status)
@@ -152,8 +152,8 @@ static void expect_rjt(struct inj *j, const char *name, const void *buf, uint32_
 		verdict(name, 0, "answered ls_cmd %u, expected LS_RJT", r->w0.ls_cmd);
 		return;
 	}
-	verdict(name, 1, "LS_RJT reason 0x%02x explanation 0x%02x",
-		r->rjt.reason_code, r->rjt.reason_explanation);
+	verdict(name, 1, "LS_RJT reason 0x%02x explanation 0x%02x", r->rjt.reason_code,
+		r->rjt.reason_explanation);
 }
 
 static uint32_t build_cra(struct inj *j, uint8_t *buf, uint16_t ersp, uint16_t sqsize)
@@ -286,8 +286,9 @@ static void run_ls(struct inj *j, unsigned int nrandom)
 			uint8_t rsp[NVME_FC_MAX_LS_RSP_LEN];
 			int rc = inj_ls(j, buf, len, rsp);
 
-			verdict("valid Disconnect of our association", rc == 0 &&
-				rsp[0] == FCNVME_LS_ACC, "rc %d ls_cmd %u", rc, rc ? 0 : rsp[0]);
+			verdict("valid Disconnect of our association",
+				rc == 0 && rsp[0] == FCNVME_LS_ACC, "rc %d ls_cmd %u", rc,
+				rc ? 0 : rsp[0]);
 		}
 	}
 	/* random bytes behind each valid LS command code */
@@ -308,10 +309,10 @@ static void run_ls(struct inj *j, unsigned int nrandom)
 /* ---- CMD IUs ------------------------------------------------------------ */
 
 struct fcp_wait {
-	struct nvmefc_fcp_req	req;
-	struct nvme_fc_cmd_iu	iu;
-	uint8_t			rsp[32];
-	int			done;
+	struct nvmefc_fcp_req req;
+	struct nvme_fc_cmd_iu iu;
+	uint8_t rsp[32];
+	int done;
 };
 
 static void fcp_done(struct nvmefc_fcp_req *req)
@@ -353,7 +354,7 @@ static void expect_no_success(struct inj *j, const char *name, const struct nvme
 	}
 	if (!w.done) {
 		verdict(name, 0, "never completed, not even by the host timeout");
-		return;		/* leak priv: still owned by the LLDD */
+		return; /* leak priv: still owned by the LLDD */
 	}
 	free(priv);
 	if (w.req.rcv_rsplen == sizeof(struct nvme_fc_ersp_iu)) {
@@ -370,7 +371,8 @@ static void expect_no_success(struct inj *j, const char *name, const struct nvme
 		return;
 	}
 	if (want_nvme_error && !(w.req.status == 0 && (sf >> 1))) {
-		verdict(name, 0, "transport status %d, response %u bytes: expected an NVMe error status",
+		verdict(name, 0,
+			"transport status %d, response %u bytes: expected an NVMe error status",
 			(int)w.req.status, w.req.rcv_rsplen);
 		return;
 	}
@@ -388,7 +390,7 @@ static void base_iu(struct inj *j, struct nvme_fc_cmd_iu *iu, uint8_t opcode)
 	iu->connection_id = cpu_to_be64(j->conn_id);
 	iu->csn = cpu_to_be32(1);
 	iu->sqe[0] = opcode;
-	iu->sqe[2] = 7;		/* command id */
+	iu->sqe[2] = 7; /* command id */
 }
 
 static void run_cmd(struct inj *j)
@@ -401,7 +403,7 @@ static void run_cmd(struct inj *j)
 	}
 	if (inj_assoc(j))
 		return;
-	base_iu(j, &iu, 0x18);		/* Keep Alive */
+	base_iu(j, &iu, 0x18); /* Keep Alive */
 	iu.connection_id = cpu_to_be64(0x0badc0de00000000ull);
 	expect_no_success(j, "CMD IU for an unknown connection", &iu, 0);
 	base_iu(j, &iu, 0x18);
@@ -416,19 +418,19 @@ static void run_cmd(struct inj *j)
 	base_iu(j, &iu, 0x18);
 	iu.flags = FCNVME_CMD_FLAGS_WRITE | FCNVME_CMD_FLAGS_READ;
 	expect_no_success(j, "CMD IU with both READ and WRITE flags", &iu, 0);
-	base_iu(j, &iu, 0x06);		/* Identify: reads 4 KiB */
+	base_iu(j, &iu, 0x06); /* Identify: reads 4 KiB */
 	iu.flags = FCNVME_CMD_FLAGS_WRITE;
 	iu.data_len = cpu_to_be32(4096);
 	expect_no_success(j, "Identify with WRITE direction and no data", &iu, 0);
-	base_iu(j, &iu, 0x18);		/* before Connect: sequence error */
+	base_iu(j, &iu, 0x18); /* before Connect: sequence error */
 	expect_no_success(j, "Keep Alive before Connect", &iu, 1);
 	base_iu(j, &iu, 0xee);
 	expect_no_success(j, "unknown admin opcode 0xee before Connect", &iu, 1);
-	base_iu(j, &iu, 0x7f);		/* Fabrics */
-	iu.sqe[4] = 0x7e;		/* unknown fctype */
+	base_iu(j, &iu, 0x7f); /* Fabrics */
+	iu.sqe[4] = 0x7e;      /* unknown fctype */
 	expect_no_success(j, "Fabrics command with unknown fctype", &iu, 1);
 	base_iu(j, &iu, 0x7f);
-	iu.sqe[4] = 0x01;		/* Connect without its 1 KiB of data */
+	iu.sqe[4] = 0x01; /* Connect without its 1 KiB of data */
 	expect_no_success(j, "Connect without data", &iu, 0);
 }
 
@@ -508,18 +510,18 @@ static void run_ctl(const char *sock, unsigned int nrandom)
 	ctl_case(sock, "unknown message type 0x7777", m, 20);
 	u32 = 20;
 	memcpy(m, &u32, 4);
-	u16 = 0x10;			/* first dynamic family id */
+	u16 = 0x10; /* first dynamic family id */
 	memcpy(m + 4, &u16, 2);
-	u16 = 1;			/* NLM_F_REQUEST */
+	u16 = 1; /* NLM_F_REQUEST */
 	memcpy(m + 6, &u16, 2);
-	m[16] = 0xee;			/* unknown command */
-	m[17] = 0x7f;			/* unknown version */
+	m[16] = 0xee; /* unknown command */
+	m[17] = 0x7f; /* unknown version */
 	ctl_case(sock, "unknown command 0xee, version 0x7f", m, 20);
 	u32 = 28;
 	memcpy(m, &u32, 4);
 	m[16] = 1;
 	m[17] = 1;
-	u16 = 0xffff;			/* attribute longer than the message */
+	u16 = 0xffff; /* attribute longer than the message */
 	memcpy(m + 20, &u16, 2);
 	ctl_case(sock, "attribute length 0xffff", m, 28);
 	srandom(777);
@@ -530,7 +532,7 @@ static void run_ctl(const char *sock, unsigned int nrandom)
 		for (k = 0; k < len; k++)
 			m[k] = (uint8_t)random();
 		memcpy(m, &len, 4);
-		m[4] = 0x10;		/* the family range, so it is parsed */
+		m[4] = 0x10; /* the family range, so it is parsed */
 		m[5] = 0;
 		snprintf(name, sizeof(name), "random control message %u (%u bytes)", i, len);
 		ctl_case(sock, name, m, len);
@@ -541,10 +543,9 @@ static void run_ctl(const char *sock, unsigned int nrandom)
 
 static int usage(void)
 {
-	fprintf(stderr,
-		"usage: e2e_inject ls|cmd --fabric F --shm-dir D --wwnn W --wwpn W\n"
-		"                  --target WWPN --hostnqn NQN --subnqn NQN [--random N]\n"
-		"       e2e_inject ctl --socket PATH [--random N]\n");
+	fprintf(stderr, "usage: e2e_inject ls|cmd --fabric F --shm-dir D --wwnn W --wwpn W\n"
+			"                  --target WWPN --hostnqn NQN --subnqn NQN [--random N]\n"
+			"       e2e_inject ctl --socket PATH [--random N]\n");
 	return 2;
 }
 
@@ -552,7 +553,7 @@ int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "fabric", 1, NULL, 'f' }, { "shm-dir", 1, NULL, 'd' },
-		{ "wwnn", 1, NULL, 'n' }, { "wwpn", 1, NULL, 'p' },
+		{ "wwnn", 1, NULL, 'n' },   { "wwpn", 1, NULL, 'p' },
 		{ "target", 1, NULL, 't' }, { "hostnqn", 1, NULL, 'h' },
 		{ "subnqn", 1, NULL, 's' }, { "random", 1, NULL, 'r' },
 		{ "socket", 1, NULL, 'S' }, { NULL, 0, NULL, 0 }
@@ -573,16 +574,35 @@ int main(int argc, char **argv)
 	optind = 2;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (c) {
-		case 'f': fabric = optarg; break;
-		case 'd': cfg.shm_dir = optarg; break;
-		case 'n': cfg.wwnn = strtoull(optarg, NULL, 0); break;
-		case 'p': cfg.wwpn = strtoull(optarg, NULL, 0); break;
-		case 't': target = strtoull(optarg, NULL, 0); break;
-		case 'h': snprintf(j.hostnqn, sizeof(j.hostnqn), "%s", optarg); break;
-		case 's': snprintf(j.subnqn, sizeof(j.subnqn), "%s", optarg); break;
-		case 'r': nrandom = (unsigned int)strtoul(optarg, NULL, 0); break;
-		case 'S': sock = optarg; break;
-		default: return usage();
+		case 'f':
+			fabric = optarg;
+			break;
+		case 'd':
+			cfg.shm_dir = optarg;
+			break;
+		case 'n':
+			cfg.wwnn = strtoull(optarg, NULL, 0);
+			break;
+		case 'p':
+			cfg.wwpn = strtoull(optarg, NULL, 0);
+			break;
+		case 't':
+			target = strtoull(optarg, NULL, 0);
+			break;
+		case 'h':
+			snprintf(j.hostnqn, sizeof(j.hostnqn), "%s", optarg);
+			break;
+		case 's':
+			snprintf(j.subnqn, sizeof(j.subnqn), "%s", optarg);
+			break;
+		case 'r':
+			nrandom = (unsigned int)strtoul(optarg, NULL, 0);
+			break;
+		case 'S':
+			sock = optarg;
+			break;
+		default:
+			return usage();
 		}
 	}
 	if (strcmp(mode, "ctl") == 0) {
@@ -591,19 +611,19 @@ int main(int argc, char **argv)
 		run_ctl(sock, nrandom);
 		goto out;
 	}
-	if ((strcmp(mode, "ls") && strcmp(mode, "cmd")) || !fabric || !target ||
-	    !cfg.wwnn || !cfg.wwpn || !j.hostnqn[0] || !j.subnqn[0])
+	if ((strcmp(mode, "ls") && strcmp(mode, "cmd")) || !fabric || !target || !cfg.wwnn ||
+	    !cfg.wwpn || !j.hostnqn[0] || !j.subnqn[0])
 		return usage();
 	snprintf(dev, sizeof(dev), "soft:%s", fabric);
 	cfg.dev = dev;
 	rc = hw_host_port_open(&cfg, &j.p);
 	if (rc) {
-		fprintf(stderr, "e2e_inject: cannot open host port on %s: %s\n", dev, strerror(-rc));
+		fprintf(stderr, "e2e_inject: cannot open host port on %s: %s\n", dev,
+			strerror(-rc));
 		return 1;
 	}
 	for (rp = j.p->rports; rp; rp = rp->next)
-		if (rp->info.wwpn == target && rp->rport &&
-		    atomic_load(&rp->state) == HW_HR_ONLINE)
+		if (rp->info.wwpn == target && rp->rport && atomic_load(&rp->state) == HW_HR_ONLINE)
 			j.rport = rp->rport;
 	if (!j.rport) {
 		fprintf(stderr, "e2e_inject: target port 0x%016llx not logged in\n",

@@ -11,15 +11,13 @@
 
 #include <fcnvme/ctl_msg.h>
 
-static int
-visit(const char *s, void *arg)
+static int visit(const char *s, void *arg)
 {
 	*(size_t *)arg += strlen(s);
 	return 0;
 }
 
-static void
-read_all(const struct fcnvme_msg *msg)
+static void read_all(const struct fcnvme_msg *msg)
 {
 	unsigned int a;
 	size_t sink = 0, len;
@@ -48,8 +46,7 @@ read_all(const struct fcnvme_msg *msg)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-int
-LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct fcnvme_msg msg;
 	char why[256];
@@ -62,11 +59,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (buf == NULL)
 		return 0;
 	memcpy(buf, data, size);
-	if (fcnvme_msg_validate(buf, size, FCNVME_MSG_REQUEST, &msg, why,
-				sizeof(why)) == 0)
+	if (fcnvme_msg_validate(buf, size, FCNVME_MSG_REQUEST, &msg, why, sizeof(why)) == 0)
 		read_all(&msg);
-	if (fcnvme_msg_validate(buf, size, FCNVME_MSG_REPLY, &msg, why,
-				sizeof(why)) == 0)
+	if (fcnvme_msg_validate(buf, size, FCNVME_MSG_REPLY, &msg, why, sizeof(why)) == 0)
 		read_all(&msg);
 	free(buf);
 	return 0;

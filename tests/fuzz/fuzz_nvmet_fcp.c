@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: Apache-2.0 */
+// SPDX-License-Identifier: Apache-2.0
 /*
  * libFuzzer target for the target transport's FCP path:
  * nvmet_fc_rcv_fcp_req() and nvmet_fc_rcv_fcp_abort() against the fake
@@ -32,8 +32,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (size < 1)
 		return 0;
 	fake_env_new(2, (uint16_t)(1 + (data[0] >> 4) % 4),
-		     data[0] & 1 ? NVMET_FCTGTFEAT_READDATA_RSP : 0,
-		     data[0] & 2, true, &cfg);
+		     data[0] & 1 ? NVMET_FCTGTFEAT_READDATA_RSP : 0, data[0] & 2, true, &cfg);
 	fake->host_len = 32768;
 	conns[0] = fake_assoc(HH1, 2, 4);
 	conns[1] = fake_conn(HH1, conns[0], 2, 1, 4);
@@ -45,7 +44,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		uint8_t arg = pos < size ? data[pos] : 0;
 
 		switch (op & 0x07) {
-		case 0: {	/* a CMD IU */
+		case 0: { /* a CMD IU */
 			size_t len = 96;
 			unsigned int q = (op >> 3) % 3;
 
@@ -73,19 +72,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			fake_cmd(q == 2 ? 1 : 0, iu, (uint32_t)len);
 			break;
 		}
-		case 1:		/* ABTS for an earlier exchange */
+		case 1: /* ABTS for an earlier exchange */
 			pos++;
 			if (fake->nxchg)
 				nvmet_fc_rcv_fcp_abort(fake->tp,
-					&fake->xchg[arg % fake->nxchg].req);
+						       &fake->xchg[arg % fake->nxchg].req);
 			break;
-		case 2:		/* complete a held op */
+		case 2: /* complete a held op */
 			pos++;
 			if (fake->nxchg)
-				fake_complete(&fake->xchg[arg % fake->nxchg],
-					      (op & 0x08) ? -5 : 0);
+				fake_complete(&fake->xchg[arg % fake->nxchg], (op & 0x08) ? -5 : 0);
 			break;
-		case 3:		/* the core completes held commands */
+		case 3: /* the core completes held commands */
 			pos++;
 			fcore->status = (op & 0x08) ? 0x80 : 0;
 			fcore->dw0 = (op & 0x10) ? arg : 0;
@@ -94,7 +92,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			else
 				fake_core_complete(arg);
 			break;
-		case 4:		/* hold knobs */
+		case 4: /* hold knobs */
 			if (op & 0x08)
 				fcore->hold = !fcore->hold;
 			if (op & 0x10)
@@ -102,12 +100,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			if (op & 0x20)
 				fake->abts_on_op = (uint8_t)(1 + (op >> 6));
 			break;
-		case 5:		/* fault knobs for one op kind */
+		case 5: /* fault knobs for one op kind */
 			pos++;
 			switch (arg % 4) {
-			case 0: fake->fail_fcp_op[1 + (op >> 3) % 4] = -5; break;
-			case 1: fake->err_fcp_op[1 + (op >> 3) % 4] = -5; break;
-			case 2: fake->short_fcp_op[1 + (op >> 3) % 4] = 1 + arg; break;
+			case 0:
+				fake->fail_fcp_op[1 + (op >> 3) % 4] = -5;
+				break;
+			case 1:
+				fake->err_fcp_op[1 + (op >> 3) % 4] = -5;
+				break;
+			case 2:
+				fake->short_fcp_op[1 + (op >> 3) % 4] = 1 + arg;
+				break;
 			default:
 				fcore->init_status = 0x0b;
 				fcore->lower_transfer_len = arg;
@@ -117,12 +121,20 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		case 6:
 			fake_pump();
 			break;
-		default:	/* teardown of one kind */
+		default: /* teardown of one kind */
 			switch ((op >> 3) % 4) {
-			case 0: fake_disconnect(HH1, conns[0]); break;
-			case 1: nvmet_fc_invalidate_host(fake->tp, HH1); break;
-			case 2: nvmet_fc_unregister_targetport(fake->tp); break;
-			default: fake_pump(); break;
+			case 0:
+				fake_disconnect(HH1, conns[0]);
+				break;
+			case 1:
+				nvmet_fc_invalidate_host(fake->tp, HH1);
+				break;
+			case 2:
+				nvmet_fc_unregister_targetport(fake->tp);
+				break;
+			default:
+				fake_pump();
+				break;
 			}
 			break;
 		}

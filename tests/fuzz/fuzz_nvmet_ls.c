@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: Apache-2.0 */
+// SPDX-License-Identifier: Apache-2.0
 /*
  * libFuzzer target for the target transport's Link Service path:
  * nvmet_fc_rcv_ls_req() against the fake LLDD and fake core. The input is a
@@ -30,8 +30,7 @@ static void collect_ids(void)
 		uint64_t a, c;
 
 		if (r->call == FC_XMT_LS_RSP && nids < MAX_IDS &&
-		    !fcnvme_ls_parse_cr_assoc_acc(r->ls, r->ls_len, &a, &c,
-						  NULL))
+		    !fcnvme_ls_parse_cr_assoc_acc(r->ls, r->ls_len, &a, &c, NULL))
 			ids[nids++] = a;
 	}
 }
@@ -65,11 +64,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	seen = 0;
 	fake_env_new(2, 4, 0, true, true, &cfg);
 	fake->host_len = 4096;
-	while (pos + 3 <= size && fake->tp &&
-	       fake->nrecs < FAKE_MAX_RECS - 512) {
+	while (pos + 3 <= size && fake->tp && fake->nrecs < FAKE_MAX_RECS - 512) {
 		uint8_t op = data[pos];
-		size_t len = ((size_t)data[pos + 1] << 8 | data[pos + 2]) %
-			     sizeof(buf);
+		size_t len = ((size_t)data[pos + 1] << 8 | data[pos + 2]) % sizeof(buf);
 		void *hh = (op & 0x80) ? HH2 : HH1;
 
 		pos += 3;
@@ -80,10 +77,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		pos += len;
 
 		switch (op & 0x0f) {
-		case 0:		/* a raw frame */
+		case 0: /* a raw frame */
 			fake_ls(hh, buf, (uint32_t)len);
 			break;
-		case 1:		/* a raw frame naming a live association */
+		case 1: /* a raw frame naming a live association */
 			if (len >= 24)
 				put_id(buf, pick_id(buf[0]));
 			fake_ls(hh, buf, (uint32_t)len);
@@ -106,22 +103,27 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			break;
 		case 6:
 			switch (buf[0] % 4) {
-			case 0: fake->fail_xmt_ls_rsp = -5; break;
-			case 1: fcore->fail_sq_create = -12; break;
-			case 2: fcore->fail_run_on_hwq = -11; break;
-			default: fake->fail_ls_req = -19; break;
+			case 0:
+				fake->fail_xmt_ls_rsp = -5;
+				break;
+			case 1:
+				fcore->fail_sq_create = -12;
+				break;
+			case 2:
+				fcore->fail_run_on_hwq = -11;
+				break;
+			default:
+				fake->fail_ls_req = -19;
+				break;
 			}
 			break;
-		case 7:		/* a valid Create Association */
-			fake_build_cra(buf, (uint16_t)(buf[0] % 8),
-				       (uint16_t)(buf[1] % 80));
+		case 7: /* a valid Create Association */
+			fake_build_cra(buf, (uint16_t)(buf[0] % 8), (uint16_t)(buf[1] % 80));
 			fake_ls(hh, buf, 1024);
 			break;
-		case 8:		/* a valid Create Connection */
-			fake_build_crc(buf, pick_id(buf[0]),
-				       (uint16_t)(buf[1] % 4),
-				       (uint16_t)(buf[2] % 12),
-				       (uint16_t)(buf[3] % 70));
+		case 8: /* a valid Create Connection */
+			fake_build_crc(buf, pick_id(buf[0]), (uint16_t)(buf[1] % 4),
+				       (uint16_t)(buf[2] % 12), (uint16_t)(buf[3] % 70));
 			fake_ls(hh, buf, 80);
 			break;
 		case 9:

@@ -7,7 +7,7 @@
  * a data round trip larger than one FCP sequence, and that the controller
  * reconnects when the target port goes away and comes back.
  */
-#define _GNU_SOURCE	/* nftw */
+#define _GNU_SOURCE /* nftw */
 #include <check.h>
 #include <endian.h>
 #include <errno.h>
@@ -24,15 +24,15 @@
 #include "hw_tgt.h"
 #include "../unit/loop_lldd.h"
 
-#define SF_TWWNN	0x20000090fa0000d1ull
-#define SF_TWWPN	0x10000090fa0000d1ull
-#define SF_HWWNN	0x20000090fb0000d1ull
-#define SF_HWWPN	0x10000090fb0000d1ull
+#define SF_TWWNN 0x20000090fa0000d1ull
+#define SF_TWWPN 0x10000090fa0000d1ull
+#define SF_HWWNN 0x20000090fb0000d1ull
+#define SF_HWWPN 0x10000090fb0000d1ull
 
 struct sf_work {
-	struct sf_work	*next;
-	void		(*fn)(void *);
-	void		*arg;
+	struct sf_work *next;
+	void (*fn)(void *);
+	void *arg;
 };
 
 static struct sf_work *sf_head, *sf_tail;
@@ -126,20 +126,25 @@ static int sf_wait_state(enum fcnvme_host_ctrl_state st, unsigned int ms)
 static void sf_target_up(void)
 {
 	struct hw_tgt_port_cfg cfg = {
-		.dev = "soft:sf", .wwnn = SF_TWWNN, .wwpn = SF_TWWPN, .nr_hwq = 2,
+		.dev = "soft:sf",
+		.wwnn = SF_TWWNN,
+		.wwpn = SF_TWWPN,
+		.nr_hwq = 2,
 	};
 	struct nvmet_fc_core_cfg ccfg = {
-		.max_data_len = 256 * 1024, .max_queue_size = 128,
-		.max_io_queues = 4, .max_deferred = 32,
+		.max_data_len = 256 * 1024,
+		.max_queue_size = 128,
+		.max_io_queues = 4,
+		.max_deferred = 32,
 	};
 
 	ck_assert_int_eq(hw_tgt_port_open(&cfg, NULL, NULL, &sf_tgt), 0);
 	sf_core = loop_core_new(LOOP_SUBNQN);
 	ck_assert_ptr_nonnull(sf_core);
-	loop_core_stats(sf_core)->mdts = 6;	/* 256 KiB */
-	ck_assert_int_eq(nvmet_fc_bind_core(hw_tgt_port_targetport(sf_tgt),
-					    loop_core_ops(), sf_core, &sf_env,
-					    NULL, &ccfg), 0);
+	loop_core_stats(sf_core)->mdts = 6; /* 256 KiB */
+	ck_assert_int_eq(nvmet_fc_bind_core(hw_tgt_port_targetport(sf_tgt), loop_core_ops(),
+					    sf_core, &sf_env, NULL, &ccfg),
+			 0);
 }
 
 /* Take the target port down the way nvmetfcd does: unregister the
@@ -154,8 +159,7 @@ static void sf_target_down(void)
 	nvmet_fc_unregister_targetport(hw_tgt_port_targetport(sf_tgt));
 	while (!hw_tgt_port_deleted(sf_tgt) && sf_now_ms() < end)
 		sf_pump();
-	ck_assert_msg(hw_tgt_port_deleted(sf_tgt),
-		      "target port not deleted within 5 s");
+	ck_assert_msg(hw_tgt_port_deleted(sf_tgt), "target port not deleted within 5 s");
 	hw_tgt_port_close(sf_tgt);
 	sf_tgt = NULL;
 	sf_drain();
@@ -166,7 +170,10 @@ static void sf_target_down(void)
 static void sf_setup(void)
 {
 	struct hw_host_port_cfg hc = {
-		.dev = "soft:sf", .wwnn = SF_HWWNN, .wwpn = SF_HWWPN, .nr_hwq = 2,
+		.dev = "soft:sf",
+		.wwnn = SF_HWWNN,
+		.wwpn = SF_HWWPN,
+		.nr_hwq = 2,
 	};
 	struct nvme_fc_remote_port *rps[4];
 	struct fcnvme_host_ctrl_opts o;
@@ -179,8 +186,7 @@ static void sf_setup(void)
 	ck_assert_int_eq(hw_host_port_open(&hc, &sf_host), 0);
 	sf_target_up();
 	end = sf_now_ms() + 10000;
-	while (fcnvme_host_rports(hw_host_port_localport(sf_host), rps, 4) < 1 &&
-	       sf_now_ms() < end)
+	while (fcnvme_host_rports(hw_host_port_localport(sf_host), rps, 4) < 1 && sf_now_ms() < end)
 		sf_pump();
 	ck_assert_int_eq(fcnvme_host_rports(hw_host_port_localport(sf_host), rps, 4), 1);
 	memset(&o, 0, sizeof(o));
@@ -191,12 +197,11 @@ static void sf_setup(void)
 	o.kato_ms = 5000;
 	o.reconnect_delay_s = 1;
 	o.ctrl_loss_tmo_s = 30;
-	ck_assert_int_eq(fcnvme_host_ctrl_create(hw_host_port_localport(sf_host),
-						 rps[0], &o, &sf_ctrl), 0);
+	ck_assert_int_eq(
+		fcnvme_host_ctrl_create(hw_host_port_localport(sf_host), rps[0], &o, &sf_ctrl), 0);
 }
 
-static int sf_rm(const char *path, const struct stat *st, int flag,
-		 struct FTW *ftw)
+static int sf_rm(const char *path, const struct stat *st, int flag, struct FTW *ftw)
 {
 	(void)st;
 	(void)flag;
@@ -208,8 +213,7 @@ static void sf_teardown(void)
 {
 	uint64_t end = sf_now_ms() + 5000;
 
-	while (sf_ctrl && fcnvme_host_ctrl_delete(sf_ctrl) == 1 &&
-	       sf_now_ms() < end)
+	while (sf_ctrl && fcnvme_host_ctrl_delete(sf_ctrl) == 1 && sf_now_ms() < end)
 		sf_pump();
 	sf_ctrl = NULL;
 	hw_host_port_close(sf_host);
@@ -220,8 +224,8 @@ static void sf_teardown(void)
 }
 
 struct sf_res {
-	int		done;
-	uint16_t	status;
+	int done;
+	uint16_t status;
 };
 
 static void sf_cb(void *arg, uint16_t status, const struct nvme_completion *cqe)
@@ -233,8 +237,7 @@ static void sf_cb(void *arg, uint16_t status, const struct nvme_completion *cqe)
 	r->status = status;
 }
 
-static uint16_t sf_rw(uint8_t opc, uint64_t slba, struct fcnvme_host_buf *b,
-		      uint32_t len)
+static uint16_t sf_rw(uint8_t opc, uint64_t slba, struct fcnvme_host_buf *b, uint32_t len)
 {
 	struct nvme_command c;
 	struct sf_res r = { 0, 0 };

@@ -26,9 +26,9 @@
 #include "../unit/loop_lldd.h"
 
 struct mt_work {
-	struct mt_work	*next;
-	void		(*fn)(void *);
-	void		*arg;
+	struct mt_work *next;
+	void (*fn)(void *);
+	void *arg;
 };
 
 static struct mt_work *mt_head, *mt_tail;
@@ -93,16 +93,17 @@ static void mt_sig(int sig)
 
 int main(int argc, char **argv)
 {
-	static const struct option lo[] = {
-		{ "fabric", required_argument, NULL, 'f' },
-		{ "wwnn", required_argument, NULL, 'N' },
-		{ "wwpn", required_argument, NULL, 'P' },
-		{ "nqn", required_argument, NULL, 'q' },
-		{ "corrupt-read", required_argument, NULL, 'c' },
-		{ NULL, 0, NULL, 0 } };
+	static const struct option lo[] = { { "fabric", required_argument, NULL, 'f' },
+					    { "wwnn", required_argument, NULL, 'N' },
+					    { "wwpn", required_argument, NULL, 'P' },
+					    { "nqn", required_argument, NULL, 'q' },
+					    { "corrupt-read", required_argument, NULL, 'c' },
+					    { NULL, 0, NULL, 0 } };
 	struct nvmet_fc_core_cfg ccfg = {
-		.max_data_len = 128 * 1024, .max_queue_size = 256,
-		.max_io_queues = 8, .max_deferred = 64,
+		.max_data_len = 128 * 1024,
+		.max_queue_size = 256,
+		.max_io_queues = 8,
+		.max_deferred = 64,
 	};
 	struct hw_tgt_port_cfg cfg;
 	struct hw_tgt_port *port;
@@ -162,9 +163,9 @@ int main(int argc, char **argv)
 		fcnvme_traddr_format(cfg.wwnn, cfg.wwpn, traddr, sizeof(traddr));
 		loop_core_set_traddr(core, traddr);
 	}
-	loop_core_stats(core)->mdts = 5;	/* 128 KiB, = max_data_len */
-	rc = nvmet_fc_bind_core(hw_tgt_port_targetport(port), loop_core_ops(),
-				core, &mt_env, NULL, &ccfg);
+	loop_core_stats(core)->mdts = 5; /* 128 KiB, = max_data_len */
+	rc = nvmet_fc_bind_core(hw_tgt_port_targetport(port), loop_core_ops(), core, &mt_env, NULL,
+				&ccfg);
 	if (rc) {
 		fprintf(stderr, "minitgt: bind core: %s\n", strerror(-rc));
 		return 1;
@@ -196,6 +197,6 @@ int main(int argc, char **argv)
 	return 0;
 usage:
 	fprintf(stderr, "usage: fcnvme_minitgt --fabric NAME --wwnn WWN "
-		"--wwpn WWN [--nqn NQN] [--corrupt-read N]\n");
+			"--wwpn WWN [--nqn NQN] [--corrupt-read N]\n");
 	return 2;
 }

@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: Apache-2.0 */
+// SPDX-License-Identifier: Apache-2.0
 /*
  * Multi-process test of hw/: a target process (hw_tgt, one thread per hw
  * queue plus a control thread) and a host process (hw_host, single-threaded)
@@ -31,35 +31,43 @@
 #include "hw_host.h"
 #include "hw_tgt.h"
 
-#define TGT_WWNN	0x20000090fa000001ull
-#define TGT_WWPN	0x10000090fa000001ull
-#define HOST_WWNN	0x20000090fb000001ull
-#define HOST_WWPN	0x10000090fb000001ull
-#define NR_HWQ		4
-#define QD		128
+#define TGT_WWNN  0x20000090fa000001ull
+#define TGT_WWPN  0x10000090fa000001ull
+#define HOST_WWNN 0x20000090fb000001ull
+#define HOST_WWPN 0x10000090fb000001ull
+#define NR_HWQ	  4
+#define QD	  128
 
 static int failures, checks;
 
-#define CHECK(cond, ...) do {							\
-	checks++;								\
-	if (!(cond)) {								\
-		failures++;							\
-		fprintf(stderr, "FAIL %s:%d: %s: ", __FILE__, __LINE__, #cond);	\
-		fprintf(stderr, __VA_ARGS__);					\
-		fputc('\n', stderr);						\
-	}									\
-} while (0)
+#define CHECK(cond, ...)                                                                \
+	do {                                                                            \
+		checks++;                                                               \
+		if (!(cond)) {                                                          \
+			failures++;                                                     \
+			fprintf(stderr, "FAIL %s:%d: %s: ", __FILE__, __LINE__, #cond); \
+			fprintf(stderr, __VA_ARGS__);                                   \
+			fputc('\n', stderr);                                            \
+		}                                                                       \
+	} while (0)
 
 /* Shared between the test (host) process and the target process. */
-enum { CMD_NONE, CMD_LOGO, CMD_LINK_DOWN, CMD_LINK_UP, CMD_LS, CMD_RSCN };
+enum {
+	CMD_NONE,
+	CMD_LOGO,
+	CMD_LINK_DOWN,
+	CMD_LINK_UP,
+	CMD_LS,
+	CMD_RSCN
+};
 
 struct shared {
-	_Atomic int	stop, ready;
-	_Atomic int	cmd, cmd_seq, cmd_done_seq, cmd_rc;
-	_Atomic int	logins, logouts, link_up, link_down, rscn;
-	_Atomic int	invalidated, released, fcp_aborts, ls_rcvd, steer_errors, fcp_rcvd;
-	char		why[64];
-	uint8_t		ls_rsp[64];
+	_Atomic int stop, ready;
+	_Atomic int cmd, cmd_seq, cmd_done_seq, cmd_rc;
+	_Atomic int logins, logouts, link_up, link_down, rscn;
+	_Atomic int invalidated, released, fcp_aborts, ls_rcvd, steer_errors, fcp_rcvd;
+	char why[64];
+	uint8_t ls_rsp[64];
 };
 
 static struct shared *sh;
@@ -88,8 +96,8 @@ static void ev_rscn(void *arg)
 }
 
 struct tq {
-	struct hw_tgt_port	*p;
-	uint16_t		q;
+	struct hw_tgt_port *p;
+	uint16_t q;
 };
 
 static void *tgt_hwq_thread(void *arg)
@@ -137,12 +145,12 @@ static int tgt_do_cmd(struct hw_tgt_port *p, int cmd)
 		tgt_lsreq.rqstaddr = tgt_ls_rqst;
 		tgt_lsreq.rqstlen = sizeof(tgt_ls_rqst);
 		tgt_lsreq.rspaddr = tgt_ls_rspbuf;
-		tgt_lsreq.rsplen = 24;		/* truncates the 48-byte echo */
+		tgt_lsreq.rsplen = 24; /* truncates the 48-byte echo */
 		tgt_lsreq.timeout = 20;
 		tgt_lsreq.done = tgt_ls_done;
 		atomic_store(&tgt_ls_status, 1);
 		return hwf_tgt_tmpl->ls_req(hw_tgt_port_targetport(p), hwf_last_hosthandle,
-					     &tgt_lsreq);
+					    &tgt_lsreq);
 	default:
 		return -EINVAL;
 	}
@@ -152,8 +160,12 @@ static int target_main(bool readdata_rsp)
 {
 	struct hw_tgt_events ev = { ev_link, ev_login, ev_logout, ev_rscn };
 	struct hw_tgt_port_cfg cfg = {
-		.dev = "soft:mp", .wwnn = TGT_WWNN, .wwpn = TGT_WWPN,
-		.nr_hwq = NR_HWQ, .rq_depth = 512, .readdata_rsp = readdata_rsp,
+		.dev = "soft:mp",
+		.wwnn = TGT_WWNN,
+		.wwpn = TGT_WWPN,
+		.nr_hwq = NR_HWQ,
+		.rq_depth = 512,
+		.readdata_rsp = readdata_rsp,
 	};
 	pthread_t th[NR_HWQ];
 	struct tq tq[NR_HWQ];
@@ -273,17 +285,17 @@ static struct nvme_fc_remote_port *online_rport(void)
 
 /* One I/O. */
 struct io {
-	struct nvmefc_fcp_req	req;
-	struct nvme_fc_cmd_iu	iu;
-	uint8_t			rsp[32];
-	struct fcnvme_sg	sg;
-	uint8_t			*buf;
-	fcnvme_dma_t		dma;
-	uint32_t		len, seed;
-	uint8_t			opcode;
-	uint16_t		qid, cid;
-	_Atomic int		done;
-	bool			dma_buf;
+	struct nvmefc_fcp_req req;
+	struct nvme_fc_cmd_iu iu;
+	uint8_t rsp[32];
+	struct fcnvme_sg sg;
+	uint8_t *buf;
+	fcnvme_dma_t dma;
+	uint32_t len, seed;
+	uint8_t opcode;
+	uint16_t qid, cid;
+	_Atomic int done;
+	bool dma_buf;
 };
 
 static void io_done(struct nvmefc_fcp_req *req)
@@ -304,12 +316,12 @@ static void io_init(struct io *io, uint32_t maxlen, bool dma)
 			abort();
 	} else {
 		io->buf = malloc(maxlen);
-		io->dma = (fcnvme_dma_t)(uintptr_t)io->buf;	/* not DMA memory */
+		io->dma = (fcnvme_dma_t)(uintptr_t)io->buf; /* not DMA memory */
 	}
 }
 
-static int io_submit(struct io *io, struct nvme_fc_remote_port *rp, uint16_t qid,
-		     uint8_t opcode, uint32_t len, uint32_t seed, uint16_t cid)
+static int io_submit(struct io *io, struct nvme_fc_remote_port *rp, uint16_t qid, uint8_t opcode,
+		     uint32_t len, uint32_t seed, uint16_t cid)
 {
 	uint32_t i;
 
@@ -324,8 +336,9 @@ static int io_submit(struct io *io, struct nvme_fc_remote_port *rp, uint16_t qid
 	io->iu.fc_id = NVME_CMD_FC_ID;
 	io->iu.iu_len = cpu_to_be16(24);
 	io->iu.rsv_cat = qid ? 0x08 : 0x01;
-	io->iu.flags = opcode == HWF_OP_WRITE ? FCNVME_CMD_FLAGS_WRITE :
-		       opcode == HWF_OP_READ ? FCNVME_CMD_FLAGS_READ : 0;
+	io->iu.flags = opcode == HWF_OP_WRITE  ? FCNVME_CMD_FLAGS_WRITE
+		       : opcode == HWF_OP_READ ? FCNVME_CMD_FLAGS_READ
+					       : 0;
 	io->iu.connection_id = cpu_to_be64(0x123456780000ull | qid);
 	io->iu.data_len = cpu_to_be32(len);
 	io->iu.sqe[0] = opcode;
@@ -353,8 +366,9 @@ static int io_submit(struct io *io, struct nvme_fc_remote_port *rp, uint16_t qid
 		io->req.sg_table.nents = 1;
 		io->req.sg_cnt = 1;
 		io->req.payload_length = len;
-		io->req.io_dir = opcode == HWF_OP_WRITE ? NVMEFC_FCP_WRITE :
-				 opcode == HWF_OP_READ ? NVMEFC_FCP_READ : NVMEFC_FCP_NODATA;
+		io->req.io_dir = opcode == HWF_OP_WRITE	 ? NVMEFC_FCP_WRITE
+				 : opcode == HWF_OP_READ ? NVMEFC_FCP_READ
+							 : NVMEFC_FCP_NODATA;
 	}
 	return hwf_host_tmpl->fcp_io(hw_host_port_localport(hp), rp,
 				     qh[qid <= NR_HWQ + 1 ? qid : 0], &io->req);
@@ -530,19 +544,20 @@ static void test_abts(struct nvme_fc_remote_port *rp)
 
 static void test_cmd_drop(struct hw_fabric *fab, struct nvme_fc_remote_port *rp)
 {
-	struct hw_fault f = { .kind = HW_FAULT_DROP_CMD, .opcode = HWF_OP_NODATA,
-			      .skip = 1, .remaining = 1 };
+	struct hw_fault f = {
+		.kind = HW_FAULT_DROP_CMD, .opcode = HWF_OP_NODATA, .skip = 1, .remaining = 1
+	};
 	struct io io;
 	int rc;
 
 	io_init(&io, 0, true);
 	CHECK(hw_fabric_fault_add(fab, &f) >= 0, "fault add");
-	rc = io_run(&io, rp, 1, HWF_OP_NODATA, 0, 30, 5000);	/* skipped: passes */
+	rc = io_run(&io, rp, 1, HWF_OP_NODATA, 0, 30, 5000); /* skipped: passes */
 	CHECK(rc == 0 && io_verify(&io, true) == 0, "first I/O after fault rc %d", rc);
-	rc = io_run(&io, rp, 1, HWF_OP_NODATA, 0, 31, 6000);	/* dropped: times out */
+	rc = io_run(&io, rp, 1, HWF_OP_NODATA, 0, 31, 6000); /* dropped: times out */
 	CHECK(rc == 0 && (int)io.req.status == -ETIMEDOUT, "dropped CMD: rc %d status %d", rc,
 	      (int)io.req.status);
-	rc = io_run(&io, rp, 1, HWF_OP_NODATA, 0, 32, 5000);	/* fault used up */
+	rc = io_run(&io, rp, 1, HWF_OP_NODATA, 0, 32, 5000); /* fault used up */
 	CHECK(rc == 0 && io_verify(&io, true) == 0, "I/O after drop rc %d", rc);
 	CHECK(atomic_load(&fab->r->nfaults) == 0, "fault not retired");
 }
@@ -552,8 +567,9 @@ static void test_more_faults(struct hw_fabric *fab, struct nvme_fc_remote_port *
 	struct hw_fault fd = { .kind = HW_FAULT_FAIL_DATA, .remaining = 1 };
 	struct hw_fault fa = { .kind = HW_FAULT_ABTS, .remaining = 1, .wwpn = HOST_WWPN };
 	struct hw_fault fr = { .kind = HW_FAULT_DROP, .fclass = HW_FC_RSP, .remaining = 1 };
-	struct hw_fault fl = { .kind = HW_FAULT_DELAY, .fclass = HW_FC_LS, .delay_ms = 300,
-			       .remaining = 1 };
+	struct hw_fault fl = {
+		.kind = HW_FAULT_DELAY, .fclass = HW_FC_LS, .delay_ms = 300, .remaining = 1
+	};
 	struct io io;
 	uint64_t t0;
 	int rc;
@@ -630,8 +646,8 @@ static int run_ctl(const char *args, char *out, size_t outlen)
 	size_t n = 0;
 	FILE *f;
 
-	snprintf(cmd, sizeof(cmd), "%s/tools/softhbactl --dir %s --fabric mp %s 2>&1",
-		 b ? b : ".", shm_root, args);
+	snprintf(cmd, sizeof(cmd), "%s/tools/softhbactl --dir %s --fabric mp %s 2>&1", b ? b : ".",
+		 shm_root, args);
 	f = popen(cmd, "r");
 	if (!f)
 		return -1;
@@ -655,15 +671,20 @@ static void test_softhbactl(void)
 	rc = run_ctl("port list -j", out, sizeof(out));
 	CHECK(rc == 0, "port list rc %d", rc);
 	CHECK(strstr(out, "\"wwpn\":\"0x10000090fa000001\",\"wwnn\":\"0x20000090fa000001\"") &&
-	      strstr(out, "\"roles\":\"target,discovery\",\"state\":\"online\"") &&
-	      strstr(out, "\"roles\":\"initiator\",\"state\":\"online\"") &&
-	      strstr(out, "\"logins\":[{\"wwpn\":\"0x10000090fb000001\",\"state\":\"prli\"}]") &&
-	      strstr(out, "\"logins\":[{\"wwpn\":\"0x10000090fa000001\",\"state\":\"prli\"}]"),
+		      strstr(out, "\"roles\":\"target,discovery\",\"state\":\"online\"") &&
+		      strstr(out, "\"roles\":\"initiator\",\"state\":\"online\"") &&
+		      strstr(out,
+			     "\"logins\":[{\"wwpn\":\"0x10000090fb000001\",\"state\":\"prli\"}]") &&
+		      strstr(out,
+			     "\"logins\":[{\"wwpn\":\"0x10000090fa000001\",\"state\":\"prli\"}]"),
 	      "port list -j: %s", out);
 
 	rc = run_ctl("port stats 0x10000090fa000001 -j", out, sizeof(out));
-	CHECK(rc == 0 && strstr(out, "{\"wwpn\":\"0x10000090fa000001\",\"ls_tx\":1,\"ls_rx\":2,") == out &&
-	      strstr(out, "\"hwq\":[{\"cmd_tx\":0,\"cmd_rx\":") && !strstr(out, "\"cmd_rx\":0,"),
+	CHECK(rc == 0 &&
+		      strstr(out, "{\"wwpn\":\"0x10000090fa000001\",\"ls_tx\":1,\"ls_rx\":2,") ==
+			      out &&
+		      strstr(out, "\"hwq\":[{\"cmd_tx\":0,\"cmd_rx\":") &&
+		      !strstr(out, "\"cmd_rx\":0,"),
 	      "port stats: rc %d %s", rc, out);
 
 	/* discovery_event/RSCN from the target: the host rescans that port */
@@ -710,7 +731,10 @@ static void test_softhbactl(void)
 static void test_host_death(void)
 {
 	struct hw_host_port_cfg hc = {
-		.dev = "soft:mp", .wwnn = HOST_WWNN + 1, .wwpn = HOST_WWPN + 1, .nr_hwq = 1,
+		.dev = "soft:mp",
+		.wwnn = HOST_WWNN + 1,
+		.wwpn = HOST_WWPN + 1,
+		.nr_hwq = 1,
 	};
 	int logins = atomic_load(&sh->logins), inv = atomic_load(&sh->invalidated);
 	int lo = atomic_load(&sh->logouts), status;
@@ -775,8 +799,8 @@ static void test_stress(struct nvme_fc_remote_port *rp, int seconds)
 				rnd = rnd * 1103515245u + 12345u;
 				op = (uint8_t)((rnd >> 16) % 3);
 				len = op == HWF_OP_NODATA ? 0 : 512u << ((rnd >> 20) % 8);
-				rc = io_submit(io, rp, (uint16_t)(q + 1), op, len,
-					       (rnd >> 8) | 1, (uint16_t)i);
+				rc = io_submit(io, rp, (uint16_t)(q + 1), op, len, (rnd >> 8) | 1,
+					       (uint16_t)i);
 				if (rc) {
 					if (!busy)
 						fprintf(stderr, "stress submit: %d\n", rc);
@@ -797,9 +821,9 @@ static void test_stress(struct nvme_fc_remote_port *rp, int seconds)
 		if (hw_mono_ns() >= end + 10000000000ull)
 			break;
 	}
-	printf("stress: %" PRIu64 " submitted, %" PRIu64 " completed, %" PRIu64 " bad, %"
-	       PRIu64 " duplicated, %" PRIu64 " busy in %d s\n", submitted, completed, bad, dup,
-	       busy, seconds);
+	printf("stress: %" PRIu64 " submitted, %" PRIu64 " completed, %" PRIu64 " bad, %" PRIu64
+	       " duplicated, %" PRIu64 " busy in %d s\n",
+	       submitted, completed, bad, dup, busy, seconds);
 	CHECK(submitted > 1000, "too few I/Os: %" PRIu64, submitted);
 	CHECK(completed == submitted, "lost completions: %" PRIu64 " of %" PRIu64, completed,
 	      submitted);
@@ -825,8 +849,12 @@ int main(int argc, char **argv)
 {
 	char dir[] = "/dev/shm/hw_mp.XXXXXX", fdir[64];
 	struct hw_host_port_cfg hc = {
-		.dev = "soft:mp", .wwnn = HOST_WWNN, .wwpn = HOST_WWPN,
-		.nr_hwq = NR_HWQ, .queue_depth = QD, .fcp_timeout_ms = 1500,
+		.dev = "soft:mp",
+		.wwnn = HOST_WWNN,
+		.wwpn = HOST_WWPN,
+		.nr_hwq = NR_HWQ,
+		.queue_depth = QD,
+		.fcp_timeout_ms = 1500,
 	};
 	struct nvme_fc_remote_port *rp;
 	struct hw_fabric fab;

@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: Apache-2.0 */
+// SPDX-License-Identifier: Apache-2.0
 /*
  * A stand-in for systemd's notification socket in tests: binds an AF_UNIX
  * datagram socket at PATH and appends every message it receives, one line

@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: Apache-2.0 */
+// SPDX-License-Identifier: Apache-2.0
 /*
  * Config loader tests: defaults, every option kind, normalised printing
  * (print -> load -> print is byte-identical), exact "FILE:LINE: reason"
@@ -16,12 +16,11 @@
 #include "conf.h"
 #include "suites_control.h"
 
-#define PORT_P0 \
+#define PORT_P0                                        \
 	"ports = ( { name = \"p0\"; dev = \"soft:f\";" \
 	" wwnn = \"0x20000090fa000001\"; wwpn = \"0x10000090fa000001\"; } );\n"
 
-static struct conf *
-load_ok(const char *text)
+static struct conf *load_ok(const char *text)
 {
 	struct conf *c = NULL;
 	char err[512] = "";
@@ -31,8 +30,7 @@ load_ok(const char *text)
 	return c;
 }
 
-static char *
-print(const struct conf *c)
+static char *print(const struct conf *c)
 {
 	char *buf = NULL;
 	size_t len = 0;
@@ -72,7 +70,8 @@ END_TEST
 
 START_TEST(subsys_and_ns)
 {
-	struct conf *c = load_ok(PORT_P0
+	struct conf *c = load_ok(
+		PORT_P0
 		"ana_groups = ( { id = 2; state = \"non-optimized\"; } );\n"
 		"subsystems = ( { nqn = \"nqn.2026-11.io.x:a\"; ports = [ \"p0\" ];\n"
 		" hosts = [ \"nqn.2026-11.io.x:h\" ]; namespaces = (\n"
@@ -92,7 +91,7 @@ START_TEST(subsys_and_ns)
 	n2 = conf_ns_find(s, 2);
 	ck_assert_ptr_nonnull(n1);
 	ck_assert_ptr_nonnull(n2);
-	ck_assert_ptr_eq(n2, &s->ns[0]);	/* the NSID-less one got 2 */
+	ck_assert_ptr_eq(n2, &s->ns[0]); /* the NSID-less one got 2 */
 	ck_assert_int_eq(n1->backend, TGT_BACKEND_FILE);
 	ck_assert_str_eq(n1->path, "/x");
 	ck_assert_uint_eq(n1->lba_size, 4096);
@@ -109,7 +108,8 @@ END_TEST
 
 START_TEST(print_fixed_point)
 {
-	struct conf *c = load_ok(PORT_P0
+	struct conf *c = load_ok(
+		PORT_P0
 		"daemon = { log_level = \"debug\"; socket_group = \"g\"; };\n"
 		"ana_groups = ( { id = 2; ports = { p0 = \"inaccessible\"; }; } );\n"
 		"subsystems = ( { nqn = \"nqn.2026-11.io.x:a\"; model = \"a\\\"b\";\n"
@@ -123,10 +123,11 @@ START_TEST(print_fixed_point)
 	ck_assert_str_eq(t1, t2);
 	ck_assert_ptr_nonnull(strstr(t1, "\t\t\t\tsize = \"1536\";\n"));
 	ck_assert_ptr_nonnull(strstr(t1, "\t\tmodel = \"a\\\"b\";\n"));
-	ck_assert_ptr_nonnull(strstr(t1,
-		"\t\thost_wwpns = [ \"0x10000090fa000001\", \"0x10000090fa000002\" ];\n"));
+	ck_assert_ptr_nonnull(strstr(
+		t1, "\t\thost_wwpns = [ \"0x10000090fa000001\", \"0x10000090fa000002\" ];\n"));
 	ck_assert_ptr_nonnull(strstr(t1, "\t\t\tp0 = \"inaccessible\";\n"));
-	ck_assert_ptr_nonnull(strstr(t1, "\t\t\t\tnguid = \"000102030405060708090a0b0c0d0e0f\";\n"));
+	ck_assert_ptr_nonnull(
+		strstr(t1, "\t\t\t\tnguid = \"000102030405060708090a0b0c0d0e0f\";\n"));
 	dup = conf_dup(c2);
 	t3 = print(dup);
 	ck_assert_str_eq(t1, t3);
@@ -140,13 +141,14 @@ START_TEST(print_fixed_point)
 END_TEST
 
 struct err_case {
-	const char	*text;
-	const char	*err;
+	const char *text;
+	const char *err;
 };
 
 static const struct err_case err_cases[] = {
 	{ "ports = ( { name = \"p0\" } ", "t.conf:1: syntax error" },
-	{ "foo = 1;", "t.conf:1: unknown section foo (expected daemon, ports, ana_groups, subsystems)" },
+	{ "foo = 1;",
+	  "t.conf:1: unknown section foo (expected daemon, ports, ana_groups, subsystems)" },
 	{ "daemon = { log_level = \"loud\"; };",
 	  "t.conf:1: log_level \"loud\" is not one of: warn, info, debug" },
 	{ "daemon = { verbose = 1; };", "t.conf:1: unknown setting verbose in daemon" },
@@ -158,10 +160,10 @@ static const struct err_case err_cases[] = {
 	  " wwpn = \"0x10000090fa000001\"; mdts = \"1K\"; } );",
 	  "t.conf:2: mdts = 1024 is outside 4096..16777216" },
 	{ PORT_P0 "subsystems = ( { nqn = \"nqn.2026-11.io.x:a\"; namespaces = (\n"
-	  " { backend = \"ram\"; size = \"1M\"; lba_size = 1024; } ); } );",
+		  " { backend = \"ram\"; size = \"1M\"; lba_size = 1024; } ); } );",
 	  "t.conf:3: namespace: lba_size must be 512 or 4096" },
 	{ PORT_P0 "subsystems = ( { nqn = \"nqn.2026-11.io.x:a\"; namespaces = (\n"
-	  " { backend = \"ram\"; path = \"/x\"; size = \"1M\"; } ); } );",
+		  " { backend = \"ram\"; path = \"/x\"; size = \"1M\"; } ); } );",
 	  "t.conf:3: namespace: path is only for backend file" },
 	{ "subsystems = ( { nqn = \"nqn.2026-11.io.x:a\"; },\n { nqn = \"nqn.2026-11.io.x:a\"; } );",
 	  "t.conf:2: subsystem nqn.2026-11.io.x:a defined twice" },
@@ -205,11 +207,21 @@ END_TEST
 
 START_TEST(sizes)
 {
-	static const struct { const char *in; uint64_t v; const char *out; } t[] = {
-		{ "0", 0, "0" }, { "512", 512, "512" }, { "1536", 1536, "1536" },
-		{ "4K", 4096, "4K" }, { "4k", 4096, "4K" }, { "256M", 256ULL << 20, "256M" },
-		{ "1GiB", 1ULL << 30, "1G" }, { "1GB", 1ULL << 30, "1G" },
-		{ "2048M", 2ULL << 30, "2G" }, { "3T", 3ULL << 40, "3T" },
+	static const struct {
+		const char *in;
+		uint64_t v;
+		const char *out;
+	} t[] = {
+		{ "0", 0, "0" },
+		{ "512", 512, "512" },
+		{ "1536", 1536, "1536" },
+		{ "4K", 4096, "4K" },
+		{ "4k", 4096, "4K" },
+		{ "256M", 256ULL << 20, "256M" },
+		{ "1GiB", 1ULL << 30, "1G" },
+		{ "1GB", 1ULL << 30, "1G" },
+		{ "2048M", 2ULL << 30, "2G" },
+		{ "3T", 3ULL << 40, "3T" },
 		{ "16E", 0, NULL },
 	};
 	char buf[32];
@@ -234,8 +246,7 @@ START_TEST(sizes)
 END_TEST
 
 /* Suite: the config loader and printer. */
-Suite *
-conf_suite(void)
+Suite *conf_suite(void)
 {
 	Suite *s = suite_create("conf");
 	TCase *tc = tcase_create("load");
@@ -243,8 +254,7 @@ conf_suite(void)
 	tcase_add_test(tc, port_defaults);
 	tcase_add_test(tc, subsys_and_ns);
 	tcase_add_test(tc, print_fixed_point);
-	tcase_add_loop_test(tc, load_errors, 0,
-			    (int)(sizeof(err_cases) / sizeof(err_cases[0])));
+	tcase_add_loop_test(tc, load_errors, 0, (int)(sizeof(err_cases) / sizeof(err_cases[0])));
 	tcase_add_test(tc, load_missing_file);
 	tcase_add_test(tc, sizes);
 	suite_add_tcase(s, tc);

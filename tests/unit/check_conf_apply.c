@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: Apache-2.0 */
+// SPDX-License-Identifier: Apache-2.0
 /*
  * conf_apply/conf_reload/conf_save tests against the fake ports and core:
  * the exact operations a first apply and a difference issue, in order;
@@ -19,10 +19,10 @@
 #include "fcd.h"
 #include "suites_control.h"
 
-#define NQN_A	"nqn.2026-11.io.x:a"
-#define NQN_B	"nqn.2026-11.io.x:b"
-#define HOST	"nqn.2026-11.io.x:h"
-#define HOST2	"nqn.2026-11.io.x:h2"
+#define NQN_A "nqn.2026-11.io.x:a"
+#define NQN_B "nqn.2026-11.io.x:b"
+#define HOST  "nqn.2026-11.io.x:h"
+#define HOST2 "nqn.2026-11.io.x:h2"
 
 static const char conf_a[] =
 	"ports = ( { name = \"p0\"; dev = \"soft:f\"; wwnn = \"0x20000090fa000001\";"
@@ -48,19 +48,16 @@ static const char conf_b[] =
 
 static struct fcd d;
 
-static struct conf *
-load(const char *text)
+static struct conf *load(const char *text)
 {
 	struct conf *c = NULL;
 	char err[512] = "";
 
-	ck_assert_msg(conf_load_string(text, "t.conf", &c, err, sizeof(err)) == 0,
-		      "%s", err);
+	ck_assert_msg(conf_load_string(text, "t.conf", &c, err, sizeof(err)) == 0, "%s", err);
 	return c;
 }
 
-static char *
-print(const struct conf *c)
+static char *print(const struct conf *c)
 {
 	char *buf = NULL;
 	size_t len = 0;
@@ -71,24 +68,21 @@ print(const struct conf *c)
 	return buf;
 }
 
-static void
-setup(void)
+static void setup(void)
 {
 	fake_reset();
 	memset(&d, 0, sizeof(d));
 	d.tgt = fake_tgt();
 }
 
-static void
-teardown(void)
+static void teardown(void)
 {
 	conf_free(d.conf);
 	d.conf = NULL;
 	fake_reset();
 }
 
-static void
-apply_ok(const char *text)
+static void apply_ok(const char *text)
 {
 	struct conf *c = load(text);
 	char err[512] = "";
@@ -100,14 +94,13 @@ apply_ok(const char *text)
 START_TEST(first_apply_order)
 {
 	apply_ok(conf_a);
-	ck_assert_str_eq(fake_log(),
-		"port_add p0 1;"
-		"ana_add 2;"
-		"subsys_add " NQN_A ";"
-		"allow_host " NQN_A " " HOST ";"
-		"ns_add " NQN_A " 1;"
-		"ns_add " NQN_A " 2;"
-		"export " NQN_A " 1;");
+	ck_assert_str_eq(fake_log(), "port_add p0 1;"
+				     "ana_add 2;"
+				     "subsys_add " NQN_A ";"
+				     "allow_host " NQN_A " " HOST ";"
+				     "ns_add " NQN_A " 1;"
+				     "ns_add " NQN_A " 2;"
+				     "export " NQN_A " 1;");
 }
 END_TEST
 
@@ -130,12 +123,11 @@ START_TEST(ana_port_states)
 		"ana_groups = ( { id = 2; ports = { p1 = \"inaccessible\"; }; } );\n";
 
 	apply_ok(with_override);
-	ck_assert_str_eq(fake_log(),
-		"port_add p0 1;port_add p1 2;ana_add 2;ana_state 2 2 3;");
+	ck_assert_str_eq(fake_log(), "port_add p0 1;port_add p1 2;ana_add 2;ana_state 2 2 3;");
 	fake_log_clear();
-	apply_ok(with_override);	/* nothing changed: nothing done */
+	apply_ok(with_override); /* nothing changed: nothing done */
 	ck_assert_str_eq(fake_log(), "");
-	apply_ok(conf_b);		/* override gone, group inaccessible */
+	apply_ok(conf_b); /* override gone, group inaccessible */
 	ck_assert_ptr_nonnull(strstr(fake_log(), "ana_state 2 1 3;ana_state 2 2 3;"));
 }
 END_TEST
@@ -145,34 +137,34 @@ START_TEST(diff_apply_order)
 	apply_ok(conf_a);
 	fake_log_clear();
 	apply_ok(conf_b);
-	ck_assert_str_eq(fake_log(),
-		"port_add p1 2;"
-		"ana_state 2 2 1;"		/* p1 programmed with group 2 */
-		"ana_state 2 1 3;"		/* then group 2 -> inaccessible */
-		"ana_state 2 2 3;"
-		"disallow_host " NQN_A " " HOST ";"
-		"allow_host " NQN_A " " HOST2 ";"
-		"ns_disable " NQN_A " 1;"
-		"ns_resize " NQN_A " 2 2097152;"
-		"subsys_add " NQN_B ";"
-		"ns_add " NQN_B " 1;"
-		"export " NQN_B " 2;");
+	ck_assert_str_eq(fake_log(), "port_add p1 2;"
+				     "ana_state 2 2 1;" /* p1 programmed with group 2 */
+				     "ana_state 2 1 3;" /* then group 2 -> inaccessible */
+				     "ana_state 2 2 3;"
+				     "disallow_host " NQN_A " " HOST ";"
+				     "allow_host " NQN_A " " HOST2 ";"
+				     "ns_disable " NQN_A " 1;"
+				     "ns_resize " NQN_A " 2 2097152;"
+				     "subsys_add " NQN_B ";"
+				     "ns_add " NQN_B " 1;"
+				     "export " NQN_B " 2;");
 }
 END_TEST
 
 START_TEST(wwpn_acl_diff)
 {
-	static const char one[] =
-		"subsystems = ( { nqn = \"" NQN_A "\"; host_wwpns = [ \"0x10000090fa0000a1\" ]; } );";
-	static const char two[] =
-		"subsystems = ( { nqn = \"" NQN_A "\"; host_wwpns = [ \"0x10000090fa0000a2\" ]; } );";
+	static const char one[] = "subsystems = ( { nqn = \"" NQN_A
+				  "\"; host_wwpns = [ \"0x10000090fa0000a1\" ]; } );";
+	static const char two[] = "subsystems = ( { nqn = \"" NQN_A
+				  "\"; host_wwpns = [ \"0x10000090fa0000a2\" ]; } );";
 
 	apply_ok(one);
-	ck_assert_str_eq(fake_log(), "subsys_add " NQN_A ";allow_wwpn " NQN_A " 0x10000090fa0000a1;");
+	ck_assert_str_eq(fake_log(),
+			 "subsys_add " NQN_A ";allow_wwpn " NQN_A " 0x10000090fa0000a1;");
 	fake_log_clear();
 	apply_ok(two);
 	ck_assert_str_eq(fake_log(), "disallow_wwpn " NQN_A " 0x10000090fa0000a1;"
-			 "allow_wwpn " NQN_A " 0x10000090fa0000a2;");
+				     "allow_wwpn " NQN_A " 0x10000090fa0000a2;");
 }
 END_TEST
 
@@ -191,18 +183,17 @@ START_TEST(failed_apply_rolls_back)
 	after = print(d.conf);
 	ck_assert_str_eq(after, before);
 	/* Everything done was undone. */
-	ck_assert_str_eq(fake_log(),
-		"port_add p1 2;"
-		"ana_state 2 2 1;"
-		"ana_state 2 1 3;"
-		"ana_state 2 2 3;"
-		"disallow_host " NQN_A " " HOST ";"
-		"allow_host " NQN_A " " HOST2 ";"
-		"FAIL ns_disable " NQN_A " 1;"
-		"port_del p1;"
-		"ana_state 2 1 1;"
-		"disallow_host " NQN_A " " HOST2 ";"
-		"allow_host " NQN_A " " HOST ";");
+	ck_assert_str_eq(fake_log(), "port_add p1 2;"
+				     "ana_state 2 2 1;"
+				     "ana_state 2 1 3;"
+				     "ana_state 2 2 3;"
+				     "disallow_host " NQN_A " " HOST ";"
+				     "allow_host " NQN_A " " HOST2 ";"
+				     "FAIL ns_disable " NQN_A " 1;"
+				     "port_del p1;"
+				     "ana_state 2 1 1;"
+				     "disallow_host " NQN_A " " HOST2 ";"
+				     "allow_host " NQN_A " " HOST ";");
 	conf_free(b);
 	free(before);
 	free(after);
@@ -216,7 +207,7 @@ START_TEST(shrink_refused)
 
 	apply_ok(conf_b);
 	fake_log_clear();
-	c = load(conf_a);	/* namespace 2 of a: 2M -> 1M */
+	c = load(conf_a); /* namespace 2 of a: 2M -> 1M */
 	ck_assert_int_eq(conf_apply(&d, c, err, sizeof(err)), -EINVAL);
 	ck_assert_str_eq(err, NQN_A " namespace 2: shrinking would lose data");
 	conf_free(c);
@@ -236,11 +227,13 @@ START_TEST(reload_bad_file_keeps_state)
 	fd = mkstemp(path);
 	fp = fdopen(fd, "w");
 	fputs("ports = ( { name = \"p0\"; dev = \"soft:f\"; wwnn = \"0x20000090fa000001\";\n"
-	      " wwpn = \"zz\"; } );\n", fp);
+	      " wwpn = \"zz\"; } );\n",
+	      fp);
 	fclose(fp);
 	d.conf_path = path;
 	ck_assert_int_ne(conf_reload(&d, err, sizeof(err)), 0);
-	ck_assert_str_eq(strchr(err, ':'), ":2: wwpn \"zz\" is not a WWN (16 hex digits, e.g. 0x20000090fa000001)");
+	ck_assert_str_eq(strchr(err, ':'),
+			 ":2: wwpn \"zz\" is not a WWN (16 hex digits, e.g. 0x20000090fa000001)");
 	ck_assert_str_eq(fake_log(), "");
 	after = print(d.conf);
 	ck_assert_str_eq(after, before);
@@ -251,8 +244,7 @@ START_TEST(reload_bad_file_keeps_state)
 }
 END_TEST
 
-static char *
-slurp(const char *path)
+static char *slurp(const char *path)
 {
 	FILE *fp = fopen(path, "r");
 	char *buf = calloc(1, 65536);
@@ -277,9 +269,9 @@ START_TEST(save_load_save_identical)
 	s1 = slurp(path);
 	/* Generated identities are written back. */
 	ck_assert_ptr_nonnull(strstr(s1,
-		"\t\t\t\tuuid = \"aa000000-0000-0000-0000-000000000002\";\n"
-		"\t\t\t\tnguid = \"bb000000000000000000000000000002\";\n"
-		"\t\t\t\teui64 = \"cc00000000000002\";\n"));
+				     "\t\t\t\tuuid = \"aa000000-0000-0000-0000-000000000002\";\n"
+				     "\t\t\t\tnguid = \"bb000000000000000000000000000002\";\n"
+				     "\t\t\t\teui64 = \"cc00000000000002\";\n"));
 	/* A fresh daemon loading the saved file saves the same bytes. */
 	conf_free(d.conf);
 	d.conf = NULL;
@@ -304,13 +296,14 @@ START_TEST(save_errors)
 	ck_assert_int_eq(conf_save(&d, NULL, err, sizeof(err)), -EINVAL);
 	ck_assert_str_eq(err, "no configuration file to save to");
 	ck_assert_int_eq(conf_save(&d, "/nonexistent/dir/x.conf", err, sizeof(err)), -ENOENT);
-	ck_assert_str_eq(err, "cannot create a temporary file next to /nonexistent/dir/x.conf: No such file or directory");
+	ck_assert_str_eq(
+		err,
+		"cannot create a temporary file next to /nonexistent/dir/x.conf: No such file or directory");
 }
 END_TEST
 
 /* Suite: applying, reloading and saving configurations. */
-Suite *
-conf_apply_suite(void)
+Suite *conf_apply_suite(void)
 {
 	Suite *s = suite_create("conf_apply");
 	TCase *tc = tcase_create("apply");

@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: Apache-2.0 */
+// SPDX-License-Identifier: Apache-2.0
 /*
  * The control plane's Check runner: every suite in suites_control.h in one
  * SRunner; exits non-zero if any test failed.
@@ -9,8 +9,7 @@
 
 typedef Suite *(*suite_fn)(void);
 
-int
-main(void)
+int main(void)
 {
 	static const suite_fn suites[] = CONTROL_SUITES;
 	SRunner *sr;

@@ -11,7 +11,7 @@
 
 #include "core_harness.h"
 
-#define DNR	NVME_SC_DNR
+#define DNR NVME_SC_DNR
 
 static uint16_t rd16(const uint8_t *p, size_t off)
 {
@@ -52,39 +52,39 @@ START_TEST(test_identify_ctrl_bytes)
 	ck_assert_mem_eq(id + 4, "SN123               ", 20);
 	ck_assert_mem_eq(id + 24, "Model X                                 ", 40);
 	ck_assert_mem_eq(id + 64, "1.2     ", 8);
-	ck_assert_uint_eq(id[72], 6);				/* rab */
-	ck_assert_uint_eq(id[73], 0xfa);			/* OUI LSB first */
+	ck_assert_uint_eq(id[72], 6);	 /* rab */
+	ck_assert_uint_eq(id[73], 0xfa); /* OUI LSB first */
 	ck_assert_uint_eq(id[74], 0x90);
 	ck_assert_uint_eq(id[75], 0x00);
-	ck_assert_uint_eq(id[76], 0x0b);			/* cmic */
-	ck_assert_uint_eq(id[77], 8);				/* mdts */
+	ck_assert_uint_eq(id[76], 0x0b); /* cmic */
+	ck_assert_uint_eq(id[77], 8);	 /* mdts */
 	ck_assert_uint_eq(rd16(id, 78), a->cntlid);
-	ck_assert_uint_eq(rd32(id, 80), 0x00020000);		/* ver */
-	ck_assert_uint_eq(rd32(id, 92), 0x900);			/* oaes */
-	ck_assert_uint_eq(rd32(id, 96), 0x41);			/* ctratt */
-	ck_assert_uint_eq(id[111], 1);				/* cntrltype */
-	ck_assert_uint_eq(id[259], 4);				/* aerl */
-	ck_assert_uint_eq(id[260], 3);				/* frmw */
-	ck_assert_uint_eq(id[261], 6);				/* lpa */
-	ck_assert_uint_eq(id[262], 15);				/* elpe */
-	ck_assert_uint_eq(rd16(id, 320), 10);			/* kas */
-	ck_assert_uint_eq(id[342], 10);				/* anatt */
-	ck_assert_uint_eq(id[343], 0x1f);			/* anacap */
-	ck_assert_uint_eq(rd32(id, 344), 128);			/* anagrpmax */
-	ck_assert_uint_eq(rd32(id, 348), 128);			/* nanagrpid */
-	ck_assert_uint_eq(id[512], 0x66);			/* sqes */
-	ck_assert_uint_eq(id[513], 0x44);			/* cqes */
-	ck_assert_uint_eq(rd16(id, 514), 1024);			/* maxcmd */
-	ck_assert_uint_eq(rd32(id, 516), 1024);			/* nn */
-	ck_assert_uint_eq(rd16(id, 520), 0x0d);			/* oncs */
-	ck_assert_uint_eq(id[525], 0x05);			/* vwc */
-	ck_assert_uint_eq(rd32(id, 536), 1);			/* sgls */
+	ck_assert_uint_eq(rd32(id, 80), 0x00020000); /* ver */
+	ck_assert_uint_eq(rd32(id, 92), 0x900);	     /* oaes */
+	ck_assert_uint_eq(rd32(id, 96), 0x41);	     /* ctratt */
+	ck_assert_uint_eq(id[111], 1);		     /* cntrltype */
+	ck_assert_uint_eq(id[259], 4);		     /* aerl */
+	ck_assert_uint_eq(id[260], 3);		     /* frmw */
+	ck_assert_uint_eq(id[261], 6);		     /* lpa */
+	ck_assert_uint_eq(id[262], 15);		     /* elpe */
+	ck_assert_uint_eq(rd16(id, 320), 10);	     /* kas */
+	ck_assert_uint_eq(id[342], 10);		     /* anatt */
+	ck_assert_uint_eq(id[343], 0x1f);	     /* anacap */
+	ck_assert_uint_eq(rd32(id, 344), 128);	     /* anagrpmax */
+	ck_assert_uint_eq(rd32(id, 348), 128);	     /* nanagrpid */
+	ck_assert_uint_eq(id[512], 0x66);	     /* sqes */
+	ck_assert_uint_eq(id[513], 0x44);	     /* cqes */
+	ck_assert_uint_eq(rd16(id, 514), 1024);	     /* maxcmd */
+	ck_assert_uint_eq(rd32(id, 516), 1024);	     /* nn */
+	ck_assert_uint_eq(rd16(id, 520), 0x0d);	     /* oncs */
+	ck_assert_uint_eq(id[525], 0x05);	     /* vwc */
+	ck_assert_uint_eq(rd32(id, 536), 1);	     /* sgls */
 	ck_assert_str_eq((const char *)id + 768, H_SUBNQN);
 	ck_assert_uint_eq(id[768 + strlen(H_SUBNQN)], 0);
-	ck_assert_uint_eq(rd32(id, 1792), 4);			/* ioccsz */
-	ck_assert_uint_eq(rd32(id, 1796), 1);			/* iorcsz */
-	ck_assert_uint_eq(rd16(id, 1800), 0);			/* icdoff */
-	ck_assert_uint_eq(id[1803], 1);				/* msdbd */
+	ck_assert_uint_eq(rd32(id, 1792), 4); /* ioccsz */
+	ck_assert_uint_eq(rd32(id, 1796), 1); /* iorcsz */
+	ck_assert_uint_eq(rd16(id, 1800), 0); /* icdoff */
+	ck_assert_uint_eq(id[1803], 1);	      /* msdbd */
 	/* wrong transfer length */
 	{
 		struct h_req *r = h_req_new(a, 0, 512);
@@ -101,10 +101,14 @@ END_TEST
 START_TEST(test_identify_ns_bytes)
 {
 	struct h_assoc *a;
-	struct tgt_ns_params np = { .nsid = 7, .backend = TGT_BACKEND_RAM,
-				    .size = 8 << 20, .lba_size = 4096,
-				    .readonly = true, .has_uuid = true,
-				    .has_nguid = true, .has_eui64 = true };
+	struct tgt_ns_params np = { .nsid = 7,
+				    .backend = TGT_BACKEND_RAM,
+				    .size = 8 << 20,
+				    .lba_size = 4096,
+				    .readonly = true,
+				    .has_uuid = true,
+				    .has_nguid = true,
+				    .has_eui64 = true };
 	uint8_t id[4096], exp[64];
 	char err[128];
 	int i;
@@ -120,18 +124,18 @@ START_TEST(test_identify_ns_bytes)
 	np.anagrpid = 3;
 	ck_assert_int_eq(tgt_ns_add(H->t, H_SUBNQN, &np, err, sizeof(err)), 0);
 	ck_assert_uint_eq(h_identify(a, NVME_ID_CNS_NS, 7, 0, id), 0);
-	ck_assert_uint_eq(rd64(id, 0), 2048);			/* nsze */
+	ck_assert_uint_eq(rd64(id, 0), 2048); /* nsze */
 	ck_assert_uint_eq(rd64(id, 8), 2048);
 	ck_assert_uint_eq(rd64(id, 16), 2048);
-	ck_assert_uint_eq(id[25], 0);				/* nlbaf */
-	ck_assert_uint_eq(id[26], 0);				/* flbas */
-	ck_assert_uint_eq(id[30], 1);				/* nmic */
-	ck_assert_uint_eq(id[33], 0x09);			/* dlfeat */
-	ck_assert_uint_eq(rd32(id, 92), 3);			/* anagrpid */
-	ck_assert_uint_eq(id[99], 1);				/* nsattr RO */
+	ck_assert_uint_eq(id[25], 0);	    /* nlbaf */
+	ck_assert_uint_eq(id[26], 0);	    /* flbas */
+	ck_assert_uint_eq(id[30], 1);	    /* nmic */
+	ck_assert_uint_eq(id[33], 0x09);    /* dlfeat */
+	ck_assert_uint_eq(rd32(id, 92), 3); /* anagrpid */
+	ck_assert_uint_eq(id[99], 1);	    /* nsattr RO */
 	ck_assert_mem_eq(id + 104, np.nguid, 16);
 	ck_assert_mem_eq(id + 120, np.eui64, 8);
-	ck_assert_uint_eq(id[128 + 2], 12);			/* lbaf0 ds */
+	ck_assert_uint_eq(id[128 + 2], 12); /* lbaf0 ds */
 	/* the 512-byte namespace 1 */
 	ck_assert_uint_eq(h_identify(a, NVME_ID_CNS_NS, 1, 0, id), 0);
 	ck_assert_uint_eq(rd64(id, 0), 2048);
@@ -146,10 +150,18 @@ START_TEST(test_identify_ns_bytes)
 	/* descriptor list: EUI-64, NGUID, UUID, CSI */
 	ck_assert_uint_eq(h_identify(a, NVME_ID_CNS_NS_DESC_LIST, 7, 0, id), 0);
 	memset(exp, 0, sizeof(exp));
-	exp[0] = 1; exp[1] = 8; memcpy(exp + 4, np.eui64, 8);
-	exp[12] = 2; exp[13] = 16; memcpy(exp + 16, np.nguid, 16);
-	exp[32] = 3; exp[33] = 16; memcpy(exp + 36, np.uuid, 16);
-	exp[52] = 4; exp[53] = 1; exp[56] = 0;
+	exp[0] = 1;
+	exp[1] = 8;
+	memcpy(exp + 4, np.eui64, 8);
+	exp[12] = 2;
+	exp[13] = 16;
+	memcpy(exp + 16, np.nguid, 16);
+	exp[32] = 3;
+	exp[33] = 16;
+	memcpy(exp + 36, np.uuid, 16);
+	exp[52] = 4;
+	exp[53] = 1;
+	exp[56] = 0;
 	ck_assert_mem_eq(id, exp, 64);
 	ck_assert_uint_eq(h_identify(a, NVME_ID_CNS_NS_DESC_LIST, 5, 0, id),
 			  NVME_SC_INVALID_NS | DNR);
@@ -190,9 +202,9 @@ START_TEST(test_log_pages)
 	ck_assert_uint_eq(h_io(a, 1, nvme_cmd_read, 1, 1, 1, data, 512), 0);
 	/* SMART */
 	ck_assert_uint_eq(h_get_log(a, NVME_LOG_SMART, 0, false, 0xffffffff, 0, 512, buf), 0);
-	ck_assert_uint_eq(rd64(buf, 32), 1);		/* data units read */
+	ck_assert_uint_eq(rd64(buf, 32), 1); /* data units read */
 	ck_assert_uint_eq(rd64(buf, 48), 1);
-	ck_assert_uint_eq(rd64(buf, 64), 2);		/* host reads */
+	ck_assert_uint_eq(rd64(buf, 64), 2); /* host reads */
 	ck_assert_uint_eq(rd64(buf, 80), 1);
 	ck_assert_uint_eq(buf[3], 100);
 	/* FW slot */
@@ -218,7 +230,7 @@ START_TEST(test_log_pages)
 	ck_assert_uint_eq(buf[29], NVMF_TRTYPE_FC);
 	/* offset window of the effects log */
 	ck_assert_uint_eq(h_get_log(a, NVME_LOG_CMD_EFFECTS, 0, false, 0, 1024, 8, buf), 0);
-	ck_assert_uint_eq(rd32(buf, 4), 3);		/* iocs[1] = write */
+	ck_assert_uint_eq(rd32(buf, 4), 3); /* iocs[1] = write */
 	/* bad offset, unknown page, discovery page on I/O controller */
 	ck_assert_uint_eq(h_get_log(a, NVME_LOG_SMART, 0, false, 0, 2, 512, buf),
 			  NVME_SC_INVALID_FIELD | DNR);
@@ -253,8 +265,7 @@ static struct h_req *aer(struct h_assoc *a)
 START_TEST(test_aen_ns_changed)
 {
 	struct h_assoc *a = std_ctrl();
-	struct tgt_ns_params np = { .nsid = 9, .backend = TGT_BACKEND_NULL,
-				    .size = 1 << 20 };
+	struct tgt_ns_params np = { .nsid = 9, .backend = TGT_BACKEND_NULL, .size = 1 << 20 };
 	struct h_req *r1, *r2;
 	uint8_t *buf = malloc(4096);
 	char err[128];
@@ -272,7 +283,7 @@ START_TEST(test_aen_ns_changed)
 	ck_assert_uint_eq(h_get_log(a, NVME_LOG_CHANGED_NS, 0, true, 0, 0, 4096, buf), 0);
 	ck_assert_uint_eq(rd32(buf, 0), 9);
 	ck_assert_uint_eq(rd32(buf, 4), 0);
-	ck_assert_uint_eq(h_status(r1), H_PENDING);	/* RAE kept the mask */
+	ck_assert_uint_eq(h_status(r1), H_PENDING); /* RAE kept the mask */
 	ck_assert_uint_eq(h_get_log(a, NVME_LOG_CHANGED_NS, 0, false, 0, 0, 4096, buf), 0);
 	ck_assert_uint_eq(rd32(buf, 0), 9);
 	/* list cleared */
@@ -293,8 +304,7 @@ END_TEST
 START_TEST(test_aen_config_and_limit)
 {
 	struct h_assoc *a = std_ctrl();
-	struct tgt_ns_params np = { .nsid = 9, .backend = TGT_BACKEND_NULL,
-				    .size = 1 << 20 };
+	struct tgt_ns_params np = { .nsid = 9, .backend = TGT_BACKEND_NULL, .size = 1 << 20 };
 	struct h_req *r, *held[5];
 	char err[128];
 	int i;
@@ -408,7 +418,7 @@ START_TEST(test_features)
 	r = h_req_new(a, 0, 0);
 	r->cmd.common.opcode = nvme_admin_set_features;
 	r->cmd.common.cdw10 = htole32(NVME_FEAT_KATO);
-	r->cmd.common.cdw11 = htole32(0xffffffff);	/* no wrap-around */
+	r->cmd.common.cdw11 = htole32(0xffffffff); /* no wrap-around */
 	ck_assert_uint_eq(h_run(r), 0);
 	h_req_free(r);
 	r = h_req_new(a, 0, 0);
@@ -449,8 +459,9 @@ END_TEST
 START_TEST(test_ana_log_and_io_status)
 {
 	struct h_assoc *a = std_ctrl();
-	struct tgt_ns_params np = { .nsid = 2, .backend = TGT_BACKEND_RAM,
-				    .size = 1 << 20, .anagrpid = 2 };
+	struct tgt_ns_params np = {
+		.nsid = 2, .backend = TGT_BACKEND_RAM, .size = 1 << 20, .anagrpid = 2
+	};
 	uint8_t buf[4096], exp[96], data[512];
 	char err[128];
 
@@ -467,13 +478,17 @@ START_TEST(test_ana_log_and_io_status)
 		uint64_t cc = H->t->ana_chgcnt;
 
 		exp[0] = (uint8_t)cc;
-		exp[8] = 2;				/* ngrps */
-		exp[16] = 1; exp[20] = 1;		/* grp 1, 1 nsid */
-		exp[24] = (uint8_t)cc; exp[32] = NVME_ANA_OPTIMIZED;
-		exp[48] = 1;				/* nsid 1 */
-		exp[52] = 2; exp[56] = 1;		/* grp 2, 1 nsid */
-		exp[60] = (uint8_t)cc; exp[68] = NVME_ANA_INACCESSIBLE;
-		exp[84] = 2;				/* nsid 2 */
+		exp[8] = 2; /* ngrps */
+		exp[16] = 1;
+		exp[20] = 1; /* grp 1, 1 nsid */
+		exp[24] = (uint8_t)cc;
+		exp[32] = NVME_ANA_OPTIMIZED;
+		exp[48] = 1; /* nsid 1 */
+		exp[52] = 2;
+		exp[56] = 1; /* grp 2, 1 nsid */
+		exp[60] = (uint8_t)cc;
+		exp[68] = NVME_ANA_INACCESSIBLE;
+		exp[84] = 2; /* nsid 2 */
 	}
 	ck_assert_mem_eq(buf, exp, 88);
 	/* RGO: no NSID lists */
@@ -482,8 +497,10 @@ START_TEST(test_ana_log_and_io_status)
 	ck_assert_uint_eq(rd32(buf, 48), 2);
 	/* I/O on each state */
 	ck_assert_uint_eq(h_io(a, 1, nvme_cmd_read, 2, 0, 1, data, 512), NVME_SC_ANA_INACCESSIBLE);
-	ck_assert_int_eq(tgt_ana_set_state(H->t, 2, 1, NVME_ANA_PERSISTENT_LOSS, err, sizeof(err)), 0);
-	ck_assert_uint_eq(h_io(a, 1, nvme_cmd_write, 2, 0, 1, data, 512), NVME_SC_ANA_PERSISTENT_LOSS);
+	ck_assert_int_eq(tgt_ana_set_state(H->t, 2, 1, NVME_ANA_PERSISTENT_LOSS, err, sizeof(err)),
+			 0);
+	ck_assert_uint_eq(h_io(a, 1, nvme_cmd_write, 2, 0, 1, data, 512),
+			  NVME_SC_ANA_PERSISTENT_LOSS);
 	ck_assert_int_eq(tgt_ana_set_state(H->t, 2, 1, NVME_ANA_CHANGE, err, sizeof(err)), 0);
 	ck_assert_uint_eq(h_io(a, 1, nvme_cmd_read, 2, 0, 1, data, 512), NVME_SC_ANA_TRANSITION);
 	ck_assert_int_eq(tgt_ana_set_state(H->t, 2, 1, NVME_ANA_NONOPTIMIZED, err, sizeof(err)), 0);
@@ -497,8 +514,7 @@ START_TEST(test_ana_log_and_io_status)
 }
 END_TEST
 
-static void disc_entry_check(const uint8_t *e, uint16_t portid,
-			     const char *nqn, uint8_t subtype)
+static void disc_entry_check(const uint8_t *e, uint16_t portid, const char *nqn, uint8_t subtype)
 {
 	char addr[256];
 
@@ -512,13 +528,14 @@ static void disc_entry_check(const uint8_t *e, uint16_t portid,
 	ck_assert_mem_eq(e + 32, "none                            ", 32);
 	ck_assert_str_eq((const char *)e + 256, nqn);
 	memset(addr, ' ', sizeof(addr));
-	memcpy(addr, portid == 1 ? "nn-0x20000090fa000001:pn-0x10000090fa000001" :
-	       "nn-0x20000090fa000002:pn-0x10000090fa000002", 43);
+	memcpy(addr,
+	       portid == 1 ? "nn-0x20000090fa000001:pn-0x10000090fa000001"
+			   : "nn-0x20000090fa000002:pn-0x10000090fa000002",
+	       43);
 	ck_assert_mem_eq(e + 512, addr, 256);
 }
 
-static struct h_assoc *disc_ctrl(struct nvmet_fc_target_port *tp,
-				 const char *host)
+static struct h_assoc *disc_ctrl(struct nvmet_fc_target_port *tp, const char *host)
 {
 	struct h_assoc *a = h_assoc_new(tp);
 
@@ -551,7 +568,7 @@ START_TEST(test_discovery_log)
 	ck_assert_uint_eq(rd64(buf, 8), 2);
 	ck_assert_uint_eq(rd16(buf, 16), 0);
 	disc_entry_check(buf + 1024, 1, NVME_DISC_SUBSYS_NAME, NVME_NQN_CURR);
-	ck_assert_uint_eq(rd16(buf + 1024, 10), 3);	/* eflags */
+	ck_assert_uint_eq(rd16(buf + 1024, 10), 3); /* eflags */
 	disc_entry_check(buf + 2048, 1, H_SUBNQN, NVME_NQN_NVME);
 	ck_assert_uint_eq(rd16(buf + 2048, 10), 0);
 	/* host 2 on port 2: itself + sub2 */

@@ -26,8 +26,7 @@ static struct h_assoc *ns_ctrl(const struct tgt_ns_params *np)
 
 START_TEST(test_null_backend)
 {
-	struct tgt_ns_params np = { .nsid = 2, .backend = TGT_BACKEND_NULL,
-				    .size = 1ull << 40 };
+	struct tgt_ns_params np = { .nsid = 2, .backend = TGT_BACKEND_NULL, .size = 1ull << 40 };
 	struct h_assoc *a = ns_ctrl(&np);
 	uint8_t b[4096], z[4096];
 	uint8_t id[4096];
@@ -40,8 +39,7 @@ START_TEST(test_null_backend)
 	ck_assert_mem_eq(b, z, 4096);
 	ck_assert_uint_eq(h_io(a, 1, nvme_cmd_compare, 2, 5, 8, z, 4096), 0);
 	b[1] = 1;
-	ck_assert_uint_eq(h_io(a, 1, nvme_cmd_compare, 2, 5, 8, b, 4096),
-			  NVME_SC_COMPARE_FAILED);
+	ck_assert_uint_eq(h_io(a, 1, nvme_cmd_compare, 2, 5, 8, b, 4096), NVME_SC_COMPARE_FAILED);
 	ck_assert_uint_eq(h_identify(a, NVME_ID_CNS_NS, 2, 0, id), 0);
 	memcpy(&nsze, id, 8);
 	ck_assert_uint_eq(le64toh(nsze), (1ull << 40) / 512);
@@ -72,8 +70,10 @@ END_TEST
 static void file_case(bool ring, uint32_t lba, bool direct)
 {
 	char path[] = "/tmp/check_core_fileXXXXXX";
-	struct tgt_ns_params np = { .nsid = 3, .backend = TGT_BACKEND_FILE,
-				    .size = 4 << 20, .lba_size = lba,
+	struct tgt_ns_params np = { .nsid = 3,
+				    .backend = TGT_BACKEND_FILE,
+				    .size = 4 << 20,
+				    .lba_size = lba,
 				    .direct = direct };
 	struct h_assoc *a;
 	uint8_t *w = aligned_alloc(4096, 65536), *r = aligned_alloc(4096, 65536);
@@ -88,7 +88,7 @@ static void file_case(bool ring, uint32_t lba, bool direct)
 	np.path = path;
 	a = ns_ctrl(&np);
 	ck_assert_int_eq(fstat(fd, &st), 0);
-	ck_assert_int_eq(st.st_size, 4 << 20);	/* extended to the size */
+	ck_assert_int_eq(st.st_size, 4 << 20); /* extended to the size */
 	if (ring)
 		ck_assert_int_eq(tgt_hwq_start(H->t, 0), 0);
 	for (i = 0; i < 65536; i++)
@@ -190,8 +190,7 @@ END_TEST
 START_TEST(test_block_device)
 {
 	const char *dev = getenv("TGT_TEST_BLOCKDEV");
-	struct tgt_ns_params np = { .nsid = 3, .backend = TGT_BACKEND_FILE,
-				    .path = dev };
+	struct tgt_ns_params np = { .nsid = 3, .backend = TGT_BACKEND_FILE, .path = dev };
 	struct h_assoc *a;
 	uint8_t w[8192], r[8192], z[8192];
 	uint8_t id[4096];
@@ -214,8 +213,9 @@ START_TEST(test_block_device)
 	ck_assert_mem_eq(r + 1024, z, 1024);
 	ck_assert_mem_eq(r + 2048, w + 2048, 8192 - 2048);
 	ck_assert_uint_eq(h_io(a, 1, nvme_cmd_flush, 3, 0, 1, NULL, 0), 0);
-	ck_assert_int_eq(tgt_ns_resize(H->t, H_SUBNQN, 3, le64toh(nsze) * 512 * 2,
-				       err, sizeof(err)), -ENOSPC);
+	ck_assert_int_eq(
+		tgt_ns_resize(H->t, H_SUBNQN, 3, le64toh(nsze) * 512 * 2, err, sizeof(err)),
+		-ENOSPC);
 	ck_assert(strncmp(err, "the block device holds only ", 28) == 0);
 }
 END_TEST

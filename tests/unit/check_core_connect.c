@@ -9,10 +9,9 @@
 
 #include "core_harness.h"
 
-#define DNR	NVME_SC_DNR
+#define DNR NVME_SC_DNR
 
-static struct h_req *connect_raw(struct h_assoc *a, uint16_t qid,
-				 const char *sub, const char *host,
+static struct h_req *connect_raw(struct h_assoc *a, uint16_t qid, const char *sub, const char *host,
 				 uint16_t cntlid)
 {
 	struct h_req *r = h_req_new(a, qid, sizeof(struct nvmf_connect_data));
@@ -32,8 +31,7 @@ START_TEST(test_connect_admin_ok)
 {
 	struct h_assoc *a, *b;
 	struct h_req *r;
-	struct tgt_subsys_params sp = { .nqn = H_SUBNQN, .cntlid_min = 10,
-					.cntlid_max = 11 };
+	struct tgt_subsys_params sp = { .nqn = H_SUBNQN, .cntlid_min = 10, .cntlid_max = 11 };
 	char err[128];
 
 	ck_assert_int_eq(tgt_subsys_add(H->t, &sp, err, sizeof(err)), 0);
@@ -42,7 +40,7 @@ START_TEST(test_connect_admin_ok)
 	a = h_assoc_new(&H->tp1);
 	r = connect_raw(a, 0, H_SUBNQN, H_HOSTNQN, 0xffff);
 	ck_assert_int_eq(h_run(r), 0);
-	ck_assert_uint_eq(le32toh(r->cqe.result.dw0), 10);	/* first cntlid */
+	ck_assert_uint_eq(le32toh(r->cqe.result.dw0), 10); /* first cntlid */
 	h_req_free(r);
 	b = h_assoc_new(&H->tp1);
 	ck_assert_int_eq(h_connect_admin(b, H_SUBNQN, H_HOSTNQN, 0), 0);
@@ -136,19 +134,22 @@ START_TEST(test_connect_acl_any_and_wwpn)
 	a = h_assoc_new(&H->tp1);
 	ck_assert_uint_eq(h_connect_admin(a, H_SUBNQN, H_HOSTNQN2, 0), 0);
 	/* disallowing the WWPN tears that controller down */
-	ck_assert_int_eq(tgt_subsys_disallow_wwpn(H->t, H_SUBNQN, H_HOST_WWPN, err, sizeof(err)), 0);
+	ck_assert_int_eq(tgt_subsys_disallow_wwpn(H->t, H_SUBNQN, H_HOST_WWPN, err, sizeof(err)),
+			 0);
 	ck_assert_int_eq(a->nr_delete, 1);
 	/* turning allow_any_host off drops hosts outside the ACL only */
 	{
 		struct h_assoc *in, *out;
 
-		ck_assert_int_eq(tgt_subsys_disallow_wwpn(H->t, H_SUBNQN, 0x1111, err, sizeof(err)), 0);
+		ck_assert_int_eq(tgt_subsys_disallow_wwpn(H->t, H_SUBNQN, 0x1111, err, sizeof(err)),
+				 0);
 		in = h_assoc_new(&H->tp1);
 		ck_assert_uint_eq(h_connect_admin(in, H_SUBNQN, H_HOSTNQN, 0), 0);
 		out = h_assoc_new(&H->tp1);
 		ck_assert_uint_eq(h_connect_admin(out, H_SUBNQN, H_HOSTNQN2, 0), 0);
 		sp.allow_any_host = false;
-		ck_assert_int_eq(tgt_subsys_set(H->t, &sp, TGT_SUBSYS_SET_ALLOW_ANY, err, sizeof(err)), 0);
+		ck_assert_int_eq(
+			tgt_subsys_set(H->t, &sp, TGT_SUBSYS_SET_ALLOW_ANY, err, sizeof(err)), 0);
 		ck_assert_int_eq(in->nr_delete, 0);
 		ck_assert_int_eq(out->nr_delete, 1);
 	}
@@ -216,7 +217,7 @@ START_TEST(test_connect_io_granted_queues)
 	r = h_req_new(a, 0, 0);
 	r->cmd.common.opcode = nvme_admin_set_features;
 	r->cmd.common.cdw10 = htole32(NVME_FEAT_NUM_QUEUES);
-	r->cmd.common.cdw11 = htole32(1 | (1u << 16));	/* 2 queues */
+	r->cmd.common.cdw11 = htole32(1 | (1u << 16)); /* 2 queues */
 	ck_assert_uint_eq(h_run(r), 0);
 	ck_assert_uint_eq(le32toh(r->cqe.result.dw0), 0x00010001);
 	h_req_free(r);
@@ -228,8 +229,7 @@ START_TEST(test_connect_io_granted_queues)
 }
 END_TEST
 
-static uint64_t prop_get(struct h_assoc *a, uint32_t off, bool wide,
-			 uint16_t *st)
+static uint64_t prop_get(struct h_assoc *a, uint32_t off, bool wide, uint16_t *st)
 {
 	struct h_req *r = h_req_new(a, 0, 0);
 	uint64_t v;
@@ -263,8 +263,7 @@ START_TEST(test_properties)
 	prop_get(a, 0x30, false, &st);
 	ck_assert_uint_eq(st, NVME_SC_INVALID_FIELD | DNR);
 	/* admin commands before CC.EN */
-	ck_assert_uint_eq(h_identify(a, NVME_ID_CNS_CTRL, 0, 0, NULL),
-			  NVME_SC_CMD_SEQ_ERROR | DNR);
+	ck_assert_uint_eq(h_identify(a, NVME_ID_CNS_CTRL, 0, 0, NULL), NVME_SC_CMD_SEQ_ERROR | DNR);
 	/* enable with bad IOSQES: CFS */
 	ck_assert_uint_eq(h_prop_set_cc(a, NVME_CC_ENABLE), 0);
 	ck_assert_uint_eq(prop_get(a, NVME_REG_CSTS, false, &st), NVME_CSTS_CFS);
@@ -297,7 +296,7 @@ START_TEST(test_keep_alive_expiry)
 	int i;
 
 	h_std_subsys();
-	a = h_ctrl_ready(&H->tp1, H_SUBNQN, H_HOSTNQN, 1);	/* kato 5 s */
+	a = h_ctrl_ready(&H->tp1, H_SUBNQN, H_HOSTNQN, 1); /* kato 5 s */
 	/* traffic every 3 s keeps it alive */
 	for (i = 0; i < 5; i++) {
 		H->clock.fake_ms += 3000;

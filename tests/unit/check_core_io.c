@@ -11,7 +11,7 @@
 
 #include "core_harness.h"
 
-#define DNR	NVME_SC_DNR
+#define DNR NVME_SC_DNR
 
 static struct h_assoc *io_ctrl(void)
 {
@@ -62,8 +62,7 @@ START_TEST(test_rw_errors)
 	uint8_t *big = calloc(1, 2049 * 512);
 	struct h_req *q;
 
-	ck_assert_uint_eq(h_io(a, 1, nvme_cmd_read, 1, 2048, 1, big, 512),
-			  NVME_SC_LBA_RANGE | DNR);
+	ck_assert_uint_eq(h_io(a, 1, nvme_cmd_read, 1, 2048, 1, big, 512), NVME_SC_LBA_RANGE | DNR);
 	ck_assert_uint_eq(h_io(a, 1, nvme_cmd_read, 1, 2047, 2, big, 1024),
 			  NVME_SC_LBA_RANGE | DNR);
 	ck_assert_uint_eq(h_io(a, 1, nvme_cmd_read, 1, ~0ull, 2, big, 1024),
@@ -77,15 +76,12 @@ START_TEST(test_rw_errors)
 	ck_assert_uint_eq(h_io(a, 1, nvme_cmd_flush, 1, 0, 1, big, 512),
 			  NVME_SC_SGL_INVALID_DATA | DNR);
 	/* namespaces */
-	ck_assert_uint_eq(h_io(a, 1, nvme_cmd_read, 0, 0, 1, big, 512),
-			  NVME_SC_INVALID_NS | DNR);
-	ck_assert_uint_eq(h_io(a, 1, nvme_cmd_read, 2, 0, 1, big, 512),
-			  NVME_SC_INVALID_NS | DNR);
+	ck_assert_uint_eq(h_io(a, 1, nvme_cmd_read, 0, 0, 1, big, 512), NVME_SC_INVALID_NS | DNR);
+	ck_assert_uint_eq(h_io(a, 1, nvme_cmd_read, 2, 0, 1, big, 512), NVME_SC_INVALID_NS | DNR);
 	ck_assert_uint_eq(h_io(a, 1, nvme_cmd_flush, 0xffffffff, 0, 1, NULL, 0),
 			  NVME_SC_INVALID_NS | DNR);
 	/* opcode */
-	ck_assert_uint_eq(h_io(a, 1, 0x7e, 1, 0, 1, NULL, 0),
-			  NVME_SC_INVALID_OPCODE | DNR);
+	ck_assert_uint_eq(h_io(a, 1, 0x7e, 1, 0, 1, NULL, 0), NVME_SC_INVALID_OPCODE | DNR);
 	/* admin opcode on an I/O queue */
 	q = h_req_new(a, 1, 4096);
 	q->cmd.common.opcode = nvme_admin_identify;
@@ -112,24 +108,21 @@ START_TEST(test_io_before_enable)
 	ck_assert_uint_eq(h_connect_admin(a, H_SUBNQN, H_HOSTNQN, 0), 0);
 	h_queue_new(a, 1, 31);
 	ck_assert_uint_eq(h_connect_io(a, 1, H_SUBNQN, H_HOSTNQN, 31), 0);
-	ck_assert_uint_eq(h_io(a, 1, nvme_cmd_read, 1, 0, 1, b, 512),
-			  NVME_SC_CMD_SEQ_ERROR | DNR);
+	ck_assert_uint_eq(h_io(a, 1, nvme_cmd_read, 1, 0, 1, b, 512), NVME_SC_CMD_SEQ_ERROR | DNR);
 	ck_assert_uint_eq(h_prop_set_cc(a, H_CC_READY), 0);
 	ck_assert_uint_eq(h_io(a, 1, nvme_cmd_read, 1, 0, 1, b, 512), 0);
 	ck_assert_uint_eq(h_prop_set_cc(a, H_CC_READY | NVME_CC_SHN_NORMAL), 0);
-	ck_assert_uint_eq(h_io(a, 1, nvme_cmd_read, 1, 0, 1, b, 512),
-			  NVME_SC_CMD_SEQ_ERROR | DNR);
+	ck_assert_uint_eq(h_io(a, 1, nvme_cmd_read, 1, 0, 1, b, 512), NVME_SC_CMD_SEQ_ERROR | DNR);
 }
 END_TEST
 
-static uint16_t write_zeroes(struct h_assoc *a, uint32_t nsid, uint64_t slba,
-			     uint32_t nlb)
+static uint16_t write_zeroes(struct h_assoc *a, uint32_t nsid, uint64_t slba, uint32_t nlb)
 {
 	return h_io(a, 1, nvme_cmd_write_zeroes, nsid, slba, nlb, NULL, 0);
 }
 
-static uint16_t dsm(struct h_assoc *a, uint32_t nsid,
-		    const struct nvme_dsm_range *rg, unsigned int nr, bool ad)
+static uint16_t dsm(struct h_assoc *a, uint32_t nsid, const struct nvme_dsm_range *rg,
+		    unsigned int nr, bool ad)
 {
 	struct h_req *q = h_req_new(a, 1, nr * 16);
 	uint16_t st;
@@ -188,15 +181,15 @@ START_TEST(test_write_zeroes_dsm_compare)
 	ck_assert_uint_eq(h_io(a, 1, nvme_cmd_read, 1, 0, 2, r, 1024), 0);
 	ck_assert_uint_eq(h_io(a, 1, nvme_cmd_compare, 1, 0, 2, r, 1024), 0);
 	r[700] ^= 1;
-	ck_assert_uint_eq(h_io(a, 1, nvme_cmd_compare, 1, 0, 2, r, 1024),
-			  NVME_SC_COMPARE_FAILED);
+	ck_assert_uint_eq(h_io(a, 1, nvme_cmd_compare, 1, 0, 2, r, 1024), NVME_SC_COMPARE_FAILED);
 }
 END_TEST
 
 START_TEST(test_readonly_namespace)
 {
-	struct tgt_ns_params np = { .nsid = 3, .backend = TGT_BACKEND_RAM,
-				    .size = 1 << 20, .readonly = true };
+	struct tgt_ns_params np = {
+		.nsid = 3, .backend = TGT_BACKEND_RAM, .size = 1 << 20, .readonly = true
+	};
 	struct nvme_dsm_range rg = { .nlb = htole32(1) };
 	struct h_assoc *a;
 	uint8_t b[512];
@@ -216,8 +209,7 @@ END_TEST
 
 START_TEST(test_ns_visibility_by_message)
 {
-	struct tgt_ns_params np = { .nsid = 4, .backend = TGT_BACKEND_RAM,
-				    .size = 1 << 20 };
+	struct tgt_ns_params np = { .nsid = 4, .backend = TGT_BACKEND_RAM, .size = 1 << 20 };
 	struct h_assoc *a = io_ctrl();
 	uint8_t b[512];
 	char err[128];
@@ -245,17 +237,17 @@ END_TEST
  * next timer tick; nothing is lost. */
 START_TEST(test_ring_full_retry)
 {
-	struct tgt_ns_params np = { .nsid = 4, .backend = TGT_BACKEND_RAM,
-				    .size = 1 << 20 };
+	struct tgt_ns_params np = { .nsid = 4, .backend = TGT_BACKEND_RAM, .size = 1 << 20 };
 	struct h_assoc *a = io_ctrl();
 	struct h_req *r;
 	uint8_t b[512];
 	char err[128];
 
-	H->fail_hwq = 2;	/* both I/O queues' add messages */
+	H->fail_hwq = 2; /* both I/O queues' add messages */
 	ck_assert_int_eq(tgt_ns_add(H->t, H_SUBNQN, &np, err, sizeof(err)), 0);
 	ck_assert_int_eq(H->fail_hwq, 0);
-	ck_assert_uint_eq(h_io(a, 1, nvme_cmd_read, 4, 0, 1, b, 512), NVME_SC_INVALID_NS | NVME_SC_DNR);
+	ck_assert_uint_eq(h_io(a, 1, nvme_cmd_read, 4, 0, 1, b, 512),
+			  NVME_SC_INVALID_NS | NVME_SC_DNR);
 	tgt_timer_tick(H->t);
 	ck_assert_uint_eq(h_io(a, 1, nvme_cmd_read, 4, 0, 1, b, 512), 0);
 	ck_assert_uint_eq(h_io(a, 2, nvme_cmd_read, 4, 0, 1, b, 512), 0);
@@ -295,8 +287,7 @@ START_TEST(test_random_commands)
 
 	for (i = 0; i < 20000; i++) {
 		uint16_t qid = (uint16_t)(rnd() % 3);
-		uint32_t len = (uint32_t)(rnd() % 3 == 0 ? 512 * (rnd() % 9) :
-					  rnd() % 5000);
+		uint32_t len = (uint32_t)(rnd() % 3 == 0 ? 512 * (rnd() % 9) : rnd() % 5000);
 		struct h_req *r = h_req_new(a, qid, len);
 		uint16_t st;
 
@@ -305,9 +296,8 @@ START_TEST(test_random_commands)
 
 			memcpy(r->cmd.raw + j, &v, 8);
 		}
-		r->cmd.common.flags = (rnd() % 8) ? NVME_CMD_SGL_METABUF :
-			(uint8_t)rnd();
-		if (rnd() % 2)	/* plausible namespaces and opcodes */
+		r->cmd.common.flags = (rnd() % 8) ? NVME_CMD_SGL_METABUF : (uint8_t)rnd();
+		if (rnd() % 2) /* plausible namespaces and opcodes */
 			r->cmd.common.nsid = htole32((uint32_t)(rnd() % 3));
 		if (rnd() % 2)
 			r->cmd.common.opcode = (uint8_t)(rnd() % 0x20);
@@ -315,7 +305,7 @@ START_TEST(test_random_commands)
 			r->cmd.common.opcode = nvme_admin_keep_alive;
 		if (qid == 0 && r->cmd.common.opcode == nvme_fabrics_command &&
 		    r->cmd.fabrics.fctype == nvme_fabrics_type_property_set)
-			r->cmd.prop_set.offset = 0;	/* keep CC enabled */
+			r->cmd.prop_set.offset = 0; /* keep CC enabled */
 		for (j = 0; j + 8 <= (int)len; j += 8) {
 			uint64_t v = rnd();
 

@@ -19,12 +19,12 @@
 #include "daemon/tgt_priv.h"
 #include "loop_lldd.h"
 
-#define NS_PER_S	1000000000ull
-#define FIFO_MAX	4096
+#define NS_PER_S 1000000000ull
+#define FIFO_MAX 4096
 
 struct work {
-	void	(*fn)(void *);
-	void	*arg;
+	void (*fn)(void *);
+	void *arg;
 };
 
 static struct work fifo[FIFO_MAX];
@@ -126,7 +126,8 @@ static void setup(void)
 					 .max_io_queues = 8,
 					 .max_deferred = 16 };
 	struct tgt_subsys_params sp = { .nqn = LOOP_SUBNQN, .serial = "CORE0001" };
-	struct tgt_ns_params np = { .nsid = 1, .backend = TGT_BACKEND_RAM,
+	struct tgt_ns_params np = { .nsid = 1,
+				    .backend = TGT_BACKEND_RAM,
 				    .size = LOOP_NS_BLOCKS * 512ull };
 	char err[128];
 
@@ -139,8 +140,7 @@ static void setup(void)
 	ck_assert_ptr_nonnull(T);
 	clock_fake_init(&tclock, 1000000);
 	T->clock = &tclock;
-	ck_assert_int_eq(nvmet_fc_bind_core(lp.tport, tgt_core_ops(), T, &env,
-					    NULL, &cfg), 0);
+	ck_assert_int_eq(nvmet_fc_bind_core(lp.tport, tgt_core_ops(), T, &env, NULL, &cfg), 0);
 	ck_assert_int_eq(tgt_port_add(T, 1, lp.tport, "loop"), 0);
 	ck_assert_int_eq(tgt_subsys_add(T, &sp, err, sizeof(err)), 0);
 	ck_assert_int_eq(tgt_subsys_allow_host(T, LOOP_SUBNQN, LOOP_HOSTNQN, err, sizeof(err)), 0);
@@ -184,7 +184,7 @@ static void teardown(void)
 	if (ctrl)
 		delete_ctrl();
 	ck_assert_int_eq(nr_ctrls(), 0);
-	ck_assert_ptr_null(T->sq_list);		/* every queue destroyed */
+	ck_assert_ptr_null(T->sq_list); /* every queue destroyed */
 	ck_assert_int_eq(nvmet_fc_bind_core(lp.tport, NULL, NULL, NULL, NULL, NULL), 0);
 	pump(5);
 	loop_pair_fini(&lp);
@@ -194,9 +194,9 @@ static void teardown(void)
 }
 
 struct io_res {
-	int		done;
-	uint16_t	status;
-	uint32_t	dw0;
+	int done;
+	uint16_t status;
+	uint32_t dw0;
 };
 
 static void io_cb(void *arg, uint16_t status, const struct nvme_completion *cqe)
@@ -220,8 +220,8 @@ static uint16_t host_io(uint16_t qid, uint8_t opc, uint64_t slba, uint16_t nlb,
 	c.rw.nsid = htole32(1);
 	c.rw.slba = htole64(slba);
 	c.rw.length = htole16((uint16_t)(nlb - 1));
-	ck_assert_int_eq(fcnvme_host_submit(ctrl, qid, &c, buf, 0,
-					    buf ? nlb * 512u : 0, io_cb, &r), 0);
+	ck_assert_int_eq(fcnvme_host_submit(ctrl, qid, &c, buf, 0, buf ? nlb * 512u : 0, io_cb, &r),
+			 0);
 	for (i = 0; i < 1000 && !r.done; i++)
 		pump(1);
 	ck_assert_int_eq(r.done, 1);
@@ -283,7 +283,7 @@ START_TEST(test_keep_alive_expiry_reconnect)
 	struct fcnvme_host_ctrl_info info;
 
 	opts(&o, LOOP_HOSTNQN);
-	o.kato_ms = 0;		/* a silent host */
+	o.kato_ms = 0; /* a silent host */
 	ck_assert_int_eq(fcnvme_host_ctrl_create(lp.lport, lp.rport, &o, &ctrl), 0);
 	ck_assert_int_eq(run_until(FCNVME_HOST_CTRL_LIVE, 500), 0);
 	/* the core applies its own KATO only if the host sent one: set one */
@@ -317,9 +317,9 @@ START_TEST(test_keep_alive_expiry_reconnect)
 END_TEST
 
 struct first_ctrl {
-	uint64_t		id;
-	struct tgt_io_stats	st;
-	int			n;
+	uint64_t id;
+	struct tgt_io_stats st;
+	int n;
 };
 
 static int first_ctrl_cb(const struct tgt_ctrl_info *i, void *arg)
@@ -364,7 +364,7 @@ START_TEST(test_stats_and_assoc_delete)
 	ck_assert_uint_eq(f.st.aborts, 0);
 	ck_assert_uint_eq(f.st.write_bytes, 65536);
 	ck_assert_uint_eq(f.st.read_bytes, 8192);
-	ck_assert_uint_eq(f.st.lat[0], 4);	/* the fake clock stood still */
+	ck_assert_uint_eq(f.st.lat[0], 4); /* the fake clock stood still */
 	ck_assert_int_eq(tgt_port_stats(T, 1, &port), 0);
 	ck_assert_uint_eq(port.cmds, 4);
 
@@ -373,7 +373,7 @@ START_TEST(test_stats_and_assoc_delete)
 	ck_assert_int_eq(tgt_ctrl_delete(T, f.id ^ 1, err, sizeof(err)), -ENOENT);
 	ck_assert_int_eq(tgt_ctrl_delete(T, f.id, err, sizeof(err)), 0);
 	pump(50);
-	ck_assert_uint_eq(lp.t2h_ls, ls + 1);		/* the Disconnect LS */
+	ck_assert_uint_eq(lp.t2h_ls, ls + 1); /* the Disconnect LS */
 	ck_assert_uint_eq(lp.t2h_ls_acc, acc + 1);
 	fake_now += 2 * NS_PER_S;
 	ck_assert_int_eq(run_until(FCNVME_HOST_CTRL_LIVE, 2000), 0);
@@ -382,9 +382,9 @@ START_TEST(test_stats_and_assoc_delete)
 	memset(&f, 0, sizeof(f));
 	ck_assert_int_eq(tgt_ctrl_foreach(T, first_ctrl_cb, &f), 0);
 	ck_assert_int_eq(f.n, 1);
-	ck_assert_uint_eq(f.st.cmds, 0);		/* a new association */
+	ck_assert_uint_eq(f.st.cmds, 0); /* a new association */
 	ck_assert_int_eq(tgt_port_stats(T, 1, &port), 0);
-	ck_assert_uint_eq(port.cmds, 4);		/* kept by the port */
+	ck_assert_uint_eq(port.cmds, 4); /* kept by the port */
 	ck_assert_uint_eq(port.errors, 1);
 	delete_ctrl();
 }
@@ -396,8 +396,7 @@ END_TEST
 START_TEST(test_aen_end_to_end)
 {
 	struct fcnvme_host_ctrl_opts o;
-	struct tgt_ns_params np = { .nsid = 2, .backend = TGT_BACKEND_NULL,
-				    .size = 1 << 20 };
+	struct tgt_ns_params np = { .nsid = 2, .backend = TGT_BACKEND_NULL, .size = 1 << 20 };
 	struct nvme_command c;
 	struct io_res r1 = { 0 }, r2 = { 0 };
 	char err[128];
@@ -457,8 +456,7 @@ START_TEST(test_discovery_end_to_end)
 	ck_assert_uint_eq(p[2048 + 1], NVMF_ADDR_FAMILY_FC);
 	ck_assert_uint_eq(p[2048 + 2], NVME_NQN_NVME);
 	ck_assert_str_eq((const char *)p + 2048 + 256, LOOP_SUBNQN);
-	ck_assert_mem_eq(p + 2048 + 512,
-			 "nn-0x10001100ab000001:pn-0x20001100ab000001 ", 44);
+	ck_assert_mem_eq(p + 2048 + 512, "nn-0x10001100ab000001:pn-0x20001100ab000001 ", 44);
 	fcnvme_host_buf_free(ctrl, b);
 	delete_ctrl();
 }

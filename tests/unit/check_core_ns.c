@@ -34,7 +34,7 @@ START_TEST(test_subsys_idempotent)
 	ck_assert_int_eq(tgt_subsys_add(H->t, &sp, err, sizeof(err)), -EINVAL);
 	ck_assert_str_eq(err, "the discovery NQN is reserved");
 	sp.nqn = H_SUBNQN2;
-	sp.serial = "012345678901234567890";	/* 21 characters */
+	sp.serial = "012345678901234567890"; /* 21 characters */
 	ck_assert_int_eq(tgt_subsys_add(H->t, &sp, err, sizeof(err)), -EINVAL);
 	ck_assert_str_eq(err, "serial longer than 20 characters");
 	sp.serial = NULL;
@@ -45,7 +45,8 @@ START_TEST(test_subsys_idempotent)
 	ck_assert_int_eq(tgt_subsys_del(H->t, H_SUBNQN, err, sizeof(err)), 0);
 	ck_assert_int_eq(tgt_subsys_del(H->t, H_SUBNQN, err, sizeof(err)), 0);
 	ck_assert_int_eq(tgt_subsys_export(H->t, H_SUBNQN, 1, err, sizeof(err)), -ENOENT);
-	ck_assert_int_eq(tgt_subsys_allow_host(H->t, H_SUBNQN, H_HOSTNQN, err, sizeof(err)), -ENOENT);
+	ck_assert_int_eq(tgt_subsys_allow_host(H->t, H_SUBNQN, H_HOSTNQN, err, sizeof(err)),
+			 -ENOENT);
 }
 END_TEST
 
@@ -64,7 +65,7 @@ static int count_cb(const struct tgt_subsys_info *i, void *arg)
 		ck_assert(!i->allow_any_host);
 	} else {
 		ck_assert_str_eq(i->nqn, H_SUBNQN2);
-		ck_assert_uint_eq(i->serial[16], 0);	/* 16 hex digits */
+		ck_assert_uint_eq(i->serial[16], 0); /* 16 hex digits */
 		ck_assert_str_eq(i->model, TGT_DEFAULT_MODEL);
 	}
 	(*n)++;
@@ -145,8 +146,7 @@ static int ns_cb(const struct tgt_ns_info *i, void *arg)
 START_TEST(test_ns_identity_persists)
 {
 	char dir[] = "/tmp/check_core_stateXXXXXX", path[512], line[128];
-	struct tgt_ns_params np = { .nsid = 5, .backend = TGT_BACKEND_NULL,
-				    .size = 1 << 20 };
+	struct tgt_ns_params np = { .nsid = 5, .backend = TGT_BACKEND_NULL, .size = 1 << 20 };
 	struct ns_seen a = { 0 }, b = { 0 };
 	char err[128];
 	FILE *f;
@@ -158,8 +158,8 @@ START_TEST(test_ns_identity_persists)
 	ck_assert_int_eq(tgt_ns_add(H->t, H_SUBNQN, &np, err, sizeof(err)), 0);
 	ck_assert_int_eq(tgt_ns_foreach(H->t, H_SUBNQN, ns_cb, &a), 0);
 	ck_assert_int_eq(a.n, 2);
-	ck_assert_uint_eq(a.uuid[6] >> 4, 4);		/* version 4 */
-	ck_assert_uint_eq(a.uuid[8] >> 6, 2);		/* variant */
+	ck_assert_uint_eq(a.uuid[6] >> 4, 4); /* version 4 */
+	ck_assert_uint_eq(a.uuid[8] >> 6, 2); /* variant */
 	snprintf(path, sizeof(path), "%s/%s/ns5.id", dir, H_SUBNQN);
 	f = fopen(path, "r");
 	ck_assert_ptr_nonnull(f);
@@ -190,7 +190,7 @@ START_TEST(test_ns_identity_persists)
 	ck_assert_int_eq(tgt_ns_add(H->t, H_SUBNQN, &np, err, sizeof(err)), -EEXIST);
 	ck_assert_str_eq(err, "NGUID already used by namespace 5 of " H_SUBNQN);
 	snprintf(path, sizeof(path), "%s/%s/ns6.id", dir, H_SUBNQN);
-	ck_assert_int_ne(access(path, F_OK), 0);	/* nothing saved */
+	ck_assert_int_ne(access(path, F_OK), 0); /* nothing saved */
 	snprintf(path, sizeof(path), "%s/%s/ns5.id", dir, H_SUBNQN);
 	np.nsid = 5;
 	ck_assert_int_eq(unlink(path), 0);
@@ -204,8 +204,7 @@ END_TEST
 
 START_TEST(test_ns_params_and_resize)
 {
-	struct tgt_ns_params np = { .nsid = 0, .backend = TGT_BACKEND_RAM,
-				    .size = 1 << 20 };
+	struct tgt_ns_params np = { .nsid = 0, .backend = TGT_BACKEND_RAM, .size = 1 << 20 };
 	char err[128];
 
 	h_std_subsys();
@@ -226,7 +225,8 @@ START_TEST(test_ns_params_and_resize)
 	ck_assert_str_eq(err, "no subsystem " H_SUBNQN2);
 	/* shrink refused, grow fine, same size no-op */
 	ck_assert_int_eq(tgt_ns_resize(H->t, H_SUBNQN, 1, 512 << 10, err, sizeof(err)), -EINVAL);
-	ck_assert_str_eq(err, "namespace 1 holds 1048576 bytes; shrinking to 524288 would lose data");
+	ck_assert_str_eq(err,
+			 "namespace 1 holds 1048576 bytes; shrinking to 524288 would lose data");
 	ck_assert_int_eq(tgt_ns_resize(H->t, H_SUBNQN, 1, 4 << 20, err, sizeof(err)), 0);
 	ck_assert_int_eq(tgt_ns_resize(H->t, H_SUBNQN, 1, 4 << 20, err, sizeof(err)), 0);
 	ck_assert_int_eq(tgt_ns_resize(H->t, H_SUBNQN, 9, 4 << 20, err, sizeof(err)), -ENOENT);
@@ -241,8 +241,7 @@ END_TEST
 START_TEST(test_ns_delete_drains)
 {
 	char path[] = "/tmp/check_core_drainXXXXXX";
-	struct tgt_ns_params np = { .nsid = 6, .backend = TGT_BACKEND_FILE,
-				    .size = 1 << 20 };
+	struct tgt_ns_params np = { .nsid = 6, .backend = TGT_BACKEND_FILE, .size = 1 << 20 };
 	struct h_assoc *a;
 	struct h_req *r;
 	uint8_t b[512];
@@ -343,7 +342,7 @@ START_TEST(test_destroy_with_live_ctrls)
 	h_std_subsys();
 	a = h_ctrl_ready(&H->tp1, H_SUBNQN, H_HOSTNQN, 2);
 	for (q = 0; q <= TGT_MAX_QID; q++)
-		a->alive[q] = false;	/* h_teardown leaves them to tgt */
+		a->alive[q] = false; /* h_teardown leaves them to tgt */
 }
 END_TEST
 
@@ -352,8 +351,7 @@ START_TEST(test_state_path_escaped)
 {
 	char dir[] = "/tmp/check_core_escXXXXXX", path[512];
 	struct tgt_subsys_params sp = { .nqn = "nqn.2024-01.io.example:a/../../b" };
-	struct tgt_ns_params np = { .nsid = 1, .backend = TGT_BACKEND_NULL,
-				    .size = 4096 };
+	struct tgt_ns_params np = { .nsid = 1, .backend = TGT_BACKEND_NULL, .size = 4096 };
 	char err[128];
 
 	ck_assert_ptr_nonnull(mkdtemp(dir));
@@ -388,7 +386,10 @@ START_TEST(test_subsys_del_with_ctrls)
 	ck_assert_int_eq(a->nr_delete, 1);
 	ck_assert(!a->alive[0] && !a->alive[1] && !a->alive[2]);
 	ck_assert_int_eq(d->nr_delete, 0);
-	ck_assert_int_eq(tgt_subsys_foreach(H->t, (int (*)(const struct tgt_subsys_info *, void *))count_cb, &n), 0);
+	ck_assert_int_eq(
+		tgt_subsys_foreach(H->t, (int (*)(const struct tgt_subsys_info *, void *))count_cb,
+				   &n),
+		0);
 	ck_assert_int_eq(n, 0);
 	ck_assert_uint_eq(h_get_log(d, NVME_LOG_DISC, 0, false, 0, 0, 2048, buf), 0);
 	ck_assert_uint_eq(buf[8], 1);
@@ -426,8 +427,7 @@ END_TEST
 
 static int port_env_hwq_calls;
 
-static int port_env_hwq(void *env, uint16_t hwqid, void (*fn)(void *),
-			void *arg)
+static int port_env_hwq(void *env, uint16_t hwqid, void (*fn)(void *), void *arg)
 {
 	(void)env;
 	(void)hwqid;

@@ -14,9 +14,8 @@
 #include "core_harness.h"
 
 /* Run an I/O command whose response comes lat_ns after req_init. */
-static uint16_t timed_io(struct h_assoc *a, uint16_t qid, uint8_t opcode,
-			 uint32_t nsid, uint64_t slba, uint32_t nlb,
-			 uint64_t lat_ns)
+static uint16_t timed_io(struct h_assoc *a, uint16_t qid, uint8_t opcode, uint32_t nsid,
+			 uint64_t slba, uint32_t nlb, uint64_t lat_ns)
 {
 	struct h_req *r = h_req_new(a, qid, nlb * 512);
 	uint16_t st;
@@ -37,9 +36,9 @@ static uint16_t timed_io(struct h_assoc *a, uint16_t qid, uint8_t opcode,
 }
 
 struct found {
-	struct tgt_io_stats	st;
-	struct tgt_ns_info	ns;
-	int			nr;
+	struct tgt_io_stats st;
+	struct tgt_ns_info ns;
+	int nr;
 };
 
 static int ctrl_cb(const struct tgt_ctrl_info *ci, void *arg)
@@ -85,9 +84,8 @@ static void check_seq_stats(const struct tgt_io_stats *s)
 	for (i = 0; i < TGT_LAT_BUCKETS; i++) {
 		uint64_t want = i == 0 ? 2 : i == 6 ? 1 : i == 11 ? 2 : 0;
 
-		ck_assert_msg(s->lat[i] == want, "bucket %u: %llu, want %llu",
-			      i, (unsigned long long)s->lat[i],
-			      (unsigned long long)want);
+		ck_assert_msg(s->lat[i] == want, "bucket %u: %llu, want %llu", i,
+			      (unsigned long long)s->lat[i], (unsigned long long)want);
 	}
 	/* 5 responses: ranks 3 (p50) and 5 (p99, p99.9) */
 	ck_assert_uint_eq(tgt_stats_percentile(s, 500), 127);
@@ -109,9 +107,8 @@ static void check_ns_stats(const struct tgt_io_stats *s)
 	for (i = 0; i < TGT_LAT_BUCKETS; i++) {
 		uint64_t want = i == 0 ? 1 : i == 6 ? 1 : i == 11 ? 2 : 0;
 
-		ck_assert_msg(s->lat[i] == want, "ns bucket %u: %llu, want %llu",
-			      i, (unsigned long long)s->lat[i],
-			      (unsigned long long)want);
+		ck_assert_msg(s->lat[i] == want, "ns bucket %u: %llu, want %llu", i,
+			      (unsigned long long)s->lat[i], (unsigned long long)want);
 	}
 	ck_assert_uint_eq(tgt_stats_percentile(s, 500), 127);
 	ck_assert_uint_eq(tgt_stats_percentile(s, 990), 3000);
@@ -188,8 +185,7 @@ START_TEST(test_ctrl_delete)
 	struct found f;
 	char err[128] = "";
 
-	ck_assert_int_eq(tgt_ctrl_delete(H->t, a->id + 1, err, sizeof(err)),
-			 -ENOENT);
+	ck_assert_int_eq(tgt_ctrl_delete(H->t, a->id + 1, err, sizeof(err)), -ENOENT);
 	ck_assert_str_eq(err, "no association 0x0000000000010001");
 	ck_assert_int_eq(a->nr_delete, 0);
 	ck_assert_int_eq(tgt_ctrl_delete(H->t, a->id, err, sizeof(err)), 0);
@@ -198,8 +194,7 @@ START_TEST(test_ctrl_delete)
 	memset(&f, 0, sizeof(f));
 	ck_assert_int_eq(tgt_ctrl_foreach(H->t, ctrl_cb, &f), 0);
 	ck_assert_int_eq(f.nr, 0);
-	ck_assert_int_eq(tgt_ctrl_delete(H->t, a->id, err, sizeof(err)),
-			 -ENOENT);
+	ck_assert_int_eq(tgt_ctrl_delete(H->t, a->id, err, sizeof(err)), -ENOENT);
 	memset(&f, 0, sizeof(f));
 	ck_assert_int_eq(tgt_subsys_foreach(H->t, subsys_cb, &f), 0);
 	check_seq_stats(&f.st);
@@ -268,9 +263,9 @@ START_TEST(test_percentiles)
 	memset(&s, 0, sizeof(s));
 	ck_assert_uint_eq(tgt_stats_percentile(&s, 500), 0);
 	/* 1000 responses: 990 at ~1 us, 9 at ~1 ms, 1 at 40 ms */
-	s.lat[9] = 990;		/* 512..1023 */
-	s.lat[19] = 9;		/* 524288..1048575 */
-	s.lat[25] = 1;		/* 33554432..67108863 */
+	s.lat[9] = 990; /* 512..1023 */
+	s.lat[19] = 9;	/* 524288..1048575 */
+	s.lat[25] = 1;	/* 33554432..67108863 */
 	s.lat_max_ns = 40000000;
 	ck_assert_uint_eq(tgt_stats_percentile(&s, 500), 1023);
 	ck_assert_uint_eq(tgt_stats_percentile(&s, 990), 1023);

@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: Apache-2.0 */
+// SPDX-License-Identifier: Apache-2.0
 /*
  * Control protocol tests: the descriptor and policy tables are complete and
  * consistent; builders produce exact bytes; fcnvme_msg_validate() accepts
@@ -20,12 +20,11 @@
 
 /* A hand-built datagram: header fields + raw attribute bytes. */
 struct raw {
-	uint64_t	buf[(FCNVME_CTL_MSG_MAX + 64) / 8];
-	size_t		len;
+	uint64_t buf[(FCNVME_CTL_MSG_MAX + 64) / 8];
+	size_t len;
 };
 
-static void
-raw_init(struct raw *r, uint16_t type, uint8_t cmd, uint8_t version)
+static void raw_init(struct raw *r, uint16_t type, uint8_t cmd, uint8_t version)
 {
 	struct nlmsghdr *h = (struct nlmsghdr *)r->buf;
 	struct fcnvme_ctlhdr *ch = (struct fcnvme_ctlhdr *)(h + 1);
@@ -41,8 +40,7 @@ raw_init(struct raw *r, uint16_t type, uint8_t cmd, uint8_t version)
 }
 
 /* Append an attribute with nla_len = hdr + len, padded to 4. */
-static void
-raw_attr(struct raw *r, uint16_t type, const void *p, uint16_t len)
+static void raw_attr(struct raw *r, uint16_t type, const void *p, uint16_t len)
 {
 	struct nlmsghdr *h = (struct nlmsghdr *)r->buf;
 	uint8_t *at = (uint8_t *)r->buf + r->len;
@@ -56,8 +54,7 @@ raw_attr(struct raw *r, uint16_t type, const void *p, uint16_t len)
 }
 
 /* Set both the datagram length and nlmsg_len. */
-static void
-raw_setlen(struct raw *r, size_t len)
+static void raw_setlen(struct raw *r, size_t len)
 {
 	uint32_t l = (uint32_t)len;
 
@@ -65,9 +62,7 @@ raw_setlen(struct raw *r, size_t len)
 	r->len = len;
 }
 
-static int
-raw_validate(struct raw *r, enum fcnvme_msg_kind kind, struct fcnvme_msg *m,
-	     char *why)
+static int raw_validate(struct raw *r, enum fcnvme_msg_kind kind, struct fcnvme_msg *m, char *why)
 {
 	return fcnvme_msg_validate(r->buf, r->len, kind, m, why, 256);
 }
@@ -88,8 +83,7 @@ START_TEST(tables_complete)
 		for (a = 1; a <= FCNVME_A_MAX; a++)
 			if (d->allowed & FCNVME_ABIT(a))
 				ck_assert_msg(fcnvme_attr_name(a) != NULL,
-					      "%s allows unnamed attr %u",
-					      d->name, a);
+					      "%s allows unnamed attr %u", d->name, a);
 		for (b = 1; b < c; b++)
 			ck_assert_str_ne(fcnvme_cmds[b].name, d->name);
 	}
@@ -104,10 +98,8 @@ END_TEST
 
 START_TEST(enum_names)
 {
-	ck_assert_str_eq(fcnvme_ana_state_name(FCNVME_ANA_NON_OPTIMIZED),
-			 "non-optimized");
-	ck_assert_int_eq(fcnvme_ana_state_parse("persistent-loss"),
-			 FCNVME_ANA_PERSISTENT_LOSS);
+	ck_assert_str_eq(fcnvme_ana_state_name(FCNVME_ANA_NON_OPTIMIZED), "non-optimized");
+	ck_assert_int_eq(fcnvme_ana_state_parse("persistent-loss"), FCNVME_ANA_PERSISTENT_LOSS);
 	ck_assert_int_eq(fcnvme_ana_state_parse("Optimized"), -EINVAL);
 	ck_assert_ptr_null(fcnvme_ana_state_name(__FCNVME_ANA_MAX));
 	ck_assert_int_eq(fcnvme_log_level_parse("debug"), FCNVME_LOG_DEBUG);
@@ -124,14 +116,34 @@ END_TEST
 START_TEST(build_exact_bytes)
 {
 	static const uint8_t want[] = {
-		28, 0, 0, 0,		/* nlmsg_len */
-		0x10, 0,		/* FCNVME_CTL_TYPE */
-		1, 0,			/* NLM_F_REQUEST */
-		7, 0, 0, 0,		/* seq */
-		0, 0, 0, 0,		/* pid */
-		FCNVME_CMD_PORT_SHOW, FCNVME_CTL_VERSION, 0, 0,
-		7, 0, FCNVME_A_NAME, 0,	/* nla_len 7, type */
-		'p', '0', 0, 0,		/* "p0" NUL + pad */
+		28,
+		0,
+		0,
+		0, /* nlmsg_len */
+		0x10,
+		0, /* FCNVME_CTL_TYPE */
+		1,
+		0, /* NLM_F_REQUEST */
+		7,
+		0,
+		0,
+		0, /* seq */
+		0,
+		0,
+		0,
+		0, /* pid */
+		FCNVME_CMD_PORT_SHOW,
+		FCNVME_CTL_VERSION,
+		0,
+		0,
+		7,
+		0,
+		FCNVME_A_NAME,
+		0, /* nla_len 7, type */
+		'p',
+		'0',
+		0,
+		0, /* "p0" NUL + pad */
 	};
 	struct nl_msg *m = fcnvme_msg_new(FCNVME_CMD_PORT_SHOW, NLM_F_REQUEST, 7);
 
@@ -146,8 +158,7 @@ END_TEST
 START_TEST(build_then_validate)
 {
 	struct nl_msg *m = fcnvme_msg_new(FCNVME_CMD_NS_ADD, NLM_F_REQUEST, 9);
-	static const uint8_t uuid[16] = { 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11,
-					  12, 13, 14, 15, 16 };
+	static const uint8_t uuid[16] = { 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16 };
 	struct fcnvme_msg msg;
 	const uint8_t *b;
 	char why[256];
@@ -161,8 +172,8 @@ START_TEST(build_then_validate)
 	ck_assert_int_eq(fcnvme_msg_put_u32(m, FCNVME_A_NSID, 5), 0);
 	ck_assert_int_eq(fcnvme_msg_put_bin(m, FCNVME_A_UUID, uuid, 16), 0);
 	ck_assert_int_eq(fcnvme_msg_validate(fcnvme_msg_hdr(m), fcnvme_msg_len(m),
-					     FCNVME_MSG_REQUEST, &msg, why,
-					     sizeof(why)), 0);
+					     FCNVME_MSG_REQUEST, &msg, why, sizeof(why)),
+			 0);
 	ck_assert_uint_eq(msg.cmd, FCNVME_CMD_NS_ADD);
 	ck_assert_str_eq(fcnvme_msg_get_str(&msg, FCNVME_A_BACKEND), "ram");
 	ck_assert_int_eq(fcnvme_msg_get_u64(&msg, FCNVME_A_SIZE, &size), 0);
@@ -210,35 +221,51 @@ END_TEST
 
 /* One malformed-message vector. */
 struct bad {
-	const char	*what;
-	int		error;
-	const char	*why;	/* exact reason, or NULL to skip */
-	void		(*build)(struct raw *r);
+	const char *what;
+	int error;
+	const char *why; /* exact reason, or NULL to skip */
+	void (*build)(struct raw *r);
 };
 
-static void b_short(struct raw *r) { raw_init(r, FCNVME_CTL_TYPE, 1, 1); r->len = 12; }
+static void b_short(struct raw *r)
+{
+	raw_init(r, FCNVME_CTL_TYPE, 1, 1);
+	r->len = 12;
+}
 static void b_trailing(struct raw *r)
 {
 	raw_init(r, FCNVME_CTL_TYPE, FCNVME_CMD_STATUS, 1);
-	r->len += 4;	/* datagram longer than nlmsg_len */
+	r->len += 4; /* datagram longer than nlmsg_len */
 }
 static void b_unaligned(struct raw *r)
 {
 	struct nlmsghdr *h = (struct nlmsghdr *)r->buf;
 
 	raw_init(r, FCNVME_CTL_TYPE, FCNVME_CMD_STATUS, 1);
-	r->len += 2;	/* both lengths agree, but not on a 4-byte boundary */
+	r->len += 2; /* both lengths agree, but not on a 4-byte boundary */
 	h->nlmsg_len = (uint32_t)r->len;
 }
-static void b_version(struct raw *r) { raw_init(r, FCNVME_CTL_TYPE, FCNVME_CMD_STATUS, 2); }
-static void b_cmd(struct raw *r) { raw_init(r, FCNVME_CTL_TYPE, 200, 1); }
-static void b_cmd0(struct raw *r) { raw_init(r, FCNVME_CTL_TYPE, 0, 1); }
+static void b_version(struct raw *r)
+{
+	raw_init(r, FCNVME_CTL_TYPE, FCNVME_CMD_STATUS, 2);
+}
+static void b_cmd(struct raw *r)
+{
+	raw_init(r, FCNVME_CTL_TYPE, 200, 1);
+}
+static void b_cmd0(struct raw *r)
+{
+	raw_init(r, FCNVME_CTL_TYPE, 0, 1);
+}
 static void b_reserved(struct raw *r)
 {
 	raw_init(r, FCNVME_CTL_TYPE, FCNVME_CMD_STATUS, 1);
 	((uint8_t *)r->buf)[NLMSG_HDRLEN + 2] = 1;
 }
-static void b_type(struct raw *r) { raw_init(r, NLMSG_DONE, FCNVME_CMD_STATUS, 1); }
+static void b_type(struct raw *r)
+{
+	raw_init(r, NLMSG_DONE, FCNVME_CMD_STATUS, 1);
+}
 static void b_nohdr(struct raw *r)
 {
 	raw_init(r, FCNVME_CTL_TYPE, FCNVME_CMD_STATUS, 1);
@@ -302,21 +329,24 @@ static void b_nlalen(struct raw *r)
 {
 	raw_init(r, FCNVME_CTL_TYPE, FCNVME_CMD_PORT_SHOW, 1);
 	raw_attr(r, FCNVME_A_NAME, "p0", 3);
-	((uint8_t *)r->buf)[NLMSG_HDRLEN + 4] = 2;	/* nla_len 2 < 4 */
+	((uint8_t *)r->buf)[NLMSG_HDRLEN + 4] = 2; /* nla_len 2 < 4 */
 }
 static void b_nlaover(struct raw *r)
 {
 	raw_init(r, FCNVME_CTL_TYPE, FCNVME_CMD_PORT_SHOW, 1);
 	raw_attr(r, FCNVME_A_NAME, "p0", 3);
-	((uint8_t *)r->buf)[NLMSG_HDRLEN + 4] = 64;	/* past the end */
+	((uint8_t *)r->buf)[NLMSG_HDRLEN + 4] = 64; /* past the end */
 }
 static void b_tailbytes(struct raw *r)
 {
 	raw_init(r, FCNVME_CTL_TYPE, FCNVME_CMD_PORT_SHOW, 1);
 	raw_attr(r, FCNVME_A_NAME, "p0", 3);
-	raw_setlen(r, r->len + 4);	/* zero bytes: an attribute of length 0 */
+	raw_setlen(r, r->len + 4); /* zero bytes: an attribute of length 0 */
 }
-static void b_required(struct raw *r) { raw_init(r, FCNVME_CTL_TYPE, FCNVME_CMD_PORT_SHOW, 1); }
+static void b_required(struct raw *r)
+{
+	raw_init(r, FCNVME_CTL_TYPE, FCNVME_CMD_PORT_SHOW, 1);
+}
 static void b_allowed(struct raw *r)
 {
 	uint32_t v = 1;
@@ -394,13 +424,11 @@ START_TEST(validate_rejects)
 	struct fcnvme_msg msg;
 	static struct raw r;
 	char why[256] = "";
-	enum fcnvme_msg_kind kind = v->build == b_list_elem ?
-		FCNVME_MSG_REPLY : FCNVME_MSG_REQUEST;
+	enum fcnvme_msg_kind kind = v->build == b_list_elem ? FCNVME_MSG_REPLY : FCNVME_MSG_REQUEST;
 
 	v->build(&r);
-	ck_assert_msg(raw_validate(&r, kind, &msg, why) == v->error,
-		      "%s: got %d (%s), want %d", v->what,
-		      raw_validate(&r, kind, &msg, why), why, v->error);
+	ck_assert_msg(raw_validate(&r, kind, &msg, why) == v->error, "%s: got %d (%s), want %d",
+		      v->what, raw_validate(&r, kind, &msg, why), why, v->error);
 	if (v->why != NULL)
 		ck_assert_str_eq(why, v->why);
 }
@@ -463,8 +491,8 @@ START_TEST(error_reply_shape)
 	ck_assert_int_eq(ne->error, -ENOENT);
 	ck_assert_uint_eq(ne->msg.nlmsg_seq, 77);
 	ck_assert_uint_eq(ne->msg.nlmsg_len, NLMSG_HDRLEN);
-	ck_assert_int_eq(fcnvme_msg_validate(h, h->nlmsg_len, FCNVME_MSG_REPLY,
-					     &msg, why, sizeof(why)), 0);
+	ck_assert_int_eq(
+		fcnvme_msg_validate(h, h->nlmsg_len, FCNVME_MSG_REPLY, &msg, why, sizeof(why)), 0);
 	ck_assert_int_eq(msg.error, -ENOENT);
 	ck_assert_str_eq(fcnvme_msg_get_str(&msg, FCNVME_A_ERRMSG), "no port x");
 	fcnvme_msg_free(e);
@@ -481,16 +509,15 @@ START_TEST(error_reply_shape)
 	ck_assert_uint_eq(h->nlmsg_type, NLMSG_DONE);
 	ck_assert_uint_eq(h->nlmsg_len, 20);
 	ck_assert_uint_eq(h->nlmsg_flags, NLM_F_MULTI);
-	ck_assert_int_eq(fcnvme_msg_validate(h, h->nlmsg_len, FCNVME_MSG_REPLY,
-					     &msg, why, sizeof(why)), 0);
+	ck_assert_int_eq(
+		fcnvme_msg_validate(h, h->nlmsg_len, FCNVME_MSG_REPLY, &msg, why, sizeof(why)), 0);
 	ck_assert_uint_eq(msg.type, NLMSG_DONE);
 	fcnvme_msg_free(e);
 	fcnvme_msg_free(req);
 }
 END_TEST
 
-static int
-collect(const char *s, void *arg)
+static int collect(const char *s, void *arg)
 {
 	strcat(arg, s);
 	strcat(arg, "|");
@@ -511,10 +538,10 @@ START_TEST(list_roundtrip)
 	ck_assert_int_eq(fcnvme_msg_list_end(m, l), 0);
 	ck_assert_ptr_null(fcnvme_msg_list_start(m, FCNVME_A_NAME));
 	l = fcnvme_msg_list_start(m, FCNVME_A_PORTS);
-	ck_assert_int_eq(fcnvme_msg_list_end(m, l), 0);	/* empty list */
-	ck_assert_int_eq(fcnvme_msg_validate(fcnvme_msg_hdr(m), fcnvme_msg_len(m),
-					     FCNVME_MSG_REPLY, &msg, why,
-					     sizeof(why)), 0);
+	ck_assert_int_eq(fcnvme_msg_list_end(m, l), 0); /* empty list */
+	ck_assert_int_eq(fcnvme_msg_validate(fcnvme_msg_hdr(m), fcnvme_msg_len(m), FCNVME_MSG_REPLY,
+					     &msg, why, sizeof(why)),
+			 0);
 	ck_assert_int_eq(fcnvme_msg_list_foreach(&msg, FCNVME_A_HOSTS, collect, out), 0);
 	ck_assert_str_eq(out, "nqn.2026-11.io.x:h1|nqn.2026-11.io.x:h2|");
 	out[0] = '\0';
@@ -524,8 +551,7 @@ START_TEST(list_roundtrip)
 }
 END_TEST
 
-static int
-collect_u64(uint64_t v, void *arg)
+static int collect_u64(uint64_t v, void *arg)
 {
 	uint64_t *sum = arg;
 
@@ -553,11 +579,10 @@ START_TEST(list_u64)
 	ck_assert_uint_eq(p[2] | p[3] << 8, FCNVME_A_WWPNS | NLA_F_NESTED);
 	ck_assert_uint_eq(p[4] | p[5] << 8, 12);
 	ck_assert_uint_eq(p[6] | p[7] << 8, FCNVME_A_WWPN);
-	ck_assert_int_eq(fcnvme_msg_validate(fcnvme_msg_hdr(m), fcnvme_msg_len(m),
-					     FCNVME_MSG_REPLY, &msg, why,
-					     sizeof(why)), 0);
-	ck_assert_int_eq(fcnvme_msg_list_foreach_u64(&msg, FCNVME_A_WWPNS,
-						     collect_u64, &sum), 0);
+	ck_assert_int_eq(fcnvme_msg_validate(fcnvme_msg_hdr(m), fcnvme_msg_len(m), FCNVME_MSG_REPLY,
+					     &msg, why, sizeof(why)),
+			 0);
+	ck_assert_int_eq(fcnvme_msg_list_foreach_u64(&msg, FCNVME_A_WWPNS, collect_u64, &sum), 0);
 	ck_assert_uint_eq(sum, 7009);
 	/* The string iterator does not walk a u64 list. */
 	ck_assert_int_eq(fcnvme_msg_list_foreach(&msg, FCNVME_A_WWPNS, collect, out), 0);
@@ -567,8 +592,7 @@ START_TEST(list_u64)
 END_TEST
 
 /* Suite: the control protocol in libfcnvme. */
-Suite *
-ctl_proto_suite(void)
+Suite *ctl_proto_suite(void)
 {
 	Suite *s = suite_create("ctl_proto");
 	TCase *tc = tcase_create("tables");

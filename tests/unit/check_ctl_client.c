@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: Apache-2.0 */
+// SPDX-License-Identifier: Apache-2.0
 /*
  * Client tests: fcnvme_client_request() against a scripted server in a
  * child process on a real AF_UNIX SOCK_SEQPACKET socket: data messages are
@@ -26,16 +26,14 @@
 
 static char sock_path[108];
 
-static void
-send_msg(int fd, struct nl_msg *m)
+static void send_msg(int fd, struct nl_msg *m)
 {
 	send(fd, fcnvme_msg_hdr(m), fcnvme_msg_len(m), 0);
 	fcnvme_msg_free(m);
 }
 
 /* The scripted server: answers each request by its command. */
-static void
-serve(int lfd)
+static void serve(int lfd)
 {
 	uint64_t buf[FCNVME_CTL_MSG_MAX / 8];
 	struct fcnvme_msg msg;
@@ -48,8 +46,8 @@ serve(int lfd)
 		struct nl_msg *m;
 		int rc;
 
-		rc = fcnvme_msg_validate(buf, (size_t)n, FCNVME_MSG_REQUEST,
-					 &msg, why, sizeof(why));
+		rc = fcnvme_msg_validate(buf, (size_t)n, FCNVME_MSG_REQUEST, &msg, why,
+					 sizeof(why));
 		if (rc) {
 			send_msg(fd, fcnvme_msg_new_error(h, rc, why));
 			continue;
@@ -94,15 +92,13 @@ serve(int lfd)
 	_exit(0);
 }
 
-static pid_t
-start_server(void)
+static pid_t start_server(void)
 {
 	struct sockaddr_un sun = { .sun_family = AF_UNIX };
 	pid_t pid;
 	int lfd;
 
-	snprintf(sock_path, sizeof(sock_path), "/tmp/check_ctl_client.%d",
-		 (int)getpid());
+	snprintf(sock_path, sizeof(sock_path), "/tmp/check_ctl_client.%d", (int)getpid());
 	unlink(sock_path);
 	strcpy(sun.sun_path, sock_path);
 	lfd = socket(AF_UNIX, SOCK_SEQPACKET, 0);
@@ -122,8 +118,7 @@ start_server(void)
 }
 
 /* The server exits when its client has closed the connection. */
-static void
-stop_server(pid_t pid)
+static void stop_server(pid_t pid)
 {
 	int status = -1;
 
@@ -132,17 +127,15 @@ stop_server(pid_t pid)
 	unlink(sock_path);
 }
 
-static int
-collect(const struct fcnvme_msg *msg, void *arg)
+static int collect(const struct fcnvme_msg *msg, void *arg)
 {
 	strcat(arg, fcnvme_msg_get_str(msg, FCNVME_A_NAME));
 	strcat(arg, ",");
 	return 0;
 }
 
-static int
-request(struct fcnvme_client *c, unsigned int cmd, const char *name,
-	char *out, char *err)
+static int request(struct fcnvme_client *c, unsigned int cmd, const char *name, char *out,
+		   char *err)
 {
 	struct nl_msg *m = fcnvme_msg_new(cmd, NLM_F_REQUEST, fcnvme_client_seq(c));
 	int rc;
@@ -180,9 +173,9 @@ START_TEST(client_server_rejects_raw)
 {
 	pid_t pid = start_server();
 	struct fcnvme_client *c;
-	static const uint8_t bad_version[20] = { 20, 0, 0, 0, 0x10, 0, 1, 0,
-						 5, 0, 0, 0, 0, 0, 0, 0,
-						 FCNVME_CMD_STATUS, 9, 0, 0 };
+	static const uint8_t bad_version[20] = {
+		20, 0, 0, 0, 0x10, 0, 1, 0, 5, 0, 0, 0, 0, 0, 0, 0, FCNVME_CMD_STATUS, 9, 0, 0
+	};
 	uint64_t buf[512];
 	struct fcnvme_msg msg;
 	char why[256];
@@ -192,8 +185,8 @@ START_TEST(client_server_rejects_raw)
 	ck_assert_int_eq(fcnvme_client_send_raw(c, bad_version, sizeof(bad_version)), 0);
 	n = recv(fcnvme_client_fd(c), buf, sizeof(buf), 0);
 	ck_assert_int_gt(n, 0);
-	ck_assert_int_eq(fcnvme_msg_validate(buf, (size_t)n, FCNVME_MSG_REPLY,
-					     &msg, why, sizeof(why)), 0);
+	ck_assert_int_eq(
+		fcnvme_msg_validate(buf, (size_t)n, FCNVME_MSG_REPLY, &msg, why, sizeof(why)), 0);
 	ck_assert_uint_eq(msg.type, NLMSG_ERROR);
 	ck_assert_int_eq(msg.error, -EPROTONOSUPPORT);
 	ck_assert_uint_eq(msg.nlh->nlmsg_seq, 5);
@@ -217,8 +210,7 @@ START_TEST(client_open_errors)
 END_TEST
 
 /* Suite: the control-socket client. */
-Suite *
-ctl_client_suite(void)
+Suite *ctl_client_suite(void)
 {
 	Suite *s = suite_create("ctl_client");
 	TCase *tc = tcase_create("client");

@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: Apache-2.0 */
+// SPDX-License-Identifier: Apache-2.0
 /*
  * Dispatch and grammar tests: every command has a daemon handler and
  * exactly one fcnvmectl entry; fcnvmectl words become the exact request;
@@ -36,13 +36,12 @@ static struct fcd d;
 
 /* Replies collected from ctl_dispatch, validated as a client would. */
 static struct {
-	uint64_t	buf[16][FCNVME_CTL_MSG_MAX / 8];
-	size_t		len[16];
-	int		n;
+	uint64_t buf[16][FCNVME_CTL_MSG_MAX / 8];
+	size_t len[16];
+	int n;
 } out;
 
-static int
-collect(void *ctx, struct nl_msg *m)
+static int collect(void *ctx, struct nl_msg *m)
 {
 	(void)ctx;
 	ck_assert_int_lt(out.n, 16);
@@ -52,19 +51,18 @@ collect(void *ctx, struct nl_msg *m)
 	return 0;
 }
 
-static void
-reply(int i, struct fcnvme_msg *msg)
+static void reply(int i, struct fcnvme_msg *msg)
 {
 	char why[256];
 
 	ck_assert_int_lt(i, out.n);
-	ck_assert_msg(fcnvme_msg_validate(out.buf[i], out.len[i], FCNVME_MSG_REPLY,
-					  msg, why, sizeof(why)) == 0, "%s", why);
+	ck_assert_msg(fcnvme_msg_validate(out.buf[i], out.len[i], FCNVME_MSG_REPLY, msg, why,
+					  sizeof(why)) == 0,
+		      "%s", why);
 }
 
 /* Parse words like fcnvmectl and dispatch them. */
-static int
-run(bool writable, const char *words)
+static int run(bool writable, const char *words)
 {
 	char buf[512], *argv[16], err[512] = "";
 	const struct ctlverb *v;
@@ -77,19 +75,18 @@ run(bool writable, const char *words)
 	for (tok = strtok_r(buf, " ", &save); tok != NULL && argc < 16;
 	     tok = strtok_r(NULL, " ", &save))
 		argv[argc++] = tok;
-	ck_assert_msg(ctl_parse(argc, argv, 11, &v, &m, err, sizeof(err)) == 0,
-		      "%s: %s", words, err);
+	ck_assert_msg(ctl_parse(argc, argv, 11, &v, &m, err, sizeof(err)) == 0, "%s: %s", words,
+		      err);
 	ck_assert_int_eq(fcnvme_msg_validate(fcnvme_msg_hdr(m), fcnvme_msg_len(m),
-					     FCNVME_MSG_REQUEST, &msg, err,
-					     sizeof(err)), 0);
+					     FCNVME_MSG_REQUEST, &msg, err, sizeof(err)),
+			 0);
 	out.n = 0;
 	rc = ctl_dispatch(&d, &msg, writable, collect, NULL);
 	fcnvme_msg_free(m);
 	return rc;
 }
 
-static void
-setup(void)
+static void setup(void)
 {
 	struct conf *c = NULL;
 	char err[512];
@@ -97,17 +94,18 @@ setup(void)
 	fake_reset();
 	memset(&d, 0, sizeof(d));
 	d.tgt = fake_tgt();
-	ck_assert_int_eq(conf_load_string(
-		"ports = ( { name = \"p0\"; dev = \"soft:f\"; wwnn = \"0x20000090fa000001\";"
-		" wwpn = \"0x10000090fa000001\"; } );\n"
-		"subsystems = ( { nqn = \"nqn.2026-11.io.x:a\"; ports = [ \"p0\" ]; } );\n",
-		"t", &c, err, sizeof(err)), 0);
+	ck_assert_int_eq(
+		conf_load_string(
+			"ports = ( { name = \"p0\"; dev = \"soft:f\"; wwnn = \"0x20000090fa000001\";"
+			" wwpn = \"0x10000090fa000001\"; } );\n"
+			"subsystems = ( { nqn = \"nqn.2026-11.io.x:a\"; ports = [ \"p0\" ]; } );\n",
+			"t", &c, err, sizeof(err)),
+		0);
 	ck_assert_int_eq(conf_apply(&d, c, err, sizeof(err)), 0);
 	fake_log_clear();
 }
 
-static void
-teardown(void)
+static void teardown(void)
 {
 	conf_free(d.conf);
 	d.conf = NULL;
@@ -119,8 +117,7 @@ START_TEST(every_command_covered)
 	size_t i, n;
 
 	for (c = 1; c <= FCNVME_CMD_MAX; c++) {
-		ck_assert_msg(ctl_handlers[c] != NULL, "%s has no handler",
-			      fcnvme_cmds[c].name);
+		ck_assert_msg(ctl_handlers[c] != NULL, "%s has no handler", fcnvme_cmds[c].name);
 		for (i = 0, n = 0; i < ctl_nverbs; i++)
 			if (ctl_verbs[i].cmd == c)
 				n++;
@@ -146,15 +143,44 @@ END_TEST
 START_TEST(cli_exact_request)
 {
 	static const uint8_t want[] = {
-		32, 0, 0, 0, 0x10, 0, 1, 0, 11, 0, 0, 0, 0, 0, 0, 0,
-		FCNVME_CMD_HOST_INVALIDATE, 1, 0, 0,
-		12, 0, FCNVME_A_WWPN, 0,
-		0x01, 0xb7, 0x19, 0xff, 0x24, 0x00, 0x00, 0x21,
+		32,
+		0,
+		0,
+		0,
+		0x10,
+		0,
+		1,
+		0,
+		11,
+		0,
+		0,
+		0,
+		0,
+		0,
+		0,
+		0,
+		FCNVME_CMD_HOST_INVALIDATE,
+		1,
+		0,
+		0,
+		12,
+		0,
+		FCNVME_A_WWPN,
+		0,
+		0x01,
+		0xb7,
+		0x19,
+		0xff,
+		0x24,
+		0x00,
+		0x00,
+		0x21,
 	};
 	char *argv1[] = { "host", "invalidate", "21:00:00:24:ff:19:b7:01" };
 	char *argv2[] = { "host", "invalidate", "naa.21000024FF19B701" };
 	char *argv3[] = { "host", "invalid", "x" };
-	char *argv4[] = { "namespace", "add", "nqn.2026-11.io.x:a", "ram", "size", "1M", "size", "2M" };
+	char *argv4[] = { "namespace", "add", "nqn.2026-11.io.x:a", "ram", "size", "1M",
+			  "size",      "2M" };
 	char *argv5[] = { "namespace", "list" };
 	char err[512];
 	const struct ctlverb *v;
@@ -217,22 +243,23 @@ START_TEST(dispatch_errors)
 	ck_assert_int_eq(run(false, "subsystem del nqn.2026-11.io.x:a"), -EPERM);
 	reply(0, &msg);
 	ck_assert_int_eq(msg.error, -EPERM);
-	ck_assert_str_eq(fcnvme_msg_get_str(&msg, FCNVME_A_ERRMSG),
-			 "subsystem-del changes the target: it needs root or the control socket's group");
+	ck_assert_str_eq(
+		fcnvme_msg_get_str(&msg, FCNVME_A_ERRMSG),
+		"subsystem-del changes the target: it needs root or the control socket's group");
 	ck_assert_str_eq(fake_log(), "");
 
 	ck_assert_int_eq(run(true, "namespace show nqn.2026-11.io.x:a 9"), -ENOENT);
 	reply(0, &msg);
 	ck_assert_str_eq(fcnvme_msg_get_str(&msg, FCNVME_A_ERRMSG),
 			 "nqn.2026-11.io.x:a has no namespace 9");
-	ck_assert_int_eq(run(true, "allowed-host del nqn.2026-11.io.x:a nqn.2026-11.io.x:zz"), -ENOENT);
+	ck_assert_int_eq(run(true, "allowed-host del nqn.2026-11.io.x:a nqn.2026-11.io.x:zz"),
+			 -ENOENT);
 	reply(0, &msg);
 	ck_assert_str_eq(fcnvme_msg_get_str(&msg, FCNVME_A_ERRMSG),
 			 "host nqn.2026-11.io.x:zz is not allowed on nqn.2026-11.io.x:a");
 	ck_assert_int_eq(run(true, "namespace add nqn.2026-11.io.x:a file size 1M"), -EINVAL);
 	reply(0, &msg);
-	ck_assert_str_eq(fcnvme_msg_get_str(&msg, FCNVME_A_ERRMSG),
-			 "backend file needs a path");
+	ck_assert_str_eq(fcnvme_msg_get_str(&msg, FCNVME_A_ERRMSG), "backend file needs a path");
 	ck_assert_int_eq(run(true, "assoc delete 5"), -ENOENT);
 	reply(0, &msg);
 	ck_assert_str_eq(fcnvme_msg_get_str(&msg, FCNVME_A_ERRMSG),
@@ -240,8 +267,7 @@ START_TEST(dispatch_errors)
 }
 END_TEST
 
-static uint64_t
-u64_of(const struct fcnvme_msg *msg, unsigned int attr)
+static uint64_t u64_of(const struct fcnvme_msg *msg, unsigned int attr)
 {
 	uint64_t v = 0;
 
@@ -261,7 +287,7 @@ START_TEST(dispatch_stats_rows)
 
 	ck_assert_int_eq(run(true, "namespace add nqn.2026-11.io.x:a ram size 1M nsid 4"), 0);
 	ck_assert_int_eq(run(false, "stats"), 0);
-	ck_assert_int_eq(out.n, 5);	/* port, subsystem, namespace, host, DONE */
+	ck_assert_int_eq(out.n, 5); /* port, subsystem, namespace, host, DONE */
 	/* port p0 (id 1): the fake core's scale-2 counters */
 	reply(0, &msg);
 	ck_assert_int_eq(fcnvme_msg_get_u8(&msg, FCNVME_A_OBJ, &obj), 0);
@@ -298,8 +324,7 @@ START_TEST(dispatch_stats_rows)
 	reply(3, &msg);
 	ck_assert_int_eq(fcnvme_msg_get_u8(&msg, FCNVME_A_OBJ, &obj), 0);
 	ck_assert_uint_eq(obj, FCNVME_OBJ_HOST);
-	ck_assert_str_eq(fcnvme_msg_get_str(&msg, FCNVME_A_HOST_NQN),
-			 "nqn.2026-11.io.x:h1");
+	ck_assert_str_eq(fcnvme_msg_get_str(&msg, FCNVME_A_HOST_NQN), "nqn.2026-11.io.x:h1");
 	ck_assert_int_eq(fcnvme_msg_get_u64(&msg, FCNVME_A_WWPN, &wwpn), 0);
 	ck_assert_uint_eq(wwpn, 0x10000090fa0000aaULL);
 	ck_assert_uint_eq(u64_of(&msg, FCNVME_A_CMDS), 100);
@@ -325,9 +350,9 @@ START_TEST(dispatch_assoc_delete)
 	ck_assert_int_eq(run(true, "assoc delete 0x123456789abc0000"), 0);
 	ck_assert_str_eq(fake_log(), "ctrl_delete 0x123456789abc0000;");
 	ck_assert_int_eq(run(false, "assoc list"), 0);
-	ck_assert_int_eq(out.n, 1);	/* DONE only */
+	ck_assert_int_eq(out.n, 1); /* DONE only */
 	ck_assert_int_eq(run(false, "stats"), 0);
-	ck_assert_int_eq(out.n, 3);	/* port, subsystem, DONE: no host */
+	ck_assert_int_eq(out.n, 3); /* port, subsystem, DONE: no host */
 	ck_assert_int_eq(run(true, "assoc delete 0x123456789abc0000"), -ENOENT);
 	reply(0, &msg);
 	ck_assert_str_eq(fcnvme_msg_get_str(&msg, FCNVME_A_ERRMSG),
@@ -340,28 +365,32 @@ START_TEST(dispatch_ops_through_conf)
 	struct fcnvme_msg msg;
 	uint8_t perm = 9;
 
-	ck_assert_int_eq(run(true, "subsystem add nqn.2026-11.io.x:b model M allow-any-host yes"), 0);
+	ck_assert_int_eq(run(true, "subsystem add nqn.2026-11.io.x:b model M allow-any-host yes"),
+			 0);
 	ck_assert_int_eq(run(true, "allowed-host add nqn.2026-11.io.x:b nqn.2026-11.io.x:h"), 0);
 	ck_assert_int_eq(run(true, "subsystem add-port nqn.2026-11.io.x:b p0"), 0);
 	ck_assert_int_eq(run(true, "ana add 4 inaccessible"), 0);
 	ck_assert_int_eq(run(true, "ana set-state 4 optimized p0"), 0);
 	ck_assert_int_eq(run(true, "subsystem set nqn.2026-11.io.x:b serial S1"), 0);
-	ck_assert_int_eq(run(true, "subsystem set nqn.2026-11.io.x:b cntlid-min 10 cntlid-max 20 ieee-oui 0x0090fa"), 0);
+	ck_assert_int_eq(
+		run(true,
+		    "subsystem set nqn.2026-11.io.x:b cntlid-min 10 cntlid-max 20 ieee-oui 0x0090fa"),
+		0);
 	ck_assert_int_eq(run(true, "subsystem set nqn.2026-11.io.x:b cntlid-max 5"), -EINVAL);
-	ck_assert_int_eq(run(true, "allowed-wwpn add nqn.2026-11.io.x:b 21:00:00:24:ff:19:ab:71"), 0);
+	ck_assert_int_eq(run(true, "allowed-wwpn add nqn.2026-11.io.x:b 21:00:00:24:ff:19:ab:71"),
+			 0);
 	ck_assert_int_eq(run(true, "host invalidate 0x10000090fa0000aa"), 0);
 	ck_assert_int_eq(run(true, "log level debug"), 0);
-	ck_assert_str_eq(fake_log(),
-		"subsys_add nqn.2026-11.io.x:b;"
-		"allow_host nqn.2026-11.io.x:b nqn.2026-11.io.x:h;"
-		"export nqn.2026-11.io.x:b 1;"
-		"ana_add 4;"
-		"ana_state 4 1 3;"
-		"ana_state 4 1 1;"
-		"subsys_set nqn.2026-11.io.x:b 0x1;"
-		"subsys_set nqn.2026-11.io.x:b 0x18;"
-		"allow_wwpn nqn.2026-11.io.x:b 0x21000024ff19ab71;"
-		"host_invalidate 0x10000090fa0000aa;");
+	ck_assert_str_eq(fake_log(), "subsys_add nqn.2026-11.io.x:b;"
+				     "allow_host nqn.2026-11.io.x:b nqn.2026-11.io.x:h;"
+				     "export nqn.2026-11.io.x:b 1;"
+				     "ana_add 4;"
+				     "ana_state 4 1 3;"
+				     "ana_state 4 1 1;"
+				     "subsys_set nqn.2026-11.io.x:b 0x1;"
+				     "subsys_set nqn.2026-11.io.x:b 0x18;"
+				     "allow_wwpn nqn.2026-11.io.x:b 0x21000024ff19ab71;"
+				     "host_invalidate 0x10000090fa0000aa;");
 	/* The running config records all of it. */
 	ck_assert_str_eq(conf_subsys_find(d.conf, "nqn.2026-11.io.x:b")->serial, "S1");
 	ck_assert_str_eq(conf_subsys_find(d.conf, "nqn.2026-11.io.x:b")->model, "M");
@@ -373,8 +402,8 @@ START_TEST(dispatch_ops_through_conf)
 	ck_assert_int_eq(d.conf->log_level, FCNVME_LOG_DEBUG);
 	ck_assert_int_eq(run(false, "config show"), 0);
 	reply(0, &msg);
-	ck_assert_ptr_nonnull(strstr(fcnvme_msg_get_str(&msg, FCNVME_A_TEXT),
-				     "\t\tserial = \"S1\";\n"));
+	ck_assert_ptr_nonnull(
+		strstr(fcnvme_msg_get_str(&msg, FCNVME_A_TEXT), "\t\tserial = \"S1\";\n"));
 	ck_assert_int_eq(run(false, "stats"), 0);
 	ck_assert_int_eq(run(false, "status"), 0);
 	reply(0, &msg);
@@ -389,14 +418,45 @@ START_TEST(dispatch_ops_through_conf)
 END_TEST
 
 /* The real server: a child drives it over the socket; the parent loops. */
-static int
-child_main(const char *path)
+static int child_main(const char *path)
 {
 	static const uint8_t dup_attr[36] = {
-		36, 0, 0, 0, 0x10, 0, 1, 0, 3, 0, 0, 0, 0, 0, 0, 0,
-		FCNVME_CMD_PORT_SHOW, 1, 0, 0,
-		7, 0, FCNVME_A_NAME, 0, 'p', '0', 0, 0,
-		7, 0, FCNVME_A_NAME, 0, 'p', '1', 0, 0,
+		36,
+		0,
+		0,
+		0,
+		0x10,
+		0,
+		1,
+		0,
+		3,
+		0,
+		0,
+		0,
+		0,
+		0,
+		0,
+		0,
+		FCNVME_CMD_PORT_SHOW,
+		1,
+		0,
+		0,
+		7,
+		0,
+		FCNVME_A_NAME,
+		0,
+		'p',
+		'0',
+		0,
+		0,
+		7,
+		0,
+		FCNVME_A_NAME,
+		0,
+		'p',
+		'1',
+		0,
+		0,
 	};
 	uint64_t buf[FCNVME_CTL_MSG_MAX / 8];
 	struct fcnvme_client *c;
@@ -410,19 +470,18 @@ child_main(const char *path)
 	if (fcnvme_client_send_raw(c, dup_attr, sizeof(dup_attr)) != 0)
 		return 11;
 	n = recv(fcnvme_client_fd(c), buf, sizeof(buf), 0);
-	if (n <= 0 || fcnvme_msg_validate(buf, (size_t)n, FCNVME_MSG_REPLY, &msg,
-					  why, sizeof(why)) != 0)
+	if (n <= 0 ||
+	    fcnvme_msg_validate(buf, (size_t)n, FCNVME_MSG_REPLY, &msg, why, sizeof(why)) != 0)
 		return 12;
 	if (msg.error != -EINVAL ||
-	    strcmp(fcnvme_msg_get_str(&msg, FCNVME_A_ERRMSG),
-		   "duplicate attribute name") != 0)
+	    strcmp(fcnvme_msg_get_str(&msg, FCNVME_A_ERRMSG), "duplicate attribute name") != 0)
 		return 13;
 	/* Garbage shorter than a header. */
 	if (fcnvme_client_send_raw(c, "xx", 2) != 0)
 		return 14;
 	n = recv(fcnvme_client_fd(c), buf, sizeof(buf), 0);
-	if (n <= 0 || fcnvme_msg_validate(buf, (size_t)n, FCNVME_MSG_REPLY, &msg,
-					  why, sizeof(why)) != 0 ||
+	if (n <= 0 ||
+	    fcnvme_msg_validate(buf, (size_t)n, FCNVME_MSG_REPLY, &msg, why, sizeof(why)) != 0 ||
 	    msg.error != -EBADMSG)
 		return 15;
 	/* ...and the server still serves. */
@@ -465,8 +524,7 @@ START_TEST(server_survives_garbage)
 END_TEST
 
 /* Suite: dispatch, CLI grammar, and the server. */
-Suite *
-ctl_dispatch_suite(void)
+Suite *ctl_dispatch_suite(void)
 {
 	Suite *s = suite_create("ctl_dispatch");
 	TCase *tc = tcase_create("dispatch");

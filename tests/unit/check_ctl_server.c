@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: Apache-2.0 */
+// SPDX-License-Identifier: Apache-2.0
 /*
  * Control server tests over a real socket (the NVMe core and ports faked):
  * the socket is mode 0660; a peer that is neither root, the daemon's user
@@ -33,8 +33,7 @@ static struct fcd d;
 static struct ctl_server *srv;
 static char path[64];
 
-static void
-setup(void)
+static void setup(void)
 {
 	struct conf *c = NULL;
 	char err[512];
@@ -42,19 +41,20 @@ setup(void)
 	fake_reset();
 	memset(&d, 0, sizeof(d));
 	d.tgt = fake_tgt();
-	ck_assert_int_eq(conf_load_string(
-		"ports = ( { name = \"p0\"; dev = \"soft:f\"; wwnn = \"0x20000090fa000001\";"
-		" wwpn = \"0x10000090fa000001\"; } );\n"
-		"subsystems = ( { nqn = \"nqn.2026-11.io.x:a\"; ports = [ \"p0\" ]; } );\n",
-		"t", &c, err, sizeof(err)), 0);
+	ck_assert_int_eq(
+		conf_load_string(
+			"ports = ( { name = \"p0\"; dev = \"soft:f\"; wwnn = \"0x20000090fa000001\";"
+			" wwpn = \"0x10000090fa000001\"; } );\n"
+			"subsystems = ( { nqn = \"nqn.2026-11.io.x:a\"; ports = [ \"p0\" ]; } );\n",
+			"t", &c, err, sizeof(err)),
+		0);
 	ck_assert_int_eq(conf_apply(&d, c, err, sizeof(err)), 0);
 	d.base = event_base_new();
 	snprintf(path, sizeof(path), "/tmp/check_ctl_server.%d", (int)getpid());
 	ck_assert_int_eq(ctl_server_open(&d, path, (gid_t)-1, &srv), 0);
 }
 
-static void
-teardown(void)
+static void teardown(void)
 {
 	ctl_server_close(srv);
 	event_base_free(d.base);
@@ -63,8 +63,7 @@ teardown(void)
 }
 
 /* Run the server until child pid exits; its exit status. */
-static int
-serve_until(pid_t pid)
+static int serve_until(pid_t pid)
 {
 	int status = -1;
 
@@ -74,8 +73,7 @@ serve_until(pid_t pid)
 	return WEXITSTATUS(status);
 }
 
-static pid_t
-spawn(int (*fn)(void))
+static pid_t spawn(int (*fn)(void))
 {
 	pid_t pid = fork();
 
@@ -87,9 +85,7 @@ spawn(int (*fn)(void))
 	return pid;
 }
 
-static int
-simple(struct fcnvme_client *c, unsigned int cmd, const char *name,
-       char *err)
+static int simple(struct fcnvme_client *c, unsigned int cmd, const char *name, char *err)
 {
 	struct nl_msg *m = fcnvme_msg_new(cmd, NLM_F_REQUEST, fcnvme_client_seq(c));
 	int rc;
@@ -111,8 +107,7 @@ START_TEST(socket_mode)
 }
 END_TEST
 
-static int
-nobody_child(void)
+static int nobody_child(void)
 {
 	struct fcnvme_client *c;
 	char err[256];
@@ -126,8 +121,7 @@ nobody_child(void)
 	(void)err;
 }
 
-static int
-nobody_open_child(void)
+static int nobody_open_child(void)
 {
 	struct fcnvme_client *c;
 	char err[256];
@@ -140,14 +134,15 @@ nobody_open_child(void)
 		return 23;
 	if (simple(c, FCNVME_CMD_PORT_DISABLE, "p0", err) != -EPERM)
 		return 24;
-	if (strcmp(err, "port-disable changes the target: it needs root or the control socket's group") != 0)
+	if (strcmp(err,
+		   "port-disable changes the target: it needs root or the control socket's group") !=
+	    0)
 		return 25;
 	fcnvme_client_close(c);
 	return 0;
 }
 
-static int
-group_member_child(void)
+static int group_member_child(void)
 {
 	struct fcnvme_client *c;
 	char err[256];
@@ -165,7 +160,7 @@ group_member_child(void)
 START_TEST(unprivileged_peer)
 {
 	if (geteuid() != 0)
-		return;	/* needs root to become another user */
+		return; /* needs root to become another user */
 	ck_assert_int_eq(serve_until(spawn(nobody_child)), 0);
 	/* Opened up (as a group would be), it may look but not touch. */
 	ck_assert_int_eq(chmod(path, 0666), 0);
@@ -179,10 +174,9 @@ START_TEST(unprivileged_peer)
 }
 END_TEST
 
-#define FLOOD	100000
+#define FLOOD 100000
 
-static int
-flood_child(void)
+static int flood_child(void)
 {
 	uint64_t buf[FCNVME_CTL_MSG_MAX / 8 + 1];
 	struct fcnvme_client *c, *c2;
@@ -195,10 +189,10 @@ flood_child(void)
 		return 30;
 	/* Requests as fast as the socket takes them, reading nothing. */
 	for (sent = 0; sent < FLOOD; sent++) {
-		struct nl_msg *m = fcnvme_msg_new(FCNVME_CMD_CONFIG_SHOW,
-						  NLM_F_REQUEST, 1000 + sent);
-		ssize_t n = send(fcnvme_client_fd(c), fcnvme_msg_hdr(m),
-				 fcnvme_msg_len(m), MSG_DONTWAIT);
+		struct nl_msg *m =
+			fcnvme_msg_new(FCNVME_CMD_CONFIG_SHOW, NLM_F_REQUEST, 1000 + sent);
+		ssize_t n = send(fcnvme_client_fd(c), fcnvme_msg_hdr(m), fcnvme_msg_len(m),
+				 MSG_DONTWAIT);
 
 		fcnvme_msg_free(m);
 		if (n < 0 && errno == EAGAIN)
@@ -207,10 +201,9 @@ flood_child(void)
 			return 31;
 	}
 	if (sent == FLOOD)
-		return 32;	/* the server never pushed back */
+		return 32; /* the server never pushed back */
 	/* Another client is served meanwhile. */
-	if (fcnvme_client_open(path, &c2) != 0 ||
-	    simple(c2, FCNVME_CMD_VERSION, NULL, err) != 0)
+	if (fcnvme_client_open(path, &c2) != 0 || simple(c2, FCNVME_CMD_VERSION, NULL, err) != 0)
 		return 33;
 	fcnvme_client_close(c2);
 	/* Now read: every request answered, in order, nothing lost. */
@@ -218,8 +211,8 @@ flood_child(void)
 	while (done < sent) {
 		ssize_t n = recv(fcnvme_client_fd(c), buf, sizeof(buf), 0);
 
-		if (n <= 0 || fcnvme_msg_validate(buf, (size_t)n, FCNVME_MSG_REPLY,
-						  &msg, why, sizeof(why)) != 0)
+		if (n <= 0 || fcnvme_msg_validate(buf, (size_t)n, FCNVME_MSG_REPLY, &msg, why,
+						  sizeof(why)) != 0)
 			return 34;
 		if (msg.nlh->nlmsg_seq != seq)
 			return 35;
@@ -243,8 +236,7 @@ START_TEST(slow_client_throttled)
 END_TEST
 
 /* Suite: the control server's socket, permissions and flow control. */
-Suite *
-ctl_server_suite(void)
+Suite *ctl_server_suite(void)
 {
 	Suite *s = suite_create("ctl_server");
 	TCase *tc = tcase_create("server");

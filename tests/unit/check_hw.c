@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: Apache-2.0 */
+// SPDX-License-Identifier: Apache-2.0
 /*
  * The Check runner of hw/: rings, fabric, mapper, firmware (data movement,
  * steering, DMA bounds) and the DMA allocator.

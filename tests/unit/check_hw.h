@@ -20,11 +20,11 @@ Suite *hw_fw_suite(void);
 
 /* Test opcodes understood by the fake target transport. */
 enum {
-	HWF_OP_NODATA = 0x00,	/* zero RSP */
-	HWF_OP_WRITE = 0x01,	/* WRITEDATA, ERSP with FNV-1a of the data in dw0 */
-	HWF_OP_READ = 0x02,	/* READDATA of hwf_pattern(seed), ERSP */
-	HWF_OP_TABORT = 0x98,	/* the target aborts the exchange */
-	HWF_OP_HANG = 0x99,	/* never answered (until ABTS) */
+	HWF_OP_NODATA = 0x00, /* zero RSP */
+	HWF_OP_WRITE = 0x01,  /* WRITEDATA, ERSP with FNV-1a of the data in dw0 */
+	HWF_OP_READ = 0x02,   /* READDATA of hwf_pattern(seed), ERSP */
+	HWF_OP_TABORT = 0x98, /* the target aborts the exchange */
+	HWF_OP_HANG = 0x99,   /* never answered (until ABTS) */
 };
 
 /* What the fakes saw; atomics because the target fake runs on hwq threads. */

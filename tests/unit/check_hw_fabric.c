@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: Apache-2.0 */
+// SPDX-License-Identifier: Apache-2.0
 /*
  * Fabric tests: directory naming, create/open/destroy, fabric login (slot and
  * N_Port_ID), liveness, zoning, and fault-record accounting (skip, count,
@@ -69,7 +69,8 @@ START_TEST(test_fabric_create_claim)
 	ck_assert_uint_eq(atomic_load(&fab.r->ns[0].gen), 1);
 	/* no live owner (no device file): the same WWPN reclaims its slot */
 	ck_assert_int_eq(hw_fabric_claim(&fab, 0x2000000000000001ull, 0x1000000000000001ull,
-					 FC_PORT_ROLE_NVME_TARGET), 0);
+					 FC_PORT_ROLE_NVME_TARGET),
+			 0);
 	ck_assert_uint_eq(atomic_load(&fab.r->ns[0].gen), 2);
 	hw_fabric_unlock(&fab);
 	ck_assert_int_eq(hw_fabric_find(&fab, 0x1000000000000002ull), 1);
@@ -78,7 +79,7 @@ START_TEST(test_fabric_create_claim)
 	/* zoning */
 	ck_assert(hw_fabric_zoned(&fab, 0, 1));
 	fab.r->ns[0].zone = 5;
-	ck_assert(hw_fabric_zoned(&fab, 0, 1));		/* 1 is in the default zone */
+	ck_assert(hw_fabric_zoned(&fab, 0, 1)); /* 1 is in the default zone */
 	fab.r->ns[1].zone = 6;
 	ck_assert(!hw_fabric_zoned(&fab, 0, 1));
 	fab.r->ns[1].zone = 5;
@@ -91,8 +92,12 @@ END_TEST
 START_TEST(test_fabric_live_port)
 {
 	struct hw_dev_cfg cfg = {
-		.dev = "soft:f", .wwnn = 0x20000000000000aaull, .wwpn = 0x10000000000000aaull,
-		.roles = FC_PORT_ROLE_NVME_TARGET, .nr_hwq = 1, .cq_entries = 64,
+		.dev = "soft:f",
+		.wwnn = 0x20000000000000aaull,
+		.wwpn = 0x10000000000000aaull,
+		.roles = FC_PORT_ROLE_NVME_TARGET,
+		.nr_hwq = 1,
+		.cq_entries = 64,
 		.dma_size = 1 << 20,
 	};
 	struct hw_dev d, d2;

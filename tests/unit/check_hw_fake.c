@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: Apache-2.0 */
+// SPDX-License-Identifier: Apache-2.0
 /*
  * Fake transports for hw's tests, linked instead of libfcnvme's: a target
  * side that answers LS with an echo ACC and serves a few test opcodes over
@@ -54,18 +54,17 @@ uint32_t hwf_fnv_pattern(uint32_t seed, uint32_t len)
 
 struct hwf_req {
 	struct nvmefc_tgt_fcp_req *req;
-	struct fcnvme_sg	sg;
-	uint8_t			*buf;
-	uint8_t			rsp[32];
-	uint8_t			opcode;
-	uint16_t		cid;
-	uint32_t		len, seed;
-	_Atomic bool		aborted;
-	bool			rsp_sent;
+	struct fcnvme_sg sg;
+	uint8_t *buf;
+	uint8_t rsp[32];
+	uint8_t opcode;
+	uint16_t cid;
+	uint32_t len, seed;
+	_Atomic bool aborted;
+	bool rsp_sent;
 };
 
-int nvmet_fc_register_targetport(struct nvmet_fc_port_info *pi,
-				 struct nvmet_fc_target_template *t,
+int nvmet_fc_register_targetport(struct nvmet_fc_port_info *pi, struct nvmet_fc_target_template *t,
 				 struct fcnvme_device *dev, struct nvmet_fc_target_port **out)
 {
 	struct nvmet_fc_target_port *tp;
@@ -98,8 +97,8 @@ int nvmet_fc_unregister_targetport(struct nvmet_fc_target_port *tp)
 }
 
 struct hwf_ls {
-	struct nvmefc_ls_rsp	*rsp;
-	uint8_t			buf[NVME_FC_MAX_LS_RSP_LEN];
+	struct nvmefc_ls_rsp *rsp;
+	uint8_t buf[NVME_FC_MAX_LS_RSP_LEN];
 };
 
 static void hwf_ls_done(struct nvmefc_ls_rsp *rsp)
@@ -285,7 +284,7 @@ int nvmet_fc_rcv_fcp_req(struct nvmet_fc_target_port *tp, struct nvmefc_tgt_fcp_
 		hwf_fail(r);
 		break;
 	case HWF_OP_HANG:
-		break;		/* until ABTS */
+		break; /* until ABTS */
 	default:
 		hwf_send_rsp(r, 0, false);
 		break;
@@ -385,8 +384,8 @@ void nvme_fc_rescan_remoteport(struct nvme_fc_remote_port *rp)
 	atomic_fetch_add(&hwf.rescans, 1);
 }
 
-int nvme_fc_rcv_ls_req(struct nvme_fc_remote_port *rp, struct nvmefc_ls_rsp *rsp,
-		       void *buf, uint32_t len)
+int nvme_fc_rcv_ls_req(struct nvme_fc_remote_port *rp, struct nvmefc_ls_rsp *rsp, void *buf,
+		       uint32_t len)
 {
 	int rc;
 

@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: Apache-2.0 */
+// SPDX-License-Identifier: Apache-2.0
 /*
  * Firmware tests with two ports of one fabric in one process, driven at the
  * device interface: CMD IU delivery and steering, READDATA/WRITEDATA moving
@@ -23,14 +23,23 @@ static struct hw_dev tgt, host;
 static void setup(void)
 {
 	struct hw_dev_cfg tc = {
-		.dev = "soft:fw", .wwnn = 0x20000000000000a1ull, .wwpn = 0x10000000000000a1ull,
-		.roles = FC_PORT_ROLE_NVME_TARGET, .nr_hwq = 2, .cq_entries = 64,
+		.dev = "soft:fw",
+		.wwnn = 0x20000000000000a1ull,
+		.wwpn = 0x10000000000000a1ull,
+		.roles = FC_PORT_ROLE_NVME_TARGET,
+		.nr_hwq = 2,
+		.cq_entries = 64,
 		.dma_size = 1 << 20,
 	};
 	struct hw_dev_cfg hc = {
-		.dev = "soft:fw", .wwnn = 0x20000000000000b1ull, .wwpn = 0x10000000000000b1ull,
-		.roles = FC_PORT_ROLE_NVME_INITIATOR, .nr_hwq = 1, .cq_entries = 64,
-		.nr_xri = 4, .dma_size = 1 << 20,
+		.dev = "soft:fw",
+		.wwnn = 0x20000000000000b1ull,
+		.wwpn = 0x10000000000000b1ull,
+		.roles = FC_PORT_ROLE_NVME_INITIATOR,
+		.nr_hwq = 1,
+		.cq_entries = 64,
+		.nr_xri = 4,
+		.dma_size = 1 << 20,
 	};
 
 	snprintf(root, sizeof(root), "/dev/shm/hw_fw.XXXXXX");
@@ -220,7 +229,7 @@ START_TEST(test_fw_dma_bounds)
 	memset(src, 0x5a, sizeof(src));
 	/* handle runs past the end of the host's DMA window */
 	send_cmd(2, 1, end - 100, 4096, 1);
-	c = next_cqe(&host, 0);		/* the host's firmware refuses to send it */
+	c = next_cqe(&host, 0); /* the host's firmware refuses to send it */
 	ck_assert_ptr_nonnull(c);
 	ck_assert_uint_eq(c->type, HW_CQE_WQE_DONE);
 	ck_assert_int_eq(c->status, -EFAULT);
@@ -320,7 +329,7 @@ START_TEST(test_dma_alloc)
 	ck_assert_uint_eq(hw_dma_handle(&tgt, &d), 0);
 	hw_dma_free(&tgt, b, 4097);
 	ck_assert_int_eq(hw_dma_alloc(&tgt, 8192, &d, &hd), 0);
-	ck_assert_uint_eq(hd, hb);		/* the hole is reused */
+	ck_assert_uint_eq(hd, hb); /* the hole is reused */
 	hw_dma_free(&tgt, d, 8192);
 	hw_dma_free(&tgt, a, 100);
 	hw_dma_free(&tgt, c, 4096);

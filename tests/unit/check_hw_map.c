@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: Apache-2.0 */
+// SPDX-License-Identifier: Apache-2.0
 /*
  * Mapper tests against a fake sysfs tree: /dev/uioN's map0 is found through
  * class/uio/uioN/maps/map0/{size,offset}, mapped, and its bytes seen; bad

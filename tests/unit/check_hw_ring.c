@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: Apache-2.0 */
+// SPDX-License-Identifier: Apache-2.0
 /*
  * Ring tests: order and exact bytes across wrap-around, full ring, many
  * producers with one consumer (every entry seen exactly once), and the
@@ -16,12 +16,12 @@
 
 struct ent {
 	_Atomic uint64_t seq;
-	uint32_t	val;
-	uint8_t		bytes[20];
+	uint32_t val;
+	uint8_t bytes[20];
 };
 
 struct rt {
-	struct hw_ring	r;
+	struct hw_ring r;
 	_Alignas(64) struct ent e[256];
 };
 
@@ -82,8 +82,7 @@ START_TEST(test_ring_fill_reaches)
 	for (round = 0; round < 4; round++) {
 		for (i = 0; i < 8; i++) {
 			ck_assert_int_eq(hw_ring_fill_reaches(&t->r, 4), i >= 4);
-			ck_assert_int_eq(hw_ring_fill_reaches(&t->r, 4),
-					 hw_ring_fill(&t->r) >= 4);
+			ck_assert_int_eq(hw_ring_fill_reaches(&t->r, 4), hw_ring_fill(&t->r) >= 4);
 			ck_assert_int_eq(hw_ring_post(t, &t->r, &in, sizeof(in)), 0);
 		}
 		ck_assert(hw_ring_fill_reaches(&t->r, 8));
@@ -106,11 +105,11 @@ START_TEST(test_ring_fill_reaches)
 END_TEST
 
 #define MP_THREADS 4
-#define MP_EACH 20000
+#define MP_EACH	   20000
 
 struct mp {
-	struct rt	*t;
-	uint32_t	id;
+	struct rt *t;
+	uint32_t id;
 };
 
 static void *producer(void *arg)

@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: Apache-2.0 */
+// SPDX-License-Identifier: Apache-2.0
 /*
  * io_ring and inbox: ordering, full/empty edges, and a multi-producer run in
  * which every message is delivered exactly once.
@@ -48,12 +48,12 @@ START_TEST(test_ring_fifo_and_full)
 }
 END_TEST
 
-#define NPROD		4
-#define PER_PROD	200000
+#define NPROD	 4
+#define PER_PROD 200000
 
 struct mp_ctx {
-	struct io_ring	*r;
-	unsigned int	id;
+	struct io_ring *r;
+	unsigned int id;
 };
 
 static uint8_t *seen;

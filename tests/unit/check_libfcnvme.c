@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: Apache-2.0 */
+// SPDX-License-Identifier: Apache-2.0
 /*
  * The libfcnvme Check runner: runs every suite listed in suites_libfcnvme.h
  * in one SRunner (fork mode unless CK_FORK says otherwise), prints the

@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: Apache-2.0 */
+// SPDX-License-Identifier: Apache-2.0
 /*
  * Check suite for the LS codec (ls_build.c, ls_parse.c): every request,
  * ACC and RJT against hand-written wire bytes; each validation row of
@@ -14,7 +14,7 @@
 #include "suites_libfcnvme.h"
 
 #define HOSTNQN "nqn.2014-08.org.nvmexpress:uuid:0f01fb42-9f7f-4856-b0b3-51e60b8de349"
-#define SUBNQN  "nqn.2024-01.io.example:sub1"
+#define SUBNQN	"nqn.2024-01.io.example:sub1"
 
 /* Fail at the first differing byte, naming its offset. */
 static void expect_bytes(const void *got, const void *exp, size_t n)
@@ -23,8 +23,7 @@ static void expect_bytes(const void *got, const void *exp, size_t n)
 	size_t i;
 
 	for (i = 0; i < n; i++)
-		ck_assert_msg(g[i] == e[i], "byte %zu: got 0x%02x, want 0x%02x",
-			      i, g[i], e[i]);
+		ck_assert_msg(g[i] == e[i], "byte %zu: got 0x%02x, want 0x%02x", i, g[i], e[i]);
 }
 
 static void fill_cra_params(struct fcnvme_ls_cr_assoc_params *p)
@@ -46,20 +45,21 @@ static void fill_cra_params(struct fcnvme_ls_cr_assoc_params *p)
 /* The Create Association request of fill_cra_params(), written out by hand. */
 static void expected_cra(uint8_t exp[1024])
 {
-	static const uint8_t head[80] = {
-		0x03, 0x00, 0x00, 0x00,	/* w0: CREATE_ASSOCIATION */
-		0x00, 0x00, 0x03, 0xf8,	/* desc_list_len 1016 */
-		0x00, 0x00, 0x00, 0x03,	/* tag CREATE_ASSOC_CMD */
-		0x00, 0x00, 0x03, 0xf0,	/* desc_len 1008 */
-		0x00, 0x08, 0x00, 0x00,	/* ersp_ratio 8, rsvd */
-		0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,	/* rsvd12[9] */
-		0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-		0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-		0xff, 0xff, 0x00, 0x1f,	/* cntlid 0xffff, sqsize 31 */
-		0x00, 0x00, 0x00, 0x00,	/* rsvd52 */
-		0x00, 0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77,	/* hostid */
-		0x88, 0x99, 0xaa, 0xbb, 0xcc, 0xdd, 0xee, 0xff,
-	};
+	static const uint8_t
+		head[80] = {
+			0x03, 0x00, 0x00, 0x00, /* w0: CREATE_ASSOCIATION */
+			0x00, 0x00, 0x03, 0xf8, /* desc_list_len 1016 */
+			0x00, 0x00, 0x00, 0x03, /* tag CREATE_ASSOC_CMD */
+			0x00, 0x00, 0x03, 0xf0, /* desc_len 1008 */
+			0x00, 0x08, 0x00, 0x00, /* ersp_ratio 8, rsvd */
+			0,    0,    0,	  0,	0,    0,    0,	  0,	0, 0, 0, 0, /* rsvd12[9] */
+			0,    0,    0,	  0,	0,    0,    0,	  0,	0, 0, 0, 0,
+			0,    0,    0,	  0,	0,    0,    0,	  0,	0, 0, 0, 0,
+			0xff, 0xff, 0x00, 0x1f, /* cntlid 0xffff, sqsize 31 */
+			0x00, 0x00, 0x00, 0x00, /* rsvd52 */
+			0x00, 0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77, /* hostid */
+			0x88, 0x99, 0xaa, 0xbb, 0xcc, 0xdd, 0xee, 0xff,
+		};
 
 	memset(exp, 0, 1024);
 	memcpy(exp, head, sizeof(head));
@@ -67,78 +67,67 @@ static void expected_cra(uint8_t exp[1024])
 	memcpy(exp + 336, SUBNQN, strlen(SUBNQN));
 }
 
-static const uint8_t exp_crc[80] = {
-	0x04, 0x00, 0x00, 0x00,	/* w0: CREATE_CONNECTION */
-	0x00, 0x00, 0x00, 0x48,	/* desc_list_len 72 */
-	0x00, 0x00, 0x00, 0x07,	/* ASSOC_ID tag */
-	0x00, 0x00, 0x00, 0x08,
-	0x12, 0x34, 0x56, 0x78, 0x90, 0xab, 0x00, 0x00,
-	0x00, 0x00, 0x00, 0x04,	/* CREATE_CONN_CMD tag */
-	0x00, 0x00, 0x00, 0x30,	/* desc_len 48 */
-	0x00, 0x19, 0x00, 0x00,	/* ersp_ratio 25 */
-	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-	0x00, 0x03, 0x00, 0x7f,	/* qid 3, sqsize 127 */
-	0x00, 0x00, 0x00, 0x00,
-};
+static const uint8_t
+	exp_crc
+		[80] = {
+			0x04, 0x00, 0x00, 0x00, /* w0: CREATE_CONNECTION */
+			0x00, 0x00, 0x00, 0x48, /* desc_list_len 72 */
+			0x00, 0x00, 0x00, 0x07, /* ASSOC_ID tag */
+			0x00, 0x00, 0x00, 0x08, 0x12, 0x34, 0x56, 0x78, 0x90, 0xab, 0x00,
+			0x00, 0x00, 0x00, 0x00, 0x04, /* CREATE_CONN_CMD tag */
+			0x00, 0x00, 0x00, 0x30,	      /* desc_len 48 */
+			0x00, 0x19, 0x00, 0x00,	      /* ersp_ratio 25 */
+			0,    0,    0,	  0,	0,    0,    0,	  0,	0,    0,    0,
+			0,    0,    0,	  0,	0,    0,    0,	  0,	0,    0,    0,
+			0,    0,    0,	  0,	0,    0,    0,	  0,	0,    0,    0,
+			0,    0,    0,	  0x00, 0x03, 0x00, 0x7f, /* qid 3, sqsize 127 */
+			0x00, 0x00, 0x00, 0x00,
+		};
 
 static const uint8_t exp_disc_assoc[48] = {
-	0x05, 0x00, 0x00, 0x00,
-	0x00, 0x00, 0x00, 0x28,	/* 40 */
-	0x00, 0x00, 0x00, 0x07, 0x00, 0x00, 0x00, 0x08,
-	0x12, 0x34, 0x56, 0x78, 0x90, 0xab, 0x00, 0x00,
-	0x00, 0x00, 0x00, 0x05, 0x00, 0x00, 0x00, 0x10,	/* DISCONN_CMD, 16 */
-	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0x05, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x28, /* 40 */
+	0x00, 0x00, 0x00, 0x07, 0x00, 0x00, 0x00, 0x08, 0x12, 0x34, 0x56, 0x78, 0x90,
+	0xab, 0x00, 0x00, 0x00, 0x00, 0x00, 0x05, 0x00, 0x00, 0x00, 0x10, /* DISCONN_CMD, 16 */
+	0,    0,    0,	  0,	0,    0,    0,	  0,	0,    0,    0,	  0,	0,
+	0,    0,    0,
 };
 
 static const uint8_t exp_disc_conn[40] = {
-	0x06, 0x00, 0x00, 0x00,
-	0x00, 0x00, 0x00, 0x20,	/* 32 */
-	0x00, 0x00, 0x00, 0x07, 0x00, 0x00, 0x00, 0x08,
-	0x12, 0x34, 0x56, 0x78, 0x90, 0xab, 0x00, 0x00,
-	0x00, 0x00, 0x00, 0x06, 0x00, 0x00, 0x00, 0x08,
-	0x12, 0x34, 0x56, 0x78, 0x90, 0xab, 0x00, 0x05,
+	0x06, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x20, /* 32 */
+	0x00, 0x00, 0x00, 0x07, 0x00, 0x00, 0x00, 0x08, 0x12, 0x34, 0x56,
+	0x78, 0x90, 0xab, 0x00, 0x00, 0x00, 0x00, 0x00, 0x06, 0x00, 0x00,
+	0x00, 0x08, 0x12, 0x34, 0x56, 0x78, 0x90, 0xab, 0x00, 0x05,
 };
 
 static const uint8_t exp_rjt[40] = {
-	0x01, 0x00, 0x00, 0x00,
-	0x00, 0x00, 0x00, 0x20,
-	0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x08,	/* RQST */
-	0x04, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,	/* answers CREATE_CONN */
-	0x00, 0x00, 0x00, 0x02, 0x00, 0x00, 0x00, 0x08,	/* RJT */
-	0x00, 0x40, 0x42, 0x00, 0x00, 0x00, 0x00, 0x00,	/* INV_ASSOC, INV_Q_ID */
+	0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x20,
+	0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x08, /* RQST */
+	0x04, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, /* answers CREATE_CONN */
+	0x00, 0x00, 0x00, 0x02, 0x00, 0x00, 0x00, 0x08, /* RJT */
+	0x00, 0x40, 0x42, 0x00, 0x00, 0x00, 0x00, 0x00, /* INV_ASSOC, INV_Q_ID */
 };
 
 static const uint8_t exp_cra_acc[56] = {
-	0x02, 0x00, 0x00, 0x00,
-	0x00, 0x00, 0x00, 0x30,	/* 48 */
-	0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x08,
-	0x03, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
-	0x00, 0x00, 0x00, 0x07, 0x00, 0x00, 0x00, 0x08,
-	0xa1, 0xb2, 0xc3, 0xd4, 0xe5, 0xf6, 0x00, 0x00,
-	0x00, 0x00, 0x00, 0x06, 0x00, 0x00, 0x00, 0x08,
-	0xa1, 0xb2, 0xc3, 0xd4, 0xe5, 0xf6, 0x00, 0x00,
+	0x02, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x30, /* 48 */
+	0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x08, 0x03, 0x00, 0x00, 0x00,
+	0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x07, 0x00, 0x00, 0x00, 0x08,
+	0xa1, 0xb2, 0xc3, 0xd4, 0xe5, 0xf6, 0x00, 0x00, 0x00, 0x00, 0x00, 0x06,
+	0x00, 0x00, 0x00, 0x08, 0xa1, 0xb2, 0xc3, 0xd4, 0xe5, 0xf6, 0x00, 0x00,
 };
 
 static const uint8_t exp_crc_acc[40] = {
-	0x02, 0x00, 0x00, 0x00,
-	0x00, 0x00, 0x00, 0x20,
-	0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x08,
-	0x04, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
-	0x00, 0x00, 0x00, 0x06, 0x00, 0x00, 0x00, 0x08,
-	0xa1, 0xb2, 0xc3, 0xd4, 0xe5, 0xf6, 0x00, 0x02,
+	0x02, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x20, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00,
+	0x00, 0x08, 0x04, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x06,
+	0x00, 0x00, 0x00, 0x08, 0xa1, 0xb2, 0xc3, 0xd4, 0xe5, 0xf6, 0x00, 0x02,
 };
 
 static const uint8_t exp_disc_acc[24] = {
-	0x02, 0x00, 0x00, 0x00,
-	0x00, 0x00, 0x00, 0x10,
-	0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x08,
-	0x05, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+	0x02, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x10, 0x00, 0x00, 0x00, 0x01,
+	0x00, 0x00, 0x00, 0x08, 0x05, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
 };
 
-#define ASSOC	0x1234567890ab0000ULL
-#define ACCID	0xa1b2c3d4e5f60000ULL
+#define ASSOC 0x1234567890ab0000ULL
+#define ACCID 0xa1b2c3d4e5f60000ULL
 
 /* ---- builders ------------------------------------------------------------ */
 
@@ -152,7 +141,7 @@ START_TEST(build_cr_assoc_bytes)
 	memset(buf, 0xee, sizeof(buf));
 	ck_assert_int_eq(fcnvme_ls_build_cr_assoc(buf, sizeof(buf), &p), 1024);
 	expect_bytes(buf, exp, 1024);
-	ck_assert_uint_eq(buf[1024], 0xee);	/* nothing written past the payload */
+	ck_assert_uint_eq(buf[1024], 0xee); /* nothing written past the payload */
 }
 END_TEST
 
@@ -165,7 +154,7 @@ START_TEST(build_cr_assoc_errors)
 	ck_assert_int_eq(fcnvme_ls_build_cr_assoc(buf, 1023, &p), -ENOSPC);
 	ck_assert_int_eq(fcnvme_ls_build_cr_assoc(NULL, 1024, &p), -EINVAL);
 	ck_assert_int_eq(fcnvme_ls_build_cr_assoc(buf, 1024, NULL), -EINVAL);
-	memset(p.hostnqn, 'a', sizeof(p.hostnqn));	/* not NUL-terminated */
+	memset(p.hostnqn, 'a', sizeof(p.hostnqn)); /* not NUL-terminated */
 	ck_assert_int_eq(fcnvme_ls_build_cr_assoc(buf, 1024, &p), -EINVAL);
 	fill_cra_params(&p);
 	memset(p.subnqn, 'a', sizeof(p.subnqn));
@@ -183,7 +172,10 @@ END_TEST
 START_TEST(build_cr_conn_bytes)
 {
 	struct fcnvme_ls_cr_conn_params p = {
-		.association_id = ASSOC, .ersp_ratio = 25, .qid = 3, .sqsize = 127,
+		.association_id = ASSOC,
+		.ersp_ratio = 25,
+		.qid = 3,
+		.sqsize = 127,
 	};
 	uint8_t buf[81];
 
@@ -207,12 +199,10 @@ START_TEST(build_disconnect_bytes)
 	ck_assert_int_eq(fcnvme_ls_build_disconnect_assoc(buf, 47, ASSOC), -ENOSPC);
 
 	memset(buf, 0xee, sizeof(buf));
-	ck_assert_int_eq(fcnvme_ls_build_disconnect_conn(buf, sizeof(buf), ASSOC,
-							 ASSOC | 5), 40);
+	ck_assert_int_eq(fcnvme_ls_build_disconnect_conn(buf, sizeof(buf), ASSOC, ASSOC | 5), 40);
 	expect_bytes(buf, exp_disc_conn, 40);
 	ck_assert_uint_eq(buf[40], 0xee);
-	ck_assert_int_eq(fcnvme_ls_build_disconnect_conn(buf, 39, ASSOC, ASSOC | 5),
-			 -ENOSPC);
+	ck_assert_int_eq(fcnvme_ls_build_disconnect_conn(buf, 39, ASSOC, ASSOC | 5), -ENOSPC);
 }
 END_TEST
 
@@ -222,8 +212,8 @@ START_TEST(build_rjt_bytes)
 
 	memset(buf, 0xee, sizeof(buf));
 	ck_assert_int_eq(fcnvme_ls_build_rjt(buf, sizeof(buf), FCNVME_LS_CREATE_CONNECTION,
-					     FCNVME_RJT_RC_INV_ASSOC,
-					     FCNVME_RJT_EXP_INV_Q_ID), 40);
+					     FCNVME_RJT_RC_INV_ASSOC, FCNVME_RJT_EXP_INV_Q_ID),
+			 40);
 	expect_bytes(buf, exp_rjt, 40);
 	ck_assert_uint_eq(buf[40], 0xee);
 	ck_assert_int_eq(fcnvme_ls_build_rjt(buf, 39, 4, 0x40, 0x42), -ENOSPC);
@@ -248,8 +238,7 @@ START_TEST(build_acc_bytes)
 	ck_assert_int_eq(fcnvme_ls_build_cr_conn_acc(buf, 39, ACCID | 2), -ENOSPC);
 
 	memset(buf, 0xee, sizeof(buf));
-	ck_assert_int_eq(fcnvme_ls_build_acc(buf, sizeof(buf),
-					     FCNVME_LS_DISCONNECT_ASSOC), 24);
+	ck_assert_int_eq(fcnvme_ls_build_acc(buf, sizeof(buf), FCNVME_LS_DISCONNECT_ASSOC), 24);
 	expect_bytes(buf, exp_disc_acc, 24);
 	ck_assert_uint_eq(buf[24], 0xee);
 	ck_assert_int_eq(fcnvme_ls_build_acc(buf, 23, 5), -ENOSPC);
@@ -264,11 +253,11 @@ END_TEST
  * hand in len bytes, expect this verdict.
  */
 struct rqst_row {
-	const char	*what;
-	size_t		len;
-	int		off, width;
-	uint32_t	val;
-	uint8_t		reason, explanation;
+	const char *what;
+	size_t len;
+	int off, width;
+	uint32_t val;
+	uint8_t reason, explanation;
 };
 
 static void patch(uint8_t *buf, size_t size, int off, int width, uint32_t val)
@@ -289,7 +278,7 @@ START_TEST(parse_cr_assoc_ok)
 {
 	struct fcnvme_ls_cr_assoc_params out;
 	struct fcnvme_ls_verdict v = { 0xaa, 0xaa };
-	uint8_t exp[1024 + 1];	/* +1: deliberately unaligned view below */
+	uint8_t exp[1024 + 1]; /* +1: deliberately unaligned view below */
 
 	expected_cra(exp + 1);
 	ck_assert_int_eq(fcnvme_ls_parse_cr_assoc(exp + 1, 1024, &out, &v), 0);
@@ -303,8 +292,10 @@ START_TEST(parse_cr_assoc_ok)
 	ck_assert_str_eq(out.hostnqn, HOSTNQN);
 	ck_assert_str_eq(out.subnqn, SUBNQN);
 	/* The minimum Linux accepts: 592 bytes, list 584, desc 576. */
-	exp[1 + 6] = 0x02; exp[1 + 7] = 0x48;		/* 584 */
-	exp[1 + 14] = 0x02; exp[1 + 15] = 0x40;		/* 576 */
+	exp[1 + 6] = 0x02;
+	exp[1 + 7] = 0x48; /* 584 */
+	exp[1 + 14] = 0x02;
+	exp[1 + 15] = 0x40; /* 576 */
 	ck_assert_int_eq(fcnvme_ls_parse_cr_assoc(exp + 1, 592, &out, &v), 0);
 	ck_assert_str_eq(out.subnqn, SUBNQN);
 	/* Bytes after an NQN's NUL are not carried into the result. */
@@ -320,22 +311,22 @@ START_TEST(parse_cr_assoc_ok)
 END_TEST
 
 static const struct rqst_row cra_rows[] = {
-	{ "rqstlen 591",	 591,  0,  0, 0,      FCNVME_RJT_RC_LOGIC, 0 },
-	{ "rqstlen 0",		 0,    0,  0, 0,      FCNVME_RJT_RC_LOGIC, 0 },
-	{ "desc_list_len 583",	 1024, 4,  4, 583,    FCNVME_RJT_RC_LOGIC, 0 },
-	{ "desc_list_len 0",	 1024, 4,  4, 0,      FCNVME_RJT_RC_LOGIC, 0 },
-	{ "desc_tag 4",		 1024, 8,  4, 4,      FCNVME_RJT_RC_LOGIC, 0 },
-	{ "desc_tag 3<<24",	 1024, 8,  4, 3u << 24, FCNVME_RJT_RC_LOGIC, 0 },
-	{ "desc_len 575",	 1024, 12, 4, 575,    FCNVME_RJT_RC_LOGIC, 0 },
-	{ "desc_len 0",		 1024, 12, 4, 0,      FCNVME_RJT_RC_LOGIC, 0 },
-	{ "ersp_ratio 0",	 1024, 16, 2, 0,      FCNVME_RJT_RC_LOGIC, 0 },
-	{ "ersp_ratio == sqsize", 1024, 16, 2, 31,    FCNVME_RJT_RC_LOGIC, 0 },
-	{ "ersp_ratio > sqsize", 1024, 16, 2, 0x108,  FCNVME_RJT_RC_LOGIC, 0 },
-	{ "sqsize 0",		 1024, 58, 2, 0,      FCNVME_RJT_RC_LOGIC, 0 },
-	{ "hostnqn unterminated", 1024, 80, 256, 0,
-	  FCNVME_RJT_RC_INV_PARAM, FCNVME_RJT_EXP_INV_HOSTNQN },
-	{ "subnqn unterminated", 1024, 336, 256, 0,
-	  FCNVME_RJT_RC_INV_PARAM, FCNVME_RJT_EXP_INV_SUBNQN },
+	{ "rqstlen 591", 591, 0, 0, 0, FCNVME_RJT_RC_LOGIC, 0 },
+	{ "rqstlen 0", 0, 0, 0, 0, FCNVME_RJT_RC_LOGIC, 0 },
+	{ "desc_list_len 583", 1024, 4, 4, 583, FCNVME_RJT_RC_LOGIC, 0 },
+	{ "desc_list_len 0", 1024, 4, 4, 0, FCNVME_RJT_RC_LOGIC, 0 },
+	{ "desc_tag 4", 1024, 8, 4, 4, FCNVME_RJT_RC_LOGIC, 0 },
+	{ "desc_tag 3<<24", 1024, 8, 4, 3u << 24, FCNVME_RJT_RC_LOGIC, 0 },
+	{ "desc_len 575", 1024, 12, 4, 575, FCNVME_RJT_RC_LOGIC, 0 },
+	{ "desc_len 0", 1024, 12, 4, 0, FCNVME_RJT_RC_LOGIC, 0 },
+	{ "ersp_ratio 0", 1024, 16, 2, 0, FCNVME_RJT_RC_LOGIC, 0 },
+	{ "ersp_ratio == sqsize", 1024, 16, 2, 31, FCNVME_RJT_RC_LOGIC, 0 },
+	{ "ersp_ratio > sqsize", 1024, 16, 2, 0x108, FCNVME_RJT_RC_LOGIC, 0 },
+	{ "sqsize 0", 1024, 58, 2, 0, FCNVME_RJT_RC_LOGIC, 0 },
+	{ "hostnqn unterminated", 1024, 80, 256, 0, FCNVME_RJT_RC_INV_PARAM,
+	  FCNVME_RJT_EXP_INV_HOSTNQN },
+	{ "subnqn unterminated", 1024, 336, 256, 0, FCNVME_RJT_RC_INV_PARAM,
+	  FCNVME_RJT_EXP_INV_SUBNQN },
 };
 
 START_TEST(parse_cr_assoc_rejects)
@@ -347,11 +338,11 @@ START_TEST(parse_cr_assoc_rejects)
 
 	expected_cra(buf);
 	patch(buf, sizeof(buf), r->off, r->width, r->val);
-	ck_assert_msg(fcnvme_ls_parse_cr_assoc(buf, r->len, &out, &v) == -EINVAL,
-		      "%s accepted", r->what);
+	ck_assert_msg(fcnvme_ls_parse_cr_assoc(buf, r->len, &out, &v) == -EINVAL, "%s accepted",
+		      r->what);
 	ck_assert_msg(v.reason == r->reason && v.explanation == r->explanation,
-		      "%s: verdict %#x/%#x, want %#x/%#x", r->what, v.reason,
-		      v.explanation, r->reason, r->explanation);
+		      "%s: verdict %#x/%#x, want %#x/%#x", r->what, v.reason, v.explanation,
+		      r->reason, r->explanation);
 }
 END_TEST
 
@@ -397,16 +388,16 @@ START_TEST(parse_cr_conn_ok)
 END_TEST
 
 static const struct rqst_row crc_rows[] = {
-	{ "rqstlen 79",		80 - 1, 0, 0, 0,   FCNVME_RJT_RC_LOGIC, 0 },
-	{ "desc_list_len 71",	80, 4,  4, 71,     FCNVME_RJT_RC_LOGIC, 0 },
-	{ "desc_list_len 73",	80, 4,  4, 73,     FCNVME_RJT_RC_LOGIC, 0 },
-	{ "assoc tag 6",	80, 8,  4, 6,      FCNVME_RJT_RC_LOGIC, 0 },
-	{ "assoc len 16",	80, 12, 4, 16,     FCNVME_RJT_RC_LOGIC, 0 },
-	{ "cmd tag 3",		80, 24, 4, 3,      FCNVME_RJT_RC_LOGIC, 0 },
-	{ "cmd len 47",		80, 28, 4, 47,     FCNVME_RJT_RC_LOGIC, 0 },
-	{ "cmd len 49",		80, 28, 4, 49,     FCNVME_RJT_RC_LOGIC, 0 },
-	{ "ersp_ratio 0",	80, 32, 2, 0,      FCNVME_RJT_RC_LOGIC, 0 },
-	{ "ersp_ratio == sqsize", 80, 32, 2, 127,  FCNVME_RJT_RC_LOGIC, 0 },
+	{ "rqstlen 79", 80 - 1, 0, 0, 0, FCNVME_RJT_RC_LOGIC, 0 },
+	{ "desc_list_len 71", 80, 4, 4, 71, FCNVME_RJT_RC_LOGIC, 0 },
+	{ "desc_list_len 73", 80, 4, 4, 73, FCNVME_RJT_RC_LOGIC, 0 },
+	{ "assoc tag 6", 80, 8, 4, 6, FCNVME_RJT_RC_LOGIC, 0 },
+	{ "assoc len 16", 80, 12, 4, 16, FCNVME_RJT_RC_LOGIC, 0 },
+	{ "cmd tag 3", 80, 24, 4, 3, FCNVME_RJT_RC_LOGIC, 0 },
+	{ "cmd len 47", 80, 28, 4, 47, FCNVME_RJT_RC_LOGIC, 0 },
+	{ "cmd len 49", 80, 28, 4, 49, FCNVME_RJT_RC_LOGIC, 0 },
+	{ "ersp_ratio 0", 80, 32, 2, 0, FCNVME_RJT_RC_LOGIC, 0 },
+	{ "ersp_ratio == sqsize", 80, 32, 2, 127, FCNVME_RJT_RC_LOGIC, 0 },
 	{ "ersp_ratio > sqsize", 80, 32, 2, 0x119, FCNVME_RJT_RC_LOGIC, 0 },
 };
 
@@ -419,8 +410,8 @@ START_TEST(parse_cr_conn_rejects)
 
 	memcpy(buf, exp_crc, sizeof(buf));
 	patch(buf, sizeof(buf), r->off, r->width, r->val);
-	ck_assert_msg(fcnvme_ls_parse_cr_conn(buf, r->len, &out, &v) == -EINVAL,
-		      "%s accepted", r->what);
+	ck_assert_msg(fcnvme_ls_parse_cr_conn(buf, r->len, &out, &v) == -EINVAL, "%s accepted",
+		      r->what);
 	ck_assert_msg(v.reason == r->reason && v.explanation == r->explanation,
 		      "%s: verdict %#x/%#x", r->what, v.reason, v.explanation);
 }
@@ -458,14 +449,14 @@ START_TEST(parse_disconnect_assoc_ok)
 END_TEST
 
 static const struct rqst_row disc_rows[] = {
-	{ "rqstlen 47",		47, 0,  0, 0,    FCNVME_RJT_RC_LOGIC, 0 },
-	{ "desc_list_len 41",	48, 4,  4, 41,   FCNVME_RJT_RC_LOGIC, 0 },
-	{ "assoc tag 6",	48, 8,  4, 6,    FCNVME_RJT_RC_LOGIC, 0 },
-	{ "assoc len 9",	48, 12, 4, 9,    FCNVME_RJT_RC_LOGIC, 0 },
-	{ "cmd tag 4",		48, 24, 4, 4,    FCNVME_RJT_RC_LOGIC, 0 },
-	{ "cmd len 24",		48, 28, 4, 24,   FCNVME_RJT_RC_LOGIC, 0 },
-	{ "old scope byte",	48, 35, 1, 1,    FCNVME_RJT_RC_LOGIC, 0 },
-	{ "scope word msb",	48, 32, 1, 0x80, FCNVME_RJT_RC_LOGIC, 0 },
+	{ "rqstlen 47", 47, 0, 0, 0, FCNVME_RJT_RC_LOGIC, 0 },
+	{ "desc_list_len 41", 48, 4, 4, 41, FCNVME_RJT_RC_LOGIC, 0 },
+	{ "assoc tag 6", 48, 8, 4, 6, FCNVME_RJT_RC_LOGIC, 0 },
+	{ "assoc len 9", 48, 12, 4, 9, FCNVME_RJT_RC_LOGIC, 0 },
+	{ "cmd tag 4", 48, 24, 4, 4, FCNVME_RJT_RC_LOGIC, 0 },
+	{ "cmd len 24", 48, 28, 4, 24, FCNVME_RJT_RC_LOGIC, 0 },
+	{ "old scope byte", 48, 35, 1, 1, FCNVME_RJT_RC_LOGIC, 0 },
+	{ "scope word msb", 48, 32, 1, 0x80, FCNVME_RJT_RC_LOGIC, 0 },
 };
 
 START_TEST(parse_disconnect_assoc_rejects)
@@ -481,7 +472,7 @@ START_TEST(parse_disconnect_assoc_rejects)
 		      "%s accepted", r->what);
 	ck_assert_msg(v.reason == r->reason && v.explanation == r->explanation,
 		      "%s: verdict %#x/%#x", r->what, v.reason, v.explanation);
-	ck_assert_uint_eq(id, 0x77);	/* untouched on failure */
+	ck_assert_uint_eq(id, 0x77); /* untouched on failure */
 }
 END_TEST
 
@@ -503,11 +494,11 @@ END_TEST
 
 /* A row: patch a valid ACC as in struct rqst_row, expect this errno. */
 struct acc_row {
-	const char	*what;
-	size_t		len;
-	int		off, width;
-	uint32_t	val;
-	int		rc;
+	const char *what;
+	size_t len;
+	int off, width;
+	uint32_t val;
+	int rc;
 };
 
 START_TEST(parse_cr_assoc_acc_ok)
@@ -528,18 +519,18 @@ START_TEST(parse_cr_assoc_acc_ok)
 END_TEST
 
 static const struct acc_row cra_acc_rows[] = {
-	{ "len 55",		55, 0,  0, 0,  -EBADF },
-	{ "len 3",		3,  0,  0, 0,  -EBADF },
-	{ "w0 CREATE_ASSOC",	56, 0,  1, 3,  -EBADF },
-	{ "desc_list_len 47",	56, 4,  4, 47, -EBADF },
-	{ "desc_list_len 56",	56, 4,  4, 56, -EBADF },
-	{ "rqst tag 2",		56, 8,  4, 2,  -EBADF },
-	{ "rqst len 9",		56, 12, 4, 9,  -EBADF },
-	{ "rqst w0 4",		56, 16, 1, 4,  -EBADF },
-	{ "assoc tag 6",	56, 24, 4, 6,  -EBADF },
-	{ "assoc len 16",	56, 28, 4, 16, -EBADF },
-	{ "conn tag 7",		56, 40, 4, 7,  -EBADF },
-	{ "conn len 0",		56, 44, 4, 0,  -EBADF },
+	{ "len 55", 55, 0, 0, 0, -EBADF },
+	{ "len 3", 3, 0, 0, 0, -EBADF },
+	{ "w0 CREATE_ASSOC", 56, 0, 1, 3, -EBADF },
+	{ "desc_list_len 47", 56, 4, 4, 47, -EBADF },
+	{ "desc_list_len 56", 56, 4, 4, 56, -EBADF },
+	{ "rqst tag 2", 56, 8, 4, 2, -EBADF },
+	{ "rqst len 9", 56, 12, 4, 9, -EBADF },
+	{ "rqst w0 4", 56, 16, 1, 4, -EBADF },
+	{ "assoc tag 6", 56, 24, 4, 6, -EBADF },
+	{ "assoc len 16", 56, 28, 4, 16, -EBADF },
+	{ "conn tag 7", 56, 40, 4, 7, -EBADF },
+	{ "conn len 0", 56, 44, 4, 0, -EBADF },
 };
 
 START_TEST(parse_cr_assoc_acc_rejects)
@@ -597,14 +588,14 @@ START_TEST(parse_cr_conn_acc_ok)
 END_TEST
 
 static const struct acc_row crc_acc_rows[] = {
-	{ "len 39",		39, 0,  0, 0,     -EBADF },
-	{ "w0 RSVD",		40, 0,  1, 0,     -EBADF },
-	{ "desc_list_len 48",	40, 4,  4, 48,    -EBADF },
-	{ "rqst tag 1<<8",	40, 8,  4, 0x100, -EBADF },
-	{ "rqst len 16",	40, 12, 4, 16,    -EBADF },
-	{ "rqst w0 3",		40, 16, 1, 3,     -EBADF },
-	{ "conn tag 7",		40, 24, 4, 7,     -EBADF },
-	{ "conn len 7",		40, 28, 4, 7,     -EBADF },
+	{ "len 39", 39, 0, 0, 0, -EBADF },
+	{ "w0 RSVD", 40, 0, 1, 0, -EBADF },
+	{ "desc_list_len 48", 40, 4, 4, 48, -EBADF },
+	{ "rqst tag 1<<8", 40, 8, 4, 0x100, -EBADF },
+	{ "rqst len 16", 40, 12, 4, 16, -EBADF },
+	{ "rqst w0 3", 40, 16, 1, 3, -EBADF },
+	{ "conn tag 7", 40, 24, 4, 7, -EBADF },
+	{ "conn len 7", 40, 28, 4, 7, -EBADF },
 };
 
 START_TEST(parse_cr_conn_acc_rejects)
@@ -627,15 +618,11 @@ START_TEST(parse_acc_disconnect)
 
 	memcpy(buf, exp_disc_acc, sizeof(buf));
 	ck_assert_int_eq(fcnvme_ls_parse_acc(buf, 24, FCNVME_LS_DISCONNECT_ASSOC, NULL), 0);
-	ck_assert_int_eq(fcnvme_ls_parse_acc(buf, 24, FCNVME_LS_DISCONNECT_CONN, NULL),
-			 -EBADF);
-	ck_assert_int_eq(fcnvme_ls_parse_acc(buf, 23, FCNVME_LS_DISCONNECT_ASSOC, NULL),
-			 -EBADF);
-	ck_assert_int_eq(fcnvme_ls_parse_acc(NULL, 24, FCNVME_LS_DISCONNECT_ASSOC, NULL),
-			 -EBADF);
+	ck_assert_int_eq(fcnvme_ls_parse_acc(buf, 24, FCNVME_LS_DISCONNECT_CONN, NULL), -EBADF);
+	ck_assert_int_eq(fcnvme_ls_parse_acc(buf, 23, FCNVME_LS_DISCONNECT_ASSOC, NULL), -EBADF);
+	ck_assert_int_eq(fcnvme_ls_parse_acc(NULL, 24, FCNVME_LS_DISCONNECT_ASSOC, NULL), -EBADF);
 	buf[7] = 0x18;
-	ck_assert_int_eq(fcnvme_ls_parse_acc(buf, 24, FCNVME_LS_DISCONNECT_ASSOC, NULL),
-			 -EBADF);
+	ck_assert_int_eq(fcnvme_ls_parse_acc(buf, 24, FCNVME_LS_DISCONNECT_ASSOC, NULL), -EBADF);
 }
 END_TEST
 
@@ -733,16 +720,15 @@ START_TEST(every_truncation_rejected)
 	}
 	for (len = 0; len < 48; len++) {
 		v.reason = 0xaa;
-		ck_assert_int_eq(fcnvme_ls_parse_disconnect_assoc(exp_disc_assoc, len,
-								  &a, &v), -EINVAL);
+		ck_assert_int_eq(fcnvme_ls_parse_disconnect_assoc(exp_disc_assoc, len, &a, &v),
+				 -EINVAL);
 		ck_assert_uint_eq(v.reason, FCNVME_RJT_RC_LOGIC);
 	}
 	for (len = 0; len < 56; len++)
-		ck_assert_int_eq(fcnvme_ls_parse_cr_assoc_acc(exp_cra_acc, len, &a, &c,
-							      NULL), -EBADF);
-	for (len = 0; len < 40; len++)
-		ck_assert_int_eq(fcnvme_ls_parse_cr_conn_acc(exp_crc_acc, len, &c, NULL),
+		ck_assert_int_eq(fcnvme_ls_parse_cr_assoc_acc(exp_cra_acc, len, &a, &c, NULL),
 				 -EBADF);
+	for (len = 0; len < 40; len++)
+		ck_assert_int_eq(fcnvme_ls_parse_cr_conn_acc(exp_crc_acc, len, &c, NULL), -EBADF);
 	for (len = 0; len < 24; len++)
 		ck_assert_int_eq(fcnvme_ls_parse_acc(exp_disc_acc, len, 5, NULL), -EBADF);
 }
@@ -810,7 +796,7 @@ START_TEST(random_payloads)
 }
 END_TEST
 
-#define NROWS(a)	((int)(sizeof(a) / sizeof((a)[0])))
+#define NROWS(a) ((int)(sizeof(a) / sizeof((a)[0])))
 
 /* The LS codec suite. */
 Suite *ls_suite(void)

@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: Apache-2.0 */
+// SPDX-License-Identifier: Apache-2.0
 /*
  * Check suite for NQN validation and UUID strings (nqn.c): the three valid
  * NQN forms, each refusal with its exact sentence, the 223-byte limit at
@@ -26,15 +26,15 @@ START_TEST(nqn_valid)
 {
 	const char *why = "untouched";
 
-	ck_assert_msg(fcnvme_nqn_validate(nqn_good[_i], &why) == 0,
-		      "%s refused: %s", nqn_good[_i], why);
+	ck_assert_msg(fcnvme_nqn_validate(nqn_good[_i], &why) == 0, "%s refused: %s", nqn_good[_i],
+		      why);
 	ck_assert_str_eq(why, "untouched");
 }
 END_TEST
 
 struct nqn_bad_row {
-	const char	*nqn;
-	const char	*why;
+	const char *nqn;
+	const char *why;
 };
 
 static const struct nqn_bad_row nqn_bad[] = {
@@ -52,8 +52,7 @@ static const struct nqn_bad_row nqn_bad[] = {
 	  "NQN UUID form needs a 36-character UUID after ':uuid:'" },
 	{ "nqn.2014-08.org.nvmexpress:uuid:0f01fb429f7f-4856-b0b3-51e60b8de349-",
 	  "NQN UUID form needs a 36-character UUID after ':uuid:'" },
-	{ "nqn.2014-08.org.nvmexpress.discovery2",
-	  "NQN needs ':' after the domain name" },
+	{ "nqn.2014-08.org.nvmexpress.discovery2", "NQN needs ':' after the domain name" },
 	{ "nqn.", "NQN needs a date 'yyyy-mm.' after 'nqn.'" },
 	{ "nqn.16-06.io.spdk:cnode1", "NQN needs a date 'yyyy-mm.' after 'nqn.'" },
 	{ "nqn.2016-6.io.spdk:cnode1", "NQN needs a date 'yyyy-mm.' after 'nqn.'" },
@@ -78,11 +77,10 @@ START_TEST(nqn_invalid)
 	const struct nqn_bad_row *r = &nqn_bad[_i];
 	const char *why = NULL;
 
-	ck_assert_msg(fcnvme_nqn_validate(r->nqn, &why) == -EINVAL,
-		      "\"%s\" accepted", r->nqn);
+	ck_assert_msg(fcnvme_nqn_validate(r->nqn, &why) == -EINVAL, "\"%s\" accepted", r->nqn);
 	ck_assert_ptr_nonnull(why);
-	ck_assert_msg(strcmp(why, r->why) == 0, "\"%s\": got \"%s\", want \"%s\"",
-		      r->nqn, why, r->why);
+	ck_assert_msg(strcmp(why, r->why) == 0, "\"%s\": got \"%s\", want \"%s\"", r->nqn, why,
+		      r->why);
 }
 END_TEST
 
@@ -136,11 +134,11 @@ START_TEST(uuid_parse_format)
 	ck_assert_int_eq(fcnvme_uuid_parse("0f01fb429f7f48564b0b351e60b8de349abc", u), -EINVAL);
 	ck_assert_int_eq(fcnvme_uuid_parse("", u), -EINVAL);
 	ck_assert_int_eq(fcnvme_uuid_parse(NULL, u), -EINVAL);
-	ck_assert_uint_eq(u[0], 0x55);	/* untouched on failure */
+	ck_assert_uint_eq(u[0], 0x55); /* untouched on failure */
 }
 END_TEST
 
-#define NROWS(a)	((int)(sizeof(a) / sizeof((a)[0])))
+#define NROWS(a) ((int)(sizeof(a) / sizeof((a)[0])))
 
 /* The NQN and UUID suite. */
 Suite *nqn_suite(void)

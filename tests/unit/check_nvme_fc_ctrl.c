@@ -34,9 +34,9 @@ static uint64_t fake_clock(void *arg)
 }
 
 struct io_res {
-	int			done;
-	uint16_t		status;
-	struct nvme_completion	cqe;
+	int done;
+	uint16_t status;
+	struct nvme_completion cqe;
 };
 
 static void io_cb(void *arg, uint16_t status, const struct nvme_completion *cqe)
@@ -123,8 +123,7 @@ static void teardown(void)
 	loop_pair_fini(&lp);
 }
 
-static void rw_cmd(struct nvme_command *c, uint8_t opc, uint64_t slba,
-		   uint16_t nlb)
+static void rw_cmd(struct nvme_command *c, uint8_t opc, uint64_t slba, uint16_t nlb)
 {
 	memset(c, 0, sizeof(*c));
 	c->rw.opcode = opc;
@@ -149,7 +148,7 @@ START_TEST(test_connect_live)
 	ck_assert_uint_eq(info.max_xfer, 1024 * 1024);
 	ck_assert_uint_eq(info.nr_connects, 1);
 	ck_assert_mem_eq(info.id_ctrl + 4, "LOOP0001", 8);
-	ck_assert_uint_eq(lp.ls_sent, 3);	/* CRA + 2 x CRC */
+	ck_assert_uint_eq(lp.ls_sent, 3); /* CRA + 2 x CRC */
 	ck_assert_uint_eq(st->connects, 3);
 	ck_assert_uint_eq(st->sq_creates, 3);
 	ck_assert_str_eq(fcnvme_host_ctrl_reason(ctrl), "");
@@ -193,9 +192,9 @@ START_TEST(test_ls_bytes)
 	ck_assert_uint_eq(rd_be32(cra + 4), 1016);
 	ck_assert_uint_eq(rd_be32(cra + 8), FCNVME_LSDESC_CREATE_ASSOC_CMD);
 	ck_assert_uint_eq(rd_be32(cra + 12), 1008);
-	ck_assert_uint_eq(rd_be16(cra + 16), 8);		/* ersp_ratio */
-	ck_assert_uint_eq(rd_be16(cra + 8 + 48), 0xffff);	/* cntlid */
-	ck_assert_uint_eq(rd_be16(cra + 8 + 50), 31);		/* sqsize */
+	ck_assert_uint_eq(rd_be16(cra + 16), 8);	  /* ersp_ratio */
+	ck_assert_uint_eq(rd_be16(cra + 8 + 48), 0xffff); /* cntlid */
+	ck_assert_uint_eq(rd_be16(cra + 8 + 50), 31);	  /* sqsize */
 	memset(id, 0x5a, sizeof(id));
 	ck_assert_mem_eq(cra + 8 + 56, id, 16);
 	ck_assert_str_eq((const char *)cra + 8 + 72, LOOP_HOSTNQN);
@@ -208,9 +207,9 @@ START_TEST(test_ls_bytes)
 	memcpy(&a, crc + 16, 8);
 	ck_assert_uint_eq(be64toh(a), info.association_id);
 	ck_assert_uint_eq(rd_be32(crc + 24), FCNVME_LSDESC_CREATE_CONN_CMD);
-	ck_assert_uint_eq(rd_be16(crc + 32), 6);		/* ersp_ratio */
-	ck_assert_uint_eq(rd_be16(crc + 24 + 48), 1);		/* qid */
-	ck_assert_uint_eq(rd_be16(crc + 24 + 50), 31);		/* sqsize */
+	ck_assert_uint_eq(rd_be16(crc + 32), 6);       /* ersp_ratio */
+	ck_assert_uint_eq(rd_be16(crc + 24 + 48), 1);  /* qid */
+	ck_assert_uint_eq(rd_be16(crc + 24 + 50), 31); /* sqsize */
 	ck_assert_uint_eq(rd_be16(lp.ls_log[2] + 24 + 48), 2);
 	/* delete: our Disconnect Association names the association */
 	delete_ctrl();
@@ -236,22 +235,22 @@ START_TEST(test_cmd_iu_bytes)
 	fcnvme_host_ctrl_get_info(ctrl, &info);
 	ck_assert_int_eq(fcnvme_host_buf_alloc(ctrl, 4096, &buf), 0);
 	rw_cmd(&c, nvme_cmd_read, 16, 8);
-	c.common.flags = 0x80;		/* overwritten by the transport */
+	c.common.flags = 0x80; /* overwritten by the transport */
 	ck_assert_int_eq(fcnvme_host_submit(ctrl, 1, &c, buf, 0, 4096, io_cb, &r), 0);
 	ck_assert_mem_eq(iu, hdr, 8);
 	memcpy(&conn, iu + 8, 8);
 	ck_assert_uint_eq(be64toh(conn), info.association_id | 1);
 	memcpy(&v32, iu + 16, 4);
-	ck_assert_uint_eq(be32toh(v32), 2);	/* csn: Connect was 1 */
+	ck_assert_uint_eq(be32toh(v32), 2); /* csn: Connect was 1 */
 	memcpy(&v32, iu + 20, 4);
-	ck_assert_uint_eq(be32toh(v32), 4096);	/* data_len */
+	ck_assert_uint_eq(be32toh(v32), 4096); /* data_len */
 	ck_assert_uint_eq(iu[24 + 0], nvme_cmd_read);
-	ck_assert_uint_eq(iu[24 + 1], 0x40);	/* SGL, METABUF */
+	ck_assert_uint_eq(iu[24 + 1], 0x40); /* SGL, METABUF */
 	memcpy(&v32, iu + 24 + 24 + 8, 4);
-	ck_assert_uint_eq(le32toh(v32), 4096);	/* SGL length */
+	ck_assert_uint_eq(le32toh(v32), 4096); /* SGL length */
 	ck_assert_uint_eq(iu[24 + 24 + 15], 0x5a);
 	for (v32 = 0; v32 < 8; v32++)
-		ck_assert_uint_eq(iu[24 + 24 + v32], 0);	/* SGL addr */
+		ck_assert_uint_eq(iu[24 + 24 + v32], 0); /* SGL addr */
 	for (v32 = 88; v32 < 96; v32++)
 		ck_assert_uint_eq(iu[v32], 0);
 	wait_io(&r);
@@ -328,7 +327,7 @@ END_TEST
 
 static const enum loop_rsp_fault faults[] = {
 	LOOP_RSP_BAD_IU_LEN, LOOP_RSP_BAD_XFRD, LOOP_RSP_BAD_RESULT,
-	LOOP_RSP_BAD_CID, LOOP_RSP_BAD_LEN, LOOP_RSP_SHORT_DATA,
+	LOOP_RSP_BAD_CID,    LOOP_RSP_BAD_LEN,	LOOP_RSP_SHORT_DATA,
 };
 
 START_TEST(test_rsp_fault_resets)
@@ -364,7 +363,7 @@ START_TEST(test_rsp_fault_resets)
 	fcnvme_host_ctrl_get_info(ctrl, &info);
 	ck_assert_uint_eq(info.nr_connects, 2);
 	ck_assert_uint_ne(info.association_id, old_assoc);
-	ck_assert_uint_eq(lp.disconnects_rcvd, 1);	/* ours, for the old one */
+	ck_assert_uint_eq(lp.disconnects_rcvd, 1); /* ours, for the old one */
 	fcnvme_host_buf_free(ctrl, buf);
 }
 END_TEST
@@ -382,8 +381,7 @@ START_TEST(test_target_disconnect)
 	for (i = 0; i < 50 && fcnvme_host_ctrl_state(ctrl) == FCNVME_HOST_CTRL_LIVE; i++)
 		pump(1);
 	ck_assert_int_ne(fcnvme_host_ctrl_state(ctrl), FCNVME_HOST_CTRL_LIVE);
-	ck_assert_str_eq(fcnvme_host_ctrl_reason(ctrl),
-			 "Disconnect Association from the target");
+	ck_assert_str_eq(fcnvme_host_ctrl_reason(ctrl), "Disconnect Association from the target");
 	ck_assert_int_eq(run_until(FCNVME_HOST_CTRL_LIVE, 400), 0);
 	/* the target's Disconnect reached us and was accepted */
 	ck_assert_uint_eq(lp.t2h_ls, 1);
@@ -426,7 +424,7 @@ START_TEST(test_keep_alive)
 	ck_assert_int_eq(run_until(FCNVME_HOST_CTRL_LIVE, 200), 0);
 	pump(10);
 	ck_assert_uint_eq(st->keep_alives, 0);
-	fake_now += 2500 * 1000000ull;	/* kato / 2 */
+	fake_now += 2500 * 1000000ull; /* kato / 2 */
 	pump(10);
 	ck_assert_uint_eq(st->keep_alives, 1);
 	fake_now += 2500 * 1000000ull;
@@ -455,11 +453,9 @@ START_TEST(test_target_restart)
 	for (i = 0; i < 3; i++) {
 		fake_now += 2 * NS_PER_S;
 		pump(20);
-		ck_assert_int_eq(fcnvme_host_ctrl_state(ctrl),
-				 FCNVME_HOST_CTRL_RECONNECT_WAIT);
+		ck_assert_int_eq(fcnvme_host_ctrl_state(ctrl), FCNVME_HOST_CTRL_RECONNECT_WAIT);
 	}
-	ck_assert_ptr_nonnull(strstr(fcnvme_host_ctrl_reason(ctrl),
-				     "Create Association"));
+	ck_assert_ptr_nonnull(strstr(fcnvme_host_ctrl_reason(ctrl), "Create Association"));
 	ck_assert_int_eq(loop_target_up(&lp), 0);
 	fake_now += 2 * NS_PER_S;
 	ck_assert_int_eq(run_until(FCNVME_HOST_CTRL_LIVE, 400), 0);
@@ -482,8 +478,7 @@ START_TEST(test_ctrl_loss_gives_up)
 	ck_assert_int_eq(fcnvme_host_ctrl_state(ctrl), FCNVME_HOST_CTRL_DEAD);
 	/* 10 s at 2 s per attempt: about 5 attempts, not 20 */
 	ck_assert_uint_le(i, 7);
-	ck_assert_ptr_nonnull(strstr(fcnvme_host_ctrl_reason(ctrl),
-				     "ctrl_loss_tmo"));
+	ck_assert_ptr_nonnull(strstr(fcnvme_host_ctrl_reason(ctrl), "ctrl_loss_tmo"));
 	ck_assert_int_eq(loop_target_up(&lp), 0);
 	fake_now += 10 * NS_PER_S;
 	pump(20);
@@ -503,8 +498,8 @@ START_TEST(test_dnr_gives_up)
 	ck_assert_int_eq(fcnvme_host_ctrl_create(lp.lport, lp.rport, &o, &c2), 0);
 	ctrl = c2;
 	ck_assert_int_eq(run_until(FCNVME_HOST_CTRL_DEAD, 400), 0);
-	ck_assert_ptr_nonnull(strstr(fcnvme_host_ctrl_reason(ctrl),
-				     "Connect (admin): NVMe status 0x4182"));
+	ck_assert_ptr_nonnull(
+		strstr(fcnvme_host_ctrl_reason(ctrl), "Connect (admin): NVMe status 0x4182"));
 	attempts = loop_core_stats(lp.core)->connects;
 	fake_now += 20 * NS_PER_S;
 	pump(20);
@@ -517,14 +512,16 @@ END_TEST
 START_TEST(test_rport_devloss)
 {
 	struct nvme_fc_port_info ri = {
-		.node_name = LOOP_TGT_WWNN, .port_name = LOOP_TGT_WWPN,
-		.port_role = FC_PORT_ROLE_NVME_TARGET, .port_id = 0x010200,
+		.node_name = LOOP_TGT_WWNN,
+		.port_name = LOOP_TGT_WWPN,
+		.port_role = FC_PORT_ROLE_NVME_TARGET,
+		.port_id = 0x010200,
 	};
 	struct nvme_fc_remote_port *rp2;
 
 	ck_assert_int_eq(run_until(FCNVME_HOST_CTRL_LIVE, 200), 0);
 	ck_assert_int_eq(nvme_fc_unregister_remoteport(lp.rport), 0);
-	ck_assert(!lp.rport_deleted);	/* held by the controller */
+	ck_assert(!lp.rport_deleted); /* held by the controller */
 	ck_assert_int_eq(run_until(FCNVME_HOST_CTRL_RECONNECT_WAIT, 400), 0);
 	fake_now += 3 * NS_PER_S;
 	pump(10);
@@ -607,8 +604,9 @@ START_TEST(test_bad_opts)
 	ck_assert_int_eq(fcnvme_host_ctrl_create(lp.lport, lp.rport, &o, &c2), -EINVAL);
 	ck_assert_ptr_null(c2);
 	/* submit before LIVE */
-	ck_assert_int_eq(fcnvme_host_submit(ctrl, 0, &(struct nvme_command){ 0 },
-					    NULL, 0, 0, io_cb, NULL), -ENOTCONN);
+	ck_assert_int_eq(
+		fcnvme_host_submit(ctrl, 0, &(struct nvme_command){ 0 }, NULL, 0, 0, io_cb, NULL),
+		-ENOTCONN);
 }
 END_TEST
 

@@ -23,18 +23,48 @@ static uint8_t xmt_buf[128];
 static uint16_t xmt_len;
 static struct nvmefc_ls_rsp *xmt_rsp;
 
-static void t_lport_delete(struct nvme_fc_local_port *l) { (void)l; n_lport_del++; }
-static void t_rport_delete(struct nvme_fc_remote_port *r) { (void)r; n_rport_del++; }
+static void t_lport_delete(struct nvme_fc_local_port *l)
+{
+	(void)l;
+	n_lport_del++;
+}
+static void t_rport_delete(struct nvme_fc_remote_port *r)
+{
+	(void)r;
+	n_rport_del++;
+}
 static int t_ls_req(struct nvme_fc_local_port *l, struct nvme_fc_remote_port *r,
-		    struct nvmefc_ls_req *q) { (void)l; (void)r; (void)q; return 0; }
-static int t_fcp_io(struct nvme_fc_local_port *l, struct nvme_fc_remote_port *r,
-		    void *h, struct nvmefc_fcp_req *f)
-{ (void)l; (void)r; (void)h; (void)f; return 0; }
+		    struct nvmefc_ls_req *q)
+{
+	(void)l;
+	(void)r;
+	(void)q;
+	return 0;
+}
+static int t_fcp_io(struct nvme_fc_local_port *l, struct nvme_fc_remote_port *r, void *h,
+		    struct nvmefc_fcp_req *f)
+{
+	(void)l;
+	(void)r;
+	(void)h;
+	(void)f;
+	return 0;
+}
 static void t_ls_abort(struct nvme_fc_local_port *l, struct nvme_fc_remote_port *r,
-		       struct nvmefc_ls_req *q) { (void)l; (void)r; (void)q; }
-static void t_fcp_abort(struct nvme_fc_local_port *l, struct nvme_fc_remote_port *r,
-			void *h, struct nvmefc_fcp_req *f)
-{ (void)l; (void)r; (void)h; (void)f; }
+		       struct nvmefc_ls_req *q)
+{
+	(void)l;
+	(void)r;
+	(void)q;
+}
+static void t_fcp_abort(struct nvme_fc_local_port *l, struct nvme_fc_remote_port *r, void *h,
+			struct nvmefc_fcp_req *f)
+{
+	(void)l;
+	(void)r;
+	(void)h;
+	(void)f;
+}
 static int t_xmt_ls_rsp(struct nvme_fc_local_port *l, struct nvme_fc_remote_port *r,
 			struct nvmefc_ls_rsp *rsp)
 {
@@ -71,12 +101,16 @@ static void t_setup(void)
 }
 
 static struct nvme_fc_port_info l_info = {
-	.node_name = 0x10001100aa000001ull, .port_name = 0x20001100aa000001ull,
-	.port_role = FC_PORT_ROLE_NVME_INITIATOR, .port_id = 0x010100,
+	.node_name = 0x10001100aa000001ull,
+	.port_name = 0x20001100aa000001ull,
+	.port_role = FC_PORT_ROLE_NVME_INITIATOR,
+	.port_id = 0x010100,
 };
 static struct nvme_fc_port_info r_info = {
-	.node_name = 0x10001100ab000001ull, .port_name = 0x20001100ab000001ull,
-	.port_role = FC_PORT_ROLE_NVME_TARGET, .port_id = 0x010200,
+	.node_name = 0x10001100ab000001ull,
+	.port_name = 0x20001100ab000001ull,
+	.port_role = FC_PORT_ROLE_NVME_TARGET,
+	.port_id = 0x010200,
 };
 
 START_TEST(test_lport_template_checked)
@@ -84,12 +118,10 @@ START_TEST(test_lport_template_checked)
 	struct nvme_fc_local_port *lp = NULL;
 
 	t_tmpl.fcp_abort = NULL;
-	ck_assert_int_eq(nvme_fc_register_localport(&l_info, &t_tmpl, NULL, &lp),
-			 -EINVAL);
+	ck_assert_int_eq(nvme_fc_register_localport(&l_info, &t_tmpl, NULL, &lp), -EINVAL);
 	t_setup();
 	t_tmpl.dma_boundary = 0;
-	ck_assert_int_eq(nvme_fc_register_localport(&l_info, &t_tmpl, NULL, &lp),
-			 -EINVAL);
+	ck_assert_int_eq(nvme_fc_register_localport(&l_info, &t_tmpl, NULL, &lp), -EINVAL);
 	t_setup();
 	ck_assert_int_eq(nvme_fc_register_localport(&l_info, &t_tmpl, NULL, &lp), 0);
 	ck_assert_ptr_nonnull(lp->private);
@@ -107,7 +139,7 @@ START_TEST(test_rport_resume_and_delete)
 
 	ck_assert_int_eq(nvme_fc_register_localport(&l_info, &t_tmpl, NULL, &lp), 0);
 	ck_assert_int_eq(nvme_fc_register_remoteport(lp, &r_info, &rp), 0);
-	ck_assert_uint_eq(rp->dev_loss_tmo, 60);	/* transport default */
+	ck_assert_uint_eq(rp->dev_loss_tmo, 60); /* transport default */
 	ck_assert_ptr_eq(rp->localport, lp);
 	ck_assert_int_eq(nvme_fc_register_remoteport(lp, &r_info, &rp2), -EEXIST);
 	ck_assert_int_eq(fcnvme_host_rports(lp, NULL, 0), 1);
@@ -141,11 +173,11 @@ static void check_rjt(uint8_t ls_cmd, uint8_t reason)
 	ck_assert_int_eq(n_xmt, 1);
 	ck_assert_uint_eq(xmt_len, 40);
 	ck_assert_mem_eq(xmt_buf, rjt_expect_hdr, 8);
-	ck_assert_uint_eq(xmt_buf[8 + 3], 1);		/* rqst desc tag */
-	ck_assert_uint_eq(xmt_buf[16], ls_cmd);		/* rejected cmd */
-	ck_assert_uint_eq(xmt_buf[24 + 3], 2);		/* rjt desc tag */
+	ck_assert_uint_eq(xmt_buf[8 + 3], 1);	/* rqst desc tag */
+	ck_assert_uint_eq(xmt_buf[16], ls_cmd); /* rejected cmd */
+	ck_assert_uint_eq(xmt_buf[24 + 3], 2);	/* rjt desc tag */
 	ck_assert_uint_eq(xmt_buf[33], reason);
-	ck_assert_uint_eq(xmt_buf[34], 0);		/* EXP_NONE */
+	ck_assert_uint_eq(xmt_buf[34], 0); /* EXP_NONE */
 	xmt_rsp->done(xmt_rsp);
 }
 
@@ -161,16 +193,14 @@ START_TEST(test_rcv_ls_rejects)
 	ck_assert_int_eq(nvme_fc_register_remoteport(lp, &r_info, &rp), 0);
 
 	/* Disconnect Association for an association we do not have */
-	len = fcnvme_ls_build_disconnect_assoc(buf, sizeof(buf),
-					       0x1234567800000000ull);
+	len = fcnvme_ls_build_disconnect_assoc(buf, sizeof(buf), 0x1234567800000000ull);
 	memset(&rsp, 0, sizeof(rsp));
 	ck_assert_int_eq(nvme_fc_rcv_ls_req(rp, &rsp, buf, (uint32_t)len), 0);
 	check_rjt(FCNVME_LS_DISCONNECT_ASSOC, FCNVME_RJT_RC_INV_ASSOC);
 
 	/* Disconnect Connection: not supported */
 	n_xmt = 0;
-	len = fcnvme_ls_build_disconnect_conn(buf, sizeof(buf), 1ull << 16,
-					      (1ull << 16) | 1);
+	len = fcnvme_ls_build_disconnect_conn(buf, sizeof(buf), 1ull << 16, (1ull << 16) | 1);
 	ck_assert_int_eq(nvme_fc_rcv_ls_req(rp, &rsp, buf, (uint32_t)len), 0);
 	check_rjt(FCNVME_LS_DISCONNECT_CONN, FCNVME_RJT_RC_UNSUP);
 
@@ -223,7 +253,7 @@ START_TEST(test_rcv_ls_garbage)
 			buf[j] = (uint8_t)(seed >> 16);
 		}
 		if (len && i % 3 == 0)
-			buf[0] = (uint8_t)(i % 8);	/* hit the real commands */
+			buf[0] = (uint8_t)(i % 8); /* hit the real commands */
 		n_xmt = 0;
 		memset(&rsp, 0, sizeof(rsp));
 		rc = nvme_fc_rcv_ls_req(rp, &rsp, buf, len);
@@ -292,13 +322,11 @@ START_TEST(test_check_rsp_table)
 	/* zero RSP but a short transfer */
 	rc_req.rcv_rsplen = 12;
 	rc_req.transferred_length = 4095;
-	ck_assert_uint_eq(fcn_host_io_check_rsp(&rc_req, &rc_iu, &cqe),
-			  NVME_SC_HOST_PATH_ERROR);
+	ck_assert_uint_eq(fcn_host_io_check_rsp(&rc_req, &rc_iu, &cqe), NVME_SC_HOST_PATH_ERROR);
 	/* LLDD error */
 	rc_setup(0, 1);
 	rc_req.status = (uint32_t)-EIO;
-	ck_assert_uint_eq(fcn_host_io_check_rsp(&rc_req, &rc_iu, &cqe),
-			  NVME_SC_HOST_PATH_ERROR);
+	ck_assert_uint_eq(fcn_host_io_check_rsp(&rc_req, &rc_iu, &cqe), NVME_SC_HOST_PATH_ERROR);
 	/* good ERSP: status and result used */
 	rc_setup(512, 9);
 	rc_ersp_fill(9, NVME_SC_LBA_RANGE | NVME_SC_DNR, 0xabcd);
@@ -307,27 +335,22 @@ START_TEST(test_check_rsp_table)
 	ck_assert_uint_eq(le32toh(cqe.result.dw0), 0xabcd);
 	/* ERSP with iu_len 7 */
 	rc_ersp.iu_len = cpu_to_be16(7);
-	ck_assert_uint_eq(fcn_host_io_check_rsp(&rc_req, &rc_iu, &cqe),
-			  NVME_SC_HOST_PATH_ERROR);
+	ck_assert_uint_eq(fcn_host_io_check_rsp(&rc_req, &rc_iu, &cqe), NVME_SC_HOST_PATH_ERROR);
 	/* xfrd_len != transferred_length */
 	rc_ersp_fill(9, 0, 0);
 	rc_ersp.xfrd_len = cpu_to_be32(0);
-	ck_assert_uint_eq(fcn_host_io_check_rsp(&rc_req, &rc_iu, &cqe),
-			  NVME_SC_HOST_PATH_ERROR);
+	ck_assert_uint_eq(fcn_host_io_check_rsp(&rc_req, &rc_iu, &cqe), NVME_SC_HOST_PATH_ERROR);
 	/* ersp_result != 0 */
 	rc_ersp_fill(9, 0, 0);
 	rc_ersp.ersp_result = FCNVME_SC_INVALID_FIELD;
-	ck_assert_uint_eq(fcn_host_io_check_rsp(&rc_req, &rc_iu, &cqe),
-			  NVME_SC_HOST_PATH_ERROR);
+	ck_assert_uint_eq(fcn_host_io_check_rsp(&rc_req, &rc_iu, &cqe), NVME_SC_HOST_PATH_ERROR);
 	/* command id mismatch */
 	rc_ersp_fill(10, 0, 0);
-	ck_assert_uint_eq(fcn_host_io_check_rsp(&rc_req, &rc_iu, &cqe),
-			  NVME_SC_HOST_PATH_ERROR);
+	ck_assert_uint_eq(fcn_host_io_check_rsp(&rc_req, &rc_iu, &cqe), NVME_SC_HOST_PATH_ERROR);
 	/* any other length */
 	rc_ersp_fill(9, 0, 0);
 	rc_req.rcv_rsplen = 16;
-	ck_assert_uint_eq(fcn_host_io_check_rsp(&rc_req, &rc_iu, &cqe),
-			  NVME_SC_HOST_PATH_ERROR);
+	ck_assert_uint_eq(fcn_host_io_check_rsp(&rc_req, &rc_iu, &cqe), NVME_SC_HOST_PATH_ERROR);
 	/* and the good one passes again */
 	rc_req.rcv_rsplen = 32;
 	ck_assert_uint_eq(fcn_host_io_check_rsp(&rc_req, &rc_iu, &cqe), 0);

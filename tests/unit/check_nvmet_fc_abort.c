@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: Apache-2.0 */
+// SPDX-License-Identifier: Apache-2.0
 /*
  * Check suite for aborts and teardown in the target transport
  * (nvmet_fc_abort.c, nvmet_fc_assoc.c, nvmet_fc_port.c): an ABTS in each
@@ -27,8 +27,7 @@ static void expect_bytes(const void *got, const void *exp, size_t n)
 	size_t i;
 
 	for (i = 0; i < n; i++)
-		ck_assert_msg(g[i] == e[i], "byte %zu: got 0x%02x, want 0x%02x",
-			      i, g[i], e[i]);
+		ck_assert_msg(g[i] == e[i], "byte %zu: got 0x%02x, want 0x%02x", i, g[i], e[i]);
 }
 
 static void setup(void)
@@ -52,8 +51,7 @@ static void teardown(void)
 	fake_env_free();
 }
 
-static struct fake_xchg *cmd(uint8_t opcode, uint8_t flags, uint32_t len,
-			     uint16_t cid)
+static struct fake_xchg *cmd(uint8_t opcode, uint8_t flags, uint32_t len, uint16_t cid)
 {
 	uint8_t iu[96];
 
@@ -61,8 +59,8 @@ static struct fake_xchg *cmd(uint8_t opcode, uint8_t flags, uint32_t len,
 	return fake_cmd(0, iu, sizeof(iu));
 }
 
-#define RD	FCNVME_CMD_FLAGS_READ
-#define WR	FCNVME_CMD_FLAGS_WRITE
+#define RD FCNVME_CMD_FLAGS_READ
+#define WR FCNVME_CMD_FLAGS_WRITE
 
 static void expect_ops(const struct fake_xchg *x, const char *want)
 {
@@ -76,11 +74,20 @@ static void expect_ops(const struct fake_xchg *x, const char *want)
 		if (r->fcpreq != &x->req)
 			continue;
 		switch (r->call) {
-		case FC_FCP_OP:	got[k++] = (char)('0' + r->op); break;
-		case FC_FCP_ABORT: got[k++] = 'A'; break;
-		case FC_FCP_RELEASE: got[k++] = 'R'; break;
-		case FC_DEFER_RCV: got[k++] = 'D'; break;
-		default: break;
+		case FC_FCP_OP:
+			got[k++] = (char)('0' + r->op);
+			break;
+		case FC_FCP_ABORT:
+			got[k++] = 'A';
+			break;
+		case FC_FCP_RELEASE:
+			got[k++] = 'R';
+			break;
+		case FC_DEFER_RCV:
+			got[k++] = 'D';
+			break;
+		default:
+			break;
 		}
 	}
 	got[k] = 0;
@@ -88,13 +95,11 @@ static void expect_ops(const struct fake_xchg *x, const char *want)
 }
 
 /* The Disconnect Association LS we sent, byte for byte. */
-static void expect_disconnect_ls(const struct fake_rec *r, uint64_t id,
-				 void *hh)
+static void expect_disconnect_ls(const struct fake_rec *r, uint64_t id, void *hh)
 {
 	uint8_t w[48] = {
-		5, 0, 0, 0,  0, 0, 0, 40,
-		0, 0, 0, 7,  0, 0, 0, 8,  0, 0, 0, 0, 0, 0, 0, 0,
-		0, 0, 0, 5,  0, 0, 0, 16,
+		5, 0, 0, 0, 0, 0, 0, 40, 0, 0, 0, 7, 0, 0, 0, 8,
+		0, 0, 0, 0, 0, 0, 0, 0,	 0, 0, 0, 5, 0, 0, 0, 16,
 	};
 	int i;
 
@@ -104,15 +109,14 @@ static void expect_disconnect_ls(const struct fake_rec *r, uint64_t id,
 	ck_assert_ptr_eq(r->hosthandle, hh);
 	ck_assert_uint_eq(r->ls_len, 48);
 	ck_assert_uint_eq(r->rsplen, 24);
-	ck_assert_uint_eq(r->offset, 20);	/* timeout, seconds */
+	ck_assert_uint_eq(r->offset, 20); /* timeout, seconds */
 	expect_bytes(r->ls, w, sizeof(w));
 }
 
 static void expect_disconnect_acc(const struct fake_rec *r)
 {
 	static const uint8_t w[24] = {
-		2, 0, 0, 0,  0, 0, 0, 16,
-		0, 0, 0, 1,  0, 0, 0, 8,  5, 0, 0, 0,  0, 0, 0, 0,
+		2, 0, 0, 0, 0, 0, 0, 16, 0, 0, 0, 1, 0, 0, 0, 8, 5, 0, 0, 0, 0, 0, 0, 0,
 	};
 
 	ck_assert_ptr_nonnull(r);
@@ -255,10 +259,10 @@ START_TEST(test_disconnect_with_io)
 
 	fcore->hold = true;
 	fake->hold_fcp = true;
-	w = cmd(0x01, WR, 8192, 1);		/* WRITEDATA held */
-	r = cmd(0x02, RD, 8192, 2);		/* in the core */
-	n = cmd(0x00, 0, 0, 3);			/* in the core */
-	d = cmd(0x00, 0, 0, 4);			/* deferred */
+	w = cmd(0x01, WR, 8192, 1); /* WRITEDATA held */
+	r = cmd(0x02, RD, 8192, 2); /* in the core */
+	n = cmd(0x00, 0, 0, 3);	    /* in the core */
+	d = cmd(0x00, 0, 0, 4);	    /* deferred */
 	ck_assert_int_eq(d->rcv_rc, -EOVERFLOW);
 	ck_assert_int_eq(fake_disconnect(HH1, g_assoc), 0);
 	ck_assert_uint_eq(fake_count(FC_XMT_LS_RSP), 0);
@@ -289,8 +293,7 @@ START_TEST(test_disconnect_with_io)
 	ck_assert_int_eq(cmd(0x00, 0, 0, 5)->rcv_rc, -ENOTCONN);
 	ck_assert_int_eq(fake_disconnect(HH1, g_assoc), 0);
 	fake_pump();
-	ck_assert_uint_eq(fake_last(FC_XMT_LS_RSP)->ls[33],
-			  FCNVME_RJT_RC_INV_ASSOC);
+	ck_assert_uint_eq(fake_last(FC_XMT_LS_RSP)->ls[33], FCNVME_RJT_RC_INV_ASSOC);
 }
 END_TEST
 
@@ -436,8 +439,8 @@ START_TEST(test_invalidate_before_publish)
 	nvmet_fc_invalidate_host(fake->tp, HH2);
 	fake_pump();
 	ck_assert_uint_eq(fake_count(FC_XMT_LS_RSP), 1);
-	ck_assert_int_eq(fcnvme_ls_parse_cr_assoc_acc(
-		fake_last(FC_XMT_LS_RSP)->ls, 56, &a, &c, NULL), 0);
+	ck_assert_int_eq(
+		fcnvme_ls_parse_cr_assoc_acc(fake_last(FC_XMT_LS_RSP)->ls, 56, &a, &c, NULL), 0);
 	ck_assert_uint_eq(fake_count(FC_HOST_RELEASE), 1);
 	ck_assert_uint_eq(fcore->nsq_destroy, 1);
 	fake_build_cmd(iu, a, 0x00, 0, 0, 1);
@@ -470,8 +473,7 @@ START_TEST(test_unregister_busy)
 	/* An LS arriving now is still answered: RJT LOGIC. */
 	ck_assert_int_eq(fake_ls(HH2, buf, sizeof(buf)), 0);
 	ck_assert_uint_eq(fake_count(FC_XMT_LS_RSP), 2);
-	ck_assert_uint_eq(fake_last(FC_XMT_LS_RSP)->ls[33],
-			  FCNVME_RJT_RC_LOGIC);
+	ck_assert_uint_eq(fake_last(FC_XMT_LS_RSP)->ls[33], FCNVME_RJT_RC_LOGIC);
 	ck_assert_uint_eq(fake_count(FC_TGTPORT_DELETE), 0);
 	fake_core_complete_all();
 	fake_pump();
@@ -525,15 +527,14 @@ END_TEST
  * is refused. */
 START_TEST(test_unbind_tears_down)
 {
-	ck_assert_int_eq(nvmet_fc_bind_core(fake->tp, NULL, NULL, NULL, NULL,
-					    NULL), 0);
+	ck_assert_int_eq(nvmet_fc_bind_core(fake->tp, NULL, NULL, NULL, NULL, NULL), 0);
 	fake_pump();
 	ck_assert_uint_eq(fcore->nsq_destroy, 2);
 	ck_assert_uint_eq(fake_count(FC_LS_REQ), 1);
 	ck_assert_uint_eq(fake_assoc(HH1, 2, 3), 0);
 	/* Rebind and the port works again. */
-	ck_assert_int_eq(nvmet_fc_bind_core(fake->tp, &fcore->ops, fcore,
-					    &fcore->env, fcore, NULL), 0);
+	ck_assert_int_eq(nvmet_fc_bind_core(fake->tp, &fcore->ops, fcore, &fcore->env, fcore, NULL),
+			 0);
 	ck_assert_uint_ne(fake_assoc(HH1, 2, 3), 0);
 }
 END_TEST

@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: Apache-2.0 */
+// SPDX-License-Identifier: Apache-2.0
 /*
  * Check suite for the target transport's FCP path (nvmet_fc_fcp.c,
  * nvmet_fc_rsp.c): CMD IU checks, the exact op sequences of read, write and
@@ -28,14 +28,13 @@ static void expect_bytes(const void *got, const void *exp, size_t n)
 	size_t i;
 
 	for (i = 0; i < n; i++)
-		ck_assert_msg(g[i] == e[i], "byte %zu: got 0x%02x, want 0x%02x",
-			      i, g[i], e[i]);
+		ck_assert_msg(g[i] == e[i], "byte %zu: got 0x%02x, want 0x%02x", i, g[i], e[i]);
 }
 
 /* Port with hwqs 4, max_sgl, features, defer; one association; I/O queue
  * 1 with sqsize and ersp_ratio. */
-static void start(uint16_t max_sgl, uint32_t features, bool defer,
-		  uint16_t sqsize, uint16_t ersp_ratio, uint32_t max_deferred)
+static void start(uint16_t max_sgl, uint32_t features, bool defer, uint16_t sqsize,
+		  uint16_t ersp_ratio, uint32_t max_deferred)
 {
 	struct nvmet_fc_core_cfg cfg = {
 		.max_data_len = 1 * MiB,
@@ -49,7 +48,7 @@ static void start(uint16_t max_sgl, uint32_t features, bool defer,
 	ck_assert_uint_ne(g_assoc, 0);
 	g_conn = fake_conn(HH1, g_assoc, ersp_ratio, 1, sqsize);
 	ck_assert_uint_eq(g_conn, g_assoc | 1);
-	fake->nrecs = 0;	/* forget the LS traffic */
+	fake->nrecs = 0; /* forget the LS traffic */
 }
 
 static void setup_default(void)
@@ -63,8 +62,7 @@ static void teardown(void)
 }
 
 /* Send one command on queue 1 (hwq 0); returns the exchange. */
-static struct fake_xchg *cmd(uint8_t opcode, uint8_t flags, uint32_t len,
-			     uint16_t cid)
+static struct fake_xchg *cmd(uint8_t opcode, uint8_t flags, uint32_t len, uint16_t cid)
 {
 	uint8_t iu[96];
 
@@ -72,8 +70,8 @@ static struct fake_xchg *cmd(uint8_t opcode, uint8_t flags, uint32_t len,
 	return fake_cmd(0, iu, sizeof(iu));
 }
 
-#define RD	FCNVME_CMD_FLAGS_READ
-#define WR	FCNVME_CMD_FLAGS_WRITE
+#define RD FCNVME_CMD_FLAGS_READ
+#define WR FCNVME_CMD_FLAGS_WRITE
 
 /* The list of FCP ops (op codes) recorded for x, as a string of digits. */
 static void ops_of(const struct fake_xchg *x, char *out, size_t n)
@@ -87,11 +85,20 @@ static void ops_of(const struct fake_xchg *x, char *out, size_t n)
 		if (r->fcpreq != &x->req)
 			continue;
 		switch (r->call) {
-		case FC_FCP_OP:	out[k++] = (char)('0' + r->op); break;
-		case FC_FCP_ABORT: out[k++] = 'A'; break;
-		case FC_FCP_RELEASE: out[k++] = 'R'; break;
-		case FC_DEFER_RCV: out[k++] = 'D'; break;
-		default: break;
+		case FC_FCP_OP:
+			out[k++] = (char)('0' + r->op);
+			break;
+		case FC_FCP_ABORT:
+			out[k++] = 'A';
+			break;
+		case FC_FCP_RELEASE:
+			out[k++] = 'R';
+			break;
+		case FC_DEFER_RCV:
+			out[k++] = 'D';
+			break;
+		default:
+			break;
 		}
 	}
 	out[k] = 0;
@@ -106,24 +113,35 @@ static void expect_ops(const struct fake_xchg *x, const char *want)
 }
 
 /* The ERSP the last RSP op carried, byte for byte. */
-static void expect_ersp(const struct fake_rec *r, uint32_t rsn,
-			uint32_t xfrd, uint16_t cid, uint16_t status,
-			uint32_t dw0, uint32_t dw1, uint16_t sqhd)
+static void expect_ersp(const struct fake_rec *r, uint32_t rsn, uint32_t xfrd, uint16_t cid,
+			uint16_t status, uint32_t dw0, uint32_t dw1, uint16_t sqhd)
 {
 	uint8_t w[32] = { 0, 0, 0, 8 };
 
-	w[4] = (uint8_t)(rsn >> 24); w[5] = (uint8_t)(rsn >> 16);
-	w[6] = (uint8_t)(rsn >> 8); w[7] = (uint8_t)rsn;
-	w[8] = (uint8_t)(xfrd >> 24); w[9] = (uint8_t)(xfrd >> 16);
-	w[10] = (uint8_t)(xfrd >> 8); w[11] = (uint8_t)xfrd;
-	w[16] = (uint8_t)dw0; w[17] = (uint8_t)(dw0 >> 8);
-	w[18] = (uint8_t)(dw0 >> 16); w[19] = (uint8_t)(dw0 >> 24);
-	w[20] = (uint8_t)dw1; w[21] = (uint8_t)(dw1 >> 8);
-	w[22] = (uint8_t)(dw1 >> 16); w[23] = (uint8_t)(dw1 >> 24);
-	w[24] = (uint8_t)sqhd; w[25] = (uint8_t)(sqhd >> 8);
-	w[26] = 1; w[27] = 0;				/* sq_id 1 */
-	w[28] = (uint8_t)cid; w[29] = (uint8_t)(cid >> 8);
-	w[30] = (uint8_t)(status << 1); w[31] = (uint8_t)(status >> 7);
+	w[4] = (uint8_t)(rsn >> 24);
+	w[5] = (uint8_t)(rsn >> 16);
+	w[6] = (uint8_t)(rsn >> 8);
+	w[7] = (uint8_t)rsn;
+	w[8] = (uint8_t)(xfrd >> 24);
+	w[9] = (uint8_t)(xfrd >> 16);
+	w[10] = (uint8_t)(xfrd >> 8);
+	w[11] = (uint8_t)xfrd;
+	w[16] = (uint8_t)dw0;
+	w[17] = (uint8_t)(dw0 >> 8);
+	w[18] = (uint8_t)(dw0 >> 16);
+	w[19] = (uint8_t)(dw0 >> 24);
+	w[20] = (uint8_t)dw1;
+	w[21] = (uint8_t)(dw1 >> 8);
+	w[22] = (uint8_t)(dw1 >> 16);
+	w[23] = (uint8_t)(dw1 >> 24);
+	w[24] = (uint8_t)sqhd;
+	w[25] = (uint8_t)(sqhd >> 8);
+	w[26] = 1;
+	w[27] = 0; /* sq_id 1 */
+	w[28] = (uint8_t)cid;
+	w[29] = (uint8_t)(cid >> 8);
+	w[30] = (uint8_t)(status << 1);
+	w[31] = (uint8_t)(status >> 7);
 	ck_assert_ptr_nonnull(r);
 	ck_assert_uint_eq(r->rsplen, 32);
 	expect_bytes(r->rsp, w, sizeof(w));
@@ -148,14 +166,18 @@ START_TEST(test_iu_checks)
 	fake_build_cmd(iu, g_conn, 0x02, RD, 4096, 1);
 	x = fake_cmd(0, iu, 95);
 	ck_assert_int_eq(x->rcv_rc, -EIO);
-	memcpy(bad, iu, 96); bad[0] = 0xfe;
+	memcpy(bad, iu, 96);
+	bad[0] = 0xfe;
 	ck_assert_int_eq(fake_cmd(0, bad, 96)->rcv_rc, -EIO);
-	memcpy(bad, iu, 96); bad[1] = 0x08;
+	memcpy(bad, iu, 96);
+	bad[1] = 0x08;
 	ck_assert_int_eq(fake_cmd(0, bad, 96)->rcv_rc, -EIO);
-	memcpy(bad, iu, 96); bad[3] = 23;
+	memcpy(bad, iu, 96);
+	bad[3] = 23;
 	ck_assert_int_eq(fake_cmd(0, bad, 96)->rcv_rc, -EIO);
 	/* Unknown connection, wrong hwq, hwq out of range, qid 2 unknown. */
-	memcpy(bad, iu, 96); bad[8] ^= 0x80;
+	memcpy(bad, iu, 96);
+	bad[8] ^= 0x80;
 	ck_assert_int_eq(fake_cmd(0, bad, 96)->rcv_rc, -ENOTCONN);
 	ck_assert_int_eq(fake_cmd(1, iu, 96)->rcv_rc, -ENOTCONN);
 	ck_assert_int_eq(fake_cmd(4, iu, 96)->rcv_rc, -ENOTCONN);
@@ -183,7 +205,7 @@ START_TEST(test_read_sequence)
 	fcore->read_fill = 0x5a;
 	x = cmd(0x02, RD, 5000, 7);
 	ck_assert_int_eq(x->rcv_rc, 0);
-	expect_ops(x, "14R");		/* READDATA, RSP, release */
+	expect_ops(x, "14R"); /* READDATA, RSP, release */
 	r = fake_nth(FC_FCP_OP, 0);
 	ck_assert_uint_eq(r->offset, 0);
 	ck_assert_uint_eq(r->transfer_length, 5000);
@@ -212,7 +234,7 @@ START_TEST(test_write_sequence)
 		fake->xchg[0].host[i] = (uint8_t)(i * 3 + 1);
 	x = fake_cmd(0, iu, 96);
 	ck_assert_int_eq(x->rcv_rc, 0);
-	expect_ops(x, "24R");		/* WRITEDATA, RSP, release */
+	expect_ops(x, "24R"); /* WRITEDATA, RSP, release */
 	ck_assert_uint_eq(fake_nth(FC_FCP_OP, 0)->transfer_length, 8192);
 	ck_assert_uint_eq(fcore->nexec, 1);
 	expect_bytes(fcore->write_seen, x->host, 64);
@@ -222,7 +244,7 @@ END_TEST
 
 START_TEST(test_nodata_sequence)
 {
-	struct fake_xchg *x = cmd(0x00, 0, 0, 4);	/* Flush */
+	struct fake_xchg *x = cmd(0x00, 0, 0, 4); /* Flush */
 
 	ck_assert_int_eq(x->rcv_rc, 0);
 	expect_ops(x, "4R");
@@ -331,14 +353,14 @@ START_TEST(test_connect_admin)
 	uint8_t iu[96];
 
 	fake_build_cmd(iu, g_assoc, 0x7f, WR, 1024, 0x99);
-	iu[24 + 4] = 0x01;			/* fctype connect */
+	iu[24 + 4] = 0x01; /* fctype connect */
 	x = fake_cmd(0, iu, 96);
 	ck_assert_int_eq(x->rcv_rc, 0);
 	expect_ops(x, "24R");
 	ck_assert_uint_eq(fake_nth(FC_FCP_OP, 0)->transfer_length, 1024);
 	ck_assert_uint_eq(fake_last(FC_FCP_OP)->rsplen, 32);
-	ck_assert_uint_eq(fake_last(FC_FCP_OP)->rsp[26], 0);	/* sq_id 0 */
-	ck_assert_uint_eq(fake_last(FC_FCP_OP)->rsp[11], 0);	/* xfrd 1024 */
+	ck_assert_uint_eq(fake_last(FC_FCP_OP)->rsp[26], 0); /* sq_id 0 */
+	ck_assert_uint_eq(fake_last(FC_FCP_OP)->rsp[11], 0); /* xfrd 1024 */
 	ck_assert_uint_eq(fake_last(FC_FCP_OP)->rsp[10], 4);
 	/* Auth Receive (fctype 6) is controller-to-host: READ is right. */
 	fake_build_cmd(iu, g_assoc, 0x7f, RD, 512, 0x9a);
@@ -380,8 +402,7 @@ START_TEST(test_op_failures)
 	/* The pool is whole again: 31 more commands fit at once. */
 	fcore->hold = true;
 	for (int i = 0; i < 31; i++)
-		ck_assert_int_eq(cmd(0x00, 0, 0, (uint16_t)(100 + i))->rcv_rc,
-				 0);
+		ck_assert_int_eq(cmd(0x00, 0, 0, (uint16_t)(100 + i))->rcv_rc, 0);
 	fcore->hold = false;
 	fake_core_complete_all();
 }
@@ -397,8 +418,8 @@ START_TEST(test_op_fail_second_chunk)
 	fake->nrecs = 0;
 	fake->hold_fcp = true;
 	x = cmd(0x01, WR, 300 * 1024, 2);
-	fake_complete(x, 0);		/* first chunk fine */
-	fake_complete(x, -EIO);		/* second fails */
+	fake_complete(x, 0);	/* first chunk fine */
+	fake_complete(x, -EIO); /* second fails */
 	expect_ops(x, "22AR");
 	ck_assert_uint_eq(fcore->nabort_req, 1);
 }
@@ -412,8 +433,7 @@ START_TEST(test_mdts)
 
 	ck_assert_int_eq(x->rcv_rc, 0);
 	expect_ops(x, "4R");
-	expect_ersp(fake_last(FC_FCP_OP), 2, 0, 0x1234,
-		    0x002 | 0x4000, 0, 0, 0);
+	expect_ersp(fake_last(FC_FCP_OP), 2, 0, 0x1234, 0x002 | 0x4000, 0, 0, 0);
 	ck_assert_uint_eq(fcore->ninit, 0);
 	/* Exactly max_data_len is fine. */
 	expect_ops(cmd(0x02, RD, 1 * MiB, 1), "11114R");
@@ -423,9 +443,9 @@ END_TEST
 /* IU direction against the opcode: abort the exchange, no response. */
 START_TEST(test_direction)
 {
-	expect_ops(cmd(0x02, WR, 4096, 1), "AR");	/* read op, WRITE */
-	expect_ops(cmd(0x01, RD, 4096, 2), "AR");	/* write op, READ */
-	expect_ops(cmd(0x02, 0, 4096, 3), "AR");	/* data, no flag */
+	expect_ops(cmd(0x02, WR, 4096, 1), "AR"); /* read op, WRITE */
+	expect_ops(cmd(0x01, RD, 4096, 2), "AR"); /* write op, READ */
+	expect_ops(cmd(0x02, 0, 4096, 3), "AR");  /* data, no flag */
 	expect_ops(cmd(0x02, RD | WR, 4096, 4), "AR");
 	ck_assert_uint_eq(fcore->ninit, 0);
 	ck_assert_uint_eq(fake_count(FC_FCP_OP), 0);
@@ -437,7 +457,7 @@ START_TEST(test_req_init_fails)
 {
 	struct fake_xchg *x;
 
-	fcore->init_status = 0x0b | 0x4000;	/* invalid namespace */
+	fcore->init_status = 0x0b | 0x4000; /* invalid namespace */
 	x = cmd(0x02, RD, 8192, 0x77);
 	expect_ops(x, "4R");
 	expect_ersp(fake_last(FC_FCP_OP), 2, 0, 0x77, 0x400b, 0, 0, 0);
@@ -466,7 +486,7 @@ START_TEST(test_ersp_ratio)
 	uint8_t iu[96];
 	int i;
 
-	c2 = fake_conn(HH1, g_assoc, 3, 5, 31);	/* qid 5 on hwq 0 */
+	c2 = fake_conn(HH1, g_assoc, 3, 5, 31); /* qid 5 on hwq 0 */
 	ck_assert_uint_eq(c2, g_assoc | 5);
 	for (i = 1; i <= 9; i++) {
 		const struct fake_rec *r;
@@ -479,7 +499,7 @@ START_TEST(test_ersp_ratio)
 		} else {
 			/* sq_id 5, not 1: check the bytes that differ. */
 			ck_assert_uint_eq(r->rsplen, 32);
-			ck_assert_uint_eq(r->rsp[7], 1 + i / 3);	/* rsn */
+			ck_assert_uint_eq(r->rsp[7], 1 + i / 3); /* rsn */
 			ck_assert_uint_eq(r->rsp[26], 5);
 			ck_assert_uint_eq(r->rsp[28], i);
 		}
@@ -493,7 +513,7 @@ START_TEST(test_ersp_fabrics)
 	uint8_t iu[96];
 
 	fake_build_cmd(iu, g_conn, 0x7f, 0, 0, 0x42);
-	iu[24 + 4] = 0x04;			/* fctype property get */
+	iu[24 + 4] = 0x04; /* fctype property get */
 	ck_assert_int_eq(fake_cmd(0, iu, 96)->rcv_rc, 0);
 	expect_ersp(fake_last(FC_FCP_OP), 2, 0, 0x42, 0, 0, 0, 0);
 }
@@ -515,7 +535,7 @@ END_TEST
 /* 4: a non-zero status. */
 START_TEST(test_ersp_status)
 {
-	fcore->status = 0x80;			/* LBA out of range */
+	fcore->status = 0x80; /* LBA out of range */
 	cmd(0x00, 0, 0, 0x44);
 	expect_ersp(fake_last(FC_FCP_OP), 2, 0, 0x44, 0x80, 0, 0, 0);
 }

@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: Apache-2.0 */
+// SPDX-License-Identifier: Apache-2.0
 /*
  * Check suite for the target transport's registration and Link Services
  * (nvmet_fc_port.c, nvmet_fc_ls.c, nvmet_fc_assoc.c, nvmet_fc_queue.c):
@@ -23,8 +23,7 @@ static void expect_bytes(const void *got, const void *exp, size_t n)
 	size_t i;
 
 	for (i = 0; i < n; i++)
-		ck_assert_msg(g[i] == e[i], "byte %zu: got 0x%02x, want 0x%02x",
-			      i, g[i], e[i]);
+		ck_assert_msg(g[i] == e[i], "byte %zu: got 0x%02x, want 0x%02x", i, g[i], e[i]);
 }
 
 static void put_be16(uint8_t *p, uint16_t v)
@@ -50,9 +49,8 @@ static void expect_rjt(uint8_t ls_cmd, uint8_t reason, uint8_t explan)
 {
 	const struct fake_rec *r = fake_last(FC_XMT_LS_RSP);
 	uint8_t want[40] = {
-		0x01, 0, 0, 0,  0, 0, 0, 32,
-		0, 0, 0, 1,  0, 0, 0, 8,  ls_cmd, 0, 0, 0,  0, 0, 0, 0,
-		0, 0, 0, 2,  0, 0, 0, 8,  0, reason, explan, 0,  0, 0, 0, 0,
+		0x01, 0, 0, 0, 0, 0, 0, 32, 0, 0, 0, 1, 0, 0,	   0,	   8, ls_cmd, 0, 0, 0,
+		0,    0, 0, 0, 0, 0, 0, 2,  0, 0, 0, 8, 0, reason, explan, 0, 0,      0, 0, 0,
 	};
 
 	ck_assert_ptr_nonnull(r);
@@ -85,16 +83,14 @@ static int nop_xmt(struct nvmet_fc_target_port *tp, struct nvmefc_ls_rsp *r)
 	return 0;
 }
 
-static int nop_op(struct nvmet_fc_target_port *tp,
-		  struct nvmefc_tgt_fcp_req *r)
+static int nop_op(struct nvmet_fc_target_port *tp, struct nvmefc_tgt_fcp_req *r)
 {
 	(void)tp;
 	(void)r;
 	return 0;
 }
 
-static void nop_abort(struct nvmet_fc_target_port *tp,
-		      struct nvmefc_tgt_fcp_req *r)
+static void nop_abort(struct nvmet_fc_target_port *tp, struct nvmefc_tgt_fcp_req *r)
 {
 	(void)tp;
 	(void)r;
@@ -108,8 +104,7 @@ static void count_delete(struct nvmet_fc_target_port *tp)
 	deletes++;
 }
 
-static int nop_ls_req(struct nvmet_fc_target_port *tp, void *hh,
-		      struct nvmefc_ls_req *r)
+static int nop_ls_req(struct nvmet_fc_target_port *tp, void *hh, struct nvmefc_ls_req *r)
 {
 	(void)tp;
 	(void)hh;
@@ -142,23 +137,41 @@ START_TEST(test_register_template)
 	for (i = 0; i < 10; i++) {
 		full_template(&t);
 		switch (i) {
-		case 0: t.targetport_delete = NULL; break;
-		case 1: t.xmt_ls_rsp = NULL; break;
-		case 2: t.fcp_op = NULL; break;
-		case 3: t.fcp_abort = NULL; break;
-		case 4: t.fcp_req_release = NULL; break;
-		case 5: t.max_hw_queues = 0; break;
-		case 6: t.max_sgl_segments = 0; break;
-		case 7: t.max_dif_sgl_segments = 0; break;
-		case 8: t.dma_boundary = 0; break;
-		case 9: t.ls_req = nop_ls_req; break;	/* without ls_abort */
+		case 0:
+			t.targetport_delete = NULL;
+			break;
+		case 1:
+			t.xmt_ls_rsp = NULL;
+			break;
+		case 2:
+			t.fcp_op = NULL;
+			break;
+		case 3:
+			t.fcp_abort = NULL;
+			break;
+		case 4:
+			t.fcp_req_release = NULL;
+			break;
+		case 5:
+			t.max_hw_queues = 0;
+			break;
+		case 6:
+			t.max_sgl_segments = 0;
+			break;
+		case 7:
+			t.max_dif_sgl_segments = 0;
+			break;
+		case 8:
+			t.dma_boundary = 0;
+			break;
+		case 9:
+			t.ls_req = nop_ls_req;
+			break; /* without ls_abort */
 		}
-		ck_assert_int_eq(nvmet_fc_register_targetport(&pi, &t, NULL,
-							      &tp), -EINVAL);
+		ck_assert_int_eq(nvmet_fc_register_targetport(&pi, &t, NULL, &tp), -EINVAL);
 	}
 	full_template(&t);
-	ck_assert_int_eq(nvmet_fc_register_targetport(NULL, &t, NULL, &tp),
-			 -EINVAL);
+	ck_assert_int_eq(nvmet_fc_register_targetport(NULL, &t, NULL, &tp), -EINVAL);
 	ck_assert_int_eq(nvmet_fc_register_targetport(&pi, &t, NULL, &tp), 0);
 	ck_assert_uint_eq(tp->node_name, 1);
 	ck_assert_uint_eq(tp->port_name, 2);
@@ -176,10 +189,9 @@ END_TEST
 START_TEST(test_cra_acc_bytes)
 {
 	uint8_t want[56] = {
-		0x02, 0, 0, 0,  0, 0, 0, 48,
-		0, 0, 0, 1,  0, 0, 0, 8,  3, 0, 0, 0,  0, 0, 0, 0,
-		0, 0, 0, 7,  0, 0, 0, 8,  0, 0, 0, 0, 0, 0, 0, 0,
-		0, 0, 0, 6,  0, 0, 0, 8,  0, 0, 0, 0, 0, 0, 0, 0,
+		0x02, 0, 0, 0, 0, 0, 0, 48, 0, 0, 0, 1, 0, 0, 0, 8, 3, 0, 0,
+		0,    0, 0, 0, 0, 0, 0, 0,  7, 0, 0, 0, 8, 0, 0, 0, 0, 0, 0,
+		0,    0, 0, 0, 0, 6, 0, 0,  0, 8, 0, 0, 0, 0, 0, 0, 0, 0,
 	};
 	const struct fake_rec *r;
 	uint64_t id;
@@ -199,8 +211,7 @@ START_TEST(test_cra_acc_bytes)
 	ck_assert_uint_eq(fcore->sq_info[0].association_id, id);
 	ck_assert_uint_eq(fcore->sq_info[0].connection_id, id);
 	ck_assert_ptr_eq(fcore->sq_info[0].hosthandle, HH1);
-	ck_assert_uint_eq(fcore->sq_info[0].host_wwpn,
-			  0x2000000000000000ull | 0x1001);
+	ck_assert_uint_eq(fcore->sq_info[0].host_wwpn, 0x2000000000000000ull | 0x1001);
 }
 END_TEST
 
@@ -222,51 +233,48 @@ START_TEST(test_cra_acc_after_publish)
 END_TEST
 
 struct ls_row {
-	const char	*name;
-	int		ls;		/* 3 CRA, 4 CRC, 5 DIS */
-	uint32_t	len;		/* 0: the full request */
-	int		off;		/* -1: no patch */
-	int		width;		/* 1, 2 or 4 bytes */
-	uint32_t	val;
-	uint8_t		reason;
-	uint8_t		explan;
+	const char *name;
+	int ls;	      /* 3 CRA, 4 CRC, 5 DIS */
+	uint32_t len; /* 0: the full request */
+	int off;      /* -1: no patch */
+	int width;    /* 1, 2 or 4 bytes */
+	uint32_t val;
+	uint8_t reason;
+	uint8_t explan;
 };
 
 #define L FCNVME_RJT_RC_LOGIC
 #define N FCNVME_RJT_EXP_NONE
 
 static const struct ls_row ls_rows[] = {
-	{ "cra short",		3, 591, -1, 0, 0, L, N },
-	{ "cra dll",		3, 0, 4, 4, 583, L, N },
-	{ "cra tag",		3, 0, 8, 4, 4, L, N },
-	{ "cra desc_len",	3, 0, 12, 4, 575, L, N },
-	{ "cra ersp 0",		3, 0, 16, 2, 0, L, N },
-	{ "cra ersp=sqsize",	3, 0, 16, 2, 31, L, N },
-	{ "cra sqsize 0",	3, 0, 58, 2, 0, L, N },
-	{ "cra sqsize big",	3, 0, 58, 2, 64, FCNVME_RJT_RC_INV_PARAM,
-				FCNVME_RJT_EXP_INV_SQSIZE },
-	{ "crc short",		4, 79, -1, 0, 0, L, N },
-	{ "crc dll",		4, 0, 4, 4, 73, L, N },
-	{ "crc assoc tag",	4, 0, 8, 4, 6, L, N },
-	{ "crc assoc len",	4, 0, 12, 4, 9, L, N },
-	{ "crc cmd tag",	4, 0, 24, 4, 3, L, N },
-	{ "crc cmd len",	4, 0, 28, 4, 47, L, N },
-	{ "crc ersp 0",		4, 0, 32, 2, 0, L, N },
-	{ "crc ersp=sqsize",	4, 0, 32, 2, 15, L, N },
-	{ "crc no assoc",	4, 0, 16, 4, 0x12345678, FCNVME_RJT_RC_INV_ASSOC, N },
-	{ "crc qid 0",		4, 0, 72, 2, 0, FCNVME_RJT_RC_INV_PARAM,
-				FCNVME_RJT_EXP_INV_Q_ID },
-	{ "crc qid > max",	4, 0, 72, 2, 9, L, N },
-	{ "crc sqsize big",	4, 0, 74, 2, 64, FCNVME_RJT_RC_INV_PARAM,
-				FCNVME_RJT_EXP_INV_SQSIZE },
-	{ "dis short",		5, 47, -1, 0, 0, L, N },
-	{ "dis dll",		5, 0, 4, 4, 41, L, N },
-	{ "dis assoc tag",	5, 0, 8, 4, 6, L, N },
-	{ "dis assoc len",	5, 0, 12, 4, 7, L, N },
-	{ "dis cmd tag",	5, 0, 24, 4, 4, L, N },
-	{ "dis cmd len",	5, 0, 28, 4, 17, L, N },
-	{ "dis scope",		5, 0, 32, 4, 1, L, N },
-	{ "dis no assoc",	5, 0, 16, 4, 0x12345678, FCNVME_RJT_RC_INV_ASSOC, N },
+	{ "cra short", 3, 591, -1, 0, 0, L, N },
+	{ "cra dll", 3, 0, 4, 4, 583, L, N },
+	{ "cra tag", 3, 0, 8, 4, 4, L, N },
+	{ "cra desc_len", 3, 0, 12, 4, 575, L, N },
+	{ "cra ersp 0", 3, 0, 16, 2, 0, L, N },
+	{ "cra ersp=sqsize", 3, 0, 16, 2, 31, L, N },
+	{ "cra sqsize 0", 3, 0, 58, 2, 0, L, N },
+	{ "cra sqsize big", 3, 0, 58, 2, 64, FCNVME_RJT_RC_INV_PARAM, FCNVME_RJT_EXP_INV_SQSIZE },
+	{ "crc short", 4, 79, -1, 0, 0, L, N },
+	{ "crc dll", 4, 0, 4, 4, 73, L, N },
+	{ "crc assoc tag", 4, 0, 8, 4, 6, L, N },
+	{ "crc assoc len", 4, 0, 12, 4, 9, L, N },
+	{ "crc cmd tag", 4, 0, 24, 4, 3, L, N },
+	{ "crc cmd len", 4, 0, 28, 4, 47, L, N },
+	{ "crc ersp 0", 4, 0, 32, 2, 0, L, N },
+	{ "crc ersp=sqsize", 4, 0, 32, 2, 15, L, N },
+	{ "crc no assoc", 4, 0, 16, 4, 0x12345678, FCNVME_RJT_RC_INV_ASSOC, N },
+	{ "crc qid 0", 4, 0, 72, 2, 0, FCNVME_RJT_RC_INV_PARAM, FCNVME_RJT_EXP_INV_Q_ID },
+	{ "crc qid > max", 4, 0, 72, 2, 9, L, N },
+	{ "crc sqsize big", 4, 0, 74, 2, 64, FCNVME_RJT_RC_INV_PARAM, FCNVME_RJT_EXP_INV_SQSIZE },
+	{ "dis short", 5, 47, -1, 0, 0, L, N },
+	{ "dis dll", 5, 0, 4, 4, 41, L, N },
+	{ "dis assoc tag", 5, 0, 8, 4, 6, L, N },
+	{ "dis assoc len", 5, 0, 12, 4, 7, L, N },
+	{ "dis cmd tag", 5, 0, 24, 4, 4, L, N },
+	{ "dis cmd len", 5, 0, 28, 4, 17, L, N },
+	{ "dis scope", 5, 0, 32, 4, 1, L, N },
+	{ "dis no assoc", 5, 0, 16, 4, 0x12345678, FCNVME_RJT_RC_INV_ASSOC, N },
 };
 
 /* Every row of the validation table: exact RJT bytes, no side effect. */
@@ -304,8 +312,7 @@ START_TEST(test_ls_rows)
 	ck_assert_int_eq(fake_ls(HH1, buf, len), 0);
 	fake_pump();
 	expect_rjt((uint8_t)row->ls, row->reason, row->explan);
-	ck_assert_msg(fcore->nsq_create == ncreate, "%s created a queue",
-		      row->name);
+	ck_assert_msg(fcore->nsq_create == ncreate, "%s created a queue", row->name);
 	ck_assert_uint_eq(fake_count(FC_LS_REQ), 0);
 }
 END_TEST
@@ -334,8 +341,7 @@ START_TEST(test_cra_unbound)
 {
 	uint8_t buf[1024];
 
-	ck_assert_int_eq(nvmet_fc_bind_core(fake->tp, NULL, NULL, NULL, NULL,
-					    NULL), 0);
+	ck_assert_int_eq(nvmet_fc_bind_core(fake->tp, NULL, NULL, NULL, NULL, NULL), 0);
 	fake_build_cra(buf, 8, 31);
 	ck_assert_int_eq(fake_ls(HH1, buf, sizeof(buf)), 0);
 	expect_rjt(3, L, N);
@@ -389,9 +395,8 @@ END_TEST
 START_TEST(test_crc_acc_bytes)
 {
 	uint8_t want[40] = {
-		0x02, 0, 0, 0,  0, 0, 0, 32,
-		0, 0, 0, 1,  0, 0, 0, 8,  4, 0, 0, 0,  0, 0, 0, 0,
-		0, 0, 0, 6,  0, 0, 0, 8,  0, 0, 0, 0, 0, 0, 0, 0,
+		0x02, 0, 0, 0, 0, 0, 0, 32, 0, 0, 0, 1, 0, 0, 0, 8, 4, 0, 0, 0,
+		0,    0, 0, 0, 0, 0, 0, 6,  0, 0, 0, 8, 0, 0, 0, 0, 0, 0, 0, 0,
 	};
 	const struct fake_rec *r;
 	uint64_t id, c;
@@ -460,27 +465,20 @@ START_TEST(test_rcv_errors)
 	unsigned int i;
 
 	memset(buf, 0, sizeof(buf));
-	ck_assert_int_eq(nvmet_fc_rcv_ls_req(fake->tp, NULL, &rsp, buf, 64),
-			 -EINVAL);
-	ck_assert_int_eq(nvmet_fc_rcv_ls_req(fake->tp, HH1, NULL, buf, 64),
-			 -EINVAL);
-	ck_assert_int_eq(nvmet_fc_rcv_ls_req(fake->tp, HH1, &rsp, buf, 1025),
-			 -E2BIG);
+	ck_assert_int_eq(nvmet_fc_rcv_ls_req(fake->tp, NULL, &rsp, buf, 64), -EINVAL);
+	ck_assert_int_eq(nvmet_fc_rcv_ls_req(fake->tp, HH1, NULL, buf, 64), -EINVAL);
+	ck_assert_int_eq(nvmet_fc_rcv_ls_req(fake->tp, HH1, &rsp, buf, 1025), -E2BIG);
 	/* 256 contexts: with responses never done, the 257th is refused. */
 	fake->hold_ls_rsp = true;
 	for (i = 0; i < 256; i++)
-		ck_assert_int_eq(nvmet_fc_rcv_ls_req(fake->tp, HH1, &rsps[i],
-						     buf, 8), 0);
-	ck_assert_int_eq(nvmet_fc_rcv_ls_req(fake->tp, HH1, &rsps[256], buf,
-					     8), -ENOENT);
+		ck_assert_int_eq(nvmet_fc_rcv_ls_req(fake->tp, HH1, &rsps[i], buf, 8), 0);
+	ck_assert_int_eq(nvmet_fc_rcv_ls_req(fake->tp, HH1, &rsps[256], buf, 8), -ENOENT);
 	/* Every accepted one got exactly one response. */
 	ck_assert_uint_eq(fake_count(FC_XMT_LS_RSP), 256);
 	/* done frees a context: one more fits, then none again. */
 	rsps[0].done(&rsps[0]);
-	ck_assert_int_eq(nvmet_fc_rcv_ls_req(fake->tp, HH1, &rsps[0], buf, 8),
-			 0);
-	ck_assert_int_eq(nvmet_fc_rcv_ls_req(fake->tp, HH1, &rsps[256], buf,
-					     8), -ENOENT);
+	ck_assert_int_eq(nvmet_fc_rcv_ls_req(fake->tp, HH1, &rsps[0], buf, 8), 0);
+	ck_assert_int_eq(nvmet_fc_rcv_ls_req(fake->tp, HH1, &rsps[256], buf, 8), -ENOENT);
 	/* A second done for the same response is ignored. */
 	rsps[1].done(&rsps[1]);
 	rsps[1].done(&rsps[1]);
@@ -545,23 +543,21 @@ START_TEST(test_bind)
 	struct nvmet_fc_core_ops ops = fcore->ops;
 	struct nvmet_fc_core_cfg cfg = { .max_io_queues = 129 };
 
-	ck_assert_int_eq(nvmet_fc_bind_core(fake->tp, &fcore->ops, fcore,
-					    &fcore->env, fcore, NULL), -EBUSY);
-	ck_assert_int_eq(nvmet_fc_bind_core(fake->tp, NULL, NULL, NULL, NULL,
-					    NULL), 0);
-	ck_assert_int_eq(nvmet_fc_bind_core(fake->tp, NULL, NULL, NULL, NULL,
-					    NULL), -ENOENT);
+	ck_assert_int_eq(nvmet_fc_bind_core(fake->tp, &fcore->ops, fcore, &fcore->env, fcore, NULL),
+			 -EBUSY);
+	ck_assert_int_eq(nvmet_fc_bind_core(fake->tp, NULL, NULL, NULL, NULL, NULL), 0);
+	ck_assert_int_eq(nvmet_fc_bind_core(fake->tp, NULL, NULL, NULL, NULL, NULL), -ENOENT);
 	ops.req_init = NULL;
-	ck_assert_int_eq(nvmet_fc_bind_core(fake->tp, &ops, fcore,
-					    &fcore->env, fcore, NULL), -EINVAL);
-	ck_assert_int_eq(nvmet_fc_bind_core(fake->tp, &fcore->ops, fcore,
-					    &fcore->env, fcore, &cfg), -EINVAL);
+	ck_assert_int_eq(nvmet_fc_bind_core(fake->tp, &ops, fcore, &fcore->env, fcore, NULL),
+			 -EINVAL);
+	ck_assert_int_eq(nvmet_fc_bind_core(fake->tp, &fcore->ops, fcore, &fcore->env, fcore, &cfg),
+			 -EINVAL);
 	cfg.max_io_queues = 0;
 	cfg.max_data_len = 0xffffffff;
-	ck_assert_int_eq(nvmet_fc_bind_core(fake->tp, &fcore->ops, fcore,
-					    &fcore->env, fcore, &cfg), -EINVAL);
-	ck_assert_int_eq(nvmet_fc_bind_core(fake->tp, &fcore->ops, fcore,
-					    &fcore->env, fcore, NULL), 0);
+	ck_assert_int_eq(nvmet_fc_bind_core(fake->tp, &fcore->ops, fcore, &fcore->env, fcore, &cfg),
+			 -EINVAL);
+	ck_assert_int_eq(nvmet_fc_bind_core(fake->tp, &fcore->ops, fcore, &fcore->env, fcore, NULL),
+			 0);
 }
 END_TEST
 
@@ -575,8 +571,7 @@ Suite *nvmet_fc_ls_suite(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_cra_acc_bytes);
 	tcase_add_test(tc, test_cra_acc_after_publish);
-	tcase_add_loop_test(tc, test_ls_rows, 0,
-			    (int)(sizeof(ls_rows) / sizeof(ls_rows[0])));
+	tcase_add_loop_test(tc, test_ls_rows, 0, (int)(sizeof(ls_rows) / sizeof(ls_rows[0])));
 	tcase_add_test(tc, test_ls_unknown);
 	tcase_add_test(tc, test_cra_unbound);
 	tcase_add_test(tc, test_sq_create_fails);

@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: Apache-2.0 */
+// SPDX-License-Identifier: Apache-2.0
 /*
  * Check suite running the target transport with real threads: the test's
  * main thread is the control context, two hwq threads each own an I/O queue
@@ -24,22 +24,22 @@
 
 #include "suites_libfcnvme.h"
 
-#define T_HWQ		2
-#define T_XCHG		4096	/* exchanges per hwq thread */
-#define T_DEPTH		6	/* requests a hwq's core holds */
-#define T_MSGS		1024
+#define T_HWQ	2
+#define T_XCHG	4096 /* exchanges per hwq thread */
+#define T_DEPTH 6    /* requests a hwq's core holds */
+#define T_MSGS	1024
 
 /* ---- message queues (the test's env; locks are the env's business) ---- */
 
 struct t_msg {
-	void	(*fn)(void *);
-	void	*arg;
+	void (*fn)(void *);
+	void *arg;
 };
 
 struct t_mq {
-	pthread_mutex_t	lock;
-	struct t_msg	msgs[T_MSGS];
-	unsigned int	head, tail;
+	pthread_mutex_t lock;
+	struct t_msg msgs[T_MSGS];
+	unsigned int head, tail;
 };
 
 static struct t_mq t_ctl_mq, t_hwq_mq[T_HWQ];
@@ -76,8 +76,7 @@ static unsigned int t_run(struct t_mq *q)
 	}
 }
 
-static int t_run_on_hwq(void *env, uint16_t hwqid, void (*fn)(void *),
-			void *arg)
+static int t_run_on_hwq(void *env, uint16_t hwqid, void (*fn)(void *), void *arg)
 {
 	(void)env;
 	if (hwqid >= T_HWQ)
@@ -99,29 +98,29 @@ static const struct nvmet_fc_env_ops t_env = {
 /* ---- the LLDD ------------------------------------------------------------ */
 
 struct t_xchg {
-	struct nvmefc_tgt_fcp_req	req;
-	atomic_int			releases;
-	int				rc;
+	struct nvmefc_tgt_fcp_req req;
+	atomic_int releases;
+	int rc;
 };
 
 /* Per hwq thread; only that thread touches it (after start). */
 struct t_hwq {
-	pthread_t		thread;
-	uint16_t		hwqid;
-	uint64_t		conn;		/* set by a message */
-	bool			go;
-	struct t_xchg		*x;		/* T_XCHG */
-	unsigned int		sent, accepted, refused, rsps;
-	atomic_uint		progress;	/* accepted, for the main thread */
-	struct nvmet_fc_req	*held[T_DEPTH];
-	unsigned int		nheld;
+	pthread_t thread;
+	uint16_t hwqid;
+	uint64_t conn; /* set by a message */
+	bool go;
+	struct t_xchg *x; /* T_XCHG */
+	unsigned int sent, accepted, refused, rsps;
+	atomic_uint progress; /* accepted, for the main thread */
+	struct nvmet_fc_req *held[T_DEPTH];
+	unsigned int nheld;
 };
 
 static struct t_hwq t_hwqs[T_HWQ];
 static struct nvmet_fc_target_port *t_tp;
 static atomic_bool t_stop;
 static atomic_int t_deleted;
-static uint8_t t_ls_rsp[128];		/* control thread only */
+static uint8_t t_ls_rsp[128]; /* control thread only */
 static uint16_t t_ls_rsp_len;
 static unsigned int t_ls_rsps;
 static unsigned int t_sq_destroys;
@@ -132,8 +131,7 @@ static void t_targetport_delete(struct nvmet_fc_target_port *tp)
 	atomic_fetch_add(&t_deleted, 1);
 }
 
-static int t_xmt_ls_rsp(struct nvmet_fc_target_port *tp,
-			struct nvmefc_ls_rsp *r)
+static int t_xmt_ls_rsp(struct nvmet_fc_target_port *tp, struct nvmefc_ls_rsp *r)
 {
 	(void)tp;
 	memcpy(t_ls_rsp, r->rspbuf, r->rsplen);
@@ -148,8 +146,7 @@ static struct t_hwq *t_self(const struct nvmefc_tgt_fcp_req *req)
 	return &t_hwqs[req->hwqid];
 }
 
-static int t_fcp_op(struct nvmet_fc_target_port *tp,
-		    struct nvmefc_tgt_fcp_req *req)
+static int t_fcp_op(struct nvmet_fc_target_port *tp, struct nvmefc_tgt_fcp_req *req)
 {
 	(void)tp;
 	if (req->op == NVMET_FCOP_RSP)
@@ -160,22 +157,19 @@ static int t_fcp_op(struct nvmet_fc_target_port *tp,
 	return 0;
 }
 
-static void t_fcp_abort(struct nvmet_fc_target_port *tp,
-			struct nvmefc_tgt_fcp_req *req)
+static void t_fcp_abort(struct nvmet_fc_target_port *tp, struct nvmefc_tgt_fcp_req *req)
 {
 	(void)tp;
 	(void)req;
 }
 
-static void t_fcp_req_release(struct nvmet_fc_target_port *tp,
-			      struct nvmefc_tgt_fcp_req *req)
+static void t_fcp_req_release(struct nvmet_fc_target_port *tp, struct nvmefc_tgt_fcp_req *req)
 {
 	(void)tp;
 	atomic_fetch_add(&((struct t_xchg *)(void *)req)->releases, 1);
 }
 
-static int t_ls_req(struct nvmet_fc_target_port *tp, void *hh,
-		    struct nvmefc_ls_req *r)
+static int t_ls_req(struct nvmet_fc_target_port *tp, void *hh, struct nvmefc_ls_req *r)
 {
 	(void)tp;
 	(void)hh;
@@ -183,8 +177,7 @@ static int t_ls_req(struct nvmet_fc_target_port *tp, void *hh,
 	return 0;
 }
 
-static void t_ls_abort(struct nvmet_fc_target_port *tp, void *hh,
-		       struct nvmefc_ls_req *r)
+static void t_ls_abort(struct nvmet_fc_target_port *tp, void *hh, struct nvmefc_ls_req *r)
 {
 	(void)tp;
 	(void)hh;
@@ -207,8 +200,7 @@ static struct nvmet_fc_target_template t_tmpl = {
 
 /* ---- the core: each hwq holds up to T_DEPTH requests ----------------------- */
 
-static int t_sq_create(void *core, const struct nvmet_fc_sq_info *info,
-		       void **core_sq)
+static int t_sq_create(void *core, const struct nvmet_fc_sq_info *info, void **core_sq)
 {
 	(void)core;
 	*core_sq = (void *)(uintptr_t)(info->qid + 1);
@@ -268,14 +260,13 @@ static void t_send(struct t_hwq *h)
 	struct nvme_fc_cmd_iu iu;
 	struct nvme_command *sqe = (struct nvme_command *)(void *)iu.sqe;
 	struct t_xchg *x = &h->x[h->sent];
-	uint8_t op = (uint8_t)(h->sent % 3);	/* flush, write, read */
+	uint8_t op = (uint8_t)(h->sent % 3); /* flush, write, read */
 
 	memset(&iu, 0, sizeof(iu));
 	iu.format_id = NVME_CMD_FORMAT_ID;
 	iu.fc_id = NVME_CMD_FC_ID;
 	iu.iu_len = cpu_to_be16(24);
-	iu.flags = op == 1 ? FCNVME_CMD_FLAGS_WRITE :
-		   op == 2 ? FCNVME_CMD_FLAGS_READ : 0;
+	iu.flags = op == 1 ? FCNVME_CMD_FLAGS_WRITE : op == 2 ? FCNVME_CMD_FLAGS_READ : 0;
 	iu.connection_id = cpu_to_be64(h->conn);
 	iu.data_len = cpu_to_be32(op ? 8192 : 0);
 	sqe->common.opcode = op;
@@ -285,8 +276,7 @@ static void t_send(struct t_hwq *h)
 	if (x->rc == 0) {
 		h->accepted++;
 		atomic_store(&h->progress, h->accepted);
-	}
-	else
+	} else
 		h->refused++;
 	h->sent++;
 }
@@ -298,12 +288,10 @@ static void *t_hwq_main(void *arg)
 	while (!atomic_load(&t_stop)) {
 		unsigned int n = t_run(&t_hwq_mq[h->hwqid]);
 
-		if (h->nheld && (h->sent % 2 || h->refused ||
-				   h->sent >= T_XCHG)) {
+		if (h->nheld && (h->sent % 2 || h->refused || h->sent >= T_XCHG)) {
 			struct nvmet_fc_req *req = h->held[0];
 
-			memmove(&h->held[0], &h->held[1],
-				--h->nheld * sizeof(h->held[0]));
+			memmove(&h->held[0], &h->held[1], --h->nheld * sizeof(h->held[0]));
 			t_complete(req);
 			n++;
 		}
@@ -333,8 +321,7 @@ static void t_ls(const void *buf, uint32_t len)
 	uint8_t copy[1024];
 
 	memcpy(copy, buf, len);
-	ck_assert_int_eq(nvmet_fc_rcv_ls_req(t_tp, (void *)0x77,
-					     &rsp[n++ % 8], copy, len), 0);
+	ck_assert_int_eq(nvmet_fc_rcv_ls_req(t_tp, (void *)0x77, &rsp[n++ % 8], copy, len), 0);
 }
 
 static void t_wait_ls(unsigned int count)
@@ -352,7 +339,9 @@ START_TEST(test_threads_io_and_disconnect)
 {
 	struct nvmet_fc_port_info pi = { .node_name = 1, .port_name = 2 };
 	struct nvmet_fc_core_cfg cfg = {
-		.max_data_len = 8192, .max_queue_size = 32, .max_io_queues = 4,
+		.max_data_len = 8192,
+		.max_queue_size = 32,
+		.max_io_queues = 4,
 	};
 	struct fcnvme_ls_cr_assoc_params ap;
 	struct fcnvme_ls_cr_conn_params cp;
@@ -368,13 +357,11 @@ START_TEST(test_threads_io_and_disconnect)
 		t_hwqs[i].x = calloc(T_XCHG, sizeof(struct t_xchg));
 		ck_assert_ptr_nonnull(t_hwqs[i].x);
 	}
-	ck_assert_int_eq(nvmet_fc_register_targetport(&pi, &t_tmpl, NULL,
-						      &t_tp), 0);
-	ck_assert_int_eq(nvmet_fc_bind_core(t_tp, &t_core, NULL, &t_env, NULL,
-					    &cfg), 0);
+	ck_assert_int_eq(nvmet_fc_register_targetport(&pi, &t_tmpl, NULL, &t_tp), 0);
+	ck_assert_int_eq(nvmet_fc_bind_core(t_tp, &t_core, NULL, &t_env, NULL, &cfg), 0);
 	for (i = 0; i < T_HWQ; i++)
-		ck_assert_int_eq(pthread_create(&t_hwqs[i].thread, NULL,
-						t_hwq_main, &t_hwqs[i]), 0);
+		ck_assert_int_eq(pthread_create(&t_hwqs[i].thread, NULL, t_hwq_main, &t_hwqs[i]),
+				 0);
 
 	memset(&ap, 0, sizeof(ap));
 	ap.ersp_ratio = 2;
@@ -383,24 +370,23 @@ START_TEST(test_threads_io_and_disconnect)
 	fcnvme_ls_build_cr_assoc(buf, sizeof(buf), &ap);
 	t_ls(buf, 1024);
 	t_wait_ls(1);
-	ck_assert_int_eq(fcnvme_ls_parse_cr_assoc_acc(t_ls_rsp, t_ls_rsp_len,
-						      &assoc, &conn, NULL), 0);
+	ck_assert_int_eq(fcnvme_ls_parse_cr_assoc_acc(t_ls_rsp, t_ls_rsp_len, &assoc, &conn, NULL),
+			 0);
 	for (i = 0; i < T_HWQ; i++) {
 		memset(&cp, 0, sizeof(cp));
 		cp.association_id = assoc;
 		cp.ersp_ratio = 3;
-		cp.qid = (uint16_t)(i + 1);	/* hwq i */
+		cp.qid = (uint16_t)(i + 1); /* hwq i */
 		cp.sqsize = 15;
 		fcnvme_ls_build_cr_conn(buf, sizeof(buf), &cp);
 		t_ls(buf, 80);
 		t_wait_ls(2 + i);
-		ck_assert_int_eq(fcnvme_ls_parse_cr_conn_acc(t_ls_rsp,
-				 t_ls_rsp_len, &conn, NULL), 0);
+		ck_assert_int_eq(fcnvme_ls_parse_cr_conn_acc(t_ls_rsp, t_ls_rsp_len, &conn, NULL),
+				 0);
 		ck_assert_uint_eq(conn, assoc | (i + 1));
 		/* Hand the id over by message, not by shared memory. */
 		t_hwqs[i].conn = conn;
-		ck_assert_int_eq(t_run_on_hwq(NULL, (uint16_t)i, t_set_conn,
-					      &t_hwqs[i]), 0);
+		ck_assert_int_eq(t_run_on_hwq(NULL, (uint16_t)i, t_set_conn, &t_hwqs[i]), 0);
 	}
 	/* Let I/O run a little, then disconnect in the middle of it. */
 	end = time(NULL) + 20;
@@ -437,7 +423,8 @@ START_TEST(test_threads_io_and_disconnect)
 	for (i = 0; i < T_HWQ; i++) {
 		struct t_hwq *h = &t_hwqs[i];
 
-		ck_assert_msg(h->accepted > 0, "hwq %u: sent %u refused %u rc0 %d", i, h->sent, h->refused, h->sent ? h->x[0].rc : 1);
+		ck_assert_msg(h->accepted > 0, "hwq %u: sent %u refused %u rc0 %d", i, h->sent,
+			      h->refused, h->sent ? h->x[0].rc : 1);
 		total_acc += h->accepted;
 		for (k = 0; k < h->sent; k++) {
 			struct t_xchg *x = &h->x[k];

@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: Apache-2.0 */
+// SPDX-License-Identifier: Apache-2.0
 /* Check runner for the daemon's threading glue. */
 #include <check.h>
 #include <stdlib.h>

@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: Apache-2.0 */
+// SPDX-License-Identifier: Apache-2.0
 /*
  * sd_notify helpers and the logger: the exact datagrams systemd receives on
  * NOTIFY_SOCKET (READY, RELOADING with MONOTONIC_USEC, STOPPING, STATUS,
@@ -24,8 +24,7 @@
 static int nfd = -1;
 static char npath[64];
 
-static void
-notify_setup(void)
+static void notify_setup(void)
 {
 	struct sockaddr_un sun = { .sun_family = AF_UNIX };
 
@@ -38,16 +37,14 @@ notify_setup(void)
 	setenv("NOTIFY_SOCKET", npath, 1);
 }
 
-static void
-notify_teardown(void)
+static void notify_teardown(void)
 {
 	unsetenv("NOTIFY_SOCKET");
 	close(nfd);
 	unlink(npath);
 }
 
-static const char *
-next(void)
+static const char *next(void)
 {
 	static char buf[512];
 	ssize_t n = recv(nfd, buf, sizeof(buf) - 1, 0);
@@ -94,7 +91,7 @@ START_TEST(watchdog_interval)
 	setenv("WATCHDOG_PID", pid, 1);
 	setenv("WATCHDOG_USEC", "30000000", 1);
 	ck_assert_uint_eq(sdnotify_watchdog_usec(), 30000000);
-	setenv("WATCHDOG_PID", "1", 1);	/* meant for another process */
+	setenv("WATCHDOG_PID", "1", 1); /* meant for another process */
 	ck_assert_uint_eq(sdnotify_watchdog_usec(), 0);
 	unsetenv("WATCHDOG_PID");
 	unsetenv("WATCHDOG_USEC");
@@ -104,15 +101,14 @@ END_TEST
 START_TEST(no_notify_socket_is_silent)
 {
 	unsetenv("NOTIFY_SOCKET");
-	sdnotify_ready();	/* must not crash or block */
+	sdnotify_ready(); /* must not crash or block */
 	ck_assert_int_eq(recv(nfd, (char[8]){ 0 }, 8, 0), -1);
 	ck_assert_int_eq(errno, EAGAIN);
 }
 END_TEST
 
 /* Capture stderr while fn runs. */
-static char *
-capture(void (*fn)(void))
+static char *capture(void (*fn)(void))
 {
 	static char out[2048];
 	char tmpl[] = "/tmp/check_log.XXXXXX";
@@ -133,8 +129,7 @@ capture(void (*fn)(void))
 	return out;
 }
 
-static void
-log_sample(void)
+static void log_sample(void)
 {
 	log_init(1, 1);
 	errno = ENOENT;
@@ -152,17 +147,15 @@ log_sample(void)
 
 START_TEST(log_lines)
 {
-	ck_assert_str_eq(capture(log_sample),
-		"<4>open x.conf: No such file or directory\n"
-		"<4>plain 7\n"
-		"<6>info shown\n"
-		"<7>debug shown\n");
+	ck_assert_str_eq(capture(log_sample), "<4>open x.conf: No such file or directory\n"
+					      "<4>plain 7\n"
+					      "<6>info shown\n"
+					      "<7>debug shown\n");
 }
 END_TEST
 
 /* Suite: sd_notify and the logger. */
-Suite *
-sdnotify_log_suite(void)
+Suite *sdnotify_log_suite(void)
 {
 	Suite *s = suite_create("sdnotify_log");
 	TCase *tc = tcase_create("notify");

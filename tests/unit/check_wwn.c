@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: Apache-2.0 */
+// SPDX-License-Identifier: Apache-2.0
 /*
  * Check suite for WWN and FC traddr parsing and formatting (wwn.c): every
  * accepted input form, the canonical output, and invalid forms refused
@@ -12,25 +12,19 @@
 
 #include "suites_libfcnvme.h"
 
-#define WWN	0x21000024ff19ab71ULL
+#define WWN 0x21000024ff19ab71ULL
 
 static const char *const wwn_good[] = {
-	"0x21000024ff19ab71",
-	"0X21000024FF19AB71",
-	"21000024ff19ab71",
-	"21000024FF19aB71",
-	"21:00:00:24:ff:19:ab:71",
-	"21:00:00:24:FF:19:AB:71",
-	"naa.21000024ff19ab71",
-	"NAA.21000024FF19AB71",
+	"0x21000024ff19ab71",	"0X21000024FF19AB71",	   "21000024ff19ab71",
+	"21000024FF19aB71",	"21:00:00:24:ff:19:ab:71", "21:00:00:24:FF:19:AB:71",
+	"naa.21000024ff19ab71", "NAA.21000024FF19AB71",
 };
 
 START_TEST(wwn_parse_good)
 {
 	uint64_t w = 0;
 
-	ck_assert_msg(fcnvme_wwn_parse(wwn_good[_i], &w) == 0, "%s refused",
-		      wwn_good[_i]);
+	ck_assert_msg(fcnvme_wwn_parse(wwn_good[_i], &w) == 0, "%s refused", wwn_good[_i]);
 	ck_assert_uint_eq(w, WWN);
 }
 END_TEST
@@ -39,8 +33,8 @@ static const char *const wwn_bad[] = {
 	"",
 	"0x",
 	"naa.",
-	"0x21000024ff19ab7",		/* 15 digits */
-	"0x21000024ff19ab710",		/* 17 digits */
+	"0x21000024ff19ab7",   /* 15 digits */
+	"0x21000024ff19ab710", /* 17 digits */
 	"21000024ff19ab7",
 	"21000024ff19ab711",
 	"21:00:00:24:ff:19:ab",
@@ -63,8 +57,7 @@ START_TEST(wwn_parse_bad)
 {
 	uint64_t w = 0x55;
 
-	ck_assert_msg(fcnvme_wwn_parse(wwn_bad[_i], &w) == -EINVAL,
-		      "\"%s\" accepted", wwn_bad[_i]);
+	ck_assert_msg(fcnvme_wwn_parse(wwn_bad[_i], &w) == -EINVAL, "\"%s\" accepted", wwn_bad[_i]);
 	ck_assert_uint_eq(w, 0x55);
 }
 END_TEST
@@ -102,10 +95,8 @@ START_TEST(wwn_format)
 END_TEST
 
 static const char *const traddr_good[] = {
-	"nn-0x20000090fa942779:pn-0x10000090fa942779",
-	"nn-20000090fa942779:pn-10000090fa942779",
-	"nn-0x20000090FA942779:pn-10000090fa942779",
-	"nn-20000090fa942779:pn-0x10000090FA942779",
+	"nn-0x20000090fa942779:pn-0x10000090fa942779", "nn-20000090fa942779:pn-10000090fa942779",
+	"nn-0x20000090FA942779:pn-10000090fa942779",   "nn-20000090fa942779:pn-0x10000090FA942779",
 	"NN-0X20000090FA942779:PN-0X10000090FA942779",
 };
 
@@ -113,8 +104,8 @@ START_TEST(traddr_parse_good)
 {
 	uint64_t nn = 0, pn = 0;
 
-	ck_assert_msg(fcnvme_traddr_parse(traddr_good[_i], &nn, &pn) == 0,
-		      "%s refused", traddr_good[_i]);
+	ck_assert_msg(fcnvme_traddr_parse(traddr_good[_i], &nn, &pn) == 0, "%s refused",
+		      traddr_good[_i]);
 	ck_assert_uint_eq(nn, 0x20000090fa942779ULL);
 	ck_assert_uint_eq(pn, 0x10000090fa942779ULL);
 }
@@ -145,8 +136,8 @@ START_TEST(traddr_parse_bad)
 {
 	uint64_t nn = 0x55, pn = 0x66;
 
-	ck_assert_msg(fcnvme_traddr_parse(traddr_bad[_i], &nn, &pn) == -EINVAL,
-		      "\"%s\" accepted", traddr_bad[_i]);
+	ck_assert_msg(fcnvme_traddr_parse(traddr_bad[_i], &nn, &pn) == -EINVAL, "\"%s\" accepted",
+		      traddr_bad[_i]);
 	ck_assert_uint_eq(nn, 0x55);
 	ck_assert_uint_eq(pn, 0x66);
 }
@@ -157,31 +148,30 @@ START_TEST(traddr_format)
 	char buf[64];
 	uint64_t nn, pn;
 
-	ck_assert_int_eq(fcnvme_traddr_format(0x20000090fa942779ULL,
-					      0x10000090fa942779ULL, buf,
-					      FCNVME_TRADDR_STRLEN), 0);
+	ck_assert_int_eq(fcnvme_traddr_format(0x20000090fa942779ULL, 0x10000090fa942779ULL, buf,
+					      FCNVME_TRADDR_STRLEN),
+			 0);
 	ck_assert_str_eq(buf, "nn-0x20000090fa942779:pn-0x10000090fa942779");
 	ck_assert_uint_eq(strlen(buf), 43);
 	ck_assert_int_eq(fcnvme_traddr_format(1, 2, buf, sizeof(buf)), 0);
 	ck_assert_str_eq(buf, "nn-0x0000000000000001:pn-0x0000000000000002");
 	memset(buf, 'z', sizeof(buf));
-	ck_assert_int_eq(fcnvme_traddr_format(1, 2, buf, FCNVME_TRADDR_STRLEN - 1),
-			 -ENOSPC);
+	ck_assert_int_eq(fcnvme_traddr_format(1, 2, buf, FCNVME_TRADDR_STRLEN - 1), -ENOSPC);
 	ck_assert_uint_eq(buf[0], 'z');
 	ck_assert_int_eq(fcnvme_traddr_format(1, 2, NULL, 64), -EINVAL);
 	ck_assert_int_eq(fcnvme_traddr_parse(NULL, &nn, &pn), -EINVAL);
 	ck_assert_int_eq(fcnvme_traddr_parse("nn-1:pn-2", NULL, &pn), -EINVAL);
 	/* Round trip. */
-	ck_assert_int_eq(fcnvme_traddr_format(0x10001100ab000002ULL,
-					      0x20001100ab000002ULL, buf,
-					      sizeof(buf)), 0);
+	ck_assert_int_eq(fcnvme_traddr_format(0x10001100ab000002ULL, 0x20001100ab000002ULL, buf,
+					      sizeof(buf)),
+			 0);
 	ck_assert_int_eq(fcnvme_traddr_parse(buf, &nn, &pn), 0);
 	ck_assert_uint_eq(nn, 0x10001100ab000002ULL);
 	ck_assert_uint_eq(pn, 0x20001100ab000002ULL);
 }
 END_TEST
 
-#define NROWS(a)	((int)(sizeof(a) / sizeof((a)[0])))
+#define NROWS(a) ((int)(sizeof(a) / sizeof((a)[0])))
 
 /* The WWN and traddr suite. */
 Suite *wwn_suite(void)

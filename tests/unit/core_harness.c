@@ -12,8 +12,7 @@
 
 struct harness *H;
 
-static int h_run_on_hwq(void *env, uint16_t hwqid, void (*fn)(void *),
-			void *arg)
+static int h_run_on_hwq(void *env, uint16_t hwqid, void (*fn)(void *), void *arg)
 {
 	(void)env;
 	(void)hwqid;
@@ -134,18 +133,17 @@ void h_teardown(void)
 
 void h_std_subsys(void)
 {
-	struct tgt_subsys_params sp = { .nqn = H_SUBNQN, .serial = "SN123",
-					.model = "Model X", .firmware = "1.2",
+	struct tgt_subsys_params sp = { .nqn = H_SUBNQN,
+					.serial = "SN123",
+					.model = "Model X",
+					.firmware = "1.2",
 					.ieee_oui = 0x0090fa };
-	struct tgt_ns_params np = { .nsid = 1, .backend = TGT_BACKEND_RAM,
-				    .size = 1 << 20 };
+	struct tgt_ns_params np = { .nsid = 1, .backend = TGT_BACKEND_RAM, .size = 1 << 20 };
 	char err[128];
 
 	ck_assert_int_eq(tgt_subsys_add(H->t, &sp, err, sizeof(err)), 0);
-	ck_assert_int_eq(tgt_subsys_allow_host(H->t, H_SUBNQN, H_HOSTNQN, err,
-					       sizeof(err)), 0);
-	ck_assert_int_eq(tgt_subsys_export(H->t, H_SUBNQN, 1, err,
-					   sizeof(err)), 0);
+	ck_assert_int_eq(tgt_subsys_allow_host(H->t, H_SUBNQN, H_HOSTNQN, err, sizeof(err)), 0);
+	ck_assert_int_eq(tgt_subsys_export(H->t, H_SUBNQN, 1, err, sizeof(err)), 0);
 	ck_assert_int_eq(tgt_ns_add(H->t, H_SUBNQN, &np, err, sizeof(err)), 0);
 }
 
@@ -163,8 +161,7 @@ static void h_queue_create(struct h_assoc *a, uint16_t qid, uint16_t sqsize)
 		.host_wwpn = H_HOST_WWPN,
 	};
 
-	ck_assert_int_eq(tgt_core_ops()->sq_create(H->t, &info,
-						   &a->core_sq[qid]), 0);
+	ck_assert_int_eq(tgt_core_ops()->sq_create(H->t, &info, &a->core_sq[qid]), 0);
 	a->alive[qid] = true;
 }
 
@@ -250,9 +247,8 @@ uint16_t h_run(struct h_req *r)
 	return h_status(r);
 }
 
-static struct h_req *h_connect_req(struct h_assoc *a, uint16_t qid,
-				   const char *subnqn, const char *hostnqn,
-				   uint16_t sqsize, uint32_t kato,
+static struct h_req *h_connect_req(struct h_assoc *a, uint16_t qid, const char *subnqn,
+				   const char *hostnqn, uint16_t sqsize, uint32_t kato,
 				   uint16_t cntlid)
 {
 	struct h_req *r = h_req_new(a, qid, sizeof(struct nvmf_connect_data));
@@ -270,11 +266,9 @@ static struct h_req *h_connect_req(struct h_assoc *a, uint16_t qid,
 	return r;
 }
 
-uint16_t h_connect_admin(struct h_assoc *a, const char *subnqn,
-			 const char *hostnqn, uint32_t kato)
+uint16_t h_connect_admin(struct h_assoc *a, const char *subnqn, const char *hostnqn, uint32_t kato)
 {
-	struct h_req *r = h_connect_req(a, 0, subnqn, hostnqn, 31, kato,
-					0xffff);
+	struct h_req *r = h_connect_req(a, 0, subnqn, hostnqn, 31, kato, 0xffff);
 	uint16_t st = h_run(r);
 
 	if (!st)
@@ -283,11 +277,10 @@ uint16_t h_connect_admin(struct h_assoc *a, const char *subnqn,
 	return st;
 }
 
-uint16_t h_connect_io(struct h_assoc *a, uint16_t qid, const char *subnqn,
-		      const char *hostnqn, uint16_t sqsize)
+uint16_t h_connect_io(struct h_assoc *a, uint16_t qid, const char *subnqn, const char *hostnqn,
+		      uint16_t sqsize)
 {
-	struct h_req *r = h_connect_req(a, qid, subnqn, hostnqn, sqsize, 0,
-					a->cntlid);
+	struct h_req *r = h_connect_req(a, qid, subnqn, hostnqn, sqsize, 0, a->cntlid);
 	uint16_t st = h_run(r);
 
 	h_req_free(r);
@@ -308,9 +301,8 @@ uint16_t h_prop_set_cc(struct h_assoc *a, uint32_t cc)
 	return st;
 }
 
-struct h_assoc *h_ctrl_ready(struct nvmet_fc_target_port *tp,
-			     const char *subnqn, const char *hostnqn,
-			     uint16_t nr_io)
+struct h_assoc *h_ctrl_ready(struct nvmet_fc_target_port *tp, const char *subnqn,
+			     const char *hostnqn, uint16_t nr_io)
 {
 	struct h_assoc *a = h_assoc_new(tp);
 	uint16_t q;
@@ -324,8 +316,7 @@ struct h_assoc *h_ctrl_ready(struct nvmet_fc_target_port *tp,
 	return a;
 }
 
-uint16_t h_identify(struct h_assoc *a, uint8_t cns, uint32_t nsid,
-		    uint32_t cdw11, uint8_t *out)
+uint16_t h_identify(struct h_assoc *a, uint8_t cns, uint32_t nsid, uint32_t cdw11, uint8_t *out)
 {
 	struct h_req *r = h_req_new(a, 0, 4096);
 	uint16_t st;
@@ -341,8 +332,8 @@ uint16_t h_identify(struct h_assoc *a, uint8_t cns, uint32_t nsid,
 	return st;
 }
 
-uint16_t h_get_log(struct h_assoc *a, uint8_t lid, uint8_t lsp, bool rae,
-		   uint32_t nsid, uint64_t off, uint32_t len, uint8_t *out)
+uint16_t h_get_log(struct h_assoc *a, uint8_t lid, uint8_t lsp, bool rae, uint32_t nsid,
+		   uint64_t off, uint32_t len, uint8_t *out)
 {
 	struct h_req *r = h_req_new(a, 0, len);
 	uint32_t numd = len / 4 - 1;
@@ -350,8 +341,7 @@ uint16_t h_get_log(struct h_assoc *a, uint8_t lid, uint8_t lsp, bool rae,
 
 	r->cmd.common.opcode = nvme_admin_get_log_page;
 	r->cmd.common.nsid = htole32(nsid);
-	r->cmd.common.cdw10 = htole32(lid | ((uint32_t)lsp << 8) |
-				      (rae ? NVME_GLP_RAE : 0) |
+	r->cmd.common.cdw10 = htole32(lid | ((uint32_t)lsp << 8) | (rae ? NVME_GLP_RAE : 0) |
 				      ((numd & 0xffff) << 16));
 	r->cmd.common.cdw11 = htole32(numd >> 16);
 	r->cmd.common.cdw12 = htole32((uint32_t)off);
@@ -363,8 +353,8 @@ uint16_t h_get_log(struct h_assoc *a, uint8_t lid, uint8_t lsp, bool rae,
 	return st;
 }
 
-uint16_t h_io(struct h_assoc *a, uint16_t qid, uint8_t opcode, uint32_t nsid,
-	      uint64_t slba, uint32_t nlb, void *buf, uint32_t len)
+uint16_t h_io(struct h_assoc *a, uint16_t qid, uint8_t opcode, uint32_t nsid, uint64_t slba,
+	      uint32_t nlb, void *buf, uint32_t len)
 {
 	struct h_req *r = h_req_new(a, qid, len);
 	uint16_t st;

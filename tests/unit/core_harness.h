@@ -18,44 +18,44 @@
 
 #include "daemon/tgt_priv.h"
 
-#define H_SUBNQN	"nqn.2024-01.io.example:sub1"
-#define H_SUBNQN2	"nqn.2024-01.io.example:sub2"
-#define H_HOSTNQN	"nqn.2024-01.io.example:host1"
-#define H_HOSTNQN2	"nqn.2024-01.io.example:host2"
-#define H_WWNN		0x20000090fa000001ull
-#define H_WWPN		0x10000090fa000001ull
-#define H_WWNN2		0x20000090fa000002ull
-#define H_WWPN2		0x10000090fa000002ull
-#define H_HOST_WWPN	0x10000090fa00aa01ull
-#define H_PENDING	0xffff
+#define H_SUBNQN    "nqn.2024-01.io.example:sub1"
+#define H_SUBNQN2   "nqn.2024-01.io.example:sub2"
+#define H_HOSTNQN   "nqn.2024-01.io.example:host1"
+#define H_HOSTNQN2  "nqn.2024-01.io.example:host2"
+#define H_WWNN	    0x20000090fa000001ull
+#define H_WWPN	    0x10000090fa000001ull
+#define H_WWNN2	    0x20000090fa000002ull
+#define H_WWPN2	    0x10000090fa000002ull
+#define H_HOST_WWPN 0x10000090fa00aa01ull
+#define H_PENDING   0xffff
 
 struct h_assoc {
-	uint64_t		id;
+	uint64_t id;
 	struct nvmet_fc_target_port *tp;
-	void			*core_sq[TGT_MAX_QID + 1];
-	char			tag[TGT_MAX_QID + 1];	/* fc_sq addresses */
-	bool			alive[TGT_MAX_QID + 1];
-	int			nr_delete;	/* delete_assoc calls */
-	uint16_t		cntlid;
+	void *core_sq[TGT_MAX_QID + 1];
+	char tag[TGT_MAX_QID + 1]; /* fc_sq addresses */
+	bool alive[TGT_MAX_QID + 1];
+	int nr_delete; /* delete_assoc calls */
+	uint16_t cntlid;
 };
 
 struct h_req {
-	struct nvmet_fc_req	req;
-	struct nvme_command	cmd;
-	struct nvme_completion	cqe;
-	uint8_t			*data;
-	int			nr_done;
+	struct nvmet_fc_req req;
+	struct nvme_command cmd;
+	struct nvme_completion cqe;
+	uint8_t *data;
+	int nr_done;
 };
 
 struct harness {
-	struct tgt		*t;
-	struct tgt_clock	clock;
+	struct tgt *t;
+	struct tgt_clock clock;
 	struct nvmet_fc_target_port tp1, tp2;
-	int			nr_disc_chg;
-	int			fail_hwq;	/* fail this many run_on_hwq */
-	bool			defer_delete;	/* delete_assoc only counts */
-	struct h_assoc		*assocs[16];
-	int			nr_assocs;
+	int nr_disc_chg;
+	int fail_hwq;	   /* fail this many run_on_hwq */
+	bool defer_delete; /* delete_assoc only counts */
+	struct h_assoc *assocs[16];
+	int nr_assocs;
 };
 
 extern struct harness *H;
@@ -85,26 +85,23 @@ uint16_t h_run(struct h_req *r);
 uint16_t h_status(const struct h_req *r);
 
 /* Connect the admin queue (returns status; sets a->cntlid). */
-uint16_t h_connect_admin(struct h_assoc *a, const char *subnqn,
-			 const char *hostnqn, uint32_t kato);
-uint16_t h_connect_io(struct h_assoc *a, uint16_t qid, const char *subnqn,
-		      const char *hostnqn, uint16_t sqsize);
+uint16_t h_connect_admin(struct h_assoc *a, const char *subnqn, const char *hostnqn, uint32_t kato);
+uint16_t h_connect_io(struct h_assoc *a, uint16_t qid, const char *subnqn, const char *hostnqn,
+		      uint16_t sqsize);
 uint16_t h_prop_set_cc(struct h_assoc *a, uint32_t cc);
 /* Connect admin + enable; the standard controller on H_SUBNQN with I/O
  * queue 1. */
-struct h_assoc *h_ctrl_ready(struct nvmet_fc_target_port *tp,
-			     const char *subnqn, const char *hostnqn,
-			     uint16_t nr_io);
-#define H_CC_READY	(NVME_CC_ENABLE | (6u << NVME_CC_IOSQES_SHIFT) | \
-			 (4u << NVME_CC_IOCQES_SHIFT))
+struct h_assoc *h_ctrl_ready(struct nvmet_fc_target_port *tp, const char *subnqn,
+			     const char *hostnqn, uint16_t nr_io);
+#define H_CC_READY (NVME_CC_ENABLE | (6u << NVME_CC_IOSQES_SHIFT) | (4u << NVME_CC_IOCQES_SHIFT))
 
 /* Admin and I/O command helpers. */
-uint16_t h_identify(struct h_assoc *a, uint8_t cns, uint32_t nsid,
-		    uint32_t cdw11, uint8_t *out4096);
-uint16_t h_get_log(struct h_assoc *a, uint8_t lid, uint8_t lsp, bool rae,
-		   uint32_t nsid, uint64_t off, uint32_t len, uint8_t *out);
-uint16_t h_io(struct h_assoc *a, uint16_t qid, uint8_t opcode, uint32_t nsid,
-	      uint64_t slba, uint32_t nlb, void *buf, uint32_t len);
+uint16_t h_identify(struct h_assoc *a, uint8_t cns, uint32_t nsid, uint32_t cdw11,
+		    uint8_t *out4096);
+uint16_t h_get_log(struct h_assoc *a, uint8_t lid, uint8_t lsp, bool rae, uint32_t nsid,
+		   uint64_t off, uint32_t len, uint8_t *out);
+uint16_t h_io(struct h_assoc *a, uint16_t qid, uint8_t opcode, uint32_t nsid, uint64_t slba,
+	      uint32_t nlb, void *buf, uint32_t len);
 
 /* Suites */
 Suite *core_connect_suite(void);

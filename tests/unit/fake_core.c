@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: Apache-2.0 */
+// SPDX-License-Identifier: Apache-2.0
 /*
  * The fake NVMe core and environment (see fake_core.h).
  */
@@ -10,8 +10,7 @@
 
 struct fake_core *fcore;
 
-static int fake_sq_create(void *core, const struct nvmet_fc_sq_info *info,
-			  void **core_sq)
+static int fake_sq_create(void *core, const struct nvmet_fc_sq_info *info, void **core_sq)
 {
 	int rc = fcore->fail_sq_create;
 
@@ -34,8 +33,7 @@ static void fake_sq_destroy(void *core, void *core_sq)
 
 	(void)core;
 	if (fcore->nsq_destroy < FAKE_CORE_MAX_SQ)
-		fcore->destroyed_qids[fcore->nsq_destroy++] =
-			fcore->sq_info[i].qid;
+		fcore->destroyed_qids[fcore->nsq_destroy++] = fcore->sq_info[i].qid;
 }
 
 static void fake_sq_stop(void *core, void *core_sq)
@@ -69,8 +67,8 @@ static void fake_execute(struct nvmet_fc_req *req)
 	fcore->nexec++;
 	if (req->transfer_len && (req->cmd->common.opcode & 1)) {
 		memcpy(fcore->write_seen, req->data,
-		       req->transfer_len < sizeof(fcore->write_seen) ?
-		       req->transfer_len : sizeof(fcore->write_seen));
+		       req->transfer_len < sizeof(fcore->write_seen) ? req->transfer_len
+								     : sizeof(fcore->write_seen));
 		fcore->write_hash = fake_hash(req->data, req->transfer_len);
 		fcore->write_len = req->transfer_len;
 	} else if (req->transfer_len)
@@ -127,8 +125,7 @@ static int fake_push(void (*fn)(void *), void *arg, int hwqid)
 	return 0;
 }
 
-static int fake_run_on_hwq(void *env, uint16_t hwqid, void (*fn)(void *),
-			   void *arg)
+static int fake_run_on_hwq(void *env, uint16_t hwqid, void (*fn)(void *), void *arg)
 {
 	int rc = fcore->fail_run_on_hwq;
 
@@ -174,8 +171,7 @@ struct fake_core *fake_core_new(struct nvmet_fc_target_port *tp,
 	fcore->env.run_on_ctl = fake_run_on_ctl;
 	if (cfg)
 		fcore->cfg = *cfg;
-	if (tp && nvmet_fc_bind_core(tp, &fcore->ops, fcore, &fcore->env,
-				     fcore, cfg))
+	if (tp && nvmet_fc_bind_core(tp, &fcore->ops, fcore, &fcore->env, fcore, cfg))
 		abort();
 	return fcore;
 }
@@ -193,8 +189,7 @@ unsigned int fake_pump(void)
 	unsigned int n = 0;
 
 	while (fcore->msg_head != fcore->msg_tail) {
-		struct fake_msg m =
-			fcore->msgs[fcore->msg_head++ % FAKE_CORE_MAX_MSGS];
+		struct fake_msg m = fcore->msgs[fcore->msg_head++ % FAKE_CORE_MAX_MSGS];
 
 		m.fn(m.arg);
 		n++;

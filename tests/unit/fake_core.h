@@ -16,51 +16,51 @@
 
 #include <fcnvme/nvmet_fc_core.h>
 
-#define FAKE_CORE_MAX_SQ	1024
-#define FAKE_CORE_MAX_HELD	256
-#define FAKE_CORE_MAX_MSGS	4096
+#define FAKE_CORE_MAX_SQ   1024
+#define FAKE_CORE_MAX_HELD 256
+#define FAKE_CORE_MAX_MSGS 4096
 
 struct fake_msg {
-	void		(*fn)(void *arg);
-	void		*arg;
-	int		hwqid;		/* -1: control */
+	void (*fn)(void *arg);
+	void *arg;
+	int hwqid; /* -1: control */
 };
 
 struct fake_core {
-	struct nvmet_fc_core_ops	ops;
-	struct nvmet_fc_env_ops		env;
-	struct nvmet_fc_core_cfg	cfg;
+	struct nvmet_fc_core_ops ops;
+	struct nvmet_fc_env_ops env;
+	struct nvmet_fc_core_cfg cfg;
 
 	/* environment */
-	bool			immediate;	/* run messages at once */
-	int			fail_run_on_hwq;	/* return this once */
-	struct fake_msg		msgs[FAKE_CORE_MAX_MSGS];
-	unsigned int		msg_head, msg_tail;
-	unsigned int		nmsgs_hwq, nmsgs_ctl;
+	bool immediate;	     /* run messages at once */
+	int fail_run_on_hwq; /* return this once */
+	struct fake_msg msgs[FAKE_CORE_MAX_MSGS];
+	unsigned int msg_head, msg_tail;
+	unsigned int nmsgs_hwq, nmsgs_ctl;
 
 	/* queues */
-	struct nvmet_fc_sq_info	sq_info[FAKE_CORE_MAX_SQ];
-	unsigned int		nsq_create;
-	int			fail_sq_create;	/* return this once */
-	uint16_t		destroyed_qids[FAKE_CORE_MAX_SQ];
-	unsigned int		nsq_destroy;
-	unsigned int		nsq_stop;
+	struct nvmet_fc_sq_info sq_info[FAKE_CORE_MAX_SQ];
+	unsigned int nsq_create;
+	int fail_sq_create; /* return this once */
+	uint16_t destroyed_qids[FAKE_CORE_MAX_SQ];
+	unsigned int nsq_destroy;
+	unsigned int nsq_stop;
 
 	/* commands */
-	uint16_t		init_status;	/* req_init returns this once */
-	uint32_t		lower_transfer_len;	/* req_init sets it (once, if set) */
-	bool			hold;		/* keep executed requests */
-	struct nvmet_fc_req	*held[FAKE_CORE_MAX_HELD];
-	unsigned int		nheld;
-	unsigned int		ninit, nexec, nabort_req;
-	uint16_t		status;		/* completion status (once) */
-	uint32_t		dw0, dw1;	/* completion result (once) */
-	bool			set_sq_head;
-	uint16_t		sq_head;	/* completion sq_head (once) */
-	uint8_t			write_seen[64];	/* first bytes of last write */
-	uint32_t		write_hash;	/* fake_hash() of the last write */
-	uint32_t		write_len;
-	uint8_t			read_fill;	/* pattern byte for reads */
+	uint16_t init_status;	     /* req_init returns this once */
+	uint32_t lower_transfer_len; /* req_init sets it (once, if set) */
+	bool hold;		     /* keep executed requests */
+	struct nvmet_fc_req *held[FAKE_CORE_MAX_HELD];
+	unsigned int nheld;
+	unsigned int ninit, nexec, nabort_req;
+	uint16_t status;   /* completion status (once) */
+	uint32_t dw0, dw1; /* completion result (once) */
+	bool set_sq_head;
+	uint16_t sq_head;	/* completion sq_head (once) */
+	uint8_t write_seen[64]; /* first bytes of last write */
+	uint32_t write_hash;	/* fake_hash() of the last write */
+	uint32_t write_len;
+	uint8_t read_fill; /* pattern byte for reads */
 };
 
 extern struct fake_core *fcore;

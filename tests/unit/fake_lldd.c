@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: Apache-2.0 */
+// SPDX-License-Identifier: Apache-2.0
 /*
  * The fake target LLDD (see fake_lldd.h): a recording implementation of
  * nvmet_fc_target_template that moves data like fcloop, with knobs to fail,
@@ -23,7 +23,7 @@ static struct fake_rec *fake_rec(enum fake_call call)
 	struct fake_rec *r;
 
 	if (fake->nrecs >= FAKE_MAX_RECS)
-		abort();	/* a test that floods the recorder is broken */
+		abort(); /* a test that floods the recorder is broken */
 	r = &fake->recs[fake->nrecs++];
 	memset(r, 0, sizeof(*r));
 	r->call = call;
@@ -47,8 +47,7 @@ static void fake_targetport_delete(struct nvmet_fc_target_port *tp)
 	fake->tp = NULL;
 }
 
-static int fake_xmt_ls_rsp(struct nvmet_fc_target_port *tp,
-			   struct nvmefc_ls_rsp *lsrsp)
+static int fake_xmt_ls_rsp(struct nvmet_fc_target_port *tp, struct nvmefc_ls_rsp *lsrsp)
 {
 	struct fake_rec *r = fake_rec(FC_XMT_LS_RSP);
 	int rc;
@@ -56,8 +55,7 @@ static int fake_xmt_ls_rsp(struct nvmet_fc_target_port *tp,
 	(void)tp;
 	r->lsrsp = lsrsp;
 	r->ls_len = lsrsp->rsplen;
-	memcpy(r->ls, lsrsp->rspbuf,
-	       lsrsp->rsplen < sizeof(r->ls) ? lsrsp->rsplen : sizeof(r->ls));
+	memcpy(r->ls, lsrsp->rspbuf, lsrsp->rsplen < sizeof(r->ls) ? lsrsp->rsplen : sizeof(r->ls));
 	rc = fake->fail_xmt_ls_rsp;
 	if (rc) {
 		fake->fail_xmt_ls_rsp = 0;
@@ -68,8 +66,7 @@ static int fake_xmt_ls_rsp(struct nvmet_fc_target_port *tp,
 	return 0;
 }
 
-static void fake_move_data(struct fake_xchg *x, struct nvmefc_tgt_fcp_req *req,
-			   uint32_t len)
+static void fake_move_data(struct fake_xchg *x, struct nvmefc_tgt_fcp_req *req, uint32_t len)
 {
 	uint32_t off = req->offset, done = 0;
 	int i;
@@ -98,8 +95,7 @@ static void fake_finish(struct fake_xchg *x, int fcp_error)
 
 	x->held = false;
 	if (op < 5 && fake->short_fcp_op[op]) {
-		len -= len < fake->short_fcp_op[op] ? len :
-						       fake->short_fcp_op[op];
+		len -= len < fake->short_fcp_op[op] ? len : fake->short_fcp_op[op];
 		fake->short_fcp_op[op] = 0;
 	}
 	if (op < 5 && fake->err_fcp_op[op]) {
@@ -115,8 +111,7 @@ static void fake_finish(struct fake_xchg *x, int fcp_error)
 	req->done(req);
 }
 
-static int fake_fcp_op(struct nvmet_fc_target_port *tp,
-		       struct nvmefc_tgt_fcp_req *req)
+static int fake_fcp_op(struct nvmet_fc_target_port *tp, struct nvmefc_tgt_fcp_req *req)
 {
 	struct fake_xchg *x = fake_xchg_of(req);
 	struct fake_rec *r = fake_rec(FC_FCP_OP);
@@ -133,8 +128,7 @@ static int fake_fcp_op(struct nvmet_fc_target_port *tp,
 	r->rsplen = req->rsplen;
 	if (req->rsplen && req->rspaddr)
 		memcpy(r->rsp, req->rspaddr,
-		       req->rsplen < sizeof(r->rsp) ? req->rsplen :
-						      sizeof(r->rsp));
+		       req->rsplen < sizeof(r->rsp) ? req->rsplen : sizeof(r->rsp));
 	if (op < 5 && fake->fail_fcp_op[op]) {
 		rc = fake->fail_fcp_op[op];
 		fake->fail_fcp_op[op] = 0;
@@ -144,7 +138,7 @@ static int fake_fcp_op(struct nvmet_fc_target_port *tp,
 		fake->abts_on_op = 0;
 		x->held = true;
 		nvmet_fc_rcv_fcp_abort(tp, req);
-		fake_finish(x, -ECANCELED);	/* the ABTS ends the op */
+		fake_finish(x, -ECANCELED); /* the ABTS ends the op */
 		return 0;
 	}
 	x->held = true;
@@ -153,8 +147,7 @@ static int fake_fcp_op(struct nvmet_fc_target_port *tp,
 	return 0;
 }
 
-static void fake_fcp_abort(struct nvmet_fc_target_port *tp,
-			   struct nvmefc_tgt_fcp_req *req)
+static void fake_fcp_abort(struct nvmet_fc_target_port *tp, struct nvmefc_tgt_fcp_req *req)
 {
 	struct fake_xchg *x = fake_xchg_of(req);
 	struct fake_rec *r = fake_rec(FC_FCP_ABORT);
@@ -165,8 +158,7 @@ static void fake_fcp_abort(struct nvmet_fc_target_port *tp,
 		fake_finish(x, -ECANCELED);
 }
 
-static void fake_fcp_req_release(struct nvmet_fc_target_port *tp,
-				 struct nvmefc_tgt_fcp_req *req)
+static void fake_fcp_req_release(struct nvmet_fc_target_port *tp, struct nvmefc_tgt_fcp_req *req)
 {
 	struct fake_rec *r = fake_rec(FC_FCP_RELEASE);
 
@@ -175,8 +167,7 @@ static void fake_fcp_req_release(struct nvmet_fc_target_port *tp,
 	fake_xchg_of(req)->released = true;
 }
 
-static void fake_defer_rcv(struct nvmet_fc_target_port *tp,
-			   struct nvmefc_tgt_fcp_req *req)
+static void fake_defer_rcv(struct nvmet_fc_target_port *tp, struct nvmefc_tgt_fcp_req *req)
 {
 	struct fake_rec *r = fake_rec(FC_DEFER_RCV);
 
@@ -249,9 +240,8 @@ static int fake_host_traddr(void *hosthandle, uint64_t *wwnn, uint64_t *wwpn)
 }
 
 /* Create the fake and register its target port. */
-struct fake_lldd *fake_lldd_new(uint32_t max_hw_queues,
-				uint16_t max_sgl_segments, uint32_t features,
-				bool with_defer, bool with_ls_req)
+struct fake_lldd *fake_lldd_new(uint32_t max_hw_queues, uint16_t max_sgl_segments,
+				uint32_t features, bool with_defer, bool with_ls_req)
 {
 	struct nvmet_fc_port_info pi = {
 		.node_name = 0x10001100ab000001ull,
@@ -372,8 +362,7 @@ unsigned int fake_count_x(enum fake_call call, const struct fake_xchg *x)
 	unsigned int i, n = 0;
 
 	for (i = 0; i < fake->nrecs; i++)
-		n += fake->recs[i].call == call &&
-		     fake->recs[i].fcpreq == &x->req;
+		n += fake->recs[i].call == call && fake->recs[i].fcpreq == &x->req;
 	return n;
 }
 
@@ -413,12 +402,10 @@ int fake_find(enum fake_call call, unsigned int from)
 /* ---- Helpers shared by the transport's suites and fuzzers ------------- */
 
 /* Fake LLDD + fake core bound with cfg. */
-void fake_env_new(uint32_t max_hw_queues, uint16_t max_sgl_segments,
-		  uint32_t features, bool with_defer, bool with_ls_req,
-		  const struct nvmet_fc_core_cfg *cfg)
+void fake_env_new(uint32_t max_hw_queues, uint16_t max_sgl_segments, uint32_t features,
+		  bool with_defer, bool with_ls_req, const struct nvmet_fc_core_cfg *cfg)
 {
-	fake_lldd_new(max_hw_queues, max_sgl_segments, features, with_defer,
-		      with_ls_req);
+	fake_lldd_new(max_hw_queues, max_sgl_segments, features, with_defer, with_ls_req);
 	fake_core_new(fake->tp, cfg);
 }
 
@@ -444,8 +431,7 @@ static void fake_drain(void)
 			/* The slot may since carry a newer LS that the
 			 * transport holds but has not transmitted yet (done
 			 * not set): only complete what was transmitted. */
-			if (fake->recs[i].call == FC_XMT_LS_RSP &&
-			    r->nvme_fc_private && r->done)
+			if (fake->recs[i].call == FC_XMT_LS_RSP && r->nvme_fc_private && r->done)
 				r->done(r);
 		}
 		fake_pump();
@@ -479,8 +465,7 @@ int fake_build_cra(void *buf, uint16_t ersp_ratio, uint16_t sqsize)
 }
 
 /* A Create Connection request into buf. */
-int fake_build_crc(void *buf, uint64_t assoc_id, uint16_t ersp_ratio,
-		   uint16_t qid, uint16_t sqsize)
+int fake_build_crc(void *buf, uint64_t assoc_id, uint16_t ersp_ratio, uint16_t qid, uint16_t sqsize)
 {
 	struct fcnvme_ls_cr_conn_params p = {
 		.association_id = assoc_id,
@@ -510,8 +495,7 @@ uint64_t fake_assoc(void *hh, uint16_t ersp_ratio, uint16_t sqsize)
 }
 
 /* Create a connection and return its id, 0 if rejected. */
-uint64_t fake_conn(void *hh, uint64_t assoc_id, uint16_t ersp_ratio,
-		   uint16_t qid, uint16_t sqsize)
+uint64_t fake_conn(void *hh, uint64_t assoc_id, uint16_t ersp_ratio, uint16_t qid, uint16_t sqsize)
 {
 	uint8_t buf[80];
 	uint64_t c = 0;
@@ -537,8 +521,8 @@ int fake_disconnect(void *hh, uint64_t assoc_id)
 }
 
 /* Build a CMD IU. */
-void fake_build_cmd(void *iu, uint64_t conn_id, uint8_t opcode, uint8_t flags,
-		    uint32_t data_len, uint16_t cid)
+void fake_build_cmd(void *iu, uint64_t conn_id, uint8_t opcode, uint8_t flags, uint32_t data_len,
+		    uint16_t cid)
 {
 	struct nvme_fc_cmd_iu *c = iu;
 	struct nvme_command *sqe = (struct nvme_command *)(void *)c->sqe;
@@ -563,6 +547,5 @@ void fake_build_cmd(void *iu, uint64_t conn_id, uint8_t opcode, uint8_t flags,
 /* The hwq qid is steered to. */
 uint16_t fake_hwq(uint16_t qid)
 {
-	return qid == 0 ? 0 :
-	       (uint16_t)((qid - 1u) % fake->tmpl.max_hw_queues);
+	return qid == 0 ? 0 : (uint16_t)((qid - 1u) % fake->tmpl.max_hw_queues);
 }

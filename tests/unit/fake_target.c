@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: Apache-2.0 */
+// SPDX-License-Identifier: Apache-2.0
 /*
  * The fake ports and NVMe core of the control-plane tests (see
  * fake_target.h). Only what the control code calls is implemented; the
@@ -20,29 +20,29 @@ static char logbuf[16384];
 static char fail_prefix[128];
 
 struct fake_ns {
-	char		nqn[TGT_NQN_SIZE];
-	uint32_t	nsid;
-	uint64_t	size;
-	bool		enabled;
+	char nqn[TGT_NQN_SIZE];
+	uint32_t nsid;
+	uint64_t size;
+	bool enabled;
 	enum tgt_backend_type backend;
-	uint32_t	lba_size;
-	uint32_t	anagrpid;
+	uint32_t lba_size;
+	uint32_t anagrpid;
 };
 
 static struct fake_ns *ns_find(const char *nqn, uint32_t nsid);
 
 static struct {
-	char		ports[8][PORT_NAME_MAX];
-	bool		enabled[8];
-	int		nr_ports;
-	char		subsys[8][TGT_NQN_SIZE];
-	int		nr_subsys;
-	struct fake_ns	ns[32];
-	int		nr_ns;
-	bool		assoc_deleted;	/* the one association is gone */
+	char ports[8][PORT_NAME_MAX];
+	bool enabled[8];
+	int nr_ports;
+	char subsys[8][TGT_NQN_SIZE];
+	int nr_subsys;
+	struct fake_ns ns[32];
+	int nr_ns;
+	bool assoc_deleted; /* the one association is gone */
 } model;
 
-#define FAKE_ASSOC_ID	0x123456789abc0000ULL
+#define FAKE_ASSOC_ID 0x123456789abc0000ULL
 
 /*
  * Statistics of scale k: 100k commands of which k failed and k aborted,
@@ -50,8 +50,7 @@ static struct {
  * k in [16384, 32768) and k in [2^20, 2^21) with a maximum of 1.5 ms.
  * So p50 = 2047, p99 = 32767 and (k = 1) p99.9 = 1500000.
  */
-static void
-fake_io_stats(struct tgt_io_stats *st, uint64_t k)
+static void fake_io_stats(struct tgt_io_stats *st, uint64_t k)
 {
 	memset(st, 0, sizeof(*st));
 	st->cmds = 100 * k;
@@ -67,34 +66,29 @@ fake_io_stats(struct tgt_io_stats *st, uint64_t k)
 
 static int dummy_tgt;
 
-struct tgt *
-fake_tgt(void)
+struct tgt *fake_tgt(void)
 {
 	return (struct tgt *)&dummy_tgt;
 }
 
-void
-fake_reset(void)
+void fake_reset(void)
 {
 	memset(&model, 0, sizeof(model));
 	logbuf[0] = '\0';
 	fail_prefix[0] = '\0';
 }
 
-const char *
-fake_log(void)
+const char *fake_log(void)
 {
 	return logbuf;
 }
 
-void
-fake_log_clear(void)
+void fake_log_clear(void)
 {
 	logbuf[0] = '\0';
 }
 
-void
-fake_fail_on(const char *prefix)
+void fake_fail_on(const char *prefix)
 {
 	snprintf(fail_prefix, sizeof(fail_prefix), "%s", prefix);
 }
@@ -109,8 +103,7 @@ call(char *err, size_t errlen, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(entry, sizeof(entry), fmt, ap);
 	va_end(ap);
-	if (fail_prefix[0] != '\0' &&
-	    strncmp(entry, fail_prefix, strlen(fail_prefix)) == 0) {
+	if (fail_prefix[0] != '\0' && strncmp(entry, fail_prefix, strlen(fail_prefix)) == 0) {
 		fail_prefix[0] = '\0';
 		if (err != NULL)
 			snprintf(err, errlen, "fake failure of %s", entry);
@@ -124,8 +117,7 @@ call(char *err, size_t errlen, const char *fmt, ...)
 	return 0;
 }
 
-static int
-port_idx(const char *name)
+static int port_idx(const char *name)
 {
 	int i;
 
@@ -135,8 +127,7 @@ port_idx(const char *name)
 	return -1;
 }
 
-int
-port_add(struct fcd *d, const struct conf_port *cp, char *err, size_t errlen)
+int port_add(struct fcd *d, const struct conf_port *cp, char *err, size_t errlen)
 {
 	int rc = call(err, errlen, "port_add %s %u", cp->name, cp->portid);
 
@@ -148,8 +139,7 @@ port_add(struct fcd *d, const struct conf_port *cp, char *err, size_t errlen)
 	return rc;
 }
 
-int
-port_del(struct fcd *d, const char *name, char *err, size_t errlen)
+int port_del(struct fcd *d, const char *name, char *err, size_t errlen)
 {
 	int rc = call(err, errlen, "port_del %s", name), i = port_idx(name);
 
@@ -162,23 +152,19 @@ port_del(struct fcd *d, const char *name, char *err, size_t errlen)
 	return rc;
 }
 
-int
-port_enable(struct fcd *d, const char *name, char *err, size_t errlen)
+int port_enable(struct fcd *d, const char *name, char *err, size_t errlen)
 {
 	(void)d;
 	return call(err, errlen, "port_enable %s", name);
 }
 
-int
-port_disable(struct fcd *d, const char *name, char *err, size_t errlen)
+int port_disable(struct fcd *d, const char *name, char *err, size_t errlen)
 {
 	(void)d;
 	return call(err, errlen, "port_disable %s", name);
 }
 
-int
-port_foreach(struct fcd *d, int (*cb)(const struct port_view *v, void *arg),
-	     void *arg)
+int port_foreach(struct fcd *d, int (*cb)(const struct port_view *v, void *arg), void *arg)
 {
 	struct port_view v;
 	int i, rc;
@@ -202,36 +188,32 @@ port_foreach(struct fcd *d, int (*cb)(const struct port_view *v, void *arg),
 	return 0;
 }
 
-int
-port_host_foreach(struct fcd *d, int (*cb)(const struct host_view *v, void *arg),
-		  void *arg)
+int port_host_foreach(struct fcd *d, int (*cb)(const struct host_view *v, void *arg), void *arg)
 {
-	struct host_view v = { .port = "p0", .wwnn = 0x20000090fa0000aaULL,
-			       .wwpn = 0x10000090fa0000aaULL, .nport_id = 0x010300,
-			       .logged_in = true, .nr_assocs = 1 };
+	struct host_view v = { .port = "p0",
+			       .wwnn = 0x20000090fa0000aaULL,
+			       .wwpn = 0x10000090fa0000aaULL,
+			       .nport_id = 0x010300,
+			       .logged_in = true,
+			       .nr_assocs = 1 };
 
 	(void)d;
 	return model.nr_ports > 0 ? cb(&v, arg) : 0;
 }
 
-int
-port_host_invalidate(struct fcd *d, uint64_t wwpn, char *err, size_t errlen)
+int port_host_invalidate(struct fcd *d, uint64_t wwpn, char *err, size_t errlen)
 {
 	(void)d;
-	return call(err, errlen, "host_invalidate 0x%016llx",
-		    (unsigned long long)wwpn);
+	return call(err, errlen, "host_invalidate 0x%016llx", (unsigned long long)wwpn);
 }
 
-int
-port_discovery_event(struct fcd *d, const char *name, char *err, size_t errlen)
+int port_discovery_event(struct fcd *d, const char *name, char *err, size_t errlen)
 {
 	(void)d;
 	return call(err, errlen, "discovery_event %s", name ? name : "*");
 }
 
-void
-port_counts(struct fcd *d, unsigned int *ports, unsigned int *up,
-	    unsigned int *threads)
+void port_counts(struct fcd *d, unsigned int *ports, unsigned int *up, unsigned int *threads)
 {
 	(void)d;
 	*ports = (unsigned int)model.nr_ports;
@@ -239,21 +221,17 @@ port_counts(struct fcd *d, unsigned int *ports, unsigned int *up,
 	*threads = 2 * (unsigned int)model.nr_ports;
 }
 
-int
-tgt_subsys_add(struct tgt *t, const struct tgt_subsys_params *p, char *err,
-	       size_t errlen)
+int tgt_subsys_add(struct tgt *t, const struct tgt_subsys_params *p, char *err, size_t errlen)
 {
 	int rc = call(err, errlen, "subsys_add %s", p->nqn);
 
 	(void)t;
 	if (rc == 0)
-		snprintf(model.subsys[model.nr_subsys++], TGT_NQN_SIZE, "%s",
-			 p->nqn);
+		snprintf(model.subsys[model.nr_subsys++], TGT_NQN_SIZE, "%s", p->nqn);
 	return rc;
 }
 
-int
-tgt_subsys_del(struct tgt *t, const char *nqn, char *err, size_t errlen)
+int tgt_subsys_del(struct tgt *t, const char *nqn, char *err, size_t errlen)
 {
 	int rc = call(err, errlen, "subsys_del %s", nqn), i;
 
@@ -267,67 +245,54 @@ tgt_subsys_del(struct tgt *t, const char *nqn, char *err, size_t errlen)
 	return rc;
 }
 
-int
-tgt_subsys_set(struct tgt *t, const struct tgt_subsys_params *p, uint32_t mask,
-	       char *err, size_t errlen)
+int tgt_subsys_set(struct tgt *t, const struct tgt_subsys_params *p, uint32_t mask, char *err,
+		   size_t errlen)
 {
 	(void)t;
 	return call(err, errlen, "subsys_set %s 0x%x", p->nqn, mask);
 }
 
-int
-tgt_subsys_allow_host(struct tgt *t, const char *nqn, const char *hostnqn,
-		      char *err, size_t errlen)
+int tgt_subsys_allow_host(struct tgt *t, const char *nqn, const char *hostnqn, char *err,
+			  size_t errlen)
 {
 	(void)t;
 	return call(err, errlen, "allow_host %s %s", nqn, hostnqn);
 }
 
-int
-tgt_subsys_disallow_host(struct tgt *t, const char *nqn, const char *hostnqn,
-			 char *err, size_t errlen)
+int tgt_subsys_disallow_host(struct tgt *t, const char *nqn, const char *hostnqn, char *err,
+			     size_t errlen)
 {
 	(void)t;
 	return call(err, errlen, "disallow_host %s %s", nqn, hostnqn);
 }
 
-int
-tgt_subsys_allow_wwpn(struct tgt *t, const char *nqn, uint64_t wwpn,
-		      char *err, size_t errlen)
+int tgt_subsys_allow_wwpn(struct tgt *t, const char *nqn, uint64_t wwpn, char *err, size_t errlen)
 {
 	(void)t;
-	return call(err, errlen, "allow_wwpn %s 0x%016llx", nqn,
-		    (unsigned long long)wwpn);
+	return call(err, errlen, "allow_wwpn %s 0x%016llx", nqn, (unsigned long long)wwpn);
 }
 
-int
-tgt_subsys_disallow_wwpn(struct tgt *t, const char *nqn, uint64_t wwpn,
-			 char *err, size_t errlen)
+int tgt_subsys_disallow_wwpn(struct tgt *t, const char *nqn, uint64_t wwpn, char *err,
+			     size_t errlen)
 {
 	(void)t;
-	return call(err, errlen, "disallow_wwpn %s 0x%016llx", nqn,
-		    (unsigned long long)wwpn);
+	return call(err, errlen, "disallow_wwpn %s 0x%016llx", nqn, (unsigned long long)wwpn);
 }
 
-int
-tgt_subsys_export(struct tgt *t, const char *nqn, uint16_t portid, char *err,
-		  size_t errlen)
+int tgt_subsys_export(struct tgt *t, const char *nqn, uint16_t portid, char *err, size_t errlen)
 {
 	(void)t;
 	return call(err, errlen, "export %s %u", nqn, portid);
 }
 
-int
-tgt_subsys_unexport(struct tgt *t, const char *nqn, uint16_t portid, char *err,
-		    size_t errlen)
+int tgt_subsys_unexport(struct tgt *t, const char *nqn, uint16_t portid, char *err, size_t errlen)
 {
 	(void)t;
 	return call(err, errlen, "unexport %s %u", nqn, portid);
 }
 
-int
-tgt_ns_add(struct tgt *t, const char *nqn, const struct tgt_ns_params *p,
-	   char *err, size_t errlen)
+int tgt_ns_add(struct tgt *t, const char *nqn, const struct tgt_ns_params *p, char *err,
+	       size_t errlen)
 {
 	int rc = call(err, errlen, "ns_add %s %u", nqn, p->nsid);
 
@@ -346,9 +311,7 @@ tgt_ns_add(struct tgt *t, const char *nqn, const struct tgt_ns_params *p,
 	return rc;
 }
 
-int
-tgt_ns_del(struct tgt *t, const char *nqn, uint32_t nsid, char *err,
-	   size_t errlen)
+int tgt_ns_del(struct tgt *t, const char *nqn, uint32_t nsid, char *err, size_t errlen)
 {
 	int rc = call(err, errlen, "ns_del %s %u", nqn, nsid), i;
 
@@ -362,8 +325,7 @@ tgt_ns_del(struct tgt *t, const char *nqn, uint32_t nsid, char *err,
 	return rc;
 }
 
-static struct fake_ns *
-ns_find(const char *nqn, uint32_t nsid)
+static struct fake_ns *ns_find(const char *nqn, uint32_t nsid)
 {
 	int i;
 
@@ -373,12 +335,10 @@ ns_find(const char *nqn, uint32_t nsid)
 	return NULL;
 }
 
-int
-tgt_ns_resize(struct tgt *t, const char *nqn, uint32_t nsid, uint64_t size,
-	      char *err, size_t errlen)
+int tgt_ns_resize(struct tgt *t, const char *nqn, uint32_t nsid, uint64_t size, char *err,
+		  size_t errlen)
 {
-	int rc = call(err, errlen, "ns_resize %s %u %llu", nqn, nsid,
-		      (unsigned long long)size);
+	int rc = call(err, errlen, "ns_resize %s %u %llu", nqn, nsid, (unsigned long long)size);
 
 	(void)t;
 	if (rc == 0 && ns_find(nqn, nsid) != NULL)
@@ -386,9 +346,7 @@ tgt_ns_resize(struct tgt *t, const char *nqn, uint32_t nsid, uint64_t size,
 	return rc;
 }
 
-int
-tgt_ns_enable(struct tgt *t, const char *nqn, uint32_t nsid, char *err,
-	      size_t errlen)
+int tgt_ns_enable(struct tgt *t, const char *nqn, uint32_t nsid, char *err, size_t errlen)
 {
 	int rc = call(err, errlen, "ns_enable %s %u", nqn, nsid);
 
@@ -398,9 +356,7 @@ tgt_ns_enable(struct tgt *t, const char *nqn, uint32_t nsid, char *err,
 	return rc;
 }
 
-int
-tgt_ns_disable(struct tgt *t, const char *nqn, uint32_t nsid, char *err,
-	       size_t errlen)
+int tgt_ns_disable(struct tgt *t, const char *nqn, uint32_t nsid, char *err, size_t errlen)
 {
 	int rc = call(err, errlen, "ns_disable %s %u", nqn, nsid);
 
@@ -410,9 +366,8 @@ tgt_ns_disable(struct tgt *t, const char *nqn, uint32_t nsid, char *err,
 	return rc;
 }
 
-int
-tgt_ns_set_ana_group(struct tgt *t, const char *nqn, uint32_t nsid,
-		     uint32_t anagrpid, char *err, size_t errlen)
+int tgt_ns_set_ana_group(struct tgt *t, const char *nqn, uint32_t nsid, uint32_t anagrpid,
+			 char *err, size_t errlen)
 {
 	int rc = call(err, errlen, "ns_ana %s %u %u", nqn, nsid, anagrpid);
 
@@ -422,31 +377,26 @@ tgt_ns_set_ana_group(struct tgt *t, const char *nqn, uint32_t nsid,
 	return rc;
 }
 
-int
-tgt_ana_group_add(struct tgt *t, uint32_t grpid, char *err, size_t errlen)
+int tgt_ana_group_add(struct tgt *t, uint32_t grpid, char *err, size_t errlen)
 {
 	(void)t;
 	return call(err, errlen, "ana_add %u", grpid);
 }
 
-int
-tgt_ana_group_del(struct tgt *t, uint32_t grpid, char *err, size_t errlen)
+int tgt_ana_group_del(struct tgt *t, uint32_t grpid, char *err, size_t errlen)
 {
 	(void)t;
 	return call(err, errlen, "ana_del %u", grpid);
 }
 
-int
-tgt_ana_set_state(struct tgt *t, uint32_t grpid, uint16_t portid, uint8_t state,
-		  char *err, size_t errlen)
+int tgt_ana_set_state(struct tgt *t, uint32_t grpid, uint16_t portid, uint8_t state, char *err,
+		      size_t errlen)
 {
 	(void)t;
 	return call(err, errlen, "ana_state %u %u %u", grpid, portid, state);
 }
 
-int
-tgt_subsys_foreach(struct tgt *t, int (*cb)(const struct tgt_subsys_info *, void *),
-		   void *arg)
+int tgt_subsys_foreach(struct tgt *t, int (*cb)(const struct tgt_subsys_info *, void *), void *arg)
 {
 	static const char *const hosts[] = { "nqn.2026-11.io.x:h1" };
 	static const uint16_t portids[] = { 1 };
@@ -473,9 +423,8 @@ tgt_subsys_foreach(struct tgt *t, int (*cb)(const struct tgt_subsys_info *, void
 	return 0;
 }
 
-int
-tgt_ns_foreach(struct tgt *t, const char *nqn,
-	       int (*cb)(const struct tgt_ns_info *, void *), void *arg)
+int tgt_ns_foreach(struct tgt *t, const char *nqn, int (*cb)(const struct tgt_ns_info *, void *),
+		   void *arg)
 {
 	struct tgt_ns_info ni;
 	int i, rc;
@@ -519,14 +468,16 @@ tgt_ns_foreach(struct tgt *t, const char *nqn,
 	return 0;
 }
 
-int
-tgt_ctrl_foreach(struct tgt *t, int (*cb)(const struct tgt_ctrl_info *, void *),
-		 void *arg)
+int tgt_ctrl_foreach(struct tgt *t, int (*cb)(const struct tgt_ctrl_info *, void *), void *arg)
 {
 	struct tgt_ctrl_info ci = {
-		.subnqn = "nqn.2026-11.io.x:a", .hostnqn = "nqn.2026-11.io.x:h1",
-		.cntlid = 1, .portid = 1, .host_wwpn = 0x10000090fa0000aaULL,
-		.association_id = FAKE_ASSOC_ID, .kato_ms = 5000,
+		.subnqn = "nqn.2026-11.io.x:a",
+		.hostnqn = "nqn.2026-11.io.x:h1",
+		.cntlid = 1,
+		.portid = 1,
+		.host_wwpn = 0x10000090fa0000aaULL,
+		.association_id = FAKE_ASSOC_ID,
+		.kato_ms = 5000,
 		.nr_io_queues = 2,
 	};
 
@@ -535,24 +486,19 @@ tgt_ctrl_foreach(struct tgt *t, int (*cb)(const struct tgt_ctrl_info *, void *),
 	return model.nr_subsys > 0 && !model.assoc_deleted ? cb(&ci, arg) : 0;
 }
 
-int
-tgt_ctrl_delete(struct tgt *t, uint64_t association_id, char *err,
-		size_t errlen)
+int tgt_ctrl_delete(struct tgt *t, uint64_t association_id, char *err, size_t errlen)
 {
 	(void)t;
-	if (model.nr_subsys == 0 || model.assoc_deleted ||
-	    association_id != FAKE_ASSOC_ID) {
+	if (model.nr_subsys == 0 || model.assoc_deleted || association_id != FAKE_ASSOC_ID) {
 		snprintf(err, errlen, "no association 0x%016llx",
 			 (unsigned long long)association_id);
 		return -ENOENT;
 	}
 	model.assoc_deleted = true;
-	return call(err, errlen, "ctrl_delete 0x%016llx",
-		    (unsigned long long)association_id);
+	return call(err, errlen, "ctrl_delete 0x%016llx", (unsigned long long)association_id);
 }
 
-int
-tgt_port_stats(struct tgt *t, uint16_t portid, struct tgt_io_stats *out)
+int tgt_port_stats(struct tgt *t, uint16_t portid, struct tgt_io_stats *out)
 {
 	(void)t;
 	fake_io_stats(out, portid == 1 ? 2 : 0);

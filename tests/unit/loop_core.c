@@ -17,41 +17,40 @@
 
 #include "loop_lldd.h"
 
-#define LOOP_CORE_MAX_SQ	64
-#define LOOP_CORE_MAX_CTRL	8
+#define LOOP_CORE_MAX_SQ   64
+#define LOOP_CORE_MAX_CTRL 8
 
 struct loop_cctrl {
-	bool		used;
-	uint16_t	cntlid;
-	uint64_t	assoc_id;
-	uint32_t	cc;
-	uint32_t	csts;
+	bool used;
+	uint16_t cntlid;
+	uint64_t assoc_id;
+	uint32_t cc;
+	uint32_t csts;
 };
 
 struct loop_csq {
-	struct loop_core	*core;
-	struct nvmet_fc_sq	*fc_sq;
-	uint64_t		assoc_id;
-	uint16_t		qid;
-	uint16_t		sqsize;
-	uint32_t		sqhd;
-	struct loop_cctrl	*ctrl;
-	bool			destroyed;
-	struct loop_csq		*all_next;	/* every sq ever created */
+	struct loop_core *core;
+	struct nvmet_fc_sq *fc_sq;
+	uint64_t assoc_id;
+	uint16_t qid;
+	uint16_t sqsize;
+	uint32_t sqhd;
+	struct loop_cctrl *ctrl;
+	bool destroyed;
+	struct loop_csq *all_next; /* every sq ever created */
 };
 
 struct loop_core {
-	char			subnqn[256];
-	char			traddr[64];
-	uint8_t			*ns;
-	struct loop_core_stats	st;
-	struct loop_cctrl	ctrls[LOOP_CORE_MAX_CTRL];
-	struct loop_csq		*sqs[LOOP_CORE_MAX_SQ];	/* live ones */
-	struct loop_csq		*all;	/* freed with the core */
+	char subnqn[256];
+	char traddr[64];
+	uint8_t *ns;
+	struct loop_core_stats st;
+	struct loop_cctrl ctrls[LOOP_CORE_MAX_CTRL];
+	struct loop_csq *sqs[LOOP_CORE_MAX_SQ]; /* live ones */
+	struct loop_csq *all;			/* freed with the core */
 };
 
-static struct loop_cctrl *loop_core_find_ctrl(struct loop_core *core,
-					      uint64_t assoc_id)
+static struct loop_cctrl *loop_core_find_ctrl(struct loop_core *core, uint64_t assoc_id)
 {
 	unsigned int i;
 
@@ -61,8 +60,7 @@ static struct loop_cctrl *loop_core_find_ctrl(struct loop_core *core,
 	return NULL;
 }
 
-static int loop_core_sq_create(void *corep, const struct nvmet_fc_sq_info *info,
-			       void **core_sq)
+static int loop_core_sq_create(void *corep, const struct nvmet_fc_sq_info *info, void **core_sq)
 {
 	struct loop_core *core = corep;
 	struct loop_csq *sq;
@@ -110,8 +108,7 @@ static void loop_core_sq_destroy(void *corep, void *core_sq)
 	core->st.sq_destroys++;
 }
 
-static void loop_core_complete(struct nvmet_fc_req *req, uint16_t status,
-			       uint64_t result)
+static void loop_core_complete(struct nvmet_fc_req *req, uint16_t status, uint64_t result)
 {
 	struct loop_csq *sq = req->core_sq;
 	struct nvme_completion *cqe = req->cqe;
@@ -142,8 +139,7 @@ static void loop_put64(uint8_t *b, size_t off, uint64_t v)
 	memcpy(b + off, &v, 8);
 }
 
-static uint16_t loop_core_connect(struct loop_csq *sq, struct nvmet_fc_req *req,
-				  uint64_t *res)
+static uint16_t loop_core_connect(struct loop_csq *sq, struct nvmet_fc_req *req, uint64_t *res)
 {
 	struct loop_core *core = sq->core;
 	const struct nvmf_connect_data *d = req->data;
@@ -153,8 +149,7 @@ static uint16_t loop_core_connect(struct loop_csq *sq, struct nvmet_fc_req *req,
 		return NVME_SC_SGL_INVALID_DATA | NVME_SC_DNR;
 	core->st.connects++;
 	if (strncmp(d->subsysnqn, core->subnqn, sizeof(d->subsysnqn)) &&
-	    (sq->qid || strncmp(d->subsysnqn, LOOP_DISC_NQN,
-				sizeof(d->subsysnqn))))
+	    (sq->qid || strncmp(d->subsysnqn, LOOP_DISC_NQN, sizeof(d->subsysnqn))))
 		return NVME_SC_CONNECT_INVALID_PARAM | NVME_SC_DNR;
 	if (sq->qid == 0) {
 		for (i = 0; i < LOOP_CORE_MAX_CTRL; i++)
@@ -175,8 +170,7 @@ static uint16_t loop_core_connect(struct loop_csq *sq, struct nvmet_fc_req *req,
 	return 0;
 }
 
-static uint16_t loop_core_fabrics(struct loop_csq *sq, struct nvmet_fc_req *req,
-				  uint64_t *res)
+static uint16_t loop_core_fabrics(struct loop_csq *sq, struct nvmet_fc_req *req, uint64_t *res)
 {
 	const struct nvme_command *c = req->cmd;
 	struct loop_cctrl *ctrl = sq->ctrl;
@@ -188,8 +182,7 @@ static uint16_t loop_core_fabrics(struct loop_csq *sq, struct nvmet_fc_req *req,
 	if (c->fabrics.fctype == nvme_fabrics_type_property_get) {
 		switch (le32toh(c->prop_get.offset)) {
 		case NVME_REG_CAP:
-			*res = 1023ull | (1ull << 16) | (1ull << 24) |
-			       (1ull << 37);
+			*res = 1023ull | (1ull << 16) | (1ull << 24) | (1ull << 37);
 			return 0;
 		case NVME_REG_VS:
 			*res = NVME_VS(1, 3, 0);
@@ -228,21 +221,21 @@ static uint16_t loop_core_identify(struct loop_csq *sq, struct nvmet_fc_req *req
 		memcpy(b + 4, "LOOP0001            ", 20);
 		memcpy(b + 24, "nvmetfcd loop fake core                 ", 40);
 		memcpy(b + 64, "0.1     ", 8);
-		b[77] = sq->core->st.mdts;		/* MDTS */
+		b[77] = sq->core->st.mdts; /* MDTS */
 		loop_put16(b, 78, sq->ctrl ? sq->ctrl->cntlid : 0);
 		loop_put32(b, 80, NVME_VS(1, 3, 0));
-		loop_put16(b, 320, 10);			/* KAS */
+		loop_put16(b, 320, 10); /* KAS */
 		b[512] = 0x66;
 		b[513] = 0x44;
-		loop_put16(b, 514, 128);		/* MAXCMD */
-		loop_put32(b, 516, 1);			/* NN */
-		loop_put16(b, 520, 0x0c);		/* ONCS: DSM, WZ */
-		b[525] = 1;				/* VWC */
-		loop_put32(b, 536, 1);			/* SGLS */
+		loop_put16(b, 514, 128);  /* MAXCMD */
+		loop_put32(b, 516, 1);	  /* NN */
+		loop_put16(b, 520, 0x0c); /* ONCS: DSM, WZ */
+		b[525] = 1;		  /* VWC */
+		loop_put32(b, 536, 1);	  /* SGLS */
 		snprintf((char *)b + 768, 256, "%s", sq->core->subnqn);
 		loop_put32(b, 1792, 4);
 		loop_put32(b, 1796, 1);
-		b[1803] = 1;				/* MSDBD */
+		b[1803] = 1; /* MSDBD */
 		return 0;
 	case 0:
 		if (le32toh(req->cmd->common.nsid) != 1)
@@ -250,7 +243,7 @@ static uint16_t loop_core_identify(struct loop_csq *sq, struct nvmet_fc_req *req
 		loop_put64(b, 0, LOOP_NS_BLOCKS);
 		loop_put64(b, 8, LOOP_NS_BLOCKS);
 		loop_put64(b, 16, LOOP_NS_BLOCKS);
-		b[130] = 9;				/* LBAF0: 512 */
+		b[130] = 9; /* LBAF0: 512 */
 		return 0;
 	case 2:
 		loop_put32(b, 0, 1);
@@ -265,18 +258,17 @@ static uint16_t loop_core_disc_log(struct loop_csq *sq, struct nvmet_fc_req *req
 {
 	const struct nvme_command *c = req->cmd;
 	uint8_t log[2048], *e = log + 1024;
-	uint64_t off = le32toh(c->common.cdw12) |
-		       ((uint64_t)le32toh(c->common.cdw13) << 32);
+	uint64_t off = le32toh(c->common.cdw12) | ((uint64_t)le32toh(c->common.cdw13) << 32);
 
 	if ((le32toh(c->common.cdw10) & 0xff) != 0x70)
 		return NVME_SC_INVALID_LOG_PAGE | NVME_SC_DNR;
 	memset(log, 0, sizeof(log));
-	loop_put64(log, 0, 1);			/* genctr */
-	loop_put64(log, 8, 1);			/* numrec */
-	e[0] = 2;				/* trtype fc */
-	e[1] = 4;				/* adrfam fc */
-	e[2] = 2;				/* NVM subsystem */
-	loop_put16(e, 4, 1);			/* portid */
+	loop_put64(log, 0, 1); /* genctr */
+	loop_put64(log, 8, 1); /* numrec */
+	e[0] = 2;	       /* trtype fc */
+	e[1] = 4;	       /* adrfam fc */
+	e[2] = 2;	       /* NVM subsystem */
+	loop_put16(e, 4, 1);   /* portid */
 	loop_put16(e, 6, 0xffff);
 	loop_put16(e, 8, 32);
 	memset(e + 32, ' ', 32);
@@ -287,13 +279,12 @@ static uint16_t loop_core_disc_log(struct loop_csq *sq, struct nvmet_fc_req *req
 	if (off >= sizeof(log))
 		return NVME_SC_INVALID_FIELD | NVME_SC_DNR;
 	memset(req->data, 0, req->transfer_len);
-	memcpy(req->data, log + off, sizeof(log) - off < req->transfer_len ?
-	       sizeof(log) - off : req->transfer_len);
+	memcpy(req->data, log + off,
+	       sizeof(log) - off < req->transfer_len ? sizeof(log) - off : req->transfer_len);
 	return 0;
 }
 
-static uint16_t loop_core_admin(struct loop_csq *sq, struct nvmet_fc_req *req,
-				uint64_t *res)
+static uint16_t loop_core_admin(struct loop_csq *sq, struct nvmet_fc_req *req, uint64_t *res)
 {
 	const struct nvme_command *c = req->cmd;
 	uint32_t n;
@@ -420,7 +411,7 @@ struct loop_core *loop_core_new(const char *subnqn)
 		return NULL;
 	}
 	core->st.fail_opcode = 0xffff;
-	core->st.mdts = 8;			/* 1 MiB */
+	core->st.mdts = 8; /* 1 MiB */
 	return core;
 }
 

@@ -18,35 +18,35 @@
 #include "loop_lldd.h"
 
 struct loop_work {
-	struct loop_work	*next;
-	void			(*fn)(void *a, void *b, int v);
-	void			*a, *b;
-	int			v;
+	struct loop_work *next;
+	void (*fn)(void *a, void *b, int v);
+	void *a, *b;
+	int v;
 };
 
 /* One FCP exchange. */
 struct loop_xchg {
-	struct nvmefc_tgt_fcp_req	treq;	/* first: container */
-	struct loop_pair		*p;
-	struct nvmefc_fcp_req		*hreq;
-	bool				host_done;	/* host completion queued */
-	bool				delivered;	/* ... and run */
-	bool				released;	/* target released */
-	bool				tgt_aborted;
-	bool				host_aborted;
+	struct nvmefc_tgt_fcp_req treq; /* first: container */
+	struct loop_pair *p;
+	struct nvmefc_fcp_req *hreq;
+	bool host_done; /* host completion queued */
+	bool delivered; /* ... and run */
+	bool released;	/* target released */
+	bool tgt_aborted;
+	bool host_aborted;
 };
 
 /* One LS exchange, either direction. */
 struct loop_ls {
-	struct nvmefc_ls_rsp	lsrsp;		/* first: container */
-	struct loop_pair	*p;
-	struct nvmefc_ls_req	*lsreq;
-	bool			req_gone;	/* sender aborted */
-	bool			t2h;		/* target to host */
+	struct nvmefc_ls_rsp lsrsp; /* first: container */
+	struct loop_pair *p;
+	struct nvmefc_ls_req *lsreq;
+	bool req_gone; /* sender aborted */
+	bool t2h;      /* target to host */
 };
 
-static void loop_queue(struct loop_pair *p, void (*fn)(void *, void *, int),
-		       void *a, void *b, int v)
+static void loop_queue(struct loop_pair *p, void (*fn)(void *, void *, int), void *a, void *b,
+		       int v)
 {
 	struct loop_work *w = calloc(1, sizeof(*w));
 
@@ -148,8 +148,8 @@ static void loop_h_remoteport_delete(struct nvme_fc_remote_port *rport)
 	loop_from_lport(rport->localport)->rport_deleted = true;
 }
 
-static int loop_h_create_queue(struct nvme_fc_local_port *lport,
-			       unsigned int qidx, uint16_t qsize, void **handle)
+static int loop_h_create_queue(struct nvme_fc_local_port *lport, unsigned int qidx, uint16_t qsize,
+			       void **handle)
 {
 	(void)lport;
 	(void)qsize;
@@ -157,16 +157,14 @@ static int loop_h_create_queue(struct nvme_fc_local_port *lport,
 	return 0;
 }
 
-static void loop_h_delete_queue(struct nvme_fc_local_port *lport,
-				unsigned int qidx, void *handle)
+static void loop_h_delete_queue(struct nvme_fc_local_port *lport, unsigned int qidx, void *handle)
 {
 	(void)lport;
 	(void)qidx;
 	(void)handle;
 }
 
-static int loop_h_ls_req(struct nvme_fc_local_port *lport,
-			 struct nvme_fc_remote_port *rport,
+static int loop_h_ls_req(struct nvme_fc_local_port *lport, struct nvme_fc_remote_port *rport,
 			 struct nvmefc_ls_req *lsreq)
 {
 	struct loop_pair *p = loop_from_lport(lport);
@@ -190,11 +188,9 @@ static int loop_h_ls_req(struct nvme_fc_local_port *lport,
 	x->p = p;
 	x->lsreq = lsreq;
 	*(struct loop_ls **)lsreq->private = x;
-	if (fcnvme_ls_cmd(lsreq->rqstaddr, lsreq->rqstlen) ==
-	    FCNVME_LS_DISCONNECT_ASSOC)
+	if (fcnvme_ls_cmd(lsreq->rqstaddr, lsreq->rqstlen) == FCNVME_LS_DISCONNECT_ASSOC)
 		p->disconnects_rcvd++;
-	rc = nvmet_fc_rcv_ls_req(p->tport, p, &x->lsrsp, lsreq->rqstaddr,
-				 lsreq->rqstlen);
+	rc = nvmet_fc_rcv_ls_req(p->tport, p, &x->lsrsp, lsreq->rqstaddr, lsreq->rqstlen);
 	if (rc) {
 		*(struct loop_ls **)lsreq->private = NULL;
 		free(x);
@@ -203,8 +199,7 @@ static int loop_h_ls_req(struct nvme_fc_local_port *lport,
 	return 0;
 }
 
-static void loop_h_ls_abort(struct nvme_fc_local_port *lport,
-			    struct nvme_fc_remote_port *rport,
+static void loop_h_ls_abort(struct nvme_fc_local_port *lport, struct nvme_fc_remote_port *rport,
 			    struct nvmefc_ls_req *lsreq)
 {
 	struct loop_pair *p = loop_from_lport(lport);
@@ -220,8 +215,7 @@ static void loop_h_ls_abort(struct nvme_fc_local_port *lport,
 }
 
 static void loop_copy_sg(struct fcnvme_sg *dst, int dcnt, uint32_t doff,
-			 const struct fcnvme_sg *src, int scnt, uint32_t soff,
-			 uint32_t len)
+			 const struct fcnvme_sg *src, int scnt, uint32_t soff, uint32_t len)
 {
 	int di = 0, si = 0;
 
@@ -236,8 +230,7 @@ static void loop_copy_sg(struct fcnvme_sg *dst, int dcnt, uint32_t doff,
 			n = dst[di].length - doff;
 		if (n > src[si].length - soff)
 			n = src[si].length - soff;
-		memcpy((char *)dst[di].addr + doff,
-		       (const char *)src[si].addr + soff, n);
+		memcpy((char *)dst[di].addr + doff, (const char *)src[si].addr + soff, n);
 		len -= n;
 		doff += n;
 		soff += n;
@@ -252,8 +245,7 @@ static void loop_copy_sg(struct fcnvme_sg *dst, int dcnt, uint32_t doff,
 	}
 }
 
-static int loop_h_fcp_io(struct nvme_fc_local_port *lport,
-			 struct nvme_fc_remote_port *rport,
+static int loop_h_fcp_io(struct nvme_fc_local_port *lport, struct nvme_fc_remote_port *rport,
 			 void *hwqh, struct nvmefc_fcp_req *fcpreq)
 {
 	struct loop_pair *p = loop_from_lport(lport);
@@ -274,7 +266,7 @@ static int loop_h_fcp_io(struct nvme_fc_local_port *lport,
 	*(struct loop_xchg **)fcpreq->private = x;
 	if (p->drop_count && iu->sqe[0] == p->drop_opcode) {
 		p->drop_count--;
-		x->released = true;	/* never reaches the target */
+		x->released = true; /* never reaches the target */
 		return 0;
 	}
 	if (!p->tport) {
@@ -284,8 +276,7 @@ static int loop_h_fcp_io(struct nvme_fc_local_port *lport,
 		return 0;
 	}
 	x->treq.hwqid = (uint16_t)(qid ? (qid - 1) % p->ttmpl.max_hw_queues : 0);
-	rc = nvmet_fc_rcv_fcp_req(p->tport, &x->treq, fcpreq->cmdaddr,
-				  fcpreq->cmdlen);
+	rc = nvmet_fc_rcv_fcp_req(p->tport, &x->treq, fcpreq->cmdaddr, fcpreq->cmdlen);
 	if (rc && rc != -EOVERFLOW) {
 		x->released = true;
 		x->host_done = true;
@@ -294,9 +285,8 @@ static int loop_h_fcp_io(struct nvme_fc_local_port *lport,
 	return 0;
 }
 
-static void loop_h_fcp_abort(struct nvme_fc_local_port *lport,
-			     struct nvme_fc_remote_port *rport, void *hwqh,
-			     struct nvmefc_fcp_req *fcpreq)
+static void loop_h_fcp_abort(struct nvme_fc_local_port *lport, struct nvme_fc_remote_port *rport,
+			     void *hwqh, struct nvmefc_fcp_req *fcpreq)
 {
 	struct loop_pair *p = loop_from_lport(lport);
 	struct loop_xchg *x = *(struct loop_xchg **)fcpreq->private;
@@ -313,20 +303,17 @@ static void loop_h_fcp_abort(struct nvme_fc_local_port *lport,
 	loop_queue(p, loop_w_fcp_done, x, NULL, -ECANCELED);
 }
 
-static int loop_h_xmt_ls_rsp(struct nvme_fc_local_port *lport,
-			     struct nvme_fc_remote_port *rport,
+static int loop_h_xmt_ls_rsp(struct nvme_fc_local_port *lport, struct nvme_fc_remote_port *rport,
 			     struct nvmefc_ls_rsp *lsrsp)
 {
 	struct loop_pair *p = loop_from_lport(lport);
 	struct loop_ls *x = (struct loop_ls *)(void *)lsrsp;
 
 	(void)rport;
-	if (x->t2h && lsrsp->rsplen >= 4 &&
-	    ((const uint8_t *)lsrsp->rspbuf)[0] == FCNVME_LS_ACC)
+	if (x->t2h && lsrsp->rsplen >= 4 && ((const uint8_t *)lsrsp->rspbuf)[0] == FCNVME_LS_ACC)
 		p->t2h_ls_acc++;
 	if (!x->req_gone && x->lsreq) {
-		uint32_t n = lsrsp->rsplen < x->lsreq->rsplen ?
-			     lsrsp->rsplen : x->lsreq->rsplen;
+		uint32_t n = lsrsp->rsplen < x->lsreq->rsplen ? lsrsp->rsplen : x->lsreq->rsplen;
 
 		memcpy(x->lsreq->rspaddr, lsrsp->rspbuf, n);
 		*(struct loop_ls **)x->lsreq->private = NULL;
@@ -362,9 +349,9 @@ static void loop_w_t2h_ls(void *a, void *b, int v)
 		return;
 	}
 	p->t2h_ls++;
-	rc = p->rport ? nvme_fc_rcv_ls_req(p->rport, &x->lsrsp,
-					   x->lsreq->rqstaddr,
-					   x->lsreq->rqstlen) : -ENODEV;
+	rc = p->rport ? nvme_fc_rcv_ls_req(p->rport, &x->lsrsp, x->lsreq->rqstaddr,
+					   x->lsreq->rqstlen)
+		      : -ENODEV;
 	if (rc) {
 		*(struct loop_ls **)x->lsreq->private = NULL;
 		loop_queue(p, loop_w_lsreq_done, x->lsreq, NULL, rc);
@@ -405,8 +392,7 @@ static void loop_t_ls_abort(struct nvmet_fc_target_port *t, void *hosthandle,
 	loop_queue(p, loop_w_lsreq_done, lsreq, NULL, -ECANCELED);
 }
 
-static int loop_t_xmt_ls_rsp(struct nvmet_fc_target_port *t,
-			     struct nvmefc_ls_rsp *lsrsp)
+static int loop_t_xmt_ls_rsp(struct nvmet_fc_target_port *t, struct nvmefc_ls_rsp *lsrsp)
 {
 	/* the host-to-target direction: same as the host's xmt, reversed */
 	struct loop_pair *p = loop_from_tport(t);
@@ -458,16 +444,15 @@ static void loop_apply_rsp_fault(struct loop_pair *p, struct loop_xchg *x)
 	case LOOP_RSP_SHORT_DATA:
 		h->rcv_rsplen = NVME_FC_SIZEOF_ZEROS_RSP;
 		memset(e, 0, sizeof(*e));
-		h->transferred_length = h->transferred_length >= 512 ?
-					h->transferred_length - 512 : 1;
+		h->transferred_length =
+			h->transferred_length >= 512 ? h->transferred_length - 512 : 1;
 		break;
 	case LOOP_RSP_OK:
 		break;
 	}
 }
 
-static int loop_t_fcp_op(struct nvmet_fc_target_port *t,
-			 struct nvmefc_tgt_fcp_req *treq)
+static int loop_t_fcp_op(struct nvmet_fc_target_port *t, struct nvmefc_tgt_fcp_req *treq)
 {
 	struct loop_pair *p = loop_from_tport(t);
 	struct loop_xchg *x = (struct loop_xchg *)(void *)treq;
@@ -482,15 +467,15 @@ static int loop_t_fcp_op(struct nvmet_fc_target_port *t,
 	}
 	switch (treq->op) {
 	case NVMET_FCOP_WRITEDATA:
-		loop_copy_sg(treq->sg, treq->sg_cnt, 0, h->first_sgl,
-			     h->sg_cnt, treq->offset, treq->transfer_length);
+		loop_copy_sg(treq->sg, treq->sg_cnt, 0, h->first_sgl, h->sg_cnt, treq->offset,
+			     treq->transfer_length);
 		treq->transferred_length = treq->transfer_length;
 		h->transferred_length += treq->transfer_length;
 		break;
 	case NVMET_FCOP_READDATA:
 	case NVMET_FCOP_READDATA_RSP:
-		loop_copy_sg(h->first_sgl, h->sg_cnt, treq->offset, treq->sg,
-			     treq->sg_cnt, 0, treq->transfer_length);
+		loop_copy_sg(h->first_sgl, h->sg_cnt, treq->offset, treq->sg, treq->sg_cnt, 0,
+			     treq->transfer_length);
 		if (p->corrupt_read_count && h->sg_cnt) {
 			p->corrupt_read_count--;
 			((uint8_t *)h->first_sgl[0].addr)[treq->offset] ^= 0x5a;
@@ -517,8 +502,7 @@ static int loop_t_fcp_op(struct nvmet_fc_target_port *t,
 	return 0;
 }
 
-static void loop_t_fcp_abort(struct nvmet_fc_target_port *t,
-			     struct nvmefc_tgt_fcp_req *treq)
+static void loop_t_fcp_abort(struct nvmet_fc_target_port *t, struct nvmefc_tgt_fcp_req *treq)
 {
 	struct loop_xchg *x = (struct loop_xchg *)(void *)treq;
 
@@ -526,8 +510,7 @@ static void loop_t_fcp_abort(struct nvmet_fc_target_port *t,
 	x->tgt_aborted = true;
 }
 
-static void loop_t_fcp_req_release(struct nvmet_fc_target_port *t,
-				   struct nvmefc_tgt_fcp_req *treq)
+static void loop_t_fcp_req_release(struct nvmet_fc_target_port *t, struct nvmefc_tgt_fcp_req *treq)
 {
 	struct loop_pair *p = loop_from_tport(t);
 	struct loop_xchg *x = (struct loop_xchg *)(void *)treq;
@@ -539,8 +522,7 @@ static void loop_t_fcp_req_release(struct nvmet_fc_target_port *t,
 		return;
 	}
 	x->host_done = true;
-	loop_queue(p, loop_w_fcp_done, x, NULL,
-		   x->tgt_aborted ? -ECANCELED : 0);
+	loop_queue(p, loop_w_fcp_done, x, NULL, x->tgt_aborted ? -ECANCELED : 0);
 }
 
 static void loop_t_discovery_event(struct nvmet_fc_target_port *t)
@@ -566,8 +548,7 @@ static int loop_t_host_traddr(void *hosthandle, uint64_t *wwnn, uint64_t *wwpn)
 
 /* ---- env ops for the target transport ----------------------------------- */
 
-static int loop_env_run_on_hwq(void *env, uint16_t hwqid, void (*fn)(void *),
-			       void *arg)
+static int loop_env_run_on_hwq(void *env, uint16_t hwqid, void (*fn)(void *), void *arg)
 {
 	(void)hwqid;
 	loop_queue(env, loop_w_env, (void *)(uintptr_t)fn, arg, 0);
@@ -611,8 +592,7 @@ int loop_target_up(struct loop_pair *p)
 	p->core = loop_core_new(LOOP_SUBNQN);
 	if (!p->core)
 		return -ENOMEM;
-	return nvmet_fc_bind_core(p->tport, loop_core_ops(), p->core,
-				  &loop_env_ops, p, &cfg);
+	return nvmet_fc_bind_core(p->tport, loop_core_ops(), p->core, &loop_env_ops, p, &cfg);
 }
 
 /* Unregister the target port and let its teardown run. */
@@ -642,8 +622,7 @@ int loop_pair_init(struct loop_pair *p)
 	struct nvme_fc_port_info ri = {
 		.node_name = LOOP_TGT_WWNN,
 		.port_name = LOOP_TGT_WWPN,
-		.port_role = FC_PORT_ROLE_NVME_TARGET |
-			     FC_PORT_ROLE_NVME_DISCOVERY,
+		.port_role = FC_PORT_ROLE_NVME_TARGET | FC_PORT_ROLE_NVME_DISCOVERY,
 		.port_id = 0x010200,
 		.dev_loss_tmo = 5,
 	};

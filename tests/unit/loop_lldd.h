@@ -19,60 +19,60 @@
 #include <fcnvme/nvme_fc_driver.h>
 #include <fcnvme/nvmet_fc_core.h>
 
-#define LOOP_HOST_WWNN	0x10001100aa000001ull
-#define LOOP_HOST_WWPN	0x20001100aa000001ull
-#define LOOP_TGT_WWNN	0x10001100ab000001ull
-#define LOOP_TGT_WWPN	0x20001100ab000001ull
-#define LOOP_SUBNQN	"nqn.2026-01.org.example:loop-subsys"
-#define LOOP_HOSTNQN	"nqn.2014-08.org.nvmexpress:uuid:0f01fb42-9f7f-4856-b0b3-51e60b8de349"
-#define LOOP_DISC_NQN	"nqn.2014-08.org.nvmexpress.discovery"
-#define LOOP_NS_BLOCKS	4096u		/* 512-byte blocks of namespace 1 */
+#define LOOP_HOST_WWNN 0x10001100aa000001ull
+#define LOOP_HOST_WWPN 0x20001100aa000001ull
+#define LOOP_TGT_WWNN  0x10001100ab000001ull
+#define LOOP_TGT_WWPN  0x20001100ab000001ull
+#define LOOP_SUBNQN    "nqn.2026-01.org.example:loop-subsys"
+#define LOOP_HOSTNQN   "nqn.2014-08.org.nvmexpress:uuid:0f01fb42-9f7f-4856-b0b3-51e60b8de349"
+#define LOOP_DISC_NQN  "nqn.2014-08.org.nvmexpress.discovery"
+#define LOOP_NS_BLOCKS 4096u /* 512-byte blocks of namespace 1 */
 
 /* How to break the next responses (counts decrement as they fire). */
 enum loop_rsp_fault {
 	LOOP_RSP_OK,
-	LOOP_RSP_BAD_IU_LEN,	/* ERSP iu_len 7 */
-	LOOP_RSP_BAD_XFRD,	/* ERSP xfrd_len off by 512 */
-	LOOP_RSP_BAD_RESULT,	/* ersp_result 1 */
-	LOOP_RSP_BAD_CID,	/* CQE command id + 1 */
-	LOOP_RSP_BAD_LEN,	/* rcv_rsplen 20 */
-	LOOP_RSP_SHORT_DATA,	/* zero RSP but 512 bytes less transferred */
+	LOOP_RSP_BAD_IU_LEN, /* ERSP iu_len 7 */
+	LOOP_RSP_BAD_XFRD,   /* ERSP xfrd_len off by 512 */
+	LOOP_RSP_BAD_RESULT, /* ersp_result 1 */
+	LOOP_RSP_BAD_CID,    /* CQE command id + 1 */
+	LOOP_RSP_BAD_LEN,    /* rcv_rsplen 20 */
+	LOOP_RSP_SHORT_DATA, /* zero RSP but 512 bytes less transferred */
 };
 
 struct loop_core;
 
 struct loop_pair {
 	/* host side */
-	struct nvme_fc_port_template	htmpl;
-	struct nvme_fc_local_port	*lport;
-	struct nvme_fc_remote_port	*rport;
-	bool				lport_deleted;
-	bool				rport_deleted;
+	struct nvme_fc_port_template htmpl;
+	struct nvme_fc_local_port *lport;
+	struct nvme_fc_remote_port *rport;
+	bool lport_deleted;
+	bool rport_deleted;
 	/* target side */
-	struct nvmet_fc_target_template	ttmpl;
-	struct nvmet_fc_target_port	*tport;
-	bool				tport_deleted;
-	struct loop_core		*core;
+	struct nvmet_fc_target_template ttmpl;
+	struct nvmet_fc_target_port *tport;
+	bool tport_deleted;
+	struct loop_core *core;
 
 	/* the FIFO */
-	struct loop_work		*head, *tail;
-	unsigned int			nr_work;
+	struct loop_work *head, *tail;
+	unsigned int nr_work;
 
 	/* counters */
-	unsigned int			ls_sent, fcp_sent, fcp_aborts;
-	unsigned int			disconnects_rcvd;	/* target got */
-	unsigned int			t2h_ls;		/* LS the host got */
-	unsigned int			t2h_ls_acc;	/* ... and ACCed */
-	uint8_t				last_cmd_iu[96];	/* last CMD IU */
-	uint8_t				ls_log[4][1024];	/* first 4 host LS */
-	uint32_t			ls_log_len[4];
+	unsigned int ls_sent, fcp_sent, fcp_aborts;
+	unsigned int disconnects_rcvd; /* target got */
+	unsigned int t2h_ls;	       /* LS the host got */
+	unsigned int t2h_ls_acc;       /* ... and ACCed */
+	uint8_t last_cmd_iu[96];       /* last CMD IU */
+	uint8_t ls_log[4][1024];       /* first 4 host LS */
+	uint32_t ls_log_len[4];
 
 	/* faults */
-	enum loop_rsp_fault		rsp_fault;
-	unsigned int			rsp_fault_count;
-	uint8_t				drop_opcode;	/* with drop_count */
-	unsigned int			drop_count;
-	unsigned int			corrupt_read_count; /* flip a data byte */
+	enum loop_rsp_fault rsp_fault;
+	unsigned int rsp_fault_count;
+	uint8_t drop_opcode; /* with drop_count */
+	unsigned int drop_count;
+	unsigned int corrupt_read_count; /* flip a data byte */
 };
 
 /* Build the pair: host ports registered, target port registered and bound
@@ -91,14 +91,13 @@ int loop_target_up(struct loop_pair *p);
 
 /* What the fake core exposes to tests. */
 struct loop_core_stats {
-	unsigned int	connects, io_cmds, keep_alives, sq_creates,
-			sq_destroys, double_destroys;
-	uint16_t	fail_opcode;		/* 0xffff = none */
-	uint16_t	fail_status;		/* returned for fail_opcode */
-	uint32_t	fail_count;
-	uint32_t	reads;			/* Read commands seen */
-	uint32_t	corrupt_read_at;	/* flip a byte in that read */
-	uint8_t		mdts;			/* Identify MDTS (default 8) */
+	unsigned int connects, io_cmds, keep_alives, sq_creates, sq_destroys, double_destroys;
+	uint16_t fail_opcode; /* 0xffff = none */
+	uint16_t fail_status; /* returned for fail_opcode */
+	uint32_t fail_count;
+	uint32_t reads;		  /* Read commands seen */
+	uint32_t corrupt_read_at; /* flip a byte in that read */
+	uint8_t mdts;		  /* Identify MDTS (default 8) */
 };
 
 struct loop_core *loop_core_new(const char *subnqn);

@@ -15,17 +15,32 @@
 #include <endian.h>
 #include <stdint.h>
 
-typedef struct fcnvme_be16 { uint16_t raw; } fcnvme_be16;
-typedef struct fcnvme_be32 { uint32_t raw; } fcnvme_be32;
-typedef struct fcnvme_be64 { uint64_t raw; } fcnvme_be64;
+typedef struct fcnvme_be16 {
+	uint16_t raw;
+} fcnvme_be16;
+typedef struct fcnvme_be32 {
+	uint32_t raw;
+} fcnvme_be32;
+typedef struct fcnvme_be64 {
+	uint64_t raw;
+} fcnvme_be64;
 
 _Static_assert(sizeof(fcnvme_be16) == 2, "be16 size");
 _Static_assert(sizeof(fcnvme_be32) == 4, "be32 size");
 _Static_assert(sizeof(fcnvme_be64) == 8, "be64 size");
 
-static inline uint16_t be16_to_cpu(fcnvme_be16 v) { return be16toh(v.raw); }
-static inline uint32_t be32_to_cpu(fcnvme_be32 v) { return be32toh(v.raw); }
-static inline uint64_t be64_to_cpu(fcnvme_be64 v) { return be64toh(v.raw); }
+static inline uint16_t be16_to_cpu(fcnvme_be16 v)
+{
+	return be16toh(v.raw);
+}
+static inline uint32_t be32_to_cpu(fcnvme_be32 v)
+{
+	return be32toh(v.raw);
+}
+static inline uint64_t be64_to_cpu(fcnvme_be64 v)
+{
+	return be64toh(v.raw);
+}
 
 static inline fcnvme_be16 cpu_to_be16(uint16_t v)
 {

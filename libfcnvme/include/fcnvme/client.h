@@ -35,12 +35,10 @@ uint32_t fcnvme_client_seq(struct fcnvme_client *c);
  * its message copied into err) on failure, -EPROTO with a reason if a
  * reply is malformed, or cb's non-zero value. err may be NULL.
  */
-int fcnvme_client_request(struct fcnvme_client *c, struct nl_msg *req,
-			  fcnvme_reply_cb cb, void *arg, char *err,
-			  size_t errlen);
+int fcnvme_client_request(struct fcnvme_client *c, struct nl_msg *req, fcnvme_reply_cb cb,
+			  void *arg, char *err, size_t errlen);
 
 /* Send one raw datagram (tests send hand-built malformed messages). */
-int fcnvme_client_send_raw(struct fcnvme_client *c, const void *buf,
-			   size_t len);
+int fcnvme_client_send_raw(struct fcnvme_client *c, const void *buf, size_t len);
 
 #endif /* FCNVME_CLIENT_H */

@@ -18,16 +18,16 @@
 
 #include <stdint.h>
 
-#define FCNVME_CTL_VERSION	1
-#define FCNVME_CTL_TYPE		0x10	/* nlmsg_type of requests and data */
-#define FCNVME_CTL_MSG_MAX	16384	/* largest datagram, bytes */
-#define FCNVME_CTL_SOCKET	"nvmetfcd.sock"	/* under the runtime dir */
+#define FCNVME_CTL_VERSION 1
+#define FCNVME_CTL_TYPE	   0x10		   /* nlmsg_type of requests and data */
+#define FCNVME_CTL_MSG_MAX 16384	   /* largest datagram, bytes */
+#define FCNVME_CTL_SOCKET  "nvmetfcd.sock" /* under the runtime dir */
 
 /* The genetlink-shaped header after struct nlmsghdr. */
 struct fcnvme_ctlhdr {
-	uint8_t		cmd;		/* enum fcnvme_cmd */
-	uint8_t		version;	/* FCNVME_CTL_VERSION */
-	uint16_t	reserved;	/* must be 0 */
+	uint8_t cmd;	   /* enum fcnvme_cmd */
+	uint8_t version;   /* FCNVME_CTL_VERSION */
+	uint16_t reserved; /* must be 0 */
 };
 
 _Static_assert(sizeof(struct fcnvme_ctlhdr) == 4, "ctlhdr is 4 bytes");
@@ -74,7 +74,7 @@ enum fcnvme_cmd {
 	FCNVME_CMD_ALLOWED_WWPN_DEL,
 	__FCNVME_CMD_MAX
 };
-#define FCNVME_CMD_MAX	(__FCNVME_CMD_MAX - 1)
+#define FCNVME_CMD_MAX (__FCNVME_CMD_MAX - 1)
 
 /*
  * Attributes. Integers have exactly their size on the wire; strings are
@@ -120,7 +120,7 @@ enum fcnvme_attr {
 	FCNVME_A_OBJ,		/* u8: enum fcnvme_obj (stats rows) */
 	FCNVME_A_CMDS,		/* u64 */
 	FCNVME_A_BYTES_READ,	/* u64 */
-	FCNVME_A_BYTES_WRITTEN,	/* u64 */
+	FCNVME_A_BYTES_WRITTEN, /* u64 */
 	FCNVME_A_ERRORS,	/* u64 */
 	FCNVME_A_ABORTS,	/* u64 */
 	FCNVME_A_LAT_P50,	/* u64: nanoseconds */
@@ -142,7 +142,7 @@ enum fcnvme_attr {
 	FCNVME_A_LAT_MAX,	/* u64: nanoseconds */
 	__FCNVME_A_MAX
 };
-#define FCNVME_A_MAX	(__FCNVME_A_MAX - 1)
+#define FCNVME_A_MAX (__FCNVME_A_MAX - 1)
 
 /* ANA states (wire values of FCNVME_A_ANA_STATE are these, not NVMe's). */
 enum fcnvme_ana_state {
@@ -153,7 +153,7 @@ enum fcnvme_ana_state {
 	FCNVME_ANA_CHANGE,
 	__FCNVME_ANA_MAX
 };
-#define FCNVME_ANA_GRPID_MAX	128
+#define FCNVME_ANA_GRPID_MAX 128
 
 /* Kinds of stats rows. */
 enum fcnvme_obj {
@@ -173,19 +173,19 @@ enum fcnvme_log_level {
 };
 
 /* Command flags. */
-#define FCNVME_CMDF_WRITE	0x1	/* mutates: root or socket group only */
-#define FCNVME_CMDF_DUMP	0x2	/* replies with data then NLMSG_DONE */
+#define FCNVME_CMDF_WRITE 0x1 /* mutates: root or socket group only */
+#define FCNVME_CMDF_DUMP  0x2 /* replies with data then NLMSG_DONE */
 
 /* Bit of attribute a in a descriptor's required/allowed masks. */
-#define FCNVME_ABIT(a)		((uint64_t)1 << (a))
+#define FCNVME_ABIT(a) ((uint64_t)1 << (a))
 _Static_assert(FCNVME_A_MAX < 64, "attribute masks are 64-bit");
 
 /* One entry per command. */
 struct fcnvme_cmd_desc {
-	const char	*name;		/* "port-enable", for logs */
-	uint32_t	flags;		/* FCNVME_CMDF_* */
-	uint64_t	required;	/* FCNVME_ABIT() mask */
-	uint64_t	allowed;	/* superset of required */
+	const char *name;  /* "port-enable", for logs */
+	uint32_t flags;	   /* FCNVME_CMDF_* */
+	uint64_t required; /* FCNVME_ABIT() mask */
+	uint64_t allowed;  /* superset of required */
 };
 
 /* The descriptor table; entry 0 (UNSPEC) has a NULL name. */

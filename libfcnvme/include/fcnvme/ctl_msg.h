@@ -23,8 +23,8 @@ struct nlmsghdr;
 
 /* What a datagram is expected to be. */
 enum fcnvme_msg_kind {
-	FCNVME_MSG_REQUEST,	/* client → daemon: strict, required/allowed */
-	FCNVME_MSG_REPLY,	/* daemon → client: data, DONE or ERROR */
+	FCNVME_MSG_REQUEST, /* client → daemon: strict, required/allowed */
+	FCNVME_MSG_REPLY,   /* daemon → client: data, DONE or ERROR */
 };
 
 /*
@@ -33,11 +33,11 @@ enum fcnvme_msg_kind {
  * attributes after the capped request header; for NLMSG_DONE tb[] is empty.
  */
 struct fcnvme_msg {
-	const struct nlmsghdr	*nlh;
-	uint16_t		type;	/* FCNVME_CTL_TYPE, NLMSG_DONE, NLMSG_ERROR */
-	uint8_t			cmd;	/* FCNVME_CTL_TYPE only */
-	int			error;	/* NLMSG_ERROR only */
-	const struct nlattr	*tb[FCNVME_A_MAX + 1];
+	const struct nlmsghdr *nlh;
+	uint16_t type; /* FCNVME_CTL_TYPE, NLMSG_DONE, NLMSG_ERROR */
+	uint8_t cmd;   /* FCNVME_CTL_TYPE only */
+	int error;     /* NLMSG_ERROR only */
+	const struct nlattr *tb[FCNVME_A_MAX + 1];
 };
 
 /*
@@ -71,16 +71,13 @@ int fcnvme_msg_put_u16(struct nl_msg *m, unsigned int attr, uint16_t v);
 int fcnvme_msg_put_u32(struct nl_msg *m, unsigned int attr, uint32_t v);
 int fcnvme_msg_put_u64(struct nl_msg *m, unsigned int attr, uint64_t v);
 int fcnvme_msg_put_str(struct nl_msg *m, unsigned int attr, const char *s);
-int fcnvme_msg_put_bin(struct nl_msg *m, unsigned int attr, const void *p,
-		       size_t len);
+int fcnvme_msg_put_bin(struct nl_msg *m, unsigned int attr, const void *p, size_t len);
 /* Open a list attribute (FCNVME_A_HOSTS, FCNVME_A_PORTS); NULL on error. */
 struct nlattr *fcnvme_msg_list_start(struct nl_msg *m, unsigned int attr);
 /* Append one element of the open list (its element type is implied). */
-int fcnvme_msg_list_put_str(struct nl_msg *m, struct nlattr *list,
-			    const char *s);
+int fcnvme_msg_list_put_str(struct nl_msg *m, struct nlattr *list, const char *s);
 /* Append one u64 element (FCNVME_A_WWPNS) to an open list. */
-int fcnvme_msg_list_put_u64(struct nl_msg *m, struct nlattr *list,
-			    uint64_t v);
+int fcnvme_msg_list_put_u64(struct nl_msg *m, struct nlattr *list, uint64_t v);
 /* Close a list opened by fcnvme_msg_list_start(). */
 int fcnvme_msg_list_end(struct nl_msg *m, struct nlattr *list);
 
@@ -92,26 +89,20 @@ size_t fcnvme_msg_len(struct nl_msg *m);
  * Build an NLMSG_ERROR reply to the request header req: error (0 or
  * -errno) and, if msg is not NULL, an FCNVME_A_ERRMSG (truncated to fit).
  */
-struct nl_msg *fcnvme_msg_new_error(const struct nlmsghdr *req, int error,
-				    const char *msg);
+struct nl_msg *fcnvme_msg_new_error(const struct nlmsghdr *req, int error, const char *msg);
 /* Build the NLMSG_DONE that ends a dump answering req. */
 struct nl_msg *fcnvme_msg_new_done(const struct nlmsghdr *req);
 
 /* Readers of a validated message: true/0 if present, false/-ENOENT if not. */
 bool fcnvme_msg_has(const struct fcnvme_msg *msg, unsigned int attr);
-int fcnvme_msg_get_u8(const struct fcnvme_msg *msg, unsigned int attr,
-		      uint8_t *v);
-int fcnvme_msg_get_u16(const struct fcnvme_msg *msg, unsigned int attr,
-		       uint16_t *v);
-int fcnvme_msg_get_u32(const struct fcnvme_msg *msg, unsigned int attr,
-		       uint32_t *v);
-int fcnvme_msg_get_u64(const struct fcnvme_msg *msg, unsigned int attr,
-		       uint64_t *v);
+int fcnvme_msg_get_u8(const struct fcnvme_msg *msg, unsigned int attr, uint8_t *v);
+int fcnvme_msg_get_u16(const struct fcnvme_msg *msg, unsigned int attr, uint16_t *v);
+int fcnvme_msg_get_u32(const struct fcnvme_msg *msg, unsigned int attr, uint32_t *v);
+int fcnvme_msg_get_u64(const struct fcnvme_msg *msg, unsigned int attr, uint64_t *v);
 /* The string, or NULL when absent. */
 const char *fcnvme_msg_get_str(const struct fcnvme_msg *msg, unsigned int attr);
 /* The binary value (exact policy size, which is also stored in *len). */
-const void *fcnvme_msg_get_bin(const struct fcnvme_msg *msg, unsigned int attr,
-			       size_t *len);
+const void *fcnvme_msg_get_bin(const struct fcnvme_msg *msg, unsigned int attr, size_t *len);
 /*
  * Iterate the strings of a list attribute: call cb for each in order; stops
  * early and returns cb's value if non-zero. 0 (also when absent).

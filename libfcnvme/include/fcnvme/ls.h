@@ -18,26 +18,26 @@
 
 /* Create Association parameters (host values, NUL-terminated strings). */
 struct fcnvme_ls_cr_assoc_params {
-	uint16_t	ersp_ratio;
-	uint16_t	sqsize;		/* 0's based, as on the wire */
-	uint16_t	cntlid;		/* 0xffff: dynamic controller */
-	uint8_t		hostid[16];
-	char		hostnqn[FCNVME_ASSOC_HOSTNQN_LEN];
-	char		subnqn[FCNVME_ASSOC_SUBNQN_LEN];
+	uint16_t ersp_ratio;
+	uint16_t sqsize; /* 0's based, as on the wire */
+	uint16_t cntlid; /* 0xffff: dynamic controller */
+	uint8_t hostid[16];
+	char hostnqn[FCNVME_ASSOC_HOSTNQN_LEN];
+	char subnqn[FCNVME_ASSOC_SUBNQN_LEN];
 };
 
 /* Create Connection parameters (host values). */
 struct fcnvme_ls_cr_conn_params {
-	uint64_t	association_id;
-	uint16_t	ersp_ratio;
-	uint16_t	qid;
-	uint16_t	sqsize;		/* 0's based, as on the wire */
+	uint64_t association_id;
+	uint16_t ersp_ratio;
+	uint16_t qid;
+	uint16_t sqsize; /* 0's based, as on the wire */
 };
 
 /* What to put in the LS_RJT when a parser refuses a payload. */
 struct fcnvme_ls_verdict {
-	uint8_t		reason;		/* FCNVME_RJT_RC_* */
-	uint8_t		explanation;	/* FCNVME_RJT_EXP_* */
+	uint8_t reason;	     /* FCNVME_RJT_RC_* */
+	uint8_t explanation; /* FCNVME_RJT_EXP_* */
 };
 
 /*
@@ -48,27 +48,21 @@ struct fcnvme_ls_verdict {
  */
 
 /* Create Association request (1024 bytes); -EINVAL if an NQN is not NUL-terminated. */
-int fcnvme_ls_build_cr_assoc(void *buf, size_t len,
-			     const struct fcnvme_ls_cr_assoc_params *p);
+int fcnvme_ls_build_cr_assoc(void *buf, size_t len, const struct fcnvme_ls_cr_assoc_params *p);
 /* Create Connection request (80 bytes). */
-int fcnvme_ls_build_cr_conn(void *buf, size_t len,
-			    const struct fcnvme_ls_cr_conn_params *p);
+int fcnvme_ls_build_cr_conn(void *buf, size_t len, const struct fcnvme_ls_cr_conn_params *p);
 /* Disconnect Association request (48 bytes). */
-int fcnvme_ls_build_disconnect_assoc(void *buf, size_t len,
-				     uint64_t association_id);
+int fcnvme_ls_build_disconnect_assoc(void *buf, size_t len, uint64_t association_id);
 /* Disconnect Connection request (40 bytes). */
-int fcnvme_ls_build_disconnect_conn(void *buf, size_t len,
-				    uint64_t association_id,
+int fcnvme_ls_build_disconnect_conn(void *buf, size_t len, uint64_t association_id,
 				    uint64_t connection_id);
 /* LS_RJT (40 bytes) answering a request whose w0.ls_cmd was rqst_ls_cmd. */
-int fcnvme_ls_build_rjt(void *buf, size_t len, uint8_t rqst_ls_cmd,
-			uint8_t reason, uint8_t explanation);
+int fcnvme_ls_build_rjt(void *buf, size_t len, uint8_t rqst_ls_cmd, uint8_t reason,
+			uint8_t explanation);
 /* Create Association ACC (56 bytes); the CONN_ID equals the ASSOC_ID. */
-int fcnvme_ls_build_cr_assoc_acc(void *buf, size_t len,
-				 uint64_t association_id);
+int fcnvme_ls_build_cr_assoc_acc(void *buf, size_t len, uint64_t association_id);
 /* Create Connection ACC (40 bytes). */
-int fcnvme_ls_build_cr_conn_acc(void *buf, size_t len,
-				uint64_t connection_id);
+int fcnvme_ls_build_cr_conn_acc(void *buf, size_t len, uint64_t connection_id);
 /* Bare ACC (24 bytes): the answer to both Disconnect requests. */
 int fcnvme_ls_build_acc(void *buf, size_t len, uint8_t rqst_ls_cmd);
 
@@ -85,16 +79,13 @@ int fcnvme_ls_build_acc(void *buf, size_t len, uint8_t rqst_ls_cmd);
  */
 
 /* Parse a Create Association request. */
-int fcnvme_ls_parse_cr_assoc(const void *buf, size_t len,
-			     struct fcnvme_ls_cr_assoc_params *out,
+int fcnvme_ls_parse_cr_assoc(const void *buf, size_t len, struct fcnvme_ls_cr_assoc_params *out,
 			     struct fcnvme_ls_verdict *v);
 /* Parse a Create Connection request. */
-int fcnvme_ls_parse_cr_conn(const void *buf, size_t len,
-			    struct fcnvme_ls_cr_conn_params *out,
+int fcnvme_ls_parse_cr_conn(const void *buf, size_t len, struct fcnvme_ls_cr_conn_params *out,
 			    struct fcnvme_ls_verdict *v);
 /* Parse a Disconnect Association request. */
-int fcnvme_ls_parse_disconnect_assoc(const void *buf, size_t len,
-				     uint64_t *association_id,
+int fcnvme_ls_parse_disconnect_assoc(const void *buf, size_t len, uint64_t *association_id,
 				     struct fcnvme_ls_verdict *v);
 
 /*
@@ -104,13 +95,10 @@ int fcnvme_ls_parse_disconnect_assoc(const void *buf, size_t len,
  */
 
 /* Parse a Create Association ACC. */
-int fcnvme_ls_parse_cr_assoc_acc(const void *buf, size_t len,
-				 uint64_t *association_id,
-				 uint64_t *connection_id,
-				 struct fcnvme_ls_verdict *v);
+int fcnvme_ls_parse_cr_assoc_acc(const void *buf, size_t len, uint64_t *association_id,
+				 uint64_t *connection_id, struct fcnvme_ls_verdict *v);
 /* Parse a Create Connection ACC. */
-int fcnvme_ls_parse_cr_conn_acc(const void *buf, size_t len,
-				uint64_t *connection_id,
+int fcnvme_ls_parse_cr_conn_acc(const void *buf, size_t len, uint64_t *connection_id,
 				struct fcnvme_ls_verdict *v);
 /* Parse a bare ACC answering rqst_ls_cmd (the Disconnect ACCs). */
 int fcnvme_ls_parse_acc(const void *buf, size_t len, uint8_t rqst_ls_cmd,

@@ -8,10 +8,10 @@
 
 #include <stdint.h>
 
-#define FCNVME_NQN_MAXLEN	223	/* bytes, excluding the NUL */
-#define FCNVME_DISCOVERY_NQN	"nqn.2014-08.org.nvmexpress.discovery"
-#define FCNVME_UUID_NQN_PREFIX	"nqn.2014-08.org.nvmexpress:uuid:"
-#define FCNVME_UUID_STRLEN	37	/* 36 characters + NUL */
+#define FCNVME_NQN_MAXLEN      223 /* bytes, excluding the NUL */
+#define FCNVME_DISCOVERY_NQN   "nqn.2014-08.org.nvmexpress.discovery"
+#define FCNVME_UUID_NQN_PREFIX "nqn.2014-08.org.nvmexpress:uuid:"
+#define FCNVME_UUID_STRLEN     37 /* 36 characters + NUL */
 
 /*
  * Validate an NQN: the discovery NQN, "nqn.2014-08.org.nvmexpress:uuid:"

@@ -43,14 +43,14 @@ typedef uint64_t fcnvme_dma_t;
 
 /* One element of a scatter/gather list. */
 struct fcnvme_sg {
-	void		*addr;		/* CPU virtual address */
-	fcnvme_dma_t	dma;		/* the same memory, as the HBA names it */
-	uint32_t	length;
+	void *addr;	  /* CPU virtual address */
+	fcnvme_dma_t dma; /* the same memory, as the HBA names it */
+	uint32_t length;
 };
 
 struct fcnvme_sg_table {
-	struct fcnvme_sg	*sgl;
-	unsigned int		nents;
+	struct fcnvme_sg *sgl;
+	unsigned int nents;
 };
 
 struct fcnvme_device;
@@ -61,20 +61,18 @@ struct fcnvme_device;
  */
 struct fcnvme_dma_ops {
 	/* Allocate len bytes, aligned to 4 KiB; fill *vaddr and *handle. */
-	int	(*alloc)(struct fcnvme_device *dev, size_t len, void **vaddr,
-			 fcnvme_dma_t *handle);
+	int (*alloc)(struct fcnvme_device *dev, size_t len, void **vaddr, fcnvme_dma_t *handle);
 	/* Release what alloc returned. */
-	void	(*free)(struct fcnvme_device *dev, void *vaddr, size_t len);
+	void (*free)(struct fcnvme_device *dev, void *vaddr, size_t len);
 };
 
 /* The "struct device" an LLDD passes at registration. */
 struct fcnvme_device {
-	const struct fcnvme_dma_ops	*dma_ops;
-	void				*priv;	/* the LLDD's */
+	const struct fcnvme_dma_ops *dma_ops;
+	void *priv; /* the LLDD's */
 };
 
-int fcnvme_dma_alloc(struct fcnvme_device *dev, size_t len, void **vaddr,
-		     fcnvme_dma_t *handle);
+int fcnvme_dma_alloc(struct fcnvme_device *dev, size_t len, void **vaddr, fcnvme_dma_t *handle);
 void fcnvme_dma_free(struct fcnvme_device *dev, void *vaddr, size_t len);
 
 /* Port states (enum nvme_fc_obj_state). */
@@ -101,15 +99,15 @@ enum nvme_fc_obj_state {
  * after at most timeout seconds.
  */
 struct nvmefc_ls_req {
-	void		*rqstaddr;
-	fcnvme_dma_t	rqstdma;
-	uint32_t	rqstlen;
-	void		*rspaddr;
-	fcnvme_dma_t	rspdma;
-	uint32_t	rsplen;
-	uint32_t	timeout;	/* seconds */
-	void		*private;	/* lsrqst_priv_sz bytes for the LLDD */
-	void		(*done)(struct nvmefc_ls_req *req, int status);
+	void *rqstaddr;
+	fcnvme_dma_t rqstdma;
+	uint32_t rqstlen;
+	void *rspaddr;
+	fcnvme_dma_t rspdma;
+	uint32_t rsplen;
+	uint32_t timeout; /* seconds */
+	void *private;	  /* lsrqst_priv_sz bytes for the LLDD */
+	void (*done)(struct nvmefc_ls_req *req, int status);
 } __attribute__((aligned(sizeof(uint64_t))));
 
 /*
@@ -121,21 +119,21 @@ struct nvmefc_ls_req {
  * returned 0. nvme_fc_private belongs to the transport.
  */
 struct nvmefc_ls_rsp {
-	void		*rspbuf;
-	fcnvme_dma_t	rspdma;
-	uint16_t	rsplen;
-	void		(*done)(struct nvmefc_ls_rsp *rsp);
-	void		*nvme_fc_private;	/* LLDD must not touch */
+	void *rspbuf;
+	fcnvme_dma_t rspdma;
+	uint16_t rsplen;
+	void (*done)(struct nvmefc_ls_rsp *rsp);
+	void *nvme_fc_private; /* LLDD must not touch */
 };
 
 /* ---- Host (initiator) role ---------------------------------------------- */
 
 struct nvme_fc_port_info {
-	uint64_t	node_name;
-	uint64_t	port_name;
-	uint32_t	port_role;	/* FC_PORT_ROLE_NVME_* */
-	uint32_t	port_id;	/* N_Port_ID, upper 8 bits 0 */
-	uint32_t	dev_loss_tmo;	/* seconds; 0 = transport default */
+	uint64_t node_name;
+	uint64_t port_name;
+	uint32_t port_role;    /* FC_PORT_ROLE_NVME_* */
+	uint32_t port_id;      /* N_Port_ID, upper 8 bits 0 */
+	uint32_t dev_loss_tmo; /* seconds; 0 = transport default */
 };
 
 enum nvmefc_fcp_datadir {
@@ -151,50 +149,50 @@ enum nvmefc_fcp_datadir {
  * NVMe one) and calls done exactly once.
  */
 struct nvmefc_fcp_req {
-	void			*cmdaddr;
-	void			*rspaddr;
-	fcnvme_dma_t		cmddma;
-	fcnvme_dma_t		rspdma;
-	uint16_t		cmdlen;		/* 96 */
-	uint16_t		rsplen;		/* 32 */
+	void *cmdaddr;
+	void *rspaddr;
+	fcnvme_dma_t cmddma;
+	fcnvme_dma_t rspdma;
+	uint16_t cmdlen; /* 96 */
+	uint16_t rsplen; /* 32 */
 
-	uint32_t		payload_length;
-	struct fcnvme_sg_table	sg_table;
-	struct fcnvme_sg	*first_sgl;
-	int			sg_cnt;
-	enum nvmefc_fcp_datadir	io_dir;
+	uint32_t payload_length;
+	struct fcnvme_sg_table sg_table;
+	struct fcnvme_sg *first_sgl;
+	int sg_cnt;
+	enum nvmefc_fcp_datadir io_dir;
 
-	void			(*done)(struct nvmefc_fcp_req *req);
+	void (*done)(struct nvmefc_fcp_req *req);
 
-	void			*private;	/* fcprqst_priv_sz bytes */
+	void *private; /* fcprqst_priv_sz bytes */
 
-	uint16_t		sqid;		/* LE, as in the kernel */
+	uint16_t sqid; /* LE, as in the kernel */
 
-	uint16_t		rcv_rsplen;
-	uint32_t		transferred_length;
-	uint32_t		status;
+	uint16_t rcv_rsplen;
+	uint32_t transferred_length;
+	uint32_t status;
 } __attribute__((aligned(sizeof(uint64_t))));
 
 struct nvme_fc_local_port {
-	uint32_t		port_num;
-	uint32_t		port_role;
-	uint64_t		node_name;
-	uint64_t		port_name;
-	void			*private;	/* local_priv_sz bytes */
-	uint32_t		port_id;
-	enum nvme_fc_obj_state	port_state;
+	uint32_t port_num;
+	uint32_t port_role;
+	uint64_t node_name;
+	uint64_t port_name;
+	void *private; /* local_priv_sz bytes */
+	uint32_t port_id;
+	enum nvme_fc_obj_state port_state;
 } __attribute__((aligned(sizeof(uint64_t))));
 
 struct nvme_fc_remote_port {
-	uint32_t			port_num;
-	uint32_t			port_role;
-	uint64_t			node_name;
-	uint64_t			port_name;
-	struct nvme_fc_local_port	*localport;
-	void				*private;	/* remote_priv_sz bytes */
-	uint32_t			dev_loss_tmo;
-	uint32_t			port_id;
-	enum nvme_fc_obj_state		port_state;
+	uint32_t port_num;
+	uint32_t port_role;
+	uint64_t node_name;
+	uint64_t port_name;
+	struct nvme_fc_local_port *localport;
+	void *private; /* remote_priv_sz bytes */
+	uint32_t dev_loss_tmo;
+	uint32_t port_id;
+	enum nvme_fc_obj_state port_state;
 } __attribute__((aligned(sizeof(uint64_t))));
 
 /*
@@ -206,48 +204,37 @@ struct nvme_fc_remote_port {
  * target's Disconnect), poll_queue, map_queues.
  */
 struct nvme_fc_port_template {
-	void	(*localport_delete)(struct nvme_fc_local_port *lport);
-	void	(*remoteport_delete)(struct nvme_fc_remote_port *rport);
-	int	(*create_queue)(struct nvme_fc_local_port *lport,
-				unsigned int qidx, uint16_t qsize,
-				void **handle);
-	void	(*delete_queue)(struct nvme_fc_local_port *lport,
-				unsigned int qidx, void *handle);
-	int	(*ls_req)(struct nvme_fc_local_port *lport,
-			  struct nvme_fc_remote_port *rport,
-			  struct nvmefc_ls_req *lsreq);
-	int	(*fcp_io)(struct nvme_fc_local_port *lport,
-			  struct nvme_fc_remote_port *rport,
-			  void *hw_queue_handle,
-			  struct nvmefc_fcp_req *fcpreq);
-	void	(*ls_abort)(struct nvme_fc_local_port *lport,
-			    struct nvme_fc_remote_port *rport,
-			    struct nvmefc_ls_req *lsreq);
-	void	(*fcp_abort)(struct nvme_fc_local_port *lport,
-			     struct nvme_fc_remote_port *rport,
-			     void *hw_queue_handle,
-			     struct nvmefc_fcp_req *fcpreq);
-	int	(*xmt_ls_rsp)(struct nvme_fc_local_port *lport,
-			      struct nvme_fc_remote_port *rport,
-			      struct nvmefc_ls_rsp *ls_rsp);
+	void (*localport_delete)(struct nvme_fc_local_port *lport);
+	void (*remoteport_delete)(struct nvme_fc_remote_port *rport);
+	int (*create_queue)(struct nvme_fc_local_port *lport, unsigned int qidx, uint16_t qsize,
+			    void **handle);
+	void (*delete_queue)(struct nvme_fc_local_port *lport, unsigned int qidx, void *handle);
+	int (*ls_req)(struct nvme_fc_local_port *lport, struct nvme_fc_remote_port *rport,
+		      struct nvmefc_ls_req *lsreq);
+	int (*fcp_io)(struct nvme_fc_local_port *lport, struct nvme_fc_remote_port *rport,
+		      void *hw_queue_handle, struct nvmefc_fcp_req *fcpreq);
+	void (*ls_abort)(struct nvme_fc_local_port *lport, struct nvme_fc_remote_port *rport,
+			 struct nvmefc_ls_req *lsreq);
+	void (*fcp_abort)(struct nvme_fc_local_port *lport, struct nvme_fc_remote_port *rport,
+			  void *hw_queue_handle, struct nvmefc_fcp_req *fcpreq);
+	int (*xmt_ls_rsp)(struct nvme_fc_local_port *lport, struct nvme_fc_remote_port *rport,
+			  struct nvmefc_ls_rsp *ls_rsp);
 	/* Reap completions of one hw queue; returns the number handled. */
-	int	(*poll_queue)(struct nvme_fc_local_port *lport,
-			      void *hw_queue_handle);
+	int (*poll_queue)(struct nvme_fc_local_port *lport, void *hw_queue_handle);
 
-	uint32_t	max_hw_queues;
-	uint16_t	max_sgl_segments;
-	uint16_t	max_dif_sgl_segments;
-	uint64_t	dma_boundary;
+	uint32_t max_hw_queues;
+	uint16_t max_sgl_segments;
+	uint16_t max_dif_sgl_segments;
+	uint64_t dma_boundary;
 
-	uint32_t	local_priv_sz;
-	uint32_t	remote_priv_sz;
-	uint32_t	lsrqst_priv_sz;
-	uint32_t	fcprqst_priv_sz;
+	uint32_t local_priv_sz;
+	uint32_t remote_priv_sz;
+	uint32_t lsrqst_priv_sz;
+	uint32_t fcprqst_priv_sz;
 };
 
 int nvme_fc_register_localport(struct nvme_fc_port_info *pinfo,
-			       struct nvme_fc_port_template *template,
-			       struct fcnvme_device *dev,
+			       struct nvme_fc_port_template *template, struct fcnvme_device *dev,
 			       struct nvme_fc_local_port **lport_p);
 int nvme_fc_unregister_localport(struct nvme_fc_local_port *localport);
 int nvme_fc_register_remoteport(struct nvme_fc_local_port *localport,
@@ -255,26 +242,24 @@ int nvme_fc_register_remoteport(struct nvme_fc_local_port *localport,
 				struct nvme_fc_remote_port **rport_p);
 int nvme_fc_unregister_remoteport(struct nvme_fc_remote_port *remoteport);
 void nvme_fc_rescan_remoteport(struct nvme_fc_remote_port *remoteport);
-int nvme_fc_set_remoteport_devloss(struct nvme_fc_remote_port *remoteport,
-				   uint32_t dev_loss_tmo);
-int nvme_fc_rcv_ls_req(struct nvme_fc_remote_port *remoteport,
-		       struct nvmefc_ls_rsp *lsrsp, void *lsreqbuf,
-		       uint32_t lsreqbuf_len);
+int nvme_fc_set_remoteport_devloss(struct nvme_fc_remote_port *remoteport, uint32_t dev_loss_tmo);
+int nvme_fc_rcv_ls_req(struct nvme_fc_remote_port *remoteport, struct nvmefc_ls_rsp *lsrsp,
+		       void *lsreqbuf, uint32_t lsreqbuf_len);
 
 /* ---- Target role -------------------------------------------------------- */
 
 struct nvmet_fc_port_info {
-	uint64_t	node_name;
-	uint64_t	port_name;
-	uint32_t	port_id;
+	uint64_t node_name;
+	uint64_t port_name;
+	uint32_t port_id;
 };
 
 /* FCP operations the target transport asks the LLDD to perform. */
 enum {
-	NVMET_FCOP_READDATA	= 1,	/* send data to the initiator */
-	NVMET_FCOP_WRITEDATA	= 2,	/* fetch data from the initiator */
-	NVMET_FCOP_READDATA_RSP	= 3,	/* READDATA, then the response */
-	NVMET_FCOP_RSP		= 4,	/* send the response */
+	NVMET_FCOP_READDATA = 1,     /* send data to the initiator */
+	NVMET_FCOP_WRITEDATA = 2,    /* fetch data from the initiator */
+	NVMET_FCOP_READDATA_RSP = 3, /* READDATA, then the response */
+	NVMET_FCOP_RSP = 4,	     /* send the response */
 };
 
 /*
@@ -286,36 +271,36 @@ enum {
  * transferred_length and fcp_error (0 or -errno) and calls done.
  */
 struct nvmefc_tgt_fcp_req {
-	uint8_t			op;
-	uint16_t		hwqid;
-	uint32_t		offset;
-	uint32_t		timeout;	/* seconds, 0 = none */
-	uint32_t		transfer_length;
-	uint32_t		ba_rjt;		/* unused, as in the kernel */
-	struct fcnvme_sg	*sg;
-	int			sg_cnt;
-	void			*rspaddr;
-	fcnvme_dma_t		rspdma;
-	uint16_t		rsplen;
+	uint8_t op;
+	uint16_t hwqid;
+	uint32_t offset;
+	uint32_t timeout; /* seconds, 0 = none */
+	uint32_t transfer_length;
+	uint32_t ba_rjt; /* unused, as in the kernel */
+	struct fcnvme_sg *sg;
+	int sg_cnt;
+	void *rspaddr;
+	fcnvme_dma_t rspdma;
+	uint16_t rsplen;
 
-	void			(*done)(struct nvmefc_tgt_fcp_req *req);
+	void (*done)(struct nvmefc_tgt_fcp_req *req);
 
-	void			*nvmet_fc_private;	/* LLDD must not touch */
+	void *nvmet_fc_private; /* LLDD must not touch */
 
-	uint32_t		transferred_length;
-	int			fcp_error;
+	uint32_t transferred_length;
+	int fcp_error;
 } __attribute__((aligned(sizeof(uint64_t))));
 
 /* The LLDD may combine the last READDATA with the response. */
-#define NVMET_FCTGTFEAT_READDATA_RSP	(1u << 0)
+#define NVMET_FCTGTFEAT_READDATA_RSP (1u << 0)
 
 struct nvmet_fc_target_port {
-	uint32_t		port_num;
-	uint64_t		node_name;
-	uint64_t		port_name;
-	void			*private;	/* target_priv_sz bytes */
-	uint32_t		port_id;
-	enum nvme_fc_obj_state	port_state;
+	uint32_t port_num;
+	uint64_t node_name;
+	uint64_t port_name;
+	void *private; /* target_priv_sz bytes */
+	uint32_t port_id;
+	enum nvme_fc_obj_state port_state;
 } __attribute__((aligned(sizeof(uint64_t))));
 
 /*
@@ -343,58 +328,49 @@ struct nvmet_fc_target_port {
  *  host_traddr		[ctl] the host port's WWNN and WWPN.
  */
 struct nvmet_fc_target_template {
-	void	(*targetport_delete)(struct nvmet_fc_target_port *tgtport);
-	int	(*xmt_ls_rsp)(struct nvmet_fc_target_port *tgtport,
-			      struct nvmefc_ls_rsp *ls_rsp);
-	int	(*fcp_op)(struct nvmet_fc_target_port *tgtport,
-			  struct nvmefc_tgt_fcp_req *fcpreq);
-	void	(*fcp_abort)(struct nvmet_fc_target_port *tgtport,
-			     struct nvmefc_tgt_fcp_req *fcpreq);
-	void	(*fcp_req_release)(struct nvmet_fc_target_port *tgtport,
-				   struct nvmefc_tgt_fcp_req *fcpreq);
-	void	(*defer_rcv)(struct nvmet_fc_target_port *tgtport,
-			     struct nvmefc_tgt_fcp_req *fcpreq);
-	void	(*discovery_event)(struct nvmet_fc_target_port *tgtport);
-	int	(*ls_req)(struct nvmet_fc_target_port *targetport,
-			  void *hosthandle, struct nvmefc_ls_req *lsreq);
-	void	(*ls_abort)(struct nvmet_fc_target_port *targetport,
-			    void *hosthandle, struct nvmefc_ls_req *lsreq);
-	void	(*host_release)(void *hosthandle);
-	int	(*host_traddr)(void *hosthandle, uint64_t *wwnn,
-			       uint64_t *wwpn);
+	void (*targetport_delete)(struct nvmet_fc_target_port *tgtport);
+	int (*xmt_ls_rsp)(struct nvmet_fc_target_port *tgtport, struct nvmefc_ls_rsp *ls_rsp);
+	int (*fcp_op)(struct nvmet_fc_target_port *tgtport, struct nvmefc_tgt_fcp_req *fcpreq);
+	void (*fcp_abort)(struct nvmet_fc_target_port *tgtport, struct nvmefc_tgt_fcp_req *fcpreq);
+	void (*fcp_req_release)(struct nvmet_fc_target_port *tgtport,
+				struct nvmefc_tgt_fcp_req *fcpreq);
+	void (*defer_rcv)(struct nvmet_fc_target_port *tgtport, struct nvmefc_tgt_fcp_req *fcpreq);
+	void (*discovery_event)(struct nvmet_fc_target_port *tgtport);
+	int (*ls_req)(struct nvmet_fc_target_port *targetport, void *hosthandle,
+		      struct nvmefc_ls_req *lsreq);
+	void (*ls_abort)(struct nvmet_fc_target_port *targetport, void *hosthandle,
+			 struct nvmefc_ls_req *lsreq);
+	void (*host_release)(void *hosthandle);
+	int (*host_traddr)(void *hosthandle, uint64_t *wwnn, uint64_t *wwpn);
 
-	uint32_t	max_hw_queues;
-	uint16_t	max_sgl_segments;
-	uint16_t	max_dif_sgl_segments;
-	uint64_t	dma_boundary;
+	uint32_t max_hw_queues;
+	uint16_t max_sgl_segments;
+	uint16_t max_dif_sgl_segments;
+	uint64_t dma_boundary;
 
-	uint32_t	target_features;	/* NVMET_FCTGTFEAT_* */
+	uint32_t target_features; /* NVMET_FCTGTFEAT_* */
 
-	uint32_t	target_priv_sz;
-	uint32_t	lsrqst_priv_sz;
+	uint32_t target_priv_sz;
+	uint32_t lsrqst_priv_sz;
 };
 
 /* [ctl] Register a target port; *portptr is valid until targetport_delete. */
 int nvmet_fc_register_targetport(struct nvmet_fc_port_info *portinfo,
 				 struct nvmet_fc_target_template *template,
-				 struct fcnvme_device *dev,
-				 struct nvmet_fc_target_port **portptr);
+				 struct fcnvme_device *dev, struct nvmet_fc_target_port **portptr);
 /* [ctl] Tear down every association; targetport_delete comes when the last
  * reference drops. */
 int nvmet_fc_unregister_targetport(struct nvmet_fc_target_port *tgtport);
 /* [ctl] A Link Service request arrived from hosthandle (non-NULL). The
  * payload is copied; lsreqbuf may be reused at once. */
-int nvmet_fc_rcv_ls_req(struct nvmet_fc_target_port *tgtport,
-			void *hosthandle, struct nvmefc_ls_rsp *lsrsp,
-			void *lsreqbuf, uint32_t lsreqbuf_len);
+int nvmet_fc_rcv_ls_req(struct nvmet_fc_target_port *tgtport, void *hosthandle,
+			struct nvmefc_ls_rsp *lsrsp, void *lsreqbuf, uint32_t lsreqbuf_len);
 /* [ctl] The host port behind hosthandle is gone (LOGO, PRLO, loss). */
-void nvmet_fc_invalidate_host(struct nvmet_fc_target_port *tgtport,
-			      void *hosthandle);
+void nvmet_fc_invalidate_host(struct nvmet_fc_target_port *tgtport, void *hosthandle);
 /* [hwq] A CMD IU arrived on fcpreq->hwqid. 0: accepted, buffer free;
  * -EOVERFLOW: deferred, keep the buffer until defer_rcv; any other error:
  * not accepted, the LLDD must ABTS the exchange. */
-int nvmet_fc_rcv_fcp_req(struct nvmet_fc_target_port *tgtport,
-			 struct nvmefc_tgt_fcp_req *fcpreq,
+int nvmet_fc_rcv_fcp_req(struct nvmet_fc_target_port *tgtport, struct nvmefc_tgt_fcp_req *fcpreq,
 			 void *cmdiubuf, uint32_t cmdiubuf_len);
 /* [hwq] An ABTS arrived for the exchange. */
 void nvmet_fc_rcv_fcp_abort(struct nvmet_fc_target_port *tgtport,

@@ -31,43 +31,43 @@
 struct fcnvme_host_ctrl;
 
 /* Defaults (Linux nvme-fc / nvme-fabrics values). */
-#define FCNVME_HOST_AQ_DEPTH		32
-#define FCNVME_HOST_DEF_QUEUE_SIZE	128
-#define FCNVME_HOST_MIN_QUEUE_SIZE	16
-#define FCNVME_HOST_MAX_QUEUE_SIZE	1024
-#define FCNVME_HOST_DEF_KATO_MS		5000
-#define FCNVME_HOST_DEF_RECONNECT_S	2	/* FC default reconnect_delay */
-#define FCNVME_HOST_DEF_CTRL_LOSS_S	600
-#define FCNVME_HOST_DEF_CMD_TMO_MS	30000
-#define FCNVME_HOST_MAX_IO_QUEUES	128
+#define FCNVME_HOST_AQ_DEPTH	    32
+#define FCNVME_HOST_DEF_QUEUE_SIZE  128
+#define FCNVME_HOST_MIN_QUEUE_SIZE  16
+#define FCNVME_HOST_MAX_QUEUE_SIZE  1024
+#define FCNVME_HOST_DEF_KATO_MS	    5000
+#define FCNVME_HOST_DEF_RECONNECT_S 2 /* FC default reconnect_delay */
+#define FCNVME_HOST_DEF_CTRL_LOSS_S 600
+#define FCNVME_HOST_DEF_CMD_TMO_MS  30000
+#define FCNVME_HOST_MAX_IO_QUEUES   128
 
 /* Controller states. */
 enum fcnvme_host_ctrl_state {
-	FCNVME_HOST_CTRL_CONNECTING,	/* bringing up an association */
-	FCNVME_HOST_CTRL_LIVE,		/* commands may be submitted */
-	FCNVME_HOST_CTRL_RESETTING,	/* tearing an association down */
-	FCNVME_HOST_CTRL_RECONNECT_WAIT,/* waiting reconnect_delay/rport */
-	FCNVME_HOST_CTRL_DELETING,	/* fcnvme_host_ctrl_delete() running */
-	FCNVME_HOST_CTRL_DEAD,		/* gave up; only delete is allowed */
+	FCNVME_HOST_CTRL_CONNECTING,	 /* bringing up an association */
+	FCNVME_HOST_CTRL_LIVE,		 /* commands may be submitted */
+	FCNVME_HOST_CTRL_RESETTING,	 /* tearing an association down */
+	FCNVME_HOST_CTRL_RECONNECT_WAIT, /* waiting reconnect_delay/rport */
+	FCNVME_HOST_CTRL_DELETING,	 /* fcnvme_host_ctrl_delete() running */
+	FCNVME_HOST_CTRL_DEAD,		 /* gave up; only delete is allowed */
 };
 
 /* What a controller connects to and how it behaves on loss. */
 struct fcnvme_host_ctrl_opts {
-	const char	*subnqn;	/* required */
-	const char	*hostnqn;	/* required */
-	uint8_t		hostid[16];
-	uint16_t	nr_io_queues;	/* 0: admin queue only (discovery) */
-	uint16_t	queue_size;	/* I/O queue entries; 0 = 128 */
-	uint32_t	kato_ms;	/* 0: no keep-alive */
-	uint32_t	reconnect_delay_s;	/* 0 = 2 */
-	int32_t		ctrl_loss_tmo_s;	/* -1: retry forever; 0 = none */
-	uint32_t	cmd_timeout_ms;	/* 0 = 30000 */
+	const char *subnqn;  /* required */
+	const char *hostnqn; /* required */
+	uint8_t hostid[16];
+	uint16_t nr_io_queues;	    /* 0: admin queue only (discovery) */
+	uint16_t queue_size;	    /* I/O queue entries; 0 = 128 */
+	uint32_t kato_ms;	    /* 0: no keep-alive */
+	uint32_t reconnect_delay_s; /* 0 = 2 */
+	int32_t ctrl_loss_tmo_s;    /* -1: retry forever; 0 = none */
+	uint32_t cmd_timeout_ms;    /* 0 = 30000 */
 	/* Optional: called on every state change (on the owner thread). */
-	void		(*state_cb)(void *arg, enum fcnvme_host_ctrl_state st);
-	void		*state_arg;
+	void (*state_cb)(void *arg, enum fcnvme_host_ctrl_state st);
+	void *state_arg;
 	/* Optional monotonic clock in ns (tests); default CLOCK_MONOTONIC. */
-	uint64_t	(*clock_ns)(void *arg);
-	void		*clock_arg;
+	uint64_t (*clock_ns)(void *arg);
+	void *clock_arg;
 };
 
 /*
@@ -75,9 +75,9 @@ struct fcnvme_host_ctrl_opts {
  * fcnvme_device). Data of every command lives in one of these.
  */
 struct fcnvme_host_buf {
-	void		*addr;
-	fcnvme_dma_t	dma;
-	size_t		len;
+	void *addr;
+	fcnvme_dma_t dma;
+	size_t len;
 };
 
 /*
@@ -86,15 +86,13 @@ struct fcnvme_host_buf {
  * success; transport failures are NVME_SC_HOST_PATH_ERROR or
  * NVME_SC_HOST_ABORTED_CMD. cqe (result dwords) is valid during the call.
  */
-typedef void (*fcnvme_host_done_fn)(void *arg, uint16_t status,
-				    const struct nvme_completion *cqe);
+typedef void (*fcnvme_host_done_fn)(void *arg, uint16_t status, const struct nvme_completion *cqe);
 
 /*
  * The online remote ports of lport (as registered by its LLDD), in
  * registration order; fills at most max and returns how many there are.
  */
-int fcnvme_host_rports(struct nvme_fc_local_port *lport,
-		       struct nvme_fc_remote_port **out, int max);
+int fcnvme_host_rports(struct nvme_fc_local_port *lport, struct nvme_fc_remote_port **out, int max);
 
 /*
  * Create a controller to rport (which must be ONLINE and have the NVMe
@@ -102,8 +100,7 @@ int fcnvme_host_rports(struct nvme_fc_local_port *lport,
  * controller exists even if the first attempt fails; watch its state.
  * -EINVAL for bad options, -ENODEV if the port is not online, -ENOMEM.
  */
-int fcnvme_host_ctrl_create(struct nvme_fc_local_port *lport,
-			    struct nvme_fc_remote_port *rport,
+int fcnvme_host_ctrl_create(struct nvme_fc_local_port *lport, struct nvme_fc_remote_port *rport,
 			    const struct fcnvme_host_ctrl_opts *opts,
 			    struct fcnvme_host_ctrl **ctrlp);
 
@@ -115,8 +112,7 @@ int fcnvme_host_ctrl_create(struct nvme_fc_local_port *lport,
 int fcnvme_host_ctrl_poll(struct fcnvme_host_ctrl *ctrl);
 
 /* The current state. */
-enum fcnvme_host_ctrl_state
-fcnvme_host_ctrl_state(const struct fcnvme_host_ctrl *ctrl);
+enum fcnvme_host_ctrl_state fcnvme_host_ctrl_state(const struct fcnvme_host_ctrl *ctrl);
 
 /* A short English name for a state ("live", ...). */
 const char *fcnvme_host_ctrl_state_name(enum fcnvme_host_ctrl_state st);
@@ -129,14 +125,14 @@ const char *fcnvme_host_ctrl_reason(const struct fcnvme_host_ctrl *ctrl);
 
 /* Facts about a live controller (valid once LIVE was reached). */
 struct fcnvme_host_ctrl_info {
-	uint16_t	cntlid;
-	uint16_t	nr_io_queues;	/* granted and connected */
-	uint16_t	queue_size;	/* I/O queue entries in use */
-	uint64_t	association_id;
-	uint64_t	cap;		/* controller CAP property */
-	uint32_t	max_xfer;	/* bytes per command */
-	uint32_t	nr_connects;	/* successful associations so far */
-	const uint8_t	*id_ctrl;	/* Identify Controller, 4096 bytes */
+	uint16_t cntlid;
+	uint16_t nr_io_queues; /* granted and connected */
+	uint16_t queue_size;   /* I/O queue entries in use */
+	uint64_t association_id;
+	uint64_t cap;		/* controller CAP property */
+	uint32_t max_xfer;	/* bytes per command */
+	uint32_t nr_connects;	/* successful associations so far */
+	const uint8_t *id_ctrl; /* Identify Controller, 4096 bytes */
 };
 
 /* Fill *info. */
@@ -152,24 +148,20 @@ void fcnvme_host_ctrl_get_info(const struct fcnvme_host_ctrl *ctrl,
  * inside this call. -ENOTCONN unless LIVE, -EBUSY if the queue is full,
  * -EINVAL for a bad qid or range, -E2BIG above max_xfer.
  */
-int fcnvme_host_submit(struct fcnvme_host_ctrl *ctrl, uint16_t qid,
-		       const struct nvme_command *cmd,
-		       const struct fcnvme_host_buf *buf, size_t off,
-		       uint32_t len, fcnvme_host_done_fn done, void *arg);
+int fcnvme_host_submit(struct fcnvme_host_ctrl *ctrl, uint16_t qid, const struct nvme_command *cmd,
+		       const struct fcnvme_host_buf *buf, size_t off, uint32_t len,
+		       fcnvme_host_done_fn done, void *arg);
 
 /* Reap completions of I/O queue qid only (the fast path of a poller). */
 int fcnvme_host_ctrl_poll_queue(struct fcnvme_host_ctrl *ctrl, uint16_t qid);
 
 /* Commands outstanding on queue qid (0 = admin). */
-unsigned int fcnvme_host_queue_depth(const struct fcnvme_host_ctrl *ctrl,
-				     uint16_t qid);
+unsigned int fcnvme_host_queue_depth(const struct fcnvme_host_ctrl *ctrl, uint16_t qid);
 
 /* Allocate a zeroed DMA-able buffer through the local port's device. */
-int fcnvme_host_buf_alloc(struct fcnvme_host_ctrl *ctrl, size_t len,
-			  struct fcnvme_host_buf **bufp);
+int fcnvme_host_buf_alloc(struct fcnvme_host_ctrl *ctrl, size_t len, struct fcnvme_host_buf **bufp);
 /* Free a buffer (no command may still use it). */
-void fcnvme_host_buf_free(struct fcnvme_host_ctrl *ctrl,
-			  struct fcnvme_host_buf *buf);
+void fcnvme_host_buf_free(struct fcnvme_host_ctrl *ctrl, struct fcnvme_host_buf *buf);
 
 /*
  * Delete the controller: abort outstanding commands (their done gets

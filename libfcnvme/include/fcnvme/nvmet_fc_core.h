@@ -41,40 +41,40 @@ struct nvmet_fc_req {
 	 * except that req_init may lower transfer_len to move fewer bytes
 	 * than the host asked for (the response then reports the shorter
 	 * length in an ERSP). */
-	const struct nvme_command	*cmd;		/* the SQE, LE */
-	struct nvme_completion		*cqe;		/* zeroed; the core fills it */
-	void				*data;		/* transfer_len bytes */
-	uint32_t			transfer_len;	/* CMD IU data_len */
-	uint16_t			qid;
-	uint16_t			hwqid;
-	void				*core_sq;	/* from sq_create */
-	struct nvmet_fc_sq		*fc_sq;
+	const struct nvme_command *cmd; /* the SQE, LE */
+	struct nvme_completion *cqe;	/* zeroed; the core fills it */
+	void *data;			/* transfer_len bytes */
+	uint32_t transfer_len;		/* CMD IU data_len */
+	uint16_t qid;
+	uint16_t hwqid;
+	void *core_sq; /* from sq_create */
+	struct nvmet_fc_sq *fc_sq;
 
 	/* Set by the core in req_init when it returns 0. */
-	void	(*execute)(struct nvmet_fc_req *req);
+	void (*execute)(struct nvmet_fc_req *req);
 	/* Scratch for the core, untouched by the transport. */
-	uint64_t			core_ctx[8];
+	uint64_t core_ctx[8];
 
 	/*
 	 * Set by the transport. The core calls it exactly once for every
 	 * request whose req_init returned 0, on the request's [hwq] thread,
 	 * with cqe filled in (status, result, sq_head, sq_id, command_id).
 	 */
-	void	(*queue_response)(struct nvmet_fc_req *req);
+	void (*queue_response)(struct nvmet_fc_req *req);
 };
 
 /* What the transport tells the core about a new connection (queue). */
 struct nvmet_fc_sq_info {
-	struct nvmet_fc_target_port	*tgtport;
-	struct nvmet_fc_sq		*fc_sq;
-	uint64_t			association_id;
-	uint64_t			connection_id;
-	uint16_t			qid;
-	uint16_t			sqsize;		/* 0's based, from the LS */
-	uint16_t			hwqid;
-	uint64_t			host_wwnn;	/* 0 if host_traddr is absent */
-	uint64_t			host_wwpn;
-	void				*hosthandle;
+	struct nvmet_fc_target_port *tgtport;
+	struct nvmet_fc_sq *fc_sq;
+	uint64_t association_id;
+	uint64_t connection_id;
+	uint16_t qid;
+	uint16_t sqsize; /* 0's based, from the LS */
+	uint16_t hwqid;
+	uint64_t host_wwnn; /* 0 if host_traddr is absent */
+	uint64_t host_wwpn;
+	void *hosthandle;
 };
 
 /*
@@ -85,11 +85,10 @@ struct nvmet_fc_core_ops {
 	/* [ctl] Create core state for a new queue (qid 0 at Create
 	 * Association, qid > 0 at Create Connection). Non-zero rejects the
 	 * LS. */
-	int	(*sq_create)(void *core, const struct nvmet_fc_sq_info *info,
-			     void **core_sq);
+	int (*sq_create)(void *core, const struct nvmet_fc_sq_info *info, void **core_sq);
 	/* [ctl] Every request of the queue has completed; free its state.
 	 * Called for every successful sq_create, queue 0 last. */
-	void	(*sq_destroy)(void *core, void *core_sq);
+	void (*sq_destroy)(void *core, void *core_sq);
 	/* [hwq] Parse and validate req->cmd. Return 0 and set req->execute,
 	 * or return an NVMe status (without the phase shift, DNR as needed);
 	 * on error the core has filled req->cqe and the transport sends it. */
@@ -99,12 +98,12 @@ struct nvmet_fc_core_ops {
 	 * without a deadline, such as Asynchronous Event Requests, so that
 	 * the queue can drain. Called once per queue before waiting for its
 	 * requests, before sq_destroy. */
-	void	(*sq_stop)(void *core, void *core_sq);
+	void (*sq_stop)(void *core, void *core_sq);
 	/* [hwq] Optional (may be NULL). A request whose req_init returned 0
 	 * will not be executed after all (its write data could not be
 	 * fetched, or it was aborted first): release what req_init took.
 	 * No queue_response is expected for it. */
-	void	(*req_abort)(void *core, struct nvmet_fc_req *req);
+	void (*req_abort)(void *core, struct nvmet_fc_req *req);
 };
 
 /*
@@ -113,23 +112,21 @@ struct nvmet_fc_core_ops {
  * and return 0; or -errno (ring full, thread stopping) without running it.
  */
 struct nvmet_fc_env_ops {
-	int	(*run_on_hwq)(void *env, uint16_t hwqid,
-			      void (*fn)(void *arg), void *arg);
-	int	(*run_on_ctl)(void *env, void (*fn)(void *arg), void *arg);
+	int (*run_on_hwq)(void *env, uint16_t hwqid, void (*fn)(void *arg), void *arg);
+	int (*run_on_ctl)(void *env, void (*fn)(void *arg), void *arg);
 };
 
 /* Limits the application sets for a target port. */
 struct nvmet_fc_core_cfg {
-	uint32_t	max_data_len;	/* MDTS in bytes (default 1 MiB) */
-	uint16_t	max_queue_size;	/* entries per queue (default 1024) */
-	uint16_t	max_io_queues;	/* per association, at most 128 */
-	uint32_t	max_deferred;	/* deferred commands per queue */
+	uint32_t max_data_len;	 /* MDTS in bytes (default 1 MiB) */
+	uint16_t max_queue_size; /* entries per queue (default 1024) */
+	uint16_t max_io_queues;	 /* per association, at most 128 */
+	uint32_t max_deferred;	 /* deferred commands per queue */
 };
 
 /* [ctl] Bind (or, with ops NULL, unbind) a core to a target port. */
-int nvmet_fc_bind_core(struct nvmet_fc_target_port *tgtport,
-		       const struct nvmet_fc_core_ops *ops, void *core,
-		       const struct nvmet_fc_env_ops *env, void *env_arg,
+int nvmet_fc_bind_core(struct nvmet_fc_target_port *tgtport, const struct nvmet_fc_core_ops *ops,
+		       void *core, const struct nvmet_fc_env_ops *env, void *env_arg,
 		       const struct nvmet_fc_core_cfg *cfg);
 
 /* [ctl] Tear down the association a queue belongs to (keep-alive expiry,

@@ -9,8 +9,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define FCNVME_WWN_STRLEN	19	/* "0x" + 16 hex + NUL */
-#define FCNVME_TRADDR_STRLEN	44	/* "nn-0x<16>:pn-0x<16>" + NUL */
+#define FCNVME_WWN_STRLEN    19 /* "0x" + 16 hex + NUL */
+#define FCNVME_TRADDR_STRLEN 44 /* "nn-0x<16>:pn-0x<16>" + NUL */
 
 /*
  * Parse a WWN: "0x21000024ff19ab71", "21000024ff19ab71",
@@ -26,7 +26,6 @@ int fcnvme_wwn_format(uint64_t wwn, char *buf, size_t len);
  */
 int fcnvme_traddr_parse(const char *s, uint64_t *wwnn, uint64_t *wwpn);
 /* Print "nn-0x%016llx:pn-0x%016llx"; 0, or -ENOSPC if len < 44. */
-int fcnvme_traddr_format(uint64_t wwnn, uint64_t wwpn, char *buf,
-			 size_t len);
+int fcnvme_traddr_format(uint64_t wwnn, uint64_t wwpn, char *buf, size_t len);
 
 #endif /* FCNVME_WWN_H */
