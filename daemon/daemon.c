@@ -19,15 +19,15 @@
 
 #include <fcnvme/nvmet_fc_core.h>
 
-#include "conf.h"
-#include "ctl_server.h"
+#include "conf/conf.h"
+#include "ctl/ctl_server.h"
 #include "daemon.h"
 #include "fcd.h"
 #include "inbox.h"
 #include "log.h"
 #include "port.h"
 #include "sdnotify.h"
-#include "tgt.h"
+#include "core/tgt.h"
 
 #define TICK_MS 100
 

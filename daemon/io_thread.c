@@ -11,7 +11,7 @@
 
 #include "hw/hw_tgt.h"
 #include "io_thread.h"
-#include "tgt.h"
+#include "core/tgt.h"
 
 #define IO_INBOX_SIZE	4096
 #define IO_INBOX_BUDGET 64

@@ -21,13 +21,13 @@
 
 #include "hw/hw_tgt.h"
 
-#include "conf.h"
+#include "conf/conf.h"
 #include "fcd.h"
 #include "inbox.h"
 #include "io_thread.h"
 #include "log.h"
 #include "port.h"
-#include "tgt.h"
+#include "core/tgt.h"
 
 /*
  * Default MDTS when the config gives none. The transport preallocates one

@@ -16,8 +16,8 @@
 
 #include <linux/netlink.h>
 
-#include <fcnvme/client.h>
-#include <fcnvme/ctl_msg.h>
+#include <fcnvmectl/client.h>
+#include <fcnvmectl/ctl_msg.h>
 
 #include "fcnvmectl.h"
 

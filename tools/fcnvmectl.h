@@ -12,7 +12,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include <fcnvme/ctl.h>
+#include <fcnvmectl/ctl.h>
 
 struct nl_msg;
 struct fcnvme_msg;

@@ -12,7 +12,7 @@
 
 #include <json-c/json.h>
 
-#include <fcnvme/ctl_msg.h>
+#include <fcnvmectl/ctl_msg.h>
 
 #include "fcnvmectl.h"
 

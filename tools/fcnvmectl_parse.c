@@ -15,7 +15,7 @@
 
 #include <linux/netlink.h>
 
-#include <fcnvme/ctl_msg.h>
+#include <fcnvmectl/ctl_msg.h>
 #include <fcnvme/nqn.h>
 #include <fcnvme/wwn.h>
 

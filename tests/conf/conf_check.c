@@ -9,7 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "daemon/conf.h"
+#include "daemon/conf/conf.h"
 
 int main(int argc, char *argv[])
 {

@@ -11,8 +11,8 @@
 
 #include <event2/event.h>
 
-#include "conf.h"
-#include "ctl_server.h"
+#include "conf/conf.h"
+#include "ctl/ctl_server.h"
 #include "fake_target.h"
 #include "fcd.h"
 #include "log.h"

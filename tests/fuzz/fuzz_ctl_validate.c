@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <fcnvme/ctl_msg.h>
+#include <fcnvmectl/ctl_msg.h>
 
 static int visit(const char *s, void *arg)
 {

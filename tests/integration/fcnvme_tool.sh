@@ -54,6 +54,14 @@ start_target() {
 	if ! grep -q ready "$tmp/tgt.out"; then
 		if kill -0 "$tpid" 2>/dev/null; then
 			echo "FAIL: target did not start within 60 s (still running)"
+			echo "  wchan: $(cat /proc/$tpid/wchan 2>/dev/null)" \
+				"state: $(awk '{print $3}' /proc/$tpid/stat 2>/dev/null)"
+			echo "  stack: $(tr '\n' ' ' </proc/$tpid/stack 2>/dev/null)"
+			echo "  stderr: $(cat "$tmp/tgt.err")"
+			ls -la "$FCNVME_SHM_DIR"/* 2>&1 | sed 's/^/  /'
+			command -v gdb >/dev/null &&
+				gdb -p "$tpid" -batch -ex 'thread apply all bt' 2>/dev/null |
+				grep -E '^#' | sed 's/^/  /' 
 		else
 			wait "$tpid"
 			echo "FAIL: target did not start (exit status $?)"

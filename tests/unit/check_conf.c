@@ -11,9 +11,9 @@
 
 #include <check.h>
 
-#include <fcnvme/ctl.h>
+#include <fcnvmectl/ctl.h>
 
-#include "conf.h"
+#include "conf/conf.h"
 #include "suites_control.h"
 
 #define PORT_P0                                        \

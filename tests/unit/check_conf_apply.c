@@ -14,7 +14,7 @@
 
 #include <check.h>
 
-#include "conf.h"
+#include "conf/conf.h"
 #include "fake_target.h"
 #include "fcd.h"
 #include "suites_control.h"

@@ -16,7 +16,7 @@
 
 #include <fcnvme/nvme_fc_host.h>
 
-#include "daemon/tgt_priv.h"
+#include "daemon/core/tgt_priv.h"
 #include "loop_lldd.h"
 
 #define NS_PER_S 1000000000ull

@@ -13,8 +13,8 @@
 #include <linux/netlink.h>
 #include <netlink/msg.h>
 
-#include <fcnvme/ctl.h>
-#include <fcnvme/ctl_msg.h>
+#include <fcnvmectl/ctl.h>
+#include <fcnvmectl/ctl_msg.h>
 
 #include "suites_control.h"
 

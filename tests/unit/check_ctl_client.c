@@ -19,8 +19,8 @@
 #include <check.h>
 #include <linux/netlink.h>
 
-#include <fcnvme/client.h>
-#include <fcnvme/ctl_msg.h>
+#include <fcnvmectl/client.h>
+#include <fcnvmectl/ctl_msg.h>
 
 #include "suites_control.h"
 

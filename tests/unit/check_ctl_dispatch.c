@@ -21,12 +21,12 @@
 #include <linux/netlink.h>
 #include <netlink/msg.h>
 
-#include <fcnvme/client.h>
-#include <fcnvme/ctl_msg.h>
+#include <fcnvmectl/client.h>
+#include <fcnvmectl/ctl_msg.h>
 
-#include "conf.h"
-#include "ctl_dispatch.h"
-#include "ctl_server.h"
+#include "conf/conf.h"
+#include "ctl/ctl_dispatch.h"
+#include "ctl/ctl_server.h"
 #include "fake_target.h"
 #include "fcd.h"
 #include "suites_control.h"

@@ -20,11 +20,11 @@
 #include <event2/event.h>
 #include <linux/netlink.h>
 
-#include <fcnvme/client.h>
-#include <fcnvme/ctl_msg.h>
+#include <fcnvmectl/client.h>
+#include <fcnvmectl/ctl_msg.h>
 
-#include "conf.h"
-#include "ctl_server.h"
+#include "conf/conf.h"
+#include "ctl/ctl_server.h"
 #include "fake_target.h"
 #include "fcd.h"
 #include "suites_control.h"

@@ -15,7 +15,7 @@
 #include <fcnvme/nvme_fc_driver.h>
 #include <fcnvme/nvme_fc_host.h>
 
-#include "../../libfcnvme/nvme_fc_int.h"
+#include "../../libfcnvme/host/nvme_fc_int.h"
 #include "suites_libfcnvme.h"
 
 static int n_lport_del, n_rport_del, n_xmt;

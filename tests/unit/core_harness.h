@@ -16,7 +16,7 @@
 #include <fcnvme/nvme_id.h>
 #include <fcnvme/nvme_log.h>
 
-#include "daemon/tgt_priv.h"
+#include "daemon/core/tgt_priv.h"
 
 #define H_SUBNQN    "nqn.2024-01.io.example:sub1"
 #define H_SUBNQN2   "nqn.2024-01.io.example:sub2"

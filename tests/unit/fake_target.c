@@ -10,11 +10,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "conf.h"
+#include "conf/conf.h"
 #include "fake_target.h"
 #include "fcd.h"
 #include "port.h"
-#include "tgt.h"
+#include "core/tgt.h"
 
 static char logbuf[16384];
 static char fail_prefix[128];

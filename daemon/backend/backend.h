@@ -1,0 +1,71 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Namespace backends behind one small ops table: null (zeroes, for
+ * benchmarks), ram (memory) and file (regular file or block device through
+ * the calling I/O thread's io_uring). A backend instance belongs to one
+ * namespace; open/resize/close run on [ctl], submit on any I/O thread (and
+ * on [ctl] for tests), concurrently, without locks.
+ */
+#ifndef BACKEND_H
+#define BACKEND_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/tgt.h"
+
+struct nvmet_fc_req;
+struct backend;
+
+enum backend_op {
+	BE_READ,
+	BE_WRITE,
+	BE_WRITE_FUA,
+	BE_FLUSH,
+	BE_WRITE_ZEROES,
+	BE_DISCARD,
+	BE_COMPARE, /* compare req->data with the medium */
+};
+
+/* submit() returns an NVMe status, or BE_PENDING when the completion will
+ * come later through tgt_req_io_done() on the same thread. */
+#define BE_PENDING 0xffffu
+
+struct backend_ops {
+	const char *name;
+	/* [ctl] Open for p; *size is the capacity in bytes (rounded down to
+	 * p->lba_size). */
+	int (*open)(const struct tgt_ns_params *p, struct backend **bep, uint64_t *size, char *err,
+		    size_t errlen);
+	/* [ctl] Grow to size bytes (0: the file's current size); *size_out
+	 * the new capacity. */
+	int (*grow)(struct backend *be, uint64_t size, uint64_t *size_out, char *err,
+		    size_t errlen);
+	void (*close)(struct backend *be);
+	/* [hwq] Run op on [off, off + len) with req->data as the buffer. */
+	uint16_t (*submit)(struct backend *be, struct nvmet_fc_req *req, enum backend_op op,
+			   uint64_t off, uint64_t len);
+};
+
+struct backend {
+	const struct backend_ops *ops;
+	bool zeroes_dealloc; /* deallocated reads 0 */
+};
+
+extern const struct backend_ops backend_null_ops;
+extern const struct backend_ops backend_ram_ops;
+extern const struct backend_ops backend_file_ops;
+
+/* The ops for a backend type. */
+const struct backend_ops *backend_ops_for(enum tgt_backend_type type);
+
+/* [hwq] An asynchronous submit finished (status: NVMe status). */
+void tgt_req_io_done(struct nvmet_fc_req *req, uint16_t status);
+
+/* Per-thread io_uring state (ns_file.c); used by tgt_hwq_*. */
+int ns_file_thread_start(void);
+int ns_file_thread_poll(void);
+void ns_file_thread_stop(void);
+
+#endif /* BACKEND_H */

@@ -1,0 +1,474 @@
+// SPDX-License-Identifier: Apache-2.0
+/*
+ * conf_load(): read a libconfig file into a fresh struct conf and validate
+ * all of it (types, ranges, names, NQNs, WWNs, references between sections,
+ * duplicates), reporting the first problem as "FILE:LINE: reason". Scalar
+ * settings come from the options tables in conf_opts.c; unknown settings are
+ * errors, so a typo never goes unnoticed. No side effects.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libconfig.h>
+
+#include <fcnvmectl/ctl.h>
+#include <fcnvme/nqn.h>
+#include <fcnvme/wwn.h>
+
+#include "conf.h"
+#include "conf_opts.h"
+
+/* The list or array member name of g (NULL if absent); checks its kind. */
+static int member_list(struct conf_parse *p, const config_setting_t *g, const char *name,
+		       bool array, const config_setting_t **out)
+{
+	const config_setting_t *s = config_setting_get_member(g, name);
+
+	*out = s;
+	if (s == NULL)
+		return 0;
+	if (array ? !config_setting_is_array(s) : !config_setting_is_list(s))
+		return conf_perr(p, s, -EINVAL, "%s must be %s", name,
+				 array ? "an array [ ... ]" : "a list ( { ... } )");
+	return 0;
+}
+
+static int parse_port(struct conf_parse *p, const config_setting_t *g, struct conf_port *cp)
+{
+	static const char *const extra[] = { "cpus", NULL };
+	const config_setting_t *cpus;
+	int err, i, n;
+
+	err = conf_opts_parse(p, g, conf_port_opts, extra, cp, "port");
+	if (err)
+		return err;
+	cp->line = (int)config_setting_source_line(g);
+	if (strncmp(cp->dev, "soft:", 5) != 0 && strncmp(cp->dev, "/dev/uio", 8) != 0)
+		return conf_perr(p, config_setting_get_member(g, "dev"), -EINVAL,
+				 "port %s: dev \"%s\" must be soft:FABRIC or /dev/uioN", cp->name,
+				 cp->dev);
+	if (strcmp(cp->dev, "soft:") == 0)
+		return conf_perr(p, config_setting_get_member(g, "dev"), -EINVAL,
+				 "port %s: soft: needs a fabric name", cp->name);
+	err = member_list(p, g, "cpus", true, &cpus);
+	if (err || cpus == NULL)
+		return err;
+	n = config_setting_length(cpus);
+	if (n > cp->nr_hwq)
+		return conf_perr(p, cpus, -EINVAL, "port %s: %d CPUs for %u hw queues", cp->name, n,
+				 cp->nr_hwq);
+	for (i = 0; i < n; i++) {
+		const config_setting_t *e = config_setting_get_elem(cpus, (unsigned)i);
+
+		if (config_setting_type(e) != CONFIG_TYPE_INT || config_setting_get_int(e) < 0 ||
+		    config_setting_get_int(e) > 4095)
+			return conf_perr(p, cpus, -EINVAL,
+					 "port %s: cpus must be CPU numbers 0..4095", cp->name);
+		cp->cpus[i] = config_setting_get_int(e);
+	}
+	cp->nr_cpus = (unsigned int)n;
+	return 0;
+}
+
+static int parse_ns(struct conf_parse *p, const config_setting_t *g, struct conf_ns *ns)
+{
+	int err;
+
+	err = conf_opts_parse(p, g, conf_ns_opts, NULL, ns, "namespace");
+	if (err)
+		return err;
+	ns->line = (int)config_setting_source_line(g);
+	if (ns->lba_size != 512 && ns->lba_size != 4096)
+		return conf_perr(p, g, -EINVAL, "namespace: lba_size must be 512 or 4096");
+	if (ns->backend == TGT_BACKEND_FILE && ns->path == NULL)
+		return conf_perr(p, g, -EINVAL, "namespace: backend file needs path");
+	if (ns->backend != TGT_BACKEND_FILE && ns->path != NULL)
+		return conf_perr(p, g, -EINVAL, "namespace: path is only for backend file");
+	if (ns->backend != TGT_BACKEND_FILE && ns->size == 0)
+		return conf_perr(p, g, -EINVAL, "namespace: backend %s needs size",
+				 conf_backend_names[ns->backend]);
+	if (ns->size % ns->lba_size != 0)
+		return conf_perr(p, g, -EINVAL, "namespace: size is not a multiple of lba_size %u",
+				 ns->lba_size);
+	return 0;
+}
+
+static int parse_str_array(struct conf_parse *p, const config_setting_t *a, bool nqn,
+			   struct conf_subsys *s)
+{
+	int i, n = config_setting_length(a);
+
+	for (i = 0; i < n; i++) {
+		const config_setting_t *e = config_setting_get_elem(a, (unsigned)i);
+		const char *v = config_setting_get_string(e);
+		const char *why = NULL;
+		unsigned int k;
+
+		if (v == NULL)
+			return conf_perr(p, a, -EINVAL, "%s must hold strings",
+					 config_setting_name(a));
+		if (nqn) {
+			if (fcnvme_nqn_validate(v, &why) != 0)
+				return conf_perr(p, a, -EINVAL, "host \"%s\": %s", v,
+						 why != NULL ? why : "invalid NQN");
+			for (k = 0; k < s->nr_hosts; k++)
+				if (strcmp(s->hosts[k], v) == 0)
+					return conf_perr(p, a, -EINVAL, "host %s listed twice", v);
+			s->hosts[s->nr_hosts] = strdup(v);
+			if (s->hosts[s->nr_hosts] == NULL)
+				return -ENOMEM;
+			s->nr_hosts++;
+		} else {
+			if (strlen(v) >= CONF_NAME_MAX || !conf_name_valid(v))
+				return conf_perr(p, a, -EINVAL, "\"%s\" is not a port name", v);
+			for (k = 0; k < s->nr_ports; k++)
+				if (strcmp(s->ports[k], v) == 0)
+					return conf_perr(p, a, -EINVAL, "port %s listed twice", v);
+			strcpy(s->ports[s->nr_ports++], v);
+		}
+	}
+	return 0;
+}
+
+/* host_wwpns = [ "0x...", ... ]: WWPNs in any usual form, no repeats. */
+static int parse_wwpns(struct conf_parse *p, const config_setting_t *a, struct conf_subsys *s)
+{
+	int i, n = config_setting_length(a);
+	unsigned int k;
+
+	for (i = 0; i < n; i++) {
+		const char *v =
+			config_setting_get_string(config_setting_get_elem(a, (unsigned int)i));
+		uint64_t w;
+
+		if (v == NULL || fcnvme_wwn_parse(v, &w) != 0)
+			return conf_perr(p, a, -EINVAL, "host_wwpns: \"%s\" is not a WWPN",
+					 v != NULL ? v : "(not a string)");
+		for (k = 0; k < s->nr_wwpns; k++)
+			if (s->wwpns[k] == w)
+				return conf_perr(p, a, -EINVAL, "host_wwpns: %s listed twice", v);
+		s->wwpns[s->nr_wwpns++] = w;
+	}
+	return 0;
+}
+
+/* The lowest NSID not used in s (1-based), or 0 if all are. */
+static uint32_t free_nsid(const struct conf_subsys *s)
+{
+	uint32_t id;
+
+	for (id = 1; id <= TGT_MAX_NSID; id++)
+		if (conf_ns_find(s, id) == NULL)
+			return id;
+	return 0;
+}
+
+static int parse_subsys(struct conf_parse *p, const config_setting_t *g, struct conf_subsys *s)
+{
+	static const char *const extra[] = { "hosts", "host_wwpns", "ports", "namespaces", NULL };
+	const config_setting_t *hosts, *wwpns, *ports, *nss;
+	unsigned int i, k;
+	int err, n;
+
+	err = conf_opts_parse(p, g, conf_subsys_opts, extra, s, "subsystem");
+	if (err)
+		return err;
+	s->line = (int)config_setting_source_line(g);
+	if ((s->cntlid_min != 0 || s->cntlid_max != 0) &&
+	    (s->cntlid_min == 0 || s->cntlid_max < s->cntlid_min))
+		return conf_perr(p, g, -EINVAL,
+				 "subsystem %s: give cntlid_min <= cntlid_max, both 1..65519",
+				 s->nqn);
+	if ((err = member_list(p, g, "hosts", true, &hosts)) ||
+	    (err = member_list(p, g, "host_wwpns", true, &wwpns)) ||
+	    (err = member_list(p, g, "ports", true, &ports)) ||
+	    (err = member_list(p, g, "namespaces", false, &nss)))
+		return err;
+	if (hosts != NULL && (n = config_setting_length(hosts)) > 0) {
+		s->hosts = calloc((size_t)n, sizeof(*s->hosts));
+		if (s->hosts == NULL)
+			return -ENOMEM;
+		if ((err = parse_str_array(p, hosts, true, s)))
+			return err;
+	}
+	if (wwpns != NULL && (n = config_setting_length(wwpns)) > 0) {
+		s->wwpns = calloc((size_t)n, sizeof(*s->wwpns));
+		if (s->wwpns == NULL)
+			return -ENOMEM;
+		if ((err = parse_wwpns(p, wwpns, s)))
+			return err;
+	}
+	if (ports != NULL && (n = config_setting_length(ports)) > 0) {
+		s->ports = calloc((size_t)n, sizeof(*s->ports));
+		if (s->ports == NULL)
+			return -ENOMEM;
+		if ((err = parse_str_array(p, ports, false, s)))
+			return err;
+	}
+	if (nss == NULL || (n = config_setting_length(nss)) == 0)
+		return 0;
+	s->ns = calloc((size_t)n, sizeof(*s->ns));
+	if (s->ns == NULL)
+		return -ENOMEM;
+	for (i = 0; i < (unsigned int)n; i++) {
+		const config_setting_t *e = config_setting_get_elem(nss, i);
+
+		err = parse_ns(p, e, &s->ns[i]);
+		s->nr_ns = i + 1;
+		if (err)
+			return err;
+		for (k = 0; k < i; k++)
+			if (s->ns[i].nsid != 0 && s->ns[k].nsid == s->ns[i].nsid)
+				return conf_perr(p, e, -EINVAL, "subsystem %s: nsid %u used twice",
+						 s->nqn, s->ns[i].nsid);
+	}
+	/* Namespaces without nsid get the lowest free ones, in file order. */
+	for (i = 0; i < s->nr_ns; i++) {
+		if (s->ns[i].nsid != 0)
+			continue;
+		s->ns[i].nsid = free_nsid(s);
+	}
+	return 0;
+}
+
+static int parse_ana(struct conf_parse *p, const config_setting_t *g, struct conf_ana *a)
+{
+	static const char *const extra[] = { "ports", NULL };
+	const config_setting_t *ps;
+	int err, n, i;
+
+	err = conf_opts_parse(p, g, conf_ana_opts, extra, a, "ANA group");
+	if (err)
+		return err;
+	a->line = (int)config_setting_source_line(g);
+	ps = config_setting_get_member(g, "ports");
+	if (ps == NULL)
+		return 0;
+	if (!config_setting_is_group(ps))
+		return conf_perr(p, ps, -EINVAL,
+				 "ANA group %u: ports must be a group { PORT = \"STATE\"; }",
+				 a->grpid);
+	n = config_setting_length(ps);
+	if (n == 0)
+		return 0;
+	a->ports = calloc((size_t)n, sizeof(*a->ports));
+	if (a->ports == NULL)
+		return -ENOMEM;
+	for (i = 0; i < n; i++) {
+		const config_setting_t *e = config_setting_get_elem(ps, (unsigned)i);
+		const char *v = config_setting_get_string(e);
+		int st = v != NULL ? conf_enum_lookup(conf_ana_state_names, v) : -1;
+
+		if (st < 0)
+			return conf_perr(p, e, -EINVAL,
+					 "ANA group %u: state of port %s must be an ANA state name",
+					 a->grpid, config_setting_name(e));
+		if (strlen(config_setting_name(e)) >= CONF_NAME_MAX)
+			return conf_perr(p, e, -EINVAL, "port name too long");
+		strcpy(a->ports[i].port, config_setting_name(e));
+		a->ports[i].state = (uint8_t)st;
+		a->nr_ports = (unsigned int)i + 1;
+	}
+	return 0;
+}
+
+/* Cross-section checks: unique names and ids, references resolve. */
+static int check_refs(struct conf_parse *p, struct conf *c)
+{
+	unsigned int i, k;
+
+	for (i = 0; i < c->nr_ports; i++) {
+		struct conf_port *a = &c->ports[i];
+
+		if (a->portid == 0) {
+			uint16_t id = 1;
+
+			for (k = 0; k < c->nr_ports; k++)
+				if (c->ports[k].portid >= id)
+					id = (uint16_t)(c->ports[k].portid + 1);
+			a->portid = id;
+		}
+		for (k = 0; k < i; k++) {
+			struct conf_port *b = &c->ports[k];
+
+			if (strcmp(a->name, b->name) == 0)
+				return conf_perr_at(p, a->line, -EINVAL,
+						    "port %s defined twice (first at line %d)",
+						    a->name, b->line);
+			if (a->wwpn == b->wwpn)
+				return conf_perr_at(p, a->line, -EINVAL,
+						    "port %s has the WWPN of port %s", a->name,
+						    b->name);
+			if (a->portid == b->portid)
+				return conf_perr_at(p, a->line, -EINVAL,
+						    "port %s has the portid of port %s", a->name,
+						    b->name);
+		}
+	}
+	for (i = 0; i < c->nr_ana; i++) {
+		for (k = 0; k < i; k++)
+			if (c->ana[k].grpid == c->ana[i].grpid)
+				return conf_perr_at(p, c->ana[i].line, -EINVAL,
+						    "ANA group %u defined twice",
+
+						    c->ana[i].grpid);
+		for (k = 0; k < c->ana[i].nr_ports; k++)
+			if (conf_port_find(c, c->ana[i].ports[k].port) == NULL)
+				return conf_perr_at(p, c->ana[i].line, -EINVAL,
+						    "ANA group %u: no port %s",
+
+						    c->ana[i].grpid, c->ana[i].ports[k].port);
+	}
+	for (i = 0; i < c->nr_subsys; i++) {
+		struct conf_subsys *s = &c->subsys[i];
+
+		for (k = 0; k < i; k++)
+			if (strcmp(c->subsys[k].nqn, s->nqn) == 0)
+				return conf_perr_at(p, s->line, -EINVAL,
+						    "subsystem %s defined twice", s->nqn);
+		for (k = 0; k < s->nr_ports; k++)
+			if (conf_port_find(c, s->ports[k]) == NULL)
+				return conf_perr_at(p, s->line, -EINVAL, "subsystem %s: no port %s",
+						    s->nqn, s->ports[k]);
+		for (k = 0; k < s->nr_ns; k++) {
+			if (s->ns[k].nsid == 0)
+				return conf_perr_at(p, s->ns[k].line, -EINVAL,
+						    "subsystem %s: no free nsid", s->nqn);
+			if (s->ns[k].anagrpid != 1 && conf_ana_find(c, s->ns[k].anagrpid) == NULL)
+				return conf_perr_at(p, s->ns[k].line, -EINVAL,
+						    "namespace %u: ANA group %u is not defined",
+
+						    s->ns[k].nsid, s->ns[k].anagrpid);
+		}
+	}
+	return 0;
+}
+
+/* Parse a list member of root into an array of elements of size sz. */
+static int parse_section(struct conf_parse *p, const config_setting_t *root, const char *name,
+			 size_t sz, void **arr, unsigned int *nr,
+			 int (*fn)(struct conf_parse *, const config_setting_t *, void *))
+{
+	const config_setting_t *l;
+	int err, n, i;
+
+	err = member_list(p, root, name, false, &l);
+	if (err || l == NULL || (n = config_setting_length(l)) == 0)
+		return err;
+	*arr = calloc((size_t)n, sz);
+	if (*arr == NULL)
+		return -ENOMEM;
+	for (i = 0; i < n; i++) {
+		*nr = (unsigned int)i + 1;
+		err = fn(p, config_setting_get_elem(l, (unsigned)i), (char *)*arr + (size_t)i * sz);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+static int port_fn(struct conf_parse *p, const config_setting_t *g, void *e)
+{
+	return parse_port(p, g, e);
+}
+
+static int subsys_fn(struct conf_parse *p, const config_setting_t *g, void *e)
+{
+	return parse_subsys(p, g, e);
+}
+
+static int ana_fn(struct conf_parse *p, const config_setting_t *g, void *e)
+{
+	return parse_ana(p, g, e);
+}
+
+static int parse_root(struct conf_parse *p, config_t *cfg, struct conf *c)
+{
+	static const char *const top[] = { "daemon", "ports", "ana_groups", "subsystems", NULL };
+	const config_setting_t *root = config_root_setting(cfg);
+	const config_setting_t *dm;
+	int err, i, n;
+
+	n = config_setting_length(root);
+	for (i = 0; i < n; i++) {
+		const config_setting_t *s = config_setting_get_elem(root, (unsigned)i);
+
+		if (conf_enum_lookup(top, config_setting_name(s)) < 0)
+			return conf_perr(
+				p, s, -EINVAL,
+				"unknown section %s (expected daemon, ports, ana_groups, subsystems)",
+				config_setting_name(s));
+	}
+	dm = config_setting_get_member(root, "daemon");
+	if (dm != NULL) {
+		err = conf_opts_parse(p, dm, conf_daemon_opts, NULL, c, "daemon");
+		if (err)
+			return err;
+	}
+	if ((err = parse_section(p, root, "ports", sizeof(struct conf_port), (void **)&c->ports,
+				 &c->nr_ports, port_fn)) ||
+	    (err = parse_section(p, root, "ana_groups", sizeof(struct conf_ana), (void **)&c->ana,
+				 &c->nr_ana, ana_fn)) ||
+	    (err = parse_section(p, root, "subsystems", sizeof(struct conf_subsys),
+				 (void **)&c->subsys, &c->nr_subsys, subsys_fn)))
+		return err;
+	return check_refs(p, c);
+}
+
+static int load(config_t *cfg, int rc, const char *name, struct conf **out, char *err,
+		size_t errlen)
+{
+	struct conf_parse p = { .name = name, .err = err, .errlen = errlen };
+	struct conf *c;
+	int ret;
+
+	if (rc != CONFIG_TRUE) {
+		if (config_error_type(cfg) == CONFIG_ERR_FILE_IO)
+			snprintf(err, errlen, "%s: cannot read: %s", name, strerror(errno));
+		else
+			snprintf(err, errlen, "%s:%d: %s", name, config_error_line(cfg),
+				 config_error_text(cfg));
+		return config_error_type(cfg) == CONFIG_ERR_FILE_IO ? -ENOENT : -EINVAL;
+	}
+	c = conf_new();
+	if (c == NULL)
+		return -ENOMEM;
+	ret = parse_root(&p, cfg, c);
+	if (ret) {
+		if (ret == -ENOMEM)
+			snprintf(err, errlen, "%s: out of memory", name);
+		conf_free(c);
+		return ret;
+	}
+	*out = c;
+	return 0;
+}
+
+/* Parse and validate a configuration file. */
+int conf_load(const char *path, struct conf **out, char *err, size_t errlen)
+{
+	config_t cfg;
+	int ret;
+
+	config_init(&cfg);
+	ret = load(&cfg, config_read_file(&cfg, path), path, out, err, errlen);
+	config_destroy(&cfg);
+	return ret;
+}
+
+/* Parse and validate configuration text. */
+int conf_load_string(const char *text, const char *name, struct conf **out, char *err,
+		     size_t errlen)
+{
+	config_t cfg;
+	int ret;
+
+	config_init(&cfg);
+	ret = load(&cfg, config_read_string(&cfg, text), name, out, err, errlen);
+	config_destroy(&cfg);
+	return ret;
+}

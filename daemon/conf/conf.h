@@ -1,0 +1,156 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The daemon's configuration: libconfig text → a fresh, fully validated
+ * struct conf with no side effects (conf_load), printed back in one
+ * normalised form (conf_print, `nvmetfcd -n`), applied to the running daemon
+ * as a difference through the same operations the control commands use
+ * (conf_apply, conf_reload), and saved atomically from the running state
+ * (conf_save). A struct conf is plain data owned by whoever holds the
+ * pointer; d->conf is the running one and is kept in step by conf_op_*().
+ * [ctl] only.
+ */
+#ifndef CONF_H
+#define CONF_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "core/tgt.h"
+
+struct fcd;
+
+#define CONF_NAME_MAX  32 /* port name, with NUL */
+#define CONF_DEV_MAX   128
+#define CONF_MAX_CPUS  64
+#define CONF_MAX_HWQ   64
+#define CONF_GROUP_MAX 32
+
+/* One FC port (fields are read by port_add()). */
+struct conf_port {
+	char name[CONF_NAME_MAX];
+	char dev[CONF_DEV_MAX]; /* "soft:FABRIC" or "/dev/uioN" */
+	char *shm_dir;		/* soft fabrics: NULL = default */
+	uint16_t portid;	/* NVMe-oF port id, 1..65534 */
+	uint64_t wwnn;
+	uint64_t wwpn;
+	uint16_t nr_hwq;	 /* I/O threads */
+	int cpus[CONF_MAX_CPUS]; /* CPU of hw queue i */
+	unsigned int nr_cpus;
+	uint16_t queue_depth;	 /* receive queue entries per hwq */
+	uint16_t max_queue_size; /* NVMe queue entries */
+	uint16_t max_io_queues;	 /* per association */
+	uint32_t mdts;		 /* max data transfer, bytes */
+	bool busy_poll;		 /* false: hybrid (default) */
+	bool readdata_rsp;
+	bool enabled;
+	int line; /* where it was declared */
+};
+
+struct conf_ns {
+	uint32_t nsid;
+	enum tgt_backend_type backend;
+	char *path; /* file backend */
+	uint64_t size;
+	uint32_t lba_size;
+	uint32_t anagrpid;
+	bool readonly;
+	bool direct;
+	bool enabled;
+	bool has_uuid, has_nguid, has_eui64;
+	uint8_t uuid[16], nguid[16], eui64[8];
+	int line;
+};
+
+struct conf_subsys {
+	char nqn[TGT_NQN_SIZE];
+	char serial[TGT_SERIAL_SIZE]; /* "" = derived */
+	char model[TGT_MODEL_SIZE];   /* "" = default */
+	char firmware[TGT_FW_SIZE];   /* "" = default */
+	uint32_t ieee_oui;	      /* 24 bits */
+	uint16_t cntlid_min;	      /* 0 and 0: the core's range */
+	uint16_t cntlid_max;
+	bool allow_any_host;
+	char **hosts; /* allowed host NQNs */
+	unsigned int nr_hosts;
+	uint64_t *wwpns; /* allowed host WWPNs (optional) */
+	unsigned int nr_wwpns;
+	char (*ports)[CONF_NAME_MAX]; /* exported on */
+	unsigned int nr_ports;
+	struct conf_ns *ns;
+	unsigned int nr_ns;
+	int line;
+};
+
+/* ANA state of a group on one port (overrides the group's default). */
+struct conf_ana_port {
+	char port[CONF_NAME_MAX];
+	uint8_t state; /* enum fcnvme_ana_state */
+};
+
+struct conf_ana {
+	uint32_t grpid;
+	uint8_t state; /* enum fcnvme_ana_state, every port */
+	struct conf_ana_port *ports;
+	unsigned int nr_ports;
+	int line;
+};
+
+struct conf {
+	int log_level;			   /* enum fcnvme_log_level */
+	char socket_group[CONF_GROUP_MAX]; /* "" = none */
+	struct conf_port *ports;
+	unsigned int nr_ports;
+	struct conf_ana *ana;
+	unsigned int nr_ana;
+	struct conf_subsys *subsys;
+	unsigned int nr_subsys;
+};
+
+/*
+ * Parse and validate path into a new struct conf. 0, or -errno with
+ * "FILE:LINE: reason" in err. Nothing outside *out is touched.
+ */
+int conf_load(const char *path, struct conf **out, char *err, size_t errlen);
+/* Same, from a string; name is used in messages. */
+int conf_load_string(const char *text, const char *name, struct conf **out, char *err,
+		     size_t errlen);
+/* Free a config (NULL is fine). */
+void conf_free(struct conf *c);
+/* A deep copy, or NULL. */
+struct conf *conf_dup(const struct conf *c);
+/* An empty config with defaults. */
+struct conf *conf_new(void);
+/* Print the normalised form that conf_load reads back identically. */
+int conf_print(FILE *fp, const struct conf *c);
+
+/*
+ * Make the running state match newconf: remove what is gone, add what is
+ * new, change what differs, through conf_op_*(). On success d->conf is
+ * replaced and newconf is owned by d; on failure every step done is undone
+ * (running state unchanged), newconf stays the caller's, and err says why.
+ */
+int conf_apply(struct fcd *d, struct conf *newconf, char *err, size_t errlen);
+/* conf_load(d->conf_path) + conf_apply; the SIGHUP and "config reload" path. */
+int conf_reload(struct fcd *d, char *err, size_t errlen);
+/*
+ * Write the running state (with generated NSIDs and namespace ids) to path,
+ * or to d->conf_path when path is NULL: temp file, fsync, rename.
+ */
+int conf_save(struct fcd *d, const char *path, char *err, size_t errlen);
+/* Refresh d->conf's namespace ids from the core (before printing/saving). */
+void conf_sync_ids(struct fcd *d);
+
+/* Lookups in a config; NULL if absent. */
+struct conf_port *conf_port_find(const struct conf *c, const char *name);
+struct conf_subsys *conf_subsys_find(const struct conf *c, const char *nqn);
+struct conf_ns *conf_ns_find(const struct conf_subsys *s, uint32_t nsid);
+struct conf_ana *conf_ana_find(const struct conf *c, uint32_t grpid);
+
+/* Size with a binary suffix ("256M", "4096", "1G"); 0 or -EINVAL. */
+int conf_size_parse(const char *s, uint64_t *out);
+/* The shortest exact form of a size ("256M"). */
+void conf_size_format(uint64_t v, char *buf, size_t len);
+
+#endif /* CONF_H */

@@ -1,0 +1,382 @@
+// SPDX-License-Identifier: Apache-2.0
+/*
+ * conf_apply(): make the running daemon match a freshly loaded config by
+ * computing the difference against d->conf and executing it through
+ * conf_op_*() — the same operations the control commands use — in an order
+ * that keeps every intermediate state valid: subsystems that go away first,
+ * then ports, ANA groups that appear, subsystems (settings, hosts, ports,
+ * namespaces), and last ANA groups that go away. If a step fails, the same
+ * difference is run back towards a copy of the old config, so the running
+ * state ends as it was. Unchanged objects are not touched: their
+ * associations and I/O continue.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <fcnvmectl/ctl.h>
+
+#include "conf.h"
+#include "conf_ops.h"
+#include "fcd.h"
+#include "log.h"
+
+static bool str_eq(const char *a, const char *b)
+{
+	if (a == NULL || b == NULL)
+		return a == b;
+	return strcmp(a, b) == 0;
+}
+
+/* Whether two ports differ in anything but the enabled flag. */
+static bool port_changed(const struct conf_port *a, const struct conf_port *b)
+{
+	return strcmp(a->dev, b->dev) != 0 || !str_eq(a->shm_dir, b->shm_dir) ||
+	       a->portid != b->portid || a->wwnn != b->wwnn || a->wwpn != b->wwpn ||
+	       a->nr_hwq != b->nr_hwq || a->nr_cpus != b->nr_cpus ||
+	       memcmp(a->cpus, b->cpus, sizeof(a->cpus[0]) * a->nr_cpus) != 0 ||
+	       a->queue_depth != b->queue_depth || a->max_queue_size != b->max_queue_size ||
+	       a->max_io_queues != b->max_io_queues || a->mdts != b->mdts ||
+	       a->busy_poll != b->busy_poll || a->readdata_rsp != b->readdata_rsp;
+}
+
+/* Whether a namespace must be recreated to become t. */
+static bool ns_replaced(const struct conf_ns *c, const struct conf_ns *t)
+{
+	return c->backend != t->backend || !str_eq(c->path, t->path) ||
+	       c->lba_size != t->lba_size || c->readonly != t->readonly || c->direct != t->direct ||
+	       (c->has_uuid && t->has_uuid && memcmp(c->uuid, t->uuid, 16) != 0) ||
+	       (c->has_nguid && t->has_nguid && memcmp(c->nguid, t->nguid, 16) != 0) ||
+	       (c->has_eui64 && t->has_eui64 && memcmp(c->eui64, t->eui64, 8) != 0);
+}
+
+static int apply_ports(struct fcd *d, const struct conf *t, char *err, size_t errlen)
+{
+	struct conf *c = d->conf;
+	char name[CONF_NAME_MAX];
+	unsigned int i;
+	int rc;
+
+	for (i = c->nr_ports; i-- > 0;) {
+		const struct conf_port *tp = conf_port_find(t, c->ports[i].name);
+
+		if (tp != NULL && !port_changed(&c->ports[i], tp))
+			continue;
+		snprintf(name, sizeof(name), "%s", c->ports[i].name);
+		rc = conf_op_port_del(d, name, err, errlen);
+		if (rc)
+			return rc;
+	}
+	for (i = 0; i < t->nr_ports; i++) {
+		const struct conf_port *cp = conf_port_find(c, t->ports[i].name);
+
+		if (cp == NULL)
+			rc = conf_op_port_add(d, &t->ports[i], err, errlen);
+		else if (cp->enabled != t->ports[i].enabled)
+			rc = conf_op_port_enable(d, cp->name, t->ports[i].enabled, err, errlen);
+		else
+			rc = 0;
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+/* The state group a is in on port per its config. */
+static uint8_t ana_state_on(const struct conf_ana *a, const char *port)
+{
+	unsigned int i;
+
+	for (i = 0; i < a->nr_ports; i++)
+		if (strcmp(a->ports[i].port, port) == 0)
+			return a->ports[i].state;
+	return a->state;
+}
+
+static int apply_ana(struct fcd *d, const struct conf *t, char *err, size_t errlen)
+{
+	unsigned int i, k;
+	int rc;
+
+	for (i = 0; i < t->nr_ana; i++) {
+		const struct conf_ana *ta = &t->ana[i];
+		struct conf_ana *ca = conf_ana_find(d->conf, ta->grpid);
+
+		if (ca == NULL) {
+			rc = conf_op_ana_add(d, ta->grpid, ta->state, err, errlen);
+		} else if (ca->state != ta->state) {
+			rc = conf_op_ana_set_state(d, ta->grpid, NULL, ta->state, err, errlen);
+		} else {
+			rc = 0;
+			/* Per-port overrides that went away. */
+			for (k = ca->nr_ports; rc == 0 && k-- > 0;) {
+				char port[CONF_NAME_MAX];
+				unsigned int j;
+
+				for (j = 0; j < ta->nr_ports; j++)
+					if (strcmp(ta->ports[j].port, ca->ports[k].port) == 0)
+						break;
+				if (j < ta->nr_ports)
+					continue;
+				snprintf(port, sizeof(port), "%s", ca->ports[k].port);
+				rc = conf_op_ana_set_state(d, ta->grpid, port, ca->state, err,
+							   errlen);
+			}
+		}
+		/* Per-port states that differ from what runs now. */
+		ca = conf_ana_find(d->conf, ta->grpid);
+		for (k = 0; rc == 0 && ca != NULL && k < ta->nr_ports; k++)
+			if (ana_state_on(ca, ta->ports[k].port) != ta->ports[k].state)
+				rc = conf_op_ana_set_state(d, ta->grpid, ta->ports[k].port,
+							   ta->ports[k].state, err, errlen);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+static int apply_ana_removed(struct fcd *d, const struct conf *t, char *err, size_t errlen)
+{
+	unsigned int i;
+	int rc;
+
+	for (i = d->conf->nr_ana; i-- > 0;) {
+		if (conf_ana_find(t, d->conf->ana[i].grpid) != NULL)
+			continue;
+		rc = conf_op_ana_del(d, d->conf->ana[i].grpid, err, errlen);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+static int apply_namespaces(struct fcd *d, const struct conf_subsys *ts, char *err, size_t errlen)
+{
+	struct conf_subsys *cs = conf_subsys_find(d->conf, ts->nqn);
+	unsigned int i;
+	int rc = 0;
+
+	for (i = cs->nr_ns; i-- > 0;) {
+		const struct conf_ns *tn = conf_ns_find(ts, cs->ns[i].nsid);
+
+		if (tn != NULL && !ns_replaced(&cs->ns[i], tn))
+			continue;
+		rc = conf_op_ns_del(d, ts->nqn, cs->ns[i].nsid, err, errlen);
+		if (rc)
+			return rc;
+	}
+	for (i = 0; i < ts->nr_ns; i++) {
+		const struct conf_ns *tn = &ts->ns[i];
+		struct conf_ns *cn = conf_ns_find(cs, tn->nsid);
+
+		if (cn == NULL) {
+			struct conf_ns copy = *tn;
+
+			rc = conf_op_ns_add(d, ts->nqn, &copy, err, errlen);
+			if (rc)
+				return rc;
+			continue;
+		}
+		if (tn->size < cn->size && tn->size != 0) {
+			snprintf(err, errlen, "%s namespace %u: shrinking would lose data", ts->nqn,
+				 tn->nsid);
+			return -EINVAL;
+		}
+		if (tn->size > cn->size &&
+		    (rc = conf_op_ns_resize(d, ts->nqn, tn->nsid, tn->size, err, errlen)))
+			return rc;
+		if (tn->anagrpid != cn->anagrpid &&
+		    (rc = conf_op_ns_set_ana_group(d, ts->nqn, tn->nsid, tn->anagrpid, err,
+						   errlen)))
+			return rc;
+		if (tn->enabled != cn->enabled &&
+		    (rc = conf_op_ns_enable(d, ts->nqn, tn->nsid, tn->enabled, err, errlen)))
+			return rc;
+	}
+	return 0;
+}
+
+static bool has_str(char *const *v, unsigned int n, const char *s)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++)
+		if (strcmp(v[i], s) == 0)
+			return true;
+	return false;
+}
+
+static bool has_u64(const uint64_t *v, unsigned int n, uint64_t x)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++)
+		if (v[i] == x)
+			return true;
+	return false;
+}
+
+static bool has_port(char (*v)[CONF_NAME_MAX], unsigned int n, const char *s)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++)
+		if (strcmp(v[i], s) == 0)
+			return true;
+	return false;
+}
+
+static int apply_subsys(struct fcd *d, const struct conf_subsys *ts, char *err, size_t errlen)
+{
+	struct conf_subsys *cs = conf_subsys_find(d->conf, ts->nqn);
+	char buf[TGT_NQN_SIZE];
+	uint32_t mask = 0;
+	unsigned int i;
+	int rc;
+
+	if (cs == NULL) {
+		rc = conf_op_subsys_add(d, ts, err, errlen);
+		if (rc)
+			return rc;
+		cs = conf_subsys_find(d->conf, ts->nqn);
+	}
+	if (strcmp(cs->serial, ts->serial) != 0)
+		mask |= TGT_SUBSYS_SET_SERIAL;
+	if (strcmp(cs->model, ts->model) != 0)
+		mask |= TGT_SUBSYS_SET_MODEL;
+	if (strcmp(cs->firmware, ts->firmware) != 0)
+		mask |= TGT_SUBSYS_SET_FIRMWARE;
+	if (cs->allow_any_host != ts->allow_any_host)
+		mask |= TGT_SUBSYS_SET_ALLOW_ANY;
+	if (cs->ieee_oui != ts->ieee_oui)
+		mask |= TGT_SUBSYS_SET_OUI;
+	if (cs->cntlid_min != ts->cntlid_min || cs->cntlid_max != ts->cntlid_max)
+		mask |= TGT_SUBSYS_SET_CNTLID;
+	if (mask && (rc = conf_op_subsys_set(d, ts, mask, err, errlen)))
+		return rc;
+	for (i = cs->nr_hosts; i-- > 0;) {
+		if (has_str(ts->hosts, ts->nr_hosts, cs->hosts[i]))
+			continue;
+		snprintf(buf, sizeof(buf), "%s", cs->hosts[i]);
+		rc = conf_op_host_allow(d, ts->nqn, buf, false, err, errlen);
+		if (rc)
+			return rc;
+	}
+	for (i = 0; i < ts->nr_hosts; i++) {
+		if (has_str(cs->hosts, cs->nr_hosts, ts->hosts[i]))
+			continue;
+		rc = conf_op_host_allow(d, ts->nqn, ts->hosts[i], true, err, errlen);
+		if (rc)
+			return rc;
+	}
+	for (i = cs->nr_wwpns; i-- > 0;) {
+		if (has_u64(ts->wwpns, ts->nr_wwpns, cs->wwpns[i]))
+			continue;
+		rc = conf_op_wwpn_allow(d, ts->nqn, cs->wwpns[i], false, err, errlen);
+		if (rc)
+			return rc;
+	}
+	for (i = 0; i < ts->nr_wwpns; i++) {
+		if (has_u64(cs->wwpns, cs->nr_wwpns, ts->wwpns[i]))
+			continue;
+		rc = conf_op_wwpn_allow(d, ts->nqn, ts->wwpns[i], true, err, errlen);
+		if (rc)
+			return rc;
+	}
+	rc = apply_namespaces(d, ts, err, errlen);
+	if (rc)
+		return rc;
+	for (i = cs->nr_ports; i-- > 0;) {
+		if (has_port(ts->ports, ts->nr_ports, cs->ports[i]))
+			continue;
+		snprintf(buf, sizeof(buf), "%s", cs->ports[i]);
+		rc = conf_op_subsys_export(d, ts->nqn, buf, false, err, errlen);
+		if (rc)
+			return rc;
+	}
+	for (i = 0; i < ts->nr_ports; i++) {
+		if (has_port(cs->ports, cs->nr_ports, ts->ports[i]))
+			continue;
+		rc = conf_op_subsys_export(d, ts->nqn, ts->ports[i], true, err, errlen);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+/* Walk the running state towards t. */
+static int diff_apply(struct fcd *d, const struct conf *t, char *err, size_t errlen)
+{
+	struct conf *c = d->conf;
+	char nqn[TGT_NQN_SIZE];
+	unsigned int i;
+	int rc;
+
+	c->log_level = t->log_level;
+	log_setverbose(t->log_level);
+	memcpy(c->socket_group, t->socket_group, sizeof(c->socket_group));
+	for (i = c->nr_subsys; i-- > 0;) {
+		if (conf_subsys_find(t, c->subsys[i].nqn) != NULL)
+			continue;
+		snprintf(nqn, sizeof(nqn), "%s", c->subsys[i].nqn);
+		rc = conf_op_subsys_del(d, nqn, err, errlen);
+		if (rc)
+			return rc;
+	}
+	if ((rc = apply_ports(d, t, err, errlen)) || (rc = apply_ana(d, t, err, errlen)))
+		return rc;
+	for (i = 0; i < t->nr_subsys; i++) {
+		rc = apply_subsys(d, &t->subsys[i], err, errlen);
+		if (rc)
+			return rc;
+	}
+	return apply_ana_removed(d, t, err, errlen);
+}
+
+/* Apply newconf (see conf.h); on failure roll back to the old state. */
+int conf_apply(struct fcd *d, struct conf *newconf, char *err, size_t errlen)
+{
+	struct conf *old;
+	char rb[512];
+	int rc;
+
+	if (d->conf == NULL) {
+		d->conf = conf_new();
+		if (d->conf == NULL)
+			return -ENOMEM;
+	}
+	old = conf_dup(d->conf);
+	if (old == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return -ENOMEM;
+	}
+	rc = diff_apply(d, newconf, err, errlen);
+	if (rc) {
+		if (diff_apply(d, old, rb, sizeof(rb)) != 0)
+			log_warnx("rollback after a failed apply is incomplete: %s", rb);
+		conf_free(old);
+		return rc;
+	}
+	conf_free(old);
+	/* d->conf now describes newconf; keep the caller's copy, which also
+	 * has the NSIDs assigned at load time. */
+	conf_free(d->conf);
+	d->conf = newconf;
+	return 0;
+}
+
+/* Reload d->conf_path; the running config is kept if that fails. */
+int conf_reload(struct fcd *d, char *err, size_t errlen)
+{
+	struct conf *c = NULL;
+	int rc;
+
+	rc = conf_load(d->conf_path, &c, err, errlen);
+	if (rc)
+		return rc;
+	rc = conf_apply(d, c, err, errlen);
+	if (rc)
+		conf_free(c);
+	return rc;
+}

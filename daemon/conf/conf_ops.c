@@ -1,0 +1,644 @@
+// SPDX-License-Identifier: Apache-2.0
+/*
+ * The daemon's one mutation path (see conf_ops.h): each operation changes
+ * the running objects through port.h or tgt.h and, only when that worked,
+ * records the change in d->conf. Control commands and conf_apply() call
+ * these and nothing else, so the saved configuration always matches what
+ * runs.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <fcnvmectl/ctl.h>
+#include <fcnvme/nvme_log.h>
+
+#include "conf.h"
+#include "conf_ops.h"
+#include "fcd.h"
+#include "port.h"
+#include "core/tgt.h"
+
+static int __attribute__((format(printf, 4, 5)))
+op_fail(char *err, size_t errlen, int error, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (err != NULL && errlen > 0) {
+		va_start(ap, fmt);
+		vsnprintf(err, errlen, fmt, ap);
+		va_end(ap);
+	}
+	return error;
+}
+
+/* Append a zeroed element to a growable array; NULL when out of memory. */
+static void *arr_push(void *arrp, unsigned int *n, size_t sz)
+{
+	void **arr = arrp;
+	char *p = realloc(*arr, (*n + 1) * sz);
+
+	if (p == NULL)
+		return NULL;
+	*arr = p;
+	memset(p + (size_t)*n * sz, 0, sz);
+	return p + (size_t)(*n)++ * sz;
+}
+
+/* Remove element i, keeping order. */
+static void arr_del(void *arr, unsigned int *n, size_t sz, unsigned int i)
+{
+	char *p = arr;
+
+	memmove(p + (size_t)i * sz, p + (size_t)(i + 1) * sz, (size_t)(*n - i - 1) * sz);
+	(*n)--;
+}
+
+/* Map enum fcnvme_ana_state to the NVMe ANA state. */
+uint8_t conf_ana_to_nvme(uint8_t state)
+{
+	static const uint8_t map[__FCNVME_ANA_MAX] = {
+		[FCNVME_ANA_OPTIMIZED] = NVME_ANA_OPTIMIZED,
+		[FCNVME_ANA_NON_OPTIMIZED] = NVME_ANA_NONOPTIMIZED,
+		[FCNVME_ANA_INACCESSIBLE] = NVME_ANA_INACCESSIBLE,
+		[FCNVME_ANA_PERSISTENT_LOSS] = NVME_ANA_PERSISTENT_LOSS,
+		[FCNVME_ANA_CHANGE] = NVME_ANA_CHANGE,
+	};
+
+	return state < __FCNVME_ANA_MAX ? map[state] : NVME_ANA_INACCESSIBLE;
+}
+
+/* The state group a is in on port p per d->conf. */
+static uint8_t ana_state_on(const struct conf_ana *a, const char *port)
+{
+	unsigned int i;
+
+	for (i = 0; i < a->nr_ports; i++)
+		if (strcmp(a->ports[i].port, port) == 0)
+			return a->ports[i].state;
+	return a->state;
+}
+
+/* Program every configured ANA group's state on port cp. */
+static int ana_program_port(struct fcd *d, const struct conf_port *cp, char *err, size_t errlen)
+{
+	unsigned int i;
+	int rc;
+
+	for (i = 0; i < d->conf->nr_ana; i++) {
+		const struct conf_ana *a = &d->conf->ana[i];
+
+		rc = tgt_ana_set_state(d->tgt, a->grpid, cp->portid,
+				       conf_ana_to_nvme(ana_state_on(a, cp->name)), err, errlen);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+/* Create a port and record it. */
+int conf_op_port_add(struct fcd *d, const struct conf_port *p, char *err, size_t errlen)
+{
+	struct conf_port *cp;
+	int rc;
+
+	if (conf_port_find(d->conf, p->name) != NULL)
+		return op_fail(err, errlen, -EEXIST, "port %s exists", p->name);
+	rc = port_add(d, p, err, errlen);
+	if (rc)
+		return rc;
+	cp = arr_push(&d->conf->ports, &d->conf->nr_ports, sizeof(*cp));
+	if (cp == NULL)
+		goto out_del_port;
+	*cp = *p;
+	cp->shm_dir = NULL;
+	if (p->shm_dir != NULL && (cp->shm_dir = strdup(p->shm_dir)) == NULL) {
+		d->conf->nr_ports--;
+		goto out_del_port;
+	}
+	rc = ana_program_port(d, cp, err, errlen);
+	if (rc == 0 && !p->enabled)
+		rc = port_disable(d, p->name, err, errlen);
+	if (rc) {
+		char keep[512];
+
+		snprintf(keep, sizeof(keep), "%s", err != NULL ? err : "");
+		conf_op_port_del(d, p->name, NULL, 0);
+		return op_fail(err, errlen, rc, "%s", keep);
+	}
+	return 0;
+
+out_del_port:
+	port_del(d, p->name, NULL, 0);
+	return op_fail(err, errlen, -ENOMEM, "out of memory");
+}
+
+/* Delete a port and every reference to it in d->conf. */
+int conf_op_port_del(struct fcd *d, const char *name, char *err, size_t errlen)
+{
+	struct conf *c = d->conf;
+	struct conf_port *cp = conf_port_find(c, name);
+	unsigned int i, k;
+	int rc;
+
+	if (cp == NULL)
+		return op_fail(err, errlen, -ENOENT, "no port %s", name);
+	rc = port_del(d, name, err, errlen);
+	if (rc)
+		return rc;
+	for (i = 0; i < c->nr_subsys; i++)
+		for (k = 0; k < c->subsys[i].nr_ports; k++)
+			if (strcmp(c->subsys[i].ports[k], name) == 0)
+				arr_del(c->subsys[i].ports, &c->subsys[i].nr_ports,
+					sizeof(*c->subsys[i].ports), k--);
+	for (i = 0; i < c->nr_ana; i++)
+		for (k = 0; k < c->ana[i].nr_ports; k++)
+			if (strcmp(c->ana[i].ports[k].port, name) == 0)
+				arr_del(c->ana[i].ports, &c->ana[i].nr_ports,
+					sizeof(*c->ana[i].ports), k--);
+	free(cp->shm_dir);
+	arr_del(c->ports, &c->nr_ports, sizeof(*cp), (unsigned int)(cp - c->ports));
+	return 0;
+}
+
+/* Enable or disable a port. */
+int conf_op_port_enable(struct fcd *d, const char *name, bool on, char *err, size_t errlen)
+{
+	struct conf_port *cp = conf_port_find(d->conf, name);
+	int rc;
+
+	if (cp == NULL)
+		return op_fail(err, errlen, -ENOENT, "no port %s", name);
+	rc = on ? port_enable(d, name, err, errlen) : port_disable(d, name, err, errlen);
+	if (rc == 0)
+		cp->enabled = on;
+	return rc;
+}
+
+static void subsys_params(const struct conf_subsys *s, struct tgt_subsys_params *p)
+{
+	memset(p, 0, sizeof(*p));
+	p->nqn = s->nqn;
+	p->serial = s->serial[0] ? s->serial : NULL;
+	p->model = s->model[0] ? s->model : NULL;
+	p->firmware = s->firmware[0] ? s->firmware : NULL;
+	p->allow_any_host = s->allow_any_host;
+	p->ieee_oui = s->ieee_oui;
+	p->cntlid_min = s->cntlid_min;
+	p->cntlid_max = s->cntlid_max;
+}
+
+/* Create a subsystem (without hosts, ports or namespaces) and record it. */
+int conf_op_subsys_add(struct fcd *d, const struct conf_subsys *s, char *err, size_t errlen)
+{
+	struct tgt_subsys_params p;
+	struct conf_subsys *cs;
+	int rc;
+
+	if (conf_subsys_find(d->conf, s->nqn) != NULL)
+		return op_fail(err, errlen, -EEXIST, "subsystem %s exists", s->nqn);
+	subsys_params(s, &p);
+	rc = tgt_subsys_add(d->tgt, &p, err, errlen);
+	if (rc)
+		return rc;
+	cs = arr_push(&d->conf->subsys, &d->conf->nr_subsys, sizeof(*cs));
+	if (cs == NULL) {
+		tgt_subsys_del(d->tgt, s->nqn, NULL, 0);
+		return op_fail(err, errlen, -ENOMEM, "out of memory");
+	}
+	memcpy(cs->nqn, s->nqn, sizeof(cs->nqn));
+	memcpy(cs->serial, s->serial, sizeof(cs->serial));
+	memcpy(cs->model, s->model, sizeof(cs->model));
+	memcpy(cs->firmware, s->firmware, sizeof(cs->firmware));
+	cs->allow_any_host = s->allow_any_host;
+	cs->ieee_oui = s->ieee_oui;
+	cs->cntlid_min = s->cntlid_min;
+	cs->cntlid_max = s->cntlid_max;
+	cs->line = s->line;
+	return 0;
+}
+
+/* Delete a subsystem and forget it. */
+int conf_op_subsys_del(struct fcd *d, const char *nqn, char *err, size_t errlen)
+{
+	struct conf *c = d->conf;
+	struct conf_subsys *cs = conf_subsys_find(c, nqn);
+	unsigned int i;
+	int rc;
+
+	if (cs == NULL)
+		return op_fail(err, errlen, -ENOENT, "no subsystem %s", nqn);
+	rc = tgt_subsys_del(d->tgt, nqn, err, errlen);
+	if (rc)
+		return rc;
+	for (i = 0; i < cs->nr_hosts; i++)
+		free(cs->hosts[i]);
+	free(cs->hosts);
+	free(cs->wwpns);
+	free(cs->ports);
+	for (i = 0; i < cs->nr_ns; i++)
+		free(cs->ns[i].path);
+	free(cs->ns);
+	arr_del(c->subsys, &c->nr_subsys, sizeof(*cs), (unsigned int)(cs - c->subsys));
+	return 0;
+}
+
+/* Change identity fields or allow_any_host of a subsystem. */
+int conf_op_subsys_set(struct fcd *d, const struct conf_subsys *s, uint32_t mask, char *err,
+		       size_t errlen)
+{
+	struct conf_subsys *cs = conf_subsys_find(d->conf, s->nqn);
+	struct tgt_subsys_params p;
+	int rc;
+
+	if (cs == NULL)
+		return op_fail(err, errlen, -ENOENT, "no subsystem %s", s->nqn);
+	subsys_params(s, &p);
+	rc = tgt_subsys_set(d->tgt, &p, mask, err, errlen);
+	if (rc)
+		return rc;
+	if (mask & TGT_SUBSYS_SET_SERIAL)
+		memcpy(cs->serial, s->serial, sizeof(cs->serial));
+	if (mask & TGT_SUBSYS_SET_MODEL)
+		memcpy(cs->model, s->model, sizeof(cs->model));
+	if (mask & TGT_SUBSYS_SET_FIRMWARE)
+		memcpy(cs->firmware, s->firmware, sizeof(cs->firmware));
+	if (mask & TGT_SUBSYS_SET_ALLOW_ANY)
+		cs->allow_any_host = s->allow_any_host;
+	if (mask & TGT_SUBSYS_SET_OUI)
+		cs->ieee_oui = s->ieee_oui;
+	if (mask & TGT_SUBSYS_SET_CNTLID) {
+		cs->cntlid_min = s->cntlid_min;
+		cs->cntlid_max = s->cntlid_max;
+	}
+	return 0;
+}
+
+/* Allow or disallow a host NQN on a subsystem. */
+int conf_op_host_allow(struct fcd *d, const char *nqn, const char *host, bool allow, char *err,
+		       size_t errlen)
+{
+	struct conf_subsys *cs = conf_subsys_find(d->conf, nqn);
+	unsigned int i;
+	char **slot;
+	int rc;
+
+	if (cs == NULL)
+		return op_fail(err, errlen, -ENOENT, "no subsystem %s", nqn);
+	for (i = 0; i < cs->nr_hosts; i++)
+		if (strcmp(cs->hosts[i], host) == 0)
+			break;
+	if (allow && i < cs->nr_hosts)
+		return op_fail(err, errlen, -EEXIST, "host %s is already allowed on %s", host, nqn);
+	if (!allow && i == cs->nr_hosts)
+		return op_fail(err, errlen, -ENOENT, "host %s is not allowed on %s", host, nqn);
+	if (!allow) {
+		rc = tgt_subsys_disallow_host(d->tgt, nqn, host, err, errlen);
+		if (rc)
+			return rc;
+		free(cs->hosts[i]);
+		arr_del(cs->hosts, &cs->nr_hosts, sizeof(*cs->hosts), i);
+		return 0;
+	}
+	rc = tgt_subsys_allow_host(d->tgt, nqn, host, err, errlen);
+	if (rc)
+		return rc;
+	slot = arr_push(&cs->hosts, &cs->nr_hosts, sizeof(*cs->hosts));
+	if (slot == NULL || (*slot = strdup(host)) == NULL) {
+		if (slot != NULL)
+			cs->nr_hosts--;
+		tgt_subsys_disallow_host(d->tgt, nqn, host, NULL, 0);
+		return op_fail(err, errlen, -ENOMEM, "out of memory");
+	}
+	return 0;
+}
+
+/* Allow or disallow a host WWPN on a subsystem. */
+int conf_op_wwpn_allow(struct fcd *d, const char *nqn, uint64_t wwpn, bool allow, char *err,
+		       size_t errlen)
+{
+	struct conf_subsys *cs = conf_subsys_find(d->conf, nqn);
+	uint64_t *slot;
+	unsigned int i;
+	int rc;
+
+	if (cs == NULL)
+		return op_fail(err, errlen, -ENOENT, "no subsystem %s", nqn);
+	for (i = 0; i < cs->nr_wwpns; i++)
+		if (cs->wwpns[i] == wwpn)
+			break;
+	if (allow && i < cs->nr_wwpns)
+		return op_fail(err, errlen, -EEXIST, "WWPN 0x%016llx is already allowed on %s",
+			       (unsigned long long)wwpn, nqn);
+	if (!allow && i == cs->nr_wwpns)
+		return op_fail(err, errlen, -ENOENT, "WWPN 0x%016llx is not allowed on %s",
+			       (unsigned long long)wwpn, nqn);
+	if (!allow) {
+		rc = tgt_subsys_disallow_wwpn(d->tgt, nqn, wwpn, err, errlen);
+		if (rc == 0)
+			arr_del(cs->wwpns, &cs->nr_wwpns, sizeof(*cs->wwpns), i);
+		return rc;
+	}
+	rc = tgt_subsys_allow_wwpn(d->tgt, nqn, wwpn, err, errlen);
+	if (rc)
+		return rc;
+	slot = arr_push(&cs->wwpns, &cs->nr_wwpns, sizeof(*cs->wwpns));
+	if (slot == NULL) {
+		tgt_subsys_disallow_wwpn(d->tgt, nqn, wwpn, NULL, 0);
+		return op_fail(err, errlen, -ENOMEM, "out of memory");
+	}
+	*slot = wwpn;
+	return 0;
+}
+
+/* Export a subsystem on a port, or withdraw it. */
+int conf_op_subsys_export(struct fcd *d, const char *nqn, const char *port, bool on, char *err,
+			  size_t errlen)
+{
+	struct conf_subsys *cs = conf_subsys_find(d->conf, nqn);
+	struct conf_port *cp = conf_port_find(d->conf, port);
+	char(*slot)[CONF_NAME_MAX];
+	unsigned int i;
+	int rc;
+
+	if (cs == NULL)
+		return op_fail(err, errlen, -ENOENT, "no subsystem %s", nqn);
+	if (cp == NULL)
+		return op_fail(err, errlen, -ENOENT, "no port %s", port);
+	for (i = 0; i < cs->nr_ports; i++)
+		if (strcmp(cs->ports[i], port) == 0)
+			break;
+	if (on && i < cs->nr_ports)
+		return op_fail(err, errlen, -EEXIST, "%s is already on port %s", nqn, port);
+	if (!on && i == cs->nr_ports)
+		return op_fail(err, errlen, -ENOENT, "%s is not on port %s", nqn, port);
+	if (!on) {
+		rc = tgt_subsys_unexport(d->tgt, nqn, cp->portid, err, errlen);
+		if (rc == 0)
+			arr_del(cs->ports, &cs->nr_ports, sizeof(*cs->ports), i);
+		return rc;
+	}
+	rc = tgt_subsys_export(d->tgt, nqn, cp->portid, err, errlen);
+	if (rc)
+		return rc;
+	slot = arr_push(&cs->ports, &cs->nr_ports, sizeof(*cs->ports));
+	if (slot == NULL) {
+		tgt_subsys_unexport(d->tgt, nqn, cp->portid, NULL, 0);
+		return op_fail(err, errlen, -ENOMEM, "out of memory");
+	}
+	snprintf(*slot, sizeof(*slot), "%s", port);
+	return 0;
+}
+
+static void ns_params(const struct conf_ns *ns, struct tgt_ns_params *p)
+{
+	memset(p, 0, sizeof(*p));
+	p->nsid = ns->nsid;
+	p->backend = ns->backend;
+	p->path = ns->path;
+	p->size = ns->size;
+	p->lba_size = ns->lba_size;
+	p->anagrpid = ns->anagrpid;
+	p->readonly = ns->readonly;
+	p->direct = ns->direct;
+	p->disabled = !ns->enabled;
+	p->has_uuid = ns->has_uuid;
+	p->has_nguid = ns->has_nguid;
+	p->has_eui64 = ns->has_eui64;
+	memcpy(p->uuid, ns->uuid, sizeof(p->uuid));
+	memcpy(p->nguid, ns->nguid, sizeof(p->nguid));
+	memcpy(p->eui64, ns->eui64, sizeof(p->eui64));
+}
+
+/* Add a namespace (picking the lowest free NSID when ns->nsid is 0). */
+int conf_op_ns_add(struct fcd *d, const char *nqn, struct conf_ns *ns, char *err, size_t errlen)
+{
+	struct conf_subsys *cs = conf_subsys_find(d->conf, nqn);
+	struct tgt_ns_params p;
+	struct conf_ns *slot;
+	int rc;
+
+	if (cs == NULL)
+		return op_fail(err, errlen, -ENOENT, "no subsystem %s", nqn);
+	if (ns->nsid == 0) {
+		uint32_t id;
+
+		for (id = 1; id <= TGT_MAX_NSID; id++)
+			if (conf_ns_find(cs, id) == NULL)
+				break;
+		if (id > TGT_MAX_NSID)
+			return op_fail(err, errlen, -ENOSPC, "%s has no free NSID", nqn);
+		ns->nsid = id;
+	} else if (conf_ns_find(cs, ns->nsid) != NULL) {
+		return op_fail(err, errlen, -EEXIST, "%s already has namespace %u", nqn, ns->nsid);
+	}
+	if (ns->anagrpid != 1 && conf_ana_find(d->conf, ns->anagrpid) == NULL)
+		return op_fail(err, errlen, -ENOENT, "no ANA group %u", ns->anagrpid);
+	ns_params(ns, &p);
+	rc = tgt_ns_add(d->tgt, nqn, &p, err, errlen);
+	if (rc)
+		return rc;
+	slot = arr_push(&cs->ns, &cs->nr_ns, sizeof(*slot));
+	if (slot == NULL)
+		goto out_del_ns;
+	*slot = *ns;
+	if (ns->path != NULL && (slot->path = strdup(ns->path)) == NULL) {
+		cs->nr_ns--;
+		goto out_del_ns;
+	}
+	return 0;
+
+out_del_ns:
+	tgt_ns_del(d->tgt, nqn, ns->nsid, NULL, 0);
+	return op_fail(err, errlen, -ENOMEM, "out of memory");
+}
+
+static struct conf_ns *ns_lookup(struct fcd *d, const char *nqn, uint32_t nsid,
+				 struct conf_subsys **csp, char *err, size_t errlen, int *rc)
+{
+	struct conf_subsys *cs = conf_subsys_find(d->conf, nqn);
+	struct conf_ns *ns;
+
+	*rc = 0;
+	if (cs == NULL) {
+		*rc = op_fail(err, errlen, -ENOENT, "no subsystem %s", nqn);
+		return NULL;
+	}
+	ns = conf_ns_find(cs, nsid);
+	if (ns == NULL)
+		*rc = op_fail(err, errlen, -ENOENT, "%s has no namespace %u", nqn, nsid);
+	if (csp != NULL)
+		*csp = cs;
+	return ns;
+}
+
+/* Remove a namespace. */
+int conf_op_ns_del(struct fcd *d, const char *nqn, uint32_t nsid, char *err, size_t errlen)
+{
+	struct conf_subsys *cs;
+	struct conf_ns *ns;
+	int rc;
+
+	ns = ns_lookup(d, nqn, nsid, &cs, err, errlen, &rc);
+	if (ns == NULL)
+		return rc;
+	rc = tgt_ns_del(d->tgt, nqn, nsid, err, errlen);
+	if (rc)
+		return rc;
+	free(ns->path);
+	arr_del(cs->ns, &cs->nr_ns, sizeof(*ns), (unsigned int)(ns - cs->ns));
+	return 0;
+}
+
+/* Grow a namespace. */
+int conf_op_ns_resize(struct fcd *d, const char *nqn, uint32_t nsid, uint64_t size, char *err,
+		      size_t errlen)
+{
+	struct conf_ns *ns;
+	int rc;
+
+	ns = ns_lookup(d, nqn, nsid, NULL, err, errlen, &rc);
+	if (ns == NULL)
+		return rc;
+	if (size % ns->lba_size != 0)
+		return op_fail(err, errlen, -EINVAL, "size is not a multiple of the LBA size %u",
+			       ns->lba_size);
+	rc = tgt_ns_resize(d->tgt, nqn, nsid, size, err, errlen);
+	if (rc == 0)
+		ns->size = size;
+	return rc;
+}
+
+/* Make a namespace visible or hide it. */
+int conf_op_ns_enable(struct fcd *d, const char *nqn, uint32_t nsid, bool on, char *err,
+		      size_t errlen)
+{
+	struct conf_ns *ns;
+	int rc;
+
+	ns = ns_lookup(d, nqn, nsid, NULL, err, errlen, &rc);
+	if (ns == NULL)
+		return rc;
+	rc = on ? tgt_ns_enable(d->tgt, nqn, nsid, err, errlen)
+		: tgt_ns_disable(d->tgt, nqn, nsid, err, errlen);
+	if (rc == 0)
+		ns->enabled = on;
+	return rc;
+}
+
+/* Move a namespace to another ANA group. */
+int conf_op_ns_set_ana_group(struct fcd *d, const char *nqn, uint32_t nsid, uint32_t grpid,
+			     char *err, size_t errlen)
+{
+	struct conf_ns *ns;
+	int rc;
+
+	ns = ns_lookup(d, nqn, nsid, NULL, err, errlen, &rc);
+	if (ns == NULL)
+		return rc;
+	if (grpid != 1 && conf_ana_find(d->conf, grpid) == NULL)
+		return op_fail(err, errlen, -ENOENT, "no ANA group %u", grpid);
+	rc = tgt_ns_set_ana_group(d->tgt, nqn, nsid, grpid, err, errlen);
+	if (rc == 0)
+		ns->anagrpid = grpid;
+	return rc;
+}
+
+/* Create an ANA group in state on every port. */
+int conf_op_ana_add(struct fcd *d, uint32_t grpid, uint8_t state, char *err, size_t errlen)
+{
+	struct conf_ana *a;
+	int rc;
+
+	if (conf_ana_find(d->conf, grpid) != NULL)
+		return op_fail(err, errlen, -EEXIST, "ANA group %u exists", grpid);
+	/* Group 1 always exists in the core; configuring it only sets state. */
+	rc = grpid == 1 ? 0 : tgt_ana_group_add(d->tgt, grpid, err, errlen);
+	if (rc)
+		return rc;
+	a = arr_push(&d->conf->ana, &d->conf->nr_ana, sizeof(*a));
+	if (a == NULL) {
+		if (grpid != 1)
+			tgt_ana_group_del(d->tgt, grpid, NULL, 0);
+		return op_fail(err, errlen, -ENOMEM, "out of memory");
+	}
+	a->grpid = grpid;
+	a->state = FCNVME_ANA_OPTIMIZED;
+	if (state == FCNVME_ANA_OPTIMIZED)
+		return 0;
+	rc = conf_op_ana_set_state(d, grpid, NULL, state, err, errlen);
+	if (rc)
+		conf_op_ana_del(d, grpid, NULL, 0);
+	return rc;
+}
+
+/* Delete an ANA group (refused while a namespace uses it). */
+int conf_op_ana_del(struct fcd *d, uint32_t grpid, char *err, size_t errlen)
+{
+	struct conf_ana *a = conf_ana_find(d->conf, grpid);
+	int rc;
+
+	if (a == NULL)
+		return op_fail(err, errlen, -ENOENT, "no ANA group %u", grpid);
+	if (grpid == 1)
+		rc = conf_op_ana_set_state(d, 1, NULL, FCNVME_ANA_OPTIMIZED, err, errlen);
+	else
+		rc = tgt_ana_group_del(d->tgt, grpid, err, errlen);
+	if (rc)
+		return rc;
+	free(a->ports);
+	arr_del(d->conf->ana, &d->conf->nr_ana, sizeof(*a), (unsigned int)(a - d->conf->ana));
+	return 0;
+}
+
+/* Set a group's state on one port or (port NULL) on all of them. */
+int conf_op_ana_set_state(struct fcd *d, uint32_t grpid, const char *port, uint8_t state, char *err,
+			  size_t errlen)
+{
+	struct conf_ana *a = conf_ana_find(d->conf, grpid);
+	struct conf_ana_port *ap;
+	struct conf_port *cp;
+	unsigned int i;
+	int rc;
+
+	if (a == NULL)
+		return op_fail(err, errlen, -ENOENT, "no ANA group %u", grpid);
+	if (port != NULL) {
+		cp = conf_port_find(d->conf, port);
+		if (cp == NULL)
+			return op_fail(err, errlen, -ENOENT, "no port %s", port);
+		rc = tgt_ana_set_state(d->tgt, grpid, cp->portid, conf_ana_to_nvme(state), err,
+				       errlen);
+		if (rc)
+			return rc;
+		for (i = 0; i < a->nr_ports; i++)
+			if (strcmp(a->ports[i].port, port) == 0)
+				break;
+		if (state == a->state) {
+			if (i < a->nr_ports)
+				arr_del(a->ports, &a->nr_ports, sizeof(*ap), i);
+			return 0;
+		}
+		ap = i < a->nr_ports ? &a->ports[i]
+				     : arr_push(&a->ports, &a->nr_ports, sizeof(*ap));
+		if (ap == NULL)
+			return op_fail(err, errlen, -ENOMEM, "out of memory");
+		snprintf(ap->port, sizeof(ap->port), "%s", port);
+		ap->state = state;
+		return 0;
+	}
+	for (i = 0; i < d->conf->nr_ports; i++) {
+		cp = &d->conf->ports[i];
+		rc = tgt_ana_set_state(d->tgt, grpid, cp->portid, conf_ana_to_nvme(state), err,
+				       errlen);
+		if (rc)
+			return rc;
+	}
+	a->state = state;
+	free(a->ports);
+	a->ports = NULL;
+	a->nr_ports = 0;
+	return 0;
+}

@@ -1,0 +1,426 @@
+// SPDX-License-Identifier: Apache-2.0
+/*
+ * The options tables of the configuration file (see conf_opts.h): names,
+ * types, ranges and defaults of every scalar setting, and the parser that
+ * reads a libconfig group through a table with exact error messages.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <fcnvmectl/ctl.h>
+#include <fcnvme/nqn.h>
+#include <fcnvme/wwn.h>
+
+#include "conf.h"
+#include "conf_opts.h"
+
+const char *const conf_backend_names[] = {
+	[TGT_BACKEND_NULL] = "null", [TGT_BACKEND_RAM] = "ram", [TGT_BACKEND_FILE] = "file", NULL
+};
+
+const char *const conf_ana_state_names[] = { [FCNVME_ANA_OPTIMIZED] = "optimized",
+					     [FCNVME_ANA_NON_OPTIMIZED] = "non-optimized",
+					     [FCNVME_ANA_INACCESSIBLE] = "inaccessible",
+					     [FCNVME_ANA_PERSISTENT_LOSS] = "persistent-loss",
+					     [FCNVME_ANA_CHANGE] = "change",
+					     NULL };
+
+const char *const conf_log_names[] = {
+	[FCNVME_LOG_WARN] = "warn", [FCNVME_LOG_INFO] = "info", [FCNVME_LOG_DEBUG] = "debug", NULL
+};
+
+/* Index 0 hybrid (busy_poll false), 1 busy. */
+const char *const conf_poll_names[] = { "hybrid", "busy", NULL };
+
+#define F(s, m) offsetof(struct s, m), sizeof(((struct s *)0)->m)
+
+const struct conf_opt conf_daemon_opts[] = { { "log_level", CONF_OPT_ENUM, F(conf, log_level), 0, 0,
+					       0, FCNVME_LOG_INFO, conf_log_names, 0 },
+					     { "socket_group", CONF_OPT_STR, F(conf, socket_group),
+					       0, 0, 0, 0, NULL, CONF_OPT_OMIT_DEFAULT },
+					     { NULL, 0, 0, 0, 0, 0, 0, 0, NULL, 0 } };
+
+const struct conf_opt conf_port_opts[] = {
+	{ "name", CONF_OPT_NAME, F(conf_port, name), 0, 0, 0, 0, NULL, CONF_OPT_REQUIRED },
+	{ "dev", CONF_OPT_STR, F(conf_port, dev), 0, 0, 0, 0, NULL, CONF_OPT_REQUIRED },
+	{ "shm_dir", CONF_OPT_STRP, F(conf_port, shm_dir), 0, 0, 0, 0, NULL,
+	  CONF_OPT_OMIT_DEFAULT },
+	{ "portid", CONF_OPT_U16, F(conf_port, portid), 0, 0, 65534, 0, NULL, 0 },
+	{ "wwnn", CONF_OPT_WWN, F(conf_port, wwnn), 0, 0, UINT64_MAX, 0, NULL, CONF_OPT_REQUIRED },
+	{ "wwpn", CONF_OPT_WWN, F(conf_port, wwpn), 0, 0, UINT64_MAX, 0, NULL, CONF_OPT_REQUIRED },
+	{ "hw_queues", CONF_OPT_U16, F(conf_port, nr_hwq), 0, 1, CONF_MAX_HWQ, 1, NULL, 0 },
+	{ "queue_depth", CONF_OPT_U16, F(conf_port, queue_depth), 0, 16, 4096, 256, NULL, 0 },
+	{ "max_queue_size", CONF_OPT_U16, F(conf_port, max_queue_size), 0, 16, 1024, 1024, NULL,
+	  0 },
+	{ "max_io_queues", CONF_OPT_U16, F(conf_port, max_io_queues), 0, 1, 128, 16, NULL, 0 },
+	{ "mdts", CONF_OPT_SIZE32, F(conf_port, mdts), 0, 4096, 16 << 20, 1 << 20, NULL, 0 },
+	{ "poll", CONF_OPT_ENUM, F(conf_port, busy_poll), 0, 0, 0, 0, conf_poll_names, 0 },
+	{ "readdata_rsp", CONF_OPT_BOOL, F(conf_port, readdata_rsp), 0, 0, 1, 1, NULL, 0 },
+	{ "enabled", CONF_OPT_BOOL, F(conf_port, enabled), 0, 0, 1, 1, NULL, 0 },
+	{ NULL, 0, 0, 0, 0, 0, 0, 0, NULL, 0 }
+};
+
+const struct conf_opt conf_subsys_opts[] = {
+	{ "nqn", CONF_OPT_NQN, F(conf_subsys, nqn), 0, 0, 0, 0, NULL, CONF_OPT_REQUIRED },
+	{ "serial", CONF_OPT_STR, F(conf_subsys, serial), 0, 0, 0, 0, NULL, CONF_OPT_OMIT_DEFAULT },
+	{ "model", CONF_OPT_STR, F(conf_subsys, model), 0, 0, 0, 0, NULL, CONF_OPT_OMIT_DEFAULT },
+	{ "firmware", CONF_OPT_STR, F(conf_subsys, firmware), 0, 0, 0, 0, NULL,
+	  CONF_OPT_OMIT_DEFAULT },
+	{ "ieee_oui", CONF_OPT_U32, F(conf_subsys, ieee_oui), 0, 0, 0xffffff, 0, NULL,
+	  CONF_OPT_OMIT_DEFAULT | CONF_OPT_PRINT_HEX },
+	{ "cntlid_min", CONF_OPT_U16, F(conf_subsys, cntlid_min), 0, 1, 0xffef, 0, NULL,
+	  CONF_OPT_OMIT_DEFAULT },
+	{ "cntlid_max", CONF_OPT_U16, F(conf_subsys, cntlid_max), 0, 1, 0xffef, 0, NULL,
+	  CONF_OPT_OMIT_DEFAULT },
+	{ "allow_any_host", CONF_OPT_BOOL, F(conf_subsys, allow_any_host), 0, 0, 1, 0, NULL, 0 },
+	{ NULL, 0, 0, 0, 0, 0, 0, 0, NULL, 0 }
+};
+
+const struct conf_opt conf_ns_opts[] = {
+	{ "nsid", CONF_OPT_U32, F(conf_ns, nsid), 0, 0, TGT_MAX_NSID, 0, NULL, 0 },
+	{ "backend", CONF_OPT_ENUM, F(conf_ns, backend), 0, 0, 0, 0, conf_backend_names,
+	  CONF_OPT_REQUIRED },
+	{ "path", CONF_OPT_STRP, F(conf_ns, path), 0, 0, 0, 0, NULL, CONF_OPT_OMIT_DEFAULT },
+	{ "size", CONF_OPT_SIZE64, F(conf_ns, size), 0, 0, UINT64_MAX, 0, NULL, 0 },
+	{ "lba_size", CONF_OPT_U32, F(conf_ns, lba_size), 0, 512, 4096, 512, NULL, 0 },
+	{ "ana_group", CONF_OPT_U32, F(conf_ns, anagrpid), 0, 1, TGT_MAX_ANAGRP, 1, NULL, 0 },
+	{ "read_only", CONF_OPT_BOOL, F(conf_ns, readonly), 0, 0, 1, 0, NULL, 0 },
+	{ "direct", CONF_OPT_BOOL, F(conf_ns, direct), 0, 0, 1, 0, NULL, CONF_OPT_OMIT_DEFAULT },
+	{ "enabled", CONF_OPT_BOOL, F(conf_ns, enabled), 0, 0, 1, 1, NULL, 0 },
+	{ "uuid", CONF_OPT_UUID, F(conf_ns, uuid), offsetof(struct conf_ns, has_uuid), 0, 0, 0,
+	  NULL, CONF_OPT_OMIT_DEFAULT },
+	{ "nguid", CONF_OPT_HEX, F(conf_ns, nguid), offsetof(struct conf_ns, has_nguid), 0, 0, 0,
+	  NULL, CONF_OPT_OMIT_DEFAULT },
+	{ "eui64", CONF_OPT_HEX, F(conf_ns, eui64), offsetof(struct conf_ns, has_eui64), 0, 0, 0,
+	  NULL, CONF_OPT_OMIT_DEFAULT },
+	{ NULL, 0, 0, 0, 0, 0, 0, 0, NULL, 0 }
+};
+
+const struct conf_opt conf_ana_opts[] = { { "id", CONF_OPT_U32, F(conf_ana, grpid), 0, 1,
+					    TGT_MAX_ANAGRP, 0, NULL, CONF_OPT_REQUIRED },
+					  { "state", CONF_OPT_ENUM, F(conf_ana, state), 0, 0, 0,
+					    FCNVME_ANA_OPTIMIZED, conf_ana_state_names, 0 },
+					  { NULL, 0, 0, 0, 0, 0, 0, 0, NULL, 0 } };
+
+/* Record "FILE:LINE: message" for setting s; returns error. */
+int conf_perr(struct conf_parse *p, const config_setting_t *s, int error, const char *fmt, ...)
+{
+	char msg[400];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (p->err != NULL && p->errlen > 0)
+		snprintf(p->err, p->errlen, "%s:%d: %s", p->name,
+			 s != NULL ? (int)config_setting_source_line(s) : 0, msg);
+	return error;
+}
+
+/* Record "FILE:LINE: message" for an explicit line; returns error. */
+int conf_perr_at(struct conf_parse *p, int line, int error, const char *fmt, ...)
+{
+	char msg[400];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (p->err != NULL && p->errlen > 0)
+		snprintf(p->err, p->errlen, "%s:%d: %s", p->name, line, msg);
+	return error;
+}
+
+static bool printable(const char *s)
+{
+	for (; *s; s++)
+		if (*s < 0x20 || *s > 0x7e)
+			return false;
+	return true;
+}
+
+/* Whether s is a valid name: a letter, then letters, digits, - or _. */
+bool conf_name_valid(const char *s)
+{
+	if (!isalpha((unsigned char)*s))
+		return false;
+	for (s++; *s; s++)
+		if (!isalnum((unsigned char)*s) && *s != '_' && *s != '-')
+			return false;
+	return true;
+}
+
+/* Index of s in a NULL-terminated name table, or -1. */
+int conf_enum_lookup(const char *const *names, const char *s)
+{
+	int i;
+
+	for (i = 0; names[i] != NULL; i++)
+		if (strcmp(names[i], s) == 0)
+			return i;
+	return -1;
+}
+
+static int hex_parse(const char *s, uint8_t *out, size_t n)
+{
+	size_t i;
+
+	if (strncmp(s, "0x", 2) == 0)
+		s += 2;
+	if (strlen(s) != n * 2)
+		return -EINVAL;
+	for (i = 0; i < n; i++) {
+		unsigned int v;
+
+		if (!isxdigit((unsigned char)s[2 * i]) || !isxdigit((unsigned char)s[2 * i + 1]) ||
+		    sscanf(s + 2 * i, "%2x", &v) != 1)
+			return -EINVAL;
+		out[i] = (uint8_t)v;
+	}
+	return 0;
+}
+
+static const char *type_word(enum conf_opt_type t)
+{
+	switch (t) {
+	case CONF_OPT_U16:
+	case CONF_OPT_U32:
+		return "an integer";
+	case CONF_OPT_BOOL:
+		return "true or false";
+	case CONF_OPT_SIZE32:
+	case CONF_OPT_SIZE64:
+		return "a size (integer or string like \"256M\")";
+	default:
+		return "a string";
+	}
+}
+
+/* Parse one setting s of option o into the struct at base. */
+static int opt_parse(struct conf_parse *p, const struct conf_opt *o, const config_setting_t *s,
+		     void *base)
+{
+	char *dst = (char *)base + o->off;
+	int type = config_setting_type(s);
+	const char *str = NULL;
+	long long ll = 0;
+	uint64_t v;
+	int i;
+
+	if (type == CONFIG_TYPE_STRING)
+		str = config_setting_get_string(s);
+	else if (type == CONFIG_TYPE_INT || type == CONFIG_TYPE_INT64)
+		ll = config_setting_get_int64(s);
+
+	switch (o->type) {
+	case CONF_OPT_STR:
+	case CONF_OPT_NAME:
+	case CONF_OPT_NQN:
+	case CONF_OPT_STRP:
+	case CONF_OPT_WWN:
+	case CONF_OPT_ENUM:
+	case CONF_OPT_UUID:
+	case CONF_OPT_HEX:
+		if (str == NULL)
+			return conf_perr(p, s, -EINVAL, "%s must be %s", o->name,
+					 type_word(o->type));
+		break;
+	case CONF_OPT_BOOL:
+		if (type != CONFIG_TYPE_BOOL)
+			return conf_perr(p, s, -EINVAL, "%s must be %s", o->name,
+					 type_word(o->type));
+		*(bool *)dst = config_setting_get_bool(s) != 0;
+		return 0;
+	case CONF_OPT_U16:
+	case CONF_OPT_U32:
+		if (type != CONFIG_TYPE_INT && type != CONFIG_TYPE_INT64)
+			return conf_perr(p, s, -EINVAL, "%s must be %s", o->name,
+					 type_word(o->type));
+		if (ll < (long long)o->min || (uint64_t)ll > o->max)
+			return conf_perr(p, s, -ERANGE, "%s = %lld is outside %llu..%llu", o->name,
+					 ll, (unsigned long long)o->min,
+					 (unsigned long long)o->max);
+		if (o->type == CONF_OPT_U16)
+			*(uint16_t *)dst = (uint16_t)ll;
+		else
+			*(uint32_t *)dst = (uint32_t)ll;
+		return 0;
+	case CONF_OPT_SIZE32:
+	case CONF_OPT_SIZE64:
+		if (str != NULL) {
+			if (conf_size_parse(str, &v))
+				return conf_perr(p, s, -EINVAL, "%s: \"%s\" is not a size", o->name,
+						 str);
+		} else if ((type == CONFIG_TYPE_INT || type == CONFIG_TYPE_INT64) && ll >= 0) {
+			v = (uint64_t)ll;
+		} else {
+			return conf_perr(p, s, -EINVAL, "%s must be %s", o->name,
+					 type_word(o->type));
+		}
+		if (v < o->min || v > o->max)
+			return conf_perr(p, s, -ERANGE, "%s = %llu is outside %llu..%llu", o->name,
+					 (unsigned long long)v, (unsigned long long)o->min,
+					 (unsigned long long)o->max);
+		if (o->type == CONF_OPT_SIZE32)
+			*(uint32_t *)dst = (uint32_t)v;
+		else
+			*(uint64_t *)dst = v;
+		return 0;
+	default:
+		break;
+	}
+
+	switch (o->type) {
+	case CONF_OPT_STR:
+		if (strlen(str) >= o->size || !printable(str))
+			return conf_perr(p, s, -EINVAL,
+					 "%s must be printable ASCII of at most %zu characters",
+					 o->name, o->size - 1);
+		strcpy(dst, str);
+		return 0;
+	case CONF_OPT_NAME:
+		if (strlen(str) >= o->size || !conf_name_valid(str))
+			return conf_perr(
+				p, s, -EINVAL,
+				"%s \"%s\": use a letter then letters, digits, '-' or '_' (at most %zu)",
+				o->name, str, o->size - 1);
+		strcpy(dst, str);
+		return 0;
+	case CONF_OPT_NQN: {
+		const char *why = NULL;
+
+		if (fcnvme_nqn_validate(str, &why) != 0)
+			return conf_perr(p, s, -EINVAL, "%s \"%s\": %s", o->name, str,
+					 why != NULL ? why : "invalid NQN");
+		if (strcmp(str, FCNVME_DISCOVERY_NQN) == 0)
+			return conf_perr(p, s, -EINVAL, "%s: the discovery NQN is reserved",
+					 o->name);
+		snprintf(dst, o->size, "%s", str);
+		return 0;
+	}
+	case CONF_OPT_STRP:
+		if (*str == '\0' || strlen(str) >= 4096)
+			return conf_perr(p, s, -EINVAL, "%s must not be empty", o->name);
+		free(*(char **)dst);
+		*(char **)dst = strdup(str);
+		return *(char **)dst != NULL ? 0 : -ENOMEM;
+	case CONF_OPT_WWN:
+		if (fcnvme_wwn_parse(str, (uint64_t *)dst) != 0)
+			return conf_perr(
+				p, s, -EINVAL,
+				"%s \"%s\" is not a WWN (16 hex digits, e.g. 0x20000090fa000001)",
+				o->name, str);
+		return 0;
+	case CONF_OPT_ENUM:
+		i = conf_enum_lookup(o->names, str);
+		if (i < 0) {
+			char list[128] = "";
+			int k;
+
+			for (k = 0; o->names[k] != NULL; k++) {
+				strncat(list, k ? ", " : "", sizeof(list) - strlen(list) - 1);
+				strncat(list, o->names[k], sizeof(list) - strlen(list) - 1);
+			}
+			return conf_perr(p, s, -EINVAL, "%s \"%s\" is not one of: %s", o->name, str,
+					 list);
+		}
+		if (o->size == 1)
+			*(uint8_t *)dst = (uint8_t)i;
+		else
+			*(int *)dst = i;
+		return 0;
+	case CONF_OPT_UUID:
+		if (fcnvme_uuid_parse(str, (uint8_t *)dst) != 0)
+			return conf_perr(p, s, -EINVAL, "%s \"%s\" is not a UUID", o->name, str);
+		*(bool *)((char *)base + o->has_off) = true;
+		return 0;
+	case CONF_OPT_HEX:
+		if (hex_parse(str, (uint8_t *)dst, o->size) != 0)
+			return conf_perr(p, s, -EINVAL, "%s \"%s\" must be %zu hex digits", o->name,
+					 str, o->size * 2);
+		*(bool *)((char *)base + o->has_off) = true;
+		return 0;
+	default:
+		return conf_perr(p, s, -EINVAL, "%s: internal type error", o->name);
+	}
+}
+
+/* Set defaults of every option in table. */
+static void opts_default(const struct conf_opt *table, void *base)
+{
+	const struct conf_opt *o;
+
+	for (o = table; o->name != NULL; o++) {
+		char *dst = (char *)base + o->off;
+
+		switch (o->type) {
+		case CONF_OPT_U16:
+			*(uint16_t *)dst = (uint16_t)o->def;
+			break;
+		case CONF_OPT_U32:
+		case CONF_OPT_SIZE32:
+			*(uint32_t *)dst = (uint32_t)o->def;
+			break;
+		case CONF_OPT_SIZE64:
+			*(uint64_t *)dst = o->def;
+			break;
+		case CONF_OPT_BOOL:
+			*(bool *)dst = o->def != 0;
+			break;
+		case CONF_OPT_ENUM:
+			if (o->size == 1)
+				*(uint8_t *)dst = (uint8_t)o->def;
+			else
+				*(int *)dst = (int)o->def;
+			break;
+		default:
+			break;
+		}
+	}
+}
+
+/*
+ * Parse the members of group g: members named in table go through
+ * opt_parse; members named in extra[] are left to the caller; anything else
+ * is an error. Required options must be present.
+ */
+int conf_opts_parse(struct conf_parse *p, const config_setting_t *g, const struct conf_opt *table,
+		    const char *const *extra, void *base, const char *what)
+{
+	const struct conf_opt *o;
+	int i, n, err;
+
+	if (!config_setting_is_group(g))
+		return conf_perr(p, g, -EINVAL, "%s must be a group { ... }", what);
+	opts_default(table, base);
+	n = config_setting_length(g);
+	for (i = 0; i < n; i++) {
+		const config_setting_t *s = config_setting_get_elem(g, (unsigned)i);
+		const char *name = config_setting_name(s);
+		int k;
+
+		for (o = table; o->name != NULL; o++)
+			if (strcmp(o->name, name) == 0)
+				break;
+		if (o->name != NULL) {
+			err = opt_parse(p, o, s, base);
+			if (err)
+				return err;
+			continue;
+		}
+		for (k = 0; extra != NULL && extra[k] != NULL; k++)
+			if (strcmp(extra[k], name) == 0)
+				break;
+		if (extra == NULL || extra[k] == NULL)
+			return conf_perr(p, s, -EINVAL, "unknown setting %s in %s", name, what);
+	}
+	for (o = table; o->name != NULL; o++)
+		if ((o->flags & CONF_OPT_REQUIRED) && config_setting_get_member(g, o->name) == NULL)
+			return conf_perr(p, g, -EINVAL, "%s needs %s", what, o->name);
+	return 0;
+}

@@ -1,0 +1,270 @@
+// SPDX-License-Identifier: Apache-2.0
+/*
+ * Plain-data helpers of struct conf: creation with defaults, deep copy and
+ * free, lookups by name or id, and sizes with binary suffixes.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <fcnvmectl/ctl.h>
+
+#include "conf.h"
+
+/* An empty configuration with the daemon defaults. */
+struct conf *conf_new(void)
+{
+	struct conf *c = calloc(1, sizeof(*c));
+
+	if (c != NULL)
+		c->log_level = FCNVME_LOG_INFO;
+	return c;
+}
+
+static void subsys_free(struct conf_subsys *s)
+{
+	unsigned int i;
+
+	for (i = 0; i < s->nr_hosts; i++)
+		free(s->hosts[i]);
+	free(s->hosts);
+	free(s->wwpns);
+	free(s->ports);
+	for (i = 0; i < s->nr_ns; i++)
+		free(s->ns[i].path);
+	free(s->ns);
+}
+
+/* Free a configuration and everything it owns. */
+void conf_free(struct conf *c)
+{
+	unsigned int i;
+
+	if (c == NULL)
+		return;
+	for (i = 0; i < c->nr_ports; i++)
+		free(c->ports[i].shm_dir);
+	free(c->ports);
+	for (i = 0; i < c->nr_ana; i++)
+		free(c->ana[i].ports);
+	free(c->ana);
+	for (i = 0; i < c->nr_subsys; i++)
+		subsys_free(&c->subsys[i]);
+	free(c->subsys);
+	free(c);
+}
+
+static void *dup_array(const void *src, size_t n, size_t sz)
+{
+	void *p;
+
+	if (n == 0 || src == NULL)
+		return NULL;
+	p = malloc(n * sz);
+	if (p != NULL)
+		memcpy(p, src, n * sz);
+	return p;
+}
+
+static char *dup_str(const char *s, int *fail)
+{
+	char *d;
+
+	if (s == NULL)
+		return NULL;
+	d = strdup(s);
+	if (d == NULL)
+		*fail = 1;
+	return d;
+}
+
+static int subsys_dup(struct conf_subsys *d, const struct conf_subsys *s)
+{
+	unsigned int i;
+	int fail = 0;
+
+	*d = *s;
+	d->hosts = NULL;
+	d->wwpns = NULL;
+	d->ports = NULL;
+	d->ns = NULL;
+	d->nr_hosts = d->nr_wwpns = d->nr_ports = d->nr_ns = 0;
+	if (s->nr_hosts) {
+		d->hosts = calloc(s->nr_hosts, sizeof(*d->hosts));
+		if (d->hosts == NULL)
+			return -ENOMEM;
+		for (i = 0; i < s->nr_hosts; i++, d->nr_hosts++)
+			d->hosts[i] = dup_str(s->hosts[i], &fail);
+	}
+	if (s->nr_wwpns) {
+		d->wwpns = dup_array(s->wwpns, s->nr_wwpns, sizeof(*s->wwpns));
+		if (d->wwpns == NULL)
+			return -ENOMEM;
+		d->nr_wwpns = s->nr_wwpns;
+	}
+	if (s->nr_ports) {
+		d->ports = dup_array(s->ports, s->nr_ports, sizeof(*s->ports));
+		if (d->ports == NULL)
+			return -ENOMEM;
+		d->nr_ports = s->nr_ports;
+	}
+	if (s->nr_ns) {
+		d->ns = dup_array(s->ns, s->nr_ns, sizeof(*s->ns));
+		if (d->ns == NULL)
+			return -ENOMEM;
+		for (i = 0; i < s->nr_ns; i++)
+			d->ns[i].path = NULL;
+		d->nr_ns = s->nr_ns;
+		for (i = 0; i < s->nr_ns; i++)
+			d->ns[i].path = dup_str(s->ns[i].path, &fail);
+	}
+	return fail ? -ENOMEM : 0;
+}
+
+/* A deep copy of c, or NULL when out of memory. */
+struct conf *conf_dup(const struct conf *c)
+{
+	struct conf *d = conf_new();
+	unsigned int i;
+	int fail = 0;
+
+	if (d == NULL)
+		return NULL;
+	d->log_level = c->log_level;
+	memcpy(d->socket_group, c->socket_group, sizeof(d->socket_group));
+	if (c->nr_ports) {
+		d->ports = dup_array(c->ports, c->nr_ports, sizeof(*c->ports));
+		if (d->ports == NULL)
+			goto out_free_conf;
+		for (i = 0; i < c->nr_ports; i++)
+			d->ports[i].shm_dir = NULL;
+		d->nr_ports = c->nr_ports;
+		for (i = 0; i < c->nr_ports; i++)
+			d->ports[i].shm_dir = dup_str(c->ports[i].shm_dir, &fail);
+	}
+	if (c->nr_ana) {
+		d->ana = calloc(c->nr_ana, sizeof(*d->ana));
+		if (d->ana == NULL)
+			goto out_free_conf;
+		for (i = 0; i < c->nr_ana; i++, d->nr_ana++) {
+			d->ana[i] = c->ana[i];
+			d->ana[i].ports = dup_array(c->ana[i].ports, c->ana[i].nr_ports,
+						    sizeof(*c->ana[i].ports));
+			if (c->ana[i].nr_ports && d->ana[i].ports == NULL) {
+				d->ana[i].nr_ports = 0;
+				fail = 1;
+			}
+		}
+	}
+	if (c->nr_subsys) {
+		d->subsys = calloc(c->nr_subsys, sizeof(*d->subsys));
+		if (d->subsys == NULL)
+			goto out_free_conf;
+		for (i = 0; i < c->nr_subsys; i++, d->nr_subsys++)
+			if (subsys_dup(&d->subsys[i], &c->subsys[i]))
+				fail = 1;
+	}
+	if (fail)
+		goto out_free_conf;
+	return d;
+
+out_free_conf:
+	conf_free(d);
+	return NULL;
+}
+
+/* The port called name. */
+struct conf_port *conf_port_find(const struct conf *c, const char *name)
+{
+	unsigned int i;
+
+	for (i = 0; i < c->nr_ports; i++)
+		if (strcmp(c->ports[i].name, name) == 0)
+			return &c->ports[i];
+	return NULL;
+}
+
+/* The subsystem with this NQN. */
+struct conf_subsys *conf_subsys_find(const struct conf *c, const char *nqn)
+{
+	unsigned int i;
+
+	for (i = 0; i < c->nr_subsys; i++)
+		if (strcmp(c->subsys[i].nqn, nqn) == 0)
+			return &c->subsys[i];
+	return NULL;
+}
+
+/* The namespace nsid of s. */
+struct conf_ns *conf_ns_find(const struct conf_subsys *s, uint32_t nsid)
+{
+	unsigned int i;
+
+	for (i = 0; i < s->nr_ns; i++)
+		if (s->ns[i].nsid == nsid)
+			return &s->ns[i];
+	return NULL;
+}
+
+/* The ANA group grpid. */
+struct conf_ana *conf_ana_find(const struct conf *c, uint32_t grpid)
+{
+	unsigned int i;
+
+	for (i = 0; i < c->nr_ana; i++)
+		if (c->ana[i].grpid == grpid)
+			return &c->ana[i];
+	return NULL;
+}
+
+static const char size_suffix[] = "KMGTPE";
+
+/* "4096", "4K", "256M", "1G", "2T" (binary multiples; case-insensitive). */
+int conf_size_parse(const char *s, uint64_t *out)
+{
+	unsigned long long v;
+	const char *p;
+	char *end;
+	int shift = 0;
+
+	if (s == NULL || !isdigit((unsigned char)*s))
+		return -EINVAL;
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno != 0)
+		return -EINVAL;
+	if (*end != '\0') {
+		p = strchr(size_suffix, toupper((unsigned char)*end));
+		if (p == NULL || *p == '\0')
+			return -EINVAL;
+		shift = 10 * (int)(p - size_suffix + 1);
+		end++;
+		if ((*end == 'i' || *end == 'I') && (end[1] == 'B' || end[1] == 'b'))
+			end += 2;
+		else if (*end == 'B' || *end == 'b')
+			end++;
+		if (*end != '\0')
+			return -EINVAL;
+	}
+	if (shift && v > (UINT64_MAX >> shift))
+		return -ERANGE;
+	*out = (uint64_t)v << shift;
+	return 0;
+}
+
+/* Shortest exact form: the largest binary suffix that divides v. */
+void conf_size_format(uint64_t v, char *buf, size_t len)
+{
+	int i = -1;
+
+	while (v != 0 && (v & 1023) == 0 && i < (int)sizeof(size_suffix) - 2) {
+		v >>= 10;
+		i++;
+	}
+	if (i < 0)
+		snprintf(buf, len, "%llu", (unsigned long long)v);
+	else
+		snprintf(buf, len, "%llu%c", (unsigned long long)v, size_suffix[i]);
+}

@@ -1,0 +1,390 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Internal objects of the NVMe target core (daemon/tgt*.c, subsys*.c, ns*.c,
+ * ctrl*.c, cmd_*.c, ana*.c). Only core files include this header.
+ *
+ * Ownership: everything belongs to the control thread [ctl] unless a field
+ * says [hwq] (written and read only by the I/O thread that owns the queue) or
+ * [atomic] (written on [ctl], read anywhere with relaxed/acquire loads).
+ * Namespace visibility on the I/O path is per I/O queue (struct sq.ns[]),
+ * changed only by messages run on that queue's thread (ns.c).
+ */
+#ifndef TGT_PRIV_H
+#define TGT_PRIV_H
+
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <fcnvme/nvme.h>
+#include <fcnvme/nvme_id.h>
+#include <fcnvme/nvme_log.h>
+#include <fcnvme/nvmet_fc_core.h>
+
+#include "backend/backend.h"
+#include "clock.h"
+#include "tgt.h"
+
+#define TGT_MAX_QID	 128  /* I/O queues per controller */
+#define TGT_MQES	 1023 /* max queue entries, 0's based */
+#define TGT_AERL	 4    /* outstanding AERs, 0's based: 5 */
+#define TGT_MAX_AEN	 16   /* queued events per controller */
+#define TGT_ERR_LOG	 16   /* error log entries kept */
+#define TGT_KAS		 10   /* keep-alive granularity, 100 ms units */
+#define TGT_DISC_KATO_MS 120000
+#define TGT_CNTLID_MAX	 0xffef
+#define TGT_MDTS	 8 /* 2^8 * 4 KiB = 1 MiB */
+#define TGT_MAX_XFER	 (1u << 20)
+#define TGT_IOSQES	 6 /* log2 of 64-byte SQEs */
+#define TGT_IOCQES	 4 /* log2 of 16-byte CQEs */
+
+struct tgt;
+struct ctrl;
+struct sq;
+struct ns;
+struct subsys;
+
+/* A port the daemon registered. */
+struct tgt_port {
+	uint16_t portid;
+	char name[TGT_NAME_MAX];
+	struct nvmet_fc_target_port *tp;
+	const struct nvmet_fc_env_ops *env;
+	void *env_arg;
+	unsigned int refs; /* queues on this port */
+	/* [ctl] counters of its destroyed I/O queues (tgt_port_stats()). */
+	struct tgt_io_stats st_gone;
+	bool deleted; /* unlisted; freed with
+							 * the last queue */
+	/* [atomic] ANA state of each group on this port (NVME_ANA_*). */
+	_Atomic uint8_t ana_state[TGT_MAX_ANAGRP + 1];
+};
+
+enum {
+	NS_ST_READS,
+	NS_ST_WRITES,
+	NS_ST_RBYTES,
+	NS_ST_WBYTES,
+	NS_ST_CMDS,
+	NS_ST_ERRORS,
+	NS_ST_ABORTS,
+	NS_ST_MAX
+};
+
+/* Counters of one queue (struct sq_stats.c). */
+enum {
+	SQ_ST_CMDS,
+	SQ_ST_ERRORS,
+	SQ_ST_ABORTS,
+	SQ_ST_RBYTES,
+	SQ_ST_WBYTES,
+	SQ_ST_LAT_MAX,
+	SQ_ST_MAX
+};
+
+/* Statistics of one queue: written only by its [hwq] thread (relaxed load
+ * plus store, no read-modify-write), read by [ctl] with relaxed loads. */
+struct sq_stats {
+	_Atomic uint64_t c[SQ_ST_MAX];
+	_Atomic uint64_t lat[TGT_LAT_BUCKETS];
+};
+
+/* A namespace. Immutable fields are set before it is first published. */
+struct ns {
+	struct ns *next; /* [ctl] subsys->ns_list, by nsid */
+	struct tgt *t;
+	struct subsys *subsys; /* not valid once deleting */
+	uint32_t nsid;
+	struct tgt_ns_params params; /* path points at path_buf */
+	char *path_buf;
+	uint32_t lba_shift;	    /* immutable */
+	_Atomic uint64_t nblocks;   /* [atomic] grows only */
+	_Atomic uint32_t anagrpid;  /* [atomic] */
+	bool enabled;		    /* [ctl] visible to hosts */
+	bool published;		    /* [ctl] in the I/O views */
+	bool deleting;		    /* [ctl] */
+	bool pinned;		    /* [ctl] a view may still point
+						 * here (out of memory): never
+						 * free */
+	unsigned int drain_pending; /* [ctl] barrier acks to wait */
+	struct backend *be;	    /* backend instance */
+	/* Statistics folded in from queue views (ns_stats() adds the live
+	 * ones): [atomic], added to only when a view goes away. */
+	_Atomic uint64_t st[NS_ST_MAX];
+	_Atomic uint64_t lat_max;
+	_Atomic uint64_t lat[TGT_LAT_BUCKETS];
+};
+
+/* A subsystem (also the discovery subsystem, t->disc). */
+struct subsys {
+	struct subsys *next; /* t->subsys_list, by NQN */
+	struct tgt *t;
+	char nqn[TGT_NQN_SIZE];
+	char serial[TGT_SERIAL_SIZE];
+	char model[TGT_MODEL_SIZE];
+	char firmware[TGT_FW_SIZE];
+	uint32_t ieee_oui;
+	uint16_t cntlid_min, cntlid_max, next_cntlid;
+	bool allow_any_host;
+	bool discovery;
+	bool deleted; /* unlisted, awaiting ctrl_free */
+	char **hosts; /* allowed host NQNs, sorted */
+	unsigned int nr_hosts;
+	uint64_t *wwpns;
+	unsigned int nr_wwpns;
+	uint16_t portids[TGT_MAX_PORTS]; /* sorted */
+	unsigned int nr_ports;
+	struct ns *ns_list;
+	unsigned int nr_ns;
+	struct ctrl *ctrls;
+	unsigned int nr_ctrls;
+	struct tgt_io_stats st_gone; /* its freed controllers */
+};
+
+/* A message to one I/O queue's thread about a namespace. [ctl] allocates,
+ * the queue's thread runs it, then [ctl] frees it on the ack. */
+struct ns_msg {
+	struct ns_msg *next; /* [ctl] retry list */
+	struct sq *sq;
+	struct ns *ns;
+	uint32_t nsid;
+	bool remove;	      /* unpublish + drain barrier */
+	uint64_t barrier;     /* [hwq] submitted count to reach */
+	struct ns_msg *bnext; /* [hwq] sq->barriers */
+};
+
+/* Latency of one namespace on one queue: written only by the queue's
+ * thread (plain load + store), read by [ctl]. */
+struct sq_ns_lat {
+	_Atomic uint64_t max;
+	_Atomic uint64_t lat[TGT_LAT_BUCKETS];
+};
+
+/* A namespace as one I/O queue sees it. [hwq] */
+struct sq_ns {
+	struct ns *ns;	   /* NULL: not visible */
+	uint32_t inflight; /* commands on it not completed */
+	/* Written only by the queue's thread (plain load + store), read by
+	 * [ctl] for statistics. */
+	_Atomic uint64_t st[NS_ST_MAX];
+	/* [ctl] allocates and stores it (release) before the namespace
+	 * first becomes visible in this view (NULL if that failed: no
+	 * latency); [hwq] loads it (acquire); freed with the queue. */
+	_Atomic(struct sq_ns_lat *) lat;
+};
+
+/* One queue (connection) of an association. */
+struct sq {
+	struct tgt *t;
+	struct tgt_port *port; /* NULL if the port is unknown */
+	struct nvmet_fc_target_port *tp;
+	struct nvmet_fc_sq *fc_sq;
+	uint64_t assoc_id;
+	uint64_t host_wwnn, host_wwpn;
+	uint16_t qid, sqsize, hwqid;
+	/* [ctl] writes once (release) at Connect; [hwq] reads (acquire). */
+	_Atomic(struct ctrl *) ctrl;
+	/* [ctl] */
+	struct sq *assoc_next; /* t->sq_list */
+	unsigned int msgs_inflight;
+	bool dead; /* sq_destroy seen */
+	bool stopping;
+	/* [hwq] */
+	uint64_t submitted, completed;
+	uint16_t sqhd;
+	struct ns_msg *barriers;
+	struct sq_ns *ns;   /* TGT_MAX_NSID + 1; I/O queues only */
+	struct sq_stats st; /* [hwq] writes, [ctl] sums */
+};
+
+struct aen {
+	uint32_t result; /* CQE dword 0 */
+};
+
+/* A controller (one per association). */
+struct ctrl {
+	struct ctrl *next; /* subsys->ctrls */
+	struct tgt *t;
+	struct subsys *subsys;
+	struct tgt_port *port;
+	struct sq *sqs[TGT_MAX_QID + 1];
+	uint16_t cntlid;
+	uint16_t nr_io_queues; /* granted (Set Features) */
+	char hostnqn[TGT_NQN_SIZE];
+	uint8_t hostid[16];
+	uint64_t host_wwpn;
+	uint64_t assoc_id;
+	uint32_t cc, csts;
+	_Atomic bool ready; /* [atomic] CSTS.RDY, for I/O */
+	uint32_t kato_ms;
+	uint64_t ka_deadline;	 /* ms, tgt clock */
+	_Atomic bool ka_traffic; /* [atomic] set by any queue */
+	bool deleting;
+	bool vwc;
+	uint32_t aen_cfg;
+	uint32_t aen_masked; /* types sent, log not read */
+	struct nvmet_fc_req *aer[TGT_AERL + 1];
+	unsigned int nr_aer;
+	struct aen aen[TGT_MAX_AEN];
+	unsigned int nr_aen;
+	uint32_t changed_ns[NVME_MAX_CHANGED_NS];
+	unsigned int nr_changed_ns; /* > 1024: overflow */
+	struct nvme_error_log_entry err_log[TGT_ERR_LOG];
+	uint64_t err_count;
+	uint64_t disc_genctr_seen;
+	struct tgt_io_stats st_gone; /* its destroyed I/O queues */
+};
+
+/* The root object. */
+struct tgt {
+	const struct nvmet_fc_env_ops *env;
+	void *env_arg;
+	char *state_dir;
+	struct tgt_port *ports[TGT_MAX_PORTS];
+	struct subsys *subsys_list;
+	struct subsys *disc;  /* discovery subsystem */
+	struct sq *sq_list;   /* every live sq */
+	struct ns_msg *retry; /* messages to re-post */
+	bool ana_grp[TGT_MAX_ANAGRP + 1];
+	uint64_t ana_chgcnt;
+	uint64_t disc_genctr;
+	unsigned int ns_draining; /* deleted, I/O in flight */
+	const struct tgt_clock *clock;
+	struct nvmet_fc_req *cpl_retry; /* completions to re-post,
+							 * linked via req_ctx.aux2 */
+	/* The transport's entry points (tests replace them). */
+	void (*delete_assoc)(struct nvmet_fc_sq *fc_sq);
+	void (*discovery_chg)(struct nvmet_fc_target_port *tp);
+};
+
+/* Per-request scratch, in req->core_ctx (64 bytes). */
+struct req_ctx {
+	struct sq *sq;
+	struct ns *ns;
+	uint64_t offset; /* bytes into the namespace */
+	uint32_t len;
+	uint16_t status;
+	uint8_t flags;
+	uint8_t pad;
+	uint32_t nsid; /* counted in sq->ns[nsid] */
+	uint32_t pad2;
+	uint64_t aux;
+	uint64_t aux2;
+	uint64_t t0; /* ns, req_init (latency) */
+};
+_Static_assert(sizeof(struct req_ctx) <= sizeof(((struct nvmet_fc_req *)0)->core_ctx),
+	       "req_ctx fits core_ctx");
+
+static inline struct req_ctx *req_ctx(struct nvmet_fc_req *req)
+{
+	return (struct req_ctx *)(void *)req->core_ctx;
+}
+
+/* ---- helpers shared by the core files ----------------------------------- */
+
+/* tgt_err.c */
+void tgt_err(char *err, size_t errlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+/* tgt_port.c */
+struct tgt_port *tgt_port_find(struct tgt *t, uint16_t portid);
+struct tgt_port *tgt_port_by_tp(struct tgt *t, const struct nvmet_fc_target_port *tp);
+void tgt_port_put(struct tgt_port *p);
+
+/* tgt.c */
+void tgt_sq_free(struct sq *sq);
+int tgt_port_run_on_hwq(struct tgt_port *p, struct tgt *t, uint16_t hwq, void (*fn)(void *),
+			void *arg);
+int tgt_run_on_ctl(struct tgt *t, struct tgt_port *p, void (*fn)(void *), void *arg);
+void tgt_discovery_changed(struct tgt *t, const struct subsys *s);
+
+/* tgt_req.c: completing requests */
+void tgt_req_complete(struct nvmet_fc_req *req, uint16_t status);
+void tgt_req_release(struct nvmet_fc_req *req);
+/* [ctl] post the completion back to the request's hwq thread. */
+void tgt_req_complete_from_ctl(struct nvmet_fc_req *req, uint16_t status);
+
+/* tgt_stats_io.c: [hwq] counting (single writer per queue), [ctl] sums */
+void tgt_stats_io_response(struct nvmet_fc_req *req, uint32_t nsid, uint16_t status);
+void tgt_stats_io_abort(struct sq *sq, uint32_t nsid);
+void tgt_stats_io_bytes(struct sq *sq, bool write, uint64_t len);
+void tgt_stats_io_sq(const struct sq *sq, struct tgt_io_stats *dst);
+void tgt_stats_io_ctrl(const struct ctrl *c, struct tgt_io_stats *dst);
+void tgt_stats_io_sq_gone(struct sq *sq, struct ctrl *c);
+
+/* subsys.c */
+struct subsys *subsys_find(struct tgt *t, const char *nqn);
+bool subsys_host_allowed(const struct subsys *s, const char *hostnqn, uint64_t host_wwpn);
+bool subsys_exported_on(const struct subsys *s, uint16_t portid);
+void subsys_free(struct subsys *s);
+
+/* ns.c */
+struct ns *ns_find(const struct subsys *s, uint32_t nsid);
+void ns_fill_sq_view(struct subsys *s, struct sq *sq);
+void ns_destroy_all(struct subsys *s);
+void ns_retry_msgs(struct tgt *t);
+void ns_stats(const struct ns *ns, uint64_t st[NS_ST_MAX], struct tgt_io_stats *io);
+void ns_fold_view(struct sq_ns *v);
+void ns_fold_sq(struct sq *sq);
+void ns_sq_completed(struct sq *sq, uint32_t nsid); /* [hwq] drained */
+int ns_id_load_or_create(struct tgt *t, const char *nqn, struct tgt_ns_params *p, char *err,
+			 size_t errlen);
+int ns_id_save(struct tgt *t, const char *nqn, const struct tgt_ns_params *p, char *err,
+	       size_t errlen);
+
+/* ctrl.c */
+int ctrl_create(struct subsys *s, struct sq *asq, const char *hostnqn, const uint8_t hostid[16],
+		uint32_t kato_ms, struct ctrl **ctrlp);
+void ctrl_free(struct ctrl *c);
+void ctrl_delete(struct ctrl *c); /* tear the association down */
+struct ctrl *ctrl_find(struct subsys *s, uint16_t cntlid);
+void ctrl_ka_traffic(struct ctrl *c);
+void ctrl_timer(struct ctrl *c, uint64_t now);
+void ctrl_add_aen(struct ctrl *c, uint32_t cfg_bit, uint32_t result);
+void ctrl_ns_changed(struct ctrl *c, uint32_t nsid);
+void ctrl_fail_aers(struct ctrl *c, uint16_t status);
+int ctrl_hold_aer(struct ctrl *c, struct nvmet_fc_req *req);
+void ctrl_set_cc(struct ctrl *c, uint32_t cc);
+void ctrl_log_error(struct ctrl *c, const struct nvmet_fc_req *req, uint16_t status);
+void subsys_ns_changed(struct subsys *s, uint32_t nsid);
+void tgt_ana_changed(struct tgt *t);
+
+/* cmd_*.c: parse (and for qid 0, execute on [ctl]) */
+uint16_t cmd_fabrics_parse(struct nvmet_fc_req *req);
+uint16_t cmd_admin_parse(struct nvmet_fc_req *req);
+uint16_t cmd_io_parse(struct nvmet_fc_req *req);
+/* [ctl] the admin executors; return a status, or TGT_STATUS_DEFERRED
+ * when they keep the request (AER). */
+#define TGT_STATUS_DEFERRED 0xffff
+uint16_t cmd_admin_exec(struct nvmet_fc_req *req, struct ctrl *c);
+uint16_t cmd_fabrics_exec(struct nvmet_fc_req *req, struct sq *sq);
+uint16_t cmd_identify(struct nvmet_fc_req *req, struct ctrl *c);
+uint16_t cmd_get_log_page(struct nvmet_fc_req *req, struct ctrl *c);
+uint16_t cmd_set_features(struct nvmet_fc_req *req, struct ctrl *c);
+uint16_t cmd_get_features(struct nvmet_fc_req *req, struct ctrl *c);
+/* cmd_discovery.c: build the discovery log for c into buf (len bytes at
+ * offset off). */
+void cmd_discovery_log(struct ctrl *c, uint8_t *buf, uint64_t off, uint32_t len);
+
+/* ana.c */
+uint8_t ana_state(const struct tgt_port *p, uint32_t grpid);
+void ana_port_init(struct tgt *t, struct tgt_port *p);
+size_t ana_log_build(struct ctrl *c, bool rgo, uint8_t *buf, size_t cap);
+
+/* cmd_util.c: data buffer helpers for executors */
+uint16_t cmd_check_len(const struct nvmet_fc_req *req, uint32_t len);
+void cmd_copy_out(struct nvmet_fc_req *req, const void *buf, size_t len);
+void cmd_set_result(struct nvmet_fc_req *req, uint64_t v);
+
+/* KATO in ms rounded up to whole seconds, as nvmet does (no overflow). */
+static inline uint32_t tgt_kato_round(uint32_t ms)
+{
+	uint64_t r = ((uint64_t)ms + 999) / 1000 * 1000;
+
+	return r > UINT32_MAX ? UINT32_MAX / 1000 * 1000 : (uint32_t)r;
+}
+
+/* Copy a C string into a fixed field padded with spaces (no NUL). */
+void tgt_copy_padded(char *dst, size_t len, const char *src);
+
+#endif /* TGT_PRIV_H */

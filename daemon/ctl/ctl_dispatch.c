@@ -1,0 +1,137 @@
+// SPDX-License-Identifier: Apache-2.0
+/*
+ * ctl_dispatch(): run one validated control request. The handler comes
+ * from ctl_handlers[], indexed by the command enum (no switch); the
+ * permission rule comes from the command's descriptor (FCNVME_CMDF_WRITE
+ * needs a writable peer). The answer always ends with exactly one message:
+ * NLMSG_DONE after data (or for dump commands), an ack (NLMSG_ERROR 0)
+ * otherwise, or NLMSG_ERROR with the handler's errno and reason.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <linux/netlink.h>
+#include <netlink/msg.h>
+
+#include <fcnvmectl/ctl_msg.h>
+
+#include "conf/conf.h"
+#include "ctl_dispatch.h"
+#include "fcd.h"
+#include "log.h"
+
+const ctl_handler ctl_handlers[FCNVME_CMD_MAX + 1] = {
+	[FCNVME_CMD_STATUS] = ctl_status,
+	[FCNVME_CMD_VERSION] = ctl_version,
+	[FCNVME_CMD_PORT_LIST] = ctl_port_list,
+	[FCNVME_CMD_PORT_SHOW] = ctl_port_show,
+	[FCNVME_CMD_PORT_ENABLE] = ctl_port_enable,
+	[FCNVME_CMD_PORT_DISABLE] = ctl_port_disable,
+	[FCNVME_CMD_HOST_LIST] = ctl_host_list,
+	[FCNVME_CMD_HOST_INVALIDATE] = ctl_host_invalidate,
+	[FCNVME_CMD_SUBSYS_ADD] = ctl_subsys_add,
+	[FCNVME_CMD_SUBSYS_DEL] = ctl_subsys_del,
+	[FCNVME_CMD_SUBSYS_LIST] = ctl_subsys_list,
+	[FCNVME_CMD_SUBSYS_SHOW] = ctl_subsys_show,
+	[FCNVME_CMD_SUBSYS_SET] = ctl_subsys_set,
+	[FCNVME_CMD_ALLOWED_HOST_ADD] = ctl_allowed_host_add,
+	[FCNVME_CMD_ALLOWED_HOST_DEL] = ctl_allowed_host_del,
+	[FCNVME_CMD_NS_ADD] = ctl_ns_add,
+	[FCNVME_CMD_NS_DEL] = ctl_ns_del,
+	[FCNVME_CMD_NS_LIST] = ctl_ns_list,
+	[FCNVME_CMD_NS_SHOW] = ctl_ns_show,
+	[FCNVME_CMD_NS_RESIZE] = ctl_ns_resize,
+	[FCNVME_CMD_NS_ENABLE] = ctl_ns_enable,
+	[FCNVME_CMD_NS_DISABLE] = ctl_ns_disable,
+	[FCNVME_CMD_NS_SET_ANA_GROUP] = ctl_ns_set_ana_group,
+	[FCNVME_CMD_ANA_ADD] = ctl_ana_add,
+	[FCNVME_CMD_ANA_SET_STATE] = ctl_ana_set_state,
+	[FCNVME_CMD_ASSOC_LIST] = ctl_assoc_list,
+	[FCNVME_CMD_ASSOC_DELETE] = ctl_assoc_delete,
+	[FCNVME_CMD_STATS] = ctl_stats,
+	[FCNVME_CMD_DISCOVERY_EVENT] = ctl_discovery_event,
+	[FCNVME_CMD_CONFIG_RELOAD] = ctl_config_reload,
+	[FCNVME_CMD_CONFIG_SAVE] = ctl_config_save,
+	[FCNVME_CMD_CONFIG_SHOW] = ctl_config_show,
+	[FCNVME_CMD_LOG_LEVEL] = ctl_log_level,
+	[FCNVME_CMD_SUBSYS_PORT_ADD] = ctl_subsys_port_add,
+	[FCNVME_CMD_SUBSYS_PORT_DEL] = ctl_subsys_port_del,
+	[FCNVME_CMD_ALLOWED_WWPN_ADD] = ctl_allowed_wwpn_add,
+	[FCNVME_CMD_ALLOWED_WWPN_DEL] = ctl_allowed_wwpn_del,
+};
+
+/* Counts the data messages a handler sent, then forwards them. */
+struct dispatch_ctx {
+	int (*send)(void *ctx, struct nl_msg *m);
+	void *ctx;
+	unsigned int sent;
+};
+
+static int count_send(void *arg, struct nl_msg *m)
+{
+	struct dispatch_ctx *dc = arg;
+
+	dc->sent++;
+	return dc->send(dc->ctx, m);
+}
+
+/* Fill req->err and return error. */
+int ctl_fail(struct ctl_req *req, int error, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(req->err, sizeof(req->err), fmt, ap);
+	va_end(ap);
+	return error;
+}
+
+/* A data message answering req. */
+struct nl_msg *ctl_reply_new(struct ctl_req *req)
+{
+	return fcnvme_msg_new(req->msg->cmd, NLM_F_MULTI, req->msg->nlh->nlmsg_seq);
+}
+
+/* Validate-dispatch-reply one request; see ctl_dispatch.h. */
+int ctl_dispatch(struct fcd *d, const struct fcnvme_msg *msg, bool writable,
+		 int (*send)(void *ctx, struct nl_msg *m), void *ctx)
+{
+	const struct fcnvme_cmd_desc *desc = fcnvme_cmd_desc(msg->cmd);
+	struct dispatch_ctx dc = { send, ctx, 0 };
+	struct ctl_req req = {
+		.d = d, .msg = msg, .send = count_send, .ctx = &dc, .writable = writable
+	};
+	ctl_handler h = msg->cmd <= FCNVME_CMD_MAX ? ctl_handlers[msg->cmd] : NULL;
+	int rc;
+
+	/* Handlers record changes in d->conf; make sure there is one. */
+	if (d->conf == NULL)
+		d->conf = conf_new();
+	if (d->conf == NULL)
+		rc = ctl_fail(&req, -ENOMEM, "out of memory");
+	else if (desc == NULL || h == NULL)
+		rc = ctl_fail(&req, -EOPNOTSUPP, "command %u is not supported by this daemon",
+			      msg->cmd);
+	else if ((desc->flags & FCNVME_CMDF_WRITE) && !writable)
+		rc = ctl_fail(&req, -EPERM,
+			      "%s changes the target: it needs root or the control socket's group",
+			      desc->name);
+	else
+		rc = h(&req);
+	if (rc) {
+		if (req.err[0] == '\0')
+			snprintf(req.err, sizeof(req.err), "%s", strerror(-rc));
+		log_info("control: %s: %s", desc != NULL ? desc->name : "?", req.err);
+		send(ctx, fcnvme_msg_new_error(msg->nlh, rc, req.err));
+		return rc;
+	}
+	if ((desc->flags & FCNVME_CMDF_WRITE) != 0)
+		log_info("control: %s done", desc->name);
+	if (dc.sent > 0 || (desc->flags & FCNVME_CMDF_DUMP))
+		send(ctx, fcnvme_msg_new_done(msg->nlh));
+	else
+		send(ctx, fcnvme_msg_new_error(msg->nlh, 0, NULL));
+	return 0;
+}

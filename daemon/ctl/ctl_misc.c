@@ -1,0 +1,179 @@
+// SPDX-License-Identifier: Apache-2.0
+/*
+ * Control handlers for the daemon itself: status, version, log level, and
+ * the configuration commands (reload, save, show), plus the reply helpers
+ * every handler file uses.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <fcnvmectl/ctl_msg.h>
+
+#include "config.h"
+#include "conf/conf.h"
+#include "ctl_dispatch.h"
+#include "ctl_reply.h"
+#include "fcd.h"
+#include "log.h"
+#include "port.h"
+#include "sdnotify.h"
+#include "core/tgt.h"
+
+#define TEXT_CHUNK 8000 /* config show: bytes per message */
+
+/* Send a built reply, or drop it when building failed. */
+int ctl_reply_send(struct ctl_req *req, struct nl_msg *m, int put_rc)
+{
+	if (m == NULL)
+		return ctl_fail(req, -ENOMEM, "out of memory");
+	if (put_rc) {
+		fcnvme_msg_free(m);
+		return ctl_fail(req, put_rc, "reply does not fit a message");
+	}
+	return req->send(req->ctx, m);
+}
+
+/* An optional u8 attribute of the request. */
+uint8_t ctl_opt_u8(const struct ctl_req *req, unsigned int attr, uint8_t def)
+{
+	uint8_t v;
+
+	return fcnvme_msg_get_u8(req->msg, attr, &v) == 0 ? v : def;
+}
+
+static uint64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+static int count_ns(const struct tgt_ns_info *ni, void *arg)
+{
+	(void)ni;
+	(*(uint32_t *)arg)++;
+	return 0;
+}
+
+static int count_subsys(const struct tgt_subsys_info *si, void *arg)
+{
+	(void)si;
+	(*(uint32_t *)arg)++;
+	return 0;
+}
+
+/* status: version, uptime, object counts, log level, config file, and
+ * whether the asking peer may change things. */
+int ctl_status(struct ctl_req *req)
+{
+	struct fcd *d = req->d;
+	struct nl_msg *m = ctl_reply_new(req);
+	unsigned int ports = 0, up = 0, threads = 0;
+	uint32_t nsubsys = 0, nns = 0;
+	int rc;
+
+	if (m == NULL)
+		return ctl_fail(req, -ENOMEM, "out of memory");
+	port_counts(d, &ports, &up, &threads);
+	tgt_subsys_foreach(d->tgt, count_subsys, &nsubsys);
+	tgt_ns_foreach(d->tgt, NULL, count_ns, &nns);
+	rc = fcnvme_msg_put_str(m, FCNVME_A_VERSION, PACKAGE_VERSION);
+	if (!rc)
+		rc = fcnvme_msg_put_u32(m, FCNVME_A_PROTO, FCNVME_CTL_VERSION);
+	if (!rc)
+		rc = fcnvme_msg_put_u64(m, FCNVME_A_UPTIME_MS, now_ms() - d->started_ms);
+	if (!rc)
+		rc = fcnvme_msg_put_u32(m, FCNVME_A_NR_PORTS, ports);
+	if (!rc)
+		rc = fcnvme_msg_put_u32(m, FCNVME_A_NR_SUBSYS, nsubsys);
+	if (!rc)
+		rc = fcnvme_msg_put_u32(m, FCNVME_A_NR_NS, nns);
+	if (!rc)
+		rc = fcnvme_msg_put_u8(m, FCNVME_A_LOG_LEVEL, (uint8_t)log_getverbose());
+	if (!rc && d->conf_path != NULL)
+		rc = fcnvme_msg_put_str(m, FCNVME_A_PATH, d->conf_path);
+	if (!rc)
+		rc = fcnvme_msg_put_u8(m, FCNVME_A_PERM, req->writable);
+	return ctl_reply_send(req, m, rc);
+}
+
+/* version: package and protocol version. */
+int ctl_version(struct ctl_req *req)
+{
+	struct nl_msg *m = ctl_reply_new(req);
+	int rc;
+
+	if (m == NULL)
+		return ctl_fail(req, -ENOMEM, "out of memory");
+	rc = fcnvme_msg_put_str(m, FCNVME_A_VERSION, PACKAGE_VERSION);
+	if (!rc)
+		rc = fcnvme_msg_put_u32(m, FCNVME_A_PROTO, FCNVME_CTL_VERSION);
+	return ctl_reply_send(req, m, rc);
+}
+
+/* log level LEVEL: change the verbosity now (kept in the config). */
+int ctl_log_level(struct ctl_req *req)
+{
+	uint8_t level = ctl_opt_u8(req, FCNVME_A_LOG_LEVEL, FCNVME_LOG_INFO);
+
+	log_setverbose(level);
+	if (req->d->conf != NULL)
+		req->d->conf->log_level = level;
+	return 0;
+}
+
+/* config reload: re-read the file and apply the difference. */
+int ctl_config_reload(struct ctl_req *req)
+{
+	int rc;
+
+	sdnotify_reloading();
+	rc = conf_reload(req->d, req->err, sizeof(req->err));
+	sdnotify_ready();
+	if (rc)
+		log_warnx("reload failed, running configuration kept: %s", req->err);
+	return rc;
+}
+
+/* config save [FILE]: write the running state atomically. */
+int ctl_config_save(struct ctl_req *req)
+{
+	const char *path = fcnvme_msg_get_str(req->msg, FCNVME_A_PATH);
+
+	if (path != NULL && path[0] != '/')
+		return ctl_fail(req, -EINVAL, "%s: give an absolute path", path);
+	return conf_save(req->d, path, req->err, sizeof(req->err));
+}
+
+/* config show: the running configuration, in chunks of text. */
+int ctl_config_show(struct ctl_req *req)
+{
+	struct nl_msg *m;
+	char *text = NULL, chunk[TEXT_CHUNK + 1];
+	size_t len = 0, off, n;
+	FILE *fp;
+	int rc = 0;
+
+	if (req->d->conf == NULL)
+		return ctl_fail(req, -ENOENT, "no configuration applied");
+	conf_sync_ids(req->d);
+	fp = open_memstream(&text, &len);
+	if (fp == NULL)
+		return ctl_fail(req, -ENOMEM, "out of memory");
+	conf_print(fp, req->d->conf);
+	fclose(fp);
+	for (off = 0; rc == 0 && off < len; off += n) {
+		n = len - off < TEXT_CHUNK ? len - off : TEXT_CHUNK;
+		memcpy(chunk, text + off, n);
+		chunk[n] = '\0';
+		m = ctl_reply_new(req);
+		rc = ctl_reply_send(req, m,
+				    m != NULL ? fcnvme_msg_put_str(m, FCNVME_A_TEXT, chunk) : 0);
+	}
+	free(text);
+	return rc;
+}

@@ -1,0 +1,201 @@
+// SPDX-License-Identifier: Apache-2.0
+/*
+ * Control handlers for namespaces: add (NSID optional: the lowest free one
+ * is taken and returned), del, list, show, resize, enable, disable and
+ * set-ana-group.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <fcnvmectl/ctl_msg.h>
+
+#include "conf/conf.h"
+#include "conf/conf_ops.h"
+#include "conf/conf_opts.h"
+#include "ctl_dispatch.h"
+#include "ctl_reply.h"
+#include "fcd.h"
+#include "core/tgt.h"
+
+static const char *req_nqn(const struct ctl_req *req)
+{
+	return fcnvme_msg_get_str(req->msg, FCNVME_A_NQN);
+}
+
+static uint32_t req_nsid(const struct ctl_req *req)
+{
+	uint32_t v = 0;
+
+	fcnvme_msg_get_u32(req->msg, FCNVME_A_NSID, &v);
+	return v;
+}
+
+static int get_bin(struct ctl_req *req, unsigned int attr, uint8_t *dst, size_t n, bool *has)
+{
+	size_t len = 0;
+	const void *p = fcnvme_msg_get_bin(req->msg, attr, &len);
+
+	if (p == NULL)
+		return 0;
+	if (len != n)
+		return ctl_fail(req, -EINVAL, "bad %s", fcnvme_attr_name(attr));
+	memcpy(dst, p, n);
+	*has = true;
+	return 0;
+}
+
+/* namespace add NQN backend B [path P] [size S] [nsid N] ... */
+int ctl_ns_add(struct ctl_req *req)
+{
+	const char *backend = fcnvme_msg_get_str(req->msg, FCNVME_A_BACKEND);
+	struct conf_ns ns;
+	struct nl_msg *m;
+	int i, rc;
+
+	memset(&ns, 0, sizeof(ns));
+	for (i = 0; conf_backend_names[i] != NULL; i++)
+		if (strcmp(conf_backend_names[i], backend) == 0)
+			break;
+	if (conf_backend_names[i] == NULL)
+		return ctl_fail(req, -EINVAL, "backend %s is not one of null, ram, file", backend);
+	ns.backend = (enum tgt_backend_type)i;
+	ns.nsid = req_nsid(req);
+	ns.path = (char *)(uintptr_t)fcnvme_msg_get_str(req->msg, FCNVME_A_PATH);
+	fcnvme_msg_get_u64(req->msg, FCNVME_A_SIZE, &ns.size);
+	ns.lba_size = 512;
+	fcnvme_msg_get_u32(req->msg, FCNVME_A_LBA_SIZE, &ns.lba_size);
+	ns.anagrpid = 1;
+	fcnvme_msg_get_u32(req->msg, FCNVME_A_ANA_GRPID, &ns.anagrpid);
+	ns.readonly = ctl_opt_u8(req, FCNVME_A_READ_ONLY, 0);
+	ns.enabled = ctl_opt_u8(req, FCNVME_A_ENABLED, 1);
+	if ((rc = get_bin(req, FCNVME_A_UUID, ns.uuid, 16, &ns.has_uuid)) ||
+	    (rc = get_bin(req, FCNVME_A_NGUID, ns.nguid, 16, &ns.has_nguid)) ||
+	    (rc = get_bin(req, FCNVME_A_EUI64, ns.eui64, 8, &ns.has_eui64)))
+		return rc;
+	if (ns.lba_size != 512 && ns.lba_size != 4096)
+		return ctl_fail(req, -EINVAL, "lba-size must be 512 or 4096");
+	if (ns.backend == TGT_BACKEND_FILE && ns.path == NULL)
+		return ctl_fail(req, -EINVAL, "backend file needs a path");
+	if (ns.backend != TGT_BACKEND_FILE && ns.path != NULL)
+		return ctl_fail(req, -EINVAL, "path is only for backend file");
+	if (ns.backend != TGT_BACKEND_FILE && ns.size == 0)
+		return ctl_fail(req, -EINVAL, "backend %s needs a size", backend);
+	if (ns.size % ns.lba_size != 0)
+		return ctl_fail(req, -EINVAL, "size is not a multiple of the LBA size %u",
+				ns.lba_size);
+	if (ns.nsid > TGT_MAX_NSID)
+		return ctl_fail(req, -ERANGE, "nsid must be 1..%u", TGT_MAX_NSID);
+	rc = conf_op_ns_add(req->d, req_nqn(req), &ns, req->err, sizeof(req->err));
+	if (rc)
+		return rc;
+	m = ctl_reply_new(req);
+	return ctl_reply_send(req, m,
+			      m != NULL ? fcnvme_msg_put_u32(m, FCNVME_A_NSID, ns.nsid) : 0);
+}
+
+/* namespace del NQN NSID */
+int ctl_ns_del(struct ctl_req *req)
+{
+	return conf_op_ns_del(req->d, req_nqn(req), req_nsid(req), req->err, sizeof(req->err));
+}
+
+/* namespace resize NQN NSID SIZE */
+int ctl_ns_resize(struct ctl_req *req)
+{
+	uint64_t size = 0;
+
+	fcnvme_msg_get_u64(req->msg, FCNVME_A_SIZE, &size);
+	return conf_op_ns_resize(req->d, req_nqn(req), req_nsid(req), size, req->err,
+				 sizeof(req->err));
+}
+
+/* namespace enable NQN NSID */
+int ctl_ns_enable(struct ctl_req *req)
+{
+	return conf_op_ns_enable(req->d, req_nqn(req), req_nsid(req), true, req->err,
+				 sizeof(req->err));
+}
+
+/* namespace disable NQN NSID */
+int ctl_ns_disable(struct ctl_req *req)
+{
+	return conf_op_ns_enable(req->d, req_nqn(req), req_nsid(req), false, req->err,
+				 sizeof(req->err));
+}
+
+/* namespace set-ana-group NQN NSID GROUP */
+int ctl_ns_set_ana_group(struct ctl_req *req)
+{
+	uint32_t grp = 0;
+
+	fcnvme_msg_get_u32(req->msg, FCNVME_A_ANA_GRPID, &grp);
+	return conf_op_ns_set_ana_group(req->d, req_nqn(req), req_nsid(req), grp, req->err,
+					sizeof(req->err));
+}
+
+struct ns_walk {
+	struct ctl_req *req;
+	uint32_t nsid; /* only this one, or 0 */
+	int found;
+};
+
+static int put_ns(const struct tgt_ns_info *ni, void *arg)
+{
+	struct ns_walk *w = arg;
+	struct nl_msg *m;
+	int rc;
+
+	if (w->nsid != 0 && ni->nsid != w->nsid)
+		return 0;
+	w->found++;
+	m = ctl_reply_new(w->req);
+	if (m == NULL)
+		return ctl_fail(w->req, -ENOMEM, "out of memory");
+	rc = fcnvme_msg_put_str(m, FCNVME_A_NQN, ni->subnqn);
+	if (!rc)
+		rc = fcnvme_msg_put_u32(m, FCNVME_A_NSID, ni->nsid);
+	if (!rc)
+		rc = fcnvme_msg_put_str(m, FCNVME_A_BACKEND, conf_backend_names[ni->backend]);
+	if (!rc && ni->path != NULL)
+		rc = fcnvme_msg_put_str(m, FCNVME_A_PATH, ni->path);
+	if (!rc)
+		rc = fcnvme_msg_put_u64(m, FCNVME_A_SIZE, ni->size);
+	if (!rc)
+		rc = fcnvme_msg_put_u32(m, FCNVME_A_LBA_SIZE, ni->lba_size);
+	if (!rc)
+		rc = fcnvme_msg_put_u32(m, FCNVME_A_ANA_GRPID, ni->anagrpid);
+	if (!rc)
+		rc = fcnvme_msg_put_u8(m, FCNVME_A_READ_ONLY, ni->readonly);
+	if (!rc)
+		rc = fcnvme_msg_put_u8(m, FCNVME_A_ENABLED, ni->enabled);
+	if (!rc)
+		rc = fcnvme_msg_put_bin(m, FCNVME_A_UUID, ni->uuid, 16);
+	if (!rc)
+		rc = fcnvme_msg_put_bin(m, FCNVME_A_NGUID, ni->nguid, 16);
+	if (!rc)
+		rc = fcnvme_msg_put_bin(m, FCNVME_A_EUI64, ni->eui64, 8);
+	return ctl_reply_send(w->req, m, rc);
+}
+
+/* namespace list [NQN] */
+int ctl_ns_list(struct ctl_req *req)
+{
+	struct ns_walk w = { req, 0, 0 };
+	const char *nqn = req_nqn(req);
+
+	if (nqn != NULL && conf_subsys_find(req->d->conf, nqn) == NULL)
+		return ctl_fail(req, -ENOENT, "no subsystem %s", nqn);
+	return tgt_ns_foreach(req->d->tgt, nqn, put_ns, &w);
+}
+
+/* namespace show NQN NSID */
+int ctl_ns_show(struct ctl_req *req)
+{
+	struct ns_walk w = { req, req_nsid(req), 0 };
+	int rc = tgt_ns_foreach(req->d->tgt, req_nqn(req), put_ns, &w);
+
+	if (rc == 0 && w.found == 0)
+		return ctl_fail(req, -ENOENT, "%s has no namespace %u", req_nqn(req), w.nsid);
+	return rc;
+}
