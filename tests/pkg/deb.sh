@@ -64,6 +64,10 @@ for f in /usr/sbin/nvmetfcd /usr/sbin/fcnvmectl /usr/bin/fcnvme /usr/bin/softhba
 done
 [ ! -e /usr/include/fcnvme/ctl.h ] && ok "the control protocol stays private" ||
 	ko "/usr/include/fcnvme/ctl.h installed"
+getent group nvmetfcd >/dev/null && ok "the nvmetfcd group exists (sysusers.d)" ||
+	ko "no nvmetfcd group after install"
+[ "$(stat -c %G /run/nvmetfcd 2>/dev/null)" = nvmetfcd ] &&
+	ok "/run/nvmetfcd belongs to group nvmetfcd (tmpfiles.d)" || ko "/run/nvmetfcd not created"
 pkg-config --exists libfcnvme && ok "pkg-config libfcnvme" || ko "pkg-config libfcnvme"
 /usr/sbin/nvmetfcd -n -c /etc/nvmetfcd/nvmetfcd.conf >/dev/null 2>&1 &&
 	ok "the packaged configuration checks" || ko "nvmetfcd -n on the packaged configuration"
