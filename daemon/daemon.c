@@ -162,6 +162,32 @@ static void events_free(struct daemon_events *e)
 	}
 }
 
+/* [ctl] What a namespace's backing store did on its own. */
+static void daemon_ns_event(void *arg, const char *nqn, uint32_t nsid, enum tgt_ns_event ev,
+			    uint64_t size, const char *msg)
+{
+	(void)arg;
+	switch (ev) {
+	case TGT_NS_EV_RESIZED:
+		log_info("%s namespace %u grew to %llu bytes (%s); hosts notified", nqn, nsid,
+			 (unsigned long long)size, msg);
+		break;
+	case TGT_NS_EV_SHRINK_REFUSED:
+		log_warnx("%s namespace %u: %s", nqn, nsid, msg);
+		break;
+	case TGT_NS_EV_FENCED:
+		log_warnx("%s namespace %u fenced: %s; its I/O fails with ANA Inaccessible", nqn,
+			  nsid, msg);
+		break;
+	case TGT_NS_EV_RECOVERED:
+		log_info("%s namespace %u serves again: %s", nqn, nsid, msg);
+		break;
+	case TGT_NS_EV_NOTE:
+		log_info("%s namespace %u: %s", nqn, nsid, msg);
+		break;
+	}
+}
+
 /* Build, serve, drain. */
 int daemon_run(struct daemon_opts *o)
 {
@@ -203,6 +229,7 @@ int daemon_run(struct daemon_opts *o)
 	d.tgt = tgt_create(&core_env, &d, d.state_dir);
 	if (!d.tgt)
 		fatalx("cannot create the NVMe target core");
+	tgt_set_ns_event_cb(d.tgt, daemon_ns_event, &d);
 	if (events_add(&d, &ev))
 		fatalx("cannot register signal and timer events");
 

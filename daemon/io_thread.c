@@ -27,13 +27,21 @@ static inline void io_stat_add(_Atomic uint64_t *c, uint64_t n)
 			      memory_order_relaxed);
 }
 
+/* Any thread: end the thread's sleep (a backend's completion came in). */
+static void io_thread_wake(void *arg)
+{
+	struct io_thread *t = arg;
+
+	t->ops->kick(t->lldd, t->hwq);
+}
+
 static void *io_thread_main(void *arg)
 {
 	struct io_thread *t = arg;
 	unsigned int idle = 0;
 	int work, rc;
 
-	rc = tgt_hwq_start(t->tgt, t->hwq);
+	rc = tgt_hwq_start(t->tgt, t->hwq, t->mode == IO_POLL_HYBRID ? io_thread_wake : NULL, t);
 	if (rc)
 		return NULL;
 	while (!atomic_load_explicit(&t->stop, memory_order_acquire)) {
@@ -53,9 +61,17 @@ static void *io_thread_main(void *arg)
 		}
 		if (t->mode == IO_POLL_BUSY || ++idle < IO_SPIN_LOOPS)
 			continue;
+		idle = 0;
+		/* Backends whose completions arrive on other threads wake
+		 * us once we said we sleep; work that came in before that
+		 * is seen here. */
+		if (tgt_hwq_sleep(t->tgt, t->hwq, true) > 0) {
+			tgt_hwq_sleep(t->tgt, t->hwq, false);
+			continue;
+		}
 		io_stat_add(&t->sleeps, 1);
 		t->ops->wait(t->lldd, t->hwq, IO_SLEEP_US);
-		idle = 0;
+		tgt_hwq_sleep(t->tgt, t->hwq, false);
 	}
 	/* Drain what the control thread queued before it asked us to stop. */
 	io_ring_run(&t->inbox, IO_INBOX_SIZE);

@@ -4,21 +4,25 @@
  * A new backend adds its ops here and in backend.h, and nothing else in the
  * core names it.
  */
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "backend.h"
+
+#define BACKEND_MAX_CPU 1024
+
+/* [ctl] CPUs the I/O threads are pinned to. */
+static bool backend_io_cpu[BACKEND_MAX_CPU];
 
 static const struct backend_ops *const backend_table[] = {
 	[TGT_BACKEND_NULL] = &backend_null_ops,
 	[TGT_BACKEND_RAM] = &backend_ram_ops,
 	[TGT_BACKEND_FILE] = &backend_file_ops,
+	[TGT_BACKEND_RBD] = &backend_rbd_ops,
 };
 
 const struct backend_ops *const backend_all[] = {
-	&backend_null_ops,
-	&backend_ram_ops,
-	&backend_file_ops,
-	NULL,
+	&backend_null_ops, &backend_ram_ops, &backend_file_ops, &backend_rbd_ops, NULL,
 };
 
 /* The ops implementing a backend type, or NULL for an unknown type. */
@@ -27,4 +31,15 @@ const struct backend_ops *backend_ops_for(enum tgt_backend_type type)
 	if ((unsigned int)type >= sizeof(backend_table) / sizeof(backend_table[0]))
 		return NULL;
 	return backend_table[type];
+}
+
+void backend_reserve_cpu(int cpu)
+{
+	if (cpu >= 0 && cpu < BACKEND_MAX_CPU)
+		backend_io_cpu[cpu] = true;
+}
+
+bool backend_cpu_reserved(int cpu)
+{
+	return cpu >= 0 && cpu < BACKEND_MAX_CPU && backend_io_cpu[cpu];
 }

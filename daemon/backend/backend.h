@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Namespace backends behind one small ops table: null (zeroes, for
- * benchmarks), ram (memory) and file (regular file or block device through
- * the calling I/O thread's io_uring). A backend instance belongs to one
+ * benchmarks), ram (memory), file (regular file or block device through
+ * the calling I/O thread's io_uring) and rbd (a Ceph RBD image through
+ * librbd; a stub that refuses to open when built without librbd). A
+ * backend instance belongs to one
  * namespace; open/resize/close run on [ctl], submit on any I/O thread (and
  * on [ctl] for tests), concurrently, without locks.
  */
@@ -17,6 +19,19 @@
 
 struct nvmet_fc_req;
 struct backend;
+
+/* What an I/O thread gives its backends at thread_start. */
+struct backend_thread {
+	/* Any thread: end the I/O thread's sleep (NULL: it never sleeps). */
+	void (*wake)(void *arg);
+	void *wake_arg;
+};
+
+/* tick() results (bits). */
+#define BE_TICK_RESIZED	  0x1 /* the backing store changed size */
+#define BE_TICK_FENCED	  0x2 /* newly refused by the store (fenced) */
+#define BE_TICK_RECOVERED 0x4 /* serves again */
+#define BE_TICK_NOTE	  0x8 /* something worth a log line (msg) */
 
 enum backend_op {
 	BE_READ,
@@ -46,27 +61,53 @@ struct backend_ops {
 	/* [hwq] Run op on [off, off + len) with req->data as the buffer. */
 	uint16_t (*submit)(struct backend *be, struct nvmet_fc_req *req, enum backend_op op,
 			   uint64_t off, uint64_t len);
+	/* Optional [ctl]: the identifiers the backing store defines for
+	 * itself, the same on every node that opens it; 0 when filled,
+	 * -ENOENT when it has none (the core then uses its state files). */
+	int (*ids)(struct backend *be, uint8_t uuid[16], uint8_t nguid[16], uint8_t eui64[8]);
+	/* Optional [ctl], every 100 ms: BE_TICK_* bits of what happened;
+	 * msg (msglen bytes) says it in words. */
+	int (*tick)(struct backend *be, char *msg, size_t msglen);
+	/* Optional [ctl]: connect to the store again after a fence. */
+	int (*recover)(struct backend *be, char *err, size_t errlen);
 	/* Optional per-I/O-thread state (e.g. an io_uring), called by each
 	 * I/O thread for itself [hwq]: set up before its first submit,
-	 * reap completions (returns work done), drain and free at exit. */
-	int (*thread_start)(void);
+	 * reap completions (returns work done), drain and free at exit.
+	 * thread_sleep(true) before the thread sleeps: > 0 if completions
+	 * came in meanwhile (then it does not sleep); thread_sleep(false)
+	 * once it woke up. */
+	int (*thread_start)(const struct backend_thread *bt);
 	int (*thread_poll)(void);
+	int (*thread_sleep)(bool sleeping);
 	void (*thread_stop)(void);
 };
 
 struct backend {
 	const struct backend_ops *ops;
 	bool zeroes_dealloc; /* deallocated reads 0 */
+	/* A completed write is durable (no volatile write cache to flush):
+	 * a subsystem whose namespaces all say so reports VWC=0. */
+	bool no_write_cache;
 };
 
 extern const struct backend_ops backend_null_ops;
 extern const struct backend_ops backend_ram_ops;
 extern const struct backend_ops backend_file_ops;
+extern const struct backend_ops backend_rbd_ops;
 
 /* The ops for a backend type, or NULL for an unknown type. */
 const struct backend_ops *backend_ops_for(enum tgt_backend_type type);
 /* Every backend type's ops, NULL-terminated (for the per-thread hooks). */
 extern const struct backend_ops *const backend_all[];
+
+/* [ctl] CPU cpu runs an I/O thread: backends keep their own threads (for
+ * rbd, librados') off it. */
+void backend_reserve_cpu(int cpu);
+bool backend_cpu_reserved(int cpu);
+/* [ctl] The addresses of this process's Ceph clients in fencing domain
+ * domain (an ANA group; 0: all), one per line: what another node
+ * blocklists to fence this one. Returns the length (0 without rbd). */
+size_t backend_rbd_addrs(uint32_t domain, char *buf, size_t len);
 
 /* [hwq] An asynchronous submit finished (status: NVMe status). */
 void tgt_req_io_done(struct nvmet_fc_req *req, uint16_t status);

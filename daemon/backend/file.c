@@ -353,10 +353,11 @@ static uint16_t file_submit(struct backend *be, struct nvmet_fc_req *req, enum b
 }
 
 /* Set up the calling thread's ring; 0 or -errno. */
-static int file_thread_start(void)
+static int file_thread_start(const struct backend_thread *bt)
 {
 	struct file_thread *ft;
 
+	(void)bt;
 	if (file_thr)
 		return 0;
 	ft = calloc(1, sizeof(*ft));

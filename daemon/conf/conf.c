@@ -88,7 +88,16 @@ static int parse_ns(struct conf_parse *p, const config_setting_t *g, struct conf
 		return conf_perr(p, g, -EINVAL, "namespace: backend file needs path");
 	if (ns->backend != TGT_BACKEND_FILE && ns->path != NULL)
 		return conf_perr(p, g, -EINVAL, "namespace: path is only for backend file");
-	if (ns->backend != TGT_BACKEND_FILE && ns->size == 0)
+	if (ns->backend == TGT_BACKEND_RBD && (!ns->rbd.pool[0] || !ns->rbd.image[0]))
+		return conf_perr(p, g, -EINVAL, "namespace: backend rbd needs pool and image");
+	if (ns->backend != TGT_BACKEND_RBD &&
+	    (ns->rbd.pool[0] || ns->rbd.image[0] || ns->rbd.rados_ns[0] || ns->rbd.conf[0] ||
+	     ns->rbd.client_id[0] || ns->rbd.keyring[0] || ns->rbd.write_cache ||
+	     ns->rbd.op_timeout_s))
+		return conf_perr(p, g, -EINVAL,
+				 "namespace: pool, image, rados_namespace, ceph_conf, ceph_id, "
+				 "keyring, write_cache and op_timeout are only for backend rbd");
+	if (ns->backend != TGT_BACKEND_FILE && ns->backend != TGT_BACKEND_RBD && ns->size == 0)
 		return conf_perr(p, g, -EINVAL, "namespace: backend %s needs size",
 				 conf_backend_names[ns->backend]);
 	if (ns->size % ns->lba_size != 0)

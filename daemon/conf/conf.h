@@ -60,6 +60,7 @@ struct conf_ns {
 	bool enabled;
 	bool has_uuid, has_nguid, has_eui64;
 	uint8_t uuid[16], nguid[16], eui64[8];
+	struct tgt_rbd_params rbd; /* rbd backend: pool, image, cluster */
 	int line;
 };
 

@@ -41,11 +41,20 @@ static bool port_changed(const struct conf_port *a, const struct conf_port *b)
 	       a->busy_poll != b->busy_poll || a->readdata_rsp != b->readdata_rsp;
 }
 
+static bool rbd_same(const struct tgt_rbd_params *a, const struct tgt_rbd_params *b)
+{
+	return !strcmp(a->pool, b->pool) && !strcmp(a->image, b->image) &&
+	       !strcmp(a->rados_ns, b->rados_ns) && !strcmp(a->conf, b->conf) &&
+	       !strcmp(a->client_id, b->client_id) && !strcmp(a->keyring, b->keyring) &&
+	       a->write_cache == b->write_cache && a->op_timeout_s == b->op_timeout_s;
+}
+
 /* Whether a namespace must be recreated to become t. */
 static bool ns_replaced(const struct conf_ns *c, const struct conf_ns *t)
 {
 	return c->backend != t->backend || !str_eq(c->path, t->path) ||
 	       c->lba_size != t->lba_size || c->readonly != t->readonly || c->direct != t->direct ||
+	       !rbd_same(&c->rbd, &t->rbd) ||
 	       (c->has_uuid && t->has_uuid && memcmp(c->uuid, t->uuid, 16) != 0) ||
 	       (c->has_nguid && t->has_nguid && memcmp(c->nguid, t->nguid, 16) != 0) ||
 	       (c->has_eui64 && t->has_eui64 && memcmp(c->eui64, t->eui64, 8) != 0);

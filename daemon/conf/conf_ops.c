@@ -410,6 +410,7 @@ static void ns_params(const struct conf_ns *ns, struct tgt_ns_params *p)
 	memcpy(p->uuid, ns->uuid, sizeof(p->uuid));
 	memcpy(p->nguid, ns->nguid, sizeof(p->nguid));
 	memcpy(p->eui64, ns->eui64, sizeof(p->eui64));
+	p->rbd = ns->rbd;
 }
 
 /* Add a namespace (picking the lowest free NSID when ns->nsid is 0). */

@@ -19,9 +19,11 @@
 #include "conf.h"
 #include "conf_opts.h"
 
-const char *const conf_backend_names[] = {
-	[TGT_BACKEND_NULL] = "null", [TGT_BACKEND_RAM] = "ram", [TGT_BACKEND_FILE] = "file", NULL
-};
+const char *const conf_backend_names[] = { [TGT_BACKEND_NULL] = "null",
+					   [TGT_BACKEND_RAM] = "ram",
+					   [TGT_BACKEND_FILE] = "file",
+					   [TGT_BACKEND_RBD] = "rbd",
+					   NULL };
 
 const char *const conf_ana_state_names[] = { [FCNVME_ANA_OPTIMIZED] = "optimized",
 					     [FCNVME_ANA_NON_OPTIMIZED] = "non-optimized",
@@ -98,6 +100,21 @@ const struct conf_opt conf_ns_opts[] = {
 	  NULL, CONF_OPT_OMIT_DEFAULT },
 	{ "eui64", CONF_OPT_HEX, F(conf_ns, eui64), offsetof(struct conf_ns, has_eui64), 0, 0, 0,
 	  NULL, CONF_OPT_OMIT_DEFAULT },
+	/* rbd backend */
+	{ "pool", CONF_OPT_STR, F(conf_ns, rbd.pool), 0, 0, 0, 0, NULL, CONF_OPT_OMIT_DEFAULT },
+	{ "image", CONF_OPT_STR, F(conf_ns, rbd.image), 0, 0, 0, 0, NULL, CONF_OPT_OMIT_DEFAULT },
+	{ "rados_namespace", CONF_OPT_STR, F(conf_ns, rbd.rados_ns), 0, 0, 0, 0, NULL,
+	  CONF_OPT_OMIT_DEFAULT },
+	{ "ceph_conf", CONF_OPT_STR, F(conf_ns, rbd.conf), 0, 0, 0, 0, NULL,
+	  CONF_OPT_OMIT_DEFAULT },
+	{ "ceph_id", CONF_OPT_STR, F(conf_ns, rbd.client_id), 0, 0, 0, 0, NULL,
+	  CONF_OPT_OMIT_DEFAULT },
+	{ "keyring", CONF_OPT_STR, F(conf_ns, rbd.keyring), 0, 0, 0, 0, NULL,
+	  CONF_OPT_OMIT_DEFAULT },
+	{ "write_cache", CONF_OPT_BOOL, F(conf_ns, rbd.write_cache), 0, 0, 1, 0, NULL,
+	  CONF_OPT_OMIT_DEFAULT },
+	{ "op_timeout", CONF_OPT_U32, F(conf_ns, rbd.op_timeout_s), 0, 0, 3600, 0, NULL,
+	  CONF_OPT_OMIT_DEFAULT },
 	{ NULL, 0, 0, 0, 0, 0, 0, 0, NULL, 0 }
 };
 

@@ -54,6 +54,8 @@ uint16_t cmd_set_features(struct nvmet_fc_req *req, struct ctrl *c)
 		cmd_set_result(req, (n - 1) | ((n - 1) << 16));
 		return NVME_SC_SUCCESS;
 	case NVME_FEAT_VOLATILE_WC:
+		if (!subsys_write_cache(c->subsys))
+			return NVME_SC_INVALID_FIELD | NVME_SC_DNR; /* none to switch */
 		c->vwc = cdw11 & 1;
 		cmd_set_result(req, c->vwc);
 		return NVME_SC_SUCCESS;
@@ -92,7 +94,7 @@ uint16_t cmd_get_features(struct nvmet_fc_req *req, struct ctrl *c)
 					    ((uint32_t)(c->nr_io_queues - 1) << 16));
 		return NVME_SC_SUCCESS;
 	case NVME_FEAT_VOLATILE_WC:
-		cmd_set_result(req, c->vwc);
+		cmd_set_result(req, c->vwc && subsys_write_cache(c->subsys));
 		return NVME_SC_SUCCESS;
 	case NVME_FEAT_HOST_ID:
 		if (!(cdw11 & NVME_FEAT_HOST_ID_EXHID))

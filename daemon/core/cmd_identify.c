@@ -60,8 +60,9 @@ static void id_ctrl_io(struct ctrl *c, struct nvme_id_ctrl *id)
 	id->mnan = htole32(TGT_MAX_NSID);
 	id->oncs =
 		htole16(NVME_CTRL_ONCS_COMPARE | NVME_CTRL_ONCS_DSM | NVME_CTRL_ONCS_WRITE_ZEROES);
-	/* A write cache, flushed per namespace (no broadcast flush). */
-	id->vwc = NVME_CTRL_VWC_PRESENT | (2u << 1);
+	/* A write cache, flushed per namespace (no broadcast flush), unless
+	 * every namespace writes through (rbd without its cache). */
+	id->vwc = subsys_write_cache(c->subsys) ? NVME_CTRL_VWC_PRESENT | (2u << 1) : 0;
 	id->ioccsz = htole32(sizeof(struct nvme_command) / 16);
 	id->iorcsz = htole32(sizeof(struct nvme_completion) / 16);
 	id->icdoff = 0;

@@ -54,34 +54,59 @@ static void io_execute(struct nvmet_fc_req *req)
 
 static bool io_range_ok(const struct ns *ns, uint64_t slba, uint64_t nlb);
 
+/* [hwq] Deallocate the ranges of a DSM command from index rc->aux2 on, one
+ * at a time; a backend that answers BE_PENDING continues the command from
+ * tgt_req_io_done() through cmd_io_dsm_continue(). */
+static void io_dsm_next(struct nvmet_fc_req *req)
+{
+	struct req_ctx *rc = req_ctx(req);
+	struct ns *ns = rc->ns;
+	const struct nvme_dsm_range *r = req->data;
+	uint32_t nr = (uint32_t)rc->aux;
+	uint16_t status = NVME_SC_SUCCESS;
+
+	while (rc->aux2 < nr && !status) {
+		struct nvme_dsm_range range;
+
+		memcpy(&range, &r[rc->aux2++], sizeof(range));
+		if (!le32toh(range.nlb))
+			continue;
+		status = ns->be->ops->submit(ns->be, req, BE_DISCARD,
+					     le64toh(range.slba) << ns->lba_shift,
+					     (uint64_t)le32toh(range.nlb) << ns->lba_shift);
+		if (status == BE_PENDING)
+			return;
+	}
+	tgt_req_complete(req, status);
+}
+
+/* [hwq] One range of a DSM command finished asynchronously. */
+void cmd_io_dsm_continue(struct nvmet_fc_req *req, uint16_t status)
+{
+	if (status)
+		tgt_req_complete(req, status);
+	else
+		io_dsm_next(req);
+}
+
 static void io_execute_dsm(struct nvmet_fc_req *req)
 {
 	struct req_ctx *rc = req_ctx(req);
 	struct ns *ns = rc->ns;
 	const struct nvme_dsm_range *r = req->data;
 	uint32_t i, nr = (uint32_t)rc->aux;
-	uint16_t status = NVME_SC_SUCCESS;
 
 	for (i = 0; i < nr; i++) {
 		struct nvme_dsm_range range;
 
 		memcpy(&range, &r[i], sizeof(range));
 		if (!io_range_ok(ns, le64toh(range.slba), le32toh(range.nlb))) {
-			status = NVME_SC_LBA_RANGE | NVME_SC_DNR;
-			break;
+			tgt_req_complete(req, NVME_SC_LBA_RANGE | NVME_SC_DNR);
+			return;
 		}
 	}
-	for (i = 0; i < nr && !status; i++) {
-		struct nvme_dsm_range range;
-
-		memcpy(&range, &r[i], sizeof(range));
-		if (!le32toh(range.nlb))
-			continue;
-		status = ns->be->ops->submit(ns->be, req, BE_DISCARD,
-					     le64toh(range.slba) << ns->lba_shift,
-					     (uint64_t)le32toh(range.nlb) << ns->lba_shift);
-	}
-	tgt_req_complete(req, status);
+	rc->aux2 = 0;
+	io_dsm_next(req);
 }
 
 static uint16_t io_ana_status(const struct sq *sq, const struct ns *ns)
@@ -171,6 +196,7 @@ static uint16_t io_parse_dsm(struct nvmet_fc_req *req, struct ns *ns)
 	/* Without the deallocate attribute the hints need no action. The
 	 * ranges arrive as the command's data, so execute checks them. */
 	rc->aux = (le32toh(cmd->cdw11) & NVME_DSMGMT_AD) ? nr : 0;
+	rc->flags = BE_DISCARD; /* asynchronous completions continue the ranges */
 	req->execute = io_execute_dsm;
 	return 0;
 }

@@ -361,6 +361,14 @@ static struct ns *ns_lookup(struct tgt *t, const char *nqn, uint32_t nsid, char 
 	return ns;
 }
 
+static bool ns_rbd_same(const struct tgt_rbd_params *a, const struct tgt_rbd_params *b)
+{
+	return !strcmp(a->pool, b->pool) && !strcmp(a->image, b->image) &&
+	       !strcmp(a->rados_ns, b->rados_ns) && !strcmp(a->conf, b->conf) &&
+	       !strcmp(a->client_id, b->client_id) && !strcmp(a->keyring, b->keyring) &&
+	       a->write_cache == b->write_cache && a->op_timeout_s == b->op_timeout_s;
+}
+
 static bool ns_same(const struct ns *ns, const struct tgt_ns_params *p)
 {
 	const struct tgt_ns_params *q = &ns->params;
@@ -369,6 +377,8 @@ static bool ns_same(const struct ns *ns, const struct tgt_ns_params *p)
 	if (q->backend != p->backend || q->lba_size != lba || q->readonly != p->readonly)
 		return false;
 	if ((q->path || p->path) && (!q->path || !p->path || strcmp(q->path, p->path)))
+		return false;
+	if (p->backend == TGT_BACKEND_RBD && !ns_rbd_same(&q->rbd, &p->rbd))
 		return false;
 	if (p->has_uuid && memcmp(p->uuid, q->uuid, 16))
 		return false;
@@ -403,6 +413,10 @@ static int ns_check(struct tgt *t, const struct tgt_ns_params *p, char *err, siz
 		tgt_err(err, errlen, "only file namespaces take a path");
 		return -EINVAL;
 	}
+	if (p->backend == TGT_BACKEND_RBD && (!p->rbd.pool[0] || !p->rbd.image[0])) {
+		tgt_err(err, errlen, "an rbd namespace needs a pool and an image");
+		return -EINVAL;
+	}
 	return 0;
 }
 
@@ -431,6 +445,24 @@ static int ns_check_dup_ids(struct tgt *t, const struct tgt_ns_params *p, char *
 		}
 	}
 	return 0;
+}
+
+/* Identifiers the backing store defines for itself (the same on every node
+ * that opens it) fill those the caller did not give. */
+static void ns_backend_ids(struct ns *ns)
+{
+	struct tgt_ns_params *p = &ns->params;
+	uint8_t uuid[16], nguid[16], eui64[8];
+
+	if (!ns->be->ops->ids || ns->be->ops->ids(ns->be, uuid, nguid, eui64))
+		return;
+	if (!p->has_uuid)
+		memcpy(p->uuid, uuid, 16);
+	if (!p->has_nguid)
+		memcpy(p->nguid, nguid, 16);
+	if (!p->has_eui64)
+		memcpy(p->eui64, eui64, 8);
+	p->has_uuid = p->has_nguid = p->has_eui64 = true;
 }
 
 /* Add a namespace (idempotent). */
@@ -474,15 +506,16 @@ int tgt_ns_add(struct tgt *t, const char *nqn, const struct tgt_ns_params *p, ch
 		}
 	}
 	ns->params.path = ns->path_buf;
+	rc = backend_ops_for(p->backend)->open(&ns->params, &ns->be, &size, err, errlen);
+	if (rc)
+		goto out_free_ns;
+	ns_backend_ids(ns);
 	gen = ns_id_load_or_create(t, s->nqn, &ns->params, err, errlen);
 	if (gen < 0) {
 		rc = gen;
 		goto out_free_ns;
 	}
 	rc = ns_check_dup_ids(t, &ns->params, err, errlen);
-	if (rc)
-		goto out_free_ns;
-	rc = backend_ops_for(p->backend)->open(&ns->params, &ns->be, &size, err, errlen);
 	if (rc)
 		goto out_free_ns;
 	if (size >> ns->lba_shift == 0) {
@@ -644,6 +677,7 @@ static int ns_foreach_subsys(struct subsys *s, int (*cb)(const struct tgt_ns_inf
 		info.nsid = ns->nsid;
 		info.backend = ns->params.backend;
 		info.path = ns->params.path;
+		info.rbd = ns->params.backend == TGT_BACKEND_RBD ? &ns->params.rbd : NULL;
 		info.size = ns->params.size;
 		info.lba_size = ns->params.lba_size;
 		info.anagrpid = ns->params.anagrpid;
@@ -684,4 +718,64 @@ int tgt_ns_foreach(struct tgt *t, const char *nqn, int (*cb)(const struct tgt_ns
 			return rc;
 	}
 	return 0;
+}
+
+static void ns_event(struct ns *ns, enum tgt_ns_event ev, const char *msg)
+{
+	struct tgt *t = ns->t;
+
+	if (t->ns_event)
+		t->ns_event(t->ns_event_arg, ns->subsys->nqn, ns->nsid, ev, ns->params.size, msg);
+}
+
+/* [ctl] Poll one backend for what its store did: a new size (grown:
+ * hosts are told; shrunk: refused), a fence, a recovery. */
+static void ns_tick(struct ns *ns)
+{
+	char msg[256] = "", err[256] = "";
+	uint64_t old = ns->params.size;
+	int bits, rc;
+
+	bits = ns->be->ops->tick(ns->be, msg, sizeof(msg));
+	if (bits <= 0)
+		return;
+	if (bits & BE_TICK_RESIZED) {
+		rc = tgt_ns_resize(ns->t, ns->subsys->nqn, ns->nsid, 0, err, sizeof(err));
+		if (rc)
+			ns_event(ns, TGT_NS_EV_SHRINK_REFUSED, err);
+		else if (ns->params.size != old)
+			ns_event(ns, TGT_NS_EV_RESIZED, msg);
+	}
+	if (bits & BE_TICK_FENCED)
+		ns_event(ns, TGT_NS_EV_FENCED, msg);
+	if (bits & BE_TICK_RECOVERED)
+		ns_event(ns, TGT_NS_EV_RECOVERED, msg);
+	if (bits & BE_TICK_NOTE)
+		ns_event(ns, TGT_NS_EV_NOTE, msg);
+}
+
+/* [ctl] Every 100 ms: poll the backends that watch their store. */
+void ns_tick_all(struct tgt *t)
+{
+	struct subsys *s;
+	struct ns *ns;
+
+	for (s = t->subsys_list; s; s = s->next)
+		for (ns = s->ns_list; ns; ns = ns->next)
+			if (ns->be && ns->be->ops->tick && !ns->deleting)
+				ns_tick(ns);
+}
+
+/* Connect a fenced namespace's backend to its store again. */
+int tgt_ns_recover(struct tgt *t, const char *nqn, uint32_t nsid, char *err, size_t errlen)
+{
+	struct ns *ns = ns_lookup(t, nqn, nsid, err, errlen);
+
+	if (!ns)
+		return -ENOENT;
+	if (!ns->be->ops->recover) {
+		tgt_err(err, errlen, "namespace %u cannot be fenced", nsid);
+		return -EOPNOTSUPP;
+	}
+	return ns->be->ops->recover(ns->be, err, errlen);
 }

@@ -491,3 +491,17 @@ int tgt_subsys_foreach(struct tgt *t, int (*cb)(const struct tgt_subsys_info *, 
 	}
 	return 0;
 }
+
+/* Whether s has a volatile write cache to report: unless it has namespaces
+ * and every one of them writes through. */
+bool subsys_write_cache(const struct subsys *s)
+{
+	const struct ns *ns;
+
+	if (!s->ns_list)
+		return true;
+	for (ns = s->ns_list; ns; ns = ns->next)
+		if (!ns->be || !ns->be->no_write_cache)
+			return true;
+	return false;
+}

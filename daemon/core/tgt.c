@@ -322,12 +322,24 @@ void tgt_timer_tick(struct tgt *t)
 			ctrl_timer(c, now);
 		}
 	}
+	ns_tick_all(t);
+}
+
+/* Where namespace events go. */
+void tgt_set_ns_event_cb(struct tgt *t,
+			 void (*cb)(void *arg, const char *nqn, uint32_t nsid, enum tgt_ns_event ev,
+				    uint64_t size, const char *msg),
+			 void *arg)
+{
+	t->ns_event = cb;
+	t->ns_event_arg = arg;
 }
 
 /* Set up the calling I/O thread's state in every backend that keeps some;
  * on failure, what was set up is stopped again. */
-int tgt_hwq_start(struct tgt *t, uint16_t hwq)
+int tgt_hwq_start(struct tgt *t, uint16_t hwq, void (*wake)(void *), void *wake_arg)
 {
+	const struct backend_thread bt = { .wake = wake, .wake_arg = wake_arg };
 	const struct backend_ops *const *b;
 	int rc;
 
@@ -336,7 +348,7 @@ int tgt_hwq_start(struct tgt *t, uint16_t hwq)
 	for (b = backend_all; *b; b++) {
 		if (!(*b)->thread_start)
 			continue;
-		rc = (*b)->thread_start();
+		rc = (*b)->thread_start(&bt);
 		if (rc)
 			goto out_stop_started;
 	}
@@ -347,6 +359,25 @@ out_stop_started:
 		if ((*b)->thread_stop)
 			(*b)->thread_stop();
 	return rc;
+}
+
+/* The calling thread is about to sleep (or woke up): > 0 if a backend has
+ * work for it already. */
+int tgt_hwq_sleep(struct tgt *t, uint16_t hwq, bool sleeping)
+{
+	const struct backend_ops *const *b;
+	int n = 0, rc;
+
+	(void)t;
+	(void)hwq;
+	for (b = backend_all; *b; b++) {
+		if (!(*b)->thread_sleep)
+			continue;
+		rc = (*b)->thread_sleep(sleeping);
+		if (rc > 0)
+			n += rc;
+	}
+	return n;
 }
 
 /* Reap the calling thread's backend completions; returns work done. */

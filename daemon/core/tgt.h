@@ -138,6 +138,31 @@ enum tgt_backend_type {
 	TGT_BACKEND_NULL, /* reads return zeroes, writes are dropped */
 	TGT_BACKEND_RAM,  /* zero-filled memory of the given size */
 	TGT_BACKEND_FILE, /* regular file or block device, io_uring */
+	TGT_BACKEND_RBD,  /* Ceph RBD image through librbd */
+};
+
+#define TGT_RBD_NAME_SIZE 128 /* pool, image, RADOS namespace, with NUL */
+#define TGT_RBD_PATH_SIZE 256 /* ceph.conf and keyring paths, with NUL */
+#define TGT_RBD_ID_SIZE	  64  /* client id ("admin" for client.admin) */
+
+/* Where an rbd namespace's image lives and how to reach its cluster. Empty
+ * strings take librados' defaults ($CEPH_CONF or /etc/ceph/ceph.conf, client
+ * "admin", the keyring the ceph.conf names). */
+struct tgt_rbd_params {
+	char pool[TGT_RBD_NAME_SIZE];
+	char image[TGT_RBD_NAME_SIZE];
+	char rados_ns[TGT_RBD_NAME_SIZE]; /* "": the pool's default */
+	char conf[TGT_RBD_PATH_SIZE];
+	char client_id[TGT_RBD_ID_SIZE];
+	char keyring[TGT_RBD_PATH_SIZE];
+	/* true: librbd's write-back cache, reported as a volatile write
+	 * cache (VWC=1), Flush is rbd_aio_flush; false: no cache at all
+	 * (rbd_cache=false, VWC=0), a write completes once the OSDs have
+	 * it. */
+	bool write_cache;
+	/* Seconds after which a Ceph operation fails instead of waiting
+	 * (pool full, no OSD, no monitor); 0: 30 s. */
+	uint32_t op_timeout_s;
 };
 
 struct tgt_ns_params {
@@ -154,6 +179,7 @@ struct tgt_ns_params {
 	uint8_t uuid[16];
 	uint8_t nguid[16];
 	uint8_t eui64[8];
+	struct tgt_rbd_params rbd; /* rbd backend only */
 };
 
 /* Add a namespace (hosts get a namespace-attribute event). Exists with the
@@ -163,7 +189,7 @@ int tgt_ns_add(struct tgt *t, const char *nqn, const struct tgt_ns_params *p, ch
 /* Remove a namespace: new I/O fails with INVALID_NS, I/O in flight drains,
  * then the backend is closed. Unknown: 0. */
 int tgt_ns_del(struct tgt *t, const char *nqn, uint32_t nsid, char *err, size_t errlen);
-/* Grow a namespace to size bytes (0: a file backend's current size).
+/* Grow a namespace to size bytes (0: a file or rbd backend's current size).
  * Shrinking is refused with -EINVAL ("would lose data"). */
 int tgt_ns_resize(struct tgt *t, const char *nqn, uint32_t nsid, uint64_t size, char *err,
 		  size_t errlen);
@@ -249,8 +275,9 @@ struct tgt_ns_info {
 	const char *subnqn;
 	uint32_t nsid;
 	enum tgt_backend_type backend;
-	const char *path; /* NULL unless file */
-	uint64_t size;	  /* bytes */
+	const char *path;		  /* NULL unless file */
+	const struct tgt_rbd_params *rbd; /* NULL unless rbd */
+	uint64_t size;			  /* bytes */
 	uint32_t lba_size;
 	uint32_t anagrpid;
 	bool readonly, direct, enabled;
@@ -296,14 +323,43 @@ int tgt_ctrl_foreach(struct tgt *t, int (*cb)(const struct tgt_ctrl_info *, void
  * portid 0 and state optimized. */
 int tgt_ana_foreach(struct tgt *t, int (*cb)(const struct tgt_ana_info *, void *), void *arg);
 
+/* ---- namespace events ---------------------------------------------------- */
+
+/* What a namespace's backing store did on its own (found by tgt_timer_tick
+ * polling the backends). */
+enum tgt_ns_event {
+	TGT_NS_EV_RESIZED,	  /* grew; hosts were told */
+	TGT_NS_EV_SHRINK_REFUSED, /* shrank underneath us; size kept */
+	TGT_NS_EV_FENCED,	  /* the store refuses this node (blocklisted):
+				    * its I/O fails with a path error */
+	TGT_NS_EV_RECOVERED,	  /* serves again after a fence */
+	TGT_NS_EV_NOTE,		  /* anything else worth a log line */
+};
+
+/* [ctl] cb(arg, nqn, nsid, event, size) for every namespace event; msg is
+ * a one-line reason (valid during the call). NULL cb: none. */
+void tgt_set_ns_event_cb(struct tgt *t,
+			 void (*cb)(void *arg, const char *nqn, uint32_t nsid, enum tgt_ns_event ev,
+				    uint64_t size, const char *msg),
+			 void *arg);
+/* [ctl] Ask the backend of a fenced namespace to connect again (a new
+ * client, so a new address to fence). 0, -EOPNOTSUPP for backends that are
+ * never fenced, or -errno. */
+int tgt_ns_recover(struct tgt *t, const char *nqn, uint32_t nsid, char *err, size_t errlen);
+
 /* ---- time and threads --------------------------------------------------- */
 
 /* [ctl] Keep-alive expiry and other periodic work; call every 100 ms. */
 void tgt_timer_tick(struct tgt *t);
-/* [hwq] Set up the calling I/O thread's backend state (its io_uring).
- * Without it, or when io_uring is unavailable, file I/O on that thread is
- * done synchronously. 0 or -ENOMEM. */
-int tgt_hwq_start(struct tgt *t, uint16_t hwq);
+/* [hwq] Set up the calling I/O thread's backend state (its io_uring, its
+ * completion list). Without it, or when io_uring is unavailable, file I/O
+ * on that thread is done synchronously. wake(wake_arg), callable from any
+ * thread, ends the thread's sleep (NULL: the thread never sleeps). 0 or
+ * -ENOMEM. */
+int tgt_hwq_start(struct tgt *t, uint16_t hwq, void (*wake)(void *), void *wake_arg);
+/* [hwq] The thread is about to sleep (returns > 0 when backend work came
+ * in meanwhile: do not sleep), or woke up (sleeping false; returns 0). */
+int tgt_hwq_sleep(struct tgt *t, uint16_t hwq, bool sleeping);
 /* [hwq] Submit queued backend I/O, reap completions and complete their
  * requests; returns the number completed, or 1 while I/O is still in flight
  * (so a hybrid poller keeps spinning), 0 when idle. */

@@ -253,6 +253,10 @@ struct tgt {
 	const struct tgt_clock *clock;
 	struct nvmet_fc_req *cpl_retry; /* completions to re-post,
 							 * linked via req_ctx.aux2 */
+	/* Where namespace events go (tgt_set_ns_event_cb). */
+	void (*ns_event)(void *arg, const char *nqn, uint32_t nsid, enum tgt_ns_event ev,
+			 uint64_t size, const char *msg);
+	void *ns_event_arg;
 	/* The transport's entry points (tests replace them). */
 	void (*delete_assoc)(struct nvmet_fc_sq *fc_sq);
 	void (*discovery_chg)(struct nvmet_fc_target_port *tp);
@@ -316,6 +320,7 @@ void tgt_stats_io_sq_gone(struct sq *sq, struct ctrl *c);
 struct subsys *subsys_find(struct tgt *t, const char *nqn);
 bool subsys_host_allowed(const struct subsys *s, const char *hostnqn, uint64_t host_wwpn);
 bool subsys_exported_on(const struct subsys *s, uint16_t portid);
+bool subsys_write_cache(const struct subsys *s);
 void subsys_free(struct subsys *s);
 
 /* ns.c */
@@ -327,6 +332,7 @@ void ns_stats(const struct ns *ns, uint64_t st[NS_ST_MAX], struct tgt_io_stats *
 void ns_fold_view(struct sq_ns *v);
 void ns_fold_sq(struct sq *sq);
 void ns_sq_completed(struct sq *sq, uint32_t nsid); /* [hwq] drained */
+void ns_tick_all(struct tgt *t);		    /* [ctl] poll the backends */
 int ns_id_load_or_create(struct tgt *t, const char *nqn, struct tgt_ns_params *p, char *err,
 			 size_t errlen);
 int ns_id_save(struct tgt *t, const char *nqn, const struct tgt_ns_params *p, char *err,
@@ -353,6 +359,7 @@ void tgt_ana_changed(struct tgt *t);
 uint16_t cmd_fabrics_parse(struct nvmet_fc_req *req);
 uint16_t cmd_admin_parse(struct nvmet_fc_req *req);
 uint16_t cmd_io_parse(struct nvmet_fc_req *req);
+void cmd_io_dsm_continue(struct nvmet_fc_req *req, uint16_t status); /* [hwq] */
 /* [ctl] the admin executors; return a status, or TGT_STATUS_DEFERRED
  * when they keep the request (AER). */
 #define TGT_STATUS_DEFERRED 0xffff

@@ -36,10 +36,14 @@ void tgt_req_release(struct nvmet_fc_req *req)
 	rc->nsid = 0;
 }
 
-/* [hwq] A backend finished an asynchronous operation. */
+/* [hwq] A backend finished an asynchronous operation (for a Dataset
+ * Management command: one of its ranges). */
 void tgt_req_io_done(struct nvmet_fc_req *req, uint16_t status)
 {
-	tgt_req_complete(req, status);
+	if (req_ctx(req)->flags == BE_DISCARD)
+		cmd_io_dsm_continue(req, status);
+	else
+		tgt_req_complete(req, status);
 }
 
 static void tgt_req_complete_on_hwq(void *arg)

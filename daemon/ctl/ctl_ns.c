@@ -45,6 +45,30 @@ static int get_bin(struct ctl_req *req, unsigned int attr, uint8_t *dst, size_t 
 	return 0;
 }
 
+/* rbd: path is the image spec "POOL/IMAGE" or "POOL/NAMESPACE/IMAGE" (as
+ * the rbd tool writes it); the cluster is the default one (CEPH_CONF,
+ * client.admin) unless the config file says otherwise. */
+static int rbd_spec(struct ctl_req *req, const char *spec, struct tgt_rbd_params *r)
+{
+	const char *a = strchr(spec, '/'), *b = a != NULL ? strchr(a + 1, '/') : NULL;
+	size_t n1, n2;
+
+	if (a == NULL || a == spec || a[1] == '\0' || (b != NULL && (b == a + 1 || b[1] == '\0')) ||
+	    (b != NULL && strchr(b + 1, '/') != NULL))
+		return ctl_fail(req, -EINVAL,
+				"rbd path must be POOL/IMAGE or POOL/NAMESPACE/IMAGE");
+	n1 = (size_t)(a - spec);
+	n2 = b != NULL ? (size_t)(b - a - 1) : 0;
+	if (n1 >= sizeof(r->pool) || n2 >= sizeof(r->rados_ns) ||
+	    strlen(b != NULL ? b + 1 : a + 1) >= sizeof(r->image))
+		return ctl_fail(req, -EINVAL, "rbd path %s: a name is too long", spec);
+	memcpy(r->pool, spec, n1);
+	if (b != NULL)
+		memcpy(r->rados_ns, a + 1, n2);
+	snprintf(r->image, sizeof(r->image), "%s", b != NULL ? b + 1 : a + 1);
+	return 0;
+}
+
 /* namespace add NQN backend B [path P] [size S] [nsid N] ... */
 int ctl_ns_add(struct ctl_req *req)
 {
@@ -58,7 +82,8 @@ int ctl_ns_add(struct ctl_req *req)
 		if (strcmp(conf_backend_names[i], backend) == 0)
 			break;
 	if (conf_backend_names[i] == NULL)
-		return ctl_fail(req, -EINVAL, "backend %s is not one of null, ram, file", backend);
+		return ctl_fail(req, -EINVAL, "backend %s is not one of null, ram, file, rbd",
+				backend);
 	ns.backend = (enum tgt_backend_type)i;
 	ns.nsid = req_nsid(req);
 	ns.path = (char *)(uintptr_t)fcnvme_msg_get_str(req->msg, FCNVME_A_PATH);
@@ -75,11 +100,18 @@ int ctl_ns_add(struct ctl_req *req)
 		return rc;
 	if (ns.lba_size != 512 && ns.lba_size != 4096)
 		return ctl_fail(req, -EINVAL, "lba-size must be 512 or 4096");
+	if (ns.backend == TGT_BACKEND_RBD) {
+		if (ns.path == NULL)
+			return ctl_fail(req, -EINVAL, "backend rbd needs path POOL/IMAGE");
+		if ((rc = rbd_spec(req, ns.path, &ns.rbd)))
+			return rc;
+		ns.path = NULL;
+	}
 	if (ns.backend == TGT_BACKEND_FILE && ns.path == NULL)
 		return ctl_fail(req, -EINVAL, "backend file needs a path");
 	if (ns.backend != TGT_BACKEND_FILE && ns.path != NULL)
 		return ctl_fail(req, -EINVAL, "path is only for backend file");
-	if (ns.backend != TGT_BACKEND_FILE && ns.size == 0)
+	if (ns.backend != TGT_BACKEND_FILE && ns.backend != TGT_BACKEND_RBD && ns.size == 0)
 		return ctl_fail(req, -EINVAL, "backend %s needs a size", backend);
 	if (ns.size % ns.lba_size != 0)
 		return ctl_fail(req, -EINVAL, "size is not a multiple of the LBA size %u",
@@ -159,6 +191,13 @@ static int put_ns(const struct tgt_ns_info *ni, void *arg)
 		rc = fcnvme_msg_put_str(m, FCNVME_A_BACKEND, conf_backend_names[ni->backend]);
 	if (!rc && ni->path != NULL)
 		rc = fcnvme_msg_put_str(m, FCNVME_A_PATH, ni->path);
+	if (!rc && ni->rbd != NULL) {
+		char spec[3 * TGT_RBD_NAME_SIZE];
+
+		snprintf(spec, sizeof(spec), "%s/%s%s%s", ni->rbd->pool, ni->rbd->rados_ns,
+			 ni->rbd->rados_ns[0] ? "/" : "", ni->rbd->image);
+		rc = fcnvme_msg_put_str(m, FCNVME_A_PATH, spec);
+	}
 	if (!rc)
 		rc = fcnvme_msg_put_u64(m, FCNVME_A_SIZE, ni->size);
 	if (!rc)

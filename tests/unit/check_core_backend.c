@@ -90,7 +90,7 @@ static void file_case(bool ring, uint32_t lba, bool direct)
 	ck_assert_int_eq(fstat(fd, &st), 0);
 	ck_assert_int_eq(st.st_size, 4 << 20); /* extended to the size */
 	if (ring)
-		ck_assert_int_eq(tgt_hwq_start(H->t, 0), 0);
+		ck_assert_int_eq(tgt_hwq_start(H->t, 0, NULL, NULL), 0);
 	for (i = 0; i < 65536; i++)
 		w[i] = (uint8_t)(i * 13 + 1);
 	/* write at block 16 */

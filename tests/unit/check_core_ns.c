@@ -255,7 +255,7 @@ START_TEST(test_ns_delete_drains)
 	h_std_subsys();
 	ck_assert_int_eq(tgt_ns_add(H->t, H_SUBNQN, &np, err, sizeof(err)), 0);
 	a = h_ctrl_ready(&H->tp1, H_SUBNQN, H_HOSTNQN, 1);
-	ck_assert_int_eq(tgt_hwq_start(H->t, 0), 0);
+	ck_assert_int_eq(tgt_hwq_start(H->t, 0, NULL, NULL), 0);
 	r = h_req_new(a, 1, 512);
 	r->cmd.rw.opcode = nvme_cmd_read;
 	r->cmd.rw.nsid = htole32(6);

@@ -109,6 +109,7 @@ Suite *core_admin_suite(void);
 Suite *core_io_suite(void);
 Suite *core_ns_suite(void);
 Suite *core_backend_suite(void);
+Suite *core_mpsc_suite(void);
 Suite *core_stats_suite(void);
 
 #endif /* CORE_HARNESS_H */

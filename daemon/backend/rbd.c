@@ -1,0 +1,465 @@
+// SPDX-License-Identifier: Apache-2.0
+/*
+ * The rbd backend: a namespace is a Ceph RBD image. The image is opened
+ * once per process on the control thread, through a librados client shared
+ * with the other namespaces of the same cluster and fencing domain
+ * (rbd_cluster.c), and every I/O thread submits to that one handle
+ * (rbd_thread.c). Read and Write go as rbd_aio_readv/writev, Flush as
+ * rbd_aio_flush, Write Zeroes as rbd_aio_write_zeroes, Deallocate as
+ * rbd_aio_discard, Compare as a read and a compare on the I/O thread.
+ *
+ * The control thread's tick (every 100 ms) follows the image: a size change
+ * reported by the update watch becomes a namespace resize (growing only); a
+ * fenced client (blocklisted: every op fails with -ESHUTDOWN) is reported,
+ * its I/O already fails with an ANA path error, and recover() builds a new
+ * client; after an op timeout it asks the monitors whether the pool is full
+ * and, while it is, fails writes at once with Capacity Exceeded.
+ *
+ * Identifiers: UUID, NGUID and EUI-64 are derived from the cluster fsid,
+ * the pool id, the RADOS namespace and the image id, so every node that
+ * exports the image reports the same ones without sharing any state.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <fcnvme/nvmet_fc_core.h>
+
+#include "core/tgt_priv.h"
+#include "rbd_priv.h"
+
+#define RBD_FULL_CHECK_MS 1000
+
+static uint64_t rbd_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+/* [librbd] The image header changed (resize, metadata): look at the next
+ * tick. */
+static void rbd_update_cb(void *arg)
+{
+	struct rbd_be *rb = arg;
+
+	atomic_store_explicit(&rb->header_changed, true, memory_order_relaxed);
+}
+
+/* A 64-bit hash of s with seed (FNV-1a, then a splitmix64 finaliser). */
+static uint64_t rbd_hash(const char *s, uint64_t seed)
+{
+	uint64_t h = 0xcbf29ce484222325ull ^ seed;
+
+	for (; *s; s++)
+		h = (h ^ (uint8_t)*s) * 0x100000001b3ull;
+	h ^= h >> 30;
+	h *= 0xbf58476d1ce4e5b9ull;
+	h ^= h >> 27;
+	h *= 0x94d049bb133111ebull;
+	return h ^ (h >> 31);
+}
+
+static void rbd_put64(uint8_t *dst, uint64_t v)
+{
+	int i;
+
+	for (i = 0; i < 8; i++)
+		dst[i] = (uint8_t)(v >> (56 - 8 * i));
+}
+
+/* Identifiers from what names the image uniquely in the world. */
+static void rbd_make_ids(struct rbd_be *rb, struct rbd_handle *h)
+{
+	char id[64] = "", key[512];
+
+	rbd_get_id(h->img, id, sizeof(id));
+	snprintf(key, sizeof(key), "%s/%" PRId64 "/%s/%s", h->cl->fsid, rados_ioctx_get_id(h->io),
+		 rb->p.rados_ns, id[0] ? id : rb->p.image);
+	rbd_put64(rb->nguid, rbd_hash(key, 1));
+	rbd_put64(rb->nguid + 8, rbd_hash(key, 2));
+	rbd_put64(rb->uuid, rbd_hash(key, 3));
+	rbd_put64(rb->uuid + 8, rbd_hash(key, 4));
+	rb->uuid[6] = (uint8_t)((rb->uuid[6] & 0x0f) | 0x80); /* version 8: custom */
+	rb->uuid[8] = (uint8_t)((rb->uuid[8] & 0x3f) | 0x80); /* RFC 4122 variant */
+	rbd_put64(rb->eui64, rbd_hash(key, 5));
+	rb->eui64[0] = (uint8_t)((rb->eui64[0] & 0xfe) | 0x02); /* local, unicast */
+}
+
+static void rbd_handle_free(struct rbd_handle *h)
+{
+	if (h->io)
+		rados_ioctx_destroy(h->io);
+	rbd_cluster_put(h->cl);
+	free(h);
+}
+
+/* [ctl] Connect, open the image, watch it. */
+static int rbd_handle_open(struct rbd_be *rb, struct rbd_handle **out, char *err, size_t errlen)
+{
+	struct rbd_handle *h;
+	int rc;
+
+	h = calloc(1, sizeof(*h));
+	if (!h)
+		return -ENOMEM;
+	rc = rbd_cluster_get(&rb->p, rb->domain, &h->cl, err, errlen);
+	if (rc) {
+		free(h);
+		return rc;
+	}
+	rc = rados_ioctx_create(h->cl->rados, rb->p.pool, &h->io);
+	if (rc) {
+		tgt_err(err, errlen, "no pool %s: %s", rb->p.pool, strerror(-rc));
+		h->io = NULL;
+		goto out_free_h;
+	}
+	rados_ioctx_set_namespace(h->io, rb->p.rados_ns[0] ? rb->p.rados_ns : NULL);
+	rc = rbd_open(h->io, rb->p.image, &h->img, NULL);
+	if (rc) {
+		tgt_err(err, errlen, "cannot open rbd image %s/%s%s%s: %s", rb->p.pool,
+			rb->p.rados_ns, rb->p.rados_ns[0] ? "/" : "", rb->p.image, strerror(-rc));
+		goto out_free_h;
+	}
+	rc = rbd_update_watch(h->img, &h->watch, rbd_update_cb, rb);
+	if (rc) {
+		tgt_err(err, errlen, "cannot watch rbd image %s: %s", rb->p.image, strerror(-rc));
+		rbd_close(h->img);
+		goto out_free_h;
+	}
+	h->watching = true;
+	*out = h;
+	return 0;
+
+out_free_h:
+	rbd_handle_free(h);
+	return rc;
+}
+
+/* [librbd] rbd_aio_close finished. */
+static void rbd_close_cb(rbd_completion_t c, void *arg)
+{
+	struct rbd_handle *h = arg;
+
+	rbd_aio_release(c);
+	atomic_store_explicit(&h->closed, true, memory_order_release);
+}
+
+/* [ctl] Close a handle without waiting on the cluster (a fenced client's
+ * calls fail, a healthy one's finish): unwatch, then rbd_aio_close; the
+ * tick frees it once closed. Returns true when it is closed already. */
+static bool rbd_handle_start_close(struct rbd_handle *h)
+{
+	rbd_completion_t c;
+
+	if (h->watching) {
+		rbd_update_unwatch(h->img, h->watch);
+		h->watching = false;
+	}
+	if (!rbd_aio_create_completion(h, rbd_close_cb, &c)) {
+		if (!rbd_aio_close(h->img, c))
+			return false;
+		rbd_aio_release(c);
+	}
+	rbd_close(h->img);
+	return true;
+}
+
+static int rbd_open_be(const struct tgt_ns_params *p, struct backend **bep, uint64_t *size,
+		       char *err, size_t errlen)
+{
+	struct rbd_handle *h;
+	struct rbd_be *rb;
+	uint64_t sz;
+	int rc;
+
+	if (!p->rbd.pool[0] || !p->rbd.image[0]) {
+		tgt_err(err, errlen, "an rbd namespace needs a pool and an image");
+		return -EINVAL;
+	}
+	rb = calloc(1, sizeof(*rb));
+	if (!rb)
+		return -ENOMEM;
+	rb->p = p->rbd;
+	rb->domain = p->anagrpid ? p->anagrpid : 1;
+	rc = rbd_handle_open(rb, &h, err, errlen);
+	if (rc)
+		goto out_free_rb;
+	rc = rbd_get_size(h->img, &sz);
+	if (rc) {
+		tgt_err(err, errlen, "cannot size rbd image %s: %s", p->rbd.image, strerror(-rc));
+		goto out_close;
+	}
+	if (p->size > sz) {
+		if (p->readonly) {
+			rc = -EINVAL;
+			tgt_err(err, errlen, "rbd image %s is smaller than the size asked",
+				p->rbd.image);
+			goto out_close;
+		}
+		rc = rbd_resize(h->img, p->size);
+		if (rc) {
+			tgt_err(err, errlen, "cannot grow rbd image %s: %s", p->rbd.image,
+				strerror(-rc));
+			goto out_close;
+		}
+		sz = p->size;
+	}
+	if (p->size)
+		sz = p->size;
+	sz &= ~(uint64_t)((p->lba_size ? p->lba_size : 512) - 1);
+	rbd_make_ids(rb, h);
+	atomic_init(&rb->h, h);
+	rb->size = sz;
+	rb->be.ops = &backend_rbd_ops;
+	rb->be.zeroes_dealloc = false; /* discard below an object is not zeroing */
+	rb->be.no_write_cache = !p->rbd.write_cache;
+	*bep = &rb->be;
+	*size = sz;
+	return 0;
+
+out_close:
+	rbd_update_unwatch(h->img, h->watch);
+	rbd_close(h->img);
+	rbd_handle_free(h);
+out_free_rb:
+	free(rb);
+	return rc;
+}
+
+static int rbd_grow(struct backend *be, uint64_t size, uint64_t *size_out, char *err, size_t errlen)
+{
+	struct rbd_be *rb = (struct rbd_be *)be;
+	struct rbd_handle *h = atomic_load_explicit(&rb->h, memory_order_relaxed);
+	uint64_t cur;
+	int rc;
+
+	rc = rbd_get_size(h->img, &cur);
+	if (rc) {
+		tgt_err(err, errlen, "cannot size rbd image %s: %s", rb->p.image, strerror(-rc));
+		return rc;
+	}
+	if (size > cur) {
+		rc = rbd_resize(h->img, size);
+		if (rc) {
+			tgt_err(err, errlen, "cannot grow rbd image %s: %s", rb->p.image,
+				strerror(-rc));
+			return rc;
+		}
+		cur = size;
+	}
+	if (size && size < cur)
+		cur = size;
+	rb->size = cur;
+	*size_out = cur;
+	return 0;
+}
+
+/* [ctl] Close retired handles whose I/O came back (wait: until all are). */
+static void rbd_reap_retired(struct rbd_be *rb, bool wait)
+{
+	struct rbd_handle **pp = &rb->retired, *h;
+	struct timespec ts = { 0, 1000000 };
+
+	while ((h = *pp)) {
+		while (wait && atomic_load_explicit(&h->inflight, memory_order_acquire))
+			nanosleep(&ts, NULL);
+		if (!h->closing && !atomic_load_explicit(&h->inflight, memory_order_acquire)) {
+			h->closing = true;
+			if (rbd_handle_start_close(h))
+				atomic_store_explicit(&h->closed, true, memory_order_release);
+		}
+		while (wait && !atomic_load_explicit(&h->closed, memory_order_acquire))
+			nanosleep(&ts, NULL);
+		if (!atomic_load_explicit(&h->closed, memory_order_acquire)) {
+			pp = &h->retired_next;
+			continue;
+		}
+		*pp = h->retired_next;
+		rbd_handle_free(h);
+	}
+}
+
+static void rbd_close_be(struct backend *be)
+{
+	struct rbd_be *rb = (struct rbd_be *)be;
+	struct rbd_handle *h = atomic_load_explicit(&rb->h, memory_order_relaxed);
+
+	/* The core closes a namespace after its I/O drained. */
+	h->retired_next = rb->retired;
+	rb->retired = h;
+	rbd_reap_retired(rb, true);
+	free(rb);
+}
+
+static uint16_t rbd_submit(struct backend *be, struct nvmet_fc_req *req, enum backend_op op,
+			   uint64_t off, uint64_t len)
+{
+	struct rbd_be *rb = (struct rbd_be *)be;
+	struct rbd_io sync_io, *io;
+	uint16_t status;
+
+	if (atomic_load_explicit(&rb->fenced, memory_order_relaxed))
+		return NVME_SC_ANA_INACCESSIBLE;
+	if (op != BE_READ && op != BE_COMPARE && op != BE_FLUSH &&
+	    atomic_load_explicit(&rb->pool_full, memory_order_relaxed))
+		return NVME_SC_CAP_EXCEEDED | NVME_SC_DNR;
+	if (op == BE_FLUSH && !rb->p.write_cache)
+		return NVME_SC_SUCCESS; /* nothing volatile: completed writes
+					 * are on the OSDs already */
+	io = rbd_slot_get();
+	if (!io) {
+		if (rbd_thr)
+			return NVME_SC_NS_NOT_READY; /* every slot in flight */
+		memset(&sync_io, 0, sizeof(sync_io));
+		io = &sync_io;
+	}
+	io->rb = rb;
+	io->req = req;
+	io->op = op;
+	io->off = off;
+	io->len = len;
+	io->iov.iov_base = req->data;
+	io->iov.iov_len = len;
+	io->h = atomic_load_explicit(&rb->h, memory_order_acquire);
+	atomic_fetch_add_explicit(&io->h->inflight, 1, memory_order_relaxed);
+	if (op == BE_COMPARE && io->thr)
+		return rbd_cmp_submit(io);
+	if (op == BE_COMPARE) {
+		io->cmp = aligned_alloc(4096, (len + 4095) & ~4095ull); /* tests, [ctl] */
+		if (!io->cmp) {
+			atomic_fetch_sub(&io->h->inflight, 1);
+			return NVME_SC_INTERNAL;
+		}
+	}
+	status = rbd_io_submit(io);
+	if (status == BE_PENDING)
+		return status;
+	/* Finished (synchronously) or refused at once. */
+	if (!io->thr)
+		free(io->cmp);
+	atomic_fetch_sub_explicit(&io->h->inflight, 1, memory_order_release);
+	if (io->thr)
+		rbd_slot_put(io->thr, io);
+	return status;
+}
+
+static int rbd_ids(struct backend *be, uint8_t uuid[16], uint8_t nguid[16], uint8_t eui64[8])
+{
+	struct rbd_be *rb = (struct rbd_be *)be;
+
+	memcpy(uuid, rb->uuid, 16);
+	memcpy(nguid, rb->nguid, 16);
+	memcpy(eui64, rb->eui64, 8);
+	return 0;
+}
+
+/* [ctl] Ask the monitors whether our pool is flagged full. */
+static bool rbd_pool_is_full(struct rbd_be *rb, struct rbd_handle *h)
+{
+	const char *cmd[] = { "{\"prefix\": \"osd pool ls\", \"detail\": \"detail\", "
+			      "\"format\": \"json\"}" };
+	char *out = NULL, *st = NULL, key[TGT_RBD_NAME_SIZE + 32], *at;
+	size_t outlen = 0, stlen = 0;
+	long flags;
+	bool full = false;
+
+	if (rados_mon_command(h->cl->rados, cmd, 1, "", 0, &out, &outlen, &st, &stlen) < 0)
+		return atomic_load_explicit(&rb->pool_full, memory_order_relaxed);
+	snprintf(key, sizeof(key), "\"pool_name\":\"%s\"", rb->p.pool);
+	at = out && outlen ? strstr(out, key) : NULL;
+	if (at && (at = strstr(at, "\"flags\":"))) {
+		flags = strtol(at + 8, NULL, 10);
+		full = (flags & 2) || (flags & 1024); /* FLAG_FULL, FLAG_FULL_QUOTA */
+	}
+	rados_buffer_free(out);
+	rados_buffer_free(st);
+	return full;
+}
+
+static int rbd_tick(struct backend *be, char *msg, size_t msglen)
+{
+	struct rbd_be *rb = (struct rbd_be *)be;
+	struct rbd_handle *h = atomic_load_explicit(&rb->h, memory_order_relaxed);
+	uint64_t now, sz;
+	bool full;
+	int bits = 0;
+
+	if (rb->retired)
+		rbd_reap_retired(rb, false);
+	if (atomic_exchange_explicit(&rb->header_changed, false, memory_order_relaxed) &&
+	    !rbd_get_size(h->img, &sz) && sz != rb->size) {
+		bits |= BE_TICK_RESIZED;
+		tgt_err(msg, msglen, "rbd image %s/%s is now %" PRIu64 " bytes", rb->p.pool,
+			rb->p.image, sz);
+	}
+	if (atomic_exchange_explicit(&rb->fence_seen, false, memory_order_relaxed) &&
+	    !atomic_load_explicit(&rb->fenced, memory_order_relaxed)) {
+		atomic_store_explicit(&rb->fenced, true, memory_order_relaxed);
+		bits |= BE_TICK_FENCED;
+		tgt_err(msg, msglen, "ceph client %s was fenced (blocklisted)", h->cl->addrs);
+	}
+	now = rbd_now_ms();
+	if ((atomic_exchange_explicit(&rb->timeout_seen, false, memory_order_relaxed) ||
+	     atomic_load_explicit(&rb->pool_full, memory_order_relaxed)) &&
+	    now >= rb->next_full_check_ms && !atomic_load(&rb->fenced)) {
+		rb->next_full_check_ms = now + RBD_FULL_CHECK_MS;
+		full = rbd_pool_is_full(rb, h);
+		if (full != atomic_load_explicit(&rb->pool_full, memory_order_relaxed)) {
+			atomic_store_explicit(&rb->pool_full, full, memory_order_relaxed);
+			if (!bits) {
+				bits |= BE_TICK_NOTE;
+				tgt_err(msg, msglen, "pool %s is %s", rb->p.pool,
+					full ? "full: writes fail with Capacity Exceeded"
+					     : "no longer full");
+			}
+		}
+	}
+	return bits;
+}
+
+/* [ctl] After a fence: a new client (new address), the image opened
+ * again; the old handle closes once its I/O came back. */
+static int rbd_recover(struct backend *be, char *err, size_t errlen)
+{
+	struct rbd_be *rb = (struct rbd_be *)be;
+	struct rbd_handle *old = atomic_load_explicit(&rb->h, memory_order_relaxed), *h;
+	int rc;
+
+	if (!atomic_load_explicit(&rb->fenced, memory_order_relaxed))
+		return 0;
+	/* The fenced client must not be shared by the new handle. */
+	old->cl->domain |= 0x80000000u;
+	rc = rbd_handle_open(rb, &h, err, errlen);
+	if (rc) {
+		old->cl->domain &= ~0x80000000u;
+		return rc;
+	}
+	atomic_store_explicit(&rb->h, h, memory_order_release);
+	atomic_store_explicit(&rb->fenced, false, memory_order_relaxed);
+	atomic_store_explicit(&rb->fence_seen, false, memory_order_relaxed);
+	old->retired_next = rb->retired;
+	rb->retired = old;
+	rbd_reap_retired(rb, false);
+	return 0;
+}
+
+const struct backend_ops backend_rbd_ops = {
+	.name = "rbd",
+	.open = rbd_open_be,
+	.grow = rbd_grow,
+	.close = rbd_close_be,
+	.submit = rbd_submit,
+	.ids = rbd_ids,
+	.tick = rbd_tick,
+	.recover = rbd_recover,
+	.thread_start = rbd_thread_start,
+	.thread_poll = rbd_thread_poll,
+	.thread_sleep = rbd_thread_sleep,
+	.thread_stop = rbd_thread_stop,
+};

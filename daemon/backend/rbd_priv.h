@@ -1,0 +1,147 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Internals of the rbd backend (rbd.c: the namespace, rbd_cluster.c: shared
+ * librados contexts, rbd_thread.c: the I/O threads' completion lists).
+ *
+ * Threads:
+ *  - [ctl] opens, grows, ticks, recovers and closes namespaces and owns the
+ *    context table; every blocking librados/librbd call happens there.
+ *  - [hwq] I/O threads submit rbd_aio_* on the namespace's one image
+ *    handle (librbd's aio calls are thread-safe) and complete requests
+ *    from their own completion list.
+ *  - [librbd] librbd's threads (>= 2) run the completion callbacks: they
+ *    only store the result, push onto the submitting thread's list and
+ *    wake it if it said it sleeps; and the update-watch callback, which
+ *    only raises a flag for the next [ctl] tick.
+ */
+#ifndef RBD_PRIV_H
+#define RBD_PRIV_H
+
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+#include <sys/uio.h>
+
+#include <rados/librados.h>
+#include <rbd/librbd.h>
+
+#include "backend.h"
+#include "mpsc.h"
+
+#define RBD_DEFAULT_TIMEOUT_S 30
+#define RBD_SLOTS	      16384 /* requests in flight per I/O thread */
+#define RBD_CMP_BUFS	      2	    /* Compare read buffers per I/O thread */
+
+/* One librados client (rados_t), shared by every namespace that names the
+ * same cluster, credentials, cache mode, timeout and fencing domain (the
+ * ANA group: fencing one group's owner cuts only that group). [ctl] */
+struct rbd_cluster {
+	struct rbd_cluster *next;
+	unsigned int refs;
+	rados_t rados;
+	char conf[TGT_RBD_PATH_SIZE];
+	char client_id[TGT_RBD_ID_SIZE];
+	char keyring[TGT_RBD_PATH_SIZE];
+	bool write_cache;
+	uint32_t timeout_s;
+	uint32_t domain;
+	char fsid[64];
+	char addrs[256]; /* rados_getaddrs(): what fencing blocklists */
+};
+
+/* An open image: one per namespace per process (a second handle would be
+ * a second exclusive-lock owner). Replaced as a whole when a fenced
+ * namespace recovers; the old one closes once its I/O is back. */
+struct rbd_handle {
+	struct rbd_cluster *cl; /* [ctl] reference */
+	rados_ioctx_t io;
+	rbd_image_t img;
+	uint64_t watch;
+	bool watching;
+	/* [hwq] submit increments, completion decrements; [ctl] closes a
+	 * retired handle at 0. */
+	_Atomic unsigned int inflight;
+	bool closing;			 /* [ctl] rbd_aio_close started */
+	_Atomic bool closed;		 /* rbd_aio_close finished [librbd] */
+	struct rbd_handle *retired_next; /* [ctl] */
+};
+
+struct rbd_be {
+	struct backend be;
+	struct tgt_rbd_params p;
+	uint32_t domain;
+	/* [atomic] the handle I/O goes to; [ctl] replaces it. */
+	_Atomic(struct rbd_handle *) h;
+	struct rbd_handle *retired; /* [ctl] waiting to close */
+	uint64_t size;		    /* [ctl] bytes, as last seen */
+	/* Raised by [librbd] (header changed) or [hwq] (an error seen),
+	 * taken by the [ctl] tick. */
+	_Atomic bool header_changed;
+	_Atomic bool fence_seen;   /* -ESHUTDOWN / -EBLOCKLISTED */
+	_Atomic bool timeout_seen; /* -ETIMEDOUT: is the pool full? */
+	/* [atomic] written by [ctl]: refuse writes at once. */
+	_Atomic bool pool_full;
+	_Atomic bool fenced;
+	uint64_t next_full_check_ms; /* [ctl] */
+	uint8_t uuid[16], nguid[16], eui64[8];
+};
+
+/* One request in flight, from its I/O thread's slot pool. */
+struct rbd_io {
+	struct mpsc_node node; /* first: the completion list */
+	struct rbd_thread *thr;
+	struct rbd_be *rb;
+	struct rbd_handle *h;
+	struct nvmet_fc_req *req;
+	ssize_t ret; /* written by [librbd] before the push */
+	enum backend_op op;
+	uint64_t off, len;
+	uint8_t *cmp; /* Compare: the read buffer */
+	struct iovec iov;
+	struct rbd_io *wait_next; /* waiting for a Compare buffer */
+};
+
+/* Per I/O thread ([hwq] unless marked). */
+struct rbd_thread {
+	struct mpsc_list done; /* [librbd] push, [hwq] takes */
+	/* [hwq] sets it before sleeping; [librbd] then wakes it. */
+	_Atomic bool sleeping;
+	/* [librbd] callbacks running on this thread's requests: the
+	 * thread's state is freed only at 0 (a callback may still touch it
+	 * after its push). */
+	_Atomic unsigned int cb_active;
+	void (*wake)(void *arg); /* immutable */
+	void *wake_arg;
+	struct rbd_io *slots;
+	struct rbd_io *free;
+	unsigned int inflight;
+	uint8_t *cmp_buf[RBD_CMP_BUFS];
+	unsigned int cmp_free; /* bit i: cmp_buf[i] free */
+	struct rbd_io *cmp_wait, *cmp_wait_tail;
+};
+
+/* rbd_cluster.c [ctl] */
+int rbd_cluster_get(const struct tgt_rbd_params *p, uint32_t domain, struct rbd_cluster **out,
+		    char *err, size_t errlen);
+void rbd_cluster_put(struct rbd_cluster *cl);
+
+/* rbd_thread.c */
+extern __thread struct rbd_thread *rbd_thr;
+int rbd_thread_start(const struct backend_thread *bt);
+int rbd_thread_poll(void);
+int rbd_thread_sleep(bool sleeping);
+void rbd_thread_stop(void);
+/* [hwq] A zeroed slot owned by the calling thread, or NULL (no thread
+ * state: run synchronously; or the pool is empty). */
+struct rbd_io *rbd_slot_get(void);
+void rbd_slot_put(struct rbd_thread *thr, struct rbd_io *io);
+/* [hwq] Submit a Compare (it waits for a read buffer if need be). */
+uint16_t rbd_cmp_submit(struct rbd_io *io);
+/* [hwq] Submit io (its fields set) through librbd; an NVMe status or
+ * BE_PENDING. */
+uint16_t rbd_io_submit(struct rbd_io *io);
+/* [hwq] NVMe status of a finished librbd operation. */
+uint16_t rbd_io_status(struct rbd_be *rb, enum backend_op op, ssize_t ret);
+
+#endif /* RBD_PRIV_H */
