@@ -17,25 +17,35 @@ pkgs=(build-essential autoconf automake libtool pkg-config
       libevent-dev libconfig-dev libnl-3-dev libnl-genl-3-dev libsystemd-dev
       check liburing-dev libfuse3-dev fuse3 libjson-c-dev
       clang clang-format systemd fio e2fsprogs util-linux procps)
+# Ceph for the rbd backend (librbd-dev) and its tests (a private one-node
+# cluster: ceph-mon, ceph-osd, the ceph/rbd tools). Installed without
+# recommends: ceph-mgr and friends are not needed.
+ceph_pkgs=(ceph-mon ceph-osd ceph-common librbd-dev)
 
 install_deps() {
-	local missing=() p
+	local missing=() ceph_missing=() p
 	for p in "${pkgs[@]}"; do
 		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' ||
 			missing+=("$p")
 	done
-	if [ ${#missing[@]} -eq 0 ]; then
+	for p in "${ceph_pkgs[@]}"; do
+		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' ||
+			ceph_missing+=("$p")
+	done
+	if [ ${#missing[@]} -eq 0 ] && [ ${#ceph_missing[@]} -eq 0 ]; then
 		echo "quickstart: all build dependencies are installed"
 		return
 	fi
-	echo "quickstart: installing missing packages: ${missing[*]}"
+	echo "quickstart: installing missing packages: ${missing[*]} ${ceph_missing[*]}"
 	if [ "$(id -u)" -ne 0 ]; then
 		echo "quickstart: need root to install them (run as root or install them yourself)" >&2
 		exit 1
 	fi
 	export DEBIAN_FRONTEND=noninteractive
 	apt-get update -qq
-	apt-get install -y -qq "${missing[@]}" >/dev/null
+	[ ${#missing[@]} -eq 0 ] || apt-get install -y -qq "${missing[@]}" >/dev/null
+	[ ${#ceph_missing[@]} -eq 0 ] ||
+		apt-get install -y -qq --no-install-recommends "${ceph_missing[@]}" >/dev/null
 }
 
 # build DIR [configure args...]

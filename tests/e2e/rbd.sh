@@ -1,0 +1,115 @@
+#!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
+# A namespace on a Ceph RBD image of a private single-node cluster (one
+# mon, one memstore OSD): fio verify through `fcnvme mount`; bytes written
+# through the export are in the image (`rbd export`); identifiers derived
+# from the image are the same after a restart; `rbd resize` grows the
+# host's file, a shrink underneath is refused; `config save` round-trips
+# the rbd keys; a full pool fails writes (bounded by the op timeout, then
+# at once) while reads go on, and writes work again once it has room.
+E2E_NAME=rbd
+. "$top_srcdir/tests/e2e/lib.sh"
+. "$top_srcdir/tests/e2e/ceph_lib.sh"
+e2e_require_fuse
+e2e_require_fio
+ceph_require
+e2e_setup
+ceph_start
+
+$RBD create --size 256M rbd/img || { ko "rbd create"; e2e_finish; }
+conf=$(ceph_conf rbd)
+e2e_start_daemon "$conf"
+C="$FCNVMECTL -s $SOCK"
+m=$tmp/mnt
+e2e_mount 1 "$NQN_A" "$m" --nr-io-queues 2 --reconnect-delay 1 || e2e_finish
+pm=$E2E_MPID
+check "the export shows the 256 MiB image" test "$(stat -c %s "$m/ns1")" = 268435456
+"$FCNVME" id-ctrl --fabric "$FABRIC" --wwnn "$H3WWNN" --wwpn "$H3WWPN" --hostnqn "$HOSTNQN1" \
+	--nqn "$NQN_A" >"$tmp/idctrl.txt" 2>&1
+check "VWC is 0 without the librbd cache ($(grep '^vwc' "$tmp/idctrl.txt"))" \
+	grep -Eq '^vwc +: +(0x)?0+$' "$tmp/idctrl.txt"
+
+# 1: fio verify, random sizes, several jobs
+F="$E2E_FIO_COMMON --verify_fatal=1 --do_verify=1"
+e2e_fio rbd-rand --name=rand --filename="$m/ns1" $F --rw=randwrite \
+	--bsrange=4k-256k --size=24m --offset_increment=32m --numjobs=3 \
+	--verify=crc32c --randrepeat=0
+e2e_fio rbd-rw4k --name=rw4k --filename="$m/ns1" $F --rw=randwrite \
+	--bs=4k --size=8m --offset=128m --numjobs=2 --offset_increment=16m \
+	--verify=md5 --verify_backlog=32 --runtime=3 --time_based
+
+# 2: the bytes are in the image
+head -c 1048576 /dev/urandom >"$tmp/rnd.bin"
+dd if="$tmp/rnd.bin" of="$m/ns1" bs=1M seek=200 oflag=direct conv=notrunc,fsync status=none
+$RBD export --no-progress rbd/img "$tmp/img.export" >/dev/null 2>&1
+check "bytes written through the export are in the rbd image" \
+	test "$(sha256sum <"$tmp/rnd.bin")" = \
+	"$(dd if="$tmp/img.export" bs=1M skip=200 count=1 status=none | sha256sum)"
+rm -f "$tmp/img.export"
+
+# 3: identifiers come from the image: the same after a restart
+ids() { $C -j namespace show "$NQN_A" 1 | tr -d ' \n' | grep -o '"\(uuid\|nguid\|eui64\)":"[^"]*"'; }
+ids1=$(ids)
+e2e_umount "$m" "$pm"
+e2e_stop_daemon
+rm -rf "$tmp/state"/*
+e2e_start_daemon "$conf"
+check "identifiers are derived from the image (same after restart, no state file)" \
+	test -n "$ids1" -a "$ids1" = "$(ids)"
+e2e_mount 1 "$NQN_A" "$m" --nr-io-queues 2 --reconnect-delay 1 || e2e_finish
+pm=$E2E_MPID
+
+# 4: config save round trip keeps the rbd keys
+$C config save "$tmp/saved1.conf" >/dev/null
+check "config save writes the rbd keys" grep -q 'backend = "rbd"' "$tmp/saved1.conf"
+check "saved config passes nvmetfcd -n" "$NVMETFCD" -n -c "$tmp/saved1.conf"
+"$NVMETFCD" -n -c "$tmp/saved1.conf" >"$tmp/print1.conf" 2>&1
+cp "$tmp/saved1.conf" "$tmp/saved2.conf"
+"$NVMETFCD" -n -c "$tmp/saved2.conf" >"$tmp/print2.conf" 2>&1
+check "save -> load -> print is stable" cmp -s "$tmp/print1.conf" "$tmp/print2.conf"
+check "printed config keeps pool, image, ceph_conf, op_timeout" sh -c \
+	"grep -q 'pool = \"rbd\"' '$tmp/print1.conf' && grep -q 'image = \"img\"' '$tmp/print1.conf' &&
+	 grep -q 'ceph_conf = ' '$tmp/print1.conf' && grep -q 'op_timeout = 3' '$tmp/print1.conf'"
+
+# 5: rbd resize from outside grows the namespace; the host sees it
+$RBD resize --no-progress --size 384M rbd/img >/dev/null 2>&1
+check "rbd resize 256M -> 384M reaches the host's file" e2e_wait_for 10 sh -c "[ \$(stat -c %s '$m/ns1') = 402653184 ]"
+check "daemon logged the growth" grep -q 'namespace 1 grew to 402653184' "$tmp/nvmetfcd.log"
+dd if="$tmp/rnd.bin" of="$m/ns1" bs=1M seek=380 oflag=direct conv=notrunc,fsync status=none
+check "write in the grown part reads back" test "$(sha256sum <"$tmp/rnd.bin")" = \
+	"$(dd if="$m/ns1" bs=1M skip=380 count=1 iflag=direct status=none | sha256sum)"
+
+# 6: a full pool: writes fail (not hang), reads go on; then writes again
+ceph_pool_full on || ko "pool did not turn full"
+t0=$(date +%s)
+if timeout 60 dd if="$tmp/rnd.bin" of="$m/ns1" bs=1M seek=10 count=1 oflag=direct \
+	conv=notrunc,fsync status=none 2>"$tmp/full.err"; then
+	ko "a write to a full pool succeeded"
+else
+	ok "a write to a full pool fails ($(head -c 80 "$tmp/full.err"))"
+fi
+t1=$(date +%s)
+check "it failed within 45 s (op timeout 3 s; took $((t1 - t0)) s)" test $((t1 - t0)) -lt 45
+sleep 2
+t0=$(date +%s)
+timeout 60 dd if="$tmp/rnd.bin" of="$m/ns1" bs=4k seek=10 count=1 oflag=direct \
+	conv=notrunc status=none 2>/dev/null
+rc=$?
+t1=$(date +%s)
+check "the next write fails at once (pool known full: exit $rc, $((t1 - t0)) s)" \
+	test $rc -ne 0 -a $((t1 - t0)) -lt 5
+check "reads still work on the full pool" test "$(sha256sum <"$tmp/rnd.bin")" = \
+	"$(dd if="$m/ns1" bs=1M skip=380 count=1 iflag=direct status=none | sha256sum)"
+check "daemon logged the full pool" grep -q 'pool rbd is full' "$tmp/nvmetfcd.log"
+ceph_pool_full off || ko "pool did not recover"
+check "writes work again once the pool has room" e2e_wait_for 20 \
+	dd if="$tmp/rnd.bin" of="$m/ns1" bs=1M seek=20 count=1 oflag=direct conv=notrunc,fsync status=none
+
+# 7: a shrink underneath is refused (the namespace keeps its size)
+$RBD resize --no-progress --allow-shrink --size 320M rbd/img >/dev/null 2>&1
+check "daemon refused the shrink" e2e_wait_for 10 grep -q 'refusing to shrink' "$tmp/nvmetfcd.log"
+check "host's file still 384 MiB" test "$(stat -c %s "$m/ns1")" = 402653184
+
+e2e_umount "$m" "$pm"
+check "nvmetfcd still running" e2e_daemon_alive
+e2e_finish
