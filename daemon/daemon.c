@@ -19,6 +19,7 @@
 
 #include <fcnvme/nvmet_fc_core.h>
 
+#include "cluster/cluster.h"
 #include "conf/conf.h"
 #include "ctl/ctl_server.h"
 #include "daemon.h"
@@ -166,7 +167,8 @@ static void events_free(struct daemon_events *e)
 static void daemon_ns_event(void *arg, const char *nqn, uint32_t nsid, enum tgt_ns_event ev,
 			    uint64_t size, const char *msg)
 {
-	(void)arg;
+	struct fcd *d = arg;
+
 	switch (ev) {
 	case TGT_NS_EV_RESIZED:
 		log_info("%s namespace %u grew to %llu bytes (%s); hosts notified", nqn, nsid,
@@ -178,6 +180,7 @@ static void daemon_ns_event(void *arg, const char *nqn, uint32_t nsid, enum tgt_
 	case TGT_NS_EV_FENCED:
 		log_warnx("%s namespace %u fenced: %s; its I/O fails with ANA Inaccessible", nqn,
 			  nsid, msg);
+		cluster_ns_fenced(d, nqn);
 		break;
 	case TGT_NS_EV_RECOVERED:
 		log_info("%s namespace %u serves again: %s", nqn, nsid, msg);
@@ -241,6 +244,13 @@ int daemon_run(struct daemon_opts *o)
 		conf_free(conf);
 		goto out_ports;
 	}
+	if (d.conf->has_cluster) {
+		rc = cluster_start(&d, &d.conf->cluster, err, sizeof(err));
+		if (rc) {
+			log_warnx("%s", err);
+			goto out_ports;
+		}
+	}
 	rc = ctl_server_open(&d, d.socket_path, (gid_t)-1, &d.ctl);
 	if (rc) {
 		log_warnx("control socket %s: %s", d.socket_path, strerror(-rc));
@@ -258,6 +268,7 @@ int daemon_run(struct daemon_opts *o)
 	d.ctl = NULL;
 out_ports:
 	sdnotify_status("draining");
+	cluster_stop(&d);
 	port_del_all(&d);
 	inbox_run(&inbox);
 	tgt_destroy(d.tgt);

@@ -19,6 +19,7 @@ struct port;
 struct io_threads;
 struct ctl_server;
 struct inbox;
+struct cluster;
 
 struct fcd {
 	struct event_base *base; /* the control thread's loop */
@@ -29,6 +30,7 @@ struct fcd {
 	struct io_threads *io;	 /* one thread per hw queue */
 	struct ctl_server *ctl;	 /* control socket */
 	struct inbox *inbox;	 /* any thread → control thread */
+	struct cluster *cluster; /* NULL unless a cluster section */
 	char *socket_path;	 /* control socket path */
 	char *runtime_dir;	 /* control socket lives here */
 	char *state_dir;	 /* persistent namespace ids */

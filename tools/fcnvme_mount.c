@@ -10,6 +10,14 @@
  * controller reconnects (a target restart) requests wait and are then
  * reissued from the start; if it gives up, they fail with EIO. SIGINT and
  * SIGTERM unmount cleanly.
+ *
+ * --multipath connects to every target port that offers the subsystem (for
+ * example several nvmetfcd nodes exporting the same namespaces) and sends
+ * each command down a live path whose ANA state for the namespace's group
+ * is optimized, else non-optimized. A path error or an ANA error status
+ * marks that path's ANA information stale and reissues the request on
+ * another path, or parks it until one is usable; the ANA log of every live
+ * path is read again every second, and every 200 ms while requests wait.
  */
 #define FUSE_USE_VERSION 35
 #include <endian.h>
@@ -27,12 +35,17 @@
 
 #include <fuse_lowlevel.h>
 
+#include <fcnvme/nvme_log.h>
+
 #include "hw_host.h"
 #include "fcnvme.h"
 
-#define MNT_MAX_NS    256
-#define MNT_NAME_MAX  16
-#define MNT_RESCAN_MS 1000 /* how often the namespace list is re-read */
+#define MNT_MAX_NS	256
+#define MNT_NAME_MAX	16
+#define MNT_RESCAN_MS	1000 /* how often the namespace list is re-read */
+#define MNT_MAX_PATHS	4
+#define MNT_MAX_GRP	128
+#define MNT_ANA_UNKNOWN 0xff
 
 /* A namespace's file. Slots are never reordered (the inode is the slot
  * index + 2); a namespace that leaves the subsystem keeps its slot, marked
@@ -41,7 +54,8 @@ struct mnt_ns {
 	uint32_t nsid;
 	uint32_t lbasz;
 	uint64_t nblocks;
-	bool gone; /* not in the active list any more */
+	uint32_t grp; /* ANA group (from the ANA log; 0: not known yet) */
+	bool gone;    /* not in the active list any more */
 	char name[MNT_NAME_MAX];
 };
 
@@ -68,17 +82,32 @@ struct mnt_op {
 	struct fcnvme_host_buf *buf; /* span bytes (or DSM range) */
 	const char *wdata;	     /* write: FUSE's buffer copy */
 	char *wcopy;
-	bool rmw;	      /* write: read the span first */
-	unsigned int stage;   /* 0 (read for rmw), 1 main */
-	uint64_t next_blk;    /* next block to issue */
-	unsigned int pending; /* NVMe commands in flight */
-	int err;	      /* errno to answer */
-	bool retry;	      /* reissue from the start */
+	bool rmw;		       /* write: read the span first */
+	unsigned int stage;	       /* 0 (read for rmw), 1 main */
+	uint64_t next_blk;	       /* next block to issue */
+	unsigned int pending;	       /* NVMe commands in flight */
+	int err;		       /* errno to answer */
+	bool retry;		       /* reissue from the start */
+	struct fcnvme_host_ctrl *ctrl; /* the path this attempt uses */
+	unsigned int path;
+};
+
+/* One controller of the subsystem, through one target port. */
+struct mnt_path {
+	struct fcnvme_host_ctrl *ctrl;
+	uint8_t ana[MNT_MAX_GRP + 1]; /* NVMe ANA state per group */
+	bool stale;		      /* read its ANA log again soon */
+	uint64_t next_ana_ms;
+	enum fcnvme_host_ctrl_state seen; /* last state looked at */
 };
 
 struct mnt {
 	struct fcnvme_ctx *x;
-	struct fcnvme_host_ctrl *ctrl;
+	struct fcnvme_host_ctrl *ctrl; /* paths[0]: buffers, single path */
+	struct mnt_path paths[MNT_MAX_PATHS];
+	unsigned int nr_paths;
+	bool multipath;
+	uint64_t path_gen, kicked_gen; /* a path became usable: retry */
 	struct fuse_session *se;
 	struct mnt_ns ns[MNT_MAX_NS];
 	unsigned int nr_ns;
@@ -253,6 +282,49 @@ static void mnt_op_wait(struct mnt_op *op)
 
 static void mnt_cmd_done(void *arg, uint16_t status, const struct nvme_completion *cqe);
 
+/* The path's ANA information for ns is no longer to be trusted. */
+static void mnt_path_stale(struct mnt *m, unsigned int i, const struct mnt_ns *ns)
+{
+	struct mnt_path *p = &m->paths[i];
+
+	if (i >= m->nr_paths)
+		return;
+	if (ns->grp && ns->grp <= MNT_MAX_GRP)
+		p->ana[ns->grp] = MNT_ANA_UNKNOWN;
+	p->stale = true;
+}
+
+/* The path for a command on ns: a live one whose ANA state for the
+ * namespace's group is optimized, else non-optimized; -1 if none. */
+static int mnt_path_pick(struct mnt *m, const struct mnt_ns *ns)
+{
+	int best = -1;
+	unsigned int i;
+	uint8_t st;
+
+	for (i = 0; i < m->nr_paths; i++) {
+		if (fcnvme_host_ctrl_state(m->paths[i].ctrl) != FCNVME_HOST_CTRL_LIVE)
+			continue;
+		st = ns->grp && ns->grp <= MNT_MAX_GRP ? m->paths[i].ana[ns->grp] : MNT_ANA_UNKNOWN;
+		if (st == NVME_ANA_OPTIMIZED)
+			return (int)i;
+		if (st == NVME_ANA_NONOPTIMIZED && best < 0)
+			best = (int)i;
+	}
+	return best;
+}
+
+/* Whether every path gave up. */
+static bool mnt_all_dead(struct mnt *m)
+{
+	unsigned int i;
+
+	for (i = 0; i < m->nr_paths; i++)
+		if (fcnvme_host_ctrl_state(m->paths[i].ctrl) != FCNVME_HOST_CTRL_DEAD)
+			return false;
+	return true;
+}
+
 /* Issue the commands of the current stage, up to max_xfer each. */
 static void mnt_op_issue(struct mnt_op *op)
 {
@@ -297,7 +369,7 @@ static void mnt_op_issue(struct mnt_op *op)
 			break;
 		}
 		rc = fcnvme_host_submit(
-			m->ctrl, 1, &c, op->buf,
+			op->ctrl, 1, &c, op->buf,
 			op->kind == MNT_DEALLOC ? 0 : (size_t)op->next_blk * op->ns->lbasz, len,
 			mnt_cmd_done, op);
 		if (rc == -EBUSY && op->pending)
@@ -331,10 +403,16 @@ static void mnt_cmd_done(void *arg, uint16_t status, const struct nvme_completio
 
 	(void)cqe;
 	op->pending--;
-	if (status == NVME_SC_HOST_PATH_ERROR || status == NVME_SC_HOST_ABORTED_CMD)
+	if (status == NVME_SC_HOST_PATH_ERROR || status == NVME_SC_HOST_ABORTED_CMD) {
 		op->retry = true; /* path trouble: redo once live */
-	else if (status && !op->err)
+		mnt_path_stale(op->m, op->path, op->ns);
+	} else if (op->m->multipath && (status & 0x7ff) >= NVME_SC_ANA_PERSISTENT_LOSS &&
+		   (status & 0x7ff) <= NVME_SC_ANA_TRANSITION) {
+		op->retry = true; /* this path cannot serve it now: another */
+		mnt_path_stale(op->m, op->path, op->ns);
+	} else if (status && !op->err) {
 		op->err = EIO;
+	}
 	if (op->pending)
 		return;
 	if (op->retry || op->err) {
@@ -365,10 +443,17 @@ static void mnt_op_start(struct mnt_op *op)
 {
 	struct mnt *m = op->m;
 	enum fcnvme_host_ctrl_state st = fcnvme_host_ctrl_state(m->ctrl);
+	int path = 0;
 
 	op->retry = false;
 	op->next_blk = 0;
 	op->pending = 0;
+	if (m->multipath) {
+		path = mnt_path_pick(m, op->ns);
+		st = path >= 0	       ? FCNVME_HOST_CTRL_LIVE
+		     : mnt_all_dead(m) ? FCNVME_HOST_CTRL_DEAD
+				       : FCNVME_HOST_CTRL_CONNECTING;
+	}
 	if (st == FCNVME_HOST_CTRL_DEAD) {
 		op->err = EIO;
 		mnt_op_finish(op);
@@ -378,6 +463,8 @@ static void mnt_op_start(struct mnt_op *op)
 		mnt_op_wait(op);
 		return;
 	}
+	op->path = (unsigned int)path;
+	op->ctrl = m->paths[path].ctrl;
 	op->stage = op->kind == MNT_WRITE && op->rmw ? 0 : 1;
 	if (op->kind == MNT_WRITE && !op->rmw)
 		memcpy(op->buf->addr, op->wcopy, op->len);
@@ -569,6 +656,13 @@ static void mnt_kick_waiting(struct mnt *m)
 	TAILQ_HEAD(, mnt_op) batch;
 	struct mnt_op *op;
 
+	if (m->multipath) {
+		/* retry when a path became usable (or all died) */
+		if (m->kicked_gen == m->path_gen && !mnt_all_dead(m))
+			return;
+		st = FCNVME_HOST_CTRL_LIVE;
+		m->kicked_gen = m->path_gen;
+	}
 	if ((st != FCNVME_HOST_CTRL_LIVE && st != FCNVME_HOST_CTRL_DEAD) ||
 	    TAILQ_EMPTY(&m->waiting))
 		return;
@@ -592,6 +686,94 @@ static struct mnt_ns *mnt_ns_find(struct mnt *m, uint32_t nsid)
 	return NULL;
 }
 
+/* A live controller for admin commands (the first path otherwise). */
+static struct fcnvme_host_ctrl *mnt_admin_ctrl(struct mnt *m)
+{
+	unsigned int i;
+
+	for (i = 0; i < m->nr_paths; i++)
+		if (fcnvme_host_ctrl_state(m->paths[i].ctrl) == FCNVME_HOST_CTRL_LIVE)
+			return m->paths[i].ctrl;
+	return m->ctrl;
+}
+
+/* Read path i's ANA log: its state of every group, and which group each
+ * namespace is in. A group that became usable wakes the waiting ops. */
+static void mnt_path_ana(struct mnt *m, unsigned int i)
+{
+	struct mnt_path *p = &m->paths[i];
+	struct fcnvme_host_buf *buf;
+	struct nvme_ana_rsp_hdr hdr;
+	struct nvme_ana_group_desc d;
+	size_t off = sizeof(hdr), len = 8192;
+	uint32_t g, k, nsid;
+	struct mnt_ns *ns;
+	uint16_t n;
+	uint8_t st;
+
+	p->next_ana_ms = fcnvme_now_ms() + (TAILQ_EMPTY(&m->waiting) ? MNT_RESCAN_MS : 200);
+	if (fcnvme_host_buf_alloc(m->ctrl, len, &buf))
+		return;
+	if (fcnvme_get_log(m->x, p->ctrl, NVME_LOG_ANA, 0, (uint32_t)len, buf)) {
+		fcnvme_host_buf_free(m->ctrl, buf);
+		return;
+	}
+	p->stale = false;
+	memcpy(&hdr, buf->addr, sizeof(hdr));
+	for (n = 0; n < le16toh(hdr.ngrps) && off + sizeof(d) <= len; n++) {
+		memcpy(&d, (const char *)buf->addr + off, sizeof(d));
+		off += sizeof(d);
+		g = le32toh(d.grpid);
+		st = d.state & 0x0f;
+		for (k = 0; k < le32toh(d.nnsids) && off + 4 <= len; k++, off += 4) {
+			memcpy(&nsid, (const char *)buf->addr + off, 4);
+			ns = mnt_ns_find(m, le32toh(nsid));
+			if (ns)
+				ns->grp = g;
+		}
+		if (!g || g > MNT_MAX_GRP || p->ana[g] == st)
+			continue;
+		if (p->ana[g] != MNT_ANA_UNKNOWN || st == NVME_ANA_OPTIMIZED)
+			fprintf(stderr, "fcnvme mount: path %u: ANA group %u %s\n", i, g,
+				st == NVME_ANA_OPTIMIZED      ? "optimized"
+				: st == NVME_ANA_NONOPTIMIZED ? "non-optimized"
+				: st == NVME_ANA_CHANGE	      ? "in transition"
+							      : "inaccessible");
+		p->ana[g] = st;
+		if (st == NVME_ANA_OPTIMIZED || st == NVME_ANA_NONOPTIMIZED)
+			m->path_gen++;
+	}
+	fcnvme_host_buf_free(m->ctrl, buf);
+}
+
+/* Poll every path; note state changes and refresh ANA logs when due. */
+static int mnt_paths_poll(struct mnt *m)
+{
+	enum fcnvme_host_ctrl_state st;
+	uint64_t now = fcnvme_now_ms();
+	unsigned int i;
+	int busy = 0, r;
+
+	for (i = 0; i < m->nr_paths; i++) {
+		struct mnt_path *p = &m->paths[i];
+
+		r = fcnvme_host_ctrl_poll(p->ctrl);
+		if (r > 0)
+			busy += r;
+		st = fcnvme_host_ctrl_state(p->ctrl);
+		if (st != p->seen) {
+			p->seen = st;
+			p->stale = true;
+			m->path_gen++;
+			memset(p->ana, MNT_ANA_UNKNOWN, sizeof(p->ana));
+		}
+		if (m->multipath && st == FCNVME_HOST_CTRL_LIVE &&
+		    (p->stale || now >= p->next_ana_ms))
+			mnt_path_ana(m, i);
+	}
+	return busy;
+}
+
 /*
  * Make the files follow the subsystem: read the active namespace list,
  * mark namespaces that left as gone, add new ones, refresh sizes (a
@@ -609,7 +791,7 @@ static int mnt_rescan(struct mnt *m, bool quiet)
 	uint32_t v;
 	int rc;
 
-	fcnvme_host_ctrl_get_info(m->ctrl, &info);
+	fcnvme_host_ctrl_get_info(mnt_admin_ctrl(m), &info);
 	m->max_xfer = info.max_xfer;
 	rc = fcnvme_host_buf_alloc(m->ctrl, 4096, &nsl);
 	if (rc) {
@@ -617,7 +799,7 @@ static int mnt_rescan(struct mnt *m, bool quiet)
 			fcnvme_err_status(m->x, "Identify Active Namespace List", rc);
 		return -1;
 	}
-	rc = fcnvme_identify(m->x, m->ctrl, 2, 0, nsl);
+	rc = fcnvme_identify(m->x, mnt_admin_ctrl(m), 2, 0, nsl);
 	if (rc) {
 		if (!quiet)
 			fcnvme_err_status(m->x, "Identify Active Namespace List", rc);
@@ -655,7 +837,7 @@ static int mnt_rescan(struct mnt *m, bool quiet)
 			m->nr_ns++;
 			fresh = true;
 		}
-		if (fcnvme_ns_geometry(m->x, m->ctrl, ns->nsid, &ns->lbasz, &ns->nblocks))
+		if (fcnvme_ns_geometry(m->x, mnt_admin_ctrl(m), ns->nsid, &ns->lbasz, &ns->nblocks))
 			continue;
 		if (ns->gone && m->se) /* not at start-up */
 			fprintf(stderr, "fcnvme mount: %s (%" PRIu64 " bytes) %s\n", ns->name,
@@ -676,18 +858,58 @@ static int mnt_load_ns(struct mnt *m)
 	return 0;
 }
 
+/* --multipath: a controller through every target port that has the
+ * subsystem (at least one). */
+static int mnt_open_paths(struct mnt *m)
+{
+	struct nvme_fc_remote_port *rps[16];
+	struct fcnvme_ctx *x = m->x;
+	int i, n;
+
+	if (!x->o.subnqn) {
+		fprintf(stderr, "fcnvme mount: say which subsystem: --nqn NQN\n");
+		return -1;
+	}
+	if (fcnvme_start(x))
+		return -1;
+	n = fcnvme_host_rports(x->lport, rps, 16);
+	for (i = 0; i < n && i < 16 && m->nr_paths < MNT_MAX_PATHS; i++) {
+		struct mnt_path *p = &m->paths[m->nr_paths];
+
+		if (!(rps[i]->port_role & FC_PORT_ROLE_NVME_TARGET))
+			continue;
+		if (fcnvme_connect(x, rps[i], x->o.subnqn, 1, &p->ctrl))
+			continue;
+		memset(p->ana, MNT_ANA_UNKNOWN, sizeof(p->ana));
+		p->stale = true;
+		p->seen = FCNVME_HOST_CTRL_LIVE;
+		m->nr_paths++;
+	}
+	if (!m->nr_paths) {
+		fprintf(stderr, "fcnvme mount: no target port offers %s\n", x->o.subnqn);
+		fcnvme_stop(x);
+		return -1;
+	}
+	m->ctrl = m->paths[0].ctrl;
+	fprintf(stderr, "fcnvme mount: %u path(s) to %s\n", m->nr_paths, x->o.subnqn);
+	return 0;
+}
+
 static const char mnt_help[] =
 	"usage: fcnvme mount --nqn NQN [options] MOUNTPOINT\n"
 	"Export the subsystem's namespaces as files ns<NSID> through FUSE until\n"
 	"SIGINT/SIGTERM or fusermount3 -u. Survives target restarts while the\n"
 	"controller reconnects (--ctrl-loss-tmo, default here: retry forever).\n"
 	"  -f                     accepted for compatibility; always foreground\n"
-	"  --fuse-opt OPT         pass -o OPT to FUSE (e.g. allow_other)\n" FCNVME_COMMON_HELP;
+	"  --fuse-opt OPT         pass -o OPT to FUSE (e.g. allow_other)\n"
+	"  --multipath            every target port with the subsystem is a path; ANA\n"
+	"                         picks the one to use (several nvmetfcd nodes)\n" FCNVME_COMMON_HELP;
 
 /* fcnvme mount */
 int fcnvme_cmd_mount(int argc, char **argv)
 {
 	static const struct option lo[] = { { "fuse-opt", required_argument, NULL, 'O' },
+					    { "multipath", no_argument, NULL, 'M' },
 					    FCNVME_COMMON_LONGOPTS,
 					    { NULL, 0, NULL, 0 } };
 	struct fuse_args args = FUSE_ARGS_INIT(0, NULL);
@@ -713,6 +935,10 @@ int fcnvme_cmd_mount(int argc, char **argv)
 		}
 		if (c == 'f')
 			continue;
+		if (c == 'M') {
+			m.multipath = true;
+			continue;
+		}
 		if (c == 'O') {
 			if (fuse_opt_add_arg(&args, "-o") || fuse_opt_add_arg(&args, optarg))
 				goto out_args;
@@ -733,10 +959,16 @@ int fcnvme_cmd_mount(int argc, char **argv)
 	mountpoint = argv[optind];
 	if (!loss_set)
 		x.o.ctrl_loss_tmo_s = -1;
-	if (fcnvme_open_subsys(&x, 1, &m.ctrl))
+	if (m.multipath ? mnt_open_paths(&m) : fcnvme_open_subsys(&x, 1, &m.ctrl))
 		goto out_args;
+	if (!m.multipath) {
+		m.paths[0].ctrl = m.ctrl;
+		m.nr_paths = 1;
+	}
+	m.paths[0].seen = FCNVME_HOST_CTRL_LIVE;
 	if (mnt_load_ns(&m))
 		goto out_disc;
+	mnt_paths_poll(&m); /* the ANA logs, before the first request */
 	m.se = fuse_session_new(&args, &mnt_ops, sizeof(mnt_ops), &m);
 	if (!m.se) {
 		fprintf(stderr, "fcnvme mount: cannot create a FUSE session\n");
@@ -758,12 +990,12 @@ int fcnvme_cmd_mount(int argc, char **argv)
 			{ .fd = fuse_session_fd(m.se), .events = POLLIN },
 			{ .fd = hw_host_port_event_fd(x.port), .events = POLLIN },
 		};
-		int busy = fcnvme_host_ctrl_poll(m.ctrl);
+		int busy = mnt_paths_poll(&m);
 
 		hw_host_port_process(x.port);
 		mnt_kick_waiting(&m);
 		/* Follow namespace changes (there is no AEN support yet). */
-		if (fcnvme_host_ctrl_state(m.ctrl) == FCNVME_HOST_CTRL_LIVE &&
+		if (fcnvme_host_ctrl_state(mnt_admin_ctrl(&m)) == FCNVME_HOST_CTRL_LIVE &&
 		    fcnvme_now_ms() >= next_scan) {
 			mnt_rescan(&m, true);
 			next_scan = fcnvme_now_ms() + MNT_RESCAN_MS;
@@ -782,8 +1014,10 @@ int fcnvme_cmd_mount(int argc, char **argv)
 		}
 	}
 	/* answer whatever is still waiting, then leave */
-	while (m.inflight && fcnvme_host_ctrl_state(m.ctrl) == FCNVME_HOST_CTRL_LIVE)
-		fcnvme_pump(&x, m.ctrl);
+	while (m.inflight && fcnvme_host_ctrl_state(mnt_admin_ctrl(&m)) == FCNVME_HOST_CTRL_LIVE) {
+		hw_host_port_process(x.port);
+		mnt_paths_poll(&m);
+	}
 	ret = 0;
 	fuse_session_unmount(m.se);
 out_signals:
@@ -792,6 +1026,8 @@ out_session:
 	fuse_session_destroy(m.se);
 	free(fbuf.mem);
 out_disc:
+	while (m.nr_paths > 1)
+		fcnvme_disconnect(&x, m.paths[--m.nr_paths].ctrl);
 	fcnvme_disconnect(&x, m.ctrl);
 	fcnvme_stop(&x);
 out_args:

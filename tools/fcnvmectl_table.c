@@ -36,6 +36,10 @@ static const struct ctlarg ns_opts[] = { { "path", A(PATH), ARG_STR, false },
 					 { "eui64", A(EUI64), ARG_HEX, false },
 					 END };
 
+static const struct ctlarg cluster_subsys_opts[] = {
+	{ "allow-any-host", A(ALLOW_ANY), ARG_BOOL, false }, END
+};
+
 #define NQN                                   \
 	{                                     \
 		"NQN", A(NQN), ARG_NQN, false \
@@ -180,6 +184,16 @@ const struct ctlverb ctl_verbs[] = {
 	{ "config", "reload", C(CONFIG_RELOAD), { END }, NULL, NULL },
 	{ "config", "save", C(CONFIG_SAVE), { { "FILE", A(PATH), ARG_STR, true } }, NULL, NULL },
 	{ "config", "show", C(CONFIG_SHOW), { END }, NULL, NULL },
+	{ "cluster", "nodes", C(CLUSTER_NODES), { END }, NULL, "node node-id alive age-ms text" },
+	{ "cluster", "groups", C(CLUSTER_GROUPS), { END }, NULL, "ana-group node ana-state" },
+	{ "cluster",
+	  "move-group",
+	  C(CLUSTER_MOVE_GROUP),
+	  { { "GROUP", A(ANA_GRPID), ARG_U32, false }, { "NODE", A(NODE), ARG_STR, false } },
+	  NULL,
+	  NULL },
+	{ "cluster", "add-subsystem", C(CLUSTER_SUBSYS_ADD), { NQN }, cluster_subsys_opts, NULL },
+	{ "cluster", "del-subsystem", C(CLUSTER_SUBSYS_DEL), { NQN }, NULL, NULL },
 	{ "log",
 	  "level",
 	  C(LOG_LEVEL),
@@ -251,4 +265,8 @@ const enum ctlarg_kind ctl_attr_kind[FCNVME_A_MAX + 1] = {
 	[FCNVME_A_CNTLID_MIN] = ARG_U16,
 	[FCNVME_A_CNTLID_MAX] = ARG_U16,
 	[FCNVME_A_LAT_MAX] = ARG_U64,
+	[FCNVME_A_NODE] = ARG_STR,
+	[FCNVME_A_NODE_ID] = ARG_U16,
+	[FCNVME_A_ALIVE] = ARG_BOOL,
+	[FCNVME_A_AGE_MS] = ARG_U64,
 };

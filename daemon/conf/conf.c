@@ -397,7 +397,8 @@ static int ana_fn(struct conf_parse *p, const config_setting_t *g, void *e)
 
 static int parse_root(struct conf_parse *p, config_t *cfg, struct conf *c)
 {
-	static const char *const top[] = { "daemon", "ports", "ana_groups", "subsystems", NULL };
+	static const char *const top[] = { "daemon",	 "ports",   "ana_groups",
+					   "subsystems", "cluster", NULL };
 	const config_setting_t *root = config_root_setting(cfg);
 	const config_setting_t *dm;
 	int err, i, n;
@@ -409,7 +410,8 @@ static int parse_root(struct conf_parse *p, config_t *cfg, struct conf *c)
 		if (conf_enum_lookup(top, config_setting_name(s)) < 0)
 			return conf_perr(
 				p, s, -EINVAL,
-				"unknown section %s (expected daemon, ports, ana_groups, subsystems)",
+				"unknown section %s (expected daemon, ports, ana_groups, subsystems, "
+				"cluster)",
 				config_setting_name(s));
 	}
 	dm = config_setting_get_member(root, "daemon");
@@ -417,6 +419,17 @@ static int parse_root(struct conf_parse *p, config_t *cfg, struct conf *c)
 		err = conf_opts_parse(p, dm, conf_daemon_opts, NULL, c, "daemon");
 		if (err)
 			return err;
+	}
+	dm = config_setting_get_member(root, "cluster");
+	if (dm != NULL) {
+		err = conf_opts_parse(p, dm, conf_cluster_opts, NULL, &c->cluster, "cluster");
+		if (err)
+			return err;
+		if (c->cluster.dead_ms < 2 * c->cluster.heartbeat_ms)
+			return conf_perr(p, dm, -EINVAL,
+					 "cluster: dead_ms must be at least twice heartbeat_ms");
+		c->cluster.line = (int)config_setting_source_line(dm);
+		c->has_cluster = true;
 	}
 	if ((err = parse_section(p, root, "ports", sizeof(struct conf_port), (void **)&c->ports,
 				 &c->nr_ports, port_fn)) ||

@@ -98,6 +98,25 @@ struct conf_ana {
 	int line;
 };
 
+/*
+ * Several nodes exporting the same subsystems from Ceph (docs/ceph.md): this
+ * node's identity, where the shared state object lives, the heartbeat, and
+ * the ANA group this node serves optimized when nobody owns it yet.
+ */
+struct conf_cluster {
+	char node[CONF_NAME_MAX]; /* unique in the cluster */
+	uint16_t node_id;	  /* 1..15: controller ids node_id*4096 - 4095.. */
+	char ceph_conf[TGT_RBD_PATH_SIZE];
+	char ceph_id[TGT_RBD_ID_SIZE];
+	char keyring[TGT_RBD_PATH_SIZE];
+	char pool[TGT_RBD_NAME_SIZE];	/* holds the state object */
+	char object[TGT_RBD_NAME_SIZE]; /* default "nvmetfcd.state" */
+	uint32_t heartbeat_ms;		/* how often this node says it lives */
+	uint32_t dead_ms;		/* silence after which a node is lost */
+	uint32_t ana_group;		/* 0: none */
+	int line;
+};
+
 struct conf {
 	int log_level;			   /* enum fcnvme_log_level */
 	char socket_group[CONF_GROUP_MAX]; /* "" = none */
@@ -107,6 +126,8 @@ struct conf {
 	unsigned int nr_ana;
 	struct conf_subsys *subsys;
 	unsigned int nr_subsys;
+	bool has_cluster;
+	struct conf_cluster cluster;
 };
 
 /*

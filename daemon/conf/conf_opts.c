@@ -118,6 +118,26 @@ const struct conf_opt conf_ns_opts[] = {
 	{ NULL, 0, 0, 0, 0, 0, 0, 0, NULL, 0 }
 };
 
+const struct conf_opt conf_cluster_opts[] = {
+	{ "node", CONF_OPT_NAME, F(conf_cluster, node), 0, 0, 0, 0, NULL, CONF_OPT_REQUIRED },
+	{ "node_id", CONF_OPT_U16, F(conf_cluster, node_id), 0, 1, 15, 0, NULL, CONF_OPT_REQUIRED },
+	{ "ceph_conf", CONF_OPT_STR, F(conf_cluster, ceph_conf), 0, 0, 0, 0, NULL,
+	  CONF_OPT_OMIT_DEFAULT },
+	{ "ceph_id", CONF_OPT_STR, F(conf_cluster, ceph_id), 0, 0, 0, 0, NULL,
+	  CONF_OPT_OMIT_DEFAULT },
+	{ "keyring", CONF_OPT_STR, F(conf_cluster, keyring), 0, 0, 0, 0, NULL,
+	  CONF_OPT_OMIT_DEFAULT },
+	{ "pool", CONF_OPT_STR, F(conf_cluster, pool), 0, 0, 0, 0, NULL, CONF_OPT_REQUIRED },
+	{ "object", CONF_OPT_STR, F(conf_cluster, object), 0, 0, 0, 0, NULL,
+	  CONF_OPT_OMIT_DEFAULT },
+	{ "heartbeat_ms", CONF_OPT_U32, F(conf_cluster, heartbeat_ms), 0, 100, 60000, 1000, NULL,
+	  0 },
+	{ "dead_ms", CONF_OPT_U32, F(conf_cluster, dead_ms), 0, 300, 600000, 5000, NULL, 0 },
+	{ "ana_group", CONF_OPT_U32, F(conf_cluster, ana_group), 0, 0, TGT_MAX_ANAGRP, 0, NULL,
+	  CONF_OPT_OMIT_DEFAULT },
+	{ NULL, 0, 0, 0, 0, 0, 0, 0, NULL, 0 }
+};
+
 const struct conf_opt conf_ana_opts[] = { { "id", CONF_OPT_U32, F(conf_ana, grpid), 0, 1,
 					    TGT_MAX_ANAGRP, 0, NULL, CONF_OPT_REQUIRED },
 					  { "state", CONF_OPT_ENUM, F(conf_ana, state), 0, 0, 0,

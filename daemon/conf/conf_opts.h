@@ -51,6 +51,7 @@ extern const struct conf_opt conf_port_opts[];
 extern const struct conf_opt conf_subsys_opts[];
 extern const struct conf_opt conf_ns_opts[];
 extern const struct conf_opt conf_ana_opts[];
+extern const struct conf_opt conf_cluster_opts[];
 extern const char *const conf_backend_names[];
 extern const char *const conf_ana_state_names[];
 extern const char *const conf_log_names[];

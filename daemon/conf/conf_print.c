@@ -232,6 +232,11 @@ int conf_print(FILE *fp, const struct conf *c)
 	fputs("daemon = {\n", fp);
 	print_opts(fp, conf_daemon_opts, c, 1);
 	fputs("};\n", fp);
+	if (c->has_cluster) {
+		fputs("cluster = {\n", fp);
+		print_opts(fp, conf_cluster_opts, &c->cluster, 1);
+		fputs("};\n", fp);
+	}
 	print_list(fp, "ports", c->ports, c->nr_ports, sizeof(*c->ports), port_fn);
 	print_list(fp, "ana_groups", c->ana, c->nr_ana, sizeof(*c->ana), ana_fn);
 	print_list(fp, "subsystems", c->subsys, c->nr_subsys, sizeof(*c->subsys), subsys_fn);

@@ -60,6 +60,11 @@ const ctl_handler ctl_handlers[FCNVME_CMD_MAX + 1] = {
 	[FCNVME_CMD_SUBSYS_PORT_DEL] = ctl_subsys_port_del,
 	[FCNVME_CMD_ALLOWED_WWPN_ADD] = ctl_allowed_wwpn_add,
 	[FCNVME_CMD_ALLOWED_WWPN_DEL] = ctl_allowed_wwpn_del,
+	[FCNVME_CMD_CLUSTER_NODES] = ctl_cluster_nodes,
+	[FCNVME_CMD_CLUSTER_GROUPS] = ctl_cluster_groups,
+	[FCNVME_CMD_CLUSTER_MOVE_GROUP] = ctl_cluster_move_group,
+	[FCNVME_CMD_CLUSTER_SUBSYS_ADD] = ctl_cluster_subsys_add,
+	[FCNVME_CMD_CLUSTER_SUBSYS_DEL] = ctl_cluster_subsys_del,
 };
 
 /* Counts the data messages a handler sent, then forwards them. */

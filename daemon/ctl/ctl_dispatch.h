@@ -87,5 +87,10 @@ int ctl_config_reload(struct ctl_req *req);
 int ctl_config_save(struct ctl_req *req);
 int ctl_config_show(struct ctl_req *req);
 int ctl_log_level(struct ctl_req *req);
+int ctl_cluster_nodes(struct ctl_req *req);
+int ctl_cluster_groups(struct ctl_req *req);
+int ctl_cluster_move_group(struct ctl_req *req);
+int ctl_cluster_subsys_add(struct ctl_req *req);
+int ctl_cluster_subsys_del(struct ctl_req *req);
 
 #endif /* CTL_DISPATCH_H */

@@ -10,6 +10,7 @@
 
 #include <fcnvmectl/ctl_msg.h>
 
+#include "cluster/cluster.h"
 #include "conf/conf.h"
 #include "conf/conf_ops.h"
 #include "conf/conf_opts.h"
@@ -118,7 +119,10 @@ int ctl_ns_add(struct ctl_req *req)
 				ns.lba_size);
 	if (ns.nsid > TGT_MAX_NSID)
 		return ctl_fail(req, -ERANGE, "nsid must be 1..%u", TGT_MAX_NSID);
-	rc = conf_op_ns_add(req->d, req_nqn(req), &ns, req->err, sizeof(req->err));
+	if (cluster_has_subsys(req->d, req_nqn(req)))
+		rc = cluster_ns_add(req->d, req_nqn(req), &ns, req->err, sizeof(req->err));
+	else
+		rc = conf_op_ns_add(req->d, req_nqn(req), &ns, req->err, sizeof(req->err));
 	if (rc)
 		return rc;
 	m = ctl_reply_new(req);
@@ -129,6 +133,9 @@ int ctl_ns_add(struct ctl_req *req)
 /* namespace del NQN NSID */
 int ctl_ns_del(struct ctl_req *req)
 {
+	if (cluster_has_subsys(req->d, req_nqn(req)))
+		return cluster_ns_del(req->d, req_nqn(req), req_nsid(req), req->err,
+				      sizeof(req->err));
 	return conf_op_ns_del(req->d, req_nqn(req), req_nsid(req), req->err, sizeof(req->err));
 }
 
@@ -223,7 +230,8 @@ int ctl_ns_list(struct ctl_req *req)
 	struct ns_walk w = { req, 0, 0 };
 	const char *nqn = req_nqn(req);
 
-	if (nqn != NULL && conf_subsys_find(req->d->conf, nqn) == NULL)
+	if (nqn != NULL && conf_subsys_find(req->d->conf, nqn) == NULL &&
+	    !cluster_has_subsys(req->d, nqn))
 		return ctl_fail(req, -ENOENT, "no subsystem %s", nqn);
 	return tgt_ns_foreach(req->d->tgt, nqn, put_ns, &w);
 }

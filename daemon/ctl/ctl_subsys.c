@@ -14,6 +14,7 @@
 
 #include "conf/conf.h"
 #include "conf/conf_ops.h"
+#include "cluster/cluster.h"
 #include "ctl_dispatch.h"
 #include "ctl_reply.h"
 #include "fcd.h"
@@ -149,6 +150,9 @@ int ctl_allowed_host_add(struct ctl_req *req)
 
 	if (rc)
 		return rc;
+	if (cluster_has_subsys(req->d, fcnvme_msg_get_str(req->msg, FCNVME_A_NQN)))
+		return cluster_host_allow(req->d, fcnvme_msg_get_str(req->msg, FCNVME_A_NQN), host,
+					  true, req->err, sizeof(req->err));
 	return conf_op_host_allow(req->d, fcnvme_msg_get_str(req->msg, FCNVME_A_NQN), host, true,
 				  req->err, sizeof(req->err));
 }
@@ -156,6 +160,10 @@ int ctl_allowed_host_add(struct ctl_req *req)
 /* allowed-host del NQN HOSTNQN */
 int ctl_allowed_host_del(struct ctl_req *req)
 {
+	if (cluster_has_subsys(req->d, fcnvme_msg_get_str(req->msg, FCNVME_A_NQN)))
+		return cluster_host_allow(req->d, fcnvme_msg_get_str(req->msg, FCNVME_A_NQN),
+					  fcnvme_msg_get_str(req->msg, FCNVME_A_HOST_NQN), false,
+					  req->err, sizeof(req->err));
 	return conf_op_host_allow(req->d, fcnvme_msg_get_str(req->msg, FCNVME_A_NQN),
 				  fcnvme_msg_get_str(req->msg, FCNVME_A_HOST_NQN), false, req->err,
 				  sizeof(req->err));

@@ -103,4 +103,8 @@ const struct fcn_ctl_policy fcn_ctl_policy[FCNVME_A_MAX + 1] = {
 	[FCNVME_A_CNTLID_MIN] = U16("cntlid-min", 1, 0xffef),
 	[FCNVME_A_CNTLID_MAX] = U16("cntlid-max", 1, 0xffef),
 	[FCNVME_A_LAT_MAX] = U64("lat-max-ns"),
+	[FCNVME_A_NODE] = STR("node", 32),
+	[FCNVME_A_NODE_ID] = U16("node-id", 1, 15),
+	[FCNVME_A_ALIVE] = U8("alive", 0, 1),
+	[FCNVME_A_AGE_MS] = U64("age-ms"),
 };

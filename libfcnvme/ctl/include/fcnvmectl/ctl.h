@@ -72,6 +72,11 @@ enum fcnvme_cmd {
 	FCNVME_CMD_SUBSYS_PORT_DEL,
 	FCNVME_CMD_ALLOWED_WWPN_ADD,
 	FCNVME_CMD_ALLOWED_WWPN_DEL,
+	FCNVME_CMD_CLUSTER_NODES,
+	FCNVME_CMD_CLUSTER_GROUPS,
+	FCNVME_CMD_CLUSTER_MOVE_GROUP,
+	FCNVME_CMD_CLUSTER_SUBSYS_ADD,
+	FCNVME_CMD_CLUSTER_SUBSYS_DEL,
 	__FCNVME_CMD_MAX
 };
 #define FCNVME_CMD_MAX (__FCNVME_CMD_MAX - 1)
@@ -140,6 +145,10 @@ enum fcnvme_attr {
 	FCNVME_A_CNTLID_MIN,	/* u16: 1..0xffef */
 	FCNVME_A_CNTLID_MAX,	/* u16: 1..0xffef */
 	FCNVME_A_LAT_MAX,	/* u64: nanoseconds */
+	FCNVME_A_NODE,		/* string: cluster node name */
+	FCNVME_A_NODE_ID,	/* u16: 1..15 */
+	FCNVME_A_ALIVE,		/* u8: 0 or 1 */
+	FCNVME_A_AGE_MS,	/* u64: since the node's last heartbeat */
 	__FCNVME_A_MAX
 };
 #define FCNVME_A_MAX (__FCNVME_A_MAX - 1)

@@ -1,0 +1,72 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Several nvmetfcd nodes exporting the same subsystems from one Ceph
+ * cluster (docs/ceph.md). The definitions every node must agree on live in
+ * one RADOS object's omap (the "state object"): the shared subsystems and
+ * their rbd namespaces, the ANA groups and which node owns each, and one
+ * heartbeat entry per node with the addresses that fence it. Each node
+ * applies the shared definitions to its own target core (identical
+ * identifiers, serial and model; its own controller id range), reports
+ * ANA optimized on its ports for the groups it owns and non-optimized for
+ * the others, and takes over the groups of a node whose heartbeat stopped
+ * when it is that node's successor, after fencing it (osd blocklist).
+ *
+ * The local config file keeps its own subsystems; shared ones are not in
+ * d->conf and are neither saved nor reloaded from the file. [ctl] only.
+ */
+#ifndef CLUSTER_H
+#define CLUSTER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct fcd;
+struct conf_cluster;
+struct conf_ns;
+struct cluster;
+
+struct cluster_node_info {
+	const char *name;
+	uint16_t id;
+	bool self;
+	bool alive;
+	uint64_t age_ms;   /* since its heartbeat last moved */
+	const char *addrs; /* what fencing it blocklists, comma separated */
+};
+
+struct cluster_group_info {
+	uint32_t grpid;
+	const char *owner; /* "" when nobody owns it */
+	uint64_t epoch;	   /* bumped by every change of owner */
+	uint8_t state;	   /* this node's NVMe ANA state for it */
+};
+
+/* Join the cluster: connect, register, watch, start the timer. */
+int cluster_start(struct fcd *d, const struct conf_cluster *cc, char *err, size_t errlen);
+/* Leave (the node's entry stays: others see it stop beating). */
+void cluster_stop(struct fcd *d);
+
+/* A namespace of nqn was fenced: if it is shared, reconnect it once this
+ * node knows it is still a member (else when it rejoins). */
+void cluster_ns_fenced(struct fcd *d, const char *nqn);
+/* Whether nqn is a shared subsystem. */
+bool cluster_has_subsys(struct fcd *d, const char *nqn);
+/* Shared definitions: written to the state object; every node (this one
+ * too) applies them when it reads the object again (at once here). */
+int cluster_subsys_add(struct fcd *d, const char *nqn, bool allow_any, char *err, size_t errlen);
+int cluster_subsys_del(struct fcd *d, const char *nqn, char *err, size_t errlen);
+int cluster_host_allow(struct fcd *d, const char *nqn, const char *host, bool allow, char *err,
+		       size_t errlen);
+/* ns: rbd pool/image/rados_ns, nsid (0: the lowest free), ANA group. */
+int cluster_ns_add(struct fcd *d, const char *nqn, struct conf_ns *ns, char *err, size_t errlen);
+int cluster_ns_del(struct fcd *d, const char *nqn, uint32_t nsid, char *err, size_t errlen);
+/* Hand group grpid to node (alive); the old owner steps down. */
+int cluster_group_move(struct fcd *d, uint32_t grpid, const char *node, char *err, size_t errlen);
+
+int cluster_foreach_node(struct fcd *d, int (*cb)(const struct cluster_node_info *, void *),
+			 void *arg);
+int cluster_foreach_group(struct fcd *d, int (*cb)(const struct cluster_group_info *, void *),
+			  void *arg);
+
+#endif /* CLUSTER_H */

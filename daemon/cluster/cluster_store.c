@@ -1,0 +1,248 @@
+// SPDX-License-Identifier: Apache-2.0
+/*
+ * The cluster's state object in RADOS (see cluster_store.h). [ctl]
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/time.h>
+#include <unistd.h>
+
+#include "conf/conf.h"
+#include "cluster_store.h"
+
+#define CL_LOCK_NAME "nvmetfcd.state"
+#define CL_TIMEOUT_S "10"
+
+/* [librados] Another node changed the object (or our watch broke: read
+ * again either way). */
+static void cl_store_watch_cb(void *arg, uint64_t notify_id, uint64_t handle, uint64_t notifier_id,
+			      void *data, size_t len)
+{
+	struct cl_store *s = arg;
+
+	(void)data;
+	(void)len;
+	(void)notifier_id;
+	atomic_store_explicit(&s->changed, true, memory_order_relaxed);
+	rados_notify_ack(s->io, s->object, notify_id, handle, NULL, 0);
+}
+
+static void cl_store_watch_err(void *arg, uint64_t cookie, int err)
+{
+	struct cl_store *s = arg;
+
+	(void)cookie;
+	(void)err;
+	atomic_store_explicit(&s->changed, true, memory_order_relaxed);
+}
+
+int cl_store_open(struct cl_store *s, const struct conf_cluster *cc, char *err, size_t errlen)
+{
+	char *addrs = NULL;
+	int rc;
+
+	memset(s, 0, sizeof(*s));
+	snprintf(s->object, sizeof(s->object), "%s", cc->object[0] ? cc->object : "nvmetfcd.state");
+	snprintf(s->cookie, sizeof(s->cookie), "%s.%d", cc->node, (int)getpid());
+	rc = rados_create(&s->rados, cc->ceph_id[0] ? cc->ceph_id : NULL);
+	if (rc) {
+		snprintf(err, errlen, "cluster: cannot create a ceph client: %s", strerror(-rc));
+		return rc;
+	}
+	rc = rados_conf_read_file(s->rados, cc->ceph_conf[0] ? cc->ceph_conf : NULL);
+	if (!rc && cc->keyring[0])
+		rc = rados_conf_set(s->rados, "keyring", cc->keyring);
+	if (!rc)
+		rc = rados_conf_set(s->rados, "rados_osd_op_timeout", CL_TIMEOUT_S);
+	if (!rc)
+		rc = rados_conf_set(s->rados, "rados_mon_op_timeout", CL_TIMEOUT_S);
+	if (!rc)
+		rc = rados_conf_set(s->rados, "client_mount_timeout", CL_TIMEOUT_S);
+	if (!rc)
+		rc = rados_conf_set(s->rados, "log_to_stderr", "false");
+	if (rc) {
+		snprintf(err, errlen, "cluster: ceph config %s: %s",
+			 cc->ceph_conf[0] ? cc->ceph_conf : "(default)", strerror(-rc));
+		goto out_shutdown;
+	}
+	rc = rados_connect(s->rados);
+	if (rc) {
+		snprintf(err, errlen, "cluster: cannot connect to ceph: %s", strerror(-rc));
+		goto out_shutdown;
+	}
+	rc = rados_ioctx_create(s->rados, cc->pool, &s->io);
+	if (rc) {
+		snprintf(err, errlen, "cluster: no pool %s: %s", cc->pool, strerror(-rc));
+		goto out_shutdown;
+	}
+	if (!rados_getaddrs(s->rados, &addrs) && addrs) {
+		snprintf(s->addrs, sizeof(s->addrs), "%s", addrs);
+		free(addrs);
+	}
+	/* The object exists from the first node on. */
+	{
+		rados_write_op_t op = rados_create_write_op();
+
+		rados_write_op_create(op, LIBRADOS_CREATE_IDEMPOTENT, NULL);
+		rc = rados_write_op_operate(op, s->io, s->object, NULL, 0);
+		rados_release_write_op(op);
+	}
+	if (rc) {
+		snprintf(err, errlen, "cluster: cannot create %s/%s: %s", cc->pool, s->object,
+			 strerror(-rc));
+		goto out_ioctx;
+	}
+	rc = rados_watch3(s->io, s->object, &s->watch, cl_store_watch_cb, cl_store_watch_err, 10,
+			  s);
+	if (rc) {
+		snprintf(err, errlen, "cluster: cannot watch %s: %s", s->object, strerror(-rc));
+		goto out_ioctx;
+	}
+	s->watching = true;
+	return 0;
+
+out_ioctx:
+	rados_ioctx_destroy(s->io);
+out_shutdown:
+	rados_shutdown(s->rados);
+	s->rados = NULL;
+	return rc;
+}
+
+void cl_store_close(struct cl_store *s)
+{
+	if (!s->rados)
+		return;
+	if (s->watching)
+		rados_unwatch2(s->io, s->watch);
+	rados_ioctx_destroy(s->io);
+	rados_shutdown(s->rados);
+	s->rados = NULL;
+}
+
+int cl_store_read(struct cl_store *s, void (*cb)(const char *, const char *, void *), void *arg)
+{
+	char after[512] = "", *key, *val, buf[1024];
+	unsigned char more = 1;
+	rados_omap_iter_t it;
+	size_t klen, vlen;
+	int rc, prval;
+
+	while (more) {
+		rados_read_op_t op = rados_create_read_op();
+
+		more = 0;
+		rados_read_op_omap_get_vals2(op, after, "", 256, &it, &more, &prval);
+		rc = rados_read_op_operate(op, s->io, s->object, 0);
+		if (!rc)
+			rc = prval;
+		if (rc) {
+			rados_release_read_op(op);
+			return rc;
+		}
+		while (!rados_omap_get_next2(it, &key, &val, &klen, &vlen) && key) {
+			if (vlen >= sizeof(buf))
+				vlen = sizeof(buf) - 1;
+			memcpy(buf, val, vlen);
+			buf[vlen] = '\0';
+			snprintf(after, sizeof(after), "%.*s", (int)klen, key);
+			cb(after, buf, arg);
+		}
+		rados_omap_get_end(it);
+		rados_release_read_op(op);
+	}
+	return 0;
+}
+
+int cl_store_get(struct cl_store *s, const char *key, char *value, size_t len)
+{
+	const char *keys[1] = { key };
+	rados_read_op_t op = rados_create_read_op();
+	rados_omap_iter_t it;
+	char *k, *v;
+	size_t kl, vl;
+	int rc, prval;
+
+	rados_read_op_omap_get_vals_by_keys(op, keys, 1, &it, &prval);
+	rc = rados_read_op_operate(op, s->io, s->object, 0);
+	if (!rc)
+		rc = prval;
+	if (!rc) {
+		rc = -ENOENT;
+		if (!rados_omap_get_next2(it, &k, &v, &kl, &vl) && k) {
+			snprintf(value, len, "%.*s", (int)vl, v);
+			rc = 0;
+		}
+		rados_omap_get_end(it);
+	}
+	rados_release_read_op(op);
+	return rc;
+}
+
+int cl_store_set(struct cl_store *s, const char *key, const char *value)
+{
+	rados_write_op_t op = rados_create_write_op();
+	const char *keys[1] = { key };
+	size_t klen[1] = { strlen(key) };
+	size_t vlen[1] = { value ? strlen(value) : 0 };
+	int rc;
+
+	if (value)
+		rados_write_op_omap_set2(op, keys, &value, klen, vlen, 1);
+	else
+		rados_write_op_omap_rm_keys2(op, keys, klen, 1);
+	rc = rados_write_op_operate(op, s->io, s->object, NULL, 0);
+	rados_release_write_op(op);
+	return rc;
+}
+
+int cl_store_lock(struct cl_store *s, unsigned int lease_ms)
+{
+	struct timeval tv = { lease_ms / 1000, (lease_ms % 1000) * 1000 };
+	int rc, tries;
+
+	for (tries = 0; tries < 50; tries++) {
+		rc = rados_lock_exclusive(s->io, s->object, CL_LOCK_NAME, s->cookie,
+					  "nvmetfcd state change", &tv, 0);
+		if (rc != -EBUSY)
+			return rc == -EEXIST ? 0 : rc;
+		usleep(20000);
+	}
+	return -EBUSY;
+}
+
+void cl_store_unlock(struct cl_store *s)
+{
+	rados_unlock(s->io, s->object, CL_LOCK_NAME, s->cookie);
+}
+
+void cl_store_notify(struct cl_store *s)
+{
+	char *reply = NULL;
+	size_t len = 0;
+
+	/* Only the wake-up matters: do not wait for slow watchers. */
+	rados_notify2(s->io, s->object, "", 0, 1000, &reply, &len);
+	rados_buffer_free(reply);
+}
+
+int cl_store_blocklist(struct cl_store *s, const char *addr)
+{
+	char cmd[512], *out = NULL, *st = NULL;
+	const char *cmds[1] = { cmd };
+	size_t outlen = 0, stlen = 0;
+	int rc;
+
+	snprintf(cmd, sizeof(cmd),
+		 "{\"prefix\": \"osd blocklist\", \"blocklistop\": \"add\", \"addr\": \"%s\"}",
+		 addr);
+	rc = rados_mon_command(s->rados, cmds, 1, "", 0, &out, &outlen, &st, &stlen);
+	rados_buffer_free(out);
+	rados_buffer_free(st);
+	if (rc)
+		return rc;
+	return rados_wait_for_latest_osdmap(s->rados);
+}
