@@ -8,8 +8,10 @@
  *   subsys/NQN          allow_any=0|1 hosts=H1,H2
  *   ns/NQN/NSID         pool=P image=I rns=R group=G lba=512
  *
- * Every 100 ms the timer: beats (node/NAME, hb+1, every heartbeat_ms),
- * reads the object (on a watch notify, and every heartbeat), applies
+ * A heartbeat thread of its own writes node/NAME (hb+1) every heartbeat_ms,
+ * so that a control thread busy opening images does not look dead. Every
+ * 100 ms the timer reads the object (on a watch notify, and every
+ * heartbeat_ms), applies
  * subsystems and namespaces to the core, decides liveness (a node whose
  * hb did not move for dead_ms of *our* clock is lost: no clock sync
  * needed), and sets each group's ANA state on our ports: optimized when we
@@ -24,6 +26,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <inttypes.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -92,8 +95,15 @@ struct cluster {
 	struct cl_store st;
 	bool st_ok;
 	struct event *timer;
-	uint64_t hb;
-	uint64_t next_beat_ms;
+	uint64_t next_read_ms;
+	/* The heartbeat thread: it alone writes node/NAME. */
+	pthread_t hb_thread;
+	bool hb_running;		 /* [ctl] */
+	_Atomic bool hb_stop;		 /* [ctl] writes */
+	_Atomic int hb_rc;		 /* [hb] last write's result */
+	pthread_mutex_t hb_lock;	 /* guards hb_addrs (control path only) */
+	char hb_addrs[2 * CL_ADDRS];	 /* [ctl] writes under hb_lock */
+	uint64_t hb;			 /* [hb] */
 	struct cl_view view;		 /* last read */
 	struct cl_view applied;		 /* what runs in the core (subsys, ns) */
 	uint8_t ana[TGT_MAX_ANAGRP + 1]; /* our state per group; 0xff: unset */
@@ -564,17 +574,64 @@ static void cl_groups(struct cluster *cl)
 
 /* ---- heartbeat and fencing of ourselves ---------------------------------- */
 
-static int cl_beat(struct cluster *cl)
+/* [ctl] What fences us: our state client and our rbd clients. */
+static void cl_beat_addrs(struct cluster *cl)
 {
-	char key[64], val[2 * CL_ADDRS], addrs[CL_ADDRS], *p;
+	char addrs[CL_ADDRS], *p;
+	size_t n;
 
-	backend_rbd_addrs(0, addrs, sizeof(addrs));
+	n = backend_rbd_addrs(0, addrs, sizeof(addrs));
+	while (n && addrs[n - 1] == '\n')
+		addrs[--n] = '\0';
 	for (p = addrs; (p = strchr(p, '\n'));)
 		*p = ',';
+	pthread_mutex_lock(&cl->hb_lock);
+	snprintf(cl->hb_addrs, sizeof(cl->hb_addrs), "%s%s%s", cl->st.addrs, addrs[0] ? "," : "",
+		 addrs);
+	pthread_mutex_unlock(&cl->hb_lock);
+}
+
+/* [hb] Say we live, every heartbeat_ms, until told to stop. */
+static void *cl_beat_main(void *arg)
+{
+	struct cluster *cl = arg;
+	struct timespec ts = { cl->cfg.heartbeat_ms / 1000,
+			       (long)(cl->cfg.heartbeat_ms % 1000) * 1000000 };
+	char key[64], val[3 * CL_ADDRS];
+
 	snprintf(key, sizeof(key), "node/%s", cl->cfg.node);
-	snprintf(val, sizeof(val), "id=%u hb=%" PRIu64 " addrs=%s%s%s", cl->cfg.node_id, ++cl->hb,
-		 cl->st.addrs, addrs[0] ? "," : "", addrs);
-	return cl_store_set(&cl->st, key, val);
+	while (!atomic_load(&cl->hb_stop)) {
+		pthread_mutex_lock(&cl->hb_lock);
+		snprintf(val, sizeof(val), "id=%u hb=%" PRIu64 " addrs=%s", cl->cfg.node_id,
+			 ++cl->hb, cl->hb_addrs);
+		pthread_mutex_unlock(&cl->hb_lock);
+		atomic_store(&cl->hb_rc, cl_store_set(&cl->st, key, val));
+		if (atomic_load(&cl->hb_rc) == -ESHUTDOWN) /* fenced: the timer acts */
+			break;
+		nanosleep(&ts, NULL);
+	}
+	return NULL;
+}
+
+static int cl_beat_start(struct cluster *cl)
+{
+	cl_beat_addrs(cl);
+	atomic_store(&cl->hb_stop, false);
+	atomic_store(&cl->hb_rc, 0);
+	if (pthread_create(&cl->hb_thread, NULL, cl_beat_main, cl))
+		return -EAGAIN;
+	pthread_setname_np(cl->hb_thread, "fccluster");
+	cl->hb_running = true;
+	return 0;
+}
+
+static void cl_beat_stop(struct cluster *cl)
+{
+	if (!cl->hb_running)
+		return;
+	atomic_store(&cl->hb_stop, true);
+	pthread_join(cl->hb_thread, NULL);
+	cl->hb_running = false;
 }
 
 /* New clients for the shared namespaces that were fenced. */
@@ -604,6 +661,7 @@ static void cl_fenced(struct cluster *cl)
 			if (cl->ana[g] != 0xff)
 				cl_ana_set(cl, g, NVME_ANA_INACCESSIBLE);
 	}
+	cl_beat_stop(cl);
 	cl_store_close(&cl->st);
 	cl->st_ok = false;
 	if (cl_store_open(&cl->st, &cl->cfg, err, sizeof(err))) {
@@ -611,6 +669,8 @@ static void cl_fenced(struct cluster *cl)
 		return;
 	}
 	cl->st_ok = true;
+	if (cl_beat_start(cl))
+		log_warnx("cluster: cannot start the heartbeat thread");
 	cl->fenced = false;
 	cl->ns_fenced = false;
 	cl_recover_ns(cl);
@@ -621,31 +681,26 @@ static void cl_timer_cb(evutil_socket_t fd, short what, void *arg)
 {
 	struct cluster *cl = arg;
 	uint64_t now = cl_now_ms();
-	bool beat = now >= cl->next_beat_ms;
+	bool due = now >= cl->next_read_ms;
 	int rc;
 
 	(void)fd;
 	(void)what;
-	if (!cl->st_ok) {
+	if (!cl->st_ok || atomic_load(&cl->hb_rc) == -ESHUTDOWN) {
 		cl_fenced(cl);
 		return;
 	}
-	if (beat) {
-		cl->next_beat_ms = now + cl->cfg.heartbeat_ms;
-		rc = cl_beat(cl);
-		if (rc == -ESHUTDOWN) { /* EBLOCKLISTED */
-			cl_fenced(cl);
-			return;
-		}
-		if (rc)
-			log_warnx("cluster: heartbeat: %s", strerror(-rc));
-		if (!rc && cl->ns_fenced) {
+	if (!due && !atomic_exchange(&cl->st.changed, false))
+		return;
+	if (due) {
+		cl->next_read_ms = now + cl->cfg.heartbeat_ms;
+		cl_beat_addrs(cl); /* rbd clients come and go */
+		if (cl->ns_fenced && !atomic_load(&cl->hb_rc)) {
+			/* our heartbeat goes through: still a member */
 			cl->ns_fenced = false;
 			cl_recover_ns(cl);
 		}
 	}
-	if (!beat && !atomic_exchange(&cl->st.changed, false))
-		return;
 	rc = cl_read(cl);
 	if (rc == -ESHUTDOWN) {
 		cl_fenced(cl);
@@ -674,10 +729,16 @@ int cluster_start(struct fcd *d, const struct conf_cluster *cc, char *err, size_
 	cl->cfg = *cc;
 	memset(cl->ana, 0xff, sizeof(cl->ana));
 	cl->ana[1] = NVME_ANA_OPTIMIZED; /* group 1 always exists */
+	pthread_mutex_init(&cl->hb_lock, NULL);
 	rc = cl_store_open(&cl->st, cc, err, errlen);
 	if (rc)
 		goto out_free_cl;
 	cl->st_ok = true;
+	rc = cl_beat_start(cl);
+	if (rc) {
+		snprintf(err, errlen, "cluster: cannot start the heartbeat thread");
+		goto out_close;
+	}
 	cl->timer = event_new(d->base, -1, EV_PERSIST, cl_timer_cb, cl);
 	if (!cl->timer || event_add(cl->timer, &tick)) {
 		snprintf(err, errlen, "cluster: cannot start the timer");
@@ -693,8 +754,10 @@ int cluster_start(struct fcd *d, const struct conf_cluster *cc, char *err, size_
 out_close:
 	if (cl->timer)
 		event_free(cl->timer);
+	cl_beat_stop(cl);
 	cl_store_close(&cl->st);
 out_free_cl:
+	pthread_mutex_destroy(&cl->hb_lock);
 	free(cl);
 	return rc;
 }
@@ -706,7 +769,9 @@ void cluster_stop(struct fcd *d)
 	if (!cl)
 		return;
 	event_free(cl->timer);
+	cl_beat_stop(cl);
 	cl_store_close(&cl->st);
+	pthread_mutex_destroy(&cl->hb_lock);
 	free(cl);
 	d->cluster = NULL;
 }

@@ -33,7 +33,7 @@ static int put_node(const struct cluster_node_info *n, void *arg)
 	if (!rc)
 		rc = fcnvme_msg_put_u64(m, FCNVME_A_AGE_MS, n->age_ms);
 	if (!rc)
-		rc = fcnvme_msg_put_str(m, FCNVME_A_TEXT, n->self ? "this node" : n->addrs);
+		rc = fcnvme_msg_put_str(m, FCNVME_A_PATH, n->self ? "(this node)" : n->addrs);
 	return ctl_reply_send(req, m, rc);
 }
 

@@ -1,0 +1,148 @@
+#!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
+# Two nvmetfcd nodes export one subsystem from a private Ceph cluster
+# (tests/ceph/cluster.sh): the subsystem, its namespaces (rbd images) and
+# host ACL are created once through one node's fcnvmectl and appear on
+# both; identifiers and serial are the same on both; each node is
+# optimized for its own ANA group and non-optimized for the other's;
+# bytes written through one node read back through the other. Then, under
+# a verified fio load through `fcnvme mount --multipath`, the node
+# optimized for the load's group is killed with SIGKILL: the other one
+# fences it (its addresses are in the OSD blocklist), takes the group over
+# and the load finishes with zero errors. The killed node restarts, rejoins
+# as a non-owner and gets its group back with `cluster move-group`.
+E2E_NAME=rbd_nodes
+. "$top_srcdir/tests/e2e/lib.sh"
+. "$top_srcdir/tests/e2e/ceph_lib.sh"
+e2e_require_fuse
+e2e_require_fio
+ceph_require
+e2e_setup
+ceph_start
+
+SEED=${E2E_SEED:-$(od -An -N2 -tu2 /dev/urandom | tr -d ' ')}
+echo "seed $SEED (E2E_SEED=$SEED to repeat)"
+
+$RBD create --size 256M rbd/img1 && $RBD create --size 128M rbd/img2 ||
+	{ ko "rbd create"; e2e_finish; }
+
+# node NAME ID GROUP: write its config; start_node NAME: start it
+node_conf() {
+	sed -e "s|@FABRIC@|$FABRIC|g" -e "s|@TMP@|$tmp|g" -e "s|@CEPH_CONF@|$CEPH_CONF|g" \
+		-e "s|@KEYRING@|$tmp/ceph/keyring|g" -e "s|@NODE@|$1|g" -e "s|@NODE_ID@|$2|g" \
+		-e "s|@ID@|e$2|g" -e "s|@GROUP@|$3|g" "$E2E_SRC/rbd_node.conf.in" >"$tmp/$1.conf"
+}
+start_node() {
+	mkdir -p "$tmp/state-$1"
+	echo "---- start" >>"$tmp/$1.log"
+	"$NVMETFCD" -f -c "$tmp/$1.conf" -s "$tmp/$1.sock" -S "$tmp/state-$1" \
+		>>"$tmp/$1.log" 2>&1 &
+	eval "PID_$1=$!"
+	e2e_pids="$e2e_pids $!"
+	if ! e2e_wait_for 20 sh -c "grep -q ' ready (config' '$tmp/$1.log' &&
+		'$FCNVMECTL' -s '$tmp/$1.sock' status >/dev/null 2>&1"; then
+		ko "node $1 did not become ready"
+		sed "s/^/  $1: /" "$tmp/$1.log" | tail -30
+		e2e_finish
+	fi
+}
+CA="$FCNVMECTL -s $tmp/a.sock"
+CB="$FCNVMECTL -s $tmp/b.sock"
+node_conf a 1 1
+node_conf b 2 2
+start_node a
+start_node b
+ok "two nodes joined the cluster"
+
+# shared definitions, made once through node a
+check "cluster add-subsystem through node a" $CA cluster add-subsystem "$NQN_A"
+check "allowed-host add through node a" $CA allowed-host add "$NQN_A" "$HOSTNQN1"
+check "namespace add rbd/img1 (ANA group 1) through node a" \
+	$CA namespace add "$NQN_A" rbd path rbd/img1 nsid 1 ana-group 1
+check "namespace add rbd/img2 (ANA group 2) through node b" \
+	$CB namespace add "$NQN_A" rbd path rbd/img2 nsid 2 ana-group 2
+check "node b shows both namespaces" e2e_wait_for 5 sh -c \
+	"[ \$($CB namespace list $NQN_A | grep -c rbd/img) = 2 ]"
+check "node a shows both namespaces" e2e_wait_for 5 sh -c \
+	"[ \$($CA namespace list $NQN_A | grep -c rbd/img) = 2 ]"
+ids() { $1 -j namespace show "$NQN_A" "$2" | tr -d ' \n' | grep -o '"\(uuid\|nguid\|eui64\)":"[^"]*"'; }
+ida1=$(ids "$CA" 1) idb1=$(ids "$CB" 1) ida2=$(ids "$CA" 2) idb2=$(ids "$CB" 2)
+check "namespace identifiers are the same on both nodes" \
+	test -n "$ida1" -a "$ida1" = "$idb1" -a -n "$ida2" -a "$ida2" = "$idb2"
+ser() { $1 subsystem show "$NQN_A" | grep -i '^ *serial'; }
+check "serial is the same on both nodes ($(ser "$CA"))" test -n "$(ser "$CA")" -a "$(ser "$CA")" = "$(ser "$CB")"
+check "node a: group 1 optimized, group 2 non-optimized" e2e_wait_for 5 sh -c \
+	"$CA cluster groups | grep -Eq '^1 +a +optimized' && $CA cluster groups | grep -Eq '^2 +b +non-optimized'"
+check "node b: group 2 optimized, group 1 non-optimized" e2e_wait_for 5 sh -c \
+	"$CB cluster groups | grep -Eq '^2 +b +optimized' && $CB cluster groups | grep -Eq '^1 +a +non-optimized'"
+$CA cluster nodes
+$CA cluster groups
+
+# a write through node a, read back through node b (different target ports)
+TA=nn-0x20000090fa0000e1:pn-0x10000090fa0000e1
+TB=nn-0x20000090fa0000e2:pn-0x10000090fa0000e2
+head -c 1048576 /dev/urandom >"$tmp/rnd.bin"
+# shellcheck disable=SC2046
+timeout 60 "$FCNVME" write $(e2e_host 1) --traddr "$TA" --nqn "$NQN_A" -n 1 -s 4096 -c 2047 \
+	-d "$tmp/rnd.bin" >/dev/null 2>"$tmp/w.err"
+# shellcheck disable=SC2046
+timeout 60 "$FCNVME" read $(e2e_host 1) --traddr "$TB" --nqn "$NQN_A" -n 1 -s 4096 -c 2047 \
+	-d "$tmp/back.bin" >/dev/null 2>"$tmp/r.err"
+check "1 MiB written through node a reads back through node b" \
+	test "$(sha256sum <"$tmp/rnd.bin")" = "$(sha256sum <"$tmp/back.bin" 2>/dev/null)"
+cat "$tmp/w.err" "$tmp/r.err" | head -5
+
+# failover under load: kill -9 the owner of group 1 (node a)
+m=$tmp/mnt
+e2e_mount 1 "$NQN_A" "$m" --multipath --reconnect-delay 1 || e2e_finish
+pm=$E2E_MPID
+check "multipath mount has two paths" grep -q '2 path(s)' "$m.log"
+F="$E2E_FIO_COMMON --verify_fatal=1 --do_verify=1"
+e2e_fio_bg failover --name=failover --filename="$m/ns1" $F --rw=randwrite \
+	--bsrange=4k-64k --size=16m --numjobs=2 --offset_increment=32m \
+	--verify=crc32c --verify_backlog=32 --runtime=12 --time_based \
+	--randseed="$SEED"
+sleep 3
+t0=$(date +%s.%N)
+kill -KILL "$PID_a"
+wait "$PID_a" 2>/dev/null
+echo "killed node a"
+check "node b took over ANA group 1 after fencing node a" \
+	e2e_wait_for 20 grep -q 'took over ANA group 1 from lost node a (fenced first' "$tmp/b.log"
+t1=$(date +%s.%N)
+echo "takeover $(awk -v a="$t0" -v b="$t1" 'BEGIN{printf "%.1f", b-a}') s after the kill"
+check "node b fenced node a before reporting optimized" sh -c \
+	"grep -n 'fenced a (' '$tmp/b.log' | head -1 | cut -d: -f1 >'$tmp/l1';
+	 grep -n 'ANA group 1 is optimized' '$tmp/b.log' | tail -1 | cut -d: -f1 >'$tmp/l2';
+	 [ \$(cat '$tmp/l1') -lt \$(cat '$tmp/l2') ]"
+addr=$(grep -o 'fenced a ([^)]*)' "$tmp/b.log" | head -1 | sed 's/.*(\(.*\))/\1/')
+check "node a's address $addr is in the OSD blocklist" sh -c \
+	"$CEPH osd blocklist ls 2>/dev/null | grep -qF '$addr'"
+check "node b reports group 1 optimized" sh -c "$CB cluster groups | grep -Eq '^1 +b +optimized'"
+E2E_FIO_TIMEOUT=120
+e2e_fio_wait failover
+grep -E 'path|ANA' "$m.log" | tail -8 | sed 's/^/  mount: /'
+
+# node a comes back: rejoins without its group, then gets it back
+start_node a
+check "node a rejoined as non-owner of group 1" e2e_wait_for 10 sh -c \
+	"$CA cluster groups | grep -Eq '^1 +b +non-optimized'"
+check "cluster move-group 1 a" $CB cluster move-group 1 a
+check "node a is optimized for group 1 again" e2e_wait_for 10 sh -c \
+	"$CA cluster groups | grep -Eq '^1 +a +optimized' && $CB cluster groups | grep -Eq '^1 +a +non-optimized'"
+e2e_fio after-move --name=aftermove --filename="$m/ns1" $F --rw=randwrite \
+	--bs=4k --size=4m --offset=128m --verify=md5 --randseed="$SEED"
+
+e2e_umount "$m" "$pm"
+for n in a b; do
+	eval "p=\$PID_$n"
+	kill -TERM "$p" 2>/dev/null
+	e2e_wait_for 15 sh -c "! kill -0 $p 2>/dev/null" || kill -KILL "$p" 2>/dev/null
+	if wait "$p" && e2e_sanitizer_free "$tmp/$n.log"; then
+		ok "node $n stopped cleanly"
+	else
+		ko "node $n stop"
+		tail -20 "$tmp/$n.log" | sed "s/^/  $n: /"
+	fi
+done
+e2e_finish
