@@ -10,6 +10,7 @@
 # by the I/Os done. Prints one row per point and the ratio to rbd bench.
 #
 # Usage: bench/rbd.sh [-b BUILDDIR] [-t SECS] [-o RESULTS_DIR]
+# Environment: POLL=hybrid (default) or busy, the I/O thread's poll mode.
 set -euo pipefail
 src=$(cd "$(dirname "$0")/.." && pwd)
 build=$src/build
@@ -54,7 +55,8 @@ NQN=nqn.2026-11.io.nvmetfcd:rbdbench
 "$build/tools/softhbactl" fabric create "$fabric" >/dev/null
 cat >"$tmp/t.conf" <<EOF
 ports = ( { name = "p0"; dev = "soft:$fabric"; shm_dir = "$tmp/shm";
-	wwnn = "0x20000090fa00b0e1"; wwpn = "0x10000090fa00b0e1"; hw_queues = 1; } );
+	wwnn = "0x20000090fa00b0e1"; wwpn = "0x10000090fa00b0e1"; hw_queues = 1;
+	poll = "${POLL:-hybrid}"; } );
 subsystems = ( { nqn = "$NQN"; allow_any_host = true; ports = [ "p0" ];
 	namespaces = ( { nsid = 1; backend = "rbd"; pool = "rbd"; image = "bench";
 		ceph_conf = "$CEPH_CONF"; keyring = "$tmp/ceph/keyring"; } ); } );
