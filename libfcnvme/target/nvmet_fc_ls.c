@@ -113,7 +113,7 @@ out_rjt_logic:
 }
 
 /* Create Connection: parse (LOGIC), association (INV_ASSOC), owner host
- * port (INV_ASSOC), qid (INV_PARAM/INV_Q_ID), sqsize (INV_PARAM/INV_SQSIZE),
+ * port (INV_ASSOC), qid (INV_PARAM/INV_QUEUE_ID), sqsize (INV_PARAM/INV_SQSIZE),
  * then allocation (LOGIC). */
 static void fcn_ls_create_conn(struct fcn_ls_ctx *ctx)
 {
@@ -136,7 +136,7 @@ static void fcn_ls_create_conn(struct fcn_ls_ctx *ctx)
 	}
 	if (p.qid == 0 || (p.qid <= FCN_NR_QUEUES_MAX && assoc->queues[p.qid])) {
 		fcn_ls_xmt_rjt(ctx, FCNVME_LS_CREATE_CONNECTION, FCNVME_RJT_RC_INV_PARAM,
-			       FCNVME_RJT_EXP_INV_Q_ID);
+			       FCNVME_RJT_EXP_INV_QUEUE_ID);
 		return;
 	}
 	/* A qid beyond the limit fails queue allocation in nvmet-fc: LOGIC. */

@@ -264,7 +264,7 @@ static const struct ls_row ls_rows[] = {
 	{ "crc ersp 0", 4, 0, 32, 2, 0, L, N },
 	{ "crc ersp=sqsize", 4, 0, 32, 2, 15, L, N },
 	{ "crc no assoc", 4, 0, 16, 4, 0x12345678, FCNVME_RJT_RC_INV_ASSOC, N },
-	{ "crc qid 0", 4, 0, 72, 2, 0, FCNVME_RJT_RC_INV_PARAM, FCNVME_RJT_EXP_INV_Q_ID },
+	{ "crc qid 0", 4, 0, 72, 2, 0, FCNVME_RJT_RC_INV_PARAM, FCNVME_RJT_EXP_INV_QUEUE_ID },
 	{ "crc qid > max", 4, 0, 72, 2, 9, L, N },
 	{ "crc sqsize big", 4, 0, 74, 2, 64, FCNVME_RJT_RC_INV_PARAM, FCNVME_RJT_EXP_INV_SQSIZE },
 	{ "dis short", 5, 47, -1, 0, 0, L, N },
@@ -417,7 +417,7 @@ START_TEST(test_crc_acc_bytes)
 }
 END_TEST
 
-/* A duplicate qid: INV_PARAM / INV_Q_ID, the first queue untouched. */
+/* A duplicate qid: INV_PARAM / INV_QUEUE_ID, the first queue untouched. */
 START_TEST(test_crc_duplicate_qid)
 {
 	uint8_t buf[80];
@@ -428,7 +428,7 @@ START_TEST(test_crc_duplicate_qid)
 	fake_build_crc(buf, id, 4, 3, 15);
 	ck_assert_int_eq(fake_ls(HH1, buf, sizeof(buf)), 0);
 	fake_pump();
-	expect_rjt(4, FCNVME_RJT_RC_INV_PARAM, FCNVME_RJT_EXP_INV_Q_ID);
+	expect_rjt(4, FCNVME_RJT_RC_INV_PARAM, FCNVME_RJT_EXP_INV_QUEUE_ID);
 	ck_assert_uint_eq(fcore->nsq_create, 2);
 	ck_assert_uint_eq(fcore->nsq_destroy, 0);
 }
