@@ -16,7 +16,6 @@
 #define IPO_SQE(field)	((uint32_t)offsetof(struct nvmf_connect_command, field))
 #define IPO_DATA(field) ((1u << 16) | (uint32_t)offsetof(struct nvmf_connect_data, field))
 
-#define TGT_CAP_MQES	((uint64_t)TGT_MQES)
 #define TGT_CAP_CQR	(1ull << 16)
 #define TGT_CAP_TO	(15ull << 24) /* 7.5 s, 500 ms units */
 #define TGT_CAP_CSS_NVM (1ull << 37)
@@ -117,7 +116,8 @@ static uint16_t connect_io(struct nvmet_fc_req *req, struct sq *sq, struct nvmf_
 		return connect_invalid(req, IPO_SQE(qid));
 	if (c->sqs[qid])
 		return NVME_SC_CMD_SEQ_ERROR | NVME_SC_DNR;
-	if (!sqsize || sqsize > TGT_MQES)
+	/* sqsize above MQES: INVALID_PARAM, as nvmet_install_queue. */
+	if (!sqsize || sqsize > c->mqes)
 		return connect_invalid(req, IPO_SQE(sqsize));
 	c->sqs[qid] = sq;
 	ns_fill_sq_view(s, sq);
@@ -158,7 +158,9 @@ static uint16_t prop_get(struct nvmet_fc_req *req, struct ctrl *c)
 	case NVME_REG_CAP:
 		if (!wide)
 			return NVME_SC_INVALID_FIELD | NVME_SC_DNR;
-		v = TGT_CAP_MQES | TGT_CAP_CQR | TGT_CAP_TO | TGT_CAP_CSS_NVM;
+		/* MQES = the port's max_queue_size - 1, as nvmet_init_cap
+		 * does with the transport's queue size (core.c). */
+		v = (uint64_t)c->mqes | TGT_CAP_CQR | TGT_CAP_TO | TGT_CAP_CSS_NVM;
 		break;
 	case NVME_REG_VS:
 		v = TGT_VS;

@@ -47,9 +47,11 @@ uint16_t cmd_set_features(struct nvmet_fc_req *req, struct ctrl *c)
 		ncqr = cdw11 >> 16;
 		if (nsqr == 0xffff || ncqr == 0xffff)
 			return NVME_SC_INVALID_FIELD | NVME_SC_DNR;
+		/* At most what the port's Create Connection LS accepts:
+		 * a host that asks for more connects with fewer. */
 		n = (nsqr > ncqr ? nsqr : ncqr) + 1;
-		if (n > TGT_MAX_QID)
-			n = TGT_MAX_QID;
+		if (n > c->max_qid)
+			n = c->max_qid;
 		c->nr_io_queues = (uint16_t)n;
 		cmd_set_result(req, (n - 1) | ((n - 1) << 16));
 		return NVME_SC_SUCCESS;

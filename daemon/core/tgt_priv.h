@@ -27,17 +27,17 @@
 #include "tgt.h"
 
 #define TGT_MAX_QID	 128  /* I/O queues per controller */
-#define TGT_MQES	 1023 /* max queue entries, 0's based */
+#define TGT_MQES	 1023 /* max queue entries, 0's based (default) */
 #define TGT_AERL	 4    /* outstanding AERs, 0's based: 5 */
 #define TGT_MAX_AEN	 16   /* queued events per controller */
 #define TGT_ERR_LOG	 16   /* error log entries kept */
 #define TGT_KAS		 10   /* keep-alive granularity, 100 ms units */
 #define TGT_DISC_KATO_MS 120000
 #define TGT_CNTLID_MAX	 0xffef
-#define TGT_MDTS	 8 /* 2^8 * 4 KiB = 1 MiB */
-#define TGT_MAX_XFER	 (1u << 20)
-#define TGT_IOSQES	 6 /* log2 of 64-byte SQEs */
-#define TGT_IOCQES	 4 /* log2 of 16-byte CQEs */
+#define TGT_MAX_XFER	 (1u << 20) /* default per-command limit; log pages */
+#define TGT_MIN_XFER	 8192u	    /* MDTS 1: MDTS 0 would mean no limit */
+#define TGT_IOSQES	 6	    /* log2 of 64-byte SQEs */
+#define TGT_IOCQES	 4	    /* log2 of 16-byte CQEs */
 
 struct tgt;
 struct ctrl;
@@ -183,6 +183,10 @@ struct sq {
 	uint64_t assoc_id;
 	uint64_t host_wwnn, host_wwpn;
 	uint16_t qid, sqsize, hwqid;
+	/* The port's limits the transport enforces (sq_create). */
+	uint32_t max_data_len; /* bytes per command */
+	uint16_t mqes;	       /* I/O queue entries, 0's based */
+	uint16_t max_qid;      /* I/O queues per association */
 	/* [ctl] writes once (release) at Connect; [hwq] reads (acquire). */
 	_Atomic(struct ctrl *) ctrl;
 	/* [ctl] */
@@ -210,6 +214,10 @@ struct ctrl {
 	struct tgt_port *port;
 	struct sq *sqs[TGT_MAX_QID + 1];
 	uint16_t cntlid;
+	/* What it advertises: the limits its port's transport enforces. */
+	uint8_t mdts;	       /* Identify MDTS: 2^mdts x 4 KiB */
+	uint16_t mqes;	       /* CAP.MQES; MAXCMD is mqes + 1 */
+	uint16_t max_qid;      /* Number of Queues granted at most */
 	uint16_t nr_io_queues; /* granted (Set Features) */
 	char hostnqn[TGT_NQN_SIZE];
 	uint8_t hostid[16];
