@@ -4,7 +4,9 @@
  * Property Set (CAP, VS, CC, CSTS), parsed on the queue's thread and executed
  * on the control thread. Connect failures carry the NVMe-oF status and, for
  * CONNECT_INVALID_PARAM, the offending field in dword 0 (bit 16 set when it
- * lies in the Connect data, else in the SQE), all with DNR.
+ * lies in the Connect data, else in the SQE), all with DNR. A Connect with
+ * cattr DISABLE_SQFLOW turns SQ head reporting off for its queue (see
+ * tgt_cqe_sq_head()).
  */
 #include <endian.h>
 #include <errno.h>
@@ -88,7 +90,11 @@ static uint16_t connect_admin(struct nvmet_fc_req *req, struct sq *sq, struct nv
 		cmd_set_result(req, IPO_DATA(hostnqn));
 		return NVME_SC_CONNECT_INVALID_HOST | NVME_SC_DNR;
 	}
+	/* Before ctrl_create publishes the controller on the queue. */
+	sq->sqhd_disabled = cmd->cattr & NVME_CONNECT_DISABLE_SQFLOW;
 	rc = ctrl_create(s, sq, d->hostnqn, d->hostid, le32toh(cmd->kato), &c);
+	if (rc)
+		sq->sqhd_disabled = false;
 	if (rc == -ENOSPC)
 		return NVME_SC_CONNECT_CTRL_BUSY | NVME_SC_DNR;
 	if (rc)
@@ -121,6 +127,7 @@ static uint16_t connect_io(struct nvmet_fc_req *req, struct sq *sq, struct nvmf_
 		return connect_invalid(req, IPO_SQE(sqsize));
 	c->sqs[qid] = sq;
 	ns_fill_sq_view(s, sq);
+	sq->sqhd_disabled = cmd->cattr & NVME_CONNECT_DISABLE_SQFLOW;
 	atomic_store_explicit(&sq->ctrl, c, memory_order_release);
 	ctrl_ka_traffic(c);
 	cmd_set_result(req, c->cntlid);

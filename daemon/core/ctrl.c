@@ -94,7 +94,8 @@ int ctrl_create(struct subsys *s, struct sq *asq, const char *hostnqn, const uin
 	atomic_init(&c->ka_traffic, false);
 	c->aen_cfg = s->discovery ? NVME_AEN_CFG_DISC_CHANGE
 				  : NVME_AEN_CFG_NS_ATTR | NVME_AEN_CFG_ANA_CHANGE;
-	c->disc_genctr_seen = t->disc_genctr;
+	if (s->discovery)
+		c->disc_view = cmd_discovery_view(c);
 	for (pp = &s->ctrls; *pp; pp = &(*pp)->next)
 		;
 	*pp = c;

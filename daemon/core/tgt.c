@@ -256,7 +256,7 @@ static uint16_t tgt_req_fail(struct nvmet_fc_req *req, uint16_t status)
 	req->cqe->status = htole16((uint16_t)(status << 1));
 	req->cqe->sq_id = htole16(req->qid);
 	req->cqe->command_id = req->cmd->common.command_id;
-	req->cqe->sq_head = htole16(sq->sqhd);
+	req->cqe->sq_head = htole16(tgt_cqe_sq_head(sq, req, status));
 	return status;
 }
 

@@ -187,6 +187,9 @@ struct sq {
 	uint32_t max_data_len; /* bytes per command */
 	uint16_t mqes;	       /* I/O queue entries, 0's based */
 	uint16_t max_qid;      /* I/O queues per association */
+	/* Connect asked for SQ flow control disable: [ctl] sets it before
+	 * publishing ctrl, [hwq] reads it after acquiring ctrl. */
+	bool sqhd_disabled;
 	/* [ctl] writes once (release) at Connect; [hwq] reads (acquire). */
 	_Atomic(struct ctrl *) ctrl;
 	/* [ctl] */
@@ -240,7 +243,7 @@ struct ctrl {
 	unsigned int nr_changed_ns; /* > 1024: overflow */
 	struct nvme_error_log_entry err_log[TGT_ERR_LOG];
 	uint64_t err_count;
-	uint64_t disc_genctr_seen;
+	uint64_t disc_view;	     /* cmd_discovery_view() when last notified */
 	struct tgt_io_stats st_gone; /* its destroyed I/O queues */
 };
 
@@ -304,9 +307,10 @@ void tgt_sq_free(struct sq *sq);
 int tgt_port_run_on_hwq(struct tgt_port *p, struct tgt *t, uint16_t hwq, void (*fn)(void *),
 			void *arg);
 int tgt_run_on_ctl(struct tgt *t, struct tgt_port *p, void (*fn)(void *), void *arg);
-void tgt_discovery_changed(struct tgt *t, const struct subsys *s);
+void tgt_discovery_changed(struct tgt *t, const struct subsys *s, uint16_t gone_portid);
 
 /* tgt_req.c: completing requests */
+uint16_t tgt_cqe_sq_head(const struct sq *sq, const struct nvmet_fc_req *req, uint16_t status);
 void tgt_req_complete(struct nvmet_fc_req *req, uint16_t status);
 void tgt_req_release(struct nvmet_fc_req *req);
 /* [ctl] post the completion back to the request's hwq thread. */
@@ -373,6 +377,8 @@ uint16_t cmd_get_features(struct nvmet_fc_req *req, struct ctrl *c);
 /* cmd_discovery.c: build the discovery log for c into buf (len bytes at
  * offset off). */
 void cmd_discovery_log(struct ctrl *c, uint8_t *buf, uint64_t off, uint32_t len);
+/* A fingerprint of the entries c's discovery log lists. */
+uint64_t cmd_discovery_view(const struct ctrl *c);
 
 /* ana.c */
 uint8_t ana_state(const struct tgt_port *p, uint32_t grpid);

@@ -456,7 +456,8 @@ START_TEST(test_discovery_end_to_end)
 	ck_assert_uint_eq(p[2048 + 1], NVMF_ADDR_FAMILY_FC);
 	ck_assert_uint_eq(p[2048 + 2], NVME_NQN_NVME);
 	ck_assert_str_eq((const char *)p + 2048 + 256, LOOP_SUBNQN);
-	ck_assert_mem_eq(p + 2048 + 512, "nn-0x10001100ab000001:pn-0x20001100ab000001 ", 44);
+	ck_assert_mem_eq(p + 2048 + 512, "nn-0x10001100ab000001:pn-0x20001100ab000001\0", 44);
+	ck_assert_uint_eq(p[2048 + 3], NVMF_TREQ_DISABLE_SQFLOW);
 	fcnvme_host_buf_free(ctrl, b);
 	delete_ctrl();
 }

@@ -114,5 +114,6 @@ Suite *core_ns_suite(void);
 Suite *core_backend_suite(void);
 Suite *core_stats_suite(void);
 Suite *core_limits_suite(void);
+Suite *core_linux_suite(void);
 
 #endif /* CORE_HARNESS_H */
