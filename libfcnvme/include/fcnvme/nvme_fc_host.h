@@ -10,9 +10,9 @@
  * grants), keeps it alive, checks every response and the controller's
  * Connect, CAP, Identify and ANA answers exactly as the Linux host does
  * (a controller Linux refuses is refused), and on any path error tears the
- * association down
- * and reconnects every reconnect_delay until ctrl_loss_tmo (or the remote
- * port's dev_loss_tmo) runs out or a command fails with DNR.
+ * association down and reconnects every reconnect_delay until
+ * ctrl_loss_tmo (or the remote port's dev_loss_tmo) runs out or a command
+ * fails with DNR.
  *
  * Threads: a controller belongs to one thread, the one that created it.
  * Every function below, and the LLDD calls that drive it (the template's
