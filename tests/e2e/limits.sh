@@ -42,6 +42,11 @@ for row in "1 6 1024" "2 6 1024" "3 6 16" "4 2 1024"; do
 		ko "id-ctrl through port e$1: $(cat "$tmp/id$1.err")"
 	fi
 done
+# the ANA fields fcnvme prints sit where NVMe puts them (342..351)
+check "id-ctrl ANATT 10, ANAGRPMAX 128, NANAGRPID 128" \
+	sh -c "[ \"\$(sed -n 's/.*\"anatt\": *\([0-9]*\).*/\1/p' '$tmp/id1.json')\" = 10 ] &&
+	       [ \"\$(sed -n 's/.*\"anagrpmax\": *\([0-9]*\).*/\1/p' '$tmp/id1.json')\" = 128 ] &&
+	       [ \"\$(sed -n 's/.*\"nanagrpid\": *\([0-9]*\).*/\1/p' '$tmp/id1.json')\" = 128 ]"
 # the raw bytes: MDTS at 77, MAXCMD at 514 (LE) on the small-queue port
 # shellcheck disable=SC2086
 timeout 20 "$FCNVME" id-ctrl $H1 --nqn "$NQN_A" --traddr "$(traddr_of 3)" --raw-binary \
