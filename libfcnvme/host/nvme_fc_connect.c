@@ -8,10 +8,9 @@
  * (with ANA reporting) as nvme_init_ctrl_finish() reads them, Set Features
  * Number of Queues, then per I/O queue its hw queue, a Create Connection
  * LS and its Connect. Every answer is checked as Linux's host checks it
- * (nvme_fc_check.c). Each step's start() issues one
- * command or LS; finish() reads the result once it is back and says
- * whether to go on, repeat the step, or fail the attempt. Also the
- * keep-alive sender.
+ * (nvme_fc_check.c). Each step's start() issues one command or LS;
+ * finish() reads the result once it is back and says whether to go on,
+ * repeat the step, or fail the attempt. Also the keep-alive sender.
  */
 #include <endian.h>
 #include <errno.h>
