@@ -18,6 +18,7 @@
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
+#include <sys/file.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <unistd.h>
@@ -57,29 +58,34 @@ static int hw_vmport_watch(struct hw_vmport *v, int fd, uint64_t tag)
 	return epoll_ctl(v->epfd, EPOLL_CTL_ADD, fd, &ev) ? -errno : 0;
 }
 
-/* Listen on path; a stale socket file is replaced, a live one is not. */
+/* Listen on path. PATH.lock, flocked for our lifetime, says the path is
+ * ours: a socket file left by a server that died is replaced, one of a live
+ * server is not (connecting to find out would look like a guest to it). */
 static int hw_vmport_listen(struct hw_vmport *v, const char *path)
 {
+	char lock[sizeof(v->socket) + 8];
 	struct sockaddr_un sun;
-	int fd, rc;
+	int rc;
 
 	memset(&sun, 0, sizeof(sun));
 	sun.sun_family = AF_UNIX;
 	if (strlen(path) >= sizeof(sun.sun_path))
 		return -ENAMETOOLONG;
 	strcpy(sun.sun_path, path);
-	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (fd < 0)
+	snprintf(lock, sizeof(lock), "%s.lock", path);
+	v->lockfd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (v->lockfd < 0)
 		return -errno;
-	if (connect(fd, (struct sockaddr *)&sun, sizeof(sun)) == 0) {
-		close(fd);
-		return -EBUSY;
+	if (flock(v->lockfd, LOCK_EX | LOCK_NB)) {
+		rc = errno == EWOULDBLOCK ? -EBUSY : -errno;
+		goto out_lock;
 	}
-	close(fd);
 	unlink(path);
 	v->lfd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-	if (v->lfd < 0)
-		return -errno;
+	if (v->lfd < 0) {
+		rc = -errno;
+		goto out_unlock;
+	}
 	if (bind(v->lfd, (struct sockaddr *)&sun, sizeof(sun)) || listen(v->lfd, 4)) {
 		rc = -errno;
 		goto out_close;
@@ -94,7 +100,30 @@ out_unlink:
 out_close:
 	close(v->lfd);
 	v->lfd = -1;
+out_unlock:
+	unlink(lock);
+out_lock:
+	close(v->lockfd);
+	v->lockfd = -1;
 	return rc;
+}
+
+/* Stop listening; the socket and its lock file go. */
+static void hw_vmport_unlisten(struct hw_vmport *v)
+{
+	char lock[sizeof(v->socket) + 8];
+
+	if (v->lfd >= 0) {
+		close(v->lfd);
+		unlink(v->socket);
+		v->lfd = -1;
+	}
+	if (v->lockfd >= 0) {
+		snprintf(lock, sizeof(lock), "%s.lock", v->socket);
+		unlink(lock);
+		close(v->lockfd);
+		v->lockfd = -1;
+	}
 }
 
 /* The fabric must exist: the port server does not create one. */
@@ -141,9 +170,17 @@ int hw_vmport_open(const struct hw_vmport_cfg *cfg, struct hw_vmport **out)
 	v->cfg.fabric = v->fabric;
 	v->cfg.socket = v->socket;
 	v->cfg.shm_dir = NULL; /* used by open only */
-	v->epfd = v->lfd = v->cfd = -1;
+	v->epfd = v->lfd = v->cfd = v->lockfd = -1;
 	for (i = 0; i < HW_VMPORT_MAX_VEC; i++)
 		v->guest_efd[i] = v->fw_efd[i] = -1;
+	v->epfd = epoll_create1(EPOLL_CLOEXEC);
+	if (v->epfd < 0) {
+		rc = -errno;
+		goto out_free;
+	}
+	rc = hw_vmport_listen(v, v->socket);
+	if (rc)
+		goto out_epoll;
 	/* A CQ holds every completion the guest may have outstanding. */
 	while (cqe < 4u * cfg->nr_xri && cqe < (1u << 18))
 		cqe <<= 1;
@@ -162,19 +199,12 @@ int hw_vmport_open(const struct hw_vmport_cfg *cfg, struct hw_vmport **out)
 	dc.fw_peer_id = HW_VMPORT_FW_ID;
 	rc = hw_dev_open(&v->dev, &dc);
 	if (rc)
-		goto out_free;
+		goto out_unlisten;
 	hw_rport_init(&v->rports, &v->dev, sizeof(struct hw_rport), &hw_vmport_rport_ops, v);
 	v->nr_vec = v->dev.geo->nr_vectors;
-	v->epfd = epoll_create1(EPOLL_CLOEXEC);
-	if (v->epfd < 0) {
-		rc = -errno;
-		goto out_close;
-	}
 	rc = hw_vmport_watch(v, v->dev.epfd, HW_VMPORT_TAG_DEV);
 	if (!rc && cfg->stop_fd >= 0)
 		rc = hw_vmport_watch(v, cfg->stop_fd, HW_VMPORT_TAG_STOP);
-	if (!rc)
-		rc = hw_vmport_listen(v, v->socket);
 	if (rc)
 		goto out_close;
 	hw_rport_rescan(&v->rports, -1);
@@ -182,10 +212,12 @@ int hw_vmport_open(const struct hw_vmport_cfg *cfg, struct hw_vmport **out)
 	return 0;
 
 out_close:
-	if (v->epfd >= 0)
-		close(v->epfd);
 	hw_rport_fini(&v->rports);
 	hw_dev_close(&v->dev);
+out_unlisten:
+	hw_vmport_unlisten(v);
+out_epoll:
+	close(v->epfd);
 out_free:
 	free(v);
 	return rc;
@@ -452,12 +484,8 @@ void hw_vmport_close(struct hw_vmport *v)
 	if (atomic_load(&v->dev.fab.r->ns[v->dev.slot].state) == HW_NS_ONLINE)
 		(void)hw_dev_set_link(&v->dev, false);
 	hw_rport_fini(&v->rports);
-	if (v->lfd >= 0) {
-		close(v->lfd);
-		unlink(v->socket);
-	}
-	if (v->epfd >= 0)
-		close(v->epfd);
+	hw_vmport_unlisten(v);
+	close(v->epfd);
 	hw_dev_close(&v->dev);
 	free(v);
 }

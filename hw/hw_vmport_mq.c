@@ -50,12 +50,11 @@ int hw_vmport_mq_drain(struct hw_vmport *v)
 		n++;
 		if (m.type >= sizeof(hw_vmport_mq_fns) / sizeof(hw_vmport_mq_fns[0]) ||
 		    !hw_vmport_mq_fns[m.type]) {
-			if (!v->st.mq_bad++)
-				hw_vmport_log(
-					v, HW_VMPORT_LOG_ERR,
-					"guest posted an mq entry of unknown type %u: dropped "
-					"(counting the next ones)",
-					m.type);
+			v->st.mq_bad++;
+			hw_vmport_log(v, v->warned_mq ? HW_VMPORT_LOG_DEBUG : HW_VMPORT_LOG_ERR,
+				      "guest posted an mq entry of unknown type %u: dropped%s",
+				      m.type, v->warned_mq ? "" : " (the next ones are counted)");
+			v->warned_mq = true;
 			continue;
 		}
 		hw_vmport_mq_fns[m.type](v, &m);

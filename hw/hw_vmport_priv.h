@@ -65,12 +65,14 @@ struct hw_vmport {
 	struct hw_rports rports;
 	struct hw_ls_table ls_unused; /* the slow-path loop's; we send no LS of our own */
 	int epfd, lfd;		      /* our epoll set; the listening socket */
+	int lockfd;		      /* socket.lock, flocked: the socket is ours */
 	/* The guest (QEMU's connection); -1 when none. */
 	int cfd;
 	unsigned int nr_vec;
 	int guest_efd[HW_VMPORT_MAX_VEC]; /* we write: the guest's interrupts */
 	int fw_efd[HW_VMPORT_MAX_VEC];	  /* the guest's doorbells land here */
 	bool drv_up;			  /* between DRV_UP and DRV_DOWN */
+	bool warned_mq;			  /* logged a bad mq entry once */
 	struct hw_vmport_irq irq[HW_MAX_HWQ];
 	struct hw_vmport_ls ls[HW_VMPORT_LS_MAX];
 	struct hw_vmport_stats st;
