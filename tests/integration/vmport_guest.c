@@ -16,7 +16,9 @@
  *                     (RPORT_OFFLINE) and come back (RPORT_ONLINE with a new
  *                     generation), reconnect and verify I/O again;
  *   --wait-heartbeat-stop  after "ready", wait for the heartbeat to stop
- *                     (the port server was killed): the targets are lost.
+ *                     (the port server was killed): the targets are lost;
+ *   --bench SECS      4 KiB reads at QD1 and at QD32 for SECS/2 each:
+ *                     IOPS, mean latency and interrupts per I/O (not a test).
  * Prints "vmport_guest: ok ..." lines; exit 0 only if every check held.
  */
 #include <endian.h>
@@ -59,6 +61,7 @@ static struct {
 	const char *socket, *nqn, *hostnqn;
 	uint8_t hostid[16];
 	bool inject, wait_restart, wait_hb_stop;
+	unsigned int bench_s;
 } opt;
 
 static uint64_t now_ms(void)
@@ -447,10 +450,85 @@ static void wait_heartbeat_stop(struct fcnvme_host_ctrl *c)
 	printf("vmport_guest: ok heartbeat stopped at %" PRIu64 ": link down, targets lost\n", hb0);
 }
 
+struct bench_io {
+	struct fcnvme_host_buf *buf;
+	uint64_t t_submit;
+	bool busy;
+};
+
+static uint64_t bench_done_n, bench_lat_ns, bench_errors;
+
+static void bench_done(void *arg, uint16_t status, const struct nvme_completion *cqe)
+{
+	struct bench_io *io = arg;
+
+	io->busy = false;
+	bench_done_n++;
+	bench_lat_ns += hw_mono_ns() - io->t_submit;
+	if (status && !bench_errors++)
+		fprintf(stderr, "vmport_guest: bench read status 0x%x\n", status);
+}
+
+/* 4 KiB reads at queue depth qd for secs over the I/O queues. */
+static void bench_one(struct fcnvme_host_ctrl *c, uint16_t nr_io, unsigned int qd, double secs)
+{
+	struct bench_io io[32];
+	uint64_t t0, end, irq0 = 0, irq1 = 0;
+	unsigned int i, inflight;
+
+	for (i = 0; i < qd; i++) {
+		io[i].busy = false;
+		if (fcnvme_host_buf_alloc(c, 4096, &io[i].buf)) {
+			CHECK(0, "buffer");
+			return;
+		}
+	}
+	for (i = 0; i < G.nvec; i++)
+		irq0 += G.irqs[i];
+	bench_done_n = bench_lat_ns = bench_errors = 0;
+	t0 = hw_mono_ns();
+	end = t0 + (uint64_t)(secs * 1e9);
+	do {
+		for (i = 0, inflight = 0; i < qd; i++) {
+			struct nvme_command cmd;
+
+			if (io[i].busy) {
+				inflight++;
+				continue;
+			}
+			if (hw_mono_ns() >= end)
+				continue;
+			memset(&cmd, 0, sizeof(cmd));
+			cmd.rw.opcode = nvme_cmd_read;
+			cmd.rw.nsid = htole32(1);
+			cmd.rw.slba = htole64((uint64_t)i * 8);
+			cmd.rw.length = htole16(4096 / 512 - 1);
+			io[i].t_submit = hw_mono_ns();
+			if (fcnvme_host_submit(c, (uint16_t)(1 + i % nr_io), &cmd, io[i].buf, 0,
+					       4096, bench_done, &io[i]) == 0) {
+				io[i].busy = true;
+				inflight++;
+			}
+		}
+		pump(c, NULL);
+	} while (hw_mono_ns() < end || inflight);
+	for (i = 0; i < G.nvec; i++)
+		irq1 += G.irqs[i];
+	printf("vmport_guest: bench 4 KiB read QD%u: %.0f IOPS, mean latency %.1f us, %.2f "
+	       "interrupts per I/O, %" PRIu64 " errors\n",
+	       qd, (double)bench_done_n * 1e9 / (double)(hw_mono_ns() - t0),
+	       bench_done_n ? (double)bench_lat_ns / (double)bench_done_n / 1000.0 : 0.0,
+	       bench_done_n ? (double)(irq1 - irq0) / (double)bench_done_n : 0.0, bench_errors);
+	CHECK(bench_errors == 0, "%" PRIu64 " benchmark reads failed", bench_errors);
+	for (i = 0; i < qd; i++)
+		fcnvme_host_buf_free(c, io[i].buf);
+}
+
 static int usage(void)
 {
 	fprintf(stderr, "usage: vmport_guest --socket PATH --nqn NQN --hostnqn NQN --hostid UUID\n"
-			"       [--seed N] [--inject] [--wait-restart] [--wait-heartbeat-stop]\n");
+			"       [--seed N] [--inject] [--wait-restart] [--wait-heartbeat-stop]\n"
+			"       [--bench SECS]\n");
 	return 2;
 }
 
@@ -465,6 +543,7 @@ int main(int argc, char **argv)
 		{ "inject", no_argument, NULL, 'j' },
 		{ "wait-restart", no_argument, NULL, 'r' },
 		{ "wait-heartbeat-stop", no_argument, NULL, 'b' },
+		{ "bench", required_argument, NULL, 'B' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct fcnvme_host_ctrl *c = NULL;
@@ -501,6 +580,9 @@ int main(int argc, char **argv)
 			break;
 		case 'b':
 			opt.wait_hb_stop = true;
+			break;
+		case 'B':
+			opt.bench_s = (unsigned int)strtoul(optarg, NULL, 0);
 			break;
 		default:
 			return usage();
@@ -556,6 +638,10 @@ int main(int argc, char **argv)
 	for (i = 0; i < G.nvec; i++)
 		printf(" v%u=%" PRIu64, i, G.doorbells[i]);
 	printf("\n");
+	if (opt.bench_s && c) {
+		bench_one(c, nr_io, 1, opt.bench_s / 2.0);
+		bench_one(c, nr_io, 32, opt.bench_s / 2.0);
+	}
 	if (opt.wait_restart && c)
 		wait_events_restart(c, rp, nr_io);
 	if (opt.wait_hb_stop)
