@@ -173,6 +173,9 @@ check "restart: RPORT_OFFLINE then RPORT_ONLINE with a new generation" \
 	grep -Eq "^vmport_guest: ok restart: RPORT_OFFLINE slot [0-9]+, then RPORT_ONLINE slot [0-9]+ generation ([0-9]+) -> ([0-9]+)$" "$tmp/g5.out"
 check "restart: verified I/O after the reconnect" grep -q "^vmport_guest: ok verified I/O pass 2" "$tmp/g5.out"
 check "restart: port server exits with the guest" wait_exit "$vpid" 10
+check "restart: port server status 0" test "$wrc" = 0
+check_not "no sanitizer report from any process" \
+	grep -l "Sanitizer\|runtime error" "$tmp"/*.log "$tmp"/*.out
 
 [ "$fail" -eq 0 ] || for f in g1.out g2.out g3.out g4.out g5.out perf.out vp1.log vp2.log \
 	vp3.log vp4.log; do echo "--- $f"; cat "$tmp/$f"; done
