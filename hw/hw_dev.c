@@ -374,7 +374,7 @@ int hw_dev_peer(struct hw_dev *d, unsigned int slot)
 		d->old_maps = o;
 	}
 	d->peers[slot] = m;
-	atomic_store_explicit(&d->peer_base[slot], m.base, memory_order_release);
+	atomic_store_explicit(&d->peer_view[slot], m.view, memory_order_release);
 	return 0;
 }
 

@@ -16,7 +16,9 @@
  * firmware runs in the port server: the WQE's cmd, rsp and sg are DMA
  * handles of the port's own window, translated after a bounds check, and
  * the port's own rings are used with the geometry the port server laid out
- * (hw_dev.geo), never the one in the region.
+ * (hw_dev.geo), never the one in the region. Peers' rings likewise: their
+ * geometry comes from the copy taken when they were mapped
+ * (hw_peer_view), only indices, states and data from their regions.
  */
 #include <errno.h>
 #include <string.h>
@@ -107,14 +109,17 @@ static int hw_fw_fault(struct hw_dev *d, int fc, unsigned int peer, uint32_t opc
 	return k;
 }
 
-static struct hw_bar *hw_fw_peer_bar(struct hw_dev *d, unsigned int slot)
+/* The peer in slot if both links are up: pb its region (indices and states
+ * only), the view's geo its geometry. */
+static const struct hw_peer_view *hw_fw_peer(struct hw_dev *d, unsigned int slot)
 {
-	struct hw_bar *pb = hw_dev_peer_base(d, slot);
+	const struct hw_peer_view *pv = hw_dev_peer_view(d, slot);
+	struct hw_bar *pb = pv ? pv->base : NULL;
 
 	if (!pb || atomic_load_explicit(&pb->link, memory_order_relaxed) != HW_LINK_UP ||
 	    atomic_load_explicit(&d->bar->link, memory_order_relaxed) != HW_LINK_UP)
 		return NULL;
-	return pb;
+	return pv;
 }
 
 /* Host: send the CMD IU of exchange w->xri. */
@@ -123,6 +128,8 @@ static void hw_fw_fcp_cmd(struct hw_dev *d, struct hw_fw_batch *b, unsigned int 
 {
 	const void *iup = hw_fw_local(d, w->cmd, sizeof(struct nvme_fc_cmd_iu));
 	struct nvme_fc_cmd_iu iu;
+	const struct hw_peer_view *pv;
+	const struct hw_bar *pg;
 	struct hw_bar *pb;
 	struct hw_xri *x;
 	struct hw_cqe c;
@@ -142,11 +149,13 @@ static void hw_fw_fcp_cmd(struct hw_dev *d, struct hw_fw_batch *b, unsigned int 
 		return;
 	}
 	x = &d->xri[w->xri];
-	pb = hw_fw_peer_bar(d, w->peer_slot);
-	if (!pb || atomic_load(&d->bar->link) != HW_LINK_UP) {
+	pv = hw_fw_peer(d, w->peer_slot);
+	if (!pv || atomic_load(&d->bar->link) != HW_LINK_UP) {
 		hw_fw_done(d, b, hwq, w, -ENOTCONN, 0);
 		return;
 	}
+	pb = pv->base;
+	pg = &pv->geo;
 	/* A courtesy check of the exchange's data list (the target's firmware
 	 * checks what it uses again, when it uses it). */
 	hw_fetch_once(&nsge, &x->nsge, sizeof(nsge));
@@ -177,7 +186,7 @@ static void hw_fw_fcp_cmd(struct hw_dev *d, struct hw_fw_batch *b, unsigned int 
 	if (k == HW_FAULT_DROP || k == HW_FAULT_DROP_CMD)
 		return; /* lost on the wire: the host times out */
 	qid = (uint16_t)(be64_to_cpu(iu.connection_id) & 0xffff);
-	thwq = hw_fw_steer(qid, pb->nr_hwq);
+	thwq = hw_fw_steer(qid, pg->nr_hwq);
 	x->dst_hwq = (uint16_t)thwq;
 	memset(&c, 0, sizeof(c));
 	c.type = HW_CQE_RCV_CMD;
@@ -187,8 +196,8 @@ static void hw_fw_fcp_cmd(struct hw_dev *d, struct hw_fw_batch *b, unsigned int 
 	c.tag = w->tag;
 	memcpy(c.iu, &iu, sizeof(iu));
 	/* Half of a CQ is kept for the target's own completions. */
-	if (hw_ring_fill_reaches(&pb->cq[thwq], pb->cq[thwq].entries / 2) ||
-	    hw_fw_cq_post(b, pb, &pb->cq[thwq], &pb->cq[thwq], &c)) {
+	if (hw_ring_fill_reaches(&pb->cq[thwq], pg->cq[thwq].entries / 2) ||
+	    hw_fw_cq_post(b, pb, &pb->cq[thwq], &pg->cq[thwq], &c)) {
 		atomic_fetch_add(&d->bar->cnt.busy, 1);
 		hw_fw_done(d, b, hwq, w, -EBUSY, 0);
 		return;
@@ -203,7 +212,7 @@ static void hw_fw_fcp_cmd(struct hw_dev *d, struct hw_fw_batch *b, unsigned int 
 		c.peer_slot = (uint16_t)d->slot;
 		c.xri = w->xri;
 		c.tag = w->tag;
-		if (hw_fw_cq_post(b, pb, &pb->cq[thwq], &pb->cq[thwq], &c) == 0)
+		if (hw_fw_cq_post(b, pb, &pb->cq[thwq], &pg->cq[thwq], &c) == 0)
 			atomic_fetch_add(&d->bar->cnt.abts_tx, 1);
 	}
 }
@@ -217,10 +226,10 @@ static void hw_fw_bls(struct hw_dev *d, struct hw_fw_batch *b, unsigned int hwq,
 		[HW_WQE_BA_ACC] = HW_CQE_RCV_BA_ACC,
 		[HW_WQE_BA_RJT] = HW_CQE_RCV_BA_RJT,
 	};
-	struct hw_bar *pb = hw_fw_peer_bar(d, w->peer_slot);
+	const struct hw_peer_view *pv = hw_fw_peer(d, w->peer_slot);
 	struct hw_cqe c;
 
-	if (!pb || w->peer_hwq >= pb->nr_hwq) {
+	if (!pv || w->peer_hwq >= pv->geo.nr_hwq) {
 		hw_fw_done(d, b, hwq, w, -ENOTCONN, 0);
 		return;
 	}
@@ -233,7 +242,8 @@ static void hw_fw_bls(struct hw_dev *d, struct hw_fw_batch *b, unsigned int hwq,
 	c.xri = w->xri;
 	c.tag = w->tag;
 	c.c.rx_id = w->rx_id;
-	if (hw_fw_cq_post(b, pb, &pb->cq[w->peer_hwq], &pb->cq[w->peer_hwq], &c)) {
+	if (hw_fw_cq_post(b, pv->base, &((struct hw_bar *)pv->base)->cq[w->peer_hwq],
+			  &pv->geo.cq[w->peer_hwq], &c)) {
 		hw_fw_done(d, b, hwq, w, -EBUSY, 0);
 		return;
 	}
@@ -253,7 +263,7 @@ struct hw_fw_hsg {
  * is covered by SGEs inside the host's DMA window. Returns 0 or -EFAULT;
  * nothing is copied.
  */
-static int hw_fw_host_sgl(const struct hw_bar *pb, const struct hw_xri *x, uint32_t offset,
+static int hw_fw_host_sgl(const struct hw_bar *pg, const struct hw_xri *x, uint32_t offset,
 			  uint32_t len, struct hw_fw_hsg *h)
 {
 	uint64_t pos = 0, end = (uint64_t)offset + len;
@@ -270,7 +280,7 @@ static int hw_fw_host_sgl(const struct hw_bar *pb, const struct hw_xri *x, uint3
 		pos = e;
 		if (e <= offset)
 			continue;
-		if (!hw_dma_ok(h->sge[i].dma, h->sge[i].len, pb->dma_size))
+		if (!hw_dma_ok(h->sge[i].dma, h->sge[i].len, pg->dma_size))
 			return -EFAULT;
 	}
 	return pos >= end ? 0 : -EFAULT;
@@ -278,10 +288,10 @@ static int hw_fw_host_sgl(const struct hw_bar *pb, const struct hw_xri *x, uint3
 
 /* Move len bytes between the local sg list and host exchange memory, as
  * checked by hw_fw_host_sgl. */
-static void hw_fw_copy(struct hw_bar *pb, const struct hw_fw_hsg *x, uint32_t offset,
+static void hw_fw_copy(const struct hw_peer_view *pv, const struct hw_fw_hsg *x, uint32_t offset,
 		       const struct fcnvme_sg *sg, uint32_t sg_cnt, uint32_t len, bool to_host)
 {
-	char *win = (char *)pb + pb->dma_off;
+	char *win = (char *)pv->base + pv->geo.dma_off;
 	uint32_t hi = 0, li = 0, loff = 0;
 	uint64_t hpos = 0, hoff;
 
@@ -358,7 +368,9 @@ static int hw_fw_tgt_xlate(struct hw_dev *d, const struct hw_wqe *w, struct fcnv
 static void hw_fw_tgt_do(struct hw_dev *d, struct hw_fw_batch *b, unsigned int hwq,
 			 const struct hw_wqe *w, const struct fcnvme_sg *sg, const void *rspbuf)
 {
-	struct hw_bar *pb = hw_fw_peer_bar(d, w->peer_slot);
+	const struct hw_peer_view *pv = hw_fw_peer(d, w->peer_slot);
+	const struct hw_bar *pg = pv ? &pv->geo : NULL;
+	struct hw_bar *pb = pv ? pv->base : NULL;
 	struct hw_fw_hsg h;
 	struct hw_xri *x;
 	struct hw_cqe c;
@@ -372,11 +384,11 @@ static void hw_fw_tgt_do(struct hw_dev *d, struct hw_fw_batch *b, unsigned int h
 		hw_fw_done(d, b, hwq, w, -ENOTCONN, 0);
 		return;
 	}
-	if (w->xri >= pb->nr_xri) {
+	if (w->xri >= pg->nr_xri) {
 		hw_fw_done(d, b, hwq, w, -EFAULT, 0);
 		return;
 	}
-	x = (struct hw_xri *)((char *)pb + pb->xri_off) + w->xri;
+	x = (struct hw_xri *)((char *)pb + pg->xri_off) + w->xri;
 	if (atomic_load(&x->tag) != w->tag || atomic_load(&x->state) != HW_XRI_ACTIVE) {
 		hw_fw_done(d, b, hwq, w, -ECANCELED, 0);
 		return;
@@ -384,7 +396,7 @@ static void hw_fw_tgt_do(struct hw_dev *d, struct hw_fw_batch *b, unsigned int h
 	if (data && w->length) {
 		for (i = 0; i < w->sg_cnt; i++)
 			lsum += sg[i].length;
-		if (lsum < w->length || hw_fw_host_sgl(pb, x, w->offset, w->length, &h)) {
+		if (lsum < w->length || hw_fw_host_sgl(pg, x, w->offset, w->length, &h)) {
 			atomic_fetch_add(&d->bar->cnt.dma_errors, 1);
 			hw_fw_done(d, b, hwq, w, -EFAULT, 0);
 			return;
@@ -394,7 +406,7 @@ static void hw_fw_tgt_do(struct hw_dev *d, struct hw_fw_batch *b, unsigned int h
 			hw_fw_done(d, b, hwq, w, -EIO, 0);
 			return;
 		}
-		hw_fw_copy(pb, &h, w->offset, sg, w->sg_cnt, w->length,
+		hw_fw_copy(pv, &h, w->offset, sg, w->sg_cnt, w->length,
 			   w->op != NVMET_FCOP_WRITEDATA);
 		atomic_fetch_add_explicit(&x->xfrd, w->length, memory_order_relaxed);
 		hw_stat_add(&d->bar->qstats[hwq].data_bytes, w->length);
@@ -416,8 +428,8 @@ static void hw_fw_tgt_do(struct hw_dev *d, struct hw_fw_batch *b, unsigned int h
 			c.c.xfrd = atomic_load(&x->xfrd);
 			hw_fetch_once(c.c.rsp, rspbuf, w->rsplen);
 			hw_fetch_once(&src_hwq, &x->src_hwq, sizeof(src_hwq));
-			if (src_hwq >= pb->nr_hwq ||
-			    hw_fw_cq_post(b, pb, &pb->cq[src_hwq], &pb->cq[src_hwq], &c)) {
+			if (src_hwq >= pg->nr_hwq ||
+			    hw_fw_cq_post(b, pb, &pb->cq[src_hwq], &pg->cq[src_hwq], &c)) {
 				hw_fw_done(d, b, hwq, w, -EBUSY, data ? w->length : 0);
 				return;
 			}

@@ -71,10 +71,11 @@ struct hw_dev {
 	unsigned int slot;
 	struct hw_fabric fab; /* soft only */
 
-	/* Peers: maps[] owned by the control thread; base[] is what hwq
-	 * threads read (published with release, never unmapped while open). */
+	/* Peers: maps[] owned by the control thread; view[] is what hwq
+	 * threads read: the mapping and the geometry copied when it was made
+	 * (published with release, never freed or unmapped while open). */
 	struct hw_peer_map peers[HW_MAX_PORTS];
-	_Atomic(void *) peer_base[HW_MAX_PORTS];
+	_Atomic(struct hw_peer_view *) peer_view[HW_MAX_PORTS];
 	struct hw_old_map *old_maps;
 
 	/* DMA allocator (control thread only). */
@@ -121,7 +122,6 @@ void hw_dev_close(struct hw_dev *d);
 int hw_dev_set_link(struct hw_dev *d, bool up);
 /* Map or refresh peer slot. [ctl] */
 int hw_dev_peer(struct hw_dev *d, unsigned int slot);
-/* A peer's region for the data path, or NULL. */
 /* calloc for arrays of cache-line aligned structures (calloc only
  * guarantees 16-byte alignment). Free with free(). */
 static inline void *hw_calloc_aligned(size_t n, size_t size)
@@ -138,11 +138,12 @@ static inline void *hw_calloc_aligned(size_t n, size_t size)
 	return p;
 }
 
-static inline void *hw_dev_peer_base(struct hw_dev *d, unsigned int slot)
+/* A peer's region and geometry for the data path, or NULL. */
+static inline const struct hw_peer_view *hw_dev_peer_view(struct hw_dev *d, unsigned int slot)
 {
 	if (slot >= HW_MAX_PORTS)
 		return NULL;
-	return atomic_load_explicit(&d->peer_base[slot], memory_order_acquire);
+	return atomic_load_explicit(&d->peer_view[slot], memory_order_acquire);
 }
 /* Send a slow-path event to a peer (link, zoning and faults apply). */
 int hw_dev_send_eqe(struct hw_dev *d, unsigned int slot, struct hw_eqe *e, int fc);

@@ -23,6 +23,7 @@
 #include <fcnvme/fc_wire.h>
 
 #include "check_hw.h"
+#include "hw_ls.h"
 #include "hw_priv.h"
 
 static char root[64], fdir[128];
@@ -408,6 +409,97 @@ START_TEST(test_remote_geometry_rewritten)
 }
 END_TEST
 
+/* The guest rewrites its BAR after the target mapped it: the target's
+ * firmware keeps the geometry it copied at mapping time (hw_peer_view), so
+ * data, responses and events still land where they belong, and what the
+ * rewritten BAR would newly allow is refused. */
+START_TEST(test_remote_peer_geometry)
+{
+	struct hw_bar save;
+	uint8_t data[4096], ersp[32];
+	struct nvme_fc_cmd_iu iu;
+	struct fcnvme_sg sg;
+	struct hw_cqe *c;
+	struct hw_eqe *e;
+	struct hw_wqe w;
+	uint64_t h;
+
+	fill_rnd(data, sizeof(data));
+	fill_rnd(ersp, sizeof(ersp));
+	make_iu(&iu, 1, sizeof(data));
+	h = win_put(&rhost, 4096, &iu, sizeof(iu));
+	guest_xri(3, 21, sizeof(data));
+	memset(win(&rhost, 65536), 0, sizeof(data));
+	guest_wqe_cmd(&w, 3, 21, h);
+	ck_assert_int_eq(hw_ring_post(rhost.base, &rhost.bar->wq[0], &w, sizeof(w)), 0);
+	ck_assert_int_eq(hw_fw_doorbell(&rhost, 0), 1);
+	ck_assert_ptr_nonnull(cqe(&tgt, 0));
+	cqe_pop(&tgt, 0);
+	memcpy(&save, rhost.bar, sizeof(save));
+	rhost.bar->cq[0].off = 1ull << 61;
+	rhost.bar->cq[0].esize = 8;
+	rhost.bar->cq[0].entries = 3;
+	rhost.bar->eq.off = (uint64_t)-HW_PAGE;
+	rhost.bar->xri_off = 1ull << 55;
+	rhost.bar->nr_xri = 1u << 30;
+	rhost.bar->dma_off = 1ull << 56;
+	rhost.bar->dma_size = 1ull << 62;
+	rhost.bar->nr_hwq = 200;
+	/* READDATA_RSP: data at the real window offset, ERSP in the real CQ */
+	sg.addr = data;
+	sg.dma = 0;
+	sg.length = sizeof(data);
+	memset(&w, 0, sizeof(w));
+	w.type = HW_WQE_TGT_OP;
+	w.op = NVMET_FCOP_READDATA_RSP;
+	w.peer_slot = (uint16_t)rhost.slot;
+	w.xri = 3;
+	w.tag = 21;
+	w.length = sizeof(data);
+	w.sg = &sg;
+	w.sg_cnt = 1;
+	w.rsp = ersp;
+	w.rsplen = sizeof(ersp);
+	ck_assert_int_eq(hw_ring_post(tgt.base, &tgt.bar->wq[0], &w, sizeof(w)), 0);
+	ck_assert_int_eq(hw_fw_doorbell(&tgt, 0), 1);
+	ck_assert_int_eq(cqe(&tgt, 0)->status, 0);
+	cqe_pop(&tgt, 0);
+	ck_assert_mem_eq(win(&rhost, 65536), data, sizeof(data));
+	c = cqe(&rhost, 0);
+	ck_assert_ptr_nonnull(c);
+	ck_assert_uint_eq(c->type, HW_CQE_FCP_RSP);
+	ck_assert_mem_eq(c->c.rsp, ersp, sizeof(ersp));
+	cqe_pop(&rhost, 0);
+	/* an exchange the rewritten BAR would admit, a queue it would admit */
+	w.xri = 1000;
+	ck_assert_int_eq(hw_ring_post(tgt.base, &tgt.bar->wq[0], &w, sizeof(w)), 0);
+	hw_fw_doorbell(&tgt, 0);
+	ck_assert_int_eq(cqe(&tgt, 0)->status, -EFAULT);
+	cqe_pop(&tgt, 0);
+	w.xri = 3;
+	rhost.xri[3].src_hwq = 15;
+	ck_assert_int_eq(hw_ring_post(tgt.base, &tgt.bar->wq[0], &w, sizeof(w)), 0);
+	hw_fw_doorbell(&tgt, 0);
+	ck_assert_int_eq(cqe(&tgt, 0)->status, -EBUSY);
+	cqe_pop(&tgt, 0);
+	ck_assert_ptr_null(cqe(&rhost, 0));
+	/* an event lands in the real eq */
+	ck_assert_int_eq(hw_els_send(&tgt, rhost.slot, HW_EQE_RSCN, 0x77), 0);
+	e = hw_ring_peek_geo(rhost.base, &rhost.bar->eq, &rhost.geo->eq);
+	while (e && (e->type != HW_EQE_RSCN || e->arg != 0x77)) {
+		hw_ring_pop_geo(&rhost.bar->eq, &rhost.geo->eq, e);
+		e = hw_ring_peek_geo(rhost.base, &rhost.bar->eq, &rhost.geo->eq);
+	}
+	ck_assert_ptr_nonnull(e);
+	ck_assert_uint_eq(e->peer_slot, tgt.slot);
+	memcpy(rhost.bar, &save, offsetof(struct hw_bar, doorbell));
+	rhost.bar->eq.off = save.eq.off;
+	rhost.bar->cq[0].off = save.cq[0].off;
+	rhost.bar->cq[0].esize = save.cq[0].esize;
+	rhost.bar->cq[0].entries = save.cq[0].entries;
+}
+END_TEST
+
 struct racer {
 	_Atomic int stop;
 	uint64_t good, bad;
@@ -625,6 +717,7 @@ Suite *hw_remote_suite(void)
 	tcase_add_test(tc, test_remote_handles);
 	tcase_add_test(tc, test_remote_fcp_cmd);
 	tcase_add_test(tc, test_remote_geometry_rewritten);
+	tcase_add_test(tc, test_remote_peer_geometry);
 #ifndef __SANITIZE_THREAD__
 	/* An unsynchronized writer is the point of this test: TSan would
 	 * (rightly) call it a data race. */
