@@ -334,8 +334,8 @@ static void hw_vmport_conn_close(struct hw_vmport *v, const char *why)
 	close(v->cfd);
 	v->cfd = -1;
 	hw_vmport_efds_close(v);
-	hw_vmport_ls_fail(v, -1, -ENOTCONN, true);
 	v->drv_up = false;
+	hw_vmport_ls_fail(v, -1, -ENOTCONN, true);
 	hw_rport_logout(&v->rports);
 	(void)hw_dev_set_link(&v->dev, false);
 	n = hw_vmport_discard(v);

@@ -23,10 +23,10 @@ static void hw_vmport_mq_drv_up(struct hw_vmport *v, const struct hw_eqe *m)
 static void hw_vmport_mq_drv_down(struct hw_vmport *v, const struct hw_eqe *m)
 {
 	hw_vmport_log(v, HW_VMPORT_LOG_INFO, "guest driver down");
-	/* Nobody will answer the targets' requests now; the guest's own
-	 * are forgotten with it. */
-	hw_vmport_ls_fail(v, -1, -ENOTCONN, true);
+	/* Nothing more goes to deq. Nobody will answer the targets'
+	 * requests now; the guest's own are forgotten with it. */
 	v->drv_up = false;
+	hw_vmport_ls_fail(v, -1, -ENOTCONN, true);
 }
 
 static const hw_vmport_mq_fn hw_vmport_mq_fns[] = {

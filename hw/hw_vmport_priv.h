@@ -58,6 +58,8 @@ enum {
 	HW_VMPORT_LS_IN,      /* a target's request to the guest */
 };
 
+/* The port server. Main thread only, except irq[] (see there) and dev,
+ * whose region the guest and the peers share (dev.geo is ours alone). */
 struct hw_vmport {
 	struct hw_vmport_cfg cfg; /* strings are copies below */
 	char fabric[80], socket[108];
@@ -66,7 +68,9 @@ struct hw_vmport {
 	struct hw_ls_table ls_unused; /* the slow-path loop's; we send no LS of our own */
 	int epfd, lfd;		      /* our epoll set; the listening socket */
 	int lockfd;		      /* socket.lock, flocked: the socket is ours */
-	/* The guest (QEMU's connection); -1 when none. */
+	/* The guest (QEMU's connection); -1 when none. The eventfds exist
+	 * while it does; guest_efd[1 + q] is lent to irq[q] while that
+	 * thread runs. */
 	int cfd;
 	unsigned int nr_vec;
 	int guest_efd[HW_VMPORT_MAX_VEC]; /* we write: the guest's interrupts */
@@ -75,7 +79,7 @@ struct hw_vmport {
 	bool warned_mq;			  /* logged a bad mq entry once */
 	struct hw_vmport_irq irq[HW_MAX_HWQ];
 	struct hw_vmport_ls ls[HW_VMPORT_LS_MAX];
-	struct hw_vmport_stats st;
+	struct hw_vmport_stats st; /* irqs: plus irq[].raised */
 };
 
 /* hw_vmport.c */
