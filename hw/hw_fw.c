@@ -481,7 +481,9 @@ int hw_fw_doorbell(struct hw_dev *d, unsigned int hwq)
 			      memory_order_release);
 	if (!d->soft)
 		return 0; /* real hardware takes it from here */
-	while ((e = hw_ring_peek_geo(d->base, wq, g))) {
+	/* At most one ring's worth: a remote producer that keeps posting
+	 * cannot hold the port server's loop here. */
+	while ((uint32_t)n < g->entries && (e = hw_ring_peek_geo(d->base, wq, g))) {
 		/* One fetch: everything below uses the copy. */
 		hw_fetch_once(&w, e, sizeof(w));
 		switch (w.type) {

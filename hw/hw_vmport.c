@@ -246,7 +246,7 @@ static int hw_vmport_greet(struct hw_vmport *v, int cfd)
 		{ .id = HW_VMPORT_FW_ID, .nr = v->nr_vec, .efd = v->fw_efd },
 		{ .id = HW_VMPORT_GUEST_ID, .nr = v->nr_vec, .efd = v->guest_efd },
 	};
-	char path[HW_PATH_MAX + 40];
+	char path[64];
 	unsigned int i;
 	int shm, rc;
 
@@ -256,7 +256,9 @@ static int hw_vmport_greet(struct hw_vmport *v, int cfd)
 		if (v->guest_efd[i] < 0 || v->fw_efd[i] < 0)
 			return -errno;
 	}
-	hw_fabric_port_path(&v->dev.fab, v->dev.geo->wwpn, path, sizeof(path));
+	/* Reopened through /proc: the same file, a new open file description
+	 * (a flock belongs to the description: QEMU must not hold ours). */
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", v->dev.map.fd);
 	shm = open(path, O_RDWR | O_CLOEXEC);
 	if (shm < 0)
 		return -errno;
@@ -301,23 +303,25 @@ out_efds:
 	return rc;
 }
 
-/* Consume and drop what the guest left in its producer rings. */
+/* Consume and drop what the guest left in its producer rings (one ring's
+ * worth at most: a writer that keeps going cannot hold us here). */
 static unsigned int hw_vmport_discard(struct hw_vmport *v)
 {
 	struct hw_dev *d = &v->dev;
 	unsigned int q, n = 0;
 	void *e;
 
-	while ((e = hw_ring_peek_geo(d->base, &d->bar->mq, &d->geo->mq))) {
+	uint32_t i;
+
+	for (i = 0;
+	     i < d->geo->mq.entries && (e = hw_ring_peek_geo(d->base, &d->bar->mq, &d->geo->mq));
+	     i++, n++)
 		hw_ring_pop_geo(&d->bar->mq, &d->geo->mq, e);
-		n++;
-	}
-	for (q = 0; q < d->geo->nr_hwq; q++) {
-		while ((e = hw_ring_peek_geo(d->base, &d->bar->wq[q], &d->geo->wq[q]))) {
+	for (q = 0; q < d->geo->nr_hwq; q++)
+		for (i = 0; i < d->geo->wq[q].entries &&
+			    (e = hw_ring_peek_geo(d->base, &d->bar->wq[q], &d->geo->wq[q]));
+		     i++, n++)
 			hw_ring_pop_geo(&d->bar->wq[q], &d->geo->wq[q], e);
-			n++;
-		}
-	}
 	return n;
 }
 
@@ -377,12 +381,13 @@ static bool hw_vmport_conn_readable(struct hw_vmport *v)
 	return false;
 }
 
-/* Run the firmware on wq[q] until it stays empty. */
+/* Run the firmware on wq[q] (a ring's worth at most: what the guest posts
+ * meanwhile comes with its own doorbell). */
 static void hw_vmport_wq(struct hw_vmport *v, unsigned int q)
 {
-	int n;
+	int n = hw_fw_doorbell(&v->dev, q);
 
-	while ((n = hw_fw_doorbell(&v->dev, q)) > 0)
+	if (n > 0)
 		v->st.wqes += (uint64_t)n;
 }
 

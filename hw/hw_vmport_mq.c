@@ -36,14 +36,15 @@ static const hw_vmport_mq_fn hw_vmport_mq_fns[] = {
 	[HW_EQE_DRV_DOWN] = hw_vmport_mq_drv_down,
 };
 
-/* Drain mq. */
+/* Drain mq (a ring's worth at most, as for the WQs). */
 int hw_vmport_mq_drain(struct hw_vmport *v)
 {
 	struct hw_dev *d = &v->dev;
 	struct hw_eqe *e, m;
 	int n = 0;
 
-	while ((e = hw_ring_peek_geo(d->base, &d->bar->mq, &d->geo->mq))) {
+	while ((uint32_t)n < d->geo->mq.entries &&
+	       (e = hw_ring_peek_geo(d->base, &d->bar->mq, &d->geo->mq))) {
 		hw_fetch_once(&m, e, sizeof(m));
 		hw_ring_pop_geo(&d->bar->mq, &d->geo->mq, e);
 		v->st.mq_entries++;
