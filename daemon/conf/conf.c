@@ -54,6 +54,11 @@ static int parse_port(struct conf_parse *p, const config_setting_t *g, struct co
 	if (strcmp(cp->dev, "soft:") == 0)
 		return conf_perr(p, config_setting_get_member(g, "dev"), -EINVAL,
 				 "port %s: soft: needs a fabric name", cp->name);
+	if (cp->mdts & (cp->mdts - 1))
+		return conf_perr(p, config_setting_get_member(g, "mdts"), -EINVAL,
+				 "port %s: mdts = %u is not a power of two (Identify MDTS "
+				 "states powers of two)",
+				 cp->name, cp->mdts);
 	err = member_list(p, g, "cpus", true, &cpus);
 	if (err || cpus == NULL)
 		return err;
