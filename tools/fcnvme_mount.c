@@ -891,6 +891,9 @@ static int mnt_open_paths(struct mnt *m)
 		return -1;
 	}
 	m->ctrl = m->paths[0].ctrl;
+	/* several controllers: state messages cannot name one's reason */
+	if (m->nr_paths > 1)
+		x->cur_ctrl = NULL;
 	fprintf(stderr, "fcnvme mount: %u path(s) to %s\n", m->nr_paths, x->o.subnqn);
 	return 0;
 }
@@ -1026,8 +1029,13 @@ out_session:
 	fuse_session_destroy(m.se);
 	free(fbuf.mem);
 out_disc:
-	while (m.nr_paths > 1)
-		fcnvme_disconnect(&x, m.paths[--m.nr_paths].ctrl);
+	/* the state messages name the controller going down (x.cur_ctrl
+	 * must not point at one already freed) */
+	while (m.nr_paths > 1) {
+		x.cur_ctrl = m.paths[--m.nr_paths].ctrl;
+		fcnvme_disconnect(&x, x.cur_ctrl);
+	}
+	x.cur_ctrl = m.ctrl;
 	fcnvme_disconnect(&x, m.ctrl);
 	fcnvme_stop(&x);
 out_args:
