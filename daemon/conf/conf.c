@@ -2,7 +2,9 @@
 /*
  * conf_load(): read a libconfig file into a fresh struct conf and validate
  * all of it (types, ranges, names, NQNs, WWNs, references between sections,
- * duplicates), reporting the first problem as "FILE:LINE: reason". Scalar
+ * duplicates), reporting the first problem as "FILE:LINE: reason". The
+ * text is read and checked by conf_text.c (whole, text only, includes
+ * expanded) and conf_syntax.c before libconfig parses it from memory. Scalar
  * settings come from the options tables in conf_opts.c; unknown settings are
  * errors, so a typo never goes unnoticed. No side effects.
  */
@@ -21,6 +23,7 @@
 
 #include "conf.h"
 #include "conf_opts.h"
+#include "conf_text.h"
 
 /* The list or array member name of g (NULL if absent); checks its kind. */
 static int member_list(struct conf_parse *p, const config_setting_t *g, const char *name,
@@ -279,6 +282,7 @@ static int parse_ana(struct conf_parse *p, const config_setting_t *g, struct con
 /* Cross-section checks: unique names and ids, references resolve. */
 static int check_refs(struct conf_parse *p, struct conf *c)
 {
+	char where[300];
 	unsigned int i, k;
 
 	for (i = 0; i < c->nr_ports; i++) {
@@ -296,9 +300,10 @@ static int check_refs(struct conf_parse *p, struct conf *c)
 			struct conf_port *b = &c->ports[k];
 
 			if (strcmp(a->name, b->name) == 0)
-				return conf_perr_at(p, a->line, -EINVAL,
-						    "port %s defined twice (first at line %d)",
-						    a->name, b->line);
+				return conf_perr_at(
+					p, a->line, -EINVAL, "port %s defined twice (first at %s)",
+					a->name,
+					conf_where(p, b->line, a->line, where, sizeof(where)));
 			if (a->wwpn == b->wwpn)
 				return conf_perr_at(p, a->line, -EINVAL,
 						    "port %s has the WWPN of port %s", a->name,
@@ -419,44 +424,52 @@ static int parse_root(struct conf_parse *p, config_t *cfg, struct conf *c)
 	return check_refs(p, c);
 }
 
-static int load(config_t *cfg, int rc, const char *name, struct conf **out, char *err,
-		size_t errlen)
+/* Parse and validate text already read and checked by conf_text. */
+static int load(struct conf_text *t, const char *name, struct conf **out, char *err, size_t errlen)
 {
-	struct conf_parse p = { .name = name, .err = err, .errlen = errlen };
+	struct conf_parse p = { .name = name, .text = t, .err = err, .errlen = errlen };
 	struct conf *c;
+	config_t cfg;
 	int ret;
 
-	if (rc != CONFIG_TRUE) {
-		if (config_error_type(cfg) == CONFIG_ERR_FILE_IO)
-			snprintf(err, errlen, "%s: cannot read: %s", name, strerror(errno));
-		else
-			snprintf(err, errlen, "%s:%d: %s", name, config_error_line(cfg),
-				 config_error_text(cfg));
-		return config_error_type(cfg) == CONFIG_ERR_FILE_IO ? -ENOENT : -EINVAL;
+	ret = conf_syntax_check(t, err, errlen);
+	if (ret)
+		return ret;
+	config_init(&cfg);
+	if (config_read_string(&cfg, t->buf) != CONFIG_TRUE) {
+		ret = conf_text_error(t, config_error_line(&cfg), -EINVAL, err, errlen, "%s",
+				      config_error_text(&cfg));
+		goto out_destroy_cfg;
 	}
 	c = conf_new();
-	if (c == NULL)
-		return -ENOMEM;
-	ret = parse_root(&p, cfg, c);
+	if (c == NULL) {
+		ret = -ENOMEM;
+		goto out_destroy_cfg;
+	}
+	ret = parse_root(&p, &cfg, c);
 	if (ret) {
 		if (ret == -ENOMEM)
 			snprintf(err, errlen, "%s: out of memory", name);
 		conf_free(c);
-		return ret;
+		goto out_destroy_cfg;
 	}
 	*out = c;
-	return 0;
+out_destroy_cfg:
+	config_destroy(&cfg);
+	return ret;
 }
 
 /* Parse and validate a configuration file. */
 int conf_load(const char *path, struct conf **out, char *err, size_t errlen)
 {
-	config_t cfg;
+	struct conf_text t;
 	int ret;
 
-	config_init(&cfg);
-	ret = load(&cfg, config_read_file(&cfg, path), path, out, err, errlen);
-	config_destroy(&cfg);
+	ret = conf_text_read(&t, path, err, errlen);
+	if (ret)
+		return ret;
+	ret = load(&t, path, out, err, errlen);
+	conf_text_free(&t);
 	return ret;
 }
 
@@ -464,11 +477,13 @@ int conf_load(const char *path, struct conf **out, char *err, size_t errlen)
 int conf_load_string(const char *text, const char *name, struct conf **out, char *err,
 		     size_t errlen)
 {
-	config_t cfg;
+	struct conf_text t;
 	int ret;
 
-	config_init(&cfg);
-	ret = load(&cfg, config_read_string(&cfg, text), name, out, err, errlen);
-	config_destroy(&cfg);
+	ret = conf_text_string(&t, text, strlen(text), name, err, errlen);
+	if (ret)
+		return ret;
+	ret = load(&t, name, out, err, errlen);
+	conf_text_free(&t);
 	return ret;
 }

@@ -244,6 +244,53 @@ START_TEST(reload_bad_file_keeps_state)
 }
 END_TEST
 
+/* A file cut short inside a comment (or holding a NUL byte) would have
+ * lost subsystem b to libconfig; the reload is refused instead and b
+ * stays, with its namespace. */
+START_TEST(reload_truncated_file_keeps_state)
+{
+	static const char *const cut[] = {
+		"subsystems = ( { nqn = \"" NQN_A "\"; } ); /* b follows\n",
+		"subsystems = ( { nqn = \"" NQN_A "\"; } );\n\0, { nqn = \"" NQN_B "\"; }",
+		"subsystems = ( { nqn = \"" NQN_A "\"; } );\n\"",
+	};
+	static const size_t len[] = { 0, 84, 0 };
+	static const char *const why[] = {
+		":1: comment opened here is never closed (missing */)",
+		":2: NUL byte: not a text file (truncated or corrupted?)",
+		":2: string opened here is never closed (missing \")",
+	};
+	char path[] = "/tmp/check_conf_apply.XXXXXX", err[512];
+	char *before, *after;
+	unsigned int i;
+	FILE *fp;
+	int fd;
+
+	apply_ok(conf_b);
+	before = print(d.conf);
+	fd = mkstemp(path);
+	ck_assert_int_ge(fd, 0);
+	close(fd);
+	d.conf_path = path;
+	for (i = 0; i < sizeof(cut) / sizeof(cut[0]); i++) {
+		fake_log_clear();
+		fp = fopen(path, "w");
+		ck_assert_ptr_nonnull(fp);
+		fwrite(cut[i], 1, len[i] ? len[i] : strlen(cut[i]), fp);
+		fclose(fp);
+		ck_assert_int_eq(conf_reload(&d, err, sizeof(err)), -EINVAL);
+		ck_assert_str_eq(strchr(err, ':'), why[i]);
+		ck_assert_str_eq(fake_log(), "");
+		after = print(d.conf);
+		ck_assert_str_eq(after, before);
+		free(after);
+	}
+	unlink(path);
+	d.conf_path = NULL;
+	free(before);
+}
+END_TEST
+
 static char *slurp(const char *path)
 {
 	FILE *fp = fopen(path, "r");
@@ -317,6 +364,7 @@ Suite *conf_apply_suite(void)
 	tcase_add_test(tc, failed_apply_rolls_back);
 	tcase_add_test(tc, shrink_refused);
 	tcase_add_test(tc, reload_bad_file_keeps_state);
+	tcase_add_test(tc, reload_truncated_file_keeps_state);
 	tcase_add_test(tc, save_load_save_identical);
 	tcase_add_test(tc, save_errors);
 	suite_add_tcase(s, tc);
