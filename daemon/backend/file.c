@@ -5,7 +5,8 @@
  * set up by tgt_hwq_start(), submitted and reaped in tgt_hwq_poll()); on a
  * thread without a ring they run synchronously. Flush is fdatasync, FUA a
  * RWF_DSYNC write; Write Zeroes and Deallocate use fallocate on files and
- * BLKZEROOUT / BLKDISCARD on block devices. Optional O_DIRECT.
+ * BLKZEROOUT / BLKDISCARD on block devices. Optional O_DIRECT. A backing
+ * file is opened, never created, unless the namespace asks for create.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -63,15 +64,28 @@ static int file_open(const struct tgt_ns_params *p, struct backend **bep, uint64
 	}
 	if (p->direct)
 		flags |= O_DIRECT;
-	if (p->size && !p->readonly)
-		flags |= O_CREAT;
+	if (p->create && (p->readonly || !p->size)) {
+		tgt_err(err, errlen, "creating %s needs a size and a writable namespace", p->path);
+		return -EINVAL;
+	}
 	fb = calloc(1, sizeof(*fb));
 	if (!fb)
 		return -ENOMEM;
-	fb->fd = open(p->path, flags | O_CLOEXEC, 0600);
+	/* A missing backing file is an error: creating it would put a data
+	 * disk that is not mounted yet on whatever file system holds the
+	 * mount point. Only an explicit create makes one (never replaces). */
+	fb->fd = open(p->path, flags | O_CLOEXEC);
+	if (fb->fd < 0 && errno == ENOENT && p->create)
+		fb->fd = open(p->path, flags | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
 	if (fb->fd < 0) {
 		rc = -errno;
-		tgt_err(err, errlen, "cannot open %s: %s", p->path, strerror(-rc));
+		if (rc == -ENOENT)
+			tgt_err(err, errlen,
+				"cannot open %s: %s (backing files are never created implicitly: "
+				"create it, or set create = true)",
+				p->path, strerror(-rc));
+		else
+			tgt_err(err, errlen, "cannot open %s: %s", p->path, strerror(-rc));
 		goto out_free_fb;
 	}
 	if (fstat(fb->fd, &st)) {

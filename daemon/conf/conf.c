@@ -91,6 +91,9 @@ static int parse_ns(struct conf_parse *p, const config_setting_t *g, struct conf
 		return conf_perr(p, g, -EINVAL, "namespace: backend file needs path");
 	if (ns->backend != TGT_BACKEND_FILE && ns->path != NULL)
 		return conf_perr(p, g, -EINVAL, "namespace: path is only for backend file");
+	if (ns->create && (ns->backend != TGT_BACKEND_FILE || ns->size == 0 || ns->readonly))
+		return conf_perr(p, g, -EINVAL,
+				 "namespace: create is for a writable file namespace with a size");
 	if (ns->backend != TGT_BACKEND_FILE && ns->size == 0)
 		return conf_perr(p, g, -EINVAL, "namespace: backend %s needs size",
 				 conf_backend_names[ns->backend]);

@@ -57,6 +57,7 @@ struct conf_ns {
 	uint32_t anagrpid;
 	bool readonly;
 	bool direct;
+	bool create; /* file: create it when missing */
 	bool enabled;
 	bool has_uuid, has_nguid, has_eui64;
 	uint8_t uuid[16], nguid[16], eui64[8];

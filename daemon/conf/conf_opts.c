@@ -92,6 +92,7 @@ const struct conf_opt conf_ns_opts[] = {
 	{ "ana_group", CONF_OPT_U32, F(conf_ns, anagrpid), 0, 1, TGT_MAX_ANAGRP, 1, NULL, 0 },
 	{ "read_only", CONF_OPT_BOOL, F(conf_ns, readonly), 0, 0, 1, 0, NULL, 0 },
 	{ "direct", CONF_OPT_BOOL, F(conf_ns, direct), 0, 0, 1, 0, NULL, CONF_OPT_OMIT_DEFAULT },
+	{ "create", CONF_OPT_BOOL, F(conf_ns, create), 0, 0, 1, 0, NULL, CONF_OPT_OMIT_DEFAULT },
 	{ "enabled", CONF_OPT_BOOL, F(conf_ns, enabled), 0, 0, 1, 1, NULL, 0 },
 	{ "uuid", CONF_OPT_UUID, F(conf_ns, uuid), offsetof(struct conf_ns, has_uuid), 0, 0, 0,
 	  NULL, CONF_OPT_OMIT_DEFAULT },

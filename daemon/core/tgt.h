@@ -149,6 +149,7 @@ struct tgt_ns_params {
 	uint32_t anagrpid; /* 0 = 1 */
 	bool readonly;
 	bool direct;   /* file: O_DIRECT */
+	bool create;   /* file: create it (size bytes) when missing */
 	bool disabled; /* created but not visible */
 	bool has_uuid, has_nguid, has_eui64;
 	uint8_t uuid[16];
