@@ -8,8 +8,10 @@
  * settings come from the options tables in conf_opts.c; unknown settings are
  * errors, so a typo never goes unnoticed. No side effects.
  */
+#define _GNU_SOURCE
 #include <ctype.h>
 #include <errno.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,6 +26,7 @@
 #include "conf.h"
 #include "conf_opts.h"
 #include "conf_text.h"
+#include "hw/hw_name.h"
 
 /* The list or array member name of g (NULL if absent); checks its kind. */
 static int member_list(struct conf_parse *p, const config_setting_t *g, const char *name,
@@ -40,6 +43,21 @@ static int member_list(struct conf_parse *p, const config_setting_t *g, const ch
 	return 0;
 }
 
+/* "soft:..." (the name is checked apart) or "/dev/uio" and digits. */
+static bool dev_valid(const char *dev)
+{
+	const char *d;
+
+	if (strncmp(dev, "soft:", 5) == 0)
+		return true;
+	if (strncmp(dev, "/dev/uio", 8) != 0 || dev[8] == '\0')
+		return false;
+	for (d = dev + 8; *d; d++)
+		if (!isdigit((unsigned char)*d))
+			return false;
+	return true;
+}
+
 static int parse_port(struct conf_parse *p, const config_setting_t *g, struct conf_port *cp)
 {
 	static const char *const extra[] = { "cpus", NULL };
@@ -50,13 +68,18 @@ static int parse_port(struct conf_parse *p, const config_setting_t *g, struct co
 	if (err)
 		return err;
 	cp->line = (int)config_setting_source_line(g);
-	if (strncmp(cp->dev, "soft:", 5) != 0 && strncmp(cp->dev, "/dev/uio", 8) != 0)
+	if (!dev_valid(cp->dev))
 		return conf_perr(p, config_setting_get_member(g, "dev"), -EINVAL,
 				 "port %s: dev \"%s\" must be soft:FABRIC or /dev/uioN", cp->name,
 				 cp->dev);
 	if (strcmp(cp->dev, "soft:") == 0)
 		return conf_perr(p, config_setting_get_member(g, "dev"), -EINVAL,
 				 "port %s: soft: needs a fabric name", cp->name);
+	if (strncmp(cp->dev, "soft:", 5) == 0 && !hw_fabric_name_ok(cp->dev + 5))
+		return conf_perr(p, config_setting_get_member(g, "dev"), -EINVAL,
+				 "port %s: fabric name \"%s\": use 1..%d letters, digits, '-', '_' "
+				 "or '.', not starting with '.'",
+				 cp->name, cp->dev + 5, HW_FABRIC_NAME_MAX);
 	err = member_list(p, g, "cpus", true, &cpus);
 	if (err || cpus == NULL)
 		return err;
@@ -77,12 +100,52 @@ static int parse_port(struct conf_parse *p, const config_setting_t *g, struct co
 	return 0;
 }
 
+/*
+ * A relative backing-file path is taken from the directory of the file that
+ * holds the setting (not the working directory, "/" under systemd) and
+ * stored absolute; text without a file has no directory to take it from.
+ */
+static int resolve_path(struct conf_parse *p, const config_setting_t *s, char **path)
+{
+	char dir[PATH_MAX], real[PATH_MAX], *slash, *abs = NULL;
+	const char *file = NULL;
+	int line;
+
+	if ((*path)[0] == '/')
+		return 0;
+	if (p->text != NULL)
+		conf_text_where(p->text, (int)config_setting_source_line(s), &file, &line);
+	if (file == NULL || (p->text->string && file == p->text->files[0]))
+		return conf_perr(p, s, -EINVAL, "path \"%s\" is relative; give an absolute path",
+				 *path);
+	snprintf(dir, sizeof(dir), "%s", file);
+	slash = strrchr(dir, '/');
+	if (slash == NULL)
+		snprintf(dir, sizeof(dir), ".");
+	else if (slash == dir)
+		slash[1] = '\0';
+	else
+		*slash = '\0';
+	if (realpath(dir, real) == NULL)
+		return conf_perr(p, s, -errno,
+				 "path \"%s\": cannot resolve the directory of %s: %s", *path, file,
+				 strerror(errno));
+	if (asprintf(&abs, "%s%s%s", real, strcmp(real, "/") == 0 ? "" : "/", *path) < 0)
+		return -ENOMEM;
+	free(*path);
+	*path = abs;
+	return 0;
+}
+
 static int parse_ns(struct conf_parse *p, const config_setting_t *g, struct conf_ns *ns)
 {
 	int err;
 
 	err = conf_opts_parse(p, g, conf_ns_opts, NULL, ns, "namespace");
 	if (err)
+		return err;
+	if (ns->path != NULL &&
+	    (err = resolve_path(p, config_setting_get_member(g, "path"), &ns->path)))
 		return err;
 	ns->line = (int)config_setting_source_line(g);
 	if (ns->lba_size != 512 && ns->lba_size != 4096)

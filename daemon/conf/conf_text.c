@@ -418,6 +418,7 @@ int conf_text_string(struct conf_text *t, const char *text, size_t len, const ch
 	memset(t, 0, sizeof(*t));
 	stack.dev[0] = (dev_t)-1;
 	stack.ino[0] = (ino_t)-1;
+	t->string = true;
 	rc = text_expand(t, name, text, len, &stack, false, err, errlen);
 	if (rc)
 		conf_text_free(t);

@@ -30,6 +30,7 @@ struct conf_text {
 	char *buf; /* combined text, NUL-terminated, every file ending in \n */
 	size_t len;
 	size_t cap;
+	bool string;   /* files[0] is a name for text from memory, not a file */
 	int lines;     /* newlines in buf */
 	bool nl_added; /* the last one was added: the top file lacked it */
 	struct conf_text_src *src;

@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <libconfig.h>
+#include <limits.h>
 #include <malloc.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -421,6 +422,50 @@ START_TEST(text_include)
 }
 END_TEST
 
+/* A relative backing-file path is taken from the directory of the file
+ * that holds it (not the working directory) and kept absolute. */
+START_TEST(relative_path_from_file_dir)
+{
+	char dir[] = "/tmp/check_conf.XXXXXX", real[PATH_MAX], *top, *sub, *want, err[512] = "";
+	const struct conf_subsys *s;
+	struct conf *c = NULL;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	ck_assert_ptr_nonnull(realpath(dir, real));
+	ck_assert_int_gt(asprintf(&sub, "%s/inc", dir), 0);
+	ck_assert_int_eq(mkdir(sub, 0700), 0);
+	free(mkfile(sub, "ns.inc", "{ nsid = 2; backend = \"file\"; path = \"b.img\"; }\n",
+		    SIZE_MAX));
+	top = mkfile(dir, "top.conf",
+		     "subsystems = ( { nqn = \"nqn.2026-11.io.x:a\"; namespaces = (\n"
+		     "  { nsid = 1; backend = \"file\"; path = \"data/a.img\"; },\n"
+		     "  @include \"inc/ns.inc\"\n"
+		     ",{ nsid = 3; backend = \"file\"; path = \"/abs/c.img\"; } ); } );\n",
+		     SIZE_MAX);
+	ck_assert_int_eq(chdir("/"), 0);
+	ck_assert_msg(conf_load(top, &c, err, sizeof(err)) == 0, "%s", err);
+	s = conf_subsys_find(c, "nqn.2026-11.io.x:a");
+	ck_assert_int_gt(asprintf(&want, "%s/data/a.img", real), 0);
+	ck_assert_str_eq(conf_ns_find(s, 1)->path, want);
+	free(want);
+	ck_assert_int_gt(asprintf(&want, "%s/inc/b.img", real), 0);
+	ck_assert_str_eq(conf_ns_find(s, 2)->path, want);
+	free(want);
+	ck_assert_str_eq(conf_ns_find(s, 3)->path, "/abs/c.img");
+	conf_free(c);
+	/* without a file there is no directory */
+	ck_assert_int_ne(conf_load_string("subsystems = ( { nqn = \"nqn.2026-11.io.x:a\";\n"
+					  " namespaces = ( { backend = \"file\";\n"
+					  " path = \"a.img\"; } ); } );",
+					  "t.conf", &c, err, sizeof(err)),
+			 0);
+	ck_assert_str_eq(err, "t.conf:3: path \"a.img\" is relative; give an absolute path");
+	free(top);
+	free(sub);
+	rm_tree(dir);
+}
+END_TEST
+
 /* libconfig 1.5 leaks the string of a string token that is the look-ahead
  * of a syntax error; such text must not reach it. */
 START_TEST(syntax_error_no_leak)
@@ -611,6 +656,7 @@ Suite *conf_suite(void)
 	tcase_add_test(tc, sizes);
 	tcase_add_test(tc, text_truncated_or_corrupt);
 	tcase_add_test(tc, text_include);
+	tcase_add_test(tc, relative_path_from_file_dir);
 	tcase_add_test(tc, syntax_error_no_leak);
 	tcase_add_test(tc, syntax_agrees_with_libconfig);
 	suite_add_tcase(s, tc);
