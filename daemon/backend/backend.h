@@ -57,6 +57,10 @@ extern const struct backend_ops backend_null_ops;
 extern const struct backend_ops backend_ram_ops;
 extern const struct backend_ops backend_file_ops;
 
+/* Bytes all ram namespaces together may hold: the machine's memory, or
+ * the process cgroup's limit when lower. */
+uint64_t backend_ram_limit(void);
+
 /* The ops for a backend type. */
 const struct backend_ops *backend_ops_for(enum tgt_backend_type type);
 

@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "backend/backend.h"
 #include "core_harness.h"
 
 static struct h_assoc *ns_ctrl(const struct tgt_ns_params *np)
@@ -303,6 +304,40 @@ START_TEST(test_file_never_created_implicitly)
 }
 END_TEST
 
+/* A ram namespace is memory: all of them together are held to what the
+ * machine (or the process's cgroup) has, at add and at growth. */
+START_TEST(test_ram_capped_by_memory)
+{
+	uint64_t limit = backend_ram_limit(), half = (limit / 2 + (1 << 20)) & ~((1ull << 20) - 1);
+	struct tgt_ns_params np = { .nsid = 5, .backend = TGT_BACKEND_RAM };
+	char err[256], want[256];
+
+	h_std_subsys();
+	ck_assert_uint_gt(limit, 64 << 20);
+	np.size = 1ull << 50; /* a pebibyte */
+	ck_assert_int_eq(tgt_ns_add(H->t, H_SUBNQN, &np, err, sizeof(err)), -ENOMEM);
+	snprintf(want, sizeof(want),
+		 "ram namespaces would hold %llu MiB, more than the %llu MiB of memory this "
+		 "daemon may use (hosts writing to them would get it killed); use a file "
+		 "namespace or less",
+		 (unsigned long long)(np.size >> 20) + 1 /* namespace 1 of the harness */,
+		 (unsigned long long)(limit >> 20));
+	ck_assert_str_eq(err, want);
+	/* two halves: the second does not fit beside the first */
+	np.size = half;
+	ck_assert_int_eq(tgt_ns_add(H->t, H_SUBNQN, &np, err, sizeof(err)), 0);
+	np.nsid = 6;
+	ck_assert_int_eq(tgt_ns_add(H->t, H_SUBNQN, &np, err, sizeof(err)), -ENOMEM);
+	/* nor does growing the first to the whole memory */
+	ck_assert_int_eq(tgt_ns_resize(H->t, H_SUBNQN, 5, limit + (1 << 20), err, sizeof(err)),
+			 -ENOMEM);
+	ck_assert_ptr_nonnull(strstr(err, "more than the"));
+	/* deleting frees its share */
+	ck_assert_int_eq(tgt_ns_del(H->t, H_SUBNQN, 5, err, sizeof(err)), 0);
+	ck_assert_int_eq(tgt_ns_add(H->t, H_SUBNQN, &np, err, sizeof(err)), 0);
+}
+END_TEST
+
 Suite *core_backend_suite(void)
 {
 	Suite *s = suite_create("core_backend");
@@ -311,6 +346,7 @@ Suite *core_backend_suite(void)
 	tcase_add_checked_fixture(tc, h_setup, h_teardown);
 	tcase_add_test(tc, test_null_backend);
 	tcase_add_test(tc, test_ram_grow_keeps_data);
+	tcase_add_test(tc, test_ram_capped_by_memory);
 	tcase_add_test(tc, test_file_sync_512);
 	tcase_add_test(tc, test_file_ring_512);
 	tcase_add_test(tc, test_file_sync_4096);
