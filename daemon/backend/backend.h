@@ -43,6 +43,8 @@ struct backend_ops {
 	int (*grow)(struct backend *be, uint64_t size, uint64_t *size_out, char *err,
 		    size_t errlen);
 	void (*close)(struct backend *be);
+	/* [ctl] Optional: switch O_DIRECT on or off for later I/O. */
+	int (*set_direct)(struct backend *be, bool direct, char *err, size_t errlen);
 	/* [hwq] Run op on [off, off + len) with req->data as the buffer. */
 	uint16_t (*submit)(struct backend *be, struct nvmet_fc_req *req, enum backend_op op,
 			   uint64_t off, uint64_t len);
@@ -51,6 +53,8 @@ struct backend_ops {
 struct backend {
 	const struct backend_ops *ops;
 	bool zeroes_dealloc; /* deallocated reads 0 */
+	bool writable;	     /* the medium takes writes (a read-only namespace
+			      * on it can be made writable in place) */
 };
 
 extern const struct backend_ops backend_null_ops;

@@ -145,6 +145,7 @@ static int ram_open(const struct tgt_ns_params *p, struct backend **bep, uint64_
 	ram_total += sz;
 	rb->be.ops = &backend_ram_ops;
 	rb->be.zeroes_dealloc = true;
+	rb->be.writable = true;
 	*bep = &rb->be;
 	*size = p->size;
 	return 0;

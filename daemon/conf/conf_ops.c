@@ -547,6 +547,38 @@ int conf_op_ns_set_ana_group(struct fcd *d, const char *nqn, uint32_t nsid, uint
 	return rc;
 }
 
+/* Make a namespace read-only or writable, in place. */
+int conf_op_ns_set_readonly(struct fcd *d, const char *nqn, uint32_t nsid, bool readonly, char *err,
+			    size_t errlen)
+{
+	struct conf_ns *ns;
+	int rc;
+
+	ns = ns_lookup(d, nqn, nsid, NULL, err, errlen, &rc);
+	if (ns == NULL)
+		return rc;
+	rc = tgt_ns_set_readonly(d->tgt, nqn, nsid, readonly, err, errlen);
+	if (rc == 0)
+		ns->readonly = readonly;
+	return rc;
+}
+
+/* Turn O_DIRECT on or off, in place. */
+int conf_op_ns_set_direct(struct fcd *d, const char *nqn, uint32_t nsid, bool direct, char *err,
+			  size_t errlen)
+{
+	struct conf_ns *ns;
+	int rc;
+
+	ns = ns_lookup(d, nqn, nsid, NULL, err, errlen, &rc);
+	if (ns == NULL)
+		return rc;
+	rc = tgt_ns_set_direct(d->tgt, nqn, nsid, direct, err, errlen);
+	if (rc == 0)
+		ns->direct = direct;
+	return rc;
+}
+
 /* Create an ANA group in state on every port. */
 int conf_op_ana_add(struct fcd *d, uint32_t grpid, uint8_t state, char *err, size_t errlen)
 {

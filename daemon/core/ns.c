@@ -497,6 +497,7 @@ int tgt_ns_add(struct tgt *t, const char *nqn, const struct tgt_ns_params *p, ch
 	}
 	atomic_init(&ns->nblocks, size >> ns->lba_shift);
 	atomic_init(&ns->anagrpid, ns->params.anagrpid);
+	atomic_init(&ns->readonly, ns->params.readonly);
 	ns->params.size = size;
 	ns->enabled = !p->disabled;
 	for (pp = &s->ns_list; *pp && (*pp)->nsid < ns->nsid; pp = &(*pp)->next)
@@ -627,6 +628,51 @@ int tgt_ns_set_ana_group(struct tgt *t, const char *nqn, uint32_t nsid, uint32_t
 	ns->params.anagrpid = anagrpid;
 	atomic_store_explicit(&ns->anagrpid, anagrpid, memory_order_relaxed);
 	tgt_ana_changed(t);
+	return 0;
+}
+
+/* Refuse writes from now on, or take them again. Writes in flight when
+ * read_only goes on complete; hosts learn it from a namespace change. */
+int tgt_ns_set_readonly(struct tgt *t, const char *nqn, uint32_t nsid, bool readonly, char *err,
+			size_t errlen)
+{
+	struct ns *ns = ns_lookup(t, nqn, nsid, err, errlen);
+
+	if (!ns)
+		return -ENOENT;
+	if (ns->params.readonly == readonly)
+		return 0;
+	if (!readonly && !ns->be->writable) {
+		tgt_err(err, errlen,
+			"namespace %u: its backing store could only be opened read-only, so it "
+			"cannot become writable in place; delete it and add it again",
+			nsid);
+		return -EROFS;
+	}
+	ns->params.readonly = readonly;
+	atomic_store_explicit(&ns->readonly, readonly, memory_order_relaxed);
+	if (ns->enabled)
+		subsys_ns_changed(ns->subsys, nsid);
+	return 0;
+}
+
+/* O_DIRECT on or off (file namespaces; others only record it). */
+int tgt_ns_set_direct(struct tgt *t, const char *nqn, uint32_t nsid, bool direct, char *err,
+		      size_t errlen)
+{
+	struct ns *ns = ns_lookup(t, nqn, nsid, err, errlen);
+	int rc;
+
+	if (!ns)
+		return -ENOENT;
+	if (ns->params.direct == direct)
+		return 0;
+	if (ns->be->ops->set_direct) {
+		rc = ns->be->ops->set_direct(ns->be, direct, err, errlen);
+		if (rc)
+			return rc;
+	}
+	ns->params.direct = direct;
 	return 0;
 }
 

@@ -172,6 +172,14 @@ int tgt_ns_enable(struct tgt *t, const char *nqn, uint32_t nsid, char *err, size
 int tgt_ns_disable(struct tgt *t, const char *nqn, uint32_t nsid, char *err, size_t errlen);
 int tgt_ns_set_ana_group(struct tgt *t, const char *nqn, uint32_t nsid, uint32_t anagrpid,
 			 char *err, size_t errlen);
+/* Refuse writes (NS_WRITE_PROTECTED) from now on, or accept them again;
+ * hosts get a namespace-attribute event. -EROFS when the backing store
+ * could only be opened read-only. */
+int tgt_ns_set_readonly(struct tgt *t, const char *nqn, uint32_t nsid, bool readonly, char *err,
+			size_t errlen);
+/* O_DIRECT on or off for a file namespace's later I/O. */
+int tgt_ns_set_direct(struct tgt *t, const char *nqn, uint32_t nsid, bool direct, char *err,
+		      size_t errlen);
 
 /* ---- ANA ---------------------------------------------------------------- */
 

@@ -101,6 +101,7 @@ struct ns {
 	uint32_t lba_shift;	    /* immutable */
 	_Atomic uint64_t nblocks;   /* [atomic] grows only */
 	_Atomic uint32_t anagrpid;  /* [atomic] */
+	_Atomic bool readonly;	    /* [atomic] writes refused */
 	bool enabled;		    /* [ctl] visible to hosts */
 	bool published;		    /* [ctl] in the I/O views */
 	bool deleting;		    /* [ctl] */

@@ -6,6 +6,7 @@
  * running state untouched; save -> load -> save is byte-identical and keeps
  * generated namespace identities.
  */
+#define _GNU_SOURCE
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -291,6 +292,124 @@ START_TEST(reload_truncated_file_keeps_state)
 }
 END_TEST
 
+#define NS2_ONLY                                                 \
+	"subsystems = ( { nqn = \"" NQN_A "\"; namespaces = (\n" \
+	" { nsid = 2; backend = \"ram\"; size = \"1M\"; } ); } );\n"
+
+static char *ns_conf(const char *ns1)
+{
+	char *t = NULL;
+
+	ck_assert_int_gt(asprintf(&t,
+				  "subsystems = ( { nqn = \"" NQN_A "\"; namespaces = (\n"
+				  " { nsid = 1; %s },\n"
+				  " { nsid = 2; backend = \"ram\"; size = \"1M\"; } ); } );\n",
+				  ns1),
+			 0);
+	return t;
+}
+
+/* read_only and direct change in place: no namespace is deleted or added
+ * (a ram namespace would come back empty). */
+START_TEST(ns_changes_in_place)
+{
+	static const char *const steps[][2] = {
+		{ "backend = \"ram\"; size = \"1M\"; read_only = true;",
+		  "ns_readonly " NQN_A " 1 1;" },
+		{ "backend = \"ram\"; size = \"1M\";", "ns_readonly " NQN_A " 1 0;" },
+		{ "backend = \"ram\"; size = \"2M\"; read_only = true; ana_group = 1;",
+		  "ns_resize " NQN_A " 1 2097152;ns_readonly " NQN_A " 1 1;" },
+	};
+	unsigned int i;
+	char *t;
+
+	t = ns_conf("backend = \"ram\"; size = \"1M\";");
+	apply_ok(t);
+	free(t);
+	for (i = 0; i < sizeof(steps) / sizeof(steps[0]); i++) {
+		fake_log_clear();
+		t = ns_conf(steps[i][0]);
+		apply_ok(t);
+		free(t);
+		ck_assert_str_eq(fake_log(), steps[i][1]);
+	}
+	/* file namespace: direct in place, create only recorded */
+	apply_ok(NS2_ONLY);
+	t = ns_conf("backend = \"file\"; path = \"/x.img\";");
+	apply_ok(t);
+	free(t);
+	fake_log_clear();
+	t = ns_conf("backend = \"file\"; path = \"/x.img\"; direct = true; size = \"1M\"; create = "
+		    "true;");
+	apply_ok(t);
+	free(t);
+	ck_assert_str_eq(fake_log(), "ns_resize " NQN_A " 1 1048576;ns_direct " NQN_A " 1 1;");
+}
+END_TEST
+
+/* What would replace a namespace's storage or identity is refused, with
+ * nothing done (not even the other changes of the same file); deleting
+ * and adding, in two steps, is how to do it. */
+START_TEST(ns_replacement_refused)
+{
+	static const char *const bad[][2] = {
+		{ "backend = \"ram\"; size = \"1M\"; lba_size = 4096;", "lba_size (512 to 4096)" },
+		{ "backend = \"null\"; size = \"1M\";", "backend (ram to null)" },
+		{ "backend = \"ram\"; size = \"1M\"; uuid = \"00000000-0000-4000-8000-000000000009\";",
+		  "uuid" },
+	};
+	char *t, *before, *after, err[1024], want[1024];
+	struct conf *c;
+	unsigned int i;
+
+	t = ns_conf("backend = \"ram\"; size = \"1M\"; uuid = "
+		    "\"00000000-0000-4000-8000-000000000001\";");
+	apply_ok(t);
+	free(t);
+	before = print(d.conf);
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		fake_log_clear();
+		t = ns_conf(bad[i][0]);
+		c = load(t);
+		free(t);
+		/* another change in the same file is not done either */
+		c->subsys[0].ns[1].readonly = true;
+		ck_assert_int_eq(conf_apply(&d, c, err, sizeof(err)), -EINVAL);
+		snprintf(want, sizeof(want),
+			 NQN_A " namespace 1: changing %s would replace the namespace (its data or "
+			       "identity), which a reload never does: delete it first (remove it "
+			       "from the file and reload, or fcnvmectl namespace del " NQN_A
+			       " 1), then add it again",
+			 bad[i][1]);
+		ck_assert_str_eq(err, want);
+		ck_assert_str_eq(fake_log(), "");
+		after = print(d.conf);
+		ck_assert_str_eq(after, before);
+		free(after);
+		conf_free(c);
+	}
+	/* the file path too */
+	apply_ok(NS2_ONLY);
+	t = ns_conf("backend = \"file\"; path = \"/a.img\";");
+	apply_ok(t);
+	free(t);
+	t = ns_conf("backend = \"file\"; path = \"/b.img\";");
+	c = load(t);
+	free(t);
+	ck_assert_int_eq(conf_apply(&d, c, err, sizeof(err)), -EINVAL);
+	ck_assert_ptr_nonnull(strstr(err, "changing path (/a.img to /b.img) would replace"));
+	conf_free(c);
+	/* explicitly: remove, then add back with the new settings */
+	fake_log_clear();
+	apply_ok(NS2_ONLY);
+	t = ns_conf("backend = \"ram\"; size = \"1M\"; lba_size = 4096;");
+	apply_ok(t);
+	free(t);
+	ck_assert_str_eq(fake_log(), "ns_del " NQN_A " 1;ns_add " NQN_A " 1;");
+	free(before);
+}
+END_TEST
+
 static char *slurp(const char *path)
 {
 	FILE *fp = fopen(path, "r");
@@ -363,6 +482,8 @@ Suite *conf_apply_suite(void)
 	tcase_add_test(tc, wwpn_acl_diff);
 	tcase_add_test(tc, failed_apply_rolls_back);
 	tcase_add_test(tc, shrink_refused);
+	tcase_add_test(tc, ns_changes_in_place);
+	tcase_add_test(tc, ns_replacement_refused);
 	tcase_add_test(tc, reload_bad_file_keeps_state);
 	tcase_add_test(tc, reload_truncated_file_keeps_state);
 	tcase_add_test(tc, save_load_save_identical);

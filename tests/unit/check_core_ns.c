@@ -6,11 +6,14 @@
  * (drain), subsystem and port deletion with live controllers, and the
  * read-only walks.
  */
+#define _GNU_SOURCE
 #include <endian.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "core_harness.h"
@@ -232,6 +235,109 @@ START_TEST(test_ns_params_and_resize)
 	ck_assert_int_eq(tgt_ns_resize(H->t, H_SUBNQN, 9, 4 << 20, err, sizeof(err)), -ENOENT);
 	ck_assert_int_eq(tgt_ns_del(H->t, H_SUBNQN, 9, err, sizeof(err)), 0);
 	ck_assert_int_eq(tgt_ns_set_ana_group(H->t, H_SUBNQN, 1, 4, err, sizeof(err)), -ENOENT);
+}
+END_TEST
+
+/* read_only changes in place: data kept, writes refused at once (in-flight
+ * ones complete), reads go on, Identify shows it, hosts see a changed
+ * namespace; off again, writes work on the same data. A store that could
+ * only be opened read-only cannot become writable in place. */
+START_TEST(test_ns_readonly_in_place)
+{
+	uint8_t w[512], r[512], id[4096], log[4096];
+	const struct nvme_id_ns *ns = (const struct nvme_id_ns *)id;
+	char err[256];
+	struct h_assoc *a;
+
+	h_std_subsys();
+	a = h_ctrl_ready(&H->tp1, H_SUBNQN, H_HOSTNQN, 1);
+	memset(w, 0x5a, sizeof(w));
+	ck_assert_uint_eq(h_io(a, 1, nvme_cmd_write, 1, 7, 1, w, 512), 0);
+	ck_assert_uint_eq(h_get_log(a, NVME_LOG_CHANGED_NS, 0, false, 0, 0, 4096, log), 0);
+	ck_assert_int_eq(tgt_ns_set_readonly(H->t, H_SUBNQN, 1, true, err, sizeof(err)), 0);
+	ck_assert_uint_eq(h_io(a, 1, nvme_cmd_write, 1, 7, 1, w, 512),
+			  NVME_SC_NS_WRITE_PROTECTED | NVME_SC_DNR);
+	ck_assert_uint_eq(h_io(a, 1, nvme_cmd_write_zeroes, 1, 7, 1, NULL, 0),
+			  NVME_SC_NS_WRITE_PROTECTED | NVME_SC_DNR);
+	ck_assert_uint_eq(h_io(a, 1, nvme_cmd_read, 1, 7, 1, r, 512), 0);
+	ck_assert_mem_eq(r, w, 512);
+	ck_assert_uint_eq(h_identify(a, NVME_ID_CNS_NS, 1, 0, id), 0);
+	ck_assert_uint_eq(ns->nsattr, NVME_NS_ATTR_RO);
+	ck_assert_uint_eq(h_get_log(a, NVME_LOG_CHANGED_NS, 0, false, 0, 0, 4096, log), 0);
+	ck_assert_uint_eq(le32toh(((const uint32_t *)log)[0]), 1);
+	ck_assert_int_eq(tgt_ns_set_readonly(H->t, H_SUBNQN, 1, false, err, sizeof(err)), 0);
+	ck_assert_uint_eq(h_identify(a, NVME_ID_CNS_NS, 1, 0, id), 0);
+	ck_assert_uint_eq(ns->nsattr, 0);
+	memset(w, 0xa5, sizeof(w));
+	ck_assert_uint_eq(h_io(a, 1, nvme_cmd_write, 1, 8, 1, w, 512), 0);
+	ck_assert_uint_eq(h_io(a, 1, nvme_cmd_read, 1, 7, 1, r, 512), 0);
+	ck_assert_uint_eq(r[0], 0x5a);
+	ck_assert_int_eq(tgt_ns_set_readonly(H->t, H_SUBNQN, 9, true, err, sizeof(err)), -ENOENT);
+}
+END_TEST
+
+/* The open flags of this process's descriptor of path (from fdinfo). */
+static int fd_flags_of(const char *path)
+{
+	char link[64], target[512], info[64], line[128];
+	int fd, flags = -1;
+	ssize_t n;
+	FILE *f;
+
+	for (fd = 0; fd < 1024 && flags < 0; fd++) {
+		snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
+		n = readlink(link, target, sizeof(target) - 1);
+		if (n < 0)
+			continue;
+		target[n] = '\0';
+		if (strcmp(target, path) != 0)
+			continue;
+		snprintf(info, sizeof(info), "/proc/self/fdinfo/%d", fd);
+		f = fopen(info, "r");
+		while (f != NULL && fgets(line, sizeof(line), f) != NULL)
+			if (sscanf(line, "flags: %o", (unsigned int *)&flags) == 1)
+				break;
+		if (f != NULL)
+			fclose(f);
+	}
+	return flags;
+}
+
+START_TEST(test_ns_readonly_store)
+{
+	struct tgt_ns_params np = { .nsid = 4, .backend = TGT_BACKEND_FILE, .readonly = true };
+	char path[] = "/tmp/check_core_roXXXXXX", err[256];
+	int fd = mkstemp(path);
+
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(ftruncate(fd, 1 << 20), 0);
+	close(fd);
+	ck_assert_int_eq(chmod(path, 0444), 0);
+	h_std_subsys();
+	/* root may open anything for writing: be someone else meanwhile */
+	if (geteuid() == 0)
+		ck_assert_int_eq(setresuid(65534, 65534, 0), 0);
+	np.path = path;
+	ck_assert_int_eq(tgt_ns_add(H->t, H_SUBNQN, &np, err, sizeof(err)), 0);
+	ck_assert_int_eq(fd_flags_of(path) & O_ACCMODE, O_RDONLY);
+	ck_assert_int_eq(tgt_ns_set_readonly(H->t, H_SUBNQN, 4, false, err, sizeof(err)), -EROFS);
+	ck_assert_str_eq(err, "namespace 4: its backing store could only be opened read-only, so "
+			      "it cannot become writable in place; delete it and add it again");
+	/* O_DIRECT on and off in place, on the same descriptor */
+	ck_assert_int_eq(fd_flags_of(path) & O_DIRECT, 0);
+	ck_assert_int_eq(tgt_ns_set_direct(H->t, H_SUBNQN, 4, true, err, sizeof(err)), 0);
+	ck_assert_int_eq(fd_flags_of(path) & O_DIRECT, O_DIRECT);
+	ck_assert_int_eq(tgt_ns_set_direct(H->t, H_SUBNQN, 4, false, err, sizeof(err)), 0);
+	ck_assert_int_eq(fd_flags_of(path) & O_DIRECT, 0);
+	if (getuid() != geteuid() || getuid() == 65534)
+		ck_assert_int_eq(setresuid(0, 0, 0), 0);
+	/* a read-only namespace on a writable store keeps it open O_RDWR */
+	ck_assert_int_eq(tgt_ns_del(H->t, H_SUBNQN, 4, err, sizeof(err)), 0);
+	ck_assert_int_eq(chmod(path, 0644), 0);
+	ck_assert_int_eq(tgt_ns_add(H->t, H_SUBNQN, &np, err, sizeof(err)), 0);
+	ck_assert_int_eq(fd_flags_of(path) & O_ACCMODE, O_RDWR);
+	ck_assert_int_eq(tgt_ns_set_readonly(H->t, H_SUBNQN, 4, false, err, sizeof(err)), 0);
+	unlink(path);
 }
 END_TEST
 
@@ -484,6 +590,8 @@ Suite *core_ns_suite(void)
 	tcase_add_test(tc, test_foreach_views);
 	tcase_add_test(tc, test_ns_identity_persists);
 	tcase_add_test(tc, test_ns_params_and_resize);
+	tcase_add_test(tc, test_ns_readonly_in_place);
+	tcase_add_test(tc, test_ns_readonly_store);
 	tcase_add_test(tc, test_ns_delete_drains);
 	tcase_add_test(tc, test_req_abort_releases_drain);
 	tcase_add_test(tc, test_ns_stats_fold);

@@ -27,6 +27,7 @@ struct fake_ns {
 	enum tgt_backend_type backend;
 	uint32_t lba_size;
 	uint32_t anagrpid;
+	bool readonly;
 };
 
 static struct fake_ns *ns_find(const char *nqn, uint32_t nsid);
@@ -307,6 +308,7 @@ int tgt_ns_add(struct tgt *t, const char *nqn, const struct tgt_ns_params *p, ch
 		n->backend = p->backend;
 		n->lba_size = p->lba_size ? p->lba_size : 512;
 		n->anagrpid = p->anagrpid ? p->anagrpid : 1;
+		n->readonly = p->readonly;
 	}
 	return rc;
 }
@@ -377,6 +379,24 @@ int tgt_ns_set_ana_group(struct tgt *t, const char *nqn, uint32_t nsid, uint32_t
 	return rc;
 }
 
+int tgt_ns_set_readonly(struct tgt *t, const char *nqn, uint32_t nsid, bool readonly, char *err,
+			size_t errlen)
+{
+	int rc = call(err, errlen, "ns_readonly %s %u %d", nqn, nsid, readonly);
+
+	(void)t;
+	if (rc == 0 && ns_find(nqn, nsid) != NULL)
+		ns_find(nqn, nsid)->readonly = readonly;
+	return rc;
+}
+
+int tgt_ns_set_direct(struct tgt *t, const char *nqn, uint32_t nsid, bool direct, char *err,
+		      size_t errlen)
+{
+	(void)t;
+	return call(err, errlen, "ns_direct %s %u %d", nqn, nsid, direct);
+}
+
 int tgt_ana_group_add(struct tgt *t, uint32_t grpid, char *err, size_t errlen)
 {
 	(void)t;
@@ -441,6 +461,7 @@ int tgt_ns_foreach(struct tgt *t, const char *nqn, int (*cb)(const struct tgt_ns
 		ni.lba_size = model.ns[i].lba_size;
 		ni.anagrpid = model.ns[i].anagrpid;
 		ni.enabled = model.ns[i].enabled;
+		ni.readonly = model.ns[i].readonly;
 		/* "generated" identities, derived from the NSID */
 		ni.uuid[0] = 0xaa;
 		ni.uuid[15] = (uint8_t)ni.nsid;
