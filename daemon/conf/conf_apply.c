@@ -419,6 +419,10 @@ int conf_apply(struct fcd *d, struct conf *newconf, char *err, size_t errlen)
 	rc = check_in_place(d->conf, newconf, err, errlen);
 	if (rc)
 		return rc;
+	/* The copy to roll back to holds the identifiers in use: a namespace
+	 * deleted and then restored must come back as the same namespace (its
+	 * state file went with the delete). */
+	conf_sync_ids(d);
 	old = conf_dup(d->conf);
 	if (old == NULL) {
 		snprintf(err, errlen, "out of memory");

@@ -490,7 +490,7 @@ int tgt_ns_add(struct tgt *t, const char *nqn, const struct tgt_ns_params *p, ch
 		rc = -EINVAL;
 		goto out_free_ns;
 	}
-	if (gen) {
+	if (gen) { /* new, or the state file held another store's ids */
 		rc = ns_id_save(t, s->nqn, &ns->params, err, errlen);
 		if (rc)
 			goto out_free_ns;
@@ -516,11 +516,13 @@ out_free_ns:
 	return rc;
 }
 
-/* Delete a namespace (idempotent); its I/O drains in the background. */
+/* Delete a namespace (idempotent); its I/O drains in the background. Its
+ * identifiers are retired: they never come back for another namespace. */
 int tgt_ns_del(struct tgt *t, const char *nqn, uint32_t nsid, char *err, size_t errlen)
 {
 	struct subsys *s = ns_subsys(t, nqn, err, errlen);
 	struct ns *ns, **pp;
+	int rc;
 
 	if (!s)
 		return -ENOENT;
@@ -529,6 +531,9 @@ int tgt_ns_del(struct tgt *t, const char *nqn, uint32_t nsid, char *err, size_t 
 			break;
 	if (!ns)
 		return 0;
+	rc = ns_id_forget(t, s->nqn, nsid, err, errlen);
+	if (rc)
+		return rc;
 	*pp = ns->next;
 	s->nr_ns--;
 	ns->deleting = true;

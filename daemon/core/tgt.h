@@ -15,8 +15,12 @@
  * tgt_ns_params when the caller supplies them (has_* set); otherwise they are
  * read from, or generated once and written to, the file
  * "<state_dir>/<subsystem NQN>/ns<NSID>.id" (created 0600, atomically; NQN
- * characters other than letters, digits and ".-_:" are written "%XX"). With
- * a NULL state_dir they are generated and only live as long as the process.
+ * characters other than letters, digits and ".-_:" are written "%XX"). The
+ * file names the storage (backend, LBA size, path) the identifiers belong
+ * to and is only used for that storage; tgt_ns_del() and tgt_subsys_del()
+ * remove it, so a later namespace under the same NSID gets new identifiers
+ * (tgt_destroy() keeps it: a restart is the same namespace). With a NULL
+ * state_dir they are generated and only live as long as the process.
  * tgt_ns_foreach() reports the identity in use so a config can store it.
  *
  * Hardware queues: the transport's hwqid addresses the I/O threads of a port

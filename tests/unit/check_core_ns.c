@@ -167,6 +167,8 @@ START_TEST(test_ns_identity_persists)
 	f = fopen(path, "r");
 	ck_assert_ptr_nonnull(f);
 	ck_assert_ptr_nonnull(fgets(line, sizeof(line), f));
+	ck_assert_str_eq(line, "store null 512\n");
+	ck_assert_ptr_nonnull(fgets(line, sizeof(line), f));
 	ck_assert(strncmp(line, "uuid ", 5) == 0);
 	ck_assert_uint_eq(strlen(line), 5 + 32 + 1);
 	fclose(f);
@@ -201,6 +203,89 @@ START_TEST(test_ns_identity_persists)
 	ck_assert_int_eq(unlink(path), 0);
 	snprintf(path, sizeof(path), "%s/%s", dir, H_SUBNQN);
 	ck_assert_int_eq(rmdir(path), 0);
+	ck_assert_int_eq(rmdir(dir), 0);
+}
+END_TEST
+
+/* The identifiers of namespace 5, the last of the two (ns_cb keeps the
+ * last one it sees). */
+static void ns5_ids(struct ns_seen *out)
+{
+	memset(out, 0, sizeof(*out));
+	ck_assert_int_eq(tgt_ns_foreach(H->t, H_SUBNQN, ns_cb, out), 0);
+	ck_assert_int_eq(out->n, 2);
+}
+
+/* Identifiers are never reused for a different namespace: not after a
+ * delete and add under the same NSID, not when the configuration names
+ * other storage under that NSID across a restart, not after the subsystem
+ * was deleted; the same namespace keeps them across restarts. */
+START_TEST(test_ns_identity_not_reused)
+{
+	char dir[] = "/tmp/check_core_stateXXXXXX", path[512], err[256], line[4200];
+	struct tgt_ns_params np = { .nsid = 5, .backend = TGT_BACKEND_RAM, .size = 1 << 20 };
+	struct ns_seen a, b;
+	FILE *f;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	h_teardown();
+	h_setup_dir(dir);
+	h_std_subsys();
+	snprintf(path, sizeof(path), "%s/%s/ns5.id", dir, H_SUBNQN);
+	ck_assert_int_eq(tgt_ns_add(H->t, H_SUBNQN, &np, err, sizeof(err)), 0);
+	ns5_ids(&a);
+	/* delete + add under the same NSID: a new namespace */
+	ck_assert_int_eq(tgt_ns_del(H->t, H_SUBNQN, 5, err, sizeof(err)), 0);
+	ck_assert_int_ne(access(path, F_OK), 0);
+	ck_assert_int_eq(tgt_ns_add(H->t, H_SUBNQN, &np, err, sizeof(err)), 0);
+	ns5_ids(&b);
+	ck_assert_mem_ne(a.uuid, b.uuid, 16);
+	ck_assert_mem_ne(a.nguid, b.nguid, 16);
+	ck_assert_mem_ne(a.eui64, b.eui64, 8);
+	/* restart with the same storage: the same namespace */
+	h_teardown();
+	h_setup_dir(dir);
+	h_std_subsys();
+	ck_assert_int_eq(tgt_ns_add(H->t, H_SUBNQN, &np, err, sizeof(err)), 0);
+	ns5_ids(&a);
+	ck_assert_mem_eq(a.uuid, b.uuid, 16);
+	ck_assert_mem_eq(a.nguid, b.nguid, 16);
+	ck_assert_mem_eq(a.eui64, b.eui64, 8);
+	/* restart with other storage under NSID 5 (a config edited while
+	 * stopped): not the old namespace's identifiers; the file follows */
+	h_teardown();
+	h_setup_dir(dir);
+	h_std_subsys();
+	np.backend = TGT_BACKEND_NULL;
+	ck_assert_int_eq(tgt_ns_add(H->t, H_SUBNQN, &np, err, sizeof(err)), 0);
+	ns5_ids(&a);
+	ck_assert_mem_ne(a.uuid, b.uuid, 16);
+	ck_assert_mem_ne(a.nguid, b.nguid, 16);
+	ck_assert_mem_ne(a.eui64, b.eui64, 8);
+	f = fopen(path, "r");
+	ck_assert_ptr_nonnull(f);
+	ck_assert_ptr_nonnull(fgets(line, sizeof(line), f));
+	ck_assert_str_eq(line, "store null 512\n");
+	fclose(f);
+	/* a file path is part of the storage (written escaped) */
+	ck_assert_int_eq(tgt_ns_del(H->t, H_SUBNQN, 5, err, sizeof(err)), 0);
+	np.backend = TGT_BACKEND_FILE;
+	np.path = "/tmp/check core%ns.img";
+	np.create = true;
+	ck_assert_int_eq(tgt_ns_add(H->t, H_SUBNQN, &np, err, sizeof(err)), 0);
+	f = fopen(path, "r");
+	ck_assert_ptr_nonnull(f);
+	ck_assert_ptr_nonnull(fgets(line, sizeof(line), f));
+	ck_assert_str_eq(line, "store file 512 /tmp/check%20core%25ns.img\n");
+	fclose(f);
+	/* deleting the subsystem retires every namespace's identifiers */
+	ck_assert_int_eq(tgt_subsys_del(H->t, H_SUBNQN, err, sizeof(err)), 0);
+	ck_assert_int_ne(access(path, F_OK), 0);
+	snprintf(path, sizeof(path), "%s/%s/ns1.id", dir, H_SUBNQN);
+	ck_assert_int_ne(access(path, F_OK), 0);
+	snprintf(path, sizeof(path), "%s/%s", dir, H_SUBNQN);
+	ck_assert_int_ne(access(path, F_OK), 0);
+	unlink("/tmp/check core%ns.img");
 	ck_assert_int_eq(rmdir(dir), 0);
 }
 END_TEST
@@ -589,6 +674,7 @@ Suite *core_ns_suite(void)
 	tcase_add_test(tc, test_subsys_idempotent);
 	tcase_add_test(tc, test_foreach_views);
 	tcase_add_test(tc, test_ns_identity_persists);
+	tcase_add_test(tc, test_ns_identity_not_reused);
 	tcase_add_test(tc, test_ns_params_and_resize);
 	tcase_add_test(tc, test_ns_readonly_in_place);
 	tcase_add_test(tc, test_ns_readonly_store);

@@ -28,6 +28,8 @@ struct fake_ns {
 	uint32_t lba_size;
 	uint32_t anagrpid;
 	bool readonly;
+	bool has_uuid; /* given: uuid, else a derived one */
+	uint8_t uuid[16];
 };
 
 static struct fake_ns *ns_find(const char *nqn, uint32_t nsid);
@@ -309,6 +311,8 @@ int tgt_ns_add(struct tgt *t, const char *nqn, const struct tgt_ns_params *p, ch
 		n->lba_size = p->lba_size ? p->lba_size : 512;
 		n->anagrpid = p->anagrpid ? p->anagrpid : 1;
 		n->readonly = p->readonly;
+		n->has_uuid = p->has_uuid;
+		memcpy(n->uuid, p->uuid, 16);
 	}
 	return rc;
 }
@@ -335,6 +339,13 @@ static struct fake_ns *ns_find(const char *nqn, uint32_t nsid)
 		if (strcmp(model.ns[i].nqn, nqn) == 0 && model.ns[i].nsid == nsid)
 			return &model.ns[i];
 	return NULL;
+}
+
+bool fake_ns_uuid_given(const char *nqn, uint32_t nsid)
+{
+	struct fake_ns *n = ns_find(nqn, nsid);
+
+	return n != NULL && n->has_uuid;
 }
 
 int tgt_ns_resize(struct tgt *t, const char *nqn, uint32_t nsid, uint64_t size, char *err,
@@ -465,6 +476,8 @@ int tgt_ns_foreach(struct tgt *t, const char *nqn, int (*cb)(const struct tgt_ns
 		/* "generated" identities, derived from the NSID */
 		ni.uuid[0] = 0xaa;
 		ni.uuid[15] = (uint8_t)ni.nsid;
+		if (model.ns[i].has_uuid)
+			memcpy(ni.uuid, model.ns[i].uuid, 16);
 		ni.nguid[0] = 0xbb;
 		ni.nguid[15] = (uint8_t)ni.nsid;
 		ni.eui64[0] = 0xcc;
