@@ -579,6 +579,9 @@ int conf_op_ns_set_direct(struct fcd *d, const char *nqn, uint32_t nsid, bool di
 	return rc;
 }
 
+static int ana_set_state(struct fcd *d, struct conf_ana *a, const char *port, uint8_t state,
+			 char *err, size_t errlen);
+
 /* Create an ANA group in state on every port. */
 int conf_op_ana_add(struct fcd *d, uint32_t grpid, uint8_t state, char *err, size_t errlen)
 {
@@ -631,13 +634,40 @@ int conf_op_ana_set_state(struct fcd *d, uint32_t grpid, const char *port, uint8
 			  size_t errlen)
 {
 	struct conf_ana *a = conf_ana_find(d->conf, grpid);
+	int rc;
+
+	/* Group 1 always exists (optimized) even when the configuration does
+	 * not name it: record it now, and forget it again if setting fails. */
+	if (a == NULL && grpid == 1) {
+		a = arr_push(&d->conf->ana, &d->conf->nr_ana, sizeof(*a));
+		if (a == NULL)
+			return op_fail(err, errlen, -ENOMEM, "out of memory");
+		a->grpid = 1;
+		a->state = FCNVME_ANA_OPTIMIZED;
+		rc = ana_set_state(d, a, port, state, err, errlen);
+		if (rc) {
+			a = conf_ana_find(d->conf, 1);
+			free(a->ports);
+			arr_del(d->conf->ana, &d->conf->nr_ana, sizeof(*a),
+				(unsigned int)(a - d->conf->ana));
+		}
+		return rc;
+	}
+	if (a == NULL)
+		return op_fail(err, errlen, -ENOENT, "no ANA group %u", grpid);
+	return ana_set_state(d, a, port, state, err, errlen);
+}
+
+/* Set the state of group a (in d->conf). */
+static int ana_set_state(struct fcd *d, struct conf_ana *a, const char *port, uint8_t state,
+			 char *err, size_t errlen)
+{
+	uint32_t grpid = a->grpid;
 	struct conf_ana_port *ap;
 	struct conf_port *cp;
 	unsigned int i;
 	int rc;
 
-	if (a == NULL)
-		return op_fail(err, errlen, -ENOENT, "no ANA group %u", grpid);
 	if (port != NULL) {
 		cp = conf_port_find(d->conf, port);
 		if (cp == NULL)
