@@ -22,6 +22,7 @@
 #include "conf.h"
 #include "conf_ops.h"
 #include "conf_opts.h"
+#include "ctl/ctl_server.h"
 #include "fcd.h"
 #include "log.h"
 
@@ -440,6 +441,9 @@ int conf_apply(struct fcd *d, struct conf *newconf, char *err, size_t errlen)
 	 * has the NSIDs assigned at load time. */
 	conf_free(d->conf);
 	d->conf = newconf;
+	/* A removed or changed socket group loses its rights now. */
+	if (d->ctl != NULL)
+		ctl_server_set_group(d->ctl, newconf->socket_group);
 	return 0;
 }
 

@@ -54,7 +54,6 @@ struct ctl_conn {
 	struct ctl_server *srv;
 	int fd;
 	struct ucred cred;   /* from SO_PEERCRED at accept */
-	bool writable;	     /* may run mutating commands */
 	bool throttled;	     /* read event removed */
 	unsigned int nr_bad; /* malformed requests so far */
 	bool overflow;	     /* a reply was dropped: close */
@@ -68,7 +67,7 @@ struct ctl_server {
 	struct fcd *d;
 	int fd;
 	char *path;
-	gid_t group; /* (gid_t)-1: none */
+	gid_t group; /* (gid_t)-1: none; may change at a reload */
 	struct event *lev;
 	TAILQ_HEAD(, ctl_conn) conns;
 	unsigned int nr_conns;
@@ -153,10 +152,12 @@ int ctl_conn_send(struct ctl_conn *c, struct nl_msg *m)
 	return 0;
 }
 
-/* Whether the peer may mutate. */
+static bool peer_writable(const struct ctl_server *s, const struct ucred *cr);
+
+/* Whether the peer may mutate, by the socket group as it is now. */
 bool ctl_conn_writable(const struct ctl_conn *c)
 {
-	return c->writable;
+	return peer_writable(c->srv, &c->cred);
 }
 
 static int send_cb(void *ctx, struct nl_msg *m)
@@ -207,7 +208,7 @@ static void conn_read(evutil_socket_t fd, short what, void *arg)
 		if (rc)
 			reject(c, s->buf, (size_t)n, rc, why);
 		else
-			ctl_dispatch(s->d, &msg, c->writable, send_cb, c);
+			ctl_dispatch(s->d, &msg, ctl_conn_writable(c), send_cb, c);
 	}
 	/* The dispatch may have queued more than fits. */
 	if (c->overflow || conn_flush(c) != 0) {
@@ -283,7 +284,6 @@ static void srv_accept(evutil_socket_t fd, short what, void *arg)
 	}
 	c->srv = s;
 	c->fd = cfd;
-	c->writable = peer_writable(s, &c->cred);
 	STAILQ_INIT(&c->outq);
 	c->rev = event_new(s->d->base, cfd, EV_READ | EV_PERSIST, conn_read, c);
 	c->wev = event_new(s->d->base, cfd, EV_WRITE | EV_PERSIST, conn_write, c);
@@ -292,7 +292,7 @@ static void srv_accept(evutil_socket_t fd, short what, void *arg)
 	TAILQ_INSERT_TAIL(&s->conns, c, entry);
 	s->nr_conns++;
 	log_debug("control: client pid %d uid %u%s", (int)c->cred.pid, (unsigned int)c->cred.uid,
-		  c->writable ? "" : " (read-only)");
+		  ctl_conn_writable(c) ? "" : " (read-only)");
 	return;
 
 out_free_events:
@@ -304,6 +304,37 @@ out_free_conn:
 	free(c);
 out_close_fd:
 	close(cfd);
+}
+
+/* The gid of group name; (gid_t)-1 for none ("" or unknown). */
+static gid_t group_lookup(const char *name)
+{
+	struct group gr, *res = NULL;
+	char buf[4096];
+
+	if (name == NULL || name[0] == '\0')
+		return (gid_t)-1;
+	if (getgrnam_r(name, &gr, buf, sizeof(buf), &res) != 0 || res == NULL) {
+		log_warnx("control: unknown group %s; the socket is root only", name);
+		return (gid_t)-1;
+	}
+	return gr.gr_gid;
+}
+
+/* A new socket group: the file's group and the server's check follow, so
+ * a group that is removed or replaced loses its rights at once. */
+void ctl_server_set_group(struct ctl_server *s, const char *name)
+{
+	gid_t g = group_lookup(name);
+
+	if (g == s->group)
+		return;
+	/* The check first: should chown fail, old members still lose. */
+	s->group = g;
+	if (chown(s->path, (uid_t)-1, g != (gid_t)-1 ? g : getegid()) != 0)
+		log_warn("control: cannot give %s to group %s", s->path,
+			 g != (gid_t)-1 ? name : "(none)");
+	log_info("control: socket group %s", g != (gid_t)-1 ? name : "none (root only)");
 }
 
 /* Refuse to steal a live socket; remove a stale one. */
@@ -342,15 +373,8 @@ int ctl_server_open(struct fcd *d, const char *path, gid_t group, struct ctl_ser
 		return -ENOMEM;
 	s->d = d;
 	TAILQ_INIT(&s->conns);
-	if (group == (gid_t)-1 && d->conf != NULL && d->conf->socket_group[0]) {
-		struct group *gr = getgrnam(d->conf->socket_group);
-
-		if (gr == NULL)
-			log_warnx("control: unknown group %s; socket stays root only",
-				  d->conf->socket_group);
-		else
-			group = gr->gr_gid;
-	}
+	if (group == (gid_t)-1 && d->conf != NULL)
+		group = group_lookup(d->conf->socket_group);
 	s->group = group;
 	s->path = strdup(path);
 	if (s->path == NULL) {

@@ -3,10 +3,13 @@
  * Control server tests over a real socket (the NVMe core and ports faked):
  * the socket is mode 0660; a peer that is neither root, the daemon's user
  * nor in the socket group may read but not change anything (SO_PEERCRED);
+ * a socket group removed by a reload loses its rights at once, also on
+ * connections already open;
  * a client that sends much more than it reads is throttled without losing
  * or reordering replies, while another client is served meanwhile.
  */
 #include <errno.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -174,6 +177,90 @@ START_TEST(unprivileged_peer)
 }
 END_TEST
 
+/* Run the server until the child writes a byte on fd (or exits). */
+static void serve_until_fd(pid_t pid, int fd)
+{
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+	char b;
+
+	for (;;) {
+		event_base_loop(d.base, EVLOOP_ONCE | EVLOOP_NONBLOCK);
+		if (poll(&p, 1, 1) == 1) {
+			ck_assert_int_eq(read(fd, &b, 1), 1);
+			return;
+		}
+		ck_assert_int_eq(waitpid(pid, NULL, WNOHANG), 0);
+	}
+}
+
+static int to_parent[2], to_child[2];
+
+/* A member of the socket group, connected before and after the group is
+ * removed from the configuration. */
+static int revoked_member_child(void)
+{
+	struct fcnvme_client *c, *c2;
+	char err[256], b = 0;
+
+	if (setgid(65534) != 0 || setuid(65534) != 0)
+		return 40;
+	if (fcnvme_client_open(path, &c) != 0)
+		return 41;
+	if (simple(c, FCNVME_CMD_PORT_DISABLE, "p0", err) != 0)
+		return 42;
+	/* the parent reloads without socket_group */
+	if (write(to_parent[1], &b, 1) != 1 || read(to_child[0], &b, 1) != 1)
+		return 43;
+	/* the connection made before the reload lost its rights too */
+	if (simple(c, FCNVME_CMD_PORT_DISABLE, "p0", err) != -EPERM)
+		return 44;
+	/* and no new connection gets in (the socket is root's again) */
+	if (fcnvme_client_open(path, &c2) != -EACCES)
+		return 45;
+	fcnvme_client_close(c);
+	return 0;
+}
+
+START_TEST(socket_group_revoked_at_reload)
+{
+	static const char base[] =
+		"ports = ( { name = \"p0\"; dev = \"soft:f\"; wwnn = \"0x20000090fa000001\";"
+		" wwpn = \"0x10000090fa000001\"; } );\n"
+		"subsystems = ( { nqn = \"nqn.2026-11.io.x:a\"; ports = [ \"p0\" ]; } );\n";
+	struct conf *c = NULL;
+	char text[1024], err[512];
+	struct stat st;
+	pid_t pid;
+
+	if (geteuid() != 0)
+		return; /* needs root to become another user */
+	snprintf(text, sizeof(text), "daemon = { socket_group = \"nogroup\"; };\n%s", base);
+	ck_assert_int_eq(conf_load_string(text, "t", &c, err, sizeof(err)), 0);
+	ck_assert_int_eq(conf_apply(&d, c, err, sizeof(err)), 0);
+	ctl_server_close(srv);
+	ck_assert_int_eq(ctl_server_open(&d, path, (gid_t)-1, &srv), 0);
+	d.ctl = srv;
+	ck_assert_int_eq(stat(path, &st), 0);
+	ck_assert_uint_eq(st.st_gid, 65534);
+	ck_assert_int_eq(pipe(to_parent), 0);
+	ck_assert_int_eq(pipe(to_child), 0);
+	pid = spawn(revoked_member_child);
+	serve_until_fd(pid, to_parent[0]);
+	ck_assert_ptr_nonnull(strstr(fake_log(), "port_disable p0;"));
+	/* reload: socket_group removed */
+	c = NULL;
+	ck_assert_int_eq(conf_load_string(base, "t", &c, err, sizeof(err)), 0);
+	ck_assert_int_eq(conf_apply(&d, c, err, sizeof(err)), 0);
+	ck_assert_int_eq(stat(path, &st), 0);
+	ck_assert_uint_eq(st.st_gid, getegid());
+	fake_log_clear();
+	ck_assert_int_eq(write(to_child[1], "g", 1), 1);
+	ck_assert_int_eq(serve_until(pid), 0);
+	ck_assert_str_eq(fake_log(), "");
+	d.ctl = NULL;
+}
+END_TEST
+
 #define FLOOD 100000
 
 static int flood_child(void)
@@ -245,6 +332,7 @@ Suite *ctl_server_suite(void)
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, socket_mode);
 	tcase_add_test(tc, unprivileged_peer);
+	tcase_add_test(tc, socket_group_revoked_at_reload);
 	tcase_add_test(tc, slow_client_throttled);
 	suite_add_tcase(s, tc);
 	return s;
