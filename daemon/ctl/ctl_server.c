@@ -205,10 +205,14 @@ static void conn_read(evutil_socket_t fd, short what, void *arg)
 	} else {
 		rc = fcnvme_msg_validate(s->buf, (size_t)n, FCNVME_MSG_REQUEST, &msg, why,
 					 sizeof(why));
-		if (rc)
+		if (rc) {
 			reject(c, s->buf, (size_t)n, rc, why);
-		else
-			ctl_dispatch(s->d, &msg, ctl_conn_writable(c), send_cb, c);
+		} else {
+			struct ctl_peer peer = { .uid = c->cred.uid,
+						 .writable = ctl_conn_writable(c) };
+
+			ctl_dispatch(s->d, &msg, &peer, send_cb, c);
+		}
 	}
 	/* The dispatch may have queued more than fits. */
 	if (c->overflow || conn_flush(c) != 0) {

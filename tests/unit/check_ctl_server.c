@@ -145,6 +145,20 @@ static int nobody_open_child(void)
 	return 0;
 }
 
+static char evil[64];
+
+static int save(struct fcnvme_client *c, const char *file, char *err)
+{
+	struct nl_msg *m =
+		fcnvme_msg_new(FCNVME_CMD_CONFIG_SAVE, NLM_F_REQUEST, fcnvme_client_seq(c));
+	int rc;
+
+	fcnvme_msg_put_str(m, FCNVME_A_PATH, file);
+	rc = fcnvme_client_request(c, m, NULL, NULL, err, 256);
+	fcnvme_msg_free(m);
+	return rc;
+}
+
 static int group_member_child(void)
 {
 	struct fcnvme_client *c;
@@ -156,6 +170,9 @@ static int group_member_child(void)
 		return 26;
 	if (simple(c, FCNVME_CMD_PORT_DISABLE, "p0", err) != 0)
 		return 27;
+	/* but it cannot make the (root) daemon write where it likes */
+	if (save(c, evil, err) != -EPERM)
+		return 28;
 	fcnvme_client_close(c);
 	return 0;
 }
@@ -172,8 +189,10 @@ START_TEST(unprivileged_peer)
 	/* With the socket group set to the peer's group, it may change. */
 	ctl_server_close(srv);
 	ck_assert_int_eq(ctl_server_open(&d, path, 65534, &srv), 0);
+	snprintf(evil, sizeof(evil), "/tmp/check_ctl_server.evil.%d", (int)getpid());
 	ck_assert_int_eq(serve_until(spawn(group_member_child)), 0);
 	ck_assert_ptr_nonnull(strstr(fake_log(), "port_disable p0;"));
+	ck_assert_int_eq(access(evil, F_OK), -1);
 }
 END_TEST
 
