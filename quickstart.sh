@@ -3,6 +3,9 @@
 #   ./quickstart.sh        install build dependencies, build, run the demo
 #   ./quickstart.sh test   the same set-up, then make check in a normal and in
 #                          an ASan+UBSan build, and the threaded tests under TSan
+#   ./quickstart.sh release  make distcheck, then the Debian packages: build,
+#                          lintian, install, the demo with the installed
+#                          programs, purge (tests/pkg/deb.sh)
 set -euo pipefail
 cd "$(dirname "$0")"
 top=$(pwd)
@@ -97,8 +100,16 @@ test)
 	unset TSAN_OPTIONS
 	echo "quickstart: all tests passed (normal, ASan+UBSan, TSan)"
 	;;
+release)
+	echo "quickstart: make distcheck"
+	make -C build -s -j"$jobs" distcheck >build/distcheck.log 2>&1 ||
+		{ tail -60 build/distcheck.log; exit 1; }
+	grep -A2 'archives ready' build/distcheck.log
+	echo "quickstart: Debian packages"
+	"$top/tests/pkg/deb.sh"
+	;;
 *)
-	echo "usage: $0 [test]" >&2
+	echo "usage: $0 [test|release]" >&2
 	exit 2
 	;;
 esac

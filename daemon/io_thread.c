@@ -9,7 +9,6 @@
 #include <string.h>
 #include <time.h>
 
-#include "hw/hw_tgt.h"
 #include "io_thread.h"
 #include "core/tgt.h"
 
@@ -39,7 +38,7 @@ static void *io_thread_main(void *arg)
 		return NULL;
 	while (!atomic_load_explicit(&t->stop, memory_order_acquire)) {
 		work = (int)io_ring_run(&t->inbox, IO_INBOX_BUDGET);
-		rc = hw_tgt_poll(t->hw, t->hwq, IO_HW_BUDGET);
+		rc = t->ops->poll(t->lldd, t->hwq, IO_HW_BUDGET);
 		if (rc > 0)
 			work += rc;
 		rc = tgt_hwq_poll(t->tgt, t->hwq);
@@ -55,7 +54,7 @@ static void *io_thread_main(void *arg)
 		if (t->mode == IO_POLL_BUSY || ++idle < IO_SPIN_LOOPS)
 			continue;
 		io_stat_add(&t->sleeps, 1);
-		hw_tgt_hwq_wait(t->hw, t->hwq, IO_SLEEP_US);
+		t->ops->wait(t->lldd, t->hwq, IO_SLEEP_US);
 		idle = 0;
 	}
 	/* Drain what the control thread queued before it asked us to stop. */
@@ -64,15 +63,16 @@ static void *io_thread_main(void *arg)
 	return NULL;
 }
 
-/* Start the thread for hw queue hwq of hw, pinned to cpu (-1: anywhere). */
-int io_thread_start(struct io_thread *t, struct hw_tgt_port *hw, struct tgt *tgt, uint16_t hwq,
-		    int cpu, enum io_poll_mode mode)
+/* Start the thread for hw queue hwq of an LLDD, pinned to cpu (-1: anywhere). */
+int io_thread_start(struct io_thread *t, const struct fcnvme_hwq_ops *ops, void *lldd,
+		    struct tgt *tgt, uint16_t hwq, int cpu, enum io_poll_mode mode)
 {
 	cpu_set_t set;
 	int rc;
 
 	memset(t, 0, sizeof(*t));
-	t->hw = hw;
+	t->ops = ops;
+	t->lldd = lldd;
 	t->tgt = tgt;
 	t->hwq = hwq;
 	t->cpu = cpu;
@@ -91,7 +91,7 @@ int io_thread_start(struct io_thread *t, struct hw_tgt_port *hw, struct tgt *tgt
 		rc = -pthread_setaffinity_np(t->tid, sizeof(set), &set);
 		if (rc) {
 			atomic_store(&t->stop, true);
-			hw_tgt_hwq_kick(hw, hwq);
+			ops->kick(lldd, hwq);
 			pthread_join(t->tid, NULL);
 			goto out_free_ring;
 		}
@@ -110,7 +110,7 @@ void io_thread_stop(struct io_thread *t)
 	if (!t->started)
 		return;
 	atomic_store_explicit(&t->stop, true, memory_order_release);
-	hw_tgt_hwq_kick(t->hw, t->hwq);
+	t->ops->kick(t->lldd, t->hwq);
 	pthread_join(t->tid, NULL);
 	io_ring_fini(&t->inbox);
 	t->started = false;
@@ -125,7 +125,7 @@ int io_thread_post(struct io_thread *t, void (*fn)(void *), void *arg)
 	if (rc)
 		return rc;
 	if (t->mode == IO_POLL_HYBRID)
-		hw_tgt_hwq_kick(t->hw, t->hwq);
+		t->ops->kick(t->lldd, t->hwq);
 	return 0;
 }
 

@@ -16,9 +16,10 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include <fcnvme/nvme_fc_driver.h>
+
 #include "io_ring.h"
 
-struct hw_tgt_port;
 struct tgt;
 
 enum io_poll_mode {
@@ -27,8 +28,10 @@ enum io_poll_mode {
 };
 
 struct io_thread {
-	/* Immutable after io_thread_start(). */
-	struct hw_tgt_port *hw;
+	/* Immutable after io_thread_start(). The LLDD's hw queue is driven
+	 * through ops with lldd as its handle (any polled LLDD). */
+	const struct fcnvme_hwq_ops *ops;
+	void *lldd;
 	struct tgt *tgt;
 	uint16_t hwq;
 	int cpu; /* -1: not pinned */
@@ -51,9 +54,10 @@ struct io_thread {
 	_Atomic uint64_t sleeps;
 };
 
-/* Start the thread; returns once it runs its loop. */
-int io_thread_start(struct io_thread *t, struct hw_tgt_port *hw, struct tgt *tgt, uint16_t hwq,
-		    int cpu, enum io_poll_mode mode);
+/* Start the thread for hw queue hwq of an LLDD (ops, lldd); returns once
+ * it runs its loop. */
+int io_thread_start(struct io_thread *t, const struct fcnvme_hwq_ops *ops, void *lldd,
+		    struct tgt *tgt, uint16_t hwq, int cpu, enum io_poll_mode mode);
 /* Ask the thread to stop, wake it, join it. Idempotent. */
 void io_thread_stop(struct io_thread *t);
 /* Run fn(arg) on the thread; -EAGAIN if its inbox is full. Any thread. */

@@ -229,7 +229,7 @@ int port_add(struct fcd *d, const struct conf_port *cp, char *err, size_t errlen
 	p->link_up = p->tp->port_state == FC_OBJSTATE_ONLINE;
 
 	for (q = 0; q < p->nr_hwq; q++) {
-		rc = io_thread_start(&p->threads[q], p->hw, d->tgt, q,
+		rc = io_thread_start(&p->threads[q], &hw_tgt_hwq_ops, p->hw, d->tgt, q,
 				     q < cp->nr_cpus ? cp->cpus[q] : -1,
 				     cp->busy_poll ? IO_POLL_BUSY : IO_POLL_HYBRID);
 		if (rc) {

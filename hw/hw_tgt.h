@@ -59,6 +59,9 @@ int hw_tgt_poll(struct hw_tgt_port *p, uint16_t hwq, unsigned int budget);
 int hw_tgt_hwq_wait(struct hw_tgt_port *p, uint16_t hwq, unsigned int timeout_us);
 /* Any thread: wake a thread sleeping in hw_tgt_hwq_wait. */
 void hw_tgt_hwq_kick(struct hw_tgt_port *p, uint16_t hwq);
+/* The three above as the LLDD API's polled-queue operations (lldd is the
+ * struct hw_tgt_port *), for threads that drive any LLDD the same way. */
+extern const struct fcnvme_hwq_ops hw_tgt_hwq_ops;
 /* [ctl] Port enable/disable. */
 int hw_tgt_port_set_link(struct hw_tgt_port *p, bool up);
 /* [ctl] Remote ports known to the port; returns the count (may exceed max). */

@@ -322,3 +322,24 @@ void hw_tgt_hwq_kick(struct hw_tgt_port *p, uint16_t hwq)
 	if (p && hwq < p->nr_hwq)
 		hw_ring_kick(&p->dev.bar->cq[hwq]);
 }
+
+static int hw_tgt_hwq_ops_poll(void *lldd, uint16_t hwq, unsigned int budget)
+{
+	return hw_tgt_poll(lldd, hwq, budget);
+}
+
+static int hw_tgt_hwq_ops_wait(void *lldd, uint16_t hwq, unsigned int timeout_us)
+{
+	return hw_tgt_hwq_wait(lldd, hwq, timeout_us);
+}
+
+static void hw_tgt_hwq_ops_kick(void *lldd, uint16_t hwq)
+{
+	hw_tgt_hwq_kick(lldd, hwq);
+}
+
+const struct fcnvme_hwq_ops hw_tgt_hwq_ops = {
+	.poll = hw_tgt_hwq_ops_poll,
+	.wait = hw_tgt_hwq_ops_wait,
+	.kick = hw_tgt_hwq_ops_kick,
+};

@@ -13,7 +13,8 @@ cd "$top_srcdir"
 if [ -d .git ] || [ -f .git ]; then
 	files=$(git ls-files '*.c' '*.h')
 else
-	files=$(find . -name '*.c' -o -name '*.h' | grep -v -e '/build' -e '/\.')
+	# A release tarball: the source folders only (a build may live inside).
+	files=$(find libfcnvme hw daemon tools tests bench -name '*.c' -o -name '*.h' 2>/dev/null)
 fi
 n=0 bad=0
 for f in $files; do

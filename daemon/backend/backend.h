@@ -48,6 +48,12 @@ struct backend_ops {
 	/* [hwq] Run op on [off, off + len) with req->data as the buffer. */
 	uint16_t (*submit)(struct backend *be, struct nvmet_fc_req *req, enum backend_op op,
 			   uint64_t off, uint64_t len);
+	/* Optional per-I/O-thread state (e.g. an io_uring), called by each
+	 * I/O thread for itself [hwq]: set up before its first submit,
+	 * reap completions (returns work done), drain and free at exit. */
+	int (*thread_start)(void);
+	int (*thread_poll)(void);
+	void (*thread_stop)(void);
 };
 
 struct backend {
@@ -65,15 +71,12 @@ extern const struct backend_ops backend_file_ops;
  * the process cgroup's limit when lower. */
 uint64_t backend_ram_limit(void);
 
-/* The ops for a backend type. */
+/* The ops for a backend type, or NULL for an unknown type. */
 const struct backend_ops *backend_ops_for(enum tgt_backend_type type);
+/* Every backend type's ops, NULL-terminated (for the per-thread hooks). */
+extern const struct backend_ops *const backend_all[];
 
 /* [hwq] An asynchronous submit finished (status: NVMe status). */
 void tgt_req_io_done(struct nvmet_fc_req *req, uint16_t status);
-
-/* Per-thread io_uring state (ns_file.c); used by tgt_hwq_*. */
-int ns_file_thread_start(void);
-int ns_file_thread_poll(void);
-void ns_file_thread_stop(void);
 
 #endif /* BACKEND_H */

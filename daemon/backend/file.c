@@ -387,17 +387,8 @@ static uint16_t file_submit(struct backend *be, struct nvmet_fc_req *req, enum b
 	return NVME_SC_INTERNAL;
 }
 
-const struct backend_ops backend_file_ops = {
-	.name = "file",
-	.open = file_open,
-	.grow = file_grow,
-	.close = file_close,
-	.set_direct = file_set_direct,
-	.submit = file_submit,
-};
-
 /* Set up the calling thread's ring; 0 or -errno. */
-int ns_file_thread_start(void)
+static int file_thread_start(void)
 {
 	struct file_thread *ft;
 
@@ -420,7 +411,7 @@ int ns_file_thread_start(void)
 
 /* Submit queued SQEs and complete finished requests; returns how many,
  * or 1 when none finished but some are still in flight (keep polling). */
-int ns_file_thread_poll(void)
+static int file_thread_poll(void)
 {
 	struct file_thread *ft = file_thr;
 	struct io_uring_cqe *cqe;
@@ -466,7 +457,7 @@ int ns_file_thread_poll(void)
 }
 
 /* Wait for the thread's I/O in flight, then free its ring. */
-void ns_file_thread_stop(void)
+static void file_thread_stop(void)
 {
 	struct file_thread *ft = file_thr;
 	struct io_uring_cqe *cqe;
@@ -474,7 +465,7 @@ void ns_file_thread_stop(void)
 	if (!ft)
 		return;
 	while (ft->ring_ok && (ft->inflight || ft->queued)) {
-		ns_file_thread_poll();
+		file_thread_poll();
 		if (ft->inflight && !io_uring_wait_cqe(&ft->ring, &cqe))
 			continue;
 		if (!ft->queued && ft->inflight)
@@ -486,3 +477,15 @@ void ns_file_thread_stop(void)
 	free(ft);
 	file_thr = NULL;
 }
+
+const struct backend_ops backend_file_ops = {
+	.name = "file",
+	.open = file_open,
+	.grow = file_grow,
+	.close = file_close,
+	.set_direct = file_set_direct,
+	.submit = file_submit,
+	.thread_start = file_thread_start,
+	.thread_poll = file_thread_poll,
+	.thread_stop = file_thread_stop,
+};

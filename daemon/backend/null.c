@@ -2,8 +2,7 @@
 /*
  * The null backend: a namespace of the configured size whose reads return
  * zeroes and whose writes are dropped, at the cost of a memset; for
- * benchmarking the transport and the core without storage. Also holds the
- * backend type table.
+ * benchmarking the transport and the core without storage.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -87,17 +86,3 @@ const struct backend_ops backend_null_ops = {
 	.close = null_close,
 	.submit = null_submit,
 };
-
-static const struct backend_ops *const backend_table[] = {
-	[TGT_BACKEND_NULL] = &backend_null_ops,
-	[TGT_BACKEND_RAM] = &backend_ram_ops,
-	[TGT_BACKEND_FILE] = &backend_file_ops,
-};
-
-/* The ops implementing a backend type, or NULL for an unknown type. */
-const struct backend_ops *backend_ops_for(enum tgt_backend_type type)
-{
-	if ((unsigned int)type >= sizeof(backend_table) / sizeof(backend_table[0]))
-		return NULL;
-	return backend_table[type];
-}

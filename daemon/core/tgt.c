@@ -324,26 +324,57 @@ void tgt_timer_tick(struct tgt *t)
 	}
 }
 
-/* Set up the calling I/O thread's backend state. */
+/* Set up the calling I/O thread's state in every backend that keeps some;
+ * on failure, what was set up is stopped again. */
 int tgt_hwq_start(struct tgt *t, uint16_t hwq)
 {
+	const struct backend_ops *const *b;
+	int rc;
+
 	(void)t;
 	(void)hwq;
-	return ns_file_thread_start();
+	for (b = backend_all; *b; b++) {
+		if (!(*b)->thread_start)
+			continue;
+		rc = (*b)->thread_start();
+		if (rc)
+			goto out_stop_started;
+	}
+	return 0;
+
+out_stop_started:
+	while (b-- != backend_all)
+		if ((*b)->thread_stop)
+			(*b)->thread_stop();
+	return rc;
 }
 
-/* Reap the calling thread's backend completions. */
+/* Reap the calling thread's backend completions; returns work done. */
 int tgt_hwq_poll(struct tgt *t, uint16_t hwq)
 {
+	const struct backend_ops *const *b;
+	int n = 0, rc;
+
 	(void)t;
 	(void)hwq;
-	return ns_file_thread_poll();
+	for (b = backend_all; *b; b++) {
+		if (!(*b)->thread_poll)
+			continue;
+		rc = (*b)->thread_poll();
+		if (rc > 0)
+			n += rc;
+	}
+	return n;
 }
 
 /* Drain and free the calling thread's backend state. */
 void tgt_hwq_stop(struct tgt *t, uint16_t hwq)
 {
+	const struct backend_ops *const *b;
+
 	(void)t;
 	(void)hwq;
-	ns_file_thread_stop();
+	for (b = backend_all; *b; b++)
+		if ((*b)->thread_stop)
+			(*b)->thread_stop();
 }

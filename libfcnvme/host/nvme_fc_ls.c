@@ -6,7 +6,8 @@
  * with ls_abort), and the LS requests a target sends us
  * (nvme_fc_rcv_ls_req): a Disconnect Association for a known association
  * starts error recovery and its ACC waits until the teardown is done;
- * anything else is rejected as Linux nvme-fc does (§5.5 of the reference).
+ * anything else is rejected as Linux nvme-fc does (nvme_fc_handle_ls_rqst() in Linux
+ * drivers/nvme/host/fc.c).
  */
 #include <errno.h>
 #include <stdlib.h>

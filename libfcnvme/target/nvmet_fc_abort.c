@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 /*
- * Aborts and exchange release of the target transport (reference §3.8-3.9):
+ * Aborts and exchange release of the target transport (Linux drivers/nvme/target/fc.c:
+ * nvmet_fc_rcv_fcp_abort(), nvmet_fc_abort_op(), nvmet_fc_xmt_fcp_op_done()):
  * an ABTS from the wire in any request state (deferred, waiting for data, in
  * the backend, sending data, sending the response), target-initiated aborts
  * of a stopping queue, and the release that returns every exchange to the

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 /*
  * Associations of the target transport: random 48-bit ids unique per port,
- * lookup, and the idempotent teardown (reference §3.10). Teardown stops
+ * lookup, and the idempotent teardown (nvmet_fc_delete_target_assoc() in
+ * Linux drivers/nvme/target/fc.c). Teardown stops
  * every queue on its hwq thread (unpublish, abort, drain), and once all are
  * drained destroys the core queues (I/O queues first, admin last), sends our
  * own Disconnect Association to the host unless it was invalidated, and only

@@ -5,7 +5,8 @@
  * the queue's preallocated pool (or a bounded deferral with defer_rcv),
  * direction checks, nvmet_req_init/execute through the core ops, and data
  * movement in WRITEDATA/READDATA ops of at most 256 KiB and max_sgl_segments
- * elements each (reference §3.6). No locks, no allocation.
+ * elements each (the op state machine of nvmet_fc_fod_op_done() and
+ * nvmet_fc_transfer_fcp_data() in Linux drivers/nvme/target/fc.c). No locks, no allocation.
  */
 #include <endian.h>
 #include <errno.h>

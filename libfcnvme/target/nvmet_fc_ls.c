@@ -6,7 +6,9 @@
  * the LLDD's xmt_ls_rsp, or an explicit error return. Create Association and
  * Create Connection answer after their queue is published on its hwq thread;
  * Disconnect Association answers after the association is torn down. The
- * checks and reject codes are nvmet-fc's (reference §3.3) plus the hardening
+ * checks and reject codes are nvmet-fc's (nvmet_fc_ls_create_association(),
+ * nvmet_fc_ls_create_connection(), nvmet_fc_ls_disconnect() in Linux
+ * drivers/nvme/target/fc.c) plus the hardening
  * the issue asks for (qid 0 / duplicate qid, sqsize limits, owner host port).
  * Everything here runs on the control context [ctl], including the
  * LLDD's lsrsp->done.

@@ -16,7 +16,8 @@
 
 static atomic_uint fcn_port_num_next;
 
-/* The template checks of nvmet_fc_register_targetport(), reference §2.3. */
+/* The template checks of nvmet_fc_register_targetport(), as in Linux's
+ * nvmet_fc_register_targetport() (drivers/nvme/target/fc.c). */
 static bool fcn_template_valid(const struct nvmet_fc_target_template *t)
 {
 	if (!t->xmt_ls_rsp || !t->fcp_op || !t->fcp_abort || !t->fcp_req_release ||

@@ -13,7 +13,8 @@
 
 #include "nvmet_fc_int.h"
 
-/* The hardware queue a qid is steered to (DESIGN §3). */
+/* The hardware queue a qid is steered to (the rule Linux's nvmet-fc uses for
+ * fcpreq->hwqid, so each NVMe queue lives on one I/O thread). */
 uint16_t fcn_queue_hwqid(const struct fcn_tgtport *tp, uint16_t qid)
 {
 	return qid == 0 ? 0 : (uint16_t)((uint32_t)(qid - 1) % tp->ops->max_hw_queues);

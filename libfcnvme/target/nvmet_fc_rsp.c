@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 /*
- * Responses of the target transport (reference §3.7): the core's
+ * Responses of the target transport (nvmet_fc_prep_fcp_rsp() in Linux
+ * drivers/nvme/target/fc.c): the core's
  * queue_response, the choice between the 12-byte all-zero RSP and the
  * 32-byte ERSP (every ersp_ratio-th response, fabrics command, short
  * transfer, non-zero status, CQE dword 0/1, fused command, queue at least

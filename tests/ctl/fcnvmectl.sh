@@ -42,11 +42,22 @@ check() {	# name status args...
 		pass=$((pass + 1))
 	fi
 }
+# A missing or empty case list must fail, not pass with zero cases.
+if [ ! -s "$here/cases" ]; then
+	echo "FAIL: $here/cases is missing or empty"
+	exit 1
+fi
+ncases=0
 while IFS='|' read -r name args status; do
 	[ -n "$name" ] || continue
+	ncases=$((ncases + 1))
 	# shellcheck disable=SC2086
 	check "$name" "$status" $args
 done <"$here/cases"
+if [ "$ncases" -lt 10 ]; then
+	echo "FAIL: only $ncases cases read from $here/cases"
+	fail=$((fail + 1))
+fi
 
 # config save writes the running state; it re-parses to the same text.
 check config-save 0 config save "$tmp/saved.conf"

@@ -278,8 +278,10 @@ e2e_umount() {
 e2e_fio() {
 	name=$1
 	shift
-	timeout -k 5 ${E2E_FIO_TIMEOUT:-90} fio --output-format=normal \
-		--eta=never "$@" >"$tmp/$name.fio" 2>&1
+	# fio writes its verify state files (local-*-verify.state) into the
+	# working directory: run it in $tmp so the build tree stays clean.
+	(cd "$tmp" && timeout -k 5 ${E2E_FIO_TIMEOUT:-90} fio --output-format=normal \
+		--eta=never "$@") >"$tmp/$name.fio" 2>&1
 	rc=$?
 	errs=$(grep -c 'err= *[1-9]' "$tmp/$name.fio")
 	verr=$(grep -ci 'verify.*\(fail\|bad\|mismatch\)\|bad magic\|crc32c: wanted\|md5: wanted' \

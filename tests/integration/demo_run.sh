@@ -3,10 +3,25 @@
 # (one port, a 256 MiB RAM namespace), and the fcnvme initiator writing and
 # verifying data for a few seconds; then everything is shut down cleanly.
 # Usage: demo_run.sh BUILDDIR [SECONDS]
+#        demo_run.sh --installed [SECONDS]   (the programs on PATH, e.g. from
+#                                            the Debian packages)
 set -euo pipefail
-build=$(cd "${1:?usage: demo_run.sh BUILDDIR [SECONDS]}" && pwd)
-secs=${2:-5}
 src=$(cd "$(dirname "$0")/../.." && pwd)
+if [ "${1:?usage: demo_run.sh BUILDDIR|--installed [SECONDS]}" = --installed ]; then
+	NVMETFCD=$(command -v nvmetfcd || echo /usr/sbin/nvmetfcd)
+	FCNVMECTL=$(command -v fcnvmectl || echo /usr/sbin/fcnvmectl)
+	FCNVME=$(command -v fcnvme)
+	SOFTHBACTL=$(command -v softhbactl)
+	DEMO_CONF=/usr/share/nvmetfcd/demo.conf
+else
+	build=$(cd "$1" && pwd)
+	NVMETFCD=$build/daemon/nvmetfcd
+	FCNVMECTL=$build/tools/fcnvmectl
+	FCNVME=$build/tools/fcnvme
+	SOFTHBACTL=$build/tools/softhbactl
+	DEMO_CONF=$src/conf/demo.conf
+fi
+secs=${2:-5}
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/nvmetfcd-demo.XXXXXX")
 export FCNVME_SHM_DIR=$tmp/shm
 mkdir -p "$FCNVME_SHM_DIR"
@@ -17,7 +32,7 @@ cleanup() {
 		kill -TERM "$dpid" 2>/dev/null || true
 		wait "$dpid" 2>/dev/null || true
 	fi
-	"$build/tools/softhbactl" fabric destroy demo >/dev/null 2>&1 || true
+	"$SOFTHBACTL" fabric destroy demo >/dev/null 2>&1 || true
 	rm -rf "$tmp"
 }
 trap cleanup EXIT
@@ -28,9 +43,9 @@ HOST=(--fabric demo --wwnn 0x20000090fa0000a1 --wwpn 0x10000090fa0000a1
       --hostnqn "$HOSTNQN" --hostid 00000000-0000-4000-8000-000000000001)
 
 echo "demo: software fabric 'demo' in $FCNVME_SHM_DIR"
-"$build/tools/softhbactl" fabric create demo
-echo "demo: starting nvmetfcd with conf/demo.conf"
-"$build/daemon/nvmetfcd" -f -c "$src/conf/demo.conf" -s "$tmp/ctl.sock" \
+"$SOFTHBACTL" fabric create demo
+echo "demo: starting $NVMETFCD with $DEMO_CONF"
+"$NVMETFCD" -f -c "$DEMO_CONF" -s "$tmp/ctl.sock" \
 	-S "$tmp/state" 2>"$tmp/nvmetfcd.log" &
 dpid=$!
 for _ in $(seq 100); do
@@ -38,13 +53,13 @@ for _ in $(seq 100); do
 	kill -0 "$dpid" 2>/dev/null || { cat "$tmp/nvmetfcd.log"; exit 1; }
 	sleep 0.1
 done
-"$build/tools/fcnvmectl" -s "$tmp/ctl.sock" port list
+"$FCNVMECTL" -s "$tmp/ctl.sock" port list
 echo
 echo "demo: discovery from host port 0x10000090fa0000a1"
-"$build/tools/fcnvme" discover "${HOST[@]}"
+"$FCNVME" discover "${HOST[@]}"
 echo
 echo "demo: ${secs}s of verified 4 KiB random read/write, queue depth 32, 2 I/O queues"
-"$build/tools/fcnvme" perf "${HOST[@]}" --nqn "$NQN" -q 32 -o 4096 -w rw -M 50 \
+"$FCNVME" perf "${HOST[@]}" --nqn "$NQN" -q 32 -o 4096 -w rw -M 50 \
 	-t "$secs" --queues 2 --verify --json > "$tmp/perf.json"
 # Pick numbers out of the JSON with grep: no extra tools needed.
 field() { grep -o "\"$1\":[^,}]*" "$tmp/perf.json" | head -1 | cut -d: -f2; }

@@ -36,13 +36,29 @@ bad "create twice" "fabric 'f1' already exists" $S fabric create f1
 bad "bad fabric name" "invalid fabric name '../x'" $S fabric create ../x
 has "fabric list" "f1" $S fabric list
 has "empty port list" "WWPN" $S port list
-has "empty json list" "[]" $S port list -j
-bad "port list extra" "usage: port list" $S port list -x
+js() {	# js DESCRIPTION PYTHON-EXPR CMD...: stdout is JSON and EXPR(j) holds
+	d=$1; expr=$2; shift 2
+	out=$("$@" 2>/dev/null); rc=$?
+	if [ $rc -eq 0 ] && printf '%s' "$out" | python3 -c "import json,sys; j=json.load(sys.stdin); sys.exit(0 if ($expr) else 1)"; then
+		pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAIL: $d: exit $rc, output: $out"; fi
+}
+js "empty json list (-j after the verb)" "j == []" $S port list -j
+js "empty json list (-o json)" "j == []" $S -o json port list
+js "fabric list as json" "j == ['f1']" $S -o json fabric list
+js "zone list as json" "j == []" $S -o json zone list
+js "fault list as json" "j == []" $S -o json fault list
+bad "bad output format" "invalid output format 'xml'" $S -o xml port list
+bad "json error object" '{"error":"no port 0x1000000000000009 on this fabric"}' $S -o json port stats 0x1000000000000009
+has "version" "softhbactl " $S --version
+has "help lists the grammar" "fault drop-cmd opcode N|fctype N" $S --help
+bad "unknown option" "invalid option" $S port list -x
+bad "port list extra" "usage: port list" $S port list extra
 bad "stats unknown port" "no port 0x1000000000000009" $S port stats 0x1000000000000009
 bad "stats usage" "usage: port stats WWPN" $S port stats
 bad "link bad wwpn" "invalid WWPN '0x12'" $S link down 0x12
 bad "link unknown port" "no port 0x1000000000000001" $S link down 0x1000000000000001
-bad "link bad verb" "usage: link down|up WWPN" $S link sideways 0x1000000000000001
+bad "link bad verb" "usage: link down WWPN | link up WWPN" $S link sideways 0x1000000000000001
+bad "link any wwn form" "no port 0x1000000000000001" $S link down 10:00:00:00:00:00:00:01
 bad "logo unknown" "no port" $S logo 0x1000000000000001
 bad "prlo usage" "usage: prlo WWPN [PEER_WWPN]" $S prlo
 bad "zone bad" "usage: zone set" $S zone set
@@ -56,6 +72,7 @@ bad "fault unknown option" "unknown fault option 'bogus'" $S fault abts count 1 
 bad "fault bad port" "invalid WWPN 'xyz'" $S fault abts count 1 port xyz
 has "fault add" "fault 0 added" $S fault drop-cmd fctype 0x01 count 2 after 3
 has "fault add 2" "fault 1 added" $S fault delay rsp 5 for 1000 port 0x1000000000000002
+js "fault list json" "len(j) == 2 and j[0]['kind'] == 'drop-cmd' and j[0]['opcode'] == 0x101 and j[0]['after'] == 3 and j[0]['left'] == 2 and j[1]['class'] == 'rsp' and j[1]['timed']" $S -o json fault list
 has "fault list" "drop-cmd class=cmd opcode=0x101 after=3 left=2" $S fault list
 has "fault list 2" "delay class=rsp" $S fault list
 ok "fault clear" $S fault clear

@@ -2,7 +2,7 @@
 /*
  * Check suite for the wire layouts of fc_wire.h and nvme.h: sizes and
  * offsets checked at run time against the numbers of
- * reference/linux_nvmet_fc.md 1 and the NVMe specifications (the headers
+ * Linux's include/linux/nvme-fc.h and the NVMe specifications (the headers
  * also assert them at compile time), and the byte images of a filled CMD IU
  * and ERSP IU compared with hand-written bytes, which catches a wrong byte
  * order where a size check cannot.

@@ -2,7 +2,7 @@
 /*
  * Check suite for the LS codec (ls_build.c, ls_parse.c): every request,
  * ACC and RJT against hand-written wire bytes; each validation row of
- * nvmet-fc (reference/linux_nvmet_fc.md 3.3) and of the nvme-fc host
+ * nvmet-fc (Linux drivers/nvme/target/fc.c) and of the nvme-fc host
  * (5.2) with the exact verdict or errno; build/parse round trips.
  */
 #include <errno.h>

@@ -333,7 +333,7 @@ struct nvme_fc_xfer_rdy_iu {
 	fcnvme_be32 rsvd;
 };
 
-/* ---- Compile-time layout checks (reference/linux_nvmet_fc.md §1) -------- */
+/* ---- Compile-time layout checks (Linux include/linux/nvme-fc.h, FC-NVMe-2) -------- */
 
 #define FCNVME_ASSERT_SIZE(t, n)   _Static_assert(sizeof(t) == (n), #t " size")
 #define FCNVME_ASSERT_OFF(t, f, n) _Static_assert(offsetof(t, f) == (n), #t "." #f " offset")

@@ -376,4 +376,22 @@ int nvmet_fc_rcv_fcp_req(struct nvmet_fc_target_port *tgtport, struct nvmefc_tgt
 void nvmet_fc_rcv_fcp_abort(struct nvmet_fc_target_port *tgtport,
 			    struct nvmefc_tgt_fcp_req *fcpreq);
 
+/*
+ * Polled hardware queues: an extension of the LLDD API for userspace
+ * drivers, whose hw queues are driven by their user's threads instead of
+ * interrupt handlers. An LLDD that works this way exports one of these; the
+ * thread that owns hw queue hwq calls poll and wait, any thread may call
+ * kick. lldd is the LLDD's own port handle.
+ */
+struct fcnvme_hwq_ops {
+	/* [hwq] Process up to budget entries of hw queue hwq; returns the
+	 * work done or -errno. */
+	int (*poll)(void *lldd, uint16_t hwq, unsigned int budget);
+	/* [hwq] Arm the queue and sleep until work arrives or timeout_us
+	 * passes; 1 if work is ready, 0 if not, or -errno. */
+	int (*wait)(void *lldd, uint16_t hwq, unsigned int timeout_us);
+	/* Any thread: wake the owner of hwq if it sleeps in wait. */
+	void (*kick)(void *lldd, uint16_t hwq);
+};
+
 #endif /* FCNVME_NVME_FC_DRIVER_H */

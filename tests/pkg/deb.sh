@@ -1,0 +1,106 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
+# The Debian packages, as a user gets them: build them from a clean copy of
+# the tree with dpkg-buildpackage, check them with lintian (no errors),
+# install them on this machine, verify what they installed, run the
+# quick-start demo with the installed programs, then purge them again.
+# Needs root (apt-get). Usage: tests/pkg/deb.sh [KEEPDIR]
+set -euo pipefail
+src=$(cd "$(dirname "$0")/../.." && pwd)
+work=${1:-$(mktemp -d "${TMPDIR:-/tmp}/nvmetfcd-deb.XXXXXX")}
+pass=0 fail=0
+ok() { pass=$((pass + 1)); echo "ok: $*"; }
+ko() { fail=$((fail + 1)); echo "FAIL: $*"; }
+pkgs=(nvmetfcd fcnvme-tools libfcnvme0 libfcnvme-dev)
+
+need=()
+for p in debhelper lintian dpkg-dev fakeroot; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || need+=("$p")
+done
+if [ ${#need[@]} -gt 0 ]; then
+	export DEBIAN_FRONTEND=noninteractive
+	apt-get update -qq
+	apt-get install -y -qq "${need[@]}" >/dev/null
+fi
+
+# A clean copy: what git tracks (and untracked files git does not ignore),
+# without any build directory.
+rm -rf "$work/nvmetfcd"
+mkdir -p "$work/nvmetfcd"
+if git -C "$src" rev-parse --git-dir >/dev/null 2>&1; then
+	git -C "$src" ls-files -z --cached --others --exclude-standard |
+		(cd "$src" && xargs -0 tar -cf - --no-recursion) | tar -xf - -C "$work/nvmetfcd"
+else
+	tar -C "$src" --exclude='./build*' -cf - . | tar -xf - -C "$work/nvmetfcd"
+fi
+
+echo "deb: dpkg-buildpackage in $work/nvmetfcd"
+if (cd "$work/nvmetfcd" && DEB_BUILD_OPTIONS="parallel=$(nproc)" \
+	dpkg-buildpackage -us -uc -b >"$work/build.log" 2>&1); then
+	ok "dpkg-buildpackage -us -uc -b"
+else
+	ko "dpkg-buildpackage failed"; tail -40 "$work/build.log"
+	echo "deb: $pass passed, $fail failed"; exit 1
+fi
+for p in "${pkgs[@]}"; do
+	ls "$work"/"${p}"_*.deb >/dev/null 2>&1 && ok "package $p built" || ko "package $p missing"
+done
+
+changes=$(ls "$work"/nvmetfcd_*.changes)
+lintian --fail-on error "$changes" >"$work/lintian.log" 2>&1 &&
+	ok "lintian: no errors" || { ko "lintian reports errors"; cat "$work/lintian.log"; }
+grep -c '^W:' "$work/lintian.log" | xargs echo "deb: lintian warnings:"
+
+echo "deb: installing ${pkgs[*]}"
+if DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$work"/*.deb >"$work/install.log" 2>&1; then
+	ok "apt-get install of the packages"
+else
+	ko "apt-get install failed"; tail -20 "$work/install.log"
+fi
+for f in /usr/sbin/nvmetfcd /usr/sbin/fcnvmectl /usr/bin/fcnvme /usr/bin/softhbactl \
+	/etc/nvmetfcd/nvmetfcd.conf /lib/systemd/system/nvmetfcd.service \
+	/usr/include/fcnvme/nvme_fc_driver.h /usr/share/nvmetfcd/demo.conf; do
+	[ -e "$f" ] && ok "installed $f" || ko "not installed: $f"
+done
+[ ! -e /usr/include/fcnvme/ctl.h ] && ok "the control protocol stays private" ||
+	ko "/usr/include/fcnvme/ctl.h installed"
+getent group nvmetfcd >/dev/null && ok "the nvmetfcd group exists (sysusers.d)" ||
+	ko "no nvmetfcd group after install"
+[ "$(stat -c %G /run/nvmetfcd 2>/dev/null)" = nvmetfcd ] &&
+	ok "/run/nvmetfcd belongs to group nvmetfcd (tmpfiles.d)" || ko "/run/nvmetfcd not created"
+pkg-config --exists libfcnvme && ok "pkg-config libfcnvme" || ko "pkg-config libfcnvme"
+/usr/sbin/nvmetfcd -n -c /etc/nvmetfcd/nvmetfcd.conf >/dev/null 2>&1 &&
+	ok "the packaged configuration checks" || ko "nvmetfcd -n on the packaged configuration"
+if command -v systemd-analyze >/dev/null; then
+	systemd-analyze verify /lib/systemd/system/nvmetfcd.service >"$work/verify.log" 2>&1 &&
+		ok "systemd-analyze verify of the installed unit" ||
+		{ ko "systemd-analyze verify"; cat "$work/verify.log"; }
+fi
+# A program built against the installed library and headers.
+cat >"$work/use.c" <<'C'
+#include <stdio.h>
+#include <fcnvme/wwn.h>
+int main(void)
+{
+	uint64_t w;
+	return fcnvme_wwn_parse("21:00:00:90:fa:00:00:01", &w) || w != 0x21000090fa000001ull;
+}
+C
+if cc -o "$work/use" "$work/use.c" $(pkg-config --cflags --libs libfcnvme) && "$work/use"; then
+	ok "a program links against the installed libfcnvme"
+else
+	ko "linking against the installed libfcnvme"
+fi
+
+echo "deb: the demo with the installed programs"
+if "$src/tests/integration/demo_run.sh" --installed 3 >"$work/demo.log" 2>&1; then
+	ok "demo with the installed binaries"; grep -E 'IOPS|verify' "$work/demo.log"
+else
+	ko "demo with the installed binaries"; tail -30 "$work/demo.log"
+fi
+
+DEBIAN_FRONTEND=noninteractive apt-get purge -y -qq "${pkgs[@]}" >/dev/null 2>&1 &&
+	ok "purge" || ko "apt-get purge"
+[ ! -e /usr/sbin/nvmetfcd ] && ok "nothing left after purge" || ko "files left after purge"
+echo "deb: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]
