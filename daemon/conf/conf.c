@@ -543,10 +543,17 @@ int conf_load(const char *path, struct conf **out, char *err, size_t errlen)
 int conf_load_string(const char *text, const char *name, struct conf **out, char *err,
 		     size_t errlen)
 {
+	return conf_load_buffer(text, strlen(text), name, out, err, errlen);
+}
+
+/* Parse and validate len bytes of configuration. */
+int conf_load_buffer(const char *text, size_t len, const char *name, struct conf **out, char *err,
+		     size_t errlen)
+{
 	struct conf_text t;
 	int ret;
 
-	ret = conf_text_string(&t, text, strlen(text), name, err, errlen);
+	ret = conf_text_string(&t, text, len, name, err, errlen);
 	if (ret)
 		return ret;
 	ret = load(&t, name, out, err, errlen);

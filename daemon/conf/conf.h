@@ -117,6 +117,9 @@ int conf_load(const char *path, struct conf **out, char *err, size_t errlen);
 /* Same, from a string; name is used in messages. */
 int conf_load_string(const char *text, const char *name, struct conf **out, char *err,
 		     size_t errlen);
+/* Same, from len bytes that may hold anything (a NUL byte is an error). */
+int conf_load_buffer(const char *text, size_t len, const char *name, struct conf **out, char *err,
+		     size_t errlen);
 /* Free a config (NULL is fine). */
 void conf_free(struct conf *c);
 /* A deep copy, or NULL. */
