@@ -328,11 +328,36 @@ int hw_fabric_claim(struct hw_fabric *fab, uint64_t wwnn, uint64_t wwpn, uint32_
 	return slot;
 }
 
-/* Map the device region of slot (validated BAR). */
+static bool hw_fabric_ring_ok(const struct hw_ring *r, uint32_t esize, const struct hw_bar *geo,
+			      size_t len)
+{
+	return r->esize == esize && r->entries && !(r->entries & (r->entries - 1)) &&
+	       r->off >= sizeof(*geo) && r->off <= len &&
+	       (uint64_t)r->entries * r->esize <= len - r->off;
+}
+
+/* Check a copy of a BAR against a region of len bytes. */
+bool hw_fabric_bar_ok(const struct hw_bar *geo, size_t len)
+{
+	unsigned int q;
+
+	if (geo->magic != HW_BAR_MAGIC || geo->version != HW_BAR_VERSION ||
+	    geo->region_size != len || geo->nr_hwq == 0 || geo->nr_hwq > HW_MAX_HWQ ||
+	    geo->dma_off > len || geo->dma_size > len - geo->dma_off || geo->xri_off > len ||
+	    (uint64_t)geo->nr_xri * sizeof(struct hw_xri) > len - geo->xri_off ||
+	    !hw_fabric_ring_ok(&geo->eq, HW_EQE_SIZE, geo, len))
+		return false;
+	for (q = 0; q < geo->nr_hwq; q++)
+		if (!hw_fabric_ring_ok(&geo->wq[q], HW_WQE_SIZE, geo, len) ||
+		    !hw_fabric_ring_ok(&geo->cq[q], HW_CQE_SIZE, geo, len))
+			return false;
+	return true;
+}
+
+/* Map the device region of slot (BAR copied, then checked). */
 int hw_fabric_map_slot(struct hw_fabric *fab, unsigned int slot, struct hw_peer_map *m)
 {
 	char path[HW_PATH_MAX + 40];
-	const struct hw_bar *bar;
 	struct stat st;
 	int rc;
 
@@ -356,17 +381,21 @@ int hw_fabric_map_slot(struct hw_fabric *fab, unsigned int slot, struct hw_peer_
 		rc = -errno;
 		goto out_close;
 	}
-	bar = m->base;
-	if (bar->magic != HW_BAR_MAGIC || bar->version != HW_BAR_VERSION ||
-	    bar->region_size != m->len || bar->wwpn != m->wwpn || bar->nr_hwq == 0 ||
-	    bar->nr_hwq > HW_MAX_HWQ || bar->dma_off > m->len ||
-	    bar->dma_size > m->len - bar->dma_off || bar->xri_off > m->len ||
-	    (uint64_t)bar->nr_xri * sizeof(struct hw_xri) > m->len - bar->xri_off) {
-		rc = -EPROTO;
+	m->view = malloc(sizeof(*m->view));
+	if (!m->view) {
+		rc = -ENOMEM;
 		goto out_unmap;
+	}
+	m->view->base = m->base;
+	hw_fetch_once(&m->view->geo, m->base, sizeof(m->view->geo));
+	if (!hw_fabric_bar_ok(&m->view->geo, m->len) || m->view->geo.wwpn != m->wwpn) {
+		rc = -EPROTO;
+		goto out_free;
 	}
 	return 0;
 
+out_free:
+	free(m->view);
 out_unmap:
 	munmap(m->base, m->len);
 out_close:
@@ -379,6 +408,7 @@ out_close:
 /* Unmap a region mapped by hw_fabric_map_slot. */
 void hw_fabric_unmap(struct hw_peer_map *m)
 {
+	free(m->view);
 	if (m->base)
 		munmap(m->base, m->len);
 	if (m->fd >= 0)
@@ -402,7 +432,7 @@ int hw_eq_post(struct hw_fabric *fab, struct hw_peer_map *m, const struct hw_eqe
 	struct sockaddr_un sun;
 	int rc;
 
-	rc = hw_ring_post(m->base, &bar->eq, e, sizeof(*e));
+	rc = hw_ring_post_geo(m->base, &bar->eq, &m->view->geo.eq, e, sizeof(*e));
 	if (rc)
 		return rc;
 	atomic_thread_fence(memory_order_seq_cst);

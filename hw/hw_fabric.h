@@ -111,6 +111,17 @@ int hw_fabric_find(struct hw_fabric *fab, uint64_t wwpn);
 bool hw_fabric_zoned(struct hw_fabric *fab, unsigned int a, unsigned int b);
 /* Fabric login: claim (or reclaim) a slot for wwpn. Lock held by caller. */
 int hw_fabric_claim(struct hw_fabric *fab, uint64_t wwnn, uint64_t wwpn, uint32_t roles);
+/* What a process uses of a peer's region: where it is mapped and a private
+ * copy of the peer's BAR taken and checked when it was mapped (ring
+ * geometry, sizes, offsets: everything inside the mapping). The peer — a
+ * remote driver in a VM, say — may rewrite its BAR at any time; firmware
+ * takes geometry from geo and only indices and states from the region.
+ * Read-only once published; freed with its map. */
+struct hw_peer_view {
+	void *base;
+	struct hw_bar geo;
+};
+
 /* A peer's device region mapped into this process. */
 struct hw_peer_map {
 	void *base;
@@ -118,12 +129,19 @@ struct hw_peer_map {
 	int fd;
 	uint32_t gen; /* ns gen it was mapped for */
 	uint64_t wwpn;
+	struct hw_peer_view *view;
 };
 
-/* Map the device region of slot (validated BAR); -ENOENT if none. */
+/* True if a copy of a BAR describes a region of len bytes whose rings
+ * (eq, and wq/cq of each hw queue), XRI table and DMA window all lie
+ * inside it, with the entry sizes of hw_dev.h. */
+bool hw_fabric_bar_ok(const struct hw_bar *geo, size_t len);
+/* Map the device region of slot (BAR copied into m->view, then checked);
+ * -ENOENT if none, -EPROTO if the BAR is not valid. */
 int hw_fabric_map_slot(struct hw_fabric *fab, unsigned int slot, struct hw_peer_map *m);
 void hw_fabric_unmap(struct hw_peer_map *m);
-/* Post e into the EQ of a mapped port and wake its control thread. */
+/* Post e into the EQ of a mapped port (geometry from its view) and wake its
+ * control thread. */
 int hw_eq_post(struct hw_fabric *fab, struct hw_peer_map *m, const struct hw_eqe *e);
 /* Same, mapping slot for the call only (slow path, tools). */
 int hw_fabric_post_eqe(struct hw_fabric *fab, unsigned int slot, const struct hw_eqe *e);

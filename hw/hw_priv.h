@@ -59,15 +59,23 @@ struct hw_dev {
 	struct hw_map map;
 	void *base; /* == map.base */
 	struct hw_bar *bar;
+	/* The BAR as this process laid it out: ring geometry, sizes, offsets
+	 * and flags to use. == bar for a local driver; for a remote driver's
+	 * port (HW_BAR_F_REMOTE) a private copy (geo_copy) taken before magic
+	 * was published, because the driver can rewrite bar at any time.
+	 * Read-only after open; any thread. */
+	const struct hw_bar *geo;
+	struct hw_bar *geo_copy;
 	struct hw_xri *xri; /* XRI table (host role) */
 	bool soft;
 	unsigned int slot;
 	struct hw_fabric fab; /* soft only */
 
-	/* Peers: maps[] owned by the control thread; base[] is what hwq
-	 * threads read (published with release, never unmapped while open). */
+	/* Peers: maps[] owned by the control thread; view[] is what hwq
+	 * threads read: the mapping and the geometry copied when it was made
+	 * (published with release, never freed or unmapped while open). */
 	struct hw_peer_map peers[HW_MAX_PORTS];
-	_Atomic(void *) peer_base[HW_MAX_PORTS];
+	_Atomic(struct hw_peer_view *) peer_view[HW_MAX_PORTS];
 	struct hw_old_map *old_maps;
 
 	/* DMA allocator (control thread only). */
@@ -87,8 +95,24 @@ struct hw_dev_cfg {
 	uint16_t nr_hwq;
 	uint32_t nr_xri;     /* host exchanges */
 	uint32_t cq_entries; /* per hwq, power of two */
-	uint64_t dma_size;   /* bytes of DMA memory */
+	uint64_t dma_size;   /* bytes of DMA memory (at least) */
+	/* HW_BAR_F_REMOTE: the driver is remote (docs/softhba-vm-port.md):
+	 * mq and deq rings, a power-of-two region whose slack goes to the DMA
+	 * window, handles instead of pointers in WQEs. Soft HBA only. */
+	uint32_t flags;
+	uint32_t fw_peer_id; /* remote: the port server's ivshmem peer id */
 };
+
+/* Rings of a remote driver's port besides those of every port. */
+#define HW_MQ_ENTRIES  256u
+#define HW_DEQ_ENTRIES 256u
+
+/* True if the port's driver is remote (from the private geometry: the
+ * driver cannot change the answer). */
+static inline bool hw_dev_remote(const struct hw_dev *d)
+{
+	return (d->geo->flags & HW_BAR_F_REMOTE) != 0;
+}
 
 /* Open the device: map it, FLOGI (claim a slot, link up, register in the name
  * server) and announce with RSCN. [ctl] */
@@ -98,7 +122,6 @@ void hw_dev_close(struct hw_dev *d);
 int hw_dev_set_link(struct hw_dev *d, bool up);
 /* Map or refresh peer slot. [ctl] */
 int hw_dev_peer(struct hw_dev *d, unsigned int slot);
-/* A peer's region for the data path, or NULL. */
 /* calloc for arrays of cache-line aligned structures (calloc only
  * guarantees 16-byte alignment). Free with free(). */
 static inline void *hw_calloc_aligned(size_t n, size_t size)
@@ -115,11 +138,12 @@ static inline void *hw_calloc_aligned(size_t n, size_t size)
 	return p;
 }
 
-static inline void *hw_dev_peer_base(struct hw_dev *d, unsigned int slot)
+/* A peer's region and geometry for the data path, or NULL. */
+static inline const struct hw_peer_view *hw_dev_peer_view(struct hw_dev *d, unsigned int slot)
 {
 	if (slot >= HW_MAX_PORTS)
 		return NULL;
-	return atomic_load_explicit(&d->peer_base[slot], memory_order_acquire);
+	return atomic_load_explicit(&d->peer_view[slot], memory_order_acquire);
 }
 /* Send a slow-path event to a peer (link, zoning and faults apply). */
 int hw_dev_send_eqe(struct hw_dev *d, unsigned int slot, struct hw_eqe *e, int fc);
@@ -156,6 +180,12 @@ int hw_dma_init(struct hw_dev *d);
 void hw_dma_fini(struct hw_dev *d);
 /* DMA handle of an address inside the DMA window, or 0. */
 fcnvme_dma_t hw_dma_handle(struct hw_dev *d, const void *vaddr);
+/* The address of [handle, handle + len) in the device's own DMA window, or
+ * NULL if the range is not wholly inside it. Any thread. */
+void *hw_dma_va(const struct hw_dev *d, uint64_t handle, uint64_t len);
+/* Region size of a soft port for cfg (what hw_dev_open would create), and
+ * the layout it writes into bar (base NULL: compute only). 0 on overflow. */
+uint64_t hw_dev_layout(const struct hw_dev_cfg *cfg, struct hw_bar *bar, void *base);
 
 /* ---- soft firmware ------------------------------------------------------- */
 

@@ -17,6 +17,8 @@
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
+
+#include <json-c/json.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -663,29 +665,74 @@ static int run_ctl(const char *args, char *out, size_t outlen)
 	return pclose(f);
 }
 
+static const char *json_str(struct json_object *o, const char *k)
+{
+	struct json_object *v;
+
+	return json_object_object_get_ex(o, k, &v) ? json_object_get_string(v) : "";
+}
+
+static int64_t json_int(struct json_object *o, const char *k)
+{
+	struct json_object *v;
+
+	return json_object_object_get_ex(o, k, &v) ? json_object_get_int64(v) : -1;
+}
+
+/* softhbactl -o json port list: the port wwpn is online with these roles,
+ * its WWNN, and exactly one login (PRLI) to peer. */
+static bool json_port_is(const char *doc, const char *wwpn, const char *wwnn, const char *roles,
+			 const char *peer)
+{
+	struct json_object *a = json_tokener_parse(doc), *o, *l, *e;
+	bool ok = false;
+	size_t i;
+
+	for (i = 0; a && json_object_is_type(a, json_type_array) && i < json_object_array_length(a);
+	     i++) {
+		o = json_object_array_get_idx(a, i);
+		if (strcmp(json_str(o, "wwpn"), wwpn))
+			continue;
+		ok = !strcmp(json_str(o, "wwnn"), wwnn) && !strcmp(json_str(o, "roles"), roles) &&
+		     !strcmp(json_str(o, "state"), "online") &&
+		     json_object_object_get_ex(o, "logins", &l) &&
+		     json_object_array_length(l) == 1 && (e = json_object_array_get_idx(l, 0)) &&
+		     !strcmp(json_str(e, "wwpn"), peer) && !strcmp(json_str(e, "state"), "prli");
+	}
+	json_object_put(a);
+	return ok;
+}
+
+/* softhbactl -o json port stats of the target: one LS sent, two received,
+ * hw queue 0 received commands and sent none. */
+static bool json_stats_ok(const char *doc)
+{
+	struct json_object *o = json_tokener_parse(doc), *q, *h;
+	bool ok = o && !strcmp(json_str(o, "wwpn"), "0x10000090fa000001") &&
+		  json_int(o, "ls_tx") == 1 && json_int(o, "ls_rx") == 2 &&
+		  json_object_object_get_ex(o, "hwq", &q) && json_object_array_length(q) >= 1 &&
+		  (h = json_object_array_get_idx(q, 0)) && json_int(h, "cmd_tx") == 0 &&
+		  json_int(h, "cmd_rx") > 0;
+
+	json_object_put(o);
+	return ok;
+}
+
 static void test_softhbactl(void)
 {
 	char out[4096];
 	int unreg, reg, inv, rc;
 
-	rc = run_ctl("port list -j", out, sizeof(out));
+	rc = run_ctl("-o json port list", out, sizeof(out));
 	CHECK(rc == 0, "port list rc %d", rc);
-	CHECK(strstr(out, "\"wwpn\":\"0x10000090fa000001\",\"wwnn\":\"0x20000090fa000001\"") &&
-		      strstr(out, "\"roles\":\"target,discovery\",\"state\":\"online\"") &&
-		      strstr(out, "\"roles\":\"initiator\",\"state\":\"online\"") &&
-		      strstr(out,
-			     "\"logins\":[{\"wwpn\":\"0x10000090fb000001\",\"state\":\"prli\"}]") &&
-		      strstr(out,
-			     "\"logins\":[{\"wwpn\":\"0x10000090fa000001\",\"state\":\"prli\"}]"),
-	      "port list -j: %s", out);
+	CHECK(json_port_is(out, "0x10000090fa000001", "0x20000090fa000001", "target,discovery",
+			   "0x10000090fb000001") &&
+		      json_port_is(out, "0x10000090fb000001", "0x20000090fb000001", "initiator",
+				   "0x10000090fa000001"),
+	      "port list -o json: %s", out);
 
-	rc = run_ctl("port stats 0x10000090fa000001 -j", out, sizeof(out));
-	CHECK(rc == 0 &&
-		      strstr(out, "{\"wwpn\":\"0x10000090fa000001\",\"ls_tx\":1,\"ls_rx\":2,") ==
-			      out &&
-		      strstr(out, "\"hwq\":[{\"cmd_tx\":0,\"cmd_rx\":") &&
-		      !strstr(out, "\"cmd_rx\":0,"),
-	      "port stats: rc %d %s", rc, out);
+	rc = run_ctl("-o json port stats 0x10000090fa000001", out, sizeof(out));
+	CHECK(rc == 0 && json_stats_ok(out), "port stats: rc %d %s", rc, out);
 
 	/* discovery_event/RSCN from the target: the host rescans that port */
 	rc = atomic_load(&hwf.rescans);
