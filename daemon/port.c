@@ -29,14 +29,6 @@
 #include "port.h"
 #include "core/tgt.h"
 
-/*
- * Default MDTS when the config gives none. The transport preallocates one
- * buffer of this size per queue entry (sqsize x MDTS per queue, from the
- * port's DMA memory), so it bounds memory as much as transfer size; hosts
- * split larger I/O.
- */
-#define PORT_DEFAULT_MDTS (256u << 10)
-
 /* How long port_del waits for the transport to finish tearing down. */
 #define PORT_DRAIN_MS 5000
 
@@ -240,7 +232,9 @@ int port_add(struct fcd *d, const struct conf_port *cp, char *err, size_t errlen
 		}
 	}
 
-	ccfg.max_data_len = cp->mdts ? cp->mdts : PORT_DEFAULT_MDTS;
+	/* The transport enforces these and the core advertises them (see
+	 * CONF_DEFAULT_MDTS for what mdts costs). */
+	ccfg.max_data_len = cp->mdts ? cp->mdts : CONF_DEFAULT_MDTS;
 	ccfg.max_queue_size = cp->max_queue_size;
 	ccfg.max_io_queues = cp->max_io_queues;
 	rc = nvmet_fc_bind_core(p->tp, tgt_core_ops(), d->tgt, &port_env, p, &ccfg);

@@ -254,7 +254,8 @@ int hw_host_port_open(const struct hw_host_port_cfg *cfg, struct hw_host_port **
 	p->nr_hwq = cfg->nr_hwq ? cfg->nr_hwq : 1;
 	p->depth = cfg->queue_depth ? cfg->queue_depth : 256;
 	p->fcp_timeout_ms = cfg->fcp_timeout_ms ? cfg->fcp_timeout_ms : 30000;
-	if (p->nr_hwq > HW_MAX_HWQ || p->depth > 4096) {
+	_Static_assert(HW_HOST_MAX_HWQ == HW_MAX_HWQ, "host port hw queues");
+	if (p->nr_hwq > HW_HOST_MAX_HWQ || p->depth > 4096) {
 		rc = -EINVAL;
 		goto out_free;
 	}

@@ -22,11 +22,13 @@
 
 struct hw_host_port;
 
+#define HW_HOST_MAX_HWQ 16 /* hardware queues of a port (HW_MAX_HWQ) */
+
 struct hw_host_port_cfg {
 	const char *dev; /* "soft:FABRIC" or "/dev/uioN" */
 	const char *shm_dir;
 	uint64_t wwnn, wwpn;
-	uint16_t nr_hwq;	 /* 0 = 1 */
+	uint16_t nr_hwq;	 /* 0 = 1; at most HW_HOST_MAX_HWQ */
 	uint16_t queue_depth;	 /* exchanges per hw queue; 0 = 256 */
 	uint32_t fcp_timeout_ms; /* 0 = 30000 */
 };

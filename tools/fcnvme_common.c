@@ -278,7 +278,11 @@ int fcnvme_start(struct fcnvme_ctx *x)
 	cfg.shm_dir = o->shm_dir;
 	cfg.wwnn = o->wwnn;
 	cfg.wwpn = o->wwpn;
-	cfg.nr_hwq = o->nr_io_queues < 4 ? o->nr_io_queues : 4;
+	/* One hardware queue per I/O queue asked for, as far as the HBA
+	 * has them: the host asks the controller for as many I/O queues as
+	 * its port has hardware queues (as Linux's does for an LLDD's
+	 * max_hw_queues) and connects with what it is granted. */
+	cfg.nr_hwq = o->nr_io_queues < HW_HOST_MAX_HWQ ? o->nr_io_queues : HW_HOST_MAX_HWQ;
 	rc = hw_host_port_open(&cfg, &x->port);
 	if (rc) {
 		fprintf(stderr,

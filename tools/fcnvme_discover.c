@@ -59,6 +59,14 @@ static const char *fcnvme_name_of(const struct fcnvme_name *t, unsigned int v)
 	return "unrecognized";
 }
 
+/* TREQ as nvme-cli words it: the secure channel requirement, then the
+ * SQ flow control disable capability a Linux target advertises. */
+static void fcnvme_treq_str(uint8_t t, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s%s", fcnvme_name_of(fcnvme_treqs, t & 3),
+		 (t & NVMF_TREQ_DISABLE_SQFLOW) ? ", sq flow control disable supported" : "");
+}
+
 static void fcnvme_eflags_str(uint16_t e, char *buf, size_t len)
 {
 	buf[0] = '\0';
@@ -142,7 +150,7 @@ static void fcnvme_disc_print(const void *log, uint64_t n, uint64_t gen, json_ob
 	const struct nvmf_disc_rsp_page_entry *e =
 		(const void *)((const char *)log + sizeof(struct nvmf_disc_rsp_page_hdr));
 	char trsvcid[NVMF_TRSVCID_SIZE + 1], traddr[NVMF_TRADDR_SIZE + 1];
-	char subnqn[257], eflags[128];
+	char subnqn[257], eflags[128], treq[64];
 	uint64_t i;
 
 	if (!jarr)
@@ -154,6 +162,7 @@ static void fcnvme_disc_print(const void *log, uint64_t n, uint64_t gen, json_ob
 		fcnvme_fixstr(traddr, e->traddr, sizeof(e->traddr));
 		fcnvme_fixstr(subnqn, e->subnqn, sizeof(e->subnqn));
 		fcnvme_eflags_str(le16toh(e->eflags), eflags, sizeof(eflags));
+		fcnvme_treq_str(e->treq, treq, sizeof(treq));
 		if (jarr) {
 			json_object *o = json_object_new_object();
 
@@ -166,9 +175,7 @@ static void fcnvme_disc_print(const void *log, uint64_t n, uint64_t gen, json_ob
 			json_object_object_add(o, "subtype",
 					       json_object_new_string(fcnvme_name_of(
 						       fcnvme_subtypes, e->subtype)));
-			json_object_object_add(
-				o, "treq",
-				json_object_new_string(fcnvme_name_of(fcnvme_treqs, e->treq & 3)));
+			json_object_object_add(o, "treq", json_object_new_string(treq));
 			json_object_object_add(o, "portid",
 					       json_object_new_int(le16toh(e->portid)));
 			json_object_object_add(o, "trsvcid", json_object_new_string(trsvcid));
@@ -182,7 +189,7 @@ static void fcnvme_disc_print(const void *log, uint64_t n, uint64_t gen, json_ob
 		printf("trtype:  %s\n", fcnvme_name_of(fcnvme_trtypes, e->trtype));
 		printf("adrfam:  %s\n", fcnvme_name_of(fcnvme_adrfams, e->adrfam));
 		printf("subtype: %s\n", fcnvme_name_of(fcnvme_subtypes, e->subtype));
-		printf("treq:    %s\n", fcnvme_name_of(fcnvme_treqs, e->treq & 3));
+		printf("treq:    %s\n", treq);
 		printf("portid:  %u\n", le16toh(e->portid));
 		printf("trsvcid: %s\n", trsvcid);
 		printf("subnqn:  %s\n", subnqn);

@@ -300,11 +300,13 @@ static uint16_t file_status(enum backend_op op, int rc)
 static uint16_t file_compare(struct file_be *fb, struct nvmet_fc_req *req, uint64_t off,
 			     uint64_t len)
 {
+	bool own = !file_thr || len > FILE_SCRATCH;
 	uint8_t *scratch;
 	int rc;
 
-	if (!file_thr) {
-		/* A thread without tgt_hwq_start (tests, [ctl]). */
+	if (own) {
+		/* A thread without tgt_hwq_start (tests, [ctl]), or a port
+		 * whose mdts exceeds the per-thread scratch buffer. */
 		scratch = aligned_alloc(4096, (len + 4095) & ~4095ull);
 		if (!scratch)
 			return NVME_SC_INTERNAL;
@@ -314,7 +316,7 @@ static uint16_t file_compare(struct file_be *fb, struct nvmet_fc_req *req, uint6
 	rc = file_rw_sync(fb->fd, scratch, len, off, false, 0);
 	if (!rc && memcmp(scratch, req->data, len))
 		rc = 1;
-	if (!file_thr)
+	if (own)
 		free(scratch);
 	if (rc > 0)
 		return NVME_SC_COMPARE_FAILED;

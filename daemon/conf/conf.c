@@ -80,6 +80,11 @@ static int parse_port(struct conf_parse *p, const config_setting_t *g, struct co
 				 "port %s: fabric name \"%s\": use 1..%d letters, digits, '-', '_' "
 				 "or '.', not starting with '.'",
 				 cp->name, cp->dev + 5, HW_FABRIC_NAME_MAX);
+	if (cp->mdts & (cp->mdts - 1))
+		return conf_perr(p, config_setting_get_member(g, "mdts"), -EINVAL,
+				 "port %s: mdts = %u is not a power of two (Identify MDTS "
+				 "states powers of two)",
+				 cp->name, cp->mdts);
 	err = member_list(p, g, "cpus", true, &cpus);
 	if (err || cpus == NULL)
 		return err;

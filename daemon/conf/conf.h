@@ -27,6 +27,22 @@ struct fcd;
 #define CONF_MAX_HWQ   64
 #define CONF_GROUP_MAX 32
 
+/*
+ * A port's mdts (bytes per command): a power of two, as Identify MDTS can
+ * only state powers of two. The transport preallocates one buffer of this
+ * size per queue entry, so it sets memory as much as transfer size: a
+ * Linux host with the default 128-entry queues costs (31 + N x 127) x mdts,
+ * N its I/O queues. The default, 256 KiB, is one FC data sequence (nvmet-fc
+ * moves at most 256 KiB per data op), is what Linux hosts then use per
+ * command (they split larger I/O), and keeps a 16-queue Linux host at
+ * about 516 MiB (1 MiB would take 2 GiB, twice the soft HBA's DMA window).
+ * Below 16 KiB the ANA log (8208 bytes) no longer fits one command and a
+ * Linux host disables ANA.
+ */
+#define CONF_DEFAULT_MDTS (256u << 10)
+#define CONF_MIN_MDTS	  (16u << 10)
+#define CONF_MAX_MDTS	  (16u << 20)
+
 /* One FC port (fields are read by port_add()). */
 struct conf_port {
 	char name[CONF_NAME_MAX];

@@ -26,17 +26,21 @@ static void disc_entry(struct nvmf_disc_rsp_page_entry *e, const struct tgt_port
 	e->trtype = NVMF_TRTYPE_FC;
 	e->adrfam = NVMF_ADDR_FAMILY_FC;
 	e->subtype = subtype;
-	e->treq = NVMF_TREQ_NOT_SPECIFIED;
+	/* SQ flow control disable supported, as a Linux port says by
+	 * default (configfs.c nvmet_ports_make); secure channel not
+	 * specified. */
+	e->treq = NVMF_TREQ_NOT_SPECIFIED | NVMF_TREQ_DISABLE_SQFLOW;
 	e->portid = htole16(p->portid);
 	e->cntlid = htole16(NVME_CNTLID_DYNAMIC);
 	e->asqsz = htole16(DISC_ASQSZ);
 	if (subtype == NVME_NQN_CURR)
 		e->eflags = htole16(NVMF_DISC_EFLAGS_DUPRETINFO | NVMF_DISC_EFLAGS_EPCSD);
-	tgt_copy_padded(e->trsvcid, sizeof(e->trsvcid), "none");
+	/* NUL-padded, as nvmet copies its NUL-padded port address
+	 * (discovery.c nvmet_format_discovery_entry); e is zeroed. */
+	memcpy(e->trsvcid, "none", 4);
 	snprintf(e->subnqn, sizeof(e->subnqn), "%s", nqn);
-	if (fcnvme_traddr_format(p->tp->node_name, p->tp->port_name, traddr, sizeof(traddr)))
-		traddr[0] = '\0';
-	tgt_copy_padded(e->traddr, sizeof(e->traddr), traddr);
+	if (!fcnvme_traddr_format(p->tp->node_name, p->tp->port_name, traddr, sizeof(traddr)))
+		memcpy(e->traddr, traddr, strlen(traddr));
 }
 
 /* Copy the part of an entry at log position pos that falls in the window
@@ -56,6 +60,35 @@ static void disc_put(uint8_t *buf, uint64_t off, uint32_t len, uint64_t pos, con
 	memcpy(buf + to, (const uint8_t *)src + from, n);
 }
 
+/* Whether discovery controller c's log lists subsystem s. */
+static bool disc_lists(const struct ctrl *c, const struct subsys *s)
+{
+	return subsys_exported_on(s, c->port->portid) &&
+	       subsys_host_allowed(s, c->hostnqn, c->host_wwpn);
+}
+
+/* FNV-1a (64-bit) over the NQNs c's log lists, NUL-separated: the entries
+ * come and go with subsystems, their port address is fixed. */
+uint64_t cmd_discovery_view(const struct ctrl *c)
+{
+	uint64_t h = 0xcbf29ce484222325ull;
+	const struct subsys *s;
+	const char *p;
+
+	if (!c->port)
+		return h;
+	for (s = c->t->subsys_list; s; s = s->next) {
+		if (!disc_lists(c, s))
+			continue;
+		for (p = s->nqn;; p++) {
+			h = (h ^ (uint8_t)*p) * 0x100000001b3ull;
+			if (!*p)
+				break;
+		}
+	}
+	return h;
+}
+
 /* Write bytes [off, off + len) of c's discovery log into buf. */
 void cmd_discovery_log(struct ctrl *c, uint8_t *buf, uint64_t off, uint32_t len)
 {
@@ -72,8 +105,7 @@ void cmd_discovery_log(struct ctrl *c, uint8_t *buf, uint64_t off, uint32_t len)
 		pos += sizeof(e);
 		numrec++;
 		for (s = t->subsys_list; s; s = s->next) {
-			if (!subsys_exported_on(s, c->port->portid) ||
-			    !subsys_host_allowed(s, c->hostnqn, c->host_wwpn))
+			if (!disc_lists(c, s))
 				continue;
 			disc_entry(&e, c->port, s->nqn, NVME_NQN_NVME);
 			disc_put(buf, off, len, pos, &e, sizeof(e));

@@ -4,7 +4,9 @@
  * Property Set (CAP, VS, CC, CSTS), parsed on the queue's thread and executed
  * on the control thread. Connect failures carry the NVMe-oF status and, for
  * CONNECT_INVALID_PARAM, the offending field in dword 0 (bit 16 set when it
- * lies in the Connect data, else in the SQE), all with DNR.
+ * lies in the Connect data, else in the SQE), all with DNR. A Connect with
+ * cattr DISABLE_SQFLOW turns SQ head reporting off for its queue (see
+ * tgt_cqe_sq_head()).
  */
 #include <endian.h>
 #include <errno.h>
@@ -16,7 +18,6 @@
 #define IPO_SQE(field)	((uint32_t)offsetof(struct nvmf_connect_command, field))
 #define IPO_DATA(field) ((1u << 16) | (uint32_t)offsetof(struct nvmf_connect_data, field))
 
-#define TGT_CAP_MQES	((uint64_t)TGT_MQES)
 #define TGT_CAP_CQR	(1ull << 16)
 #define TGT_CAP_TO	(15ull << 24) /* 7.5 s, 500 ms units */
 #define TGT_CAP_CSS_NVM (1ull << 37)
@@ -89,7 +90,11 @@ static uint16_t connect_admin(struct nvmet_fc_req *req, struct sq *sq, struct nv
 		cmd_set_result(req, IPO_DATA(hostnqn));
 		return NVME_SC_CONNECT_INVALID_HOST | NVME_SC_DNR;
 	}
+	/* Before ctrl_create publishes the controller on the queue. */
+	sq->sqhd_disabled = cmd->cattr & NVME_CONNECT_DISABLE_SQFLOW;
 	rc = ctrl_create(s, sq, d->hostnqn, d->hostid, le32toh(cmd->kato), &c);
+	if (rc)
+		sq->sqhd_disabled = false;
 	if (rc == -ENOSPC)
 		return NVME_SC_CONNECT_CTRL_BUSY | NVME_SC_DNR;
 	if (rc)
@@ -117,10 +122,12 @@ static uint16_t connect_io(struct nvmet_fc_req *req, struct sq *sq, struct nvmf_
 		return connect_invalid(req, IPO_SQE(qid));
 	if (c->sqs[qid])
 		return NVME_SC_CMD_SEQ_ERROR | NVME_SC_DNR;
-	if (!sqsize || sqsize > TGT_MQES)
+	/* sqsize above MQES: INVALID_PARAM, as nvmet_install_queue. */
+	if (!sqsize || sqsize > c->mqes)
 		return connect_invalid(req, IPO_SQE(sqsize));
 	c->sqs[qid] = sq;
 	ns_fill_sq_view(s, sq);
+	sq->sqhd_disabled = cmd->cattr & NVME_CONNECT_DISABLE_SQFLOW;
 	atomic_store_explicit(&sq->ctrl, c, memory_order_release);
 	ctrl_ka_traffic(c);
 	cmd_set_result(req, c->cntlid);
@@ -158,7 +165,9 @@ static uint16_t prop_get(struct nvmet_fc_req *req, struct ctrl *c)
 	case NVME_REG_CAP:
 		if (!wide)
 			return NVME_SC_INVALID_FIELD | NVME_SC_DNR;
-		v = TGT_CAP_MQES | TGT_CAP_CQR | TGT_CAP_TO | TGT_CAP_CSS_NVM;
+		/* MQES = the port's max_queue_size - 1, as nvmet_init_cap
+		 * does with the transport's queue size (core.c). */
+		v = (uint64_t)c->mqes | TGT_CAP_CQR | TGT_CAP_TO | TGT_CAP_CSS_NVM;
 		break;
 	case NVME_REG_VS:
 		v = TGT_VS;

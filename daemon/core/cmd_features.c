@@ -1,17 +1,42 @@
 // SPDX-License-Identifier: Apache-2.0
 /*
  * Set Features and Get Features: Number of Queues, Keep Alive Timer,
- * Asynchronous Event Configuration, Volatile Write Cache and Host
- * Identifier (a discovery controller has only the keep-alive and event
- * ones). Nothing is saveable. [ctl]
+ * Asynchronous Event Configuration, Volatile Write Cache, Host Identifier
+ * and (Get only) Namespace Write Protection Config; a discovery controller
+ * has only the keep-alive and event ones. The features Linux's target
+ * answers, as it answers them (drivers/nvme/target/admin-cmd.c,
+ * nvmet_execute_get_features / nvmet_execute_set_features, and
+ * discovery.c); the other mandatory ones (Arbitration, Power Management,
+ * Temperature Threshold, Error Recovery, Interrupt Coalescing and
+ * Configuration, Write Atomicity) are "#if 0" there and fail with
+ * INVALID_FIELD, here too. Nothing is saveable. [ctl]
  */
 #include <endian.h>
 #include <string.h>
 
 #include "tgt_priv.h"
 
-#define AEN_CFG_IO   (NVME_AEN_CFG_NS_ATTR | NVME_AEN_CFG_FW_ACT | NVME_AEN_CFG_ANA_CHANGE)
+/* Events a host may enable: those we send plus the SMART critical
+ * warnings, which we never send but accept as nvmet's NVMET_AEN_CFG_ALL
+ * does (drivers/nvme/target/nvmet.h); no firmware activation notices. */
+#define AEN_CFG_SMART                                                                        \
+	(NVME_SMART_CRIT_SPARE | NVME_SMART_CRIT_TEMPERATURE | NVME_SMART_CRIT_RELIABILITY | \
+	 NVME_SMART_CRIT_MEDIA | NVME_SMART_CRIT_VOLATILE_MEMORY)
+#define AEN_CFG_IO   (AEN_CFG_SMART | NVME_AEN_CFG_NS_ATTR | NVME_AEN_CFG_ANA_CHANGE)
 #define AEN_CFG_DISC NVME_AEN_CFG_DISC_CHANGE
+
+/* Get Namespace Write Protection Config: a read-only namespace is write
+ * protected, as nvmet_get_feat_write_protect() reports it. */
+static uint16_t feat_get_write_protect(struct nvmet_fc_req *req, struct ctrl *c)
+{
+	uint32_t nsid = le32toh(req->cmd->common.nsid);
+	struct ns *ns = nsid && nsid <= TGT_MAX_NSID ? ns_find(c->subsys, nsid) : NULL;
+
+	if (!ns || !ns->enabled)
+		return NVME_SC_INVALID_NS | NVME_SC_DNR;
+	cmd_set_result(req, ns->params.readonly ? NVME_NS_WRITE_PROTECT : NVME_NS_NO_WRITE_PROTECT);
+	return NVME_SC_SUCCESS;
+}
 
 /* [ctl] Set Features. */
 uint16_t cmd_set_features(struct nvmet_fc_req *req, struct ctrl *c)
@@ -47,9 +72,11 @@ uint16_t cmd_set_features(struct nvmet_fc_req *req, struct ctrl *c)
 		ncqr = cdw11 >> 16;
 		if (nsqr == 0xffff || ncqr == 0xffff)
 			return NVME_SC_INVALID_FIELD | NVME_SC_DNR;
+		/* At most what the port's Create Connection LS accepts:
+		 * a host that asks for more connects with fewer. */
 		n = (nsqr > ncqr ? nsqr : ncqr) + 1;
-		if (n > TGT_MAX_QID)
-			n = TGT_MAX_QID;
+		if (n > c->max_qid)
+			n = c->max_qid;
 		c->nr_io_queues = (uint16_t)n;
 		cmd_set_result(req, (n - 1) | ((n - 1) << 16));
 		return NVME_SC_SUCCESS;
@@ -102,6 +129,8 @@ uint16_t cmd_get_features(struct nvmet_fc_req *req, struct ctrl *c)
 			return status;
 		cmd_copy_out(req, c->hostid, 16);
 		return NVME_SC_SUCCESS;
+	case NVME_FEAT_WRITE_PROTECT:
+		return feat_get_write_protect(req, c);
 	default:
 		return NVME_SC_INVALID_FIELD | NVME_SC_DNR;
 	}

@@ -19,7 +19,9 @@ static void id_ctrl_common(struct ctrl *c, struct nvme_id_ctrl *id)
 	tgt_copy_padded(id->sn, sizeof(id->sn), s->serial);
 	tgt_copy_padded(id->mn, sizeof(id->mn), s->model);
 	tgt_copy_padded(id->fr, sizeof(id->fr), s->firmware);
-	id->mdts = TGT_MDTS;
+	/* The port's limit, which its transport enforces (Linux FC reports
+	 * 0, no limit: admin-cmd.c, nvmet_execute_identify_ctrl). */
+	id->mdts = c->mdts;
 	id->cntlid = htole16(c->cntlid);
 	id->ver = htole32(NVME_VS(2, 0, 0));
 	id->ctratt = htole32(NVME_CTRL_ATTR_HID_128_BIT | NVME_CTRL_ATTR_TBKAS);
@@ -27,7 +29,10 @@ static void id_ctrl_common(struct ctrl *c, struct nvme_id_ctrl *id)
 	id->lpa = NVME_CTRL_LPA_EXTENDED;
 	id->elpe = TGT_ERR_LOG - 1;
 	id->kas = htole16(TGT_KAS);
-	id->maxcmd = htole16(TGT_MQES + 1);
+	/* The port's max_queue_size, so that a Linux host, which lowers its
+	 * queue size to MAXCMD (host/fc.c, nvme_fc_create_association),
+	 * never asks for more than the Create Connection LS accepts. */
+	id->maxcmd = htole16((uint16_t)(c->mqes + 1u));
 	id->sgls = htole32(NVME_CTRL_SGLS_SUPPORTED);
 	snprintf(id->subnqn, sizeof(id->subnqn), "%s", s->nqn);
 	id->msdbd = 1;

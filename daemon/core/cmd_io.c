@@ -113,7 +113,7 @@ static uint16_t io_parse_rw(struct nvmet_fc_req *req, struct ns *ns, enum backen
 	uint64_t nlb = (uint64_t)le16toh(rw->length) + 1;
 	uint64_t len = nlb << ns->lba_shift;
 
-	if (len > TGT_MAX_XFER)
+	if (len > rc->sq->max_data_len)
 		return NVME_SC_INVALID_FIELD | NVME_SC_DNR;
 	if (req->transfer_len != len)
 		return NVME_SC_SGL_INVALID_DATA | NVME_SC_DNR;

@@ -46,6 +46,17 @@ static int ctrl_alloc_cntlid(struct subsys *s, uint16_t *cntlid)
 	return -ENOSPC;
 }
 
+/* Identify MDTS for a power-of-two data limit of at least 8 KiB: log2 of
+ * the limit in 4 KiB units (CAP.MPSMIN), rounded down. */
+static uint8_t ctrl_mdts(uint32_t max_data_len)
+{
+	uint8_t m = 0;
+
+	while ((max_data_len >> 12) >> (m + 1))
+		m++;
+	return m;
+}
+
 /* Create the controller of an association (admin Connect). */
 int ctrl_create(struct subsys *s, struct sq *asq, const char *hostnqn, const uint8_t hostid[16],
 		uint32_t kato_ms, struct ctrl **ctrlp)
@@ -66,7 +77,10 @@ int ctrl_create(struct subsys *s, struct sq *asq, const char *hostnqn, const uin
 	c->subsys = s;
 	c->port = asq->port;
 	c->sqs[0] = asq;
-	c->nr_io_queues = TGT_MAX_QID;
+	c->mdts = ctrl_mdts(asq->max_data_len);
+	c->mqes = asq->mqes;
+	c->max_qid = asq->max_qid;
+	c->nr_io_queues = c->max_qid;
 	c->vwc = true;
 	snprintf(c->hostnqn, sizeof(c->hostnqn), "%s", hostnqn);
 	memcpy(c->hostid, hostid, 16);
@@ -80,7 +94,8 @@ int ctrl_create(struct subsys *s, struct sq *asq, const char *hostnqn, const uin
 	atomic_init(&c->ka_traffic, false);
 	c->aen_cfg = s->discovery ? NVME_AEN_CFG_DISC_CHANGE
 				  : NVME_AEN_CFG_NS_ATTR | NVME_AEN_CFG_ANA_CHANGE;
-	c->disc_genctr_seen = t->disc_genctr;
+	if (s->discovery)
+		c->disc_view = cmd_discovery_view(c);
 	for (pp = &s->ctrls; *pp; pp = &(*pp)->next)
 		;
 	*pp = c;

@@ -232,7 +232,7 @@ int tgt_subsys_del(struct tgt *t, const char *nqn, char *err, size_t errlen)
 	}
 	s->next = NULL;
 	if (s->nr_ports)
-		tgt_discovery_changed(t, s);
+		tgt_discovery_changed(t, s, 0);
 	s->nr_ports = 0;
 	ns_destroy_all(s);
 	for (c = s->ctrls; c; c = cn) {
@@ -272,7 +272,7 @@ int tgt_subsys_set(struct tgt *t, const struct tgt_subsys_params *p, uint32_t ma
 			if (!subsys_host_allowed(s, c->hostnqn, c->host_wwpn))
 				ctrl_delete(c);
 		}
-		tgt_discovery_changed(t, s);
+		tgt_discovery_changed(t, s, 0);
 	}
 	return 0;
 }
@@ -324,7 +324,7 @@ int tgt_subsys_allow_host(struct tgt *t, const char *nqn, const char *hostnqn, c
 	hosts[pos] = h;
 	s->hosts = hosts;
 	s->nr_hosts++;
-	tgt_discovery_changed(t, s);
+	tgt_discovery_changed(t, s, 0);
 	return 0;
 }
 
@@ -354,7 +354,7 @@ int tgt_subsys_disallow_host(struct tgt *t, const char *nqn, const char *hostnqn
 		if (!subsys_host_allowed(s, c->hostnqn, c->host_wwpn))
 			ctrl_delete(c);
 	}
-	tgt_discovery_changed(t, s);
+	tgt_discovery_changed(t, s, 0);
 	return 0;
 }
 
@@ -375,6 +375,7 @@ int tgt_subsys_allow_wwpn(struct tgt *t, const char *nqn, uint64_t wwpn, char *e
 		return -ENOMEM;
 	w[s->nr_wwpns++] = wwpn;
 	s->wwpns = w;
+	tgt_discovery_changed(t, s, 0);
 	return 0;
 }
 
@@ -401,6 +402,7 @@ int tgt_subsys_disallow_wwpn(struct tgt *t, const char *nqn, uint64_t wwpn, char
 		if (!subsys_host_allowed(s, c->hostnqn, c->host_wwpn))
 			ctrl_delete(c);
 	}
+	tgt_discovery_changed(t, s, 0);
 	return 0;
 }
 
@@ -424,7 +426,7 @@ int tgt_subsys_export(struct tgt *t, const char *nqn, uint16_t portid, char *err
 		s->portids[i] = s->portids[i - 1];
 	s->portids[i] = portid;
 	s->nr_ports++;
-	tgt_discovery_changed(t, s);
+	tgt_discovery_changed(t, s, 0);
 	return 0;
 }
 
@@ -440,13 +442,13 @@ int tgt_subsys_unexport(struct tgt *t, const char *nqn, uint16_t portid, char *e
 		return -ENOENT;
 	if (!subsys_exported_on(s, portid))
 		return 0;
-	tgt_discovery_changed(t, s);
 	for (i = 0; i < s->nr_ports; i++)
 		if (s->portids[i] == portid)
 			break;
 	for (; i + 1 < s->nr_ports; i++)
 		s->portids[i] = s->portids[i + 1];
 	s->nr_ports--;
+	tgt_discovery_changed(t, s, portid);
 	for (c = s->ctrls; c; c = cn) {
 		cn = c->next;
 		if (p && c->port == p)

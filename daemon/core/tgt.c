@@ -137,6 +137,21 @@ void tgt_sq_free(struct sq *sq)
 	free(sq);
 }
 
+/* The port limits of a new queue: 0 (a transport that does not say)
+ * selects the defaults; a data limit MDTS cannot state is refused. */
+static int tgt_sq_limits(struct sq *sq, const struct nvmet_fc_sq_info *info)
+{
+	uint32_t qs = info->max_queue_size ? info->max_queue_size : TGT_MQES + 1;
+
+	sq->max_data_len = info->max_data_len ? info->max_data_len : TGT_MAX_XFER;
+	if (sq->max_data_len < TGT_MIN_XFER || qs < 2)
+		return -EINVAL;
+	sq->mqes = (uint16_t)(qs - 1);
+	sq->max_qid = info->max_io_queues && info->max_io_queues < TGT_MAX_QID ? info->max_io_queues
+									       : TGT_MAX_QID;
+	return 0;
+}
+
 static int tgt_sq_create(void *core, const struct nvmet_fc_sq_info *info, void **core_sq)
 {
 	struct tgt *t = core;
@@ -145,6 +160,10 @@ static int tgt_sq_create(void *core, const struct nvmet_fc_sq_info *info, void *
 	sq = calloc(1, sizeof(*sq));
 	if (!sq)
 		return -ENOMEM;
+	if (tgt_sq_limits(sq, info)) {
+		free(sq);
+		return -EINVAL;
+	}
 	if (info->qid) {
 		sq->ns = calloc(TGT_MAX_NSID + 1, sizeof(*sq->ns));
 		if (!sq->ns) {
@@ -237,7 +256,7 @@ static uint16_t tgt_req_fail(struct nvmet_fc_req *req, uint16_t status)
 	req->cqe->status = htole16((uint16_t)(status << 1));
 	req->cqe->sq_id = htole16(req->qid);
 	req->cqe->command_id = req->cmd->common.command_id;
-	req->cqe->sq_head = htole16(sq->sqhd);
+	req->cqe->sq_head = htole16(tgt_cqe_sq_head(sq, req, status));
 	return status;
 }
 

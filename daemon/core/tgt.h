@@ -23,6 +23,11 @@
  * state_dir they are generated and only live as long as the process.
  * tgt_ns_foreach() reports the identity in use so a config can store it.
  *
+ * Limits: a controller advertises the limits of the port its association
+ * came in on, as that port's transport states them in sq_info (MDTS,
+ * CAP.MQES and MAXCMD, the Number of Queues it grants), so that a host
+ * following them is never refused by the transport.
+ *
  * Hardware queues: the transport's hwqid addresses the I/O threads of a port
  * through the env that port was bound with. By default that is the env given
  * to tgt_create(); tgt_port_set_env() records another one for a port.

@@ -154,24 +154,43 @@ int tgt_port_del(struct tgt *t, uint16_t portid)
 	return 0;
 }
 
-/* Discovery information of subsystem s changed: bump the generation, tell
- * the ports exporting it (RSCN) and the discovery controllers (AEN). */
-void tgt_discovery_changed(struct tgt *t, const struct subsys *s)
+static void tgt_port_rscn(struct tgt *t, uint16_t portid)
+{
+	struct tgt_port *p = tgt_port_find(t, portid);
+
+	if (p && t->discovery_chg)
+		t->discovery_chg(p->tp);
+}
+
+/*
+ * Discovery information of subsystem s changed (call after the change;
+ * gone_portid: a port s was just withdrawn from, else 0): bump the
+ * generation, tell the ports exporting it (RSCN) and the discovery
+ * controllers whose log now lists other entries (AEN). Linux likewise
+ * notifies only the discovery controllers on the ports concerned whose
+ * host is allowed (discovery.c, nvmet_port_disc_changed and
+ * nvmet_subsys_disc_changed).
+ */
+void tgt_discovery_changed(struct tgt *t, const struct subsys *s, uint16_t gone_portid)
 {
 	struct ctrl *c;
-	struct tgt_port *p;
 	unsigned int i;
+	uint64_t v;
 
 	t->disc_genctr++;
-	for (i = 0; s && i < s->nr_ports; i++) {
-		p = tgt_port_find(t, s->portids[i]);
-		if (p && t->discovery_chg)
-			t->discovery_chg(p->tp);
-	}
-	for (c = t->disc->ctrls; c; c = c->next)
+	for (i = 0; s && i < s->nr_ports; i++)
+		tgt_port_rscn(t, s->portids[i]);
+	if (gone_portid)
+		tgt_port_rscn(t, gone_portid);
+	for (c = t->disc->ctrls; c; c = c->next) {
+		v = cmd_discovery_view(c);
+		if (v == c->disc_view)
+			continue;
+		c->disc_view = v;
 		ctrl_add_aen(c, NVME_AEN_CFG_DISC_CHANGE,
 			     NVME_AER_RESULT(NVME_AER_TYPE_NOTICE, NVME_AER_NOTICE_DISC_CHANGED,
 					     NVME_LOG_DISC));
+	}
 }
 
 /* Statistics of a registered port: destroyed queues plus live ones. */

@@ -27,17 +27,17 @@
 #include "tgt.h"
 
 #define TGT_MAX_QID	 128  /* I/O queues per controller */
-#define TGT_MQES	 1023 /* max queue entries, 0's based */
+#define TGT_MQES	 1023 /* max queue entries, 0's based (default) */
 #define TGT_AERL	 4    /* outstanding AERs, 0's based: 5 */
 #define TGT_MAX_AEN	 16   /* queued events per controller */
 #define TGT_ERR_LOG	 16   /* error log entries kept */
 #define TGT_KAS		 10   /* keep-alive granularity, 100 ms units */
 #define TGT_DISC_KATO_MS 120000
 #define TGT_CNTLID_MAX	 0xffef
-#define TGT_MDTS	 8 /* 2^8 * 4 KiB = 1 MiB */
-#define TGT_MAX_XFER	 (1u << 20)
-#define TGT_IOSQES	 6 /* log2 of 64-byte SQEs */
-#define TGT_IOCQES	 4 /* log2 of 16-byte CQEs */
+#define TGT_MAX_XFER	 (1u << 20) /* default per-command limit; log pages */
+#define TGT_MIN_XFER	 8192u	    /* MDTS 1: MDTS 0 would mean no limit */
+#define TGT_IOSQES	 6	    /* log2 of 64-byte SQEs */
+#define TGT_IOCQES	 4	    /* log2 of 16-byte CQEs */
 
 struct tgt;
 struct ctrl;
@@ -184,6 +184,13 @@ struct sq {
 	uint64_t assoc_id;
 	uint64_t host_wwnn, host_wwpn;
 	uint16_t qid, sqsize, hwqid;
+	/* The port's limits the transport enforces (sq_create). */
+	uint32_t max_data_len; /* bytes per command */
+	uint16_t mqes;	       /* I/O queue entries, 0's based */
+	uint16_t max_qid;      /* I/O queues per association */
+	/* Connect asked for SQ flow control disable: [ctl] sets it before
+	 * publishing ctrl, [hwq] reads it after acquiring ctrl. */
+	bool sqhd_disabled;
 	/* [ctl] writes once (release) at Connect; [hwq] reads (acquire). */
 	_Atomic(struct ctrl *) ctrl;
 	/* [ctl] */
@@ -211,6 +218,10 @@ struct ctrl {
 	struct tgt_port *port;
 	struct sq *sqs[TGT_MAX_QID + 1];
 	uint16_t cntlid;
+	/* What it advertises: the limits its port's transport enforces. */
+	uint8_t mdts;	       /* Identify MDTS: 2^mdts x 4 KiB */
+	uint16_t mqes;	       /* CAP.MQES; MAXCMD is mqes + 1 */
+	uint16_t max_qid;      /* Number of Queues granted at most */
 	uint16_t nr_io_queues; /* granted (Set Features) */
 	char hostnqn[TGT_NQN_SIZE];
 	uint8_t hostid[16];
@@ -233,7 +244,7 @@ struct ctrl {
 	unsigned int nr_changed_ns; /* > 1024: overflow */
 	struct nvme_error_log_entry err_log[TGT_ERR_LOG];
 	uint64_t err_count;
-	uint64_t disc_genctr_seen;
+	uint64_t disc_view;	     /* cmd_discovery_view() when last notified */
 	struct tgt_io_stats st_gone; /* its destroyed I/O queues */
 };
 
@@ -297,9 +308,10 @@ void tgt_sq_free(struct sq *sq);
 int tgt_port_run_on_hwq(struct tgt_port *p, struct tgt *t, uint16_t hwq, void (*fn)(void *),
 			void *arg);
 int tgt_run_on_ctl(struct tgt *t, struct tgt_port *p, void (*fn)(void *), void *arg);
-void tgt_discovery_changed(struct tgt *t, const struct subsys *s);
+void tgt_discovery_changed(struct tgt *t, const struct subsys *s, uint16_t gone_portid);
 
 /* tgt_req.c: completing requests */
+uint16_t tgt_cqe_sq_head(const struct sq *sq, const struct nvmet_fc_req *req, uint16_t status);
 void tgt_req_complete(struct nvmet_fc_req *req, uint16_t status);
 void tgt_req_release(struct nvmet_fc_req *req);
 /* [ctl] post the completion back to the request's hwq thread. */
@@ -367,6 +379,8 @@ uint16_t cmd_get_features(struct nvmet_fc_req *req, struct ctrl *c);
 /* cmd_discovery.c: build the discovery log for c into buf (len bytes at
  * offset off). */
 void cmd_discovery_log(struct ctrl *c, uint8_t *buf, uint64_t off, uint32_t len);
+/* A fingerprint of the entries c's discovery log lists. */
+uint64_t cmd_discovery_view(const struct ctrl *c);
 
 /* ana.c */
 uint8_t ana_state(const struct tgt_port *p, uint32_t grpid);

@@ -9,6 +9,20 @@
 
 #include "tgt_priv.h"
 
+/* The CQE's SQ head. With SQ flow control disabled (Connect cattr bit 2)
+ * the successful Connect answers 0xffff and later CQEs leave it 0, as
+ * nvmet does (fabrics-cmd.c nvmet_install_queue, core.c
+ * __nvmet_req_complete). */
+uint16_t tgt_cqe_sq_head(const struct sq *sq, const struct nvmet_fc_req *req, uint16_t status)
+{
+	if (!sq->sqhd_disabled)
+		return sq->sqhd;
+	if (!status && req->cmd->common.opcode == nvme_fabrics_command &&
+	    req->cmd->fabrics.fctype == nvme_fabrics_type_connect)
+		return 0xffff;
+	return 0;
+}
+
 /* [hwq] Fill the CQE with status and give the request back. */
 void tgt_req_complete(struct nvmet_fc_req *req, uint16_t status)
 {
@@ -18,7 +32,7 @@ void tgt_req_complete(struct nvmet_fc_req *req, uint16_t status)
 	req->cqe->status = htole16((uint16_t)(status << 1));
 	req->cqe->sq_id = htole16(req->qid);
 	req->cqe->command_id = req->cmd->common.command_id;
-	req->cqe->sq_head = htole16(sq->sqhd);
+	req->cqe->sq_head = htole16(tgt_cqe_sq_head(sq, req, status));
 	tgt_req_release(req);
 	req->queue_response(req);
 }

@@ -3,26 +3,27 @@
  * Association bring-up as Linux nvme_fc_create_association() does it, as a
  * table of asynchronous steps: create the admin hw queue, Create
  * Association LS, admin Connect, Property Get CAP, Property Set CC.EN,
- * Property Get CSTS until RDY, Identify Controller (with the FC sanity
- * checks), Set Features Number of Queues, then per I/O queue its hw queue,
- * a Create Connection LS and its Connect. Each step's start() issues one
- * command or LS; finish() reads the result once it is back and says
- * whether to go on, repeat the step, or fail the attempt. Also the
- * keep-alive sender.
+ * Property Get CSTS until RDY, Property Get VS, Identify Controller, the
+ * Commands Supported and Effects log (when LPA says so) and the ANA log
+ * (with ANA reporting) as nvme_init_ctrl_finish() reads them, Set Features
+ * Number of Queues, then per I/O queue its hw queue, a Create Connection
+ * LS and its Connect. Every answer is checked as Linux's host checks it
+ * (nvme_fc_check.c). Each step's start() issues one command or LS;
+ * finish() reads the result once it is back and says whether to go on,
+ * repeat the step, or fail the attempt. Also the keep-alive sender.
  */
 #include <endian.h>
 #include <errno.h>
 #include <string.h>
 
 #include <fcnvme/ls.h>
+#include <fcnvme/nvme_log.h>
 
 #include "nvme_fc_int.h"
 
-/* Identify Controller fields the host checks (NVMe Base 2.0, fig. 275). */
+/* Identify Controller fields the host uses (NVMe Base 2.0, fig. 275). */
 #define FCN_ID_MDTS   77
 #define FCN_ID_MAXCMD 514
-#define FCN_ID_SGLS   536
-#define FCN_ID_ICDOFF 1800
 
 enum {
 	FCN_STEP_NEXT = 0,
@@ -186,6 +187,9 @@ static int fcn_host_st_conn_finish(struct fcn_host_ctrl *c)
 	if (rc)
 		return rc;
 	c->cntlid = (uint16_t)(le32toh(c->step_cqe.result.dw0) & 0xffff);
+	rc = fcn_host_check_connect(c, 0, le32toh(c->step_cqe.result.dw0));
+	if (rc)
+		return rc;
 	c->queues[0].connected = true;
 	return FCN_STEP_NEXT;
 }
@@ -223,6 +227,9 @@ static int fcn_host_st_cap_finish(struct fcn_host_ctrl *c)
 	if (rc)
 		return rc;
 	c->cap = le64toh(c->step_cqe.result.u64);
+	rc = fcn_host_check_cap(c);
+	if (rc)
+		return rc;
 	return FCN_STEP_NEXT;
 }
 
@@ -273,6 +280,23 @@ static int fcn_host_st_csts_finish(struct fcn_host_ctrl *c)
 	return FCN_STEP_REPEAT;
 }
 
+static int fcn_host_st_vs_start(struct fcn_host_ctrl *c)
+{
+	return fcn_host_prop(c, false, NVME_REG_VS, 0, 0);
+}
+
+/* Linux reads VS before Identify and fails if it cannot
+ * (nvme_init_ctrl_finish). */
+static int fcn_host_st_vs_finish(struct fcn_host_ctrl *c)
+{
+	int rc = fcn_host_connect_status(c, "Property Get VS");
+
+	if (rc)
+		return rc;
+	c->vs = le32toh(c->step_cqe.result.dw0);
+	return FCN_STEP_NEXT;
+}
+
 static int fcn_host_st_id_start(struct fcn_host_ctrl *c)
 {
 	struct nvme_command cmd;
@@ -284,55 +308,113 @@ static int fcn_host_st_id_start(struct fcn_host_ctrl *c)
 	return fcn_host_connect_cmd(c, 0, &cmd, FCN_HOST_ID_BUF_LEN);
 }
 
-static uint32_t fcn_id_u32(const uint8_t *id, size_t off)
-{
-	uint32_t v;
-
-	memcpy(&v, id + off, sizeof(v));
-	return le32toh(v);
-}
-
-static uint16_t fcn_id_u16(const uint8_t *id, size_t off)
-{
-	uint16_t v;
-
-	memcpy(&v, id + off, sizeof(v));
-	return le16toh(v);
-}
-
 static int fcn_host_st_id_finish(struct fcn_host_ctrl *c)
 {
 	const uint8_t *id = c->id_ctrl;
 	uint32_t mqes = (uint32_t)(c->cap & 0xffff) + 1;
-	uint32_t mps = 4096u << ((c->cap >> 48) & 0xf);
 	uint32_t lim, qs;
-	uint16_t maxcmd;
 	int rc = fcn_host_connect_status(c, "Identify Controller");
 
 	if (rc)
 		return rc;
 	memcpy(c->id_ctrl, c->id_buf, sizeof(c->id_ctrl));
-	if (fcn_id_u16(id, FCN_ID_ICDOFF) != 0 || !(fcn_id_u32(id, FCN_ID_SGLS) & 0x3)) {
-		c->dnr = true;
-		fcn_host_ctrl_set_reason(c, "controller unusable over FC "
-					    "(ICDOFF set or no SGL support)");
-		return -EINVAL;
-	}
+	rc = fcn_host_check_identify(c);
+	if (rc)
+		return rc;
+	/* As Linux: sqsize = min(MQES, queue_size - 1), and a queue size
+	 * above MAXCMD is lowered to MAXCMD. */
 	qs = c->opts.queue_size;
 	if (qs > mqes)
 		qs = mqes;
-	maxcmd = fcn_id_u16(id, FCN_ID_MAXCMD);
-	if (maxcmd && qs > maxcmd)
-		qs = maxcmd;
+	if (qs > fcn_host_id_u16(id, FCN_ID_MAXCMD))
+		qs = fcn_host_id_u16(id, FCN_ID_MAXCMD);
 	if (qs < 2)
 		qs = 2;
 	c->io_qsize = (uint16_t)qs;
 
+	/* The LLDD's segments, and MDTS in CAP.MPSMIN (4 KiB) units. */
 	lim = (uint32_t)c->lp->ops->max_sgl_segments * 4096u;
-	if (id[FCN_ID_MDTS] && id[FCN_ID_MDTS] < 20 && ((uint64_t)mps << id[FCN_ID_MDTS]) < lim)
-		lim = mps << id[FCN_ID_MDTS];
+	if (id[FCN_ID_MDTS] && id[FCN_ID_MDTS] < 20 && (4096ull << id[FCN_ID_MDTS]) < lim)
+		lim = 4096u << id[FCN_ID_MDTS];
 	c->max_xfer = lim;
 	return FCN_STEP_NEXT;
+}
+
+/* A Get Log Page of len bytes into buf on the admin queue. */
+static int fcn_host_get_log(struct fcn_host_ctrl *c, uint8_t lid, uint32_t nsid,
+			    const struct fcnvme_host_buf *buf, uint32_t len)
+{
+	struct nvme_command cmd;
+	uint32_t numd = len / 4 - 1;
+	int rc;
+
+	memset(&cmd, 0, sizeof(cmd));
+	cmd.common.opcode = nvme_admin_get_log_page;
+	cmd.common.nsid = htole32(nsid);
+	cmd.common.cdw10 = htole32(lid | ((numd & 0xffff) << 16));
+	cmd.common.cdw11 = htole32(numd >> 16);
+	memset(buf->addr, 0, len);
+	c->step_busy = true;
+	rc = fcn_host_io_submit(&c->queues[0], &cmd, buf, 0, len, true, fcn_host_connect_cmd_done,
+				c);
+	if (rc)
+		c->step_busy = false;
+	return rc;
+}
+
+static int fcn_host_st_effects_start(struct fcn_host_ctrl *c)
+{
+	c->step_skip = !fcn_host_wants_effects(c);
+	if (c->step_skip)
+		return 1;
+	return fcn_host_get_log(c, NVME_LOG_CMD_EFFECTS, 0, &c->id_hbuf, FCN_HOST_ID_BUF_LEN);
+}
+
+static int fcn_host_st_effects_finish(struct fcn_host_ctrl *c)
+{
+	int rc;
+
+	if (c->step_skip)
+		return FCN_STEP_NEXT;
+	rc = fcn_host_connect_status(c, "Get Log Page (Commands Supported and Effects)");
+	return rc ? rc : FCN_STEP_NEXT;
+}
+
+static int fcn_host_st_ana_start(struct fcn_host_ctrl *c)
+{
+	size_t len = fcn_host_ana_reporting(c) ? fcn_host_ana_log_size(c) : 0;
+	void *addr;
+	fcnvme_dma_t dma;
+	int rc;
+
+	len = (len + 3) & ~(size_t)3;
+	c->step_skip = !len;
+	if (c->step_skip)
+		return 1;
+	if (c->log_hbuf.len < len) {
+		rc = fcnvme_dma_alloc(c->lp->dev, len, &addr, &dma);
+		if (rc)
+			return rc;
+		if (c->log_hbuf.addr)
+			fcnvme_dma_free(c->lp->dev, c->log_hbuf.addr, c->log_hbuf.len);
+		c->log_hbuf.addr = addr;
+		c->log_hbuf.dma = dma;
+		c->log_hbuf.len = len;
+	}
+	return fcn_host_get_log(c, NVME_LOG_ANA, 0xffffffff, &c->log_hbuf, (uint32_t)len);
+}
+
+static int fcn_host_st_ana_finish(struct fcn_host_ctrl *c)
+{
+	int rc;
+
+	if (c->step_skip)
+		return FCN_STEP_NEXT;
+	rc = fcn_host_connect_status(c, "Get Log Page (ANA)");
+	if (rc)
+		return rc;
+	rc = fcn_host_check_ana_log(c, c->log_hbuf.addr, fcn_host_ana_log_size(c));
+	return rc ? rc : FCN_STEP_NEXT;
 }
 
 static uint16_t fcn_host_want_queues(const struct fcn_host_ctrl *c)
@@ -443,6 +525,9 @@ static int fcn_host_st_ioq_finish(struct fcn_host_ctrl *c)
 	rc = fcn_host_connect_status(c, "Connect (I/O queue)");
 	if (rc)
 		return rc;
+	rc = fcn_host_check_connect(c, q->qid, le32toh(c->step_cqe.result.dw0));
+	if (rc)
+		return rc;
 	q->connected = true;
 	c->io_sub = 0;
 	c->io_qid++;
@@ -456,7 +541,11 @@ static const struct fcn_host_step fcn_host_steps[] = {
 	{ "Property Get CAP", fcn_host_st_cap_start, fcn_host_st_cap_finish },
 	{ "Property Set CC", fcn_host_st_cc_start, fcn_host_st_cc_finish },
 	{ "Property Get CSTS", fcn_host_st_csts_start, fcn_host_st_csts_finish },
+	{ "Property Get VS", fcn_host_st_vs_start, fcn_host_st_vs_finish },
 	{ "Identify Controller", fcn_host_st_id_start, fcn_host_st_id_finish },
+	{ "Get Log Page (Commands Supported and Effects)", fcn_host_st_effects_start,
+	  fcn_host_st_effects_finish },
+	{ "Get Log Page (ANA)", fcn_host_st_ana_start, fcn_host_st_ana_finish },
 	{ "Set Features (Number of Queues)", fcn_host_st_nq_start, fcn_host_st_nq_finish },
 	{ "I/O queue setup", fcn_host_st_ioq_start, fcn_host_st_ioq_finish },
 };

@@ -360,6 +360,8 @@ static void fcn_host_ctrl_free(struct fcn_host_ctrl *c)
 	if (c->ls.buf)
 		fcn_host_ls_fini(c);
 	fcnvme_dma_free(c->lp->dev, c->id_buf, FCN_HOST_ID_BUF_LEN);
+	if (c->log_hbuf.addr)
+		fcnvme_dma_free(c->lp->dev, c->log_hbuf.addr, c->log_hbuf.len);
 	free(c);
 }
 

@@ -150,6 +150,7 @@ struct fcn_host_ctrl {
 	uint64_t association_id;
 	uint16_t cntlid;
 	uint64_t cap;
+	uint32_t vs;
 	uint16_t nr_io_live; /* I/O queues of this assoc */
 	uint16_t io_qsize;
 	uint32_t max_xfer;
@@ -173,6 +174,9 @@ struct fcn_host_ctrl {
 	fcnvme_dma_t id_dma;
 	struct fcnvme_host_buf id_hbuf;
 	uint8_t id_ctrl[4096];
+	/* Log pages read while connecting (ANA): DMA, grown on demand. */
+	struct fcnvme_host_buf log_hbuf;
+	bool step_skip; /* the current step had nothing to send */
 
 	uint16_t nr_queues; /* 1 + opts.nr_io_queues */
 	struct fcn_host_queue *queues;
@@ -211,6 +215,18 @@ void fcn_host_ctrl_set_reason(struct fcn_host_ctrl *c, const char *fmt, ...)
 void fcn_host_ctrl_rport_lost(struct fcn_host_ctrl *c);
 void fcn_host_ctrl_rport_back(struct fcn_host_ctrl *c);
 void fcn_host_ctrl_disconnect_rcvd(struct fcn_host_ctrl *c);
+
+/* nvme_fc_check.c: the Linux host's checks of the controller's answers */
+uint32_t fcn_host_id_u32(const uint8_t *id, size_t off);
+uint16_t fcn_host_id_u16(const uint8_t *id, size_t off);
+bool fcn_host_is_discovery(const struct fcn_host_ctrl *c);
+int fcn_host_check_connect(struct fcn_host_ctrl *c, uint16_t qid, uint32_t dw0);
+int fcn_host_check_cap(struct fcn_host_ctrl *c);
+int fcn_host_check_identify(struct fcn_host_ctrl *c);
+bool fcn_host_wants_effects(const struct fcn_host_ctrl *c);
+bool fcn_host_ana_reporting(const struct fcn_host_ctrl *c);
+size_t fcn_host_ana_log_size(const struct fcn_host_ctrl *c);
+int fcn_host_check_ana_log(struct fcn_host_ctrl *c, const uint8_t *log, size_t len);
 
 /* nvme_fc_connect.c */
 void fcn_host_connect_start(struct fcn_host_ctrl *c);

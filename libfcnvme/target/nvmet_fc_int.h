@@ -69,6 +69,7 @@ static inline void fcn_list_del(struct fcn_list *n)
 #define FCN_NR_QUEUES_MAX  128			  /* I/O queues per association */
 
 #define FCN_DEF_MAX_DATA_LEN   (1024u * 1024)
+#define FCN_MIN_DATA_LEN       (8u * 1024)	   /* MDTS 1 */
 #define FCN_MAX_DATA_LEN_LIMIT (64u * 1024 * 1024) /* sanity bound */
 #define FCN_DEF_MAX_QUEUE_SIZE 1024
 #define FCN_DEF_MAX_IO_QUEUES  128

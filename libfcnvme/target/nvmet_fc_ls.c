@@ -71,6 +71,13 @@ void fcn_ls_xmt_rjt(struct fcn_ls_ctx *ctx, uint8_t ls_cmd, uint8_t reason, uint
 	fcn_ls_xmt(ctx, len);
 }
 
+/* Entries the admin queue may have (see nvmet_fc_core.h). */
+static uint32_t fcn_admin_queue_size(const struct fcn_tgtport *tp)
+{
+	return tp->cfg.max_queue_size > NVMET_FC_ADMIN_QUEUE_SIZE ? tp->cfg.max_queue_size
+								  : NVMET_FC_ADMIN_QUEUE_SIZE;
+}
+
 /* Create Association: nvmet-fc's checks in order, then ours. */
 static void fcn_ls_create_assoc(struct fcn_ls_ctx *ctx)
 {
@@ -89,9 +96,11 @@ static void fcn_ls_create_assoc(struct fcn_ls_ctx *ctx)
 	 * port binding, the association cannot be allocated. */
 	if (!tp->core_ops || tp->unregistering)
 		goto out_rjt_logic;
-	/* Hardening: the queue must fit the configured size (sqsize is 0's
-	 * based; below 1 cannot pass the ersp_ratio check above). */
-	if (p.sqsize < 1 || (uint32_t)p.sqsize + 1 > tp->cfg.max_queue_size) {
+	/* Hardening: the admin queue must fit max(max_queue_size, 32)
+	 * (sqsize is 0's based; below 1 cannot pass the ersp_ratio check
+	 * above). A port with a smaller max_queue_size still takes Linux's
+	 * 32-entry admin queue: MQES limits I/O queues only on fabrics. */
+	if (p.sqsize < 1 || (uint32_t)p.sqsize + 1 > fcn_admin_queue_size(tp)) {
 		fcn_ls_xmt_rjt(ctx, FCNVME_LS_CREATE_ASSOCIATION, FCNVME_RJT_RC_INV_PARAM,
 			       FCNVME_RJT_EXP_INV_SQSIZE);
 		return;
@@ -115,7 +124,7 @@ out_rjt_logic:
 }
 
 /* Create Connection: parse (LOGIC), association (INV_ASSOC), owner host
- * port (INV_ASSOC), qid (INV_PARAM/INV_Q_ID), sqsize (INV_PARAM/INV_SQSIZE),
+ * port (INV_ASSOC), qid (INV_PARAM/INV_QUEUE_ID), sqsize (INV_PARAM/INV_SQSIZE),
  * then allocation (LOGIC). */
 static void fcn_ls_create_conn(struct fcn_ls_ctx *ctx)
 {
@@ -138,7 +147,7 @@ static void fcn_ls_create_conn(struct fcn_ls_ctx *ctx)
 	}
 	if (p.qid == 0 || (p.qid <= FCN_NR_QUEUES_MAX && assoc->queues[p.qid])) {
 		fcn_ls_xmt_rjt(ctx, FCNVME_LS_CREATE_CONNECTION, FCNVME_RJT_RC_INV_PARAM,
-			       FCNVME_RJT_EXP_INV_Q_ID);
+			       FCNVME_RJT_EXP_INV_QUEUE_ID);
 		return;
 	}
 	/* A qid beyond the limit fails queue allocation in nvmet-fc: LOGIC. */

@@ -260,7 +260,10 @@ int nvmet_fc_bind_core(struct nvmet_fc_target_port *target_port,
 		tp->cfg.max_io_queues = FCN_DEF_MAX_IO_QUEUES;
 	if (tp->cfg.max_io_queues > FCN_NR_QUEUES_MAX)
 		return -EINVAL;
-	if (tp->cfg.max_queue_size < 2 || tp->cfg.max_data_len > FCN_MAX_DATA_LEN_LIMIT)
+	/* A power of two from 8 KiB, so that MDTS states it exactly. */
+	if (tp->cfg.max_queue_size < 2 || tp->cfg.max_data_len < FCN_MIN_DATA_LEN ||
+	    tp->cfg.max_data_len > FCN_MAX_DATA_LEN_LIMIT ||
+	    (tp->cfg.max_data_len & (tp->cfg.max_data_len - 1)))
 		return -EINVAL;
 	tp->core_ops = ops;
 	tp->core = core;

@@ -166,6 +166,9 @@ int fcn_queue_create(struct fcn_assoc *assoc, uint16_t qid, uint16_t sqsize, uin
 	info.host_wwnn = wwnn;
 	info.host_wwpn = wwpn;
 	info.hosthandle = assoc->hostport->hosthandle;
+	info.max_data_len = tp->cfg.max_data_len;
+	info.max_queue_size = tp->cfg.max_queue_size;
+	info.max_io_queues = tp->cfg.max_io_queues;
 	rc = assoc->core_ops->sq_create(assoc->core, &info, &queue->core_sq);
 	if (rc)
 		goto out_free_queue;

@@ -275,7 +275,7 @@ static const struct ls_name ls_rjt_explan_names[] = {
 	{ FCNVME_RJT_EXP_INV_LEN, "invalid payload length" },
 	{ FCNVME_RJT_EXP_INV_ERSP_RAT, "invalid ERSP ratio" },
 	{ FCNVME_RJT_EXP_INV_CTLR_ID, "invalid controller ID" },
-	{ FCNVME_RJT_EXP_INV_Q_ID, "invalid queue ID" },
+	{ FCNVME_RJT_EXP_INV_QUEUE_ID, "invalid queue ID" },
 	{ FCNVME_RJT_EXP_INV_SQSIZE, "invalid submission queue size" },
 	{ FCNVME_RJT_EXP_INV_HOSTID, "invalid host ID" },
 	{ FCNVME_RJT_EXP_INV_HOSTNQN, "invalid host NQN" },

@@ -4,8 +4,10 @@
  * end-to-end tests. `ls` and `cmd` open their own host port on a software
  * fabric (the host LLDD of hw/, driven directly through its template, so
  * that any bytes can be sent) and send malformed FC-NVMe Link Service
- * requests and FCP CMD IUs to the target port; `ctl` sends malformed
- * messages to the control socket. Every case prints one line
+ * requests and FCP CMD IUs to the target port; `limits` sends Link Services
+ * at the edges of a port's max_queue_size and max_io_queues (a host that
+ * ignores what the controller advertises); `ctl` sends malformed messages
+ * to the control socket. Every case prints one line
  * "NAME: OUTCOME" and is judged against what a correct target must do
  * (LS_RJT for a bad LS, no successful completion for a bad CMD IU, an
  * error reply or a closed connection for a bad control message); the last
@@ -540,6 +542,63 @@ static void run_ctl(const char *sock, unsigned int nrandom, unsigned int seed)
 	}
 }
 
+/* An LS must get exactly this LS_RJT (reason, explanation), or an ACC
+ * when reason is 0; returns 0 for a correct answer. */
+static int expect_answer(struct inj *j, const char *name, const void *buf, uint32_t len,
+			 uint8_t reason, uint8_t explan, uint8_t *rsp)
+{
+	const struct fcnvme_ls_rjt *r = (const void *)rsp;
+	int rc = inj_ls(j, buf, len, rsp);
+
+	if (rc) {
+		verdict(name, 0, "no answer (%s)", strerror(-rc));
+		return -EIO;
+	}
+	if (!reason) {
+		verdict(name, r->w0.ls_cmd == FCNVME_LS_ACC, "ls_cmd %u, want LS_ACC",
+			r->w0.ls_cmd);
+		return r->w0.ls_cmd == FCNVME_LS_ACC ? 0 : -EIO;
+	}
+	if (r->w0.ls_cmd != FCNVME_LS_RJT || r->rjt.reason_code != reason ||
+	    r->rjt.reason_explanation != explan) {
+		verdict(name, 0,
+			"ls_cmd %u reason 0x%02x explanation 0x%02x, want LS_RJT 0x%02x/0x%02x",
+			r->w0.ls_cmd, r->rjt.reason_code, r->rjt.reason_explanation, reason,
+			explan);
+		return -EIO;
+	}
+	verdict(name, 1, "LS_RJT reason 0x%02x explanation 0x%02x", reason, explan);
+	return 0;
+}
+
+/* The port's limits at the LS level: the admin queue takes Linux's 32
+ * entries whatever max_queue_size is, and no more than max(max_queue_size,
+ * 32); I/O queues take max_queue_size entries and qids up to
+ * max_io_queues (beyond: RJT LOGIC, as nvmet-fc's failed allocation). */
+static void run_limits(struct inj *j, unsigned int qsize, unsigned int nq)
+{
+	uint8_t buf[NVME_FC_MAX_LS_RQST_LEN], rsp[NVME_FC_MAX_LS_RSP_LEN];
+	unsigned int aq = qsize > 32 ? qsize : 32;
+	uint32_t len;
+
+	len = build_cra(j, buf, 4, (uint16_t)aq);
+	expect_answer(j, "admin queue above max(max_queue_size, 32)", buf, len,
+		      FCNVME_RJT_RC_INV_PARAM, FCNVME_RJT_EXP_INV_SQSIZE, rsp);
+	if (inj_assoc(j))
+		return;
+	len = build_crc(buf, j->assoc_id, (uint16_t)(nq + 1), (uint16_t)(qsize - 1));
+	expect_answer(j, "qid above max_io_queues", buf, len, FCNVME_RJT_RC_LOGIC,
+		      FCNVME_RJT_EXP_NONE, rsp);
+	len = build_crc(buf, j->assoc_id, 1, (uint16_t)qsize);
+	expect_answer(j, "I/O queue above max_queue_size", buf, len, FCNVME_RJT_RC_INV_PARAM,
+		      FCNVME_RJT_EXP_INV_SQSIZE, rsp);
+	/* at most 32 entries: every entry costs an mdts-sized buffer */
+	len = build_crc(buf, j->assoc_id, (uint16_t)nq, (uint16_t)(qsize < 32 ? qsize - 1 : 31));
+	expect_answer(j, "I/O queue max_io_queues within max_queue_size", buf, len, 0, 0, rsp);
+	len = build_disc(buf, j->assoc_id);
+	expect_answer(j, "Disconnect Association", buf, len, 0, 0, rsp);
+}
+
 /* ---- main --------------------------------------------------------------- */
 
 static int usage(void)
@@ -547,25 +606,31 @@ static int usage(void)
 	fprintf(stderr,
 		"usage: e2e_inject ls|cmd --fabric F --shm-dir D --wwnn W --wwpn W\n"
 		"                  --target WWPN --hostnqn NQN --subnqn NQN [--random N] [--seed N]\n"
+		"       e2e_inject limits (same) --max-queue-size N --max-io-queues N\n"
 		"       e2e_inject ctl --socket PATH [--random N] [--seed N]\n");
 	return 2;
 }
 
 int main(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "fabric", 1, NULL, 'f' }, { "shm-dir", 1, NULL, 'd' },
-		{ "wwnn", 1, NULL, 'n' },   { "wwpn", 1, NULL, 'p' },
-		{ "target", 1, NULL, 't' }, { "hostnqn", 1, NULL, 'h' },
-		{ "subnqn", 1, NULL, 's' }, { "random", 1, NULL, 'r' },
-		{ "socket", 1, NULL, 'S' }, { "seed", 1, NULL, 'e' },
-		{ NULL, 0, NULL, 0 }
-	};
+	static const struct option opts[] = { { "fabric", 1, NULL, 'f' },
+					      { "shm-dir", 1, NULL, 'd' },
+					      { "wwnn", 1, NULL, 'n' },
+					      { "wwpn", 1, NULL, 'p' },
+					      { "target", 1, NULL, 't' },
+					      { "hostnqn", 1, NULL, 'h' },
+					      { "subnqn", 1, NULL, 's' },
+					      { "random", 1, NULL, 'r' },
+					      { "socket", 1, NULL, 'S' },
+					      { "max-queue-size", 1, NULL, 'Q' },
+					      { "max-io-queues", 1, NULL, 'N' },
+					      { "seed", 1, NULL, 'e' },
+					      { NULL, 0, NULL, 0 } };
 	struct hw_host_port_cfg cfg = { .nr_hwq = 1, .queue_depth = 32, .fcp_timeout_ms = 3000 };
 	const char *mode, *fabric = NULL, *sock = NULL;
 	char dev[256];
 	uint64_t target = 0;
-	unsigned int nrandom = 20, seed = 0;
+	unsigned int nrandom = 20, qsize = 0, nq = 0, seed = 0;
 	bool seeded = false;
 	struct inj j;
 	struct hw_host_rport *rp;
@@ -610,6 +675,12 @@ int main(int argc, char **argv)
 			seed = (unsigned int)strtoul(optarg, NULL, 0);
 			seeded = true;
 			break;
+		case 'Q':
+			qsize = (unsigned int)strtoul(optarg, NULL, 0);
+			break;
+		case 'N':
+			nq = (unsigned int)strtoul(optarg, NULL, 0);
+			break;
 		default:
 			return usage();
 		}
@@ -620,8 +691,10 @@ int main(int argc, char **argv)
 		run_ctl(sock, nrandom, seeded ? seed : 777);
 		goto out;
 	}
-	if ((strcmp(mode, "ls") && strcmp(mode, "cmd")) || !fabric || !target || !cfg.wwnn ||
-	    !cfg.wwpn || !j.hostnqn[0] || !j.subnqn[0])
+	if ((strcmp(mode, "ls") && strcmp(mode, "cmd") && strcmp(mode, "limits")) || !fabric ||
+	    !target || !cfg.wwnn || !cfg.wwpn || !j.hostnqn[0] || !j.subnqn[0])
+		return usage();
+	if (!strcmp(mode, "limits") && (qsize < 2 || qsize > 65535 || !nq || nq > 127))
 		return usage();
 	snprintf(dev, sizeof(dev), "soft:%s", fabric);
 	cfg.dev = dev;
@@ -645,6 +718,8 @@ int main(int argc, char **argv)
 	}
 	if (strcmp(mode, "ls") == 0)
 		run_ls(&j, nrandom, seeded ? seed : 12345);
+	else if (strcmp(mode, "limits") == 0)
+		run_limits(&j, qsize, nq);
 	else
 		run_cmd(&j);
 	hw_host_port_close(j.p);

@@ -79,7 +79,7 @@ START_TEST(port_defaults)
 	ck_assert_uint_eq(p->queue_depth, 256);
 	ck_assert_uint_eq(p->max_queue_size, 1024);
 	ck_assert_uint_eq(p->max_io_queues, 16);
-	ck_assert_uint_eq(p->mdts, 1 << 20);
+	ck_assert_uint_eq(p->mdts, 256 << 10);
 	ck_assert(!p->busy_poll);
 	ck_assert(p->readdata_rsp);
 	ck_assert(p->enabled);
@@ -180,7 +180,11 @@ static const struct err_case err_cases[] = {
 	  "t.conf:5: wwpn must be a string" },
 	{ "ports = ( { name = \"p0\"; dev = \"soft:f\"; wwnn = \"0x20000090fa000001\";\n"
 	  " wwpn = \"0x10000090fa000001\"; mdts = \"1K\"; } );",
-	  "t.conf:2: mdts = 1024 is outside 4096..16777216" },
+	  "t.conf:2: mdts = 1024 is outside 16384..16777216" },
+	{ "ports = ( { name = \"p0\"; dev = \"soft:f\"; wwnn = \"0x20000090fa000001\";\n"
+	  " wwpn = \"0x10000090fa000001\"; mdts = \"384K\"; } );",
+	  "t.conf:2: port p0: mdts = 393216 is not a power of two (Identify MDTS states powers "
+	  "of two)" },
 	{ PORT_P0 "subsystems = ( { nqn = \"nqn.2026-11.io.x:a\"; namespaces = (\n"
 		  " { backend = \"ram\"; size = \"1M\"; lba_size = 1024; } ); } );",
 	  "t.conf:3: namespace: lba_size must be 512 or 4096" },

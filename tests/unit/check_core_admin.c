@@ -521,13 +521,13 @@ static void disc_entry_check(const uint8_t *e, uint16_t portid, const char *nqn,
 	ck_assert_uint_eq(e[0], 2);
 	ck_assert_uint_eq(e[1], 4);
 	ck_assert_uint_eq(e[2], subtype);
-	ck_assert_uint_eq(e[3], 0);
+	ck_assert_uint_eq(e[3], NVMF_TREQ_DISABLE_SQFLOW); /* treq, as Linux */
 	ck_assert_uint_eq(rd16(e, 4), portid);
 	ck_assert_uint_eq(rd16(e, 6), 0xffff);
 	ck_assert_uint_eq(rd16(e, 8), 32);
-	ck_assert_mem_eq(e + 32, "none                            ", 32);
+	ck_assert_mem_eq(e + 32, "none\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0", 32);
 	ck_assert_str_eq((const char *)e + 256, nqn);
-	memset(addr, ' ', sizeof(addr));
+	memset(addr, 0, sizeof(addr)); /* NUL padded, as Linux */
 	memcpy(addr,
 	       portid == 1 ? "nn-0x20000090fa000001:pn-0x10000090fa000001"
 			   : "nn-0x20000090fa000002:pn-0x10000090fa000002",
@@ -551,7 +551,7 @@ START_TEST(test_discovery_log)
 	uint8_t *buf = malloc(4 * 1024);
 	uint64_t gen;
 	char err[128];
-	struct h_req *r;
+	struct h_req *r, *r2;
 
 	h_std_subsys();
 	ck_assert_int_eq(tgt_subsys_add(H->t, &sp2, err, sizeof(err)), 0);
@@ -585,15 +585,20 @@ START_TEST(test_discovery_log)
 	/* header only */
 	ck_assert_uint_eq(h_get_log(a, NVME_LOG_DISC, 0, false, 0, 0, 16, buf), 0);
 	ck_assert_uint_eq(rd64(buf, 8), 2);
-	/* a change bumps the generation, raises an RSCN and an AEN */
-	r = h_req_new(a, 0, 0);
+	/* a change bumps the generation, raises an RSCN and an AEN on the
+	 * controller whose log changed (host 2 on port 1), not on host 1's */
+	r = h_req_new(c, 0, 0);
 	r->cmd.common.opcode = nvme_admin_async_event;
 	ck_assert_uint_eq(h_run(r), H_PENDING);
+	r2 = h_req_new(a, 0, 0);
+	r2->cmd.common.opcode = nvme_admin_async_event;
+	ck_assert_uint_eq(h_run(r2), H_PENDING);
 	H->nr_disc_chg = 0;
 	ck_assert_int_eq(tgt_subsys_allow_host(H->t, H_SUBNQN, H_HOSTNQN2, err, sizeof(err)), 0);
 	ck_assert_int_eq(H->nr_disc_chg, 1);
 	ck_assert_uint_eq(h_status(r), 0);
 	ck_assert_uint_eq(le32toh(r->cqe.result.dw0), 0x70f002);
+	ck_assert_uint_eq(h_status(r2), H_PENDING);
 	h_req_free(r);
 	ck_assert_uint_eq(h_get_log(c, NVME_LOG_DISC, 0, false, 0, 0, 3072, buf), 0);
 	ck_assert_uint_eq(rd64(buf, 0), gen + 1);
@@ -614,6 +619,9 @@ START_TEST(test_discovery_log)
 	h_queue_new(a, 1, 31);
 	ck_assert_uint_eq(h_connect_io(a, 1, NVME_DISC_SUBSYS_NAME, H_HOSTNQN, 31),
 			  NVME_SC_CONNECT_INVALID_PARAM | DNR);
+	tgt_core_ops()->sq_stop(H->t, a->core_sq[0]); /* completes r2 */
+	ck_assert_uint_eq(h_status(r2), NVME_SC_INTERNAL | DNR);
+	h_req_free(r2);
 	free(buf);
 }
 END_TEST

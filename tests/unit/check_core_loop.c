@@ -5,15 +5,20 @@
  * with this NVMe core bound to the target port instead of the loop's fake
  * core. Association bring-up (Connect, properties, Identify, queues), data
  * round trips, ACL refusal, keep-alive expiry tearing the association down
- * and the host reconnecting, and deletion draining AERs through sq_stop.
+ * and the host reconnecting, deletion draining AERs through sq_stop, and
+ * each port limit (queues, queue size, MDTS) followed by our host and
+ * refused to a host that ignores what the controller advertised.
  * The core's env queues work into a FIFO the test drains with the loop's.
  */
 #include <check.h>
 #include <endian.h>
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
+#include <fcnvme/fc_wire.h>
 #include <fcnvme/nvme_fc_host.h>
 
 #include "daemon/core/tgt_priv.h"
@@ -456,9 +461,262 @@ START_TEST(test_discovery_end_to_end)
 	ck_assert_uint_eq(p[2048 + 1], NVMF_ADDR_FAMILY_FC);
 	ck_assert_uint_eq(p[2048 + 2], NVME_NQN_NVME);
 	ck_assert_str_eq((const char *)p + 2048 + 256, LOOP_SUBNQN);
-	ck_assert_mem_eq(p + 2048 + 512, "nn-0x10001100ab000001:pn-0x20001100ab000001 ", 44);
+	ck_assert_mem_eq(p + 2048 + 512, "nn-0x10001100ab000001:pn-0x20001100ab000001\0", 44);
+	ck_assert_uint_eq(p[2048 + 3], NVMF_TREQ_DISABLE_SQFLOW);
 	fcnvme_host_buf_free(ctrl, b);
 	delete_ctrl();
+}
+END_TEST
+
+/* ---- the port limits, end to end ------------------------------------- */
+
+static uint64_t prng_state;
+
+/* xorshift64: the test data; the seed is printed so a failure repeats. */
+static void prng_fill(uint8_t *p, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		prng_state ^= prng_state << 13;
+		prng_state ^= prng_state >> 7;
+		prng_state ^= prng_state << 17;
+		p[i] = (uint8_t)prng_state;
+	}
+}
+
+static void prng_seed(const char *test)
+{
+	const char *e = getenv("CORE_LOOP_SEED");
+
+	prng_state = e ? strtoull(e, NULL, 0) : (uint64_t)time(NULL) * 2654435761u + 1;
+	if (!prng_state)
+		prng_state = 1;
+	printf("%s: seed %llu (set CORE_LOOP_SEED to repeat)\n", test,
+	       (unsigned long long)prng_state);
+}
+
+/* Bind the core with other port limits, as nvmetfcd does when a port's
+ * limits change (it recreates the port). */
+static void port_limits(uint32_t mdts, uint16_t qsize, uint16_t nq)
+{
+	struct nvmet_fc_core_cfg cfg = {
+		.max_data_len = mdts,
+		.max_queue_size = qsize,
+		.max_io_queues = nq,
+		.max_deferred = 16,
+	};
+
+	ck_assert_int_eq(nvmet_fc_bind_core(lp.tport, NULL, NULL, NULL, NULL, NULL), 0);
+	ck_assert_int_eq(nvmet_fc_bind_core(lp.tport, tgt_core_ops(), T, &env, NULL, &cfg), 0);
+}
+
+/* Write len random bytes at slba through queue wq, read them back through
+ * queue rq, compare. */
+static void verified_io(uint16_t wq, uint16_t rq, uint64_t slba, uint32_t len)
+{
+	struct fcnvme_host_buf *w, *r;
+
+	ck_assert_int_eq(fcnvme_host_buf_alloc(ctrl, len, &w), 0);
+	ck_assert_int_eq(fcnvme_host_buf_alloc(ctrl, len, &r), 0);
+	prng_fill(w->addr, len);
+	memset(r->addr, 0, len);
+	ck_assert_uint_eq(host_io(wq, nvme_cmd_write, slba, (uint16_t)(len / 512), w), 0);
+	ck_assert_uint_eq(host_io(rq, nvme_cmd_read, slba, (uint16_t)(len / 512), r), 0);
+	ck_assert_mem_eq(r->addr, w->addr, len);
+	fcnvme_host_buf_free(ctrl, w);
+	fcnvme_host_buf_free(ctrl, r);
+}
+
+/* A host that does not follow what the controller advertises: these
+ * rewrite the answers on their way to our (otherwise strict) host. */
+static struct {
+	bool mdts_unlimited; /* Identify MDTS 0 */
+	bool queue_size;     /* MAXCMD 1024, CAP.MQES 1023 */
+	bool queues;	     /* Number of Queues: 4 granted */
+} lie;
+
+static void lie_hook(struct loop_pair *p, struct nvmefc_fcp_req *h)
+{
+	const struct nvme_command *c = loop_hreq_sqe(h);
+	struct nvme_completion *cqe;
+	uint16_t maxcmd = htole16(1024);
+	uint8_t zero = 0;
+
+	(void)p;
+	if (le16toh(h->sqid))
+		return;
+	if (c->common.opcode == nvme_admin_identify && (le32toh(c->common.cdw10) & 0xff) == 1) {
+		if (lie.mdts_unlimited)
+			loop_hreq_write(h, 77, &zero, 1);
+		if (lie.queue_size)
+			loop_hreq_write(h, 514, &maxcmd, 2);
+	} else if (c->common.opcode == nvme_fabrics_command &&
+		   c->fabrics.fctype == nvme_fabrics_type_property_get &&
+		   le32toh(c->prop_get.offset) == NVME_REG_CAP && lie.queue_size) {
+		cqe = loop_hreq_cqe(h);
+		cqe->result.u64 = htole64((le64toh(cqe->result.u64) & ~0xffffull) | 1023);
+	} else if (c->common.opcode == nvme_admin_set_features &&
+		   (le32toh(c->common.cdw10) & 0xff) == NVME_FEAT_NUM_QUEUES && lie.queues) {
+		cqe = loop_hreq_cqe(h);
+		cqe->result.dw0 = htole32(3 | (3u << 16));
+	}
+}
+
+/* Connect a lying-informed host; it must be refused with why. */
+static void expect_refused(unsigned int nr_io_queues, uint16_t queue_size, const char *why)
+{
+	struct fcnvme_host_ctrl_opts o;
+	unsigned int i;
+
+	lp.rsp_hook = lie_hook;
+	opts(&o, LOOP_HOSTNQN);
+	o.nr_io_queues = (uint16_t)nr_io_queues;
+	o.queue_size = queue_size;
+	ck_assert_int_eq(fcnvme_host_ctrl_create(lp.lport, lp.rport, &o, &ctrl), 0);
+	for (i = 0; i < 500 && fcnvme_host_ctrl_state(ctrl) != FCNVME_HOST_CTRL_RECONNECT_WAIT; i++)
+		pump(1);
+	ck_assert_int_eq(fcnvme_host_ctrl_state(ctrl), FCNVME_HOST_CTRL_RECONNECT_WAIT);
+	ck_assert_msg(strstr(fcnvme_host_ctrl_reason(ctrl), why) != NULL, "reason \"%s\"",
+		      fcnvme_host_ctrl_reason(ctrl));
+	delete_ctrl();
+	lp.rsp_hook = NULL;
+	memset(&lie, 0, sizeof(lie));
+}
+
+static int ctrl_queues_cb(const struct tgt_ctrl_info *i, void *arg)
+{
+	*(unsigned int *)arg = i->nr_io_queues;
+	return 0;
+}
+
+/* max_io_queues 2: a host asking for 4 is granted 2 and does verified I/O
+ * on both; one that uses 4 anyway is refused at Create Connection 3. */
+START_TEST(test_limit_io_queues)
+{
+	struct fcnvme_host_ctrl_opts o;
+	struct fcnvme_host_ctrl_info info;
+	unsigned int n = 0;
+
+	prng_seed("test_limit_io_queues");
+	port_limits(1 << 20, 1024, 2);
+	opts(&o, LOOP_HOSTNQN);
+	o.nr_io_queues = 4; /* the loop host port has 4 hardware queues */
+	ck_assert_int_eq(fcnvme_host_ctrl_create(lp.lport, lp.rport, &o, &ctrl), 0);
+	ck_assert_int_eq(run_until(FCNVME_HOST_CTRL_LIVE, 500), 0);
+	fcnvme_host_ctrl_get_info(ctrl, &info);
+	ck_assert_uint_eq(info.nr_io_queues, 2);
+	tgt_ctrl_foreach(T, ctrl_queues_cb, &n);
+	ck_assert_uint_eq(n, 2);
+	verified_io(1, 2, 16, 65536);
+	verified_io(2, 1, 400, 4096);
+	delete_ctrl();
+	lie.queues = true;
+	expect_refused(4, 32, "Create Connection LS rejected: logical error");
+}
+END_TEST
+
+/* max_queue_size 16: CAP.MQES 15 and MAXCMD 16; a host wanting 32 entries
+ * uses 16 (the 32-entry admin queue is accepted) and fills a queue with
+ * verified I/O; one that asks for 32 is refused with INV_SQSIZE. */
+START_TEST(test_limit_queue_size)
+{
+	struct fcnvme_host_ctrl_opts o;
+	struct fcnvme_host_ctrl_info info;
+	struct fcnvme_host_buf *w, *r;
+	struct io_res res[15];
+	struct nvme_command c;
+	unsigned int i, j;
+
+	prng_seed("test_limit_queue_size");
+	port_limits(1 << 20, 16, 8);
+	opts(&o, LOOP_HOSTNQN);
+	o.queue_size = 32;
+	ck_assert_int_eq(fcnvme_host_ctrl_create(lp.lport, lp.rport, &o, &ctrl), 0);
+	ck_assert_int_eq(run_until(FCNVME_HOST_CTRL_LIVE, 500), 0);
+	fcnvme_host_ctrl_get_info(ctrl, &info);
+	ck_assert_uint_eq(info.cap & 0xffff, 15);
+	ck_assert_uint_eq(info.id_ctrl[514] | (info.id_ctrl[515] << 8), 16);
+	ck_assert_uint_eq(info.queue_size, 16);
+	ck_assert_uint_eq(lp.ls_log[0][0], FCNVME_LS_CREATE_ASSOCIATION);
+	ck_assert_uint_eq(lp.ls_log[0][58] << 8 | lp.ls_log[0][59], 31); /* admin */
+	ck_assert_uint_eq(lp.ls_log[1][74] << 8 | lp.ls_log[1][75], 15); /* qid 1 */
+	/* 15 writes outstanding on one queue, then read back */
+	ck_assert_int_eq(fcnvme_host_buf_alloc(ctrl, 15 * 4096, &w), 0);
+	ck_assert_int_eq(fcnvme_host_buf_alloc(ctrl, 15 * 4096, &r), 0);
+	prng_fill(w->addr, 15 * 4096);
+	memset(res, 0, sizeof(res));
+	for (i = 0; i < 15; i++) {
+		memset(&c, 0, sizeof(c));
+		c.rw.opcode = nvme_cmd_write;
+		c.rw.nsid = htole32(1);
+		c.rw.slba = htole64(i * 8);
+		c.rw.length = htole16(7);
+		ck_assert_int_eq(
+			fcnvme_host_submit(ctrl, 1, &c, w, i * 4096u, 4096, io_cb, &res[i]), 0);
+	}
+	ck_assert_uint_eq(fcnvme_host_queue_depth(ctrl, 1), 15);
+	for (j = 0; j < 1000; j++)
+		pump(1);
+	for (i = 0; i < 15; i++) {
+		ck_assert_int_eq(res[i].done, 1);
+		ck_assert_uint_eq(res[i].status, 0);
+	}
+	ck_assert_uint_eq(host_io(2, nvme_cmd_read, 0, 15 * 8, r), 0);
+	ck_assert_mem_eq(r->addr, w->addr, 15 * 4096);
+	fcnvme_host_buf_free(ctrl, w);
+	fcnvme_host_buf_free(ctrl, r);
+	delete_ctrl();
+	lie.queue_size = true;
+	expect_refused(2, 32,
+		       "Create Connection LS rejected: invalid parameters (invalid submission "
+		       "queue size)");
+}
+END_TEST
+
+/* mdts 16 KiB: Identify MDTS 2; the host moves 16 KiB commands verified
+ * and will not build a larger one; one that ignores MDTS gets
+ * INVALID_FIELD | DNR for 32 KiB. */
+START_TEST(test_limit_mdts)
+{
+	struct fcnvme_host_ctrl_opts o;
+	struct fcnvme_host_ctrl_info info;
+	struct fcnvme_host_buf *b;
+	struct nvme_command c;
+	struct io_res r = { 0 };
+
+	prng_seed("test_limit_mdts");
+	port_limits(16 * 1024, 1024, 8);
+	opts(&o, LOOP_HOSTNQN);
+	ck_assert_int_eq(fcnvme_host_ctrl_create(lp.lport, lp.rport, &o, &ctrl), 0);
+	ck_assert_int_eq(run_until(FCNVME_HOST_CTRL_LIVE, 500), 0);
+	fcnvme_host_ctrl_get_info(ctrl, &info);
+	ck_assert_uint_eq(info.id_ctrl[77], 2);
+	ck_assert_uint_eq(info.max_xfer, 16384);
+	verified_io(1, 2, 32, 16384);
+	ck_assert_int_eq(fcnvme_host_buf_alloc(ctrl, 32768, &b), 0);
+	memset(&c, 0, sizeof(c));
+	c.rw.opcode = nvme_cmd_read;
+	c.rw.nsid = htole32(1);
+	c.rw.length = htole16(63);
+	ck_assert_int_eq(fcnvme_host_submit(ctrl, 1, &c, b, 0, 32768, io_cb, &r), -E2BIG);
+	fcnvme_host_buf_free(ctrl, b);
+	delete_ctrl();
+	/* a host that takes MDTS 0 (no limit) */
+	lp.rsp_hook = lie_hook;
+	lie.mdts_unlimited = true;
+	ck_assert_int_eq(fcnvme_host_ctrl_create(lp.lport, lp.rport, &o, &ctrl), 0);
+	ck_assert_int_eq(run_until(FCNVME_HOST_CTRL_LIVE, 500), 0);
+	fcnvme_host_ctrl_get_info(ctrl, &info);
+	ck_assert_uint_eq(info.max_xfer, 1 << 20);
+	ck_assert_int_eq(fcnvme_host_buf_alloc(ctrl, 32768, &b), 0);
+	ck_assert_uint_eq(host_io(1, nvme_cmd_read, 0, 64, b), NVME_SC_INVALID_FIELD | NVME_SC_DNR);
+	ck_assert_uint_eq(host_io(2, nvme_cmd_write, 0, 64, b),
+			  NVME_SC_INVALID_FIELD | NVME_SC_DNR);
+	ck_assert_uint_eq(host_io(1, nvme_cmd_read, 0, 32, b), 0);
+	fcnvme_host_buf_free(ctrl, b);
+	lp.rsp_hook = NULL;
+	memset(&lie, 0, sizeof(lie));
 }
 END_TEST
 
@@ -474,6 +732,9 @@ static Suite *core_loop_suite(void)
 	tcase_add_test(tc, test_aen_end_to_end);
 	tcase_add_test(tc, test_stats_and_assoc_delete);
 	tcase_add_test(tc, test_discovery_end_to_end);
+	tcase_add_test(tc, test_limit_io_queues);
+	tcase_add_test(tc, test_limit_queue_size);
+	tcase_add_test(tc, test_limit_mdts);
 	suite_add_tcase(s, tc);
 	return s;
 }

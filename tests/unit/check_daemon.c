@@ -16,6 +16,8 @@ int main(void)
 	srunner_add_suite(sr, core_ns_suite());
 	srunner_add_suite(sr, core_backend_suite());
 	srunner_add_suite(sr, core_stats_suite());
+	srunner_add_suite(sr, core_limits_suite());
+	srunner_add_suite(sr, core_linux_suite());
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);

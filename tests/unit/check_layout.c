@@ -14,6 +14,7 @@
 
 #include <fcnvme/fc_wire.h>
 #include <fcnvme/nvme.h>
+#include <fcnvme/wwn.h>
 
 #include "suites_libfcnvme.h"
 
@@ -98,6 +99,14 @@ static const struct layout_row layout_rows[] = {
 	OFF(struct nvme_fc_ersp_iu, cqe, 16),
 	SZ(struct nvme_fc_xfer_rdy_iu, 12),
 	OFF(struct nvme_fc_xfer_rdy_iu, burst_len, 4),
+	SZ(struct nvme_fc_nvme_sr_iu, 8),
+	OFF(struct nvme_fc_nvme_sr_iu, opcode, 1),
+	OFF(struct nvme_fc_nvme_sr_iu, retry_rctl, 3),
+	OFF(struct nvme_fc_nvme_sr_iu, rsvd4, 4),
+	SZ(struct nvme_fc_nvme_sr_rsp_iu, 8),
+	OFF(struct nvme_fc_nvme_sr_rsp_iu, opcode, 1),
+	OFF(struct nvme_fc_nvme_sr_rsp_iu, status, 3),
+	OFF(struct nvme_fc_nvme_sr_rsp_iu, rsvd4, 4),
 	SZ(struct nvme_sgl_desc, 16),
 	OFF(struct nvme_sgl_desc, length, 8),
 	OFF(struct nvme_sgl_desc, type, 15),
@@ -147,6 +156,19 @@ START_TEST(layout_constants)
 	ck_assert_uint_eq(NVME_SGL_TYPE_FC_DATA, 0x5a);
 	ck_assert_uint_eq(NVME_FC_LS_TIMEOUT_SEC, 20);
 	ck_assert_uint_eq(NVME_FC_TRADDR_MAXLENGTH, 43);
+	ck_assert_uint_eq(NVME_FC_TRADDR_MINLENGTH, 39);
+	ck_assert_uint_eq(NVME_FC_TRADDR_NNLEN, 3);
+	ck_assert_uint_eq(NVME_FC_TRADDR_OXNNLEN, 5);
+	ck_assert_uint_eq(NVME_FC_TRADDR_HEXNAMELEN, 16);
+	ck_assert_uint_eq(NVME_FC_TRADDR_MIN_PN_OFFSET, 20);
+	ck_assert_uint_eq(NVME_FC_TRADDR_MAX_PN_OFFSET, 22);
+	ck_assert_uint_eq(FCNVME_RJT_EXP_INV_QUEUE_ID, 0x42);
+	ck_assert_uint_eq(FCNVME_NVME_SR_OPCODE, 0x01);
+	ck_assert_uint_eq(FCNVME_NVME_SR_RSP_OPCODE, 0x02);
+	ck_assert_uint_eq(FCNVME_SRSTAT_ACC, 0x0);
+	ck_assert_uint_eq(FCNVME_SRSTAT_LOGICAL_ERR, 0x3);
+	ck_assert_uint_eq(FCNVME_SRSTAT_INV_QUALIF, 0x4);
+	ck_assert_uint_eq(FCNVME_SRSTAT_UNABL2PERFORM, 0x9);
 	ck_assert_uint_eq(NVME_FC_MAX_LS_RQST_LEN, 1024);
 	ck_assert_uint_eq(NVME_FC_MAX_LS_RSP_LEN, 128);
 	ck_assert_uint_eq(FCNVME_RJT_RC_INV_ASSOC, 0x40);
@@ -230,6 +252,35 @@ START_TEST(layout_ersp_image)
 }
 END_TEST
 
+/* An SR asking for the DATA sequence again, and its LS-style answer. */
+static const uint8_t exp_sr[8] = { 0x28, 0x01, 0x00, 0x01, 0x00, 0x00, 0x00, 0x00 };
+static const uint8_t exp_sr_rsp[8] = { 0x28, 0x02, 0x00, 0x04, 0x00, 0x00, 0x00, 0x00 };
+
+START_TEST(layout_sr_image)
+{
+	struct nvme_fc_nvme_sr_iu sr;
+	struct nvme_fc_nvme_sr_rsp_iu rsp;
+	char traddr[NVME_FC_TRADDR_MAXLENGTH + 1];
+
+	memset(&sr, 0, sizeof(sr));
+	sr.fc_id = NVME_CMD_FC_ID;
+	sr.opcode = FCNVME_NVME_SR_OPCODE;
+	sr.retry_rctl = FCNVME_RS_RCTL_DATA;
+	ck_assert_mem_eq(&sr, exp_sr, sizeof(exp_sr));
+	memset(&rsp, 0, sizeof(rsp));
+	rsp.fc_id = NVME_CMD_FC_ID;
+	rsp.opcode = FCNVME_NVME_SR_RSP_OPCODE;
+	rsp.status = FCNVME_SRSTAT_INV_QUALIF;
+	ck_assert_mem_eq(&rsp, exp_sr_rsp, sizeof(exp_sr_rsp));
+	/* The canonical traddr is exactly MAXLENGTH long, pn at its offset. */
+	ck_assert_int_eq(fcnvme_traddr_format(0x20000090fa00c001ull, 0x10000090fa00c001ull, traddr,
+					      sizeof(traddr)),
+			 0);
+	ck_assert_uint_eq(strlen(traddr), NVME_FC_TRADDR_MAXLENGTH);
+	ck_assert_mem_eq(traddr + NVME_FC_TRADDR_MAX_PN_OFFSET, "pn-0x", NVME_FC_TRADDR_OXNNLEN);
+}
+END_TEST
+
 START_TEST(layout_byteorder)
 {
 	fcnvme_be64 v = cpu_to_be64(0x0102030405060708ULL);
@@ -256,6 +307,7 @@ Suite *layout_suite(void)
 	tcase_add_test(t, layout_constants);
 	tcase_add_test(t, layout_cmd_iu_image);
 	tcase_add_test(t, layout_ersp_image);
+	tcase_add_test(t, layout_sr_image);
 	tcase_add_test(t, layout_byteorder);
 	suite_add_tcase(s, t);
 	return s;

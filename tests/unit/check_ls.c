@@ -104,7 +104,7 @@ static const uint8_t exp_rjt[40] = {
 	0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x08, /* RQST */
 	0x04, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, /* answers CREATE_CONN */
 	0x00, 0x00, 0x00, 0x02, 0x00, 0x00, 0x00, 0x08, /* RJT */
-	0x00, 0x40, 0x42, 0x00, 0x00, 0x00, 0x00, 0x00, /* INV_ASSOC, INV_Q_ID */
+	0x00, 0x40, 0x42, 0x00, 0x00, 0x00, 0x00, 0x00, /* INV_ASSOC, INV_QUEUE_ID */
 };
 
 static const uint8_t exp_cra_acc[56] = {
@@ -212,7 +212,7 @@ START_TEST(build_rjt_bytes)
 
 	memset(buf, 0xee, sizeof(buf));
 	ck_assert_int_eq(fcnvme_ls_build_rjt(buf, sizeof(buf), FCNVME_LS_CREATE_CONNECTION,
-					     FCNVME_RJT_RC_INV_ASSOC, FCNVME_RJT_EXP_INV_Q_ID),
+					     FCNVME_RJT_RC_INV_ASSOC, FCNVME_RJT_EXP_INV_QUEUE_ID),
 			 40);
 	expect_bytes(buf, exp_rjt, 40);
 	ck_assert_uint_eq(buf[40], 0xee);
@@ -557,14 +557,14 @@ START_TEST(parse_rjt_as_response)
 	memcpy(rjt, exp_rjt, sizeof(rjt));
 	ck_assert_int_eq(fcnvme_ls_parse_cr_assoc_acc(rjt, 40, &a, &c, &v), -ENXIO);
 	ck_assert_uint_eq(v.reason, FCNVME_RJT_RC_INV_ASSOC);
-	ck_assert_uint_eq(v.explanation, FCNVME_RJT_EXP_INV_Q_ID);
+	ck_assert_uint_eq(v.explanation, FCNVME_RJT_EXP_INV_QUEUE_ID);
 	ck_assert_uint_eq(a, 0x77);
 	v.reason = v.explanation = 0xaa;
 	ck_assert_int_eq(fcnvme_ls_parse_cr_conn_acc(rjt, 40, &c, &v), -ENXIO);
 	ck_assert_uint_eq(v.reason, FCNVME_RJT_RC_INV_ASSOC);
 	v.reason = v.explanation = 0xaa;
 	ck_assert_int_eq(fcnvme_ls_parse_acc(rjt, 40, 5, &v), -ENXIO);
-	ck_assert_uint_eq(v.explanation, FCNVME_RJT_EXP_INV_Q_ID);
+	ck_assert_uint_eq(v.explanation, FCNVME_RJT_EXP_INV_QUEUE_ID);
 	/* A truncated RJT is still an RJT; it carries no reason. */
 	v.reason = v.explanation = 0xaa;
 	ck_assert_int_eq(fcnvme_ls_parse_acc(rjt, 4, 5, &v), -ENXIO);

@@ -4,7 +4,8 @@
  * (nvmet_fc_port.c, nvmet_fc_ls.c, nvmet_fc_assoc.c, nvmet_fc_queue.c):
  * template validation, every row of the LS validation table with the exact
  * RJT bytes, every ACC byte, the hardening rows (qid 0, duplicate qid,
- * sqsize limits, wrong host port), ACC only after the queue is published,
+ * sqsize limits with the admin queue's exemption, wrong host port), the
+ * port limits handed to the core, ACC only after the queue is published,
  * the receive-side errors, and association ids (unique, random, << 16).
  */
 #include <errno.h>
@@ -264,7 +265,7 @@ static const struct ls_row ls_rows[] = {
 	{ "crc ersp 0", 4, 0, 32, 2, 0, L, N },
 	{ "crc ersp=sqsize", 4, 0, 32, 2, 15, L, N },
 	{ "crc no assoc", 4, 0, 16, 4, 0x12345678, FCNVME_RJT_RC_INV_ASSOC, N },
-	{ "crc qid 0", 4, 0, 72, 2, 0, FCNVME_RJT_RC_INV_PARAM, FCNVME_RJT_EXP_INV_Q_ID },
+	{ "crc qid 0", 4, 0, 72, 2, 0, FCNVME_RJT_RC_INV_PARAM, FCNVME_RJT_EXP_INV_QUEUE_ID },
 	{ "crc qid > max", 4, 0, 72, 2, 9, L, N },
 	{ "crc sqsize big", 4, 0, 74, 2, 64, FCNVME_RJT_RC_INV_PARAM, FCNVME_RJT_EXP_INV_SQSIZE },
 	{ "dis short", 5, 47, -1, 0, 0, L, N },
@@ -417,7 +418,71 @@ START_TEST(test_crc_acc_bytes)
 }
 END_TEST
 
-/* A duplicate qid: INV_PARAM / INV_Q_ID, the first queue untouched. */
+/* The core learns the port's limits, as enforced, with every queue. */
+START_TEST(test_sq_info_limits)
+{
+	uint64_t id;
+	unsigned int i;
+
+	id = fake_assoc(HH1, 8, 31);
+	ck_assert_uint_eq(fake_conn(HH1, id, 4, 1, 15), id | 1);
+	ck_assert_uint_eq(fcore->nsq_create, 2);
+	for (i = 0; i < 2; i++) {
+		ck_assert_uint_eq(fcore->sq_info[i].max_data_len, 64 * 1024);
+		ck_assert_uint_eq(fcore->sq_info[i].max_queue_size, 64);
+		ck_assert_uint_eq(fcore->sq_info[i].max_io_queues, 8);
+	}
+	/* Defaults are what the core hears when the application sets none. */
+	fake_env_free();
+	fake_env_new(4, 256, 0, true, true, NULL);
+	id = fake_assoc(HH1, 8, 31);
+	ck_assert_uint_ne(id, 0);
+	ck_assert_uint_eq(fcore->sq_info[0].max_data_len, 1024 * 1024);
+	ck_assert_uint_eq(fcore->sq_info[0].max_queue_size, 1024);
+	ck_assert_uint_eq(fcore->sq_info[0].max_io_queues, 128);
+}
+END_TEST
+
+/* A port whose max_queue_size is below Linux's 32-entry admin queue still
+ * takes that admin queue (up to 32 entries); I/O queues keep the limit. */
+START_TEST(test_admin_queue_exempt)
+{
+	struct nvmet_fc_core_cfg cfg = {
+		.max_data_len = 64 * 1024,
+		.max_queue_size = 16,
+		.max_io_queues = 2,
+	};
+	uint8_t buf[1024];
+	uint64_t id;
+
+	fake_env_free();
+	fake_env_new(4, 256, 0, true, true, &cfg);
+	fake_build_cra(buf, 8, 32); /* 33 entries */
+	ck_assert_int_eq(fake_ls(HH1, buf, sizeof(buf)), 0);
+	fake_pump();
+	expect_rjt(3, FCNVME_RJT_RC_INV_PARAM, FCNVME_RJT_EXP_INV_SQSIZE);
+	ck_assert_uint_eq(fcore->nsq_create, 0);
+	id = fake_assoc(HH1, 8, 31); /* NVME_AQ_DEPTH */
+	ck_assert_uint_ne(id, 0);
+	ck_assert_uint_eq(fcore->sq_info[0].sqsize, 31);
+	ck_assert_uint_eq(fcore->sq_info[0].max_queue_size, 16);
+	ck_assert_uint_eq(fake_conn(HH1, id, 4, 1, 15), id | 1);
+	fake_build_crc(buf, id, 4, 2, 16); /* 17 entries */
+	ck_assert_int_eq(fake_ls(HH1, buf, 80), 0);
+	fake_pump();
+	expect_rjt(4, FCNVME_RJT_RC_INV_PARAM, FCNVME_RJT_EXP_INV_SQSIZE);
+	/* qid 3 is beyond max_io_queues: LOGIC, as nvmet-fc's failed
+	 * queue allocation. */
+	fake_build_crc(buf, id, 4, 3, 15);
+	ck_assert_int_eq(fake_ls(HH1, buf, 80), 0);
+	fake_pump();
+	expect_rjt(4, FCNVME_RJT_RC_LOGIC, FCNVME_RJT_EXP_NONE);
+	ck_assert_uint_eq(fake_conn(HH1, id, 4, 2, 15), id | 2);
+	ck_assert_uint_eq(fcore->nsq_create, 3);
+}
+END_TEST
+
+/* A duplicate qid: INV_PARAM / INV_QUEUE_ID, the first queue untouched. */
 START_TEST(test_crc_duplicate_qid)
 {
 	uint8_t buf[80];
@@ -428,7 +493,7 @@ START_TEST(test_crc_duplicate_qid)
 	fake_build_crc(buf, id, 4, 3, 15);
 	ck_assert_int_eq(fake_ls(HH1, buf, sizeof(buf)), 0);
 	fake_pump();
-	expect_rjt(4, FCNVME_RJT_RC_INV_PARAM, FCNVME_RJT_EXP_INV_Q_ID);
+	expect_rjt(4, FCNVME_RJT_RC_INV_PARAM, FCNVME_RJT_EXP_INV_QUEUE_ID);
 	ck_assert_uint_eq(fcore->nsq_create, 2);
 	ck_assert_uint_eq(fcore->nsq_destroy, 0);
 }
@@ -556,6 +621,20 @@ START_TEST(test_bind)
 	cfg.max_data_len = 0xffffffff;
 	ck_assert_int_eq(nvmet_fc_bind_core(fake->tp, &fcore->ops, fcore, &fcore->env, fcore, &cfg),
 			 -EINVAL);
+	/* MDTS cannot state 4 KiB (0 means "no limit") nor 12 KiB. */
+	cfg.max_data_len = 4096;
+	ck_assert_int_eq(nvmet_fc_bind_core(fake->tp, &fcore->ops, fcore, &fcore->env, fcore, &cfg),
+			 -EINVAL);
+	cfg.max_data_len = 12288;
+	ck_assert_int_eq(nvmet_fc_bind_core(fake->tp, &fcore->ops, fcore, &fcore->env, fcore, &cfg),
+			 -EINVAL);
+	cfg.max_data_len = 128u << 20;
+	ck_assert_int_eq(nvmet_fc_bind_core(fake->tp, &fcore->ops, fcore, &fcore->env, fcore, &cfg),
+			 -EINVAL);
+	cfg.max_data_len = 8192;
+	ck_assert_int_eq(nvmet_fc_bind_core(fake->tp, &fcore->ops, fcore, &fcore->env, fcore, &cfg),
+			 0);
+	ck_assert_int_eq(nvmet_fc_bind_core(fake->tp, NULL, NULL, NULL, NULL, NULL), 0);
 	ck_assert_int_eq(nvmet_fc_bind_core(fake->tp, &fcore->ops, fcore, &fcore->env, fcore, NULL),
 			 0);
 }
@@ -577,6 +656,8 @@ Suite *nvmet_fc_ls_suite(void)
 	tcase_add_test(tc, test_sq_create_fails);
 	tcase_add_test(tc, test_publish_refused);
 	tcase_add_test(tc, test_crc_acc_bytes);
+	tcase_add_test(tc, test_sq_info_limits);
+	tcase_add_test(tc, test_admin_queue_exempt);
 	tcase_add_test(tc, test_crc_duplicate_qid);
 	tcase_add_test(tc, test_wrong_host);
 	tcase_add_test(tc, test_rcv_errors);

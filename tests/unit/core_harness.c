@@ -104,6 +104,10 @@ void h_setup_dir(const char *state_dir)
 	H->tp1.port_name = H_WWPN;
 	H->tp2.node_name = H_WWNN2;
 	H->tp2.port_name = H_WWPN2;
+	H->lim1.max_data_len = 1u << 20;
+	H->lim1.max_queue_size = 1024;
+	H->lim1.max_io_queues = 128;
+	H->lim2 = H->lim1;
 	ck_assert_int_eq(tgt_port_add(H->t, 1, &H->tp1, "p1"), 0);
 	ck_assert_int_eq(tgt_port_add(H->t, 2, &H->tp2, "p2"), 0);
 }
@@ -149,6 +153,7 @@ void h_std_subsys(void)
 
 static void h_queue_create(struct h_assoc *a, uint16_t qid, uint16_t sqsize)
 {
+	const struct nvmet_fc_core_cfg *lim = a->tp == &H->tp2 ? &H->lim2 : &H->lim1;
 	struct nvmet_fc_sq_info info = {
 		.tgtport = a->tp,
 		.fc_sq = (struct nvmet_fc_sq *)(void *)&a->tag[qid],
@@ -159,6 +164,9 @@ static void h_queue_create(struct h_assoc *a, uint16_t qid, uint16_t sqsize)
 		.hwqid = qid ? (uint16_t)((qid - 1) % 2) : 0,
 		.host_wwnn = 0x20000090fa00aa01ull,
 		.host_wwpn = H_HOST_WWPN,
+		.max_data_len = lim->max_data_len,
+		.max_queue_size = lim->max_queue_size,
+		.max_io_queues = lim->max_io_queues,
 	};
 
 	ck_assert_int_eq(tgt_core_ops()->sq_create(H->t, &info, &a->core_sq[qid]), 0);

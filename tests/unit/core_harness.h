@@ -51,6 +51,9 @@ struct harness {
 	struct tgt *t;
 	struct tgt_clock clock;
 	struct nvmet_fc_target_port tp1, tp2;
+	/* The limits the fake transport states in sq_info for queues on
+	 * tp1 and tp2 (default 1 MiB, 1024 entries, 128 queues). */
+	struct nvmet_fc_core_cfg lim1, lim2;
 	int nr_disc_chg;
 	int fail_hwq;	   /* fail this many run_on_hwq */
 	bool defer_delete; /* delete_assoc only counts */
@@ -110,5 +113,7 @@ Suite *core_io_suite(void);
 Suite *core_ns_suite(void);
 Suite *core_backend_suite(void);
 Suite *core_stats_suite(void);
+Suite *core_limits_suite(void);
+Suite *core_linux_suite(void);
 
 #endif /* CORE_HARNESS_H */

@@ -3,8 +3,9 @@
  * A small fake NVMe target core for the loop LLDD: enough of nvmet to bring
  * up an association and move data (Connect, Property Get/Set of CAP, VS,
  * CC, CSTS, Identify controller/namespace/active list, Set Features Number
- * of Queues, Keep Alive, Read, Write, Flush, Write Zeroes, Dataset
- * Management) over one 2 MiB RAM namespace, with a per-opcode failure knob.
+ * of Queues, Keep Alive, the discovery, effects and ANA logs, Read, Write,
+ * Flush, Write Zeroes, Dataset Management) over one 2 MiB RAM namespace,
+ * with a per-opcode failure knob.
  * Commands execute inline and complete through req->queue_response.
  */
 #include <endian.h>
@@ -26,6 +27,7 @@ struct loop_cctrl {
 	uint64_t assoc_id;
 	uint32_t cc;
 	uint32_t csts;
+	bool disc; /* reached through the discovery NQN */
 };
 
 struct loop_csq {
@@ -158,6 +160,7 @@ static uint16_t loop_core_connect(struct loop_csq *sq, struct nvmet_fc_req *req,
 		if (i == LOOP_CORE_MAX_CTRL)
 			return NVME_SC_CONNECT_CTRL_BUSY;
 		core->ctrls[i].used = true;
+		core->ctrls[i].disc = !strncmp(d->subsysnqn, LOOP_DISC_NQN, sizeof(d->subsysnqn));
 		core->ctrls[i].cntlid = (uint16_t)(i + 1);
 		core->ctrls[i].assoc_id = sq->assoc_id;
 		sq->ctrl = &core->ctrls[i];
@@ -232,7 +235,13 @@ static uint16_t loop_core_identify(struct loop_csq *sq, struct nvmet_fc_req *req
 		loop_put16(b, 520, 0x0c); /* ONCS: DSM, WZ */
 		b[525] = 1;		  /* VWC */
 		loop_put32(b, 536, 1);	  /* SGLS */
-		snprintf((char *)b + 768, 256, "%s", sq->core->subnqn);
+		if (sq->ctrl && sq->ctrl->disc) {
+			b[111] = 2; /* CNTRLTYPE: discovery */
+			snprintf((char *)b + 768, 256, "%s", LOOP_DISC_NQN);
+		} else {
+			b[111] = 1; /* CNTRLTYPE: I/O */
+			snprintf((char *)b + 768, 256, "%s", sq->core->subnqn);
+		}
 		loop_put32(b, 1792, 4);
 		loop_put32(b, 1796, 1);
 		b[1803] = 1; /* MSDBD */
@@ -253,14 +262,46 @@ static uint16_t loop_core_identify(struct loop_csq *sq, struct nvmet_fc_req *req
 	}
 }
 
+/* Commands Supported and Effects (05h): the commands it serves; ANA
+ * (0Ch): group 1 optimized with namespace 1 (for tests that advertise
+ * ANA reporting through a patched Identify). */
+static uint16_t loop_core_small_log(struct nvmet_fc_req *req, uint8_t lid)
+{
+	static const uint8_t admin[] = { 0x02, 0x06, 0x09, 0x18 }, io[] = { 0x00, 0x01, 0x02 };
+	uint8_t log[4096];
+	size_t len, i;
+
+	memset(log, 0, sizeof(log));
+	if (lid == 0x05) {
+		for (i = 0; i < sizeof(admin); i++)
+			loop_put32(log, 4u * admin[i], 1);
+		for (i = 0; i < sizeof(io); i++)
+			loop_put32(log, 1024 + 4u * io[i], 1);
+		len = 4096;
+	} else {
+		loop_put16(log, 8, 1);	/* ngrps */
+		loop_put32(log, 16, 1); /* grpid */
+		loop_put32(log, 20, 1); /* nnsids */
+		log[32] = 0x01;		/* optimized */
+		loop_put32(log, 48, 1); /* nsid 1 */
+		len = 52;
+	}
+	memset(req->data, 0, req->transfer_len);
+	memcpy(req->data, log, len < req->transfer_len ? len : req->transfer_len);
+	return 0;
+}
+
 /* The discovery log: one NVM subsystem entry at the core's traddr. */
 static uint16_t loop_core_disc_log(struct loop_csq *sq, struct nvmet_fc_req *req)
 {
 	const struct nvme_command *c = req->cmd;
 	uint8_t log[2048], *e = log + 1024;
 	uint64_t off = le32toh(c->common.cdw12) | ((uint64_t)le32toh(c->common.cdw13) << 32);
+	uint8_t lid = le32toh(c->common.cdw10) & 0xff;
 
-	if ((le32toh(c->common.cdw10) & 0xff) != 0x70)
+	if (lid == 0x05 || lid == 0x0c)
+		return loop_core_small_log(req, lid);
+	if (lid != 0x70)
 		return NVME_SC_INVALID_LOG_PAGE | NVME_SC_DNR;
 	memset(log, 0, sizeof(log));
 	loop_put64(log, 0, 1); /* genctr */

@@ -452,6 +452,39 @@ static void loop_apply_rsp_fault(struct loop_pair *p, struct loop_xchg *x)
 	}
 }
 
+/* The SQE in a host request's CMD IU. */
+const struct nvme_command *loop_hreq_sqe(const struct nvmefc_fcp_req *h)
+{
+	const struct nvme_fc_cmd_iu *iu = h->cmdaddr;
+
+	return (const struct nvme_command *)(const void *)iu->sqe;
+}
+
+/* The response's CQE, as an ERSP. */
+struct nvme_completion *loop_hreq_cqe(struct nvmefc_fcp_req *h)
+{
+	struct nvme_fc_ersp_iu *e = h->rspaddr;
+	struct nvme_completion *cqe = (struct nvme_completion *)(void *)e->cqe;
+
+	if (h->rcv_rsplen == NVME_FC_SIZEOF_ZEROS_RSP || h->rcv_rsplen == 0) {
+		memset(e, 0, sizeof(*e));
+		e->iu_len = cpu_to_be16(sizeof(*e) / 4);
+		e->xfrd_len = cpu_to_be32(h->transferred_length);
+		cqe->sq_id = h->sqid;
+		cqe->command_id = loop_hreq_sqe(h)->common.command_id;
+		h->rcv_rsplen = sizeof(*e);
+	}
+	return h->rcv_rsplen == sizeof(*e) ? cqe : NULL;
+}
+
+/* Write into the host's data buffer. */
+void loop_hreq_write(struct nvmefc_fcp_req *h, uint32_t off, const void *v, size_t n)
+{
+	struct fcnvme_sg src = { .addr = (void *)(uintptr_t)v, .length = (uint32_t)n };
+
+	loop_copy_sg(h->first_sgl, h->sg_cnt, off, &src, 1, 0, (uint32_t)n);
+}
+
 static int loop_t_fcp_op(struct nvmet_fc_target_port *t, struct nvmefc_tgt_fcp_req *treq)
 {
 	struct loop_pair *p = loop_from_tport(t);
@@ -491,6 +524,8 @@ static int loop_t_fcp_op(struct nvmet_fc_target_port *t, struct nvmefc_tgt_fcp_r
 		} else {
 			memcpy(h->rspaddr, treq->rspaddr, treq->rsplen);
 			h->rcv_rsplen = treq->rsplen;
+			if (p->rsp_hook)
+				p->rsp_hook(p, h);
 		}
 		loop_apply_rsp_fault(p, x);
 		break;

@@ -16,6 +16,9 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include <stddef.h>
+
+#include <fcnvme/nvme.h>
 #include <fcnvme/nvme_fc_driver.h>
 #include <fcnvme/nvmet_fc_core.h>
 
@@ -73,6 +76,10 @@ struct loop_pair {
 	uint8_t drop_opcode; /* with drop_count */
 	unsigned int drop_count;
 	unsigned int corrupt_read_count; /* flip a data byte */
+	/* Called with every FCP response as the host will see it (data
+	 * already in the host's buffer), so that a test can play a target
+	 * that breaks a rule; see loop_hreq_*() below. */
+	void (*rsp_hook)(struct loop_pair *p, struct nvmefc_fcp_req *hreq);
 };
 
 /* Build the pair: host ports registered, target port registered and bound
@@ -86,6 +93,13 @@ unsigned int loop_process(struct loop_pair *p);
  * with a fresh core (a restarted target). */
 void loop_target_down(struct loop_pair *p);
 int loop_target_up(struct loop_pair *p);
+
+/* For rsp_hook: the SQE the host sent; its response as an ERSP CQE (a
+ * 12-byte zero response is turned into the equivalent ERSP first); write
+ * n bytes at offset off of the host's data buffer. */
+const struct nvme_command *loop_hreq_sqe(const struct nvmefc_fcp_req *h);
+struct nvme_completion *loop_hreq_cqe(struct nvmefc_fcp_req *h);
+void loop_hreq_write(struct nvmefc_fcp_req *h, uint32_t off, const void *v, size_t n);
 
 /* ---- the fake NVMe core (loop_core.c) ---- */
 

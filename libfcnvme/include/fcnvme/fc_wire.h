@@ -64,9 +64,18 @@
 /* The NVMe-oF identifiers of the FC transport (trtype 2, adrfam 4) are
  * NVMF_TRTYPE_FC and NVMF_ADDR_FAMILY_FC in nvme_log.h. */
 
-/* "nn-0x<16hex>:pn-0x<16hex>" */
-#define NVME_FC_TRADDR_MAXLENGTH 43
-#define NVME_FC_TRADDR_MINLENGTH 39
+/*
+ * The FC traddr "nn-0x<16hex>:pn-0x<16hex>"; the "0x" prefixes are optional
+ * (FC-NVME-2 requires them). Lengths exclude the NUL; the pn part starts at
+ * MAX_PN_OFFSET with the prefixes, at MIN_PN_OFFSET without.
+ */
+#define NVME_FC_TRADDR_NNLEN	     3 /* "?n-" */
+#define NVME_FC_TRADDR_OXNNLEN	     5 /* "?n-0x" */
+#define NVME_FC_TRADDR_HEXNAMELEN    16
+#define NVME_FC_TRADDR_MINLENGTH     (2 * (NVME_FC_TRADDR_NNLEN + NVME_FC_TRADDR_HEXNAMELEN) + 1)
+#define NVME_FC_TRADDR_MAXLENGTH     (2 * (NVME_FC_TRADDR_OXNNLEN + NVME_FC_TRADDR_HEXNAMELEN) + 1)
+#define NVME_FC_TRADDR_MIN_PN_OFFSET (NVME_FC_TRADDR_NNLEN + NVME_FC_TRADDR_HEXNAMELEN + 1)
+#define NVME_FC_TRADDR_MAX_PN_OFFSET (NVME_FC_TRADDR_OXNNLEN + NVME_FC_TRADDR_HEXNAMELEN + 1)
 
 /* ---- Link Services: codes ----------------------------------------------- */
 
@@ -115,7 +124,7 @@ enum {
 	FCNVME_RJT_EXP_INV_LEN = 0x2d,
 	FCNVME_RJT_EXP_INV_ERSP_RAT = 0x40,
 	FCNVME_RJT_EXP_INV_CTLR_ID = 0x41,
-	FCNVME_RJT_EXP_INV_Q_ID = 0x42,
+	FCNVME_RJT_EXP_INV_QUEUE_ID = 0x42,
 	FCNVME_RJT_EXP_INV_SQSIZE = 0x43,
 	FCNVME_RJT_EXP_INV_HOSTID = 0x44,
 	FCNVME_RJT_EXP_INV_HOSTNQN = 0x45,
@@ -326,6 +335,38 @@ struct nvme_fc_ersp_iu {
 	uint8_t cqe[NVME_FC_CQE_SIZE]; /* struct nvme_completion, LE */
 };
 
+/*
+ * NVMe SR (FC-NVME-2 sequence retransmission request) and its response,
+ * sent with R_CTL FCNVME_RS_RCTL_SR / FCNVME_RS_RCTL_SR_RSP. Defined for
+ * completeness: neither Linux side nor ours sends them.
+ */
+#define FCNVME_NVME_SR_OPCODE	  0x01
+#define FCNVME_NVME_SR_RSP_OPCODE 0x02
+
+struct nvme_fc_nvme_sr_iu {
+	uint8_t fc_id;	/* NVME_CMD_FC_ID */
+	uint8_t opcode; /* FCNVME_NVME_SR_OPCODE */
+	uint8_t rsvd2;
+	uint8_t retry_rctl; /* R_CTL of the sequence to retransmit */
+	fcnvme_be32 rsvd4;
+};
+
+/* NVMe SR response status (FCNVME_SRSTAT_*); 1 and 2 are reserved. */
+enum {
+	FCNVME_SRSTAT_ACC = 0x0,
+	FCNVME_SRSTAT_LOGICAL_ERR = 0x3,
+	FCNVME_SRSTAT_INV_QUALIF = 0x4,
+	FCNVME_SRSTAT_UNABL2PERFORM = 0x9,
+};
+
+struct nvme_fc_nvme_sr_rsp_iu {
+	uint8_t fc_id;	/* NVME_CMD_FC_ID */
+	uint8_t opcode; /* FCNVME_NVME_SR_RSP_OPCODE */
+	uint8_t rsvd2;
+	uint8_t status; /* FCNVME_SRSTAT_* */
+	fcnvme_be32 rsvd4;
+};
+
 /* FCP-compatible transfer-ready IU, built by the HBA. */
 struct nvme_fc_xfer_rdy_iu {
 	fcnvme_be32 relative_offset;
@@ -385,6 +426,13 @@ FCNVME_ASSERT_OFF(struct nvme_fc_ersp_iu, rsn, 4);
 FCNVME_ASSERT_OFF(struct nvme_fc_ersp_iu, xfrd_len, 8);
 FCNVME_ASSERT_OFF(struct nvme_fc_ersp_iu, cqe, 16);
 FCNVME_ASSERT_SIZE(struct nvme_fc_xfer_rdy_iu, 12);
+FCNVME_ASSERT_SIZE(struct nvme_fc_nvme_sr_iu, 8);
+FCNVME_ASSERT_OFF(struct nvme_fc_nvme_sr_iu, retry_rctl, 3);
+FCNVME_ASSERT_SIZE(struct nvme_fc_nvme_sr_rsp_iu, 8);
+FCNVME_ASSERT_OFF(struct nvme_fc_nvme_sr_rsp_iu, status, 3);
+_Static_assert(NVME_FC_TRADDR_MAXLENGTH == 43 && NVME_FC_TRADDR_MINLENGTH == 39, "traddr len");
+_Static_assert(NVME_FC_TRADDR_MAX_PN_OFFSET == 22 && NVME_FC_TRADDR_MIN_PN_OFFSET == 20,
+	       "traddr pn offset");
 _Static_assert(FCNVME_LSDESC_CRA_CMD_DESC_MINLEN == 584, "CRA desc minlen");
 _Static_assert(FCNVME_LSDESC_CRA_CMD_DESC_MIN_DESCLEN == 576, "CRA min desclen");
 _Static_assert(FCNVME_LSDESC_CRA_RQST_MINLEN == 592, "CRA rqst minlen");

@@ -4,11 +4,15 @@
  * Linux's nvme-fc offers the NVMe core. An application creates a controller
  * on a registered local port and remote port (see nvme_fc_driver.h); the
  * transport brings up an association (Create Association LS, admin Connect,
- * CC.EN, Identify, Set Features Number of Queues, one Create Connection LS
- * and Connect per I/O queue), keeps it alive, checks every response exactly
- * as the Linux host does, and on any path error tears the association down
- * and reconnects every reconnect_delay until ctrl_loss_tmo (or the remote
- * port's dev_loss_tmo) runs out or a command fails with DNR.
+ * CC.EN, VS, Identify, the effects and ANA logs when advertised, Set
+ * Features Number of Queues, one Create Connection LS and Connect per I/O
+ * queue, as many as the local port has hardware queues and the controller
+ * grants), keeps it alive, checks every response and the controller's
+ * Connect, CAP, Identify and ANA answers exactly as the Linux host does
+ * (a controller Linux refuses is refused), and on any path error tears the
+ * association down and reconnects every reconnect_delay until
+ * ctrl_loss_tmo (or the remote port's dev_loss_tmo) runs out or a command
+ * fails with DNR.
  *
  * Threads: a controller belongs to one thread, the one that created it.
  * Every function below, and the LLDD calls that drive it (the template's

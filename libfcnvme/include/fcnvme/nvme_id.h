@@ -332,10 +332,22 @@ enum nvme_feat {
 #define NVME_AER_RESULT(type, info, lid) \
 	((uint32_t)(type) | ((uint32_t)(info) << 8) | ((uint32_t)(lid) << 16))
 /* Async Event Configuration feature bits (same positions as oaes) */
-#define NVME_AEN_CFG_NS_ATTR	 (1u << 8)
-#define NVME_AEN_CFG_FW_ACT	 (1u << 9)
-#define NVME_AEN_CFG_ANA_CHANGE	 (1u << 11)
-#define NVME_AEN_CFG_DISC_CHANGE (1u << 31)
+#define NVME_AEN_CFG_NS_ATTR		(1u << 8)
+#define NVME_AEN_CFG_FW_ACT		(1u << 9)
+#define NVME_AEN_CFG_ANA_CHANGE		(1u << 11)
+#define NVME_AEN_CFG_DISC_CHANGE	(1u << 31)
+/* ... and the SMART / Health critical warnings, bits 0-4 */
+#define NVME_SMART_CRIT_SPARE		(1u << 0)
+#define NVME_SMART_CRIT_TEMPERATURE	(1u << 1)
+#define NVME_SMART_CRIT_RELIABILITY	(1u << 2)
+#define NVME_SMART_CRIT_MEDIA		(1u << 3)
+#define NVME_SMART_CRIT_VOLATILE_MEMORY (1u << 4)
+
+/* Namespace Write Protection Config feature (FID 84h) states */
+#define NVME_NS_NO_WRITE_PROTECT	  0
+#define NVME_NS_WRITE_PROTECT		  1
+#define NVME_NS_WRITE_PROTECT_POWER_CYCLE 2
+#define NVME_NS_WRITE_PROTECT_PERMANENT	  3
 
 /* ---- Dataset Management range (16 bytes) -------------------------------- */
 

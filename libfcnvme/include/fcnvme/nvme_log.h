@@ -193,10 +193,10 @@ struct nvmf_disc_rsp_page_entry {
 	uint16_t asqsz;
 	uint16_t eflags;
 	uint8_t rsvd12[20];
-	char trsvcid[NVMF_TRSVCID_SIZE]; /* space padded */
+	char trsvcid[NVMF_TRSVCID_SIZE]; /* NUL padded, as Linux */
 	uint8_t rsvd64[192];
 	char subnqn[256];	       /* NUL padded */
-	char traddr[NVMF_TRADDR_SIZE]; /* space padded */
+	char traddr[NVMF_TRADDR_SIZE]; /* NUL padded, as Linux */
 	uint8_t tsas[NVMF_TSAS_SIZE];
 };
 

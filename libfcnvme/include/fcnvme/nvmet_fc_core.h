@@ -75,6 +75,16 @@ struct nvmet_fc_sq_info {
 	uint64_t host_wwnn; /* 0 if host_traddr is absent */
 	uint64_t host_wwpn;
 	void *hosthandle;
+	/*
+	 * The port's limits as the transport enforces them (struct
+	 * nvmet_fc_core_cfg with the defaults applied), so that the core
+	 * advertises exactly these: MDTS from max_data_len, CAP.MQES and
+	 * MAXCMD from max_queue_size, the Number of Queues it grants from
+	 * max_io_queues. Constant for as long as the core is bound.
+	 */
+	uint32_t max_data_len;
+	uint16_t max_queue_size;
+	uint16_t max_io_queues;
 };
 
 /*
@@ -116,12 +126,29 @@ struct nvmet_fc_env_ops {
 	int (*run_on_ctl)(void *env, void (*fn)(void *arg), void *arg);
 };
 
-/* Limits the application sets for a target port. */
+/*
+ * Limits the application sets for a target port; 0 selects the default.
+ * The transport refuses what exceeds them in the Link Services and the CMD
+ * IU, and hands them to the core in every struct nvmet_fc_sq_info:
+ *  - max_data_len: bytes per command (MDTS), a power of two from 8 KiB
+ *    (MDTS 1, as MDTS 0 means "no limit") to 64 MiB; default 1 MiB. Each
+ *    queue entry preallocates a buffer of this size.
+ *  - max_queue_size: entries of an I/O queue (LS sqsize + 1), 2 to 65535;
+ *    default 1024. The admin queue may have max(max_queue_size,
+ *    NVMET_FC_ADMIN_QUEUE_SIZE) entries: on fabrics MQES limits I/O queues
+ *    only (Linux drivers/nvme/target/fabrics-cmd.c, nvmet_install_queue),
+ *    and Linux hosts always ask for 32 admin entries.
+ *  - max_io_queues: I/O queues (qids) per association, 1 to 128; default
+ *    128.
+ *  - max_deferred: deferred commands per queue; default its sqsize.
+ */
+#define NVMET_FC_ADMIN_QUEUE_SIZE 32 /* Linux NVME_AQ_DEPTH */
+
 struct nvmet_fc_core_cfg {
-	uint32_t max_data_len;	 /* MDTS in bytes (default 1 MiB) */
-	uint16_t max_queue_size; /* entries per queue (default 1024) */
-	uint16_t max_io_queues;	 /* per association, at most 128 */
-	uint32_t max_deferred;	 /* deferred commands per queue */
+	uint32_t max_data_len;
+	uint16_t max_queue_size;
+	uint16_t max_io_queues;
+	uint32_t max_deferred;
 };
 
 /* [ctl] Bind (or, with ops NULL, unbind) a core to a target port. */

@@ -1,0 +1,129 @@
+#!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
+# The port limits against the real binaries (tests/e2e/limits.conf.in: a
+# default port and one port each with max_io_queues 2, max_queue_size 16
+# and mdts 16K). What each controller advertises (Identify MDTS and MAXCMD,
+# the queues granted) is the port's; `fcnvme`, which follows it, does
+# verified I/O within it (asking for more queues or entries than the port
+# has still connects); tests/e2e/e2e_inject, which ignores it, gets the
+# Link Service rejects; and the discovery log entry's TREQ says what
+# Linux's does.
+E2E_NAME=limits
+. "$top_srcdir/tests/e2e/lib.sh"
+INJECT=$top_builddir/tests/e2e/e2e_inject
+[ -x "$INJECT" ] || e2e_unavailable "$INJECT is not built"
+e2e_setup
+
+conf=$(e2e_conf limits)
+e2e_start_daemon "$conf"
+H1=$(e2e_host 1)
+traddr_of() {	# traddr_of N: the traddr of target port e$N
+	echo "nn-0x20000090fa0000e$1:pn-0x10000090fa0000e$1"
+}
+json_num() {	# json_num FILE KEY: a number field of fcnvme's JSON
+	sed -n "s/.*\"$2\": *\([0-9][0-9]*\).*/\1/p" "$1" | head -1
+}
+
+# --- what each port advertises -------------------------------------------
+# port: MDTS, MAXCMD
+for row in "1 6 1024" "2 6 1024" "3 6 16" "4 2 1024"; do
+	set -- $row
+	# shellcheck disable=SC2086
+	if timeout 20 "$FCNVME" id-ctrl $H1 --nqn "$NQN_A" --traddr "$(traddr_of "$1")" -o json \
+		>"$tmp/id$1.json" 2>"$tmp/id$1.err"; then
+		m=$(json_num "$tmp/id$1.json" mdts)
+		c=$(json_num "$tmp/id$1.json" maxcmd)
+		if [ "$m" = "$2" ] && [ "$c" = "$3" ]; then
+			ok "port e$1 advertises MDTS $m, MAXCMD $c"
+		else
+			ko "port e$1: MDTS $m MAXCMD $c, want $2 and $3"
+		fi
+	else
+		ko "id-ctrl through port e$1: $(cat "$tmp/id$1.err")"
+	fi
+done
+# the ANA fields fcnvme prints sit where NVMe puts them (342..351)
+check "id-ctrl ANATT 10, ANAGRPMAX 128, NANAGRPID 128" \
+	sh -c "[ \"\$(sed -n 's/.*\"anatt\": *\([0-9]*\).*/\1/p' '$tmp/id1.json')\" = 10 ] &&
+	       [ \"\$(sed -n 's/.*\"anagrpmax\": *\([0-9]*\).*/\1/p' '$tmp/id1.json')\" = 128 ] &&
+	       [ \"\$(sed -n 's/.*\"nanagrpid\": *\([0-9]*\).*/\1/p' '$tmp/id1.json')\" = 128 ]"
+# the raw bytes: MDTS at 77, MAXCMD at 514 (LE) on the small-queue port
+# shellcheck disable=SC2086
+timeout 20 "$FCNVME" id-ctrl $H1 --nqn "$NQN_A" --traddr "$(traddr_of 3)" --raw-binary \
+	>"$tmp/id3.bin" 2>/dev/null
+check "port e3 Identify bytes 77 and 514-515: 06, 10 00" \
+	sh -c "[ \"\$(od -An -tx1 -j77 -N1 '$tmp/id3.bin' | tr -d ' ')\" = 06 ] &&
+	       [ \"\$(od -An -tx1 -j514 -N2 '$tmp/id3.bin' | tr -d ' ')\" = 1000 ]"
+
+# --- a host that follows them: verified I/O --------------------------------
+perf() {	# perf NAME PORT [perf options]: verified I/O, JSON in $tmp/NAME.json
+	n=$1 p=$2
+	shift 2
+	# shellcheck disable=SC2086
+	timeout 60 "$FCNVME" perf $H1 --nqn "$NQN_A" --traddr "$(traddr_of "$p")" -t 2 \
+		--verify --json "$@" >"$tmp/$n.json" 2>"$tmp/$n.err"
+}
+if perf queues 2 --queues 4 -q 8 -o 4096 -w rw; then
+	q=$(json_num "$tmp/queues.json" queues)
+	e=$(json_num "$tmp/queues.json" verify_errors)
+	i=$(json_num "$tmp/queues.json" ios)
+	if [ "$q" = 2 ] && [ "$e" = 0 ] && [ "${i:-0}" -gt 0 ] &&
+	   grep -q 'granted 2 I/O queue' "$tmp/queues.err"; then
+		ok "asking 4 queues of a max_io_queues 2 port: 2 granted, $i verified I/Os"
+	else
+		ko "queues: queues $q verify_errors $e ios $i: $(cat "$tmp/queues.err")"
+	fi
+else
+	ko "perf on port e2: $(cat "$tmp/queues.err")"
+fi
+if perf qsize 3 --queue-size 128 -q 32 -o 4096 -w rw; then
+	d=$(json_num "$tmp/qsize.json" queue_depth)
+	e=$(json_num "$tmp/qsize.json" verify_errors)
+	i=$(json_num "$tmp/qsize.json" ios)
+	if [ "$d" = 15 ] && [ "$e" = 0 ] && [ "${i:-0}" -gt 0 ]; then
+		ok "128-entry host queues on a max_queue_size 16 port: 16 entries, 15 deep, $i verified I/Os"
+	else
+		ko "qsize: depth $d verify_errors $e ios $i: $(cat "$tmp/qsize.err")"
+	fi
+else
+	ko "perf on port e3: $(cat "$tmp/qsize.err")"
+fi
+if perf mdts 4 -q 4 -o 16384 -w rw; then
+	e=$(json_num "$tmp/mdts.json" verify_errors)
+	i=$(json_num "$tmp/mdts.json" ios)
+	if [ "$e" = 0 ] && [ "${i:-0}" -gt 0 ]; then
+		ok "16 KiB I/O on an mdts 16K port: $i verified I/Os"
+	else
+		ko "mdts: verify_errors $e ios $i"
+	fi
+else
+	ko "perf on port e4: $(cat "$tmp/mdts.err")"
+fi
+# a 32 KiB command is not even built by a host that read MDTS
+perf big 4 -q 1 -o 32768 -w read
+check "32 KiB I/O refused by the host on an mdts 16K port" \
+	grep -q 'o 32768 must be a multiple of the LBA size 512 and at most 16384' "$tmp/big.err"
+
+# --- a host that ignores them: the Link Service rejects --------------------
+lim() {	# lim PORT QSIZE NQ
+	"$INJECT" limits --fabric "$FABRIC" --shm-dir "$FCNVME_SHM_DIR" \
+		--wwnn "$H2WWNN" --wwpn "$H2WWPN" --target "0x10000090fa0000e$1" \
+		--hostnqn "$HOSTNQN1" --subnqn "$NQN_A" --max-queue-size "$2" \
+		--max-io-queues "$3" >"$tmp/lim$1.out" 2>&1
+}
+check "LS limits of port e2 (1024 entries, 2 queues): $(lim 2 1024 2; tail -1 "$tmp/lim2.out")" \
+	grep -q ': 6 passed, 0 failed' "$tmp/lim2.out"
+check "LS limits of port e3 (16 entries, 32-entry admin queue): $(lim 3 16 16; tail -1 "$tmp/lim3.out")" \
+	grep -q ': 6 passed, 0 failed' "$tmp/lim3.out"
+
+# --- the discovery log entry, as Linux words it ------------------------------
+# shellcheck disable=SC2086
+timeout 20 "$FCNVME" discover $H1 --traddr "$(traddr_of 3)" >"$tmp/disc.out" 2>&1
+check "discovery TREQ: SQ flow control disable supported" \
+	grep -q '^treq:    not specified, sq flow control disable supported$' "$tmp/disc.out"
+check "discovery entry of port e3" \
+	grep -q '^traddr:  nn-0x20000090fa0000e3:pn-0x10000090fa0000e3$' "$tmp/disc.out"
+
+check "nvmetfcd still running" e2e_daemon_alive
+e2e_stop_daemon
+e2e_finish
