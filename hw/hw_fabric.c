@@ -24,6 +24,7 @@
 #include <fcnvme/fc_wire.h>
 
 #include "hw_fabric.h"
+#include "hw_name.h"
 #include "hw_ring.h"
 
 #define FABRIC_FILE "fabric"
@@ -46,29 +47,13 @@ uint64_t hw_mono_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
-static bool hw_name_ok(const char *name)
-{
-	size_t i, n = strlen(name);
-
-	if (n == 0 || n > 64 || name[0] == '.')
-		return false;
-	for (i = 0; i < n; i++) {
-		char c = name[i];
-
-		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-		      c == '-' || c == '_' || c == '.'))
-			return false;
-	}
-	return true;
-}
-
 /* Resolve the fabric directory of a fabric name. */
 int hw_fabric_path(const char *shm_dir, const char *name, char *out, size_t outlen)
 {
 	const char *root = shm_dir;
 	int n;
 
-	if (!name || !hw_name_ok(name))
+	if (!name || !hw_fabric_name_ok(name))
 		return -EINVAL;
 	if (!root || !*root)
 		root = getenv("FCNVME_SHM_DIR");

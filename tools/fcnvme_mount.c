@@ -40,7 +40,7 @@
 #include "hw_host.h"
 #include "fcnvme.h"
 
-#define MNT_MAX_NS	256
+#define MNT_LIST_IDS	1024 /* NSIDs per Identify Active Namespace List page */
 #define MNT_NAME_MAX	16
 #define MNT_RESCAN_MS	1000 /* how often the namespace list is re-read */
 #define MNT_MAX_PATHS	4
@@ -48,8 +48,9 @@
 #define MNT_ANA_UNKNOWN 0xff
 
 /* A namespace's file. Slots are never reordered (the inode is the slot
- * index + 2); a namespace that leaves the subsystem keeps its slot, marked
- * gone, and gets it back if it returns. */
+ * index + 2) and never move in memory (requests point at them); a namespace
+ * that leaves the subsystem keeps its slot, marked gone, and gets it back if
+ * it returns. There are as many slots as the subsystem has namespaces. */
 struct mnt_ns {
 	uint32_t nsid;
 	uint32_t lbasz;
@@ -109,8 +110,8 @@ struct mnt {
 	bool multipath;
 	uint64_t path_gen, kicked_gen; /* a path became usable: retry */
 	struct fuse_session *se;
-	struct mnt_ns ns[MNT_MAX_NS];
-	unsigned int nr_ns;
+	struct mnt_ns **ns; /* slots, each allocated once */
+	unsigned int nr_ns, cap_ns;
 	uint32_t max_xfer;
 	TAILQ_HEAD(, mnt_op) waiting; /* for LIVE */
 	unsigned int inflight;
@@ -118,9 +119,9 @@ struct mnt {
 
 static struct mnt_ns *mnt_ns_of(struct mnt *m, fuse_ino_t ino)
 {
-	if (ino < 2 || ino - 2 >= m->nr_ns || m->ns[ino - 2].gone)
+	if (ino < 2 || ino - 2 >= m->nr_ns || m->ns[ino - 2]->gone)
 		return NULL;
-	return &m->ns[ino - 2];
+	return m->ns[ino - 2];
 }
 
 static void mnt_fill_attr(struct mnt *m, fuse_ino_t ino, struct stat *st)
@@ -152,7 +153,7 @@ static void mnt_lookup(fuse_req_t req, fuse_ino_t parent, const char *name)
 		return;
 	}
 	for (i = 0; i < m->nr_ns; i++) {
-		if (m->ns[i].gone || strcmp(name, m->ns[i].name))
+		if (m->ns[i]->gone || strcmp(name, m->ns[i]->name))
 			continue;
 		memset(&e, 0, sizeof(e));
 		e.ino = i + 2;
@@ -217,10 +218,10 @@ static void mnt_readdir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 	}
 	for (i = (unsigned int)off; i < m->nr_ns + 2; i++) {
 		struct stat st;
-		const char *name = i == 0 ? "." : i == 1 ? ".." : m->ns[i - 2].name;
+		const char *name = i == 0 ? "." : i == 1 ? ".." : m->ns[i - 2]->name;
 		size_t n;
 
-		if (i >= 2 && m->ns[i - 2].gone)
+		if (i >= 2 && m->ns[i - 2]->gone)
 			continue;
 		memset(&st, 0, sizeof(st));
 		st.st_ino = i < 2 ? FUSE_ROOT_ID : i;
@@ -629,8 +630,8 @@ static void mnt_statfs(fuse_req_t req, fuse_ino_t ino)
 	sv.f_bsize = 512;
 	sv.f_frsize = 512;
 	for (i = 0; i < m->nr_ns; i++)
-		if (!m->ns[i].gone)
-			sv.f_blocks += m->ns[i].nblocks * m->ns[i].lbasz / 512;
+		if (!m->ns[i]->gone)
+			sv.f_blocks += m->ns[i]->nblocks * m->ns[i]->lbasz / 512;
 	sv.f_files = m->nr_ns + 1;
 	sv.f_namemax = MNT_NAME_MAX;
 	fuse_reply_statfs(req, &sv);
@@ -681,8 +682,8 @@ static struct mnt_ns *mnt_ns_find(struct mnt *m, uint32_t nsid)
 	unsigned int i;
 
 	for (i = 0; i < m->nr_ns; i++)
-		if (m->ns[i].nsid == nsid)
-			return &m->ns[i];
+		if (m->ns[i]->nsid == nsid)
+			return m->ns[i];
 	return NULL;
 }
 
@@ -781,40 +782,98 @@ static int mnt_paths_poll(struct mnt *m)
  * the controller is not live). Returns the number of usable namespaces, or
  * -1 if the list could not be read.
  */
-static int mnt_rescan(struct mnt *m, bool quiet)
+/* A new slot for nsid (marked gone until its geometry is read). */
+static struct mnt_ns *mnt_ns_new(struct mnt *m, uint32_t nsid)
+{
+	struct mnt_ns *ns, **slots;
+
+	if (m->nr_ns == m->cap_ns) {
+		slots = realloc(m->ns, (m->cap_ns ? 2 * m->cap_ns : 64) * sizeof(*slots));
+		if (!slots)
+			return NULL;
+		m->ns = slots;
+		m->cap_ns = m->cap_ns ? 2 * m->cap_ns : 64;
+	}
+	ns = calloc(1, sizeof(*ns));
+	if (!ns)
+		return NULL;
+	ns->nsid = nsid;
+	ns->gone = true;
+	snprintf(ns->name, sizeof(ns->name), "ns%u", nsid);
+	m->ns[m->nr_ns++] = ns;
+	return ns;
+}
+
+/* Every active NSID: the list comes in pages of up to 1024 NSIDs above the
+ * one asked for. Returns how many (into *idsp, to free), or -1. */
+static int mnt_active_ids(struct mnt *m, bool quiet, uint32_t **idsp)
 {
 	struct fcnvme_host_buf *nsl;
-	struct fcnvme_host_ctrl_info info;
-	uint32_t ids[MNT_MAX_NS];
-	unsigned int i, j, n = 0, usable = 0;
-	struct mnt_ns *ns;
-	uint32_t v;
+	uint32_t *ids = NULL, *grown, v, after = 0;
+	unsigned int i, n = 0;
 	int rc;
 
-	fcnvme_host_ctrl_get_info(mnt_admin_ctrl(m), &info);
-	m->max_xfer = info.max_xfer;
 	rc = fcnvme_host_buf_alloc(m->ctrl, 4096, &nsl);
 	if (rc) {
 		if (!quiet)
 			fcnvme_err_status(m->x, "Identify Active Namespace List", rc);
 		return -1;
 	}
-	rc = fcnvme_identify(m->x, mnt_admin_ctrl(m), 2, 0, nsl);
-	if (rc) {
-		if (!quiet)
-			fcnvme_err_status(m->x, "Identify Active Namespace List", rc);
-		fcnvme_host_buf_free(m->ctrl, nsl);
-		return -1;
-	}
-	for (i = 0; i < MNT_MAX_NS; i++) {
-		memcpy(&v, (const char *)nsl->addr + 4 * i, 4);
-		if (!le32toh(v))
+	for (;;) {
+		rc = fcnvme_identify(m->x, mnt_admin_ctrl(m), 2, after, nsl);
+		if (rc) {
+			if (!quiet)
+				fcnvme_err_status(m->x, "Identify Active Namespace List", rc);
 			break;
-		ids[n++] = le32toh(v);
+		}
+		grown = realloc(ids, (n + MNT_LIST_IDS) * sizeof(*ids));
+		if (!grown) {
+			rc = -ENOMEM;
+			break;
+		}
+		ids = grown;
+		for (i = 0; i < MNT_LIST_IDS; i++) {
+			memcpy(&v, (const char *)nsl->addr + 4 * i, 4);
+			if (!le32toh(v) || le32toh(v) <= after)
+				break;
+			ids[n++] = le32toh(v);
+		}
+		if (i < MNT_LIST_IDS || ids[n - 1] >= 0xfffffffeu)
+			break; /* the last page */
+		after = ids[n - 1];
 	}
 	fcnvme_host_buf_free(m->ctrl, nsl);
+	if (rc) {
+		free(ids);
+		return -1;
+	}
+	*idsp = ids;
+	return (int)n;
+}
+
+/*
+ * Make the files follow the subsystem: read the active namespace list,
+ * mark namespaces that left as gone, add new ones, refresh sizes (a
+ * namespace may have grown). quiet: no messages (the periodic rescan while
+ * the controller is not live). Returns the number of usable namespaces, or
+ * -1 if the list could not be read.
+ */
+static int mnt_rescan(struct mnt *m, bool quiet)
+{
+	struct fcnvme_host_ctrl_info info;
+	unsigned int i, j, n, usable = 0;
+	struct mnt_ns *ns;
+	uint32_t *ids;
+	int got;
+
+	fcnvme_host_ctrl_get_info(mnt_admin_ctrl(m), &info);
+	m->max_xfer = info.max_xfer;
+	got = mnt_active_ids(m, quiet, &ids);
+	if (got < 0)
+		return -1;
+	n = (unsigned int)got;
 	for (i = 0; i < m->nr_ns; i++) {
-		ns = &m->ns[i];
+		ns = m->ns[i];
 		for (j = 0; j < n && ids[j] != ns->nsid; j++)
 			;
 		if (j == n && !ns->gone) {
@@ -827,14 +886,11 @@ static int mnt_rescan(struct mnt *m, bool quiet)
 
 		ns = mnt_ns_find(m, ids[j]);
 		if (!ns) {
-			if (m->nr_ns == MNT_MAX_NS)
+			ns = mnt_ns_new(m, ids[j]);
+			if (!ns) {
+				fprintf(stderr, "fcnvme mount: out of memory for ns%u\n", ids[j]);
 				continue;
-			ns = &m->ns[m->nr_ns];
-			memset(ns, 0, sizeof(*ns));
-			ns->nsid = ids[j];
-			ns->gone = true;
-			snprintf(ns->name, sizeof(ns->name), "ns%u", ns->nsid);
-			m->nr_ns++;
+			}
 			fresh = true;
 		}
 		if (fcnvme_ns_geometry(m->x, mnt_admin_ctrl(m), ns->nsid, &ns->lbasz, &ns->nblocks))
@@ -845,6 +901,7 @@ static int mnt_rescan(struct mnt *m, bool quiet)
 		ns->gone = false;
 		usable++;
 	}
+	free(ids);
 	return (int)usable;
 }
 
@@ -1038,6 +1095,9 @@ out_disc:
 	x.cur_ctrl = m.ctrl;
 	fcnvme_disconnect(&x, m.ctrl);
 	fcnvme_stop(&x);
+	while (m.nr_ns)
+		free(m.ns[--m.nr_ns]);
+	free(m.ns);
 out_args:
 	fuse_opt_free_args(&args);
 	return ret;

@@ -1,11 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
 /*
  * fcnvmectl: control nvmetfcd over its control socket.
- *   fcnvmectl [-s SOCKET] [-j] OBJECT [VERB] [ARGS]
+ *   fcnvmectl [-s SOCKET] [-j] [-t SECONDS] OBJECT [VERB] [ARGS]
  *   fcnvmectl -h | --help
  * Parses the words against the grammar table, sends one request, prints
  * the answer as a text table or (-j) JSON, and exits 0 on success or 1 with
- * the daemon's message on stderr.
+ * the daemon's message on stderr. A daemon that is alive but does not
+ * answer within the timeout (-t, default 30 s, 0: for ever) is an error.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -21,7 +22,8 @@
 
 #include "fcnvmectl.h"
 
-#define DEFAULT_SOCKET RUNSTATEDIR "/nvmetfcd/" FCNVME_CTL_SOCKET
+#define DEFAULT_SOCKET	  RUNSTATEDIR "/nvmetfcd/" FCNVME_CTL_SOCKET
+#define DEFAULT_TIMEOUT_S 30
 
 struct run {
 	const struct ctl_output *out;
@@ -44,19 +46,30 @@ int main(int argc, char *argv[])
 	static const struct option longopts[] = { { "help", no_argument, NULL, 'h' },
 						  { "json", no_argument, NULL, 'j' },
 						  { "socket", required_argument, NULL, 's' },
+						  { "timeout", required_argument, NULL, 't' },
 						  { NULL, 0, NULL, 0 } };
-	char err[600];
+	unsigned long timeout_s = DEFAULT_TIMEOUT_S;
+	char err[600], *end;
 	int ch, rc;
 
 	if (sock == NULL || *sock == '\0')
 		sock = DEFAULT_SOCKET;
-	while ((ch = getopt_long(argc, argv, "+hjs:", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "+hjs:t:", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'j':
 			r.out = &ctl_output_json;
 			break;
 		case 's':
 			sock = optarg;
+			break;
+		case 't':
+			errno = 0;
+			timeout_s = strtoul(optarg, &end, 10);
+			if (errno != 0 || end == optarg || *end != '\0' || timeout_s > 86400) {
+				fprintf(stderr, "fcnvmectl: -t %s: give seconds, 0..86400\n",
+					optarg);
+				return 1;
+			}
 			break;
 		case 'h':
 			ctl_usage(stdout);
@@ -71,7 +84,15 @@ int main(int argc, char *argv[])
 		fprintf(stderr, "fcnvmectl: %s\n", err);
 		return 1;
 	}
-	rc = fcnvme_client_open(sock, &c);
+	rc = fcnvme_client_open_timeout(sock, (unsigned int)timeout_s * 1000, &c);
+	if (rc == -ETIMEDOUT) {
+		fprintf(stderr,
+			"fcnvmectl: %s: nvmetfcd took no connection within %lu s (it is running "
+			"but does not answer; -t SECONDS waits longer)\n",
+			sock, timeout_s);
+		fcnvme_msg_free(req);
+		return 1;
+	}
 	if (rc) {
 		fprintf(stderr, "fcnvmectl: %s: %s (is nvmetfcd running?)\n", sock, strerror(-rc));
 		fcnvme_msg_free(req);
@@ -84,6 +105,13 @@ int main(int argc, char *argv[])
 		r.out->end(r.verb);
 	fcnvme_msg_free(req);
 	fcnvme_client_close(c);
+	if (rc == -ETIMEDOUT) {
+		fprintf(stderr,
+			"fcnvmectl: %s: nvmetfcd did not answer within %lu s (it is running but "
+			"does not answer; -t SECONDS waits longer)\n",
+			sock, timeout_s);
+		return 1;
+	}
 	if (rc) {
 		fprintf(stderr, "fcnvmectl: %s\n",
 			err[0] != '\0' ? err : strerror(rc < 0 ? -rc : EIO));

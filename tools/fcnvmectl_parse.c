@@ -337,7 +337,7 @@ void ctl_usage(FILE *fp)
 	size_t i;
 	int k;
 
-	fputs("usage: fcnvmectl [-s SOCKET] [-j] OBJECT [VERB] [ARGS]\n", fp);
+	fputs("usage: fcnvmectl [-s SOCKET] [-j] [-t SECONDS] OBJECT [VERB] [ARGS]\n", fp);
 	for (i = 0; i < ctl_nverbs; i++) {
 		const struct ctlverb *v = &ctl_verbs[i];
 		const struct ctlarg *o;

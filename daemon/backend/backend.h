@@ -58,6 +58,8 @@ struct backend_ops {
 	int (*grow)(struct backend *be, uint64_t size, uint64_t *size_out, char *err,
 		    size_t errlen);
 	void (*close)(struct backend *be);
+	/* [ctl] Optional: switch O_DIRECT on or off for later I/O. */
+	int (*set_direct)(struct backend *be, bool direct, char *err, size_t errlen);
 	/* [hwq] Run op on [off, off + len) with req->data as the buffer. */
 	uint16_t (*submit)(struct backend *be, struct nvmet_fc_req *req, enum backend_op op,
 			   uint64_t off, uint64_t len);
@@ -85,6 +87,8 @@ struct backend_ops {
 struct backend {
 	const struct backend_ops *ops;
 	bool zeroes_dealloc; /* deallocated reads 0 */
+	bool writable;	     /* the medium takes writes (a read-only namespace
+			      * on it can be made writable in place) */
 	/* A completed write is durable (no volatile write cache to flush):
 	 * a subsystem whose namespaces all say so reports VWC=0. */
 	bool no_write_cache;
@@ -94,6 +98,10 @@ extern const struct backend_ops backend_null_ops;
 extern const struct backend_ops backend_ram_ops;
 extern const struct backend_ops backend_file_ops;
 extern const struct backend_ops backend_rbd_ops;
+
+/* Bytes all ram namespaces together may hold: the machine's memory, or
+ * the process cgroup's limit when lower. */
+uint64_t backend_ram_limit(void);
 
 /* The ops for a backend type, or NULL for an unknown type. */
 const struct backend_ops *backend_ops_for(enum tgt_backend_type type);

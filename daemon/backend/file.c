@@ -5,7 +5,8 @@
  * set up by tgt_hwq_start(), submitted and reaped in tgt_hwq_poll()); on a
  * thread without a ring they run synchronously. Flush is fdatasync, FUA a
  * RWF_DSYNC write; Write Zeroes and Deallocate use fallocate on files and
- * BLKZEROOUT / BLKDISCARD on block devices. Optional O_DIRECT.
+ * BLKZEROOUT / BLKDISCARD on block devices. Optional O_DIRECT. A backing
+ * file is opened, never created, unless the namespace asks for create.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -33,7 +34,7 @@ struct file_be {
 	struct backend be;
 	int fd;
 	bool blkdev;
-	bool direct;
+	bool writable; /* opened O_RDWR */
 	uint64_t size;
 };
 
@@ -54,7 +55,7 @@ static int file_open(const struct tgt_ns_params *p, struct backend **bep, uint64
 	struct file_be *fb;
 	struct stat st;
 	uint64_t sz;
-	int flags = p->readonly ? O_RDONLY : O_RDWR;
+	int flags = O_RDWR;
 	int rc;
 
 	if (!p->path || !*p->path) {
@@ -63,15 +64,34 @@ static int file_open(const struct tgt_ns_params *p, struct backend **bep, uint64
 	}
 	if (p->direct)
 		flags |= O_DIRECT;
-	if (p->size && !p->readonly)
-		flags |= O_CREAT;
+	if (p->create && (p->readonly || !p->size)) {
+		tgt_err(err, errlen, "creating %s needs a size and a writable namespace", p->path);
+		return -EINVAL;
+	}
 	fb = calloc(1, sizeof(*fb));
 	if (!fb)
 		return -ENOMEM;
-	fb->fd = open(p->path, flags | O_CLOEXEC, 0600);
+	/* A missing backing file is an error: creating it would put a data
+	 * disk that is not mounted yet on whatever file system holds the
+	 * mount point. Only an explicit create makes one (never replaces). */
+	fb->fd = open(p->path, flags | O_CLOEXEC);
+	if (fb->fd < 0 && errno == ENOENT && p->create)
+		fb->fd = open(p->path, flags | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	/* A read-only namespace on a writable medium keeps it open for
+	 * writing, so that read_only can be turned off in place. */
+	if (fb->fd >= 0)
+		fb->writable = true;
+	else if (p->readonly && errno != ENOENT)
+		fb->fd = open(p->path, (flags & ~O_ACCMODE) | O_RDONLY | O_CLOEXEC);
 	if (fb->fd < 0) {
 		rc = -errno;
-		tgt_err(err, errlen, "cannot open %s: %s", p->path, strerror(-rc));
+		if (rc == -ENOENT)
+			tgt_err(err, errlen,
+				"cannot open %s: %s (backing files are never created implicitly: "
+				"create it, or set create = true)",
+				p->path, strerror(-rc));
+		else
+			tgt_err(err, errlen, "cannot open %s: %s", p->path, strerror(-rc));
 		goto out_free_fb;
 	}
 	if (fstat(fb->fd, &st)) {
@@ -122,8 +142,8 @@ static int file_open(const struct tgt_ns_params *p, struct backend **bep, uint64
 		goto out_close_fd;
 	}
 	fb->size = sz;
-	fb->direct = p->direct;
 	fb->be.ops = &backend_file_ops;
+	fb->be.writable = fb->writable;
 	fb->be.zeroes_dealloc = !fb->blkdev;
 	*bep = &fb->be;
 	*size = sz;
@@ -168,6 +188,21 @@ static int file_grow(struct backend *be, uint64_t size, uint64_t *size_out, char
 	}
 	fb->size = size;
 	*size_out = size;
+	return 0;
+}
+
+/* O_DIRECT on or off for the I/O submitted from now on. */
+static int file_set_direct(struct backend *be, bool direct, char *err, size_t errlen)
+{
+	struct file_be *fb = (struct file_be *)be;
+	int fl = fcntl(fb->fd, F_GETFL), rc;
+
+	if (fl < 0 || fcntl(fb->fd, F_SETFL, direct ? fl | O_DIRECT : fl & ~O_DIRECT) != 0) {
+		rc = -errno;
+		tgt_err(err, errlen, "cannot turn O_DIRECT %s: %s", direct ? "on" : "off",
+			strerror(-rc));
+		return rc;
+	}
 	return 0;
 }
 
@@ -451,6 +486,7 @@ const struct backend_ops backend_file_ops = {
 	.open = file_open,
 	.grow = file_grow,
 	.close = file_close,
+	.set_direct = file_set_direct,
 	.submit = file_submit,
 	.thread_start = file_thread_start,
 	.thread_poll = file_thread_poll,

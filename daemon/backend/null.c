@@ -32,6 +32,7 @@ static int null_open(const struct tgt_ns_params *p, struct backend **bep, uint64
 		return -ENOMEM;
 	nb->be.ops = &backend_null_ops;
 	nb->be.zeroes_dealloc = true;
+	nb->be.writable = true;
 	nb->size = p->size;
 	*bep = &nb->be;
 	*size = p->size;

@@ -4,11 +4,18 @@
  * reserved once (PROT_NONE, up to RAM_RESERVE or the size if larger) and made
  * accessible as the namespace grows, so the base address never moves under
  * I/O threads. Deallocated ranges are zeroed, so they read back as zeroes.
+ * The memory is not reserved with the kernel (MAP_NORESERVE) and is only
+ * used as hosts write, so the sizes of all ram namespaces together are held
+ * to the memory this process may have (backend_ram_limit()): a larger one
+ * would be accepted and hosts writing to it would get the daemon OOM-killed.
  */
 #include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <unistd.h>
 
 #include <fcnvme/nvmet_fc_core.h>
 
@@ -24,9 +31,84 @@ struct ram_be {
 	uint64_t reserve;
 };
 
+/* Bytes of all open ram namespaces. [ctl] (open, grow, close run there). */
+static uint64_t ram_total;
+
 static uint64_t ram_page_up(uint64_t v)
 {
 	return (v + 4095) & ~4095ull;
+}
+
+/* A limit in bytes from a cgroup file dir/path/file ("max" or a number),
+ * or 0. */
+static uint64_t ram_cgroup_file(const char *dir, const char *path, const char *file)
+{
+	char name[4200], buf[64];
+	uint64_t v = 0;
+	FILE *f;
+
+	snprintf(name, sizeof(name), "%s%s/%s", dir, path, file);
+	f = fopen(name, "re");
+	if (f == NULL)
+		return 0;
+	if (fgets(buf, sizeof(buf), f) != NULL && sscanf(buf, "%" SCNu64, &v) != 1)
+		v = 0;
+	fclose(f);
+	return v;
+}
+
+/* The memory limit of our cgroup (v2 memory.max, v1 limit_in_bytes), or 0. */
+static uint64_t ram_cgroup_limit(void)
+{
+	char line[4096], *path;
+	uint64_t v = 0, w;
+	FILE *f = fopen("/proc/self/cgroup", "re");
+
+	if (f == NULL)
+		return 0;
+	while (v == 0 && fgets(line, sizeof(line), f) != NULL) {
+		line[strcspn(line, "\n")] = '\0';
+		if (strncmp(line, "0::", 3) == 0) {
+			path = line + 3;
+			v = ram_cgroup_file("/sys/fs/cgroup", path, "memory.max");
+		} else if ((path = strstr(line, ":memory:")) != NULL) {
+			path += 8;
+			v = ram_cgroup_file("/sys/fs/cgroup/memory", path, "memory.limit_in_bytes");
+			/* inside a cgroup namespace the own group is the root */
+			w = ram_cgroup_file("/sys/fs/cgroup/memory", "", "memory.limit_in_bytes");
+			if (w && (!v || w < v))
+				v = w;
+		}
+	}
+	fclose(f);
+	return v;
+}
+
+/* The memory ram namespaces may take in all: the machine's, or less when
+ * the process's cgroup (a systemd MemoryMax=, a container) allows less. */
+uint64_t backend_ram_limit(void)
+{
+	long pages = sysconf(_SC_PHYS_PAGES), psz = sysconf(_SC_PAGESIZE);
+	uint64_t phys = pages > 0 && psz > 0 ? (uint64_t)pages * (uint64_t)psz : UINT64_MAX;
+	uint64_t cg = ram_cgroup_limit();
+
+	return cg && cg < phys ? cg : phys;
+}
+
+/* Whether sz more bytes of ram namespaces fit; err says why not. */
+static int ram_admit(uint64_t sz, char *err, size_t errlen)
+{
+	uint64_t limit = backend_ram_limit();
+	uint64_t sum = sz > UINT64_MAX - ram_total ? UINT64_MAX : ram_total + sz;
+
+	if (sum <= limit)
+		return 0;
+	tgt_err(err, errlen,
+		"ram namespaces would hold %" PRIu64 " MiB, more than the %" PRIu64
+		" MiB of memory this daemon may use (hosts writing to them would get it "
+		"killed); use a file namespace or less",
+		sum >> 20, limit >> 20);
+	return -ENOMEM;
 }
 
 static int ram_open(const struct tgt_ns_params *p, struct backend **bep, uint64_t *size, char *err,
@@ -40,6 +122,8 @@ static int ram_open(const struct tgt_ns_params *p, struct backend **bep, uint64_
 		tgt_err(err, errlen, "a ram namespace needs a size");
 		return -EINVAL;
 	}
+	if (ram_admit(sz < p->size ? UINT64_MAX : sz, err, errlen))
+		return -ENOMEM;
 	rb = calloc(1, sizeof(*rb));
 	if (!rb)
 		return -ENOMEM;
@@ -58,8 +142,10 @@ static int ram_open(const struct tgt_ns_params *p, struct backend **bep, uint64_
 	}
 	rb->base = m;
 	rb->size = sz;
+	ram_total += sz;
 	rb->be.ops = &backend_ram_ops;
 	rb->be.zeroes_dealloc = true;
+	rb->be.writable = true;
 	*bep = &rb->be;
 	*size = p->size;
 	return 0;
@@ -83,13 +169,17 @@ static int ram_grow(struct backend *be, uint64_t size, uint64_t *size_out, char 
 			(unsigned long long)rb->reserve);
 		return -ENOSPC;
 	}
+	if (sz > rb->size && ram_admit(sz - rb->size, err, errlen))
+		return -ENOMEM;
 	if (sz > rb->size && mprotect(rb->base + rb->size, sz - rb->size, PROT_READ | PROT_WRITE)) {
 		tgt_err(err, errlen, "cannot allocate %llu more bytes of memory",
 			(unsigned long long)(sz - rb->size));
 		return -ENOMEM;
 	}
-	if (sz > rb->size)
+	if (sz > rb->size) {
+		ram_total += sz - rb->size;
 		rb->size = sz;
+	}
 	*size_out = size;
 	return 0;
 }
@@ -98,6 +188,7 @@ static void ram_close(struct backend *be)
 {
 	struct ram_be *rb = (struct ram_be *)be;
 
+	ram_total -= rb->size;
 	munmap(rb->base, rb->reserve);
 	free(rb);
 }

@@ -219,6 +219,7 @@ static int rbd_open_be(const struct tgt_ns_params *p, struct backend **bep, uint
 	rb->be.ops = &backend_rbd_ops;
 	rb->be.zeroes_dealloc = false; /* discard below an object is not zeroing */
 	rb->be.no_write_cache = !p->rbd.write_cache;
+	rb->be.writable = true; /* rbd_open is read-write */
 	*bep = &rb->be;
 	*size = sz;
 	return 0;

@@ -2,12 +2,16 @@
 /*
  * conf_load(): read a libconfig file into a fresh struct conf and validate
  * all of it (types, ranges, names, NQNs, WWNs, references between sections,
- * duplicates), reporting the first problem as "FILE:LINE: reason". Scalar
+ * duplicates), reporting the first problem as "FILE:LINE: reason". The
+ * text is read and checked by conf_text.c (whole, text only, includes
+ * expanded) and conf_syntax.c before libconfig parses it from memory. Scalar
  * settings come from the options tables in conf_opts.c; unknown settings are
  * errors, so a typo never goes unnoticed. No side effects.
  */
+#define _GNU_SOURCE
 #include <ctype.h>
 #include <errno.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,6 +25,8 @@
 
 #include "conf.h"
 #include "conf_opts.h"
+#include "conf_text.h"
+#include "hw/hw_name.h"
 
 /* The list or array member name of g (NULL if absent); checks its kind. */
 static int member_list(struct conf_parse *p, const config_setting_t *g, const char *name,
@@ -37,6 +43,21 @@ static int member_list(struct conf_parse *p, const config_setting_t *g, const ch
 	return 0;
 }
 
+/* "soft:..." (the name is checked apart) or "/dev/uio" and digits. */
+static bool dev_valid(const char *dev)
+{
+	const char *d;
+
+	if (strncmp(dev, "soft:", 5) == 0)
+		return true;
+	if (strncmp(dev, "/dev/uio", 8) != 0 || dev[8] == '\0')
+		return false;
+	for (d = dev + 8; *d; d++)
+		if (!isdigit((unsigned char)*d))
+			return false;
+	return true;
+}
+
 static int parse_port(struct conf_parse *p, const config_setting_t *g, struct conf_port *cp)
 {
 	static const char *const extra[] = { "cpus", NULL };
@@ -47,13 +68,18 @@ static int parse_port(struct conf_parse *p, const config_setting_t *g, struct co
 	if (err)
 		return err;
 	cp->line = (int)config_setting_source_line(g);
-	if (strncmp(cp->dev, "soft:", 5) != 0 && strncmp(cp->dev, "/dev/uio", 8) != 0)
+	if (!dev_valid(cp->dev))
 		return conf_perr(p, config_setting_get_member(g, "dev"), -EINVAL,
 				 "port %s: dev \"%s\" must be soft:FABRIC or /dev/uioN", cp->name,
 				 cp->dev);
 	if (strcmp(cp->dev, "soft:") == 0)
 		return conf_perr(p, config_setting_get_member(g, "dev"), -EINVAL,
 				 "port %s: soft: needs a fabric name", cp->name);
+	if (strncmp(cp->dev, "soft:", 5) == 0 && !hw_fabric_name_ok(cp->dev + 5))
+		return conf_perr(p, config_setting_get_member(g, "dev"), -EINVAL,
+				 "port %s: fabric name \"%s\": use 1..%d letters, digits, '-', '_' "
+				 "or '.', not starting with '.'",
+				 cp->name, cp->dev + 5, HW_FABRIC_NAME_MAX);
 	if (cp->mdts & (cp->mdts - 1))
 		return conf_perr(p, config_setting_get_member(g, "mdts"), -EINVAL,
 				 "port %s: mdts = %u is not a power of two (Identify MDTS "
@@ -79,12 +105,52 @@ static int parse_port(struct conf_parse *p, const config_setting_t *g, struct co
 	return 0;
 }
 
+/*
+ * A relative backing-file path is taken from the directory of the file that
+ * holds the setting (not the working directory, "/" under systemd) and
+ * stored absolute; text without a file has no directory to take it from.
+ */
+static int resolve_path(struct conf_parse *p, const config_setting_t *s, char **path)
+{
+	char dir[PATH_MAX], real[PATH_MAX], *slash, *abs = NULL;
+	const char *file = NULL;
+	int line;
+
+	if ((*path)[0] == '/')
+		return 0;
+	if (p->text != NULL)
+		conf_text_where(p->text, (int)config_setting_source_line(s), &file, &line);
+	if (file == NULL || (p->text->string && file == p->text->files[0]))
+		return conf_perr(p, s, -EINVAL, "path \"%s\" is relative; give an absolute path",
+				 *path);
+	snprintf(dir, sizeof(dir), "%s", file);
+	slash = strrchr(dir, '/');
+	if (slash == NULL)
+		snprintf(dir, sizeof(dir), ".");
+	else if (slash == dir)
+		slash[1] = '\0';
+	else
+		*slash = '\0';
+	if (realpath(dir, real) == NULL)
+		return conf_perr(p, s, -errno,
+				 "path \"%s\": cannot resolve the directory of %s: %s", *path, file,
+				 strerror(errno));
+	if (asprintf(&abs, "%s%s%s", real, strcmp(real, "/") == 0 ? "" : "/", *path) < 0)
+		return -ENOMEM;
+	free(*path);
+	*path = abs;
+	return 0;
+}
+
 static int parse_ns(struct conf_parse *p, const config_setting_t *g, struct conf_ns *ns)
 {
 	int err;
 
 	err = conf_opts_parse(p, g, conf_ns_opts, NULL, ns, "namespace");
 	if (err)
+		return err;
+	if (ns->path != NULL &&
+	    (err = resolve_path(p, config_setting_get_member(g, "path"), &ns->path)))
 		return err;
 	ns->line = (int)config_setting_source_line(g);
 	if (ns->lba_size != 512 && ns->lba_size != 4096)
@@ -93,6 +159,9 @@ static int parse_ns(struct conf_parse *p, const config_setting_t *g, struct conf
 		return conf_perr(p, g, -EINVAL, "namespace: backend file needs path");
 	if (ns->backend != TGT_BACKEND_FILE && ns->path != NULL)
 		return conf_perr(p, g, -EINVAL, "namespace: path is only for backend file");
+	if (ns->create && (ns->backend != TGT_BACKEND_FILE || ns->size == 0 || ns->readonly))
+		return conf_perr(p, g, -EINVAL,
+				 "namespace: create is for a writable file namespace with a size");
 	if (ns->backend == TGT_BACKEND_RBD && (!ns->rbd.pool[0] || !ns->rbd.image[0]))
 		return conf_perr(p, g, -EINVAL, "namespace: backend rbd needs pool and image");
 	if (ns->backend != TGT_BACKEND_RBD &&
@@ -293,6 +362,7 @@ static int parse_ana(struct conf_parse *p, const config_setting_t *g, struct con
 /* Cross-section checks: unique names and ids, references resolve. */
 static int check_refs(struct conf_parse *p, struct conf *c)
 {
+	char where[300];
 	unsigned int i, k;
 
 	for (i = 0; i < c->nr_ports; i++) {
@@ -310,9 +380,10 @@ static int check_refs(struct conf_parse *p, struct conf *c)
 			struct conf_port *b = &c->ports[k];
 
 			if (strcmp(a->name, b->name) == 0)
-				return conf_perr_at(p, a->line, -EINVAL,
-						    "port %s defined twice (first at line %d)",
-						    a->name, b->line);
+				return conf_perr_at(
+					p, a->line, -EINVAL, "port %s defined twice (first at %s)",
+					a->name,
+					conf_where(p, b->line, a->line, where, sizeof(where)));
 			if (a->wwpn == b->wwpn)
 				return conf_perr_at(p, a->line, -EINVAL,
 						    "port %s has the WWPN of port %s", a->name,
@@ -446,44 +517,52 @@ static int parse_root(struct conf_parse *p, config_t *cfg, struct conf *c)
 	return check_refs(p, c);
 }
 
-static int load(config_t *cfg, int rc, const char *name, struct conf **out, char *err,
-		size_t errlen)
+/* Parse and validate text already read and checked by conf_text. */
+static int load(struct conf_text *t, const char *name, struct conf **out, char *err, size_t errlen)
 {
-	struct conf_parse p = { .name = name, .err = err, .errlen = errlen };
+	struct conf_parse p = { .name = name, .text = t, .err = err, .errlen = errlen };
 	struct conf *c;
+	config_t cfg;
 	int ret;
 
-	if (rc != CONFIG_TRUE) {
-		if (config_error_type(cfg) == CONFIG_ERR_FILE_IO)
-			snprintf(err, errlen, "%s: cannot read: %s", name, strerror(errno));
-		else
-			snprintf(err, errlen, "%s:%d: %s", name, config_error_line(cfg),
-				 config_error_text(cfg));
-		return config_error_type(cfg) == CONFIG_ERR_FILE_IO ? -ENOENT : -EINVAL;
+	ret = conf_syntax_check(t, err, errlen);
+	if (ret)
+		return ret;
+	config_init(&cfg);
+	if (config_read_string(&cfg, t->buf) != CONFIG_TRUE) {
+		ret = conf_text_error(t, config_error_line(&cfg), -EINVAL, err, errlen, "%s",
+				      config_error_text(&cfg));
+		goto out_destroy_cfg;
 	}
 	c = conf_new();
-	if (c == NULL)
-		return -ENOMEM;
-	ret = parse_root(&p, cfg, c);
+	if (c == NULL) {
+		ret = -ENOMEM;
+		goto out_destroy_cfg;
+	}
+	ret = parse_root(&p, &cfg, c);
 	if (ret) {
 		if (ret == -ENOMEM)
 			snprintf(err, errlen, "%s: out of memory", name);
 		conf_free(c);
-		return ret;
+		goto out_destroy_cfg;
 	}
 	*out = c;
-	return 0;
+out_destroy_cfg:
+	config_destroy(&cfg);
+	return ret;
 }
 
 /* Parse and validate a configuration file. */
 int conf_load(const char *path, struct conf **out, char *err, size_t errlen)
 {
-	config_t cfg;
+	struct conf_text t;
 	int ret;
 
-	config_init(&cfg);
-	ret = load(&cfg, config_read_file(&cfg, path), path, out, err, errlen);
-	config_destroy(&cfg);
+	ret = conf_text_read(&t, path, err, errlen);
+	if (ret)
+		return ret;
+	ret = load(&t, path, out, err, errlen);
+	conf_text_free(&t);
 	return ret;
 }
 
@@ -491,11 +570,20 @@ int conf_load(const char *path, struct conf **out, char *err, size_t errlen)
 int conf_load_string(const char *text, const char *name, struct conf **out, char *err,
 		     size_t errlen)
 {
-	config_t cfg;
+	return conf_load_buffer(text, strlen(text), name, out, err, errlen);
+}
+
+/* Parse and validate len bytes of configuration. */
+int conf_load_buffer(const char *text, size_t len, const char *name, struct conf **out, char *err,
+		     size_t errlen)
+{
+	struct conf_text t;
 	int ret;
 
-	config_init(&cfg);
-	ret = load(&cfg, config_read_string(&cfg, text), name, out, err, errlen);
-	config_destroy(&cfg);
+	ret = conf_text_string(&t, text, len, name, err, errlen);
+	if (ret)
+		return ret;
+	ret = load(&t, name, out, err, errlen);
+	conf_text_free(&t);
 	return ret;
 }

@@ -73,6 +73,7 @@ struct conf_ns {
 	uint32_t anagrpid;
 	bool readonly;
 	bool direct;
+	bool create; /* file: create it when missing */
 	bool enabled;
 	bool has_uuid, has_nguid, has_eui64;
 	uint8_t uuid[16], nguid[16], eui64[8];
@@ -153,6 +154,9 @@ struct conf {
 int conf_load(const char *path, struct conf **out, char *err, size_t errlen);
 /* Same, from a string; name is used in messages. */
 int conf_load_string(const char *text, const char *name, struct conf **out, char *err,
+		     size_t errlen);
+/* Same, from len bytes that may hold anything (a NUL byte is an error). */
+int conf_load_buffer(const char *text, size_t len, const char *name, struct conf **out, char *err,
 		     size_t errlen);
 /* Free a config (NULL is fine). */
 void conf_free(struct conf *c);

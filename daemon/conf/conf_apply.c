@@ -8,7 +8,9 @@
  * namespaces), and last ANA groups that go away. If a step fails, the same
  * difference is run back towards a copy of the old config, so the running
  * state ends as it was. Unchanged objects are not touched: their
- * associations and I/O continue.
+ * associations and I/O continue. A namespace that stays is changed in
+ * place or not at all: a change that would replace its storage or identity
+ * refuses the whole configuration before anything is done.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -19,6 +21,8 @@
 
 #include "conf.h"
 #include "conf_ops.h"
+#include "conf_opts.h"
+#include "ctl/ctl_server.h"
 #include "fcd.h"
 #include "log.h"
 
@@ -49,15 +53,74 @@ static bool rbd_same(const struct tgt_rbd_params *a, const struct tgt_rbd_params
 	       a->write_cache == b->write_cache && a->op_timeout_s == b->op_timeout_s;
 }
 
-/* Whether a namespace must be recreated to become t. */
-static bool ns_replaced(const struct conf_ns *c, const struct conf_ns *t)
+/*
+ * What in t would replace the storage or identity of running namespace c
+ * (into buf), or NULL when t can be reached in place: read_only, direct,
+ * create, growth, ANA group and enabled change in place; backend, path,
+ * lba_size and a given identifier that differs would need a new namespace.
+ */
+static const char *ns_replacing(const struct conf_ns *c, const struct conf_ns *t, char *buf,
+				size_t len)
 {
-	return c->backend != t->backend || !str_eq(c->path, t->path) ||
-	       c->lba_size != t->lba_size || c->readonly != t->readonly || c->direct != t->direct ||
-	       !rbd_same(&c->rbd, &t->rbd) ||
-	       (c->has_uuid && t->has_uuid && memcmp(c->uuid, t->uuid, 16) != 0) ||
-	       (c->has_nguid && t->has_nguid && memcmp(c->nguid, t->nguid, 16) != 0) ||
-	       (c->has_eui64 && t->has_eui64 && memcmp(c->eui64, t->eui64, 8) != 0);
+	if (c->backend != t->backend)
+		snprintf(buf, len, "backend (%s to %s)", conf_backend_names[c->backend],
+			 conf_backend_names[t->backend]);
+	else if (!str_eq(c->path, t->path))
+		snprintf(buf, len, "path (%s to %s)", c->path, t->path);
+	else if (c->lba_size != t->lba_size)
+		snprintf(buf, len, "lba_size (%u to %u)", c->lba_size, t->lba_size);
+	else if (!rbd_same(&c->rbd, &t->rbd))
+		snprintf(buf, len, "the rbd image or its cluster");
+	else if (c->has_uuid && t->has_uuid && memcmp(c->uuid, t->uuid, 16) != 0)
+		snprintf(buf, len, "uuid");
+	else if (c->has_nguid && t->has_nguid && memcmp(c->nguid, t->nguid, 16) != 0)
+		snprintf(buf, len, "nguid");
+	else if (c->has_eui64 && t->has_eui64 && memcmp(c->eui64, t->eui64, 8) != 0)
+		snprintf(buf, len, "eui64");
+	else
+		return NULL;
+	return buf;
+}
+
+/*
+ * Before anything changes: a namespace that stays must be reachable in
+ * place. Replacing one (a ram namespace would come back empty, hosts would
+ * see other data under the same identity) is never a side effect of a
+ * reload; the operator removes it and adds it again.
+ */
+static int check_in_place(const struct conf *c, const struct conf *t, char *err, size_t errlen)
+{
+	unsigned int i, k;
+	char what[600];
+
+	for (i = 0; i < t->nr_subsys; i++) {
+		const struct conf_subsys *ts = &t->subsys[i];
+		const struct conf_subsys *cs = conf_subsys_find(c, ts->nqn);
+
+		for (k = 0; cs != NULL && k < ts->nr_ns; k++) {
+			const struct conf_ns *tn = &ts->ns[k];
+			const struct conf_ns *cn = conf_ns_find(cs, tn->nsid);
+
+			if (cn == NULL)
+				continue;
+			if (ns_replacing(cn, tn, what, sizeof(what)) != NULL) {
+				snprintf(
+					err, errlen,
+					"%s namespace %u: changing %s would replace the namespace "
+					"(its data or identity), which a reload never does: delete "
+					"it first (remove it from the file and reload, or "
+					"fcnvmectl namespace del %s %u), then add it again",
+					ts->nqn, tn->nsid, what, ts->nqn, tn->nsid);
+				return -EINVAL;
+			}
+			if (tn->size < cn->size && tn->size != 0) {
+				snprintf(err, errlen, "%s namespace %u: shrinking would lose data",
+					 ts->nqn, tn->nsid);
+				return -EINVAL;
+			}
+		}
+	}
+	return 0;
 }
 
 static int apply_ports(struct fcd *d, const struct conf *t, char *err, size_t errlen)
@@ -167,9 +230,7 @@ static int apply_namespaces(struct fcd *d, const struct conf_subsys *ts, char *e
 	int rc = 0;
 
 	for (i = cs->nr_ns; i-- > 0;) {
-		const struct conf_ns *tn = conf_ns_find(ts, cs->ns[i].nsid);
-
-		if (tn != NULL && !ns_replaced(&cs->ns[i], tn))
+		if (conf_ns_find(ts, cs->ns[i].nsid) != NULL)
 			continue;
 		rc = conf_op_ns_del(d, ts->nqn, cs->ns[i].nsid, err, errlen);
 		if (rc)
@@ -187,14 +248,25 @@ static int apply_namespaces(struct fcd *d, const struct conf_subsys *ts, char *e
 				return rc;
 			continue;
 		}
-		if (tn->size < cn->size && tn->size != 0) {
-			snprintf(err, errlen, "%s namespace %u: shrinking would lose data", ts->nqn,
-				 tn->nsid);
-			return -EINVAL;
-		}
+		/* In place (check_in_place() refused everything else). */
 		if (tn->size > cn->size &&
 		    (rc = conf_op_ns_resize(d, ts->nqn, tn->nsid, tn->size, err, errlen)))
 			return rc;
+		if (tn->readonly != cn->readonly) {
+			rc = conf_op_ns_set_readonly(d, ts->nqn, tn->nsid, tn->readonly, err,
+						     errlen);
+			if (rc)
+				return rc;
+			log_info("%s namespace %u: read_only %s", ts->nqn, tn->nsid,
+				 tn->readonly ? "on" : "off");
+		}
+		if (tn->direct != cn->direct) {
+			rc = conf_op_ns_set_direct(d, ts->nqn, tn->nsid, tn->direct, err, errlen);
+			if (rc)
+				return rc;
+			log_info("%s namespace %u: direct %s", ts->nqn, tn->nsid,
+				 tn->direct ? "on" : "off");
+		}
 		if (tn->anagrpid != cn->anagrpid &&
 		    (rc = conf_op_ns_set_ana_group(d, ts->nqn, tn->nsid, tn->anagrpid, err,
 						   errlen)))
@@ -355,6 +427,13 @@ int conf_apply(struct fcd *d, struct conf *newconf, char *err, size_t errlen)
 		if (d->conf == NULL)
 			return -ENOMEM;
 	}
+	rc = check_in_place(d->conf, newconf, err, errlen);
+	if (rc)
+		return rc;
+	/* The copy to roll back to holds the identifiers in use: a namespace
+	 * deleted and then restored must come back as the same namespace (its
+	 * state file went with the delete). */
+	conf_sync_ids(d);
 	old = conf_dup(d->conf);
 	if (old == NULL) {
 		snprintf(err, errlen, "out of memory");
@@ -372,6 +451,9 @@ int conf_apply(struct fcd *d, struct conf *newconf, char *err, size_t errlen)
 	 * has the NSIDs assigned at load time. */
 	conf_free(d->conf);
 	d->conf = newconf;
+	/* A removed or changed socket group loses its rights now. */
+	if (d->ctl != NULL)
+		ctl_server_set_group(d->ctl, newconf->socket_group);
 	return 0;
 }
 

@@ -403,6 +403,7 @@ static void ns_params(const struct conf_ns *ns, struct tgt_ns_params *p)
 	p->anagrpid = ns->anagrpid;
 	p->readonly = ns->readonly;
 	p->direct = ns->direct;
+	p->create = ns->create;
 	p->disabled = !ns->enabled;
 	p->has_uuid = ns->has_uuid;
 	p->has_nguid = ns->has_nguid;
@@ -547,6 +548,41 @@ int conf_op_ns_set_ana_group(struct fcd *d, const char *nqn, uint32_t nsid, uint
 	return rc;
 }
 
+/* Make a namespace read-only or writable, in place. */
+int conf_op_ns_set_readonly(struct fcd *d, const char *nqn, uint32_t nsid, bool readonly, char *err,
+			    size_t errlen)
+{
+	struct conf_ns *ns;
+	int rc;
+
+	ns = ns_lookup(d, nqn, nsid, NULL, err, errlen, &rc);
+	if (ns == NULL)
+		return rc;
+	rc = tgt_ns_set_readonly(d->tgt, nqn, nsid, readonly, err, errlen);
+	if (rc == 0)
+		ns->readonly = readonly;
+	return rc;
+}
+
+/* Turn O_DIRECT on or off, in place. */
+int conf_op_ns_set_direct(struct fcd *d, const char *nqn, uint32_t nsid, bool direct, char *err,
+			  size_t errlen)
+{
+	struct conf_ns *ns;
+	int rc;
+
+	ns = ns_lookup(d, nqn, nsid, NULL, err, errlen, &rc);
+	if (ns == NULL)
+		return rc;
+	rc = tgt_ns_set_direct(d->tgt, nqn, nsid, direct, err, errlen);
+	if (rc == 0)
+		ns->direct = direct;
+	return rc;
+}
+
+static int ana_set_state(struct fcd *d, struct conf_ana *a, const char *port, uint8_t state,
+			 char *err, size_t errlen);
+
 /* Create an ANA group in state on every port. */
 int conf_op_ana_add(struct fcd *d, uint32_t grpid, uint8_t state, char *err, size_t errlen)
 {
@@ -599,13 +635,40 @@ int conf_op_ana_set_state(struct fcd *d, uint32_t grpid, const char *port, uint8
 			  size_t errlen)
 {
 	struct conf_ana *a = conf_ana_find(d->conf, grpid);
+	int rc;
+
+	/* Group 1 always exists (optimized) even when the configuration does
+	 * not name it: record it now, and forget it again if setting fails. */
+	if (a == NULL && grpid == 1) {
+		a = arr_push(&d->conf->ana, &d->conf->nr_ana, sizeof(*a));
+		if (a == NULL)
+			return op_fail(err, errlen, -ENOMEM, "out of memory");
+		a->grpid = 1;
+		a->state = FCNVME_ANA_OPTIMIZED;
+		rc = ana_set_state(d, a, port, state, err, errlen);
+		if (rc) {
+			a = conf_ana_find(d->conf, 1);
+			free(a->ports);
+			arr_del(d->conf->ana, &d->conf->nr_ana, sizeof(*a),
+				(unsigned int)(a - d->conf->ana));
+		}
+		return rc;
+	}
+	if (a == NULL)
+		return op_fail(err, errlen, -ENOENT, "no ANA group %u", grpid);
+	return ana_set_state(d, a, port, state, err, errlen);
+}
+
+/* Set the state of group a (in d->conf). */
+static int ana_set_state(struct fcd *d, struct conf_ana *a, const char *port, uint8_t state,
+			 char *err, size_t errlen)
+{
+	uint32_t grpid = a->grpid;
 	struct conf_ana_port *ap;
 	struct conf_port *cp;
 	unsigned int i;
 	int rc;
 
-	if (a == NULL)
-		return op_fail(err, errlen, -ENOENT, "no ANA group %u", grpid);
 	if (port != NULL) {
 		cp = conf_port_find(d->conf, port);
 		if (cp == NULL)

@@ -44,6 +44,10 @@ int conf_op_ns_enable(struct fcd *d, const char *nqn, uint32_t nsid, bool on, ch
 		      size_t errlen);
 int conf_op_ns_set_ana_group(struct fcd *d, const char *nqn, uint32_t nsid, uint32_t grpid,
 			     char *err, size_t errlen);
+int conf_op_ns_set_readonly(struct fcd *d, const char *nqn, uint32_t nsid, bool readonly, char *err,
+			    size_t errlen);
+int conf_op_ns_set_direct(struct fcd *d, const char *nqn, uint32_t nsid, bool direct, char *err,
+			  size_t errlen);
 
 int conf_op_ana_add(struct fcd *d, uint32_t grpid, uint8_t state, char *err, size_t errlen);
 int conf_op_ana_del(struct fcd *d, uint32_t grpid, char *err, size_t errlen);

@@ -18,6 +18,7 @@
 
 #include "conf.h"
 #include "conf_opts.h"
+#include "conf_text.h"
 
 const char *const conf_backend_names[] = { [TGT_BACKEND_NULL] = "null",
 					   [TGT_BACKEND_RAM] = "ram",
@@ -94,6 +95,7 @@ const struct conf_opt conf_ns_opts[] = {
 	{ "ana_group", CONF_OPT_U32, F(conf_ns, anagrpid), 0, 1, TGT_MAX_ANAGRP, 1, NULL, 0 },
 	{ "read_only", CONF_OPT_BOOL, F(conf_ns, readonly), 0, 0, 1, 0, NULL, 0 },
 	{ "direct", CONF_OPT_BOOL, F(conf_ns, direct), 0, 0, 1, 0, NULL, CONF_OPT_OMIT_DEFAULT },
+	{ "create", CONF_OPT_BOOL, F(conf_ns, create), 0, 0, 1, 0, NULL, CONF_OPT_OMIT_DEFAULT },
 	{ "enabled", CONF_OPT_BOOL, F(conf_ns, enabled), 0, 0, 1, 1, NULL, 0 },
 	{ "uuid", CONF_OPT_UUID, F(conf_ns, uuid), offsetof(struct conf_ns, has_uuid), 0, 0, 0,
 	  NULL, CONF_OPT_OMIT_DEFAULT },
@@ -145,6 +147,16 @@ const struct conf_opt conf_ana_opts[] = { { "id", CONF_OPT_U32, F(conf_ana, grpi
 					    FCNVME_ANA_OPTIMIZED, conf_ana_state_names, 0 },
 					  { NULL, 0, 0, 0, 0, 0, 0, 0, NULL, 0 } };
 
+static void perr(struct conf_parse *p, int line, const char *msg)
+{
+	const char *file = p->name;
+
+	if (p->text != NULL)
+		conf_text_where(p->text, line, &file, &line);
+	if (p->err != NULL && p->errlen > 0)
+		snprintf(p->err, p->errlen, "%s:%d: %s", file != NULL ? file : p->name, line, msg);
+}
+
 /* Record "FILE:LINE: message" for setting s; returns error. */
 int conf_perr(struct conf_parse *p, const config_setting_t *s, int error, const char *fmt, ...)
 {
@@ -154,9 +166,7 @@ int conf_perr(struct conf_parse *p, const config_setting_t *s, int error, const 
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	if (p->err != NULL && p->errlen > 0)
-		snprintf(p->err, p->errlen, "%s:%d: %s", p->name,
-			 s != NULL ? (int)config_setting_source_line(s) : 0, msg);
+	perr(p, s != NULL ? (int)config_setting_source_line(s) : 0, msg);
 	return error;
 }
 
@@ -169,9 +179,26 @@ int conf_perr_at(struct conf_parse *p, int line, int error, const char *fmt, ...
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	if (p->err != NULL && p->errlen > 0)
-		snprintf(p->err, p->errlen, "%s:%d: %s", p->name, line, msg);
+	perr(p, line, msg);
 	return error;
+}
+
+/* Where line is, for a message about line ref: "line N" in the same file,
+ * else "FILE:N". */
+const char *conf_where(struct conf_parse *p, int line, int ref, char *buf, size_t len)
+{
+	const char *file = NULL, *rfile = NULL;
+	int fline = line, rline;
+
+	if (p->text != NULL) {
+		conf_text_where(p->text, line, &file, &fline);
+		conf_text_where(p->text, ref, &rfile, &rline);
+	}
+	if (file == NULL || rfile == NULL || strcmp(file, rfile) == 0)
+		snprintf(buf, len, "line %d", fline);
+	else
+		snprintf(buf, len, "%s:%d", file, fline);
+	return buf;
 }
 
 static bool printable(const char *s)

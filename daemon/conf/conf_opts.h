@@ -57,9 +57,12 @@ extern const char *const conf_ana_state_names[];
 extern const char *const conf_log_names[];
 extern const char *const conf_poll_names[];
 
+struct conf_text;
+
 /* State of one parse, for error messages. */
 struct conf_parse {
-	const char *name; /* file name for messages */
+	const char *name;	      /* file name for messages */
+	const struct conf_text *text; /* maps lines to files (NULL: name) */
 	char *err;
 	size_t errlen;
 };
@@ -68,6 +71,8 @@ int conf_perr(struct conf_parse *p, const config_setting_t *s, int error, const 
 	__attribute__((format(printf, 4, 5)));
 int conf_perr_at(struct conf_parse *p, int line, int error, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
+/* Where line is, for a message about line ref ("line N" or "FILE:N"). */
+const char *conf_where(struct conf_parse *p, int line, int ref, char *buf, size_t len);
 bool conf_name_valid(const char *s);
 int conf_enum_lookup(const char *const *names, const char *s);
 /*

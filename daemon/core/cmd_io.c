@@ -230,7 +230,7 @@ uint16_t cmd_io_parse(struct nvmet_fc_req *req)
 	case nvme_cmd_write:
 	case nvme_cmd_write_zeroes:
 	case nvme_cmd_dsm:
-		if (ns->params.readonly)
+		if (atomic_load_explicit(&ns->readonly, memory_order_relaxed))
 			return NVME_SC_NS_WRITE_PROTECTED | NVME_SC_DNR;
 		if (cmd->opcode == nvme_cmd_write)
 			status = io_parse_rw(req, ns, BE_WRITE);

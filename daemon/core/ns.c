@@ -523,13 +523,14 @@ int tgt_ns_add(struct tgt *t, const char *nqn, const struct tgt_ns_params *p, ch
 		rc = -EINVAL;
 		goto out_free_ns;
 	}
-	if (gen) {
+	if (gen) { /* new, or the state file held another store's ids */
 		rc = ns_id_save(t, s->nqn, &ns->params, err, errlen);
 		if (rc)
 			goto out_free_ns;
 	}
 	atomic_init(&ns->nblocks, size >> ns->lba_shift);
 	atomic_init(&ns->anagrpid, ns->params.anagrpid);
+	atomic_init(&ns->readonly, ns->params.readonly);
 	ns->params.size = size;
 	ns->enabled = !p->disabled;
 	for (pp = &s->ns_list; *pp && (*pp)->nsid < ns->nsid; pp = &(*pp)->next)
@@ -548,11 +549,13 @@ out_free_ns:
 	return rc;
 }
 
-/* Delete a namespace (idempotent); its I/O drains in the background. */
+/* Delete a namespace (idempotent); its I/O drains in the background. Its
+ * identifiers are retired: they never come back for another namespace. */
 int tgt_ns_del(struct tgt *t, const char *nqn, uint32_t nsid, char *err, size_t errlen)
 {
 	struct subsys *s = ns_subsys(t, nqn, err, errlen);
 	struct ns *ns, **pp;
+	int rc;
 
 	if (!s)
 		return -ENOENT;
@@ -561,6 +564,9 @@ int tgt_ns_del(struct tgt *t, const char *nqn, uint32_t nsid, char *err, size_t 
 			break;
 	if (!ns)
 		return 0;
+	rc = ns_id_forget(t, s->nqn, nsid, err, errlen);
+	if (rc)
+		return rc;
 	*pp = ns->next;
 	s->nr_ns--;
 	ns->deleting = true;
@@ -660,6 +666,51 @@ int tgt_ns_set_ana_group(struct tgt *t, const char *nqn, uint32_t nsid, uint32_t
 	ns->params.anagrpid = anagrpid;
 	atomic_store_explicit(&ns->anagrpid, anagrpid, memory_order_relaxed);
 	tgt_ana_changed(t);
+	return 0;
+}
+
+/* Refuse writes from now on, or take them again. Writes in flight when
+ * read_only goes on complete; hosts learn it from a namespace change. */
+int tgt_ns_set_readonly(struct tgt *t, const char *nqn, uint32_t nsid, bool readonly, char *err,
+			size_t errlen)
+{
+	struct ns *ns = ns_lookup(t, nqn, nsid, err, errlen);
+
+	if (!ns)
+		return -ENOENT;
+	if (ns->params.readonly == readonly)
+		return 0;
+	if (!readonly && !ns->be->writable) {
+		tgt_err(err, errlen,
+			"namespace %u: its backing store could only be opened read-only, so it "
+			"cannot become writable in place; delete it and add it again",
+			nsid);
+		return -EROFS;
+	}
+	ns->params.readonly = readonly;
+	atomic_store_explicit(&ns->readonly, readonly, memory_order_relaxed);
+	if (ns->enabled)
+		subsys_ns_changed(ns->subsys, nsid);
+	return 0;
+}
+
+/* O_DIRECT on or off (file namespaces; others only record it). */
+int tgt_ns_set_direct(struct tgt *t, const char *nqn, uint32_t nsid, bool direct, char *err,
+		      size_t errlen)
+{
+	struct ns *ns = ns_lookup(t, nqn, nsid, err, errlen);
+	int rc;
+
+	if (!ns)
+		return -ENOENT;
+	if (ns->params.direct == direct)
+		return 0;
+	if (ns->be->ops->set_direct) {
+		rc = ns->be->ops->set_direct(ns->be, direct, err, errlen);
+		if (rc)
+			return rc;
+	}
+	ns->params.direct = direct;
 	return 0;
 }
 

@@ -1,10 +1,16 @@
 // SPDX-License-Identifier: Apache-2.0
 /*
  * Stable namespace identity: the UUID, NGUID and EUI-64 a namespace keeps
- * across restarts. Identifiers the caller gives win; missing ones come from
- * "<state_dir>/<subsystem NQN, %-escaped>/ns<NSID>.id" ("uuid <32 hex>",
- * "nguid <32 hex>", "eui64 <16 hex>" lines), or are generated (getrandom)
- * and written there atomically (temporary file 0600, fsync, rename). [ctl]
+ * across restarts and reloads. Identifiers the caller gives win; missing
+ * ones come from "<state_dir>/<subsystem NQN, %-escaped>/ns<NSID>.id"
+ * ("store <backend> <lba size>[ <path>]", "uuid <32 hex>", "nguid <32 hex>",
+ * "eui64 <16 hex>" lines), or are generated (getrandom) and written there
+ * atomically (temporary file 0600, fsync, rename). The identifiers belong
+ * to the storage named on the store line, never just to the NSID: a file
+ * that names other storage is not used (fresh identifiers replace it), and
+ * deleting a namespace deletes its file (ns_id_forget), so a namespace added
+ * later under the same NSID is a new namespace to hosts, as the NVMe
+ * specification requires (hosts group multipath paths by these). [ctl]
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -87,27 +93,86 @@ static int ns_id_path(struct tgt *t, const char *nqn, uint32_t nsid, char *buf, 
 	return 0;
 }
 
-static void ns_id_read(const char *path, struct tgt_ns_params *p)
+/* The store line of p: backend, LBA size, and the path of a file
+ * namespace with bytes outside '!'..'~' and '%' written "%XX". */
+static void ns_id_store(const struct tgt_ns_params *p, char *out, size_t len)
 {
-	char line[128];
+	static const char *const names[] = {
+		[TGT_BACKEND_NULL] = "null", [TGT_BACKEND_RAM] = "ram", [TGT_BACKEND_FILE] = "file"
+	};
+	static const char hex[] = "0123456789abcdef";
+	const char *q;
+	size_t o;
+
+	o = (size_t)snprintf(out, len, "store %s %u",
+			     (unsigned int)p->backend < 3 ? names[p->backend] : "?",
+			     p->lba_size ? p->lba_size : 512);
+	if (o >= len || p->backend != TGT_BACKEND_FILE || !p->path)
+		return;
+	out[o++] = ' ';
+	for (q = p->path; *q && o + 4 < len; q++) {
+		unsigned char ch = (unsigned char)*q;
+
+		if (ch > ' ' && ch < 0x7f && ch != '%') {
+			out[o++] = (char)ch;
+		} else {
+			out[o++] = '%';
+			out[o++] = hex[ch >> 4];
+			out[o++] = hex[ch & 15];
+		}
+	}
+	out[o] = '\0';
+}
+
+/* Take the missing identifiers of p from the file at path when it belongs
+ * to p's storage. Returns whether the file must be (re)written: it is
+ * missing, names other storage or no storage, or holds other ids. */
+static bool ns_id_read(const char *path, struct tgt_ns_params *p)
+{
+	char line[4200], store[4200];
+	bool has_u = false, has_n = false, has_e = false, same;
+	uint8_t u[16], n[16], e[8];
+	int match = -1; /* unknown until the store line */
 	FILE *f = fopen(path, "re");
 
 	if (!f)
-		return;
+		return true;
+	ns_id_store(p, store, sizeof(store));
 	while (fgets(line, sizeof(line), f)) {
-		if (!p->has_uuid && !strncmp(line, "uuid ", 5))
-			p->has_uuid = !ns_id_hex(line + 5, p->uuid, 16);
-		else if (!p->has_nguid && !strncmp(line, "nguid ", 6))
-			p->has_nguid = !ns_id_hex(line + 6, p->nguid, 16);
-		else if (!p->has_eui64 && !strncmp(line, "eui64 ", 6))
-			p->has_eui64 = !ns_id_hex(line + 6, p->eui64, 8);
+		line[strcspn(line, "\n")] = '\0';
+		if (!strncmp(line, "store ", 6))
+			match = strcmp(line, store) == 0;
+		else if (!strncmp(line, "uuid ", 5))
+			has_u = !ns_id_hex(line + 5, u, 16);
+		else if (!strncmp(line, "nguid ", 6))
+			has_n = !ns_id_hex(line + 6, n, 16);
+		else if (!strncmp(line, "eui64 ", 6))
+			has_e = !ns_id_hex(line + 6, e, 8);
 	}
 	fclose(f);
+	if (match == 0)
+		return true; /* another namespace's: not ours to use */
+	if (!p->has_uuid && has_u) {
+		memcpy(p->uuid, u, 16);
+		p->has_uuid = true;
+	}
+	if (!p->has_nguid && has_n) {
+		memcpy(p->nguid, n, 16);
+		p->has_nguid = true;
+	}
+	if (!p->has_eui64 && has_e) {
+		memcpy(p->eui64, e, 8);
+		p->has_eui64 = true;
+	}
+	same = has_u && has_n && has_e && !memcmp(u, p->uuid, 16) && !memcmp(n, p->nguid, 16) &&
+	       !memcmp(e, p->eui64, 8);
+	/* a file from before store lines: adopt it, and write the line */
+	return match != 1 || !same;
 }
 
 static int ns_id_write(const char *path, const struct tgt_ns_params *p)
 {
-	char tmp[4200];
+	char tmp[4200], store[4200];
 	FILE *f;
 	int fd, rc = 0;
 
@@ -122,6 +187,8 @@ static int ns_id_write(const char *path, const struct tgt_ns_params *p)
 		unlink(tmp);
 		return rc;
 	}
+	ns_id_store(p, store, sizeof(store));
+	fprintf(f, "%s\n", store);
 	ns_id_print(f, "uuid", p->uuid, 16);
 	ns_id_print(f, "nguid", p->nguid, 16);
 	ns_id_print(f, "eui64", p->eui64, 8);
@@ -153,14 +220,14 @@ static int ns_id_random(uint8_t *buf, size_t n)
 	return 0;
 }
 
-/* Fill p's missing identifiers from the state file or fresh random ones.
- * Returns 1 when some were generated (save them with ns_id_save()), 0, or
- * -errno. */
+/* Fill p's missing identifiers from the state file (when it belongs to
+ * p's storage) or fresh random ones. Returns 1 when the state file must be
+ * written (ns_id_save()), 0, or -errno. */
 int ns_id_load_or_create(struct tgt *t, const char *nqn, struct tgt_ns_params *p, char *err,
 			 size_t errlen)
 {
 	char path[4096];
-	bool gen = false;
+	bool write = false;
 	int rc = 0;
 
 	if (t->state_dir) {
@@ -169,28 +236,52 @@ int ns_id_load_or_create(struct tgt *t, const char *nqn, struct tgt_ns_params *p
 			tgt_err(err, errlen, "state path for %s: %s", nqn, strerror(-rc));
 			return rc;
 		}
-		ns_id_read(path, p);
+		write = ns_id_read(path, p);
 	}
 	if (!p->has_uuid) {
 		rc = ns_id_random(p->uuid, 16);
 		p->uuid[6] = (uint8_t)((p->uuid[6] & 0x0f) | 0x40);
 		p->uuid[8] = (uint8_t)((p->uuid[8] & 0x3f) | 0x80);
-		p->has_uuid = gen = true;
+		p->has_uuid = write = true;
 	}
 	if (!rc && !p->has_nguid) {
 		rc = ns_id_random(p->nguid, 16);
-		p->has_nguid = gen = true;
+		p->has_nguid = write = true;
 	}
 	if (!rc && !p->has_eui64) {
 		rc = ns_id_random(p->eui64, 8);
 		p->eui64[0] &= 0xfe; /* not a group address */
-		p->has_eui64 = gen = true;
+		p->has_eui64 = write = true;
 	}
 	if (rc) {
 		tgt_err(err, errlen, "cannot generate namespace ids: %s", strerror(-rc));
 		return rc;
 	}
-	return gen;
+	return write;
+}
+
+/* The namespace is gone for good: its identifiers must never come back for
+ * another one. Removes its state file (and the subsystem's directory once
+ * empty). No-op without a state directory. */
+int ns_id_forget(struct tgt *t, const char *nqn, uint32_t nsid, char *err, size_t errlen)
+{
+	char path[4096], *slash;
+	int rc;
+
+	if (!t->state_dir)
+		return 0;
+	rc = ns_id_path(t, nqn, nsid, path, sizeof(path), false);
+	if (rc == 0 && unlink(path) != 0 && errno != ENOENT)
+		rc = -errno;
+	if (rc) {
+		tgt_err(err, errlen, "cannot retire the identifiers of namespace %u (%s): %s", nsid,
+			path, strerror(-rc));
+		return rc;
+	}
+	slash = strrchr(path, '/');
+	*slash = '\0';
+	rmdir(path); /* fails while other namespaces' files are there */
+	return 0;
 }
 
 /* Persist p's identifiers (no-op without a state directory). */

@@ -209,12 +209,20 @@ int tgt_subsys_del(struct tgt *t, const char *nqn, char *err, size_t errlen)
 {
 	struct subsys *s = subsys_find(t, nqn), **pp;
 	struct ctrl *c, *cn;
+	struct ns *ns;
+	int rc;
 
 	if (!s)
 		return 0;
 	if (s == t->disc) {
 		tgt_err(err, errlen, "the discovery subsystem cannot be deleted");
 		return -EINVAL;
+	}
+	/* Its namespaces are gone for good: retire their identifiers. */
+	for (ns = s->ns_list; ns; ns = ns->next) {
+		rc = ns_id_forget(t, s->nqn, ns->nsid, err, errlen);
+		if (rc)
+			return rc;
 	}
 	for (pp = &t->subsys_list; *pp; pp = &(*pp)->next) {
 		if (*pp == s) {

@@ -15,8 +15,12 @@
  * tgt_ns_params when the caller supplies them (has_* set); otherwise they are
  * read from, or generated once and written to, the file
  * "<state_dir>/<subsystem NQN>/ns<NSID>.id" (created 0600, atomically; NQN
- * characters other than letters, digits and ".-_:" are written "%XX"). With
- * a NULL state_dir they are generated and only live as long as the process.
+ * characters other than letters, digits and ".-_:" are written "%XX"). The
+ * file names the storage (backend, LBA size, path) the identifiers belong
+ * to and is only used for that storage; tgt_ns_del() and tgt_subsys_del()
+ * remove it, so a later namespace under the same NSID gets new identifiers
+ * (tgt_destroy() keeps it: a restart is the same namespace). With a NULL
+ * state_dir they are generated and only live as long as the process.
  * tgt_ns_foreach() reports the identity in use so a config can store it.
  *
  * Limits: a controller advertises the limits of the port its association
@@ -179,6 +183,7 @@ struct tgt_ns_params {
 	uint32_t anagrpid; /* 0 = 1 */
 	bool readonly;
 	bool direct;   /* file: O_DIRECT */
+	bool create;   /* file: create it (size bytes) when missing */
 	bool disabled; /* created but not visible */
 	bool has_uuid, has_nguid, has_eui64;
 	uint8_t uuid[16];
@@ -202,6 +207,14 @@ int tgt_ns_enable(struct tgt *t, const char *nqn, uint32_t nsid, char *err, size
 int tgt_ns_disable(struct tgt *t, const char *nqn, uint32_t nsid, char *err, size_t errlen);
 int tgt_ns_set_ana_group(struct tgt *t, const char *nqn, uint32_t nsid, uint32_t anagrpid,
 			 char *err, size_t errlen);
+/* Refuse writes (NS_WRITE_PROTECTED) from now on, or accept them again;
+ * hosts get a namespace-attribute event. -EROFS when the backing store
+ * could only be opened read-only. */
+int tgt_ns_set_readonly(struct tgt *t, const char *nqn, uint32_t nsid, bool readonly, char *err,
+			size_t errlen);
+/* O_DIRECT on or off for a file namespace's later I/O. */
+int tgt_ns_set_direct(struct tgt *t, const char *nqn, uint32_t nsid, bool direct, char *err,
+		      size_t errlen);
 
 /* ---- ANA ---------------------------------------------------------------- */
 

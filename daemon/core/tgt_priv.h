@@ -101,6 +101,7 @@ struct ns {
 	uint32_t lba_shift;	    /* immutable */
 	_Atomic uint64_t nblocks;   /* [atomic] grows only */
 	_Atomic uint32_t anagrpid;  /* [atomic] */
+	_Atomic bool readonly;	    /* [atomic] writes refused */
 	bool enabled;		    /* [ctl] visible to hosts */
 	bool published;		    /* [ctl] in the I/O views */
 	bool deleting;		    /* [ctl] */
@@ -349,6 +350,7 @@ int ns_id_load_or_create(struct tgt *t, const char *nqn, struct tgt_ns_params *p
 			 size_t errlen);
 int ns_id_save(struct tgt *t, const char *nqn, const struct tgt_ns_params *p, char *err,
 	       size_t errlen);
+int ns_id_forget(struct tgt *t, const char *nqn, uint32_t nsid, char *err, size_t errlen);
 
 /* ctrl.c */
 int ctrl_create(struct subsys *s, struct sq *asq, const char *hostnqn, const uint8_t hostid[16],

@@ -100,14 +100,18 @@ struct nl_msg *ctl_reply_new(struct ctl_req *req)
 }
 
 /* Validate-dispatch-reply one request; see ctl_dispatch.h. */
-int ctl_dispatch(struct fcd *d, const struct fcnvme_msg *msg, bool writable,
+int ctl_dispatch(struct fcd *d, const struct fcnvme_msg *msg, const struct ctl_peer *peer,
 		 int (*send)(void *ctx, struct nl_msg *m), void *ctx)
 {
 	const struct fcnvme_cmd_desc *desc = fcnvme_cmd_desc(msg->cmd);
 	struct dispatch_ctx dc = { send, ctx, 0 };
-	struct ctl_req req = {
-		.d = d, .msg = msg, .send = count_send, .ctx = &dc, .writable = writable
-	};
+	struct ctl_req req = { .d = d,
+			       .msg = msg,
+			       .send = count_send,
+			       .ctx = &dc,
+			       .writable = peer->writable,
+			       .uid = peer->uid };
+	bool writable = peer->writable;
 	ctl_handler h = msg->cmd <= FCNVME_CMD_MAX ? ctl_handlers[msg->cmd] : NULL;
 	int rc;
 

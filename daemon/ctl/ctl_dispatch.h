@@ -11,12 +11,19 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include <fcnvmectl/ctl.h>
 
 struct fcd;
 struct fcnvme_msg;
 struct nl_msg;
+
+/* Who sent a request (from SO_PEERCRED, judged when it arrived). */
+struct ctl_peer {
+	uid_t uid;
+	bool writable; /* root, the daemon's user, or the socket group */
+};
 
 /* What a handler gets: the daemon, the request, where to put replies. */
 struct ctl_req {
@@ -26,6 +33,7 @@ struct ctl_req {
 	int (*send)(void *ctx, struct nl_msg *m);
 	void *ctx;
 	bool writable; /* the peer may mutate */
+	uid_t uid;     /* the peer's user */
 	char err[512]; /* handler's reason on failure */
 };
 
@@ -36,11 +44,11 @@ typedef int (*ctl_handler)(struct ctl_req *req);
 extern const ctl_handler ctl_handlers[FCNVME_CMD_MAX + 1];
 
 /*
- * Run one validated request: permission (writable = peer may mutate),
+ * Run one validated request: permission (peer->writable: may mutate),
  * handler, then NLMSG_DONE for dumps or an ack/error. Returns the
  * handler's result (already reported to the peer).
  */
-int ctl_dispatch(struct fcd *d, const struct fcnvme_msg *msg, bool writable,
+int ctl_dispatch(struct fcd *d, const struct fcnvme_msg *msg, const struct ctl_peer *peer,
 		 int (*send)(void *ctx, struct nl_msg *m), void *ctx);
 
 /* A data reply to req for the request's command; NULL if out of memory. */

@@ -5,10 +5,12 @@
  * every handler file uses.
  */
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <fcnvmectl/ctl_msg.h>
 
@@ -139,13 +141,48 @@ int ctl_config_reload(struct ctl_req *req)
 	return rc;
 }
 
-/* config save [FILE]: write the running state atomically. */
+/* The directory part of path, resolved (realpath) into out; 0 or -errno. */
+static int real_dir(const char *path, char out[PATH_MAX])
+{
+	char dir[PATH_MAX];
+	const char *slash = strrchr(path, '/');
+
+	if (slash == NULL || (size_t)(slash - path) >= sizeof(dir))
+		return -EINVAL;
+	snprintf(dir, sizeof(dir), "%.*s", slash == path ? 1 : (int)(slash - path), path);
+	return realpath(dir, out) != NULL ? 0 : -errno;
+}
+
+/* Whether path names a file directly in the directory of the daemon's
+ * configuration file (not a subdirectory, not ".."). */
+static bool in_conf_dir(const struct fcd *d, const char *path, char confdir[PATH_MAX])
+{
+	const char *name = strrchr(path, '/');
+	char dir[PATH_MAX];
+
+	if (d->conf_path == NULL || real_dir(d->conf_path, confdir) != 0)
+		return false;
+	if (name == NULL || name[1] == '\0' || strcmp(name, "/.") == 0 || strcmp(name, "/..") == 0)
+		return false;
+	return real_dir(path, dir) == 0 && strcmp(dir, confdir) == 0;
+}
+
+/* config save [FILE]: write the running state atomically. A FILE outside
+ * the configuration file's directory is for root (or the daemon's own
+ * user) only: the daemon runs as root, and a member of the socket group
+ * must not be able to make it create or replace any file of the system. */
 int ctl_config_save(struct ctl_req *req)
 {
 	const char *path = fcnvme_msg_get_str(req->msg, FCNVME_A_PATH);
+	char confdir[PATH_MAX] = "";
 
 	if (path != NULL && path[0] != '/')
 		return ctl_fail(req, -EINVAL, "%s: give an absolute path", path);
+	if (path != NULL && req->uid != 0 && req->uid != geteuid() &&
+	    !in_conf_dir(req->d, path, confdir))
+		return ctl_fail(req, -EPERM,
+				"%s: only root may save outside the configuration directory%s%s",
+				path, confdir[0] ? " " : "", confdir);
 	return conf_save(req->d, path, req->err, sizeof(req->err));
 }
 

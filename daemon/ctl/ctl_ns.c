@@ -112,6 +112,8 @@ int ctl_ns_add(struct ctl_req *req)
 		return ctl_fail(req, -EINVAL, "backend file needs a path");
 	if (ns.backend != TGT_BACKEND_FILE && ns.path != NULL)
 		return ctl_fail(req, -EINVAL, "path is only for backend file");
+	if (ns.path != NULL && ns.path[0] != '/')
+		return ctl_fail(req, -EINVAL, "%s: give an absolute path", ns.path);
 	if (ns.backend != TGT_BACKEND_FILE && ns.backend != TGT_BACKEND_RBD && ns.size == 0)
 		return ctl_fail(req, -EINVAL, "backend %s needs a size", backend);
 	if (ns.size % ns.lba_size != 0)

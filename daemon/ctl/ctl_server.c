@@ -8,7 +8,8 @@
  * gets an NLMSG_ERROR and a log line, and the connection stays usable.
  * Output is bounded: above CTL_HIGH_WATER queued bytes the connection's
  * requests are no longer read until it drains below CTL_LOW_WATER; above
- * CTL_MAX_QUEUED it is closed.
+ * CTL_MAX_QUEUED it is closed. Connections are kept least recently active
+ * first, each with an idle timer; admission follows struct ctl_limits.
  */
 #include "config.h"
 
@@ -22,6 +23,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <event2/event.h>
@@ -39,8 +41,8 @@
 #define CTL_HIGH_WATER (256u * 1024)	   /* stop reading requests above */
 #define CTL_LOW_WATER  (64u * 1024)	   /* resume reading below */
 #define CTL_MAX_QUEUED (32u * 1024 * 1024) /* drop the client above */
-#define CTL_MAX_CONNS  64
-#define CTL_LOG_BAD    5 /* malformed requests logged per connection */
+#define CTL_LOG_BAD    5		   /* malformed requests logged per connection */
+#define CTL_LOG_EVERY  10000		   /* ms between refusal messages */
 
 /* One queued reply datagram. */
 struct ctl_out {
@@ -50,16 +52,16 @@ struct ctl_out {
 
 /* One client connection; owned by its server, control thread only. */
 struct ctl_conn {
-	TAILQ_ENTRY(ctl_conn) entry;
+	TAILQ_ENTRY(ctl_conn) entry; /* srv->conns, least recently active first */
 	struct ctl_server *srv;
 	int fd;
 	struct ucred cred;   /* from SO_PEERCRED at accept */
-	bool writable;	     /* may run mutating commands */
 	bool throttled;	     /* read event removed */
 	unsigned int nr_bad; /* malformed requests so far */
 	bool overflow;	     /* a reply was dropped: close */
 	struct event *rev;
 	struct event *wev;
+	struct event *iev; /* idle timeout, re-armed by traffic */
 	STAILQ_HEAD(, ctl_out) outq;
 	size_t queued; /* bytes in outq */
 };
@@ -68,10 +70,15 @@ struct ctl_server {
 	struct fcd *d;
 	int fd;
 	char *path;
-	gid_t group; /* (gid_t)-1: none */
+	gid_t group; /* (gid_t)-1: none; may change at a reload */
 	struct event *lev;
+	struct event *pev; /* re-enables lev after an accept() failure */
+	struct ctl_limits lim;
 	TAILQ_HEAD(, ctl_conn) conns;
 	unsigned int nr_conns;
+	unsigned int accept_fails; /* since the last good accept() */
+	unsigned int refused;	   /* connections refused since last logged */
+	uint64_t refused_log_ms;   /* when that was */
 	/* receive buffer, aligned for the attribute readers */
 	uint64_t buf[FCNVME_CTL_MSG_MAX / 8 + 1];
 };
@@ -89,8 +96,46 @@ static void conn_free(struct ctl_conn *c)
 	}
 	event_free(c->rev);
 	event_free(c->wev);
+	event_free(c->iev);
 	close(c->fd);
 	free(c);
+}
+
+static uint64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+static struct timeval ms_tv(unsigned int ms)
+{
+	struct timeval tv = { (time_t)(ms / 1000), (suseconds_t)(ms % 1000) * 1000 };
+
+	return tv;
+}
+
+/* Traffic on c: it becomes the most recently active, its idle clock
+ * starts again. */
+static void conn_active(struct ctl_conn *c)
+{
+	struct timeval tv = ms_tv(c->srv->lim.idle_ms);
+
+	TAILQ_REMOVE(&c->srv->conns, c, entry);
+	TAILQ_INSERT_TAIL(&c->srv->conns, c, entry);
+	event_add(c->iev, &tv);
+}
+
+static void conn_idle(evutil_socket_t fd, short what, void *arg)
+{
+	struct ctl_conn *c = arg;
+
+	(void)fd;
+	(void)what;
+	log_debug("control: pid %d uid %u idle for %u ms, closed", (int)c->cred.pid,
+		  (unsigned int)c->cred.uid, c->srv->lim.idle_ms);
+	conn_free(c);
 }
 
 /* Write queued replies until the socket would block. */
@@ -112,6 +157,7 @@ static int conn_flush(struct ctl_conn *c)
 		c->queued -= h->nlmsg_len;
 		fcnvme_msg_free(o->msg);
 		free(o);
+		conn_active(c);
 	}
 	if (STAILQ_EMPTY(&c->outq))
 		event_del(c->wev);
@@ -153,10 +199,12 @@ int ctl_conn_send(struct ctl_conn *c, struct nl_msg *m)
 	return 0;
 }
 
-/* Whether the peer may mutate. */
+static bool peer_writable(const struct ctl_server *s, const struct ucred *cr);
+
+/* Whether the peer may mutate, by the socket group as it is now. */
 bool ctl_conn_writable(const struct ctl_conn *c)
 {
-	return c->writable;
+	return peer_writable(c->srv, &c->cred);
 }
 
 static int send_cb(void *ctx, struct nl_msg *m)
@@ -197,6 +245,7 @@ static void conn_read(evutil_socket_t fd, short what, void *arg)
 		conn_free(c);
 		return;
 	}
+	conn_active(c);
 	if ((size_t)n > FCNVME_CTL_MSG_MAX) {
 		snprintf(why, sizeof(why), "message of %zd bytes exceeds %d", n,
 			 FCNVME_CTL_MSG_MAX);
@@ -204,10 +253,14 @@ static void conn_read(evutil_socket_t fd, short what, void *arg)
 	} else {
 		rc = fcnvme_msg_validate(s->buf, (size_t)n, FCNVME_MSG_REQUEST, &msg, why,
 					 sizeof(why));
-		if (rc)
+		if (rc) {
 			reject(c, s->buf, (size_t)n, rc, why);
-		else
-			ctl_dispatch(s->d, &msg, c->writable, send_cb, c);
+		} else {
+			struct ctl_peer peer = { .uid = c->cred.uid,
+						 .writable = ctl_conn_writable(c) };
+
+			ctl_dispatch(s->d, &msg, &peer, send_cb, c);
+		}
 	}
 	/* The dispatch may have queued more than fits. */
 	if (c->overflow || conn_flush(c) != 0) {
@@ -254,45 +307,134 @@ static bool peer_writable(const struct ctl_server *s, const struct ucred *cr)
 	return s->group != (gid_t)-1 && uid_in_group(cr->uid, cr->gid, s->group);
 }
 
+/* Root and the daemon's own user get the reserved slots. */
+static bool peer_privileged(const struct ucred *cr)
+{
+	return cr->uid == 0 || cr->uid == geteuid();
+}
+
+static unsigned int conns_of(const struct ctl_server *s, uid_t uid)
+{
+	const struct ctl_conn *c;
+	unsigned int n = 0;
+
+	TAILQ_FOREACH (c, &s->conns, entry)
+		n += c->cred.uid == uid;
+	return n;
+}
+
+/* Whether a new client may have a slot; why not in *why. Root gets one
+ * when all are taken by closing the longest idle connection. */
+static bool admit(struct ctl_server *s, const struct ucred *cr, const char **why)
+{
+	if (peer_privileged(cr)) {
+		if (s->nr_conns >= s->lim.max_conns && !TAILQ_EMPTY(&s->conns)) {
+			struct ctl_conn *old = TAILQ_FIRST(&s->conns);
+
+			log_warnx("control: every slot taken; closing the longest idle "
+				  "(pid %d uid %u) for root",
+				  (int)old->cred.pid, (unsigned int)old->cred.uid);
+			conn_free(old);
+		}
+		return true;
+	}
+	if (s->nr_conns + s->lim.root_reserve >= s->lim.max_conns) {
+		*why = "all slots for other users are taken";
+		return false;
+	}
+	if (conns_of(s, cr->uid) >= s->lim.per_uid) {
+		*why = "this user has too many connections";
+		return false;
+	}
+	return true;
+}
+
+/* One line per CTL_LOG_EVERY at most, however fast clients come. */
+static void refused(struct ctl_server *s, const struct ucred *cr, const char *why)
+{
+	uint64_t now = now_ms();
+
+	s->refused++;
+	if (s->refused_log_ms != 0 && now - s->refused_log_ms < CTL_LOG_EVERY)
+		return;
+	log_warnx("control: refused pid %d uid %u: %s (%u refused since the last message)",
+		  (int)cr->pid, (unsigned int)cr->uid, why, s->refused);
+	s->refused = 0;
+	s->refused_log_ms = now;
+}
+
+/* accept() failed for want of descriptors or memory: the client stays in
+ * the backlog and the listener stays readable, so stop listening for a
+ * while rather than spin (and log once per episode, not per attempt). */
+static void accept_pause(struct ctl_server *s, int error)
+{
+	struct timeval tv = ms_tv(s->lim.accept_pause_ms);
+
+	if (s->accept_fails++ == 0)
+		log_warnx("control: accept: %s; not taking new clients for %u ms at a time "
+			  "until it works again",
+			  strerror(error), s->lim.accept_pause_ms);
+	event_del(s->lev);
+	event_add(s->pev, &tv);
+}
+
+static void srv_resume(evutil_socket_t fd, short what, void *arg)
+{
+	struct ctl_server *s = arg;
+
+	(void)fd;
+	(void)what;
+	event_add(s->lev, NULL);
+}
+
 static void srv_accept(evutil_socket_t fd, short what, void *arg)
 {
 	struct ctl_server *s = arg;
 	struct ctl_conn *c;
+	const char *why = NULL;
+	struct ucred cred;
 	socklen_t len;
 	int cfd;
 
 	(void)what;
 	cfd = accept4(fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
 	if (cfd < 0) {
-		if (errno != EAGAIN && errno != EINTR)
-			log_warn("control: accept");
+		if (errno == EAGAIN || errno == EINTR || errno == ECONNABORTED)
+			return;
+		accept_pause(s, errno);
 		return;
 	}
-	if (s->nr_conns >= CTL_MAX_CONNS) {
-		log_warnx("control: too many clients, refusing one");
-		close(cfd);
-		return;
+	if (s->accept_fails) {
+		log_warnx("control: accepting clients again (%u accept() failures)",
+			  s->accept_fails);
+		s->accept_fails = 0;
+	}
+	len = sizeof(cred);
+	if (getsockopt(cfd, SOL_SOCKET, SO_PEERCRED, &cred, &len) < 0) {
+		log_warn("control: SO_PEERCRED");
+		goto out_close_fd;
+	}
+	if (!admit(s, &cred, &why)) {
+		refused(s, &cred, why);
+		goto out_close_fd;
 	}
 	c = calloc(1, sizeof(*c));
 	if (c == NULL)
 		goto out_close_fd;
-	len = sizeof(c->cred);
-	if (getsockopt(cfd, SOL_SOCKET, SO_PEERCRED, &c->cred, &len) < 0) {
-		log_warn("control: SO_PEERCRED");
-		goto out_free_conn;
-	}
+	c->cred = cred;
 	c->srv = s;
 	c->fd = cfd;
-	c->writable = peer_writable(s, &c->cred);
 	STAILQ_INIT(&c->outq);
 	c->rev = event_new(s->d->base, cfd, EV_READ | EV_PERSIST, conn_read, c);
 	c->wev = event_new(s->d->base, cfd, EV_WRITE | EV_PERSIST, conn_write, c);
-	if (c->rev == NULL || c->wev == NULL || event_add(c->rev, NULL) != 0)
+	c->iev = evtimer_new(s->d->base, conn_idle, c);
+	if (c->rev == NULL || c->wev == NULL || c->iev == NULL || event_add(c->rev, NULL) != 0)
 		goto out_free_events;
 	TAILQ_INSERT_TAIL(&s->conns, c, entry);
 	s->nr_conns++;
+	conn_active(c);
 	log_debug("control: client pid %d uid %u%s", (int)c->cred.pid, (unsigned int)c->cred.uid,
-		  c->writable ? "" : " (read-only)");
+		  ctl_conn_writable(c) ? "" : " (read-only)");
 	return;
 
 out_free_events:
@@ -300,10 +442,47 @@ out_free_events:
 		event_free(c->rev);
 	if (c->wev != NULL)
 		event_free(c->wev);
-out_free_conn:
+	if (c->iev != NULL)
+		event_free(c->iev);
 	free(c);
 out_close_fd:
 	close(cfd);
+}
+
+void ctl_server_set_limits(struct ctl_server *s, const struct ctl_limits *l)
+{
+	s->lim = *l;
+}
+
+/* The gid of group name; (gid_t)-1 for none ("" or unknown). */
+static gid_t group_lookup(const char *name)
+{
+	struct group gr, *res = NULL;
+	char buf[4096];
+
+	if (name == NULL || name[0] == '\0')
+		return (gid_t)-1;
+	if (getgrnam_r(name, &gr, buf, sizeof(buf), &res) != 0 || res == NULL) {
+		log_warnx("control: unknown group %s; the socket is root only", name);
+		return (gid_t)-1;
+	}
+	return gr.gr_gid;
+}
+
+/* A new socket group: the file's group and the server's check follow, so
+ * a group that is removed or replaced loses its rights at once. */
+void ctl_server_set_group(struct ctl_server *s, const char *name)
+{
+	gid_t g = group_lookup(name);
+
+	if (g == s->group)
+		return;
+	/* The check first: should chown fail, old members still lose. */
+	s->group = g;
+	if (chown(s->path, (uid_t)-1, g != (gid_t)-1 ? g : getegid()) != 0)
+		log_warn("control: cannot give %s to group %s", s->path,
+			 g != (gid_t)-1 ? name : "(none)");
+	log_info("control: socket group %s", g != (gid_t)-1 ? name : "none (root only)");
 }
 
 /* Refuse to steal a live socket; remove a stale one. */
@@ -341,16 +520,10 @@ int ctl_server_open(struct fcd *d, const char *path, gid_t group, struct ctl_ser
 	if (s == NULL)
 		return -ENOMEM;
 	s->d = d;
+	s->lim = (struct ctl_limits)CTL_LIMITS_DEFAULT;
 	TAILQ_INIT(&s->conns);
-	if (group == (gid_t)-1 && d->conf != NULL && d->conf->socket_group[0]) {
-		struct group *gr = getgrnam(d->conf->socket_group);
-
-		if (gr == NULL)
-			log_warnx("control: unknown group %s; socket stays root only",
-				  d->conf->socket_group);
-		else
-			group = gr->gr_gid;
-	}
+	if (group == (gid_t)-1 && d->conf != NULL)
+		group = group_lookup(d->conf->socket_group);
 	s->group = group;
 	s->path = strdup(path);
 	if (s->path == NULL) {
@@ -375,7 +548,8 @@ int ctl_server_open(struct fcd *d, const char *path, gid_t group, struct ctl_ser
 		goto out_unlink;
 	}
 	s->lev = event_new(d->base, s->fd, EV_READ | EV_PERSIST, srv_accept, s);
-	if (s->lev == NULL || event_add(s->lev, NULL) != 0) {
+	s->pev = evtimer_new(d->base, srv_resume, s);
+	if (s->lev == NULL || s->pev == NULL || event_add(s->lev, NULL) != 0) {
 		rc = -ENOMEM;
 		goto out_free_event;
 	}
@@ -385,6 +559,8 @@ int ctl_server_open(struct fcd *d, const char *path, gid_t group, struct ctl_ser
 out_free_event:
 	if (s->lev != NULL)
 		event_free(s->lev);
+	if (s->pev != NULL)
+		event_free(s->pev);
 out_unlink:
 	unlink(path);
 out_close_fd:
@@ -406,6 +582,7 @@ void ctl_server_close(struct ctl_server *s)
 	while ((c = TAILQ_FIRST(&s->conns)) != NULL)
 		conn_free(c);
 	event_free(s->lev);
+	event_free(s->pev);
 	close(s->fd);
 	unlink(s->path);
 	free(s->path);

@@ -3,13 +3,15 @@
  * The control-socket client: one AF_UNIX SOCK_SEQPACKET connection, one
  * request at a time. Replies are read one datagram at a time, validated,
  * matched by sequence number, and handed to the caller until NLMSG_DONE or
- * NLMSG_ERROR ends the answer.
+ * NLMSG_ERROR ends the answer. An optional timeout bounds the connection and
+ * the wait for each reply.
  */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <sys/un.h>
 #include <unistd.h>
 
@@ -21,7 +23,8 @@
 
 struct fcnvme_client {
 	int fd;
-	uint32_t seq; /* last sequence number handed out */
+	uint32_t seq;		 /* last sequence number handed out */
+	unsigned int timeout_ms; /* per reply; 0: none */
 	/* receive buffer, 8-byte aligned for the attribute readers */
 	uint64_t buf[FCNVME_CTL_MSG_MAX / 8 + 1];
 };
@@ -29,6 +32,16 @@ struct fcnvme_client {
 /* Connect to the daemon's control socket. */
 int fcnvme_client_open(const char *path, struct fcnvme_client **out)
 {
+	return fcnvme_client_open_timeout(path, 0, out);
+}
+
+/* Connect with a bound on every wait (SO_SNDTIMEO also bounds connect()
+ * on a full backlog; SO_RCVTIMEO each reply). */
+int fcnvme_client_open_timeout(const char *path, unsigned int timeout_ms,
+			       struct fcnvme_client **out)
+{
+	struct timeval tv = { (time_t)(timeout_ms / 1000),
+			      (suseconds_t)(timeout_ms % 1000) * 1000 };
 	struct sockaddr_un sun;
 	struct fcnvme_client *c;
 	int err;
@@ -43,11 +56,17 @@ int fcnvme_client_open(const char *path, struct fcnvme_client **out)
 		err = -errno;
 		goto out_free_client;
 	}
+	c->timeout_ms = timeout_ms;
+	if (timeout_ms && (setsockopt(c->fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv)) != 0 ||
+			   setsockopt(c->fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)) != 0)) {
+		err = -errno;
+		goto out_close_fd;
+	}
 	memset(&sun, 0, sizeof(sun));
 	sun.sun_family = AF_UNIX;
 	strcpy(sun.sun_path, path);
 	if (connect(c->fd, (struct sockaddr *)&sun, sizeof(sun)) < 0) {
-		err = -errno;
+		err = errno == EAGAIN || errno == EINPROGRESS ? -ETIMEDOUT : -errno;
 		goto out_close_fd;
 	}
 	c->seq = (uint32_t)getpid() << 8;
@@ -116,6 +135,12 @@ int fcnvme_client_request(struct fcnvme_client *c, struct nl_msg *req, fcnvme_re
 	if (err != NULL && errlen > 0)
 		*err = '\0';
 	ret = fcnvme_client_send_raw(c, h, h->nlmsg_len);
+	if (ret == -EAGAIN) {
+		snprintf(why, sizeof(why), "the daemon took no request within %u ms",
+			 c->timeout_ms);
+		set_err(err, errlen, why);
+		return -ETIMEDOUT;
+	}
 	if (ret) {
 		set_err(err, errlen, "cannot send to the daemon");
 		return ret;
@@ -124,6 +149,12 @@ int fcnvme_client_request(struct fcnvme_client *c, struct nl_msg *req, fcnvme_re
 		do {
 			n = recv(c->fd, c->buf, sizeof(c->buf), MSG_TRUNC);
 		} while (n < 0 && errno == EINTR);
+		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+			snprintf(why, sizeof(why), "no answer from the daemon within %u ms",
+				 c->timeout_ms);
+			set_err(err, errlen, why);
+			return -ETIMEDOUT;
+		}
 		if (n < 0) {
 			ret = -errno;
 			set_err(err, errlen, "cannot read from the daemon");

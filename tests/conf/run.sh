@@ -4,7 +4,8 @@
 #  - tests/conf/good/NAME.conf prints exactly NAME.ok, and the printed form
 #    re-parses to the same text (print -> load -> print is a fixed point);
 #  - tests/conf/bad/NAME.conf fails with exactly the message in NAME.err
-#    (the file name is replaced by FILE).
+#    (the file name is replaced by FILE, its directory by DIR).
+# Files under good/inc and bad/inc are only read through @include.
 set -u
 : "${top_srcdir:?}" "${top_builddir:?}"
 check="$top_builddir/tests/conf/conf_check"
@@ -30,7 +31,7 @@ done
 for f in "$top_srcdir"/tests/conf/bad/*.conf; do
 	n=${f%.conf}
 	if "$check" "$f" 2>"$tmp/err"; then ko "$f: accepted"; continue; fi
-	sed "s|^$f:|FILE:|" "$tmp/err" >"$tmp/err2"
+	sed -e "s|^$f:|FILE:|" -e "s|${f%/*}/|DIR/|g" "$tmp/err" >"$tmp/err2"
 	if diff -u "$n.err" "$tmp/err2"; then ok; else ko "$f: wrong message"; fi
 done
 echo "conf: $pass passed, $fail failed"

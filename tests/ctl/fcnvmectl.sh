@@ -4,7 +4,8 @@
 # handlers and config code on fake ports/core). Each line of cases is
 # NAME|ARGS|STATUS; stdout must equal expected/NAME.out and stderr
 # expected/NAME.err (empty when the file is absent). Then config save,
-# reload of a bad file (kept running config) and of a good one.
+# reload of a bad file (kept running config) and of a good one, and a
+# stopped daemon (a timeout, not a hang).
 set -u
 : "${top_srcdir:?}" "${top_builddir:?}"
 here="$top_srcdir/tests/ctl"
@@ -85,6 +86,24 @@ cp "$here/testd.conf" "$tmp/nvmetfcd.conf"
 check config-reload 0 config reload
 check subsys-list-reloaded 0 subsystem list
 check ns-list-reloaded 0 namespace list
+
+# A daemon that is alive but does not answer: a timeout with a clear
+# message, not a hang.
+kill -STOP $testd
+t0=$(date +%s)
+"$ctl" -s "$sock" -t 1 status >"$tmp/out" 2>"$tmp/err"
+st=$?
+t1=$(date +%s)
+kill -CONT $testd
+sed "s|$sock|SOCK|" "$tmp/err" >"$tmp/err.norm"
+[ "${GENERATE:-0}" = 1 ] && cp "$tmp/err.norm" "$here/expected/timeout.err"
+if [ $st -eq 1 ] && [ $((t1 - t0)) -le 3 ] && [ ! -s "$tmp/out" ] &&
+	diff -u "$here/expected/timeout.err" "$tmp/err.norm"; then
+	pass=$((pass + 1))
+else
+	echo "FAIL timeout: exit $st after $((t1 - t0)) s"; fail=$((fail + 1))
+fi
+check bad-timeout 1 -t soon status
 
 # The daemon is still there and answering.
 check version-end 0 version

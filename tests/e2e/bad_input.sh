@@ -2,12 +2,14 @@
 # SPDX-License-Identifier: Apache-2.0
 # Bad input everywhere, against the real binaries: malformed config files
 # (tests/e2e/badconf/*.conf, each names its expected "file:line: message"
-# in its first line) rejected by `nvmetfcd -n` and at startup, random binary
-# config files rejected without a crash, a bad file given to a running
-# daemon by `fcnvmectl config reload` and by SIGHUP (rejected with
-# file:line, the running configuration kept); then malformed control
-# messages, LS requests and CMD IUs (tests/e2e/e2e_inject) while host 2
-# keeps a verified fio load running and must see zero errors.
+# in its first line) rejected by `nvmetfcd -n` and at startup, random
+# config files (seeded; the seed is printed) and the kept failing ones of
+# earlier runs (tests/e2e/randconf/) answered without a crash, a bad file
+# given to a running daemon by `fcnvmectl config reload` and by SIGHUP
+# (rejected with file:line, the running configuration kept); then
+# malformed control messages, LS requests and CMD IUs (tests/e2e/e2e_inject,
+# random ones from the same seed) while host 2 keeps a verified fio load
+# running and must see zero errors.
 E2E_NAME=bad_input
 . "$top_srcdir/tests/e2e/lib.sh"
 e2e_require_fuse
@@ -37,19 +39,50 @@ timeout 10 "$NVMETFCD" -f -c "$f" -s "$tmp/bad.sock" -S "$tmp/state" >"$tmp/star
 rc=$?
 check "nvmetfcd -f refuses a bad file (exit $rc)" \
 	sh -c "[ $rc -ge 1 ] && [ $rc -lt 124 ] && grep -qF '$f:5: ' '$tmp/start.out' && [ ! -e '$tmp/bad.sock' ]"
-# random binary files: a clean error naming the file, never a crash
+# random files, from a printed seed (E2E_SEED=N repeats a run): binary
+# bytes and token soup from configuration words, then every kept case in
+# randconf/; each must be a clean answer naming the file (accepted, or
+# "FILE[:LINE]: reason"), never a crash or a sanitizer report. A failing
+# input is kept in $top_builddir/tests/e2e/failed/ to be added to randconf/.
+seed=${E2E_SEED:-$(date +%s)}
+echo "bad_input: seed $seed (E2E_SEED=$seed repeats this run)"
+rand_bytes() {	# rand_bytes SEED COUNT: COUNT bytes, 0..255
+	awk -v seed="$1" -v n="$2" 'BEGIN { srand(seed); for (i = 0; i < n; i++) printf("%c", int(rand() * 256)) }'
+}
+rand_text() {	# rand_text SEED COUNT: COUNT tokens of configuration text
+	awk -v seed="$1" -v n="$2" 'BEGIN {
+		srand(seed)
+		k = split("ports subsystems namespaces daemon ana_groups name dev wwnn wwpn " \
+			  "nqn backend size path read_only lba_size nsid hosts = = : ; ; , " \
+			  "{ } ( ) [ ] \"soft:f\" \"ram\" \"file\" \"1G\" \"0x20000090fa000001\" " \
+			  "\"nqn.2026-11.io.x:a\" 512 4096 true 0x10 -1 1.5 /* */ # // \" " \
+			  "@include \"x\"", w, " ")
+		for (i = 0; i < n; i++)
+			printf("%s%s", w[int(rand() * k) + 1], rand() < 0.2 ? "\n" : " ")
+	}'
+}
+judge_conf() {	# judge_conf FILE WHAT
+	"$NVMETFCD" -n -c "$1" >/dev/null 2>"$tmp/err"
+	rc=$?
+	if { [ $rc -eq 0 ] || { [ $rc -eq 1 ] && grep -q "^nvmetfcd: $1:\([0-9]*:\)\? " "$tmp/err"; }; } &&
+		e2e_sanitizer_free "$tmp/err"; then
+		ok "$2: exit $rc"
+	else
+		mkdir -p "$top_builddir/tests/e2e/failed"
+		cp "$1" "$top_builddir/tests/e2e/failed/"
+		ko "$2: exit $rc: $(head -c 300 "$tmp/err"); kept as $top_builddir/tests/e2e/failed/$(basename "$1") (add it to tests/e2e/randconf/)"
+	fi
+}
 i=0
 while [ $i -lt 8 ]; do
-	head -c $((64 + i * 97)) /dev/urandom >"$tmp/rand$i.conf"
-	"$NVMETFCD" -n -c "$tmp/rand$i.conf" >/dev/null 2>"$tmp/err"
-	rc=$?
-	if [ $rc -eq 1 ] && grep -q "$tmp/rand$i.conf:[0-9]*: \|$tmp/rand$i.conf: " "$tmp/err"; then
-		ok "random config $i rejected"
-	else
-		cp "$tmp/rand$i.conf" "$tmp/keep-rand$i.conf"
-		ko "random config $i: exit $rc: $(head -c 200 "$tmp/err")"
-	fi
+	rand_bytes $((seed + i)) $((64 + i * 97)) >"$tmp/rand-$seed-$i.conf"
+	judge_conf "$tmp/rand-$seed-$i.conf" "random bytes $i"
+	rand_text $((seed + 100 + i)) $((20 + i * 30)) >"$tmp/text-$seed-$i.conf"
+	judge_conf "$tmp/text-$seed-$i.conf" "random text $i"
 	i=$((i + 1))
+done
+for f in "$E2E_SRC"/randconf/*; do
+	judge_conf "$f" "kept case $(basename "$f")"
 done
 
 # --- a running daemon, host 2 under verified load --------------------------
@@ -87,9 +120,10 @@ A="--fabric $FABRIC --shm-dir $FCNVME_SHM_DIR --wwnn $H3WWNN --wwpn $H3WWPN"
 A="$A --target $T0WWPN --hostnqn $HOSTNQN3 --subnqn $NQN_A"
 for mode in ls cmd ctl; do
 	if [ $mode = ctl ]; then
-		timeout 60 "$INJECT" ctl --socket "$SOCK" --random 40 >"$tmp/inj.$mode" 2>&1
+		timeout 60 "$INJECT" ctl --socket "$SOCK" --random 40 --seed "$seed" \
+			>"$tmp/inj.$mode" 2>&1
 	else
-		timeout 120 "$INJECT" $mode $A --random 40 >"$tmp/inj.$mode" 2>&1
+		timeout 120 "$INJECT" $mode $A --random 40 --seed "$seed" >"$tmp/inj.$mode" 2>&1
 	fi
 	rc=$?
 	grep '^FAIL' "$tmp/inj.$mode"

@@ -12,13 +12,14 @@
  * (LS_RJT for a bad LS, no successful completion for a bad CMD IU, an
  * error reply or a closed connection for a bad control message); the last
  * line is "e2e_inject MODE: N passed, M failed" and the exit status is 0
- * only when all passed.
+ * only when all passed. --seed N varies the random cases (random() seed).
  */
 #include <errno.h>
 #include <getopt.h>
 #include <poll.h>
 #include <stdarg.h>
 #include <stdatomic.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -232,7 +233,7 @@ static int inj_assoc(struct inj *j)
 	return 0;
 }
 
-static void run_ls(struct inj *j, unsigned int nrandom)
+static void run_ls(struct inj *j, unsigned int nrandom, unsigned int seed)
 {
 	uint8_t buf[NVME_FC_MAX_LS_RQST_LEN];
 	struct fcnvme_ls_cr_assoc_rqst *cra = (void *)buf;
@@ -294,7 +295,7 @@ static void run_ls(struct inj *j, unsigned int nrandom)
 		}
 	}
 	/* random bytes behind each valid LS command code */
-	srandom(12345);
+	srandom(seed);
 	for (i = 0; i < nrandom; i++) {
 		char name[64];
 
@@ -490,7 +491,7 @@ static void ctl_case(const char *sock, const char *name, const void *msg, size_t
 	verdict(name, 0, "short reply of %zd bytes", n);
 }
 
-static void run_ctl(const char *sock, unsigned int nrandom)
+static void run_ctl(const char *sock, unsigned int nrandom, unsigned int seed)
 {
 	uint8_t m[512];
 	uint32_t u32;
@@ -526,7 +527,7 @@ static void run_ctl(const char *sock, unsigned int nrandom)
 	u16 = 0xffff; /* attribute longer than the message */
 	memcpy(m + 20, &u16, 2);
 	ctl_case(sock, "attribute length 0xffff", m, 28);
-	srandom(777);
+	srandom(seed);
 	for (i = 0; i < nrandom; i++) {
 		char name[64];
 		uint32_t len = 16 + (uint32_t)(random() % 200);
@@ -602,28 +603,35 @@ static void run_limits(struct inj *j, unsigned int qsize, unsigned int nq)
 
 static int usage(void)
 {
-	fprintf(stderr, "usage: e2e_inject ls|cmd --fabric F --shm-dir D --wwnn W --wwpn W\n"
-			"                  --target WWPN --hostnqn NQN --subnqn NQN [--random N]\n"
-			"       e2e_inject limits (same) --max-queue-size N --max-io-queues N\n"
-			"       e2e_inject ctl --socket PATH [--random N]\n");
+	fprintf(stderr,
+		"usage: e2e_inject ls|cmd --fabric F --shm-dir D --wwnn W --wwpn W\n"
+		"                  --target WWPN --hostnqn NQN --subnqn NQN [--random N] [--seed N]\n"
+		"       e2e_inject limits (same) --max-queue-size N --max-io-queues N\n"
+		"       e2e_inject ctl --socket PATH [--random N] [--seed N]\n");
 	return 2;
 }
 
 int main(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "fabric", 1, NULL, 'f' },	   { "shm-dir", 1, NULL, 'd' },
-		{ "wwnn", 1, NULL, 'n' },	   { "wwpn", 1, NULL, 'p' },
-		{ "target", 1, NULL, 't' },	   { "hostnqn", 1, NULL, 'h' },
-		{ "subnqn", 1, NULL, 's' },	   { "random", 1, NULL, 'r' },
-		{ "socket", 1, NULL, 'S' },	   { "max-queue-size", 1, NULL, 'Q' },
-		{ "max-io-queues", 1, NULL, 'N' }, { NULL, 0, NULL, 0 }
-	};
+	static const struct option opts[] = { { "fabric", 1, NULL, 'f' },
+					      { "shm-dir", 1, NULL, 'd' },
+					      { "wwnn", 1, NULL, 'n' },
+					      { "wwpn", 1, NULL, 'p' },
+					      { "target", 1, NULL, 't' },
+					      { "hostnqn", 1, NULL, 'h' },
+					      { "subnqn", 1, NULL, 's' },
+					      { "random", 1, NULL, 'r' },
+					      { "socket", 1, NULL, 'S' },
+					      { "max-queue-size", 1, NULL, 'Q' },
+					      { "max-io-queues", 1, NULL, 'N' },
+					      { "seed", 1, NULL, 'e' },
+					      { NULL, 0, NULL, 0 } };
 	struct hw_host_port_cfg cfg = { .nr_hwq = 1, .queue_depth = 32, .fcp_timeout_ms = 3000 };
 	const char *mode, *fabric = NULL, *sock = NULL;
 	char dev[256];
 	uint64_t target = 0;
-	unsigned int nrandom = 20, qsize = 0, nq = 0;
+	unsigned int nrandom = 20, qsize = 0, nq = 0, seed = 0;
+	bool seeded = false;
 	struct inj j;
 	struct hw_host_rport *rp;
 	struct hw_rport *r;
@@ -663,6 +671,10 @@ int main(int argc, char **argv)
 		case 'S':
 			sock = optarg;
 			break;
+		case 'e':
+			seed = (unsigned int)strtoul(optarg, NULL, 0);
+			seeded = true;
+			break;
 		case 'Q':
 			qsize = (unsigned int)strtoul(optarg, NULL, 0);
 			break;
@@ -676,7 +688,7 @@ int main(int argc, char **argv)
 	if (strcmp(mode, "ctl") == 0) {
 		if (!sock)
 			return usage();
-		run_ctl(sock, nrandom);
+		run_ctl(sock, nrandom, seeded ? seed : 777);
 		goto out;
 	}
 	if ((strcmp(mode, "ls") && strcmp(mode, "cmd") && strcmp(mode, "limits")) || !fabric ||
@@ -705,7 +717,7 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	if (strcmp(mode, "ls") == 0)
-		run_ls(&j, nrandom);
+		run_ls(&j, nrandom, seeded ? seed : 12345);
 	else if (strcmp(mode, "limits") == 0)
 		run_limits(&j, qsize, nq);
 	else

@@ -8,11 +8,13 @@
 #include <endian.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "backend/backend.h"
 #include "core_harness.h"
 
 static struct h_assoc *ns_ctrl(const struct tgt_ns_params *np)
@@ -232,7 +234,9 @@ START_TEST(test_file_errors)
 	ck_assert_str_eq(err, "a file namespace needs a path");
 	np.path = "/nonexistent/dir/x";
 	ck_assert_int_eq(tgt_ns_add(H->t, H_SUBNQN, &np, err, sizeof(err)), -ENOENT);
-	ck_assert_str_eq(err, "cannot open /nonexistent/dir/x: No such file or directory");
+	ck_assert_str_eq(err,
+			 "cannot open /nonexistent/dir/x: No such file or directory (backing "
+			 "files are never created implicitly: create it, or set create = true)");
 	np.path = "/tmp";
 	ck_assert_int_eq(tgt_ns_add(H->t, H_SUBNQN, &np, err, sizeof(err)), -EISDIR);
 	fd = mkstemp(path);
@@ -253,6 +257,87 @@ START_TEST(test_file_errors)
 }
 END_TEST
 
+/* A missing backing file is never created behind the operator's back (a
+ * data disk not mounted yet would get a fresh file on the root file
+ * system); create = true makes a missing one, and never replaces one. */
+START_TEST(test_file_never_created_implicitly)
+{
+	struct tgt_ns_params np = { .nsid = 3, .backend = TGT_BACKEND_FILE, .size = 1 << 20 };
+	char dir[] = "/tmp/check_core_createXXXXXX", path[64], err[256];
+	struct stat st;
+	int fd;
+
+	h_std_subsys();
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/ns.img", dir);
+	np.path = path;
+	ck_assert_int_eq(tgt_ns_add(H->t, H_SUBNQN, &np, err, sizeof(err)), -ENOENT);
+	ck_assert_int_eq(stat(path, &st), -1);
+	ck_assert_int_eq(errno, ENOENT);
+	/* asked for: created with the size */
+	np.create = true;
+	np.size = 0;
+	ck_assert_int_eq(tgt_ns_add(H->t, H_SUBNQN, &np, err, sizeof(err)), -EINVAL);
+	ck_assert_str_eq(err + strlen(err) - 37, "needs a size and a writable namespace");
+	ck_assert_int_eq(stat(path, &st), -1);
+	np.size = 1 << 20;
+	ck_assert_int_eq(tgt_ns_add(H->t, H_SUBNQN, &np, err, sizeof(err)), 0);
+	ck_assert_int_eq(stat(path, &st), 0);
+	ck_assert_int_eq(st.st_size, 1 << 20);
+	ck_assert_uint_eq(st.st_mode & 0777, 0600);
+	ck_assert_int_eq(tgt_ns_del(H->t, H_SUBNQN, 3, err, sizeof(err)), 0);
+	/* an existing file is opened as it is, data kept */
+	fd = open(path, O_WRONLY);
+	ck_assert_int_eq(pwrite(fd, "keep", 4, 4096), 4);
+	close(fd);
+	ck_assert_int_eq(tgt_ns_add(H->t, H_SUBNQN, &np, err, sizeof(err)), 0);
+	{
+		char b[4];
+
+		fd = open(path, O_RDONLY);
+		ck_assert_int_eq(pread(fd, b, 4, 4096), 4);
+		close(fd);
+		ck_assert_mem_eq(b, "keep", 4);
+	}
+	unlink(path);
+	rmdir(dir);
+}
+END_TEST
+
+/* A ram namespace is memory: all of them together are held to what the
+ * machine (or the process's cgroup) has, at add and at growth. */
+START_TEST(test_ram_capped_by_memory)
+{
+	uint64_t limit = backend_ram_limit(), half = (limit / 2 + (1 << 20)) & ~((1ull << 20) - 1);
+	struct tgt_ns_params np = { .nsid = 5, .backend = TGT_BACKEND_RAM };
+	char err[256], want[256];
+
+	h_std_subsys();
+	ck_assert_uint_gt(limit, 64 << 20);
+	np.size = 1ull << 50; /* a pebibyte */
+	ck_assert_int_eq(tgt_ns_add(H->t, H_SUBNQN, &np, err, sizeof(err)), -ENOMEM);
+	snprintf(want, sizeof(want),
+		 "ram namespaces would hold %llu MiB, more than the %llu MiB of memory this "
+		 "daemon may use (hosts writing to them would get it killed); use a file "
+		 "namespace or less",
+		 (unsigned long long)(np.size >> 20) + 1 /* namespace 1 of the harness */,
+		 (unsigned long long)(limit >> 20));
+	ck_assert_str_eq(err, want);
+	/* two halves: the second does not fit beside the first */
+	np.size = half;
+	ck_assert_int_eq(tgt_ns_add(H->t, H_SUBNQN, &np, err, sizeof(err)), 0);
+	np.nsid = 6;
+	ck_assert_int_eq(tgt_ns_add(H->t, H_SUBNQN, &np, err, sizeof(err)), -ENOMEM);
+	/* nor does growing the first to the whole memory */
+	ck_assert_int_eq(tgt_ns_resize(H->t, H_SUBNQN, 5, limit + (1 << 20), err, sizeof(err)),
+			 -ENOMEM);
+	ck_assert_ptr_nonnull(strstr(err, "more than the"));
+	/* deleting frees its share */
+	ck_assert_int_eq(tgt_ns_del(H->t, H_SUBNQN, 5, err, sizeof(err)), 0);
+	ck_assert_int_eq(tgt_ns_add(H->t, H_SUBNQN, &np, err, sizeof(err)), 0);
+}
+END_TEST
+
 Suite *core_backend_suite(void)
 {
 	Suite *s = suite_create("core_backend");
@@ -261,6 +346,7 @@ Suite *core_backend_suite(void)
 	tcase_add_checked_fixture(tc, h_setup, h_teardown);
 	tcase_add_test(tc, test_null_backend);
 	tcase_add_test(tc, test_ram_grow_keeps_data);
+	tcase_add_test(tc, test_ram_capped_by_memory);
 	tcase_add_test(tc, test_file_sync_512);
 	tcase_add_test(tc, test_file_ring_512);
 	tcase_add_test(tc, test_file_sync_4096);
@@ -268,6 +354,7 @@ Suite *core_backend_suite(void)
 	tcase_add_test(tc, test_file_ring_direct_4096);
 	tcase_add_test(tc, test_file_sync_direct_512);
 	tcase_add_test(tc, test_file_errors);
+	tcase_add_test(tc, test_file_never_created_implicitly);
 	if (getenv("TGT_TEST_BLOCKDEV"))
 		tcase_add_test(tc, test_block_device);
 	suite_add_tcase(s, tc);

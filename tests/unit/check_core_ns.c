@@ -6,11 +6,14 @@
  * (drain), subsystem and port deletion with live controllers, and the
  * read-only walks.
  */
+#define _GNU_SOURCE
 #include <endian.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "core_harness.h"
@@ -164,6 +167,8 @@ START_TEST(test_ns_identity_persists)
 	f = fopen(path, "r");
 	ck_assert_ptr_nonnull(f);
 	ck_assert_ptr_nonnull(fgets(line, sizeof(line), f));
+	ck_assert_str_eq(line, "store null 512\n");
+	ck_assert_ptr_nonnull(fgets(line, sizeof(line), f));
 	ck_assert(strncmp(line, "uuid ", 5) == 0);
 	ck_assert_uint_eq(strlen(line), 5 + 32 + 1);
 	fclose(f);
@@ -202,6 +207,89 @@ START_TEST(test_ns_identity_persists)
 }
 END_TEST
 
+/* The identifiers of namespace 5, the last of the two (ns_cb keeps the
+ * last one it sees). */
+static void ns5_ids(struct ns_seen *out)
+{
+	memset(out, 0, sizeof(*out));
+	ck_assert_int_eq(tgt_ns_foreach(H->t, H_SUBNQN, ns_cb, out), 0);
+	ck_assert_int_eq(out->n, 2);
+}
+
+/* Identifiers are never reused for a different namespace: not after a
+ * delete and add under the same NSID, not when the configuration names
+ * other storage under that NSID across a restart, not after the subsystem
+ * was deleted; the same namespace keeps them across restarts. */
+START_TEST(test_ns_identity_not_reused)
+{
+	char dir[] = "/tmp/check_core_stateXXXXXX", path[512], err[256], line[4200];
+	struct tgt_ns_params np = { .nsid = 5, .backend = TGT_BACKEND_RAM, .size = 1 << 20 };
+	struct ns_seen a, b;
+	FILE *f;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	h_teardown();
+	h_setup_dir(dir);
+	h_std_subsys();
+	snprintf(path, sizeof(path), "%s/%s/ns5.id", dir, H_SUBNQN);
+	ck_assert_int_eq(tgt_ns_add(H->t, H_SUBNQN, &np, err, sizeof(err)), 0);
+	ns5_ids(&a);
+	/* delete + add under the same NSID: a new namespace */
+	ck_assert_int_eq(tgt_ns_del(H->t, H_SUBNQN, 5, err, sizeof(err)), 0);
+	ck_assert_int_ne(access(path, F_OK), 0);
+	ck_assert_int_eq(tgt_ns_add(H->t, H_SUBNQN, &np, err, sizeof(err)), 0);
+	ns5_ids(&b);
+	ck_assert_mem_ne(a.uuid, b.uuid, 16);
+	ck_assert_mem_ne(a.nguid, b.nguid, 16);
+	ck_assert_mem_ne(a.eui64, b.eui64, 8);
+	/* restart with the same storage: the same namespace */
+	h_teardown();
+	h_setup_dir(dir);
+	h_std_subsys();
+	ck_assert_int_eq(tgt_ns_add(H->t, H_SUBNQN, &np, err, sizeof(err)), 0);
+	ns5_ids(&a);
+	ck_assert_mem_eq(a.uuid, b.uuid, 16);
+	ck_assert_mem_eq(a.nguid, b.nguid, 16);
+	ck_assert_mem_eq(a.eui64, b.eui64, 8);
+	/* restart with other storage under NSID 5 (a config edited while
+	 * stopped): not the old namespace's identifiers; the file follows */
+	h_teardown();
+	h_setup_dir(dir);
+	h_std_subsys();
+	np.backend = TGT_BACKEND_NULL;
+	ck_assert_int_eq(tgt_ns_add(H->t, H_SUBNQN, &np, err, sizeof(err)), 0);
+	ns5_ids(&a);
+	ck_assert_mem_ne(a.uuid, b.uuid, 16);
+	ck_assert_mem_ne(a.nguid, b.nguid, 16);
+	ck_assert_mem_ne(a.eui64, b.eui64, 8);
+	f = fopen(path, "r");
+	ck_assert_ptr_nonnull(f);
+	ck_assert_ptr_nonnull(fgets(line, sizeof(line), f));
+	ck_assert_str_eq(line, "store null 512\n");
+	fclose(f);
+	/* a file path is part of the storage (written escaped) */
+	ck_assert_int_eq(tgt_ns_del(H->t, H_SUBNQN, 5, err, sizeof(err)), 0);
+	np.backend = TGT_BACKEND_FILE;
+	np.path = "/tmp/check core%ns.img";
+	np.create = true;
+	ck_assert_int_eq(tgt_ns_add(H->t, H_SUBNQN, &np, err, sizeof(err)), 0);
+	f = fopen(path, "r");
+	ck_assert_ptr_nonnull(f);
+	ck_assert_ptr_nonnull(fgets(line, sizeof(line), f));
+	ck_assert_str_eq(line, "store file 512 /tmp/check%20core%25ns.img\n");
+	fclose(f);
+	/* deleting the subsystem retires every namespace's identifiers */
+	ck_assert_int_eq(tgt_subsys_del(H->t, H_SUBNQN, err, sizeof(err)), 0);
+	ck_assert_int_ne(access(path, F_OK), 0);
+	snprintf(path, sizeof(path), "%s/%s/ns1.id", dir, H_SUBNQN);
+	ck_assert_int_ne(access(path, F_OK), 0);
+	snprintf(path, sizeof(path), "%s/%s", dir, H_SUBNQN);
+	ck_assert_int_ne(access(path, F_OK), 0);
+	unlink("/tmp/check core%ns.img");
+	ck_assert_int_eq(rmdir(dir), 0);
+}
+END_TEST
+
 START_TEST(test_ns_params_and_resize)
 {
 	struct tgt_ns_params np = { .nsid = 0, .backend = TGT_BACKEND_RAM, .size = 1 << 20 };
@@ -232,6 +320,109 @@ START_TEST(test_ns_params_and_resize)
 	ck_assert_int_eq(tgt_ns_resize(H->t, H_SUBNQN, 9, 4 << 20, err, sizeof(err)), -ENOENT);
 	ck_assert_int_eq(tgt_ns_del(H->t, H_SUBNQN, 9, err, sizeof(err)), 0);
 	ck_assert_int_eq(tgt_ns_set_ana_group(H->t, H_SUBNQN, 1, 4, err, sizeof(err)), -ENOENT);
+}
+END_TEST
+
+/* read_only changes in place: data kept, writes refused at once (in-flight
+ * ones complete), reads go on, Identify shows it, hosts see a changed
+ * namespace; off again, writes work on the same data. A store that could
+ * only be opened read-only cannot become writable in place. */
+START_TEST(test_ns_readonly_in_place)
+{
+	uint8_t w[512], r[512], id[4096], log[4096];
+	const struct nvme_id_ns *ns = (const struct nvme_id_ns *)id;
+	char err[256];
+	struct h_assoc *a;
+
+	h_std_subsys();
+	a = h_ctrl_ready(&H->tp1, H_SUBNQN, H_HOSTNQN, 1);
+	memset(w, 0x5a, sizeof(w));
+	ck_assert_uint_eq(h_io(a, 1, nvme_cmd_write, 1, 7, 1, w, 512), 0);
+	ck_assert_uint_eq(h_get_log(a, NVME_LOG_CHANGED_NS, 0, false, 0, 0, 4096, log), 0);
+	ck_assert_int_eq(tgt_ns_set_readonly(H->t, H_SUBNQN, 1, true, err, sizeof(err)), 0);
+	ck_assert_uint_eq(h_io(a, 1, nvme_cmd_write, 1, 7, 1, w, 512),
+			  NVME_SC_NS_WRITE_PROTECTED | NVME_SC_DNR);
+	ck_assert_uint_eq(h_io(a, 1, nvme_cmd_write_zeroes, 1, 7, 1, NULL, 0),
+			  NVME_SC_NS_WRITE_PROTECTED | NVME_SC_DNR);
+	ck_assert_uint_eq(h_io(a, 1, nvme_cmd_read, 1, 7, 1, r, 512), 0);
+	ck_assert_mem_eq(r, w, 512);
+	ck_assert_uint_eq(h_identify(a, NVME_ID_CNS_NS, 1, 0, id), 0);
+	ck_assert_uint_eq(ns->nsattr, NVME_NS_ATTR_RO);
+	ck_assert_uint_eq(h_get_log(a, NVME_LOG_CHANGED_NS, 0, false, 0, 0, 4096, log), 0);
+	ck_assert_uint_eq(le32toh(((const uint32_t *)log)[0]), 1);
+	ck_assert_int_eq(tgt_ns_set_readonly(H->t, H_SUBNQN, 1, false, err, sizeof(err)), 0);
+	ck_assert_uint_eq(h_identify(a, NVME_ID_CNS_NS, 1, 0, id), 0);
+	ck_assert_uint_eq(ns->nsattr, 0);
+	memset(w, 0xa5, sizeof(w));
+	ck_assert_uint_eq(h_io(a, 1, nvme_cmd_write, 1, 8, 1, w, 512), 0);
+	ck_assert_uint_eq(h_io(a, 1, nvme_cmd_read, 1, 7, 1, r, 512), 0);
+	ck_assert_uint_eq(r[0], 0x5a);
+	ck_assert_int_eq(tgt_ns_set_readonly(H->t, H_SUBNQN, 9, true, err, sizeof(err)), -ENOENT);
+}
+END_TEST
+
+/* The open flags of this process's descriptor of path (from fdinfo). */
+static int fd_flags_of(const char *path)
+{
+	char link[64], target[512], info[64], line[128];
+	int fd, flags = -1;
+	ssize_t n;
+	FILE *f;
+
+	for (fd = 0; fd < 1024 && flags < 0; fd++) {
+		snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
+		n = readlink(link, target, sizeof(target) - 1);
+		if (n < 0)
+			continue;
+		target[n] = '\0';
+		if (strcmp(target, path) != 0)
+			continue;
+		snprintf(info, sizeof(info), "/proc/self/fdinfo/%d", fd);
+		f = fopen(info, "r");
+		while (f != NULL && fgets(line, sizeof(line), f) != NULL)
+			if (sscanf(line, "flags: %o", (unsigned int *)&flags) == 1)
+				break;
+		if (f != NULL)
+			fclose(f);
+	}
+	return flags;
+}
+
+START_TEST(test_ns_readonly_store)
+{
+	struct tgt_ns_params np = { .nsid = 4, .backend = TGT_BACKEND_FILE, .readonly = true };
+	char path[] = "/tmp/check_core_roXXXXXX", err[256];
+	int fd = mkstemp(path);
+
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(ftruncate(fd, 1 << 20), 0);
+	close(fd);
+	ck_assert_int_eq(chmod(path, 0444), 0);
+	h_std_subsys();
+	/* root may open anything for writing: be someone else meanwhile */
+	if (geteuid() == 0)
+		ck_assert_int_eq(setresuid(65534, 65534, 0), 0);
+	np.path = path;
+	ck_assert_int_eq(tgt_ns_add(H->t, H_SUBNQN, &np, err, sizeof(err)), 0);
+	ck_assert_int_eq(fd_flags_of(path) & O_ACCMODE, O_RDONLY);
+	ck_assert_int_eq(tgt_ns_set_readonly(H->t, H_SUBNQN, 4, false, err, sizeof(err)), -EROFS);
+	ck_assert_str_eq(err, "namespace 4: its backing store could only be opened read-only, so "
+			      "it cannot become writable in place; delete it and add it again");
+	/* O_DIRECT on and off in place, on the same descriptor */
+	ck_assert_int_eq(fd_flags_of(path) & O_DIRECT, 0);
+	ck_assert_int_eq(tgt_ns_set_direct(H->t, H_SUBNQN, 4, true, err, sizeof(err)), 0);
+	ck_assert_int_eq(fd_flags_of(path) & O_DIRECT, O_DIRECT);
+	ck_assert_int_eq(tgt_ns_set_direct(H->t, H_SUBNQN, 4, false, err, sizeof(err)), 0);
+	ck_assert_int_eq(fd_flags_of(path) & O_DIRECT, 0);
+	if (getuid() != geteuid() || getuid() == 65534)
+		ck_assert_int_eq(setresuid(0, 0, 0), 0);
+	/* a read-only namespace on a writable store keeps it open O_RDWR */
+	ck_assert_int_eq(tgt_ns_del(H->t, H_SUBNQN, 4, err, sizeof(err)), 0);
+	ck_assert_int_eq(chmod(path, 0644), 0);
+	ck_assert_int_eq(tgt_ns_add(H->t, H_SUBNQN, &np, err, sizeof(err)), 0);
+	ck_assert_int_eq(fd_flags_of(path) & O_ACCMODE, O_RDWR);
+	ck_assert_int_eq(tgt_ns_set_readonly(H->t, H_SUBNQN, 4, false, err, sizeof(err)), 0);
+	unlink(path);
 }
 END_TEST
 
@@ -483,7 +674,10 @@ Suite *core_ns_suite(void)
 	tcase_add_test(tc, test_subsys_idempotent);
 	tcase_add_test(tc, test_foreach_views);
 	tcase_add_test(tc, test_ns_identity_persists);
+	tcase_add_test(tc, test_ns_identity_not_reused);
 	tcase_add_test(tc, test_ns_params_and_resize);
+	tcase_add_test(tc, test_ns_readonly_in_place);
+	tcase_add_test(tc, test_ns_readonly_store);
 	tcase_add_test(tc, test_ns_delete_drains);
 	tcase_add_test(tc, test_req_abort_releases_drain);
 	tcase_add_test(tc, test_ns_stats_fold);

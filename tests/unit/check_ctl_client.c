@@ -4,7 +4,8 @@
  * child process on a real AF_UNIX SOCK_SEQPACKET socket: data messages are
  * delivered in order until NLMSG_DONE, errors come back as -errno with the
  * daemon's message, stale replies are skipped by sequence number, and a
- * malformed reply is reported as -EPROTO.
+ * malformed reply is reported as -EPROTO; a daemon that does not answer is
+ * a timeout, not a hang.
  */
 #include <errno.h>
 #include <signal.h>
@@ -14,6 +15,7 @@
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <check.h>
@@ -209,6 +211,52 @@ START_TEST(client_open_errors)
 }
 END_TEST
 
+static long ms_since(const struct timespec *t0)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (t.tv_sec - t0->tv_sec) * 1000 + (t.tv_nsec - t0->tv_nsec) / 1000000;
+}
+
+/* A daemon that is alive but does not answer: with a timeout the client
+ * gives up with -ETIMEDOUT and says so, both waiting for a reply and
+ * waiting to be let in (full backlog). */
+START_TEST(client_timeout)
+{
+	struct sockaddr_un sun = { .sun_family = AF_UNIX };
+	struct fcnvme_client *c, *c2;
+	struct timespec t0;
+	struct nl_msg *m;
+	char err[256];
+	int lfd;
+	long ms;
+
+	snprintf(sun.sun_path, sizeof(sun.sun_path), "/tmp/check_ctl_client.t.%d", (int)getpid());
+	unlink(sun.sun_path);
+	lfd = socket(AF_UNIX, SOCK_SEQPACKET, 0);
+	ck_assert_int_ge(lfd, 0);
+	ck_assert_int_eq(bind(lfd, (struct sockaddr *)&sun, sizeof(sun)), 0);
+	ck_assert_int_eq(listen(lfd, 0), 0); /* never accepted: a stuck daemon */
+	ck_assert_int_eq(fcnvme_client_open_timeout(sun.sun_path, 200, &c), 0);
+	m = fcnvme_msg_new(FCNVME_CMD_VERSION, NLM_F_REQUEST, fcnvme_client_seq(c));
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	ck_assert_int_eq(fcnvme_client_request(c, m, NULL, NULL, err, sizeof(err)), -ETIMEDOUT);
+	ms = ms_since(&t0);
+	ck_assert_msg(ms >= 150 && ms < 2000, "waited %ld ms", ms);
+	ck_assert_str_eq(err, "no answer from the daemon within 200 ms");
+	fcnvme_msg_free(m);
+	/* the backlog is full now: connecting times out too */
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	ck_assert_int_eq(fcnvme_client_open_timeout(sun.sun_path, 200, &c2), -ETIMEDOUT);
+	ms = ms_since(&t0);
+	ck_assert_msg(ms >= 150 && ms < 2000, "waited %ld ms", ms);
+	fcnvme_client_close(c);
+	close(lfd);
+	unlink(sun.sun_path);
+}
+END_TEST
+
 /* Suite: the control-socket client. */
 Suite *ctl_client_suite(void)
 {
@@ -218,6 +266,7 @@ Suite *ctl_client_suite(void)
 	tcase_add_test(tc, client_dump_error_ack);
 	tcase_add_test(tc, client_server_rejects_raw);
 	tcase_add_test(tc, client_open_errors);
+	tcase_add_test(tc, client_timeout);
 	suite_add_tcase(s, tc);
 	return s;
 }

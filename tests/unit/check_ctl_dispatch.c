@@ -9,6 +9,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -61,9 +62,10 @@ static void reply(int i, struct fcnvme_msg *msg)
 		      "%s", why);
 }
 
-/* Parse words like fcnvmectl and dispatch them. */
-static int run(bool writable, const char *words)
+/* Parse words like fcnvmectl and dispatch them for a peer of user uid. */
+static int run_as(uid_t uid, bool writable, const char *words)
 {
+	struct ctl_peer peer = { .uid = uid, .writable = writable };
 	char buf[512], *argv[16], err[512] = "";
 	const struct ctlverb *v;
 	struct fcnvme_msg msg;
@@ -81,9 +83,15 @@ static int run(bool writable, const char *words)
 					     FCNVME_MSG_REQUEST, &msg, err, sizeof(err)),
 			 0);
 	out.n = 0;
-	rc = ctl_dispatch(&d, &msg, writable, collect, NULL);
+	rc = ctl_dispatch(&d, &msg, &peer, collect, NULL);
 	fcnvme_msg_free(m);
 	return rc;
+}
+
+/* The same for root (writable) or a stranger (read-only). */
+static int run(bool writable, const char *words)
+{
+	return run_as(writable ? 0 : 65534, writable, words);
 }
 
 static void setup(void)
@@ -493,6 +501,54 @@ static int child_main(const char *path)
 	return 0;
 }
 
+/* config save FILE writes wherever root says; for a member of the socket
+ * group (not root) only into the configuration file's directory. */
+START_TEST(config_save_outside_conf_dir_root_only)
+{
+	char dir[] = "/tmp/check_ctl_save.XXXXXX", other[] = "/tmp/check_ctl_other.XXXXXX";
+	char real[PATH_MAX], conf[PATH_MAX + 32], words[PATH_MAX + 64], want[2 * PATH_MAX];
+	struct fcnvme_msg msg;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	ck_assert_ptr_nonnull(mkdtemp(other));
+	ck_assert_ptr_nonnull(realpath(dir, real));
+	snprintf(conf, sizeof(conf), "%s/nvmetfcd.conf", dir);
+	d.conf_path = conf;
+	/* a group member: elsewhere refused, nothing written */
+	snprintf(words, sizeof(words), "config save %s/evil.conf", other);
+	ck_assert_int_eq(run_as(1000, true, words), -EPERM);
+	reply(0, &msg);
+	snprintf(want, sizeof(want),
+		 "%s/evil.conf: only root may save outside the configuration directory %s", other,
+		 real);
+	ck_assert_str_eq(fcnvme_msg_get_str(&msg, FCNVME_A_ERRMSG), want);
+	snprintf(words, sizeof(words), "%s/evil.conf", other);
+	ck_assert_int_eq(access(words, F_OK), -1);
+	snprintf(words, sizeof(words), "config save %s/../evil.conf", dir);
+	ck_assert_int_eq(run_as(1000, true, words), -EPERM);
+	snprintf(words, sizeof(words), "config save %s/", dir);
+	ck_assert_int_eq(run_as(1000, true, words), -EPERM);
+	/* in the configuration directory, or the file itself: fine */
+	snprintf(words, sizeof(words), "config save %s/backup.conf", dir);
+	ck_assert_int_eq(run_as(1000, true, words), 0);
+	snprintf(words, sizeof(words), "%s/backup.conf", dir);
+	ck_assert_int_eq(access(words, F_OK), 0);
+	unlink(words);
+	ck_assert_int_eq(run_as(1000, true, "config save"), 0);
+	ck_assert_int_eq(access(conf, F_OK), 0);
+	/* root: anywhere */
+	snprintf(words, sizeof(words), "config save %s/root.conf", other);
+	ck_assert_int_eq(run_as(0, true, words), 0);
+	snprintf(words, sizeof(words), "%s/root.conf", other);
+	ck_assert_int_eq(access(words, F_OK), 0);
+	unlink(words);
+	unlink(conf);
+	rmdir(dir);
+	rmdir(other);
+	d.conf_path = NULL;
+}
+END_TEST
+
 START_TEST(server_survives_garbage)
 {
 	char path[64];
@@ -537,6 +593,7 @@ Suite *ctl_dispatch_suite(void)
 	tcase_add_test(tc, dispatch_stats_rows);
 	tcase_add_test(tc, dispatch_assoc_delete);
 	tcase_add_test(tc, dispatch_ops_through_conf);
+	tcase_add_test(tc, config_save_outside_conf_dir_root_only);
 	tcase_add_test(tc, server_survives_garbage);
 	suite_add_tcase(s, tc);
 	return s;

@@ -3,16 +3,24 @@
  * Control server tests over a real socket (the NVMe core and ports faked):
  * the socket is mode 0660; a peer that is neither root, the daemon's user
  * nor in the socket group may read but not change anything (SO_PEERCRED);
+ * a socket group removed by a reload loses its rights at once, also on
+ * connections already open;
  * a client that sends much more than it reads is throttled without losing
- * or reordering replies, while another client is served meanwhile.
+ * or reordering replies, while another client is served meanwhile; idle
+ * clients cannot lock others out (per-user limit, slots kept for root, idle
+ * timeout); running out of descriptors neither spins nor floods the log.
  */
 #include <errno.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/time.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -142,6 +150,20 @@ static int nobody_open_child(void)
 	return 0;
 }
 
+static char evil[64];
+
+static int save(struct fcnvme_client *c, const char *file, char *err)
+{
+	struct nl_msg *m =
+		fcnvme_msg_new(FCNVME_CMD_CONFIG_SAVE, NLM_F_REQUEST, fcnvme_client_seq(c));
+	int rc;
+
+	fcnvme_msg_put_str(m, FCNVME_A_PATH, file);
+	rc = fcnvme_client_request(c, m, NULL, NULL, err, 256);
+	fcnvme_msg_free(m);
+	return rc;
+}
+
 static int group_member_child(void)
 {
 	struct fcnvme_client *c;
@@ -153,6 +175,9 @@ static int group_member_child(void)
 		return 26;
 	if (simple(c, FCNVME_CMD_PORT_DISABLE, "p0", err) != 0)
 		return 27;
+	/* but it cannot make the (root) daemon write where it likes */
+	if (save(c, evil, err) != -EPERM)
+		return 28;
 	fcnvme_client_close(c);
 	return 0;
 }
@@ -169,8 +194,285 @@ START_TEST(unprivileged_peer)
 	/* With the socket group set to the peer's group, it may change. */
 	ctl_server_close(srv);
 	ck_assert_int_eq(ctl_server_open(&d, path, 65534, &srv), 0);
+	snprintf(evil, sizeof(evil), "/tmp/check_ctl_server.evil.%d", (int)getpid());
 	ck_assert_int_eq(serve_until(spawn(group_member_child)), 0);
 	ck_assert_ptr_nonnull(strstr(fake_log(), "port_disable p0;"));
+	ck_assert_int_eq(access(evil, F_OK), -1);
+}
+END_TEST
+
+/* Run the server until the child writes a byte on fd (or exits). */
+static void serve_until_fd(pid_t pid, int fd)
+{
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+	char b;
+
+	for (;;) {
+		event_base_loop(d.base, EVLOOP_ONCE | EVLOOP_NONBLOCK);
+		if (poll(&p, 1, 1) == 1) {
+			ck_assert_int_eq(read(fd, &b, 1), 1);
+			return;
+		}
+		ck_assert_int_eq(waitpid(pid, NULL, WNOHANG), 0);
+	}
+}
+
+static int to_parent[2], to_child[2];
+
+/* A member of the socket group, connected before and after the group is
+ * removed from the configuration. */
+static int revoked_member_child(void)
+{
+	struct fcnvme_client *c, *c2;
+	char err[256], b = 0;
+
+	if (setgid(65534) != 0 || setuid(65534) != 0)
+		return 40;
+	if (fcnvme_client_open(path, &c) != 0)
+		return 41;
+	if (simple(c, FCNVME_CMD_PORT_DISABLE, "p0", err) != 0)
+		return 42;
+	/* the parent reloads without socket_group */
+	if (write(to_parent[1], &b, 1) != 1 || read(to_child[0], &b, 1) != 1)
+		return 43;
+	/* the connection made before the reload lost its rights too */
+	if (simple(c, FCNVME_CMD_PORT_DISABLE, "p0", err) != -EPERM)
+		return 44;
+	/* and no new connection gets in (the socket is root's again) */
+	if (fcnvme_client_open(path, &c2) != -EACCES)
+		return 45;
+	fcnvme_client_close(c);
+	return 0;
+}
+
+START_TEST(socket_group_revoked_at_reload)
+{
+	static const char base[] =
+		"ports = ( { name = \"p0\"; dev = \"soft:f\"; wwnn = \"0x20000090fa000001\";"
+		" wwpn = \"0x10000090fa000001\"; } );\n"
+		"subsystems = ( { nqn = \"nqn.2026-11.io.x:a\"; ports = [ \"p0\" ]; } );\n";
+	struct conf *c = NULL;
+	char text[1024], err[512];
+	struct stat st;
+	pid_t pid;
+
+	if (geteuid() != 0)
+		return; /* needs root to become another user */
+	snprintf(text, sizeof(text), "daemon = { socket_group = \"nogroup\"; };\n%s", base);
+	ck_assert_int_eq(conf_load_string(text, "t", &c, err, sizeof(err)), 0);
+	ck_assert_int_eq(conf_apply(&d, c, err, sizeof(err)), 0);
+	ctl_server_close(srv);
+	ck_assert_int_eq(ctl_server_open(&d, path, (gid_t)-1, &srv), 0);
+	d.ctl = srv;
+	ck_assert_int_eq(stat(path, &st), 0);
+	ck_assert_uint_eq(st.st_gid, 65534);
+	ck_assert_int_eq(pipe(to_parent), 0);
+	ck_assert_int_eq(pipe(to_child), 0);
+	pid = spawn(revoked_member_child);
+	serve_until_fd(pid, to_parent[0]);
+	ck_assert_ptr_nonnull(strstr(fake_log(), "port_disable p0;"));
+	/* reload: socket_group removed */
+	c = NULL;
+	ck_assert_int_eq(conf_load_string(base, "t", &c, err, sizeof(err)), 0);
+	ck_assert_int_eq(conf_apply(&d, c, err, sizeof(err)), 0);
+	ck_assert_int_eq(stat(path, &st), 0);
+	ck_assert_uint_eq(st.st_gid, getegid());
+	fake_log_clear();
+	ck_assert_int_eq(write(to_child[1], "g", 1), 1);
+	ck_assert_int_eq(serve_until(pid), 0);
+	ck_assert_str_eq(fake_log(), "");
+	d.ctl = NULL;
+}
+END_TEST
+
+/* A client socket of the current effective user, connected: it waits in
+ * the listener's backlog until the server runs. */
+static int cl_socket(void)
+{
+	struct sockaddr_un sun = { .sun_family = AF_UNIX };
+	int fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+
+	ck_assert_int_ge(fd, 0);
+	snprintf(sun.sun_path, sizeof(sun.sun_path), "%s", path);
+	ck_assert_int_eq(connect(fd, (struct sockaddr *)&sun, sizeof(sun)), 0);
+	return fd;
+}
+
+/* The same, accepted by the server (run as root: the server's own user
+ * must not change under it). */
+static int cl_connect_as(uid_t uid)
+{
+	int fd;
+
+	ck_assert_int_eq(seteuid(uid), 0);
+	fd = cl_socket();
+	ck_assert_int_eq(seteuid(0), 0);
+	event_base_loop(d.base, EVLOOP_ONCE | EVLOOP_NONBLOCK);
+	return fd;
+}
+
+static int cl_connect(void)
+{
+	return cl_connect_as(0);
+}
+
+/* Ask for the version on fd while running the server: 0, -ECONNRESET when
+ * the server closed the connection, -ETIMEDOUT after two seconds. */
+static int cl_version(int fd)
+{
+	uint64_t buf[FCNVME_CTL_MSG_MAX / 8 + 1];
+	struct nl_msg *m = fcnvme_msg_new(FCNVME_CMD_VERSION, NLM_F_REQUEST, 77);
+	struct fcnvme_msg msg;
+	char why[256];
+	int i;
+	ssize_t n;
+
+	n = send(fd, fcnvme_msg_hdr(m), fcnvme_msg_len(m), MSG_NOSIGNAL);
+	fcnvme_msg_free(m);
+	if (n < 0)
+		return -ECONNRESET;
+	for (i = 0; i < 2000; i++) {
+		event_base_loop(d.base, EVLOOP_ONCE | EVLOOP_NONBLOCK);
+		n = recv(fd, buf, sizeof(buf), MSG_DONTWAIT);
+		if (n == 0 || (n < 0 && errno == ECONNRESET))
+			return -ECONNRESET;
+		if (n < 0) {
+			usleep(1000);
+			continue;
+		}
+		ck_assert_int_eq(fcnvme_msg_validate(buf, (size_t)n, FCNVME_MSG_REPLY, &msg, why,
+						     sizeof(why)),
+				 0);
+		if (msg.type == NLMSG_DONE)
+			return 0;
+		if (msg.type == NLMSG_ERROR)
+			return msg.error;
+	}
+	return -ETIMEDOUT;
+}
+
+/* Whether the server has closed fd (running it meanwhile). */
+static bool cl_closed(int fd)
+{
+	char b[64];
+	int i;
+
+	for (i = 0; i < 50; i++) {
+		ssize_t n;
+
+		event_base_loop(d.base, EVLOOP_ONCE | EVLOOP_NONBLOCK);
+		n = recv(fd, b, sizeof(b), MSG_DONTWAIT);
+		if (n == 0 || (n < 0 && errno == ECONNRESET))
+			return true;
+		usleep(1000);
+	}
+	return false;
+}
+
+/* Idle clients cannot lock anybody out: one user gets 16 connections,
+ * other users together all but 8 slots, root always gets in (at worst in
+ * place of the longest idle connection), and idle connections are closed. */
+START_TEST(connection_limits_and_idle)
+{
+	struct ctl_limits lim = { 64, 8, 16, 300, 1000 };
+	int fds[80], n = 0, i, root[9];
+	uid_t u;
+
+	if (geteuid() != 0)
+		return; /* needs root to connect as other users */
+	ctl_server_set_limits(srv, &lim);
+	ck_assert_int_eq(chmod(path, 0666), 0);
+	for (i = 0; i < 16; i++) {
+		fds[n] = cl_connect_as(1000);
+		ck_assert_int_eq(cl_version(fds[n++]), 0);
+	}
+	fds[n] = cl_connect_as(1000);
+	ck_assert_int_eq(cl_version(fds[n]), -ECONNRESET); /* a 17th of one user */
+	close(fds[n]);
+	for (u = 1001; u <= 1003; u++)
+		for (i = 0; i < (u == 1003 ? 8 : 16); i++) {
+			fds[n] = cl_connect_as(u);
+			ck_assert_int_eq(cl_version(fds[n++]), 0);
+		}
+	ck_assert_int_eq(n, 56);
+	fds[n] = cl_connect_as(1004);
+	ck_assert_int_eq(cl_version(fds[n]), -ECONNRESET); /* the rest is root's */
+	close(fds[n]);
+	for (i = 0; i < 8; i++) {
+		root[i] = cl_connect();
+		ck_assert_int_eq(cl_version(root[i]), 0);
+	}
+	/* every slot taken: root still gets in, the longest idle goes */
+	root[8] = cl_connect();
+	ck_assert_int_eq(cl_version(root[8]), 0);
+	ck_assert(cl_closed(fds[0]));
+	/* after 300 ms without traffic every connection is closed */
+	usleep(400000);
+	for (i = 1; i < n; i++)
+		ck_assert_msg(cl_closed(fds[i]), "connection %d still open", i);
+	for (i = 0; i < 9; i++) {
+		ck_assert(cl_closed(root[i]));
+		close(root[i]);
+	}
+	for (i = 0; i < n; i++)
+		close(fds[i]);
+	fds[0] = cl_connect_as(1000);
+	ck_assert_int_eq(cl_version(fds[0]), 0);
+	close(fds[0]);
+}
+END_TEST
+
+/* Out of descriptors, accept() fails: the control thread pauses instead of
+ * spinning and logs once, and serves the waiting client when it can. */
+START_TEST(accept_emfile_no_spin)
+{
+	struct ctl_limits lim = { 64, 8, 16, 60000, 200 };
+	char logpath[] = "/tmp/check_ctl_server.log.XXXXXX", line[512];
+	struct timeval half = { 0, 500000 };
+	struct rlimit rl, low;
+	struct rusage r0, r1;
+	int logfd, saved, cl, dups[4096], nd = 0, lines = 0, i;
+	long cpu_us;
+	FILE *f;
+
+	ctl_server_set_limits(srv, &lim);
+	logfd = mkstemp(logpath);
+	ck_assert_int_ge(logfd, 0);
+	saved = dup(2);
+	cl = cl_socket(); /* waits in the backlog */
+	ck_assert_int_eq(getrlimit(RLIMIT_NOFILE, &rl), 0);
+	low = rl;
+	low.rlim_cur = 512;
+	ck_assert_int_eq(setrlimit(RLIMIT_NOFILE, &low), 0);
+	ck_assert_int_eq(dup2(logfd, 2), 2);
+	while (nd < 4096 && (dups[nd] = dup(0)) >= 0)
+		nd++;
+	ck_assert_int_eq(errno, EMFILE);
+	getrusage(RUSAGE_SELF, &r0);
+	event_base_loopexit(d.base, &half);
+	event_base_dispatch(d.base);
+	getrusage(RUSAGE_SELF, &r1);
+	for (i = 0; i < nd; i++)
+		close(dups[i]);
+	dup2(saved, 2);
+	close(saved);
+	setrlimit(RLIMIT_NOFILE, &rl);
+	cpu_us = (r1.ru_utime.tv_sec - r0.ru_utime.tv_sec + r1.ru_stime.tv_sec -
+		  r0.ru_stime.tv_sec) *
+			 1000000L +
+		 (r1.ru_utime.tv_usec - r0.ru_utime.tv_usec) +
+		 (r1.ru_stime.tv_usec - r0.ru_stime.tv_usec);
+	f = fdopen(logfd, "r");
+	rewind(f);
+	while (fgets(line, sizeof(line), f) != NULL)
+		lines += strstr(line, "accept") != NULL;
+	fclose(f);
+	unlink(logpath);
+	ck_assert_msg(lines == 1, "%d log lines about accept in 0.5 s", lines);
+	ck_assert_msg(cpu_us < 100000, "%ld us of CPU in 0.5 s", cpu_us);
+	/* descriptors back: the waiting client is served */
+	ck_assert_int_eq(cl_version(cl), 0);
+	close(cl);
 }
 END_TEST
 
@@ -245,7 +547,10 @@ Suite *ctl_server_suite(void)
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, socket_mode);
 	tcase_add_test(tc, unprivileged_peer);
+	tcase_add_test(tc, socket_group_revoked_at_reload);
 	tcase_add_test(tc, slow_client_throttled);
+	tcase_add_test(tc, connection_limits_and_idle);
+	tcase_add_test(tc, accept_emfile_no_spin);
 	suite_add_tcase(s, tc);
 	return s;
 }

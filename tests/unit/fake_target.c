@@ -27,6 +27,9 @@ struct fake_ns {
 	enum tgt_backend_type backend;
 	uint32_t lba_size;
 	uint32_t anagrpid;
+	bool readonly;
+	bool has_uuid; /* given: uuid, else a derived one */
+	uint8_t uuid[16];
 };
 
 static struct fake_ns *ns_find(const char *nqn, uint32_t nsid);
@@ -307,6 +310,9 @@ int tgt_ns_add(struct tgt *t, const char *nqn, const struct tgt_ns_params *p, ch
 		n->backend = p->backend;
 		n->lba_size = p->lba_size ? p->lba_size : 512;
 		n->anagrpid = p->anagrpid ? p->anagrpid : 1;
+		n->readonly = p->readonly;
+		n->has_uuid = p->has_uuid;
+		memcpy(n->uuid, p->uuid, 16);
 	}
 	return rc;
 }
@@ -333,6 +339,13 @@ static struct fake_ns *ns_find(const char *nqn, uint32_t nsid)
 		if (strcmp(model.ns[i].nqn, nqn) == 0 && model.ns[i].nsid == nsid)
 			return &model.ns[i];
 	return NULL;
+}
+
+bool fake_ns_uuid_given(const char *nqn, uint32_t nsid)
+{
+	struct fake_ns *n = ns_find(nqn, nsid);
+
+	return n != NULL && n->has_uuid;
 }
 
 int tgt_ns_resize(struct tgt *t, const char *nqn, uint32_t nsid, uint64_t size, char *err,
@@ -391,6 +404,24 @@ int tgt_ns_set_ana_group(struct tgt *t, const char *nqn, uint32_t nsid, uint32_t
 	if (rc == 0 && ns_find(nqn, nsid) != NULL)
 		ns_find(nqn, nsid)->anagrpid = anagrpid;
 	return rc;
+}
+
+int tgt_ns_set_readonly(struct tgt *t, const char *nqn, uint32_t nsid, bool readonly, char *err,
+			size_t errlen)
+{
+	int rc = call(err, errlen, "ns_readonly %s %u %d", nqn, nsid, readonly);
+
+	(void)t;
+	if (rc == 0 && ns_find(nqn, nsid) != NULL)
+		ns_find(nqn, nsid)->readonly = readonly;
+	return rc;
+}
+
+int tgt_ns_set_direct(struct tgt *t, const char *nqn, uint32_t nsid, bool direct, char *err,
+		      size_t errlen)
+{
+	(void)t;
+	return call(err, errlen, "ns_direct %s %u %d", nqn, nsid, direct);
 }
 
 int tgt_ana_group_add(struct tgt *t, uint32_t grpid, char *err, size_t errlen)
@@ -457,9 +488,12 @@ int tgt_ns_foreach(struct tgt *t, const char *nqn, int (*cb)(const struct tgt_ns
 		ni.lba_size = model.ns[i].lba_size;
 		ni.anagrpid = model.ns[i].anagrpid;
 		ni.enabled = model.ns[i].enabled;
+		ni.readonly = model.ns[i].readonly;
 		/* "generated" identities, derived from the NSID */
 		ni.uuid[0] = 0xaa;
 		ni.uuid[15] = (uint8_t)ni.nsid;
+		if (model.ns[i].has_uuid)
+			memcpy(ni.uuid, model.ns[i].uuid, 16);
 		ni.nguid[0] = 0xbb;
 		ni.nguid[15] = (uint8_t)ni.nsid;
 		ni.eui64[0] = 0xcc;

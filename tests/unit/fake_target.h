@@ -8,7 +8,9 @@
 #ifndef FAKE_TARGET_H
 #define FAKE_TARGET_H
 
+#include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 struct fcd;
 
@@ -20,6 +22,8 @@ const char *fake_log(void);
 void fake_log_clear(void);
 /* Make the next call whose log entry starts with prefix fail (-EIO). */
 void fake_fail_on(const char *prefix);
+/* Whether the last add of namespace nsid of nqn was given its UUID. */
+bool fake_ns_uuid_given(const char *nqn, uint32_t nsid);
 /* The struct tgt pointer to put into struct fcd. */
 struct tgt *fake_tgt(void);
 

@@ -22,6 +22,11 @@ typedef int (*fcnvme_reply_cb)(const struct fcnvme_msg *msg, void *arg);
 
 /* Connect to the socket at path. 0, or -errno. */
 int fcnvme_client_open(const char *path, struct fcnvme_client **out);
+/* The same, waiting at most timeout_ms (0: for ever) for the connection
+ * and then for each reply: a daemon that is alive but does not answer
+ * gives -ETIMEDOUT instead of a hang. */
+int fcnvme_client_open_timeout(const char *path, unsigned int timeout_ms,
+			       struct fcnvme_client **out);
 /* Close and free (NULL is fine). */
 void fcnvme_client_close(struct fcnvme_client *c);
 /* The file descriptor, e.g. for poll(). */
@@ -33,7 +38,8 @@ uint32_t fcnvme_client_seq(struct fcnvme_client *c);
  * Send req (built with fcnvme_msg_new(cmd, flags, fcnvme_client_seq(c)))
  * and collect its answer. Returns 0 on success, the daemon's -errno (with
  * its message copied into err) on failure, -EPROTO with a reason if a
- * reply is malformed, or cb's non-zero value. err may be NULL.
+ * reply is malformed, -ETIMEDOUT when the timeout passed without a reply,
+ * or cb's non-zero value. err may be NULL.
  */
 int fcnvme_client_request(struct fcnvme_client *c, struct nl_msg *req, fcnvme_reply_cb cb,
 			  void *arg, char *err, size_t errlen);
