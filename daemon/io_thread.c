@@ -17,6 +17,10 @@
 #define IO_HW_BUDGET	64
 /* Idle loops before a hybrid thread arms its CQ and sleeps, and how long. */
 #define IO_SPIN_LOOPS	2000
+/* Idle loops before sleeping while a backend's completion will wake us
+ * (rbd: librbd answers in hundreds of microseconds; spinning that long
+ * would take the CPU its own threads and the OSDs need). */
+#define IO_SPIN_WAITING 64
 #define IO_SLEEP_US	1000
 
 /* Add n to a counter only this thread writes: a plain load and store, not a
@@ -59,7 +63,10 @@ static void *io_thread_main(void *arg)
 			idle = 0;
 			continue;
 		}
-		if (t->mode == IO_POLL_BUSY || ++idle < IO_SPIN_LOOPS)
+		if (t->mode == IO_POLL_BUSY)
+			continue;
+		if (++idle < IO_SPIN_LOOPS &&
+		    (idle < IO_SPIN_WAITING || !tgt_hwq_waits(t->tgt, t->hwq)))
 			continue;
 		idle = 0;
 		/* Backends whose completions arrive on other threads wake

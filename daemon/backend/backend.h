@@ -81,6 +81,9 @@ struct backend_ops {
 	int (*thread_start)(const struct backend_thread *bt);
 	int (*thread_poll)(void);
 	int (*thread_sleep)(bool sleeping);
+	/* Whether the thread has I/O in flight whose completion will wake
+	 * it (then it need not spin long waiting for it). */
+	bool (*thread_waits)(void);
 	void (*thread_stop)(void);
 };
 

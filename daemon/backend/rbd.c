@@ -462,5 +462,6 @@ const struct backend_ops backend_rbd_ops = {
 	.thread_start = rbd_thread_start,
 	.thread_poll = rbd_thread_poll,
 	.thread_sleep = rbd_thread_sleep,
+	.thread_waits = rbd_thread_waits,
 	.thread_stop = rbd_thread_stop,
 };

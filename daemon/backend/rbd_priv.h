@@ -131,6 +131,7 @@ extern __thread struct rbd_thread *rbd_thr;
 int rbd_thread_start(const struct backend_thread *bt);
 int rbd_thread_poll(void);
 int rbd_thread_sleep(bool sleeping);
+bool rbd_thread_waits(void);
 void rbd_thread_stop(void);
 /* [hwq] A zeroed slot owned by the calling thread, or NULL (no thread
  * state: run synchronously; or the pool is empty). */

@@ -341,6 +341,12 @@ int rbd_thread_sleep(bool sleeping)
 	return mpsc_empty(&thr->done) ? 0 : 1;
 }
 
+/* [hwq] Requests in flight will wake the thread when they complete. */
+bool rbd_thread_waits(void)
+{
+	return rbd_thr && rbd_thr->inflight && rbd_thr->wake;
+}
+
 /* [hwq] Wait until every request of this thread came back (librbd cannot
  * cancel; the op timeout bounds the wait), then free the state. */
 void rbd_thread_stop(void)

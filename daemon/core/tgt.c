@@ -399,6 +399,19 @@ int tgt_hwq_sleep(struct tgt *t, uint16_t hwq, bool sleeping)
 	return n;
 }
 
+/* Whether a backend's completion will wake the calling thread. */
+bool tgt_hwq_waits(struct tgt *t, uint16_t hwq)
+{
+	const struct backend_ops *const *b;
+
+	(void)t;
+	(void)hwq;
+	for (b = backend_all; *b; b++)
+		if ((*b)->thread_waits && (*b)->thread_waits())
+			return true;
+	return false;
+}
+
 /* Reap the calling thread's backend completions; returns work done. */
 int tgt_hwq_poll(struct tgt *t, uint16_t hwq)
 {

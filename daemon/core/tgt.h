@@ -378,6 +378,9 @@ int tgt_hwq_start(struct tgt *t, uint16_t hwq, void (*wake)(void *), void *wake_
 /* [hwq] The thread is about to sleep (returns > 0 when backend work came
  * in meanwhile: do not sleep), or woke up (sleeping false; returns 0). */
 int tgt_hwq_sleep(struct tgt *t, uint16_t hwq, bool sleeping);
+/* [hwq] Whether backend I/O is in flight whose completion wakes the
+ * thread (it may sleep without spinning long). */
+bool tgt_hwq_waits(struct tgt *t, uint16_t hwq);
 /* [hwq] Submit queued backend I/O, reap completions and complete their
  * requests; returns the number completed, or 1 while I/O is still in flight
  * (so a hybrid poller keeps spinning), 0 when idle. */
