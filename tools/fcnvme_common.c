@@ -620,7 +620,7 @@ int fcnvme_open_subsys(struct fcnvme_ctx *x, uint16_t nr_io_queues, struct fcnvm
 int fcnvme_ns_geometry(struct fcnvme_ctx *x, struct fcnvme_host_ctrl *ctrl, uint32_t nsid,
 		       uint32_t *lbasz, uint64_t *nblocks)
 {
-	struct fcnvme_host_buf *buf;
+	struct fcnvme_host_buf *buf = NULL;
 	const uint8_t *id;
 	uint64_t nsze;
 	int rc;
@@ -630,9 +630,9 @@ int fcnvme_ns_geometry(struct fcnvme_ctx *x, struct fcnvme_host_ctrl *ctrl, uint
 		rc = fcnvme_identify(x, ctrl, 0, nsid, buf);
 	if (rc) {
 		fcnvme_err_status(x, "Identify Namespace", rc);
-		if (rc < 0 || !buf)
-			return -1;
-		fcnvme_host_buf_free(ctrl, buf);
+		/* -errno from identify: never submitted, the buffer is ours */
+		if (buf)
+			fcnvme_host_buf_free(ctrl, buf);
 		return -1;
 	}
 	id = buf->addr;
