@@ -41,18 +41,18 @@ CEPH="timeout 30 ceph"
 RBD="timeout 60 rbd"
 
 # ceph_pool_full on|off: make the OSD (so the pool) full, or not, by its
-# ratios; waits until the osdmap says so.
+# ratios; waits until the osdmap flags the pool "full" (not "nearfull").
 ceph_pool_full() {
 	if [ "$1" = on ]; then
 		$CEPH osd set-nearfull-ratio 0.00000005 >/dev/null 2>&1
 		$CEPH osd set-backfillfull-ratio 0.00000008 >/dev/null 2>&1
 		$CEPH osd set-full-ratio 0.0000001 >/dev/null 2>&1
-		e2e_wait_for 30 sh -c "$CEPH osd dump 2>/dev/null | grep -q '^pool.*flags.*full'"
+		e2e_wait_for 30 sh -c "$CEPH osd dump 2>/dev/null | grep -Eq '^pool .* flags ([^ ]*,)?full[, ]'"
 	else
 		$CEPH osd set-full-ratio 0.95 >/dev/null 2>&1
 		$CEPH osd set-backfillfull-ratio 0.9 >/dev/null 2>&1
 		$CEPH osd set-nearfull-ratio 0.85 >/dev/null 2>&1
-		e2e_wait_for 30 sh -c "! $CEPH osd dump 2>/dev/null | grep -q '^pool.*flags.*full'"
+		e2e_wait_for 30 sh -c "! $CEPH osd dump 2>/dev/null | grep -Eq '^pool .* flags ([^ ]*,)?full[, ]'"
 	fi
 }
 

@@ -97,6 +97,13 @@ m=$tmp/mnt
 e2e_mount 1 "$NQN_A" "$m" --multipath --reconnect-delay 1 || e2e_finish
 pm=$E2E_MPID
 check "multipath mount has two paths" grep -q '2 path(s)' "$m.log"
+# controller ids: node id 1 hands out 1-4096, node id 2 4097-8192
+cids() { $1 assoc list "$NQN_A" | awk 'NR > 1 { print $4 }' | tr '\n' ' '; }
+ca=$(cids "$CA") cb=$(cids "$CB")
+check "controller ids do not overlap (a: $ca, b: $cb)" sh -c \
+	"[ -n '$ca' ] && [ -n '$cb' ] &&
+	 for c in $ca; do [ \$c -ge 1 ] && [ \$c -le 4096 ] || exit 1; done &&
+	 for c in $cb; do [ \$c -ge 4097 ] && [ \$c -le 8192 ] || exit 1; done"
 F="$E2E_FIO_COMMON --verify_fatal=1 --do_verify=1"
 e2e_fio_bg failover --name=failover --filename="$m/ns1" $F --rw=randwrite \
 	--bsrange=4k-64k --size=16m --numjobs=2 --offset_increment=32m \
