@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 /*
  * The Check runner of hw/: rings, fabric, mapper, firmware (data movement,
- * steering, DMA bounds) and the DMA allocator.
+ * steering, DMA bounds), the DMA allocator, and the kernel driver's copy of
+ * the device layout.
  */
 #include <stdlib.h>
 
@@ -15,6 +16,7 @@ int main(void)
 	srunner_add_suite(sr, hw_fabric_suite());
 	srunner_add_suite(sr, hw_map_suite());
 	srunner_add_suite(sr, hw_fw_suite());
+	srunner_add_suite(sr, hw_abi_suite());
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);
