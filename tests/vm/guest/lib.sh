@@ -1,0 +1,150 @@
+# SPDX-License-Identifier: Apache-2.0
+# Guest side of the VM tests (sourced by tests/vm/guest/*.sh, which run as
+# root in the guest, chrooted into the host's root, read-only). The test's
+# read-write share is $VM_SHARE (/run/vmtest); results are the ok:/FAIL:
+# lines on stdout, which the host counts.
+#
+#   host_do ACTION...   ask the host to act (kill nvmetfcd, fcnvmectl ...)
+#                       and wait for its answer: prints the host's output,
+#                       returns its exit status
+#   softhba_load        load nvme-fc and the softhba module, wait for ports
+#   dmesg_clean         no nvme/nvme-fc/softhba warning, error or taint
+#                       beyond the unsigned out-of-tree module's
+
+set -u
+: "${VM_SHARE:?}" "${SOFTHBA_KO?}"
+
+g_pass=0
+g_fail=0
+
+ok() {
+	g_pass=$((g_pass + 1))
+	echo "ok: $*"
+}
+ko() {
+	g_fail=$((g_fail + 1))
+	echo "FAIL: $*"
+}
+check() {
+	local d=$1
+	shift
+	if "$@"; then ok "$d"; else ko "$d"; fi
+}
+# check_eq DESCRIPTION EXPECTED ACTUAL
+check_eq() {
+	if [ "$2" = "$3" ]; then
+		ok "$1 ($3)"
+	else
+		ko "$1: expected '$2', got '$3'"
+	fi
+}
+
+uptime_s() { cut -d' ' -f1 /proc/uptime; }
+
+guest_finish() {
+	echo "guest $VM_NAME: $g_pass passed, $g_fail failed (uptime $(uptime_s) s)"
+	[ "$g_fail" -eq 0 ]
+	exit $?
+}
+
+# host_do [-t SECS] ACTION...: the host runs ACTION (see the test's
+# host_action) while the guest waits, at most SECS (default 60) seconds.
+host_do() {
+	local t=60 n i
+	if [ "$1" = -t ]; then
+		t=$2
+		shift 2
+	fi
+	# unique also in subshells ($(host_do ...)): time and process id
+	n=$(date +%s%N).$BASHPID
+	echo "$*" >"$VM_SHARE/req/$n.tmp"
+	mv "$VM_SHARE/req/$n.tmp" "$VM_SHARE/req/$n"
+	i=0
+	while [ ! -f "$VM_SHARE/ack/$n" ]; do
+		if [ $i -ge $((t * 10)) ]; then
+			echo "host_do $*: no answer within $t s" >&2
+			return 124
+		fi
+		sleep 0.1
+		i=$((i + 1))
+	done
+	cat "$VM_SHARE/ack/$n.out"
+	return "$(cat "$VM_SHARE/ack/$n")"
+}
+
+# wait_for SECS CMD...: poll CMD every 0.2 s until it succeeds.
+wait_for() {
+	local n=$(($1 * 5)) i=0
+	shift
+	while [ $i -lt $n ]; do
+		"$@" >/dev/null 2>&1 && return 0
+		sleep 0.2
+		i=$((i + 1))
+	done
+	return 1
+}
+
+softhba_bound() {
+	ls /sys/bus/pci/drivers/softhba/ 2>/dev/null | grep -q '^0000:'
+}
+
+# softhba_load: nvme-fc, then our module; it must bind to the ivshmem
+# device(s) and say so.
+softhba_load() {
+	modprobe nvme-fc || {
+		ko "modprobe nvme-fc"
+		return 1
+	}
+	if ! insmod "$SOFTHBA_KO" ${SOFTHBA_PARAMS:-}; then
+		ko "insmod softhba.ko"
+		return 1
+	fi
+	if wait_for 10 softhba_bound; then
+		ok "softhba bound to $(ls /sys/bus/pci/drivers/softhba/ | grep -c '^0000:') ivshmem device(s)"
+	else
+		ko "softhba did not bind to an ivshmem device"
+		dmesg | tail -n 20
+		return 1
+	fi
+}
+
+# The kernel log of the test starts at this marker (the platform's own boot
+# messages under TCG, such as the PIT calibration, are not the test's).
+echo "<6>vmtest: $VM_NAME starts" >/dev/kmsg
+
+# dmesg_clean: nothing the kernel logged since the test started is a warning
+# or an error (nvme, nvme-fc, softhba or anything they set off), nothing
+# since boot is a WARNING/BUG, and the kernel is tainted only by our
+# unsigned out-of-tree module (taint flags O and E: 4096 + 8192).
+dmesg_clean() {
+	local bad taint
+	bad=$(dmesg --level=emerg,alert,crit,err,warn 2>/dev/null |
+		grep -v -e 'loading out-of-tree module taints kernel' \
+			-e 'module verification failed: signature and/or required key missing')
+	if [ -n "$bad" ]; then
+		bad=$(dmesg 2>/dev/null | sed -n "/vmtest: $VM_NAME starts/,\$p" |
+			grep -F -x -f <(echo "$bad"))
+	fi
+	if [ -z "$bad" ]; then
+		ok "dmesg: no warning or error (levels emerg..warn) since the test started"
+	else
+		ko "dmesg has warnings or errors:"
+		echo "$bad" | head -n 30 | sed 's/^/  dmesg: /'
+	fi
+	if dmesg | grep -q -e 'WARNING:' -e 'BUG:' -e 'Call Trace:'; then
+		ko "dmesg has a kernel WARNING/BUG with a call trace"
+		dmesg | grep -B2 -A20 -e 'WARNING:' -e 'BUG:' | head -n 50 | sed 's/^/  dmesg: /'
+	else
+		ok "dmesg: no WARNING, BUG or call trace"
+	fi
+	taint=$(cat /proc/sys/kernel/tainted)
+	case $taint in
+	0 | 4096 | 12288) ok "kernel taint $taint (nothing but the out-of-tree, unsigned module)" ;;
+	*) ko "kernel taint $taint: more than the out-of-tree module (O=4096, E=8192)" ;;
+	esac
+}
+
+# dmesg_save NAME: the whole kernel log into the share, for the report.
+dmesg_save() {
+	dmesg >"$VM_SHARE/out/${1:-dmesg}.txt" 2>&1
+}
