@@ -17,6 +17,8 @@ typedef uint32_t u32;
 typedef uint64_t u64;
 typedef int32_t s32;
 #define __aligned(x) __attribute__((aligned(x)))
+#define BIT(n)	     (1UL << (n))
+#define BIT_ULL(n)   (1ULL << (n))
 
 #include "linux/softhba/softhba_hw.h"
 

@@ -7,10 +7,11 @@
  * WRITE_ONCE, smp_load_acquire, smp_store_release or cmpxchg64; pointers of
  * the userspace WQE are u64 DMA handles on a remote-driver port.
  *
- * This header includes nothing: the kernel gets u8..u64 and __aligned from
- * <linux/types.h> and <linux/compiler.h>; tests/unit/check_hw_abi.c compiles
- * it in userspace with small shims and checks that every size and offset
- * equals hw_dev.h's, so the two layouts cannot drift apart.
+ * This header includes nothing: the kernel gets u8..u64, __aligned and BIT
+ * from <linux/types.h>, <linux/compiler.h> and <linux/bits.h>;
+ * tests/unit/check_hw_abi.c compiles it in userspace with small shims and
+ * checks that every size and offset equals hw_dev.h's, so the two layouts
+ * cannot drift apart.
  */
 #ifndef SOFTHBA_HW_H
 #define SOFTHBA_HW_H
@@ -19,11 +20,11 @@
 #define SHBA_PAGE	     4096u
 #define SHBA_BAR_MAGIC	     0x4142485356434653ULL /* "SFCVHSBA" little endian */
 #define SHBA_BAR_VERSION     1u
-#define SHBA_BAR_F_REMOTE    (1u << 0)
+#define SHBA_BAR_F_REMOTE    BIT(0)
 #define SHBA_MAX_HWQ	     16
 #define SHBA_MAX_PORTS	     64
 #define SHBA_MAX_SGE	     256
-#define SHBA_DMA_HANDLE_BASE (1ULL << 48)
+#define SHBA_DMA_HANDLE_BASE BIT_ULL(48)
 
 #define SHBA_WQE_SIZE	 128u
 #define SHBA_CQE_SIZE	 128u
@@ -35,12 +36,15 @@
 #define SHBA_LINK_DOWN 0
 #define SHBA_LINK_UP   1
 
-/* A ring header: producers own the tail line, the consumer the head line. */
+/* A ring header: three cache lines (SHBA_CACHELINE). */
 struct shba_ring {
-	u64 tail __aligned(SHBA_CACHELINE);
+	/* producers: the tail, and a head value read earlier */
+	u64 tail __aligned(64);
 	u64 head_seen;
-	u64 head __aligned(SHBA_CACHELINE);
-	u32 armed __aligned(SHBA_CACHELINE);
+	/* the one consumer */
+	u64 head __aligned(64);
+	/* interrupt: the consumer arms, a producer disarms and notifies */
+	u32 armed __aligned(64);
 	u32 futex;
 	u32 entries; /* power of two, fixed */
 	u32 esize;   /* bytes per entry */
@@ -189,7 +193,7 @@ struct shba_counters {
 };
 
 struct shba_qstats {
-	u64 cmd_tx __aligned(SHBA_CACHELINE);
+	u64 cmd_tx __aligned(64);
 	u64 cmd_rx;
 	u64 rsp_tx;
 	u64 data_bytes;
