@@ -340,14 +340,21 @@ vm_serve() {
 # its requests, and count its ok/FAIL lines. Returns the guest script's
 # exit status (124 for a timeout, 125 when the guest never started it).
 vm_boot() {
-	local script=$1 qpid rc gp gf v boot
+	local script=$1 qpid rc gp gf v boot gko
 	shift
 	share=$tmp/share
 	rm -rf "$share"
 	mkdir -p "$share/req" "$share/ack" "$share/out"
+	# the module goes through the share: $VM_WORK may be under the host's
+	# /tmp, which the guest's own /tmp hides
+	gko=
+	if [ -n "$SOFTHBA_KO" ]; then
+		cp "$SOFTHBA_KO" "$share/softhba.ko"
+		gko=/run/vmtest/softhba.ko
+	fi
 	{
 		echo "export VM_NAME='$VM_NAME' KVER='$KVER' top_builddir='$top_builddir'"
-		echo "export top_srcdir='$top_srcdir' SOFTHBA_KO='$SOFTHBA_KO' VM_SHARE=/run/vmtest"
+		echo "export top_srcdir='$top_srcdir' SOFTHBA_KO='$gko' VM_SHARE=/run/vmtest"
 		while [ $# -gt 0 ] && [ "$1" != -- ]; do
 			v=$1
 			echo "export ${v%%=*}='${v#*=}'"

@@ -116,11 +116,14 @@ echo "<6>vmtest: $VM_NAME starts" >/dev/kmsg
 # or an error (nvme, nvme-fc, softhba or anything they set off), nothing
 # since boot is a WARNING/BUG, and the kernel is tainted only by our
 # unsigned out-of-tree module (taint flags O and E: 4096 + 8192).
+# A test that provokes errors on purpose lists them in DMESG_EXPECT (an
+# extended regular expression); those lines are not counted.
 dmesg_clean() {
 	local bad taint
 	bad=$(dmesg --level=emerg,alert,crit,err,warn 2>/dev/null |
 		grep -v -e 'loading out-of-tree module taints kernel' \
-			-e 'module verification failed: signature and/or required key missing')
+			-e 'module verification failed: signature and/or required key missing' |
+		grep -v -E "${DMESG_EXPECT:-^\$}")
 	if [ -n "$bad" ]; then
 		bad=$(dmesg 2>/dev/null | sed -n "/vmtest: $VM_NAME starts/,\$p" |
 			grep -F -x -f <(echo "$bad"))
@@ -142,6 +145,11 @@ dmesg_clean() {
 	0 | 4096 | 12288) ok "kernel taint $taint (nothing but the out-of-tree, unsigned module)" ;;
 	*) ko "kernel taint $taint: more than the out-of-tree module (O=4096, E=8192)" ;;
 	esac
+}
+
+# dmesg_has TEXT: the kernel log has a line containing TEXT.
+dmesg_has() {
+	dmesg | grep -q -F -- "$1"
 }
 
 # dmesg_save NAME: the whole kernel log into the share, for the report.
