@@ -22,7 +22,8 @@
 # Environment: top_builddir, top_srcdir (set by make check); CI (when set, a
 # missing prerequisite is a failure instead of a skip); VM_WORK (cache,
 # default $top_builddir/vm-work); VM_ACCEL (auto, tcg or kvm); VM_SMP, VM_MEM,
-# VM_TIMEOUT; VM_KEEP=1 keeps the test's temporary directory.
+# VM_TIMEOUT; VM_KEEP=1 keeps the test's temporary directory; VM_VMPORT, a
+# softhba-vmport binary to use instead of the tree's.
 
 set -u
 : "${top_builddir:?}" "${top_srcdir:?}" "${VM_NAME:?}"
@@ -36,7 +37,7 @@ VM_TIMEOUT=${VM_TIMEOUT:-300}
 NVMETFCD=$top_builddir/daemon/nvmetfcd
 FCNVMECTL=$top_builddir/tools/fcnvmectl
 SOFTHBACTL=$top_builddir/tools/softhbactl
-VMPORT=$top_builddir/tools/softhba-vmport
+VMPORT=${VM_VMPORT:-$top_builddir/tools/softhba-vmport}
 
 vm_pass=0
 vm_fail=0
@@ -402,4 +403,129 @@ vm_boot() {
 		ko "guest/$script exited $rc"
 	fi
 	return "$rc"
+}
+
+# ---- the target side: a soft fabric, nvmetfcd, softhba-vmport ---------------
+
+# Names shared by the VM tests' configs (tests/vm/*.conf.in) and guests.
+T0WWNN=0x20000090fa0000f1
+T0WWPN=0x10000090fa0000f1
+T1WWNN=0x20000090fa0000f2
+T1WWPN=0x10000090fa0000f2
+G1WWNN=0x20000090fb0000c1
+G1WWPN=0x10000090fb0000c1
+G2WWNN=0x20000090fb0000c2
+G2WWPN=0x10000090fb0000c2
+GHOSTNQN=nqn.2014-08.org.nvmexpress:uuid:00000000-0000-4000-8000-0000000000c1
+GHOSTID=00000000-0000-4000-8000-0000000000c1
+OTHERNQN=nqn.2014-08.org.nvmexpress:uuid:00000000-0000-4000-8000-0000000000c9
+NQN_A=nqn.2026-11.io.nvmetfcd:vm-a
+NQN_B=nqn.2026-11.io.nvmetfcd:vm-b
+NQN_H=nqn.2026-11.io.nvmetfcd:vm-hidden
+VM_NAMES="T0WWNN=$T0WWNN T0WWPN=$T0WWPN T1WWNN=$T1WWNN T1WWPN=$T1WWPN G1WWNN=$G1WWNN
+G1WWPN=$G1WWPN G2WWNN=$G2WWNN G2WWPN=$G2WWPN GHOSTNQN=$GHOSTNQN GHOSTID=$GHOSTID
+NQN_A=$NQN_A NQN_B=$NQN_B NQN_H=$NQN_H"
+
+vm_require_bins() {
+	local b
+	for b in "$NVMETFCD" "$FCNVMECTL" "$SOFTHBACTL"; do
+		[ -x "$b" ] || vm_unavailable "$b is not built"
+	done
+	if [ -z "${VM_VMPORT:-}" ] && [ ! -f "$top_srcdir/tools/softhba_vmport.c" ]; then
+		# not a missing prerequisite: this tree has no port server yet
+		echo "SKIP: $VM_NAME: this tree has no softhba-vmport (tools/softhba_vmport.c)"
+		exit 77
+	fi
+	[ -x "$VMPORT" ] || vm_unavailable "$VMPORT is not built"
+}
+
+vm_fabric_cleanup() {
+	"$SOFTHBACTL" --dir "$FCNVME_SHM_DIR" fabric destroy "$FABRIC" >/dev/null 2>&1
+}
+
+# vm_fabric: a private software fabric under $tmp/shm.
+vm_fabric() {
+	FCNVME_SHM_DIR=$tmp/shm
+	export FCNVME_SHM_DIR
+	mkdir -p "$FCNVME_SHM_DIR" "$tmp/state"
+	FABRIC=vm$$
+	SOCK=$tmp/ctl.sock
+	vm_cleanup_hook=vm_fabric_cleanup
+	"$SOFTHBACTL" fabric create "$FABRIC" >/dev/null ||
+		{ ko "cannot create fabric $FABRIC"; vm_finish; }
+}
+
+# vm_conf NAME: tests/vm/NAME.conf.in with @FABRIC@, @TMP@ and the names
+# above filled in, as $tmp/NAME.conf; prints the path.
+vm_conf() {
+	sed -e "s|@FABRIC@|$FABRIC|g" -e "s|@TMP@|$tmp|g" -e "s|@T0WWNN@|$T0WWNN|g" \
+		-e "s|@T0WWPN@|$T0WWPN|g" -e "s|@T1WWNN@|$T1WWNN|g" -e "s|@T1WWPN@|$T1WWPN|g" \
+		-e "s|@GHOSTNQN@|$GHOSTNQN|g" -e "s|@OTHERNQN@|$OTHERNQN|g" \
+		-e "s|@NQN_A@|$NQN_A|g" -e "s|@NQN_B@|$NQN_B|g" -e "s|@NQN_H@|$NQN_H|g" \
+		"$VM_SRC/$1.conf.in" >"$tmp/$1.conf"
+	echo "$tmp/$1.conf"
+}
+
+vm_daemon_ready() {
+	grep -q ' ready (config' "$tmp/nvmetfcd.log" 2>/dev/null &&
+		"$FCNVMECTL" -s "$SOCK" status >/dev/null 2>&1
+}
+
+# vm_start_daemon CONF: nvmetfcd in the foreground (log appended to
+# $tmp/nvmetfcd.log), ready within 15 s; sets VM_DPID.
+vm_start_daemon() {
+	"$NVMETFCD" -f -c "$1" -s "$SOCK" -S "$tmp/state" >>"$tmp/nvmetfcd.log" 2>&1 &
+	VM_DPID=$!
+	vm_pids="$vm_pids $VM_DPID"
+	if ! vm_wait_for 15 vm_daemon_ready; then
+		ko "nvmetfcd did not become ready"
+		sed 's/^/  nvmetfcd: /' "$tmp/nvmetfcd.log" | tail -n 20
+		vm_finish
+	fi
+}
+
+# vm_stop_daemon: SIGTERM; nvmetfcd must exit 0 within 10 s.
+vm_stop_daemon() {
+	local rc i=0
+	[ -n "${VM_DPID:-}" ] || return 0
+	kill -TERM "$VM_DPID" 2>/dev/null
+	while kill -0 "$VM_DPID" 2>/dev/null && [ $i -lt 100 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	kill -0 "$VM_DPID" 2>/dev/null && kill -KILL "$VM_DPID"
+	wait "$VM_DPID" 2>/dev/null
+	rc=$?
+	VM_DPID=
+	check "nvmetfcd stopped on SIGTERM with exit 0 (got $rc)" test "$rc" -eq 0
+}
+
+# vm_vmport NAME WWNN WWPN [HWQ]: softhba-vmport serving a new guest port on
+# $tmp/NAME.sock (log $tmp/NAME.log); appends to VM_QEMU_ARGS the
+# ivshmem-doorbell device QEMU needs for it.
+VM_QEMU_ARGS=()
+vm_vmport() {
+	local name=$1 wwnn=$2 wwpn=$3 hwq=${4:-2} pid
+	"$VMPORT" --fabric "$FABRIC" --wwnn "$wwnn" --wwpn "$wwpn" --socket "$tmp/$name.sock" \
+		--hw-queues "$hwq" >"$tmp/$name.log" 2>&1 &
+	pid=$!
+	vm_pids="$vm_pids $pid"
+	eval "VMPORT_PID_$name=$pid"
+	if ! vm_wait_for 10 grep -q 'waiting for QEMU' "$tmp/$name.log"; then
+		ko "softhba-vmport $name did not start"
+		sed "s/^/  $name: /" "$tmp/$name.log"
+		vm_finish
+	fi
+	VM_QEMU_ARGS+=(-chardev "socket,path=$tmp/$name.sock,id=$name"
+		-device "ivshmem-doorbell,chardev=$name,vectors=$((1 + hwq))")
+}
+
+# vm_logs: the host side's logs, for a failed test.
+vm_logs() {
+	local f
+	for f in "$tmp"/nvmetfcd.log "$tmp"/g*.log; do
+		[ -f "$f" ] || continue
+		echo "---- $(basename "$f") (last 25 lines)"
+		tail -n 25 "$f"
+	done
 }

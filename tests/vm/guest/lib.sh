@@ -116,11 +116,31 @@ echo "<6>vmtest: $VM_NAME starts" >/dev/kmsg
 # or an error (nvme, nvme-fc, softhba or anything they set off), nothing
 # since boot is a WARNING/BUG, and the kernel is tainted only by our
 # unsigned out-of-tree module (taint flags O and E: 4096 + 8192).
+# Known bugs of the guest kernel itself, independent of softhba and
+# nvmetfcd: a WARNING block (from "cut here" to "end trace") whose WARNING
+# line matches is reported and not counted, and the W taint (512) it sets
+# is allowed. Debian's 6.1.0-57 (6.1.192) warns once per boot in
+# blk_mq_release when nvme_free_ctrl drops a controller's queues (also with
+# Linux's own fcloop and nvmet-fc; see docs/linux-host.md).
+KNOWN_KERNEL_WARN='WARNING: CPU: [0-9]+ PID: [0-9]+ at block/blk-mq\.c:4131 blk_mq_release'
+
+# drop_known_warn: stdin minus the kernel log blocks of known kernel bugs.
+drop_known_warn() {
+	awk -v known="$KNOWN_KERNEL_WARN" '
+		/------------\[ cut here \]------------/ { inblk = 1; n = 0; isknown = 0 }
+		inblk { buf[n++] = $0; if ($0 ~ known) isknown = 1
+			if ($0 ~ /---\[ end trace/) { if (!isknown) for (i = 0; i < n; i++) print buf[i]
+				inblk = 0 }
+			next }
+		{ print }
+		END { if (inblk && !isknown) for (i = 0; i < n; i++) print buf[i] }'
+}
+
 # A test that provokes errors on purpose lists them in DMESG_EXPECT (an
 # extended regular expression); those lines are not counted.
 dmesg_clean() {
-	local bad taint
-	bad=$(dmesg --level=emerg,alert,crit,err,warn 2>/dev/null |
+	local bad taint known allowed
+	bad=$(dmesg --level=emerg,alert,crit,err,warn 2>/dev/null | drop_known_warn |
 		grep -v -e 'loading out-of-tree module taints kernel' \
 			-e 'module verification failed: signature and/or required key missing' |
 		grep -v -E "${DMESG_EXPECT:-^\$}")
@@ -134,16 +154,23 @@ dmesg_clean() {
 		ko "dmesg has warnings or errors:"
 		echo "$bad" | head -n 30 | sed 's/^/  dmesg: /'
 	fi
-	if dmesg | grep -q -e 'WARNING:' -e 'BUG:' -e 'Call Trace:'; then
+	known=$(dmesg | grep -c -E "$KNOWN_KERNEL_WARN")
+	if [ "$known" -gt 0 ]; then
+		echo "note: the guest kernel's known WARNING in blk_mq_release (not softhba, not nvmetfcd) occurred $known time(s)"
+	fi
+	if dmesg | drop_known_warn | grep -q -e 'WARNING:' -e 'BUG:' -e 'Call Trace:'; then
 		ko "dmesg has a kernel WARNING/BUG with a call trace"
-		dmesg | grep -B2 -A20 -e 'WARNING:' -e 'BUG:' | head -n 50 | sed 's/^/  dmesg: /'
+		dmesg | drop_known_warn | grep -B2 -A20 -e 'WARNING:' -e 'BUG:' | head -n 50 |
+			sed 's/^/  dmesg: /'
 	else
-		ok "dmesg: no WARNING, BUG or call trace"
+		ok "dmesg: no WARNING, BUG or call trace (but the kernel's known one)"
 	fi
 	taint=$(cat /proc/sys/kernel/tainted)
-	case $taint in
-	0 | 4096 | 12288) ok "kernel taint $taint (nothing but the out-of-tree, unsigned module)" ;;
-	*) ko "kernel taint $taint: more than the out-of-tree module (O=4096, E=8192)" ;;
+	allowed=" 0 4096 12288 "
+	[ "$known" -gt 0 ] && allowed="$allowed 512 4608 12800 "
+	case $allowed in
+	*" $taint "*) ok "kernel taint $taint (the out-of-tree unsigned module, the known WARNING)" ;;
+	*) ko "kernel taint $taint: more than the out-of-tree module (O=4096, E=8192) and the known WARNING (W=512)" ;;
 	esac
 }
 
@@ -155,4 +182,51 @@ dmesg_has() {
 # dmesg_save NAME: the whole kernel log into the share, for the report.
 dmesg_save() {
 	dmesg >"$VM_SHARE/out/${1:-dmesg}.txt" 2>&1
+}
+
+# Transport addresses of the test's ports.
+tgt_traddr() { # tgt_traddr WWNN WWPN
+	printf 'nn-%s:pn-%s' "$1" "$2"
+}
+T0ADDR=$(tgt_traddr "${T0WWNN:-0}" "${T0WWPN:-0}")
+G1ADDR=$(tgt_traddr "${G1WWNN:-0}" "${G1WWPN:-0}")
+
+# rport_online WWPN: softhba has registered the remote port.
+rport_online() {
+	dmesg | grep -q "remote port ${1#0x} online"
+}
+
+# nvme_dev NQN: the controller device (nvmeN) of the subsystem, if connected.
+nvme_ctrl_of() {
+	local c
+	for c in /sys/class/nvme/nvme*; do
+		[ -f "$c/subsysnqn" ] || continue
+		if [ "$(cat "$c/subsysnqn")" = "$1" ] && [ "$(cat "$c/state")" = live ]; then
+			basename "$c"
+			return 0
+		fi
+	done
+	return 1
+}
+
+# nvme_ns_of NQN NSID: the block device (nvmeXnY) of a namespace.
+nvme_ns_of() {
+	local s b
+	for s in /sys/class/nvme-subsystem/nvme-subsys*; do
+		[ "$(cat "$s/subsysnqn" 2>/dev/null)" = "$1" ] || continue
+		for b in "$s"/nvme*n*; do
+			[ -e "$b" ] || continue
+			if [ "$(cat "$b/nsid" 2>/dev/null)" = "$2" ]; then
+				basename "$b"
+				return 0
+			fi
+		done
+	done
+	return 1
+}
+
+# jq-less JSON: python3 evaluates an expression over the JSON on stdin,
+# bound to j, and prints the result.
+json() {
+	python3 -c 'import json,sys; j=json.load(sys.stdin); r=eval(sys.argv[1]); print(r if not isinstance(r,(list,dict)) else json.dumps(r, sort_keys=True))' "$1"
 }
