@@ -36,11 +36,15 @@ static bool hw_pow2(uint32_t v)
 	return v && !(v & (v - 1));
 }
 
-/* Lay out a fresh soft region; returns its size or 0 on overflow. */
-static uint64_t hw_dev_layout(const struct hw_dev_cfg *cfg, struct hw_bar *bar, bool write,
-			      void *base)
+/* Lay out a soft region: eq, per hwq a WQ and a CQ, for a remote driver mq
+ * and deq, the XRI table, the DMA window. Writes the geometry into bar and
+ * initializes the rings when base is set; returns the region size (a power
+ * of two for a remote driver, whose DMA window takes the slack) or 0 when
+ * it does not fit in 64 bits. */
+uint64_t hw_dev_layout(const struct hw_dev_cfg *cfg, struct hw_bar *bar, void *base)
 {
-	uint64_t off = hw_align(sizeof(struct hw_bar), HW_PAGE);
+	bool write = base != NULL, remote = cfg->flags & HW_BAR_F_REMOTE;
+	uint64_t off = hw_align(sizeof(struct hw_bar), HW_PAGE), size;
 	unsigned int q;
 
 	if (write)
@@ -54,16 +58,34 @@ static uint64_t hw_dev_layout(const struct hw_dev_cfg *cfg, struct hw_bar *bar, 
 			hw_ring_init(base, &bar->cq[q], off, cfg->cq_entries, HW_CQE_SIZE);
 		off = hw_align(off + (uint64_t)cfg->cq_entries * HW_CQE_SIZE, HW_PAGE);
 	}
+	if (remote) {
+		if (write)
+			hw_ring_init(base, &bar->mq, off, HW_MQ_ENTRIES, HW_EQE_SIZE);
+		off = hw_align(off + (uint64_t)HW_MQ_ENTRIES * HW_EQE_SIZE, HW_PAGE);
+		if (write)
+			hw_ring_init(base, &bar->deq, off, HW_DEQ_ENTRIES, HW_EQE_SIZE);
+		off = hw_align(off + (uint64_t)HW_DEQ_ENTRIES * HW_EQE_SIZE, HW_PAGE);
+	}
 	if (write) {
 		bar->xri_off = off;
 		bar->nr_xri = cfg->nr_xri;
 	}
 	off = hw_align(off + (uint64_t)cfg->nr_xri * sizeof(struct hw_xri), HW_PAGE);
+	if (cfg->dma_size > (1ull << 62) - off)
+		return 0;
+	size = off + cfg->dma_size;
+	if (remote) {
+		uint64_t p = HW_PAGE;
+
+		while (p < size)
+			p <<= 1;
+		size = p;
+	}
 	if (write) {
 		bar->dma_off = off;
-		bar->dma_size = cfg->dma_size;
+		bar->dma_size = size - off;
 	}
-	return off + cfg->dma_size;
+	return size;
 }
 
 static int hw_dev_events(struct hw_dev *d, const char *sock_path)
@@ -135,7 +157,18 @@ static int hw_dev_open_soft(struct hw_dev *d, const struct hw_dev_cfg *cfg, cons
 		return rc;
 	d->soft = true;
 	memset(&tmp, 0, sizeof(tmp));
-	size = hw_dev_layout(cfg, &tmp, false, NULL);
+	size = hw_dev_layout(cfg, &tmp, NULL);
+	if (size == 0 || size > SIZE_MAX) {
+		rc = -E2BIG;
+		goto out_fabric;
+	}
+	if (cfg->flags & HW_BAR_F_REMOTE) {
+		d->geo_copy = malloc(sizeof(*d->geo_copy));
+		if (!d->geo_copy) {
+			rc = -ENOMEM;
+			goto out_fabric;
+		}
+	}
 
 	hw_fabric_lock(&d->fab);
 	slot = hw_fabric_claim(&d->fab, cfg->wwnn, cfg->wwpn, cfg->roles);
@@ -158,10 +191,21 @@ static int hw_dev_open_soft(struct hw_dev *d, const struct hw_dev_cfg *cfg, cons
 	d->bar->roles = cfg->roles;
 	d->bar->slot = d->slot;
 	d->bar->nr_hwq = cfg->nr_hwq;
+	d->bar->flags = cfg->flags;
+	if (cfg->flags & HW_BAR_F_REMOTE) {
+		d->bar->fw_peer_id = cfg->fw_peer_id;
+		d->bar->nr_vectors = 1u + cfg->nr_hwq;
+	}
 	atomic_store(&d->bar->owner_pid, (int32_t)getpid());
-	hw_dev_layout(cfg, d->bar, true, d->base);
+	hw_dev_layout(cfg, d->bar, d->base);
 	atomic_store(&d->bar->port_id, d->fab.r->ns[slot].port_id);
 	atomic_store(&d->bar->link, HW_LINK_UP);
+	if (d->geo_copy) {
+		memcpy(d->geo_copy, d->bar, sizeof(*d->geo_copy));
+		d->geo = d->geo_copy;
+	} else {
+		d->geo = d->bar;
+	}
 	atomic_thread_fence(memory_order_release);
 	d->bar->magic = HW_BAR_MAGIC;
 	hw_fabric_unlock(&d->fab);
@@ -171,6 +215,9 @@ out_release:
 	atomic_store(&d->fab.r->ns[slot].state, HW_NS_OFFLINE);
 out_unlock:
 	hw_fabric_unlock(&d->fab);
+out_fabric:
+	free(d->geo_copy);
+	d->geo_copy = NULL;
 	hw_fabric_close(&d->fab);
 	d->soft = false;
 	return rc;
@@ -184,6 +231,7 @@ static int hw_dev_open_uio(struct hw_dev *d, const struct hw_dev_cfg *cfg)
 		return rc;
 	d->base = d->map.base;
 	d->bar = d->base;
+	d->geo = d->bar;
 	if (d->bar->magic != HW_BAR_MAGIC || d->bar->version != HW_BAR_VERSION ||
 	    d->bar->region_size > d->map.len || d->bar->nr_hwq == 0 ||
 	    d->bar->nr_hwq > HW_MAX_HWQ || d->bar->dma_off > d->map.len ||
@@ -222,7 +270,9 @@ int hw_dev_open(struct hw_dev *d, const struct hw_dev_cfg *cfg)
 	d->map.fd = -1;
 	d->fab.fd = -1;
 	if (!cfg->dev || cfg->nr_hwq == 0 || cfg->nr_hwq > HW_MAX_HWQ ||
-	    !hw_pow2(cfg->cq_entries) || cfg->wwpn == 0 || cfg->wwnn == 0)
+	    !hw_pow2(cfg->cq_entries) || cfg->wwpn == 0 || cfg->wwnn == 0 ||
+	    (cfg->flags & ~HW_BAR_F_REMOTE) ||
+	    ((cfg->flags & HW_BAR_F_REMOTE) && strncmp(cfg->dev, "soft:", 5)))
 		return -EINVAL;
 	for (i = 0; i < HW_MAX_PORTS; i++)
 		d->peers[i].fd = -1;
@@ -294,6 +344,7 @@ void hw_dev_close(struct hw_dev *d)
 		hw_map_close(&d->map);
 	if (d->fab.r)
 		hw_fabric_close(&d->fab);
+	free(d->geo_copy);
 	memset(d, 0, sizeof(*d));
 }
 
@@ -354,7 +405,7 @@ int hw_dev_set_link(struct hw_dev *d, bool up)
 	e.type = HW_EQE_LINK;
 	e.arg = up ? HW_LINK_UP : HW_LINK_DOWN;
 	e.peer_slot = (uint16_t)d->slot;
-	(void)hw_ring_post(d->base, &d->bar->eq, &e, sizeof(e));
+	(void)hw_ring_post_geo(d->base, &d->bar->eq, &d->geo->eq, &e, sizeof(e));
 	hw_dev_kick(d);
 	hw_fabric_rscn(&d->fab, d->slot);
 	return 0;
@@ -432,7 +483,7 @@ bool hw_dev_arm_eq(struct hw_dev *d)
 {
 	atomic_store(&d->bar->eq.armed, 1);
 	atomic_thread_fence(memory_order_seq_cst);
-	if (!hw_ring_empty(d->base, &d->bar->eq)) {
+	if (!hw_ring_empty_geo(d->base, &d->bar->eq, &d->geo->eq)) {
 		atomic_store(&d->bar->eq.armed, 0);
 		return true;
 	}
@@ -451,14 +502,17 @@ void hw_dev_kick(struct hw_dev *d)
 int hw_dev_slow_path(struct hw_dev *d, struct hw_ls_table *ls, const struct hw_slow_ops *ops,
 		     void *arg, bool *timer)
 {
-	struct hw_eqe *e;
+	struct hw_eqe *e, copy;
 	int n = 0, rounds;
 
 	hw_dev_drain_wakeups(d, timer);
 	for (rounds = 0; rounds < 4; rounds++) {
-		while ((e = hw_ring_peek(d->base, &d->bar->eq))) {
-			ops->eqe(arg, e);
-			hw_ring_pop(&d->bar->eq, e);
+		while ((e = hw_ring_peek_geo(d->base, &d->bar->eq, &d->geo->eq))) {
+			/* The handler sees a copy: whoever shares the region
+			 * (a remote driver) may rewrite the entry meanwhile. */
+			hw_fetch_once(&copy, e, sizeof(copy));
+			ops->eqe(arg, &copy);
+			hw_ring_pop_geo(&d->bar->eq, &d->geo->eq, e);
 			n++;
 		}
 		n += ops->reap_ls(arg);

@@ -25,12 +25,20 @@ static uint64_t hw_dma_round(size_t len)
 /* DMA handle of an address inside the DMA window, or 0. */
 fcnvme_dma_t hw_dma_handle(struct hw_dev *d, const void *vaddr)
 {
-	const char *w = (const char *)d->base + d->bar->dma_off;
+	const char *w = (const char *)d->base + d->geo->dma_off;
 	const char *p = vaddr;
 
-	if (p < w || p >= w + d->bar->dma_size)
+	if (p < w || p >= w + d->geo->dma_size)
 		return 0;
 	return HW_DMA_HANDLE_BASE + (uint64_t)(p - w);
+}
+
+/* Address of a handle's range in the device's own DMA window, or NULL. */
+void *hw_dma_va(const struct hw_dev *d, uint64_t handle, uint64_t len)
+{
+	if (!hw_dma_ok(handle, len, d->geo->dma_size))
+		return NULL;
+	return (char *)d->base + d->geo->dma_off + (handle - HW_DMA_HANDLE_BASE);
 }
 
 /* Allocate len bytes of DMA memory. */
@@ -44,7 +52,7 @@ int hw_dma_alloc(struct hw_dev *d, size_t len, void **vaddr, fcnvme_dma_t *handl
 	for (pp = &d->dma_free; (b = *pp); pp = &b->next) {
 		if (b->len < need)
 			continue;
-		*vaddr = (char *)d->base + d->bar->dma_off + b->off;
+		*vaddr = (char *)d->base + d->geo->dma_off + b->off;
 		*handle = HW_DMA_HANDLE_BASE + b->off;
 		b->off += need;
 		b->len -= need;
@@ -112,13 +120,13 @@ static const struct fcnvme_dma_ops hw_dma_ops = {
 int hw_dma_init(struct hw_dev *d)
 {
 	d->dma_free = NULL;
-	if (d->bar->dma_size >= HW_PAGE) {
+	if (d->geo->dma_size >= HW_PAGE) {
 		d->dma_free = malloc(sizeof(*d->dma_free));
 		if (!d->dma_free)
 			return -ENOMEM;
 		d->dma_free->next = NULL;
 		d->dma_free->off = 0;
-		d->dma_free->len = d->bar->dma_size & ~(uint64_t)(HW_PAGE - 1);
+		d->dma_free->len = d->geo->dma_size & ~(uint64_t)(HW_PAGE - 1);
 	}
 	d->fdev.dma_ops = &hw_dma_ops;
 	d->fdev.priv = d;

@@ -9,6 +9,14 @@
  * memory is checked against the peer's DMA window before any byte moves; a
  * bad one completes the WQE with -EFAULT and writes nothing. Peers' queues
  * are woken once per batch.
+ *
+ * Nothing the other side of a region can rewrite is read twice: each WQE,
+ * CMD IU and host SGE list is copied out of shared memory once and checked
+ * and used from the copy. For a remote driver's port (HW_BAR_F_REMOTE) the
+ * firmware runs in the port server: the WQE's cmd, rsp and sg are DMA
+ * handles of the port's own window, translated after a bounds check, and
+ * the port's own rings are used with the geometry the port server laid out
+ * (hw_dev.geo), never the one in the region.
  */
 #include <errno.h>
 #include <string.h>
@@ -41,11 +49,11 @@ static void hw_fw_note(struct hw_fw_batch *b, struct hw_ring *r)
 	b->ring[b->n++] = r;
 }
 
-/* Post a CQE into ring r of region base; 0 or -EAGAIN. */
+/* Post a CQE into ring r (geometry g) of region base; 0 or -EAGAIN. */
 static int hw_fw_cq_post(struct hw_fw_batch *b, void *base, struct hw_ring *r,
-			 const struct hw_cqe *c)
+			 const struct hw_ring *g, const struct hw_cqe *c)
 {
-	int rc = hw_ring_post(base, r, c, sizeof(*c));
+	int rc = hw_ring_post_geo(base, r, g, c, sizeof(*c));
 
 	if (rc == 0)
 		hw_fw_note(b, r);
@@ -69,7 +77,17 @@ static void hw_fw_done(struct hw_dev *d, struct hw_fw_batch *b, unsigned int hwq
 	c.c.xfrd = xfrd;
 	c.c.cookie = w->cookie;
 	/* Our own CQ is sized for every outstanding WQE: cannot be full. */
-	(void)hw_fw_cq_post(b, d->base, &d->bar->cq[hwq], &c);
+	(void)hw_fw_cq_post(b, d->base, &d->bar->cq[hwq], &d->geo->cq[hwq], &c);
+}
+
+/* Local memory named by a WQE: the pointer itself for a local driver; for a
+ * remote one the DMA handle it holds, translated into the port's own window
+ * after a bounds check (NULL if [handle, handle + len) is not inside). */
+static const void *hw_fw_local(struct hw_dev *d, const void *p, uint64_t len)
+{
+	if (!hw_dev_remote(d))
+		return p;
+	return hw_dma_va(d, (uint64_t)(uintptr_t)p, len);
 }
 
 static int hw_fw_fault(struct hw_dev *d, int fc, unsigned int peer, uint32_t opcode)
@@ -103,17 +121,24 @@ static struct hw_bar *hw_fw_peer_bar(struct hw_dev *d, unsigned int slot)
 static void hw_fw_fcp_cmd(struct hw_dev *d, struct hw_fw_batch *b, unsigned int hwq,
 			  const struct hw_wqe *w)
 {
-	const struct nvme_fc_cmd_iu *iu = w->cmd;
+	const void *iup = hw_fw_local(d, w->cmd, sizeof(struct nvme_fc_cmd_iu));
+	struct nvme_fc_cmd_iu iu;
 	struct hw_bar *pb;
 	struct hw_xri *x;
 	struct hw_cqe c;
-	uint32_t i, opcode, total = 0;
+	uint32_t i, nsge, opcode;
+	uint64_t total = 0;
 	unsigned int thwq;
 	uint16_t qid;
 	int k;
 
-	if (w->xri >= d->bar->nr_xri) {
+	if (w->xri >= d->geo->nr_xri) {
 		hw_fw_done(d, b, hwq, w, -EINVAL, 0);
+		return;
+	}
+	if (!iup) {
+		atomic_fetch_add(&d->bar->cnt.dma_errors, 1);
+		hw_fw_done(d, b, hwq, w, -EFAULT, 0);
 		return;
 	}
 	x = &d->xri[w->xri];
@@ -122,29 +147,36 @@ static void hw_fw_fcp_cmd(struct hw_dev *d, struct hw_fw_batch *b, unsigned int 
 		hw_fw_done(d, b, hwq, w, -ENOTCONN, 0);
 		return;
 	}
-	if (x->nsge > HW_MAX_SGE) {
+	/* A courtesy check of the exchange's data list (the target's firmware
+	 * checks what it uses again, when it uses it). */
+	hw_fetch_once(&nsge, &x->nsge, sizeof(nsge));
+	if (nsge > HW_MAX_SGE) {
 		hw_fw_done(d, b, hwq, w, -EFAULT, 0);
 		return;
 	}
-	for (i = 0; i < x->nsge; i++) {
-		if (!hw_dma_ok(x->sge[i].dma, x->sge[i].len, d->bar->dma_size)) {
+	for (i = 0; i < nsge; i++) {
+		struct hw_sge sge;
+
+		hw_fetch_once(&sge, &x->sge[i], sizeof(sge));
+		if (!hw_dma_ok(sge.dma, sge.len, d->geo->dma_size)) {
 			atomic_fetch_add(&d->bar->cnt.dma_errors, 1);
 			hw_fw_done(d, b, hwq, w, -EFAULT, 0);
 			return;
 		}
-		total += x->sge[i].len;
+		total += sge.len;
 	}
 	if (total < x->data_len) {
 		hw_fw_done(d, b, hwq, w, -EFAULT, 0);
 		return;
 	}
-	opcode = iu->sqe[0];
+	hw_fetch_once(&iu, iup, sizeof(iu));
+	opcode = iu.sqe[0];
 	if (opcode == 0x7f)
-		opcode = 0x100u | iu->sqe[4];
+		opcode = 0x100u | iu.sqe[4];
 	k = hw_fw_fault(d, HW_FC_CMD, w->peer_slot, opcode);
 	if (k == HW_FAULT_DROP || k == HW_FAULT_DROP_CMD)
 		return; /* lost on the wire: the host times out */
-	qid = (uint16_t)(be64_to_cpu(iu->connection_id) & 0xffff);
+	qid = (uint16_t)(be64_to_cpu(iu.connection_id) & 0xffff);
 	thwq = hw_fw_steer(qid, pb->nr_hwq);
 	x->dst_hwq = (uint16_t)thwq;
 	memset(&c, 0, sizeof(c));
@@ -153,10 +185,10 @@ static void hw_fw_fcp_cmd(struct hw_dev *d, struct hw_fw_batch *b, unsigned int 
 	c.peer_slot = (uint16_t)d->slot;
 	c.xri = w->xri;
 	c.tag = w->tag;
-	memcpy(c.iu, iu, sizeof(*iu));
+	memcpy(c.iu, &iu, sizeof(iu));
 	/* Half of a CQ is kept for the target's own completions. */
 	if (hw_ring_fill_reaches(&pb->cq[thwq], pb->cq[thwq].entries / 2) ||
-	    hw_fw_cq_post(b, pb, &pb->cq[thwq], &c)) {
+	    hw_fw_cq_post(b, pb, &pb->cq[thwq], &pb->cq[thwq], &c)) {
 		atomic_fetch_add(&d->bar->cnt.busy, 1);
 		hw_fw_done(d, b, hwq, w, -EBUSY, 0);
 		return;
@@ -171,7 +203,7 @@ static void hw_fw_fcp_cmd(struct hw_dev *d, struct hw_fw_batch *b, unsigned int 
 		c.peer_slot = (uint16_t)d->slot;
 		c.xri = w->xri;
 		c.tag = w->tag;
-		if (hw_fw_cq_post(b, pb, &pb->cq[thwq], &c) == 0)
+		if (hw_fw_cq_post(b, pb, &pb->cq[thwq], &pb->cq[thwq], &c) == 0)
 			atomic_fetch_add(&d->bar->cnt.abts_tx, 1);
 	}
 }
@@ -201,7 +233,7 @@ static void hw_fw_bls(struct hw_dev *d, struct hw_fw_batch *b, unsigned int hwq,
 	c.xri = w->xri;
 	c.tag = w->tag;
 	c.c.rx_id = w->rx_id;
-	if (hw_fw_cq_post(b, pb, &pb->cq[w->peer_hwq], &c)) {
+	if (hw_fw_cq_post(b, pb, &pb->cq[w->peer_hwq], &pb->cq[w->peer_hwq], &c)) {
 		hw_fw_done(d, b, hwq, w, -EBUSY, 0);
 		return;
 	}
@@ -209,32 +241,44 @@ static void hw_fw_bls(struct hw_dev *d, struct hw_fw_batch *b, unsigned int hwq,
 		atomic_fetch_add(&d->bar->cnt.abts_tx, 1);
 }
 
+/* What the firmware uses of a host exchange's data list, fetched once (the
+ * host may rewrite its exchange at any time). */
+struct hw_fw_hsg {
+	uint32_t nsge, data_len;
+	struct hw_sge sge[HW_MAX_SGE];
+};
+
 /*
- * Check that [offset, offset + len) of the host exchange is covered by valid
- * host SGEs. Returns 0 or -EFAULT; nothing is copied.
+ * Fetch the host exchange's data list and check that [offset, offset + len)
+ * is covered by SGEs inside the host's DMA window. Returns 0 or -EFAULT;
+ * nothing is copied.
  */
-static int hw_fw_check_host(const struct hw_bar *pb, const struct hw_xri *x, uint32_t offset,
-			    uint32_t len)
+static int hw_fw_host_sgl(const struct hw_bar *pb, const struct hw_xri *x, uint32_t offset,
+			  uint32_t len, struct hw_fw_hsg *h)
 {
 	uint64_t pos = 0, end = (uint64_t)offset + len;
-	uint32_t i, nsge = x->nsge;
+	uint32_t i;
 
-	if (nsge > HW_MAX_SGE || end > x->data_len)
+	hw_fetch_once(&h->nsge, &x->nsge, sizeof(h->nsge));
+	hw_fetch_once(&h->data_len, &x->data_len, sizeof(h->data_len));
+	if (h->nsge > HW_MAX_SGE || end > h->data_len)
 		return -EFAULT;
-	for (i = 0; i < nsge && pos < end; i++) {
-		uint64_t e = pos + x->sge[i].len;
+	hw_fetch_once(h->sge, x->sge, h->nsge * sizeof(h->sge[0]));
+	for (i = 0; i < h->nsge && pos < end; i++) {
+		uint64_t e = pos + h->sge[i].len;
 
 		pos = e;
 		if (e <= offset)
 			continue;
-		if (!hw_dma_ok(x->sge[i].dma, x->sge[i].len, pb->dma_size))
+		if (!hw_dma_ok(h->sge[i].dma, h->sge[i].len, pb->dma_size))
 			return -EFAULT;
 	}
 	return pos >= end ? 0 : -EFAULT;
 }
 
-/* Move len bytes between the local sg list and host exchange memory. */
-static void hw_fw_copy(struct hw_bar *pb, const struct hw_xri *x, uint32_t offset,
+/* Move len bytes between the local sg list and host exchange memory, as
+ * checked by hw_fw_host_sgl. */
+static void hw_fw_copy(struct hw_bar *pb, const struct hw_fw_hsg *x, uint32_t offset,
 		       const struct fcnvme_sg *sg, uint32_t sg_cnt, uint32_t len, bool to_host)
 {
 	char *win = (char *)pb + pb->dma_off;
@@ -274,15 +318,52 @@ static void hw_fw_copy(struct hw_bar *pb, const struct hw_xri *x, uint32_t offse
 	}
 }
 
-/* Target: perform one FCP op of an exchange. */
-static void hw_fw_tgt_op(struct hw_dev *d, struct hw_fw_batch *b, unsigned int hwq,
-			 const struct hw_wqe *w)
+/* A remote target driver's data list and response: the WQE's sg names an
+ * array of struct hw_sge and rsp the response IU, both by handle into the
+ * port's own window. Fetch the list once, translate every element after a
+ * bounds check. 0 or -EFAULT. */
+static int hw_fw_tgt_xlate(struct hw_dev *d, const struct hw_wqe *w, struct fcnvme_sg *sgl,
+			   const void **rsp)
 {
-	const struct fcnvme_sg *sg = w->sg;
+	struct hw_sge hs[HW_MAX_SGE];
+	const void *p;
+	uint32_t i;
+
+	*rsp = NULL;
+	if (w->op == NVMET_FCOP_RSP || w->op == NVMET_FCOP_READDATA_RSP) {
+		*rsp = hw_fw_local(d, w->rsp, w->rsplen);
+		if (!*rsp)
+			return -EFAULT;
+	}
+	if (w->op == NVMET_FCOP_RSP || w->sg_cnt == 0)
+		return 0;
+	if (w->sg_cnt > HW_MAX_SGE)
+		return -EFAULT;
+	p = hw_fw_local(d, w->sg, (uint64_t)w->sg_cnt * sizeof(hs[0]));
+	if (!p)
+		return -EFAULT;
+	hw_fetch_once(hs, p, w->sg_cnt * sizeof(hs[0]));
+	for (i = 0; i < w->sg_cnt; i++) {
+		sgl[i].addr = hw_dma_va(d, hs[i].dma, hs[i].len);
+		sgl[i].dma = hs[i].dma;
+		sgl[i].length = hs[i].len;
+		if (!sgl[i].addr)
+			return -EFAULT;
+	}
+	return 0;
+}
+
+/* Target: perform one FCP op of an exchange with the local data list sg and
+ * response rspbuf. */
+static void hw_fw_tgt_do(struct hw_dev *d, struct hw_fw_batch *b, unsigned int hwq,
+			 const struct hw_wqe *w, const struct fcnvme_sg *sg, const void *rspbuf)
+{
 	struct hw_bar *pb = hw_fw_peer_bar(d, w->peer_slot);
+	struct hw_fw_hsg h;
 	struct hw_xri *x;
 	struct hw_cqe c;
-	uint32_t i, lsum = 0;
+	uint32_t i;
+	uint64_t lsum = 0;
 	bool data = w->op != NVMET_FCOP_RSP;
 	bool rsp = w->op == NVMET_FCOP_RSP || w->op == NVMET_FCOP_READDATA_RSP;
 	int k;
@@ -303,7 +384,7 @@ static void hw_fw_tgt_op(struct hw_dev *d, struct hw_fw_batch *b, unsigned int h
 	if (data && w->length) {
 		for (i = 0; i < w->sg_cnt; i++)
 			lsum += sg[i].length;
-		if (lsum < w->length || hw_fw_check_host(pb, x, w->offset, w->length)) {
+		if (lsum < w->length || hw_fw_host_sgl(pb, x, w->offset, w->length, &h)) {
 			atomic_fetch_add(&d->bar->cnt.dma_errors, 1);
 			hw_fw_done(d, b, hwq, w, -EFAULT, 0);
 			return;
@@ -313,7 +394,7 @@ static void hw_fw_tgt_op(struct hw_dev *d, struct hw_fw_batch *b, unsigned int h
 			hw_fw_done(d, b, hwq, w, -EIO, 0);
 			return;
 		}
-		hw_fw_copy(pb, x, w->offset, sg, w->sg_cnt, w->length,
+		hw_fw_copy(pb, &h, w->offset, sg, w->sg_cnt, w->length,
 			   w->op != NVMET_FCOP_WRITEDATA);
 		atomic_fetch_add_explicit(&x->xfrd, w->length, memory_order_relaxed);
 		hw_stat_add(&d->bar->qstats[hwq].data_bytes, w->length);
@@ -324,6 +405,8 @@ static void hw_fw_tgt_op(struct hw_dev *d, struct hw_fw_batch *b, unsigned int h
 			return;
 		}
 		if (hw_fw_fault(d, HW_FC_RSP, w->peer_slot, 0) != HW_FAULT_DROP) {
+			uint16_t src_hwq;
+
 			memset(&c, 0, sizeof(c));
 			c.type = HW_CQE_FCP_RSP;
 			c.peer_slot = (uint16_t)d->slot;
@@ -331,9 +414,10 @@ static void hw_fw_tgt_op(struct hw_dev *d, struct hw_fw_batch *b, unsigned int h
 			c.tag = w->tag;
 			c.c.len = w->rsplen;
 			c.c.xfrd = atomic_load(&x->xfrd);
-			memcpy(c.c.rsp, w->rsp, w->rsplen);
-			if (x->src_hwq >= pb->nr_hwq ||
-			    hw_fw_cq_post(b, pb, &pb->cq[x->src_hwq], &c)) {
+			hw_fetch_once(c.c.rsp, rspbuf, w->rsplen);
+			hw_fetch_once(&src_hwq, &x->src_hwq, sizeof(src_hwq));
+			if (src_hwq >= pb->nr_hwq ||
+			    hw_fw_cq_post(b, pb, &pb->cq[src_hwq], &pb->cq[src_hwq], &c)) {
 				hw_fw_done(d, b, hwq, w, -EBUSY, data ? w->length : 0);
 				return;
 			}
@@ -343,37 +427,68 @@ static void hw_fw_tgt_op(struct hw_dev *d, struct hw_fw_batch *b, unsigned int h
 	hw_fw_done(d, b, hwq, w, 0, data ? w->length : 0);
 }
 
+/* Target op of a remote driver: translate its handles first (a bad one
+ * completes the WQE with -EFAULT and moves nothing). */
+static __attribute__((noinline)) void hw_fw_tgt_op_remote(struct hw_dev *d, struct hw_fw_batch *b,
+							  unsigned int hwq, const struct hw_wqe *w)
+{
+	struct fcnvme_sg sgl[HW_MAX_SGE];
+	const void *rspbuf;
+
+	if (hw_fw_tgt_xlate(d, w, sgl, &rspbuf)) {
+		atomic_fetch_add(&d->bar->cnt.dma_errors, 1);
+		hw_fw_done(d, b, hwq, w, -EFAULT, 0);
+		return;
+	}
+	hw_fw_tgt_do(d, b, hwq, w, sgl, rspbuf);
+}
+
+/* Target: perform one FCP op of an exchange. */
+static void hw_fw_tgt_op(struct hw_dev *d, struct hw_fw_batch *b, unsigned int hwq,
+			 const struct hw_wqe *w)
+{
+	if (hw_dev_remote(d))
+		hw_fw_tgt_op_remote(d, b, hwq, w);
+	else
+		hw_fw_tgt_do(d, b, hwq, w, w->sg, w->rsp);
+}
+
 /* Ring the doorbell of WQ hwq and run the firmware over it. */
 int hw_fw_doorbell(struct hw_dev *d, unsigned int hwq)
 {
 	struct hw_ring *wq = &d->bar->wq[hwq];
+	const struct hw_ring *g = &d->geo->wq[hwq];
 	struct hw_fw_batch b = { .n = 0 };
-	struct hw_wqe *w;
+	struct hw_wqe *e, w;
 	unsigned int i;
 	int n = 0;
 
+	if (hwq >= d->geo->nr_hwq)
+		return -EINVAL;
 	atomic_store_explicit(&d->bar->doorbell[hwq], (uint32_t)atomic_load(&wq->tail),
 			      memory_order_release);
 	if (!d->soft)
 		return 0; /* real hardware takes it from here */
-	while ((w = hw_ring_peek(d->base, wq))) {
-		switch (w->type) {
+	while ((e = hw_ring_peek_geo(d->base, wq, g))) {
+		/* One fetch: everything below uses the copy. */
+		hw_fetch_once(&w, e, sizeof(w));
+		switch (w.type) {
 		case HW_WQE_FCP_CMD:
-			hw_fw_fcp_cmd(d, &b, hwq, w);
+			hw_fw_fcp_cmd(d, &b, hwq, &w);
 			break;
 		case HW_WQE_ABTS:
 		case HW_WQE_BA_ACC:
 		case HW_WQE_BA_RJT:
-			hw_fw_bls(d, &b, hwq, w);
+			hw_fw_bls(d, &b, hwq, &w);
 			break;
 		case HW_WQE_TGT_OP:
-			hw_fw_tgt_op(d, &b, hwq, w);
+			hw_fw_tgt_op(d, &b, hwq, &w);
 			break;
 		default:
-			hw_fw_done(d, &b, hwq, w, -EINVAL, 0);
+			hw_fw_done(d, &b, hwq, &w, -EINVAL, 0);
 			break;
 		}
-		hw_ring_pop(wq, w);
+		hw_ring_pop_geo(wq, g, e);
 		n++;
 	}
 	for (i = 0; i < b.n; i++)

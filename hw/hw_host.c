@@ -2,10 +2,10 @@
 /*
  * The host-role LLDD, control path (modelled on lpfc's host driver): opening
  * and closing the port, the nvme_fc_port_template (its data-path callbacks
- * are in hw_host_io.c), name-server queries, PLOGI/PRLI to NVMe targets and
- * remote-port registration, RSCN rescans, login retries, LS in both
- * directions (LS requests time out after lsreq->timeout, 20 s) and
- * remote-port loss (LOGO, PRLO, link down, dead peer).
+ * are in hw_host_io.c), remote-port registration while the login machine
+ * (hw_rport.c: name-server queries, PLOGI/PRLI, retries, LOGO, PRLO, link
+ * down, dead peers) has a target ONLINE, RSCN rescans, and LS in both
+ * directions (LS requests time out after lsreq->timeout, 20 s).
  */
 #include <errno.h>
 #include <stddef.h>
@@ -44,9 +44,9 @@ static int hw_host_ls_req(struct nvme_fc_local_port *lp, struct nvme_fc_remote_p
 	struct hw_host_port *p = hw_host_of(lp);
 	struct hw_host_rport *rp = hw_host_rp_of(rport);
 
-	if (atomic_load(&rp->state) != HW_HR_ONLINE)
+	if (atomic_load(&rp->login.state) != HW_RPORT_ONLINE)
 		return -ENOTCONN;
-	return hw_ls_send(&p->dev, &p->ls, rp->slot, rp, lsreq);
+	return hw_ls_send(&p->dev, &p->ls, rp->login.slot, rp, lsreq);
 }
 
 static void hw_host_ls_abort(struct nvme_fc_local_port *lp, struct nvme_fc_remote_port *rport,
@@ -93,107 +93,58 @@ static const struct nvme_fc_port_template hw_host_template = {
 
 static struct hw_host_rport *hw_host_rport_slot(struct hw_host_port *p, unsigned int slot)
 {
-	struct hw_host_rport *rp;
-
-	for (rp = p->rports; rp; rp = rp->next)
-		if (rp->slot == slot)
-			return rp;
-	return NULL;
+	return (struct hw_host_rport *)hw_rport_find(&p->rports, slot);
 }
 
-static void hw_host_rport_lost(struct hw_host_port *p, struct hw_host_rport *rp)
+/* Login machine: PRLI accepted, register the remote port. */
+static int hw_host_rport_online(void *arg, struct hw_rport *r)
 {
-	int was = atomic_exchange(&rp->state, HW_HR_NONE);
-
-	/* Log in again no sooner than a second from now. */
-	rp->login_deadline_ns = hw_mono_ns() + (uint64_t)HW_HOST_RETRY_MS * 1000000u;
-	rp->info.logged_in = false;
-	atomic_store(&p->dev.bar->logins[rp->slot].state, HW_LOGIN_NONE);
-	atomic_fetch_add(&p->loss_gen, 1);
-	hw_ls_fail_owner(&p->ls, rp, -ENOTCONN);
-	hw_dev_kick(&p->dev);
-	if (was == HW_HR_ONLINE && rp->rport)
-		nvme_fc_unregister_remoteport(rp->rport);
-}
-
-static void hw_host_login(struct hw_host_port *p, unsigned int slot)
-{
-	struct hw_fabric_region *r = p->dev.fab.r;
-	struct hw_host_rport *rp = hw_host_rport_slot(p, slot);
-
-	if (!rp) {
-		rp = calloc(1, sizeof(*rp));
-		if (!rp)
-			return;
-		rp->port = p;
-		rp->slot = slot;
-		rp->next = p->rports;
-		p->rports = rp;
-	}
-	if (atomic_load(&rp->state) != HW_HR_NONE)
-		return;
-	rp->login_deadline_ns = hw_mono_ns() + (uint64_t)HW_HOST_RETRY_MS * 1000000u;
-	rp->info.wwnn = r->ns[slot].wwnn;
-	rp->info.wwpn = r->ns[slot].wwpn;
-	rp->info.port_id = r->ns[slot].port_id;
-	rp->info.roles = r->ns[slot].roles;
-	if (hw_dev_peer(&p->dev, slot) || hw_els_send(&p->dev, slot, HW_EQE_PLOGI, 0))
-		return;
-	rp->login_deadline_ns = hw_mono_ns() + (uint64_t)HW_HOST_LOGIN_MS * 1000000u;
-	atomic_store(&rp->state, HW_HR_PLOGI);
-}
-
-/* Query the name server: log into new NVMe targets, drop vanished ones. */
-static void hw_host_rescan(struct hw_host_port *p, int from_slot)
-{
-	struct hw_fabric_region *r = p->dev.fab.r;
-	struct hw_host_rport *rp;
-	unsigned int i;
-
-	for (rp = p->rports; rp; rp = rp->next) {
-		int st = atomic_load(&rp->state);
-
-		if (st != HW_HR_NONE && !hw_dev_peer_alive(&p->dev, rp->slot))
-			hw_host_rport_lost(p, rp);
-		else if (st == HW_HR_ONLINE && (int)rp->slot == from_slot && rp->rport)
-			nvme_fc_rescan_remoteport(rp->rport);
-	}
-	if (atomic_load(&p->dev.bar->link) != HW_LINK_UP)
-		return;
-	for (i = 0; i < HW_MAX_PORTS; i++) {
-		if (i == p->dev.slot || atomic_load(&r->ns[i].state) != HW_NS_ONLINE)
-			continue;
-		if (!(r->ns[i].roles & (FC_PORT_ROLE_NVME_TARGET | FC_PORT_ROLE_NVME_DISCOVERY)))
-			continue;
-		if (!hw_fabric_zoned(&p->dev.fab, p->dev.slot, i) ||
-		    !hw_fabric_slot_alive(&p->dev.fab, i))
-			continue;
-		hw_host_login(p, i);
-	}
-}
-
-static void hw_host_prli_acc(struct hw_host_port *p, struct hw_host_rport *rp)
-{
+	struct hw_host_port *p = arg;
+	struct hw_host_rport *rp = (struct hw_host_rport *)r;
 	struct nvme_fc_port_info pi;
 	int rc;
 
 	memset(&pi, 0, sizeof(pi));
-	pi.node_name = rp->info.wwnn;
-	pi.port_name = rp->info.wwpn;
-	pi.port_role = rp->info.roles;
-	pi.port_id = rp->info.port_id;
-	atomic_store(&rp->state, HW_HR_ONLINE);
-	rp->info.logged_in = true;
-	p->dev.bar->logins[rp->slot].roles = rp->info.roles;
-	atomic_store(&p->dev.bar->logins[rp->slot].state, HW_LOGIN_PRLI);
+	pi.node_name = r->info.wwnn;
+	pi.port_name = r->info.wwpn;
+	pi.port_role = r->info.roles;
+	pi.port_id = r->info.port_id;
 	rc = nvme_fc_register_remoteport(p->lport, &pi, &rp->rport);
 	if (rc) {
 		rp->rport = NULL;
-		hw_host_rport_lost(p, rp);
-		return;
+		return rc;
 	}
 	*(struct hw_host_rport **)rp->rport->private = rp;
+	return 0;
 }
+
+/* Login machine: the remote port is gone; its exchanges and LS fail. */
+static void hw_host_rport_lost(void *arg, struct hw_rport *r, int was)
+{
+	struct hw_host_port *p = arg;
+	struct hw_host_rport *rp = (struct hw_host_rport *)r;
+
+	atomic_fetch_add(&p->loss_gen, 1);
+	hw_ls_fail_owner(&p->ls, rp, -ENOTCONN);
+	hw_dev_kick(&p->dev);
+	if (was == HW_RPORT_ONLINE && rp->rport)
+		nvme_fc_unregister_remoteport(rp->rport);
+}
+
+/* Login machine: an RSCN from an online target. */
+static void hw_host_rport_rescan(void *arg, struct hw_rport *r)
+{
+	struct hw_host_rport *rp = (struct hw_host_rport *)r;
+
+	if (rp->rport)
+		nvme_fc_rescan_remoteport(rp->rport);
+}
+
+static const struct hw_rport_ops hw_host_rport_ops = {
+	.online = hw_host_rport_online,
+	.lost = hw_host_rport_lost,
+	.rescan = hw_host_rport_rescan,
+};
 
 static void hw_host_rcv_ls(struct hw_host_port *p, const struct hw_eqe *e)
 {
@@ -202,7 +153,7 @@ static void hw_host_rcv_ls(struct hw_host_port *p, const struct hw_eqe *e)
 	int rc;
 
 	atomic_fetch_add(&p->dev.bar->cnt.ls_rx, 1);
-	if (!rp || atomic_load(&rp->state) != HW_HR_ONLINE || !rp->rport) {
+	if (!rp || atomic_load(&rp->login.state) != HW_RPORT_ONLINE || !rp->rport) {
 		(void)hw_ls_reply(&p->dev, e->peer_slot, e->id, NULL, 0, -ENOTCONN);
 		return;
 	}
@@ -225,8 +176,6 @@ static void hw_host_rcv_ls(struct hw_host_port *p, const struct hw_eqe *e)
 
 static void hw_host_eqe(struct hw_host_port *p, const struct hw_eqe *e)
 {
-	struct hw_host_rport *rp = hw_host_rport_slot(p, e->peer_slot);
-
 	switch (e->type) {
 	case HW_EQE_LS_REQ:
 		hw_host_rcv_ls(p, e);
@@ -234,64 +183,9 @@ static void hw_host_eqe(struct hw_host_port *p, const struct hw_eqe *e)
 	case HW_EQE_LS_RSP:
 		hw_ls_rsp(&p->ls, e);
 		break;
-	case HW_EQE_ELS_ACC:
-		if (!rp)
-			break;
-		if (e->arg == HW_EQE_PLOGI && atomic_load(&rp->state) == HW_HR_PLOGI) {
-			if (hw_els_send(&p->dev, rp->slot, HW_EQE_PRLI,
-					FC_PORT_ROLE_NVME_INITIATOR))
-				atomic_store(&rp->state, HW_HR_NONE);
-			else
-				atomic_store(&rp->state, HW_HR_PRLI);
-		} else if (e->arg == HW_EQE_PRLI && atomic_load(&rp->state) == HW_HR_PRLI) {
-			hw_host_prli_acc(p, rp);
-		}
-		break;
-	case HW_EQE_ELS_RJT:
-		if (rp && atomic_load(&rp->state) != HW_HR_ONLINE)
-			atomic_store(&rp->state, HW_HR_NONE);
-		break;
-	case HW_EQE_LOGO:
-	case HW_EQE_PRLO:
-		if (rp && atomic_load(&rp->state) != HW_HR_NONE)
-			hw_host_rport_lost(p, rp);
-		break;
-	case HW_EQE_RSCN:
-		hw_host_rescan(p, e->peer_slot);
-		break;
-	case HW_EQE_LINK:
-		if (e->arg == HW_LINK_DOWN) {
-			for (rp = p->rports; rp; rp = rp->next)
-				if (atomic_load(&rp->state) != HW_HR_NONE)
-					hw_host_rport_lost(p, rp);
-		} else {
-			hw_host_rescan(p, -1);
-		}
-		break;
 	default:
+		(void)hw_rport_eqe(&p->rports, e);
 		break;
-	}
-}
-
-static void hw_host_tick(struct hw_host_port *p)
-{
-	struct hw_host_rport *rp;
-	uint64_t now = hw_mono_ns();
-
-	for (rp = p->rports; rp; rp = rp->next) {
-		int st = atomic_load(&rp->state);
-
-		if ((st == HW_HR_PLOGI || st == HW_HR_PRLI) && now >= rp->login_deadline_ns) {
-			atomic_store(&rp->state, HW_HR_NONE);
-		} else if (st == HW_HR_ONLINE && !hw_dev_peer_alive(&p->dev, rp->slot)) {
-			hw_host_rport_lost(p, rp);
-		} else if (st == HW_HR_NONE && now >= rp->login_deadline_ns &&
-			   atomic_load(&p->dev.bar->link) == HW_LINK_UP &&
-			   hw_dev_peer_alive(&p->dev, rp->slot) &&
-			   hw_fabric_zoned(&p->dev.fab, p->dev.slot, rp->slot)) {
-			/* Retry the login (after LOGO, a failed PLOGI, ...). */
-			hw_host_login(p, rp->slot);
-		}
 	}
 }
 
@@ -337,21 +231,8 @@ int hw_host_port_process(struct hw_host_port *p)
 		return -EINVAL;
 	n = hw_dev_slow_path(&p->dev, &p->ls, &hw_host_slow_ops, p, &timer);
 	if (timer)
-		hw_host_tick(p);
+		hw_rport_tick(&p->rports);
 	return n;
-}
-
-static bool hw_host_logins_pending(struct hw_host_port *p)
-{
-	struct hw_host_rport *rp;
-
-	for (rp = p->rports; rp; rp = rp->next) {
-		int st = atomic_load(&rp->state);
-
-		if (st == HW_HR_PLOGI || st == HW_HR_PRLI)
-			return true;
-	}
-	return false;
 }
 
 /* Open the port and log into the fabric's NVMe targets. */
@@ -392,6 +273,7 @@ int hw_host_port_open(const struct hw_host_port_cfg *cfg, struct hw_host_port **
 	rc = hw_dev_open(&p->dev, &dc);
 	if (rc)
 		goto out_free;
+	hw_rport_init(&p->rports, &p->dev, sizeof(struct hw_host_rport), &hw_host_rport_ops, p);
 	p->hwq = hw_calloc_aligned(p->nr_hwq, sizeof(*p->hwq));
 	if (!p->hwq) {
 		rc = -ENOMEM;
@@ -433,9 +315,9 @@ int hw_host_port_open(const struct hw_host_port_cfg *cfg, struct hw_host_port **
 	if (rc)
 		goto out_close;
 	*(struct hw_host_port **)p->lport->private = p;
-	hw_host_rescan(p, -1);
-	end = hw_mono_ns() + (uint64_t)HW_HOST_LOGIN_MS * 1000000u;
-	while (hw_host_logins_pending(p) && hw_mono_ns() < end) {
+	hw_rport_rescan(&p->rports, -1);
+	end = hw_mono_ns() + (uint64_t)HW_RPORT_LOGIN_MS * 1000000u;
+	while (hw_rport_pending(&p->rports) && hw_mono_ns() < end) {
 		struct timespec ts = { 0, 1000000 };
 
 		hw_host_port_process(p);
@@ -464,12 +346,12 @@ struct nvme_fc_local_port *hw_host_port_localport(struct hw_host_port *p)
 /* Remote ports. */
 int hw_host_port_rports(struct hw_host_port *p, struct hw_rport_info *out, int max)
 {
-	struct hw_host_rport *rp;
+	struct hw_rport *rp;
 	int n = 0;
 
 	if (!p)
 		return -EINVAL;
-	for (rp = p->rports; rp; rp = rp->next) {
+	for (rp = p->rports.list; rp; rp = rp->next) {
 		if (out && n < max)
 			out[n] = rp->info;
 		n++;
@@ -486,25 +368,17 @@ int hw_host_port_event_fd(struct hw_host_port *p)
 /* Log out, unregister and unmap. */
 void hw_host_port_close(struct hw_host_port *p)
 {
-	struct hw_host_rport *rp;
 	unsigned int q;
 
 	if (!p)
 		return;
-	for (rp = p->rports; rp; rp = rp->next) {
-		if (atomic_load(&rp->state) == HW_HR_ONLINE)
-			(void)hw_els_send(&p->dev, rp->slot, HW_EQE_LOGO, 0);
-		hw_host_rport_lost(p, rp);
-	}
+	hw_rport_logout(&p->rports);
 	for (q = 0; q < p->nr_hwq; q++)
 		hw_host_poll(p, (uint16_t)q, 1024);
 	hw_host_port_process(p);
 	if (p->lport)
 		nvme_fc_unregister_localport(p->lport);
-	while ((rp = p->rports)) {
-		p->rports = rp->next;
-		free(rp);
-	}
+	hw_rport_fini(&p->rports);
 	hw_dev_close(&p->dev);
 	for (q = 0; q < p->nr_hwq; q++)
 		free(p->hwq[q].x);

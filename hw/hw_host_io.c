@@ -142,7 +142,7 @@ int hw_host_io_fcp_io(struct nvme_fc_local_port *lp, struct nvme_fc_remote_port 
 	struct hw_wqe w;
 	int rc;
 
-	if (atomic_load(&rp->state) != HW_HR_ONLINE)
+	if (atomic_load(&rp->login.state) != HW_RPORT_ONLINE)
 		return -ENOTCONN;
 	if (!req->cmdaddr || req->cmdlen != sizeof(struct nvme_fc_cmd_iu) || !req->done)
 		return -EINVAL;
@@ -166,13 +166,13 @@ int hw_host_io_fcp_io(struct nvme_fc_local_port *lp, struct nvme_fc_remote_port 
 	s->dir = (uint8_t)req->io_dir;
 	s->data_len = req->io_dir == NVMEFC_FCP_NODATA ? 0 : req->payload_length;
 	s->src_hwq = q->idx;
-	s->dst_slot = (uint16_t)rp->slot;
+	s->dst_slot = (uint16_t)rp->login.slot;
 	atomic_store_explicit(&s->xfrd, 0, memory_order_relaxed);
 	atomic_store_explicit(&s->tag, x->tag, memory_order_relaxed);
 	atomic_store_explicit(&s->state, HW_XRI_ACTIVE, memory_order_release);
 	memset(&w, 0, sizeof(w));
 	w.type = HW_WQE_FCP_CMD;
-	w.peer_slot = (uint16_t)rp->slot;
+	w.peer_slot = (uint16_t)rp->login.slot;
 	w.xri = x->idx;
 	w.tag = x->tag;
 	w.cmd = req->cmdaddr;
@@ -204,7 +204,7 @@ static void hw_host_abort_xri(struct hw_host_port *p, struct hw_host_hwq *q, str
 	x->aborting = true;
 	atomic_store(&s->state, HW_XRI_ABORTING);
 	x->deadline_ns = hw_mono_ns() + (uint64_t)NVME_FC_LS_TIMEOUT_SEC * 1000000000u;
-	hw_host_bls(p, q->idx, HW_WQE_ABTS, x->rp->slot, s->dst_hwq, x->idx, x->tag);
+	hw_host_bls(p, q->idx, HW_WQE_ABTS, x->rp->login.slot, s->dst_hwq, x->idx, x->tag);
 }
 
 /* fcp_abort: ABTS the exchange; it completes when the fabric confirms. */
@@ -301,7 +301,7 @@ static int hw_host_timers(struct hw_host_port *p, struct hw_host_hwq *q)
 
 		if (!x->req)
 			continue;
-		if (atomic_load(&x->rp->state) != HW_HR_ONLINE) {
+		if (atomic_load(&x->rp->login.state) != HW_RPORT_ONLINE) {
 			/* The target is gone: nobody will touch the exchange. */
 			hw_host_complete(p, q, x, x->timed_out ? -ETIMEDOUT : -ENOTCONN);
 			n++;

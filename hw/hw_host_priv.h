@@ -10,14 +10,13 @@
 #include <fcnvme/fc_wire.h>
 
 #include "hw_host.h"
+#include "hw_rport.h"
 #include "hw_ls.h"
 #include "hw_priv.h"
 
-#define HW_HOST_BOUNCE	 (1u << 20)
-#define HW_HOST_LSCTX	 16
-#define HW_HOST_LOGIN_MS 2000
-#define HW_HOST_RETRY_MS 1000
-#define HW_HOST_MAX_SGL	 256
+#define HW_HOST_BOUNCE	(1u << 20)
+#define HW_HOST_LSCTX	16
+#define HW_HOST_MAX_SGL 256
 
 /* Process-local companion of a shared hw_xri. Owned by its hw queue. */
 struct hw_host_xri {
@@ -48,22 +47,12 @@ struct hw_host_hwq {
 	bool wq_pending;
 };
 
-enum {
-	HW_HR_NONE = 0,
-	HW_HR_PLOGI,
-	HW_HR_PRLI,
-	HW_HR_ONLINE
-};
-
-/* A target the host knows of. Control thread, except state (read by hwqs). */
+/* A target the host knows of: its login (hw_rport.c) and the remote port
+ * registered with the transport while ONLINE. Control thread, except
+ * lr.state (read by hwqs). */
 struct hw_host_rport {
-	struct hw_host_rport *next;
-	struct hw_host_port *port;
-	unsigned int slot;
-	_Atomic int state; /* HW_HR_* */
-	uint64_t login_deadline_ns;
-	struct hw_rport_info info;
-	struct nvme_fc_remote_port *rport; /* registered with the transport */
+	struct hw_rport login; /* first: hw_rport.c allocates these */
+	struct nvme_fc_remote_port *rport;
 };
 
 struct hw_host_lsctx {
@@ -81,7 +70,7 @@ struct hw_host_port {
 	uint16_t nr_hwq, depth;
 	uint32_t fcp_timeout_ms;
 	struct hw_host_hwq *hwq;
-	struct hw_host_rport *rports;
+	struct hw_rports rports;   /* remote ports: struct hw_host_rport */
 	_Atomic uint32_t loss_gen; /* bumped when a remote port is lost */
 	struct hw_ls_table ls;
 	struct hw_host_lsctx lsctx[HW_HOST_LSCTX];

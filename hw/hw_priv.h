@@ -59,6 +59,13 @@ struct hw_dev {
 	struct hw_map map;
 	void *base; /* == map.base */
 	struct hw_bar *bar;
+	/* The BAR as this process laid it out: ring geometry, sizes, offsets
+	 * and flags to use. == bar for a local driver; for a remote driver's
+	 * port (HW_BAR_F_REMOTE) a private copy (geo_copy) taken before magic
+	 * was published, because the driver can rewrite bar at any time.
+	 * Read-only after open; any thread. */
+	const struct hw_bar *geo;
+	struct hw_bar *geo_copy;
 	struct hw_xri *xri; /* XRI table (host role) */
 	bool soft;
 	unsigned int slot;
@@ -87,8 +94,24 @@ struct hw_dev_cfg {
 	uint16_t nr_hwq;
 	uint32_t nr_xri;     /* host exchanges */
 	uint32_t cq_entries; /* per hwq, power of two */
-	uint64_t dma_size;   /* bytes of DMA memory */
+	uint64_t dma_size;   /* bytes of DMA memory (at least) */
+	/* HW_BAR_F_REMOTE: the driver is remote (docs/softhba-vm-port.md):
+	 * mq and deq rings, a power-of-two region whose slack goes to the DMA
+	 * window, handles instead of pointers in WQEs. Soft HBA only. */
+	uint32_t flags;
+	uint32_t fw_peer_id; /* remote: the port server's ivshmem peer id */
 };
+
+/* Rings of a remote driver's port besides those of every port. */
+#define HW_MQ_ENTRIES  256u
+#define HW_DEQ_ENTRIES 256u
+
+/* True if the port's driver is remote (from the private geometry: the
+ * driver cannot change the answer). */
+static inline bool hw_dev_remote(const struct hw_dev *d)
+{
+	return (d->geo->flags & HW_BAR_F_REMOTE) != 0;
+}
 
 /* Open the device: map it, FLOGI (claim a slot, link up, register in the name
  * server) and announce with RSCN. [ctl] */
@@ -156,6 +179,12 @@ int hw_dma_init(struct hw_dev *d);
 void hw_dma_fini(struct hw_dev *d);
 /* DMA handle of an address inside the DMA window, or 0. */
 fcnvme_dma_t hw_dma_handle(struct hw_dev *d, const void *vaddr);
+/* The address of [handle, handle + len) in the device's own DMA window, or
+ * NULL if the range is not wholly inside it. Any thread. */
+void *hw_dma_va(const struct hw_dev *d, uint64_t handle, uint64_t len);
+/* Region size of a soft port for cfg (what hw_dev_open would create), and
+ * the layout it writes into bar (base NULL: compute only). 0 on overflow. */
+uint64_t hw_dev_layout(const struct hw_dev_cfg *cfg, struct hw_bar *bar, void *base);
 
 /* ---- soft firmware ------------------------------------------------------- */
 

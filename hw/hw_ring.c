@@ -37,12 +37,16 @@ void hw_ring_init(void *base, struct hw_ring *r, uint64_t off, uint32_t entries,
 		atomic_store((_Atomic uint64_t *)hw_ring_entry(base, r, i), i);
 }
 
-/* Copy len bytes (after the sequence word) into a new entry. */
-int hw_ring_post(void *base, struct hw_ring *r, const void *src, size_t len)
+/* Copy len bytes (after the sequence word) into a new entry of r (geometry g). */
+int hw_ring_post_geo(void *base, struct hw_ring *r, const struct hw_ring *g, const void *src,
+		     size_t len)
 {
 	uint64_t pos;
-	char *e = hw_ring_reserve(base, r, &pos);
+	char *e;
 
+	if (len < sizeof(uint64_t) || len > g->esize)
+		return -EINVAL;
+	e = hw_ring_reserve_geo(base, r, g, &pos);
 	if (!e)
 		return -EAGAIN;
 	memcpy(e + sizeof(uint64_t), (const char *)src + sizeof(uint64_t), len - sizeof(uint64_t));
@@ -50,24 +54,53 @@ int hw_ring_post(void *base, struct hw_ring *r, const void *src, size_t len)
 	return 0;
 }
 
+/* Copy len bytes (after the sequence word) into a new entry. */
+int hw_ring_post(void *base, struct hw_ring *r, const void *src, size_t len)
+{
+	return hw_ring_post_geo(base, r, r, src, len);
+}
+
+/* Bump the futex and wake its sleepers; armed is left alone. */
+void hw_ring_futex_wake(struct hw_ring *r)
+{
+	atomic_fetch_add(&r->futex, 1);
+	hw_futex(&r->futex, FUTEX_WAKE, INT_MAX, NULL);
+}
+
+/* Sleep while the futex holds seen; returns its value now. */
+uint32_t hw_ring_futex_wait(struct hw_ring *r, uint32_t seen, unsigned int timeout_us)
+{
+	struct timespec ts;
+
+	ts.tv_sec = timeout_us / 1000000u;
+	ts.tv_nsec = (long)(timeout_us % 1000000u) * 1000;
+	if (atomic_load(&r->futex) == seen)
+		hw_futex(&r->futex, FUTEX_WAIT, seen, timeout_us ? &ts : NULL);
+	return atomic_load(&r->futex);
+}
+
 /* Wake a consumer sleeping in hw_ring_wait regardless of the ring. */
 void hw_ring_kick(struct hw_ring *r)
 {
 	atomic_store(&r->armed, 0);
-	atomic_fetch_add(&r->futex, 1);
-	hw_futex(&r->futex, FUTEX_WAKE, INT_MAX, NULL);
+	hw_ring_futex_wake(r);
+}
+
+/* Producer side of the interrupt, first half: disarm an armed ring. */
+bool hw_ring_disarm(struct hw_ring *r)
+{
+	atomic_thread_fence(memory_order_seq_cst);
+	if (!atomic_load_explicit(&r->armed, memory_order_seq_cst))
+		return false;
+	return atomic_exchange(&r->armed, 0) != 0;
 }
 
 /* Producer side of the interrupt: wake the consumer if it armed the ring. */
 bool hw_ring_notify(struct hw_ring *r)
 {
-	atomic_thread_fence(memory_order_seq_cst);
-	if (!atomic_load_explicit(&r->armed, memory_order_seq_cst))
+	if (!hw_ring_disarm(r))
 		return false;
-	if (!atomic_exchange(&r->armed, 0))
-		return false;
-	atomic_fetch_add(&r->futex, 1);
-	hw_futex(&r->futex, FUTEX_WAKE, INT_MAX, NULL);
+	hw_ring_futex_wake(r);
 	return true;
 }
 

@@ -5,29 +5,41 @@
  * tail), plus the interrupt emulation (armed flag + shared futex). Inline so
  * that the busy path is a handful of loads and stores: no lock, no syscall
  * unless a sleeping consumer must be woken.
+ *
+ * A ring header lives in shared memory, so whoever shares the region can
+ * rewrite its geometry (off, entries, esize). A process that does not trust
+ * the others with it (the port server of a remote driver's port) keeps a
+ * private copy of the header as it laid it out and uses the _geo variants:
+ * they take the geometry from g and only the indices and sequence words from
+ * r, so every entry address stays inside the ring whatever the region says.
+ * The plain functions are the _geo ones with g == r.
  */
 #ifndef HW_RING_H
 #define HW_RING_H
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "hw_dev.h"
 
-/* Entry at position pos of ring r, whose owner's region starts at base. */
-static inline void *hw_ring_entry(void *base, const struct hw_ring *r, uint64_t pos)
+/* Entry at position pos of a ring with geometry g, whose owner's region
+ * starts at base. */
+static inline void *hw_ring_entry(void *base, const struct hw_ring *g, uint64_t pos)
 {
-	return (char *)base + r->off + (size_t)(pos & (r->entries - 1)) * r->esize;
+	return (char *)base + g->off + (size_t)(pos & (g->entries - 1)) * g->esize;
 }
 
-/* Reserve a slot; returns the entry (to fill, then hw_ring_commit) or NULL
- * when the ring is full. Safe for many producers in many processes. */
-static inline void *hw_ring_reserve(void *base, struct hw_ring *r, uint64_t *posp)
+/* Reserve a slot of ring r (geometry g); returns the entry (to fill, then
+ * hw_ring_commit) or NULL when the ring is full. Safe for many producers in
+ * many processes. */
+static inline void *hw_ring_reserve_geo(void *base, struct hw_ring *r, const struct hw_ring *g,
+					uint64_t *posp)
 {
 	uint64_t pos = atomic_load_explicit(&r->tail, memory_order_relaxed);
 
 	for (;;) {
-		void *e = hw_ring_entry(base, r, pos);
+		void *e = hw_ring_entry(base, g, pos);
 		_Atomic uint64_t *seq = e;
 		uint64_t s = atomic_load_explicit(seq, memory_order_acquire);
 		int64_t dif = (int64_t)(s - pos);
@@ -47,17 +59,23 @@ static inline void *hw_ring_reserve(void *base, struct hw_ring *r, uint64_t *pos
 	}
 }
 
+static inline void *hw_ring_reserve(void *base, struct hw_ring *r, uint64_t *posp)
+{
+	return hw_ring_reserve_geo(base, r, r, posp);
+}
+
 /* Publish a reserved entry to the consumer. */
 static inline void hw_ring_commit(void *e, uint64_t pos)
 {
 	atomic_store_explicit((_Atomic uint64_t *)e, pos + 1, memory_order_release);
 }
 
-/* The consumer's next entry, or NULL if none is ready. */
-static inline void *hw_ring_peek(void *base, struct hw_ring *r)
+/* The consumer's next entry of ring r (geometry g), or NULL if none is
+ * ready. */
+static inline void *hw_ring_peek_geo(void *base, struct hw_ring *r, const struct hw_ring *g)
 {
 	uint64_t head = atomic_load_explicit(&r->head, memory_order_relaxed);
-	void *e = hw_ring_entry(base, r, head);
+	void *e = hw_ring_entry(base, g, head);
 	_Atomic uint64_t *seq = e;
 
 	if (atomic_load_explicit(seq, memory_order_acquire) != head + 1)
@@ -65,13 +83,23 @@ static inline void *hw_ring_peek(void *base, struct hw_ring *r)
 	return e;
 }
 
+static inline void *hw_ring_peek(void *base, struct hw_ring *r)
+{
+	return hw_ring_peek_geo(base, r, r);
+}
+
 /* Consumer: hand the entry from hw_ring_peek back to the producers. */
-static inline void hw_ring_pop(struct hw_ring *r, void *e)
+static inline void hw_ring_pop_geo(struct hw_ring *r, const struct hw_ring *g, void *e)
 {
 	uint64_t head = atomic_load_explicit(&r->head, memory_order_relaxed);
 
-	atomic_store_explicit((_Atomic uint64_t *)e, head + r->entries, memory_order_release);
+	atomic_store_explicit((_Atomic uint64_t *)e, head + g->entries, memory_order_release);
 	atomic_store_explicit(&r->head, head + 1, memory_order_relaxed);
+}
+
+static inline void hw_ring_pop(struct hw_ring *r, void *e)
+{
+	hw_ring_pop_geo(r, r, e);
 }
 
 /* Entries reserved but not yet consumed (approximate, for flow control).
@@ -104,9 +132,23 @@ static inline bool hw_ring_fill_reaches(struct hw_ring *r, uint64_t limit)
 }
 
 /* Consumer: true if nothing is ready. */
+static inline bool hw_ring_empty_geo(void *base, struct hw_ring *r, const struct hw_ring *g)
+{
+	return hw_ring_peek_geo(base, r, g) == NULL;
+}
+
 static inline bool hw_ring_empty(void *base, struct hw_ring *r)
 {
-	return hw_ring_peek(base, r) == NULL;
+	return hw_ring_empty_geo(base, r, r);
+}
+
+/* Copy len bytes out of memory another party may rewrite at any time, once:
+ * everything is checked and used from dst, and the compiler barrier keeps
+ * it from reading src again in place of dst (no double fetch). */
+static inline void hw_fetch_once(void *dst, const void *src, size_t len)
+{
+	memcpy(dst, src, len);
+	atomic_signal_fence(memory_order_seq_cst);
 }
 
 /* Add to a counter only its owner thread writes: a plain load and store,
@@ -117,13 +159,26 @@ static inline void hw_stat_add(_Atomic uint64_t *c, uint64_t n)
 			      memory_order_relaxed);
 }
 
-/* Copy len bytes (after the sequence word) into a new entry; 0 or -EAGAIN. */
+/* Copy len bytes (after the sequence word, at most g->esize) into a new
+ * entry of ring r (geometry g); 0, -EAGAIN when full or -EINVAL. */
+int hw_ring_post_geo(void *base, struct hw_ring *r, const struct hw_ring *g, const void *src,
+		     size_t len);
 int hw_ring_post(void *base, struct hw_ring *r, const void *src, size_t len);
 /* Initialize a ring of entries x esize bytes at offset off of base. */
 void hw_ring_init(void *base, struct hw_ring *r, uint64_t off, uint32_t entries, uint32_t esize);
+/* Producer side of the interrupt, first half: true if the consumer had armed
+ * the ring, which is now disarmed; the caller then raises the interrupt
+ * (hw_ring_notify: the futex; a port server: the guest's MSI-X vector). */
+bool hw_ring_disarm(struct hw_ring *r);
 /* Producer side of the interrupt: wake the consumer if it armed the ring.
  * Returns true if it was armed (and has been woken). */
 bool hw_ring_notify(struct hw_ring *r);
+/* Sleep while r->futex still holds seen, at most timeout_us (0 = no limit);
+ * returns the value it holds now. For a thread that stands in for a
+ * consumer that cannot wait on the futex itself (a VM's driver). */
+uint32_t hw_ring_futex_wait(struct hw_ring *r, uint32_t seen, unsigned int timeout_us);
+/* Bump r->futex and wake its sleepers, leaving armed alone. */
+void hw_ring_futex_wake(struct hw_ring *r);
 /* Consumer: arm, recheck, sleep on the futex until notified or timeout_us
  * passes (0 = do not sleep). Returns 1 if entries are ready, else 0. */
 int hw_ring_wait(void *base, struct hw_ring *r, unsigned int timeout_us);

@@ -565,6 +565,7 @@ int main(int argc, char **argv)
 	unsigned int nrandom = 20;
 	struct inj j;
 	struct hw_host_rport *rp;
+	struct hw_rport *r;
 	int c, rc;
 
 	memset(&j, 0, sizeof(j));
@@ -622,9 +623,12 @@ int main(int argc, char **argv)
 			strerror(-rc));
 		return 1;
 	}
-	for (rp = j.p->rports; rp; rp = rp->next)
-		if (rp->info.wwpn == target && rp->rport && atomic_load(&rp->state) == HW_HR_ONLINE)
+	for (r = j.p->rports.list; r; r = r->next) {
+		rp = (struct hw_host_rport *)r;
+		if (r->info.wwpn == target && rp->rport &&
+		    atomic_load(&r->state) == HW_RPORT_ONLINE)
 			j.rport = rp->rport;
+	}
 	if (!j.rport) {
 		fprintf(stderr, "e2e_inject: target port 0x%016llx not logged in\n",
 			(unsigned long long)target);

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 /*
  * The Check runner of hw/: rings, fabric, mapper, firmware (data movement,
- * steering, DMA bounds), the DMA allocator, and the kernel driver's copy of
- * the device layout.
+ * steering, DMA bounds), the DMA allocator, the firmware of a remote
+ * driver's port, and the kernel driver's copy of the device layout.
  */
 #include <stdlib.h>
 
@@ -17,6 +17,8 @@ int main(void)
 	srunner_add_suite(sr, hw_map_suite());
 	srunner_add_suite(sr, hw_fw_suite());
 	srunner_add_suite(sr, hw_abi_suite());
+	srunner_add_suite(sr, hw_remote_suite());
+	srunner_add_suite(sr, hw_vmport_suite());
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);

@@ -18,6 +18,8 @@ Suite *hw_fabric_suite(void);
 Suite *hw_map_suite(void);
 Suite *hw_fw_suite(void);
 Suite *hw_abi_suite(void);
+Suite *hw_remote_suite(void);
+Suite *hw_vmport_suite(void);
 
 /* Test opcodes understood by the fake target transport. */
 enum {

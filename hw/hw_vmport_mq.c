@@ -1,0 +1,63 @@
+// SPDX-License-Identifier: Apache-2.0
+/*
+ * The guest's slow-path requests (mq): each entry is copied out of shared
+ * memory once, popped, then checked and dispatched from the copy through a
+ * table by type. Unknown types are dropped and counted; LS entries are
+ * checked by hw_vmport_ls.c (an LS request that cannot be sent is answered
+ * at once with the error).
+ */
+#include <errno.h>
+#include <string.h>
+
+#include "hw_vmport_priv.h"
+
+typedef void (*hw_vmport_mq_fn)(struct hw_vmport *v, const struct hw_eqe *m);
+
+static void hw_vmport_mq_drv_up(struct hw_vmport *v, const struct hw_eqe *m)
+{
+	hw_vmport_log(v, HW_VMPORT_LOG_INFO, "guest driver up");
+	v->drv_up = true;
+	hw_vmport_replay(v);
+}
+
+static void hw_vmport_mq_drv_down(struct hw_vmport *v, const struct hw_eqe *m)
+{
+	hw_vmport_log(v, HW_VMPORT_LOG_INFO, "guest driver down");
+	/* Nobody will answer the targets' requests now; the guest's own
+	 * are forgotten with it. */
+	hw_vmport_ls_fail(v, -1, -ENOTCONN, true);
+	v->drv_up = false;
+}
+
+static const hw_vmport_mq_fn hw_vmport_mq_fns[] = {
+	[HW_EQE_LS_REQ] = hw_vmport_ls_guest_req,
+	[HW_EQE_LS_RSP] = hw_vmport_ls_guest_rsp,
+	[HW_EQE_DRV_UP] = hw_vmport_mq_drv_up,
+	[HW_EQE_DRV_DOWN] = hw_vmport_mq_drv_down,
+};
+
+/* Drain mq. */
+int hw_vmport_mq_drain(struct hw_vmport *v)
+{
+	struct hw_dev *d = &v->dev;
+	struct hw_eqe *e, m;
+	int n = 0;
+
+	while ((e = hw_ring_peek_geo(d->base, &d->bar->mq, &d->geo->mq))) {
+		hw_fetch_once(&m, e, sizeof(m));
+		hw_ring_pop_geo(&d->bar->mq, &d->geo->mq, e);
+		v->st.mq_entries++;
+		n++;
+		if (m.type >= sizeof(hw_vmport_mq_fns) / sizeof(hw_vmport_mq_fns[0]) ||
+		    !hw_vmport_mq_fns[m.type]) {
+			v->st.mq_bad++;
+			hw_vmport_log(v, v->warned_mq ? HW_VMPORT_LOG_DEBUG : HW_VMPORT_LOG_ERR,
+				      "guest posted an mq entry of unknown type %u: dropped%s",
+				      m.type, v->warned_mq ? "" : " (the next ones are counted)");
+			v->warned_mq = true;
+			continue;
+		}
+		hw_vmport_mq_fns[m.type](v, &m);
+	}
+	return n;
+}

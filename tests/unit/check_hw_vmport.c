@@ -1,0 +1,402 @@
+// SPDX-License-Identifier: Apache-2.0
+/*
+ * The port server's pieces that need no QEMU: the ivshmem-doorbell messages
+ * (exact bytes on the wire, which descriptor rides with which message, the
+ * receiver reassembling split messages and refusing odd ones), and the
+ * guest's slow-path requests as the server handles them (malformed mq
+ * entries dropped and counted, LS requests that cannot go answered at once
+ * in deq with their error, DRV_UP replaying the link, deq raising vector 0
+ * only when the guest armed it). Random values come from a seed printed at
+ * the start (HW_TEST_SEED=N repeats a run).
+ */
+#define _GNU_SOURCE /* memfd_create */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <sys/mman.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "check_hw.h"
+#include "hw_vmport_ivshmem.h"
+#include "hw_vmport_priv.h"
+
+static unsigned int seed;
+
+static void seed_init(void)
+{
+	const char *e = getenv("HW_TEST_SEED");
+
+	seed = e && *e ? (unsigned int)strtoul(e, NULL, 0) : (unsigned int)time(NULL);
+	fprintf(stderr, "check_hw_vmport: seed %u (HW_TEST_SEED=%u repeats it)\n", seed, seed);
+}
+
+static uint64_t rnd64(void)
+{
+	uint64_t v = 0;
+	int i;
+
+	for (i = 0; i < 4; i++) {
+		seed = seed * 1103515245u + 12345u;
+		v = (v << 16) | ((seed >> 8) & 0xffff);
+	}
+	return v;
+}
+
+/* One message off the wire as raw bytes, with the descriptor it carried. */
+static ssize_t raw_msg(int sock, uint8_t b[8], int *fd)
+{
+	union {
+		struct cmsghdr h;
+		char buf[CMSG_SPACE(4 * sizeof(int))];
+	} ctl;
+	struct iovec iov = { .iov_base = b, .iov_len = 8 };
+	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1 };
+	struct cmsghdr *c;
+	ssize_t n;
+
+	mh.msg_control = ctl.buf;
+	mh.msg_controllen = sizeof(ctl.buf);
+	*fd = -1;
+	n = recvmsg(sock, &mh, 0);
+	for (c = CMSG_FIRSTHDR(&mh); c; c = CMSG_NXTHDR(&mh, c)) {
+		ck_assert_int_eq(c->cmsg_type, SCM_RIGHTS);
+		ck_assert_uint_eq(c->cmsg_len, CMSG_LEN(sizeof(int)));
+		memcpy(fd, CMSG_DATA(c), sizeof(int));
+	}
+	return n;
+}
+
+static void le_bytes(int64_t v, uint8_t b[8])
+{
+	unsigned int i;
+
+	for (i = 0; i < 8; i++)
+		b[i] = (uint8_t)((uint64_t)v >> (8 * i));
+}
+
+/* The same object: a write through one eventfd is read through the other. */
+static void same_eventfd(int a, int b)
+{
+	uint64_t one = 1, got = 0;
+
+	ck_assert_int_eq(write(a, &one, sizeof(one)), sizeof(one));
+	ck_assert_int_eq(read(b, &got, sizeof(got)), sizeof(got));
+	ck_assert_uint_eq(got, 1);
+}
+
+START_TEST(test_ivshmem_greeting_bytes)
+{
+	int sv[2], shm, fw[3], gu[3], fd, i;
+	struct hw_vmport_ivshmem_peer peers[2] = {
+		{ .id = 1, .nr = 3, .efd = fw },
+		{ .id = 7, .nr = 3, .efd = gu },
+	};
+	struct stat a, b;
+	uint8_t got[8], want[8];
+
+	ck_assert_int_eq(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+	shm = memfd_create("ivshmem-test", MFD_CLOEXEC);
+	ck_assert_int_ge(shm, 0);
+	for (i = 0; i < 3; i++) {
+		fw[i] = eventfd(0, EFD_NONBLOCK);
+		gu[i] = eventfd(0, EFD_NONBLOCK);
+	}
+	ck_assert_int_eq(hw_vmport_ivshmem_greet(sv[0], 7, shm, peers, 2), 0);
+	/* version 0, no descriptor */
+	ck_assert_int_eq(raw_msg(sv[1], got, &fd), 8);
+	ck_assert_mem_eq(got, "\0\0\0\0\0\0\0\0", 8);
+	ck_assert_int_eq(fd, -1);
+	/* the client's id, 64-bit little-endian */
+	ck_assert_int_eq(raw_msg(sv[1], got, &fd), 8);
+	ck_assert_mem_eq(got, "\7\0\0\0\0\0\0\0", 8);
+	ck_assert_int_eq(fd, -1);
+	/* -1 with the shared memory */
+	ck_assert_int_eq(raw_msg(sv[1], got, &fd), 8);
+	ck_assert_mem_eq(got, "\xff\xff\xff\xff\xff\xff\xff\xff", 8);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(fstat(fd, &a), 0);
+	ck_assert_int_eq(fstat(shm, &b), 0);
+	ck_assert_uint_eq(a.st_ino, b.st_ino);
+	close(fd);
+	/* each peer's id once per vector, with that vector's eventfd */
+	for (i = 0; i < 6; i++) {
+		int want_fd = i < 3 ? fw[i] : gu[i - 3];
+
+		ck_assert_int_eq(raw_msg(sv[1], got, &fd), 8);
+		le_bytes(i < 3 ? 1 : 7, want);
+		ck_assert_mem_eq(got, want, 8);
+		ck_assert_int_ge(fd, 0);
+		same_eventfd(fd, want_fd);
+		close(fd);
+	}
+	close(sv[0]);
+	ck_assert_int_eq(raw_msg(sv[1], got, &fd), 0); /* nothing more */
+	close(sv[1]);
+	close(shm);
+	for (i = 0; i < 3; i++) {
+		close(fw[i]);
+		close(gu[i]);
+	}
+}
+END_TEST
+
+START_TEST(test_ivshmem_recv)
+{
+	int sv[2], fd, efd, i;
+	int64_t v;
+	uint8_t b[8];
+
+	seed_init();
+	ck_assert_int_eq(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+	/* values round-trip, with and without a descriptor */
+	for (i = 0; i < 50; i++) {
+		int64_t x = (int64_t)rnd64();
+
+		efd = i & 1 ? eventfd(0, 0) : -1;
+		ck_assert_int_eq(hw_vmport_ivshmem_send(sv[0], x, efd), 0);
+		ck_assert_int_eq(hw_vmport_ivshmem_recv(sv[1], &v, &fd), 0);
+		ck_assert_int_eq(v, x);
+		if (efd >= 0) {
+			ck_assert_int_ge(fd, 0);
+			same_eventfd(efd, fd);
+			ck_assert_int_ne(fcntl(fd, F_GETFD) & FD_CLOEXEC, 0);
+			close(fd);
+			close(efd);
+		} else {
+			ck_assert_int_eq(fd, -1);
+		}
+	}
+	/* a message split in two writes is put back together */
+	le_bytes(-1, b);
+	ck_assert_int_eq(write(sv[0], b, 3), 3);
+	ck_assert_int_eq(write(sv[0], b + 3, 5), 5);
+	ck_assert_int_eq(hw_vmport_ivshmem_recv(sv[1], &v, &fd), 0);
+	ck_assert_int_eq(v, -1);
+	ck_assert_int_eq(fd, -1);
+	/* two descriptors with one message: refused */
+	{
+		union {
+			struct cmsghdr h;
+			char buf[CMSG_SPACE(2 * sizeof(int))];
+		} ctl;
+		int two[2] = { eventfd(0, 0), eventfd(0, 0) };
+		struct iovec iov = { .iov_base = b, .iov_len = 8 };
+		struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1 };
+
+		memset(&ctl, 0, sizeof(ctl));
+		mh.msg_control = ctl.buf;
+		mh.msg_controllen = sizeof(ctl.buf);
+		ctl.h.cmsg_level = SOL_SOCKET;
+		ctl.h.cmsg_type = SCM_RIGHTS;
+		ctl.h.cmsg_len = CMSG_LEN(2 * sizeof(int));
+		memcpy(CMSG_DATA(&ctl.h), two, sizeof(two));
+		ck_assert_int_eq(sendmsg(sv[0], &mh, 0), 8);
+		ck_assert_int_eq(hw_vmport_ivshmem_recv(sv[1], &v, &fd), -EPROTO);
+		ck_assert_int_eq(fd, -1);
+		close(two[0]);
+		close(two[1]);
+	}
+	/* a stream that ends inside a message, or at once */
+	ck_assert_int_eq(write(sv[0], b, 5), 5);
+	close(sv[0]);
+	ck_assert_int_eq(hw_vmport_ivshmem_recv(sv[1], &v, &fd), -ECONNRESET);
+	ck_assert_int_eq(hw_vmport_ivshmem_recv(sv[1], &v, &fd), -ECONNRESET);
+	close(sv[1]);
+}
+END_TEST
+
+/* ---- the guest's requests, through a real port server ----------------------- */
+
+static char root[64];
+static struct hw_vmport *vp;
+static int irq0; /* stands in for the guest's vector 0 eventfd */
+
+static void vp_setup(void)
+{
+	char dir[128], sock[128];
+	struct hw_vmport_cfg cfg = {
+		.fabric = "vmp",
+		.wwnn = 0x20000000000000d1ull,
+		.wwpn = 0x10000000000000d1ull,
+		.nr_hwq = 2,
+		.nr_xri = 64,
+		.dma_mb = 16,
+		.stop_fd = -1,
+	};
+
+	snprintf(root, sizeof(root), "/dev/shm/hw_vmp.XXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(root));
+	setenv("FCNVME_SHM_DIR", root, 1);
+	snprintf(dir, sizeof(dir), "%s/vmp", root);
+	snprintf(sock, sizeof(sock), "%s/s", root);
+	cfg.socket = sock;
+	/* no fabric yet: the port server does not make one */
+	ck_assert_int_eq(hw_vmport_open(&cfg, &vp), -ENOENT);
+	ck_assert_int_eq(hw_fabric_create(dir), 0);
+	ck_assert_int_eq(hw_vmport_open(&cfg, &vp), 0);
+	/* a connected guest, as far as deq is concerned */
+	irq0 = eventfd(0, EFD_NONBLOCK);
+	vp->guest_efd[0] = irq0;
+	vp->cfd = irq0;
+}
+
+static void vp_teardown(void)
+{
+	char dir[128];
+
+	vp->guest_efd[0] = -1;
+	vp->cfd = -1;
+	close(irq0);
+	hw_vmport_close(vp);
+	snprintf(dir, sizeof(dir), "%s/vmp", root);
+	ck_assert_int_eq(hw_fabric_destroy(dir), 0);
+	rmdir(root);
+}
+
+static void guest_post(uint16_t type, uint16_t slot, uint64_t id, uint32_t len)
+{
+	struct hw_dev *d = &vp->dev;
+	struct hw_eqe e;
+
+	memset(&e, 0, sizeof(e));
+	e.type = type;
+	e.peer_slot = slot;
+	e.id = id;
+	e.len = len;
+	ck_assert_int_eq(hw_ring_post_geo(d->base, &d->bar->mq, &d->geo->mq, &e, sizeof(e)), 0);
+}
+
+static int guest_deq(struct hw_eqe *e)
+{
+	struct hw_dev *d = &vp->dev;
+	void *p = hw_ring_peek_geo(d->base, &d->bar->deq, &d->geo->deq);
+
+	if (!p)
+		return 0;
+	memcpy(e, p, sizeof(*e));
+	hw_ring_pop_geo(&d->bar->deq, &d->geo->deq, p);
+	return 1;
+}
+
+static uint64_t irqs(void)
+{
+	uint64_t n = 0;
+
+	if (read(irq0, &n, sizeof(n)) != sizeof(n))
+		return 0;
+	return n;
+}
+
+START_TEST(test_vmport_mq)
+{
+	struct hw_vmport_stats st;
+	struct hw_eqe e;
+
+	/* before DRV_UP nothing reaches deq: the request is refused but the
+	 * answer has nowhere to go */
+	guest_post(HW_EQE_LS_REQ, 5, 0x11, 0);
+	ck_assert_int_eq(hw_vmport_mq_drain(vp), 1);
+	ck_assert_int_eq(guest_deq(&e), 0);
+	/* DRV_UP: the link is replayed; deq not armed, so no interrupt */
+	guest_post(HW_EQE_DRV_UP, 0, 0, 0);
+	ck_assert_int_eq(hw_vmport_mq_drain(vp), 1);
+	ck_assert_int_eq(guest_deq(&e), 1);
+	ck_assert_uint_eq(e.type, HW_EQE_LINK);
+	ck_assert_uint_eq(e.arg, HW_LINK_UP);
+	ck_assert_uint_eq(e.peer_slot, hw_vmport_slot(vp));
+	ck_assert_int_eq(guest_deq(&e), 0); /* no target on this fabric */
+	ck_assert_uint_eq(irqs(), 0);
+	/* armed: the next event raises vector 0 once and disarms */
+	atomic_store(&vp->dev.bar->deq.armed, 1);
+	/* LS requests that cannot go: empty, too long, no such slot, a slot
+	 * not logged in; each answered at once with its error */
+	guest_post(HW_EQE_LS_REQ, 3, 0xa1, 0);
+	guest_post(HW_EQE_LS_REQ, 3, 0xa2, HW_EQE_PAYLOAD + 1);
+	guest_post(HW_EQE_LS_REQ, 4096, 0xa3, 64);
+	guest_post(HW_EQE_LS_REQ, 3, 0xa4, 64);
+	/* garbage: unknown types, a deq-only type, an answer never asked for */
+	guest_post(0, 0, 0xb1, 0);
+	guest_post(0x4242, 0xffff, 0xb2, 0xffffffffu);
+	guest_post(HW_EQE_RPORT_OFFLINE, 3, 0xb3, 0);
+	guest_post(HW_EQE_LS_RSP, 3, 0xb4, 16);
+	ck_assert_int_eq(hw_vmport_mq_drain(vp), 8);
+	ck_assert_uint_eq(irqs(), 1);
+	ck_assert_uint_eq(atomic_load(&vp->dev.bar->deq.armed), 0);
+	{
+		static const struct {
+			uint64_t id;
+			uint16_t slot;
+			int status;
+		} want[] = {
+			{ 0xa1, 3, -EINVAL },
+			{ 0xa2, 3, -EINVAL },
+			{ 0xa3, 4096, -ENOTCONN },
+			{ 0xa4, 3, -ENOTCONN },
+		};
+		unsigned int i;
+
+		for (i = 0; i < 4; i++) {
+			ck_assert_int_eq(guest_deq(&e), 1);
+			ck_assert_uint_eq(e.type, HW_EQE_LS_RSP);
+			ck_assert_uint_eq(e.id, want[i].id);
+			ck_assert_uint_eq(e.peer_slot, want[i].slot);
+			ck_assert_int_eq(e.status, want[i].status);
+			ck_assert_uint_eq(e.len, 0);
+		}
+	}
+	ck_assert_int_eq(guest_deq(&e), 0);
+	hw_vmport_get_stats(vp, &st);
+	ck_assert_uint_eq(st.mq_entries, 10);
+	ck_assert_uint_eq(st.mq_bad, 9);
+	ck_assert_uint_eq(st.ls_refused, 5);
+	ck_assert_uint_eq(st.ls_out, 0);
+	/* DRV_DOWN: nothing more is posted */
+	guest_post(HW_EQE_DRV_DOWN, 0, 0, 0);
+	guest_post(HW_EQE_LS_REQ, 3, 0xc1, 0);
+	ck_assert_int_eq(hw_vmport_mq_drain(vp), 2);
+	ck_assert_int_eq(guest_deq(&e), 0);
+}
+END_TEST
+
+/* The guest rewrites mq's geometry: the server keeps its own. */
+START_TEST(test_vmport_mq_geometry)
+{
+	struct hw_dev *d = &vp->dev;
+	struct hw_ring save = d->bar->mq;
+	struct hw_eqe e;
+
+	guest_post(HW_EQE_DRV_UP, 0, 0, 0);
+	d->bar->mq.off = 1ull << 62;
+	d->bar->mq.entries = 1u << 31;
+	d->bar->mq.esize = 7;
+	d->bar->deq.off = (uint64_t)-HW_PAGE;
+	ck_assert_int_eq(hw_vmport_mq_drain(vp), 1);
+	d->bar->mq = save;
+	d->bar->deq.off = d->geo->deq.off;
+	ck_assert_int_eq(guest_deq(&e), 1);
+	ck_assert_uint_eq(e.type, HW_EQE_LINK);
+}
+END_TEST
+
+/* Port server tests without QEMU. */
+Suite *hw_vmport_suite(void)
+{
+	Suite *s = suite_create("hw_vmport");
+	TCase *tc = tcase_create("ivshmem");
+	TCase *tm = tcase_create("mq");
+
+	tcase_add_test(tc, test_ivshmem_greeting_bytes);
+	tcase_add_test(tc, test_ivshmem_recv);
+	suite_add_tcase(s, tc);
+	tcase_add_checked_fixture(tm, vp_setup, vp_teardown);
+	tcase_add_test(tm, test_vmport_mq);
+	tcase_add_test(tm, test_vmport_mq_geometry);
+	suite_add_tcase(s, tm);
+	return s;
+}
