@@ -64,6 +64,7 @@ struct softhba_dma {
 
 struct softhba_port;
 struct softhba_hwq;
+struct seq_file;
 
 /* A remote NVMe port, keyed by WWPN for the driver's lifetime so that the
  * private pointer of a remote port nvme-fc resumes stays valid. Written on
@@ -167,6 +168,7 @@ struct softhba_port {
 	char slow_irq_name[32];
 	struct delayed_work tick_work;
 	struct shba_eqe *eqe; /* slow-path copy of a deq entry */
+	struct dentry *debugfs;
 	struct list_head rports;
 	struct softhba_rport *slot_rp[SHBA_MAX_PORTS];
 	u64 hb_last;
@@ -304,6 +306,8 @@ void softhba_cq_process(struct softhba_hwq *q);
 void softhba_io_fail_rport(struct softhba_port *port, struct softhba_rport *rp, int status);
 void softhba_io_tick(struct softhba_port *port);
 unsigned int softhba_io_busy(struct softhba_port *port);
+unsigned int softhba_io_busy_hwq(struct softhba_hwq *q);
+void softhba_io_show_busy(struct seq_file *m, struct softhba_hwq *q);
 
 /* softhba_ls.c */
 int softhba_mq_post(struct softhba_port *port, u16 type, u16 slot, int status, u64 id,

@@ -13,6 +13,7 @@
  * possible; each use has a new tag, which the target's firmware checks.
  */
 #include <linux/scatterlist.h>
+#include <linux/seq_file.h>
 #include <linux/slab.h>
 
 #include "softhba.h"
@@ -425,18 +426,46 @@ void softhba_io_tick(struct softhba_port *port)
 	}
 }
 
+/* Exchanges in use on q. */
+unsigned int softhba_io_busy_hwq(struct softhba_hwq *q)
+{
+	unsigned int i, n = 0;
+	unsigned long flags;
+
+	spin_lock_irqsave(&q->lock, flags);
+	for (i = 0; i < q->port->depth; i++)
+		n += q->xri[i].req ? 1 : 0;
+	spin_unlock_irqrestore(&q->lock, flags);
+	return n;
+}
+
+/* debugfs: the exchanges in use on q. */
+void softhba_io_show_busy(struct seq_file *m, struct softhba_hwq *q)
+{
+	unsigned long flags;
+	u32 i;
+
+	spin_lock_irqsave(&q->lock, flags);
+	for (i = 0; i < q->port->depth; i++) {
+		struct softhba_xri *x = &q->xri[i];
+
+		if (!x->req)
+			continue;
+		seq_printf(m, "  xri %u tag %u to %016llx: state %u dst_hwq %u xfrd %u%s%s\n",
+			   x->idx, x->tag, x->rp->wwpn, READ_ONCE(x->sx->state),
+			   READ_ONCE(x->sx->dst_hwq), READ_ONCE(x->sx->xfrd),
+			   x->aborting ? " aborting" : "", x->abts_sent ? " abts-sent" : "");
+	}
+	spin_unlock_irqrestore(&q->lock, flags);
+}
+
 /* Exchanges in use (for the unbind check). */
 unsigned int softhba_io_busy(struct softhba_port *port)
 {
-	unsigned int q, i, n = 0;
-	unsigned long flags;
+	unsigned int q, n = 0;
 
-	for (q = 0; q < port->nr_hwq; q++) {
-		spin_lock_irqsave(&port->hwq[q].lock, flags);
-		for (i = 0; i < port->depth; i++)
-			n += port->hwq[q].xri[i].req ? 1 : 0;
-		spin_unlock_irqrestore(&port->hwq[q].lock, flags);
-	}
+	for (q = 0; q < port->nr_hwq; q++)
+		n += softhba_io_busy_hwq(&port->hwq[q]);
 	return n;
 }
 

@@ -14,8 +14,9 @@
  * watchdog, and unbinding (remote ports and the local port unregistered,
  * their deletion waited for).
  */
-#include <linux/delay.h>
+#include <linux/debugfs.h>
 #include <linux/module.h>
+#include <linux/seq_file.h>
 #include <linux/slab.h>
 
 #include "softhba.h"
@@ -48,16 +49,25 @@ static void softhba_rport_offline(struct softhba_port *port, struct softhba_rpor
 		return;
 	dev_info(&port->pdev->dev, "remote port %016llx (slot %u) offline: %s\n", rp->wwpn,
 		 rp->slot, why);
-	WRITE_ONCE(rp->online, false);
-	if (port->slot_rp[rp->slot] == rp)
-		port->slot_rp[rp->slot] = NULL;
-	softhba_io_fail_rport(port, rp, -ENOTCONN);
-	softhba_ls_fail_rport(port, rp, -ENOTCONN);
-	softhba_ls_reap(port, false);
+	/* nvme-fc first: from here on it sends nothing to the remote port
+	 * and fails new multipath I/O over to other paths; its controllers
+	 * are resetting, so the errors below do not start error recovery.
+	 * (I/O the driver refused while nvme-fc still saw the port online
+	 * would be requeued on this path until it reconnects.)
+	 */
 	if (rp->registered) {
 		rp->registered = false;
 		nvme_fc_unregister_remoteport(rp->nrport);
 	}
+	WRITE_ONCE(rp->online, false);
+	if (port->slot_rp[rp->slot] == rp)
+		port->slot_rp[rp->slot] = NULL;
+	/* What nvme-fc did not abort yet, or what no BA_ACC will confirm: the
+	 * remote port is gone.
+	 */
+	softhba_io_fail_rport(port, rp, -ENOTCONN);
+	softhba_ls_fail_rport(port, rp, -ENOTCONN);
+	softhba_ls_reap(port, false);
 }
 
 static void softhba_all_offline(struct softhba_port *port, const char *why)
@@ -233,6 +243,40 @@ static void softhba_tick_work(struct work_struct *work)
 	if (!READ_ONCE(port->removing))
 		queue_delayed_work(port->wq, &port->tick_work, SOFTHBA_TICK);
 }
+
+/* ---- debugfs: softhba/<pci device>/state ---------------------------------------- */
+
+static struct dentry *softhba_debugfs;
+
+static int softhba_state_show(struct seq_file *m, void *unused)
+{
+	struct softhba_port *port = m->private;
+	struct softhba_rport *rp;
+	unsigned int q;
+
+	seq_printf(m, "heartbeat %llu%s\n", READ_ONCE(port->bar->fw_heartbeat),
+		   port->fw_lost ? " (lost)" : "");
+	seq_printf(m, "mq tail %llu head %llu; deq tail %llu head %llu armed %u\n",
+		   READ_ONCE(port->mq.r->tail), READ_ONCE(port->mq.r->head),
+		   READ_ONCE(port->deq.r->tail), READ_ONCE(port->deq.r->head),
+		   READ_ONCE(port->deq.r->armed));
+	for (q = 0; q < port->nr_hwq; q++) {
+		struct softhba_hwq *h = &port->hwq[q];
+
+		seq_printf(m, "hwq %u: busy %u/%u; wq tail %llu head %llu; ", q,
+			   softhba_io_busy_hwq(h), port->depth, READ_ONCE(h->wq.r->tail),
+			   READ_ONCE(h->wq.r->head));
+		seq_printf(m, "cq tail %llu head %llu armed %u\n", READ_ONCE(h->cq.r->tail),
+			   READ_ONCE(h->cq.r->head), READ_ONCE(h->cq.r->armed));
+	}
+	for (q = 0; q < port->nr_hwq; q++)
+		softhba_io_show_busy(m, &port->hwq[q]);
+	list_for_each_entry(rp, &port->rports, node)
+		seq_printf(m, "rport %016llx slot %u %s%s\n", rp->wwpn, rp->slot,
+			   rp->online ? "online" : "offline", rp->registered ? " registered" : "");
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(softhba_state);
 
 /* ---- the port template ------------------------------------------------------ */
 
@@ -558,6 +602,8 @@ static int softhba_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	queue_work(port->wq, &port->slow_work);
 	queue_delayed_work(port->wq, &port->tick_work, SOFTHBA_TICK);
 	softhba_drv_up(port);
+	port->debugfs = debugfs_create_dir(pci_name(pdev), softhba_debugfs);
+	debugfs_create_file("state", 0444, port->debugfs, port, &softhba_state_fops);
 	dev_info(dev, "port %016llx: %u hw queues x %u exchanges, %u KiB bounce, %llu MiB window\n",
 		 pi.port_name, port->nr_hwq, port->depth, port->bounce >> 10, port->dma_size >> 20);
 	return 0;
@@ -580,6 +626,7 @@ static void softhba_remove(struct pci_dev *pdev)
 	struct softhba_rport *rp, *t;
 	unsigned int waited = 0;
 
+	debugfs_remove_recursive(port->debugfs);
 	WRITE_ONCE(port->removing, true);
 	cancel_delayed_work_sync(&port->tick_work);
 	queue_work(port->wq, &port->teardown_work);
@@ -618,7 +665,26 @@ static struct pci_driver softhba_driver = {
 	.probe = softhba_probe,
 	.remove = softhba_remove,
 };
-module_pci_driver(softhba_driver);
+
+static int __init softhba_init(void)
+{
+	int rc;
+
+	softhba_debugfs = debugfs_create_dir(SOFTHBA_NAME, NULL);
+	rc = pci_register_driver(&softhba_driver);
+	if (rc)
+		debugfs_remove_recursive(softhba_debugfs);
+	return rc;
+}
+
+static void __exit softhba_exit(void)
+{
+	pci_unregister_driver(&softhba_driver);
+	debugfs_remove_recursive(softhba_debugfs);
+}
+
+module_init(softhba_init);
+module_exit(softhba_exit);
 
 MODULE_DESCRIPTION("nvme-fc host LLDD for an nvmetfcd soft-HBA port served by softhba-vmport");
 MODULE_LICENSE("GPL");
