@@ -177,6 +177,14 @@ dmesg_clean() {
 	esac
 }
 
+# softhba_state: the driver's view (debugfs), for a failure's context.
+softhba_state() {
+	local f
+	for f in /sys/kernel/debug/softhba/*/state; do
+		[ -f "$f" ] && sed "s|^|  softhba $(basename "$(dirname "$f")"): |" "$f"
+	done
+}
+
 # dmesg_has TEXT: the kernel log has a line containing TEXT.
 dmesg_has() {
 	dmesg | grep -q -F -- "$1"
@@ -192,7 +200,36 @@ tgt_traddr() { # tgt_traddr WWNN WWPN
 	printf 'nn-%s:pn-%s' "$1" "$2"
 }
 T0ADDR=$(tgt_traddr "${T0WWNN:-0}" "${T0WWPN:-0}")
+T1ADDR=$(tgt_traddr "${T1WWNN:-0}" "${T1WWPN:-0}")
 G1ADDR=$(tgt_traddr "${G1WWNN:-0}" "${G1WWPN:-0}")
+
+# ctrl_via NQN TRADDR: the controller (nvmeN) of NQN through that target
+# port, whatever its state.
+ctrl_via() {
+	local c
+	for c in /sys/class/nvme/nvme*; do
+		[ -f "$c/subsysnqn" ] || continue
+		[ "$(cat "$c/subsysnqn")" = "$1" ] || continue
+		case $(cat "$c/address" 2>/dev/null) in
+		*"traddr=$2,"*) basename "$c"; return 0 ;;
+		esac
+	done
+	return 1
+}
+
+# ctrl_state CTRL / path_ana CTRL: the controller's state, and the ANA
+# state of its path to namespace 1.
+ctrl_state() { cat "/sys/class/nvme/$1/state" 2>/dev/null; }
+path_ana() { cat /sys/class/nvme/"$1"/nvme*c*n1/ana_state 2>/dev/null; }
+# is CMD OUTPUT: wait_for helper, true when CMD prints exactly OUTPUT.
+is() {
+	[ "$("$1" "$2")" = "$3" ]
+}
+
+# secs_since T0: seconds of uptime since T0, one decimal.
+secs_since() {
+	awk -v a="$1" -v b="$(uptime_s)" 'BEGIN { printf "%.1f", b - a }'
+}
 
 # rport_online WWPN: softhba has registered the remote port.
 rport_online() {
