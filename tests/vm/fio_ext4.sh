@@ -16,7 +16,7 @@ vm_setup
 vm_prepare
 vm_module
 vm_fabric
-vm_start_daemon "$(vm_conf target)"
+vm_start_daemon "$(vm_conf target)" || vm_finish
 vm_vmport g1 "$G1WWNN" "$G1WWPN" 2
 # shellcheck disable=SC2086
 vm_boot fio_ext4.sh $VM_NAMES SEED="$SEED" -- "${VM_QEMU_ARGS[@]}" || vm_logs

@@ -40,7 +40,7 @@ vm_setup
 vm_prepare
 vm_module
 vm_fabric
-vm_start_daemon "$(vm_conf multipath)"
+vm_start_daemon "$(vm_conf multipath)" || vm_finish
 vm_vmport g1 "$G1WWNN" "$G1WWPN" 2
 # shellcheck disable=SC2086
 vm_boot multipath.sh $VM_NAMES SEED="$SEED" -- "${VM_QEMU_ARGS[@]}" || vm_logs
