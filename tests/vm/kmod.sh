@@ -19,7 +19,7 @@ ok "softhba.ko builds against linux-headers-$KVER"
 w1=$tmp/w1
 mkdir -p "$w1"
 cp "$top_srcdir"/hw/linux/softhba/{Kbuild,Makefile,*.c,*.h} "$w1/"
-if make -C "$w1" KVER="$KVER" W=1 >"$tmp/w1.log" 2>&1; then
+if vm_kmake -C "$w1" KVER="$KVER" W=1 >"$tmp/w1.log" 2>&1; then
 	nw=$(grep -c -i 'warning' "$tmp/w1.log")
 	if [ "$nw" -eq 0 ]; then
 		ok "W=1 build: no warning"

@@ -219,7 +219,13 @@ vm_build_module() {
 	rm -rf "$b"
 	mkdir -p "$b"
 	cp "$src"/Kbuild "$src"/Makefile "$src"/*.c "$src"/*.h "$b/"
-	make -C "$b" KVER="$KVER" >"$b/build.log" 2>&1
+	vm_kmake -C "$b" KVER="$KVER" >"$b/build.log" 2>&1
+}
+
+# vm_kmake ARGS...: make for kbuild, outside the jobserver of a make check
+# that runs us (its MAKEFLAGS would only earn a make warning).
+vm_kmake() {
+	env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL -u MAKEOVERRIDES make -j2 "$@"
 }
 
 # vm_module: build softhba.ko (or find it up to date); a build failure is a
@@ -296,8 +302,17 @@ vm_accel() {
 
 # ---- one test's temporary directory ----------------------------------------
 
-# vm_setup: the test's private directory ($tmp) and the cleanup trap.
+# vm_setup: the test's private directory ($tmp) and the cleanup trap. VM
+# tests run one at a time (make check -j runs tests side by side, and a TCG
+# guest with its target takes the 2 cores of our machines): a lock in
+# $VM_WORK, held until the test exits.
 vm_setup() {
+	local t0
+	mkdir -p "$VM_WORK" || vm_unavailable "cannot create $VM_WORK"
+	exec {vm_runlock}>"$VM_WORK/.run.lock"
+	t0=$(date +%s)
+	flock "$vm_runlock"
+	[ $(($(date +%s) - t0)) -gt 1 ] && echo "vm: waited $(($(date +%s) - t0)) s for another VM test"
 	tmp=$(mktemp -d "${TMPDIR:-/tmp}/vm-$VM_NAME.XXXXXX")
 	trap vm_cleanup EXIT
 	trap 'exit 1' INT TERM HUP

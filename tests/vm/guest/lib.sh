@@ -137,7 +137,7 @@ drop_known_warn() {
 }
 
 # Timing notices of an emulated (TCG) machine, not of the code under test.
-PLATFORM_NOISE='hrtimer: interrupt took [0-9]+ ns|clocksource: .*(unstable|skew)|tsc: .*(unstable|calibrat)'
+PLATFORM_NOISE='hrtimer: interrupt took [0-9]+ ns|clocksource: .*(unstable|skew|Long readout interval)|tsc: .*(unstable|calibrat)'
 
 # A test that provokes errors on purpose lists them in DMESG_EXPECT (an
 # extended regular expression); those lines are not counted.
