@@ -19,19 +19,24 @@ ok "softhba.ko builds against linux-headers-$KVER"
 w1=$tmp/w1
 mkdir -p "$w1"
 cp "$top_srcdir"/hw/linux/softhba/{Kbuild,Makefile,*.c,*.h} "$w1/"
+# what the compiler and modpost warn about (not make's own notes)
+kwarn() {
+	grep -c -E '\.[ch]:[0-9]+(:[0-9]+)?: warning:|^WARNING: modpost' "$1"
+}
 if vm_kmake -C "$w1" KVER="$KVER" W=1 >"$tmp/w1.log" 2>&1; then
-	nw=$(grep -c -i 'warning' "$tmp/w1.log")
+	nw=$(kwarn "$tmp/w1.log")
 	if [ "$nw" -eq 0 ]; then
 		ok "W=1 build: no warning"
 	else
 		ko "W=1 build: $nw warning line(s)"
-		grep -i -A3 warning "$tmp/w1.log" | head -n 30 | sed 's/^/  kbuild: /'
+		grep -A3 -E '\.[ch]:[0-9]+(:[0-9]+)?: warning:|^WARNING: modpost' "$tmp/w1.log" |
+			head -n 30 | sed 's/^/  kbuild: /'
 	fi
 else
 	ko "W=1 build failed"
 	tail -n 30 "$tmp/w1.log" | sed 's/^/  kbuild: /'
 fi
-nw=$(grep -c -i 'warning' "$VM_WORK/softhba-$KVER/build.log")
+nw=$(kwarn "$VM_WORK/softhba-$KVER/build.log")
 check "default build: no warning ($nw)" test "$nw" -eq 0
 mi=$(modinfo "$SOFTHBA_KO")
 check "modinfo: vermagic $KVER" grep -q "^vermagic: *$KVER " <<<"$mi"
