@@ -169,6 +169,7 @@ struct softhba_port {
 	struct delayed_work tick_work;
 	struct shba_eqe *eqe; /* slow-path copy of a deq entry */
 	struct dentry *debugfs;
+	spinlock_t rports_lock; /* rports: adding vs debugfs (the slow path reads freely) */
 	struct list_head rports;
 	struct softhba_rport *slot_rp[SHBA_MAX_PORTS];
 	u64 hb_last;

@@ -106,7 +106,9 @@ static void softhba_rport_online(struct softhba_port *port, u16 slot,
 			return;
 		rp->port = port;
 		rp->wwpn = d->wwpn;
+		spin_lock(&port->rports_lock);
 		list_add_tail(&rp->node, &port->rports);
+		spin_unlock(&port->rports_lock);
 	}
 	rp->wwnn = d->wwnn;
 	rp->port_id = d->port_id;
@@ -271,9 +273,12 @@ static int softhba_state_show(struct seq_file *m, void *unused)
 	}
 	for (q = 0; q < port->nr_hwq; q++)
 		softhba_io_show_busy(m, &port->hwq[q]);
+	spin_lock(&port->rports_lock);
 	list_for_each_entry(rp, &port->rports, node)
-		seq_printf(m, "rport %016llx slot %u %s%s\n", rp->wwpn, rp->slot,
-			   rp->online ? "online" : "offline", rp->registered ? " registered" : "");
+		seq_printf(m, "rport %016llx slot %u %s%s\n", rp->wwpn, READ_ONCE(rp->slot),
+			   READ_ONCE(rp->online) ? "online" : "offline",
+			   READ_ONCE(rp->registered) ? " registered" : "");
+	spin_unlock(&port->rports_lock);
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(softhba_state);
@@ -542,6 +547,7 @@ static int softhba_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	spin_lock_init(&port->ls_lock);
 	INIT_LIST_HEAD(&port->lsrcv_done);
 	INIT_LIST_HEAD(&port->rports);
+	spin_lock_init(&port->rports_lock);
 	init_completion(&port->lport_deleted);
 	INIT_WORK(&port->slow_work, softhba_slow_work);
 	INIT_WORK(&port->teardown_work, softhba_teardown_work);
