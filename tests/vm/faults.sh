@@ -5,7 +5,9 @@
 # within ctrl_loss_tmo, no data error), fcnvmectl host invalidate, the
 # target port's link bounced; namespaces added, resized and removed on the
 # target show up on the host (AEN, rescan, size in /sys/block); keep-alive
-# runs while the host is idle.
+# runs while the host is idle; an RSCN from the target makes nvme-fc rescan
+# the remote port; the port server frozen for 5 s (no heartbeat) takes the
+# guest's link down until it beats again.
 [ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
 VM_NAME=faults
 . "$top_srcdir/tests/vm/lib.sh"
@@ -25,6 +27,9 @@ host_action() {
 	link-bounce)
 		"$SOFTHBACTL" link down "$T0WWPN" && sleep 2 && "$SOFTHBACTL" link up "$T0WWPN"
 		;;
+	vmport-stop) kill -STOP "$(cat "$tmp/g1.pid")" ;;
+	vmport-cont) kill -CONT "$(cat "$tmp/g1.pid")" ;;
+	discovery-event) C discovery-event p0 ;;
 	ns-add) C namespace add "$NQN_A" ram size 32M nsid 3 lba-size 512 ;;
 	ns-resize) C namespace resize "$NQN_A" 3 48M ;;
 	ns-del) C namespace del "$NQN_A" 3 ;;

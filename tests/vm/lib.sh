@@ -552,7 +552,7 @@ vm_vmport() {
 		--hw-queues "$hwq" >"$tmp/$name.log" 2>&1 &
 	pid=$!
 	vm_pids="$vm_pids $pid"
-	eval "VMPORT_PID_$name=$pid"
+	echo "$pid" >"$tmp/$name.pid"
 	if ! vm_wait_for 10 grep -q 'waiting for QEMU' "$tmp/$name.log"; then
 		ko "softhba-vmport $name did not start"
 		sed "s/^/  $name: /" "$tmp/$name.log"

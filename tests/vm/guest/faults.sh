@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: Apache-2.0
-# Guest of faults.sh: faults under a verified load, namespace changes and
-# keep-alive, from Linux's nvme-fc host.
+# Guest of faults.sh: faults under a verified load, namespace changes,
+# keep-alive, RSCN and a frozen port server, from Linux's nvme-fc host.
 . "$(dirname "$0")/lib.sh"
 
 H="-q $GHOSTNQN -I $GHOSTID"
@@ -96,6 +96,47 @@ check "no association was lost while idle" test "$(dmesg | grep -c 'create assoc
 check "both controllers still live" sh -c "[ \"\$(cat /sys/class/nvme/$ca/state /sys/class/nvme/$cb/state)\" = \"live
 live\" ]"
 
+# 6. RSCN: the target says its offering changed; the port server passes a
+# repeated RPORT_ONLINE, softhba asks nvme-fc to rescan the remote port, and
+# nvme-fc emits the discovery uevent nvme-cli's udev rule listens for.
+python3 -c '
+import socket, sys, time
+s = socket.socket(socket.AF_NETLINK, socket.SOCK_DGRAM, 15)
+s.bind((0, 1))
+s.settimeout(30)
+open("uev.ready", "w").close()
+end = time.time() + 30
+while time.time() < end:
+    try:
+        m = s.recv(8192)
+    except socket.timeout:
+        break
+    f = m.split(b"\0")
+    if b"FC_EVENT=nvmediscovery" in f:
+        print(" ".join(x.decode() for x in f if x.startswith(b"NVMEFC_")))
+        sys.exit(0)
+sys.exit(1)' >uev.out 2>&1 &
+upid=$!
+wait_for 10 test -f uev.ready
+host_do discovery-event >/dev/null
+wait $upid
+check "RSCN: nvme-fc's discovery uevent for the target" test $? -eq 0
+check_eq "the uevent names the target and this port" \
+	"NVMEFC_HOST_TRADDR=$G1ADDR NVMEFC_TRADDR=$T0ADDR" "$(cat uev.out)"
+
+# 7. the port server freezes: no heartbeat for 3 s is a link down; when it
+# beats again the driver asks for the remote ports and the controllers
+# reconnect
+host_do vmport-stop
+check "heartbeat lost: the driver takes the link down" \
+	wait_for 15 dmesg_has "port server heartbeat stopped for 3 s"
+check "the controllers leave live" wait_for 15 sh -c "[ \"\$(cat /sys/class/nvme/$ca/state)\" != live ]"
+host_do vmport-cont
+check "heartbeat back" wait_for 15 dmesg_has "port server heartbeat is back"
+check "A's controller reconnects" wait_for 60 is ctrl_state "$ca" live
+check "B's controller reconnects" wait_for 60 is ctrl_state "$cb" live
+check "and B's namespace reads" dd if=/dev/$b1 of=/dev/null bs=64k count=16 iflag=direct status=none
+
 for q in "$NQN_A" "$NQN_B"; do
 	check "nvme disconnect -n $q" nvme disconnect -n "$q"
 done
@@ -109,5 +150,11 @@ dmesg_save dmesg
 DMESG_EXPECT='block nvme[0-9]+n[0-9]+: no usable path - requeuing I/O'
 DMESG_EXPECT="$DMESG_EXPECT|NVME-FC\{[0-9]+\}: transport association event: transport detected io error"
 DMESG_EXPECT="$DMESG_EXPECT|NVME-FC\{[0-9]+\}: resetting controller"
+# and step 7: the driver's own warning when the port server stops beating.
+# A Keep Alive in flight when a path is lost (steps 1-3, 7) fails, and one
+# held by the frozen port server (7) also took long.
+DMESG_EXPECT="$DMESG_EXPECT|softhba [0-9a-f:.]+: port server heartbeat stopped for 3 s"
+DMESG_EXPECT="$DMESG_EXPECT|nvme nvme[0-9]+: failed nvme_keep_alive_end_io error=[0-9]+"
+DMESG_EXPECT="$DMESG_EXPECT|nvme nvme[0-9]+: long keepalive RTT \([0-9]+ ms\)"
 dmesg_clean
 guest_finish
