@@ -109,7 +109,8 @@ test)
 	;;
 release)
 	echo "quickstart: make distcheck"
-	make -C build -s -j"$jobs" distcheck >build/distcheck.log 2>&1 ||
+	# The VM tests ran in the test stage; the tarball check skips them.
+	VM_DEFER=1 make -C build -s -j"$jobs" distcheck >build/distcheck.log 2>&1 ||
 		{ tail -60 build/distcheck.log; exit 1; }
 	grep -A2 'archives ready' build/distcheck.log
 	echo "quickstart: Debian packages"
