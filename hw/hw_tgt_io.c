@@ -134,7 +134,8 @@ void hw_tgt_io_fcp_abort(struct nvmet_fc_target_port *tp, struct nvmefc_tgt_fcp_
 		hw_tgt_bls(p, x->hwq, HW_WQE_ABTS, x->peer_slot, x->peer_hwq, x->xri, x->tag);
 }
 
-/* fcp_req_release: BA_ACC a host ABTS now, and recycle the exchange. */
+/* fcp_req_release: recycle the exchange (a host ABTS was answered when it
+ * arrived). */
 void hw_tgt_io_fcp_req_release(struct nvmet_fc_target_port *tp, struct nvmefc_tgt_fcp_req *req)
 {
 	struct hw_tgt_port *p = hw_tgt_of(tp);
@@ -143,8 +144,6 @@ void hw_tgt_io_fcp_req_release(struct nvmet_fc_target_port *tp, struct nvmefc_tg
 
 	if (!x->busy)
 		return;
-	if (x->abts_rcvd)
-		hw_tgt_bls(p, x->hwq, HW_WQE_BA_ACC, x->peer_slot, x->peer_hwq, x->xri, x->tag);
 	x->busy = false;
 	x->next = q->free;
 	q->free = x;
@@ -230,6 +229,15 @@ static void hw_tgt_rcv_abts(struct hw_tgt_port *p, uint16_t hwq, const struct hw
 		return;
 	}
 	nvmet_fc_rcv_fcp_abort(p->tp, &x->req);
+	/* Confirm at once, as lpfc's target does (lpfc_nvmet_rcv_unsol_abort
+	 * answers with BA_ACC right after nvmet_fc_rcv_fcp_abort), instead of
+	 * at fcp_req_release: the command may outlive the abort by far (an
+	 * AER lives until its controller is torn down), and a Linux host
+	 * tears an association down only after every exchange it aborted is
+	 * confirmed. The host may reuse the exchange from now on: it does so
+	 * with a new tag, and the firmware refuses this exchange's later
+	 * data ops and responses (tag or state mismatch). */
+	hw_tgt_bls(p, x->hwq, HW_WQE_BA_ACC, x->peer_slot, x->peer_hwq, x->xri, x->tag);
 }
 
 static void hw_tgt_op_done(struct hw_tgt_xchg *x, int status, uint32_t xfrd)

@@ -191,7 +191,10 @@ static uint16_t io_parse_dsm(struct nvmet_fc_req *req, struct ns *ns)
 	uint32_t nr = (le32toh(cmd->cdw10) & 0xff) + 1;
 
 	(void)ns;
-	if (req->transfer_len != nr * sizeof(struct nvme_dsm_range))
+	/* The ranges must fit in the data; more data is allowed, as nvmet's
+	 * nvmet_check_data_len_lte() allows it: Linux's host always sends
+	 * NVME_DSM_MAX_RANGES ranges' worth (4 KiB) whatever NR says. */
+	if (req->transfer_len < nr * sizeof(struct nvme_dsm_range))
 		return NVME_SC_SGL_INVALID_DATA | NVME_SC_DNR;
 	/* Without the deallocate attribute the hints need no action. The
 	 * ranges arrive as the command's data, so execute checks them. */

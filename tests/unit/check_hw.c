@@ -2,7 +2,7 @@
 /*
  * The Check runner of hw/: rings, fabric, mapper, firmware (data movement,
  * steering, DMA bounds), the DMA allocator, the firmware of a remote
- * driver's port and the pieces of its port server that need no QEMU.
+ * driver's port, and the kernel driver's copy of the device layout.
  */
 #include <stdlib.h>
 
@@ -16,6 +16,7 @@ int main(void)
 	srunner_add_suite(sr, hw_fabric_suite());
 	srunner_add_suite(sr, hw_map_suite());
 	srunner_add_suite(sr, hw_fw_suite());
+	srunner_add_suite(sr, hw_abi_suite());
 	srunner_add_suite(sr, hw_remote_suite());
 	srunner_add_suite(sr, hw_vmport_suite());
 	srunner_run_all(sr, CK_NORMAL);

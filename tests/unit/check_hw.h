@@ -17,6 +17,7 @@ Suite *hw_ring_suite(void);
 Suite *hw_fabric_suite(void);
 Suite *hw_map_suite(void);
 Suite *hw_fw_suite(void);
+Suite *hw_abi_suite(void);
 Suite *hw_remote_suite(void);
 Suite *hw_vmport_suite(void);
 
