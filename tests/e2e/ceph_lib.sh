@@ -16,9 +16,15 @@ ceph_require() {
 		e2e_unavailable "nvmetfcd was built without librbd (install librbd-dev, re-run configure)"
 }
 
+# Our daemons (Ceph clients) go first, then the cluster, then the rest:
+# e2e_cleanup removes $tmp, and with it the pid files the cluster is
+# stopped by.
 ceph_cleanup() {
-	e2e_cleanup
+	set +e
+	for m in $e2e_mounts; do fusermount3 -u -z "$m" 2>/dev/null; done
+	for p in $e2e_pids; do e2e_kill "$p"; done
 	bash "$CLUSTER_SH" stop "$tmp/ceph" >/dev/null 2>&1
+	e2e_cleanup
 }
 
 # ceph_start: bring the cluster up (bounded), export CEPH_CONF.
