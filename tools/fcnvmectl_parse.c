@@ -275,7 +275,7 @@ int ctl_parse(int argc, char **argv, uint32_t seq, const struct ctlverb **verb, 
 	      char *err, size_t errlen)
 {
 	const struct ctlverb *v = NULL;
-	uint64_t seen = 0;
+	fcnvme_amask_t seen = 0;
 	struct nl_msg *m;
 	int i, k, rc;
 

@@ -177,7 +177,7 @@ static int check_masks(const struct fcnvme_cmd_desc *d, const struct nlattr **tb
 	unsigned int a;
 
 	for (a = 1; a <= FCNVME_A_MAX; a++) {
-		uint64_t bit = FCNVME_ABIT(a);
+		fcnvme_amask_t bit = FCNVME_ABIT(a);
 
 		if (tb[a] != NULL && !(d->allowed & bit))
 			return fail(why, whylen, -EINVAL, "%s does not take attribute %s", d->name,

@@ -185,16 +185,19 @@ enum fcnvme_log_level {
 #define FCNVME_CMDF_WRITE 0x1 /* mutates: root or socket group only */
 #define FCNVME_CMDF_DUMP  0x2 /* replies with data then NLMSG_DONE */
 
+/* A set of attributes (bit a = attribute a): 128 bits, room for the
+ * attributes to come. */
+typedef unsigned __int128 fcnvme_amask_t;
 /* Bit of attribute a in a descriptor's required/allowed masks. */
-#define FCNVME_ABIT(a) ((uint64_t)1 << (a))
-_Static_assert(FCNVME_A_MAX < 64, "attribute masks are 64-bit");
+#define FCNVME_ABIT(a) ((fcnvme_amask_t)1 << (a))
+_Static_assert(FCNVME_A_MAX < 128, "attribute masks are 128-bit");
 
 /* One entry per command. */
 struct fcnvme_cmd_desc {
-	const char *name;  /* "port-enable", for logs */
-	uint32_t flags;	   /* FCNVME_CMDF_* */
-	uint64_t required; /* FCNVME_ABIT() mask */
-	uint64_t allowed;  /* superset of required */
+	const char *name;	 /* "port-enable", for logs */
+	uint32_t flags;		 /* FCNVME_CMDF_* */
+	fcnvme_amask_t required; /* FCNVME_ABIT() mask */
+	fcnvme_amask_t allowed;	 /* superset of required */
 };
 
 /* The descriptor table; entry 0 (UNSPEC) has a NULL name. */
