@@ -26,7 +26,7 @@ cleanup() {
 		wait "$dpid" 2>/dev/null || true
 	fi
 	dpid=
-	[ -n "$tmp" ] && rm -rf "$tmp"
+	[ -n "$tmp" ] && rm -rf "$tmp" "$FCNVME_SHM_DIR"
 	tmp=
 }
 trap cleanup EXIT
@@ -35,8 +35,8 @@ field() { grep -o "\"$2\":[^,}]*" "$1" | head -1 | cut -d: -f2 | tr -d ' '; }
 one() {		# build label
 	local build=$1 label=$2 c0 c1 t0 t1 rc=0
 	tmp=$(mktemp -d "${TMPDIR:-/tmp}/nvmetfcd-ab.XXXXXX")
-	export FCNVME_SHM_DIR=$tmp/shm
-	mkdir -p "$FCNVME_SHM_DIR"
+	FCNVME_SHM_DIR=$(mktemp -d /dev/shm/fcnvme-ab.XXXXXX)
+	export FCNVME_SHM_DIR
 	sed -e "s/@FABRIC@/ab/" -e "s/@BACKEND@/$be/" -e "s/@POLL@/$poll/" \
 	    -e "s/@CPU@/$tgt_cpu/" "$src/bench/target.conf.in" > "$tmp/c.conf"
 	"$build/tools/softhbactl" fabric create ab >/dev/null
@@ -69,7 +69,7 @@ one() {		# build label
 	fi
 	kill -TERM "$dpid"; wait "$dpid" || true; dpid=
 	"$build/tools/softhbactl" fabric destroy ab >/dev/null 2>&1 || true
-	rm -rf "$tmp"; tmp=
+	rm -rf "$tmp" "$FCNVME_SHM_DIR"; tmp=
 }
 
 echo "# $poll $be $wl $bs QD$qd, ${secs}s per run; A=$a B=$b"

@@ -33,15 +33,15 @@ out=${out:-$build/bench-results/rbd-$(date -u +%Y%m%dT%H%M%SZ)}
 mkdir -p "$out"
 out=$(cd "$out" && pwd)
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/nvmetfcd-rbdbench.XXXXXX")
-export FCNVME_SHM_DIR=$tmp/shm
-mkdir -p "$FCNVME_SHM_DIR"
+FCNVME_SHM_DIR=$(mktemp -d /dev/shm/fcnvme-rbdbench.XXXXXX)
+export FCNVME_SHM_DIR
 fabric=rbdbench$$
 dpid=
 cleanup() {
 	[ -n "$dpid" ] && kill -TERM "$dpid" 2>/dev/null && wait "$dpid" 2>/dev/null
 	"$build/tools/softhbactl" fabric destroy "$fabric" >/dev/null 2>&1 || true
 	bash "$src/tests/ceph/cluster.sh" stop "$tmp/ceph" >/dev/null 2>&1 || true
-	rm -rf "$tmp"
+	rm -rf "$tmp" "$FCNVME_SHM_DIR"
 }
 trap cleanup EXIT
 
@@ -54,7 +54,7 @@ $RBD bench --io-type write --io-size 4M --io-pattern seq --io-total 256M rbd/ben
 NQN=nqn.2026-11.io.nvmetfcd:rbdbench
 "$build/tools/softhbactl" fabric create "$fabric" >/dev/null
 cat >"$tmp/t.conf" <<EOF
-ports = ( { name = "p0"; dev = "soft:$fabric"; shm_dir = "$tmp/shm";
+ports = ( { name = "p0"; dev = "soft:$fabric"; shm_dir = "$FCNVME_SHM_DIR";
 	wwnn = "0x20000090fa00b0e1"; wwpn = "0x10000090fa00b0e1"; hw_queues = 1;
 	poll = "${POLL:-hybrid}"; } );
 subsystems = ( { nqn = "$NQN"; allow_any_host = true; ports = [ "p0" ];

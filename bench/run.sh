@@ -44,8 +44,8 @@ out=${out:-$build/bench-results/$(date -u +%Y%m%dT%H%M%SZ)}
 mkdir -p "$out"
 out=$(cd "$out" && pwd)
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/nvmetfcd-bench.XXXXXX")
-export FCNVME_SHM_DIR=$tmp/shm
-mkdir -p "$FCNVME_SHM_DIR"
+FCNVME_SHM_DIR=$(mktemp -d /dev/shm/fcnvme-bench.XXXXXX)
+export FCNVME_SHM_DIR
 fabric=bench
 dpid=
 
@@ -71,7 +71,7 @@ daemon_stop() {
 cleanup() {
 	daemon_stop
 	"$build/tools/softhbactl" fabric destroy "$fabric" >/dev/null 2>&1 || true
-	rm -rf "$tmp"
+	rm -rf "$tmp" "$FCNVME_SHM_DIR"
 }
 trap cleanup EXIT
 

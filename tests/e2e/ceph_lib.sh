@@ -64,7 +64,7 @@ ceph_pool_full() {
 
 # e2e_conf with @CEPH_CONF@ too
 ceph_conf() {
-	sed -e "s|@FABRIC@|$FABRIC|g" -e "s|@TMP@|$tmp|g" -e "s|@CEPH_CONF@|$CEPH_CONF|g" \
+	sed -e "s|@FABRIC@|$FABRIC|g" -e "s|@TMP@|$tmp|g" -e "s|@SHM@|$FCNVME_SHM_DIR|g" -e "s|@CEPH_CONF@|$CEPH_CONF|g" \
 		-e "s|@KEYRING@|$tmp/ceph/keyring|g" \
 		"$E2E_SRC/$1.conf.in" >"$tmp/${2:-$1}.conf"
 	echo "$tmp/${2:-$1}.conf"

@@ -149,16 +149,18 @@ e2e_cleanup() {
 	for m in $e2e_mounts; do fusermount3 -u -z "$m" 2>/dev/null; done
 	for p in $e2e_pids; do e2e_kill "$p"; done
 	"$SOFTHBACTL" --dir "$FCNVME_SHM_DIR" fabric destroy "$FABRIC" >/dev/null 2>&1
-	if [ -n "${E2E_KEEP:-}" ]; then echo "kept $tmp"; else rm -rf "$tmp"; fi
+	if [ -n "${E2E_KEEP:-}" ]; then echo "kept $tmp $FCNVME_SHM_DIR"; else rm -rf "$tmp" "$FCNVME_SHM_DIR"; fi
 }
 
 # e2e_setup: private temp dir, shm dir and fabric; traps for cleanup.
 e2e_setup() {
 	e2e_require_bins
 	tmp=$(mktemp -d "${TMPDIR:-/tmp}/e2e-$E2E_NAME.XXXXXX")
-	FCNVME_SHM_DIR=$tmp/shm
+	# The fabric lives in tmpfs (/dev/shm), as in production: a port's
+	# DMA window on a disk-backed file would be written back to disk.
+	FCNVME_SHM_DIR=$(mktemp -d "/dev/shm/fcnvme-e2e-$E2E_NAME.XXXXXX")
 	export FCNVME_SHM_DIR
-	mkdir -p "$FCNVME_SHM_DIR" "$tmp/state"
+	mkdir -p "$tmp/state"
 	FABRIC=e2e$$
 	SOCK=$tmp/ctl.sock
 	trap e2e_cleanup EXIT
@@ -170,7 +172,7 @@ e2e_setup() {
 # e2e_conf NAME: instantiate tests/e2e/NAME.conf.in into $tmp/NAME.conf
 # (@FABRIC@, @TMP@ replaced) and print its path.
 e2e_conf() {
-	sed -e "s|@FABRIC@|$FABRIC|g" -e "s|@TMP@|$tmp|g" \
+	sed -e "s|@FABRIC@|$FABRIC|g" -e "s|@TMP@|$tmp|g" -e "s|@SHM@|$FCNVME_SHM_DIR|g" \
 		"$E2E_SRC/$1.conf.in" >"$tmp/$1.conf"
 	echo "$tmp/$1.conf"
 }

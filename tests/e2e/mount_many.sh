@@ -11,7 +11,7 @@ e2e_setup
 N=300
 conf=$tmp/many.conf
 {
-	printf 'ports = ( { name = "p0"; dev = "soft:%s"; shm_dir = "%s/shm";\n' "$FABRIC" "$tmp"
+	printf 'ports = ( { name = "p0"; dev = "soft:%s"; shm_dir = "%s";\n' "$FABRIC" "$FCNVME_SHM_DIR"
 	printf '\twwnn = "0x20000090fa0000e1"; wwpn = "%s"; } );\n' "$T0WWPN"
 	printf 'subsystems = ( { nqn = "%s"; hosts = [ "%s" ]; ports = [ "p0" ];\n' "$NQN_A" "$HOSTNQN1"
 	printf '\tnamespaces = (\n'

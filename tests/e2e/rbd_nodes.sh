@@ -28,7 +28,7 @@ $RBD create --size 256M rbd/img1 && $RBD create --size 128M rbd/img2 ||
 
 # node NAME ID GROUP: write its config; start_node NAME: start it
 node_conf() {
-	sed -e "s|@FABRIC@|$FABRIC|g" -e "s|@TMP@|$tmp|g" -e "s|@CEPH_CONF@|$CEPH_CONF|g" \
+	sed -e "s|@FABRIC@|$FABRIC|g" -e "s|@TMP@|$tmp|g" -e "s|@SHM@|$FCNVME_SHM_DIR|g" -e "s|@CEPH_CONF@|$CEPH_CONF|g" \
 		-e "s|@KEYRING@|$tmp/ceph/keyring|g" -e "s|@NODE@|$1|g" -e "s|@NODE_ID@|$2|g" \
 		-e "s|@ID@|e$2|g" -e "s|@GROUP@|$3|g" "$E2E_SRC/rbd_node.conf.in" >"$tmp/$1.conf"
 }

@@ -23,8 +23,8 @@ else
 fi
 secs=${2:-5}
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/nvmetfcd-demo.XXXXXX")
-export FCNVME_SHM_DIR=$tmp/shm
-mkdir -p "$FCNVME_SHM_DIR"
+FCNVME_SHM_DIR=$(mktemp -d /dev/shm/fcnvme-demo.XXXXXX)
+export FCNVME_SHM_DIR
 dpid=
 
 cleanup() {
@@ -33,7 +33,7 @@ cleanup() {
 		wait "$dpid" 2>/dev/null || true
 	fi
 	"$SOFTHBACTL" fabric destroy demo >/dev/null 2>&1 || true
-	rm -rf "$tmp"
+	rm -rf "$tmp" "$FCNVME_SHM_DIR"
 }
 trap cleanup EXIT
 

@@ -14,16 +14,15 @@ for b in "$FCNVME" "$MINITGT"; do
 done
 
 tmp=$(mktemp -d)
-FCNVME_SHM_DIR=$tmp/shm
+FCNVME_SHM_DIR=$(mktemp -d /dev/shm/fcnvme-tool.XXXXXX)
 export FCNVME_SHM_DIR
-mkdir -p "$FCNVME_SHM_DIR"
 tpid=
 mpid=
 cleanup() {
 	[ -n "$mpid" ] && kill "$mpid" 2>/dev/null && wait "$mpid" 2>/dev/null
 	[ -d "$tmp/mnt" ] && fusermount3 -u "$tmp/mnt" 2>/dev/null
 	[ -n "$tpid" ] && kill "$tpid" 2>/dev/null && wait "$tpid" 2>/dev/null
-	rm -rf "$tmp"
+	rm -rf "$tmp" "$FCNVME_SHM_DIR"
 }
 trap cleanup EXIT
 trap 'exit 1' INT TERM HUP

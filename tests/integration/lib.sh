@@ -7,8 +7,10 @@
 B=$top_builddir
 S=$top_srcdir
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/$NAME.XXXXXX")
-export FCNVME_SHM_DIR=$tmp/shm
-mkdir -p "$FCNVME_SHM_DIR"
+# The fabric lives in tmpfs (/dev/shm), as in production: a port's DMA
+# window on a disk-backed file would be written back to disk.
+FCNVME_SHM_DIR=$(mktemp -d "/dev/shm/fcnvme-$NAME.XXXXXX")
+export FCNVME_SHM_DIR
 FABRIC=f$$
 SOCK=$tmp/ctl.sock
 DLOG=$tmp/nvmetfcd.log
@@ -21,7 +23,8 @@ pass=0
 fail=0
 
 lib_cleanup() {
-	[ -n "${KEEP_TMP:-}" ] && { echo "kept $tmp"; tmp=/nonexistent; }
+	[ -n "${KEEP_TMP:-}" ] &&
+		{ echo "kept $tmp $FCNVME_SHM_DIR"; tmp=/nonexistent; FCNVME_SHM_DIR=/nonexistent; }
 	local p
 	for p in $bg_pids; do kill "$p" 2>/dev/null; done
 	if [ -n "$dpid" ]; then
@@ -30,7 +33,7 @@ lib_cleanup() {
 	fi
 	for p in $bg_pids; do wait "$p" 2>/dev/null; done
 	"$B/tools/softhbactl" fabric destroy "$FABRIC" >/dev/null 2>&1
-	rm -rf "$tmp"
+	rm -rf "$tmp" "$FCNVME_SHM_DIR"
 }
 trap lib_cleanup EXIT
 
