@@ -5,11 +5,27 @@
  * exactly its size. read and write become NVMe Read and Write (with
  * read-modify-write for partial blocks), fsync becomes Flush, and
  * fallocate PUNCH_HOLE becomes Dataset Management (deallocate) and
- * ZERO_RANGE becomes Write Zeroes. Everything is asynchronous on one
- * thread: FUSE requests are answered from NVMe completions. While the
- * controller reconnects (a target restart) requests wait and are then
- * reissued from the start; if it gives up, they fail with EIO. SIGINT and
- * SIGTERM unmount cleanly.
+ * ZERO_RANGE becomes Write Zeroes. While the controller reconnects (a
+ * target restart) requests wait and are then reissued from the start; if it
+ * gives up, they fail with EIO. SIGINT and SIGTERM unmount cleanly.
+ *
+ * Threads: one. The loop in fcnvme_cmd_mount() reads FUSE requests
+ * (fuse_session_receive_buf/process_buf, not libfuse's multi-threaded
+ * loop), so every mnt_* handler runs on it; it also polls the controllers,
+ * and the host transport calls mnt_cmd_done() only from that poll (never
+ * from inside fcnvme_host_submit()). Everything is asynchronous on that
+ * thread: FUSE requests are answered from NVMe completions, and no state
+ * here needs a lock.
+ *
+ * Writes to one namespace are ordered by its block-range lock (wlock,
+ * fcnvme_rlock.h). A write that does not cover whole blocks is a
+ * read-modify-write of its blocks; with several writes in flight (O_DIRECT
+ * with iodepth > 1) two of them that share a block would both read the old
+ * block and the second write-back would erase the first. So from its start
+ * to its answer a write (and Write Zeroes, Deallocate) holds its block
+ * span, a read-modify-write exclusively: it waits for every earlier write
+ * on its blocks, and every later write on them waits for it. Whole-block
+ * writes that overlap no read-modify-write start at once.
  *
  * --multipath connects to every target port that offers the subsystem (for
  * example several nvmetfcd nodes exporting the same namespaces) and sends
@@ -25,6 +41,7 @@
 #include <fcntl.h>
 #include <inttypes.h>
 #include <poll.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,6 +56,7 @@
 
 #include "hw_host.h"
 #include "fcnvme.h"
+#include "fcnvme_rlock.h"
 
 #define MNT_LIST_IDS	1024 /* NSIDs per Identify Active Namespace List page */
 #define MNT_NAME_MAX	16
@@ -58,6 +76,11 @@ struct mnt_ns {
 	uint32_t grp; /* ANA group (from the ANA log; 0: not known yet) */
 	bool gone;    /* not in the active list any more */
 	char name[MNT_NAME_MAX];
+	/* The blocks of every write in flight or waiting to start, in
+	 * arrival order (the ranges are those ops' wrange). Only the mount's
+	 * loop thread touches it: taken in mnt_op_begin(), released in
+	 * mnt_op_finish(). */
+	struct fcnvme_rlock wlock;
 };
 
 enum mnt_kind {
@@ -91,6 +114,9 @@ struct mnt_op {
 	bool retry;		       /* reissue from the start */
 	struct fcnvme_host_ctrl *ctrl; /* the path this attempt uses */
 	unsigned int path;
+	/* write, zeroes, dealloc: its span in ns->wlock (exclusive for rmw),
+	 * held from mnt_op_begin() through retries until mnt_op_finish() */
+	struct fcnvme_rlock_range wrange;
 };
 
 /* One controller of the subsystem, through one target port. */
@@ -258,7 +284,13 @@ static void mnt_op_start(struct mnt_op *op);
 static void mnt_op_finish(struct mnt_op *op)
 {
 	struct mnt *m = op->m;
+	struct fcnvme_rlock_list granted;
+	struct fcnvme_rlock_range *r;
 
+	/* the blocks are written (or the write failed): let the writes
+	 * that waited for them start, once op is gone */
+	TAILQ_INIT(&granted);
+	fcnvme_rlock_release(&op->ns->wlock, &op->wrange, &granted);
 	m->inflight--;
 	if (op->err)
 		fuse_reply_err(op->req, op->err);
@@ -274,6 +306,10 @@ static void mnt_op_finish(struct mnt_op *op)
 		fcnvme_host_buf_free(m->ctrl, op->buf);
 	free(op->wcopy);
 	free(op);
+	while ((r = TAILQ_FIRST(&granted))) {
+		TAILQ_REMOVE(&granted, r, grant);
+		mnt_op_start((struct mnt_op *)((char *)r - offsetof(struct mnt_op, wrange)));
+	}
 }
 
 static void mnt_op_wait(struct mnt_op *op)
@@ -472,6 +508,19 @@ static void mnt_op_start(struct mnt_op *op)
 	mnt_op_issue(op);
 }
 
+/* Start a new op: a write first takes its blocks in the namespace's
+ * wlock (and starts when they are granted, from mnt_op_finish() of the
+ * write it waits for). */
+static void mnt_op_begin(struct mnt_op *op)
+{
+	if (op->kind == MNT_WRITE || op->kind == MNT_ZEROES || op->kind == MNT_DEALLOC) {
+		if (!fcnvme_rlock_acquire(&op->ns->wlock, &op->wrange, op->slba, op->nblocks,
+					  op->rmw))
+			return;
+	}
+	mnt_op_start(op);
+}
+
 static struct mnt_op *mnt_op_new(fuse_req_t req, enum mnt_kind kind, fuse_ino_t ino, uint64_t off,
 				 size_t len)
 {
@@ -569,7 +618,7 @@ static void mnt_write(fuse_req_t req, fuse_ino_t ino, const char *buf, size_t si
 	}
 	memcpy(op->wcopy, buf, size);
 	op->rmw = op->off % op->ns->lbasz || (op->off + size) % op->ns->lbasz;
-	mnt_op_start(op);
+	mnt_op_begin(op);
 }
 
 static void mnt_fsync(fuse_req_t req, fuse_ino_t ino, int datasync, struct fuse_file_info *fi)
@@ -616,7 +665,7 @@ static void mnt_fallocate(fuse_req_t req, fuse_ino_t ino, int mode, off_t off, o
 	}
 	op = mnt_op_new(req, kind, ino, (uint64_t)off, (size_t)len);
 	if (op)
-		mnt_op_start(op);
+		mnt_op_begin(op);
 }
 
 static void mnt_statfs(fuse_req_t req, fuse_ino_t ino)
@@ -799,6 +848,7 @@ static struct mnt_ns *mnt_ns_new(struct mnt *m, uint32_t nsid)
 		return NULL;
 	ns->nsid = nsid;
 	ns->gone = true;
+	fcnvme_rlock_init(&ns->wlock);
 	snprintf(ns->name, sizeof(ns->name), "ns%u", nsid);
 	m->ns[m->nr_ns++] = ns;
 	return ns;
