@@ -164,6 +164,25 @@ static void events_free(struct daemon_events *e)
 }
 
 /* [ctl] What a namespace's backing store did on its own. */
+static void daemon_assoc_event(void *arg, const struct tgt_assoc_event *ev)
+{
+	(void)arg;
+	switch (ev->kind) {
+	case TGT_ASSOC_EV_REFUSED:
+		log_warnx("port %s: Create Association from host port 0x%016llx refused "
+			  "(insufficient resources): it holds %u associations that have not "
+			  "connected yet",
+			  ev->port, (unsigned long long)ev->host_wwpn, ev->limit);
+		break;
+	case TGT_ASSOC_EV_EXPIRED:
+		log_warnx("port %s: association 0x%016llx of host port 0x%016llx deleted: no "
+			  "Connect within %llu ms",
+			  ev->port, (unsigned long long)ev->assoc_id,
+			  (unsigned long long)ev->host_wwpn, (unsigned long long)ev->timeout_ms);
+		break;
+	}
+}
+
 static void daemon_ns_event(void *arg, const char *nqn, uint32_t nsid, enum tgt_ns_event ev,
 			    uint64_t size, const char *msg)
 {
@@ -233,6 +252,7 @@ int daemon_run(struct daemon_opts *o)
 	if (!d.tgt)
 		fatalx("cannot create the NVMe target core");
 	tgt_set_ns_event_cb(d.tgt, daemon_ns_event, &d);
+	tgt_set_assoc_event_cb(d.tgt, daemon_assoc_event, &d);
 	if (events_add(&d, &ev))
 		fatalx("cannot register signal and timer events");
 

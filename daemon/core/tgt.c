@@ -152,11 +152,50 @@ static int tgt_sq_limits(struct sq *sq, const struct nvmet_fc_sq_info *info)
 	return 0;
 }
 
+static void tgt_assoc_event(struct tgt *t, const struct tgt_assoc_event *ev)
+{
+	if (t->assoc_event)
+		t->assoc_event(t->assoc_event_arg, ev);
+}
+
+static const char *tgt_tp_name(struct tgt *t, struct nvmet_fc_target_port *tp)
+{
+	struct tgt_port *p = tgt_port_by_tp(t, tp);
+
+	return p ? p->name : "";
+}
+
+/* Associations the host port of info holds on info's target port that have
+ * not connected (and are not being deleted). */
+static unsigned int tgt_unconnected(const struct tgt *t, const struct nvmet_fc_sq_info *info)
+{
+	const struct sq *sq;
+	unsigned int n = 0;
+
+	for (sq = t->sq_list; sq; sq = sq->assoc_next)
+		if (sq->qid == 0 && sq->tp == info->tgtport && sq->hosthandle == info->hosthandle &&
+		    sq->host_wwpn == info->host_wwpn && !sq->stopping && !sq->expired &&
+		    !atomic_load_explicit(&sq->ctrl, memory_order_relaxed))
+			n++;
+	return n;
+}
+
 static int tgt_sq_create(void *core, const struct nvmet_fc_sq_info *info, void **core_sq)
 {
 	struct tgt *t = core;
 	struct sq *sq;
 
+	if (info->qid == 0 && tgt_unconnected(t, info) >= TGT_UNCONNECTED_MAX) {
+		const struct tgt_assoc_event ev = {
+			.kind = TGT_ASSOC_EV_REFUSED,
+			.port = tgt_tp_name(t, info->tgtport),
+			.host_wwpn = info->host_wwpn,
+			.limit = TGT_UNCONNECTED_MAX,
+		};
+
+		tgt_assoc_event(t, &ev);
+		return -EBUSY;
+	}
 	sq = calloc(1, sizeof(*sq));
 	if (!sq)
 		return -ENOMEM;
@@ -180,6 +219,8 @@ static int tgt_sq_create(void *core, const struct nvmet_fc_sq_info *info, void *
 	sq->assoc_id = info->association_id;
 	sq->host_wwnn = info->host_wwnn;
 	sq->host_wwpn = info->host_wwpn;
+	sq->hosthandle = info->hosthandle;
+	sq->created_ms = clock_now_ms(t->clock);
 	sq->qid = info->qid;
 	sq->sqsize = info->sqsize;
 	sq->hwqid = info->hwqid;
@@ -315,8 +356,38 @@ const struct nvmet_fc_core_ops *tgt_core_ops(void)
 
 /* ---- time and threads --------------------------------------------------- */
 
-/* Periodic work: keep-alive expiry, retries of messages that found a full
- * ring. */
+/* Delete the associations that did not connect in time. delete_assoc may
+ * destroy queues at once (unlinking them), so the scan starts over after
+ * each one; expired marks those already done. */
+static void tgt_expire_unconnected(struct tgt *t, uint64_t now)
+{
+	struct sq *sq;
+
+again:
+	for (sq = t->sq_list; sq; sq = sq->assoc_next) {
+		struct tgt_assoc_event ev;
+
+		if (sq->qid || sq->stopping || sq->expired ||
+		    atomic_load_explicit(&sq->ctrl, memory_order_relaxed) ||
+		    now - sq->created_ms < TGT_CONNECT_TIMEOUT_MS)
+			continue;
+		sq->expired = true;
+		ev = (struct tgt_assoc_event){
+			.kind = TGT_ASSOC_EV_EXPIRED,
+			.port = tgt_tp_name(t, sq->tp),
+			.host_wwpn = sq->host_wwpn,
+			.assoc_id = sq->assoc_id,
+			.timeout_ms = TGT_CONNECT_TIMEOUT_MS,
+		};
+		tgt_assoc_event(t, &ev);
+		if (t->delete_assoc)
+			t->delete_assoc(sq->fc_sq);
+		goto again;
+	}
+}
+
+/* Periodic work: keep-alive expiry, associations that never connected,
+ * retries of messages that found a full ring. */
 void tgt_timer_tick(struct tgt *t)
 {
 	uint64_t now = clock_now_ms(t->clock);
@@ -341,7 +412,15 @@ void tgt_timer_tick(struct tgt *t)
 			ctrl_timer(c, now);
 		}
 	}
+	tgt_expire_unconnected(t, now);
 	ns_tick_all(t);
+}
+
+void tgt_set_assoc_event_cb(struct tgt *t, void (*cb)(void *arg, const struct tgt_assoc_event *ev),
+			    void *arg)
+{
+	t->assoc_event = cb;
+	t->assoc_event_arg = arg;
 }
 
 /* Where namespace events go. */

@@ -354,6 +354,27 @@ enum tgt_ns_event {
 	TGT_NS_EV_NOTE,		  /* anything else worth a log line */
 };
 
+/* What the core did to protect a port from a host port's associations. */
+enum tgt_assoc_event_kind {
+	TGT_ASSOC_EV_REFUSED, /* Create Association refused: the host port
+			       * holds TGT_UNCONNECTED_MAX unconnected ones */
+	TGT_ASSOC_EV_EXPIRED, /* deleted: no Connect within the timeout */
+};
+
+struct tgt_assoc_event {
+	enum tgt_assoc_event_kind kind;
+	const char *port; /* the target port's name, "" if unknown */
+	uint64_t host_wwpn;
+	uint64_t assoc_id;   /* 0 for REFUSED */
+	unsigned int limit;  /* REFUSED: the bound */
+	uint64_t timeout_ms; /* EXPIRED: the timeout */
+};
+
+/* [ctl] cb(arg, ev) for every association event (valid during the call).
+ * NULL cb: none. */
+void tgt_set_assoc_event_cb(struct tgt *t, void (*cb)(void *arg, const struct tgt_assoc_event *ev),
+			    void *arg);
+
 /* [ctl] cb(arg, nqn, nsid, event, size) for every namespace event; msg is
  * a one-line reason (valid during the call). NULL cb: none. */
 void tgt_set_ns_event_cb(struct tgt *t,

@@ -38,6 +38,15 @@
 #define TGT_MIN_XFER	 8192u	    /* MDTS 1: MDTS 0 would mean no limit */
 #define TGT_IOSQES	 6	    /* log2 of 64-byte SQEs */
 #define TGT_IOCQES	 4	    /* log2 of 16-byte CQEs */
+/* Associations that have not completed their admin Connect: one host port
+ * may hold at most TGT_UNCONNECTED_MAX of them on a target port (a further
+ * Create Association is refused with Insufficient Resources), and one that
+ * has not connected TGT_CONNECT_TIMEOUT_MS after its Create Association is
+ * deleted. A host that can log in but is not allowed to connect (or never
+ * tries) cannot tie up a port's queue memory and lock other hosts out.
+ * Linux's host sends the Connect right after the Create Association ACC. */
+#define TGT_UNCONNECTED_MAX    4
+#define TGT_CONNECT_TIMEOUT_MS 10000
 
 struct tgt;
 struct ctrl;
@@ -183,6 +192,7 @@ struct sq {
 	struct nvmet_fc_sq *fc_sq;
 	uint64_t assoc_id;
 	uint64_t host_wwnn, host_wwpn;
+	void *hosthandle; /* the host port, as the LLDD names it */
 	uint16_t qid, sqsize, hwqid;
 	/* The port's limits the transport enforces (sq_create). */
 	uint32_t max_data_len; /* bytes per command */
@@ -195,6 +205,8 @@ struct sq {
 	_Atomic(struct ctrl *) ctrl;
 	/* [ctl] */
 	struct sq *assoc_next; /* t->sq_list */
+	uint64_t created_ms;   /* sq_create, on t->clock */
+	bool expired;	       /* deleted for never connecting */
 	unsigned int msgs_inflight;
 	bool dead; /* sq_destroy seen */
 	bool stopping;
@@ -269,6 +281,9 @@ struct tgt {
 	void (*ns_event)(void *arg, const char *nqn, uint32_t nsid, enum tgt_ns_event ev,
 			 uint64_t size, const char *msg);
 	void *ns_event_arg;
+	/* Where association events go (tgt_set_assoc_event_cb). */
+	void (*assoc_event)(void *arg, const struct tgt_assoc_event *ev);
+	void *assoc_event_arg;
 	/* The transport's entry points (tests replace them). */
 	void (*delete_assoc)(struct nvmet_fc_sq *fc_sq);
 	void (*discovery_chg)(struct nvmet_fc_target_port *tp);

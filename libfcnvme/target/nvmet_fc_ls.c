@@ -109,6 +109,14 @@ static void fcn_ls_create_assoc(struct fcn_ls_ctx *ctx)
 	if (rc)
 		goto out_rjt_logic;
 	rc = fcn_queue_create(assoc, 0, p.sqsize, p.ersp_ratio, &queue);
+	if (rc == -EBUSY) {
+		/* The core holds this host port to a bound (associations
+		 * that have not connected yet): insufficient resources. */
+		fcn_assoc_destroy_unused(assoc);
+		fcn_ls_xmt_rjt(ctx, FCNVME_LS_CREATE_ASSOCIATION, FCNVME_RJT_RC_INSUF_RES,
+			       FCNVME_RJT_EXP_NONE);
+		return;
+	}
 	if (rc)
 		goto out_destroy_assoc;
 	fcnvme_ls_build_cr_assoc_acc(ctx->rspbuf, FCN_LS_RSP_BUF_LEN, assoc->association_id);

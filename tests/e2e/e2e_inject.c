@@ -6,7 +6,9 @@
  * that any bytes can be sent) and send malformed FC-NVMe Link Service
  * requests and FCP CMD IUs to the target port; `limits` sends Link Services
  * at the edges of a port's max_queue_size and max_io_queues (a host that
- * ignores what the controller advertises); `ctl` sends malformed messages
+ * ignores what the controller advertises); `flood` sends Create
+ * Associations that never connect (a host port trying to lock others out
+ * of a target port); `ctl` sends malformed messages
  * to the control socket. Every case prints one line
  * "NAME: OUTCOME" and is judged against what a correct target must do
  * (LS_RJT for a bad LS, no successful completion for a bad CMD IU, an
@@ -599,6 +601,36 @@ static void run_limits(struct inj *j, unsigned int qsize, unsigned int nq)
 	expect_answer(j, "Disconnect Association", buf, len, 0, 0, rsp);
 }
 
+/* A host port that can log in but never connects: `count` Create
+ * Associations and no Connect. The target holds at most `allowed` of them
+ * (ACC) and refuses the rest with Insufficient Resources; the port then
+ * stays logged in for `hold` seconds (answering the target's Disconnect
+ * LSs when it deletes the associations that never connected). */
+static void run_flood(struct inj *j, unsigned int count, unsigned int allowed, unsigned int hold)
+{
+	uint8_t buf[NVME_FC_MAX_LS_RQST_LEN], rsp[NVME_FC_MAX_LS_RSP_LEN];
+	unsigned int i;
+	uint32_t len;
+	uint64_t end;
+
+	for (i = 0; i < count; i++) {
+		char name[64];
+
+		snprintf(name, sizeof(name), "unconnected Create Association %u", i + 1);
+		len = build_cra(j, buf, 4, 31);
+		if (i < allowed)
+			expect_answer(j, name, buf, len, 0, 0, rsp);
+		else
+			expect_answer(j, name, buf, len, FCNVME_RJT_RC_INSUF_RES,
+				      FCNVME_RJT_EXP_NONE, rsp);
+	}
+	end = now_ms() + (uint64_t)hold * 1000;
+	while (now_ms() < end) {
+		inj_pump(j);
+		usleep(1000);
+	}
+}
+
 /* ---- main --------------------------------------------------------------- */
 
 static int usage(void)
@@ -607,6 +639,7 @@ static int usage(void)
 		"usage: e2e_inject ls|cmd --fabric F --shm-dir D --wwnn W --wwpn W\n"
 		"                  --target WWPN --hostnqn NQN --subnqn NQN [--random N] [--seed N]\n"
 		"       e2e_inject limits (same) --max-queue-size N --max-io-queues N\n"
+		"       e2e_inject flood (same) --count N --allowed N --hold SECS\n"
 		"       e2e_inject ctl --socket PATH [--random N] [--seed N]\n");
 	return 2;
 }
@@ -625,12 +658,16 @@ int main(int argc, char **argv)
 					      { "max-queue-size", 1, NULL, 'Q' },
 					      { "max-io-queues", 1, NULL, 'N' },
 					      { "seed", 1, NULL, 'e' },
+					      { "count", 1, NULL, 'c' },
+					      { "allowed", 1, NULL, 'a' },
+					      { "hold", 1, NULL, 'H' },
 					      { NULL, 0, NULL, 0 } };
 	struct hw_host_port_cfg cfg = { .nr_hwq = 1, .queue_depth = 32, .fcp_timeout_ms = 3000 };
 	const char *mode, *fabric = NULL, *sock = NULL;
 	char dev[256];
 	uint64_t target = 0;
 	unsigned int nrandom = 20, qsize = 0, nq = 0, seed = 0;
+	unsigned int count = 0, allowed = 0, hold = 0;
 	bool seeded = false;
 	struct inj j;
 	struct hw_host_rport *rp;
@@ -681,6 +718,15 @@ int main(int argc, char **argv)
 		case 'N':
 			nq = (unsigned int)strtoul(optarg, NULL, 0);
 			break;
+		case 'c':
+			count = (unsigned int)strtoul(optarg, NULL, 0);
+			break;
+		case 'a':
+			allowed = (unsigned int)strtoul(optarg, NULL, 0);
+			break;
+		case 'H':
+			hold = (unsigned int)strtoul(optarg, NULL, 0);
+			break;
 		default:
 			return usage();
 		}
@@ -691,10 +737,14 @@ int main(int argc, char **argv)
 		run_ctl(sock, nrandom, seeded ? seed : 777);
 		goto out;
 	}
-	if ((strcmp(mode, "ls") && strcmp(mode, "cmd") && strcmp(mode, "limits")) || !fabric ||
+	if ((strcmp(mode, "ls") && strcmp(mode, "cmd") && strcmp(mode, "limits") &&
+	     strcmp(mode, "flood")) ||
+	    !fabric ||
 	    !target || !cfg.wwnn || !cfg.wwpn || !j.hostnqn[0] || !j.subnqn[0])
 		return usage();
 	if (!strcmp(mode, "limits") && (qsize < 2 || qsize > 65535 || !nq || nq > 127))
+		return usage();
+	if (!strcmp(mode, "flood") && (!count || count > 1000 || allowed > count || hold > 600))
 		return usage();
 	snprintf(dev, sizeof(dev), "soft:%s", fabric);
 	cfg.dev = dev;
@@ -720,6 +770,8 @@ int main(int argc, char **argv)
 		run_ls(&j, nrandom, seeded ? seed : 12345);
 	else if (strcmp(mode, "limits") == 0)
 		run_limits(&j, qsize, nq);
+	else if (strcmp(mode, "flood") == 0)
+		run_flood(&j, count, allowed, hold);
 	else
 		run_cmd(&j);
 	hw_host_port_close(j.p);

@@ -116,6 +116,34 @@ check "LS limits of port e2 (1024 entries, 2 queues): $(lim 2 1024 2; tail -1 "$
 check "LS limits of port e3 (16 entries, 32-entry admin queue): $(lim 3 16 16; tail -1 "$tmp/lim3.out")" \
 	grep -q ': 6 passed, 0 failed' "$tmp/lim3.out"
 
+# --- a host port that never connects cannot lock others out ----------------
+# Host 2 sends 12 Create Associations and no Connect: 4 are held, 8 refused
+# with Insufficient Resources; meanwhile host 1 connects and verifies I/O on
+# the same port; the 4 are deleted 10 s after their creation.
+"$INJECT" flood --fabric "$FABRIC" --shm-dir "$FCNVME_SHM_DIR" \
+	--wwnn "$H2WWNN" --wwpn "$H2WWPN" --target 0x10000090fa0000e2 \
+	--hostnqn "$HOSTNQN2" --subnqn "$NQN_A" --count 12 --allowed 4 --hold 15 \
+	>"$tmp/flood.out" 2>&1 &
+fpid=$!
+e2e_wait_for 20 grep -q 'Create Association 12:' "$tmp/flood.out"
+if perf beside 2 -q 8 -o 4096 -w rw; then
+	e=$(json_num "$tmp/beside.json" verify_errors)
+	i=$(json_num "$tmp/beside.json" ios)
+	check "another host connects and verifies I/O beside the flood ($i I/Os, $e errors)" \
+		test "$e" = 0 -a "${i:-0}" -gt 0
+else
+	ko "another host beside the flood: $(cat "$tmp/beside.err")"
+fi
+wait $fpid
+check "flood: 4 held, 8 refused with Insufficient Resources ($(tail -1 "$tmp/flood.out"))" \
+	grep -q ': 12 passed, 0 failed' "$tmp/flood.out"
+check "the daemon says why it refused (8 times)" test "$(grep -c \
+	'Create Association from host port 0x10000090fb0000a2 refused (insufficient resources)' \
+	"$tmp/nvmetfcd.log")" = 8
+check "the 4 that never connected were deleted after 10 s" test "$(grep -c \
+	'of host port 0x10000090fb0000a2 deleted: no Connect within 10000 ms' \
+	"$tmp/nvmetfcd.log")" = 4
+
 # --- the discovery log entry, as Linux words it ------------------------------
 # shellcheck disable=SC2086
 timeout 20 "$FCNVME" discover $H1 --traddr "$(traddr_of 3)" >"$tmp/disc.out" 2>&1

@@ -4,6 +4,7 @@
  * export checks, Property Get/Set, and keep-alive expiry on a fake clock.
  */
 #include <endian.h>
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -329,6 +330,97 @@ START_TEST(test_keep_alive_expiry)
 }
 END_TEST
 
+static struct tgt_assoc_event last_ev;
+static int nr_ev;
+
+static void record_ev(void *arg, const struct tgt_assoc_event *ev)
+{
+	(void)arg;
+	last_ev = *ev;
+	nr_ev++;
+}
+
+/* Queue 0 of one more association from the harness's host port on tp. */
+static int try_admin_sq(struct nvmet_fc_target_port *tp, void **core_sq)
+{
+	static char tag;
+	struct nvmet_fc_sq_info info = {
+		.tgtport = tp,
+		.fc_sq = (struct nvmet_fc_sq *)(void *)&tag,
+		.association_id = 0x7700000ull << 16,
+		.connection_id = 0x7700000ull << 16,
+		.sqsize = 31,
+		.host_wwpn = H_HOST_WWPN,
+		.max_data_len = 1u << 20,
+		.max_queue_size = 1024,
+		.max_io_queues = 16,
+	};
+
+	return tgt_core_ops()->sq_create(H->t, &info, core_sq);
+}
+
+/* A host port may hold TGT_UNCONNECTED_MAX associations that have not
+ * connected on one target port; the next is refused (-EBUSY, which the
+ * transport answers with Insufficient Resources) and said; a Connect frees
+ * its place; another target port has its own count; the ones that never
+ * connect are deleted after TGT_CONNECT_TIMEOUT_MS, the connected one not. */
+START_TEST(test_unconnected_bound)
+{
+	struct h_assoc *a[TGT_UNCONNECTED_MAX], *b, *other;
+	void *core_sq = NULL;
+	int i;
+
+	h_std_subsys();
+	tgt_set_assoc_event_cb(H->t, record_ev, NULL);
+	for (i = 0; i < TGT_UNCONNECTED_MAX; i++)
+		a[i] = h_assoc_new(&H->tp1);
+	ck_assert_int_eq(try_admin_sq(&H->tp1, &core_sq), -EBUSY);
+	ck_assert_ptr_null(core_sq);
+	ck_assert_int_eq(nr_ev, 1);
+	ck_assert_int_eq(last_ev.kind, TGT_ASSOC_EV_REFUSED);
+	ck_assert_uint_eq(last_ev.host_wwpn, H_HOST_WWPN);
+	ck_assert_uint_eq(last_ev.limit, TGT_UNCONNECTED_MAX);
+	ck_assert_str_eq(last_ev.port, "p1");
+	/* the other port counts its own */
+	other = h_assoc_new(&H->tp2);
+	/* a Connect frees a place */
+	ck_assert_uint_eq(h_connect_admin(a[0], H_SUBNQN, H_HOSTNQN, 0), 0);
+	b = h_assoc_new(&H->tp1);
+	ck_assert_int_eq(try_admin_sq(&H->tp1, &core_sq), -EBUSY);
+	ck_assert_int_eq(nr_ev, 2);
+
+	/* just before the timeout nothing happens */
+	H->clock.fake_ms += TGT_CONNECT_TIMEOUT_MS - 1;
+	tgt_timer_tick(H->t);
+	for (i = 0; i < TGT_UNCONNECTED_MAX; i++)
+		ck_assert_int_eq(a[i]->nr_delete, 0);
+	ck_assert_int_eq(nr_ev, 2);
+	/* then every unconnected one goes, once; the connected one stays */
+	H->clock.fake_ms += 1;
+	tgt_timer_tick(H->t);
+	ck_assert_int_eq(a[0]->nr_delete, 0);
+	ck_assert(a[0]->alive[0]);
+	for (i = 1; i < TGT_UNCONNECTED_MAX; i++) {
+		ck_assert_int_eq(a[i]->nr_delete, 1);
+		ck_assert(!a[i]->alive[0]);
+	}
+	ck_assert_int_eq(b->nr_delete, 1);
+	ck_assert_int_eq(other->nr_delete, 1);
+	ck_assert_int_eq(nr_ev, 2 + TGT_UNCONNECTED_MAX + 1);
+	ck_assert_int_eq(last_ev.kind, TGT_ASSOC_EV_EXPIRED);
+	ck_assert_uint_eq(last_ev.timeout_ms, TGT_CONNECT_TIMEOUT_MS);
+	H->clock.fake_ms += 60000;
+	tgt_timer_tick(H->t);
+	ck_assert_int_eq(nr_ev, 2 + TGT_UNCONNECTED_MAX + 1);
+	/* with the place free again, a new one is accepted */
+	ck_assert_int_eq(try_admin_sq(&H->tp1, &core_sq), 0);
+	ck_assert_ptr_nonnull(core_sq);
+	tgt_core_ops()->sq_stop(H->t, core_sq);
+	tgt_core_ops()->sq_destroy(H->t, core_sq);
+	nr_ev = 0;
+}
+END_TEST
+
 START_TEST(test_discovery_default_kato)
 {
 	struct h_assoc *a = h_assoc_new(&H->tp1);
@@ -391,6 +483,7 @@ Suite *core_connect_suite(void)
 	tcase_add_test(tc, test_properties);
 	tcase_add_test(tc, test_keep_alive_expiry);
 	tcase_add_test(tc, test_discovery_default_kato);
+	tcase_add_test(tc, test_unconnected_bound);
 	tcase_add_test(tc, test_sq_stop_completes_aers);
 	suite_add_tcase(s, tc);
 	return s;

@@ -375,6 +375,23 @@ START_TEST(test_sq_create_fails)
 }
 END_TEST
 
+/* The core refuses queue 0 with -EBUSY (a host port at its bound):
+ * Create Association gets RJT Insufficient Resources, nothing leaks, and
+ * the next one is accepted. */
+START_TEST(test_sq_create_busy)
+{
+	uint8_t buf[1024];
+
+	fcore->fail_sq_create = -EBUSY;
+	fake_build_cra(buf, 8, 31);
+	ck_assert_int_eq(fake_ls(HH1, buf, sizeof(buf)), 0);
+	fake_pump();
+	expect_rjt(FCNVME_LS_CREATE_ASSOCIATION, FCNVME_RJT_RC_INSUF_RES, FCNVME_RJT_EXP_NONE);
+	ck_assert_uint_eq(fcore->nsq_destroy, 0);
+	ck_assert_uint_ne(fake_assoc(HH1, 8, 31), 0);
+}
+END_TEST
+
 /* A hwq thread that refuses the publish message: RJT, queue freed. */
 START_TEST(test_publish_refused)
 {
@@ -654,6 +671,7 @@ Suite *nvmet_fc_ls_suite(void)
 	tcase_add_test(tc, test_ls_unknown);
 	tcase_add_test(tc, test_cra_unbound);
 	tcase_add_test(tc, test_sq_create_fails);
+	tcase_add_test(tc, test_sq_create_busy);
 	tcase_add_test(tc, test_publish_refused);
 	tcase_add_test(tc, test_crc_acc_bytes);
 	tcase_add_test(tc, test_sq_info_limits);

@@ -94,7 +94,9 @@ struct nvmet_fc_sq_info {
 struct nvmet_fc_core_ops {
 	/* [ctl] Create core state for a new queue (qid 0 at Create
 	 * Association, qid > 0 at Create Connection). Non-zero rejects the
-	 * LS. */
+	 * LS: -EBUSY for queue 0 with Insufficient Resources (the core
+	 * bounds what one host port may hold), anything else with a
+	 * logical error. */
 	int (*sq_create)(void *core, const struct nvmet_fc_sq_info *info, void **core_sq);
 	/* [ctl] Every request of the queue has completed; free its state.
 	 * Called for every successful sq_create, queue 0 last. */
