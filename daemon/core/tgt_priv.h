@@ -26,18 +26,18 @@
 #include "clock.h"
 #include "tgt.h"
 
-#define TGT_MAX_QID	 128  /* I/O queues per controller */
-#define TGT_MQES	 1023 /* max queue entries, 0's based (default) */
-#define TGT_AERL	 4    /* outstanding AERs, 0's based: 5 */
-#define TGT_MAX_AEN	 16   /* queued events per controller */
-#define TGT_ERR_LOG	 16   /* error log entries kept */
-#define TGT_KAS		 10   /* keep-alive granularity, 100 ms units */
-#define TGT_DISC_KATO_MS 120000
-#define TGT_CNTLID_MAX	 0xffef
-#define TGT_MAX_XFER	 (1u << 20) /* default per-command limit; log pages */
-#define TGT_MIN_XFER	 8192u	    /* MDTS 1: MDTS 0 would mean no limit */
-#define TGT_IOSQES	 6	    /* log2 of 64-byte SQEs */
-#define TGT_IOCQES	 4	    /* log2 of 16-byte CQEs */
+#define TGT_MAX_QID	       128  /* I/O queues per controller */
+#define TGT_MQES	       1023 /* max queue entries, 0's based (default) */
+#define TGT_AERL	       4    /* outstanding AERs, 0's based: 5 */
+#define TGT_MAX_AEN	       16   /* queued events per controller */
+#define TGT_ERR_LOG	       16   /* error log entries kept */
+#define TGT_KAS		       10   /* keep-alive granularity, 100 ms units */
+#define TGT_DISC_KATO_MS       120000
+#define TGT_CNTLID_MAX	       0xffef
+#define TGT_MAX_XFER	       (1u << 20) /* default per-command limit; log pages */
+#define TGT_MIN_XFER	       8192u	  /* MDTS 1: MDTS 0 would mean no limit */
+#define TGT_IOSQES	       6	  /* log2 of 64-byte SQEs */
+#define TGT_IOCQES	       4	  /* log2 of 16-byte CQEs */
 /* Associations that have not completed their admin Connect: one host port
  * may hold at most TGT_UNCONNECTED_MAX of them on a target port (a further
  * Create Association is refused with Insufficient Resources), and one that

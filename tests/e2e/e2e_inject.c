@@ -646,22 +646,16 @@ static int usage(void)
 
 int main(int argc, char **argv)
 {
-	static const struct option opts[] = { { "fabric", 1, NULL, 'f' },
-					      { "shm-dir", 1, NULL, 'd' },
-					      { "wwnn", 1, NULL, 'n' },
-					      { "wwpn", 1, NULL, 'p' },
-					      { "target", 1, NULL, 't' },
-					      { "hostnqn", 1, NULL, 'h' },
-					      { "subnqn", 1, NULL, 's' },
-					      { "random", 1, NULL, 'r' },
-					      { "socket", 1, NULL, 'S' },
-					      { "max-queue-size", 1, NULL, 'Q' },
-					      { "max-io-queues", 1, NULL, 'N' },
-					      { "seed", 1, NULL, 'e' },
-					      { "count", 1, NULL, 'c' },
-					      { "allowed", 1, NULL, 'a' },
-					      { "hold", 1, NULL, 'H' },
-					      { NULL, 0, NULL, 0 } };
+	static const struct option opts[] = {
+		{ "fabric", 1, NULL, 'f' },	   { "shm-dir", 1, NULL, 'd' },
+		{ "wwnn", 1, NULL, 'n' },	   { "wwpn", 1, NULL, 'p' },
+		{ "target", 1, NULL, 't' },	   { "hostnqn", 1, NULL, 'h' },
+		{ "subnqn", 1, NULL, 's' },	   { "random", 1, NULL, 'r' },
+		{ "socket", 1, NULL, 'S' },	   { "max-queue-size", 1, NULL, 'Q' },
+		{ "max-io-queues", 1, NULL, 'N' }, { "seed", 1, NULL, 'e' },
+		{ "count", 1, NULL, 'c' },	   { "allowed", 1, NULL, 'a' },
+		{ "hold", 1, NULL, 'H' },	   { NULL, 0, NULL, 0 }
+	};
 	struct hw_host_port_cfg cfg = { .nr_hwq = 1, .queue_depth = 32, .fcp_timeout_ms = 3000 };
 	const char *mode, *fabric = NULL, *sock = NULL;
 	char dev[256];
@@ -739,8 +733,7 @@ int main(int argc, char **argv)
 	}
 	if ((strcmp(mode, "ls") && strcmp(mode, "cmd") && strcmp(mode, "limits") &&
 	     strcmp(mode, "flood")) ||
-	    !fabric ||
-	    !target || !cfg.wwnn || !cfg.wwpn || !j.hostnqn[0] || !j.subnqn[0])
+	    !fabric || !target || !cfg.wwnn || !cfg.wwpn || !j.hostnqn[0] || !j.subnqn[0])
 		return usage();
 	if (!strcmp(mode, "limits") && (qsize < 2 || qsize > 65535 || !nq || nq > 127))
 		return usage();
