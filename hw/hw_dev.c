@@ -12,6 +12,7 @@
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/timerfd.h>
 #include <sys/un.h>
 #include <time.h>
@@ -129,6 +130,9 @@ static int hw_dev_events(struct hw_dev *d, const char *sock_path)
 	strcpy(sun.sun_path, sock_path);
 	unlink(sock_path);
 	if (bind(d->sockfd, (struct sockaddr *)&sun, sizeof(sun)))
+		return -errno;
+	/* In a directory only we may enter; the mode keeps umask out of it. */
+	if (chmod(sock_path, HW_FILE_MODE))
 		return -errno;
 	ev.data.fd = d->sockfd;
 	if (epoll_ctl(d->epfd, EPOLL_CTL_ADD, d->sockfd, &ev))
@@ -266,6 +270,7 @@ int hw_dev_open(struct hw_dev *d, const struct hw_dev_cfg *cfg)
 	int rc;
 
 	memset(d, 0, sizeof(*d));
+	hw_fabric_why_clear();
 	d->epfd = d->sockfd = d->timerfd = d->kickfd = -1;
 	d->map.fd = -1;
 	d->fab.fd = -1;

@@ -19,6 +19,11 @@
 #define HW_MAX_FAULTS	   16
 #define HW_DEFAULT_SHM_DIR "/dev/shm/fcnvme"
 #define HW_PATH_MAX	   256
+/* Modes of what the fabric creates, whatever the umask: the owner only.
+ * Every participant maps every other port's region read-write (DMA memory
+ * included), so a fabric is shared by one user (or root) and nobody else. */
+#define HW_DIR_MODE	   0700
+#define HW_FILE_MODE	   0600
 
 /* Name-server entry state. */
 enum {
@@ -91,11 +96,27 @@ struct hw_fabric {
 /* Resolve the fabric directory of "soft:NAME" under shm_dir (NULL: env
  * FCNVME_SHM_DIR, else the default). */
 int hw_fabric_path(const char *shm_dir, const char *name, char *out, size_t outlen);
-/* Create the fabric directory and region; -EEXIST if present. */
+/* Create the fabric directory and region; -EEXIST if present. The shm dir
+ * and the fabric directory, created (HW_DIR_MODE) or found, must be owned by
+ * our euid or root and writable by nobody else (the shm dir may be a sticky
+ * directory such as /dev/shm): -EPERM, and hw_fabric_why() says which path
+ * and why. */
 int hw_fabric_create(const char *dir);
+/* Why this thread's last fabric call refused a path: "PATH REASON", or ""
+ * (cleared by hw_fabric_create, hw_fabric_open and hw_dev_open). */
+const char *hw_fabric_why(void);
+void hw_fabric_why_clear(void);
+/* Create path, which must not exist (O_EXCL, never through a symlink), with
+ * mode exactly; returns the fd or -errno. */
+int hw_fabric_create_file(const char *path, mode_t mode);
+/* Open an existing fabric or port file read-write: never through a symlink
+ * (-EPERM), a regular file owned by our euid or root that nobody else may
+ * write (-EPERM). Returns the fd or -errno. */
+int hw_fabric_open_file(const char *path);
 /* Remove a fabric: -EBUSY if a live port still uses it. */
 int hw_fabric_destroy(const char *dir);
-/* Map an existing fabric. */
+/* Map an existing fabric (the checks of hw_fabric_create apply to the
+ * directories and to the fabric file). */
 int hw_fabric_open(const char *dir, struct hw_fabric *fab);
 void hw_fabric_close(struct hw_fabric *fab);
 void hw_fabric_lock(struct hw_fabric *fab);

@@ -37,8 +37,9 @@ int hw_map_uio(const char *devpath, const char *sysfs_root, struct hw_map *m);
 int hw_map_uio_irq_enable(struct hw_map *m);
 /* Read and return the uio interrupt count (blocks unless O_NONBLOCK). */
 int hw_map_uio_irq_read(struct hw_map *m, uint32_t *count);
-/* Create a soft device file of len bytes at path, atomically (temp file,
- * exclusive flock held by the returned map, rename). */
+/* Create a soft device file of len bytes at path, atomically (temp file
+ * created O_EXCL|O_NOFOLLOW with HW_FILE_MODE, exclusive flock held by the
+ * returned map, rename). */
 int hw_map_soft_create(const char *path, size_t len, struct hw_map *m);
 void hw_map_close(struct hw_map *m);
 /* Parse a sysfs attribute file holding one integer (decimal or 0x hex). */

@@ -1,0 +1,248 @@
+// SPDX-License-Identifier: Apache-2.0
+/*
+ * Fabric security tests: the modes of what a fabric creates (whatever the
+ * umask), refusal of directories and files that are not ours (another
+ * owner, writable by others, a symlink where a directory or file goes), and
+ * no symlink followed when a port's device file is created.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <fcnvme/fc_wire.h>
+
+#include "check_hw.h"
+#include "hw_fabric.h"
+#include "hw_priv.h"
+
+#define NOBODY 65534
+
+static char root[64], fdir[128];
+
+static void setup(void)
+{
+	snprintf(root, sizeof(root), "/dev/shm/hw_fs.XXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(root));
+	setenv("FCNVME_SHM_DIR", root, 1);
+	snprintf(fdir, sizeof(fdir), "%s/f", root);
+}
+
+static void teardown(void)
+{
+	char cmd[160];
+
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", root);
+	(void)!system(cmd);
+}
+
+static unsigned int mode_of(const char *path)
+{
+	struct stat st;
+
+	ck_assert_msg(lstat(path, &st) == 0, "%s: %s", path, strerror(errno));
+	return (unsigned int)(st.st_mode & 07777);
+}
+
+static struct hw_dev_cfg port_cfg(uint64_t id)
+{
+	struct hw_dev_cfg cfg = {
+		.dev = "soft:f",
+		.wwnn = 0x2000000000000000ull | id,
+		.wwpn = 0x1000000000000000ull | id,
+		.roles = FC_PORT_ROLE_NVME_INITIATOR,
+		.nr_hwq = 1,
+		.cq_entries = 64,
+		.dma_size = 1 << 20,
+	};
+
+	return cfg;
+}
+
+/* Owner only, whatever the umask: the shm dir and fabric directory made by
+ * us 0700, fabric file, device file and wake-up socket 0600. */
+START_TEST(test_fabsec_modes)
+{
+	struct hw_dev_cfg cfg = port_cfg(1);
+	char shm[128], dir[160], path[HW_PATH_MAX + 64];
+	struct hw_dev d;
+	mode_t old = umask(0);
+
+	snprintf(shm, sizeof(shm), "%s/shm", root);
+	snprintf(dir, sizeof(dir), "%s/f", shm);
+	ck_assert_int_eq(hw_fabric_create(dir), 0);
+	ck_assert_uint_eq(mode_of(shm), 0700);
+	ck_assert_uint_eq(mode_of(dir), 0700);
+	snprintf(path, sizeof(path), "%s/fabric", dir);
+	ck_assert_uint_eq(mode_of(path), 0600);
+
+	cfg.shm_dir = shm;
+	ck_assert_int_eq(hw_dev_open(&d, &cfg), 0);
+	hw_fabric_port_path(&d.fab, cfg.wwpn, path, sizeof(path));
+	ck_assert_uint_eq(mode_of(path), 0600);
+	hw_fabric_sock_path(&d.fab, cfg.wwpn, path, sizeof(path));
+	ck_assert_uint_eq(mode_of(path), 0600);
+	hw_dev_close(&d);
+	umask(old);
+
+	/* A port opened with the usual umask on a fabric it creates. */
+	cfg.shm_dir = NULL;
+	ck_assert_int_eq(hw_dev_open(&d, &cfg), 0);
+	ck_assert_uint_eq(mode_of(fdir), 0700);
+	hw_fabric_port_path(&d.fab, cfg.wwpn, path, sizeof(path));
+	ck_assert_uint_eq(mode_of(path), 0600);
+	hw_dev_close(&d);
+}
+END_TEST
+
+/* Another user's fabric directory or shm dir, or one others may write, is
+ * refused with -EPERM and a reason naming the path. */
+START_TEST(test_fabsec_refuse_owner_mode)
+{
+	struct hw_dev_cfg cfg = port_cfg(2);
+	char other[160], path[200];
+	struct hw_fabric fab;
+	struct hw_dev d;
+
+	if (geteuid() != 0)
+		return; /* chown needs root */
+	ck_assert_int_eq(hw_fabric_create(fdir), 0);
+
+	/* fabric directory of uid 65534 */
+	ck_assert_int_eq(chown(fdir, NOBODY, NOBODY), 0);
+	ck_assert_int_eq(hw_fabric_open(fdir, &fab), -EPERM);
+	ck_assert_ptr_nonnull(strstr(hw_fabric_why(), fdir));
+	ck_assert_ptr_nonnull(strstr(hw_fabric_why(), "owned by uid 65534"));
+	ck_assert_int_eq(hw_dev_open(&d, &cfg), -EPERM);
+	ck_assert_ptr_nonnull(strstr(hw_fabric_why(), fdir));
+	ck_assert_int_eq(chown(fdir, 0, 0), 0);
+
+	/* writable by others, by the group */
+	ck_assert_int_eq(chmod(fdir, 0777), 0);
+	ck_assert_int_eq(hw_fabric_open(fdir, &fab), -EPERM);
+	ck_assert_ptr_nonnull(strstr(hw_fabric_why(), "writable by group or others"));
+	ck_assert_int_eq(chmod(fdir, 0770), 0);
+	ck_assert_int_eq(hw_dev_open(&d, &cfg), -EPERM);
+	ck_assert_int_eq(chmod(fdir, 0700), 0);
+
+	/* the fabric file: another owner, group-writable */
+	snprintf(path, sizeof(path), "%s/fabric", fdir);
+	ck_assert_int_eq(chown(path, NOBODY, NOBODY), 0);
+	ck_assert_int_eq(hw_fabric_open(fdir, &fab), -EPERM);
+	ck_assert_ptr_nonnull(strstr(hw_fabric_why(), path));
+	ck_assert_int_eq(chown(path, 0, 0), 0);
+	ck_assert_int_eq(chmod(path, 0660), 0);
+	ck_assert_int_eq(hw_fabric_open(fdir, &fab), -EPERM);
+	ck_assert_int_eq(chmod(path, 0600), 0);
+
+	/* the shm dir itself */
+	ck_assert_int_eq(chown(root, NOBODY, NOBODY), 0);
+	ck_assert_int_eq(hw_fabric_open(fdir, &fab), -EPERM);
+	ck_assert_ptr_nonnull(strstr(hw_fabric_why(), root));
+	ck_assert_int_eq(chown(root, 0, 0), 0);
+
+	/* all ours again: accepted */
+	ck_assert_int_eq(hw_fabric_open(fdir, &fab), 0);
+	ck_assert_str_eq(hw_fabric_why(), "");
+	hw_fabric_close(&fab);
+	ck_assert_int_eq(hw_dev_open(&d, &cfg), 0);
+	hw_dev_close(&d);
+
+	/* a directory someone else made first is not taken over */
+	snprintf(other, sizeof(other), "%s/g", root);
+	ck_assert_int_eq(mkdir(other, 0755), 0);
+	ck_assert_int_eq(chown(other, NOBODY, NOBODY), 0);
+	ck_assert_int_eq(hw_fabric_create(other), -EPERM);
+	snprintf(path, sizeof(path), "%s/fabric", other);
+	ck_assert_int_eq(access(path, F_OK), -1);
+	cfg.dev = "soft:g";
+	ck_assert_int_eq(hw_dev_open(&d, &cfg), -EPERM);
+	ck_assert_int_eq(access(path, F_OK), -1);
+}
+END_TEST
+
+/* Symlinks where a directory or a file of the fabric goes are never
+ * followed. */
+START_TEST(test_fabsec_refuse_symlink)
+{
+	struct hw_dev_cfg a = port_cfg(3), c = port_cfg(4);
+	char path[HW_PATH_MAX + 64], target[HW_PATH_MAX + 64], victim[128], real[128];
+	struct hw_peer_map m;
+	struct hw_fabric fab;
+	struct hw_dev da, dc;
+	struct stat st;
+	int fd, slot;
+
+	/* the fabric file is a symlink to a file elsewhere */
+	snprintf(victim, sizeof(victim), "%s/victim", root);
+	fd = open(victim, O_WRONLY | O_CREAT | O_EXCL, 0600);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(write(fd, "keep", 4), 4);
+	close(fd);
+	ck_assert_int_eq(mkdir(fdir, 0700), 0);
+	snprintf(path, sizeof(path), "%s/fabric", fdir);
+	ck_assert_int_eq(symlink(victim, path), 0);
+	ck_assert_int_eq(hw_fabric_open(fdir, &fab), -EPERM);
+	ck_assert_ptr_nonnull(strstr(hw_fabric_why(), path));
+	ck_assert_int_eq(hw_fabric_create(fdir), -EEXIST);
+	ck_assert_int_eq(unlink(path), 0);
+
+	/* the fabric directory is a symlink */
+	snprintf(real, sizeof(real), "%s/real", root);
+	ck_assert_int_eq(rename(fdir, real), 0);
+	ck_assert_int_eq(hw_fabric_create(real), 0);
+	ck_assert_int_eq(symlink(real, fdir), 0);
+	ck_assert_int_eq(hw_fabric_open(fdir, &fab), -EPERM);
+	ck_assert_int_eq(hw_dev_open(&da, &a), -EPERM);
+	ck_assert_int_eq(unlink(fdir), 0);
+	ck_assert_int_eq(rename(real, fdir), 0);
+
+	/* a symlink planted where port c's device file goes, to a's */
+	ck_assert_int_eq(hw_dev_open(&da, &a), 0);
+	ck_assert_int_eq(hw_fabric_open(fdir, &fab), 0);
+	hw_fabric_lock(&fab);
+	slot = hw_fabric_claim(&fab, c.wwnn, c.wwpn, c.roles);
+	hw_fabric_unlock(&fab);
+	ck_assert_int_ge(slot, 0);
+	hw_fabric_port_path(&fab, a.wwpn, target, sizeof(target));
+	hw_fabric_port_path(&fab, c.wwpn, path, sizeof(path));
+	ck_assert_int_eq(symlink(target, path), 0);
+	ck_assert_int_eq(hw_fabric_map_slot(&fab, (unsigned int)slot, &m), -EPERM);
+	ck_assert_ptr_nonnull(strstr(hw_fabric_why(), path));
+	ck_assert_int_eq(unlink(path), 0);
+
+	/* a symlink planted at port c's temporary file: replaced, the file it
+	 * points to is left alone */
+	snprintf(path + strlen(path), sizeof(path) - strlen(path), ".new.%d", (int)getpid());
+	ck_assert_int_eq(symlink(victim, path), 0);
+	ck_assert_int_eq(hw_dev_open(&dc, &c), 0);
+	ck_assert_int_eq(stat(victim, &st), 0);
+	ck_assert_int_eq(st.st_size, 4);
+	ck_assert_int_eq(lstat(path, &st), -1);
+	hw_fabric_port_path(&fab, c.wwpn, path, sizeof(path));
+	ck_assert_int_eq(lstat(path, &st), 0);
+	ck_assert(S_ISREG(st.st_mode));
+	ck_assert_uint_eq(st.st_mode & 07777, 0600);
+	hw_dev_close(&dc);
+	hw_dev_close(&da);
+	hw_fabric_close(&fab);
+}
+END_TEST
+
+/* Fabric security tests. */
+Suite *hw_fabsec_suite(void)
+{
+	Suite *s = suite_create("hw_fabsec");
+	TCase *tc = tcase_create("fabsec");
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_fabsec_modes);
+	tcase_add_test(tc, test_fabsec_refuse_owner_mode);
+	tcase_add_test(tc, test_fabsec_refuse_symlink);
+	suite_add_tcase(s, tc);
+	return s;
+}
