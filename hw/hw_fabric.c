@@ -455,6 +455,35 @@ bool hw_fabric_zoned(struct hw_fabric *fab, unsigned int a, unsigned int b)
 	return za == 0 || zb == 0 || za == zb;
 }
 
+/* No free slot left: take back the slot of a port that logged out (offline)
+ * or died (no live owner), offline ones first, and remove what it left (its
+ * device file and socket). Returns the slot, HW_MAX_PORTS if every port is
+ * alive. Lock held by caller. */
+static unsigned int hw_fabric_reclaim(struct hw_fabric *fab)
+{
+	char path[HW_PATH_MAX + 48];
+	unsigned int i, pick = HW_MAX_PORTS;
+
+	for (i = 0; i < HW_MAX_PORTS; i++) {
+		if (hw_fabric_slot_alive(fab, i))
+			continue;
+		if (atomic_load(&fab->r->ns[i].state) == HW_NS_OFFLINE) {
+			pick = i;
+			break;
+		}
+		if (pick == HW_MAX_PORTS)
+			pick = i;
+	}
+	if (pick == HW_MAX_PORTS)
+		return pick;
+	hw_fabric_port_path(fab, fab->r->ns[pick].wwpn, path, sizeof(path));
+	unlink(path);
+	hw_fabric_sock_path(fab, fab->r->ns[pick].wwpn, path, sizeof(path));
+	unlink(path);
+	atomic_store(&fab->r->ns[pick].state, HW_NS_FREE);
+	return pick;
+}
+
 /* Fabric login: claim (or reclaim) a slot for wwpn. Lock held by caller. */
 int hw_fabric_claim(struct hw_fabric *fab, uint64_t wwnn, uint64_t wwpn, uint32_t roles)
 {
@@ -471,6 +500,8 @@ int hw_fabric_claim(struct hw_fabric *fab, uint64_t wwnn, uint64_t wwpn, uint32_
 		for (i = 0; i < HW_MAX_PORTS; i++)
 			if (atomic_load(&fab->r->ns[i].state) == HW_NS_FREE)
 				break;
+		if (i == HW_MAX_PORTS)
+			i = hw_fabric_reclaim(fab);
 		if (i == HW_MAX_PORTS)
 			return -ENOSPC;
 		slot = (int)i;

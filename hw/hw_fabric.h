@@ -130,7 +130,11 @@ bool hw_fabric_slot_alive(struct hw_fabric *fab, unsigned int slot);
 int hw_fabric_find(struct hw_fabric *fab, uint64_t wwpn);
 /* True if ports a and b may talk (zoning). */
 bool hw_fabric_zoned(struct hw_fabric *fab, unsigned int a, unsigned int b);
-/* Fabric login: claim (or reclaim) a slot for wwpn. Lock held by caller. */
+/* Fabric login: claim (or reclaim) a slot for wwpn: its own slot if it has
+ * one without a live owner (-EADDRINUSE with one), else a free slot, else
+ * the slot of a port that logged out or died (its device file and socket
+ * are removed); -ENOSPC only when all 64 ports are alive. Lock held by
+ * caller. */
 int hw_fabric_claim(struct hw_fabric *fab, uint64_t wwnn, uint64_t wwpn, uint32_t roles);
 /* What a process uses of a peer's region: where it is mapped and a private
  * copy of the peer's BAR taken and checked when it was mapped (ring
@@ -147,7 +151,7 @@ struct hw_peer_view {
 struct hw_peer_map {
 	void *base;
 	size_t len;
-	int fd;
+	int fd;	      /* -1 once mapped */
 	uint32_t gen; /* ns gen it was mapped for */
 	uint64_t wwpn;
 	struct hw_peer_view *view;
@@ -158,7 +162,9 @@ struct hw_peer_map {
  * inside it, with the entry sizes of hw_dev.h. */
 bool hw_fabric_bar_ok(const struct hw_bar *geo, size_t len);
 /* Map the device region of slot (BAR copied into m->view, then checked);
- * -ENOENT if none, -EPROTO if the BAR is not valid. */
+ * -ENOENT if none, -EPERM if the file is refused (hw_fabric_open_file),
+ * -EPROTO if the BAR is not valid. The file's fd is closed once mapped
+ * (m->fd is -1). */
 int hw_fabric_map_slot(struct hw_fabric *fab, unsigned int slot, struct hw_peer_map *m);
 void hw_fabric_unmap(struct hw_peer_map *m);
 /* Post e into the EQ of a mapped port (geometry from its view) and wake its

@@ -2,23 +2,33 @@
 /*
  * Fabric security tests: the modes of what a fabric creates (whatever the
  * umask), refusal of directories and files that are not ours (another
- * owner, writable by others, a symlink where a directory or file goes), and
- * no symlink followed when a port's device file is created.
+ * owner, writable by others, a symlink where a directory or file goes), no
+ * symlink followed when a port's device file is created; and what ports
+ * that come and go leave behind: name-server slots (reused once all 64 were
+ * taken by ports that closed or died), device files, and the target's fds
+ * and mappings of the hosts it saw (flat over 200 host logins/logouts).
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <poll.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <fcnvme/fc_wire.h>
 
 #include "check_hw.h"
 #include "hw_fabric.h"
+#include "hw_host.h"
 #include "hw_priv.h"
+#include "hw_tgt.h"
 
 #define NOBODY 65534
 
@@ -233,6 +243,182 @@ START_TEST(test_fabsec_refuse_symlink)
 }
 END_TEST
 
+/* Entries of directory dir whose name starts with prefix. */
+static int count_entries(const char *dir, const char *prefix)
+{
+	struct dirent *de;
+	DIR *d = opendir(dir);
+	int n = 0;
+
+	ck_assert_ptr_nonnull(d);
+	while ((de = readdir(d)))
+		if (strncmp(de->d_name, prefix, strlen(prefix)) == 0)
+			n++;
+	closedir(d);
+	return n;
+}
+
+/* Device files of the fabric (port-WWPN, no socket, no temporary). */
+static int count_devfiles(void)
+{
+	struct dirent *de;
+	DIR *d = opendir(fdir);
+	int n = 0;
+
+	ck_assert_ptr_nonnull(d);
+	while ((de = readdir(d)))
+		if (strncmp(de->d_name, "port-", 5) == 0 && !strchr(de->d_name, '.'))
+			n++;
+	closedir(d);
+	return n;
+}
+
+/* Ports that close, then ports that die, take every slot in turn; a new
+ * port still gets one, and what the old ones left is removed. */
+START_TEST(test_fabsec_slot_reuse)
+{
+	struct hw_dev_cfg cfg;
+	struct hw_dev d;
+	unsigned int i, slot;
+	int status;
+	pid_t pid;
+
+	/* closed: the slot stays the port's for its restart... */
+	cfg = port_cfg(0x100);
+	ck_assert_int_eq(hw_dev_open(&d, &cfg), 0);
+	slot = d.slot;
+	hw_dev_close(&d);
+	ck_assert_int_eq(hw_dev_open(&d, &cfg), 0);
+	ck_assert_uint_eq(d.slot, slot);
+	hw_dev_close(&d);
+	/* ...until others need it: 2 x 64 ports that come and go */
+	for (i = 1; i < 2 * HW_MAX_PORTS + 2; i++) {
+		cfg = port_cfg(0x100 + i);
+		ck_assert_msg(hw_dev_open(&d, &cfg) == 0, "port %u could not log in", i);
+		hw_dev_close(&d);
+	}
+	/* a closed port's device file is gone */
+	ck_assert_int_eq(count_devfiles(), 0);
+
+	/* ports that die without closing (still online, no live owner) */
+	for (i = 0; i < HW_MAX_PORTS; i++) {
+		pid = fork();
+		ck_assert_int_ge(pid, 0);
+		if (pid == 0) {
+			cfg = port_cfg(0x400 + i);
+			_exit(hw_dev_open(&d, &cfg) ? 1 : 0);
+		}
+		ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+		ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+			      "dead port %u could not log in", i);
+	}
+	ck_assert_int_eq(count_devfiles(), HW_MAX_PORTS);
+	cfg = port_cfg(0x500);
+	ck_assert_int_eq(hw_dev_open(&d, &cfg), 0);
+	ck_assert_uint_eq(atomic_load(&d.fab.r->ns[d.slot].state), HW_NS_ONLINE);
+	/* the dead port whose slot it took left nothing behind */
+	ck_assert_int_eq(count_devfiles(), HW_MAX_PORTS);
+	hw_dev_close(&d);
+}
+END_TEST
+
+static _Atomic bool tgt_stop;
+
+/* The target's control thread. */
+static void *tgt_loop(void *arg)
+{
+	struct hw_tgt_port *p = arg;
+
+	while (!atomic_load(&tgt_stop)) {
+		struct pollfd pfd = { .fd = hw_tgt_port_event_fd(p), .events = POLLIN };
+
+		(void)poll(&pfd, 1, 5);
+		hw_tgt_port_process(p);
+	}
+	return NULL;
+}
+
+static int count_fds(void)
+{
+	return count_entries("/proc/self/fd", "") - 2; /* . and .. */
+}
+
+/* Mappings of files of the fabric (a removed file still counts). */
+static int count_maps(void)
+{
+	FILE *f = fopen("/proc/self/maps", "r");
+	char line[512];
+	int n = 0;
+
+	ck_assert_ptr_nonnull(f);
+	while (fgets(line, sizeof(line), f))
+		if (strstr(line, fdir))
+			n++;
+	fclose(f);
+	return n;
+}
+
+/* Wait up to 3 s for the fabric mappings of the process to drop to want. */
+static int wait_maps(int want)
+{
+	struct timespec ts = { 0, 5000000 };
+	int i, n = count_maps();
+
+	for (i = 0; i < 600 && n > want; i++) {
+		nanosleep(&ts, NULL);
+		n = count_maps();
+	}
+	return n;
+}
+
+/* 200 host ports (each a new WWPN) log into a target and go away: the
+ * target's fds and mappings stay flat, slots keep being found. */
+START_TEST(test_fabsec_peer_unmap)
+{
+	struct hw_tgt_port_cfg tc = {
+		.dev = "soft:f",
+		.wwnn = 0x20000000000000f1ull,
+		.wwpn = 0x10000000000000f1ull,
+		.nr_hwq = 1,
+		.rq_depth = 16,
+	};
+	struct hw_tgt_events ev;
+	struct hw_tgt_port *tp;
+	struct hw_host_port *hp;
+	int i, fds = -1, reg;
+	pthread_t th;
+
+	memset(&ev, 0, sizeof(ev));
+	ck_assert_int_eq(hw_tgt_port_open(&tc, &ev, NULL, &tp), 0);
+	atomic_store(&tgt_stop, false);
+	ck_assert_int_eq(pthread_create(&th, NULL, tgt_loop, tp), 0);
+	for (i = 0; i < 200; i++) {
+		struct hw_host_port_cfg hc = {
+			.dev = "soft:f",
+			.wwnn = 0x2000000000001000ull + (uint64_t)i,
+			.wwpn = 0x1000000000001000ull + (uint64_t)i,
+			.queue_depth = 16,
+		};
+
+		reg = atomic_load(&hwf.rport_registered);
+		ck_assert_msg(hw_host_port_open(&hc, &hp) == 0, "host %d could not log in", i);
+		ck_assert_msg(atomic_load(&hwf.rport_registered) == reg + 1,
+			      "host %d did not log into the target", i);
+		hw_host_port_close(hp);
+		if (i == 0) {
+			/* the target's own fabric file and device file */
+			ck_assert_int_eq(wait_maps(2), 2);
+			fds = count_fds();
+		}
+	}
+	ck_assert_int_eq(wait_maps(2), 2);
+	ck_assert_int_eq(count_fds(), fds);
+	atomic_store(&tgt_stop, true);
+	pthread_join(th, NULL);
+	hw_tgt_port_close(tp);
+}
+END_TEST
+
 /* Fabric security tests. */
 Suite *hw_fabsec_suite(void)
 {
@@ -243,6 +429,12 @@ Suite *hw_fabsec_suite(void)
 	tcase_add_test(tc, test_fabsec_modes);
 	tcase_add_test(tc, test_fabsec_refuse_owner_mode);
 	tcase_add_test(tc, test_fabsec_refuse_symlink);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("reclaim");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_set_timeout(tc, 120);
+	tcase_add_test(tc, test_fabsec_slot_reuse);
+	tcase_add_test(tc, test_fabsec_peer_unmap);
 	suite_add_tcase(s, tc);
 	return s;
 }
