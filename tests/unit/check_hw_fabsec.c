@@ -419,6 +419,65 @@ START_TEST(test_fabsec_peer_unmap)
 }
 END_TEST
 
+/* A gone peer's view is withdrawn at once, its mapping kept while a hw
+ * queue may still be inside a doorbell that took the old view, unmapped
+ * once that queue has left it; mapping a peer holds no fd. */
+START_TEST(test_fabsec_peer_grace)
+{
+	struct hw_dev_cfg ca = port_cfg(0x600), cb = port_cfg(0x601);
+	struct hw_dev a, b;
+	unsigned int slot;
+	int fds;
+
+	ca.roles = FC_PORT_ROLE_NVME_TARGET;
+	ca.nr_hwq = 2;
+	ck_assert_int_eq(hw_dev_open(&a, &ca), 0);
+	ck_assert_int_eq(hw_dev_open(&b, &cb), 0);
+	slot = b.slot;
+	fds = count_fds();
+	ck_assert_int_eq(hw_dev_peer(&a, slot), 0);
+	ck_assert_int_eq(count_fds(), fds);
+	ck_assert_uint_eq(hw_dev_peer_maps(&a), 1);
+	ck_assert_ptr_nonnull(hw_dev_peer_view(&a, slot));
+	/* alive and online: kept */
+	hw_dev_peers_gc(&a);
+	ck_assert_uint_eq(hw_dev_peer_maps(&a), 1);
+
+	/* hw queue 1 is inside a doorbell (odd) when the peer goes */
+	atomic_store(&a.fw_epoch[1].seq, 7);
+	hw_dev_close(&b);
+	hw_dev_peers_gc(&a);
+	ck_assert_ptr_null(hw_dev_peer_view(&a, slot));
+	ck_assert_uint_eq(hw_dev_peer_maps(&a), 1);
+	ck_assert(!hw_dev_peer_alive(&a, slot));
+	hw_dev_peers_gc(&a);
+	ck_assert_uint_eq(hw_dev_peer_maps(&a), 1);
+	/* it left (even): unmapped */
+	atomic_store(&a.fw_epoch[1].seq, 8);
+	hw_dev_peers_gc(&a);
+	ck_assert_uint_eq(hw_dev_peer_maps(&a), 0);
+
+	/* the peer restarts: the old incarnation's mapping is replaced and
+	 * goes as soon as no doorbell can hold it (left and entered again) */
+	ck_assert_int_eq(hw_dev_open(&b, &cb), 0);
+	ck_assert_uint_eq(b.slot, slot);
+	ck_assert_int_eq(hw_dev_peer(&a, slot), 0);
+	hw_dev_close(&b);
+	ck_assert_int_eq(hw_dev_open(&b, &cb), 0);
+	atomic_store(&a.fw_epoch[0].seq, 1);
+	ck_assert(!hw_dev_peer_alive(&a, slot)); /* not the incarnation we knew */
+	ck_assert_int_eq(hw_dev_peer(&a, slot), 0);
+	ck_assert_uint_eq(hw_dev_peer_maps(&a), 2);
+	ck_assert_ptr_nonnull(hw_dev_peer_view(&a, slot));
+	atomic_store(&a.fw_epoch[0].seq, 3);
+	hw_dev_peers_gc(&a);
+	ck_assert_uint_eq(hw_dev_peer_maps(&a), 1);
+	ck_assert(hw_dev_peer_alive(&a, slot));
+	hw_dev_close(&b);
+	hw_dev_close(&a);
+}
+END_TEST
+
 /* Fabric security tests. */
 Suite *hw_fabsec_suite(void)
 {
@@ -435,6 +494,7 @@ Suite *hw_fabsec_suite(void)
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, test_fabsec_slot_reuse);
 	tcase_add_test(tc, test_fabsec_peer_unmap);
+	tcase_add_test(tc, test_fabsec_peer_grace);
 	suite_add_tcase(s, tc);
 	return s;
 }
