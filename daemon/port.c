@@ -214,8 +214,15 @@ int port_add(struct fcd *d, const struct conf_port *cp, char *err, size_t errlen
 	hcfg.readdata_rsp = cp->readdata_rsp;
 	rc = hw_tgt_port_open(&hcfg, &port_events, p, &p->hw);
 	if (rc) {
-		err_set(err, errlen, "port %s: cannot open %s: %s", p->name, cp->dev,
-			strerror(-rc));
+		const char *why = hw_tgt_port_open_why();
+
+		/* A refused fabric path: say which and why. */
+		if (*why)
+			err_set(err, errlen, "port %s: cannot open %s: %s: %s", p->name, cp->dev,
+				why, strerror(-rc));
+		else
+			err_set(err, errlen, "port %s: cannot open %s: %s", p->name, cp->dev,
+				strerror(-rc));
 		goto out_free_port;
 	}
 	p->tp = hw_tgt_port_targetport(p->hw);

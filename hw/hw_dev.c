@@ -12,6 +12,7 @@
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/timerfd.h>
 #include <sys/un.h>
 #include <time.h>
@@ -129,6 +130,9 @@ static int hw_dev_events(struct hw_dev *d, const char *sock_path)
 	strcpy(sun.sun_path, sock_path);
 	unlink(sock_path);
 	if (bind(d->sockfd, (struct sockaddr *)&sun, sizeof(sun)))
+		return -errno;
+	/* In a directory only we may enter; the mode keeps umask out of it. */
+	if (chmod(sock_path, HW_FILE_MODE))
 		return -errno;
 	ev.data.fd = d->sockfd;
 	if (epoll_ctl(d->epfd, EPOLL_CTL_ADD, d->sockfd, &ev))
@@ -266,6 +270,7 @@ int hw_dev_open(struct hw_dev *d, const struct hw_dev_cfg *cfg)
 	int rc;
 
 	memset(d, 0, sizeof(*d));
+	hw_fabric_why_clear();
 	d->epfd = d->sockfd = d->timerfd = d->kickfd = -1;
 	d->map.fd = -1;
 	d->fab.fd = -1;
@@ -317,8 +322,18 @@ void hw_dev_close(struct hw_dev *d)
 	unsigned int i;
 
 	if (d->soft && d->fab.r && d->bar) {
+		char path[HW_PATH_MAX + 40];
+		struct stat a, b;
+
 		hw_fabric_lock(&d->fab);
 		atomic_store(&d->fab.r->ns[d->slot].state, HW_NS_OFFLINE);
+		/* Our device file goes (peers that still map it let go of it
+		 * when they see us offline); the slot stays ours to reclaim
+		 * on restart until another port needs it. */
+		hw_fabric_port_path(&d->fab, d->bar->wwpn, path, sizeof(path));
+		if (d->map.fd >= 0 && fstat(d->map.fd, &a) == 0 && lstat(path, &b) == 0 &&
+		    a.st_dev == b.st_dev && a.st_ino == b.st_ino)
+			unlink(path);
 		hw_fabric_unlock(&d->fab);
 		hw_fabric_rscn(&d->fab, d->slot);
 		hw_fabric_sock_path(&d->fab, d->bar->wwpn, sock, sizeof(sock));
@@ -348,11 +363,73 @@ void hw_dev_close(struct hw_dev *d)
 	memset(d, 0, sizeof(*d));
 }
 
+/* True once no hw queue that was inside hw_fw_doorbell at snapshot seq can
+ * still be there. */
+static bool hw_dev_quiet_since(const struct hw_dev *d, const uint32_t *seq)
+{
+	unsigned int q;
+
+	atomic_thread_fence(memory_order_seq_cst);
+	for (q = 0; q < HW_MAX_HWQ; q++)
+		if ((seq[q] & 1) &&
+		    atomic_load_explicit(&d->fw_epoch[q].seq, memory_order_acquire) == seq[q])
+			return false;
+	return true;
+}
+
+/* Unmap the retired peer mappings no hw queue can still be reading. */
+static void hw_dev_peers_reclaim(struct hw_dev *d)
+{
+	struct hw_old_map **pp = &d->old_maps, *o;
+
+	while ((o = *pp)) {
+		if (hw_dev_quiet_since(d, o->seq)) {
+			*pp = o->next;
+			hw_fabric_unmap(&o->m);
+			free(o);
+		} else {
+			pp = &o->next;
+		}
+	}
+}
+
+/* Publish next (NULL: none) as the view of slot and retire the current
+ * mapping, which is unmapped once no doorbell can be using it. gen and wwpn
+ * of the peer stay (hw_dev_peer_alive compares them). -ENOMEM leaves
+ * everything as it was. */
+static int hw_dev_peer_retire(struct hw_dev *d, unsigned int slot, struct hw_peer_view *next)
+{
+	struct hw_peer_map *m = &d->peers[slot];
+	struct hw_old_map *o;
+	unsigned int q;
+
+	if (!m->base) {
+		atomic_store_explicit(&d->peer_view[slot], next, memory_order_release);
+		return 0;
+	}
+	o = malloc(sizeof(*o));
+	if (!o)
+		return -ENOMEM;
+	atomic_store_explicit(&d->peer_view[slot], next, memory_order_seq_cst);
+	atomic_thread_fence(memory_order_seq_cst);
+	/* A doorbell that entered after this sees next; one inside now
+	 * (odd) may still hold the old view until it leaves. */
+	for (q = 0; q < HW_MAX_HWQ; q++)
+		o->seq[q] = atomic_load_explicit(&d->fw_epoch[q].seq, memory_order_seq_cst);
+	o->m = *m;
+	o->next = d->old_maps;
+	d->old_maps = o;
+	m->base = NULL;
+	m->len = 0;
+	m->view = NULL;
+	m->fd = -1;
+	return 0;
+}
+
 /* Map or refresh peer slot. */
 int hw_dev_peer(struct hw_dev *d, unsigned int slot)
 {
 	struct hw_peer_map m;
-	struct hw_old_map *o;
 	int rc;
 
 	if (!d->soft || slot >= HW_MAX_PORTS || slot == d->slot)
@@ -363,19 +440,50 @@ int hw_dev_peer(struct hw_dev *d, unsigned int slot)
 	rc = hw_fabric_map_slot(&d->fab, slot, &m);
 	if (rc)
 		return rc;
-	if (d->peers[slot].base) {
-		o = malloc(sizeof(*o));
-		if (!o) {
-			hw_fabric_unmap(&m);
-			return -ENOMEM;
-		}
-		o->m = d->peers[slot];
-		o->next = d->old_maps;
-		d->old_maps = o;
+	rc = hw_dev_peer_retire(d, slot, m.view);
+	if (rc) {
+		hw_fabric_unmap(&m);
+		return rc;
 	}
 	d->peers[slot] = m;
-	atomic_store_explicit(&d->peer_view[slot], m.view, memory_order_release);
+	hw_dev_peers_reclaim(d);
 	return 0;
+}
+
+/* Let go of the peers that are gone. */
+void hw_dev_peers_gc(struct hw_dev *d)
+{
+	struct hw_fabric_region *r = d->fab.r;
+	unsigned int i;
+
+	if (!d->soft || !r)
+		return;
+	for (i = 0; i < HW_MAX_PORTS; i++) {
+		struct hw_peer_map *m = &d->peers[i];
+		uint32_t st;
+
+		if (!m->base)
+			continue;
+		st = atomic_load(&r->ns[i].state);
+		if (st == HW_NS_FREE || st == HW_NS_OFFLINE || r->ns[i].wwpn != m->wwpn ||
+		    atomic_load(&r->ns[i].gen) != m->gen || !hw_fabric_slot_alive(&d->fab, i))
+			(void)hw_dev_peer_retire(d, i, NULL);
+	}
+	hw_dev_peers_reclaim(d);
+}
+
+/* Mappings of peers this process holds. */
+unsigned int hw_dev_peer_maps(const struct hw_dev *d)
+{
+	const struct hw_old_map *o;
+	unsigned int i, n = 0;
+
+	for (i = 0; i < HW_MAX_PORTS; i++)
+		if (d->peers[i].base)
+			n++;
+	for (o = d->old_maps; o; o = o->next)
+		n++;
+	return n;
 }
 
 /* True if the peer in slot is online and its owner alive. */
@@ -385,8 +493,9 @@ bool hw_dev_peer_alive(struct hw_dev *d, unsigned int slot)
 		return false;
 	if (atomic_load(&d->fab.r->ns[slot].state) != HW_NS_ONLINE)
 		return false;
-	if (d->peers[slot].base && d->peers[slot].gen != atomic_load(&d->fab.r->ns[slot].gen))
-		return false; /* restarted: the old incarnation is gone */
+	if (d->peers[slot].wwpn && (d->peers[slot].gen != atomic_load(&d->fab.r->ns[slot].gen) ||
+				    d->peers[slot].wwpn != d->fab.r->ns[slot].wwpn))
+		return false; /* restarted or replaced: what we knew is gone */
 	return hw_fabric_slot_alive(&d->fab, slot);
 }
 
@@ -504,6 +613,7 @@ int hw_dev_slow_path(struct hw_dev *d, struct hw_ls_table *ls, const struct hw_s
 {
 	struct hw_eqe *e, copy;
 	int n = 0, rounds;
+	bool rscn = false;
 
 	hw_dev_drain_wakeups(d, timer);
 	for (rounds = 0; rounds < 4; rounds++) {
@@ -511,6 +621,7 @@ int hw_dev_slow_path(struct hw_dev *d, struct hw_ls_table *ls, const struct hw_s
 			/* The handler sees a copy: whoever shares the region
 			 * (a remote driver) may rewrite the entry meanwhile. */
 			hw_fetch_once(&copy, e, sizeof(copy));
+			rscn |= copy.type == HW_EQE_RSCN;
 			ops->eqe(arg, &copy);
 			hw_ring_pop_geo(&d->bar->eq, &d->geo->eq, e);
 			n++;
@@ -520,5 +631,11 @@ int hw_dev_slow_path(struct hw_dev *d, struct hw_ls_table *ls, const struct hw_s
 		if (!hw_dev_arm_eq(d) && !ops->ls_pending(arg))
 			break;
 	}
+	/* Peers that logged out or died: unmap them (after the handlers, so
+	 * their loss is noticed first; gen and wwpn stay known anyway). */
+	if (rscn || (timer && *timer))
+		hw_dev_peers_gc(d);
+	else if (d->old_maps)
+		hw_dev_peers_reclaim(d);
 	return n;
 }

@@ -65,10 +65,127 @@ int hw_fabric_path(const char *shm_dir, const char *name, char *out, size_t outl
 	return 0;
 }
 
+/* Why this thread's last fabric call refused a path ("" if it did not). */
+static __thread char hw_why[HW_PATH_MAX + 128];
+
+const char *hw_fabric_why(void)
+{
+	return hw_why;
+}
+
+void hw_fabric_why_clear(void)
+{
+	hw_why[0] = '\0';
+}
+
+static int hw_refuse(int rc, const char *path, const char *reason)
+{
+	snprintf(hw_why, sizeof(hw_why), "%s %s", path, reason);
+	return rc;
+}
+
+/* Check what fd (opened from path, without following a symlink) is: of
+ * type (S_IFDIR or S_IFREG), owned by us or root, writable by nobody else
+ * (a directory writable by others passes only if sticky_ok and it has the
+ * sticky bit, like /dev/shm). -EPERM otherwise. */
+static int hw_fs_check(int fd, const char *path, mode_t type, bool sticky_ok)
+{
+	char why[96];
+	struct stat st;
+
+	if (fstat(fd, &st))
+		return -errno;
+	if ((st.st_mode & S_IFMT) != type)
+		return hw_refuse(-EPERM, path,
+				 type == S_IFDIR ? "is not a directory" : "is not a regular file");
+	if (st.st_uid != geteuid() && st.st_uid != 0) {
+		snprintf(why, sizeof(why), "is owned by uid %u, not by uid %u or root",
+			 (unsigned int)st.st_uid, (unsigned int)geteuid());
+		return hw_refuse(-EPERM, path, why);
+	}
+	if ((st.st_mode & (S_IWGRP | S_IWOTH)) && !(sticky_ok && (st.st_mode & S_ISVTX))) {
+		snprintf(why, sizeof(why), "is writable by group or others (mode %04o)",
+			 (unsigned int)(st.st_mode & 07777));
+		return hw_refuse(-EPERM, path, why);
+	}
+	return 0;
+}
+
+/* Open path (never through a symlink) with flags and check it as above.
+ * Returns the fd, -ENOENT if missing, -EPERM if refused. */
+static int hw_fs_open(const char *path, int flags, mode_t type, bool sticky_ok)
+{
+	int fd, rc;
+
+	if (type == S_IFDIR)
+		flags = O_RDONLY | O_DIRECTORY;
+	fd = open(path, flags | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0) {
+		rc = -errno;
+		if (rc == -ELOOP || (type == S_IFDIR && rc == -ENOTDIR))
+			return hw_refuse(-EPERM, path, "is a symbolic link or not a directory");
+		return rc;
+	}
+	rc = hw_fs_check(fd, path, type, sticky_ok);
+	if (rc) {
+		close(fd);
+		return rc;
+	}
+	return fd;
+}
+
+/* Check an existing directory (see hw_fs_check). */
+static int hw_fs_check_dir(const char *path, bool sticky_ok)
+{
+	int fd = hw_fs_open(path, 0, S_IFDIR, sticky_ok);
+
+	if (fd < 0)
+		return fd;
+	close(fd);
+	return 0;
+}
+
+/* Check the directory a fabric directory lives in (the shm dir): ours or
+ * root's, writable by others only if sticky. */
+static int hw_fs_check_parent(const char *dir)
+{
+	char parent[HW_PATH_MAX];
+	char *slash;
+
+	if (strlen(dir) >= sizeof(parent))
+		return -ENAMETOOLONG;
+	strcpy(parent, dir);
+	slash = strrchr(parent, '/');
+	if (!slash)
+		return hw_fs_check_dir(".", true);
+	if (slash == parent)
+		slash[1] = '\0';
+	else
+		*slash = '\0';
+	return hw_fs_check_dir(parent, true);
+}
+
+/* mkdir path with mode exactly (umask does not apply). */
+static int hw_mkdir_mode(const char *path, mode_t mode)
+{
+	int fd, rc;
+
+	if (mkdir(path, mode))
+		return -errno;
+	fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	rc = fchmod(fd, mode) ? -errno : 0;
+	close(fd);
+	return rc;
+}
+
+/* Create dir and its missing parents, each HW_DIR_MODE. */
 static int hw_mkdir_p(const char *dir)
 {
 	char tmp[HW_PATH_MAX];
 	char *p;
+	int rc;
 
 	if (strlen(dir) >= sizeof(tmp))
 		return -ENAMETOOLONG;
@@ -77,13 +194,12 @@ static int hw_mkdir_p(const char *dir)
 		if (*p != '/')
 			continue;
 		*p = '\0';
-		if (mkdir(tmp, 0775) && errno != EEXIST)
-			return -errno;
+		rc = hw_mkdir_mode(tmp, HW_DIR_MODE);
+		if (rc && rc != -EEXIST)
+			return rc;
 		*p = '/';
 	}
-	if (mkdir(tmp, 0775) && errno != EEXIST)
-		return -errno;
-	return 0;
+	return hw_mkdir_mode(tmp, HW_DIR_MODE);
 }
 
 static int hw_fabric_file(const char *dir, char *out, size_t len)
@@ -93,6 +209,32 @@ static int hw_fabric_file(const char *dir, char *out, size_t len)
 	return (n < 0 || (size_t)n >= len) ? -ENAMETOOLONG : 0;
 }
 
+/* Create a file that must not exist yet (never through a symlink), with
+ * mode exactly. */
+int hw_fabric_create_file(const char *path, mode_t mode)
+{
+	int fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
+
+	if (fd < 0)
+		return -errno;
+	if (fchmod(fd, mode)) {
+		int rc = -errno;
+
+		unlink(path);
+		close(fd);
+		return rc;
+	}
+	return fd;
+}
+
+/* Open an existing port or fabric file for reading and writing: never
+ * through a symlink, a regular file of ours or root's that nobody else may
+ * write. */
+int hw_fabric_open_file(const char *path)
+{
+	return hw_fs_open(path, O_RDWR, S_IFREG, false);
+}
+
 /* Create the fabric directory and region; -EEXIST if present. */
 int hw_fabric_create(const char *dir)
 {
@@ -100,15 +242,23 @@ int hw_fabric_create(const char *dir)
 	struct hw_fabric_region *r;
 	int fd, rc;
 
+	hw_fabric_why_clear();
 	rc = hw_mkdir_p(dir);
+	if (rc && rc != -EEXIST)
+		return rc;
+	/* Whoever made them, they must be ours now. */
+	rc = hw_fs_check_parent(dir);
+	if (rc)
+		return rc;
+	rc = hw_fs_check_dir(dir, false);
 	if (rc)
 		return rc;
 	rc = hw_fabric_file(dir, path, sizeof(path));
 	if (rc)
 		return rc;
-	fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0664);
+	fd = hw_fabric_create_file(path, HW_FILE_MODE);
 	if (fd < 0)
-		return -errno;
+		return fd;
 	if (ftruncate(fd, sizeof(*r))) {
 		rc = -errno;
 		goto out_unlink;
@@ -143,12 +293,21 @@ int hw_fabric_open(const char *dir, struct hw_fabric *fab)
 	if (strlen(dir) >= sizeof(fab->dir))
 		return -ENAMETOOLONG;
 	strcpy(fab->dir, dir);
+	hw_fabric_why_clear();
 	rc = hw_fabric_file(dir, path, sizeof(path));
 	if (rc)
 		return rc;
-	fab->fd = open(path, O_RDWR | O_CLOEXEC);
-	if (fab->fd < 0)
-		return -errno;
+	rc = hw_fs_check_dir(dir, false);
+	if (!rc)
+		rc = hw_fs_check_parent(dir);
+	if (rc)
+		return rc;
+	fab->fd = hw_fabric_open_file(path);
+	if (fab->fd < 0) {
+		rc = fab->fd;
+		fab->fd = -1;
+		return rc;
+	}
 	if (fstat(fab->fd, &st) || (size_t)st.st_size != sizeof(*fab->r)) {
 		rc = -EPROTO;
 		goto out_close;
@@ -212,7 +371,7 @@ void hw_fabric_sock_path(const struct hw_fabric *fab, uint64_t wwpn, char *out, 
 
 static bool hw_path_alive(const char *path)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 	bool alive;
 
 	if (fd < 0)
@@ -296,6 +455,35 @@ bool hw_fabric_zoned(struct hw_fabric *fab, unsigned int a, unsigned int b)
 	return za == 0 || zb == 0 || za == zb;
 }
 
+/* No free slot left: take back the slot of a port that logged out (offline)
+ * or died (no live owner), offline ones first, and remove what it left (its
+ * device file and socket). Returns the slot, HW_MAX_PORTS if every port is
+ * alive. Lock held by caller. */
+static unsigned int hw_fabric_reclaim(struct hw_fabric *fab)
+{
+	char path[HW_PATH_MAX + 48];
+	unsigned int i, pick = HW_MAX_PORTS;
+
+	for (i = 0; i < HW_MAX_PORTS; i++) {
+		if (hw_fabric_slot_alive(fab, i))
+			continue;
+		if (atomic_load(&fab->r->ns[i].state) == HW_NS_OFFLINE) {
+			pick = i;
+			break;
+		}
+		if (pick == HW_MAX_PORTS)
+			pick = i;
+	}
+	if (pick == HW_MAX_PORTS)
+		return pick;
+	hw_fabric_port_path(fab, fab->r->ns[pick].wwpn, path, sizeof(path));
+	unlink(path);
+	hw_fabric_sock_path(fab, fab->r->ns[pick].wwpn, path, sizeof(path));
+	unlink(path);
+	atomic_store(&fab->r->ns[pick].state, HW_NS_FREE);
+	return pick;
+}
+
 /* Fabric login: claim (or reclaim) a slot for wwpn. Lock held by caller. */
 int hw_fabric_claim(struct hw_fabric *fab, uint64_t wwnn, uint64_t wwpn, uint32_t roles)
 {
@@ -312,6 +500,8 @@ int hw_fabric_claim(struct hw_fabric *fab, uint64_t wwnn, uint64_t wwpn, uint32_
 		for (i = 0; i < HW_MAX_PORTS; i++)
 			if (atomic_load(&fab->r->ns[i].state) == HW_NS_FREE)
 				break;
+		if (i == HW_MAX_PORTS)
+			i = hw_fabric_reclaim(fab);
 		if (i == HW_MAX_PORTS)
 			return -ENOSPC;
 		slot = (int)i;
@@ -368,9 +558,12 @@ int hw_fabric_map_slot(struct hw_fabric *fab, unsigned int slot, struct hw_peer_
 	m->wwpn = fab->r->ns[slot].wwpn;
 	m->gen = atomic_load(&fab->r->ns[slot].gen);
 	hw_fabric_port_path(fab, m->wwpn, path, sizeof(path));
-	m->fd = open(path, O_RDWR | O_CLOEXEC);
-	if (m->fd < 0)
-		return -ENOENT;
+	m->fd = hw_fabric_open_file(path);
+	if (m->fd < 0) {
+		rc = m->fd == -EPERM ? -EPERM : -ENOENT;
+		m->fd = -1;
+		return rc;
+	}
 	if (fstat(m->fd, &st) || (size_t)st.st_size < sizeof(struct hw_bar)) {
 		rc = -EPROTO;
 		goto out_close;
@@ -381,6 +574,9 @@ int hw_fabric_map_slot(struct hw_fabric *fab, unsigned int slot, struct hw_peer_
 		rc = -errno;
 		goto out_close;
 	}
+	/* The mapping holds the file; the fd is not needed any more. */
+	close(m->fd);
+	m->fd = -1;
 	m->view = malloc(sizeof(*m->view));
 	if (!m->view) {
 		rc = -ENOMEM;
@@ -399,7 +595,8 @@ out_free:
 out_unmap:
 	munmap(m->base, m->len);
 out_close:
-	close(m->fd);
+	if (m->fd >= 0)
+		close(m->fd);
 	memset(m, 0, sizeof(*m));
 	m->fd = -1;
 	return rc;

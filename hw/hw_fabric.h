@@ -19,6 +19,11 @@
 #define HW_MAX_FAULTS	   16
 #define HW_DEFAULT_SHM_DIR "/dev/shm/fcnvme"
 #define HW_PATH_MAX	   256
+/* Modes of what the fabric creates, whatever the umask: the owner only.
+ * Every participant maps every other port's region read-write (DMA memory
+ * included), so a fabric is shared by one user (or root) and nobody else. */
+#define HW_DIR_MODE	   0700
+#define HW_FILE_MODE	   0600
 
 /* Name-server entry state. */
 enum {
@@ -91,11 +96,27 @@ struct hw_fabric {
 /* Resolve the fabric directory of "soft:NAME" under shm_dir (NULL: env
  * FCNVME_SHM_DIR, else the default). */
 int hw_fabric_path(const char *shm_dir, const char *name, char *out, size_t outlen);
-/* Create the fabric directory and region; -EEXIST if present. */
+/* Create the fabric directory and region; -EEXIST if present. The shm dir
+ * and the fabric directory, created (HW_DIR_MODE) or found, must be owned by
+ * our euid or root and writable by nobody else (the shm dir may be a sticky
+ * directory such as /dev/shm): -EPERM, and hw_fabric_why() says which path
+ * and why. */
 int hw_fabric_create(const char *dir);
+/* Why this thread's last fabric call refused a path: "PATH REASON", or ""
+ * (cleared by hw_fabric_create, hw_fabric_open and hw_dev_open). */
+const char *hw_fabric_why(void);
+void hw_fabric_why_clear(void);
+/* Create path, which must not exist (O_EXCL, never through a symlink), with
+ * mode exactly; returns the fd or -errno. */
+int hw_fabric_create_file(const char *path, mode_t mode);
+/* Open an existing fabric or port file read-write: never through a symlink
+ * (-EPERM), a regular file owned by our euid or root that nobody else may
+ * write (-EPERM). Returns the fd or -errno. */
+int hw_fabric_open_file(const char *path);
 /* Remove a fabric: -EBUSY if a live port still uses it. */
 int hw_fabric_destroy(const char *dir);
-/* Map an existing fabric. */
+/* Map an existing fabric (the checks of hw_fabric_create apply to the
+ * directories and to the fabric file). */
 int hw_fabric_open(const char *dir, struct hw_fabric *fab);
 void hw_fabric_close(struct hw_fabric *fab);
 void hw_fabric_lock(struct hw_fabric *fab);
@@ -109,7 +130,11 @@ bool hw_fabric_slot_alive(struct hw_fabric *fab, unsigned int slot);
 int hw_fabric_find(struct hw_fabric *fab, uint64_t wwpn);
 /* True if ports a and b may talk (zoning). */
 bool hw_fabric_zoned(struct hw_fabric *fab, unsigned int a, unsigned int b);
-/* Fabric login: claim (or reclaim) a slot for wwpn. Lock held by caller. */
+/* Fabric login: claim (or reclaim) a slot for wwpn: its own slot if it has
+ * one without a live owner (-EADDRINUSE with one), else a free slot, else
+ * the slot of a port that logged out or died (its device file and socket
+ * are removed); -ENOSPC only when all 64 ports are alive. Lock held by
+ * caller. */
 int hw_fabric_claim(struct hw_fabric *fab, uint64_t wwnn, uint64_t wwpn, uint32_t roles);
 /* What a process uses of a peer's region: where it is mapped and a private
  * copy of the peer's BAR taken and checked when it was mapped (ring
@@ -126,7 +151,7 @@ struct hw_peer_view {
 struct hw_peer_map {
 	void *base;
 	size_t len;
-	int fd;
+	int fd;	      /* -1 once mapped */
 	uint32_t gen; /* ns gen it was mapped for */
 	uint64_t wwpn;
 	struct hw_peer_view *view;
@@ -137,7 +162,9 @@ struct hw_peer_map {
  * inside it, with the entry sizes of hw_dev.h. */
 bool hw_fabric_bar_ok(const struct hw_bar *geo, size_t len);
 /* Map the device region of slot (BAR copied into m->view, then checked);
- * -ENOENT if none, -EPROTO if the BAR is not valid. */
+ * -ENOENT if none, -EPERM if the file is refused (hw_fabric_open_file),
+ * -EPROTO if the BAR is not valid. The file's fd is closed once mapped
+ * (m->fd is -1). */
 int hw_fabric_map_slot(struct hw_fabric *fab, unsigned int slot, struct hw_peer_map *m);
 void hw_fabric_unmap(struct hw_peer_map *m);
 /* Post e into the EQ of a mapped port (geometry from its view) and wake its

@@ -481,6 +481,9 @@ int hw_fw_doorbell(struct hw_dev *d, unsigned int hwq)
 			      memory_order_release);
 	if (!d->soft)
 		return 0; /* real hardware takes it from here */
+	/* Peers' views are used from here to the end (hw_old_map). */
+	atomic_fetch_add_explicit(&d->fw_epoch[hwq].seq, 1, memory_order_relaxed);
+	atomic_thread_fence(memory_order_seq_cst);
 	/* At most one ring's worth: a remote producer that keeps posting
 	 * cannot hold the port server's loop here. */
 	while ((uint32_t)n < g->entries && (e = hw_ring_peek_geo(d->base, wq, g))) {
@@ -507,5 +510,6 @@ int hw_fw_doorbell(struct hw_dev *d, unsigned int hwq)
 	}
 	for (i = 0; i < b.n; i++)
 		hw_ring_notify(b.ring[i]);
+	atomic_fetch_add_explicit(&d->fw_epoch[hwq].seq, 1, memory_order_release);
 	return n;
 }

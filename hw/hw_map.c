@@ -115,9 +115,18 @@ int hw_map_soft_create(const char *path, size_t len, struct hw_map *m)
 
 	memset(m, 0, sizeof(*m));
 	snprintf(tmp, sizeof(tmp), "%s.new.%d", path, (int)getpid());
-	m->fd = open(tmp, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0664);
-	if (m->fd < 0)
-		return -errno;
+	m->fd = hw_fabric_create_file(tmp, HW_FILE_MODE);
+	if (m->fd == -EEXIST) {
+		/* Left by a dead process with our pid (or planted): remove
+		 * the name itself, never what it may point to. */
+		if (unlink(tmp) == 0)
+			m->fd = hw_fabric_create_file(tmp, HW_FILE_MODE);
+	}
+	if (m->fd < 0) {
+		rc = m->fd;
+		m->fd = -1;
+		return rc;
+	}
 	if (flock(m->fd, LOCK_EX | LOCK_NB) || ftruncate(m->fd, (off_t)len)) {
 		rc = -errno;
 		goto out_unlink;

@@ -37,8 +37,9 @@ int hw_map_uio(const char *devpath, const char *sysfs_root, struct hw_map *m);
 int hw_map_uio_irq_enable(struct hw_map *m);
 /* Read and return the uio interrupt count (blocks unless O_NONBLOCK). */
 int hw_map_uio_irq_read(struct hw_map *m, uint32_t *count);
-/* Create a soft device file of len bytes at path, atomically (temp file,
- * exclusive flock held by the returned map, rename). */
+/* Create a soft device file of len bytes at path, atomically (temp file
+ * created O_EXCL|O_NOFOLLOW with HW_FILE_MODE, exclusive flock held by the
+ * returned map, rename). */
 int hw_map_soft_create(const char *path, size_t len, struct hw_map *m);
 void hw_map_close(struct hw_map *m);
 /* Parse a sysfs attribute file holding one integer (decimal or 0x hex). */
@@ -48,11 +49,22 @@ int hw_map_read_u64(const char *path, uint64_t *val);
 
 struct hw_dma_blk;
 
-/* A peer mapping no longer current (the peer restarted); unmapped at close,
- * because an hwq thread may still be reading it. */
+/* A peer mapping no longer current (the peer restarted, logged out or
+ * died): unmapped once no hw queue can still be reading it, i.e. once every
+ * queue that was inside hw_fw_doorbell when it was retired (odd seq) has
+ * left it. */
 struct hw_old_map {
 	struct hw_old_map *next;
 	struct hw_peer_map m;
+	uint32_t seq[HW_MAX_HWQ]; /* hw_fw_epoch seqs when it was retired */
+};
+
+/* Per hw queue: odd while hw_fw_doorbell runs on it (the firmware reads
+ * peers' views there and nowhere else). Written by the queue's one thread,
+ * read by the control thread; a cache line each. */
+struct hw_fw_epoch {
+	_Atomic uint32_t seq;
+	char pad[60];
 };
 
 struct hw_dev {
@@ -71,12 +83,16 @@ struct hw_dev {
 	unsigned int slot;
 	struct hw_fabric fab; /* soft only */
 
-	/* Peers: maps[] owned by the control thread; view[] is what hwq
-	 * threads read: the mapping and the geometry copied when it was made
-	 * (published with release, never freed or unmapped while open). */
+	/* Peers: maps[] owned by the control thread (gen and wwpn of the last
+	 * incarnation mapped stay when the mapping is retired); view[] is what
+	 * hwq threads read inside hw_fw_doorbell: the mapping and the geometry
+	 * copied when it was made (published with release; when the peer goes
+	 * it is replaced or cleared and the old mapping waits in old_maps
+	 * until fw_epoch says no doorbell can still use it). */
 	struct hw_peer_map peers[HW_MAX_PORTS];
 	_Atomic(struct hw_peer_view *) peer_view[HW_MAX_PORTS];
 	struct hw_old_map *old_maps;
+	struct hw_fw_epoch fw_epoch[HW_MAX_HWQ];
 
 	/* DMA allocator (control thread only). */
 	struct hw_dma_blk *dma_free;
@@ -122,6 +138,13 @@ void hw_dev_close(struct hw_dev *d);
 int hw_dev_set_link(struct hw_dev *d, bool up);
 /* Map or refresh peer slot. [ctl] */
 int hw_dev_peer(struct hw_dev *d, unsigned int slot);
+/* [ctl] Let go of the peers that are gone (slot free or offline, taken by
+ * another port or incarnation, no live owner): their views are withdrawn,
+ * their mappings unmapped as soon as no hw queue can still be using them.
+ * hw_dev_slow_path calls it at every tick and after an RSCN. */
+void hw_dev_peers_gc(struct hw_dev *d);
+/* [ctl] Mappings of peers this process holds (current and retired). */
+unsigned int hw_dev_peer_maps(const struct hw_dev *d);
 /* calloc for arrays of cache-line aligned structures (calloc only
  * guarantees 16-byte alignment). Free with free(). */
 static inline void *hw_calloc_aligned(size_t n, size_t size)

@@ -326,6 +326,12 @@ int hw_tgt_port_process(struct hw_tgt_port *p)
 	return n;
 }
 
+/* Why the last hw_tgt_port_open of this thread refused a fabric path. */
+const char *hw_tgt_port_open_why(void)
+{
+	return hw_fabric_why();
+}
+
 /* [ctl] Open the port. */
 int hw_tgt_port_open(const struct hw_tgt_port_cfg *cfg, const struct hw_tgt_events *ev,
 		     void *ev_arg, struct hw_tgt_port **out)

@@ -47,6 +47,10 @@ struct hw_tgt_events {
  * nvmet_fc target port. */
 int hw_tgt_port_open(const struct hw_tgt_port_cfg *cfg, const struct hw_tgt_events *ev,
 		     void *ev_arg, struct hw_tgt_port **out);
+/* Why this thread's last hw_tgt_port_open refused a path of the soft
+ * fabric (not ours, writable by others, a symlink...): "PATH REASON", or ""
+ * when it did not. */
+const char *hw_tgt_port_open_why(void);
 /* The registered nvmet_fc target port. */
 struct nvmet_fc_target_port *hw_tgt_port_targetport(struct hw_tgt_port *p);
 /* Pollable fd; readable when slow-path work waits. */

@@ -22,6 +22,7 @@
 #include <fcnvme/nqn.h>
 #include <fcnvme/wwn.h>
 
+#include "hw_fabric.h"
 #include "hw_host.h"
 #include "fcnvme.h"
 
@@ -285,10 +286,10 @@ int fcnvme_start(struct fcnvme_ctx *x)
 	cfg.nr_hwq = o->nr_io_queues < HW_HOST_MAX_HWQ ? o->nr_io_queues : HW_HOST_MAX_HWQ;
 	rc = hw_host_port_open(&cfg, &x->port);
 	if (rc) {
-		fprintf(stderr,
-			"fcnvme %s: cannot bring up host port on %s: "
-			"%s\n",
-			x->cmd, dev, strerror(-rc));
+		const char *why = hw_fabric_why();
+
+		fprintf(stderr, "fcnvme %s: cannot bring up host port on %s: %s%s%s\n", x->cmd, dev,
+			why, *why ? ": " : "", strerror(-rc));
 		return -1;
 	}
 	x->lport = hw_host_port_localport(x->port);

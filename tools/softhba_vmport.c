@@ -130,10 +130,18 @@ static void open_error(const struct hw_vmport_cfg *cfg, int rc)
 		fprintf(stderr, PROG ": %s/%s is not a software fabric of this version\n", root,
 			cfg->fabric);
 		return;
+	case -EPERM:
+		if (*hw_fabric_why()) {
+			fprintf(stderr, PROG ": fabric '%s' refused: %s\n", cfg->fabric,
+				hw_fabric_why());
+			return;
+		}
+		break;
 	default:
-		fprintf(stderr, PROG ": cannot open port 0x%016" PRIx64 " on fabric '%s': %s\n",
-			cfg->wwpn, cfg->fabric, strerror(-rc));
+		break;
 	}
+	fprintf(stderr, PROG ": cannot open port 0x%016" PRIx64 " on fabric '%s': %s\n", cfg->wwpn,
+		cfg->fabric, strerror(-rc));
 }
 
 static void print_stats(const struct hw_vmport_stats *s)

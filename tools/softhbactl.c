@@ -169,6 +169,9 @@ static int shc_open_fabric(struct shc *c)
 	rc = hw_fabric_open(c->dir, &c->fab);
 	if (rc == -ENOENT)
 		return shc_err(c, "no fabric '%s' under %s", name, shc_root(c));
+	if (rc && *hw_fabric_why())
+		return shc_err(c, "cannot open fabric '%s': %s: %s", name, hw_fabric_why(),
+			       strerror(-rc));
 	if (rc)
 		return shc_err(c, "cannot open fabric '%s': %s", name, strerror(-rc));
 	c->fab_open = true;

@@ -55,6 +55,9 @@ int shc_fabric_create(struct shc *c, const struct shc_cmd *cmd, int argc, char *
 	rc = hw_fabric_create(dir);
 	if (rc == -EEXIST)
 		return shc_err(c, "fabric '%s' already exists", argv[0]);
+	if (rc && *hw_fabric_why())
+		return shc_err(c, "cannot create fabric '%s': %s: %s", argv[0], hw_fabric_why(),
+			       strerror(-rc));
 	if (rc)
 		return shc_err(c, "cannot create fabric '%s': %s", argv[0], strerror(-rc));
 	return 0;
@@ -74,6 +77,9 @@ int shc_fabric_destroy(struct shc *c, const struct shc_cmd *cmd, int argc, char 
 		return shc_err(c, "fabric '%s' has running ports", argv[0]);
 	if (rc == -ENOENT)
 		return shc_err(c, "no fabric '%s'", argv[0]);
+	if (rc && *hw_fabric_why())
+		return shc_err(c, "cannot destroy fabric '%s': %s: %s", argv[0], hw_fabric_why(),
+			       strerror(-rc));
 	if (rc)
 		return shc_err(c, "cannot destroy fabric '%s': %s", argv[0], strerror(-rc));
 	return 0;

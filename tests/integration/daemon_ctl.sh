@@ -92,4 +92,17 @@ cp "$tmp/saved1.conf" "$tmp/run2.conf"
 daemon_start "$tmp/run2.conf" || exit 1
 check "config save again" quiet ctl config save "$tmp/saved2.conf"
 check "save -> load -> save identical" cmp "$tmp/saved1.conf" "$tmp/saved2.conf"
+
+# A fabric directory another user made first is not adopted: nvmetfcd
+# refuses to start and its log names the path and the reason.
+if [ "$(id -u)" = 0 ]; then
+	mkdir -m 700 "$tmp/othershm" "$tmp/othershm/$FABRIC"
+	chown 65534 "$tmp/othershm/$FABRIC"
+	FCNVME_SHM_DIR=$tmp/othershm timeout 20 "$B/daemon/nvmetfcd" -f -c "$tmp/run2.conf" \
+		-s "$tmp/other.sock" -S "$tmp/otherstate" >"$tmp/other.log" 2>&1
+	check_not "a fabric dir of uid 65534 is refused" test $? = 0
+	check "the log names the fabric dir and its owner" grep -q \
+		"cannot open soft:$FABRIC: $tmp/othershm/$FABRIC is owned by uid 65534" "$tmp/other.log"
+	check "nothing was created in it" test ! -e "$tmp/othershm/$FABRIC/fabric"
+fi
 finish

@@ -1,7 +1,8 @@
 #!/bin/sh
 # SPDX-License-Identifier: Apache-2.0
 # softhbactl: fabric create/destroy/list, zone and fault commands on an empty
-# fabric, and a clear error with a non-zero exit for every kind of bad input.
+# fabric, and a clear error with a non-zero exit for every kind of bad input
+# (a fabric directory others may write or another user owns among them).
 set -u
 : "${top_builddir:?}"
 bin="$top_builddir/tools/softhbactl"
@@ -84,5 +85,20 @@ has "explicit fabric" "WWPN" $S --fabric f2 port list
 ok "destroy" $S fabric destroy f2
 bad "destroy missing" "no fabric 'f2'" $S fabric destroy f2
 ok "destroy f1" $S fabric destroy f1
+# What the fabric creates is the owner's only; what it finds must be ours.
+ok "create f3" $S fabric create f3
+has "fabric dir 0700" "700" stat -c %a "$dir/f3"
+has "fabric file 0600" "600" stat -c %a "$dir/f3/fabric"
+chmod 0777 "$dir/f3"
+bad "fabric dir writable by others" "$dir/f3 is writable by group or others (mode 0777)" \
+	$S --fabric f3 port list
+chmod 0700 "$dir/f3"
+if [ "$(id -u)" = 0 ]; then
+	chown 65534 "$dir/f3"
+	bad "fabric dir of another user" "$dir/f3 is owned by uid 65534" $S --fabric f3 port list
+	bad "not destroyed either" "is owned by uid 65534" $S fabric destroy f3
+	chown 0 "$dir/f3"
+fi
+ok "destroy f3" $S fabric destroy f3
 echo "softhbactl: $pass passed, $fail failed"
 [ $fail -eq 0 ]

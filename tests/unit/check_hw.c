@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 /*
- * The Check runner of hw/: rings, fabric, mapper, firmware (data movement,
- * steering, DMA bounds), the DMA allocator, the firmware of a remote
- * driver's port, and the kernel driver's copy of the device layout.
+ * The Check runner of hw/: rings, fabric (and its modes, ownership checks and
+ * peer/slot reclamation), mapper, firmware (data movement, steering, DMA
+ * bounds), the DMA allocator, the firmware of a remote driver's port, and
+ * the kernel driver's copy of the device layout.
  */
 #include <stdlib.h>
 
@@ -14,6 +15,7 @@ int main(void)
 	int failed;
 
 	srunner_add_suite(sr, hw_fabric_suite());
+	srunner_add_suite(sr, hw_fabsec_suite());
 	srunner_add_suite(sr, hw_map_suite());
 	srunner_add_suite(sr, hw_fw_suite());
 	srunner_add_suite(sr, hw_abi_suite());

@@ -15,6 +15,7 @@
 
 Suite *hw_ring_suite(void);
 Suite *hw_fabric_suite(void);
+Suite *hw_fabsec_suite(void);
 Suite *hw_map_suite(void);
 Suite *hw_fw_suite(void);
 Suite *hw_abi_suite(void);
