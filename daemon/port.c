@@ -52,6 +52,7 @@ struct port {
 	struct io_thread *threads; /* nr_hwq of them */
 	uint64_t *last_beat;	   /* watchdog bookkeeping */
 	struct event *hw_ev;
+	uint64_t dma_refused; /* [ctl] DMA allocation failures reported */
 };
 
 static void err_set(char *err, size_t errlen, const char *fmt, ...)
@@ -172,6 +173,31 @@ static void port_stop_threads(struct port *p, uint16_t n)
 		io_thread_stop(&p->threads[n]);
 }
 
+/* A port must be able to back what it advertises to one host: an
+ * association with Linux's 32-entry admin queue and one I/O queue of
+ * max_queue_size entries, each entry an mdts-sized buffer in the device's
+ * DMA window. Otherwise a host that follows MQES and MDTS is refused. */
+static int port_check_backing(struct port *p, const struct conf_port *cp, char *err, size_t errlen)
+{
+	uint64_t mdts = cp->mdts ? cp->mdts : CONF_DEFAULT_MDTS;
+	uint64_t qs = cp->max_queue_size ? cp->max_queue_size : 1024;
+	uint64_t need = (32u + qs) * mdts;
+	struct hw_dma_usage u;
+
+	hw_tgt_port_dma_usage(p->hw, &u);
+	if (need <= u.size - u.in_use)
+		return 0;
+	err_set(err, errlen,
+		"port %s: its limits cannot be backed: one association with a 32-entry admin "
+		"queue and one I/O queue of max_queue_size %u entries needs %llu MiB of DMA "
+		"memory at mdts %llu KiB, and %s has %llu MiB free; lower mdts or "
+		"max_queue_size (or give the device a larger window)",
+		p->name, (unsigned int)qs, (unsigned long long)(need >> 20),
+		(unsigned long long)(mdts >> 10), cp->dev,
+		(unsigned long long)((u.size - u.in_use) >> 20));
+	return -ENOSPC;
+}
+
 /* Create a port from its config entry; see port.h. */
 int port_add(struct fcd *d, const struct conf_port *cp, char *err, size_t errlen)
 {
@@ -227,6 +253,9 @@ int port_add(struct fcd *d, const struct conf_port *cp, char *err, size_t errlen
 	}
 	p->tp = hw_tgt_port_targetport(p->hw);
 	p->link_up = p->tp->port_state == FC_OBJSTATE_ONLINE;
+	rc = port_check_backing(p, cp, err, errlen);
+	if (rc)
+		goto out_close_hw;
 
 	for (q = 0; q < p->nr_hwq; q++) {
 		if (q < cp->nr_cpus)
@@ -563,13 +592,34 @@ bool port_io_alive(struct fcd *d)
 	return alive;
 }
 
+/* Say when queue or LS buffers did not fit in a port's DMA window (the
+ * host got Insufficient Resources for its Create Association or
+ * Connection): once per tick that saw new failures. */
+static void port_report_dma(struct port *p)
+{
+	struct hw_dma_usage u;
+
+	hw_tgt_port_dma_usage(p->hw, &u);
+	if (u.refused == p->dma_refused)
+		return;
+	log_warnx("port %s: %llu DMA allocation(s) did not fit in its window (%llu of %llu MiB "
+		  "in use): a host's Create Association or Create Connection was refused with "
+		  "Insufficient Resources; lower mdts, max_queue_size or max_io_queues, or give "
+		  "the device a larger window",
+		  p->name, (unsigned long long)(u.refused - p->dma_refused),
+		  (unsigned long long)(u.in_use >> 20), (unsigned long long)(u.size >> 20));
+	p->dma_refused = u.refused;
+}
+
 /* Periodic slow-path processing (timeouts) of every port. */
 void port_tick(struct fcd *d)
 {
 	struct port *p;
 
-	for (p = d->ports; p; p = p->next)
+	for (p = d->ports; p; p = p->next) {
 		hw_tgt_port_process(p->hw);
+		port_report_dma(p);
+	}
 }
 
 /* Counts for status lines. */

@@ -60,8 +60,10 @@ int hw_dma_alloc(struct hw_dev *d, size_t len, void **vaddr, fcnvme_dma_t *handl
 			*pp = b->next;
 			free(b);
 		}
+		d->dma_in_use += need;
 		return 0;
 	}
+	d->dma_refused++;
 	return -ENOMEM;
 }
 
@@ -80,6 +82,7 @@ void hw_dma_free(struct hw_dev *d, void *vaddr, size_t len)
 	n = malloc(sizeof(*n));
 	if (!n)
 		return; /* leak the extent rather than corrupt the list */
+	d->dma_in_use = d->dma_in_use > sz ? d->dma_in_use - sz : 0;
 	n->off = off;
 	n->len = sz;
 	n->next = *pp;

@@ -96,6 +96,8 @@ struct hw_dev {
 
 	/* DMA allocator (control thread only). */
 	struct hw_dma_blk *dma_free;
+	uint64_t dma_in_use;  /* [ctl] bytes allocated (whole pages) */
+	uint64_t dma_refused; /* [ctl] allocations that did not fit */
 	struct fcnvme_device fdev;
 
 	/* Slow-path wake-up (control thread). */

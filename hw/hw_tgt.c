@@ -427,6 +427,13 @@ struct nvmet_fc_target_port *hw_tgt_port_targetport(struct hw_tgt_port *p)
 }
 
 /* Pollable fd; readable when slow-path work waits. */
+void hw_tgt_port_dma_usage(struct hw_tgt_port *p, struct hw_dma_usage *u)
+{
+	u->size = p->dev.geo->dma_size;
+	u->in_use = p->dev.dma_in_use;
+	u->refused = p->dev.dma_refused;
+}
+
 int hw_tgt_port_event_fd(struct hw_tgt_port *p)
 {
 	return p ? p->dev.epfd : -EINVAL;

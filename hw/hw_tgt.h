@@ -74,6 +74,15 @@ int hw_tgt_port_rports(struct hw_tgt_port *p, struct hw_rport_info *out, int max
 int hw_tgt_port_logo(struct hw_tgt_port *p, uint64_t rport_wwpn);
 /* [ctl] Send an RSCN to logged-in initiators. */
 int hw_tgt_port_rscn(struct hw_tgt_port *p);
+/* A port's DMA window: its size, the bytes allocated (queue buffers, LS
+ * buffers) and how many allocations did not fit since the port opened. */
+struct hw_dma_usage {
+	uint64_t size;
+	uint64_t in_use;
+	uint64_t refused;
+};
+/* [ctl] The port's DMA window usage. */
+void hw_tgt_port_dma_usage(struct hw_tgt_port *p, struct hw_dma_usage *u);
 /* [ctl] True once the transport called targetport_delete (after
  * nvmet_fc_unregister_targetport, when its last reference went). */
 bool hw_tgt_port_deleted(struct hw_tgt_port *p);

@@ -109,9 +109,10 @@ static void fcn_ls_create_assoc(struct fcn_ls_ctx *ctx)
 	if (rc)
 		goto out_rjt_logic;
 	rc = fcn_queue_create(assoc, 0, p.sqsize, p.ersp_ratio, &queue);
-	if (rc == -EBUSY) {
+	if (rc == -EBUSY || rc == -ENOSPC) {
 		/* The core holds this host port to a bound (associations
-		 * that have not connected yet): insufficient resources. */
+		 * that have not connected yet), or the port's DMA memory
+		 * cannot back the admin queue: insufficient resources. */
 		fcn_assoc_destroy_unused(assoc);
 		fcn_ls_xmt_rjt(ctx, FCNVME_LS_CREATE_ASSOCIATION, FCNVME_RJT_RC_INSUF_RES,
 			       FCNVME_RJT_EXP_NONE);
@@ -142,6 +143,7 @@ static void fcn_ls_create_conn(struct fcn_ls_ctx *ctx)
 	struct nvmet_fc_sq *queue;
 	struct fcn_assoc *assoc;
 	uint32_t max_qs;
+	int rc;
 
 	if (fcnvme_ls_parse_cr_conn(ctx->rqstbuf, ctx->rqstlen, &p, &v)) {
 		fcn_ls_xmt_rjt(ctx, FCNVME_LS_CREATE_CONNECTION, v.reason, v.explanation);
@@ -170,7 +172,14 @@ static void fcn_ls_create_conn(struct fcn_ls_ctx *ctx)
 			       FCNVME_RJT_EXP_INV_SQSIZE);
 		return;
 	}
-	if (fcn_queue_create(assoc, p.qid, p.sqsize, p.ersp_ratio, &queue))
+	rc = fcn_queue_create(assoc, p.qid, p.sqsize, p.ersp_ratio, &queue);
+	if (rc == -ENOSPC) {
+		/* The port's DMA memory cannot back the queue. */
+		fcn_ls_xmt_rjt(ctx, FCNVME_LS_CREATE_CONNECTION, FCNVME_RJT_RC_INSUF_RES,
+			       FCNVME_RJT_EXP_NONE);
+		return;
+	}
+	if (rc)
 		goto out_rjt_logic;
 	fcnvme_ls_build_cr_conn_acc(ctx->rspbuf, FCN_LS_RSP_BUF_LEN, queue->connection_id);
 	if (fcn_queue_connect(queue, ctx)) {

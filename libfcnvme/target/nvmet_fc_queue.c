@@ -48,6 +48,8 @@ void fcn_queue_free(struct nvmet_fc_sq *queue)
 	free(queue);
 }
 
+/* The queue's request contexts with their data buffers and responses in
+ * the port's DMA memory; -ENOSPC when that memory is exhausted. */
 static int fcn_queue_alloc_fods(struct nvmet_fc_sq *queue)
 {
 	struct fcn_tgtport *tp = queue->tgtport;
@@ -68,7 +70,7 @@ static int fcn_queue_alloc_fods(struct nvmet_fc_sq *queue)
 	rc = fcnvme_dma_alloc(tp->dev, queue->rsp_region_len, &queue->rsp_region, &rspdma);
 	if (rc) {
 		queue->rsp_region = NULL;
-		return rc;
+		return rc == -ENOMEM ? -ENOSPC : rc;
 	}
 	for (i = 0; i < queue->sqsize; i++) {
 		struct fcn_fod *fod = &queue->fods[i];
@@ -82,7 +84,7 @@ static int fcn_queue_alloc_fods(struct nvmet_fc_sq *queue)
 		rc = fcnvme_dma_alloc(tp->dev, queue->max_data_len, &fod->data, &dma);
 		if (rc) {
 			fod->data = NULL;
-			return rc;
+			return rc == -ENOMEM ? -ENOSPC : rc;
 		}
 		for (j = 0; j < nents; j++) {
 			uint32_t off = j * FCN_SG_ELEM_LEN;

@@ -8,7 +8,8 @@
  * at the edges of a port's max_queue_size and max_io_queues (a host that
  * ignores what the controller advertises); `flood` sends Create
  * Associations that never connect (a host port trying to lock others out
- * of a target port); `ctl` sends malformed messages
+ * of a target port); `exhaust` asks for queues the port's DMA memory cannot
+ * back; `ctl` sends malformed messages
  * to the control socket. Every case prints one line
  * "NAME: OUTCOME" and is judged against what a correct target must do
  * (LS_RJT for a bad LS, no successful completion for a bad CMD IU, an
@@ -631,6 +632,33 @@ static void run_flood(struct inj *j, unsigned int count, unsigned int allowed, u
 	}
 }
 
+/* Queues the port's DMA memory cannot back: one association, then `count`
+ * Create Connections of `sqsize` (0's based); the first `allowed` are
+ * accepted, the rest get Insufficient Resources; then Disconnect. */
+static void run_exhaust(struct inj *j, unsigned int count, unsigned int allowed,
+			unsigned int sqsize)
+{
+	uint8_t buf[NVME_FC_MAX_LS_RQST_LEN], rsp[NVME_FC_MAX_LS_RSP_LEN];
+	unsigned int i;
+	uint32_t len;
+
+	if (inj_assoc(j))
+		return;
+	for (i = 0; i < count; i++) {
+		char name[64];
+
+		snprintf(name, sizeof(name), "Create Connection qid %u sqsize %u", i + 1, sqsize);
+		len = build_crc(buf, j->assoc_id, (uint16_t)(i + 1), (uint16_t)sqsize);
+		if (i < allowed)
+			expect_answer(j, name, buf, len, 0, 0, rsp);
+		else
+			expect_answer(j, name, buf, len, FCNVME_RJT_RC_INSUF_RES,
+				      FCNVME_RJT_EXP_NONE, rsp);
+	}
+	len = build_disc(buf, j->assoc_id);
+	expect_answer(j, "Disconnect Association", buf, len, 0, 0, rsp);
+}
+
 /* ---- main --------------------------------------------------------------- */
 
 static int usage(void)
@@ -640,28 +668,36 @@ static int usage(void)
 		"                  --target WWPN --hostnqn NQN --subnqn NQN [--random N] [--seed N]\n"
 		"       e2e_inject limits (same) --max-queue-size N --max-io-queues N\n"
 		"       e2e_inject flood (same) --count N --allowed N --hold SECS\n"
+		"       e2e_inject exhaust (same) --count N --allowed N --sqsize N\n"
 		"       e2e_inject ctl --socket PATH [--random N] [--seed N]\n");
 	return 2;
 }
 
 int main(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "fabric", 1, NULL, 'f' },	   { "shm-dir", 1, NULL, 'd' },
-		{ "wwnn", 1, NULL, 'n' },	   { "wwpn", 1, NULL, 'p' },
-		{ "target", 1, NULL, 't' },	   { "hostnqn", 1, NULL, 'h' },
-		{ "subnqn", 1, NULL, 's' },	   { "random", 1, NULL, 'r' },
-		{ "socket", 1, NULL, 'S' },	   { "max-queue-size", 1, NULL, 'Q' },
-		{ "max-io-queues", 1, NULL, 'N' }, { "seed", 1, NULL, 'e' },
-		{ "count", 1, NULL, 'c' },	   { "allowed", 1, NULL, 'a' },
-		{ "hold", 1, NULL, 'H' },	   { NULL, 0, NULL, 0 }
-	};
+	static const struct option opts[] = { { "fabric", 1, NULL, 'f' },
+					      { "shm-dir", 1, NULL, 'd' },
+					      { "wwnn", 1, NULL, 'n' },
+					      { "wwpn", 1, NULL, 'p' },
+					      { "target", 1, NULL, 't' },
+					      { "hostnqn", 1, NULL, 'h' },
+					      { "subnqn", 1, NULL, 's' },
+					      { "random", 1, NULL, 'r' },
+					      { "socket", 1, NULL, 'S' },
+					      { "max-queue-size", 1, NULL, 'Q' },
+					      { "max-io-queues", 1, NULL, 'N' },
+					      { "seed", 1, NULL, 'e' },
+					      { "count", 1, NULL, 'c' },
+					      { "allowed", 1, NULL, 'a' },
+					      { "hold", 1, NULL, 'H' },
+					      { "sqsize", 1, NULL, 'z' },
+					      { NULL, 0, NULL, 0 } };
 	struct hw_host_port_cfg cfg = { .nr_hwq = 1, .queue_depth = 32, .fcp_timeout_ms = 3000 };
 	const char *mode, *fabric = NULL, *sock = NULL;
 	char dev[256];
 	uint64_t target = 0;
 	unsigned int nrandom = 20, qsize = 0, nq = 0, seed = 0;
-	unsigned int count = 0, allowed = 0, hold = 0;
+	unsigned int count = 0, allowed = 0, hold = 0, sqsize = 0;
 	bool seeded = false;
 	struct inj j;
 	struct hw_host_rport *rp;
@@ -721,6 +757,9 @@ int main(int argc, char **argv)
 		case 'H':
 			hold = (unsigned int)strtoul(optarg, NULL, 0);
 			break;
+		case 'z':
+			sqsize = (unsigned int)strtoul(optarg, NULL, 0);
+			break;
 		default:
 			return usage();
 		}
@@ -732,12 +771,15 @@ int main(int argc, char **argv)
 		goto out;
 	}
 	if ((strcmp(mode, "ls") && strcmp(mode, "cmd") && strcmp(mode, "limits") &&
-	     strcmp(mode, "flood")) ||
+	     strcmp(mode, "flood") && strcmp(mode, "exhaust")) ||
 	    !fabric || !target || !cfg.wwnn || !cfg.wwpn || !j.hostnqn[0] || !j.subnqn[0])
 		return usage();
 	if (!strcmp(mode, "limits") && (qsize < 2 || qsize > 65535 || !nq || nq > 127))
 		return usage();
 	if (!strcmp(mode, "flood") && (!count || count > 1000 || allowed > count || hold > 600))
+		return usage();
+	if (!strcmp(mode, "exhaust") &&
+	    (!count || count > 127 || allowed > count || !sqsize || sqsize > 65534))
 		return usage();
 	snprintf(dev, sizeof(dev), "soft:%s", fabric);
 	cfg.dev = dev;
@@ -765,6 +807,8 @@ int main(int argc, char **argv)
 		run_limits(&j, qsize, nq);
 	else if (strcmp(mode, "flood") == 0)
 		run_flood(&j, count, allowed, hold);
+	else if (strcmp(mode, "exhaust") == 0)
+		run_exhaust(&j, count, allowed, sqsize);
 	else
 		run_cmd(&j);
 	hw_host_port_close(j.p);

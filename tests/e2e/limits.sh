@@ -144,6 +144,34 @@ check "the 4 that never connected were deleted after 10 s" test "$(grep -c \
 	'of host port 0x10000090fb0000a2 deleted: no Connect within 10000 ms' \
 	"$tmp/nvmetfcd.log")" = 4
 
+# --- queues the port's DMA memory cannot back: Insufficient Resources, logged
+"$INJECT" exhaust --fabric "$FABRIC" --shm-dir "$FCNVME_SHM_DIR" \
+	--wwnn "$H2WWNN" --wwpn "$H2WWPN" --target 0x10000090fa0000e5 \
+	--hostnqn "$HOSTNQN2" --subnqn "$NQN_A" --count 3 --allowed 2 --sqsize 479 \
+	>"$tmp/exhaust.out" 2>&1
+check "port e5: two 480-entry queues fit, the third gets Insufficient Resources ($(tail -1 "$tmp/exhaust.out"))" \
+	grep -q ': 5 passed, 0 failed' "$tmp/exhaust.out"
+check "the daemon says the DMA window was too small" e2e_wait_for 5 grep -q \
+	'port pdma: 1 DMA allocation(s) did not fit in its window' "$tmp/nvmetfcd.log"
+
+# --- a port whose limits its DMA window cannot back is refused ---------------
+# (32 + 1024) x 1 MiB > the 1 GiB window: the reload fails with the reason,
+# and the running ports stay.
+cp "$conf" "$tmp/good.conf"
+sed 's|^ports = (|ports = (\
+	{ name = "pbig"; dev = "soft:'"$FABRIC"'"; shm_dir = "'"$FCNVME_SHM_DIR"'";\
+	  wwnn = "0x20000090fa0000e9"; wwpn = "0x10000090fa0000e9";\
+	  mdts = "1M"; max_queue_size = 1024; },|' "$tmp/good.conf" >"$conf"
+"$FCNVMECTL" -s "$SOCK" config reload >"$tmp/big.out" 2>&1
+rc=$?
+check "reload with a port its DMA window cannot back fails (exit $rc) and says why" \
+	sh -c "[ $rc -ne 0 ] && grep -q 'port pbig: its limits cannot be backed: .* needs 1056 MiB of DMA memory at mdts 1024 KiB' '$tmp/big.out'"
+cat "$tmp/big.out"
+check "the other ports still serve" sh -c \
+	"\"$FCNVMECTL\" -s '$SOCK' port list >'$tmp/ports.out' &&
+	 [ \$(grep -Ec ' yes +yes ' '$tmp/ports.out') = 5 ] && ! grep -q pbig '$tmp/ports.out'"
+cp "$tmp/good.conf" "$conf"
+
 # --- the discovery log entry, as Linux words it ------------------------------
 # shellcheck disable=SC2086
 timeout 20 "$FCNVME" discover $H1 --traddr "$(traddr_of 3)" >"$tmp/disc.out" 2>&1

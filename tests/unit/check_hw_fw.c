@@ -321,6 +321,9 @@ START_TEST(test_dma_alloc)
 	ck_assert_int_eq(hw_dma_alloc(&tgt, 100, &a, &ha), 0);
 	ck_assert_int_eq(hw_dma_alloc(&tgt, 4097, &b, &hb), 0);
 	ck_assert_int_eq(hw_dma_alloc(&tgt, 4096, &c, &hc), 0);
+	/* whole pages are counted */
+	ck_assert_uint_eq(tgt.dma_in_use, 4 * 4096);
+	ck_assert_uint_eq(tgt.dma_refused, 0);
 	ck_assert_uint_eq(ha, HW_DMA_HANDLE_BASE);
 	ck_assert_uint_eq(hb, HW_DMA_HANDLE_BASE + 4096);
 	ck_assert_uint_eq(hc, HW_DMA_HANDLE_BASE + 3 * 4096);
@@ -333,11 +336,15 @@ START_TEST(test_dma_alloc)
 	hw_dma_free(&tgt, d, 8192);
 	hw_dma_free(&tgt, a, 100);
 	hw_dma_free(&tgt, c, 4096);
+	ck_assert_uint_eq(tgt.dma_in_use, 0);
 	/* everything coalesced: the whole window is one block again */
 	ck_assert_int_eq(hw_dma_alloc(&tgt, 1 << 20, &a, &ha), 0);
 	ck_assert_uint_eq(ha, HW_DMA_HANDLE_BASE);
 	ck_assert_int_eq(hw_dma_alloc(&tgt, 4096, &b, &hb), -ENOMEM);
+	ck_assert_uint_eq(tgt.dma_in_use, 1 << 20);
+	ck_assert_uint_eq(tgt.dma_refused, 1); /* what the daemon reports */
 	ck_assert_int_eq(hw_dma_alloc(&tgt, 0, &b, &hb), -EINVAL);
+	ck_assert_uint_eq(tgt.dma_refused, 1);
 	/* through the fcnvme_device the transports get */
 	hw_dma_free(&tgt, a, 1 << 20);
 	ck_assert_int_eq(tgt.fdev.dma_ops->alloc(&tgt.fdev, 512, &a, &ha), 0);
