@@ -379,7 +379,9 @@ int hw_tgt_port_open(const struct hw_tgt_port_cfg *cfg, const struct hw_tgt_even
 	}
 	for (q = 0; q < p->nr_hwq; q++) {
 		p->hwq[q].x = calloc(p->rq_depth, sizeof(*p->hwq[q].x));
-		if (!p->hwq[q].x) {
+		p->hwq[q].held_cap = 4u * p->rq_depth;
+		p->hwq[q].held = calloc(p->hwq[q].held_cap, sizeof(*p->hwq[q].held));
+		if (!p->hwq[q].x || !p->hwq[q].held) {
 			rc = -ENOMEM;
 			goto out_close;
 		}
@@ -412,8 +414,10 @@ out_close:
 	hw_dev_close(&p->dev);
 out_free:
 	if (p->hwq)
-		for (q = 0; q < p->nr_hwq; q++)
+		for (q = 0; q < p->nr_hwq; q++) {
 			free(p->hwq[q].x);
+			free(p->hwq[q].held);
+		}
 	free(p->hwq);
 	free(p->lsctx);
 	free(p);
@@ -527,8 +531,10 @@ void hw_tgt_port_close(struct hw_tgt_port *p)
 		free(rp);
 	}
 	hw_dev_close(&p->dev);
-	for (q = 0; q < p->nr_hwq; q++)
+	for (q = 0; q < p->nr_hwq; q++) {
 		free(p->hwq[q].x);
+		free(p->hwq[q].held);
+	}
 	free(p->hwq);
 	free(p->lsctx);
 	free(p);

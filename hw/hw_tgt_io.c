@@ -177,15 +177,15 @@ static bool hw_tgt_logged_in(struct hw_tgt_port *p, unsigned int slot)
 							   memory_order_acquire) == HW_LOGIN_PRLI;
 }
 
-static void hw_tgt_rcv_cmd(struct hw_tgt_port *p, uint16_t hwq, const struct hw_cqe *c)
+/* Start a received command on a free exchange (there is one). */
+static void hw_tgt_start_cmd(struct hw_tgt_port *p, uint16_t hwq, const struct hw_cqe *c)
 {
 	struct hw_tgt_hwq *q = &p->hwq[hwq];
 	struct hw_tgt_xchg *x = q->free;
 	int rc;
 
-	hw_stat_add(&p->dev.bar->qstats[hwq].cmd_rx, 1);
-	if (!x || !hw_tgt_logged_in(p, c->peer_slot) || !p->tp || p->tp_deleted) {
-		/* No exchange or no login: abort it back to the host. */
+	if (!hw_tgt_logged_in(p, c->peer_slot) || !p->tp || p->tp_deleted) {
+		/* No login (any more): abort it back to the host. */
 		hw_tgt_bls(p, hwq, HW_WQE_ABTS, c->peer_slot, c->src_hwq, c->xri, c->tag);
 		return;
 	}
@@ -211,11 +211,72 @@ static void hw_tgt_rcv_cmd(struct hw_tgt_port *p, uint16_t hwq, const struct hw_
 	q->free = x;
 }
 
+/* A received CMD IU: start it, or hold it in order behind the ones already
+ * waiting for an exchange; only when the hold is full too is it aborted
+ * back to the host. */
+static void hw_tgt_rcv_cmd(struct hw_tgt_port *p, uint16_t hwq, const struct hw_cqe *c)
+{
+	struct hw_tgt_hwq *q = &p->hwq[hwq];
+
+	hw_stat_add(&p->dev.bar->qstats[hwq].cmd_rx, 1);
+	if (q->free && !q->held_count) {
+		hw_tgt_start_cmd(p, hwq, c);
+		return;
+	}
+	if (q->held_count < q->held_cap && hw_tgt_logged_in(p, c->peer_slot)) {
+		q->held[(q->held_head + q->held_count) % q->held_cap] = *c;
+		q->held_count++;
+		return;
+	}
+	hw_tgt_bls(p, hwq, HW_WQE_ABTS, c->peer_slot, c->src_hwq, c->xri, c->tag);
+}
+
+/* Start held commands while exchanges are free; returns how many were
+ * taken off the hold. */
+static int hw_tgt_start_held(struct hw_tgt_port *p, uint16_t hwq)
+{
+	struct hw_tgt_hwq *q = &p->hwq[hwq];
+	int n = 0;
+
+	while (q->held_count && q->free) {
+		struct hw_cqe *c = &q->held[q->held_head];
+
+		q->held_head = (q->held_head + 1) % q->held_cap;
+		q->held_count--;
+		n++;
+		if (c->type == HW_CQE_RCV_CMD)
+			hw_tgt_start_cmd(p, hwq, c);
+	}
+	return n;
+}
+
+/* An ABTS for a command still on hold: it never started, so it is
+ * dropped from the hold and confirmed. */
+static bool hw_tgt_abort_held(struct hw_tgt_port *p, uint16_t hwq, const struct hw_cqe *c)
+{
+	struct hw_tgt_hwq *q = &p->hwq[hwq];
+	uint32_t i;
+
+	for (i = 0; i < q->held_count; i++) {
+		struct hw_cqe *h = &q->held[(q->held_head + i) % q->held_cap];
+
+		if (h->type == HW_CQE_RCV_CMD && h->peer_slot == c->peer_slot && h->xri == c->xri &&
+		    h->tag == c->tag) {
+			h->type = 0;
+			hw_tgt_bls(p, hwq, HW_WQE_BA_ACC, c->peer_slot, c->src_hwq, c->xri, c->tag);
+			return true;
+		}
+	}
+	return false;
+}
+
 static void hw_tgt_rcv_abts(struct hw_tgt_port *p, uint16_t hwq, const struct hw_cqe *c)
 {
 	struct hw_tgt_xchg *x = hw_tgt_find(p, &p->hwq[hwq], c);
 
 	atomic_fetch_add_explicit(&p->dev.bar->cnt.abts_rx, 1, memory_order_relaxed);
+	if (!x && hw_tgt_abort_held(p, hwq, c))
+		return;
 	if (!x) {
 		hw_tgt_bls(p, hwq, HW_WQE_BA_RJT, c->peer_slot, c->src_hwq, c->xri, c->tag);
 		return;
@@ -286,6 +347,10 @@ int hw_tgt_poll(struct hw_tgt_port *p, uint16_t hwq, unsigned int budget)
 		hw_fw_doorbell(&p->dev, hwq);
 	}
 	while ((unsigned int)n < budget) {
+		if (q->held_count && q->free) {
+			n += hw_tgt_start_held(p, hwq);
+			continue;
+		}
 		if ((x = q->done_head)) {
 			q->done_head = x->next;
 			if (!q->done_head)
@@ -319,7 +384,8 @@ int hw_tgt_hwq_wait(struct hw_tgt_port *p, uint16_t hwq, unsigned int timeout_us
 {
 	if (!p || hwq >= p->nr_hwq)
 		return -EINVAL;
-	if (p->hwq[hwq].wq_pending || p->hwq[hwq].done_head)
+	if (p->hwq[hwq].wq_pending || p->hwq[hwq].done_head ||
+	    (p->hwq[hwq].held_count && p->hwq[hwq].free))
 		return 1;
 	return hw_ring_wait(p->dev.base, &p->dev.bar->cq[hwq], timeout_us);
 }

@@ -35,6 +35,12 @@ struct hw_tgt_hwq {
 	_Alignas(64) struct hw_tgt_xchg *free;
 	struct hw_tgt_xchg *done_head, *done_tail; /* completed locally */
 	struct hw_tgt_xchg *x;			   /* rq_depth exchanges */
+	/* [hwq] Received CMD IUs waiting for an exchange (a host may have
+	 * more commands outstanding than the port has exchanges): a FIFO of
+	 * held_cap CQE copies, started in order as exchanges come back; a
+	 * held entry whose host aborted it has type 0. Allocated at open. */
+	struct hw_cqe *held;
+	uint32_t held_head, held_count, held_cap;
 	bool in_poll;
 	bool wq_pending;
 };

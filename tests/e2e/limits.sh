@@ -154,6 +154,20 @@ check "port e5: two 480-entry queues fit, the third gets Insufficient Resources 
 check "the daemon says the DMA window was too small" e2e_wait_for 5 grep -q \
 	'port pdma: 1 DMA allocation(s) did not fit in its window' "$tmp/nvmetfcd.log"
 
+# --- more commands outstanding than the port has receive exchanges ---------
+# Port e6 has 16 exchanges on its one hw queue; a host keeps 64 commands in
+# flight on one queue (legal: MQES allows 1024). The port holds what it
+# cannot start yet instead of aborting it: every I/O completes, verified.
+if perf xchg 6 --queues 1 -q 64 -o 4096 -w rw; then
+	e=$(json_num "$tmp/xchg.json" verify_errors)
+	i=$(json_num "$tmp/xchg.json" ios)
+	r=$(json_num "$tmp/xchg.json" errors)
+	check "QD 64 on a port with 16 exchanges: $i verified I/Os, ${r:-?} errors, $e verify errors" \
+		test "${i:-0}" -gt 0 -a "$e" = 0 -a "${r:-1}" = 0
+else
+	ko "QD 64 on a port with 16 exchanges: $(tail -3 "$tmp/xchg.err")"
+fi
+
 # --- a port whose limits its DMA window cannot back is refused ---------------
 # (32 + 1024) x 1 MiB > the 1 GiB window: the reload fails with the reason,
 # and the running ports stay.
@@ -169,7 +183,7 @@ check "reload with a port its DMA window cannot back fails (exit $rc) and says w
 cat "$tmp/big.out"
 check "the other ports still serve" sh -c \
 	"\"$FCNVMECTL\" -s '$SOCK' port list >'$tmp/ports.out' &&
-	 [ \$(grep -Ec ' yes +yes ' '$tmp/ports.out') = 5 ] && ! grep -q pbig '$tmp/ports.out'"
+	 [ \$(grep -Ec ' yes +yes ' '$tmp/ports.out') = 6 ] && ! grep -q pbig '$tmp/ports.out'"
 cp "$tmp/good.conf" "$conf"
 
 # --- the discovery log entry, as Linux words it ------------------------------
