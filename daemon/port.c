@@ -16,6 +16,7 @@
 
 #include <event2/event.h>
 
+#include <fcnvme/clock.h>
 #include <fcnvme/nvmet_fc_core.h>
 #include <fcnvme/wwn.h>
 
@@ -288,14 +289,6 @@ out_free_port:
 	return rc;
 }
 
-static uint64_t port_now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
-
 /* Tear the port down: the core forgets it, the transport tears down every
  * association (which needs the I/O threads and the control inbox, so both
  * keep running while we pump), then threads stop and the hw port closes. */
@@ -307,8 +300,8 @@ static void port_destroy(struct port *p)
 	event_free(p->hw_ev);
 	tgt_port_del(d->tgt, p->portid);
 	nvmet_fc_unregister_targetport(p->tp);
-	deadline = port_now_ms() + PORT_DRAIN_MS;
-	while (port_now_ms() < deadline) {
+	deadline = fcnvme_clock_ms() + PORT_DRAIN_MS;
+	while (fcnvme_clock_ms() < deadline) {
 		unsigned int work = inbox_run(d->inbox);
 		int rc = hw_tgt_port_process(p->hw);
 

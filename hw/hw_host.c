@@ -13,6 +13,8 @@
 #include <string.h>
 #include <time.h>
 
+#include <fcnvme/clock.h>
+
 #include "hw_host_priv.h"
 
 /* ---- template: control ------------------------------------------------------ */
@@ -317,8 +319,8 @@ int hw_host_port_open(const struct hw_host_port_cfg *cfg, struct hw_host_port **
 		goto out_close;
 	*(struct hw_host_port **)p->lport->private = p;
 	hw_rport_rescan(&p->rports, -1);
-	end = hw_mono_ns() + (uint64_t)HW_RPORT_LOGIN_MS * 1000000u;
-	while (hw_rport_pending(&p->rports) && hw_mono_ns() < end) {
+	end = fcnvme_clock_ns() + (uint64_t)HW_RPORT_LOGIN_MS * 1000000u;
+	while (hw_rport_pending(&p->rports) && fcnvme_clock_ns() < end) {
 		struct timespec ts = { 0, 1000000 };
 
 		hw_host_port_process(p);

@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <string.h>
 
+#include <fcnvme/clock.h>
 #include <fcnvme/fc_wire.h>
 
 #include "hw_ls.h"
@@ -43,7 +44,7 @@ int hw_ls_send(struct hw_dev *d, struct hw_ls_table *t, unsigned int slot, void 
 	t->e[i].req = req;
 	t->e[i].owner = owner;
 	t->e[i].id = e.id;
-	t->e[i].deadline_ns = hw_mono_ns() + (uint64_t)tmo * 1000000000u;
+	t->e[i].deadline_ns = fcnvme_clock_ns() + (uint64_t)tmo * 1000000000u;
 	t->e[i].finish = false;
 	t->e[i].status = 0;
 	return 0;
@@ -113,7 +114,7 @@ void hw_ls_fail_owner(struct hw_ls_table *t, void *owner, int status)
 /* Complete finished and timed-out requests. */
 int hw_ls_run(struct hw_ls_table *t)
 {
-	uint64_t now = hw_mono_ns();
+	uint64_t now = fcnvme_clock_ns();
 	unsigned int i;
 	int n = 0;
 

@@ -11,6 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <fcnvme/clock.h>
+
 #include "hw_tgt_priv.h"
 
 /* ---- template: control path [ctl] ----------------------------------------- */
@@ -502,8 +504,8 @@ void hw_tgt_port_close(struct hw_tgt_port *p)
 			(void)hw_els_send(&p->dev, rp->slot, HW_EQE_LOGO, 0);
 	if (p->tp && !p->tp_deleted) {
 		nvmet_fc_unregister_targetport(p->tp);
-		end = hw_mono_ns() + 2000000000ull;
-		while (!p->tp_deleted && hw_mono_ns() < end) {
+		end = fcnvme_clock_ns() + 2000000000ull;
+		while (!p->tp_deleted && fcnvme_clock_ns() < end) {
 			for (q = 0; q < p->nr_hwq; q++)
 				hw_tgt_poll(p, (uint16_t)q, 64);
 			hw_tgt_port_process(p);

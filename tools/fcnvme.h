@@ -13,6 +13,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include <fcnvme/clock.h>
 #include <fcnvme/fc_wire.h>
 #include <fcnvme/nvme.h>
 #include <fcnvme/nvme_fc_driver.h>
@@ -119,8 +120,6 @@ void fcnvme_pump(struct fcnvme_ctx *x, struct fcnvme_host_ctrl *ctrl);
 int fcnvme_sync(struct fcnvme_ctx *x, struct fcnvme_host_ctrl *ctrl, uint16_t qid,
 		const struct nvme_command *cmd, struct fcnvme_host_buf *buf, uint32_t len,
 		struct nvme_completion *cqe);
-/* CLOCK_MONOTONIC in milliseconds. */
-uint64_t fcnvme_now_ms(void);
 /* Identify (cns, nsid) into buf (4096 bytes). */
 int fcnvme_identify(struct fcnvme_ctx *x, struct fcnvme_host_ctrl *ctrl, uint8_t cns, uint32_t nsid,
 		    struct fcnvme_host_buf *buf);

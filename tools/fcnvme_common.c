@@ -19,6 +19,7 @@
 
 #include <json-c/json.h>
 
+#include <fcnvme/clock.h>
 #include <fcnvme/nqn.h>
 #include <fcnvme/wwn.h>
 
@@ -352,15 +353,6 @@ void fcnvme_pump(struct fcnvme_ctx *x, struct fcnvme_host_ctrl *ctrl)
 		fcnvme_host_ctrl_poll(ctrl);
 }
 
-/* CLOCK_MONOTONIC in milliseconds. */
-uint64_t fcnvme_now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
-
 static void fcnvme_state_cb(void *arg, enum fcnvme_host_ctrl_state st)
 {
 	struct fcnvme_ctx *x = arg;
@@ -411,13 +403,13 @@ int fcnvme_connect(struct fcnvme_ctx *x, struct nvme_fc_remote_port *rp, const c
 		return -1;
 	}
 	x->cur_ctrl = ctrl;
-	end = fcnvme_now_ms() + (uint64_t)x->o.connect_timeout_s * 1000;
+	end = fcnvme_clock_ms() + (uint64_t)x->o.connect_timeout_s * 1000;
 	for (;;) {
 		fcnvme_pump(x, ctrl);
 		st = fcnvme_host_ctrl_state(ctrl);
 		if (st == FCNVME_HOST_CTRL_LIVE)
 			break;
-		if (st == FCNVME_HOST_CTRL_DEAD || fcnvme_now_ms() >= end) {
+		if (st == FCNVME_HOST_CTRL_DEAD || fcnvme_clock_ms() >= end) {
 			const char *why = fcnvme_host_ctrl_reason(ctrl);
 
 			fprintf(stderr,
@@ -435,12 +427,12 @@ int fcnvme_connect(struct fcnvme_ctx *x, struct nvme_fc_remote_port *rp, const c
 /* Delete a controller and wait for its teardown (bounded). */
 void fcnvme_disconnect(struct fcnvme_ctx *x, struct fcnvme_host_ctrl *ctrl)
 {
-	uint64_t end = fcnvme_now_ms() + 25000;
+	uint64_t end = fcnvme_clock_ms() + 25000;
 
 	while (fcnvme_host_ctrl_delete(ctrl) == 1) {
 		if (x->port)
 			hw_host_port_process(x->port);
-		if (fcnvme_now_ms() >= end) {
+		if (fcnvme_clock_ms() >= end) {
 			fprintf(stderr,
 				"fcnvme %s: controller teardown did not "
 				"finish; leaving it\n",
