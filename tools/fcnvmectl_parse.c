@@ -16,7 +16,9 @@
 #include <linux/netlink.h>
 
 #include <fcnvmectl/ctl_msg.h>
+#include <fcnvme/hex.h>
 #include <fcnvme/nqn.h>
+#include <fcnvme/size.h>
 #include <fcnvme/wwn.h>
 
 #include "fcnvmectl.h"
@@ -45,37 +47,6 @@ static int parse_u64(const char *s, uint64_t max, uint64_t *v)
 	return 0;
 }
 
-static int parse_size(const char *s, uint64_t *v)
-{
-	static const char sfx[] = "KMGTPE";
-	const char *p;
-	char *end;
-	unsigned long long n;
-	int shift = 0;
-
-	if (*s < '0' || *s > '9')
-		return -EINVAL;
-	errno = 0;
-	n = strtoull(s, &end, 10);
-	if (errno != 0)
-		return -EINVAL;
-	if (*end != '\0') {
-		p = strchr(sfx, *end >= 'a' ? *end - 32 : *end);
-		if (p == NULL || *p == '\0')
-			return -EINVAL;
-		shift = 10 * (int)(p - sfx + 1);
-		end++;
-		if (*end == 'i' && end[1] == 'B')
-			end += 2;
-		else if (*end == 'B')
-			end++;
-		if (*end != '\0' || n > (UINT64_MAX >> shift))
-			return -EINVAL;
-	}
-	*v = (uint64_t)n << shift;
-	return 0;
-}
-
 static int parse_bool(const char *s)
 {
 	static const char *const yes[] = { "yes", "on", "true", "1", NULL };
@@ -89,26 +60,6 @@ static int parse_bool(const char *s)
 		if (strcmp(s, no[i]) == 0)
 			return 0;
 	return -EINVAL;
-}
-
-static int parse_hex(const char *s, uint8_t *out, size_t n)
-{
-	size_t i;
-
-	if (strncmp(s, "0x", 2) == 0)
-		s += 2;
-	if (strlen(s) != 2 * n)
-		return -EINVAL;
-	for (i = 0; i < n; i++) {
-		char b[3] = { s[2 * i], s[2 * i + 1], 0 };
-		char *end;
-		unsigned long v = strtoul(b, &end, 16);
-
-		if (*end != '\0' || b[0] == '+' || b[0] == '-' || b[0] == ' ')
-			return -EINVAL;
-		out[i] = (uint8_t)v;
-	}
-	return 0;
 }
 
 /* Convert word per arg and append it to m. */
@@ -151,7 +102,7 @@ static int put_arg(struct nl_msg *m, const struct ctlarg *a, const char *w, char
 		rc = fcnvme_msg_put_u64(m, a->attr, v);
 		break;
 	case ARG_SIZE:
-		if (parse_size(w, &v))
+		if (fcnvme_size_parse(w, &v))
 			return perr(err, errlen, "%s \"%s\" is not a size (e.g. 4096, 256M, 1G)",
 				    a->name, w);
 		rc = fcnvme_msg_put_u64(m, a->attr, v);
@@ -193,7 +144,8 @@ static int put_arg(struct nl_msg *m, const struct ctlarg *a, const char *w, char
 	case ARG_HEX: {
 		size_t n = a->attr == FCNVME_A_EUI64 ? 8 : 16;
 
-		if (parse_hex(w, bin, n))
+		/* an optional "0x", then exactly 2 * n digits */
+		if (fcnvme_hex_parse(w + (strncmp(w, "0x", 2) ? 0 : 2), bin, n))
 			return perr(err, errlen, "%s \"%s\" must be %zu hex digits", a->name, w,
 				    2 * n);
 		rc = fcnvme_msg_put_bin(m, a->attr, bin, n);

@@ -11,6 +11,7 @@
 
 #include <fcnvmectl/ctl_msg.h>
 #include <fcnvme/nqn.h>
+#include <fcnvme/size.h>
 
 #include "fcnvmectl.h"
 
@@ -32,21 +33,6 @@ static int join_wwn_cb(uint64_t v, void *arg)
 
 	snprintf(w, sizeof(w), "0x%016" PRIx64, v);
 	return join_cb(w, arg);
-}
-
-static void size_str(uint64_t v, char *buf, size_t len)
-{
-	static const char sfx[] = "KMGTPE";
-	int i = -1;
-
-	while (v != 0 && (v & 1023) == 0 && i < 5) {
-		v >>= 10;
-		i++;
-	}
-	if (i < 0)
-		snprintf(buf, len, "%" PRIu64, v);
-	else
-		snprintf(buf, len, "%" PRIu64 "%c", v, sfx[i]);
 }
 
 /* Format one attribute for humans. */
@@ -91,7 +77,7 @@ bool ctl_format(const struct fcnvme_msg *msg, unsigned int attr, char *buf, size
 		break;
 	case ARG_SIZE:
 		fcnvme_msg_get_u64(msg, attr, &v64);
-		size_str(v64, buf, len);
+		fcnvme_size_format(v64, buf, len);
 		break;
 	case ARG_BOOL:
 		fcnvme_msg_get_u8(msg, attr, &v8);

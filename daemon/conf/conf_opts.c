@@ -13,7 +13,9 @@
 #include <string.h>
 
 #include <fcnvmectl/ctl.h>
+#include <fcnvme/hex.h>
 #include <fcnvme/nqn.h>
+#include <fcnvme/size.h>
 #include <fcnvme/wwn.h>
 
 #include "conf.h"
@@ -231,25 +233,6 @@ int conf_enum_lookup(const char *const *names, const char *s)
 	return -1;
 }
 
-static int hex_parse(const char *s, uint8_t *out, size_t n)
-{
-	size_t i;
-
-	if (strncmp(s, "0x", 2) == 0)
-		s += 2;
-	if (strlen(s) != n * 2)
-		return -EINVAL;
-	for (i = 0; i < n; i++) {
-		unsigned int v;
-
-		if (!isxdigit((unsigned char)s[2 * i]) || !isxdigit((unsigned char)s[2 * i + 1]) ||
-		    sscanf(s + 2 * i, "%2x", &v) != 1)
-			return -EINVAL;
-		out[i] = (uint8_t)v;
-	}
-	return 0;
-}
-
 static const char *type_word(enum conf_opt_type t)
 {
 	switch (t) {
@@ -318,7 +301,7 @@ static int opt_parse(struct conf_parse *p, const struct conf_opt *o, const confi
 	case CONF_OPT_SIZE32:
 	case CONF_OPT_SIZE64:
 		if (str != NULL) {
-			if (conf_size_parse(str, &v))
+			if (fcnvme_size_parse(str, &v))
 				return conf_perr(p, s, -EINVAL, "%s: \"%s\" is not a size", o->name,
 						 str);
 		} else if ((type == CONFIG_TYPE_INT || type == CONFIG_TYPE_INT64) && ll >= 0) {
@@ -405,7 +388,9 @@ static int opt_parse(struct conf_parse *p, const struct conf_opt *o, const confi
 		*(bool *)((char *)base + o->has_off) = true;
 		return 0;
 	case CONF_OPT_HEX:
-		if (hex_parse(str, (uint8_t *)dst, o->size) != 0)
+		/* an optional "0x", then exactly 2 * size digits */
+		if (fcnvme_hex_parse(str + (strncmp(str, "0x", 2) ? 0 : 2), (uint8_t *)dst,
+				     o->size))
 			return conf_perr(p, s, -EINVAL, "%s \"%s\" must be %zu hex digits", o->name,
 					 str, o->size * 2);
 		*(bool *)((char *)base + o->has_off) = true;

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include <fcnvme/nqn.h>
+#include <fcnvme/size.h>
 #include <fcnvme/wwn.h>
 
 #include "conf.h"
@@ -97,11 +98,11 @@ static void print_opt(FILE *fp, const struct conf_opt *o, const void *base, int 
 		print_str(fp, buf);
 		break;
 	case CONF_OPT_SIZE32:
-		conf_size_format(*(const uint32_t *)v, buf, sizeof(buf));
+		fcnvme_size_format(*(const uint32_t *)v, buf, sizeof(buf));
 		print_str(fp, buf);
 		break;
 	case CONF_OPT_SIZE64:
-		conf_size_format(*(const uint64_t *)v, buf, sizeof(buf));
+		fcnvme_size_format(*(const uint64_t *)v, buf, sizeof(buf));
 		print_str(fp, buf);
 		break;
 	case CONF_OPT_ENUM:

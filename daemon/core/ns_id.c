@@ -21,20 +21,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <fcnvme/hex.h>
+
 #include "tgt_priv.h"
-
-static int ns_id_hex(const char *s, uint8_t *out, size_t n)
-{
-	size_t i;
-	unsigned int v;
-
-	for (i = 0; i < n; i++) {
-		if (sscanf(s + 2 * i, "%2x", &v) != 1)
-			return -EINVAL;
-		out[i] = (uint8_t)v;
-	}
-	return s[2 * n] == '\0' || s[2 * n] == '\n' ? 0 : -EINVAL;
-}
 
 static void ns_id_print(FILE *f, const char *key, const uint8_t *v, size_t n)
 {
@@ -143,11 +132,11 @@ static bool ns_id_read(const char *path, struct tgt_ns_params *p)
 		if (!strncmp(line, "store ", 6))
 			match = strcmp(line, store) == 0;
 		else if (!strncmp(line, "uuid ", 5))
-			has_u = !ns_id_hex(line + 5, u, 16);
+			has_u = !fcnvme_hex_parse(line + 5, u, 16);
 		else if (!strncmp(line, "nguid ", 6))
-			has_n = !ns_id_hex(line + 6, n, 16);
+			has_n = !fcnvme_hex_parse(line + 6, n, 16);
 		else if (!strncmp(line, "eui64 ", 6))
-			has_e = !ns_id_hex(line + 6, e, 8);
+			has_e = !fcnvme_hex_parse(line + 6, e, 8);
 	}
 	fclose(f);
 	if (match == 0)
