@@ -13,7 +13,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <fcntl.h>
-#include <sys/random.h>
 #include <unistd.h>
 #include <time.h>
 
@@ -21,6 +20,7 @@
 
 #include <fcnvme/clock.h>
 #include <fcnvme/nqn.h>
+#include <fcnvme/random.h>
 #include <fcnvme/wwn.h>
 
 #include "hw_host.h"
@@ -186,13 +186,14 @@ static int fcnvme_read_line(const char *path, char *buf, size_t len)
 
 static void fcnvme_gen_uuid(uint8_t u[16])
 {
-	if (getrandom(u, 16, 0) != 16) {
-		unsigned int i;
+	unsigned int i;
 
-		srand((unsigned int)time(NULL) ^ (unsigned int)getpid());
-		for (i = 0; i < 16; i++)
-			u[i] = (uint8_t)rand();
-	}
+	if (fcnvme_random_uuid(u) == 0)
+		return;
+	/* no getrandom(): a weaker id is still better than none */
+	srand((unsigned int)time(NULL) ^ (unsigned int)getpid());
+	for (i = 0; i < 16; i++)
+		u[i] = (uint8_t)rand();
 	u[6] = (uint8_t)((u[6] & 0x0f) | 0x40); /* version 4 */
 	u[8] = (uint8_t)((u[8] & 0x3f) | 0x80); /* variant 1 */
 }

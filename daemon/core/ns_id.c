@@ -17,11 +17,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/random.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <fcnvme/hex.h>
+#include <fcnvme/random.h>
 
 #include "tgt_priv.h"
 
@@ -192,23 +192,6 @@ static int ns_id_write(const char *path, const struct tgt_ns_params *p)
 	return rc;
 }
 
-static int ns_id_random(uint8_t *buf, size_t n)
-{
-	size_t got = 0;
-	ssize_t r;
-
-	while (got < n) {
-		r = getrandom(buf + got, n - got, 0);
-		if (r < 0) {
-			if (errno == EINTR)
-				continue;
-			return -errno;
-		}
-		got += (size_t)r;
-	}
-	return 0;
-}
-
 /* Fill p's missing identifiers from the state file (when it belongs to
  * p's storage) or fresh random ones. Returns 1 when the state file must be
  * written (ns_id_save()), 0, or -errno. */
@@ -228,17 +211,15 @@ int ns_id_load_or_create(struct tgt *t, const char *nqn, struct tgt_ns_params *p
 		write = ns_id_read(path, p);
 	}
 	if (!p->has_uuid) {
-		rc = ns_id_random(p->uuid, 16);
-		p->uuid[6] = (uint8_t)((p->uuid[6] & 0x0f) | 0x40);
-		p->uuid[8] = (uint8_t)((p->uuid[8] & 0x3f) | 0x80);
+		rc = fcnvme_random_uuid(p->uuid);
 		p->has_uuid = write = true;
 	}
 	if (!rc && !p->has_nguid) {
-		rc = ns_id_random(p->nguid, 16);
+		rc = fcnvme_random_bytes(p->nguid, 16);
 		p->has_nguid = write = true;
 	}
 	if (!rc && !p->has_eui64) {
-		rc = ns_id_random(p->eui64, 8);
+		rc = fcnvme_random_bytes(p->eui64, 8);
 		p->eui64[0] &= 0xfe; /* not a group address */
 		p->has_eui64 = write = true;
 	}
