@@ -17,6 +17,7 @@
 #include <event2/event.h>
 
 #include <fcnvme/clock.h>
+#include <fcnvme/err.h>
 #include <fcnvme/nvmet_fc_core.h>
 #include <fcnvme/wwn.h>
 
@@ -54,20 +55,6 @@ struct port {
 	uint64_t *last_beat;	   /* watchdog bookkeeping */
 	struct event *hw_ev;
 };
-
-static void err_set(char *err, size_t errlen, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static void err_set(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!err || !errlen)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-}
 
 static struct port *port_find(struct fcd *d, const char *name)
 {
@@ -183,7 +170,7 @@ int port_add(struct fcd *d, const struct conf_port *cp, char *err, size_t errlen
 	int rc;
 
 	if (port_find(d, cp->name)) {
-		err_set(err, errlen, "port %s already exists", cp->name);
+		fcnvme_err(err, errlen, 0, "port %s already exists", cp->name);
 		return -EEXIST;
 	}
 	p = calloc(1, sizeof(*p));
@@ -215,8 +202,8 @@ int port_add(struct fcd *d, const struct conf_port *cp, char *err, size_t errlen
 	hcfg.readdata_rsp = cp->readdata_rsp;
 	rc = hw_tgt_port_open(&hcfg, &port_events, p, &p->hw);
 	if (rc) {
-		err_set(err, errlen, "port %s: cannot open %s: %s", p->name, cp->dev,
-			strerror(-rc));
+		fcnvme_err(err, errlen, 0, "port %s: cannot open %s: %s", p->name, cp->dev,
+			   strerror(-rc));
 		goto out_free_port;
 	}
 	p->tp = hw_tgt_port_targetport(p->hw);
@@ -229,8 +216,8 @@ int port_add(struct fcd *d, const struct conf_port *cp, char *err, size_t errlen
 				     q < cp->nr_cpus ? cp->cpus[q] : -1,
 				     cp->busy_poll ? IO_POLL_BUSY : IO_POLL_HYBRID);
 		if (rc) {
-			err_set(err, errlen, "port %s: I/O thread %u: %s", p->name, q,
-				strerror(-rc));
+			fcnvme_err(err, errlen, 0, "port %s: I/O thread %u: %s", p->name, q,
+				   strerror(-rc));
 			port_stop_threads(p, q);
 			goto out_close_hw;
 		}
@@ -243,18 +230,18 @@ int port_add(struct fcd *d, const struct conf_port *cp, char *err, size_t errlen
 	ccfg.max_io_queues = cp->max_io_queues;
 	rc = nvmet_fc_bind_core(p->tp, tgt_core_ops(), d->tgt, &port_env, p, &ccfg);
 	if (rc) {
-		err_set(err, errlen, "port %s: cannot bind the NVMe core: %s", p->name,
-			strerror(-rc));
+		fcnvme_err(err, errlen, 0, "port %s: cannot bind the NVMe core: %s", p->name,
+			   strerror(-rc));
 		goto out_stop_threads;
 	}
 	rc = tgt_port_add(d->tgt, p->portid, p->tp, p->name);
 	if (rc) {
-		err_set(err, errlen, "port %s: %s", p->name, strerror(-rc));
+		fcnvme_err(err, errlen, 0, "port %s: %s", p->name, strerror(-rc));
 		goto out_unbind;
 	}
 	rc = tgt_port_set_env(d->tgt, p->portid, &port_env, p);
 	if (rc) {
-		err_set(err, errlen, "port %s: %s", p->name, strerror(-rc));
+		fcnvme_err(err, errlen, 0, "port %s: %s", p->name, strerror(-rc));
 		goto out_tgt_del;
 	}
 	p->hw_ev = event_new(d->base, hw_tgt_port_event_fd(p->hw), EV_READ | EV_PERSIST, port_hw_cb,
@@ -329,7 +316,7 @@ int port_del(struct fcd *d, const char *name, char *err, size_t errlen)
 		if (!strcmp(p->name, name))
 			break;
 	if (!p) {
-		err_set(err, errlen, "no port named %s", name);
+		fcnvme_err(err, errlen, 0, "no port named %s", name);
 		return -ENOENT;
 	}
 	*pp = p->next;
@@ -354,15 +341,15 @@ static int port_set_link(struct fcd *d, const char *name, bool up, char *err, si
 	int rc;
 
 	if (!p) {
-		err_set(err, errlen, "no port named %s", name);
+		fcnvme_err(err, errlen, 0, "no port named %s", name);
 		return -ENOENT;
 	}
 	if (p->enabled == up)
 		return 0;
 	rc = hw_tgt_port_set_link(p->hw, up);
 	if (rc < 0) {
-		err_set(err, errlen, "port %s: link %s failed: %s", name, up ? "up" : "down",
-			strerror(-rc));
+		fcnvme_err(err, errlen, 0, "port %s: link %s failed: %s", name, up ? "up" : "down",
+			   strerror(-rc));
 		return rc;
 	}
 	p->enabled = up;
@@ -483,7 +470,7 @@ int port_host_invalidate(struct fcd *d, uint64_t wwpn, char *err, size_t errlen)
 		if (rc == -ENOENT)
 			continue;
 		if (rc < 0) {
-			err_set(err, errlen, "port %s: %s", p->name, strerror(-rc));
+			fcnvme_err(err, errlen, 0, "port %s: %s", p->name, strerror(-rc));
 			return rc;
 		}
 		found++;
@@ -493,7 +480,7 @@ int port_host_invalidate(struct fcd *d, uint64_t wwpn, char *err, size_t errlen)
 		char s[FCNVME_WWN_STRLEN];
 
 		fcnvme_wwn_format(wwpn, s, sizeof(s));
-		err_set(err, errlen, "host port %s is not logged in to any port", s);
+		fcnvme_err(err, errlen, 0, "host port %s is not logged in to any port", s);
 		return -ENOENT;
 	}
 	return 0;
@@ -506,7 +493,7 @@ int port_discovery_event(struct fcd *d, const char *name, char *err, size_t errl
 	int rc;
 
 	if (name && !port_find(d, name)) {
-		err_set(err, errlen, "no port named %s", name);
+		fcnvme_err(err, errlen, 0, "no port named %s", name);
 		return -ENOENT;
 	}
 	for (p = d->ports; p; p = p->next) {
@@ -515,7 +502,7 @@ int port_discovery_event(struct fcd *d, const char *name, char *err, size_t errl
 		/* Returns how many initiators were told, or -errno. */
 		rc = hw_tgt_port_rscn(p->hw);
 		if (rc < 0) {
-			err_set(err, errlen, "port %s: RSCN: %s", p->name, strerror(-rc));
+			fcnvme_err(err, errlen, 0, "port %s: RSCN: %s", p->name, strerror(-rc));
 			return rc;
 		}
 	}
