@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include <fcnvmectl/ctl_msg.h>
+#include <fcnvme/hex.h>
 #include <fcnvme/nqn.h>
 #include <fcnvme/size.h>
 
@@ -44,7 +45,7 @@ bool ctl_format(const struct fcnvme_msg *msg, unsigned int attr, char *buf, size
 	uint8_t v8 = 0;
 	const uint8_t *b;
 	const char *s;
-	size_t n, i;
+	size_t n;
 
 	if (attr > FCNVME_A_MAX || !fcnvme_msg_has(msg, attr))
 		return false;
@@ -103,8 +104,8 @@ bool ctl_format(const struct fcnvme_msg *msg, unsigned int attr, char *buf, size
 		break;
 	case ARG_HEX:
 		b = fcnvme_msg_get_bin(msg, attr, &n);
-		for (i = 0; b != NULL && i < n && 2 * i + 2 < len; i++)
-			snprintf(buf + 2 * i, len - 2 * i, "%02x", b[i]);
+		if (b != NULL)
+			fcnvme_hex_format(b, n, buf, len);
 		break;
 	case ARG_LIST:
 		if (len >= CELL_MAX)

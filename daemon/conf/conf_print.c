@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <fcnvme/hex.h>
 #include <fcnvme/nqn.h>
 #include <fcnvme/size.h>
 #include <fcnvme/wwn.h>
@@ -64,7 +65,6 @@ static void print_opt(FILE *fp, const struct conf_opt *o, const void *base, int 
 {
 	const char *v = (const char *)base + o->off;
 	char buf[64];
-	size_t i;
 
 	if ((o->type == CONF_OPT_UUID || o->type == CONF_OPT_HEX) &&
 	    !*(const bool *)((const char *)base + o->has_off))
@@ -113,9 +113,7 @@ static void print_opt(FILE *fp, const struct conf_opt *o, const void *base, int 
 		print_str(fp, buf);
 		break;
 	case CONF_OPT_HEX:
-		for (i = 0; i < o->size; i++)
-			snprintf(buf + 2 * i, sizeof(buf) - 2 * i, "%02x",
-				 (const unsigned char)v[i]);
+		fcnvme_hex_format((const uint8_t *)v, o->size, buf, sizeof(buf));
 		print_str(fp, buf);
 		break;
 	}

@@ -27,12 +27,10 @@
 
 static void ns_id_print(FILE *f, const char *key, const uint8_t *v, size_t n)
 {
-	size_t i;
+	char hex[2 * 16 + 1];
 
-	fprintf(f, "%s ", key);
-	for (i = 0; i < n; i++)
-		fprintf(f, "%02x", v[i]);
-	fputc('\n', f);
+	fcnvme_hex_format(v, n, hex, sizeof(hex));
+	fprintf(f, "%s %s\n", key, hex);
 }
 
 /* The NQN as one safe path component: characters other than letters,

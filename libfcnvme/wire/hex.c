@@ -20,6 +20,22 @@ int fcnvme_hex_digit(char c)
 	return -1;
 }
 
+/* Two digits a byte, whole bytes only. */
+int fcnvme_hex_format(const uint8_t *v, size_t n, char *buf, size_t len)
+{
+	static const char digits[] = "0123456789abcdef";
+	size_t i;
+
+	if (!len)
+		return -ENOSPC;
+	for (i = 0; i < n && 2 * i + 2 < len; i++) {
+		buf[2 * i] = digits[v[i] >> 4];
+		buf[2 * i + 1] = digits[v[i] & 15];
+	}
+	buf[2 * i] = '\0';
+	return i == n ? 0 : -ENOSPC;
+}
+
 /* Exactly 2 * n digits, then the end of the string. */
 int fcnvme_hex_parse(const char *s, uint8_t *out, size_t n)
 {

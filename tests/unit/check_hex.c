@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 /*
  * Check suite for hex digits and hex byte strings (hex.c): every digit of
- * either case, exact byte values, and refusals (wrong length, signs,
+ * either case, exact byte values both ways, truncation, and refusals (wrong length, signs,
  * spaces, prefixes, other characters) with -EINVAL and the output left
  * untouched.
  */
@@ -82,6 +82,41 @@ START_TEST(hex_parse_null)
 }
 END_TEST
 
+START_TEST(hex_format_exact)
+{
+	static const uint8_t v[8] = { 0x00, 0x12, 0xab, 0xcd, 0xef, 0xff, 0x9a, 0x0f };
+	uint8_t back[8];
+	char buf[17];
+
+	ck_assert_int_eq(fcnvme_hex_format(v, 8, buf, sizeof(buf)), 0);
+	ck_assert_str_eq(buf, "0012abcdefff9a0f");
+	ck_assert_int_eq(fcnvme_hex_parse(buf, back, 8), 0);
+	ck_assert_mem_eq(back, v, 8);
+	ck_assert_int_eq(fcnvme_hex_format(v, 0, buf, 1), 0);
+	ck_assert_str_eq(buf, "");
+}
+END_TEST
+
+START_TEST(hex_format_short)
+{
+	static const uint8_t v[4] = { 0xde, 0xad, 0xbe, 0xef };
+	char buf[16];
+
+	/* 9 bytes hold all 4; 8 hold 3 whole bytes and the NUL */
+	ck_assert_int_eq(fcnvme_hex_format(v, 4, buf, 9), 0);
+	ck_assert_str_eq(buf, "deadbeef");
+	memset(buf, 'x', sizeof(buf));
+	ck_assert_int_eq(fcnvme_hex_format(v, 4, buf, 8), -ENOSPC);
+	ck_assert_str_eq(buf, "deadbe");
+	ck_assert_int_eq(buf[7], 'x');
+	ck_assert_int_eq(fcnvme_hex_format(v, 4, buf, 2), -ENOSPC);
+	ck_assert_str_eq(buf, "");
+	buf[0] = 'x';
+	ck_assert_int_eq(fcnvme_hex_format(v, 4, buf, 0), -ENOSPC);
+	ck_assert_int_eq(buf[0], 'x');
+}
+END_TEST
+
 Suite *hex_suite(void)
 {
 	Suite *s = suite_create("hex");
@@ -91,6 +126,8 @@ Suite *hex_suite(void)
 	tcase_add_test(tc, hex_parse_good);
 	tcase_add_loop_test(tc, hex_parse_bad, 0, sizeof(hex_bad) / sizeof(hex_bad[0]));
 	tcase_add_test(tc, hex_parse_null);
+	tcase_add_test(tc, hex_format_exact);
+	tcase_add_test(tc, hex_format_short);
 	suite_add_tcase(s, tc);
 	return s;
 }
