@@ -64,11 +64,10 @@ static int hw_host_xmt_ls_rsp(struct nvme_fc_local_port *lp, struct nvme_fc_remo
 			      struct nvmefc_ls_rsp *rsp)
 {
 	struct hw_host_port *p = hw_host_of(lp);
-	struct hw_host_lsctx *c = (struct hw_host_lsctx *)rsp;
+	struct hw_ls_rcv *c = (struct hw_ls_rcv *)rsp;
 
 	(void)hw_ls_reply(&p->dev, c->slot, c->id, rsp->rspbuf, rsp->rsplen, 0);
-	c->next = p->ls_done;
-	p->ls_done = c;
+	hw_ls_rcv_answered(&p->ls_rcv, c);
 	hw_dev_kick(&p->dev);
 	return 0;
 }
@@ -151,7 +150,7 @@ static const struct hw_rport_ops hw_host_rport_ops = {
 static void hw_host_rcv_ls(struct hw_host_port *p, const struct hw_eqe *e)
 {
 	struct hw_host_rport *rp = hw_host_rport_slot(p, e->peer_slot);
-	struct hw_host_lsctx *c = p->ls_free;
+	struct hw_ls_rcv *c;
 	int rc;
 
 	atomic_fetch_add(&p->dev.bar->cnt.ls_rx, 1);
@@ -159,20 +158,15 @@ static void hw_host_rcv_ls(struct hw_host_port *p, const struct hw_eqe *e)
 		(void)hw_ls_reply(&p->dev, e->peer_slot, e->id, NULL, 0, -ENOTCONN);
 		return;
 	}
-	if (!c || e->len == 0 || e->len > sizeof(c->buf)) {
-		(void)hw_ls_reply(&p->dev, e->peer_slot, e->id, NULL, 0, c ? -EINVAL : -EBUSY);
+	rc = hw_ls_rcv_take(&p->ls_rcv, e, &c);
+	if (rc) {
+		(void)hw_ls_reply(&p->dev, e->peer_slot, e->id, NULL, 0, rc);
 		return;
 	}
-	p->ls_free = c->next;
-	memset(&c->rsp, 0, sizeof(c->rsp));
-	c->id = e->id;
-	c->slot = e->peer_slot;
-	memcpy(c->buf, e->payload, e->len);
 	rc = nvme_fc_rcv_ls_req(rp->rport, &c->rsp, c->buf, e->len);
 	if (rc) {
 		(void)hw_ls_reply(&p->dev, e->peer_slot, e->id, NULL, 0, rc);
-		c->next = p->ls_free;
-		p->ls_free = c;
+		hw_ls_rcv_put(&p->ls_rcv, c);
 	}
 }
 
@@ -198,23 +192,12 @@ static void hw_host_slow_eqe(void *arg, const struct hw_eqe *e)
 
 static int hw_host_reap_ls(void *arg)
 {
-	struct hw_host_port *p = arg;
-	struct hw_host_lsctx *c;
-	int n = 0;
-
-	while ((c = p->ls_done)) {
-		p->ls_done = c->next;
-		c->next = p->ls_free;
-		p->ls_free = c;
-		c->rsp.done(&c->rsp);
-		n++;
-	}
-	return n;
+	return hw_ls_rcv_reap(&((struct hw_host_port *)arg)->ls_rcv);
 }
 
 static bool hw_host_ls_pending(void *arg)
 {
-	return ((struct hw_host_port *)arg)->ls_done != NULL;
+	return hw_ls_rcv_pending(&((struct hw_host_port *)arg)->ls_rcv);
 }
 
 static const struct hw_slow_ops hw_host_slow_ops = {
@@ -303,10 +286,7 @@ int hw_host_port_open(const struct hw_host_port_cfg *cfg, struct hw_host_port **
 			h->free = x;
 		}
 	}
-	for (i = 0; i < HW_HOST_LSCTX; i++) {
-		p->lsctx[i].next = p->ls_free;
-		p->ls_free = &p->lsctx[i];
-	}
+	hw_ls_rcv_init(&p->ls_rcv, p->lsctx, HW_HOST_LSCTX);
 	p->tmpl = hw_host_template;
 	p->tmpl.max_hw_queues = p->nr_hwq;
 	memset(&pi, 0, sizeof(pi));
