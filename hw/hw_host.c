@@ -190,20 +190,8 @@ static void hw_host_slow_eqe(void *arg, const struct hw_eqe *e)
 	hw_host_eqe(arg, e);
 }
 
-static int hw_host_reap_ls(void *arg)
-{
-	return hw_ls_rcv_reap(&((struct hw_host_port *)arg)->ls_rcv);
-}
-
-static bool hw_host_ls_pending(void *arg)
-{
-	return hw_ls_rcv_pending(&((struct hw_host_port *)arg)->ls_rcv);
-}
-
 static const struct hw_slow_ops hw_host_slow_ops = {
 	.eqe = hw_host_slow_eqe,
-	.reap_ls = hw_host_reap_ls,
-	.ls_pending = hw_host_ls_pending,
 };
 
 /* Slow path: RSCN -> rescan, LS, logins, remote-port loss. */
@@ -214,7 +202,7 @@ int hw_host_port_process(struct hw_host_port *p)
 
 	if (!p)
 		return -EINVAL;
-	n = hw_dev_slow_path(&p->dev, &p->ls, &hw_host_slow_ops, p, &timer);
+	n = hw_dev_slow_path(&p->dev, &p->ls, &p->ls_rcv, &hw_host_slow_ops, p, &timer);
 	if (timer)
 		hw_rport_tick(&p->rports);
 	return n;

@@ -281,20 +281,8 @@ static void hw_tgt_slow_eqe(void *arg, const struct hw_eqe *e)
 	hw_tgt_eqe(arg, e);
 }
 
-static int hw_tgt_reap_ls(void *arg)
-{
-	return hw_ls_rcv_reap(&((struct hw_tgt_port *)arg)->ls_rcv);
-}
-
-static bool hw_tgt_ls_pending(void *arg)
-{
-	return hw_ls_rcv_pending(&((struct hw_tgt_port *)arg)->ls_rcv);
-}
-
 static const struct hw_slow_ops hw_tgt_slow_ops = {
 	.eqe = hw_tgt_slow_eqe,
-	.reap_ls = hw_tgt_reap_ls,
-	.ls_pending = hw_tgt_ls_pending,
 };
 
 /* [ctl] Drain the slow path. */
@@ -305,7 +293,7 @@ int hw_tgt_port_process(struct hw_tgt_port *p)
 
 	if (!p)
 		return -EINVAL;
-	n = hw_dev_slow_path(&p->dev, &p->ls, &hw_tgt_slow_ops, p, &timer);
+	n = hw_dev_slow_path(&p->dev, &p->ls, &p->ls_rcv, &hw_tgt_slow_ops, p, &timer);
 	if (timer)
 		hw_tgt_liveness(p);
 	return n;
