@@ -15,6 +15,7 @@
 
 #include <fcnvme/clock.h>
 #include <fcnvme/fc_wire.h>
+#include <fcnvme/num.h>
 #include <fcnvme/nvme.h>
 #include <fcnvme/nvme_fc_driver.h>
 #include <fcnvme/nvme_fc_host.h>
@@ -136,7 +137,6 @@ void fcnvme_fixstr(char *dst, const char *src, size_t n);
 /* Print a JSON object to stdout, pretty, and free it. */
 void fcnvme_json_print(struct json_object *o);
 /* Parse an unsigned number (any base) with bounds; 0 or -1. */
-int fcnvme_parse_u64(const char *s, uint64_t max, uint64_t *out);
 
 /* Read the whole discovery log of a discovery controller into a malloc'd
  * buffer (header + entries); 0 or -1 (message printed). */

@@ -48,26 +48,10 @@ void fcnvme_opts_init(struct fcnvme_ctx *x, const char *cmd)
 	x->o.connect_timeout_s = 10;
 }
 
-/* Parse an unsigned number with bounds. */
-int fcnvme_parse_u64(const char *s, uint64_t max, uint64_t *out)
-{
-	char *end;
-	unsigned long long v;
-
-	if (!s || !*s || *s == '-')
-		return -1;
-	errno = 0;
-	v = strtoull(s, &end, 0);
-	if (errno || *end || v > max)
-		return -1;
-	*out = v;
-	return 0;
-}
-
 static int fcnvme_num_opt(struct fcnvme_ctx *x, const char *name, const char *arg, uint64_t min,
 			  uint64_t max, uint64_t *v)
 {
-	if (fcnvme_parse_u64(arg, max, v) || *v < min) {
+	if (fcnvme_num_parse(arg, min, max, v)) {
 		fprintf(stderr,
 			"fcnvme %s: --%s: '%s' is not a number in "
 			"[%" PRIu64 ", %" PRIu64 "]\n",

@@ -461,7 +461,7 @@ int fcnvme_cmd_perf(int argc, char **argv)
 
 			for (i = 0; lim[i].c != c; i++)
 				;
-			if (fcnvme_parse_u64(optarg, lim[i].max, &v) || v < lim[i].min) {
+			if (fcnvme_num_parse(optarg, lim[i].min, lim[i].max, &v)) {
 				fprintf(stderr,
 					"fcnvme perf: -%c: '%s' is not a "
 					"number in [%" PRIu64 ", %" PRIu64 "]\n",

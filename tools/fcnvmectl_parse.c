@@ -19,23 +19,11 @@
 #include <fcnvme/err.h>
 #include <fcnvme/hex.h>
 #include <fcnvme/nqn.h>
+#include <fcnvme/num.h>
 #include <fcnvme/size.h>
 #include <fcnvme/wwn.h>
 
 #include "fcnvmectl.h"
-
-static int parse_u64(const char *s, uint64_t max, uint64_t *v)
-{
-	char *end;
-
-	if (*s < '0' || *s > '9')
-		return -EINVAL;
-	errno = 0;
-	*v = strtoull(s, &end, 0);
-	if (errno != 0 || *end != '\0' || *v > max)
-		return -EINVAL;
-	return 0;
-}
 
 static int parse_bool(const char *s)
 {
@@ -78,19 +66,19 @@ static int put_arg(struct nl_msg *m, const struct ctlarg *a, const char *w, char
 		rc = fcnvme_msg_put_u64(m, a->attr, v);
 		break;
 	case ARG_U16:
-		if (parse_u64(w, UINT16_MAX, &v))
+		if (fcnvme_num_parse(w, 0, UINT16_MAX, &v))
 			return fcnvme_err(err, errlen, -EINVAL, "%s \"%s\" is not a number",
 					  a->name, w);
 		rc = fcnvme_msg_put_u16(m, a->attr, (uint16_t)v);
 		break;
 	case ARG_U32:
-		if (parse_u64(w, UINT32_MAX, &v))
+		if (fcnvme_num_parse(w, 0, UINT32_MAX, &v))
 			return fcnvme_err(err, errlen, -EINVAL, "%s \"%s\" is not a number",
 					  a->name, w);
 		rc = fcnvme_msg_put_u32(m, a->attr, (uint32_t)v);
 		break;
 	case ARG_U64:
-		if (parse_u64(w, UINT64_MAX, &v))
+		if (fcnvme_num_parse(w, 0, UINT64_MAX, &v))
 			return fcnvme_err(err, errlen, -EINVAL, "%s \"%s\" is not a number",
 					  a->name, w);
 		rc = fcnvme_msg_put_u64(m, a->attr, v);
