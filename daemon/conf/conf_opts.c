@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include <fcnvmectl/ctl.h>
+#include <fcnvme/err.h>
 #include <fcnvme/hex.h>
 #include <fcnvme/nqn.h>
 #include <fcnvme/size.h>
@@ -149,39 +150,39 @@ const struct conf_opt conf_ana_opts[] = { { "id", CONF_OPT_U32, F(conf_ana, grpi
 					    FCNVME_ANA_OPTIMIZED, conf_ana_state_names, 0 },
 					  { NULL, 0, 0, 0, 0, 0, 0, 0, NULL, 0 } };
 
-static void perr(struct conf_parse *p, int line, const char *msg)
+/* Record "FILE:LINE: message" in p->err (the line mapped back to the
+ * file it came from, for included files). */
+static void __attribute__((format(printf, 3, 0)))
+perr(struct conf_parse *p, int line, const char *fmt, va_list ap)
 {
 	const char *file = p->name;
+	char msg[400];
 
+	fcnvme_verr(msg, sizeof(msg), 0, fmt, ap);
 	if (p->text != NULL)
 		conf_text_where(p->text, line, &file, &line);
-	if (p->err != NULL && p->errlen > 0)
-		snprintf(p->err, p->errlen, "%s:%d: %s", file != NULL ? file : p->name, line, msg);
+	fcnvme_err(p->err, p->errlen, 0, "%s:%d: %s", file != NULL ? file : p->name, line, msg);
 }
 
 /* Record "FILE:LINE: message" for setting s; returns error. */
 int conf_perr(struct conf_parse *p, const config_setting_t *s, int error, const char *fmt, ...)
 {
-	char msg[400];
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	perr(p, s != NULL ? (int)config_setting_source_line(s) : 0, fmt, ap);
 	va_end(ap);
-	perr(p, s != NULL ? (int)config_setting_source_line(s) : 0, msg);
 	return error;
 }
 
 /* Record "FILE:LINE: message" for an explicit line; returns error. */
 int conf_perr_at(struct conf_parse *p, int line, int error, const char *fmt, ...)
 {
-	char msg[400];
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	perr(p, line, fmt, ap);
 	va_end(ap);
-	perr(p, line, msg);
 	return error;
 }
 
