@@ -169,10 +169,8 @@ int port_add(struct fcd *d, const struct conf_port *cp, char *err, size_t errlen
 	uint16_t q;
 	int rc;
 
-	if (port_find(d, cp->name)) {
-		fcnvme_err(err, errlen, 0, "port %s already exists", cp->name);
-		return -EEXIST;
-	}
+	if (port_find(d, cp->name))
+		return fcnvme_err(err, errlen, -EEXIST, "port %s already exists", cp->name);
 	p = calloc(1, sizeof(*p));
 	if (!p)
 		return -ENOMEM;
@@ -315,10 +313,8 @@ int port_del(struct fcd *d, const char *name, char *err, size_t errlen)
 	for (pp = &d->ports; (p = *pp); pp = &p->next)
 		if (!strcmp(p->name, name))
 			break;
-	if (!p) {
-		fcnvme_err(err, errlen, 0, "no port named %s", name);
-		return -ENOENT;
-	}
+	if (!p)
+		return fcnvme_err(err, errlen, -ENOENT, "no port named %s", name);
 	*pp = p->next;
 	port_destroy(p);
 	return 0;
@@ -340,18 +336,14 @@ static int port_set_link(struct fcd *d, const char *name, bool up, char *err, si
 	struct port *p = port_find(d, name);
 	int rc;
 
-	if (!p) {
-		fcnvme_err(err, errlen, 0, "no port named %s", name);
-		return -ENOENT;
-	}
+	if (!p)
+		return fcnvme_err(err, errlen, -ENOENT, "no port named %s", name);
 	if (p->enabled == up)
 		return 0;
 	rc = hw_tgt_port_set_link(p->hw, up);
-	if (rc < 0) {
-		fcnvme_err(err, errlen, 0, "port %s: link %s failed: %s", name, up ? "up" : "down",
-			   strerror(-rc));
-		return rc;
-	}
+	if (rc < 0)
+		return fcnvme_err(err, errlen, rc, "port %s: link %s failed: %s", name,
+				  up ? "up" : "down", strerror(-rc));
 	p->enabled = up;
 	p->link_up = up;
 	hw_tgt_port_process(p->hw);
@@ -469,10 +461,8 @@ int port_host_invalidate(struct fcd *d, uint64_t wwpn, char *err, size_t errlen)
 		rc = hw_tgt_port_logo(p->hw, wwpn);
 		if (rc == -ENOENT)
 			continue;
-		if (rc < 0) {
-			fcnvme_err(err, errlen, 0, "port %s: %s", p->name, strerror(-rc));
-			return rc;
-		}
+		if (rc < 0)
+			return fcnvme_err(err, errlen, rc, "port %s: %s", p->name, strerror(-rc));
 		found++;
 		hw_tgt_port_process(p->hw);
 	}
@@ -480,8 +470,8 @@ int port_host_invalidate(struct fcd *d, uint64_t wwpn, char *err, size_t errlen)
 		char s[FCNVME_WWN_STRLEN];
 
 		fcnvme_wwn_format(wwpn, s, sizeof(s));
-		fcnvme_err(err, errlen, 0, "host port %s is not logged in to any port", s);
-		return -ENOENT;
+		return fcnvme_err(err, errlen, -ENOENT, "host port %s is not logged in to any port",
+				  s);
 	}
 	return 0;
 }
@@ -492,19 +482,16 @@ int port_discovery_event(struct fcd *d, const char *name, char *err, size_t errl
 	struct port *p;
 	int rc;
 
-	if (name && !port_find(d, name)) {
-		fcnvme_err(err, errlen, 0, "no port named %s", name);
-		return -ENOENT;
-	}
+	if (name && !port_find(d, name))
+		return fcnvme_err(err, errlen, -ENOENT, "no port named %s", name);
 	for (p = d->ports; p; p = p->next) {
 		if (name && strcmp(p->name, name))
 			continue;
 		/* Returns how many initiators were told, or -errno. */
 		rc = hw_tgt_port_rscn(p->hw);
-		if (rc < 0) {
-			fcnvme_err(err, errlen, 0, "port %s: RSCN: %s", p->name, strerror(-rc));
-			return rc;
-		}
+		if (rc < 0)
+			return fcnvme_err(err, errlen, rc, "port %s: RSCN: %s", p->name,
+					  strerror(-rc));
 	}
 	return 0;
 }
