@@ -17,6 +17,7 @@
 
 #include <event2/event.h>
 
+#include <fcnvme/clock.h>
 #include <fcnvme/nvmet_fc_core.h>
 
 #include "cluster/cluster.h"
@@ -39,14 +40,6 @@ struct daemon_events {
 	struct event *tick;
 	struct event *watchdog;
 };
-
-static uint64_t now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
 
 /* The NVMe core's way to other threads (nvmet_fc_env_ops). */
 static int core_run_on_hwq(void *env, uint16_t hwqid, void (*fn)(void *), void *arg)
@@ -221,7 +214,7 @@ int daemon_run(struct daemon_opts *o)
 	int rc, status = 1;
 
 	signal(SIGPIPE, SIG_IGN);
-	d.started_ms = now_ms();
+	d.started_ms = fcnvme_clock_ms();
 	d.conf_path = strdup(o->conf_path);
 	d.runtime_dir = o->runtime_dir;
 	d.state_dir = o->state_dir;

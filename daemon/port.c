@@ -16,6 +16,8 @@
 
 #include <event2/event.h>
 
+#include <fcnvme/clock.h>
+#include <fcnvme/err.h>
 #include <fcnvme/nvmet_fc_core.h>
 #include <fcnvme/wwn.h>
 
@@ -54,20 +56,6 @@ struct port {
 	struct event *hw_ev;
 	uint64_t dma_refused; /* [ctl] DMA allocation failures reported */
 };
-
-static void err_set(char *err, size_t errlen, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static void err_set(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!err || !errlen)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-}
 
 static struct port *port_find(struct fcd *d, const char *name)
 {
@@ -187,7 +175,8 @@ static int port_check_backing(struct port *p, const struct conf_port *cp, char *
 	hw_tgt_port_dma_usage(p->hw, &u);
 	if (need <= u.size - u.in_use)
 		return 0;
-	err_set(err, errlen,
+	return fcnvme_err(
+		err, errlen, -ENOSPC,
 		"port %s: its limits cannot be backed: one association with a 32-entry admin "
 		"queue and one I/O queue of max_queue_size %u entries needs %llu MiB of DMA "
 		"memory at mdts %llu KiB, and %s has %llu MiB free; lower mdts or "
@@ -195,7 +184,6 @@ static int port_check_backing(struct port *p, const struct conf_port *cp, char *
 		p->name, (unsigned int)qs, (unsigned long long)(need >> 20),
 		(unsigned long long)(mdts >> 10), cp->dev,
 		(unsigned long long)((u.size - u.in_use) >> 20));
-	return -ENOSPC;
 }
 
 /* Create a port from its config entry; see port.h. */
@@ -207,10 +195,8 @@ int port_add(struct fcd *d, const struct conf_port *cp, char *err, size_t errlen
 	uint16_t q;
 	int rc;
 
-	if (port_find(d, cp->name)) {
-		err_set(err, errlen, "port %s already exists", cp->name);
-		return -EEXIST;
-	}
+	if (port_find(d, cp->name))
+		return fcnvme_err(err, errlen, -EEXIST, "port %s already exists", cp->name);
 	p = calloc(1, sizeof(*p));
 	if (!p)
 		return -ENOMEM;
@@ -244,11 +230,11 @@ int port_add(struct fcd *d, const struct conf_port *cp, char *err, size_t errlen
 
 		/* A refused fabric path: say which and why. */
 		if (*why)
-			err_set(err, errlen, "port %s: cannot open %s: %s: %s", p->name, cp->dev,
-				why, strerror(-rc));
+			fcnvme_err(err, errlen, 0, "port %s: cannot open %s: %s: %s", p->name,
+				   cp->dev, why, strerror(-rc));
 		else
-			err_set(err, errlen, "port %s: cannot open %s: %s", p->name, cp->dev,
-				strerror(-rc));
+			fcnvme_err(err, errlen, 0, "port %s: cannot open %s: %s", p->name, cp->dev,
+				   strerror(-rc));
 		goto out_free_port;
 	}
 	p->tp = hw_tgt_port_targetport(p->hw);
@@ -264,8 +250,8 @@ int port_add(struct fcd *d, const struct conf_port *cp, char *err, size_t errlen
 				     q < cp->nr_cpus ? cp->cpus[q] : -1,
 				     cp->busy_poll ? IO_POLL_BUSY : IO_POLL_HYBRID);
 		if (rc) {
-			err_set(err, errlen, "port %s: I/O thread %u: %s", p->name, q,
-				strerror(-rc));
+			fcnvme_err(err, errlen, 0, "port %s: I/O thread %u: %s", p->name, q,
+				   strerror(-rc));
 			port_stop_threads(p, q);
 			goto out_close_hw;
 		}
@@ -278,18 +264,18 @@ int port_add(struct fcd *d, const struct conf_port *cp, char *err, size_t errlen
 	ccfg.max_io_queues = cp->max_io_queues;
 	rc = nvmet_fc_bind_core(p->tp, tgt_core_ops(), d->tgt, &port_env, p, &ccfg);
 	if (rc) {
-		err_set(err, errlen, "port %s: cannot bind the NVMe core: %s", p->name,
-			strerror(-rc));
+		fcnvme_err(err, errlen, 0, "port %s: cannot bind the NVMe core: %s", p->name,
+			   strerror(-rc));
 		goto out_stop_threads;
 	}
 	rc = tgt_port_add(d->tgt, p->portid, p->tp, p->name);
 	if (rc) {
-		err_set(err, errlen, "port %s: %s", p->name, strerror(-rc));
+		fcnvme_err(err, errlen, 0, "port %s: %s", p->name, strerror(-rc));
 		goto out_unbind;
 	}
 	rc = tgt_port_set_env(d->tgt, p->portid, &port_env, p);
 	if (rc) {
-		err_set(err, errlen, "port %s: %s", p->name, strerror(-rc));
+		fcnvme_err(err, errlen, 0, "port %s: %s", p->name, strerror(-rc));
 		goto out_tgt_del;
 	}
 	p->hw_ev = event_new(d->base, hw_tgt_port_event_fd(p->hw), EV_READ | EV_PERSIST, port_hw_cb,
@@ -324,14 +310,6 @@ out_free_port:
 	return rc;
 }
 
-static uint64_t port_now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
-
 /* Tear the port down: the core forgets it, the transport tears down every
  * association (which needs the I/O threads and the control inbox, so both
  * keep running while we pump), then threads stop and the hw port closes. */
@@ -343,8 +321,8 @@ static void port_destroy(struct port *p)
 	event_free(p->hw_ev);
 	tgt_port_del(d->tgt, p->portid);
 	nvmet_fc_unregister_targetport(p->tp);
-	deadline = port_now_ms() + PORT_DRAIN_MS;
-	while (port_now_ms() < deadline) {
+	deadline = fcnvme_clock_ms() + PORT_DRAIN_MS;
+	while (fcnvme_clock_ms() < deadline) {
 		unsigned int work = inbox_run(d->inbox);
 		int rc = hw_tgt_port_process(p->hw);
 
@@ -371,10 +349,8 @@ int port_del(struct fcd *d, const char *name, char *err, size_t errlen)
 	for (pp = &d->ports; (p = *pp); pp = &p->next)
 		if (!strcmp(p->name, name))
 			break;
-	if (!p) {
-		err_set(err, errlen, "no port named %s", name);
-		return -ENOENT;
-	}
+	if (!p)
+		return fcnvme_err(err, errlen, -ENOENT, "no port named %s", name);
 	*pp = p->next;
 	port_destroy(p);
 	return 0;
@@ -396,18 +372,14 @@ static int port_set_link(struct fcd *d, const char *name, bool up, char *err, si
 	struct port *p = port_find(d, name);
 	int rc;
 
-	if (!p) {
-		err_set(err, errlen, "no port named %s", name);
-		return -ENOENT;
-	}
+	if (!p)
+		return fcnvme_err(err, errlen, -ENOENT, "no port named %s", name);
 	if (p->enabled == up)
 		return 0;
 	rc = hw_tgt_port_set_link(p->hw, up);
-	if (rc < 0) {
-		err_set(err, errlen, "port %s: link %s failed: %s", name, up ? "up" : "down",
-			strerror(-rc));
-		return rc;
-	}
+	if (rc < 0)
+		return fcnvme_err(err, errlen, rc, "port %s: link %s failed: %s", name,
+				  up ? "up" : "down", strerror(-rc));
 	p->enabled = up;
 	p->link_up = up;
 	hw_tgt_port_process(p->hw);
@@ -525,10 +497,8 @@ int port_host_invalidate(struct fcd *d, uint64_t wwpn, char *err, size_t errlen)
 		rc = hw_tgt_port_logo(p->hw, wwpn);
 		if (rc == -ENOENT)
 			continue;
-		if (rc < 0) {
-			err_set(err, errlen, "port %s: %s", p->name, strerror(-rc));
-			return rc;
-		}
+		if (rc < 0)
+			return fcnvme_err(err, errlen, rc, "port %s: %s", p->name, strerror(-rc));
 		found++;
 		hw_tgt_port_process(p->hw);
 	}
@@ -536,8 +506,8 @@ int port_host_invalidate(struct fcd *d, uint64_t wwpn, char *err, size_t errlen)
 		char s[FCNVME_WWN_STRLEN];
 
 		fcnvme_wwn_format(wwpn, s, sizeof(s));
-		err_set(err, errlen, "host port %s is not logged in to any port", s);
-		return -ENOENT;
+		return fcnvme_err(err, errlen, -ENOENT, "host port %s is not logged in to any port",
+				  s);
 	}
 	return 0;
 }
@@ -548,19 +518,16 @@ int port_discovery_event(struct fcd *d, const char *name, char *err, size_t errl
 	struct port *p;
 	int rc;
 
-	if (name && !port_find(d, name)) {
-		err_set(err, errlen, "no port named %s", name);
-		return -ENOENT;
-	}
+	if (name && !port_find(d, name))
+		return fcnvme_err(err, errlen, -ENOENT, "no port named %s", name);
 	for (p = d->ports; p; p = p->next) {
 		if (name && strcmp(p->name, name))
 			continue;
 		/* Returns how many initiators were told, or -errno. */
 		rc = hw_tgt_port_rscn(p->hw);
-		if (rc < 0) {
-			err_set(err, errlen, "port %s: RSCN: %s", p->name, strerror(-rc));
-			return rc;
-		}
+		if (rc < 0)
+			return fcnvme_err(err, errlen, rc, "port %s: RSCN: %s", p->name,
+					  strerror(-rc));
 	}
 	return 0;
 }

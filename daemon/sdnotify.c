@@ -7,8 +7,8 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <time.h>
 
+#include <fcnvme/clock.h>
 #include <systemd/sd-daemon.h>
 
 #include "sdnotify.h"
@@ -22,13 +22,7 @@ void sdnotify_ready(void)
 /* RELOADING=1 with the monotonic time systemd matches the reload by. */
 void sdnotify_reloading(void)
 {
-	struct timespec ts;
-	unsigned long long usec;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	usec = (unsigned long long)ts.tv_sec * 1000000ULL +
-	       (unsigned long long)ts.tv_nsec / 1000ULL;
-	sd_notifyf(0, "RELOADING=1\nMONOTONIC_USEC=%llu", usec);
+	sd_notifyf(0, "RELOADING=1\nMONOTONIC_USEC=%llu", (unsigned long long)fcnvme_clock_us());
 }
 
 /* STOPPING=1. */

@@ -608,8 +608,8 @@ void hw_dev_kick(struct hw_dev *d)
 }
 
 /* The slow-path loop of both LLDD roles (see hw_priv.h). */
-int hw_dev_slow_path(struct hw_dev *d, struct hw_ls_table *ls, const struct hw_slow_ops *ops,
-		     void *arg, bool *timer)
+int hw_dev_slow_path(struct hw_dev *d, struct hw_ls_table *ls, struct hw_ls_rcv_pool *rcv,
+		     const struct hw_slow_ops *ops, void *arg, bool *timer)
 {
 	struct hw_eqe *e, copy;
 	int n = 0, rounds;
@@ -626,9 +626,10 @@ int hw_dev_slow_path(struct hw_dev *d, struct hw_ls_table *ls, const struct hw_s
 			hw_ring_pop_geo(&d->bar->eq, &d->geo->eq, e);
 			n++;
 		}
-		n += ops->reap_ls(arg);
+		if (rcv)
+			n += hw_ls_rcv_reap(rcv);
 		n += hw_ls_run(ls);
-		if (!hw_dev_arm_eq(d) && !ops->ls_pending(arg))
+		if (!hw_dev_arm_eq(d) && !(rcv && hw_ls_rcv_pending(rcv)))
 			break;
 	}
 	/* Peers that logged out or died: unmap them (after the handlers, so

@@ -38,15 +38,6 @@ uint64_t hw_now_ms(void)
 	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
 }
 
-/* Monotonic nanoseconds. */
-uint64_t hw_mono_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
-
 /* Resolve the fabric directory of a fabric name. */
 int hw_fabric_path(const char *shm_dir, const char *name, char *out, size_t outlen)
 {

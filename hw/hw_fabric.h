@@ -183,7 +183,5 @@ int hw_fabric_fault_add(struct hw_fabric *fab, const struct hw_fault *f);
 void hw_fabric_fault_clear(struct hw_fabric *fab);
 /* Milliseconds of CLOCK_REALTIME (comparable across processes). */
 uint64_t hw_now_ms(void);
-/* Monotonic nanoseconds. */
-uint64_t hw_mono_ns(void);
 
 #endif /* HW_FABRIC_H */

@@ -13,6 +13,8 @@
 #include <string.h>
 #include <time.h>
 
+#include <fcnvme/clock.h>
+
 #include "hw_host_priv.h"
 
 /* ---- template: control ------------------------------------------------------ */
@@ -62,11 +64,10 @@ static int hw_host_xmt_ls_rsp(struct nvme_fc_local_port *lp, struct nvme_fc_remo
 			      struct nvmefc_ls_rsp *rsp)
 {
 	struct hw_host_port *p = hw_host_of(lp);
-	struct hw_host_lsctx *c = (struct hw_host_lsctx *)rsp;
+	struct hw_ls_rcv *c = (struct hw_ls_rcv *)rsp;
 
 	(void)hw_ls_reply(&p->dev, c->slot, c->id, rsp->rspbuf, rsp->rsplen, 0);
-	c->next = p->ls_done;
-	p->ls_done = c;
+	hw_ls_rcv_answered(&p->ls_rcv, c);
 	hw_dev_kick(&p->dev);
 	return 0;
 }
@@ -149,7 +150,7 @@ static const struct hw_rport_ops hw_host_rport_ops = {
 static void hw_host_rcv_ls(struct hw_host_port *p, const struct hw_eqe *e)
 {
 	struct hw_host_rport *rp = hw_host_rport_slot(p, e->peer_slot);
-	struct hw_host_lsctx *c = p->ls_free;
+	struct hw_ls_rcv *c;
 	int rc;
 
 	atomic_fetch_add(&p->dev.bar->cnt.ls_rx, 1);
@@ -157,20 +158,15 @@ static void hw_host_rcv_ls(struct hw_host_port *p, const struct hw_eqe *e)
 		(void)hw_ls_reply(&p->dev, e->peer_slot, e->id, NULL, 0, -ENOTCONN);
 		return;
 	}
-	if (!c || e->len == 0 || e->len > sizeof(c->buf)) {
-		(void)hw_ls_reply(&p->dev, e->peer_slot, e->id, NULL, 0, c ? -EINVAL : -EBUSY);
+	rc = hw_ls_rcv_take(&p->ls_rcv, e, &c);
+	if (rc) {
+		(void)hw_ls_reply(&p->dev, e->peer_slot, e->id, NULL, 0, rc);
 		return;
 	}
-	p->ls_free = c->next;
-	memset(&c->rsp, 0, sizeof(c->rsp));
-	c->id = e->id;
-	c->slot = e->peer_slot;
-	memcpy(c->buf, e->payload, e->len);
 	rc = nvme_fc_rcv_ls_req(rp->rport, &c->rsp, c->buf, e->len);
 	if (rc) {
 		(void)hw_ls_reply(&p->dev, e->peer_slot, e->id, NULL, 0, rc);
-		c->next = p->ls_free;
-		p->ls_free = c;
+		hw_ls_rcv_put(&p->ls_rcv, c);
 	}
 }
 
@@ -194,31 +190,8 @@ static void hw_host_slow_eqe(void *arg, const struct hw_eqe *e)
 	hw_host_eqe(arg, e);
 }
 
-static int hw_host_reap_ls(void *arg)
-{
-	struct hw_host_port *p = arg;
-	struct hw_host_lsctx *c;
-	int n = 0;
-
-	while ((c = p->ls_done)) {
-		p->ls_done = c->next;
-		c->next = p->ls_free;
-		p->ls_free = c;
-		c->rsp.done(&c->rsp);
-		n++;
-	}
-	return n;
-}
-
-static bool hw_host_ls_pending(void *arg)
-{
-	return ((struct hw_host_port *)arg)->ls_done != NULL;
-}
-
 static const struct hw_slow_ops hw_host_slow_ops = {
 	.eqe = hw_host_slow_eqe,
-	.reap_ls = hw_host_reap_ls,
-	.ls_pending = hw_host_ls_pending,
 };
 
 /* Slow path: RSCN -> rescan, LS, logins, remote-port loss. */
@@ -229,7 +202,7 @@ int hw_host_port_process(struct hw_host_port *p)
 
 	if (!p)
 		return -EINVAL;
-	n = hw_dev_slow_path(&p->dev, &p->ls, &hw_host_slow_ops, p, &timer);
+	n = hw_dev_slow_path(&p->dev, &p->ls, &p->ls_rcv, &hw_host_slow_ops, p, &timer);
 	if (timer)
 		hw_rport_tick(&p->rports);
 	return n;
@@ -301,10 +274,7 @@ int hw_host_port_open(const struct hw_host_port_cfg *cfg, struct hw_host_port **
 			h->free = x;
 		}
 	}
-	for (i = 0; i < HW_HOST_LSCTX; i++) {
-		p->lsctx[i].next = p->ls_free;
-		p->ls_free = &p->lsctx[i];
-	}
+	hw_ls_rcv_init(&p->ls_rcv, p->lsctx, HW_HOST_LSCTX);
 	p->tmpl = hw_host_template;
 	p->tmpl.max_hw_queues = p->nr_hwq;
 	memset(&pi, 0, sizeof(pi));
@@ -317,8 +287,8 @@ int hw_host_port_open(const struct hw_host_port_cfg *cfg, struct hw_host_port **
 		goto out_close;
 	*(struct hw_host_port **)p->lport->private = p;
 	hw_rport_rescan(&p->rports, -1);
-	end = hw_mono_ns() + (uint64_t)HW_RPORT_LOGIN_MS * 1000000u;
-	while (hw_rport_pending(&p->rports) && hw_mono_ns() < end) {
+	end = fcnvme_clock_ns() + (uint64_t)HW_RPORT_LOGIN_MS * 1000000u;
+	while (hw_rport_pending(&p->rports) && fcnvme_clock_ns() < end) {
 		struct timespec ts = { 0, 1000000 };
 
 		hw_host_port_process(p);

@@ -37,7 +37,7 @@ struct hw_host_hwq {
 	_Alignas(64) struct hw_host_xri *free;
 	struct hw_host_xri *x; /* queue_depth exchanges */
 	uint64_t next_check_ns;
-	/* hw_mono_ns() at the start of the current reap: submissions made
+	/* fcnvme_clock_ns() at the start of the current reap: submissions made
 	 * from its completion callbacks (in_poll) date their deadline by it
 	 * instead of reading the clock once more per I/O. */
 	uint64_t now_ns;
@@ -55,14 +55,6 @@ struct hw_host_rport {
 	struct nvme_fc_remote_port *rport;
 };
 
-struct hw_host_lsctx {
-	struct nvmefc_ls_rsp rsp;
-	struct hw_host_lsctx *next;
-	uint64_t id;
-	unsigned int slot;
-	uint8_t buf[NVME_FC_MAX_LS_RQST_LEN];
-};
-
 struct hw_host_port {
 	struct hw_dev dev;
 	struct nvme_fc_port_template tmpl;
@@ -73,8 +65,8 @@ struct hw_host_port {
 	struct hw_rports rports;   /* remote ports: struct hw_host_rport */
 	_Atomic uint32_t loss_gen; /* bumped when a remote port is lost */
 	struct hw_ls_table ls;
-	struct hw_host_lsctx lsctx[HW_HOST_LSCTX];
-	struct hw_host_lsctx *ls_free, *ls_done;
+	struct hw_ls_rcv lsctx[HW_HOST_LSCTX];
+	struct hw_ls_rcv_pool ls_rcv;
 };
 
 static inline struct hw_host_port *hw_host_of(struct nvme_fc_local_port *lp)

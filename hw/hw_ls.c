@@ -4,11 +4,13 @@
  * 20 s (or lsreq->timeout) limit, responses copied with truncation as fcloop
  * does, aborts and failures completed exactly once from hw_ls_run() so that
  * no transport callback runs inside a transport call. Also the senders of LS
- * responses and ELS events.
+ * responses and ELS events, and the pool of received LS requests both
+ * drivers answer from.
  */
 #include <errno.h>
 #include <string.h>
 
+#include <fcnvme/clock.h>
 #include <fcnvme/fc_wire.h>
 
 #include "hw_ls.h"
@@ -43,7 +45,7 @@ int hw_ls_send(struct hw_dev *d, struct hw_ls_table *t, unsigned int slot, void 
 	t->e[i].req = req;
 	t->e[i].owner = owner;
 	t->e[i].id = e.id;
-	t->e[i].deadline_ns = hw_mono_ns() + (uint64_t)tmo * 1000000000u;
+	t->e[i].deadline_ns = fcnvme_clock_ns() + (uint64_t)tmo * 1000000000u;
 	t->e[i].finish = false;
 	t->e[i].status = 0;
 	return 0;
@@ -113,7 +115,7 @@ void hw_ls_fail_owner(struct hw_ls_table *t, void *owner, int status)
 /* Complete finished and timed-out requests. */
 int hw_ls_run(struct hw_ls_table *t)
 {
-	uint64_t now = hw_mono_ns();
+	uint64_t now = fcnvme_clock_ns();
 	unsigned int i;
 	int n = 0;
 
@@ -160,4 +162,71 @@ int hw_els_send(struct hw_dev *d, unsigned int slot, uint16_t type, uint32_t arg
 	e.type = type;
 	e.arg = arg;
 	return hw_dev_send_eqe(d, slot, &e, HW_FC_ELS);
+}
+
+/* Push in index order, as both drivers did: ctx[n - 1] is taken first. */
+void hw_ls_rcv_init(struct hw_ls_rcv_pool *pool, struct hw_ls_rcv *ctx, unsigned int n)
+{
+	unsigned int i;
+
+	pool->free = NULL;
+	pool->answered = NULL;
+	for (i = 0; i < n; i++)
+		hw_ls_rcv_put(pool, &ctx[i]);
+}
+
+/* A free context with e's payload, or why not. */
+int hw_ls_rcv_take(struct hw_ls_rcv_pool *pool, const struct hw_eqe *e, struct hw_ls_rcv **out)
+{
+	struct hw_ls_rcv *c = pool->free;
+
+	if (!c)
+		return -EBUSY;
+	if (e->len == 0 || e->len > sizeof(c->buf))
+		return -EINVAL;
+	pool->free = c->next;
+	memset(&c->rsp, 0, sizeof(c->rsp));
+	c->next = NULL;
+	c->id = e->id;
+	c->slot = e->peer_slot;
+	c->login_gen = 0;
+	memcpy(c->buf, e->payload, e->len);
+	*out = c;
+	return 0;
+}
+
+/* Back on the free list. */
+void hw_ls_rcv_put(struct hw_ls_rcv_pool *pool, struct hw_ls_rcv *c)
+{
+	c->next = pool->free;
+	pool->free = c;
+}
+
+/* Onto the answered list, for the next reap. */
+void hw_ls_rcv_answered(struct hw_ls_rcv_pool *pool, struct hw_ls_rcv *c)
+{
+	c->next = pool->answered;
+	pool->answered = c;
+}
+
+/* Each answered context is free again before its done runs (done may
+ * take it right back). */
+int hw_ls_rcv_reap(struct hw_ls_rcv_pool *pool)
+{
+	struct hw_ls_rcv *c;
+	int n = 0;
+
+	while ((c = pool->answered)) {
+		pool->answered = c->next;
+		hw_ls_rcv_put(pool, c);
+		c->rsp.done(&c->rsp);
+		n++;
+	}
+	return n;
+}
+
+/* Anything to reap? */
+bool hw_ls_rcv_pending(const struct hw_ls_rcv_pool *pool)
+{
+	return pool->answered != NULL;
 }

@@ -8,8 +8,10 @@
 #ifndef HW_LS_H
 #define HW_LS_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
+#include <fcnvme/fc_wire.h>
 #include <fcnvme/nvme_fc_driver.h>
 
 #include "hw_priv.h"
@@ -46,5 +48,38 @@ int hw_ls_reply(struct hw_dev *d, unsigned int slot, uint64_t id, const void *bu
 		int status);
 /* Send an ELS-like event of type (HW_EQE_*) with arg to slot. */
 int hw_els_send(struct hw_dev *d, unsigned int slot, uint16_t type, uint32_t arg);
+
+/* An LS request we received, from its arrival until the transport's
+ * response went out and its done callback ran (both roles). */
+struct hw_ls_rcv {
+	struct nvmefc_ls_rsp rsp; /* first: the transport hands it back */
+	struct hw_ls_rcv *next;	  /* free or answered list */
+	uint64_t id;
+	uint64_t login_gen; /* target: of the login it came in on */
+	unsigned int slot;
+	uint8_t buf[NVME_FC_MAX_LS_RQST_LEN];
+};
+
+/* The received-LS contexts of a port: the free ones, and the answered ones
+ * whose rsp.done runs at the next reap (never inside the transport's
+ * xmt_ls_rsp call). */
+struct hw_ls_rcv_pool {
+	struct hw_ls_rcv *free, *answered;
+};
+
+/* Put the n contexts of ctx on the free list. */
+void hw_ls_rcv_init(struct hw_ls_rcv_pool *pool, struct hw_ls_rcv *ctx, unsigned int n);
+/* Take a free context for the LS_REQ event e and copy its payload in
+ * (rsp zeroed, id and slot set). 0, -EBUSY if none is free, or -EINVAL if
+ * the payload is empty or too long; the caller refuses the LS with it. */
+int hw_ls_rcv_take(struct hw_ls_rcv_pool *pool, const struct hw_eqe *e, struct hw_ls_rcv **out);
+/* Give back a context the transport did not take. */
+void hw_ls_rcv_put(struct hw_ls_rcv_pool *pool, struct hw_ls_rcv *c);
+/* The transport's response for c went out (or was dropped): reap it. */
+void hw_ls_rcv_answered(struct hw_ls_rcv_pool *pool, struct hw_ls_rcv *c);
+/* Free every answered context and run its rsp.done; returns how many. */
+int hw_ls_rcv_reap(struct hw_ls_rcv_pool *pool);
+/* Whether answered contexts wait for hw_ls_rcv_reap. */
+bool hw_ls_rcv_pending(const struct hw_ls_rcv_pool *pool);
 
 #endif /* HW_LS_H */

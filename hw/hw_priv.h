@@ -180,22 +180,20 @@ bool hw_dev_arm_eq(struct hw_dev *d);
 void hw_dev_kick(struct hw_dev *d);
 
 struct hw_ls_table;
+struct hw_ls_rcv_pool;
 
 /* What one LLDD role plugs into the shared slow-path loop. */
 struct hw_slow_ops {
 	/* Handle one event-queue entry. */
 	void (*eqe)(void *arg, const struct hw_eqe *e);
-	/* Complete the LS responses that finished; returns how many. */
-	int (*reap_ls)(void *arg);
-	/* True if finished LS responses are waiting again. */
-	bool (*ls_pending)(void *arg);
 };
 /* [ctl] The slow path both LLDDs share: drain the event queue, complete
- * finished LS responses, run queued LS requests, re-arm; repeat while work
- * keeps arriving (at most four rounds). *timer says whether the port's
- * periodic timer fired. Returns the work done. */
-int hw_dev_slow_path(struct hw_dev *d, struct hw_ls_table *ls, const struct hw_slow_ops *ops,
-		     void *arg, bool *timer);
+ * the answered LS requests of rcv (NULL: the port receives none), run
+ * queued LS requests, re-arm; repeat while work keeps arriving (at most
+ * four rounds). *timer says whether the port's periodic timer fired.
+ * Returns the work done. */
+int hw_dev_slow_path(struct hw_dev *d, struct hw_ls_table *ls, struct hw_ls_rcv_pool *rcv,
+		     const struct hw_slow_ops *ops, void *arg, bool *timer);
 /* True if the peer in slot is online and its owner alive. */
 bool hw_dev_peer_alive(struct hw_dev *d, unsigned int slot);
 /* DMA memory of the device (control thread). */

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <fcnvme/clock.h>
 #include <fcnvme/fc_wire.h>
 
 #include "hw_rport.h"
@@ -15,7 +16,7 @@
 
 static uint64_t hw_rport_after(unsigned int ms)
 {
-	return hw_mono_ns() + (uint64_t)ms * 1000000u;
+	return fcnvme_clock_ns() + (uint64_t)ms * 1000000u;
 }
 
 /* Start with no remote ports. */
@@ -181,7 +182,7 @@ void hw_rport_tick(struct hw_rports *l)
 {
 	struct hw_dev *d = l->dev;
 	struct hw_rport *rp;
-	uint64_t now = hw_mono_ns();
+	uint64_t now = fcnvme_clock_ns();
 
 	for (rp = l->list; rp; rp = rp->next) {
 		int st = atomic_load(&rp->state);

@@ -11,6 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <fcnvme/clock.h>
+
 #include "hw_tgt_priv.h"
 
 /* ---- template: control path [ctl] ----------------------------------------- */
@@ -25,15 +27,14 @@ static struct hw_tgt_rport *hw_tgt_rport_slot(struct hw_tgt_port *p, unsigned in
 static int hw_tgt_xmt_ls_rsp(struct nvmet_fc_target_port *tp, struct nvmefc_ls_rsp *rsp)
 {
 	struct hw_tgt_port *p = hw_tgt_of(tp);
-	struct hw_tgt_lsctx *c = (struct hw_tgt_lsctx *)rsp;
+	struct hw_ls_rcv *c = (struct hw_ls_rcv *)rsp;
 	struct hw_tgt_rport *rp = hw_tgt_rport_slot(p, c->slot);
 
 	/* A response to a login that is gone is not sent but still done (the
 	 * remote port object itself may already be released). */
 	if (rp && rp->login_gen == c->login_gen)
 		(void)hw_ls_reply(&p->dev, c->slot, c->id, rsp->rspbuf, rsp->rsplen, 0);
-	c->next = p->ls_done;
-	p->ls_done = c;
+	hw_ls_rcv_answered(&p->ls_rcv, c);
 	hw_dev_kick(&p->dev);
 	return 0;
 }
@@ -193,7 +194,7 @@ static void hw_tgt_prli(struct hw_tgt_port *p, const struct hw_eqe *e)
 static void hw_tgt_rcv_ls(struct hw_tgt_port *p, const struct hw_eqe *e)
 {
 	struct hw_tgt_rport *rp = hw_tgt_rport_slot(p, e->peer_slot);
-	struct hw_tgt_lsctx *c = p->ls_free;
+	struct hw_ls_rcv *c;
 	int rc;
 
 	atomic_fetch_add(&p->dev.bar->cnt.ls_rx, 1);
@@ -201,21 +202,16 @@ static void hw_tgt_rcv_ls(struct hw_tgt_port *p, const struct hw_eqe *e)
 		(void)hw_ls_reply(&p->dev, e->peer_slot, e->id, NULL, 0, -ENOTCONN);
 		return;
 	}
-	if (!c || e->len == 0 || e->len > sizeof(c->buf)) {
-		(void)hw_ls_reply(&p->dev, e->peer_slot, e->id, NULL, 0, c ? -EINVAL : -EBUSY);
+	rc = hw_ls_rcv_take(&p->ls_rcv, e, &c);
+	if (rc) {
+		(void)hw_ls_reply(&p->dev, e->peer_slot, e->id, NULL, 0, rc);
 		return;
 	}
-	p->ls_free = c->next;
-	memset(&c->rsp, 0, sizeof(c->rsp));
 	c->login_gen = rp->login_gen;
-	c->id = e->id;
-	c->slot = e->peer_slot;
-	memcpy(c->buf, e->payload, e->len);
 	rc = nvmet_fc_rcv_ls_req(p->tp, rp, &c->rsp, c->buf, e->len);
 	if (rc) {
 		(void)hw_ls_reply(&p->dev, e->peer_slot, e->id, NULL, 0, rc);
-		c->next = p->ls_free;
-		p->ls_free = c;
+		hw_ls_rcv_put(&p->ls_rcv, c);
 	}
 }
 
@@ -285,31 +281,8 @@ static void hw_tgt_slow_eqe(void *arg, const struct hw_eqe *e)
 	hw_tgt_eqe(arg, e);
 }
 
-static int hw_tgt_reap_ls(void *arg)
-{
-	struct hw_tgt_port *p = arg;
-	struct hw_tgt_lsctx *c;
-	int n = 0;
-
-	while ((c = p->ls_done)) {
-		p->ls_done = c->next;
-		c->next = p->ls_free;
-		p->ls_free = c;
-		c->rsp.done(&c->rsp);
-		n++;
-	}
-	return n;
-}
-
-static bool hw_tgt_ls_pending(void *arg)
-{
-	return ((struct hw_tgt_port *)arg)->ls_done != NULL;
-}
-
 static const struct hw_slow_ops hw_tgt_slow_ops = {
 	.eqe = hw_tgt_slow_eqe,
-	.reap_ls = hw_tgt_reap_ls,
-	.ls_pending = hw_tgt_ls_pending,
 };
 
 /* [ctl] Drain the slow path. */
@@ -320,7 +293,7 @@ int hw_tgt_port_process(struct hw_tgt_port *p)
 
 	if (!p)
 		return -EINVAL;
-	n = hw_dev_slow_path(&p->dev, &p->ls, &hw_tgt_slow_ops, p, &timer);
+	n = hw_dev_slow_path(&p->dev, &p->ls, &p->ls_rcv, &hw_tgt_slow_ops, p, &timer);
 	if (timer)
 		hw_tgt_liveness(p);
 	return n;
@@ -391,11 +364,7 @@ int hw_tgt_port_open(const struct hw_tgt_port_cfg *cfg, const struct hw_tgt_even
 			p->hwq[q].free = &p->hwq[q].x[i];
 		}
 	}
-	for (i = 0; i < HW_TGT_LSCTX; i++) {
-		p->lsctx[i].port = p;
-		p->lsctx[i].next = p->ls_free;
-		p->ls_free = &p->lsctx[i];
-	}
+	hw_ls_rcv_init(&p->ls_rcv, p->lsctx, HW_TGT_LSCTX);
 	p->tmpl = hw_tgt_template;
 	p->tmpl.max_hw_queues = p->nr_hwq;
 	p->tmpl.target_features = cfg->readdata_rsp ? NVMET_FCTGTFEAT_READDATA_RSP : 0;
@@ -519,8 +488,8 @@ void hw_tgt_port_close(struct hw_tgt_port *p)
 			(void)hw_els_send(&p->dev, rp->slot, HW_EQE_LOGO, 0);
 	if (p->tp && !p->tp_deleted) {
 		nvmet_fc_unregister_targetport(p->tp);
-		end = hw_mono_ns() + 2000000000ull;
-		while (!p->tp_deleted && hw_mono_ns() < end) {
+		end = fcnvme_clock_ns() + 2000000000ull;
+		while (!p->tp_deleted && fcnvme_clock_ns() < end) {
 			for (q = 0; q < p->nr_hwq; q++)
 				hw_tgt_poll(p, (uint16_t)q, 64);
 			hw_tgt_port_process(p);

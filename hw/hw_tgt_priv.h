@@ -62,16 +62,6 @@ struct hw_tgt_rport {
 };
 
 /* A received LS and its response. Control thread. */
-struct hw_tgt_lsctx {
-	struct nvmefc_ls_rsp rsp;
-	struct hw_tgt_port *port;
-	struct hw_tgt_lsctx *next; /* free or done list */
-	uint64_t id;
-	uint64_t login_gen; /* of the login it came in on */
-	unsigned int slot;
-	uint8_t buf[NVME_FC_MAX_LS_RQST_LEN];
-};
-
 struct hw_tgt_port {
 	struct hw_dev dev;
 	struct nvmet_fc_target_template tmpl;
@@ -82,7 +72,8 @@ struct hw_tgt_port {
 	uint16_t nr_hwq, rq_depth;
 	struct hw_tgt_hwq *hwq;
 	struct hw_tgt_rport *rports;
-	struct hw_tgt_lsctx *lsctx, *ls_free, *ls_done;
+	struct hw_ls_rcv *lsctx;
+	struct hw_ls_rcv_pool ls_rcv;
 	struct hw_ls_table ls;
 	uint64_t login_gen;
 };

@@ -413,7 +413,7 @@ static void hw_vmport_slow(struct hw_vmport *v)
 	bool timer = false;
 	unsigned int q;
 
-	hw_dev_slow_path(&v->dev, &v->ls_unused, &hw_vmport_slow_ops, v, &timer);
+	hw_dev_slow_path(&v->dev, &v->ls_unused, NULL, &hw_vmport_slow_ops, v, &timer);
 	if (!timer)
 		return;
 	atomic_fetch_add(&v->dev.bar->fw_heartbeat, 1);

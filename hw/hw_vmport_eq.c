@@ -155,18 +155,6 @@ static void hw_vmport_eqe(void *arg, const struct hw_eqe *e)
 	}
 }
 
-static int hw_vmport_reap_ls(void *arg)
-{
-	return 0;
-}
-
-static bool hw_vmport_ls_pending(void *arg)
-{
-	return false;
-}
-
 const struct hw_slow_ops hw_vmport_slow_ops = {
 	.eqe = hw_vmport_eqe,
-	.reap_ls = hw_vmport_reap_ls,
-	.ls_pending = hw_vmport_ls_pending,
 };

@@ -13,6 +13,8 @@
 #include <errno.h>
 #include <string.h>
 
+#include <fcnvme/clock.h>
+
 #include "hw_vmport_priv.h"
 
 static struct hw_vmport_ls *hw_vmport_ls_find(struct hw_vmport *v, uint8_t dir, uint16_t slot,
@@ -43,7 +45,7 @@ static struct hw_vmport_ls *hw_vmport_ls_new(struct hw_vmport *v, uint8_t dir, u
 		l->dir = dir;
 		l->slot = slot;
 		l->id = id;
-		l->deadline_ns = hw_mono_ns() + (uint64_t)HW_VMPORT_LS_TMO_S * 1000000000u;
+		l->deadline_ns = fcnvme_clock_ns() + (uint64_t)HW_VMPORT_LS_TMO_S * 1000000000u;
 		return l;
 	}
 	return NULL;
@@ -201,7 +203,7 @@ void hw_vmport_ls_fail(struct hw_vmport *v, int slot, int status, bool answer_pe
 /* Forget exchanges past their deadline; the guest hears of its own. */
 void hw_vmport_ls_expire(struct hw_vmport *v)
 {
-	uint64_t now = hw_mono_ns();
+	uint64_t now = fcnvme_clock_ns();
 	unsigned int i;
 
 	for (i = 0; i < HW_VMPORT_LS_MAX; i++) {

@@ -13,7 +13,9 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include <fcnvme/clock.h>
 #include <fcnvme/fc_wire.h>
+#include <fcnvme/num.h>
 #include <fcnvme/nvme.h>
 #include <fcnvme/nvme_fc_driver.h>
 #include <fcnvme/nvme_fc_host.h>
@@ -119,8 +121,6 @@ void fcnvme_pump(struct fcnvme_ctx *x, struct fcnvme_host_ctrl *ctrl);
 int fcnvme_sync(struct fcnvme_ctx *x, struct fcnvme_host_ctrl *ctrl, uint16_t qid,
 		const struct nvme_command *cmd, struct fcnvme_host_buf *buf, uint32_t len,
 		struct nvme_completion *cqe);
-/* CLOCK_MONOTONIC in milliseconds. */
-uint64_t fcnvme_now_ms(void);
 /* Identify (cns, nsid) into buf (4096 bytes). */
 int fcnvme_identify(struct fcnvme_ctx *x, struct fcnvme_host_ctrl *ctrl, uint8_t cns, uint32_t nsid,
 		    struct fcnvme_host_buf *buf);
@@ -137,7 +137,6 @@ void fcnvme_fixstr(char *dst, const char *src, size_t n);
 /* Print a JSON object to stdout, pretty, and free it. */
 void fcnvme_json_print(struct json_object *o);
 /* Parse an unsigned number (any base) with bounds; 0 or -1. */
-int fcnvme_parse_u64(const char *s, uint64_t max, uint64_t *out);
 
 /* Read the whole discovery log of a discovery controller into a malloc'd
  * buffer (header + entries); 0 or -1 (message printed). */

@@ -13,13 +13,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <fcntl.h>
-#include <sys/random.h>
 #include <unistd.h>
 #include <time.h>
 
 #include <json-c/json.h>
 
+#include <fcnvme/clock.h>
 #include <fcnvme/nqn.h>
+#include <fcnvme/random.h>
 #include <fcnvme/wwn.h>
 
 #include "hw_fabric.h"
@@ -48,26 +49,10 @@ void fcnvme_opts_init(struct fcnvme_ctx *x, const char *cmd)
 	x->o.connect_timeout_s = 10;
 }
 
-/* Parse an unsigned number with bounds. */
-int fcnvme_parse_u64(const char *s, uint64_t max, uint64_t *out)
-{
-	char *end;
-	unsigned long long v;
-
-	if (!s || !*s || *s == '-')
-		return -1;
-	errno = 0;
-	v = strtoull(s, &end, 0);
-	if (errno || *end || v > max)
-		return -1;
-	*out = v;
-	return 0;
-}
-
 static int fcnvme_num_opt(struct fcnvme_ctx *x, const char *name, const char *arg, uint64_t min,
 			  uint64_t max, uint64_t *v)
 {
-	if (fcnvme_parse_u64(arg, max, v) || *v < min) {
+	if (fcnvme_num_parse(arg, min, max, v)) {
 		fprintf(stderr,
 			"fcnvme %s: --%s: '%s' is not a number in "
 			"[%" PRIu64 ", %" PRIu64 "]\n",
@@ -186,13 +171,14 @@ static int fcnvme_read_line(const char *path, char *buf, size_t len)
 
 static void fcnvme_gen_uuid(uint8_t u[16])
 {
-	if (getrandom(u, 16, 0) != 16) {
-		unsigned int i;
+	unsigned int i;
 
-		srand((unsigned int)time(NULL) ^ (unsigned int)getpid());
-		for (i = 0; i < 16; i++)
-			u[i] = (uint8_t)rand();
-	}
+	if (fcnvme_random_uuid(u) == 0)
+		return;
+	/* no getrandom(): a weaker id is still better than none */
+	srand((unsigned int)time(NULL) ^ (unsigned int)getpid());
+	for (i = 0; i < 16; i++)
+		u[i] = (uint8_t)rand();
 	u[6] = (uint8_t)((u[6] & 0x0f) | 0x40); /* version 4 */
 	u[8] = (uint8_t)((u[8] & 0x3f) | 0x80); /* variant 1 */
 }
@@ -353,15 +339,6 @@ void fcnvme_pump(struct fcnvme_ctx *x, struct fcnvme_host_ctrl *ctrl)
 		fcnvme_host_ctrl_poll(ctrl);
 }
 
-/* CLOCK_MONOTONIC in milliseconds. */
-uint64_t fcnvme_now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
-
 static void fcnvme_state_cb(void *arg, enum fcnvme_host_ctrl_state st)
 {
 	struct fcnvme_ctx *x = arg;
@@ -412,13 +389,13 @@ int fcnvme_connect(struct fcnvme_ctx *x, struct nvme_fc_remote_port *rp, const c
 		return -1;
 	}
 	x->cur_ctrl = ctrl;
-	end = fcnvme_now_ms() + (uint64_t)x->o.connect_timeout_s * 1000;
+	end = fcnvme_clock_ms() + (uint64_t)x->o.connect_timeout_s * 1000;
 	for (;;) {
 		fcnvme_pump(x, ctrl);
 		st = fcnvme_host_ctrl_state(ctrl);
 		if (st == FCNVME_HOST_CTRL_LIVE)
 			break;
-		if (st == FCNVME_HOST_CTRL_DEAD || fcnvme_now_ms() >= end) {
+		if (st == FCNVME_HOST_CTRL_DEAD || fcnvme_clock_ms() >= end) {
 			const char *why = fcnvme_host_ctrl_reason(ctrl);
 
 			fprintf(stderr,
@@ -436,12 +413,12 @@ int fcnvme_connect(struct fcnvme_ctx *x, struct nvme_fc_remote_port *rp, const c
 /* Delete a controller and wait for its teardown (bounded). */
 void fcnvme_disconnect(struct fcnvme_ctx *x, struct fcnvme_host_ctrl *ctrl)
 {
-	uint64_t end = fcnvme_now_ms() + 25000;
+	uint64_t end = fcnvme_clock_ms() + 25000;
 
 	while (fcnvme_host_ctrl_delete(ctrl) == 1) {
 		if (x->port)
 			hw_host_port_process(x->port);
-		if (fcnvme_now_ms() >= end) {
+		if (fcnvme_clock_ms() >= end) {
 			fprintf(stderr,
 				"fcnvme %s: controller teardown did not "
 				"finish; leaving it\n",

@@ -89,7 +89,7 @@ int fcnvme_cmd_id_ns(int argc, char **argv)
 			continue;
 		}
 		if (c == 'n') {
-			if (fcnvme_parse_u64(optarg, 0xfffffffe, &nsid) || !nsid) {
+			if (fcnvme_num_parse(optarg, 1, 0xfffffffe, &nsid)) {
 				fprintf(stderr,
 					"fcnvme id-ns: -n: '%s' is not a "
 					"namespace ID (1..0xfffffffe)\n",

@@ -761,7 +761,7 @@ static void mnt_path_ana(struct mnt *m, unsigned int i)
 	uint16_t n;
 	uint8_t st;
 
-	p->next_ana_ms = fcnvme_now_ms() + (TAILQ_EMPTY(&m->waiting) ? MNT_RESCAN_MS : 200);
+	p->next_ana_ms = fcnvme_clock_ms() + (TAILQ_EMPTY(&m->waiting) ? MNT_RESCAN_MS : 200);
 	if (fcnvme_host_buf_alloc(m->ctrl, len, &buf))
 		return;
 	if (fcnvme_get_log(m->x, p->ctrl, NVME_LOG_ANA, 0, (uint32_t)len, buf)) {
@@ -800,7 +800,7 @@ static void mnt_path_ana(struct mnt *m, unsigned int i)
 static int mnt_paths_poll(struct mnt *m)
 {
 	enum fcnvme_host_ctrl_state st;
-	uint64_t now = fcnvme_now_ms();
+	uint64_t now = fcnvme_clock_ms();
 	unsigned int i;
 	int busy = 0, r;
 
@@ -1106,9 +1106,9 @@ int fcnvme_cmd_mount(int argc, char **argv)
 		mnt_kick_waiting(&m);
 		/* Follow namespace changes (there is no AEN support yet). */
 		if (fcnvme_host_ctrl_state(mnt_admin_ctrl(&m)) == FCNVME_HOST_CTRL_LIVE &&
-		    fcnvme_now_ms() >= next_scan) {
+		    fcnvme_clock_ms() >= next_scan) {
 			mnt_rescan(&m, true);
-			next_scan = fcnvme_now_ms() + MNT_RESCAN_MS;
+			next_scan = fcnvme_clock_ms() + MNT_RESCAN_MS;
 		}
 		if (poll(pfd, pfd[1].fd >= 0 ? 2 : 1, busy > 0 || m.inflight ? 0 : 5) < 0 &&
 		    errno != EINTR)

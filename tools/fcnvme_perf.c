@@ -24,6 +24,8 @@
 
 #include <json-c/json.h>
 
+#include <fcnvme/clock.h>
+
 #include "fcnvme.h"
 
 #define PERF_HIST_SUB	  16
@@ -82,14 +84,6 @@ static void perf_on_sig(int sig)
 {
 	(void)sig;
 	perf_sigint = 1;
-}
-
-static uint64_t perf_now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
 static uint64_t perf_rand(struct perf *pf)
@@ -225,7 +219,7 @@ static int perf_submit(struct perf *pf, struct perf_io *io)
 	c.rw.nsid = htole32(pf->nsid);
 	c.rw.slba = htole64(slot * (pf->io_size / pf->lbasz));
 	c.rw.length = htole16((uint16_t)(pf->io_size / pf->lbasz - 1));
-	io->t0 = perf_now_ns();
+	io->t0 = fcnvme_clock_ns();
 	rc = fcnvme_host_submit(pf->ctrl, io->qid, &c, io->buf, 0, pf->io_size, perf_done, io);
 	if (rc) {
 		if (pf->verify)
@@ -243,7 +237,7 @@ static void perf_done(void *arg, uint16_t status, const struct nvme_completion *
 {
 	struct perf_io *io = arg;
 	struct perf *pf = io->pf;
-	uint64_t lat = perf_now_ns() - io->t0;
+	uint64_t lat = fcnvme_clock_ns() - io->t0;
 
 	(void)cqe;
 	io->busy = false;
@@ -290,7 +284,7 @@ static double perf_cpu_s(void)
 static void perf_run(struct perf *pf, uint64_t end_ns)
 {
 	bool tty = !pf->prefill && isatty(STDOUT_FILENO);
-	uint64_t start = perf_now_ns(), next_tick = start + 1000000000ull;
+	uint64_t start = fcnvme_clock_ns(), next_tick = start + 1000000000ull;
 	uint64_t last_done = 0, spins = 0;
 	unsigned int i;
 
@@ -308,7 +302,7 @@ static void perf_run(struct perf *pf, uint64_t end_ns)
 			pf->stopping = true;
 		if (pf->prefill || (spins & 63))
 			continue;
-		now = perf_now_ns();
+		now = fcnvme_clock_ns();
 		if (now >= end_ns || perf_sigint)
 			pf->stopping = true;
 		if (tty && now >= next_tick) {
@@ -435,7 +429,7 @@ int fcnvme_cmd_perf(int argc, char **argv)
 	pf.queues = 1;
 	pf.mix = 50;
 	pf.wl = PERF_RANDREAD;
-	pf.rng = (uint64_t)perf_now_ns() ^ (uint64_t)getpid();
+	pf.rng = (uint64_t)fcnvme_clock_ns() ^ (uint64_t)getpid();
 	while ((c = getopt_long(argc, argv, "hq:o:w:M:t:n:", lo, NULL)) != -1) {
 		switch (c) {
 		case 'h':
@@ -467,7 +461,7 @@ int fcnvme_cmd_perf(int argc, char **argv)
 
 			for (i = 0; lim[i].c != c; i++)
 				;
-			if (fcnvme_parse_u64(optarg, lim[i].max, &v) || v < lim[i].min) {
+			if (fcnvme_num_parse(optarg, lim[i].min, lim[i].max, &v)) {
 				fprintf(stderr,
 					"fcnvme perf: -%c: '%s' is not a "
 					"number in [%" PRIu64 ", %" PRIu64 "]\n",
@@ -578,9 +572,9 @@ int fcnvme_cmd_perf(int argc, char **argv)
 		}
 	}
 	cpu0 = perf_cpu_s();
-	t0 = perf_now_ns();
+	t0 = fcnvme_clock_ns();
 	perf_run(&pf, t0 + (uint64_t)pf.seconds * 1000000000ull);
-	secs = (double)(perf_now_ns() - t0) / 1e9;
+	secs = (double)(fcnvme_clock_ns() - t0) / 1e9;
 	perf_report(&pf, secs, perf_cpu_s() - cpu0, x.o.json);
 	if (pf.errors)
 		fcnvme_err_status(&x, "I/O failed", pf.first_error);

@@ -139,7 +139,7 @@ int fcnvme_rw_main(int argc, char **argv, bool write)
 		case 'n':
 		case 's':
 		case 'c':
-			if (fcnvme_parse_u64(optarg, UINT64_MAX, dst) ||
+			if (fcnvme_num_parse(optarg, 0, UINT64_MAX, dst) ||
 			    (c == 'n' && (!nsid || nsid > 0xfffffffe))) {
 				fprintf(stderr,
 					"fcnvme %s: -%c: '%s' is not a "

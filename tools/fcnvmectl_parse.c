@@ -16,65 +16,14 @@
 #include <linux/netlink.h>
 
 #include <fcnvmectl/ctl_msg.h>
+#include <fcnvme/err.h>
+#include <fcnvme/hex.h>
 #include <fcnvme/nqn.h>
+#include <fcnvme/num.h>
+#include <fcnvme/size.h>
 #include <fcnvme/wwn.h>
 
 #include "fcnvmectl.h"
-
-static int __attribute__((format(printf, 3, 4)))
-perr(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-	return -EINVAL;
-}
-
-static int parse_u64(const char *s, uint64_t max, uint64_t *v)
-{
-	char *end;
-
-	if (*s < '0' || *s > '9')
-		return -EINVAL;
-	errno = 0;
-	*v = strtoull(s, &end, 0);
-	if (errno != 0 || *end != '\0' || *v > max)
-		return -EINVAL;
-	return 0;
-}
-
-static int parse_size(const char *s, uint64_t *v)
-{
-	static const char sfx[] = "KMGTPE";
-	const char *p;
-	char *end;
-	unsigned long long n;
-	int shift = 0;
-
-	if (*s < '0' || *s > '9')
-		return -EINVAL;
-	errno = 0;
-	n = strtoull(s, &end, 10);
-	if (errno != 0)
-		return -EINVAL;
-	if (*end != '\0') {
-		p = strchr(sfx, *end >= 'a' ? *end - 32 : *end);
-		if (p == NULL || *p == '\0')
-			return -EINVAL;
-		shift = 10 * (int)(p - sfx + 1);
-		end++;
-		if (*end == 'i' && end[1] == 'B')
-			end += 2;
-		else if (*end == 'B')
-			end++;
-		if (*end != '\0' || n > (UINT64_MAX >> shift))
-			return -EINVAL;
-	}
-	*v = (uint64_t)n << shift;
-	return 0;
-}
 
 static int parse_bool(const char *s)
 {
@@ -91,26 +40,6 @@ static int parse_bool(const char *s)
 	return -EINVAL;
 }
 
-static int parse_hex(const char *s, uint8_t *out, size_t n)
-{
-	size_t i;
-
-	if (strncmp(s, "0x", 2) == 0)
-		s += 2;
-	if (strlen(s) != 2 * n)
-		return -EINVAL;
-	for (i = 0; i < n; i++) {
-		char b[3] = { s[2 * i], s[2 * i + 1], 0 };
-		char *end;
-		unsigned long v = strtoul(b, &end, 16);
-
-		if (*end != '\0' || b[0] == '+' || b[0] == '-' || b[0] == ' ')
-			return -EINVAL;
-		out[i] = (uint8_t)v;
-	}
-	return 0;
-}
-
 /* Convert word per arg and append it to m. */
 static int put_arg(struct nl_msg *m, const struct ctlarg *a, const char *w, char *err,
 		   size_t errlen)
@@ -123,50 +52,56 @@ static int put_arg(struct nl_msg *m, const struct ctlarg *a, const char *w, char
 	switch (a->kind) {
 	case ARG_NQN:
 		if (fcnvme_nqn_validate(w, &why) != 0)
-			return perr(err, errlen, "%s \"%s\": %s", a->name, w,
-				    why != NULL ? why : "not an NQN");
+			return fcnvme_err(err, errlen, -EINVAL, "%s \"%s\": %s", a->name, w,
+					  why != NULL ? why : "not an NQN");
 		/* FALLTHROUGH */
 	case ARG_STR:
 		rc = fcnvme_msg_put_str(m, a->attr, w);
 		break;
 	case ARG_WWN:
 		if (fcnvme_wwn_parse(w, &v) != 0)
-			return perr(err, errlen, "%s \"%s\" is not a WWN (e.g. 0x10000090fa000001)",
-				    a->name, w);
+			return fcnvme_err(err, errlen, -EINVAL,
+					  "%s \"%s\" is not a WWN (e.g. 0x10000090fa000001)",
+					  a->name, w);
 		rc = fcnvme_msg_put_u64(m, a->attr, v);
 		break;
 	case ARG_U16:
-		if (parse_u64(w, UINT16_MAX, &v))
-			return perr(err, errlen, "%s \"%s\" is not a number", a->name, w);
+		if (fcnvme_num_parse(w, 0, UINT16_MAX, &v))
+			return fcnvme_err(err, errlen, -EINVAL, "%s \"%s\" is not a number",
+					  a->name, w);
 		rc = fcnvme_msg_put_u16(m, a->attr, (uint16_t)v);
 		break;
 	case ARG_U32:
-		if (parse_u64(w, UINT32_MAX, &v))
-			return perr(err, errlen, "%s \"%s\" is not a number", a->name, w);
+		if (fcnvme_num_parse(w, 0, UINT32_MAX, &v))
+			return fcnvme_err(err, errlen, -EINVAL, "%s \"%s\" is not a number",
+					  a->name, w);
 		rc = fcnvme_msg_put_u32(m, a->attr, (uint32_t)v);
 		break;
 	case ARG_U64:
-		if (parse_u64(w, UINT64_MAX, &v))
-			return perr(err, errlen, "%s \"%s\" is not a number", a->name, w);
+		if (fcnvme_num_parse(w, 0, UINT64_MAX, &v))
+			return fcnvme_err(err, errlen, -EINVAL, "%s \"%s\" is not a number",
+					  a->name, w);
 		rc = fcnvme_msg_put_u64(m, a->attr, v);
 		break;
 	case ARG_SIZE:
-		if (parse_size(w, &v))
-			return perr(err, errlen, "%s \"%s\" is not a size (e.g. 4096, 256M, 1G)",
-				    a->name, w);
+		if (fcnvme_size_parse(w, &v))
+			return fcnvme_err(err, errlen, -EINVAL,
+					  "%s \"%s\" is not a size (e.g. 4096, 256M, 1G)", a->name,
+					  w);
 		rc = fcnvme_msg_put_u64(m, a->attr, v);
 		break;
 	case ARG_BOOL:
 		i = parse_bool(w);
 		if (i < 0)
-			return perr(err, errlen, "%s \"%s\": say yes or no", a->name, w);
+			return fcnvme_err(err, errlen, -EINVAL, "%s \"%s\": say yes or no", a->name,
+					  w);
 		rc = fcnvme_msg_put_u8(m, a->attr, (uint8_t)i);
 		break;
 	case ARG_ANA_STATE:
 		i = fcnvme_ana_state_parse(w);
 		if (i < 0)
-			return perr(
-				err, errlen,
+			return fcnvme_err(
+				err, errlen, -EINVAL,
 				"%s \"%s\": use optimized, non-optimized, inaccessible, persistent-loss or change",
 				a->name, w);
 		rc = fcnvme_msg_put_u8(m, a->attr, (uint8_t)i);
@@ -174,36 +109,39 @@ static int put_arg(struct nl_msg *m, const struct ctlarg *a, const char *w, char
 	case ARG_OBJ:
 		i = fcnvme_obj_parse(w);
 		if (i < 0)
-			return perr(err, errlen,
-				    "%s \"%s\": use port, subsystem, namespace or host", a->name,
-				    w);
+			return fcnvme_err(err, errlen, -EINVAL,
+					  "%s \"%s\": use port, subsystem, namespace or host",
+					  a->name, w);
 		rc = fcnvme_msg_put_u8(m, a->attr, (uint8_t)i);
 		break;
 	case ARG_LOG_LEVEL:
 		i = fcnvme_log_level_parse(w);
 		if (i < 0)
-			return perr(err, errlen, "%s \"%s\": use warn, info or debug", a->name, w);
+			return fcnvme_err(err, errlen, -EINVAL,
+					  "%s \"%s\": use warn, info or debug", a->name, w);
 		rc = fcnvme_msg_put_u8(m, a->attr, (uint8_t)i);
 		break;
 	case ARG_UUID:
 		if (fcnvme_uuid_parse(w, bin) != 0)
-			return perr(err, errlen, "%s \"%s\" is not a UUID", a->name, w);
+			return fcnvme_err(err, errlen, -EINVAL, "%s \"%s\" is not a UUID", a->name,
+					  w);
 		rc = fcnvme_msg_put_bin(m, a->attr, bin, 16);
 		break;
 	case ARG_HEX: {
 		size_t n = a->attr == FCNVME_A_EUI64 ? 8 : 16;
 
-		if (parse_hex(w, bin, n))
-			return perr(err, errlen, "%s \"%s\" must be %zu hex digits", a->name, w,
-				    2 * n);
+		/* an optional "0x", then exactly 2 * n digits */
+		if (fcnvme_hex_parse(w + (strncmp(w, "0x", 2) ? 0 : 2), bin, n))
+			return fcnvme_err(err, errlen, -EINVAL, "%s \"%s\" must be %zu hex digits",
+					  a->name, w, 2 * n);
 		rc = fcnvme_msg_put_bin(m, a->attr, bin, n);
 		break;
 	}
 	default:
-		return perr(err, errlen, "%s cannot be given", a->name);
+		return fcnvme_err(err, errlen, -EINVAL, "%s cannot be given", a->name);
 	}
 	if (rc)
-		return perr(err, errlen, "%s \"%s\" is out of range", a->name, w);
+		return fcnvme_err(err, errlen, -EINVAL, "%s \"%s\" is out of range", a->name, w);
 	return 0;
 }
 
@@ -243,7 +181,7 @@ static int match(int argc, char **argv, const struct ctlverb **out, char *err, s
 
 	if (argc < 1) {
 		list_words(words, sizeof(words), NULL);
-		return perr(err, errlen, "missing object (one of: %s)", words);
+		return fcnvme_err(err, errlen, -EINVAL, "missing object (one of: %s)", words);
 	}
 	for (i = 0; i < ctl_nverbs; i++) {
 		const struct ctlverb *v = &ctl_verbs[i];
@@ -262,12 +200,15 @@ static int match(int argc, char **argv, const struct ctlverb **out, char *err, s
 	}
 	if (!object_known) {
 		list_words(words, sizeof(words), NULL);
-		return perr(err, errlen, "unknown object \"%s\" (one of: %s)", argv[0], words);
+		return fcnvme_err(err, errlen, -EINVAL, "unknown object \"%s\" (one of: %s)",
+				  argv[0], words);
 	}
 	list_words(words, sizeof(words), argv[0]);
 	if (argc < 2)
-		return perr(err, errlen, "%s: missing verb (one of: %s)", argv[0], words);
-	return perr(err, errlen, "%s: unknown verb \"%s\" (one of: %s)", argv[0], argv[1], words);
+		return fcnvme_err(err, errlen, -EINVAL, "%s: missing verb (one of: %s)", argv[0],
+				  words);
+	return fcnvme_err(err, errlen, -EINVAL, "%s: unknown verb \"%s\" (one of: %s)", argv[0],
+			  argv[1], words);
 }
 
 /* Parse argv into a request; see fcnvmectl.h. */
@@ -285,15 +226,15 @@ int ctl_parse(int argc, char **argv, uint32_t seq, const struct ctlverb **verb, 
 	i = rc;
 	m = fcnvme_msg_new(v->cmd, NLM_F_REQUEST, seq);
 	if (m == NULL)
-		return perr(err, errlen, "out of memory");
+		return fcnvme_err(err, errlen, -EINVAL, "out of memory");
 	for (k = 0; k < CTL_MAX_POS && v->pos[k].name != NULL; k++) {
 		const struct ctlarg *a = &v->pos[k];
 
 		if (i >= argc || (a->optional && find_opt(v->opts, argv[i]))) {
 			if (a->optional)
 				continue;
-			rc = perr(err, errlen, "%s %s: missing %s", v->object,
-				  v->verb != NULL ? v->verb : "", a->name);
+			rc = fcnvme_err(err, errlen, -EINVAL, "%s %s: missing %s", v->object,
+					v->verb != NULL ? v->verb : "", a->name);
 			goto out_free_msg;
 		}
 		rc = put_arg(m, a, argv[i++], err, errlen);
@@ -305,15 +246,15 @@ int ctl_parse(int argc, char **argv, uint32_t seq, const struct ctlverb **verb, 
 		const struct ctlarg *a = find_opt(v->opts, argv[i]);
 
 		if (a == NULL) {
-			rc = perr(err, errlen, "unexpected \"%s\"", argv[i]);
+			rc = fcnvme_err(err, errlen, -EINVAL, "unexpected \"%s\"", argv[i]);
 			goto out_free_msg;
 		}
 		if (seen & FCNVME_ABIT(a->attr)) {
-			rc = perr(err, errlen, "%s given twice", a->name);
+			rc = fcnvme_err(err, errlen, -EINVAL, "%s given twice", a->name);
 			goto out_free_msg;
 		}
 		if (i + 1 >= argc) {
-			rc = perr(err, errlen, "%s needs a value", a->name);
+			rc = fcnvme_err(err, errlen, -EINVAL, "%s needs a value", a->name);
 			goto out_free_msg;
 		}
 		rc = put_arg(m, a, argv[i + 1], err, errlen);

@@ -10,7 +10,9 @@
 #include <string.h>
 
 #include <fcnvmectl/ctl_msg.h>
+#include <fcnvme/hex.h>
 #include <fcnvme/nqn.h>
+#include <fcnvme/size.h>
 
 #include "fcnvmectl.h"
 
@@ -34,21 +36,6 @@ static int join_wwn_cb(uint64_t v, void *arg)
 	return join_cb(w, arg);
 }
 
-static void size_str(uint64_t v, char *buf, size_t len)
-{
-	static const char sfx[] = "KMGTPE";
-	int i = -1;
-
-	while (v != 0 && (v & 1023) == 0 && i < 5) {
-		v >>= 10;
-		i++;
-	}
-	if (i < 0)
-		snprintf(buf, len, "%" PRIu64, v);
-	else
-		snprintf(buf, len, "%" PRIu64 "%c", v, sfx[i]);
-}
-
 /* Format one attribute for humans. */
 bool ctl_format(const struct fcnvme_msg *msg, unsigned int attr, char *buf, size_t len)
 {
@@ -58,7 +45,7 @@ bool ctl_format(const struct fcnvme_msg *msg, unsigned int attr, char *buf, size
 	uint8_t v8 = 0;
 	const uint8_t *b;
 	const char *s;
-	size_t n, i;
+	size_t n;
 
 	if (attr > FCNVME_A_MAX || !fcnvme_msg_has(msg, attr))
 		return false;
@@ -91,7 +78,7 @@ bool ctl_format(const struct fcnvme_msg *msg, unsigned int attr, char *buf, size
 		break;
 	case ARG_SIZE:
 		fcnvme_msg_get_u64(msg, attr, &v64);
-		size_str(v64, buf, len);
+		fcnvme_size_format(v64, buf, len);
 		break;
 	case ARG_BOOL:
 		fcnvme_msg_get_u8(msg, attr, &v8);
@@ -117,8 +104,8 @@ bool ctl_format(const struct fcnvme_msg *msg, unsigned int attr, char *buf, size
 		break;
 	case ARG_HEX:
 		b = fcnvme_msg_get_bin(msg, attr, &n);
-		for (i = 0; b != NULL && i < n && 2 * i + 2 < len; i++)
-			snprintf(buf + 2 * i, len - 2 * i, "%02x", b[i]);
+		if (b != NULL)
+			fcnvme_hex_format(b, n, buf, len);
 		break;
 	case ARG_LIST:
 		if (len >= CELL_MAX)

@@ -18,6 +18,7 @@
 #include <sys/signalfd.h>
 #include <unistd.h>
 
+#include <fcnvme/num.h>
 #include <fcnvme/wwn.h>
 
 #include "hw_fabric.h"
@@ -63,15 +64,14 @@ static void log_line(void *arg, int level, const char *msg)
 static int num_opt(const char *name, const char *arg, unsigned long lo, unsigned long hi,
 		   unsigned long *v)
 {
-	char *end;
+	uint64_t x;
 
-	errno = 0;
-	*v = strtoul(arg, &end, 0);
-	if (!*arg || *arg == '-' || *end || errno || *v < lo || *v > hi) {
+	if (fcnvme_num_parse(arg, lo, hi, &x)) {
 		fprintf(stderr, PROG ": --%s: '%s' is not a number in [%lu, %lu]\n", name, arg, lo,
 			hi);
 		return -1;
 	}
+	*v = (unsigned long)x;
 	return 0;
 }
 

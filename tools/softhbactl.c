@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <fcnvme/num.h>
 #include <fcnvme/wwn.h>
 
 #include "softhbactl.h"
@@ -108,14 +109,9 @@ int shc_wwpn(const struct shc *c, const char *s, uint64_t *v)
 
 int shc_u32(const char *s, uint32_t lo, uint32_t hi, uint32_t *v)
 {
-	unsigned long long x;
-	char *end;
+	uint64_t x;
 
-	if (!s || !*s || *s == '-')
-		return -EINVAL;
-	errno = 0;
-	x = strtoull(s, &end, 0);
-	if (errno || *end || x < lo || x > hi)
+	if (fcnvme_num_parse(s, lo, hi, &x))
 		return -EINVAL;
 	*v = (uint32_t)x;
 	return 0;

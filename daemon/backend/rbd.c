@@ -27,20 +27,13 @@
 #include <string.h>
 #include <time.h>
 
+#include <fcnvme/clock.h>
 #include <fcnvme/nvmet_fc_core.h>
 
 #include "core/tgt_priv.h"
 #include "rbd_priv.h"
 
 #define RBD_FULL_CHECK_MS 1000
-
-static uint64_t rbd_now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
 
 /* [librbd] The image header changed (resize, metadata): look at the next
  * tick. */
@@ -405,7 +398,7 @@ static int rbd_tick(struct backend *be, char *msg, size_t msglen)
 		bits |= BE_TICK_FENCED;
 		tgt_err(msg, msglen, "ceph client %s was fenced (blocklisted)", h->cl->addrs);
 	}
-	now = rbd_now_ms();
+	now = fcnvme_clock_ms();
 	if ((atomic_exchange_explicit(&rb->timeout_seen, false, memory_order_relaxed) ||
 	     atomic_load_explicit(&rb->pool_full, memory_order_relaxed)) &&
 	    now >= rb->next_full_check_ms && !atomic_load(&rb->fenced)) {

@@ -33,6 +33,7 @@
 #include <time.h>
 
 #include <event2/event.h>
+#include <fcnvme/clock.h>
 #include <fcnvme/nvme_log.h>
 
 #include "backend/backend.h"
@@ -112,14 +113,6 @@ struct cluster {
 	 * heartbeat went through (we are a member in good standing). */
 	bool ns_fenced;
 };
-
-static uint64_t cl_now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
 
 /* The value of word key= in v (up to a space), or "" . */
 static void cl_word(const char *v, const char *key, char *out, size_t len)
@@ -215,7 +208,7 @@ static int cl_read(struct cluster *cl)
 	struct cl_view *v = calloc(1, sizeof(*v));
 	struct cl_read r = { cl, v };
 	struct cl_node *old;
-	uint64_t now = cl_now_ms();
+	uint64_t now = fcnvme_clock_ms();
 	unsigned int i;
 	int rc;
 
@@ -245,7 +238,7 @@ static bool cl_alive(struct cluster *cl, const struct cl_node *n)
 {
 	if (!strcmp(n->name, cl->cfg.node))
 		return !cl->fenced;
-	return cl_now_ms() - n->seen_ms < cl->cfg.dead_ms;
+	return fcnvme_clock_ms() - n->seen_ms < cl->cfg.dead_ms;
 }
 
 /* ---- applying subsystems and namespaces --------------------------------- */
@@ -497,7 +490,7 @@ static int cl_fence(struct cluster *cl, const struct cl_node *n)
 static void cl_take_over(struct cluster *cl, uint32_t g, const struct cl_node *lost)
 {
 	char val[128], owner[CONF_NAME_MAX], key[32];
-	uint64_t t0 = cl_now_ms();
+	uint64_t t0 = fcnvme_clock_ms();
 	int rc;
 
 	cl_ana_set(cl, g, NVME_ANA_CHANGE);
@@ -516,7 +509,7 @@ static void cl_take_over(struct cluster *cl, uint32_t g, const struct cl_node *l
 	snprintf(cl->view.groups[g].owner, sizeof(cl->view.groups[g].owner), "%s", cl->cfg.node);
 	cl->view.groups[g].epoch = cl_word_u64(val, "epoch") + 1;
 	log_info("cluster: took over ANA group %u from lost node %s (fenced first, %" PRIu64 " ms)",
-		 g, lost->name, cl_now_ms() - t0);
+		 g, lost->name, fcnvme_clock_ms() - t0);
 	cl_ana_set(cl, g, NVME_ANA_OPTIMIZED);
 out_unlock:
 	cl_store_unlock(&cl->st);
@@ -680,7 +673,7 @@ static void cl_fenced(struct cluster *cl)
 static void cl_timer_cb(evutil_socket_t fd, short what, void *arg)
 {
 	struct cluster *cl = arg;
-	uint64_t now = cl_now_ms();
+	uint64_t now = fcnvme_clock_ms();
 	bool due = now >= cl->next_read_ms;
 	int rc;
 
@@ -979,7 +972,7 @@ int cluster_foreach_node(struct fcd *d, int (*cb)(const struct cluster_node_info
 {
 	struct cluster *cl = d->cluster;
 	struct cluster_node_info info;
-	uint64_t now = cl_now_ms();
+	uint64_t now = fcnvme_clock_ms();
 	unsigned int i;
 	int rc;
 

@@ -190,9 +190,4 @@ struct conf_subsys *conf_subsys_find(const struct conf *c, const char *nqn);
 struct conf_ns *conf_ns_find(const struct conf_subsys *s, uint32_t nsid);
 struct conf_ana *conf_ana_find(const struct conf *c, uint32_t grpid);
 
-/* Size with a binary suffix ("256M", "4096", "1G"); 0 or -EINVAL. */
-int conf_size_parse(const char *s, uint64_t *out);
-/* The shortest exact form of a size ("256M"). */
-void conf_size_format(uint64_t v, char *buf, size_t len);
-
 #endif /* CONF_H */

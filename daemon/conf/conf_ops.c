@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include <fcnvmectl/ctl.h>
+#include <fcnvme/err.h>
 #include <fcnvme/nvme_log.h>
 
 #include "conf.h"
@@ -20,19 +21,6 @@
 #include "fcd.h"
 #include "port.h"
 #include "core/tgt.h"
-
-static int __attribute__((format(printf, 4, 5)))
-op_fail(char *err, size_t errlen, int error, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err != NULL && errlen > 0) {
-		va_start(ap, fmt);
-		vsnprintf(err, errlen, fmt, ap);
-		va_end(ap);
-	}
-	return error;
-}
 
 /* Append a zeroed element to a growable array; NULL when out of memory. */
 static void *arr_push(void *arrp, unsigned int *n, size_t sz)
@@ -105,7 +93,7 @@ int conf_op_port_add(struct fcd *d, const struct conf_port *p, char *err, size_t
 	int rc;
 
 	if (conf_port_find(d->conf, p->name) != NULL)
-		return op_fail(err, errlen, -EEXIST, "port %s exists", p->name);
+		return fcnvme_err(err, errlen, -EEXIST, "port %s exists", p->name);
 	rc = port_add(d, p, err, errlen);
 	if (rc)
 		return rc;
@@ -126,13 +114,13 @@ int conf_op_port_add(struct fcd *d, const struct conf_port *p, char *err, size_t
 
 		snprintf(keep, sizeof(keep), "%s", err != NULL ? err : "");
 		conf_op_port_del(d, p->name, NULL, 0);
-		return op_fail(err, errlen, rc, "%s", keep);
+		return fcnvme_err(err, errlen, rc, "%s", keep);
 	}
 	return 0;
 
 out_del_port:
 	port_del(d, p->name, NULL, 0);
-	return op_fail(err, errlen, -ENOMEM, "out of memory");
+	return fcnvme_err(err, errlen, -ENOMEM, "out of memory");
 }
 
 /* Delete a port and every reference to it in d->conf. */
@@ -144,7 +132,7 @@ int conf_op_port_del(struct fcd *d, const char *name, char *err, size_t errlen)
 	int rc;
 
 	if (cp == NULL)
-		return op_fail(err, errlen, -ENOENT, "no port %s", name);
+		return fcnvme_err(err, errlen, -ENOENT, "no port %s", name);
 	rc = port_del(d, name, err, errlen);
 	if (rc)
 		return rc;
@@ -170,7 +158,7 @@ int conf_op_port_enable(struct fcd *d, const char *name, bool on, char *err, siz
 	int rc;
 
 	if (cp == NULL)
-		return op_fail(err, errlen, -ENOENT, "no port %s", name);
+		return fcnvme_err(err, errlen, -ENOENT, "no port %s", name);
 	rc = on ? port_enable(d, name, err, errlen) : port_disable(d, name, err, errlen);
 	if (rc == 0)
 		cp->enabled = on;
@@ -198,7 +186,7 @@ int conf_op_subsys_add(struct fcd *d, const struct conf_subsys *s, char *err, si
 	int rc;
 
 	if (conf_subsys_find(d->conf, s->nqn) != NULL)
-		return op_fail(err, errlen, -EEXIST, "subsystem %s exists", s->nqn);
+		return fcnvme_err(err, errlen, -EEXIST, "subsystem %s exists", s->nqn);
 	subsys_params(s, &p);
 	rc = tgt_subsys_add(d->tgt, &p, err, errlen);
 	if (rc)
@@ -206,7 +194,7 @@ int conf_op_subsys_add(struct fcd *d, const struct conf_subsys *s, char *err, si
 	cs = arr_push(&d->conf->subsys, &d->conf->nr_subsys, sizeof(*cs));
 	if (cs == NULL) {
 		tgt_subsys_del(d->tgt, s->nqn, NULL, 0);
-		return op_fail(err, errlen, -ENOMEM, "out of memory");
+		return fcnvme_err(err, errlen, -ENOMEM, "out of memory");
 	}
 	memcpy(cs->nqn, s->nqn, sizeof(cs->nqn));
 	memcpy(cs->serial, s->serial, sizeof(cs->serial));
@@ -229,7 +217,7 @@ int conf_op_subsys_del(struct fcd *d, const char *nqn, char *err, size_t errlen)
 	int rc;
 
 	if (cs == NULL)
-		return op_fail(err, errlen, -ENOENT, "no subsystem %s", nqn);
+		return fcnvme_err(err, errlen, -ENOENT, "no subsystem %s", nqn);
 	rc = tgt_subsys_del(d->tgt, nqn, err, errlen);
 	if (rc)
 		return rc;
@@ -254,7 +242,7 @@ int conf_op_subsys_set(struct fcd *d, const struct conf_subsys *s, uint32_t mask
 	int rc;
 
 	if (cs == NULL)
-		return op_fail(err, errlen, -ENOENT, "no subsystem %s", s->nqn);
+		return fcnvme_err(err, errlen, -ENOENT, "no subsystem %s", s->nqn);
 	subsys_params(s, &p);
 	rc = tgt_subsys_set(d->tgt, &p, mask, err, errlen);
 	if (rc)
@@ -286,14 +274,15 @@ int conf_op_host_allow(struct fcd *d, const char *nqn, const char *host, bool al
 	int rc;
 
 	if (cs == NULL)
-		return op_fail(err, errlen, -ENOENT, "no subsystem %s", nqn);
+		return fcnvme_err(err, errlen, -ENOENT, "no subsystem %s", nqn);
 	for (i = 0; i < cs->nr_hosts; i++)
 		if (strcmp(cs->hosts[i], host) == 0)
 			break;
 	if (allow && i < cs->nr_hosts)
-		return op_fail(err, errlen, -EEXIST, "host %s is already allowed on %s", host, nqn);
+		return fcnvme_err(err, errlen, -EEXIST, "host %s is already allowed on %s", host,
+				  nqn);
 	if (!allow && i == cs->nr_hosts)
-		return op_fail(err, errlen, -ENOENT, "host %s is not allowed on %s", host, nqn);
+		return fcnvme_err(err, errlen, -ENOENT, "host %s is not allowed on %s", host, nqn);
 	if (!allow) {
 		rc = tgt_subsys_disallow_host(d->tgt, nqn, host, err, errlen);
 		if (rc)
@@ -310,7 +299,7 @@ int conf_op_host_allow(struct fcd *d, const char *nqn, const char *host, bool al
 		if (slot != NULL)
 			cs->nr_hosts--;
 		tgt_subsys_disallow_host(d->tgt, nqn, host, NULL, 0);
-		return op_fail(err, errlen, -ENOMEM, "out of memory");
+		return fcnvme_err(err, errlen, -ENOMEM, "out of memory");
 	}
 	return 0;
 }
@@ -325,16 +314,16 @@ int conf_op_wwpn_allow(struct fcd *d, const char *nqn, uint64_t wwpn, bool allow
 	int rc;
 
 	if (cs == NULL)
-		return op_fail(err, errlen, -ENOENT, "no subsystem %s", nqn);
+		return fcnvme_err(err, errlen, -ENOENT, "no subsystem %s", nqn);
 	for (i = 0; i < cs->nr_wwpns; i++)
 		if (cs->wwpns[i] == wwpn)
 			break;
 	if (allow && i < cs->nr_wwpns)
-		return op_fail(err, errlen, -EEXIST, "WWPN 0x%016llx is already allowed on %s",
-			       (unsigned long long)wwpn, nqn);
+		return fcnvme_err(err, errlen, -EEXIST, "WWPN 0x%016llx is already allowed on %s",
+				  (unsigned long long)wwpn, nqn);
 	if (!allow && i == cs->nr_wwpns)
-		return op_fail(err, errlen, -ENOENT, "WWPN 0x%016llx is not allowed on %s",
-			       (unsigned long long)wwpn, nqn);
+		return fcnvme_err(err, errlen, -ENOENT, "WWPN 0x%016llx is not allowed on %s",
+				  (unsigned long long)wwpn, nqn);
 	if (!allow) {
 		rc = tgt_subsys_disallow_wwpn(d->tgt, nqn, wwpn, err, errlen);
 		if (rc == 0)
@@ -347,7 +336,7 @@ int conf_op_wwpn_allow(struct fcd *d, const char *nqn, uint64_t wwpn, bool allow
 	slot = arr_push(&cs->wwpns, &cs->nr_wwpns, sizeof(*cs->wwpns));
 	if (slot == NULL) {
 		tgt_subsys_disallow_wwpn(d->tgt, nqn, wwpn, NULL, 0);
-		return op_fail(err, errlen, -ENOMEM, "out of memory");
+		return fcnvme_err(err, errlen, -ENOMEM, "out of memory");
 	}
 	*slot = wwpn;
 	return 0;
@@ -364,16 +353,16 @@ int conf_op_subsys_export(struct fcd *d, const char *nqn, const char *port, bool
 	int rc;
 
 	if (cs == NULL)
-		return op_fail(err, errlen, -ENOENT, "no subsystem %s", nqn);
+		return fcnvme_err(err, errlen, -ENOENT, "no subsystem %s", nqn);
 	if (cp == NULL)
-		return op_fail(err, errlen, -ENOENT, "no port %s", port);
+		return fcnvme_err(err, errlen, -ENOENT, "no port %s", port);
 	for (i = 0; i < cs->nr_ports; i++)
 		if (strcmp(cs->ports[i], port) == 0)
 			break;
 	if (on && i < cs->nr_ports)
-		return op_fail(err, errlen, -EEXIST, "%s is already on port %s", nqn, port);
+		return fcnvme_err(err, errlen, -EEXIST, "%s is already on port %s", nqn, port);
 	if (!on && i == cs->nr_ports)
-		return op_fail(err, errlen, -ENOENT, "%s is not on port %s", nqn, port);
+		return fcnvme_err(err, errlen, -ENOENT, "%s is not on port %s", nqn, port);
 	if (!on) {
 		rc = tgt_subsys_unexport(d->tgt, nqn, cp->portid, err, errlen);
 		if (rc == 0)
@@ -386,7 +375,7 @@ int conf_op_subsys_export(struct fcd *d, const char *nqn, const char *port, bool
 	slot = arr_push(&cs->ports, &cs->nr_ports, sizeof(*cs->ports));
 	if (slot == NULL) {
 		tgt_subsys_unexport(d->tgt, nqn, cp->portid, NULL, 0);
-		return op_fail(err, errlen, -ENOMEM, "out of memory");
+		return fcnvme_err(err, errlen, -ENOMEM, "out of memory");
 	}
 	snprintf(*slot, sizeof(*slot), "%s", port);
 	return 0;
@@ -423,7 +412,7 @@ int conf_op_ns_add(struct fcd *d, const char *nqn, struct conf_ns *ns, char *err
 	int rc;
 
 	if (cs == NULL)
-		return op_fail(err, errlen, -ENOENT, "no subsystem %s", nqn);
+		return fcnvme_err(err, errlen, -ENOENT, "no subsystem %s", nqn);
 	if (ns->nsid == 0) {
 		uint32_t id;
 
@@ -431,13 +420,14 @@ int conf_op_ns_add(struct fcd *d, const char *nqn, struct conf_ns *ns, char *err
 			if (conf_ns_find(cs, id) == NULL)
 				break;
 		if (id > TGT_MAX_NSID)
-			return op_fail(err, errlen, -ENOSPC, "%s has no free NSID", nqn);
+			return fcnvme_err(err, errlen, -ENOSPC, "%s has no free NSID", nqn);
 		ns->nsid = id;
 	} else if (conf_ns_find(cs, ns->nsid) != NULL) {
-		return op_fail(err, errlen, -EEXIST, "%s already has namespace %u", nqn, ns->nsid);
+		return fcnvme_err(err, errlen, -EEXIST, "%s already has namespace %u", nqn,
+				  ns->nsid);
 	}
 	if (ns->anagrpid != 1 && conf_ana_find(d->conf, ns->anagrpid) == NULL)
-		return op_fail(err, errlen, -ENOENT, "no ANA group %u", ns->anagrpid);
+		return fcnvme_err(err, errlen, -ENOENT, "no ANA group %u", ns->anagrpid);
 	ns_params(ns, &p);
 	rc = tgt_ns_add(d->tgt, nqn, &p, err, errlen);
 	if (rc)
@@ -454,7 +444,7 @@ int conf_op_ns_add(struct fcd *d, const char *nqn, struct conf_ns *ns, char *err
 
 out_del_ns:
 	tgt_ns_del(d->tgt, nqn, ns->nsid, NULL, 0);
-	return op_fail(err, errlen, -ENOMEM, "out of memory");
+	return fcnvme_err(err, errlen, -ENOMEM, "out of memory");
 }
 
 static struct conf_ns *ns_lookup(struct fcd *d, const char *nqn, uint32_t nsid,
@@ -465,12 +455,12 @@ static struct conf_ns *ns_lookup(struct fcd *d, const char *nqn, uint32_t nsid,
 
 	*rc = 0;
 	if (cs == NULL) {
-		*rc = op_fail(err, errlen, -ENOENT, "no subsystem %s", nqn);
+		*rc = fcnvme_err(err, errlen, -ENOENT, "no subsystem %s", nqn);
 		return NULL;
 	}
 	ns = conf_ns_find(cs, nsid);
 	if (ns == NULL)
-		*rc = op_fail(err, errlen, -ENOENT, "%s has no namespace %u", nqn, nsid);
+		*rc = fcnvme_err(err, errlen, -ENOENT, "%s has no namespace %u", nqn, nsid);
 	if (csp != NULL)
 		*csp = cs;
 	return ns;
@@ -505,8 +495,8 @@ int conf_op_ns_resize(struct fcd *d, const char *nqn, uint32_t nsid, uint64_t si
 	if (ns == NULL)
 		return rc;
 	if (size % ns->lba_size != 0)
-		return op_fail(err, errlen, -EINVAL, "size is not a multiple of the LBA size %u",
-			       ns->lba_size);
+		return fcnvme_err(err, errlen, -EINVAL, "size is not a multiple of the LBA size %u",
+				  ns->lba_size);
 	rc = tgt_ns_resize(d->tgt, nqn, nsid, size, err, errlen);
 	if (rc == 0)
 		ns->size = size;
@@ -541,7 +531,7 @@ int conf_op_ns_set_ana_group(struct fcd *d, const char *nqn, uint32_t nsid, uint
 	if (ns == NULL)
 		return rc;
 	if (grpid != 1 && conf_ana_find(d->conf, grpid) == NULL)
-		return op_fail(err, errlen, -ENOENT, "no ANA group %u", grpid);
+		return fcnvme_err(err, errlen, -ENOENT, "no ANA group %u", grpid);
 	rc = tgt_ns_set_ana_group(d->tgt, nqn, nsid, grpid, err, errlen);
 	if (rc == 0)
 		ns->anagrpid = grpid;
@@ -590,7 +580,7 @@ int conf_op_ana_add(struct fcd *d, uint32_t grpid, uint8_t state, char *err, siz
 	int rc;
 
 	if (conf_ana_find(d->conf, grpid) != NULL)
-		return op_fail(err, errlen, -EEXIST, "ANA group %u exists", grpid);
+		return fcnvme_err(err, errlen, -EEXIST, "ANA group %u exists", grpid);
 	/* Group 1 always exists in the core; configuring it only sets state. */
 	rc = grpid == 1 ? 0 : tgt_ana_group_add(d->tgt, grpid, err, errlen);
 	if (rc)
@@ -599,7 +589,7 @@ int conf_op_ana_add(struct fcd *d, uint32_t grpid, uint8_t state, char *err, siz
 	if (a == NULL) {
 		if (grpid != 1)
 			tgt_ana_group_del(d->tgt, grpid, NULL, 0);
-		return op_fail(err, errlen, -ENOMEM, "out of memory");
+		return fcnvme_err(err, errlen, -ENOMEM, "out of memory");
 	}
 	a->grpid = grpid;
 	a->state = FCNVME_ANA_OPTIMIZED;
@@ -618,7 +608,7 @@ int conf_op_ana_del(struct fcd *d, uint32_t grpid, char *err, size_t errlen)
 	int rc;
 
 	if (a == NULL)
-		return op_fail(err, errlen, -ENOENT, "no ANA group %u", grpid);
+		return fcnvme_err(err, errlen, -ENOENT, "no ANA group %u", grpid);
 	if (grpid == 1)
 		rc = conf_op_ana_set_state(d, 1, NULL, FCNVME_ANA_OPTIMIZED, err, errlen);
 	else
@@ -642,7 +632,7 @@ int conf_op_ana_set_state(struct fcd *d, uint32_t grpid, const char *port, uint8
 	if (a == NULL && grpid == 1) {
 		a = arr_push(&d->conf->ana, &d->conf->nr_ana, sizeof(*a));
 		if (a == NULL)
-			return op_fail(err, errlen, -ENOMEM, "out of memory");
+			return fcnvme_err(err, errlen, -ENOMEM, "out of memory");
 		a->grpid = 1;
 		a->state = FCNVME_ANA_OPTIMIZED;
 		rc = ana_set_state(d, a, port, state, err, errlen);
@@ -655,7 +645,7 @@ int conf_op_ana_set_state(struct fcd *d, uint32_t grpid, const char *port, uint8
 		return rc;
 	}
 	if (a == NULL)
-		return op_fail(err, errlen, -ENOENT, "no ANA group %u", grpid);
+		return fcnvme_err(err, errlen, -ENOENT, "no ANA group %u", grpid);
 	return ana_set_state(d, a, port, state, err, errlen);
 }
 
@@ -672,7 +662,7 @@ static int ana_set_state(struct fcd *d, struct conf_ana *a, const char *port, ui
 	if (port != NULL) {
 		cp = conf_port_find(d->conf, port);
 		if (cp == NULL)
-			return op_fail(err, errlen, -ENOENT, "no port %s", port);
+			return fcnvme_err(err, errlen, -ENOENT, "no port %s", port);
 		rc = tgt_ana_set_state(d->tgt, grpid, cp->portid, conf_ana_to_nvme(state), err,
 				       errlen);
 		if (rc)
@@ -688,7 +678,7 @@ static int ana_set_state(struct fcd *d, struct conf_ana *a, const char *port, ui
 		ap = i < a->nr_ports ? &a->ports[i]
 				     : arr_push(&a->ports, &a->nr_ports, sizeof(*ap));
 		if (ap == NULL)
-			return op_fail(err, errlen, -ENOMEM, "out of memory");
+			return fcnvme_err(err, errlen, -ENOMEM, "out of memory");
 		snprintf(ap->port, sizeof(ap->port), "%s", port);
 		ap->state = state;
 		return 0;

@@ -13,7 +13,10 @@
 #include <string.h>
 
 #include <fcnvmectl/ctl.h>
+#include <fcnvme/err.h>
+#include <fcnvme/hex.h>
 #include <fcnvme/nqn.h>
+#include <fcnvme/size.h>
 #include <fcnvme/wwn.h>
 
 #include "conf.h"
@@ -147,39 +150,39 @@ const struct conf_opt conf_ana_opts[] = { { "id", CONF_OPT_U32, F(conf_ana, grpi
 					    FCNVME_ANA_OPTIMIZED, conf_ana_state_names, 0 },
 					  { NULL, 0, 0, 0, 0, 0, 0, 0, NULL, 0 } };
 
-static void perr(struct conf_parse *p, int line, const char *msg)
+/* Record "FILE:LINE: message" in p->err (the line mapped back to the
+ * file it came from, for included files). */
+static void __attribute__((format(printf, 3, 0)))
+perr(struct conf_parse *p, int line, const char *fmt, va_list ap)
 {
 	const char *file = p->name;
+	char msg[400];
 
+	fcnvme_verr(msg, sizeof(msg), 0, fmt, ap);
 	if (p->text != NULL)
 		conf_text_where(p->text, line, &file, &line);
-	if (p->err != NULL && p->errlen > 0)
-		snprintf(p->err, p->errlen, "%s:%d: %s", file != NULL ? file : p->name, line, msg);
+	fcnvme_err(p->err, p->errlen, 0, "%s:%d: %s", file != NULL ? file : p->name, line, msg);
 }
 
 /* Record "FILE:LINE: message" for setting s; returns error. */
 int conf_perr(struct conf_parse *p, const config_setting_t *s, int error, const char *fmt, ...)
 {
-	char msg[400];
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	perr(p, s != NULL ? (int)config_setting_source_line(s) : 0, fmt, ap);
 	va_end(ap);
-	perr(p, s != NULL ? (int)config_setting_source_line(s) : 0, msg);
 	return error;
 }
 
 /* Record "FILE:LINE: message" for an explicit line; returns error. */
 int conf_perr_at(struct conf_parse *p, int line, int error, const char *fmt, ...)
 {
-	char msg[400];
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	perr(p, line, fmt, ap);
 	va_end(ap);
-	perr(p, line, msg);
 	return error;
 }
 
@@ -229,25 +232,6 @@ int conf_enum_lookup(const char *const *names, const char *s)
 		if (strcmp(names[i], s) == 0)
 			return i;
 	return -1;
-}
-
-static int hex_parse(const char *s, uint8_t *out, size_t n)
-{
-	size_t i;
-
-	if (strncmp(s, "0x", 2) == 0)
-		s += 2;
-	if (strlen(s) != n * 2)
-		return -EINVAL;
-	for (i = 0; i < n; i++) {
-		unsigned int v;
-
-		if (!isxdigit((unsigned char)s[2 * i]) || !isxdigit((unsigned char)s[2 * i + 1]) ||
-		    sscanf(s + 2 * i, "%2x", &v) != 1)
-			return -EINVAL;
-		out[i] = (uint8_t)v;
-	}
-	return 0;
 }
 
 static const char *type_word(enum conf_opt_type t)
@@ -318,7 +302,7 @@ static int opt_parse(struct conf_parse *p, const struct conf_opt *o, const confi
 	case CONF_OPT_SIZE32:
 	case CONF_OPT_SIZE64:
 		if (str != NULL) {
-			if (conf_size_parse(str, &v))
+			if (fcnvme_size_parse(str, &v))
 				return conf_perr(p, s, -EINVAL, "%s: \"%s\" is not a size", o->name,
 						 str);
 		} else if ((type == CONFIG_TYPE_INT || type == CONFIG_TYPE_INT64) && ll >= 0) {
@@ -405,7 +389,9 @@ static int opt_parse(struct conf_parse *p, const struct conf_opt *o, const confi
 		*(bool *)((char *)base + o->has_off) = true;
 		return 0;
 	case CONF_OPT_HEX:
-		if (hex_parse(str, (uint8_t *)dst, o->size) != 0)
+		/* an optional "0x", then exactly 2 * size digits */
+		if (fcnvme_hex_parse(str + (strncmp(str, "0x", 2) ? 0 : 2), (uint8_t *)dst,
+				     o->size))
 			return conf_perr(p, s, -EINVAL, "%s \"%s\" must be %zu hex digits", o->name,
 					 str, o->size * 2);
 		*(bool *)((char *)base + o->has_off) = true;

@@ -9,7 +9,9 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <fcnvme/hex.h>
 #include <fcnvme/nqn.h>
+#include <fcnvme/size.h>
 #include <fcnvme/wwn.h>
 
 #include "conf.h"
@@ -63,7 +65,6 @@ static void print_opt(FILE *fp, const struct conf_opt *o, const void *base, int 
 {
 	const char *v = (const char *)base + o->off;
 	char buf[64];
-	size_t i;
 
 	if ((o->type == CONF_OPT_UUID || o->type == CONF_OPT_HEX) &&
 	    !*(const bool *)((const char *)base + o->has_off))
@@ -97,11 +98,11 @@ static void print_opt(FILE *fp, const struct conf_opt *o, const void *base, int 
 		print_str(fp, buf);
 		break;
 	case CONF_OPT_SIZE32:
-		conf_size_format(*(const uint32_t *)v, buf, sizeof(buf));
+		fcnvme_size_format(*(const uint32_t *)v, buf, sizeof(buf));
 		print_str(fp, buf);
 		break;
 	case CONF_OPT_SIZE64:
-		conf_size_format(*(const uint64_t *)v, buf, sizeof(buf));
+		fcnvme_size_format(*(const uint64_t *)v, buf, sizeof(buf));
 		print_str(fp, buf);
 		break;
 	case CONF_OPT_ENUM:
@@ -112,9 +113,7 @@ static void print_opt(FILE *fp, const struct conf_opt *o, const void *base, int 
 		print_str(fp, buf);
 		break;
 	case CONF_OPT_HEX:
-		for (i = 0; i < o->size; i++)
-			snprintf(buf + 2 * i, sizeof(buf) - 2 * i, "%02x",
-				 (const unsigned char)v[i]);
+		fcnvme_hex_format((const uint8_t *)v, o->size, buf, sizeof(buf));
 		print_str(fp, buf);
 		break;
 	}

@@ -19,6 +19,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <fcnvme/err.h>
+
 #include "conf_lex.h"
 #include "conf_text.h"
 
@@ -28,21 +30,6 @@ struct text_stack {
 	ino_t ino[CONF_TEXT_MAX_DEPTH + 1];
 	int depth;
 };
-
-static int text_err(char *err, size_t errlen, int error, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-
-static int text_err(char *err, size_t errlen, int error, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err != NULL && errlen > 0) {
-		va_start(ap, fmt);
-		vsnprintf(err, errlen, fmt, ap);
-		va_end(ap);
-	}
-	return error;
-}
 
 /* Read the whole of path (at most CONF_TEXT_MAX_BYTES). */
 static int text_slurp(const char *path, bool regular_only, char **data, size_t *len,
@@ -148,24 +135,26 @@ static int text_validate(const char *name, const char *data, size_t len, char *e
 		if (c == '\n') {
 			line++;
 		} else if (c == 0) {
-			return text_err(
+			return fcnvme_err(
 				err, errlen, -EINVAL,
 				"%s:%d: NUL byte: not a text file (truncated or corrupted?)", name,
 				line);
 		} else if ((c < 0x20 && c != '\t' && c != '\r') || c == 0x7f) {
-			return text_err(err, errlen, -EINVAL,
-					"%s:%d: control character 0x%02x: not a text file", name,
-					line, c);
+			return fcnvme_err(err, errlen, -EINVAL,
+					  "%s:%d: control character 0x%02x: not a text file", name,
+					  line, c);
 		} else if (c >= 0x80) {
 			n = text_utf8(s + i, len - i);
 			if (n == 0)
-				return text_err(err, errlen, -EINVAL,
-						"%s:%d: byte 0x%02x is not UTF-8: not a text file",
-						name, line, c);
+				return fcnvme_err(
+					err, errlen, -EINVAL,
+					"%s:%d: byte 0x%02x is not UTF-8: not a text file", name,
+					line, c);
 			if (c == 0xc2 && s[i + 1] < 0xa0)
-				return text_err(err, errlen, -EINVAL,
-						"%s:%d: control character U+%04X: not a text file",
-						name, line, s[i + 1]);
+				return fcnvme_err(
+					err, errlen, -EINVAL,
+					"%s:%d: control character U+%04X: not a text file", name,
+					line, s[i + 1]);
 			i += n;
 			continue;
 		}
@@ -258,34 +247,36 @@ static int text_include(struct conf_text *t, const char *name, const struct conf
 	if (tok->name[0] == '/')
 		rc = snprintf(path, sizeof(path), "%s", tok->name);
 	else if (!have_dir)
-		return text_err(err, errlen, -EINVAL,
-				"%s:%d: @include \"%s\": a relative name needs a configuration "
-				"file to be relative to",
-				name, tok->line, tok->name);
+		return fcnvme_err(err, errlen, -EINVAL,
+				  "%s:%d: @include \"%s\": a relative name needs a configuration "
+				  "file to be relative to",
+				  name, tok->line, tok->name);
 	else if (slash == NULL)
 		rc = snprintf(path, sizeof(path), "%s", tok->name);
 	else
 		rc = snprintf(path, sizeof(path), "%.*s/%s", (int)(slash - name), name, tok->name);
 	if (rc < 0 || (size_t)rc >= sizeof(path))
-		return text_err(err, errlen, -ENAMETOOLONG, "%s:%d: @include \"%s\": name too long",
-				name, tok->line, tok->name);
+		return fcnvme_err(err, errlen, -ENAMETOOLONG,
+				  "%s:%d: @include \"%s\": name too long", name, tok->line,
+				  tok->name);
 	if (stack->depth >= CONF_TEXT_MAX_DEPTH)
-		return text_err(err, errlen, -ELOOP,
-				"%s:%d: @include \"%s\": includes nested deeper than %d", name,
-				tok->line, tok->name, CONF_TEXT_MAX_DEPTH);
+		return fcnvme_err(err, errlen, -ELOOP,
+				  "%s:%d: @include \"%s\": includes nested deeper than %d", name,
+				  tok->line, tok->name, CONF_TEXT_MAX_DEPTH);
 	rc = text_slurp(path, true, &data, &len, &st);
 	if (rc == -EINVAL)
-		return text_err(err, errlen, rc, "%s:%d: @include \"%s\": %s is not a regular file",
-				name, tok->line, tok->name, path);
+		return fcnvme_err(err, errlen, rc,
+				  "%s:%d: @include \"%s\": %s is not a regular file", name,
+				  tok->line, tok->name, path);
 	if (rc)
-		return text_err(err, errlen, rc, "%s:%d: @include \"%s\": cannot read %s: %s", name,
-				tok->line, tok->name, path, strerror(-rc));
+		return fcnvme_err(err, errlen, rc, "%s:%d: @include \"%s\": cannot read %s: %s",
+				  name, tok->line, tok->name, path, strerror(-rc));
 	for (i = 0; i <= stack->depth; i++)
 		if (stack->dev[i] == st.st_dev && stack->ino[i] == st.st_ino) {
 			free(data);
-			return text_err(err, errlen, -ELOOP,
-					"%s:%d: @include \"%s\": %s includes itself", name,
-					tok->line, tok->name, path);
+			return fcnvme_err(err, errlen, -ELOOP,
+					  "%s:%d: @include \"%s\": %s includes itself", name,
+					  tok->line, tok->name, path);
 		}
 	stack->depth++;
 	stack->dev[stack->depth] = st.st_dev;
@@ -335,25 +326,25 @@ static int text_expand(struct conf_text *t, const char *name, const char *data, 
 		if (tok->type == CONF_TOK_EOF)
 			break;
 		if (tok->type == CONF_TOK_OPEN_COMMENT) {
-			rc = text_err(err, errlen, -EINVAL,
-				      "%s:%d: comment opened here is never closed (missing */)",
-				      name, tok->line);
+			rc = fcnvme_err(err, errlen, -EINVAL,
+					"%s:%d: comment opened here is never closed (missing */)",
+					name, tok->line);
 		} else if (tok->type == CONF_TOK_OPEN_STRING) {
-			rc = text_err(err, errlen, -EINVAL,
-				      "%s:%d: string opened here is never closed (missing \")",
-				      name, tok->line);
+			rc = fcnvme_err(err, errlen, -EINVAL,
+					"%s:%d: string opened here is never closed (missing \")",
+					name, tok->line);
 		} else if (tok->type == CONF_TOK_BAD_INCLUDE) {
-			rc = text_err(err, errlen, -EINVAL,
-				      "%s:%d: @include needs a file name in double quotes on "
-				      "its line",
-				      name, tok->line);
+			rc = fcnvme_err(err, errlen, -EINVAL,
+					"%s:%d: @include needs a file name in double quotes on "
+					"its line",
+					name, tok->line);
 		} else if (tok->type == CONF_TOK_INCLUDE) {
 			next = text_include_rest(lx.p, lx.end);
 			if (next == NULL) {
-				rc = text_err(err, errlen, -EINVAL,
-					      "%s:%d: @include \"%s\": only a comment may follow "
-					      "on its line",
-					      name, tok->line, tok->name);
+				rc = fcnvme_err(err, errlen, -EINVAL,
+						"%s:%d: @include \"%s\": only a comment may follow "
+						"on its line",
+						name, tok->line, tok->name);
 				break;
 			}
 			/* The text before the include line, the included file,
@@ -377,9 +368,9 @@ static int text_expand(struct conf_text *t, const char *name, const char *data, 
 		t->nl_added = stack->depth == 0;
 	}
 	if (rc == -ENOMEM || rc == -EFBIG)
-		return text_err(err, errlen, rc, "%s: %s", name,
-				rc == -ENOMEM ? "out of memory"
-					      : "the configuration is larger than 16 MiB");
+		return fcnvme_err(err, errlen, rc, "%s: %s", name,
+				  rc == -ENOMEM ? "out of memory"
+						: "the configuration is larger than 16 MiB");
 	return rc;
 }
 
@@ -395,10 +386,10 @@ int conf_text_read(struct conf_text *t, const char *path, char *err, size_t errl
 	memset(t, 0, sizeof(*t));
 	rc = text_slurp(path, false, &data, &len, &st);
 	if (rc == -EFBIG)
-		return text_err(err, errlen, rc, "%s: the configuration is larger than 16 MiB",
-				path);
+		return fcnvme_err(err, errlen, rc, "%s: the configuration is larger than 16 MiB",
+				  path);
 	if (rc)
-		return text_err(err, errlen, rc, "%s: cannot read: %s", path, strerror(-rc));
+		return fcnvme_err(err, errlen, rc, "%s: cannot read: %s", path, strerror(-rc));
 	stack.dev[0] = st.st_dev;
 	stack.ino[0] = st.st_ino;
 	rc = text_expand(t, path, data, len, &stack, true, err, errlen);
@@ -466,5 +457,5 @@ int conf_text_error(const struct conf_text *t, int line, int error, char *err, s
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	conf_text_where(t, line, &file, &fline);
-	return text_err(err, errlen, error, "%s:%d: %s", file != NULL ? file : "?", fline, msg);
+	return fcnvme_err(err, errlen, error, "%s:%d: %s", file != NULL ? file : "?", fline, msg);
 }

@@ -3,7 +3,6 @@
  * Plain-data helpers of struct conf: creation with defaults, deep copy and
  * free, lookups by name or id, and sizes with binary suffixes.
  */
-#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -217,54 +216,4 @@ struct conf_ana *conf_ana_find(const struct conf *c, uint32_t grpid)
 		if (c->ana[i].grpid == grpid)
 			return &c->ana[i];
 	return NULL;
-}
-
-static const char size_suffix[] = "KMGTPE";
-
-/* "4096", "4K", "256M", "1G", "2T" (binary multiples; case-insensitive). */
-int conf_size_parse(const char *s, uint64_t *out)
-{
-	unsigned long long v;
-	const char *p;
-	char *end;
-	int shift = 0;
-
-	if (s == NULL || !isdigit((unsigned char)*s))
-		return -EINVAL;
-	errno = 0;
-	v = strtoull(s, &end, 10);
-	if (errno != 0)
-		return -EINVAL;
-	if (*end != '\0') {
-		p = strchr(size_suffix, toupper((unsigned char)*end));
-		if (p == NULL || *p == '\0')
-			return -EINVAL;
-		shift = 10 * (int)(p - size_suffix + 1);
-		end++;
-		if ((*end == 'i' || *end == 'I') && (end[1] == 'B' || end[1] == 'b'))
-			end += 2;
-		else if (*end == 'B' || *end == 'b')
-			end++;
-		if (*end != '\0')
-			return -EINVAL;
-	}
-	if (shift && v > (UINT64_MAX >> shift))
-		return -ERANGE;
-	*out = (uint64_t)v << shift;
-	return 0;
-}
-
-/* Shortest exact form: the largest binary suffix that divides v. */
-void conf_size_format(uint64_t v, char *buf, size_t len)
-{
-	int i = -1;
-
-	while (v != 0 && (v & 1023) == 0 && i < (int)sizeof(size_suffix) - 2) {
-		v >>= 10;
-		i++;
-	}
-	if (i < 0)
-		snprintf(buf, len, "%llu", (unsigned long long)v);
-	else
-		snprintf(buf, len, "%llu%c", (unsigned long long)v, size_suffix[i]);
 }

@@ -1,28 +1,22 @@
 // SPDX-License-Identifier: Apache-2.0
 /*
- * Clocks for the target core: the real CLOCK_MONOTONIC one and a fake one
- * whose time is a field the tests set.
+ * Clocks for the target core: the real CLOCK_MONOTONIC one (fcnvme_clock_*)
+ * and a fake one whose time is a field the tests set.
  */
-#include <time.h>
+#include <fcnvme/clock.h>
 
 #include "clock.h"
 
 static uint64_t clock_mono_now(const struct tgt_clock *c)
 {
-	struct timespec ts;
-
 	(void)c;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+	return fcnvme_clock_ms();
 }
 
 static uint64_t clock_mono_now_ns(const struct tgt_clock *c)
 {
-	struct timespec ts;
-
 	(void)c;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+	return fcnvme_clock_ns();
 }
 
 static uint64_t clock_fake_now(const struct tgt_clock *c)

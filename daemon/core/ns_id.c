@@ -17,33 +17,20 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/random.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <fcnvme/hex.h>
+#include <fcnvme/random.h>
+
 #include "tgt_priv.h"
-
-static int ns_id_hex(const char *s, uint8_t *out, size_t n)
-{
-	size_t i;
-	unsigned int v;
-
-	for (i = 0; i < n; i++) {
-		if (sscanf(s + 2 * i, "%2x", &v) != 1)
-			return -EINVAL;
-		out[i] = (uint8_t)v;
-	}
-	return s[2 * n] == '\0' || s[2 * n] == '\n' ? 0 : -EINVAL;
-}
 
 static void ns_id_print(FILE *f, const char *key, const uint8_t *v, size_t n)
 {
-	size_t i;
+	char hex[2 * 16 + 1];
 
-	fprintf(f, "%s ", key);
-	for (i = 0; i < n; i++)
-		fprintf(f, "%02x", v[i]);
-	fputc('\n', f);
+	fcnvme_hex_format(v, n, hex, sizeof(hex));
+	fprintf(f, "%s %s\n", key, hex);
 }
 
 /* The NQN as one safe path component: characters other than letters,
@@ -143,11 +130,11 @@ static bool ns_id_read(const char *path, struct tgt_ns_params *p)
 		if (!strncmp(line, "store ", 6))
 			match = strcmp(line, store) == 0;
 		else if (!strncmp(line, "uuid ", 5))
-			has_u = !ns_id_hex(line + 5, u, 16);
+			has_u = !fcnvme_hex_parse(line + 5, u, 16);
 		else if (!strncmp(line, "nguid ", 6))
-			has_n = !ns_id_hex(line + 6, n, 16);
+			has_n = !fcnvme_hex_parse(line + 6, n, 16);
 		else if (!strncmp(line, "eui64 ", 6))
-			has_e = !ns_id_hex(line + 6, e, 8);
+			has_e = !fcnvme_hex_parse(line + 6, e, 8);
 	}
 	fclose(f);
 	if (match == 0)
@@ -203,23 +190,6 @@ static int ns_id_write(const char *path, const struct tgt_ns_params *p)
 	return rc;
 }
 
-static int ns_id_random(uint8_t *buf, size_t n)
-{
-	size_t got = 0;
-	ssize_t r;
-
-	while (got < n) {
-		r = getrandom(buf + got, n - got, 0);
-		if (r < 0) {
-			if (errno == EINTR)
-				continue;
-			return -errno;
-		}
-		got += (size_t)r;
-	}
-	return 0;
-}
-
 /* Fill p's missing identifiers from the state file (when it belongs to
  * p's storage) or fresh random ones. Returns 1 when the state file must be
  * written (ns_id_save()), 0, or -errno. */
@@ -239,17 +209,15 @@ int ns_id_load_or_create(struct tgt *t, const char *nqn, struct tgt_ns_params *p
 		write = ns_id_read(path, p);
 	}
 	if (!p->has_uuid) {
-		rc = ns_id_random(p->uuid, 16);
-		p->uuid[6] = (uint8_t)((p->uuid[6] & 0x0f) | 0x40);
-		p->uuid[8] = (uint8_t)((p->uuid[8] & 0x3f) | 0x80);
+		rc = fcnvme_random_uuid(p->uuid);
 		p->has_uuid = write = true;
 	}
 	if (!rc && !p->has_nguid) {
-		rc = ns_id_random(p->nguid, 16);
+		rc = fcnvme_random_bytes(p->nguid, 16);
 		p->has_nguid = write = true;
 	}
 	if (!rc && !p->has_eui64) {
-		rc = ns_id_random(p->eui64, 8);
+		rc = fcnvme_random_bytes(p->eui64, 8);
 		p->eui64[0] &= 0xfe; /* not a group address */
 		p->has_eui64 = write = true;
 	}

@@ -13,18 +13,6 @@
 
 #include "tgt_priv.h"
 
-/* Format a one-line error into err (if given). */
-void tgt_err(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!err || !errlen)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-}
-
 /* Copy src into a fixed-size field, padding with spaces, no NUL. */
 void tgt_copy_padded(char *dst, size_t len, const char *src)
 {

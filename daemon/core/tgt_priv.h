@@ -18,6 +18,7 @@
 #include <stdint.h>
 
 #include <fcnvme/nvme.h>
+#include <fcnvme/err.h>
 #include <fcnvme/nvme_id.h>
 #include <fcnvme/nvme_log.h>
 #include <fcnvme/nvmet_fc_core.h>
@@ -314,8 +315,9 @@ static inline struct req_ctx *req_ctx(struct nvmet_fc_req *req)
 
 /* ---- helpers shared by the core files ----------------------------------- */
 
-/* tgt_err.c */
-void tgt_err(char *err, size_t errlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* Format a one-line error into err (if given): fcnvme_err() without a
+ * return value. */
+#define tgt_err(err, errlen, ...) ((void)fcnvme_err(err, errlen, 0, __VA_ARGS__))
 
 /* tgt_port.c */
 struct tgt_port *tgt_port_find(struct tgt *t, uint16_t portid);

@@ -15,6 +15,7 @@
 #include <linux/netlink.h>
 #include <netlink/msg.h>
 
+#include <fcnvme/err.h>
 #include <fcnvmectl/ctl_msg.h>
 
 #include "conf/conf.h"
@@ -88,7 +89,7 @@ int ctl_fail(struct ctl_req *req, int error, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(req->err, sizeof(req->err), fmt, ap);
+	fcnvme_verr(req->err, sizeof(req->err), error, fmt, ap);
 	va_end(ap);
 	return error;
 }

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include <fcnvmectl/ctl_msg.h>
+#include <fcnvme/clock.h>
 
 #include "config.h"
 #include "conf/conf.h"
@@ -44,14 +45,6 @@ uint8_t ctl_opt_u8(const struct ctl_req *req, unsigned int attr, uint8_t def)
 	uint8_t v;
 
 	return fcnvme_msg_get_u8(req->msg, attr, &v) == 0 ? v : def;
-}
-
-static uint64_t now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
 }
 
 static int count_ns(const struct tgt_ns_info *ni, void *arg)
@@ -87,7 +80,7 @@ int ctl_status(struct ctl_req *req)
 	if (!rc)
 		rc = fcnvme_msg_put_u32(m, FCNVME_A_PROTO, FCNVME_CTL_VERSION);
 	if (!rc)
-		rc = fcnvme_msg_put_u64(m, FCNVME_A_UPTIME_MS, now_ms() - d->started_ms);
+		rc = fcnvme_msg_put_u64(m, FCNVME_A_UPTIME_MS, fcnvme_clock_ms() - d->started_ms);
 	if (!rc)
 		rc = fcnvme_msg_put_u32(m, FCNVME_A_NR_PORTS, ports);
 	if (!rc)

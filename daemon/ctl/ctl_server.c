@@ -30,6 +30,7 @@
 #include <linux/netlink.h>
 #include <netlink/msg.h>
 
+#include <fcnvme/clock.h>
 #include <fcnvmectl/ctl_msg.h>
 
 #include "conf/conf.h"
@@ -99,14 +100,6 @@ static void conn_free(struct ctl_conn *c)
 	event_free(c->iev);
 	close(c->fd);
 	free(c);
-}
-
-static uint64_t now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
 }
 
 static struct timeval ms_tv(unsigned int ms)
@@ -352,7 +345,7 @@ static bool admit(struct ctl_server *s, const struct ucred *cr, const char **why
 /* One line per CTL_LOG_EVERY at most, however fast clients come. */
 static void refused(struct ctl_server *s, const struct ucred *cr, const char *why)
 {
-	uint64_t now = now_ms();
+	uint64_t now = fcnvme_clock_ms();
 
 	s->refused++;
 	if (s->refused_log_ms != 0 && now - s->refused_log_ms < CTL_LOG_EVERY)

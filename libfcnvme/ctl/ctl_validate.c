@@ -16,22 +16,10 @@
 #include <netlink/attr.h>
 #include <netlink/msg.h>
 
+#include <fcnvme/err.h>
 #include <fcnvmectl/ctl_msg.h>
 
 #include "ctl_int.h"
-
-static int __attribute__((format(printf, 4, 5)))
-fail(char *why, size_t whylen, int error, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (why != NULL && whylen > 0) {
-		va_start(ap, fmt);
-		vsnprintf(why, whylen, fmt, ap);
-		va_end(ap);
-	}
-	return error;
-}
 
 static const char *aname(unsigned int type)
 {
@@ -75,34 +63,36 @@ static int check_scalar(unsigned int type, const struct nlattr *nla, char *why, 
 	case FCN_CTL_U32:
 	case FCN_CTL_U64:
 		if (len != int_size[p->type])
-			return fail(why, whylen, -EINVAL, "attribute %s: %d bytes, expected %d",
-				    p->name, len, int_size[p->type]);
+			return fcnvme_err(why, whylen, -EINVAL,
+					  "attribute %s: %d bytes, expected %d", p->name, len,
+					  int_size[p->type]);
 		v = int_value(nla, p->type);
 		if (v < p->min || v > p->max)
-			return fail(why, whylen, -ERANGE,
-				    "attribute %s: value %llu outside %llu..%llu", p->name,
-				    (unsigned long long)v, (unsigned long long)p->min,
-				    (unsigned long long)p->max);
+			return fcnvme_err(why, whylen, -ERANGE,
+					  "attribute %s: value %llu outside %llu..%llu", p->name,
+					  (unsigned long long)v, (unsigned long long)p->min,
+					  (unsigned long long)p->max);
 		return 0;
 	case FCN_CTL_STRING:
 		if (len < 1 || s[len - 1] != '\0')
-			return fail(why, whylen, -EINVAL, "attribute %s: string not NUL-terminated",
-				    p->name);
+			return fcnvme_err(why, whylen, -EINVAL,
+					  "attribute %s: string not NUL-terminated", p->name);
 		if (len > p->len)
-			return fail(why, whylen, -EINVAL,
-				    "attribute %s: string longer than %d bytes", p->name,
-				    p->len - 1);
+			return fcnvme_err(why, whylen, -EINVAL,
+					  "attribute %s: string longer than %d bytes", p->name,
+					  p->len - 1);
 		if (strlen(s) != (size_t)len - 1)
-			return fail(why, whylen, -EINVAL, "attribute %s: NUL inside the string",
-				    p->name);
+			return fcnvme_err(why, whylen, -EINVAL,
+					  "attribute %s: NUL inside the string", p->name);
 		return 0;
 	case FCN_CTL_BINARY:
 		if (len != p->len)
-			return fail(why, whylen, -EINVAL, "attribute %s: %d bytes, expected %d",
-				    p->name, len, p->len);
+			return fcnvme_err(why, whylen, -EINVAL,
+					  "attribute %s: %d bytes, expected %d", p->name, len,
+					  p->len);
 		return 0;
 	default:
-		return fail(why, whylen, -EINVAL, "attribute %u: not a value", type);
+		return fcnvme_err(why, whylen, -EINVAL, "attribute %u: not a value", type);
 	}
 }
 
@@ -123,38 +113,39 @@ static int walk(const struct nlattr *head, int len, unsigned int elem, bool stri
 		int step;
 
 		if (rem < NLA_HDRLEN || nla->nla_len < NLA_HDRLEN || nla->nla_len > rem)
-			return fail(why, whylen, -EINVAL, "attribute framing broken at offset %d",
-				    len - rem);
+			return fcnvme_err(why, whylen, -EINVAL,
+					  "attribute framing broken at offset %d", len - rem);
 		step = NLA_ALIGN(nla->nla_len);
 		if (step > rem)
-			return fail(why, whylen, -EINVAL, "attribute at offset %d lacks padding",
-				    len - rem);
+			return fcnvme_err(why, whylen, -EINVAL,
+					  "attribute at offset %d lacks padding", len - rem);
 		if (nla->nla_type & NLA_F_NET_BYTEORDER)
-			return fail(why, whylen, -EINVAL, "attribute at offset %d: byte-order flag",
-				    len - rem);
+			return fcnvme_err(why, whylen, -EINVAL,
+					  "attribute at offset %d: byte-order flag", len - rem);
 		type = nla->nla_type & NLA_TYPE_MASK;
 		if (elem != 0) {
 			if (type != elem || (nla->nla_type & NLA_F_NESTED))
-				return fail(why, whylen, -EINVAL,
-					    "list entry of type %u, expected %s", type,
-					    aname(elem));
+				return fcnvme_err(why, whylen, -EINVAL,
+						  "list entry of type %u, expected %s", type,
+						  aname(elem));
 			err = check_scalar(type, nla, why, whylen);
 			if (err)
 				return err;
 		} else if (type == 0 || type > FCNVME_A_MAX ||
 			   fcn_ctl_policy[type].type == FCN_CTL_NONE) {
 			if (strict)
-				return fail(why, whylen, -EINVAL, "unknown attribute %u", type);
+				return fcnvme_err(why, whylen, -EINVAL, "unknown attribute %u",
+						  type);
 		} else {
 			const struct fcn_ctl_policy *p = &fcn_ctl_policy[type];
 			bool nested = (nla->nla_type & NLA_F_NESTED) != 0;
 
 			if (tb[type] != NULL)
-				return fail(why, whylen, -EINVAL, "duplicate attribute %s",
-					    p->name);
+				return fcnvme_err(why, whylen, -EINVAL, "duplicate attribute %s",
+						  p->name);
 			if (nested != (p->type == FCN_CTL_LIST))
-				return fail(why, whylen, -EINVAL,
-					    "attribute %s: wrong nesting flag", p->name);
+				return fcnvme_err(why, whylen, -EINVAL,
+						  "attribute %s: wrong nesting flag", p->name);
 			if (p->type == FCN_CTL_LIST)
 				err = walk(nla_data(nla), nla_len(nla), p->elem, strict, tb, why,
 					   whylen);
@@ -180,11 +171,11 @@ static int check_masks(const struct fcnvme_cmd_desc *d, const struct nlattr **tb
 		fcnvme_amask_t bit = FCNVME_ABIT(a);
 
 		if (tb[a] != NULL && !(d->allowed & bit))
-			return fail(why, whylen, -EINVAL, "%s does not take attribute %s", d->name,
-				    aname(a));
+			return fcnvme_err(why, whylen, -EINVAL, "%s does not take attribute %s",
+					  d->name, aname(a));
 		if (tb[a] == NULL && (d->required & bit))
-			return fail(why, whylen, -EINVAL, "%s needs attribute %s", d->name,
-				    aname(a));
+			return fcnvme_err(why, whylen, -EINVAL, "%s needs attribute %s", d->name,
+					  aname(a));
 	}
 	return 0;
 }
@@ -196,9 +187,9 @@ static int validate_error(const struct nlmsghdr *nlh, struct fcnvme_msg *out, ch
 	int hdr = (int)sizeof(*e);
 
 	if (nlmsg_datalen(nlh) < hdr)
-		return fail(why, whylen, -EBADMSG, "short NLMSG_ERROR");
+		return fcnvme_err(why, whylen, -EBADMSG, "short NLMSG_ERROR");
 	if (e->error > 0 || e->error < -4095)
-		return fail(why, whylen, -EBADMSG, "NLMSG_ERROR with error %d", e->error);
+		return fcnvme_err(why, whylen, -EBADMSG, "NLMSG_ERROR with error %d", e->error);
 	out->error = e->error;
 	return walk((const struct nlattr *)((const char *)e + NLMSG_ALIGN(hdr)),
 		    nlmsg_datalen(nlh) - NLMSG_ALIGN(hdr), 0, false, out->tb, why, whylen);
@@ -216,39 +207,41 @@ int fcnvme_msg_validate(const void *buf, size_t len, enum fcnvme_msg_kind kind,
 
 	memset(out, 0, sizeof(*out));
 	if (buf == NULL || len < NLMSG_HDRLEN)
-		return fail(why, whylen, -EBADMSG, "message shorter than a netlink header");
+		return fcnvme_err(why, whylen, -EBADMSG, "message shorter than a netlink header");
 	if (len > FCNVME_CTL_MSG_MAX)
-		return fail(why, whylen, -EMSGSIZE, "message longer than %d bytes",
-			    FCNVME_CTL_MSG_MAX);
+		return fcnvme_err(why, whylen, -EMSGSIZE, "message longer than %d bytes",
+				  FCNVME_CTL_MSG_MAX);
 	if (nlh->nlmsg_len != len)
-		return fail(why, whylen, -EBADMSG, "netlink length %u but datagram of %zu bytes",
-			    nlh->nlmsg_len, len);
+		return fcnvme_err(why, whylen, -EBADMSG,
+				  "netlink length %u but datagram of %zu bytes", nlh->nlmsg_len,
+				  len);
 	if (NLMSG_ALIGN(len) != len)
-		return fail(why, whylen, -EBADMSG, "message length %zu is not a multiple of %d",
-			    len, NLMSG_ALIGNTO);
+		return fcnvme_err(why, whylen, -EBADMSG,
+				  "message length %zu is not a multiple of %d", len, NLMSG_ALIGNTO);
 	out->nlh = nlh;
 	out->type = nlh->nlmsg_type;
 	if (!request && nlh->nlmsg_type == NLMSG_ERROR)
 		return validate_error(nlh, out, why, whylen);
 	if (!request && nlh->nlmsg_type == NLMSG_DONE) {
 		if (nlmsg_datalen(nlh) != 0 && nlmsg_datalen(nlh) != 4)
-			return fail(why, whylen, -EBADMSG, "bad NLMSG_DONE");
+			return fcnvme_err(why, whylen, -EBADMSG, "bad NLMSG_DONE");
 		return 0;
 	}
 	if (nlh->nlmsg_type != FCNVME_CTL_TYPE)
-		return fail(why, whylen, -EBADMSG, "unexpected message type %u", nlh->nlmsg_type);
+		return fcnvme_err(why, whylen, -EBADMSG, "unexpected message type %u",
+				  nlh->nlmsg_type);
 	if (nlmsg_datalen(nlh) < (int)sizeof(*ch))
-		return fail(why, whylen, -EBADMSG, "message shorter than the control header");
+		return fcnvme_err(why, whylen, -EBADMSG, "message shorter than the control header");
 	ch = nlmsg_data(nlh);
 	if (ch->version != FCNVME_CTL_VERSION)
-		return fail(why, whylen, -EPROTONOSUPPORT,
-			    "protocol version %u, this side speaks %u", ch->version,
-			    FCNVME_CTL_VERSION);
+		return fcnvme_err(why, whylen, -EPROTONOSUPPORT,
+				  "protocol version %u, this side speaks %u", ch->version,
+				  FCNVME_CTL_VERSION);
 	if (ch->reserved != 0)
-		return fail(why, whylen, -EBADMSG, "reserved header bits set");
+		return fcnvme_err(why, whylen, -EBADMSG, "reserved header bits set");
 	d = fcnvme_cmd_desc(ch->cmd);
 	if (d == NULL)
-		return fail(why, whylen, -EOPNOTSUPP, "unknown command %u", ch->cmd);
+		return fcnvme_err(why, whylen, -EOPNOTSUPP, "unknown command %u", ch->cmd);
 	out->cmd = ch->cmd;
 	err = walk(nlmsg_attrdata(nlh, sizeof(*ch)), nlmsg_attrlen(nlh, sizeof(*ch)), 0, request,
 		   out->tb, why, whylen);

@@ -18,8 +18,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
+#include <fcnvme/clock.h>
 #include <fcnvme/ls.h>
 
 #include "nvme_fc_int.h"
@@ -47,12 +47,9 @@ const char *fcnvme_host_ctrl_state_name(enum fcnvme_host_ctrl_state st)
 /* The controller's clock (monotonic ns, or the test clock). */
 uint64_t fcn_host_ctrl_now(const struct fcn_host_ctrl *c)
 {
-	struct timespec ts;
-
 	if (c->opts.clock_ns)
 		return c->opts.clock_ns(c->opts.clock_arg);
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * FCN_NS_PER_S + (uint64_t)ts.tv_nsec;
+	return fcnvme_clock_ns();
 }
 
 /* Record why the controller failed (first reason of a failure wins). */

@@ -12,9 +12,9 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/random.h>
 
 #include <fcnvme/ls.h>
+#include <fcnvme/random.h>
 
 #include "nvmet_fc_int.h"
 
@@ -45,7 +45,7 @@ int fcn_assoc_new_id(struct fcn_tgtport *tp, uint64_t *idp)
 		uint64_t id = 0;
 		unsigned int i;
 
-		if (getrandom(r, sizeof(r), 0) != (ssize_t)sizeof(r))
+		if (fcnvme_random_bytes(r, sizeof(r)))
 			return -EIO;
 		for (i = 0; i < sizeof(r); i++)
 			id = (id << 8) | r[i];

@@ -14,16 +14,6 @@
 
 #include "nvmet_fc_int.h"
 
-static uint64_t fcn_load_be64(const uint8_t *p)
-{
-	uint64_t v = 0;
-	unsigned int i;
-
-	for (i = 0; i < 8; i++)
-		v = (v << 8) | p[i];
-	return v;
-}
-
 /* Take an idle request context for fcpreq and copy its CMD IU. */
 static struct fcn_fod *fcn_fod_start(struct nvmet_fc_sq *queue, struct nvmefc_tgt_fcp_req *fcpreq,
 				     const void *cmdiubuf)
@@ -52,6 +42,7 @@ int nvmet_fc_rcv_fcp_req(struct nvmet_fc_target_port *target_port,
 {
 	const uint8_t *b = cmdiubuf;
 	struct nvmet_fc_sq *queue;
+	fcnvme_be64 conn_id;
 	struct fcn_tgtport *tp;
 	struct fcn_defer *d;
 	struct fcn_fod *fod;
@@ -62,8 +53,9 @@ int nvmet_fc_rcv_fcp_req(struct nvmet_fc_target_port *target_port,
 	if (cmdiubuf_len != sizeof(struct nvme_fc_cmd_iu) || b[0] != NVME_CMD_FORMAT_ID ||
 	    b[1] != NVME_CMD_FC_ID || ((b[2] << 8) | b[3]) != sizeof(struct nvme_fc_cmd_iu) / 4)
 		return -EIO;
-	queue = fcn_queue_lookup(tp, fcpreq->hwqid,
-				 fcn_load_be64(b + offsetof(struct nvme_fc_cmd_iu, connection_id)));
+	/* the buffer may be unaligned: copy the field out */
+	memcpy(&conn_id, b + offsetof(struct nvme_fc_cmd_iu, connection_id), sizeof(conn_id));
+	queue = fcn_queue_lookup(tp, fcpreq->hwqid, be64_to_cpu(conn_id));
 	if (!queue || queue->stopped)
 		return -ENOTCONN;
 

@@ -11,23 +11,13 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <fcnvme/hex.h>
 #include <fcnvme/nqn.h>
 
 /* Offsets of the dashes in "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx". */
 static int uuid_is_dash_pos(size_t i)
 {
 	return i == 8 || i == 13 || i == 18 || i == 23;
-}
-
-static int uuid_hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
 }
 
 /* Parse a 36-character UUID string (any hex case, nothing after it). */
@@ -45,7 +35,7 @@ int fcnvme_uuid_parse(const char *s, uint8_t uuid[16])
 				return -EINVAL;
 			continue;
 		}
-		d = uuid_hexval(s[i]);
+		d = fcnvme_hex_digit(s[i]);
 		if (d < 0)
 			return -EINVAL;
 		if (nib % 2 == 0)

@@ -11,20 +11,10 @@
 #include <string.h>
 #include <strings.h>
 
+#include <fcnvme/hex.h>
 #include <fcnvme/wwn.h>
 
 #define WWN_HEX_DIGITS 16
-
-static int wwn_hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
 
 /*
  * Read exactly 16 hex digits from s, with a ':' between byte pairs if
@@ -41,7 +31,7 @@ static int wwn_read_hex(const char *s, int colons, uint64_t *out)
 				return -EINVAL;
 			pos++;
 		}
-		d = wwn_hexval(s[pos]);
+		d = fcnvme_hex_digit(s[pos]);
 		if (d < 0)
 			return -EINVAL;
 		v = (v << 4) | (uint64_t)d;

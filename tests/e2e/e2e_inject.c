@@ -32,6 +32,7 @@
 #include <unistd.h>
 
 #include <fcnvme/byteorder.h>
+#include <fcnvme/clock.h>
 #include <fcnvme/fc_wire.h>
 #include <fcnvme/nvme_fc_driver.h>
 
@@ -56,14 +57,6 @@ static void verdict(const char *name, int good, const char *fmt, ...)
 		n_pass++;
 	else
 		n_fail++;
-}
-
-static uint64_t now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
 }
 
 /* ---- the fabric side ---------------------------------------------------- */
@@ -121,15 +114,15 @@ static int inj_ls(struct inj *j, const void *buf, uint32_t len, uint8_t *rsp)
 		free(w.priv);
 		return rc;
 	}
-	end = now_ms() + 8000;
-	while (!w.done && now_ms() < end) {
+	end = fcnvme_clock_ms() + 8000;
+	while (!w.done && fcnvme_clock_ms() < end) {
 		inj_pump(j);
 		usleep(1000);
 	}
 	if (!w.done) {
 		j->p->tmpl.ls_abort(j->p->lport, j->rport, &w.req);
-		end = now_ms() + 2000;
-		while (!w.done && now_ms() < end) {
+		end = fcnvme_clock_ms() + 2000;
+		while (!w.done && fcnvme_clock_ms() < end) {
 			inj_pump(j);
 			usleep(1000);
 		}
@@ -353,8 +346,8 @@ static void expect_no_success(struct inj *j, const char *name, const struct nvme
 		free(priv);
 		return;
 	}
-	end = now_ms() + 15000;
-	while (!w.done && now_ms() < end) {
+	end = fcnvme_clock_ms() + 15000;
+	while (!w.done && fcnvme_clock_ms() < end) {
 		inj_pump(j);
 		usleep(1000);
 	}
@@ -625,8 +618,8 @@ static void run_flood(struct inj *j, unsigned int count, unsigned int allowed, u
 			expect_answer(j, name, buf, len, FCNVME_RJT_RC_INSUF_RES,
 				      FCNVME_RJT_EXP_NONE, rsp);
 	}
-	end = now_ms() + (uint64_t)hold * 1000;
-	while (now_ms() < end) {
+	end = fcnvme_clock_ms() + (uint64_t)hold * 1000;
+	while (fcnvme_clock_ms() < end) {
 		inj_pump(j);
 		usleep(1000);
 	}

@@ -18,6 +18,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <fcnvme/clock.h>
 #include <fcnvme/nvme_fc_host.h>
 
 #include "hw_host.h"
@@ -103,19 +104,11 @@ static void sf_pump(void)
 		fcnvme_host_ctrl_poll(sf_ctrl);
 }
 
-static uint64_t sf_now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
-
 static int sf_wait_state(enum fcnvme_host_ctrl_state st, unsigned int ms)
 {
-	uint64_t end = sf_now_ms() + ms;
+	uint64_t end = fcnvme_clock_ms() + ms;
 
-	while (sf_now_ms() < end) {
+	while (fcnvme_clock_ms() < end) {
 		if (fcnvme_host_ctrl_state(sf_ctrl) == st)
 			return 0;
 		sf_pump();
@@ -153,11 +146,11 @@ static void sf_target_up(void)
  * port and free the core. */
 static void sf_target_down(void)
 {
-	uint64_t end = sf_now_ms() + 5000;
+	uint64_t end = fcnvme_clock_ms() + 5000;
 
 	sf_drain();
 	nvmet_fc_unregister_targetport(hw_tgt_port_targetport(sf_tgt));
-	while (!hw_tgt_port_deleted(sf_tgt) && sf_now_ms() < end)
+	while (!hw_tgt_port_deleted(sf_tgt) && fcnvme_clock_ms() < end)
 		sf_pump();
 	ck_assert_msg(hw_tgt_port_deleted(sf_tgt), "target port not deleted within 5 s");
 	hw_tgt_port_close(sf_tgt);
@@ -185,8 +178,9 @@ static void sf_setup(void)
 	/* the host first: its open blocks for logins nobody here answers */
 	ck_assert_int_eq(hw_host_port_open(&hc, &sf_host), 0);
 	sf_target_up();
-	end = sf_now_ms() + 10000;
-	while (fcnvme_host_rports(hw_host_port_localport(sf_host), rps, 4) < 1 && sf_now_ms() < end)
+	end = fcnvme_clock_ms() + 10000;
+	while (fcnvme_host_rports(hw_host_port_localport(sf_host), rps, 4) < 1 &&
+	       fcnvme_clock_ms() < end)
 		sf_pump();
 	ck_assert_int_eq(fcnvme_host_rports(hw_host_port_localport(sf_host), rps, 4), 1);
 	memset(&o, 0, sizeof(o));
@@ -211,9 +205,9 @@ static int sf_rm(const char *path, const struct stat *st, int flag, struct FTW *
 
 static void sf_teardown(void)
 {
-	uint64_t end = sf_now_ms() + 5000;
+	uint64_t end = fcnvme_clock_ms() + 5000;
 
-	while (sf_ctrl && fcnvme_host_ctrl_delete(sf_ctrl) == 1 && sf_now_ms() < end)
+	while (sf_ctrl && fcnvme_host_ctrl_delete(sf_ctrl) == 1 && fcnvme_clock_ms() < end)
 		sf_pump();
 	sf_ctrl = NULL;
 	hw_host_port_close(sf_host);
@@ -241,7 +235,7 @@ static uint16_t sf_rw(uint8_t opc, uint64_t slba, struct fcnvme_host_buf *b, uin
 {
 	struct nvme_command c;
 	struct sf_res r = { 0, 0 };
-	uint64_t end = sf_now_ms() + 5000;
+	uint64_t end = fcnvme_clock_ms() + 5000;
 
 	memset(&c, 0, sizeof(c));
 	c.rw.opcode = opc;
@@ -249,7 +243,7 @@ static uint16_t sf_rw(uint8_t opc, uint64_t slba, struct fcnvme_host_buf *b, uin
 	c.rw.slba = htole64(slba);
 	c.rw.length = htole16((uint16_t)(len / 512 - 1));
 	ck_assert_int_eq(fcnvme_host_submit(sf_ctrl, 1, &c, b, 0, len, sf_cb, &r), 0);
-	while (!r.done && sf_now_ms() < end)
+	while (!r.done && fcnvme_clock_ms() < end)
 		sf_pump();
 	ck_assert_int_eq(r.done, 1);
 	return r.status;

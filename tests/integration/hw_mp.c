@@ -26,6 +26,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <fcnvme/clock.h>
 #include <fcnvme/fc_wire.h>
 
 #include "../unit/check_hw.h"
@@ -247,9 +248,9 @@ static void host_drive(void)
 /* Drive the host until *flag becomes non-zero or ms pass. */
 static bool host_wait(_Atomic int *flag, int want, int ms)
 {
-	uint64_t end = hw_mono_ns() + (uint64_t)ms * 1000000u;
+	uint64_t end = fcnvme_clock_ns() + (uint64_t)ms * 1000000u;
 
-	while (hw_mono_ns() < end) {
+	while (fcnvme_clock_ns() < end) {
 		host_drive();
 		if (atomic_load(flag) >= want)
 			return true;
@@ -261,11 +262,11 @@ static bool host_wait(_Atomic int *flag, int want, int ms)
 static int tgt_cmd(int cmd, int ms)
 {
 	int seq = atomic_load(&sh->cmd_seq) + 1;
-	uint64_t end = hw_mono_ns() + (uint64_t)ms * 1000000u;
+	uint64_t end = fcnvme_clock_ns() + (uint64_t)ms * 1000000u;
 
 	atomic_store(&sh->cmd, cmd);
 	atomic_store(&sh->cmd_seq, seq);
-	while (atomic_load(&sh->cmd_done_seq) != seq && hw_mono_ns() < end) {
+	while (atomic_load(&sh->cmd_done_seq) != seq && fcnvme_clock_ns() < end) {
 		host_drive();
 		usleep(200);
 	}
@@ -600,9 +601,9 @@ static void test_more_faults(struct hw_fabric *fab, struct nvme_fc_remote_port *
 	CHECK(rc == 0 && io_verify(&io, true) == 0, "I/O after lost RSP rc %d", rc);
 	/* a delayed LS still completes, late */
 	CHECK(hw_fabric_fault_add(fab, &fl) >= 0, "fault add");
-	t0 = hw_mono_ns();
+	t0 = fcnvme_clock_ns();
 	test_ls_host_to_target(rp);
-	CHECK(hw_mono_ns() - t0 >= 250000000u, "LS was not delayed");
+	CHECK(fcnvme_clock_ns() - t0 >= 250000000u, "LS was not delayed");
 	CHECK(atomic_load(&fab->r->nfaults) == 0, "faults not retired");
 }
 
@@ -810,7 +811,7 @@ static void test_host_death(void)
 static void test_stress(struct nvme_fc_remote_port *rp, int seconds)
 {
 	static struct io ios[NR_HWQ][QD];
-	uint64_t end = hw_mono_ns() + (uint64_t)seconds * 1000000000u;
+	uint64_t end = fcnvme_clock_ns() + (uint64_t)seconds * 1000000000u;
 	uint64_t submitted = 0, completed = 0, bad = 0, dup = 0, busy = 0;
 	unsigned int q, i, rnd = 12345;
 	bool draining = false;
@@ -861,11 +862,11 @@ static void test_stress(struct nvme_fc_remote_port *rp, int seconds)
 			hw_host_poll(hp, (uint16_t)q, 256);
 		}
 		hw_host_port_process(hp);
-		if (!draining && hw_mono_ns() >= end)
+		if (!draining && fcnvme_clock_ns() >= end)
 			draining = true;
 		if (draining && idle)
 			break;
-		if (hw_mono_ns() >= end + 10000000000ull)
+		if (fcnvme_clock_ns() >= end + 10000000000ull)
 			break;
 	}
 	printf("stress: %" PRIu64 " submitted, %" PRIu64 " completed, %" PRIu64 " bad, %" PRIu64

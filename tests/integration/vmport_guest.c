@@ -30,6 +30,7 @@
 #include <string.h>
 #include <time.h>
 
+#include <fcnvme/clock.h>
 #include <fcnvme/fc_wire.h>
 #include <fcnvme/nqn.h>
 #include <fcnvme/nvme.h>
@@ -64,11 +65,6 @@ static struct {
 	unsigned int bench_s;
 } opt;
 
-static uint64_t now_ms(void)
-{
-	return hw_mono_ns() / 1000000u;
-}
-
 /* One round: the slow path, the controllers; sleep on the interrupts when
  * nothing happened. */
 static void pump(struct fcnvme_host_ctrl *a, struct fcnvme_host_ctrl *b)
@@ -87,7 +83,7 @@ static struct fcnvme_host_ctrl *connect_ctrl(struct vg_rport *rp, const char *nq
 {
 	struct fcnvme_host_ctrl_opts co;
 	struct fcnvme_host_ctrl *c;
-	uint64_t end = now_ms() + 15000;
+	uint64_t end = fcnvme_clock_ms() + 15000;
 
 	memset(&co, 0, sizeof(co));
 	co.subnqn = nqn;
@@ -102,7 +98,7 @@ static struct fcnvme_host_ctrl *connect_ctrl(struct vg_rport *rp, const char *nq
 		CHECK(0, "cannot create a controller for %s", nqn);
 		return NULL;
 	}
-	while (fcnvme_host_ctrl_state(c) != FCNVME_HOST_CTRL_LIVE && now_ms() < end)
+	while (fcnvme_host_ctrl_state(c) != FCNVME_HOST_CTRL_LIVE && fcnvme_clock_ms() < end)
 		pump(c, NULL);
 	CHECK(fcnvme_host_ctrl_state(c) == FCNVME_HOST_CTRL_LIVE, "%s not live: %s", nqn,
 	      fcnvme_host_ctrl_reason(c));
@@ -111,9 +107,9 @@ static struct fcnvme_host_ctrl *connect_ctrl(struct vg_rport *rp, const char *nq
 
 static void delete_ctrl(struct fcnvme_host_ctrl *c)
 {
-	uint64_t end = now_ms() + 15000;
+	uint64_t end = fcnvme_clock_ms() + 15000;
 
-	while (fcnvme_host_ctrl_delete(c) == 1 && now_ms() < end)
+	while (fcnvme_host_ctrl_delete(c) == 1 && fcnvme_clock_ms() < end)
 		pump(NULL, NULL);
 }
 
@@ -134,12 +130,12 @@ static int sync_cmd(struct fcnvme_host_ctrl *c, uint16_t qid, struct nvme_comman
 		    struct fcnvme_host_buf *buf, uint32_t len)
 {
 	struct sync_res r = { 0 };
-	uint64_t end = now_ms() + 10000;
+	uint64_t end = fcnvme_clock_ms() + 10000;
 	int rc = fcnvme_host_submit(c, qid, cmd, buf, 0, len, sync_done, &r);
 
 	if (rc)
 		return rc;
-	while (!r.done && now_ms() < end)
+	while (!r.done && fcnvme_clock_ms() < end)
 		pump(c, NULL);
 	return r.done ? r.status : -ETIMEDOUT;
 }
@@ -369,7 +365,7 @@ static void inject(struct fcnvme_host_ctrl *c, struct vg_rport *rp)
 		wqe_bad(q, i, w[i].type, (uint16_t)rp->slot, w[i].xri, w[i].cmd);
 		vg_doorbell(&G, 1 + q);
 	}
-	end = now_ms() + 5000;
+	end = fcnvme_clock_ms() + 5000;
 	do {
 		pump(c, NULL);
 		all = true;
@@ -377,7 +373,7 @@ static void inject(struct fcnvme_host_ctrl *c, struct vg_rport *rp)
 			all &= find_event(HW_EQE_LS_RSP, ls[i].id, from) != NULL;
 		for (i = 0; i < sizeof(w) / sizeof(w[0]); i++)
 			all &= G.inj_done[i] > 0;
-	} while (!all && now_ms() < end);
+	} while (!all && fcnvme_clock_ms() < end);
 	for (i = 0; i < sizeof(ls) / sizeof(ls[0]); i++) {
 		const struct vg_event *e = find_event(HW_EQE_LS_RSP, ls[i].id, from);
 
@@ -400,11 +396,11 @@ static void wait_events_restart(struct fcnvme_host_ctrl *c, struct vg_rport *rp,
 	unsigned int from = G.nev, i;
 	const struct vg_event *off = NULL, *on = NULL;
 	uint32_t gen0 = rp->desc.gen;
-	uint64_t end = now_ms() + 60000;
+	uint64_t end = fcnvme_clock_ms() + 60000;
 
 	printf("vmport_guest: ready\n");
 	fflush(stdout);
-	while (now_ms() < end && !on) {
+	while (fcnvme_clock_ms() < end && !on) {
 		pump(c, NULL);
 		for (i = from; i < G.nev; i++) {
 			if (!off && G.ev[i].type == HW_EQE_RPORT_OFFLINE &&
@@ -422,8 +418,8 @@ static void wait_events_restart(struct fcnvme_host_ctrl *c, struct vg_rport *rp,
 	printf("vmport_guest: ok restart: RPORT_OFFLINE slot %u, then RPORT_ONLINE slot %u "
 	       "generation %u -> %u\n",
 	       rp->slot, rp->slot, gen0, on->gen);
-	end = now_ms() + 30000;
-	while (fcnvme_host_ctrl_state(c) != FCNVME_HOST_CTRL_LIVE && now_ms() < end)
+	end = fcnvme_clock_ms() + 30000;
+	while (fcnvme_host_ctrl_state(c) != FCNVME_HOST_CTRL_LIVE && fcnvme_clock_ms() < end)
 		pump(c, NULL);
 	CHECK(fcnvme_host_ctrl_state(c) == FCNVME_HOST_CTRL_LIVE,
 	      "the controller did not reconnect: %s", fcnvme_host_ctrl_reason(c));
@@ -432,18 +428,18 @@ static void wait_events_restart(struct fcnvme_host_ctrl *c, struct vg_rport *rp,
 
 static void wait_heartbeat_stop(struct fcnvme_host_ctrl *c)
 {
-	uint64_t start, end = now_ms() + 30000, hb0;
+	uint64_t start, end = fcnvme_clock_ms() + 30000, hb0;
 
 	printf("vmport_guest: ready\n");
 	fflush(stdout);
-	while (!G.hb_dead && now_ms() < end)
+	while (!G.hb_dead && fcnvme_clock_ms() < end)
 		pump(c, NULL);
 	CHECK(G.hb_dead, "the heartbeat did not stop");
 	if (!G.hb_dead)
 		return;
 	hb0 = atomic_load(&G.bar->fw_heartbeat);
-	start = now_ms();
-	while (now_ms() < start + 500)
+	start = fcnvme_clock_ms();
+	while (fcnvme_clock_ms() < start + 500)
 		pump(c, NULL);
 	CHECK(atomic_load(&G.bar->fw_heartbeat) == hb0, "the heartbeat moves again");
 	CHECK(!vg_target(&G, FC_PORT_ROLE_NVME_TARGET), "a target is still online");
@@ -464,7 +460,7 @@ static void bench_done(void *arg, uint16_t status, const struct nvme_completion 
 
 	io->busy = false;
 	bench_done_n++;
-	bench_lat_ns += hw_mono_ns() - io->t_submit;
+	bench_lat_ns += fcnvme_clock_ns() - io->t_submit;
 	if (status && !bench_errors++)
 		fprintf(stderr, "vmport_guest: bench read status 0x%x\n", status);
 }
@@ -486,7 +482,7 @@ static void bench_one(struct fcnvme_host_ctrl *c, uint16_t nr_io, unsigned int q
 	for (i = 0; i < G.nvec; i++)
 		irq0 += G.irqs[i];
 	bench_done_n = bench_lat_ns = bench_errors = 0;
-	t0 = hw_mono_ns();
+	t0 = fcnvme_clock_ns();
 	end = t0 + (uint64_t)(secs * 1e9);
 	do {
 		for (i = 0, inflight = 0; i < qd; i++) {
@@ -496,14 +492,14 @@ static void bench_one(struct fcnvme_host_ctrl *c, uint16_t nr_io, unsigned int q
 				inflight++;
 				continue;
 			}
-			if (hw_mono_ns() >= end)
+			if (fcnvme_clock_ns() >= end)
 				continue;
 			memset(&cmd, 0, sizeof(cmd));
 			cmd.rw.opcode = nvme_cmd_read;
 			cmd.rw.nsid = htole32(1);
 			cmd.rw.slba = htole64((uint64_t)i * 8);
 			cmd.rw.length = htole16(4096 / 512 - 1);
-			io[i].t_submit = hw_mono_ns();
+			io[i].t_submit = fcnvme_clock_ns();
 			if (fcnvme_host_submit(c, (uint16_t)(1 + i % nr_io), &cmd, io[i].buf, 0,
 					       4096, bench_done, &io[i]) == 0) {
 				io[i].busy = true;
@@ -511,12 +507,12 @@ static void bench_one(struct fcnvme_host_ctrl *c, uint16_t nr_io, unsigned int q
 			}
 		}
 		pump(c, NULL);
-	} while (hw_mono_ns() < end || inflight);
+	} while (fcnvme_clock_ns() < end || inflight);
 	for (i = 0; i < G.nvec; i++)
 		irq1 += G.irqs[i];
 	printf("vmport_guest: bench 4 KiB read QD%u: %.0f IOPS, mean latency %.1f us, %.2f "
 	       "interrupts per I/O, %" PRIu64 " errors\n",
-	       qd, (double)bench_done_n * 1e9 / (double)(hw_mono_ns() - t0),
+	       qd, (double)bench_done_n * 1e9 / (double)(fcnvme_clock_ns() - t0),
 	       bench_done_n ? (double)bench_lat_ns / (double)bench_done_n / 1000.0 : 0.0,
 	       bench_done_n ? (double)(irq1 - irq0) / (double)bench_done_n : 0.0, bench_errors);
 	CHECK(bench_errors == 0, "%" PRIu64 " benchmark reads failed", bench_errors);
@@ -604,9 +600,9 @@ int main(int argc, char **argv)
 	CHECK(rc == 0, "LLDD start: %d", rc);
 	/* the port server lives: its heartbeat moves */
 	hb0 = atomic_load(&G.bar->fw_heartbeat);
-	end = now_ms() + 10000;
-	while (now_ms() < end && (!vg_target(&G, FC_PORT_ROLE_NVME_TARGET) ||
-				  atomic_load(&G.bar->fw_heartbeat) < hb0 + 3))
+	end = fcnvme_clock_ms() + 10000;
+	while (fcnvme_clock_ms() < end && (!vg_target(&G, FC_PORT_ROLE_NVME_TARGET) ||
+					   atomic_load(&G.bar->fw_heartbeat) < hb0 + 3))
 		pump(NULL, NULL);
 	rp = vg_target(&G, FC_PORT_ROLE_NVME_TARGET);
 	CHECK(G.link_up, "no LINK up event");

@@ -18,6 +18,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include <fcnvme/clock.h>
 #include <fcnvme/fc_wire.h>
 
 #include "hw_vmport_ivshmem.h"
@@ -466,7 +467,7 @@ static int vg_ls_req(struct nvme_fc_local_port *lp, struct nvme_fc_remote_port *
 	g->ls[i].slot = rp->slot;
 	g->ls[i].finish = false;
 	g->ls[i].deadline_ns =
-		hw_mono_ns() +
+		fcnvme_clock_ns() +
 		(uint64_t)(lsreq->timeout ? lsreq->timeout : NVME_FC_LS_TIMEOUT_SEC) * 1000000000u;
 	vg_doorbell(g, 0);
 	return 0;
@@ -678,7 +679,7 @@ static void vg_deq_one(struct vg *g, const struct hw_eqe *e)
 /* The heartbeat watchdog: 3 s without a change is a dead port server. */
 static void vg_heartbeat(struct vg *g)
 {
-	uint64_t hb = atomic_load(&g->bar->fw_heartbeat), now = hw_mono_ns();
+	uint64_t hb = atomic_load(&g->bar->fw_heartbeat), now = fcnvme_clock_ns();
 	unsigned int i;
 
 	if (hb != g->hb_last || !g->hb_change_ns) {
@@ -697,7 +698,7 @@ static void vg_heartbeat(struct vg *g)
 /* Slow path. */
 int vg_process(struct vg *g)
 {
-	uint64_t now = hw_mono_ns();
+	uint64_t now = fcnvme_clock_ns();
 	struct hw_eqe e;
 	unsigned int i;
 	void *p;

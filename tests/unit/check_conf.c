@@ -231,46 +231,6 @@ START_TEST(load_missing_file)
 }
 END_TEST
 
-START_TEST(sizes)
-{
-	static const struct {
-		const char *in;
-		uint64_t v;
-		const char *out;
-	} t[] = {
-		{ "0", 0, "0" },
-		{ "512", 512, "512" },
-		{ "1536", 1536, "1536" },
-		{ "4K", 4096, "4K" },
-		{ "4k", 4096, "4K" },
-		{ "256M", 256ULL << 20, "256M" },
-		{ "1GiB", 1ULL << 30, "1G" },
-		{ "1GB", 1ULL << 30, "1G" },
-		{ "2048M", 2ULL << 30, "2G" },
-		{ "3T", 3ULL << 40, "3T" },
-		{ "16E", 0, NULL },
-	};
-	char buf[32];
-	uint64_t v;
-	size_t i;
-
-	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
-		if (t[i].out == NULL) {
-			ck_assert_int_ne(conf_size_parse(t[i].in, &v), 0);
-			continue;
-		}
-		ck_assert_int_eq(conf_size_parse(t[i].in, &v), 0);
-		ck_assert_uint_eq(v, t[i].v);
-		conf_size_format(v, buf, sizeof(buf));
-		ck_assert_str_eq(buf, t[i].out);
-	}
-	ck_assert_int_eq(conf_size_parse("", &v), -EINVAL);
-	ck_assert_int_eq(conf_size_parse("-1", &v), -EINVAL);
-	ck_assert_int_eq(conf_size_parse("1Q", &v), -EINVAL);
-	ck_assert_int_eq(conf_size_parse("1KX", &v), -EINVAL);
-}
-END_TEST
-
 /* Write a file of len bytes (SIZE_MAX: strlen) into dir. */
 static char *mkfile(const char *dir, const char *name, const char *text, size_t len)
 {
@@ -657,7 +617,6 @@ Suite *conf_suite(void)
 	tcase_add_test(tc, print_fixed_point);
 	tcase_add_loop_test(tc, load_errors, 0, (int)(sizeof(err_cases) / sizeof(err_cases[0])));
 	tcase_add_test(tc, load_missing_file);
-	tcase_add_test(tc, sizes);
 	tcase_add_test(tc, text_truncated_or_corrupt);
 	tcase_add_test(tc, text_include);
 	tcase_add_test(tc, relative_path_from_file_dir);

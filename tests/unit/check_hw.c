@@ -2,8 +2,8 @@
 /*
  * The Check runner of hw/: rings, fabric (and its modes, ownership checks and
  * peer/slot reclamation), mapper, firmware (data movement, steering, DMA
- * bounds), the DMA allocator, the firmware of a remote driver's port, and
- * the kernel driver's copy of the device layout.
+ * bounds), the DMA allocator, the firmware of a remote driver's port, the
+ * kernel driver's copy of the device layout, and the received-LS pool.
  */
 #include <stdlib.h>
 
@@ -21,6 +21,7 @@ int main(void)
 	srunner_add_suite(sr, hw_abi_suite());
 	srunner_add_suite(sr, hw_remote_suite());
 	srunner_add_suite(sr, hw_vmport_suite());
+	srunner_add_suite(sr, hw_ls_suite());
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);

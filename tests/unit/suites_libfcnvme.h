@@ -11,10 +11,16 @@
 
 #include <check.h>
 
+Suite *clock_suite(void);
+Suite *err_suite(void);
+Suite *hex_suite(void);
 Suite *layout_suite(void);
 Suite *ls_suite(void);
 Suite *wwn_suite(void);
 Suite *nqn_suite(void);
+Suite *num_suite(void);
+Suite *random_suite(void);
+Suite *size_suite(void);
 Suite *nvme_fc_port_suite(void);     /* host transport (helper host) */
 Suite *nvme_fc_ctrl_suite(void);     /* host vs target over loop_lldd */
 Suite *nvme_fc_sanity_suite(void);   /* host checks vs a rule-breaking target */
@@ -26,7 +32,8 @@ Suite *nvmet_fc_threads_suite(void); /* target transport (helper transport) */
 /* The suites the runner executes, in order. */
 #define LIBFCNVME_SUITES                                                                  \
 	{                                                                                 \
-		layout_suite, ls_suite, wwn_suite, nqn_suite, nvme_fc_port_suite,         \
+		clock_suite, err_suite, hex_suite, num_suite, random_suite, size_suite,   \
+			layout_suite, ls_suite, wwn_suite, nqn_suite, nvme_fc_port_suite, \
 			nvme_fc_ctrl_suite, nvme_fc_sanity_suite, nvmet_fc_ls_suite,      \
 			nvmet_fc_fcp_suite, nvmet_fc_abort_suite, nvmet_fc_threads_suite, \
 	}
