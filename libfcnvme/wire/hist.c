@@ -36,11 +36,12 @@ void fcnvme_hist_add(struct fcnvme_hist *dst, const struct fcnvme_hist *src)
 {
 	unsigned int i;
 
-	for (i = 0; i < FCNVME_HIST_BUCKETS; i++)
-		atomic_store_explicit(&dst->n[i],
-				      atomic_load_explicit(&dst->n[i], memory_order_relaxed) +
-					      atomic_load_explicit(&src->n[i], memory_order_relaxed),
-				      memory_order_relaxed);
+	for (i = 0; i < FCNVME_HIST_BUCKETS; i++) {
+		uint64_t d = atomic_load_explicit(&dst->n[i], memory_order_relaxed);
+		uint64_t a = atomic_load_explicit(&src->n[i], memory_order_relaxed);
+
+		atomic_store_explicit(&dst->n[i], d + a, memory_order_relaxed);
+	}
 }
 
 uint64_t fcnvme_hist_count(const struct fcnvme_hist *h)

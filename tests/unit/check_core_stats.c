@@ -70,24 +70,31 @@ static int subsys_cb(const struct tgt_subsys_info *si, void *arg)
 	return 0;
 }
 
-/* The I/O statistics the sequence in run_sequence() must produce. */
-static void check_seq_stats(const struct tgt_io_stats *s)
+/* The latency histogram of run_sequence(): zero_ns responses of 0 ns
+ * (bucket 0), one of 100 ns (96..103, bucket 36) and two of 3000 ns
+ * (2816..3071, bucket 75), nothing else. */
+static void check_seq_lat(const struct tgt_io_stats *s, uint64_t zero_ns)
 {
 	unsigned int i;
 
+	for (i = 0; i < FCNVME_HIST_BUCKETS; i++) {
+		uint64_t want = i == 0 ? zero_ns : i == 36 ? 1 : i == 75 ? 2 : 0;
+
+		ck_assert_msg(s->lat.n[i] == want, "bucket %u: %llu, want %llu", i,
+			      (unsigned long long)s->lat.n[i], (unsigned long long)want);
+	}
+}
+
+/* The I/O statistics the sequence in run_sequence() must produce. */
+static void check_seq_stats(const struct tgt_io_stats *s)
+{
 	ck_assert_uint_eq(s->cmds, 5);
 	ck_assert_uint_eq(s->errors, 2);
 	ck_assert_uint_eq(s->aborts, 1);
 	ck_assert_uint_eq(s->read_bytes, 4096 + 512);
 	ck_assert_uint_eq(s->write_bytes, 4096);
 	ck_assert_uint_eq(s->lat_max_ns, 3000);
-	/* 0 ns: bucket 0; 100 ns: 96..103 (36); 3000 ns: 2816..3071 (75) */
-	for (i = 0; i < FCNVME_HIST_BUCKETS; i++) {
-		uint64_t want = i == 0 ? 2 : i == 36 ? 1 : i == 75 ? 2 : 0;
-
-		ck_assert_msg(s->lat.n[i] == want, "bucket %u: %llu, want %llu", i,
-			      (unsigned long long)s->lat.n[i], (unsigned long long)want);
-	}
+	check_seq_lat(s, 2);
 	/* 5 responses: ranks 3 (p50: 100 ns, the middle of 96..103) and 5
 	 * (p99, p99.9: the last rank, the exact maximum); rank 4 (p80) is the
 	 * middle of 2816..3071 */
@@ -100,20 +107,13 @@ static void check_seq_stats(const struct tgt_io_stats *s)
 /* Namespace 1 after run_sequence(): all but the unknown-namespace error. */
 static void check_ns_stats(const struct tgt_io_stats *s)
 {
-	unsigned int i;
-
 	ck_assert_uint_eq(s->cmds, 4);
 	ck_assert_uint_eq(s->errors, 1);
 	ck_assert_uint_eq(s->aborts, 1);
 	ck_assert_uint_eq(s->read_bytes, 4608);
 	ck_assert_uint_eq(s->write_bytes, 4096);
 	ck_assert_uint_eq(s->lat_max_ns, 3000);
-	for (i = 0; i < FCNVME_HIST_BUCKETS; i++) {
-		uint64_t want = i == 0 ? 1 : i == 36 ? 1 : i == 75 ? 2 : 0;
-
-		ck_assert_msg(s->lat.n[i] == want, "ns bucket %u: %llu, want %llu", i,
-			      (unsigned long long)s->lat.n[i], (unsigned long long)want);
-	}
+	check_seq_lat(s, 1);
 	/* 4 responses: ranks 2 (p50) and 4 (p99, the maximum); rank 3 (p75)
 	 * is the middle of 2816..3071 */
 	ck_assert_uint_eq(tgt_stats_percentile(s, 500), 100);

@@ -7,6 +7,7 @@
  * adding histograms.
  */
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <fcnvme/hist.h>
@@ -160,6 +161,56 @@ START_TEST(hist_percentile_known)
 }
 END_TEST
 
+/* |p - want| <= want / 16, without overflow near UINT64_MAX */
+static int hist_within(uint64_t p, uint64_t want)
+{
+	return (p > want ? p - want : want - p) <= want / 16;
+}
+
+#define N 20000 /* values in hist_percentile_random */
+
+static int hist_cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* 20000 pseudo-random values spread over the whole 64-bit range (a random
+ * word shifted right by 0..63): every percentile, against the exact
+ * nearest-rank one of the sorted values, is within 1/16. */
+START_TEST(hist_percentile_random)
+{
+	static struct fcnvme_hist h;
+	static uint64_t v[N];
+	uint64_t x = 0x9e3779b97f4a7c15ull, want, p, rank;
+	uint32_t ppm;
+	unsigned int i;
+
+	memset(&h, 0, sizeof(h));
+	for (i = 0; i < N; i++) {
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		v[i] = x >> (x % 64);
+		fcnvme_hist_record(&h, v[i]);
+	}
+	qsort(v, N, sizeof(v[0]), hist_cmp_u64);
+	for (ppm = 0; ppm <= 1000000; ppm += ppm < 990000 ? 2500 : 100) {
+		rank = ((uint64_t)N * ppm + 999999) / 1000000;
+		want = v[rank ? rank - 1 : 0];
+		p = fcnvme_hist_percentile(&h, ppm, UINT64_MAX);
+		ck_assert_msg(hist_within(p, want), "ppm %u: %llu, want %llu +- 1/16", ppm,
+			      (unsigned long long)p, (unsigned long long)want);
+		/* with the exact maximum: still within, and the last rank exact */
+		p = fcnvme_hist_percentile(&h, ppm, v[N - 1]);
+		ck_assert_uint_le(p, v[N - 1]);
+		ck_assert(hist_within(p, want));
+	}
+	ck_assert_uint_eq(fcnvme_hist_percentile(&h, 1000000, v[N - 1]), v[N - 1]);
+}
+END_TEST
+
 START_TEST(hist_add)
 {
 	static struct fcnvme_hist a, b;
@@ -196,6 +247,7 @@ Suite *hist_suite(void)
 	tcase_add_loop_test(tc, hist_index_exact, 0, sizeof(hist_idx) / sizeof(hist_idx[0]));
 	tcase_add_test(tc, hist_bounds_all);
 	tcase_add_test(tc, hist_percentile_known);
+	tcase_add_test(tc, hist_percentile_random);
 	tcase_add_test(tc, hist_add);
 	suite_add_tcase(s, tc);
 	return s;

@@ -33,7 +33,7 @@
 #define FCNVME_HIST_SUB_BITS 3
 #define FCNVME_HIST_SUB	     (1u << FCNVME_HIST_SUB_BITS)
 /* 2 * SUB exact buckets (0..15), then SUB per power of two from 2^4 to 2^63. */
-#define FCNVME_HIST_BUCKETS ((64u - FCNVME_HIST_SUB_BITS + 1u) * FCNVME_HIST_SUB)
+#define FCNVME_HIST_BUCKETS  ((64u - FCNVME_HIST_SUB_BITS + 1u) * FCNVME_HIST_SUB)
 
 struct fcnvme_hist {
 	_Atomic uint64_t n[FCNVME_HIST_BUCKETS]; /* values per bucket */
