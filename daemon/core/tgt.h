@@ -241,7 +241,8 @@ int tgt_ana_set_state(struct tgt *t, uint32_t grpid, uint16_t portid, uint8_t st
  * Read/Compare and Write. Latency runs from the core receiving the command
  * (req_init) to its response (queue_response), in nanoseconds, counted in
  * the log-linear histogram lat (fcnvme/hist.h: exact below 16 ns, then 8
- * buckets per power of two); lat_max_ns is the exact maximum.
+ * buckets per power of two); lat_max_ns is the exact maximum. A struct
+ * tgt_io_stats is a snapshot, written only by the thread summing into it.
  */
 struct tgt_io_stats {
 	uint64_t cmds, errors, aborts;
@@ -255,7 +256,7 @@ void tgt_stats_add(struct tgt_io_stats *dst, const struct tgt_io_stats *src);
 /* The latency (ns) of rank ceil(n * permille / 1000) (500: median, 990:
  * p99, 999: p99.9): the middle of the histogram bucket holding that rank,
  * capped at lat_max_ns, so within 1/16 (6.25 %) of the true value (exact
- * below 16 ns); 0 without responses. */
+ * below 16 ns; the last rank is lat_max_ns itself); 0 without responses. */
 uint64_t tgt_stats_percentile(const struct tgt_io_stats *s, unsigned int permille);
 /* Statistics of a registered port. -ENOENT if unknown. */
 int tgt_port_stats(struct tgt *t, uint16_t portid, struct tgt_io_stats *out);
