@@ -51,14 +51,19 @@ static void hw_fw_note(struct hw_fw_batch *b, struct hw_ring *r)
 	b->ring[b->n++] = r;
 }
 
-/* Post a CQE into ring r (geometry g) of region base; 0 or -EAGAIN. */
-static int hw_fw_cq_post(struct hw_fw_batch *b, void *base, struct hw_ring *r,
-			 const struct hw_ring *g, const struct hw_cqe *c)
+/* Post a CQE into ring r (geometry g) of region base, which is peer slot
+ * slot's (or ours: HW_MAX_PORTS); 0, -EAGAIN when full, -EPROTO when the
+ * ring's memory is corrupt: the peer is then marked for the slow path to
+ * drop (hw_dev.peer_bad). */
+static int hw_fw_cq_post(struct hw_dev *d, struct hw_fw_batch *b, unsigned int slot, void *base,
+			 struct hw_ring *r, const struct hw_ring *g, const struct hw_cqe *c)
 {
 	int rc = hw_ring_post_geo(base, r, g, c, sizeof(*c));
 
 	if (rc == 0)
 		hw_fw_note(b, r);
+	else if (rc == -EPROTO && slot < HW_MAX_PORTS)
+		atomic_fetch_or_explicit(&d->peer_bad, 1ull << slot, memory_order_relaxed);
 	return rc;
 }
 
@@ -79,7 +84,7 @@ static void hw_fw_done(struct hw_dev *d, struct hw_fw_batch *b, unsigned int hwq
 	c.c.xfrd = xfrd;
 	c.c.cookie = w->cookie;
 	/* Our own CQ is sized for every outstanding WQE: cannot be full. */
-	(void)hw_fw_cq_post(b, d->base, &d->bar->cq[hwq], &d->geo->cq[hwq], &c);
+	(void)hw_fw_cq_post(d, b, HW_MAX_PORTS, d->base, &d->bar->cq[hwq], &d->geo->cq[hwq], &c);
 }
 
 /* Local memory named by a WQE: the pointer itself for a local driver; for a
@@ -197,7 +202,7 @@ static void hw_fw_fcp_cmd(struct hw_dev *d, struct hw_fw_batch *b, unsigned int 
 	memcpy(c.iu, &iu, sizeof(iu));
 	/* Half of a CQ is kept for the target's own completions. */
 	if (hw_ring_fill_reaches(&pb->cq[thwq], pg->cq[thwq].entries / 2) ||
-	    hw_fw_cq_post(b, pb, &pb->cq[thwq], &pg->cq[thwq], &c)) {
+	    hw_fw_cq_post(d, b, w->peer_slot, pb, &pb->cq[thwq], &pg->cq[thwq], &c)) {
 		atomic_fetch_add(&d->bar->cnt.busy, 1);
 		hw_fw_done(d, b, hwq, w, -EBUSY, 0);
 		return;
@@ -212,7 +217,7 @@ static void hw_fw_fcp_cmd(struct hw_dev *d, struct hw_fw_batch *b, unsigned int 
 		c.peer_slot = (uint16_t)d->slot;
 		c.xri = w->xri;
 		c.tag = w->tag;
-		if (hw_fw_cq_post(b, pb, &pb->cq[thwq], &pg->cq[thwq], &c) == 0)
+		if (hw_fw_cq_post(d, b, w->peer_slot, pb, &pb->cq[thwq], &pg->cq[thwq], &c) == 0)
 			atomic_fetch_add(&d->bar->cnt.abts_tx, 1);
 	}
 }
@@ -242,8 +247,9 @@ static void hw_fw_bls(struct hw_dev *d, struct hw_fw_batch *b, unsigned int hwq,
 	c.xri = w->xri;
 	c.tag = w->tag;
 	c.c.rx_id = w->rx_id;
-	if (hw_fw_cq_post(b, pv->base, &((struct hw_bar *)pv->base)->cq[w->peer_hwq],
-			  &pv->geo.cq[w->peer_hwq], &c)) {
+	if (hw_fw_cq_post(d, b, w->peer_slot, pv->base,
+			  &((struct hw_bar *)pv->base)->cq[w->peer_hwq], &pv->geo.cq[w->peer_hwq],
+			  &c)) {
 		hw_fw_done(d, b, hwq, w, -EBUSY, 0);
 		return;
 	}
@@ -429,7 +435,8 @@ static void hw_fw_tgt_do(struct hw_dev *d, struct hw_fw_batch *b, unsigned int h
 			hw_fetch_once(c.c.rsp, rspbuf, w->rsplen);
 			hw_fetch_once(&src_hwq, &x->src_hwq, sizeof(src_hwq));
 			if (src_hwq >= pg->nr_hwq ||
-			    hw_fw_cq_post(b, pb, &pb->cq[src_hwq], &pg->cq[src_hwq], &c)) {
+			    hw_fw_cq_post(d, b, w->peer_slot, pb, &pb->cq[src_hwq],
+					  &pg->cq[src_hwq], &c)) {
 				hw_fw_done(d, b, hwq, w, -EBUSY, data ? w->length : 0);
 				return;
 			}

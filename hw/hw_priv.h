@@ -98,6 +98,9 @@ struct hw_dev {
 	struct hw_dma_blk *dma_free;
 	uint64_t dma_in_use;  /* [ctl] bytes allocated (whole pages) */
 	uint64_t dma_refused; /* [ctl] allocations that did not fit */
+	/* [any] sets (the firmware, on whichever thread rings), [ctl] takes:
+	 * one bit per peer slot whose shared memory was found corrupt. */
+	_Atomic uint64_t peer_bad;
 	struct fcnvme_device fdev;
 
 	/* Slow-path wake-up (control thread). */

@@ -37,7 +37,8 @@ void hw_ring_init(void *base, struct hw_ring *r, uint64_t off, uint32_t entries,
 		atomic_store((_Atomic uint64_t *)hw_ring_entry(base, r, i), i);
 }
 
-/* Copy len bytes (after the sequence word) into a new entry of r (geometry g). */
+/* Copy len bytes (after the sequence word) into a new entry of r (geometry
+ * g); -EAGAIN when it is full, -EPROTO when its memory is corrupt. */
 int hw_ring_post_geo(void *base, struct hw_ring *r, const struct hw_ring *g, const void *src,
 		     size_t len)
 {
@@ -48,7 +49,7 @@ int hw_ring_post_geo(void *base, struct hw_ring *r, const struct hw_ring *g, con
 		return -EINVAL;
 	e = hw_ring_reserve_geo(base, r, g, &pos);
 	if (!e)
-		return -EAGAIN;
+		return pos == HW_RING_CORRUPT ? -EPROTO : -EAGAIN;
 	memcpy(e + sizeof(uint64_t), (const char *)src + sizeof(uint64_t), len - sizeof(uint64_t));
 	hw_ring_commit(e, pos);
 	return 0;

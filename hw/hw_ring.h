@@ -30,15 +30,23 @@ static inline void *hw_ring_entry(void *base, const struct hw_ring *g, uint64_t 
 	return (char *)base + g->off + (size_t)(pos & (g->entries - 1)) * g->esize;
 }
 
+/* *posp of a failed hw_ring_reserve_geo when the ring's memory is not
+ * consistent (a peer's region corrupted), rather than full. */
+#define HW_RING_CORRUPT UINT64_MAX
+
 /* Reserve a slot of ring r (geometry g); returns the entry (to fill, then
- * hw_ring_commit) or NULL when the ring is full. Safe for many producers in
- * many processes. */
+ * hw_ring_commit) or NULL when the ring is full, or is corrupt (*posp is
+ * then HW_RING_CORRUPT). Safe for many producers in many processes. The
+ * ring may be a peer's: a slot ahead of the tail means another producer
+ * has moved the tail on, so a tail that does not move (or keeps moving for
+ * far longer than producers can) means damaged memory, never a wait. */
 static inline void *hw_ring_reserve_geo(void *base, struct hw_ring *r, const struct hw_ring *g,
 					uint64_t *posp)
 {
 	uint64_t pos = atomic_load_explicit(&r->tail, memory_order_relaxed);
+	unsigned int tries = 0;
 
-	for (;;) {
+	for (;; tries++) {
 		void *e = hw_ring_entry(base, g, pos);
 		_Atomic uint64_t *seq = e;
 		uint64_t s = atomic_load_explicit(seq, memory_order_acquire);
@@ -52,9 +60,16 @@ static inline void *hw_ring_reserve_geo(void *base, struct hw_ring *r, const str
 				return e;
 			}
 		} else if (dif < 0) {
+			*posp = 0;
 			return NULL;
 		} else {
-			pos = atomic_load_explicit(&r->tail, memory_order_relaxed);
+			uint64_t now = atomic_load_explicit(&r->tail, memory_order_relaxed);
+
+			if (now == pos || tries >= 4096) {
+				*posp = HW_RING_CORRUPT;
+				return NULL;
+			}
+			pos = now;
 		}
 	}
 }

@@ -267,11 +267,19 @@ static void hw_tgt_eqe(struct hw_tgt_port *p, const struct hw_eqe *e)
 
 static void hw_tgt_liveness(struct hw_tgt_port *p)
 {
+	uint64_t bad = atomic_exchange_explicit(&p->dev.peer_bad, 0, memory_order_relaxed);
 	struct hw_tgt_rport *rp, *next;
 
 	for (rp = p->rports; rp; rp = next) {
 		next = rp->next;
-		if (rp->state != HW_RP_INVALID && !hw_dev_peer_alive(&p->dev, rp->slot))
+		if (rp->state == HW_RP_INVALID)
+			continue;
+		/* A peer whose rings are corrupt is dropped like a failed
+		 * link: its associations go, every other host keeps going. */
+		if (rp->slot < HW_MAX_PORTS && (bad & (1ull << rp->slot)))
+			hw_tgt_rport_lost(p, rp,
+					  "protocol violation: its shared memory is corrupt");
+		else if (!hw_dev_peer_alive(&p->dev, rp->slot))
 			hw_tgt_rport_lost(p, rp, "peer dead");
 	}
 }

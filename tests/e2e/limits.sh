@@ -151,6 +151,7 @@ check "the 4 that never connected were deleted after 10 s" test "$(grep -c \
 	>"$tmp/exhaust.out" 2>&1
 check "port e5: two 480-entry queues fit, the third gets Insufficient Resources ($(tail -1 "$tmp/exhaust.out"))" \
 	grep -q ': 5 passed, 0 failed' "$tmp/exhaust.out"
+sed 's/^/  e2e_inject: /' "$tmp/exhaust.out"
 check "the daemon says the DMA window was too small" e2e_wait_for 5 grep -q \
 	'port pdma: 1 DMA allocation(s) did not fit in its window' "$tmp/nvmetfcd.log"
 

@@ -70,6 +70,31 @@ START_TEST(test_ring_order_full_wrap)
 }
 END_TEST
 
+/* A ring whose memory is damaged (a peer's region scribbled over) is an
+ * error, not a wait: a slot ahead of a tail that does not move gives
+ * -EPROTO at once instead of spinning; a full ring is still -EAGAIN; once
+ * the slot is sane again, posting works. */
+START_TEST(test_ring_corrupt_is_an_error)
+{
+	struct rt *t = rt_new(8);
+	struct ent in;
+
+	memset(&in, 0, sizeof(in));
+	ck_assert_int_eq(hw_ring_post(t, &t->r, &in, sizeof(in)), 0);
+	/* the next slot claims a later lap than the tail */
+	atomic_store(&t->e[1].seq, 12345);
+	ck_assert_int_eq(hw_ring_post(t, &t->r, &in, sizeof(in)), -EPROTO);
+	ck_assert_uint_eq(atomic_load(&t->r.tail), 1);
+	/* a sane slot again */
+	atomic_store(&t->e[1].seq, 1);
+	ck_assert_int_eq(hw_ring_post(t, &t->r, &in, sizeof(in)), 0);
+	/* a tail far behind what the slots say */
+	atomic_store(&t->r.tail, 0);
+	ck_assert_int_eq(hw_ring_post(t, &t->r, &in, sizeof(in)), -EPROTO);
+	free(t);
+}
+END_TEST
+
 /* Flow control without the consumer's line: hw_ring_fill_reaches agrees
  * with hw_ring_fill at every fill level, across wrap-around, and refreshes
  * head_seen only when the value seen earlier no longer proves the answer. */
@@ -219,6 +244,7 @@ Suite *hw_ring_suite(void)
 
 	tcase_add_test(tc, test_ring_order_full_wrap);
 	tcase_add_test(tc, test_ring_fill_reaches);
+	tcase_add_test(tc, test_ring_corrupt_is_an_error);
 	tcase_add_test(tc, test_ring_many_producers);
 	tcase_add_test(tc, test_ring_wait_notify);
 	tcase_set_timeout(tc, 30);
