@@ -6,10 +6,10 @@
  * namespace range is cut into slots of the I/O size; with --verify every
  * write carries a pattern derived from (slot, version) and every read is
  * checked against the last version written (a slot is never in flight
- * twice), after a prefill when the workload reads. Latencies go into a
- * log-linear histogram (p50/p99/p99.9); the result is a human summary or
- * JSON, with IOPS, MiB/s and CPU use; a progress line appears once a second
- * when stdout is a terminal.
+ * twice), after a prefill when the workload reads. Latencies go into the
+ * log-linear histogram of fcnvme/hist.h (p50/p99/p99.9 within 1/16, max
+ * exact); the result is a human summary or JSON, with IOPS, MiB/s and CPU
+ * use; a progress line appears once a second when stdout is a terminal.
  */
 #include <endian.h>
 #include <errno.h>
@@ -25,11 +25,9 @@
 #include <json-c/json.h>
 
 #include <fcnvme/clock.h>
+#include <fcnvme/hist.h>
 
 #include "fcnvme.h"
-
-#define PERF_HIST_SUB	  16
-#define PERF_HIST_BUCKETS (64 * PERF_HIST_SUB)
 
 enum perf_wl {
 	PERF_READ,
@@ -74,7 +72,7 @@ struct perf {
 	unsigned int nios, inflight;
 	uint64_t done, reads, writes, errors, verify_errors;
 	uint16_t first_error;
-	uint64_t hist[PERF_HIST_BUCKETS];
+	struct fcnvme_hist hist; /* latency, ns */
 	uint64_t lat_sum, lat_max;
 };
 
@@ -95,42 +93,11 @@ static uint64_t perf_rand(struct perf *pf)
 	return z ^ (z >> 31);
 }
 
-static unsigned int perf_hist_idx(uint64_t v)
+/* The latency percentile ppm / 10^6 in us: the middle of its histogram
+ * bucket, within 1/16 (fcnvme/hist.h). */
+static double perf_percentile_us(const struct perf *pf, uint32_t ppm)
 {
-	unsigned int b;
-
-	if (v < PERF_HIST_SUB)
-		return (unsigned int)v;
-	b = 63u - (unsigned int)__builtin_clzll(v);
-	return (b - 3) * PERF_HIST_SUB + (unsigned int)((v >> (b - 4)) & (PERF_HIST_SUB - 1));
-}
-
-static uint64_t perf_hist_val(unsigned int idx)
-{
-	unsigned int b, sub;
-
-	if (idx < PERF_HIST_SUB)
-		return idx;
-	b = idx / PERF_HIST_SUB + 3;
-	sub = idx % PERF_HIST_SUB;
-	return ((uint64_t)(PERF_HIST_SUB + sub) << (b - 4)) + ((1ull << (b - 4)) >> 1);
-}
-
-static uint64_t perf_percentile(const struct perf *pf, double p)
-{
-	uint64_t want = (uint64_t)((double)pf->done * p), acc = 0;
-	unsigned int i;
-
-	if (!pf->done)
-		return 0;
-	if (want >= pf->done)
-		want = pf->done - 1;
-	for (i = 0; i < PERF_HIST_BUCKETS; i++) {
-		acc += pf->hist[i];
-		if (acc > want)
-			return perf_hist_val(i);
-	}
-	return pf->lat_max;
+	return (double)fcnvme_hist_percentile(&pf->hist, ppm, pf->lat_max) / 1000.0;
 }
 
 /* The pattern word i of a slot at a version. */
@@ -262,7 +229,7 @@ static void perf_done(void *arg, uint16_t status, const struct nvme_completion *
 			pf->reads++;
 		else
 			pf->writes++;
-		pf->hist[perf_hist_idx(lat)]++;
+		fcnvme_hist_record(&pf->hist, lat);
 		pf->lat_sum += lat;
 		if (lat > pf->lat_max)
 			pf->lat_max = lat;
@@ -337,9 +304,9 @@ static void perf_report(struct perf *pf, double secs, double cpu, bool json)
 	double iops = secs > 0 ? (double)pf->done / secs : 0;
 	double mibs = iops * pf->io_size / 1048576.0;
 	double avg = pf->done ? (double)pf->lat_sum / pf->done / 1000.0 : 0;
-	double p50 = (double)perf_percentile(pf, 0.50) / 1000.0;
-	double p99 = (double)perf_percentile(pf, 0.99) / 1000.0;
-	double p999 = (double)perf_percentile(pf, 0.999) / 1000.0;
+	double p50 = perf_percentile_us(pf, 500000);
+	double p99 = perf_percentile_us(pf, 990000);
+	double p999 = perf_percentile_us(pf, 999000);
 	double cpup = secs > 0 ? cpu / secs * 100.0 : 0;
 
 	if (json) {

@@ -115,8 +115,8 @@ void ns_fold_view(struct sq_ns *v)
 		ns_fold_counter(&v->st[i], ns ? &ns->st[i] : NULL);
 	if (!l)
 		return;
-	for (i = 0; i < TGT_LAT_BUCKETS; i++)
-		ns_fold_counter(&l->lat[i], ns ? &ns->lat[i] : NULL);
+	for (i = 0; i < FCNVME_HIST_BUCKETS; i++)
+		ns_fold_counter(&l->lat.n[i], ns ? &ns->lat.n[i] : NULL);
 	max = atomic_load_explicit(&l->max, memory_order_relaxed);
 	cur = ns ? atomic_load_explicit(&ns->lat_max, memory_order_relaxed) : 0;
 	while (ns && max > cur &&
@@ -140,14 +140,12 @@ static void ns_view_lat_alloc(struct sq *sq, uint32_t nsid)
 }
 
 /* Add the latency counters l into io. */
-static void ns_lat_add(struct tgt_io_stats *io, const _Atomic uint64_t *lat,
+static void ns_lat_add(struct tgt_io_stats *io, const struct fcnvme_hist *lat,
 		       const _Atomic uint64_t *max)
 {
 	uint64_t m = atomic_load_explicit(max, memory_order_relaxed);
-	unsigned int i;
 
-	for (i = 0; i < TGT_LAT_BUCKETS; i++)
-		io->lat[i] += atomic_load_explicit(&lat[i], memory_order_relaxed);
+	fcnvme_hist_add(&io->lat, lat);
 	if (m > io->lat_max_ns)
 		io->lat_max_ns = m;
 }
@@ -176,7 +174,7 @@ void ns_stats(const struct ns *ns, uint64_t st[NS_ST_MAX], struct tgt_io_stats *
 	memset(io, 0, sizeof(*io));
 	for (i = 0; i < NS_ST_MAX; i++)
 		st[i] = atomic_load_explicit(&ns->st[i], memory_order_relaxed);
-	ns_lat_add(io, ns->lat, &ns->lat_max);
+	ns_lat_add(io, &ns->lat, &ns->lat_max);
 	if (ns->deleting || !ns->published)
 		goto out;
 	for (c = ns->subsys->ctrls; c; c = c->next) {
@@ -189,7 +187,7 @@ void ns_stats(const struct ns *ns, uint64_t st[NS_ST_MAX], struct tgt_io_stats *
 							      memory_order_relaxed);
 			l = atomic_load_explicit(&sq->ns[ns->nsid].lat, memory_order_acquire);
 			if (l)
-				ns_lat_add(io, l->lat, &l->max);
+				ns_lat_add(io, &l->lat, &l->max);
 		}
 	}
 out:

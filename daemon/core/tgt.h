@@ -53,6 +53,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <fcnvme/hist.h>
 #include <fcnvme/nvmet_fc_core.h>
 
 struct tgt;
@@ -238,24 +239,24 @@ int tgt_ana_set_state(struct tgt *t, uint32_t grpid, uint16_t portid, uint8_t st
  * errors those with a non-zero NVMe status, aborts the commands accepted
  * but never executed (no response). Bytes are counted at execution of
  * Read/Compare and Write. Latency runs from the core receiving the command
- * (req_init) to its response (queue_response); lat[i] counts responses
- * whose latency in nanoseconds has its highest set bit at i (bucket 0 holds
- * 0 and 1 ns).
+ * (req_init) to its response (queue_response), in nanoseconds, counted in
+ * the log-linear histogram lat (fcnvme/hist.h: exact below 16 ns, then 8
+ * buckets per power of two); lat_max_ns is the exact maximum. A struct
+ * tgt_io_stats is a snapshot, written only by the thread summing into it.
  */
-#define TGT_LAT_BUCKETS 64
-
 struct tgt_io_stats {
 	uint64_t cmds, errors, aborts;
 	uint64_t read_bytes, write_bytes;
 	uint64_t lat_max_ns;
-	uint64_t lat[TGT_LAT_BUCKETS];
+	struct fcnvme_hist lat;
 };
 
 /* Add src into dst (max of the maxima). */
 void tgt_stats_add(struct tgt_io_stats *dst, const struct tgt_io_stats *src);
-/* The latency (ns) that permille thousandths of the responses do not exceed
- * (500: median, 990: p99, 999: p99.9): the upper bound of the bucket
- * holding that rank, capped at lat_max_ns; 0 without responses. */
+/* The latency (ns) of rank ceil(n * permille / 1000) (500: median, 990:
+ * p99, 999: p99.9): the middle of the histogram bucket holding that rank,
+ * capped at lat_max_ns, so within 1/16 (6.25 %) of the true value (exact
+ * below 16 ns; the last rank is lat_max_ns itself); 0 without responses. */
 uint64_t tgt_stats_percentile(const struct tgt_io_stats *s, unsigned int permille);
 /* Statistics of a registered port. -ENOENT if unknown. */
 int tgt_port_stats(struct tgt *t, uint16_t portid, struct tgt_io_stats *out);

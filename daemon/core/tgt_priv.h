@@ -94,10 +94,12 @@ enum {
 };
 
 /* Statistics of one queue: written only by its [hwq] thread (relaxed load
- * plus store, no read-modify-write), read by [ctl] with relaxed loads. */
+ * plus store, no read-modify-write; the histogram through
+ * fcnvme_hist_record()), read by [ctl] with relaxed loads (summed with
+ * fcnvme_hist_add()). c[SQ_ST_LAT_MAX] is the exact maximum latency. */
 struct sq_stats {
 	_Atomic uint64_t c[SQ_ST_MAX];
-	_Atomic uint64_t lat[TGT_LAT_BUCKETS];
+	struct fcnvme_hist lat; /* latency, ns */
 };
 
 /* A namespace. Immutable fields are set before it is first published. */
@@ -121,10 +123,12 @@ struct ns {
 	unsigned int drain_pending; /* [ctl] barrier acks to wait */
 	struct backend *be;	    /* backend instance */
 	/* Statistics folded in from queue views (ns_stats() adds the live
-	 * ones): [atomic], added to only when a view goes away. */
+	 * ones): [atomic], added to only when a view goes away, by several
+	 * threads (atomic add per counter, lat.n[] included), read with
+	 * relaxed loads. */
 	_Atomic uint64_t st[NS_ST_MAX];
 	_Atomic uint64_t lat_max;
-	_Atomic uint64_t lat[TGT_LAT_BUCKETS];
+	struct fcnvme_hist lat;
 };
 
 /* A subsystem (also the discovery subsystem, t->disc). */
@@ -165,11 +169,14 @@ struct ns_msg {
 	struct ns_msg *bnext; /* [hwq] sq->barriers */
 };
 
-/* Latency of one namespace on one queue: written only by the queue's
- * thread (plain load + store), read by [ctl]. */
+/* Latency of one namespace on one queue, allocated by [ctl] when the
+ * namespace first shows in the queue: written only by the queue's thread
+ * (relaxed load + store; lat through fcnvme_hist_record()), read by [ctl]
+ * with relaxed loads; moved into the namespace (and zeroed) by
+ * ns_fold_view(). max is the exact maximum. */
 struct sq_ns_lat {
 	_Atomic uint64_t max;
-	_Atomic uint64_t lat[TGT_LAT_BUCKETS];
+	struct fcnvme_hist lat;
 };
 
 /* A namespace as one I/O queue sees it. [hwq] */

@@ -23,12 +23,6 @@ static inline uint64_t st_get(const _Atomic uint64_t *c)
 	return atomic_load_explicit(c, memory_order_relaxed);
 }
 
-/* Bucket of a latency: index of its highest set bit (0 and 1 ns: 0). */
-static inline unsigned int lat_bucket(uint64_t ns)
-{
-	return ns > 1 ? 63u - (unsigned int)__builtin_clzll(ns) : 0u;
-}
-
 /* [hwq] The response to req with status leaves its queue; nsid is the
  * namespace the command addressed (0: none or not visible). Only NVMe
  * commands on I/O queues count (not the admin queue, not Connect). */
@@ -44,7 +38,7 @@ void tgt_stats_io_response(struct nvmet_fc_req *req, uint32_t nsid, uint16_t sta
 	lat = now > t0 ? now - t0 : 0;
 
 	st_add(&s->c[SQ_ST_CMDS], 1);
-	st_add(&s->lat[lat_bucket(lat)], 1);
+	fcnvme_hist_record(&s->lat, lat);
 	if (lat > st_get(&s->c[SQ_ST_LAT_MAX]))
 		atomic_store_explicit(&s->c[SQ_ST_LAT_MAX], lat, memory_order_relaxed);
 	if (status)
@@ -57,7 +51,7 @@ void tgt_stats_io_response(struct nvmet_fc_req *req, uint32_t nsid, uint16_t sta
 		if (status)
 			st_add(&v->st[NS_ST_ERRORS], 1);
 		if (l) {
-			st_add(&l->lat[lat_bucket(lat)], 1);
+			fcnvme_hist_record(&l->lat, lat);
 			if (lat > st_get(&l->max))
 				atomic_store_explicit(&l->max, lat, memory_order_relaxed);
 		}
@@ -82,18 +76,16 @@ void tgt_stats_io_bytes(struct sq *sq, bool write, uint64_t len)
 void tgt_stats_io_sq(const struct sq *sq, struct tgt_io_stats *dst)
 {
 	const struct sq_stats *s = &sq->st;
-	struct tgt_io_stats x;
-	unsigned int i;
+	uint64_t max = st_get(&s->c[SQ_ST_LAT_MAX]);
 
-	x.cmds = st_get(&s->c[SQ_ST_CMDS]);
-	x.errors = st_get(&s->c[SQ_ST_ERRORS]);
-	x.aborts = st_get(&s->c[SQ_ST_ABORTS]);
-	x.read_bytes = st_get(&s->c[SQ_ST_RBYTES]);
-	x.write_bytes = st_get(&s->c[SQ_ST_WBYTES]);
-	x.lat_max_ns = st_get(&s->c[SQ_ST_LAT_MAX]);
-	for (i = 0; i < TGT_LAT_BUCKETS; i++)
-		x.lat[i] = st_get(&s->lat[i]);
-	tgt_stats_add(dst, &x);
+	dst->cmds += st_get(&s->c[SQ_ST_CMDS]);
+	dst->errors += st_get(&s->c[SQ_ST_ERRORS]);
+	dst->aborts += st_get(&s->c[SQ_ST_ABORTS]);
+	dst->read_bytes += st_get(&s->c[SQ_ST_RBYTES]);
+	dst->write_bytes += st_get(&s->c[SQ_ST_WBYTES]);
+	if (max > dst->lat_max_ns)
+		dst->lat_max_ns = max;
+	fcnvme_hist_add(&dst->lat, &s->lat);
 }
 
 /* [ctl] Add a controller's I/O queues, live and destroyed, into dst. */

@@ -4,8 +4,8 @@
  * followed by its namespaces) and per host (host NQN and host WWPN, summed
  * over that host's live associations), from the NVMe core's counters.
  * Every row carries commands, bytes read and written, errors, aborts and
- * latency percentiles (p50, p99, p99.9, max) of the I/O queues' commands
- * (see tgt.h). An FCNVME_A_OBJ in the request keeps rows of that kind.
+ * latency percentiles (p50, p99, p99.9: within 1/16, see
+ * tgt_stats_percentile() in tgt.h; max exact) of the I/O queues' commands. An FCNVME_A_OBJ in the request keeps rows of that kind.
  */
 #include <errno.h>
 #include <stdlib.h>

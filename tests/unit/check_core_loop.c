@@ -369,7 +369,7 @@ START_TEST(test_stats_and_assoc_delete)
 	ck_assert_uint_eq(f.st.aborts, 0);
 	ck_assert_uint_eq(f.st.write_bytes, 65536);
 	ck_assert_uint_eq(f.st.read_bytes, 8192);
-	ck_assert_uint_eq(f.st.lat[0], 4); /* the fake clock stood still */
+	ck_assert_uint_eq(f.st.lat.n[0], 4); /* the fake clock stood still */
 	ck_assert_int_eq(tgt_port_stats(T, 1, &port), 0);
 	ck_assert_uint_eq(port.cmds, 4);
 

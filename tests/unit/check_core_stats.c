@@ -70,25 +70,36 @@ static int subsys_cb(const struct tgt_subsys_info *si, void *arg)
 	return 0;
 }
 
-/* The I/O statistics the sequence in run_sequence() must produce. */
-static void check_seq_stats(const struct tgt_io_stats *s)
+/* The latency histogram of run_sequence(): zero_ns responses of 0 ns
+ * (bucket 0), one of 100 ns (96..103, bucket 36) and two of 3000 ns
+ * (2816..3071, bucket 75), nothing else. */
+static void check_seq_lat(const struct tgt_io_stats *s, uint64_t zero_ns)
 {
 	unsigned int i;
 
+	for (i = 0; i < FCNVME_HIST_BUCKETS; i++) {
+		uint64_t want = i == 0 ? zero_ns : i == 36 ? 1 : i == 75 ? 2 : 0;
+
+		ck_assert_msg(s->lat.n[i] == want, "bucket %u: %llu, want %llu", i,
+			      (unsigned long long)s->lat.n[i], (unsigned long long)want);
+	}
+}
+
+/* The I/O statistics the sequence in run_sequence() must produce. */
+static void check_seq_stats(const struct tgt_io_stats *s)
+{
 	ck_assert_uint_eq(s->cmds, 5);
 	ck_assert_uint_eq(s->errors, 2);
 	ck_assert_uint_eq(s->aborts, 1);
 	ck_assert_uint_eq(s->read_bytes, 4096 + 512);
 	ck_assert_uint_eq(s->write_bytes, 4096);
 	ck_assert_uint_eq(s->lat_max_ns, 3000);
-	for (i = 0; i < TGT_LAT_BUCKETS; i++) {
-		uint64_t want = i == 0 ? 2 : i == 6 ? 1 : i == 11 ? 2 : 0;
-
-		ck_assert_msg(s->lat[i] == want, "bucket %u: %llu, want %llu", i,
-			      (unsigned long long)s->lat[i], (unsigned long long)want);
-	}
-	/* 5 responses: ranks 3 (p50) and 5 (p99, p99.9) */
-	ck_assert_uint_eq(tgt_stats_percentile(s, 500), 127);
+	check_seq_lat(s, 2);
+	/* 5 responses: ranks 3 (p50: 100 ns, the middle of 96..103) and 5
+	 * (p99, p99.9: the last rank, the exact maximum); rank 4 (p80) is the
+	 * middle of 2816..3071 */
+	ck_assert_uint_eq(tgt_stats_percentile(s, 500), 100);
+	ck_assert_uint_eq(tgt_stats_percentile(s, 800), 2944);
 	ck_assert_uint_eq(tgt_stats_percentile(s, 990), 3000);
 	ck_assert_uint_eq(tgt_stats_percentile(s, 999), 3000);
 }
@@ -96,21 +107,17 @@ static void check_seq_stats(const struct tgt_io_stats *s)
 /* Namespace 1 after run_sequence(): all but the unknown-namespace error. */
 static void check_ns_stats(const struct tgt_io_stats *s)
 {
-	unsigned int i;
-
 	ck_assert_uint_eq(s->cmds, 4);
 	ck_assert_uint_eq(s->errors, 1);
 	ck_assert_uint_eq(s->aborts, 1);
 	ck_assert_uint_eq(s->read_bytes, 4608);
 	ck_assert_uint_eq(s->write_bytes, 4096);
 	ck_assert_uint_eq(s->lat_max_ns, 3000);
-	for (i = 0; i < TGT_LAT_BUCKETS; i++) {
-		uint64_t want = i == 0 ? 1 : i == 6 ? 1 : i == 11 ? 2 : 0;
-
-		ck_assert_msg(s->lat[i] == want, "ns bucket %u: %llu, want %llu", i,
-			      (unsigned long long)s->lat[i], (unsigned long long)want);
-	}
-	ck_assert_uint_eq(tgt_stats_percentile(s, 500), 127);
+	check_seq_lat(s, 1);
+	/* 4 responses: ranks 2 (p50) and 4 (p99, the maximum); rank 3 (p75)
+	 * is the middle of 2816..3071 */
+	ck_assert_uint_eq(tgt_stats_percentile(s, 500), 100);
+	ck_assert_uint_eq(tgt_stats_percentile(s, 750), 2944);
 	ck_assert_uint_eq(tgt_stats_percentile(s, 990), 3000);
 }
 
@@ -226,7 +233,7 @@ START_TEST(test_ns_disable_keeps_counters)
 	ck_assert_int_eq(tgt_ns_foreach(H->t, H_SUBNQN, ns_cb, &f), 0);
 	ck_assert_uint_eq(f.ns.stats.cmds, 5);
 	ck_assert_uint_eq(f.ns.stats.read_bytes, 4608 + 512);
-	ck_assert_uint_eq(f.ns.stats.lat[20], 1);
+	ck_assert_uint_eq(f.ns.stats.lat.n[144], 1); /* 2^20 .. 2^20 + 2^17 - 1 */
 	ck_assert_uint_eq(f.ns.stats.lat_max_ns, 1 << 20);
 	ck_assert_uint_eq(tgt_stats_percentile(&f.ns.stats, 999), 1 << 20);
 }
@@ -262,21 +269,26 @@ START_TEST(test_percentiles)
 
 	memset(&s, 0, sizeof(s));
 	ck_assert_uint_eq(tgt_stats_percentile(&s, 500), 0);
-	/* 1000 responses: 990 at ~1 us, 9 at ~1 ms, 1 at 40 ms */
-	s.lat[9] = 990; /* 512..1023 */
-	s.lat[19] = 9;	/* 524288..1048575 */
-	s.lat[25] = 1;	/* 33554432..67108863 */
+	/* 1000 responses: 990 at 1 us, 9 at 1 ms, 1 at 40 ms */
+	s.lat.n[63] = 990; /* 960..1023 */
+	s.lat.n[143] = 9;  /* 983040..1048575 */
+	s.lat.n[185] = 1;  /* 37748736..41943039 */
 	s.lat_max_ns = 40000000;
-	ck_assert_uint_eq(tgt_stats_percentile(&s, 500), 1023);
-	ck_assert_uint_eq(tgt_stats_percentile(&s, 990), 1023);
-	ck_assert_uint_eq(tgt_stats_percentile(&s, 999), 1048575);
+	ck_assert_uint_eq(fcnvme_hist_index(1000), 63);
+	ck_assert_uint_eq(fcnvme_hist_index(1000000), 143);
+	ck_assert_uint_eq(fcnvme_hist_index(40000000), 185);
+	ck_assert_uint_eq(tgt_stats_percentile(&s, 500), 992);
+	ck_assert_uint_eq(tgt_stats_percentile(&s, 990), 992);
+	ck_assert_uint_eq(tgt_stats_percentile(&s, 999), 1015808);
 	ck_assert_uint_eq(tgt_stats_percentile(&s, 1000), 40000000);
-	/* one more slow response moves p99.9 into the top bucket */
-	s.lat[25]++;
-	ck_assert_uint_eq(tgt_stats_percentile(&s, 999), 40000000);
+	/* one more slow response moves p99.9 into the top bucket: its middle,
+	 * as rank 1000 of 1001 need not be the maximum */
+	s.lat.n[185]++;
+	ck_assert_uint_eq(tgt_stats_percentile(&s, 999), 39845888);
+	ck_assert_uint_eq(tgt_stats_percentile(&s, 1000), 40000000);
 	/* the top bucket is capped by the maximum */
 	memset(&t, 0, sizeof(t));
-	t.lat[63] = 1;
+	t.lat.n[495] = 1;
 	t.lat_max_ns = UINT64_MAX - 5;
 	ck_assert_uint_eq(tgt_stats_percentile(&t, 500), UINT64_MAX - 5);
 	/* adding sums counters and keeps the larger maximum */
@@ -285,8 +297,8 @@ START_TEST(test_percentiles)
 	tgt_stats_add(&s, &t);
 	ck_assert_uint_eq(s.cmds, 7);
 	ck_assert_uint_eq(s.errors, 1);
-	ck_assert_uint_eq(s.lat[63], 1);
-	ck_assert_uint_eq(s.lat[9], 990);
+	ck_assert_uint_eq(s.lat.n[495], 1);
+	ck_assert_uint_eq(s.lat.n[63], 990);
 	ck_assert_uint_eq(s.lat_max_ns, UINT64_MAX - 5);
 }
 END_TEST

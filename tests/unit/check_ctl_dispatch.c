@@ -308,8 +308,8 @@ START_TEST(dispatch_stats_rows)
 	ck_assert_uint_eq(u64_of(&msg, FCNVME_A_BYTES_WRITTEN), 81920);
 	ck_assert_uint_eq(u64_of(&msg, FCNVME_A_ERRORS), 2);
 	ck_assert_uint_eq(u64_of(&msg, FCNVME_A_ABORTS), 2);
-	ck_assert_uint_eq(u64_of(&msg, FCNVME_A_LAT_P50), 2047);
-	ck_assert_uint_eq(u64_of(&msg, FCNVME_A_LAT_P99), 32767);
+	ck_assert_uint_eq(u64_of(&msg, FCNVME_A_LAT_P50), 1984);
+	ck_assert_uint_eq(u64_of(&msg, FCNVME_A_LAT_P99), 19456);
 	ck_assert_uint_eq(u64_of(&msg, FCNVME_A_LAT_P999), 1500000);
 	ck_assert_uint_eq(u64_of(&msg, FCNVME_A_LAT_MAX), 1500000);
 	ck_assert(!fcnvme_msg_has(&msg, FCNVME_A_NQN));
@@ -319,14 +319,14 @@ START_TEST(dispatch_stats_rows)
 	ck_assert_uint_eq(obj, FCNVME_OBJ_SUBSYS);
 	ck_assert_str_eq(fcnvme_msg_get_str(&msg, FCNVME_A_NQN), "nqn.2026-11.io.x:a");
 	ck_assert_uint_eq(u64_of(&msg, FCNVME_A_CMDS), 100);
-	ck_assert_uint_eq(u64_of(&msg, FCNVME_A_LAT_P99), 32767);
+	ck_assert_uint_eq(u64_of(&msg, FCNVME_A_LAT_P99), 19456);
 	reply(2, &msg);
 	ck_assert_int_eq(fcnvme_msg_get_u8(&msg, FCNVME_A_OBJ, &obj), 0);
 	ck_assert_uint_eq(obj, FCNVME_OBJ_NS);
 	ck_assert_uint_eq(u64_of(&msg, FCNVME_A_CMDS), 45);
 	ck_assert_uint_eq(u64_of(&msg, FCNVME_A_ERRORS), 1);
 	ck_assert_uint_eq(u64_of(&msg, FCNVME_A_ABORTS), 2);
-	ck_assert_uint_eq(u64_of(&msg, FCNVME_A_LAT_P50), 5000);
+	ck_assert_uint_eq(u64_of(&msg, FCNVME_A_LAT_P50), 4864);
 	ck_assert_uint_eq(u64_of(&msg, FCNVME_A_LAT_MAX), 5000);
 	/* the host of the one association */
 	reply(3, &msg);

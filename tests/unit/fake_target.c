@@ -49,9 +49,10 @@ static struct {
 
 /*
  * Statistics of scale k: 100k commands of which k failed and k aborted,
- * 60 KiB read and 40 KiB written per 100, latencies 98k in [1024, 2048),
- * k in [16384, 32768) and k in [2^20, 2^21) with a maximum of 1.5 ms.
- * So p50 = 2047, p99 = 32767 and (k = 1) p99.9 = 1500000.
+ * 60 KiB read and 40 KiB written per 100, latencies 98k of 2000 ns (bucket
+ * 1920..2047), k of 20000 ns (18432..20479) and k of 1.5 ms (the maximum).
+ * So p50 = 1984 and p99 = 19456 (the buckets' middles), and (k = 1) p99.9
+ * = 1500000 (the maximum, rank 100 of 100).
  */
 static void fake_io_stats(struct tgt_io_stats *st, uint64_t k)
 {
@@ -61,9 +62,9 @@ static void fake_io_stats(struct tgt_io_stats *st, uint64_t k)
 	st->aborts = k;
 	st->read_bytes = 61440 * k;
 	st->write_bytes = 40960 * k;
-	st->lat[10] = 98 * k;
-	st->lat[14] = k;
-	st->lat[20] = k;
+	st->lat.n[fcnvme_hist_index(2000)] = 98 * k;
+	st->lat.n[fcnvme_hist_index(20000)] = k;
+	st->lat.n[fcnvme_hist_index(1500000)] = k;
 	st->lat_max_ns = k ? 1500000 : 0;
 }
 
@@ -502,14 +503,15 @@ int tgt_ns_foreach(struct tgt *t, const char *nqn, int (*cb)(const struct tgt_ns
 		ni.writes = ni.nsid;
 		ni.read_bytes = 4096 * ni.reads;
 		ni.write_bytes = 4096 * ni.writes;
-		/* one failed command more; all within 4096..8191 ns, at most
-		 * 5 us: every percentile is 5000 */
+		/* one failed command more; all of 5000 ns (bucket
+		 * 4608..5119): every percentile is its middle, 4864, and the
+		 * maximum 5000 */
 		ni.stats.cmds = ni.reads + ni.writes + 1;
 		ni.stats.errors = 1;
 		ni.stats.aborts = ni.nsid / 2;
 		ni.stats.read_bytes = ni.read_bytes;
 		ni.stats.write_bytes = ni.write_bytes;
-		ni.stats.lat[12] = ni.stats.cmds;
+		ni.stats.lat.n[fcnvme_hist_index(5000)] = ni.stats.cmds;
 		ni.stats.lat_max_ns = 5000;
 		rc = cb(&ni, arg);
 		if (rc)

@@ -14,6 +14,7 @@
 Suite *clock_suite(void);
 Suite *err_suite(void);
 Suite *hex_suite(void);
+Suite *hist_suite(void);
 Suite *layout_suite(void);
 Suite *ls_suite(void);
 Suite *wwn_suite(void);
@@ -30,12 +31,13 @@ Suite *nvmet_fc_abort_suite(void);   /* target transport (helper transport) */
 Suite *nvmet_fc_threads_suite(void); /* target transport (helper transport) */
 
 /* The suites the runner executes, in order. */
-#define LIBFCNVME_SUITES                                                                  \
-	{                                                                                 \
-		clock_suite, err_suite, hex_suite, num_suite, random_suite, size_suite,   \
-			layout_suite, ls_suite, wwn_suite, nqn_suite, nvme_fc_port_suite, \
-			nvme_fc_ctrl_suite, nvme_fc_sanity_suite, nvmet_fc_ls_suite,      \
-			nvmet_fc_fcp_suite, nvmet_fc_abort_suite, nvmet_fc_threads_suite, \
+#define LIBFCNVME_SUITES                                                                \
+	{                                                                               \
+		clock_suite, err_suite, hex_suite, hist_suite, num_suite, random_suite, \
+			size_suite, layout_suite, ls_suite, wwn_suite, nqn_suite,       \
+			nvme_fc_port_suite, nvme_fc_ctrl_suite, nvme_fc_sanity_suite,   \
+			nvmet_fc_ls_suite, nvmet_fc_fcp_suite, nvmet_fc_abort_suite,    \
+			nvmet_fc_threads_suite,                                         \
 	}
 
 #endif /* SUITES_LIBFCNVME_H */
