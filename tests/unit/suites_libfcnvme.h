@@ -22,13 +22,13 @@ Suite *nqn_suite(void);
 Suite *num_suite(void);
 Suite *random_suite(void);
 Suite *size_suite(void);
-Suite *nvme_fc_port_suite(void);     /* host transport (helper host) */
+Suite *nvme_fc_port_suite(void);     /* host transport */
 Suite *nvme_fc_ctrl_suite(void);     /* host vs target over loop_lldd */
 Suite *nvme_fc_sanity_suite(void);   /* host checks vs a rule-breaking target */
-Suite *nvmet_fc_ls_suite(void);	     /* target transport (helper transport) */
-Suite *nvmet_fc_fcp_suite(void);     /* target transport (helper transport) */
-Suite *nvmet_fc_abort_suite(void);   /* target transport (helper transport) */
-Suite *nvmet_fc_threads_suite(void); /* target transport (helper transport) */
+Suite *nvmet_fc_ls_suite(void);	     /* target transport */
+Suite *nvmet_fc_fcp_suite(void);     /* target transport */
+Suite *nvmet_fc_abort_suite(void);   /* target transport */
+Suite *nvmet_fc_threads_suite(void); /* target transport */
 
 /* The suites the runner executes, in order. */
 #define LIBFCNVME_SUITES                                                                \

@@ -383,6 +383,16 @@ vm_serve() {
 	done
 }
 
+# vm_guest_path PATH: where the guest sees a host path. The guest has a
+# /tmp of its own; the host's is at /run/host-tmp (tests/vm/guest-init).
+vm_guest_path() {
+	case $1 in
+	/tmp) echo /run/host-tmp ;;
+	/tmp/*) echo "/run/host-tmp/${1#/tmp/}" ;;
+	*) echo "$1" ;;
+	esac
+}
+
 # vm_boot SCRIPT [VAR=VALUE...] [-- QEMU ARGS...]: boot the guest, run
 # tests/vm/guest/SCRIPT with the VAR=VALUE settings in its environment, serve
 # its requests, and count its ok/FAIL lines. Returns the guest script's
@@ -401,14 +411,14 @@ vm_boot() {
 		gko=/run/vmtest/softhba.ko
 	fi
 	{
-		echo "export VM_NAME='$VM_NAME' KVER='$KVER' top_builddir='$top_builddir'"
-		echo "export top_srcdir='$top_srcdir' SOFTHBA_KO='$gko' VM_SHARE=/run/vmtest"
+		echo "export VM_NAME='$VM_NAME' KVER='$KVER' top_builddir='$(vm_guest_path "$top_builddir")'"
+		echo "export top_srcdir='$(vm_guest_path "$top_srcdir")' SOFTHBA_KO='$gko' VM_SHARE=/run/vmtest"
 		while [ $# -gt 0 ] && [ "$1" != -- ]; do
 			v=$1
 			echo "export ${v%%=*}='${v#*=}'"
 			shift
 		done
-		echo "cd /run/vmtest && exec bash '$VM_SRC/guest/$script'"
+		echo "cd /run/vmtest && exec bash '$(vm_guest_path "$VM_SRC")/guest/$script'"
 	} >"$share/job.sh"
 	[ "${1:-}" = -- ] && shift
 	echo "vm: booting for guest/$script (t=$(vm_elapsed) s)"
