@@ -43,9 +43,19 @@ sleep 1
 fd1=$(fds) map1=$(maps) rss1=$(rss)
 echo "descriptors $fd0 -> $fd1, mappings $map0 -> $map1, RSS $rss0 -> $rss1 kB"
 check "open descriptors unchanged ($fd0 -> $fd1)" test "$fd1" -eq "$fd0"
-check "mappings unchanged ($map0 -> $map1)" test "$map1" -eq "$map0"
-check "resident memory grew by less than 8 MiB ($rss0 -> $rss1 kB)" \
-	test -n "$rss0" -a -n "$rss1" -a $((${rss1:-0} - ${rss0:-0})) -lt 8192
+case ${VM_SAN_CFLAGS:-} in
+*address*)
+	# AddressSanitizer keeps freed memory in quarantine and maps its own
+	# regions as it goes: memory and mappings are LeakSanitizer's job here
+	# (the daemon's exit is checked for its report below).
+	echo "mappings and RSS not judged under AddressSanitizer"
+	;;
+*)
+	check "mappings unchanged ($map0 -> $map1)" test "$map1" -eq "$map0"
+	check "resident memory grew by less than 8 MiB ($rss0 -> $rss1 kB)" \
+		test -n "$rss0" -a -n "$rss1" -a $((${rss1:-0} - ${rss0:-0})) -lt 8192
+	;;
+esac
 # shellcheck disable=SC2046
 check "a new host port still logs in and does I/O" sh -c \
 	"timeout 30 '$FCNVME' perf $(host 241) --nqn '$NQN_A' -q 4 -o 4096 -w read -t 1 >/dev/null"
