@@ -364,12 +364,13 @@ void hw_dev_close(struct hw_dev *d)
 }
 
 /* True once no hw queue that was inside hw_fw_doorbell at snapshot seq can
- * still be there. */
+ * still be there. No fence needed: a stale read only delays the unmap, and
+ * an acquire read of a moved seq synchronises with the doorbell's release
+ * on leaving, so its reads of the old view happened before the unmap. */
 static bool hw_dev_quiet_since(const struct hw_dev *d, const uint32_t *seq)
 {
 	unsigned int q;
 
-	atomic_thread_fence(memory_order_seq_cst);
 	for (q = 0; q < HW_MAX_HWQ; q++)
 		if ((seq[q] & 1) &&
 		    atomic_load_explicit(&d->fw_epoch[q].seq, memory_order_acquire) == seq[q])
