@@ -134,6 +134,10 @@ grep -E 'path|ANA' "$m.log" | tail -8 | sed 's/^/  mount: /'
 start_node a
 check "node a rejoined as non-owner of group 1" e2e_wait_for 10 sh -c \
 	"$CA cluster groups | grep -Eq '^1 +b +non-optimized'"
+# node b must have seen node a's heartbeat again before it hands the group
+# over (node a's own view comes first)
+check "node b sees node a alive again" e2e_wait_for 15 sh -c \
+	"$CB cluster nodes | grep -Eq '^a +[0-9]+ +yes '"
 check "cluster move-group 1 a" $CB cluster move-group 1 a
 check "node a is optimized for group 1 again" e2e_wait_for 10 sh -c \
 	"$CA cluster groups | grep -Eq '^1 +a +optimized' && $CB cluster groups | grep -Eq '^1 +a +non-optimized'"
