@@ -58,6 +58,7 @@ else
 	ko "apt-get install failed"; tail -20 "$work/install.log"
 fi
 for f in /usr/sbin/nvmetfcd /usr/sbin/fcnvmectl /usr/bin/fcnvme /usr/bin/softhbactl \
+	/usr/bin/softhba-vmport \
 	/etc/nvmetfcd/nvmetfcd.conf /lib/systemd/system/nvmetfcd.service \
 	/usr/include/fcnvme/nvme_fc_driver.h /usr/share/nvmetfcd/demo.conf; do
 	[ -e "$f" ] && ok "installed $f" || ko "not installed: $f"
