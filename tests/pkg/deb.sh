@@ -63,8 +63,9 @@ for f in /usr/sbin/nvmetfcd /usr/sbin/fcnvmectl /usr/bin/fcnvme /usr/bin/softhba
 	/usr/include/fcnvme/nvme_fc_driver.h /usr/share/nvmetfcd/demo.conf; do
 	[ -e "$f" ] && ok "installed $f" || ko "not installed: $f"
 done
-[ ! -e /usr/include/fcnvme/ctl.h ] && ok "the control protocol stays private" ||
-	ko "/usr/include/fcnvme/ctl.h installed"
+[ ! -e /usr/include/fcnvmectl ] && [ ! -e /usr/include/fcnvme/ls.h ] &&
+	ok "the control protocol and the wire helpers stay private" ||
+	ko "private headers installed under /usr/include"
 getent group nvmetfcd >/dev/null && ok "the nvmetfcd group exists (sysusers.d)" ||
 	ko "no nvmetfcd group after install"
 [ "$(stat -c %G /run/nvmetfcd 2>/dev/null)" = nvmetfcd ] &&
@@ -77,20 +78,13 @@ if command -v systemd-analyze >/dev/null; then
 		ok "systemd-analyze verify of the installed unit" ||
 		{ ko "systemd-analyze verify"; cat "$work/verify.log"; }
 fi
-# A program built against the installed library and headers.
-cat >"$work/use.c" <<'C'
-#include <stdio.h>
-#include <fcnvme/wwn.h>
-int main(void)
-{
-	uint64_t w;
-	return fcnvme_wwn_parse("21:00:00:90:fa:00:00:01", &w) || w != 0x21000090fa000001ull;
-}
-C
-if cc -o "$work/use" "$work/use.c" $(pkg-config --cflags --libs libfcnvme) && "$work/use"; then
-	ok "a program links against the installed libfcnvme"
+# A program built against the installed library, headers and pkg-config
+# file, bound to the public version node only (tests/pkg/consumer.sh).
+if "$src/tests/pkg/consumer.sh" "/usr/lib/$(dpkg-architecture -qDEB_HOST_MULTIARCH)/pkgconfig" \
+	>"$work/consumer.log" 2>&1; then
+	ok "a program builds against the installed libfcnvme-dev (consumer.sh)"
 else
-	ko "linking against the installed libfcnvme"
+	ko "consumer.sh against the installed libfcnvme-dev"; cat "$work/consumer.log"
 fi
 
 echo "deb: the demo with the installed programs"
