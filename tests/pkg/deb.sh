@@ -60,7 +60,8 @@ fi
 for f in /usr/sbin/nvmetfcd /usr/sbin/fcnvmectl /usr/bin/fcnvme /usr/bin/softhbactl \
 	/usr/bin/softhba-vmport \
 	/etc/nvmetfcd/nvmetfcd.conf /lib/systemd/system/nvmetfcd.service \
-	/usr/include/fcnvme/nvme_fc_driver.h /usr/share/nvmetfcd/demo.conf; do
+	/usr/include/fcnvme/nvme_fc_driver.h /usr/share/nvmetfcd/demo.conf \
+	/usr/share/nvmetfcd/systemd/rbd.conf; do
 	[ -e "$f" ] && ok "installed $f" || ko "not installed: $f"
 done
 [ ! -e /usr/include/fcnvmectl ] && [ ! -e /usr/include/fcnvme/ls.h ] &&
