@@ -46,6 +46,20 @@ for p in "${pkgs[@]}"; do
 	ls "$work"/"${p}"_*.deb >/dev/null 2>&1 && ok "package $p built" || ko "package $p missing"
 done
 
+# The unit's maintainer scripts: not enabled, and (no systemd PID 1 is
+# needed to read them) restarted on upgrade, stopped on removal.
+mkdir -p "$work/ctrl"
+dpkg-deb -e "$(ls "$work"/nvmetfcd_*.deb)" "$work/ctrl"
+grep -q "deb-systemd-invoke \$_dh_action 'nvmetfcd.service'" "$work/ctrl/postinst" &&
+	grep -q "_dh_action=restart" "$work/ctrl/postinst" &&
+	ok "postinst restarts a running nvmetfcd on upgrade" || ko "postinst does not restart nvmetfcd on upgrade"
+grep -q "deb-systemd-invoke stop 'nvmetfcd.service'" "$work/ctrl/prerm" 2>/dev/null &&
+	ok "prerm stops nvmetfcd on removal" || ko "prerm does not stop nvmetfcd"
+# debhelper's --no-enable snippet enables only what was enabled before an
+# upgrade, behind "debian-installed".
+grep -q "deb-systemd-helper debian-installed 'nvmetfcd.service'" "$work/ctrl/postinst" &&
+	ok "the unit is not enabled on install" || ko "the unit is enabled on install"
+
 changes=$(ls "$work"/nvmetfcd_*.changes)
 lintian --fail-on error "$changes" >"$work/lintian.log" 2>&1 &&
 	ok "lintian: no errors" || { ko "lintian reports errors"; cat "$work/lintian.log"; }
