@@ -8,6 +8,7 @@
  */
 #include <check.h>
 #include <errno.h>
+#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -59,19 +60,19 @@ END_TEST
 static const char *const fmts[] = { "normal", "json", NULL };
 
 static const struct cli_opt globals[] = {
-	{ "--socket", "-s", "PATH", "Control socket.", NULL, CLI_OPT_FILE },
-	{ "--output-format", "-o", "FMT", "Output format.", fmts, 0 },
-	{ "--debug-internal", NULL, NULL, "Not for users.", NULL, CLI_OPT_HIDDEN },
-	{ "--help", "-h", NULL, "Print help.", NULL, 0 },
-	{ NULL, NULL, NULL, NULL, NULL, 0 },
+	{ "--socket", "-s", "PATH", "Control socket.", NULL, CLI_OPT_FILE, 0 },
+	{ "--output-format", "-o", "FMT", "Output format.", fmts, 0, 0 },
+	{ "--debug-internal", NULL, NULL, "Not for users.", NULL, CLI_OPT_HIDDEN, 0 },
+	{ "--help", "-h", NULL, "Print help.", NULL, 0, 0 },
+	{ NULL, NULL, NULL, NULL, NULL, 0, 0 },
 };
 
 static const struct cli_opt add_opts[] = {
-	{ "serial", NULL, "STR", "Serial number\\prefix.", NULL, 0 },
-	{ "model", NULL, "STR", ".Model string.", NULL, 0 },
+	{ "serial", NULL, "STR", "Serial number\\prefix.", NULL, 0, 0 },
+	{ "model", NULL, "STR", ".Model string.", NULL, 0, 0 },
 	{ "allow-any-host", NULL, "BOOL", "Allow any host.",
-	  (const char *const[]){ "yes", "no", NULL }, 0 },
-	{ NULL, NULL, NULL, NULL, NULL, 0 },
+	  (const char *const[]){ "yes", "no", NULL }, 0, 0 },
+	{ NULL, NULL, NULL, NULL, NULL, 0, 0 },
 };
 
 static const struct cli_cmd cmds[] = {
@@ -165,8 +166,8 @@ END_TEST
 START_TEST(test_man_settings)
 {
 	static const struct cli_opt port_set[] = {
-		{ "hw_queues", NULL, "INT", "Hardware queues.", NULL, 0 },
-		{ NULL, NULL, NULL, NULL, NULL, 0 },
+		{ "hw_queues", NULL, "INT", "Hardware queues.", NULL, 0, 0 },
+		{ NULL, NULL, NULL, NULL, NULL, 0, 0 },
 	};
 	static const struct cli_cmd groups[] = {
 		{ "ports", "", "One entry per port.", port_set },
@@ -200,8 +201,8 @@ END_TEST
 START_TEST(test_man_refuses_missing_help)
 {
 	static const struct cli_opt bad[] = {
-		{ "--x", NULL, NULL, "", NULL, 0 },
-		{ NULL, NULL, NULL, NULL, NULL, 0 },
+		{ "--x", NULL, NULL, "", NULL, 0, 0 },
+		{ NULL, NULL, NULL, NULL, NULL, 0, 0 },
 	};
 	struct cli_prog p = prog;
 	int rc;
@@ -238,6 +239,115 @@ START_TEST(test_man_groff_clean)
 	unlink(path);
 	ck_assert_msg(WIFEXITED(rc) && WEXITSTATUS(rc) == 0, "groff failed: %s", out);
 	ck_assert_msg(n == 0, "groff warnings: %s", out);
+}
+END_TEST
+
+START_TEST(test_usage_exact)
+{
+	int rc;
+	char *got;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	ck_assert_int_eq(cli_doc_usage(f, &prog, NULL), 0);
+	fclose(f);
+	ck_assert_str_eq(buf, "usage: tool-x [options] <command> [arguments]\n\n"
+			      "manage a thing.\n\n"
+			      "options:\n"
+			      "  -s, --socket PATH           Control socket.\n"
+			      "  -o, --output-format FMT     Output format. (normal, json)\n"
+			      "  -h, --help                  Print help.\n\n"
+			      "commands:\n"
+			      "  status                      Daemon status.\n"
+			      "  subsystem add NQN           Add a subsystem.\n"
+			      "  subsystem list              List subsystems.\n"
+			      "  subsystem-x del NQN         Other object.\n"
+			      "  config save FILE            Save.\n");
+	free(buf);
+	got = NULL;
+	f = open_memstream(&got, &len);
+	rc = cli_doc_usage(f, &prog, &cmds[1]);
+	fclose(f);
+	ck_assert_int_eq(rc, 0);
+	ck_assert_str_eq(got, "usage: tool-x subsystem add NQN [options]\n\nAdd a subsystem.\n\n"
+			      "options:\n"
+			      "  serial STR                  Serial number\\prefix.\n"
+			      "  model STR                   .Model string.\n"
+			      "  allow-any-host BOOL         Allow any host. (yes, no)\n");
+	free(got);
+	/* long help wraps at 79 columns under its column */
+	{
+		static const struct cli_opt longo[] = {
+			{ "--x", NULL, NULL,
+			  "aaaa bbbb cccc dddd eeee ffff gggg hhhh iiii jjjj kkkk llll mmmm nnnn oooo",
+			  NULL, 0, 0 },
+			{ NULL, NULL, NULL, NULL, NULL, 0, 0 },
+		};
+		static const struct cli_cmd c = { "w", NULL, "W.", longo };
+
+		got = NULL;
+		f = open_memstream(&got, &len);
+		cli_doc_usage(f, &prog, &c);
+		cli_doc_try_help(f, &prog, &c);
+		cli_doc_version(f, &prog);
+		fclose(f);
+		ck_assert_str_eq(
+			got,
+			"usage: tool-x w [options]\n\nW.\n\noptions:\n"
+			"  --x                         aaaa bbbb cccc dddd eeee ffff gggg hhhh iiii jjjj\n"
+			"                              kkkk llll mmmm nnnn oooo\n"
+			"Try 'tool-x w --help'.\n"
+			"tool-x (nvmetfcd) 1.2\n");
+		free(got);
+	}
+}
+END_TEST
+
+START_TEST(test_getopt_tables)
+{
+	static const struct cli_opt o[] = {
+		{ "--queue-depth", "-q", "NUM", "Depth.", NULL, 0, 'q' },
+		{ "--verbose", "-v", NULL, "More.", NULL, 0, 'v' },
+		{ "--long-only", NULL, "X", "Long.", NULL, 0, 256 },
+		{ "keyword", NULL, "X", "Not getopt.", NULL, 0, 0 },
+		{ NULL, NULL, NULL, NULL, NULL, 0, 0 },
+	};
+	static const struct cli_opt bad[] = {
+		{ "--queue-depth", "-x", "NUM", "Depth.", NULL, 0, 'q' },
+		{ NULL, NULL, NULL, NULL, NULL, 0, 0 },
+	};
+	struct option lo[4];
+	char so[8];
+	char *argv[] = { "p", "-q", "8", "--long-only=y", "-v", NULL };
+	int c, seen = 0;
+
+	ck_assert_int_eq(cli_opts_getopt(o, "+", lo, 4, so, sizeof(so)), 0);
+	ck_assert_str_eq(so, "+q:v");
+	ck_assert_str_eq(lo[0].name, "queue-depth");
+	ck_assert_int_eq(lo[0].has_arg, required_argument);
+	ck_assert_int_eq(lo[1].has_arg, no_argument);
+	ck_assert_int_eq(lo[2].val, 256);
+	ck_assert_ptr_null(lo[3].name);
+	optind = 1;
+	while ((c = getopt_long(5, argv, so, lo, NULL)) != -1) {
+		if (c == 'q') {
+			ck_assert_str_eq(optarg, "8");
+			seen |= 1;
+		} else if (c == 256) {
+			ck_assert_str_eq(optarg, "y");
+			seen |= 2;
+		} else if (c == 'v') {
+			seen |= 4;
+		} else {
+			ck_abort_msg("unexpected option %d", c);
+		}
+	}
+	ck_assert_int_eq(seen, 7);
+	/* too small, a wrong alias */
+	ck_assert_int_eq(cli_opts_getopt(o, "", lo, 3, so, sizeof(so)), -ENOSPC);
+	ck_assert_int_eq(cli_opts_getopt(o, "", lo, 4, so, 4), -ENOSPC);
+	ck_assert_int_eq(cli_opts_getopt(bad, "", lo, 4, so, sizeof(so)), -EINVAL);
 }
 END_TEST
 
@@ -360,6 +470,8 @@ int main(void)
 	tcase_add_test(man, test_man_settings);
 	tcase_add_test(man, test_man_refuses_missing_help);
 	tcase_add_test(man, test_man_groff_clean);
+	tcase_add_test(man, test_usage_exact);
+	tcase_add_test(man, test_getopt_tables);
 	suite_add_tcase(s, man);
 	tcase_add_checked_fixture(bash, bash_setup, bash_teardown);
 	tcase_add_test(bash, test_bash_complete);

@@ -33,6 +33,7 @@ struct cli_opt {
 	const char *help;	   /* one sentence, no trailing newline */
 	const char *const *values; /* NULL-terminated fixed values, or NULL */
 	unsigned int flags;	   /* CLI_OPT_* */
+	int key;		   /* getopt_long value ('q' for "-q"); 0: no getopt option */
 };
 
 struct cli_cmd {
@@ -79,6 +80,30 @@ int cli_doc_man(FILE *f, const struct cli_prog *p);
  * CLI_OPT_FILE arguments. It needs bash >= 4 and nothing else. Same
  * return values as cli_doc_man. */
 int cli_doc_bash(FILE *f, const struct cli_prog *p);
+
+/* Print the --help text of command c of p (NULL: the program's own, its
+ * global options and command list) to f: synopsis, help, options aligned
+ * in two columns. Hidden options are left out. */
+int cli_doc_usage(FILE *f, const struct cli_prog *p, const struct cli_cmd *c);
+
+/* After a usage error: one line pointing at --help (the usage text is
+ * printed by --help only, not after every error):
+ * "Try 'fcnvmectl subsystem add --help'." */
+void cli_doc_try_help(FILE *f, const struct cli_prog *p, const struct cli_cmd *c);
+
+/* --version: "fcnvmectl (nvmetfcd) 0.9.0". */
+void cli_doc_version(FILE *f, const struct cli_prog *p);
+
+struct option;
+/* Fill getopt_long's tables from a NULL-name-terminated option list:
+ * every option with a key gets a struct option (name without its dashes;
+ * has_arg from arg) in lo (nlo entries, the last one zeroed), and one with
+ * a one-letter alias "-x" its letter in shortopts (nso bytes, with ':'
+ * after a letter that takes an argument; prefix, e.g. "+", copied first).
+ * -ENOSPC if either does not fit, -EINVAL for an alias that is not "-x"
+ * with key 'x'. */
+int cli_opts_getopt(const struct cli_opt *o, const char *prefix, struct option *lo, size_t nlo,
+		    char *shortopts, size_t nso);
 
 /* The hidden option every program offers for its build:
  * "PROG --generate=man" and "PROG --generate=bash" print its page or its
