@@ -21,7 +21,15 @@
  * (rbd: librbd answers in hundreds of microseconds; spinning that long
  * would take the CPU its own threads and the OSDs need). */
 #define IO_SPIN_WAITING 64
+/* A sleep ends when work arrives (the CQ's futex is notified by a peer's
+ * firmware, a kick by the control thread or a backend's completion); the
+ * timeout only bounds a wake-up that could be lost. A thread whose sleep
+ * timed out with nothing to do sleeps again at once, each time twice as
+ * long up to IO_SLEEP_MAX_US, instead of spinning IO_SPIN_LOOPS between
+ * sleeps: an idle port costs tens of wake-ups a second, not a thousand
+ * spin phases (bench/idle.sh measures it). */
 #define IO_SLEEP_US	1000
+#define IO_SLEEP_MAX_US 64000
 
 /* Add n to a counter only this thread writes: a plain load and store, not a
  * locked read-modify-write on every loop. Readers see a relaxed value. */
@@ -42,7 +50,8 @@ static void io_thread_wake(void *arg)
 static void *io_thread_main(void *arg)
 {
 	struct io_thread *t = arg;
-	unsigned int idle = 0;
+	unsigned int idle = 0, sleep_us = IO_SLEEP_US;
+	bool dozing = false; /* the last sleep timed out and nothing came since */
 	int work, rc;
 
 	rc = tgt_hwq_start(t->tgt, t->hwq, t->mode == IO_POLL_HYBRID ? io_thread_wake : NULL, t);
@@ -61,11 +70,13 @@ static void *io_thread_main(void *arg)
 		if (work) {
 			io_stat_add(&t->busy_loops, 1);
 			idle = 0;
+			sleep_us = IO_SLEEP_US;
+			dozing = false;
 			continue;
 		}
 		if (t->mode == IO_POLL_BUSY)
 			continue;
-		if (++idle < IO_SPIN_LOOPS &&
+		if (!dozing && ++idle < IO_SPIN_LOOPS &&
 		    (idle < IO_SPIN_WAITING || !tgt_hwq_waits(t->tgt, t->hwq)))
 			continue;
 		idle = 0;
@@ -77,8 +88,17 @@ static void *io_thread_main(void *arg)
 			continue;
 		}
 		io_stat_add(&t->sleeps, 1);
-		t->ops->wait(t->lldd, t->hwq, IO_SLEEP_US);
+		rc = t->ops->wait(t->lldd, t->hwq, sleep_us);
 		tgt_hwq_sleep(t->tgt, t->hwq, false);
+		if (rc > 0) {
+			sleep_us = IO_SLEEP_US;
+			dozing = false;
+		} else {
+			/* timed out or kicked: the next poll tells which */
+			dozing = true;
+			if (sleep_us < IO_SLEEP_MAX_US)
+				sleep_us *= 2;
+		}
 	}
 	/* Drain what the control thread queued before it asked us to stop. */
 	io_ring_run(&t->inbox, IO_INBOX_SIZE);

@@ -167,8 +167,11 @@ static void port_stop_threads(struct port *p, uint16_t n)
  * DMA window. Otherwise a host that follows MQES and MDTS is refused. */
 static int port_check_backing(struct port *p, const struct conf_port *cp, char *err, size_t errlen)
 {
-	uint64_t mdts = cp->mdts ? cp->mdts : CONF_DEFAULT_MDTS;
-	uint64_t qs = cp->max_queue_size ? cp->max_queue_size : 1024;
+	/* Ports come only from a parsed configuration, whose defaults
+	 * (conf_port_opts) are always filled in: mdts and max_queue_size
+	 * are set. */
+	uint64_t mdts = cp->mdts;
+	uint64_t qs = cp->max_queue_size;
 	uint64_t need = (32u + qs) * mdts;
 	struct hw_dma_usage u;
 
@@ -259,7 +262,7 @@ int port_add(struct fcd *d, const struct conf_port *cp, char *err, size_t errlen
 
 	/* The transport enforces these and the core advertises them (see
 	 * CONF_DEFAULT_MDTS for what mdts costs). */
-	ccfg.max_data_len = cp->mdts ? cp->mdts : CONF_DEFAULT_MDTS;
+	ccfg.max_data_len = cp->mdts;
 	ccfg.max_queue_size = cp->max_queue_size;
 	ccfg.max_io_queues = cp->max_io_queues;
 	rc = nvmet_fc_bind_core(p->tp, tgt_core_ops(), d->tgt, &port_env, p, &ccfg);

@@ -20,6 +20,7 @@
 
 #include <fcnvme/num.h>
 #include <fcnvme/wwn.h>
+#include <fcnvmecli/doc.h>
 
 #include "hw_fabric.h"
 #include "hw_vmport.h"
@@ -28,27 +29,73 @@
 
 static bool verbose;
 
+enum {
+	OPT_GENERATE = 256
+};
+
+static const struct cli_opt vmport_opts[] = {
+	{ "--fabric", NULL, "NAME",
+	  "Software fabric to join (it must exist: softhbactl fabric create NAME).", NULL, 0, 'f' },
+	{ "--wwnn", NULL, "WWN", "The port's node name (0x and 16 hex digits).", NULL, 0, 'n' },
+	{ "--wwpn", NULL, "WWN", "The port's port name (0x and 16 hex digits).", NULL, 0, 'p' },
+	{ "--socket", NULL, "PATH",
+	  "Unix socket QEMU connects to: -chardev socket,path=PATH,id=ivs -device "
+	  "ivshmem-doorbell,chardev=ivs,vectors=N+1 for N hardware queues.",
+	  NULL, CLI_OPT_FILE, 's' },
+	{ "--shm-dir", NULL, "DIR",
+	  "Where fabrics live (default $FCNVME_SHM_DIR or " HW_DEFAULT_SHM_DIR ").", NULL,
+	  CLI_OPT_FILE, 'd' },
+	{ "--hw-queues", NULL, "N", "Hardware queues, 1 to 16 (default 1).", NULL, 0, 'q' },
+	{ "--xri", NULL, "N", "Exchanges, 16 to 65536 (default 1024).", NULL, 0, 'x' },
+	{ "--dma-mb", NULL, "N",
+	  "DMA window in MiB, 16 to 65536 (default 64; the region is rounded up to a power of two and "
+	  "the window takes the rest).",
+	  NULL, 0, 'm' },
+	{ "--persist", NULL, NULL, "After the guest leaves, wait for the next one.", NULL, 0, 'P' },
+	{ "--verbose", "-v", NULL, "Log every slow-path event.", NULL, 0, 'v' },
+	{ "--help", "-h", NULL, "Print this help and exit.", NULL, 0, 'h' },
+	{ "--version", "-V", NULL, "Print the version and exit.", NULL, 0, 'V' },
+	{ "--generate", NULL, "WHAT", "Print the manual page or bash completion script.",
+	  (const char *const[]){ "man", "bash", NULL }, CLI_OPT_HIDDEN, OPT_GENERATE },
+	{ NULL, NULL, NULL, NULL, NULL, 0, 0 },
+};
+
+static const struct cli_section vmport_sections[] = {
+	{ "signals",
+	  "SIGTERM or SIGINT: log out of the targets, take the link down, leave the fabric, remove the "
+	  "socket and exit 0." },
+	{ "exit status", "0 done, 1 runtime failure, 2 bad usage." },
+	{ "see also",
+	  "softhbactl(8), nvmetfcd(8), fcnvme(1); docs/softhba-vm-port.md in the source tree." },
+	{ NULL, NULL },
+};
+
+static const struct cli_prog vmport_prog = {
+	.name = PROG,
+	.section = 8,
+	.summary = "serve a software-HBA port to a QEMU guest",
+	.synopsis = "softhba-vmport --fabric NAME --wwnn WWN --wwpn WWN --socket PATH [options]",
+	.description =
+		"softhba-vmport makes a software-HBA port usable by a driver inside a QEMU guest (the "
+		"Linux kernel LLDD softhba.ko). It joins a fabric as an ordinary initiator port, logs "
+		"into the NVMe targets and discovery controllers it finds, listens on a unix socket "
+		"for QEMU's ivshmem-doorbell chardev and serves the guest until it leaves (or, with "
+		"--persist, until it is stopped). The guest sees the port's device region as BAR2 of "
+		"the ivshmem device.",
+	.shape = CLI_DOC_COMMANDS,
+	.global_opts = vmport_opts,
+	.sections = vmport_sections,
+	.version = PACKAGE_VERSION,
+};
+
 static int usage(FILE *f)
 {
-	fprintf(f,
-		"usage: " PROG " --fabric NAME --wwnn WWN --wwpn WWN --socket PATH\n"
-		"                      [--shm-dir DIR] [--hw-queues N] [--xri N] [--dma-mb N]\n"
-		"                      [--persist] [--verbose]\n"
-		"  --fabric NAME     software fabric to join (it must exist: softhbactl fabric "
-		"create)\n"
-		"  --wwnn, --wwpn    the port's names (0x + 16 hex digits)\n"
-		"  --socket PATH     unix socket QEMU connects to:\n"
-		"                      -chardev socket,path=PATH,id=ivs\n"
-		"                      -device ivshmem-doorbell,chardev=ivs,vectors=<1 + N>\n"
-		"  --shm-dir DIR     where fabrics live (default $FCNVME_SHM_DIR or %s)\n"
-		"  --hw-queues N     hardware queues, 1..16 (default 1)\n"
-		"  --xri N           exchanges, 16..65536 (default 1024)\n"
-		"  --dma-mb N        DMA window in MiB, 16..65536 (default 64; the region is\n"
-		"                    rounded up to a power of two and the window takes the rest)\n"
-		"  --persist         after the guest leaves, wait for the next one\n"
-		"  --verbose         log every slow-path event\n",
-		HW_DEFAULT_SHM_DIR);
-	return f == stderr ? 2 : 0;
+	if (f == stderr) {
+		cli_doc_try_help(f, &vmport_prog, NULL);
+		return 2;
+	}
+	cli_doc_usage(f, &vmport_prog, NULL);
+	return 0;
 }
 
 static const char *level_name[] = { "error: ", "", "" };
@@ -158,20 +205,8 @@ static void print_stats(const struct hw_vmport_stats *s)
 
 int main(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "fabric", required_argument, NULL, 'f' },
-		{ "shm-dir", required_argument, NULL, 'd' },
-		{ "wwnn", required_argument, NULL, 'n' },
-		{ "wwpn", required_argument, NULL, 'p' },
-		{ "hw-queues", required_argument, NULL, 'q' },
-		{ "xri", required_argument, NULL, 'x' },
-		{ "dma-mb", required_argument, NULL, 'm' },
-		{ "socket", required_argument, NULL, 's' },
-		{ "persist", no_argument, NULL, 'P' },
-		{ "verbose", no_argument, NULL, 'v' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
+	struct option opts[sizeof(vmport_opts) / sizeof(vmport_opts[0])];
+	char shortopts[16];
 	struct hw_vmport_cfg cfg = {
 		.nr_hwq = 1,
 		.nr_xri = 1024,
@@ -185,7 +220,10 @@ int main(int argc, char **argv)
 	sigset_t sigs;
 	int c, rc;
 
-	while ((c = getopt_long(argc, argv, "vh", opts, NULL)) != -1) {
+	if (cli_opts_getopt(vmport_opts, "", opts, sizeof(opts) / sizeof(opts[0]), shortopts,
+			    sizeof(shortopts)))
+		return 1;
+	while ((c = getopt_long(argc, argv, shortopts, opts, NULL)) != -1) {
 		switch (c) {
 		case 'f':
 			cfg.fabric = optarg;
@@ -227,6 +265,15 @@ int main(int argc, char **argv)
 			break;
 		case 'h':
 			return usage(stdout);
+		case 'V':
+			cli_doc_version(stdout, &vmport_prog);
+			return 0;
+		case OPT_GENERATE:
+			if (cli_doc_generate(stdout, &vmport_prog, optarg)) {
+				fprintf(stderr, PROG ": --generate: man or bash\n");
+				return 2;
+			}
+			return 0;
 		default:
 			return usage(stderr);
 		}

@@ -595,6 +595,17 @@ static void run_limits(struct inj *j, unsigned int qsize, unsigned int nq)
 	expect_answer(j, "Disconnect Association", buf, len, 0, 0, rsp);
 }
 
+/* An LS the target must accept while it has room (admit) and refuse with
+ * Insufficient Resources once it has none. */
+static void expect_admission(struct inj *j, const char *name, const void *buf, uint32_t len,
+			     bool admit, uint8_t *rsp)
+{
+	if (admit)
+		expect_answer(j, name, buf, len, 0, 0, rsp);
+	else
+		expect_answer(j, name, buf, len, FCNVME_RJT_RC_INSUF_RES, FCNVME_RJT_EXP_NONE, rsp);
+}
+
 /* A host port that can log in but never connects: `count` Create
  * Associations and no Connect. The target holds at most `allowed` of them
  * (ACC) and refuses the rest with Insufficient Resources; the port then
@@ -612,11 +623,7 @@ static void run_flood(struct inj *j, unsigned int count, unsigned int allowed, u
 
 		snprintf(name, sizeof(name), "unconnected Create Association %u", i + 1);
 		len = build_cra(j, buf, 4, 31);
-		if (i < allowed)
-			expect_answer(j, name, buf, len, 0, 0, rsp);
-		else
-			expect_answer(j, name, buf, len, FCNVME_RJT_RC_INSUF_RES,
-				      FCNVME_RJT_EXP_NONE, rsp);
+		expect_admission(j, name, buf, len, i < allowed, rsp);
 	}
 	end = fcnvme_clock_ms() + (uint64_t)hold * 1000;
 	while (fcnvme_clock_ms() < end) {
@@ -642,11 +649,7 @@ static void run_exhaust(struct inj *j, unsigned int count, unsigned int allowed,
 
 		snprintf(name, sizeof(name), "Create Connection qid %u sqsize %u", i + 1, sqsize);
 		len = build_crc(buf, j->assoc_id, (uint16_t)(i + 1), (uint16_t)sqsize);
-		if (i < allowed)
-			expect_answer(j, name, buf, len, 0, 0, rsp);
-		else
-			expect_answer(j, name, buf, len, FCNVME_RJT_RC_INSUF_RES,
-				      FCNVME_RJT_EXP_NONE, rsp);
+		expect_admission(j, name, buf, len, i < allowed, rsp);
 	}
 	len = build_disc(buf, j->assoc_id);
 	expect_answer(j, "Disconnect Association", buf, len, 0, 0, rsp);

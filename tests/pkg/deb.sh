@@ -78,6 +78,19 @@ for f in /usr/sbin/nvmetfcd /usr/sbin/fcnvmectl /usr/bin/fcnvme /usr/bin/softhba
 	/usr/share/nvmetfcd/systemd/rbd.conf; do
 	[ -e "$f" ] && ok "installed $f" || ko "not installed: $f"
 done
+# Every manual page and completion script make install produced is packaged
+# (dh_missing fails the build otherwise) and reads cleanly once installed.
+for f in /usr/share/man/man8/softhba-vmport.8.gz; do
+	if [ -e "$f" ] && [ -z "$(man --warnings -l "$f" 2>&1 >/dev/null)" ]; then
+		ok "installed $f, man reads it without warnings"
+	else
+		ko "manual page $f missing or warns"
+	fi
+done
+for f in /usr/share/bash-completion/completions/softhba-vmport; do
+	bash --norc -c "source $f && complete -p ${f##*/}" >/dev/null 2>&1 &&
+		ok "installed completion $f" || ko "completion $f missing or broken"
+done
 [ ! -e /usr/include/fcnvmectl ] && [ ! -e /usr/include/fcnvme/ls.h ] &&
 	ok "the control protocol and the wire helpers stay private" ||
 	ko "private headers installed under /usr/include"

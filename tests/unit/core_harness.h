@@ -113,6 +113,7 @@ Suite *core_io_suite(void);
 Suite *core_ns_suite(void);
 Suite *core_backend_suite(void);
 Suite *core_mpsc_suite(void);
+Suite *io_thread_suite(void);
 Suite *core_stats_suite(void);
 Suite *core_limits_suite(void);
 Suite *core_linux_suite(void);
