@@ -80,7 +80,8 @@ for f in /usr/sbin/nvmetfcd /usr/sbin/fcnvmectl /usr/bin/fcnvme /usr/bin/softhba
 done
 # Every manual page and completion script make install produced is packaged
 # (dh_missing fails the build otherwise) and reads cleanly once installed.
-for f in /usr/share/man/man8/softhba-vmport.8.gz; do
+for f in /usr/share/man/man8/softhba-vmport.8.gz /usr/share/man/man8/nvmetfcd.8.gz \
+	/usr/share/man/man5/nvmetfcd.conf.5.gz; do
 	if [ -e "$f" ] && [ -z "$(man --warnings -l "$f" 2>&1 >/dev/null)" ]; then
 		ok "installed $f, man reads it without warnings"
 	else
