@@ -12,9 +12,12 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <fcnvmecli/doc.h>
+
 #include "conf/conf.h"
 #include "daemon.h"
 #include "log.h"
+#include "nvmetfcd_doc.h"
 
 #define DEFAULT_CONF	    SYSCONFDIR "/nvmetfcd/nvmetfcd.conf"
 #define DEFAULT_RUNTIME_DIR RUNSTATEDIR "/nvmetfcd"
@@ -22,17 +25,7 @@
 
 static void usage(FILE *f)
 {
-	fprintf(f,
-		"usage: nvmetfcd [-fnvV] [-c FILE] [-s SOCKET] [-S STATEDIR]\n"
-		"  -c FILE      configuration file (default " DEFAULT_CONF ")\n"
-		"  -f           stay in the foreground, log to stderr\n"
-		"  -n           check the configuration, print it normalised, exit\n"
-		"  -s SOCKET    control socket (default $RUNTIME_DIRECTORY or " DEFAULT_RUNTIME_DIR
-		")/nvmetfcd.sock\n"
-		"  -S STATEDIR  persistent state (default $STATE_DIRECTORY or " DEFAULT_STATE_DIR
-		")\n"
-		"  -v           more verbose logging (repeat for debug)\n"
-		"  -V           print the version and exit\n");
+	cli_doc_usage(f, &nvmetfcd_prog, NULL);
 }
 
 static char *dir_from_env(const char *var, const char *fallback)
@@ -53,9 +46,15 @@ int main(int argc, char *argv[])
 	struct conf *conf = NULL;
 	char err[512];
 	int ch, rc;
+	/* One table, nvmetfcd_opts (nvmetfcd_doc.c), gives getopt its
+	 * options and --help and nvmetfcd(8) their text. */
+	struct option lo[16];
+	char so[32];
 
 	o.conf_path = DEFAULT_CONF;
-	while ((ch = getopt(argc, argv, "c:fhnS:s:vV")) != -1) {
+	if (cli_opts_getopt(nvmetfcd_opts, "", lo, sizeof(lo) / sizeof(lo[0]), so, sizeof(so)))
+		return 2;
+	while ((ch = getopt_long(argc, argv, so, lo, NULL)) != -1) {
 		switch (ch) {
 		case 'c':
 			o.conf_path = optarg;
@@ -81,6 +80,12 @@ int main(int argc, char *argv[])
 		case 'h':
 			usage(stdout);
 			return 0;
+		case 'G': /* hidden: the build's manual pages (man/local.am) */
+			rc = nvmetfcd_doc_generate(stdout, optarg);
+			if (rc)
+				fprintf(stderr, "nvmetfcd: --generate=%s: %s\n", optarg,
+					strerror(-rc));
+			return rc ? 2 : 0;
 		default:
 			usage(stderr);
 			return 2;

@@ -4,7 +4,8 @@
 # judges paths against the unit's sandbox without systemd): the shipped
 # configurations, config save into /etc/nvmetfcd, backing files under
 # /var/lib/nvmetfcd, the usual disk classes; what it does not allow is
-# named exactly, and the README's drop-ins allow it.
+# named exactly, and the README's drop-ins (and systemd/rbd.conf for Ceph)
+# allow it.
 set -u
 : "${top_builddir:?}" "${top_srcdir:?}"
 daemon=$top_builddir/daemon/nvmetfcd
@@ -67,6 +68,22 @@ mkconf "$tmp/nbd.conf" /dev/nbd0
 expect_ko nbd "/dev/nbd0: device class block-nbd is not in DeviceAllow= (add DeviceAllow=block-nbd rw)" "$tmp/nbd.conf"
 printf '[Service]\nDeviceAllow=block-nbd rw\n' >"$tmp/nbd-dropin.conf"
 expect_ok nbd-dropin "$tmp/nbd.conf" "$tmp/nbd-dropin.conf"
+
+# rbd namespaces need the network the unit takes away; the shipped
+# drop-in systemd/rbd.conf gives it back
+printf 'subsystems = ( { nqn = "nqn.2026-11.io.x:a"; namespaces = ( { backend = "rbd"; pool = "rbd"; image = "img1"; } ); } );\n' >"$tmp/rbd.conf"
+expect_ko rbd "rbd/cluster: PrivateNetwork=yes leaves no network to reach Ceph (install the drop-in systemd/rbd.conf)
+rbd/cluster: RestrictAddressFamilies= does not allow AF_INET (install the drop-in systemd/rbd.conf)
+rbd/cluster: RestrictAddressFamilies= does not allow AF_INET6 (install the drop-in systemd/rbd.conf)" "$tmp/rbd.conf"
+expect_ok rbd-dropin "$tmp/rbd.conf" "$top_srcdir/systemd/rbd.conf"
+printf 'cluster = { node = "a"; node_id = 1; pool = "rbd"; };\n' >"$tmp/cluster.conf"
+expect_ko cluster "rbd/cluster: PrivateNetwork=yes leaves no network to reach Ceph (install the drop-in systemd/rbd.conf)
+rbd/cluster: RestrictAddressFamilies= does not allow AF_INET (install the drop-in systemd/rbd.conf)
+rbd/cluster: RestrictAddressFamilies= does not allow AF_INET6 (install the drop-in systemd/rbd.conf)" "$tmp/cluster.conf"
+expect_ok cluster-dropin "$tmp/cluster.conf" "$top_srcdir/systemd/rbd.conf"
+# only half of the drop-in: still no network
+printf '[Service]\nRestrictAddressFamilies=AF_INET AF_INET6\n' >"$tmp/inet.conf"
+expect_ko rbd-inet-only "rbd/cluster: PrivateNetwork=yes leaves no network to reach Ceph (install the drop-in systemd/rbd.conf)" "$tmp/rbd.conf" "$tmp/inet.conf"
 
 # a drop-in that empties ReadWritePaths= takes config save away again
 printf '[Service]\nReadWritePaths=\n' >"$tmp/reset.conf"

@@ -14,7 +14,10 @@
 # writable (readable when read_only), not behind ProtectHome= or a private
 # /tmp; each block device or uio device is allowed by DeviceAllow= in its
 # class (from /proc/devices, or from the usual device names when it does
-# not exist here). Prints one line per problem and exits 1 if there is any.
+# not exist here); rbd namespaces and a cluster (librbd/librados speak TCP)
+# have a network: PrivateNetwork= off and AF_INET/AF_INET6 allowed, as the
+# shipped drop-in systemd/rbd.conf does. Prints one line per problem and
+# exits 1 if there is any.
 set -u
 [ $# -ge 3 ] || { echo "usage: unit_sandbox.sh NVMETFCD UNIT CONF [DROPIN...]" >&2; exit 2; }
 daemon=$1 unit=$2 conf=$3
@@ -28,7 +31,7 @@ settings=$(awk '
 	sec != "[Service]" || /^[ \t]*[#;]/ || !/=/ { next }
 	{
 		k = $0; sub(/=.*/, "", k); v = $0; sub(/^[^=]*=/, "", v)
-		if (k ~ /^(ReadWritePaths|ReadOnlyPaths|InaccessiblePaths|DeviceAllow)$/) {
+		if (k ~ /^(ReadWritePaths|ReadOnlyPaths|InaccessiblePaths|DeviceAllow|RestrictAddressFamilies)$/) {
 			if (v == "") list[k] = ""
 			else list[k] = list[k] (list[k] == "" ? "" : "\n") v
 		} else
@@ -149,6 +152,26 @@ uses=$(printf '%s\n' "$norm" | awk '
 		if (sec == "p" && dev ~ /^\/dev\//) print "dev rw " dev
 		path = ""; dev = ""; shm = ""
 	}')
+# Ceph: librbd and librados need TCP.
+if printf '%s\n' "$norm" | grep -q -E '^(cluster = |[[:space:]]*backend = "rbd";)'; then
+	case $(get PrivateNetwork) in
+	yes | true | on | 1) problem "rbd/cluster: PrivateNetwork=yes leaves no network to reach Ceph (install the drop-in systemd/rbd.conf)" ;;
+	esac
+	# An allow list (entries without ~) must name the family; with only
+	# deny lists (~...), none of them may.
+	allow=$(getall RestrictAddressFamilies | grep -v '^~' | tr ' ' '\n' | sed '/^$/d')
+	deny=$(getall RestrictAddressFamilies | sed -n 's/^~//p' | tr ' ' '\n' | sed '/^$/d')
+	for af in AF_INET AF_INET6; do
+		if [ -n "$allow" ]; then
+			printf '%s\n' "$allow" | grep -qx "$af" || af_ok=no
+		else
+			printf '%s\n' "$deny" | grep -qx "$af" && af_ok=no
+		fi
+		[ "${af_ok:-yes}" = yes ] ||
+			problem "rbd/cluster: RestrictAddressFamilies= does not allow $af (install the drop-in systemd/rbd.conf)"
+		af_ok=yes
+	done
+fi
 checked=0
 while read -r kind access p; do
 	[ -n "$kind" ] || continue

@@ -4,7 +4,8 @@
  * daemon, port, namespace, subsystem and ANA sections, with its type, range,
  * default and place in the struct, and the parser that reads settings
  * through them. conf.c parses with them and conf_print.c prints from them,
- * so the two cannot disagree. Internal to conf_*.c.
+ * so the two cannot disagree; nvmetfcd_doc.c prints nvmetfcd.conf(5) from
+ * them. Internal to conf_*.c and the daemon's manual page generator.
  */
 #ifndef CONF_OPTS_H
 #define CONF_OPTS_H
@@ -40,6 +41,9 @@ struct conf_opt {
 	uint64_t min, max, def;
 	const char *const *names; /* ENUM: value i is names[i] */
 	unsigned int flags;
+	/* One sentence for nvmetfcd.conf(5) (daemon/nvmetfcd_doc.c, which
+	 * adds the range, default and "Required."); every entry has one. */
+	const char *help;
 };
 
 #define CONF_OPT_REQUIRED     0x1 /* must be present */

@@ -46,6 +46,20 @@ for p in "${pkgs[@]}"; do
 	ls "$work"/"${p}"_*.deb >/dev/null 2>&1 && ok "package $p built" || ko "package $p missing"
 done
 
+# The unit's maintainer scripts: not enabled, and (no systemd PID 1 is
+# needed to read them) restarted on upgrade, stopped on removal.
+mkdir -p "$work/ctrl"
+dpkg-deb -e "$(ls "$work"/nvmetfcd_*.deb)" "$work/ctrl"
+grep -q "deb-systemd-invoke \$_dh_action 'nvmetfcd.service'" "$work/ctrl/postinst" &&
+	grep -q "_dh_action=restart" "$work/ctrl/postinst" &&
+	ok "postinst restarts a running nvmetfcd on upgrade" || ko "postinst does not restart nvmetfcd on upgrade"
+grep -q "deb-systemd-invoke stop 'nvmetfcd.service'" "$work/ctrl/prerm" 2>/dev/null &&
+	ok "prerm stops nvmetfcd on removal" || ko "prerm does not stop nvmetfcd"
+# debhelper's --no-enable snippet enables only what was enabled before an
+# upgrade, behind "debian-installed".
+grep -q "deb-systemd-helper debian-installed 'nvmetfcd.service'" "$work/ctrl/postinst" &&
+	ok "the unit is not enabled on install" || ko "the unit is enabled on install"
+
 changes=$(ls "$work"/nvmetfcd_*.changes)
 lintian --fail-on error "$changes" >"$work/lintian.log" 2>&1 &&
 	ok "lintian: no errors" || { ko "lintian reports errors"; cat "$work/lintian.log"; }
@@ -60,12 +74,14 @@ fi
 for f in /usr/sbin/nvmetfcd /usr/sbin/fcnvmectl /usr/bin/fcnvme /usr/bin/softhbactl \
 	/usr/bin/softhba-vmport \
 	/etc/nvmetfcd/nvmetfcd.conf /lib/systemd/system/nvmetfcd.service \
-	/usr/include/fcnvme/nvme_fc_driver.h /usr/share/nvmetfcd/demo.conf; do
+	/usr/include/fcnvme/nvme_fc_driver.h /usr/share/nvmetfcd/demo.conf \
+	/usr/share/nvmetfcd/systemd/rbd.conf; do
 	[ -e "$f" ] && ok "installed $f" || ko "not installed: $f"
 done
 # Every manual page and completion script make install produced is packaged
 # (dh_missing fails the build otherwise) and reads cleanly once installed.
-for f in /usr/share/man/man8/softhba-vmport.8.gz; do
+for f in /usr/share/man/man8/softhba-vmport.8.gz /usr/share/man/man8/nvmetfcd.8.gz \
+	/usr/share/man/man5/nvmetfcd.conf.5.gz; do
 	if [ -e "$f" ] && [ -z "$(man --warnings -l "$f" 2>&1 >/dev/null)" ]; then
 		ok "installed $f, man reads it without warnings"
 	else
@@ -76,8 +92,9 @@ for f in /usr/share/bash-completion/completions/softhba-vmport; do
 	bash --norc -c "source $f && complete -p ${f##*/}" >/dev/null 2>&1 &&
 		ok "installed completion $f" || ko "completion $f missing or broken"
 done
-[ ! -e /usr/include/fcnvme/ctl.h ] && ok "the control protocol stays private" ||
-	ko "/usr/include/fcnvme/ctl.h installed"
+[ ! -e /usr/include/fcnvmectl ] && [ ! -e /usr/include/fcnvme/ls.h ] &&
+	ok "the control protocol and the wire helpers stay private" ||
+	ko "private headers installed under /usr/include"
 getent group nvmetfcd >/dev/null && ok "the nvmetfcd group exists (sysusers.d)" ||
 	ko "no nvmetfcd group after install"
 [ "$(stat -c %G /run/nvmetfcd 2>/dev/null)" = nvmetfcd ] &&
@@ -90,20 +107,13 @@ if command -v systemd-analyze >/dev/null; then
 		ok "systemd-analyze verify of the installed unit" ||
 		{ ko "systemd-analyze verify"; cat "$work/verify.log"; }
 fi
-# A program built against the installed library and headers.
-cat >"$work/use.c" <<'C'
-#include <stdio.h>
-#include <fcnvme/wwn.h>
-int main(void)
-{
-	uint64_t w;
-	return fcnvme_wwn_parse("21:00:00:90:fa:00:00:01", &w) || w != 0x21000090fa000001ull;
-}
-C
-if cc -o "$work/use" "$work/use.c" $(pkg-config --cflags --libs libfcnvme) && "$work/use"; then
-	ok "a program links against the installed libfcnvme"
+# A program built against the installed library, headers and pkg-config
+# file, bound to the public version node only (tests/pkg/consumer.sh).
+if "$src/tests/pkg/consumer.sh" "/usr/lib/$(dpkg-architecture -qDEB_HOST_MULTIARCH)/pkgconfig" \
+	>"$work/consumer.log" 2>&1; then
+	ok "a program builds against the installed libfcnvme-dev (consumer.sh)"
 else
-	ko "linking against the installed libfcnvme"
+	ko "consumer.sh against the installed libfcnvme-dev"; cat "$work/consumer.log"
 fi
 
 echo "deb: the demo with the installed programs"
