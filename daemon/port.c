@@ -228,8 +228,11 @@ int port_add(struct fcd *d, const struct conf_port *cp, char *err, size_t errlen
 	if (rc) {
 		const char *why = hw_tgt_port_open_why();
 
-		/* A refused fabric path: say which and why. */
-		if (*why)
+		/* A missing fabric, or a refused fabric path: say which and why. */
+		if (*why && rc == -ENOENT)
+			fcnvme_err(err, errlen, 0, "port %s: cannot open %s: %s", p->name, cp->dev,
+				   why);
+		else if (*why)
 			fcnvme_err(err, errlen, 0, "port %s: cannot open %s: %s: %s", p->name,
 				   cp->dev, why, strerror(-rc));
 		else

@@ -8,8 +8,18 @@
 NAME=daemon_ctl
 . "$(dirname "$0")/lib.sh"
 
-fabric_create
 demo_conf > "$tmp/nvmetfcd.conf"
+# A port never creates its fabric: before softhbactl fabric create, the
+# daemon refuses to start, says how to create it, and leaves nothing behind.
+timeout 20 "$B/daemon/nvmetfcd" -f -c "$tmp/nvmetfcd.conf" -s "$tmp/nofab.sock" \
+	-S "$tmp/nofab" >"$tmp/nofab.log" 2>&1
+check_not "a missing fabric is refused" test $? = 0
+check "the log says the fabric does not exist and how to create it" grep -qx \
+	"<4>configuration $tmp/nvmetfcd.conf: port p0: cannot open soft:$FABRIC: fabric $FABRIC does not exist (create it with softhbactl fabric create $FABRIC)" \
+	"$tmp/nofab.log"
+check "no fabric was created" test ! -e "$FCNVME_SHM_DIR/$FABRIC"
+
+fabric_create
 daemon_start "$tmp/nvmetfcd.conf" || exit 1
 
 "$B/tools/fcnvme" perf $(host 1) --nqn "$DEMO_NQN" -q 4 -o 4096 -w randread -t 30 \
