@@ -61,7 +61,16 @@ id=$(ctl assoc list | awk '$1 ~ /^0x/ { print $1; exit }')
 check "assoc delete of the live association" quiet ctl assoc delete "$id"
 check "deleted association gone from assoc list" bash -c \
 	"for i in \$(seq 100); do '$B/tools/fcnvmectl' -s '$SOCK' assoc list | grep -q '^$id ' || exit 0; sleep 0.05; done; exit 1"
+# The log tells who did it with which arguments, and what it did to the host.
+check "assoc delete is logged with the caller's uid, its arguments and result" grep -Eqx \
+	"<5>control: uid $(id -u) pid [0-9]+: assoc-delete assoc-id=$id: done" "$DLOG"
+check "the controller's end is logged with its cause" grep -Eqx \
+	"<5>host $HOSTNQN \(wwpn 0x10000090fb000001\) on port p0: controller [0-9]+ of $DEMO_NQN gone \(association $id\): deleted by the control socket \(assoc delete\)" \
+	"$DLOG"
 check_not "assoc delete of an unknown id fails" quiet ctl assoc delete 0x1
+check "a failed mutation is logged with its reason" grep -Eqx \
+	"<4>control: uid $(id -u) pid [0-9]+: assoc-delete assoc-id=0x0000000000000001: failed: .*no association 0x0000000000000001.*" \
+	"$DLOG"
 check "unknown association id is named" bash -c \
 	"'$B/tools/fcnvmectl' -s '$SOCK' assoc delete 0x1 2>&1 | grep -q 'no association 0x0000000000000001'"
 # fcnvme perf ends when its association is deleted: start the host again.
@@ -102,6 +111,38 @@ cp "$tmp/saved1.conf" "$tmp/run2.conf"
 daemon_start "$tmp/run2.conf" || exit 1
 check "config save again" quiet ctl config save "$tmp/saved2.conf"
 check "save -> load -> save identical" cmp "$tmp/saved1.conf" "$tmp/saved2.conf"
+
+# "Why can't my host connect?": the target's log says, once per event.
+BADNQN=nqn.2014-08.org.nvmexpress:uuid:00000000-0000-4000-8000-000000000009
+H3="--fabric $FABRIC --wwnn 0x20000090fb000003 --wwpn 0x10000090fb000003"
+for i in 1 2 3; do
+	"$B/tools/fcnvme" id-ctrl $H3 --hostnqn "$BADNQN" --nqn "$DEMO_NQN" >/dev/null 2>&1
+done
+check "a refused Connect is logged once with host, WWPN, port, subsystem, reason, status and field" \
+	test "$(grep -cx "<4>host $BADNQN (wwpn 0x10000090fb000003) on port p0: refused by $DEMO_NQN: host not allowed (Connect qid 0, status 0x4184, invalid field Connect data byte 512 (hostnqn))" "$DLOG")" = 1
+check "the repeats are summarised once the interval is over" wait_for "$DLOG" \
+	"^<4>host port 0x10000090fb000003: suppressed 2 similar messages (Connect refused: host not allowed) in 5 s\$" 10
+"$B/tools/fcnvme" id-ctrl $H3 --hostnqn "$HOSTNQN" --nqn nqn.2026-11.io.nvmetfcd:typo >/dev/null 2>&1
+check "an unknown subsystem is named as such" grep -qx \
+	"<4>host $HOSTNQN (wwpn 0x10000090fb000003) on port p0: refused by nqn.2026-11.io.nvmetfcd:typo: subsystem unknown (Connect qid 0, status 0x4182, invalid field Connect data byte 256 (subnqn))" \
+	"$DLOG"
+# A host whose commands stop reaching the target: keep-alive expiry, then
+# the controller's end with that cause.
+"$B/tools/fcnvme" perf --fabric "$FABRIC" --wwnn 0x20000090fb000004 --wwpn 0x10000090fb000004 \
+	--hostnqn "$HOSTNQN" --hostid "$HOSTID" --nqn "$DEMO_NQN" --keep-alive-tmo 1 \
+	-q 1 -o 4096 -w randread -t 8 >"$tmp/ka.out" 2>&1 &
+kapid=$!
+bg_pids="$bg_pids $kapid"
+check "the keep-alive host connects" wait_for "$DLOG" \
+	"^<5>host $HOSTNQN (wwpn 0x10000090fb000004) on port p0: connected to $DEMO_NQN " 10
+"$B/tools/softhbactl" --fabric "$FABRIC" fault drop cmd count 1000000 port 0x10000090fb000004 >/dev/null
+check "keep-alive expiry is logged" wait_for "$DLOG" \
+	"^<4>host $HOSTNQN (wwpn 0x10000090fb000004) on port p0: keep-alive timeout on $DEMO_NQN (controller [0-9]*): no command for 1000 ms; deleting association 0x[0-9a-f]*\$" 10
+check "and the controller's end with that cause" wait_for "$DLOG" \
+	"^<5>host $HOSTNQN (wwpn 0x10000090fb000004) on port p0: controller [0-9]* of $DEMO_NQN gone (association 0x[0-9a-f]*): keep-alive timeout\$" 10
+"$B/tools/softhbactl" --fabric "$FABRIC" fault clear >/dev/null
+wait $kapid 2>/dev/null
+check "clean exit" daemon_stop
 
 # A fabric directory another user made first is not adopted: nvmetfcd
 # refuses to start and its log names the path and the reason.
