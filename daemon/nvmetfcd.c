@@ -26,7 +26,8 @@ static void usage(FILE *f)
 		"usage: nvmetfcd [-fnvV] [-c FILE] [-s SOCKET] [-S STATEDIR]\n"
 		"  -c FILE      configuration file (default " DEFAULT_CONF ")\n"
 		"  -f           stay in the foreground, log to stderr\n"
-		"  -n           check the configuration, print it normalised, exit\n"
+		"  -n           check the configuration (errors, warnings), exit; with -v\n"
+		"               also print it normalised\n"
 		"  -s SOCKET    control socket (default $RUNTIME_DIRECTORY or " DEFAULT_RUNTIME_DIR
 		")/nvmetfcd.sock\n"
 		"  -S STATEDIR  persistent state (default $STATE_DIRECTORY or " DEFAULT_STATE_DIR
@@ -47,11 +48,35 @@ static char *dir_from_env(const char *var, const char *fallback)
 	return s;
 }
 
+/* -n: errors (exit 1) and warnings on stderr, "configuration OK" on
+ * stderr too, the normalised text on stdout only with -v (the unit's
+ * ExecStartPre runs -n on every start: its journal gets one line, not the
+ * whole configuration). */
+static int check_conf(const struct daemon_opts *o)
+{
+	struct conf *conf = NULL;
+	unsigned int warnings;
+	char err[512];
+
+	if (conf_load(o->conf_path, &conf, err, sizeof(err))) {
+		fprintf(stderr, "nvmetfcd: %s\n", err);
+		return 1;
+	}
+	warnings = conf_lint(conf, o->conf_path, stderr);
+	if (o->verbose)
+		conf_print(stdout, conf);
+	if (warnings)
+		fprintf(stderr, "nvmetfcd: %s: configuration OK, %u warning%s\n", o->conf_path,
+			warnings, warnings == 1 ? "" : "s");
+	else
+		fprintf(stderr, "nvmetfcd: %s: configuration OK\n", o->conf_path);
+	conf_free(conf);
+	return 0;
+}
+
 int main(int argc, char *argv[])
 {
 	struct daemon_opts o = { 0 };
-	struct conf *conf = NULL;
-	char err[512];
 	int ch, rc;
 
 	o.conf_path = DEFAULT_CONF;
@@ -91,16 +116,8 @@ int main(int argc, char *argv[])
 		return 2;
 	}
 
-	if (o.check_only) {
-		rc = conf_load(o.conf_path, &conf, err, sizeof(err));
-		if (rc) {
-			fprintf(stderr, "nvmetfcd: %s\n", err);
-			return 1;
-		}
-		conf_print(stdout, conf);
-		conf_free(conf);
-		return 0;
-	}
+	if (o.check_only)
+		return check_conf(&o);
 
 	log_init(o.foreground, o.verbose);
 	o.runtime_dir = dir_from_env("RUNTIME_DIRECTORY", DEFAULT_RUNTIME_DIR);

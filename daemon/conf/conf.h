@@ -158,6 +158,13 @@ int conf_load_string(const char *text, const char *name, struct conf **out, char
 /* Same, from len bytes that may hold anything (a NUL byte is an error). */
 int conf_load_buffer(const char *text, size_t len, const char *name, struct conf **out, char *err,
 		     size_t errlen);
+/*
+ * Warn about what is valid but likely a mistake: a subsystem no host can
+ * reach or exported on no port, a port whose soft fabric does not exist.
+ * One "PATH:LINE: warning: ..." line each on out; returns how many
+ * (conf_lint.c, in nvmetfcd and conf_check only: it uses the hw layer).
+ */
+unsigned int conf_lint(const struct conf *c, const char *path, FILE *out);
 /* Free a config (NULL is fine). */
 void conf_free(struct conf *c);
 /* A deep copy, or NULL. */

@@ -17,6 +17,7 @@
 #include <fcnvme/hex.h>
 #include <fcnvme/nqn.h>
 #include <fcnvme/size.h>
+#include <fcnvme/suggest.h>
 #include <fcnvme/wwn.h>
 
 #include "conf.h"
@@ -435,6 +436,26 @@ static void opts_default(const struct conf_opt *table, void *base)
 	}
 }
 
+/* Refuse the unknown setting s, with the nearest known name of table and
+ * extra when it looks like a typo of one. */
+static int opts_unknown(struct conf_parse *p, const config_setting_t *s,
+			const struct conf_opt *table, const char *const *extra, const char *what)
+{
+	const char *names[128], *near;
+	const char *name = config_setting_name(s);
+	size_t n = 0, k;
+
+	for (; table->name != NULL && n < sizeof(names) / sizeof(names[0]); table++)
+		names[n++] = table->name;
+	for (k = 0; extra != NULL && extra[k] != NULL && n < sizeof(names) / sizeof(names[0]); k++)
+		names[n++] = extra[k];
+	near = fcnvme_suggest(name, names, n);
+	if (near)
+		return conf_perr(p, s, -EINVAL, "unknown setting %s in %s (did you mean %s?)", name,
+				 what, near);
+	return conf_perr(p, s, -EINVAL, "unknown setting %s in %s", name, what);
+}
+
 /*
  * Parse the members of group g: members named in table go through
  * opt_parse; members named in extra[] are left to the caller; anything else
@@ -468,7 +489,7 @@ int conf_opts_parse(struct conf_parse *p, const config_setting_t *g, const struc
 			if (strcmp(extra[k], name) == 0)
 				break;
 		if (extra == NULL || extra[k] == NULL)
-			return conf_perr(p, s, -EINVAL, "unknown setting %s in %s", name, what);
+			return opts_unknown(p, s, table, extra, what);
 	}
 	for (o = table; o->name != NULL; o++)
 		if ((o->flags & CONF_OPT_REQUIRED) && config_setting_get_member(g, o->name) == NULL)

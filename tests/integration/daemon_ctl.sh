@@ -105,6 +105,21 @@ check "I/O works after the link bounce" quiet "$B/tools/fcnvme" perf $(host 2) -
 # save -> load -> save is byte-identical, and the saved file checks.
 check "config save" quiet ctl config save "$tmp/saved1.conf"
 check "saved config passes nvmetfcd -n" quiet "$B/daemon/nvmetfcd" -n -c "$tmp/saved1.conf"
+# -n prints problems and one line, not the configuration; -n -v prints it.
+"$B/daemon/nvmetfcd" -n -c "$tmp/saved1.conf" >"$tmp/n.out" 2>"$tmp/n.err"
+check "-n: nothing on stdout" test ! -s "$tmp/n.out"
+check "-n: configuration OK on stderr" test "$(cat "$tmp/n.err")" = \
+	"nvmetfcd: $tmp/saved1.conf: configuration OK"
+"$B/daemon/nvmetfcd" -n -v -c "$tmp/saved1.conf" >"$tmp/nv.out" 2>/dev/null
+check "-n -v: the normalised configuration" grep -q "^subsystems = (" "$tmp/nv.out"
+sed -e "s/soft:$FABRIC/soft:${FABRIC}x/" -e 's/allow_any_host = true/allow_any_host = false/' \
+	"$tmp/saved1.conf" >"$tmp/warn.conf"
+"$B/daemon/nvmetfcd" -n -c "$tmp/warn.conf" >"$tmp/w.out" 2>"$tmp/w.err"
+check "-n: warnings only: exit 0" test $? = 0
+check "-n: a port whose fabric does not exist is a warning" grep -Eqx \
+	"$tmp/warn.conf:[0-9]+: warning: port p0: fabric ${FABRIC}x does not exist \(create it with softhbactl fabric create ${FABRIC}x\)" \
+	"$tmp/w.err"
+check "-n: and the count" grep -Eqx "nvmetfcd: $tmp/warn.conf: configuration OK, [1-9][0-9]* warnings?" "$tmp/w.err"
 daemon_stop
 check "clean exit" test $? = 0
 cp "$tmp/saved1.conf" "$tmp/run2.conf"
