@@ -48,18 +48,20 @@ static char *dir_from_env(const char *var, const char *fallback)
 	return s;
 }
 
-/* -n: errors (exit 1) and warnings on stderr, "configuration OK" on
+/* -n: every error (exit 1) and warnings on stderr, "configuration OK" on
  * stderr too, the normalised text on stdout only with -v (the unit's
  * ExecStartPre runs -n on every start: its journal gets one line, not the
  * whole configuration). */
 static int check_conf(const struct daemon_opts *o)
 {
+	static char all[16384];
 	struct conf *conf = NULL;
 	unsigned int warnings;
-	char err[512];
+	char *line, *save;
 
-	if (conf_load(o->conf_path, &conf, err, sizeof(err))) {
-		fprintf(stderr, "nvmetfcd: %s\n", err);
+	if (conf_load_all(o->conf_path, &conf, all, sizeof(all))) {
+		for (line = strtok_r(all, "\n", &save); line; line = strtok_r(NULL, "\n", &save))
+			fprintf(stderr, "nvmetfcd: %s\n", line);
 		return 1;
 	}
 	warnings = conf_lint(conf, o->conf_path, stderr);

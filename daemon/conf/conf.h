@@ -152,6 +152,14 @@ struct conf {
  * "FILE:LINE: reason" in err. Nothing outside *out is touched.
  */
 int conf_load(const char *path, struct conf **out, char *err, size_t errlen);
+/*
+ * Same, reporting every error ("FILE:LINE: reason\n" each, in order, in
+ * all): parsing goes on past an error to the next setting of a group, the
+ * next element of a section and the next section (an element stops at its
+ * first error; references between sections are checked only when all parsed;
+ * a syntax error stops everything). For `nvmetfcd -n`.
+ */
+int conf_load_all(const char *path, struct conf **out, char *all, size_t alllen);
 /* Same, from a string; name is used in messages. */
 int conf_load_string(const char *text, const char *name, struct conf **out, char *err,
 		     size_t errlen);

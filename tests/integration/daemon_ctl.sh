@@ -119,6 +119,10 @@ check "-n: warnings only: exit 0" test $? = 0
 check "-n: a port whose fabric does not exist is a warning" grep -Eqx \
 	"$tmp/warn.conf:[0-9]+: warning: port p0: fabric ${FABRIC}x does not exist \(create it with softhbactl fabric create ${FABRIC}x\)" \
 	"$tmp/w.err"
+"$B/daemon/nvmetfcd" -n -c "$S/tests/conf/bad/many-errors.conf" >/dev/null 2>"$tmp/e.err"
+check "-n: errors: exit 1" test $? = 1
+check "-n: every error, each with file:line" test "$(sed "s|$S/tests/conf/bad/many-errors.conf|FILE|" "$tmp/e.err")" = \
+	"$(sed 's/^/nvmetfcd: /' "$S/tests/conf/bad/many-errors.all")"
 check "-n: and the count" grep -Eqx "nvmetfcd: $tmp/warn.conf: configuration OK, [1-9][0-9]* warnings?" "$tmp/w.err"
 daemon_stop
 check "clean exit" test $? = 0
