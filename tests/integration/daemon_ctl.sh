@@ -132,6 +132,8 @@ check "config save again" quiet ctl config save "$tmp/saved2.conf"
 check "save -> load -> save identical" cmp "$tmp/saved1.conf" "$tmp/saved2.conf"
 
 # "Why can't my host connect?": the target's log says, once per event.
+check "the configuration's namespaces are logged as added" grep -qx \
+	"<5>configuration: $DEMO_NQN namespace 1 added (268435456 bytes)" "$DLOG"
 BADNQN=nqn.2014-08.org.nvmexpress:uuid:00000000-0000-4000-8000-000000000009
 H3="--fabric $FABRIC --wwnn 0x20000090fb000003 --wwpn 0x10000090fb000003"
 for i in 1 2 3; do
