@@ -119,10 +119,8 @@ void ctrl_free(struct ctrl *c)
 		.assoc_id = c->assoc_id,
 		.host_nqn = c->hostnqn,
 		.subsys_nqn = s->nqn,
-		.reason =
-			c->end_cause
-				? c->end_cause
-				: "by the host or the fabric (Disconnect LS, logout or link loss)",
+		.reason = c->end_cause[0] ? c->end_cause
+					  : "by the host (Disconnect LS) or the transport",
 		.discovery = s->discovery,
 		.cntlid = c->cntlid,
 	};
@@ -154,7 +152,8 @@ void ctrl_delete(struct ctrl *c, const char *cause)
 	if (c->deleting)
 		return;
 	c->deleting = true;
-	c->end_cause = cause;
+	if (!c->end_cause[0])
+		snprintf(c->end_cause, sizeof(c->end_cause), "%s", cause);
 	ctrl_fail_aers(c, NVME_SC_INTERNAL | NVME_SC_DNR);
 	fc_sq = c->sqs[0] ? c->sqs[0]->fc_sq : NULL;
 	if (fc_sq && c->t->delete_assoc)
@@ -361,6 +360,22 @@ int tgt_ctrl_foreach(struct tgt *t, int (*cb)(const struct tgt_ctrl_info *, void
 	for (s = t->subsys_list; !rc && s; s = s->next)
 		rc = ctrl_foreach_subsys(s, cb, arg);
 	return rc;
+}
+
+/* Note why the associations of a host port (0: every host) on portid are
+ * about to end, for the ENDED events; the transport tears them down. */
+void tgt_host_gone(struct tgt *t, uint16_t portid, uint64_t host_wwpn, const char *cause)
+{
+	struct subsys *s = t->disc;
+	struct ctrl *c;
+
+	while (s) {
+		for (c = s->ctrls; c; c = c->next)
+			if (c->port && c->port->portid == portid && !c->end_cause[0] &&
+			    (!host_wwpn || c->host_wwpn == host_wwpn))
+				snprintf(c->end_cause, sizeof(c->end_cause), "%s", cause);
+		s = s == t->disc ? t->subsys_list : s->next;
+	}
 }
 
 /* Tear down the association with this id through the transport. */

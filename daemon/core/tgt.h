@@ -387,6 +387,10 @@ struct tgt_assoc_event {
 			  * reports it (bit 16: in the Connect data), -1: none */
 };
 
+/* [ctl] The associations of host port host_wwpn (0: of every host) on
+ * portid are about to end for cause (a host port logout, the link going
+ * down): the ENDED events will say so. */
+void tgt_host_gone(struct tgt *t, uint16_t portid, uint64_t host_wwpn, const char *cause);
 /* [ctl] cb(arg, ev) for every association event (valid during the call).
  * NULL cb: none. */
 void tgt_set_assoc_event_cb(struct tgt *t, void (*cb)(void *arg, const struct tgt_assoc_event *ev),

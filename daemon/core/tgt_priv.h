@@ -253,8 +253,10 @@ struct ctrl {
 	uint64_t ka_deadline;	 /* ms, tgt clock */
 	_Atomic bool ka_traffic; /* [atomic] set by any queue */
 	bool deleting;
-	const char *end_cause; /* set by ctrl_delete (static); NULL: the host
-				* or the transport ended it */
+	/* Why its association ends, for the ENDED event: set by ctrl_delete
+	 * or tgt_host_gone (the first cause wins); "": the host (Disconnect
+	 * LS) or the transport ended it. */
+	char end_cause[96];
 	bool vwc;
 	uint32_t aen_cfg;
 	uint32_t aen_masked; /* types sent, log not read */

@@ -147,6 +147,9 @@ check "the repeats are summarised once the interval is over" wait_for "$DLOG" \
 check "an unknown subsystem is named as such" grep -qx \
 	"<4>host $HOSTNQN (wwpn 0x10000090fb000003) on port p0: refused by nqn.2026-11.io.nvmetfcd:typo: subsystem unknown (Connect qid 0, status 0x4182, invalid field Connect data byte 256 (subnqn))" \
 	"$DLOG"
+"$B/tools/fcnvme" id-ctrl $H3 --hostnqn "$HOSTNQN" --nqn "$DEMO_NQN" >/dev/null 2>&1
+check "a host that disconnects: its controller's end says so" wait_for "$DLOG" \
+	"^<5>host $HOSTNQN (wwpn 0x10000090fb000003) on port p0: controller [0-9]* of $DEMO_NQN gone (association 0x[0-9a-f]*): by the host (Disconnect LS) or the transport\$" 10
 # A host whose commands stop reaching the target: keep-alive expiry, then
 # the controller's end with that cause.
 "$B/tools/fcnvme" perf --fabric "$FABRIC" --wwnn 0x20000090fb000004 --wwpn 0x10000090fb000004 \
@@ -163,6 +166,19 @@ check "and the controller's end with that cause" wait_for "$DLOG" \
 	"^<5>host $HOSTNQN (wwpn 0x10000090fb000004) on port p0: controller [0-9]* of $DEMO_NQN gone (association 0x[0-9a-f]*): keep-alive timeout\$" 10
 "$B/tools/softhbactl" --fabric "$FABRIC" fault clear >/dev/null
 wait $kapid 2>/dev/null
+# The link goes down under a host: its controller's end says so.
+"$B/tools/fcnvme" perf $(host 5) --nqn "$DEMO_NQN" -q 1 -o 4096 -w randread -t 8 \
+	>"$tmp/ld.out" 2>&1 &
+ldpid=$!
+bg_pids="$bg_pids $ldpid"
+check "the host on the port connects" wait_for "$DLOG" \
+	"^<5>host $HOSTNQN (wwpn 0x10000090fb000005) on port p0: connected to $DEMO_NQN " 10
+quiet ctl port disable p0
+check "link down: the controller's end names the cause" wait_for "$DLOG" \
+	"^<5>host $HOSTNQN (wwpn 0x10000090fb000005) on port p0: controller [0-9]* of $DEMO_NQN gone (association 0x[0-9a-f]*): host port gone (link down)\$" 10
+quiet ctl port enable p0
+kill $ldpid 2>/dev/null
+wait $ldpid 2>/dev/null
 check "clean exit" daemon_stop
 
 # A fabric directory another user made first is not adopted: nvmetfcd
