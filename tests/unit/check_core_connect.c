@@ -413,6 +413,19 @@ START_TEST(test_story_events)
 			 /* the refused ones never connected: deleted */
 			 "1 p2 10000090fa00aa01 - - q0 c0 0000 0 [-] 10000\n"
 			 "1 p1 10000090fa00aa01 - - q0 c0 0000 0 [-] 10000\n");
+
+	/* The port said the host port left: that cause wins over what tears
+	 * the association down afterwards; another port's hosts keep none. */
+	story[0] = '\0';
+	k = h_ctrl_ready(&H->tp1, H_SUBNQN, H_HOSTNQN, 1);
+	tgt_host_gone(H->t, 2, 0, "link down on the port");
+	tgt_host_gone(H->t, 1, H_HOST_WWPN, "host port gone (LOGO)");
+	tgt_host_gone(H->t, 1, 0, "link down on the port");
+	ck_assert_int_eq(tgt_ctrl_delete(H->t, k->id, NULL, 0), 0);
+	ck_assert_str_eq(story,
+			 "3 p1 10000090fa00aa01 " H_HOSTNQN " " H_SUBNQN " q0 c2 0000 -1 [-] 0\n"
+			 "5 p1 10000090fa00aa01 " H_HOSTNQN " " H_SUBNQN
+			 " q0 c2 0000 0 [host port gone (LOGO)] 0\n");
 	tgt_set_assoc_event_cb(H->t, NULL, NULL);
 }
 END_TEST
