@@ -24,6 +24,7 @@
 #include "conf/conf.h"
 #include "ctl/ctl_server.h"
 #include "daemon.h"
+#include "evlog.h"
 #include "fcd.h"
 #include "inbox.h"
 #include "log.h"
@@ -103,6 +104,7 @@ static void on_tick(evutil_socket_t fd, short what, void *arg)
 	(void)what;
 	port_tick(d);
 	tgt_timer_tick(d->tgt);
+	evlog_tick(fcnvme_clock_ms());
 }
 
 static void on_watchdog(evutil_socket_t fd, short what, void *arg)
@@ -156,26 +158,14 @@ static void events_free(struct daemon_events *e)
 	}
 }
 
-/* [ctl] What a namespace's backing store did on its own. */
+/* [ctl] What the core decided about a host: the log tells it (evlog.c). */
 static void daemon_assoc_event(void *arg, const struct tgt_assoc_event *ev)
 {
 	(void)arg;
-	switch (ev->kind) {
-	case TGT_ASSOC_EV_REFUSED:
-		log_warnx("port %s: Create Association from host port 0x%016llx refused "
-			  "(insufficient resources): it holds %u associations that have not "
-			  "connected yet",
-			  ev->port, (unsigned long long)ev->host_wwpn, ev->limit);
-		break;
-	case TGT_ASSOC_EV_EXPIRED:
-		log_warnx("port %s: association 0x%016llx of host port 0x%016llx deleted: no "
-			  "Connect within %llu ms",
-			  ev->port, (unsigned long long)ev->assoc_id,
-			  (unsigned long long)ev->host_wwpn, (unsigned long long)ev->timeout_ms);
-		break;
-	}
+	evlog_assoc(ev, fcnvme_clock_ms());
 }
 
+/* [ctl] What a namespace's backing store did on its own. */
 static void daemon_ns_event(void *arg, const char *nqn, uint32_t nsid, enum tgt_ns_event ev,
 			    uint64_t size, const char *msg)
 {
@@ -245,6 +235,7 @@ int daemon_run(struct daemon_opts *o)
 	if (!d.tgt)
 		fatalx("cannot create the NVMe target core");
 	tgt_set_ns_event_cb(d.tgt, daemon_ns_event, &d);
+	evlog_init(0);
 	tgt_set_assoc_event_cb(d.tgt, daemon_assoc_event, &d);
 	if (events_add(&d, &ev))
 		fatalx("cannot register signal and timer events");
@@ -272,6 +263,7 @@ int daemon_run(struct daemon_opts *o)
 	log_info("nvmetfcd %s ready (config %s, socket %s)", PACKAGE_VERSION, d.conf_path,
 		 d.socket_path);
 	sdnotify_ready();
+	log_ready();
 	status_update(&d);
 
 	event_base_dispatch(d.base);

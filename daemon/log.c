@@ -1,12 +1,15 @@
 // SPDX-License-Identifier: Apache-2.0
 /*
- * The daemon's logger (see log.h): one sink, chosen at log_init(): stderr
- * with "<N>" priority prefixes in the foreground (journal-friendly), syslog
- * otherwise. The verbosity can change at runtime (fcnvmectl log level,
+ * The daemon's logger (see log.h): one sink, chosen at log_init(): the
+ * journal (structured) when stderr is its stream or when not in the
+ * foreground under systemd, else stderr with "<N>" priority prefixes in the
+ * foreground, syslog otherwise; plus a plain stderr copy until the daemon
+ * is up. The verbosity can change at runtime (fcnvmectl log level,
  * reload). libevent's messages are routed through the same sink.
  */
 #include <errno.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +22,10 @@
 /* Control thread only: set once by log_init, verbosity by log_setverbose. */
 static int log_foreground = 1;
 static int log_verbose;
+static bool log_journal;       /* entries go to the journal */
+static log_journal_fn log_jfn; /* through this (NULL: sd_journal_sendv) */
+static bool log_journal_init;  /* what log_init chose */
+static bool log_early_stderr;  /* copy to stderr until log_ready */
 
 static void log_event_cb(int severity, const char *msg)
 {
@@ -34,8 +41,14 @@ static void log_event_cb(int severity, const char *msg)
 /* Choose the sink and verbosity; route libevent's messages here. */
 void log_init(int foreground, int verbose)
 {
+	bool stream = log_journal_stream(2);
+
 	log_foreground = foreground;
 	log_verbose = verbose;
+	log_journal = stream || (!foreground && getenv("INVOCATION_ID"));
+	log_journal_init = log_journal;
+	log_jfn = NULL;
+	log_early_stderr = !foreground && !stream;
 	if (!foreground)
 		openlog("nvmetfcd", LOG_PID | LOG_NDELAY, LOG_DAEMON);
 	event_set_log_callback(log_event_cb);
@@ -53,14 +66,54 @@ int log_getverbose(void)
 	return log_verbose;
 }
 
-static void emit(int pri, const char *line)
+/* The daemon is up: no more stderr copies. */
+void log_ready(void)
 {
+	log_early_stderr = false;
+}
+
+/* Journal entries through fn (tests); NULL restores log_init's choice. */
+void log_set_journal(log_journal_fn fn)
+{
+	log_jfn = fn;
+	log_journal = fn ? true : log_journal_init;
+}
+
+static void emit_fields(int pri, const struct log_fields *f, const char *line)
+{
+	if (log_early_stderr) {
+		fprintf(stderr, "nvmetfcd: %s\n", line);
+		fflush(stderr);
+	}
+	if (log_journal && log_journal_send(log_jfn, pri, f, line) == 0)
+		return;
 	if (log_foreground) {
 		fprintf(stderr, "<%d>%s\n", pri, line);
 		fflush(stderr);
 	} else {
 		syslog(pri, "%s", line);
 	}
+}
+
+static void emit(int pri, const char *line)
+{
+	emit_fields(pri, NULL, line);
+}
+
+/* One message with journal fields (see log.h). */
+void log_fields(int pri, const struct log_fields *f, const char *fmt, ...)
+{
+	int saved = errno;
+	char buf[1024];
+	va_list ap;
+
+	if ((pri == LOG_INFO && log_verbose < 1) || (pri == LOG_DEBUG && log_verbose < 2))
+		return;
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	emit_fields(pri, f, buf);
+	errno = saved;
 }
 
 /* Log one message at syslog priority pri; errno is preserved. */

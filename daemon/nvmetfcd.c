@@ -40,11 +40,37 @@ static char *dir_from_env(const char *var, const char *fallback)
 	return s;
 }
 
+/* -n: every error (exit 1) and warnings on stderr, "configuration OK" on
+ * stderr too, the normalised text on stdout only with -v (the unit's
+ * ExecStartPre runs -n on every start: its journal gets one line, not the
+ * whole configuration). */
+static int check_conf(const struct daemon_opts *o)
+{
+	static char all[16384];
+	struct conf *conf = NULL;
+	unsigned int warnings;
+	char *line, *save;
+
+	if (conf_load_all(o->conf_path, &conf, all, sizeof(all))) {
+		for (line = strtok_r(all, "\n", &save); line; line = strtok_r(NULL, "\n", &save))
+			fprintf(stderr, "nvmetfcd: %s\n", line);
+		return 1;
+	}
+	warnings = conf_lint(conf, o->conf_path, stderr);
+	if (o->verbose)
+		conf_print(stdout, conf);
+	if (warnings)
+		fprintf(stderr, "nvmetfcd: %s: configuration OK, %u warning%s\n", o->conf_path,
+			warnings, warnings == 1 ? "" : "s");
+	else
+		fprintf(stderr, "nvmetfcd: %s: configuration OK\n", o->conf_path);
+	conf_free(conf);
+	return 0;
+}
+
 int main(int argc, char *argv[])
 {
 	struct daemon_opts o = { 0 };
-	struct conf *conf = NULL;
-	char err[512];
 	int ch, rc;
 	/* One table, nvmetfcd_opts (nvmetfcd_doc.c), gives getopt its
 	 * options and --help and nvmetfcd(8) their text. */
@@ -96,16 +122,8 @@ int main(int argc, char *argv[])
 		return 2;
 	}
 
-	if (o.check_only) {
-		rc = conf_load(o.conf_path, &conf, err, sizeof(err));
-		if (rc) {
-			fprintf(stderr, "nvmetfcd: %s\n", err);
-			return 1;
-		}
-		conf_print(stdout, conf);
-		conf_free(conf);
-		return 0;
-	}
+	if (o.check_only)
+		return check_conf(&o);
 
 	log_init(o.foreground, o.verbose);
 	o.runtime_dir = dir_from_env("RUNTIME_DIRECTORY", DEFAULT_RUNTIME_DIR);

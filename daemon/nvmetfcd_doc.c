@@ -31,8 +31,10 @@ const struct cli_opt nvmetfcd_opts[] = {
 	  "journal reads them).",
 	  NULL, 0, 'f' },
 	{ "--check", "-n", NULL,
-	  "Check the configuration file, print it normalised with every default filled in, and "
-	  "exit; errors are FILE:LINE: reason.",
+	  "Check the configuration file and exit: every error as FILE:LINE: reason (exit 1), a "
+	  "misspelt setting with the nearest known one, then warnings about what is valid but "
+	  "likely a mistake (a subsystem no host can reach or exported on no port, a fabric that "
+	  "does not exist) and configuration OK (exit 0); with -v also print it normalised.",
 	  NULL, 0, 'n' },
 	{ "--socket", "-s", "SOCKET",
 	  "Control socket (default $RUNTIME_DIRECTORY/nvmetfcd.sock, or " DOC_RUNDIR

@@ -98,6 +98,8 @@ static void port_ev_link(void *arg, bool up)
 
 	p->link_up = up;
 	log_info("port %s: link %s", p->name, up ? "up" : "down");
+	if (!up)
+		tgt_host_gone(p->d->tgt, p->portid, 0, "link down on the port");
 }
 
 static void port_ev_login(void *arg, const struct hw_rport_info *rp)
@@ -114,10 +116,13 @@ static void port_ev_logout(void *arg, const struct hw_rport_info *rp, const char
 {
 	struct port *p = arg;
 	char wwpn[FCNVME_WWN_STRLEN];
+	char cause[64];
 
 	fcnvme_wwn_format(rp->wwpn, wwpn, sizeof(wwpn));
 	log_info("port %s: remote port %s gone (%s); its associations are torn down", p->name, wwpn,
 		 why ? why : "logout");
+	snprintf(cause, sizeof(cause), "host port gone (%s)", why ? why : "logout");
+	tgt_host_gone(p->d->tgt, p->portid, rp->wwpn, cause);
 }
 
 static void port_ev_rscn(void *arg)
@@ -231,8 +236,11 @@ int port_add(struct fcd *d, const struct conf_port *cp, char *err, size_t errlen
 	if (rc) {
 		const char *why = hw_tgt_port_open_why();
 
-		/* A refused fabric path: say which and why. */
-		if (*why)
+		/* A missing fabric, or a refused fabric path: say which and why. */
+		if (*why && rc == -ENOENT)
+			fcnvme_err(err, errlen, 0, "port %s: cannot open %s: %s", p->name, cp->dev,
+				   why);
+		else if (*why)
 			fcnvme_err(err, errlen, 0, "port %s: cannot open %s: %s: %s", p->name,
 				   cp->dev, why, strerror(-rc));
 		else

@@ -150,13 +150,11 @@ static int hw_dev_open_soft(struct hw_dev *d, const struct hw_dev_cfg *cfg, cons
 	rc = hw_fabric_path(cfg->shm_dir, name, dir, sizeof(dir));
 	if (rc)
 		return rc;
+	/* Only softhbactl fabric create makes a fabric: a port never does,
+	 * so a misspelt name cannot make an empty fabric of its own. */
 	rc = hw_fabric_open(dir, &d->fab);
-	if (rc == -ENOENT) {
-		rc = hw_fabric_create(dir);
-		if (rc && rc != -EEXIST)
-			return rc;
-		rc = hw_fabric_open(dir, &d->fab);
-	}
+	if (rc == -ENOENT)
+		return hw_fabric_missing(name);
 	if (rc)
 		return rc;
 	d->soft = true;

@@ -69,6 +69,14 @@ void hw_fabric_why_clear(void)
 	hw_why[0] = '\0';
 }
 
+int hw_fabric_missing(const char *name)
+{
+	snprintf(hw_why, sizeof(hw_why),
+		 "fabric %s does not exist (create it with softhbactl fabric create %s)", name,
+		 name);
+	return -ENOENT;
+}
+
 static int hw_refuse(int rc, const char *path, const char *reason)
 {
 	snprintf(hw_why, sizeof(hw_why), "%s %s", path, reason);

@@ -106,6 +106,9 @@ int hw_fabric_create(const char *dir);
  * (cleared by hw_fabric_create, hw_fabric_open and hw_dev_open). */
 const char *hw_fabric_why(void);
 void hw_fabric_why_clear(void);
+/* -ENOENT, and hw_fabric_why() says "fabric NAME does not exist (create it
+ * with softhbactl fabric create NAME)": a port never creates its fabric. */
+int hw_fabric_missing(const char *name);
 /* Create path, which must not exist (O_EXCL, never through a symlink), with
  * mode exactly; returns the fd or -errno. */
 int hw_fabric_create_file(const char *path, mode_t mode);

@@ -136,7 +136,8 @@ static inline bool hw_dev_remote(const struct hw_dev *d)
 }
 
 /* Open the device: map it, FLOGI (claim a slot, link up, register in the name
- * server) and announce with RSCN. [ctl] */
+ * server) and announce with RSCN. A soft fabric must exist: -ENOENT and
+ * hw_fabric_why() otherwise (hw_fabric_missing). [ctl] */
 int hw_dev_open(struct hw_dev *d, const struct hw_dev_cfg *cfg);
 void hw_dev_close(struct hw_dev *d);
 /* Link up/down: name server state, own LINK event, RSCN to others. */

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: Apache-2.0
 # nvmetfcd.conf(5) documents every setting the daemon prints: each
 # configuration under conf/ and tests/conf/good/ is normalised with
-# nvmetfcd -n (which writes every setting with its default) and each setting
+# nvmetfcd -n -v (which writes every setting with its default) and each setting
 # name in the output must be a setting (".TP" then "\fBname\fR") or a
 # section (".SS name = ") of the generated page. Port names used as keys
 # (ana_groups' per-port states) are not settings. The page itself comes from
@@ -19,7 +19,7 @@ sed -n 's/^\\fB\([a-z_0-9]*\)\\fR.*/\1/p; s/^\.SS \([a-z_0-9]*\) = .*/\1/p' "$pa
 pass=0 fail=0
 for conf in "$top_srcdir"/conf/*.conf "$top_srcdir"/tests/conf/good/*.conf; do
 	[ -e "$conf" ] || continue
-	if ! "$daemon" -n -c "$conf" >"$tmp/norm" 2>"$tmp/err"; then
+	if ! "$daemon" -n -v -c "$conf" >"$tmp/norm" 2>"$tmp/err"; then
 		# tests/conf/good holds some files that need their includes
 		# from their own directory only; they all parse.
 		echo "FAIL: $conf: $(cat "$tmp/err")"

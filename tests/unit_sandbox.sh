@@ -137,7 +137,7 @@ mode=$(get RuntimeDirectoryMode)
 [ -z "$mode" ] || [ $((0$mode & 1)) -eq 1 ] ||
 	problem "/run/$(get RuntimeDirectory): mode $mode: members of socket_group cannot reach the control socket"
 
-norm=$("$daemon" -n -c "$conf") || { echo "$conf: nvmetfcd -n failed"; exit 1; }
+norm=$("$daemon" -n -v -c "$conf" 2>/dev/null) || { echo "$conf: nvmetfcd -n failed"; exit 1; }
 uses=$(printf '%s\n' "$norm" | awk '
 	/^ports = / { sec = "p" } /^subsystems = / { sec = "s" }
 	/^[ \t]*\{/ { path = ""; ro = "false"; dev = ""; shm = "" }

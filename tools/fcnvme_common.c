@@ -274,8 +274,12 @@ int fcnvme_start(struct fcnvme_ctx *x)
 	if (rc) {
 		const char *why = hw_fabric_why();
 
-		fprintf(stderr, "fcnvme %s: cannot bring up host port on %s: %s%s%s\n", x->cmd, dev,
-			why, *why ? ": " : "", strerror(-rc));
+		if (*why && rc == -ENOENT)
+			fprintf(stderr, "fcnvme %s: cannot bring up host port on %s: %s\n", x->cmd,
+				dev, why);
+		else
+			fprintf(stderr, "fcnvme %s: cannot bring up host port on %s: %s%s%s\n",
+				x->cmd, dev, why, *why ? ": " : "", strerror(-rc));
 		return -1;
 	}
 	x->lport = hw_host_port_localport(x->port);

@@ -147,7 +147,7 @@ static void open_error(const struct hw_vmport_cfg *cfg, int rc)
 	switch (rc) {
 	case -ENOENT:
 		fprintf(stderr,
-			PROG ": fabric '%s' does not exist under %s (create it with: "
+			PROG ": fabric %s does not exist under %s (create it with "
 			     "softhbactl fabric create %s)\n",
 			cfg->fabric, root, cfg->fabric);
 		return;

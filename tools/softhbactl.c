@@ -164,7 +164,10 @@ static int shc_open_fabric(struct shc *c)
 		return shc_err(c, "invalid fabric name '%s'", name);
 	rc = hw_fabric_open(c->dir, &c->fab);
 	if (rc == -ENOENT)
-		return shc_err(c, "no fabric '%s' under %s", name, shc_root(c));
+		return shc_err(c,
+			       "fabric %s does not exist under %s (create it with softhbactl "
+			       "fabric create %s)",
+			       name, shc_root(c), name);
 	if (rc && *hw_fabric_why())
 		return shc_err(c, "cannot open fabric '%s': %s: %s", name, hw_fabric_why(),
 			       strerror(-rc));

@@ -21,6 +21,7 @@
 
 #include <fcnvmectl/ctl.h>
 #include <fcnvme/nqn.h>
+#include <fcnvme/suggest.h>
 #include <fcnvme/wwn.h>
 
 #include "conf.h"
@@ -439,7 +440,7 @@ static int parse_section(struct conf_parse *p, const config_setting_t *root, con
 			 int (*fn)(struct conf_parse *, const config_setting_t *, void *))
 {
 	const config_setting_t *l;
-	int err, n, i;
+	int err, n, i, first = 0;
 
 	err = member_list(p, root, name, false, &l);
 	if (err || l == NULL || (n = config_setting_length(l)) == 0)
@@ -450,10 +451,12 @@ static int parse_section(struct conf_parse *p, const config_setting_t *root, con
 	for (i = 0; i < n; i++) {
 		*nr = (unsigned int)i + 1;
 		err = fn(p, config_setting_get_elem(l, (unsigned)i), (char *)*arr + (size_t)i * sz);
-		if (err)
+		if (err == -ENOMEM || (err && !conf_keep_going(p)))
 			return err;
+		if (err && !first)
+			first = err;
 	}
-	return 0;
+	return first;
 }
 
 static int port_fn(struct conf_parse *p, const config_setting_t *g, void *e)
@@ -477,50 +480,69 @@ static int parse_root(struct conf_parse *p, config_t *cfg, struct conf *c)
 					   "subsystems", "cluster", NULL };
 	const config_setting_t *root = config_root_setting(cfg);
 	const config_setting_t *dm;
-	int err, i, n;
+	int err, i, n, first = 0;
+
+/* Stop at the first error, or (conf_load_all) remember it and go on with
+ * the next part; out of memory always stops. */
+#define ROOT_ERR(e)                                               \
+	do {                                                      \
+		int e_ = (e);                                     \
+		if (e_ == -ENOMEM || (e_ && !conf_keep_going(p))) \
+			return e_;                                \
+		if (e_ && !first)                                 \
+			first = e_;                               \
+	} while (0)
 
 	n = config_setting_length(root);
 	for (i = 0; i < n; i++) {
 		const config_setting_t *s = config_setting_get_elem(root, (unsigned)i);
 
-		if (conf_enum_lookup(top, config_setting_name(s)) < 0)
-			return conf_perr(
-				p, s, -EINVAL,
-				"unknown section %s (expected daemon, ports, ana_groups, subsystems, "
-				"cluster)",
-				config_setting_name(s));
+		const char *near;
+
+		if (conf_enum_lookup(top, config_setting_name(s)) >= 0)
+			continue;
+		near = fcnvme_suggest(config_setting_name(s), top, 5);
+		if (near)
+			ROOT_ERR(conf_perr(p, s, -EINVAL, "unknown section %s (did you mean %s?)",
+					   config_setting_name(s), near));
+		else
+			ROOT_ERR(
+				conf_perr(p, s, -EINVAL,
+					  "unknown section %s (expected daemon, ports, ana_groups, "
+					  "subsystems, cluster)",
+					  config_setting_name(s)));
 	}
 	dm = config_setting_get_member(root, "daemon");
-	if (dm != NULL) {
-		err = conf_opts_parse(p, dm, conf_daemon_opts, NULL, c, "daemon");
-		if (err)
-			return err;
-	}
+	if (dm != NULL)
+		ROOT_ERR(conf_opts_parse(p, dm, conf_daemon_opts, NULL, c, "daemon"));
 	dm = config_setting_get_member(root, "cluster");
 	if (dm != NULL) {
 		err = conf_opts_parse(p, dm, conf_cluster_opts, NULL, &c->cluster, "cluster");
-		if (err)
-			return err;
-		if (c->cluster.dead_ms < 2 * c->cluster.heartbeat_ms)
-			return conf_perr(p, dm, -EINVAL,
-					 "cluster: dead_ms must be at least twice heartbeat_ms");
+		if (!err && c->cluster.dead_ms < 2 * c->cluster.heartbeat_ms)
+			err = conf_perr(p, dm, -EINVAL,
+					"cluster: dead_ms must be at least twice heartbeat_ms");
+		ROOT_ERR(err);
 		c->cluster.line = (int)config_setting_source_line(dm);
 		c->has_cluster = true;
 	}
-	if ((err = parse_section(p, root, "ports", sizeof(struct conf_port), (void **)&c->ports,
-				 &c->nr_ports, port_fn)) ||
-	    (err = parse_section(p, root, "ana_groups", sizeof(struct conf_ana), (void **)&c->ana,
-				 &c->nr_ana, ana_fn)) ||
-	    (err = parse_section(p, root, "subsystems", sizeof(struct conf_subsys),
-				 (void **)&c->subsys, &c->nr_subsys, subsys_fn)))
-		return err;
-	return check_refs(p, c);
+	ROOT_ERR(parse_section(p, root, "ports", sizeof(struct conf_port), (void **)&c->ports,
+			       &c->nr_ports, port_fn));
+	ROOT_ERR(parse_section(p, root, "ana_groups", sizeof(struct conf_ana), (void **)&c->ana,
+			       &c->nr_ana, ana_fn));
+	ROOT_ERR(parse_section(p, root, "subsystems", sizeof(struct conf_subsys),
+			       (void **)&c->subsys, &c->nr_subsys, subsys_fn));
+#undef ROOT_ERR
+	/* References between sections only make sense once each parsed. */
+	return first ? first : check_refs(p, c);
 }
 
 /* Parse and validate text already read and checked by conf_text. */
-static int load(struct conf_text *t, const char *name, struct conf **out, char *err, size_t errlen)
+static int load(struct conf_text *t, const char *name, struct conf **out, char *err, size_t errlen,
+		char *all, size_t alllen)
 {
-	struct conf_parse p = { .name = name, .text = t, .err = err, .errlen = errlen };
+	struct conf_parse p = {
+		.name = name, .text = t, .err = err, .errlen = errlen, .all = all, .alllen = alllen
+	};
 	struct conf *c;
 	config_t cfg;
 	int ret;
@@ -561,8 +583,28 @@ int conf_load(const char *path, struct conf **out, char *err, size_t errlen)
 	ret = conf_text_read(&t, path, err, errlen);
 	if (ret)
 		return ret;
-	ret = load(&t, path, out, err, errlen);
+	ret = load(&t, path, out, err, errlen, NULL, 0);
 	conf_text_free(&t);
+	return ret;
+}
+
+/* Parse and validate a configuration file, reporting every error. */
+int conf_load_all(const char *path, struct conf **out, char *all, size_t alllen)
+{
+	struct conf_text t;
+	char err[512];
+	int ret;
+
+	if (alllen)
+		all[0] = '\0';
+	ret = conf_text_read(&t, path, err, sizeof(err));
+	if (ret == 0) {
+		ret = load(&t, path, out, err, sizeof(err), all, alllen);
+		conf_text_free(&t);
+	}
+	/* Errors before the parse (reading, syntax) come one at a time. */
+	if (ret && alllen && all[0] == '\0')
+		snprintf(all, alllen, "%s\n", err);
 	return ret;
 }
 
@@ -583,7 +625,7 @@ int conf_load_buffer(const char *text, size_t len, const char *name, struct conf
 	ret = conf_text_string(&t, text, len, name, err, errlen);
 	if (ret)
 		return ret;
-	ret = load(&t, name, out, err, errlen);
+	ret = load(&t, name, out, err, errlen, NULL, 0);
 	conf_text_free(&t);
 	return ret;
 }

@@ -152,12 +152,27 @@ struct conf {
  * "FILE:LINE: reason" in err. Nothing outside *out is touched.
  */
 int conf_load(const char *path, struct conf **out, char *err, size_t errlen);
+/*
+ * Same, reporting every error ("FILE:LINE: reason\n" each, in order, in
+ * all): parsing goes on past an error to the next setting of a group, the
+ * next element of a section and the next section (an element stops at its
+ * first error; references between sections are checked only when all parsed;
+ * a syntax error stops everything). For `nvmetfcd -n`.
+ */
+int conf_load_all(const char *path, struct conf **out, char *all, size_t alllen);
 /* Same, from a string; name is used in messages. */
 int conf_load_string(const char *text, const char *name, struct conf **out, char *err,
 		     size_t errlen);
 /* Same, from len bytes that may hold anything (a NUL byte is an error). */
 int conf_load_buffer(const char *text, size_t len, const char *name, struct conf **out, char *err,
 		     size_t errlen);
+/*
+ * Warn about what is valid but likely a mistake: a subsystem no host can
+ * reach or exported on no port, a port whose soft fabric does not exist.
+ * One "PATH:LINE: warning: ..." line each on out; returns how many
+ * (conf_lint.c, in nvmetfcd and conf_check only: it uses the hw layer).
+ */
+unsigned int conf_lint(const struct conf *c, const char *path, FILE *out);
 /* Free a config (NULL is fine). */
 void conf_free(struct conf *c);
 /* A deep copy, or NULL. */

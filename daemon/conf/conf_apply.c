@@ -13,9 +13,11 @@
  * refuses the whole configuration before anything is done.
  */
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <syslog.h>
 
 #include <fcnvmectl/ctl.h>
 
@@ -223,6 +225,24 @@ static int apply_ana_removed(struct fcd *d, const struct conf *t, char *err, siz
 	return 0;
 }
 
+/* A namespace change the configuration made (start-up or reload), with the
+ * subsystem as journal field; what the control socket changes is logged by
+ * ctl_dispatch with its caller. */
+static void apply_ns_log(const char *nqn, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static void apply_ns_log(const char *nqn, const char *fmt, ...)
+{
+	const struct log_fields f = { .subsys_nqn = nqn };
+	char what[160];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(what, sizeof(what), fmt, ap);
+	va_end(ap);
+	log_fields(LOG_NOTICE, &f, "configuration: %s %s", nqn, what);
+}
+
 static int apply_namespaces(struct fcd *d, const struct conf_subsys *ts, char *err, size_t errlen)
 {
 	struct conf_subsys *cs = conf_subsys_find(d->conf, ts->nqn);
@@ -235,6 +255,7 @@ static int apply_namespaces(struct fcd *d, const struct conf_subsys *ts, char *e
 		rc = conf_op_ns_del(d, ts->nqn, cs->ns[i].nsid, err, errlen);
 		if (rc)
 			return rc;
+		apply_ns_log(ts->nqn, "namespace %u removed", cs->ns[i].nsid);
 	}
 	for (i = 0; i < ts->nr_ns; i++) {
 		const struct conf_ns *tn = &ts->ns[i];
@@ -246,12 +267,19 @@ static int apply_namespaces(struct fcd *d, const struct conf_subsys *ts, char *e
 			rc = conf_op_ns_add(d, ts->nqn, &copy, err, errlen);
 			if (rc)
 				return rc;
+			apply_ns_log(ts->nqn, "namespace %u added (%llu bytes%s)", tn->nsid,
+				     (unsigned long long)copy.size,
+				     tn->enabled ? "" : ", disabled");
 			continue;
 		}
 		/* In place (check_in_place() refused everything else). */
-		if (tn->size > cn->size &&
-		    (rc = conf_op_ns_resize(d, ts->nqn, tn->nsid, tn->size, err, errlen)))
-			return rc;
+		if (tn->size > cn->size) {
+			rc = conf_op_ns_resize(d, ts->nqn, tn->nsid, tn->size, err, errlen);
+			if (rc)
+				return rc;
+			apply_ns_log(ts->nqn, "namespace %u resized to %llu bytes", tn->nsid,
+				     (unsigned long long)tn->size);
+		}
 		if (tn->readonly != cn->readonly) {
 			rc = conf_op_ns_set_readonly(d, ts->nqn, tn->nsid, tn->readonly, err,
 						     errlen);
@@ -271,9 +299,13 @@ static int apply_namespaces(struct fcd *d, const struct conf_subsys *ts, char *e
 		    (rc = conf_op_ns_set_ana_group(d, ts->nqn, tn->nsid, tn->anagrpid, err,
 						   errlen)))
 			return rc;
-		if (tn->enabled != cn->enabled &&
-		    (rc = conf_op_ns_enable(d, ts->nqn, tn->nsid, tn->enabled, err, errlen)))
-			return rc;
+		if (tn->enabled != cn->enabled) {
+			rc = conf_op_ns_enable(d, ts->nqn, tn->nsid, tn->enabled, err, errlen);
+			if (rc)
+				return rc;
+			apply_ns_log(ts->nqn, "namespace %u %s", tn->nsid,
+				     tn->enabled ? "enabled" : "disabled");
+		}
 	}
 	return 0;
 }

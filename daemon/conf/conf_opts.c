@@ -17,6 +17,7 @@
 #include <fcnvme/hex.h>
 #include <fcnvme/nqn.h>
 #include <fcnvme/size.h>
+#include <fcnvme/suggest.h>
 #include <fcnvme/wwn.h>
 
 #include "conf.h"
@@ -202,7 +203,18 @@ perr(struct conf_parse *p, int line, const char *fmt, va_list ap)
 	fcnvme_verr(msg, sizeof(msg), 0, fmt, ap);
 	if (p->text != NULL)
 		conf_text_where(p->text, line, &file, &line);
-	fcnvme_err(p->err, p->errlen, 0, "%s:%d: %s", file != NULL ? file : p->name, line, msg);
+	if (p->nr_err++ == 0)
+		fcnvme_err(p->err, p->errlen, 0, "%s:%d: %s", file != NULL ? file : p->name, line,
+			   msg);
+	if (p->all != NULL && p->allused + 1 < p->alllen) {
+		int n = snprintf(p->all + p->allused, p->alllen - p->allused, "%s:%d: %s\n",
+				 file != NULL ? file : p->name, line, msg);
+
+		if (n > 0)
+			p->allused += (size_t)n < p->alllen - p->allused
+					      ? (size_t)n
+					      : p->alllen - p->allused - 1;
+	}
 }
 
 /* Record "FILE:LINE: message" for setting s; returns error. */
@@ -476,6 +488,26 @@ static void opts_default(const struct conf_opt *table, void *base)
 	}
 }
 
+/* Refuse the unknown setting s, with the nearest known name of table and
+ * extra when it looks like a typo of one. */
+static int opts_unknown(struct conf_parse *p, const config_setting_t *s,
+			const struct conf_opt *table, const char *const *extra, const char *what)
+{
+	const char *names[128], *near;
+	const char *name = config_setting_name(s);
+	size_t n = 0, k;
+
+	for (; table->name != NULL && n < sizeof(names) / sizeof(names[0]); table++)
+		names[n++] = table->name;
+	for (k = 0; extra != NULL && extra[k] != NULL && n < sizeof(names) / sizeof(names[0]); k++)
+		names[n++] = extra[k];
+	near = fcnvme_suggest(name, names, n);
+	if (near)
+		return conf_perr(p, s, -EINVAL, "unknown setting %s in %s (did you mean %s?)", name,
+				 what, near);
+	return conf_perr(p, s, -EINVAL, "unknown setting %s in %s", name, what);
+}
+
 /*
  * Parse the members of group g: members named in table go through
  * opt_parse; members named in extra[] are left to the caller; anything else
@@ -485,7 +517,7 @@ int conf_opts_parse(struct conf_parse *p, const config_setting_t *g, const struc
 		    const char *const *extra, void *base, const char *what)
 {
 	const struct conf_opt *o;
-	int i, n, err;
+	int i, n, err, first = 0;
 
 	if (!config_setting_is_group(g))
 		return conf_perr(p, g, -EINVAL, "%s must be a group { ... }", what);
@@ -499,20 +531,30 @@ int conf_opts_parse(struct conf_parse *p, const config_setting_t *g, const struc
 		for (o = table; o->name != NULL; o++)
 			if (strcmp(o->name, name) == 0)
 				break;
+		err = 0;
 		if (o->name != NULL) {
 			err = opt_parse(p, o, s, base);
-			if (err)
-				return err;
-			continue;
+		} else {
+			for (k = 0; extra != NULL && extra[k] != NULL; k++)
+				if (strcmp(extra[k], name) == 0)
+					break;
+			if (extra == NULL || extra[k] == NULL)
+				err = opts_unknown(p, s, table, extra, what);
 		}
-		for (k = 0; extra != NULL && extra[k] != NULL; k++)
-			if (strcmp(extra[k], name) == 0)
-				break;
-		if (extra == NULL || extra[k] == NULL)
-			return conf_perr(p, s, -EINVAL, "unknown setting %s in %s", name, what);
+		if (err && !conf_keep_going(p))
+			return err;
+		if (err && !first)
+			first = err;
 	}
-	for (o = table; o->name != NULL; o++)
-		if ((o->flags & CONF_OPT_REQUIRED) && config_setting_get_member(g, o->name) == NULL)
-			return conf_perr(p, g, -EINVAL, "%s needs %s", what, o->name);
-	return 0;
+	for (o = table; o->name != NULL; o++) {
+		if ((o->flags & CONF_OPT_REQUIRED) &&
+		    config_setting_get_member(g, o->name) == NULL) {
+			err = conf_perr(p, g, -EINVAL, "%s needs %s", what, o->name);
+			if (!conf_keep_going(p))
+				return err;
+			if (!first)
+				first = err;
+		}
+	}
+	return first;
 }

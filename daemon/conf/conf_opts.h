@@ -67,9 +67,21 @@ struct conf_text;
 struct conf_parse {
 	const char *name;	      /* file name for messages */
 	const struct conf_text *text; /* maps lines to files (NULL: name) */
-	char *err;
+	char *err;		      /* the first error */
 	size_t errlen;
+	/* Every error, one "FILE:LINE: reason\n" each, when the caller wants
+	 * them all (conf_load_all): parsing then goes on past an error to the
+	 * next setting, element and section. NULL: stop at the first. */
+	char *all;
+	size_t alllen, allused;
+	unsigned int nr_err;
 };
+
+/* Whether parsing goes on after an error (see all above). */
+static inline bool conf_keep_going(const struct conf_parse *p)
+{
+	return p->all != NULL;
+}
 
 int conf_perr(struct conf_parse *p, const config_setting_t *s, int error, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));

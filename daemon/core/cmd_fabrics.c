@@ -72,7 +72,8 @@ static uint16_t connect_invalid(struct nvmet_fc_req *req, uint32_t ipo)
 	return NVME_SC_CONNECT_INVALID_PARAM | NVME_SC_DNR;
 }
 
-static uint16_t connect_admin(struct nvmet_fc_req *req, struct sq *sq, struct nvmf_connect_data *d)
+static uint16_t connect_admin(struct nvmet_fc_req *req, struct sq *sq, struct nvmf_connect_data *d,
+			      const char **why)
 {
 	const struct nvmf_connect_command *cmd = &req->cmd->connect;
 	struct tgt *t = sq->t;
@@ -80,11 +81,17 @@ static uint16_t connect_admin(struct nvmet_fc_req *req, struct sq *sq, struct nv
 	struct ctrl *c;
 	int rc;
 
+	*why = "controller ID is not 0xffff (dynamic)";
 	if (le16toh(d->cntlid) != NVME_CNTLID_DYNAMIC)
 		return connect_invalid(req, IPO_DATA(cntlid));
 	s = subsys_find(t, d->subsysnqn);
-	if (!s || (!s->discovery && (!sq->port || !subsys_exported_on(s, sq->port->portid))))
+	*why = "subsystem unknown";
+	if (!s)
 		return connect_invalid(req, IPO_DATA(subsysnqn));
+	*why = "subsystem not exported on this port";
+	if (!s->discovery && (!sq->port || !subsys_exported_on(s, sq->port->portid)))
+		return connect_invalid(req, IPO_DATA(subsysnqn));
+	*why = d->hostnqn[0] ? "host not allowed" : "empty host NQN";
 	if (!d->hostnqn[0] ||
 	    (!s->discovery && !subsys_host_allowed(s, d->hostnqn, sq->host_wwpn))) {
 		cmd_set_result(req, IPO_DATA(hostnqn));
@@ -95,17 +102,21 @@ static uint16_t connect_admin(struct nvmet_fc_req *req, struct sq *sq, struct nv
 	rc = ctrl_create(s, sq, d->hostnqn, d->hostid, le32toh(cmd->kato), &c);
 	if (rc)
 		sq->sqhd_disabled = false;
+	*why = "no free controller ID";
 	if (rc == -ENOSPC)
 		return NVME_SC_CONNECT_CTRL_BUSY | NVME_SC_DNR;
+	*why = "out of memory";
 	if (rc)
 		return NVME_SC_INTERNAL | NVME_SC_DNR;
+	*why = NULL;
 	if (s->discovery)
 		c->nr_io_queues = 0;
 	cmd_set_result(req, c->cntlid);
 	return NVME_SC_SUCCESS;
 }
 
-static uint16_t connect_io(struct nvmet_fc_req *req, struct sq *sq, struct nvmf_connect_data *d)
+static uint16_t connect_io(struct nvmet_fc_req *req, struct sq *sq, struct nvmf_connect_data *d,
+			   const char **why)
 {
 	const struct nvmf_connect_command *cmd = &req->cmd->connect;
 	uint16_t qid = le16toh(cmd->qid), sqsize = le16toh(cmd->sqsize);
@@ -113,18 +124,24 @@ static uint16_t connect_io(struct nvmet_fc_req *req, struct sq *sq, struct nvmf_
 	struct ctrl *c;
 
 	s = subsys_find(sq->t, d->subsysnqn);
+	*why = "subsystem unknown";
 	if (!s)
 		return connect_invalid(req, IPO_DATA(subsysnqn));
 	c = ctrl_find(s, le16toh(d->cntlid));
+	*why = "no such controller on this association";
 	if (!c || c->assoc_id != sq->assoc_id || c->deleting || strcmp(c->hostnqn, d->hostnqn))
 		return connect_invalid(req, IPO_DATA(cntlid));
+	*why = "queue ID not granted";
 	if (qid != sq->qid || qid > c->nr_io_queues)
 		return connect_invalid(req, IPO_SQE(qid));
+	*why = "queue already connected";
 	if (c->sqs[qid])
 		return NVME_SC_CMD_SEQ_ERROR | NVME_SC_DNR;
 	/* sqsize above MQES: INVALID_PARAM, as nvmet_install_queue. */
+	*why = "queue size 0 or above MQES";
 	if (!sqsize || sqsize > c->mqes)
 		return connect_invalid(req, IPO_SQE(sqsize));
+	*why = NULL;
 	c->sqs[qid] = sq;
 	ns_fill_sq_view(s, sq);
 	sq->sqhd_disabled = cmd->cattr & NVME_CONNECT_DISABLE_SQFLOW;
@@ -134,25 +151,68 @@ static uint16_t connect_io(struct nvmet_fc_req *req, struct sq *sq, struct nvmf_
 	return NVME_SC_SUCCESS;
 }
 
-static uint16_t connect_exec(struct nvmet_fc_req *req, struct sq *sq)
+static uint16_t connect_check(struct nvmet_fc_req *req, struct sq *sq, const char **why)
 {
 	const struct nvmf_connect_command *cmd = &req->cmd->connect;
 	struct nvmf_connect_data *d = req->data;
 
+	*why = "record format not 0";
 	if (le16toh(cmd->recfmt) != 0)
 		return NVME_SC_CONNECT_FORMAT | NVME_SC_DNR;
+	*why = "queue already connected";
 	if (atomic_load(&sq->ctrl))
 		return NVME_SC_CMD_SEQ_ERROR | NVME_SC_DNR;
 	d->subsysnqn[sizeof(d->subsysnqn) - 1] = '\0';
 	d->hostnqn[sizeof(d->hostnqn) - 1] = '\0';
 	if (le16toh(cmd->qid) == 0) {
+		*why = "admin Connect on an I/O queue";
 		if (sq->qid != 0)
 			return connect_invalid(req, IPO_SQE(qid));
+		*why = "queue size 0";
 		if (!le16toh(cmd->sqsize))
 			return connect_invalid(req, IPO_SQE(sqsize));
-		return connect_admin(req, sq, d);
+		return connect_admin(req, sq, d, why);
 	}
-	return connect_io(req, sq, d);
+	return connect_io(req, sq, d, why);
+}
+
+/* Run a Connect and tell the core's event callback what came of it: a
+ * refusal (reason, status, offending field) or a new controller. */
+static uint16_t connect_exec(struct nvmet_fc_req *req, struct sq *sq)
+{
+	const struct nvmf_connect_data *d = req->data;
+	struct tgt_assoc_event ev = {
+		.port = sq->port ? sq->port->name : "",
+		.host_wwpn = sq->host_wwpn,
+		.assoc_id = sq->assoc_id,
+		.qid = le16toh(req->cmd->connect.qid),
+		.ipo = -1,
+	};
+	const char *why = NULL;
+	struct ctrl *c;
+	uint16_t status;
+
+	status = connect_check(req, sq, &why);
+	ev.host_nqn = d->hostnqn;
+	ev.subsys_nqn = d->subsysnqn;
+	ev.discovery = strcmp(d->subsysnqn, NVME_DISC_SUBSYS_NAME) == 0;
+	if (status) {
+		ev.kind = TGT_ASSOC_EV_CONNECT_REFUSED;
+		ev.status = status;
+		ev.reason = why ? why : "refused";
+		if ((status & 0x7ff) == (NVME_SC_CONNECT_INVALID_PARAM & 0x7ff) ||
+		    (status & 0x7ff) == (NVME_SC_CONNECT_INVALID_HOST & 0x7ff))
+			ev.ipo = (int32_t)le32toh(req->cqe->result.dw0);
+		tgt_assoc_event(sq->t, &ev);
+		return status;
+	}
+	c = atomic_load(&sq->ctrl);
+	if (ev.qid == 0 && c) {
+		ev.kind = TGT_ASSOC_EV_CONNECTED;
+		ev.cntlid = c->cntlid;
+		tgt_assoc_event(sq->t, &ev);
+	}
+	return status;
 }
 
 static uint16_t prop_get(struct nvmet_fc_req *req, struct ctrl *c)

@@ -112,6 +112,20 @@ void ctrl_free(struct ctrl *c)
 	struct ctrl **pp;
 	unsigned int q;
 
+	struct tgt_assoc_event ev = {
+		.kind = TGT_ASSOC_EV_ENDED,
+		.port = c->port ? c->port->name : "",
+		.host_wwpn = c->host_wwpn,
+		.assoc_id = c->assoc_id,
+		.host_nqn = c->hostnqn,
+		.subsys_nqn = s->nqn,
+		.reason = c->end_cause[0] ? c->end_cause
+					  : "by the host (Disconnect LS) or the transport",
+		.discovery = s->discovery,
+		.cntlid = c->cntlid,
+	};
+
+	tgt_assoc_event(c->t, &ev);
 	ctrl_fail_aers(c, NVME_SC_INTERNAL | NVME_SC_DNR);
 	tgt_stats_io_ctrl(c, &s->st_gone);
 	for (pp = &s->ctrls; *pp; pp = &(*pp)->next) {
@@ -131,13 +145,15 @@ void ctrl_free(struct ctrl *c)
 
 /* Tear the controller's association down (idempotent). The controller is
  * freed later, when the transport destroys the admin queue. */
-void ctrl_delete(struct ctrl *c)
+void ctrl_delete(struct ctrl *c, const char *cause)
 {
 	struct nvmet_fc_sq *fc_sq;
 
 	if (c->deleting)
 		return;
 	c->deleting = true;
+	if (!c->end_cause[0])
+		snprintf(c->end_cause, sizeof(c->end_cause), "%s", cause);
 	ctrl_fail_aers(c, NVME_SC_INTERNAL | NVME_SC_DNR);
 	fc_sq = c->sqs[0] ? c->sqs[0]->fc_sq : NULL;
 	if (fc_sq && c->t->delete_assoc)
@@ -190,7 +206,22 @@ void ctrl_timer(struct ctrl *c, uint64_t now)
 		return;
 	}
 	c->csts |= NVME_CSTS_CFS;
-	ctrl_delete(c);
+	{
+		const struct tgt_assoc_event ev = {
+			.kind = TGT_ASSOC_EV_KA_EXPIRED,
+			.port = c->port ? c->port->name : "",
+			.host_wwpn = c->host_wwpn,
+			.assoc_id = c->assoc_id,
+			.timeout_ms = c->kato_ms,
+			.host_nqn = c->hostnqn,
+			.subsys_nqn = c->subsys->nqn,
+			.discovery = c->subsys->discovery,
+			.cntlid = c->cntlid,
+		};
+
+		tgt_assoc_event(c->t, &ev);
+	}
+	ctrl_delete(c, "keep-alive timeout");
 }
 
 static void ctrl_complete_aer(struct nvmet_fc_req *req, uint32_t result, uint16_t status)
@@ -331,6 +362,22 @@ int tgt_ctrl_foreach(struct tgt *t, int (*cb)(const struct tgt_ctrl_info *, void
 	return rc;
 }
 
+/* Note why the associations of a host port (0: every host) on portid are
+ * about to end, for the ENDED events; the transport tears them down. */
+void tgt_host_gone(struct tgt *t, uint16_t portid, uint64_t host_wwpn, const char *cause)
+{
+	struct subsys *s = t->disc;
+	struct ctrl *c;
+
+	while (s) {
+		for (c = s->ctrls; c; c = c->next)
+			if (c->port && c->port->portid == portid && !c->end_cause[0] &&
+			    (!host_wwpn || c->host_wwpn == host_wwpn))
+				snprintf(c->end_cause, sizeof(c->end_cause), "%s", cause);
+		s = s == t->disc ? t->subsys_list : s->next;
+	}
+}
+
 /* Tear down the association with this id through the transport. */
 int tgt_ctrl_delete(struct tgt *t, uint64_t association_id, char *err, size_t errlen)
 {
@@ -340,7 +387,7 @@ int tgt_ctrl_delete(struct tgt *t, uint64_t association_id, char *err, size_t er
 	while (s) {
 		for (c = s->ctrls; c; c = c->next) {
 			if (c->assoc_id == association_id) {
-				ctrl_delete(c);
+				ctrl_delete(c, "deleted by the control socket (assoc delete)");
 				return 0;
 			}
 		}

@@ -237,7 +237,7 @@ int tgt_subsys_del(struct tgt *t, const char *nqn, char *err, size_t errlen)
 	ns_destroy_all(s);
 	for (c = s->ctrls; c; c = cn) {
 		cn = c->next;
-		ctrl_delete(c);
+		ctrl_delete(c, "subsystem deleted");
 	}
 	/* Controllers still alive free the subsystem with the last one. */
 	if (!s->ctrls)
@@ -270,7 +270,7 @@ int tgt_subsys_set(struct tgt *t, const struct tgt_subsys_params *p, uint32_t ma
 		for (c = s->ctrls; c; c = cn) {
 			cn = c->next;
 			if (!subsys_host_allowed(s, c->hostnqn, c->host_wwpn))
-				ctrl_delete(c);
+				ctrl_delete(c, "allow_any_host turned off");
 		}
 		tgt_discovery_changed(t, s, 0);
 	}
@@ -352,7 +352,7 @@ int tgt_subsys_disallow_host(struct tgt *t, const char *nqn, const char *hostnqn
 	for (c = s->ctrls; c; c = cn) {
 		cn = c->next;
 		if (!subsys_host_allowed(s, c->hostnqn, c->host_wwpn))
-			ctrl_delete(c);
+			ctrl_delete(c, "host no longer allowed");
 	}
 	tgt_discovery_changed(t, s, 0);
 	return 0;
@@ -400,7 +400,7 @@ int tgt_subsys_disallow_wwpn(struct tgt *t, const char *nqn, uint64_t wwpn, char
 	for (c = s->ctrls; c; c = cn) {
 		cn = c->next;
 		if (!subsys_host_allowed(s, c->hostnqn, c->host_wwpn))
-			ctrl_delete(c);
+			ctrl_delete(c, "host WWPN no longer allowed");
 	}
 	tgt_discovery_changed(t, s, 0);
 	return 0;
@@ -452,7 +452,7 @@ int tgt_subsys_unexport(struct tgt *t, const char *nqn, uint16_t portid, char *e
 	for (c = s->ctrls; c; c = cn) {
 		cn = c->next;
 		if (p && c->port == p)
-			ctrl_delete(c);
+			ctrl_delete(c, "subsystem no longer exported on the port");
 	}
 	return 0;
 }

@@ -140,7 +140,8 @@ static int tgt_sq_limits(struct sq *sq, const struct nvmet_fc_sq_info *info)
 	return 0;
 }
 
-static void tgt_assoc_event(struct tgt *t, const struct tgt_assoc_event *ev)
+/* Hand an association event to the callback, if any. */
+void tgt_assoc_event(struct tgt *t, const struct tgt_assoc_event *ev)
 {
 	if (t->assoc_event)
 		t->assoc_event(t->assoc_event_arg, ev);

@@ -355,11 +355,17 @@ enum tgt_ns_event {
 	TGT_NS_EV_NOTE,		  /* anything else worth a log line */
 };
 
-/* What the core did to protect a port from a host port's associations. */
+/* What happened to a host's associations and controllers: what an operator
+ * needs to answer "why can't my host connect?". */
 enum tgt_assoc_event_kind {
-	TGT_ASSOC_EV_REFUSED, /* Create Association refused: the host port
-			       * holds TGT_UNCONNECTED_MAX unconnected ones */
-	TGT_ASSOC_EV_EXPIRED, /* deleted: no Connect within the timeout */
+	TGT_ASSOC_EV_REFUSED,	      /* Create Association refused: the host port
+				       * holds TGT_UNCONNECTED_MAX unconnected ones */
+	TGT_ASSOC_EV_EXPIRED,	      /* deleted: no Connect within the timeout */
+	TGT_ASSOC_EV_CONNECT_REFUSED, /* a Connect failed: status, reason, ipo */
+	TGT_ASSOC_EV_CONNECTED,	      /* an admin queue Connect made controller cntlid */
+	TGT_ASSOC_EV_KA_EXPIRED,      /* no command for a whole KATO (timeout_ms):
+				       * the association is being deleted */
+	TGT_ASSOC_EV_ENDED,	      /* controller cntlid is gone: reason */
 };
 
 struct tgt_assoc_event {
@@ -368,9 +374,23 @@ struct tgt_assoc_event {
 	uint64_t host_wwpn;
 	uint64_t assoc_id;   /* 0 for REFUSED */
 	unsigned int limit;  /* REFUSED: the bound */
-	uint64_t timeout_ms; /* EXPIRED: the timeout */
+	uint64_t timeout_ms; /* EXPIRED, KA_EXPIRED: the timeout */
+	/* CONNECT_REFUSED, CONNECTED, KA_EXPIRED, ENDED ("" if not known): */
+	const char *host_nqn;
+	const char *subsys_nqn;
+	const char *reason; /* CONNECT_REFUSED, ENDED: why, a short phrase */
+	bool discovery;	    /* the discovery subsystem */
+	uint16_t cntlid;
+	uint16_t qid;	 /* CONNECT_REFUSED: the queue */
+	uint16_t status; /* CONNECT_REFUSED: NVMe status (with DNR) */
+	int32_t ipo;	 /* CONNECT_REFUSED: offending field as Connect dword 0
+			  * reports it (bit 16: in the Connect data), -1: none */
 };
 
+/* [ctl] The associations of host port host_wwpn (0: of every host) on
+ * portid are about to end for cause (a host port logout, the link going
+ * down): the ENDED events will say so. */
+void tgt_host_gone(struct tgt *t, uint16_t portid, uint64_t host_wwpn, const char *cause);
 /* [ctl] cb(arg, ev) for every association event (valid during the call).
  * NULL cb: none. */
 void tgt_set_assoc_event_cb(struct tgt *t, void (*cb)(void *arg, const struct tgt_assoc_event *ev),

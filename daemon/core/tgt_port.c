@@ -143,7 +143,7 @@ int tgt_port_del(struct tgt *t, uint16_t portid)
 		for (c = cur->ctrls; c; c = cn) {
 			cn = c->next;
 			if (c->port == p)
-				ctrl_delete(c);
+				ctrl_delete(c, "port removed");
 		}
 		if (!s)
 			break;

@@ -253,6 +253,10 @@ struct ctrl {
 	uint64_t ka_deadline;	 /* ms, tgt clock */
 	_Atomic bool ka_traffic; /* [atomic] set by any queue */
 	bool deleting;
+	/* Why its association ends, for the ENDED event: set by ctrl_delete
+	 * or tgt_host_gone (the first cause wins); "": the host (Disconnect
+	 * LS) or the transport ended it. */
+	char end_cause[96];
 	bool vwc;
 	uint32_t aen_cfg;
 	uint32_t aen_masked; /* types sent, log not read */
@@ -380,7 +384,11 @@ int ns_id_forget(struct tgt *t, const char *nqn, uint32_t nsid, char *err, size_
 int ctrl_create(struct subsys *s, struct sq *asq, const char *hostnqn, const uint8_t hostid[16],
 		uint32_t kato_ms, struct ctrl **ctrlp);
 void ctrl_free(struct ctrl *c);
-void ctrl_delete(struct ctrl *c); /* tear the association down */
+/* Tear the association down; cause (a static phrase) is what the ENDED
+ * event will say. */
+void ctrl_delete(struct ctrl *c, const char *cause);
+/* [ctl] Hand an association event to tgt_set_assoc_event_cb's callback. */
+void tgt_assoc_event(struct tgt *t, const struct tgt_assoc_event *ev);
 struct ctrl *ctrl_find(struct subsys *s, uint16_t cntlid);
 void ctrl_ka_traffic(struct ctrl *c);
 void ctrl_timer(struct ctrl *c, uint64_t now);

@@ -11,6 +11,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <syslog.h>
 
 #include <linux/netlink.h>
 #include <netlink/msg.h>
@@ -100,6 +101,33 @@ struct nl_msg *ctl_reply_new(struct ctl_req *req)
 	return fcnvme_msg_new(req->msg->cmd, NLM_F_MULTI, req->msg->nlh->nlmsg_seq);
 }
 
+/* Log a mutation once: who (uid, pid, from SO_PEERCRED), what with which
+ * arguments, and how it ended (err NULL: done), with the journal fields of
+ * the objects it names. */
+static void ctl_dispatch_log(const struct fcnvme_cmd_desc *desc, const struct fcnvme_msg *msg,
+			     const struct ctl_peer *peer, const char *err)
+{
+	struct log_fields f = {
+		.port = fcnvme_msg_get_str(msg, FCNVME_A_NAME),
+		.subsys_nqn = fcnvme_msg_get_str(msg, FCNVME_A_NQN),
+		.host_nqn = fcnvme_msg_get_str(msg, FCNVME_A_HOST_NQN),
+	};
+	char args[768];
+
+	if (fcnvme_msg_get_u64(msg, FCNVME_A_WWPN, &f.host_wwpn) || desc == NULL ||
+	    msg->cmd == FCNVME_CMD_PORT_ENABLE || msg->cmd == FCNVME_CMD_PORT_DISABLE)
+		f.host_wwpn = 0; /* a port's own WWPN is not a host's */
+	fcnvme_msg_format_args(msg, args, sizeof(args));
+	if (err)
+		log_fields(LOG_WARNING, &f, "control: uid %u pid %d: %s%s%s: failed: %s",
+			   (unsigned int)peer->uid, (int)peer->pid, desc->name, *args ? " " : "",
+			   args, err);
+	else
+		log_fields(LOG_NOTICE, &f, "control: uid %u pid %d: %s%s%s: done",
+			   (unsigned int)peer->uid, (int)peer->pid, desc->name, *args ? " " : "",
+			   args);
+}
+
 /* Validate-dispatch-reply one request; see ctl_dispatch.h. */
 int ctl_dispatch(struct fcd *d, const struct fcnvme_msg *msg, const struct ctl_peer *peer,
 		 int (*send)(void *ctx, struct nl_msg *m), void *ctx)
@@ -133,12 +161,15 @@ int ctl_dispatch(struct fcd *d, const struct fcnvme_msg *msg, const struct ctl_p
 	if (rc) {
 		if (req.err[0] == '\0')
 			snprintf(req.err, sizeof(req.err), "%s", strerror(-rc));
-		log_info("control: %s: %s", desc != NULL ? desc->name : "?", req.err);
+		if (desc != NULL && (desc->flags & FCNVME_CMDF_WRITE))
+			ctl_dispatch_log(desc, msg, peer, req.err);
+		else
+			log_info("control: %s: %s", desc != NULL ? desc->name : "?", req.err);
 		send(ctx, fcnvme_msg_new_error(msg->nlh, rc, req.err));
 		return rc;
 	}
 	if ((desc->flags & FCNVME_CMDF_WRITE) != 0)
-		log_info("control: %s done", desc->name);
+		ctl_dispatch_log(desc, msg, peer, NULL);
 	if (dc.sent > 0 || (desc->flags & FCNVME_CMDF_DUMP))
 		send(ctx, fcnvme_msg_new_done(msg->nlh));
 	else

@@ -22,6 +22,7 @@ struct nl_msg;
 /* Who sent a request (from SO_PEERCRED, judged when it arrived). */
 struct ctl_peer {
 	uid_t uid;
+	pid_t pid;
 	bool writable; /* root, the daemon's user, or the socket group */
 };
 

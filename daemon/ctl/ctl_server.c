@@ -250,6 +250,7 @@ static void conn_read(evutil_socket_t fd, short what, void *arg)
 			reject(c, s->buf, (size_t)n, rc, why);
 		} else {
 			struct ctl_peer peer = { .uid = c->cred.uid,
+						 .pid = c->cred.pid,
 						 .writable = ctl_conn_writable(c) };
 
 			ctl_dispatch(s->d, &msg, &peer, send_cb, c);

@@ -65,9 +65,9 @@ pm=$E2E_MPID
 $C config save "$tmp/saved1.conf" >/dev/null
 check "config save writes the rbd keys" grep -q 'backend = "rbd"' "$tmp/saved1.conf"
 check "saved config passes nvmetfcd -n" "$NVMETFCD" -n -c "$tmp/saved1.conf"
-"$NVMETFCD" -n -c "$tmp/saved1.conf" >"$tmp/print1.conf" 2>&1
+"$NVMETFCD" -n -v -c "$tmp/saved1.conf" >"$tmp/print1.conf" 2>/dev/null
 cp "$tmp/saved1.conf" "$tmp/saved2.conf"
-"$NVMETFCD" -n -c "$tmp/saved2.conf" >"$tmp/print2.conf" 2>&1
+"$NVMETFCD" -n -v -c "$tmp/saved2.conf" >"$tmp/print2.conf" 2>/dev/null
 check "save -> load -> print is stable" cmp -s "$tmp/print1.conf" "$tmp/print2.conf"
 check "printed config keeps pool, image, ceph_conf, op_timeout" sh -c \
 	"grep -q 'pool = \"rbd\"' '$tmp/print1.conf' && grep -q 'image = \"img\"' '$tmp/print1.conf' &&

@@ -21,6 +21,7 @@
 #include <fcnvme/clock.h>
 #include <fcnvme/nvme_fc_host.h>
 
+#include "hw_fabric.h"
 #include "hw_host.h"
 #include "hw_tgt.h"
 #include "../unit/loop_lldd.h"
@@ -170,11 +171,14 @@ static void sf_setup(void)
 	};
 	struct nvme_fc_remote_port *rps[4];
 	struct fcnvme_host_ctrl_opts o;
+	char fdir[96];
 	uint64_t end;
 
 	snprintf(sf_dir, sizeof(sf_dir), "/tmp/sf-XXXXXX");
 	ck_assert_ptr_nonnull(mkdtemp(sf_dir));
 	setenv("FCNVME_SHM_DIR", sf_dir, 1);
+	snprintf(fdir, sizeof(fdir), "%s/sf", sf_dir);
+	ck_assert_int_eq(hw_fabric_create(fdir), 0);
 	/* the host first: its open blocks for logins nobody here answers */
 	ck_assert_int_eq(hw_host_port_open(&hc, &sf_host), 0);
 	sf_target_up();

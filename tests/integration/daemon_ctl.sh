@@ -8,8 +8,18 @@
 NAME=daemon_ctl
 . "$(dirname "$0")/lib.sh"
 
-fabric_create
 demo_conf > "$tmp/nvmetfcd.conf"
+# A port never creates its fabric: before softhbactl fabric create, the
+# daemon refuses to start, says how to create it, and leaves nothing behind.
+timeout 20 "$B/daemon/nvmetfcd" -f -c "$tmp/nvmetfcd.conf" -s "$tmp/nofab.sock" \
+	-S "$tmp/nofab" >"$tmp/nofab.log" 2>&1
+check_not "a missing fabric is refused" test $? = 0
+check "the log says the fabric does not exist and how to create it" grep -qx \
+	"<4>configuration $tmp/nvmetfcd.conf: port p0: cannot open soft:$FABRIC: fabric $FABRIC does not exist (create it with softhbactl fabric create $FABRIC)" \
+	"$tmp/nofab.log"
+check "no fabric was created" test ! -e "$FCNVME_SHM_DIR/$FABRIC"
+
+fabric_create
 daemon_start "$tmp/nvmetfcd.conf" || exit 1
 
 "$B/tools/fcnvme" perf $(host 1) --nqn "$DEMO_NQN" -q 4 -o 4096 -w randread -t 30 \
@@ -51,7 +61,16 @@ id=$(ctl assoc list | awk '$1 ~ /^0x/ { print $1; exit }')
 check "assoc delete of the live association" quiet ctl assoc delete "$id"
 check "deleted association gone from assoc list" bash -c \
 	"for i in \$(seq 100); do '$B/tools/fcnvmectl' -s '$SOCK' assoc list | grep -q '^$id ' || exit 0; sleep 0.05; done; exit 1"
+# The log tells who did it with which arguments, and what it did to the host.
+check "assoc delete is logged with the caller's uid, its arguments and result" grep -Eqx \
+	"<5>control: uid $(id -u) pid [0-9]+: assoc-delete assoc-id=$id: done" "$DLOG"
+check "the controller's end is logged with its cause" grep -Eqx \
+	"<5>host $HOSTNQN \(wwpn 0x10000090fb000001\) on port p0: controller [0-9]+ of $DEMO_NQN gone \(association $id\): deleted by the control socket \(assoc delete\)" \
+	"$DLOG"
 check_not "assoc delete of an unknown id fails" quiet ctl assoc delete 0x1
+check "a failed mutation is logged with its reason" grep -Eqx \
+	"<4>control: uid $(id -u) pid [0-9]+: assoc-delete assoc-id=0x0000000000000001: failed: .*no association 0x0000000000000001.*" \
+	"$DLOG"
 check "unknown association id is named" bash -c \
 	"'$B/tools/fcnvmectl' -s '$SOCK' assoc delete 0x1 2>&1 | grep -q 'no association 0x0000000000000001'"
 # fcnvme perf ends when its association is deleted: start the host again.
@@ -86,12 +105,93 @@ check "I/O works after the link bounce" quiet "$B/tools/fcnvme" perf $(host 2) -
 # save -> load -> save is byte-identical, and the saved file checks.
 check "config save" quiet ctl config save "$tmp/saved1.conf"
 check "saved config passes nvmetfcd -n" quiet "$B/daemon/nvmetfcd" -n -c "$tmp/saved1.conf"
+# -n prints problems and one line, not the configuration; -n -v prints it.
+"$B/daemon/nvmetfcd" -n -c "$tmp/saved1.conf" >"$tmp/n.out" 2>"$tmp/n.err"
+check "-n: nothing on stdout" test ! -s "$tmp/n.out"
+check "-n: configuration OK on stderr" test "$(cat "$tmp/n.err")" = \
+	"nvmetfcd: $tmp/saved1.conf: configuration OK"
+"$B/daemon/nvmetfcd" -n -v -c "$tmp/saved1.conf" >"$tmp/nv.out" 2>/dev/null
+check "-n -v: the normalised configuration" grep -q "^subsystems = (" "$tmp/nv.out"
+sed -e "s/soft:$FABRIC/soft:${FABRIC}x/" -e 's/allow_any_host = true/allow_any_host = false/' \
+	"$tmp/saved1.conf" >"$tmp/warn.conf"
+"$B/daemon/nvmetfcd" -n -c "$tmp/warn.conf" >"$tmp/w.out" 2>"$tmp/w.err"
+check "-n: warnings only: exit 0" test $? = 0
+check "-n: a port whose fabric does not exist is a warning" grep -Eqx \
+	"$tmp/warn.conf:[0-9]+: warning: port p0: fabric ${FABRIC}x does not exist \(create it with softhbactl fabric create ${FABRIC}x\)" \
+	"$tmp/w.err"
+"$B/daemon/nvmetfcd" -n -c "$S/tests/conf/bad/many-errors.conf" >/dev/null 2>"$tmp/e.err"
+check "-n: errors: exit 1" test $? = 1
+check "-n: every error, each with file:line" test "$(sed "s|$S/tests/conf/bad/many-errors.conf|FILE|" "$tmp/e.err")" = \
+	"$(sed 's/^/nvmetfcd: /' "$S/tests/conf/bad/many-errors.all")"
+check "-n: and the count" grep -Eqx "nvmetfcd: $tmp/warn.conf: configuration OK, [1-9][0-9]* warnings?" "$tmp/w.err"
 daemon_stop
 check "clean exit" test $? = 0
 cp "$tmp/saved1.conf" "$tmp/run2.conf"
 daemon_start "$tmp/run2.conf" || exit 1
 check "config save again" quiet ctl config save "$tmp/saved2.conf"
 check "save -> load -> save identical" cmp "$tmp/saved1.conf" "$tmp/saved2.conf"
+
+# "Why can't my host connect?": the target's log says, once per event.
+check "the configuration's namespaces are logged as added" grep -qx \
+	"<5>configuration: $DEMO_NQN namespace 1 added (268435456 bytes)" "$DLOG"
+BADNQN=nqn.2014-08.org.nvmexpress:uuid:00000000-0000-4000-8000-000000000009
+H3="--fabric $FABRIC --wwnn 0x20000090fb000003 --wwpn 0x10000090fb000003"
+for i in 1 2 3; do
+	"$B/tools/fcnvme" id-ctrl $H3 --hostnqn "$BADNQN" --nqn "$DEMO_NQN" >/dev/null 2>&1
+done
+REFUSED="<4>host $BADNQN (wwpn 0x10000090fb000003) on port p0: refused by $DEMO_NQN: host not allowed (Connect qid 0, status 0x4184, invalid field Connect data byte 512 (hostnqn))"
+check "a refused Connect is logged with host, WWPN, port, subsystem, reason, status and field" \
+	grep -qx "$REFUSED" "$DLOG"
+# Within 5 s the repeats are counted, then summarised: full lines plus what
+# the summaries counted make the 3 refusals (normally 1 line + "suppressed 2").
+refusals() {
+	awk -v full="$REFUSED" '
+		$0 == full { n++ }
+		index($0, "<4>host port 0x10000090fb000003: suppressed ") &&
+		    index($0, "(Connect refused: host not allowed) in 5 s") {
+			split($0, w, "suppressed "); split(w[2], v, " "); n += v[1]
+		}
+		END { print n + 0 }' "$DLOG"
+}
+for i in $(seq 200); do [ "$(refusals)" = 3 ] && break; sleep 0.05; done
+check "the repeats are summarised once the interval is over (3 in all)" test "$(refusals)" = 3
+"$B/tools/fcnvme" id-ctrl $H3 --hostnqn "$HOSTNQN" --nqn nqn.2026-11.io.nvmetfcd:typo >/dev/null 2>&1
+check "an unknown subsystem is named as such" grep -qx \
+	"<4>host $HOSTNQN (wwpn 0x10000090fb000003) on port p0: refused by nqn.2026-11.io.nvmetfcd:typo: subsystem unknown (Connect qid 0, status 0x4182, invalid field Connect data byte 256 (subnqn))" \
+	"$DLOG"
+"$B/tools/fcnvme" id-ctrl $H3 --hostnqn "$HOSTNQN" --nqn "$DEMO_NQN" >/dev/null 2>&1
+check "a host that disconnects: its controller's end says so" wait_for "$DLOG" \
+	"^<5>host $HOSTNQN (wwpn 0x10000090fb000003) on port p0: controller [0-9]* of $DEMO_NQN gone (association 0x[0-9a-f]*): by the host (Disconnect LS) or the transport\$" 10
+# A host whose commands stop reaching the target: keep-alive expiry, then
+# the controller's end with that cause.
+"$B/tools/fcnvme" perf --fabric "$FABRIC" --wwnn 0x20000090fb000004 --wwpn 0x10000090fb000004 \
+	--hostnqn "$HOSTNQN" --hostid "$HOSTID" --nqn "$DEMO_NQN" --keep-alive-tmo 1 \
+	-q 1 -o 4096 -w randread -t 8 >"$tmp/ka.out" 2>&1 &
+kapid=$!
+bg_pids="$bg_pids $kapid"
+check "the keep-alive host connects" wait_for "$DLOG" \
+	"^<5>host $HOSTNQN (wwpn 0x10000090fb000004) on port p0: connected to $DEMO_NQN " 10
+"$B/tools/softhbactl" --fabric "$FABRIC" fault drop cmd count 1000000 port 0x10000090fb000004 >/dev/null
+check "keep-alive expiry is logged" wait_for "$DLOG" \
+	"^<4>host $HOSTNQN (wwpn 0x10000090fb000004) on port p0: keep-alive timeout on $DEMO_NQN (controller [0-9]*): no command for 1000 ms; deleting association 0x[0-9a-f]*\$" 10
+check "and the controller's end with that cause" wait_for "$DLOG" \
+	"^<5>host $HOSTNQN (wwpn 0x10000090fb000004) on port p0: controller [0-9]* of $DEMO_NQN gone (association 0x[0-9a-f]*): keep-alive timeout\$" 10
+"$B/tools/softhbactl" --fabric "$FABRIC" fault clear >/dev/null
+wait $kapid 2>/dev/null
+# The link goes down under a host: its controller's end says so.
+"$B/tools/fcnvme" perf $(host 5) --nqn "$DEMO_NQN" -q 1 -o 4096 -w randread -t 8 \
+	>"$tmp/ld.out" 2>&1 &
+ldpid=$!
+bg_pids="$bg_pids $ldpid"
+check "the host on the port connects" wait_for "$DLOG" \
+	"^<5>host $HOSTNQN (wwpn 0x10000090fb000005) on port p0: connected to $DEMO_NQN " 10
+quiet ctl port disable p0
+check "link down: the controller's end names the cause" wait_for "$DLOG" \
+	"^<5>host $HOSTNQN (wwpn 0x10000090fb000005) on port p0: controller [0-9]* of $DEMO_NQN gone (association 0x[0-9a-f]*): host port gone (link down)\$" 10
+quiet ctl port enable p0
+kill $ldpid 2>/dev/null
+wait $ldpid 2>/dev/null
+check "clean exit" daemon_stop
 
 # A fabric directory another user made first is not adopted: nvmetfcd
 # refuses to start and its log names the path and the reason.

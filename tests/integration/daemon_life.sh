@@ -15,6 +15,14 @@ nlog=$tmp/notify.log
 bg_pids="$bg_pids $!"
 for _ in $(seq 100); do [ -S "$notify" ] && break; sleep 0.05; done
 
+# Not in the foreground, an error before the daemon is up reaches stderr
+# too (not only syslog), and nothing after it is up does.
+env -u JOURNAL_STREAM -u INVOCATION_ID "$B/daemon/nvmetfcd" -c "$tmp/missing.conf" \
+	-s "$tmp/missing.sock" -S "$tmp/missing" 2>"$tmp/missing.err"
+check "a missing configuration: exit 1" test $? = 1
+check "and stderr says why" test "$(cat "$tmp/missing.err")" = \
+	"nvmetfcd: $tmp/missing.conf: cannot read: No such file or directory"
+
 fabric_create
 demo_conf > "$tmp/nvmetfcd.conf"
 NOTIFY_SOCKET=$notify WATCHDOG_USEC=1000000 daemon_start "$tmp/nvmetfcd.conf"

@@ -83,6 +83,14 @@ run() {	# run NAME CMD...: output in $tmp/NAME.out/.err, status in $rc
 	rc=$?
 }
 
+# A port never creates its fabric: a misspelt --fabric is refused, and
+# nothing appears under the shm dir.
+run nofab "$FCNVME" discover --fabric itset --wwnn 0x20000090fb000001 --wwpn 0x10000090fb000001
+[ $rc -ne 0 ] && [ ! -e "$FCNVME_SHM_DIR/itset" ] &&
+	[ "$(cat "$tmp/nofab.err")" = "fcnvme discover: cannot bring up host port on soft:itset: fabric itset does not exist (create it with softhbactl fabric create itset)" ] &&
+	ok || bad "missing fabric: $(cat "$tmp/nofab.err")"
+
+"$top_builddir/tools/softhbactl" fabric create itest >/dev/null || bad "fabric create"
 start_target
 
 # discover: nvme-cli text and JSON

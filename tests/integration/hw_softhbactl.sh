@@ -82,6 +82,10 @@ out=$($S fault list); if [ -z "$out" ]; then pass=$((pass + 1)); else
 ok "create second" $S fabric create f2
 bad "ambiguous fabric" "several fabrics" $S port list
 has "explicit fabric" "WWPN" $S --fabric f2 port list
+bad "a misspelt fabric is named, nothing created" \
+	"fabric f9 does not exist under $dir (create it with softhbactl fabric create f9)" \
+	$S --fabric f9 port list
+ok "and it was not created" test ! -e "$dir/f9"
 ok "destroy" $S fabric destroy f2
 bad "destroy missing" "no fabric 'f2'" $S fabric destroy f2
 ok "destroy f1" $S fabric destroy f1

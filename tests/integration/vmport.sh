@@ -75,7 +75,7 @@ quiet "$VP" --fabric nofab --wwnn $VWWNN --wwpn $VWWPN --socket "$VSOCK"
 check "missing fabric: exit 1" test $? = 1
 "$VP" --fabric nofab --wwnn $VWWNN --wwpn $VWWPN --socket "$VSOCK" 2>"$tmp/err"
 check "missing fabric: says how to create it" \
-	grep -q "fabric 'nofab' does not exist under $FCNVME_SHM_DIR (create it with: softhbactl fabric create nofab)" "$tmp/err"
+	grep -q "fabric nofab does not exist under $FCNVME_SHM_DIR (create it with softhbactl fabric create nofab)" "$tmp/err"
 quiet "$VP" --fabric x --wwnn $VWWNN --wwpn 0x12 --socket "$VSOCK"
 check "bad WWPN: exit 2" test $? = 2
 "$VP" --fabric x --wwnn $VWWNN --wwpn 0x12 --socket "$VSOCK" 2>"$tmp/err"

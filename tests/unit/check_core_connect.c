@@ -5,6 +5,7 @@
  */
 #include <endian.h>
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -333,12 +334,101 @@ END_TEST
 static struct tgt_assoc_event last_ev;
 static int nr_ev;
 
+/* Only the protection events (the others: test_story_events). */
 static void record_ev(void *arg, const struct tgt_assoc_event *ev)
 {
 	(void)arg;
+	if (ev->kind != TGT_ASSOC_EV_REFUSED && ev->kind != TGT_ASSOC_EV_EXPIRED)
+		return;
 	last_ev = *ev;
 	nr_ev++;
 }
+
+static char story[2048];
+
+/* Every event as one line of its facts. */
+static void record_story(void *arg, const struct tgt_assoc_event *ev)
+{
+	size_t n = strlen(story);
+
+	(void)arg;
+	snprintf(story + n, sizeof(story) - n, "%d %s %llx %s %s q%u c%u %04x %d [%s] %llu\n",
+		 (int)ev->kind, ev->port, (unsigned long long)ev->host_wwpn,
+		 ev->host_nqn ? ev->host_nqn : "-", ev->subsys_nqn ? ev->subsys_nqn : "-", ev->qid,
+		 ev->cntlid, ev->status, ev->ipo, ev->reason ? ev->reason : "-",
+		 (unsigned long long)ev->timeout_ms);
+}
+
+/* What an operator needs to answer "why can't my host connect?": each
+ * refused Connect with its reason, status and offending field; a new
+ * controller; keep-alive expiry; the end of a controller and its cause. */
+START_TEST(test_story_events)
+{
+	struct h_assoc *a, *k;
+	struct h_req *r;
+
+	h_std_subsys();
+	story[0] = '\0';
+	tgt_set_assoc_event_cb(H->t, record_story, NULL);
+	a = h_assoc_new(&H->tp1);
+	r = connect_raw(a, 0, H_SUBNQN, H_HOSTNQN2, 0xffff);
+	ck_assert_uint_eq(h_run(r), NVME_SC_CONNECT_INVALID_HOST | DNR);
+	h_req_free(r);
+	r = connect_raw(a, 0, "nqn.2024-01.io.example:nope", H_HOSTNQN, 0xffff);
+	ck_assert_uint_eq(h_run(r), NVME_SC_CONNECT_INVALID_PARAM | DNR);
+	h_req_free(r);
+	r = connect_raw(a, 0, H_SUBNQN, H_HOSTNQN, 5);
+	ck_assert_uint_eq(h_run(r), NVME_SC_CONNECT_INVALID_PARAM | DNR);
+	h_req_free(r);
+	r = connect_raw(a, 0, H_SUBNQN, H_HOSTNQN, 0xffff);
+	r->cmd.connect.sqsize = 0;
+	ck_assert_uint_eq(h_run(r), NVME_SC_CONNECT_INVALID_PARAM | DNR);
+	h_req_free(r);
+	ck_assert_uint_eq(h_connect_admin(h_assoc_new(&H->tp2), H_SUBNQN, H_HOSTNQN, 0),
+			  NVME_SC_CONNECT_INVALID_PARAM | DNR);
+	ck_assert_str_eq(story, "2 p1 10000090fa00aa01 " H_HOSTNQN2 " " H_SUBNQN
+				" q0 c0 4184 66048 [host not allowed] 0\n"
+				"2 p1 10000090fa00aa01 " H_HOSTNQN " nqn.2024-01.io.example:nope"
+				" q0 c0 4182 65792 [subsystem unknown] 0\n"
+				"2 p1 10000090fa00aa01 " H_HOSTNQN " " H_SUBNQN
+				" q0 c0 4182 65552 [controller ID is not 0xffff (dynamic)] 0\n"
+				"2 p1 10000090fa00aa01 " H_HOSTNQN " " H_SUBNQN
+				" q0 c0 4182 44 [queue size 0] 0\n"
+				"2 p2 10000090fa00aa01 " H_HOSTNQN " " H_SUBNQN
+				" q0 c0 4182 65792 [subsystem not exported on this port] 0\n");
+
+	/* A controller, its keep-alive expiry, its end with the cause. */
+	story[0] = '\0';
+	k = h_ctrl_ready(&H->tp1, H_SUBNQN, H_HOSTNQN, 1); /* kato 5 s */
+	H->clock.fake_ms += 5000;
+	tgt_timer_tick(H->t);
+	H->clock.fake_ms += 5000;
+	tgt_timer_tick(H->t);
+	ck_assert_int_eq(k->nr_delete, 1);
+	ck_assert_str_eq(story,
+			 "3 p1 10000090fa00aa01 " H_HOSTNQN " " H_SUBNQN " q0 c1 0000 -1 [-] 0\n"
+			 "4 p1 10000090fa00aa01 " H_HOSTNQN " " H_SUBNQN " q0 c1 0000 0 [-] 5000\n"
+			 "5 p1 10000090fa00aa01 " H_HOSTNQN " " H_SUBNQN
+			 " q0 c1 0000 0 [keep-alive timeout] 0\n"
+			 /* the refused ones never connected: deleted */
+			 "1 p2 10000090fa00aa01 - - q0 c0 0000 0 [-] 10000\n"
+			 "1 p1 10000090fa00aa01 - - q0 c0 0000 0 [-] 10000\n");
+
+	/* The port said the host port left: that cause wins over what tears
+	 * the association down afterwards; another port's hosts keep none. */
+	story[0] = '\0';
+	k = h_ctrl_ready(&H->tp1, H_SUBNQN, H_HOSTNQN, 1);
+	tgt_host_gone(H->t, 2, 0, "link down on the port");
+	tgt_host_gone(H->t, 1, H_HOST_WWPN, "host port gone (LOGO)");
+	tgt_host_gone(H->t, 1, 0, "link down on the port");
+	ck_assert_int_eq(tgt_ctrl_delete(H->t, k->id, NULL, 0), 0);
+	ck_assert_str_eq(story,
+			 "3 p1 10000090fa00aa01 " H_HOSTNQN " " H_SUBNQN " q0 c2 0000 -1 [-] 0\n"
+			 "5 p1 10000090fa00aa01 " H_HOSTNQN " " H_SUBNQN
+			 " q0 c2 0000 0 [host port gone (LOGO)] 0\n");
+	tgt_set_assoc_event_cb(H->t, NULL, NULL);
+}
+END_TEST
 
 /* Queue 0 of one more association from the harness's host port on tp. */
 static int try_admin_sq(struct nvmet_fc_target_port *tp, void **core_sq)
@@ -476,6 +566,7 @@ Suite *core_connect_suite(void)
 	tcase_add_checked_fixture(tc, h_setup, h_teardown);
 	tcase_add_test(tc, test_connect_admin_ok);
 	tcase_add_test(tc, test_connect_admin_errors);
+	tcase_add_test(tc, test_story_events);
 	tcase_add_test(tc, test_connect_acl_any_and_wwpn);
 	tcase_add_test(tc, test_disallow_host_tears_down);
 	tcase_add_test(tc, test_connect_io);

@@ -102,6 +102,12 @@ START_TEST(test_fabric_live_port)
 	};
 	struct hw_dev d, d2;
 
+	/* A port never creates its fabric: the name is refused and why. */
+	ck_assert_int_eq(hw_dev_open(&d, &cfg), -ENOENT);
+	ck_assert_str_eq(hw_fabric_why(),
+			 "fabric f does not exist (create it with softhbactl fabric create f)");
+	ck_assert_int_eq(access(fdir, F_OK), -1);
+	ck_assert_int_eq(hw_fabric_create(fdir), 0);
 	ck_assert_int_eq(hw_dev_open(&d, &cfg), 0);
 	ck_assert(hw_fabric_slot_alive(&d.fab, d.slot));
 	ck_assert_uint_eq(atomic_load(&d.fab.r->ns[d.slot].state), HW_NS_ONLINE);

@@ -99,8 +99,9 @@ START_TEST(test_fabsec_modes)
 	hw_dev_close(&d);
 	umask(old);
 
-	/* A port opened with the usual umask on a fabric it creates. */
+	/* A fabric made and a port opened with the usual umask. */
 	cfg.shm_dir = NULL;
+	ck_assert_int_eq(hw_fabric_create(fdir), 0);
 	ck_assert_int_eq(hw_dev_open(&d, &cfg), 0);
 	ck_assert_uint_eq(mode_of(fdir), 0700);
 	hw_fabric_port_path(&d.fab, cfg.wwpn, path, sizeof(path));
@@ -284,6 +285,7 @@ START_TEST(test_fabsec_slot_reuse)
 	pid_t pid;
 
 	/* closed: the slot stays the port's for its restart... */
+	ck_assert_int_eq(hw_fabric_create(fdir), 0);
 	cfg = port_cfg(0x100);
 	ck_assert_int_eq(hw_dev_open(&d, &cfg), 0);
 	slot = d.slot;
@@ -389,6 +391,7 @@ START_TEST(test_fabsec_peer_unmap)
 	pthread_t th;
 
 	memset(&ev, 0, sizeof(ev));
+	ck_assert_int_eq(hw_fabric_create(fdir), 0);
 	ck_assert_int_eq(hw_tgt_port_open(&tc, &ev, NULL, &tp), 0);
 	atomic_store(&tgt_stop, false);
 	ck_assert_int_eq(pthread_create(&th, NULL, tgt_loop, tp), 0);
@@ -431,6 +434,7 @@ START_TEST(test_fabsec_peer_grace)
 
 	ca.roles = FC_PORT_ROLE_NVME_TARGET;
 	ca.nr_hwq = 2;
+	ck_assert_int_eq(hw_fabric_create(fdir), 0);
 	ck_assert_int_eq(hw_dev_open(&a, &ca), 0);
 	ck_assert_int_eq(hw_dev_open(&b, &cb), 0);
 	slot = b.slot;

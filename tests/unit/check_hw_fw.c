@@ -46,6 +46,7 @@ static void setup(void)
 	ck_assert_ptr_nonnull(mkdtemp(root));
 	setenv("FCNVME_SHM_DIR", root, 1);
 	snprintf(fdir, sizeof(fdir), "%s/fw", root);
+	ck_assert_int_eq(hw_fabric_create(fdir), 0);
 	ck_assert_int_eq(hw_dev_open(&tgt, &tc), 0);
 	ck_assert_int_eq(hw_dev_open(&host, &hc), 0);
 	ck_assert_int_eq(hw_dev_peer(&host, tgt.slot), 0);

@@ -75,6 +75,7 @@ static void setup(void)
 	ck_assert_ptr_nonnull(mkdtemp(root));
 	setenv("FCNVME_SHM_DIR", root, 1);
 	snprintf(fdir, sizeof(fdir), "%s/rem", root);
+	ck_assert_int_eq(hw_fabric_create(fdir), 0);
 	open_dev(&tgt, 0xa1, FC_PORT_ROLE_NVME_TARGET, 0, 2, 0);
 	open_dev(&rhost, 0xb1, FC_PORT_ROLE_NVME_INITIATOR, HW_BAR_F_REMOTE, 2, 8);
 	open_dev(&host, 0xb2, FC_PORT_ROLE_NVME_INITIATOR, 0, 1, 4);

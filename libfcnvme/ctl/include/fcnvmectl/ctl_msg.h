@@ -114,4 +114,10 @@ int fcnvme_msg_list_foreach(const struct fcnvme_msg *msg, unsigned int attr,
 int fcnvme_msg_list_foreach_u64(const struct fcnvme_msg *msg, unsigned int attr,
 				int (*cb)(uint64_t v, void *arg), void *arg);
 
+/* The attributes of a validated message as "name=value ..." (attribute
+ * order; WWNs and association ids in hex, strings quoted when they hold
+ * blanks or quotes or are empty, binaries in hex, lists as [a,b]) for a log
+ * line; truncated to len. Returns the length written. */
+size_t fcnvme_msg_format_args(const struct fcnvme_msg *msg, char *buf, size_t len);
+
 #endif /* FCNVME_CTL_MSG_H */

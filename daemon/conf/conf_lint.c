@@ -1,0 +1,84 @@
+// SPDX-License-Identifier: Apache-2.0
+/*
+ * conf_lint(): what is valid but almost certainly not what the operator
+ * meant, for `nvmetfcd -n`: a subsystem no host can reach (no allowed host
+ * and not allow_any_host), a subsystem exported on no port, a port on a
+ * soft fabric that does not exist (a port never creates its fabric; only
+ * softhbactl fabric create does, see hw_dev.c). Warnings only: the daemon
+ * starts with such a configuration.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "conf.h"
+#include "hw/hw_fabric.h"
+
+static void lint_warn(FILE *out, const char *path, int line, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+static void lint_warn(FILE *out, const char *path, int line, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(out, "%s:%d: warning: ", path, line);
+	va_start(ap, fmt);
+	vfprintf(out, fmt, ap);
+	va_end(ap);
+	fputc('\n', out);
+}
+
+/* A port's soft fabric: missing, or refused (hw_fabric_why says why). */
+static unsigned int lint_port(const struct conf_port *cp, const char *path, FILE *out)
+{
+	const char *name = cp->dev + 5;
+	char dir[HW_PATH_MAX];
+	struct hw_fabric fab;
+	int rc;
+
+	if (strncmp(cp->dev, "soft:", 5) != 0)
+		return 0;
+	rc = hw_fabric_path(cp->shm_dir, name, dir, sizeof(dir));
+	if (rc == 0)
+		rc = hw_fabric_open(dir, &fab);
+	if (rc == 0) {
+		hw_fabric_close(&fab);
+		return 0;
+	}
+	if (rc == -ENOENT)
+		lint_warn(out, path, cp->line,
+			  "port %s: fabric %s does not exist (create it with softhbactl fabric "
+			  "create %s)",
+			  cp->name, name, name);
+	else
+		lint_warn(out, path, cp->line, "port %s: fabric %s cannot be opened: %s%s%s",
+			  cp->name, name, hw_fabric_why(), *hw_fabric_why() ? ": " : "",
+			  strerror(-rc));
+	return 1;
+}
+
+unsigned int conf_lint(const struct conf *c, const char *path, FILE *out)
+{
+	unsigned int i, n = 0;
+
+	for (i = 0; i < c->nr_ports; i++)
+		n += lint_port(&c->ports[i], path, out);
+	for (i = 0; i < c->nr_subsys; i++) {
+		const struct conf_subsys *s = &c->subsys[i];
+
+		if (!s->allow_any_host && s->nr_hosts == 0) {
+			lint_warn(out, path, s->line,
+				  "subsystem %s: no host can reach it (no hosts and allow_any_host "
+				  "is false)",
+				  s->nqn);
+			n++;
+		}
+		if (s->nr_ports == 0) {
+			lint_warn(out, path, s->line, "subsystem %s is exported on no port",
+				  s->nqn);
+			n++;
+		}
+	}
+	return n;
+}
