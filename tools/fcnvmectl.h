@@ -35,6 +35,8 @@ enum ctlarg_kind {
 	ARG_LIST,      /* list of strings (output only) */
 	ARG_WWN_LIST,  /* list of u64 WWNs (output only) */
 	ARG_NPORT,     /* u32 N_Port_ID, printed 0x%06x */
+	ARG_HIST,      /* latency histogram (output only): text "N buckets", not
+			* in JSON; -o openmetrics and stats -i use it */
 	ARG_NONE,
 };
 
@@ -92,5 +94,6 @@ unsigned int ctl_attrs_in_order(const struct fcnvme_msg *msg, unsigned int out[F
 
 extern const struct ctl_output ctl_output_text;
 extern const struct ctl_output ctl_output_json;
+extern const struct ctl_output ctl_output_openmetrics; /* stats only */
 
 #endif /* FCNVMECTL_H */

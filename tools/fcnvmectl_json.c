@@ -67,6 +67,8 @@ static struct json_object *value(const struct fcnvme_msg *msg, unsigned int a)
 		arr = json_object_new_array();
 		fcnvme_msg_list_foreach_u64(msg, a, wwn_cb, arr);
 		return arr;
+	case ARG_HIST:
+		return NULL; /* the percentiles and the sum say it in JSON */
 	default:
 		if (!ctl_format(msg, a, buf, sizeof(buf)))
 			return NULL;

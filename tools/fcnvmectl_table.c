@@ -269,4 +269,6 @@ const enum ctlarg_kind ctl_attr_kind[FCNVME_A_MAX + 1] = {
 	[FCNVME_A_NODE_ID] = ARG_U16,
 	[FCNVME_A_ALIVE] = ARG_BOOL,
 	[FCNVME_A_AGE_MS] = ARG_U64,
+	[FCNVME_A_LAT_HIST] = ARG_HIST,
+	[FCNVME_A_LAT_SUM] = ARG_U64,
 };
