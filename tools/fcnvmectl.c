@@ -13,6 +13,7 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -67,7 +68,7 @@ int main(int argc, char *argv[])
 						  { NULL, 0, NULL, 0 } };
 	unsigned long timeout_s = DEFAULT_TIMEOUT_S;
 	struct ctl_watch watch = { 0, 0 };
-	char err[600], *end;
+	char err[600], *end, abs[PATH_MAX];
 	int ch, rc;
 
 	if (sock == NULL || *sock == '\0')
@@ -113,6 +114,7 @@ int main(int argc, char *argv[])
 		fprintf(stderr, "fcnvmectl: %s\n", err);
 		return 1;
 	}
+	ctl_config_args(&argc, argv, abs);
 	rc = ctl_parse(argc, argv, 1, &r.verb, &req, err, sizeof(err));
 	if (rc) {
 		fprintf(stderr, "fcnvmectl: %s\n", err);

@@ -72,6 +72,9 @@ extern const enum ctlarg_kind ctl_attr_kind[FCNVME_A_MAX + 1];
  */
 int ctl_parse(int argc, char **argv, uint32_t seq, const struct ctlverb **verb, struct nl_msg **m,
 	      char *err, size_t errlen);
+/* Rewrite "config reload --dry-run" to "config diff" and make the FILE
+ * of "config diff FILE" absolute (into abs, PATH_MAX bytes). */
+void ctl_config_args(int *argc, char **argv, char *abs);
 /* Print the grammar (usage). */
 void ctl_usage(FILE *fp);
 

@@ -294,6 +294,8 @@ void ctl_usage(FILE *fp)
 			fprintf(fp, " [%s V]", o->name);
 		if (v->cmd == FCNVME_CMD_STATS)
 			fputs(" [-i SECS [-c COUNT]]", fp);
+		if (v->cmd == FCNVME_CMD_CONFIG_RELOAD)
+			fputs(" [--dry-run]", fp);
 		fputc('\n', fp);
 	}
 }

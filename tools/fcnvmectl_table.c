@@ -184,6 +184,7 @@ const struct ctlverb ctl_verbs[] = {
 	{ "config", "reload", C(CONFIG_RELOAD), { END }, NULL, NULL },
 	{ "config", "save", C(CONFIG_SAVE), { { "FILE", A(PATH), ARG_STR, true } }, NULL, NULL },
 	{ "config", "show", C(CONFIG_SHOW), { END }, NULL, NULL },
+	{ "config", "diff", C(CONFIG_DIFF), { { "FILE", A(PATH), ARG_STR, true } }, NULL, NULL },
 	{ "cluster", "nodes", C(CLUSTER_NODES), { END }, NULL, "node node-id alive age-ms path" },
 	{ "cluster", "groups", C(CLUSTER_GROUPS), { END }, NULL, "ana-group node ana-state" },
 	{ "cluster",

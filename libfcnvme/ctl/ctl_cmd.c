@@ -64,6 +64,7 @@ const struct fcnvme_cmd_desc fcnvme_cmds[FCNVME_CMD_MAX + 1] = {
 	[FCNVME_CMD_CONFIG_RELOAD] = { "config-reload", W, 0, 0 },
 	[FCNVME_CMD_CONFIG_SAVE] = { "config-save", W, 0, A(PATH) },
 	[FCNVME_CMD_CONFIG_SHOW] = { "config-show", D, 0, 0 },
+	[FCNVME_CMD_CONFIG_DIFF] = { "config-diff", W, 0, A(PATH) },
 	[FCNVME_CMD_LOG_LEVEL] = { "log-level", W, A(LOG_LEVEL), A(LOG_LEVEL) },
 	[FCNVME_CMD_SUBSYS_PORT_ADD] = { "subsystem-add-port", W, A(NQN) | A(NAME),
 					 A(NQN) | A(NAME) },

@@ -82,6 +82,7 @@ enum fcnvme_cmd {
 	FCNVME_CMD_CLUSTER_MOVE_GROUP,
 	FCNVME_CMD_CLUSTER_SUBSYS_ADD,
 	FCNVME_CMD_CLUSTER_SUBSYS_DEL,
+	FCNVME_CMD_CONFIG_DIFF, /* reload dry run: the operations, nothing applied */
 	__FCNVME_CMD_MAX
 };
 #define FCNVME_CMD_MAX (__FCNVME_CMD_MAX - 1)
