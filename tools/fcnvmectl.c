@@ -68,7 +68,8 @@ int main(int argc, char *argv[])
 						  { NULL, 0, NULL, 0 } };
 	unsigned long timeout_s = DEFAULT_TIMEOUT_S;
 	struct ctl_watch watch = { 0, 0 };
-	char err[600], *end, abs[PATH_MAX];
+	static struct ctl_config_cli cc;
+	char err[600], *end;
 	int ch, rc;
 
 	if (sock == NULL || *sock == '\0')
@@ -114,10 +115,17 @@ int main(int argc, char *argv[])
 		fprintf(stderr, "fcnvmectl: %s\n", err);
 		return 1;
 	}
-	ctl_config_args(&argc, argv, abs);
+	if (ctl_config_args(&argc, argv, &cc, err, sizeof(err)) != 0) {
+		fprintf(stderr, "fcnvmectl: %s\n", err);
+		ctl_config_done(&cc, NULL, 0);
+		return 1;
+	}
+	if (cc.json)
+		r.out = &ctl_output_json;
 	rc = ctl_parse(argc, argv, 1, &r.verb, &req, err, sizeof(err));
 	if (rc) {
 		fprintf(stderr, "fcnvmectl: %s\n", err);
+		ctl_config_done(&cc, NULL, 0);
 		return 1;
 	}
 	if ((r.out == &ctl_output_openmetrics || watch.interval_ms) &&
@@ -156,6 +164,7 @@ int main(int argc, char *argv[])
 	}
 	fcnvme_msg_free(req);
 	fcnvme_client_close(c);
+	ctl_config_done(&cc, err, sizeof(err));
 	if (rc == -ETIMEDOUT) {
 		fprintf(stderr,
 			"fcnvmectl: %s: nvmetfcd did not answer within %lu s (it is running but "

@@ -121,8 +121,15 @@ static void json_end(const struct ctlverb *v)
 	int flags = JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE;
 
 	if (textbuf != NULL) {
-		out = json_object_new_object();
-		json_object_object_add(out, "config", json_object_new_string(textbuf));
+		char err[512];
+
+		/* config show: structured, the schema of docs/CONFIG_JSON.md */
+		out = ctl_conf_json(textbuf, err, sizeof(err));
+		if (out == NULL) {
+			fprintf(stderr, "fcnvmectl: %s\n", err);
+			out = json_object_new_object();
+			json_object_object_add(out, "config", json_object_new_string(textbuf));
+		}
 		free(textbuf);
 		textbuf = NULL;
 	} else if (v->columns != NULL) {

@@ -132,17 +132,41 @@ static int reply_plan(struct ctl_req *req, const struct conf_plan *plan)
 	return ctl_reply_text(req, plan->text, plan->len);
 }
 
-/* config reload: re-read the file and apply the difference; the caller
+static bool in_conf_dir(const struct fcd *d, const char *path, char confdir[PATH_MAX]);
+
+/* A FILE the daemon is asked to read (config reload FILE, config diff
+ * FILE): absolute, and outside the configuration directory for root only
+ * (the daemon reads it as root), like config save's FILE. */
+static int readable_path(struct ctl_req *req, const char *path)
+{
+	char confdir[PATH_MAX] = "";
+
+	if (path != NULL && path[0] != '/')
+		return ctl_fail(req, -EINVAL, "%s: give an absolute path", path);
+	if (path != NULL && req->uid != 0 && req->uid != geteuid() &&
+	    !in_conf_dir(req->d, path, confdir))
+		return ctl_fail(req, -EPERM,
+				"%s: only root may read outside the configuration directory%s%s",
+				path, confdir[0] ? " " : "", confdir);
+	return 0;
+}
+
+/* config reload [FILE]: re-read the configuration file (or apply FILE
+ * instead: fcnvmectl config import) and apply the difference; the caller
  * gets the operations that ran, the log has them too. */
 int ctl_config_reload(struct ctl_req *req)
 {
+	const char *path = fcnvme_msg_get_str(req->msg, FCNVME_A_PATH);
 	struct conf_plan plan;
 	int rc;
 
+	rc = readable_path(req, path);
+	if (rc)
+		return rc;
 	if (conf_plan_open(&plan, false) != 0)
 		return ctl_fail(req, -ENOMEM, "out of memory");
 	sdnotify_reloading();
-	rc = conf_reload_plan(req->d, NULL, &plan, req->err, sizeof(req->err));
+	rc = conf_reload_plan(req->d, path, &plan, req->err, sizeof(req->err));
 	sdnotify_ready();
 	conf_plan_close(&plan);
 	if (rc) {
@@ -207,17 +231,12 @@ int ctl_config_save(struct ctl_req *req)
 int ctl_config_diff(struct ctl_req *req)
 {
 	const char *path = fcnvme_msg_get_str(req->msg, FCNVME_A_PATH);
-	char confdir[PATH_MAX] = "";
 	struct conf_plan plan;
 	int rc;
 
-	if (path != NULL && path[0] != '/')
-		return ctl_fail(req, -EINVAL, "%s: give an absolute path", path);
-	if (path != NULL && req->uid != 0 && req->uid != geteuid() &&
-	    !in_conf_dir(req->d, path, confdir))
-		return ctl_fail(req, -EPERM,
-				"%s: only root may read outside the configuration directory%s%s",
-				path, confdir[0] ? " " : "", confdir);
+	rc = readable_path(req, path);
+	if (rc)
+		return rc;
 	if (conf_plan_open(&plan, true) != 0)
 		return ctl_fail(req, -ENOMEM, "out of memory");
 	rc = conf_reload_plan(req->d, path, &plan, req->err, sizeof(req->err));

@@ -12,12 +12,14 @@ fabric_create
 demo_conf > "$tmp/nvmetfcd.conf"
 daemon_start "$tmp/nvmetfcd.conf" || exit 1
 
-same() {	# DESCRIPTION FILE: stdin must equal FILE
-	if diff -u "$2" -; then ok; else bad "$1"; fi
+same() {	# DESCRIPTION WANT GOT: the files must be equal (no pipeline:
+	# the tally lives in this shell)
+	if diff -u "$2" "$3"; then ok; else bad "$1"; fi
 }
 
 ctl config reload --dry-run > "$tmp/out" 2>&1
-echo "no changes" | same "dry run of the running file" "$tmp/out"
+echo "no changes" > "$tmp/nochange"
+same "dry run of the running file" "$tmp/nochange" "$tmp/out"
 
 # The new file: namespace 1 grows, namespace 2 appears in a new ANA group,
 # a second subsystem with a host WWPN, debug logging.
@@ -61,21 +63,23 @@ subsystem-add-port $S2 p0
 X
 ctl namespace list > "$tmp/ns.before"
 (cd "$tmp" && ctl config diff new.conf) > "$tmp/out" 2>&1
-same "config diff FILE (relative, made absolute)" "$tmp/want" < "$tmp/out"
+same "config diff FILE (relative, made absolute)" "$tmp/want" "$tmp/out"
 cp "$tmp/new.conf" "$tmp/nvmetfcd.conf"
 ctl config reload --dry-run > "$tmp/out" 2>&1
-same "config reload --dry-run" "$tmp/want" < "$tmp/out"
-ctl namespace list | same "the dry runs changed nothing" "$tmp/ns.before"
+same "config reload --dry-run" "$tmp/want" "$tmp/out"
+ctl namespace list > "$tmp/ns.after"
+same "the dry runs changed nothing" "$tmp/ns.before" "$tmp/ns.after"
 check "the dry runs added no subsystem" bash -c "! '$B/tools/fcnvmectl' -s '$SOCK' subsystem list | grep -q '$S2'"
 check_not "the dry runs logged no operation" grep -q "^<[0-9]>reload: " "$DLOG"
 
 ctl config reload > "$tmp/out" 2>&1
-same "config reload prints what it ran" "$tmp/want" < "$tmp/out"
+same "config reload prints what it ran" "$tmp/want" "$tmp/out"
 check "namespace 2 exists now" bash -c "'$B/tools/fcnvmectl' -s '$SOCK' namespace list | grep -q '^$DEMO_NQN  *2  *null  *1G'"
 sed 's/^/reload: /' "$tmp/want" > "$tmp/want.log"
-grep '^<[0-9]>reload: ' "$DLOG" | sed 's/^<[0-9]>//' | same "the log has the operations" "$tmp/want.log"
+grep '^<[0-9]>reload: ' "$DLOG" | sed 's/^<[0-9]>//' > "$tmp/log.got"
+same "the log has the operations" "$tmp/want.log" "$tmp/log.got"
 ctl config reload > "$tmp/out" 2>&1
-echo "no changes" | same "a second reload has nothing to do" "$tmp/out"
+same "a second reload has nothing to do" "$tmp/nochange" "$tmp/out"
 
 # A change a reload refuses: the dry run says why, the same way.
 sed 's/backend = "null";/backend = "ram";/' "$tmp/nvmetfcd.conf" > "$tmp/refused.conf"
@@ -86,6 +90,6 @@ ctl config reload > "$tmp/out2" 2>&1
 st2=$?
 check "a refused change fails the dry run and the reload alike" \
 	test "$st$st2" = 11
-same "with the same message" "$tmp/out2" < "$tmp/out"
+same "with the same message" "$tmp/out2" "$tmp/out"
 check "the message names the namespace" grep -q "namespace 2" "$tmp/out"
 finish
