@@ -43,7 +43,7 @@ static void read_all(const struct fcnvme_msg *msg)
 		fcnvme_msg_get_u64(msg, a, &v64);
 		fcnvme_msg_list_foreach(msg, a, visit, &sink);
 		if (fcnvme_msg_get_hist(msg, a, &hist) == 0)
-			sink += hist.n[FCNVME_HIST_BUCKETS - 1];
+			sink += hist.n[FCNVME_HIST_BUCKETS - 1] != 0;
 	}
 	if (sink == (size_t)-1)
 		abort();
