@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 /*
  * fcnvmectl's JSON output, built with json-c: list commands print an array
- * of objects, other commands one object, "config show" {"config": TEXT}.
+ * of objects, other commands one object, "config show" the configuration
+ * as objects (fcnvmectl_confjson.c), "config reload|diff"
+ * {"operations": [LINE, ...]}.
  * Keys are the protocol's attribute names; WWNs and ids are strings in
  * their usual notation, counters and sizes are numbers, flags booleans.
  */
@@ -115,12 +117,30 @@ static int json_row(const struct ctlverb *v, const struct fcnvme_msg *msg)
 	return 0;
 }
 
+/* The operations of a reload (one per line; "no changes" is none). */
+static struct json_object *plan_json(char *lines)
+{
+	struct json_object *out = json_object_new_object(), *ops = json_object_new_array();
+	char *line, *save = NULL;
+
+	for (line = strtok_r(lines, "\n", &save); line != NULL; line = strtok_r(NULL, "\n", &save))
+		if (strcmp(line, "no changes") != 0)
+			json_object_array_add(ops, json_object_new_string(line));
+	json_object_object_add(out, "operations", ops);
+	return out;
+}
+
 static void json_end(const struct ctlverb *v)
 {
 	struct json_object *out;
 	int flags = JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE;
 
-	if (textbuf != NULL) {
+	if (textbuf != NULL && v->cmd != FCNVME_CMD_CONFIG_SHOW) {
+		/* config reload/diff: {"operations": [LINE, ...]} */
+		out = plan_json(textbuf);
+		free(textbuf);
+		textbuf = NULL;
+	} else if (textbuf != NULL) {
 		char err[512];
 
 		/* config show: structured, the schema of docs/CONFIG_JSON.md */
