@@ -7,7 +7,8 @@
  * from the difference of the two histograms (fcnvme_hist_diff()) so they
  * describe only that interval, within the histogram's 1/16. The first
  * answer is the baseline; COUNT intervals are printed (0: until
- * interrupted). Rows that appear later start from zero.
+ * interrupted). Rows that appear later, and rows whose counters went
+ * back (a host row after a reconnect), count from zero.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -127,6 +128,11 @@ static void print_interval(const struct watch_set *before, const struct watch_se
 				b = &before->rows[j];
 				break;
 			}
+		/* a host row sums live associations: after a reconnect its
+		 * counters start again */
+		if (r->cmds < b->cmds || r->read_bytes < b->read_bytes ||
+		    r->write_bytes < b->write_bytes || r->errors < b->errors)
+			b = &zero;
 		fcnvme_hist_diff(&d.lat, &r->lat, &b->lat);
 		row_id(r, id, sizeof(id));
 		printf("%-8lu %-9s %-40s %10.1f %10.2f %10.2f %9.1f %9.1f %9.1f %9.1f\n", nr,
