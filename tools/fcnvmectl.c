@@ -67,7 +67,7 @@ int main(int argc, char *argv[])
 						  { "timeout", required_argument, NULL, 't' },
 						  { NULL, 0, NULL, 0 } };
 	unsigned long timeout_s = DEFAULT_TIMEOUT_S;
-	struct ctl_watch watch = { 0, 0 };
+	struct ctl_watch watch = { 0, 0, false };
 	static struct ctl_config_cli cc;
 	char err[600], *end;
 	int ch, rc;
@@ -134,11 +134,12 @@ int main(int argc, char *argv[])
 		fcnvme_msg_free(req);
 		return 1;
 	}
-	if (watch.interval_ms && r.out != &ctl_output_text) {
-		fprintf(stderr, "fcnvmectl: stats -i prints text; leave out -o/-j\n");
+	if (watch.interval_ms && r.out == &ctl_output_openmetrics) {
+		fprintf(stderr, "fcnvmectl: stats -i prints text or JSON lines, not openmetrics\n");
 		fcnvme_msg_free(req);
 		return 1;
 	}
+	watch.json = r.out == &ctl_output_json;
 	rc = fcnvme_client_open_timeout(sock, (unsigned int)timeout_s * 1000, &c);
 	if (rc == -ETIMEDOUT) {
 		fprintf(stderr,

@@ -7,6 +7,7 @@
 #ifndef FCNVMECTL_STATS_H
 #define FCNVMECTL_STATS_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include <fcnvme/hist.h>
@@ -36,6 +37,7 @@ int ctl_stat_row_same(const struct ctl_stat_row *a, const struct ctl_stat_row *b
 struct ctl_watch {
 	unsigned int interval_ms; /* 0: not watching */
 	unsigned long count;	  /* 0: until interrupted */
+	bool json;		  /* JSON lines: one object per row and interval */
 };
 
 /*

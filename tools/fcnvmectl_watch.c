@@ -8,7 +8,8 @@
  * describe only that interval, within the histogram's 1/16. The first
  * answer is the baseline; COUNT intervals are printed (0: until
  * interrupted). Rows that appear later, and rows whose counters went
- * back (a host row after a reconnect), count from zero.
+ * back (a host row after a reconnect), count from zero. With -o json each
+ * row and interval is one JSON object on its own line (JSON lines).
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -18,6 +19,8 @@
 #include <time.h>
 
 #include <linux/netlink.h>
+
+#include <json-c/json.h>
 
 #include <fcnvme/err.h>
 #include <fcnvme/num.h>
@@ -113,8 +116,41 @@ static void row_id(const struct ctl_stat_row *r, char *buf, size_t len)
 	}
 }
 
+/* One JSON line: snake_case keys. */
+static void print_json(unsigned long nr, const struct ctl_stat_row *r, const struct ctl_stat_row *b,
+		       const struct fcnvme_hist *lat, const char *id, double secs)
+{
+	struct json_object *o = json_object_new_object();
+
+	json_object_object_add(o, "interval", json_object_new_int64((int64_t)nr));
+	json_object_object_add(o, "object", json_object_new_string(fcnvme_obj_name(r->obj)));
+	json_object_object_add(o, "id", json_object_new_string(id));
+	json_object_object_add(o, "seconds", json_object_new_double(secs));
+	json_object_object_add(o, "iops",
+			       json_object_new_double((double)(r->cmds - b->cmds) / secs));
+	json_object_object_add(
+		o, "read_mb_s",
+		json_object_new_double((double)(r->read_bytes - b->read_bytes) / 1e6 / secs));
+	json_object_object_add(
+		o, "write_mb_s",
+		json_object_new_double((double)(r->write_bytes - b->write_bytes) / 1e6 / secs));
+	json_object_object_add(o, "errors_s",
+			       json_object_new_double((double)(r->errors - b->errors) / secs));
+	json_object_object_add(
+		o, "lat_p50_ns",
+		json_object_new_uint64(fcnvme_hist_percentile(lat, 500000, UINT64_MAX)));
+	json_object_object_add(
+		o, "lat_p99_ns",
+		json_object_new_uint64(fcnvme_hist_percentile(lat, 990000, UINT64_MAX)));
+	json_object_object_add(
+		o, "lat_p999_ns",
+		json_object_new_uint64(fcnvme_hist_percentile(lat, 999000, UINT64_MAX)));
+	printf("%s\n", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN));
+	json_object_put(o);
+}
+
 static void print_interval(const struct watch_set *before, const struct watch_set *now, double secs,
-			   unsigned long nr)
+			   unsigned long nr, bool json)
 {
 	static struct ctl_stat_row zero, d;
 	char id[512];
@@ -135,6 +171,10 @@ static void print_interval(const struct watch_set *before, const struct watch_se
 			b = &zero;
 		fcnvme_hist_diff(&d.lat, &r->lat, &b->lat);
 		row_id(r, id, sizeof(id));
+		if (json) {
+			print_json(nr, r, b, &d.lat, id, secs);
+			continue;
+		}
 		printf("%-8lu %-9s %-40s %10.1f %10.2f %10.2f %9.1f %9.1f %9.1f %9.1f\n", nr,
 		       fcnvme_obj_name(r->obj), id, (double)(r->cmds - b->cmds) / secs,
 		       (double)(r->read_bytes - b->read_bytes) / 1e6 / secs,
@@ -166,8 +206,10 @@ int ctl_watch_run(struct fcnvme_client *c, struct nl_msg *req, const struct ctl_
 
 	rc = sample(c, req, &a, err, errlen);
 	t0 = now_s();
-	printf("%-8s %-9s %-40s %10s %10s %10s %9s %9s %9s %9s\n", "interval", "object", "id",
-	       "iops", "read-MB/s", "write-MB/s", "errors/s", "p50-us", "p99-us", "p999-us");
+	if (!w->json)
+		printf("%-8s %-9s %-40s %10s %10s %10s %9s %9s %9s %9s\n", "interval", "object",
+		       "id", "iops", "read-MB/s", "write-MB/s", "errors/s", "p50-us", "p99-us",
+		       "p999-us");
 	for (nr = 1; !rc && (!w->count || nr <= w->count); nr++) {
 		while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
 			;
@@ -177,7 +219,7 @@ int ctl_watch_run(struct fcnvme_client *c, struct nl_msg *req, const struct ctl_
 		t1 = now_s();
 		if (rc)
 			break;
-		print_interval(&a, &b, t1 - t0, nr);
+		print_interval(&a, &b, t1 - t0, nr, w->json);
 		t = a;
 		a = b;
 		b = t;

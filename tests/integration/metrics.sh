@@ -82,6 +82,20 @@ watch_ok() {	# FILE OBJECT
 }
 check "stats port -i 1 -c 2: 2 intervals, rates > 0, MB/s = IOPS x 4 KiB" watch_ok "$tmp/watch.out" port
 check "stats host -i 1 -c 2: 2 intervals, rates > 0, MB/s = IOPS x 4 KiB" watch_ok "$tmp/watchh.out" host
+ctl -o json stats namespace -i 1 -c 2 > "$tmp/watchj.out" 2>&1
+check "-o json stats -i: JSON lines, snake_case, rates > 0 and consistent" \
+	"$PY" - "$tmp/watchj.out" "$DEMO_NQN/1" <<'P'
+import json, re, sys
+lines = open(sys.argv[1]).read().splitlines()
+assert len(lines) == 2, lines
+for n, l in enumerate(lines, 1):
+    o = json.loads(l)
+    assert all(re.fullmatch(r"[a-z][a-z0-9_]*", k) for k in o), o
+    assert o["interval"] == n and o["object"] == "namespace" and o["id"] == sys.argv[2], o
+    assert o["iops"] > 0 and o["read_mb_s"] > 0 and o["write_mb_s"] == 0, o
+    assert abs(o["read_mb_s"] - o["iops"] * 4096 / 1e6) <= o["read_mb_s"] * 1e-9, o
+    assert 0 < o["lat_p50_ns"] <= o["lat_p99_ns"] <= o["lat_p999_ns"], o
+P
 
 # Both snapshots with the host stopped: the same counters, host row included.
 kill -STOP $perf
@@ -99,6 +113,6 @@ check "the latency histogram has cumulative buckets for the host" grep -q \
 kill $perf 2>/dev/null
 wait $perf 2>/dev/null
 if [ "$fail" -ne 0 ]; then
-	for f in watch.out watchh.out om2.txt perf.out; do echo "== $f"; head -40 "$tmp/$f"; done
+	for f in watch.out watchh.out watchj.out om2.txt perf.out; do echo "== $f"; head -40 "$tmp/$f"; done
 fi
 finish
