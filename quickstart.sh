@@ -17,6 +17,9 @@ pkgs=(build-essential autoconf automake libtool pkg-config
       libevent-dev libconfig-dev libnl-3-dev libnl-genl-3-dev libsystemd-dev
       check liburing-dev libfuse3-dev fuse3 libjson-c-dev
       clang clang-format systemd strace fio e2fsprogs util-linux procps
+      # tests/integration/metrics.sh parses `fcnvmectl stats -o openmetrics`
+      # with prometheus_client's OpenMetrics parser (Debian's python3)
+      python3 python3-prometheus-client
       # the VM tests (tests/vm): a Debian guest kernel under QEMU running
       # Linux's nvme-fc host; tests/vm/lib.sh fetches the kernel itself
       qemu-system-x86 busybox-static cpio kmod nvme-cli xz-utils linux-headers-amd64)

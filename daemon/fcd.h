@@ -20,6 +20,7 @@ struct io_threads;
 struct ctl_server;
 struct inbox;
 struct cluster;
+struct conf_plan;
 
 struct fcd {
 	struct event_base *base; /* the control thread's loop */
@@ -36,6 +37,9 @@ struct fcd {
 	char *state_dir;	 /* persistent namespace ids */
 	uint64_t started_ms;	 /* CLOCK_MONOTONIC at start */
 	bool stopping;		 /* SIGTERM received: drain */
+	/* [ctl] set only during a reload (or its dry run): conf_op_*()
+	 * record their operations there (conf/conf_plan.h) */
+	struct conf_plan *plan;
 };
 
 #endif /* FCD_H */

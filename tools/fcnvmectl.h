@@ -35,6 +35,8 @@ enum ctlarg_kind {
 	ARG_LIST,      /* list of strings (output only) */
 	ARG_WWN_LIST,  /* list of u64 WWNs (output only) */
 	ARG_NPORT,     /* u32 N_Port_ID, printed 0x%06x */
+	ARG_HIST,      /* latency histogram (output only): text "N buckets", not
+			* in JSON; -o openmetrics and stats -i use it */
 	ARG_NONE,
 };
 
@@ -70,6 +72,25 @@ extern const enum ctlarg_kind ctl_attr_kind[FCNVME_A_MAX + 1];
  */
 int ctl_parse(int argc, char **argv, uint32_t seq, const struct ctlverb **verb, struct nl_msg **m,
 	      char *err, size_t errlen);
+/* What fcnvmectl_config.c did to a "config ..." command line. */
+struct ctl_config_cli {
+	char abs[4096];	    /* config diff|reload FILE made absolute */
+	char tmp[4096];	    /* config import: the converted file, or "" */
+	const char *import; /* config import: the JSON file */
+	bool json;	    /* config export: print JSON */
+};
+/* Rewrite "config reload --dry-run", "config diff|reload FILE", "config
+ * export" and "config import FILE.json" into grammar words (see
+ * fcnvmectl_config.c). 0, or -EINVAL with a message in err. */
+int ctl_config_args(int *argc, char **argv, struct ctl_config_cli *cc, char *err, size_t errlen);
+/* After the request: remove an import's temporary file and name the JSON
+ * file in the daemon's message err instead. */
+void ctl_config_done(struct ctl_config_cli *cc, char *err, size_t errlen);
+/* The daemon's libconfig text as JSON (NULL with a message in err). */
+struct json_object;
+struct json_object *ctl_conf_json(const char *text, char *err, size_t errlen);
+/* Write the JSON configuration file path as libconfig text to out. */
+int ctl_conf_from_json(const char *path, FILE *out, char *err, size_t errlen);
 /* Print the grammar (usage). */
 void ctl_usage(FILE *fp);
 
@@ -92,5 +113,6 @@ unsigned int ctl_attrs_in_order(const struct fcnvme_msg *msg, unsigned int out[F
 
 extern const struct ctl_output ctl_output_text;
 extern const struct ctl_output ctl_output_json;
+extern const struct ctl_output ctl_output_openmetrics; /* stats only */
 
 #endif /* FCNVMECTL_H */

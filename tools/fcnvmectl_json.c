@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 /*
  * fcnvmectl's JSON output, built with json-c: list commands print an array
- * of objects, other commands one object, "config show" {"config": TEXT}.
+ * of objects, other commands one object, "config show" the configuration
+ * as objects (fcnvmectl_confjson.c), "config reload|diff"
+ * {"operations": [LINE, ...]}.
  * Keys are the protocol's attribute names; WWNs and ids are strings in
  * their usual notation, counters and sizes are numbers, flags booleans.
  */
@@ -67,6 +69,8 @@ static struct json_object *value(const struct fcnvme_msg *msg, unsigned int a)
 		arr = json_object_new_array();
 		fcnvme_msg_list_foreach_u64(msg, a, wwn_cb, arr);
 		return arr;
+	case ARG_HIST:
+		return NULL; /* the percentiles and the sum say it in JSON */
 	default:
 		if (!ctl_format(msg, a, buf, sizeof(buf)))
 			return NULL;
@@ -113,14 +117,39 @@ static int json_row(const struct ctlverb *v, const struct fcnvme_msg *msg)
 	return 0;
 }
 
+/* The operations of a reload (one per line; "no changes" is none). */
+static struct json_object *plan_json(char *lines)
+{
+	struct json_object *out = json_object_new_object(), *ops = json_object_new_array();
+	char *line, *save = NULL;
+
+	for (line = strtok_r(lines, "\n", &save); line != NULL; line = strtok_r(NULL, "\n", &save))
+		if (strcmp(line, "no changes") != 0)
+			json_object_array_add(ops, json_object_new_string(line));
+	json_object_object_add(out, "operations", ops);
+	return out;
+}
+
 static void json_end(const struct ctlverb *v)
 {
 	struct json_object *out;
 	int flags = JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE;
 
-	if (textbuf != NULL) {
-		out = json_object_new_object();
-		json_object_object_add(out, "config", json_object_new_string(textbuf));
+	if (textbuf != NULL && v->cmd != FCNVME_CMD_CONFIG_SHOW) {
+		/* config reload/diff: {"operations": [LINE, ...]} */
+		out = plan_json(textbuf);
+		free(textbuf);
+		textbuf = NULL;
+	} else if (textbuf != NULL) {
+		char err[512];
+
+		/* config show: structured, the schema of docs/CONFIG_JSON.md */
+		out = ctl_conf_json(textbuf, err, sizeof(err));
+		if (out == NULL) {
+			fprintf(stderr, "fcnvmectl: %s\n", err);
+			out = json_object_new_object();
+			json_object_object_add(out, "config", json_object_new_string(textbuf));
+		}
 		free(textbuf);
 		textbuf = NULL;
 	} else if (v->columns != NULL) {

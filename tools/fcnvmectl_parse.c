@@ -278,7 +278,9 @@ void ctl_usage(FILE *fp)
 	size_t i;
 	int k;
 
-	fputs("usage: fcnvmectl [-s SOCKET] [-j] [-t SECONDS] OBJECT [VERB] [ARGS]\n", fp);
+	fputs("usage: fcnvmectl [-s SOCKET] [-o normal|json|openmetrics] [-j] [-t SECONDS] OBJECT "
+	      "[VERB] [ARGS]\n",
+	      fp);
 	for (i = 0; i < ctl_nverbs; i++) {
 		const struct ctlverb *v = &ctl_verbs[i];
 		const struct ctlarg *o;
@@ -290,6 +292,10 @@ void ctl_usage(FILE *fp)
 			fprintf(fp, v->pos[k].optional ? " [%s]" : " %s", v->pos[k].name);
 		for (o = v->opts; o != NULL && o->name != NULL; o++)
 			fprintf(fp, " [%s V]", o->name);
+		if (v->cmd == FCNVME_CMD_STATS)
+			fputs(" [-i SECS [-c COUNT]]", fp);
+		if (v->cmd == FCNVME_CMD_CONFIG_RELOAD)
+			fputs(" [--dry-run]", fp);
 		fputc('\n', fp);
 	}
 }

@@ -11,6 +11,7 @@
 
 #include <fcnvmectl/ctl_msg.h>
 #include <fcnvme/hex.h>
+#include <fcnvme/hist.h>
 #include <fcnvme/nqn.h>
 #include <fcnvme/size.h>
 
@@ -113,6 +114,17 @@ bool ctl_format(const struct fcnvme_msg *msg, unsigned int attr, char *buf, size
 		if (buf[0] == '\0')
 			snprintf(buf, len, "-");
 		break;
+	case ARG_HIST: {
+		static struct fcnvme_hist h;
+		unsigned int i, used = 0;
+
+		if (fcnvme_msg_get_hist(msg, attr, &h) != 0)
+			return false;
+		for (i = 0; i < FCNVME_HIST_BUCKETS; i++)
+			used += h.n[i] != 0;
+		snprintf(buf, len, "%u buckets", used);
+		break;
+	}
 	case ARG_WWN_LIST:
 		if (len >= CELL_MAX)
 			fcnvme_msg_list_foreach_u64(msg, attr, join_wwn_cb, buf);

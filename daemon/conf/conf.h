@@ -191,6 +191,15 @@ int conf_print(FILE *fp, const struct conf *c);
 int conf_apply(struct fcd *d, struct conf *newconf, char *err, size_t errlen);
 /* conf_load(d->conf_path) + conf_apply; the SIGHUP and "config reload" path. */
 int conf_reload(struct fcd *d, char *err, size_t errlen);
+struct conf_plan;
+/*
+ * Load path (NULL: d->conf_path) and apply it like conf_reload() while
+ * plan (may be NULL) records each operation (conf_plan.h); a dry plan
+ * only records: nothing runs, d->conf is unchanged, and the same checks
+ * refuse a bad file. 0 or -errno with a sentence in err.
+ */
+int conf_reload_plan(struct fcd *d, const char *path, struct conf_plan *plan, char *err,
+		     size_t errlen);
 /*
  * Write the running state (with generated NSIDs and namespace ids) to path,
  * or to d->conf_path when path is NULL: temp file, fsync, rename.

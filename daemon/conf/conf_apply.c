@@ -20,10 +20,12 @@
 #include <syslog.h>
 
 #include <fcnvmectl/ctl.h>
+#include <fcnvme/err.h>
 
 #include "conf.h"
 #include "conf_ops.h"
 #include "conf_opts.h"
+#include "conf_plan.h"
 #include "ctl/ctl_server.h"
 #include "fcd.h"
 #include "log.h"
@@ -285,15 +287,17 @@ static int apply_namespaces(struct fcd *d, const struct conf_subsys *ts, char *e
 						     errlen);
 			if (rc)
 				return rc;
-			log_info("%s namespace %u: read_only %s", ts->nqn, tn->nsid,
-				 tn->readonly ? "on" : "off");
+			if (!conf_plan_dry(d))
+				log_info("%s namespace %u: read_only %s", ts->nqn, tn->nsid,
+					 tn->readonly ? "on" : "off");
 		}
 		if (tn->direct != cn->direct) {
 			rc = conf_op_ns_set_direct(d, ts->nqn, tn->nsid, tn->direct, err, errlen);
 			if (rc)
 				return rc;
-			log_info("%s namespace %u: direct %s", ts->nqn, tn->nsid,
-				 tn->direct ? "on" : "off");
+			if (!conf_plan_dry(d))
+				log_info("%s namespace %u: direct %s", ts->nqn, tn->nsid,
+					 tn->direct ? "on" : "off");
 		}
 		if (tn->anagrpid != cn->anagrpid &&
 		    (rc = conf_op_ns_set_ana_group(d, ts->nqn, tn->nsid, tn->anagrpid, err,
@@ -426,8 +430,13 @@ static int diff_apply(struct fcd *d, const struct conf *t, char *err, size_t err
 	unsigned int i;
 	int rc;
 
+	if (c->log_level != t->log_level)
+		conf_plan_add(d, "log-level %s", fcnvme_log_level_name(t->log_level));
+	if (strcmp(c->socket_group, t->socket_group) != 0)
+		conf_plan_add(d, "socket-group %s", t->socket_group[0] ? t->socket_group : "-");
 	c->log_level = t->log_level;
-	log_setverbose(t->log_level);
+	if (!conf_plan_dry(d))
+		log_setverbose(t->log_level);
 	memcpy(c->socket_group, t->socket_group, sizeof(c->socket_group));
 	for (i = c->nr_subsys; i-- > 0;) {
 		if (conf_subsys_find(t, c->subsys[i].nqn) != NULL)
@@ -473,8 +482,12 @@ int conf_apply(struct fcd *d, struct conf *newconf, char *err, size_t errlen)
 	}
 	rc = diff_apply(d, newconf, err, errlen);
 	if (rc) {
+		struct conf_plan *plan = d->plan;
+
+		d->plan = NULL; /* the plan lists what was asked, not the rollback */
 		if (diff_apply(d, old, rb, sizeof(rb)) != 0)
 			log_warnx("rollback after a failed apply is incomplete: %s", rb);
+		d->plan = plan;
 		conf_free(old);
 		return rc;
 	}
@@ -489,17 +502,65 @@ int conf_apply(struct fcd *d, struct conf *newconf, char *err, size_t errlen)
 	return 0;
 }
 
-/* Reload d->conf_path; the running config is kept if that fails. */
-int conf_reload(struct fcd *d, char *err, size_t errlen)
+/* The operations conf_apply(d, newconf) would run, recorded in d->plan
+ * (dry): the same walk over a copy of d->conf, the objects untouched. */
+static int apply_dry(struct fcd *d, const struct conf *newconf, char *err, size_t errlen)
+{
+	struct conf *saved = d->conf, *copy;
+	int rc;
+
+	if (saved == NULL)
+		return fcnvme_err(err, errlen, -ENOENT, "no configuration applied");
+	rc = check_in_place(saved, newconf, err, errlen);
+	if (rc)
+		return rc;
+	copy = conf_dup(saved);
+	if (copy == NULL)
+		return fcnvme_err(err, errlen, -ENOMEM, "out of memory");
+	d->conf = copy;
+	rc = diff_apply(d, newconf, err, errlen);
+	d->conf = saved;
+	conf_free(copy);
+	return rc;
+}
+
+/* Load path (NULL: d->conf_path) and apply it, or with plan->dry only
+ * record what applying would do; see conf.h. */
+int conf_reload_plan(struct fcd *d, const char *path, struct conf_plan *plan, char *err,
+		     size_t errlen)
 {
 	struct conf *c = NULL;
 	int rc;
 
-	rc = conf_load(d->conf_path, &c, err, errlen);
+	rc = conf_load(path != NULL ? path : d->conf_path, &c, err, errlen);
 	if (rc)
 		return rc;
-	rc = conf_apply(d, c, err, errlen);
-	if (rc)
+	d->plan = plan;
+	if (plan != NULL && plan->dry) {
+		rc = apply_dry(d, c, err, errlen);
 		conf_free(c);
+	} else {
+		rc = conf_apply(d, c, err, errlen);
+		if (rc)
+			conf_free(c);
+	}
+	d->plan = NULL;
+	return rc;
+}
+
+/* Reload d->conf_path; the running config is kept if that fails. The
+ * operations it ran are logged, one line each. */
+int conf_reload(struct fcd *d, char *err, size_t errlen)
+{
+	struct conf_plan plan;
+	int rc;
+
+	if (conf_plan_open(&plan, false) != 0)
+		return fcnvme_err(err, errlen, -ENOMEM, "out of memory");
+	rc = conf_reload_plan(d, NULL, &plan, err, errlen);
+	conf_plan_close(&plan);
+	if (rc == 0)
+		conf_plan_log(&plan);
+	conf_plan_free(&plan);
 	return rc;
 }

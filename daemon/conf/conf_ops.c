@@ -15,12 +15,26 @@
 #include <fcnvmectl/ctl.h>
 #include <fcnvme/err.h>
 #include <fcnvme/nvme_log.h>
+#include <fcnvme/size.h>
 
 #include "conf.h"
 #include "conf_ops.h"
+#include "conf_opts.h"
+#include "conf_plan.h"
 #include "fcd.h"
 #include "port.h"
 #include "core/tgt.h"
+
+/* Run a change of the running objects, unless a dry plan only records
+ * (conf_plan.h): then it "succeeds" and only d->conf (a copy) changes. */
+#define RUN(d, call) (conf_plan_dry(d) ? 0 : (call))
+
+/* An operation made of other operations records only itself. */
+static void plan_mute(struct fcd *d, int delta)
+{
+	if (d->plan != NULL)
+		d->plan->mute = (unsigned int)((int)d->plan->mute + delta);
+}
 
 /* Append a zeroed element to a growable array; NULL when out of memory. */
 static void *arr_push(void *arrp, unsigned int *n, size_t sz)
@@ -78,8 +92,9 @@ static int ana_program_port(struct fcd *d, const struct conf_port *cp, char *err
 	for (i = 0; i < d->conf->nr_ana; i++) {
 		const struct conf_ana *a = &d->conf->ana[i];
 
-		rc = tgt_ana_set_state(d->tgt, a->grpid, cp->portid,
-				       conf_ana_to_nvme(ana_state_on(a, cp->name)), err, errlen);
+		rc = RUN(d, tgt_ana_set_state(d->tgt, a->grpid, cp->portid,
+					      conf_ana_to_nvme(ana_state_on(a, cp->name)), err,
+					      errlen));
 		if (rc)
 			return rc;
 	}
@@ -94,7 +109,8 @@ int conf_op_port_add(struct fcd *d, const struct conf_port *p, char *err, size_t
 
 	if (conf_port_find(d->conf, p->name) != NULL)
 		return fcnvme_err(err, errlen, -EEXIST, "port %s exists", p->name);
-	rc = port_add(d, p, err, errlen);
+	conf_plan_add(d, "port-add %s", p->name);
+	rc = RUN(d, port_add(d, p, err, errlen));
 	if (rc)
 		return rc;
 	cp = arr_push(&d->conf->ports, &d->conf->nr_ports, sizeof(*cp));
@@ -108,7 +124,7 @@ int conf_op_port_add(struct fcd *d, const struct conf_port *p, char *err, size_t
 	}
 	rc = ana_program_port(d, cp, err, errlen);
 	if (rc == 0 && !p->enabled)
-		rc = port_disable(d, p->name, err, errlen);
+		rc = RUN(d, port_disable(d, p->name, err, errlen));
 	if (rc) {
 		char keep[512];
 
@@ -119,7 +135,7 @@ int conf_op_port_add(struct fcd *d, const struct conf_port *p, char *err, size_t
 	return 0;
 
 out_del_port:
-	port_del(d, p->name, NULL, 0);
+	(void)RUN(d, port_del(d, p->name, NULL, 0));
 	return fcnvme_err(err, errlen, -ENOMEM, "out of memory");
 }
 
@@ -133,7 +149,8 @@ int conf_op_port_del(struct fcd *d, const char *name, char *err, size_t errlen)
 
 	if (cp == NULL)
 		return fcnvme_err(err, errlen, -ENOENT, "no port %s", name);
-	rc = port_del(d, name, err, errlen);
+	conf_plan_add(d, "port-del %s", name);
+	rc = RUN(d, port_del(d, name, err, errlen));
 	if (rc)
 		return rc;
 	for (i = 0; i < c->nr_subsys; i++)
@@ -159,10 +176,27 @@ int conf_op_port_enable(struct fcd *d, const char *name, bool on, char *err, siz
 
 	if (cp == NULL)
 		return fcnvme_err(err, errlen, -ENOENT, "no port %s", name);
-	rc = on ? port_enable(d, name, err, errlen) : port_disable(d, name, err, errlen);
+	conf_plan_add(d, "port-%s %s", on ? "enable" : "disable", name);
+	rc = RUN(d, on ? port_enable(d, name, err, errlen) : port_disable(d, name, err, errlen));
 	if (rc == 0)
 		cp->enabled = on;
 	return rc;
+}
+
+/* The plan line of a subsystem-set: the fields mask changes. */
+static void plan_subsys_set(struct fcd *d, const struct conf_subsys *s, uint32_t mask)
+{
+	if (d->plan == NULL)
+		return;
+	conf_plan_add(d, "subsystem-set %s%s%s%s%s%s%s", s->nqn,
+		      mask & TGT_SUBSYS_SET_SERIAL ? " serial" : "",
+		      mask & TGT_SUBSYS_SET_MODEL ? " model" : "",
+		      mask & TGT_SUBSYS_SET_FIRMWARE ? " firmware" : "",
+		      mask & TGT_SUBSYS_SET_ALLOW_ANY
+			      ? (s->allow_any_host ? " allow_any_host on" : " allow_any_host off")
+			      : "",
+		      mask & TGT_SUBSYS_SET_OUI ? " ieee_oui" : "",
+		      mask & TGT_SUBSYS_SET_CNTLID ? " cntlid" : "");
 }
 
 static void subsys_params(const struct conf_subsys *s, struct tgt_subsys_params *p)
@@ -188,12 +222,13 @@ int conf_op_subsys_add(struct fcd *d, const struct conf_subsys *s, char *err, si
 	if (conf_subsys_find(d->conf, s->nqn) != NULL)
 		return fcnvme_err(err, errlen, -EEXIST, "subsystem %s exists", s->nqn);
 	subsys_params(s, &p);
-	rc = tgt_subsys_add(d->tgt, &p, err, errlen);
+	conf_plan_add(d, "subsystem-add %s", s->nqn);
+	rc = RUN(d, tgt_subsys_add(d->tgt, &p, err, errlen));
 	if (rc)
 		return rc;
 	cs = arr_push(&d->conf->subsys, &d->conf->nr_subsys, sizeof(*cs));
 	if (cs == NULL) {
-		tgt_subsys_del(d->tgt, s->nqn, NULL, 0);
+		(void)RUN(d, tgt_subsys_del(d->tgt, s->nqn, NULL, 0));
 		return fcnvme_err(err, errlen, -ENOMEM, "out of memory");
 	}
 	memcpy(cs->nqn, s->nqn, sizeof(cs->nqn));
@@ -218,7 +253,8 @@ int conf_op_subsys_del(struct fcd *d, const char *nqn, char *err, size_t errlen)
 
 	if (cs == NULL)
 		return fcnvme_err(err, errlen, -ENOENT, "no subsystem %s", nqn);
-	rc = tgt_subsys_del(d->tgt, nqn, err, errlen);
+	conf_plan_add(d, "subsystem-del %s", nqn);
+	rc = RUN(d, tgt_subsys_del(d->tgt, nqn, err, errlen));
 	if (rc)
 		return rc;
 	for (i = 0; i < cs->nr_hosts; i++)
@@ -244,7 +280,8 @@ int conf_op_subsys_set(struct fcd *d, const struct conf_subsys *s, uint32_t mask
 	if (cs == NULL)
 		return fcnvme_err(err, errlen, -ENOENT, "no subsystem %s", s->nqn);
 	subsys_params(s, &p);
-	rc = tgt_subsys_set(d->tgt, &p, mask, err, errlen);
+	plan_subsys_set(d, s, mask);
+	rc = RUN(d, tgt_subsys_set(d->tgt, &p, mask, err, errlen));
 	if (rc)
 		return rc;
 	if (mask & TGT_SUBSYS_SET_SERIAL)
@@ -284,21 +321,23 @@ int conf_op_host_allow(struct fcd *d, const char *nqn, const char *host, bool al
 	if (!allow && i == cs->nr_hosts)
 		return fcnvme_err(err, errlen, -ENOENT, "host %s is not allowed on %s", host, nqn);
 	if (!allow) {
-		rc = tgt_subsys_disallow_host(d->tgt, nqn, host, err, errlen);
+		conf_plan_add(d, "allowed-host-del %s %s", nqn, host);
+		rc = RUN(d, tgt_subsys_disallow_host(d->tgt, nqn, host, err, errlen));
 		if (rc)
 			return rc;
 		free(cs->hosts[i]);
 		arr_del(cs->hosts, &cs->nr_hosts, sizeof(*cs->hosts), i);
 		return 0;
 	}
-	rc = tgt_subsys_allow_host(d->tgt, nqn, host, err, errlen);
+	conf_plan_add(d, "allowed-host-add %s %s", nqn, host);
+	rc = RUN(d, tgt_subsys_allow_host(d->tgt, nqn, host, err, errlen));
 	if (rc)
 		return rc;
 	slot = arr_push(&cs->hosts, &cs->nr_hosts, sizeof(*cs->hosts));
 	if (slot == NULL || (*slot = strdup(host)) == NULL) {
 		if (slot != NULL)
 			cs->nr_hosts--;
-		tgt_subsys_disallow_host(d->tgt, nqn, host, NULL, 0);
+		(void)RUN(d, tgt_subsys_disallow_host(d->tgt, nqn, host, NULL, 0));
 		return fcnvme_err(err, errlen, -ENOMEM, "out of memory");
 	}
 	return 0;
@@ -325,17 +364,19 @@ int conf_op_wwpn_allow(struct fcd *d, const char *nqn, uint64_t wwpn, bool allow
 		return fcnvme_err(err, errlen, -ENOENT, "WWPN 0x%016llx is not allowed on %s",
 				  (unsigned long long)wwpn, nqn);
 	if (!allow) {
-		rc = tgt_subsys_disallow_wwpn(d->tgt, nqn, wwpn, err, errlen);
+		conf_plan_add(d, "allowed-wwpn-del %s 0x%016llx", nqn, (unsigned long long)wwpn);
+		rc = RUN(d, tgt_subsys_disallow_wwpn(d->tgt, nqn, wwpn, err, errlen));
 		if (rc == 0)
 			arr_del(cs->wwpns, &cs->nr_wwpns, sizeof(*cs->wwpns), i);
 		return rc;
 	}
-	rc = tgt_subsys_allow_wwpn(d->tgt, nqn, wwpn, err, errlen);
+	conf_plan_add(d, "allowed-wwpn-add %s 0x%016llx", nqn, (unsigned long long)wwpn);
+	rc = RUN(d, tgt_subsys_allow_wwpn(d->tgt, nqn, wwpn, err, errlen));
 	if (rc)
 		return rc;
 	slot = arr_push(&cs->wwpns, &cs->nr_wwpns, sizeof(*cs->wwpns));
 	if (slot == NULL) {
-		tgt_subsys_disallow_wwpn(d->tgt, nqn, wwpn, NULL, 0);
+		(void)RUN(d, tgt_subsys_disallow_wwpn(d->tgt, nqn, wwpn, NULL, 0));
 		return fcnvme_err(err, errlen, -ENOMEM, "out of memory");
 	}
 	*slot = wwpn;
@@ -364,21 +405,46 @@ int conf_op_subsys_export(struct fcd *d, const char *nqn, const char *port, bool
 	if (!on && i == cs->nr_ports)
 		return fcnvme_err(err, errlen, -ENOENT, "%s is not on port %s", nqn, port);
 	if (!on) {
-		rc = tgt_subsys_unexport(d->tgt, nqn, cp->portid, err, errlen);
+		conf_plan_add(d, "subsystem-del-port %s %s", nqn, port);
+		rc = RUN(d, tgt_subsys_unexport(d->tgt, nqn, cp->portid, err, errlen));
 		if (rc == 0)
 			arr_del(cs->ports, &cs->nr_ports, sizeof(*cs->ports), i);
 		return rc;
 	}
-	rc = tgt_subsys_export(d->tgt, nqn, cp->portid, err, errlen);
+	conf_plan_add(d, "subsystem-add-port %s %s", nqn, port);
+	rc = RUN(d, tgt_subsys_export(d->tgt, nqn, cp->portid, err, errlen));
 	if (rc)
 		return rc;
 	slot = arr_push(&cs->ports, &cs->nr_ports, sizeof(*cs->ports));
 	if (slot == NULL) {
-		tgt_subsys_unexport(d->tgt, nqn, cp->portid, NULL, 0);
+		(void)RUN(d, tgt_subsys_unexport(d->tgt, nqn, cp->portid, NULL, 0));
 		return fcnvme_err(err, errlen, -ENOMEM, "out of memory");
 	}
 	snprintf(*slot, sizeof(*slot), "%s", port);
 	return 0;
+}
+
+/* The plan line of a namespace-resize. */
+static void plan_ns_resize(struct fcd *d, const char *nqn, uint32_t nsid, uint64_t size)
+{
+	char sz[32];
+
+	if (d->plan == NULL)
+		return;
+	fcnvme_size_format(size, sz, sizeof(sz));
+	conf_plan_add(d, "namespace-resize %s %u %s", nqn, nsid, sz);
+}
+
+/* The plan line of a namespace-add: NSID, backend, size. */
+static void plan_ns_add(struct fcd *d, const char *nqn, const struct conf_ns *ns)
+{
+	char size[32];
+
+	if (d->plan == NULL)
+		return;
+	fcnvme_size_format(ns->size, size, sizeof(size));
+	conf_plan_add(d, "namespace-add %s %u %s %s", nqn, ns->nsid,
+		      conf_backend_names[ns->backend], size);
 }
 
 static void ns_params(const struct conf_ns *ns, struct tgt_ns_params *p)
@@ -429,7 +495,8 @@ int conf_op_ns_add(struct fcd *d, const char *nqn, struct conf_ns *ns, char *err
 	if (ns->anagrpid != 1 && conf_ana_find(d->conf, ns->anagrpid) == NULL)
 		return fcnvme_err(err, errlen, -ENOENT, "no ANA group %u", ns->anagrpid);
 	ns_params(ns, &p);
-	rc = tgt_ns_add(d->tgt, nqn, &p, err, errlen);
+	plan_ns_add(d, nqn, ns);
+	rc = RUN(d, tgt_ns_add(d->tgt, nqn, &p, err, errlen));
 	if (rc)
 		return rc;
 	slot = arr_push(&cs->ns, &cs->nr_ns, sizeof(*slot));
@@ -443,7 +510,7 @@ int conf_op_ns_add(struct fcd *d, const char *nqn, struct conf_ns *ns, char *err
 	return 0;
 
 out_del_ns:
-	tgt_ns_del(d->tgt, nqn, ns->nsid, NULL, 0);
+	(void)RUN(d, tgt_ns_del(d->tgt, nqn, ns->nsid, NULL, 0));
 	return fcnvme_err(err, errlen, -ENOMEM, "out of memory");
 }
 
@@ -476,7 +543,8 @@ int conf_op_ns_del(struct fcd *d, const char *nqn, uint32_t nsid, char *err, siz
 	ns = ns_lookup(d, nqn, nsid, &cs, err, errlen, &rc);
 	if (ns == NULL)
 		return rc;
-	rc = tgt_ns_del(d->tgt, nqn, nsid, err, errlen);
+	conf_plan_add(d, "namespace-del %s %u", nqn, nsid);
+	rc = RUN(d, tgt_ns_del(d->tgt, nqn, nsid, err, errlen));
 	if (rc)
 		return rc;
 	free(ns->path);
@@ -497,7 +565,8 @@ int conf_op_ns_resize(struct fcd *d, const char *nqn, uint32_t nsid, uint64_t si
 	if (size % ns->lba_size != 0)
 		return fcnvme_err(err, errlen, -EINVAL, "size is not a multiple of the LBA size %u",
 				  ns->lba_size);
-	rc = tgt_ns_resize(d->tgt, nqn, nsid, size, err, errlen);
+	plan_ns_resize(d, nqn, nsid, size);
+	rc = RUN(d, tgt_ns_resize(d->tgt, nqn, nsid, size, err, errlen));
 	if (rc == 0)
 		ns->size = size;
 	return rc;
@@ -513,8 +582,9 @@ int conf_op_ns_enable(struct fcd *d, const char *nqn, uint32_t nsid, bool on, ch
 	ns = ns_lookup(d, nqn, nsid, NULL, err, errlen, &rc);
 	if (ns == NULL)
 		return rc;
-	rc = on ? tgt_ns_enable(d->tgt, nqn, nsid, err, errlen)
-		: tgt_ns_disable(d->tgt, nqn, nsid, err, errlen);
+	conf_plan_add(d, "namespace-%s %s %u", on ? "enable" : "disable", nqn, nsid);
+	rc = RUN(d, on ? tgt_ns_enable(d->tgt, nqn, nsid, err, errlen)
+		       : tgt_ns_disable(d->tgt, nqn, nsid, err, errlen));
 	if (rc == 0)
 		ns->enabled = on;
 	return rc;
@@ -532,7 +602,8 @@ int conf_op_ns_set_ana_group(struct fcd *d, const char *nqn, uint32_t nsid, uint
 		return rc;
 	if (grpid != 1 && conf_ana_find(d->conf, grpid) == NULL)
 		return fcnvme_err(err, errlen, -ENOENT, "no ANA group %u", grpid);
-	rc = tgt_ns_set_ana_group(d->tgt, nqn, nsid, grpid, err, errlen);
+	conf_plan_add(d, "namespace-set-ana-group %s %u %u", nqn, nsid, grpid);
+	rc = RUN(d, tgt_ns_set_ana_group(d->tgt, nqn, nsid, grpid, err, errlen));
 	if (rc == 0)
 		ns->anagrpid = grpid;
 	return rc;
@@ -548,7 +619,8 @@ int conf_op_ns_set_readonly(struct fcd *d, const char *nqn, uint32_t nsid, bool 
 	ns = ns_lookup(d, nqn, nsid, NULL, err, errlen, &rc);
 	if (ns == NULL)
 		return rc;
-	rc = tgt_ns_set_readonly(d->tgt, nqn, nsid, readonly, err, errlen);
+	conf_plan_add(d, "namespace-set %s %u read_only %s", nqn, nsid, readonly ? "on" : "off");
+	rc = RUN(d, tgt_ns_set_readonly(d->tgt, nqn, nsid, readonly, err, errlen));
 	if (rc == 0)
 		ns->readonly = readonly;
 	return rc;
@@ -564,7 +636,8 @@ int conf_op_ns_set_direct(struct fcd *d, const char *nqn, uint32_t nsid, bool di
 	ns = ns_lookup(d, nqn, nsid, NULL, err, errlen, &rc);
 	if (ns == NULL)
 		return rc;
-	rc = tgt_ns_set_direct(d->tgt, nqn, nsid, direct, err, errlen);
+	conf_plan_add(d, "namespace-set %s %u direct %s", nqn, nsid, direct ? "on" : "off");
+	rc = RUN(d, tgt_ns_set_direct(d->tgt, nqn, nsid, direct, err, errlen));
 	if (rc == 0)
 		ns->direct = direct;
 	return rc;
@@ -582,22 +655,25 @@ int conf_op_ana_add(struct fcd *d, uint32_t grpid, uint8_t state, char *err, siz
 	if (conf_ana_find(d->conf, grpid) != NULL)
 		return fcnvme_err(err, errlen, -EEXIST, "ANA group %u exists", grpid);
 	/* Group 1 always exists in the core; configuring it only sets state. */
-	rc = grpid == 1 ? 0 : tgt_ana_group_add(d->tgt, grpid, err, errlen);
+	conf_plan_add(d, "ana-add %u %s", grpid, fcnvme_ana_state_name(state));
+	rc = grpid == 1 ? 0 : RUN(d, tgt_ana_group_add(d->tgt, grpid, err, errlen));
 	if (rc)
 		return rc;
 	a = arr_push(&d->conf->ana, &d->conf->nr_ana, sizeof(*a));
 	if (a == NULL) {
 		if (grpid != 1)
-			tgt_ana_group_del(d->tgt, grpid, NULL, 0);
+			(void)RUN(d, tgt_ana_group_del(d->tgt, grpid, NULL, 0));
 		return fcnvme_err(err, errlen, -ENOMEM, "out of memory");
 	}
 	a->grpid = grpid;
 	a->state = FCNVME_ANA_OPTIMIZED;
 	if (state == FCNVME_ANA_OPTIMIZED)
 		return 0;
+	plan_mute(d, 1);
 	rc = conf_op_ana_set_state(d, grpid, NULL, state, err, errlen);
 	if (rc)
 		conf_op_ana_del(d, grpid, NULL, 0);
+	plan_mute(d, -1);
 	return rc;
 }
 
@@ -609,10 +685,14 @@ int conf_op_ana_del(struct fcd *d, uint32_t grpid, char *err, size_t errlen)
 
 	if (a == NULL)
 		return fcnvme_err(err, errlen, -ENOENT, "no ANA group %u", grpid);
-	if (grpid == 1)
+	conf_plan_add(d, "ana-del %u", grpid);
+	if (grpid == 1) {
+		plan_mute(d, 1);
 		rc = conf_op_ana_set_state(d, 1, NULL, FCNVME_ANA_OPTIMIZED, err, errlen);
-	else
-		rc = tgt_ana_group_del(d->tgt, grpid, err, errlen);
+		plan_mute(d, -1);
+	} else {
+		rc = RUN(d, tgt_ana_group_del(d->tgt, grpid, err, errlen));
+	}
 	if (rc)
 		return rc;
 	free(a->ports);
@@ -627,6 +707,8 @@ int conf_op_ana_set_state(struct fcd *d, uint32_t grpid, const char *port, uint8
 	struct conf_ana *a = conf_ana_find(d->conf, grpid);
 	int rc;
 
+	conf_plan_add(d, "ana-set-state %u %s%s%s", grpid, fcnvme_ana_state_name(state),
+		      port != NULL ? " " : "", port != NULL ? port : "");
 	/* Group 1 always exists (optimized) even when the configuration does
 	 * not name it: record it now, and forget it again if setting fails. */
 	if (a == NULL && grpid == 1) {
@@ -663,8 +745,8 @@ static int ana_set_state(struct fcd *d, struct conf_ana *a, const char *port, ui
 		cp = conf_port_find(d->conf, port);
 		if (cp == NULL)
 			return fcnvme_err(err, errlen, -ENOENT, "no port %s", port);
-		rc = tgt_ana_set_state(d->tgt, grpid, cp->portid, conf_ana_to_nvme(state), err,
-				       errlen);
+		rc = RUN(d, tgt_ana_set_state(d->tgt, grpid, cp->portid, conf_ana_to_nvme(state),
+					      err, errlen));
 		if (rc)
 			return rc;
 		for (i = 0; i < a->nr_ports; i++)
@@ -685,8 +767,8 @@ static int ana_set_state(struct fcd *d, struct conf_ana *a, const char *port, ui
 	}
 	for (i = 0; i < d->conf->nr_ports; i++) {
 		cp = &d->conf->ports[i];
-		rc = tgt_ana_set_state(d->tgt, grpid, cp->portid, conf_ana_to_nvme(state), err,
-				       errlen);
+		rc = RUN(d, tgt_ana_set_state(d->tgt, grpid, cp->portid, conf_ana_to_nvme(state),
+					      err, errlen));
 		if (rc)
 			return rc;
 	}

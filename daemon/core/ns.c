@@ -117,6 +117,7 @@ void ns_fold_view(struct sq_ns *v)
 		return;
 	for (i = 0; i < FCNVME_HIST_BUCKETS; i++)
 		ns_fold_counter(&l->lat.n[i], ns ? &ns->lat.n[i] : NULL);
+	ns_fold_counter(&l->lat.sum, ns ? &ns->lat.sum : NULL);
 	max = atomic_load_explicit(&l->max, memory_order_relaxed);
 	cur = ns ? atomic_load_explicit(&ns->lat_max, memory_order_relaxed) : 0;
 	while (ns && max > cur &&

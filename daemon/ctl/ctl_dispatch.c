@@ -57,6 +57,7 @@ const ctl_handler ctl_handlers[FCNVME_CMD_MAX + 1] = {
 	[FCNVME_CMD_CONFIG_RELOAD] = ctl_config_reload,
 	[FCNVME_CMD_CONFIG_SAVE] = ctl_config_save,
 	[FCNVME_CMD_CONFIG_SHOW] = ctl_config_show,
+	[FCNVME_CMD_CONFIG_DIFF] = ctl_config_diff,
 	[FCNVME_CMD_LOG_LEVEL] = ctl_log_level,
 	[FCNVME_CMD_SUBSYS_PORT_ADD] = ctl_subsys_port_add,
 	[FCNVME_CMD_SUBSYS_PORT_DEL] = ctl_subsys_port_del,

@@ -95,6 +95,7 @@ int ctl_stats(struct ctl_req *req);
 int ctl_config_reload(struct ctl_req *req);
 int ctl_config_save(struct ctl_req *req);
 int ctl_config_show(struct ctl_req *req);
+int ctl_config_diff(struct ctl_req *req);
 int ctl_log_level(struct ctl_req *req);
 int ctl_cluster_nodes(struct ctl_req *req);
 int ctl_cluster_groups(struct ctl_req *req);

@@ -17,6 +17,7 @@
 
 #include "config.h"
 #include "conf/conf.h"
+#include "conf/conf_plan.h"
 #include "ctl_dispatch.h"
 #include "ctl_reply.h"
 #include "fcd.h"
@@ -121,16 +122,60 @@ int ctl_log_level(struct ctl_req *req)
 	return 0;
 }
 
-/* config reload: re-read the file and apply the difference. */
+/* The operations of a closed plan for the caller ("no changes" if none). */
+static int reply_plan(struct ctl_req *req, const struct conf_plan *plan)
+{
+	static const char none[] = "no changes\n";
+
+	if (plan->nr == 0)
+		return ctl_reply_text(req, none, sizeof(none) - 1);
+	return ctl_reply_text(req, plan->text, plan->len);
+}
+
+static bool in_conf_dir(const struct fcd *d, const char *path, char confdir[PATH_MAX]);
+
+/* A FILE the daemon is asked to read (config reload FILE, config diff
+ * FILE): absolute, and outside the configuration directory for root only
+ * (the daemon reads it as root), like config save's FILE. */
+static int readable_path(struct ctl_req *req, const char *path)
+{
+	char confdir[PATH_MAX] = "";
+
+	if (path != NULL && path[0] != '/')
+		return ctl_fail(req, -EINVAL, "%s: give an absolute path", path);
+	if (path != NULL && req->uid != 0 && req->uid != geteuid() &&
+	    !in_conf_dir(req->d, path, confdir))
+		return ctl_fail(req, -EPERM,
+				"%s: only root may read outside the configuration directory%s%s",
+				path, confdir[0] ? " " : "", confdir);
+	return 0;
+}
+
+/* config reload [FILE]: re-read the configuration file (or apply FILE
+ * instead: fcnvmectl config import) and apply the difference; the caller
+ * gets the operations that ran, the log has them too. */
 int ctl_config_reload(struct ctl_req *req)
 {
+	const char *path = fcnvme_msg_get_str(req->msg, FCNVME_A_PATH);
+	struct conf_plan plan;
 	int rc;
 
-	sdnotify_reloading();
-	rc = conf_reload(req->d, req->err, sizeof(req->err));
-	sdnotify_ready();
+	rc = readable_path(req, path);
 	if (rc)
+		return rc;
+	if (conf_plan_open(&plan, false) != 0)
+		return ctl_fail(req, -ENOMEM, "out of memory");
+	sdnotify_reloading();
+	rc = conf_reload_plan(req->d, path, &plan, req->err, sizeof(req->err));
+	sdnotify_ready();
+	conf_plan_close(&plan);
+	if (rc) {
 		log_warnx("reload failed, running configuration kept: %s", req->err);
+	} else {
+		conf_plan_log(&plan);
+		rc = reply_plan(req, &plan);
+	}
+	conf_plan_free(&plan);
 	return rc;
 }
 
@@ -179,14 +224,55 @@ int ctl_config_save(struct ctl_req *req)
 	return conf_save(req->d, path, req->err, sizeof(req->err));
 }
 
+/* config diff [FILE] (config reload --dry-run): the operations a reload
+ * of FILE (default: the configuration file) would run, nothing applied.
+ * FILE follows config save's rule: outside the configuration directory
+ * for root only (the daemon reads it as root). */
+int ctl_config_diff(struct ctl_req *req)
+{
+	const char *path = fcnvme_msg_get_str(req->msg, FCNVME_A_PATH);
+	struct conf_plan plan;
+	int rc;
+
+	rc = readable_path(req, path);
+	if (rc)
+		return rc;
+	if (conf_plan_open(&plan, true) != 0)
+		return ctl_fail(req, -ENOMEM, "out of memory");
+	rc = conf_reload_plan(req->d, path, &plan, req->err, sizeof(req->err));
+	conf_plan_close(&plan);
+	if (rc == 0)
+		rc = reply_plan(req, &plan);
+	conf_plan_free(&plan);
+	return rc;
+}
+
+/* Send text in chunks of FCNVME_A_TEXT. */
+int ctl_reply_text(struct ctl_req *req, const char *text, size_t len)
+{
+	char chunk[TEXT_CHUNK + 1];
+	struct nl_msg *m;
+	size_t off, n;
+	int rc = 0;
+
+	for (off = 0; rc == 0 && off < len; off += n) {
+		n = len - off < TEXT_CHUNK ? len - off : TEXT_CHUNK;
+		memcpy(chunk, text + off, n);
+		chunk[n] = '\0';
+		m = ctl_reply_new(req);
+		rc = ctl_reply_send(req, m,
+				    m != NULL ? fcnvme_msg_put_str(m, FCNVME_A_TEXT, chunk) : 0);
+	}
+	return rc;
+}
+
 /* config show: the running configuration, in chunks of text. */
 int ctl_config_show(struct ctl_req *req)
 {
-	struct nl_msg *m;
-	char *text = NULL, chunk[TEXT_CHUNK + 1];
-	size_t len = 0, off, n;
+	char *text = NULL;
+	size_t len = 0;
 	FILE *fp;
-	int rc = 0;
+	int rc;
 
 	if (req->d->conf == NULL)
 		return ctl_fail(req, -ENOENT, "no configuration applied");
@@ -196,14 +282,7 @@ int ctl_config_show(struct ctl_req *req)
 		return ctl_fail(req, -ENOMEM, "out of memory");
 	conf_print(fp, req->d->conf);
 	fclose(fp);
-	for (off = 0; rc == 0 && off < len; off += n) {
-		n = len - off < TEXT_CHUNK ? len - off : TEXT_CHUNK;
-		memcpy(chunk, text + off, n);
-		chunk[n] = '\0';
-		m = ctl_reply_new(req);
-		rc = ctl_reply_send(req, m,
-				    m != NULL ? fcnvme_msg_put_str(m, FCNVME_A_TEXT, chunk) : 0);
-	}
+	rc = ctl_reply_text(req, text, len);
 	free(text);
 	return rc;
 }

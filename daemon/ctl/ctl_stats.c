@@ -5,7 +5,11 @@
  * over that host's live associations), from the NVMe core's counters.
  * Every row carries commands, bytes read and written, errors, aborts and
  * latency percentiles (p50, p99, p99.9: within 1/16, see
- * tgt_stats_percentile() in tgt.h; max exact) of the I/O queues' commands. An FCNVME_A_OBJ in the request keeps rows of that kind.
+ * tgt_stats_percentile() in tgt.h; max exact) of the I/O queues' commands,
+ * the exact sum of their latencies and the histogram itself (its non-empty
+ * buckets, FCNVME_A_LAT_HIST) for clients that compute their own
+ * percentiles or OpenMetrics buckets. An FCNVME_A_OBJ in the request keeps
+ * rows of that kind.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -94,6 +98,11 @@ static int put_io_row(struct stats_walk *w, const struct stats_key *k,
 		rc = fcnvme_msg_put_u64(m, FCNVME_A_LAT_P999, tgt_stats_percentile(st, 999));
 	if (!rc)
 		rc = fcnvme_msg_put_u64(m, FCNVME_A_LAT_MAX, st->lat_max_ns);
+	if (!rc)
+		rc = fcnvme_msg_put_u64(m, FCNVME_A_LAT_SUM,
+					atomic_load_explicit(&st->lat.sum, memory_order_relaxed));
+	if (!rc)
+		rc = fcnvme_msg_put_hist(m, FCNVME_A_LAT_HIST, &st->lat);
 	return ctl_reply_send(w->req, m, rc);
 }
 

@@ -8,6 +8,7 @@
 #ifndef FCNVME_CTL_INT_H
 #define FCNVME_CTL_INT_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include <fcnvmectl/ctl.h>
@@ -21,6 +22,7 @@ enum fcn_ctl_type {
 	FCN_CTL_STRING, /* NUL-terminated, len <= maxlen incl. NUL */
 	FCN_CTL_BINARY, /* exactly len bytes */
 	FCN_CTL_LIST,	/* nested: any number of elem attributes */
+	FCN_CTL_HIST,	/* FCNVME_A_LAT_HIST's bucket list (fcnvmectl/ctl.h) */
 };
 
 struct fcn_ctl_policy {
@@ -31,6 +33,10 @@ struct fcn_ctl_policy {
 	uint64_t min;  /* integers: inclusive range */
 	uint64_t max;
 };
+
+/* Check a FCN_CTL_HIST payload: whole entries, indices ascending and
+ * below FCNVME_HIST_BUCKETS, counts non-zero. 0 or -EINVAL with why. */
+int fcn_ctl_hist_check(const char *name, const void *p, int len, char *why, size_t whylen);
 
 /* Indexed by enum fcnvme_attr; sized [FCNVME_A_MAX + 1]. */
 extern const struct fcn_ctl_policy fcn_ctl_policy[FCNVME_A_MAX + 1];

@@ -107,4 +107,6 @@ const struct fcn_ctl_policy fcn_ctl_policy[FCNVME_A_MAX + 1] = {
 	[FCNVME_A_NODE_ID] = U16("node-id", 1, 15),
 	[FCNVME_A_ALIVE] = U8("alive", 0, 1),
 	[FCNVME_A_AGE_MS] = U64("age-ms"),
+	[FCNVME_A_LAT_HIST] = { .name = "lat-hist", .type = FCN_CTL_HIST },
+	[FCNVME_A_LAT_SUM] = U64("lat-sum-ns"),
 };

@@ -91,6 +91,8 @@ static int check_scalar(unsigned int type, const struct nlattr *nla, char *why, 
 					  "attribute %s: %d bytes, expected %d", p->name, len,
 					  p->len);
 		return 0;
+	case FCN_CTL_HIST:
+		return fcn_ctl_hist_check(p->name, s, len, why, whylen);
 	default:
 		return fcnvme_err(why, whylen, -EINVAL, "attribute %u: not a value", type);
 	}

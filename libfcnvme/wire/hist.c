@@ -42,6 +42,37 @@ void fcnvme_hist_add(struct fcnvme_hist *dst, const struct fcnvme_hist *src)
 
 		atomic_store_explicit(&dst->n[i], d + a, memory_order_relaxed);
 	}
+	atomic_store_explicit(&dst->sum,
+			      atomic_load_explicit(&dst->sum, memory_order_relaxed) +
+				      atomic_load_explicit(&src->sum, memory_order_relaxed),
+			      memory_order_relaxed);
+}
+
+void fcnvme_hist_diff(struct fcnvme_hist *dst, const struct fcnvme_hist *now,
+		      const struct fcnvme_hist *before)
+{
+	unsigned int i;
+
+	for (i = 0; i < FCNVME_HIST_BUCKETS; i++) {
+		uint64_t a = atomic_load_explicit(&now->n[i], memory_order_relaxed);
+		uint64_t b = atomic_load_explicit(&before->n[i], memory_order_relaxed);
+
+		atomic_store_explicit(&dst->n[i], a > b ? a - b : 0, memory_order_relaxed);
+	}
+	atomic_store_explicit(&dst->sum,
+			      atomic_load_explicit(&now->sum, memory_order_relaxed) -
+				      atomic_load_explicit(&before->sum, memory_order_relaxed),
+			      memory_order_relaxed);
+}
+
+uint64_t fcnvme_hist_count_le(const struct fcnvme_hist *h, uint64_t bound)
+{
+	uint64_t n = 0;
+	unsigned int i;
+
+	for (i = 0; i < FCNVME_HIST_BUCKETS && fcnvme_hist_upper(i) <= bound; i++)
+		n += atomic_load_explicit(&h->n[i], memory_order_relaxed);
+	return n;
 }
 
 uint64_t fcnvme_hist_count(const struct fcnvme_hist *h)

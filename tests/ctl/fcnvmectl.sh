@@ -81,11 +81,26 @@ else
 fi
 check subsys-list-kept 0 subsystem list
 
-# A good file is applied as a difference.
+# A good file is applied as a difference. A dry run first lists the
+# operations and changes nothing (config diff FILE the same for another
+# file); the reload prints the same list; a second reload has nothing to do.
 cp "$here/testd.conf" "$tmp/nvmetfcd.conf"
+check config-dry-run 0 config reload --dry-run
+check subsys-list-dry-run 0 subsystem list
+cp "$here/testd.conf" "$tmp/other.conf"
+check config-diff 0 config diff "$tmp/other.conf"
+check config-diff-relative 1 config diff no-such.conf
+check config-diff-bad 1 config diff /nonexistent/nvmetfcd.conf
+check config-dry-run-extra 1 config reload --dry-run now
 check config-reload 0 config reload
+if diff -u "$here/expected/config-dry-run.out" "$tmp/out"; then
+	pass=$((pass + 1))
+else
+	echo "FAIL config reload printed other operations than its dry run"; fail=$((fail + 1))
+fi
 check subsys-list-reloaded 0 subsystem list
 check ns-list-reloaded 0 namespace list
+check config-reload-again 0 config reload
 
 # A daemon that is alive but does not answer: a timeout with a clear
 # message, not a hang.

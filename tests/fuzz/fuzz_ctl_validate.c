@@ -3,12 +3,14 @@
  * libFuzzer target for fcnvme_msg_validate(): any byte string, checked as
  * a request and as a reply; whatever is accepted is then read through every
  * getter and list iterator, which must stay inside the buffer (ASan) and
- * agree with the policy (a string is NUL-terminated, a binary has its size).
+ * agree with the policy (a string is NUL-terminated, a binary has its size,
+ * a histogram's buckets are in range).
  */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include <fcnvme/hist.h>
 #include <fcnvmectl/ctl_msg.h>
 
 static int visit(const char *s, void *arg)
@@ -19,6 +21,7 @@ static int visit(const char *s, void *arg)
 
 static void read_all(const struct fcnvme_msg *msg)
 {
+	static struct fcnvme_hist hist;
 	unsigned int a;
 	size_t sink = 0, len;
 	uint64_t v64;
@@ -39,6 +42,8 @@ static void read_all(const struct fcnvme_msg *msg)
 		fcnvme_msg_get_u32(msg, a, &v32);
 		fcnvme_msg_get_u64(msg, a, &v64);
 		fcnvme_msg_list_foreach(msg, a, visit, &sink);
+		if (fcnvme_msg_get_hist(msg, a, &hist) == 0)
+			sink += hist.n[FCNVME_HIST_BUCKETS - 1] != 0;
 	}
 	if (sink == (size_t)-1)
 		abort();

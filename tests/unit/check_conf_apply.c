@@ -16,6 +16,7 @@
 #include <check.h>
 
 #include "conf/conf.h"
+#include "conf/conf_plan.h"
 #include "fake_target.h"
 #include "fcd.h"
 #include "suites_control.h"
@@ -149,6 +150,64 @@ START_TEST(diff_apply_order)
 				     "subsys_add " NQN_B ";"
 				     "ns_add " NQN_B " 1;"
 				     "export " NQN_B " 2;");
+}
+END_TEST
+
+/* The reload plan (conf_plan.h): a dry run of conf_b over conf_a lists the
+ * operations and touches neither the fake core nor d->conf; the real
+ * reload then lists the same operations and makes the core calls of
+ * diff_apply_order. */
+START_TEST(reload_plan_dry_then_real)
+{
+	static const char want[] = "port-add p1\n"
+				   "ana-set-state 2 inaccessible\n"
+				   "allowed-host-del " NQN_A " " HOST "\n"
+				   "allowed-host-add " NQN_A " " HOST2 "\n"
+				   "namespace-disable " NQN_A " 1\n"
+				   "namespace-resize " NQN_A " 2 2M\n"
+				   "subsystem-add " NQN_B "\n"
+				   "namespace-add " NQN_B " 1 null 1G\n"
+				   "subsystem-add-port " NQN_B " p1\n";
+	char path[] = "/tmp/check_conf_apply.XXXXXX", err[512] = "";
+	struct conf_plan plan;
+	char *before, *after;
+	FILE *fp;
+	int fd;
+
+	apply_ok(conf_a);
+	before = print(d.conf);
+	fake_log_clear();
+	fd = mkstemp(path);
+	fp = fdopen(fd, "w");
+	fputs(conf_b, fp);
+	fclose(fp);
+	ck_assert_int_eq(conf_plan_open(&plan, true), 0);
+	ck_assert_msg(conf_reload_plan(&d, path, &plan, err, sizeof(err)) == 0, "%s", err);
+	conf_plan_close(&plan);
+	ck_assert_str_eq(plan.text, want);
+	ck_assert_uint_eq(plan.nr, 9);
+	ck_assert_str_eq(fake_log(), "");
+	ck_assert_ptr_null(d.plan);
+	after = print(d.conf);
+	ck_assert_str_eq(after, before);
+	free(after);
+	conf_plan_free(&plan);
+	ck_assert_int_eq(conf_plan_open(&plan, false), 0);
+	ck_assert_msg(conf_reload_plan(&d, path, &plan, err, sizeof(err)) == 0, "%s", err);
+	conf_plan_close(&plan);
+	ck_assert_str_eq(plan.text, want);
+	ck_assert(strstr(fake_log(), "ns_resize " NQN_A " 2 2097152;") != NULL);
+	ck_assert(strstr(fake_log(), "export " NQN_B " 2;") != NULL);
+	conf_plan_free(&plan);
+	/* nothing left to do */
+	ck_assert_int_eq(conf_plan_open(&plan, true), 0);
+	ck_assert_int_eq(conf_reload_plan(&d, path, &plan, err, sizeof(err)), 0);
+	conf_plan_close(&plan);
+	ck_assert_str_eq(plan.text, "");
+	ck_assert_uint_eq(plan.nr, 0);
+	conf_plan_free(&plan);
+	unlink(path);
+	free(before);
 }
 END_TEST
 
@@ -504,6 +563,7 @@ Suite *conf_apply_suite(void)
 	tcase_add_test(tc, first_apply_order);
 	tcase_add_test(tc, same_config_no_ops);
 	tcase_add_test(tc, diff_apply_order);
+	tcase_add_test(tc, reload_plan_dry_then_real);
 	tcase_add_test(tc, ana_port_states);
 	tcase_add_test(tc, wwpn_acl_diff);
 	tcase_add_test(tc, failed_apply_rolls_back);

@@ -14,6 +14,7 @@
 #include <netlink/msg.h>
 
 #include <fcnvmectl/ctl.h>
+#include <fcnvme/hist.h>
 #include <fcnvmectl/ctl_msg.h>
 
 #include "suites_control.h"
@@ -434,6 +435,76 @@ START_TEST(validate_rejects)
 }
 END_TEST
 
+/* FCNVME_A_LAT_HIST entries: u16 index, u64 count, packed. */
+static void hist_entry(uint8_t *e, uint16_t idx, uint64_t n)
+{
+	memcpy(e, &idx, 2);
+	memcpy(e + 2, &n, 8);
+}
+
+/* A stats reply carrying the histogram payload p of len bytes. */
+static int hist_validate(const uint8_t *p, uint16_t len, struct fcnvme_msg *msg, char *why)
+{
+	static struct raw r;
+
+	raw_init(&r, FCNVME_CTL_TYPE, FCNVME_CMD_STATS, 1);
+	raw_attr(&r, FCNVME_A_LAT_HIST, p, len);
+	return raw_validate(&r, FCNVME_MSG_REPLY, msg, why);
+}
+
+/* The histogram attribute: put -> validate -> get gives the same buckets
+ * (the sum travels in FCNVME_A_LAT_SUM); malformed payloads are refused
+ * with the reason. */
+START_TEST(hist_attr)
+{
+	static struct fcnvme_hist h, back;
+	struct fcnvme_msg msg;
+	struct nl_msg *m;
+	uint8_t e[4 * FCNVME_HIST_ENTRY];
+	char why[256];
+
+	memset(&h, 0, sizeof(h));
+	fcnvme_hist_record(&h, 0);
+	fcnvme_hist_record(&h, 1000);
+	fcnvme_hist_record(&h, 1000);
+	fcnvme_hist_record(&h, UINT64_MAX);
+	m = fcnvme_msg_new(FCNVME_CMD_STATS, NLM_F_MULTI, 1);
+	ck_assert_int_eq(fcnvme_msg_put_hist(m, FCNVME_A_LAT_HIST, &h), 0);
+	ck_assert_int_eq(fcnvme_msg_put_hist(m, FCNVME_A_NAME, &h), -EINVAL);
+	/* 3 entries of 10 bytes after the 4-byte attribute header, padded */
+	ck_assert_uint_eq(fcnvme_msg_len(m), NLMSG_HDRLEN + 4 + NLA_ALIGN(NLA_HDRLEN + 30));
+	ck_assert_int_eq(fcnvme_msg_validate(fcnvme_msg_hdr(m), fcnvme_msg_len(m), FCNVME_MSG_REPLY,
+					     &msg, why, sizeof(why)),
+			 0);
+	ck_assert_int_eq(fcnvme_msg_get_hist(&msg, FCNVME_A_LAT_HIST, &back), 0);
+	ck_assert_mem_eq(back.n, h.n, sizeof(h.n));
+	ck_assert_int_eq(fcnvme_msg_get_hist(&msg, FCNVME_A_LAT_SUM, &back), -EINVAL);
+	fcnvme_msg_free(m);
+	/* empty: length 0 is valid */
+	ck_assert_int_eq(hist_validate(e, 0, &msg, why), 0);
+	ck_assert_int_eq(fcnvme_msg_get_hist(&msg, FCNVME_A_LAT_HIST, &back), 0);
+	ck_assert_uint_eq(fcnvme_hist_count(&back), 0);
+	hist_entry(e, 3, 1);
+	ck_assert_int_eq(hist_validate(e, 11, &msg, why), -EINVAL);
+	ck_assert_str_eq(why, "attribute lat-hist: 11 bytes, not up to 496 entries of 10");
+	hist_entry(e + 10, 3, 1);
+	ck_assert_int_eq(hist_validate(e, 20, &msg, why), -EINVAL);
+	ck_assert_str_eq(why, "attribute lat-hist: bucket 3 out of order or range");
+	hist_entry(e + 10, 496, 1);
+	ck_assert_int_eq(hist_validate(e, 20, &msg, why), -EINVAL);
+	ck_assert_str_eq(why, "attribute lat-hist: bucket 496 out of order or range");
+	hist_entry(e + 10, 4, 0);
+	ck_assert_int_eq(hist_validate(e, 20, &msg, why), -EINVAL);
+	ck_assert_str_eq(why, "attribute lat-hist: bucket 4 with count 0");
+	hist_entry(e + 10, 495, 7);
+	ck_assert_int_eq(hist_validate(e, 20, &msg, why), 0);
+	ck_assert_int_eq(fcnvme_msg_get_hist(&msg, FCNVME_A_LAT_HIST, &back), 0);
+	ck_assert_uint_eq(back.n[3], 1);
+	ck_assert_uint_eq(back.n[495], 7);
+	ck_assert_uint_eq(fcnvme_hist_count(&back), 8);
+}
+END_TEST
+
 START_TEST(validate_accepts_minimal)
 {
 	struct fcnvme_msg msg;
@@ -612,6 +683,7 @@ Suite *ctl_proto_suite(void)
 	tcase_add_loop_test(tc, validate_rejects, 0,
 			    (int)(sizeof(bad_vectors) / sizeof(bad_vectors[0])));
 	tcase_add_test(tc, validate_accepts_minimal);
+	tcase_add_test(tc, hist_attr);
 	tcase_add_test(tc, reply_skips_unknown);
 	suite_add_tcase(s, tc);
 	return s;

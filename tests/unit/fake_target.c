@@ -65,6 +65,7 @@ static void fake_io_stats(struct tgt_io_stats *st, uint64_t k)
 	st->lat.n[fcnvme_hist_index(2000)] = 98 * k;
 	st->lat.n[fcnvme_hist_index(20000)] = k;
 	st->lat.n[fcnvme_hist_index(1500000)] = k;
+	st->lat.sum = (98 * 2000 + 20000 + 1500000) * k; /* the values above */
 	st->lat_max_ns = k ? 1500000 : 0;
 }
 
@@ -512,6 +513,7 @@ int tgt_ns_foreach(struct tgt *t, const char *nqn, int (*cb)(const struct tgt_ns
 		ni.stats.read_bytes = ni.read_bytes;
 		ni.stats.write_bytes = ni.write_bytes;
 		ni.stats.lat.n[fcnvme_hist_index(5000)] = ni.stats.cmds;
+		ni.stats.lat.sum = 5000 * ni.stats.cmds;
 		ni.stats.lat_max_ns = 5000;
 		rc = cb(&ni, arg);
 		if (rc)

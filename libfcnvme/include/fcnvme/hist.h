@@ -22,7 +22,14 @@
  * fcnvme_hist_percentile()); a reader racing the writer sees a sum that
  * may miss the latest few values, never a torn counter. The maximum is not
  * kept here: a caller that reports it tracks it exactly beside the
- * histogram and passes it to fcnvme_hist_percentile().
+ * histogram and passes it to fcnvme_hist_percentile(). The sum of the
+ * values is kept (exactly, modulo 2^64), so a mean or an OpenMetrics
+ * histogram's _sum is exact.
+ *
+ * Coarse bounds: every power of two 2^k (k >= 4) starts a bucket, so
+ * 2^k - 1 ends one and the buckets nest inside [0, 2^k - 1]:
+ * fcnvme_hist_count_le(h, 2^k - 1) is the exact number of values <= 2^k - 1
+ * (for integer values, < 2^k).
  */
 #ifndef FCNVME_HIST_H
 #define FCNVME_HIST_H
@@ -37,6 +44,7 @@
 
 struct fcnvme_hist {
 	_Atomic uint64_t n[FCNVME_HIST_BUCKETS]; /* values per bucket */
+	_Atomic uint64_t sum;			 /* of the values, modulo 2^64 */
 };
 
 /* The bucket of value v, 0 .. FCNVME_HIST_BUCKETS - 1; ascending in v. */
@@ -58,6 +66,8 @@ static inline void fcnvme_hist_record(struct fcnvme_hist *h, uint64_t v)
 
 	atomic_store_explicit(c, atomic_load_explicit(c, memory_order_relaxed) + 1,
 			      memory_order_relaxed);
+	atomic_store_explicit(&h->sum, atomic_load_explicit(&h->sum, memory_order_relaxed) + v,
+			      memory_order_relaxed);
 }
 
 /* The smallest value of bucket i (i < FCNVME_HIST_BUCKETS). */
@@ -73,6 +83,15 @@ uint64_t fcnvme_hist_value(unsigned int i);
 void fcnvme_hist_add(struct fcnvme_hist *dst, const struct fcnvme_hist *src);
 /* The number of values counted. */
 uint64_t fcnvme_hist_count(const struct fcnvme_hist *h);
+/* The values in buckets that end at or below bound: the exact number of
+ * values <= bound when bound is a bucket's upper bound (2^k - 1 always is,
+ * see above); otherwise the bucket straddling bound is left out. */
+uint64_t fcnvme_hist_count_le(const struct fcnvme_hist *h, uint64_t bound);
+/* [dst's only user] dst = now - before, bucket by bucket and for the sum
+ * (before an earlier snapshot of the same counters, so no bucket
+ * decreases; a bucket that did is taken as 0). */
+void fcnvme_hist_diff(struct fcnvme_hist *dst, const struct fcnvme_hist *now,
+		      const struct fcnvme_hist *before);
 /*
  * The nearest-rank percentile: the value of rank ceil(n * ppm / 10^6) (at
  * least 1) in ascending order, ppm in parts per million (500000: median,

@@ -19,6 +19,11 @@
 #include <stdint.h>
 
 #define FCNVME_CTL_VERSION 1
+/* FCNVME_A_LAT_HIST: the non-empty buckets of a struct fcnvme_hist
+ * (fcnvme/hist.h), ascending, each FCNVME_HIST_ENTRY bytes: u16 bucket
+ * index then u64 count (> 0), host byte order like every integer here,
+ * unaligned. An empty histogram is an attribute of length 0. */
+#define FCNVME_HIST_ENTRY  10
 #define FCNVME_CTL_TYPE	   0x10		   /* nlmsg_type of requests and data */
 #define FCNVME_CTL_MSG_MAX 16384	   /* largest datagram, bytes */
 #define FCNVME_CTL_SOCKET  "nvmetfcd.sock" /* under the runtime dir */
@@ -77,6 +82,7 @@ enum fcnvme_cmd {
 	FCNVME_CMD_CLUSTER_MOVE_GROUP,
 	FCNVME_CMD_CLUSTER_SUBSYS_ADD,
 	FCNVME_CMD_CLUSTER_SUBSYS_DEL,
+	FCNVME_CMD_CONFIG_DIFF, /* reload dry run: the operations, nothing applied */
 	__FCNVME_CMD_MAX
 };
 #define FCNVME_CMD_MAX (__FCNVME_CMD_MAX - 1)
@@ -149,6 +155,8 @@ enum fcnvme_attr {
 	FCNVME_A_NODE_ID,	/* u16: 1..15 */
 	FCNVME_A_ALIVE,		/* u8: 0 or 1 */
 	FCNVME_A_AGE_MS,	/* u64: since the node's last heartbeat */
+	FCNVME_A_LAT_HIST,	/* hist: the latency histogram's non-empty buckets */
+	FCNVME_A_LAT_SUM,	/* u64: nanoseconds, sum of the latencies */
 	__FCNVME_A_MAX
 };
 #define FCNVME_A_MAX (__FCNVME_A_MAX - 1)

@@ -17,6 +17,7 @@
 
 #include <fcnvmectl/ctl.h>
 
+struct fcnvme_hist;
 struct nl_msg;
 struct nlattr;
 struct nlmsghdr;
@@ -72,6 +73,8 @@ int fcnvme_msg_put_u32(struct nl_msg *m, unsigned int attr, uint32_t v);
 int fcnvme_msg_put_u64(struct nl_msg *m, unsigned int attr, uint64_t v);
 int fcnvme_msg_put_str(struct nl_msg *m, unsigned int attr, const char *s);
 int fcnvme_msg_put_bin(struct nl_msg *m, unsigned int attr, const void *p, size_t len);
+/* Append h's non-empty buckets as a FCNVME_A_LAT_HIST-like attribute. */
+int fcnvme_msg_put_hist(struct nl_msg *m, unsigned int attr, const struct fcnvme_hist *h);
 /* Open a list attribute (FCNVME_A_HOSTS, FCNVME_A_PORTS); NULL on error. */
 struct nlattr *fcnvme_msg_list_start(struct nl_msg *m, unsigned int attr);
 /* Append one element of the open list (its element type is implied). */
@@ -103,6 +106,8 @@ int fcnvme_msg_get_u64(const struct fcnvme_msg *msg, unsigned int attr, uint64_t
 const char *fcnvme_msg_get_str(const struct fcnvme_msg *msg, unsigned int attr);
 /* The binary value (exact policy size, which is also stored in *len). */
 const void *fcnvme_msg_get_bin(const struct fcnvme_msg *msg, unsigned int attr, size_t *len);
+/* Read a histogram attribute into *h (zeroed first; sum not set). */
+int fcnvme_msg_get_hist(const struct fcnvme_msg *msg, unsigned int attr, struct fcnvme_hist *h);
 /*
  * Iterate the strings of a list attribute: call cb for each in order; stops
  * early and returns cb's value if non-zero. 0 (also when absent).
