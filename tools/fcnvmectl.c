@@ -1,22 +1,29 @@
 // SPDX-License-Identifier: Apache-2.0
 /*
  * fcnvmectl: control nvmetfcd over its control socket.
- *   fcnvmectl [-s SOCKET] [-j] [-t SECONDS] OBJECT [VERB] [ARGS]
- *   fcnvmectl -h | --help
+ *   fcnvmectl [-s SOCKET] [-t SECONDS] [-o normal|json] OBJECT [VERB] [ARGS]
+ *   fcnvmectl [OBJECT [VERB]] --help | --version
  * Parses the words against the grammar table, sends one request, prints
- * the answer as a text table or (-j) JSON, and exits 0 on success or 1 with
- * the daemon's message on stderr. A daemon that is alive but does not
+ * the answer as a text table or JSON (-o json; -j/--json kept as a hidden
+ * alias), and exits 0 on success or 1 with the daemon's message on stderr
+ * (a JSON error object with -o json). A daemon that is alive but does not
  * answer within the timeout (-t, default 30 s, 0: for ever) is an error.
+ * Options, --help and the manual page come from one table (global_opts
+ * here, the grammar through fcnvmectl_doc.c) via libfcnvme/cli.
  */
 #include <errno.h>
 #include <getopt.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include <json-c/json.h>
 #include <linux/netlink.h>
 
+#include <fcnvmecli/doc.h>
+#include <fcnvmecli/output.h>
 #include <fcnvmectl/client.h>
 #include <fcnvmectl/ctl_msg.h>
 
@@ -24,6 +31,100 @@
 
 #define DEFAULT_SOCKET	  RUNSTATEDIR "/nvmetfcd/" FCNVME_CTL_SOCKET
 #define DEFAULT_TIMEOUT_S 30
+/* The formats every command prints. */
+#define CTL_FMTS	  (CLI_FMT_MASK(CLI_FMT_NORMAL) | CLI_FMT_MASK(CLI_FMT_JSON))
+
+enum {
+	OPT_GENERATE = 256
+};
+
+static const struct cli_opt global_opts[] = {
+	{ "--socket", "-s", "SOCKET",
+	  "Control socket of nvmetfcd (default $NVMETFCD_SOCKET, else " DEFAULT_SOCKET ").", NULL,
+	  CLI_OPT_FILE, 's' },
+	{ "--timeout", "-t", "SECONDS",
+	  "How long to wait for the daemon to take the connection and to answer, 0 to 86400 (0: "
+	  "for ever; default 30).",
+	  NULL, 0, 't' },
+	{ "--output-format", "-o", "FMT", "Output format.",
+	  (const char *const[]){ "normal", "json", NULL }, 0, 'o' },
+	{ "--json", "-j", NULL, "Same as -o json (kept for old scripts).", NULL, CLI_OPT_HIDDEN,
+	  'j' },
+	{ "--help", "-h", NULL,
+	  "Print the usage and exit; after a command, that command's arguments and options.", NULL,
+	  0, 'h' },
+	{ "--version", "-V", NULL, "Print fcnvmectl's version and exit.", NULL, 0, 'V' },
+	{ "--generate", NULL, "WHAT", "Print the manual page or bash completion script.",
+	  (const char *const[]){ "man", "bash", NULL }, CLI_OPT_HIDDEN, OPT_GENERATE },
+	{ NULL, NULL, NULL, NULL, NULL, 0, 0 },
+};
+
+static enum cli_fmt fmt = CLI_FMT_NORMAL;
+
+/* Print why the command failed: "fcnvmectl: MSG" or, with -o json, the
+ * error object {"error": {"message": MSG, "errno": N}} (see fcnvmectl(8),
+ * OUTPUT); returns 1, the exit status. */
+__attribute__((format(printf, 2, 3))) static int fail(int errnum, const char *fmt_, ...)
+{
+	char msg[1024];
+	va_list ap;
+
+	va_start(ap, fmt_);
+	vsnprintf(msg, sizeof(msg), fmt_, ap);
+	va_end(ap);
+	if (fmt == CLI_FMT_JSON) {
+		struct json_object *o = json_object_new_object(), *e = json_object_new_object();
+
+		json_object_object_add(e, "message", json_object_new_string(msg));
+		json_object_object_add(e, "errno", json_object_new_int(errnum));
+		json_object_object_add(o, "error", e);
+		fprintf(stderr, "%s\n",
+			json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN |
+								  JSON_C_TO_STRING_NOSLASHESCAPE));
+		json_object_put(o);
+	} else {
+		fprintf(stderr, "fcnvmectl: %s\n", msg);
+	}
+	return 1;
+}
+
+/* A usage error: the message, then (in text) the one-line hint. */
+static int usage_error(const struct cli_prog *p, const struct ctlverb *v, const char *msg)
+{
+	fail(EINVAL, "%s", msg);
+	if (fmt != CLI_FMT_JSON)
+		cli_doc_try_help(stderr, p, v ? &p->cmds[v - ctl_verbs] : NULL);
+	return 1;
+}
+
+/* --help, alone or after command words. */
+static int help(const struct cli_prog *p, int argc, char **argv)
+{
+	const struct ctlverb *v;
+	char err[600];
+
+	if (argc == 0)
+		return cli_doc_usage(stdout, p, NULL) ? 1 : 0;
+	if (ctl_match(argc, argv, &v, err, sizeof(err)) < 0)
+		return usage_error(p, NULL, err);
+	return cli_doc_usage(stdout, p, &p->cmds[v - ctl_verbs]) ? 1 : 0;
+}
+
+/* The message for a socket that could not be opened. */
+static int open_error(const char *sock, int rc, unsigned long timeout_s)
+{
+	if (rc == -ETIMEDOUT)
+		return fail(ETIMEDOUT,
+			    "%s: nvmetfcd took no connection within %lu s (it is running but does "
+			    "not answer; -t SECONDS waits longer)",
+			    sock, timeout_s);
+	if (rc == -EACCES || rc == -EPERM)
+		return fail(-rc,
+			    "permission denied on %s: needs root or membership of the "
+			    "socket_group (see nvmetfcd.conf socket_group)",
+			    sock);
+	return fail(-rc, "%s: %s (is nvmetfcd running?)", sock, strerror(-rc));
+}
 
 struct run {
 	const struct ctl_output *out;
@@ -40,24 +141,33 @@ static int on_reply(const struct fcnvme_msg *msg, void *arg)
 int main(int argc, char *argv[])
 {
 	const char *sock = getenv("NVMETFCD_SOCKET");
+	const struct cli_prog *prog = ctl_prog(global_opts);
 	struct fcnvme_client *c;
 	struct nl_msg *req = NULL;
 	struct run r = { &ctl_output_text, NULL };
-	static const struct option longopts[] = { { "help", no_argument, NULL, 'h' },
-						  { "json", no_argument, NULL, 'j' },
-						  { "socket", required_argument, NULL, 's' },
-						  { "timeout", required_argument, NULL, 't' },
-						  { NULL, 0, NULL, 0 } };
+	struct option longopts[16];
 	unsigned long timeout_s = DEFAULT_TIMEOUT_S;
-	char err[600], *end;
+	char err[600], shortopts[32], *end;
+	bool want_help = false;
 	int ch, rc;
 
+	if (prog == NULL ||
+	    cli_opts_getopt(global_opts, NULL, longopts, sizeof(longopts) / sizeof(longopts[0]),
+			    shortopts, sizeof(shortopts))) {
+		fputs("fcnvmectl: the grammar does not fit its tables\n", stderr);
+		return 1;
+	}
 	if (sock == NULL || *sock == '\0')
 		sock = DEFAULT_SOCKET;
-	while ((ch = getopt_long(argc, argv, "+hjs:t:", longopts, NULL)) != -1) {
+	opterr = 0;
+	while ((ch = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'j':
-			r.out = &ctl_output_json;
+			fmt = CLI_FMT_JSON;
+			break;
+		case 'o':
+			if (cli_fmt_parse(optarg, CTL_FMTS, &fmt, err, sizeof(err)))
+				return usage_error(prog, NULL, err);
 			break;
 		case 's':
 			sock = optarg;
@@ -66,37 +176,40 @@ int main(int argc, char *argv[])
 			errno = 0;
 			timeout_s = strtoul(optarg, &end, 10);
 			if (errno != 0 || end == optarg || *end != '\0' || timeout_s > 86400) {
-				fprintf(stderr, "fcnvmectl: -t %s: give seconds, 0..86400\n",
-					optarg);
-				return 1;
+				snprintf(err, sizeof(err), "-t %s: give seconds, 0..86400", optarg);
+				return usage_error(prog, NULL, err);
 			}
 			break;
 		case 'h':
-			ctl_usage(stdout);
+			want_help = true;
+			break;
+		case 'V':
+			cli_doc_version(stdout, prog);
+			return 0;
+		case OPT_GENERATE:
+			if (cli_doc_generate(stdout, prog, optarg))
+				return usage_error(prog, NULL, "--generate: man or bash");
 			return 0;
 		default:
-			ctl_usage(stderr);
-			return 1;
+			if (optopt && optopt < 256 && strchr(shortopts, optopt))
+				snprintf(err, sizeof(err), "option -%c needs a value", optopt);
+			else if (optopt)
+				snprintf(err, sizeof(err), "unknown option -%c", optopt);
+			else
+				snprintf(err, sizeof(err), "unknown option %s", argv[optind - 1]);
+			return usage_error(prog, NULL, err);
 		}
 	}
+	if (want_help)
+		return help(prog, argc - optind, argv + optind);
+	r.out = fmt == CLI_FMT_JSON ? &ctl_output_json : &ctl_output_text;
 	rc = ctl_parse(argc - optind, argv + optind, 1, &r.verb, &req, err, sizeof(err));
-	if (rc) {
-		fprintf(stderr, "fcnvmectl: %s\n", err);
-		return 1;
-	}
+	if (rc)
+		return usage_error(prog, r.verb, err);
 	rc = fcnvme_client_open_timeout(sock, (unsigned int)timeout_s * 1000, &c);
-	if (rc == -ETIMEDOUT) {
-		fprintf(stderr,
-			"fcnvmectl: %s: nvmetfcd took no connection within %lu s (it is running "
-			"but does not answer; -t SECONDS waits longer)\n",
-			sock, timeout_s);
-		fcnvme_msg_free(req);
-		return 1;
-	}
 	if (rc) {
-		fprintf(stderr, "fcnvmectl: %s: %s (is nvmetfcd running?)\n", sock, strerror(-rc));
 		fcnvme_msg_free(req);
-		return 1;
+		return open_error(sock, rc, timeout_s);
 	}
 	fcnvme_msg_hdr(req)->nlmsg_seq = fcnvme_client_seq(c);
 	r.out->begin(r.verb);
@@ -105,17 +218,13 @@ int main(int argc, char *argv[])
 		r.out->end(r.verb);
 	fcnvme_msg_free(req);
 	fcnvme_client_close(c);
-	if (rc == -ETIMEDOUT) {
-		fprintf(stderr,
-			"fcnvmectl: %s: nvmetfcd did not answer within %lu s (it is running but "
-			"does not answer; -t SECONDS waits longer)\n",
-			sock, timeout_s);
-		return 1;
-	}
-	if (rc) {
-		fprintf(stderr, "fcnvmectl: %s\n",
-			err[0] != '\0' ? err : strerror(rc < 0 ? -rc : EIO));
-		return 1;
-	}
+	if (rc == -ETIMEDOUT)
+		return fail(ETIMEDOUT,
+			    "%s: nvmetfcd did not answer within %lu s (it is running but does not "
+			    "answer; -t SECONDS waits longer)",
+			    sock, timeout_s);
+	if (rc)
+		return fail(rc < 0 ? -rc : EIO, "%s",
+			    err[0] != '\0' ? err : strerror(rc < 0 ? -rc : EIO));
 	return 0;
 }

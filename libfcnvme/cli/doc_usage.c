@@ -107,6 +107,7 @@ int cli_doc_usage(FILE *f, const struct cli_prog *p, const struct cli_cmd *c)
 	if (p->cmds && p->cmds->words) {
 		fputs("\ncommands:\n", f);
 		for (d = p->cmds; d->words; d++) {
+			char first[512];
 			int w = fprintf(f, "  %s%s%s", d->words, d->args ? " " : "",
 					d->args ? d->args : "");
 			const char *dot = strchr(d->help, '.');
@@ -115,11 +116,11 @@ int cli_doc_usage(FILE *f, const struct cli_prog *p, const struct cli_cmd *c)
 				fprintf(f, "\n%*s", HELP_COL, "");
 			else
 				fprintf(f, "%*s", HELP_COL - w, "");
-			/* the first sentence */
-			if (dot)
-				fprintf(f, "%.*s\n", (int)(dot - d->help + 1), d->help);
-			else
-				fprintf(f, "%s\n", d->help);
+			/* the first sentence, wrapped under its column */
+			snprintf(first, sizeof(first), "%.*s",
+				 dot ? (int)(dot - d->help + 1) : (int)strlen(d->help), d->help);
+			fill(f, first, HELP_COL, HELP_COL);
+			fputc('\n', f);
 		}
 	}
 	return ferror(f) ? -EIO : 0;

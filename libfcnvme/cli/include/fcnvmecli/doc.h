@@ -32,7 +32,7 @@
  * offers its values (or file names) for the Nth word after the command
  * that is not an option or an option's argument, N counting the
  * positional entries of opts in order. */
-#define CLI_OPT_POS 0x4u
+#define CLI_OPT_POS    0x4u
 
 struct cli_opt {
 	const char *name;	   /* "--queue-depth", "serial"; NULL ends a list */
@@ -48,7 +48,7 @@ struct cli_cmd {
 	const char *words;	    /* "subsystem add"; NULL ends the list */
 	const char *args;	    /* positional synopsis ("NQN [NSID]") or NULL */
 	const char *help;	    /* one or more sentences */
-	const struct cli_opt *opts; /* NULL-name-terminated, or NULL; CLI_OPT_POS entries: arguments */
+	const struct cli_opt *opts; /* NULL-name-terminated, or NULL (CLI_OPT_POS: arguments) */
 };
 
 /* An extra manual section (FILES, EXAMPLES, ...). Paragraphs in text are
