@@ -31,8 +31,13 @@
 
 #define DEFAULT_SOCKET	  RUNSTATEDIR "/nvmetfcd/" FCNVME_CTL_SOCKET
 #define DEFAULT_TIMEOUT_S 30
-/* The formats every command prints. */
+/* The formats fcnvmectl prints, and the output of each: a new format is
+ * a bit here, an entry in outputs[] and in -o's values below. */
 #define CTL_FMTS	  (CLI_FMT_MASK(CLI_FMT_NORMAL) | CLI_FMT_MASK(CLI_FMT_JSON))
+static const struct ctl_output *const outputs[] = {
+	[CLI_FMT_NORMAL] = &ctl_output_text,
+	[CLI_FMT_JSON] = &ctl_output_json,
+};
 
 enum {
 	OPT_GENERATE = 256
@@ -202,7 +207,7 @@ int main(int argc, char *argv[])
 	}
 	if (want_help)
 		return help(prog, argc - optind, argv + optind);
-	r.out = fmt == CLI_FMT_JSON ? &ctl_output_json : &ctl_output_text;
+	r.out = outputs[fmt];
 	rc = ctl_parse(argc - optind, argv + optind, 1, &r.verb, &req, err, sizeof(err));
 	if (rc)
 		return usage_error(prog, r.verb, err);
