@@ -133,8 +133,8 @@ static const struct cli_section sections[] = {
 	{ "examples",
 	  "  fcnvmectl port list\n"
 	  "  fcnvmectl subsystem add nqn.2026-11.io.example:vol1 model Lab allow-any-host no\n"
-	  "  fcnvmectl allowed-host add nqn.2026-11.io.example:vol1 nqn.2014-08.org.nvmexpress:uuid:1b4e28ba-2fa1-11d2-883f-0016d3cca427\n"
-	  "  fcnvmectl namespace add nqn.2026-11.io.example:vol1 file path /var/lib/nvmetfcd/vol1.img size 10G\n"
+	  "  fcnvmectl allowed-host add nqn.2026-11.io.example:vol1 nqn.2026-11.io.example:h1\n"
+	  "  fcnvmectl namespace add nqn.2026-11.io.example:vol1 file path /srv/vol1.img\n"
 	  "  fcnvmectl subsystem add-port nqn.2026-11.io.example:vol1 p0\n"
 	  "  fcnvmectl -o json stats namespace\n"
 	  "  fcnvmectl ana set-state 1 inaccessible p0\n"

@@ -35,7 +35,8 @@ static const struct ctlarg ns_opts[] = {
 	{ "path", A(PATH), ARG_STR, false,
 	  "Backing file or block device (absolute path; for rbd POOL[/NAMESPACE]/IMAGE)." },
 	{ "size", A(SIZE), ARG_SIZE, false,
-	  "Size of a null or ram namespace, or of a file to create (e.g. 4096, 256M, 1G)." },
+	  "Size (e.g. 4096, 256M, 1G): of a null or ram namespace; a shorter regular file "
+	  "is extended to it (default: the file's or device's size)." },
 	{ "nsid", A(NSID), ARG_U32, false, "Namespace ID (default: the lowest free one)." },
 	{ "lba-size", A(LBA_SIZE), ARG_U32, false, "Logical block size in bytes (512 or 4096)." },
 	{ "ana-group", A(ANA_GRPID), ARG_U32, false, "ANA group of the namespace (default 1)." },
