@@ -98,14 +98,14 @@ const struct ctlverb ctl_verbs[] = {
 	  { PORT },
 	  NULL,
 	  NULL,
-	  "Enable a target port: it logs into the fabric and takes connections." },
+	  "Bring a target port's link up (administrative enable)." },
 	{ "port",
 	  "disable",
 	  C(PORT_DISABLE),
 	  { PORT },
 	  NULL,
 	  NULL,
-	  "Disable a target port: its associations are deleted and it leaves the fabric." },
+	  "Take a target port's link down (administrative disable)." },
 	{ "host",
 	  "list",
 	  C(HOST_LIST),
@@ -119,7 +119,8 @@ const struct ctlverb ctl_verbs[] = {
 	  { { "WWPN", A(WWPN), ARG_WWN, false, WWPN_HELP } },
 	  NULL,
 	  NULL,
-	  "Forget a host port: delete its associations and its login, as if it had logged out." },
+	  "Tear down every association of a host port on every target port it is logged "
+	  "into (as Linux's nvmet_fc_invalidate_host); the host may connect again." },
 	{ "subsystem", "add", C(SUBSYS_ADD), { NQN }, subsys_opts, NULL, "Add a subsystem." },
 	{ "subsystem",
 	  "del",
@@ -297,7 +298,8 @@ const struct ctlverb ctl_verbs[] = {
 	  { { "PORT", A(NAME), ARG_STR, true, "Only on this target port (default: every port)." } },
 	  NULL,
 	  NULL,
-	  "Tell hosts that the discovery log changed (an RSCN to the logged-in hosts)." },
+	  "Send an RSCN on one target port or on every port, so that hosts read the discovery "
+	  "log again." },
 	{ "config",
 	  "reload",
 	  C(CONFIG_RELOAD),
@@ -362,7 +364,7 @@ const struct ctlverb ctl_verbs[] = {
 	  { { "LEVEL", A(LOG_LEVEL), ARG_LOG_LEVEL, false, "The new log level." } },
 	  NULL,
 	  NULL,
-	  "Change the daemon's log level until the next restart." },
+	  "Change the daemon's log level at once (config save keeps it)." },
 };
 
 const size_t ctl_nverbs = sizeof(ctl_verbs) / sizeof(ctl_verbs[0]);
