@@ -301,6 +301,35 @@ START_TEST(test_usage_exact)
 			"tool-x (nvmetfcd) 1.2\n");
 		free(got);
 	}
+	/* the command list shows the first sentence of each help, wrapped
+	 * under its column; a long synopsis puts it on the next line */
+	{
+		static const struct cli_cmd lc[] = {
+			{ "a", NULL,
+			  "aaaa bbbb cccc dddd eeee ffff gggg hhhh iiii jjjj kkkk llll. Second one.",
+			  NULL },
+			{ "b c", "NQN HOSTNQN WWPN PORTNAME", "Short.", NULL },
+			{ NULL, NULL, NULL, NULL },
+		};
+		struct cli_prog p = prog;
+
+		p.global_opts = NULL;
+		p.cmds = lc;
+		got = NULL;
+		f = open_memstream(&got, &len);
+		cli_doc_usage(f, &p, NULL);
+		fclose(f);
+		ck_assert_str_eq(
+			got,
+			"usage: tool-x [options] <command> [arguments]\n\n"
+			"manage a thing.\n\n"
+			"commands:\n"
+			"  a                           aaaa bbbb cccc dddd eeee ffff gggg hhhh iiii jjjj\n"
+			"                              kkkk llll.\n"
+			"  b c NQN HOSTNQN WWPN PORTNAME\n"
+			"                              Short.\n");
+		free(got);
+	}
 }
 END_TEST
 
