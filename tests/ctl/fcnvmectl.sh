@@ -180,15 +180,21 @@ perm_check() {	# name args...
 }
 perm_check eacces status
 perm_check eacces-json -o json status
-"$ctl" -s "$tmp/none.sock" status >"$tmp/out" 2>"$tmp/err.raw"
-st=$?
-sed "s|$tmp|TMP|" "$tmp/err.raw" >"$tmp/err"
-[ "${GENERATE:-0}" = 1 ] && cp "$tmp/err" "$here/expected/enoent.err"
-if [ $st -eq 1 ] && diff -u "$here/expected/enoent.err" "$tmp/err"; then
-	pass=$((pass + 1))
-else
-	echo "FAIL enoent: exit $st"; fail=$((fail + 1))
-fi
+not_running() {	# name socket: no socket, or one nobody listens on
+	"$ctl" -s "$2" status >"$tmp/out" 2>"$tmp/err.raw"
+	st=$?
+	sed "s|$tmp|TMP|" "$tmp/err.raw" >"$tmp/err"
+	[ "${GENERATE:-0}" = 1 ] && cp "$tmp/err" "$here/expected/$1.err"
+	if [ $st -eq 1 ] && diff -u "$here/expected/$1.err" "$tmp/err"; then
+		pass=$((pass + 1))
+	else
+		echo "FAIL $1: exit $st"; fail=$((fail + 1))
+	fi
+}
+not_running enoent "$tmp/none.sock"
+# a socket file left behind by a daemon that is gone (bound, never listening)
+python3 -c 'import socket, sys; socket.socket(socket.AF_UNIX).bind(sys.argv[1])' "$tmp/dead.sock"
+not_running econnrefused "$tmp/dead.sock"
 
 # The daemon is still there and answering.
 check version-end 0 version
