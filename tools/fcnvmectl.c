@@ -9,7 +9,8 @@
  * (a JSON error object with -o json). A daemon that is alive but does not
  * answer within the timeout (-t, default 30 s, 0: for ever) is an error.
  * Options, --help and the manual page come from one table (global_opts
- * here, the grammar through fcnvmectl_doc.c) via libfcnvme/cli.
+ * here, the grammar through fcnvmectl_doc.c) via libfcnvme/cli. Options
+ * stand before the command; -o, -j and --help may also follow it.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -131,6 +132,51 @@ static int open_error(const char *sock, int rc, unsigned long timeout_s)
 	return fail(-rc, "%s: %s (is nvmetfcd running?)", sock, strerror(-rc));
 }
 
+/*
+ * The options that may also follow the command words, as nvme-cli users
+ * write them (fcnvmectl port list -o json): -o/--output-format, -j/--json
+ * and -h/--help, taken out of argv (*argc updated). Every other word,
+ * dashed or not, stays for the grammar (so a command's own dashed keyword
+ * slots in there); a word after "--" is never an option. 0, or -EINVAL
+ * with a message in err.
+ */
+static int late_opts(int *argc, char **argv, bool *want_help, char *err, size_t errlen)
+{
+	int i, n = 0;
+	bool literal = false;
+
+	for (i = 0; i < *argc; i++) {
+		const char *w = argv[i], *v = NULL;
+
+		if (literal) {
+			argv[n++] = argv[i];
+		} else if (!strcmp(w, "--")) {
+			literal = true;
+		} else if (!strcmp(w, "-h") || !strcmp(w, "--help")) {
+			*want_help = true;
+		} else if (!strcmp(w, "-j") || !strcmp(w, "--json")) {
+			fmt = CLI_FMT_JSON;
+		} else if (!strcmp(w, "-o") || !strcmp(w, "--output-format")) {
+			if (i + 1 >= *argc) {
+				snprintf(err, errlen, "option %s needs a value", w);
+				return -EINVAL;
+			}
+			v = argv[++i];
+		} else if (!strncmp(w, "--output-format=", 16)) {
+			v = w + 16;
+		} else if (!strncmp(w, "-o", 2)) {
+			v = w + 2;
+		} else {
+			argv[n++] = argv[i];
+		}
+		if (v && cli_fmt_parse(v, CTL_FMTS, &fmt, err, errlen))
+			return -EINVAL;
+	}
+	*argc = n;
+	argv[n] = NULL;
+	return 0;
+}
+
 struct run {
 	const struct ctl_output *out;
 	const struct ctlverb *verb;
@@ -157,7 +203,7 @@ int main(int argc, char *argv[])
 	int ch, rc;
 
 	if (prog == NULL ||
-	    cli_opts_getopt(global_opts, NULL, longopts, sizeof(longopts) / sizeof(longopts[0]),
+	    cli_opts_getopt(global_opts, "+", longopts, sizeof(longopts) / sizeof(longopts[0]),
 			    shortopts, sizeof(shortopts))) {
 		fputs("fcnvmectl: the grammar does not fit its tables\n", stderr);
 		return 1;
@@ -205,10 +251,14 @@ int main(int argc, char *argv[])
 			return usage_error(prog, NULL, err);
 		}
 	}
+	argc -= optind;
+	argv += optind;
+	if (late_opts(&argc, argv, &want_help, err, sizeof(err)))
+		return usage_error(prog, NULL, err);
 	if (want_help)
-		return help(prog, argc - optind, argv + optind);
+		return help(prog, argc, argv);
 	r.out = outputs[fmt];
-	rc = ctl_parse(argc - optind, argv + optind, 1, &r.verb, &req, err, sizeof(err));
+	rc = ctl_parse(argc, argv, 1, &r.verb, &req, err, sizeof(err));
 	if (rc)
 		return usage_error(prog, r.verb, err);
 	rc = fcnvme_client_open_timeout(sock, (unsigned int)timeout_s * 1000, &c);

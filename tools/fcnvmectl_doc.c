@@ -180,8 +180,8 @@ const struct cli_prog *ctl_prog(const struct cli_opt *glob)
 			"once and are not written to the configuration file until config save. "
 			"Commands that change the target need root or membership of the socket "
 			"group; a daemon that runs but does not answer within the timeout is an "
-			"error that says so. Options may also follow the command words; a value "
-			"that starts with a dash goes after --.",
+			"error that says so. Options stand before the command; -o, -j and --help "
+			"may also follow it (a value that is one of these goes after --).",
 		.shape = CLI_DOC_COMMANDS,
 		.global_opts = glob,
 		.cmds = cmds,
