@@ -182,7 +182,9 @@ static struct cli_prog shc_prog = {
 		"server under the fabric lock and posts events (link, LOGO, RSCN) to the ports.\n\n"
 		"A command is an object and usually a verb, written exactly, then its arguments; "
 		"options may stand anywhere. Without --fabric, commands that need a fabric use the "
-		"only one under the directory.",
+		"only one under the directory. LIMIT in a fault command is count N or for MS: "
+		"every fault record is bounded, and fires at most N times or for MS "
+		"milliseconds.",
 	.shape = CLI_DOC_COMMANDS,
 	.global_opts = shc_opts,
 	.cmds = shc_doc_cmds,
