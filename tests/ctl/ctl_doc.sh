@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: Apache-2.0
 # fcnvmectl and softhbactl document what they parse: through the real
-# binaries, every --long option and every command --help lists appears in
-# the generated manual page (--generate=man), every command has a --help
+# binaries, every --long option and every command --help lists, and every
+# argument and keyword option of each command's --help, appears in the
+# generated manual page (--generate=man), every command has a --help
 # of its own that exits 0, and the generated bash completion script,
 # sourced into bash as bash-completion does, completes real command lines
 # (command words, keyword options, fixed values, file names).
@@ -46,6 +47,15 @@ $cmd"*) ok ;;
 		else
 			ko "$prog $cmd --help: $(head -2 "$tmp/cmdhelp")"
 		fi
+		# its keyword options and arguments are in the page too
+		for kw in $(sed -n '/^\(options\|arguments\):/,$s/^  \([A-Za-z][A-Za-z0-9_-]*\)\( .*\)\{0,1\}$/\1/p' "$tmp/cmdhelp"); do
+			case $page in
+			*"
+.TP
+$kw"*) ok ;;
+			*) ko "$prog $cmd: '$kw' is in its --help but not in the manual page" ;;
+			esac
+		done
 	done <"$tmp/cmds"
 	"$bin" --version | grep -Eq "^$prog \(nvmetfcd\) [0-9]" && ok || ko "$prog --version"
 done
