@@ -45,7 +45,8 @@ struct ctlarg {
 	const char *name;  /* keyword, or placeholder in usage */
 	unsigned int attr; /* enum fcnvme_attr */
 	enum ctlarg_kind kind;
-	bool optional; /* positional: may be omitted */
+	bool optional;	  /* positional: may be omitted */
+	const char *help; /* one sentence for --help, fcnvmectl(8) */
 };
 
 #define CTL_MAX_POS 4
@@ -58,6 +59,7 @@ struct ctlverb {
 	struct ctlarg pos[CTL_MAX_POS];
 	const struct ctlarg *opts; /* NULL-name terminated */
 	const char *columns;	   /* text table: attr names, or NULL = key: value */
+	const char *help;	   /* what the command does, for --help, fcnvmectl(8) */
 };
 
 extern const struct ctlverb ctl_verbs[];
@@ -68,7 +70,8 @@ extern const enum ctlarg_kind ctl_attr_kind[FCNVME_A_MAX + 1];
 /*
  * Match argv against the grammar and build the request into m (created
  * here with seq). 0, or -EINVAL with a message in err. *verb is set to the
- * matched entry.
+ * matched entry, also when only its arguments were wrong (NULL when the
+ * words matched no entry).
  */
 int ctl_parse(int argc, char **argv, uint32_t seq, const struct ctlverb **verb, struct nl_msg **m,
 	      char *err, size_t errlen);
@@ -91,8 +94,17 @@ struct json_object;
 struct json_object *ctl_conf_json(const char *text, char *err, size_t errlen);
 /* Write the JSON configuration file path as libconfig text to out. */
 int ctl_conf_from_json(const char *path, FILE *out, char *err, size_t errlen);
-/* Print the grammar (usage). */
-void ctl_usage(FILE *fp);
+/* The grammar entry the first words of argv name: how many words it took
+ * (1 or 2), or -EINVAL with a message in err. */
+int ctl_match(int argc, char **argv, const struct ctlverb **out, char *err, size_t errlen);
+
+/* fcnvmectl's description for libfcnvme/cli (fcnvmectl_doc.c): the
+ * program with its global options glob, and one command per grammar entry
+ * (ctl_verbs[i] is command i). NULL if the grammar does not fit the
+ * tables' fixed sizes (a test catches that). */
+struct cli_prog;
+struct cli_opt;
+const struct cli_prog *ctl_prog(const struct cli_opt *glob);
 
 /* The output vtable. */
 struct ctl_output {

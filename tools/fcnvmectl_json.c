@@ -4,8 +4,10 @@
  * of objects, other commands one object, "config show" the configuration
  * as objects (fcnvmectl_confjson.c), "config reload|diff"
  * {"operations": [LINE, ...]}.
- * Keys are the protocol's attribute names; WWNs and ids are strings in
- * their usual notation, counters and sizes are numbers, flags booleans.
+ * Keys are the protocol's attribute names in snake_case (the text table's
+ * headers keep the names as they are, the spelling of the keyword
+ * options); WWNs and ids are strings in their usual notation, counters and
+ * sizes are numbers, flags booleans.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -78,6 +80,19 @@ static struct json_object *value(const struct fcnvme_msg *msg, unsigned int a)
 	}
 }
 
+/* The JSON key of attribute a: its protocol name in snake_case
+ * ("nport-id" -> "nport_id"), the style of every program's JSON. */
+static const char *json_key(unsigned int a, char *buf, size_t len)
+{
+	char *p;
+
+	snprintf(buf, len, "%s", fcnvme_attr_name(a));
+	for (p = buf; *p; p++)
+		if (*p == '-')
+			*p = '_';
+	return buf;
+}
+
 static void json_begin(const struct ctlverb *v)
 {
 	(void)v;
@@ -91,6 +106,7 @@ static int json_row(const struct ctlverb *v, const struct fcnvme_msg *msg)
 {
 	unsigned int order[FCNVME_A_MAX + 1], n, k;
 	struct json_object *o;
+	char key[64];
 
 	(void)v;
 	if (fcnvme_msg_has(msg, FCNVME_A_TEXT)) {
@@ -111,7 +127,7 @@ static int json_row(const struct ctlverb *v, const struct fcnvme_msg *msg)
 		struct json_object *jv = value(msg, order[k]);
 
 		if (jv != NULL)
-			json_object_object_add(o, fcnvme_attr_name(order[k]), jv);
+			json_object_object_add(o, json_key(order[k], key, sizeof(key)), jv);
 	}
 	json_object_array_add(rows, o);
 	return 0;

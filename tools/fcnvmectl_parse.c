@@ -173,7 +173,7 @@ static void list_words(char *buf, size_t len, const char *object)
 }
 
 /* Find the grammar entry for argv; returns how many words it used. */
-static int match(int argc, char **argv, const struct ctlverb **out, char *err, size_t errlen)
+int ctl_match(int argc, char **argv, const struct ctlverb **out, char *err, size_t errlen)
 {
 	char words[512];
 	bool object_known = false;
@@ -220,9 +220,11 @@ int ctl_parse(int argc, char **argv, uint32_t seq, const struct ctlverb **verb, 
 	struct nl_msg *m;
 	int i, k, rc;
 
-	rc = match(argc, argv, &v, err, errlen);
+	*verb = NULL;
+	rc = ctl_match(argc, argv, &v, err, errlen);
 	if (rc < 0)
 		return rc;
+	*verb = v;
 	i = rc;
 	m = fcnvme_msg_new(v->cmd, NLM_F_REQUEST, seq);
 	if (m == NULL)
@@ -270,32 +272,4 @@ int ctl_parse(int argc, char **argv, uint32_t seq, const struct ctlverb **verb, 
 out_free_msg:
 	fcnvme_msg_free(m);
 	return rc;
-}
-
-/* Print the grammar. */
-void ctl_usage(FILE *fp)
-{
-	size_t i;
-	int k;
-
-	fputs("usage: fcnvmectl [-s SOCKET] [-o normal|json|openmetrics] [-j] [-t SECONDS] OBJECT "
-	      "[VERB] [ARGS]\n",
-	      fp);
-	for (i = 0; i < ctl_nverbs; i++) {
-		const struct ctlverb *v = &ctl_verbs[i];
-		const struct ctlarg *o;
-
-		fprintf(fp, "  %s", v->object);
-		if (v->verb != NULL)
-			fprintf(fp, " %s", v->verb);
-		for (k = 0; k < CTL_MAX_POS && v->pos[k].name != NULL; k++)
-			fprintf(fp, v->pos[k].optional ? " [%s]" : " %s", v->pos[k].name);
-		for (o = v->opts; o != NULL && o->name != NULL; o++)
-			fprintf(fp, " [%s V]", o->name);
-		if (v->cmd == FCNVME_CMD_STATS)
-			fputs(" [-i SECS [-c COUNT]]", fp);
-		if (v->cmd == FCNVME_CMD_CONFIG_RELOAD)
-			fputs(" [--dry-run]", fp);
-		fputc('\n', fp);
-	}
 }

@@ -14,6 +14,8 @@
 
 #include <json-c/json.h>
 
+#include <fcnvmecli/doc.h>
+
 #include "hw_fabric.h"
 
 struct shc {
@@ -35,13 +37,20 @@ struct shc_cmd {
 	bool fabric;	  /* needs the fabric opened */
 	int (*fn)(struct shc *c, const struct shc_cmd *cmd, int argc, char **argv);
 	const char *usage; /* arguments, for messages and --help */
+	const char *help;  /* what it does, for --help and softhbactl(8) */
+	/* its positional arguments (CLI_OPT_POS) and keyword options, for
+	 * --help, the page and completion; NULL-name-terminated, or NULL */
+	const struct cli_opt *args;
 };
 
 extern const struct shc_cmd shc_cmds[];
 
-/* Print "softhbactl: MSG" on stderr (a JSON object with -o json) and
- * return 1, the exit status of a failed command. */
-__attribute__((format(printf, 2, 3))) int shc_err(const struct shc *c, const char *fmt, ...);
+/* Print "softhbactl: MSG" on stderr (with -o json the error object
+ * {"error": {"message": MSG, "errno": errnum}}, as fcnvmectl) and return
+ * 1, the exit status of a failed command. errnum: the positive errno that
+ * fits (EINVAL for bad input, ENOENT for something that is not there). */
+__attribute__((format(printf, 3, 4))) int shc_err(const struct shc *c, int errnum, const char *fmt,
+						  ...);
 /* Print a JSON document (pretty, as fcnvmectl and fcnvme do) and free it. */
 void shc_json_print(struct json_object *o);
 /* Parse a WWPN in any usual form (0x..., bare hex, 21:00:..., naa....). */

@@ -38,8 +38,8 @@ int shc_fabric_each(const struct shc *c, void (*fn)(const char *name, void *arg)
 static int shc_fabric_dir(struct shc *c, const char *name, char *dir, size_t len)
 {
 	if (hw_fabric_path(c->root, name, dir, len))
-		return shc_err(c, "invalid fabric name '%s' (letters, digits, '-', '_', '.')",
-			       name);
+		return shc_err(c, EINVAL,
+			       "invalid fabric name '%s' (letters, digits, '-', '_', '.')", name);
 	return 0;
 }
 
@@ -54,12 +54,12 @@ int shc_fabric_create(struct shc *c, const struct shc_cmd *cmd, int argc, char *
 		return 1;
 	rc = hw_fabric_create(dir);
 	if (rc == -EEXIST)
-		return shc_err(c, "fabric '%s' already exists", argv[0]);
+		return shc_err(c, EEXIST, "fabric '%s' already exists", argv[0]);
 	if (rc && *hw_fabric_why())
-		return shc_err(c, "cannot create fabric '%s': %s: %s", argv[0], hw_fabric_why(),
-			       strerror(-rc));
+		return shc_err(c, -rc, "cannot create fabric '%s': %s: %s", argv[0],
+			       hw_fabric_why(), strerror(-rc));
 	if (rc)
-		return shc_err(c, "cannot create fabric '%s': %s", argv[0], strerror(-rc));
+		return shc_err(c, -rc, "cannot create fabric '%s': %s", argv[0], strerror(-rc));
 	return 0;
 }
 
@@ -74,14 +74,14 @@ int shc_fabric_destroy(struct shc *c, const struct shc_cmd *cmd, int argc, char 
 		return 1;
 	rc = hw_fabric_destroy(dir);
 	if (rc == -EBUSY)
-		return shc_err(c, "fabric '%s' has running ports", argv[0]);
+		return shc_err(c, EBUSY, "fabric '%s' has running ports", argv[0]);
 	if (rc == -ENOENT)
-		return shc_err(c, "no fabric '%s'", argv[0]);
+		return shc_err(c, ENOENT, "no fabric '%s'", argv[0]);
 	if (rc && *hw_fabric_why())
-		return shc_err(c, "cannot destroy fabric '%s': %s: %s", argv[0], hw_fabric_why(),
-			       strerror(-rc));
+		return shc_err(c, -rc, "cannot destroy fabric '%s': %s: %s", argv[0],
+			       hw_fabric_why(), strerror(-rc));
 	if (rc)
-		return shc_err(c, "cannot destroy fabric '%s': %s", argv[0], strerror(-rc));
+		return shc_err(c, -rc, "cannot destroy fabric '%s': %s", argv[0], strerror(-rc));
 	return 0;
 }
 

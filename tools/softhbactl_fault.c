@@ -47,28 +47,29 @@ static int shc_fault_tail(struct shc *c, int argc, char **argv, struct hw_fault 
 		const char *k = argv[i], *a = i + 1 < argc ? argv[i + 1] : NULL;
 
 		if (!a)
-			return shc_err(c, "'%s' needs a value", k);
+			return shc_err(c, EINVAL, "'%s' needs a value", k);
 		if (strcmp(k, "count") == 0) {
 			if (shc_u32(a, 1, 1000000, &v))
-				return shc_err(c, "invalid count '%s' (1..1000000)", a);
+				return shc_err(c, EINVAL, "invalid count '%s' (1..1000000)", a);
 			f->remaining = (int32_t)v;
 		} else if (strcmp(k, "for") == 0) {
 			if (shc_u32(a, 1, 600000, &v))
-				return shc_err(c, "invalid duration '%s' (1..600000 ms)", a);
+				return shc_err(c, EINVAL, "invalid duration '%s' (1..600000 ms)",
+					       a);
 			f->expires_ms = hw_now_ms() + v;
 		} else if (strcmp(k, "after") == 0) {
 			if (shc_u32(a, 0, 1000000, &v))
-				return shc_err(c, "invalid 'after' '%s' (0..1000000)", a);
+				return shc_err(c, EINVAL, "invalid 'after' '%s' (0..1000000)", a);
 			f->skip = v;
 		} else if (strcmp(k, "port") == 0) {
 			if (shc_wwpn(c, a, &f->wwpn))
-				return shc_err(c, "invalid WWPN '%s'", a);
+				return shc_err(c, EINVAL, "invalid WWPN '%s'", a);
 		} else {
-			return shc_err(c, "unknown fault option '%s'", k);
+			return shc_err(c, EINVAL, "unknown fault option '%s'", k);
 		}
 	}
 	if (f->remaining <= 0 && !f->expires_ms)
-		return shc_err(c, "a fault needs a bound: 'count N' or 'for MS'");
+		return shc_err(c, EINVAL, "a fault needs a bound: 'count N' or 'for MS'");
 	return 0;
 }
 
@@ -88,9 +89,9 @@ int shc_fault_add(struct shc *c, const struct shc_cmd *cmd, int argc, char **arg
 	case HW_FAULT_DROP_CMD:
 		f.fclass = HW_FC_CMD;
 		if (strcmp(argv[0], "opcode") && strcmp(argv[0], "fctype"))
-			return shc_err(c, "usage: fault drop-cmd %s", cmd->usage);
+			return shc_err(c, EINVAL, "usage: fault drop-cmd %s", cmd->usage);
 		if (shc_u32(argv[1], 0, 255, &v))
-			return shc_err(c, "invalid opcode/fctype '%s' (0..255)", argv[1]);
+			return shc_err(c, EINVAL, "invalid opcode/fctype '%s' (0..255)", argv[1]);
 		f.opcode = strcmp(argv[0], "fctype") == 0 ? 0x100u | v : v;
 		used = 2;
 		break;
@@ -98,12 +99,14 @@ int shc_fault_add(struct shc *c, const struct shc_cmd *cmd, int argc, char **arg
 	case HW_FAULT_DELAY:
 		if (shc_class(argv[0], &f.fclass))
 			return shc_err(
-				c, "invalid frame class '%s' (any, ls, cmd, data, rsp, abts, els)",
+				c, EINVAL,
+				"invalid frame class '%s' (any, ls, cmd, data, rsp, abts, els)",
 				argv[0]);
 		used = 1;
 		if (kind == HW_FAULT_DELAY) {
 			if (shc_u32(argv[1], 1, 10000, &f.delay_ms))
-				return shc_err(c, "invalid delay '%s' (1..10000 ms)", argv[1]);
+				return shc_err(c, EINVAL, "invalid delay '%s' (1..10000 ms)",
+					       argv[1]);
 			used = 2;
 		}
 		break;
@@ -114,13 +117,13 @@ int shc_fault_add(struct shc *c, const struct shc_cmd *cmd, int argc, char **arg
 		f.fclass = HW_FC_CMD;
 		break;
 	default:
-		return shc_err(c, "unknown fault '%s'", cmd->verb);
+		return shc_err(c, EINVAL, "unknown fault '%s'", cmd->verb);
 	}
 	if (shc_fault_tail(c, argc - used, argv + used, &f))
 		return 1;
 	rc = hw_fabric_fault_add(&c->fab, &f);
 	if (rc < 0)
-		return shc_err(c, "cannot add fault: %s", strerror(-rc));
+		return shc_err(c, -rc, "cannot add fault: %s", strerror(-rc));
 	if (c->json) {
 		struct json_object *o = json_object_new_object();
 

@@ -3,6 +3,7 @@
  * softhbactl port list|stats, link down|up, logo, prlo, zone set|list: the
  * name server and the ports' device regions, seen and changed as the fabric.
  */
+#include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
@@ -151,7 +152,7 @@ int shc_port_stats(struct shc *c, const struct shc_cmd *cmd, int argc, char **ar
 	if (shc_find_port(c, argv[0], &slot))
 		return 1;
 	if (hw_fabric_map_slot(&c->fab, (unsigned int)slot, &m))
-		return shc_err(c, "port %s has no device region", argv[0]);
+		return shc_err(c, ENODEV, "port %s has no device region", argv[0]);
 	b = m.base;
 	v[0] = atomic_load(&b->cnt.ls_tx);
 	v[1] = atomic_load(&b->cnt.ls_rx);
@@ -211,7 +212,7 @@ static int shc_link(struct shc *c, bool up, const char *wwpn)
 	if (rc || !hw_fabric_slot_alive(&c->fab, (unsigned int)slot)) {
 		if (!rc)
 			hw_fabric_unmap(&m);
-		return shc_err(c, "port %s is not running", wwpn);
+		return shc_err(c, ENODEV, "port %s is not running", wwpn);
 	}
 	hw_fabric_lock(&c->fab);
 	atomic_store(&c->fab.r->ns[slot].state, up ? HW_NS_ONLINE : HW_NS_LINKDOWN);
@@ -225,7 +226,7 @@ static int shc_link(struct shc *c, bool up, const char *wwpn)
 	hw_fabric_unmap(&m);
 	hw_fabric_rscn(&c->fab, (unsigned int)slot);
 	if (rc)
-		return shc_err(c, "port %s: event queue full", wwpn);
+		return shc_err(c, EAGAIN, "port %s: event queue full", wwpn);
 	return 0;
 }
 
@@ -254,7 +255,7 @@ static int shc_logout(struct shc *c, uint16_t type, int argc, char **argv)
 	if (shc_find_port(c, argv[0], &slot) || (argc == 2 && shc_find_port(c, argv[1], &pslot)))
 		return 1;
 	if (hw_fabric_map_slot(&c->fab, (unsigned int)slot, &m))
-		return shc_err(c, "port %s is not running", argv[0]);
+		return shc_err(c, ENODEV, "port %s is not running", argv[0]);
 	for (j = 0; j < HW_MAX_PORTS; j++) {
 		struct hw_bar *bar = m.base;
 
@@ -272,7 +273,7 @@ static int shc_logout(struct shc *c, uint16_t type, int argc, char **argv)
 	}
 	hw_fabric_unmap(&m);
 	if (!n)
-		return shc_err(c, "port %s has no matching login", argv[0]);
+		return shc_err(c, ENOENT, "port %s has no matching login", argv[0]);
 	if (c->json) {
 		struct json_object *o = json_object_new_object();
 
@@ -307,7 +308,8 @@ int shc_zone_set(struct shc *c, const struct shc_cmd *cmd, int argc, char **argv
 	if (shc_find_port(c, argv[0], &slot))
 		return 1;
 	if (shc_u32(argv[1], 0, 65535, &z))
-		return shc_err(c, "invalid zone '%s' (0..65535; 0 = default zone)", argv[1]);
+		return shc_err(c, EINVAL, "invalid zone '%s' (0..65535; 0 = default zone)",
+			       argv[1]);
 	hw_fabric_lock(&c->fab);
 	c->fab.r->ns[slot].zone = z;
 	hw_fabric_unlock(&c->fab);

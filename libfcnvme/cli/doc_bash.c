@@ -123,7 +123,7 @@ static void bash_opts(FILE *f, const char *prefix, const struct cli_opt *o)
 	bash_str(f, prefix);
 	fputs("\"]=\"", f);
 	for (; o && o->name; o++) {
-		if (o->flags & CLI_OPT_HIDDEN)
+		if (o->flags & (CLI_OPT_HIDDEN | CLI_OPT_POS))
 			continue;
 		if (!first)
 			fputc(' ', f);
@@ -161,11 +161,48 @@ static void bash_arg1(FILE *f, const char *prefix, const char *spelling, const s
 static void bash_args(FILE *f, const char *prefix, const struct cli_opt *o)
 {
 	for (; o && o->name; o++) {
-		if (!o->arg)
+		if (!o->arg || (o->flags & CLI_OPT_POS))
 			continue;
 		bash_arg1(f, prefix, o->name, o);
 		if (o->alias)
 			bash_arg1(f, prefix, o->alias, o);
+	}
+}
+
+/* Does o list an option that is not a positional argument? */
+static int has_opts(const struct cli_opt *o)
+{
+	for (; o && o->name; o++)
+		if (!(o->flags & CLI_OPT_POS))
+			return 1;
+	return 0;
+}
+
+/* pos["@command|N"]: the fixed values (or "@file") of the command's
+ * positional argument N (from 0); arguments without either are left out. */
+static void bash_pos(FILE *f, const struct cli_cmd *c)
+{
+	const struct cli_opt *o;
+	const char *const *v;
+	int n;
+
+	for (o = c->opts, n = 0; o && o->name; o++) {
+		if (!(o->flags & CLI_OPT_POS))
+			continue;
+		n++;
+		if (!(o->values && o->values[0]) && !(o->flags & CLI_OPT_FILE))
+			continue;
+		fprintf(f, "\t\t[\"@%s|%d\"]=\"", c->words, n - 1);
+		if (o->values && o->values[0]) {
+			for (v = o->values; *v; v++) {
+				if (v != o->values)
+					fputc(' ', f);
+				bash_str(f, *v);
+			}
+		} else {
+			fputs("@file", f);
+		}
+		fputs("\"\n", f);
 	}
 }
 
@@ -199,19 +236,22 @@ int cli_doc_bash(FILE *f, const struct cli_prog *p)
 	fputs("# by the program itself: edit the tables, not this file.\n", f);
 	bash_fn(f, p->name);
 	fputs("()\n{\n", f);
-	fputs("\tlocal cur=${COMP_WORDS[COMP_CWORD]} prev= path= w i v=\n", f);
+	fputs("\tlocal cur=${COMP_WORDS[COMP_CWORD]} prev= path= w i v= n=0\n", f);
 	fputs("\t((COMP_CWORD > 0)) && prev=${COMP_WORDS[COMP_CWORD - 1]}\n", f);
 	fputs("\tlocal -A next=(\n", f);
 	bash_next(f, p->cmds);
 	fputs("\t)\n\tlocal -A opts=(\n", f);
 	bash_opts(f, "", p->global_opts);
 	for (c = p->cmds; c && c->words; c++)
-		if (c->opts && c->opts->name)
+		if (has_opts(c->opts))
 			bash_opts(f, c->words, c->opts);
 	fputs("\t)\n\tlocal -A arg=(\n", f);
 	bash_args(f, "", p->global_opts);
 	for (c = p->cmds; c && c->words; c++)
 		bash_args(f, c->words, c->opts);
+	fputs("\t)\n\tlocal -A pos=(\n", f);
+	for (c = p->cmds; c && c->words; c++)
+		bash_pos(f, c);
 	fputs("\t)\n", f);
 	fputs("\tfor ((i = 1; i < COMP_CWORD; i++)); do\n"
 	      "\t\tw=${COMP_WORDS[i]}\n"
@@ -221,12 +261,17 @@ int cli_doc_bash(FILE *f, const struct cli_prog *p)
 	      "\t\tfi\n"
 	      "\t\tif [[ \" ${next[\"@$path\"]} \" == *\" $w \"* ]]; then\n"
 	      "\t\t\tpath=${path:+$path }$w\n"
+	      "\t\t\tn=0\n"
+	      "\t\telif [[ $w != -* ]]; then\n"
+	      "\t\t\t((n++))\n"
 	      "\t\tfi\n"
 	      "\tdone\n"
 	      "\tif [[ -n ${arg[\"@$path|$prev\"]+x} ]]; then\n"
 	      "\t\tv=${arg[\"@$path|$prev\"]}\n"
 	      "\telif [[ -n ${arg[\"@|$prev\"]+x} ]]; then\n"
 	      "\t\tv=${arg[\"@|$prev\"]}\n"
+	      "\telif [[ $cur != -* && -n ${pos[\"@$path|$n\"]+x} ]]; then\n"
+	      "\t\tv=${pos[\"@$path|$n\"]}\n"
 	      "\tfi\n"
 	      "\tcase $v in\n"
 	      "\t@file)\n"

@@ -95,9 +95,10 @@ static int check_opts(const struct cli_opt *o)
 	return 0;
 }
 
-static void man_opt(FILE *f, const struct cli_opt *o, enum cli_doc_shape shape)
+/* An option (bold) or, pos, a positional argument (italic). */
+static void man_opt(FILE *f, const struct cli_opt *o, enum cli_doc_shape shape, bool pos)
 {
-	fputs(".TP\n\\fB", f);
+	fputs(pos ? ".TP\n\\fI" : ".TP\n\\fB", f);
 	roff_put(f, o->name, true, false);
 	fputs("\\fR", f);
 	if (o->alias) {
@@ -126,11 +127,12 @@ static void man_opt(FILE *f, const struct cli_opt *o, enum cli_doc_shape shape)
 	}
 }
 
-static void man_opts(FILE *f, const struct cli_opt *o, enum cli_doc_shape shape)
+/* The entries of o that are (pos) or are not positional arguments. */
+static void man_opts(FILE *f, const struct cli_opt *o, enum cli_doc_shape shape, bool pos)
 {
 	for (; o && o->name; o++)
-		if (!(o->flags & CLI_OPT_HIDDEN))
-			man_opt(f, o, shape);
+		if (!(o->flags & CLI_OPT_HIDDEN) && !(o->flags & CLI_OPT_POS) == !pos)
+			man_opt(f, o, shape, pos);
 }
 
 static void man_cmds(FILE *f, const struct cli_prog *p)
@@ -143,7 +145,7 @@ static void man_cmds(FILE *f, const struct cli_prog *p)
 			roff_put(f, c->words, false, false);
 			fputc('\n', f);
 			roff_paragraphs(f, c->help, false);
-			man_opts(f, c->opts, p->shape);
+			man_opts(f, c->opts, p->shape, false);
 		}
 		return;
 	}
@@ -161,7 +163,8 @@ static void man_cmds(FILE *f, const struct cli_prog *p)
 		fputc('\n', f);
 		if (c->opts && c->opts->name) {
 			fputs(".RS\n", f);
-			man_opts(f, c->opts, p->shape);
+			man_opts(f, c->opts, p->shape, true);
+			man_opts(f, c->opts, p->shape, false);
 			fputs(".RE\n", f);
 		}
 	}
@@ -199,7 +202,7 @@ int cli_doc_man(FILE *f, const struct cli_prog *p)
 	roff_paragraphs(f, p->description, false);
 	if (p->global_opts && p->global_opts->name) {
 		fputs(".SH OPTIONS\n", f);
-		man_opts(f, p->global_opts, CLI_DOC_COMMANDS);
+		man_opts(f, p->global_opts, CLI_DOC_COMMANDS, false);
 	}
 	if (p->cmds && p->cmds->words) {
 		fputs(p->shape == CLI_DOC_SETTINGS ? ".SH SETTINGS\n" : ".SH COMMANDS\n", f);

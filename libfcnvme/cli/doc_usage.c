@@ -3,6 +3,7 @@
  * cli_doc_usage: --help text from a program's tables (doc.h).
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <string.h>
 
 #include "fcnvmecli/doc.h"
@@ -35,12 +36,13 @@ static void fill(FILE *f, const char *text, int col, int indent)
 	}
 }
 
-static void usage_opts(FILE *f, const struct cli_opt *o)
+/* The entries of o that are (pos) or are not positional arguments. */
+static void usage_opts(FILE *f, const struct cli_opt *o, bool pos)
 {
 	for (; o && o->name; o++) {
 		int w = 0;
 
-		if (o->flags & CLI_OPT_HIDDEN)
+		if ((o->flags & CLI_OPT_HIDDEN) || !(o->flags & CLI_OPT_POS) != !pos)
 			continue;
 		w += fprintf(f, "  ");
 		if (o->alias)
@@ -70,16 +72,31 @@ static void usage_opts(FILE *f, const struct cli_opt *o)
 	}
 }
 
+/* Does o list a visible positional argument (pos) or option (!pos)? */
+static bool has(const struct cli_opt *o, bool pos)
+{
+	for (; o && o->name; o++)
+		if (!(o->flags & CLI_OPT_HIDDEN) && !(o->flags & CLI_OPT_POS) == !pos)
+			return true;
+	return false;
+}
+
 int cli_doc_usage(FILE *f, const struct cli_prog *p, const struct cli_cmd *c)
 {
 	const struct cli_cmd *d;
 
 	if (c) {
-		fprintf(f, "usage: %s %s%s%s [options]\n\n%s\n", p->name, c->words,
-			c->args ? " " : "", c->args ? c->args : "", c->help);
-		if (c->opts && c->opts->name) {
+		fprintf(f, "usage: %s %s%s%s [options]\n\n", p->name, c->words,
+			c->args ? " " : "", c->args ? c->args : "");
+		fill(f, c->help, 0, 0);
+		fputc('\n', f);
+		if (has(c->opts, true)) {
+			fputs("\narguments:\n", f);
+			usage_opts(f, c->opts, true);
+		}
+		if (has(c->opts, false)) {
 			fputs("\noptions:\n", f);
-			usage_opts(f, c->opts);
+			usage_opts(f, c->opts, false);
 		}
 		return ferror(f) ? -EIO : 0;
 	}
@@ -87,24 +104,26 @@ int cli_doc_usage(FILE *f, const struct cli_prog *p, const struct cli_cmd *c)
 		p->cmds && p->cmds->words ? " <command> [arguments]" : "", p->summary);
 	if (p->global_opts && p->global_opts->name) {
 		fputs("\noptions:\n", f);
-		usage_opts(f, p->global_opts);
+		usage_opts(f, p->global_opts, false);
 	}
 	if (p->cmds && p->cmds->words) {
 		fputs("\ncommands:\n", f);
 		for (d = p->cmds; d->words; d++) {
+			char first[512];
 			int w = fprintf(f, "  %s%s%s", d->words, d->args ? " " : "",
 					d->args ? d->args : "");
-			const char *dot = strchr(d->help, '.');
+			/* a sentence ends at ". " or at the end ("docs/X.md" does not) */
+			const char *dot = strstr(d->help, ". ");
 
 			if (w >= HELP_COL - 1)
 				fprintf(f, "\n%*s", HELP_COL, "");
 			else
 				fprintf(f, "%*s", HELP_COL - w, "");
-			/* the first sentence */
-			if (dot)
-				fprintf(f, "%.*s\n", (int)(dot - d->help + 1), d->help);
-			else
-				fprintf(f, "%s\n", d->help);
+			/* the first sentence, wrapped under its column */
+			snprintf(first, sizeof(first), "%.*s",
+				 dot ? (int)(dot - d->help + 1) : (int)strlen(d->help), d->help);
+			fill(f, first, HELP_COL, HELP_COL);
+			fputc('\n', f);
 		}
 	}
 	return ferror(f) ? -EIO : 0;

@@ -50,7 +50,7 @@ check "bytes written through the export are in the rbd image" \
 rm -f "$tmp/img.export"
 
 # 3: identifiers come from the image: the same after a restart
-ids() { $C -j namespace show "$NQN_A" 1 | tr -d ' \n' | grep -o '"\(uuid\|nguid\|eui64\)":"[^"]*"'; }
+ids() { $C -o json namespace show "$NQN_A" 1 | tr -d ' \n' | grep -o '"\(uuid\|nguid\|eui64\)":"[^"]*"'; }
 ids1=$(ids)
 e2e_umount "$m" "$pm"
 e2e_stop_daemon

@@ -65,7 +65,7 @@ check "node b shows both namespaces" e2e_wait_for 5 sh -c \
 	"[ \$($CB namespace list $NQN_A | grep -c rbd/img) = 2 ]"
 check "node a shows both namespaces" e2e_wait_for 5 sh -c \
 	"[ \$($CA namespace list $NQN_A | grep -c rbd/img) = 2 ]"
-ids() { $1 -j namespace show "$NQN_A" "$2" | tr -d ' \n' | grep -o '"\(uuid\|nguid\|eui64\)":"[^"]*"'; }
+ids() { $1 -o json namespace show "$NQN_A" "$2" | tr -d ' \n' | grep -o '"\(uuid\|nguid\|eui64\)":"[^"]*"'; }
 ida1=$(ids "$CA" 1) idb1=$(ids "$CB" 1) ida2=$(ids "$CA" 2) idb2=$(ids "$CB" 2)
 check "namespace identifiers are the same on both nodes" \
 	test -n "$ida1" -a "$ida1" = "$idb1" -a -n "$ida2" -a "$ida2" = "$idb2"

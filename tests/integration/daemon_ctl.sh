@@ -32,28 +32,28 @@ check "host association appears" bash -c \
 ctl port list > "$tmp/out"
 check "port list shows p0 online with one remote port" \
 	grep -Eq '^p0 +soft:f[0-9]+ +1 +0x20000090fa000001 +0x10000090fa000001 +0x01[0-9a-f]{4} +yes +yes +2 +1$' "$tmp/out"
-ctl -j port list > "$tmp/out"
-check "port list -j has the WWPN" grep -q '"wwpn":"0x10000090fa000001"' "$tmp/out"
-check "port list -j has link-up true" grep -q '"link-up":true' "$tmp/out"
+ctl -o json port list > "$tmp/out"
+check "port list -o json has the WWPN" grep -q '"wwpn":"0x10000090fa000001"' "$tmp/out"
+check "port list -o json has link-up true" grep -q '"link_up":true' "$tmp/out"
 ctl host list > "$tmp/out"
 check "host list shows the initiator with one association" \
 	grep -Eq '^p0 +0x20000090fb000001 +0x10000090fb000001 +0x01[0-9a-f]{4} +yes +1$' "$tmp/out"
-ctl -j host list > "$tmp/out"
-check "host list -j" grep -q '"wwpn":"0x10000090fb000001"' "$tmp/out"
+ctl -o json host list > "$tmp/out"
+check "host list -o json" grep -q '"wwpn":"0x10000090fb000001"' "$tmp/out"
 ctl assoc list > "$tmp/out"
 check "assoc list names host NQN and queue count" \
 	grep -Eq "^0x[0-9a-f]{12}0000 +$DEMO_NQN +$HOSTNQN +[0-9]+ +p0 +0x10000090fb000001 +1 +" "$tmp/out"
 sleep 0.5
-ctl -j stats > "$tmp/out"
+ctl -o json stats > "$tmp/out"
 check "stats count the host's reads" bash -c \
 	"grep -o '\"commands\":[0-9]*' '$tmp/out' | head -1 | grep -qv ':0$'"
 ctl stats > "$tmp/out"
 check "stats has a row for the host with its commands" \
 	grep -Eq "^host +- +- +- +$HOSTNQN +0x10000090fb000001 +[1-9][0-9]* +[1-9][0-9]* +0 +0 +0 +[1-9]" "$tmp/out"
 check "stats has a row for port p0" grep -Eq '^port +p0 +- +- +- +- +[1-9][0-9]* ' "$tmp/out"
-ctl -j stats > "$tmp/out"
-check "stats -j host row has latency percentiles" bash -c \
-	"grep -A 12 '\"object\":\"host\"' '$tmp/out' | grep -Eq '\"lat-p99-ns\":[1-9]'"
+ctl -o json stats > "$tmp/out"
+check "stats -o json host row has latency percentiles" bash -c \
+	"grep -A 12 '\"object\":\"host\"' '$tmp/out' | grep -Eq '\"lat_p99_ns\":[1-9]'"
 
 # Delete the host's association by id: it leaves assoc list (the host sees
 # a Disconnect LS and may come back with a new id).

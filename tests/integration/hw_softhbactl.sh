@@ -29,7 +29,17 @@ has() {	# has DESCRIPTION EXPECTED-TEXT CMD...: must succeed and print the text
 }
 
 S="$bin --dir $dir"
-bad "no command" "usage:" $S
+bad "no command" "softhbactl: missing command" $S
+bad "no command: the hint" "Try 'softhbactl --help'." $S
+st() {	# st DESCRIPTION STATUS CMD...: exits with STATUS
+	d=$1; want=$2; shift 2
+	"$@" >/dev/null 2>&1; rc=$?
+	if [ $rc -eq "$want" ]; then pass=$((pass + 1)); else
+		fail=$((fail + 1)); echo "FAIL: $d: exit $rc, expected $want"; fi
+}
+st "no command exits 2" 2 $S
+st "unknown option exits 2" 2 $S --frob port list
+st "unknown command exits 1" 1 $S frob
 bad "unknown command" "unknown command 'frob'" $S frob
 bad "port list without fabric" "no fabric under" $S port list
 ok "create" $S fabric create f1
@@ -48,9 +58,25 @@ js "empty json list (-o json)" "j == []" $S -o json port list
 js "fabric list as json" "j == ['f1']" $S -o json fabric list
 js "zone list as json" "j == []" $S -o json zone list
 js "fault list as json" "j == []" $S -o json fault list
-bad "bad output format" "invalid output format 'xml'" $S -o xml port list
-bad "json error object" '{"error":"no port 0x1000000000000009 on this fabric"}' $S -o json port stats 0x1000000000000009
-has "version" "softhbactl " $S --version
+bad "bad output format" "unknown output format 'xml' (normal, json)" $S -o xml port list
+bad "json error object" '{"error":{"message":"no port 0x1000000000000009 on this fabric","errno":2}}' $S -o json port stats 0x1000000000000009
+jerr() {	# jerr DESCRIPTION ERRNO CMD...: fails; stderr is exactly one error object with ERRNO, stdout empty
+	d=$1; want=$2; shift 2
+	"$@" >"$dir/.out" 2>"$dir/.err"; rc=$?
+	if [ $rc -ne 0 ] && [ ! -s "$dir/.out" ] && python3 -c "import json,sys
+e = json.load(open(sys.argv[1]))
+sys.exit(0 if list(e) == ['error'] and sorted(e['error']) == ['errno', 'message'] and e['error']['errno'] == int(sys.argv[2]) and e['error']['message'] else 1)" "$dir/.err" "$want"; then
+		pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAIL: $d: exit $rc: $(cat "$dir/.err")"; fi
+}
+jerr "json error: no port" 2 $S -o json port stats 0x1000000000000009
+jerr "json error: usage" 22 $S -o json port stats
+jerr "json error: unknown command" 22 $S -o json frob
+jerr "json error: bad WWPN" 22 $S --json link down 0x12
+bad "usage error: the command's hint" "Try 'softhbactl port stats --help'." $S port stats
+has "version" "softhbactl (nvmetfcd) " $S --version
+has "per-command help" "CLASS                       Frame class. (any, ls, cmd, data, rsp, abts, els)" $S fault drop --help
+has "per-command help, option first" "count N                     Fire at most N times" $S --help fault abts
+bad "help for an unknown command" "unknown command 'frob'" $S frob --help
 has "help lists the grammar" "fault drop-cmd opcode N|fctype N" $S --help
 bad "unknown option" "invalid option" $S port list -x
 bad "port list extra" "usage: port list" $S port list extra
@@ -74,6 +100,25 @@ bad "fault bad port" "invalid WWPN 'xyz'" $S fault abts count 1 port xyz
 has "fault add" "fault 0 added" $S fault drop-cmd fctype 0x01 count 2 after 3
 has "fault add 2" "fault 1 added" $S fault delay rsp 5 for 1000 port 0x1000000000000002
 js "fault list json" "len(j) == 2 and j[0]['kind'] == 'drop-cmd' and j[0]['opcode'] == 0x101 and j[0]['after'] == 3 and j[0]['left'] == 2 and j[1]['class'] == 'rsp' and j[1]['timed']" $S -o json fault list
+# Every JSON key softhbactl prints is snake_case.
+keys_ok() {	# keys_ok DESCRIPTION CMD...
+	d=$1; shift
+	out=$("$@" 2>/dev/null); rc=$?
+	if [ $rc -eq 0 ] && printf '%s' "$out" | python3 -c "import json,re,sys
+def keys(o):
+    if isinstance(o, dict):
+        for k, v in o.items():
+            yield k
+            yield from keys(v)
+    elif isinstance(o, list):
+        for v in o:
+            yield from keys(v)
+ks = list(keys(json.load(sys.stdin)))
+sys.exit(0 if ks and all(re.fullmatch(r'[a-z][a-z0-9]*(_[a-z0-9]+)*', k) for k in ks) else 1)"; then
+		pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAIL: $d: exit $rc, output: $out"; fi
+}
+keys_ok "fault list keys" $S -o json fault list
+keys_ok "fault add keys" $S -o json fault abts count 1
 has "fault list" "drop-cmd class=cmd opcode=0x101 after=3 left=2" $S fault list
 has "fault list 2" "delay class=rsp" $S fault list
 ok "fault clear" $S fault clear

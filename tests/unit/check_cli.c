@@ -301,6 +301,35 @@ START_TEST(test_usage_exact)
 			"tool-x (nvmetfcd) 1.2\n");
 		free(got);
 	}
+	/* the command list shows the first sentence of each help, wrapped
+	 * under its column; a long synopsis puts it on the next line */
+	{
+		static const struct cli_cmd lc[] = {
+			{ "a", NULL,
+			  "aaaa bbbb cccc dddd eeee ffff gggg hhhh iiii jjjj kkkk llll. Second one.",
+			  NULL },
+			{ "b c", "NQN HOSTNQN WWPN PORTNAME", "Short.", NULL },
+			{ NULL, NULL, NULL, NULL },
+		};
+		struct cli_prog p = prog;
+
+		p.global_opts = NULL;
+		p.cmds = lc;
+		got = NULL;
+		f = open_memstream(&got, &len);
+		cli_doc_usage(f, &p, NULL);
+		fclose(f);
+		ck_assert_str_eq(
+			got,
+			"usage: tool-x [options] <command> [arguments]\n\n"
+			"manage a thing.\n\n"
+			"commands:\n"
+			"  a                           aaaa bbbb cccc dddd eeee ffff gggg hhhh iiii jjjj\n"
+			"                              kkkk llll.\n"
+			"  b c NQN HOSTNQN WWPN PORTNAME\n"
+			"                              Short.\n");
+		free(got);
+	}
 }
 END_TEST
 
@@ -429,6 +458,83 @@ START_TEST(test_bash_complete)
 }
 END_TEST
 
+/* Positional arguments: documented under their command (page and --help)
+ * and completed by position, after options and their values. */
+static const struct cli_opt lvl_pos[] = {
+	{ "LEVEL", NULL, NULL, "New level.", (const char *const[]){ "warn", "info", NULL },
+	  CLI_OPT_POS, 0 },
+	{ NULL, NULL, NULL, NULL, NULL, 0, 0 },
+};
+static const struct cli_opt save_opts[] = {
+	{ "NAME", NULL, NULL, "A name.", NULL, CLI_OPT_POS, 0 },
+	{ "mode", NULL, "M", "Mode.", (const char *const[]){ "a", "b", NULL }, 0, 0 },
+	{ "FILE", NULL, NULL, "Where to save.", NULL, CLI_OPT_FILE | CLI_OPT_POS, 0 },
+	{ NULL, NULL, NULL, NULL, NULL, 0, 0 },
+};
+static const struct cli_cmd pos_cmds[] = {
+	{ "log level", "LEVEL", "Set the level.", lvl_pos },
+	{ "save", "NAME [FILE]", "Save.", save_opts },
+	{ NULL, NULL, NULL, NULL },
+};
+static const struct cli_prog pos_prog = {
+	.name = "tool-x",
+	.section = 8,
+	.summary = "s",
+	.description = "d",
+	.shape = CLI_DOC_COMMANDS,
+	.global_opts = globals,
+	.cmds = pos_cmds,
+};
+
+START_TEST(test_positional)
+{
+	char got[512], *buf;
+	size_t len = 0;
+	FILE *f;
+	int rc;
+
+	buf = NULL;
+	f = open_memstream(&buf, &len);
+	ck_assert_int_eq(cli_doc_usage(f, &pos_prog, &pos_cmds[1]), 0);
+	fclose(f);
+	ck_assert_str_eq(buf, "usage: tool-x save NAME [FILE] [options]\n\nSave.\n\n"
+			      "arguments:\n"
+			      "  NAME                        A name.\n"
+			      "  FILE                        Where to save.\n\n"
+			      "options:\n"
+			      "  mode M                      Mode. (a, b)\n");
+	free(buf);
+	buf = render(cli_doc_man, &pos_prog, &rc);
+	ck_assert_int_eq(rc, 0);
+	ck_assert_ptr_nonnull(strstr(buf, ".TP\n\\fBlog level\\fR \\fILEVEL\\fR\nSet the level.\n"
+					  ".RS\n.TP\n\\fILEVEL\\fR\nNew level.\n"
+					  "One of: \\fBwarn\\fR, \\fBinfo\\fR.\n.RE\n"));
+	ck_assert_ptr_nonnull(strstr(buf, ".RS\n.TP\n\\fINAME\\fR\nA name.\n.TP\n\\fIFILE\\fR\n"
+					  "Where to save.\n.TP\n\\fBmode\\fR \\fIM\\fR\n"));
+	free(buf);
+
+	f = fopen(script, "w");
+	ck_assert_ptr_nonnull(f);
+	ck_assert_int_eq(cli_doc_generate(f, &pos_prog, "bash"), 0);
+	fclose(f);
+	complete("tool-x log level \"\"", "/", got, sizeof(got));
+	ck_assert_str_eq(got, "info warn ");
+	complete("tool-x -s /x log level w", "/", got, sizeof(got));
+	ck_assert_str_eq(got, "warn ");
+	/* the second positional is a file, after an option and its value */
+	complete("tool-x save n1 mode a /us", "/", got, sizeof(got));
+	ck_assert_str_eq(got, "/usr ");
+	complete("tool-x save mode \"\"", "/", got, sizeof(got));
+	ck_assert_str_eq(got, "a b ");
+	/* the first positional has no values: the command's options */
+	complete("tool-x save \"\"", "/", got, sizeof(got));
+	ck_assert_str_eq(got, "mode ");
+	/* past the last positional */
+	complete("tool-x log level warn \"\"", "/", got, sizeof(got));
+	ck_assert_str_eq(got, " ");
+}
+END_TEST
+
 START_TEST(test_bash_refuses_bad_words)
 {
 	static const struct cli_cmd bad[] = {
@@ -476,6 +582,7 @@ int main(void)
 	tcase_add_checked_fixture(bash, bash_setup, bash_teardown);
 	tcase_add_test(bash, test_bash_complete);
 	tcase_add_test(bash, test_bash_refuses_bad_words);
+	tcase_add_test(bash, test_positional);
 	suite_add_tcase(s, bash);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

@@ -26,8 +26,8 @@ host_action() {
 	ana-states) ana_states ;;
 	port) "$FCNVMECTL" -s "$SOCK" port "$2" "$3" ;;
 	moved)	# bytes read + written through a target port
-		"$FCNVMECTL" -s "$SOCK" -j stats | python3 -c 'import json,sys
-print([o["bytes-read"] + o["bytes-written"] for o in json.load(sys.stdin) if o["object"] == "port" and o["name"] == sys.argv[1]][0])' "$2"
+		"$FCNVMECTL" -s "$SOCK" -o json stats | python3 -c 'import json,sys
+print([o["bytes_read"] + o["bytes_written"] for o in json.load(sys.stdin) if o["object"] == "port" and o["name"] == sys.argv[1]][0])' "$2"
 		;;
 	*) echo "unknown action $*"; return 2 ;;
 	esac

@@ -25,6 +25,14 @@
 /* struct cli_opt.flags */
 #define CLI_OPT_FILE   0x1u /* the argument is a path: complete file names */
 #define CLI_OPT_HIDDEN 0x2u /* parsed, but neither documented nor completed */
+/* A positional argument of a command, not an option: name is its
+ * placeholder as in cli_cmd.args ("NQN"), with help and fixed values or
+ * CLI_OPT_FILE; arg, alias and key unused. The page lists it under the
+ * command (italic), --help under "arguments:", and the completion script
+ * offers its values (or file names) for the Nth word after the command
+ * that is not an option or an option's argument, N counting the
+ * positional entries of opts in order. */
+#define CLI_OPT_POS    0x4u
 
 struct cli_opt {
 	const char *name;	   /* "--queue-depth", "serial"; NULL ends a list */
@@ -40,7 +48,7 @@ struct cli_cmd {
 	const char *words;	    /* "subsystem add"; NULL ends the list */
 	const char *args;	    /* positional synopsis ("NQN [NSID]") or NULL */
 	const char *help;	    /* one or more sentences */
-	const struct cli_opt *opts; /* NULL-name-terminated, or NULL */
+	const struct cli_opt *opts; /* NULL-name-terminated, or NULL (CLI_OPT_POS: arguments) */
 };
 
 /* An extra manual section (FILES, EXAMPLES, ...). Paragraphs in text are
