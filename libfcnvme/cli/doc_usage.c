@@ -86,8 +86,8 @@ int cli_doc_usage(FILE *f, const struct cli_prog *p, const struct cli_cmd *c)
 	const struct cli_cmd *d;
 
 	if (c) {
-		fprintf(f, "usage: %s %s%s%s [options]\n\n", p->name, c->words,
-			c->args ? " " : "", c->args ? c->args : "");
+		fprintf(f, "usage: %s %s%s%s [options]\n\n", p->name, c->words, c->args ? " " : "",
+			c->args ? c->args : "");
 		fill(f, c->help, 0, 0);
 		fputc('\n', f);
 		if (has(c->opts, true)) {
