@@ -4,7 +4,7 @@
 # (fcnvme write/read, then fcnvme perf): "stats -o openmetrics" parsed by
 # prometheus_client's OpenMetrics parser and checked row by row against
 # "stats -j" (metrics_check.py: counters equal, buckets cumulative,
-# +Inf == _count == commands, _sum == lat-sum-ns), taken while the host
+# +Inf == _count == commands, _sum == lat_sum_ns), taken while the host
 # is stopped (SIGSTOP) so both snapshots see the same counters (the host's
 # NQN holds a quote and a backslash: its label value must be escaped for
 # the parser to give back the JSON's NQN); and the

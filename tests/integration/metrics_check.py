@@ -27,11 +27,11 @@ failures = []
 
 
 def key(row, name):
-    """A JSON key in kebab-case or snake_case."""
-    for k in (name, name.replace("-", "_")):
-        if k in row:
-            return row[k]
-    return None
+    """A JSON key: fcnvmectl's JSON keys are snake_case (a kebab-case key
+    is missing, and the comparison that needs it fails)."""
+    if "-" in name:
+        failures.append("key %s is not snake_case" % name)
+    return row.get(name)
 
 
 def labels_of(row):
@@ -42,7 +42,7 @@ def labels_of(row):
         return {"subsys_nqn": row["nqn"]}
     if obj == "namespace":
         return {"subsys_nqn": row["nqn"], "nsid": str(row["nsid"])}
-    return {"host_nqn": key(row, "host-nqn"), "host_wwpn": row["wwpn"]}
+    return {"host_nqn": key(row, "host_nqn"), "host_wwpn": row["wwpn"]}
 
 
 def main():
@@ -55,8 +55,8 @@ def main():
         kind = KIND[row["object"]]
         want = labels_of(row)
         for metric, jkey in (("commands", "commands"), ("errors", "errors"),
-                             ("aborts", "aborts"), ("read_bytes", "bytes-read"),
-                             ("written_bytes", "bytes-written")):
+                             ("aborts", "aborts"), ("read_bytes", "bytes_read"),
+                             ("written_bytes", "bytes_written")):
             fam = fams.get("nvmetfcd_%s_%s" % (kind, metric))
             if fam is None or fam.type != "counter":
                 failures.append("no counter family nvmetfcd_%s_%s" % (kind, metric))
@@ -84,11 +84,11 @@ def main():
         if count != [float(row["commands"])] or not vals or vals[-1] != count[0]:
             failures.append("%s %s: _count %s, +Inf %s, commands %s" %
                             (kind, want, count, vals[-1:], row["commands"]))
-        lat_sum = key(row, "lat-sum-ns")
+        lat_sum = key(row, "lat_sum_ns")
         if lat_sum is None or total != [lat_sum / 1e9]:
             failures.append("%s %s: _sum %s, lat_sum_ns %s" % (kind, want, total, lat_sum))
         # the exact maximum is below the first bound holding every value
-        mx = key(row, "lat-max-ns")
+        mx = key(row, "lat_max_ns")
         first_all = next((le for le, v in zip(les, vals) if v == vals[-1]), None)
         if row["commands"] and (first_all is None or mx / 1e9 > first_all):
             failures.append("%s %s: max %s ns above bucket %s" % (kind, want, mx, first_all))
