@@ -20,35 +20,39 @@ enum {
 
 static const struct fcnvme_cmd fcnvme_cmds[] = {
 	{ "discover", fcnvme_cmd_discover, NULL,
-	  "Print the discovery log of every discovery-capable target port (or of the one --traddr "
-	  "names), as nvme discover prints it.",
+	  "Print the discovery logs of the target ports. Every discovery-capable port (or the one "
+	  "--traddr names) is asked for its whole log, printed as nvme discover prints it.",
 	  fcnvme_discover_opts },
 	{ "list", fcnvme_cmd_list, NULL,
-	  "List the reachable target ports, their subsystems and namespaces with size, format, "
-	  "model, serial number and firmware.",
+	  "List targets, subsystems and namespaces. For every reachable target port: its "
+	  "subsystems and their namespaces with size, format, model, serial number and firmware.",
 	  fcnvme_list_opts },
 	{ "id-ctrl", fcnvme_cmd_id_ctrl, NULL,
-	  "Send Identify Controller to a controller of the subsystem --nqn names and print it.",
+	  "Identify Controller. Sends Identify Controller to a controller of the subsystem --nqn "
+	  "names and prints it as nvme id-ctrl does.",
 	  fcnvme_id_ctrl_opts },
 	{ "id-ns", fcnvme_cmd_id_ns, NULL,
-	  "Send Identify Namespace for a namespace of the subsystem --nqn names and print it.",
+	  "Identify Namespace. Sends Identify Namespace for a namespace of the subsystem --nqn "
+	  "names and prints it as nvme id-ns does.",
 	  fcnvme_id_ns_opts },
 	{ "read", fcnvme_cmd_read, NULL,
-	  "Read blocks of a namespace into a file (or stdout), in chunks of the controller's "
-	  "maximum transfer size.",
+	  "Read blocks into a file. Reads blocks of a namespace into a file (or stdout), in chunks "
+	  "of the controller's maximum transfer size.",
 	  fcnvme_read_opts },
 	{ "write", fcnvme_cmd_write, NULL,
-	  "Write blocks of a namespace from a file (or stdin); short input is padded with zeroes.",
+	  "Write blocks from a file. Writes blocks of a namespace from a file (or stdin); short "
+	  "input is padded with zeroes.",
 	  fcnvme_write_opts },
 	{ "perf", fcnvme_cmd_perf, NULL,
-	  "Measure IOPS, bandwidth and latency of a namespace with a load in the manner of "
-	  "spdk_nvme_perf (its option letters: -q depth, -o size, -w workload, -t time), "
-	  "optionally verifying every read against what was written. Ctrl-C ends the run (or the "
-	  "--verify prefill) early.",
+	  "Measure IOPS, bandwidth and latency. A load in the manner of spdk_nvme_perf (its option "
+	  "letters: -q depth, -o size, -w workload, -t time), optionally verifying every read "
+	  "against what was written. SIGINT or SIGTERM ends the run early (the result is still "
+	  "printed) or stops the --verify prefill (exit status 130).",
 	  fcnvme_perf_opts },
 	{ "mount", fcnvme_cmd_mount, "MOUNTPOINT",
-	  "Export the subsystem's namespaces as files nsNSID through FUSE until SIGINT, SIGTERM or "
-	  "fusermount3 -u; the export survives target restarts while the controller reconnects.",
+	  "Export namespaces as files through FUSE. Each namespace of the subsystem is a file "
+	  "nsNSID until SIGINT, SIGTERM or fusermount3 -u; the export survives target restarts "
+	  "while the controller reconnects (--ctrl-loss-tmo defaults to -1 here: forever).",
 	  fcnvme_mount_opts },
 };
 #define FCNVME_NCMDS   (sizeof(fcnvme_cmds) / sizeof(fcnvme_cmds[0]))
@@ -235,8 +239,14 @@ int main(int argc, char **argv)
 		return fflush(stdout) ? 1 : 0;
 	}
 	for (i = 0; i < FCNVME_NCMDS; i++)
-		if (!strcmp(a, fcnvme_cmds[i].name))
+		if (!strcmp(a, fcnvme_cmds[i].name)) {
+			static char prog[64];
+
+			/* getopt's own messages name "fcnvme read", not "read" */
+			snprintf(prog, sizeof(prog), "fcnvme %s", a);
+			argv[1] = prog;
 			return fcnvme_cmds[i].fn(argc - 1, argv + 1);
+		}
 	fprintf(stderr, "fcnvme: unknown command '%s'\n", a);
 	cli_doc_try_help(stderr, &fcnvme_cli_prog, NULL);
 	return 2;

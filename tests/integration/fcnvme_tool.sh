@@ -137,6 +137,7 @@ for c in discover list id-ctrl id-ns read write perf mount; do
 	[ $has_o = $want_o ] && ok || bad "$c: --output-format shown: $has_o"
 	run "u-$c" "$FCNVME" $c --no-such-option
 	[ $rc -eq 2 ] && [ "$(tail -1 "$tmp/u-$c.err")" = "Try 'fcnvme $c --help'." ] &&
+		[ "$(head -1 "$tmp/u-$c.err")" = "fcnvme $c: unrecognized option '--no-such-option'" ] &&
 		[ "$(wc -l <"$tmp/u-$c.err")" -eq 2 ] && ok || bad "$c usage error: $(cat "$tmp/u-$c.err")"
 done
 run badcmd "$FCNVME" frobnicate
