@@ -121,6 +121,17 @@ sed 's/\\-/-/g' "$tmp/man.out" >"$tmp/man.txt"
 run bashc "$FCNVME" --generate=bash
 [ $rc -eq 0 ] && bash --norc -c ". '$tmp/bashc.out' && complete -p fcnvme" >/dev/null && ok ||
 	bad "--generate=bash"
+# complete WORDS...: what the generated completion offers for the last word
+complete_words() {
+	bash --norc -c '. "$1"; shift; COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1)); _fcnvme; echo "${COMPREPLY[*]}"' \
+		_ "$tmp/bashc.out" "$@"
+}
+[ "$(complete_words fcnvme i)" = "id-ctrl id-ns" ] &&
+	[ "$(complete_words fcnvme perf --work)" = "--workload" ] &&
+	[ "$(complete_words fcnvme perf --workload '')" = "read write randread randwrite rw randrw" ] &&
+	[ "$(complete_words fcnvme discover -o '')" = "normal json" ] &&
+	[ "$(complete_words fcnvme id-ns --output-format '')" = "normal json binary" ] &&
+	ok || bad "completion: $(complete_words fcnvme perf --workload '')"
 run help "$FCNVME" --help
 [ $rc -eq 0 ] && grep -q '^  perf ' "$tmp/help.out" && ok || bad "fcnvme --help"
 for c in discover list id-ctrl id-ns read write perf mount; do
