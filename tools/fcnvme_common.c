@@ -507,9 +507,10 @@ int fcnvme_connect(struct fcnvme_ctx *x, struct nvme_fc_remote_port *rp, const c
 			break;
 		if (st == FCNVME_HOST_CTRL_DEAD || fcnvme_clock_ms() >= end) {
 			const char *why = fcnvme_host_ctrl_reason(ctrl);
+			uint16_t sc = fcnvme_host_ctrl_reason_status(ctrl);
 
-			fcnvme_fail(x, -1, "cannot connect to %s at %s: %s", subnqn, traddr,
-				    why[0] ? why : "timed out");
+			fcnvme_fail(x, why[0] && sc ? sc : -1, "cannot connect to %s at %s: %s",
+				    subnqn, traddr, why[0] ? why : "timed out");
 			fcnvme_disconnect(x, ctrl);
 			return -1;
 		}

@@ -80,6 +80,7 @@ static int fcn_host_connect_status(struct fcn_host_ctrl *c, const char *what)
 	fcnvme_nvme_status_str(c->step_status, strncmp(what, "Connect", 7) ? NULL : &conn, why,
 			       sizeof(why));
 	fcn_host_ctrl_set_reason(c, "%s: %s", what, why);
+	c->reason_status = c->step_status;
 	return -EIO;
 }
 
@@ -612,6 +613,7 @@ int fcn_host_connect_advance(struct fcn_host_ctrl *c)
 			c->was_live = true;
 			c->nr_connects++;
 			c->reason[0] = '\0';
+			c->reason_status = 0;
 			c->ka_next_ns =
 				fcn_host_ctrl_now(c) + (uint64_t)c->opts.kato_ms * 500000ull;
 			fcn_host_ctrl_set_state(c, FCNVME_HOST_CTRL_LIVE);

@@ -235,6 +235,9 @@ run range "$FCNVME" read $H --nqn $NQN -s 4000 -c 200 -d "$tmp/x.bin"
 [ $rc -eq 1 ] && grep -q 'beyond namespace 1 (4096 blocks)' "$tmp/range.err" && ok || bad "range error"
 run nqn "$FCNVME" id-ctrl $H --nqn nqn.2026-01.org.example:nope
 [ $rc -eq 1 ] && grep -qx 'fcnvme id-ctrl: cannot connect to nqn.2026-01.org.example:nope at nn-0x20000090fa000001:pn-0x10000090fa000001: Connect (admin): Connect Invalid Parameters (offset 256: subsysnqn in the Connect data) (0x4182)' "$tmp/nqn.err" && ok || bad "unknown nqn: $(cat "$tmp/nqn.err")"
+run nqnj "$FCNVME" id-ctrl $H --nqn nqn.2026-01.org.example:nope -o json
+[ $rc -eq 1 ] && [ "$(cat "$tmp/nqnj.err")" = '{"error":"cannot connect to nqn.2026-01.org.example:nope at nn-0x20000090fa000001:pn-0x10000090fa000001: Connect (admin): Connect Invalid Parameters (offset 256: subsysnqn in the Connect data) (0x4182)","status":16770}' ] &&
+	ok || bad "unknown nqn json: $(cat "$tmp/nqnj.err")"
 run nofab "$FCNVME" id-ctrl --nqn $NQN --wwnn 1 --wwpn 2
 [ $rc -eq 2 ] && grep -q 'is not a WWN' "$tmp/nofab.err" && ok || bad "bad wwn"
 run notgt "$FCNVME" id-ctrl $H --nqn $NQN --traddr nn-0x1:pn-0x2

@@ -502,6 +502,7 @@ START_TEST(test_dnr_gives_up)
 		strstr(fcnvme_host_ctrl_reason(ctrl),
 		       "Connect (admin): Connect Invalid Parameters (offset 256: subsysnqn in the "
 		       "Connect data) (0x4182)"));
+	ck_assert_uint_eq(fcnvme_host_ctrl_reason_status(ctrl), 0x4182);
 	attempts = loop_core_stats(lp.core)->connects;
 	fake_now += 20 * NS_PER_S;
 	pump(20);
