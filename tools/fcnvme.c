@@ -141,7 +141,7 @@ static const struct cli_prog fcnvme_cli_prog = {
 static bool fcnvme_letter_used(const struct cli_opt *own, const char *alias)
 {
 	for (; own->name; own++)
-		if (own->alias && !strcmp(own->alias, alias))
+		if ((own->alias && !strcmp(own->alias, alias)) || own->key == alias[1])
 			return true;
 	return false;
 }
