@@ -19,6 +19,8 @@
 #include <fcnvme/nvme.h>
 #include <fcnvme/nvme_fc_driver.h>
 #include <fcnvme/nvme_fc_host.h>
+#include <fcnvmecli/doc.h>
+#include <fcnvmecli/output.h>
 
 struct hw_host_port;
 struct json_object;
@@ -36,7 +38,8 @@ struct fcnvme_opts {
 	const char *hostid_opt;
 	char hostnqn[256];
 	uint8_t hostid[16];
-	bool json;
+	bool json;	       /* -o json: results and errors as JSON */
+	bool have_host_traddr; /* -w given: wwnn/wwpn from it */
 	uint16_t nr_io_queues;
 	uint16_t queue_size;
 	uint32_t kato_ms;
@@ -46,39 +49,39 @@ struct fcnvme_opts {
 	bool verbose;
 };
 
-/* Long options shared by all commands (short letters avoided on purpose
- * where nvme-cli uses them per command). Append to a command's table. */
-#define FCNVME_COMMON_LONGOPTS                                                                   \
-	{ "fabric", required_argument, NULL, 0x100 }, { "dev", required_argument, NULL, 0x101 }, \
-		{ "shm-dir", required_argument, NULL, 0x102 },                                   \
-		{ "wwnn", required_argument, NULL, 0x103 },                                      \
-		{ "wwpn", required_argument, NULL, 0x104 },                                      \
-		{ "traddr", required_argument, NULL, 0x105 },                                    \
-		{ "hostnqn", required_argument, NULL, 0x106 },                                   \
-		{ "hostid", required_argument, NULL, 0x107 },                                    \
-		{ "nr-io-queues", required_argument, NULL, 0x108 },                              \
-		{ "queue-size", required_argument, NULL, 0x109 },                                \
-		{ "keep-alive-tmo", required_argument, NULL, 0x10a },                            \
-		{ "reconnect-delay", required_argument, NULL, 0x10b },                           \
-		{ "ctrl-loss-tmo", required_argument, NULL, 0x10c },                             \
-		{ "connect-timeout", required_argument, NULL, 0x10d },                           \
-		{ "nqn", required_argument, NULL, 0x10e }, { "json", no_argument, NULL, 0x10f }, \
-		{ "verbose", no_argument, NULL, 0x110 },                                         \
-	{                                                                                        \
-		"help", no_argument, NULL, 'h'                                                   \
+/* The options every command accepts (fcnvme_common.c), nvme-cli's
+ * spelling and short letters: -a --traddr, -n --nqn, -q --hostnqn,
+ * -I --hostid, -w --host-traddr, -i --nr-io-queues, -Q --queue-size,
+ * -k --keep-alive-tmo, -c --reconnect-delay, -l --ctrl-loss-tmo. A
+ * command's own table wins: where it uses a letter for its own concept
+ * (read's -n namespace, perf's spdk_nvme_perf letters) the common option
+ * keeps only its long name (fcnvme.c merges the tables). */
+extern const struct cli_opt fcnvme_common_opts[];
+/* -o/--output-format for a command that prints normal text or JSON. */
+#define FCNVME_OPT_OUTPUT(alias, key)                                                                     \
+	{                                                                                                 \
+		"--output-format", alias, "FMT",                                                          \
+			"Output format: normal (nvme-cli's text) or json (errors then are a JSON object " \
+			"on stderr).",                                                                    \
+			(const char *const[]){ "normal", "json", NULL }, 0, key                           \
+	}
+/* The --json spelling of earlier versions, kept for scripts. */
+#define FCNVME_OPT_JSON                                                                      \
+	{                                                                                    \
+		"--json", NULL, NULL, "Same as --output-format=json.", NULL, CLI_OPT_HIDDEN, \
+			FCNVME_KEY_JSON                                                      \
+	}
+#define FCNVME_OPT_END                             \
+	{                                          \
+		NULL, NULL, NULL, NULL, NULL, 0, 0 \
 	}
 
-#define FCNVME_COMMON_HELP                                                       \
-	"  --fabric NAME          software fabric to join (device soft:NAME)\n"  \
-	"  --dev DEV              HBA device instead (soft:NAME or /dev/uioN)\n" \
-	"  --shm-dir DIR          where software fabrics live\n"                 \
-	"  --wwnn WWN --wwpn WWN  our port's names (required)\n"                 \
-	"  --traddr nn-0x..:pn-0x..  the target port (default: the first one)\n" \
-	"  --nqn NQN              subsystem NQN\n"                               \
-	"  --hostnqn NQN --hostid UUID  (default /etc/nvme/hostnqn, hostid)\n"   \
-	"  --nr-io-queues N --queue-size N --keep-alive-tmo S\n"                 \
-	"  --reconnect-delay S --ctrl-loss-tmo S --connect-timeout S\n"          \
-	"  --json                 JSON output\n"
+/* getopt keys of the common options: above any letter. */
+enum {
+	FCNVME_KEY_COMMON = 0x100,
+	FCNVME_KEY_JSON = 0x180,
+	FCNVME_KEY_OUTPUT = 0x181,
+};
 
 /* Per-process state of a command. */
 struct fcnvme_ctx {
@@ -90,18 +93,40 @@ struct fcnvme_ctx {
 	bool report_states;		   /* print changes */
 };
 
-/* A command: argc/argv start at the command name. */
+/* A command: argc/argv start at the command name. Its options are its own
+ * table followed by fcnvme_common_opts (fcnvme.c merges them once). */
 struct fcnvme_cmd {
 	const char *name;
 	int (*fn)(int argc, char **argv);
-	const char *summary;
+	const char *args; /* positional synopsis, or NULL */
+	const char *help; /* the manual's paragraph; the first sentence is the summary */
+	const struct cli_opt *opts;
 };
+
+/* The program's description (fcnvme.c) and the merged entry of a command. */
+const struct cli_prog *fcnvme_prog(void);
+const struct cli_cmd *fcnvme_cli_cmd(const char *name);
+
+/* A command's own option handler: 1 handled, 0 not one of its own, -1 bad
+ * value (message printed). */
+typedef int fcnvme_opt_fn(void *arg, int key, const char *val);
+
+/* Parse argv[1..] with the command's merged table: own options first,
+ * then the common ones. 0: go on, operands from optind; 1: --help was
+ * printed (exit 0); 2: usage error, a message and a one-line hint printed
+ * (exit 2). */
+int fcnvme_parse(struct fcnvme_ctx *x, int argc, char **argv, fcnvme_opt_fn *own, void *arg);
+/* A failure: "fcnvme CMD: message" on stderr, or with -o json the object
+ * {"error": "message", "status": N} (status: the NVMe status, or omitted)
+ * on stderr. status < 0: none. */
+void fcnvme_fail(struct fcnvme_ctx *x, int status, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 
 /* Set defaults; the command name is used in messages. */
 void fcnvme_opts_init(struct fcnvme_ctx *x, const char *cmd);
-/* Handle a common option; 1 if it was one, 0 if not, -1 on a bad value
- * (message printed). */
-int fcnvme_common_opt(struct fcnvme_ctx *x, int c, const char *arg);
+/* Handle a common option by its long name ("--nqn"); 1 if it was one, 0
+ * if not, -1 on a bad value (message printed). */
+int fcnvme_common_opt(struct fcnvme_ctx *x, const char *name, const char *arg);
 /* Check required options, load the host identity, open the port. 0 or -1
  * (message printed). */
 int fcnvme_start(struct fcnvme_ctx *x);
@@ -136,7 +161,6 @@ void fcnvme_rport_traddr(const struct nvme_fc_remote_port *rp, char *buf, size_t
 void fcnvme_fixstr(char *dst, const char *src, size_t n);
 /* Print a JSON object to stdout, pretty, and free it. */
 void fcnvme_json_print(struct json_object *o);
-/* Parse an unsigned number (any base) with bounds; 0 or -1. */
 
 /* Read the whole discovery log of a discovery controller into a malloc'd
  * buffer (header + entries); 0 or -1 (message printed). */
@@ -177,7 +201,10 @@ int fcnvme_ns_rw(struct fcnvme_ctx *x, struct fcnvme_host_ctrl *ctrl, uint32_t n
 /* The read/write command body (read: write == false). */
 int fcnvme_rw_main(int argc, char **argv, bool write);
 
-/* The commands. */
+/* The commands and their own option tables. */
+extern const struct cli_opt fcnvme_discover_opts[], fcnvme_list_opts[], fcnvme_id_ctrl_opts[],
+	fcnvme_id_ns_opts[], fcnvme_read_opts[], fcnvme_write_opts[], fcnvme_perf_opts[],
+	fcnvme_mount_opts[];
 int fcnvme_cmd_discover(int argc, char **argv);
 int fcnvme_cmd_list(int argc, char **argv);
 int fcnvme_cmd_id_ctrl(int argc, char **argv);

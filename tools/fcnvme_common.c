@@ -8,7 +8,9 @@
  */
 #include <endian.h>
 #include <errno.h>
+#include <getopt.h>
 #include <inttypes.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +22,7 @@
 
 #include <fcnvme/clock.h>
 #include <fcnvme/nqn.h>
+#include <fcnvme/nvme_status.h>
 #include <fcnvme/random.h>
 #include <fcnvme/wwn.h>
 
@@ -49,107 +52,225 @@ void fcnvme_opts_init(struct fcnvme_ctx *x, const char *cmd)
 	x->o.connect_timeout_s = 10;
 }
 
+/* The common options; the keys are FCNVME_KEY_COMMON + index unless the
+ * short letter is kept (fcnvme.c). */
+const struct cli_opt fcnvme_common_opts[] = {
+	{ "--fabric", NULL, "NAME", "Software fabric to join (the HBA device soft:NAME).", NULL, 0,
+	  FCNVME_KEY_COMMON + 0 },
+	{ "--dev", NULL, "DEV", "HBA device to use instead of --fabric: soft:NAME or /dev/uioN.",
+	  NULL, CLI_OPT_FILE, FCNVME_KEY_COMMON + 1 },
+	{ "--shm-dir", NULL, "DIR",
+	  "Where software fabrics live (default $FCNVME_SHM_DIR or /dev/shm/fcnvme).", NULL,
+	  CLI_OPT_FILE, FCNVME_KEY_COMMON + 2 },
+	{ "--host-traddr", "-w", "nn-0xWWNN:pn-0xWWPN",
+	  "Our port's node and port names, as nvme-cli names an FC host port (or --wwnn and "
+	  "--wwpn).",
+	  NULL, 0, FCNVME_KEY_COMMON + 3 },
+	{ "--wwnn", NULL, "WWN", "Our port's node name (0x and 16 hex digits).", NULL, 0,
+	  FCNVME_KEY_COMMON + 4 },
+	{ "--wwpn", NULL, "WWN", "Our port's port name (0x and 16 hex digits).", NULL, 0,
+	  FCNVME_KEY_COMMON + 5 },
+	{ "--traddr", "-a", "nn-0xWWNN:pn-0xWWPN",
+	  "The target port to use (default: the first NVMe target or discovery port logged in).",
+	  NULL, 0, FCNVME_KEY_COMMON + 6 },
+	{ "--nqn", "-n", "NQN", "Subsystem NQN (fcnvme discover lists them).", NULL, 0,
+	  FCNVME_KEY_COMMON + 7 },
+	{ "--hostnqn", "-q", "NQN", "Host NQN (default: the contents of /etc/nvme/hostnqn).", NULL,
+	  0, FCNVME_KEY_COMMON + 8 },
+	{ "--hostid", "-I", "UUID", "Host identifier (default: the contents of /etc/nvme/hostid).",
+	  NULL, 0, FCNVME_KEY_COMMON + 9 },
+	{ "--nr-io-queues", "-i", "N", "I/O queues to ask the controller for, 1 to 128.", NULL, 0,
+	  FCNVME_KEY_COMMON + 10 },
+	{ "--queue-size", "-Q", "N", "Entries per I/O queue, 16 to 1024.", NULL, 0,
+	  FCNVME_KEY_COMMON + 11 },
+	{ "--keep-alive-tmo", "-k", "SECONDS", "Keep-alive timeout, 0 to 3600 (0: none).", NULL, 0,
+	  FCNVME_KEY_COMMON + 12 },
+	{ "--reconnect-delay", "-c", "SECONDS", "Delay between reconnect attempts, 1 to 3600.",
+	  NULL, 0, FCNVME_KEY_COMMON + 13 },
+	{ "--ctrl-loss-tmo", "-l", "SECONDS",
+	  "How long to keep reconnecting a lost controller (-1: forever).", NULL, 0,
+	  FCNVME_KEY_COMMON + 14 },
+	{ "--connect-timeout", NULL, "SECONDS",
+	  "How long to wait for a controller to become live, 1 to 3600 (default 10).", NULL, 0,
+	  FCNVME_KEY_COMMON + 15 },
+	{ "--verbose", "-v", NULL, "Report controller state changes on stderr.", NULL, 0,
+	  FCNVME_KEY_COMMON + 16 },
+	{ "--help", "-h", NULL, "Print this help and exit.", NULL, 0, FCNVME_KEY_COMMON + 17 },
+	FCNVME_OPT_END,
+};
+
 static int fcnvme_num_opt(struct fcnvme_ctx *x, const char *name, const char *arg, uint64_t min,
 			  uint64_t max, uint64_t *v)
 {
 	if (fcnvme_num_parse(arg, min, max, v)) {
-		fprintf(stderr,
-			"fcnvme %s: --%s: '%s' is not a number in "
-			"[%" PRIu64 ", %" PRIu64 "]\n",
-			x->cmd, name, arg, min, max);
+		fcnvme_fail(x, -1, "%s: '%s' is not a number in [%" PRIu64 ", %" PRIu64 "]", name,
+			    arg, min, max);
+		return -1;
+	}
+	return 0;
+}
+
+static int fcnvme_wwn_opt(struct fcnvme_ctx *x, const char *name, const char *arg, uint64_t *v)
+{
+	if (fcnvme_wwn_parse(arg, v) || !*v) {
+		fcnvme_fail(x, -1, "%s: '%s' is not a WWN (e.g. 0x20001100aa000001)", name, arg);
+		return -1;
+	}
+	return 0;
+}
+
+static int fcnvme_traddr_opt(struct fcnvme_ctx *x, const char *name, const char *arg,
+			     uint64_t *wwnn, uint64_t *wwpn)
+{
+	if (fcnvme_traddr_parse(arg, wwnn, wwpn) || !*wwnn || !*wwpn) {
+		fcnvme_fail(x, -1, "%s: '%s' is not nn-0x<16 hex digits>:pn-0x<16 hex digits>",
+			    name, arg);
 		return -1;
 	}
 	return 0;
 }
 
 /* Handle a common option. */
-int fcnvme_common_opt(struct fcnvme_ctx *x, int c, const char *arg)
+int fcnvme_common_opt(struct fcnvme_ctx *x, const char *name, const char *arg)
 {
 	struct fcnvme_opts *o = &x->o;
+	enum cli_fmt fmt;
+	char why[128];
 	uint64_t v;
 
-	switch (c) {
-	case 0x100:
+	if (!strcmp(name, "--fabric")) {
 		o->fabric = arg;
-		return 1;
-	case 0x101:
+	} else if (!strcmp(name, "--dev")) {
 		o->dev = arg;
-		return 1;
-	case 0x102:
+	} else if (!strcmp(name, "--shm-dir")) {
 		o->shm_dir = arg;
-		return 1;
-	case 0x103:
-	case 0x104:
-		if (fcnvme_wwn_parse(arg, c == 0x103 ? &o->wwnn : &o->wwpn)) {
-			fprintf(stderr,
-				"fcnvme %s: --%s: '%s' is not a WWN "
-				"(e.g. 0x20001100aa000001)\n",
-				x->cmd, c == 0x103 ? "wwnn" : "wwpn", arg);
+	} else if (!strcmp(name, "--host-traddr")) {
+		if (fcnvme_traddr_opt(x, name, arg, &o->wwnn, &o->wwpn))
 			return -1;
-		}
-		return 1;
-	case 0x105:
-		if (fcnvme_traddr_parse(arg, &o->t_wwnn, &o->t_wwpn)) {
-			fprintf(stderr,
-				"fcnvme %s: --traddr: '%s' is not "
-				"nn-0x<16 hex>:pn-0x<16 hex>\n",
-				x->cmd, arg);
+		o->have_host_traddr = true;
+	} else if (!strcmp(name, "--wwnn") || !strcmp(name, "--wwpn")) {
+		if (fcnvme_wwn_opt(x, name, arg, name[4] == 'n' ? &o->wwnn : &o->wwpn))
 			return -1;
-		}
+	} else if (!strcmp(name, "--traddr")) {
+		if (fcnvme_traddr_opt(x, name, arg, &o->t_wwnn, &o->t_wwpn))
+			return -1;
 		o->have_traddr = true;
-		return 1;
-	case 0x106:
+	} else if (!strcmp(name, "--nqn")) {
+		o->subnqn = arg;
+	} else if (!strcmp(name, "--hostnqn")) {
 		o->hostnqn_opt = arg;
-		return 1;
-	case 0x107:
+	} else if (!strcmp(name, "--hostid")) {
 		o->hostid_opt = arg;
-		return 1;
-	case 0x108:
-		if (fcnvme_num_opt(x, "nr-io-queues", arg, 1, 128, &v))
+	} else if (!strcmp(name, "--nr-io-queues")) {
+		if (fcnvme_num_opt(x, name, arg, 1, 128, &v))
 			return -1;
 		o->nr_io_queues = (uint16_t)v;
-		return 1;
-	case 0x109:
-		if (fcnvme_num_opt(x, "queue-size", arg, 16, 1024, &v))
+	} else if (!strcmp(name, "--queue-size")) {
+		if (fcnvme_num_opt(x, name, arg, 16, 1024, &v))
 			return -1;
 		o->queue_size = (uint16_t)v;
-		return 1;
-	case 0x10a:
-		if (fcnvme_num_opt(x, "keep-alive-tmo", arg, 0, 3600, &v))
+	} else if (!strcmp(name, "--keep-alive-tmo")) {
+		if (fcnvme_num_opt(x, name, arg, 0, 3600, &v))
 			return -1;
 		o->kato_ms = (uint32_t)v * 1000;
-		return 1;
-	case 0x10b:
-		if (fcnvme_num_opt(x, "reconnect-delay", arg, 1, 3600, &v))
+	} else if (!strcmp(name, "--reconnect-delay")) {
+		if (fcnvme_num_opt(x, name, arg, 1, 3600, &v))
 			return -1;
 		o->reconnect_delay_s = (uint32_t)v;
-		return 1;
-	case 0x10c:
-		if (arg && !strcmp(arg, "-1")) {
+	} else if (!strcmp(name, "--ctrl-loss-tmo")) {
+		if (!strcmp(arg, "-1")) {
 			o->ctrl_loss_tmo_s = -1;
 			return 1;
 		}
-		if (fcnvme_num_opt(x, "ctrl-loss-tmo", arg, 0, 86400 * 365, &v))
+		if (fcnvme_num_opt(x, name, arg, 0, 86400 * 365, &v))
 			return -1;
 		o->ctrl_loss_tmo_s = (int32_t)v;
-		return 1;
-	case 0x10d:
-		if (fcnvme_num_opt(x, "connect-timeout", arg, 1, 3600, &v))
+	} else if (!strcmp(name, "--connect-timeout")) {
+		if (fcnvme_num_opt(x, name, arg, 1, 3600, &v))
 			return -1;
 		o->connect_timeout_s = (uint32_t)v;
-		return 1;
-	case 0x10e:
-		o->subnqn = arg;
-		return 1;
-	case 0x10f:
+	} else if (!strcmp(name, "--output-format")) {
+		if (cli_fmt_parse(arg, CLI_FMT_MASK(CLI_FMT_NORMAL) | CLI_FMT_MASK(CLI_FMT_JSON),
+				  &fmt, why, sizeof(why))) {
+			fcnvme_fail(x, -1, "%s: %s", name, why);
+			return -1;
+		}
+		o->json = fmt == CLI_FMT_JSON;
+	} else if (!strcmp(name, "--json")) {
 		o->json = true;
-		return 1;
-	case 0x110:
+	} else if (!strcmp(name, "--verbose")) {
 		o->verbose = true;
-		return 1;
-	default:
+	} else {
 		return 0;
 	}
+	return 1;
+}
+
+/* Parse a command's options. */
+int fcnvme_parse(struct fcnvme_ctx *x, int argc, char **argv, fcnvme_opt_fn *own, void *arg)
+{
+	const struct cli_cmd *cmd = fcnvme_cli_cmd(x->cmd);
+	struct option lo[64];
+	char so[80];
+	const struct cli_opt *e;
+	int c, rc;
+
+	if (!cmd || cli_opts_getopt(cmd->opts, "", lo, 64, so, sizeof(so))) {
+		fcnvme_fail(x, -1, "internal error: option table");
+		return 2;
+	}
+	optind = 1;
+	while ((c = getopt_long(argc, argv, so, lo, NULL)) != -1) {
+		for (e = cmd->opts; e->name && e->key != c; e++)
+			;
+		if (!e->name) /* getopt printed why */
+			goto out_usage;
+		if (!strcmp(e->name, "--help")) {
+			cli_doc_usage(stdout, fcnvme_prog(), cmd);
+			return 1;
+		}
+		rc = own ? own(arg, c, optarg) : 0;
+		if (rc == 0)
+			rc = fcnvme_common_opt(x, e->name, optarg);
+		if (rc < 0)
+			goto out_usage;
+		if (rc == 0) {
+			fcnvme_fail(x, -1, "internal error: %s not handled", e->name);
+			return 2;
+		}
+	}
+	if (!cmd->args && optind < argc) {
+		fcnvme_fail(x, -1, "unexpected argument '%s'", argv[optind]);
+		goto out_usage;
+	}
+	return 0;
+out_usage:
+	cli_doc_try_help(stderr, fcnvme_prog(), cmd);
+	return 2;
+}
+
+/* A failure, in text or as a JSON object. */
+void fcnvme_fail(struct fcnvme_ctx *x, int status, const char *fmt, ...)
+{
+	char msg[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (x->o.json) {
+		json_object *o = json_object_new_object();
+
+		json_object_object_add(o, "error", json_object_new_string(msg));
+		if (status >= 0)
+			json_object_object_add(o, "status", json_object_new_int(status));
+		fprintf(stderr, "%s\n",
+			json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN |
+								  JSON_C_TO_STRING_NOSLASHESCAPE));
+		json_object_put(o);
+		return;
+	}
+	fprintf(stderr, "fcnvme %s: %s\n", x->cmd, msg);
 }
 
 static int fcnvme_read_line(const char *path, char *buf, size_t len)
@@ -203,10 +324,7 @@ static int fcnvme_host_identity(struct fcnvme_ctx *x)
 	}
 	if (o->hostid_opt) {
 		if (fcnvme_uuid_parse(o->hostid_opt, o->hostid)) {
-			fprintf(stderr,
-				"fcnvme %s: --hostid: '%s' is not a "
-				"UUID\n",
-				x->cmd, o->hostid_opt);
+			fcnvme_fail(x, -1, "--hostid: '%s' is not a UUID", o->hostid_opt);
 			return -1;
 		}
 		have_id = true;
@@ -223,13 +341,10 @@ static int fcnvme_host_identity(struct fcnvme_ctx *x)
 	if (!o->hostnqn[0]) {
 		fcnvme_uuid_format(o->hostid, ustr);
 		snprintf(o->hostnqn, sizeof(o->hostnqn), "%s%s", FCNVME_UUID_NQN_PREFIX, ustr);
-		fprintf(stderr,
-			"fcnvme %s: no --hostnqn and no %s; using "
-			"generated host NQN %s\n",
-			x->cmd, nqnf, o->hostnqn);
+		fcnvme_fail(x, -1, "no --hostnqn and no %s; using generated host NQN %s", nqnf,
+			    o->hostnqn);
 	} else if (fcnvme_nqn_validate(o->hostnqn, &why)) {
-		fprintf(stderr, "fcnvme %s: host NQN '%s' (from %s): %s\n", x->cmd, o->hostnqn, src,
-			why);
+		fcnvme_fail(x, -1, "host NQN '%s' (from %s): %s", o->hostnqn, src, why);
 		return -1;
 	}
 	return 0;
@@ -244,14 +359,11 @@ int fcnvme_start(struct fcnvme_ctx *x)
 	int rc;
 
 	if (!o->fabric && !o->dev) {
-		fprintf(stderr,
-			"fcnvme %s: say which fabric to join: "
-			"--fabric NAME (or --dev)\n",
-			x->cmd);
+		fcnvme_fail(x, -1, "say which fabric to join: --fabric NAME (or --dev)");
 		return -1;
 	}
 	if (!o->wwnn || !o->wwpn) {
-		fprintf(stderr, "fcnvme %s: our port needs --wwnn and --wwpn\n", x->cmd);
+		fcnvme_fail(x, -1, "name our port: -w nn-0xWWNN:pn-0xWWPN (or --wwnn and --wwpn)");
 		return -1;
 	}
 	if (fcnvme_host_identity(x))
@@ -275,11 +387,10 @@ int fcnvme_start(struct fcnvme_ctx *x)
 		const char *why = hw_fabric_why();
 
 		if (*why && rc == -ENOENT)
-			fprintf(stderr, "fcnvme %s: cannot bring up host port on %s: %s\n", x->cmd,
-				dev, why);
+			fcnvme_fail(x, -1, "cannot bring up host port on %s: %s", dev, why);
 		else
-			fprintf(stderr, "fcnvme %s: cannot bring up host port on %s: %s%s%s\n",
-				x->cmd, dev, why, *why ? ": " : "", strerror(-rc));
+			fcnvme_fail(x, -1, "cannot bring up host port on %s: %s%s%s", dev, why,
+				    *why ? ": " : "", strerror(-rc));
 		return -1;
 	}
 	x->lport = hw_host_port_localport(x->port);
@@ -327,10 +438,10 @@ struct nvme_fc_remote_port *fcnvme_pick_rport(struct fcnvme_ctx *x, uint32_t rol
 			"(%d NVMe port(s) seen)\n",
 			x->cmd, x->o.t_wwnn, x->o.t_wwpn, n < 0 ? 0 : n);
 	else
-		fprintf(stderr,
-			"fcnvme %s: no NVMe %s port found on the "
-			"fabric (is nvmetfcd running and its port online?)\n",
-			x->cmd, role == FC_PORT_ROLE_NVME_DISCOVERY ? "discovery" : "target");
+		fcnvme_fail(
+			x, -1,
+			"no NVMe %s port found on the fabric (is nvmetfcd running and its port online?)",
+			role == FC_PORT_ROLE_NVME_DISCOVERY ? "discovery" : "target");
 	return NULL;
 }
 
@@ -348,8 +459,8 @@ static void fcnvme_state_cb(void *arg, enum fcnvme_host_ctrl_state st)
 	struct fcnvme_ctx *x = arg;
 
 	if (x->o.verbose || x->report_states)
-		fprintf(stderr, "fcnvme %s: controller %s%s%s\n", x->cmd,
-			fcnvme_host_ctrl_state_name(st),
+		fcnvme_fail(
+			x, -1, "controller %s%s%s", fcnvme_host_ctrl_state_name(st),
 			st == FCNVME_HOST_CTRL_RESETTING || st == FCNVME_HOST_CTRL_RECONNECT_WAIT ||
 					st == FCNVME_HOST_CTRL_DEAD
 				? ": "
@@ -386,10 +497,8 @@ int fcnvme_connect(struct fcnvme_ctx *x, struct nvme_fc_remote_port *rp, const c
 	fcnvme_rport_traddr(rp, traddr, sizeof(traddr));
 	rc = fcnvme_host_ctrl_create(x->lport, rp, &co, &ctrl);
 	if (rc) {
-		fprintf(stderr,
-			"fcnvme %s: cannot create a controller for %s "
-			"at %s: %s\n",
-			x->cmd, subnqn, traddr, strerror(-rc));
+		fcnvme_fail(x, -1, "cannot create a controller for %s at %s: %s", subnqn, traddr,
+			    strerror(-rc));
 		return -1;
 	}
 	x->cur_ctrl = ctrl;
@@ -401,11 +510,10 @@ int fcnvme_connect(struct fcnvme_ctx *x, struct nvme_fc_remote_port *rp, const c
 			break;
 		if (st == FCNVME_HOST_CTRL_DEAD || fcnvme_clock_ms() >= end) {
 			const char *why = fcnvme_host_ctrl_reason(ctrl);
+			uint16_t sc = fcnvme_host_ctrl_reason_status(ctrl);
 
-			fprintf(stderr,
-				"fcnvme %s: cannot connect to %s at %s: "
-				"%s\n",
-				x->cmd, subnqn, traddr, why[0] ? why : "timed out");
+			fcnvme_fail(x, why[0] && sc ? sc : -1, "cannot connect to %s at %s: %s",
+				    subnqn, traddr, why[0] ? why : "timed out");
 			fcnvme_disconnect(x, ctrl);
 			return -1;
 		}
@@ -423,10 +531,7 @@ void fcnvme_disconnect(struct fcnvme_ctx *x, struct fcnvme_host_ctrl *ctrl)
 		if (x->port)
 			hw_host_port_process(x->port);
 		if (fcnvme_clock_ms() >= end) {
-			fprintf(stderr,
-				"fcnvme %s: controller teardown did not "
-				"finish; leaving it\n",
-				x->cmd);
+			fcnvme_fail(x, -1, "controller teardown did not finish; leaving it");
 			return;
 		}
 	}
@@ -495,14 +600,18 @@ int fcnvme_get_log(struct fcnvme_ctx *x, struct fcnvme_host_ctrl *ctrl, uint8_t 
 	return fcnvme_sync(x, ctrl, 0, &c, buf, len, NULL);
 }
 
-/* Print why a command failed. */
+/* Print why a command failed: errno, or the NVMe status in words
+ * (fcnvme/nvme_status.h) with its value. */
 void fcnvme_err_status(struct fcnvme_ctx *x, const char *what, int rc)
 {
-	if (rc < 0)
-		fprintf(stderr, "fcnvme %s: %s: %s\n", x->cmd, what, strerror(-rc));
-	else
-		fprintf(stderr, "fcnvme %s: %s: NVMe status 0x%04x%s\n", x->cmd, what,
-			(unsigned int)rc, (rc & NVME_SC_DNR) ? " (DNR)" : "");
+	char why[160];
+
+	if (rc < 0) {
+		fcnvme_fail(x, -1, "%s: %s", what, strerror(-rc));
+		return;
+	}
+	fcnvme_nvme_status_str((uint16_t)rc, NULL, why, sizeof(why));
+	fcnvme_fail(x, rc, "%s: %s", what, why);
 }
 
 /* Trim a space/NUL padded field. */
@@ -582,10 +691,7 @@ int fcnvme_open_subsys(struct fcnvme_ctx *x, uint16_t nr_io_queues, struct fcnvm
 	struct nvme_fc_remote_port *rp;
 
 	if (!x->o.subnqn) {
-		fprintf(stderr,
-			"fcnvme %s: say which subsystem: --nqn NQN "
-			"(fcnvme discover lists them)\n",
-			x->cmd);
+		fcnvme_fail(x, -1, "say which subsystem: --nqn NQN (fcnvme discover lists them)");
 		return -1;
 	}
 	if (fcnvme_start(x))
@@ -623,10 +729,7 @@ int fcnvme_ns_geometry(struct fcnvme_ctx *x, struct fcnvme_host_ctrl *ctrl, uint
 	*lbasz = 1u << id[128 + 4 * (id[26] & 0x0f) + 2];
 	fcnvme_host_buf_free(ctrl, buf);
 	if (!*nblocks || *lbasz < 512 || *lbasz > 65536) {
-		fprintf(stderr,
-			"fcnvme %s: namespace %u is inactive or has an "
-			"unusable format\n",
-			x->cmd, nsid);
+		fcnvme_fail(x, -1, "namespace %u is inactive or has an unusable format", nsid);
 		return -1;
 	}
 	return 0;

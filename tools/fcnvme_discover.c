@@ -135,7 +135,7 @@ int fcnvme_disc_log_read(struct fcnvme_ctx *x, struct fcnvme_host_ctrl *ctrl, vo
 		fcnvme_host_buf_free(ctrl, buf);
 		return 0;
 	}
-	fprintf(stderr, "fcnvme %s: discovery log kept changing\n", x->cmd);
+	fcnvme_fail(x, -1, "discovery log kept changing");
 	fcnvme_host_buf_free(ctrl, buf);
 	return -1;
 out_err:
@@ -198,32 +198,25 @@ static void fcnvme_disc_print(const void *log, uint64_t n, uint64_t gen, json_ob
 	}
 }
 
-static const char fcnvme_discover_help[] =
-	"usage: fcnvme discover --fabric NAME --wwnn WWN --wwpn WWN [options]\n"
-	"Print the discovery log of every discovery-capable target port\n"
-	"(or of the one --traddr names).\n" FCNVME_COMMON_HELP;
+const struct cli_opt fcnvme_discover_opts[] = {
+	FCNVME_OPT_OUTPUT("-o", 'o'),
+	FCNVME_OPT_JSON,
+	FCNVME_OPT_END,
+};
 
 /* fcnvme discover */
 int fcnvme_cmd_discover(int argc, char **argv)
 {
-	static const struct option lo[] = { FCNVME_COMMON_LONGOPTS, { NULL, 0, NULL, 0 } };
 	struct nvme_fc_remote_port *rps[64];
 	struct fcnvme_host_ctrl *ctrl;
 	json_object *root = NULL, *jdevs = NULL;
 	struct fcnvme_ctx x;
-	int c, i, n, ok = 0, failed = 0;
+	int i, n, rc, ok = 0, failed = 0;
 
 	fcnvme_opts_init(&x, "discover");
-	while ((c = getopt_long(argc, argv, "h", lo, NULL)) != -1) {
-		if (c == 'h') {
-			fputs(fcnvme_discover_help, stdout);
-			return 0;
-		}
-		if (fcnvme_common_opt(&x, c, optarg) != 1) {
-			fputs(fcnvme_discover_help, stderr);
-			return 2;
-		}
-	}
+	rc = fcnvme_parse(&x, argc, argv, NULL, NULL);
+	if (rc)
+		return rc == 1 ? 0 : 2;
 	if (fcnvme_start(&x))
 		return 1;
 	if (x.o.json) {

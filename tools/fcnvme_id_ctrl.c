@@ -45,47 +45,41 @@ static const struct fcnvme_field fcnvme_id_ctrl_fields[] = {
 	{ "msdbd", 1803, 1, FCNVME_F_DEC },    { "ofcs", 1804, 2, FCNVME_F_HEX },
 };
 
-static const char fcnvme_id_ctrl_help[] =
-	"usage: fcnvme id-ctrl --nqn NQN [--raw-binary] [options]\n"
-	"Send Identify Controller to the subsystem's controller and print it.\n"
-	"  -b, --raw-binary       write the 4096-byte structure to stdout\n" FCNVME_COMMON_HELP;
+const struct cli_opt fcnvme_id_ctrl_opts[] = {
+	{ "--output-format", "-o", "FMT",
+	  "Output format: normal (nvme-cli's text), json, or binary (the same as --raw-binary).",
+	  (const char *const[]){ "normal", "json", "binary", NULL }, 0, 'o' },
+	{ "--raw-binary", "-b", NULL, "Write the 4096-byte Identify Controller data to stdout.",
+	  NULL, 0, 'b' },
+	FCNVME_OPT_JSON,
+	FCNVME_OPT_END,
+};
+
+/* -b, -o binary; the rest of -o is the common parser's. */
+static int fcnvme_id_ctrl_opt(void *arg, int key, const char *val)
+{
+	bool *raw = arg;
+
+	if (key == 'b' || (key == 'o' && !strcmp(val, "binary"))) {
+		*raw = true;
+		return 1;
+	}
+	return 0;
+}
 
 /* fcnvme id-ctrl */
 int fcnvme_cmd_id_ctrl(int argc, char **argv)
 {
-	static const struct option lo[] = { { "raw-binary", no_argument, NULL, 'b' },
-					    { "output-format", required_argument, NULL, 'o' },
-					    FCNVME_COMMON_LONGOPTS,
-					    { NULL, 0, NULL, 0 } };
 	struct fcnvme_host_ctrl *ctrl;
 	struct fcnvme_host_buf *buf = NULL;
 	struct fcnvme_ctx x;
 	bool raw = false;
-	int c, rc, ret = 1;
+	int rc, ret = 1;
 
 	fcnvme_opts_init(&x, "id-ctrl");
-	while ((c = getopt_long(argc, argv, "hbo:", lo, NULL)) != -1) {
-		if (c == 'h') {
-			fputs(fcnvme_id_ctrl_help, stdout);
-			return 0;
-		}
-		if (c == 'b') {
-			raw = true;
-			continue;
-		}
-		if (c == 'o' && !strcmp(optarg, "json")) {
-			x.o.json = true;
-			continue;
-		}
-		if (c == 'o' && !strcmp(optarg, "binary")) {
-			raw = true;
-			continue;
-		}
-		if (fcnvme_common_opt(&x, c, optarg) != 1) {
-			fputs(fcnvme_id_ctrl_help, stderr);
-			return 2;
-		}
-	}
+	rc = fcnvme_parse(&x, argc, argv, fcnvme_id_ctrl_opt, &raw);
+	if (rc)
+		return rc == 1 ? 0 : 2;
 	if (fcnvme_open_subsys(&x, 0, &ctrl))
 		return 1;
 	rc = fcnvme_host_buf_alloc(ctrl, 4096, &buf);

@@ -32,11 +32,40 @@ static const struct fcnvme_field fcnvme_id_ns_fields[] = {
 	{ "nguid", 104, 16, FCNVME_F_BYTES }, { "eui64", 120, 8, FCNVME_F_BYTES },
 };
 
-static const char fcnvme_id_ns_help[] =
-	"usage: fcnvme id-ns --nqn NQN -n NSID [--raw-binary] [options]\n"
-	"Send Identify Namespace and print it.\n"
-	"  -n, --namespace-id N   the namespace (default 1)\n"
-	"  -b, --raw-binary       write the 4096-byte structure to stdout\n" FCNVME_COMMON_HELP;
+const struct cli_opt fcnvme_id_ns_opts[] = {
+	{ "--namespace-id", "-n", "NSID", "The namespace to identify (default 1).", NULL, 0, 'n' },
+	{ "--output-format", "-o", "FMT",
+	  "Output format: normal (nvme-cli's text), json, or binary (the same as --raw-binary).",
+	  (const char *const[]){ "normal", "json", "binary", NULL }, 0, 'o' },
+	{ "--raw-binary", "-b", NULL, "Write the 4096-byte Identify Namespace data to stdout.",
+	  NULL, 0, 'b' },
+	FCNVME_OPT_JSON,
+	FCNVME_OPT_END,
+};
+
+struct fcnvme_id_ns_args {
+	struct fcnvme_ctx *x;
+	uint64_t nsid;
+	bool raw;
+};
+
+static int fcnvme_id_ns_opt(void *arg, int key, const char *val)
+{
+	struct fcnvme_id_ns_args *a = arg;
+
+	if (key == 'b' || (key == 'o' && !strcmp(val, "binary"))) {
+		a->raw = true;
+		return 1;
+	}
+	if (key != 'n')
+		return 0;
+	if (fcnvme_num_parse(val, 1, 0xfffffffe, &a->nsid)) {
+		fcnvme_fail(a->x, -1, "--namespace-id: '%s' is not a namespace ID (1..0xfffffffe)",
+			    val);
+		return -1;
+	}
+	return 1;
+}
 
 static void fcnvme_id_ns_lbafs(const uint8_t *id, json_object *jo)
 {
@@ -66,55 +95,24 @@ static void fcnvme_id_ns_lbafs(const uint8_t *id, json_object *jo)
 /* fcnvme id-ns */
 int fcnvme_cmd_id_ns(int argc, char **argv)
 {
-	static const struct option lo[] = { { "namespace-id", required_argument, NULL, 'n' },
-					    { "raw-binary", no_argument, NULL, 'b' },
-					    { "output-format", required_argument, NULL, 'o' },
-					    FCNVME_COMMON_LONGOPTS,
-					    { NULL, 0, NULL, 0 } };
 	struct fcnvme_host_ctrl *ctrl;
 	struct fcnvme_host_buf *buf = NULL;
 	struct fcnvme_ctx x;
-	uint64_t nsid = 1;
-	bool raw = false;
-	int c, rc, ret = 1;
+	struct fcnvme_id_ns_args a = { .x = &x, .nsid = 1 };
+	int rc, ret = 1;
 
 	fcnvme_opts_init(&x, "id-ns");
-	while ((c = getopt_long(argc, argv, "hbn:o:", lo, NULL)) != -1) {
-		if (c == 'h') {
-			fputs(fcnvme_id_ns_help, stdout);
-			return 0;
-		}
-		if (c == 'b') {
-			raw = true;
-			continue;
-		}
-		if (c == 'n') {
-			if (fcnvme_num_parse(optarg, 1, 0xfffffffe, &nsid)) {
-				fprintf(stderr,
-					"fcnvme id-ns: -n: '%s' is not a "
-					"namespace ID (1..0xfffffffe)\n",
-					optarg);
-				return 2;
-			}
-			continue;
-		}
-		if (c == 'o' && !strcmp(optarg, "json")) {
-			x.o.json = true;
-			continue;
-		}
-		if (fcnvme_common_opt(&x, c, optarg) != 1) {
-			fputs(fcnvme_id_ns_help, stderr);
-			return 2;
-		}
-	}
+	rc = fcnvme_parse(&x, argc, argv, fcnvme_id_ns_opt, &a);
+	if (rc)
+		return rc == 1 ? 0 : 2;
 	if (fcnvme_open_subsys(&x, 0, &ctrl))
 		return 1;
 	rc = fcnvme_host_buf_alloc(ctrl, 4096, &buf);
 	if (!rc)
-		rc = fcnvme_identify(&x, ctrl, 0, (uint32_t)nsid, buf);
+		rc = fcnvme_identify(&x, ctrl, 0, (uint32_t)a.nsid, buf);
 	if (rc) {
 		fcnvme_err_status(&x, "Identify Namespace", rc);
-	} else if (raw) {
+	} else if (a.raw) {
 		ret = fwrite(buf->addr, 1, 4096, stdout) == 4096 ? 0 : 1;
 	} else if (x.o.json) {
 		json_object *o = json_object_new_object();
@@ -126,7 +124,7 @@ int fcnvme_cmd_id_ns(int argc, char **argv)
 		fcnvme_json_print(o);
 		ret = 0;
 	} else {
-		printf("NVME Identify Namespace %" PRIu64 ":\n", nsid);
+		printf("NVME Identify Namespace %" PRIu64 ":\n", a.nsid);
 		fcnvme_print_fields(buf->addr, fcnvme_id_ns_fields,
 				    sizeof(fcnvme_id_ns_fields) / sizeof(fcnvme_id_ns_fields[0]),
 				    NULL);

@@ -177,36 +177,24 @@ static int list_port(struct fcnvme_ctx *x, struct nvme_fc_remote_port *rp, json_
 	return fails;
 }
 
-static const char list_help[] =
-	"usage: fcnvme list --fabric NAME --wwnn WWN --wwpn WWN [options]\n"
-	"List reachable target ports, their subsystems and namespaces.\n" FCNVME_COMMON_HELP;
+const struct cli_opt fcnvme_list_opts[] = {
+	FCNVME_OPT_OUTPUT("-o", 'o'),
+	FCNVME_OPT_JSON,
+	FCNVME_OPT_END,
+};
 
 /* fcnvme list */
 int fcnvme_cmd_list(int argc, char **argv)
 {
-	static const struct option lo[] = { { "output-format", required_argument, NULL, 'o' },
-					    FCNVME_COMMON_LONGOPTS,
-					    { NULL, 0, NULL, 0 } };
 	struct nvme_fc_remote_port *rps[64];
 	json_object *root = NULL, *jt = NULL;
 	struct fcnvme_ctx x;
-	int c, i, n, fails = 0, ports = 0;
+	int i, n, rc, fails = 0, ports = 0;
 
 	fcnvme_opts_init(&x, "list");
-	while ((c = getopt_long(argc, argv, "ho:", lo, NULL)) != -1) {
-		if (c == 'h') {
-			fputs(list_help, stdout);
-			return 0;
-		}
-		if (c == 'o' && !strcmp(optarg, "json")) {
-			x.o.json = true;
-			continue;
-		}
-		if (fcnvme_common_opt(&x, c, optarg) != 1) {
-			fputs(list_help, stderr);
-			return 2;
-		}
-	}
+	rc = fcnvme_parse(&x, argc, argv, NULL, NULL);
+	if (rc)
+		return rc == 1 ? 0 : 2;
 	if (fcnvme_start(&x))
 		return 1;
 	if (x.o.json) {

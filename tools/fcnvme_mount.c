@@ -1005,69 +1005,83 @@ static int mnt_open_paths(struct mnt *m)
 	return 0;
 }
 
-static const char mnt_help[] =
-	"usage: fcnvme mount --nqn NQN [options] MOUNTPOINT\n"
-	"Export the subsystem's namespaces as files ns<NSID> through FUSE until\n"
-	"SIGINT/SIGTERM or fusermount3 -u. Survives target restarts while the\n"
-	"controller reconnects (--ctrl-loss-tmo, default here: retry forever).\n"
-	"  -f                     accepted for compatibility; always foreground\n"
-	"  --fuse-opt OPT         pass -o OPT to FUSE (e.g. allow_other)\n"
-	"  --multipath            every target port with the subsystem is a path; ANA\n"
-	"                         picks the one to use (several nvmetfcd nodes)\n" FCNVME_COMMON_HELP;
+enum {
+	MNT_KEY_FUSE_OPT = 0x300,
+	MNT_KEY_MULTIPATH,
+};
+
+const struct cli_opt fcnvme_mount_opts[] = {
+	{ "--fuse-opt", NULL, "OPT", "Pass -o OPT to FUSE (e.g. allow_other).", NULL, 0,
+	  MNT_KEY_FUSE_OPT },
+	{ "--multipath", NULL, NULL,
+	  "Every target port that offers the subsystem is a path; ANA picks the one to use "
+	  "(several nvmetfcd nodes).",
+	  NULL, 0, MNT_KEY_MULTIPATH },
+	{ "--foreground", "-f", NULL,
+	  "Accepted for compatibility: mount always runs in the "
+	  "foreground.",
+	  NULL, CLI_OPT_HIDDEN, 'f' },
+	FCNVME_OPT_END,
+};
+
+struct mnt_args {
+	struct mnt *m;
+	struct fuse_args *args;
+};
+
+static int mnt_opt(void *arg, int key, const char *val)
+{
+	struct mnt_args *a = arg;
+
+	switch (key) {
+	case 'f':
+		return 1;
+	case MNT_KEY_MULTIPATH:
+		a->m->multipath = true;
+		return 1;
+	case MNT_KEY_FUSE_OPT:
+		if (fuse_opt_add_arg(a->args, "-o") || fuse_opt_add_arg(a->args, val)) {
+			fcnvme_fail(a->m->x, -1, "out of memory");
+			return -1;
+		}
+		return 1;
+	default:
+		return 0;
+	}
+}
 
 /* fcnvme mount */
 int fcnvme_cmd_mount(int argc, char **argv)
 {
-	static const struct option lo[] = { { "fuse-opt", required_argument, NULL, 'O' },
-					    { "multipath", no_argument, NULL, 'M' },
-					    FCNVME_COMMON_LONGOPTS,
-					    { NULL, 0, NULL, 0 } };
 	struct fuse_args args = FUSE_ARGS_INIT(0, NULL);
 	struct fuse_buf fbuf = { .mem = NULL };
 	struct fcnvme_ctx x;
 	struct mnt m;
+	struct mnt_args ma = { .m = &m, .args = &args };
 	const char *mountpoint;
-	bool loss_set = false;
 	uint64_t next_scan = 0;
-	int c, ret = 1;
+	int rc, ret = 1;
 
 	memset(&m, 0, sizeof(m));
 	TAILQ_INIT(&m.waiting);
 	fcnvme_opts_init(&x, "mount");
+	x.o.ctrl_loss_tmo_s = INT32_MIN; /* not given: retry forever (below) */
 	m.x = &x;
 	if (fuse_opt_add_arg(&args, "fcnvme"))
 		return 1;
-	while ((c = getopt_long(argc, argv, "hfO:", lo, NULL)) != -1) {
-		if (c == 'h') {
-			fputs(mnt_help, stdout);
-			fuse_opt_free_args(&args);
-			return 0;
-		}
-		if (c == 'f')
-			continue;
-		if (c == 'M') {
-			m.multipath = true;
-			continue;
-		}
-		if (c == 'O') {
-			if (fuse_opt_add_arg(&args, "-o") || fuse_opt_add_arg(&args, optarg))
-				goto out_args;
-			continue;
-		}
-		loss_set |= c == 0x10c;
-		if (fcnvme_common_opt(&x, c, optarg) != 1) {
-			fputs(mnt_help, stderr);
-			fuse_opt_free_args(&args);
-			return 2;
-		}
+	rc = fcnvme_parse(&x, argc, argv, mnt_opt, &ma);
+	if (rc) {
+		fuse_opt_free_args(&args);
+		return rc == 1 ? 0 : 2;
 	}
 	if (optind != argc - 1) {
 		fprintf(stderr, "fcnvme mount: give exactly one mount point\n");
+		cli_doc_try_help(stderr, fcnvme_prog(), fcnvme_cli_cmd("mount"));
 		fuse_opt_free_args(&args);
 		return 2;
 	}
 	mountpoint = argv[optind];
-	if (!loss_set)
+	if (x.o.ctrl_loss_tmo_s == INT32_MIN)
 		x.o.ctrl_loss_tmo_s = -1;
 	if (m.multipath ? mnt_open_paths(&m) : fcnvme_open_subsys(&x, 1, &m.ctrl))
 		goto out_args;

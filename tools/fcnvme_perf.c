@@ -2,7 +2,9 @@
 /*
  * fcnvme perf: an spdk_nvme_perf-like load generator. One thread drives
  * --queues I/O queues at -q commands each; -w read|write|randread|
- * randwrite|rw (with -M percent reads) of -o bytes for -t seconds. The
+ * randwrite|rw|randrw (the mixed ones with -M percent reads; rw
+ * sequential, randrw random, as in fio and spdk_nvme_perf) of -o bytes for
+ * -t seconds. The
  * namespace range is cut into slots of the I/O size; with --verify every
  * write carries a pattern derived from (slot, version) and every read is
  * checked against the last version written (a slot is never in flight
@@ -10,6 +12,9 @@
  * log-linear histogram of fcnvme/hist.h (p50/p99/p99.9 within 1/16, max
  * exact); the result is a human summary or JSON, with IOPS, MiB/s and CPU
  * use; a progress line appears once a second when stdout is a terminal.
+ * SIGINT/SIGTERM end the run early (the result is still reported) or stop
+ * the --verify prefill (exit 130, no result); the prefill shows its
+ * progress on stderr when stderr is a terminal.
  */
 #include <endian.h>
 #include <errno.h>
@@ -34,12 +39,55 @@ enum perf_wl {
 	PERF_WRITE,
 	PERF_RANDREAD,
 	PERF_RANDWRITE,
-	PERF_RW
+	PERF_RW,
+	PERF_RANDRW
 };
 
 static const char *const perf_wl_names[] = {
-	[PERF_READ] = "read",		[PERF_WRITE] = "write", [PERF_RANDREAD] = "randread",
-	[PERF_RANDWRITE] = "randwrite", [PERF_RW] = "rw",
+	[PERF_READ] = "read",
+	[PERF_WRITE] = "write",
+	[PERF_RANDREAD] = "randread",
+	[PERF_RANDWRITE] = "randwrite",
+	[PERF_RW] = "rw",
+	[PERF_RANDRW] = "randrw",
+	NULL,
+};
+
+/* getopt keys of perf's options without a letter */
+enum {
+	PERF_KEY_QUEUES = 0x300,
+	PERF_KEY_VERIFY,
+	PERF_KEY_SEED,
+};
+
+const struct cli_opt fcnvme_perf_opts[] = {
+	{ "--queue-depth", "-q", "N", "Commands in flight per I/O queue, 1 to 1024 (default 32).",
+	  NULL, 0, 'q' },
+	{ "--io-size", "-o", "BYTES",
+	  "I/O size, a multiple of the LBA size and at most the controller's maximum transfer "
+	  "(default 4096).",
+	  NULL, 0, 'o' },
+	{ "--workload", "-w", "WORKLOAD",
+	  "read, write, randread (the default), randwrite, rw (sequential mixed) or randrw "
+	  "(random mixed).",
+	  perf_wl_names, 0, 'w' },
+	{ "--rwmixread", "-M", "PERCENT", "Percent reads of rw and randrw, 0 to 100 (default 50).",
+	  NULL, 0, 'M' },
+	{ "--time", "-t", "SECONDS", "Run time, 1 to 86400 (default 10).", NULL, 0, 't' },
+	{ "--namespace-id", "-n", "NSID", "The namespace (default 1).", NULL, 0, 'n' },
+	{ "--queues", NULL, "N", "I/O queues to drive, 1 to 128 (default 1).", NULL, 0,
+	  PERF_KEY_QUEUES },
+	{ "--verify", NULL, NULL,
+	  "Write patterns and check every read against the last one written; a workload that "
+	  "reads first prefills the namespace (interruptible, with progress on a terminal).",
+	  NULL, 0, PERF_KEY_VERIFY },
+	{ "--seed", NULL, "N",
+	  "Seed of the random offsets and read/write choices (default: from the clock; the "
+	  "seed used is printed with -v and in the JSON result).",
+	  NULL, 0, PERF_KEY_SEED },
+	FCNVME_OPT_OUTPUT(NULL, FCNVME_KEY_OUTPUT),
+	FCNVME_OPT_JSON,
+	FCNVME_OPT_END,
 };
 
 struct perf;
@@ -64,10 +112,11 @@ struct perf {
 	enum perf_wl wl;
 	unsigned int mix; /* % reads for rw */
 	bool verify, rand, stopping, prefill;
+	bool interrupted; /* SIGINT/SIGTERM ended the prefill or the run */
 	uint64_t nslots, seq;
 	uint32_t *slot_ver; /* verify: last version written */
 	uint8_t *slot_busy;
-	uint64_t rng;
+	uint64_t rng, seed;
 	struct perf_io *ios;
 	unsigned int nios, inflight;
 	uint64_t done, reads, writes, errors, verify_errors;
@@ -163,6 +212,7 @@ static int perf_submit(struct perf *pf, struct perf_io *io)
 			io->is_read = false;
 			break;
 		case PERF_RW:
+		case PERF_RANDRW:
 			io->is_read = perf_rand(pf) % 100 < pf->mix;
 			break;
 		}
@@ -247,10 +297,22 @@ static double perf_cpu_s(void)
 	       ru.ru_stime.tv_usec / 1e6;
 }
 
-/* Run until the deadline (or, for the prefill, until every slot is written). */
+/* The prefill's progress on a terminal: one line rewritten in place. */
+static void perf_prefill_progress(const struct perf *pf, bool last)
+{
+	uint64_t done = pf->seq - pf->inflight;
+
+	fprintf(stderr, "\rfcnvme perf: prefill %3u%% (%" PRIu64 " of %" PRIu64 " MiB)%s",
+		(unsigned int)(pf->nslots ? done * 100 / pf->nslots : 100),
+		done * pf->io_size >> 20, pf->nslots * pf->io_size >> 20, last ? "\n" : "");
+}
+
+/* Run until the deadline (or, for the prefill, until every slot is
+ * written), a signal or a failure. */
 static void perf_run(struct perf *pf, uint64_t end_ns)
 {
 	bool tty = !pf->prefill && isatty(STDOUT_FILENO);
+	bool ptty = pf->prefill && isatty(STDERR_FILENO);
 	uint64_t start = fcnvme_clock_ns(), next_tick = start + 1000000000ull;
 	uint64_t last_done = 0, spins = 0;
 	unsigned int i;
@@ -259,6 +321,8 @@ static void perf_run(struct perf *pf, uint64_t end_ns)
 	for (i = 0; i < pf->nios; i++)
 		if (perf_submit(pf, &pf->ios[i]))
 			break;
+	if (ptty)
+		next_tick = start + 250000000ull;
 	while (pf->inflight) {
 		uint64_t now;
 
@@ -267,10 +331,20 @@ static void perf_run(struct perf *pf, uint64_t end_ns)
 			fcnvme_pump(pf->x, NULL);
 		if (fcnvme_host_ctrl_state(pf->ctrl) != FCNVME_HOST_CTRL_LIVE)
 			pf->stopping = true;
-		if (pf->prefill || (spins & 63))
+		if (spins & 63)
 			continue;
+		if (perf_sigint) {
+			pf->stopping = true;
+			pf->interrupted = true;
+		}
 		now = fcnvme_clock_ns();
-		if (now >= end_ns || perf_sigint)
+		if (ptty && now >= next_tick) {
+			perf_prefill_progress(pf, false);
+			next_tick = now + 250000000ull;
+		}
+		if (pf->prefill)
+			continue;
+		if (now >= end_ns)
 			pf->stopping = true;
 		if (tty && now >= next_tick) {
 			uint64_t d = pf->done - last_done;
@@ -285,13 +359,15 @@ static void perf_run(struct perf *pf, uint64_t end_ns)
 			next_tick += 1000000000ull;
 		}
 	}
+	if (ptty)
+		perf_prefill_progress(pf, true);
 }
 
 static int perf_parse_wl(const char *s, enum perf_wl *wl)
 {
 	unsigned int i;
 
-	for (i = 0; i < sizeof(perf_wl_names) / sizeof(perf_wl_names[0]); i++)
+	for (i = 0; perf_wl_names[i]; i++)
 		if (!strcmp(s, perf_wl_names[i])) {
 			*wl = (enum perf_wl)i;
 			return 0;
@@ -299,15 +375,28 @@ static int perf_parse_wl(const char *s, enum perf_wl *wl)
 	return -1;
 }
 
+/* A number with a fixed number of decimals in JSON (json-c would print
+ * a double with 17 significant digits). */
+static json_object *perf_json_fixed(double v, int decimals)
+{
+	char buf[64];
+
+	snprintf(buf, sizeof(buf), "%.*f", decimals, v);
+	return json_object_new_double_s(v, buf);
+}
+
 static void perf_report(struct perf *pf, double secs, double cpu, bool json)
 {
 	double iops = secs > 0 ? (double)pf->done / secs : 0;
+	double riops = secs > 0 ? (double)pf->reads / secs : 0;
+	double wiops = secs > 0 ? (double)pf->writes / secs : 0;
 	double mibs = iops * pf->io_size / 1048576.0;
 	double avg = pf->done ? (double)pf->lat_sum / pf->done / 1000.0 : 0;
 	double p50 = perf_percentile_us(pf, 500000);
 	double p99 = perf_percentile_us(pf, 990000);
 	double p999 = perf_percentile_us(pf, 999000);
 	double cpup = secs > 0 ? cpu / secs * 100.0 : 0;
+	bool mixed = pf->wl == PERF_RW || pf->wl == PERF_RANDRW;
 
 	if (json) {
 		json_object *o = json_object_new_object();
@@ -315,34 +404,46 @@ static void perf_report(struct perf *pf, double secs, double cpu, bool json)
 
 		json_object_object_add(o, "workload",
 				       json_object_new_string(perf_wl_names[pf->wl]));
+		if (mixed)
+			json_object_object_add(o, "rwmixread", json_object_new_int((int)pf->mix));
 		json_object_object_add(o, "io_size", json_object_new_int64(pf->io_size));
 		json_object_object_add(o, "queue_depth", json_object_new_int64(pf->depth));
 		json_object_object_add(o, "queues", json_object_new_int(pf->queues));
-		json_object_object_add(o, "seconds", json_object_new_double(secs));
+		json_object_object_add(o, "seed", json_object_new_uint64(pf->seed));
+		json_object_object_add(o, "seconds", perf_json_fixed(secs, 3));
 		json_object_object_add(o, "ios", json_object_new_uint64(pf->done));
 		json_object_object_add(o, "reads", json_object_new_uint64(pf->reads));
 		json_object_object_add(o, "writes", json_object_new_uint64(pf->writes));
-		json_object_object_add(o, "iops", json_object_new_double(iops));
-		json_object_object_add(o, "mib_s", json_object_new_double(mibs));
-		json_object_object_add(l, "avg", json_object_new_double(avg));
-		json_object_object_add(l, "p50", json_object_new_double(p50));
-		json_object_object_add(l, "p99", json_object_new_double(p99));
-		json_object_object_add(l, "p99_9", json_object_new_double(p999));
-		json_object_object_add(l, "max",
-				       json_object_new_double((double)pf->lat_max / 1000.0));
+		json_object_object_add(o, "iops", json_object_new_uint64((uint64_t)(iops + 0.5)));
+		json_object_object_add(o, "read_iops",
+				       json_object_new_uint64((uint64_t)(riops + 0.5)));
+		json_object_object_add(o, "write_iops",
+				       json_object_new_uint64((uint64_t)(wiops + 0.5)));
+		json_object_object_add(o, "mib_s", perf_json_fixed(mibs, 2));
+		json_object_object_add(l, "avg", perf_json_fixed(avg, 1));
+		json_object_object_add(l, "p50", perf_json_fixed(p50, 1));
+		json_object_object_add(l, "p99", perf_json_fixed(p99, 1));
+		json_object_object_add(l, "p99_9", perf_json_fixed(p999, 1));
+		json_object_object_add(l, "max", perf_json_fixed((double)pf->lat_max / 1000.0, 1));
 		json_object_object_add(o, "latency_us", l);
-		json_object_object_add(o, "cpu_percent", json_object_new_double(cpup));
+		json_object_object_add(o, "cpu_percent", perf_json_fixed(cpup, 1));
 		json_object_object_add(o, "errors", json_object_new_uint64(pf->errors));
 		json_object_object_add(o, "verify", json_object_new_boolean(pf->verify));
 		json_object_object_add(o, "verify_errors",
 				       json_object_new_uint64(pf->verify_errors));
+		json_object_object_add(o, "interrupted", json_object_new_boolean(pf->interrupted));
 		fcnvme_json_print(o);
 		return;
 	}
-	printf("%s %u B, qd %u x %u queue(s), %.2f s\n", perf_wl_names[pf->wl], pf->io_size,
-	       pf->depth, pf->queues, secs);
+	printf("%s", perf_wl_names[pf->wl]);
+	if (mixed)
+		printf(" (%u%% reads)", pf->mix);
+	printf(" %u B, qd %u x %u queue(s), %.2f s%s\n", pf->io_size, pf->depth, pf->queues, secs,
+	       pf->interrupted ? " (interrupted)" : "");
 	printf("  IOPS %12.1f   MiB/s %10.2f   ios %" PRIu64 " (r %" PRIu64 " w %" PRIu64 ")\n",
 	       iops, mibs, pf->done, pf->reads, pf->writes);
+	if (mixed)
+		printf("  read IOPS %.1f   write IOPS %.1f\n", riops, wiops);
 	printf("  latency us: avg %.1f  p50 %.1f  p99 %.1f  p99.9 %.1f  max %.1f\n", avg, p50, p99,
 	       p999, (double)pf->lat_max / 1000.0);
 	printf("  cpu %.1f%%   errors %" PRIu64 "%s\n", cpup, pf->errors,
@@ -351,40 +452,93 @@ static void perf_report(struct perf *pf, double secs, double cpu, bool json)
 		printf("  verify errors %" PRIu64 "\n", pf->verify_errors);
 }
 
-static const char perf_help[] =
-	"usage: fcnvme perf --nqn NQN [-n NSID] -q DEPTH -o SIZE -w WORKLOAD -t SECS\n"
-	"                   [-M READ%] [--queues N] [--verify] [options]\n"
-	"  -q, --queue-depth N    commands in flight per I/O queue (default 32)\n"
-	"  -o, --io-size BYTES    I/O size, a multiple of the LBA size (default 4096)\n"
-	"  -w, --workload W       read, write, randread, randwrite or rw\n"
-	"  -M, --rwmixread P      percent reads for rw (default 50)\n"
-	"  -t, --time SECS        run time (default 10)\n"
-	"      --queues N         I/O queues (default 1)\n"
-	"      --verify           write patterns, check them on read (prefills the\n"
-	"                         namespace when the workload reads)\n"
-	"  -n, --namespace-id N   namespace (default 1)\n" FCNVME_COMMON_HELP;
+struct perf_args {
+	struct perf *pf;
+	bool seeded;
+};
+
+/* perf's own options. */
+static int perf_opt(void *arg, int key, const char *val)
+{
+	static const struct {
+		int key;
+		const char *name;
+		uint64_t min, max;
+	} lim[] = {
+		{ 'q', "--queue-depth", 1, 1024 },
+		{ 'o', "--io-size", 512, 1 << 24 },
+		{ 'M', "--rwmixread", 0, 100 },
+		{ 't', "--time", 1, 86400 },
+		{ 'n', "--namespace-id", 1, 0xfffffffe },
+		{ PERF_KEY_QUEUES, "--queues", 1, 128 },
+		{ PERF_KEY_SEED, "--seed", 0, UINT64_MAX },
+	};
+	struct perf_args *a = arg;
+	struct perf *pf = a->pf;
+	unsigned int i;
+	uint64_t v;
+
+	if (key == 'w') {
+		if (perf_parse_wl(val, &pf->wl)) {
+			fcnvme_fail(pf->x, -1,
+				    "--workload: '%s' is not one of read, write, randread, "
+				    "randwrite, rw, randrw",
+				    val);
+			return -1;
+		}
+		return 1;
+	}
+	if (key == PERF_KEY_VERIFY) {
+		pf->verify = true;
+		return 1;
+	}
+	for (i = 0; i < sizeof(lim) / sizeof(lim[0]) && lim[i].key != key; i++)
+		;
+	if (i == sizeof(lim) / sizeof(lim[0]))
+		return 0;
+	if (fcnvme_num_parse(val, lim[i].min, lim[i].max, &v)) {
+		fcnvme_fail(pf->x, -1, "%s: '%s' is not a number in [%" PRIu64 ", %" PRIu64 "]",
+			    lim[i].name, val, lim[i].min, lim[i].max);
+		return -1;
+	}
+	switch (key) {
+	case 'q':
+		pf->depth = (uint32_t)v;
+		break;
+	case 'o':
+		pf->io_size = (uint32_t)v;
+		break;
+	case 'M':
+		pf->mix = (unsigned int)v;
+		break;
+	case 't':
+		pf->seconds = (uint32_t)v;
+		break;
+	case 'n':
+		pf->nsid = (uint32_t)v;
+		break;
+	case PERF_KEY_QUEUES:
+		pf->queues = (uint16_t)v;
+		break;
+	default:
+		pf->seed = v;
+		a->seeded = true;
+	}
+	return 1;
+}
 
 /* fcnvme perf */
 int fcnvme_cmd_perf(int argc, char **argv)
 {
-	static const struct option lo[] = { { "queue-depth", required_argument, NULL, 'q' },
-					    { "io-size", required_argument, NULL, 'o' },
-					    { "workload", required_argument, NULL, 'w' },
-					    { "rwmixread", required_argument, NULL, 'M' },
-					    { "time", required_argument, NULL, 't' },
-					    { "namespace-id", required_argument, NULL, 'n' },
-					    { "queues", required_argument, NULL, 'Q' },
-					    { "verify", no_argument, NULL, 'V' },
-					    FCNVME_COMMON_LONGOPTS,
-					    { NULL, 0, NULL, 0 } };
+	struct perf_args pa = { .pf = NULL };
 	struct fcnvme_host_ctrl_info info;
 	struct fcnvme_ctx x;
 	struct perf pf;
 	struct sigaction sa;
-	uint64_t v, nblocks = 0, t0;
+	uint64_t nblocks = 0, t0;
 	double cpu0, secs;
 	unsigned int i, q;
-	int c, ret = 1;
+	int rc, ret = 1;
 
 	memset(&pf, 0, sizeof(pf));
 	fcnvme_opts_init(&x, "perf");
@@ -396,74 +550,20 @@ int fcnvme_cmd_perf(int argc, char **argv)
 	pf.queues = 1;
 	pf.mix = 50;
 	pf.wl = PERF_RANDREAD;
-	pf.rng = (uint64_t)fcnvme_clock_ns() ^ (uint64_t)getpid();
-	while ((c = getopt_long(argc, argv, "hq:o:w:M:t:n:", lo, NULL)) != -1) {
-		switch (c) {
-		case 'h':
-			fputs(perf_help, stdout);
-			return 0;
-		case 'w':
-			if (perf_parse_wl(optarg, &pf.wl)) {
-				fprintf(stderr,
-					"fcnvme perf: -w: '%s' is not one "
-					"of read, write, randread, randwrite, rw\n",
-					optarg);
-				return 2;
-			}
-			break;
-		case 'V':
-			pf.verify = true;
-			break;
-		case 'q':
-		case 'o':
-		case 'M':
-		case 't':
-		case 'n':
-		case 'Q': {
-			static const struct {
-				int c;
-				uint64_t min, max;
-			} lim[] = { { 'q', 1, 1024 },  { 'o', 512, 1 << 24 },  { 'M', 0, 100 },
-				    { 't', 1, 86400 }, { 'n', 1, 0xfffffffe }, { 'Q', 1, 128 } };
-
-			for (i = 0; lim[i].c != c; i++)
-				;
-			if (fcnvme_num_parse(optarg, lim[i].min, lim[i].max, &v)) {
-				fprintf(stderr,
-					"fcnvme perf: -%c: '%s' is not a "
-					"number in [%" PRIu64 ", %" PRIu64 "]\n",
-					c == 'Q' ? 'Q' : c, optarg, lim[i].min, lim[i].max);
-				return 2;
-			}
-			if (c == 'q')
-				pf.depth = (uint32_t)v;
-			if (c == 'o')
-				pf.io_size = (uint32_t)v;
-			if (c == 'M')
-				pf.mix = (unsigned int)v;
-			if (c == 't')
-				pf.seconds = (uint32_t)v;
-			if (c == 'n')
-				pf.nsid = (uint32_t)v;
-			if (c == 'Q')
-				pf.queues = (uint16_t)v;
-			break;
-		}
-		default:
-			if (fcnvme_common_opt(&x, c, optarg) != 1) {
-				fputs(perf_help, stderr);
-				return 2;
-			}
-		}
-	}
-	pf.rand = pf.wl == PERF_RANDREAD || pf.wl == PERF_RANDWRITE || pf.wl == PERF_RW;
+	pa.pf = &pf;
+	rc = fcnvme_parse(&x, argc, argv, perf_opt, &pa);
+	if (rc)
+		return rc == 1 ? 0 : 2;
+	if (!pa.seeded)
+		pf.seed = (uint64_t)fcnvme_clock_ns() ^ (uint64_t)getpid();
+	pf.rng = pf.seed;
+	if (x.o.verbose)
+		fprintf(stderr, "fcnvme perf: seed %" PRIu64 "\n", pf.seed);
+	pf.rand = pf.wl == PERF_RANDREAD || pf.wl == PERF_RANDWRITE || pf.wl == PERF_RANDRW;
 	if (x.o.queue_size < pf.depth + 1)
 		x.o.queue_size = (uint16_t)(pf.depth + 1 < 16 ? 16 : pf.depth + 1);
 	if (x.o.queue_size > 1024) {
-		fprintf(stderr,
-			"fcnvme perf: -q %u needs a queue larger than "
-			"1024 entries\n",
-			pf.depth);
+		fcnvme_fail(&x, -1, "-q %u needs a queue larger than 1024 entries", pf.depth);
 		return 2;
 	}
 	x.o.nr_io_queues = pf.queues;
@@ -487,22 +587,20 @@ int fcnvme_cmd_perf(int argc, char **argv)
 	if (fcnvme_ns_geometry(&x, pf.ctrl, pf.nsid, &pf.lbasz, &nblocks))
 		goto out;
 	if (pf.io_size % pf.lbasz || pf.io_size > info.max_xfer) {
-		fprintf(stderr,
-			"fcnvme perf: -o %u must be a multiple of the "
-			"LBA size %u and at most %u\n",
-			pf.io_size, pf.lbasz, info.max_xfer);
+		fcnvme_fail(&x, -1, "-o %u must be a multiple of the LBA size %u and at most %u",
+			    pf.io_size, pf.lbasz, info.max_xfer);
 		goto out;
 	}
 	pf.nslots = nblocks * pf.lbasz / pf.io_size;
 	if (!pf.nslots) {
-		fprintf(stderr, "fcnvme perf: namespace smaller than one I/O\n");
+		fcnvme_fail(&x, -1, "namespace smaller than one I/O");
 		goto out;
 	}
 	if (pf.verify) {
 		pf.slot_ver = calloc(pf.nslots, sizeof(*pf.slot_ver));
 		pf.slot_busy = calloc(pf.nslots, 1);
 		if (!pf.slot_ver || !pf.slot_busy) {
-			fprintf(stderr, "fcnvme perf: out of memory\n");
+			fcnvme_fail(&x, -1, "out of memory");
 			goto out;
 		}
 	}
@@ -517,8 +615,7 @@ int fcnvme_cmd_perf(int argc, char **argv)
 			pf.ios[i].pf = &pf;
 			pf.ios[i].qid = (uint16_t)(q + 1);
 			if (fcnvme_host_buf_alloc(pf.ctrl, pf.io_size, &pf.ios[i].buf)) {
-				fprintf(stderr, "fcnvme perf: cannot allocate "
-						"I/O buffers\n");
+				fcnvme_fail(&x, -1, "cannot allocate I/O buffers");
 				goto out;
 			}
 		}
@@ -532,6 +629,14 @@ int fcnvme_cmd_perf(int argc, char **argv)
 		pf.prefill = true;
 		perf_run(&pf, 0);
 		pf.prefill = false;
+		if (pf.interrupted) {
+			fcnvme_fail(&x, -1,
+				    "prefill interrupted after %" PRIu64 " of %" PRIu64
+				    " MiB; nothing measured",
+				    pf.seq * pf.io_size >> 20, pf.nslots * pf.io_size >> 20);
+			ret = 130;
+			goto out;
+		}
 		pf.seq = 0;
 		if (pf.errors) {
 			fcnvme_err_status(&x, "prefill write", pf.first_error);
@@ -546,15 +651,11 @@ int fcnvme_cmd_perf(int argc, char **argv)
 	if (pf.errors)
 		fcnvme_err_status(&x, "I/O failed", pf.first_error);
 	if (fcnvme_host_ctrl_state(pf.ctrl) != FCNVME_HOST_CTRL_LIVE)
-		fprintf(stderr,
-			"fcnvme perf: controller left the live state: "
-			"%s\n",
-			fcnvme_host_ctrl_reason(pf.ctrl));
+		fcnvme_fail(&x, -1, "controller left the live state: %s",
+			    fcnvme_host_ctrl_reason(pf.ctrl));
 	if (pf.verify_errors)
-		fprintf(stderr,
-			"fcnvme perf: %" PRIu64 " read(s) did not "
-			"return the data written\n",
-			pf.verify_errors);
+		fcnvme_fail(&x, -1, "%" PRIu64 " read(s) did not return the data written",
+			    pf.verify_errors);
 	ret = pf.errors || pf.verify_errors ? 1 : 0;
 out:
 	for (i = 0; pf.ios && i < pf.nios; i++)

@@ -49,7 +49,7 @@ int fcnvme_ns_rw(struct fcnvme_ctx *x, struct fcnvme_host_ctrl *ctrl, uint32_t n
 	if (chunk_blocks > 65536)
 		chunk_blocks = 65536;
 	if (!chunk_blocks) {
-		fprintf(stderr, "fcnvme %s: max transfer below one block\n", x->cmd);
+		fcnvme_fail(x, -1, "max transfer below one block");
 		return -1;
 	}
 	rc = fcnvme_host_buf_alloc(ctrl, (size_t)chunk_blocks * lbasz, &buf);
@@ -65,8 +65,7 @@ int fcnvme_ns_rw(struct fcnvme_ctx *x, struct fcnvme_host_ctrl *ctrl, uint32_t n
 		if (write) {
 			rc = fcnvme_full_io(fd, buf->addr, len, false);
 			if (rc < 0) {
-				fprintf(stderr, "fcnvme %s: reading input: %s\n", x->cmd,
-					strerror(-rc));
+				fcnvme_fail(x, -1, "reading input: %s", strerror(-rc));
 				goto out;
 			}
 			if ((uint32_t)rc < len) /* short input: zero-fill */
@@ -89,8 +88,8 @@ int fcnvme_ns_rw(struct fcnvme_ctx *x, struct fcnvme_host_ctrl *ctrl, uint32_t n
 		if (!write) {
 			rc = fcnvme_full_io(fd, buf->addr, len, true);
 			if (rc < 0 || (uint32_t)rc != len) {
-				fprintf(stderr, "fcnvme %s: writing output: %s\n", x->cmd,
-					rc < 0 ? strerror(-rc) : "short");
+				fcnvme_fail(x, -1, "writing output: %s",
+					    rc < 0 ? strerror(-rc) : "short");
 				goto out;
 			}
 		}
@@ -103,67 +102,60 @@ out:
 	return ret;
 }
 
-static const char fcnvme_rw_help[] =
-	"usage: fcnvme read|write --nqn NQN [-n NSID] -s SLBA -c COUNT [-d FILE]\n"
-	"Move blocks between a namespace and a file (stdout/stdin without -d).\n"
-	"  -n, --namespace-id N   namespace (default 1)\n"
-	"  -s, --start-block LBA  first block\n"
-	"  -c, --block-count N    number of blocks minus one (0's based, as nvme-cli)\n"
-	"  -d, --data FILE        file to write to (read) or read from (write)\n" FCNVME_COMMON_HELP;
+struct fcnvme_rw_args {
+	struct fcnvme_ctx *x;
+	uint64_t nsid, slba, cnt;
+	const char *data;
+	bool have_c;
+};
+
+/* -n, -s, -c, -d: nvme-cli read/write's letters. */
+static int fcnvme_rw_opt(void *arg, int key, const char *val)
+{
+	struct fcnvme_rw_args *a = arg;
+	uint64_t *dst = key == 'n' ? &a->nsid : key == 's' ? &a->slba : &a->cnt;
+
+	switch (key) {
+	case 'd':
+		a->data = val;
+		return 1;
+	case 'n':
+	case 's':
+	case 'c':
+		if (fcnvme_num_parse(val, 0, UINT64_MAX, dst) ||
+		    (key == 'n' && (!a->nsid || a->nsid > 0xfffffffe))) {
+			fcnvme_fail(a->x, -1, "-%c: '%s' is not a valid number", key, val);
+			return -1;
+		}
+		a->have_c |= key == 'c';
+		return 1;
+	default:
+		return 0;
+	}
+}
 
 /* The body of fcnvme read / fcnvme write. */
 int fcnvme_rw_main(int argc, char **argv, bool write)
 {
-	static const struct option lo[] = { { "namespace-id", required_argument, NULL, 'n' },
-					    { "start-block", required_argument, NULL, 's' },
-					    { "block-count", required_argument, NULL, 'c' },
-					    { "data", required_argument, NULL, 'd' },
-					    FCNVME_COMMON_LONGOPTS,
-					    { NULL, 0, NULL, 0 } };
 	struct fcnvme_host_ctrl *ctrl;
 	struct fcnvme_ctx x;
-	uint64_t nsid = 1, slba = 0, cnt = 0, nblocks = 0;
+	struct fcnvme_rw_args a = { .x = &x, .nsid = 1 };
+	uint64_t nsid, slba, cnt, nblocks = 0;
 	uint32_t lbasz = 0;
-	const char *data = NULL;
-	bool have_c = false;
-	int c, fd, ret = 1;
+	const char *data;
+	int fd, rc, ret = 1;
 
 	fcnvme_opts_init(&x, write ? "write" : "read");
-	while ((c = getopt_long(argc, argv, "hn:s:c:d:", lo, NULL)) != -1) {
-		uint64_t *dst = c == 'n' ? &nsid : c == 's' ? &slba : &cnt;
-
-		switch (c) {
-		case 'h':
-			fputs(fcnvme_rw_help, stdout);
-			return 0;
-		case 'n':
-		case 's':
-		case 'c':
-			if (fcnvme_num_parse(optarg, 0, UINT64_MAX, dst) ||
-			    (c == 'n' && (!nsid || nsid > 0xfffffffe))) {
-				fprintf(stderr,
-					"fcnvme %s: -%c: '%s' is not a "
-					"valid number\n",
-					x.cmd, c, optarg);
-				return 2;
-			}
-			have_c |= c == 'c';
-			break;
-		case 'd':
-			data = optarg;
-			break;
-		default:
-			if (fcnvme_common_opt(&x, c, optarg) != 1) {
-				fputs(fcnvme_rw_help, stderr);
-				return 2;
-			}
-		}
-	}
-	if (!have_c) {
-		fprintf(stderr,
-			"fcnvme %s: say how many blocks: -c COUNT "
-			"(0's based)\n",
-			x.cmd);
+	rc = fcnvme_parse(&x, argc, argv, fcnvme_rw_opt, &a);
+	if (rc)
+		return rc == 1 ? 0 : 2;
+	nsid = a.nsid;
+	slba = a.slba;
+	cnt = a.cnt;
+	data = a.data;
+	if (!a.have_c) {
+		fcnvme_fail(&x, -1, "say how many blocks: -c COUNT (0's based)");
+		cli_doc_try_help(stderr, fcnvme_prog(), fcnvme_cli_cmd(x.cmd));
 		return 2;
 	}
 	if (data)
@@ -171,7 +163,7 @@ int fcnvme_rw_main(int argc, char **argv, bool write)
 	else
 		fd = write ? STDIN_FILENO : STDOUT_FILENO;
 	if (fd < 0) {
-		fprintf(stderr, "fcnvme %s: %s: %s\n", x.cmd, data, strerror(errno));
+		fcnvme_fail(&x, -1, "%s: %s", data, strerror(errno));
 		return 1;
 	}
 	if (fcnvme_open_subsys(&x, 1, &ctrl))

@@ -18,6 +18,7 @@
 
 #include <fcnvme/ls.h>
 #include <fcnvme/nvme_log.h>
+#include <fcnvme/nvme_status.h>
 
 #include "nvme_fc_int.h"
 
@@ -63,11 +64,23 @@ static int fcn_host_connect_cmd(struct fcn_host_ctrl *c, uint16_t qid,
 
 static int fcn_host_connect_status(struct fcn_host_ctrl *c, const char *what)
 {
+	struct fcnvme_connect_info conn;
+	char why[sizeof(c->reason)];
+
 	if (!c->step_status)
 		return 0;
 	if (c->step_status & NVME_SC_DNR)
 		c->dnr = true;
-	fcn_host_ctrl_set_reason(c, "%s: NVMe status 0x%04x", what, c->step_status);
+	/* a Connect's response names what it refused (fcnvme/nvme_status.h) */
+	if (!strncmp(what, "Connect", 7)) {
+		conn.subnqn = c->subnqn;
+		conn.hostnqn = c->hostnqn;
+		conn.dw0 = le32toh(c->step_cqe.result.dw0);
+	}
+	fcnvme_nvme_status_str(c->step_status, strncmp(what, "Connect", 7) ? NULL : &conn, why,
+			       sizeof(why));
+	fcn_host_ctrl_set_reason(c, "%s: %s", what, why);
+	c->reason_status = c->step_status;
 	return -EIO;
 }
 
@@ -600,6 +613,7 @@ int fcn_host_connect_advance(struct fcn_host_ctrl *c)
 			c->was_live = true;
 			c->nr_connects++;
 			c->reason[0] = '\0';
+			c->reason_status = 0;
 			c->ka_next_ns =
 				fcn_host_ctrl_now(c) + (uint64_t)c->opts.kato_ms * 500000ull;
 			fcn_host_ctrl_set_state(c, FCNVME_HOST_CTRL_LIVE);

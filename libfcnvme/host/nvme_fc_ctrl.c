@@ -60,6 +60,7 @@ void fcn_host_ctrl_set_reason(struct fcn_host_ctrl *c, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(c->reason, sizeof(c->reason), fmt, ap);
 	va_end(ap);
+	c->reason_status = 0;
 }
 
 /* Change state and tell the application. */
@@ -451,6 +452,12 @@ enum fcnvme_host_ctrl_state fcnvme_host_ctrl_state(const struct fcnvme_host_ctrl
 const char *fcnvme_host_ctrl_reason(const struct fcnvme_host_ctrl *ctrl)
 {
 	return ((const struct fcn_host_ctrl *)ctrl)->reason;
+}
+
+/* The NVMe status behind the reason. */
+uint16_t fcnvme_host_ctrl_reason_status(const struct fcnvme_host_ctrl *ctrl)
+{
+	return ((const struct fcn_host_ctrl *)ctrl)->reason_status;
 }
 
 /* Fill *info with the live association's facts. */

@@ -163,7 +163,8 @@ struct fcn_host_ctrl {
 	uint64_t ka_next_ns;
 	bool ka_busy;
 	uint64_t tmo_scan_ns;
-	char reason[160];
+	char reason[640];	/* room for a refused Connect with both NQNs */
+	uint16_t reason_status; /* the NVMe status reason reports, 0: none */
 
 	struct fcn_host_ls ls;
 	struct fcn_host_rcv_ls rcv_disc; /* lsrsp NULL if none */

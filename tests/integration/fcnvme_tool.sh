@@ -4,7 +4,12 @@
 # private software fabric: fcnvme_minitgt (soft-HBA target port + the real
 # target transport + the unit tests' fake core). Checks discover, list,
 # id-ctrl (text, JSON, raw), id-ns, a write/read round trip, clear errors,
-# perf --verify, and that perf --verify catches an injected corruption.
+# perf --verify, and that perf --verify catches an injected corruption;
+# the nvme-cli conventions: -w/--host-traddr, -o json on every command
+# that prints (valid JSON, snake_case keys, no 17-digit floats), errors as
+# a JSON object, decoded NVMe statuses, --help/--version and a one-line
+# hint after a usage error, every option of --help in the manual page;
+# perf randrw with --verify.
 set -u
 : "${top_builddir:?}"
 FCNVME=$top_builddir/tools/fcnvme
@@ -83,6 +88,79 @@ run() {	# run NAME CMD...: output in $tmp/NAME.out/.err, status in $rc
 	rc=$?
 }
 
+# json_ok FILE: valid JSON whose every key is snake_case and whose numbers
+# have at most 3 decimals
+json_ok() {
+	python3 - "$1" <<'PY'
+import json, re, sys
+text = open(sys.argv[1]).read()
+def walk(o):
+    if isinstance(o, dict):
+        for k, v in o.items():
+            if not re.fullmatch(r"[a-z0-9_]+", k):
+                sys.exit("key %r is not snake_case" % k)
+            walk(v)
+    elif isinstance(o, list):
+        for v in o:
+            walk(v)
+walk(json.loads(text))
+if re.search(r"[0-9]\.[0-9]{4,}", re.sub(r'"(?:[^"\\]|\\.)*"', '""', text)):
+    sys.exit("a number with more than 3 decimals")
+PY
+}
+
+# The program's own description: --help and --version, a usage error gets
+# one hint line and not the usage text, and every long option that --help
+# shows is in the generated manual page (one table makes both).
+run ver "$FCNVME" --version
+[ $rc -eq 0 ] && grep -qx 'fcnvme (nvmetfcd) [0-9][0-9a-z.~+-]*' "$tmp/ver.out" && ok ||
+	bad "--version: $(cat "$tmp/ver.out")"
+run man "$FCNVME" --generate=man
+sed 's/\\-/-/g' "$tmp/man.out" >"$tmp/man.txt"
+[ $rc -eq 0 ] && grep -q '^\.TH "FCNVME" "1"' "$tmp/man.txt" && ok || bad "--generate=man"
+run bashc "$FCNVME" --generate=bash
+[ $rc -eq 0 ] && bash --norc -c ". '$tmp/bashc.out' && complete -p fcnvme" >/dev/null && ok ||
+	bad "--generate=bash"
+# complete WORDS...: what the generated completion offers for the last word
+complete_words() {
+	bash --norc -c '. "$1"; shift; COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1)); _fcnvme; echo "${COMPREPLY[*]}"' \
+		_ "$tmp/bashc.out" "$@"
+}
+[ "$(complete_words fcnvme i)" = "id-ctrl id-ns" ] &&
+	[ "$(complete_words fcnvme perf --work)" = "--workload" ] &&
+	[ "$(complete_words fcnvme perf --workload '')" = "read write randread randwrite rw randrw" ] &&
+	[ "$(complete_words fcnvme discover -o '')" = "normal json" ] &&
+	[ "$(complete_words fcnvme id-ns --output-format '')" = "normal json binary" ] &&
+	ok || bad "completion: $(complete_words fcnvme perf --workload '')"
+run help "$FCNVME" --help
+[ $rc -eq 0 ] && grep -q '^  perf ' "$tmp/help.out" && ok || bad "fcnvme --help"
+for c in discover list id-ctrl id-ns read write perf mount; do
+	run "h-$c" "$FCNVME" $c --help
+	[ $rc -eq 0 ] && [ "$(head -1 "$tmp/h-$c.out" | cut -d' ' -f1-3)" = "usage: fcnvme $c" ] &&
+		[ ! -s "$tmp/h-$c.err" ] && ok || bad "$c --help"
+	missing=
+	for o in $(grep -o -- '--[a-z][a-z0-9-]*' "$tmp/h-$c.out" | sort -u); do
+		grep -q -- "$o" "$tmp/man.txt" || missing="$missing $o"
+	done
+	[ -z "$missing" ] && ok || bad "$c: options missing from fcnvme(1):$missing"
+	grep -q -- "--output-format" "$tmp/h-$c.out" && has_o=1 || has_o=0
+	case $c in read | write | mount) want_o=0 ;; *) want_o=1 ;; esac
+	[ $has_o = $want_o ] && ok || bad "$c: --output-format shown: $has_o"
+	run "u-$c" "$FCNVME" $c --no-such-option
+	[ $rc -eq 2 ] && [ "$(tail -1 "$tmp/u-$c.err")" = "Try 'fcnvme $c --help'." ] &&
+		[ "$(head -1 "$tmp/u-$c.err")" = "fcnvme $c: unrecognized option '--no-such-option'" ] &&
+		[ "$(wc -l <"$tmp/u-$c.err")" -eq 2 ] && ok || bad "$c usage error: $(cat "$tmp/u-$c.err")"
+done
+run badcmd "$FCNVME" frobnicate
+[ $rc -eq 2 ] && [ "$(cat "$tmp/badcmd.err")" = "fcnvme: unknown command 'frobnicate'
+Try 'fcnvme --help'." ] && ok || bad "unknown command: $(cat "$tmp/badcmd.err")"
+# nvme-cli's letters where the concept is the same; perf keeps spdk_nvme_perf's
+grep -q -- '-n, --nqn NQN' "$tmp/h-discover.out" && grep -q -- '-w, --host-traddr' "$tmp/h-discover.out" &&
+	grep -q -- '-q, --hostnqn NQN' "$tmp/h-id-ctrl.out" && grep -q -- '-l, --ctrl-loss-tmo' "$tmp/h-list.out" &&
+	grep -q -- '-n, --namespace-id NSID' "$tmp/h-read.out" && grep -q -- '^  --nqn NQN' "$tmp/h-read.out" &&
+	grep -q -- '-w, --workload' "$tmp/h-perf.out" && grep -q -- '^  --host-traddr' "$tmp/h-perf.out" &&
+	ok || bad "short letters"
+
 # A port never creates its fabric: a misspelt --fabric is refused, and
 # nothing appears under the shm dir.
 run nofab "$FCNVME" discover --fabric itset --wwnn 0x20000090fb000001 --wwpn 0x10000090fb000001
@@ -103,7 +181,26 @@ run discj "$FCNVME" discover $H --json
 [ $rc -eq 0 ] && grep -q "\"subnqn\":\"$NQN\"" "$tmp/discj.out" &&
 	grep -q '"subtype":"nvme subsystem"' "$tmp/discj.out" && ok || bad "discover json"
 
+run discj2 "$FCNVME" discover $H -o json
+[ $rc -eq 0 ] && json_ok "$tmp/discj2.out" && grep -q '"records":' "$tmp/discj2.out" && ok ||
+	bad "discover -o json: $(cat "$tmp/discj2.out" "$tmp/discj2.err")"
+
+# the local port as nvme-cli names it: -w nn-0x..:pn-0x..
+HW="--fabric itest -w nn-0x20000090fb000001:pn-0x10000090fb000001"
+HW="$HW -q nqn.2014-08.org.nvmexpress:uuid:00000000-0000-4000-8000-000000000001"
+run hw "$FCNVME" id-ctrl $HW -n $NQN -a $TRADDR
+[ $rc -eq 0 ] && grep -q '^sn        : LOOP0001$' "$tmp/hw.out" && ok || bad "-w: $(cat "$tmp/hw.err")"
+run hwbad "$FCNVME" id-ctrl --fabric itest -w 0x20000090fb000001 -n $NQN
+[ $rc -eq 2 ] && [ "$(head -1 "$tmp/hwbad.err")" = "fcnvme id-ctrl: --host-traddr: '0x20000090fb000001' is not nn-0x<16 hex digits>:pn-0x<16 hex digits>" ] &&
+	ok || bad "-w bad: $(cat "$tmp/hwbad.err")"
+run hwnone "$FCNVME" id-ctrl --fabric itest -n $NQN
+[ $rc -eq 1 ] && grep -qx 'fcnvme id-ctrl: name our port: -w nn-0xWWNN:pn-0xWWPN (or --wwnn and --wwpn)' "$tmp/hwnone.err" &&
+	ok || bad "no port name: $(cat "$tmp/hwnone.err")"
+
 # list
+run listj "$FCNVME" list $H -o json
+[ $rc -eq 0 ] && json_ok "$tmp/listj.out" && grep -q '"lba_size":512' "$tmp/listj.out" && ok ||
+	bad "list json: $(cat "$tmp/listj.out" "$tmp/listj.err")"
 run list "$FCNVME" list $H
 [ $rc -eq 0 ] && grep -q "^$TRADDR  *$NQN  *1 2.10 MB  *512 B + 0 B  *nvmetfcd loop fake core  *LOOP0001" "$tmp/list.out" &&
 	ok || bad "list: $(cat "$tmp/list.out" "$tmp/list.err")"
@@ -114,7 +211,7 @@ run idc "$FCNVME" id-ctrl $H --nqn $NQN
 	grep -q "^subnqn    : $NQN\$" "$tmp/idc.out" && grep -q '^cntlid    : 0x1$' "$tmp/idc.out" &&
 	ok || bad "id-ctrl text"
 run idcj "$FCNVME" id-ctrl $H --nqn $NQN -o json
-[ $rc -eq 0 ] && grep -q '"mdts":5,' "$tmp/idcj.out" && ok || bad "id-ctrl json"
+[ $rc -eq 0 ] && grep -q '"mdts":5,' "$tmp/idcj.out" && json_ok "$tmp/idcj.out" && ok || bad "id-ctrl json"
 run idcb "$FCNVME" id-ctrl $H --nqn $NQN --raw-binary
 [ $rc -eq 0 ] && [ "$(wc -c <"$tmp/idcb.out")" -eq 4096 ] &&
 	[ "$(dd if="$tmp/idcb.out" bs=1 skip=4 count=8 2>/dev/null)" = LOOP0001 ] &&
@@ -125,7 +222,14 @@ run idn "$FCNVME" id-ns $H --nqn $NQN -n 1
 [ $rc -eq 0 ] && grep -q '^nsze      : 0x1000$' "$tmp/idn.out" &&
 	grep -q '^lbaf  0 : ms:0   lbads:9  rp:0 (in use)$' "$tmp/idn.out" && ok || bad "id-ns"
 run idn2 "$FCNVME" id-ns $H --nqn $NQN -n 2
-[ $rc -eq 1 ] && grep -q 'NVMe status 0x400b (DNR)' "$tmp/idn2.err" && ok || bad "id-ns inactive"
+[ $rc -eq 1 ] && grep -qx 'fcnvme id-ns: Identify Namespace: Invalid Namespace or Format (0x400b)' "$tmp/idn2.err" && ok || bad "id-ns inactive"
+run idnj "$FCNVME" id-ns $H --nqn $NQN -n 1 -o json
+[ $rc -eq 0 ] && json_ok "$tmp/idnj.out" && grep -q '"lbafs":' "$tmp/idnj.out" && ok || bad "id-ns json"
+# with -o json a failure is one JSON object on stderr, stdout empty
+run idn2j "$FCNVME" id-ns $H --nqn $NQN -n 2 -o json
+[ $rc -eq 1 ] && [ ! -s "$tmp/idn2j.out" ] &&
+	[ "$(cat "$tmp/idn2j.err")" = '{"error":"Identify Namespace: Invalid Namespace or Format (0x400b)","status":16395}' ] &&
+	json_ok "$tmp/idn2j.err" && ok || bad "id-ns json error: $(cat "$tmp/idn2j.err")"
 
 # write then read 1 MiB, compare
 head -c 1048576 /dev/urandom >"$tmp/w.bin"
@@ -138,7 +242,10 @@ run rd "$FCNVME" read $H --nqn $NQN -s 64 -c 2047 -d "$tmp/r.bin"
 run range "$FCNVME" read $H --nqn $NQN -s 4000 -c 200 -d "$tmp/x.bin"
 [ $rc -eq 1 ] && grep -q 'beyond namespace 1 (4096 blocks)' "$tmp/range.err" && ok || bad "range error"
 run nqn "$FCNVME" id-ctrl $H --nqn nqn.2026-01.org.example:nope
-[ $rc -eq 1 ] && grep -q 'Connect (admin): NVMe status 0x4182' "$tmp/nqn.err" && ok || bad "unknown nqn: $(cat "$tmp/nqn.err")"
+[ $rc -eq 1 ] && grep -qx 'fcnvme id-ctrl: cannot connect to nqn.2026-01.org.example:nope at nn-0x20000090fa000001:pn-0x10000090fa000001: Connect (admin): Connect Invalid Parameters (offset 256: subsysnqn in the Connect data) (0x4182)' "$tmp/nqn.err" && ok || bad "unknown nqn: $(cat "$tmp/nqn.err")"
+run nqnj "$FCNVME" id-ctrl $H --nqn nqn.2026-01.org.example:nope -o json
+[ $rc -eq 1 ] && [ "$(cat "$tmp/nqnj.err")" = '{"error":"cannot connect to nqn.2026-01.org.example:nope at nn-0x20000090fa000001:pn-0x10000090fa000001: Connect (admin): Connect Invalid Parameters (offset 256: subsysnqn in the Connect data) (0x4182)","status":16770}' ] &&
+	ok || bad "unknown nqn json: $(cat "$tmp/nqnj.err")"
 run nofab "$FCNVME" id-ctrl --nqn $NQN --wwnn 1 --wwpn 2
 [ $rc -eq 2 ] && grep -q 'is not a WWN' "$tmp/nofab.err" && ok || bad "bad wwn"
 run notgt "$FCNVME" id-ctrl $H --nqn $NQN --traddr nn-0x1:pn-0x2
@@ -161,7 +268,22 @@ FCNVME_ETC_NVME=$tmp/etc run goodhn "$FCNVME" id-ctrl $HN --nqn $NQN
 # perf --verify: clean run
 run perf "$FCNVME" perf $H --nqn $NQN -q 8 --queues 2 -o 4096 -w rw -M 70 -t 1 --verify --json
 [ $rc -eq 0 ] && grep -q '"verify_errors":0' "$tmp/perf.out" && grep -q '"p99_9":' "$tmp/perf.out" &&
-	ok || bad "perf verify: $(cat "$tmp/perf.err")"
+	json_ok "$tmp/perf.out" && grep -q '"iops":[0-9]*,' "$tmp/perf.out" &&
+	ok || bad "perf verify: $(cat "$tmp/perf.out" "$tmp/perf.err")"
+# randrw: random mixed, its read/write split reported, every read verified
+run perfrr "$FCNVME" perf $H --nqn $NQN -q 8 -o 4096 -w randrw -M 70 -t 1 --seed 42 --verify --output-format json
+[ $rc -eq 0 ] && json_ok "$tmp/perfrr.out" && grep -q '"workload":"randrw"' "$tmp/perfrr.out" &&
+	grep -q '"rwmixread":70,' "$tmp/perfrr.out" && grep -q '"seed":42,' "$tmp/perfrr.out" &&
+	grep -q '"verify_errors":0' "$tmp/perfrr.out" && grep -q '"errors":0' "$tmp/perfrr.out" &&
+	python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); sys.exit(not (r["reads"] > 0 and r["writes"] > 0 and r["reads"] + r["writes"] == r["ios"] and 0.6 < r["reads"] / r["ios"] < 0.8 and r["read_iops"] > r["write_iops"]))' "$tmp/perfrr.out" &&
+	ok || bad "perf randrw: $(cat "$tmp/perfrr.out" "$tmp/perfrr.err")"
+run perft "$FCNVME" perf $H --nqn $NQN -q 4 -o 4096 -w randrw -M 30 -t 1
+[ $rc -eq 0 ] && grep -q '^randrw (30% reads) 4096 B, qd 4 x 1 queue(s), ' "$tmp/perft.out" &&
+	grep -q '^  read IOPS [0-9.]*   write IOPS [0-9.]*$' "$tmp/perft.out" && ok ||
+	bad "perf randrw text: $(cat "$tmp/perft.out")"
+run perfw "$FCNVME" perf $H --nqn $NQN -w randrandom
+[ $rc -eq 2 ] && grep -qx "fcnvme perf: --workload: 'randrandom' is not one of read, write, randread, randwrite, rw, randrw" "$tmp/perfw.err" &&
+	ok || bad "perf bad workload: $(cat "$tmp/perfw.err")"
 
 # perf --verify must catch a byte flipped by the target in its 50th read
 stop_target

@@ -80,16 +80,17 @@ for f in /usr/sbin/nvmetfcd /usr/sbin/fcnvmectl /usr/bin/fcnvme /usr/bin/softhba
 done
 # Every manual page and completion script make install produced is packaged
 # (dh_missing fails the build otherwise) and reads cleanly once installed.
-for f in /usr/share/man/man8/softhba-vmport.8.gz /usr/share/man/man8/nvmetfcd.8.gz \
-	/usr/share/man/man5/nvmetfcd.conf.5.gz /usr/share/man/man8/fcnvmectl.8.gz \
-	/usr/share/man/man8/softhbactl.8.gz; do
+for f in /usr/share/man/man1/fcnvme.1.gz /usr/share/man/man8/softhba-vmport.8.gz \
+	/usr/share/man/man8/nvmetfcd.8.gz /usr/share/man/man5/nvmetfcd.conf.5.gz \
+	/usr/share/man/man8/fcnvmectl.8.gz /usr/share/man/man8/softhbactl.8.gz; do
 	if [ -e "$f" ] && [ -z "$(man --warnings -l "$f" 2>&1 >/dev/null)" ]; then
 		ok "installed $f, man reads it without warnings"
 	else
 		ko "manual page $f missing or warns"
 	fi
 done
-for f in /usr/share/bash-completion/completions/softhba-vmport \
+for f in /usr/share/bash-completion/completions/fcnvme \
+	/usr/share/bash-completion/completions/softhba-vmport \
 	/usr/share/bash-completion/completions/fcnvmectl \
 	/usr/share/bash-completion/completions/softhbactl; do
 	bash --norc -c "source $f && complete -p ${f##*/}" >/dev/null 2>&1 &&

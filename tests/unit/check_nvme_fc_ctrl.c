@@ -499,7 +499,10 @@ START_TEST(test_dnr_gives_up)
 	ctrl = c2;
 	ck_assert_int_eq(run_until(FCNVME_HOST_CTRL_DEAD, 400), 0);
 	ck_assert_ptr_nonnull(
-		strstr(fcnvme_host_ctrl_reason(ctrl), "Connect (admin): NVMe status 0x4182"));
+		strstr(fcnvme_host_ctrl_reason(ctrl),
+		       "Connect (admin): Connect Invalid Parameters (offset 256: subsysnqn in the "
+		       "Connect data) (0x4182)"));
+	ck_assert_uint_eq(fcnvme_host_ctrl_reason_status(ctrl), 0x4182);
 	attempts = loop_core_stats(lp.core)->connects;
 	fake_now += 20 * NS_PER_S;
 	pump(20);

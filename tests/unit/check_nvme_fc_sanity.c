@@ -330,7 +330,8 @@ START_TEST(test_sanity_effects_fails)
 	st->fail_opcode = nvme_admin_get_log_page;
 	st->fail_status = NVME_SC_INTERNAL;
 	st->fail_count = 1;
-	expect_refused(LOOP_SUBNQN, "Get Log Page (Commands Supported and Effects): NVMe status",
+	expect_refused(LOOP_SUBNQN,
+		       "Get Log Page (Commands Supported and Effects): Internal Error (0x0006)",
 		       false);
 }
 END_TEST

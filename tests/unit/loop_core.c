@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <stddef.h>
 #include <string.h>
 
 #include <fcnvme/nvme.h>
@@ -151,8 +152,11 @@ static uint16_t loop_core_connect(struct loop_csq *sq, struct nvmet_fc_req *req,
 		return NVME_SC_SGL_INVALID_DATA | NVME_SC_DNR;
 	core->st.connects++;
 	if (strncmp(d->subsysnqn, core->subnqn, sizeof(d->subsysnqn)) &&
-	    (sq->qid || strncmp(d->subsysnqn, LOOP_DISC_NQN, sizeof(d->subsysnqn))))
+	    (sq->qid || strncmp(d->subsysnqn, LOOP_DISC_NQN, sizeof(d->subsysnqn)))) {
+		/* the offending field, as the daemon's core says it (IATTR 1: data) */
+		*res = (1u << 16) | offsetof(struct nvmf_connect_data, subsysnqn);
 		return NVME_SC_CONNECT_INVALID_PARAM | NVME_SC_DNR;
+	}
 	if (sq->qid == 0) {
 		for (i = 0; i < LOOP_CORE_MAX_CTRL; i++)
 			if (!core->ctrls[i].used)
@@ -166,8 +170,10 @@ static uint16_t loop_core_connect(struct loop_csq *sq, struct nvmet_fc_req *req,
 		sq->ctrl = &core->ctrls[i];
 	} else {
 		sq->ctrl = loop_core_find_ctrl(core, sq->assoc_id);
-		if (!sq->ctrl || le16toh(d->cntlid) != sq->ctrl->cntlid)
+		if (!sq->ctrl || le16toh(d->cntlid) != sq->ctrl->cntlid) {
+			*res = (1u << 16) | offsetof(struct nvmf_connect_data, cntlid);
 			return NVME_SC_CONNECT_INVALID_PARAM | NVME_SC_DNR;
+		}
 	}
 	*res = sq->ctrl->cntlid;
 	return 0;

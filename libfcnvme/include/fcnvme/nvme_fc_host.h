@@ -123,9 +123,13 @@ const char *fcnvme_host_ctrl_state_name(enum fcnvme_host_ctrl_state st);
 
 /*
  * Why the last connect attempt or association failed (a fixed-size
- * English sentence, e.g. "Connect (admin): status 0x4182"), or "" if none.
+ * English sentence, e.g. "Connect (admin): Connect Invalid Host: host H is
+ * not allowed on S (0x4184)", fcnvme/nvme_status.h), or "" if none.
  */
 const char *fcnvme_host_ctrl_reason(const struct fcnvme_host_ctrl *ctrl);
+/* The NVMe status (CQE status without the phase bit) of the command whose
+ * refusal the reason reports, or 0 when the reason is not an NVMe status. */
+uint16_t fcnvme_host_ctrl_reason_status(const struct fcnvme_host_ctrl *ctrl);
 
 /* Facts about a live controller (valid once LIVE was reached). */
 struct fcnvme_host_ctrl_info {

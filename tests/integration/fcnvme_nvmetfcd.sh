@@ -1,0 +1,97 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
+# fcnvme against the real nvmetfcd: a host the subsystem does not allow
+# gets the Connect status decoded from the target's response (text and
+# JSON), and perf --verify's prefill of a large namespace stops promptly on
+# SIGINT and on SIGTERM with exit status 130 and a clear message, shows its
+# progress on a terminal (script(1) gives it one) and nothing otherwise.
+NAME=fcnvme_nvmetfcd
+. "$(dirname "$0")/lib.sh"
+
+TRADDR=nn-0x20000090fa000001:pn-0x10000090fa000001
+cat >"$tmp/nvmetfcd.conf" <<CONF
+ports = (
+	{
+		name = "p0";
+		dev = "soft:$FABRIC";
+		wwnn = "0x20000090fa000001";
+		wwpn = "0x10000090fa000001";
+	}
+);
+subsystems = (
+	{
+		nqn = "$DEMO_NQN";
+		allow_any_host = false;
+		hosts = [ "$HOSTNQN" ];
+		ports = [ "p0" ];
+		namespaces = ( { nsid = 1; backend = "null"; size = "64G"; } );
+	}
+);
+CONF
+fabric_create
+daemon_start "$tmp/nvmetfcd.conf" || exit 1
+
+# A host that is not in the subsystem's list.
+OTHER=nqn.2014-08.org.nvmexpress:uuid:00000000-0000-4000-8000-000000000002
+HO="--fabric $FABRIC -w nn-0x20000090fb000002:pn-0x10000090fb000002 -q $OTHER"
+"$B/tools/fcnvme" id-ctrl $HO -n "$DEMO_NQN" >"$tmp/deny.out" 2>"$tmp/deny.err"
+rc=$?
+check "refused host: exit 1" [ $rc -eq 1 ]
+check "refused host: decoded status ($(cat "$tmp/deny.err"))" [ "$(cat "$tmp/deny.err")" = \
+	"fcnvme id-ctrl: cannot connect to $DEMO_NQN at $TRADDR: Connect (admin): Connect Invalid Host: host $OTHER is not allowed on $DEMO_NQN (0x4184)" ]
+"$B/tools/fcnvme" id-ctrl $HO -n "$DEMO_NQN" -o json >"$tmp/denyj.out" 2>"$tmp/denyj.err"
+rc=$?
+check "refused host, JSON: exit 1, stdout empty" [ $rc -eq 1 ] && [ ! -s "$tmp/denyj.out" ]
+check "refused host, JSON: one object on stderr ($(cat "$tmp/denyj.err"))" python3 -c '
+import json, sys
+o = json.loads(open(sys.argv[1]).read())
+sys.exit(o != {"error": "cannot connect to %s at %s: Connect (admin): Connect Invalid Host: host %s is not allowed on %s (0x4184)" % (sys.argv[2], sys.argv[3], sys.argv[4], sys.argv[2]), "status": 0x4184})
+' "$tmp/denyj.err" "$DEMO_NQN" "$TRADDR" "$OTHER"
+
+# The prefill of 64 GiB takes minutes: a signal must end it within ~2 s.
+# prefill_stop SIG NAME [prefix...]: start perf --verify, send SIG after 1 s
+prefill_stop() {
+	local sig=$1 name=$2 pid t0 t1 rc
+	shift 2
+	"$@" "$B/tools/fcnvme" perf $(host 1) -n 1 --nqn "$DEMO_NQN" -q 8 -o 4096 -w randread \
+		-t 5 --verify >"$tmp/$name.out" 2>"$tmp/$name.err" &
+	pid=$!
+	sleep 1
+	t0=$(date +%s%N)
+	kill -"$sig" $pid
+	wait $pid
+	rc=$?
+	t1=$(date +%s%N)
+	echo "$name: stopped $(( (t1 - t0) / 1000000 )) ms after SIG$sig, exit $rc"
+	check "$name: ends within 2 s of SIG$sig" [ $(( (t1 - t0) / 1000000 )) -lt 2000 ]
+	check "$name: exit status 130 (was $rc)" [ $rc -eq 130 ]
+	check "$name: says so ($(tail -c 300 "$tmp/$name.err"))" \
+		grep -Eq "fcnvme perf: prefill interrupted after [0-9]+ of 65536 MiB; nothing measured" "$tmp/$name.err"
+	check "$name: no result printed" [ ! -s "$tmp/$name.out" ]
+}
+prefill_stop INT int
+prefill_stop TERM term
+check_not "no progress when stderr is not a terminal" grep -q 'prefill  *[0-9]*%' "$tmp/int.err"
+if command -v script >/dev/null 2>&1; then
+	# script runs perf on a pseudo-terminal (exec: perf is script's child,
+	# and the signal goes to perf itself)
+	SHELL=/bin/sh script -qefc "exec $B/tools/fcnvme perf $(host 1) -n 1 --nqn $DEMO_NQN -q 8 -o 4096 -w randread -t 5 --verify" \
+		"$tmp/tty.log" >/dev/null 2>&1 &
+	spid=$!
+	for _ in $(seq 100); do
+		ppid=$(pgrep -P $spid 2>/dev/null | head -1)
+		[ -n "$ppid" ] && break
+		sleep 0.05
+	done
+	sleep 1
+	[ -n "$ppid" ] && kill -INT "$ppid"
+	wait $spid
+	check "progress on a terminal" grep -Eq 'fcnvme perf: prefill +[0-9]+% \([0-9]+ of 65536 MiB\)' "$tmp/tty.log"
+	check "interrupted on a terminal" grep -q 'prefill interrupted after' "$tmp/tty.log"
+else
+	echo "$NAME: script(1) not found; terminal progress not tested"
+fi
+# the host port left the fabric: perf still works after all that
+check "perf after the interrupted ones" quiet "$B/tools/fcnvme" perf $(host 1) --nqn "$DEMO_NQN" \
+	-q 4 -o 4096 -w randrw -t 1
+finish
