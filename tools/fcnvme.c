@@ -98,7 +98,7 @@ static const struct cli_section fcnvme_sections[] = {
 	  "on stderr." },
 	{ "exit status",
 	  "0 success; 1 the command failed (the reason on stderr: a line, or with -o json a JSON "
-	  "object {\"error\": \"...\", \"status\": N} whose status is the NVMe status when there is "
+	  "object {\"error\": {\"message\": \"...\", \"status\": N}} whose status is the NVMe status when there is "
 	  "one); 2 bad usage; perf: 130 when SIGINT or SIGTERM stopped the --verify prefill." },
 	{ "see also", "nvmetfcd(8), fcnvmectl(8), softhbactl(8), nvme(1), nvme-discover(1)." },
 	{ NULL, NULL },

@@ -117,7 +117,7 @@ typedef int fcnvme_opt_fn(void *arg, int key, const char *val);
  * (exit 2). */
 int fcnvme_parse(struct fcnvme_ctx *x, int argc, char **argv, fcnvme_opt_fn *own, void *arg);
 /* A failure: "fcnvme CMD: message" on stderr, or with -o json the object
- * {"error": "message", "status": N} (status: the NVMe status, or omitted)
+ * {"error": {"message": "...", "status": N}} (status: the NVMe status, or omitted)
  * on stderr. status < 0: none. */
 void fcnvme_fail(struct fcnvme_ctx *x, int status, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));

@@ -259,11 +259,14 @@ void fcnvme_fail(struct fcnvme_ctx *x, int status, const char *fmt, ...)
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	if (x->o.json) {
-		json_object *o = json_object_new_object();
+		/* the shape of fcnvmectl's and softhbactl's error objects, with
+		 * the NVMe status instead of an errno value */
+		json_object *o = json_object_new_object(), *e = json_object_new_object();
 
-		json_object_object_add(o, "error", json_object_new_string(msg));
+		json_object_object_add(e, "message", json_object_new_string(msg));
 		if (status >= 0)
-			json_object_object_add(o, "status", json_object_new_int(status));
+			json_object_object_add(e, "status", json_object_new_int(status));
+		json_object_object_add(o, "error", e);
 		fprintf(stderr, "%s\n",
 			json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN |
 								  JSON_C_TO_STRING_NOSLASHESCAPE));

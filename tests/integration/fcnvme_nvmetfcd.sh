@@ -45,7 +45,7 @@ check "refused host, JSON: exit 1, stdout empty" [ $rc -eq 1 ] && [ ! -s "$tmp/d
 check "refused host, JSON: one object on stderr ($(cat "$tmp/denyj.err"))" python3 -c '
 import json, sys
 o = json.loads(open(sys.argv[1]).read())
-sys.exit(o != {"error": "cannot connect to %s at %s: Connect (admin): Connect Invalid Host: host %s is not allowed on %s (0x4184)" % (sys.argv[2], sys.argv[3], sys.argv[4], sys.argv[2]), "status": 0x4184})
+sys.exit(o != {"error": {"message": "cannot connect to %s at %s: Connect (admin): Connect Invalid Host: host %s is not allowed on %s (0x4184)" % (sys.argv[2], sys.argv[3], sys.argv[4], sys.argv[2]), "status": 0x4184}})
 ' "$tmp/denyj.err" "$DEMO_NQN" "$TRADDR" "$OTHER"
 
 # The prefill of 64 GiB takes minutes: a signal must end it within ~2 s.

@@ -228,7 +228,7 @@ run idnj "$FCNVME" id-ns $H --nqn $NQN -n 1 -o json
 # with -o json a failure is one JSON object on stderr, stdout empty
 run idn2j "$FCNVME" id-ns $H --nqn $NQN -n 2 -o json
 [ $rc -eq 1 ] && [ ! -s "$tmp/idn2j.out" ] &&
-	[ "$(cat "$tmp/idn2j.err")" = '{"error":"Identify Namespace: Invalid Namespace or Format (0x400b)","status":16395}' ] &&
+	[ "$(cat "$tmp/idn2j.err")" = '{"error":{"message":"Identify Namespace: Invalid Namespace or Format (0x400b)","status":16395}}' ] &&
 	json_ok "$tmp/idn2j.err" && ok || bad "id-ns json error: $(cat "$tmp/idn2j.err")"
 
 # write then read 1 MiB, compare
@@ -244,7 +244,7 @@ run range "$FCNVME" read $H --nqn $NQN -s 4000 -c 200 -d "$tmp/x.bin"
 run nqn "$FCNVME" id-ctrl $H --nqn nqn.2026-01.org.example:nope
 [ $rc -eq 1 ] && grep -qx 'fcnvme id-ctrl: cannot connect to nqn.2026-01.org.example:nope at nn-0x20000090fa000001:pn-0x10000090fa000001: Connect (admin): Connect Invalid Parameters (offset 256: subsysnqn in the Connect data) (0x4182)' "$tmp/nqn.err" && ok || bad "unknown nqn: $(cat "$tmp/nqn.err")"
 run nqnj "$FCNVME" id-ctrl $H --nqn nqn.2026-01.org.example:nope -o json
-[ $rc -eq 1 ] && [ "$(cat "$tmp/nqnj.err")" = '{"error":"cannot connect to nqn.2026-01.org.example:nope at nn-0x20000090fa000001:pn-0x10000090fa000001: Connect (admin): Connect Invalid Parameters (offset 256: subsysnqn in the Connect data) (0x4182)","status":16770}' ] &&
+[ $rc -eq 1 ] && [ "$(cat "$tmp/nqnj.err")" = '{"error":{"message":"cannot connect to nqn.2026-01.org.example:nope at nn-0x20000090fa000001:pn-0x10000090fa000001: Connect (admin): Connect Invalid Parameters (offset 256: subsysnqn in the Connect data) (0x4182)","status":16770}}' ] &&
 	ok || bad "unknown nqn json: $(cat "$tmp/nqnj.err")"
 run nofab "$FCNVME" id-ctrl --nqn $NQN --wwnn 1 --wwpn 2
 [ $rc -eq 2 ] && grep -q 'is not a WWN' "$tmp/nofab.err" && ok || bad "bad wwn"
