@@ -29,6 +29,8 @@
 
 #include <json-c/json.h>
 
+#include <fcnvmecli/json.h>
+
 #include <fcnvme/clock.h>
 #include <fcnvme/hist.h>
 
@@ -375,16 +377,6 @@ static int perf_parse_wl(const char *s, enum perf_wl *wl)
 	return -1;
 }
 
-/* A number with a fixed number of decimals in JSON (json-c would print
- * a double with 17 significant digits). */
-static json_object *perf_json_fixed(double v, int decimals)
-{
-	char buf[64];
-
-	snprintf(buf, sizeof(buf), "%.*f", decimals, v);
-	return json_object_new_double_s(v, buf);
-}
-
 static void perf_report(struct perf *pf, double secs, double cpu, bool json)
 {
 	double iops = secs > 0 ? (double)pf->done / secs : 0;
@@ -410,7 +402,7 @@ static void perf_report(struct perf *pf, double secs, double cpu, bool json)
 		json_object_object_add(o, "queue_depth", json_object_new_int64(pf->depth));
 		json_object_object_add(o, "queues", json_object_new_int(pf->queues));
 		json_object_object_add(o, "seed", json_object_new_uint64(pf->seed));
-		json_object_object_add(o, "seconds", perf_json_fixed(secs, 3));
+		json_object_object_add(o, "seconds", cli_json_fixed(secs, 3));
 		json_object_object_add(o, "ios", json_object_new_uint64(pf->done));
 		json_object_object_add(o, "reads", json_object_new_uint64(pf->reads));
 		json_object_object_add(o, "writes", json_object_new_uint64(pf->writes));
@@ -419,14 +411,14 @@ static void perf_report(struct perf *pf, double secs, double cpu, bool json)
 				       json_object_new_uint64((uint64_t)(riops + 0.5)));
 		json_object_object_add(o, "write_iops",
 				       json_object_new_uint64((uint64_t)(wiops + 0.5)));
-		json_object_object_add(o, "mib_s", perf_json_fixed(mibs, 2));
-		json_object_object_add(l, "avg", perf_json_fixed(avg, 1));
-		json_object_object_add(l, "p50", perf_json_fixed(p50, 1));
-		json_object_object_add(l, "p99", perf_json_fixed(p99, 1));
-		json_object_object_add(l, "p99_9", perf_json_fixed(p999, 1));
-		json_object_object_add(l, "max", perf_json_fixed((double)pf->lat_max / 1000.0, 1));
+		json_object_object_add(o, "mib_s", cli_json_fixed(mibs, 2));
+		json_object_object_add(l, "avg", cli_json_fixed(avg, 1));
+		json_object_object_add(l, "p50", cli_json_fixed(p50, 1));
+		json_object_object_add(l, "p99", cli_json_fixed(p99, 1));
+		json_object_object_add(l, "p99_9", cli_json_fixed(p999, 1));
+		json_object_object_add(l, "max", cli_json_fixed((double)pf->lat_max / 1000.0, 1));
 		json_object_object_add(o, "latency_us", l);
-		json_object_object_add(o, "cpu_percent", perf_json_fixed(cpup, 1));
+		json_object_object_add(o, "cpu_percent", cli_json_fixed(cpup, 1));
 		json_object_object_add(o, "errors", json_object_new_uint64(pf->errors));
 		json_object_object_add(o, "verify", json_object_new_boolean(pf->verify));
 		json_object_object_add(o, "verify_errors",

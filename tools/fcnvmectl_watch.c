@@ -22,6 +22,8 @@
 
 #include <json-c/json.h>
 
+#include <fcnvmecli/json.h>
+
 #include <fcnvme/err.h>
 #include <fcnvme/num.h>
 #include <fcnvmectl/client.h>
@@ -116,7 +118,8 @@ static void row_id(const struct ctl_stat_row *r, char *buf, size_t len)
 	}
 }
 
-/* One JSON line: snake_case keys. */
+/* One JSON line: snake_case keys; seconds with 3 decimals, rates with 1
+ * (MB/s 2), as the text columns. */
 static void print_json(unsigned long nr, const struct ctl_stat_row *r, const struct ctl_stat_row *b,
 		       const struct fcnvme_hist *lat, const char *id, double secs)
 {
@@ -125,17 +128,16 @@ static void print_json(unsigned long nr, const struct ctl_stat_row *r, const str
 	json_object_object_add(o, "interval", json_object_new_int64((int64_t)nr));
 	json_object_object_add(o, "object", json_object_new_string(fcnvme_obj_name(r->obj)));
 	json_object_object_add(o, "id", json_object_new_string(id));
-	json_object_object_add(o, "seconds", json_object_new_double(secs));
-	json_object_object_add(o, "iops",
-			       json_object_new_double((double)(r->cmds - b->cmds) / secs));
+	json_object_object_add(o, "seconds", cli_json_fixed(secs, 3));
+	json_object_object_add(o, "iops", cli_json_fixed((double)(r->cmds - b->cmds) / secs, 1));
 	json_object_object_add(
 		o, "read_mb_s",
-		json_object_new_double((double)(r->read_bytes - b->read_bytes) / 1e6 / secs));
+		cli_json_fixed((double)(r->read_bytes - b->read_bytes) / 1e6 / secs, 2));
 	json_object_object_add(
 		o, "write_mb_s",
-		json_object_new_double((double)(r->write_bytes - b->write_bytes) / 1e6 / secs));
+		cli_json_fixed((double)(r->write_bytes - b->write_bytes) / 1e6 / secs, 2));
 	json_object_object_add(o, "errors_s",
-			       json_object_new_double((double)(r->errors - b->errors) / secs));
+			       cli_json_fixed((double)(r->errors - b->errors) / secs, 1));
 	json_object_object_add(
 		o, "lat_p50_ns",
 		json_object_new_uint64(fcnvme_hist_percentile(lat, 500000, UINT64_MAX)));

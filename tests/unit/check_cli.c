@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "fcnvmecli/doc.h"
+#include "fcnvmecli/json.h"
 #include "fcnvmecli/output.h"
 
 /* ---- output format ------------------------------------------------------ */
@@ -52,6 +53,22 @@ START_TEST(test_fmt_names)
 	ck_assert_str_eq(n[1], "openmetrics");
 	ck_assert_ptr_null(n[2]);
 	ck_assert_ptr_null(cli_fmt_names(0)[0]);
+}
+END_TEST
+
+START_TEST(test_json_fixed)
+{
+	json_object *o = json_object_new_object();
+
+	json_object_object_add(o, "s", cli_json_fixed(1.0002477430025465, 3));
+	json_object_object_add(o, "r", cli_json_fixed(2655.9379779507653, 2));
+	json_object_object_add(o, "z", cli_json_fixed(0.0, 1));
+	json_object_object_add(o, "n", cli_json_fixed(-0.25, 1));
+	json_object_object_add(o, "i", cli_json_fixed(7.5, 0));
+	ck_assert_str_eq(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN),
+			 "{\"s\":1.000,\"r\":2655.94,\"z\":0.0,\"n\":-0.2,\"i\":8}");
+	ck_assert(json_object_get_double(json_object_object_get(o, "r")) == 2655.9379779507653);
+	json_object_put(o);
 }
 END_TEST
 
@@ -571,6 +588,7 @@ int main(void)
 
 	tcase_add_test(fmt, test_fmt_parse);
 	tcase_add_test(fmt, test_fmt_names);
+	tcase_add_test(fmt, test_json_fixed);
 	suite_add_tcase(s, fmt);
 	tcase_add_test(man, test_man_exact);
 	tcase_add_test(man, test_man_settings);

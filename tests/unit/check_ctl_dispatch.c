@@ -119,6 +119,19 @@ static void teardown(void)
 	d.conf = NULL;
 }
 
+static bool cli_alias(const struct ctlverb *v)
+{
+	if (v->verb && !strcmp(v->object, "config") && !strcmp(v->verb, "export")) {
+		ck_assert_uint_eq(v->cmd, FCNVME_CMD_CONFIG_SHOW);
+		return true;
+	}
+	if (v->verb && !strcmp(v->object, "config") && !strcmp(v->verb, "import")) {
+		ck_assert_uint_eq(v->cmd, FCNVME_CMD_CONFIG_RELOAD);
+		return true;
+	}
+	return false;
+}
+
 START_TEST(every_command_covered)
 {
 	unsigned int c, a;
@@ -126,8 +139,12 @@ START_TEST(every_command_covered)
 
 	for (c = 1; c <= FCNVME_CMD_MAX; c++) {
 		ck_assert_msg(ctl_handlers[c] != NULL, "%s has no handler", fcnvme_cmds[c].name);
+		/* one entry each, besides the two words fcnvmectl_config.c
+		 * rewrites before sending: config export (a config show
+		 * printed as JSON) and config import (a config reload of the
+		 * converted file) */
 		for (i = 0, n = 0; i < ctl_nverbs; i++)
-			if (ctl_verbs[i].cmd == c)
+			if (ctl_verbs[i].cmd == c && !cli_alias(&ctl_verbs[i]))
 				n++;
 		ck_assert_msg(n == 1, "%s has %zu CLI entries", fcnvme_cmds[c].name, n);
 	}
