@@ -13,8 +13,10 @@
  * 100 ms the timer reads the object (on a watch notify, and every
  * heartbeat_ms), applies
  * subsystems and namespaces to the core, decides liveness (a node whose
- * hb did not move for dead_ms of *our* clock is lost: no clock sync
- * needed), and sets each group's ANA state on our ports: optimized when we
+ * hb did not move for dead_ms of *our* clock, as of our last read, is
+ * lost: no clock sync needed, and time we spend elsewhere, e.g. opening
+ * images, never ages the others), and sets each group's ANA state on our
+ * ports: optimized when we
  * own it, non-optimized when a live node does, change while it is being
  * taken over. The successor of a lost owner (the next live node by id
  * after it, wrapping) takes its groups: under the object's lock it checks
@@ -97,6 +99,7 @@ struct cluster {
 	bool st_ok;
 	struct event *timer;
 	uint64_t next_read_ms;
+	uint64_t read_ms; /* our clock when the view was read */
 	/* The heartbeat thread: it alone writes node/NAME. */
 	pthread_t hb_thread;
 	bool hb_running;		 /* [ctl] */
@@ -225,6 +228,7 @@ static int cl_read(struct cluster *cl)
 	}
 	memcpy(cl->view.nodes, v->nodes, sizeof(v->nodes));
 	cl->view.nr_nodes = v->nr_nodes;
+	cl->read_ms = now;
 	memcpy(cl->view.groups, v->groups, sizeof(v->groups));
 	memcpy(cl->view.subsys, v->subsys, sizeof(v->subsys));
 	cl->view.nr_subsys = v->nr_subsys;
@@ -234,11 +238,15 @@ static int cl_read(struct cluster *cl)
 	return 0;
 }
 
+/* Whether n was alive when we last read the object. Not against the
+ * clock now: after a read we may spend seconds opening images (or a
+ * command may wait while the control thread is busy), and a live node
+ * whose beats we simply did not look at meanwhile must not be fenced. */
 static bool cl_alive(struct cluster *cl, const struct cl_node *n)
 {
 	if (!strcmp(n->name, cl->cfg.node))
 		return !cl->fenced;
-	return fcnvme_clock_ms() - n->seen_ms < cl->cfg.dead_ms;
+	return cl->read_ms - n->seen_ms < cl->cfg.dead_ms;
 }
 
 /* ---- applying subsystems and namespaces --------------------------------- */
@@ -670,12 +678,27 @@ static void cl_fenced(struct cluster *cl)
 	log_info("cluster: rejoined with a new client (%s)", cl->st.addrs);
 }
 
+/* Read the object into the view; false when that failed (fenced: handled). */
+static bool cl_read_view(struct cluster *cl)
+{
+	int rc = cl_read(cl);
+
+	if (rc == -ESHUTDOWN) {
+		cl_fenced(cl);
+		return false;
+	}
+	if (rc) {
+		log_warnx("cluster: reading the state: %s", strerror(-rc));
+		return false;
+	}
+	return true;
+}
+
 static void cl_timer_cb(evutil_socket_t fd, short what, void *arg)
 {
 	struct cluster *cl = arg;
 	uint64_t now = fcnvme_clock_ms();
 	bool due = now >= cl->next_read_ms;
-	int rc;
 
 	(void)fd;
 	(void)what;
@@ -694,16 +717,14 @@ static void cl_timer_cb(evutil_socket_t fd, short what, void *arg)
 			cl_recover_ns(cl);
 		}
 	}
-	rc = cl_read(cl);
-	if (rc == -ESHUTDOWN) {
-		cl_fenced(cl);
+	if (!cl_read_view(cl))
 		return;
-	}
-	if (rc) {
-		log_warnx("cluster: reading the state: %s", strerror(-rc));
-		return;
-	}
+	now = fcnvme_clock_ms();
 	cl_reconcile(cl);
+	/* Opening images can take seconds: decide on owners from a fresh
+	 * read, not from one the others have beaten since. */
+	if (fcnvme_clock_ms() - now >= cl->cfg.heartbeat_ms && !cl_read_view(cl))
+		return;
 	cl_groups(cl);
 }
 
@@ -945,6 +966,12 @@ int cluster_group_move(struct fcd *d, uint32_t grpid, const char *node, char *er
 	if (!grpid || grpid > TGT_MAX_ANAGRP) {
 		snprintf(err, errlen, "ANA group id must be 1-%u", TGT_MAX_ANAGRP);
 		return -EINVAL;
+	}
+	/* judge the target on a fresh read, not on one made before the
+	 * control thread last had other work */
+	if (!cl_read_view(cl) || !cl->st_ok) {
+		snprintf(err, errlen, "cannot read the cluster state");
+		return -EIO;
 	}
 	n = cl_node_find(&cl->view, node);
 	if (!n || !cl_alive(cl, n)) {

@@ -10,7 +10,9 @@
 # optimized for the load's group is killed with SIGKILL: the other one
 # fences it (its addresses are in the OSD blocklist), takes the group over
 # and the load finishes with zero errors. The killed node restarts, rejoins
-# as a non-owner and gets its group back with `cluster move-group`.
+# as a non-owner (the seconds it spends opening its images must not make
+# it take the live node for lost: neither node ever fences the other while
+# it beats) and gets its group back with `cluster move-group`.
 E2E_NAME=rbd_nodes
 . "$top_srcdir/tests/e2e/lib.sh"
 . "$top_srcdir/tests/e2e/ceph_lib.sh"
@@ -32,19 +34,35 @@ node_conf() {
 		-e "s|@KEYRING@|$tmp/ceph/keyring|g" -e "s|@NODE@|$1|g" -e "s|@NODE_ID@|$2|g" \
 		-e "s|@ID@|e$2|g" -e "s|@GROUP@|$3|g" "$E2E_SRC/rbd_node.conf.in" >"$tmp/$1.conf"
 }
+# (a restart appends to the log: only this start's lines count)
 start_node() {
 	mkdir -p "$tmp/state-$1"
 	echo "---- start" >>"$tmp/$1.log"
+	from=$(($(wc -l <"$tmp/$1.log") + 1))
+	t_start=$(date +%s.%N)
 	"$NVMETFCD" -f -c "$tmp/$1.conf" -s "$tmp/$1.sock" -S "$tmp/state-$1" \
 		>>"$tmp/$1.log" 2>&1 &
 	eval "PID_$1=$!"
 	e2e_pids="$e2e_pids $!"
-	if ! e2e_wait_for 20 sh -c "grep -q ' ready (config' '$tmp/$1.log' &&
+	if ! e2e_wait_for 20 sh -c "tail -n +$from '$tmp/$1.log' | grep -q ' ready (config' &&
 		'$FCNVMECTL' -s '$tmp/$1.sock' status >/dev/null 2>&1"; then
-		ko "node $1 did not become ready"
+		ko "node $1 did not become ready within 20 s"
 		sed "s/^/  $1: /" "$tmp/$1.log" | tail -30
 		e2e_finish
 	fi
+	echo "node $1 ready in $(awk -v a="$t_start" -v b="$(date +%s.%N)" 'BEGIN{printf "%.1f", b-a}') s"
+}
+# cluster_logs: what both nodes' cluster code said last (after a failed check)
+cluster_logs() {
+	for l in a b; do grep 'cluster:\|---- start' "$tmp/$l.log" | tail -12 | sed "s/^/  $l: /"; done
+	$CA cluster nodes 2>&1 | sed 's/^/  a sees: /'
+	$CB cluster nodes 2>&1 | sed 's/^/  b sees: /'
+}
+# check_cl DESCRIPTION CMD...: check, and show cluster_logs when it fails
+check_cl() {
+	d=$1
+	shift
+	if "$@"; then ok "$d"; else ko "$d"; cluster_logs; fi
 }
 CA="$FCNVMECTL -s $tmp/a.sock"
 CB="$FCNVMECTL -s $tmp/b.sock"
@@ -132,28 +150,34 @@ grep -E 'path|ANA' "$m.log" | tail -8 | sed 's/^/  mount: /'
 
 # node a comes back: rejoins without its group, then gets it back
 start_node a
-check "node a rejoined as non-owner of group 1" e2e_wait_for 10 sh -c \
+# (opening its images takes node a a while; node b beat all along, so a
+# must not take b for lost and fence it)
+check_cl "node a rejoined as non-owner of group 1" e2e_wait_for 10 sh -c \
 	"$CA cluster groups | grep -Eq '^1 +b +non-optimized'"
 # node b must have seen node a's heartbeat again before it hands the group
 # over (node a's own view comes first)
-check "node b sees node a alive again" e2e_wait_for 15 sh -c \
+check_cl "node b sees node a alive again" e2e_wait_for 15 sh -c \
 	"$CB cluster nodes | grep -Eq '^a +[0-9]+ +yes '"
-check "cluster move-group 1 a" $CB cluster move-group 1 a
-check "node a is optimized for group 1 again" e2e_wait_for 10 sh -c \
+check_cl "cluster move-group 1 a" $CB cluster move-group 1 a
+check_cl "node a is optimized for group 1 again" e2e_wait_for 10 sh -c \
 	"$CA cluster groups | grep -Eq '^1 +a +optimized' && $CB cluster groups | grep -Eq '^1 +a +non-optimized'"
+check_cl "node a never fenced node b, which never stopped beating" \
+	sh -c "! grep -q 'fenced b (' '$tmp/a.log'"
+check_cl "node b was never fenced" sh -c "! grep -q 'this node was fenced' '$tmp/b.log'"
 e2e_fio after-move --name=aftermove --filename="$m/ns1" $F --rw=randwrite \
 	--bs=4k --size=4m --offset=128m --verify=md5 --randseed="$SEED"
 
 e2e_umount "$m" "$pm"
-for n in a b; do
-	eval "p=\$PID_$n"
+# (not n or i: e2e_wait_for uses those)
+for node in a b; do
+	eval "p=\$PID_$node"
 	kill -TERM "$p" 2>/dev/null
 	e2e_wait_for 15 sh -c "! kill -0 $p 2>/dev/null" || kill -KILL "$p" 2>/dev/null
-	if wait "$p" && e2e_sanitizer_free "$tmp/$n.log"; then
-		ok "node $n stopped cleanly"
+	if wait "$p" && e2e_sanitizer_free "$tmp/$node.log"; then
+		ok "node $node stopped cleanly"
 	else
-		ko "node $n stop"
-		tail -20 "$tmp/$n.log" | sed "s/^/  $n: /"
+		ko "node $node stop"
+		tail -20 "$tmp/$node.log" | sed "s/^/  $node: /"
 	fi
 done
 e2e_finish
