@@ -28,6 +28,8 @@
 
 #include "hw_fabric.h"
 #include "hw_host.h"
+#include <fcnvmecli/json.h>
+
 #include "fcnvme.h"
 
 /* Where nvme-cli keeps the host identity; FCNVME_ETC_NVME overrides it
@@ -259,18 +261,9 @@ void fcnvme_fail(struct fcnvme_ctx *x, int status, const char *fmt, ...)
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	if (x->o.json) {
-		/* the shape of fcnvmectl's and softhbactl's error objects, with
-		 * the NVMe status instead of an errno value */
-		json_object *o = json_object_new_object(), *e = json_object_new_object();
-
-		json_object_object_add(e, "message", json_object_new_string(msg));
-		if (status >= 0)
-			json_object_object_add(e, "status", json_object_new_int(status));
-		json_object_object_add(o, "error", e);
-		fprintf(stderr, "%s\n",
-			json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN |
-								  JSON_C_TO_STRING_NOSLASHESCAPE));
-		json_object_put(o);
+		/* status: the NVMe status, where fcnvmectl and softhbactl
+		 * give errno */
+		cli_json_error(stderr, msg, status >= 0 ? "status" : NULL, status);
 		return;
 	}
 	fprintf(stderr, "fcnvme %s: %s\n", x->cmd, msg);

@@ -29,6 +29,7 @@
 #include <linux/netlink.h>
 
 #include <fcnvmecli/doc.h>
+#include <fcnvmecli/json.h>
 #include <fcnvmecli/output.h>
 #include <fcnvmectl/client.h>
 #include <fcnvmectl/ctl_msg.h>
@@ -89,15 +90,7 @@ __attribute__((format(printf, 2, 3))) static int fail(int errnum, const char *fm
 	vsnprintf(msg, sizeof(msg), fmt_, ap);
 	va_end(ap);
 	if (fmt == CLI_FMT_JSON) {
-		struct json_object *o = json_object_new_object(), *e = json_object_new_object();
-
-		json_object_object_add(e, "message", json_object_new_string(msg));
-		json_object_object_add(e, "errno", json_object_new_int(errnum));
-		json_object_object_add(o, "error", e);
-		fprintf(stderr, "%s\n",
-			json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN |
-								  JSON_C_TO_STRING_NOSLASHESCAPE));
-		json_object_put(o);
+		cli_json_error(stderr, msg, "errno", errnum);
 	} else {
 		fprintf(stderr, "fcnvmectl: %s\n", msg);
 	}

@@ -19,6 +19,7 @@
 
 #include <fcnvme/num.h>
 #include <fcnvme/wwn.h>
+#include <fcnvmecli/json.h>
 #include <fcnvmecli/output.h>
 
 #include "softhbactl.h"
@@ -223,15 +224,7 @@ int shc_err(const struct shc *c, int errnum, const char *fmt, ...)
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	if (c && c->json) {
-		struct json_object *o = json_object_new_object(), *e = json_object_new_object();
-
-		json_object_object_add(e, "message", json_object_new_string(msg));
-		json_object_object_add(e, "errno", json_object_new_int(errnum));
-		json_object_object_add(o, "error", e);
-		fprintf(stderr, "%s\n",
-			json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN |
-								  JSON_C_TO_STRING_NOSLASHESCAPE));
-		json_object_put(o);
+		cli_json_error(stderr, msg, "errno", errnum);
 	} else {
 		fprintf(stderr, "softhbactl: %s\n", msg);
 	}

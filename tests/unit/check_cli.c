@@ -72,6 +72,27 @@ START_TEST(test_json_fixed)
 }
 END_TEST
 
+START_TEST(test_json_error)
+{
+	char buf[256];
+	FILE *f = tmpfile();
+	size_t n;
+
+	ck_assert_ptr_nonnull(f);
+	cli_json_error(f, "no port \"p9\"", "errno", 2);
+	cli_json_error(f, "Identify: Invalid Field in Command (0x4002)", "status", 0x4002);
+	cli_json_error(f, "a/b", NULL, 0);
+	rewind(f);
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	buf[n] = '\0';
+	fclose(f);
+	ck_assert_str_eq(buf, "{\"error\":{\"message\":\"no port \\\"p9\\\"\",\"errno\":2}}\n"
+			      "{\"error\":{\"message\":\"Identify: Invalid Field in Command "
+			      "(0x4002)\",\"status\":16386}}\n"
+			      "{\"error\":{\"message\":\"a/b\"}}\n");
+}
+END_TEST
+
 /* ---- a sample program ---------------------------------------------------- */
 
 static const char *const fmts[] = { "normal", "json", NULL };
@@ -589,6 +610,7 @@ int main(void)
 	tcase_add_test(fmt, test_fmt_parse);
 	tcase_add_test(fmt, test_fmt_names);
 	tcase_add_test(fmt, test_json_fixed);
+	tcase_add_test(fmt, test_json_error);
 	suite_add_tcase(s, fmt);
 	tcase_add_test(man, test_man_exact);
 	tcase_add_test(man, test_man_settings);
