@@ -109,4 +109,13 @@ const struct fcn_ctl_policy fcn_ctl_policy[FCNVME_A_MAX + 1] = {
 	[FCNVME_A_AGE_MS] = U64("age-ms"),
 	[FCNVME_A_LAT_HIST] = { .name = "lat-hist", .type = FCN_CTL_HIST },
 	[FCNVME_A_LAT_SUM] = U64("lat-sum-ns"),
+	[FCNVME_A_HOST_NQNS] = LIST("host-nqns", FCNVME_A_HOST_NQN),
+	[FCNVME_A_COUNT] = U64("count"),
+	[FCNVME_A_NQN_COUNTS] = LIST("host-nqn-counts", FCNVME_A_COUNT),
+	[FCNVME_A_ALLOWED] = U8("allowed", 0, 1),
+	[FCNVME_A_SEEN_AGO_MS] = U64("seen-ms-ago"),
+	[FCNVME_A_REFUSALS] = U64("refusals"),
+	[FCNVME_A_REFUSAL] = STR("last-refusal", 128),
+	[FCNVME_A_REF_STATUS] = U16("refusal-status", 0, UINT16_MAX),
+	[FCNVME_A_REF_AGO_MS] = U64("refused-ms-ago"),
 };
