@@ -130,8 +130,8 @@ int hostlog_connect(struct hostlog *hl, uint64_t wwpn, const char *nqn, uint64_t
 	return 0;
 }
 
-int hostlog_refused(struct hostlog *hl, uint64_t wwpn, const char *reason, uint16_t status,
-		    uint64_t now_ms)
+int hostlog_refused(struct hostlog *hl, uint64_t wwpn, const char *reason, const char *subsys,
+		    uint16_t status, uint64_t now_ms)
 {
 	struct hostlog_entry *e = hostlog_get(hl, wwpn, now_ms);
 
@@ -139,6 +139,7 @@ int hostlog_refused(struct hostlog *hl, uint64_t wwpn, const char *reason, uint1
 		return -ENOMEM;
 	e->refusals++;
 	snprintf(e->reason, sizeof(e->reason), "%s", reason ? reason : "");
+	snprintf(e->subsys, sizeof(e->subsys), "%s", subsys ? subsys : "");
 	e->status = status;
 	e->refused_ms = now_ms;
 	return 0;

@@ -39,10 +39,11 @@ struct hostlog_entry {
 	/* Most recent first; nr_nqns <= HOSTLOG_NQNS. */
 	struct hostlog_nqn nqns[HOSTLOG_NQNS];
 	unsigned int nr_nqns;
-	uint64_t refusals;		 /* Create Association or Connect refused */
-	char reason[HOSTLOG_REASON_MAX]; /* last refusal, "" if none */
-	uint16_t status;		 /* its NVMe status (with DNR), 0 if none */
-	uint64_t refused_ms;		 /* when */
+	uint64_t refusals;		    /* Create Association or Connect refused */
+	char reason[HOSTLOG_REASON_MAX];    /* last refusal, "" if none */
+	char subsys[FCNVME_NQN_MAXLEN + 1]; /* the subsystem it asked for, "" if none */
+	uint16_t status;		    /* its NVMe status (with DNR), 0 if none */
+	uint64_t refused_ms;		    /* when */
 };
 
 /* One port's table. Zero-initialised is empty. [ctl] only. */
@@ -60,10 +61,11 @@ int hostlog_login(struct hostlog *hl, uint64_t wwnn, uint64_t wwpn, uint32_t npo
 void hostlog_logout(struct hostlog *hl, uint64_t wwpn, uint64_t now_ms);
 /* A Connect from it presented host NQN nqn ("" or NULL: none, ignored). */
 int hostlog_connect(struct hostlog *hl, uint64_t wwpn, const char *nqn, uint64_t now_ms);
-/* Something it asked for was refused: reason, NVMe status (0 if none). A
- * Connect's host NQN is recorded with hostlog_connect. */
-int hostlog_refused(struct hostlog *hl, uint64_t wwpn, const char *reason, uint16_t status,
-		    uint64_t now_ms);
+/* Something it asked for was refused: reason, the subsystem NQN it asked
+ * for ("" or NULL: none), NVMe status (0 if none). A Connect's host NQN is
+ * recorded with hostlog_connect. */
+int hostlog_refused(struct hostlog *hl, uint64_t wwpn, const char *reason, const char *subsys,
+		    uint16_t status, uint64_t now_ms);
 /* Forget everything (port deleted). */
 void hostlog_free(struct hostlog *hl);
 

@@ -558,14 +558,14 @@ void port_host_event(struct fcd *d, const struct tgt_assoc_event *ev)
 	switch (ev->kind) {
 	case TGT_ASSOC_EV_REFUSED:
 		rc = hostlog_refused(&p->hosts, ev->host_wwpn,
-				     "Create Association refused (insufficient resources)", 0,
+				     "Create Association refused (insufficient resources)", NULL, 0,
 				     now_ms);
 		break;
 	case TGT_ASSOC_EV_CONNECT_REFUSED:
 		rc = hostlog_connect(&p->hosts, ev->host_wwpn, ev->host_nqn, now_ms);
 		if (!rc)
-			rc = hostlog_refused(&p->hosts, ev->host_wwpn, ev->reason, ev->status,
-					     now_ms);
+			rc = hostlog_refused(&p->hosts, ev->host_wwpn, ev->reason, ev->subsys_nqn,
+					     ev->status, now_ms);
 		break;
 	case TGT_ASSOC_EV_CONNECTED:
 		/* Admin queue Connects only: I/O queues present the same NQN. */

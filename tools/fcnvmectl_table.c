@@ -481,4 +481,5 @@ const enum ctlarg_kind ctl_attr_kind[FCNVME_A_MAX + 1] = {
 	[FCNVME_A_REFUSAL] = ARG_STR,
 	[FCNVME_A_REF_STATUS] = ARG_STATUS,
 	[FCNVME_A_REF_AGO_MS] = ARG_U64,
+	[FCNVME_A_REF_NQN] = ARG_STR,
 };

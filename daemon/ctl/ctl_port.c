@@ -128,6 +128,8 @@ static int put_host_log(struct nl_msg *m, const struct host_view *v)
 		rc = fcnvme_msg_put_u64(m, FCNVME_A_REFUSALS, e ? e->refusals : 0);
 	if (!rc && e && e->refusals) {
 		rc = fcnvme_msg_put_str(m, FCNVME_A_REFUSAL, e->reason);
+		if (!rc && e->subsys[0])
+			rc = fcnvme_msg_put_str(m, FCNVME_A_REF_NQN, e->subsys);
 		if (!rc)
 			rc = fcnvme_msg_put_u16(m, FCNVME_A_REF_STATUS, e->status);
 		if (!rc)

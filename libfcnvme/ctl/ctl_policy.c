@@ -118,4 +118,5 @@ const struct fcn_ctl_policy fcn_ctl_policy[FCNVME_A_MAX + 1] = {
 	[FCNVME_A_REFUSAL] = STR("last-refusal", 128),
 	[FCNVME_A_REF_STATUS] = U16("refusal-status", 0, UINT16_MAX),
 	[FCNVME_A_REF_AGO_MS] = U64("refused-ms-ago"),
+	[FCNVME_A_REF_NQN] = STR("refused-by", NQN_STRLEN),
 };

@@ -53,9 +53,10 @@ o = json.load(open(sys.argv[1]))
 want = {"name": "p0", "wwnn": "0x20000090fb000002", "wwpn": "0x10000090fb000002",
         "link_up": False, "associations": 0, "host_nqns": [sys.argv[2]],
         "host_nqn_counts": [1], "allowed": False, "refusals": 1,
-        "last_refusal": "host not allowed", "refusal_status": "0x4184"}
+        "last_refusal": "host not allowed", "refusal_status": "0x4184",
+        "refused_by": sys.argv[3]}
 sys.exit(any(o.get(k) != v for k, v in want.items())
-         or not 0 <= o["refused_ms_ago"] <= o["seen_ms_ago"] + 60000)' "$tmp/refused.json" "$OTHER"
+         or not 0 <= o["refused_ms_ago"] <= o["seen_ms_ago"] + 60000)' "$tmp/refused.json" "$OTHER" "$DEMO_NQN"
 
 # Allowed now, from the configuration of this moment: no new Connect.
 ctl allowed-host add "$DEMO_NQN" "$OTHER"
@@ -64,6 +65,19 @@ check "after allowed-host add: allowed yes, the old refusal kept" bash -c \
 ctl allowed-host del "$DEMO_NQN" "$OTHER"
 check "after allowed-host del: allowed no again" bash -c \
 	"'$B/tools/fcnvmectl' -s '$SOCK' host list | grep -Eq '^p0 +0x10000090fb000002 .* +no +1 +$OTHER +host not allowed\$'"
+
+# The same host asks for a subsystem that does not exist: a second
+# refusal, with that reason and subsystem; its NQN counted twice.
+"$B/tools/fcnvme" id-ctrl $HO -n "${DEMO_NQN}x" >"$tmp/typo.out" 2>"$tmp/typo.err"
+check "typo subsystem: fcnvme fails" [ $? -eq 1 ]
+check "typo subsystem: second refusal listed" bash -c \
+	"for i in \$(seq 100); do '$B/tools/fcnvmectl' -s '$SOCK' host list | grep -Eq '^p0 +0x10000090fb000002 .* +no +2 +$OTHER +subsystem unknown\$' && exit 0; sleep 0.05; done; exit 1"
+ctl -o json host show 0x10000090fb000002 >"$tmp/typo.json"
+check "typo subsystem, JSON: refused_by, status, counts" python3 -c '
+import json, sys
+o = json.load(open(sys.argv[1]))
+sys.exit(not (o["refused_by"] == sys.argv[2] and o["refusal_status"] == "0x4182"
+              and o["refusals"] == 2 and o["host_nqn_counts"] == [2]))' "$tmp/typo.json" "${DEMO_NQN}x"
 
 # A connected host: logged in, one association, allowed, no refusal.
 "$B/tools/fcnvme" perf $(host 1) --nqn "$DEMO_NQN" -q 1 -o 4096 -w randread -t 30 \

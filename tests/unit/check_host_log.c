@@ -81,11 +81,16 @@ START_TEST(refusals)
 	struct hostlog hl = { 0 };
 	const struct hostlog_entry *e;
 
-	ck_assert_int_eq(hostlog_refused(&hl, W(1), "host not allowed", 0x4184, 50), 0);
-	ck_assert_int_eq(hostlog_refused(&hl, W(1), "no such subsystem", 0x4182, 60), 0);
+	ck_assert_int_eq(
+		hostlog_refused(&hl, W(1), "host not allowed", "nqn.2026-11.io.x:a", 0x4184, 50),
+		0);
+	ck_assert_int_eq(hostlog_refused(&hl, W(1), "subsystem unknown", "nqn.2026-11.io.x:typo",
+					 0x4182, 60),
+			 0);
 	e = hostlog_find(&hl, W(1));
 	ck_assert_uint_eq(e->refusals, 2);
-	ck_assert_str_eq(e->reason, "no such subsystem");
+	ck_assert_str_eq(e->reason, "subsystem unknown");
+	ck_assert_str_eq(e->subsys, "nqn.2026-11.io.x:typo");
 	ck_assert_uint_eq(e->status, 0x4182);
 	ck_assert_uint_eq(e->refused_ms, 60);
 	ck_assert_uint_eq(e->nr_nqns, 0);
@@ -95,8 +100,9 @@ START_TEST(refusals)
 
 		memset(big, 'r', sizeof(big) - 1);
 		big[sizeof(big) - 1] = '\0';
-		ck_assert_int_eq(hostlog_refused(&hl, W(1), big, 0, 70), 0);
+		ck_assert_int_eq(hostlog_refused(&hl, W(1), big, NULL, 0, 70), 0);
 		ck_assert_uint_eq(strlen(e->reason), HOSTLOG_REASON_MAX - 1);
+		ck_assert_str_eq(e->subsys, ""); /* Create Association: none */
 	}
 	hostlog_free(&hl);
 }
@@ -120,7 +126,7 @@ START_TEST(bound_and_eviction)
 	ck_assert_ptr_nonnull(hostlog_find(&hl, W(10)));
 	ck_assert_ptr_nonnull(hostlog_find(&hl, W(0)));
 	ck_assert_uint_eq(hl.e[HOSTLOG_MAX - 1].wwpn, W(1000));
-	ck_assert_int_eq(hostlog_refused(&hl, W(1001), "x", 0, 6001), 0);
+	ck_assert_int_eq(hostlog_refused(&hl, W(1001), "x", NULL, 0, 6001), 0);
 	ck_assert_ptr_null(hostlog_find(&hl, W(10)));
 	/* No logged-out entry left: the one seen longest ago goes (W(0)). */
 	ck_assert_int_eq(hostlog_login(&hl, 0, W(1002), 0, 6002), 0);

@@ -211,6 +211,7 @@ int port_host_foreach(struct fcd *d, int (*cb)(const struct host_view *v, void *
 		  .nr_nqns = 2,
 		  .refusals = 2,
 		  .reason = "host not allowed",
+		  .subsys = "nqn.2026-11.io.x:a",
 		  .status = 0x4184,
 		  .refused_ms = 1500 },
 	};

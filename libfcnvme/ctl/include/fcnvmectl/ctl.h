@@ -167,6 +167,7 @@ enum fcnvme_attr {
 	FCNVME_A_REFUSAL,	/* string: reason of the last refusal */
 	FCNVME_A_REF_STATUS,	/* u16: its NVMe status (with DNR), 0 if none */
 	FCNVME_A_REF_AGO_MS,	/* u64: milliseconds since it */
+	FCNVME_A_REF_NQN,	/* string: the subsystem NQN it asked for */
 	__FCNVME_A_MAX
 };
 #define FCNVME_A_MAX (__FCNVME_A_MAX - 1)
