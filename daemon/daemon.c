@@ -161,8 +161,8 @@ static void events_free(struct daemon_events *e)
 /* [ctl] What the core decided about a host: the log tells it (evlog.c). */
 static void daemon_assoc_event(void *arg, const struct tgt_assoc_event *ev)
 {
-	(void)arg;
 	evlog_assoc(ev, fcnvme_clock_ms());
+	port_host_event(arg, ev);
 }
 
 /* [ctl] What a namespace's backing store did on its own. */

@@ -26,6 +26,7 @@
 #include "backend/backend.h"
 #include "conf/conf.h"
 #include "fcd.h"
+#include "hostlog.h"
 #include "inbox.h"
 #include "io_thread.h"
 #include "log.h"
@@ -55,6 +56,10 @@ struct port {
 	uint64_t *last_beat;	   /* watchdog bookkeeping */
 	struct event *hw_ev;
 	uint64_t dma_refused; /* [ctl] DMA allocation failures reported */
+	/* [ctl] only: who logged in and what they presented, fed by the hw
+	 * login/logout events and the core's association events (both on
+	 * the control thread); the I/O threads never see it. */
+	struct hostlog hosts;
 };
 
 static struct port *port_find(struct fcd *d, const char *name)
@@ -110,6 +115,8 @@ static void port_ev_login(void *arg, const struct hw_rport_info *rp)
 	fcnvme_wwn_format(rp->wwpn, wwpn, sizeof(wwpn));
 	log_info("port %s: remote port %s (N_Port_ID 0x%06x) logged in", p->name, wwpn,
 		 rp->port_id);
+	if (hostlog_login(&p->hosts, rp->wwnn, rp->wwpn, rp->port_id, fcnvme_clock_ms()))
+		log_warnx("port %s: remote port %s: out of memory for host list", p->name, wwpn);
 }
 
 static void port_ev_logout(void *arg, const struct hw_rport_info *rp, const char *why)
@@ -123,6 +130,7 @@ static void port_ev_logout(void *arg, const struct hw_rport_info *rp, const char
 		 why ? why : "logout");
 	snprintf(cause, sizeof(cause), "host port gone (%s)", why ? why : "logout");
 	tgt_host_gone(p->d->tgt, p->portid, rp->wwpn, cause);
+	hostlog_logout(&p->hosts, rp->wwpn, fcnvme_clock_ms());
 }
 
 static void port_ev_rscn(void *arg)
@@ -157,6 +165,7 @@ static void port_free(struct port *p)
 {
 	free(p->threads);
 	free(p->last_beat);
+	hostlog_free(&p->hosts);
 	free(p);
 }
 
@@ -470,12 +479,49 @@ static uint32_t port_host_assocs(struct fcd *d, uint16_t portid, uint64_t wwpn)
 	return ac.n;
 }
 
-/* Visit every remote port of every port. */
+/* Whether a subsystem on p lets the host in with one of the NQNs it
+ * presented (with none yet: only allow_any_host can). */
+static bool port_host_allowed(struct fcd *d, const struct port *p, uint64_t wwpn,
+			      const struct hostlog_entry *e)
+{
+	unsigned int i;
+
+	if (!e || !e->nr_nqns)
+		return tgt_host_allowed(d->tgt, p->portid, "", wwpn);
+	for (i = 0; i < e->nr_nqns; i++)
+		if (tgt_host_allowed(d->tgt, p->portid, e->nqns[i].nqn, wwpn))
+			return true;
+	return false;
+}
+
+static int port_host_visit(struct fcd *d, const struct port *p, const struct hw_rport_info *rp,
+			   const struct hostlog_entry *e, uint64_t now_ms,
+			   int (*cb)(const struct host_view *v, void *arg), void *arg)
+{
+	struct host_view v;
+
+	memset(&v, 0, sizeof(v));
+	snprintf(v.port, sizeof(v.port), "%s", p->name);
+	v.wwnn = rp ? rp->wwnn : e->wwnn;
+	v.wwpn = rp ? rp->wwpn : e->wwpn;
+	v.nport_id = rp ? rp->port_id : e->nport_id;
+	v.logged_in = rp && rp->logged_in;
+	v.nr_assocs = port_host_assocs(d, p->portid, v.wwpn);
+	v.allowed = port_host_allowed(d, p, v.wwpn, e);
+	v.now_ms = now_ms;
+	v.log = e;
+	return cb(&v, arg);
+}
+
+/* Visit every remote port of every port: those of the hostlog in order of
+ * first sight (logged in now or not), then any logged in that it missed. */
 int port_host_foreach(struct fcd *d, int (*cb)(const struct host_view *v, void *arg), void *arg)
 {
+	uint64_t now_ms = fcnvme_clock_ms();
+	const struct hw_rport_info *r;
 	struct hw_rport_info *rp;
-	struct host_view v;
 	struct port *p;
+	unsigned int j;
 	int i, n, rc = 0;
 
 	rp = calloc(PORT_MAX_RPORTS, sizeof(*rp));
@@ -483,19 +529,53 @@ int port_host_foreach(struct fcd *d, int (*cb)(const struct host_view *v, void *
 		return -ENOMEM;
 	for (p = d->ports; p && !rc; p = p->next) {
 		n = hw_tgt_port_rports(p->hw, rp, PORT_MAX_RPORTS);
-		for (i = 0; i < n && i < PORT_MAX_RPORTS && !rc; i++) {
-			memset(&v, 0, sizeof(v));
-			snprintf(v.port, sizeof(v.port), "%s", p->name);
-			v.wwnn = rp[i].wwnn;
-			v.wwpn = rp[i].wwpn;
-			v.nport_id = rp[i].port_id;
-			v.logged_in = rp[i].logged_in;
-			v.nr_assocs = port_host_assocs(d, p->portid, rp[i].wwpn);
-			rc = cb(&v, arg);
+		if (n > PORT_MAX_RPORTS)
+			n = PORT_MAX_RPORTS;
+		for (j = 0; j < p->hosts.n && !rc; j++) {
+			for (r = NULL, i = 0; i < n && !r; i++)
+				if (rp[i].wwpn == p->hosts.e[j].wwpn)
+					r = &rp[i];
+			rc = port_host_visit(d, p, r, &p->hosts.e[j], now_ms, cb, arg);
 		}
+		for (i = 0; i < n && !rc; i++)
+			if (!hostlog_find(&p->hosts, rp[i].wwpn))
+				rc = port_host_visit(d, p, &rp[i], NULL, now_ms, cb, arg);
 	}
 	free(rp);
 	return rc;
+}
+
+/* What the core decided about a host, in the hostlog of the port by that
+ * name: the NQN a Connect presented, a refusal with evlog's reason. */
+void port_host_event(struct fcd *d, const struct tgt_assoc_event *ev)
+{
+	uint64_t now_ms = fcnvme_clock_ms();
+	struct port *p = ev->port ? port_find(d, ev->port) : NULL;
+	int rc = 0;
+
+	if (!p)
+		return;
+	switch (ev->kind) {
+	case TGT_ASSOC_EV_REFUSED:
+		rc = hostlog_refused(&p->hosts, ev->host_wwpn,
+				     "Create Association refused (insufficient resources)", NULL, 0,
+				     now_ms);
+		break;
+	case TGT_ASSOC_EV_CONNECT_REFUSED:
+		rc = hostlog_connect(&p->hosts, ev->host_wwpn, ev->host_nqn, now_ms);
+		if (!rc)
+			rc = hostlog_refused(&p->hosts, ev->host_wwpn, ev->reason, ev->subsys_nqn,
+					     ev->status, now_ms);
+		break;
+	case TGT_ASSOC_EV_CONNECTED:
+		/* Admin queue Connects only: I/O queues present the same NQN. */
+		rc = hostlog_connect(&p->hosts, ev->host_wwpn, ev->host_nqn, now_ms);
+		break;
+	default:
+		break;
+	}
+	if (rc)
+		log_warnx("port %s: out of memory for host list", p->name);
 }
 
 /* Invalidate the host port with this WWPN wherever it is logged in. */

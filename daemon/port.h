@@ -15,6 +15,8 @@
 
 struct fcd;
 struct conf_port;
+struct hostlog_entry;
+struct tgt_assoc_event;
 
 #define PORT_NAME_MAX 32
 
@@ -32,14 +34,22 @@ struct port_view {
 	uint32_t nr_rports; /* remote ports logged in */
 };
 
-/* A remote (host) port seen on one of our ports. */
+/* A remote (host) port seen on one of our ports: logged in now, or
+ * remembered by the port's hostlog (hostlog.h). */
 struct host_view {
 	char port[PORT_NAME_MAX]; /* our port it logged into */
 	uint64_t wwnn;
 	uint64_t wwpn;
 	uint32_t nport_id;
-	bool logged_in;
-	uint32_t nr_assocs; /* associations it holds */
+	bool logged_in;	    /* now, as the hw port says */
+	uint32_t nr_assocs; /* associations it holds (one controller each) */
+	/* Computed now from the configuration: a subsystem exported on the
+	 * port allows one of the NQNs it presented (tgt_host_allowed). */
+	bool allowed;
+	uint64_t now_ms; /* fcnvme_clock_ms() of the walk, for ages */
+	/* What it did (NQNs, refusals), NULL if nothing was recorded; valid
+	 * during the callback. */
+	const struct hostlog_entry *log;
 };
 
 /* Create a port from its config entry, open the hw port, bind the core,
@@ -53,7 +63,8 @@ int port_disable(struct fcd *d, const char *name, char *err, size_t errlen);
 /* Call cb for every port, in name order; stops early if cb returns non-zero. */
 int port_foreach(struct fcd *d, int (*cb)(const struct port_view *v, void *arg), void *arg);
 /* Call cb for every remote port on every port (including hosts that no
- * subsystem allows). */
+ * subsystem allows and, from the port's hostlog, ports that logged out),
+ * in order of first sight per port. */
 int port_host_foreach(struct fcd *d, int (*cb)(const struct host_view *v, void *arg), void *arg);
 /* Tear down every association of the host port with this WWPN, as
  * nvmet_fc_invalidate_host does (on all our ports it is logged into). */
@@ -74,5 +85,8 @@ bool port_io_alive(struct fcd *d);
 void port_tick(struct fcd *d);
 /* Delete every port (shutdown). */
 void port_del_all(struct fcd *d);
+/* Record in the port's hostlog what the core decided about a host (the
+ * NQN it presented, a refusal) [ctl]. */
+void port_host_event(struct fcd *d, const struct tgt_assoc_event *ev);
 /* Number of ports, ports with link up, I/O threads. */
 void port_counts(struct fcd *d, unsigned int *ports, unsigned int *up, unsigned int *threads);

@@ -35,6 +35,8 @@ enum ctlarg_kind {
 	ARG_LIST,      /* list of strings (output only) */
 	ARG_WWN_LIST,  /* list of u64 WWNs (output only) */
 	ARG_NPORT,     /* u32 N_Port_ID, printed 0x%06x */
+	ARG_U64_LIST,  /* list of u64 counters (output only) */
+	ARG_STATUS,    /* u16 NVMe status, printed 0x%04x (output only) */
 	ARG_HIST,      /* latency histogram (output only): text "N buckets", not
 			* in JSON; -o openmetrics and stats -i use it */
 	ARG_NONE,

@@ -31,6 +31,12 @@ static int list_cb(const char *s, void *arg)
 	return 0;
 }
 
+static int u64_cb(uint64_t v, void *arg)
+{
+	json_object_array_add(arg, json_object_new_uint64(v));
+	return 0;
+}
+
 static int wwn_cb(uint64_t v, void *arg)
 {
 	char w[24];
@@ -70,6 +76,10 @@ static struct json_object *value(const struct fcnvme_msg *msg, unsigned int a)
 	case ARG_WWN_LIST:
 		arr = json_object_new_array();
 		fcnvme_msg_list_foreach_u64(msg, a, wwn_cb, arr);
+		return arr;
+	case ARG_U64_LIST:
+		arr = json_object_new_array();
+		fcnvme_msg_list_foreach_u64(msg, a, u64_cb, arr);
 		return arr;
 	case ARG_HIST:
 		return NULL; /* the percentiles and the sum say it in JSON */

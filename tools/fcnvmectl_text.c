@@ -18,7 +18,7 @@
 #include "fcnvmectl.h"
 
 #define MAX_COLS 16
-#define CELL_MAX 256
+#define CELL_MAX 1024
 
 static int join_cb(const char *s, void *arg)
 {
@@ -34,6 +34,14 @@ static int join_wwn_cb(uint64_t v, void *arg)
 	char w[24];
 
 	snprintf(w, sizeof(w), "0x%016" PRIx64, v);
+	return join_cb(w, arg);
+}
+
+static int join_u64_cb(uint64_t v, void *arg)
+{
+	char w[24];
+
+	snprintf(w, sizeof(w), "%" PRIu64, v);
 	return join_cb(w, arg);
 }
 
@@ -64,6 +72,10 @@ bool ctl_format(const struct fcnvme_msg *msg, unsigned int attr, char *buf, size
 	case ARG_NPORT:
 		fcnvme_msg_get_u32(msg, attr, &v32);
 		snprintf(buf, len, "0x%06" PRIx32, v32);
+		break;
+	case ARG_STATUS:
+		fcnvme_msg_get_u16(msg, attr, &v16);
+		snprintf(buf, len, "0x%04x", v16);
 		break;
 	case ARG_U16:
 		fcnvme_msg_get_u16(msg, attr, &v16);
@@ -128,6 +140,12 @@ bool ctl_format(const struct fcnvme_msg *msg, unsigned int attr, char *buf, size
 	case ARG_WWN_LIST:
 		if (len >= CELL_MAX)
 			fcnvme_msg_list_foreach_u64(msg, attr, join_wwn_cb, buf);
+		if (buf[0] == '\0')
+			snprintf(buf, len, "-");
+		break;
+	case ARG_U64_LIST:
+		if (len >= CELL_MAX)
+			fcnvme_msg_list_foreach_u64(msg, attr, join_u64_cb, buf);
 		if (buf[0] == '\0')
 			snprintf(buf, len, "-");
 		break;

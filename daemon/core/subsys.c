@@ -57,6 +57,17 @@ bool subsys_exported_on(const struct subsys *s, uint16_t portid)
 	return false;
 }
 
+/* Whether some subsystem exported on portid lets this host in (tgt.h). */
+bool tgt_host_allowed(struct tgt *t, uint16_t portid, const char *hostnqn, uint64_t wwpn)
+{
+	const struct subsys *s;
+
+	for (s = t->subsys_list; s; s = s->next)
+		if (subsys_exported_on(s, portid) && subsys_host_allowed(s, hostnqn, wwpn))
+			return true;
+	return false;
+}
+
 /* Free a subsystem's memory (its namespaces must be gone or are closed). */
 void subsys_free(struct subsys *s)
 {

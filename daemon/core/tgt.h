@@ -331,6 +331,12 @@ struct tgt_ana_info {
 	unsigned int nr_ns;
 };
 
+/* Whether a Connect from host port wwpn presenting hostnqn, arriving on
+ * portid, would pass some subsystem's ACL (host NQNs or allow_any_host,
+ * then host WWPNs) as the configuration stands now; the discovery
+ * subsystem is not counted. */
+bool tgt_host_allowed(struct tgt *t, uint16_t portid, const char *hostnqn, uint64_t wwpn);
+
 /* Call cb for every object in a stable order; a non-zero cb return stops the
  * walk and is returned. */
 int tgt_subsys_foreach(struct tgt *t, int (*cb)(const struct tgt_subsys_info *, void *), void *arg);

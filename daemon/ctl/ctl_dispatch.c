@@ -32,6 +32,7 @@ const ctl_handler ctl_handlers[FCNVME_CMD_MAX + 1] = {
 	[FCNVME_CMD_PORT_ENABLE] = ctl_port_enable,
 	[FCNVME_CMD_PORT_DISABLE] = ctl_port_disable,
 	[FCNVME_CMD_HOST_LIST] = ctl_host_list,
+	[FCNVME_CMD_HOST_SHOW] = ctl_host_show,
 	[FCNVME_CMD_HOST_INVALIDATE] = ctl_host_invalidate,
 	[FCNVME_CMD_SUBSYS_ADD] = ctl_subsys_add,
 	[FCNVME_CMD_SUBSYS_DEL] = ctl_subsys_del,

@@ -66,6 +66,7 @@ int ctl_port_show(struct ctl_req *req);
 int ctl_port_enable(struct ctl_req *req);
 int ctl_port_disable(struct ctl_req *req);
 int ctl_host_list(struct ctl_req *req);
+int ctl_host_show(struct ctl_req *req);
 int ctl_host_invalidate(struct ctl_req *req);
 int ctl_discovery_event(struct ctl_req *req);
 int ctl_subsys_add(struct ctl_req *req);

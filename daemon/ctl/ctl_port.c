@@ -14,6 +14,7 @@
 #include "ctl_dispatch.h"
 #include "ctl_reply.h"
 #include "fcd.h"
+#include "hostlog.h"
 #include "port.h"
 
 struct port_walk {
@@ -89,14 +90,73 @@ int ctl_port_disable(struct ctl_req *req)
 				   req->err, sizeof(req->err));
 }
 
-static int put_host(const struct host_view *v, void *arg)
+static int count_port(const struct port_view *v, void *arg)
 {
-	struct ctl_req *req = arg;
-	struct nl_msg *m = ctl_reply_new(req);
+	struct port_walk *w = arg;
+
+	w->found += !strcmp(w->name, v->name);
+	return 0;
+}
+
+/* What the host did, from its hostlog entry. */
+static int put_host_log(struct nl_msg *m, const struct host_view *v)
+{
+	const struct hostlog_entry *e = v->log;
+	struct nlattr *l;
+	unsigned int i;
 	int rc;
 
+	l = fcnvme_msg_list_start(m, FCNVME_A_HOST_NQNS);
+	rc = l ? 0 : -EMSGSIZE;
+	for (i = 0; e && i < e->nr_nqns && !rc; i++)
+		rc = fcnvme_msg_list_put_str(m, l, e->nqns[i].nqn);
+	if (!rc)
+		rc = fcnvme_msg_list_end(m, l);
+	if (!rc) {
+		l = fcnvme_msg_list_start(m, FCNVME_A_NQN_COUNTS);
+		rc = l ? 0 : -EMSGSIZE;
+	}
+	for (i = 0; e && i < e->nr_nqns && !rc; i++)
+		rc = fcnvme_msg_list_put_u64(m, l, e->nqns[i].count);
+	if (!rc)
+		rc = fcnvme_msg_list_end(m, l);
+	if (!rc)
+		rc = fcnvme_msg_put_u8(m, FCNVME_A_ALLOWED, v->allowed);
+	if (!rc && e)
+		rc = fcnvme_msg_put_u64(m, FCNVME_A_SEEN_AGO_MS, v->now_ms - e->last_ms);
+	if (!rc)
+		rc = fcnvme_msg_put_u64(m, FCNVME_A_REFUSALS, e ? e->refusals : 0);
+	if (!rc && e && e->refusals) {
+		rc = fcnvme_msg_put_str(m, FCNVME_A_REFUSAL, e->reason);
+		if (!rc && e->subsys[0])
+			rc = fcnvme_msg_put_str(m, FCNVME_A_REF_NQN, e->subsys);
+		if (!rc)
+			rc = fcnvme_msg_put_u16(m, FCNVME_A_REF_STATUS, e->status);
+		if (!rc)
+			rc = fcnvme_msg_put_u64(m, FCNVME_A_REF_AGO_MS, v->now_ms - e->refused_ms);
+	}
+	return rc;
+}
+
+struct host_walk {
+	struct ctl_req *req;
+	const char *port; /* only this port, or NULL */
+	uint64_t wwpn;	  /* only this host port, or 0 */
+	int found;
+};
+
+static int put_host(const struct host_view *v, void *arg)
+{
+	struct host_walk *w = arg;
+	struct nl_msg *m;
+	int rc;
+
+	if ((w->port && strcmp(w->port, v->port)) || (w->wwpn && w->wwpn != v->wwpn))
+		return 0;
+	w->found++;
+	m = ctl_reply_new(w->req);
 	if (m == NULL)
-		return ctl_fail(req, -ENOMEM, "out of memory");
+		return ctl_fail(w->req, -ENOMEM, "out of memory");
 	rc = fcnvme_msg_put_str(m, FCNVME_A_NAME, v->port);
 	if (!rc)
 		rc = fcnvme_msg_put_u64(m, FCNVME_A_WWNN, v->wwnn);
@@ -108,13 +168,40 @@ static int put_host(const struct host_view *v, void *arg)
 		rc = fcnvme_msg_put_u8(m, FCNVME_A_LINK_UP, v->logged_in);
 	if (!rc)
 		rc = fcnvme_msg_put_u32(m, FCNVME_A_NR_ASSOCS, v->nr_assocs);
-	return ctl_reply_send(req, m, rc);
+	if (!rc)
+		rc = put_host_log(m, v);
+	return ctl_reply_send(w->req, m, rc);
 }
 
-/* host list: every remote port, allowed by a subsystem or not. */
+/* host list [PORT]: every remote port, allowed by a subsystem or not,
+ * logged in now or remembered. */
 int ctl_host_list(struct ctl_req *req)
 {
-	return port_host_foreach(req->d, put_host, req);
+	struct host_walk w = { req, fcnvme_msg_get_str(req->msg, FCNVME_A_NAME), 0, 0 };
+	struct port_walk pw = { req, w.port, 0 };
+
+	if (w.port) {
+		port_foreach(req->d, count_port, &pw);
+		if (pw.found == 0)
+			return ctl_fail(req, -ENOENT, "no port %s", w.port);
+	}
+	return port_host_foreach(req->d, put_host, &w);
+}
+
+/* host show WWPN: that host port on every target port that saw it. */
+int ctl_host_show(struct ctl_req *req)
+{
+	struct host_walk w = { req, NULL, 0, 0 };
+	char s[FCNVME_WWN_STRLEN];
+	int rc;
+
+	fcnvme_msg_get_u64(req->msg, FCNVME_A_WWPN, &w.wwpn);
+	rc = port_host_foreach(req->d, put_host, &w);
+	if (rc == 0 && w.found == 0) {
+		fcnvme_wwn_format(w.wwpn, s, sizeof(s));
+		return ctl_fail(req, -ENOENT, "host port %s was not seen on any port", s);
+	}
+	return rc;
 }
 
 /* host invalidate WWPN */

@@ -19,6 +19,12 @@ static int visit(const char *s, void *arg)
 	return 0;
 }
 
+static int visit_u64(uint64_t v, void *arg)
+{
+	*(size_t *)arg += (size_t)(v & 1);
+	return 0;
+}
+
 static void read_all(const struct fcnvme_msg *msg)
 {
 	static struct fcnvme_hist hist;
@@ -42,6 +48,7 @@ static void read_all(const struct fcnvme_msg *msg)
 		fcnvme_msg_get_u32(msg, a, &v32);
 		fcnvme_msg_get_u64(msg, a, &v64);
 		fcnvme_msg_list_foreach(msg, a, visit, &sink);
+		fcnvme_msg_list_foreach_u64(msg, a, visit_u64, &sink);
 		if (fcnvme_msg_get_hist(msg, a, &hist) == 0)
 			sink += hist.n[FCNVME_HIST_BUCKETS - 1] != 0;
 	}

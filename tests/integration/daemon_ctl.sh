@@ -36,8 +36,8 @@ ctl -o json port list > "$tmp/out"
 check "port list -o json has the WWPN" grep -q '"wwpn":"0x10000090fa000001"' "$tmp/out"
 check "port list -o json has link-up true" grep -q '"link_up":true' "$tmp/out"
 ctl host list > "$tmp/out"
-check "host list shows the initiator with one association" \
-	grep -Eq '^p0 +0x20000090fb000001 +0x10000090fb000001 +0x01[0-9a-f]{4} +yes +1$' "$tmp/out"
+check "host list shows the initiator with one association, its NQN, allowed" \
+	grep -Eq "^p0 +0x10000090fb000001 +0x01[0-9a-f]{4} +yes +1 +yes +0 +$HOSTNQN +-\$" "$tmp/out"
 ctl -o json host list > "$tmp/out"
 check "host list -o json" grep -q '"wwpn":"0x10000090fb000001"' "$tmp/out"
 ctl assoc list > "$tmp/out"

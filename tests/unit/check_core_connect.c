@@ -115,6 +115,37 @@ START_TEST(test_connect_admin_errors)
 }
 END_TEST
 
+/* tgt_host_allowed (fcnvmectl host list's "allowed"): the ACL of the
+ * subsystems exported on that port as it stands at the call. */
+START_TEST(test_host_allowed_query)
+{
+	struct tgt_subsys_params sp = { .nqn = H_SUBNQN, .allow_any_host = true };
+	char err[128];
+
+	/* Only the discovery subsystem (any host may use it): not counted. */
+	ck_assert(!tgt_host_allowed(H->t, 1, H_HOSTNQN, H_HOST_WWPN));
+	h_std_subsys();
+	ck_assert(tgt_host_allowed(H->t, 1, H_HOSTNQN, H_HOST_WWPN));
+	ck_assert(!tgt_host_allowed(H->t, 1, H_HOSTNQN2, H_HOST_WWPN));
+	ck_assert(!tgt_host_allowed(H->t, 1, "", H_HOST_WWPN));
+	ck_assert(!tgt_host_allowed(H->t, 2, H_HOSTNQN, H_HOST_WWPN)); /* not exported there */
+	/* Follows the configuration: allow the host, then a WWPN list. */
+	ck_assert_int_eq(tgt_subsys_allow_host(H->t, H_SUBNQN, H_HOSTNQN2, err, sizeof(err)), 0);
+	ck_assert(tgt_host_allowed(H->t, 1, H_HOSTNQN2, H_HOST_WWPN));
+	ck_assert_int_eq(tgt_subsys_allow_wwpn(H->t, H_SUBNQN, 0x1111, err, sizeof(err)), 0);
+	ck_assert(!tgt_host_allowed(H->t, 1, H_HOSTNQN2, H_HOST_WWPN));
+	ck_assert(tgt_host_allowed(H->t, 1, H_HOSTNQN2, 0x1111));
+	ck_assert_int_eq(tgt_subsys_disallow_wwpn(H->t, H_SUBNQN, 0x1111, err, sizeof(err)), 0);
+	ck_assert_int_eq(tgt_subsys_disallow_host(H->t, H_SUBNQN, H_HOSTNQN2, err, sizeof(err)), 0);
+	ck_assert(!tgt_host_allowed(H->t, 1, H_HOSTNQN2, H_HOST_WWPN));
+	/* allow_any_host: any NQN, even none presented yet. */
+	ck_assert_int_eq(tgt_subsys_set(H->t, &sp, TGT_SUBSYS_SET_ALLOW_ANY, err, sizeof(err)), 0);
+	ck_assert(tgt_host_allowed(H->t, 1, H_HOSTNQN2, H_HOST_WWPN));
+	ck_assert(tgt_host_allowed(H->t, 1, "", H_HOST_WWPN));
+	ck_assert(!tgt_host_allowed(H->t, 2, "", H_HOST_WWPN));
+}
+END_TEST
+
 START_TEST(test_connect_acl_any_and_wwpn)
 {
 	struct tgt_subsys_params sp = { .nqn = H_SUBNQN, .allow_any_host = true };
@@ -568,6 +599,7 @@ Suite *core_connect_suite(void)
 	tcase_add_test(tc, test_connect_admin_errors);
 	tcase_add_test(tc, test_story_events);
 	tcase_add_test(tc, test_connect_acl_any_and_wwpn);
+	tcase_add_test(tc, test_host_allowed_query);
 	tcase_add_test(tc, test_disallow_host_tears_down);
 	tcase_add_test(tc, test_connect_io);
 	tcase_add_test(tc, test_connect_io_granted_queues);

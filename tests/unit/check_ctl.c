@@ -662,6 +662,69 @@ START_TEST(list_u64)
 }
 END_TEST
 
+/* A host list reply (who tried to log in): put -> validate -> get; the
+ * counts list holds u64 elements; "allowed" is a flag; host show needs a
+ * WWPN and host list takes an optional port name. */
+START_TEST(host_list_reply)
+{
+	struct nl_msg *m = fcnvme_msg_new(FCNVME_CMD_HOST_LIST, NLM_F_MULTI, 4);
+	struct fcnvme_msg msg;
+	struct nlattr *l;
+	uint64_t sum = 0, v64 = 0;
+	uint16_t v16 = 0;
+	uint8_t v8 = 9;
+	char why[256], out[128] = "";
+	static struct raw r;
+	uint8_t two = 2;
+
+	l = fcnvme_msg_list_start(m, FCNVME_A_HOST_NQNS);
+	ck_assert_int_eq(fcnvme_msg_list_put_str(m, l, "nqn.2026-11.io.x:h1"), 0);
+	ck_assert_int_eq(fcnvme_msg_list_put_str(m, l, "nqn.2026-11.io.x:h0"), 0);
+	ck_assert_int_eq(fcnvme_msg_list_end(m, l), 0);
+	l = fcnvme_msg_list_start(m, FCNVME_A_NQN_COUNTS);
+	ck_assert_int_eq(fcnvme_msg_list_put_u64(m, l, 30), 0);
+	ck_assert_int_eq(fcnvme_msg_list_put_u64(m, l, 2), 0);
+	ck_assert_int_eq(fcnvme_msg_list_end(m, l), 0);
+	ck_assert_int_eq(fcnvme_msg_put_u8(m, FCNVME_A_ALLOWED, 0), 0);
+	ck_assert_int_eq(fcnvme_msg_put_u8(m, FCNVME_A_ALLOWED, 2), -EINVAL);
+	ck_assert_int_eq(fcnvme_msg_put_u64(m, FCNVME_A_REFUSALS, 5), 0);
+	ck_assert_int_eq(fcnvme_msg_put_str(m, FCNVME_A_REFUSAL, "host not allowed"), 0);
+	ck_assert_int_eq(fcnvme_msg_put_u16(m, FCNVME_A_REF_STATUS, 0x4184), 0);
+	ck_assert_int_eq(fcnvme_msg_validate(fcnvme_msg_hdr(m), fcnvme_msg_len(m), FCNVME_MSG_REPLY,
+					     &msg, why, sizeof(why)),
+			 0);
+	ck_assert_int_eq(fcnvme_msg_list_foreach(&msg, FCNVME_A_HOST_NQNS, collect, out), 0);
+	ck_assert_str_eq(out, "nqn.2026-11.io.x:h1|nqn.2026-11.io.x:h0|");
+	ck_assert_int_eq(fcnvme_msg_list_foreach_u64(&msg, FCNVME_A_NQN_COUNTS, collect_u64, &sum),
+			 0);
+	ck_assert_uint_eq(sum, 30002);
+	ck_assert_int_eq(fcnvme_msg_get_u8(&msg, FCNVME_A_ALLOWED, &v8), 0);
+	ck_assert_uint_eq(v8, 0);
+	ck_assert_int_eq(fcnvme_msg_get_u64(&msg, FCNVME_A_REFUSALS, &v64), 0);
+	ck_assert_uint_eq(v64, 5);
+	ck_assert_str_eq(fcnvme_msg_get_str(&msg, FCNVME_A_REFUSAL), "host not allowed");
+	ck_assert_int_eq(fcnvme_msg_get_u16(&msg, FCNVME_A_REF_STATUS, &v16), 0);
+	ck_assert_uint_eq(v16, 0x4184);
+	ck_assert_str_eq(fcnvme_attr_name(FCNVME_A_NQN_COUNTS), "host-nqn-counts");
+	fcnvme_msg_free(m);
+
+	/* A flag out of range is refused on the wire too. */
+	raw_init(&r, FCNVME_CTL_TYPE, FCNVME_CMD_HOST_LIST, 1);
+	raw_attr(&r, FCNVME_A_ALLOWED, &two, 1);
+	ck_assert_int_eq(raw_validate(&r, FCNVME_MSG_REPLY, &msg, why), -ERANGE);
+	/* host show needs its WWPN; host list takes a port name. */
+	raw_init(&r, FCNVME_CTL_TYPE, FCNVME_CMD_HOST_SHOW, 1);
+	ck_assert_int_eq(raw_validate(&r, FCNVME_MSG_REQUEST, &msg, why), -EINVAL);
+	raw_attr(&r, FCNVME_A_WWPN, &sum, 8);
+	ck_assert_int_eq(raw_validate(&r, FCNVME_MSG_REQUEST, &msg, why), 0);
+	raw_init(&r, FCNVME_CTL_TYPE, FCNVME_CMD_HOST_LIST, 1);
+	raw_attr(&r, FCNVME_A_NAME, "p0", 3);
+	ck_assert_int_eq(raw_validate(&r, FCNVME_MSG_REQUEST, &msg, why), 0);
+	raw_attr(&r, FCNVME_A_WWPN, &sum, 8);
+	ck_assert_int_eq(raw_validate(&r, FCNVME_MSG_REQUEST, &msg, why), -EINVAL);
+}
+END_TEST
+
 /* Suite: the control protocol in libfcnvme. */
 Suite *ctl_proto_suite(void)
 {
@@ -677,6 +740,7 @@ Suite *ctl_proto_suite(void)
 	tcase_add_test(tc, put_checks_policy);
 	tcase_add_test(tc, list_roundtrip);
 	tcase_add_test(tc, list_u64);
+	tcase_add_test(tc, host_list_reply);
 	tcase_add_test(tc, error_reply_shape);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("validate");

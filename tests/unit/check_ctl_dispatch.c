@@ -220,7 +220,7 @@ START_TEST(cli_exact_request)
 	ck_assert_mem_eq(fcnvme_msg_hdr(m), want, sizeof(want));
 	fcnvme_msg_free(m);
 	ck_assert_int_eq(ctl_parse(3, argv3, 11, &v, &m, err, sizeof(err)), -EINVAL);
-	ck_assert_str_eq(err, "host: unknown verb \"invalid\" (one of: list, invalidate)");
+	ck_assert_str_eq(err, "host: unknown verb \"invalid\" (one of: list, show, invalidate)");
 	ck_assert_int_eq(ctl_parse(8, argv4, 11, &v, &m, err, sizeof(err)), -EINVAL);
 	ck_assert_str_eq(err, "size given twice");
 	ck_assert_int_eq(ctl_parse(2, argv5, 11, &v, &m, err, sizeof(err)), 0);

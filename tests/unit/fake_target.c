@@ -13,6 +13,7 @@
 #include "conf/conf.h"
 #include "fake_target.h"
 #include "fcd.h"
+#include "hostlog.h"
 #include "port.h"
 #include "core/tgt.h"
 
@@ -195,15 +196,49 @@ int port_foreach(struct fcd *d, int (*cb)(const struct port_view *v, void *arg),
 
 int port_host_foreach(struct fcd *d, int (*cb)(const struct host_view *v, void *arg), void *arg)
 {
+	/* One host connected, one refused that logged out since. */
+	static struct hostlog_entry seen[2] = {
+		{ .wwpn = 0x10000090fa0000aaULL,
+		  .last_ms = 1000,
+		  .nqns = { { "nqn.2014-08.org.nvmexpress:uuid:aa", 3, 1000 } },
+		  .nr_nqns = 1 },
+		{ .wwnn = 0x20000090fa0000bbULL,
+		  .wwpn = 0x10000090fa0000bbULL,
+		  .nport_id = 0x010400,
+		  .last_ms = 1500,
+		  .nqns = { { "nqn.2014-08.org.nvmexpress:uuid:bb", 2, 1500 },
+			    { "nqn.2014-08.org.nvmexpress:uuid:b0", 1, 900 } },
+		  .nr_nqns = 2,
+		  .refusals = 2,
+		  .reason = "host not allowed",
+		  .subsys = "nqn.2026-11.io.x:a",
+		  .status = 0x4184,
+		  .refused_ms = 1500 },
+	};
 	struct host_view v = { .port = "p0",
 			       .wwnn = 0x20000090fa0000aaULL,
 			       .wwpn = 0x10000090fa0000aaULL,
 			       .nport_id = 0x010300,
 			       .logged_in = true,
-			       .nr_assocs = 1 };
+			       .nr_assocs = 1,
+			       .allowed = true,
+			       .now_ms = 2000,
+			       .log = &seen[0] };
+	int rc;
 
 	(void)d;
-	return model.nr_ports > 0 ? cb(&v, arg) : 0;
+	if (model.nr_ports == 0)
+		return 0;
+	rc = cb(&v, arg);
+	if (rc)
+		return rc;
+	v = (struct host_view){ .port = "p0",
+				.wwnn = seen[1].wwnn,
+				.wwpn = seen[1].wwpn,
+				.nport_id = seen[1].nport_id,
+				.now_ms = 2000,
+				.log = &seen[1] };
+	return cb(&v, arg);
 }
 
 int port_host_invalidate(struct fcd *d, uint64_t wwpn, char *err, size_t errlen)

@@ -83,6 +83,7 @@ enum fcnvme_cmd {
 	FCNVME_CMD_CLUSTER_SUBSYS_ADD,
 	FCNVME_CMD_CLUSTER_SUBSYS_DEL,
 	FCNVME_CMD_CONFIG_DIFF, /* reload dry run: the operations, nothing applied */
+	FCNVME_CMD_HOST_SHOW,	/* one host port on every target port */
 	__FCNVME_CMD_MAX
 };
 #define FCNVME_CMD_MAX (__FCNVME_CMD_MAX - 1)
@@ -157,6 +158,16 @@ enum fcnvme_attr {
 	FCNVME_A_AGE_MS,	/* u64: since the node's last heartbeat */
 	FCNVME_A_LAT_HIST,	/* hist: the latency histogram's non-empty buckets */
 	FCNVME_A_LAT_SUM,	/* u64: nanoseconds, sum of the latencies */
+	FCNVME_A_HOST_NQNS,	/* list of FCNVME_A_HOST_NQN: presented, newest first */
+	FCNVME_A_COUNT,		/* u64: how many times */
+	FCNVME_A_NQN_COUNTS,	/* list of FCNVME_A_COUNT, one per FCNVME_A_HOST_NQNS */
+	FCNVME_A_ALLOWED,	/* u8: 0 or 1, a subsystem on the port allows it */
+	FCNVME_A_SEEN_AGO_MS,	/* u64: milliseconds since last seen */
+	FCNVME_A_REFUSALS,	/* u64: refusals counted */
+	FCNVME_A_REFUSAL,	/* string: reason of the last refusal */
+	FCNVME_A_REF_STATUS,	/* u16: its NVMe status (with DNR), 0 if none */
+	FCNVME_A_REF_AGO_MS,	/* u64: milliseconds since it */
+	FCNVME_A_REF_NQN,	/* string: the subsystem NQN it asked for */
 	__FCNVME_A_MAX
 };
 #define FCNVME_A_MAX (__FCNVME_A_MAX - 1)
