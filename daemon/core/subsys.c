@@ -457,13 +457,15 @@ int tgt_subsys_unexport(struct tgt *t, const char *nqn, uint16_t portid, char *e
 	return 0;
 }
 
-/* A namespace of s changed: every controller of s hears of it. */
-void subsys_ns_changed(struct subsys *s, uint32_t nsid)
+/* A namespace of s changed: every controller of s whose host it is not
+ * masked from hears of it. */
+void subsys_ns_changed(struct subsys *s, const struct ns *ns)
 {
 	struct ctrl *c;
 
 	for (c = s->ctrls; c; c = c->next)
-		ctrl_ns_changed(c, nsid);
+		if (ns_host_listed(ns, c->hostnqn))
+			ctrl_ns_changed(c, ns->nsid);
 }
 
 /* Walk the subsystems in NQN order (the discovery subsystem excluded). */

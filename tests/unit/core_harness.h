@@ -111,6 +111,7 @@ Suite *core_connect_suite(void);
 Suite *core_admin_suite(void);
 Suite *core_io_suite(void);
 Suite *core_ns_suite(void);
+Suite *core_ns_host_suite(void);
 Suite *core_backend_suite(void);
 Suite *core_mpsc_suite(void);
 Suite *io_thread_suite(void);

@@ -1,0 +1,218 @@
+// SPDX-License-Identifier: Apache-2.0
+/*
+ * Namespace host masking: a namespace that lists host NQNs is visible only
+ * to controllers of those hosts (SPDK's no_auto_visible namespaces with
+ * nvmf_ns_add_host; the NVMe base specification calls a namespace a
+ * controller cannot see "inactive", 3.2.1.4). To the others it behaves as
+ * an inactive NSID: absent from the active list (Identify CNS 02h),
+ * Identify Namespace all zeroes (as Linux nvmet answers for an NSID it does
+ * not have, nvmet_execute_identify_ns; the Linux host then drops the
+ * namespace since NCAP is 0, nvme_ns_info_from_identify), other commands
+ * INVALID_NS. The I/O path never looks at the list: the control thread adds
+ * or hides the namespace in the per-queue views of exactly the controllers
+ * whose visibility changed, and only they get the namespace-changed event.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <fcnvme/nqn.h>
+
+#include "tgt_priv.h"
+
+static bool ns_host_in(char *const *hosts, unsigned int n, const char *hostnqn)
+{
+	unsigned int lo = 0, hi = n, mid;
+	int cmp;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		cmp = strcmp(hosts[mid], hostnqn);
+		if (!cmp)
+			return true;
+		if (cmp < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return false;
+}
+
+/* Whether hostnqn's controllers may see ns (masking only, not enabled). */
+bool ns_host_listed(const struct ns *ns, const char *hostnqn)
+{
+	return !ns->nr_hosts || ns_host_in(ns->hosts, ns->nr_hosts, hostnqn);
+}
+
+bool ns_visible(const struct ns *ns, const struct ctrl *c)
+{
+	return ns->enabled && ns_host_listed(ns, c->hostnqn);
+}
+
+void ns_host_free(struct ns *ns)
+{
+	unsigned int i;
+
+	for (i = 0; i < ns->nr_hosts; i++)
+		free(ns->hosts[i]);
+	free(ns->hosts);
+	ns->hosts = NULL;
+	ns->nr_hosts = 0;
+}
+
+static int ns_host_check(const char *hostnqn, char *err, size_t errlen)
+{
+	const char *why = NULL;
+
+	if (!hostnqn || fcnvme_nqn_validate(hostnqn, &why)) {
+		tgt_err(err, errlen, "invalid host NQN: %s", why ? why : "missing");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* Insert a copy of hostnqn into ns's sorted list: 0, 1 if listed already,
+ * -ENOMEM. */
+static int ns_host_insert(struct ns *ns, const char *hostnqn)
+{
+	unsigned int pos, i;
+	char **hosts, *h;
+	int cmp;
+
+	for (pos = 0; pos < ns->nr_hosts; pos++) {
+		cmp = strcmp(ns->hosts[pos], hostnqn);
+		if (!cmp)
+			return 1;
+		if (cmp > 0)
+			break;
+	}
+	h = strdup(hostnqn);
+	if (!h)
+		return -ENOMEM;
+	hosts = realloc(ns->hosts, (ns->nr_hosts + 1) * sizeof(*hosts));
+	if (!hosts) {
+		free(h);
+		return -ENOMEM;
+	}
+	for (i = ns->nr_hosts; i > pos; i--)
+		hosts[i] = hosts[i - 1];
+	hosts[pos] = h;
+	ns->hosts = hosts;
+	ns->nr_hosts++;
+	return 0;
+}
+
+/* [ctl] The list of a new namespace (not yet published). */
+int ns_host_init(struct ns *ns, const char *const *hosts, unsigned int nr_hosts, char *err,
+		 size_t errlen)
+{
+	unsigned int i;
+	int rc;
+
+	for (i = 0; i < nr_hosts; i++) {
+		rc = ns_host_check(hosts[i], err, errlen);
+		if (!rc)
+			rc = ns_host_insert(ns, hosts[i]);
+		if (rc < 0)
+			goto out_free_hosts;
+	}
+	return 0;
+
+out_free_hosts:
+	ns_host_free(ns);
+	return rc;
+}
+
+/* The list changed from (old, nr_old): update the views of the controllers
+ * whose visibility changed and tell them (a disabled namespace is seen by
+ * no one either way). */
+static void ns_host_changed(struct ns *ns, char *const *old, unsigned int nr_old)
+{
+	struct ctrl *c;
+	bool was, now;
+
+	if (!ns->enabled)
+		return;
+	for (c = ns->subsys->ctrls; c; c = c->next) {
+		was = !nr_old || ns_host_in(old, nr_old, c->hostnqn);
+		now = ns_host_listed(ns, c->hostnqn);
+		if (was == now)
+			continue;
+		if (ns->published)
+			ns_view_ctrl(c, now ? ns : NULL, ns->nsid);
+		ctrl_ns_changed(c, ns->nsid);
+	}
+}
+
+/* A copy of ns's list of pointers, to compare with after a change: 0 or
+ * -ENOMEM. */
+static int ns_host_snapshot(const struct ns *ns, char ***old)
+{
+	*old = NULL;
+	if (!ns->nr_hosts)
+		return 0;
+	*old = malloc(ns->nr_hosts * sizeof(**old));
+	if (!*old)
+		return -ENOMEM;
+	memcpy(*old, ns->hosts, ns->nr_hosts * sizeof(**old));
+	return 0;
+}
+
+int tgt_ns_add_host(struct tgt *t, const char *nqn, uint32_t nsid, const char *hostnqn, char *err,
+		    size_t errlen)
+{
+	struct ns *ns = ns_lookup(t, nqn, nsid, err, errlen);
+	unsigned int nr_old;
+	char **old;
+	int rc;
+
+	if (!ns)
+		return -ENOENT;
+	rc = ns_host_check(hostnqn, err, errlen);
+	if (rc)
+		return rc;
+	nr_old = ns->nr_hosts;
+	rc = ns_host_snapshot(ns, &old);
+	if (rc)
+		return rc;
+	rc = ns_host_insert(ns, hostnqn);
+	if (!rc)
+		ns_host_changed(ns, old, nr_old);
+	free(old);
+	return rc < 0 ? rc : 0;
+}
+
+int tgt_ns_del_host(struct tgt *t, const char *nqn, uint32_t nsid, const char *hostnqn, char *err,
+		    size_t errlen)
+{
+	struct ns *ns = ns_lookup(t, nqn, nsid, err, errlen);
+	unsigned int i, nr_old;
+	char **old, *gone;
+	int rc;
+
+	if (!ns)
+		return -ENOENT;
+	rc = ns_host_check(hostnqn, err, errlen);
+	if (rc)
+		return rc;
+	for (i = 0; i < ns->nr_hosts; i++)
+		if (!strcmp(ns->hosts[i], hostnqn))
+			break;
+	if (i == ns->nr_hosts)
+		return 0;
+	nr_old = ns->nr_hosts;
+	rc = ns_host_snapshot(ns, &old);
+	if (rc)
+		return rc;
+	gone = ns->hosts[i];
+	for (; i + 1 < ns->nr_hosts; i++)
+		ns->hosts[i] = ns->hosts[i + 1];
+	if (!--ns->nr_hosts) {
+		free(ns->hosts);
+		ns->hosts = NULL;
+	}
+	ns_host_changed(ns, old, nr_old);
+	free(gone);
+	free(old);
+	return 0;
+}
