@@ -110,11 +110,11 @@ struct ns {
 	uint32_t nsid;
 	struct tgt_ns_params params; /* path points at path_buf */
 	char *path_buf;
-	uint32_t lba_shift;	    /* immutable */
-	_Atomic uint64_t nblocks;   /* [atomic] grows only */
-	_Atomic uint32_t anagrpid;  /* [atomic] */
-	_Atomic bool readonly;	    /* [atomic] writes refused */
-	bool enabled;		    /* [ctl] visible to hosts */
+	uint32_t lba_shift;	   /* immutable */
+	_Atomic uint64_t nblocks;  /* [atomic] grows only */
+	_Atomic uint32_t anagrpid; /* [atomic] */
+	_Atomic bool readonly;	   /* [atomic] writes refused */
+	bool enabled;		   /* [ctl] visible to hosts */
 	/* [ctl] host masking: the host NQNs that see it, sorted (strcmp);
 	 * none: every host. The I/O views (sq->ns[]) follow it: a queue of
 	 * a controller whose host is not listed never holds the namespace. */
