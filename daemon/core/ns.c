@@ -225,15 +225,23 @@ static void ns_msg_ack(void *arg)
 	free(m);
 }
 
+/* Post m to its queue's thread, in order: a queue must run its messages as
+ * they were sent (an add, then a hide or remove of the same namespace), so
+ * while earlier ones wait for ring space (t->retry, oldest first) m waits
+ * behind them. */
 static int ns_msg_post(struct tgt *t, struct ns_msg *m)
 {
+	struct ns_msg **tail = &t->retry;
 	struct sq *sq = m->sq;
-	int rc;
+	int rc = -EAGAIN;
 
-	rc = tgt_port_run_on_hwq(sq->port, t, sq->hwqid, ns_msg_run, m);
+	if (!t->retry)
+		rc = tgt_port_run_on_hwq(sq->port, t, sq->hwqid, ns_msg_run, m);
 	if (rc) {
-		m->next = t->retry;
-		t->retry = m;
+		while (*tail)
+			tail = &(*tail)->next;
+		m->next = NULL;
+		*tail = m;
 	}
 	return rc;
 }

@@ -288,7 +288,7 @@ struct tgt {
 	struct subsys *subsys_list;
 	struct subsys *disc;  /* discovery subsystem */
 	struct sq *sq_list;   /* every live sq */
-	struct ns_msg *retry; /* messages to re-post */
+	struct ns_msg *retry; /* messages to re-post, oldest first */
 	bool ana_grp[TGT_MAX_ANAGRP + 1];
 	uint64_t ana_chgcnt;
 	uint64_t disc_genctr;

@@ -185,6 +185,30 @@ START_TEST(test_ns_host_aen_affected_only)
 }
 END_TEST
 
+/* A full ring delays a view change; later changes of the same view wait
+ * behind it, so the queue ends as the last change says: an add that
+ * waited, then a hide, leaves the namespace hidden. */
+START_TEST(test_ns_host_ring_full_keeps_order)
+{
+	struct h_assoc *a, *b;
+	uint8_t b512[512];
+	char err[128];
+
+	masked_setup(&a, &b);
+	H->fail_hwq = 1; /* b's add message waits for ring space */
+	ck_assert_int_eq(tgt_ns_add_host(H->t, H_SUBNQN, 2, H_HOSTNQN2, err, sizeof(err)), 0);
+	ck_assert_int_eq(H->fail_hwq, 0);
+	ck_assert_ptr_nonnull(H->t->retry);
+	ck_assert_uint_eq(h_io(b, 1, nvme_cmd_read, 2, 0, 1, b512, 512), NVME_SC_INVALID_NS | DNR);
+	/* hidden again (host 1 stays listed) before the add ran */
+	ck_assert_int_eq(tgt_ns_del_host(H->t, H_SUBNQN, 2, H_HOSTNQN2, err, sizeof(err)), 0);
+	tgt_timer_tick(H->t);
+	ck_assert_ptr_null(H->t->retry);
+	ck_assert_uint_eq(h_io(b, 1, nvme_cmd_read, 2, 0, 1, b512, 512), NVME_SC_INVALID_NS | DNR);
+	ck_assert_uint_eq(h_io(a, 1, nvme_cmd_read, 2, 0, 1, b512, 512), 0);
+}
+END_TEST
+
 static int hosts_cb(const struct tgt_ns_info *i, void *arg)
 {
 	char *out = arg;
@@ -231,6 +255,7 @@ Suite *core_ns_host_suite(void)
 	tcase_add_test(tc, test_ns_host_active_list);
 	tcase_add_test(tc, test_ns_host_ana_log);
 	tcase_add_test(tc, test_ns_host_aen_affected_only);
+	tcase_add_test(tc, test_ns_host_ring_full_keeps_order);
 	tcase_add_test(tc, test_ns_host_errors_and_listing);
 	suite_add_tcase(s, tc);
 	return s;
