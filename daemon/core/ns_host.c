@@ -8,7 +8,8 @@
  * Identify Namespace all zeroes (as Linux nvmet answers for an NSID it does
  * not have, nvmet_execute_identify_ns; the Linux host then drops the
  * namespace since NCAP is 0, nvme_ns_info_from_identify), other commands
- * INVALID_NS. The I/O path never looks at the list: the control thread adds
+ * INVALID_NS, and it is absent from the ANA log and from the SMART
+ * counters. The I/O path never looks at the list: the control thread adds
  * or hides the namespace in the per-queue views of exactly the controllers
  * whose visibility changed, and only they get the namespace-changed event.
  */

@@ -109,6 +109,26 @@ START_TEST(test_ns_host_ana_log)
 }
 END_TEST
 
+/* SMART / Health (all namespaces): a host does not count the commands of
+ * a namespace masked from it. host_reads is the 16-byte counter at 64. */
+START_TEST(test_ns_host_smart)
+{
+	uint8_t *buf = malloc(512), b512[512];
+	struct h_assoc *a, *b;
+	int i;
+
+	masked_setup(&a, &b);
+	for (i = 0; i < 3; i++)
+		ck_assert_uint_eq(h_io(a, 1, nvme_cmd_read, 2, 0, 1, b512, 512), 0);
+	ck_assert_uint_eq(h_io(b, 1, nvme_cmd_read, 1, 0, 1, b512, 512), 0);
+	ck_assert_uint_eq(h_get_log(a, NVME_LOG_SMART, 0, false, 0xffffffff, 0, 512, buf), 0);
+	ck_assert_uint_eq(rd32(buf, 64), 4);
+	ck_assert_uint_eq(h_get_log(b, NVME_LOG_SMART, 0, false, 0xffffffff, 0, 512, buf), 0);
+	ck_assert_uint_eq(rd32(buf, 64), 1);
+	free(buf);
+}
+END_TEST
+
 static struct h_req *aer(struct h_assoc *a)
 {
 	struct h_req *r = h_req_new(a, 0, 0);
@@ -254,6 +274,7 @@ Suite *core_ns_host_suite(void)
 	tcase_add_checked_fixture(tc, h_setup, h_teardown);
 	tcase_add_test(tc, test_ns_host_active_list);
 	tcase_add_test(tc, test_ns_host_ana_log);
+	tcase_add_test(tc, test_ns_host_smart);
 	tcase_add_test(tc, test_ns_host_aen_affected_only);
 	tcase_add_test(tc, test_ns_host_ring_full_keeps_order);
 	tcase_add_test(tc, test_ns_host_errors_and_listing);
