@@ -3,7 +3,7 @@
  * Namespace host masking: a namespace that lists host NQNs is visible only
  * to controllers of those hosts (SPDK's no_auto_visible namespaces with
  * nvmf_ns_add_host; the NVMe base specification calls a namespace a
- * controller cannot see "inactive", 3.2.1.4). To the others it behaves as
+ * controller cannot see an inactive NSID). To the others it behaves as
  * an inactive NSID: absent from the active list (Identify CNS 02h),
  * Identify Namespace all zeroes (as Linux nvmet answers for an NSID it does
  * not have, nvmet_execute_identify_ns; the Linux host then drops the
