@@ -5,7 +5,7 @@
 # lists and identifies namespaces 1 and 2; host B lists only namespace 1,
 # Identify Namespace 2 is the inactive answer (all zeroes) and fcnvme
 # refuses to read it. fcnvmectl namespace add-host shows it to B,
-# del-host hides it from A again; config save keeps the mask.
+# del-host hides it from A again; config save and export keep the mask.
 NAME=ns_mask
 . "$(dirname "$0")/lib.sh"
 
@@ -106,6 +106,19 @@ P
 ctl config reload "$tmp/saved.conf" >"$tmp/reload.out" 2>&1
 check "reloading the saved file changes nothing ($(cat "$tmp/reload.out"))" \
 	[ "$(cat "$tmp/reload.out")" = "no changes" ]
+
+# The JSON configuration carries the mask: export has it, import of the
+# export changes nothing.
+ctl config export >"$tmp/c.json"
+check "config export has the mask" python3 - "$tmp/c.json" "$HOSTB" <<'P'
+import json, sys
+o = json.load(open(sys.argv[1]))
+ns = {n["nsid"]: n for n in o["subsystems"][0]["namespaces"]}
+sys.exit(0 if ns[2].get("hosts") == [sys.argv[2]] and "hosts" not in ns[1] else 1)
+P
+ctl config import "$tmp/c.json" >"$tmp/import.out" 2>&1
+check "config import of the export changes nothing ($(cat "$tmp/import.out"))" \
+	[ "$(cat "$tmp/import.out")" = "no changes" ]
 
 # A reload that swaps the mask names both steps, the new host first.
 python3 - "$tmp/saved.conf" "$tmp/swap.conf" "$HOSTB" "$HOSTA" <<'P'
