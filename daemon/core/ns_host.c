@@ -21,28 +21,10 @@
 
 #include "tgt_priv.h"
 
-static bool ns_host_in(char *const *hosts, unsigned int n, const char *hostnqn)
-{
-	unsigned int lo = 0, hi = n, mid;
-	int cmp;
-
-	while (lo < hi) {
-		mid = lo + (hi - lo) / 2;
-		cmp = strcmp(hosts[mid], hostnqn);
-		if (!cmp)
-			return true;
-		if (cmp < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return false;
-}
-
 /* Whether hostnqn's controllers may see ns (masking only, not enabled). */
 bool ns_host_listed(const struct ns *ns, const char *hostnqn)
 {
-	return !ns->nr_hosts || ns_host_in(ns->hosts, ns->nr_hosts, hostnqn);
+	return !ns->nr_hosts || strv_has(ns->hosts, ns->nr_hosts, hostnqn);
 }
 
 bool ns_visible(const struct ns *ns, const struct ctrl *c)
@@ -52,13 +34,7 @@ bool ns_visible(const struct ns *ns, const struct ctrl *c)
 
 void ns_host_free(struct ns *ns)
 {
-	unsigned int i;
-
-	for (i = 0; i < ns->nr_hosts; i++)
-		free(ns->hosts[i]);
-	free(ns->hosts);
-	ns->hosts = NULL;
-	ns->nr_hosts = 0;
+	strv_free(&ns->hosts, &ns->nr_hosts);
 }
 
 static int ns_host_check(const char *hostnqn, char *err, size_t errlen)
@@ -72,37 +48,6 @@ static int ns_host_check(const char *hostnqn, char *err, size_t errlen)
 	return 0;
 }
 
-/* Insert a copy of hostnqn into ns's sorted list: 0, 1 if listed already,
- * -ENOMEM. */
-static int ns_host_insert(struct ns *ns, const char *hostnqn)
-{
-	unsigned int pos, i;
-	char **hosts, *h;
-	int cmp;
-
-	for (pos = 0; pos < ns->nr_hosts; pos++) {
-		cmp = strcmp(ns->hosts[pos], hostnqn);
-		if (!cmp)
-			return 1;
-		if (cmp > 0)
-			break;
-	}
-	h = strdup(hostnqn);
-	if (!h)
-		return -ENOMEM;
-	hosts = realloc(ns->hosts, (ns->nr_hosts + 1) * sizeof(*hosts));
-	if (!hosts) {
-		free(h);
-		return -ENOMEM;
-	}
-	for (i = ns->nr_hosts; i > pos; i--)
-		hosts[i] = hosts[i - 1];
-	hosts[pos] = h;
-	ns->hosts = hosts;
-	ns->nr_hosts++;
-	return 0;
-}
-
 /* [ctl] The list of a new namespace (not yet published). */
 int ns_host_init(struct ns *ns, const char *const *hosts, unsigned int nr_hosts, char *err,
 		 size_t errlen)
@@ -113,7 +58,7 @@ int ns_host_init(struct ns *ns, const char *const *hosts, unsigned int nr_hosts,
 	for (i = 0; i < nr_hosts; i++) {
 		rc = ns_host_check(hosts[i], err, errlen);
 		if (!rc)
-			rc = ns_host_insert(ns, hosts[i]);
+			rc = strv_insert(&ns->hosts, &ns->nr_hosts, hosts[i]);
 		if (rc < 0)
 			goto out_free_hosts;
 	}
@@ -135,7 +80,7 @@ static void ns_host_changed(struct ns *ns, char *const *old, unsigned int nr_old
 	if (!ns->enabled)
 		return;
 	for (c = ns->subsys->ctrls; c; c = c->next) {
-		was = !nr_old || ns_host_in(old, nr_old, c->hostnqn);
+		was = !nr_old || strv_has(old, nr_old, c->hostnqn);
 		now = ns_host_listed(ns, c->hostnqn);
 		if (was == now)
 			continue;
@@ -159,12 +104,14 @@ static int ns_host_snapshot(const struct ns *ns, char ***old)
 	return 0;
 }
 
-int tgt_ns_add_host(struct tgt *t, const char *nqn, uint32_t nsid, const char *hostnqn, char *err,
-		    size_t errlen)
+/* Add or remove hostnqn, then update the controllers whose view changed
+ * (comparing with a snapshot of the list as it was). */
+static int ns_host_change(struct tgt *t, const char *nqn, uint32_t nsid, const char *hostnqn,
+			  bool add, char *err, size_t errlen)
 {
 	struct ns *ns = ns_lookup(t, nqn, nsid, err, errlen);
+	char **old, *gone = NULL;
 	unsigned int nr_old;
-	char **old;
 	int rc;
 
 	if (!ns)
@@ -172,48 +119,31 @@ int tgt_ns_add_host(struct tgt *t, const char *nqn, uint32_t nsid, const char *h
 	rc = ns_host_check(hostnqn, err, errlen);
 	if (rc)
 		return rc;
-	nr_old = ns->nr_hosts;
-	rc = ns_host_snapshot(ns, &old);
-	if (rc)
-		return rc;
-	rc = ns_host_insert(ns, hostnqn);
-	if (!rc)
-		ns_host_changed(ns, old, nr_old);
-	free(old);
-	return rc < 0 ? rc : 0;
-}
-
-int tgt_ns_del_host(struct tgt *t, const char *nqn, uint32_t nsid, const char *hostnqn, char *err,
-		    size_t errlen)
-{
-	struct ns *ns = ns_lookup(t, nqn, nsid, err, errlen);
-	unsigned int i, nr_old;
-	char **old, *gone;
-	int rc;
-
-	if (!ns)
-		return -ENOENT;
-	rc = ns_host_check(hostnqn, err, errlen);
-	if (rc)
-		return rc;
-	for (i = 0; i < ns->nr_hosts; i++)
-		if (!strcmp(ns->hosts[i], hostnqn))
-			break;
-	if (i == ns->nr_hosts)
+	if (!add && !strv_has(ns->hosts, ns->nr_hosts, hostnqn))
 		return 0;
 	nr_old = ns->nr_hosts;
 	rc = ns_host_snapshot(ns, &old);
 	if (rc)
 		return rc;
-	gone = ns->hosts[i];
-	for (; i + 1 < ns->nr_hosts; i++)
-		ns->hosts[i] = ns->hosts[i + 1];
-	if (!--ns->nr_hosts) {
-		free(ns->hosts);
-		ns->hosts = NULL;
-	}
-	ns_host_changed(ns, old, nr_old);
+	if (add)
+		rc = strv_insert(&ns->hosts, &ns->nr_hosts, hostnqn);
+	else
+		gone = strv_take(&ns->hosts, &ns->nr_hosts, hostnqn);
+	if (!rc)
+		ns_host_changed(ns, old, nr_old);
 	free(gone);
 	free(old);
-	return 0;
+	return rc < 0 ? rc : 0;
+}
+
+int tgt_ns_add_host(struct tgt *t, const char *nqn, uint32_t nsid, const char *hostnqn, char *err,
+		    size_t errlen)
+{
+	return ns_host_change(t, nqn, nsid, hostnqn, true, err, errlen);
+}
+
+int tgt_ns_del_host(struct tgt *t, const char *nqn, uint32_t nsid, const char *hostnqn, char *err,
+		    size_t errlen)
+{
+	return ns_host_change(t, nqn, nsid, hostnqn, false, err, errlen);
 }

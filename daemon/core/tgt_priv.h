@@ -371,6 +371,12 @@ bool subsys_exported_on(const struct subsys *s, uint16_t portid);
 bool subsys_write_cache(const struct subsys *s);
 void subsys_free(struct subsys *s);
 
+/* strv.c: sorted string sets ([ctl]) */
+bool strv_has(char *const *v, unsigned int n, const char *s);
+int strv_insert(char ***v, unsigned int *n, const char *s);
+char *strv_take(char ***v, unsigned int *n, const char *s);
+void strv_free(char ***v, unsigned int *n);
+
 /* ns.c */
 struct ns *ns_find(const struct subsys *s, uint32_t nsid);
 /* ns_find of subsystem nqn, with a message when either is unknown. */

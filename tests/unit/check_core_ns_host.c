@@ -129,15 +129,6 @@ START_TEST(test_ns_host_smart)
 }
 END_TEST
 
-static struct h_req *aer(struct h_assoc *a)
-{
-	struct h_req *r = h_req_new(a, 0, 0);
-
-	r->cmd.common.opcode = nvme_admin_async_event;
-	ck_assert_uint_eq(h_run(r), H_PENDING);
-	return r;
-}
-
 /* The Changed Namespace List of c holds exactly nsid (read, cleared). */
 static void assert_changed(struct h_assoc *c, uint32_t nsid)
 {
@@ -158,8 +149,8 @@ START_TEST(test_ns_host_aen_affected_only)
 	char err[128];
 
 	masked_setup(&a, &b);
-	ra = aer(a);
-	rb = aer(b);
+	ra = h_aer(a);
+	rb = h_aer(b);
 	/* host 2 listed: only b's view changes */
 	ck_assert_int_eq(tgt_ns_add_host(H->t, H_SUBNQN, 2, H_HOSTNQN2, err, sizeof(err)), 0);
 	ck_assert_uint_eq(h_status(rb), 0);
@@ -170,7 +161,7 @@ START_TEST(test_ns_host_aen_affected_only)
 	ck_assert_uint_eq(h_io(b, 1, nvme_cmd_read, 2, 0, 1, b512, 512), 0);
 	/* idempotent: no event */
 	h_req_free(rb);
-	rb = aer(b);
+	rb = h_aer(b);
 	ck_assert_int_eq(tgt_ns_add_host(H->t, H_SUBNQN, 2, H_HOSTNQN2, err, sizeof(err)), 0);
 	ck_assert_uint_eq(h_status(rb), H_PENDING);
 	/* host 1 unlisted: only a loses it */
@@ -183,7 +174,7 @@ START_TEST(test_ns_host_aen_affected_only)
 	ck_assert_uint_eq(h_io(a, 1, nvme_cmd_read, 2, 0, 1, b512, 512), NVME_SC_INVALID_NS | DNR);
 	/* the last host unlisted: visible to all, only a's view changes */
 	h_req_free(ra);
-	ra = aer(a);
+	ra = h_aer(a);
 	ck_assert_int_eq(tgt_ns_del_host(H->t, H_SUBNQN, 2, H_HOSTNQN2, err, sizeof(err)), 0);
 	ck_assert_uint_eq(h_status(ra), 0);
 	ck_assert_uint_eq(h_status(rb), H_PENDING);
@@ -193,7 +184,7 @@ START_TEST(test_ns_host_aen_affected_only)
 	ck_assert_int_eq(tgt_ns_add_host(H->t, H_SUBNQN, 2, H_HOSTNQN2, err, sizeof(err)), 0);
 	assert_changed(a, 2);
 	h_req_free(ra);
-	ra = aer(a);
+	ra = h_aer(a);
 	ck_assert_int_eq(tgt_ns_resize(H->t, H_SUBNQN, 2, 2 << 20, err, sizeof(err)), 0);
 	ck_assert_uint_eq(h_status(ra), H_PENDING);
 	ck_assert_uint_eq(h_status(rb), 0);
@@ -266,6 +257,39 @@ START_TEST(test_ns_host_errors_and_listing)
 }
 END_TEST
 
+/* The sorted string set both lists use (daemon/core/strv.c). */
+START_TEST(test_strv)
+{
+	char **v = NULL, *t;
+	unsigned int n = 0;
+
+	ck_assert_int_eq(strv_insert(&v, &n, "b"), 0);
+	ck_assert_int_eq(strv_insert(&v, &n, "c"), 0);
+	ck_assert_int_eq(strv_insert(&v, &n, "a"), 0);
+	ck_assert_int_eq(strv_insert(&v, &n, "b"), 1);
+	ck_assert_uint_eq(n, 3);
+	ck_assert_str_eq(v[0], "a");
+	ck_assert_str_eq(v[1], "b");
+	ck_assert_str_eq(v[2], "c");
+	ck_assert(strv_has(v, n, "c"));
+	ck_assert(!strv_has(v, n, "bb"));
+	ck_assert_ptr_null(strv_take(&v, &n, "bb"));
+	t = strv_take(&v, &n, "b");
+	ck_assert_str_eq(t, "b");
+	free(t);
+	ck_assert_uint_eq(n, 2);
+	ck_assert_str_eq(v[1], "c");
+	free(strv_take(&v, &n, "a"));
+	free(strv_take(&v, &n, "c"));
+	ck_assert_uint_eq(n, 0);
+	ck_assert_ptr_null(v); /* the last one out freed the array */
+	ck_assert_int_eq(strv_insert(&v, &n, "x"), 0);
+	strv_free(&v, &n);
+	ck_assert_ptr_null(v);
+	ck_assert_uint_eq(n, 0);
+}
+END_TEST
+
 Suite *core_ns_host_suite(void)
 {
 	Suite *s = suite_create("core_ns_host");
@@ -278,6 +302,7 @@ Suite *core_ns_host_suite(void)
 	tcase_add_test(tc, test_ns_host_aen_affected_only);
 	tcase_add_test(tc, test_ns_host_ring_full_keeps_order);
 	tcase_add_test(tc, test_ns_host_errors_and_listing);
+	tcase_add_test(tc, test_strv);
 	suite_add_tcase(s, tc);
 	return s;
 }
