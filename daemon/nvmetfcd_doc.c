@@ -110,6 +110,14 @@ static const struct cli_opt subsys_lists[] = {
 	  "The subsystem's namespaces, each a group of the namespace settings below.", NULL, 0, 0 },
 	{ NULL, NULL, NULL, NULL, NULL, 0, 0 }
 };
+static const struct cli_opt ns_lists[] = {
+	{ "hosts", NULL, "[ \"HOSTNQN\", ... ]",
+	  "Host masking: the namespace is visible only to these hosts (of those the subsystem "
+	  "allows); to the others it is an inactive NSID. Empty or absent: visible to every "
+	  "host.",
+	  NULL, 0, 0 },
+	{ NULL, NULL, NULL, NULL, NULL, 0, 0 }
+};
 static const struct cli_opt ana_lists[] = {
 	{ "ports", NULL, "{ PORT = \"STATE\"; ... }",
 	  "The group's state on particular ports, overriding state.", NULL, 0, 0 },
@@ -126,7 +134,7 @@ static const struct doc_part conf_parts[] = {
 	  ana_lists },
 	{ "subsystems = ( { ... }, ... );", "NVMe subsystems.", conf_subsys_opts, subsys_lists },
 	{ "namespaces = ( { ... }, ... );", "The namespaces of a subsystem (inside it).",
-	  conf_ns_opts, NULL },
+	  conf_ns_opts, ns_lists },
 	{ "cluster = { ... };",
 	  "Several nodes exporting the same subsystems from Ceph, sharing state in one RADOS "
 	  "object.",

@@ -78,6 +78,11 @@ struct conf_ns {
 	bool has_uuid, has_nguid, has_eui64;
 	uint8_t uuid[16], nguid[16], eui64[8];
 	struct tgt_rbd_params rbd; /* rbd backend: pool, image, cluster */
+	/* hosts = [ ... ]: host masking, visible only to these host NQNs
+	 * (file order, no repeats); none: to every host the subsystem
+	 * allows. Owned, like path. */
+	char **hosts;
+	unsigned int nr_hosts;
 	int line;
 };
 
@@ -212,6 +217,13 @@ void conf_sync_ids(struct fcd *d);
 struct conf_port *conf_port_find(const struct conf *c, const char *name);
 struct conf_subsys *conf_subsys_find(const struct conf *c, const char *nqn);
 struct conf_ns *conf_ns_find(const struct conf_subsys *s, uint32_t nsid);
+/* Free what a namespace owns (path, hosts). */
+void conf_ns_release(struct conf_ns *ns);
+/* Give dst (a struct copy of src) its own path and hosts: 0, or -ENOMEM
+ * with dst owning nothing. */
+int conf_ns_dup(struct conf_ns *dst, const struct conf_ns *src);
+/* Whether host is in ns's hosts (host masking). */
+bool conf_ns_has_host(const struct conf_ns *ns, const char *host);
 struct conf_ana *conf_ana_find(const struct conf *c, uint32_t grpid);
 
 #endif /* CONF_H */

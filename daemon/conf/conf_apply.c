@@ -245,6 +245,36 @@ static void apply_ns_log(const char *nqn, const char *fmt, ...)
 	log_fields(LOG_NOTICE, &f, "configuration: %s %s", nqn, what);
 }
 
+/* A namespace's host mask, in place: hosts that join first, then those
+ * that leave, so a mask replaced by another never passes through the empty
+ * list (visible to every host). */
+static int apply_ns_hosts(struct fcd *d, const char *nqn, const struct conf_ns *tn,
+			  const struct conf_ns *cn, char *err, size_t errlen)
+{
+	char host[TGT_NQN_SIZE];
+	unsigned int i;
+	int rc;
+
+	for (i = 0; i < tn->nr_hosts; i++) {
+		if (conf_ns_has_host(cn, tn->hosts[i]))
+			continue;
+		rc = conf_op_ns_host(d, nqn, tn->nsid, tn->hosts[i], true, err, errlen);
+		if (rc)
+			return rc;
+		apply_ns_log(nqn, "namespace %u visible to host %s", tn->nsid, tn->hosts[i]);
+	}
+	for (i = cn->nr_hosts; i-- > 0;) {
+		if (conf_ns_has_host(tn, cn->hosts[i]))
+			continue;
+		snprintf(host, sizeof(host), "%s", cn->hosts[i]);
+		rc = conf_op_ns_host(d, nqn, tn->nsid, host, false, err, errlen);
+		if (rc)
+			return rc;
+		apply_ns_log(nqn, "namespace %u no longer lists host %s", tn->nsid, host);
+	}
+	return 0;
+}
+
 static int apply_namespaces(struct fcd *d, const struct conf_subsys *ts, char *err, size_t errlen)
 {
 	struct conf_subsys *cs = conf_subsys_find(d->conf, ts->nqn);
@@ -310,6 +340,9 @@ static int apply_namespaces(struct fcd *d, const struct conf_subsys *ts, char *e
 			apply_ns_log(ts->nqn, "namespace %u %s", tn->nsid,
 				     tn->enabled ? "enabled" : "disabled");
 		}
+		rc = apply_ns_hosts(d, ts->nqn, tn, cn, err, errlen);
+		if (rc)
+			return rc;
 	}
 	return 0;
 }

@@ -4,7 +4,8 @@
  * meant, for `nvmetfcd -n`: a subsystem no host can reach (no allowed host
  * and not allow_any_host), a subsystem exported on no port, a port on a
  * soft fabric that does not exist (a port never creates its fabric; only
- * softhbactl fabric create does, see hw_dev.c). Warnings only: the daemon
+ * softhbactl fabric create does, see hw_dev.c), a namespace masked to a
+ * host the subsystem does not allow. Warnings only: the daemon
  * starts with such a configuration.
  */
 #include <errno.h>
@@ -58,6 +59,33 @@ static unsigned int lint_port(const struct conf_port *cp, const char *path, FILE
 	return 1;
 }
 
+/* A namespace masked to a host its subsystem does not let connect: that
+ * host never sees it (a typo, or an ACL entry removed and not the mask). */
+static unsigned int lint_ns_hosts(const struct conf_subsys *s, const char *path, FILE *out)
+{
+	unsigned int i, k, h, n = 0;
+
+	if (s->allow_any_host)
+		return 0;
+	for (i = 0; i < s->nr_ns; i++) {
+		const struct conf_ns *ns = &s->ns[i];
+
+		for (k = 0; k < ns->nr_hosts; k++) {
+			for (h = 0; h < s->nr_hosts; h++)
+				if (strcmp(s->hosts[h], ns->hosts[k]) == 0)
+					break;
+			if (h < s->nr_hosts)
+				continue;
+			lint_warn(out, path, ns->line,
+				  "subsystem %s namespace %u: host %s is not allowed on the "
+				  "subsystem, so it never sees the namespace",
+				  s->nqn, ns->nsid, ns->hosts[k]);
+			n++;
+		}
+	}
+	return n;
+}
+
 unsigned int conf_lint(const struct conf *c, const char *path, FILE *out)
 {
 	unsigned int i, n = 0;
@@ -79,6 +107,7 @@ unsigned int conf_lint(const struct conf *c, const char *path, FILE *out)
 				  s->nqn);
 			n++;
 		}
+		n += lint_ns_hosts(s, path, out);
 	}
 	return n;
 }

@@ -263,7 +263,7 @@ int conf_op_subsys_del(struct fcd *d, const char *nqn, char *err, size_t errlen)
 	free(cs->wwpns);
 	free(cs->ports);
 	for (i = 0; i < cs->nr_ns; i++)
-		free(cs->ns[i].path);
+		conf_ns_release(&cs->ns[i]);
 	free(cs->ns);
 	arr_del(c->subsys, &c->nr_subsys, sizeof(*cs), (unsigned int)(cs - c->subsys));
 	return 0;
@@ -439,12 +439,16 @@ static void plan_ns_resize(struct fcd *d, const char *nqn, uint32_t nsid, uint64
 static void plan_ns_add(struct fcd *d, const char *nqn, const struct conf_ns *ns)
 {
 	char size[32];
+	unsigned int i;
 
 	if (d->plan == NULL)
 		return;
 	fcnvme_size_format(ns->size, size, sizeof(size));
 	conf_plan_add(d, "namespace-add %s %u %s %s", nqn, ns->nsid,
 		      conf_backend_names[ns->backend], size);
+	/* Its mask comes with it (one tgt_ns_add): named for the reader. */
+	for (i = 0; i < ns->nr_hosts; i++)
+		conf_plan_add(d, "namespace-add-host %s %u %s", nqn, ns->nsid, ns->hosts[i]);
 }
 
 static void ns_params(const struct conf_ns *ns, struct tgt_ns_params *p)
@@ -467,6 +471,8 @@ static void ns_params(const struct conf_ns *ns, struct tgt_ns_params *p)
 	memcpy(p->nguid, ns->nguid, sizeof(p->nguid));
 	memcpy(p->eui64, ns->eui64, sizeof(p->eui64));
 	p->rbd = ns->rbd;
+	p->hosts = (const char *const *)ns->hosts;
+	p->nr_hosts = ns->nr_hosts;
 }
 
 /* Add a namespace (picking the lowest free NSID when ns->nsid is 0). */
@@ -503,7 +509,7 @@ int conf_op_ns_add(struct fcd *d, const char *nqn, struct conf_ns *ns, char *err
 	if (slot == NULL)
 		goto out_del_ns;
 	*slot = *ns;
-	if (ns->path != NULL && (slot->path = strdup(ns->path)) == NULL) {
+	if (conf_ns_dup(slot, ns)) {
 		cs->nr_ns--;
 		goto out_del_ns;
 	}
@@ -547,7 +553,7 @@ int conf_op_ns_del(struct fcd *d, const char *nqn, uint32_t nsid, char *err, siz
 	rc = RUN(d, tgt_ns_del(d->tgt, nqn, nsid, err, errlen));
 	if (rc)
 		return rc;
-	free(ns->path);
+	conf_ns_release(ns);
 	arr_del(cs->ns, &cs->nr_ns, sizeof(*ns), (unsigned int)(ns - cs->ns));
 	return 0;
 }
@@ -588,6 +594,51 @@ int conf_op_ns_enable(struct fcd *d, const char *nqn, uint32_t nsid, bool on, ch
 	if (rc == 0)
 		ns->enabled = on;
 	return rc;
+}
+
+/* Show a namespace to one more host, or stop showing it (host masking; the
+ * list keeps its order, the core's is sorted). */
+int conf_op_ns_host(struct fcd *d, const char *nqn, uint32_t nsid, const char *host, bool add,
+		    char *err, size_t errlen)
+{
+	struct conf_ns *ns;
+	unsigned int i;
+	char **slot;
+	int rc;
+
+	ns = ns_lookup(d, nqn, nsid, NULL, err, errlen, &rc);
+	if (ns == NULL)
+		return rc;
+	for (i = 0; i < ns->nr_hosts; i++)
+		if (strcmp(ns->hosts[i], host) == 0)
+			break;
+	if (add && i < ns->nr_hosts)
+		return fcnvme_err(err, errlen, -EEXIST,
+				  "namespace %u of %s is already visible to host %s", nsid, nqn,
+				  host);
+	if (!add && i == ns->nr_hosts)
+		return fcnvme_err(err, errlen, -ENOENT, "namespace %u of %s does not list host %s",
+				  nsid, nqn, host);
+	conf_plan_add(d, "namespace-%s-host %s %u %s", add ? "add" : "del", nqn, nsid, host);
+	if (!add) {
+		rc = RUN(d, tgt_ns_del_host(d->tgt, nqn, nsid, host, err, errlen));
+		if (rc)
+			return rc;
+		free(ns->hosts[i]);
+		arr_del(ns->hosts, &ns->nr_hosts, sizeof(*ns->hosts), i);
+		return 0;
+	}
+	rc = RUN(d, tgt_ns_add_host(d->tgt, nqn, nsid, host, err, errlen));
+	if (rc)
+		return rc;
+	slot = arr_push(&ns->hosts, &ns->nr_hosts, sizeof(*ns->hosts));
+	if (slot == NULL || (*slot = strdup(host)) == NULL) {
+		if (slot != NULL)
+			ns->nr_hosts--;
+		(void)RUN(d, tgt_ns_del_host(d->tgt, nqn, nsid, host, NULL, 0));
+		return fcnvme_err(err, errlen, -ENOMEM, "out of memory");
+	}
+	return 0;
 }
 
 /* Move a namespace to another ANA group. */

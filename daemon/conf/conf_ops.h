@@ -48,6 +48,9 @@ int conf_op_ns_set_readonly(struct fcd *d, const char *nqn, uint32_t nsid, bool 
 			    size_t errlen);
 int conf_op_ns_set_direct(struct fcd *d, const char *nqn, uint32_t nsid, bool direct, char *err,
 			  size_t errlen);
+/* Host masking: namespace-add-host / namespace-del-host. */
+int conf_op_ns_host(struct fcd *d, const char *nqn, uint32_t nsid, const char *host, bool add,
+		    char *err, size_t errlen);
 
 int conf_op_ana_add(struct fcd *d, uint32_t grpid, uint8_t state, char *err, size_t errlen);
 int conf_op_ana_del(struct fcd *d, uint32_t grpid, char *err, size_t errlen);

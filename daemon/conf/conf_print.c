@@ -157,6 +157,21 @@ static void print_ana(FILE *fp, const struct conf_ana *a)
 	fputs("\t\t};\n", fp);
 }
 
+/* A namespace's host mask, only when it has one. */
+static void print_ns_hosts(FILE *fp, const struct conf_ns *ns)
+{
+	unsigned int i;
+
+	if (ns->nr_hosts == 0)
+		return;
+	fputs("\t\t\t\thosts = [", fp);
+	for (i = 0; i < ns->nr_hosts; i++) {
+		fputs(i ? ",\n\t\t\t\t\t" : "\n\t\t\t\t\t", fp);
+		print_str(fp, ns->hosts[i]);
+	}
+	fputs("\n\t\t\t\t];\n", fp);
+}
+
 static void print_subsys(FILE *fp, const struct conf_subsys *s)
 {
 	unsigned int i;
@@ -189,6 +204,7 @@ static void print_subsys(FILE *fp, const struct conf_subsys *s)
 	for (i = 0; i < s->nr_ns; i++) {
 		fputs(i ? ",\n\t\t\t{\n" : "\n\t\t\t{\n", fp);
 		print_opts(fp, conf_ns_opts, &s->ns[i], 4);
+		print_ns_hosts(fp, &s->ns[i]);
 		fputs("\t\t\t}", fp);
 	}
 	fputs(s->nr_ns ? "\n\t\t);\n" : " );\n", fp);

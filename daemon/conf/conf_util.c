@@ -32,7 +32,7 @@ static void subsys_free(struct conf_subsys *s)
 	free(s->wwpns);
 	free(s->ports);
 	for (i = 0; i < s->nr_ns; i++)
-		free(s->ns[i].path);
+		conf_ns_release(&s->ns[i]);
 	free(s->ns);
 }
 
@@ -113,11 +113,15 @@ static int subsys_dup(struct conf_subsys *d, const struct conf_subsys *s)
 		d->ns = dup_array(s->ns, s->nr_ns, sizeof(*s->ns));
 		if (d->ns == NULL)
 			return -ENOMEM;
-		for (i = 0; i < s->nr_ns; i++)
+		for (i = 0; i < s->nr_ns; i++) {
 			d->ns[i].path = NULL;
+			d->ns[i].hosts = NULL;
+			d->ns[i].nr_hosts = 0;
+		}
 		d->nr_ns = s->nr_ns;
 		for (i = 0; i < s->nr_ns; i++)
-			d->ns[i].path = dup_str(s->ns[i].path, &fail);
+			if (conf_ns_dup(&d->ns[i], &s->ns[i]))
+				fail = 1;
 	}
 	return fail ? -ENOMEM : 0;
 }
@@ -216,4 +220,48 @@ struct conf_ana *conf_ana_find(const struct conf *c, uint32_t grpid)
 		if (c->ana[i].grpid == grpid)
 			return &c->ana[i];
 	return NULL;
+}
+
+void conf_ns_release(struct conf_ns *ns)
+{
+	unsigned int i;
+
+	free(ns->path);
+	ns->path = NULL;
+	for (i = 0; i < ns->nr_hosts; i++)
+		free(ns->hosts[i]);
+	free(ns->hosts);
+	ns->hosts = NULL;
+	ns->nr_hosts = 0;
+}
+
+int conf_ns_dup(struct conf_ns *dst, const struct conf_ns *src)
+{
+	unsigned int i;
+	int fail = 0;
+
+	dst->path = dup_str(src->path, &fail);
+	dst->hosts = NULL;
+	dst->nr_hosts = 0;
+	if (src->nr_hosts && !fail) {
+		dst->hosts = calloc(src->nr_hosts, sizeof(*dst->hosts));
+		if (dst->hosts == NULL)
+			fail = 1;
+		for (i = 0; !fail && i < src->nr_hosts; i++, dst->nr_hosts++)
+			dst->hosts[i] = dup_str(src->hosts[i], &fail);
+	}
+	if (!fail)
+		return 0;
+	conf_ns_release(dst);
+	return -ENOMEM;
+}
+
+bool conf_ns_has_host(const struct conf_ns *ns, const char *host)
+{
+	unsigned int i;
+
+	for (i = 0; i < ns->nr_hosts; i++)
+		if (ns->hosts[i] != NULL && strcmp(ns->hosts[i], host) == 0)
+			return true;
+	return false;
 }

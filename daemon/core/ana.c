@@ -149,7 +149,7 @@ size_t ana_log_build(struct ctrl *c, bool rgo, uint8_t *buf, size_t cap)
 		doff = off;
 		off += sizeof(d);
 		for (ns = c->subsys->ns_list; !rgo && ns; ns = ns->next) {
-			if (!ns->enabled || ns->params.anagrpid != g)
+			if (!ns_visible(ns, c) || ns->params.anagrpid != g)
 				continue;
 			nsid = htole32(ns->nsid);
 			if (off + 4 <= cap)

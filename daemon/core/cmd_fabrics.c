@@ -143,7 +143,7 @@ static uint16_t connect_io(struct nvmet_fc_req *req, struct sq *sq, struct nvmf_
 		return connect_invalid(req, IPO_SQE(sqsize));
 	*why = NULL;
 	c->sqs[qid] = sq;
-	ns_fill_sq_view(s, sq);
+	ns_fill_sq_view(s, sq, c->hostnqn);
 	sq->sqhd_disabled = cmd->cattr & NVME_CONNECT_DISABLE_SQFLOW;
 	atomic_store_explicit(&sq->ctrl, c, memory_order_release);
 	ctrl_ka_traffic(c);

@@ -32,7 +32,7 @@ static uint16_t feat_get_write_protect(struct nvmet_fc_req *req, struct ctrl *c)
 	uint32_t nsid = le32toh(req->cmd->common.nsid);
 	struct ns *ns = nsid && nsid <= TGT_MAX_NSID ? ns_find(c->subsys, nsid) : NULL;
 
-	if (!ns || !ns->enabled)
+	if (!ns || !ns_visible(ns, c))
 		return NVME_SC_INVALID_NS | NVME_SC_DNR;
 	cmd_set_result(req, ns->params.readonly ? NVME_NS_WRITE_PROTECT : NVME_NS_NO_WRITE_PROTECT);
 	return NVME_SC_SUCCESS;

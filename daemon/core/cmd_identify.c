@@ -99,7 +99,7 @@ static struct ns *id_active_ns(struct ctrl *c, uint32_t nsid)
 {
 	struct ns *ns = ns_find(c->subsys, nsid);
 
-	return ns && ns->enabled ? ns : NULL;
+	return ns && ns_visible(ns, c) ? ns : NULL;
 }
 
 static uint16_t id_ns(struct nvmet_fc_req *req, struct ctrl *c, uint32_t nsid)
@@ -141,7 +141,7 @@ static uint16_t id_active_list(struct nvmet_fc_req *req, struct ctrl *c, uint32_
 	if (nsid >= 0xfffffffe)
 		return NVME_SC_INVALID_NS | NVME_SC_DNR;
 	for (ns = c->subsys->ns_list; ns && n < 1024; ns = ns->next)
-		if (ns->enabled && ns->nsid > nsid)
+		if (ns_visible(ns, c) && ns->nsid > nsid)
 			list[n++] = htole32(ns->nsid);
 	return NVME_SC_SUCCESS;
 }

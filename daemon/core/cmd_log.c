@@ -47,6 +47,8 @@ static size_t log_smart(struct ctrl *c, const struct nvmet_fc_req *req, uint8_t 
 	for (ns = c->subsys->ns_list; ns; ns = ns->next) {
 		if (nsid && nsid != 0xffffffff && ns->nsid != nsid)
 			continue;
+		if (!ns_host_listed(ns, c->hostnqn)) /* masked: not its traffic */
+			continue;
 		ns_stats(ns, st, &io);
 		rd += st[NS_ST_READS];
 		wr += st[NS_ST_WRITES];

@@ -31,6 +31,7 @@ static void ns_free(struct ns *ns)
 	if (ns->be)
 		ns->be->ops->close(ns->be);
 	free(ns->path_buf);
+	ns_host_free(ns);
 	free(ns);
 }
 
@@ -59,6 +60,8 @@ static void ns_msg_run(void *arg)
 	struct sq_ns *v = &sq->ns[m->nsid];
 
 	if (!m->remove) {
+		if (!m->ns)
+			ns_fold_view(v); /* hidden: while v->ns names it */
 		v->ns = m->ns;
 		ns_msg_send_ack(m);
 		return;
@@ -222,15 +225,23 @@ static void ns_msg_ack(void *arg)
 	free(m);
 }
 
+/* Post m to its queue's thread, in order: a queue must run its messages as
+ * they were sent (an add, then a hide or remove of the same namespace), so
+ * while earlier ones wait for ring space (t->retry, oldest first) m waits
+ * behind them. */
 static int ns_msg_post(struct tgt *t, struct ns_msg *m)
 {
+	struct ns_msg **tail = &t->retry;
 	struct sq *sq = m->sq;
-	int rc;
+	int rc = -EAGAIN;
 
-	rc = tgt_port_run_on_hwq(sq->port, t, sq->hwqid, ns_msg_run, m);
+	if (!t->retry)
+		rc = tgt_port_run_on_hwq(sq->port, t, sq->hwqid, ns_msg_run, m);
 	if (rc) {
-		m->next = t->retry;
-		t->retry = m;
+		while (*tail)
+			tail = &(*tail)->next;
+		m->next = NULL;
+		*tail = m;
 	}
 	return rc;
 }
@@ -248,42 +259,56 @@ void ns_retry_msgs(struct tgt *t)
 	}
 }
 
-/* Send one message per connected I/O queue of s; returns how many. */
-static unsigned int ns_broadcast(struct subsys *s, struct ns *ns, bool remove)
+/* Send one message to each connected I/O queue of c: add ns (remove
+ * false) or remove it (remove true; ns NULL: hide nsid). */
+static void ns_msg_ctrl(struct ctrl *c, struct ns *ns, uint32_t nsid, bool remove)
+{
+	struct ns_msg *m;
+	struct sq *sq;
+	unsigned int q;
+
+	for (q = 1; q <= TGT_MAX_QID; q++) {
+		sq = c->sqs[q];
+		if (!sq || sq->dead)
+			continue;
+		m = calloc(1, sizeof(*m));
+		if (!m) {
+			/* The queue keeps a stale view: an added namespace
+			 * stays invisible there, a removed one must then never
+			 * be freed (a hidden one stays visible there). */
+			if (remove)
+				ns->pinned = true;
+			continue;
+		}
+		if (!remove && ns)
+			ns_view_lat_alloc(sq, nsid);
+		m->sq = sq;
+		m->ns = ns;
+		m->nsid = nsid;
+		m->remove = remove;
+		sq->msgs_inflight++;
+		if (remove)
+			ns->drain_pending++;
+		ns_msg_post(c->t, m);
+	}
+}
+
+/* [ctl] Add ns to (or hide nsid from, ns NULL) the views of c's queues. */
+void ns_view_ctrl(struct ctrl *c, struct ns *ns, uint32_t nsid)
+{
+	ns_msg_ctrl(c, ns, nsid, false);
+}
+
+/* Add ns to the queues of the controllers that may see it, or remove it
+ * from every queue (a masked-out queue may still have I/O on it in flight
+ * from before it was hidden: the drain covers it). */
+static void ns_broadcast(struct subsys *s, struct ns *ns, bool remove)
 {
 	struct ctrl *c;
-	struct sq *sq;
-	struct ns_msg *m;
-	unsigned int q, n = 0;
 
-	for (c = s->ctrls; c; c = c->next) {
-		for (q = 1; q <= TGT_MAX_QID; q++) {
-			sq = c->sqs[q];
-			if (!sq || sq->dead)
-				continue;
-			m = calloc(1, sizeof(*m));
-			if (!m) {
-				/* The queue keeps a stale view: an added
-				 * namespace stays invisible there, a removed
-				 * one must then never be freed. */
-				if (remove)
-					ns->pinned = true;
-				continue;
-			}
-			if (!remove)
-				ns_view_lat_alloc(sq, ns->nsid);
-			m->sq = sq;
-			m->ns = ns;
-			m->nsid = ns->nsid;
-			m->remove = remove;
-			sq->msgs_inflight++;
-			if (remove)
-				ns->drain_pending++;
-			ns_msg_post(s->t, m);
-			n++;
-		}
-	}
-	return n;
+	for (c = s->ctrls; c; c = c->next)
+		if (remove || ns_host_listed(ns, c->hostnqn))
+			ns_msg_ctrl(c, ns, ns->nsid, remove);
 }
 
 static void ns_publish(struct ns *ns)
@@ -307,12 +332,12 @@ static void ns_unpublish(struct ns *ns)
 }
 
 /* [ctl] Fill a newly connected I/O queue's view (before it is used). */
-void ns_fill_sq_view(struct subsys *s, struct sq *sq)
+void ns_fill_sq_view(struct subsys *s, struct sq *sq, const char *hostnqn)
 {
 	struct ns *ns;
 
 	for (ns = s->ns_list; ns; ns = ns->next)
-		if (ns->published) {
+		if (ns->published && ns_host_listed(ns, hostnqn)) {
 			ns_view_lat_alloc(sq, ns->nsid);
 			sq->ns[ns->nsid].ns = ns;
 		}
@@ -347,7 +372,7 @@ static struct subsys *ns_subsys(struct tgt *t, const char *nqn, char *err, size_
 	return s;
 }
 
-static struct ns *ns_lookup(struct tgt *t, const char *nqn, uint32_t nsid, char *err, size_t errlen)
+struct ns *ns_lookup(struct tgt *t, const char *nqn, uint32_t nsid, char *err, size_t errlen)
 {
 	struct subsys *s = ns_subsys(t, nqn, err, errlen);
 	struct ns *ns;
@@ -505,6 +530,11 @@ int tgt_ns_add(struct tgt *t, const char *nqn, const struct tgt_ns_params *p, ch
 		}
 	}
 	ns->params.path = ns->path_buf;
+	ns->params.hosts = NULL;
+	ns->params.nr_hosts = 0;
+	rc = ns_host_init(ns, p->hosts, p->nr_hosts, err, errlen);
+	if (rc)
+		goto out_free_ns;
 	rc = backend_ops_for(p->backend)->open(&ns->params, &ns->be, &size, err, errlen);
 	if (rc)
 		goto out_free_ns;
@@ -539,7 +569,7 @@ int tgt_ns_add(struct tgt *t, const char *nqn, const struct tgt_ns_params *p, ch
 	s->nr_ns++;
 	if (ns->enabled) {
 		ns_publish(ns);
-		subsys_ns_changed(s, ns->nsid);
+		subsys_ns_changed(s, ns);
 	}
 	return 0;
 
@@ -570,7 +600,7 @@ int tgt_ns_del(struct tgt *t, const char *nqn, uint32_t nsid, char *err, size_t 
 	s->nr_ns--;
 	ns->deleting = true;
 	if (ns->enabled)
-		subsys_ns_changed(s, nsid);
+		subsys_ns_changed(s, ns);
 	if (ns->published)
 		ns_unpublish(ns);
 	else if (!ns->drain_pending)
@@ -610,7 +640,7 @@ int tgt_ns_resize(struct tgt *t, const char *nqn, uint32_t nsid, uint64_t size, 
 	ns->params.size = newsize;
 	atomic_store_explicit(&ns->nblocks, newsize >> ns->lba_shift, memory_order_release);
 	if (ns->enabled)
-		subsys_ns_changed(ns->subsys, nsid);
+		subsys_ns_changed(ns->subsys, ns);
 	return 0;
 }
 
@@ -629,7 +659,7 @@ int tgt_ns_enable(struct tgt *t, const char *nqn, uint32_t nsid, char *err, size
 	}
 	ns->enabled = true;
 	ns_publish(ns);
-	subsys_ns_changed(ns->subsys, nsid);
+	subsys_ns_changed(ns->subsys, ns);
 	return 0;
 }
 
@@ -644,7 +674,7 @@ int tgt_ns_disable(struct tgt *t, const char *nqn, uint32_t nsid, char *err, siz
 		return 0;
 	ns->enabled = false;
 	ns_unpublish(ns);
-	subsys_ns_changed(ns->subsys, nsid);
+	subsys_ns_changed(ns->subsys, ns);
 	return 0;
 }
 
@@ -689,7 +719,7 @@ int tgt_ns_set_readonly(struct tgt *t, const char *nqn, uint32_t nsid, bool read
 	ns->params.readonly = readonly;
 	atomic_store_explicit(&ns->readonly, readonly, memory_order_relaxed);
 	if (ns->enabled)
-		subsys_ns_changed(ns->subsys, nsid);
+		subsys_ns_changed(ns->subsys, ns);
 	return 0;
 }
 
@@ -734,6 +764,8 @@ static int ns_foreach_subsys(struct subsys *s, int (*cb)(const struct tgt_ns_inf
 		info.readonly = ns->params.readonly;
 		info.direct = ns->params.direct;
 		info.enabled = ns->enabled;
+		info.hosts = (const char *const *)ns->hosts;
+		info.nr_hosts = ns->nr_hosts;
 		memcpy(info.uuid, ns->params.uuid, 16);
 		memcpy(info.nguid, ns->params.nguid, 16);
 		memcpy(info.eui64, ns->params.eui64, 8);

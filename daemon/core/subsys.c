@@ -33,11 +33,8 @@ struct subsys *subsys_find(struct tgt *t, const char *nqn)
 bool subsys_host_allowed(const struct subsys *s, const char *hostnqn, uint64_t host_wwpn)
 {
 	unsigned int i;
-	bool ok = s->allow_any_host;
+	bool ok = s->allow_any_host || strv_has(s->hosts, s->nr_hosts, hostnqn);
 
-	for (i = 0; !ok && i < s->nr_hosts; i++)
-		if (!strcmp(s->hosts[i], hostnqn))
-			ok = true;
 	if (!ok || !s->nr_wwpns)
 		return ok;
 	for (i = 0; i < s->nr_wwpns; i++)
@@ -71,14 +68,10 @@ bool tgt_host_allowed(struct tgt *t, uint16_t portid, const char *hostnqn, uint6
 /* Free a subsystem's memory (its namespaces must be gone or are closed). */
 void subsys_free(struct subsys *s)
 {
-	unsigned int i;
-
 	if (!s)
 		return;
 	ns_destroy_all(s);
-	for (i = 0; i < s->nr_hosts; i++)
-		free(s->hosts[i]);
-	free(s->hosts);
+	strv_free(&s->hosts, &s->nr_hosts);
 	free(s->wwpns);
 	free(s);
 }
@@ -305,8 +298,7 @@ int tgt_subsys_allow_host(struct tgt *t, const char *nqn, const char *hostnqn, c
 {
 	struct subsys *s = subsys_lookup(t, nqn, err, errlen);
 	const char *why = NULL;
-	char **hosts, *h;
-	unsigned int i, pos;
+	int rc;
 
 	if (!s)
 		return -ENOENT;
@@ -314,27 +306,9 @@ int tgt_subsys_allow_host(struct tgt *t, const char *nqn, const char *hostnqn, c
 		tgt_err(err, errlen, "invalid host NQN: %s", why ? why : "missing");
 		return -EINVAL;
 	}
-	for (pos = 0; pos < s->nr_hosts; pos++) {
-		int cmp = strcmp(s->hosts[pos], hostnqn);
-
-		if (!cmp)
-			return 0;
-		if (cmp > 0)
-			break;
-	}
-	h = strdup(hostnqn);
-	if (!h)
-		return -ENOMEM;
-	hosts = realloc(s->hosts, (s->nr_hosts + 1) * sizeof(*hosts));
-	if (!hosts) {
-		free(h);
-		return -ENOMEM;
-	}
-	for (i = s->nr_hosts; i > pos; i--)
-		hosts[i] = hosts[i - 1];
-	hosts[pos] = h;
-	s->hosts = hosts;
-	s->nr_hosts++;
+	rc = strv_insert(&s->hosts, &s->nr_hosts, hostnqn);
+	if (rc)
+		return rc < 0 ? rc : 0;
 	tgt_discovery_changed(t, s, 0);
 	return 0;
 }
@@ -345,21 +319,16 @@ int tgt_subsys_disallow_host(struct tgt *t, const char *nqn, const char *hostnqn
 {
 	struct subsys *s = subsys_lookup(t, nqn, err, errlen);
 	struct ctrl *c, *cn;
-	unsigned int i;
+	char *gone;
 
 	if (!s)
 		return -ENOENT;
 	if (!hostnqn)
 		return -EINVAL;
-	for (i = 0; i < s->nr_hosts; i++)
-		if (!strcmp(s->hosts[i], hostnqn))
-			break;
-	if (i == s->nr_hosts)
+	gone = strv_take(&s->hosts, &s->nr_hosts, hostnqn);
+	if (!gone)
 		return 0;
-	free(s->hosts[i]);
-	for (; i + 1 < s->nr_hosts; i++)
-		s->hosts[i] = s->hosts[i + 1];
-	s->nr_hosts--;
+	free(gone);
 	for (c = s->ctrls; c; c = cn) {
 		cn = c->next;
 		if (!subsys_host_allowed(s, c->hostnqn, c->host_wwpn))
@@ -468,13 +437,15 @@ int tgt_subsys_unexport(struct tgt *t, const char *nqn, uint16_t portid, char *e
 	return 0;
 }
 
-/* A namespace of s changed: every controller of s hears of it. */
-void subsys_ns_changed(struct subsys *s, uint32_t nsid)
+/* A namespace of s changed: every controller of s whose host it is not
+ * masked from hears of it. */
+void subsys_ns_changed(struct subsys *s, const struct ns *ns)
 {
 	struct ctrl *c;
 
 	for (c = s->ctrls; c; c = c->next)
-		ctrl_ns_changed(c, nsid);
+		if (ns_host_listed(ns, c->hostnqn))
+			ctrl_ns_changed(c, ns->nsid);
 }
 
 /* Walk the subsystems in NQN order (the discovery subsystem excluded). */

@@ -191,6 +191,11 @@ struct tgt_ns_params {
 	uint8_t nguid[16];
 	uint8_t eui64[8];
 	struct tgt_rbd_params rbd; /* rbd backend only */
+	/* Host masking: visible only to these host NQNs (copied; none:
+	 * to every host the subsystem allows). tgt_ns_add takes them; an
+	 * existing namespace changes them with tgt_ns_add_host/del_host. */
+	const char *const *hosts;
+	unsigned int nr_hosts;
 };
 
 /* Add a namespace (hosts get a namespace-attribute event). Exists with the
@@ -213,6 +218,17 @@ int tgt_ns_set_ana_group(struct tgt *t, const char *nqn, uint32_t nsid, uint32_t
  * could only be opened read-only. */
 int tgt_ns_set_readonly(struct tgt *t, const char *nqn, uint32_t nsid, bool readonly, char *err,
 			size_t errlen);
+/* Host masking (SPDK's no_auto_visible plus ns_add_host): once a namespace
+ * lists a host NQN it is visible only to controllers of listed hosts; to the
+ * others it is inactive (absent from the active list, Identify Namespace
+ * all zeroes, commands fail with INVALID_NS). Removing the last host makes
+ * it visible to all again. Controllers whose view changes (only those) get a
+ * namespace-attribute event. Idempotent; -ENOENT for an unknown namespace,
+ * -EINVAL for an invalid host NQN. */
+int tgt_ns_add_host(struct tgt *t, const char *nqn, uint32_t nsid, const char *hostnqn, char *err,
+		    size_t errlen);
+int tgt_ns_del_host(struct tgt *t, const char *nqn, uint32_t nsid, const char *hostnqn, char *err,
+		    size_t errlen);
 /* O_DIRECT on or off for a file namespace's later I/O. */
 int tgt_ns_set_direct(struct tgt *t, const char *nqn, uint32_t nsid, bool direct, char *err,
 		      size_t errlen);
@@ -301,6 +317,8 @@ struct tgt_ns_info {
 	uint32_t anagrpid;
 	bool readonly, direct, enabled;
 	uint8_t uuid[16], nguid[16], eui64[8];
+	const char *const *hosts; /* host masking, sorted; none: all */
+	unsigned int nr_hosts;
 	uint64_t reads, writes; /* commands executed */
 	uint64_t read_bytes, write_bytes;
 	/* The commands that named it, over every queue (as above; a

@@ -110,11 +110,16 @@ struct ns {
 	uint32_t nsid;
 	struct tgt_ns_params params; /* path points at path_buf */
 	char *path_buf;
-	uint32_t lba_shift;	    /* immutable */
-	_Atomic uint64_t nblocks;   /* [atomic] grows only */
-	_Atomic uint32_t anagrpid;  /* [atomic] */
-	_Atomic bool readonly;	    /* [atomic] writes refused */
-	bool enabled;		    /* [ctl] visible to hosts */
+	uint32_t lba_shift;	   /* immutable */
+	_Atomic uint64_t nblocks;  /* [atomic] grows only */
+	_Atomic uint32_t anagrpid; /* [atomic] */
+	_Atomic bool readonly;	   /* [atomic] writes refused */
+	bool enabled;		   /* [ctl] visible to hosts */
+	/* [ctl] host masking: the host NQNs that see it, sorted (strcmp);
+	 * none: every host. The I/O views (sq->ns[]) follow it: a queue of
+	 * a controller whose host is not listed never holds the namespace. */
+	char **hosts;
+	unsigned int nr_hosts;
 	bool published;		    /* [ctl] in the I/O views */
 	bool deleting;		    /* [ctl] */
 	bool pinned;		    /* [ctl] a view may still point
@@ -164,7 +169,9 @@ struct ns_msg {
 	struct sq *sq;
 	struct ns *ns;
 	uint32_t nsid;
-	bool remove;	      /* unpublish + drain barrier */
+	bool remove; /* unpublish + drain barrier */
+	/* ns NULL and !remove: hide it from this queue (host masking); I/O
+	 * in flight completes, the namespace is not drained. */
 	uint64_t barrier;     /* [hwq] submitted count to reach */
 	struct ns_msg *bnext; /* [hwq] sq->barriers */
 };
@@ -281,7 +288,7 @@ struct tgt {
 	struct subsys *subsys_list;
 	struct subsys *disc;  /* discovery subsystem */
 	struct sq *sq_list;   /* every live sq */
-	struct ns_msg *retry; /* messages to re-post */
+	struct ns_msg *retry; /* messages to re-post, oldest first */
 	bool ana_grp[TGT_MAX_ANAGRP + 1];
 	uint64_t ana_chgcnt;
 	uint64_t disc_genctr;
@@ -364,9 +371,26 @@ bool subsys_exported_on(const struct subsys *s, uint16_t portid);
 bool subsys_write_cache(const struct subsys *s);
 void subsys_free(struct subsys *s);
 
+/* strv.c: sorted string sets ([ctl]) */
+bool strv_has(char *const *v, unsigned int n, const char *s);
+int strv_insert(char ***v, unsigned int *n, const char *s);
+char *strv_take(char ***v, unsigned int *n, const char *s);
+void strv_free(char ***v, unsigned int *n);
+
 /* ns.c */
 struct ns *ns_find(const struct subsys *s, uint32_t nsid);
-void ns_fill_sq_view(struct subsys *s, struct sq *sq);
+/* ns_find of subsystem nqn, with a message when either is unknown. */
+struct ns *ns_lookup(struct tgt *t, const char *nqn, uint32_t nsid, char *err, size_t errlen);
+void ns_fill_sq_view(struct subsys *s, struct sq *sq, const char *hostnqn);
+/* [ctl] Add (ns) or hide (ns NULL) nsid in the views of c's I/O queues. */
+void ns_view_ctrl(struct ctrl *c, struct ns *ns, uint32_t nsid);
+/* ns_host.c: host masking */
+bool ns_host_listed(const struct ns *ns, const char *hostnqn);
+/* Enabled and not masked from c's host: what c may see. */
+bool ns_visible(const struct ns *ns, const struct ctrl *c);
+void ns_host_free(struct ns *ns);
+int ns_host_init(struct ns *ns, const char *const *hosts, unsigned int nr_hosts, char *err,
+		 size_t errlen);
 void ns_destroy_all(struct subsys *s);
 void ns_retry_msgs(struct tgt *t);
 void ns_stats(const struct ns *ns, uint64_t st[NS_ST_MAX], struct tgt_io_stats *io);
@@ -398,7 +422,8 @@ void ctrl_fail_aers(struct ctrl *c, uint16_t status);
 int ctrl_hold_aer(struct ctrl *c, struct nvmet_fc_req *req);
 void ctrl_set_cc(struct ctrl *c, uint32_t cc);
 void ctrl_log_error(struct ctrl *c, const struct nvmet_fc_req *req, uint16_t status);
-void subsys_ns_changed(struct subsys *s, uint32_t nsid);
+/* Every controller of s whose host may see ns hears of a change to it. */
+void subsys_ns_changed(struct subsys *s, const struct ns *ns);
 void tgt_ana_changed(struct tgt *t);
 
 /* cmd_*.c: parse (and for qid 0, execute on [ctl]) */

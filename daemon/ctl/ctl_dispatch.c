@@ -17,6 +17,7 @@
 #include <netlink/msg.h>
 
 #include <fcnvme/err.h>
+#include <fcnvme/nqn.h>
 #include <fcnvmectl/ctl_msg.h>
 
 #include "conf/conf.h"
@@ -49,6 +50,8 @@ const ctl_handler ctl_handlers[FCNVME_CMD_MAX + 1] = {
 	[FCNVME_CMD_NS_ENABLE] = ctl_ns_enable,
 	[FCNVME_CMD_NS_DISABLE] = ctl_ns_disable,
 	[FCNVME_CMD_NS_SET_ANA_GROUP] = ctl_ns_set_ana_group,
+	[FCNVME_CMD_NS_HOST_ADD] = ctl_ns_host_add,
+	[FCNVME_CMD_NS_HOST_DEL] = ctl_ns_host_del,
 	[FCNVME_CMD_ANA_ADD] = ctl_ana_add,
 	[FCNVME_CMD_ANA_SET_STATE] = ctl_ana_set_state,
 	[FCNVME_CMD_ASSOC_LIST] = ctl_assoc_list,
@@ -95,6 +98,17 @@ int ctl_fail(struct ctl_req *req, int error, const char *fmt, ...)
 	fcnvme_verr(req->err, sizeof(req->err), error, fmt, ap);
 	va_end(ap);
 	return error;
+}
+
+/* 0 if nqn is a valid NQN, else fail req naming it as what ("host"). */
+int ctl_check_nqn(struct ctl_req *req, const char *what, const char *nqn)
+{
+	const char *why = NULL;
+
+	if (fcnvme_nqn_validate(nqn, &why) != 0)
+		return ctl_fail(req, -EINVAL, "%s %s: %s", what, nqn,
+				why != NULL ? why : "invalid NQN");
+	return 0;
 }
 
 /* A data message answering req. */

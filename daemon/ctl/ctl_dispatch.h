@@ -57,6 +57,8 @@ struct nl_msg *ctl_reply_new(struct ctl_req *req);
 /* Fill req->err and return error. */
 int ctl_fail(struct ctl_req *req, int error, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+/* 0 if nqn is a valid NQN, else fail req: "WHAT NQN: why". */
+int ctl_check_nqn(struct ctl_req *req, const char *what, const char *nqn);
 
 /* Handlers, one file per object family. */
 int ctl_status(struct ctl_req *req);
@@ -88,6 +90,8 @@ int ctl_ns_resize(struct ctl_req *req);
 int ctl_ns_enable(struct ctl_req *req);
 int ctl_ns_disable(struct ctl_req *req);
 int ctl_ns_set_ana_group(struct ctl_req *req);
+int ctl_ns_host_add(struct ctl_req *req);
+int ctl_ns_host_del(struct ctl_req *req);
 int ctl_ana_add(struct ctl_req *req);
 int ctl_ana_set_state(struct ctl_req *req);
 int ctl_assoc_list(struct ctl_req *req);

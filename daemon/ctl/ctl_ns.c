@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 /*
  * Control handlers for namespaces: add (NSID optional: the lowest free one
- * is taken and returned), del, list, show, resize, enable, disable and
- * set-ana-group.
+ * is taken and returned), del, list, show, resize, enable, disable,
+ * set-ana-group, and add-host/del-host (host masking).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -165,6 +165,43 @@ int ctl_ns_disable(struct ctl_req *req)
 				 sizeof(req->err));
 }
 
+/* A cluster subsystem's namespaces live in the shared state, which has no
+ * host mask (yet): refuse instead of a node-local mask. */
+static int ns_host_cluster(struct ctl_req *req)
+{
+	if (!cluster_has_subsys(req->d, req_nqn(req)))
+		return 0;
+	return ctl_fail(req, -EOPNOTSUPP,
+			"%s is a cluster subsystem: namespace host masking is not supported there",
+			req_nqn(req));
+}
+
+/* namespace add-host NQN NSID HOSTNQN */
+int ctl_ns_host_add(struct ctl_req *req)
+{
+	const char *host = fcnvme_msg_get_str(req->msg, FCNVME_A_HOST_NQN);
+	int rc = ctl_check_nqn(req, "host", host);
+
+	if (!rc)
+		rc = ns_host_cluster(req);
+	if (rc)
+		return rc;
+	return conf_op_ns_host(req->d, req_nqn(req), req_nsid(req), host, true, req->err,
+			       sizeof(req->err));
+}
+
+/* namespace del-host NQN NSID HOSTNQN */
+int ctl_ns_host_del(struct ctl_req *req)
+{
+	int rc = ns_host_cluster(req);
+
+	if (rc)
+		return rc;
+	return conf_op_ns_host(req->d, req_nqn(req), req_nsid(req),
+			       fcnvme_msg_get_str(req->msg, FCNVME_A_HOST_NQN), false, req->err,
+			       sizeof(req->err));
+}
+
 /* namespace set-ana-group NQN NSID GROUP */
 int ctl_ns_set_ana_group(struct ctl_req *req)
 {
@@ -223,6 +260,16 @@ static int put_ns(const struct tgt_ns_info *ni, void *arg)
 		rc = fcnvme_msg_put_bin(m, FCNVME_A_NGUID, ni->nguid, 16);
 	if (!rc)
 		rc = fcnvme_msg_put_bin(m, FCNVME_A_EUI64, ni->eui64, 8);
+	if (!rc && ni->nr_hosts > 0) {
+		void *l = fcnvme_msg_list_start(m, FCNVME_A_HOSTS);
+		unsigned int i;
+
+		rc = l == NULL ? -EMSGSIZE : 0;
+		for (i = 0; !rc && i < ni->nr_hosts; i++)
+			rc = fcnvme_msg_list_put_str(m, l, ni->hosts[i]);
+		if (!rc)
+			rc = fcnvme_msg_list_end(m, l);
+	}
 	return ctl_reply_send(w->req, m, rc);
 }
 

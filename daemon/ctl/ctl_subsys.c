@@ -20,16 +20,6 @@
 #include "fcd.h"
 #include "core/tgt.h"
 
-static int check_nqn(struct ctl_req *req, const char *what, const char *nqn)
-{
-	const char *why = NULL;
-
-	if (fcnvme_nqn_validate(nqn, &why) != 0)
-		return ctl_fail(req, -EINVAL, "%s %s: %s", what, nqn,
-				why != NULL ? why : "invalid NQN");
-	return 0;
-}
-
 static int copy_ident(struct ctl_req *req, unsigned int attr, char *dst, size_t len, uint32_t bit,
 		      uint32_t *mask)
 {
@@ -55,7 +45,7 @@ static int subsys_from_req(struct ctl_req *req, struct conf_subsys *s, uint32_t 
 	memset(s, 0, sizeof(*s));
 	*mask = 0;
 	snprintf(s->nqn, sizeof(s->nqn), "%s", fcnvme_msg_get_str(req->msg, FCNVME_A_NQN));
-	if ((rc = check_nqn(req, "subsystem", s->nqn)))
+	if ((rc = ctl_check_nqn(req, "subsystem", s->nqn)))
 		return rc;
 	if (strcmp(s->nqn, FCNVME_DISCOVERY_NQN) == 0)
 		return ctl_fail(req, -EINVAL, "the discovery NQN is reserved");
@@ -146,7 +136,7 @@ int ctl_subsys_port_del(struct ctl_req *req)
 int ctl_allowed_host_add(struct ctl_req *req)
 {
 	const char *host = fcnvme_msg_get_str(req->msg, FCNVME_A_HOST_NQN);
-	int rc = check_nqn(req, "host", host);
+	int rc = ctl_check_nqn(req, "host", host);
 
 	if (rc)
 		return rc;

@@ -211,6 +211,76 @@ START_TEST(reload_plan_dry_then_real)
 }
 END_TEST
 
+/* Host masking (namespace hosts = [ ... ]): a reload changes the mask in
+ * place, hosts that join before those that leave (never through the empty
+ * list, which shows the namespace to every host), and the plan names each
+ * step; a new namespace brings its mask in its namespace-add. */
+static const char conf_mask1[] =
+	"subsystems = ( { nqn = \"" NQN_A "\"; hosts = [ \"" HOST "\", \"" HOST2 "\" ];"
+	" namespaces = ( { backend = \"ram\"; size = \"1M\"; hosts = [ \"" HOST "\" ]; } ); } );\n";
+static const char conf_mask2[] =
+	"subsystems = ( { nqn = \"" NQN_A "\"; hosts = [ \"" HOST "\", \"" HOST2 "\" ];"
+	" namespaces = ( { backend = \"ram\"; size = \"1M\"; hosts = [ \"" HOST2 "\" ]; },\n"
+	" { backend = \"null\"; size = \"1M\"; hosts = [ \"" HOST2 "\", \"" HOST
+	"\" ]; } ); } );\n";
+static const char conf_mask3[] =
+	"subsystems = ( { nqn = \"" NQN_A "\"; hosts = [ \"" HOST "\", \"" HOST2 "\" ];"
+	" namespaces = ( { backend = \"ram\"; size = \"1M\"; },\n"
+	" { backend = \"null\"; size = \"1M\"; hosts = [ \"" HOST2 "\", \"" HOST
+	"\" ]; } ); } );\n";
+
+static void reload_plan_is(const char *text, const char *want)
+{
+	char path[] = "/tmp/check_conf_apply.XXXXXX", err[512] = "";
+	struct conf_plan plan;
+	FILE *fp;
+	int fd;
+
+	fd = mkstemp(path);
+	ck_assert_int_ge(fd, 0);
+	fp = fdopen(fd, "w");
+	fputs(text, fp);
+	fclose(fp);
+	ck_assert_int_eq(conf_plan_open(&plan, false), 0);
+	ck_assert_msg(conf_reload_plan(&d, path, &plan, err, sizeof(err)) == 0, "%s", err);
+	conf_plan_close(&plan);
+	ck_assert_str_eq(plan.text, want);
+	conf_plan_free(&plan);
+	unlink(path);
+}
+
+START_TEST(ns_hosts_reload)
+{
+	char *out;
+
+	apply_ok(conf_mask1);
+	ck_assert_ptr_nonnull(strstr(fake_log(), "ns_add " NQN_A " 1;"));
+	fake_log_clear();
+	reload_plan_is(conf_mask2, "namespace-add-host " NQN_A " 1 " HOST2 "\n"
+				   "namespace-del-host " NQN_A " 1 " HOST "\n"
+				   "namespace-add " NQN_A " 2 null 1M\n"
+				   "namespace-add-host " NQN_A " 2 " HOST2 "\n"
+				   "namespace-add-host " NQN_A " 2 " HOST "\n");
+	ck_assert_str_eq(fake_log(), "ns_add_host " NQN_A " 1 " HOST2 ";"
+				     "ns_del_host " NQN_A " 1 " HOST ";"
+				     "ns_add " NQN_A " 2;");
+	/* the running configuration (what config save writes) has the masks,
+	 * in file order */
+	out = print(d.conf);
+	ck_assert_ptr_nonnull(
+		strstr(out, "\t\t\t\thosts = [\n\t\t\t\t\t\"" HOST2 "\"\n\t\t\t\t];\n"));
+	ck_assert_ptr_nonnull(strstr(out, "\t\t\t\thosts = [\n\t\t\t\t\t\"" HOST2
+					  "\",\n\t\t\t\t\t\"" HOST "\"\n\t\t\t\t];\n"));
+	free(out);
+	fake_log_clear();
+	reload_plan_is(conf_mask3, "namespace-del-host " NQN_A " 1 " HOST2 "\n");
+	ck_assert_str_eq(fake_log(), "ns_del_host " NQN_A " 1 " HOST2 ";");
+	fake_log_clear();
+	reload_plan_is(conf_mask3, "");
+	ck_assert_str_eq(fake_log(), "");
+}
+END_TEST
+
 START_TEST(wwpn_acl_diff)
 {
 	static const char one[] = "subsystems = ( { nqn = \"" NQN_A
@@ -575,6 +645,7 @@ Suite *conf_apply_suite(void)
 	tcase_add_test(tc, reload_truncated_file_keeps_state);
 	tcase_add_test(tc, save_load_save_identical);
 	tcase_add_test(tc, save_errors);
+	tcase_add_test(tc, ns_hosts_reload);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -253,15 +253,6 @@ START_TEST(test_log_pages)
 }
 END_TEST
 
-static struct h_req *aer(struct h_assoc *a)
-{
-	struct h_req *r = h_req_new(a, 0, 0);
-
-	r->cmd.common.opcode = nvme_admin_async_event;
-	ck_assert_uint_eq(h_run(r), H_PENDING);
-	return r;
-}
-
 START_TEST(test_aen_ns_changed)
 {
 	struct h_assoc *a = std_ctrl();
@@ -270,8 +261,8 @@ START_TEST(test_aen_ns_changed)
 	uint8_t *buf = malloc(4096);
 	char err[128];
 
-	r1 = aer(a);
-	r2 = aer(a);
+	r1 = h_aer(a);
+	r2 = h_aer(a);
 	ck_assert_int_eq(tgt_ns_add(H->t, H_SUBNQN, &np, err, sizeof(err)), 0);
 	/* one event delivered: notice / ns changed / log 04h */
 	ck_assert_uint_eq(h_status(r2), 0);
@@ -324,7 +315,7 @@ START_TEST(test_aen_config_and_limit)
 	ck_assert_uint_eq(h_run(r), NVME_SC_INVALID_FIELD | DNR);
 	h_req_free(r);
 	for (i = 0; i < 5; i++)
-		held[i] = aer(a);
+		held[i] = h_aer(a);
 	r = h_req_new(a, 0, 0);
 	r->cmd.common.opcode = nvme_admin_async_event;
 	ck_assert_uint_eq(h_run(r), NVME_SC_ASYNC_LIMIT | DNR);
@@ -348,7 +339,7 @@ END_TEST
 START_TEST(test_ana_aen_per_port)
 {
 	struct h_assoc *a = std_ctrl();
-	struct h_req *r = aer(a);
+	struct h_req *r = h_aer(a);
 	uint8_t buf[512];
 	char err[128];
 
@@ -360,7 +351,7 @@ START_TEST(test_ana_aen_per_port)
 	ck_assert_uint_eq(le32toh(r->cqe.result.dw0), 0x0c0302);
 	h_req_free(r);
 	/* masked until the ANA log is read */
-	r = aer(a);
+	r = h_aer(a);
 	ck_assert_int_eq(tgt_ana_set_state(H->t, 1, 1, NVME_ANA_OPTIMIZED, err, sizeof(err)), 0);
 	ck_assert_uint_eq(h_status(r), H_PENDING);
 	ck_assert_uint_eq(h_get_log(a, NVME_LOG_ANA, 0, false, 0, 0, 64, buf), 0);

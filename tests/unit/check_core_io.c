@@ -262,7 +262,7 @@ START_TEST(test_ring_full_retry)
 	uint8_t b[512];
 	char err[128];
 
-	H->fail_hwq = 2; /* both I/O queues' add messages */
+	H->fail_hwq = 1; /* queue 1's add message; queue 2's waits behind it */
 	ck_assert_int_eq(tgt_ns_add(H->t, H_SUBNQN, &np, err, sizeof(err)), 0);
 	ck_assert_int_eq(H->fail_hwq, 0);
 	ck_assert_uint_eq(h_io(a, 1, nvme_cmd_read, 4, 0, 1, b, 512),

@@ -14,6 +14,7 @@ int main(void)
 	srunner_add_suite(sr, core_admin_suite());
 	srunner_add_suite(sr, core_io_suite());
 	srunner_add_suite(sr, core_ns_suite());
+	srunner_add_suite(sr, core_ns_host_suite());
 	srunner_add_suite(sr, core_backend_suite());
 	srunner_add_suite(sr, core_stats_suite());
 	srunner_add_suite(sr, core_limits_suite());

@@ -384,3 +384,12 @@ uint16_t h_io(struct h_assoc *a, uint16_t qid, uint8_t opcode, uint32_t nsid, ui
 	h_req_free(r);
 	return st;
 }
+
+struct h_req *h_aer(struct h_assoc *a)
+{
+	struct h_req *r = h_req_new(a, 0, 0);
+
+	r->cmd.common.opcode = nvme_admin_async_event;
+	ck_assert_uint_eq(h_run(r), H_PENDING);
+	return r;
+}

@@ -92,6 +92,8 @@ uint16_t h_connect_admin(struct h_assoc *a, const char *subnqn, const char *host
 uint16_t h_connect_io(struct h_assoc *a, uint16_t qid, const char *subnqn, const char *hostnqn,
 		      uint16_t sqsize);
 uint16_t h_prop_set_cc(struct h_assoc *a, uint32_t cc);
+/* An Asynchronous Event Request on a's admin queue, held (pending). */
+struct h_req *h_aer(struct h_assoc *a);
 /* Connect admin + enable; the standard controller on H_SUBNQN with I/O
  * queue 1. */
 struct h_assoc *h_ctrl_ready(struct nvmet_fc_target_port *tp, const char *subnqn,
@@ -111,6 +113,7 @@ Suite *core_connect_suite(void);
 Suite *core_admin_suite(void);
 Suite *core_io_suite(void);
 Suite *core_ns_suite(void);
+Suite *core_ns_host_suite(void);
 Suite *core_backend_suite(void);
 Suite *core_mpsc_suite(void);
 Suite *io_thread_suite(void);

@@ -31,9 +31,12 @@ struct fake_ns {
 	bool readonly;
 	bool has_uuid; /* given: uuid, else a derived one */
 	uint8_t uuid[16];
+	char hosts[FAKE_NS_HOSTS][TGT_NQN_SIZE]; /* host masking, sorted */
+	unsigned int nr_hosts;
 };
 
 static struct fake_ns *ns_find(const char *nqn, uint32_t nsid);
+static void ns_host_insert(struct fake_ns *n, const char *host);
 
 static struct {
 	char ports[8][PORT_NAME_MAX];
@@ -350,7 +353,61 @@ int tgt_ns_add(struct tgt *t, const char *nqn, const struct tgt_ns_params *p, ch
 		n->readonly = p->readonly;
 		n->has_uuid = p->has_uuid;
 		memcpy(n->uuid, p->uuid, 16);
+		n->nr_hosts = 0;
+		for (unsigned int k = 0; k < p->nr_hosts; k++)
+			ns_host_insert(n, p->hosts[k]);
 	}
+	return rc;
+}
+
+/* Keep the mask sorted, as the core does (at most FAKE_NS_HOSTS). */
+static void ns_host_insert(struct fake_ns *n, const char *host)
+{
+	unsigned int i, pos;
+
+	for (pos = 0; pos < n->nr_hosts; pos++) {
+		int cmp = strcmp(n->hosts[pos], host);
+
+		if (cmp == 0)
+			return;
+		if (cmp > 0)
+			break;
+	}
+	if (n->nr_hosts == FAKE_NS_HOSTS)
+		return;
+	for (i = n->nr_hosts; i > pos; i--)
+		memcpy(n->hosts[i], n->hosts[i - 1], sizeof(n->hosts[i]));
+	snprintf(n->hosts[pos], sizeof(n->hosts[pos]), "%s", host);
+	n->nr_hosts++;
+}
+
+int tgt_ns_add_host(struct tgt *t, const char *nqn, uint32_t nsid, const char *hostnqn, char *err,
+		    size_t errlen)
+{
+	int rc = call(err, errlen, "ns_add_host %s %u %s", nqn, nsid, hostnqn);
+	struct fake_ns *n = ns_find(nqn, nsid);
+
+	(void)t;
+	if (rc == 0 && n != NULL)
+		ns_host_insert(n, hostnqn);
+	return rc;
+}
+
+int tgt_ns_del_host(struct tgt *t, const char *nqn, uint32_t nsid, const char *hostnqn, char *err,
+		    size_t errlen)
+{
+	int rc = call(err, errlen, "ns_del_host %s %u %s", nqn, nsid, hostnqn);
+	struct fake_ns *n = ns_find(nqn, nsid);
+	unsigned int i;
+
+	(void)t;
+	for (i = 0; rc == 0 && n != NULL && i < n->nr_hosts; i++)
+		if (strcmp(n->hosts[i], hostnqn) == 0) {
+			memmove(n->hosts[i], n->hosts[i + 1],
+				(n->nr_hosts - i - 1) * sizeof(n->hosts[0]));
+			n->nr_hosts--;
+			break;
+		}
 	return rc;
 }
 
@@ -510,7 +567,9 @@ int tgt_subsys_foreach(struct tgt *t, int (*cb)(const struct tgt_subsys_info *, 
 int tgt_ns_foreach(struct tgt *t, const char *nqn, int (*cb)(const struct tgt_ns_info *, void *),
 		   void *arg)
 {
+	const char *hosts[FAKE_NS_HOSTS];
 	struct tgt_ns_info ni;
+	unsigned int k;
 	int i, rc;
 
 	(void)t;
@@ -526,6 +585,10 @@ int tgt_ns_foreach(struct tgt *t, const char *nqn, int (*cb)(const struct tgt_ns
 		ni.anagrpid = model.ns[i].anagrpid;
 		ni.enabled = model.ns[i].enabled;
 		ni.readonly = model.ns[i].readonly;
+		for (k = 0; k < model.ns[i].nr_hosts; k++)
+			hosts[k] = model.ns[i].hosts[k];
+		ni.hosts = hosts;
+		ni.nr_hosts = model.ns[i].nr_hosts;
 		/* "generated" identities, derived from the NSID */
 		ni.uuid[0] = 0xaa;
 		ni.uuid[15] = (uint8_t)ni.nsid;

@@ -8,6 +8,8 @@
 #ifndef FAKE_TARGET_H
 #define FAKE_TARGET_H
 
+#define FAKE_NS_HOSTS 4 /* a fake namespace's host mask holds at most */
+
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>

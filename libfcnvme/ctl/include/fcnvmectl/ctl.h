@@ -84,6 +84,8 @@ enum fcnvme_cmd {
 	FCNVME_CMD_CLUSTER_SUBSYS_DEL,
 	FCNVME_CMD_CONFIG_DIFF, /* reload dry run: the operations, nothing applied */
 	FCNVME_CMD_HOST_SHOW,	/* one host port on every target port */
+	FCNVME_CMD_NS_HOST_ADD, /* host masking: show a namespace to a host */
+	FCNVME_CMD_NS_HOST_DEL,
 	__FCNVME_CMD_MAX
 };
 #define FCNVME_CMD_MAX (__FCNVME_CMD_MAX - 1)
