@@ -63,7 +63,8 @@ grep -q "deb-systemd-helper debian-installed 'nvmetfcd.service'" "$work/ctrl/pos
 changes=$(ls "$work"/nvmetfcd_*.changes)
 lintian --fail-on error "$changes" >"$work/lintian.log" 2>&1 &&
 	ok "lintian: no errors" || { ko "lintian reports errors"; cat "$work/lintian.log"; }
-grep -c '^W:' "$work/lintian.log" | xargs echo "deb: lintian warnings:"
+# grep -c exits 1 when it counts nothing: no warnings is not a failure
+echo "deb: lintian warnings: $(grep -c '^W:' "$work/lintian.log" || true)"
 
 echo "deb: installing ${pkgs[*]}"
 if DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$work"/*.deb >"$work/install.log" 2>&1; then
@@ -122,7 +123,7 @@ fi
 
 echo "deb: the demo with the installed programs"
 if "$src/tests/integration/demo_run.sh" --installed 3 >"$work/demo.log" 2>&1; then
-	ok "demo with the installed binaries"; grep -E 'IOPS|verify' "$work/demo.log"
+	ok "demo with the installed binaries"; grep -E 'IOPS|verify' "$work/demo.log" || true
 else
 	ko "demo with the installed binaries"; tail -30 "$work/demo.log"
 fi
