@@ -134,10 +134,12 @@ static int reply_plan(struct ctl_req *req, const struct conf_plan *plan)
 
 static bool in_conf_dir(const struct fcd *d, const char *path, char confdir[PATH_MAX]);
 
-/* A FILE the daemon is asked to read (config reload FILE, config diff
- * FILE): absolute, and outside the configuration directory for root only
- * (the daemon reads it as root), like config save's FILE. */
-static int readable_path(struct ctl_req *req, const char *path)
+/* A FILE the daemon is asked to read or write (config reload/diff FILE,
+ * config save FILE): absolute, and outside the configuration directory for
+ * root (or the daemon's own user) only: the daemon runs as root, and a
+ * member of the socket group must not make it read or replace any file of
+ * the system. verb names the operation in the error. */
+static int allowed_path(struct ctl_req *req, const char *path, const char *verb)
 {
 	char confdir[PATH_MAX] = "";
 
@@ -146,37 +148,52 @@ static int readable_path(struct ctl_req *req, const char *path)
 	if (path != NULL && req->uid != 0 && req->uid != geteuid() &&
 	    !in_conf_dir(req->d, path, confdir))
 		return ctl_fail(req, -EPERM,
-				"%s: only root may read outside the configuration directory%s%s",
-				path, confdir[0] ? " " : "", confdir);
+				"%s: only root may %s outside the configuration directory%s%s",
+				path, verb, confdir[0] ? " " : "", confdir);
 	return 0;
 }
 
-/* config reload [FILE]: re-read the configuration file (or apply FILE
- * instead: fcnvmectl config import) and apply the difference; the caller
- * gets the operations that ran, the log has them too. */
-int ctl_config_reload(struct ctl_req *req)
+/* config reload [FILE] and config diff [FILE] (config reload --dry-run):
+ * plan the difference between the running configuration and the file
+ * (default: the configuration file; config import names another) and,
+ * unless dry_run, apply it. The caller gets the operations (that ran, or
+ * would run); a real reload logs them too. */
+static int config_plan_run(struct ctl_req *req, bool dry_run)
 {
 	const char *path = fcnvme_msg_get_str(req->msg, FCNVME_A_PATH);
 	struct conf_plan plan;
 	int rc;
 
-	rc = readable_path(req, path);
+	rc = allowed_path(req, path, "read");
 	if (rc)
 		return rc;
-	if (conf_plan_open(&plan, false) != 0)
+	if (conf_plan_open(&plan, dry_run) != 0)
 		return ctl_fail(req, -ENOMEM, "out of memory");
-	sdnotify_reloading();
+	if (!dry_run)
+		sdnotify_reloading();
 	rc = conf_reload_plan(req->d, path, &plan, req->err, sizeof(req->err));
-	sdnotify_ready();
+	if (!dry_run)
+		sdnotify_ready();
 	conf_plan_close(&plan);
-	if (rc) {
-		log_warnx("reload failed, running configuration kept: %s", req->err);
-	} else {
-		conf_plan_log(&plan);
+	if (rc == 0) {
+		if (!dry_run)
+			conf_plan_log(&plan);
 		rc = reply_plan(req, &plan);
+	} else if (!dry_run) {
+		log_warnx("reload failed, running configuration kept: %s", req->err);
 	}
 	conf_plan_free(&plan);
 	return rc;
+}
+
+int ctl_config_reload(struct ctl_req *req)
+{
+	return config_plan_run(req, false);
+}
+
+int ctl_config_diff(struct ctl_req *req)
+{
+	return config_plan_run(req, true);
 }
 
 /* The directory part of path, resolved (realpath) into out; 0 or -errno. */
@@ -205,46 +222,14 @@ static bool in_conf_dir(const struct fcd *d, const char *path, char confdir[PATH
 	return real_dir(path, dir) == 0 && strcmp(dir, confdir) == 0;
 }
 
-/* config save [FILE]: write the running state atomically. A FILE outside
- * the configuration file's directory is for root (or the daemon's own
- * user) only: the daemon runs as root, and a member of the socket group
- * must not be able to make it create or replace any file of the system. */
+/* config save [FILE]: write the running state atomically (FILE: see
+ * allowed_path). */
 int ctl_config_save(struct ctl_req *req)
 {
 	const char *path = fcnvme_msg_get_str(req->msg, FCNVME_A_PATH);
-	char confdir[PATH_MAX] = "";
+	int rc = allowed_path(req, path, "save");
 
-	if (path != NULL && path[0] != '/')
-		return ctl_fail(req, -EINVAL, "%s: give an absolute path", path);
-	if (path != NULL && req->uid != 0 && req->uid != geteuid() &&
-	    !in_conf_dir(req->d, path, confdir))
-		return ctl_fail(req, -EPERM,
-				"%s: only root may save outside the configuration directory%s%s",
-				path, confdir[0] ? " " : "", confdir);
-	return conf_save(req->d, path, req->err, sizeof(req->err));
-}
-
-/* config diff [FILE] (config reload --dry-run): the operations a reload
- * of FILE (default: the configuration file) would run, nothing applied.
- * FILE follows config save's rule: outside the configuration directory
- * for root only (the daemon reads it as root). */
-int ctl_config_diff(struct ctl_req *req)
-{
-	const char *path = fcnvme_msg_get_str(req->msg, FCNVME_A_PATH);
-	struct conf_plan plan;
-	int rc;
-
-	rc = readable_path(req, path);
-	if (rc)
-		return rc;
-	if (conf_plan_open(&plan, true) != 0)
-		return ctl_fail(req, -ENOMEM, "out of memory");
-	rc = conf_reload_plan(req->d, path, &plan, req->err, sizeof(req->err));
-	conf_plan_close(&plan);
-	if (rc == 0)
-		rc = reply_plan(req, &plan);
-	conf_plan_free(&plan);
-	return rc;
+	return rc ? rc : conf_save(req->d, path, req->err, sizeof(req->err));
 }
 
 /* Send text in chunks of FCNVME_A_TEXT. */
