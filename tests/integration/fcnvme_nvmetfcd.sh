@@ -9,25 +9,7 @@ NAME=fcnvme_nvmetfcd
 . "$(dirname "$0")/lib.sh"
 
 TRADDR=nn-0x20000090fa000001:pn-0x10000090fa000001
-cat >"$tmp/nvmetfcd.conf" <<CONF
-ports = (
-	{
-		name = "p0";
-		dev = "soft:$FABRIC";
-		wwnn = "0x20000090fa000001";
-		wwpn = "0x10000090fa000001";
-	}
-);
-subsystems = (
-	{
-		nqn = "$DEMO_NQN";
-		allow_any_host = false;
-		hosts = [ "$HOSTNQN" ];
-		ports = [ "p0" ];
-		namespaces = ( { nsid = 1; backend = "null"; size = "64G"; } );
-	}
-);
-CONF
+acl_conf '{ nsid = 1; backend = "null"; size = "64G"; }' "$HOSTNQN" >"$tmp/nvmetfcd.conf"
 fabric_create
 daemon_start "$tmp/nvmetfcd.conf" || exit 1
 

@@ -38,25 +38,7 @@ check "journald opened its socket" [ -S /run/systemd/journal/socket ]
 J="journalctl -D /run/log/journal --no-pager -q"
 
 OTHER=nqn.2014-08.org.nvmexpress:uuid:00000000-0000-4000-8000-000000000002
-cat >"$tmp/nvmetfcd.conf" <<CONF
-ports = (
-	{
-		name = "p0";
-		dev = "soft:$FABRIC";
-		wwnn = "0x20000090fa000001";
-		wwpn = "0x10000090fa000001";
-	}
-);
-subsystems = (
-	{
-		nqn = "$DEMO_NQN";
-		allow_any_host = false;
-		hosts = [ "$HOSTNQN" ];
-		ports = [ "p0" ];
-		namespaces = ( { nsid = 1; backend = "null"; size = "1G"; } );
-	}
-);
-CONF
+acl_conf '{ nsid = 1; backend = "null"; size = "1G"; }' "$HOSTNQN" >"$tmp/nvmetfcd.conf"
 fabric_create
 INVOCATION_ID=0123456789abcdef0123456789abcdef "$B/daemon/nvmetfcd" -c "$tmp/nvmetfcd.conf" \
 	-s "$SOCK" -S "$tmp/state" >"$tmp/out" 2>"$tmp/err" &

@@ -51,6 +51,35 @@ finish() {
 # demo_conf > FILE: conf/demo.conf on this test's private fabric
 demo_conf() { sed "s/soft:demo/soft:$FABRIC/" "$S/conf/demo.conf"; }
 
+# acl_conf NAMESPACES HOSTNQN... > FILE: one port p0 (WWPN
+# 0x10000090fa000001) on this test's fabric and the subsystem $DEMO_NQN
+# exported on it to the given hosts only; NAMESPACES is the text inside
+# its "namespaces = ( ... );".
+acl_conf() {
+	local ns=$1 hosts="" h
+	shift
+	for h in "$@"; do hosts+="${hosts:+, }\"$h\""; done
+	cat <<CONF
+ports = (
+	{
+		name = "p0";
+		dev = "soft:$FABRIC";
+		wwnn = "0x20000090fa000001";
+		wwpn = "0x10000090fa000001";
+	}
+);
+subsystems = (
+	{
+		nqn = "$DEMO_NQN";
+		allow_any_host = false;
+		hosts = [ $hosts ];
+		ports = [ "p0" ];
+		namespaces = ( $ns );
+	}
+);
+CONF
+}
+
 fabric_create() { "$B/tools/softhbactl" fabric create "$FABRIC"; }
 
 # daemon_start CONF [extra args]: start nvmetfcd, wait for its socket

@@ -11,27 +11,9 @@ NAME=ns_mask
 
 HOSTA=$HOSTNQN
 HOSTB=nqn.2014-08.org.nvmexpress:uuid:00000000-0000-4000-8000-000000000002
-cat >"$tmp/nvmetfcd.conf" <<CONF
-ports = (
-	{
-		name = "p0";
-		dev = "soft:$FABRIC";
-		wwnn = "0x20000090fa000001";
-		wwpn = "0x10000090fa000001";
-	}
-);
-subsystems = (
-	{
-		nqn = "$DEMO_NQN";
-		hosts = [ "$HOSTA", "$HOSTB" ];
-		ports = [ "p0" ];
-		namespaces = (
-			{ nsid = 1; backend = "null"; size = "1G"; },
-			{ nsid = 2; backend = "ram"; size = "1M"; hosts = [ "$HOSTA" ]; }
-		);
-	}
-);
-CONF
+acl_conf '{ nsid = 1; backend = "null"; size = "1G"; },
+	{ nsid = 2; backend = "ram"; size = "1M"; hosts = [ "'"$HOSTA"'" ]; }' \
+	"$HOSTA" "$HOSTB" >"$tmp/nvmetfcd.conf"
 fabric_create
 daemon_start "$tmp/nvmetfcd.conf" || exit 1
 
