@@ -19,6 +19,7 @@
 
 #include "log.h"
 #include "sdnotify.h"
+#include "stderr_capture.h"
 #include "suites_control.h"
 
 static int nfd = -1;
@@ -107,28 +108,6 @@ START_TEST(no_notify_socket_is_silent)
 }
 END_TEST
 
-/* Capture stderr while fn runs. */
-static char *capture(void (*fn)(void))
-{
-	static char out[2048];
-	char tmpl[] = "/tmp/check_log.XXXXXX";
-	int fd = mkstemp(tmpl), saved = dup(2);
-	ssize_t n;
-
-	fflush(stderr);
-	dup2(fd, 2);
-	fn();
-	fflush(stderr);
-	dup2(saved, 2);
-	close(saved);
-	lseek(fd, 0, SEEK_SET);
-	n = read(fd, out, sizeof(out) - 1);
-	out[n > 0 ? n : 0] = '\0';
-	close(fd);
-	unlink(tmpl);
-	return out;
-}
-
 static void log_sample(void)
 {
 	log_init(1, 1);
@@ -147,10 +126,10 @@ static void log_sample(void)
 
 START_TEST(log_lines)
 {
-	ck_assert_str_eq(capture(log_sample), "<4>open x.conf: No such file or directory\n"
-					      "<4>plain 7\n"
-					      "<6>info shown\n"
-					      "<7>debug shown\n");
+	ck_assert_str_eq(stderr_capture(log_sample), "<4>open x.conf: No such file or directory\n"
+						     "<4>plain 7\n"
+						     "<6>info shown\n"
+						     "<7>debug shown\n");
 }
 END_TEST
 

@@ -23,6 +23,7 @@
 #include "log.h"
 #include "log_journal.h"
 #include "log_rl.h"
+#include "stderr_capture.h"
 #include "suites_control.h"
 
 /* ---- rate limiter ------------------------------------------------------- */
@@ -170,27 +171,6 @@ END_TEST
 
 /* ---- the logger: early stderr, events through the journal -------------- */
 
-static char *capture(void (*fn)(void))
-{
-	static char out[4096];
-	char tmpl[] = "/tmp/check_story.XXXXXX";
-	int fd = mkstemp(tmpl), saved = dup(2);
-	ssize_t n;
-
-	fflush(stderr);
-	dup2(fd, 2);
-	fn();
-	fflush(stderr);
-	dup2(saved, 2);
-	close(saved);
-	lseek(fd, 0, SEEK_SET);
-	n = read(fd, out, sizeof(out) - 1);
-	out[n > 0 ? n : 0] = '\0';
-	close(fd);
-	unlink(tmpl);
-	return out;
-}
-
 static void early_sample(void)
 {
 	unsetenv("JOURNAL_STREAM");
@@ -203,7 +183,7 @@ static void early_sample(void)
 
 START_TEST(early_errors_on_stderr)
 {
-	ck_assert_str_eq(capture(early_sample), "nvmetfcd: cannot read x.conf\n");
+	ck_assert_str_eq(stderr_capture(early_sample), "nvmetfcd: cannot read x.conf\n");
 }
 END_TEST
 
@@ -238,7 +218,7 @@ static void events_sample(void)
 START_TEST(event_lines)
 {
 	ck_assert_str_eq(
-		capture(events_sample),
+		stderr_capture(events_sample),
 		"<4>host nqn.2014-08.org.nvmexpress:uuid:9 (wwpn 0x10000090fb000001) on port p0: "
 		"refused by nqn.2026-11.io.nvmetfcd:demo: host not allowed (Connect qid 0, status "
 		"0x4184, invalid field Connect data byte 512 (hostnqn))\n"
@@ -273,7 +253,7 @@ static void journal_event_sample(void)
 START_TEST(event_journal_fields)
 {
 	jout[0] = '\0';
-	ck_assert_str_eq(capture(journal_event_sample), ""); /* the journal got it */
+	ck_assert_str_eq(stderr_capture(journal_event_sample), ""); /* the journal got it */
 	ck_assert_str_eq(jout, "MESSAGE=host nqn.h:2 (wwpn 0x10000090fb000002) on port p1: "
 			       "controller 7 of nqn.s:1 gone (association 0x00000000000000ab): "
 			       "keep-alive timeout\n"
