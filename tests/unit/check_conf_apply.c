@@ -70,6 +70,19 @@ static char *print(const struct conf *c)
 	return buf;
 }
 
+/* Create the temporary file named by the template path with text in it. */
+static void tmp_write(char *path, const char *text)
+{
+	int fd = mkstemp(path);
+	FILE *fp;
+
+	ck_assert_int_ge(fd, 0);
+	fp = fdopen(fd, "w");
+	ck_assert_ptr_nonnull(fp);
+	fputs(text, fp);
+	ck_assert_int_eq(fclose(fp), 0);
+}
+
 static void setup(void)
 {
 	fake_reset();
@@ -171,16 +184,11 @@ START_TEST(reload_plan_dry_then_real)
 	char path[] = "/tmp/check_conf_apply.XXXXXX", err[512] = "";
 	struct conf_plan plan;
 	char *before, *after;
-	FILE *fp;
-	int fd;
 
 	apply_ok(conf_a);
 	before = print(d.conf);
 	fake_log_clear();
-	fd = mkstemp(path);
-	fp = fdopen(fd, "w");
-	fputs(conf_b, fp);
-	fclose(fp);
+	tmp_write(path, conf_b);
 	ck_assert_int_eq(conf_plan_open(&plan, true), 0);
 	ck_assert_msg(conf_reload_plan(&d, path, &plan, err, sizeof(err)) == 0, "%s", err);
 	conf_plan_close(&plan);
@@ -233,14 +241,8 @@ static void reload_plan_is(const char *text, const char *want)
 {
 	char path[] = "/tmp/check_conf_apply.XXXXXX", err[512] = "";
 	struct conf_plan plan;
-	FILE *fp;
-	int fd;
 
-	fd = mkstemp(path);
-	ck_assert_int_ge(fd, 0);
-	fp = fdopen(fd, "w");
-	fputs(text, fp);
-	fclose(fp);
+	tmp_write(path, text);
 	ck_assert_int_eq(conf_plan_open(&plan, false), 0);
 	ck_assert_msg(conf_reload_plan(&d, path, &plan, err, sizeof(err)) == 0, "%s", err);
 	conf_plan_close(&plan);
@@ -374,18 +376,13 @@ START_TEST(reload_bad_file_keeps_state)
 {
 	char path[] = "/tmp/check_conf_apply.XXXXXX", err[512] = "";
 	char *before, *after;
-	FILE *fp;
-	int fd;
 
 	apply_ok(conf_a);
 	before = print(d.conf);
 	fake_log_clear();
-	fd = mkstemp(path);
-	fp = fdopen(fd, "w");
-	fputs("ports = ( { name = \"p0\"; dev = \"soft:f\"; wwnn = \"0x20000090fa000001\";\n"
-	      " wwpn = \"zz\"; } );\n",
-	      fp);
-	fclose(fp);
+	tmp_write(path,
+		  "ports = ( { name = \"p0\"; dev = \"soft:f\"; wwnn = \"0x20000090fa000001\";\n"
+		  " wwpn = \"zz\"; } );\n");
 	d.conf_path = path;
 	ck_assert_int_ne(conf_reload(&d, err, sizeof(err)), 0);
 	ck_assert_str_eq(strchr(err, ':'),
