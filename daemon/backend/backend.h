@@ -119,6 +119,11 @@ bool backend_cpu_reserved(int cpu);
  * domain (an ANA group; 0: all), one per line: what another node
  * blocklists to fence this one. Returns the length (0 without rbd). */
 size_t backend_rbd_addrs(uint32_t domain, char *buf, size_t len);
+/* [ctl] This node was fenced, so every client it published was
+ * blocklisted: mark them all, so that each namespace on one recovers onto
+ * a new client (tgt_ns_recover) even if none of its I/O failed yet, and
+ * they are no longer published. */
+void backend_rbd_fenced_all(void);
 
 /* [hwq] An asynchronous submit finished (status: NVMe status). */
 void tgt_req_io_done(struct nvmet_fc_req *req, uint16_t status);

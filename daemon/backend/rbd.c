@@ -425,15 +425,13 @@ static int rbd_recover(struct backend *be, char *err, size_t errlen)
 	struct rbd_handle *old = atomic_load_explicit(&rb->h, memory_order_relaxed), *h;
 	int rc;
 
-	if (!atomic_load_explicit(&rb->fenced, memory_order_relaxed))
+	if (!atomic_load_explicit(&rb->fenced, memory_order_relaxed) && !old->cl->fenced)
 		return 0;
 	/* The fenced client must not be shared by the new handle. */
-	old->cl->domain |= 0x80000000u;
+	old->cl->fenced = true;
 	rc = rbd_handle_open(rb, &h, err, errlen);
-	if (rc) {
-		old->cl->domain &= ~0x80000000u;
+	if (rc)
 		return rc;
-	}
 	atomic_store_explicit(&rb->h, h, memory_order_release);
 	atomic_store_explicit(&rb->fenced, false, memory_order_relaxed);
 	atomic_store_explicit(&rb->fence_seen, false, memory_order_relaxed);

@@ -27,7 +27,7 @@ static bool rbd_cluster_match(const struct rbd_cluster *cl, const struct tgt_rbd
 {
 	return !strcmp(cl->conf, p->conf) && !strcmp(cl->client_id, p->client_id) &&
 	       !strcmp(cl->keyring, p->keyring) && cl->write_cache == p->write_cache &&
-	       cl->timeout_s == timeout_s && cl->domain == domain;
+	       cl->timeout_s == timeout_s && cl->domain == domain && !cl->fenced;
 }
 
 static int rbd_cluster_set(rados_t r, const char *key, const char *val, char *err, size_t errlen)
@@ -177,7 +177,16 @@ void rbd_cluster_put(struct rbd_cluster *cl)
 	free(cl);
 }
 
-/* Every live client's address in fencing domain `domain` (0: all), one per
+/* This node was fenced: every client it published is blocklisted. */
+void backend_rbd_fenced_all(void)
+{
+	struct rbd_cluster *cl;
+
+	for (cl = rbd_clusters; cl; cl = cl->next)
+		cl->fenced = true;
+}
+
+/* Every live (not fenced) client's address in fencing domain `domain` (0: all), one per
  * line, for the cluster state others fence us with. Returns the length. */
 size_t backend_rbd_addrs(uint32_t domain, char *buf, size_t len)
 {
@@ -188,7 +197,7 @@ size_t backend_rbd_addrs(uint32_t domain, char *buf, size_t len)
 	if (len)
 		buf[0] = '\0';
 	for (cl = rbd_clusters; cl; cl = cl->next) {
-		if ((domain && cl->domain != domain) || !cl->addrs[0])
+		if ((domain && cl->domain != domain) || !cl->addrs[0] || cl->fenced)
 			continue;
 		k = snprintf(buf + n, len > n ? len - n : 0, "%s\n", cl->addrs);
 		if (k > 0)

@@ -46,6 +46,10 @@ struct rbd_cluster {
 	bool write_cache;
 	uint32_t timeout_s;
 	uint32_t domain;
+	/* [ctl] Its address was blocklisted: no new handle shares it, it is
+	 * no longer published (backend_rbd_addrs), and the namespaces on it
+	 * recover onto a new client. */
+	bool fenced;
 	char fsid[64];
 	char addrs[256]; /* rados_getaddrs(): what fencing blocklists */
 };

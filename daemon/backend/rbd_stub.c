@@ -55,6 +55,10 @@ size_t backend_rbd_addrs(uint32_t domain, char *buf, size_t len)
 	return 0;
 }
 
+void backend_rbd_fenced_all(void)
+{
+}
+
 const struct backend_ops backend_rbd_ops = {
 	.name = "rbd",
 	.open = rbd_stub_open,

@@ -23,7 +23,9 @@
  * again, blocklists every address the lost node published, waits for the
  * OSD map, writes itself as owner (epoch + 1), and only then reports
  * optimized. A node that finds itself blocklisted reports its groups
- * inaccessible, builds a new client and rejoins as a non-owner. [ctl]
+ * inaccessible, builds a new client, waits until it has held the object's
+ * lock once (a takeover of its groups in progress has then ended) and
+ * rejoins as a non-owner. [ctl]
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -115,6 +117,12 @@ struct cluster {
 	/* A shared namespace's client was fenced: reconnect it once our own
 	 * heartbeat went through (we are a member in good standing). */
 	bool ns_fenced;
+	/* We rejoined after a fence: the node that fenced us may still be
+	 * taking our groups over (it fences, then writes itself as owner,
+	 * all under the object's lock). Until we have held that lock once,
+	 * the group records may still name us: our groups stay
+	 * inaccessible. [ctl] */
+	bool rejoin_barrier;
 };
 
 /* The value of word key= in v (up to a space), or "" . */
@@ -674,8 +682,35 @@ static void cl_fenced(struct cluster *cl)
 		log_warnx("cluster: cannot start the heartbeat thread");
 	cl->fenced = false;
 	cl->ns_fenced = false;
+	cl->rejoin_barrier = true;
+	/* Whoever fenced us blocklisted every client we published, not only
+	 * the state's: each namespace gets a new one now, not after its
+	 * first failed I/O. */
+	backend_rbd_fenced_all();
 	cl_recover_ns(cl);
 	log_info("cluster: rejoined with a new client (%s)", cl->st.addrs);
+}
+
+/* After a rejoin: whether a takeover of our groups that may have been
+ * running when we were fenced has ended (we got the object's lock, which
+ * the taker holds from its fence to its owner write). Until then our
+ * groups stay inaccessible: the old group records still name us. */
+static bool cl_rejoin_settled(struct cluster *cl)
+{
+	int rc;
+
+	if (!cl->rejoin_barrier)
+		return true;
+	rc = cl_store_lock(&cl->st, CL_LOCK_MS);
+	if (rc) {
+		if (rc != -EBUSY)
+			log_warnx("cluster: after rejoining, cannot lock the state: %s",
+				  strerror(-rc));
+		return false; /* still held: retried on the next read */
+	}
+	cl_store_unlock(&cl->st);
+	cl->rejoin_barrier = false;
+	return true;
 }
 
 /* Read the object into the view; false when that failed (fenced: handled). */
@@ -717,6 +752,8 @@ static void cl_timer_cb(evutil_socket_t fd, short what, void *arg)
 			cl_recover_ns(cl);
 		}
 	}
+	if (!cl_rejoin_settled(cl))
+		return;
 	if (!cl_read_view(cl))
 		return;
 	now = fcnvme_clock_ms();

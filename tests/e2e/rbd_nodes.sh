@@ -12,7 +12,10 @@
 # and the load finishes with zero errors. The killed node restarts, rejoins
 # as a non-owner (the seconds it spends opening its images must not make
 # it take the live node for lost: neither node ever fences the other while
-# it beats) and gets its group back with `cluster move-group`.
+# it beats) and gets its group back with `cluster move-group`. Last, node
+# a freezes (SIGSTOP) past dead_ms: node b fences it; when a resumes it
+# rejoins as a non-owner, never reporting the group optimized, and stops
+# publishing its fenced addresses.
 E2E_NAME=rbd_nodes
 . "$top_srcdir/tests/e2e/lib.sh"
 . "$top_srcdir/tests/e2e/ceph_lib.sh"
@@ -166,6 +169,42 @@ check_cl "node a never fenced node b, which never stopped beating" \
 check_cl "node b was never fenced" sh -c "! grep -q 'this node was fenced' '$tmp/b.log'"
 e2e_fio after-move --name=aftermove --filename="$m/ns1" $F --rw=randwrite \
 	--bs=4k --size=4m --offset=128m --verify=md5 --randseed="$SEED"
+
+# node a freezes (SIGSTOP) for longer than dead_ms: alive, but silent. Node
+# b fences it and takes group 1. When node a resumes it finds itself
+# fenced, rejoins with a new client and must come back as a non-owner: it
+# reports group 1 inaccessible, then non-optimized, never optimized (the
+# group record named it until node b's takeover ended).
+nb=$(grep -c 'took over ANA group 1 from lost node a' "$tmp/b.log")
+nf=$(grep -c 'fenced a (' "$tmp/b.log")
+from=$(($(wc -l <"$tmp/a.log") + 1))
+kill -STOP "$PID_a"
+check_cl "node b took over group 1 from the frozen node a" e2e_wait_for 20 sh -c \
+	"[ \$(grep -c 'took over ANA group 1 from lost node a' '$tmp/b.log') -gt $nb ]"
+kill -CONT "$PID_a"
+check_cl "node a found itself fenced and rejoined with a new client" e2e_wait_for 20 sh -c \
+	"tail -n +$from '$tmp/a.log' | grep -q 'rejoined with a new client'"
+check_cl "node a is a non-owner of group 1 after rejoining" e2e_wait_for 10 sh -c \
+	"$CA cluster groups | grep -Eq '^1 +b +non-optimized'"
+tail -n +"$from" "$tmp/a.log" | grep 'cluster:' | sed 's/^/  a: /'
+check "node a never reported group 1 optimized after the fence" sh -c \
+	"! tail -n +$from '$tmp/a.log' | sed -n '/this node was fenced/,\$p' | grep -q 'ANA group 1 is optimized'"
+fenced=$(grep -o 'fenced a ([^)]*)' "$tmp/b.log" | tail -n +$((nf + 1)) | sed 's/.*(\(.*\))/\1/')
+# published: what node b sees of node a (its heartbeat record)
+published() { $CB cluster nodes | awk '$1 == "a"'; }
+no_fenced_published() {
+	local a
+	for a in $fenced; do published | grep -qF "$a" && return 1; done
+	return 0
+}
+check_cl "node a no longer publishes its fenced addresses ($(echo $fenced))" \
+	e2e_wait_for 10 no_fenced_published
+published | sed 's/^/  b sees: /'
+check_cl "cluster move-group 1 a (after the fence)" $CB cluster move-group 1 a
+check_cl "node a is optimized for group 1 again" e2e_wait_for 10 sh -c \
+	"$CA cluster groups | grep -Eq '^1 +a +optimized'"
+e2e_fio after-fence --name=afterfence --filename="$m/ns1" $F --rw=randwrite \
+	--bs=4k --size=4m --offset=160m --verify=md5 --randseed="$SEED"
 
 e2e_umount "$m" "$pm"
 # (not n or i: e2e_wait_for uses those)

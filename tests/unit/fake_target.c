@@ -489,6 +489,11 @@ size_t backend_rbd_addrs(uint32_t domain, char *buf, size_t len)
 	return 0;
 }
 
+void backend_rbd_fenced_all(void);
+void backend_rbd_fenced_all(void)
+{
+}
+
 int tgt_ns_set_ana_group(struct tgt *t, const char *nqn, uint32_t nsid, uint32_t anagrpid,
 			 char *err, size_t errlen)
 {
