@@ -1,0 +1,149 @@
+// SPDX-License-Identifier: Apache-2.0
+/*
+ * Making the core's shared subsystems and namespaces what the view
+ * says: add, remove, allow hosts, export on every port. [ctl]
+ * See cluster.c for the design.
+ */
+#define _GNU_SOURCE
+
+#include <stdio.h>
+#include <string.h>
+
+#include "cluster_priv.h"
+#include "fcd.h"
+#include "log.h"
+
+/* ---- applying subsystems and namespaces --------------------------------- */
+
+static bool cl_ns_same(const struct cl_ns *a, const struct cl_ns *b)
+{
+	return !strcmp(a->pool, b->pool) && !strcmp(a->image, b->image) &&
+	       !strcmp(a->rns, b->rns) && a->grp == b->grp && a->lba == b->lba;
+}
+
+/* Allow each host of a comma-separated list. */
+static void cl_hosts_apply(struct cluster *cl, const char *nqn, const char *hosts, bool allow)
+{
+	char h[TGT_NQN_SIZE], err[256];
+	const char *p = hosts;
+	size_t n;
+
+	while (p && *p) {
+		n = strcspn(p, ",");
+		snprintf(h, sizeof(h), "%.*s", (int)n, p);
+		if (h[0] && (allow ? tgt_subsys_allow_host : tgt_subsys_disallow_host)(
+				    cl->d->tgt, nqn, h, err, sizeof(err)))
+			log_warnx("cluster: %s host %s: %s", nqn, h, err);
+		p += n;
+		if (*p)
+			p++;
+	}
+}
+
+/* Export a shared subsystem on every port of this node. */
+static void cl_export(struct cluster *cl, const char *nqn)
+{
+	unsigned int i;
+
+	for (i = 0; cl->d->conf && i < cl->d->conf->nr_ports; i++)
+		tgt_subsys_export(cl->d->tgt, nqn, cl->d->conf->ports[i].portid, NULL, 0);
+}
+
+static int cl_subsys_apply(struct cluster *cl, const struct cl_subsys *s)
+{
+	uint16_t id = cl->cfg.node_id;
+	struct tgt_subsys_params p = {
+		.nqn = s->nqn,
+		.allow_any_host = s->allow_any,
+		/* disjoint controller ids per node: a host sees one
+		 * subsystem through several nodes */
+		.cntlid_min = (uint16_t)((id - 1) * 0x1000 + 1),
+		.cntlid_max = (uint16_t)(id == 15 ? 0xffef : id * 0x1000),
+	};
+	char err[256];
+	int rc;
+
+	rc = tgt_subsys_add(cl->d->tgt, &p, err, sizeof(err));
+	if (rc) {
+		log_warnx("cluster: subsystem %s: %s", s->nqn, err);
+		return rc;
+	}
+	cl_hosts_apply(cl, s->nqn, s->hosts, true);
+	cl_export(cl, s->nqn);
+	log_info("cluster: subsystem %s (controller ids %u-%u)", s->nqn, p.cntlid_min,
+		 p.cntlid_max);
+	return 0;
+}
+
+static int cl_ns_apply(struct cluster *cl, const struct cl_ns *n)
+{
+	struct tgt_ns_params p;
+	char err[256];
+	int rc;
+
+	memset(&p, 0, sizeof(p));
+	p.nsid = n->nsid;
+	p.backend = TGT_BACKEND_RBD;
+	p.lba_size = n->lba ? n->lba : 512;
+	p.anagrpid = n->grp ? n->grp : 1;
+	snprintf(p.rbd.pool, sizeof(p.rbd.pool), "%s", n->pool);
+	snprintf(p.rbd.image, sizeof(p.rbd.image), "%s", n->image);
+	snprintf(p.rbd.rados_ns, sizeof(p.rbd.rados_ns), "%s", n->rns);
+	memcpy(p.rbd.conf, cl->cfg.ceph_conf, sizeof(p.rbd.conf));
+	memcpy(p.rbd.client_id, cl->cfg.ceph_id, sizeof(p.rbd.client_id));
+	memcpy(p.rbd.keyring, cl->cfg.keyring, sizeof(p.rbd.keyring));
+	cl_group_ensure(cl, p.anagrpid);
+	rc = tgt_ns_add(cl->d->tgt, n->nqn, &p, err, sizeof(err));
+	if (rc)
+		log_warnx("cluster: %s namespace %u (%s/%s): %s", n->nqn, n->nsid, n->pool,
+			  n->image, err);
+	else
+		log_info("cluster: %s namespace %u is rbd %s/%s%s%s, ANA group %u", n->nqn, n->nsid,
+			 n->pool, n->rns, n->rns[0] ? "/" : "", n->image, p.anagrpid);
+	return rc;
+}
+
+/* Make the core's shared subsystems and namespaces what the view says. */
+void cl_reconcile(struct cluster *cl)
+{
+	struct cl_view *v = &cl->view, *a = &cl->applied;
+	const struct cl_subsys *s;
+	const struct cl_ns *n;
+	unsigned int i;
+
+	for (i = a->nr_ns; i-- > 0;) {
+		n = cl_ns_in(v, a->ns[i].nqn, a->ns[i].nsid);
+		if (n && cl_ns_same(n, &a->ns[i]))
+			continue;
+		tgt_ns_del(cl->d->tgt, a->ns[i].nqn, a->ns[i].nsid, NULL, 0);
+		log_info("cluster: %s namespace %u removed", a->ns[i].nqn, a->ns[i].nsid);
+		a->ns[i] = a->ns[--a->nr_ns];
+	}
+	for (i = a->nr_subsys; i-- > 0;) {
+		s = cl_subsys_in(v, a->subsys[i].nqn);
+		if (s && s->allow_any == a->subsys[i].allow_any) {
+			if (strcmp(s->hosts, a->subsys[i].hosts)) {
+				cl_hosts_apply(cl, s->nqn, a->subsys[i].hosts, false);
+				cl_hosts_apply(cl, s->nqn, s->hosts, true);
+				a->subsys[i] = *s;
+			}
+			cl_export(cl, s->nqn); /* ports may have come */
+			continue;
+		}
+		tgt_subsys_del(cl->d->tgt, a->subsys[i].nqn, NULL, 0);
+		log_info("cluster: subsystem %s removed", a->subsys[i].nqn);
+		a->subsys[i] = a->subsys[--a->nr_subsys];
+	}
+	for (i = 0; i < v->nr_subsys; i++)
+		if (!cl_subsys_in(a, v->subsys[i].nqn) && a->nr_subsys < CL_MAX_SUBSYS &&
+		    !cl_subsys_apply(cl, &v->subsys[i]))
+			a->subsys[a->nr_subsys++] = v->subsys[i];
+	for (i = 0; i < v->nr_ns; i++) {
+		n = &v->ns[i];
+		if (cl_ns_in(a, n->nqn, n->nsid) || !cl_subsys_in(a, n->nqn) ||
+		    a->nr_ns >= CL_MAX_NS)
+			continue;
+		if (!cl_ns_apply(cl, n))
+			a->ns[a->nr_ns++] = *n;
+	}
+}

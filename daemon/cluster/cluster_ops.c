@@ -1,0 +1,271 @@
+// SPDX-License-Identifier: Apache-2.0
+/*
+ * The cluster's operations for the control socket: shared subsystems,
+ * hosts and namespaces written to the state object, group moves, and the
+ * node and group listings. [ctl]
+ * See cluster.c for the design.
+ */
+#define _GNU_SOURCE
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <fcnvme/clock.h>
+#include <fcnvme/nvme_log.h>
+
+#include "cluster.h"
+#include "cluster_priv.h"
+#include "fcd.h"
+#include "log.h"
+
+/* ---- operations from the control socket ---------------------------------- */
+
+static int cl_ready(struct fcd *d, char *err, size_t errlen)
+{
+	if (!d->cluster) {
+		snprintf(err, errlen, "this node is not in a cluster (no cluster section)");
+		return -ENOENT;
+	}
+	if (!d->cluster->st_ok) {
+		snprintf(err, errlen, "this node was fenced and has no cluster client yet");
+		return -EAGAIN;
+	}
+	return 0;
+}
+
+/* Tell the others, then read and apply here at once. */
+static void cl_refresh(struct cluster *cl)
+{
+	cl_store_notify(&cl->st);
+	atomic_store(&cl->st.changed, true);
+	cl_timer_cb(-1, 0, cl);
+}
+
+/* Write key=val (NULL: remove), then read and apply. */
+static int cl_change(struct cluster *cl, const char *key, const char *val, char *err, size_t errlen)
+{
+	int rc = cl_store_set(&cl->st, key, val);
+
+	if (rc) {
+		snprintf(err, errlen, "cannot write the cluster state: %s", strerror(-rc));
+		return rc;
+	}
+	cl_refresh(cl);
+	return 0;
+}
+
+void cluster_ns_fenced(struct fcd *d, const char *nqn)
+{
+	if (d->cluster && cl_subsys_in(&d->cluster->view, nqn))
+		d->cluster->ns_fenced = true;
+}
+
+bool cluster_has_subsys(struct fcd *d, const char *nqn)
+{
+	return d->cluster && nqn && cl_subsys_in(&d->cluster->view, nqn);
+}
+
+int cluster_subsys_add(struct fcd *d, const char *nqn, bool allow_any, char *err, size_t errlen)
+{
+	char key[TGT_NQN_SIZE + 16], val[CL_HOSTS + 32];
+	const struct cl_subsys *s;
+	int rc = cl_ready(d, err, errlen);
+
+	if (rc)
+		return rc;
+	s = cl_subsys_in(&d->cluster->view, nqn);
+	snprintf(key, sizeof(key), "subsys/%s", nqn);
+	snprintf(val, sizeof(val), "allow_any=%d hosts=%s", allow_any, s ? s->hosts : "");
+	return cl_change(d->cluster, key, val, err, errlen);
+}
+
+int cluster_subsys_del(struct fcd *d, const char *nqn, char *err, size_t errlen)
+{
+	char key[TGT_NQN_SIZE + 16];
+	struct cluster *cl = d->cluster;
+	unsigned int i;
+	int rc = cl_ready(d, err, errlen);
+
+	if (rc)
+		return rc;
+	for (i = 0; i < cl->view.nr_ns; i++) {
+		if (!strcmp(cl->view.ns[i].nqn, nqn)) {
+			snprintf(key, sizeof(key), "ns/%s/%u", nqn, cl->view.ns[i].nsid);
+			cl_store_set(&cl->st, key, NULL);
+		}
+	}
+	snprintf(key, sizeof(key), "subsys/%s", nqn);
+	return cl_change(cl, key, NULL, err, errlen);
+}
+
+int cluster_host_allow(struct fcd *d, const char *nqn, const char *host, bool allow, char *err,
+		       size_t errlen)
+{
+	char key[TGT_NQN_SIZE + 16], val[CL_HOSTS + 32], hosts[CL_HOSTS] = "", h[TGT_NQN_SIZE];
+	const struct cl_subsys *s;
+	const char *p;
+	size_t n;
+	int rc = cl_ready(d, err, errlen);
+
+	if (rc)
+		return rc;
+	s = cl_subsys_in(&d->cluster->view, nqn);
+	if (!s) {
+		snprintf(err, errlen, "no shared subsystem %s", nqn);
+		return -ENOENT;
+	}
+	for (p = s->hosts; *p;) { /* the list without host */
+		n = strcspn(p, ",");
+		snprintf(h, sizeof(h), "%.*s", (int)n, p);
+		if (h[0] && strcmp(h, host))
+			snprintf(hosts + strlen(hosts), sizeof(hosts) - strlen(hosts), "%s%s",
+				 hosts[0] ? "," : "", h);
+		p += n;
+		if (*p)
+			p++;
+	}
+	if (allow)
+		snprintf(hosts + strlen(hosts), sizeof(hosts) - strlen(hosts), "%s%s",
+			 hosts[0] ? "," : "", host);
+	snprintf(key, sizeof(key), "subsys/%s", nqn);
+	snprintf(val, sizeof(val), "allow_any=%d hosts=%s", s->allow_any, hosts);
+	return cl_change(d->cluster, key, val, err, errlen);
+}
+
+int cluster_ns_add(struct fcd *d, const char *nqn, struct conf_ns *ns, char *err, size_t errlen)
+{
+	char key[TGT_NQN_SIZE + 32], val[4 * TGT_RBD_NAME_SIZE];
+	struct cluster *cl = d->cluster;
+	uint32_t id;
+	int rc = cl_ready(d, err, errlen);
+
+	if (rc)
+		return rc;
+	if (ns->backend != TGT_BACKEND_RBD) {
+		snprintf(err, errlen, "a shared subsystem's namespaces are rbd images");
+		return -EINVAL;
+	}
+	if (ns->nsid == 0) {
+		for (id = 1; id <= TGT_MAX_NSID && cl_ns_in(&cl->view, nqn, id); id++)
+			;
+		ns->nsid = id;
+	} else if (cl_ns_in(&cl->view, nqn, ns->nsid)) {
+		snprintf(err, errlen, "%s already has namespace %u", nqn, ns->nsid);
+		return -EEXIST;
+	}
+	if (ns->nsid > TGT_MAX_NSID) {
+		snprintf(err, errlen, "%s has no free NSID", nqn);
+		return -ENOSPC;
+	}
+	snprintf(key, sizeof(key), "ns/%s/%u", nqn, ns->nsid);
+	snprintf(val, sizeof(val), "pool=%s image=%s rns=%s group=%u lba=%u", ns->rbd.pool,
+		 ns->rbd.image, ns->rbd.rados_ns, ns->anagrpid ? ns->anagrpid : 1,
+		 ns->lba_size ? ns->lba_size : 512);
+	rc = cl_change(cl, key, val, err, errlen);
+	if (!rc && !cl_ns_in(&cl->applied, nqn, ns->nsid)) {
+		snprintf(err, errlen,
+			 "namespace %u is in the cluster state, but this node "
+			 "could not open it (see its log)",
+			 ns->nsid);
+		return -EIO;
+	}
+	return rc;
+}
+
+int cluster_ns_del(struct fcd *d, const char *nqn, uint32_t nsid, char *err, size_t errlen)
+{
+	char key[TGT_NQN_SIZE + 32];
+	int rc = cl_ready(d, err, errlen);
+
+	if (rc)
+		return rc;
+	snprintf(key, sizeof(key), "ns/%s/%u", nqn, nsid);
+	return cl_change(d->cluster, key, NULL, err, errlen);
+}
+
+int cluster_group_move(struct fcd *d, uint32_t grpid, const char *node, char *err, size_t errlen)
+{
+	struct cluster *cl = d->cluster;
+	const struct cl_node *n;
+	int rc = cl_ready(d, err, errlen);
+
+	if (rc)
+		return rc;
+	if (!grpid || grpid > TGT_MAX_ANAGRP) {
+		snprintf(err, errlen, "ANA group id must be 1-%u", TGT_MAX_ANAGRP);
+		return -EINVAL;
+	}
+	/* judge the target on a fresh read, not on one made before the
+	 * control thread last had other work */
+	if (!cl_read_view(cl) || !cl->st_ok) {
+		snprintf(err, errlen, "cannot read the cluster state");
+		return -EIO;
+	}
+	n = cl_node_find(&cl->view, node);
+	if (!n || !cl_alive(cl, n)) {
+		snprintf(err, errlen, "node %s is not a live member of the cluster", node);
+		return -ENOENT;
+	}
+	rc = cl_store_lock(&cl->st, CL_LOCK_MS);
+	if (rc) {
+		snprintf(err, errlen, "cannot lock the cluster state: %s", strerror(-rc));
+		return rc;
+	}
+	rc = cl_group_write(cl, grpid, node, cl->view.groups[grpid].epoch + 1);
+	cl_store_unlock(&cl->st);
+	if (rc) {
+		snprintf(err, errlen, "cannot write the cluster state: %s", strerror(-rc));
+		return rc;
+	}
+	log_info("cluster: ANA group %u handed to %s", grpid, node);
+	cl_refresh(cl);
+	return 0;
+}
+
+int cluster_foreach_node(struct fcd *d, int (*cb)(const struct cluster_node_info *, void *),
+			 void *arg)
+{
+	struct cluster *cl = d->cluster;
+	struct cluster_node_info info;
+	uint64_t now = fcnvme_clock_ms();
+	unsigned int i;
+	int rc;
+
+	for (i = 0; cl && i < cl->view.nr_nodes; i++) {
+		const struct cl_node *n = &cl->view.nodes[i];
+
+		info.name = n->name;
+		info.id = n->id;
+		info.self = !strcmp(n->name, cl->cfg.node);
+		info.alive = cl_alive(cl, n);
+		info.age_ms = now - n->seen_ms;
+		info.addrs = n->addrs;
+		rc = cb(&info, arg);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+int cluster_foreach_group(struct fcd *d, int (*cb)(const struct cluster_group_info *, void *),
+			  void *arg)
+{
+	struct cluster *cl = d->cluster;
+	struct cluster_group_info info;
+	uint32_t g;
+	int rc;
+
+	for (g = 1; cl && g <= TGT_MAX_ANAGRP; g++) {
+		if (!cl->view.groups[g].present)
+			continue;
+		info.grpid = g;
+		info.owner = cl->view.groups[g].owner;
+		info.epoch = cl->view.groups[g].epoch;
+		info.state = cl->ana[g] == 0xff ? NVME_ANA_OPTIMIZED : cl->ana[g];
+		rc = cb(&info, arg);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}

@@ -1,0 +1,122 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * What the files of daemon/cluster share (cluster.c has the design): the
+ * view of the state object, the node's cluster state, and the functions
+ * one file of the module calls in another. Private to daemon/cluster.
+ */
+#ifndef CLUSTER_PRIV_H
+#define CLUSTER_PRIV_H
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <event2/util.h>
+
+#include "cluster_store.h"
+#include "conf/conf.h"
+#include "core/tgt.h"
+
+struct event;
+struct fcd;
+
+#define CL_MAX_NODES  16
+#define CL_MAX_SUBSYS 32
+#define CL_MAX_NS     256
+#define CL_TICK_MS    100
+#define CL_LOCK_MS    10000
+#define CL_ADDRS      1024
+#define CL_HOSTS      2048
+
+struct cl_node {
+	char name[CONF_NAME_MAX];
+	uint16_t id;
+	uint64_t hb;
+	uint64_t seen_ms; /* our clock when hb last moved */
+	char addrs[CL_ADDRS];
+};
+
+struct cl_group {
+	bool present;
+	char owner[CONF_NAME_MAX];
+	uint64_t epoch;
+};
+
+struct cl_subsys {
+	char nqn[TGT_NQN_SIZE];
+	bool allow_any;
+	char hosts[CL_HOSTS];
+};
+
+struct cl_ns {
+	char nqn[TGT_NQN_SIZE];
+	uint32_t nsid;
+	char pool[TGT_RBD_NAME_SIZE], image[TGT_RBD_NAME_SIZE], rns[TGT_RBD_NAME_SIZE];
+	uint32_t grp, lba;
+};
+
+/* What the object says (read whole each time). */
+struct cl_view {
+	struct cl_node nodes[CL_MAX_NODES];
+	unsigned int nr_nodes;
+	struct cl_group groups[TGT_MAX_ANAGRP + 1];
+	struct cl_subsys subsys[CL_MAX_SUBSYS];
+	unsigned int nr_subsys;
+	struct cl_ns ns[CL_MAX_NS];
+	unsigned int nr_ns;
+};
+
+struct cluster {
+	struct fcd *d;
+	struct conf_cluster cfg;
+	struct cl_store st;
+	bool st_ok;
+	struct event *timer;
+	uint64_t next_read_ms;
+	uint64_t read_ms; /* our clock when the view was read */
+	/* The heartbeat thread: it alone writes node/NAME. */
+	pthread_t hb_thread;
+	bool hb_running;		 /* [ctl] */
+	_Atomic bool hb_stop;		 /* [ctl] writes */
+	_Atomic int hb_rc;		 /* [hb] last write's result */
+	pthread_mutex_t hb_lock;	 /* guards hb_addrs (control path only) */
+	char hb_addrs[2 * CL_ADDRS];	 /* [ctl] writes under hb_lock */
+	uint64_t hb;			 /* [hb] */
+	struct cl_view view;		 /* last read */
+	struct cl_view applied;		 /* what runs in the core (subsys, ns) */
+	uint8_t ana[TGT_MAX_ANAGRP + 1]; /* our state per group; 0xff: unset */
+	bool fenced;
+	/* A shared namespace's client was fenced: reconnect it once our own
+	 * heartbeat went through (we are a member in good standing). */
+	bool ns_fenced;
+	/* We rejoined after a fence: the node that fenced us may still be
+	 * taking our groups over (it fences, then writes itself as owner,
+	 * all under the object's lock). Until we have held that lock once,
+	 * the group records may still name us: our groups stay
+	 * inaccessible. [ctl] */
+	bool rejoin_barrier;
+};
+
+/* cluster_view.c */
+void cl_word(const char *v, const char *key, char *out, size_t len);
+uint64_t cl_word_u64(const char *v, const char *key);
+struct cl_node *cl_node_find(struct cl_view *v, const char *name);
+int cl_read(struct cluster *cl);
+bool cl_alive(struct cluster *cl, const struct cl_node *n);
+const struct cl_subsys *cl_subsys_in(const struct cl_view *v, const char *nqn);
+const struct cl_ns *cl_ns_in(const struct cl_view *v, const char *nqn, uint32_t nsid);
+
+/* cluster_apply.c */
+void cl_reconcile(struct cluster *cl);
+
+/* cluster_ana.c */
+void cl_group_ensure(struct cluster *cl, uint32_t g);
+void cl_ana_set(struct cluster *cl, uint32_t g, uint8_t state);
+int cl_group_write(struct cluster *cl, uint32_t g, const char *owner, uint64_t epoch);
+void cl_groups(struct cluster *cl);
+
+/* cluster.c */
+bool cl_read_view(struct cluster *cl);
+void cl_timer_cb(evutil_socket_t fd, short what, void *arg);
+
+#endif /* CLUSTER_PRIV_H */

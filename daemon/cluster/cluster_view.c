@@ -1,0 +1,170 @@
+// SPDX-License-Identifier: Apache-2.0
+/*
+ * Reading the state object into a view, and looking things up in it:
+ * the words of an entry, nodes, liveness (as of our last read), shared
+ * subsystems and namespaces. [ctl]
+ * See cluster.c for the design.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <fcnvme/clock.h>
+
+#include "cluster_priv.h"
+
+/* The value of word key= in v (up to a space), or "" . */
+void cl_word(const char *v, const char *key, char *out, size_t len)
+{
+	size_t kl = strlen(key), n;
+	const char *p = v;
+
+	out[0] = '\0';
+	while (p && *p) {
+		if (!strncmp(p, key, kl) && p[kl] == '=') {
+			p += kl + 1;
+			n = strcspn(p, " ");
+			snprintf(out, len, "%.*s", (int)n, p);
+			return;
+		}
+		p = strchr(p, ' ');
+		if (p)
+			p++;
+	}
+}
+
+uint64_t cl_word_u64(const char *v, const char *key)
+{
+	char b[32];
+
+	cl_word(v, key, b, sizeof(b));
+	return strtoull(b, NULL, 10);
+}
+
+/* ---- reading the object ---------------------------------------------------- */
+
+struct cl_node *cl_node_find(struct cl_view *v, const char *name)
+{
+	unsigned int i;
+
+	for (i = 0; i < v->nr_nodes; i++)
+		if (!strcmp(v->nodes[i].name, name))
+			return &v->nodes[i];
+	return NULL;
+}
+
+struct cl_read {
+	struct cluster *cl;
+	struct cl_view *v;
+};
+
+static void cl_read_entry(const char *key, const char *val, void *arg)
+{
+	struct cl_read *r = arg;
+	struct cl_view *v = r->v;
+	const char *slash;
+	unsigned long g;
+
+	if (!strncmp(key, "node/", 5) && v->nr_nodes < CL_MAX_NODES) {
+		struct cl_node *n = &v->nodes[v->nr_nodes++];
+
+		snprintf(n->name, sizeof(n->name), "%s", key + 5);
+		n->id = (uint16_t)cl_word_u64(val, "id");
+		n->hb = cl_word_u64(val, "hb");
+		cl_word(val, "addrs", n->addrs, sizeof(n->addrs));
+	} else if (!strncmp(key, "group/", 6)) {
+		g = strtoul(key + 6, NULL, 10);
+		if (!g || g > TGT_MAX_ANAGRP)
+			return;
+		v->groups[g].present = true;
+		cl_word(val, "owner", v->groups[g].owner, sizeof(v->groups[g].owner));
+		v->groups[g].epoch = cl_word_u64(val, "epoch");
+	} else if (!strncmp(key, "subsys/", 7) && v->nr_subsys < CL_MAX_SUBSYS) {
+		struct cl_subsys *s = &v->subsys[v->nr_subsys++];
+		char b[8];
+
+		snprintf(s->nqn, sizeof(s->nqn), "%s", key + 7);
+		cl_word(val, "allow_any", b, sizeof(b));
+		s->allow_any = b[0] == '1';
+		cl_word(val, "hosts", s->hosts, sizeof(s->hosts));
+	} else if (!strncmp(key, "ns/", 3) && v->nr_ns < CL_MAX_NS &&
+		   (slash = strrchr(key + 3, '/'))) {
+		struct cl_ns *n = &v->ns[v->nr_ns++];
+
+		snprintf(n->nqn, sizeof(n->nqn), "%.*s", (int)(slash - key - 3), key + 3);
+		n->nsid = (uint32_t)strtoul(slash + 1, NULL, 10);
+		cl_word(val, "pool", n->pool, sizeof(n->pool));
+		cl_word(val, "image", n->image, sizeof(n->image));
+		cl_word(val, "rns", n->rns, sizeof(n->rns));
+		n->grp = (uint32_t)cl_word_u64(val, "group");
+		n->lba = (uint32_t)cl_word_u64(val, "lba");
+	}
+}
+
+/* Read the object into cl->view, carrying each node's liveness over. */
+int cl_read(struct cluster *cl)
+{
+	struct cl_view *v = calloc(1, sizeof(*v));
+	struct cl_read r = { cl, v };
+	struct cl_node *old;
+	uint64_t now = fcnvme_clock_ms();
+	unsigned int i;
+	int rc;
+
+	if (!v)
+		return -ENOMEM;
+	rc = cl_store_read(&cl->st, cl_read_entry, &r);
+	if (rc) {
+		free(v);
+		return rc;
+	}
+	for (i = 0; i < v->nr_nodes; i++) {
+		old = cl_node_find(&cl->view, v->nodes[i].name);
+		v->nodes[i].seen_ms = old && old->hb == v->nodes[i].hb ? old->seen_ms : now;
+	}
+	memcpy(cl->view.nodes, v->nodes, sizeof(v->nodes));
+	cl->view.nr_nodes = v->nr_nodes;
+	cl->read_ms = now;
+	memcpy(cl->view.groups, v->groups, sizeof(v->groups));
+	memcpy(cl->view.subsys, v->subsys, sizeof(v->subsys));
+	cl->view.nr_subsys = v->nr_subsys;
+	memcpy(cl->view.ns, v->ns, sizeof(v->ns));
+	cl->view.nr_ns = v->nr_ns;
+	free(v);
+	return 0;
+}
+
+/* Whether n was alive when we last read the object. Not against the
+ * clock now: after a read we may spend seconds opening images (or a
+ * command may wait while the control thread is busy), and a live node
+ * whose beats we simply did not look at meanwhile must not be fenced. */
+bool cl_alive(struct cluster *cl, const struct cl_node *n)
+{
+	if (!strcmp(n->name, cl->cfg.node))
+		return !cl->fenced;
+	return cl->read_ms - n->seen_ms < cl->cfg.dead_ms;
+}
+
+/* ---- looking things up in a view ------------------------------------------ */
+
+const struct cl_subsys *cl_subsys_in(const struct cl_view *v, const char *nqn)
+{
+	unsigned int i;
+
+	for (i = 0; i < v->nr_subsys; i++)
+		if (!strcmp(v->subsys[i].nqn, nqn))
+			return &v->subsys[i];
+	return NULL;
+}
+
+const struct cl_ns *cl_ns_in(const struct cl_view *v, const char *nqn, uint32_t nsid)
+{
+	unsigned int i;
+
+	for (i = 0; i < v->nr_ns; i++)
+		if (v->ns[i].nsid == nsid && !strcmp(v->ns[i].nqn, nqn))
+			return &v->ns[i];
+	return NULL;
+}
