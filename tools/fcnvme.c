@@ -43,6 +43,12 @@ static const struct fcnvme_cmd fcnvme_cmds[] = {
 	  "Write blocks from a file. Writes blocks of a namespace from a file (or stdin); short "
 	  "input is padded with zeroes.",
 	  fcnvme_write_opts },
+	{ "compare-write", fcnvme_cmd_compare_write, NULL,
+	  "Fused Compare and Write. Sends a Compare and a Write of the same blocks as one fused "
+	  "pair: the target writes --data only if the blocks hold --compare-data, atomically "
+	  "(exit status 1 and nothing written when they differ). Offered by namespaces whose "
+	  "store can do it atomically (rbd).",
+	  fcnvme_compare_write_opts },
 	{ "perf", fcnvme_cmd_perf, NULL,
 	  "Measure IOPS, bandwidth and latency. A load in the manner of spdk_nvme_perf (its option "
 	  "letters: -q depth, -o size, -w workload, -t time), optionally verifying every read "

@@ -41,6 +41,10 @@ enum backend_op {
 	BE_WRITE_ZEROES,
 	BE_DISCARD,
 	BE_COMPARE, /* compare req->data with the medium */
+	/* A fused Compare and Write, atomic: compare the first command's
+	 * data (tgt_req_fused_cmp(req)) with the medium and, only if equal,
+	 * write req->data (the second's). Only for backend_ops.compare_write. */
+	BE_COMPARE_WRITE,
 };
 
 /* submit() returns an NVMe status, or BE_PENDING when the completion will
@@ -63,6 +67,11 @@ struct backend_ops {
 	/* [hwq] Run op on [off, off + len) with req->data as the buffer. */
 	uint16_t (*submit)(struct backend *be, struct nvmet_fc_req *req, enum backend_op op,
 			   uint64_t off, uint64_t len);
+	/* submit() takes BE_COMPARE_WRITE: the store compares and writes
+	 * atomically against every other writer (e.g. librbd's
+	 * compare_and_write, one OSD operation). A backend whose I/O threads
+	 * write the same memory or file unsynchronised cannot. */
+	bool compare_write;
 	/* Optional [ctl]: the identifiers the backing store defines for
 	 * itself, the same on every node that opens it; 0 when filled,
 	 * -ENOENT when it has none (the core then uses its state files). */
@@ -127,5 +136,8 @@ void backend_rbd_fenced_all(void);
 
 /* [hwq] An asynchronous submit finished (status: NVMe status). */
 void tgt_req_io_done(struct nvmet_fc_req *req, uint16_t status);
+/* [hwq] The data to compare of a BE_COMPARE_WRITE (the fused first
+ * command's, as long as the request is in the backend). */
+const void *tgt_req_fused_cmp(struct nvmet_fc_req *req);
 
 #endif /* BACKEND_H */

@@ -385,6 +385,8 @@ static uint16_t file_submit(struct backend *be, struct nvmet_fc_req *req, enum b
 		return file_status(op, rc);
 	case BE_COMPARE:
 		return file_compare(fb, req, off, len);
+	case BE_COMPARE_WRITE: /* not atomic across I/O threads: never offered */
+		return NVME_SC_INVALID_FIELD | NVME_SC_DNR;
 	}
 	return NVME_SC_INTERNAL;
 }

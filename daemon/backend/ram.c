@@ -216,6 +216,8 @@ static uint16_t ram_submit(struct backend *be, struct nvmet_fc_req *req, enum ba
 		break;
 	case BE_FLUSH:
 		break;
+	case BE_COMPARE_WRITE: /* not atomic across I/O threads: never offered */
+		return NVME_SC_INVALID_FIELD | NVME_SC_DNR;
 	}
 	return NVME_SC_SUCCESS;
 }

@@ -320,6 +320,8 @@ static uint16_t rbd_submit(struct backend *be, struct nvmet_fc_req *req, enum ba
 	io->len = len;
 	io->iov.iov_base = req->data;
 	io->iov.iov_len = len;
+	if (op == BE_COMPARE_WRITE)
+		io->cw_cmp = tgt_req_fused_cmp(req);
 	io->h = atomic_load_explicit(&rb->h, memory_order_acquire);
 	atomic_fetch_add_explicit(&io->h->inflight, 1, memory_order_relaxed);
 	if (op == BE_COMPARE && io->thr)
@@ -450,6 +452,7 @@ const struct backend_ops backend_rbd_ops = {
 	.ids = rbd_ids,
 	.tick = rbd_tick,
 	.recover = rbd_recover,
+	.compare_write = true,
 	.thread_start = rbd_thread_start,
 	.thread_poll = rbd_thread_poll,
 	.thread_sleep = rbd_thread_sleep,

@@ -72,6 +72,12 @@ uint16_t rbd_io_status(struct rbd_be *rb, enum backend_op op, ssize_t ret)
 		return NVME_SC_NS_NOT_READY;
 	case -EILSEQ:
 		return NVME_SC_COMPARE_FAILED;
+	case -EINVAL:
+		/* librbd refuses a Compare and Write that spans two objects
+		 * (one OSD operation cannot cover both) */
+		if (op == BE_COMPARE_WRITE)
+			return NVME_SC_INVALID_FIELD | NVME_SC_DNR;
+		return write ? NVME_SC_WRITE_FAULT : NVME_SC_READ_ERROR;
 	default:
 		return write ? NVME_SC_WRITE_FAULT : NVME_SC_READ_ERROR;
 	}
@@ -98,6 +104,11 @@ static int rbd_io_start(struct rbd_io *io, rbd_completion_t c)
 		return rbd_aio_write_zeroes(img, io->off, io->len, c, 0, 0);
 	case BE_DISCARD:
 		return rbd_aio_discard(img, io->off, io->len, c);
+	case BE_COMPARE_WRITE:
+		/* One OSD operation (cmpext + write): atomic against every
+		 * other client. -EILSEQ on a miscompare. */
+		return (int)rbd_aio_compare_and_write(img, io->off, io->len, io->cw_cmp,
+						      io->iov.iov_base, c, &io->cw_mismatch, 0);
 	}
 	return -EINVAL;
 }

@@ -65,6 +65,10 @@ static void id_ctrl_io(struct ctrl *c, struct nvme_id_ctrl *id)
 	id->mnan = htole32(TGT_MAX_NSID);
 	id->oncs =
 		htole16(NVME_CTRL_ONCS_COMPARE | NVME_CTRL_ONCS_DSM | NVME_CTRL_ONCS_WRITE_ZEROES);
+	/* Fused Compare and Write where every namespace's store does it
+	 * atomically (rbd); a namespace that cannot refuses it anyway. */
+	if (subsys_compare_write(c->subsys))
+		id->fuses = htole16(NVME_CTRL_FUSES_COMPARE_WRITE);
 	/* A write cache, flushed per namespace (no broadcast flush), unless
 	 * every namespace writes through (rbd without its cache). */
 	id->vwc = subsys_write_cache(c->subsys) ? NVME_CTRL_VWC_PRESENT | (2u << 1) : 0;

@@ -20,8 +20,10 @@ static void io_stat_add(_Atomic uint64_t *c, uint64_t v)
 			      memory_order_relaxed);
 }
 
-static void io_account(struct sq *sq, struct sq_ns *v, enum backend_op op, uint64_t len)
+void cmd_io_account(struct sq *sq, uint32_t nsid, enum backend_op op, uint64_t len)
 {
+	struct sq_ns *v = &sq->ns[nsid];
+
 	switch (op) {
 	case BE_READ:
 	case BE_COMPARE:
@@ -31,6 +33,7 @@ static void io_account(struct sq *sq, struct sq_ns *v, enum backend_op op, uint6
 		break;
 	case BE_WRITE:
 	case BE_WRITE_FUA:
+	case BE_COMPARE_WRITE: /* the Write half */
 		io_stat_add(&v->st[NS_ST_WRITES], 1);
 		io_stat_add(&v->st[NS_ST_WBYTES], len);
 		tgt_stats_io_bytes(sq, true, len);
@@ -46,7 +49,7 @@ static void io_execute(struct nvmet_fc_req *req)
 	struct ns *ns = rc->ns;
 	uint16_t status;
 
-	io_account(rc->sq, &rc->sq->ns[rc->nsid], (enum backend_op)rc->flags, rc->len);
+	cmd_io_account(rc->sq, rc->nsid, (enum backend_op)rc->flags, rc->len);
 	status = ns->be->ops->submit(ns->be, req, (enum backend_op)rc->flags, rc->offset, rc->aux2);
 	if (status != BE_PENDING)
 		tgt_req_complete(req, status);
@@ -251,6 +254,11 @@ uint16_t cmd_io_parse(struct nvmet_fc_req *req)
 	if (status)
 		return status;
 	rc->ns = ns;
+	if (cmd->flags & NVME_CMD_FUSE_MASK) {
+		status = cmd_fused_parse(req, cmd->flags & NVME_CMD_FUSE_MASK);
+		if (status)
+			return status;
+	}
 	rc->nsid = nsid;
 	sq->ns[nsid].inflight++;
 	return 0;

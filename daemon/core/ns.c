@@ -57,8 +57,14 @@ static void ns_msg_run(void *arg)
 {
 	struct ns_msg *m = arg;
 	struct sq *sq = m->sq;
-	struct sq_ns *v = &sq->ns[m->nsid];
+	struct sq_ns *v;
 
+	if (m->stop) {
+		cmd_fused_orphan(sq, NVME_SC_SQ_DELETION);
+		ns_msg_send_ack(m);
+		return;
+	}
+	v = &sq->ns[m->nsid];
 	if (!m->remove) {
 		if (!m->ns)
 			ns_fold_view(v); /* hidden: while v->ns names it */
@@ -257,6 +263,20 @@ void ns_retry_msgs(struct tgt *t)
 		m->next = NULL;
 		ns_msg_post(t, m);
 	}
+}
+
+/* [ctl] I/O queue sq stops: its thread lets go of what it holds (a fused
+ * first command waiting for its second). */
+void ns_msg_stop(struct sq *sq)
+{
+	struct ns_msg *m = calloc(1, sizeof(*m));
+
+	if (!m)
+		return; /* a held first then ends only with the next command */
+	m->sq = sq;
+	m->stop = true;
+	sq->msgs_inflight++;
+	ns_msg_post(sq->t, m);
 }
 
 /* Send one message to each connected I/O queue of c: add ns (remove

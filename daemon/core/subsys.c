@@ -486,6 +486,18 @@ int tgt_subsys_foreach(struct tgt *t, int (*cb)(const struct tgt_subsys_info *, 
 
 /* Whether s has a volatile write cache to report: unless it has namespaces
  * and every one of them writes through. */
+/* Whether every namespace (at least one) can run a fused Compare and
+ * Write (cmd_fused.c): what Identify Controller's FUSES bit 0 says. */
+bool subsys_compare_write(const struct subsys *s)
+{
+	const struct ns *ns;
+
+	for (ns = s->ns_list; ns; ns = ns->next)
+		if (!ns->be || !ns->be->ops->compare_write)
+			return false;
+	return s->ns_list != NULL;
+}
+
 bool subsys_write_cache(const struct subsys *s)
 {
 	const struct ns *ns;

@@ -241,6 +241,8 @@ static void tgt_sq_stop(void *core, void *core_sq)
 	sq->stopping = true;
 	if (c && sq->qid == 0)
 		ctrl_fail_aers(c, NVME_SC_INTERNAL | NVME_SC_DNR);
+	else if (sq->qid)
+		ns_msg_stop(sq);
 }
 
 static void tgt_sq_destroy(void *core, void *core_sq)
@@ -296,13 +298,20 @@ static uint16_t tgt_req_init(void *core, struct nvmet_fc_req *req)
 	const struct nvme_common_command *cmd = &req->cmd->common;
 	struct req_ctx *rc = req_ctx(req);
 	uint16_t status;
+	uint8_t fuse;
 
 	(void)core;
 	memset(rc, 0, sizeof(*rc));
 	rc->sq = sq;
 	rc->t0 = clock_now_ns(sq->t->clock);
 	sq->sqhd = (uint16_t)((sq->sqhd + 1u) % ((uint32_t)sq->sqsize + 1u));
-	if (cmd->flags & NVME_CMD_FUSE_MASK)
+	fuse = cmd->flags & NVME_CMD_FUSE_MASK;
+	/* A fused first must be followed by its second, nothing else. */
+	if (sq->fused_first && fuse != NVME_CMD_FUSE_SECOND)
+		cmd_fused_orphan(sq, NVME_SC_FUSED_MISSING | NVME_SC_DNR);
+	/* Only I/O commands fuse (Compare and Write); 11b is reserved. */
+	if (fuse &&
+	    (sq->qid == 0 || fuse == NVME_CMD_FUSE_MASK || cmd->opcode == nvme_fabrics_command))
 		return tgt_req_fail(req, NVME_SC_INVALID_FIELD | NVME_SC_DNR);
 	if ((cmd->flags & NVME_CMD_SGL_ALL) != NVME_CMD_SGL_METABUF)
 		return tgt_req_fail(req, NVME_SC_INVALID_FIELD | NVME_SC_DNR);
@@ -314,8 +323,12 @@ static uint16_t tgt_req_init(void *core, struct nvmet_fc_req *req)
 		status = cmd_admin_parse(req);
 	else
 		status = cmd_io_parse(req);
-	if (status)
+	if (status) {
+		/* a second that fails takes its first with it */
+		if (fuse == NVME_CMD_FUSE_SECOND)
+			cmd_fused_orphan(sq, NVME_SC_FUSED_FAIL | NVME_SC_DNR);
 		return tgt_req_fail(req, status);
+	}
 	sq->submitted++;
 	return 0;
 }
@@ -325,6 +338,8 @@ static uint16_t tgt_req_init(void *core, struct nvmet_fc_req *req)
 static void tgt_req_abort(void *core, struct nvmet_fc_req *req)
 {
 	(void)core;
+	if (req_ctx(req)->fused)
+		cmd_fused_abort(req);
 	tgt_stats_io_abort(req_ctx(req)->sq, req_ctx(req)->nsid);
 	tgt_req_release(req);
 }

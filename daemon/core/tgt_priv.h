@@ -170,6 +170,9 @@ struct ns_msg {
 	struct ns *ns;
 	uint32_t nsid;
 	bool remove; /* unpublish + drain barrier */
+	/* The queue stops: a fused first command waiting for its second
+	 * ends with SQ Deletion (cmd_fused_orphan). */
+	bool stop;
 	/* ns NULL and !remove: hide it from this queue (host masking); I/O
 	 * in flight completes, the namespace is not drained. */
 	uint64_t barrier;     /* [hwq] submitted count to reach */
@@ -228,6 +231,9 @@ struct sq {
 	/* [hwq] */
 	uint64_t submitted, completed;
 	uint16_t sqhd;
+	/* The first command of a fused pair whose second has not arrived
+	 * yet (the next command on this queue must be it). */
+	struct nvmet_fc_req *fused_first;
 	struct ns_msg *barriers;
 	struct sq_ns *ns;   /* TGT_MAX_NSID + 1; I/O queues only */
 	struct sq_stats st; /* [hwq] writes, [ctl] sums */
@@ -316,9 +322,12 @@ struct req_ctx {
 	uint32_t len;
 	uint16_t status;
 	uint8_t flags;
-	uint8_t pad;
+	/* A fused command (cmd_fused.c): RC_FUSED_* bits; its partner is in
+	 * aux, and fused_status, when not 0, is the status it completes
+	 * with without running (its partner went missing or failed). */
+	uint8_t fused;
 	uint32_t nsid; /* counted in sq->ns[nsid] */
-	uint32_t pad2;
+	uint32_t fused_status;
 	uint64_t aux;
 	uint64_t aux2;
 	uint64_t t0; /* ns, req_init (latency) */
@@ -330,6 +339,12 @@ static inline struct req_ctx *req_ctx(struct nvmet_fc_req *req)
 {
 	return (struct req_ctx *)(void *)req->core_ctx;
 }
+
+enum {
+	RC_FUSED_FIRST = 1 << 0,  /* the Compare of a Compare and Write */
+	RC_FUSED_SECOND = 1 << 1, /* the Write */
+	RC_FUSED_READY = 1 << 2,  /* its data arrived (execute ran) */
+};
 
 /* ---- helpers shared by the core files ----------------------------------- */
 
@@ -369,6 +384,7 @@ struct subsys *subsys_find(struct tgt *t, const char *nqn);
 bool subsys_host_allowed(const struct subsys *s, const char *hostnqn, uint64_t host_wwpn);
 bool subsys_exported_on(const struct subsys *s, uint16_t portid);
 bool subsys_write_cache(const struct subsys *s);
+bool subsys_compare_write(const struct subsys *s);
 void subsys_free(struct subsys *s);
 
 /* strv.c: sorted string sets ([ctl]) */
@@ -393,6 +409,7 @@ int ns_host_init(struct ns *ns, const char *const *hosts, unsigned int nr_hosts,
 		 size_t errlen);
 void ns_destroy_all(struct subsys *s);
 void ns_retry_msgs(struct tgt *t);
+void ns_msg_stop(struct sq *sq);
 void ns_stats(const struct ns *ns, uint64_t st[NS_ST_MAX], struct tgt_io_stats *io);
 void ns_fold_view(struct sq_ns *v);
 void ns_fold_sq(struct sq *sq);
@@ -431,6 +448,13 @@ uint16_t cmd_fabrics_parse(struct nvmet_fc_req *req);
 uint16_t cmd_admin_parse(struct nvmet_fc_req *req);
 uint16_t cmd_io_parse(struct nvmet_fc_req *req);
 void cmd_io_dsm_continue(struct nvmet_fc_req *req, uint16_t status); /* [hwq] */
+void cmd_io_account(struct sq *sq, uint32_t nsid, enum backend_op op, uint64_t len); /* [hwq] */
+/* cmd_fused.c [hwq] */
+uint16_t cmd_fused_parse(struct nvmet_fc_req *req, uint8_t fuse);
+void cmd_fused_execute(struct nvmet_fc_req *req);
+void cmd_fused_done(struct nvmet_fc_req *second, uint16_t status);
+void cmd_fused_abort(struct nvmet_fc_req *req);
+void cmd_fused_orphan(struct sq *sq, uint16_t status);
 /* [ctl] the admin executors; return a status, or TGT_STATUS_DEFERRED
  * when they keep the request (AER). */
 #define TGT_STATUS_DEFERRED 0xffff

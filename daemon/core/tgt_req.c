@@ -56,6 +56,8 @@ void tgt_req_io_done(struct nvmet_fc_req *req, uint16_t status)
 {
 	if (req_ctx(req)->flags == BE_DISCARD)
 		cmd_io_dsm_continue(req, status);
+	else if (req_ctx(req)->flags == BE_COMPARE_WRITE)
+		cmd_fused_done(req, status);
 	else
 		tgt_req_complete(req, status);
 }

@@ -49,6 +49,33 @@ check "bytes written through the export are in the rbd image" \
 	"$(dd if="$tmp/img.export" bs=1M skip=200 count=1 status=none | sha256sum)"
 rm -f "$tmp/img.export"
 
+# 2b: fused Compare and Write, one librbd compare_and_write (atomic on the
+# OSD). Block 409600 (200 MiB) holds the first 512 bytes of rnd.bin.
+check "FUSES: Compare and Write ($(grep '^fuses' "$tmp/idctrl.txt"))" \
+	grep -Eq '^fuses +: +(0x)?0*1$' "$tmp/idctrl.txt"
+cw() {
+	"$FCNVME" compare-write --fabric "$FABRIC" --wwnn "$H3WWNN" --wwpn "$H3WWPN" \
+		--hostnqn "$HOSTNQN1" --nqn "$NQN_A" -n 1 "$@"
+}
+blk() { dd if="$m/ns1" bs=512 skip="$1" count=1 iflag=direct status=none | sha256sum; }
+head -c 512 "$tmp/rnd.bin" >"$tmp/cw.old"
+head -c 512 /dev/urandom >"$tmp/cw.new"
+head -c 512 /dev/urandom >"$tmp/cw.other"
+check "compare-write with the block's data writes the new data" \
+	cw -s 409600 -c 0 --compare-data "$tmp/cw.old" -d "$tmp/cw.new"
+check "the block holds the new data" test "$(blk 409600)" = "$(sha256sum <"$tmp/cw.new")"
+cw -s 409600 -c 0 --compare-data "$tmp/cw.old" -d "$tmp/cw.other" >/dev/null 2>"$tmp/cw.err"
+rc=$?
+check "compare-write with stale data fails: exit $rc, $(cat "$tmp/cw.err")" sh -c \
+	"[ $rc = 1 ] && grep -q 'differ from the compare data: nothing written' '$tmp/cw.err'"
+check "... and wrote nothing" test "$(blk 409600)" = "$(sha256sum <"$tmp/cw.new")"
+# two blocks across the boundary of two 4 MiB objects: librbd refuses
+cat "$tmp/cw.old" "$tmp/cw.old" >"$tmp/cw.two"
+cw -s 8191 -c 1 --compare-data "$tmp/cw.two" -d "$tmp/cw.two" >/dev/null 2>"$tmp/cw.err"
+rc=$?
+check "compare-write across two objects is refused: exit $rc, $(cat "$tmp/cw.err")" sh -c \
+	"[ $rc = 1 ] && grep -q 'Invalid Field' '$tmp/cw.err'"
+
 # 3: identifiers come from the image: the same after a restart
 ids() { $C -o json namespace show "$NQN_A" 1 | tr -d ' \n' | grep -o '"\(uuid\|nguid\|eui64\)":"[^"]*"'; }
 ids1=$(ids)

@@ -13,6 +13,7 @@ int main(void)
 
 	srunner_add_suite(sr, core_admin_suite());
 	srunner_add_suite(sr, core_io_suite());
+	srunner_add_suite(sr, core_fused_suite());
 	srunner_add_suite(sr, core_ns_suite());
 	srunner_add_suite(sr, core_ns_host_suite());
 	srunner_add_suite(sr, core_backend_suite());

@@ -112,6 +112,7 @@ uint16_t h_io(struct h_assoc *a, uint16_t qid, uint8_t opcode, uint32_t nsid, ui
 Suite *core_connect_suite(void);
 Suite *core_admin_suite(void);
 Suite *core_io_suite(void);
+Suite *core_fused_suite(void);
 Suite *core_ns_suite(void);
 Suite *core_ns_host_suite(void);
 Suite *core_backend_suite(void);
