@@ -101,9 +101,9 @@ struct rbd_io {
 	ssize_t ret; /* written by [librbd] before the push */
 	enum backend_op op;
 	uint64_t off, len;
-	uint8_t *cmp; /* Compare: the read buffer */
-	const void *cw_cmp;	/* Compare and Write: the data to compare */
-	uint64_t cw_mismatch;	/* ... where it differed ([librbd] writes) */
+	uint8_t *cmp;	      /* Compare: the read buffer */
+	const void *cw_cmp;   /* Compare and Write: the data to compare */
+	uint64_t cw_mismatch; /* ... where it differed ([librbd] writes) */
 	struct iovec iov;
 	struct rbd_io *wait_next; /* waiting for a Compare buffer */
 };

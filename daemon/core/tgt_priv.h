@@ -447,7 +447,7 @@ void tgt_ana_changed(struct tgt *t);
 uint16_t cmd_fabrics_parse(struct nvmet_fc_req *req);
 uint16_t cmd_admin_parse(struct nvmet_fc_req *req);
 uint16_t cmd_io_parse(struct nvmet_fc_req *req);
-void cmd_io_dsm_continue(struct nvmet_fc_req *req, uint16_t status); /* [hwq] */
+void cmd_io_dsm_continue(struct nvmet_fc_req *req, uint16_t status);		     /* [hwq] */
 void cmd_io_account(struct sq *sq, uint32_t nsid, enum backend_op op, uint64_t len); /* [hwq] */
 /* cmd_fused.c [hwq] */
 uint16_t cmd_fused_parse(struct nvmet_fc_req *req, uint8_t fuse);
