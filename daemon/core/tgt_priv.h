@@ -279,6 +279,19 @@ struct ctrl {
 	struct tgt_io_stats st_gone; /* its destroyed I/O queues */
 };
 
+/* A referral (referral.c); [ctl], in t->referrals by name. */
+struct referral {
+	struct referral *next;
+	char name[64];
+	uint64_t node_name;
+	uint64_t port_name;
+	uint16_t portid;
+	uint16_t ports[TGT_MAX_PORTS];
+	unsigned int nr_ports;
+	char **hosts; /* sorted; none: every host */
+	unsigned int nr_hosts;
+};
+
 /* The root object. */
 struct tgt {
 	const struct nvmet_fc_env_ops *env;
@@ -292,7 +305,8 @@ struct tgt {
 	bool ana_grp[TGT_MAX_ANAGRP + 1];
 	uint64_t ana_chgcnt;
 	uint64_t disc_genctr;
-	unsigned int ns_draining; /* deleted, I/O in flight */
+	struct referral *referrals; /* [ctl] by name */
+	unsigned int ns_draining;   /* deleted, I/O in flight */
 	const struct tgt_clock *clock;
 	struct nvmet_fc_req *cpl_retry; /* completions to re-post,
 							 * linked via req_ctx.aux2 */
@@ -370,6 +384,10 @@ bool subsys_host_allowed(const struct subsys *s, const char *hostnqn, uint64_t h
 bool subsys_exported_on(const struct subsys *s, uint16_t portid);
 bool subsys_write_cache(const struct subsys *s);
 void subsys_free(struct subsys *s);
+
+/* referral.c */
+bool referral_lists(const struct referral *r, const struct ctrl *c);
+void referral_free_all(struct tgt *t);
 
 /* strv.c: sorted string sets ([ctl]) */
 bool strv_has(char *const *v, unsigned int n, const char *s);
