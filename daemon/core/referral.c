@@ -6,8 +6,10 @@
  * listed on the ports it names and, when it has hosts, only to those host
  * NQNs (Linux nvmet lists a port's referrals to every host:
  * drivers/nvme/target/discovery.c nvmet_execute_disc_get_log_page). A
- * change bumps the generation and raises the discovery-log-changed AEN on
- * the controllers whose log now differs (tgt_discovery_changed). [ctl]
+ * change bumps the generation, raises the discovery-log-changed AEN on
+ * the controllers whose log now differs (tgt_discovery_changed) and an
+ * RSCN on the ports listing it, as nvmet's referral enable/disable does
+ * (configfs.c nvmet_referral_enable, nvmet_port_disc_changed). [ctl]
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -40,6 +42,16 @@ static struct referral **referral_slot(struct tgt *t, const char *name)
 		if (!strcmp((*pp)->name, name))
 			return pp;
 	return NULL;
+}
+
+/* The generation, AENs, and an RSCN on each port listing r. */
+static void referral_changed(struct tgt *t, const struct referral *r)
+{
+	unsigned int i;
+
+	tgt_discovery_changed(t, NULL, 0);
+	for (i = 0; i < r->nr_ports; i++)
+		tgt_port_rscn(t, r->ports[i]);
 }
 
 static void referral_free(struct referral *r)
@@ -124,7 +136,7 @@ int tgt_referral_add(struct tgt *t, const struct tgt_referral_params *p, char *e
 		;
 	r->next = *pp;
 	*pp = r;
-	tgt_discovery_changed(t, NULL, 0);
+	referral_changed(t, r);
 	return 0;
 
 out_free_r:
@@ -144,8 +156,8 @@ int tgt_referral_del(struct tgt *t, const char *name, char *err, size_t errlen)
 	}
 	r = *pp;
 	*pp = r->next;
+	referral_changed(t, r);
 	referral_free(r);
-	tgt_discovery_changed(t, NULL, 0);
 	return 0;
 }
 

@@ -362,6 +362,7 @@ int tgt_port_run_on_hwq(struct tgt_port *p, struct tgt *t, uint16_t hwq, void (*
 			void *arg);
 int tgt_run_on_ctl(struct tgt *t, struct tgt_port *p, void (*fn)(void *), void *arg);
 void tgt_discovery_changed(struct tgt *t, const struct subsys *s, uint16_t gone_portid);
+void tgt_port_rscn(struct tgt *t, uint16_t portid);
 
 /* tgt_req.c: completing requests */
 uint16_t tgt_cqe_sq_head(const struct sq *sq, const struct nvmet_fc_req *req, uint16_t status);

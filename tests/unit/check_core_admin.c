@@ -670,8 +670,10 @@ START_TEST(test_discovery_referral)
 	r2 = h_req_new(c, 0, 0);
 	r2->cmd.common.opcode = nvme_admin_async_event;
 	ck_assert_uint_eq(h_run(r2), H_PENDING);
+	H->nr_disc_chg = 0;
 	ck_assert_int_eq(tgt_referral_add(H->t, &rp, err, sizeof(err)), 0);
 	ck_assert_uint_eq(H->t->disc_genctr, gen + 1);
+	ck_assert_int_eq(H->nr_disc_chg, 1); /* RSCN on port 1 */
 	/* the AEN goes to host 1 on port 1 only, whose log changed */
 	ck_assert_uint_eq(h_status(r), 0);
 	ck_assert_uint_eq(le32toh(r->cqe.result.dw0), 0x70f002);
@@ -713,6 +715,7 @@ START_TEST(test_discovery_referral)
 	bad.name = "";
 	ck_assert_int_eq(tgt_referral_add(H->t, &bad, err, sizeof(err)), -EINVAL);
 	ck_assert_uint_eq(H->t->disc_genctr, gen + 1);
+	ck_assert_int_eq(H->nr_disc_chg, 1);
 	/* every host on port 2 (no hosts): host 1 there now sees it */
 	bad = rp;
 	bad.name = "r0";
@@ -728,7 +731,9 @@ START_TEST(test_discovery_referral)
 	r = h_req_new(a, 0, 0);
 	r->cmd.common.opcode = nvme_admin_async_event;
 	ck_assert_uint_eq(h_run(r), H_PENDING);
+	H->nr_disc_chg = 0;
 	ck_assert_int_eq(tgt_referral_del(H->t, "r1", err, sizeof(err)), 0);
+	ck_assert_int_eq(H->nr_disc_chg, 1);
 	ck_assert_uint_eq(h_status(r), 0);
 	ck_assert_uint_eq(le32toh(r->cqe.result.dw0), 0x70f002);
 	h_req_free(r);
