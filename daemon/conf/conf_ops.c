@@ -872,6 +872,11 @@ int conf_op_referral_add(struct fcd *d, const struct conf_referral *r, char *err
 	unsigned int i;
 	int rc;
 
+	if (strlen(r->name) >= CONF_NAME_MAX || !conf_name_valid(r->name))
+		return fcnvme_err(err, errlen, -EINVAL,
+				  "referral name \"%s\": use a letter then letters, digits, '-' or "
+				  "'_' (at most %d)",
+				  r->name, CONF_NAME_MAX - 1);
 	if (conf_referral_find(d->conf, r->name) != NULL)
 		return fcnvme_err(err, errlen, -EEXIST, "referral %s exists", r->name);
 	if (r->nr_ports == 0 || r->nr_ports > TGT_MAX_PORTS)
