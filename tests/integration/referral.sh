@@ -6,7 +6,8 @@
 # prints it) with B's exact traddr and portid, only to the hosts the
 # referral names; fcnvmectl referral list/add/del (text and JSON), the
 # generation counter moving, the control log line, config reload (dry run
-# and real) of an edited file, and config save keeping the referrals.
+# and real) of an edited file, config export/import (JSON) and config
+# save keeping the referrals.
 NAME=referral
 . "$(dirname "$0")/lib.sh"
 
@@ -166,6 +167,30 @@ check "reload --dry-run prints the plan" diff -u "$tmp/plan.want" "$tmp/plan"
 check "config reload" quiet ctl config reload
 disc_is "after reload, listed host (r1, r4)" "$HOSTNQN" 7 9
 disc_is "after reload, other host (r4)" "$OTHER" 9
+
+# The configuration as JSON: referrals export as objects, import back
+# unchanged, and an import without r4 deletes it.
+ctl config export >"$tmp/e1.json"
+check "export: the referrals ($(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["referrals"])' "$tmp/e1.json"))" \
+	python3 -c '
+import json, sys
+r = json.load(open(sys.argv[1]))["referrals"]
+sys.exit(r != [{"name": "r1", "traddr": sys.argv[2], "portid": 7, "ports": ["p0"],
+		"hosts": [sys.argv[3]]},
+	       {"name": "r4", "traddr": sys.argv[2], "portid": 9, "ports": ["p0"]}])
+' "$tmp/e1.json" "$B_TRADDR" "$HOSTNQN"
+ctl config import "$tmp/e1.json" >"$tmp/i1" 2>&1
+check "import of the export: no changes ($(cat "$tmp/i1"))" [ "$(cat "$tmp/i1")" = "no changes" ]
+python3 -c '
+import json, sys
+c = json.load(open(sys.argv[1]))
+c["referrals"] = c["referrals"][:1]
+json.dump(c, open(sys.argv[2], "w"))
+' "$tmp/e1.json" "$tmp/e2.json"
+ctl config import "$tmp/e2.json" >"$tmp/i2" 2>&1
+check "import without r4: referral-del r4 ($(cat "$tmp/i2"))" [ "$(cat "$tmp/i2")" = "referral-del r4" ]
+disc_is "after import" "$HOSTNQN" 7
+check "import the export back" quiet ctl config import "$tmp/e1.json"
 
 # Restart A from what config save wrote: the same referrals.
 check "config save after reload" ctl config save "$tmp/saved2.conf"
