@@ -34,7 +34,7 @@ const struct cli_opt nvmetfcd_opts[] = {
 	  "Check the configuration file and exit: every error as FILE:LINE: reason (exit 1), a "
 	  "misspelt setting with the nearest known one, then warnings about what is valid but "
 	  "likely a mistake (a subsystem no host can reach or exported on no port, a fabric that "
-	  "does not exist) and configuration OK (exit 0); with -v also print it normalised.",
+	  "does not exist, a referral no host sees or one repeating another) and configuration OK (exit 0); with -v also print it normalised.",
 	  NULL, 0, 'n' },
 	{ "--socket", "-s", "SOCKET",
 	  "Control socket (default $RUNTIME_DIRECTORY/nvmetfcd.sock, or " DOC_RUNDIR

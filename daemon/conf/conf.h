@@ -196,7 +196,8 @@ int conf_load_buffer(const char *text, size_t len, const char *name, struct conf
 		     size_t errlen);
 /*
  * Warn about what is valid but likely a mistake: a subsystem no host can
- * reach or exported on no port, a port whose soft fabric does not exist.
+ * reach or exported on no port, a port whose soft fabric does not exist, a
+ * referral listed only on disabled ports or repeating another's entry.
  * One "PATH:LINE: warning: ..." line each on out; returns how many
  * (conf_lint.c, in nvmetfcd and conf_check only: it uses the hw layer).
  */
