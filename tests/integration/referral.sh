@@ -200,4 +200,6 @@ daemon_start "$tmp/saved2.conf" || exit 1
 ctl referral list >"$tmp/l3"
 check "restart from saved file: same referrals ($(cat "$tmp/l3"))" diff -u "$tmp/l2" "$tmp/l3"
 check "two referrals listed" [ "$(grep -c "$B_TRADDR" "$tmp/l3")" -eq 2 ]
+disc_is "restarted from the saved file, listed host" "$HOSTNQN" 7 9
+disc_is "restarted from the saved file, other host" "$OTHER" 9
 finish
