@@ -34,7 +34,7 @@ const struct cli_opt nvmetfcd_opts[] = {
 	  "Check the configuration file and exit: every error as FILE:LINE: reason (exit 1), a "
 	  "misspelt setting with the nearest known one, then warnings about what is valid but "
 	  "likely a mistake (a subsystem no host can reach or exported on no port, a fabric that "
-	  "does not exist) and configuration OK (exit 0); with -v also print it normalised.",
+	  "does not exist, a referral no host sees or one repeating another) and configuration OK (exit 0); with -v also print it normalised.",
 	  NULL, 0, 'n' },
 	{ "--socket", "-s", "SOCKET",
 	  "Control socket (default $RUNTIME_DIRECTORY/nvmetfcd.sock, or " DOC_RUNDIR
@@ -124,6 +124,16 @@ static const struct cli_opt ana_lists[] = {
 	{ NULL, NULL, NULL, NULL, NULL, 0, 0 }
 };
 
+static const struct cli_opt referral_lists[] = {
+	{ "ports", NULL, "[ \"PORT\", ... ]",
+	  "Required: names of the ports whose discovery log lists the referral (not the port it "
+	  "points at).",
+	  NULL, 0, 0 },
+	{ "hosts", NULL, "[ \"HOSTNQN\", ... ]",
+	  "Only these host NQNs see the referral. Empty or absent: every host.", NULL, 0, 0 },
+	{ NULL, NULL, NULL, NULL, NULL, 0, 0 }
+};
+
 static const struct doc_part conf_parts[] = {
 	{ "daemon = { ... };", "Settings of the daemon itself.", conf_daemon_opts, NULL },
 	{ "ports = ( { ... }, ... );",
@@ -135,6 +145,10 @@ static const struct doc_part conf_parts[] = {
 	{ "subsystems = ( { ... }, ... );", "NVMe subsystems.", conf_subsys_opts, subsys_lists },
 	{ "namespaces = ( { ... }, ... );", "The namespaces of a subsystem (inside it).",
 	  conf_ns_opts, ns_lists },
+	{ "referrals = ( { ... }, ... );",
+	  "Referrals: discovery log entries of subtype 1 (nvme-cli's \"referral\") pointing a "
+	  "host at another FC port's discovery service, another nvmetfcd or another target.",
+	  conf_referral_opts, referral_lists },
 	{ "cluster = { ... };",
 	  "Several nodes exporting the same subsystems from Ceph, sharing state in one RADOS "
 	  "object.",

@@ -32,13 +32,16 @@ enum ctlarg_kind {
 	ARG_OBJ,       /* u8 stats row kind: port|subsystem|namespace|host */
 	ARG_UUID,      /* 16 bytes from a UUID string */
 	ARG_HEX,       /* bytes from hex digits (NGUID 16, EUI-64 8) */
-	ARG_LIST,      /* list of strings (output only) */
+	ARG_LIST,      /* list of strings; as a keyword option, repeatable, each
+			* value one element (port P port Q) */
 	ARG_WWN_LIST,  /* list of u64 WWNs (output only) */
 	ARG_NPORT,     /* u32 N_Port_ID, printed 0x%06x */
 	ARG_U64_LIST,  /* list of u64 counters (output only) */
 	ARG_STATUS,    /* u16 NVMe status, printed 0x%04x (output only) */
 	ARG_HIST,      /* latency histogram (output only): text "N buckets", not
 			* in JSON; -o openmetrics and stats -i use it */
+	ARG_TRADDR,    /* string from an FC address nn-0xWWNN:pn-0xWWPN (0x
+			* optional), sent normalised */
 	ARG_NONE,
 };
 

@@ -49,6 +49,10 @@ static const char *placeholder(const struct ctlarg *a)
 {
 	if (a->attr == FCNVME_A_PATH)
 		return "PATH";
+	if (a->attr == FCNVME_A_PORTS)
+		return "PORT";
+	if (a->attr == FCNVME_A_HOSTS)
+		return "NQN";
 	switch (a->kind) {
 	case ARG_NQN:
 		return "NQN";
@@ -66,6 +70,8 @@ static const char *placeholder(const struct ctlarg *a)
 		return "UUID";
 	case ARG_HEX:
 		return "HEX";
+	case ARG_TRADDR:
+		return "TRADDR";
 	default:
 		return "TEXT";
 	}

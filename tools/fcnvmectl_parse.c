@@ -127,6 +127,18 @@ static int put_arg(struct nl_msg *m, const struct ctlarg *a, const char *w, char
 					  w);
 		rc = fcnvme_msg_put_bin(m, a->attr, bin, 16);
 		break;
+	case ARG_TRADDR: {
+		char norm[FCNVME_TRADDR_STRLEN];
+		uint64_t nn, pn;
+
+		if (fcnvme_traddr_parse(w, &nn, &pn) != 0)
+			return fcnvme_err(err, errlen, -EINVAL,
+					  "%s \"%s\" is not an FC address (nn-0xWWNN:pn-0xWWPN)",
+					  a->name, w);
+		fcnvme_traddr_format(nn, pn, norm, sizeof(norm));
+		rc = fcnvme_msg_put_str(m, a->attr, norm);
+		break;
+	}
 	case ARG_HEX: {
 		size_t n = a->attr == FCNVME_A_EUI64 ? 8 : 16;
 
@@ -211,6 +223,47 @@ int ctl_match(int argc, char **argv, const struct ctlverb **out, char *err, size
 			  argv[1], words);
 }
 
+/* One value of a repeatable (ARG_LIST) keyword option: host NQNs must be
+ * NQNs; everything else is checked by the daemon. */
+static int check_list_word(const struct ctlarg *a, const char *w, char *err, size_t errlen)
+{
+	const char *why = NULL;
+
+	if (a->attr == FCNVME_A_HOSTS && fcnvme_nqn_validate(w, &why) != 0)
+		return fcnvme_err(err, errlen, -EINVAL, "%s \"%s\": %s", a->name, w,
+				  why != NULL ? why : "not an NQN");
+	return 0;
+}
+
+/* Append every value of the repeatable options (already checked) among
+ * the KEYWORD VALUE pairs argv[from..argc) as one list attribute each. */
+static int put_lists(struct nl_msg *m, const struct ctlverb *v, int argc, char **argv, int from,
+		     char *err, size_t errlen)
+{
+	const struct ctlarg *o;
+	struct nlattr *l;
+	int i, rc;
+
+	for (o = v->opts; o != NULL && o->name != NULL; o++) {
+		if (o->kind != ARG_LIST)
+			continue;
+		l = NULL;
+		for (i = from; i + 1 < argc; i += 2) {
+			if (strcmp(argv[i], o->name) != 0)
+				continue;
+			if (l == NULL && (l = fcnvme_msg_list_start(m, o->attr)) == NULL)
+				return fcnvme_err(err, errlen, -EINVAL, "too many values");
+			rc = fcnvme_msg_list_put_str(m, l, argv[i + 1]);
+			if (rc)
+				return fcnvme_err(err, errlen, -EINVAL, "%s \"%s\" is too long",
+						  o->name, argv[i + 1]);
+		}
+		if (l != NULL && fcnvme_msg_list_end(m, l) != 0)
+			return fcnvme_err(err, errlen, -EINVAL, "too many values");
+	}
+	return 0;
+}
+
 /* Parse argv into a request; see fcnvmectl.h. */
 int ctl_parse(int argc, char **argv, uint32_t seq, const struct ctlverb **verb, struct nl_msg **out,
 	      char *err, size_t errlen)
@@ -218,7 +271,7 @@ int ctl_parse(int argc, char **argv, uint32_t seq, const struct ctlverb **verb, 
 	const struct ctlverb *v = NULL;
 	fcnvme_amask_t seen = 0;
 	struct nl_msg *m;
-	int i, k, rc;
+	int i, k, rc, from;
 
 	*verb = NULL;
 	rc = ctl_match(argc, argv, &v, err, errlen);
@@ -244,12 +297,25 @@ int ctl_parse(int argc, char **argv, uint32_t seq, const struct ctlverb **verb, 
 			goto out_free_msg;
 		seen |= FCNVME_ABIT(a->attr);
 	}
+	from = i;
 	while (i < argc) {
 		const struct ctlarg *a = find_opt(v->opts, argv[i]);
 
 		if (a == NULL) {
 			rc = fcnvme_err(err, errlen, -EINVAL, "unexpected \"%s\"", argv[i]);
 			goto out_free_msg;
+		}
+		if (a->kind == ARG_LIST) {
+			/* repeatable: checked now, sent as one list below */
+			if (i + 1 >= argc) {
+				rc = fcnvme_err(err, errlen, -EINVAL, "%s needs a value", a->name);
+				goto out_free_msg;
+			}
+			rc = check_list_word(a, argv[i + 1], err, errlen);
+			if (rc)
+				goto out_free_msg;
+			i += 2;
+			continue;
 		}
 		if (seen & FCNVME_ABIT(a->attr)) {
 			rc = fcnvme_err(err, errlen, -EINVAL, "%s given twice", a->name);
@@ -265,6 +331,9 @@ int ctl_parse(int argc, char **argv, uint32_t seq, const struct ctlverb **verb, 
 		seen |= FCNVME_ABIT(a->attr);
 		i += 2;
 	}
+	rc = put_lists(m, v, argc, argv, from, err, errlen);
+	if (rc)
+		goto out_free_msg;
 	*verb = v;
 	*out = m;
 	return 0;

@@ -55,6 +55,23 @@ static const struct ctlarg cluster_subsys_opts[] = {
 	END
 };
 
+static const struct ctlarg referral_opts[] = {
+	{ "portid", A(PORTID), ARG_U16, false,
+	  "PORTID of the entry: the NVMe-oF port id of the other discovery service's port "
+	  "(default 0)." },
+	{ "port", A(PORTS), ARG_LIST, false,
+	  "A port of this daemon whose discovery log lists the referral; repeat for more (at "
+	  "least one)." },
+	{ "host", A(HOSTS), ARG_LIST, false,
+	  "Only this host NQN sees the referral; repeat for more (default: every host)." },
+	END
+};
+
+#define REFERRAL                                                                      \
+	{                                                                             \
+		"NAME", A(REFERRAL), ARG_STR, false, "Referral name (referral list)." \
+	}
+
 #define NQN                                                     \
 	{                                                       \
 		"NQN", A(NQN), ARG_NQN, false, "Subsystem NQN." \
@@ -410,6 +427,30 @@ const struct ctlverb ctl_verbs[] = {
 	  NULL,
 	  NULL,
 	  "Delete a subsystem on every node of the cluster." },
+	{ "referral",
+	  "add",
+	  C(REFERRAL_ADD),
+	  { REFERRAL,
+	    { "TRADDR", A(TRADDR), ARG_TRADDR, false,
+	      "FC address of the other discovery service's port, nn-0xWWNN:pn-0xWWPN." } },
+	  referral_opts,
+	  NULL,
+	  "Add a referral: a discovery log entry (subtype referral) pointing hosts at another FC "
+	  "port's discovery service, listed on the given ports to the given hosts." },
+	{ "referral",
+	  "del",
+	  C(REFERRAL_DEL),
+	  { REFERRAL },
+	  NULL,
+	  NULL,
+	  "Delete a referral; hosts are told through a discovery log change event." },
+	{ "referral",
+	  "list",
+	  C(REFERRAL_LIST),
+	  { END },
+	  NULL,
+	  "referral traddr portid ports hosts",
+	  "List the referrals with the ports and hosts they are listed to." },
 	{ "log",
 	  "level",
 	  C(LOG_LEVEL),
@@ -498,4 +539,6 @@ const enum ctlarg_kind ctl_attr_kind[FCNVME_A_MAX + 1] = {
 	[FCNVME_A_REF_STATUS] = ARG_STATUS,
 	[FCNVME_A_REF_AGO_MS] = ARG_U64,
 	[FCNVME_A_REF_NQN] = ARG_STR,
+	[FCNVME_A_REFERRAL] = ARG_STR,
+	[FCNVME_A_TRADDR] = ARG_STR,
 };

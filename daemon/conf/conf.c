@@ -395,6 +395,136 @@ static int parse_ana(struct conf_parse *p, const config_setting_t *g, struct con
 	return 0;
 }
 
+/* A referral's ports = [ "PORT", ... ]: port names, at least one, no
+ * repeats (whether they exist is checked with the other references). */
+static int parse_referral_ports(struct conf_parse *p, const config_setting_t *g,
+				struct conf_referral *r)
+{
+	const config_setting_t *a;
+	const char *v;
+	unsigned int k;
+	int err, i, n;
+
+	err = member_list(p, g, "ports", true, &a);
+	if (err)
+		return err;
+	if (a == NULL || (n = config_setting_length(a)) == 0)
+		return conf_perr(p, g, -EINVAL,
+				 "referral %s needs ports = [ \"PORT\", ... ] (the ports whose "
+				 "discovery log lists it)",
+				 r->name);
+	if (n > TGT_MAX_PORTS)
+		return conf_perr(p, a, -EINVAL, "referral %s: more than %d ports", r->name,
+				 TGT_MAX_PORTS);
+	r->ports = calloc((size_t)n, sizeof(*r->ports));
+	if (r->ports == NULL)
+		return -ENOMEM;
+	for (i = 0; i < n; i++) {
+		v = config_setting_get_string(config_setting_get_elem(a, (unsigned int)i));
+		if (v == NULL || strlen(v) >= CONF_NAME_MAX || !conf_name_valid(v))
+			return conf_perr(p, a, -EINVAL, "referral %s: \"%s\" is not a port name",
+					 r->name, v != NULL ? v : "(not a string)");
+		for (k = 0; k < r->nr_ports; k++)
+			if (strcmp(r->ports[k], v) == 0)
+				return conf_perr(p, a, -EINVAL, "referral %s: port %s listed twice",
+						 r->name, v);
+		strcpy(r->ports[r->nr_ports++], v);
+	}
+	return 0;
+}
+
+/* A referral's hosts = [ "HOSTNQN", ... ]: valid NQNs, no repeats. */
+static int parse_referral_hosts(struct conf_parse *p, const config_setting_t *g,
+				struct conf_referral *r)
+{
+	const config_setting_t *a;
+	const char *v, *why;
+	unsigned int k;
+	int err, i, n;
+
+	err = member_list(p, g, "hosts", true, &a);
+	if (err || a == NULL || (n = config_setting_length(a)) == 0)
+		return err;
+	r->hosts = calloc((size_t)n, sizeof(*r->hosts));
+	if (r->hosts == NULL)
+		return -ENOMEM;
+	for (i = 0; i < n; i++) {
+		v = config_setting_get_string(config_setting_get_elem(a, (unsigned int)i));
+		why = NULL;
+		if (v == NULL)
+			return conf_perr(p, a, -EINVAL, "referral %s: hosts must hold strings",
+					 r->name);
+		if (fcnvme_nqn_validate(v, &why) != 0)
+			return conf_perr(p, a, -EINVAL, "referral %s: host \"%s\": %s", r->name, v,
+					 why != NULL ? why : "invalid NQN");
+		for (k = 0; k < r->nr_hosts; k++)
+			if (strcmp(r->hosts[k], v) == 0)
+				return conf_perr(p, a, -EINVAL, "referral %s: host %s listed twice",
+						 r->name, v);
+		r->hosts[r->nr_hosts] = strdup(v);
+		if (r->hosts[r->nr_hosts] == NULL)
+			return -ENOMEM;
+		r->nr_hosts++;
+	}
+	return 0;
+}
+
+/* One element of referrals: name, traddr (kept normalised), portid, ports
+ * and hosts. */
+static int parse_referral(struct conf_parse *p, const config_setting_t *g, struct conf_referral *r)
+{
+	static const char *const extra[] = { "ports", "hosts", NULL };
+	int err;
+
+	err = conf_opts_parse(p, g, conf_referral_opts, extra, r, "referral");
+	if (err)
+		return err;
+	r->line = (int)config_setting_source_line(g);
+	if (fcnvme_traddr_parse(r->traddr, &r->wwnn, &r->wwpn) != 0)
+		return conf_perr(p, config_setting_get_member(g, "traddr"), -EINVAL,
+				 "referral %s: traddr \"%s\" is not an FC address "
+				 "(nn-0xWWNN:pn-0xWWPN, 16 hex digits each)",
+				 r->name, r->traddr);
+	fcnvme_traddr_format(r->wwnn, r->wwpn, r->traddr, sizeof(r->traddr));
+	err = parse_referral_ports(p, g, r);
+	if (err)
+		return err;
+	return parse_referral_hosts(p, g, r);
+}
+
+/* Referrals: unique names, ports that exist, none pointing at a port it
+ * is listed on (a host would be referred back to where it is). */
+static int check_referrals(struct conf_parse *p, struct conf *c)
+{
+	char where[300];
+	unsigned int i, k;
+
+	for (i = 0; i < c->nr_referrals; i++) {
+		const struct conf_referral *r = &c->referrals[i];
+
+		for (k = 0; k < i; k++)
+			if (strcmp(c->referrals[k].name, r->name) == 0)
+				return conf_perr_at(p, r->line, -EINVAL,
+						    "referral %s defined twice (first at %s)",
+						    r->name,
+						    conf_where(p, c->referrals[k].line, r->line,
+							       where, sizeof(where)));
+		for (k = 0; k < r->nr_ports; k++) {
+			const struct conf_port *cp = conf_port_find(c, r->ports[k]);
+
+			if (cp == NULL)
+				return conf_perr_at(p, r->line, -EINVAL, "referral %s: no port %s",
+						    r->name, r->ports[k]);
+			if (cp->wwnn == r->wwnn && cp->wwpn == r->wwpn)
+				return conf_perr_at(p, r->line, -EINVAL,
+						    "referral %s: traddr %s is port %s itself, "
+						    "which lists it",
+						    r->name, r->traddr, cp->name);
+		}
+	}
+	return 0;
+}
+
 /* Cross-section checks: unique names and ids, references resolve. */
 static int check_refs(struct conf_parse *p, struct conf *c)
 {
@@ -466,7 +596,7 @@ static int check_refs(struct conf_parse *p, struct conf *c)
 						    s->ns[k].nsid, s->ns[k].anagrpid);
 		}
 	}
-	return 0;
+	return check_referrals(p, c);
 }
 
 /* Parse a list member of root into an array of elements of size sz. */
@@ -509,10 +639,15 @@ static int ana_fn(struct conf_parse *p, const config_setting_t *g, void *e)
 	return parse_ana(p, g, e);
 }
 
+static int referral_fn(struct conf_parse *p, const config_setting_t *g, void *e)
+{
+	return parse_referral(p, g, e);
+}
+
 static int parse_root(struct conf_parse *p, config_t *cfg, struct conf *c)
 {
-	static const char *const top[] = { "daemon",	 "ports",   "ana_groups",
-					   "subsystems", "cluster", NULL };
+	static const char *const top[] = { "daemon",  "ports",	   "ana_groups", "subsystems",
+					   "cluster", "referrals", NULL };
 	const config_setting_t *root = config_root_setting(cfg);
 	const config_setting_t *dm;
 	int err, i, n, first = 0;
@@ -544,7 +679,7 @@ static int parse_root(struct conf_parse *p, config_t *cfg, struct conf *c)
 			ROOT_ERR(
 				conf_perr(p, s, -EINVAL,
 					  "unknown section %s (expected daemon, ports, ana_groups, "
-					  "subsystems, cluster)",
+					  "subsystems, cluster, referrals)",
 					  config_setting_name(s)));
 	}
 	dm = config_setting_get_member(root, "daemon");
@@ -566,6 +701,8 @@ static int parse_root(struct conf_parse *p, config_t *cfg, struct conf *c)
 			       &c->nr_ana, ana_fn));
 	ROOT_ERR(parse_section(p, root, "subsystems", sizeof(struct conf_subsys),
 			       (void **)&c->subsys, &c->nr_subsys, subsys_fn));
+	ROOT_ERR(parse_section(p, root, "referrals", sizeof(struct conf_referral),
+			       (void **)&c->referrals, &c->nr_referrals, referral_fn));
 #undef ROOT_ERR
 	/* References between sections only make sense once each parsed. */
 	return first ? first : check_refs(p, c);

@@ -17,6 +17,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include <fcnvme/wwn.h>
+
 #include "core/tgt.h"
 
 struct fcd;
@@ -121,6 +123,25 @@ struct conf_ana {
 };
 
 /*
+ * A referral: a discovery log entry of subtype 1 pointing at another FC
+ * port's discovery service (another nvmetfcd, or a port this daemon does
+ * not own), listed on ports and, when hosts is not empty, only to those
+ * host NQNs (daemon/core/referral.c).
+ */
+struct conf_referral {
+	char name[CONF_NAME_MAX];
+	char traddr[FCNVME_TRADDR_STRLEN]; /* normalised "nn-0x...:pn-0x..." */
+	uint64_t wwnn;			   /* parsed from traddr */
+	uint64_t wwpn;
+	uint16_t portid;	      /* the entry's PORTID */
+	char (*ports)[CONF_NAME_MAX]; /* listed on, at least one */
+	unsigned int nr_ports;
+	char **hosts; /* listed to; none: every host */
+	unsigned int nr_hosts;
+	int line;
+};
+
+/*
  * Several nodes exporting the same subsystems from Ceph (docs/ceph.md): this
  * node's identity, where the shared state object lives, the heartbeat, and
  * the ANA group this node serves optimized when nobody owns it yet.
@@ -148,6 +169,8 @@ struct conf {
 	unsigned int nr_ana;
 	struct conf_subsys *subsys;
 	unsigned int nr_subsys;
+	struct conf_referral *referrals;
+	unsigned int nr_referrals;
 	bool has_cluster;
 	struct conf_cluster cluster;
 };
@@ -173,7 +196,8 @@ int conf_load_buffer(const char *text, size_t len, const char *name, struct conf
 		     size_t errlen);
 /*
  * Warn about what is valid but likely a mistake: a subsystem no host can
- * reach or exported on no port, a port whose soft fabric does not exist.
+ * reach or exported on no port, a port whose soft fabric does not exist, a
+ * referral listed only on disabled ports or repeating another's entry.
  * One "PATH:LINE: warning: ..." line each on out; returns how many
  * (conf_lint.c, in nvmetfcd and conf_check only: it uses the hw layer).
  */
@@ -225,5 +249,12 @@ int conf_ns_dup(struct conf_ns *dst, const struct conf_ns *src);
 /* Whether host is in ns's hosts (host masking). */
 bool conf_ns_has_host(const struct conf_ns *ns, const char *host);
 struct conf_ana *conf_ana_find(const struct conf *c, uint32_t grpid);
+struct conf_referral *conf_referral_find(const struct conf *c, const char *name);
+/* Free what a referral owns (ports, hosts). */
+void conf_referral_release(struct conf_referral *r);
+/* Give dst its own copy of src: 0, or -ENOMEM with dst owning nothing. */
+int conf_referral_dup(struct conf_referral *dst, const struct conf_referral *src);
+/* Whether two referrals differ in anything (a reload deletes and re-adds). */
+bool conf_referral_changed(const struct conf_referral *a, const struct conf_referral *b);
 
 #endif /* CONF_H */

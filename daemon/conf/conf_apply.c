@@ -3,9 +3,10 @@
  * conf_apply(): make the running daemon match a freshly loaded config by
  * computing the difference against d->conf and executing it through
  * conf_op_*() — the same operations the control commands use — in an order
- * that keeps every intermediate state valid: subsystems that go away first,
- * then ports, ANA groups that appear, subsystems (settings, hosts, ports,
- * namespaces), and last ANA groups that go away. If a step fails, the same
+ * that keeps every intermediate state valid: subsystems and referrals that
+ * go away (or change) first, then ports, ANA groups that appear,
+ * subsystems (settings, hosts, ports, namespaces), ANA groups that go away,
+ * and last the referrals that are new (a changed one is deleted and added). If a step fails, the same
  * difference is run back towards a copy of the old config, so the running
  * state ends as it was. Unchanged objects are not touched: their
  * associations and I/O continue. A namespace that stays is changed in
@@ -455,6 +456,61 @@ static int apply_subsys(struct fcd *d, const struct conf_subsys *ts, char *err, 
 	return 0;
 }
 
+/* Whether running referral cr must go before t is reached: gone from t,
+ * changed there (a changed referral is deleted and added again), or
+ * listed on a port that is deleted or replaced (apply_ports). */
+static bool referral_goes(const struct conf *c, const struct conf *t,
+			  const struct conf_referral *cr)
+{
+	const struct conf_referral *tr = conf_referral_find(t, cr->name);
+	unsigned int i;
+
+	if (tr == NULL || conf_referral_changed(cr, tr))
+		return true;
+	for (i = 0; i < cr->nr_ports; i++) {
+		const struct conf_port *cp = conf_port_find(c, cr->ports[i]);
+		const struct conf_port *tp = conf_port_find(t, cr->ports[i]);
+
+		if (cp == NULL || tp == NULL || port_changed(cp, tp))
+			return true;
+	}
+	return false;
+}
+
+/* Referrals that go, before the ports they name can be deleted. */
+static int apply_referrals_removed(struct fcd *d, const struct conf *t, char *err, size_t errlen)
+{
+	char name[CONF_NAME_MAX];
+	unsigned int i;
+	int rc;
+
+	for (i = d->conf->nr_referrals; i-- > 0;) {
+		if (!referral_goes(d->conf, t, &d->conf->referrals[i]))
+			continue;
+		snprintf(name, sizeof(name), "%s", d->conf->referrals[i].name);
+		rc = conf_op_referral_del(d, name, err, errlen);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+/* Referrals that are new (or were deleted above), once their ports run. */
+static int apply_referrals_added(struct fcd *d, const struct conf *t, char *err, size_t errlen)
+{
+	unsigned int i;
+	int rc;
+
+	for (i = 0; i < t->nr_referrals; i++) {
+		if (conf_referral_find(d->conf, t->referrals[i].name) != NULL)
+			continue;
+		rc = conf_op_referral_add(d, &t->referrals[i], err, errlen);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
 /* Walk the running state towards t. */
 static int diff_apply(struct fcd *d, const struct conf *t, char *err, size_t errlen)
 {
@@ -479,14 +535,17 @@ static int diff_apply(struct fcd *d, const struct conf *t, char *err, size_t err
 		if (rc)
 			return rc;
 	}
-	if ((rc = apply_ports(d, t, err, errlen)) || (rc = apply_ana(d, t, err, errlen)))
+	if ((rc = apply_referrals_removed(d, t, err, errlen)) ||
+	    (rc = apply_ports(d, t, err, errlen)) || (rc = apply_ana(d, t, err, errlen)))
 		return rc;
 	for (i = 0; i < t->nr_subsys; i++) {
 		rc = apply_subsys(d, &t->subsys[i], err, errlen);
 		if (rc)
 			return rc;
 	}
-	return apply_ana_removed(d, t, err, errlen);
+	if ((rc = apply_ana_removed(d, t, err, errlen)))
+		return rc;
+	return apply_referrals_added(d, t, err, errlen);
 }
 
 /* Apply newconf (see conf.h); on failure roll back to the old state. */

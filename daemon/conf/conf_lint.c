@@ -86,6 +86,58 @@ static unsigned int lint_ns_hosts(const struct conf_subsys *s, const char *path,
 	return n;
 }
 
+/* A port both referrals are listed on, or NULL. */
+static const char *referral_shared_port(const struct conf_referral *a,
+					const struct conf_referral *b)
+{
+	unsigned int i, k;
+
+	for (i = 0; i < a->nr_ports; i++)
+		for (k = 0; k < b->nr_ports; k++)
+			if (strcmp(a->ports[i], b->ports[k]) == 0)
+				return a->ports[i];
+	return NULL;
+}
+
+/* Referrals no host sees (every port listing it disabled) and referrals
+ * that repeat another's entry (same traddr and portid) on a port. */
+static unsigned int lint_referrals(const struct conf *c, const char *path, FILE *out)
+{
+	unsigned int i, k, n = 0;
+	const char *port;
+
+	for (i = 0; i < c->nr_referrals; i++) {
+		const struct conf_referral *r = &c->referrals[i];
+		bool seen = false;
+
+		for (k = 0; k < r->nr_ports; k++) {
+			const struct conf_port *cp = conf_port_find(c, r->ports[k]);
+
+			seen |= cp != NULL && cp->enabled;
+		}
+		if (!seen) {
+			lint_warn(
+				out, path, r->line,
+				"referral %s is listed only on disabled ports, so no host sees it",
+				r->name);
+			n++;
+		}
+		for (k = 0; k < i; k++) {
+			const struct conf_referral *o = &c->referrals[k];
+
+			if (o->wwnn != r->wwnn || o->wwpn != r->wwpn || o->portid != r->portid ||
+			    (port = referral_shared_port(r, o)) == NULL)
+				continue;
+			lint_warn(
+				out, path, r->line,
+				"referral %s repeats referral %s (traddr %s, portid %u) on port %s",
+				r->name, o->name, r->traddr, r->portid, port);
+			n++;
+		}
+	}
+	return n;
+}
+
 unsigned int conf_lint(const struct conf *c, const char *path, FILE *out)
 {
 	unsigned int i, n = 0;
@@ -109,5 +161,5 @@ unsigned int conf_lint(const struct conf *c, const char *path, FILE *out)
 		}
 		n += lint_ns_hosts(s, path, out);
 	}
-	return n;
+	return n + lint_referrals(c, path, out);
 }

@@ -58,6 +58,12 @@ int conf_op_ana_del(struct fcd *d, uint32_t grpid, char *err, size_t errlen);
 int conf_op_ana_set_state(struct fcd *d, uint32_t grpid, const char *port, uint8_t state, char *err,
 			  size_t errlen);
 
+/* Referrals (daemon/core/referral.c): add one listed on r->ports (port
+ * names of d->conf) to r->hosts (none: every host), or delete one. A port
+ * a referral lists cannot be deleted until the referral is. */
+int conf_op_referral_add(struct fcd *d, const struct conf_referral *r, char *err, size_t errlen);
+int conf_op_referral_del(struct fcd *d, const char *name, char *err, size_t errlen);
+
 /* NVMe ANA state (NVME_ANA_*) of an enum fcnvme_ana_state. */
 uint8_t conf_ana_to_nvme(uint8_t state);
 

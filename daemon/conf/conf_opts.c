@@ -192,6 +192,16 @@ const struct conf_opt conf_ana_opts[] = {
 	{ NULL, 0, 0, 0, 0, 0, 0, 0, NULL, 0, NULL }
 };
 
+const struct conf_opt conf_referral_opts[] = {
+	{ "name", CONF_OPT_NAME, F(conf_referral, name), 0, 0, 0, 0, NULL, CONF_OPT_REQUIRED,
+	  "The referral's name, as fcnvmectl referral uses it: letters, digits, '-' and '_'." },
+	{ "traddr", CONF_OPT_STR, F(conf_referral, traddr), 0, 0, 0, 0, NULL, CONF_OPT_REQUIRED,
+	  "The FC address of the other discovery service's port, nn-0xWWNN:pn-0xWWPN, as the entry's TRADDR." },
+	{ "portid", CONF_OPT_U16, F(conf_referral, portid), 0, 0, 65534, 0, NULL, 0,
+	  "The NVMe-oF port id the entry names (the other port's portid)." },
+	{ NULL, 0, 0, 0, 0, 0, 0, 0, NULL, 0, NULL }
+};
+
 /* Record "FILE:LINE: message" in p->err (the line mapped back to the
  * file it came from, for included files). */
 static void __attribute__((format(printf, 3, 0)))

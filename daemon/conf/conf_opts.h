@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The options tables of the configuration file: every scalar setting of the
- * daemon, port, namespace, subsystem and ANA sections, with its type, range,
+ * daemon, port, namespace, subsystem, ANA and referral sections, with its type, range,
  * default and place in the struct, and the parser that reads settings
  * through them. conf.c parses with them and conf_print.c prints from them,
  * so the two cannot disagree; nvmetfcd_doc.c prints nvmetfcd.conf(5) from
@@ -56,6 +56,7 @@ extern const struct conf_opt conf_subsys_opts[];
 extern const struct conf_opt conf_ns_opts[];
 extern const struct conf_opt conf_ana_opts[];
 extern const struct conf_opt conf_cluster_opts[];
+extern const struct conf_opt conf_referral_opts[];
 extern const char *const conf_backend_names[];
 extern const char *const conf_ana_state_names[];
 extern const char *const conf_log_names[];

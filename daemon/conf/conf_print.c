@@ -210,6 +210,27 @@ static void print_subsys(FILE *fp, const struct conf_subsys *s)
 	fputs(s->nr_ns ? "\n\t\t);\n" : " );\n", fp);
 }
 
+static void print_referral(FILE *fp, const struct conf_referral *r)
+{
+	unsigned int i;
+
+	print_opts(fp, conf_referral_opts, r, 2);
+	fputs("\t\tports = [", fp);
+	for (i = 0; i < r->nr_ports; i++) {
+		fputs(i ? ", " : " ", fp);
+		print_str(fp, r->ports[i]);
+	}
+	fputs(" ];\n", fp);
+	if (r->nr_hosts == 0)
+		return;
+	fputs("\t\thosts = [", fp);
+	for (i = 0; i < r->nr_hosts; i++) {
+		fputs(i ? ",\n\t\t\t" : "\n\t\t\t", fp);
+		print_str(fp, r->hosts[i]);
+	}
+	fputs("\n\t\t];\n", fp);
+}
+
 /* Print list name with one group per element, via fn. */
 static void print_list(FILE *fp, const char *name, const void *arr, unsigned int n, size_t sz,
 		       void (*fn)(FILE *, const void *))
@@ -240,6 +261,11 @@ static void subsys_fn(FILE *fp, const void *e)
 	print_subsys(fp, e);
 }
 
+static void referral_fn(FILE *fp, const void *e)
+{
+	print_referral(fp, e);
+}
+
 /* Print c in the normalised form; 0 or -EIO. */
 int conf_print(FILE *fp, const struct conf *c)
 {
@@ -255,5 +281,9 @@ int conf_print(FILE *fp, const struct conf *c)
 	print_list(fp, "ports", c->ports, c->nr_ports, sizeof(*c->ports), port_fn);
 	print_list(fp, "ana_groups", c->ana, c->nr_ana, sizeof(*c->ana), ana_fn);
 	print_list(fp, "subsystems", c->subsys, c->nr_subsys, sizeof(*c->subsys), subsys_fn);
+	/* Only when there are some: files without referrals print as before. */
+	if (c->nr_referrals)
+		print_list(fp, "referrals", c->referrals, c->nr_referrals, sizeof(*c->referrals),
+			   referral_fn);
 	return ferror(fp) ? -EIO : 0;
 }

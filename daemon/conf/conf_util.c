@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 /*
  * Plain-data helpers of struct conf: creation with defaults, deep copy and
- * free, lookups by name or id, and sizes with binary suffixes.
+ * free, lookups by name or id, and sizes with binary suffixes; a
+ * referral's copy, release and comparison.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -52,6 +53,9 @@ void conf_free(struct conf *c)
 	for (i = 0; i < c->nr_subsys; i++)
 		subsys_free(&c->subsys[i]);
 	free(c->subsys);
+	for (i = 0; i < c->nr_referrals; i++)
+		conf_referral_release(&c->referrals[i]);
+	free(c->referrals);
 	free(c);
 }
 
@@ -169,6 +173,14 @@ struct conf *conf_dup(const struct conf *c)
 			if (subsys_dup(&d->subsys[i], &c->subsys[i]))
 				fail = 1;
 	}
+	if (c->nr_referrals) {
+		d->referrals = calloc(c->nr_referrals, sizeof(*d->referrals));
+		if (d->referrals == NULL)
+			goto out_free_conf;
+		for (i = 0; i < c->nr_referrals; i++, d->nr_referrals++)
+			if (conf_referral_dup(&d->referrals[i], &c->referrals[i]))
+				fail = 1;
+	}
 	if (fail)
 		goto out_free_conf;
 	return d;
@@ -264,4 +276,88 @@ bool conf_ns_has_host(const struct conf_ns *ns, const char *host)
 		if (ns->hosts[i] != NULL && strcmp(ns->hosts[i], host) == 0)
 			return true;
 	return false;
+}
+
+/* The referral called name. */
+struct conf_referral *conf_referral_find(const struct conf *c, const char *name)
+{
+	unsigned int i;
+
+	for (i = 0; i < c->nr_referrals; i++)
+		if (strcmp(c->referrals[i].name, name) == 0)
+			return &c->referrals[i];
+	return NULL;
+}
+
+void conf_referral_release(struct conf_referral *r)
+{
+	unsigned int i;
+
+	for (i = 0; i < r->nr_hosts; i++)
+		free(r->hosts[i]);
+	free(r->hosts);
+	r->hosts = NULL;
+	r->nr_hosts = 0;
+	free(r->ports);
+	r->ports = NULL;
+	r->nr_ports = 0;
+}
+
+int conf_referral_dup(struct conf_referral *dst, const struct conf_referral *src)
+{
+	unsigned int i;
+	int fail = 0;
+
+	*dst = *src;
+	dst->hosts = NULL;
+	dst->nr_hosts = 0;
+	dst->ports = dup_array(src->ports, src->nr_ports, sizeof(*src->ports));
+	if (src->nr_ports && dst->ports == NULL) {
+		dst->nr_ports = 0;
+		return -ENOMEM;
+	}
+	if (src->nr_hosts) {
+		dst->hosts = calloc(src->nr_hosts, sizeof(*dst->hosts));
+		if (dst->hosts == NULL)
+			fail = 1;
+		for (i = 0; !fail && i < src->nr_hosts; i++, dst->nr_hosts++)
+			dst->hosts[i] = dup_str(src->hosts[i], &fail);
+	}
+	if (!fail)
+		return 0;
+	conf_referral_release(dst);
+	return -ENOMEM;
+}
+
+/* Same sets of names, in any order. */
+static bool same_set(const char *const *a, unsigned int na, const char *const *b, unsigned int nb)
+{
+	unsigned int i, k;
+
+	if (na != nb)
+		return false;
+	for (i = 0; i < na; i++) {
+		for (k = 0; k < nb && strcmp(a[i], b[k]) != 0; k++)
+			;
+		if (k == nb)
+			return false;
+	}
+	return true;
+}
+
+bool conf_referral_changed(const struct conf_referral *a, const struct conf_referral *b)
+{
+	const char *pa[TGT_MAX_PORTS], *pb[TGT_MAX_PORTS];
+	unsigned int i;
+
+	if (a->wwnn != b->wwnn || a->wwpn != b->wwpn || a->portid != b->portid ||
+	    a->nr_ports != b->nr_ports || a->nr_ports > TGT_MAX_PORTS ||
+	    !same_set((const char *const *)a->hosts, a->nr_hosts, (const char *const *)b->hosts,
+		      b->nr_hosts))
+		return true;
+	for (i = 0; i < a->nr_ports; i++) {
+		pa[i] = a->ports[i];
+		pb[i] = b->ports[i];
+	}
+	return !same_set(pa, a->nr_ports, pb, b->nr_ports);
 }

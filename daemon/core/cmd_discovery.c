@@ -4,7 +4,8 @@
  * for the current discovery subsystem, then one per subsystem exported on
  * the port the controller's association came in on and open to its host
  * (NQN ACL, WWPN list), in NQN order. FC addressing: trtype 2, adrfam 4,
- * traddr "nn-0x<WWNN>:pn-0x<WWPN>", trsvcid "none". [ctl]
+ * traddr "nn-0x<WWNN>:pn-0x<WWPN>", trsvcid "none". Then the referrals
+ * (referral.c) listed on that port for that host, in name order. [ctl]
  */
 #include <endian.h>
 #include <stdio.h>
@@ -17,8 +18,9 @@
 
 #define DISC_ASQSZ 32
 
-static void disc_entry(struct nvmf_disc_rsp_page_entry *e, const struct tgt_port *p,
-		       const char *nqn, uint8_t subtype)
+/* An entry for nqn at FC port wwnn/wwpn, portid; treq 0 (not specified). */
+static void disc_entry_addr(struct nvmf_disc_rsp_page_entry *e, uint64_t wwnn, uint64_t wwpn,
+			    uint16_t portid, const char *nqn, uint8_t subtype)
 {
 	char traddr[FCNVME_TRADDR_STRLEN];
 
@@ -26,11 +28,7 @@ static void disc_entry(struct nvmf_disc_rsp_page_entry *e, const struct tgt_port
 	e->trtype = NVMF_TRTYPE_FC;
 	e->adrfam = NVMF_ADDR_FAMILY_FC;
 	e->subtype = subtype;
-	/* SQ flow control disable supported, as a Linux port says by
-	 * default (configfs.c nvmet_ports_make); secure channel not
-	 * specified. */
-	e->treq = NVMF_TREQ_NOT_SPECIFIED | NVMF_TREQ_DISABLE_SQFLOW;
-	e->portid = htole16(p->portid);
+	e->portid = htole16(portid);
 	e->cntlid = htole16(NVME_CNTLID_DYNAMIC);
 	e->asqsz = htole16(DISC_ASQSZ);
 	if (subtype == NVME_NQN_CURR)
@@ -39,8 +37,19 @@ static void disc_entry(struct nvmf_disc_rsp_page_entry *e, const struct tgt_port
 	 * (discovery.c nvmet_format_discovery_entry); e is zeroed. */
 	memcpy(e->trsvcid, "none", 4);
 	snprintf(e->subnqn, sizeof(e->subnqn), "%s", nqn);
-	if (!fcnvme_traddr_format(p->tp->node_name, p->tp->port_name, traddr, sizeof(traddr)))
+	if (!fcnvme_traddr_format(wwnn, wwpn, traddr, sizeof(traddr)))
 		memcpy(e->traddr, traddr, strlen(traddr));
+}
+
+/* An entry for nqn at our port p. */
+static void disc_entry(struct nvmf_disc_rsp_page_entry *e, const struct tgt_port *p,
+		       const char *nqn, uint8_t subtype)
+{
+	disc_entry_addr(e, p->tp->node_name, p->tp->port_name, p->portid, nqn, subtype);
+	/* SQ flow control disable supported, as a Linux port says by
+	 * default (configfs.c nvmet_ports_make); secure channel not
+	 * specified. */
+	e->treq = NVMF_TREQ_NOT_SPECIFIED | NVMF_TREQ_DISABLE_SQFLOW;
 }
 
 /* Copy the part of an entry at log position pos that falls in the window
@@ -67,24 +76,36 @@ static bool disc_lists(const struct ctrl *c, const struct subsys *s)
 	       subsys_host_allowed(s, c->hostnqn, c->host_wwpn);
 }
 
-/* FNV-1a (64-bit) over the NQNs c's log lists, NUL-separated: the entries
- * come and go with subsystems, their port address is fixed. */
+static uint64_t disc_fnv(uint64_t h, const void *data, size_t n)
+{
+	const uint8_t *b = data;
+
+	while (n--)
+		h = (h ^ *b++) * 0x100000001b3ull;
+	return h;
+}
+
+/* FNV-1a (64-bit) over the NQNs c's log lists, NUL-separated (the entries
+ * come and go with subsystems, their port address is fixed), then the
+ * listed referrals' names and addresses. */
 uint64_t cmd_discovery_view(const struct ctrl *c)
 {
 	uint64_t h = 0xcbf29ce484222325ull;
 	const struct subsys *s;
-	const char *p;
+	const struct referral *r;
 
 	if (!c->port)
 		return h;
-	for (s = c->t->subsys_list; s; s = s->next) {
-		if (!disc_lists(c, s))
+	for (s = c->t->subsys_list; s; s = s->next)
+		if (disc_lists(c, s))
+			h = disc_fnv(h, s->nqn, strlen(s->nqn) + 1);
+	for (r = c->t->referrals; r; r = r->next) {
+		if (!referral_lists(r, c))
 			continue;
-		for (p = s->nqn;; p++) {
-			h = (h ^ (uint8_t)*p) * 0x100000001b3ull;
-			if (!*p)
-				break;
-		}
+		h = disc_fnv(h, r->name, strlen(r->name) + 1);
+		h = disc_fnv(h, &r->node_name, sizeof(r->node_name));
+		h = disc_fnv(h, &r->port_name, sizeof(r->port_name));
+		h = disc_fnv(h, &r->portid, sizeof(r->portid));
 	}
 	return h;
 }
@@ -96,6 +117,7 @@ void cmd_discovery_log(struct ctrl *c, uint8_t *buf, uint64_t off, uint32_t len)
 	struct nvmf_disc_rsp_page_hdr hdr;
 	struct nvmf_disc_rsp_page_entry e;
 	struct subsys *s;
+	struct referral *r;
 	uint64_t numrec = 0, pos = sizeof(hdr);
 
 	memset(buf, 0, len);
@@ -108,6 +130,18 @@ void cmd_discovery_log(struct ctrl *c, uint8_t *buf, uint64_t off, uint32_t len)
 			if (!disc_lists(c, s))
 				continue;
 			disc_entry(&e, c->port, s->nqn, NVME_NQN_NVME);
+			disc_put(buf, off, len, pos, &e, sizeof(e));
+			pos += sizeof(e);
+			numrec++;
+		}
+		/* subnqn the discovery NQN, treq not specified (the
+		 * referred port's is unknown), as nvmet's referrals
+		 * (discovery.c nvmet_execute_disc_get_log_page) */
+		for (r = t->referrals; r; r = r->next) {
+			if (!referral_lists(r, c))
+				continue;
+			disc_entry_addr(&e, r->node_name, r->port_name, r->portid,
+					NVME_DISC_SUBSYS_NAME, NVME_NQN_DISC);
 			disc_put(buf, off, len, pos, &e, sizeof(e));
 			pos += sizeof(e);
 			numrec++;

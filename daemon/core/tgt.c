@@ -100,6 +100,7 @@ void tgt_destroy(struct tgt *t)
 		subsys_free(s);
 	}
 	subsys_free(t->disc);
+	referral_free_all(t);
 	for (m = t->retry; m; m = mn) {
 		mn = m->next;
 		free(m);

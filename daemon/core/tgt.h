@@ -93,6 +93,27 @@ int tgt_port_del(struct tgt *t, uint16_t portid);
 int tgt_port_set_env(struct tgt *t, uint16_t portid, const struct nvmet_fc_env_ops *env,
 		     void *env_arg);
 
+/* ---- referrals (referral.c) --------------------------------------------- */
+
+/* A discovery log entry of subtype 1 pointing at another FC port's
+ * discovery service, listed on ports[] and, when nr_hosts, only to hosts[]. */
+struct tgt_referral_params {
+	const char *name;   /* required, unique, < 64 characters */
+	uint64_t node_name; /* the referred port's WWNN and WWPN (traddr) */
+	uint64_t port_name;
+	uint16_t portid;       /* the entry's PORTID */
+	const uint16_t *ports; /* registered ports listing it, none the referred one */
+	unsigned int nr_ports;
+	const char *const *hosts; /* NULL/0: every host */
+	unsigned int nr_hosts;
+};
+
+/* Add (-EEXIST if the name exists) or delete (-ENOENT if unknown) a
+ * referral; either bumps the discovery generation and raises the
+ * discovery-log-changed AEN where a log changed. */
+int tgt_referral_add(struct tgt *t, const struct tgt_referral_params *p, char *err, size_t errlen);
+int tgt_referral_del(struct tgt *t, const char *name, char *err, size_t errlen);
+
 /* ---- subsystems --------------------------------------------------------- */
 
 struct tgt_subsys_params {

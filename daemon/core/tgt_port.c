@@ -154,7 +154,8 @@ int tgt_port_del(struct tgt *t, uint16_t portid)
 	return 0;
 }
 
-static void tgt_port_rscn(struct tgt *t, uint16_t portid)
+/* Tell port portid's fabric its discovery information changed (RSCN). */
+void tgt_port_rscn(struct tgt *t, uint16_t portid)
 {
 	struct tgt_port *p = tgt_port_find(t, portid);
 

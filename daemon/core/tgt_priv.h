@@ -285,6 +285,19 @@ struct ctrl {
 	struct tgt_io_stats st_gone; /* its destroyed I/O queues */
 };
 
+/* A referral (referral.c); [ctl], in t->referrals by name. */
+struct referral {
+	struct referral *next;
+	char name[64];
+	uint64_t node_name;
+	uint64_t port_name;
+	uint16_t portid;
+	uint16_t ports[TGT_MAX_PORTS];
+	unsigned int nr_ports;
+	char **hosts; /* sorted; none: every host */
+	unsigned int nr_hosts;
+};
+
 /* The root object. */
 struct tgt {
 	const struct nvmet_fc_env_ops *env;
@@ -298,7 +311,8 @@ struct tgt {
 	bool ana_grp[TGT_MAX_ANAGRP + 1];
 	uint64_t ana_chgcnt;
 	uint64_t disc_genctr;
-	unsigned int ns_draining; /* deleted, I/O in flight */
+	struct referral *referrals; /* [ctl] by name */
+	unsigned int ns_draining;   /* deleted, I/O in flight */
 	const struct tgt_clock *clock;
 	struct nvmet_fc_req *cpl_retry; /* completions to re-post,
 							 * linked via req_ctx.aux2 */
@@ -363,6 +377,7 @@ int tgt_port_run_on_hwq(struct tgt_port *p, struct tgt *t, uint16_t hwq, void (*
 			void *arg);
 int tgt_run_on_ctl(struct tgt *t, struct tgt_port *p, void (*fn)(void *), void *arg);
 void tgt_discovery_changed(struct tgt *t, const struct subsys *s, uint16_t gone_portid);
+void tgt_port_rscn(struct tgt *t, uint16_t portid);
 
 /* tgt_req.c: completing requests */
 uint16_t tgt_cqe_sq_head(const struct sq *sq, const struct nvmet_fc_req *req, uint16_t status);
@@ -386,6 +401,10 @@ bool subsys_exported_on(const struct subsys *s, uint16_t portid);
 bool subsys_write_cache(const struct subsys *s);
 bool subsys_compare_write(const struct subsys *s);
 void subsys_free(struct subsys *s);
+
+/* referral.c */
+bool referral_lists(const struct referral *r, const struct ctrl *c);
+void referral_free_all(struct tgt *t);
 
 /* strv.c: sorted string sets ([ctl]) */
 bool strv_has(char *const *v, unsigned int n, const char *s);

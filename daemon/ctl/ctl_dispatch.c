@@ -72,6 +72,9 @@ const ctl_handler ctl_handlers[FCNVME_CMD_MAX + 1] = {
 	[FCNVME_CMD_CLUSTER_MOVE_GROUP] = ctl_cluster_move_group,
 	[FCNVME_CMD_CLUSTER_SUBSYS_ADD] = ctl_cluster_subsys_add,
 	[FCNVME_CMD_CLUSTER_SUBSYS_DEL] = ctl_cluster_subsys_del,
+	[FCNVME_CMD_REFERRAL_ADD] = ctl_referral_add,
+	[FCNVME_CMD_REFERRAL_DEL] = ctl_referral_del,
+	[FCNVME_CMD_REFERRAL_LIST] = ctl_referral_list,
 };
 
 /* Counts the data messages a handler sent, then forwards them. */

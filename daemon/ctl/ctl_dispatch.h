@@ -107,5 +107,8 @@ int ctl_cluster_groups(struct ctl_req *req);
 int ctl_cluster_move_group(struct ctl_req *req);
 int ctl_cluster_subsys_add(struct ctl_req *req);
 int ctl_cluster_subsys_del(struct ctl_req *req);
+int ctl_referral_add(struct ctl_req *req);
+int ctl_referral_del(struct ctl_req *req);
+int ctl_referral_list(struct ctl_req *req);
 
 #endif /* CTL_DISPATCH_H */

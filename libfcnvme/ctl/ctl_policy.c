@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include <fcnvme/nqn.h>
+#include <fcnvme/wwn.h>
 
 #include "ctl_int.h"
 
@@ -119,4 +120,6 @@ const struct fcn_ctl_policy fcn_ctl_policy[FCNVME_A_MAX + 1] = {
 	[FCNVME_A_REF_STATUS] = U16("refusal-status", 0, UINT16_MAX),
 	[FCNVME_A_REF_AGO_MS] = U64("refused-ms-ago"),
 	[FCNVME_A_REF_NQN] = STR("refused-by", NQN_STRLEN),
+	[FCNVME_A_REFERRAL] = STR("referral", 32),
+	[FCNVME_A_TRADDR] = STR("traddr", FCNVME_TRADDR_STRLEN),
 };

@@ -170,7 +170,7 @@ struct err_case {
 static const struct err_case err_cases[] = {
 	{ "ports = ( { name = \"p0\" } ", "t.conf:1: syntax error" },
 	{ "foo = 1;",
-	  "t.conf:1: unknown section foo (expected daemon, ports, ana_groups, subsystems, cluster)" },
+	  "t.conf:1: unknown section foo (expected daemon, ports, ana_groups, subsystems, cluster, referrals)" },
 	{ "daemon = { log_level = \"loud\"; };",
 	  "t.conf:1: log_level \"loud\" is not one of: warn, info, debug" },
 	{ "daemon = { verbose = 1; };", "t.conf:1: unknown setting verbose in daemon" },

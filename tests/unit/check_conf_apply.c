@@ -16,6 +16,7 @@
 #include <check.h>
 
 #include "conf/conf.h"
+#include "conf/conf_ops.h"
 #include "conf/conf_plan.h"
 #include "fake_target.h"
 #include "fcd.h"
@@ -280,6 +281,68 @@ START_TEST(ns_hosts_reload)
 	fake_log_clear();
 	reload_plan_is(conf_mask3, "");
 	ck_assert_str_eq(fake_log(), "");
+}
+END_TEST
+
+/* Referrals (referrals = ( ... )): added after the ports they name, a
+ * changed one is deleted and added again, one on a port that is replaced
+ * goes first and comes back after it, and the running configuration (what
+ * config save writes) holds them; a port a referral lists cannot be
+ * deleted on its own. */
+#define REF_PORTS                                                                     \
+	"ports = ( { name = \"p0\"; dev = \"soft:f\"; wwnn = \"0x20000090fa000001\";" \
+	" wwpn = \"0x10000090fa000001\"; } );\n"
+static const char conf_ref1[] =
+	REF_PORTS "referrals = ( { name = \"r1\"; traddr = "
+		  "\"nn-0x20000090fb000001:pn-0x10000090fb000001\"; portid = 3;"
+		  " ports = [ \"p0\" ]; } );\n";
+static const char conf_ref2[] =
+	REF_PORTS "referrals = ( { name = \"r1\"; traddr = "
+		  "\"nn-0x20000090fb000001:pn-0x10000090fb000001\"; portid = 4;"
+		  " ports = [ \"p0\" ]; hosts = [ \"" HOST "\" ]; } );\n";
+static const char conf_ref3[] =
+	"ports = ( { name = \"p0\"; dev = \"soft:f\"; wwnn = \"0x20000090fa000001\";"
+	" wwpn = \"0x10000090fa000001\"; hw_queues = 2; } );\n"
+	"referrals = ( { name = \"r1\"; traddr = "
+	"\"nn-0x20000090fb000001:pn-0x10000090fb000001\"; portid = 4;"
+	" ports = [ \"p0\" ]; hosts = [ \"" HOST "\" ]; } );\n";
+
+START_TEST(referrals_reload)
+{
+	char err[512] = "";
+	char *out;
+
+	apply_ok(conf_ref1);
+	ck_assert_str_eq(fake_log(),
+			 "port_add p0 1;"
+			 "referral_add r1 0x20000090fb000001 0x10000090fb000001 3 1 0;");
+	fake_log_clear();
+	reload_plan_is(conf_ref1, "");
+	reload_plan_is(conf_ref2, "referral-del r1\n"
+				  "referral-add r1 nn-0x20000090fb000001:pn-0x10000090fb000001"
+				  " portid 4 port p0 host " HOST "\n");
+	ck_assert_str_eq(fake_log(),
+			 "referral_del r1;"
+			 "referral_add r1 0x20000090fb000001 0x10000090fb000001 4 1 1;");
+	out = print(d.conf);
+	ck_assert_ptr_nonnull(
+		strstr(out, "referrals = (\n\t{\n\t\tname = \"r1\";\n"
+			    "\t\ttraddr = \"nn-0x20000090fb000001:pn-0x10000090fb000001\";\n"
+			    "\t\tportid = 4;\n\t\tports = [ \"p0\" ];\n"
+			    "\t\thosts = [\n\t\t\t\"" HOST "\"\n\t\t];\n\t}\n);\n"));
+	free(out);
+	fake_log_clear();
+	reload_plan_is(conf_ref3, "referral-del r1\n"
+				  "port-del p0\n"
+				  "port-add p0\n"
+				  "referral-add r1 nn-0x20000090fb000001:pn-0x10000090fb000001"
+				  " portid 4 port p0 host " HOST "\n");
+	fake_log_clear();
+	ck_assert_int_eq(conf_op_port_del(&d, "p0", err, sizeof(err)), -EBUSY);
+	ck_assert_str_eq(err, "port p0 lists referral r1: delete the referral first");
+	ck_assert_str_eq(fake_log(), "");
+	reload_plan_is(REF_PORTS, "referral-del r1\nport-del p0\nport-add p0\n");
+	ck_assert_uint_eq(d.conf->nr_referrals, 0);
 }
 END_TEST
 
@@ -643,6 +706,7 @@ Suite *conf_apply_suite(void)
 	tcase_add_test(tc, save_load_save_identical);
 	tcase_add_test(tc, save_errors);
 	tcase_add_test(tc, ns_hosts_reload);
+	tcase_add_test(tc, referrals_reload);
 	suite_add_tcase(s, tc);
 	return s;
 }

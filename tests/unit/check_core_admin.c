@@ -617,6 +617,140 @@ START_TEST(test_discovery_log)
 }
 END_TEST
 
+/* The 1024 bytes of the referral entry the tests add: to the discovery
+ * service at nn-0x20000090fa0000aa:pn-0x10000090fa0000aa, PORTID 7. */
+static void referral_entry_check(const uint8_t *e)
+{
+	uint8_t want[1024];
+
+	memset(want, 0, sizeof(want));
+	want[0] = 2;	/* trtype FC */
+	want[1] = 4;	/* adrfam FC */
+	want[2] = 1;	/* subtype: referral (NVME_NQN_DISC) */
+	want[3] = 0;	/* treq not specified */
+	want[4] = 7;	/* portid */
+	want[6] = 0xff; /* cntlid 0xffff */
+	want[7] = 0xff;
+	want[8] = 32; /* asqsz */
+	memcpy(want + 32, "none", 4);
+	memcpy(want + 256, "nqn.2014-08.org.nvmexpress.discovery", 36);
+	memcpy(want + 512, "nn-0x20000090fa0000aa:pn-0x10000090fa0000aa", 43);
+	ck_assert_mem_eq(e, want, sizeof(want));
+}
+
+START_TEST(test_discovery_referral)
+{
+	static const uint16_t port1[] = { 1 };
+	static const char *const host1[] = { H_HOSTNQN };
+	struct tgt_referral_params rp = {
+		.name = "r1",
+		.node_name = 0x20000090fa0000aaull,
+		.port_name = 0x10000090fa0000aaull,
+		.portid = 7,
+		.ports = port1,
+		.nr_ports = 1,
+		.hosts = host1,
+		.nr_hosts = 1,
+	};
+	struct tgt_referral_params bad;
+	struct h_assoc *a, *b, *c;
+	uint8_t *buf = malloc(4 * 1024);
+	uint64_t gen;
+	char err[128];
+	struct h_req *r, *r2;
+
+	h_std_subsys();
+	a = disc_ctrl(&H->tp1, H_HOSTNQN);
+	b = disc_ctrl(&H->tp2, H_HOSTNQN);
+	c = disc_ctrl(&H->tp1, H_HOSTNQN2);
+	gen = H->t->disc_genctr;
+	r = h_req_new(a, 0, 0);
+	r->cmd.common.opcode = nvme_admin_async_event;
+	ck_assert_uint_eq(h_run(r), H_PENDING);
+	r2 = h_req_new(c, 0, 0);
+	r2->cmd.common.opcode = nvme_admin_async_event;
+	ck_assert_uint_eq(h_run(r2), H_PENDING);
+	H->nr_disc_chg = 0;
+	ck_assert_int_eq(tgt_referral_add(H->t, &rp, err, sizeof(err)), 0);
+	ck_assert_uint_eq(H->t->disc_genctr, gen + 1);
+	ck_assert_int_eq(H->nr_disc_chg, 1); /* RSCN on port 1 */
+	/* the AEN goes to host 1 on port 1 only, whose log changed */
+	ck_assert_uint_eq(h_status(r), 0);
+	ck_assert_uint_eq(le32toh(r->cqe.result.dw0), 0x70f002);
+	ck_assert_uint_eq(h_status(r2), H_PENDING);
+	h_req_free(r);
+	/* host 1 on port 1: itself, sub1, the referral last */
+	ck_assert_uint_eq(h_get_log(a, NVME_LOG_DISC, 0, false, 0, 0, 4096, buf), 0);
+	ck_assert_uint_eq(rd64(buf, 0), gen + 1);
+	ck_assert_uint_eq(rd64(buf, 8), 3);
+	disc_entry_check(buf + 2048, 1, H_SUBNQN, NVME_NQN_NVME);
+	referral_entry_check(buf + 3072);
+	/* a window cutting the referral entry */
+	ck_assert_uint_eq(h_get_log(a, NVME_LOG_DISC, 0, false, 0, 3072, 1024, buf), 0);
+	referral_entry_check(buf);
+	/* host 1 on port 2, host 2 on port 1: not listed */
+	ck_assert_uint_eq(h_get_log(b, NVME_LOG_DISC, 0, false, 0, 0, 4096, buf), 0);
+	ck_assert_uint_eq(rd64(buf, 8), 1);
+	ck_assert_uint_eq(h_get_log(c, NVME_LOG_DISC, 0, false, 0, 0, 4096, buf), 0);
+	ck_assert_uint_eq(rd64(buf, 8), 1);
+	/* refused: a duplicate name, an unknown port, the port itself, a bad
+	 * host NQN; nothing changes */
+	ck_assert_int_eq(tgt_referral_add(H->t, &rp, err, sizeof(err)), -EEXIST);
+	ck_assert_str_eq(err, "referral r1 exists");
+	bad = rp;
+	bad.name = "r2";
+	bad.ports = (const uint16_t[]){ 9 };
+	ck_assert_int_eq(tgt_referral_add(H->t, &bad, err, sizeof(err)), -ENOENT);
+	ck_assert_str_eq(err, "referral r2: no port 9");
+	bad.ports = port1;
+	bad.node_name = 0x20000090fa000001ull;
+	bad.port_name = 0x10000090fa000001ull;
+	ck_assert_int_eq(tgt_referral_add(H->t, &bad, err, sizeof(err)), -EINVAL);
+	ck_assert_str_eq(err, "referral r2 refers to port 1 itself");
+	bad = rp;
+	bad.name = "r2";
+	bad.hosts = (const char *const[]){ "not-an-nqn" };
+	ck_assert_int_eq(tgt_referral_add(H->t, &bad, err, sizeof(err)), -EINVAL);
+	ck_assert_str_eq(err, "referral r2: invalid host NQN: NQN must start with 'nqn.'");
+	bad.name = "";
+	ck_assert_int_eq(tgt_referral_add(H->t, &bad, err, sizeof(err)), -EINVAL);
+	ck_assert_uint_eq(H->t->disc_genctr, gen + 1);
+	ck_assert_int_eq(H->nr_disc_chg, 1);
+	/* every host on port 2 (no hosts): host 1 there now sees it */
+	bad = rp;
+	bad.name = "r0";
+	bad.ports = (const uint16_t[]){ 2 };
+	bad.hosts = NULL;
+	bad.nr_hosts = 0;
+	ck_assert_int_eq(tgt_referral_add(H->t, &bad, err, sizeof(err)), 0);
+	ck_assert_uint_eq(h_get_log(b, NVME_LOG_DISC, 0, false, 0, 0, 4096, buf), 0);
+	ck_assert_uint_eq(rd64(buf, 0), gen + 2);
+	ck_assert_uint_eq(rd64(buf, 8), 2);
+	referral_entry_check(buf + 2048);
+	/* deleting: gone, a new generation, an AEN again */
+	r = h_req_new(a, 0, 0);
+	r->cmd.common.opcode = nvme_admin_async_event;
+	ck_assert_uint_eq(h_run(r), H_PENDING);
+	H->nr_disc_chg = 0;
+	ck_assert_int_eq(tgt_referral_del(H->t, "r1", err, sizeof(err)), 0);
+	ck_assert_int_eq(H->nr_disc_chg, 1);
+	ck_assert_uint_eq(h_status(r), 0);
+	ck_assert_uint_eq(le32toh(r->cqe.result.dw0), 0x70f002);
+	h_req_free(r);
+	ck_assert_uint_eq(h_get_log(a, NVME_LOG_DISC, 0, false, 0, 0, 4096, buf), 0);
+	ck_assert_uint_eq(rd64(buf, 0), gen + 3);
+	ck_assert_uint_eq(rd64(buf, 8), 2);
+	ck_assert_int_eq(tgt_referral_del(H->t, "r1", err, sizeof(err)), -ENOENT);
+	ck_assert_str_eq(err, "no referral r1");
+	ck_assert_uint_eq(H->t->disc_genctr, gen + 3);
+	tgt_core_ops()->sq_stop(H->t, c->core_sq[0]); /* completes r2 */
+	ck_assert_uint_eq(h_status(r2), NVME_SC_INTERNAL | DNR);
+	h_req_free(r2);
+	free(buf);
+	/* r0 is left for tgt_destroy to free */
+}
+END_TEST
+
 Suite *core_admin_suite(void)
 {
 	Suite *s = suite_create("core_admin");
@@ -632,6 +766,7 @@ Suite *core_admin_suite(void)
 	tcase_add_test(tc, test_features);
 	tcase_add_test(tc, test_ana_log_and_io_status);
 	tcase_add_test(tc, test_discovery_log);
+	tcase_add_test(tc, test_discovery_referral);
 	suite_add_tcase(s, tc);
 	return s;
 }

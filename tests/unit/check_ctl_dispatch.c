@@ -229,6 +229,56 @@ START_TEST(cli_exact_request)
 }
 END_TEST
 
+/* Collects a list attribute's strings, comma-separated. */
+static int join_str(const char *str, void *arg)
+{
+	char *buf = arg;
+
+	if (*buf)
+		strcat(buf, ",");
+	strcat(buf, str);
+	return 0;
+}
+
+/* referral add/list/del from the command line to the core: the ports
+ * given by name reach the core as portids, the repeated host option as
+ * one list, the TRADDR normalised; a reader may list but not add. */
+START_TEST(dispatch_referrals)
+{
+	struct fcnvme_msg msg;
+	char list[256] = "";
+	uint16_t portid = 0;
+
+	ck_assert_int_eq(run(true, "referral add r1 nn-20000090FB000001:pn-10000090fb000001"
+				   " portid 7 port p0 host nqn.2026-11.io.x:h1"
+				   " host nqn.2026-11.io.x:h2"),
+			 0);
+	ck_assert_str_eq(fake_log(),
+			 "referral_add r1 0x20000090fb000001 0x10000090fb000001 7 1 2;");
+	ck_assert_int_eq(run(false, "referral add r2 nn-0x20000090fb000002:pn-0x10000090fb000002"
+				    " port p0"),
+			 -EPERM);
+	ck_assert_int_eq(run(false, "referral list"), 0);
+	ck_assert_int_eq(out.n, 2);
+	reply(0, &msg);
+	ck_assert_uint_eq(msg.cmd, FCNVME_CMD_REFERRAL_LIST);
+	ck_assert_str_eq(fcnvme_msg_get_str(&msg, FCNVME_A_REFERRAL), "r1");
+	ck_assert_str_eq(fcnvme_msg_get_str(&msg, FCNVME_A_TRADDR),
+			 "nn-0x20000090fb000001:pn-0x10000090fb000001");
+	ck_assert_int_eq(fcnvme_msg_get_u16(&msg, FCNVME_A_PORTID, &portid), 0);
+	ck_assert_uint_eq(portid, 7);
+	ck_assert_int_eq(fcnvme_msg_list_foreach(&msg, FCNVME_A_PORTS, join_str, list), 0);
+	ck_assert_str_eq(list, "p0");
+	list[0] = '\0';
+	ck_assert_int_eq(fcnvme_msg_list_foreach(&msg, FCNVME_A_HOSTS, join_str, list), 0);
+	ck_assert_str_eq(list, "nqn.2026-11.io.x:h1,nqn.2026-11.io.x:h2");
+	fake_log_clear();
+	ck_assert_int_eq(run(true, "referral del r1"), 0);
+	ck_assert_str_eq(fake_log(), "referral_del r1;");
+	ck_assert_uint_eq(d.conf->nr_referrals, 0);
+}
+END_TEST
+
 START_TEST(dispatch_dump_and_ack)
 {
 	struct fcnvme_msg msg;
@@ -606,6 +656,7 @@ Suite *ctl_dispatch_suite(void)
 	tcase_add_test(tc, every_command_covered);
 	tcase_add_test(tc, cli_exact_request);
 	tcase_add_test(tc, dispatch_dump_and_ack);
+	tcase_add_test(tc, dispatch_referrals);
 	tcase_add_test(tc, dispatch_errors);
 	tcase_add_test(tc, dispatch_stats_rows);
 	tcase_add_test(tc, dispatch_assoc_delete);

@@ -542,6 +542,27 @@ int tgt_ana_set_state(struct tgt *t, uint32_t grpid, uint16_t portid, uint8_t st
 	return call(err, errlen, "ana_state %u %u %u", grpid, portid, state);
 }
 
+int tgt_referral_add(struct tgt *t, const struct tgt_referral_params *p, char *err, size_t errlen)
+{
+	char ports[128] = "";
+	size_t n = 0;
+	unsigned int i;
+
+	(void)t;
+	for (i = 0; i < p->nr_ports && n < sizeof(ports); i++)
+		n += (size_t)snprintf(ports + n, sizeof(ports) - n, "%s%u", i ? "," : "",
+				      p->ports[i]);
+	return call(err, errlen, "referral_add %s 0x%016llx 0x%016llx %u %s %u", p->name,
+		    (unsigned long long)p->node_name, (unsigned long long)p->port_name, p->portid,
+		    ports, p->nr_hosts);
+}
+
+int tgt_referral_del(struct tgt *t, const char *name, char *err, size_t errlen)
+{
+	(void)t;
+	return call(err, errlen, "referral_del %s", name);
+}
+
 int tgt_subsys_foreach(struct tgt *t, int (*cb)(const struct tgt_subsys_info *, void *), void *arg)
 {
 	static const char *const hosts[] = { "nqn.2026-11.io.x:h1" };

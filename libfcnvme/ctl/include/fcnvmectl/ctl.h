@@ -86,6 +86,9 @@ enum fcnvme_cmd {
 	FCNVME_CMD_HOST_SHOW,	/* one host port on every target port */
 	FCNVME_CMD_NS_HOST_ADD, /* host masking: show a namespace to a host */
 	FCNVME_CMD_NS_HOST_DEL,
+	FCNVME_CMD_REFERRAL_ADD, /* discovery log referrals (subtype 1) */
+	FCNVME_CMD_REFERRAL_DEL,
+	FCNVME_CMD_REFERRAL_LIST,
 	__FCNVME_CMD_MAX
 };
 #define FCNVME_CMD_MAX (__FCNVME_CMD_MAX - 1)
@@ -170,6 +173,8 @@ enum fcnvme_attr {
 	FCNVME_A_REF_STATUS,	/* u16: its NVMe status (with DNR), 0 if none */
 	FCNVME_A_REF_AGO_MS,	/* u64: milliseconds since it */
 	FCNVME_A_REF_NQN,	/* string: the subsystem NQN it asked for */
+	FCNVME_A_REFERRAL,	/* string: referral name */
+	FCNVME_A_TRADDR,	/* string: FC address "nn-0x<16>:pn-0x<16>" */
 	__FCNVME_A_MAX
 };
 #define FCNVME_A_MAX (__FCNVME_A_MAX - 1)
