@@ -19,6 +19,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "hw_name.h"
 #include "hw_priv.h"
 
 /* Parse a sysfs attribute file holding one integer (decimal or 0x hex). */
@@ -59,7 +60,7 @@ static int hw_map_uio_pci(const char *devpath, const char *dev, struct hw_map *m
 	name = strrchr(link, '/');
 	name = name ? name + 1 : link;
 	snprintf(path, sizeof(path), "%.*s/resource", HW_PATH_MAX, dev);
-	if (hw_map_pci_bdf(name) || access(path, R_OK))
+	if (!hw_pci_bdf_ok(name) || access(path, R_OK))
 		return 1;
 	fd = open(devpath, O_RDWR | O_CLOEXEC);
 	if (fd < 0)

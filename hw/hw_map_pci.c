@@ -18,6 +18,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "hw_name.h"
 #include "hw_priv.h"
 
 /* include/linux/ioport.h IORESOURCE_MEM: a memory (not I/O port) BAR. */
@@ -37,32 +38,6 @@ static const struct hw_map_pci_id {
 	 * msi=on (softhba-vmport's setup) interrupts by MSI-X only. */
 	{ 0x1af4, 0x1110, "ivshmem", false },
 };
-
-/* 0 if s is a PCI address "DDDD:BB:DD.F" (lower- or upper-case hex). */
-int hw_map_pci_bdf(const char *s)
-{
-	static const char shape[] = "hhhh:hh:hh.f";
-	unsigned int dev;
-	size_t i;
-
-	if (strlen(s) != sizeof(shape) - 1)
-		return -EINVAL;
-	for (i = 0; i < sizeof(shape) - 1; i++) {
-		char c = s[i];
-
-		if (shape[i] == 'h' &&
-		    !((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F')))
-			return -EINVAL;
-		if (shape[i] == 'f' && (c < '0' || c > '7'))
-			return -EINVAL;
-		if (shape[i] != 'h' && shape[i] != 'f' && c != shape[i])
-			return -EINVAL;
-	}
-	/* PCI has 32 device numbers per bus. */
-	if (sscanf(s + 8, "%2x", &dev) != 1 || dev > 0x1f)
-		return -EINVAL;
-	return 0;
-}
 
 /* The largest memory BAR in dir/resource: its index and size. */
 static int hw_map_pci_pick_bar(const char *dir, unsigned int *bar, uint64_t *size)
@@ -196,7 +171,7 @@ int hw_map_pci(const char *dev, const char *sysfs_root, struct hw_map *m)
 	m->fd = -1;
 	if (dev[0] == '/')
 		return hw_map_pci_dir(dev, m);
-	if (hw_map_pci_bdf(dev))
+	if (!hw_pci_bdf_ok(dev))
 		return -EINVAL;
 	if (!sysfs_root)
 		sysfs_root = getenv("FCNVME_SYSFS_ROOT");

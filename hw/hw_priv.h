@@ -53,8 +53,6 @@ int hw_map_pci(const char *dev, const char *sysfs_root, struct hw_map *m);
  * BAR2, the shared memory), mapped through resourceN, whose size must be
  * the BAR's. */
 int hw_map_pci_dir(const char *dir, struct hw_map *m);
-/* 0 if s is a PCI address "DDDD:BB:DD.F", else -EINVAL. */
-int hw_map_pci_bdf(const char *s);
 /* Enable the uio interrupt (write 1 to the fd). */
 int hw_map_uio_irq_enable(struct hw_map *m);
 /* Read and return the uio interrupt count (blocks unless O_NONBLOCK). */

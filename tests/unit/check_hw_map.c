@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "check_hw.h"
+#include "hw_name.h"
 #include "hw_priv.h"
 
 static char tree[64];
@@ -176,16 +177,16 @@ END_TEST
 
 START_TEST(test_map_pci_bdf)
 {
-	ck_assert_int_eq(hw_map_pci_bdf("0000:00:04.0"), 0);
-	ck_assert_int_eq(hw_map_pci_bdf("ABcd:ff:1f.7"), 0);
-	ck_assert_int_eq(hw_map_pci_bdf("0000:00:20.0"), -EINVAL); /* device > 31 */
-	ck_assert_int_eq(hw_map_pci_bdf("0000:00:04.8"), -EINVAL); /* function > 7 */
-	ck_assert_int_eq(hw_map_pci_bdf("00:04.0"), -EINVAL);
-	ck_assert_int_eq(hw_map_pci_bdf("0000:00:04.0x"), -EINVAL);
-	ck_assert_int_eq(hw_map_pci_bdf("0000-00:04.0"), -EINVAL);
-	ck_assert_int_eq(hw_map_pci_bdf("000g:00:04.0"), -EINVAL);
-	ck_assert_int_eq(hw_map_pci_bdf("../../../etc"), -EINVAL);
-	ck_assert_int_eq(hw_map_pci_bdf(""), -EINVAL);
+	ck_assert(hw_pci_bdf_ok("0000:00:04.0"));
+	ck_assert(hw_pci_bdf_ok("ABcd:ff:1f.7"));
+	ck_assert(!hw_pci_bdf_ok("0000:00:20.0")); /* device > 31 */
+	ck_assert(!hw_pci_bdf_ok("0000:00:04.8")); /* function > 7 */
+	ck_assert(!hw_pci_bdf_ok("00:04.0"));
+	ck_assert(!hw_pci_bdf_ok("0000:00:04.0x"));
+	ck_assert(!hw_pci_bdf_ok("0000-00:04.0"));
+	ck_assert(!hw_pci_bdf_ok("000g:00:04.0"));
+	ck_assert(!hw_pci_bdf_ok("../../../etc"));
+	ck_assert(!hw_pci_bdf_ok(""));
 }
 END_TEST
 
