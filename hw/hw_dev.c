@@ -249,6 +249,16 @@ static int hw_dev_open_uio(struct hw_dev *d, const struct hw_dev_cfg *cfg)
 		hw_map_close(&d->map);
 		return -ENODEV;
 	}
+	if (d->bar->flags & HW_BAR_F_REMOTE) {
+		/* A port whose firmware runs in softhba-vmport: its eq is the
+		 * port server's, a driver uses mq/deq (docs/softhba-vm-port.md),
+		 * which this driver does not speak yet. Reading eq would steal
+		 * the port server's events. */
+		hw_map_close(&d->map);
+		return hw_fabric_refuse(-EOPNOTSUPP, cfg->dev,
+					"is a softhba-vmport port (remote-driver region): this "
+					"driver does not implement the mq/deq interface yet");
+	}
 	d->slot = d->bar->slot;
 	return 0;
 }

@@ -12,6 +12,7 @@
 #define _GNU_SOURCE /* memfd_create */
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -565,6 +566,78 @@ START_TEST(test_vmport_target)
 }
 END_TEST
 
+/* The port's region seen as the guest sees it, BAR2 of an ivshmem PCI
+ * function (a fake sysfs tree whose resource2 is the port's device file):
+ * the PCI mapper finds it; the target LLDD refuses it with a reason, since
+ * it does not speak mq/deq and must not consume the port server's eq. */
+START_TEST(test_vmport_pci_map)
+{
+	char tree[128], path[256], file[256], res[512];
+	struct hw_dev_cfg dc = {
+		.dev = "pci:0000:00:04.0",
+		.wwnn = 0x20000000000000d1ull,
+		.wwpn = 0x10000000000000d1ull,
+		.roles = FC_PORT_ROLE_NVME_TARGET,
+		.nr_hwq = 2,
+		.cq_entries = 64,
+	};
+	uint64_t size = hw_vmport_region_size(vp);
+	struct hw_dev d;
+	struct hw_map m;
+	ssize_t n;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", vp->dev.map.fd);
+	n = readlink(path, file, sizeof(file) - 1);
+	ck_assert_int_gt(n, 0);
+	file[n] = '\0';
+	snprintf(tree, sizeof(tree), "%s/sys", root);
+	snprintf(path, sizeof(path), "mkdir -p %s/bus/pci/devices/0000:00:04.0", tree);
+	ck_assert_int_eq(system(path), 0);
+	snprintf(res, sizeof(res),
+		 "0x00000000fe800000 0x00000000fe8000ff 0x0000000000040200\n"
+		 "0x00000000fe801000 0x00000000fe801fff 0x0000000000040200\n"
+		 "0x0000004000000000 0x%016" PRIx64 " 0x000000000014220c\n"
+		 "0x0000000000000000 0x0000000000000000 0x0000000000000000\n"
+		 "0x0000000000000000 0x0000000000000000 0x0000000000000000\n"
+		 "0x0000000000000000 0x0000000000000000 0x0000000000000000\n",
+		 (uint64_t)0x4000000000ull + size - 1);
+	snprintf(path, sizeof(path), "%s/bus/pci/devices/0000:00:04.0/resource", tree);
+	f = fopen(path, "w");
+	ck_assert_ptr_nonnull(f);
+	fputs(res, f);
+	fclose(f);
+	snprintf(path, sizeof(path), "%s/bus/pci/devices/0000:00:04.0/vendor", tree);
+	f = fopen(path, "w");
+	ck_assert_ptr_nonnull(f);
+	fputs("0x1af4\n", f);
+	fclose(f);
+	snprintf(path, sizeof(path), "%s/bus/pci/devices/0000:00:04.0/device", tree);
+	f = fopen(path, "w");
+	ck_assert_ptr_nonnull(f);
+	fputs("0x1110\n", f);
+	fclose(f);
+	snprintf(path, sizeof(path), "%s/bus/pci/devices/0000:00:04.0/resource2", tree);
+	ck_assert_int_eq(symlink(file, path), 0);
+
+	ck_assert_int_eq(hw_map_pci("0000:00:04.0", tree, &m), 0);
+	ck_assert_uint_eq(m.bar, 2);
+	ck_assert_uint_eq(m.len, size);
+	ck_assert_uint_eq(((struct hw_bar *)m.base)->magic, HW_BAR_MAGIC);
+	ck_assert_uint_eq(((struct hw_bar *)m.base)->wwpn, dc.wwpn);
+	ck_assert(((struct hw_bar *)m.base)->flags & HW_BAR_F_REMOTE);
+	hw_map_close(&m);
+	setenv("FCNVME_SYSFS_ROOT", tree, 1);
+	ck_assert_int_eq(hw_dev_open(&d, &dc), -EOPNOTSUPP);
+	ck_assert_str_eq(hw_fabric_why(),
+			 "pci:0000:00:04.0 is a softhba-vmport port (remote-driver region): this "
+			 "driver does not implement the mq/deq interface yet");
+	unsetenv("FCNVME_SYSFS_ROOT");
+	snprintf(path, sizeof(path), "rm -rf %s", tree);
+	ck_assert_int_eq(system(path), 0);
+}
+END_TEST
+
 /* Port server tests without QEMU. */
 Suite *hw_vmport_suite(void)
 {
@@ -582,6 +655,7 @@ Suite *hw_vmport_suite(void)
 	suite_add_tcase(s, tm);
 	tcase_add_checked_fixture(tt, vp_setup_target, vp_teardown);
 	tcase_add_test(tt, test_vmport_target);
+	tcase_add_test(tt, test_vmport_pci_map);
 	suite_add_tcase(s, tt);
 	return s;
 }
