@@ -197,16 +197,17 @@ static void open_error(const struct hw_vmport_cfg *cfg, int rc)
 		cfg->fabric, strerror(-rc));
 }
 
-static void print_stats(const struct hw_vmport_stats *s)
+/* The remote ports are targets, or initiators in the target role. */
+static void print_stats(const struct hw_vmport_stats *s, bool target)
 {
 	fprintf(stderr,
 		PROG ": stats: guests %" PRIu64 ", mq %" PRIu64 " (bad %" PRIu64
 		     "), LS out %" PRIu64 " (refused %" PRIu64 ") in %" PRIu64 ", deq %" PRIu64
 		     " (lost %" PRIu64 "), doorbells %" PRIu64 ", WQEs %" PRIu64
-		     ", interrupts %" PRIu64 ", targets online %" PRIu64 " offline %" PRIu64 "\n",
+		     ", interrupts %" PRIu64 ", %s online %" PRIu64 " offline %" PRIu64 "\n",
 		s->guests, s->mq_entries, s->mq_bad, s->ls_out, s->ls_refused, s->ls_in,
-		s->deq_posts, s->deq_full, s->doorbells, s->wqes, s->irqs, s->rport_online,
-		s->rport_offline);
+		s->deq_posts, s->deq_full, s->doorbells, s->wqes, s->irqs,
+		target ? "initiators" : "targets", s->rport_online, s->rport_offline);
 }
 
 int main(int argc, char **argv)
@@ -325,7 +326,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, PROG ": error: the server failed: %s\n", strerror(-rc));
 	hw_vmport_get_stats(v, &st);
 	hw_vmport_close(v);
-	print_stats(&st);
+	print_stats(&st, cfg.target);
 	fprintf(stderr, PROG ": port 0x%016" PRIx64 " left fabric '%s'\n", cfg.wwpn, cfg.fabric);
 	close(cfg.stop_fd);
 	return rc ? 1 : 0;
