@@ -24,7 +24,7 @@ struct tgt_assoc_event;
 struct port_view {
 	char name[PORT_NAME_MAX];
 	uint16_t portid; /* NVMe-oF port id (discovery log portid) */
-	char dev[128];	 /* "soft:FABRIC" or "/dev/uioN" */
+	char dev[128];	 /* "soft:FABRIC", "/dev/uioN" or "pci:BDF" */
 	uint64_t wwnn;
 	uint64_t wwpn;
 	uint32_t nport_id; /* N_Port_ID from fabric login, 0 if none */

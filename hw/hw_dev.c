@@ -111,8 +111,11 @@ static int hw_dev_events(struct hw_dev *d, const char *sock_path)
 	ev.data.fd = d->kickfd;
 	if (epoll_ctl(d->epfd, EPOLL_CTL_ADD, d->kickfd, &ev))
 		return -errno;
-	if (d->map.uio) {
-		/* A real device interrupts through the uio fd. */
+	if (d->map.irq) {
+		/* A real device interrupts through the uio fd. A PCI function
+		 * without INTx (ivshmem-doorbell: MSI-X, which uio_pci_generic
+		 * cannot deliver) or without uio has none: the slow path runs
+		 * on the HW_TICK_MS timer and the I/O threads poll. */
 		ev.data.fd = d->map.fd;
 		if (epoll_ctl(d->epfd, EPOLL_CTL_ADD, d->map.fd, &ev))
 			return -errno;
@@ -225,10 +228,15 @@ out_fabric:
 	return rc;
 }
 
+/* A real device: "/dev/uioN" or "pci:BDF" (hw_map.c, hw_map_pci.c). */
 static int hw_dev_open_uio(struct hw_dev *d, const struct hw_dev_cfg *cfg)
 {
-	int rc = hw_map_uio(cfg->dev, NULL, &d->map);
+	int rc;
 
+	if (strncmp(cfg->dev, "pci:", 4) == 0)
+		rc = hw_map_pci(cfg->dev + 4, NULL, &d->map);
+	else
+		rc = hw_map_uio(cfg->dev, NULL, &d->map);
 	if (rc)
 		return rc;
 	d->base = d->map.base;
@@ -240,6 +248,16 @@ static int hw_dev_open_uio(struct hw_dev *d, const struct hw_dev_cfg *cfg)
 	    d->bar->dma_size > d->map.len - d->bar->dma_off) {
 		hw_map_close(&d->map);
 		return -ENODEV;
+	}
+	if (d->bar->flags & HW_BAR_F_REMOTE) {
+		/* A port whose firmware runs in softhba-vmport: its eq is the
+		 * port server's, a driver uses mq/deq (docs/softhba-vm-port.md),
+		 * which this driver does not speak yet. Reading eq would steal
+		 * the port server's events. */
+		hw_map_close(&d->map);
+		return hw_fabric_refuse(-EOPNOTSUPP, cfg->dev,
+					"is a softhba-vmport port (remote-driver region): this "
+					"driver does not implement the mq/deq interface yet");
 	}
 	d->slot = d->bar->slot;
 	return 0;
@@ -284,7 +302,7 @@ int hw_dev_open(struct hw_dev *d, const struct hw_dev_cfg *cfg)
 
 		c2.dma_size = hw_dev_dma_size(cfg->dma_size);
 		rc = hw_dev_open_soft(d, &c2, cfg->dev + 5);
-	} else if (strncmp(cfg->dev, "/dev/uio", 8) == 0)
+	} else if (strncmp(cfg->dev, "/dev/uio", 8) == 0 || strncmp(cfg->dev, "pci:", 4) == 0)
 		rc = hw_dev_open_uio(d, cfg);
 	else
 		rc = -EINVAL;
@@ -577,7 +595,7 @@ void hw_dev_drain_wakeups(struct hw_dev *d, bool *timer)
 				*timer = true;
 		} else if (fd == d->kickfd) {
 			(void)!read(d->kickfd, &v, sizeof(v));
-		} else if (d->map.uio && fd == d->map.fd) {
+		} else if (d->map.irq && fd == d->map.fd) {
 			uint32_t cnt;
 
 			if (hw_map_uio_irq_read(&d->map, &cnt) == 0)

@@ -77,7 +77,7 @@ int hw_fabric_missing(const char *name)
 	return -ENOENT;
 }
 
-static int hw_refuse(int rc, const char *path, const char *reason)
+int hw_fabric_refuse(int rc, const char *path, const char *reason)
 {
 	snprintf(hw_why, sizeof(hw_why), "%s %s", path, reason);
 	return rc;
@@ -95,17 +95,18 @@ static int hw_fs_check(int fd, const char *path, mode_t type, bool sticky_ok)
 	if (fstat(fd, &st))
 		return -errno;
 	if ((st.st_mode & S_IFMT) != type)
-		return hw_refuse(-EPERM, path,
-				 type == S_IFDIR ? "is not a directory" : "is not a regular file");
+		return hw_fabric_refuse(-EPERM, path,
+					type == S_IFDIR ? "is not a directory"
+							: "is not a regular file");
 	if (st.st_uid != geteuid() && st.st_uid != 0) {
 		snprintf(why, sizeof(why), "is owned by uid %u, not by uid %u or root",
 			 (unsigned int)st.st_uid, (unsigned int)geteuid());
-		return hw_refuse(-EPERM, path, why);
+		return hw_fabric_refuse(-EPERM, path, why);
 	}
 	if ((st.st_mode & (S_IWGRP | S_IWOTH)) && !(sticky_ok && (st.st_mode & S_ISVTX))) {
 		snprintf(why, sizeof(why), "is writable by group or others (mode %04o)",
 			 (unsigned int)(st.st_mode & 07777));
-		return hw_refuse(-EPERM, path, why);
+		return hw_fabric_refuse(-EPERM, path, why);
 	}
 	return 0;
 }
@@ -122,7 +123,8 @@ static int hw_fs_open(const char *path, int flags, mode_t type, bool sticky_ok)
 	if (fd < 0) {
 		rc = -errno;
 		if (rc == -ELOOP || (type == S_IFDIR && rc == -ENOTDIR))
-			return hw_refuse(-EPERM, path, "is a symbolic link or not a directory");
+			return hw_fabric_refuse(-EPERM, path,
+						"is a symbolic link or not a directory");
 		return rc;
 	}
 	rc = hw_fs_check(fd, path, type, sticky_ok);

@@ -109,6 +109,9 @@ void hw_fabric_why_clear(void);
 /* -ENOENT, and hw_fabric_why() says "fabric NAME does not exist (create it
  * with softhbactl fabric create NAME)": a port never creates its fabric. */
 int hw_fabric_missing(const char *name);
+/* Return rc, and hw_fabric_why() says "PATH REASON" (a device or path the
+ * caller refuses, and why). */
+int hw_fabric_refuse(int rc, const char *path, const char *reason);
 /* Create path, which must not exist (O_EXCL, never through a symlink), with
  * mode exactly; returns the fd or -errno. */
 int hw_fabric_create_file(const char *path, mode_t mode);

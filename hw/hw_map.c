@@ -1,9 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
 /*
  * The mapper: gives the driver its device region, either from a real device
- * through uio (/dev/uioN, map0 located by /sys/class/uio/uioN/maps/map0/
- * {size,offset}; interrupts by read()/write() on the fd) or from a software
- * HBA's shared-memory file. The code above it is the same for both.
+ * through uio (/dev/uioN: a platform-style device's map0 located by
+ * /sys/class/uio/uioN/maps/map0/{size,offset}, or, when the uio device is a
+ * PCI function, its BAR through resourceN, hw_map_pci.c; interrupts by
+ * read()/write() on the fd, Linux drivers/uio/uio.c), from a PCI function
+ * without uio (hw_map_pci.c) or from a software HBA's shared-memory file.
+ * The code above it is the same for all.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -16,6 +19,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "hw_name.h"
 #include "hw_priv.h"
 
 /* Parse a sysfs attribute file holding one integer (decimal or 0x hex). */
@@ -40,7 +44,39 @@ int hw_map_read_u64(const char *path, uint64_t *val)
 	return 0;
 }
 
-/* Map /dev/uioN's map0. */
+/* If sysfs's uioN/device (dev) is a PCI function: its BAR, uio fd kept for
+ * INTx. 1 if it is not one (use the map layout), 0 or -errno if it is. */
+static int hw_map_uio_pci(const char *devpath, const char *dev, struct hw_map *m)
+{
+	char link[HW_PATH_MAX], path[HW_PATH_MAX + 16];
+	const char *name;
+	ssize_t n;
+	int fd, rc;
+
+	n = readlink(dev, link, sizeof(link) - 1);
+	if (n <= 0)
+		return 1;
+	link[n] = '\0';
+	name = strrchr(link, '/');
+	name = name ? name + 1 : link;
+	snprintf(path, sizeof(path), "%.*s/resource", HW_PATH_MAX, dev);
+	if (!hw_pci_bdf_ok(name) || access(path, R_OK))
+		return 1;
+	fd = open(devpath, O_RDWR | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	rc = hw_map_pci_dir(dev, m);
+	if (rc) {
+		close(fd);
+		return rc;
+	}
+	m->fd = fd;
+	m->uio = true;
+	m->irq = m->intx;
+	return 0;
+}
+
+/* Map /dev/uioN: the PCI function behind it or its map0. */
 int hw_map_uio(const char *devpath, const char *sysfs_root, struct hw_map *m)
 {
 	char path[512];
@@ -60,6 +96,13 @@ int hw_map_uio(const char *devpath, const char *sysfs_root, struct hw_map *m)
 		sysfs_root = getenv("FCNVME_SYSFS_ROOT");
 	if (!sysfs_root || !*sysfs_root)
 		sysfs_root = "/sys";
+	if (strlen(sysfs_root) > HW_PATH_MAX - 40)
+		return -ENAMETOOLONG;
+	snprintf(path, sizeof(path), "%.*s/class/uio/uio%u/device", HW_PATH_MAX - 40, sysfs_root,
+		 n);
+	rc = hw_map_uio_pci(devpath, path, m);
+	if (rc <= 0)
+		return rc;
 	snprintf(path, sizeof(path), "%s/class/uio/uio%u/maps/map0/size", sysfs_root, n);
 	rc = hw_map_read_u64(path, &size);
 	if (rc)
@@ -86,6 +129,7 @@ int hw_map_uio(const char *devpath, const char *sysfs_root, struct hw_map *m)
 	m->base = (char *)m->base + offset;
 	m->len -= (size_t)offset;
 	m->uio = true;
+	m->irq = true;
 	return 0;
 }
 
@@ -94,7 +138,7 @@ int hw_map_uio_irq_enable(struct hw_map *m)
 {
 	uint32_t one = 1;
 
-	if (!m->uio)
+	if (!m->irq)
 		return -ENOTSUP;
 	return write(m->fd, &one, sizeof(one)) == sizeof(one) ? 0 : -errno;
 }
@@ -102,7 +146,7 @@ int hw_map_uio_irq_enable(struct hw_map *m)
 /* Read the uio interrupt count. */
 int hw_map_uio_irq_read(struct hw_map *m, uint32_t *count)
 {
-	if (!m->uio)
+	if (!m->irq)
 		return -ENOTSUP;
 	return read(m->fd, count, sizeof(*count)) == sizeof(*count) ? 0 : -errno;
 }

@@ -22,17 +22,37 @@
 
 /* ---- mapper -------------------------------------------------------------- */
 
-/* A mapped device region: from /dev/uioN (map0) or from a soft HBA file. */
+/* A mapped device region: from /dev/uioN (map0, or the BAR of the PCI
+ * function behind it), from a PCI function's resourceN, or from a soft HBA
+ * file. Set at open; read-only after. */
 struct hw_map {
 	void *base;
 	size_t len;
-	int fd; /* uio fd or device file (holds the flock) */
-	bool uio;
+	int fd;	   /* uio fd, device file (holds the flock), or -1 (pci only) */
+	bool uio;  /* fd is a uio device */
+	bool irq;  /* interrupts arrive on fd (hw_map_uio_irq_*) */
+	bool pci;  /* base is PCI BAR number bar, mapped from resourceN */
+	bool intx; /* pci: the device interrupts with INTx (else MSI-X only) */
+	unsigned int bar;
 };
 
-/* Map /dev/uioN's map0 using sysfs_root (NULL: env FCNVME_SYSFS_ROOT or
- * "/sys") for maps/map0/{size,offset}. */
+/* Map /dev/uioN using sysfs_root (NULL: env FCNVME_SYSFS_ROOT or "/sys"):
+ * when class/uio/uioN/device is a PCI function (it has a "resource" file
+ * and a PCI address as its name), that function's BAR as hw_map_pci_dir
+ * does, with interrupts on the uio fd only if the device uses INTx;
+ * otherwise (a platform-style uio device) map0 located by
+ * maps/map0/{size,offset}, interrupts on the uio fd. */
 int hw_map_uio(const char *devpath, const char *sysfs_root, struct hw_map *m);
+/* Map a PCI function by address "DDDD:BB:DD.F" (under sysfs_root as for
+ * hw_map_uio, bus/pci/devices/BDF) or by its sysfs directory (a path
+ * starting with '/'). No interrupts (m->irq false): the caller polls. */
+int hw_map_pci(const char *dev, const char *sysfs_root, struct hw_map *m);
+/* Map the port-region BAR of the PCI function in sysfs directory dir: its
+ * vendor/device must be a known one (-ENODEV otherwise: QEMU ivshmem
+ * 1af4:1110); the BAR is the largest memory BAR in "resource" (ivshmem:
+ * BAR2, the shared memory), mapped through resourceN, whose size must be
+ * the BAR's. */
+int hw_map_pci_dir(const char *dir, struct hw_map *m);
 /* Enable the uio interrupt (write 1 to the fd). */
 int hw_map_uio_irq_enable(struct hw_map *m);
 /* Read and return the uio interrupt count (blocks unless O_NONBLOCK). */

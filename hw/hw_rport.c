@@ -2,7 +2,9 @@
 /*
  * An initiator port's logins into NVMe targets (see hw_rport.h): the name
  * server query, PLOGI and PRLI with their timeouts and retries, and remote
- * port loss. One state machine for the host LLDD and the port server.
+ * port loss. One state machine for the host LLDD and the port server; the
+ * port server of a target-role port uses it as a responder (initiators log
+ * into it: FC-LS-3 PLOGI, FC-NVMe PRLI with the initiator function).
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -108,7 +110,7 @@ void hw_rport_rescan(struct hw_rports *l, int from_slot)
 		else if (st == HW_RPORT_ONLINE && (int)rp->slot == from_slot)
 			l->ops->rescan(l->arg, rp);
 	}
-	if (atomic_load(&d->bar->link) != HW_LINK_UP)
+	if (l->responder || atomic_load(&d->bar->link) != HW_LINK_UP)
 		return;
 	for (i = 0; i < HW_MAX_PORTS; i++) {
 		if (i == d->slot || atomic_load(&r->ns[i].state) != HW_NS_ONLINE)
@@ -132,14 +134,76 @@ static void hw_rport_prli_acc(struct hw_rports *l, struct hw_rport *rp)
 		hw_rport_lose(l, rp);
 }
 
+/* Responder: an initiator's PLOGI (a new one logs the old session out). */
+static void hw_rport_rcv_plogi(struct hw_rports *l, struct hw_rport *rp, unsigned int slot)
+{
+	struct hw_dev *d = l->dev;
+	struct hw_fabric_region *r = d->fab.r;
+
+	if (rp && atomic_load(&rp->state) != HW_RPORT_NONE)
+		hw_rport_lose(l, rp);
+	if (slot >= HW_MAX_PORTS || slot == d->slot || !hw_fabric_zoned(&d->fab, d->slot, slot) ||
+	    hw_dev_peer(d, slot))
+		goto out_rjt;
+	if (!rp) {
+		rp = calloc(1, l->rport_size);
+		if (!rp)
+			goto out_rjt;
+		rp->slot = slot;
+		rp->next = l->list;
+		l->list = rp;
+	}
+	rp->info.wwnn = r->ns[slot].wwnn;
+	rp->info.wwpn = r->ns[slot].wwpn;
+	rp->info.port_id = r->ns[slot].port_id;
+	rp->info.roles = 0;
+	rp->gen = atomic_load(&r->ns[slot].gen);
+	if (hw_els_send(d, slot, HW_EQE_ELS_ACC, HW_EQE_PLOGI))
+		return;
+	rp->deadline_ns = hw_rport_after(HW_RPORT_LOGIN_MS);
+	atomic_store(&rp->state, HW_RPORT_PLOGI);
+	return;
+
+out_rjt:
+	(void)hw_els_send(d, slot, HW_EQE_ELS_RJT, HW_EQE_PLOGI);
+}
+
+/* Responder: an initiator's PRLI, arg its FC-4 roles. */
+static void hw_rport_rcv_prli(struct hw_rports *l, struct hw_rport *rp, unsigned int slot,
+			      uint32_t roles)
+{
+	if (!rp || atomic_load(&rp->state) != HW_RPORT_PLOGI ||
+	    !(roles & FC_PORT_ROLE_NVME_INITIATOR)) {
+		(void)hw_els_send(l->dev, slot, HW_EQE_ELS_RJT, HW_EQE_PRLI);
+		return;
+	}
+	rp->info.roles = roles;
+	if (hw_els_send(l->dev, slot, HW_EQE_ELS_ACC, HW_EQE_PRLI)) {
+		atomic_store(&rp->state, HW_RPORT_NONE);
+		return;
+	}
+	hw_rport_prli_acc(l, rp);
+}
+
 /* ELS, RSCN and link events. */
 bool hw_rport_eqe(struct hw_rports *l, const struct hw_eqe *e)
 {
 	struct hw_rport *rp = hw_rport_find(l, e->peer_slot);
 
 	switch (e->type) {
+	case HW_EQE_PLOGI:
+		if (!l->responder)
+			return false;
+		hw_rport_rcv_plogi(l, rp, e->peer_slot);
+		break;
+	case HW_EQE_PRLI:
+		if (!l->responder)
+			return false;
+		hw_rport_rcv_prli(l, rp, e->peer_slot, e->arg);
+		break;
 	case HW_EQE_ELS_ACC:
-		if (!rp)
+		/* a responder sends no login: an answer is to nothing */
+		if (!rp || l->responder)
 			break;
 		if (e->arg == HW_EQE_PLOGI && atomic_load(&rp->state) == HW_RPORT_PLOGI) {
 			if (hw_els_send(l->dev, rp->slot, HW_EQE_PRLI, FC_PORT_ROLE_NVME_INITIATOR))
@@ -151,7 +215,7 @@ bool hw_rport_eqe(struct hw_rports *l, const struct hw_eqe *e)
 		}
 		break;
 	case HW_EQE_ELS_RJT:
-		if (rp && atomic_load(&rp->state) != HW_RPORT_ONLINE)
+		if (rp && !l->responder && atomic_load(&rp->state) != HW_RPORT_ONLINE)
 			atomic_store(&rp->state, HW_RPORT_NONE);
 		break;
 	case HW_EQE_LOGO:
@@ -191,7 +255,7 @@ void hw_rport_tick(struct hw_rports *l)
 			atomic_store(&rp->state, HW_RPORT_NONE);
 		} else if (st == HW_RPORT_ONLINE && !hw_dev_peer_alive(d, rp->slot)) {
 			hw_rport_lose(l, rp);
-		} else if (st == HW_RPORT_NONE && now >= rp->deadline_ns &&
+		} else if (!l->responder && st == HW_RPORT_NONE && now >= rp->deadline_ns &&
 			   atomic_load(&d->bar->link) == HW_LINK_UP &&
 			   hw_dev_peer_alive(d, rp->slot) &&
 			   hw_fabric_zoned(&d->fab, d->slot, rp->slot)) {

@@ -67,6 +67,13 @@ struct hw_rports {
 	const struct hw_rport_ops *ops;
 	void *arg;
 	size_t rport_size;
+	/* Target role (set once after hw_rport_init): the remote ports are
+	 * initiators that log into us; we answer their PLOGI (ELS_ACC) and
+	 * PRLI (ELS_ACC if it offers the NVMe initiator role, else ELS_RJT)
+	 * and never send a login ourselves. A PRLI must follow the PLOGI
+	 * within HW_RPORT_LOGIN_MS. Loss is noticed as for the initiator
+	 * role; online/lost are called the same way. */
+	bool responder;
 	struct hw_rport *list; /* every remote port known */
 };
 
@@ -80,8 +87,9 @@ struct hw_rport *hw_rport_find(struct hw_rports *l, unsigned int slot);
 /* Query the name server: drop remote ports that are gone, log into new
  * NVMe targets; from_slot (or -1) sent the RSCN that asked for it. */
 void hw_rport_rescan(struct hw_rports *l, int from_slot);
-/* An event-queue entry: ELS_ACC/RJT, LOGO, PRLO, RSCN, LINK are handled
- * (true); anything else is left to the caller (false). */
+/* An event-queue entry: ELS_ACC/RJT, LOGO, PRLO, RSCN, LINK (and, for a
+ * responder, PLOGI and PRLI) are handled (true); anything else is left to
+ * the caller (false). */
 bool hw_rport_eqe(struct hw_rports *l, const struct hw_eqe *e);
 /* Every 100 ms: timeouts, retries, liveness. */
 void hw_rport_tick(struct hw_rports *l);

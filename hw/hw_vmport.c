@@ -190,7 +190,9 @@ int hw_vmport_open(const struct hw_vmport_cfg *cfg, struct hw_vmport **out)
 	dc.shm_dir = cfg->shm_dir;
 	dc.wwnn = cfg->wwnn;
 	dc.wwpn = cfg->wwpn;
-	dc.roles = FC_PORT_ROLE_NVME_INITIATOR;
+	/* FC-4 features the name server shows (FC-GS, type 0x28) */
+	dc.roles = cfg->target ? FC_PORT_ROLE_NVME_TARGET | FC_PORT_ROLE_NVME_DISCOVERY
+			       : FC_PORT_ROLE_NVME_INITIATOR;
 	dc.nr_hwq = cfg->nr_hwq;
 	dc.nr_xri = cfg->nr_xri;
 	dc.cq_entries = cqe;
@@ -201,6 +203,7 @@ int hw_vmport_open(const struct hw_vmport_cfg *cfg, struct hw_vmport **out)
 	if (rc)
 		goto out_unlisten;
 	hw_rport_init(&v->rports, &v->dev, sizeof(struct hw_rport), &hw_vmport_rport_ops, v);
+	v->rports.responder = cfg->target;
 	v->nr_vec = v->dev.geo->nr_vectors;
 	rc = hw_vmport_watch(v, v->dev.epfd, HW_VMPORT_TAG_DEV);
 	if (!rc && cfg->stop_fd >= 0)

@@ -2,7 +2,8 @@
 /*
  * The port server of a soft-HBA port whose driver runs in a VM
  * (docs/softhba-vm-port.md): it joins a fabric as an ordinary initiator
- * port with HW_BAR_F_REMOTE, logs into the fabric's NVMe targets, serves
+ * port with HW_BAR_F_REMOTE, logs into the fabric's NVMe targets (or, in
+ * the target role, registers as a target and lets initiators log in), serves
  * QEMU's ivshmem-doorbell device on a unix socket (the port's device file
  * becomes the guest's BAR2) and then runs the port's firmware on the
  * guest's behalf: doorbells in, interrupts out, mq/deq for the slow path,
@@ -32,7 +33,12 @@ struct hw_vmport_cfg {
 	uint32_t dma_mb;    /* DMA window, at least this many MiB */
 	const char *socket; /* unix socket QEMU's chardev connects to */
 	bool persist;	    /* after a guest leaves, wait for the next */
-	int stop_fd;	    /* readable: stop (e.g. a signalfd); -1: none */
+	/* Target role: register as an NVMe target and discovery port and
+	 * answer initiators' PLOGI/PRLI for the guest (its driver is a
+	 * target, e.g. nvmetfcd on the BAR through uio); false: the
+	 * initiator role, logging into the fabric's targets. */
+	bool target;
+	int stop_fd; /* readable: stop (e.g. a signalfd); -1: none */
 	/* Messages, one line each without the newline (may be NULL). */
 	void (*log)(void *arg, int level, const char *msg);
 	void *log_arg;

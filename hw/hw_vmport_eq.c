@@ -90,8 +90,9 @@ static int hw_vmport_rport_online(void *arg, struct hw_rport *rp)
 
 	v->st.rport_online++;
 	hw_vmport_log(v, HW_VMPORT_LOG_INFO,
-		      "logged into 0x%016" PRIx64 " (slot %u, N_Port_ID 0x%06x, roles 0x%x)",
-		      rp->info.wwpn, rp->slot, rp->info.port_id, rp->info.roles);
+		      "%s 0x%016" PRIx64 " (slot %u, N_Port_ID 0x%06x, roles 0x%x)",
+		      v->rports.responder ? "initiator logged in:" : "logged into", rp->info.wwpn,
+		      rp->slot, rp->info.port_id, rp->info.roles);
 	hw_vmport_post_rport(v, rp, HW_EQE_RPORT_ONLINE);
 	return 0;
 }

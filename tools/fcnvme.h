@@ -28,7 +28,7 @@ struct json_object;
 /* Options every command accepts. */
 struct fcnvme_opts {
 	const char *fabric;  /* --fabric NAME: dev "soft:NAME" */
-	const char *dev;     /* --dev: "soft:NAME" or /dev/uioN */
+	const char *dev;     /* --dev: "soft:NAME", /dev/uioN or pci:BDF */
 	const char *shm_dir; /* --shm-dir */
 	uint64_t wwnn, wwpn; /* our port */
 	bool have_traddr;    /* --traddr: the target port */

@@ -59,8 +59,9 @@ void fcnvme_opts_init(struct fcnvme_ctx *x, const char *cmd)
 const struct cli_opt fcnvme_common_opts[] = {
 	{ "--fabric", NULL, "NAME", "Software fabric to join (the HBA device soft:NAME).", NULL, 0,
 	  FCNVME_KEY_COMMON + 0 },
-	{ "--dev", NULL, "DEV", "HBA device to use instead of --fabric: soft:NAME or /dev/uioN.",
-	  NULL, CLI_OPT_FILE, FCNVME_KEY_COMMON + 1 },
+	{ "--dev", NULL, "DEV",
+	  "HBA device to use instead of --fabric: soft:NAME, /dev/uioN or pci:DDDD:BB:DD.F.", NULL,
+	  CLI_OPT_FILE, FCNVME_KEY_COMMON + 1 },
 	{ "--shm-dir", NULL, "DIR",
 	  "Where software fabrics live (default $FCNVME_SHM_DIR or /dev/shm/fcnvme).", NULL,
 	  CLI_OPT_FILE, FCNVME_KEY_COMMON + 2 },

@@ -2,7 +2,8 @@
 /*
  * softhba-vmport: the port server that makes a software-HBA port usable by a
  * driver inside a QEMU guest (docs/softhba-vm-port.md). It joins a fabric
- * as an ordinary initiator port, listens on a unix socket for QEMU's
+ * as an ordinary initiator port (or, --role target, as a target port),
+ * listens on a unix socket for QEMU's
  * ivshmem-doorbell chardev and serves the guest until it leaves (or, with
  * --persist, until it is stopped). SIGTERM/SIGINT: log out of the targets,
  * take the link down, leave the fabric, remove the socket, exit 0.
@@ -51,6 +52,11 @@ static const struct cli_opt vmport_opts[] = {
 	  "DMA window in MiB, 16 to 65536 (default 64; the region is rounded up to a power of two and "
 	  "the window takes the rest).",
 	  NULL, 0, 'm' },
+	{ "--role", NULL, "ROLE",
+	  "initiator (default): log into the fabric's NVMe targets for the guest's host driver; "
+	  "target: register as an NVMe target and discovery port and let initiators log in, for a "
+	  "target in the guest (nvmetfcd on the device through uio).",
+	  (const char *const[]){ "initiator", "target", NULL }, 0, 'r' },
 	{ "--persist", NULL, NULL, "After the guest leaves, wait for the next one.", NULL, 0, 'P' },
 	{ "--verbose", "-v", NULL, "Log every slow-path event.", NULL, 0, 'v' },
 	{ "--help", "-h", NULL, "Print this help and exit.", NULL, 0, 'h' },
@@ -191,16 +197,17 @@ static void open_error(const struct hw_vmport_cfg *cfg, int rc)
 		cfg->fabric, strerror(-rc));
 }
 
-static void print_stats(const struct hw_vmport_stats *s)
+/* The remote ports are targets, or initiators in the target role. */
+static void print_stats(const struct hw_vmport_stats *s, bool target)
 {
 	fprintf(stderr,
 		PROG ": stats: guests %" PRIu64 ", mq %" PRIu64 " (bad %" PRIu64
 		     "), LS out %" PRIu64 " (refused %" PRIu64 ") in %" PRIu64 ", deq %" PRIu64
 		     " (lost %" PRIu64 "), doorbells %" PRIu64 ", WQEs %" PRIu64
-		     ", interrupts %" PRIu64 ", targets online %" PRIu64 " offline %" PRIu64 "\n",
+		     ", interrupts %" PRIu64 ", %s online %" PRIu64 " offline %" PRIu64 "\n",
 		s->guests, s->mq_entries, s->mq_bad, s->ls_out, s->ls_refused, s->ls_in,
-		s->deq_posts, s->deq_full, s->doorbells, s->wqes, s->irqs, s->rport_online,
-		s->rport_offline);
+		s->deq_posts, s->deq_full, s->doorbells, s->wqes, s->irqs,
+		target ? "initiators" : "targets", s->rport_online, s->rport_offline);
 }
 
 int main(int argc, char **argv)
@@ -257,6 +264,14 @@ int main(int argc, char **argv)
 		case 's':
 			cfg.socket = optarg;
 			break;
+		case 'r':
+			if (strcmp(optarg, "target") && strcmp(optarg, "initiator")) {
+				fprintf(stderr, PROG ": --role: initiator or target, not \"%s\"\n",
+					optarg);
+				return 2;
+			}
+			cfg.target = strcmp(optarg, "target") == 0;
+			break;
 		case 'P':
 			cfg.persist = true;
 			break;
@@ -311,7 +326,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, PROG ": error: the server failed: %s\n", strerror(-rc));
 	hw_vmport_get_stats(v, &st);
 	hw_vmport_close(v);
-	print_stats(&st);
+	print_stats(&st, cfg.target);
 	fprintf(stderr, PROG ": port 0x%016" PRIx64 " left fabric '%s'\n", cfg.wwpn, cfg.fabric);
 	close(cfg.stop_fd);
 	return rc ? 1 : 0;

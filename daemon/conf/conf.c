@@ -44,13 +44,16 @@ static int member_list(struct conf_parse *p, const config_setting_t *g, const ch
 	return 0;
 }
 
-/* "soft:..." (the name is checked apart) or "/dev/uio" and digits. */
+/* "soft:..." (the name is checked apart), "pci:" and a PCI address, or
+ * "/dev/uio" and digits. */
 static bool dev_valid(const char *dev)
 {
 	const char *d;
 
 	if (strncmp(dev, "soft:", 5) == 0)
 		return true;
+	if (strncmp(dev, "pci:", 4) == 0)
+		return hw_pci_bdf_ok(dev + 4);
 	if (strncmp(dev, "/dev/uio", 8) != 0 || dev[8] == '\0')
 		return false;
 	for (d = dev + 8; *d; d++)
@@ -70,9 +73,10 @@ static int parse_port(struct conf_parse *p, const config_setting_t *g, struct co
 		return err;
 	cp->line = (int)config_setting_source_line(g);
 	if (!dev_valid(cp->dev))
-		return conf_perr(p, config_setting_get_member(g, "dev"), -EINVAL,
-				 "port %s: dev \"%s\" must be soft:FABRIC or /dev/uioN", cp->name,
-				 cp->dev);
+		return conf_perr(
+			p, config_setting_get_member(g, "dev"), -EINVAL,
+			"port %s: dev \"%s\" must be soft:FABRIC, /dev/uioN or pci:DDDD:BB:DD.F",
+			cp->name, cp->dev);
 	if (strcmp(cp->dev, "soft:") == 0)
 		return conf_perr(p, config_setting_get_member(g, "dev"), -EINVAL,
 				 "port %s: soft: needs a fabric name", cp->name);

@@ -48,7 +48,7 @@ struct fcd;
 /* One FC port (fields are read by port_add()). */
 struct conf_port {
 	char name[CONF_NAME_MAX];
-	char dev[CONF_DEV_MAX]; /* "soft:FABRIC" or "/dev/uioN" */
+	char dev[CONF_DEV_MAX]; /* "soft:FABRIC", "/dev/uioN" or "pci:BDF" */
 	char *shm_dir;		/* soft fabrics: NULL = default */
 	uint16_t portid;	/* NVMe-oF port id, 1..65534 */
 	uint64_t wwnn;

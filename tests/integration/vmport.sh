@@ -9,7 +9,9 @@
 # the port offline (nvmetfcd sees the LOGO); --persist serves the next
 # guest; kill -9 of the port server is a dead peer to nvmetfcd and a
 # stopped heartbeat to the guest; a target restart is RPORT_OFFLINE then
-# RPORT_ONLINE to the guest, which reconnects and verifies I/O again.
+# RPORT_ONLINE to the guest, which reconnects and verifies I/O again;
+# --role target: listed as a target, a host logs into it, it logs into no
+# target itself.
 NAME=vmport
 . "$(dirname "$0")/lib.sh"
 
@@ -174,9 +176,50 @@ check "restart: RPORT_OFFLINE then RPORT_ONLINE with a new generation" \
 check "restart: verified I/O after the reconnect" grep -q "^vmport_guest: ok verified I/O pass 2" "$tmp/g5.out"
 check "restart: port server exits with the guest" wait_exit "$vpid" 10
 check "restart: port server status 0" test "$wrc" = 0
+# --- the target role: initiators log into the guest's port ------------------
+"$VP" --fabric "$FABRIC" --wwnn $VWWNN --wwpn $VWWPN --socket "$VSOCK" --role bogus 2>"$tmp/err"
+check "--role bogus: exit 2" test $? = 2
+check "--role bogus: named" grep -q '^softhba-vmport: --role: initiator or target, not "bogus"' "$tmp/err"
+vmport_start "$tmp/vp5.log" --role target || exit 1
+roles=$("$B/tools/softhbactl" --fabric "$FABRIC" port list | awk -v w=$VWWPN '$1 == w { print $4 }')
+check "target role: the name server lists target,discovery (is '$roles')" \
+	test "$roles" = "target,discovery"
+# A host logs in (the port server answers PLOGI/PRLI for the guest); no
+# guest driver is up, so its Create Association is refused.
+quiet timeout 20 "$B/tools/fcnvme" discover $(host 3) --traddr "nn-$VWWNN:pn-$VWWPN"
+check_not "target role, no guest: discovery fails" test $? = 0
+check "target role: the host logged in" \
+	grep -q "initiator logged in: 0x10000090fb000003" "$tmp/vp5.log"
+check_not "target role: the port server logs into nobody (not nvmetfcd's target)" \
+	grep -q "logged into" "$tmp/vp5.log"
+# nvmetfcd given the port's region as the guest would see it (ivshmem BAR2
+# in a fake sysfs tree, resource2 = the port's device file) refuses it with
+# the reason: its LLDD does not speak mq/deq yet (README).
+pci=$tmp/sys/bus/pci/devices/0000:00:04.0
+mkdir -p "$pci"
+echo 0x1af4 > "$pci/vendor"
+echo 0x1110 > "$pci/device"
+printf '0x%016x 0x%016x 0x%016x\n' 0xfe800000 0xfe8000ff 0x40200 0xfe801000 0xfe801fff 0x40200 \
+	0x4000000000 $((0x4000000000 + $(stat -c %s "$FCNVME_SHM_DIR/$FABRIC/port-${VWWPN#0x}") - 1)) \
+	0x14220c 0 0 0 0 0 0 0 0 0 > "$pci/resource"
+ln -s "$FCNVME_SHM_DIR/$FABRIC/port-${VWWPN#0x}" "$pci/resource2"
+sed -e 's|dev = "soft:[^"]*"|dev = "pci:0000:00:04.0"|' -e 's|0x10000090fa000001|0x10000090fa0000e1|' \
+	"$tmp/nvmetfcd.conf" > "$tmp/pci.conf"
+FCNVME_SYSFS_ROOT=$tmp/sys timeout 20 "$B/daemon/nvmetfcd" -f -c "$tmp/pci.conf" \
+	-s "$tmp/pci.sock" -S "$tmp/pcistate" > "$tmp/pci.log" 2>&1
+check_not "nvmetfcd on the port's BAR: refused" test $? = 0
+check "nvmetfcd on the port's BAR: says why" grep -qx \
+	"<4>configuration $tmp/pci.conf: port p0: cannot open pci:0000:00:04.0: pci:0000:00:04.0 is a softhba-vmport port (remote-driver region): this driver does not implement the mq/deq interface yet: Operation not supported" \
+	"$tmp/pci.log"
+check "target role: the port server is unharmed" kill -0 "$vpid"
+kill -TERM "$vpid"
+check "target role: SIGTERM ends the server" wait_exit "$vpid" 10
+check "target role: status 0" test "$wrc" = 0
+check "target role: the host's login and loss counted" \
+	grep -q "initiators online 1 offline 1$" "$tmp/vp5.log"
 check_not "no sanitizer report from any process" \
 	grep -l "Sanitizer\|runtime error" "$tmp"/*.log "$tmp"/*.out
 
 [ "$fail" -eq 0 ] || for f in g1.out g2.out g3.out g4.out g5.out perf.out vp1.log vp2.log \
-	vp3.log vp4.log; do echo "--- $f"; cat "$tmp/$f"; done
+	vp3.log vp4.log vp5.log pci.log; do echo "--- $f"; cat "$tmp/$f"; done
 finish

@@ -12,6 +12,7 @@
 #define _GNU_SOURCE /* memfd_create */
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -217,10 +218,13 @@ static char root[64];
 static struct hw_vmport *vp;
 static int irq0; /* stands in for the guest's vector 0 eventfd */
 
+static bool vp_target; /* open the next port server in the target role */
+
 static void vp_setup(void)
 {
 	char dir[128], sock[128];
 	struct hw_vmport_cfg cfg = {
+		.target = vp_target,
 		.fabric = "vmp",
 		.wwnn = 0x20000000000000d1ull,
 		.wwpn = 0x10000000000000d1ull,
@@ -384,12 +388,263 @@ START_TEST(test_vmport_mq_geometry)
 }
 END_TEST
 
+/* ---- the target role: an initiator logs into the guest's port ------------ */
+
+static void vp_setup_target(void)
+{
+	vp_target = true;
+	vp_setup();
+	vp_target = false;
+}
+
+/* Run the port server's slow path once (what its loop does on an event). */
+static void vp_slow(void)
+{
+	hw_dev_slow_path(&vp->dev, &vp->ls_unused, NULL, &hw_vmport_slow_ops, vp, NULL);
+}
+
+/* The next event in the initiator's eq (waits up to 1 s), or fails. */
+static void ini_eq(struct hw_dev *d, struct hw_eqe *e)
+{
+	void *p;
+	int i;
+
+	for (i = 0; i < 1000; i++) {
+		p = hw_ring_peek_geo(d->base, &d->bar->eq, &d->geo->eq);
+		if (p) {
+			memcpy(e, p, sizeof(*e));
+			hw_ring_pop_geo(&d->bar->eq, &d->geo->eq, p);
+			return;
+		}
+		usleep(1000);
+	}
+	ck_abort_msg("nothing in the initiator's eq");
+}
+
+static void ini_want(struct hw_dev *d, uint16_t type, uint32_t arg)
+{
+	struct hw_eqe e;
+
+	ini_eq(d, &e);
+	ck_assert_uint_eq(e.type, type);
+	ck_assert_uint_eq(e.arg, arg);
+	ck_assert_uint_eq(e.peer_slot, hw_vmport_slot(vp));
+}
+
+START_TEST(test_vmport_target)
+{
+	struct hw_dev_cfg ic = {
+		.dev = "soft:vmp",
+		.wwnn = 0x20000000000000e1ull,
+		.wwpn = 0x10000000000000e1ull,
+		.roles = FC_PORT_ROLE_NVME_INITIATOR,
+		.nr_hwq = 1,
+		.cq_entries = 64,
+		.dma_size = 1 << 20,
+	};
+	unsigned int vs = hw_vmport_slot(vp), is;
+	struct hw_fabric_region *r = vp->dev.fab.r;
+	struct hw_rport_desc desc;
+	struct hw_vmport_stats st;
+	uint8_t req[64], rsp[32];
+	struct hw_dev ini;
+	struct hw_eqe e;
+	unsigned int i;
+
+	/* the name server shows a target and discovery port */
+	ck_assert_uint_eq(r->ns[vs].roles, FC_PORT_ROLE_NVME_TARGET | FC_PORT_ROLE_NVME_DISCOVERY);
+	ck_assert_int_eq(hw_dev_open(&ini, &ic), 0);
+	is = ini.slot;
+	guest_post(HW_EQE_DRV_UP, 0, 0, 0);
+	ck_assert_int_eq(hw_vmport_mq_drain(vp), 1);
+	ck_assert_int_eq(guest_deq(&e), 1);
+	ck_assert_uint_eq(e.type, HW_EQE_LINK);
+	/* the initiator's RSCN: the port server logs into nobody */
+	vp_slow();
+	ck_assert_ptr_null(hw_rport_find(&vp->rports, is));
+	ck_assert_int_eq(guest_deq(&e), 0);
+
+	/* PRLI before PLOGI, and a PRLI without the initiator function:
+	 * rejected */
+	ck_assert_int_eq(hw_els_send(&ini, vs, HW_EQE_PRLI, FC_PORT_ROLE_NVME_INITIATOR), 0);
+	vp_slow();
+	ini_want(&ini, HW_EQE_ELS_RJT, HW_EQE_PRLI);
+	ck_assert_int_eq(hw_els_send(&ini, vs, HW_EQE_PLOGI, 0), 0);
+	vp_slow();
+	ini_want(&ini, HW_EQE_ELS_ACC, HW_EQE_PLOGI);
+	ck_assert_int_eq(hw_els_send(&ini, vs, HW_EQE_PRLI, FC_PORT_ROLE_NVME_TARGET), 0);
+	vp_slow();
+	ini_want(&ini, HW_EQE_ELS_RJT, HW_EQE_PRLI);
+	ck_assert_int_eq(guest_deq(&e), 0);
+	/* PRLI as an NVMe initiator: accepted, and the guest hears of it */
+	ck_assert_int_eq(hw_els_send(&ini, vs, HW_EQE_PRLI, FC_PORT_ROLE_NVME_INITIATOR), 0);
+	vp_slow();
+	ini_want(&ini, HW_EQE_ELS_ACC, HW_EQE_PRLI);
+	ck_assert_int_eq(guest_deq(&e), 1);
+	ck_assert_uint_eq(e.type, HW_EQE_RPORT_ONLINE);
+	ck_assert_uint_eq(e.peer_slot, is);
+	ck_assert_uint_eq(e.len, sizeof(desc));
+	memcpy(&desc, e.payload, sizeof(desc));
+	ck_assert_uint_eq(desc.wwpn, ic.wwpn);
+	ck_assert_uint_eq(desc.wwnn, ic.wwnn);
+	ck_assert_uint_eq(desc.roles, FC_PORT_ROLE_NVME_INITIATOR);
+	ck_assert_uint_eq(desc.port_id, r->ns[is].port_id);
+	ck_assert_uint_eq(atomic_load(&vp->dev.bar->logins[is].state), HW_LOGIN_PRLI);
+
+	/* the initiator's LS request (Create Association, say) reaches the
+	 * guest byte for byte; the guest's answer reaches the initiator */
+	for (i = 0; i < sizeof(req); i++)
+		req[i] = (uint8_t)(0x5a ^ i);
+	memset(&e, 0, sizeof(e));
+	e.type = HW_EQE_LS_REQ;
+	e.id = 0x77;
+	e.len = sizeof(req);
+	memcpy(e.payload, req, sizeof(req));
+	ck_assert_int_eq(hw_dev_send_eqe(&ini, vs, &e, HW_FC_LS), 0);
+	vp_slow();
+	ck_assert_int_eq(guest_deq(&e), 1);
+	ck_assert_uint_eq(e.type, HW_EQE_LS_REQ);
+	ck_assert_uint_eq(e.peer_slot, is);
+	ck_assert_uint_eq(e.id, 0x77);
+	ck_assert_uint_eq(e.len, sizeof(req));
+	ck_assert_mem_eq(e.payload, req, sizeof(req));
+	for (i = 0; i < sizeof(rsp); i++)
+		rsp[i] = (uint8_t)(0xa5 + i);
+	memset(&e, 0, sizeof(e));
+	e.type = HW_EQE_LS_RSP;
+	e.peer_slot = (uint16_t)is;
+	e.id = 0x77;
+	e.len = sizeof(rsp);
+	memcpy(e.payload, rsp, sizeof(rsp));
+	ck_assert_int_eq(
+		hw_ring_post_geo(vp->dev.base, &vp->dev.bar->mq, &vp->dev.geo->mq, &e, sizeof(e)),
+		0);
+	ck_assert_int_eq(hw_vmport_mq_drain(vp), 1);
+	ini_eq(&ini, &e);
+	ck_assert_uint_eq(e.type, HW_EQE_LS_RSP);
+	ck_assert_uint_eq(e.id, 0x77);
+	ck_assert_int_eq(e.status, 0);
+	ck_assert_uint_eq(e.len, sizeof(rsp));
+	ck_assert_mem_eq(e.payload, rsp, sizeof(rsp));
+
+	/* a second DRV_UP replays the link and the logged-in initiator */
+	guest_post(HW_EQE_DRV_UP, 0, 0, 0);
+	ck_assert_int_eq(hw_vmport_mq_drain(vp), 1);
+	ck_assert_int_eq(guest_deq(&e), 1);
+	ck_assert_uint_eq(e.type, HW_EQE_LINK);
+	ck_assert_int_eq(guest_deq(&e), 1);
+	ck_assert_uint_eq(e.type, HW_EQE_RPORT_ONLINE);
+	ck_assert_uint_eq(e.peer_slot, is);
+
+	/* LOGO: the initiator is gone for the guest */
+	ck_assert_int_eq(hw_els_send(&ini, vs, HW_EQE_LOGO, 0), 0);
+	vp_slow();
+	ck_assert_int_eq(guest_deq(&e), 1);
+	ck_assert_uint_eq(e.type, HW_EQE_RPORT_OFFLINE);
+	ck_assert_uint_eq(e.peer_slot, is);
+	ck_assert_uint_eq(atomic_load(&vp->dev.bar->logins[is].state), HW_LOGIN_NONE);
+	/* and its LS requests are refused now */
+	memset(&e, 0, sizeof(e));
+	e.type = HW_EQE_LS_REQ;
+	e.id = 0x78;
+	e.len = 8;
+	ck_assert_int_eq(hw_dev_send_eqe(&ini, vs, &e, HW_FC_LS), 0);
+	vp_slow();
+	ck_assert_int_eq(guest_deq(&e), 0);
+	ini_eq(&ini, &e);
+	ck_assert_uint_eq(e.type, HW_EQE_LS_RSP);
+	ck_assert_uint_eq(e.id, 0x78);
+	ck_assert_int_eq(e.status, -ENOTCONN);
+	/* the port server never logged in anywhere itself (no retry either) */
+	hw_rport_tick(&vp->rports);
+	vp_slow();
+	hw_vmport_get_stats(vp, &st);
+	ck_assert_uint_eq(st.rport_online, 1);
+	ck_assert_uint_eq(st.rport_offline, 1);
+	ck_assert_uint_eq(st.ls_in, 1);
+	hw_dev_close(&ini);
+}
+END_TEST
+
+/* The port's region seen as the guest sees it, BAR2 of an ivshmem PCI
+ * function (a fake sysfs tree whose resource2 is the port's device file):
+ * the PCI mapper finds it; the target LLDD refuses it with a reason, since
+ * it does not speak mq/deq and must not consume the port server's eq. */
+START_TEST(test_vmport_pci_map)
+{
+	char tree[128], path[256], file[256], res[512];
+	struct hw_dev_cfg dc = {
+		.dev = "pci:0000:00:04.0",
+		.wwnn = 0x20000000000000d1ull,
+		.wwpn = 0x10000000000000d1ull,
+		.roles = FC_PORT_ROLE_NVME_TARGET,
+		.nr_hwq = 2,
+		.cq_entries = 64,
+	};
+	uint64_t size = hw_vmport_region_size(vp);
+	struct hw_dev d;
+	struct hw_map m;
+	ssize_t n;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", vp->dev.map.fd);
+	n = readlink(path, file, sizeof(file) - 1);
+	ck_assert_int_gt(n, 0);
+	file[n] = '\0';
+	snprintf(tree, sizeof(tree), "%s/sys", root);
+	snprintf(path, sizeof(path), "mkdir -p %s/bus/pci/devices/0000:00:04.0", tree);
+	ck_assert_int_eq(system(path), 0);
+	snprintf(res, sizeof(res),
+		 "0x00000000fe800000 0x00000000fe8000ff 0x0000000000040200\n"
+		 "0x00000000fe801000 0x00000000fe801fff 0x0000000000040200\n"
+		 "0x0000004000000000 0x%016" PRIx64 " 0x000000000014220c\n"
+		 "0x0000000000000000 0x0000000000000000 0x0000000000000000\n"
+		 "0x0000000000000000 0x0000000000000000 0x0000000000000000\n"
+		 "0x0000000000000000 0x0000000000000000 0x0000000000000000\n",
+		 (uint64_t)0x4000000000ull + size - 1);
+	snprintf(path, sizeof(path), "%s/bus/pci/devices/0000:00:04.0/resource", tree);
+	f = fopen(path, "w");
+	ck_assert_ptr_nonnull(f);
+	fputs(res, f);
+	fclose(f);
+	snprintf(path, sizeof(path), "%s/bus/pci/devices/0000:00:04.0/vendor", tree);
+	f = fopen(path, "w");
+	ck_assert_ptr_nonnull(f);
+	fputs("0x1af4\n", f);
+	fclose(f);
+	snprintf(path, sizeof(path), "%s/bus/pci/devices/0000:00:04.0/device", tree);
+	f = fopen(path, "w");
+	ck_assert_ptr_nonnull(f);
+	fputs("0x1110\n", f);
+	fclose(f);
+	snprintf(path, sizeof(path), "%s/bus/pci/devices/0000:00:04.0/resource2", tree);
+	ck_assert_int_eq(symlink(file, path), 0);
+
+	ck_assert_int_eq(hw_map_pci("0000:00:04.0", tree, &m), 0);
+	ck_assert_uint_eq(m.bar, 2);
+	ck_assert_uint_eq(m.len, size);
+	ck_assert_uint_eq(((struct hw_bar *)m.base)->magic, HW_BAR_MAGIC);
+	ck_assert_uint_eq(((struct hw_bar *)m.base)->wwpn, dc.wwpn);
+	ck_assert(((struct hw_bar *)m.base)->flags & HW_BAR_F_REMOTE);
+	hw_map_close(&m);
+	setenv("FCNVME_SYSFS_ROOT", tree, 1);
+	ck_assert_int_eq(hw_dev_open(&d, &dc), -EOPNOTSUPP);
+	ck_assert_str_eq(hw_fabric_why(),
+			 "pci:0000:00:04.0 is a softhba-vmport port (remote-driver region): this "
+			 "driver does not implement the mq/deq interface yet");
+	unsetenv("FCNVME_SYSFS_ROOT");
+	snprintf(path, sizeof(path), "rm -rf %s", tree);
+	ck_assert_int_eq(system(path), 0);
+}
+END_TEST
+
 /* Port server tests without QEMU. */
 Suite *hw_vmport_suite(void)
 {
 	Suite *s = suite_create("hw_vmport");
 	TCase *tc = tcase_create("ivshmem");
 	TCase *tm = tcase_create("mq");
+	TCase *tt = tcase_create("target");
 
 	tcase_add_test(tc, test_ivshmem_greeting_bytes);
 	tcase_add_test(tc, test_ivshmem_recv);
@@ -398,5 +653,9 @@ Suite *hw_vmport_suite(void)
 	tcase_add_test(tm, test_vmport_mq);
 	tcase_add_test(tm, test_vmport_mq_geometry);
 	suite_add_tcase(s, tm);
+	tcase_add_checked_fixture(tt, vp_setup_target, vp_teardown);
+	tcase_add_test(tt, test_vmport_target);
+	tcase_add_test(tt, test_vmport_pci_map);
+	suite_add_tcase(s, tt);
 	return s;
 }

@@ -590,14 +590,16 @@ vm_stop_daemon() {
 	fi
 }
 
-# vm_vmport NAME WWNN WWPN [HWQ]: softhba-vmport serving a new guest port on
-# $tmp/NAME.sock (log $tmp/NAME.log); appends to VM_QEMU_ARGS the
-# ivshmem-doorbell device QEMU needs for it.
+# vm_vmport NAME WWNN WWPN [HWQ [ARGS...]]: softhba-vmport serving a new
+# guest port on $tmp/NAME.sock (log $tmp/NAME.log; more options in ARGS,
+# e.g. --role target); appends to VM_QEMU_ARGS the ivshmem-doorbell device
+# QEMU needs for it.
 VM_QEMU_ARGS=()
 vm_vmport() {
 	local name=$1 wwnn=$2 wwpn=$3 hwq=${4:-2} pid
+	shift $(($# < 4 ? $# : 4))
 	"$VMPORT" --fabric "$FABRIC" --wwnn "$wwnn" --wwpn "$wwpn" --socket "$tmp/$name.sock" \
-		--hw-queues "$hwq" >"$tmp/$name.log" 2>&1 &
+		--hw-queues "$hwq" "$@" >"$tmp/$name.log" 2>&1 &
 	pid=$!
 	vm_pids="$vm_pids $pid"
 	echo "$pid" >"$tmp/$name.pid"

@@ -103,7 +103,7 @@ enum fcnvme_attr {
 	FCNVME_A_VERSION,	/* string: daemon package version */
 	FCNVME_A_PROTO,		/* u32: protocol version of the daemon */
 	FCNVME_A_NAME,		/* string: port name */
-	FCNVME_A_DEV,		/* string: "soft:FABRIC" or "/dev/uioN" */
+	FCNVME_A_DEV,		/* string: "soft:FABRIC", "/dev/uioN" or "pci:BDF" */
 	FCNVME_A_WWNN,		/* u64 */
 	FCNVME_A_WWPN,		/* u64 */
 	FCNVME_A_NPORT_ID,	/* u32: 24-bit N_Port_ID */
