@@ -91,6 +91,10 @@ struct fcnvme_ctx {
 	const char *cmd;		   /* for messages */
 	struct fcnvme_host_ctrl *cur_ctrl; /* last connected */
 	bool report_states;		   /* print changes */
+	/* Live controllers fcnvme_pump also polls (their keep-alives) while a
+	 * command waits on another one (perf --assocs connecting the next). */
+	struct fcnvme_host_ctrl *const *others;
+	unsigned int nr_others;
 };
 
 /* A command: argc/argv start at the command name. Its options are its own

@@ -445,10 +445,15 @@ struct nvme_fc_remote_port *fcnvme_pick_rport(struct fcnvme_ctx *x, uint32_t rol
 /* One round: slow path, then the controller. */
 void fcnvme_pump(struct fcnvme_ctx *x, struct fcnvme_host_ctrl *ctrl)
 {
+	unsigned int i;
+
 	if (x->port)
 		hw_host_port_process(x->port);
 	if (ctrl)
 		fcnvme_host_ctrl_poll(ctrl);
+	for (i = 0; i < x->nr_others; i++)
+		if (x->others[i] != ctrl)
+			fcnvme_host_ctrl_poll(x->others[i]);
 }
 
 static void fcnvme_state_cb(void *arg, enum fcnvme_host_ctrl_state st)

@@ -60,7 +60,10 @@ enum {
 	PERF_KEY_QUEUES = 0x300,
 	PERF_KEY_VERIFY,
 	PERF_KEY_SEED,
+	PERF_KEY_ASSOCS,
 };
+
+#define PERF_MAX_ASSOCS 64
 
 const struct cli_opt fcnvme_perf_opts[] = {
 	{ "--queue-depth", "-q", "N", "Commands in flight per I/O queue, 1 to 1024 (default 32).",
@@ -79,6 +82,10 @@ const struct cli_opt fcnvme_perf_opts[] = {
 	{ "--namespace-id", "-n", "NSID", "The namespace (default 1).", NULL, 0, 'n' },
 	{ "--queues", NULL, "N", "I/O queues to drive, 1 to 128 (default 1).", NULL, 0,
 	  PERF_KEY_QUEUES },
+	{ "--assocs", NULL, "N",
+	  "Associations (controllers) to drive at once, 1 to 64 (default 1), each with --queues "
+	  "queues of -q commands: the total depth is N x queues x depth.",
+	  NULL, 0, PERF_KEY_ASSOCS },
 	{ "--verify", NULL, NULL,
 	  "Write patterns and check every read against the last one written; a workload that "
 	  "reads first prefills the namespace (interruptible, with progress on a terminal).",
@@ -98,6 +105,7 @@ struct perf;
 struct perf_io {
 	struct perf *pf;
 	struct fcnvme_host_buf *buf;
+	struct fcnvme_host_ctrl *ctrl; /* the association it runs on */
 	uint16_t qid;
 	bool is_read;
 	bool busy;
@@ -108,9 +116,10 @@ struct perf_io {
 
 struct perf {
 	struct fcnvme_ctx *x;
-	struct fcnvme_host_ctrl *ctrl;
+	struct fcnvme_host_ctrl *ctrl; /* ctrls[0] */
+	struct fcnvme_host_ctrl *ctrls[PERF_MAX_ASSOCS];
 	uint32_t nsid, lbasz, io_size, depth, seconds;
-	uint16_t queues;
+	uint16_t queues, assocs;
 	enum perf_wl wl;
 	unsigned int mix; /* % reads for rw */
 	bool verify, rand, stopping, prefill;
@@ -239,7 +248,7 @@ static int perf_submit(struct perf *pf, struct perf_io *io)
 	c.rw.slba = htole64(slot * (pf->io_size / pf->lbasz));
 	c.rw.length = htole16((uint16_t)(pf->io_size / pf->lbasz - 1));
 	io->t0 = fcnvme_clock_ns();
-	rc = fcnvme_host_submit(pf->ctrl, io->qid, &c, io->buf, 0, pf->io_size, perf_done, io);
+	rc = fcnvme_host_submit(io->ctrl, io->qid, &c, io->buf, 0, pf->io_size, perf_done, io);
 	if (rc) {
 		if (pf->verify)
 			pf->slot_busy[slot] = 0;
@@ -328,11 +337,13 @@ static void perf_run(struct perf *pf, uint64_t end_ns)
 	while (pf->inflight) {
 		uint64_t now;
 
-		fcnvme_host_ctrl_poll(pf->ctrl);
+		for (i = 0; i < pf->assocs; i++) {
+			fcnvme_host_ctrl_poll(pf->ctrls[i]);
+			if (fcnvme_host_ctrl_state(pf->ctrls[i]) != FCNVME_HOST_CTRL_LIVE)
+				pf->stopping = true;
+		}
 		if ((++spins & 255) == 0)
 			fcnvme_pump(pf->x, NULL);
-		if (fcnvme_host_ctrl_state(pf->ctrl) != FCNVME_HOST_CTRL_LIVE)
-			pf->stopping = true;
 		if (spins & 63)
 			continue;
 		if (perf_sigint) {
@@ -401,6 +412,7 @@ static void perf_report(struct perf *pf, double secs, double cpu, bool json)
 		json_object_object_add(o, "io_size", json_object_new_int64(pf->io_size));
 		json_object_object_add(o, "queue_depth", json_object_new_int64(pf->depth));
 		json_object_object_add(o, "queues", json_object_new_int(pf->queues));
+		json_object_object_add(o, "assocs", json_object_new_int(pf->assocs));
 		json_object_object_add(o, "seed", json_object_new_uint64(pf->seed));
 		json_object_object_add(o, "seconds", cli_json_fixed(secs, 3));
 		json_object_object_add(o, "ios", json_object_new_uint64(pf->done));
@@ -430,8 +442,10 @@ static void perf_report(struct perf *pf, double secs, double cpu, bool json)
 	printf("%s", perf_wl_names[pf->wl]);
 	if (mixed)
 		printf(" (%u%% reads)", pf->mix);
-	printf(" %u B, qd %u x %u queue(s), %.2f s%s\n", pf->io_size, pf->depth, pf->queues, secs,
-	       pf->interrupted ? " (interrupted)" : "");
+	printf(" %u B, qd %u x %u queue(s)", pf->io_size, pf->depth, pf->queues);
+	if (pf->assocs > 1)
+		printf(" x %u associations", pf->assocs);
+	printf(", %.2f s%s\n", secs, pf->interrupted ? " (interrupted)" : "");
 	printf("  IOPS %12.1f   MiB/s %10.2f   ios %" PRIu64 " (r %" PRIu64 " w %" PRIu64 ")\n",
 	       iops, mibs, pf->done, pf->reads, pf->writes);
 	if (mixed)
@@ -464,6 +478,7 @@ static int perf_opt(void *arg, int key, const char *val)
 		{ 'n', "--namespace-id", 1, 0xfffffffe },
 		{ PERF_KEY_QUEUES, "--queues", 1, 128 },
 		{ PERF_KEY_SEED, "--seed", 0, UINT64_MAX },
+		{ PERF_KEY_ASSOCS, "--assocs", 1, PERF_MAX_ASSOCS },
 	};
 	struct perf_args *a = arg;
 	struct perf *pf = a->pf;
@@ -512,6 +527,9 @@ static int perf_opt(void *arg, int key, const char *val)
 	case PERF_KEY_QUEUES:
 		pf->queues = (uint16_t)v;
 		break;
+	case PERF_KEY_ASSOCS:
+		pf->assocs = (uint16_t)v;
+		break;
 	default:
 		pf->seed = v;
 		a->seeded = true;
@@ -540,6 +558,7 @@ int fcnvme_cmd_perf(int argc, char **argv)
 	pf.io_size = 4096;
 	pf.seconds = 10;
 	pf.queues = 1;
+	pf.assocs = 1;
 	pf.mix = 50;
 	pf.wl = PERF_RANDREAD;
 	pa.pf = &pf;
@@ -561,6 +580,25 @@ int fcnvme_cmd_perf(int argc, char **argv)
 	x.o.nr_io_queues = pf.queues;
 	if (fcnvme_open_subsys(&x, pf.queues, &pf.ctrl))
 		return 1;
+	pf.ctrls[0] = pf.ctrl;
+	for (i = 1; i < pf.assocs; i++) {
+		struct nvme_fc_remote_port *rp = fcnvme_pick_rport(&x, FC_PORT_ROLE_NVME_TARGET);
+
+		x.others = pf.ctrls; /* their keep-alives go on meanwhile */
+		x.nr_others = i;
+		if (!rp || fcnvme_connect(&x, rp, x.o.subnqn, pf.queues, &pf.ctrls[i])) {
+			pf.assocs = (uint16_t)i; /* disconnect those made */
+			goto out;
+		}
+	}
+	x.nr_others = 0; /* perf_run polls them all */
+	for (i = 1; i < pf.assocs; i++) {
+		struct fcnvme_host_ctrl_info more;
+
+		fcnvme_host_ctrl_get_info(pf.ctrls[i], &more);
+		if (more.nr_io_queues < pf.queues)
+			pf.queues = more.nr_io_queues;
+	}
 	fcnvme_host_ctrl_get_info(pf.ctrl, &info);
 	if (info.nr_io_queues < pf.queues) {
 		fprintf(stderr,
@@ -596,17 +634,18 @@ int fcnvme_cmd_perf(int argc, char **argv)
 			goto out;
 		}
 	}
-	pf.nios = pf.depth * pf.queues;
+	pf.nios = pf.depth * pf.queues * pf.assocs;
 	pf.ios = calloc(pf.nios, sizeof(*pf.ios));
 	if (!pf.ios)
 		goto out;
-	for (q = 0, i = 0; q < pf.queues; q++) {
+	for (q = 0, i = 0; q < (unsigned int)pf.queues * pf.assocs; q++) {
 		unsigned int d;
 
 		for (d = 0; d < pf.depth; d++, i++) {
 			pf.ios[i].pf = &pf;
-			pf.ios[i].qid = (uint16_t)(q + 1);
-			if (fcnvme_host_buf_alloc(pf.ctrl, pf.io_size, &pf.ios[i].buf)) {
+			pf.ios[i].ctrl = pf.ctrls[q / pf.queues];
+			pf.ios[i].qid = (uint16_t)(q % pf.queues + 1);
+			if (fcnvme_host_buf_alloc(pf.ios[i].ctrl, pf.io_size, &pf.ios[i].buf)) {
 				fcnvme_fail(&x, -1, "cannot allocate I/O buffers");
 				goto out;
 			}
@@ -642,9 +681,10 @@ int fcnvme_cmd_perf(int argc, char **argv)
 	perf_report(&pf, secs, perf_cpu_s() - cpu0, x.o.json);
 	if (pf.errors)
 		fcnvme_err_status(&x, "I/O failed", pf.first_error);
-	if (fcnvme_host_ctrl_state(pf.ctrl) != FCNVME_HOST_CTRL_LIVE)
-		fcnvme_fail(&x, -1, "controller left the live state: %s",
-			    fcnvme_host_ctrl_reason(pf.ctrl));
+	for (i = 0; i < pf.assocs; i++)
+		if (fcnvme_host_ctrl_state(pf.ctrls[i]) != FCNVME_HOST_CTRL_LIVE)
+			fcnvme_fail(&x, -1, "controller %u left the live state: %s", i,
+				    fcnvme_host_ctrl_reason(pf.ctrls[i]));
 	if (pf.verify_errors)
 		fcnvme_fail(&x, -1, "%" PRIu64 " read(s) did not return the data written",
 			    pf.verify_errors);
@@ -652,11 +692,15 @@ int fcnvme_cmd_perf(int argc, char **argv)
 out:
 	for (i = 0; pf.ios && i < pf.nios; i++)
 		if (pf.ios[i].buf)
-			fcnvme_host_buf_free(pf.ctrl, pf.ios[i].buf);
+			fcnvme_host_buf_free(pf.ios[i].ctrl, pf.ios[i].buf);
 	free(pf.ios);
 	free(pf.slot_ver);
 	free(pf.slot_busy);
-	fcnvme_disconnect(&x, pf.ctrl);
+	for (i = pf.assocs; i-- > 0;) {
+		x.others = pf.ctrls; /* the rest stay alive meanwhile */
+		x.nr_others = i;
+		fcnvme_disconnect(&x, pf.ctrls[i]);
+	}
 	fcnvme_stop(&x);
 	return ret;
 }

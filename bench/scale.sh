@@ -1,0 +1,117 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
+# Does the target scale with associations and queues, and does it leak?
+# One fabric, nvmetfcd with one busy-polled hw queue on CPU TGT_CPU
+# (bench/target.conf.in, ram namespace), fcnvme perf on HOST_CPU. Then:
+#   1. associations: 4 KiB random reads at the same total queue depth
+#      (TOTAL_QD, default 64) over 1, 2, 4, ... 64 associations (fcnvme perf
+#      --assocs N -q TOTAL_QD/N), one I/O queue each;
+#   2. queues: the same total depth over 1, 2, 4, 8, 16 I/O queues of one
+#      association (--queues N -q TOTAL_QD/N);
+#   each point REPS times (the median is kept), IOPS and the ratio to the
+#   first point of its series (the goal: within 10 %, 0.90-1.10), the
+#   target's CPU per I/O (µs of its user+system time per I/O, from
+#   /proc/PID/stat) and the host's (from fcnvme perf);
+#   3. leaks: CYCLES association cycles (fcnvme id-ctrl: connect, Identify,
+#      disconnect), the daemon's RSS (VmRSS) and open fds before, every
+#      CYCLES/4 cycles and after.
+# Prints tables; nothing is asserted (a benchmark, not a test).
+#
+# Usage: bench/scale.sh [-b BUILDDIR] [-t SECS] [-r REPS] [-q TOTAL_QD] [-c CYCLES]
+# environment: TGT_CPU (default 1), HOST_CPU (default 0)
+set -euo pipefail
+src=$(cd "$(dirname "$0")/.." && pwd)
+build=$src/build secs=3 reps=3 total=64 cycles=300
+while getopts b:t:r:q:c: o; do
+	case $o in
+	b) build=$(cd "$OPTARG" && pwd) ;;
+	t) secs=$OPTARG ;;
+	r) reps=$OPTARG ;;
+	q) total=$OPTARG ;;
+	c) cycles=$OPTARG ;;
+	*) sed -n '3,21p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+	esac
+done
+tgt_cpu=${TGT_CPU:-1} host_cpu=${HOST_CPU:-0}
+for t in daemon/nvmetfcd tools/fcnvme tools/softhbactl; do
+	[ -x "$build/$t" ] || { echo "scale.sh: $build/$t is not built" >&2; exit 2; }
+done
+hz=$(getconf CLK_TCK)
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/nvmetfcd-scale.XXXXXX")
+FCNVME_SHM_DIR=$(mktemp -d /dev/shm/fcnvme-scale.XXXXXX)
+export FCNVME_SHM_DIR
+dpid=
+cleanup() {
+	[ -n "$dpid" ] && { kill -TERM "$dpid" 2>/dev/null || true; wait "$dpid" 2>/dev/null || true; }
+	rm -rf "$tmp" "$FCNVME_SHM_DIR"
+}
+trap cleanup EXIT
+
+"$build/tools/softhbactl" fabric create scale >/dev/null
+sed -e "s/@FABRIC@/scale/" -e "s/@BACKEND@/ram/" -e "s/@POLL@/busy/" -e "s/@CPU@/$tgt_cpu/" \
+	"$src/bench/target.conf.in" >"$tmp/t.conf"
+taskset -c "$tgt_cpu" "$build/daemon/nvmetfcd" -f -c "$tmp/t.conf" -s "$tmp/ctl.sock" \
+	-S "$tmp/state" 2>"$tmp/d.log" &
+dpid=$!
+for _ in $(seq 100); do [ -S "$tmp/ctl.sock" ] && break; sleep 0.1; done
+[ -S "$tmp/ctl.sock" ] || { echo "scale.sh: the daemon did not start" >&2; cat "$tmp/d.log" >&2; exit 1; }
+sleep 1
+
+host=(--fabric scale --wwnn 0x20000090fa00c0a1 --wwpn 0x10000090fa00c0a1
+	--hostnqn nqn.2014-08.org.nvmexpress:uuid:00000000-0000-4000-8000-0000000000b1
+	--nqn nqn.2026-11.io.nvmetfcd:bench)
+ticks() { awk '{print $14 + $15}' "/proc/$dpid/stat"; }
+
+# point ARGS...: one perf run; prints "iops target_us_per_io host_cpu_pct"
+point() {
+	local a b
+	a=$(ticks)
+	taskset -c "$host_cpu" "$build/tools/fcnvme" perf "${host[@]}" -w randread -o 4096 \
+		-t "$secs" --seed 1 --output-format json "$@" >"$tmp/p.json" 2>"$tmp/p.err" ||
+		{ echo "scale.sh: fcnvme perf $* failed: $(cat "$tmp/p.err")" >&2; exit 1; }
+	b=$(ticks)
+	python3 - "$tmp/p.json" $((b - a)) "$hz" <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1]))
+ticks, hz = int(sys.argv[2]), int(sys.argv[3])
+ios = max(r["ios"], 1)
+print(r["iops"], "%.2f" % (ticks / hz / ios * 1e6), r["cpu_percent"])
+PY
+}
+
+# series TITLE OPTION VALUES...: the table of one series
+series() {
+	local title=$1 opt=$2 base='' n qd iops tus hcpu
+	shift 2
+	printf '\n%s (4 KiB randread, total depth %s, median of %s x %s s)\n' "$title" "$total" "$reps" "$secs"
+	printf '%-8s %6s %10s %7s %10s %8s\n' "$opt" qd IOPS ratio 'tgt µs/IO' 'host %'
+	for n in "$@"; do
+		qd=$((total / n))
+		[ "$qd" -ge 1 ] || continue
+		: >"$tmp/runs"
+		for _ in $(seq "$reps"); do
+			point "$opt" "$n" -q "$qd" >>"$tmp/runs"
+		done
+		read -r iops tus hcpu < <(sort -n "$tmp/runs" | sed -n "$(((reps + 1) / 2))p")
+		[ -n "$base" ] || base=$iops
+		printf '%-8s %6s %10s %7.2f %10s %8s\n' "$n" "$qd" "$iops" \
+			"$(awk -v a="$iops" -v b="$base" 'BEGIN{print a/b}')" "$tus" "$hcpu"
+	done
+}
+
+series "associations" --assocs 1 2 4 8 16 32 64
+series "I/O queues of one association" --queues 1 2 4 8 16
+
+rss() { awk '/^VmRSS/ {print $2}' "/proc/$dpid/status"; }
+fds() { find "/proc/$dpid/fd" -mindepth 1 -maxdepth 1 | wc -l; }
+printf '\nassociation cycles (fcnvme id-ctrl: connect, Identify, disconnect)\n'
+printf '%8s %10s %6s\n' cycles 'RSS KiB' fds
+printf '%8s %10s %6s\n' 0 "$(rss)" "$(fds)"
+step=$((cycles / 4 > 0 ? cycles / 4 : 1))
+for i in $(seq "$cycles"); do
+	taskset -c "$host_cpu" "$build/tools/fcnvme" id-ctrl "${host[@]}" >/dev/null 2>"$tmp/c.err" ||
+		{ echo "scale.sh: cycle $i failed: $(cat "$tmp/c.err")" >&2; exit 1; }
+	[ $((i % step)) -eq 0 ] && printf '%8s %10s %6s\n' "$i" "$(rss)" "$(fds)"
+done
+printf '\ncommand: bench/scale.sh -t %s -r %s -q %s -c %s (TGT_CPU=%s HOST_CPU=%s), load average %s\n' \
+	"$secs" "$reps" "$total" "$cycles" "$tgt_cpu" "$host_cpu" "$(cut -d' ' -f1-3 /proc/loadavg)"
