@@ -186,6 +186,11 @@ struct tgt_ns_params {
 	bool direct;   /* file: O_DIRECT */
 	bool create;   /* file: create it (size bytes) when missing */
 	bool disabled; /* created but not visible */
+	/* Reservations (NVMe Base 2.0 §8.19; Linux nvmet's resv_enable):
+	 * RESCAP set, the Reservation commands accepted, conflicts
+	 * enforced; the state persists in the state directory while a host
+	 * asks for PTPL. Only at add. */
+	bool resv;
 	bool has_uuid, has_nguid, has_eui64;
 	uint8_t uuid[16];
 	uint8_t nguid[16];

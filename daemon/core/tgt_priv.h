@@ -102,6 +102,43 @@ struct sq_stats {
 	struct fcnvme_hist lat; /* latency, ns */
 };
 
+#define TGT_RESV_MAX_REG 64 /* registrants of one namespace */
+
+/* One registrant (resv.c): a host, all its controllers, keyed by the
+ * 128-bit host identifier of its Connect data (NVMe Base 2.0 §8.19.1). */
+struct resv_reg {
+	uint8_t hostid[16];
+	uint64_t key;
+};
+
+/* What the I/O path checks (resv_io.c): a seqlock written only by [ctl]
+ * (resv_publish: seq odd while writing), read by [hwq] without locks
+ * (resv_io_conflict retries while seq is odd or changed). Every field is an
+ * atomic loaded and stored relaxed between the seq accesses and fences.
+ * rtype 0: no reservation; holder and reg[] are host identifiers as two
+ * native 64-bit words. */
+struct resv_snap {
+	_Atomic uint32_t seq;
+	_Atomic uint32_t rtype;
+	_Atomic uint32_t nr;
+	_Atomic uint64_t holder[2];
+	_Atomic uint64_t reg[TGT_RESV_MAX_REG][2];
+};
+
+/* Reservations of one namespace (resv.c), allocated at namespace add when
+ * its params.resv is set and freed with it; the pointer never changes while
+ * the namespace is published. [ctl] owns every field but snap, which [hwq]
+ * reads as above. */
+struct ns_resv {
+	struct resv_reg reg[TGT_RESV_MAX_REG];
+	unsigned int nr_reg;
+	int holder;    /* index in reg[]; -1: no reservation */
+	uint8_t rtype; /* NVME_RESV_* when holder >= 0 */
+	uint32_t gen;  /* PRGEN */
+	bool ptpl;     /* persist through power loss (resv_ptpl.c) */
+	struct resv_snap snap;
+};
+
 /* A namespace. Immutable fields are set before it is first published. */
 struct ns {
 	struct ns *next; /* [ctl] subsys->ns_list, by nsid */
@@ -127,6 +164,7 @@ struct ns {
 						 * free */
 	unsigned int drain_pending; /* [ctl] barrier acks to wait */
 	struct backend *be;	    /* backend instance */
+	struct ns_resv *resv;	    /* NULL: no reservations; immutable */
 	/* Statistics folded in from queue views (ns_stats() adds the live
 	 * ones): [atomic], added to only when a view goes away, by several
 	 * threads (atomic add per counter, lat.n[] included), read with
@@ -403,6 +441,8 @@ int ns_id_load_or_create(struct tgt *t, const char *nqn, struct tgt_ns_params *p
 int ns_id_save(struct tgt *t, const char *nqn, const struct tgt_ns_params *p, char *err,
 	       size_t errlen);
 int ns_id_forget(struct tgt *t, const char *nqn, uint32_t nsid, char *err, size_t errlen);
+int ns_state_path(struct tgt *t, const char *nqn, uint32_t nsid, const char *suffix, char *buf,
+		  size_t len, bool mkdirs);
 
 /* ctrl.c */
 int ctrl_create(struct subsys *s, struct sq *asq, const char *hostnqn, const uint8_t hostid[16],
@@ -450,6 +490,24 @@ uint64_t cmd_discovery_view(const struct ctrl *c);
 uint8_t ana_state(const struct tgt_port *p, uint32_t grpid);
 void ana_port_init(struct tgt *t, struct tgt_port *p);
 size_t ana_log_build(struct ctrl *c, bool rgo, uint8_t *buf, size_t cap);
+
+/* resv.c: reservation commands, parsed on [hwq], executed on [ctl] */
+uint16_t resv_parse(struct nvmet_fc_req *req, struct ns *ns);
+int resv_init(struct ns *ns, char *err, size_t errlen);
+void resv_free(struct ns *ns);
+/* resv_io.c: the conflict table and the [hwq] check */
+enum resv_role {
+	RESV_OTHER,
+	RESV_REGISTRANT,
+	RESV_HOLDER
+};
+bool resv_conflicts(uint8_t rtype, enum resv_role role, bool write);
+bool resv_io_conflict(struct resv_snap *s, const uint8_t hostid[16], bool write); /* [hwq] */
+void resv_publish(struct ns_resv *r);						  /* [ctl] */
+/* resv_ptpl.c: the persisted state, "<state_dir>/<NQN>/ns<NSID>.resv" */
+int resv_ptpl_save(struct ns *ns, char *err, size_t errlen);
+int resv_ptpl_load(struct ns *ns, char *err, size_t errlen);
+int resv_ptpl_forget(struct ns *ns);
 
 /* cmd_util.c: data buffer helpers for executors */
 uint16_t cmd_check_len(const struct nvmet_fc_req *req, uint32_t len);

@@ -181,6 +181,7 @@ struct nvme_id_ctrl {
 #define NVME_CTRL_ONCS_WRITE_UNCORRECTABLE    (1u << 1)
 #define NVME_CTRL_ONCS_DSM		      (1u << 2)
 #define NVME_CTRL_ONCS_WRITE_ZEROES	      (1u << 3)
+#define NVME_CTRL_ONCS_RESERVATIONS	      (1u << 5)
 /* vwc */
 #define NVME_CTRL_VWC_PRESENT		      (1u << 0)
 #define NVME_CTRL_VWC_FLUSH_NSID_ALL	      (3u << 1) /* broadcast supported */
@@ -249,6 +250,10 @@ struct nvme_id_ns {
 #define NVME_NS_FEAT_IO_OPT		    (1u << 4)
 /* nmic */
 #define NVME_NS_NMIC_SHARED		    (1u << 0)
+/* rescap (NVMe Base 2.0 Figure 280 byte 31): PTPL, the six types
+ * (bit 1 + type - 1), IEKEY as in revision 1.3 and later */
+#define NVME_NS_RESCAP_PTPL		    (1u << 0)
+#define NVME_NS_RESCAP_IEK13		    (1u << 7)
 /* nsattr */
 #define NVME_NS_ATTR_RO			    (1u << 0)
 /* dlfeat: deallocated blocks read as zeroes */
