@@ -781,6 +781,15 @@ static int ns_foreach_subsys(struct subsys *s, int (*cb)(const struct tgt_ns_inf
 		info.enabled = ns->enabled;
 		info.hosts = (const char *const *)ns->hosts;
 		info.nr_hosts = ns->nr_hosts;
+		if (ns->resv) {
+			info.resv = true;
+			info.ptpl = ns->resv->ptpl;
+			info.rtype = ns->resv->rtype;
+			info.resv_holder = ns->resv->holder;
+			info.resv_gen = ns->resv->gen;
+			info.regs = ns->resv->reg;
+			info.nr_regs = ns->resv->nr_reg;
+		}
 		memcpy(info.uuid, ns->params.uuid, 16);
 		memcpy(info.nguid, ns->params.nguid, 16);
 		memcpy(info.eui64, ns->params.eui64, 8);

@@ -113,7 +113,7 @@ static int resv_ptpl_line(struct ns_resv *r, char *line, uint8_t holder[16], boo
 			return -EINVAL;
 		*has_holder = true;
 	} else if (sscanf(line, "reg %39s %19s %c", id, key, &extra) == 2) {
-		struct resv_reg *g = &r->reg[r->nr_reg];
+		struct tgt_resv_reg *g = &r->reg[r->nr_reg];
 		char *end;
 
 		if (r->nr_reg == TGT_RESV_MAX_REG || fcnvme_hex_parse(id, g->hostid, 16) ||

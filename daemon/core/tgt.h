@@ -311,6 +311,12 @@ struct tgt_subsys_info {
 	struct tgt_io_stats stats; /* its controllers, past and present */
 };
 
+/* One reservation registrant: a host identifier and its key. */
+struct tgt_resv_reg {
+	uint8_t hostid[16];
+	uint64_t key;
+};
+
 struct tgt_ns_info {
 	const char *subnqn;
 	uint32_t nsid;
@@ -324,6 +330,14 @@ struct tgt_ns_info {
 	uint8_t uuid[16], nguid[16], eui64[8];
 	const char *const *hosts; /* host masking, sorted; none: all */
 	unsigned int nr_hosts;
+	/* Reservations (resv: on): generation, type (0: none), holder
+	 * (index in regs, -1: none), PTPL, the registrants. */
+	bool resv, ptpl;
+	uint8_t rtype;
+	int resv_holder;
+	uint32_t resv_gen;
+	const struct tgt_resv_reg *regs;
+	unsigned int nr_regs;
 	uint64_t reads, writes; /* commands executed */
 	uint64_t read_bytes, write_bytes;
 	/* The commands that named it, over every queue (as above; a

@@ -104,13 +104,6 @@ struct sq_stats {
 
 #define TGT_RESV_MAX_REG 64 /* registrants of one namespace */
 
-/* One registrant (resv.c): a host, all its controllers, keyed by the
- * 128-bit host identifier of its Connect data (NVMe Base 2.0 §8.19.1). */
-struct resv_reg {
-	uint8_t hostid[16];
-	uint64_t key;
-};
-
 /* What the I/O path checks (resv_io.c): a seqlock written only by [ctl]
  * (resv_publish: seq odd while writing), read by [hwq] without locks
  * (resv_io_conflict retries while seq is odd or changed). Every field is an
@@ -130,7 +123,10 @@ struct resv_snap {
  * the namespace is published. [ctl] owns every field but snap, which [hwq]
  * reads as above. */
 struct ns_resv {
-	struct resv_reg reg[TGT_RESV_MAX_REG];
+	/* registrants (struct tgt_resv_reg, tgt.h): hosts, all their
+	 * controllers, keyed by the 128-bit host identifier of their Connect
+	 * data (NVMe Base 2.0 §8.19.1) */
+	struct tgt_resv_reg reg[TGT_RESV_MAX_REG];
 	unsigned int nr_reg;
 	int holder;    /* index in reg[]; -1: no reservation */
 	uint8_t rtype; /* NVME_RESV_* when holder >= 0 */

@@ -20,7 +20,7 @@
 /* Namespace settings accepted by "namespace add". */
 #define NS_ADD_ATTRS                                                                      \
 	(A(NQN) | A(NSID) | A(BACKEND) | A(PATH) | A(SIZE) | A(LBA_SIZE) | A(READ_ONLY) | \
-	 A(UUID) | A(NGUID) | A(EUI64) | A(ANA_GRPID) | A(ENABLED))
+	 A(UUID) | A(NGUID) | A(EUI64) | A(ANA_GRPID) | A(ENABLED) | A(RESERVATIONS))
 #define SUBSYS_ATTRS                                                                \
 	(A(NQN) | A(SERIAL) | A(MODEL) | A(FIRMWARE) | A(ALLOW_ANY) | A(IEEE_OUI) | \
 	 A(CNTLID_MIN) | A(CNTLID_MAX))

@@ -5,8 +5,10 @@
 # write fails with Reservation Conflict (status 0x83), B's read works;
 # the report shows the holder and both registrants (exact lines); B
 # preempts and aborts A: A's write conflicts now, B's works. With PTPL on,
-# kill -9 the daemon, start it again: the report is the same. config save
-# and export keep "reservations = true".
+# kill -9 the daemon, start it again: the report is the same, and
+# fcnvmectl namespace show lists holder, type, generation and registrants.
+# A corrupt state file is logged and ignored. config save and export keep
+# "reservations = true".
 NAME=resv
 . "$(dirname "$0")/lib.sh"
 
@@ -116,6 +118,17 @@ fc resv-report $HA -n 1 -o json >"$tmp/after.json"
 check "after kill -9 and restart: the same report" cmp -s "$tmp/before.json" "$tmp/after.json"
 check_not "A still cannot write (B holds Write Exclusive)" wr wa3 "$HA"
 check "B writes" wr wb3 "$HB"
+ctl namespace show "$DEMO_NQN" 1 >"$tmp/show.out"
+cat >"$tmp/show.want" <<OUT
+reservations    yes
+resv-generation 4
+resv-type       write-exclusive
+resv-holder     000000000000400080000000000000b2
+ptpl            yes
+registrants     000000000000400080000000000000b2:0xbbbb,00000000000040008000000000000001:0xa2
+OUT
+grep -E '^(reservations|resv-|ptpl|registrants)' "$tmp/show.out" >"$tmp/show.got"
+if diff -u "$tmp/show.want" "$tmp/show.got"; then ok; else bad "fcnvmectl namespace show"; fi
 
 # An unreadable state file: the namespace comes up without reservations,
 # and the log says why.

@@ -170,6 +170,13 @@ enum fcnvme_attr {
 	FCNVME_A_REF_STATUS,	/* u16: its NVMe status (with DNR), 0 if none */
 	FCNVME_A_REF_AGO_MS,	/* u64: milliseconds since it */
 	FCNVME_A_REF_NQN,	/* string: the subsystem NQN it asked for */
+	FCNVME_A_RESERVATIONS,	/* u8: 0 or 1, a namespace's reservations on */
+	FCNVME_A_RESV_GEN,	/* u32: reservation generation (PRGEN) */
+	FCNVME_A_RESV_TYPE,	/* string: "none", "write-exclusive", ... */
+	FCNVME_A_RESV_HOLDER,	/* string: holder's host identifier, 32 hex */
+	FCNVME_A_PTPL,		/* u8: 0 or 1, persist through power loss */
+	FCNVME_A_REGISTRANT,	/* string: "HOSTID:0xKEY" */
+	FCNVME_A_REGISTRANTS,	/* list of FCNVME_A_REGISTRANT */
 	__FCNVME_A_MAX
 };
 #define FCNVME_A_MAX (__FCNVME_A_MAX - 1)
