@@ -11,8 +11,8 @@
  * (resv_ptpl.c), and complete back on the queue's thread after that.
  * Preempt and abort removes the preempted registrants like preempt: their
  * next commands conflict at once; commands of theirs already parsed
- * complete as they would have (nothing is aborted). Reservation
- * notifications (log page 80h and its event) are not sent.
+ * complete as they would have (nothing is aborted). Notifications to the
+ * other registrants: resv_notify.c.
  */
 #include <endian.h>
 #include <errno.h>
@@ -239,13 +239,59 @@ static uint16_t resv_report(struct ns *ns, struct nvmet_fc_req *req)
 	return NVME_SC_SUCCESS;
 }
 
+/* The registrants and reservation before a command, to notify the
+ * difference. */
+struct resv_before {
+	struct tgt_resv_reg reg[TGT_RESV_MAX_REG];
+	unsigned int nr_reg;
+	int holder;
+	uint8_t rtype;
+};
+
+/* Notify every registrant of before but the issuer me (§8.19.5): a
+ * registration removed (only a preempt removes another host's) is
+ * Registration Preempted; a Clear, or a reservation that another host took
+ * or changed, is Reservation Preempted; a Registrants Only or All
+ * Registrants reservation that ended is Reservation Released. */
+static void resv_notify(struct ns *ns, const struct resv_before *b, const uint8_t *me, bool clear)
+{
+	const struct ns_resv *r = ns->resv;
+	bool was = b->holder >= 0, held = r->holder >= 0, changed;
+	unsigned int i;
+
+	changed = was && held &&
+		  (r->rtype != b->rtype ||
+		   (!resv_all_regs(r->rtype) &&
+		    memcmp(r->reg[r->holder].hostid, b->reg[b->holder].hostid, 16)));
+	for (i = 0; i < b->nr_reg; i++) {
+		const uint8_t *h = b->reg[i].hostid;
+
+		if (!memcmp(h, me, 16))
+			continue;
+		if (clear)
+			resv_notify_host(ns, h, NVME_RESV_LOG_PREEMPTED);
+		else if (resv_find(r, h) < 0)
+			resv_notify_host(ns, h, NVME_RESV_LOG_REG_PREEMPTED);
+		else if (changed)
+			resv_notify_host(ns, h, NVME_RESV_LOG_PREEMPTED);
+		else if (was && !held && b->rtype >= NVME_RESV_WRITE_EXCLUSIVE_REG_ONLY)
+			resv_notify_host(ns, h, NVME_RESV_LOG_RELEASED);
+	}
+}
+
 /* [ctl] Run one reservation command, publish and persist the result. */
 static uint16_t resv_exec(struct ns *ns, struct ctrl *c, struct nvmet_fc_req *req)
 {
 	struct ns_resv *r = ns->resv;
 	uint32_t cdw10 = le32toh(req->cmd->common.cdw10);
 	bool ptpl = r->ptpl;
+	struct resv_before b;
 	uint16_t status;
+
+	memcpy(b.reg, r->reg, r->nr_reg * sizeof(r->reg[0]));
+	b.nr_reg = r->nr_reg;
+	b.holder = r->holder;
+	b.rtype = r->rtype;
 
 	switch (req->cmd->common.opcode) {
 	case nvme_cmd_resv_register:
@@ -263,6 +309,9 @@ static uint16_t resv_exec(struct ns *ns, struct ctrl *c, struct nvmet_fc_req *re
 	if (status)
 		return status;
 	resv_publish(r);
+	resv_notify(ns, &b, c->hostid,
+		    req->cmd->common.opcode == nvme_cmd_resv_release &&
+			    (cdw10 & 7) == NVME_RESV_CLEAR);
 	if (r->ptpl ? resv_ptpl_save(ns, NULL, 0) : (ptpl ? resv_ptpl_forget(ns) : 0))
 		return NVME_SC_INTERNAL; /* in effect, but not persisted */
 	return status;

@@ -31,8 +31,13 @@
 #define TGT_MQES	       1023 /* max queue entries, 0's based (default) */
 #define TGT_AERL	       4    /* outstanding AERs, 0's based: 5 */
 #define TGT_MAX_AEN	       16   /* queued events per controller */
-#define TGT_ERR_LOG	       16   /* error log entries kept */
-#define TGT_KAS		       10   /* keep-alive granularity, 100 ms units */
+#define TGT_RESV_LOG	       16   /* reservation notifications kept */
+/* In aen_masked only: a reservation notification event was sent and the
+ * log page not read yet. No Asynchronous Event Configuration bit turns it
+ * off; the Reservation Notification Mask feature does (resv_notify.c). */
+#define TGT_AEN_RESV	       (1u << 30)
+#define TGT_ERR_LOG	       16 /* error log entries kept */
+#define TGT_KAS		       10 /* keep-alive granularity, 100 ms units */
 #define TGT_DISC_KATO_MS       120000
 #define TGT_CNTLID_MAX	       0xffef
 #define TGT_MAX_XFER	       (1u << 20) /* default per-command limit; log pages */
@@ -309,7 +314,20 @@ struct ctrl {
 	unsigned int nr_changed_ns; /* > 1024: overflow */
 	struct nvme_error_log_entry err_log[TGT_ERR_LOG];
 	uint64_t err_count;
-	uint64_t disc_view;	     /* cmd_discovery_view() when last notified */
+	uint64_t disc_view; /* cmd_discovery_view() when last notified */
+	/* Reservation notifications (resv_notify.c): log pages not read,
+	 * oldest first (on overflow the oldest is dropped: the host sees a
+	 * gap in the counts), the count of the last one, and the
+	 * Reservation Notification Mask (feature 82h; one for every
+	 * namespace of this controller). */
+	struct {
+		uint64_t count;
+		uint32_t nsid;
+		uint8_t type;
+	} resv_log[TGT_RESV_LOG];
+	unsigned int nr_resv_log;
+	uint64_t resv_log_count;
+	uint32_t resv_mask;
 	struct tgt_io_stats st_gone; /* its destroyed I/O queues */
 };
 
@@ -500,6 +518,12 @@ enum resv_role {
 bool resv_conflicts(uint8_t rtype, enum resv_role role, bool write);
 bool resv_io_conflict(struct resv_snap *s, const uint8_t hostid[16], bool write); /* [hwq] */
 void resv_publish(struct ns_resv *r);						  /* [ctl] */
+/* resv_feat.c: Set/Get Features 82h and 83h */
+uint16_t resv_feat_set(struct nvmet_fc_req *req, struct ctrl *c, uint8_t fid);
+uint16_t resv_feat_get(struct nvmet_fc_req *req, struct ctrl *c, uint8_t fid);
+/* resv_notify.c: notifications to the controllers of a host */
+void resv_notify_host(struct ns *ns, const uint8_t hostid[16], uint8_t type);
+size_t resv_notify_log(struct ctrl *c, bool rae, uint8_t *buf);
 /* resv_ptpl.c: the persisted state, "<state_dir>/<NQN>/ns<NSID>.resv" */
 int resv_ptpl_save(struct ns *ns, char *err, size_t errlen);
 int resv_ptpl_load(struct ns *ns, char *err, size_t errlen);

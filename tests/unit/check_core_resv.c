@@ -345,6 +345,98 @@ START_TEST(test_resv_off)
 }
 END_TEST
 
+/* Set (set) or Get Features fid on a's admin queue; *res: dword 0. */
+static uint16_t feat(struct h_assoc *a, bool set, uint8_t fid, uint32_t nsid, uint32_t cdw11,
+		     uint32_t *res)
+{
+	struct h_req *r = h_req_new(a, 0, 0);
+	uint16_t st;
+
+	r->cmd.common.opcode = set ? nvme_admin_set_features : nvme_admin_get_features;
+	r->cmd.common.nsid = htole32(nsid);
+	r->cmd.common.cdw10 = htole32(fid);
+	r->cmd.common.cdw11 = htole32(cdw11);
+	st = h_run(r);
+	if (res)
+		*res = le32toh(r->cqe.result.dw0);
+	h_req_free(r);
+	return st;
+}
+
+/* The Reservation Notification log of a: count, type, available, NSID. */
+static void assert_log(struct h_assoc *a, bool rae, uint64_t count, uint8_t type, uint8_t avail)
+{
+	uint8_t buf[64], want[64] = { 0 };
+	uint64_t c = htole64(count);
+	uint32_t n = htole32(1);
+
+	memcpy(want, &c, 8);
+	want[8] = type;
+	want[9] = avail;
+	if (count)
+		memcpy(want + 12, &n, 4);
+	ck_assert_uint_eq(h_get_log(a, NVME_LOG_RESV, 0, rae, 0xffffffff, 0, 64, buf), 0);
+	ck_assert_mem_eq(buf, want, 64);
+}
+
+#define RESV_AEN 0x00800006u /* type 6h, info 00h, log page 80h */
+
+START_TEST(test_resv_notify)
+{
+	struct h_req *ra, *rb;
+	uint32_t v;
+
+	ck_assert_uint_eq(reg(A, NVME_RESV_REGISTER, 0, KEY_A), 0);
+	ck_assert_uint_eq(reg(B, NVME_RESV_REGISTER, 0, KEY_B), 0);
+	ck_assert_uint_eq(acq(B, NVME_RESV_ACQUIRE, 3, KEY_B, 0), 0);
+	ra = h_aer(A);
+	rb = h_aer(B);
+	/* B releases a Registrants Only reservation: A is told */
+	ck_assert_uint_eq(rel(B, NVME_RESV_RELEASE, 3, KEY_B), 0);
+	ck_assert_uint_eq(h_status(ra), 0);
+	ck_assert_uint_eq(le32toh(ra->cqe.result.dw0), RESV_AEN);
+	ck_assert_uint_eq(h_status(rb), H_PENDING);
+	assert_log(A, true, 1, NVME_RESV_LOG_RELEASED, 0); /* RAE: kept */
+	assert_log(A, false, 1, NVME_RESV_LOG_RELEASED, 0);
+	assert_log(A, false, 0, 0, 0); /* empty now */
+	h_req_free(ra);
+	/* B preempts A's Write Exclusive: A's registration is preempted */
+	ra = h_aer(A);
+	ck_assert_uint_eq(acq(A, NVME_RESV_ACQUIRE, 1, KEY_A, 0), 0);
+	ck_assert_uint_eq(h_status(ra), H_PENDING); /* acquiring tells no one */
+	ck_assert_uint_eq(acq(B, NVME_RESV_PREEMPT, 1, KEY_B, KEY_A), 0);
+	ck_assert_uint_eq(h_status(ra), 0);
+	ck_assert_uint_eq(h_status(rb), H_PENDING);
+	/* A registers again, B clears: A's reservation state is preempted;
+	 * the event is not sent again before A reads the log */
+	ck_assert_uint_eq(reg(A, NVME_RESV_REGISTER, 0, KEY_A), 0);
+	ck_assert_uint_eq(rel(B, NVME_RESV_CLEAR, 0, KEY_B), 0);
+	assert_log(A, true, 2, NVME_RESV_LOG_REG_PREEMPTED, 1);
+	assert_log(A, false, 2, NVME_RESV_LOG_REG_PREEMPTED, 1);
+	assert_log(A, false, 3, NVME_RESV_LOG_PREEMPTED, 0);
+	h_req_free(ra);
+	/* the mask (feature 82h) silences Reservation Released */
+	ck_assert_uint_eq(feat(A, true, NVME_FEAT_RESV_MASK, 0xffffffff, 1u << 2, NULL), 0);
+	ck_assert_uint_eq(feat(A, false, NVME_FEAT_RESV_MASK, 1, 0, &v), 0);
+	ck_assert_uint_eq(v, 1u << 2);
+	ck_assert_uint_eq(feat(A, true, NVME_FEAT_RESV_MASK, 1, 1, NULL),
+			  NVME_SC_INVALID_FIELD | DNR);
+	ck_assert_uint_eq(reg(A, NVME_RESV_REGISTER, 0, KEY_A), 0);
+	ck_assert_uint_eq(reg(B, NVME_RESV_REGISTER, 0, KEY_B), 0);
+	ck_assert_uint_eq(acq(B, NVME_RESV_ACQUIRE, 4, KEY_B, 0), 0);
+	ck_assert_uint_eq(rel(B, NVME_RESV_RELEASE, 4, KEY_B), 0);
+	assert_log(A, false, 0, 0, 0);
+	/* Reservation Persistence (83h): no state directory, no PTPL */
+	ck_assert_uint_eq(feat(A, false, NVME_FEAT_RESV_PERSIST, 1, 0, &v), 0);
+	ck_assert_uint_eq(v, 0);
+	ck_assert_uint_eq(feat(A, true, NVME_FEAT_RESV_PERSIST, 1, 1, NULL),
+			  NVME_SC_INVALID_FIELD | DNR);
+	ck_assert_uint_eq(feat(A, false, NVME_FEAT_RESV_PERSIST, 2, 0, &v),
+			  NVME_SC_INVALID_FIELD | DNR);
+	h_req_free(rb);
+}
+END_TEST
+
 static void restart(const char *dir)
 {
 	h_teardown();
@@ -402,6 +494,13 @@ START_TEST(test_resv_ptpl)
 	fclose(f);
 	restart(dir);
 	ck_assert_uint_eq(rd(C), 0);
+	/* Set Features 83h turns PTPL on and off too */
+	ck_assert_uint_eq(feat(A, true, NVME_FEAT_RESV_PERSIST, 1, 1, NULL), 0);
+	ck_assert_int_eq(access(path, F_OK), 0);
+	ck_assert_uint_eq(feat(A, false, NVME_FEAT_RESV_PERSIST, 1, 0, (uint32_t *)(void *)buf), 0);
+	ck_assert_uint_eq(buf[0], 1);
+	ck_assert_uint_eq(feat(A, true, NVME_FEAT_RESV_PERSIST, 1, 0, NULL), 0);
+	ck_assert_int_eq(access(path, F_OK), -1);
 	/* PTPL off removes the file; deleting the namespace too */
 	ck_assert_uint_eq(reg(A, NVME_RESV_REGISTER | 3u << 30, 0, KEY_A), 0);
 	ck_assert_int_eq(access(path, F_OK), 0);
@@ -431,6 +530,7 @@ Suite *core_resv_suite(void)
 	tcase_add_test(tc, test_resv_identify);
 	tcase_add_test(tc, test_resv_off);
 	tcase_add_test(tc, test_resv_ptpl);
+	tcase_add_test(tc, test_resv_notify);
 	suite_add_tcase(s, tc);
 	return s;
 }

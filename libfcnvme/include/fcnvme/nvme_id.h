@@ -314,6 +314,8 @@ enum nvme_feat {
 	NVME_FEAT_ASYNC_EVENT = 0x0b,
 	NVME_FEAT_KATO = 0x0f,
 	NVME_FEAT_HOST_ID = 0x81,
+	NVME_FEAT_RESV_MASK = 0x82,
+	NVME_FEAT_RESV_PERSIST = 0x83,
 	NVME_FEAT_WRITE_PROTECT = 0x84,
 };
 /* Get Features select (cdw10 bits 10:8) */
@@ -329,6 +331,7 @@ enum nvme_feat {
 #define NVME_AER_TYPE_ERROR	     0
 #define NVME_AER_TYPE_SMART	     1
 #define NVME_AER_TYPE_NOTICE	     2
+#define NVME_AER_TYPE_IO_SPECIFIC    6 /* info 00h: reservation log page */
 #define NVME_AER_NOTICE_NS_CHANGED   0x00
 #define NVME_AER_NOTICE_FW_ACT	     0x01
 #define NVME_AER_NOTICE_ANA	     0x03
@@ -341,6 +344,11 @@ enum nvme_feat {
 #define NVME_AEN_CFG_FW_ACT		(1u << 9)
 #define NVME_AEN_CFG_ANA_CHANGE		(1u << 11)
 #define NVME_AEN_CFG_DISC_CHANGE	(1u << 31)
+/* Reservation Notification log page types (NVMe Base 2.0 Figure 270) and
+ * the Reservation Notification Mask feature's bits (Figure 326) */
+#define NVME_RESV_LOG_REG_PREEMPTED	1
+#define NVME_RESV_LOG_RELEASED		2
+#define NVME_RESV_LOG_PREEMPTED		3
 /* ... and the SMART / Health critical warnings, bits 0-4 */
 #define NVME_SMART_CRIT_SPARE		(1u << 0)
 #define NVME_SMART_CRIT_TEMPERATURE	(1u << 1)
