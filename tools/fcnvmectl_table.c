@@ -273,6 +273,15 @@ const struct ctlverb ctl_verbs[] = {
 	  "Host masking: stop showing the namespace to this host (with no host left, every "
 	  "allowed host sees it)." },
 	{ "namespace",
+	  "resv-clear",
+	  C(NS_RESV_CLEAR),
+	  { NQN, NSID },
+	  NULL,
+	  NULL,
+	  "Reservations: drop the namespace's reservation and every registration, as a host's "
+	  "Reservation Release with Clear would (the registrants are told: Reservation "
+	  "Preempted); persisted when PTPL is on." },
+	{ "namespace",
 	  "set-ana-group",
 	  C(NS_SET_ANA_GROUP),
 	  { NQN, NSID, { "GROUP", A(ANA_GRPID), ARG_U32, false, "ANA group ID." } },

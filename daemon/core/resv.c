@@ -369,6 +369,37 @@ uint16_t resv_parse(struct nvmet_fc_req *req, struct ns *ns)
 	return NVME_SC_SUCCESS;
 }
 
+/* [ctl] Clear from the control socket: every registrant is told
+ * Reservation Preempted. */
+int tgt_ns_resv_clear(struct tgt *t, const char *nqn, uint32_t nsid, char *err, size_t errlen)
+{
+	static const uint8_t nobody[16];
+	struct ns *ns = ns_lookup(t, nqn, nsid, err, errlen);
+	struct ns_resv *r;
+	struct resv_before b;
+	int rc;
+
+	if (!ns)
+		return -ENOENT;
+	r = ns->resv;
+	if (!r) {
+		tgt_err(err, errlen, "namespace %u has no reservations", nsid);
+		return -EOPNOTSUPP;
+	}
+	memcpy(b.reg, r->reg, r->nr_reg * sizeof(r->reg[0]));
+	b.nr_reg = r->nr_reg;
+	b.holder = r->holder;
+	b.rtype = r->rtype;
+	r->nr_reg = 0;
+	r->holder = -1;
+	r->rtype = 0;
+	r->gen++;
+	resv_publish(r);
+	resv_notify(ns, &b, nobody, true);
+	rc = r->ptpl ? resv_ptpl_save(ns, err, errlen) : 0;
+	return rc;
+}
+
 /* [ctl] Reservations for a namespace being added (ns->params.resv): empty,
  * or what resv_ptpl.c kept. A state file that cannot be read leaves them
  * empty and says why in err (returns 0: the namespace still comes up). */

@@ -234,6 +234,10 @@ int tgt_ns_add_host(struct tgt *t, const char *nqn, uint32_t nsid, const char *h
 		    size_t errlen);
 int tgt_ns_del_host(struct tgt *t, const char *nqn, uint32_t nsid, const char *hostnqn, char *err,
 		    size_t errlen);
+/* The operator's Reservation Release with Clear: no reservation and no
+ * registrant any more (generation + 1, registrants notified, persisted with
+ * PTPL). -ENOENT unknown namespace, -EOPNOTSUPP reservations off. */
+int tgt_ns_resv_clear(struct tgt *t, const char *nqn, uint32_t nsid, char *err, size_t errlen);
 /* O_DIRECT on or off for a file namespace's later I/O. */
 int tgt_ns_set_direct(struct tgt *t, const char *nqn, uint32_t nsid, bool direct, char *err,
 		      size_t errlen);

@@ -205,6 +205,13 @@ int ctl_ns_host_del(struct ctl_req *req)
 			       sizeof(req->err));
 }
 
+/* namespace resv-clear NQN NSID: runtime state, not configuration */
+int ctl_ns_resv_clear(struct ctl_req *req)
+{
+	return tgt_ns_resv_clear(req->d->tgt, req_nqn(req), req_nsid(req), req->err,
+				 sizeof(req->err));
+}
+
 /* namespace set-ana-group NQN NSID GROUP */
 int ctl_ns_set_ana_group(struct ctl_req *req)
 {

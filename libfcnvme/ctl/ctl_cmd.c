@@ -53,6 +53,8 @@ const struct fcnvme_cmd_desc fcnvme_cmds[FCNVME_CMD_MAX + 1] = {
 	[FCNVME_CMD_NS_DISABLE] = { "namespace-disable", W, A(NQN) | A(NSID), A(NQN) | A(NSID) },
 	[FCNVME_CMD_NS_HOST_ADD] = { "namespace-add-host", W, A(NQN) | A(NSID) | A(HOST_NQN),
 				     A(NQN) | A(NSID) | A(HOST_NQN) },
+	[FCNVME_CMD_NS_RESV_CLEAR] = { "namespace-resv-clear", W, A(NQN) | A(NSID),
+				       A(NQN) | A(NSID) },
 	[FCNVME_CMD_NS_HOST_DEL] = { "namespace-del-host", W, A(NQN) | A(NSID) | A(HOST_NQN),
 				     A(NQN) | A(NSID) | A(HOST_NQN) },
 	[FCNVME_CMD_NS_SET_ANA_GROUP] = { "namespace-set-ana-group", W,

@@ -129,6 +129,13 @@ registrants     000000000000400080000000000000b2:0xbbbb,000000000000400080000000
 OUT
 grep -E '^(reservations|resv-|ptpl|registrants)' "$tmp/show.out" >"$tmp/show.got"
 if diff -u "$tmp/show.want" "$tmp/show.got"; then ok; else bad "fcnvmectl namespace show"; fi
+# The operator clears: no registrant, A writes again.
+check "namespace resv-clear" ctl namespace resv-clear "$DEMO_NQN" 1
+fc resv-report $HA -n 1 -o json >"$tmp/cleared.json"
+check "report after resv-clear: generation 5, no registrant" python3 -c \
+	'import json,sys; o=json.load(open(sys.argv[1])); sys.exit(0 if (o["gen"], o["rtype"], o["regctl"], o["regctlext"]) == (5, 0, 0, []) else 1)' \
+	"$tmp/cleared.json"
+check "A writes after resv-clear" wr wa5 "$HA"
 
 # An unreadable state file: the namespace comes up without reservations,
 # and the log says why.

@@ -9,6 +9,7 @@
  * ONCS, and PTPL through a restart, including a corrupt state file.
  */
 #include <endian.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -437,6 +438,37 @@ START_TEST(test_resv_notify)
 }
 END_TEST
 
+/* The operator's clear (fcnvmectl namespace resv-clear). */
+START_TEST(test_resv_clear_ctl)
+{
+	struct tgt_ns_params np = { .nsid = 2, .backend = TGT_BACKEND_RAM, .size = 1 << 20 };
+	uint8_t buf[128];
+	struct h_req *ra, *rb;
+	char err[128];
+
+	ck_assert_uint_eq(reg(A, NVME_RESV_REGISTER, 0, KEY_A), 0);
+	ck_assert_uint_eq(reg(B, NVME_RESV_REGISTER, 0, KEY_B), 0);
+	ck_assert_uint_eq(acq(A, NVME_RESV_ACQUIRE, 2, KEY_A, 0), 0);
+	ck_assert_uint_eq(rd(B), CONFLICT);
+	ra = h_aer(A);
+	rb = h_aer(B);
+	ck_assert_int_eq(tgt_ns_resv_clear(H->t, H_SUBNQN, 1, err, sizeof(err)), 0);
+	ck_assert_uint_eq(rd(B), 0);
+	ck_assert_uint_eq(h_status(ra), 0); /* both told: Reservation Preempted */
+	ck_assert_uint_eq(h_status(rb), 0);
+	assert_log(B, false, 1, NVME_RESV_LOG_PREEMPTED, 0);
+	ck_assert_uint_eq(report(C, true, buf, 128), 0);
+	ck_assert_uint_eq(buf[0], 3);
+	ck_assert_uint_eq(buf[5], 0);
+	ck_assert_int_eq(tgt_ns_resv_clear(H->t, H_SUBNQN, 9, err, sizeof(err)), -ENOENT);
+	ck_assert_int_eq(tgt_ns_add(H->t, H_SUBNQN, &np, err, sizeof(err)), 0);
+	ck_assert_int_eq(tgt_ns_resv_clear(H->t, H_SUBNQN, 2, err, sizeof(err)), -EOPNOTSUPP);
+	ck_assert_str_eq(err, "namespace 2 has no reservations");
+	h_req_free(ra);
+	h_req_free(rb);
+}
+END_TEST
+
 static void restart(const char *dir)
 {
 	h_teardown();
@@ -531,6 +563,7 @@ Suite *core_resv_suite(void)
 	tcase_add_test(tc, test_resv_off);
 	tcase_add_test(tc, test_resv_ptpl);
 	tcase_add_test(tc, test_resv_notify);
+	tcase_add_test(tc, test_resv_clear_ctl);
 	suite_add_tcase(s, tc);
 	return s;
 }

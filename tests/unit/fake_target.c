@@ -383,6 +383,23 @@ static void ns_host_insert(struct fake_ns *n, const char *host)
 	n->nr_hosts++;
 }
 
+int tgt_ns_resv_clear(struct tgt *t, const char *nqn, uint32_t nsid, char *err, size_t errlen)
+{
+	int rc = call(err, errlen, "ns_resv_clear %s %u", nqn, nsid);
+	struct fake_ns *n = ns_find(nqn, nsid);
+
+	(void)t;
+	if (rc == 0 && n == NULL) {
+		snprintf(err, errlen, "%s has no namespace %u", nqn, nsid);
+		return -ENOENT;
+	}
+	if (rc == 0 && !n->resv) {
+		snprintf(err, errlen, "namespace %u has no reservations", nsid);
+		return -EOPNOTSUPP;
+	}
+	return rc;
+}
+
 int tgt_ns_add_host(struct tgt *t, const char *nqn, uint32_t nsid, const char *hostnqn, char *err,
 		    size_t errlen)
 {

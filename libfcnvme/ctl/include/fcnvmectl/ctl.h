@@ -86,6 +86,7 @@ enum fcnvme_cmd {
 	FCNVME_CMD_HOST_SHOW,	/* one host port on every target port */
 	FCNVME_CMD_NS_HOST_ADD, /* host masking: show a namespace to a host */
 	FCNVME_CMD_NS_HOST_DEL,
+	FCNVME_CMD_NS_RESV_CLEAR, /* drop a namespace's reservation and registrants */
 	__FCNVME_CMD_MAX
 };
 #define FCNVME_CMD_MAX (__FCNVME_CMD_MAX - 1)
