@@ -140,6 +140,8 @@ check "A writes after resv-clear" wr wa5 "$HA"
 # An unreadable state file: the namespace comes up without reservations,
 # and the log says why.
 daemon_stop
+check "a clean stop keeps the state file (cleared: gen 5, nothing else)" \
+	[ "$(cat "$tmp/state/$DEMO_NQN/ns1.resv")" = "gen 5" ]
 echo "reg zz" >>"$tmp/state/$DEMO_NQN/ns1.resv"
 daemon_start "$tmp/nvmetfcd.conf" || exit 1
 check "a corrupt state file is logged" grep -q "ns1.resv is corrupt" "$DLOG"
