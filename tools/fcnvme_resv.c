@@ -75,7 +75,9 @@ const struct cli_opt fcnvme_resv_release_opts[] = {
 
 const struct cli_opt fcnvme_resv_report_opts[] = {
 	OPT_NSID,
-	{ "--numd", "-d", "DWORDS", "Dwords to transfer (default 1024: 4 KiB).", NULL, 0, 'd' },
+	{ "--numd", "-d", "DWORDS",
+	  "Dwords to transfer, 1-4096 (default 1024: 4 KiB, the header and 63 registrants).", NULL,
+	  0, 'd' },
 	{ "--eds", "-e", NULL, "Extended data structure (always used: 128-bit host ids).", NULL, 0,
 	  'e' },
 	FCNVME_OPT_OUTPUT("-o", 'o'),
@@ -127,7 +129,7 @@ static int resv_opt(void *arg, int key, const char *val)
 		break;
 	case 'd':
 		dst = &a->numd;
-		max = 1024;
+		max = 4096; /* 16 KiB: the header and 255 registrants */
 		break;
 	default:
 		return 0;

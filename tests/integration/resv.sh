@@ -42,7 +42,8 @@ daemon_start "$tmp/nvmetfcd.conf" || exit 1
 HA="--fabric $FABRIC -w nn-0x20000090fb000001:pn-0x10000090fb000001 -q $HOSTA -I $IDA --nqn $DEMO_NQN"
 HB="--fabric $FABRIC -w nn-0x20000090fb000002:pn-0x10000090fb000002 -q $HOSTB -I $IDB --nqn $DEMO_NQN"
 fc() { "$B/tools/fcnvme" "$@"; }
-head -c 512 /dev/urandom >"$tmp/blk"
+# a fixed pattern: nothing random in this test
+yes "resv block pattern" | head -c 512 >"$tmp/blk"
 # wr NAME HOSTOPTS / rd NAME HOSTOPTS: block 0 of namespace 1, errors in
 # $tmp/NAME.err
 wr() { fc write $2 -n 1 -c 0 -d "$tmp/blk" 2>"$tmp/$1.err"; }
