@@ -248,6 +248,14 @@ struct resv_before {
 	uint8_t rtype;
 };
 
+static void resv_before_take(struct resv_before *b, const struct ns_resv *r)
+{
+	memcpy(b->reg, r->reg, r->nr_reg * sizeof(r->reg[0]));
+	b->nr_reg = r->nr_reg;
+	b->holder = r->holder;
+	b->rtype = r->rtype;
+}
+
 /* Notify every registrant of before but the issuer me (§8.19.5): a
  * registration removed (only a preempt removes another host's) is
  * Registration Preempted; a Clear, or a reservation that another host took
@@ -288,11 +296,9 @@ static uint16_t resv_exec(struct ns *ns, struct ctrl *c, struct nvmet_fc_req *re
 	struct resv_before b;
 	uint16_t status;
 
-	memcpy(b.reg, r->reg, r->nr_reg * sizeof(r->reg[0]));
-	b.nr_reg = r->nr_reg;
-	b.holder = r->holder;
-	b.rtype = r->rtype;
-
+	if (req->cmd->common.opcode == nvme_cmd_resv_report)
+		return resv_report(ns, req);
+	resv_before_take(&b, r);
 	switch (req->cmd->common.opcode) {
 	case nvme_cmd_resv_register:
 		status = resv_register(ns, c, cdw10, req->data);
@@ -300,11 +306,9 @@ static uint16_t resv_exec(struct ns *ns, struct ctrl *c, struct nvmet_fc_req *re
 	case nvme_cmd_resv_acquire:
 		status = resv_acquire(ns, c, cdw10, req->data);
 		break;
-	case nvme_cmd_resv_release:
+	default:
 		status = resv_release(ns, c, cdw10, req->data);
 		break;
-	default:
-		return resv_report(ns, req);
 	}
 	if (status)
 		return status;
@@ -386,10 +390,7 @@ int tgt_ns_resv_clear(struct tgt *t, const char *nqn, uint32_t nsid, char *err, 
 		tgt_err(err, errlen, "namespace %u has no reservations", nsid);
 		return -EOPNOTSUPP;
 	}
-	memcpy(b.reg, r->reg, r->nr_reg * sizeof(r->reg[0]));
-	b.nr_reg = r->nr_reg;
-	b.holder = r->holder;
-	b.rtype = r->rtype;
+	resv_before_take(&b, r);
 	r->nr_reg = 0;
 	r->holder = -1;
 	r->rtype = 0;
