@@ -60,6 +60,24 @@ static const struct fcnvme_cmd fcnvme_cmds[] = {
 	  "nsNSID until SIGINT, SIGTERM or fusermount3 -u; the export survives target restarts "
 	  "while the controller reconnects (--ctrl-loss-tmo defaults to -1 here: forever).",
 	  fcnvme_mount_opts },
+	{ "resv-register", fcnvme_cmd_resv_register, NULL,
+	  "Reservation Register. Registers, unregisters or replaces this host's reservation key on "
+	  "a namespace (registrants are hosts: every controller of a host identifier is one), "
+	  "optionally changing Persist Through Power Loss, as nvme resv-register does.",
+	  fcnvme_resv_register_opts },
+	{ "resv-acquire", fcnvme_cmd_resv_acquire, NULL,
+	  "Reservation Acquire. Acquires a reservation of a type, or preempts (and aborts) the "
+	  "registrants holding a key, as nvme resv-acquire does.",
+	  fcnvme_resv_acquire_opts },
+	{ "resv-release", fcnvme_cmd_resv_release, NULL,
+	  "Reservation Release. Releases the reservation this host holds, or clears every "
+	  "registration and the reservation, as nvme resv-release does.",
+	  fcnvme_resv_release_opts },
+	{ "resv-report", fcnvme_cmd_resv_report, NULL,
+	  "Reservation Report. Prints the generation, the reservation type, Persist Through Power "
+	  "Loss and every registrant (key, host identifier, whether it holds) of a namespace, as "
+	  "nvme resv-report prints it.",
+	  fcnvme_resv_report_opts },
 };
 #define FCNVME_NCMDS   (sizeof(fcnvme_cmds) / sizeof(fcnvme_cmds[0]))
 #define FCNVME_MAXOPTS 48

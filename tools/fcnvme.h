@@ -208,7 +208,8 @@ int fcnvme_rw_main(int argc, char **argv, bool write);
 /* The commands and their own option tables. */
 extern const struct cli_opt fcnvme_discover_opts[], fcnvme_list_opts[], fcnvme_id_ctrl_opts[],
 	fcnvme_id_ns_opts[], fcnvme_read_opts[], fcnvme_write_opts[], fcnvme_perf_opts[],
-	fcnvme_mount_opts[], fcnvme_compare_write_opts[];
+	fcnvme_mount_opts[], fcnvme_compare_write_opts[], fcnvme_resv_register_opts[],
+	fcnvme_resv_acquire_opts[], fcnvme_resv_release_opts[], fcnvme_resv_report_opts[];
 int fcnvme_cmd_discover(int argc, char **argv);
 int fcnvme_cmd_list(int argc, char **argv);
 int fcnvme_cmd_id_ctrl(int argc, char **argv);
@@ -218,5 +219,9 @@ int fcnvme_cmd_write(int argc, char **argv);
 int fcnvme_cmd_compare_write(int argc, char **argv);
 int fcnvme_cmd_perf(int argc, char **argv);
 int fcnvme_cmd_mount(int argc, char **argv);
+int fcnvme_cmd_resv_register(int argc, char **argv);
+int fcnvme_cmd_resv_acquire(int argc, char **argv);
+int fcnvme_cmd_resv_release(int argc, char **argv);
+int fcnvme_cmd_resv_report(int argc, char **argv);
 
 #endif /* FCNVME_TOOL_H */

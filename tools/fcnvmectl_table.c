@@ -43,6 +43,9 @@ static const struct ctlarg ns_opts[] = {
 	{ "read-only", A(READ_ONLY), ARG_BOOL, false, "Refuse writes to the namespace." },
 	{ "enabled", A(ENABLED), ARG_BOOL, false,
 	  "Whether hosts see the namespace (default yes)." },
+	{ "reservations", A(RESERVATIONS), ARG_BOOL, false,
+	  "NVMe reservations on the namespace (default no); namespace show lists the holder and "
+	  "the registrants." },
 	{ "uuid", A(UUID), ARG_UUID, false, "Namespace UUID (default: generated)." },
 	{ "nguid", A(NGUID), ARG_HEX, false, "Namespace NGUID, 32 hex digits." },
 	{ "eui64", A(EUI64), ARG_HEX, false, "Namespace EUI-64, 16 hex digits." },
@@ -286,6 +289,15 @@ const struct ctlverb ctl_verbs[] = {
 	  NULL,
 	  "Host masking: stop showing the namespace to this host (with no host left, every "
 	  "allowed host sees it)." },
+	{ "namespace",
+	  "resv-clear",
+	  C(NS_RESV_CLEAR),
+	  { NQN, NSID },
+	  NULL,
+	  NULL,
+	  "Reservations: drop the namespace's reservation and every registration, as a host's "
+	  "Reservation Release with Clear would (the registrants are told: Reservation "
+	  "Preempted); persisted when PTPL is on." },
 	{ "namespace",
 	  "set-ana-group",
 	  C(NS_SET_ANA_GROUP),
@@ -541,4 +553,11 @@ const enum ctlarg_kind ctl_attr_kind[FCNVME_A_MAX + 1] = {
 	[FCNVME_A_REF_NQN] = ARG_STR,
 	[FCNVME_A_REFERRAL] = ARG_STR,
 	[FCNVME_A_TRADDR] = ARG_STR,
+	[FCNVME_A_RESERVATIONS] = ARG_BOOL,
+	[FCNVME_A_RESV_GEN] = ARG_U32,
+	[FCNVME_A_RESV_TYPE] = ARG_STR,
+	[FCNVME_A_RESV_HOLDER] = ARG_STR,
+	[FCNVME_A_PTPL] = ARG_BOOL,
+	[FCNVME_A_REGISTRANT] = ARG_STR,
+	[FCNVME_A_REGISTRANTS] = ARG_LIST,
 };

@@ -146,6 +146,10 @@ int cluster_ns_add(struct fcd *d, const char *nqn, struct conf_ns *ns, char *err
 		snprintf(err, errlen, "a shared subsystem's namespaces are rbd images");
 		return -EINVAL;
 	}
+	if (ns->resv) { /* the state is per node: it would not follow a failover */
+		snprintf(err, errlen, "a shared subsystem's namespaces have no reservations");
+		return -EOPNOTSUPP;
+	}
 	if (ns->nsid == 0) {
 		for (id = 1; id <= TGT_MAX_NSID && cl_ns_in(&cl->view, nqn, id); id++)
 			;

@@ -77,6 +77,7 @@ struct conf_ns {
 	bool direct;
 	bool create; /* file: create it when missing */
 	bool enabled;
+	bool resv; /* reservations = true (tgt_ns_params.resv) */
 	bool has_uuid, has_nguid, has_eui64;
 	uint8_t uuid[16], nguid[16], eui64[8];
 	struct tgt_rbd_params rbd; /* rbd backend: pool, image, cluster */

@@ -62,7 +62,7 @@ static bool rbd_same(const struct tgt_rbd_params *a, const struct tgt_rbd_params
  * What in t would replace the storage or identity of running namespace c
  * (into buf), or NULL when t can be reached in place: read_only, direct,
  * create, growth, ANA group and enabled change in place; backend, path,
- * lba_size and a given identifier that differs would need a new namespace.
+ * lba_size, reservations and a given identifier that differs would need a new namespace.
  */
 static const char *ns_replacing(const struct conf_ns *c, const struct conf_ns *t, char *buf,
 				size_t len)
@@ -76,6 +76,9 @@ static const char *ns_replacing(const struct conf_ns *c, const struct conf_ns *t
 		snprintf(buf, len, "lba_size (%u to %u)", c->lba_size, t->lba_size);
 	else if (!rbd_same(&c->rbd, &t->rbd))
 		snprintf(buf, len, "the rbd image or its cluster");
+	else if (c->resv != t->resv)
+		snprintf(buf, len, "reservations (%s to %s)", c->resv ? "on" : "off",
+			 t->resv ? "on" : "off");
 	else if (c->has_uuid && t->has_uuid && memcmp(c->uuid, t->uuid, 16) != 0)
 		snprintf(buf, len, "uuid");
 	else if (c->has_nguid && t->has_nguid && memcmp(c->nguid, t->nguid, 16) != 0)

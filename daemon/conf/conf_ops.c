@@ -470,6 +470,7 @@ static void ns_params(const struct conf_ns *ns, struct tgt_ns_params *p)
 	p->readonly = ns->readonly;
 	p->direct = ns->direct;
 	p->create = ns->create;
+	p->resv = ns->resv;
 	p->disabled = !ns->enabled;
 	p->has_uuid = ns->has_uuid;
 	p->has_nguid = ns->has_nguid;

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 /*
  * Set Features and Get Features: Number of Queues, Keep Alive Timer,
- * Asynchronous Event Configuration, Volatile Write Cache, Host Identifier
- * and (Get only) Namespace Write Protection Config; a discovery controller
+ * Asynchronous Event Configuration, Volatile Write Cache, Host Identifier,
+ * the reservation ones (resv_feat.c) and (Get only) Namespace Write
+ * Protection Config; a discovery controller
  * has only the keep-alive and event ones. The features Linux's target
  * answers, as it answers them (drivers/nvme/target/admin-cmd.c,
  * nvmet_execute_get_features / nvmet_execute_set_features, and
@@ -89,6 +90,9 @@ uint16_t cmd_set_features(struct nvmet_fc_req *req, struct ctrl *c)
 	case NVME_FEAT_HOST_ID:
 		/* Fixed by the Connect on fabrics. */
 		return NVME_SC_CMD_SEQ_ERROR | NVME_SC_DNR;
+	case NVME_FEAT_RESV_MASK:
+	case NVME_FEAT_RESV_PERSIST:
+		return resv_feat_set(req, c, fid);
 	default:
 		return NVME_SC_INVALID_FIELD | NVME_SC_DNR;
 	}
@@ -133,6 +137,9 @@ uint16_t cmd_get_features(struct nvmet_fc_req *req, struct ctrl *c)
 		return NVME_SC_SUCCESS;
 	case NVME_FEAT_WRITE_PROTECT:
 		return feat_get_write_protect(req, c);
+	case NVME_FEAT_RESV_MASK:
+	case NVME_FEAT_RESV_PERSIST:
+		return resv_feat_get(req, c, fid);
 	default:
 		return NVME_SC_INVALID_FIELD | NVME_SC_DNR;
 	}

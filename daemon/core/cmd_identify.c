@@ -63,8 +63,8 @@ static void id_ctrl_io(struct ctrl *c, struct nvme_id_ctrl *id)
 	id->cqes = (TGT_IOCQES << 4) | TGT_IOCQES;
 	id->nn = htole32(TGT_MAX_NSID);
 	id->mnan = htole32(TGT_MAX_NSID);
-	id->oncs =
-		htole16(NVME_CTRL_ONCS_COMPARE | NVME_CTRL_ONCS_DSM | NVME_CTRL_ONCS_WRITE_ZEROES);
+	id->oncs = htole16(NVME_CTRL_ONCS_COMPARE | NVME_CTRL_ONCS_DSM |
+			   NVME_CTRL_ONCS_WRITE_ZEROES | NVME_CTRL_ONCS_RESERVATIONS);
 	/* Fused Compare and Write where every namespace's store does it
 	 * atomically (rbd); a namespace that cannot refuses it anyway. */
 	if (subsys_compare_write(c->subsys))
@@ -125,6 +125,10 @@ static uint16_t id_ns(struct nvmet_fc_req *req, struct ctrl *c, uint32_t nsid)
 	id->nlbaf = 0;
 	id->flbas = 0;
 	id->nmic = NVME_NS_NMIC_SHARED;
+	/* every type (bits 1-6), IEKEY as of 1.3, PTPL with a state dir */
+	if (ns->resv)
+		id->rescap =
+			0x7e | NVME_NS_RESCAP_IEK13 | (ns->t->state_dir ? NVME_NS_RESCAP_PTPL : 0);
 	if (ns->be->zeroes_dealloc)
 		id->dlfeat = NVME_NS_DLFEAT_READ_ZEROES | NVME_NS_DLFEAT_WRITE_ZEROES_DEALLOC;
 	id->anagrpid = htole32(ns->params.anagrpid);
@@ -198,6 +202,9 @@ static uint16_t id_cs_indep(struct nvmet_fc_req *req, struct ctrl *c, uint32_t n
 		return NVME_SC_INVALID_NS | NVME_SC_DNR;
 	id->nsfeat = NVME_NS_FEAT_THIN;
 	id->nmic = NVME_NS_NMIC_SHARED;
+	if (ns->resv)
+		id->rescap =
+			0x7e | NVME_NS_RESCAP_IEK13 | (ns->t->state_dir ? NVME_NS_RESCAP_PTPL : 0);
 	id->anagrpid = htole32(ns->params.anagrpid);
 	if (ns->params.readonly)
 		id->nsattr = NVME_NS_ATTR_RO;

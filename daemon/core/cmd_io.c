@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 /*
  * I/O commands: Read, Write, Compare, Flush, Write Zeroes and Dataset
- * Management. Parsing validates everything (controller ready, namespace
- * visible on this queue, ANA state of the path, write protection, MDTS,
+ * Management (reservation commands: resv.c). Parsing validates everything (controller ready, namespace
+ * visible on this queue, ANA state of the path, write protection, reservation
+ * conflicts (resv_io.c), MDTS,
  * transfer length, LBA range) and picks the backend operation; execution
  * submits it to the namespace's backend, which completes at once or later
  * from the thread's poll. Runs on the queue's I/O thread, without locks or
@@ -228,16 +229,24 @@ uint16_t cmd_io_parse(struct nvmet_fc_req *req)
 		return status;
 	switch (cmd->opcode) {
 	case nvme_cmd_read:
-		status = io_parse_rw(req, ns, BE_READ);
-		break;
 	case nvme_cmd_compare:
-		status = io_parse_rw(req, ns, BE_COMPARE);
+		if (ns->resv && resv_io_conflict(&ns->resv->snap, c->hostid, false))
+			return NVME_SC_RESERVATION_CONFLICT;
+		status = io_parse_rw(req, ns, cmd->opcode == nvme_cmd_read ? BE_READ : BE_COMPARE);
+		break;
+	case nvme_cmd_resv_register:
+	case nvme_cmd_resv_report:
+	case nvme_cmd_resv_acquire:
+	case nvme_cmd_resv_release:
+		status = resv_parse(req, ns);
 		break;
 	case nvme_cmd_write:
 	case nvme_cmd_write_zeroes:
 	case nvme_cmd_dsm:
 		if (atomic_load_explicit(&ns->readonly, memory_order_relaxed))
 			return NVME_SC_NS_WRITE_PROTECTED | NVME_SC_DNR;
+		if (ns->resv && resv_io_conflict(&ns->resv->snap, c->hostid, true))
+			return NVME_SC_RESERVATION_CONFLICT;
 		if (cmd->opcode == nvme_cmd_write)
 			status = io_parse_rw(req, ns, BE_WRITE);
 		else if (cmd->opcode == nvme_cmd_write_zeroes)
@@ -245,7 +254,9 @@ uint16_t cmd_io_parse(struct nvmet_fc_req *req)
 		else
 			status = io_parse_dsm(req, ns);
 		break;
-	case nvme_cmd_flush:
+	case nvme_cmd_flush: /* of the write group (§8.19.7) */
+		if (ns->resv && resv_io_conflict(&ns->resv->snap, c->hostid, true))
+			return NVME_SC_RESERVATION_CONFLICT;
 		status = io_parse_flush(req, ns);
 		break;
 	default:

@@ -116,6 +116,10 @@ static size_t log_effects(struct ctrl *c, const struct nvmet_fc_req *req, uint8_
 	l->iocs[nvme_cmd_write] = htole32(NVME_CMD_EFFECTS_CSUPP | NVME_CMD_EFFECTS_LBCC);
 	l->iocs[nvme_cmd_write_zeroes] = htole32(NVME_CMD_EFFECTS_CSUPP | NVME_CMD_EFFECTS_LBCC);
 	l->iocs[nvme_cmd_dsm] = htole32(NVME_CMD_EFFECTS_CSUPP | NVME_CMD_EFFECTS_LBCC);
+	l->iocs[nvme_cmd_resv_register] = htole32(NVME_CMD_EFFECTS_CSUPP);
+	l->iocs[nvme_cmd_resv_report] = htole32(NVME_CMD_EFFECTS_CSUPP);
+	l->iocs[nvme_cmd_resv_acquire] = htole32(NVME_CMD_EFFECTS_CSUPP);
+	l->iocs[nvme_cmd_resv_release] = htole32(NVME_CMD_EFFECTS_CSUPP);
 	return sizeof(*l);
 }
 
@@ -128,6 +132,12 @@ static size_t log_ana(struct ctrl *c, const struct nvmet_fc_req *req, uint8_t *b
 
 static size_t log_supported(struct ctrl *c, const struct nvmet_fc_req *req, uint8_t *buf,
 			    size_t cap);
+
+static size_t log_resv(struct ctrl *c, const struct nvmet_fc_req *req, uint8_t *buf, size_t cap)
+{
+	(void)cap;
+	return resv_notify_log(c, le32toh(req->cmd->common.cdw10) & NVME_GLP_RAE, buf);
+}
 
 static const struct log_page log_table[256] = {
 	[NVME_LOG_SUPPORTED] = { log_supported, 1024, 0 },
@@ -142,6 +152,7 @@ static const struct log_page log_table[256] = {
 				   TGT_MAX_ANAGRP * sizeof(struct nvme_ana_group_desc) +
 				   TGT_MAX_NSID * 4,
 			   NVME_AEN_CFG_ANA_CHANGE },
+	[NVME_LOG_RESV] = { log_resv, 64, TGT_AEN_RESV },
 };
 
 static size_t log_supported(struct ctrl *c, const struct nvmet_fc_req *req, uint8_t *buf,
@@ -204,5 +215,8 @@ uint16_t cmd_get_log_page(struct nvmet_fc_req *req, struct ctrl *c)
 	free(page);
 	if (!rae)
 		c->aen_masked &= ~lp->clear_aen;
+	if (!rae && lid == NVME_LOG_RESV && c->nr_resv_log) /* the next one */
+		ctrl_add_aen(c, TGT_AEN_RESV,
+			     NVME_AER_RESULT(NVME_AER_TYPE_IO_SPECIFIC, 0, NVME_LOG_RESV));
 	return NVME_SC_SUCCESS;
 }

@@ -268,7 +268,9 @@ void ctrl_fail_aers(struct ctrl *c, uint16_t status)
  * for its log page to be read. */
 void ctrl_add_aen(struct ctrl *c, uint32_t cfg_bit, uint32_t result)
 {
-	if (c->deleting || !(c->aen_cfg & cfg_bit) || (c->aen_masked & cfg_bit))
+	bool on = cfg_bit == TGT_AEN_RESV || (c->aen_cfg & cfg_bit);
+
+	if (c->deleting || !on || (c->aen_masked & cfg_bit))
 		return;
 	if (c->nr_aen == TGT_MAX_AEN)
 		return;

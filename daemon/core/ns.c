@@ -32,11 +32,13 @@ static void ns_free(struct ns *ns)
 		ns->be->ops->close(ns->be);
 	free(ns->path_buf);
 	ns_host_free(ns);
+	resv_free(ns);
 	free(ns);
 }
 
 /* ---- messages to I/O queues --------------------------------------------- */
 
+static void ns_event(struct ns *ns, enum tgt_ns_event ev, const char *msg);
 static void ns_msg_ack(void *arg);
 
 static void ns_msg_send_ack(struct ns_msg *m)
@@ -418,7 +420,8 @@ static bool ns_same(const struct ns *ns, const struct tgt_ns_params *p)
 	const struct tgt_ns_params *q = &ns->params;
 	uint32_t lba = p->lba_size ? p->lba_size : 512;
 
-	if (q->backend != p->backend || q->lba_size != lba || q->readonly != p->readonly)
+	if (q->backend != p->backend || q->lba_size != lba || q->readonly != p->readonly ||
+	    q->resv != p->resv)
 		return false;
 	if ((q->path || p->path) && (!q->path || !p->path || strcmp(q->path, p->path)))
 		return false;
@@ -515,6 +518,7 @@ int tgt_ns_add(struct tgt *t, const char *nqn, const struct tgt_ns_params *p, ch
 {
 	struct subsys *s = ns_subsys(t, nqn, err, errlen);
 	struct ns *ns, **pp;
+	char note[512] = "";
 	uint64_t size;
 	int rc, gen;
 
@@ -577,6 +581,13 @@ int tgt_ns_add(struct tgt *t, const char *nqn, const struct tgt_ns_params *p, ch
 		if (rc)
 			goto out_free_ns;
 	}
+	if (p->resv) {
+		rc = resv_init(ns, note, sizeof(note));
+		if (rc) {
+			tgt_err(err, errlen, "out of memory");
+			goto out_free_ns;
+		}
+	}
 	atomic_init(&ns->nblocks, size >> ns->lba_shift);
 	atomic_init(&ns->anagrpid, ns->params.anagrpid);
 	atomic_init(&ns->readonly, ns->params.readonly);
@@ -591,6 +602,8 @@ int tgt_ns_add(struct tgt *t, const char *nqn, const struct tgt_ns_params *p, ch
 		ns_publish(ns);
 		subsys_ns_changed(s, ns);
 	}
+	if (note[0])
+		ns_event(ns, TGT_NS_EV_NOTE, note);
 	return 0;
 
 out_free_ns:
@@ -613,6 +626,8 @@ int tgt_ns_del(struct tgt *t, const char *nqn, uint32_t nsid, char *err, size_t 
 			break;
 	if (!ns)
 		return 0;
+	if (ns->resv && resv_ptpl_forget(ns))
+		tgt_err(err, errlen, "cannot remove the reservations file of namespace %u", nsid);
 	rc = ns_id_forget(t, s->nqn, nsid, err, errlen);
 	if (rc)
 		return rc;
@@ -786,6 +801,15 @@ static int ns_foreach_subsys(struct subsys *s, int (*cb)(const struct tgt_ns_inf
 		info.enabled = ns->enabled;
 		info.hosts = (const char *const *)ns->hosts;
 		info.nr_hosts = ns->nr_hosts;
+		if (ns->resv) {
+			info.resv = true;
+			info.ptpl = ns->resv->ptpl;
+			info.rtype = ns->resv->rtype;
+			info.resv_holder = ns->resv->holder;
+			info.resv_gen = ns->resv->gen;
+			info.regs = ns->resv->reg;
+			info.nr_regs = ns->resv->nr_reg;
+		}
 		memcpy(info.uuid, ns->params.uuid, 16);
 		memcpy(info.nguid, ns->params.nguid, 16);
 		memcpy(info.eui64, ns->params.eui64, 8);

@@ -57,8 +57,10 @@ static void ns_id_escape(const char *nqn, char *out, size_t len)
 	out[o] = '\0';
 }
 
-static int ns_id_path(struct tgt *t, const char *nqn, uint32_t nsid, char *buf, size_t len,
-		      bool mkdirs)
+/* "<state_dir>/<NQN escaped>/ns<NSID><suffix>", creating the directories
+ * when mkdirs (the reservation state uses it too: resv_ptpl.c). */
+int ns_state_path(struct tgt *t, const char *nqn, uint32_t nsid, const char *suffix, char *buf,
+		  size_t len, bool mkdirs)
 {
 	char esc[TGT_NQN_SIZE * 3 + 1];
 	int n;
@@ -74,7 +76,7 @@ static int ns_id_path(struct tgt *t, const char *nqn, uint32_t nsid, char *buf, 
 		if (mkdir(buf, 0700) && errno != EEXIST)
 			return -errno;
 	}
-	n = snprintf(buf, len, "%s/%s/ns%u.id", t->state_dir, nqn, nsid);
+	n = snprintf(buf, len, "%s/%s/ns%u%s", t->state_dir, nqn, nsid, suffix);
 	if (n < 0 || (size_t)n >= len)
 		return -ENAMETOOLONG;
 	return 0;
@@ -201,7 +203,7 @@ int ns_id_load_or_create(struct tgt *t, const char *nqn, struct tgt_ns_params *p
 	int rc = 0;
 
 	if (t->state_dir) {
-		rc = ns_id_path(t, nqn, p->nsid, path, sizeof(path), false);
+		rc = ns_state_path(t, nqn, p->nsid, ".id", path, sizeof(path), false);
 		if (rc) {
 			tgt_err(err, errlen, "state path for %s: %s", nqn, strerror(-rc));
 			return rc;
@@ -238,7 +240,7 @@ int ns_id_forget(struct tgt *t, const char *nqn, uint32_t nsid, char *err, size_
 
 	if (!t->state_dir)
 		return 0;
-	rc = ns_id_path(t, nqn, nsid, path, sizeof(path), false);
+	rc = ns_state_path(t, nqn, nsid, ".id", path, sizeof(path), false);
 	if (rc == 0 && unlink(path) != 0 && errno != ENOENT)
 		rc = -errno;
 	if (rc) {
@@ -261,7 +263,7 @@ int ns_id_save(struct tgt *t, const char *nqn, const struct tgt_ns_params *p, ch
 
 	if (!t->state_dir)
 		return 0;
-	rc = ns_id_path(t, nqn, p->nsid, path, sizeof(path), true);
+	rc = ns_state_path(t, nqn, p->nsid, ".id", path, sizeof(path), true);
 	if (rc) {
 		tgt_err(err, errlen, "cannot create the state directory for %s: %s", nqn,
 			strerror(-rc));

@@ -207,6 +207,11 @@ struct tgt_ns_params {
 	bool direct;   /* file: O_DIRECT */
 	bool create;   /* file: create it (size bytes) when missing */
 	bool disabled; /* created but not visible */
+	/* Reservations (NVMe Base 2.0 §8.19; Linux nvmet's resv_enable):
+	 * RESCAP set, the Reservation commands accepted, conflicts
+	 * enforced; the state persists in the state directory while a host
+	 * asks for PTPL. Only at add. */
+	bool resv;
 	bool has_uuid, has_nguid, has_eui64;
 	uint8_t uuid[16];
 	uint8_t nguid[16];
@@ -250,6 +255,10 @@ int tgt_ns_add_host(struct tgt *t, const char *nqn, uint32_t nsid, const char *h
 		    size_t errlen);
 int tgt_ns_del_host(struct tgt *t, const char *nqn, uint32_t nsid, const char *hostnqn, char *err,
 		    size_t errlen);
+/* The operator's Reservation Release with Clear: no reservation and no
+ * registrant any more (generation + 1, registrants notified, persisted with
+ * PTPL). -ENOENT unknown namespace, -EOPNOTSUPP reservations off. */
+int tgt_ns_resv_clear(struct tgt *t, const char *nqn, uint32_t nsid, char *err, size_t errlen);
 /* O_DIRECT on or off for a file namespace's later I/O. */
 int tgt_ns_set_direct(struct tgt *t, const char *nqn, uint32_t nsid, bool direct, char *err,
 		      size_t errlen);
@@ -327,6 +336,12 @@ struct tgt_subsys_info {
 	struct tgt_io_stats stats; /* its controllers, past and present */
 };
 
+/* One reservation registrant: a host identifier and its key. */
+struct tgt_resv_reg {
+	uint8_t hostid[16];
+	uint64_t key;
+};
+
 struct tgt_ns_info {
 	const char *subnqn;
 	uint32_t nsid;
@@ -340,6 +355,14 @@ struct tgt_ns_info {
 	uint8_t uuid[16], nguid[16], eui64[8];
 	const char *const *hosts; /* host masking, sorted; none: all */
 	unsigned int nr_hosts;
+	/* Reservations (resv: on): generation, type (0: none), holder
+	 * (index in regs, -1: none), PTPL, the registrants. */
+	bool resv, ptpl;
+	uint8_t rtype;
+	int resv_holder;
+	uint32_t resv_gen;
+	const struct tgt_resv_reg *regs;
+	unsigned int nr_regs;
 	uint64_t reads, writes; /* commands executed */
 	uint64_t read_bytes, write_bytes;
 	/* The commands that named it, over every queue (as above; a

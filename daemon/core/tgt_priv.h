@@ -31,8 +31,13 @@
 #define TGT_MQES	       1023 /* max queue entries, 0's based (default) */
 #define TGT_AERL	       4    /* outstanding AERs, 0's based: 5 */
 #define TGT_MAX_AEN	       16   /* queued events per controller */
-#define TGT_ERR_LOG	       16   /* error log entries kept */
-#define TGT_KAS		       10   /* keep-alive granularity, 100 ms units */
+#define TGT_RESV_LOG	       16   /* reservation notifications kept */
+/* In aen_masked only: a reservation notification event was sent and the
+ * log page not read yet. No Asynchronous Event Configuration bit turns it
+ * off; the Reservation Notification Mask feature does (resv_notify.c). */
+#define TGT_AEN_RESV	       (1u << 30)
+#define TGT_ERR_LOG	       16 /* error log entries kept */
+#define TGT_KAS		       10 /* keep-alive granularity, 100 ms units */
 #define TGT_DISC_KATO_MS       120000
 #define TGT_CNTLID_MAX	       0xffef
 #define TGT_MAX_XFER	       (1u << 20) /* default per-command limit; log pages */
@@ -102,6 +107,39 @@ struct sq_stats {
 	struct fcnvme_hist lat; /* latency, ns */
 };
 
+#define TGT_RESV_MAX_REG 64 /* registrants of one namespace */
+
+/* What the I/O path checks (resv_io.c): a seqlock written only by [ctl]
+ * (resv_publish: seq odd while writing), read by [hwq] without locks
+ * (resv_io_conflict retries while seq is odd or changed). Every field is an
+ * atomic loaded and stored relaxed between the seq accesses and fences.
+ * rtype 0: no reservation; holder and reg[] are host identifiers as two
+ * native 64-bit words. */
+struct resv_snap {
+	_Atomic uint32_t seq;
+	_Atomic uint32_t rtype;
+	_Atomic uint32_t nr;
+	_Atomic uint64_t holder[2];
+	_Atomic uint64_t reg[TGT_RESV_MAX_REG][2];
+};
+
+/* Reservations of one namespace (resv.c), allocated at namespace add when
+ * its params.resv is set and freed with it; the pointer never changes while
+ * the namespace is published. [ctl] owns every field but snap, which [hwq]
+ * reads as above. */
+struct ns_resv {
+	/* registrants (struct tgt_resv_reg, tgt.h): hosts, all their
+	 * controllers, keyed by the 128-bit host identifier of their Connect
+	 * data (NVMe Base 2.0 §8.19.1) */
+	struct tgt_resv_reg reg[TGT_RESV_MAX_REG];
+	unsigned int nr_reg;
+	int holder;    /* index in reg[]; -1: no reservation */
+	uint8_t rtype; /* NVME_RESV_* when holder >= 0 */
+	uint32_t gen;  /* PRGEN */
+	bool ptpl;     /* persist through power loss (resv_ptpl.c) */
+	struct resv_snap snap;
+};
+
 /* A namespace. Immutable fields are set before it is first published. */
 struct ns {
 	struct ns *next; /* [ctl] subsys->ns_list, by nsid */
@@ -127,6 +165,7 @@ struct ns {
 						 * free */
 	unsigned int drain_pending; /* [ctl] barrier acks to wait */
 	struct backend *be;	    /* backend instance */
+	struct ns_resv *resv;	    /* NULL: no reservations; immutable */
 	/* Statistics folded in from queue views (ns_stats() adds the live
 	 * ones): [atomic], added to only when a view goes away, by several
 	 * threads (atomic add per counter, lat.n[] included), read with
@@ -281,7 +320,20 @@ struct ctrl {
 	unsigned int nr_changed_ns; /* > 1024: overflow */
 	struct nvme_error_log_entry err_log[TGT_ERR_LOG];
 	uint64_t err_count;
-	uint64_t disc_view;	     /* cmd_discovery_view() when last notified */
+	uint64_t disc_view; /* cmd_discovery_view() when last notified */
+	/* Reservation notifications (resv_notify.c): log pages not read,
+	 * oldest first (on overflow the oldest is dropped: the host sees a
+	 * gap in the counts), the count of the last one, and the
+	 * Reservation Notification Mask (feature 82h; one for every
+	 * namespace of this controller). */
+	struct {
+		uint64_t count;
+		uint32_t nsid;
+		uint8_t type;
+	} resv_log[TGT_RESV_LOG];
+	unsigned int nr_resv_log;
+	uint64_t resv_log_count;
+	uint32_t resv_mask;
 	struct tgt_io_stats st_gone; /* its destroyed I/O queues */
 };
 
@@ -439,6 +491,8 @@ int ns_id_load_or_create(struct tgt *t, const char *nqn, struct tgt_ns_params *p
 int ns_id_save(struct tgt *t, const char *nqn, const struct tgt_ns_params *p, char *err,
 	       size_t errlen);
 int ns_id_forget(struct tgt *t, const char *nqn, uint32_t nsid, char *err, size_t errlen);
+int ns_state_path(struct tgt *t, const char *nqn, uint32_t nsid, const char *suffix, char *buf,
+		  size_t len, bool mkdirs);
 
 /* ctrl.c */
 int ctrl_create(struct subsys *s, struct sq *asq, const char *hostnqn, const uint8_t hostid[16],
@@ -493,6 +547,30 @@ uint64_t cmd_discovery_view(const struct ctrl *c);
 uint8_t ana_state(const struct tgt_port *p, uint32_t grpid);
 void ana_port_init(struct tgt *t, struct tgt_port *p);
 size_t ana_log_build(struct ctrl *c, bool rgo, uint8_t *buf, size_t cap);
+
+/* resv.c: reservation commands, parsed on [hwq], executed on [ctl] */
+uint16_t resv_parse(struct nvmet_fc_req *req, struct ns *ns);
+int resv_init(struct ns *ns, char *err, size_t errlen);
+void resv_free(struct ns *ns);
+/* resv_io.c: the conflict table and the [hwq] check */
+enum resv_role {
+	RESV_OTHER,
+	RESV_REGISTRANT,
+	RESV_HOLDER
+};
+bool resv_conflicts(uint8_t rtype, enum resv_role role, bool write);
+bool resv_io_conflict(struct resv_snap *s, const uint8_t hostid[16], bool write); /* [hwq] */
+void resv_publish(struct ns_resv *r);						  /* [ctl] */
+/* resv_feat.c: Set/Get Features 82h and 83h */
+uint16_t resv_feat_set(struct nvmet_fc_req *req, struct ctrl *c, uint8_t fid);
+uint16_t resv_feat_get(struct nvmet_fc_req *req, struct ctrl *c, uint8_t fid);
+/* resv_notify.c: notifications to the controllers of a host */
+void resv_notify_host(struct ns *ns, const uint8_t hostid[16], uint8_t type);
+size_t resv_notify_log(struct ctrl *c, bool rae, uint8_t *buf);
+/* resv_ptpl.c: the persisted state, "<state_dir>/<NQN>/ns<NSID>.resv" */
+int resv_ptpl_save(struct ns *ns, char *err, size_t errlen);
+int resv_ptpl_load(struct ns *ns, char *err, size_t errlen);
+int resv_ptpl_forget(struct ns *ns);
 
 /* cmd_util.c: data buffer helpers for executors */
 uint16_t cmd_check_len(const struct nvmet_fc_req *req, uint32_t len);

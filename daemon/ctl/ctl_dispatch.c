@@ -52,6 +52,7 @@ const ctl_handler ctl_handlers[FCNVME_CMD_MAX + 1] = {
 	[FCNVME_CMD_NS_SET_ANA_GROUP] = ctl_ns_set_ana_group,
 	[FCNVME_CMD_NS_HOST_ADD] = ctl_ns_host_add,
 	[FCNVME_CMD_NS_HOST_DEL] = ctl_ns_host_del,
+	[FCNVME_CMD_NS_RESV_CLEAR] = ctl_ns_resv_clear,
 	[FCNVME_CMD_ANA_ADD] = ctl_ana_add,
 	[FCNVME_CMD_ANA_SET_STATE] = ctl_ana_set_state,
 	[FCNVME_CMD_ASSOC_LIST] = ctl_assoc_list,

@@ -92,6 +92,7 @@ int ctl_ns_disable(struct ctl_req *req);
 int ctl_ns_set_ana_group(struct ctl_req *req);
 int ctl_ns_host_add(struct ctl_req *req);
 int ctl_ns_host_del(struct ctl_req *req);
+int ctl_ns_resv_clear(struct ctl_req *req);
 int ctl_ana_add(struct ctl_req *req);
 int ctl_ana_set_state(struct ctl_req *req);
 int ctl_assoc_list(struct ctl_req *req);

@@ -5,9 +5,11 @@
  * set-ana-group, and add-host/del-host (host masking).
  */
 #include <errno.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
 
+#include <fcnvme/hex.h>
 #include <fcnvmectl/ctl_msg.h>
 
 #include "cluster/cluster.h"
@@ -95,6 +97,7 @@ int ctl_ns_add(struct ctl_req *req)
 	fcnvme_msg_get_u32(req->msg, FCNVME_A_ANA_GRPID, &ns.anagrpid);
 	ns.readonly = ctl_opt_u8(req, FCNVME_A_READ_ONLY, 0);
 	ns.enabled = ctl_opt_u8(req, FCNVME_A_ENABLED, 1);
+	ns.resv = ctl_opt_u8(req, FCNVME_A_RESERVATIONS, 0);
 	if ((rc = get_bin(req, FCNVME_A_UUID, ns.uuid, 16, &ns.has_uuid)) ||
 	    (rc = get_bin(req, FCNVME_A_NGUID, ns.nguid, 16, &ns.has_nguid)) ||
 	    (rc = get_bin(req, FCNVME_A_EUI64, ns.eui64, 8, &ns.has_eui64)))
@@ -202,6 +205,13 @@ int ctl_ns_host_del(struct ctl_req *req)
 			       sizeof(req->err));
 }
 
+/* namespace resv-clear NQN NSID: runtime state, not configuration */
+int ctl_ns_resv_clear(struct ctl_req *req)
+{
+	return tgt_ns_resv_clear(req->d->tgt, req_nqn(req), req_nsid(req), req->err,
+				 sizeof(req->err));
+}
+
 /* namespace set-ana-group NQN NSID GROUP */
 int ctl_ns_set_ana_group(struct ctl_req *req)
 {
@@ -217,6 +227,48 @@ struct ns_walk {
 	uint32_t nsid; /* only this one, or 0 */
 	int found;
 };
+
+/* The reservation state of a namespace with reservations on: generation,
+ * type, holder (host identifier), PTPL and the registrants as
+ * "HOSTID:0xKEY". */
+static int put_resv(struct nl_msg *m, const struct tgt_ns_info *ni)
+{
+	static const char *const types[] = { "none",
+					     "write-exclusive",
+					     "exclusive-access",
+					     "write-exclusive-registrants-only",
+					     "exclusive-access-registrants-only",
+					     "write-exclusive-all-registrants",
+					     "exclusive-access-all-registrants" };
+	char hex[33], s[64];
+	unsigned int i;
+	void *l;
+	int rc;
+
+	rc = fcnvme_msg_put_u8(m, FCNVME_A_RESERVATIONS, 1);
+	if (!rc)
+		rc = fcnvme_msg_put_u32(m, FCNVME_A_RESV_GEN, ni->resv_gen);
+	if (!rc)
+		rc = fcnvme_msg_put_str(m, FCNVME_A_RESV_TYPE,
+					types[ni->rtype <= 6 ? ni->rtype : 0]);
+	if (!rc && ni->resv_holder >= 0) {
+		fcnvme_hex_format(ni->regs[ni->resv_holder].hostid, 16, hex, sizeof(hex));
+		rc = fcnvme_msg_put_str(m, FCNVME_A_RESV_HOLDER, hex);
+	}
+	if (!rc)
+		rc = fcnvme_msg_put_u8(m, FCNVME_A_PTPL, ni->ptpl);
+	if (rc || !ni->nr_regs)
+		return rc;
+	l = fcnvme_msg_list_start(m, FCNVME_A_REGISTRANTS);
+	if (l == NULL)
+		return -EMSGSIZE;
+	for (i = 0; !rc && i < ni->nr_regs; i++) {
+		fcnvme_hex_format(ni->regs[i].hostid, 16, hex, sizeof(hex));
+		snprintf(s, sizeof(s), "%s:0x%" PRIx64, hex, ni->regs[i].key);
+		rc = fcnvme_msg_list_put_str(m, l, s);
+	}
+	return rc ? rc : fcnvme_msg_list_end(m, l);
+}
 
 static int put_ns(const struct tgt_ns_info *ni, void *arg)
 {
@@ -260,6 +312,8 @@ static int put_ns(const struct tgt_ns_info *ni, void *arg)
 		rc = fcnvme_msg_put_bin(m, FCNVME_A_NGUID, ni->nguid, 16);
 	if (!rc)
 		rc = fcnvme_msg_put_bin(m, FCNVME_A_EUI64, ni->eui64, 8);
+	if (!rc && ni->resv)
+		rc = put_resv(m, ni);
 	if (!rc && ni->nr_hosts > 0) {
 		void *l = fcnvme_msg_list_start(m, FCNVME_A_HOSTS);
 		unsigned int i;

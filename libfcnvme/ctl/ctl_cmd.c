@@ -20,7 +20,7 @@
 /* Namespace settings accepted by "namespace add". */
 #define NS_ADD_ATTRS                                                                      \
 	(A(NQN) | A(NSID) | A(BACKEND) | A(PATH) | A(SIZE) | A(LBA_SIZE) | A(READ_ONLY) | \
-	 A(UUID) | A(NGUID) | A(EUI64) | A(ANA_GRPID) | A(ENABLED))
+	 A(UUID) | A(NGUID) | A(EUI64) | A(ANA_GRPID) | A(ENABLED) | A(RESERVATIONS))
 #define SUBSYS_ATTRS                                                                \
 	(A(NQN) | A(SERIAL) | A(MODEL) | A(FIRMWARE) | A(ALLOW_ANY) | A(IEEE_OUI) | \
 	 A(CNTLID_MIN) | A(CNTLID_MAX))
@@ -53,6 +53,8 @@ const struct fcnvme_cmd_desc fcnvme_cmds[FCNVME_CMD_MAX + 1] = {
 	[FCNVME_CMD_NS_DISABLE] = { "namespace-disable", W, A(NQN) | A(NSID), A(NQN) | A(NSID) },
 	[FCNVME_CMD_NS_HOST_ADD] = { "namespace-add-host", W, A(NQN) | A(NSID) | A(HOST_NQN),
 				     A(NQN) | A(NSID) | A(HOST_NQN) },
+	[FCNVME_CMD_NS_RESV_CLEAR] = { "namespace-resv-clear", W, A(NQN) | A(NSID),
+				       A(NQN) | A(NSID) },
 	[FCNVME_CMD_NS_HOST_DEL] = { "namespace-del-host", W, A(NQN) | A(NSID) | A(HOST_NQN),
 				     A(NQN) | A(NSID) | A(HOST_NQN) },
 	[FCNVME_CMD_NS_SET_ANA_GROUP] = { "namespace-set-ana-group", W,

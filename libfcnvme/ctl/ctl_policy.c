@@ -122,4 +122,11 @@ const struct fcn_ctl_policy fcn_ctl_policy[FCNVME_A_MAX + 1] = {
 	[FCNVME_A_REF_NQN] = STR("refused-by", NQN_STRLEN),
 	[FCNVME_A_REFERRAL] = STR("referral", 32),
 	[FCNVME_A_TRADDR] = STR("traddr", FCNVME_TRADDR_STRLEN),
+	[FCNVME_A_RESERVATIONS] = U8("reservations", 0, 1),
+	[FCNVME_A_RESV_GEN] = U32("resv-generation", 0, UINT32_MAX),
+	[FCNVME_A_RESV_TYPE] = STR("resv-type", 48),
+	[FCNVME_A_RESV_HOLDER] = STR("resv-holder", 33),
+	[FCNVME_A_PTPL] = U8("ptpl", 0, 1),
+	[FCNVME_A_REGISTRANT] = STR("registrant", 64),
+	[FCNVME_A_REGISTRANTS] = LIST("registrants", FCNVME_A_REGISTRANT),
 };

@@ -134,7 +134,8 @@ complete_words() {
 	ok || bad "completion: $(complete_words fcnvme perf --workload '')"
 run help "$FCNVME" --help
 [ $rc -eq 0 ] && grep -q '^  perf ' "$tmp/help.out" && ok || bad "fcnvme --help"
-for c in discover list id-ctrl id-ns read write perf mount; do
+for c in discover list id-ctrl id-ns read write perf mount resv-register resv-acquire resv-release \
+	resv-report; do
 	run "h-$c" "$FCNVME" $c --help
 	[ $rc -eq 0 ] && [ "$(head -1 "$tmp/h-$c.out" | cut -d' ' -f1-3)" = "usage: fcnvme $c" ] &&
 		[ ! -s "$tmp/h-$c.err" ] && ok || bad "$c --help"
@@ -144,7 +145,9 @@ for c in discover list id-ctrl id-ns read write perf mount; do
 	done
 	[ -z "$missing" ] && ok || bad "$c: options missing from fcnvme(1):$missing"
 	grep -q -- "--output-format" "$tmp/h-$c.out" && has_o=1 || has_o=0
-	case $c in read | write | mount) want_o=0 ;; *) want_o=1 ;; esac
+	case $c in read | write | mount | resv-register | resv-acquire | resv-release) want_o=0 ;;
+	*) want_o=1 ;;
+	esac
 	[ $has_o = $want_o ] && ok || bad "$c: --output-format shown: $has_o"
 	run "u-$c" "$FCNVME" $c --no-such-option
 	[ $rc -eq 2 ] && [ "$(tail -1 "$tmp/u-$c.err")" = "Try 'fcnvme $c --help'." ] &&

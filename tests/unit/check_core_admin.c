@@ -76,7 +76,7 @@ START_TEST(test_identify_ctrl_bytes)
 	ck_assert_uint_eq(id[513], 0x44);	     /* cqes */
 	ck_assert_uint_eq(rd16(id, 514), 1024);	     /* maxcmd */
 	ck_assert_uint_eq(rd32(id, 516), 1024);	     /* nn */
-	ck_assert_uint_eq(rd16(id, 520), 0x0d);	     /* oncs */
+	ck_assert_uint_eq(rd16(id, 520), 0x2d);	     /* oncs: + reservations */
 	ck_assert_uint_eq(id[525], 0x05);	     /* vwc */
 	ck_assert_uint_eq(rd32(id, 536), 1);	     /* sgls */
 	ck_assert_str_eq((const char *)id + 768, H_SUBNQN);

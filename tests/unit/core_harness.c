@@ -268,6 +268,9 @@ static struct h_req *h_connect_req(struct h_assoc *a, uint16_t qid, const char *
 	r->cmd.connect.sqsize = htole16(sqsize);
 	r->cmd.connect.kato = htole32(kato);
 	memset(d->hostid, 0xab, 16);
+	/* other hosts: another host identifier (ab..ab<last NQN char>) */
+	if (strcmp(hostnqn, H_HOSTNQN))
+		d->hostid[15] = (uint8_t)hostnqn[strlen(hostnqn) - 1];
 	d->cntlid = htole16(cntlid);
 	strcpy(d->subsysnqn, subnqn);
 	strcpy(d->hostnqn, hostnqn);

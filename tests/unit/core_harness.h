@@ -22,6 +22,7 @@
 #define H_SUBNQN2   "nqn.2024-01.io.example:sub2"
 #define H_HOSTNQN   "nqn.2024-01.io.example:host1"
 #define H_HOSTNQN2  "nqn.2024-01.io.example:host2"
+#define H_HOSTNQN3  "nqn.2024-01.io.example:host3"
 #define H_WWNN	    0x20000090fa000001ull
 #define H_WWPN	    0x10000090fa000001ull
 #define H_WWNN2	    0x20000090fa000002ull
@@ -121,5 +122,6 @@ Suite *io_thread_suite(void);
 Suite *core_stats_suite(void);
 Suite *core_limits_suite(void);
 Suite *core_linux_suite(void);
+Suite *core_resv_suite(void);
 
 #endif /* CORE_HARNESS_H */

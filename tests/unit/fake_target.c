@@ -29,6 +29,7 @@ struct fake_ns {
 	uint32_t lba_size;
 	uint32_t anagrpid;
 	bool readonly;
+	bool resv;     /* reservations on: shown with no registrant */
 	bool has_uuid; /* given: uuid, else a derived one */
 	uint8_t uuid[16];
 	char hosts[FAKE_NS_HOSTS][TGT_NQN_SIZE]; /* host masking, sorted */
@@ -351,6 +352,7 @@ int tgt_ns_add(struct tgt *t, const char *nqn, const struct tgt_ns_params *p, ch
 		n->lba_size = p->lba_size ? p->lba_size : 512;
 		n->anagrpid = p->anagrpid ? p->anagrpid : 1;
 		n->readonly = p->readonly;
+		n->resv = p->resv;
 		n->has_uuid = p->has_uuid;
 		memcpy(n->uuid, p->uuid, 16);
 		n->nr_hosts = 0;
@@ -379,6 +381,23 @@ static void ns_host_insert(struct fake_ns *n, const char *host)
 		memcpy(n->hosts[i], n->hosts[i - 1], sizeof(n->hosts[i]));
 	snprintf(n->hosts[pos], sizeof(n->hosts[pos]), "%s", host);
 	n->nr_hosts++;
+}
+
+int tgt_ns_resv_clear(struct tgt *t, const char *nqn, uint32_t nsid, char *err, size_t errlen)
+{
+	int rc = call(err, errlen, "ns_resv_clear %s %u", nqn, nsid);
+	struct fake_ns *n = ns_find(nqn, nsid);
+
+	(void)t;
+	if (rc == 0 && n == NULL) {
+		snprintf(err, errlen, "%s has no namespace %u", nqn, nsid);
+		return -ENOENT;
+	}
+	if (rc == 0 && !n->resv) {
+		snprintf(err, errlen, "namespace %u has no reservations", nsid);
+		return -EOPNOTSUPP;
+	}
+	return rc;
 }
 
 int tgt_ns_add_host(struct tgt *t, const char *nqn, uint32_t nsid, const char *hostnqn, char *err,
@@ -611,6 +630,8 @@ int tgt_ns_foreach(struct tgt *t, const char *nqn, int (*cb)(const struct tgt_ns
 		ni.anagrpid = model.ns[i].anagrpid;
 		ni.enabled = model.ns[i].enabled;
 		ni.readonly = model.ns[i].readonly;
+		ni.resv = model.ns[i].resv;
+		ni.resv_holder = -1;
 		for (k = 0; k < model.ns[i].nr_hosts; k++)
 			hosts[k] = model.ns[i].hosts[k];
 		ni.hosts = hosts;

@@ -186,9 +186,40 @@ enum nvme_io_opcode {
 	nvme_cmd_compare = 0x05,
 	nvme_cmd_write_zeroes = 0x08,
 	nvme_cmd_dsm = 0x09,
+	/* NVMe Base 2.0 §7.6-7.9 */
+	nvme_cmd_resv_register = 0x0d,
+	nvme_cmd_resv_report = 0x0e,
+	nvme_cmd_resv_acquire = 0x11,
+	nvme_cmd_resv_release = 0x15,
 };
 
 #define nvme_fabrics_command 0x7f
+
+/* Reservation types (NVMe Base 2.0 Figure 431, RTYPE) */
+enum nvme_resv_type {
+	NVME_RESV_WRITE_EXCLUSIVE = 1,
+	NVME_RESV_EXCLUSIVE_ACCESS = 2,
+	NVME_RESV_WRITE_EXCLUSIVE_REG_ONLY = 3,
+	NVME_RESV_EXCLUSIVE_ACCESS_REG_ONLY = 4,
+	NVME_RESV_WRITE_EXCLUSIVE_ALL_REGS = 5,
+	NVME_RESV_EXCLUSIVE_ACCESS_ALL_REGS = 6,
+};
+/* Reservation Register cdw10: RREGA, IEKEY, CPTPL */
+#define NVME_RESV_RREGA_MASK	0x7u
+#define NVME_RESV_REGISTER	0u
+#define NVME_RESV_UNREGISTER	1u
+#define NVME_RESV_REPLACE	2u
+#define NVME_RESV_IEKEY		(1u << 3)
+#define NVME_RESV_CPTPL_SHIFT	30
+/* Reservation Acquire cdw10: RACQA, IEKEY, RTYPE bits 15:8 */
+#define NVME_RESV_ACQUIRE	0u
+#define NVME_RESV_PREEMPT	1u
+#define NVME_RESV_PREEMPT_ABORT 2u
+/* Reservation Release cdw10: RRELA, IEKEY, RTYPE */
+#define NVME_RESV_RELEASE	0u
+#define NVME_RESV_CLEAR		1u
+/* Reservation Report cdw11 bit 0: extended data structure */
+#define NVME_RESV_REPORT_EDS	(1u << 0)
 
 enum nvmf_fabrics_type {
 	nvme_fabrics_type_property_set = 0x00,
@@ -256,6 +287,8 @@ enum {
 	NVME_SC_NS_NOT_READY = 0x082,
 	NVME_SC_LBA_RANGE = 0x080,
 	NVME_SC_CAP_EXCEEDED = 0x081,
+	NVME_SC_RESERVATION_CONFLICT = 0x083,
+	NVME_SC_HOST_ID_INCONSIST = 0x018,
 
 	/* command specific */
 	NVME_SC_INVALID_LOG_PAGE = 0x109,

@@ -181,6 +181,7 @@ struct nvme_id_ctrl {
 #define NVME_CTRL_ONCS_WRITE_UNCORRECTABLE    (1u << 1)
 #define NVME_CTRL_ONCS_DSM		      (1u << 2)
 #define NVME_CTRL_ONCS_WRITE_ZEROES	      (1u << 3)
+#define NVME_CTRL_ONCS_RESERVATIONS	      (1u << 5)
 /* vwc */
 #define NVME_CTRL_VWC_PRESENT		      (1u << 0)
 #define NVME_CTRL_VWC_FLUSH_NSID_ALL	      (3u << 1) /* broadcast supported */
@@ -249,6 +250,10 @@ struct nvme_id_ns {
 #define NVME_NS_FEAT_IO_OPT		    (1u << 4)
 /* nmic */
 #define NVME_NS_NMIC_SHARED		    (1u << 0)
+/* rescap (NVMe Base 2.0 Figure 280 byte 31): PTPL, the six types
+ * (bit 1 + type - 1), IEKEY as in revision 1.3 and later */
+#define NVME_NS_RESCAP_PTPL		    (1u << 0)
+#define NVME_NS_RESCAP_IEK13		    (1u << 7)
 /* nsattr */
 #define NVME_NS_ATTR_RO			    (1u << 0)
 /* dlfeat: deallocated blocks read as zeroes */
@@ -309,6 +314,8 @@ enum nvme_feat {
 	NVME_FEAT_ASYNC_EVENT = 0x0b,
 	NVME_FEAT_KATO = 0x0f,
 	NVME_FEAT_HOST_ID = 0x81,
+	NVME_FEAT_RESV_MASK = 0x82,
+	NVME_FEAT_RESV_PERSIST = 0x83,
 	NVME_FEAT_WRITE_PROTECT = 0x84,
 };
 /* Get Features select (cdw10 bits 10:8) */
@@ -324,6 +331,7 @@ enum nvme_feat {
 #define NVME_AER_TYPE_ERROR	     0
 #define NVME_AER_TYPE_SMART	     1
 #define NVME_AER_TYPE_NOTICE	     2
+#define NVME_AER_TYPE_IO_SPECIFIC    6 /* info 00h: reservation log page */
 #define NVME_AER_NOTICE_NS_CHANGED   0x00
 #define NVME_AER_NOTICE_FW_ACT	     0x01
 #define NVME_AER_NOTICE_ANA	     0x03
@@ -336,6 +344,11 @@ enum nvme_feat {
 #define NVME_AEN_CFG_FW_ACT		(1u << 9)
 #define NVME_AEN_CFG_ANA_CHANGE		(1u << 11)
 #define NVME_AEN_CFG_DISC_CHANGE	(1u << 31)
+/* Reservation Notification log page types (NVMe Base 2.0 Figure 270) and
+ * the Reservation Notification Mask feature's bits (Figure 326) */
+#define NVME_RESV_LOG_REG_PREEMPTED	1
+#define NVME_RESV_LOG_RELEASED		2
+#define NVME_RESV_LOG_PREEMPTED		3
 /* ... and the SMART / Health critical warnings, bits 0-4 */
 #define NVME_SMART_CRIT_SPARE		(1u << 0)
 #define NVME_SMART_CRIT_TEMPERATURE	(1u << 1)

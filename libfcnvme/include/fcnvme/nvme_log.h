@@ -24,6 +24,7 @@ enum nvme_log_lid {
 	NVME_LOG_CMD_EFFECTS = 0x05,
 	NVME_LOG_ANA = 0x0c,
 	NVME_LOG_DISC = 0x70,
+	NVME_LOG_RESV = 0x80, /* Reservation Notification, 64 bytes */
 };
 
 /*

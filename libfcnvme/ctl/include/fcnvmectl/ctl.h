@@ -89,6 +89,7 @@ enum fcnvme_cmd {
 	FCNVME_CMD_REFERRAL_ADD, /* discovery log referrals (subtype 1) */
 	FCNVME_CMD_REFERRAL_DEL,
 	FCNVME_CMD_REFERRAL_LIST,
+	FCNVME_CMD_NS_RESV_CLEAR, /* drop a namespace's reservation and registrants */
 	__FCNVME_CMD_MAX
 };
 #define FCNVME_CMD_MAX (__FCNVME_CMD_MAX - 1)
@@ -175,6 +176,13 @@ enum fcnvme_attr {
 	FCNVME_A_REF_NQN,	/* string: the subsystem NQN it asked for */
 	FCNVME_A_REFERRAL,	/* string: referral name */
 	FCNVME_A_TRADDR,	/* string: FC address "nn-0x<16>:pn-0x<16>" */
+	FCNVME_A_RESERVATIONS,	/* u8: 0 or 1, a namespace's reservations on */
+	FCNVME_A_RESV_GEN,	/* u32: reservation generation (PRGEN) */
+	FCNVME_A_RESV_TYPE,	/* string: "none", "write-exclusive", ... */
+	FCNVME_A_RESV_HOLDER,	/* string: holder's host identifier, 32 hex */
+	FCNVME_A_PTPL,		/* u8: 0 or 1, persist through power loss */
+	FCNVME_A_REGISTRANT,	/* string: "HOSTID:0xKEY" */
+	FCNVME_A_REGISTRANTS,	/* list of FCNVME_A_REGISTRANT */
 	__FCNVME_A_MAX
 };
 #define FCNVME_A_MAX (__FCNVME_A_MAX - 1)

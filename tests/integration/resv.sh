@@ -1,0 +1,164 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
+# Reservations with the real daemon and two fcnvme hosts (other host NQN
+# and host identifier): both register, A acquires Write Exclusive; B's
+# write fails with Reservation Conflict (status 0x83), B's read works;
+# the report shows the holder and both registrants (exact lines); B
+# preempts and aborts A: A's write conflicts now, B's works. With PTPL on,
+# kill -9 the daemon, start it again: the report is the same, and
+# fcnvmectl namespace show lists holder, type, generation and registrants.
+# A corrupt state file is logged and ignored. config save and export keep
+# "reservations = true".
+NAME=resv
+. "$(dirname "$0")/lib.sh"
+
+HOSTA=$HOSTNQN
+HOSTB=nqn.2014-08.org.nvmexpress:uuid:00000000-0000-4000-8000-000000000002
+IDA=00000000-0000-4000-8000-000000000001
+IDB=00000000-0000-4000-8000-0000000000b2
+cat >"$tmp/nvmetfcd.conf" <<CONF
+ports = (
+	{
+		name = "p0";
+		dev = "soft:$FABRIC";
+		wwnn = "0x20000090fa000001";
+		wwpn = "0x10000090fa000001";
+	}
+);
+subsystems = (
+	{
+		nqn = "$DEMO_NQN";
+		hosts = [ "$HOSTA", "$HOSTB" ];
+		ports = [ "p0" ];
+		namespaces = (
+			{ nsid = 1; backend = "ram"; size = "1M"; reservations = true; }
+		);
+	}
+);
+CONF
+fabric_create
+daemon_start "$tmp/nvmetfcd.conf" || exit 1
+
+HA="--fabric $FABRIC -w nn-0x20000090fb000001:pn-0x10000090fb000001 -q $HOSTA -I $IDA --nqn $DEMO_NQN"
+HB="--fabric $FABRIC -w nn-0x20000090fb000002:pn-0x10000090fb000002 -q $HOSTB -I $IDB --nqn $DEMO_NQN"
+fc() { "$B/tools/fcnvme" "$@"; }
+# a fixed pattern: nothing random in this test
+yes "resv block pattern" | head -c 512 >"$tmp/blk"
+# wr NAME HOSTOPTS / rd NAME HOSTOPTS: block 0 of namespace 1, errors in
+# $tmp/NAME.err
+wr() { fc write $2 -n 1 -c 0 -d "$tmp/blk" 2>"$tmp/$1.err"; }
+rd() { fc read $2 -n 1 -c 0 -d "$tmp/$1.bin" 2>"$tmp/$1.err"; }
+CONFLICT="fcnvme write: Write of 1 blocks at LBA 0: Reservation Conflict (0x0083)"
+
+check "id-ns: RESCAP 0xff (every type, IEKEY, PTPL)" bash -c \
+	"'$B/tools/fcnvme' id-ns $HA -n 1 | grep -qx 'rescap    : 0xff'"
+check "A registers" fc resv-register $HA -n 1 -k 0xaaaa
+check "B registers" fc resv-register $HB -n 1 --nrkey=0xbbbb
+check "A acquires Write Exclusive" fc resv-acquire $HA -n 1 -c 0xaaaa -t 1
+out=$(fc resv-acquire $HA -n 1 -c 0xaaaa -t 1)
+check "resv-acquire prints nvme-cli's line" [ "$out" = "NVME Reservation Acquire success" ]
+check "A writes" wr wa "$HA"
+check_not "B cannot write" wr wb "$HB"
+check "B's write: Reservation Conflict, status 0x83 ($(cat "$tmp/wb.err"))" \
+	grep -qxF "$CONFLICT" "$tmp/wb.err"
+check "B reads" rd rb "$HB"
+check "B read what A wrote" cmp -s "$tmp/blk" "$tmp/rb.bin"
+
+fc resv-report $HB -n 1 >"$tmp/rep.out" 2>&1
+cat >"$tmp/rep.want" <<OUT
+
+NVME Reservation status:
+
+gen       : 2
+rtype     : 1
+regctl    : 2
+ptpls     : 0
+
+regctlext[0] :
+  cntlid     : ffff
+  rcsts      : 1
+  rkey       : aaaa
+  hostid     : 00000000000040008000000000000001
+
+regctlext[1] :
+  cntlid     : ffff
+  rcsts      : 0
+  rkey       : bbbb
+  hostid     : 000000000000400080000000000000b2
+
+OUT
+if diff -u "$tmp/rep.want" "$tmp/rep.out"; then ok; else bad "resv-report"; fi
+
+# B preempts and aborts A: A is no registrant any more.
+check "B preempts and aborts A" fc resv-acquire $HB -n 1 -c 0xbbbb -p 0xaaaa -t 1 -a 2
+check_not "A cannot write now" wr wa2 "$HA"
+check "A's write: status 0x83" grep -qxF "$CONFLICT" "$tmp/wa2.err"
+check "B writes now" wr wb2 "$HB"
+check_not "A cannot acquire (not registered)" fc resv-acquire $HA -n 1 -c 0xaaaa -t 1 2>"$tmp/acq.err"
+check "... Reservation Conflict" grep -qxF \
+	"fcnvme resv-acquire: Reservation Acquire: Reservation Conflict (0x0083)" "$tmp/acq.err"
+
+# PTPL: B sets it, A registers again; kill -9 and restart keep it all.
+check "B: PTPL on" fc resv-register $HB -n 1 -r 0 -k 0xbbbb -p 3
+check "A registers again" fc resv-register $HA -n 1 -k 0xa2
+fc resv-report $HA -n 1 -o json >"$tmp/before.json"
+check "report: B holds type 1, 2 registrants, PTPL" python3 - "$tmp/before.json" <<'P'
+import json, sys
+o = json.load(open(sys.argv[1]))
+r = {e["rkey"]: e["rcsts"] for e in o["regctlext"]}
+sys.exit(0 if o["rtype"] == 1 and o["regctl"] == 2 and o["ptpls"] == 1 and
+         r == {"0xbbbb": 1, "0xa2": 0} else 1)
+P
+check "the state file is there" test -s "$tmp/state/$DEMO_NQN/ns1.resv"
+kill -9 "$dpid"
+wait "$dpid" 2>/dev/null
+dpid=
+rm -f "$SOCK"
+daemon_start "$tmp/nvmetfcd.conf" || exit 1
+fc resv-report $HA -n 1 -o json >"$tmp/after.json"
+check "after kill -9 and restart: the same report" cmp -s "$tmp/before.json" "$tmp/after.json"
+check_not "A still cannot write (B holds Write Exclusive)" wr wa3 "$HA"
+check "B writes" wr wb3 "$HB"
+ctl namespace show "$DEMO_NQN" 1 >"$tmp/show.out"
+cat >"$tmp/show.want" <<OUT
+reservations    yes
+resv-generation 4
+resv-type       write-exclusive
+resv-holder     000000000000400080000000000000b2
+ptpl            yes
+registrants     000000000000400080000000000000b2:0xbbbb,00000000000040008000000000000001:0xa2
+OUT
+grep -E '^(reservations|resv-|ptpl|registrants)' "$tmp/show.out" >"$tmp/show.got"
+if diff -u "$tmp/show.want" "$tmp/show.got"; then ok; else bad "fcnvmectl namespace show"; fi
+# The operator clears: no registrant, A writes again.
+check "namespace resv-clear" ctl namespace resv-clear "$DEMO_NQN" 1
+fc resv-report $HA -n 1 -o json >"$tmp/cleared.json"
+check "report after resv-clear: generation 5, no registrant" python3 -c \
+	'import json,sys; o=json.load(open(sys.argv[1])); sys.exit(0 if (o["gen"], o["rtype"], o["regctl"], o["regctlext"]) == (5, 0, 0, []) else 1)' \
+	"$tmp/cleared.json"
+check "A writes after resv-clear" wr wa5 "$HA"
+
+# An unreadable state file: the namespace comes up without reservations,
+# and the log says why.
+daemon_stop
+check "a clean stop keeps the state file (cleared: gen 5, nothing else)" \
+	[ "$(cat "$tmp/state/$DEMO_NQN/ns1.resv")" = "gen 5" ]
+echo "reg zz" >>"$tmp/state/$DEMO_NQN/ns1.resv"
+daemon_start "$tmp/nvmetfcd.conf" || exit 1
+check "a corrupt state file is logged" grep -q "ns1.resv is corrupt" "$DLOG"
+check "... and ignored: A writes" wr wa4 "$HA"
+
+# config save and export keep the setting.
+check "config save" ctl config save "$tmp/saved.conf"
+check "the saved file has reservations = true" grep -q "reservations = true;" "$tmp/saved.conf"
+ctl config export >"$tmp/c.json"
+check "config export has it" python3 -c \
+	'import json,sys; sys.exit(0 if json.load(open(sys.argv[1]))["subsystems"][0]["namespaces"][0]["reservations"] is True else 1)' \
+	"$tmp/c.json"
+ctl config import "$tmp/c.json" >"$tmp/import.out" 2>&1
+check "config import of the export changes nothing ($(cat "$tmp/import.out"))" \
+	[ "$(cat "$tmp/import.out")" = "no changes" ]
+
+daemon_stop
+check "daemon exit 0" [ $? -eq 0 ]
+finish

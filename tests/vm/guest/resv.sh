@@ -1,0 +1,53 @@
+# SPDX-License-Identifier: Apache-2.0
+# Guest of resv.sh: nvme-cli's reservation commands from Linux's nvme-fc
+# host on namespace 2 of subsystem A (reservations = true in
+# tests/vm/target.conf.in).
+. "$(dirname "$0")/lib.sh"
+
+H="-q $GHOSTNQN -I $GHOSTID"
+FC="-t fc -a $T0ADDR -w $G1ADDR"
+
+softhba_load || guest_finish
+check "remote port $T0WWPN registered" wait_for 20 rport_online "$T0WWPN"
+nvme connect $FC $H -n "$NQN_A" >conn.out 2>&1
+check_eq "nvme connect $NQN_A" 0 "$?"
+check "namespaces of A appear" wait_for 10 nvme_ns_of "$NQN_A" 2
+ca=$(nvme_ctrl_of "$NQN_A")
+n2=$(nvme_ns_of "$NQN_A" 2)
+echo "A: controller $ca, namespace 2 is $n2"
+check_eq "id-ctrl: ONCS has reservations (bit 5)" 32 \
+	"$(nvme id-ctrl "/dev/$ca" -o json | json 'j["oncs"] & 32')"
+check_eq "id-ns 2: RESCAP (every type, IEKEY, PTPL)" 255 \
+	"$(nvme id-ns "/dev/$n2" -o json | json 'j["rescap"]')"
+
+nvme resv-register "/dev/$n2" --nrkey=0xabcd --rrega=0 >reg.out 2>&1
+check_eq "nvme resv-register" 0 "$?"
+sed 's/^/  nvme: /' reg.out
+nvme resv-acquire "/dev/$n2" --crkey=0xabcd --rtype=1 --racqa=0 >acq.out 2>&1
+check_eq "nvme resv-acquire (Write Exclusive)" 0 "$?"
+sed 's/^/  nvme: /' acq.out
+nvme resv-report "/dev/$n2" --eds -o json >rep.json 2>rep.err
+check_eq "nvme resv-report --eds" 0 "$?"
+cat rep.json
+check_eq "report: type, registrants" "1 1" "$(json '"%d %d" % (j["rtype"], j["regctl"])' <rep.json)"
+check_eq "report: the holder's key" $((0xabcd)) "$(json 'j["regctlext"][0]["rkey"]' <rep.json)"
+check_eq "report: it holds" 1 "$(json 'j["regctlext"][0]["rcsts"]' <rep.json)"
+nvme resv-report "/dev/$n2" >rep2.out 2>&1
+check "report without --eds fails (128-bit host id)" test $? -ne 0
+sed 's/^/  nvme: /' rep2.out
+yes "resv vm pattern" | head -c 65536 >/tmp/pat # fixed: nothing random
+check "the holder writes" dd if=/tmp/pat of=/dev/$n2 bs=4k oflag=direct status=none
+check "and reads it back" sh -c "dd if=/dev/$n2 bs=4k count=16 iflag=direct status=none | cmp - /tmp/pat"
+nvme resv-release "/dev/$n2" --crkey=0xabcd --rtype=1 --rrela=0 >rel.out 2>&1
+check_eq "nvme resv-release" 0 "$?"
+nvme resv-register "/dev/$n2" --crkey=0xabcd --rrega=1 >unreg.out 2>&1
+check_eq "nvme resv-register --rrega=1 (unregister)" 0 "$?"
+check_eq "report: nobody registered" 0 \
+	"$(nvme resv-report "/dev/$n2" --eds -o json | json 'j["regctl"]')"
+
+nvme disconnect -n "$NQN_A" >dis.out 2>&1
+check_eq "nvme disconnect" 0 "$?"
+check "rmmod softhba" rmmod softhba
+dmesg_save dmesg
+dmesg_clean
+guest_finish
