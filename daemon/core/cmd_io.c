@@ -1,13 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
 /*
  * I/O commands: Read, Write, Compare, Flush, Write Zeroes and Dataset
- * Management (reservation commands: resv.c). Parsing validates everything (controller ready, namespace
- * visible on this queue, ANA state of the path, write protection, reservation
- * conflicts (resv_io.c), MDTS,
- * transfer length, LBA range) and picks the backend operation; execution
- * submits it to the namespace's backend, which completes at once or later
- * from the thread's poll. Runs on the queue's I/O thread, without locks or
- * allocation. [hwq]
+ * Management (reservation commands: resv.c; fused Compare and Write:
+ * cmd_fused.c). Parsing validates everything (controller ready, namespace
+ * visible on this queue, ANA state of the path, write protection,
+ * reservation conflicts (resv_io.c), MDTS, transfer length, LBA range) and
+ * picks the backend operation; execution submits it to the namespace's
+ * backend, which completes at once or later from the thread's poll. Runs
+ * on the queue's I/O thread, without locks or allocation. [hwq]
  */
 #include <endian.h>
 #include <string.h>

@@ -436,6 +436,10 @@ START_TEST(test_resv_notify)
 			  NVME_SC_INVALID_FIELD | DNR);
 	ck_assert_uint_eq(feat(A, false, NVME_FEAT_RESV_PERSIST, 2, 0, &v),
 			  NVME_SC_INVALID_FIELD | DNR);
+	/* B heard nothing: its AER ends with its association, not before */
+	ck_assert_uint_eq(h_status(rb), H_PENDING);
+	h_assoc_teardown(B);
+	ck_assert_uint_ne(h_status(rb), H_PENDING);
 	h_req_free(rb);
 }
 END_TEST
