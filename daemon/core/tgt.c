@@ -122,6 +122,7 @@ void tgt_sq_free(struct sq *sq)
 	for (nsid = 1; sq->ns && nsid <= TGT_MAX_NSID; nsid++)
 		free(atomic_load_explicit(&sq->ns[nsid].lat, memory_order_relaxed));
 	free(sq->ns);
+	cmd_auth_free(sq);
 	free(sq);
 }
 
@@ -310,6 +311,8 @@ static uint16_t tgt_req_init(void *core, struct nvmet_fc_req *req)
 		status = cmd_fabrics_parse(req);
 	else if (!atomic_load_explicit(&sq->ctrl, memory_order_acquire))
 		status = NVME_SC_INVALID_OPCODE | NVME_SC_DNR;
+	else if (atomic_load_explicit(&sq->auth_needed, memory_order_acquire))
+		status = NVME_SC_AUTH_REQUIRED | NVME_SC_DNR;
 	else if (sq->qid == 0)
 		status = cmd_admin_parse(req);
 	else

@@ -17,6 +17,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <fcnvme/auth.h>
 #include <fcnvme/nvme.h>
 #include <fcnvme/err.h>
 #include <fcnvme/nvme_id.h>
@@ -153,6 +154,7 @@ struct subsys {
 	unsigned int nr_hosts;
 	uint64_t *wwpns;
 	unsigned int nr_wwpns;
+	struct subsys_key *keys;	 /* [ctl] DH-HMAC-CHAP keys by host NQN */
 	uint16_t portids[TGT_MAX_PORTS]; /* sorted */
 	unsigned int nr_ports;
 	struct ns *ns_list;
@@ -160,6 +162,14 @@ struct subsys {
 	struct ctrl *ctrls;
 	unsigned int nr_ctrls;
 	struct tgt_io_stats st_gone; /* its freed controllers */
+};
+
+/* A host's DH-HMAC-CHAP keys on a subsystem (subsys_auth.c). [ctl] */
+struct subsys_key {
+	struct subsys_key *next;
+	char hostnqn[TGT_NQN_SIZE];
+	struct fcnvme_auth_key host;
+	struct fcnvme_auth_key ctrl; /* len 0: unidirectional */
 };
 
 /* A message to one I/O queue's thread about a namespace. [ctl] allocates,
@@ -218,6 +228,12 @@ struct sq {
 	bool sqhd_disabled;
 	/* [ctl] writes once (release) at Connect; [hwq] reads (acquire). */
 	_Atomic(struct ctrl *) ctrl;
+	/* DH-HMAC-CHAP: [ctl] sets it before publishing ctrl when the host
+	 * has a key, clears it (release) when the queue authenticates; [hwq]
+	 * refuses every command but AUTH_Send/Receive while it is set
+	 * (acquire; Linux nvmet_check_auth_status). */
+	_Atomic bool auth_needed;
+	struct sq_auth *auth; /* [ctl] the exchange (cmd_auth.c), or NULL */
 	/* [ctl] */
 	struct sq *assoc_next; /* t->sq_list */
 	uint64_t created_ms;   /* sq_create, on t->clock */
@@ -425,6 +441,18 @@ void ctrl_log_error(struct ctrl *c, const struct nvmet_fc_req *req, uint16_t sta
 /* Every controller of s whose host may see ns hears of a change to it. */
 void subsys_ns_changed(struct subsys *s, const struct ns *ns);
 void tgt_ana_changed(struct tgt *t);
+
+/* subsys_auth.c: DH-HMAC-CHAP keys [ctl] */
+const struct subsys_key *subsys_key_find(const struct subsys *s, const char *hostnqn);
+void subsys_keys_free(struct subsys *s);
+/* cmd_auth.c: DH-HMAC-CHAP on a queue [ctl]. At Connect: whether the queue
+ * must authenticate (sets sq->auth_needed; the caller sets AUTHREQ). */
+bool cmd_auth_connect(struct sq *sq, const struct subsys *s, const char *hostnqn);
+uint16_t cmd_auth_exec(struct nvmet_fc_req *req, struct sq *sq, struct ctrl *c);
+uint16_t cmd_auth_parse(struct nvmet_fc_req *req); /* [hwq] */
+/* The Connect response's dword 0 bits for a queue that must authenticate. */
+uint32_t cmd_auth_connect_result(bool authreq);
+void cmd_auth_free(struct sq *sq);
 
 /* cmd_*.c: parse (and for qid 0, execute on [ctl]) */
 uint16_t cmd_fabrics_parse(struct nvmet_fc_req *req);

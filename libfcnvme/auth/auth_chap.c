@@ -81,3 +81,8 @@ int fcnvme_auth_response(unsigned int hash, const uint8_t *tkey, size_t tlen, co
 	m[6] = (struct fcnvme_auth_buf){ b, strlen(b) };
 	return fcnvme_auth_hmac(hash, tkey, tlen, m, 7, out);
 }
+
+bool fcnvme_auth_equal(const uint8_t *a, const uint8_t *b, size_t n)
+{
+	return CRYPTO_memcmp(a, b, n) == 0;
+}

@@ -14,6 +14,7 @@
 #ifndef FCNVME_AUTH_H
 #define FCNVME_AUTH_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -135,6 +136,10 @@ enum fcnvme_auth_role {
 int fcnvme_auth_response(unsigned int hash, const uint8_t *tkey, size_t tlen, const uint8_t *chal,
 			 uint32_t seq, uint16_t tid, enum fcnvme_auth_role role,
 			 const char *hostnqn, const char *subnqn, uint8_t *out);
+
+/* Whether a and b (n bytes) are equal, in time independent of their
+ * contents (libcrypto's CRYPTO_memcmp): for comparing responses. */
+bool fcnvme_auth_equal(const uint8_t *a, const uint8_t *b, size_t n);
 
 /* --- Diffie-Hellman (auth_dh.c) --- */
 /* "null", "ffdhe2048" … "ffdhe8192", or NULL. */
