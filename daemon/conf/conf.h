@@ -142,6 +142,9 @@ struct conf_cluster {
 struct conf {
 	int log_level;			   /* enum fcnvme_log_level */
 	char socket_group[CONF_GROUP_MAX]; /* "" = none */
+	/* The DH-HMAC-CHAP secrets file (conf_keys.h): only its name is
+	 * here, printed and saved; "" = none. */
+	char auth_keys_file[CONF_DEV_MAX];
 	struct conf_port *ports;
 	unsigned int nr_ports;
 	struct conf_ana *ana;

@@ -23,6 +23,7 @@
 #include <fcnvme/err.h>
 
 #include "conf.h"
+#include "conf_keys.h"
 #include "conf_ops.h"
 #include "conf_opts.h"
 #include "conf_plan.h"
@@ -471,6 +472,7 @@ static int diff_apply(struct fcd *d, const struct conf *t, char *err, size_t err
 	if (!conf_plan_dry(d))
 		log_setverbose(t->log_level);
 	memcpy(c->socket_group, t->socket_group, sizeof(c->socket_group));
+	memcpy(c->auth_keys_file, t->auth_keys_file, sizeof(c->auth_keys_file));
 	for (i = c->nr_subsys; i-- > 0;) {
 		if (conf_subsys_find(t, c->subsys[i].nqn) != NULL)
 			continue;
@@ -492,7 +494,9 @@ static int diff_apply(struct fcd *d, const struct conf *t, char *err, size_t err
 /* Apply newconf (see conf.h); on failure roll back to the old state. */
 int conf_apply(struct fcd *d, struct conf *newconf, char *err, size_t errlen)
 {
+	struct conf_keys keys;
 	struct conf *old;
+	bool had_keys;
 	char rb[512];
 	int rc;
 
@@ -504,16 +508,26 @@ int conf_apply(struct fcd *d, struct conf *newconf, char *err, size_t errlen)
 	rc = check_in_place(d->conf, newconf, err, errlen);
 	if (rc)
 		return rc;
+	/* A bad secrets file refuses the whole configuration up front. */
+	rc = conf_keys_load(newconf->auth_keys_file, &keys, err, errlen);
+	if (rc)
+		return rc;
 	/* The copy to roll back to holds the identifiers in use: a namespace
 	 * deleted and then restored must come back as the same namespace (its
 	 * state file went with the delete). */
 	conf_sync_ids(d);
 	old = conf_dup(d->conf);
 	if (old == NULL) {
+		conf_keys_free(&keys);
 		snprintf(err, errlen, "out of memory");
 		return -ENOMEM;
 	}
+	had_keys = d->conf->auth_keys_file[0] != '\0';
 	rc = diff_apply(d, newconf, err, errlen);
+	/* Keys (rotation): what new authentications use from now on. */
+	if (!rc && (had_keys || newconf->auth_keys_file[0]))
+		rc = conf_keys_apply(d, newconf, &keys, err, errlen);
+	conf_keys_free(&keys);
 	if (rc) {
 		struct conf_plan *plan = d->plan;
 

@@ -103,3 +103,11 @@ bool tgt_subsys_has_dhchap(struct tgt *t, const char *nqn, const char *hostnqn)
 
 	return s && subsys_key_find(s, hostnqn);
 }
+
+void tgt_subsys_clear_dhchap(struct tgt *t, const char *nqn)
+{
+	struct subsys *s = subsys_find(t, nqn);
+
+	if (s)
+		subsys_keys_free(s);
+}

@@ -144,6 +144,9 @@ int tgt_subsys_disallow_host(struct tgt *t, const char *nqn, const char *hostnqn
  */
 int tgt_subsys_set_dhchap(struct tgt *t, const char *nqn, const char *hostnqn, const char *key,
 			  const char *ctrl_key, char *err, size_t errlen);
+/* Remove every host's DH-HMAC-CHAP keys from subsystem nqn (before a
+ * reload sets them again; authenticated queues stay). */
+void tgt_subsys_clear_dhchap(struct tgt *t, const char *nqn);
 /* Whether hostnqn has a DH-HMAC-CHAP key on subsystem nqn. */
 bool tgt_subsys_has_dhchap(struct tgt *t, const char *nqn, const char *hostnqn);
 /* Optional WWPN ACL: once any WWPN is allowed, Connects from other host
