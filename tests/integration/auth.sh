@@ -4,10 +4,13 @@
 # nvmetfcd -n refuses a group/world-readable file, a key with a bad CRC
 # (naming file and line, never the key) and accepts keys made by nvme-cli's
 # gen-dhchap-key; config show and save print the file name, never a
-# secret; a host listed in the file is asked to authenticate (Connect
-# AUTHREQ) and fcnvme, which has no --dhchap-secret yet, says so; a host
-# not listed connects and reads; a reload that drops the host's key lets
-# it connect without authentication again.
+# secret. A host listed in the file is asked to authenticate (Connect
+# AUTHREQ): without --dhchap-secret fcnvme says so; with the right key it
+# reads and writes (admin and I/O queues authenticated), two-way too; a
+# wrong key is refused (Failure1) and the daemon logs the refusal with host
+# NQN, WWPN and reason; a wrong controller key is refused by fcnvme. Key
+# rotation by reload: a running perf keeps going, the old key fails, the
+# new one works; a host not listed connects without authentication.
 NAME=auth
 . "$(dirname "$0")/lib.sh"
 
@@ -84,21 +87,72 @@ H1="--fabric $FABRIC -w nn-0x20000090fb000001:pn-0x10000090fb000001 -q $HOSTNQN"
 H2="--fabric $FABRIC -w nn-0x20000090fb000002:pn-0x10000090fb000002 -q $HOST2"
 "$B/tools/fcnvme" id-ctrl $H1 -n "$DEMO_NQN" >"$tmp/h1.out" 2>"$tmp/h1.err"
 check "the host with a key is asked to authenticate ($(cat "$tmp/h1.err"))" grep -qF \
-	"Connect (queue 0): the controller requires authentication (AUTHREQ 0x2)" "$tmp/h1.err"
+	"Connect (queue 0): the controller requires authentication (AUTHREQ 0x2): give a DH-HMAC-CHAP secret" \
+	"$tmp/h1.err"
+fc() { "$B/tools/fcnvme" "$@"; }
+head -c 4096 /dev/urandom >"$tmp/w.bin"
+check "right key: write" fc write $H1 --dhchap-secret "$KEY" --nqn "$DEMO_NQN" -n 1 -c 7 \
+	-d "$tmp/w.bin"
+check "right key: read back" fc read $H1 --dhchap-secret "$KEY" --nqn "$DEMO_NQN" -n 1 -c 7 \
+	-d "$tmp/r.bin"
+check "  the same bytes" cmp "$tmp/w.bin" "$tmp/r.bin"
+check "two-way with the right controller key" quiet fc id-ctrl $H1 --dhchap-secret "$KEY" \
+	--dhchap-ctrl-secret "$CKEY" -n "$DEMO_NQN"
+WRONG="DHHC-1:00:AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh+KfiaR:" # a valid key, not theirs
+fc id-ctrl $H1 --dhchap-secret "$WRONG" -n "$DEMO_NQN" >/dev/null 2>"$tmp/wrong.err"
+rc=$?
+check "wrong key: refused (exit $rc)" [ $rc -eq 1 ]
+check "  with the reason ($(cat "$tmp/wrong.err"))" grep -qF \
+	"Authentication failed (queue 0): the controller refused: authentication failed (Failure1 0x01)" \
+	"$tmp/wrong.err"
+check "  logged by the daemon with host, WWPN and reason" wait_for "$DLOG" \
+	"host $HOSTNQN (wwpn 0x10000090fb000001) on port p0: refused by $DEMO_NQN: DH-HMAC-CHAP failed: host response mismatch (wrong key)" 5
+fc id-ctrl $H1 --dhchap-secret "$KEY" --dhchap-ctrl-secret "$WRONG" -n "$DEMO_NQN" \
+	>/dev/null 2>"$tmp/wrongc.err"
+rc=$?
+check "wrong controller key: refused by the host (exit $rc)" [ $rc -eq 1 ]
+check "  ($(cat "$tmp/wrongc.err"))" grep -qF \
+	"the controller's response does not match the controller key" "$tmp/wrongc.err"
+check "  the daemon logs that the host aborted" wait_for "$DLOG" \
+	"host aborted DH-HMAC-CHAP: authentication failed" 5
+fc id-ctrl $H1 --dhchap-secret nope -n "$DEMO_NQN" >/dev/null 2>"$tmp/nope.err"
+rc=$?
+check "a bad --dhchap-secret is refused up front (exit $rc: $(head -n 1 "$tmp/nope.err"))" \
+	[ $rc -ne 0 ]
+check "  saying why" grep -qF "fcnvme id-ctrl: --dhchap-secret: not a DHHC-1 secret" "$tmp/nope.err"
 check "the host without a key reads" "$B/tools/fcnvme" read $H2 --nqn "$DEMO_NQN" -n 1 -c 0 \
 	-d "$tmp/r2.bin"
 check_not "the daemon log holds no secret" grep -q "DHHC-1" "$DLOG"
 
-# Rotation by reload: a broken keys file is refused and the old keys stay;
-# a file without the host lets it in without authentication.
+# Rotation by reload: a perf running with the old key keeps going; then the
+# old key fails and the new one works.
+fc perf $(host 1) --dhchap-secret "$KEY" -n 1 --nqn "$DEMO_NQN" -q 4 -o 4096 -w randread -t 4 \
+	>"$tmp/perf.out" 2>"$tmp/perf.err" &
+perf=$!
+bg_pids="$bg_pids $perf"
+sleep 1.5
+NEWKEY=$(python3 -c '
+import base64, os, zlib, struct
+k = bytes(range(100, 132))
+print("DHHC-1:00:" + base64.b64encode(k + struct.pack("<I", zlib.crc32(k))).decode() + ":")')
+printf '%s %s\n' "$HOSTNQN" "$NEWKEY" >"$KEYS"
+check "reload with a new key" quiet ctl config reload
+wait "$perf"
+rc=$?
+check "the running perf went on ($(tail -n 2 "$tmp/perf.err"))" [ $rc -eq 0 ]
+check "the old key fails now" bash -c "! '$B/tools/fcnvme' id-ctrl $H1 --dhchap-secret '$KEY' \
+	-n '$DEMO_NQN' >/dev/null 2>&1"
+check "the new key works" quiet fc id-ctrl $H1 --dhchap-secret "$NEWKEY" -n "$DEMO_NQN"
+
+# A broken keys file is refused and the old keys stay; a file without the
+# host lets it in without authentication.
 chmod 644 "$KEYS"
 ctl config reload >"$tmp/reload.out" 2>&1
 rc=$?
 check "reload refuses a readable keys file ($(cat "$tmp/reload.out"))" [ $rc -ne 0 ]
 check "  saying why" grep -qF "mode 0644 lets group or others" "$tmp/reload.out"
 chmod 600 "$KEYS"
-"$B/tools/fcnvme" id-ctrl $H1 -n "$DEMO_NQN" >/dev/null 2>"$tmp/h1b.err"
-check "  the old keys stay" grep -qF "AUTHREQ 0x2" "$tmp/h1b.err"
+check "  the keys stay" quiet fc id-ctrl $H1 --dhchap-secret "$NEWKEY" -n "$DEMO_NQN"
 printf '%s %s\n' "$HOST2" "$KEY" >"$KEYS"
 check "reload with the host's key gone" quiet ctl config reload
 check "the host connects without authentication now" "$B/tools/fcnvme" read $H1 \
