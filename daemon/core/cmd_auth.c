@@ -104,6 +104,7 @@ bool cmd_auth_connect(struct sq *sq, const struct subsys *s, const char *hostnqn
 	bool need = !s->discovery && subsys_key_find(s, hostnqn);
 
 	atomic_store_explicit(&sq->auth_needed, need, memory_order_relaxed);
+	sq->auth_since_ms = clock_now_ms(sq->t->clock);
 	return need;
 }
 
@@ -396,4 +397,18 @@ uint16_t cmd_auth_exec(struct nvmet_fc_req *req, struct sq *sq, struct ctrl *c)
 	if (req->cmd->fabrics.fctype == nvme_fabrics_type_auth_send)
 		return auth_send(req, sq, c);
 	return auth_receive(req, sq, c);
+}
+
+/* [ctl] A host that connects and never completes the exchange keeps a
+ * controller (and its cntlid) that refuses every command: end it after
+ * TGT_AUTH_TIMEOUT_MS, logged like a refusal. */
+void cmd_auth_timer(struct ctrl *c, uint64_t now)
+{
+	struct sq *sq = c->sqs[0];
+
+	if (c->deleting || !sq || !atomic_load_explicit(&sq->auth_needed, memory_order_relaxed) ||
+	    now - sq->auth_since_ms < TGT_AUTH_TIMEOUT_MS)
+		return;
+	auth_log_refusal(sq, c, "DH-HMAC-CHAP not completed within 10 s of the Connect");
+	ctrl_delete(c, "DH-HMAC-CHAP not completed in time");
 }

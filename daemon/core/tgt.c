@@ -378,7 +378,8 @@ again:
 	}
 }
 
-/* Periodic work: keep-alive expiry, associations that never connected,
+/* Periodic work: keep-alive expiry, DH-HMAC-CHAP not completed in time,
+ * associations that never connected,
  * retries of messages that found a full ring. */
 void tgt_timer_tick(struct tgt *t)
 {
@@ -402,6 +403,8 @@ void tgt_timer_tick(struct tgt *t)
 		for (c = s->ctrls; c; c = cn) {
 			cn = c->next;
 			ctrl_timer(c, now);
+			if (!c->deleting)
+				cmd_auth_timer(c, now);
 		}
 	}
 	tgt_expire_unconnected(t, now);

@@ -49,6 +49,9 @@
  * Linux's host sends the Connect right after the Create Association ACC. */
 #define TGT_UNCONNECTED_MAX    4
 #define TGT_CONNECT_TIMEOUT_MS 10000
+/* A controller whose admin queue has not authenticated (DH-HMAC-CHAP) this
+ * long after its Connect is deleted (cmd_auth_timer). */
+#define TGT_AUTH_TIMEOUT_MS    10000
 
 struct tgt;
 struct ctrl;
@@ -233,7 +236,8 @@ struct sq {
 	 * refuses every command but AUTH_Send/Receive while it is set
 	 * (acquire; Linux nvmet_check_auth_status). */
 	_Atomic bool auth_needed;
-	struct sq_auth *auth; /* [ctl] the exchange (cmd_auth.c), or NULL */
+	struct sq_auth *auth;	/* [ctl] the exchange (cmd_auth.c), or NULL */
+	uint64_t auth_since_ms; /* [ctl] Connect that set auth_needed */
 	/* [ctl] */
 	struct sq *assoc_next; /* t->sq_list */
 	uint64_t created_ms;   /* sq_create, on t->clock */
@@ -453,6 +457,8 @@ uint16_t cmd_auth_parse(struct nvmet_fc_req *req); /* [hwq] */
 /* The Connect response's dword 0 bits for a queue that must authenticate. */
 uint32_t cmd_auth_connect_result(bool authreq);
 void cmd_auth_free(struct sq *sq);
+/* [ctl] Delete c when its admin queue has not authenticated in time. */
+void cmd_auth_timer(struct ctrl *c, uint64_t now);
 
 /* cmd_*.c: parse (and for qid 0, execute on [ctl]) */
 uint16_t cmd_fabrics_parse(struct nvmet_fc_req *req);

@@ -382,6 +382,50 @@ START_TEST(test_rotation)
 }
 END_TEST
 
+/* A controller whose admin queue never authenticates is deleted
+ * TGT_AUTH_TIMEOUT_MS after its Connect, logged; an authenticated one
+ * stays. */
+START_TEST(test_stalled_exchange)
+{
+	struct host_auth p = { .key = KEY1 };
+	static uint8_t buf[128];
+	struct h_assoc *a, *b;
+	int len;
+
+	h_std_subsys();
+	set_keys(KEY1, NULL);
+	tgt_set_assoc_event_cb(H->t, record_ev, NULL);
+	nr_refused = 0;
+	default_offer(&p);
+	a = h_assoc_new(&H->tp1);
+	ck_assert_uint_eq(h_connect_admin(a, H_SUBNQN, H_HOSTNQN, 0), 0);
+	ck_assert_int_eq(host_auth(a, 0, &p), 0);
+	b = h_assoc_new(&H->tp1);
+	ck_assert_uint_eq(h_connect_admin(b, H_SUBNQN, H_HOSTNQN, 0), 0);
+	{
+		struct fcnvme_auth_negotiate ng = {
+			.tid = 1, .nhash = 1, .hashes = { 1 }, .ndh = 1, .dhs = { 0 }
+		};
+
+		len = fcnvme_auth_build_negotiate(buf, sizeof(buf), &ng);
+		ck_assert_uint_eq(h_auth(b, 0, true, buf, (uint32_t)len), 0);
+	}
+	H->clock.fake_ms += TGT_AUTH_TIMEOUT_MS - 1;
+	tgt_timer_tick(H->t);
+	ck_assert_int_eq(b->nr_delete, 0);
+	ck_assert_int_eq(nr_refused, 0);
+	H->clock.fake_ms += 1;
+	tgt_timer_tick(H->t);
+	ck_assert_int_eq(b->nr_delete, 1);
+	ck_assert_int_eq(a->nr_delete, 0);
+	ck_assert_int_eq(nr_refused, 1);
+	ck_assert_str_eq(last_reason, "DH-HMAC-CHAP not completed within 10 s of the Connect");
+	tgt_timer_tick(H->t);
+	ck_assert_int_eq(nr_refused, 1);
+	tgt_set_assoc_event_cb(H->t, NULL, NULL);
+}
+END_TEST
+
 /* Bad keys are refused with a reason that never shows the key. */
 START_TEST(test_set_bad_keys)
 {
@@ -482,6 +526,7 @@ Suite *core_auth_suite(void)
 	tcase_add_test(tc, test_bidi_mismatch);
 	tcase_add_test(tc, test_rotation);
 	tcase_add_test(tc, test_set_bad_keys);
+	tcase_add_test(tc, test_stalled_exchange);
 	tcase_add_test(tc, test_malformed);
 	tcase_set_timeout(tc, 120);
 	suite_add_tcase(s, tc);
