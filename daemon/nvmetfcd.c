@@ -57,11 +57,13 @@ static int check_conf(const struct daemon_opts *o)
 			fprintf(stderr, "nvmetfcd: %s\n", line);
 		return 1;
 	}
-	if (conf->auth_keys_file[0]) {
+	{
+		struct conf_auth_policy pol;
 		struct conf_keys keys;
 		char err[512];
 
-		if (conf_keys_load(conf->auth_keys_file, &keys, err, sizeof(err))) {
+		if (conf_auth_policy(conf, &pol, err, sizeof(err)) ||
+		    conf_keys_load(conf->auth_keys_file, &keys, err, sizeof(err))) {
 			fprintf(stderr, "nvmetfcd: %s\n", err);
 			conf_free(conf);
 			return 1;

@@ -145,6 +145,10 @@ struct conf {
 	/* The DH-HMAC-CHAP secrets file (conf_keys.h): only its name is
 	 * here, printed and saved; "" = none. */
 	char auth_keys_file[CONF_DEV_MAX];
+	/* DH-HMAC-CHAP policy, comma-separated names in preference order
+	 * ("" = the defaults); checked by conf_auth_policy(). */
+	char dhchap_hashes[CONF_DEV_MAX];
+	char dhchap_dhgroups[CONF_DEV_MAX];
 	struct conf_port *ports;
 	unsigned int nr_ports;
 	struct conf_ana *ana;

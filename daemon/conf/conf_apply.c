@@ -473,6 +473,8 @@ static int diff_apply(struct fcd *d, const struct conf *t, char *err, size_t err
 		log_setverbose(t->log_level);
 	memcpy(c->socket_group, t->socket_group, sizeof(c->socket_group));
 	memcpy(c->auth_keys_file, t->auth_keys_file, sizeof(c->auth_keys_file));
+	memcpy(c->dhchap_hashes, t->dhchap_hashes, sizeof(c->dhchap_hashes));
+	memcpy(c->dhchap_dhgroups, t->dhchap_dhgroups, sizeof(c->dhchap_dhgroups));
 	for (i = c->nr_subsys; i-- > 0;) {
 		if (conf_subsys_find(t, c->subsys[i].nqn) != NULL)
 			continue;
@@ -509,6 +511,13 @@ int conf_apply(struct fcd *d, struct conf *newconf, char *err, size_t errlen)
 	if (rc)
 		return rc;
 	/* A bad secrets file refuses the whole configuration up front. */
+	{
+		struct conf_auth_policy pol;
+
+		rc = conf_auth_policy(newconf, &pol, err, errlen);
+		if (rc)
+			return rc;
+	}
 	rc = conf_keys_load(newconf->auth_keys_file, &keys, err, errlen);
 	if (rc)
 		return rc;
@@ -522,10 +531,12 @@ int conf_apply(struct fcd *d, struct conf *newconf, char *err, size_t errlen)
 		snprintf(err, errlen, "out of memory");
 		return -ENOMEM;
 	}
-	had_keys = d->conf->auth_keys_file[0] != '\0';
+	had_keys = d->conf->auth_keys_file[0] != '\0' || d->conf->dhchap_hashes[0] ||
+		   d->conf->dhchap_dhgroups[0];
 	rc = diff_apply(d, newconf, err, errlen);
 	/* Keys (rotation): what new authentications use from now on. */
-	if (!rc && (had_keys || newconf->auth_keys_file[0]))
+	if (!rc && (had_keys || newconf->auth_keys_file[0] || newconf->dhchap_hashes[0] ||
+		    newconf->dhchap_dhgroups[0]))
 		rc = conf_keys_apply(d, newconf, &keys, err, errlen);
 	conf_keys_free(&keys);
 	if (rc) {

@@ -153,6 +153,48 @@ int conf_keys_load(const char *path, struct conf_keys *out, char *err, size_t er
 	return 0;
 }
 
+/* "a,b,c" into ids by lookup(); at most max, none twice. */
+static int policy_list(const char *opt, const char *s, int (*lookup)(const char *), uint8_t *out,
+		       uint8_t *n, unsigned int max, char *err, size_t errlen)
+{
+	char buf[CONF_DEV_MAX], *p, *save = NULL;
+	int id;
+
+	*n = 0;
+	snprintf(buf, sizeof(buf), "%s", s);
+	for (p = strtok_r(buf, ", ", &save); p; p = strtok_r(NULL, ", ", &save)) {
+		id = lookup(p);
+		if (id < 0)
+			return fcnvme_err(err, errlen, -EINVAL, "%s: unknown name '%s'", opt, p);
+		if (memchr(out, id, *n))
+			return fcnvme_err(err, errlen, -EINVAL, "%s: '%s' given twice", opt, p);
+		if (*n >= max)
+			return fcnvme_err(err, errlen, -EINVAL, "%s: too many names", opt);
+		out[(*n)++] = (uint8_t)id;
+	}
+	if (s[0] && !*n)
+		return fcnvme_err(err, errlen, -EINVAL, "%s: no names", opt);
+	return 0;
+}
+
+static int policy_hash_id(const char *name)
+{
+	return fcnvme_auth_hash_id(name);
+}
+
+int conf_auth_policy(const struct conf *c, struct conf_auth_policy *p, char *err, size_t errlen)
+{
+	int rc;
+
+	memset(p, 0, sizeof(*p));
+	rc = policy_list("dhchap_hashes", c->dhchap_hashes, policy_hash_id, p->hashes, &p->nhash,
+			 sizeof(p->hashes), err, errlen);
+	if (rc)
+		return rc;
+	return policy_list("dhchap_dhgroups", c->dhchap_dhgroups, fcnvme_auth_dh_id, p->dhs,
+			   &p->ndh, sizeof(p->dhs), err, errlen);
+}
+
 static bool subsys_allows(const struct conf_subsys *s, const char *hostnqn)
 {
 	unsigned int i;
@@ -168,8 +210,15 @@ static bool subsys_allows(const struct conf_subsys *s, const char *hostnqn)
 int conf_keys_apply(struct fcd *d, const struct conf *c, const struct conf_keys *k, char *err,
 		    size_t errlen)
 {
+	struct conf_auth_policy p;
 	unsigned int i, j;
 	int rc;
+
+	rc = conf_auth_policy(c, &p, err, errlen);
+	if (!rc)
+		rc = tgt_set_dhchap_policy(d->tgt, p.hashes, p.nhash, p.dhs, p.ndh);
+	if (rc)
+		return rc;
 
 	for (i = 0; i < c->nr_subsys; i++) {
 		const struct conf_subsys *s = &c->subsys[i];

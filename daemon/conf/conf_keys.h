@@ -10,6 +10,7 @@
 #define CONF_KEYS_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 struct fcd;
 struct conf;
@@ -33,6 +34,14 @@ struct conf_keys {
  */
 int conf_keys_load(const char *path, struct conf_keys *out, char *err, size_t errlen);
 void conf_keys_free(struct conf_keys *k);
+/* The DH-HMAC-CHAP policy of c (dhchap_hashes, dhchap_dhgroups) as ids in
+ * preference order; n 0 for a default. 0, or -EINVAL with err naming the
+ * option and the unknown or repeated name. */
+struct conf_auth_policy {
+	uint8_t hashes[3], nhash;
+	uint8_t dhs[6], ndh;
+};
+int conf_auth_policy(const struct conf *c, struct conf_auth_policy *p, char *err, size_t errlen);
 /* Give every subsystem of c the keys of the hosts it allows (all listed
  * hosts for allow_any_host), replacing what it had: new authentications
  * use them, authenticated queues stay. 0, or -errno with err. */

@@ -142,6 +142,26 @@ static void auth_fail(struct sq_auth *a, uint8_t rexp, const char *why)
 	a->why = why;
 }
 
+int tgt_set_dhchap_policy(struct tgt *t, const uint8_t *hashes, unsigned int nhash,
+			  const uint8_t *dhs, unsigned int ndh)
+{
+	unsigned int i;
+
+	if (nhash > sizeof(t->auth_hashes) || ndh > sizeof(t->auth_dhs))
+		return -EINVAL;
+	for (i = 0; i < nhash; i++)
+		if (!fcnvme_auth_hash_len(hashes[i]))
+			return -EINVAL;
+	for (i = 0; i < ndh; i++)
+		if (!fcnvme_auth_dh_name(dhs[i]))
+			return -EINVAL;
+	memcpy(t->auth_hashes, hashes, nhash);
+	t->nr_auth_hashes = (uint8_t)nhash;
+	memcpy(t->auth_dhs, dhs, ndh);
+	t->nr_auth_dhs = (uint8_t)ndh;
+	return 0;
+}
+
 static uint8_t auth_pick(const uint8_t *pref, size_t npref, const uint8_t *offer, size_t noffer)
 {
 	size_t i;
@@ -154,6 +174,11 @@ static uint8_t auth_pick(const uint8_t *pref, size_t npref, const uint8_t *offer
 
 static void auth_negotiate(struct sq_auth *a, struct ctrl *c, const uint8_t *buf, size_t len)
 {
+	const struct tgt *t = c->t;
+	const uint8_t *hp = t->nr_auth_hashes ? t->auth_hashes : auth_hash_pref;
+	const uint8_t *dp = t->nr_auth_dhs ? t->auth_dhs : auth_dh_pref;
+	size_t nh = t->nr_auth_hashes ? t->nr_auth_hashes : sizeof(auth_hash_pref);
+	size_t nd = t->nr_auth_dhs ? t->nr_auth_dhs : sizeof(auth_dh_pref);
 	const struct subsys_key *k;
 	struct fcnvme_auth_negotiate m;
 	int rc;
@@ -166,10 +191,10 @@ static void auth_negotiate(struct sq_auth *a, struct ctrl *c, const uint8_t *buf
 	if (m.sc_c)
 		return auth_fail(a, FCNVME_AUTH_FAIL_CONCAT_MISMATCH,
 				 "secure channel concatenation not supported");
-	a->hash = auth_pick(auth_hash_pref, sizeof(auth_hash_pref), m.hashes, m.nhash);
+	a->hash = auth_pick(hp, nh, m.hashes, m.nhash);
 	if (a->hash == 0xff)
 		return auth_fail(a, FCNVME_AUTH_FAIL_HASH_UNUSABLE, "no common hash function");
-	a->dh = auth_pick(auth_dh_pref, sizeof(auth_dh_pref), m.dhs, m.ndh);
+	a->dh = auth_pick(dp, nd, m.dhs, m.ndh);
 	if (a->dh == 0xff)
 		return auth_fail(a, FCNVME_AUTH_FAIL_DHGROUP_UNUSABLE, "no common DH group");
 	k = subsys_key_find(c->subsys, c->hostnqn);

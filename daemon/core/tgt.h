@@ -147,6 +147,12 @@ int tgt_subsys_set_dhchap(struct tgt *t, const char *nqn, const char *hostnqn, c
 /* Remove every host's DH-HMAC-CHAP keys from subsystem nqn (before a
  * reload sets them again; authenticated queues stay). */
 void tgt_subsys_clear_dhchap(struct tgt *t, const char *nqn);
+/* The DH-HMAC-CHAP hash functions and DH groups the controller accepts,
+ * in its preference order (ids of fcnvme/auth.h; n 0: the defaults,
+ * SHA-256/384/512 and FFDHE 2048..8192 then null). Applies to exchanges
+ * that start afterwards. -EINVAL for an unknown id or too many. */
+int tgt_set_dhchap_policy(struct tgt *t, const uint8_t *hashes, unsigned int nhash,
+			  const uint8_t *dhs, unsigned int ndh);
 /* Whether hostnqn has a DH-HMAC-CHAP key on subsystem nqn. */
 bool tgt_subsys_has_dhchap(struct tgt *t, const char *nqn, const char *hostnqn);
 /* Optional WWPN ACL: once any WWPN is allowed, Connects from other host

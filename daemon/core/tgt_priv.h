@@ -301,6 +301,10 @@ struct ctrl {
 
 /* The root object. */
 struct tgt {
+	/* DH-HMAC-CHAP: what the controller offers, in preference order;
+	 * n 0: the defaults (cmd_auth.c). [ctl] */
+	uint8_t auth_hashes[3], nr_auth_hashes;
+	uint8_t auth_dhs[6], nr_auth_dhs;
 	const struct nvmet_fc_env_ops *env;
 	void *env_arg;
 	char *state_dir;

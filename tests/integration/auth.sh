@@ -18,7 +18,7 @@ TRADDR=nn-0x20000090fa000001:pn-0x10000090fa000001
 HOST2=nqn.2014-08.org.nvmexpress:uuid:00000000-0000-4000-8000-000000000002
 write_conf() {
 	cat >"$tmp/nvmetfcd.conf" <<CONF
-daemon = { auth_keys_file = "$1"; };
+daemon = { auth_keys_file = "$1"; ${2:-} };
 ports = (
 	{
 		name = "p0";
@@ -72,7 +72,16 @@ printf '%s\n' "$HOSTNQN" >"$tmp/badkeys"
 check_not "nvmetfcd -n refuses a line without a key" nvn
 check "  ($(cat "$tmp/n.err"))" grep -qxF \
 	"nvmetfcd: $tmp/badkeys:1: expected \"HOSTNQN KEY [CTRL-KEY]\"" "$tmp/n.err"
-write_conf "$KEYS"
+write_conf "$KEYS" 'dhchap_hashes = "sha256,sha999";'
+check_not "nvmetfcd -n refuses an unknown hash" nvn
+check "  ($(cat "$tmp/n.err"))" grep -qxF \
+	"nvmetfcd: dhchap_hashes: unknown name 'sha999'" "$tmp/n.err"
+write_conf "$KEYS" 'dhchap_dhgroups = "null,null";'
+check_not "nvmetfcd -n refuses a group given twice" nvn
+check "  ($(cat "$tmp/n.err"))" grep -qxF \
+	"nvmetfcd: dhchap_dhgroups: 'null' given twice" "$tmp/n.err"
+write_conf "$KEYS" 'dhchap_hashes = "sha512"; dhchap_dhgroups = "ffdhe3072, null";'
+check "nvmetfcd -n takes a policy" nvn
 
 fabric_create
 daemon_start "$tmp/nvmetfcd.conf" || exit 1
@@ -98,6 +107,7 @@ check "right key: read back" fc read $H1 --dhchap-secret "$KEY" --nqn "$DEMO_NQN
 check "  the same bytes" cmp "$tmp/w.bin" "$tmp/r.bin"
 check "two-way with the right controller key" quiet fc id-ctrl $H1 --dhchap-secret "$KEY" \
 	--dhchap-ctrl-secret "$CKEY" -n "$DEMO_NQN"
+check "config show has the policy" grep -qF 'dhchap_dhgroups = "ffdhe3072, null"' "$tmp/show.out"
 WRONG="DHHC-1:00:AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh+KfiaR:" # a valid key, not theirs
 fc id-ctrl $H1 --dhchap-secret "$WRONG" -n "$DEMO_NQN" >/dev/null 2>"$tmp/wrong.err"
 rc=$?

@@ -426,6 +426,36 @@ START_TEST(test_stalled_exchange)
 }
 END_TEST
 
+/* The controller's policy: its order decides, what it lacks is refused. */
+START_TEST(test_policy)
+{
+	static const uint8_t h512[1] = { FCNVME_AUTH_HASH_SHA512 }, dnull[2] = { 0, 4 };
+	struct host_auth p = { .key = KEY1 };
+	struct h_assoc *a;
+
+	h_std_subsys();
+	set_keys(KEY1, NULL);
+	ck_assert_int_eq(tgt_set_dhchap_policy(H->t, (const uint8_t[]){ 4 }, 1, NULL, 0), -EINVAL);
+	ck_assert_int_eq(tgt_set_dhchap_policy(H->t, NULL, 0, (const uint8_t[]){ 6 }, 1), -EINVAL);
+	ck_assert_int_eq(tgt_set_dhchap_policy(H->t, h512, 1, dnull, 2), 0);
+	default_offer(&p);
+	a = h_assoc_new(&H->tp1);
+	ck_assert_uint_eq(h_connect_admin(a, H_SUBNQN, H_HOSTNQN, 0), 0);
+	ck_assert_int_eq(host_auth(a, 0, &p), 0);
+	ck_assert_uint_eq(p.hash, FCNVME_AUTH_HASH_SHA512);
+	ck_assert_uint_eq(p.dh, FCNVME_AUTH_DH_NULL);
+	p.hashes[0] = 1;
+	p.nhash = 1;
+	ck_assert_int_eq(host_auth(a, 0, &p), -1);
+	ck_assert_uint_eq(p.rexp, FCNVME_AUTH_FAIL_HASH_UNUSABLE);
+	/* back to the defaults */
+	ck_assert_int_eq(tgt_set_dhchap_policy(H->t, NULL, 0, NULL, 0), 0);
+	ck_assert_int_eq(host_auth(a, 0, &p), 0);
+	ck_assert_uint_eq(p.hash, FCNVME_AUTH_HASH_SHA256);
+	ck_assert_uint_eq(p.dh, FCNVME_AUTH_DH_FFDHE2048);
+}
+END_TEST
+
 /* Bad keys are refused with a reason that never shows the key. */
 START_TEST(test_set_bad_keys)
 {
@@ -527,6 +557,7 @@ Suite *core_auth_suite(void)
 	tcase_add_test(tc, test_rotation);
 	tcase_add_test(tc, test_set_bad_keys);
 	tcase_add_test(tc, test_stalled_exchange);
+	tcase_add_test(tc, test_policy);
 	tcase_add_test(tc, test_malformed);
 	tcase_set_timeout(tc, 120);
 	suite_add_tcase(s, tc);

@@ -320,6 +320,15 @@ int tgt_subsys_set_dhchap(struct tgt *t, const char *nqn, const char *hostnqn, c
 			       : "");
 }
 
+int tgt_set_dhchap_policy(struct tgt *t, const uint8_t *hashes, unsigned int nhash,
+			  const uint8_t *dhs, unsigned int ndh)
+{
+	(void)t;
+	(void)hashes;
+	(void)dhs;
+	return call(NULL, 0, "dhchap_policy %u hashes %u groups", nhash, ndh);
+}
+
 void tgt_subsys_clear_dhchap(struct tgt *t, const char *nqn)
 {
 	(void)t;
