@@ -185,22 +185,31 @@ static void auth_negotiate(struct sq_auth *a, struct ctrl *c, const uint8_t *buf
 
 	auth_reset_dh(a);
 	rc = fcnvme_auth_parse_negotiate(buf, len, &m);
-	if (rc)
-		return auth_fail(a, (uint8_t)-rc, "malformed Negotiate");
+	if (rc) {
+		auth_fail(a, (uint8_t)-rc, "malformed Negotiate");
+		return;
+	}
 	a->tid = m.tid;
-	if (m.sc_c)
-		return auth_fail(a, FCNVME_AUTH_FAIL_CONCAT_MISMATCH,
-				 "secure channel concatenation not supported");
+	if (m.sc_c) {
+		auth_fail(a, FCNVME_AUTH_FAIL_CONCAT_MISMATCH,
+			  "secure channel concatenation not supported");
+		return;
+	}
 	a->hash = auth_pick(hp, nh, m.hashes, m.nhash);
-	if (a->hash == 0xff)
-		return auth_fail(a, FCNVME_AUTH_FAIL_HASH_UNUSABLE, "no common hash function");
+	if (a->hash == 0xff) {
+		auth_fail(a, FCNVME_AUTH_FAIL_HASH_UNUSABLE, "no common hash function");
+		return;
+	}
 	a->dh = auth_pick(dp, nd, m.dhs, m.ndh);
-	if (a->dh == 0xff)
-		return auth_fail(a, FCNVME_AUTH_FAIL_DHGROUP_UNUSABLE, "no common DH group");
+	if (a->dh == 0xff) {
+		auth_fail(a, FCNVME_AUTH_FAIL_DHGROUP_UNUSABLE, "no common DH group");
+		return;
+	}
 	k = subsys_key_find(c->subsys, c->hostnqn);
-	if (!k)
-		return auth_fail(a, FCNVME_AUTH_FAIL_NOT_USABLE,
-				 "no DH-HMAC-CHAP key for this host");
+	if (!k) {
+		auth_fail(a, FCNVME_AUTH_FAIL_NOT_USABLE, "no DH-HMAC-CHAP key for this host");
+		return;
+	}
 	a->host = k->host;
 	a->ctrl = k->ctrl;
 	a->hl = (uint8_t)fcnvme_auth_hash_len(a->hash);
@@ -224,12 +233,16 @@ static void auth_reply(struct sq_auth *a, struct ctrl *c, const uint8_t *buf, si
 	int rc;
 
 	rc = fcnvme_auth_parse_reply(buf, len, &m);
-	if (rc)
-		return auth_fail(a, (uint8_t)-rc, "malformed Reply");
-	if (m.tid != a->tid || m.hl != a->hl || m.dhvlen != fcnvme_auth_dh_len(a->dh))
-		return auth_fail(a, FCNVME_AUTH_FAIL_INCORRECT_PAYLOAD,
-				 "Reply does not match the Challenge (transaction, hash or DH "
-				 "value length)");
+	if (rc) {
+		auth_fail(a, (uint8_t)-rc, "malformed Reply");
+		return;
+	}
+	if (m.tid != a->tid || m.hl != a->hl || m.dhvlen != fcnvme_auth_dh_len(a->dh)) {
+		auth_fail(a, FCNVME_AUTH_FAIL_INCORRECT_PAYLOAD,
+			  "Reply does not match the Challenge (transaction, hash or DH "
+			  "value length)");
+		return;
+	}
 	memcpy(ch, a->c1, a->hl);
 	if (a->dh != FCNVME_AUTH_DH_NULL) {
 		if (auth_session(a, m.dhv, m.dhvlen, z, &zlen) ||
