@@ -572,6 +572,18 @@ static int apply_dry(struct fcd *d, const struct conf *newconf, char *err, size_
 	rc = check_in_place(saved, newconf, err, errlen);
 	if (rc)
 		return rc;
+	/* what conf_apply would refuse, the dry run refuses too */
+	{
+		struct conf_auth_policy pol;
+		struct conf_keys keys;
+
+		rc = conf_auth_policy(newconf, &pol, err, errlen);
+		if (!rc)
+			rc = conf_keys_load(newconf->auth_keys_file, &keys, err, errlen);
+		if (rc)
+			return rc;
+		conf_keys_free(&keys);
+	}
 	copy = conf_dup(saved);
 	if (copy == NULL)
 		return fcnvme_err(err, errlen, -ENOMEM, "out of memory");

@@ -611,6 +611,7 @@ void fcn_host_connect_start(struct fcn_host_ctrl *c)
 	c->nr_io_live = 0;
 	c->io_qid = 0;
 	c->io_sub = 0;
+	fcn_host_auth_free(c); /* an exchange the last attempt left half done */
 	c->step = 0;
 	c->step_busy = false;
 	c->step_issued = false;

@@ -161,6 +161,9 @@ ctl config reload >"$tmp/reload.out" 2>&1
 rc=$?
 check "reload refuses a readable keys file ($(cat "$tmp/reload.out"))" [ $rc -ne 0 ]
 check "  saying why" grep -qF "mode 0644 lets group or others" "$tmp/reload.out"
+ctl config diff "$tmp/nvmetfcd.conf" >"$tmp/diff.out" 2>&1
+rc=$?
+check "config diff (dry run) refuses it too ($(cat "$tmp/diff.out"))" [ $rc -ne 0 ]
 chmod 600 "$KEYS"
 check "  the keys stay" quiet fc id-ctrl $H1 --dhchap-secret "$NEWKEY" -n "$DEMO_NQN"
 printf '%s %s\n' "$HOST2" "$KEY" >"$KEYS"
