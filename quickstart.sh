@@ -15,7 +15,7 @@ jobs=$(nproc 2>/dev/null || echo 2)
 # Debian packages the build, the tests and the demo need.
 pkgs=(build-essential autoconf automake libtool pkg-config
       libevent-dev libconfig-dev libnl-3-dev libnl-genl-3-dev libsystemd-dev
-      check liburing-dev libfuse3-dev fuse3 libjson-c-dev
+      check liburing-dev libfuse3-dev fuse3 libjson-c-dev libssl-dev zlib1g-dev
       clang clang-format systemd strace fio e2fsprogs util-linux procps
       # tests/integration/metrics.sh parses `fcnvmectl stats -o openmetrics`
       # with prometheus_client's OpenMetrics parser (Debian's python3)

@@ -15,6 +15,7 @@
 #include <fcnvmecli/doc.h>
 
 #include "conf/conf.h"
+#include "conf/conf_keys.h"
 #include "daemon.h"
 #include "log.h"
 #include "nvmetfcd_doc.h"
@@ -55,6 +56,19 @@ static int check_conf(const struct daemon_opts *o)
 		for (line = strtok_r(all, "\n", &save); line; line = strtok_r(NULL, "\n", &save))
 			fprintf(stderr, "nvmetfcd: %s\n", line);
 		return 1;
+	}
+	{
+		struct conf_auth_policy pol;
+		struct conf_keys keys;
+		char err[512];
+
+		if (conf_auth_policy(conf, &pol, err, sizeof(err)) ||
+		    conf_keys_load(conf->auth_keys_file, &keys, err, sizeof(err))) {
+			fprintf(stderr, "nvmetfcd: %s\n", err);
+			conf_free(conf);
+			return 1;
+		}
+		conf_keys_free(&keys);
 	}
 	warnings = conf_lint(conf, o->conf_path, stderr);
 	if (o->verbose)

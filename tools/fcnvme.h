@@ -36,6 +36,8 @@ struct fcnvme_opts {
 	const char *subnqn; /* --nqn / -n */
 	const char *hostnqn_opt;
 	const char *hostid_opt;
+	const char *dhchap_secret;	/* --dhchap-secret: DH-HMAC-CHAP */
+	const char *dhchap_ctrl_secret; /* --dhchap-ctrl-secret: two-way */
 	char hostnqn[256];
 	uint8_t hostid[16];
 	bool json;	       /* -o json: results and errors as JSON */

@@ -20,6 +20,7 @@
 
 #include <json-c/json.h>
 
+#include <fcnvme/auth.h>
 #include <fcnvme/clock.h>
 #include <fcnvme/nqn.h>
 #include <fcnvme/nvme_status.h>
@@ -99,6 +100,13 @@ const struct cli_opt fcnvme_common_opts[] = {
 	{ "--verbose", "-v", NULL, "Report controller state changes on stderr.", NULL, 0,
 	  FCNVME_KEY_COMMON + 16 },
 	{ "--help", "-h", NULL, "Print this help and exit.", NULL, 0, FCNVME_KEY_COMMON + 17 },
+	{ "--dhchap-secret", NULL, "KEY",
+	  "Authenticate every queue with DH-HMAC-CHAP using this host key (DHHC-1:NN:...: as nvme "
+	  "gen-dhchap-key prints it); needed when the subsystem lists this host in its keys file.",
+	  NULL, 0, FCNVME_KEY_COMMON + 18 },
+	{ "--dhchap-ctrl-secret", NULL, "KEY",
+	  "Also authenticate the controller (two-way) with its key; needs --dhchap-secret.", NULL,
+	  0, FCNVME_KEY_COMMON + 19 },
 	FCNVME_OPT_END,
 };
 
@@ -164,6 +172,23 @@ int fcnvme_common_opt(struct fcnvme_ctx *x, const char *name, const char *arg)
 		o->hostnqn_opt = arg;
 	} else if (!strcmp(name, "--hostid")) {
 		o->hostid_opt = arg;
+	} else if (!strcmp(name, "--dhchap-secret") || !strcmp(name, "--dhchap-ctrl-secret")) {
+		struct fcnvme_auth_key k;
+		int rc = fcnvme_auth_key_parse(arg, &k);
+
+		explicit_bzero(&k, sizeof(k));
+		if (rc) {
+			fcnvme_fail(x, -1, "%s: %s", name,
+				    rc == -EBADMSG
+					    ? "CRC-32 mismatch (a mistyped key?)"
+					    : "not a DHHC-1 secret (\"DHHC-1:NN:<base64>:\", "
+					      "as nvme gen-dhchap-key prints it)");
+			return -1;
+		}
+		if (!strcmp(name, "--dhchap-ctrl-secret"))
+			o->dhchap_ctrl_secret = arg;
+		else
+			o->dhchap_secret = arg;
 	} else if (!strcmp(name, "--nr-io-queues")) {
 		if (fcnvme_num_opt(x, name, arg, 1, 128, &v))
 			return -1;
@@ -497,7 +522,15 @@ int fcnvme_connect(struct fcnvme_ctx *x, struct nvme_fc_remote_port *rp, const c
 	co.state_cb = fcnvme_state_cb;
 	co.state_arg = x;
 	fcnvme_rport_traddr(rp, traddr, sizeof(traddr));
-	rc = fcnvme_host_ctrl_create(x->lport, rp, &co, &ctrl);
+	if (x->o.dhchap_ctrl_secret && !x->o.dhchap_secret) {
+		fcnvme_fail(x, -1, "--dhchap-ctrl-secret needs --dhchap-secret");
+		return -1;
+	}
+	if (x->o.dhchap_secret && strcmp(subnqn, FCNVME_DISCOVERY_NQN))
+		rc = fcnvme_host_ctrl_create_auth(x->lport, rp, &co, x->o.dhchap_secret,
+						  x->o.dhchap_ctrl_secret, &ctrl);
+	else
+		rc = fcnvme_host_ctrl_create(x->lport, rp, &co, &ctrl);
 	if (rc) {
 		fcnvme_fail(x, -1, "cannot create a controller for %s at %s: %s", subnqn, traddr,
 			    strerror(-rc));

@@ -164,6 +164,13 @@ struct conf_cluster {
 struct conf {
 	int log_level;			   /* enum fcnvme_log_level */
 	char socket_group[CONF_GROUP_MAX]; /* "" = none */
+	/* The DH-HMAC-CHAP secrets file (conf_keys.h): only its name is
+	 * here, printed and saved; "" = none. */
+	char auth_keys_file[CONF_DEV_MAX];
+	/* DH-HMAC-CHAP policy, comma-separated names in preference order
+	 * ("" = the defaults); checked by conf_auth_policy(). */
+	char dhchap_hashes[CONF_DEV_MAX];
+	char dhchap_dhgroups[CONF_DEV_MAX];
 	struct conf_port *ports;
 	unsigned int nr_ports;
 	struct conf_ana *ana;

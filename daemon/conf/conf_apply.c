@@ -24,6 +24,7 @@
 #include <fcnvme/err.h>
 
 #include "conf.h"
+#include "conf_keys.h"
 #include "conf_ops.h"
 #include "conf_opts.h"
 #include "conf_plan.h"
@@ -530,6 +531,9 @@ static int diff_apply(struct fcd *d, const struct conf *t, char *err, size_t err
 	if (!conf_plan_dry(d))
 		log_setverbose(t->log_level);
 	memcpy(c->socket_group, t->socket_group, sizeof(c->socket_group));
+	memcpy(c->auth_keys_file, t->auth_keys_file, sizeof(c->auth_keys_file));
+	memcpy(c->dhchap_hashes, t->dhchap_hashes, sizeof(c->dhchap_hashes));
+	memcpy(c->dhchap_dhgroups, t->dhchap_dhgroups, sizeof(c->dhchap_dhgroups));
 	for (i = c->nr_subsys; i-- > 0;) {
 		if (conf_subsys_find(t, c->subsys[i].nqn) != NULL)
 			continue;
@@ -554,7 +558,9 @@ static int diff_apply(struct fcd *d, const struct conf *t, char *err, size_t err
 /* Apply newconf (see conf.h); on failure roll back to the old state. */
 int conf_apply(struct fcd *d, struct conf *newconf, char *err, size_t errlen)
 {
+	struct conf_keys keys;
 	struct conf *old;
+	bool had_keys;
 	char rb[512];
 	int rc;
 
@@ -566,16 +572,35 @@ int conf_apply(struct fcd *d, struct conf *newconf, char *err, size_t errlen)
 	rc = check_in_place(d->conf, newconf, err, errlen);
 	if (rc)
 		return rc;
+	/* A bad secrets file refuses the whole configuration up front. */
+	{
+		struct conf_auth_policy pol;
+
+		rc = conf_auth_policy(newconf, &pol, err, errlen);
+		if (rc)
+			return rc;
+	}
+	rc = conf_keys_load(newconf->auth_keys_file, &keys, err, errlen);
+	if (rc)
+		return rc;
 	/* The copy to roll back to holds the identifiers in use: a namespace
 	 * deleted and then restored must come back as the same namespace (its
 	 * state file went with the delete). */
 	conf_sync_ids(d);
 	old = conf_dup(d->conf);
 	if (old == NULL) {
+		conf_keys_free(&keys);
 		snprintf(err, errlen, "out of memory");
 		return -ENOMEM;
 	}
+	had_keys = d->conf->auth_keys_file[0] != '\0' || d->conf->dhchap_hashes[0] ||
+		   d->conf->dhchap_dhgroups[0];
 	rc = diff_apply(d, newconf, err, errlen);
+	/* Keys (rotation): what new authentications use from now on. */
+	if (!rc && (had_keys || newconf->auth_keys_file[0] || newconf->dhchap_hashes[0] ||
+		    newconf->dhchap_dhgroups[0]))
+		rc = conf_keys_apply(d, newconf, &keys, err, errlen);
+	conf_keys_free(&keys);
 	if (rc) {
 		struct conf_plan *plan = d->plan;
 
@@ -609,6 +634,18 @@ static int apply_dry(struct fcd *d, const struct conf *newconf, char *err, size_
 	rc = check_in_place(saved, newconf, err, errlen);
 	if (rc)
 		return rc;
+	/* what conf_apply would refuse, the dry run refuses too */
+	{
+		struct conf_auth_policy pol;
+		struct conf_keys keys;
+
+		rc = conf_auth_policy(newconf, &pol, err, errlen);
+		if (!rc)
+			rc = conf_keys_load(newconf->auth_keys_file, &keys, err, errlen);
+		if (rc)
+			return rc;
+		conf_keys_free(&keys);
+	}
 	copy = conf_dup(saved);
 	if (copy == NULL)
 		return fcnvme_err(err, errlen, -ENOMEM, "out of memory");

@@ -141,6 +141,9 @@ struct conf *conf_dup(const struct conf *c)
 		return NULL;
 	d->log_level = c->log_level;
 	memcpy(d->socket_group, c->socket_group, sizeof(d->socket_group));
+	memcpy(d->auth_keys_file, c->auth_keys_file, sizeof(d->auth_keys_file));
+	memcpy(d->dhchap_hashes, c->dhchap_hashes, sizeof(d->dhchap_hashes));
+	memcpy(d->dhchap_dhgroups, c->dhchap_dhgroups, sizeof(d->dhchap_dhgroups));
 	if (c->nr_ports) {
 		d->ports = dup_array(c->ports, c->nr_ports, sizeof(*c->ports));
 		if (d->ports == NULL)

@@ -6,7 +6,8 @@
  * CONNECT_INVALID_PARAM, the offending field in dword 0 (bit 16 set when it
  * lies in the Connect data, else in the SQE), all with DNR. A Connect with
  * cattr DISABLE_SQFLOW turns SQ head reporting off for its queue (see
- * tgt_cqe_sq_head()).
+ * tgt_cqe_sq_head()). AUTH_Send/AUTH_Receive are cmd_auth.c's; a Connect
+ * of a host with a DH-HMAC-CHAP key answers AUTHREQ (ATR) in dword 0.
  */
 #include <endian.h>
 #include <errno.h>
@@ -45,6 +46,7 @@ uint16_t cmd_fabrics_parse(struct nvmet_fc_req *req)
 {
 	struct sq *sq = req_ctx(req)->sq;
 	struct ctrl *c = atomic_load_explicit(&sq->ctrl, memory_order_acquire);
+	uint16_t status;
 
 	switch (req->cmd->fabrics.fctype) {
 	case nvme_fabrics_type_connect:
@@ -57,6 +59,17 @@ uint16_t cmd_fabrics_parse(struct nvmet_fc_req *req)
 	case nvme_fabrics_type_property_set:
 		if (!c || sq->qid)
 			return NVME_SC_INVALID_OPCODE | NVME_SC_DNR;
+		if (atomic_load_explicit(&sq->auth_needed, memory_order_acquire))
+			return NVME_SC_AUTH_REQUIRED | NVME_SC_DNR;
+		ctrl_ka_traffic(c);
+		break;
+	case nvme_fabrics_type_auth_send:
+	case nvme_fabrics_type_auth_receive:
+		if (!c)
+			return NVME_SC_CMD_SEQ_ERROR | NVME_SC_DNR;
+		status = cmd_auth_parse(req);
+		if (status)
+			return status;
 		ctrl_ka_traffic(c);
 		break;
 	default:
@@ -79,6 +92,7 @@ static uint16_t connect_admin(struct nvmet_fc_req *req, struct sq *sq, struct nv
 	struct tgt *t = sq->t;
 	struct subsys *s;
 	struct ctrl *c;
+	bool authreq;
 	int rc;
 
 	*why = "controller ID is not 0xffff (dynamic)";
@@ -99,9 +113,12 @@ static uint16_t connect_admin(struct nvmet_fc_req *req, struct sq *sq, struct nv
 	}
 	/* Before ctrl_create publishes the controller on the queue. */
 	sq->sqhd_disabled = cmd->cattr & NVME_CONNECT_DISABLE_SQFLOW;
+	authreq = cmd_auth_connect(sq, s, d->hostnqn);
 	rc = ctrl_create(s, sq, d->hostnqn, d->hostid, le32toh(cmd->kato), &c);
-	if (rc)
+	if (rc) {
 		sq->sqhd_disabled = false;
+		atomic_store_explicit(&sq->auth_needed, false, memory_order_relaxed);
+	}
 	*why = "no free controller ID";
 	if (rc == -ENOSPC)
 		return NVME_SC_CONNECT_CTRL_BUSY | NVME_SC_DNR;
@@ -111,7 +128,7 @@ static uint16_t connect_admin(struct nvmet_fc_req *req, struct sq *sq, struct nv
 	*why = NULL;
 	if (s->discovery)
 		c->nr_io_queues = 0;
-	cmd_set_result(req, c->cntlid);
+	cmd_set_result(req, c->cntlid | cmd_auth_connect_result(authreq));
 	return NVME_SC_SUCCESS;
 }
 
@@ -122,6 +139,7 @@ static uint16_t connect_io(struct nvmet_fc_req *req, struct sq *sq, struct nvmf_
 	uint16_t qid = le16toh(cmd->qid), sqsize = le16toh(cmd->sqsize);
 	struct subsys *s;
 	struct ctrl *c;
+	bool authreq;
 
 	s = subsys_find(sq->t, d->subsysnqn);
 	*why = "subsystem unknown";
@@ -145,9 +163,10 @@ static uint16_t connect_io(struct nvmet_fc_req *req, struct sq *sq, struct nvmf_
 	c->sqs[qid] = sq;
 	ns_fill_sq_view(s, sq, c->hostnqn);
 	sq->sqhd_disabled = cmd->cattr & NVME_CONNECT_DISABLE_SQFLOW;
+	authreq = cmd_auth_connect(sq, s, c->hostnqn);
 	atomic_store_explicit(&sq->ctrl, c, memory_order_release);
 	ctrl_ka_traffic(c);
-	cmd_set_result(req, c->cntlid);
+	cmd_set_result(req, c->cntlid | cmd_auth_connect_result(authreq));
 	return NVME_SC_SUCCESS;
 }
 
@@ -272,6 +291,9 @@ uint16_t cmd_fabrics_exec(struct nvmet_fc_req *req, struct sq *sq)
 		return c ? prop_get(req, c) : NVME_SC_INVALID_OPCODE | NVME_SC_DNR;
 	case nvme_fabrics_type_property_set:
 		return c ? prop_set(req, c) : NVME_SC_INVALID_OPCODE | NVME_SC_DNR;
+	case nvme_fabrics_type_auth_send:
+	case nvme_fabrics_type_auth_receive:
+		return c ? cmd_auth_exec(req, sq, c) : NVME_SC_CMD_SEQ_ERROR | NVME_SC_DNR;
 	}
 	return NVME_SC_INVALID_OPCODE | NVME_SC_DNR;
 }

@@ -72,6 +72,7 @@ void subsys_free(struct subsys *s)
 		return;
 	ns_destroy_all(s);
 	strv_free(&s->hosts, &s->nr_hosts);
+	subsys_keys_free(s);
 	free(s->wwpns);
 	free(s);
 }

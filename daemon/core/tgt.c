@@ -123,6 +123,7 @@ void tgt_sq_free(struct sq *sq)
 	for (nsid = 1; sq->ns && nsid <= TGT_MAX_NSID; nsid++)
 		free(atomic_load_explicit(&sq->ns[nsid].lat, memory_order_relaxed));
 	free(sq->ns);
+	cmd_auth_free(sq);
 	free(sq);
 }
 
@@ -320,6 +321,8 @@ static uint16_t tgt_req_init(void *core, struct nvmet_fc_req *req)
 		status = cmd_fabrics_parse(req);
 	else if (!atomic_load_explicit(&sq->ctrl, memory_order_acquire))
 		status = NVME_SC_INVALID_OPCODE | NVME_SC_DNR;
+	else if (atomic_load_explicit(&sq->auth_needed, memory_order_acquire))
+		status = NVME_SC_AUTH_REQUIRED | NVME_SC_DNR;
 	else if (sq->qid == 0)
 		status = cmd_admin_parse(req);
 	else
@@ -391,7 +394,8 @@ again:
 	}
 }
 
-/* Periodic work: keep-alive expiry, associations that never connected,
+/* Periodic work: keep-alive expiry, DH-HMAC-CHAP not completed in time,
+ * associations that never connected,
  * retries of messages that found a full ring. */
 void tgt_timer_tick(struct tgt *t)
 {
@@ -415,6 +419,8 @@ void tgt_timer_tick(struct tgt *t)
 		for (c = s->ctrls; c; c = cn) {
 			cn = c->next;
 			ctrl_timer(c, now);
+			if (!c->deleting)
+				cmd_auth_timer(c, now);
 		}
 	}
 	tgt_expire_unconnected(t, now);

@@ -154,6 +154,28 @@ int tgt_subsys_allow_host(struct tgt *t, const char *nqn, const char *hostnqn, c
 			  size_t errlen);
 int tgt_subsys_disallow_host(struct tgt *t, const char *nqn, const char *hostnqn, char *err,
 			     size_t errlen);
+/*
+ * DH-HMAC-CHAP (NVMe Base 2.0, 8.13.5): give hostnqn the secret key (and,
+ * for bidirectional authentication, ctrl_key), both "DHHC-1:NN:...:" as
+ * nvme gen-dhchap-key writes them; key NULL removes the host's keys. The
+ * keys apply to authentications that start afterwards: queues already
+ * authenticated stay (key rotation). The host need not be allowed yet.
+ * -ENOENT (no subsystem), -EINVAL (a key that does not parse: err says
+ * why, never printing the key), -ENOMEM.
+ */
+int tgt_subsys_set_dhchap(struct tgt *t, const char *nqn, const char *hostnqn, const char *key,
+			  const char *ctrl_key, char *err, size_t errlen);
+/* Remove every host's DH-HMAC-CHAP keys from subsystem nqn (before a
+ * reload sets them again; authenticated queues stay). */
+void tgt_subsys_clear_dhchap(struct tgt *t, const char *nqn);
+/* The DH-HMAC-CHAP hash functions and DH groups the controller accepts,
+ * in its preference order (ids of fcnvme/auth.h; n 0: the defaults,
+ * SHA-256/384/512 and FFDHE 2048..8192 then null). Applies to exchanges
+ * that start afterwards. -EINVAL for an unknown id or too many. */
+int tgt_set_dhchap_policy(struct tgt *t, const uint8_t *hashes, unsigned int nhash,
+			  const uint8_t *dhs, unsigned int ndh);
+/* Whether hostnqn has a DH-HMAC-CHAP key on subsystem nqn. */
+bool tgt_subsys_has_dhchap(struct tgt *t, const char *nqn, const char *hostnqn);
 /* Optional WWPN ACL: once any WWPN is allowed, Connects from other host
  * ports are refused (CONNECT_INVALID_HOST). */
 int tgt_subsys_allow_wwpn(struct tgt *t, const char *nqn, uint64_t wwpn, char *err, size_t errlen);

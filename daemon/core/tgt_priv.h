@@ -17,6 +17,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <fcnvme/auth.h>
 #include <fcnvme/nvme.h>
 #include <fcnvme/err.h>
 #include <fcnvme/nvme_id.h>
@@ -53,6 +54,9 @@
  * Linux's host sends the Connect right after the Create Association ACC. */
 #define TGT_UNCONNECTED_MAX    4
 #define TGT_CONNECT_TIMEOUT_MS 10000
+/* A controller whose admin queue has not authenticated (DH-HMAC-CHAP) this
+ * long after its Connect is deleted (cmd_auth_timer). */
+#define TGT_AUTH_TIMEOUT_MS    10000
 
 struct tgt;
 struct ctrl;
@@ -192,6 +196,7 @@ struct subsys {
 	unsigned int nr_hosts;
 	uint64_t *wwpns;
 	unsigned int nr_wwpns;
+	struct subsys_key *keys;	 /* [ctl] DH-HMAC-CHAP keys by host NQN */
 	uint16_t portids[TGT_MAX_PORTS]; /* sorted */
 	unsigned int nr_ports;
 	struct ns *ns_list;
@@ -199,6 +204,14 @@ struct subsys {
 	struct ctrl *ctrls;
 	unsigned int nr_ctrls;
 	struct tgt_io_stats st_gone; /* its freed controllers */
+};
+
+/* A host's DH-HMAC-CHAP keys on a subsystem (subsys_auth.c). [ctl] */
+struct subsys_key {
+	struct subsys_key *next;
+	char hostnqn[TGT_NQN_SIZE];
+	struct fcnvme_auth_key host;
+	struct fcnvme_auth_key ctrl; /* len 0: unidirectional */
 };
 
 /* A message to one I/O queue's thread about a namespace. [ctl] allocates,
@@ -260,6 +273,13 @@ struct sq {
 	bool sqhd_disabled;
 	/* [ctl] writes once (release) at Connect; [hwq] reads (acquire). */
 	_Atomic(struct ctrl *) ctrl;
+	/* DH-HMAC-CHAP: [ctl] sets it before publishing ctrl when the host
+	 * has a key, clears it (release) when the queue authenticates; [hwq]
+	 * refuses every command but AUTH_Send/Receive while it is set
+	 * (acquire; Linux nvmet_check_auth_status). */
+	_Atomic bool auth_needed;
+	struct sq_auth *auth;	/* [ctl] the exchange (cmd_auth.c), or NULL */
+	uint64_t auth_since_ms; /* [ctl] Connect that set auth_needed */
 	/* [ctl] */
 	struct sq *assoc_next; /* t->sq_list */
 	uint64_t created_ms;   /* sq_create, on t->clock */
@@ -352,6 +372,10 @@ struct referral {
 
 /* The root object. */
 struct tgt {
+	/* DH-HMAC-CHAP: what the controller offers, in preference order;
+	 * n 0: the defaults (cmd_auth.c). [ctl] */
+	uint8_t auth_hashes[3], nr_auth_hashes;
+	uint8_t auth_dhs[6], nr_auth_dhs;
 	const struct nvmet_fc_env_ops *env;
 	void *env_arg;
 	char *state_dir;
@@ -515,6 +539,20 @@ void ctrl_log_error(struct ctrl *c, const struct nvmet_fc_req *req, uint16_t sta
 /* Every controller of s whose host may see ns hears of a change to it. */
 void subsys_ns_changed(struct subsys *s, const struct ns *ns);
 void tgt_ana_changed(struct tgt *t);
+
+/* subsys_auth.c: DH-HMAC-CHAP keys [ctl] */
+const struct subsys_key *subsys_key_find(const struct subsys *s, const char *hostnqn);
+void subsys_keys_free(struct subsys *s);
+/* cmd_auth.c: DH-HMAC-CHAP on a queue [ctl]. At Connect: whether the queue
+ * must authenticate (sets sq->auth_needed; the caller sets AUTHREQ). */
+bool cmd_auth_connect(struct sq *sq, const struct subsys *s, const char *hostnqn);
+uint16_t cmd_auth_exec(struct nvmet_fc_req *req, struct sq *sq, struct ctrl *c);
+uint16_t cmd_auth_parse(struct nvmet_fc_req *req); /* [hwq] */
+/* The Connect response's dword 0 bits for a queue that must authenticate. */
+uint32_t cmd_auth_connect_result(bool authreq);
+void cmd_auth_free(struct sq *sq);
+/* [ctl] Delete c when its admin queue has not authenticated in time. */
+void cmd_auth_timer(struct ctrl *c, uint64_t now);
 
 /* cmd_*.c: parse (and for qid 0, execute on [ctl]) */
 uint16_t cmd_fabrics_parse(struct nvmet_fc_req *req);

@@ -72,9 +72,11 @@ int fcn_host_check_connect(struct fcn_host_ctrl *c, uint16_t qid, uint32_t dw0)
 {
 	if (!((dw0 >> 16) & 3))
 		return 0;
+	if (c->dhchap.len) /* DH-HMAC-CHAP follows (nvme_fc_auth.c) */
+		return 0;
 	fcn_host_ctrl_set_reason(c,
 				 "Connect (queue %u): the controller requires authentication "
-				 "(AUTHREQ 0x%x), which this host does not do",
+				 "(AUTHREQ 0x%x): give a DH-HMAC-CHAP secret",
 				 qid, (dw0 >> 16) & 3);
 	return -EACCES;
 }

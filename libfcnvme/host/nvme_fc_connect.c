@@ -207,6 +207,27 @@ static int fcn_host_st_conn_finish(struct fcn_host_ctrl *c)
 	return FCN_STEP_NEXT;
 }
 
+/* DH-HMAC-CHAP on the admin queue when the host has a key (as Linux, even
+ * if the controller did not ask); one message per round. */
+static int fcn_host_st_auth_start(struct fcn_host_ctrl *c)
+{
+	if (!c->dhchap.len)
+		return 1;
+	return fcn_host_auth_start(c, 0);
+}
+
+static int fcn_host_st_auth_finish(struct fcn_host_ctrl *c)
+{
+	int rc;
+
+	if (!c->dhchap.len)
+		return FCN_STEP_NEXT;
+	rc = fcn_host_auth_finish(c, 0);
+	if (rc < 0)
+		return rc;
+	return rc ? FCN_STEP_REPEAT : FCN_STEP_NEXT;
+}
+
 static int fcn_host_prop(struct fcn_host_ctrl *c, bool set, uint32_t off, uint8_t attrib,
 			 uint64_t value)
 {
@@ -489,6 +510,8 @@ static int fcn_host_st_ioq_start(struct fcn_host_ctrl *c)
 	if (c->io_qid == 0 || c->io_qid > c->nr_io_live)
 		return 1;
 	q = &c->queues[c->io_qid];
+	if (c->io_sub == 2)
+		return fcn_host_auth_start(c, q->qid);
 	if (c->io_sub == 1) {
 		fcn_host_connect_build(c, &cmd, q->qid, (uint16_t)(q->qsize - 1), 0);
 		return fcn_host_connect_cmd(c, q->qid, &cmd, sizeof(struct nvmf_connect_data));
@@ -535,6 +558,12 @@ static int fcn_host_st_ioq_finish(struct fcn_host_ctrl *c)
 		c->io_sub = 1;
 		return FCN_STEP_REPEAT;
 	}
+	if (c->io_sub == 2) {
+		rc = fcn_host_auth_finish(c, q->qid);
+		if (rc)
+			return rc < 0 ? rc : FCN_STEP_REPEAT;
+		goto next;
+	}
 	rc = fcn_host_connect_status(c, "Connect (I/O queue)");
 	if (rc)
 		return rc;
@@ -542,6 +571,11 @@ static int fcn_host_st_ioq_finish(struct fcn_host_ctrl *c)
 	if (rc)
 		return rc;
 	q->connected = true;
+	if (c->dhchap.len) {
+		c->io_sub = 2;
+		return FCN_STEP_REPEAT;
+	}
+next:
 	c->io_sub = 0;
 	c->io_qid++;
 	return c->io_qid > c->nr_io_live ? FCN_STEP_NEXT : FCN_STEP_REPEAT;
@@ -551,6 +585,7 @@ static const struct fcn_host_step fcn_host_steps[] = {
 	{ "create admin queue", fcn_host_st_aq_start, fcn_host_st_none },
 	{ "Create Association", fcn_host_st_cra_start, fcn_host_st_cra_finish },
 	{ "Connect (admin)", fcn_host_st_conn_start, fcn_host_st_conn_finish },
+	{ "Authentication (admin)", fcn_host_st_auth_start, fcn_host_st_auth_finish },
 	{ "Property Get CAP", fcn_host_st_cap_start, fcn_host_st_cap_finish },
 	{ "Property Set CC", fcn_host_st_cc_start, fcn_host_st_cc_finish },
 	{ "Property Get CSTS", fcn_host_st_csts_start, fcn_host_st_csts_finish },
@@ -576,6 +611,7 @@ void fcn_host_connect_start(struct fcn_host_ctrl *c)
 	c->nr_io_live = 0;
 	c->io_qid = 0;
 	c->io_sub = 0;
+	fcn_host_auth_free(c); /* an exchange the last attempt left half done */
 	c->step = 0;
 	c->step_busy = false;
 	c->step_issued = false;

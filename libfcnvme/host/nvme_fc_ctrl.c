@@ -355,6 +355,9 @@ static void fcn_host_ctrl_free(struct fcn_host_ctrl *c)
 	for (i = 0; c->queues && i < c->nr_queues; i++)
 		fcn_host_queue_free(c, &c->queues[i]);
 	free(c->queues);
+	fcn_host_auth_free(c);
+	explicit_bzero(&c->dhchap, sizeof(c->dhchap));
+	explicit_bzero(&c->dhchap_ctrl, sizeof(c->dhchap_ctrl));
 	if (c->ls.buf)
 		fcn_host_ls_fini(c);
 	fcnvme_dma_free(c->lp->dev, c->id_buf, FCN_HOST_ID_BUF_LEN);
@@ -363,10 +366,44 @@ static void fcn_host_ctrl_free(struct fcn_host_ctrl *c)
 	free(c);
 }
 
+static int fcn_host_ctrl_create(struct nvme_fc_local_port *lport, struct nvme_fc_remote_port *rport,
+				const struct fcnvme_host_ctrl_opts *opts,
+				const struct fcnvme_auth_key *hk, const struct fcnvme_auth_key *ck,
+				struct fcnvme_host_ctrl **ctrlp);
+
 /* Create a controller and start connecting it. */
 int fcnvme_host_ctrl_create(struct nvme_fc_local_port *lport, struct nvme_fc_remote_port *rport,
 			    const struct fcnvme_host_ctrl_opts *opts,
 			    struct fcnvme_host_ctrl **ctrlp)
+{
+	return fcn_host_ctrl_create(lport, rport, opts, NULL, NULL, ctrlp);
+}
+
+/* The same, authenticating every queue with DH-HMAC-CHAP. */
+int fcnvme_host_ctrl_create_auth(struct nvme_fc_local_port *lport,
+				 struct nvme_fc_remote_port *rport,
+				 const struct fcnvme_host_ctrl_opts *opts, const char *secret,
+				 const char *ctrl_secret, struct fcnvme_host_ctrl **ctrlp)
+{
+	struct fcnvme_auth_key hk, ck = { 0 };
+	int rc;
+
+	if (!secret || fcnvme_auth_key_parse(secret, &hk))
+		return -EINVAL;
+	if (ctrl_secret && fcnvme_auth_key_parse(ctrl_secret, &ck)) {
+		explicit_bzero(&hk, sizeof(hk));
+		return -EINVAL;
+	}
+	rc = fcn_host_ctrl_create(lport, rport, opts, &hk, &ck, ctrlp);
+	explicit_bzero(&hk, sizeof(hk));
+	explicit_bzero(&ck, sizeof(ck));
+	return rc;
+}
+
+static int fcn_host_ctrl_create(struct nvme_fc_local_port *lport, struct nvme_fc_remote_port *rport,
+				const struct fcnvme_host_ctrl_opts *opts,
+				const struct fcnvme_auth_key *hk, const struct fcnvme_auth_key *ck,
+				struct fcnvme_host_ctrl **ctrlp)
 {
 	struct fcn_host_ctrl *c;
 	struct fcn_host_rport *rp = (struct fcn_host_rport *)rport;
@@ -390,6 +427,10 @@ int fcnvme_host_ctrl_create(struct nvme_fc_local_port *lport, struct nvme_fc_rem
 	if (!c)
 		return -ENOMEM;
 	c->opts = *opts;
+	if (hk)
+		c->dhchap = *hk;
+	if (ck)
+		c->dhchap_ctrl = *ck;
 	c->opts.subnqn = c->subnqn;
 	c->opts.hostnqn = c->hostnqn;
 	snprintf(c->subnqn, sizeof(c->subnqn), "%s", opts->subnqn);

@@ -13,6 +13,7 @@
 #include <stdint.h>
 #include <sys/queue.h>
 
+#include <fcnvme/auth.h>
 #include <fcnvme/fc_wire.h>
 #include <fcnvme/nvme.h>
 #include <fcnvme/nvme_fc_driver.h>
@@ -143,7 +144,12 @@ struct fcn_host_ctrl {
 	uint16_t step_status;
 	struct nvme_completion step_cqe;
 	uint16_t io_qid;     /* next I/O queue to connect */
-	unsigned int io_sub; /* 0 LS, 1 Connect */
+	unsigned int io_sub; /* 0 LS, 1 Connect, 2 DH-HMAC-CHAP */
+	bool auth_req;	     /* the last Connect answered AUTHREQ */
+
+	/* DH-HMAC-CHAP (nvme_fc_auth.c); keys from fcnvme_host_ctrl_create_auth */
+	struct fcnvme_auth_key dhchap, dhchap_ctrl; /* len 0: none */
+	struct fcn_host_auth *auth;		    /* the exchange in progress */
 	uint64_t csts_deadline_ns;
 
 	/* association */
@@ -222,6 +228,13 @@ uint32_t fcn_host_id_u32(const uint8_t *id, size_t off);
 uint16_t fcn_host_id_u16(const uint8_t *id, size_t off);
 bool fcn_host_is_discovery(const struct fcn_host_ctrl *c);
 int fcn_host_check_connect(struct fcn_host_ctrl *c, uint16_t qid, uint32_t dw0);
+
+/* nvme_fc_auth.c: DH-HMAC-CHAP on queue qid as one connect step: start()
+ * issues the next AUTH_Send/Receive (0), finish() reads its answer:
+ * 0 done, 1 (FCN_STEP_REPEAT) next message, <0 failed (reason set). */
+int fcn_host_auth_start(struct fcn_host_ctrl *c, uint16_t qid);
+int fcn_host_auth_finish(struct fcn_host_ctrl *c, uint16_t qid);
+void fcn_host_auth_free(struct fcn_host_ctrl *c);
 int fcn_host_check_cap(struct fcn_host_ctrl *c);
 int fcn_host_check_identify(struct fcn_host_ctrl *c);
 bool fcn_host_wants_effects(const struct fcn_host_ctrl *c);

@@ -11,6 +11,7 @@ int main(void)
 	SRunner *sr = srunner_create(core_connect_suite());
 	int failed;
 
+	srunner_add_suite(sr, core_auth_suite());
 	srunner_add_suite(sr, core_admin_suite());
 	srunner_add_suite(sr, core_io_suite());
 	srunner_add_suite(sr, core_fused_suite());

@@ -111,6 +111,7 @@ uint16_t h_io(struct h_assoc *a, uint16_t qid, uint8_t opcode, uint32_t nsid, ui
 
 /* Suites */
 Suite *core_connect_suite(void);
+Suite *core_auth_suite(void);
 Suite *core_admin_suite(void);
 Suite *core_io_suite(void);
 Suite *core_fused_suite(void);

@@ -310,6 +310,32 @@ int tgt_subsys_disallow_host(struct tgt *t, const char *nqn, const char *hostnqn
 	return call(err, errlen, "disallow_host %s %s", nqn, hostnqn);
 }
 
+/* DH-HMAC-CHAP keys: recorded by host (and whether two-way), never the key */
+int tgt_subsys_set_dhchap(struct tgt *t, const char *nqn, const char *hostnqn, const char *key,
+			  const char *ctrl_key, char *err, size_t errlen)
+{
+	(void)t;
+	return call(err, errlen, "dhchap_set %s %s%s", nqn, hostnqn,
+		    !key       ? " none"
+		    : ctrl_key ? " bidi"
+			       : "");
+}
+
+int tgt_set_dhchap_policy(struct tgt *t, const uint8_t *hashes, unsigned int nhash,
+			  const uint8_t *dhs, unsigned int ndh)
+{
+	(void)t;
+	(void)hashes;
+	(void)dhs;
+	return call(NULL, 0, "dhchap_policy %u hashes %u groups", nhash, ndh);
+}
+
+void tgt_subsys_clear_dhchap(struct tgt *t, const char *nqn)
+{
+	(void)t;
+	call(NULL, 0, "dhchap_clear %s", nqn);
+}
+
 int tgt_subsys_allow_wwpn(struct tgt *t, const char *nqn, uint64_t wwpn, char *err, size_t errlen)
 {
 	(void)t;

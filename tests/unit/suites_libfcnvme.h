@@ -11,6 +11,7 @@
 
 #include <check.h>
 
+Suite *auth_suite(void);
 Suite *clock_suite(void);
 Suite *err_suite(void);
 Suite *hex_suite(void);
@@ -33,13 +34,13 @@ Suite *nvmet_fc_abort_suite(void);   /* target transport */
 Suite *nvmet_fc_threads_suite(void); /* target transport */
 
 /* The suites the runner executes, in order. */
-#define LIBFCNVME_SUITES                                                                     \
-	{                                                                                    \
-		clock_suite, err_suite, hex_suite, hist_suite, num_suite, nvme_status_suite, \
-			random_suite, size_suite, suggest_suite, layout_suite, ls_suite,     \
-			wwn_suite, nqn_suite, nvme_fc_port_suite, nvme_fc_ctrl_suite,        \
-			nvme_fc_sanity_suite, nvmet_fc_ls_suite, nvmet_fc_fcp_suite,         \
-			nvmet_fc_abort_suite, nvmet_fc_threads_suite,                        \
+#define LIBFCNVME_SUITES                                                                          \
+	{                                                                                         \
+		auth_suite, clock_suite, err_suite, hex_suite, hist_suite, num_suite,             \
+			nvme_status_suite, random_suite, size_suite, suggest_suite, layout_suite, \
+			ls_suite, wwn_suite, nqn_suite, nvme_fc_port_suite, nvme_fc_ctrl_suite,   \
+			nvme_fc_sanity_suite, nvmet_fc_ls_suite, nvmet_fc_fcp_suite,              \
+			nvmet_fc_abort_suite, nvmet_fc_threads_suite,                             \
 	}
 
 #endif /* SUITES_LIBFCNVME_H */

@@ -107,6 +107,18 @@ int fcnvme_host_rports(struct nvme_fc_local_port *lport, struct nvme_fc_remote_p
 int fcnvme_host_ctrl_create(struct nvme_fc_local_port *lport, struct nvme_fc_remote_port *rport,
 			    const struct fcnvme_host_ctrl_opts *opts,
 			    struct fcnvme_host_ctrl **ctrlp);
+/*
+ * The same, authenticating the admin queue and every I/O queue after its
+ * Connect with DH-HMAC-CHAP (NVMe Base 2.0, 8.13.5): secret is the host's
+ * key, ctrl_secret (optional) the controller's for two-way authentication,
+ * both "DHHC-1:NN:base64:" as nvme gen-dhchap-key prints them. -EINVAL
+ * also for a key that does not parse. A refusal fails the attempt with
+ * reason "Authentication failed ...". Since 0.1 (FCNVME_0.1).
+ */
+int fcnvme_host_ctrl_create_auth(struct nvme_fc_local_port *lport,
+				 struct nvme_fc_remote_port *rport,
+				 const struct fcnvme_host_ctrl_opts *opts, const char *secret,
+				 const char *ctrl_secret, struct fcnvme_host_ctrl **ctrlp);
 
 /*
  * Advance the controller: reap LLDD completions, keep-alive, command and

@@ -1,0 +1,237 @@
+// SPDX-License-Identifier: Apache-2.0
+/*
+ * The DH-HMAC-CHAP secrets file (conf_keys.h). The mode check follows
+ * ssh's for private keys: a secret others can read is refused, not just
+ * warned about. Keys are validated with libfcnvme's parser (CRC-32
+ * included) and wiped when freed.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <fcnvme/auth.h>
+#include <fcnvme/err.h>
+#include <fcnvme/nqn.h>
+
+#include "conf.h"
+#include "conf_keys.h"
+#include "fcd.h"
+
+void conf_keys_free(struct conf_keys *k)
+{
+	unsigned int i;
+
+	for (i = 0; i < k->n; i++) {
+		free(k->v[i].hostnqn);
+		if (k->v[i].key)
+			explicit_bzero(k->v[i].key, strlen(k->v[i].key));
+		free(k->v[i].key);
+		if (k->v[i].ctrl_key)
+			explicit_bzero(k->v[i].ctrl_key, strlen(k->v[i].ctrl_key));
+		free(k->v[i].ctrl_key);
+	}
+	free(k->v);
+	k->v = NULL;
+	k->n = 0;
+}
+
+static int keys_line(struct conf_keys *k, char *line, const char *path, unsigned int ln, char *err,
+		     size_t errlen)
+{
+	char *f[4], *save = NULL, *p;
+	struct fcnvme_auth_key key;
+	const char *why = NULL;
+	struct conf_key *nv;
+	unsigned int n = 0, i;
+	int rc;
+
+	for (p = strtok_r(line, " \t\r\n", &save); p && n < 4; p = strtok_r(NULL, " \t\r\n", &save))
+		f[n++] = p;
+	if (!n || f[0][0] == '#')
+		return 0;
+	if (n < 2 || n > 3) {
+		fcnvme_err(err, errlen, 0, "%s:%u: expected \"HOSTNQN KEY [CTRL-KEY]\"", path, ln);
+		return -EINVAL;
+	}
+	if (fcnvme_nqn_validate(f[0], &why)) {
+		fcnvme_err(err, errlen, 0, "%s:%u: invalid host NQN: %s", path, ln, why);
+		return -EINVAL;
+	}
+	for (i = 1; i < n; i++) {
+		rc = fcnvme_auth_key_parse(f[i], &key);
+		explicit_bzero(&key, sizeof(key));
+		if (rc) {
+			fcnvme_err(err, errlen, 0, "%s:%u: %s of %s: %s", path, ln,
+				   i == 1 ? "key" : "controller key", f[0],
+				   rc == -EBADMSG ? "CRC-32 mismatch"
+						  : "not a DHHC-1 secret (nvme gen-dhchap-key)");
+			return -EINVAL;
+		}
+	}
+	for (i = 0; i < k->n; i++)
+		if (!strcmp(k->v[i].hostnqn, f[0])) {
+			fcnvme_err(err, errlen, 0, "%s:%u: host %s listed twice", path, ln, f[0]);
+			return -EINVAL;
+		}
+	nv = realloc(k->v, (k->n + 1) * sizeof(*nv));
+	if (!nv)
+		return -ENOMEM;
+	k->v = nv;
+	nv = &k->v[k->n];
+	nv->hostnqn = strdup(f[0]);
+	nv->key = strdup(f[1]);
+	nv->ctrl_key = n == 3 ? strdup(f[2]) : NULL;
+	k->n++;
+	if (!nv->hostnqn || !nv->key || (n == 3 && !nv->ctrl_key))
+		return -ENOMEM;
+	return 0;
+}
+
+int conf_keys_load(const char *path, struct conf_keys *out, char *err, size_t errlen)
+{
+	struct conf_keys k = { 0 };
+	char line[1024];
+	unsigned int ln = 0;
+	struct stat st;
+	FILE *f;
+	int fd, rc = 0;
+
+	*out = k;
+	if (!path || !path[0])
+		return 0;
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0) {
+		rc = -errno;
+		return fcnvme_err(err, errlen, rc, "auth_keys_file %s: %s", path, strerror(-rc));
+	}
+	if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
+		fcnvme_err(err, errlen, 0, "auth_keys_file %s: not a regular file", path);
+		close(fd);
+		return -EINVAL;
+	}
+	if (st.st_mode & 077) {
+		fcnvme_err(err, errlen, 0,
+			   "auth_keys_file %s: mode %04o lets group or others at the "
+			   "DH-HMAC-CHAP secrets; chmod 600 it",
+			   path, (unsigned int)(st.st_mode & 07777));
+		close(fd);
+		return -EPERM;
+	}
+	if (st.st_uid != 0 && st.st_uid != geteuid()) {
+		fcnvme_err(err, errlen, 0, "auth_keys_file %s: owned by uid %u, not root", path,
+			   (unsigned int)st.st_uid);
+		close(fd);
+		return -EPERM;
+	}
+	f = fdopen(fd, "r");
+	if (!f) {
+		close(fd);
+		return -ENOMEM;
+	}
+	while (!rc && fgets(line, sizeof(line), f)) {
+		ln++;
+		if (!strchr(line, '\n') && !feof(f)) {
+			fcnvme_err(err, errlen, 0, "%s:%u: line too long", path, ln);
+			rc = -EINVAL;
+			break;
+		}
+		rc = keys_line(&k, line, path, ln, err, errlen);
+	}
+	explicit_bzero(line, sizeof(line));
+	fclose(f);
+	if (rc == -ENOMEM)
+		fcnvme_err(err, errlen, 0, "%s: out of memory", path);
+	if (rc) {
+		conf_keys_free(&k);
+		return rc;
+	}
+	*out = k;
+	return 0;
+}
+
+/* "a,b,c" into ids by lookup(); at most max, none twice. */
+static int policy_list(const char *opt, const char *s, int (*lookup)(const char *), uint8_t *out,
+		       uint8_t *n, unsigned int max, char *err, size_t errlen)
+{
+	char buf[CONF_DEV_MAX], *p, *save = NULL;
+	int id;
+
+	*n = 0;
+	snprintf(buf, sizeof(buf), "%s", s);
+	for (p = strtok_r(buf, ", ", &save); p; p = strtok_r(NULL, ", ", &save)) {
+		id = lookup(p);
+		if (id < 0)
+			return fcnvme_err(err, errlen, -EINVAL, "%s: unknown name '%s'", opt, p);
+		if (memchr(out, id, *n))
+			return fcnvme_err(err, errlen, -EINVAL, "%s: '%s' given twice", opt, p);
+		if (*n >= max)
+			return fcnvme_err(err, errlen, -EINVAL, "%s: too many names", opt);
+		out[(*n)++] = (uint8_t)id;
+	}
+	if (s[0] && !*n)
+		return fcnvme_err(err, errlen, -EINVAL, "%s: no names", opt);
+	return 0;
+}
+
+static int policy_hash_id(const char *name)
+{
+	return fcnvme_auth_hash_id(name);
+}
+
+int conf_auth_policy(const struct conf *c, struct conf_auth_policy *p, char *err, size_t errlen)
+{
+	int rc;
+
+	memset(p, 0, sizeof(*p));
+	rc = policy_list("dhchap_hashes", c->dhchap_hashes, policy_hash_id, p->hashes, &p->nhash,
+			 sizeof(p->hashes), err, errlen);
+	if (rc)
+		return rc;
+	return policy_list("dhchap_dhgroups", c->dhchap_dhgroups, fcnvme_auth_dh_id, p->dhs,
+			   &p->ndh, sizeof(p->dhs), err, errlen);
+}
+
+static bool subsys_allows(const struct conf_subsys *s, const char *hostnqn)
+{
+	unsigned int i;
+
+	if (s->allow_any_host)
+		return true;
+	for (i = 0; i < s->nr_hosts; i++)
+		if (!strcmp(s->hosts[i], hostnqn))
+			return true;
+	return false;
+}
+
+int conf_keys_apply(struct fcd *d, const struct conf *c, const struct conf_keys *k, char *err,
+		    size_t errlen)
+{
+	struct conf_auth_policy p;
+	unsigned int i, j;
+	int rc;
+
+	rc = conf_auth_policy(c, &p, err, errlen);
+	if (!rc)
+		rc = tgt_set_dhchap_policy(d->tgt, p.hashes, p.nhash, p.dhs, p.ndh);
+	if (rc)
+		return rc;
+
+	for (i = 0; i < c->nr_subsys; i++) {
+		const struct conf_subsys *s = &c->subsys[i];
+
+		tgt_subsys_clear_dhchap(d->tgt, s->nqn);
+		for (j = 0; j < k->n; j++) {
+			if (!subsys_allows(s, k->v[j].hostnqn))
+				continue;
+			rc = tgt_subsys_set_dhchap(d->tgt, s->nqn, k->v[j].hostnqn, k->v[j].key,
+						   k->v[j].ctrl_key, err, errlen);
+			if (rc)
+				return rc;
+		}
+	}
+	return 0;
+}

@@ -1,0 +1,51 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The DH-HMAC-CHAP secrets file (auth_keys_file): root-only, one line per
+ * host NQN, "HOSTNQN DHCHAP-KEY [DHCHAP-CTRL-KEY]" with keys in the
+ * "DHHC-1:NN:base64:" form of nvme gen-dhchap-key; '#' comments and blank
+ * lines ignored. Secrets never leave this module and the core: errors name
+ * the file, the line and what is wrong, never a key.
+ */
+#ifndef CONF_KEYS_H
+#define CONF_KEYS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct fcd;
+struct conf;
+
+struct conf_key {
+	char *hostnqn;
+	char *key;
+	char *ctrl_key; /* NULL: unidirectional */
+};
+
+struct conf_keys {
+	struct conf_key *v;
+	unsigned int n;
+};
+
+/*
+ * Read and check path: owned by root (or the daemon's user), not readable
+ * or writable by group or others, every line well-formed, no host twice.
+ * path "" gives an empty set. 0, or -errno with "PATH[:LINE]: reason" in
+ * err.
+ */
+int conf_keys_load(const char *path, struct conf_keys *out, char *err, size_t errlen);
+void conf_keys_free(struct conf_keys *k);
+/* The DH-HMAC-CHAP policy of c (dhchap_hashes, dhchap_dhgroups) as ids in
+ * preference order; n 0 for a default. 0, or -EINVAL with err naming the
+ * option and the unknown or repeated name. */
+struct conf_auth_policy {
+	uint8_t hashes[3], nhash;
+	uint8_t dhs[6], ndh;
+};
+int conf_auth_policy(const struct conf *c, struct conf_auth_policy *p, char *err, size_t errlen);
+/* Give every subsystem of c the keys of the hosts it allows (all listed
+ * hosts for allow_any_host), replacing what it had: new authentications
+ * use them, authenticated queues stay. 0, or -errno with err. */
+int conf_keys_apply(struct fcd *d, const struct conf *c, const struct conf_keys *k, char *err,
+		    size_t errlen);
+
+#endif /* CONF_KEYS_H */

@@ -1,0 +1,452 @@
+// SPDX-License-Identifier: Apache-2.0
+/*
+ * DH-HMAC-CHAP on a queue, the controller's side (NVMe Base 2.0, 8.13.5;
+ * Linux drivers/nvme/target/fabrics-cmd-auth.c and auth.c): the Fabrics
+ * commands AUTH_Send (fctype 05h) and AUTH_Receive (06h) drive
+ *   Negotiate -> Challenge -> Reply -> Success1 [-> Success2]
+ * and any error turns into a Failure1 the host reads with its next
+ * AUTH_Receive. A queue whose host has a key (subsys_auth.c) is Connected
+ * with AUTHREQ (ATR) and refuses every other command with AUTH_REQUIRED
+ * until it authenticates (sq->auth_needed). A Negotiate on an
+ * authenticated queue re-authenticates it; the queue stays usable
+ * meanwhile. Every refusal goes to the association event callback as a
+ * Connect refusal with host NQN, WWPN and reason. The protocol itself is
+ * libfcnvme's (fcnvme/auth.h); this file keeps the state. Parsing runs on
+ * [hwq], execution on [ctl].
+ */
+#include <endian.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <fcnvme/random.h>
+
+#include "tgt_priv.h"
+
+/* Connect response dword 0: authentication transaction required. */
+#define TGT_CONNECT_AUTHREQ_ATR (1u << 17)
+
+enum auth_step {
+	AUTH_NEGOTIATE, /* expecting AUTH_Send(Negotiate) */
+	AUTH_CHALLENGE, /* AUTH_Receive gets the Challenge */
+	AUTH_REPLY,	/* expecting AUTH_Send(Reply) */
+	AUTH_SUCCESS1,	/* AUTH_Receive gets Success1 */
+	AUTH_SUCCESS2,	/* expecting AUTH_Send(Success2) */
+	AUTH_FAILURE1,	/* AUTH_Receive gets Failure1 */
+	AUTH_DONE,
+};
+
+/* One queue's exchange. [ctl] */
+struct sq_auth {
+	enum auth_step step;
+	uint16_t tid;
+	uint8_t hash, dh, hl;
+	uint8_t rexp;	 /* AUTH_FAILURE1: reason code explanation */
+	const char *why; /* AUTH_FAILURE1: for the log */
+	bool bidi;
+	uint32_t s1;
+	uint8_t c1[FCNVME_AUTH_MAX_HASH];
+	uint8_t resp2[FCNVME_AUTH_MAX_HASH]; /* the controller's response */
+	struct fcnvme_auth_dh *dhk;
+	struct fcnvme_auth_key host, ctrl; /* copies taken at Negotiate */
+};
+
+/* The controller's preferences: the first one the host offers wins. */
+static const uint8_t auth_hash_pref[] = { FCNVME_AUTH_HASH_SHA256, FCNVME_AUTH_HASH_SHA384,
+					  FCNVME_AUTH_HASH_SHA512 };
+static const uint8_t auth_dh_pref[] = { FCNVME_AUTH_DH_FFDHE2048, FCNVME_AUTH_DH_FFDHE3072,
+					FCNVME_AUTH_DH_FFDHE4096, FCNVME_AUTH_DH_FFDHE6144,
+					FCNVME_AUTH_DH_FFDHE8192, FCNVME_AUTH_DH_NULL };
+
+/* AUTH_Send/Receive SQE bytes 41-47: SPSP0, SPSP1, SECP, TL/AL (LE32). */
+static uint32_t auth_len_field(const struct nvmet_fc_req *req)
+{
+	const uint8_t *b = (const uint8_t *)req->cmd;
+
+	return (uint32_t)b[44] | (uint32_t)b[45] << 8 | (uint32_t)b[46] << 16 |
+	       (uint32_t)b[47] << 24;
+}
+
+/* [hwq] Check an AUTH_Send/AUTH_Receive's fields. */
+uint16_t cmd_auth_parse(struct nvmet_fc_req *req)
+{
+	const uint8_t *b = (const uint8_t *)req->cmd;
+	uint32_t len = auth_len_field(req);
+
+	if (b[43] != FCNVME_AUTH_SECP || b[41] != FCNVME_AUTH_SPSP0 || b[42] != FCNVME_AUTH_SPSP1)
+		return NVME_SC_INVALID_FIELD | NVME_SC_DNR;
+	if (!len || req->transfer_len != len)
+		return NVME_SC_INVALID_FIELD | NVME_SC_DNR;
+	if (req->cmd->fabrics.fctype == nvme_fabrics_type_auth_send && len > FCNVME_AUTH_MAX_MSG)
+		return NVME_SC_INVALID_FIELD | NVME_SC_DNR;
+	return 0;
+}
+
+static void auth_reset_dh(struct sq_auth *a)
+{
+	fcnvme_auth_dh_free(a->dhk);
+	a->dhk = NULL;
+}
+
+void cmd_auth_free(struct sq *sq)
+{
+	if (!sq->auth)
+		return;
+	auth_reset_dh(sq->auth);
+	explicit_bzero(sq->auth, sizeof(*sq->auth));
+	free(sq->auth);
+	sq->auth = NULL;
+}
+
+bool cmd_auth_connect(struct sq *sq, const struct subsys *s, const char *hostnqn)
+{
+	bool need = !s->discovery && subsys_key_find(s, hostnqn);
+
+	atomic_store_explicit(&sq->auth_needed, need, memory_order_relaxed);
+	sq->auth_since_ms = clock_now_ms(sq->t->clock);
+	return need;
+}
+
+uint32_t cmd_auth_connect_result(bool authreq)
+{
+	return authreq ? TGT_CONNECT_AUTHREQ_ATR : 0;
+}
+
+/* Log a refusal: the association event of a refused Connect, with the
+ * queue and the reason. */
+static void auth_log_refusal(struct sq *sq, struct ctrl *c, const char *why)
+{
+	struct tgt_assoc_event ev = {
+		.kind = TGT_ASSOC_EV_CONNECT_REFUSED,
+		.port = sq->port ? sq->port->name : "",
+		.host_wwpn = sq->host_wwpn,
+		.assoc_id = sq->assoc_id,
+		.host_nqn = c->hostnqn,
+		.subsys_nqn = c->subsys->nqn,
+		.reason = why,
+		.cntlid = c->cntlid,
+		.qid = sq->qid,
+		.status = NVME_SC_AUTH_REQUIRED | NVME_SC_DNR,
+		.ipo = -1,
+	};
+
+	tgt_assoc_event(sq->t, &ev);
+}
+
+static void auth_fail(struct sq_auth *a, uint8_t rexp, const char *why)
+{
+	auth_reset_dh(a);
+	a->step = AUTH_FAILURE1;
+	a->rexp = rexp;
+	a->why = why;
+}
+
+int tgt_set_dhchap_policy(struct tgt *t, const uint8_t *hashes, unsigned int nhash,
+			  const uint8_t *dhs, unsigned int ndh)
+{
+	unsigned int i;
+
+	if (nhash > sizeof(t->auth_hashes) || ndh > sizeof(t->auth_dhs))
+		return -EINVAL;
+	for (i = 0; i < nhash; i++)
+		if (!fcnvme_auth_hash_len(hashes[i]))
+			return -EINVAL;
+	for (i = 0; i < ndh; i++)
+		if (!fcnvme_auth_dh_name(dhs[i]))
+			return -EINVAL;
+	memcpy(t->auth_hashes, hashes, nhash);
+	t->nr_auth_hashes = (uint8_t)nhash;
+	memcpy(t->auth_dhs, dhs, ndh);
+	t->nr_auth_dhs = (uint8_t)ndh;
+	return 0;
+}
+
+static uint8_t auth_pick(const uint8_t *pref, size_t npref, const uint8_t *offer, size_t noffer)
+{
+	size_t i;
+
+	for (i = 0; i < npref; i++)
+		if (memchr(offer, pref[i], noffer))
+			return pref[i];
+	return 0xff;
+}
+
+static void auth_negotiate(struct sq_auth *a, struct ctrl *c, const uint8_t *buf, size_t len)
+{
+	const struct tgt *t = c->t;
+	const uint8_t *hp = t->nr_auth_hashes ? t->auth_hashes : auth_hash_pref;
+	const uint8_t *dp = t->nr_auth_dhs ? t->auth_dhs : auth_dh_pref;
+	size_t nh = t->nr_auth_hashes ? t->nr_auth_hashes : sizeof(auth_hash_pref);
+	size_t nd = t->nr_auth_dhs ? t->nr_auth_dhs : sizeof(auth_dh_pref);
+	const struct subsys_key *k;
+	struct fcnvme_auth_negotiate m;
+	int rc;
+
+	auth_reset_dh(a);
+	rc = fcnvme_auth_parse_negotiate(buf, len, &m);
+	if (rc) {
+		auth_fail(a, (uint8_t)-rc, "malformed Negotiate");
+		return;
+	}
+	a->tid = m.tid;
+	if (m.sc_c) {
+		auth_fail(a, FCNVME_AUTH_FAIL_CONCAT_MISMATCH,
+			  "secure channel concatenation not supported");
+		return;
+	}
+	a->hash = auth_pick(hp, nh, m.hashes, m.nhash);
+	if (a->hash == 0xff) {
+		auth_fail(a, FCNVME_AUTH_FAIL_HASH_UNUSABLE, "no common hash function");
+		return;
+	}
+	a->dh = auth_pick(dp, nd, m.dhs, m.ndh);
+	if (a->dh == 0xff) {
+		auth_fail(a, FCNVME_AUTH_FAIL_DHGROUP_UNUSABLE, "no common DH group");
+		return;
+	}
+	k = subsys_key_find(c->subsys, c->hostnqn);
+	if (!k) {
+		auth_fail(a, FCNVME_AUTH_FAIL_NOT_USABLE, "no DH-HMAC-CHAP key for this host");
+		return;
+	}
+	a->host = k->host;
+	a->ctrl = k->ctrl;
+	a->hl = (uint8_t)fcnvme_auth_hash_len(a->hash);
+	a->step = AUTH_CHALLENGE;
+}
+
+/* The session key for the augmented challenges: g^xy mod p. */
+static int auth_session(struct sq_auth *a, const uint8_t *dhv, size_t dhvlen, uint8_t *z,
+			size_t *zlen)
+{
+	*zlen = fcnvme_auth_dh_len(a->dh);
+	return fcnvme_auth_dh_shared(a->dhk, dhv, dhvlen, z, *zlen);
+}
+
+static void auth_reply(struct sq_auth *a, struct ctrl *c, const uint8_t *buf, size_t len)
+{
+	static uint8_t z[FCNVME_AUTH_MAX_DHV]; /* [ctl] only */
+	uint8_t tk[FCNVME_AUTH_MAX_HASH], ch[FCNVME_AUTH_MAX_HASH], r[FCNVME_AUTH_MAX_HASH];
+	struct fcnvme_auth_reply m;
+	size_t zlen = 0, tlen;
+	int rc;
+
+	rc = fcnvme_auth_parse_reply(buf, len, &m);
+	if (rc) {
+		auth_fail(a, (uint8_t)-rc, "malformed Reply");
+		return;
+	}
+	if (m.tid != a->tid || m.hl != a->hl || m.dhvlen != fcnvme_auth_dh_len(a->dh)) {
+		auth_fail(a, FCNVME_AUTH_FAIL_INCORRECT_PAYLOAD,
+			  "Reply does not match the Challenge (transaction, hash or DH "
+			  "value length)");
+		return;
+	}
+	memcpy(ch, a->c1, a->hl);
+	if (a->dh != FCNVME_AUTH_DH_NULL) {
+		if (auth_session(a, m.dhv, m.dhvlen, z, &zlen) ||
+		    fcnvme_auth_augment(a->hash, z, zlen, a->c1, ch))
+			goto bad_dh;
+	}
+	if (fcnvme_auth_transform(&a->host, c->hostnqn, tk, &tlen) ||
+	    fcnvme_auth_response(a->hash, tk, tlen, ch, a->s1, a->tid, FCNVME_AUTH_ROLE_HOST,
+				 c->hostnqn, c->subsys->nqn, r))
+		goto failed;
+	if (!fcnvme_auth_equal(r, m.rval, a->hl)) {
+		auth_fail(a, FCNVME_AUTH_FAIL_FAILED, "host response mismatch (wrong key)");
+		goto wipe;
+	}
+	a->bidi = m.cvalid;
+	if (a->bidi) {
+		if (!a->ctrl.len) {
+			auth_fail(a, FCNVME_AUTH_FAIL_FAILED,
+				  "host asked for bidirectional authentication; no controller "
+				  "key is configured for it");
+			goto wipe;
+		}
+		memcpy(ch, m.c2, a->hl);
+		if (a->dh != FCNVME_AUTH_DH_NULL && fcnvme_auth_augment(a->hash, z, zlen, m.c2, ch))
+			goto failed;
+		if (fcnvme_auth_transform(&a->ctrl, c->subsys->nqn, tk, &tlen) ||
+		    fcnvme_auth_response(a->hash, tk, tlen, ch, m.seq, a->tid,
+					 FCNVME_AUTH_ROLE_CTRL, c->hostnqn, c->subsys->nqn,
+					 a->resp2))
+			goto failed;
+	}
+	auth_reset_dh(a);
+	a->step = AUTH_SUCCESS1;
+	goto wipe;
+bad_dh:
+	auth_fail(a, FCNVME_AUTH_FAIL_INCORRECT_PAYLOAD, "host DH value refused");
+	goto wipe;
+failed:
+	auth_fail(a, FCNVME_AUTH_FAIL_FAILED, "computing the response failed");
+wipe:
+	explicit_bzero(z, sizeof(z));
+	explicit_bzero(tk, sizeof(tk));
+	explicit_bzero(ch, sizeof(ch));
+}
+
+static void auth_done(struct sq *sq, struct sq_auth *a)
+{
+	a->step = AUTH_DONE;
+	explicit_bzero(&a->host, sizeof(a->host));
+	explicit_bzero(&a->ctrl, sizeof(a->ctrl));
+	atomic_store_explicit(&sq->auth_needed, false, memory_order_release);
+}
+
+static uint16_t auth_send(struct nvmet_fc_req *req, struct sq *sq, struct ctrl *c)
+{
+	struct sq_auth *a = sq->auth;
+	const uint8_t *buf = req->data;
+	size_t len = req->transfer_len;
+	struct fcnvme_auth_failure f;
+	uint8_t type, id;
+	uint16_t tid;
+
+	if (!a) {
+		a = sq->auth = calloc(1, sizeof(*a));
+		if (!a)
+			return NVME_SC_INTERNAL;
+	}
+	if (fcnvme_auth_msg_kind(buf, len, &type, &id)) {
+		auth_fail(a, FCNVME_AUTH_FAIL_INCORRECT_MESSAGE, "truncated message");
+		return NVME_SC_SUCCESS;
+	}
+	if (type == FCNVME_AUTH_TYPE_COMMON && id == FCNVME_AUTH_FAILURE2) {
+		char why[96];
+
+		auth_reset_dh(a);
+		a->step = AUTH_NEGOTIATE;
+		snprintf(why, sizeof(why), "host aborted DH-HMAC-CHAP: %s",
+			 fcnvme_auth_parse_failure(buf, len, &f) ? "malformed Failure2"
+								 : fcnvme_auth_fail_str(f.rexp));
+		auth_log_refusal(sq, c, why);
+		return NVME_SC_SUCCESS;
+	}
+	if (type == FCNVME_AUTH_TYPE_COMMON && id == FCNVME_AUTH_NEGOTIATE) {
+		auth_negotiate(a, c, buf, len);
+		return NVME_SC_SUCCESS;
+	}
+	switch (a->step) {
+	case AUTH_REPLY:
+		auth_reply(a, c, buf, len);
+		break;
+	case AUTH_SUCCESS2:
+		if (fcnvme_auth_parse_success2(buf, len, &tid) || tid != a->tid)
+			auth_fail(a, FCNVME_AUTH_FAIL_INCORRECT_MESSAGE, "expected Success2");
+		else
+			auth_done(sq, a);
+		break;
+	default:
+		auth_fail(a, FCNVME_AUTH_FAIL_INCORRECT_MESSAGE, "message out of sequence");
+		break;
+	}
+	return NVME_SC_SUCCESS;
+}
+
+static int auth_challenge(struct sq_auth *a, uint8_t *buf, size_t len)
+{
+	static uint8_t dhv[FCNVME_AUTH_MAX_DHV];
+	struct fcnvme_auth_challenge m = {
+		.tid = a->tid, .hashid = a->hash, .dhgid = a->dh, .hl = a->hl, .cval = a->c1
+	};
+
+	do {
+		if (fcnvme_random_bytes(&a->s1, sizeof(a->s1)) || fcnvme_random_bytes(a->c1, a->hl))
+			return -EIO;
+	} while (!a->s1);
+	m.seq = a->s1;
+	if (a->dh != FCNVME_AUTH_DH_NULL) {
+		auth_reset_dh(a);
+		if (fcnvme_auth_dh_new(a->dh, NULL, 0, &a->dhk) ||
+		    fcnvme_auth_dh_pub(a->dhk, dhv, sizeof(dhv)))
+			return -EIO;
+		m.dhvlen = (uint16_t)fcnvme_auth_dh_len(a->dh);
+		m.dhv = dhv;
+	}
+	return fcnvme_auth_build_challenge(buf, len, &m);
+}
+
+static uint16_t auth_receive(struct nvmet_fc_req *req, struct sq *sq, struct ctrl *c)
+{
+	static uint8_t buf[FCNVME_AUTH_MAX_MSG];
+	struct sq_auth *a = sq->auth;
+	struct fcnvme_auth_success1 s1;
+	struct fcnvme_auth_failure f;
+	int n;
+
+	if (!a)
+		return NVME_SC_CMD_SEQ_ERROR | NVME_SC_DNR;
+	switch (a->step) {
+	case AUTH_CHALLENGE:
+		n = auth_challenge(a, buf, sizeof(buf));
+		if (n < 0) {
+			auth_fail(a, FCNVME_AUTH_FAIL_FAILED, "generating the Challenge failed");
+			break;
+		}
+		if ((size_t)n > req->transfer_len)
+			return NVME_SC_INVALID_FIELD | NVME_SC_DNR;
+		a->step = AUTH_REPLY;
+		cmd_copy_out(req, buf, (size_t)n);
+		return NVME_SC_SUCCESS;
+	case AUTH_SUCCESS1:
+		s1 = (struct fcnvme_auth_success1){
+			.tid = a->tid, .hl = a->hl, .rvalid = a->bidi, .rval = a->resp2
+		};
+		n = fcnvme_auth_build_success1(buf, sizeof(buf), &s1);
+		if (n < 0 || (size_t)n > req->transfer_len)
+			return NVME_SC_INVALID_FIELD | NVME_SC_DNR;
+		cmd_copy_out(req, buf, (size_t)n);
+		if (a->bidi)
+			a->step = AUTH_SUCCESS2;
+		else
+			auth_done(sq, a);
+		return NVME_SC_SUCCESS;
+	case AUTH_FAILURE1:
+		break;
+	default:
+		auth_fail(a, FCNVME_AUTH_FAIL_INCORRECT_MESSAGE, "AUTH_Receive out of sequence");
+		break;
+	}
+	/* Failure1: the host learns why; the queue stays unauthenticated */
+	f = (struct fcnvme_auth_failure){
+		.id = FCNVME_AUTH_FAILURE1, .tid = a->tid, .rescode = 0x01, .rexp = a->rexp
+	};
+	n = fcnvme_auth_build_failure(buf, sizeof(buf), &f);
+	cmd_copy_out(req, buf, (size_t)n);
+	{
+		char why[160];
+
+		snprintf(why, sizeof(why), "DH-HMAC-CHAP failed: %s (%s)", a->why,
+			 fcnvme_auth_fail_str(a->rexp));
+		auth_log_refusal(sq, c, why);
+	}
+	a->step = AUTH_NEGOTIATE;
+	explicit_bzero(&a->host, sizeof(a->host));
+	explicit_bzero(&a->ctrl, sizeof(a->ctrl));
+	return NVME_SC_SUCCESS;
+}
+
+/* [ctl] Execute AUTH_Send/AUTH_Receive on a connected queue. */
+uint16_t cmd_auth_exec(struct nvmet_fc_req *req, struct sq *sq, struct ctrl *c)
+{
+	if (req->cmd->fabrics.fctype == nvme_fabrics_type_auth_send)
+		return auth_send(req, sq, c);
+	return auth_receive(req, sq, c);
+}
+
+/* [ctl] A host that connects and never completes the exchange keeps a
+ * controller (and its cntlid) that refuses every command: end it after
+ * TGT_AUTH_TIMEOUT_MS, logged like a refusal. */
+void cmd_auth_timer(struct ctrl *c, uint64_t now)
+{
+	struct sq *sq = c->sqs[0];
+
+	if (c->deleting || !sq || !atomic_load_explicit(&sq->auth_needed, memory_order_relaxed) ||
+	    now - sq->auth_since_ms < TGT_AUTH_TIMEOUT_MS)
+		return;
+	auth_log_refusal(sq, c, "DH-HMAC-CHAP not completed within 10 s of the Connect");
+	ctrl_delete(c, "DH-HMAC-CHAP not completed in time");
+}

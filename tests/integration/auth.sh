@@ -1,0 +1,178 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
+# DH-HMAC-CHAP with the real daemon: the secrets file (auth_keys_file).
+# nvmetfcd -n refuses a group/world-readable file, a key with a bad CRC
+# (naming file and line, never the key) and accepts keys made by nvme-cli's
+# gen-dhchap-key; config show and save print the file name, never a
+# secret. A host listed in the file is asked to authenticate (Connect
+# AUTHREQ): without --dhchap-secret fcnvme says so; with the right key it
+# reads and writes (admin and I/O queues authenticated), two-way too; a
+# wrong key is refused (Failure1) and the daemon logs the refusal with host
+# NQN, WWPN and reason; a wrong controller key is refused by fcnvme. Key
+# rotation by reload: a running perf keeps going, the old key fails, the
+# new one works; a host not listed connects without authentication.
+NAME=auth
+. "$(dirname "$0")/lib.sh"
+
+TRADDR=nn-0x20000090fa000001:pn-0x10000090fa000001
+HOST2=nqn.2014-08.org.nvmexpress:uuid:00000000-0000-4000-8000-000000000002
+write_conf() {
+	cat >"$tmp/nvmetfcd.conf" <<CONF
+daemon = { auth_keys_file = "$1"; ${2:-} };
+ports = (
+	{
+		name = "p0";
+		dev = "soft:$FABRIC";
+		wwnn = "0x20000090fa000001";
+		wwpn = "0x10000090fa000001";
+	}
+);
+subsystems = (
+	{
+		nqn = "$DEMO_NQN";
+		hosts = [ "$HOSTNQN", "$HOST2" ];
+		ports = [ "p0" ];
+		namespaces = ( { nsid = 1; backend = "ram"; size = "1M"; } );
+	}
+);
+CONF
+}
+
+# Keys from nvme-cli when it is installed, else fixed ones of the same form.
+if command -v nvme >/dev/null 2>&1; then
+	KEY=$(nvme gen-dhchap-key --hmac=1 --nqn="$HOSTNQN")
+	CKEY=$(nvme gen-dhchap-key --key-length=48)
+else
+	KEY="DHHC-1:01:j2o85HJ423ezLPXEUIFKMh3lBjv2SdyZIaWb4UESTNSZD9Jx:"
+	CKEY="DHHC-1:00:AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8gISIjJCUmJygpKissLS4vcSEgBQ==:"
+fi
+case $KEY in DHHC-1:0?:*:) ok ;; *) bad "a DHHC-1 key to test with ($KEY)" ;; esac
+KEYS=$tmp/keys
+printf '# host key [controller key]\n\n%s %s %s\n' "$HOSTNQN" "$KEY" "$CKEY" >"$KEYS"
+write_conf "$KEYS"
+nvn() { "$B/daemon/nvmetfcd" -n -c "$tmp/nvmetfcd.conf" >"$tmp/n.out" 2>"$tmp/n.err"; }
+
+chmod 644 "$KEYS"
+check_not "nvmetfcd -n refuses a world-readable keys file" nvn
+check "  and says why ($(cat "$tmp/n.err"))" grep -qF \
+	"nvmetfcd: auth_keys_file $KEYS: mode 0644 lets group or others at the DH-HMAC-CHAP secrets; chmod 600 it" \
+	"$tmp/n.err"
+chmod 600 "$KEYS"
+check "nvmetfcd -n accepts the file at mode 0600" nvn
+# a bad CRC: flip the last base64 digit before the final colon
+BAD=$(python3 -c 'import sys; k=sys.argv[1]; c=k[-2]; print(k[:-2] + ("A" if c != "A" else "B") + ":")' "$KEY")
+printf '%s %s\n' "$HOSTNQN" "$BAD" >"$tmp/badkeys"
+chmod 600 "$tmp/badkeys"
+write_conf "$tmp/badkeys"
+check_not "nvmetfcd -n refuses a key with a bad CRC" nvn
+check "  naming file and line ($(cat "$tmp/n.err"))" grep -qxF \
+	"nvmetfcd: $tmp/badkeys:1: key of $HOSTNQN: CRC-32 mismatch" "$tmp/n.err"
+check_not "  and never the key" grep -qF "${BAD:10:20}" "$tmp/n.err"
+printf '%s\n' "$HOSTNQN" >"$tmp/badkeys"
+check_not "nvmetfcd -n refuses a line without a key" nvn
+check "  ($(cat "$tmp/n.err"))" grep -qxF \
+	"nvmetfcd: $tmp/badkeys:1: expected \"HOSTNQN KEY [CTRL-KEY]\"" "$tmp/n.err"
+write_conf "$KEYS" 'dhchap_hashes = "sha256,sha999";'
+check_not "nvmetfcd -n refuses an unknown hash" nvn
+check "  ($(cat "$tmp/n.err"))" grep -qxF \
+	"nvmetfcd: dhchap_hashes: unknown name 'sha999'" "$tmp/n.err"
+write_conf "$KEYS" 'dhchap_dhgroups = "null,null";'
+check_not "nvmetfcd -n refuses a group given twice" nvn
+check "  ($(cat "$tmp/n.err"))" grep -qxF \
+	"nvmetfcd: dhchap_dhgroups: 'null' given twice" "$tmp/n.err"
+write_conf "$KEYS" 'dhchap_hashes = "sha512"; dhchap_dhgroups = "ffdhe3072, null";'
+check "nvmetfcd -n takes a policy" nvn
+
+fabric_create
+daemon_start "$tmp/nvmetfcd.conf" || exit 1
+ctl config show >"$tmp/show.out"
+check "config show names the keys file" grep -qF "auth_keys_file = \"$KEYS\"" "$tmp/show.out"
+check_not "config show prints no secret" grep -q "DHHC-1" "$tmp/show.out"
+ctl config save "$tmp/saved.conf" >/dev/null
+check "config save keeps the reference" grep -qF "auth_keys_file = \"$KEYS\"" "$tmp/saved.conf"
+check_not "config save writes no secret" grep -q "DHHC-1" "$tmp/saved.conf"
+
+H1="--fabric $FABRIC -w nn-0x20000090fb000001:pn-0x10000090fb000001 -q $HOSTNQN"
+H2="--fabric $FABRIC -w nn-0x20000090fb000002:pn-0x10000090fb000002 -q $HOST2"
+"$B/tools/fcnvme" id-ctrl $H1 -n "$DEMO_NQN" >"$tmp/h1.out" 2>"$tmp/h1.err"
+check "the host with a key is asked to authenticate ($(cat "$tmp/h1.err"))" grep -qF \
+	"Connect (queue 0): the controller requires authentication (AUTHREQ 0x2): give a DH-HMAC-CHAP secret" \
+	"$tmp/h1.err"
+fc() { "$B/tools/fcnvme" "$@"; }
+head -c 4096 /dev/urandom >"$tmp/w.bin"
+check "right key: write" fc write $H1 --dhchap-secret "$KEY" --nqn "$DEMO_NQN" -n 1 -c 7 \
+	-d "$tmp/w.bin"
+check "right key: read back" fc read $H1 --dhchap-secret "$KEY" --nqn "$DEMO_NQN" -n 1 -c 7 \
+	-d "$tmp/r.bin"
+check "  the same bytes" cmp "$tmp/w.bin" "$tmp/r.bin"
+check "two-way with the right controller key" quiet fc id-ctrl $H1 --dhchap-secret "$KEY" \
+	--dhchap-ctrl-secret "$CKEY" -n "$DEMO_NQN"
+check "config show has the policy" grep -qF 'dhchap_dhgroups = "ffdhe3072, null"' "$tmp/show.out"
+WRONG="DHHC-1:00:AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh+KfiaR:" # a valid key, not theirs
+fc id-ctrl $H1 --dhchap-secret "$WRONG" -n "$DEMO_NQN" >/dev/null 2>"$tmp/wrong.err"
+rc=$?
+check "wrong key: refused (exit $rc)" [ $rc -eq 1 ]
+check "  with the reason ($(cat "$tmp/wrong.err"))" grep -qF \
+	"Authentication failed (queue 0): the controller refused: authentication failed (Failure1 0x01)" \
+	"$tmp/wrong.err"
+check "  logged by the daemon with host, WWPN and reason" wait_for "$DLOG" \
+	"host $HOSTNQN (wwpn 0x10000090fb000001) on port p0: refused by $DEMO_NQN: DH-HMAC-CHAP failed: host response mismatch (wrong key)" 5
+fc id-ctrl $H1 --dhchap-secret "$KEY" --dhchap-ctrl-secret "$WRONG" -n "$DEMO_NQN" \
+	>/dev/null 2>"$tmp/wrongc.err"
+rc=$?
+check "wrong controller key: refused by the host (exit $rc)" [ $rc -eq 1 ]
+check "  ($(cat "$tmp/wrongc.err"))" grep -qF \
+	"the controller's response does not match the controller key" "$tmp/wrongc.err"
+check "  the daemon logs that the host aborted" wait_for "$DLOG" \
+	"host aborted DH-HMAC-CHAP: authentication failed" 5
+fc id-ctrl $H1 --dhchap-secret nope -n "$DEMO_NQN" >/dev/null 2>"$tmp/nope.err"
+rc=$?
+check "a bad --dhchap-secret is refused up front (exit $rc: $(head -n 1 "$tmp/nope.err"))" \
+	[ $rc -ne 0 ]
+check "  saying why" grep -qF "fcnvme id-ctrl: --dhchap-secret: not a DHHC-1 secret" "$tmp/nope.err"
+check "the host without a key reads" "$B/tools/fcnvme" read $H2 --nqn "$DEMO_NQN" -n 1 -c 0 \
+	-d "$tmp/r2.bin"
+check_not "the daemon log holds no secret" grep -q "DHHC-1" "$DLOG"
+
+# Rotation by reload: a perf running with the old key keeps going; then the
+# old key fails and the new one works.
+fc perf $(host 1) --dhchap-secret "$KEY" -n 1 --nqn "$DEMO_NQN" -q 4 -o 4096 -w randread -t 4 \
+	>"$tmp/perf.out" 2>"$tmp/perf.err" &
+perf=$!
+bg_pids="$bg_pids $perf"
+sleep 1.5
+NEWKEY=$(python3 -c '
+import base64, os, zlib, struct
+k = bytes(range(100, 132))
+print("DHHC-1:00:" + base64.b64encode(k + struct.pack("<I", zlib.crc32(k))).decode() + ":")')
+printf '%s %s\n' "$HOSTNQN" "$NEWKEY" >"$KEYS"
+check "reload with a new key" quiet ctl config reload
+wait "$perf"
+rc=$?
+check "the running perf went on ($(tail -n 2 "$tmp/perf.err"))" [ $rc -eq 0 ]
+check "the old key fails now" bash -c "! '$B/tools/fcnvme' id-ctrl $H1 --dhchap-secret '$KEY' \
+	-n '$DEMO_NQN' >/dev/null 2>&1"
+check "the new key works" quiet fc id-ctrl $H1 --dhchap-secret "$NEWKEY" -n "$DEMO_NQN"
+
+# A broken keys file is refused and the old keys stay; a file without the
+# host lets it in without authentication.
+chmod 644 "$KEYS"
+ctl config reload >"$tmp/reload.out" 2>&1
+rc=$?
+check "reload refuses a readable keys file ($(cat "$tmp/reload.out"))" [ $rc -ne 0 ]
+check "  saying why" grep -qF "mode 0644 lets group or others" "$tmp/reload.out"
+ctl config diff "$tmp/nvmetfcd.conf" >"$tmp/diff.out" 2>&1
+rc=$?
+check "config diff (dry run) refuses it too ($(cat "$tmp/diff.out"))" [ $rc -ne 0 ]
+chmod 600 "$KEYS"
+check "  the keys stay" quiet fc id-ctrl $H1 --dhchap-secret "$NEWKEY" -n "$DEMO_NQN"
+printf '%s %s\n' "$HOST2" "$KEY" >"$KEYS"
+check "reload with the host's key gone" quiet ctl config reload
+check "the host connects without authentication now" "$B/tools/fcnvme" read $H1 \
+	--nqn "$DEMO_NQN" -n 1 -c 0 -d "$tmp/r1.bin"
+"$B/tools/fcnvme" id-ctrl $H2 -n "$DEMO_NQN" >/dev/null 2>"$tmp/h2.err"
+check "and the newly listed host is asked to authenticate" grep -qF "AUTHREQ 0x2" "$tmp/h2.err"
+
+daemon_stop
+check "daemon exit 0" [ $? -eq 0 ]
+finish
