@@ -204,6 +204,15 @@ int fcnvme_ns_geometry(struct fcnvme_ctx *x, struct fcnvme_host_ctrl *ctrl, uint
  * of at most the controller's max transfer, on I/O queue 1. 0 or -1. */
 int fcnvme_ns_rw(struct fcnvme_ctx *x, struct fcnvme_host_ctrl *ctrl, uint32_t nsid, bool write,
 		 uint64_t slba, uint64_t nblocks, uint32_t lbasz, int fd);
+/* What -n -s -c -d (nvme-cli read/write's letters) set, for
+ * fcnvme_rw_opt (an fcnvme_opt_fn); arg is the struct. */
+struct fcnvme_rw_args {
+	struct fcnvme_ctx *x;
+	uint64_t nsid, slba, cnt;
+	const char *data;
+	bool have_c;
+};
+int fcnvme_rw_opt(void *arg, int key, const char *val);
 /* The read/write command body (read: write == false). */
 int fcnvme_rw_main(int argc, char **argv, bool write);
 

@@ -32,37 +32,18 @@ const struct cli_opt fcnvme_compare_write_opts[] = {
 };
 
 struct cw_args {
-	struct fcnvme_ctx *x;
-	uint64_t nsid, slba, cnt;
-	const char *cmp, *data;
-	bool have_c;
+	struct fcnvme_rw_args rw; /* first: -n -s -c -d (the data to write) */
+	const char *cmp;
 };
 
 static int cw_opt(void *arg, int key, const char *val)
 {
 	struct cw_args *a = arg;
-	uint64_t *dst = key == 'n' ? &a->nsid : key == 's' ? &a->slba : &a->cnt;
 
-	switch (key) {
-	case 'C':
-		a->cmp = val;
-		return 1;
-	case 'd':
-		a->data = val;
-		return 1;
-	case 'n':
-	case 's':
-	case 'c':
-		if (fcnvme_num_parse(val, 0, UINT64_MAX, dst) ||
-		    (key == 'n' && (!a->nsid || a->nsid > 0xfffffffe))) {
-			fcnvme_fail(a->x, -1, "-%c: '%s' is not a valid number", key, val);
-			return -1;
-		}
-		a->have_c |= key == 'c';
-		return 1;
-	default:
-		return 0;
-	}
+	if (key != 'C')
+		return fcnvme_rw_opt(&a->rw, key, val);
+	a->cmp = val;
+	return 1;
 }
 
 /* Fill len bytes of buf from path, zero-filling a short file; 0 or -1. */
@@ -120,9 +101,9 @@ static int cw_run(struct fcnvme_ctx *x, struct fcnvme_host_ctrl *ctrl, const str
 	for (i = 0; i < 2; i++) {
 		c[i].rw.opcode = i ? nvme_cmd_write : nvme_cmd_compare;
 		c[i].rw.flags = i ? NVME_CMD_FUSE_SECOND : NVME_CMD_FUSE_FIRST;
-		c[i].rw.nsid = htole32((uint32_t)a->nsid);
-		c[i].rw.slba = htole64(a->slba);
-		c[i].rw.length = htole16((uint16_t)a->cnt);
+		c[i].rw.nsid = htole32((uint32_t)a->rw.nsid);
+		c[i].rw.slba = htole64(a->rw.slba);
+		c[i].rw.length = htole16((uint16_t)a->rw.cnt);
 	}
 	rc = fcnvme_host_submit(ctrl, 1, &c[0], cbuf, 0, len, cw_done, &r[0]);
 	if (!rc)
@@ -159,7 +140,7 @@ int fcnvme_cmd_compare_write(int argc, char **argv)
 	struct fcnvme_host_ctrl_info info;
 	struct fcnvme_host_ctrl *ctrl;
 	struct fcnvme_ctx x;
-	struct cw_args a = { .x = &x, .nsid = 1 };
+	struct cw_args a = { .rw = { .x = &x, .nsid = 1 } };
 	uint64_t nblocks = 0;
 	uint32_t lbasz = 0, len;
 	int rc, ret = 1;
@@ -168,27 +149,27 @@ int fcnvme_cmd_compare_write(int argc, char **argv)
 	rc = fcnvme_parse(&x, argc, argv, cw_opt, &a);
 	if (rc)
 		return rc == 1 ? 0 : 2;
-	if (!a.have_c || !a.cmp || !a.data) {
+	if (!a.rw.have_c || !a.cmp || !a.rw.data) {
 		fcnvme_fail(&x, -1,
 			    "say which blocks and what: -c COUNT, --compare-data FILE, -d FILE");
 		cli_doc_try_help(stderr, fcnvme_prog(), fcnvme_cli_cmd(x.cmd));
 		return 2;
 	}
-	if (a.cnt > 0xffff) {
-		fcnvme_fail(&x, -1, "-c %" PRIu64 ": at most 65535 (one command)", a.cnt);
+	if (a.rw.cnt > 0xffff) {
+		fcnvme_fail(&x, -1, "-c %" PRIu64 ": at most 65535 (one command)", a.rw.cnt);
 		return 2;
 	}
 	if (fcnvme_open_subsys(&x, 1, &ctrl))
 		return 1;
-	if (fcnvme_ns_geometry(&x, ctrl, (uint32_t)a.nsid, &lbasz, &nblocks))
+	if (fcnvme_ns_geometry(&x, ctrl, (uint32_t)a.rw.nsid, &lbasz, &nblocks))
 		goto out_disc;
 	fcnvme_host_ctrl_get_info(ctrl, &info);
-	len = (uint32_t)(a.cnt + 1) * lbasz;
-	if (a.slba >= nblocks || a.cnt >= nblocks - a.slba) {
+	len = (uint32_t)(a.rw.cnt + 1) * lbasz;
+	if (a.rw.slba >= nblocks || a.rw.cnt >= nblocks - a.rw.slba) {
 		fcnvme_fail(&x, -1,
 			    "blocks %" PRIu64 "..%" PRIu64 " are beyond namespace %" PRIu64
 			    " (%" PRIu64 " blocks)",
-			    a.slba, a.slba + a.cnt, a.nsid, nblocks);
+			    a.rw.slba, a.rw.slba + a.rw.cnt, a.rw.nsid, nblocks);
 		goto out_disc;
 	}
 	if (len > info.max_xfer) {
@@ -203,7 +184,7 @@ int fcnvme_cmd_compare_write(int argc, char **argv)
 		fcnvme_err_status(&x, "buffer", rc);
 		goto out_bufs;
 	}
-	if (cw_load(&x, a.cmp, cbuf->addr, len) || cw_load(&x, a.data, wbuf->addr, len))
+	if (cw_load(&x, a.cmp, cbuf->addr, len) || cw_load(&x, a.rw.data, wbuf->addr, len))
 		goto out_bufs;
 	rc = cw_run(&x, ctrl, &a, cbuf, wbuf, len);
 	ret = rc == 0 ? 0 : 1;

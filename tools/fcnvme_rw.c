@@ -102,15 +102,8 @@ out:
 	return ret;
 }
 
-struct fcnvme_rw_args {
-	struct fcnvme_ctx *x;
-	uint64_t nsid, slba, cnt;
-	const char *data;
-	bool have_c;
-};
-
 /* -n, -s, -c, -d: nvme-cli read/write's letters. */
-static int fcnvme_rw_opt(void *arg, int key, const char *val)
+int fcnvme_rw_opt(void *arg, int key, const char *val)
 {
 	struct fcnvme_rw_args *a = arg;
 	uint64_t *dst = key == 'n' ? &a->nsid : key == 's' ? &a->slba : &a->cnt;

@@ -159,37 +159,21 @@ static bool ns_id_read(const char *path, struct tgt_ns_params *p)
 	return match != 1 || !same;
 }
 
-static int ns_id_write(const char *path, const struct tgt_ns_params *p)
+static void ns_id_print_all(FILE *f, const void *arg)
 {
-	char tmp[4200], store[4200];
-	FILE *f;
-	int fd, rc = 0;
+	const struct tgt_ns_params *p = arg;
+	char store[4200];
 
-	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	if (fd < 0)
-		return -errno;
-	f = fdopen(fd, "w");
-	if (!f) {
-		rc = -errno;
-		close(fd);
-		unlink(tmp);
-		return rc;
-	}
 	ns_id_store(p, store, sizeof(store));
 	fprintf(f, "%s\n", store);
 	ns_id_print(f, "uuid", p->uuid, 16);
 	ns_id_print(f, "nguid", p->nguid, 16);
 	ns_id_print(f, "eui64", p->eui64, 8);
-	if (fflush(f) || fsync(fileno(f)))
-		rc = -errno;
-	if (fclose(f) && !rc)
-		rc = -errno;
-	if (!rc && rename(tmp, path))
-		rc = -errno;
-	if (rc)
-		unlink(tmp);
-	return rc;
+}
+
+static int ns_id_write(const char *path, const struct tgt_ns_params *p)
+{
+	return state_file_write(path, ns_id_print_all, p);
 }
 
 /* Fill p's missing identifiers from the state file (when it belongs to

@@ -28,8 +28,10 @@ static int resv_ptpl_path(struct ns *ns, char *buf, size_t len, bool mkdirs)
 	return ns_state_path(ns->t, ns->subsys->nqn, ns->nsid, ".resv", buf, len, mkdirs);
 }
 
-static void resv_ptpl_print(FILE *f, const struct ns_resv *r)
+static void resv_ptpl_print(FILE *f, const void *arg)
 {
+	const struct ns_resv *r = arg;
+
 	char hex[33];
 	unsigned int i;
 
@@ -47,37 +49,14 @@ static void resv_ptpl_print(FILE *f, const struct ns_resv *r)
 /* Write ns's reservation state (PTPL on). */
 int resv_ptpl_save(struct ns *ns, char *err, size_t errlen)
 {
-	char path[4096], tmp[4200];
-	FILE *f;
-	int fd, rc;
+	char path[4096];
+	int rc;
 
 	rc = resv_ptpl_path(ns, path, sizeof(path), true);
-	if (rc)
-		goto out_err;
-	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	if (fd < 0) {
-		rc = -errno;
-		goto out_err;
-	}
-	f = fdopen(fd, "w");
-	if (!f) {
-		rc = -errno;
-		close(fd);
-		goto out_unlink_tmp;
-	}
-	resv_ptpl_print(f, ns->resv);
-	if (fflush(f) || fsync(fileno(f)))
-		rc = -errno;
-	if (fclose(f) && !rc)
-		rc = -errno;
-	if (!rc && rename(tmp, path))
-		rc = -errno;
+	if (!rc)
+		rc = state_file_write(path, resv_ptpl_print, ns->resv);
 	if (!rc)
 		return 0;
-out_unlink_tmp:
-	unlink(tmp);
-out_err:
 	tgt_err(err, errlen, "cannot save the reservations of namespace %u: %s", ns->nsid,
 		strerror(-rc));
 	return rc;

@@ -16,6 +16,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include <fcnvme/auth.h>
 #include <fcnvme/nvme.h>
@@ -476,6 +477,8 @@ bool subsys_host_allowed(const struct subsys *s, const char *hostnqn, uint64_t h
 bool subsys_exported_on(const struct subsys *s, uint16_t portid);
 bool subsys_write_cache(const struct subsys *s);
 bool subsys_compare_write(const struct subsys *s);
+/* state_file.c: replace path atomically with what print writes; 0/-errno */
+int state_file_write(const char *path, void (*print)(FILE *f, const void *arg), const void *arg);
 void subsys_free(struct subsys *s);
 
 /* referral.c */

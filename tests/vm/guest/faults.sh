@@ -54,18 +54,7 @@ check "B's controller is live again" wait_for 30 is ctrl_state "$cb" live
 sleep 2
 
 check "fio was running through the three faults" kill -0 $fpid
-kill -INT $fpid
-wait $fpid
-rc=$?
-grep -E 'IOPS=|err=' faults.fio | sed 's/^/  fio: /'
-if { [ $rc -eq 0 ] || { [ $rc -eq 128 ] && grep -q 'terminating on signal 2' faults.fio; }; } &&
-   grep -q 'err= 0' faults.fio && ! grep -q 'err= *[1-9]' faults.fio &&
-   ! grep -qi 'verify.*\(fail\|bad\|mismatch\)\|crc32c: wanted' faults.fio; then
-	ok "fio through kill -9 + restart, host invalidate, link bounce: no error, data verified ($(secs_since "$t0") s)"
-else
-	ko "fio across the faults: exit $rc"
-	tail -n 30 faults.fio | sed 's/^/  fio: /'
-fi
+fio_stop_check $fpid faults.fio "fio through kill -9 + restart, host invalidate, link bounce: no error, data verified ($(secs_since "$t0") s)"
 
 # 4. namespaces change on the target: AEN, rescan
 host_do ns-add

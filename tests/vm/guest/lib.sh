@@ -200,6 +200,26 @@ dmesg_save() {
 	dmesg >"$VM_SHARE/out/${1:-dmesg}.txt" 2>&1
 }
 
+# fio_stop_check PID FILE DESCRIPTION: stop the time-based fio PID (output
+# in FILE) with SIGINT; ok when it ended (exit 0, or 128 with "terminating
+# on signal 2") with no I/O error and no verify failure, else ko with its
+# last lines.
+fio_stop_check() {
+	local rc
+	kill -INT "$1"
+	wait "$1"
+	rc=$?
+	grep -E 'IOPS=|err=' "$2" | sed 's/^/  fio: /'
+	if { [ $rc -eq 0 ] || { [ $rc -eq 128 ] && grep -q 'terminating on signal 2' "$2"; }; } &&
+	   grep -q 'err= 0' "$2" && ! grep -q 'err= *[1-9]' "$2" &&
+	   ! grep -qi 'verify.*\(fail\|bad\|mismatch\)\|crc32c: wanted' "$2"; then
+		ok "$3"
+	else
+		ko "$3: fio exit $rc"
+		tail -n 30 "$2" | sed 's/^/  fio: /'
+	fi
+}
+
 # Transport addresses of the test's ports.
 tgt_traddr() { # tgt_traddr WWNN WWPN
 	printf 'nn-%s:pn-%s' "$1" "$2"

@@ -93,19 +93,7 @@ check "ANA: the path via p1 is optimized" wait_for 15 is path_ana "$c1" optimize
 
 sleep 2
 check "fio was running through both events" kill -0 $fpid
-kill -INT $fpid
-wait $fpid
-rc=$?
-grep -E 'IOPS=|err=' mp.fio | sed 's/^/  fio: /'
-# stopped by SIGINT: fio says so and exits 128
-if { [ $rc -eq 0 ] || { [ $rc -eq 128 ] && grep -q 'terminating on signal 2' mp.fio; }; } &&
-   grep -q 'err= 0' mp.fio && ! grep -q 'err= *[1-9]' mp.fio &&
-   ! grep -qi 'verify.*\(fail\|bad\|mismatch\)\|crc32c: wanted' mp.fio; then
-	ok "fio on the multipath device: no error, data verified ($(secs_since "$t0") s, across both events)"
-else
-	ko "fio on the multipath device: exit $rc"
-	tail -n 30 mp.fio | sed 's/^/  fio: /'
-fi
+fio_stop_check $fpid mp.fio "fio on the multipath device: no error, data verified ($(secs_since "$t0") s, across both events)"
 check "both paths back: a sequential verified pass" fio --name=check --filename="/dev/$ns" \
 	--ioengine=libaio --direct=1 --rw=write --bs=64k --iodepth=4 --size=16M --offset=40M \
 	--verify=crc32c --do_verify=1 --verify_fatal=1 --randseed="$SEED" --eta=never \

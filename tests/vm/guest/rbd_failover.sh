@@ -79,19 +79,7 @@ host_do views | sed 's/^/  host: /'
 check "I/O goes through node a again" flows a 3
 
 check "fio was running through both events" kill -0 $fpid
-kill -INT $fpid
-wait $fpid
-rc=$?
-grep -E 'IOPS=|err=' rbdfo.fio | sed 's/^/  fio: /'
-# stopped by SIGINT: fio says so and exits 128
-if { [ $rc -eq 0 ] || { [ $rc -eq 128 ] && grep -q 'terminating on signal 2' rbdfo.fio; }; } &&
-   grep -q 'err= 0' rbdfo.fio && ! grep -q 'err= *[1-9]' rbdfo.fio &&
-   ! grep -qi 'verify.*\(fail\|bad\|mismatch\)\|crc32c: wanted' rbdfo.fio; then
-	ok "fio on the multipath device: no error, data verified ($(secs_since "$t0") s, across the failover and the move back)"
-else
-	ko "fio on the multipath device: exit $rc"
-	tail -n 30 rbdfo.fio | sed 's/^/  fio: /'
-fi
+fio_stop_check $fpid rbdfo.fio "fio on the multipath device: no error, data verified ($(secs_since "$t0") s, across the failover and the move back)"
 check "a sequential verified pass after both events" fio --name=check --filename="/dev/$ns" \
 	--ioengine=libaio --direct=1 --rw=write --bs=64k --iodepth=4 --size=16M --offset=128M \
 	--verify=crc32c --do_verify=1 --verify_fatal=1 --randseed="$SEED" --eta=never \
