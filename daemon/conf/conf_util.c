@@ -23,13 +23,24 @@ struct conf *conf_new(void)
 	return c;
 }
 
+/* Free a list of strings (hosts of a subsystem, namespace or referral) and
+ * leave it empty. */
+static void strv_release(char ***v, unsigned int *n)
+{
+	unsigned int i;
+
+	for (i = 0; i < *n; i++)
+		free((*v)[i]);
+	free(*v);
+	*v = NULL;
+	*n = 0;
+}
+
 static void subsys_free(struct conf_subsys *s)
 {
 	unsigned int i;
 
-	for (i = 0; i < s->nr_hosts; i++)
-		free(s->hosts[i]);
-	free(s->hosts);
+	strv_release(&s->hosts, &s->nr_hosts);
 	free(s->wwpns);
 	free(s->ports);
 	for (i = 0; i < s->nr_ns; i++)
@@ -83,6 +94,25 @@ static char *dup_str(const char *s, int *fail)
 	return d;
 }
 
+/* Copy the n strings of src into *dst (*dst NULL when n is 0); *nout
+ * counts the ones made, so strv_release frees a partial copy. */
+static int strv_dup(char ***dst, unsigned int *nout, char *const *src, unsigned int n)
+{
+	unsigned int i;
+	int fail = 0;
+
+	*dst = NULL;
+	*nout = 0;
+	if (n == 0)
+		return 0;
+	*dst = calloc(n, sizeof(**dst));
+	if (*dst == NULL)
+		return -ENOMEM;
+	for (i = 0; !fail && i < n; i++, (*nout)++)
+		(*dst)[i] = dup_str(src[i], &fail);
+	return fail ? -ENOMEM : 0;
+}
+
 static int subsys_dup(struct conf_subsys *d, const struct conf_subsys *s)
 {
 	unsigned int i;
@@ -94,13 +124,8 @@ static int subsys_dup(struct conf_subsys *d, const struct conf_subsys *s)
 	d->ports = NULL;
 	d->ns = NULL;
 	d->nr_hosts = d->nr_wwpns = d->nr_ports = d->nr_ns = 0;
-	if (s->nr_hosts) {
-		d->hosts = calloc(s->nr_hosts, sizeof(*d->hosts));
-		if (d->hosts == NULL)
-			return -ENOMEM;
-		for (i = 0; i < s->nr_hosts; i++, d->nr_hosts++)
-			d->hosts[i] = dup_str(s->hosts[i], &fail);
-	}
+	if (strv_dup(&d->hosts, &d->nr_hosts, s->hosts, s->nr_hosts))
+		return -ENOMEM;
 	if (s->nr_wwpns) {
 		d->wwpns = dup_array(s->wwpns, s->nr_wwpns, sizeof(*s->wwpns));
 		if (d->wwpns == NULL)
@@ -239,32 +264,20 @@ struct conf_ana *conf_ana_find(const struct conf *c, uint32_t grpid)
 
 void conf_ns_release(struct conf_ns *ns)
 {
-	unsigned int i;
-
 	free(ns->path);
 	ns->path = NULL;
-	for (i = 0; i < ns->nr_hosts; i++)
-		free(ns->hosts[i]);
-	free(ns->hosts);
-	ns->hosts = NULL;
-	ns->nr_hosts = 0;
+	strv_release(&ns->hosts, &ns->nr_hosts);
 }
 
 int conf_ns_dup(struct conf_ns *dst, const struct conf_ns *src)
 {
-	unsigned int i;
 	int fail = 0;
 
 	dst->path = dup_str(src->path, &fail);
 	dst->hosts = NULL;
 	dst->nr_hosts = 0;
-	if (src->nr_hosts && !fail) {
-		dst->hosts = calloc(src->nr_hosts, sizeof(*dst->hosts));
-		if (dst->hosts == NULL)
-			fail = 1;
-		for (i = 0; !fail && i < src->nr_hosts; i++, dst->nr_hosts++)
-			dst->hosts[i] = dup_str(src->hosts[i], &fail);
-	}
+	if (!fail && strv_dup(&dst->hosts, &dst->nr_hosts, src->hosts, src->nr_hosts))
+		fail = 1;
 	if (!fail)
 		return 0;
 	conf_ns_release(dst);
@@ -294,13 +307,7 @@ struct conf_referral *conf_referral_find(const struct conf *c, const char *name)
 
 void conf_referral_release(struct conf_referral *r)
 {
-	unsigned int i;
-
-	for (i = 0; i < r->nr_hosts; i++)
-		free(r->hosts[i]);
-	free(r->hosts);
-	r->hosts = NULL;
-	r->nr_hosts = 0;
+	strv_release(&r->hosts, &r->nr_hosts);
 	free(r->ports);
 	r->ports = NULL;
 	r->nr_ports = 0;
@@ -308,9 +315,6 @@ void conf_referral_release(struct conf_referral *r)
 
 int conf_referral_dup(struct conf_referral *dst, const struct conf_referral *src)
 {
-	unsigned int i;
-	int fail = 0;
-
 	*dst = *src;
 	dst->hosts = NULL;
 	dst->nr_hosts = 0;
@@ -319,14 +323,7 @@ int conf_referral_dup(struct conf_referral *dst, const struct conf_referral *src
 		dst->nr_ports = 0;
 		return -ENOMEM;
 	}
-	if (src->nr_hosts) {
-		dst->hosts = calloc(src->nr_hosts, sizeof(*dst->hosts));
-		if (dst->hosts == NULL)
-			fail = 1;
-		for (i = 0; !fail && i < src->nr_hosts; i++, dst->nr_hosts++)
-			dst->hosts[i] = dup_str(src->hosts[i], &fail);
-	}
-	if (!fail)
+	if (!strv_dup(&dst->hosts, &dst->nr_hosts, src->hosts, src->nr_hosts))
 		return 0;
 	conf_referral_release(dst);
 	return -ENOMEM;

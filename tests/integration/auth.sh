@@ -17,25 +17,10 @@ NAME=auth
 TRADDR=nn-0x20000090fa000001:pn-0x10000090fa000001
 HOST2=nqn.2014-08.org.nvmexpress:uuid:00000000-0000-4000-8000-000000000002
 write_conf() {
-	cat >"$tmp/nvmetfcd.conf" <<CONF
-daemon = { auth_keys_file = "$1"; ${2:-} };
-ports = (
 	{
-		name = "p0";
-		dev = "soft:$FABRIC";
-		wwnn = "0x20000090fa000001";
-		wwpn = "0x10000090fa000001";
-	}
-);
-subsystems = (
-	{
-		nqn = "$DEMO_NQN";
-		hosts = [ "$HOSTNQN", "$HOST2" ];
-		ports = [ "p0" ];
-		namespaces = ( { nsid = 1; backend = "ram"; size = "1M"; } );
-	}
-);
-CONF
+		echo "daemon = { auth_keys_file = \"$1\"; ${2:-} };"
+		acl_conf '{ nsid = 1; backend = "ram"; size = "1M"; }' "$HOSTNQN" "$HOST2"
+	} >"$tmp/nvmetfcd.conf"
 }
 
 # Keys from nvme-cli when it is installed, else fixed ones of the same form.

@@ -16,26 +16,8 @@ HOSTA=$HOSTNQN
 HOSTB=nqn.2014-08.org.nvmexpress:uuid:00000000-0000-4000-8000-000000000002
 IDA=00000000-0000-4000-8000-000000000001
 IDB=00000000-0000-4000-8000-0000000000b2
-cat >"$tmp/nvmetfcd.conf" <<CONF
-ports = (
-	{
-		name = "p0";
-		dev = "soft:$FABRIC";
-		wwnn = "0x20000090fa000001";
-		wwpn = "0x10000090fa000001";
-	}
-);
-subsystems = (
-	{
-		nqn = "$DEMO_NQN";
-		hosts = [ "$HOSTA", "$HOSTB" ];
-		ports = [ "p0" ];
-		namespaces = (
-			{ nsid = 1; backend = "ram"; size = "1M"; reservations = true; }
-		);
-	}
-);
-CONF
+acl_conf '{ nsid = 1; backend = "ram"; size = "1M"; reservations = true; }' \
+	"$HOSTA" "$HOSTB" >"$tmp/nvmetfcd.conf"
 fabric_create
 daemon_start "$tmp/nvmetfcd.conf" || exit 1
 
