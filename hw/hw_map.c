@@ -22,21 +22,32 @@
 #include "hw_name.h"
 #include "hw_priv.h"
 
-/* Parse a sysfs attribute file holding one integer (decimal or 0x hex). */
-int hw_map_read_u64(const char *path, uint64_t *val)
+/* Read a sysfs attribute file into buf (len bytes at most, with the NUL);
+ * 0, -errno, or -EIO when it is empty. */
+int hw_map_read_file(const char *path, char *buf, size_t len)
 {
-	char buf[64], *end;
 	ssize_t n;
 	int fd;
 
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
-	n = read(fd, buf, sizeof(buf) - 1);
+	n = read(fd, buf, len - 1);
 	close(fd);
 	if (n <= 0)
 		return -EIO;
 	buf[n] = '\0';
+	return 0;
+}
+
+/* Parse a sysfs attribute file holding one integer (decimal or 0x hex). */
+int hw_map_read_u64(const char *path, uint64_t *val)
+{
+	char buf[64], *end;
+	int rc = hw_map_read_file(path, buf, sizeof(buf));
+
+	if (rc)
+		return rc;
 	errno = 0;
 	*val = strtoull(buf, &end, 0);
 	if (errno || end == buf || (*end && *end != '\n'))

@@ -45,18 +45,12 @@ static int hw_map_pci_pick_bar(const char *dir, unsigned int *bar, uint64_t *siz
 	char path[HW_PATH_MAX + 32], buf[2048], *p, *end;
 	uint64_t v[3], best = 0;
 	unsigned int i, k;
-	ssize_t n;
-	int fd;
+	int rc;
 
 	snprintf(path, sizeof(path), "%s/resource", dir);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return -EIO;
-	buf[n] = '\0';
+	rc = hw_map_read_file(path, buf, sizeof(buf));
+	if (rc)
+		return rc;
 	p = buf;
 	for (i = 0; i < HW_PCI_NR_BARS; i++) {
 		for (k = 0; k < 3; k++) {

@@ -64,6 +64,7 @@ int hw_map_soft_create(const char *path, size_t len, struct hw_map *m);
 void hw_map_close(struct hw_map *m);
 /* Parse a sysfs attribute file holding one integer (decimal or 0x hex). */
 int hw_map_read_u64(const char *path, uint64_t *val);
+int hw_map_read_file(const char *path, char *buf, size_t len);
 
 /* ---- the driver's device ------------------------------------------------- */
 
