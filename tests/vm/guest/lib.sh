@@ -17,6 +17,17 @@ set -u
 g_pass=0
 g_fail=0
 
+# The build's programs (libtool wrappers) find their shared libraries by the
+# host's absolute paths; a build under the host's /tmp is at /run/host-tmp
+# here (tests/vm/lib.sh vm_guest_path). The wrappers prepend their paths to
+# LD_LIBRARY_PATH, so the guest's view of every .libs directory after them
+# finds the libraries either way.
+if [ -n "${top_builddir:-}" ] && [ -d "$top_builddir" ]; then
+	LD_LIBRARY_PATH=$(find "$top_builddir" -name .libs -type d -not -path '*/vm-work/*' 2>/dev/null |
+		tr '\n' ':')${LD_LIBRARY_PATH:-}
+	export LD_LIBRARY_PATH
+fi
+
 ok() {
 	g_pass=$((g_pass + 1))
 	echo "ok: $*"
