@@ -91,6 +91,13 @@ check "perf: I/O done" grep -Eq "^  IOPS +[1-9]" "$tmp/perf.out"
 check "perf: no errors" grep -Eq "^  cpu .* errors 0" "$tmp/perf.out"
 check "perf: no verify errors" grep -q "^  verify errors 0$" "$tmp/perf.out"
 
+# the link is the port server's: an administrative link down is refused
+ctl port disable p0 > "$tmp/disable.out" 2>&1
+check_not "port disable on a vmport port: refused" test $? = 0
+check "port disable: says why" grep -q "port p0: link down failed: Operation not supported" "$tmp/disable.out"
+ctl port show p0 > "$tmp/show.out" 2>&1
+check "port show: the port's device" grep -q "vmport:$VSOCK" "$tmp/show.out"
+
 # --- the port server dies: link loss, nvmetfcd keeps running ---------------
 # A host stays connected (perf for 60 s) while the port server is killed.
 "$B/tools/fcnvme" perf $(host 5) --traddr "nn-$VWWNN:pn-$VWWPN" --nqn "$DEMO_NQN" -n 1 \
