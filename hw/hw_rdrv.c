@@ -35,7 +35,7 @@ int hw_rdrv_probe(const void *base, uint64_t len, unsigned int nvec, struct hw_b
 	const struct hw_bar *b = geo;
 	unsigned int q;
 
-	if (len < sizeof(*geo))
+	if (len < sizeof(*geo) || (len & (len - 1))) /* a BAR: a power of two */
 		return -EPROTO;
 	hw_fetch_once(geo, base, sizeof(*geo));
 	if (b->magic != HW_BAR_MAGIC || b->version != HW_BAR_VERSION ||

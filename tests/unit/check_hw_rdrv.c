@@ -93,6 +93,8 @@ START_TEST(test_rdrv_probe)
 	/* a shorter mapping than the region says */
 	ck_assert_int_eq(hw_rdrv_probe(base, len / 2, 3, &geo), -EPROTO);
 	ck_assert_int_eq(hw_rdrv_probe(base, 100, 3, &geo), -EPROTO);
+	/* not a power of two: not a BAR */
+	ck_assert_int_eq(hw_rdrv_probe(base, len - 4096, 3, &geo), -EPROTO);
 
 #define REFUSED(stmt)                                                         \
 	do {                                                                  \
