@@ -291,6 +291,8 @@ static void hw_tgt_deq(struct hw_tgt_port *p, const struct hw_eqe *e)
 			hw_tgt_rport_lost(p, rp, "logged out or gone (port server)");
 		break;
 	case HW_EQE_LINK:
+		if (e->arg != HW_LINK_DOWN && e->arg != HW_LINK_UP)
+			break; /* not a link state */
 		if (e->arg == HW_LINK_DOWN)
 			hw_tgt_lose_all(p, "link down");
 		if (p->ev.link)

@@ -8,7 +8,8 @@
 # fcnvme on the same fabric discovers the subsystem at the port's WWPN and
 # writes and reads back seeded random data byte for byte, and perf --verify
 # runs on two hw queues; killing the port server is link loss to nvmetfcd
-# (its heartbeat stops), which keeps running.
+# (its heartbeat stops), which keeps running. Nonsense in deq (what a
+# broken port server could write) changes nothing for the real hosts.
 NAME=vmport_target
 . "$(dirname "$0")/lib.sh"
 
@@ -91,6 +92,21 @@ check "perf: I/O done" grep -Eq "^  IOPS +[1-9]" "$tmp/perf.out"
 check "perf: no errors" grep -Eq "^  cpu .* errors 0" "$tmp/perf.out"
 check "perf: no verify errors" grep -q "^  verify errors 0$" "$tmp/perf.out"
 
+# --- a port server writing nonsense into deq: ignored or refused ------------
+"$B/tests/integration/vmport_deq_inject" "$FCNVME_SHM_DIR/$FABRIC/port-${VWWPN#0x}" "$SEED" \
+	> "$tmp/inject.out" 2>&1
+check "deq nonsense posted" grep -q "^vmport_deq_inject: seed $SEED, 314 entries posted$" "$tmp/inject.out"
+check "deq: the well-formed phantom host registered" \
+	wait_for "$DLOG" "port p0: remote port 0x10000090fbeeeeee (N_Port_ID 0x0abcde) logged in" 10
+check "deq: and dropped" wait_for "$DLOG" \
+	"port p0: remote port 0x10000090fbeeeeee gone (logged out or gone (port server))" 10
+check_not "deq: no malformed RPORT_ONLINE registered anything" grep -q "0x10000090fbeeee0" "$DLOG"
+check "deq: nvmetfcd still runs" kill -0 "$dpid"
+"$B/tools/fcnvme" perf $(host 6) --traddr "nn-$VWWNN:pn-$VWWPN" --nqn "$DEMO_NQN" -n 1 \
+	-q 8 -o 4096 -w rw -t 2 --verify > "$tmp/perf3.out" 2>&1
+check "deq: verified I/O after the nonsense" test $? = 0
+check "deq: no verify errors" grep -q "^  verify errors 0$" "$tmp/perf3.out"
+
 # the link is the port server's: an administrative link down is refused
 ctl port disable p0 > "$tmp/disable.out" 2>&1
 check_not "port disable on a vmport port: refused" test $? = 0
@@ -116,6 +132,6 @@ check "kill -9: fcnvmectl status answers" quiet ctl status
 check "nvmetfcd stops cleanly" daemon_stop
 check_not "no sanitizer report" grep -l "Sanitizer\|runtime error" "$tmp"/*.log "$tmp"/*.out
 
-[ "$fail" -eq 0 ] || for f in vp.log disc.out write.out read.out perf.out nvmetfcd.log; do
+[ "$fail" -eq 0 ] || for f in vp.log disc.out write.out read.out perf.out inject.out perf3.out nvmetfcd.log; do
 	echo "--- $f"; cat "$tmp/$f"; done
 finish
