@@ -58,6 +58,19 @@ conf "vmport:relative.sock" $VWWNN $VWWPN 2 > "$tmp/rel.conf"
 check_not "relative socket path: config refused" test $? = 0
 check "relative socket path: says what is allowed" grep -q 'port p0: dev "vmport:relative.sock" must be soft:FABRIC, /dev/uioN, pci:DDDD:BB:DD.F or vmport:/SOCKET' "$tmp/rel.log"
 check "the port server saw none of them as a driver" kill -0 "$vpid"
+# a window too small for one association at the defaults: refused, with
+# how much is needed
+"$VP" --fabric "$FABRIC" --wwnn 0x20000090fc000012 --wwpn 0x10000090fc000012 \
+	--socket "$tmp/small.sock" --role target --dma-mb 64 > "$tmp/small_vp.log" 2>&1 &
+spid=$!
+bg_pids="$bg_pids $spid"
+check "small port server listens" wait_for "$tmp/small_vp.log" "waiting for QEMU" 10
+conf "vmport:$tmp/small.sock" 0x20000090fc000012 0x10000090fc000012 1 > "$tmp/small.conf"
+timeout 20 "$B/daemon/nvmetfcd" -f -c "$tmp/small.conf" -s "$tmp/x.sock" -S "$tmp/xs" \
+	> "$tmp/small.log" 2>&1
+check_not "64 MiB window: refused" test $? = 0
+check "64 MiB window: says how much is needed" grep -Eq "port p0: its limits cannot be backed: one association with a 32-entry admin queue and one I/O queue of max_queue_size 1024 entries needs 264 MiB of DMA memory at mdts 256 KiB, and vmport:$tmp/small.sock has 1[0-9]{2} MiB free" "$tmp/small.log"
+kill "$spid" 2>/dev/null
 
 # --- nvmetfcd drives the port ---------------------------------------------
 conf "vmport:$VSOCK" $VWWNN $VWWPN 2 > "$tmp/nvmetfcd.conf"
