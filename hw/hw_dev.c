@@ -257,15 +257,37 @@ static int hw_dev_open_uio(struct hw_dev *d, const struct hw_dev_cfg *cfg)
 		hw_map_close(&d->map);
 		return -ENODEV;
 	}
+	if ((d->bar->flags & HW_BAR_F_REMOTE) && cfg->rdrv_ok && d->map.regs &&
+	    d->map.regs_len >= 16) {
+		/* A softhba-vmport port in a guest: this process is its
+		 * driver (hw_rdrv.c), ringing the Doorbell register of BAR0. */
+		d->geo_copy = malloc(sizeof(*d->geo_copy));
+		if (!d->geo_copy || hw_rdrv_probe(d->map.base, d->map.len, 0, d->geo_copy)) {
+			hw_map_close(&d->map);
+			free(d->geo_copy);
+			d->geo_copy = NULL;
+			return hw_fabric_refuse(-EPROTO, cfg->dev,
+						"serves a region that is not a valid remote-driver "
+						"port");
+		}
+		d->rdrv = true;
+		d->geo = d->geo_copy;
+		d->slot = d->geo->slot;
+		return 0;
+	}
 	if (d->bar->flags & HW_BAR_F_REMOTE) {
 		/* A port whose firmware runs in softhba-vmport: its eq is the
-		 * port server's, a driver uses mq/deq (docs/softhba-vm-port.md),
-		 * which this driver does not speak yet. Reading eq would steal
-		 * the port server's events. */
+		 * port server's, a driver uses mq/deq (docs/softhba-vm-port.md):
+		 * the host LLDD does not speak it, and without the Doorbell
+		 * register (BAR0) the target LLDD cannot. Reading eq would
+		 * steal the port server's events. */
 		hw_map_close(&d->map);
-		return hw_fabric_refuse(-EOPNOTSUPP, cfg->dev,
-					"is a softhba-vmport port (remote-driver region): this "
-					"driver does not implement the mq/deq interface yet");
+		return hw_fabric_refuse(
+			-EOPNOTSUPP, cfg->dev,
+			cfg->rdrv_ok ? "is a softhba-vmport port (remote-driver region) "
+				       "whose Doorbell register (BAR0) could not be mapped"
+				     : "is a softhba-vmport port (remote-driver region): this "
+				       "driver does not implement the mq/deq interface yet");
 	}
 	d->slot = d->bar->slot;
 	return 0;

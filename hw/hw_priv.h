@@ -34,6 +34,10 @@ struct hw_map {
 	bool pci;  /* base is PCI BAR number bar, mapped from resourceN */
 	bool intx; /* pci: the device interrupts with INTx (else MSI-X only) */
 	unsigned int bar;
+	/* pci: the device's register BAR when it has one (ivshmem: BAR0,
+	 * Doorbell at 12), or NULL. */
+	void *regs;
+	size_t regs_len;
 };
 
 /* Map /dev/uioN using sysfs_root (NULL: env FCNVME_SYSFS_ROOT or "/sys"):

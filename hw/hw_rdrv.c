@@ -104,8 +104,16 @@ out_free:
 /* Ring vector vec of the port server. Any thread. */
 void hw_rdrv_doorbell(struct hw_dev *d, unsigned int vec)
 {
-	if (d->ivc)
+	if (d->ivc) {
 		hw_ivshmem_client_ring(d->ivc, vec);
+	} else if (d->map.regs) {
+		/* ivshmem's Doorbell register (BAR0 + 12): the peer id in the
+		 * upper half, the vector in the lower; the ring entries must be
+		 * visible before QEMU tells the port server. */
+		atomic_thread_fence(memory_order_seq_cst);
+		*(volatile uint32_t *)((char *)d->map.regs + 12) =
+			(d->geo->fw_peer_id << 16) | (vec & 0xffff);
+	}
 }
 
 /* Post e to mq for slot and ring vector 0. [ctl] */
