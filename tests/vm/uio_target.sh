@@ -8,8 +8,9 @@
 # Doorbell register through resource0; no interrupts: polled). From the
 # host, fcnvme on the same fabric discovers the subsystem at the guest
 # port's WWPN and writes and reads back seeded random data byte for byte;
-# then the port server is killed and the guest's nvmetfcd logs the link
-# loss and keeps answering fcnvmectl.
+# then the port server is stopped (SIGTERM: its counters show the guest's
+# doorbells and WQEs arrived) and the guest's nvmetfcd logs the link loss
+# and keeps answering fcnvmectl.
 [ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
 VM_NAME=uio_target
 . "$top_srcdir/tests/vm/lib.sh"
@@ -46,7 +47,7 @@ host_action() {
 			fc read --nqn "$NQN" -s 8 -c 511 -d "$tmp/back" &&
 			cmp "$tmp/data" "$tmp/back" && echo "256 KiB read back byte for byte"
 		;;
-	kill-vmport) kill -9 "$(cat "$tmp/u1.pid")" ;;
+	stop-vmport) kill -TERM "$(cat "$tmp/u1.pid")" ;;
 	*) echo "unknown action $1"; return 2 ;;
 	esac
 }
@@ -61,5 +62,10 @@ check "the port server served the guest" grep -q "guest connected" "$tmp/u1.log"
 check "the guest's driver came up" grep -q "guest driver up" "$tmp/u1.log"
 check "the host logged into the guest's port" \
 	grep -q "initiator logged in: 0x10000090fb0000e1" "$tmp/u1.log"
+check "the port server stopped" vm_wait_for 10 grep -q "left fabric" "$tmp/u1.log"
+check "the guest's mq requests, Doorbell writes and WQEs reached the port server" \
+	grep -Eq "stats: guests 1, mq [1-9][0-9]* \(bad 0\), .*doorbells [1-9][0-9]*, WQEs [1-9][0-9]*," \
+	"$tmp/u1.log"
+grep "stats:" "$tmp/u1.log" | sed 's/^/  u1: /'
 [ "$vm_fail" -eq 0 ] || { sed 's/^/  u1: /' "$tmp/u1.log"; cat "$tmp/host_do.log"; }
 vm_finish

@@ -61,8 +61,8 @@ rc=$?
 echo "$out" | sed 's/^/  io: /'
 check "host: seeded write and read back byte for byte (rc $rc)" test $rc = 0
 check "nvmetfcd: the host logged in" grep -q "remote port 0x10000090fb0000e1 .* logged in" "$log"
-host_do kill-vmport
-check "port server killed: nvmetfcd sees the link go (heartbeat)" \
+host_do stop-vmport
+check "port server stopped: nvmetfcd sees the link go" \
 	wait_for 30 grep -q "port u1: link down" "$log"
 check "nvmetfcd still runs" kill -0 "$dpid"
 check "fcnvmectl status answers" "$FCNVMECTL" -s /tmp/uio.sock status
