@@ -1,8 +1,9 @@
 # SPDX-License-Identifier: Apache-2.0
 # Guest of uio_target.sh: the ivshmem-doorbell function that carries a
 # softhba-vmport target port, bound to uio_pci_generic, driven by the
-# build's nvmetfcd as pci:BDF; the host discovers and does verified I/O
-# through it, then kills the port server.
+# build's nvmetfcd as /dev/uioN (the host discovers through it) and as
+# pci:BDF (the host discovers and does verified I/O through it, then stops
+# the port server).
 . "$(dirname "$0")/lib.sh"
 
 NVMETFCD=$top_builddir/daemon/nvmetfcd
@@ -36,16 +37,36 @@ check "its uio device exists" test -n "$uio" -a -c "/dev/$uio"
 check "uio_pci_generic shows no BAR2 in maps/ (why the mapper uses resourceN)" \
 	sh -c "! grep -qx 0x0*$(printf '%x' "$bar2") /sys/class/uio/$uio/maps/*/size 2>/dev/null"
 
-# nvmetfcd on pci:BDF; small queues: the window is 64 MiB
-log=$VM_SHARE/out/nvmetfcd.log
-cat >/tmp/uio.conf <<EOC
+# conf DEV: nvmetfcd's configuration; small queues: the window is 64 MiB
+conf() {
+	cat >/tmp/uio.conf <<EOC
 daemon = { log_level = "info"; };
-ports = ( { name = "u1"; dev = "pci:$bdf"; wwnn = "0x20000090fd0000d1"; wwpn = "$U1WWPN";
+ports = ( { name = "u1"; dev = "$1"; wwnn = "0x20000090fd0000d1"; wwpn = "$U1WWPN";
 	    hw_queues = 1; poll = "hybrid"; mdts = "64K"; max_queue_size = 64; } );
 subsystems = ( { nqn = "$NQN"; allow_any_host = true; ports = [ "u1" ];
 		 namespaces = ( { nsid = 1; backend = "ram"; size = "16M"; } ); } );
 EOC
+}
 mkdir -p /tmp/state
+
+# first as /dev/uioN: up, discovered from the host, stopped (DRV_DOWN)
+if [ -n "$uio" ]; then
+	log=$VM_SHARE/out/nvmetfcd-uio.log
+	conf "/dev/$uio"
+	"$NVMETFCD" -f -c /tmp/uio.conf -s /tmp/uio.sock -S /tmp/state >"$log" 2>&1 &
+	dpid=$!
+	check "nvmetfcd on /dev/$uio starts" wait_for 60 grep -q "ready" "$log"
+	out=$(host_do -t 120 discover)
+	check "host: discover through /dev/$uio" \
+		sh -c "echo '$out' | grep -q 'subnqn:  $NQN'"
+	kill -TERM "$dpid"
+	wait "$dpid"
+	check "nvmetfcd on /dev/$uio stops with status 0" test $? = 0
+fi
+
+# then as pci:BDF: discovery, verified I/O, the port server's end
+log=$VM_SHARE/out/nvmetfcd.log
+conf "pci:$bdf"
 "$NVMETFCD" -f -c /tmp/uio.conf -s /tmp/uio.sock -S /tmp/state >"$log" 2>&1 &
 dpid=$!
 check "nvmetfcd on pci:$bdf starts" wait_for 60 grep -q "ready" "$log"
