@@ -57,6 +57,11 @@ conf "vmport:relative.sock" $VWWNN $VWWPN 2 > "$tmp/rel.conf"
 "$B/daemon/nvmetfcd" -n -c "$tmp/rel.conf" > "$tmp/rel.log" 2>&1
 check_not "relative socket path: config refused" test $? = 0
 check "relative socket path: says what is allowed" grep -q 'port p0: dev "vmport:relative.sock" must be soft:FABRIC, /dev/uioN, pci:DDDD:BB:DD.F or vmport:/SOCKET' "$tmp/rel.log"
+# the host LLDD does not drive a vmport port
+"$B/tools/fcnvme" discover --dev "vmport:$VSOCK" --wwnn 0x20000090fb000009 \
+	--wwpn 0x10000090fb000009 --hostnqn "$HOSTNQN" --hostid "$HOSTID" > "$tmp/hostrole.out" 2>&1
+check_not "fcnvme --dev vmport: refused" test $? = 0
+check "fcnvme --dev vmport: says why" grep -q "vmport:$VSOCK is a softhba-vmport port: only the target role drives one from the host: Operation not supported" "$tmp/hostrole.out"
 check "the port server saw none of them as a driver" kill -0 "$vpid"
 # a window too small for one association at the defaults: refused, with
 # how much is needed
