@@ -48,7 +48,11 @@ cleanup() {
 trap cleanup EXIT
 
 "$build/tools/softhbactl" fabric create scale >/dev/null
+# mdts 64 KiB: every queue entry holds an mdts-sized buffer of the port's
+# 1 GiB DMA window, and at the default 256 KiB 32 associations of 46
+# entries do not fit (Create Connection gets Insufficient Resources)
 sed -e "s/@FABRIC@/scale/" -e "s/@BACKEND@/ram/" -e "s/@POLL@/busy/" -e "s/@CPU@/$tgt_cpu/" \
+	-e 's/poll = "busy";/poll = "busy"; mdts = "64K";/' \
 	"$src/bench/target.conf.in" >"$tmp/t.conf"
 taskset -c "$tgt_cpu" "$build/daemon/nvmetfcd" -f -c "$tmp/t.conf" -s "$tmp/ctl.sock" \
 	-S "$tmp/state" 2>"$tmp/d.log" &
