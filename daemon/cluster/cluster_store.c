@@ -140,6 +140,9 @@ int cl_store_read(struct cl_store *s, void (*cb)(const char *, const char *, voi
 		if (!rc)
 			rc = prval;
 		if (rc) {
+			/* the iterator exists once the op was set up, even when
+			 * it failed (a fenced client: -EBLOCKLISTED) */
+			rados_omap_get_end(it);
 			rados_release_read_op(op);
 			return rc;
 		}

@@ -440,13 +440,14 @@ uint16_t cmd_auth_exec(struct nvmet_fc_req *req, struct sq *sq, struct ctrl *c)
 /* [ctl] A host that connects and never completes the exchange keeps a
  * controller (and its cntlid) that refuses every command: end it after
  * TGT_AUTH_TIMEOUT_MS, logged like a refusal. */
-void cmd_auth_timer(struct ctrl *c, uint64_t now)
+bool cmd_auth_timer(struct ctrl *c, uint64_t now)
 {
 	struct sq *sq = c->sqs[0];
 
 	if (c->deleting || !sq || !atomic_load_explicit(&sq->auth_needed, memory_order_relaxed) ||
 	    now - sq->auth_since_ms < TGT_AUTH_TIMEOUT_MS)
-		return;
+		return false;
 	auth_log_refusal(sq, c, "DH-HMAC-CHAP not completed within 10 s of the Connect");
 	ctrl_delete(c, "DH-HMAC-CHAP not completed in time");
+	return true;
 }

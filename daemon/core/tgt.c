@@ -418,9 +418,10 @@ void tgt_timer_tick(struct tgt *t)
 	for (s = t->subsys_list; s; s = s->next) {
 		for (c = s->ctrls; c; c = cn) {
 			cn = c->next;
-			ctrl_timer(c, now);
-			if (!c->deleting)
-				cmd_auth_timer(c, now);
+			/* either may delete c, and a deleted c may be freed at
+			 * once: nothing touches it after */
+			if (!cmd_auth_timer(c, now))
+				ctrl_timer(c, now);
 		}
 	}
 	tgt_expire_unconnected(t, now);

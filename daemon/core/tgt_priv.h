@@ -555,7 +555,8 @@ uint16_t cmd_auth_parse(struct nvmet_fc_req *req); /* [hwq] */
 uint32_t cmd_auth_connect_result(bool authreq);
 void cmd_auth_free(struct sq *sq);
 /* [ctl] Delete c when its admin queue has not authenticated in time. */
-void cmd_auth_timer(struct ctrl *c, uint64_t now);
+/* true: it deleted c (which may be gone at once: do not touch it) */
+bool cmd_auth_timer(struct ctrl *c, uint64_t now);
 
 /* cmd_*.c: parse (and for qid 0, execute on [ctl]) */
 uint16_t cmd_fabrics_parse(struct nvmet_fc_req *req);
