@@ -155,9 +155,11 @@ int tgt_set_dhchap_policy(struct tgt *t, const uint8_t *hashes, unsigned int nha
 	for (i = 0; i < ndh; i++)
 		if (!fcnvme_auth_dh_name(dhs[i]))
 			return -EINVAL;
-	memcpy(t->auth_hashes, hashes, nhash);
+	if (nhash) /* NULL and 0: the defaults (memcpy takes no NULL) */
+		memcpy(t->auth_hashes, hashes, nhash);
 	t->nr_auth_hashes = (uint8_t)nhash;
-	memcpy(t->auth_dhs, dhs, ndh);
+	if (ndh)
+		memcpy(t->auth_dhs, dhs, ndh);
 	t->nr_auth_dhs = (uint8_t)ndh;
 	return 0;
 }
