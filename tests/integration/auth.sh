@@ -84,7 +84,9 @@ check "the host with a key is asked to authenticate ($(cat "$tmp/h1.err"))" grep
 	"Connect (queue 0): the controller requires authentication (AUTHREQ 0x2): give a DH-HMAC-CHAP secret" \
 	"$tmp/h1.err"
 fc() { "$B/tools/fcnvme" "$@"; }
-head -c 4096 /dev/urandom >"$tmp/w.bin"
+SEED=${AUTH_IT_SEED:-$(od -An -N2 -tu2 /dev/urandom | tr -d ' ')}
+echo "seed $SEED (AUTH_IT_SEED=$SEED to repeat)"
+python3 -c 'import random,sys; r=random.Random(int(sys.argv[1])); sys.stdout.buffer.write(bytes(r.getrandbits(8) for _ in range(int(sys.argv[2]))))' "$SEED" 4096 >"$tmp/w.bin"
 check "right key: write" fc write $H1 --dhchap-secret "$KEY" --nqn "$DEMO_NQN" -n 1 -c 7 \
 	-d "$tmp/w.bin"
 check "right key: read back" fc read $H1 --dhchap-secret "$KEY" --nqn "$DEMO_NQN" -n 1 -c 7 \
