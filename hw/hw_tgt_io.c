@@ -27,17 +27,19 @@ static void hw_tgt_doorbell(struct hw_tgt_port *p, uint16_t hwq)
 		return;
 	}
 	q->wq_pending = false;
-	hw_fw_doorbell(&p->dev, hwq);
+	hw_dev_wq_doorbell(&p->dev, hwq);
 }
 
 static int hw_tgt_post(struct hw_tgt_port *p, uint16_t hwq, const struct hw_wqe *w)
 {
-	int rc = hw_ring_post(p->dev.base, &p->dev.bar->wq[hwq], w, sizeof(*w));
+	struct hw_dev *d = &p->dev;
+	int rc = hw_ring_post_geo(d->base, &d->bar->wq[hwq], &d->geo->wq[hwq], w, sizeof(*w));
 
-	if (rc == -EAGAIN) {
-		/* WQ full: flush it through the firmware and retry once. */
-		hw_fw_doorbell(&p->dev, hwq);
-		rc = hw_ring_post(p->dev.base, &p->dev.bar->wq[hwq], w, sizeof(*w));
+	if (rc == -EAGAIN && !d->rdrv) {
+		/* WQ full: flush it through the firmware and retry once (a
+		 * port server drains it on its own; the caller sees -EAGAIN). */
+		hw_fw_doorbell(d, hwq);
+		rc = hw_ring_post_geo(d->base, &d->bar->wq[hwq], &d->geo->wq[hwq], w, sizeof(*w));
 	}
 	if (rc == 0)
 		hw_tgt_doorbell(p, hwq);
@@ -87,6 +89,24 @@ static struct hw_tgt_xchg *hw_tgt_uncookie(struct hw_tgt_port *p, uint16_t hwq, 
 	return &p->hwq[hwq].x[idx];
 }
 
+/* A remote driver's WQE names memory by DMA handle (docs/softhba-vm-port.md,
+ * "Data path"): the data list is copied into the exchange's struct hw_sge
+ * array in the DMA window, the response is the transport's rspdma (the
+ * transport's buffers come from this device's DMA allocator). */
+static void hw_tgt_io_by_handle(struct hw_tgt_xchg *x, const struct nvmefc_tgt_fcp_req *req,
+				struct hw_wqe *w)
+{
+	uint32_t i;
+
+	for (i = 0; i < w->sg_cnt; i++) {
+		x->sge[i].dma = req->sg[i].dma;
+		x->sge[i].len = req->sg[i].length;
+		x->sge[i].rsvd = 0;
+	}
+	w->sg = (const void *)(uintptr_t)x->sge_dma;
+	w->rsp = (const void *)(uintptr_t)req->rspdma;
+}
+
 /* fcp_op: queue the op as a WQE; the doorbell rings at the end of the batch. */
 int hw_tgt_io_fcp_op(struct nvmet_fc_target_port *tp, struct nvmefc_tgt_fcp_req *req)
 {
@@ -118,6 +138,8 @@ int hw_tgt_io_fcp_op(struct nvmet_fc_target_port *tp, struct nvmefc_tgt_fcp_req 
 	w.rsp = req->rspaddr;
 	w.rsplen = req->rsplen;
 	w.cookie = hw_tgt_cookie(p, x);
+	if (p->dev.rdrv)
+		hw_tgt_io_by_handle(x, req, &w);
 	return hw_tgt_post(p, x->hwq, &w);
 }
 
@@ -333,18 +355,20 @@ int hw_tgt_poll(struct hw_tgt_port *p, uint16_t hwq, unsigned int budget)
 {
 	struct hw_tgt_hwq *q;
 	struct hw_ring *cq;
+	const struct hw_ring *g;
 	struct hw_tgt_xchg *x;
-	struct hw_cqe *c;
+	struct hw_cqe *c, copy;
 	int n = 0;
 
 	if (!p || hwq >= p->nr_hwq)
 		return -EINVAL;
 	q = &p->hwq[hwq];
 	cq = &p->dev.bar->cq[hwq];
+	g = &p->dev.geo->cq[hwq];
 	q->in_poll = true;
 	if (q->wq_pending) {
 		q->wq_pending = false;
-		hw_fw_doorbell(&p->dev, hwq);
+		hw_dev_wq_doorbell(&p->dev, hwq);
 	}
 	while ((unsigned int)n < budget) {
 		if (q->held_count && q->free) {
@@ -359,21 +383,27 @@ int hw_tgt_poll(struct hw_tgt_port *p, uint16_t hwq, unsigned int budget)
 			n++;
 			continue;
 		}
-		c = hw_ring_peek(p->dev.base, cq);
+		c = hw_ring_peek_geo(p->dev.base, cq, g);
 		if (!c) {
 			if (!q->wq_pending)
 				break;
 			q->wq_pending = false;
-			hw_fw_doorbell(&p->dev, hwq);
+			hw_dev_wq_doorbell(&p->dev, hwq);
 			continue;
 		}
-		hw_tgt_cqe(p, hwq, c);
-		hw_ring_pop(cq, c);
+		if (p->dev.rdrv) {
+			/* The port server shares the region: use a copy. */
+			hw_fetch_once(&copy, c, sizeof(copy));
+			hw_tgt_cqe(p, hwq, &copy);
+		} else {
+			hw_tgt_cqe(p, hwq, c);
+		}
+		hw_ring_pop_geo(cq, g, c);
 		n++;
 	}
 	if (q->wq_pending) {
 		q->wq_pending = false;
-		hw_fw_doorbell(&p->dev, hwq);
+		hw_dev_wq_doorbell(&p->dev, hwq);
 	}
 	q->in_poll = false;
 	return n;
@@ -387,7 +417,8 @@ int hw_tgt_hwq_wait(struct hw_tgt_port *p, uint16_t hwq, unsigned int timeout_us
 	if (p->hwq[hwq].wq_pending || p->hwq[hwq].done_head ||
 	    (p->hwq[hwq].held_count && p->hwq[hwq].free))
 		return 1;
-	return hw_ring_wait(p->dev.base, &p->dev.bar->cq[hwq], timeout_us);
+	return hw_ring_wait_geo(p->dev.base, &p->dev.bar->cq[hwq], &p->dev.geo->cq[hwq],
+				timeout_us);
 }
 
 /* Any thread: wake a thread sleeping in hw_tgt_hwq_wait. */

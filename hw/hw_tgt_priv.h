@@ -28,6 +28,11 @@ struct hw_tgt_xchg {
 	bool abts_rcvd;	  /* the host sent ABTS */
 	int local_status; /* for the local-done list */
 	uint8_t iu[sizeof(struct nvme_fc_cmd_iu)];
+	/* Remote-driver mode: HW_TGT_MAX_SGL entries in the DMA window for
+	 * the data list of a WQE (allocated at open [ctl], filled by the
+	 * hw queue's thread), and their handle. NULL otherwise. */
+	struct hw_sge *sge;
+	fcnvme_dma_t sge_dma;
 };
 
 /* Per hw queue state, owned by the queue's thread. */
@@ -58,6 +63,7 @@ struct hw_tgt_rport {
 	unsigned int slot;
 	int state;	    /* HW_RP_* */
 	uint64_t login_gen; /* unique per login */
+	uint32_t ns_gen;    /* remote driver: hw_rport_desc.gen of the login */
 	struct hw_rport_info info;
 };
 
