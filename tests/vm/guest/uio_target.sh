@@ -2,8 +2,8 @@
 # Guest of uio_target.sh: the ivshmem-doorbell function that carries a
 # softhba-vmport target port, bound to uio_pci_generic, driven by the
 # build's nvmetfcd as /dev/uioN (the host discovers through it) and as
-# pci:BDF (the host discovers and does verified I/O through it, then stops
-# the port server).
+# pci:BDF (the host discovers and does verified I/O through it, then kills
+# the port server under load).
 . "$(dirname "$0")/lib.sh"
 
 NVMETFCD=$top_builddir/daemon/nvmetfcd
@@ -82,7 +82,14 @@ rc=$?
 echo "$out" | sed 's/^/  io: /'
 check "host: seeded write and read back byte for byte (rc $rc)" test $rc = 0
 check "nvmetfcd: the host logged in" grep -q "remote port 0x10000090fb0000e1 .* logged in" "$log"
-host_do stop-vmport
+out=$(host_do -t 300 verify)
+rc=$?
+echo "$out" | sed 's/^/  verify: /'
+check "host: fcnvme perf --verify through the guest's port: no error (rc $rc)" test $rc = 0
+out=$(host_do -t 300 load-kill-vmport)
+rc=$?
+echo "$out" | sed 's/^/  load: /'
+check "host: the port server was killed under a verified load (rc $rc)" test $rc = 0
 check "port server stopped: nvmetfcd sees the link go" \
 	wait_for 30 grep -q "port u1: link down" "$log"
 check "nvmetfcd still runs" kill -0 "$dpid"
