@@ -8,7 +8,8 @@
 # Doorbell register through resource0; no interrupts: polled). From the
 # host, fcnvme on the same fabric discovers the subsystem at the guest
 # port's WWPN, writes and reads back seeded random data byte for byte and
-# runs fcnvme perf --verify (every read checked); then, under a verified
+# runs fcnvme perf --verify (every read checked) and fio with crc32c
+# verification through fcnvme mount; then, under a verified
 # load from the host, the port server is killed with SIGKILL: the guest's
 # nvmetfcd logs the link loss and keeps answering fcnvmectl.
 [ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
@@ -54,6 +55,25 @@ host_action() {
 		cat "$tmp/verify.json" "$tmp/verify.err"
 		[ $rc = 0 ] && python3 -c 'import json,sys; r=json.load(open(sys.argv[1]))
 sys.exit(0 if r["ios"] > 0 and r["errors"] == 0 and r["verify_errors"] == 0 else 1)' "$tmp/verify.json"
+		;;
+	fio)	# fio with crc32c verification on the namespace through fcnvme mount
+		local m=$tmp/mnt mp rc
+		mkdir -p "$m"
+		timeout 300 "$FCNVME" mount --fabric "$FABRIC" --wwnn 0x20000090fb0000e1 \
+			--wwpn 0x10000090fb0000e1 \
+			--hostnqn nqn.2014-08.org.nvmexpress:uuid:00000000-0000-4000-8000-0000000000e1 \
+			--hostid 00000000-0000-4000-8000-0000000000e1 --traddr "nn-$U1WWNN:pn-$U1WWPN" \
+			--nqn "$NQN" "$m" >"$tmp/mount.log" 2>&1 &
+		mp=$!
+		vm_wait_for 30 test -f "$m/ns1" || { echo "fcnvme mount did not come up"; cat "$tmp/mount.log"; return 1; }
+		timeout 120 fio --name=uio --filename="$m/ns1" --rw=randwrite --bsrange=4k-64k \
+			--size=8m --direct=1 --ioengine=psync --verify=crc32c --do_verify=1 \
+			--verify_fatal=1 --randseed="$SEED" --eta=never --output="$tmp/fio.out"
+		rc=$?
+		grep -E 'IOPS=|err=' "$tmp/fio.out"
+		fusermount3 -u "$m"
+		wait "$mp"
+		[ $rc = 0 ] && grep -q 'err= 0' "$tmp/fio.out"
 		;;
 	load-kill-vmport)	# a verified load; the port server killed under it
 		fc perf --nqn "$NQN" -w randrw -o 4096 -q 4 -t 60 --verify --seed "$SEED" \

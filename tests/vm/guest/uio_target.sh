@@ -86,6 +86,11 @@ out=$(host_do -t 300 verify)
 rc=$?
 echo "$out" | sed 's/^/  verify: /'
 check "host: fcnvme perf --verify through the guest's port: no error (rc $rc)" test $rc = 0
+out=$(host_do -t 300 fio)
+rc=$?
+echo "$out" | sed 's/^/  fio: /'
+check "host: fio with crc32c verify on the namespace (fcnvme mount) through the guest's port (rc $rc)" \
+	test $rc = 0
 out=$(host_do -t 300 load-kill-vmport)
 rc=$?
 echo "$out" | sed 's/^/  load: /'
