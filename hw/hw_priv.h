@@ -135,10 +135,15 @@ struct hw_dev {
 	/* Remote-driver mode (hw_rdrv.c): this process is the guest driver
 	 * of a softhba-vmport port; the slow path is deq/mq, doorbells are
 	 * ivshmem vectors. rdrv and ivc are set at open, read-only after;
-	 * the heartbeat watchdog is [ctl]. */
+	 * the heartbeat watchdog (hb_last, hb_change_ns) is [ctl]. */
 	bool rdrv;
 	struct hw_ivshmem_client *ivc; /* "vmport:SOCKET" */
-	bool hb_dead;
+	/* The port server is gone: its fw_heartbeat stopped (or close gave
+	 * up waiting for it). Written by the control thread (release), read
+	 * by the hw queues' threads (acquire): while set, WQEs it holds will
+	 * never complete, so the data path completes them itself and posts
+	 * nothing new; cleared when the heartbeat moves again. */
+	_Atomic bool hb_dead;
 	uint64_t hb_last, hb_change_ns;
 };
 
@@ -271,6 +276,11 @@ void hw_rdrv_doorbell(struct hw_dev *d, unsigned int vec);
 int hw_rdrv_mq_send(struct hw_dev *d, unsigned int slot, struct hw_eqe *e);
 /* [ctl] Post HW_EQE_DRV_UP or HW_EQE_DRV_DOWN. */
 int hw_rdrv_drv(struct hw_dev *d, uint16_t type);
+/* Any thread: the port server is gone (hb_dead; false for other modes). */
+static inline bool hw_rdrv_gone(const struct hw_dev *d)
+{
+	return d->rdrv && atomic_load_explicit(&d->hb_dead, memory_order_acquire);
+}
 /* [ctl] At every tick: 1 when fw_heartbeat was just found still for
  * HW_RDRV_HB_DEAD_MS, -1 when it moves again after that, else 0. */
 int hw_rdrv_heartbeat(struct hw_dev *d);

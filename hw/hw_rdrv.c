@@ -121,7 +121,7 @@ int hw_rdrv_mq_send(struct hw_dev *d, unsigned int slot, struct hw_eqe *e)
 {
 	int rc;
 
-	if (d->hb_dead)
+	if (hw_rdrv_gone(d))
 		return -ENETDOWN;
 	if (slot >= HW_MAX_PORTS)
 		return -EHOSTUNREACH;
@@ -149,18 +149,19 @@ int hw_rdrv_drv(struct hw_dev *d, uint16_t type)
 int hw_rdrv_heartbeat(struct hw_dev *d)
 {
 	uint64_t hb = atomic_load(&d->bar->fw_heartbeat), now = fcnvme_clock_ns();
+	bool dead = atomic_load_explicit(&d->hb_dead, memory_order_relaxed); /* ours */
 
 	if (hb != d->hb_last || !d->hb_change_ns) {
 		d->hb_last = hb;
 		d->hb_change_ns = now;
-		if (d->hb_dead) {
-			d->hb_dead = false;
+		if (dead) {
+			atomic_store_explicit(&d->hb_dead, false, memory_order_release);
 			return -1;
 		}
 		return 0;
 	}
-	if (d->hb_dead || now - d->hb_change_ns < (uint64_t)HW_RDRV_HB_DEAD_MS * 1000000u)
+	if (dead || now - d->hb_change_ns < (uint64_t)HW_RDRV_HB_DEAD_MS * 1000000u)
 		return 0;
-	d->hb_dead = true;
+	atomic_store_explicit(&d->hb_dead, true, memory_order_release);
 	return 1;
 }

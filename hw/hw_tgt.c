@@ -367,8 +367,13 @@ static void hw_tgt_liveness(struct hw_tgt_port *p)
  * link with it; when it beats again, ask it for the current state. */
 static void hw_tgt_heartbeat(struct hw_tgt_port *p)
 {
+	unsigned int q;
+
 	switch (hw_rdrv_heartbeat(&p->dev)) {
 	case 1:
+		/* wake sleeping hw queues: they complete what the server held */
+		for (q = 0; q < p->nr_hwq; q++)
+			hw_tgt_hwq_kick(p, (uint16_t)q);
 		hw_tgt_lose_all(p, "link down: the port server's heartbeat stopped");
 		if (p->ev.link)
 			p->ev.link(p->ev_arg, false);
@@ -623,26 +628,40 @@ bool hw_tgt_port_deleted(struct hw_tgt_port *p)
 	return p && p->tp_deleted;
 }
 
-/* [ctl] Unregister the target port, LOGO, unmap. */
-void hw_tgt_port_close(struct hw_tgt_port *p)
+/* [ctl, the hw queues' threads stopped] Poll every hw queue and the slow
+ * path until the transport deleted the targetport or ms passed; true when
+ * it did. */
+static bool hw_tgt_port_drain(struct hw_tgt_port *p, unsigned int ms)
 {
-	struct hw_tgt_rport *rp;
-	uint64_t end;
+	uint64_t end = fcnvme_clock_ns() + (uint64_t)ms * 1000000u;
 	unsigned int q;
 
+	while (!p->tp_deleted && fcnvme_clock_ns() < end) {
+		for (q = 0; q < p->nr_hwq; q++)
+			hw_tgt_poll(p, (uint16_t)q, 64);
+		hw_tgt_port_process(p);
+	}
+	return p->tp_deleted;
+}
+
+/* [ctl] Unregister the target port, LOGO, unmap. */
+int hw_tgt_port_close(struct hw_tgt_port *p)
+{
+	struct hw_tgt_rport *rp;
+	unsigned int q;
+	int rc = 0;
+
 	if (!p)
-		return;
+		return 0;
 	for (rp = p->rports; rp; rp = rp->next)
 		if (rp->state == HW_RP_LOGGED_IN && !p->dev.rdrv)
 			(void)hw_els_send(&p->dev, rp->slot, HW_EQE_LOGO, 0);
 	if (p->tp && !p->tp_deleted) {
 		nvmet_fc_unregister_targetport(p->tp);
-		end = fcnvme_clock_ns() + 2000000000ull;
-		while (!p->tp_deleted && fcnvme_clock_ns() < end) {
-			for (q = 0; q < p->nr_hwq; q++)
-				hw_tgt_poll(p, (uint16_t)q, 64);
-			hw_tgt_port_process(p);
-		}
+		/* poll the queues and LS until the transport lets go */
+		(void)hw_tgt_port_drain(p, 2000);
+		if (!p->tp_deleted)
+			rc = -EBUSY;
 	}
 	while ((rp = p->rports)) {
 		p->rports = rp->next;
@@ -658,4 +677,5 @@ void hw_tgt_port_close(struct hw_tgt_port *p)
 	free(p->hwq);
 	free(p->lsctx);
 	free(p);
+	return rc;
 }

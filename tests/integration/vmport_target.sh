@@ -133,21 +133,56 @@ ctl port show p0 > "$tmp/show.out" 2>&1
 check "port show: the port's device" grep -q "vmport:$VSOCK" "$tmp/show.out"
 
 # --- the port server dies: link loss, nvmetfcd keeps running ---------------
-# A host stays connected (perf for 60 s) while the port server is killed.
+# A host keeps 32 commands in flight (perf for 60 s) while the port server
+# is killed: the WQEs it held never complete, so once its heartbeat stops
+# nvmetfcd's hw queues complete those ops themselves and the association
+# goes; nothing is left for the stop to wait for.
+no_assoc() { ! ctl assoc list | grep -q '^0x'; }
 "$B/tools/fcnvme" perf $(host 5) --traddr "nn-$VWWNN:pn-$VWWPN" --nqn "$DEMO_NQN" -n 1 \
-	-q 1 -o 4096 -w read -t 60 > "$tmp/perf2.out" 2>&1 &
+	-q 32 -o 4096 -w randrw -t 60 > "$tmp/perf2.out" 2>&1 &
 perf=$!
 bg_pids="$bg_pids $perf"
 check "a host is connected" wait_for "$DLOG" "wwpn 0x10000090fb000005) on port p0: connected to $DEMO_NQN" 10
+sleep 1
 kill -9 "$vpid"
 wait "$vpid" 2>/dev/null
 check "kill -9: nvmetfcd logs the link loss (heartbeat stopped)" \
 	wait_for "$DLOG" "remote port 0x10000090fb000005 gone (link down: the port server's heartbeat stopped)" 10
 check "kill -9: nvmetfcd logs the port's link down" wait_for "$DLOG" "port p0: link down" 5
+check "kill -9: the host's association is torn down (the ops the port server held completed)" \
+	eventually 10 no_assoc
 kill "$perf" 2>/dev/null
 check "kill -9: nvmetfcd still runs" kill -0 "$dpid"
 check "kill -9: fcnvmectl status answers" quiet ctl status
 check "nvmetfcd stops cleanly" daemon_stop
+check_not "stop: the transport let go of the port" grep -q "still held the port" "$DLOG"
+
+# --- the port server dies and nvmetfcd stops at once ------------------------
+# The stop begins before the heartbeat watchdog fires: the port's drain
+# outlasts it, so the ops the dead server held still complete.
+W2NN=0x20000090fc000013
+W2PN=0x10000090fc000013
+"$VP" --fabric "$FABRIC" --wwnn $W2NN --wwpn $W2PN --socket "$tmp/vp2.sock" --role target \
+	--hw-queues 2 --dma-mb 256 --persist > "$tmp/vp2.log" 2>&1 &
+vpid=$!
+bg_pids="$bg_pids $vpid"
+check "second port server listens" wait_for "$tmp/vp2.log" "waiting for QEMU" 10
+conf "vmport:$tmp/vp2.sock" $W2NN $W2PN 2 > "$tmp/n2.conf"
+daemon_start "$tmp/n2.conf" || exit 1
+check "second port server: the driver is up" wait_for "$tmp/vp2.log" "guest driver up" 10
+"$B/tools/fcnvme" perf $(host 7) --traddr "nn-$W2NN:pn-$W2PN" --nqn "$DEMO_NQN" -n 1 \
+	-q 32 -o 4096 -w randrw -t 60 > "$tmp/perf4.out" 2>&1 &
+perf=$!
+bg_pids="$bg_pids $perf"
+check "a host is connected to the second port" \
+	wait_for "$DLOG" "wwpn 0x10000090fb000007) on port p0: connected to $DEMO_NQN" 10
+sleep 1
+kill -9 "$vpid"
+wait "$vpid" 2>/dev/null
+check "stop right after kill -9: nvmetfcd stops cleanly" daemon_stop
+kill "$perf" 2>/dev/null
+check_not "stop right after kill -9: the transport let go of the port" \
+	grep -q "still held the port" "$DLOG"
 check_not "no sanitizer report" grep -l "Sanitizer\|runtime error" "$tmp"/*.log "$tmp"/*.out
 
 [ "$fail" -eq 0 ] || for f in vp.log disc.out write.out read.out perf.out inject.out perf3.out nvmetfcd.log; do

@@ -294,22 +294,27 @@ START_TEST(test_rdrv_heartbeat)
 	memset(&d, 0, sizeof(d));
 	memset(&bar, 0, sizeof(bar));
 	d.bar = &bar;
+	d.rdrv = true;
 	ck_assert_int_eq(hw_rdrv_heartbeat(&d), 0); /* first look */
+	ck_assert(!hw_rdrv_gone(&d));
 	usleep(1000 * 1000);
 	ck_assert_int_eq(hw_rdrv_heartbeat(&d), 0); /* 1 s still: alive */
 	atomic_store(&bar.fw_heartbeat, 1);
 	ck_assert_int_eq(hw_rdrv_heartbeat(&d), 0);
 	usleep((HW_RDRV_HB_DEAD_MS + 100) * 1000);
 	ck_assert_int_eq(hw_rdrv_heartbeat(&d), 1); /* 3 s still: dead */
-	ck_assert(d.hb_dead);
+	ck_assert(hw_rdrv_gone(&d));
 	ck_assert_int_eq(hw_rdrv_heartbeat(&d), 0); /* said once */
 	/* nothing goes to a dead port server's mq */
 	memset(&e, 0, sizeof(e));
 	ck_assert_int_eq(hw_rdrv_mq_send(&d, 1, &e), -ENETDOWN);
 	atomic_store(&bar.fw_heartbeat, 2);
 	ck_assert_int_eq(hw_rdrv_heartbeat(&d), -1); /* back */
-	ck_assert(!d.hb_dead);
+	ck_assert(!hw_rdrv_gone(&d));
 	ck_assert_int_eq(hw_rdrv_heartbeat(&d), 0);
+	d.rdrv = false; /* other modes never have a port server to lose */
+	atomic_store(&d.hb_dead, true);
+	ck_assert(!hw_rdrv_gone(&d));
 }
 END_TEST
 
