@@ -48,8 +48,8 @@ host_action() {
 			fc read --nqn "$NQN" -s 8 -c 511 -d "$tmp/back" &&
 			cmp "$tmp/data" "$tmp/back" && echo "256 KiB read back byte for byte"
 		;;
-	verify)	# fcnvme perf --verify: every read checked against what was written
-		fc perf --nqn "$NQN" -w randrw -o 4096 -q 4 -t 3 --verify --seed "$SEED" \
+	verify)	# fcnvme perf --verify [SECONDS]: every read checked against what was written
+		fc perf --nqn "$NQN" -w randrw -o 4096 -q 4 -t "${2:-3}" --verify --seed "$SEED" \
 			--output-format json >"$tmp/verify.json" 2>"$tmp/verify.err"
 		local rc=$?
 		cat "$tmp/verify.json" "$tmp/verify.err"

@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: Apache-2.0
 # Guest of uio_target.sh: the ivshmem-doorbell function that carries a
 # softhba-vmport target port, bound to uio_pci_generic, driven by the
-# build's nvmetfcd as /dev/uioN (the host discovers through it) and as
+# build's nvmetfcd as /dev/uioN (the host discovers through it; the
+# function is unbound under a verified load) and as
 # pci:BDF (the host discovers and does verified I/O through it, then kills
 # the port server under load).
 . "$(dirname "$0")/lib.sh"
@@ -59,9 +60,27 @@ if [ -n "$uio" ]; then
 	out=$(host_do -t 120 discover)
 	check "host: discover through /dev/$uio" \
 		sh -c "echo '$out' | grep -q 'subnqn:  $NQN'"
+	# unbinding uio_pci_generic under a verified load: the driver goes,
+	# /dev/$uio with it, but the BAR mappings of resourceN do not (they
+	# are the PCI core's, not the driver's), and the port server is alive:
+	# it is not a link loss, and the host's I/O goes on without an error
+	host_do -t 120 verify 8 >/tmp/unbind-verify.out 2>&1 &
+	hp=$!
+	sleep 3
+	echo "$bdf" >/sys/bus/pci/drivers/uio_pci_generic/unbind
+	check "unbind: the function has no driver" sh -c "! bound"
+	check "unbind: /dev/$uio is gone" test ! -e "/dev/$uio"
+	wait "$hp"
+	rc=$?
+	sed 's/^/  unbind verify: /' /tmp/unbind-verify.out
+	check "unbind under a verified load: the host's I/O had no error (rc $rc)" test $rc = 0
+	check "unbind: nvmetfcd still runs" kill -0 "$dpid"
+	check "unbind: nvmetfcd saw no link loss" sh -c "! grep -q 'link down' '$log'"
 	kill -TERM "$dpid"
 	wait "$dpid"
 	check "nvmetfcd on /dev/$uio stops with status 0" test $? = 0
+	echo "$bdf" >/sys/bus/pci/drivers/uio_pci_generic/bind
+	check "bound to uio_pci_generic again" wait_for 5 bound
 fi
 
 # then as pci:BDF: discovery, verified I/O, the port server's end
