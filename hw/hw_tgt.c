@@ -268,20 +268,41 @@ static void hw_tgt_rport_online(struct hw_tgt_port *p, const struct hw_eqe *e)
 		p->ev.rport_login(p->ev_arg, &rp->info);
 }
 
-/* Remote driver: what the port server posts to deq (docs/softhba-vm-port.md,
- * "Slow path"); logins, LOGO, PRLO and RSCN are its own business. */
+/* What a port receives in either mode: LS both ways and the link state
+ * (a remote driver's from deq, a soft port's from eq; both are written by
+ * another process, so a link entry of no known state changes nothing).
+ * True when e was one of them. */
+static bool hw_tgt_eqe_common(struct hw_tgt_port *p, const struct hw_eqe *e)
+{
+	switch (e->type) {
+	case HW_EQE_LS_REQ:
+		if (e->peer_slot < HW_MAX_PORTS) /* else nobody to answer */
+			hw_tgt_rcv_ls(p, e);
+		return true;
+	case HW_EQE_LS_RSP:
+		hw_ls_rsp(&p->ls, e);
+		return true;
+	case HW_EQE_LINK:
+		if (e->arg != HW_LINK_DOWN && e->arg != HW_LINK_UP)
+			return true; /* not a link state */
+		if (e->arg == HW_LINK_DOWN)
+			hw_tgt_lose_all(p, "link down");
+		if (p->ev.link)
+			p->ev.link(p->ev_arg, e->arg == HW_LINK_UP);
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* Remote driver: what else the port server posts to deq
+ * (docs/softhba-vm-port.md, "Slow path"); logins, LOGO, PRLO and RSCN are
+ * its own business. */
 static void hw_tgt_deq(struct hw_tgt_port *p, const struct hw_eqe *e)
 {
 	struct hw_tgt_rport *rp;
 
 	switch (e->type) {
-	case HW_EQE_LS_REQ:
-		if (e->peer_slot < HW_MAX_PORTS)
-			hw_tgt_rcv_ls(p, e);
-		break;
-	case HW_EQE_LS_RSP:
-		hw_ls_rsp(&p->ls, e);
-		break;
 	case HW_EQE_RPORT_ONLINE:
 		hw_tgt_rport_online(p, e);
 		break;
@@ -289,14 +310,6 @@ static void hw_tgt_deq(struct hw_tgt_port *p, const struct hw_eqe *e)
 		rp = hw_tgt_rport_slot(p, e->peer_slot);
 		if (rp)
 			hw_tgt_rport_lost(p, rp, "logged out or gone (port server)");
-		break;
-	case HW_EQE_LINK:
-		if (e->arg != HW_LINK_DOWN && e->arg != HW_LINK_UP)
-			break; /* not a link state */
-		if (e->arg == HW_LINK_DOWN)
-			hw_tgt_lose_all(p, "link down");
-		if (p->ev.link)
-			p->ev.link(p->ev_arg, e->arg == HW_LINK_UP);
 		break;
 	default:
 		break;
@@ -307,17 +320,13 @@ static void hw_tgt_eqe(struct hw_tgt_port *p, const struct hw_eqe *e)
 {
 	struct hw_tgt_rport *rp;
 
+	if (hw_tgt_eqe_common(p, e))
+		return;
 	if (p->dev.rdrv) {
 		hw_tgt_deq(p, e);
 		return;
 	}
 	switch (e->type) {
-	case HW_EQE_LS_REQ:
-		hw_tgt_rcv_ls(p, e);
-		break;
-	case HW_EQE_LS_RSP:
-		hw_ls_rsp(&p->ls, e);
-		break;
 	case HW_EQE_PLOGI:
 		hw_tgt_plogi(p, e);
 		break;
@@ -332,12 +341,6 @@ static void hw_tgt_eqe(struct hw_tgt_port *p, const struct hw_eqe *e)
 		break;
 	case HW_EQE_RSCN:
 		hw_tgt_rscn_rcv(p);
-		break;
-	case HW_EQE_LINK:
-		if (e->arg == HW_LINK_DOWN)
-			hw_tgt_lose_all(p, "link down");
-		if (p->ev.link)
-			p->ev.link(p->ev_arg, e->arg == HW_LINK_UP);
 		break;
 	default:
 		break;
