@@ -13,7 +13,10 @@
 # (the daemon's user+system time, its I/O threads and librados' threads,
 # over the I/Os done) and the host's CPU % (fcnvme perf's cpu_percent).
 # The target's CPU per I/O minus rbd bench's is what nvmetfcd adds above
-# librbd's own cost. The load average is printed at the start.
+# librbd's own cost; the CPU per I/O of nvmetfcd's I/O threads alone
+# (fcio*: the FC-NVMe target and librbd's submission calls, which rbd
+# bench's own submitting thread makes too) is the next column. The load
+# average is printed at the start and at the end.
 #
 # Usage: bench/rbd.sh [-b BUILDDIR] [-t SECS] [-r REPS] [-o RESULTS_DIR]
 #   -t SECS  seconds per run (default 5); -r REPS runs per point (default 3)
@@ -85,6 +88,16 @@ HOST=(--fabric "$fabric" --wwnn 0x20000090fa00b0a1 --wwpn 0x10000090fa00b0a1
 	--hostnqn nqn.2014-08.org.nvmexpress:uuid:00000000-0000-4000-8000-0000000b0a01)
 
 cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
+# CPU ticks of the daemon's I/O threads (named fcio<hwq>)
+io_ticks() {
+	local t n=0
+	for t in /proc/"$1"/task/*; do
+		case $(cat "$t/comm" 2>/dev/null) in
+		fcio*) n=$((n + $(awk '{ print $14 + $15 }' "$t/stat"))) ;;
+		esac
+	done
+	echo $n
+}
 field() { grep -o "\"$2\": *[0-9.]*" "$1" | head -1 | sed 's/.*: *//'; }
 # the median of the numbers on stdin (the mean of the middle two if even)
 median() { sort -g | awk '{ v[NR] = $1 } END { if (NR) printf "%g", NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
@@ -96,8 +109,8 @@ host_poll=${HOST_POLL:-hybrid}
 {
 	echo "# $(date -u +%Y-%m-%dT%H:%M:%SZ) $(nproc) CPUs; ${secs}s per run, median of $reps (rbd bench and nvmetfcd alternating); target poll ${POLL:-hybrid}, host --poll $host_poll"
 	echo "# load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
-	printf '%-16s %9s %9s %6s %11s %10s %10s %6s\n' point rbd-bench nvmetfcd ratio ratio-range \
-		rbd-us/IO tgt-us/IO hcpu%
+	printf '%-16s %9s %9s %6s %11s %9s %9s %9s %6s\n' point rbd-bench nvmetfcd ratio ratio-range \
+		rbd-us/IO tgt-us/IO fcio-us/IO hcpu%
 } | tee "$out/table.txt"
 for p in "randread 1" "randread 32" "randwrite 1" "randwrite 32"; do
 	set -- $p
@@ -117,24 +130,26 @@ for p in "randread 1" "randread 32" "randwrite 1" "randwrite 32"; do
 		rbus=$(awk -v c="$rcpu" -v n="$ops" 'BEGIN { printf "%.1f", c / n * 1e6 }')
 		# B: nvmetfcd
 		j=$out/nvmetfcd-$w-$qd-$r.json
-		c0=$(cpu_ticks "$dpid")
+		c0=$(cpu_ticks "$dpid") i0=$(io_ticks "$dpid")
 		"$build/tools/fcnvme" perf "${HOST[@]}" --nqn "$NQN" -w "$w" -q "$qd" -o 4096 -t "$secs" \
 			--poll "$host_poll" --json >"$j" 2>"${j%.json}.err"
-		c1=$(cpu_ticks "$dpid")
+		c1=$(cpu_ticks "$dpid") i1=$(io_ticks "$dpid")
 		iops=$(field "$j" iops)
 		ios=$(field "$j" ios)
 		hcpu=$(field "$j" cpu_percent)
 		tus=$(awk -v c=$((c1 - c0)) -v hz="$hz" -v n="$ios" \
 			'BEGIN { printf "%.1f", (n > 0 ? c / hz / n * 1e6 : 0) }')
-		echo "$rb $iops $rbus $tus $hcpu" >>"$out/runs-$w-$qd.txt"
+		ius=$(awk -v c=$((i1 - i0)) -v hz="$hz" -v n="$ios" \
+			'BEGIN { printf "%.1f", (n > 0 ? c / hz / n * 1e6 : 0) }')
+		echo "$rb $iops $rbus $tus $ius $hcpu" >>"$out/runs-$w-$qd.txt"
 	done
 	col() { awk -v k="$1" '{ print $k }' "$out/runs-$w-$qd.txt" | median; }
 	rb=$(col 1) iops=$(col 2)
 	range=$(awk '{ r = $1 > 0 ? $2 / $1 : 0; if (NR == 1 || r < lo) lo = r; if (NR == 1 || r > hi) hi = r }
 		END { printf "%.2f-%.2f", lo, hi }' "$out/runs-$w-$qd.txt")
 	ratio=$(awk -v a="$iops" -v b="$rb" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }')
-	printf '%-16s %9.0f %9.0f %6s %11s %10s %10s %6s\n' "4k-$w-qd$qd" "$rb" "$iops" "$ratio" \
-		"$range" "$(col 3)" "$(col 4)" "$(col 5)" | tee -a "$out/table.txt"
+	printf '%-16s %9.0f %9.0f %6s %11s %9.1f %9.1f %9.1f %6.1f\n' "4k-$w-qd$qd" "$rb" "$iops" "$ratio" \
+		"$range" "$(col 3)" "$(col 4)" "$(col 5)" "$(col 6)" | tee -a "$out/table.txt"
 done
 echo "# load average at end: $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$out/table.txt"
 echo "rbd.sh: results in $out"
