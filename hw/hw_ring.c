@@ -147,7 +147,7 @@ int hw_ring_wait(void *base, struct hw_ring *r, unsigned int timeout_us)
 /* Consumer of n rings at once (a host port's CQs): arm them all, recheck,
  * sleep until one is notified or the timeout passes. One ring is
  * hw_ring_wait; several sleep in FUTEX_WAITV (Linux 5.16, shared futexes
- * of 32 bits), or where the kernel lacks it on the first ring's futex
+ * of 32 bits) or, where the kernel lacks it, on the first ring's futex
  * alone (the others' completions then wait for the timeout). */
 int hw_ring_wait_any(void *base, struct hw_ring *const *rs, unsigned int n, unsigned int timeout_us)
 {
