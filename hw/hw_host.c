@@ -344,8 +344,7 @@ void hw_host_port_close(struct hw_host_port *p)
 	if (!p)
 		return;
 	hw_rport_logout(&p->rports);
-	for (q = 0; q < p->nr_hwq; q++)
-		hw_host_poll(p, (uint16_t)q, 1024);
+	(void)hw_host_port_poll(p, 1024);
 	hw_host_port_process(p);
 	if (p->lport)
 		nvme_fc_unregister_localport(p->lport);

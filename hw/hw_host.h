@@ -45,6 +45,10 @@ int hw_host_port_event_fd(struct hw_host_port *p);
 int hw_host_port_process(struct hw_host_port *p);
 /* Reap completions of hw queue hwq (and check FCP timeouts). */
 int hw_host_poll(struct hw_host_port *p, uint16_t hwq, unsigned int budget);
+/* hw_host_poll of every hw queue of the port, once each: what a caller
+ * driving many controllers on one port reaps per pass (their queues share
+ * the port's hw queues). Returns the completions, or -EINVAL. */
+int hw_host_port_poll(struct hw_host_port *p, unsigned int budget);
 /* Hybrid polling, for the thread that polls the port's hw queues when a
  * spin found nothing: arm the CQs of every hw queue and sleep until a
  * completion is posted into one (the software HBA's firmware wakes an

@@ -374,6 +374,19 @@ int hw_host_port_wait(struct hw_host_port *p, unsigned int timeout_us)
 	return hw_ring_wait_any(p->dev.base, rs, p->nr_hwq, timeout_us);
 }
 
+/* Reap every hw queue of the port once, up to budget completions each. */
+int hw_host_port_poll(struct hw_host_port *p, unsigned int budget)
+{
+	uint16_t q;
+	int n = 0;
+
+	if (!p)
+		return -EINVAL;
+	for (q = 0; q < p->nr_hwq; q++)
+		n += hw_host_reap(p, &p->hwq[q], budget);
+	return n;
+}
+
 /* poll_queue: reap one hw queue's completions. */
 int hw_host_io_poll_queue(struct nvme_fc_local_port *lp, void *hwqh)
 {
