@@ -37,17 +37,6 @@ uint8_t conf_ana_to_nvme(uint8_t state)
 	return state < __FCNVME_ANA_MAX ? map[state] : NVME_ANA_INACCESSIBLE;
 }
 
-/* The state group a is in on port p per d->conf. */
-static uint8_t ana_state_on(const struct conf_ana *a, const char *port)
-{
-	unsigned int i;
-
-	for (i = 0; i < a->nr_ports; i++)
-		if (strcmp(a->ports[i].port, port) == 0)
-			return a->ports[i].state;
-	return a->state;
-}
-
 /* Program every configured ANA group's state on port cp. */
 int conf_op_ana_program_port(struct fcd *d, const struct conf_port *cp, char *err, size_t errlen)
 {
@@ -58,7 +47,7 @@ int conf_op_ana_program_port(struct fcd *d, const struct conf_port *cp, char *er
 		const struct conf_ana *a = &d->conf->ana[i];
 
 		rc = RUN(d, tgt_ana_set_state(d->tgt, a->grpid, cp->portid,
-					      conf_ana_to_nvme(ana_state_on(a, cp->name)), err,
+					      conf_ana_to_nvme(conf_ana_state_on(a, cp->name)), err,
 					      errlen));
 		if (rc)
 			return rc;
