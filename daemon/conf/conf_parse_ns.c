@@ -14,8 +14,6 @@
 
 #include <libconfig.h>
 
-#include <fcnvme/nqn.h>
-
 #include "conf.h"
 #include "conf_opts.h"
 #include "conf_parse_priv.h"
@@ -58,46 +56,19 @@ static int resolve_path(struct conf_parse *p, const config_setting_t *s, char **
 	return 0;
 }
 
-/* hosts = [ "HOSTNQN", ... ] of a namespace: valid NQNs, no repeats. */
-static int parse_ns_hosts(struct conf_parse *p, const config_setting_t *g, struct conf_ns *ns)
-{
-	const config_setting_t *a;
-	const char *v, *why;
-	int err, i, n;
-
-	err = conf_member_list(p, g, "hosts", true, &a);
-	if (err || a == NULL || (n = config_setting_length(a)) == 0)
-		return err;
-	ns->hosts = calloc((size_t)n, sizeof(*ns->hosts));
-	if (ns->hosts == NULL)
-		return -ENOMEM;
-	for (i = 0; i < n; i++) {
-		v = config_setting_get_string(config_setting_get_elem(a, (unsigned int)i));
-		why = NULL;
-		if (v == NULL)
-			return conf_perr(p, a, -EINVAL, "namespace: hosts must hold strings");
-		if (fcnvme_nqn_validate(v, &why) != 0)
-			return conf_perr(p, a, -EINVAL, "namespace: host \"%s\": %s", v,
-					 why != NULL ? why : "invalid NQN");
-		if (conf_ns_has_host(ns, v))
-			return conf_perr(p, a, -EINVAL, "namespace: host %s listed twice", v);
-		ns->hosts[ns->nr_hosts] = strdup(v);
-		if (ns->hosts[ns->nr_hosts] == NULL)
-			return -ENOMEM;
-		ns->nr_hosts++;
-	}
-	return 0;
-}
-
 int conf_parse_ns(struct conf_parse *p, const config_setting_t *g, struct conf_ns *ns)
 {
 	static const char *const extra[] = { "hosts", NULL };
+	const config_setting_t *a;
 	int err;
 
 	err = conf_opts_parse(p, g, conf_ns_opts, extra, ns, "namespace");
 	if (err)
 		return err;
-	err = parse_ns_hosts(p, g, ns);
+	err = conf_member_list(p, g, "hosts", true, &a);
+	if (err)
+		return err;
+	err = conf_parse_hosts(p, a, "namespace: ", &ns->hosts, &ns->nr_hosts);
 	if (err)
 		return err;
 	if (ns->path != NULL &&

@@ -21,6 +21,12 @@
 int conf_member_list(struct conf_parse *p, const config_setting_t *g, const char *name, bool array,
 		     const config_setting_t **out);
 
+/* hosts = [ "HOSTNQN", ... ] (the array a, NULL if absent): valid NQNs, no
+ * repeats, into a fresh *hosts of *nr (0 before); each error message starts
+ * with what ("namespace: ", "" for a subsystem). */
+int conf_parse_hosts(struct conf_parse *p, const config_setting_t *a, const char *what,
+		     char ***hosts, unsigned int *nr);
+
 int conf_parse_port(struct conf_parse *p, const config_setting_t *g, struct conf_port *cp);
 int conf_parse_ns(struct conf_parse *p, const config_setting_t *g, struct conf_ns *ns);
 int conf_parse_subsys(struct conf_parse *p, const config_setting_t *g, struct conf_subsys *s);

@@ -5,13 +5,13 @@
  * it and the hosts that see it. Part of conf_load() (conf.c).
  */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <libconfig.h>
 
 #include <fcnvmectl/ctl.h>
-#include <fcnvme/nqn.h>
 #include <fcnvme/wwn.h>
 
 #include "conf.h"
@@ -56,47 +56,13 @@ static int parse_referral_ports(struct conf_parse *p, const config_setting_t *g,
 	return 0;
 }
 
-/* A referral's hosts = [ "HOSTNQN", ... ]: valid NQNs, no repeats. */
-static int parse_referral_hosts(struct conf_parse *p, const config_setting_t *g,
-				struct conf_referral *r)
-{
-	const config_setting_t *a;
-	const char *v, *why;
-	unsigned int k;
-	int err, i, n;
-
-	err = conf_member_list(p, g, "hosts", true, &a);
-	if (err || a == NULL || (n = config_setting_length(a)) == 0)
-		return err;
-	r->hosts = calloc((size_t)n, sizeof(*r->hosts));
-	if (r->hosts == NULL)
-		return -ENOMEM;
-	for (i = 0; i < n; i++) {
-		v = config_setting_get_string(config_setting_get_elem(a, (unsigned int)i));
-		why = NULL;
-		if (v == NULL)
-			return conf_perr(p, a, -EINVAL, "referral %s: hosts must hold strings",
-					 r->name);
-		if (fcnvme_nqn_validate(v, &why) != 0)
-			return conf_perr(p, a, -EINVAL, "referral %s: host \"%s\": %s", r->name, v,
-					 why != NULL ? why : "invalid NQN");
-		for (k = 0; k < r->nr_hosts; k++)
-			if (strcmp(r->hosts[k], v) == 0)
-				return conf_perr(p, a, -EINVAL, "referral %s: host %s listed twice",
-						 r->name, v);
-		r->hosts[r->nr_hosts] = strdup(v);
-		if (r->hosts[r->nr_hosts] == NULL)
-			return -ENOMEM;
-		r->nr_hosts++;
-	}
-	return 0;
-}
-
 /* One element of referrals: name, traddr (kept normalised), portid, ports
  * and hosts. */
 int conf_parse_referral(struct conf_parse *p, const config_setting_t *g, struct conf_referral *r)
 {
 	static const char *const extra[] = { "ports", "hosts", NULL };
+	char what[CONF_NAME_MAX + 16];
+	const config_setting_t *a;
 	int err;
 
 	err = conf_opts_parse(p, g, conf_referral_opts, extra, r, "referral");
@@ -112,5 +78,9 @@ int conf_parse_referral(struct conf_parse *p, const config_setting_t *g, struct 
 	err = parse_referral_ports(p, g, r);
 	if (err)
 		return err;
-	return parse_referral_hosts(p, g, r);
+	err = conf_member_list(p, g, "hosts", true, &a);
+	if (err)
+		return err;
+	snprintf(what, sizeof(what), "referral %s: ", r->name);
+	return conf_parse_hosts(p, a, what, &r->hosts, &r->nr_hosts);
 }

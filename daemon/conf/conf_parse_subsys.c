@@ -11,46 +11,31 @@
 
 #include <libconfig.h>
 
-#include <fcnvme/nqn.h>
 #include <fcnvme/wwn.h>
 
 #include "conf.h"
 #include "conf_opts.h"
 #include "conf_parse_priv.h"
 
-static int parse_str_array(struct conf_parse *p, const config_setting_t *a, bool nqn,
-			   struct conf_subsys *s)
+/* ports = [ "PORT", ... ] of a subsystem: port names, no repeats. */
+static int parse_ports(struct conf_parse *p, const config_setting_t *a, struct conf_subsys *s)
 {
 	int i, n = config_setting_length(a);
 
 	for (i = 0; i < n; i++) {
 		const config_setting_t *e = config_setting_get_elem(a, (unsigned)i);
 		const char *v = config_setting_get_string(e);
-		const char *why = NULL;
 		unsigned int k;
 
 		if (v == NULL)
 			return conf_perr(p, a, -EINVAL, "%s must hold strings",
 					 config_setting_name(a));
-		if (nqn) {
-			if (fcnvme_nqn_validate(v, &why) != 0)
-				return conf_perr(p, a, -EINVAL, "host \"%s\": %s", v,
-						 why != NULL ? why : "invalid NQN");
-			for (k = 0; k < s->nr_hosts; k++)
-				if (strcmp(s->hosts[k], v) == 0)
-					return conf_perr(p, a, -EINVAL, "host %s listed twice", v);
-			s->hosts[s->nr_hosts] = strdup(v);
-			if (s->hosts[s->nr_hosts] == NULL)
-				return -ENOMEM;
-			s->nr_hosts++;
-		} else {
-			if (strlen(v) >= CONF_NAME_MAX || !conf_name_valid(v))
-				return conf_perr(p, a, -EINVAL, "\"%s\" is not a port name", v);
-			for (k = 0; k < s->nr_ports; k++)
-				if (strcmp(s->ports[k], v) == 0)
-					return conf_perr(p, a, -EINVAL, "port %s listed twice", v);
-			strcpy(s->ports[s->nr_ports++], v);
-		}
+		if (strlen(v) >= CONF_NAME_MAX || !conf_name_valid(v))
+			return conf_perr(p, a, -EINVAL, "\"%s\" is not a port name", v);
+		for (k = 0; k < s->nr_ports; k++)
+			if (strcmp(s->ports[k], v) == 0)
+				return conf_perr(p, a, -EINVAL, "port %s listed twice", v);
+		strcpy(s->ports[s->nr_ports++], v);
 	}
 	return 0;
 }
@@ -109,13 +94,8 @@ int conf_parse_subsys(struct conf_parse *p, const config_setting_t *g, struct co
 	    (err = conf_member_list(p, g, "ports", true, &ports)) ||
 	    (err = conf_member_list(p, g, "namespaces", false, &nss)))
 		return err;
-	if (hosts != NULL && (n = config_setting_length(hosts)) > 0) {
-		s->hosts = calloc((size_t)n, sizeof(*s->hosts));
-		if (s->hosts == NULL)
-			return -ENOMEM;
-		if ((err = parse_str_array(p, hosts, true, s)))
-			return err;
-	}
+	if ((err = conf_parse_hosts(p, hosts, "", &s->hosts, &s->nr_hosts)))
+		return err;
 	if (wwpns != NULL && (n = config_setting_length(wwpns)) > 0) {
 		s->wwpns = calloc((size_t)n, sizeof(*s->wwpns));
 		if (s->wwpns == NULL)
@@ -127,7 +107,7 @@ int conf_parse_subsys(struct conf_parse *p, const config_setting_t *g, struct co
 		s->ports = calloc((size_t)n, sizeof(*s->ports));
 		if (s->ports == NULL)
 			return -ENOMEM;
-		if ((err = parse_str_array(p, ports, false, s)))
+		if ((err = parse_ports(p, ports, s)))
 			return err;
 	}
 	if (nss == NULL || (n = config_setting_length(nss)) == 0)
