@@ -1,5 +1,3 @@
-
-
 // SPDX-License-Identifier: Apache-2.0
 /*
  * Multi-process test of hw/: a target process (hw_tgt, one thread per hw
@@ -13,8 +11,8 @@
  * lost or duplicated).
  *
  * The target process is hw_mp_target.c, the host side harness (waiting,
- * one I/O) hw_mp_host.c, the softhbactl test hw_mp_softhbactl.c; hw_mp.h is
- * what they share.
+ * one I/O) hw_mp_host.c, the softhbactl test hw_mp_softhbactl.c, the stress
+ * run hw_mp_stress.c; hw_mp.h is what they share.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -274,78 +272,6 @@ static void test_host_death(void)
 	      "host death: invalidate_host called %d times, want 1",
 	      atomic_load(&sh->invalidated) - inv);
 	CHECK(strcmp(sh->why, "peer dead") == 0, "why '%s'", sh->why);
-}
-
-/* ---- stress -------------------------------------------------------------------- */
-
-static void test_stress(struct nvme_fc_remote_port *rp, int seconds)
-{
-	static struct io ios[NR_HWQ][QD];
-	uint64_t end = fcnvme_clock_ns() + (uint64_t)seconds * 1000000000u;
-	uint64_t submitted = 0, completed = 0, bad = 0, dup = 0, busy = 0;
-	unsigned int q, i, rnd = 12345;
-	bool draining = false;
-	int rc;
-
-	for (q = 0; q < NR_HWQ; q++)
-		for (i = 0; i < QD; i++)
-			io_init(&ios[q][i], 65536, true);
-	for (;;) {
-		bool idle = true;
-
-		for (q = 0; q < NR_HWQ; q++) {
-			for (i = 0; i < QD; i++) {
-				struct io *io = &ios[q][i];
-				int d = atomic_load(&io->done);
-				uint8_t op;
-				uint32_t len;
-
-				if (io->opcode != 0xff && io->len != 0xffffffffu && io->seed) {
-					if (d == 0) {
-						idle = false;
-						continue;
-					}
-					if (d > 1)
-						dup++;
-					if (io_verify(io, bad < 3))
-						bad++;
-					completed++;
-					io->seed = 0;
-				}
-				if (draining)
-					continue;
-				rnd = rnd * 1103515245u + 12345u;
-				op = (uint8_t)((rnd >> 16) % 3);
-				len = op == HWF_OP_NODATA ? 0 : 512u << ((rnd >> 20) % 8);
-				rc = io_submit(io, rp, (uint16_t)(q + 1), op, len, (rnd >> 8) | 1,
-					       (uint16_t)i);
-				if (rc) {
-					if (!busy)
-						fprintf(stderr, "stress submit: %d\n", rc);
-					io->seed = 0;
-					busy++;
-					continue;
-				}
-				submitted++;
-				idle = false;
-			}
-			hw_host_poll(hp, (uint16_t)q, 256);
-		}
-		hw_host_port_process(hp);
-		if (!draining && fcnvme_clock_ns() >= end)
-			draining = true;
-		if (draining && idle)
-			break;
-		if (fcnvme_clock_ns() >= end + 10000000000ull)
-			break;
-	}
-	printf("stress: %" PRIu64 " submitted, %" PRIu64 " completed, %" PRIu64 " bad, %" PRIu64
-	       " duplicated, %" PRIu64 " busy in %d s\n",
-	       submitted, completed, bad, dup, busy, seconds);
-	CHECK(submitted > 1000, "too few I/Os: %" PRIu64, submitted);
-	CHECK(completed == submitted, "lost completions: %" PRIu64 " of %" PRIu64, completed,
-	      submitted);
-	CHECK(bad == 0 && dup == 0, "bad %" PRIu64 " dup %" PRIu64, bad, dup);
 }
 
 static void test_peer_death(pid_t *tpid)

@@ -110,4 +110,7 @@ int io_run(struct io *io, struct nvme_fc_remote_port *rp, uint16_t qid, uint8_t 
 /* hw_mp_softhbactl.c */
 void test_softhbactl(void);
 
+/* hw_mp_stress.c: QD I/Os on every hw queue for seconds, then drained */
+void test_stress(struct nvme_fc_remote_port *rp, int seconds);
+
 #endif
