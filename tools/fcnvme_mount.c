@@ -13,8 +13,8 @@
  *
  * Threads: one. The loop in fcnvme_cmd_mount() reads FUSE requests
  * (fuse_session_receive_buf/process_buf, not libfuse's multi-threaded
- * loop), so every mnt_* handler runs on it; it also polls the controllers,
- * and the host transport calls mnt_cmd_done() only from that poll (never
+ * loop), so every mnt_fs_* handler runs on it; it also polls the controllers,
+ * and the host transport calls mnt_op_done() only from that poll (never
  * from inside fcnvme_host_submit()). Everything is asynchronous on that
  * thread: FUSE requests are answered from NVMe completions, and no state
  * here needs a lock.

@@ -26,7 +26,7 @@
 #include "fcnvme_mount_priv.h"
 #include "fcnvme_rlock.h"
 
-static void mnt_fill_attr(struct mnt *m, fuse_ino_t ino, struct stat *st)
+static void mnt_fs_fill_attr(struct mnt *m, fuse_ino_t ino, struct stat *st)
 {
 	struct mnt_ns *ns = mnt_ns_of(m, ino);
 
@@ -44,7 +44,7 @@ static void mnt_fill_attr(struct mnt *m, fuse_ino_t ino, struct stat *st)
 	st->st_blocks = (blkcnt_t)(ns->nblocks * ns->lbasz / 512);
 }
 
-static void mnt_lookup(fuse_req_t req, fuse_ino_t parent, const char *name)
+static void mnt_fs_lookup(fuse_req_t req, fuse_ino_t parent, const char *name)
 {
 	struct mnt *m = fuse_req_userdata(req);
 	struct fuse_entry_param e;
@@ -61,14 +61,14 @@ static void mnt_lookup(fuse_req_t req, fuse_ino_t parent, const char *name)
 		e.ino = i + 2;
 		e.attr_timeout = 1.0;
 		e.entry_timeout = 1.0;
-		mnt_fill_attr(m, e.ino, &e.attr);
+		mnt_fs_fill_attr(m, e.ino, &e.attr);
 		fuse_reply_entry(req, &e);
 		return;
 	}
 	fuse_reply_err(req, ENOENT);
 }
 
-static void mnt_getattr(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
+static void mnt_fs_getattr(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 {
 	struct mnt *m = fuse_req_userdata(req);
 	struct stat st;
@@ -78,12 +78,12 @@ static void mnt_getattr(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *f
 		fuse_reply_err(req, ENOENT);
 		return;
 	}
-	mnt_fill_attr(m, ino, &st);
+	mnt_fs_fill_attr(m, ino, &st);
 	fuse_reply_attr(req, &st, 1.0);
 }
 
-static void mnt_setattr(fuse_req_t req, fuse_ino_t ino, struct stat *attr, int to_set,
-			struct fuse_file_info *fi)
+static void mnt_fs_setattr(fuse_req_t req, fuse_ino_t ino, struct stat *attr, int to_set,
+			   struct fuse_file_info *fi)
 {
 	struct mnt *m = fuse_req_userdata(req);
 	struct mnt_ns *ns = mnt_ns_of(m, ino);
@@ -96,12 +96,12 @@ static void mnt_setattr(fuse_req_t req, fuse_ino_t ino, struct stat *attr, int t
 		fuse_reply_err(req, ns ? EPERM : ENOENT);
 		return;
 	}
-	mnt_fill_attr(m, ino, &st);
+	mnt_fs_fill_attr(m, ino, &st);
 	fuse_reply_attr(req, &st, 1.0);
 }
 
-static void mnt_readdir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
-			struct fuse_file_info *fi)
+static void mnt_fs_readdir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
+			   struct fuse_file_info *fi)
 {
 	struct mnt *m = fuse_req_userdata(req);
 	char *buf;
@@ -137,7 +137,7 @@ static void mnt_readdir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 	free(buf);
 }
 
-static void mnt_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
+static void mnt_fs_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 {
 	struct mnt *m = fuse_req_userdata(req);
 
@@ -152,8 +152,8 @@ static void mnt_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 	fi->direct_io = 1; /* every read and write reaches the target */
 	fuse_reply_open(req, fi);
 }
-static void mnt_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
-		     struct fuse_file_info *fi)
+static void mnt_fs_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
+			struct fuse_file_info *fi)
 {
 	struct mnt *m = fuse_req_userdata(req);
 	struct mnt_ns *ns = mnt_ns_of(m, ino);
@@ -176,8 +176,8 @@ static void mnt_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 		mnt_op_start(op);
 }
 
-static void mnt_write(fuse_req_t req, fuse_ino_t ino, const char *buf, size_t size, off_t off,
-		      struct fuse_file_info *fi)
+static void mnt_fs_write(fuse_req_t req, fuse_ino_t ino, const char *buf, size_t size, off_t off,
+			 struct fuse_file_info *fi)
 {
 	struct mnt_op *op;
 
@@ -200,7 +200,7 @@ static void mnt_write(fuse_req_t req, fuse_ino_t ino, const char *buf, size_t si
 	mnt_op_begin(op);
 }
 
-static void mnt_fsync(fuse_req_t req, fuse_ino_t ino, int datasync, struct fuse_file_info *fi)
+static void mnt_fs_fsync(fuse_req_t req, fuse_ino_t ino, int datasync, struct fuse_file_info *fi)
 {
 	struct mnt_op *op;
 
@@ -211,8 +211,8 @@ static void mnt_fsync(fuse_req_t req, fuse_ino_t ino, int datasync, struct fuse_
 		mnt_op_start(op);
 }
 
-static void mnt_fallocate(fuse_req_t req, fuse_ino_t ino, int mode, off_t off, off_t len,
-			  struct fuse_file_info *fi)
+static void mnt_fs_fallocate(fuse_req_t req, fuse_ino_t ino, int mode, off_t off, off_t len,
+			     struct fuse_file_info *fi)
 {
 	struct mnt *m = fuse_req_userdata(req);
 	struct mnt_ns *ns = mnt_ns_of(m, ino);
@@ -247,7 +247,7 @@ static void mnt_fallocate(fuse_req_t req, fuse_ino_t ino, int mode, off_t off, o
 		mnt_op_begin(op);
 }
 
-static void mnt_statfs(fuse_req_t req, fuse_ino_t ino)
+static void mnt_fs_statfs(fuse_req_t req, fuse_ino_t ino)
 {
 	struct mnt *m = fuse_req_userdata(req);
 	struct statvfs sv;
@@ -266,14 +266,14 @@ static void mnt_statfs(fuse_req_t req, fuse_ino_t ino)
 }
 
 const struct fuse_lowlevel_ops mnt_fs_ops = {
-	.lookup = mnt_lookup,
-	.getattr = mnt_getattr,
-	.setattr = mnt_setattr,
-	.readdir = mnt_readdir,
-	.open = mnt_open,
-	.read = mnt_read,
-	.write = mnt_write,
-	.fsync = mnt_fsync,
-	.fallocate = mnt_fallocate,
-	.statfs = mnt_statfs,
+	.lookup = mnt_fs_lookup,
+	.getattr = mnt_fs_getattr,
+	.setattr = mnt_fs_setattr,
+	.readdir = mnt_fs_readdir,
+	.open = mnt_fs_open,
+	.read = mnt_fs_read,
+	.write = mnt_fs_write,
+	.fsync = mnt_fs_fsync,
+	.fallocate = mnt_fs_fallocate,
+	.statfs = mnt_fs_statfs,
 };

@@ -64,7 +64,7 @@ static void mnt_op_wait(struct mnt_op *op)
 	TAILQ_INSERT_TAIL(&op->m->waiting, op, link);
 }
 
-static void mnt_cmd_done(void *arg, uint16_t status, const struct nvme_completion *cqe);
+static void mnt_op_done(void *arg, uint16_t status, const struct nvme_completion *cqe);
 
 /* Issue the commands of the current stage, up to max_xfer each. */
 static void mnt_op_issue(struct mnt_op *op)
@@ -112,7 +112,7 @@ static void mnt_op_issue(struct mnt_op *op)
 		rc = fcnvme_host_submit(
 			op->ctrl, 1, &c, op->buf,
 			op->kind == MNT_DEALLOC ? 0 : (size_t)op->next_blk * op->ns->lbasz, len,
-			mnt_cmd_done, op);
+			mnt_op_done, op);
 		if (rc == -EBUSY && op->pending)
 			return; /* queue full: continue on completion */
 		if (rc == -EBUSY) {
@@ -138,7 +138,7 @@ static void mnt_op_issue(struct mnt_op *op)
 	}
 }
 
-static void mnt_cmd_done(void *arg, uint16_t status, const struct nvme_completion *cqe)
+static void mnt_op_done(void *arg, uint16_t status, const struct nvme_completion *cqe)
 {
 	struct mnt_op *op = arg;
 
