@@ -9,8 +9,11 @@
 #
 # Usage: bench/ab.sh BUILD_A BUILD_B POLL BACKEND WORKLOAD IO_SIZE QD [PAIRS] [SECS]
 #   e.g. bench/ab.sh /tmp/base/b build-perf hybrid ram randread 4096 1 3 2
+# PERF_ARGS: more fcnvme perf options for both (e.g. "--assocs 64"; QD is
+# then per association). MDTS: the port's mdts (e.g. 64K, as scale.sh uses
+# for many associations).
 set -euo pipefail
-[ $# -ge 7 ] || { sed -n '3,11p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
+[ $# -ge 7 ] || { sed -n '3,15p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
 src=$(cd "$(dirname "$0")/.." && pwd)
 a=$(cd "$1" && pwd) b=$(cd "$2" && pwd)
 poll=$3 be=$4 wl=$5 bs=$6 qd=$7 pairs=${8:-3} secs=${9:-2}
@@ -38,7 +41,9 @@ one() {		# build label
 	FCNVME_SHM_DIR=$(mktemp -d /dev/shm/fcnvme-ab.XXXXXX)
 	export FCNVME_SHM_DIR
 	sed -e "s/@FABRIC@/ab/" -e "s/@BACKEND@/$be/" -e "s/@POLL@/$poll/" \
-	    -e "s/@CPU@/$tgt_cpu/" "$src/bench/target.conf.in" > "$tmp/c.conf"
+	    -e "s/@CPU@/$tgt_cpu/" \
+	    -e "s/poll = \"$poll\";/poll = \"$poll\";${MDTS:+ mdts = \"$MDTS\";}/" \
+	    "$src/bench/target.conf.in" > "$tmp/c.conf"
 	"$build/tools/softhbactl" fabric create ab >/dev/null
 	taskset -c "$tgt_cpu" "$build/daemon/nvmetfcd" -f -c "$tmp/c.conf" \
 		-s "$tmp/ctl.sock" -S "$tmp/state" 2>"$tmp/d.log" &
@@ -54,7 +59,7 @@ one() {		# build label
 		--hostnqn nqn.2014-08.org.nvmexpress:uuid:00000000-0000-4000-8000-0000000000b1 \
 		--hostid 00000000-0000-4000-8000-0000000000b1 \
 		--nqn nqn.2026-11.io.nvmetfcd:bench -q "$qd" -o "$bs" -w "$wl" \
-		-t "$secs" --json > "$tmp/p.json" 2>"$tmp/p.err" || rc=$?
+		-t "$secs" ${PERF_ARGS:-} --json > "$tmp/p.json" 2>"$tmp/p.err" || rc=$?
 	c1=$(awk '{ print $14 + $15 }' "/proc/$dpid/stat"); t1=$(date +%s.%N)
 	if [ "$rc" != 0 ]; then
 		echo "$label FAILED (rc $rc): $(head -c 200 "$tmp/p.err")"

@@ -137,7 +137,7 @@ static const struct cli_opt referral_lists[] = {
 static const struct doc_part conf_parts[] = {
 	{ "daemon = { ... };", "Settings of the daemon itself.", conf_daemon_opts, NULL },
 	{ "ports = ( { ... }, ... );",
-	  "FC ports: each a software HBA port (soft:FABRIC) a uio-mapped HBA (/dev/uioN) or a PCI function (pci:DDDD:BB:DD.F).",
+	  "FC ports: each a software HBA port (soft:FABRIC), a uio-mapped HBA (/dev/uioN), a PCI function (pci:DDDD:BB:DD.F) or a softhba-vmport target port driven from the host (vmport:/SOCKET).",
 	  conf_port_opts, port_lists },
 	{ "ana_groups = ( { ... }, ... );",
 	  "ANA groups beyond group 1, which always exists and is optimized.", conf_ana_opts,

@@ -324,7 +324,7 @@ out_unbind:
 out_stop_threads:
 	port_stop_threads(p, p->nr_hwq);
 out_close_hw:
-	hw_tgt_port_close(p->hw);
+	(void)hw_tgt_port_close(p->hw); /* nothing ran on it yet */
 out_free_port:
 	port_free(p);
 	return rc;
@@ -356,7 +356,10 @@ static void port_destroy(struct port *p)
 	}
 	port_stop_threads(p, p->nr_hwq);
 	inbox_run(d->inbox);
-	hw_tgt_port_close(p->hw);
+	if (hw_tgt_port_close(p->hw))
+		log_warnx("port %s: the transport still held the port after draining "
+			  "(exchanges the HBA never completed); what it holds is left allocated",
+			  p->name);
 	log_info("port %s: closed", p->name);
 	port_free(p);
 }

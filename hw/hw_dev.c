@@ -20,6 +20,7 @@
 
 #include <fcnvme/fc_wire.h>
 
+#include "hw_ivshmem_client.h"
 #include "hw_ls.h"
 #include "hw_priv.h"
 
@@ -111,6 +112,13 @@ static int hw_dev_events(struct hw_dev *d, const char *sock_path)
 	ev.data.fd = d->kickfd;
 	if (epoll_ctl(d->epfd, EPOLL_CTL_ADD, d->kickfd, &ev))
 		return -errno;
+	if (d->ivc) {
+		/* Remote driver on the host: the port server's interrupt of
+		 * vector 0 says deq has entries (the CQs are waited on by
+		 * their futexes, which the peers' firmware wakes). */
+		ev.data.fd = d->ivc->irq_efd[0];
+		return epoll_ctl(d->epfd, EPOLL_CTL_ADD, ev.data.fd, &ev) ? -errno : 0;
+	}
 	if (d->map.irq) {
 		/* A real device interrupts through the uio fd. A PCI function
 		 * without INTx (ivshmem-doorbell: MSI-X, which uio_pci_generic
@@ -249,15 +257,37 @@ static int hw_dev_open_uio(struct hw_dev *d, const struct hw_dev_cfg *cfg)
 		hw_map_close(&d->map);
 		return -ENODEV;
 	}
+	if ((d->bar->flags & HW_BAR_F_REMOTE) && cfg->rdrv_ok && d->map.regs &&
+	    d->map.regs_len >= 16) {
+		/* A softhba-vmport port in a guest: this process is its
+		 * driver (hw_rdrv.c), ringing the Doorbell register of BAR0. */
+		d->geo_copy = malloc(sizeof(*d->geo_copy));
+		if (!d->geo_copy || hw_rdrv_probe(d->map.base, d->map.len, 0, d->geo_copy)) {
+			hw_map_close(&d->map);
+			free(d->geo_copy);
+			d->geo_copy = NULL;
+			return hw_fabric_refuse(-EPROTO, cfg->dev,
+						"serves a region that is not a valid remote-driver "
+						"port");
+		}
+		d->rdrv = true;
+		d->geo = d->geo_copy;
+		d->slot = d->geo->slot;
+		return 0;
+	}
 	if (d->bar->flags & HW_BAR_F_REMOTE) {
 		/* A port whose firmware runs in softhba-vmport: its eq is the
-		 * port server's, a driver uses mq/deq (docs/softhba-vm-port.md),
-		 * which this driver does not speak yet. Reading eq would steal
-		 * the port server's events. */
+		 * port server's, a driver uses mq/deq (docs/softhba-vm-port.md):
+		 * the host LLDD does not speak it, and without the Doorbell
+		 * register (BAR0) the target LLDD cannot. Reading eq would
+		 * steal the port server's events. */
 		hw_map_close(&d->map);
-		return hw_fabric_refuse(-EOPNOTSUPP, cfg->dev,
-					"is a softhba-vmport port (remote-driver region): this "
-					"driver does not implement the mq/deq interface yet");
+		return hw_fabric_refuse(
+			-EOPNOTSUPP, cfg->dev,
+			cfg->rdrv_ok ? "is a softhba-vmport port (remote-driver region) "
+				       "whose Doorbell register (BAR0) could not be mapped"
+				     : "is a softhba-vmport port (remote-driver region): this "
+				       "driver does not implement the mq/deq interface yet");
 	}
 	d->slot = d->bar->slot;
 	return 0;
@@ -302,13 +332,18 @@ int hw_dev_open(struct hw_dev *d, const struct hw_dev_cfg *cfg)
 
 		c2.dma_size = hw_dev_dma_size(cfg->dma_size);
 		rc = hw_dev_open_soft(d, &c2, cfg->dev + 5);
-	} else if (strncmp(cfg->dev, "/dev/uio", 8) == 0 || strncmp(cfg->dev, "pci:", 4) == 0)
+	} else if (strncmp(cfg->dev, "/dev/uio", 8) == 0 || strncmp(cfg->dev, "pci:", 4) == 0) {
 		rc = hw_dev_open_uio(d, cfg);
-	else
+	} else if (strncmp(cfg->dev, "vmport:", 7) == 0) {
+		rc = cfg->rdrv_ok ? hw_rdrv_open_vmport(d, cfg->dev + 7)
+				  : hw_fabric_refuse(-EOPNOTSUPP, cfg->dev,
+						     "is a softhba-vmport port: only the target "
+						     "role drives one from the host");
+	} else
 		rc = -EINVAL;
 	if (rc)
 		return rc;
-	d->xri = (struct hw_xri *)((char *)d->base + d->bar->xri_off);
+	d->xri = (struct hw_xri *)((char *)d->base + d->geo->xri_off);
 	rc = hw_dma_init(d);
 	if (rc)
 		goto out_close;
@@ -373,6 +408,10 @@ void hw_dev_close(struct hw_dev *d)
 		close(d->kickfd);
 	if (d->map.base)
 		hw_map_close(&d->map);
+	if (d->ivc) {
+		hw_ivshmem_client_close(d->ivc);
+		free(d->ivc);
+	}
 	if (d->fab.r)
 		hw_fabric_close(&d->fab);
 	free(d->geo_copy);
@@ -543,6 +582,10 @@ int hw_dev_send_eqe(struct hw_dev *d, unsigned int slot, struct hw_eqe *e, int f
 	uint32_t delay = 0;
 	int rc;
 
+	if (d->rdrv)
+		return e->type == HW_EQE_LS_REQ || e->type == HW_EQE_LS_RSP
+			       ? hw_rdrv_mq_send(d, slot, e)
+			       : -EOPNOTSUPP; /* ELS is the port server's */
 	if (!d->soft)
 		return -ENOTSUP;
 	if (atomic_load(&d->bar->link) != HW_LINK_UP)
@@ -595,6 +638,8 @@ void hw_dev_drain_wakeups(struct hw_dev *d, bool *timer)
 				*timer = true;
 		} else if (fd == d->kickfd) {
 			(void)!read(d->kickfd, &v, sizeof(v));
+		} else if (d->ivc && fd == d->ivc->irq_efd[0]) {
+			(void)!read(fd, &v, sizeof(v));
 		} else if (d->map.irq && fd == d->map.fd) {
 			uint32_t cnt;
 
@@ -607,10 +652,12 @@ void hw_dev_drain_wakeups(struct hw_dev *d, bool *timer)
 /* Arm the EQ; returns true if entries arrived meanwhile. */
 bool hw_dev_arm_eq(struct hw_dev *d)
 {
-	atomic_store(&d->bar->eq.armed, 1);
+	struct hw_ring *r = d->rdrv ? &d->bar->deq : &d->bar->eq;
+
+	atomic_store(&r->armed, 1);
 	atomic_thread_fence(memory_order_seq_cst);
-	if (!hw_ring_empty_geo(d->base, &d->bar->eq, &d->geo->eq)) {
-		atomic_store(&d->bar->eq.armed, 0);
+	if (!hw_ring_empty_geo(d->base, r, d->rdrv ? &d->geo->deq : &d->geo->eq)) {
+		atomic_store(&r->armed, 0);
 		return true;
 	}
 	return false;
@@ -628,19 +675,22 @@ void hw_dev_kick(struct hw_dev *d)
 int hw_dev_slow_path(struct hw_dev *d, struct hw_ls_table *ls, struct hw_ls_rcv_pool *rcv,
 		     const struct hw_slow_ops *ops, void *arg, bool *timer)
 {
+	/* A remote driver's events come from the port server in deq. */
+	struct hw_ring *r = d->rdrv ? &d->bar->deq : &d->bar->eq;
+	const struct hw_ring *g = d->rdrv ? &d->geo->deq : &d->geo->eq;
 	struct hw_eqe *e, copy;
 	int n = 0, rounds;
 	bool rscn = false;
 
 	hw_dev_drain_wakeups(d, timer);
 	for (rounds = 0; rounds < 4; rounds++) {
-		while ((e = hw_ring_peek_geo(d->base, &d->bar->eq, &d->geo->eq))) {
+		while ((e = hw_ring_peek_geo(d->base, r, g))) {
 			/* The handler sees a copy: whoever shares the region
 			 * (a remote driver) may rewrite the entry meanwhile. */
 			hw_fetch_once(&copy, e, sizeof(copy));
 			rscn |= copy.type == HW_EQE_RSCN;
 			ops->eqe(arg, &copy);
-			hw_ring_pop_geo(&d->bar->eq, &d->geo->eq, e);
+			hw_ring_pop_geo(r, g, e);
 			n++;
 		}
 		if (rcv)

@@ -160,7 +160,7 @@ int hw_host_io_fcp_io(struct nvme_fc_local_port *lp, struct nvme_fc_remote_port 
 	x->aborting = false;
 	x->timed_out = false;
 	x->tag++;
-	x->deadline_ns = (q->in_poll ? q->now_ns : fcnvme_clock_ns()) +
+	x->deadline_ns = (q->in_poll ? q->now_ns : fcnvme_clock_coarse_ns()) +
 			 (uint64_t)p->fcp_timeout_ms * 1000000u;
 	req->rcv_rsplen = 0;
 	req->transferred_length = 0;
@@ -205,7 +205,7 @@ static void hw_host_abort_xri(struct hw_host_port *p, struct hw_host_hwq *q, str
 		return;
 	x->aborting = true;
 	atomic_store(&s->state, HW_XRI_ABORTING);
-	x->deadline_ns = fcnvme_clock_ns() + (uint64_t)NVME_FC_LS_TIMEOUT_SEC * 1000000000u;
+	x->deadline_ns = fcnvme_clock_coarse_ns() + (uint64_t)NVME_FC_LS_TIMEOUT_SEC * 1000000000u;
 	hw_host_bls(p, q->idx, HW_WQE_ABTS, x->rp->login.slot, s->dst_hwq, x->idx, x->tag);
 }
 
@@ -329,7 +329,7 @@ static int hw_host_reap(struct hw_host_port *p, struct hw_host_hwq *q, unsigned 
 	int n = 0;
 
 	q->in_poll = true;
-	q->now_ns = fcnvme_clock_ns();
+	q->now_ns = fcnvme_clock_coarse_ns();
 	while ((unsigned int)n < budget && (c = hw_ring_peek(p->dev.base, cq))) {
 		struct hw_cqe copy = *c;
 

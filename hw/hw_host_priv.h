@@ -37,7 +37,9 @@ struct hw_host_hwq {
 	_Alignas(64) struct hw_host_xri *free;
 	struct hw_host_xri *x; /* queue_depth exchanges */
 	uint64_t next_check_ns;
-	/* fcnvme_clock_ns() at the start of the current reap: submissions made
+	/* fcnvme_clock_coarse_ns() at the start of the current reap: the
+	 * exchange timers are of milliseconds and more, and a host polling
+	 * many controllers reaps every queue on every pass. Submissions made
 	 * from its completion callbacks (in_poll) date their deadline by it
 	 * instead of reading the clock once more per I/O. */
 	uint64_t now_ns;

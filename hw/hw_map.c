@@ -217,6 +217,8 @@ void hw_map_close(struct hw_map *m)
 
 		munmap((void *)b, m->len + ((uintptr_t)m->base - b));
 	}
+	if (m->regs)
+		munmap(m->regs, m->regs_len);
 	if (m->fd >= 0)
 		close(m->fd);
 	memset(m, 0, sizeof(*m));

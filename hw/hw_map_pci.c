@@ -32,11 +32,12 @@ static const struct hw_map_pci_id {
 	uint16_t vendor, device;
 	const char *name;
 	bool intx;
+	int regs_bar; /* BAR of the registers to map too (m->regs), or -1 */
 } hw_map_pci_ids[] = {
 	/* QEMU ivshmem (docs/specs/ivshmem-spec.rst): BAR0 registers, BAR1
 	 * MSI-X table, BAR2 the shared memory; ivshmem-doorbell with
 	 * msi=on (softhba-vmport's setup) interrupts by MSI-X only. */
-	{ 0x1af4, 0x1110, "ivshmem", false },
+	{ 0x1af4, 0x1110, "ivshmem", false, 0 },
 };
 
 /* The largest memory BAR in dir/resource: its index and size. */
@@ -99,6 +100,32 @@ static const struct hw_map_pci_id *hw_map_pci_id(const char *dir, int *rc)
 	return NULL;
 }
 
+/* Map the register BAR regs_bar of dir (ivshmem: BAR0, whose Doorbell
+ * register a remote driver rings) into m->regs when its resourceN exists
+ * and is 16 bytes to a page; otherwise m->regs stays NULL (the caller
+ * decides whether it can do without). */
+static void hw_map_pci_regs(const char *dir, unsigned int regs_bar, struct hw_map *m)
+{
+	char path[HW_PATH_MAX + 32];
+	struct stat st;
+	void *p;
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/resource%u", dir, regs_bar);
+	fd = open(path, O_RDWR | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size >= 16 &&
+	    st.st_size <= sysconf(_SC_PAGESIZE)) {
+		p = mmap(NULL, (size_t)st.st_size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+		if (p != MAP_FAILED) {
+			m->regs = p;
+			m->regs_len = (size_t)st.st_size;
+		}
+	}
+	close(fd);
+}
+
 /* Map the port region BAR of the PCI function whose sysfs directory is dir. */
 int hw_map_pci_dir(const char *dir, struct hw_map *m)
 {
@@ -148,6 +175,8 @@ int hw_map_pci_dir(const char *dir, struct hw_map *m)
 	m->pci = true;
 	m->bar = bar;
 	m->intx = id->intx;
+	if (id->regs_bar >= 0 && (unsigned int)id->regs_bar != bar)
+		hw_map_pci_regs(dir, (unsigned int)id->regs_bar, m);
 	return 0;
 
 out_fd:

@@ -34,6 +34,10 @@ struct hw_map {
 	bool pci;  /* base is PCI BAR number bar, mapped from resourceN */
 	bool intx; /* pci: the device interrupts with INTx (else MSI-X only) */
 	unsigned int bar;
+	/* pci: the device's register BAR when it has one (ivshmem: BAR0,
+	 * Doorbell at 12), or NULL. */
+	void *regs;
+	size_t regs_len;
 };
 
 /* Map /dev/uioN using sysfs_root (NULL: env FCNVME_SYSFS_ROOT or "/sys"):
@@ -69,6 +73,7 @@ int hw_map_read_file(const char *path, char *buf, size_t len);
 /* ---- the driver's device ------------------------------------------------- */
 
 struct hw_dma_blk;
+struct hw_ivshmem_client;
 
 /* A peer mapping no longer current (the peer restarted, logged out or
  * died): unmapped once no hw queue can still be reading it, i.e. once every
@@ -126,11 +131,25 @@ struct hw_dev {
 
 	/* Slow-path wake-up (control thread). */
 	int epfd, sockfd, timerfd, kickfd;
+
+	/* Remote-driver mode (hw_rdrv.c): this process is the guest driver
+	 * of a softhba-vmport port; the slow path is deq/mq, doorbells are
+	 * ivshmem vectors. rdrv and ivc are set at open, read-only after;
+	 * the heartbeat watchdog (hb_last, hb_change_ns) is [ctl]. */
+	bool rdrv;
+	struct hw_ivshmem_client *ivc; /* "vmport:SOCKET" */
+	/* The port server is gone: its fw_heartbeat stopped (or close gave
+	 * up waiting for it). Written by the control thread (release), read
+	 * by the hw queues' threads (acquire): while set, WQEs it holds will
+	 * never complete, so the data path completes them itself and posts
+	 * nothing new; cleared when the heartbeat moves again. */
+	_Atomic bool hb_dead;
+	uint64_t hb_last, hb_change_ns;
 };
 
 /* Parameters of hw_dev_open. */
 struct hw_dev_cfg {
-	const char *dev; /* "soft:FABRIC" or "/dev/uioN" */
+	const char *dev; /* "soft:FABRIC", "/dev/uioN", "pci:BDF", "vmport:SOCKET" */
 	const char *shm_dir;
 	uint64_t wwnn, wwpn;
 	uint32_t roles;
@@ -143,6 +162,9 @@ struct hw_dev_cfg {
 	 * window, handles instead of pointers in WQEs. Soft HBA only. */
 	uint32_t flags;
 	uint32_t fw_peer_id; /* remote: the port server's ivshmem peer id */
+	/* The caller drives a remote-driver port ("vmport:SOCKET") through
+	 * deq/mq (hw_rdrv.c): the target LLDD. Others are refused one. */
+	bool rdrv_ok;
 };
 
 /* Rings of a remote driver's port besides those of every port. */
@@ -235,12 +257,49 @@ void *hw_dma_va(const struct hw_dev *d, uint64_t handle, uint64_t len);
  * the layout it writes into bar (base NULL: compute only). 0 on overflow. */
 uint64_t hw_dev_layout(const struct hw_dev_cfg *cfg, struct hw_bar *bar, void *base);
 
+/* ---- remote-driver mode (hw_rdrv.c) --------------------------------------- */
+
+/* fw_heartbeat still for this long: the port server is gone. */
+#define HW_RDRV_HB_DEAD_MS 3000
+
+/* Copy the BAR of a len-byte region into geo and check it as a guest
+ * driver must (magic, version, HW_BAR_F_REMOTE, rings, XRI table and DMA
+ * window inside the region, nr_vectors = 1 + nr_hwq, = nvec unless 0).
+ * 0 or -EPROTO. */
+int hw_rdrv_probe(const void *base, uint64_t len, unsigned int nvec, struct hw_bar *geo);
+/* Open d as the driver of the port served at socket_path ("vmport:"):
+ * connect as QEMU does, map, probe. hw_fabric_why() says why it failed. */
+int hw_rdrv_open_vmport(struct hw_dev *d, const char *socket_path);
+/* Ring vector vec of the port server (0: mq, 1 + q: wq[q]). Any thread. */
+void hw_rdrv_doorbell(struct hw_dev *d, unsigned int vec);
+/* [ctl] Post e to mq addressed to slot and ring vector 0. */
+int hw_rdrv_mq_send(struct hw_dev *d, unsigned int slot, struct hw_eqe *e);
+/* [ctl] Post HW_EQE_DRV_UP or HW_EQE_DRV_DOWN. */
+int hw_rdrv_drv(struct hw_dev *d, uint16_t type);
+/* Any thread: the port server is gone (hb_dead; false for other modes). */
+static inline bool hw_rdrv_gone(const struct hw_dev *d)
+{
+	return d->rdrv && atomic_load_explicit(&d->hb_dead, memory_order_acquire);
+}
+/* [ctl] At every tick: 1 when fw_heartbeat was just found still for
+ * HW_RDRV_HB_DEAD_MS, -1 when it moves again after that, else 0. */
+int hw_rdrv_heartbeat(struct hw_dev *d);
+
 /* ---- soft firmware ------------------------------------------------------- */
 
 /* Ring the doorbell of WQ hwq: in soft mode the firmware runs here, in the
  * caller's thread, over every pending WQE, then wakes the peers' queues it
  * posted to (one wake per ring per batch). Returns WQEs processed. */
 int hw_fw_doorbell(struct hw_dev *d, unsigned int hwq);
+/* Ring the doorbell of WQ hwq: the soft firmware runs here
+ * (hw_fw_doorbell) or, in remote-driver mode, the port server is told. */
+static inline void hw_dev_wq_doorbell(struct hw_dev *d, unsigned int hwq)
+{
+	if (d->rdrv)
+		hw_rdrv_doorbell(d, 1 + hwq);
+	else
+		(void)hw_fw_doorbell(d, hwq);
+}
 /* Steering rule: CMD IU for qid lands on this target hw queue. */
 static inline unsigned int hw_fw_steer(uint16_t qid, unsigned int nr_hwq)
 {

@@ -108,17 +108,23 @@ bool hw_ring_notify(struct hw_ring *r)
 /* Consumer: arm, recheck, sleep until notified or the timeout passes. */
 int hw_ring_wait(void *base, struct hw_ring *r, unsigned int timeout_us)
 {
+	return hw_ring_wait_geo(base, r, r, timeout_us);
+}
+
+int hw_ring_wait_geo(void *base, struct hw_ring *r, const struct hw_ring *g,
+		     unsigned int timeout_us)
+{
 	struct timespec ts;
 	uint32_t v;
 
-	if (!hw_ring_empty(base, r))
+	if (!hw_ring_empty_geo(base, r, g))
 		return 1;
 	if (timeout_us == 0)
 		return 0;
 	v = atomic_load(&r->futex);
 	atomic_store(&r->armed, 1);
 	atomic_thread_fence(memory_order_seq_cst);
-	if (!hw_ring_empty(base, r)) {
+	if (!hw_ring_empty_geo(base, r, g)) {
 		atomic_store(&r->armed, 0);
 		return 1;
 	}
@@ -126,5 +132,5 @@ int hw_ring_wait(void *base, struct hw_ring *r, unsigned int timeout_us)
 	ts.tv_nsec = (long)(timeout_us % 1000000u) * 1000;
 	hw_futex(&r->futex, FUTEX_WAIT, v, &ts);
 	atomic_store(&r->armed, 0);
-	return hw_ring_empty(base, r) ? 0 : 1;
+	return hw_ring_empty_geo(base, r, g) ? 0 : 1;
 }

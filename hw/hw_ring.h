@@ -197,6 +197,9 @@ void hw_ring_futex_wake(struct hw_ring *r);
 /* Consumer: arm, recheck, sleep on the futex until notified or timeout_us
  * passes (0 = do not sleep). Returns 1 if entries are ready, else 0. */
 int hw_ring_wait(void *base, struct hw_ring *r, unsigned int timeout_us);
+/* hw_ring_wait with the geometry of g (see above). */
+int hw_ring_wait_geo(void *base, struct hw_ring *r, const struct hw_ring *g,
+		     unsigned int timeout_us);
 /* Wake a consumer sleeping in hw_ring_wait regardless of the ring. */
 void hw_ring_kick(struct hw_ring *r);
 

@@ -127,7 +127,8 @@ static void hw_tgt_rport_lost(struct hw_tgt_port *p, struct hw_tgt_rport *rp, co
 	rp->state = HW_RP_INVALID;
 	rp->info.logged_in = false;
 	info = rp->info;
-	atomic_store(&p->dev.bar->logins[rp->slot].state, HW_LOGIN_NONE);
+	if (!p->dev.rdrv) /* a remote driver's logins are the port server's */
+		atomic_store(&p->dev.bar->logins[rp->slot].state, HW_LOGIN_NONE);
 	hw_ls_fail_owner(&p->ls, rp, -ENOTCONN);
 	hw_dev_kick(&p->dev);
 	if (p->tp && !p->tp_deleted)
@@ -228,17 +229,104 @@ static void hw_tgt_rscn_rcv(struct hw_tgt_port *p)
 		p->ev.rscn(p->ev_arg);
 }
 
-static void hw_tgt_eqe(struct hw_tgt_port *p, const struct hw_eqe *e)
+/* Remote driver: the port server logged an initiator in (PLOGI and PRLI
+ * were its business), or, for a slot already online, that initiator
+ * changed: a new login generation or name is a new session. */
+static void hw_tgt_rport_online(struct hw_tgt_port *p, const struct hw_eqe *e)
+{
+	struct hw_tgt_rport *rp = hw_tgt_rport_slot(p, e->peer_slot);
+	struct hw_rport_desc desc;
+
+	if (e->peer_slot >= HW_MAX_PORTS || e->len < sizeof(desc))
+		return; /* malformed: nothing to register */
+	memcpy(&desc, e->payload, sizeof(desc));
+	if (!(desc.roles & FC_PORT_ROLE_NVME_INITIATOR))
+		return;
+	if (rp && rp->ns_gen == desc.gen && rp->info.wwpn == desc.wwpn) {
+		if (p->ev.rscn)
+			p->ev.rscn(p->ev_arg);
+		return;
+	}
+	if (rp)
+		hw_tgt_rport_lost(p, rp, "re-login");
+	rp = calloc(1, sizeof(*rp));
+	if (!rp)
+		return;
+	rp->port = p;
+	rp->slot = e->peer_slot;
+	rp->state = HW_RP_LOGGED_IN;
+	rp->login_gen = ++p->login_gen;
+	rp->ns_gen = desc.gen;
+	rp->info.wwnn = desc.wwnn;
+	rp->info.wwpn = desc.wwpn;
+	rp->info.port_id = desc.port_id;
+	rp->info.roles = desc.roles;
+	rp->info.logged_in = true;
+	rp->next = p->rports;
+	p->rports = rp;
+	if (p->ev.rport_login)
+		p->ev.rport_login(p->ev_arg, &rp->info);
+}
+
+/* What a port receives in either mode: LS both ways and the link state
+ * (a remote driver's from deq, a soft port's from eq; both are written by
+ * another process, so a link entry of no known state changes nothing).
+ * True when e was one of them. */
+static bool hw_tgt_eqe_common(struct hw_tgt_port *p, const struct hw_eqe *e)
+{
+	switch (e->type) {
+	case HW_EQE_LS_REQ:
+		if (e->peer_slot < HW_MAX_PORTS) /* else nobody to answer */
+			hw_tgt_rcv_ls(p, e);
+		return true;
+	case HW_EQE_LS_RSP:
+		hw_ls_rsp(&p->ls, e);
+		return true;
+	case HW_EQE_LINK:
+		if (e->arg != HW_LINK_DOWN && e->arg != HW_LINK_UP)
+			return true; /* not a link state */
+		if (e->arg == HW_LINK_DOWN)
+			hw_tgt_lose_all(p, "link down");
+		if (p->ev.link)
+			p->ev.link(p->ev_arg, e->arg == HW_LINK_UP);
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* Remote driver: what else the port server posts to deq
+ * (docs/softhba-vm-port.md, "Slow path"); logins, LOGO, PRLO and RSCN are
+ * its own business. */
+static void hw_tgt_deq(struct hw_tgt_port *p, const struct hw_eqe *e)
 {
 	struct hw_tgt_rport *rp;
 
 	switch (e->type) {
-	case HW_EQE_LS_REQ:
-		hw_tgt_rcv_ls(p, e);
+	case HW_EQE_RPORT_ONLINE:
+		hw_tgt_rport_online(p, e);
 		break;
-	case HW_EQE_LS_RSP:
-		hw_ls_rsp(&p->ls, e);
+	case HW_EQE_RPORT_OFFLINE:
+		rp = hw_tgt_rport_slot(p, e->peer_slot);
+		if (rp)
+			hw_tgt_rport_lost(p, rp, "logged out or gone (port server)");
 		break;
+	default:
+		break;
+	}
+}
+
+static void hw_tgt_eqe(struct hw_tgt_port *p, const struct hw_eqe *e)
+{
+	struct hw_tgt_rport *rp;
+
+	if (hw_tgt_eqe_common(p, e))
+		return;
+	if (p->dev.rdrv) {
+		hw_tgt_deq(p, e);
+		return;
+	}
+	switch (e->type) {
 	case HW_EQE_PLOGI:
 		hw_tgt_plogi(p, e);
 		break;
@@ -253,12 +341,6 @@ static void hw_tgt_eqe(struct hw_tgt_port *p, const struct hw_eqe *e)
 		break;
 	case HW_EQE_RSCN:
 		hw_tgt_rscn_rcv(p);
-		break;
-	case HW_EQE_LINK:
-		if (e->arg == HW_LINK_DOWN)
-			hw_tgt_lose_all(p, "link down");
-		if (p->ev.link)
-			p->ev.link(p->ev_arg, e->arg == HW_LINK_UP);
 		break;
 	default:
 		break;
@@ -284,6 +366,29 @@ static void hw_tgt_liveness(struct hw_tgt_port *p)
 	}
 }
 
+/* Remote driver: a port server whose fw_heartbeat stops is gone, and the
+ * link with it; when it beats again, ask it for the current state. */
+static void hw_tgt_heartbeat(struct hw_tgt_port *p)
+{
+	unsigned int q;
+
+	switch (hw_rdrv_heartbeat(&p->dev)) {
+	case 1:
+		/* wake sleeping hw queues: they complete what the server held */
+		for (q = 0; q < p->nr_hwq; q++)
+			hw_tgt_hwq_kick(p, (uint16_t)q);
+		hw_tgt_lose_all(p, "link down: the port server's heartbeat stopped");
+		if (p->ev.link)
+			p->ev.link(p->ev_arg, false);
+		break;
+	case -1:
+		(void)hw_rdrv_drv(&p->dev, HW_EQE_DRV_UP);
+		break;
+	default:
+		break;
+	}
+}
+
 static void hw_tgt_slow_eqe(void *arg, const struct hw_eqe *e)
 {
 	hw_tgt_eqe(arg, e);
@@ -302,7 +407,9 @@ int hw_tgt_port_process(struct hw_tgt_port *p)
 	if (!p)
 		return -EINVAL;
 	n = hw_dev_slow_path(&p->dev, &p->ls, &p->ls_rcv, &hw_tgt_slow_ops, p, &timer);
-	if (timer)
+	if (timer && p->dev.rdrv)
+		hw_tgt_heartbeat(p);
+	else if (timer)
 		hw_tgt_liveness(p);
 	return n;
 }
@@ -311,6 +418,25 @@ int hw_tgt_port_process(struct hw_tgt_port *p)
 const char *hw_tgt_port_open_why(void)
 {
 	return hw_fabric_why();
+}
+
+/* Remote driver: every exchange's data list in the DMA window, where the
+ * port server's firmware reads it by handle. */
+static int hw_tgt_sge_alloc(struct hw_tgt_port *p)
+{
+	size_t len = HW_TGT_MAX_SGL * sizeof(struct hw_sge);
+	unsigned int q, i;
+	void *va;
+	int rc;
+
+	for (q = 0; q < p->nr_hwq; q++)
+		for (i = 0; i < p->rq_depth; i++) {
+			rc = hw_dma_alloc(&p->dev, len, &va, &p->hwq[q].x[i].sge_dma);
+			if (rc)
+				return rc;
+			p->hwq[q].x[i].sge = va;
+		}
+	return 0;
 }
 
 /* [ctl] Open the port. */
@@ -349,9 +475,24 @@ int hw_tgt_port_open(const struct hw_tgt_port_cfg *cfg, const struct hw_tgt_even
 	dc.nr_hwq = p->nr_hwq;
 	dc.cq_entries = cqe;
 	dc.dma_size = (uint64_t)1 << 30; /* sparse: pages cost only when touched */
+	dc.rdrv_ok = true;
 	rc = hw_dev_open(&p->dev, &dc);
 	if (rc)
 		goto out_free;
+	if (p->dev.rdrv && (p->dev.geo->wwpn != cfg->wwpn || p->dev.geo->wwnn != cfg->wwnn)) {
+		hw_dev_close(&p->dev);
+		rc = hw_fabric_refuse(-EINVAL, cfg->dev,
+				      "serves a port of other names (wwnn and wwpn must be "
+				      "softhba-vmport's --wwnn and --wwpn)");
+		goto out_free;
+	}
+	if (p->dev.rdrv && p->nr_hwq > p->dev.geo->nr_hwq) {
+		hw_dev_close(&p->dev);
+		rc = hw_fabric_refuse(-EINVAL, cfg->dev,
+				      "has fewer hw queues than hw_queues asks for "
+				      "(softhba-vmport --hw-queues)");
+		goto out_free;
+	}
 	p->hwq = hw_calloc_aligned(p->nr_hwq, sizeof(*p->hwq));
 	p->lsctx = calloc(HW_TGT_LSCTX, sizeof(*p->lsctx));
 	if (!p->hwq || !p->lsctx) {
@@ -372,6 +513,11 @@ int hw_tgt_port_open(const struct hw_tgt_port_cfg *cfg, const struct hw_tgt_even
 			p->hwq[q].free = &p->hwq[q].x[i];
 		}
 	}
+	if (p->dev.rdrv) {
+		rc = hw_tgt_sge_alloc(p);
+		if (rc)
+			goto out_close;
+	}
 	hw_ls_rcv_init(&p->ls_rcv, p->lsctx, HW_TGT_LSCTX);
 	p->tmpl = hw_tgt_template;
 	p->tmpl.max_hw_queues = p->nr_hwq;
@@ -384,6 +530,9 @@ int hw_tgt_port_open(const struct hw_tgt_port_cfg *cfg, const struct hw_tgt_even
 	if (rc)
 		goto out_close;
 	*(struct hw_tgt_port **)p->tp->private = p;
+	/* A remote driver learns the link and the logged-in initiators now. */
+	if (p->dev.rdrv)
+		(void)hw_rdrv_drv(&p->dev, HW_EQE_DRV_UP);
 	*out = p;
 	return 0;
 
@@ -482,31 +631,47 @@ bool hw_tgt_port_deleted(struct hw_tgt_port *p)
 	return p && p->tp_deleted;
 }
 
-/* [ctl] Unregister the target port, LOGO, unmap. */
-void hw_tgt_port_close(struct hw_tgt_port *p)
+/* [ctl, the hw queues' threads stopped] Poll every hw queue and the slow
+ * path until the transport deleted the targetport or ms passed; true when
+ * it did. */
+static bool hw_tgt_port_drain(struct hw_tgt_port *p, unsigned int ms)
 {
-	struct hw_tgt_rport *rp;
-	uint64_t end;
+	uint64_t end = fcnvme_clock_ns() + (uint64_t)ms * 1000000u;
 	unsigned int q;
 
+	while (!p->tp_deleted && fcnvme_clock_ns() < end) {
+		for (q = 0; q < p->nr_hwq; q++)
+			hw_tgt_poll(p, (uint16_t)q, 64);
+		hw_tgt_port_process(p);
+	}
+	return p->tp_deleted;
+}
+
+/* [ctl] Unregister the target port, LOGO, unmap. */
+int hw_tgt_port_close(struct hw_tgt_port *p)
+{
+	struct hw_tgt_rport *rp;
+	unsigned int q;
+	int rc = 0;
+
 	if (!p)
-		return;
+		return 0;
 	for (rp = p->rports; rp; rp = rp->next)
-		if (rp->state == HW_RP_LOGGED_IN)
+		if (rp->state == HW_RP_LOGGED_IN && !p->dev.rdrv)
 			(void)hw_els_send(&p->dev, rp->slot, HW_EQE_LOGO, 0);
 	if (p->tp && !p->tp_deleted) {
 		nvmet_fc_unregister_targetport(p->tp);
-		end = fcnvme_clock_ns() + 2000000000ull;
-		while (!p->tp_deleted && fcnvme_clock_ns() < end) {
-			for (q = 0; q < p->nr_hwq; q++)
-				hw_tgt_poll(p, (uint16_t)q, 64);
-			hw_tgt_port_process(p);
-		}
+		/* poll the queues and LS until the transport lets go */
+		(void)hw_tgt_port_drain(p, 2000);
+		if (!p->tp_deleted)
+			rc = -EBUSY;
 	}
 	while ((rp = p->rports)) {
 		p->rports = rp->next;
 		free(rp);
 	}
+	if (p->dev.rdrv) /* the port server answers what we leave open */
+		(void)hw_rdrv_drv(&p->dev, HW_EQE_DRV_DOWN);
 	hw_dev_close(&p->dev);
 	for (q = 0; q < p->nr_hwq; q++) {
 		free(p->hwq[q].x);
@@ -515,4 +680,5 @@ void hw_tgt_port_close(struct hw_tgt_port *p)
 	free(p->hwq);
 	free(p->lsctx);
 	free(p);
+	return rc;
 }

@@ -88,7 +88,9 @@ void hw_tgt_port_dma_usage(struct hw_tgt_port *p, struct hw_dma_usage *u);
 bool hw_tgt_port_deleted(struct hw_tgt_port *p);
 /* [ctl] Unregister the target port (unless hw_tgt_port_deleted() says the
  * application already did), LOGO, unmap. Stop the hw queue threads first:
- * close polls the queues itself while the transport drains. */
-void hw_tgt_port_close(struct hw_tgt_port *p);
+ * close polls the queues itself while the transport drains. 0, or -EBUSY
+ * when the transport still held the targetport after draining (what it
+ * holds is left allocated; the caller should say so). */
+int hw_tgt_port_close(struct hw_tgt_port *p);
 
 #endif /* HW_TGT_H */

@@ -27,17 +27,23 @@ static void hw_tgt_doorbell(struct hw_tgt_port *p, uint16_t hwq)
 		return;
 	}
 	q->wq_pending = false;
-	hw_fw_doorbell(&p->dev, hwq);
+	hw_dev_wq_doorbell(&p->dev, hwq);
 }
 
 static int hw_tgt_post(struct hw_tgt_port *p, uint16_t hwq, const struct hw_wqe *w)
 {
-	int rc = hw_ring_post(p->dev.base, &p->dev.bar->wq[hwq], w, sizeof(*w));
+	struct hw_dev *d = &p->dev;
+	int rc;
 
-	if (rc == -EAGAIN) {
-		/* WQ full: flush it through the firmware and retry once. */
-		hw_fw_doorbell(&p->dev, hwq);
-		rc = hw_ring_post(p->dev.base, &p->dev.bar->wq[hwq], w, sizeof(*w));
+	if (hw_rdrv_gone(d)) /* nobody would ever take it */
+		return -ENOTCONN;
+	rc = hw_ring_post_geo(d->base, &d->bar->wq[hwq], &d->geo->wq[hwq], w, sizeof(*w));
+
+	if (rc == -EAGAIN && !d->rdrv) {
+		/* WQ full: flush it through the firmware and retry once (a
+		 * port server drains it on its own; the caller sees -EAGAIN). */
+		hw_fw_doorbell(d, hwq);
+		rc = hw_ring_post_geo(d->base, &d->bar->wq[hwq], &d->geo->wq[hwq], w, sizeof(*w));
 	}
 	if (rc == 0)
 		hw_tgt_doorbell(p, hwq);
@@ -72,19 +78,65 @@ static void hw_tgt_local_done(struct hw_tgt_hwq *q, struct hw_tgt_xchg *x, int s
 /* ---- template: data path [hwq] -------------------------------------------- */
 
 /* A WQE names its exchange by index, never by pointer: CQEs live in shared
- * memory, so a cookie coming back is validated before use. */
+ * memory, so a cookie coming back is validated before use. Bits 48-63 are
+ * the op's generation, 32-47 the hw queue + 1, 0-31 the index. */
 static uint64_t hw_tgt_cookie(struct hw_tgt_port *p, const struct hw_tgt_xchg *x)
 {
-	return ((uint64_t)(x->hwq + 1) << 32) | (uint64_t)(x - p->hwq[x->hwq].x);
+	return ((uint64_t)x->op_gen << 48) | ((uint64_t)(x->hwq + 1) << 32) |
+	       (uint64_t)(x - p->hwq[x->hwq].x);
 }
 
+/* The exchange whose op a WQE_DONE completes: its op still out, same op. */
 static struct hw_tgt_xchg *hw_tgt_uncookie(struct hw_tgt_port *p, uint16_t hwq, uint64_t c)
 {
 	uint64_t idx = c & 0xffffffffu;
+	struct hw_tgt_xchg *x;
 
-	if ((c >> 32) != (uint64_t)hwq + 1 || idx >= p->rq_depth || !p->hwq[hwq].x[idx].busy)
+	if (((c >> 32) & 0xffff) != (uint64_t)hwq + 1 || idx >= p->rq_depth)
 		return NULL;
-	return &p->hwq[hwq].x[idx];
+	x = &p->hwq[hwq].x[idx];
+	if (!x->busy || !x->wqe_out || (c >> 48) != x->op_gen)
+		return NULL;
+	x->wqe_out = false;
+	p->hwq[hwq].wqe_out--;
+	return x;
+}
+
+/* The port server is gone (hw_rdrv_gone): no WQE of q will ever complete.
+ * Every op still out completes here with -ENOTCONN, as a firmware does
+ * for the exchanges of a lost link, so the transport can abort and free
+ * them (and the targetport unregister) instead of waiting forever. */
+static void hw_tgt_fail_out(struct hw_tgt_port *p, struct hw_tgt_hwq *q)
+{
+	unsigned int i;
+
+	for (i = 0; i < p->rq_depth && q->wqe_out; i++) {
+		struct hw_tgt_xchg *x = &q->x[i];
+
+		if (!x->wqe_out)
+			continue;
+		x->wqe_out = false;
+		q->wqe_out--;
+		hw_tgt_local_done(q, x, -ENOTCONN);
+	}
+}
+
+/* A remote driver's WQE names memory by DMA handle (docs/softhba-vm-port.md,
+ * "Data path"): the data list is copied into the exchange's struct hw_sge
+ * array in the DMA window, the response is the transport's rspdma (the
+ * transport's buffers come from this device's DMA allocator). */
+static void hw_tgt_io_by_handle(struct hw_tgt_xchg *x, const struct nvmefc_tgt_fcp_req *req,
+				struct hw_wqe *w)
+{
+	uint32_t i;
+
+	for (i = 0; i < w->sg_cnt; i++) {
+		x->sge[i].dma = req->sg[i].dma;
+		x->sge[i].len = req->sg[i].length;
+		x->sge[i].rsvd = 0;
+	}
+	w->sg = (const void *)(uintptr_t)x->sge_dma;
+	w->rsp = (const void *)(uintptr_t)req->rspdma;
 }
 
 /* fcp_op: queue the op as a WQE; the doorbell rings at the end of the batch. */
@@ -93,6 +145,7 @@ int hw_tgt_io_fcp_op(struct nvmet_fc_target_port *tp, struct nvmefc_tgt_fcp_req 
 	struct hw_tgt_port *p = hw_tgt_of(tp);
 	struct hw_tgt_xchg *x = hw_tgt_xchg_of(req);
 	struct hw_wqe w;
+	int rc;
 
 	if (req->op < NVMET_FCOP_READDATA || req->op > NVMET_FCOP_RSP)
 		return -EINVAL;
@@ -103,6 +156,11 @@ int hw_tgt_io_fcp_op(struct nvmet_fc_target_port *tp, struct nvmefc_tgt_fcp_req 
 	if (x->aborted || x->abts_rcvd) {
 		/* Never touch the host's memory for an aborted exchange. */
 		hw_tgt_local_done(&p->hwq[x->hwq], x, -ECANCELED);
+		return 0;
+	}
+	if (hw_rdrv_gone(&p->dev)) {
+		/* The link went with the port server. */
+		hw_tgt_local_done(&p->hwq[x->hwq], x, -ENOTCONN);
 		return 0;
 	}
 	memset(&w, 0, sizeof(w));
@@ -117,8 +175,16 @@ int hw_tgt_io_fcp_op(struct nvmet_fc_target_port *tp, struct nvmefc_tgt_fcp_req 
 	w.sg_cnt = req->op == NVMET_FCOP_RSP ? 0 : (uint32_t)req->sg_cnt;
 	w.rsp = req->rspaddr;
 	w.rsplen = req->rsplen;
+	x->op_gen++;
 	w.cookie = hw_tgt_cookie(p, x);
-	return hw_tgt_post(p, x->hwq, &w);
+	if (p->dev.rdrv)
+		hw_tgt_io_by_handle(x, req, &w);
+	rc = hw_tgt_post(p, x->hwq, &w);
+	if (rc == 0) {
+		x->wqe_out = true;
+		p->hwq[x->hwq].wqe_out++;
+	}
+	return rc;
 }
 
 /* fcp_abort: send ABTS to the host unless it aborted first. */
@@ -144,6 +210,10 @@ void hw_tgt_io_fcp_req_release(struct nvmet_fc_target_port *tp, struct nvmefc_tg
 
 	if (!x->busy)
 		return;
+	if (x->wqe_out) { /* its WQE_DONE, if it ever comes, matches nothing */
+		x->wqe_out = false;
+		q->wqe_out--;
+	}
 	x->busy = false;
 	x->next = q->free;
 	q->free = x;
@@ -333,18 +403,22 @@ int hw_tgt_poll(struct hw_tgt_port *p, uint16_t hwq, unsigned int budget)
 {
 	struct hw_tgt_hwq *q;
 	struct hw_ring *cq;
+	const struct hw_ring *g;
 	struct hw_tgt_xchg *x;
-	struct hw_cqe *c;
+	struct hw_cqe *c, copy;
 	int n = 0;
 
 	if (!p || hwq >= p->nr_hwq)
 		return -EINVAL;
 	q = &p->hwq[hwq];
 	cq = &p->dev.bar->cq[hwq];
+	g = &p->dev.geo->cq[hwq];
 	q->in_poll = true;
+	if (q->wqe_out && hw_rdrv_gone(&p->dev))
+		hw_tgt_fail_out(p, q);
 	if (q->wq_pending) {
 		q->wq_pending = false;
-		hw_fw_doorbell(&p->dev, hwq);
+		hw_dev_wq_doorbell(&p->dev, hwq);
 	}
 	while ((unsigned int)n < budget) {
 		if (q->held_count && q->free) {
@@ -359,21 +433,27 @@ int hw_tgt_poll(struct hw_tgt_port *p, uint16_t hwq, unsigned int budget)
 			n++;
 			continue;
 		}
-		c = hw_ring_peek(p->dev.base, cq);
+		c = hw_ring_peek_geo(p->dev.base, cq, g);
 		if (!c) {
 			if (!q->wq_pending)
 				break;
 			q->wq_pending = false;
-			hw_fw_doorbell(&p->dev, hwq);
+			hw_dev_wq_doorbell(&p->dev, hwq);
 			continue;
 		}
-		hw_tgt_cqe(p, hwq, c);
-		hw_ring_pop(cq, c);
+		if (p->dev.rdrv) {
+			/* The port server shares the region: use a copy. */
+			hw_fetch_once(&copy, c, sizeof(copy));
+			hw_tgt_cqe(p, hwq, &copy);
+		} else {
+			hw_tgt_cqe(p, hwq, c);
+		}
+		hw_ring_pop_geo(cq, g, c);
 		n++;
 	}
 	if (q->wq_pending) {
 		q->wq_pending = false;
-		hw_fw_doorbell(&p->dev, hwq);
+		hw_dev_wq_doorbell(&p->dev, hwq);
 	}
 	q->in_poll = false;
 	return n;
@@ -385,9 +465,11 @@ int hw_tgt_hwq_wait(struct hw_tgt_port *p, uint16_t hwq, unsigned int timeout_us
 	if (!p || hwq >= p->nr_hwq)
 		return -EINVAL;
 	if (p->hwq[hwq].wq_pending || p->hwq[hwq].done_head ||
-	    (p->hwq[hwq].held_count && p->hwq[hwq].free))
+	    (p->hwq[hwq].held_count && p->hwq[hwq].free) ||
+	    (p->hwq[hwq].wqe_out && hw_rdrv_gone(&p->dev)))
 		return 1;
-	return hw_ring_wait(p->dev.base, &p->dev.bar->cq[hwq], timeout_us);
+	return hw_ring_wait_geo(p->dev.base, &p->dev.bar->cq[hwq], &p->dev.geo->cq[hwq],
+				timeout_us);
 }
 
 /* Any thread: wake a thread sleeping in hw_tgt_hwq_wait. */

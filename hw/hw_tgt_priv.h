@@ -24,10 +24,21 @@ struct hw_tgt_xchg {
 	uint16_t peer_slot, peer_hwq;
 	uint16_t hwq;
 	bool busy;
-	bool aborted;	  /* we sent ABTS (fcp_abort) */
-	bool abts_rcvd;	  /* the host sent ABTS */
+	bool aborted;	/* we sent ABTS (fcp_abort) */
+	bool abts_rcvd; /* the host sent ABTS */
+	/* An op's WQE is with the firmware and its WQE_DONE not back yet.
+	 * op_gen counts the ops posted and is part of the WQE's cookie, so a
+	 * late WQE_DONE of an op completed without the firmware (a port
+	 * server that died and came back) matches nothing. */
+	bool wqe_out;
+	uint16_t op_gen;
 	int local_status; /* for the local-done list */
 	uint8_t iu[sizeof(struct nvme_fc_cmd_iu)];
+	/* Remote-driver mode: HW_TGT_MAX_SGL entries in the DMA window for
+	 * the data list of a WQE (allocated at open [ctl], filled by the
+	 * hw queue's thread), and their handle. NULL otherwise. */
+	struct hw_sge *sge;
+	fcnvme_dma_t sge_dma;
 };
 
 /* Per hw queue state, owned by the queue's thread. */
@@ -41,6 +52,7 @@ struct hw_tgt_hwq {
 	 * held entry whose host aborted it has type 0. Allocated at open. */
 	struct hw_cqe *held;
 	uint32_t held_head, held_count, held_cap;
+	uint32_t wqe_out; /* exchanges with wqe_out set */
 	bool in_poll;
 	bool wq_pending;
 };
@@ -58,6 +70,7 @@ struct hw_tgt_rport {
 	unsigned int slot;
 	int state;	    /* HW_RP_* */
 	uint64_t login_gen; /* unique per login */
+	uint32_t ns_gen;    /* remote driver: hw_rport_desc.gen of the login */
 	struct hw_rport_info info;
 };
 

@@ -69,7 +69,7 @@ const struct conf_opt conf_port_opts[] = {
 	{ "name", CONF_OPT_NAME, F(conf_port, name), 0, 0, 0, 0, NULL, CONF_OPT_REQUIRED,
 	  "The port's name, as subsystems' ports lists and fcnvmectl use it: letters, digits, '-' and '_'." },
 	{ "dev", CONF_OPT_STR, F(conf_port, dev), 0, 0, 0, 0, NULL, CONF_OPT_REQUIRED,
-	  "The HBA: soft:FABRIC for a port on a software fabric (softhbactl), /dev/uioN for a uio-mapped HBA, or pci:DDDD:BB:DD.F for a PCI function mapped through its sysfs resource files (no interrupts: polled)." },
+	  "The HBA: soft:FABRIC for a port on a software fabric (softhbactl), /dev/uioN for a uio-mapped HBA, pci:DDDD:BB:DD.F for a PCI function mapped through its sysfs resource files (no interrupts: polled), or vmport:/SOCKET to drive a softhba-vmport --role target port from the host as a guest driver would (docs/softhba-vm-port.md)." },
 	{ "shm_dir", CONF_OPT_STRP, F(conf_port, shm_dir), 0, 0, 0, 0, NULL, CONF_OPT_OMIT_DEFAULT,
 	  "Directory holding software fabrics, for soft: ports; default $FCNVME_SHM_DIR or /dev/shm/fcnvme." },
 	{ "portid", CONF_OPT_U16, F(conf_port, portid), 0, 0, 65534, 0, NULL, 0,

@@ -7,6 +7,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <string.h>
+#include <sys/un.h>
 
 #include <libconfig.h>
 
@@ -15,8 +16,9 @@
 #include "conf_parse_priv.h"
 #include "hw/hw_name.h"
 
-/* "soft:..." (the name is checked apart), "pci:" and a PCI address, or
- * "/dev/uio" and digits. */
+/* "soft:..." (the name is checked apart), "pci:" and a PCI address,
+ * "vmport:" and the absolute path of a softhba-vmport socket (what fits in
+ * sun_path), or "/dev/uio" and digits. */
 static bool dev_valid(const char *dev)
 {
 	const char *d;
@@ -25,6 +27,9 @@ static bool dev_valid(const char *dev)
 		return true;
 	if (strncmp(dev, "pci:", 4) == 0)
 		return hw_pci_bdf_ok(dev + 4);
+	if (strncmp(dev, "vmport:", 7) == 0)
+		return dev[7] == '/' &&
+		       strlen(dev + 7) < sizeof(((struct sockaddr_un *)0)->sun_path);
 	if (strncmp(dev, "/dev/uio", 8) != 0 || dev[8] == '\0')
 		return false;
 	for (d = dev + 8; *d; d++)
@@ -46,7 +51,8 @@ int conf_parse_port(struct conf_parse *p, const config_setting_t *g, struct conf
 	if (!dev_valid(cp->dev))
 		return conf_perr(
 			p, config_setting_get_member(g, "dev"), -EINVAL,
-			"port %s: dev \"%s\" must be soft:FABRIC, /dev/uioN or pci:DDDD:BB:DD.F",
+			"port %s: dev \"%s\" must be soft:FABRIC, /dev/uioN, pci:DDDD:BB:DD.F or "
+			"vmport:/SOCKET",
 			cp->name, cp->dev);
 	if (strcmp(cp->dev, "soft:") == 0)
 		return conf_perr(p, config_setting_get_member(g, "dev"), -EINVAL,

@@ -44,12 +44,15 @@ const char *fcnvme_host_ctrl_state_name(enum fcnvme_host_ctrl_state st)
 	return fcn_host_state_names[st];
 }
 
-/* The controller's clock (monotonic ns, or the test clock). */
+/* The controller's clock (monotonic ns, or the application's clock). Its
+ * deadlines (keep-alive, command, LS and reconnect timeouts) are of
+ * milliseconds and more, and it is read on every poll of every
+ * controller, so the default is the coarse clock. */
 uint64_t fcn_host_ctrl_now(const struct fcn_host_ctrl *c)
 {
 	if (c->opts.clock_ns)
 		return c->opts.clock_ns(c->opts.clock_arg);
-	return fcnvme_clock_ns();
+	return fcnvme_clock_coarse_ns();
 }
 
 /* Record why the controller failed (first reason of a failure wins). */

@@ -126,5 +126,16 @@ wait_for() {
 	return 1
 }
 
+# eventually SECONDS COMMAND...: until COMMAND succeeds
+eventually() {
+	local i n=$(( $1 * 20 ))
+	shift
+	for i in $(seq "$n"); do
+		"$@" && return 0
+		sleep 0.05
+	done
+	return 1
+}
+
 # quiet COMMAND...: run it with its output discarded
 quiet() { "$@" >/dev/null 2>&1; }

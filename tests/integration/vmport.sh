@@ -193,8 +193,8 @@ check "target role: the host logged in" \
 check_not "target role: the port server logs into nobody (not nvmetfcd's target)" \
 	grep -q "logged into" "$tmp/vp5.log"
 # nvmetfcd given the port's region as the guest would see it (ivshmem BAR2
-# in a fake sysfs tree, resource2 = the port's device file) refuses it with
-# the reason: its LLDD does not speak mq/deq yet (README).
+# in a fake sysfs tree, resource2 = the port's device file) but no
+# resource0 (BAR0, the Doorbell register) refuses it with that reason.
 pci=$tmp/sys/bus/pci/devices/0000:00:04.0
 mkdir -p "$pci"
 echo 0x1af4 > "$pci/vendor"
@@ -209,7 +209,7 @@ FCNVME_SYSFS_ROOT=$tmp/sys timeout 20 "$B/daemon/nvmetfcd" -f -c "$tmp/pci.conf"
 	-s "$tmp/pci.sock" -S "$tmp/pcistate" > "$tmp/pci.log" 2>&1
 check_not "nvmetfcd on the port's BAR: refused" test $? = 0
 check "nvmetfcd on the port's BAR: says why" grep -qx \
-	"<4>configuration $tmp/pci.conf: port p0: cannot open pci:0000:00:04.0: pci:0000:00:04.0 is a softhba-vmport port (remote-driver region): this driver does not implement the mq/deq interface yet: Operation not supported" \
+	"<4>configuration $tmp/pci.conf: port p0: cannot open pci:0000:00:04.0: pci:0000:00:04.0 is a softhba-vmport port (remote-driver region) whose Doorbell register (BAR0) could not be mapped: Operation not supported" \
 	"$tmp/pci.log"
 check "target role: the port server is unharmed" kill -0 "$vpid"
 kill -TERM "$vpid"

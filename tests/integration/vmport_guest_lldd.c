@@ -21,121 +21,44 @@
 #include <fcnvme/clock.h>
 #include <fcnvme/fc_wire.h>
 
-#include "hw_vmport_ivshmem.h"
+#include "hw_ivshmem_client.h"
 #include "vmport_guest.h"
 
 /* ---- the ivshmem device (QEMU's part) ------------------------------------ */
 
-static int vg_ring_ok(const struct vg *g, const struct hw_ring *r, uint32_t esize)
-{
-	return r->esize == esize && r->entries && !(r->entries & (r->entries - 1)) &&
-	       r->off >= g->geo.bar_size && r->off <= g->len &&
-	       (uint64_t)r->entries * r->esize <= g->len - r->off;
-}
+_Static_assert(VG_MAX_VEC == HW_IVSHMEM_MAX_VEC, "one vector table size");
 
-/* The BAR as a driver must check it before trusting any offset in it. */
-static int vg_probe(struct vg *g)
-{
-	const struct hw_bar *b = &g->geo;
-	unsigned int q;
-
-	memcpy(&g->geo, g->bar, sizeof(g->geo));
-	if (b->magic != HW_BAR_MAGIC || b->version != HW_BAR_VERSION ||
-	    !(b->flags & HW_BAR_F_REMOTE) || b->region_size != g->len || (g->len & (g->len - 1)) ||
-	    b->nr_hwq == 0 || b->nr_hwq > HW_MAX_HWQ || b->nr_vectors != 1 + b->nr_hwq ||
-	    b->nr_vectors != g->nvec || b->fw_peer_id != (uint32_t)g->fw_id ||
-	    b->dma_off > g->len || b->dma_size > g->len - b->dma_off || b->xri_off > g->len ||
-	    (uint64_t)b->nr_xri * sizeof(struct hw_xri) > g->len - b->xri_off ||
-	    b->nr_xri < b->nr_hwq)
-		return -EPROTO;
-	if (!vg_ring_ok(g, &b->mq, HW_EQE_SIZE) || !vg_ring_ok(g, &b->deq, HW_EQE_SIZE))
-		return -EPROTO;
-	for (q = 0; q < b->nr_hwq; q++)
-		if (!vg_ring_ok(g, &b->wq[q], HW_WQE_SIZE) ||
-		    !vg_ring_ok(g, &b->cq[q], HW_CQE_SIZE))
-			return -EPROTO;
-	return 0;
-}
-
-/* Connect as QEMU's chardev does and take the greeting. */
+/* Connect as QEMU's chardev does and take the greeting (hw/'s ivshmem
+ * client), then check the BAR as a driver must before trusting any offset
+ * in it (hw_rdrv_probe, the check nvmetfcd's target driver runs too). */
 int vg_dev_open(struct vg *g, const char *socket_path)
 {
-	struct sockaddr_un sun;
-	int64_t v;
-	int fd, shm = -1, rc, nfw = 0, nme = 0;
-	unsigned int i;
-	struct stat st;
+	struct hw_ivshmem_client c;
+	int rc;
 
 	memset(g, 0, sizeof(*g));
-	g->fw_id = -1;
-	for (i = 0; i < VG_MAX_VEC; i++)
-		g->irq_efd[i] = g->db_efd[i] = -1;
-	g->sock = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	memset(&sun, 0, sizeof(sun));
-	sun.sun_family = AF_UNIX;
-	snprintf(sun.sun_path, sizeof(sun.sun_path), "%s", socket_path);
-	if (g->sock < 0 || connect(g->sock, (struct sockaddr *)&sun, sizeof(sun)))
-		return -errno;
-	/* version, our id, the shared memory */
-	rc = hw_vmport_ivshmem_recv(g->sock, &v, &fd);
-	if (rc || v != HW_VMPORT_IVSHMEM_VERSION || fd >= 0)
-		return rc ? rc : -EPROTO;
-	rc = hw_vmport_ivshmem_recv(g->sock, &v, &fd);
-	if (rc || v < 0 || v > 0xffff || fd >= 0)
-		return rc ? rc : -EPROTO;
-	g->my_id = (int)v;
-	rc = hw_vmport_ivshmem_recv(g->sock, &v, &shm);
-	if (rc || v != HW_VMPORT_IVSHMEM_SHM || shm < 0)
-		return rc ? rc : -EPROTO;
-	/* map it: the BAR says how many vectors there are */
-	if (fstat(shm, &st) || st.st_size < (off_t)sizeof(struct hw_bar))
-		goto out_proto;
-	g->len = (size_t)st.st_size;
-	g->base = mmap(NULL, g->len, PROT_READ | PROT_WRITE, MAP_SHARED, shm, 0);
-	close(shm);
-	shm = -1;
-	if (g->base == MAP_FAILED) {
-		g->base = NULL;
-		return -errno;
-	}
-	g->bar = g->base;
-	g->nvec = g->bar->nr_vectors;
-	if (g->nvec == 0 || g->nvec > VG_MAX_VEC)
-		return -EPROTO;
-	/* then one eventfd per vector of each peer: ours are interrupts, the
-	 * other peer's are doorbells */
-	while (nme < (int)g->nvec || nfw < (int)g->nvec) {
-		struct pollfd p = { .fd = g->sock, .events = POLLIN };
-
-		if (poll(&p, 1, 10000) != 1)
-			goto out_proto;
-		rc = hw_vmport_ivshmem_recv(g->sock, &v, &fd);
-		if (rc || fd < 0 || v < 0 || v > 0xffff)
-			goto out_proto;
-		if (v == g->my_id && nme < (int)g->nvec) {
-			g->irq_efd[nme++] = fd;
-		} else if ((g->fw_id < 0 || v == g->fw_id) && v != g->my_id && nfw < (int)g->nvec) {
-			g->fw_id = (int)v;
-			g->db_efd[nfw++] = fd;
-		} else {
-			close(fd);
-			goto out_proto;
-		}
-	}
-	rc = vg_probe(g);
+	rc = hw_ivshmem_client_open(&c, socket_path);
+	/* the guest owns what the client took: vg_dev_close releases it */
+	g->sock = c.sock;
+	g->my_id = c.my_id;
+	g->fw_id = c.fw_id;
+	g->nvec = c.nvec;
+	memcpy(g->irq_efd, c.irq_efd, sizeof(g->irq_efd));
+	memcpy(g->db_efd, c.db_efd, sizeof(g->db_efd));
+	g->base = c.base;
+	g->len = c.len;
 	if (rc)
 		return rc;
+	g->bar = g->base;
+	rc = hw_rdrv_probe(g->base, g->len, g->nvec, &g->geo);
+	if (rc || g->geo.fw_peer_id != (uint32_t)g->fw_id || g->geo.nr_xri < g->geo.nr_hwq)
+		return -EPROTO;
 	g->xri = (struct hw_xri *)((char *)g->base + g->geo.xri_off);
 	/* the DMA allocator of hw/ over our window */
 	g->dma.base = g->base;
 	g->dma.bar = g->bar;
 	g->dma.geo = &g->geo;
 	return hw_dma_init(&g->dma);
-
-out_proto:
-	if (shm >= 0)
-		close(shm);
-	return -EPROTO;
 }
 
 void vg_dev_close(struct vg *g)

@@ -2,7 +2,8 @@
 /*
  * Check suite for the monotonic clock helpers (fcnvme/clock.h): the units
  * agree with each other and with clock_gettime(CLOCK_MONOTONIC), the clock
- * never goes back, and the timespec conversion is exact.
+ * never goes back, the timespec conversion is exact, and the coarse clock
+ * is CLOCK_MONOTONIC_COARSE, within a tick of the fine one.
  */
 #include <stdint.h>
 #include <time.h>
@@ -63,6 +64,36 @@ START_TEST(clock_monotonic)
 }
 END_TEST
 
+/* The coarse clock is CLOCK_MONOTONIC_COARSE exactly, never ahead of the
+ * fine clock, at most a tick (its resolution) behind it, and it moves. */
+START_TEST(clock_coarse)
+{
+	struct timespec ts, res;
+	uint64_t before, c, fine0, fine, tick, a, b;
+	struct timespec d = { 0, 30000000 };
+
+	ck_assert_int_eq(clock_getres(CLOCK_MONOTONIC_COARSE, &res), 0);
+	tick = fcnvme_clock_ts_ns(&res);
+	ck_assert_uint_gt(tick, 0);
+	fine0 = fcnvme_clock_ns();
+	clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
+	before = fcnvme_clock_ts_ns(&ts);
+	c = fcnvme_clock_coarse_ns();
+	fine = fcnvme_clock_ns();
+	clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
+	ck_assert_uint_ge(c, before);
+	ck_assert_uint_le(c, fcnvme_clock_ts_ns(&ts));
+	ck_assert_uint_le(c, fine); /* never ahead */
+	/* read after fine0, it lags the time of its read by about a tick:
+	 * (preemption between the reads only makes c larger) */
+	ck_assert_uint_ge(c + 2 * tick, fine0);
+	a = fcnvme_clock_coarse_ns();
+	nanosleep(&d, NULL); /* 30 ms: more than a tick at any HZ >= 100 */
+	b = fcnvme_clock_coarse_ns();
+	ck_assert_uint_ge(b - a, 30000000u - tick);
+}
+END_TEST
+
 Suite *clock_suite(void)
 {
 	Suite *s = suite_create("clock");
@@ -71,6 +102,7 @@ Suite *clock_suite(void)
 	tcase_add_test(tc, clock_ts_ns_exact);
 	tcase_add_test(tc, clock_matches_clock_gettime);
 	tcase_add_test(tc, clock_monotonic);
+	tcase_add_test(tc, clock_coarse);
 	suite_add_tcase(s, tc);
 	return s;
 }

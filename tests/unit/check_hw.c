@@ -22,6 +22,7 @@ int main(void)
 	srunner_add_suite(sr, hw_remote_suite());
 	srunner_add_suite(sr, hw_vmport_suite());
 	srunner_add_suite(sr, hw_ls_suite());
+	srunner_add_suite(sr, hw_rdrv_suite());
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);

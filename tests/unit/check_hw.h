@@ -22,6 +22,7 @@ Suite *hw_abi_suite(void);
 Suite *hw_remote_suite(void);
 Suite *hw_vmport_suite(void);
 Suite *hw_ls_suite(void);
+Suite *hw_rdrv_suite(void);
 
 /* Test opcodes understood by the fake target transport. */
 enum {

@@ -209,15 +209,38 @@ START_TEST(test_map_pci)
 	ck_assert_uint_eq(((struct hw_bar *)m.base)->magic, HW_BAR_MAGIC);
 	ck_assert_uint_eq(((struct hw_bar *)m.base)->wwpn, 0x2100000000000001ull);
 	((struct hw_bar *)m.base)->nr_hwq = 5;
+	/* ivshmem's register BAR0 too: a remote driver's Doorbell at 12 */
+	ck_assert_ptr_nonnull(m.regs);
+	ck_assert_uint_eq(m.regs_len, 256);
+	*(volatile uint32_t *)((char *)m.regs + 12) = 0x10002;
 	ck_assert_int_eq(hw_map_uio_irq_enable(&m), -ENOTSUP);
 	hw_map_close(&m);
-	/* writes reached BAR2, and only BAR2 */
+	ck_assert_ptr_null(m.regs);
+	/* writes reached BAR2 and the Doorbell register */
 	snprintf(path, sizeof(path), "%s/" PCI_DIR "/resource2", tree);
 	fd = open(path, O_RDONLY);
 	ck_assert_int_ge(fd, 0);
 	ck_assert_int_eq(pread(fd, &bar, sizeof(bar), 0), (ssize_t)sizeof(bar));
 	close(fd);
 	ck_assert_uint_eq(bar.nr_hwq, 5);
+	{
+		uint32_t db = 0, zero[3] = { 1, 1, 1 };
+
+		snprintf(path, sizeof(path), "%s/" PCI_DIR "/resource0", tree);
+		fd = open(path, O_RDONLY);
+		ck_assert_int_ge(fd, 0);
+		ck_assert_int_eq(pread(fd, &db, sizeof(db), 12), (ssize_t)sizeof(db));
+		ck_assert_int_eq(pread(fd, zero, sizeof(zero), 0), (ssize_t)sizeof(zero));
+		close(fd);
+		ck_assert_uint_eq(db, 0x10002);
+		ck_assert_uint_eq(zero[0] | zero[1] | zero[2], 0);
+		/* without resource0 the region still maps, with no registers */
+		ck_assert_int_eq(unlink(path), 0);
+		ck_assert_int_eq(hw_map_pci("0000:00:04.0", tree, &m), 0);
+		ck_assert_ptr_null(m.regs);
+		hw_map_close(&m);
+		put_region(PCI_DIR "/resource0", 256, 0);
+	}
 	/* by sysfs directory, and under FCNVME_SYSFS_ROOT */
 	snprintf(dir, sizeof(dir), "%s/" PCI_DIR, tree);
 	ck_assert_int_eq(hw_map_pci(dir, NULL, &m), 0);

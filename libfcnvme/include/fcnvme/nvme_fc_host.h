@@ -69,7 +69,9 @@ struct fcnvme_host_ctrl_opts {
 	/* Optional: called on every state change (on the owner thread). */
 	void (*state_cb)(void *arg, enum fcnvme_host_ctrl_state st);
 	void *state_arg;
-	/* Optional monotonic clock in ns (tests); default CLOCK_MONOTONIC. */
+	/* Optional monotonic clock in ns (tests, or a poll loop that reads the
+	 * clock once per pass); default CLOCK_MONOTONIC_COARSE (deadlines are
+	 * of milliseconds and more). */
 	uint64_t (*clock_ns)(void *arg);
 	void *clock_arg;
 };

@@ -1,0 +1,190 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
+# nvmetfcd as the guest driver of a softhba-vmport --role target port,
+# from the host (dev = "vmport:SOCKET", docs/softhba-vm-port.md): the port
+# server joins the fabric as a target and answers hosts' logins; nvmetfcd
+# connects to its socket as QEMU would, maps the region, and serves the
+# hosts through deq/mq (RPORT_ONLINE, LS in and out) and WQEs by DMA handle.
+# fcnvme on the same fabric discovers the subsystem at the port's WWPN and
+# writes and reads back seeded random data byte for byte, and perf --verify
+# runs on two hw queues; killing the port server is link loss to nvmetfcd
+# (its heartbeat stops), which keeps running. Nonsense in deq (what a
+# broken port server could write) changes nothing for the real hosts.
+NAME=vmport_target
+. "$(dirname "$0")/lib.sh"
+
+VP=$B/tools/softhba-vmport
+VWWNN=0x20000090fc000011
+VWWPN=0x10000090fc000011
+VSOCK=$tmp/vmport.sock
+SEED=${VMPORT_SEED:-$(date +%s)}
+echo "vmport_target: seed $SEED (VMPORT_SEED=$SEED repeats it)"
+
+conf() { # conf DEV WWNN WWPN HWQ
+	cat <<CONF
+daemon = { log_level = "info"; };
+ports = ( { name = "p0"; dev = "$1"; wwnn = "$2"; wwpn = "$3"; hw_queues = $4; } );
+subsystems = ( { nqn = "$DEMO_NQN"; allow_any_host = false; hosts = [ "$HOSTNQN" ];
+		 ports = [ "p0" ];
+		 namespaces = ( { nsid = 1; backend = "ram"; size = "16M"; } ); } );
+CONF
+}
+
+fabric_create
+"$VP" --fabric "$FABRIC" --wwnn $VWWNN --wwpn $VWWPN --socket "$VSOCK" --role target \
+	--hw-queues 2 --dma-mb 256 --persist --verbose > "$tmp/vp.log" 2>&1 &
+vpid=$!
+bg_pids="$bg_pids $vpid"
+check "port server listens" wait_for "$tmp/vp.log" "waiting for QEMU" 10
+
+# --- refusals: bad names, too many hw queues, not a port server -----------
+conf "vmport:$VSOCK" $VWWNN 0x10000090fc0000ee 2 > "$tmp/names.conf"
+timeout 20 "$B/daemon/nvmetfcd" -f -c "$tmp/names.conf" -s "$tmp/x.sock" -S "$tmp/xs" \
+	> "$tmp/names.log" 2>&1
+check_not "other WWPN: refused" test $? = 0
+check "other WWPN: says why" grep -q "port p0: cannot open vmport:$VSOCK: vmport:$VSOCK serves a port of other names (wwnn and wwpn must be softhba-vmport's --wwnn and --wwpn)" "$tmp/names.log"
+conf "vmport:$VSOCK" $VWWNN $VWWPN 3 > "$tmp/hwq.conf"
+timeout 20 "$B/daemon/nvmetfcd" -f -c "$tmp/hwq.conf" -s "$tmp/x.sock" -S "$tmp/xs" \
+	> "$tmp/hwq.log" 2>&1
+check_not "3 hw queues on a 2-queue port: refused" test $? = 0
+check "3 hw queues: says why" grep -q "cannot open vmport:$VSOCK: vmport:$VSOCK has fewer hw queues than hw_queues asks for (softhba-vmport --hw-queues)" "$tmp/hwq.log"
+conf "vmport:$tmp/nothing.sock" $VWWNN $VWWPN 2 > "$tmp/nosock.conf"
+timeout 20 "$B/daemon/nvmetfcd" -f -c "$tmp/nosock.conf" -s "$tmp/x.sock" -S "$tmp/xs" \
+	> "$tmp/nosock.log" 2>&1
+check_not "no socket: refused" test $? = 0
+check "no socket: says why" grep -q "$tmp/nothing.sock cannot be connected to" "$tmp/nosock.log"
+conf "vmport:relative.sock" $VWWNN $VWWPN 2 > "$tmp/rel.conf"
+"$B/daemon/nvmetfcd" -n -c "$tmp/rel.conf" > "$tmp/rel.log" 2>&1
+check_not "relative socket path: config refused" test $? = 0
+check "relative socket path: says what is allowed" grep -q 'port p0: dev "vmport:relative.sock" must be soft:FABRIC, /dev/uioN, pci:DDDD:BB:DD.F or vmport:/SOCKET' "$tmp/rel.log"
+# the host LLDD does not drive a vmport port
+"$B/tools/fcnvme" discover --dev "vmport:$VSOCK" --wwnn 0x20000090fb000009 \
+	--wwpn 0x10000090fb000009 --hostnqn "$HOSTNQN" --hostid "$HOSTID" > "$tmp/hostrole.out" 2>&1
+check_not "fcnvme --dev vmport: refused" test $? = 0
+check "fcnvme --dev vmport: says why" grep -q "vmport:$VSOCK is a softhba-vmport port: only the target role drives one from the host: Operation not supported" "$tmp/hostrole.out"
+check "the port server saw none of them as a driver" kill -0 "$vpid"
+# a window too small for one association at the defaults: refused, with
+# how much is needed
+"$VP" --fabric "$FABRIC" --wwnn 0x20000090fc000012 --wwpn 0x10000090fc000012 \
+	--socket "$tmp/small.sock" --role target --dma-mb 64 > "$tmp/small_vp.log" 2>&1 &
+spid=$!
+bg_pids="$bg_pids $spid"
+check "small port server listens" wait_for "$tmp/small_vp.log" "waiting for QEMU" 10
+conf "vmport:$tmp/small.sock" 0x20000090fc000012 0x10000090fc000012 1 > "$tmp/small.conf"
+timeout 20 "$B/daemon/nvmetfcd" -f -c "$tmp/small.conf" -s "$tmp/x.sock" -S "$tmp/xs" \
+	> "$tmp/small.log" 2>&1
+check_not "64 MiB window: refused" test $? = 0
+check "64 MiB window: says how much is needed" grep -Eq "port p0: its limits cannot be backed: one association with a 32-entry admin queue and one I/O queue of max_queue_size 1024 entries needs 264 MiB of DMA memory at mdts 256 KiB, and vmport:$tmp/small.sock has 1[0-9]{2} MiB free" "$tmp/small.log"
+kill "$spid" 2>/dev/null
+
+# --- nvmetfcd drives the port ---------------------------------------------
+conf "vmport:$VSOCK" $VWWNN $VWWPN 2 > "$tmp/nvmetfcd.conf"
+daemon_start "$tmp/nvmetfcd.conf" || exit 1
+check "port server: the driver is up" wait_for "$tmp/vp.log" "guest driver up" 10
+
+"$B/tools/fcnvme" discover $(host 3) --traddr "nn-$VWWNN:pn-$VWWPN" > "$tmp/disc.out" 2>&1
+check "discover through the vmport port" test $? = 0
+check "discover lists the subsystem at the port's WWPN" \
+	grep -q "$DEMO_NQN" "$tmp/disc.out"
+check "discover: the entry's traddr is the vmport port" \
+	grep -q "nn-$VWWNN:pn-$VWWPN" "$tmp/disc.out"
+check "nvmetfcd: the host logged in through the port server" \
+	grep -q "0x10000090fb000003" "$DLOG"
+
+# seeded random data: 1 MiB written at block 100, read back byte for byte
+LC_ALL=C awk -v seed="$SEED" -v n=1048576 \
+	'BEGIN { srand(seed); for (i = 0; i < n; i++) printf("%c", int(rand() * 256)) }' > "$tmp/data"
+check "1 MiB of seeded data" test "$(stat -c %s "$tmp/data")" = 1048576
+"$B/tools/fcnvme" write $(host 3) --traddr "nn-$VWWNN:pn-$VWWPN" --nqn "$DEMO_NQN" \
+	-s 100 -c 2047 -d "$tmp/data" > "$tmp/write.out" 2>&1
+check "write through the vmport port" test $? = 0
+"$B/tools/fcnvme" read $(host 3) --traddr "nn-$VWWNN:pn-$VWWPN" --nqn "$DEMO_NQN" \
+	-s 100 -c 2047 -d "$tmp/back" > "$tmp/read.out" 2>&1
+check "read through the vmport port" test $? = 0
+check "read back byte for byte" cmp "$tmp/data" "$tmp/back"
+
+"$B/tools/fcnvme" perf $(host 4) --traddr "nn-$VWWNN:pn-$VWWPN" --nqn "$DEMO_NQN" -n 1 \
+	-q 8 -o 4096 -w rw -t 3 --verify > "$tmp/perf.out" 2>&1
+check "perf --verify through the vmport port" test $? = 0
+check "perf: I/O done" grep -Eq "^  IOPS +[1-9]" "$tmp/perf.out"
+check "perf: no errors" grep -Eq "^  cpu .* errors 0" "$tmp/perf.out"
+check "perf: no verify errors" grep -q "^  verify errors 0$" "$tmp/perf.out"
+
+# --- a port server writing nonsense into deq: ignored or refused ------------
+"$B/tests/integration/vmport_deq_inject" "$FCNVME_SHM_DIR/$FABRIC/port-${VWWPN#0x}" "$SEED" \
+	> "$tmp/inject.out" 2>&1
+check "deq nonsense posted" grep -q "^vmport_deq_inject: seed $SEED, 314 entries posted$" "$tmp/inject.out"
+check "deq: the well-formed phantom host registered" \
+	wait_for "$DLOG" "port p0: remote port 0x10000090fbeeeeee (N_Port_ID 0x0abcde) logged in" 10
+check "deq: and dropped" wait_for "$DLOG" \
+	"port p0: remote port 0x10000090fbeeeeee gone (logged out or gone (port server))" 10
+check_not "deq: no malformed RPORT_ONLINE registered anything" grep -q "0x10000090fbeeee0" "$DLOG"
+check "deq: nvmetfcd still runs" kill -0 "$dpid"
+"$B/tools/fcnvme" perf $(host 6) --traddr "nn-$VWWNN:pn-$VWWPN" --nqn "$DEMO_NQN" -n 1 \
+	-q 8 -o 4096 -w rw -t 2 --verify > "$tmp/perf3.out" 2>&1
+check "deq: verified I/O after the nonsense" test $? = 0
+check "deq: no verify errors" grep -q "^  verify errors 0$" "$tmp/perf3.out"
+
+# the link is the port server's: an administrative link down is refused
+ctl port disable p0 > "$tmp/disable.out" 2>&1
+check_not "port disable on a vmport port: refused" test $? = 0
+check "port disable: says why" grep -q "port p0: link down failed: Operation not supported" "$tmp/disable.out"
+ctl port show p0 > "$tmp/show.out" 2>&1
+check "port show: the port's device" grep -q "vmport:$VSOCK" "$tmp/show.out"
+
+# --- the port server dies: link loss, nvmetfcd keeps running ---------------
+# A host keeps 32 commands in flight (perf for 60 s) while the port server
+# is killed: the WQEs it held never complete, so once its heartbeat stops
+# nvmetfcd's hw queues complete those ops themselves and the association
+# goes; nothing is left for the stop to wait for.
+no_assoc() { ! ctl assoc list | grep -q '^0x'; }
+"$B/tools/fcnvme" perf $(host 5) --traddr "nn-$VWWNN:pn-$VWWPN" --nqn "$DEMO_NQN" -n 1 \
+	-q 32 -o 4096 -w randrw -t 60 > "$tmp/perf2.out" 2>&1 &
+perf=$!
+bg_pids="$bg_pids $perf"
+check "a host is connected" wait_for "$DLOG" "wwpn 0x10000090fb000005) on port p0: connected to $DEMO_NQN" 10
+sleep 1
+kill -9 "$vpid"
+wait "$vpid" 2>/dev/null
+check "kill -9: nvmetfcd logs the link loss (heartbeat stopped)" \
+	wait_for "$DLOG" "remote port 0x10000090fb000005 gone (link down: the port server's heartbeat stopped)" 10
+check "kill -9: nvmetfcd logs the port's link down" wait_for "$DLOG" "port p0: link down" 5
+check "kill -9: the host's association is torn down (the ops the port server held completed)" \
+	eventually 10 no_assoc
+kill "$perf" 2>/dev/null
+check "kill -9: nvmetfcd still runs" kill -0 "$dpid"
+check "kill -9: fcnvmectl status answers" quiet ctl status
+check "nvmetfcd stops cleanly" daemon_stop
+check_not "stop: the transport let go of the port" grep -q "still held the port" "$DLOG"
+
+# --- the port server dies and nvmetfcd stops at once ------------------------
+# The stop begins before the heartbeat watchdog fires: the port's drain
+# outlasts it, so the ops the dead server held still complete.
+W2NN=0x20000090fc000013
+W2PN=0x10000090fc000013
+"$VP" --fabric "$FABRIC" --wwnn $W2NN --wwpn $W2PN --socket "$tmp/vp2.sock" --role target \
+	--hw-queues 2 --dma-mb 256 --persist > "$tmp/vp2.log" 2>&1 &
+vpid=$!
+bg_pids="$bg_pids $vpid"
+check "second port server listens" wait_for "$tmp/vp2.log" "waiting for QEMU" 10
+conf "vmport:$tmp/vp2.sock" $W2NN $W2PN 2 > "$tmp/n2.conf"
+daemon_start "$tmp/n2.conf" || exit 1
+check "second port server: the driver is up" wait_for "$tmp/vp2.log" "guest driver up" 10
+"$B/tools/fcnvme" perf $(host 7) --traddr "nn-$W2NN:pn-$W2PN" --nqn "$DEMO_NQN" -n 1 \
+	-q 32 -o 4096 -w randrw -t 60 > "$tmp/perf4.out" 2>&1 &
+perf=$!
+bg_pids="$bg_pids $perf"
+check "a host is connected to the second port" \
+	wait_for "$DLOG" "wwpn 0x10000090fb000007) on port p0: connected to $DEMO_NQN" 10
+sleep 1
+kill -9 "$vpid"
+wait "$vpid" 2>/dev/null
+check "stop right after kill -9: nvmetfcd stops cleanly" daemon_stop
+kill "$perf" 2>/dev/null
+check_not "stop right after kill -9: the transport let go of the port" \
+	grep -q "still held the port" "$DLOG"
+check_not "no sanitizer report" grep -l "Sanitizer\|runtime error" "$tmp"/*.log "$tmp"/*.out
+
+[ "$fail" -eq 0 ] || for f in vp.log disc.out write.out read.out perf.out inject.out perf3.out nvmetfcd.log; do
+	echo "--- $f"; cat "$tmp/$f"; done
+finish
