@@ -5,25 +5,42 @@
 # single-node Ceph cluster (tests/ceph/cluster.sh, memstore OSD), in one
 # run: 4 KiB random read and write at QD1 and QD32. The image (256 MiB) is
 # written whole first, so reads hit real objects. For nvmetfcd the host is
-# `fcnvme perf` on the software fabric; the target's CPU per I/O is the
-# daemon's user+system time (its I/O threads and librados' threads) divided
-# by the I/Os done. Prints one row per point and the ratio to rbd bench.
+# `fcnvme perf` on the software fabric. Each point runs REPS times, rbd
+# bench and nvmetfcd alternately (A B A B ...), and the row shows the
+# medians: IOPS of each and their ratio (the ratio of the medians; the
+# lowest and highest per-rep ratios follow), rbd bench's own CPU per I/O
+# (user+system of the rbd process over its ops), the target's CPU per I/O
+# (the daemon's user+system time, its I/O threads and librados' threads,
+# over the I/Os done) and the host's CPU % (fcnvme perf's cpu_percent).
+# The target's CPU per I/O minus rbd bench's is what nvmetfcd adds above
+# librbd's own cost; the CPU per I/O of nvmetfcd's I/O threads alone
+# (fcio*: the FC-NVMe target and librbd's submission calls, which rbd
+# bench's own submitting thread makes too) is the next column. The load
+# average is printed at the start and at the end.
 #
-# Usage: bench/rbd.sh [-b BUILDDIR] [-t SECS] [-o RESULTS_DIR]
-# Environment: POLL=hybrid (default) or busy, the I/O thread's poll mode.
+# Usage: bench/rbd.sh [-b BUILDDIR] [-t SECS] [-r REPS] [-o RESULTS_DIR]
+#   -t SECS  seconds per run (default 5); -r REPS runs per point (default 3)
+# Environment: POLL=hybrid (default) or busy, the I/O thread's poll mode;
+#   HOST_POLL=hybrid (default) or busy, fcnvme perf's --poll (a host that
+#   sleeps on its completion queue, as a real host on another machine
+#   leaves this machine's CPUs to the OSD and librbd).
 set -euo pipefail
 src=$(cd "$(dirname "$0")/.." && pwd)
 build=$src/build
 secs=5
+reps=3
 out=
-while getopts "b:t:o:h" opt; do
+while getopts "b:t:r:o:h" opt; do
 	case $opt in
 	b) build=$OPTARG ;;
 	t) secs=$OPTARG ;;
+	r) reps=$OPTARG ;;
 	o) out=$OPTARG ;;
 	*) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 2 ;;
 	esac
 done
+case $secs$reps in *[!0-9]*) echo "rbd.sh: -t and -r take whole numbers" >&2; exit 2 ;; esac
+[ "$secs" -ge 1 ] && [ "$reps" -ge 1 ] || { echo "rbd.sh: -t and -r must be at least 1" >&2; exit 2; }
 build=$(cd "$build" && pwd)
 for t in daemon/nvmetfcd tools/fcnvme tools/softhbactl; do
 	[ -x "$build/$t" ] || { echo "rbd.sh: $build/$t not built" >&2; exit 1; }
@@ -71,28 +88,68 @@ HOST=(--fabric "$fabric" --wwnn 0x20000090fa00b0a1 --wwpn 0x10000090fa00b0a1
 	--hostnqn nqn.2014-08.org.nvmexpress:uuid:00000000-0000-4000-8000-0000000b0a01)
 
 cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
+# CPU ticks of the daemon's I/O threads (named fcio<hwq>)
+io_ticks() {
+	local t n=0
+	for t in /proc/"$1"/task/*; do
+		case $(cat "$t/comm" 2>/dev/null) in
+		fcio*) n=$((n + $(awk '{ print $14 + $15 }' "$t/stat"))) ;;
+		esac
+	done
+	echo $n
+}
 field() { grep -o "\"$2\": *[0-9.]*" "$1" | head -1 | sed 's/.*: *//'; }
+# the median of the numbers on stdin (the mean of the middle two if even)
+median() { sort -g | awk '{ v[NR] = $1 } END { if (NR) printf "%g", NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+# user+system seconds of the children of `times` (its second line)
+child_cpu() { awk 'NR == 2 { split($1, u, /[ms]/); split($2, s, /[ms]/); print u[1] * 60 + u[2] + s[1] * 60 + s[2] }'; }
 
-printf '%-18s %12s %12s %7s %16s\n' point rbd-bench nvmetfcd ratio target-us/IO | tee "$out/table.txt"
 hz=$(getconf CLK_TCK)
+host_poll=${HOST_POLL:-hybrid}
+{
+	echo "# $(date -u +%Y-%m-%dT%H:%M:%SZ) $(nproc) CPUs; ${secs}s per run, median of $reps (rbd bench and nvmetfcd alternating); target poll ${POLL:-hybrid}, host --poll $host_poll"
+	echo "# load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
+	printf '%-16s %9s %9s %6s %11s %9s %9s %9s %6s\n' point rbd-bench nvmetfcd ratio ratio-range \
+		rbd-us/IO tgt-us/IO fcio-us/IO hcpu%
+} | tee "$out/table.txt"
 for p in "randread 1" "randread 32" "randwrite 1" "randwrite 32"; do
 	set -- $p
 	w=$1 qd=$2
-	# rbd bench: a fixed number of ops sized for about $secs seconds
-	ops=$((secs * (qd == 1 ? 1500 : 8000)))
-	$RBD bench --io-type "${w#rand}" --io-pattern rand --io-size 4096 --io-threads "$qd" \
-		--io-total $((ops * 4096)) --rbd_cache=false rbd/bench >"$out/rbdbench-$w-$qd.txt" 2>&1
-	rb=$(awk '/elapsed:/ { for (i = 1; i <= NF; i++) if ($i == "ops/sec:") print $(i + 1) }' \
-		"$out/rbdbench-$w-$qd.txt")
-	c0=$(cpu_ticks "$dpid")
-	"$build/tools/fcnvme" perf "${HOST[@]}" --nqn "$NQN" -w "$w" -q "$qd" -o 4096 -t "$secs" \
-		--json >"$out/nvmetfcd-$w-$qd.json" 2>"$out/nvmetfcd-$w-$qd.err"
-	c1=$(cpu_ticks "$dpid")
-	iops=$(field "$out/nvmetfcd-$w-$qd.json" iops)
-	us=$(awk -v c=$((c1 - c0)) -v hz="$hz" -v i="$iops" -v s="$secs" \
-		'BEGIN { printf "%.1f", (i > 0 ? c / hz / (i * s) * 1e6 : 0) }')
+	: >"$out/runs-$w-$qd.txt"
+	for r in $(seq "$reps"); do
+		# A: rbd bench, a fixed number of ops sized for about $secs seconds
+		ops=$((secs * (qd == 1 ? 1500 : 8000)))
+		f=$out/rbdbench-$w-$qd-$r.txt
+		# `times` in the subshell: the CPU of its children (timeout, rbd)
+		rcpu=$( (
+			$RBD bench --io-type "${w#rand}" --io-pattern rand --io-size 4096 --io-threads "$qd" \
+				--io-total $((ops * 4096)) --rbd_cache=false rbd/bench >"$f" 2>&1
+			times
+		) | child_cpu)
+		rb=$(awk '/elapsed:/ { for (i = 1; i <= NF; i++) if ($i == "ops/sec:") print $(i + 1) }' "$f")
+		rbus=$(awk -v c="$rcpu" -v n="$ops" 'BEGIN { printf "%.1f", c / n * 1e6 }')
+		# B: nvmetfcd
+		j=$out/nvmetfcd-$w-$qd-$r.json
+		c0=$(cpu_ticks "$dpid") i0=$(io_ticks "$dpid")
+		"$build/tools/fcnvme" perf "${HOST[@]}" --nqn "$NQN" -w "$w" -q "$qd" -o 4096 -t "$secs" \
+			--poll "$host_poll" --json >"$j" 2>"${j%.json}.err"
+		c1=$(cpu_ticks "$dpid") i1=$(io_ticks "$dpid")
+		iops=$(field "$j" iops)
+		ios=$(field "$j" ios)
+		hcpu=$(field "$j" cpu_percent)
+		tus=$(awk -v c=$((c1 - c0)) -v hz="$hz" -v n="$ios" \
+			'BEGIN { printf "%.1f", (n > 0 ? c / hz / n * 1e6 : 0) }')
+		ius=$(awk -v c=$((i1 - i0)) -v hz="$hz" -v n="$ios" \
+			'BEGIN { printf "%.1f", (n > 0 ? c / hz / n * 1e6 : 0) }')
+		echo "$rb $iops $rbus $tus $ius $hcpu" >>"$out/runs-$w-$qd.txt"
+	done
+	col() { awk -v k="$1" '{ print $k }' "$out/runs-$w-$qd.txt" | median; }
+	rb=$(col 1) iops=$(col 2)
+	range=$(awk '{ r = $1 > 0 ? $2 / $1 : 0; if (NR == 1 || r < lo) lo = r; if (NR == 1 || r > hi) hi = r }
+		END { printf "%.2f-%.2f", lo, hi }' "$out/runs-$w-$qd.txt")
 	ratio=$(awk -v a="$iops" -v b="$rb" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }')
-	printf '%-18s %12.0f %12.0f %7s %16s\n' "4k-$w-qd$qd" "$rb" "$iops" "$ratio" "$us" |
-		tee -a "$out/table.txt"
+	printf '%-16s %9.0f %9.0f %6s %11s %9.1f %9.1f %9.1f %6.1f\n' "4k-$w-qd$qd" "$rb" "$iops" "$ratio" \
+		"$range" "$(col 3)" "$(col 4)" "$(col 5)" "$(col 6)" | tee -a "$out/table.txt"
 done
+echo "# load average at end: $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$out/table.txt"
 echo "rbd.sh: results in $out"

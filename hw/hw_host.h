@@ -45,6 +45,14 @@ int hw_host_port_event_fd(struct hw_host_port *p);
 int hw_host_port_process(struct hw_host_port *p);
 /* Reap completions of hw queue hwq (and check FCP timeouts). */
 int hw_host_poll(struct hw_host_port *p, uint16_t hwq, unsigned int budget);
+/* Hybrid polling, for the thread that polls the port's hw queues when a
+ * spin found nothing: arm the CQs of every hw queue and sleep until a
+ * completion is posted into one (the software HBA's firmware wakes an
+ * armed CQ, as an interrupt would) or timeout_us passes (0: only check).
+ * Returns 1 if completions are ready, 0 if none came, -EINVAL. The sleep
+ * is bounded by the caller: keep-alives, FCP timeouts and the slow path
+ * (hw_host_port_process) run only between sleeps. */
+int hw_host_port_wait(struct hw_host_port *p, unsigned int timeout_us);
 void hw_host_port_close(struct hw_host_port *p);
 
 #endif /* HW_HOST_H */

@@ -356,6 +356,24 @@ int hw_host_poll(struct hw_host_port *p, uint16_t hwq, unsigned int budget)
 	return hw_host_reap(p, &p->hwq[hwq], budget);
 }
 
+/* Hybrid polling: sleep on the CQs of all hw queues until the firmware
+ * posts into one (the software HBA's firmware notifies an armed ring once
+ * per batch, hw_fw.c) or timeout_us passes. */
+int hw_host_port_wait(struct hw_host_port *p, unsigned int timeout_us)
+{
+	struct hw_ring *rs[HW_RING_WAIT_MAX];
+	uint16_t q;
+
+	if (!p || p->nr_hwq > HW_RING_WAIT_MAX)
+		return -EINVAL;
+	for (q = 0; q < p->nr_hwq; q++) {
+		if (p->hwq[q].wq_pending)
+			return 1;
+		rs[q] = &p->dev.bar->cq[q];
+	}
+	return hw_ring_wait_any(p->dev.base, rs, p->nr_hwq, timeout_us);
+}
+
 /* poll_queue: reap one hw queue's completions. */
 int hw_host_io_poll_queue(struct nvme_fc_local_port *lp, void *hwqh)
 {

@@ -20,6 +20,21 @@ static long hw_futex(_Atomic uint32_t *addr, int op, uint32_t val, const struct 
 	return syscall(SYS_futex, (uint32_t *)(uintptr_t)addr, op, val, ts, NULL, 0);
 }
 
+/* FUTEX_WAITV until the absolute CLOCK_MONOTONIC time ts; -1 with errno
+ * ENOSYS where the kernel or the C library lacks it. */
+static long hw_futex_waitv(struct futex_waitv *fw, unsigned int n, const struct timespec *ts)
+{
+#ifdef SYS_futex_waitv
+	return syscall(SYS_futex_waitv, fw, n, 0, ts, CLOCK_MONOTONIC);
+#else
+	(void)fw;
+	(void)n;
+	(void)ts;
+	errno = ENOSYS;
+	return -1;
+#endif
+}
+
 /* Initialize a ring of entries x esize bytes at offset off of base. */
 void hw_ring_init(void *base, struct hw_ring *r, uint64_t off, uint32_t entries, uint32_t esize)
 {
@@ -133,4 +148,58 @@ int hw_ring_wait_geo(void *base, struct hw_ring *r, const struct hw_ring *g,
 	hw_futex(&r->futex, FUTEX_WAIT, v, &ts);
 	atomic_store(&r->armed, 0);
 	return hw_ring_empty_geo(base, r, g) ? 0 : 1;
+}
+
+/* Consumer of n rings at once (a host port's CQs): arm them all, recheck,
+ * sleep until one is notified or the timeout passes. One ring is
+ * hw_ring_wait; several sleep in FUTEX_WAITV (Linux 5.16, shared futexes
+ * of 32 bits) or, where the kernel lacks it, on the first ring's futex
+ * alone (the others' completions then wait for the timeout). */
+int hw_ring_wait_any(void *base, struct hw_ring *const *rs, unsigned int n, unsigned int timeout_us)
+{
+	struct futex_waitv fw[HW_RING_WAIT_MAX];
+	struct timespec ts;
+	unsigned int i;
+	int ready = 0;
+
+	if (!n || n > HW_RING_WAIT_MAX)
+		return -EINVAL;
+	if (n == 1)
+		return hw_ring_wait(base, rs[0], timeout_us);
+	for (i = 0; i < n; i++)
+		if (!hw_ring_empty(base, rs[i]))
+			return 1;
+	if (timeout_us == 0)
+		return 0;
+	memset(fw, 0, sizeof(fw));
+	for (i = 0; i < n; i++) {
+		fw[i].val = atomic_load(&rs[i]->futex);
+		fw[i].uaddr = (uint64_t)(uintptr_t)&rs[i]->futex;
+		fw[i].flags = FUTEX_32;
+		atomic_store(&rs[i]->armed, 1);
+	}
+	atomic_thread_fence(memory_order_seq_cst);
+	for (i = 0; i < n && !ready; i++)
+		ready = !hw_ring_empty(base, rs[i]);
+	if (!ready) {
+		/* futex_waitv's timeout is absolute, on the clock named */
+		clock_gettime(CLOCK_MONOTONIC, &ts);
+		ts.tv_sec += timeout_us / 1000000u;
+		ts.tv_nsec += (long)(timeout_us % 1000000u) * 1000;
+		if (ts.tv_nsec >= 1000000000L) {
+			ts.tv_sec++;
+			ts.tv_nsec -= 1000000000L;
+		}
+		if (hw_futex_waitv(fw, n, &ts) < 0 && errno == ENOSYS) {
+			ts.tv_sec = timeout_us / 1000000u;
+			ts.tv_nsec = (long)(timeout_us % 1000000u) * 1000;
+			hw_futex(&rs[0]->futex, FUTEX_WAIT, (uint32_t)fw[0].val, &ts);
+		}
+	}
+	for (i = 0; i < n; i++)
+		atomic_store(&rs[i]->armed, 0);
+	for (i = 0; i < n; i++)
+		if (!hw_ring_empty(base, rs[i]))
+			return 1;
+	return 0;
 }

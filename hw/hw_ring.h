@@ -200,6 +200,13 @@ int hw_ring_wait(void *base, struct hw_ring *r, unsigned int timeout_us);
 /* hw_ring_wait with the geometry of g (see above). */
 int hw_ring_wait_geo(void *base, struct hw_ring *r, const struct hw_ring *g,
 		     unsigned int timeout_us);
+/* Most rings hw_ring_wait_any sleeps on at once (FUTEX_WAITV_MAX is 128). */
+#define HW_RING_WAIT_MAX HW_MAX_HWQ
+/* hw_ring_wait over n rings of one region (1 to HW_RING_WAIT_MAX): arm
+ * them all, sleep until a producer notifies one or timeout_us passes.
+ * Returns 1 if any has entries ready, 0 if none, -EINVAL. */
+int hw_ring_wait_any(void *base, struct hw_ring *const *rs, unsigned int n,
+		     unsigned int timeout_us);
 /* Wake a consumer sleeping in hw_ring_wait regardless of the ring. */
 void hw_ring_kick(struct hw_ring *r);
 

@@ -12,6 +12,11 @@
  * log-linear histogram of fcnvme/hist.h (p50/p99/p99.9 within 1/16, max
  * exact); the result is a human summary or JSON, with IOPS, MiB/s and CPU
  * use; a progress line appears once a second when stdout is a terminal.
+ * --poll busy (the default) spins on the controllers' queues; --poll
+ * hybrid, after PERF_HYBRID_SPINS polling rounds that completed nothing,
+ * sleeps on the host port's CQs (hw_host_port_wait) until the target's
+ * firmware posts a completion, as Linux's host takes an interrupt, so that
+ * on a shared machine the host leaves the CPUs to the target's side.
  * SIGINT/SIGTERM end the run early (the result is still reported) or stop
  * the --verify prefill (exit 130, no result); the prefill shows its
  * progress on stderr when stderr is a terminal.
@@ -35,6 +40,7 @@
 #include <fcnvme/hist.h>
 
 #include "fcnvme.h"
+#include "hw_host.h"
 
 enum perf_wl {
 	PERF_READ,
@@ -55,12 +61,32 @@ static const char *const perf_wl_names[] = {
 	NULL,
 };
 
+enum perf_poll {
+	PERF_POLL_BUSY,
+	PERF_POLL_HYBRID
+};
+
+static const char *const perf_poll_names[] = {
+	[PERF_POLL_BUSY] = "busy",
+	[PERF_POLL_HYBRID] = "hybrid",
+	NULL,
+};
+
+/* --poll hybrid: polling rounds that completed nothing before the host
+ * sleeps, and the longest sleep. A sleep ends at the first completion;
+ * its bound is what keeps the rest on time: keep-alives and command
+ * timeouts (fcnvme_host_ctrl_poll), the slow path (fcnvme_pump), the
+ * deadline, the progress line and signals are looked at between sleeps. */
+#define PERF_HYBRID_SPINS    64
+#define PERF_HYBRID_SLEEP_US 1000
+
 /* getopt keys of perf's options without a letter */
 enum {
 	PERF_KEY_QUEUES = 0x300,
 	PERF_KEY_VERIFY,
 	PERF_KEY_SEED,
 	PERF_KEY_ASSOCS,
+	PERF_KEY_POLL,
 };
 
 #define PERF_MAX_ASSOCS 64
@@ -94,6 +120,11 @@ const struct cli_opt fcnvme_perf_opts[] = {
 	  "Seed of the random offsets and read/write choices (default: from the clock; the "
 	  "seed used is printed with -v and in the JSON result).",
 	  NULL, 0, PERF_KEY_SEED },
+	{ "--poll", NULL, "MODE",
+	  "busy (the default): spin on the queues; hybrid: after 64 polling rounds with "
+	  "nothing completed, sleep on the port's completion queues until a completion "
+	  "arrives (at most 1 ms at a time), leaving the CPU to others.",
+	  perf_poll_names, 0, PERF_KEY_POLL },
 	FCNVME_OPT_OUTPUT(NULL, FCNVME_KEY_OUTPUT),
 	FCNVME_OPT_JSON,
 	FCNVME_OPT_END,
@@ -121,6 +152,7 @@ struct perf {
 	uint32_t nsid, lbasz, io_size, depth, seconds;
 	uint16_t queues, assocs;
 	enum perf_wl wl;
+	enum perf_poll poll;
 	unsigned int mix; /* % reads for rw */
 	bool verify, rand, stopping, prefill;
 	bool interrupted; /* SIGINT/SIGTERM ended the prefill or the run */
@@ -131,6 +163,7 @@ struct perf {
 	struct perf_io *ios;
 	unsigned int nios, inflight;
 	uint64_t done, reads, writes, errors, verify_errors;
+	uint64_t sleeps; /* --poll hybrid: sleeps on the CQs in the measured run */
 	uint16_t first_error;
 	struct fcnvme_hist hist; /* latency, ns */
 	uint64_t lat_sum, lat_max;
@@ -326,7 +359,7 @@ static void perf_run(struct perf *pf, uint64_t end_ns)
 	bool ptty = pf->prefill && isatty(STDERR_FILENO);
 	uint64_t start = fcnvme_clock_ns(), next_tick = start + 1000000000ull;
 	uint64_t last_done = 0, spins = 0;
-	unsigned int i;
+	unsigned int i, idle = 0;
 
 	pf->stopping = false;
 	for (i = 0; i < pf->nios; i++)
@@ -335,16 +368,31 @@ static void perf_run(struct perf *pf, uint64_t end_ns)
 	if (ptty)
 		next_tick = start + 250000000ull;
 	while (pf->inflight) {
+		bool slept = false;
 		uint64_t now;
+		int n = 0;
 
 		for (i = 0; i < pf->assocs; i++) {
-			fcnvme_host_ctrl_poll(pf->ctrls[i]);
+			int rc = fcnvme_host_ctrl_poll(pf->ctrls[i]);
+
+			n += rc > 0 ? rc : 0;
 			if (fcnvme_host_ctrl_state(pf->ctrls[i]) != FCNVME_HOST_CTRL_LIVE)
 				pf->stopping = true;
 		}
 		if ((++spins & 255) == 0)
 			fcnvme_pump(pf->x, NULL);
-		if (spins & 63)
+		if (n)
+			idle = 0;
+		else if (pf->poll == PERF_POLL_HYBRID && ++idle >= PERF_HYBRID_SPINS) {
+			idle = 0;
+			slept = true;
+			if (!pf->prefill)
+				pf->sleeps++;
+			/* nothing came: the slow path's turn */
+			if (hw_host_port_wait(pf->x->port, PERF_HYBRID_SLEEP_US) <= 0)
+				fcnvme_pump(pf->x, NULL);
+		}
+		if ((spins & 63) && !slept)
 			continue;
 		if (perf_sigint) {
 			pf->stopping = true;
@@ -431,6 +479,9 @@ static void perf_report(struct perf *pf, double secs, double cpu, bool json)
 		json_object_object_add(l, "max", cli_json_fixed((double)pf->lat_max / 1000.0, 1));
 		json_object_object_add(o, "latency_us", l);
 		json_object_object_add(o, "cpu_percent", cli_json_fixed(cpup, 1));
+		json_object_object_add(o, "poll",
+				       json_object_new_string(perf_poll_names[pf->poll]));
+		json_object_object_add(o, "sleeps", json_object_new_uint64(pf->sleeps));
 		json_object_object_add(o, "errors", json_object_new_uint64(pf->errors));
 		json_object_object_add(o, "verify", json_object_new_boolean(pf->verify));
 		json_object_object_add(o, "verify_errors",
@@ -454,6 +505,8 @@ static void perf_report(struct perf *pf, double secs, double cpu, bool json)
 	       p999, (double)pf->lat_max / 1000.0);
 	printf("  cpu %.1f%%   errors %" PRIu64 "%s\n", cpup, pf->errors,
 	       pf->verify ? "" : "   (no --verify)");
+	if (pf->poll == PERF_POLL_HYBRID)
+		printf("  poll hybrid: %" PRIu64 " sleeps\n", pf->sleeps);
 	if (pf->verify)
 		printf("  verify errors %" PRIu64 "\n", pf->verify_errors);
 }
@@ -491,6 +544,17 @@ static int perf_opt(void *arg, int key, const char *val)
 				    "--workload: '%s' is not one of read, write, randread, "
 				    "randwrite, rw, randrw",
 				    val);
+			return -1;
+		}
+		return 1;
+	}
+	if (key == PERF_KEY_POLL) {
+		if (!strcmp(val, "busy"))
+			pf->poll = PERF_POLL_BUSY;
+		else if (!strcmp(val, "hybrid"))
+			pf->poll = PERF_POLL_HYBRID;
+		else {
+			fcnvme_fail(pf->x, -1, "--poll: '%s' is not one of busy, hybrid", val);
 			return -1;
 		}
 		return 1;

@@ -5,11 +5,15 @@
 # JSON), and perf --verify's prefill of a large namespace stops promptly on
 # SIGINT and on SIGTERM with exit status 130 and a clear message, shows its
 # progress on a terminal (script(1) gives it one) and nothing otherwise.
+# perf --poll hybrid against the daemon's hybrid I/O thread (both sides
+# sleep on their CQs and wake each other through the firmware) verifies
+# every read of a ram namespace with no error.
 NAME=fcnvme_nvmetfcd
 . "$(dirname "$0")/lib.sh"
 
 TRADDR=nn-0x20000090fa000001:pn-0x10000090fa000001
-acl_conf '{ nsid = 1; backend = "null"; size = "64G"; }' "$HOSTNQN" >"$tmp/nvmetfcd.conf"
+acl_conf '{ nsid = 1; backend = "null"; size = "64G"; },
+	{ nsid = 2; backend = "ram"; size = "16M"; }' "$HOSTNQN" >"$tmp/nvmetfcd.conf"
 fabric_create
 daemon_start "$tmp/nvmetfcd.conf" || exit 1
 
@@ -76,4 +80,18 @@ fi
 # the host port left the fabric: perf still works after all that
 check "perf after the interrupted ones" quiet "$B/tools/fcnvme" perf $(host 1) --nqn "$DEMO_NQN" \
 	-q 4 -o 4096 -w randrw -t 1
+# Both sides sleeping: no wake-up may be lost (a lost one would stall the
+# queue until a timeout), every read verified. QD1 makes both sleep often.
+for qd in 1 16; do
+	"$B/tools/fcnvme" perf $(host 1) --nqn "$DEMO_NQN" -n 2 -q $qd -o 4096 -w randrw -t 2 \
+		--seed $((40 + qd)) --verify --poll hybrid --json >"$tmp/hy$qd.json" 2>"$tmp/hy$qd.err"
+	check "perf --poll hybrid -q $qd: exit 0 ($(cat "$tmp/hy$qd.err"))" [ $? -eq 0 ]
+	check "perf --poll hybrid -q $qd: verified, no error, slept ($(tr -d ' \n' <"$tmp/hy$qd.json"))" \
+		python3 -c '
+import json, sys
+r = json.load(open(sys.argv[1]))
+sys.exit(not (r["poll"] == "hybrid" and r["errors"] == 0 and r["verify_errors"] == 0 and
+	      r["reads"] > 0 and r["writes"] > 0 and r["sleeps"] > 0))
+' "$tmp/hy$qd.json"
+done
 finish

@@ -8,7 +8,8 @@
  * link bounce (invalidate_host + host_release on the target, remote-port
  * loss and re-login on the host), the target's death seen as loss, and a
  * bounded stress run (QD 128 on several queues, data verified, no completion
- * lost or duplicated).
+ * lost or duplicated), and the host sleeping on its CQs (hybrid polling)
+ * woken by the target's response.
  *
  * The target process is hw_mp_target.c, the host side harness (waiting,
  * one I/O) hw_mp_host.c, the softhbactl test hw_mp_softhbactl.c, the stress
@@ -162,6 +163,43 @@ static void test_cmd_drop(struct hw_fabric *fab, struct nvme_fc_remote_port *rp)
 	      (int)io.req.status);
 	rc = io_run(&io, rp, 1, HWF_OP_NODATA, 0, 32, 5000); /* fault used up */
 	CHECK(rc == 0 && io_verify(&io, true) == 0, "I/O after drop rc %d", rc);
+	CHECK(atomic_load(&fab->r->nfaults) == 0, "fault not retired");
+}
+
+/* Hybrid polling of the host: hw_host_port_wait sleeps on the CQs of all
+ * its hw queues (FUTEX_WAITV over NR_HWQ rings) until the target process's
+ * firmware posts a response into one (delayed 100 ms by a fault, so the
+ * host really sleeps), and sleeps out its timeout when nothing comes. */
+static void test_host_wait(struct hw_fabric *fab, struct nvme_fc_remote_port *rp)
+{
+	struct hw_fault f = {
+		.kind = HW_FAULT_DELAY, .fclass = HW_FC_RSP, .delay_ms = 100, .remaining = 1
+	};
+	struct io io;
+	uint64_t t0, dt;
+	int rc;
+
+	CHECK(hw_host_port_wait(NULL, 1000) == -EINVAL, "wait on no port");
+	/* nothing in flight: the sleep times out */
+	host_drive();
+	t0 = fcnvme_clock_ns();
+	rc = hw_host_port_wait(hp, 30000);
+	dt = fcnvme_clock_ns() - t0;
+	CHECK(rc == 0 && dt >= 25000000u, "idle wait: rc %d after %" PRIu64 " ns", rc, dt);
+	/* one I/O on hw queue 3 (qid 4), its response 100 ms late */
+	io_init(&io, 0, true);
+	CHECK(hw_fabric_fault_add(fab, &f) >= 0, "fault add");
+	rc = io_submit(&io, rp, 4, HWF_OP_NODATA, 0, 50, 50);
+	CHECK(rc == 0, "submit rc %d", rc);
+	host_drive();
+	CHECK(atomic_load(&io.done) == 0, "the delayed I/O completed at once");
+	t0 = fcnvme_clock_ns();
+	rc = hw_host_port_wait(hp, 5000000);
+	dt = fcnvme_clock_ns() - t0;
+	CHECK(rc == 1 && dt >= 50000000u && dt < 2000000000u,
+	      "woken wait: rc %d after %" PRIu64 " ns", rc, dt);
+	CHECK(host_wait(&io.done, 1, 1000), "the delayed I/O never completed");
+	CHECK(io_verify(&io, true) == 0, "the delayed I/O's response");
 	CHECK(atomic_load(&fab->r->nfaults) == 0, "fault not retired");
 }
 
@@ -339,6 +377,7 @@ int main(int argc, char **argv)
 	test_fcp_basic(rp, true);
 	test_abts(rp);
 	test_cmd_drop(&fab, rp);
+	test_host_wait(&fab, rp);
 	test_more_faults(&fab, rp);
 	test_logo_and_link();
 	test_softhbactl();

@@ -88,6 +88,8 @@ struct io {
 	bool dma_buf;
 };
 
+/* One pass of the host: its port events and every hw queue. */
+void host_drive(void);
 /* Drive the host until *flag reaches want or ms pass. */
 bool host_wait(_Atomic int *flag, int want, int ms);
 /* Ask the target process for cmd (CMD_*); its result, or -ETIMEDOUT. */

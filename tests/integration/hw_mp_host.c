@@ -20,7 +20,7 @@
 struct hw_host_port *hp;
 void *qh[NR_HWQ + 2];
 
-static void host_drive(void)
+void host_drive(void)
 {
 	uint16_t q;
 

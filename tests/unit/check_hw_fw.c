@@ -3,15 +3,19 @@
  * Firmware tests with two ports of one fabric in one process, driven at the
  * device interface: CMD IU delivery and steering, READDATA/WRITEDATA moving
  * exact bytes between the two DMA regions, RSP delivery, ABTS, and DMA
- * handle bounds (a bad handle completes with -EFAULT and writes nothing).
+ * handle bounds (a bad handle completes with -EFAULT and writes nothing),
+ * and the host's CQ interrupt: a host sleeping on its armed CQ is woken by
+ * the target's response.
  * Also the DMA allocator.
  */
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include <fcnvme/clock.h>
 #include <fcnvme/fc_wire.h>
 
 #include "check_hw.h"
@@ -220,6 +224,65 @@ START_TEST(test_fw_read_write_rsp)
 }
 END_TEST
 
+struct late_rsp {
+	uint8_t rsp[12];
+};
+
+/* The target's side of test_fw_host_cq_wakes: answer exchange 0 50 ms
+ * late, through its own WQ and doorbell (the firmware posts the RSP into
+ * the host's CQ and notifies it). */
+static void *late_rsp(void *arg)
+{
+	struct late_rsp *l = arg;
+
+	usleep(50000);
+	tgt_op(0, NVMET_FCOP_RSP, 0, 7, NULL, 0, 0, l->rsp, 12);
+	return NULL;
+}
+
+/* A host sleeping on its armed CQ (hybrid polling, hw_host_port_wait) is
+ * woken by the response the target's firmware posts into it, and sleeps
+ * out its timeout when nothing comes. */
+START_TEST(test_fw_host_cq_wakes)
+{
+	struct hw_ring *cq = &host.bar->cq[0];
+	struct late_rsp l;
+	struct hw_cqe *c;
+	uint8_t *hbuf;
+	fcnvme_dma_t h;
+	pthread_t th;
+	uint64_t t0;
+
+	ck_assert_int_eq(hw_dma_alloc(&host, 4096, (void **)&hbuf, &h), 0);
+	send_cmd(0, 7, h, 0, 1);
+	ck_assert_ptr_nonnull(next_cqe(&tgt, 0));
+	pop_cqe(&tgt, 0);
+	/* nothing for the host yet: its sleep times out */
+	t0 = fcnvme_clock_ns();
+	ck_assert_int_eq(hw_ring_wait_any(host.base, &cq, 1, 20000), 0);
+	ck_assert_uint_ge(fcnvme_clock_ns() - t0, 15000000u);
+	ck_assert_uint_eq(atomic_load(&cq->armed), 0);
+	/* the target answers 50 ms later: the host wakes at once */
+	memset(&l, 0, sizeof(l));
+	ck_assert_int_eq(pthread_create(&th, NULL, late_rsp, &l), 0);
+	t0 = fcnvme_clock_ns();
+	ck_assert_int_eq(hw_ring_wait_any(host.base, &cq, 1, 5000000), 1);
+	ck_assert_uint_ge(fcnvme_clock_ns() - t0, 40000000u);
+	ck_assert_uint_lt(fcnvme_clock_ns() - t0, 2000000000u);
+	pthread_join(th, NULL);
+	ck_assert_uint_eq(atomic_load(&cq->armed), 0);
+	c = next_cqe(&host, 0);
+	ck_assert_ptr_nonnull(c);
+	ck_assert_uint_eq(c->type, HW_CQE_FCP_RSP);
+	ck_assert_uint_eq(c->xri, 0);
+	ck_assert_uint_eq(c->tag, 7);
+	ck_assert_uint_eq(c->c.len, 12);
+	pop_cqe(&host, 0);
+	pop_cqe(&tgt, 0);
+	hw_dma_free(&host, hbuf, 4096);
+}
+END_TEST
+
 START_TEST(test_fw_dma_bounds)
 {
 	uint8_t src[8192], *win = (uint8_t *)host.base + host.bar->dma_off;
@@ -363,6 +426,7 @@ Suite *hw_fw_suite(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_fw_steering);
 	tcase_add_test(tc, test_fw_read_write_rsp);
+	tcase_add_test(tc, test_fw_host_cq_wakes);
 	tcase_add_test(tc, test_fw_dma_bounds);
 	tcase_add_test(tc, test_fw_abts_and_link);
 	tcase_add_test(tc, test_dma_alloc);

@@ -2,7 +2,8 @@
 /*
  * Ring tests: order and exact bytes across wrap-around, full ring, many
  * producers with one consumer (every entry seen exactly once), and the
- * interrupt emulation (arm/sleep/notify/kick, timeouts).
+ * interrupt emulation (arm/sleep/notify/kick, timeouts), also over several
+ * rings at once (hw_ring_wait_any, a host port's CQs).
  */
 #include <errno.h>
 #include <pthread.h>
@@ -236,6 +237,90 @@ START_TEST(test_ring_wait_notify)
 }
 END_TEST
 
+/* Three rings in one region, as a host port's CQs. */
+struct rt3 {
+	struct hw_ring r[3];
+	_Alignas(64) struct ent e[3][8];
+};
+
+struct late3 {
+	struct rt3 *t;
+	unsigned int ring;
+};
+
+static void *late_post3(void *arg)
+{
+	struct late3 *l = arg;
+	struct ent e;
+
+	memset(&e, 0, sizeof(e));
+	e.val = 99;
+	usleep(50000);
+	(void)hw_ring_post(l->t, &l->t->r[l->ring], &e, sizeof(e)); /* the sleeper checks it */
+	hw_ring_notify(&l->t->r[l->ring]);
+	return NULL;
+}
+
+START_TEST(test_ring_wait_any)
+{
+	struct rt3 *t = aligned_alloc(64, sizeof(*t));
+	struct hw_ring *rs[HW_RING_WAIT_MAX + 1];
+	struct late3 l;
+	struct ent e;
+	pthread_t th;
+	uint64_t t0;
+	unsigned int i;
+
+	ck_assert_ptr_nonnull(t);
+	memset(t, 0, sizeof(*t));
+	for (i = 0; i < 3; i++) {
+		hw_ring_init(t, &t->r[i], offsetof(struct rt3, e) + i * sizeof(t->e[0]), 8,
+			     sizeof(struct ent));
+		rs[i] = &t->r[i];
+	}
+	ck_assert_int_eq(hw_ring_wait_any(t, rs, 0, 1000), -EINVAL);
+	for (i = 3; i <= HW_RING_WAIT_MAX; i++)
+		rs[i] = &t->r[0];
+	ck_assert_int_eq(hw_ring_wait_any(t, rs, HW_RING_WAIT_MAX + 1, 1000), -EINVAL);
+	/* empty, no sleep */
+	ck_assert_int_eq(hw_ring_wait_any(t, rs, 3, 0), 0);
+	/* nothing comes: times out, every ring disarmed */
+	t0 = fcnvme_clock_ns();
+	ck_assert_int_eq(hw_ring_wait_any(t, rs, 3, 20000), 0);
+	ck_assert_uint_ge(fcnvme_clock_ns() - t0, 15000000u);
+	for (i = 0; i < 3; i++)
+		ck_assert_uint_eq(atomic_load(&t->r[i].armed), 0);
+	/* a post into the last ring wakes the sleeper well before 5 s, and
+	 * the sleep was a real one (the post comes 50 ms late) */
+	l.t = t;
+	l.ring = 2;
+	pthread_create(&th, NULL, late_post3, &l);
+	t0 = fcnvme_clock_ns();
+	ck_assert_int_eq(hw_ring_wait_any(t, rs, 3, 5000000), 1);
+	ck_assert_uint_ge(fcnvme_clock_ns() - t0, 40000000u);
+	ck_assert_uint_lt(fcnvme_clock_ns() - t0, 2000000000u);
+	pthread_join(th, NULL);
+	ck_assert(hw_ring_empty(t, &t->r[0]));
+	ck_assert(!hw_ring_empty(t, &t->r[2]));
+	for (i = 0; i < 3; i++)
+		ck_assert_uint_eq(atomic_load(&t->r[i].armed), 0);
+	/* ready entries: returns at once */
+	t0 = fcnvme_clock_ns();
+	ck_assert_int_eq(hw_ring_wait_any(t, rs, 3, 5000000), 1);
+	ck_assert_uint_lt(fcnvme_clock_ns() - t0, 1000000000u);
+	memcpy(&e, hw_ring_peek(t, &t->r[2]), sizeof(e));
+	ck_assert_uint_eq(e.val, 99);
+	hw_ring_pop(&t->r[2], hw_ring_peek(t, &t->r[2]));
+	/* one ring: the same as hw_ring_wait, woken by its producer */
+	l.ring = 0;
+	pthread_create(&th, NULL, late_post3, &l);
+	ck_assert_int_eq(hw_ring_wait_any(t, rs, 1, 5000000), 1);
+	pthread_join(th, NULL);
+	hw_ring_pop(&t->r[0], hw_ring_peek(t, &t->r[0]));
+	free(t);
+}
+END_TEST
+
 /* Ring tests. */
 Suite *hw_ring_suite(void)
 {
@@ -247,6 +332,7 @@ Suite *hw_ring_suite(void)
 	tcase_add_test(tc, test_ring_corrupt_is_an_error);
 	tcase_add_test(tc, test_ring_many_producers);
 	tcase_add_test(tc, test_ring_wait_notify);
+	tcase_add_test(tc, test_ring_wait_any);
 	tcase_set_timeout(tc, 30);
 	suite_add_tcase(s, tc);
 	return s;
