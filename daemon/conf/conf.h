@@ -257,6 +257,8 @@ int conf_ns_dup(struct conf_ns *dst, const struct conf_ns *src);
 /* Whether host is in ns's hosts (host masking). */
 bool conf_ns_has_host(const struct conf_ns *ns, const char *host);
 struct conf_ana *conf_ana_find(const struct conf *c, uint32_t grpid);
+/* The state (enum fcnvme_ana_state) group a is in on port per its config. */
+uint8_t conf_ana_state_on(const struct conf_ana *a, const char *port);
 struct conf_referral *conf_referral_find(const struct conf *c, const char *name);
 /* Free what a referral owns (ports, hosts). */
 void conf_referral_release(struct conf_referral *r);

@@ -164,17 +164,6 @@ static int apply_ports(struct fcd *d, const struct conf *t, char *err, size_t er
 	return 0;
 }
 
-/* The state group a is in on port per its config. */
-static uint8_t ana_state_on(const struct conf_ana *a, const char *port)
-{
-	unsigned int i;
-
-	for (i = 0; i < a->nr_ports; i++)
-		if (strcmp(a->ports[i].port, port) == 0)
-			return a->ports[i].state;
-	return a->state;
-}
-
 static int apply_ana(struct fcd *d, const struct conf *t, char *err, size_t errlen)
 {
 	unsigned int i, k;
@@ -208,7 +197,7 @@ static int apply_ana(struct fcd *d, const struct conf *t, char *err, size_t errl
 		/* Per-port states that differ from what runs now. */
 		ca = conf_ana_find(d->conf, ta->grpid);
 		for (k = 0; rc == 0 && ca != NULL && k < ta->nr_ports; k++)
-			if (ana_state_on(ca, ta->ports[k].port) != ta->ports[k].state)
+			if (conf_ana_state_on(ca, ta->ports[k].port) != ta->ports[k].state)
 				rc = conf_op_ana_set_state(d, ta->grpid, ta->ports[k].port,
 							   ta->ports[k].state, err, errlen);
 		if (rc)

@@ -3,7 +3,8 @@
  * The operations a reload runs, as text: while d->plan is set, every
  * conf_op_*() call appends one line naming the operation and its arguments
  * in fcnvmectl's words ("namespace-add nqn... 2 ram 256M"). A dry plan
- * (config reload --dry-run, config diff FILE) also keeps conf_ops.c from
+ * (config reload --dry-run, config diff FILE) also keeps conf_op_*() (RUN(),
+ * conf_ops_priv.h) from
  * touching the running objects: the operations then only change the copy
  * of the configuration conf_apply() walks, so the list is the one a real
  * reload would run. [ctl] only.

@@ -262,6 +262,18 @@ struct conf_ana *conf_ana_find(const struct conf *c, uint32_t grpid)
 	return NULL;
 }
 
+/* The state group a is in on port per its config: the port's own state,
+ * else the group's. */
+uint8_t conf_ana_state_on(const struct conf_ana *a, const char *port)
+{
+	unsigned int i;
+
+	for (i = 0; i < a->nr_ports; i++)
+		if (strcmp(a->ports[i].port, port) == 0)
+			return a->ports[i].state;
+	return a->state;
+}
+
 void conf_ns_release(struct conf_ns *ns)
 {
 	free(ns->path);

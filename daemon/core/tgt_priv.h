@@ -7,7 +7,7 @@
  * says [hwq] (written and read only by the I/O thread that owns the queue) or
  * [atomic] (written on [ctl], read anywhere with relaxed/acquire loads).
  * Namespace visibility on the I/O path is per I/O queue (struct sq.ns[]),
- * changed only by messages run on that queue's thread (ns.c).
+ * changed only by messages run on that queue's thread (ns_msg.c).
  */
 #ifndef TGT_PRIV_H
 #define TGT_PRIV_H
@@ -491,7 +491,7 @@ int strv_insert(char ***v, unsigned int *n, const char *s);
 char *strv_take(char ***v, unsigned int *n, const char *s);
 void strv_free(char ***v, unsigned int *n);
 
-/* ns.c */
+/* ns.c, ns_view.c, ns_msg.c, ns_stats.c, ns_tick.c */
 struct ns *ns_find(const struct subsys *s, uint32_t nsid);
 /* ns_find of subsystem nqn, with a message when either is unknown. */
 struct ns *ns_lookup(struct tgt *t, const char *nqn, uint32_t nsid, char *err, size_t errlen);

@@ -3,8 +3,8 @@
  * Control handlers for referrals (discovery log entries of subtype 1,
  * daemon/core/referral.c): add one (name, FC address, portid, the ports
  * listing it, the hosts it is listed to), delete one, list them from the
- * running configuration, which is what the core holds (conf_ops.c keeps
- * them in step).
+ * running configuration, which is what the core holds
+ * (conf_op_referral.c keeps them in step).
  */
 #include <errno.h>
 #include <stdio.h>

@@ -1,28 +1,7 @@
 #!/bin/sh
 # SPDX-License-Identifier: Apache-2.0
-# Run the control-message validator fuzzer for FUZZ_TIME seconds (default
-# 20), seeded from tests/fuzz/corpus_ctl; prints "fuzz: N passed, M failed".
-set -u
-: "${top_builddir:=.}"
-: "${top_srcdir:=.}"
-time_s=${FUZZ_TIME:-20}
-bin="$top_builddir/tests/fuzz/fuzz_ctl_validate"
-scratch=$(mktemp -d "${TMPDIR:-/tmp}/fcnvme-fuzz-ctl.XXXXXX") || exit 99
-trap 'rm -rf "$scratch"' EXIT INT TERM
-if [ ! -x "$bin" ]; then
-	echo "fuzz: $bin missing"
-	echo "fuzz: 0 passed, 1 failed"
-	exit 1
-fi
-if "$bin" -max_total_time="$time_s" -max_len=16400 -print_final_stats=1 \
-	-artifact_prefix="$top_builddir/tests/fuzz/crash-ctl-" \
-	"$scratch" "$top_srcdir/tests/fuzz/corpus_ctl" >"$scratch/log" 2>&1; then
-	echo "fuzz: ctl_validate ok ($(grep -o 'stat::number_of_executed_units: *[0-9]*' \
-		"$scratch/log" | grep -o '[0-9]*$') runs)"
-	echo "fuzz: 1 passed, 0 failed"
-else
-	echo "fuzz: ctl_validate FAILED; last lines of its log:"
-	tail -n 40 "$scratch/log"
-	echo "fuzz: 0 passed, 1 failed"
-	exit 1
-fi
+# Run the control-message validator fuzzer for FUZZ_TIME seconds; see
+# fuzz_lib.sh.
+. "$(dirname "$0")/fuzz_lib.sh"
+fuzz_run ctl ctl_validate 16400
+fuzz_done

@@ -193,6 +193,42 @@ static void set_keys(const char *key, const char *ctrl_key)
 		0);
 }
 
+/* A new association whose admin queue connected as hostnqn to the standard
+ * subsystem (not authenticated yet). */
+static struct h_assoc *admin_of(const char *hostnqn)
+{
+	struct h_assoc *a = h_assoc_new(&H->tp1);
+
+	ck_assert_uint_eq(h_connect_admin(a, H_SUBNQN, hostnqn, 0), 0);
+	return a;
+}
+
+/* An AUTH_Send of 72 bytes on a's admin queue whose command says SECP secp
+ * (DH-HMAC-CHAP is 0xe9) and transfer length tl: its status. */
+static uint16_t auth_send_raw(struct h_assoc *a, uint8_t secp, uint8_t tl)
+{
+	struct h_req *r = h_req_new(a, 0, 72);
+	uint8_t *c = (uint8_t *)&r->cmd;
+	uint16_t st;
+
+	r->cmd.fabrics.opcode = nvme_fabrics_command;
+	r->cmd.fabrics.fctype = nvme_fabrics_type_auth_send;
+	c[41] = 1; /* SPSP0 */
+	c[42] = 1; /* SPSP1 */
+	c[43] = secp;
+	c[44] = tl;
+	st = h_run(r);
+	h_req_free(r);
+	return st;
+}
+
+/* Count refusals (record_ev) from now on. */
+static void watch_refusals(void)
+{
+	tgt_set_assoc_event_cb(H->t, record_ev, NULL);
+	nr_refused = 0;
+}
+
 /* Connect of a host with a key: AUTHREQ (ATR, dword 0 bit 17), and
  * everything but AUTH refused until it authenticates; another host without
  * a key: no AUTHREQ. */
@@ -208,8 +244,7 @@ START_TEST(test_authreq_and_gate)
 	set_keys(KEY1, NULL);
 	ck_assert(tgt_subsys_has_dhchap(H->t, H_SUBNQN, H_HOSTNQN));
 	ck_assert(!tgt_subsys_has_dhchap(H->t, H_SUBNQN, H_HOSTNQN2));
-	a = h_assoc_new(&H->tp1);
-	ck_assert_uint_eq(h_connect_admin(a, H_SUBNQN, H_HOSTNQN, 0), 0);
+	a = admin_of(H_HOSTNQN);
 	ck_assert_uint_eq(h_identify(a, NVME_ID_CNS_CTRL, 0, 0, id), NVME_SC_AUTH_REQUIRED | DNR);
 	ck_assert_uint_eq(h_prop_set_cc(a, H_CC_READY), NVME_SC_AUTH_REQUIRED | DNR);
 	/* AUTH_Receive before any Negotiate */
@@ -227,33 +262,11 @@ START_TEST(test_authreq_and_gate)
 	ck_assert_int_eq(host_auth(a, 1, &p), 0);
 	ck_assert_uint_eq(h_io(a, 1, nvme_cmd_read, 1, 0, 1, id, 512), 0);
 	/* a host without a key is not asked */
-	b = h_assoc_new(&H->tp1);
-	ck_assert_uint_eq(h_connect_admin(b, H_SUBNQN, H_HOSTNQN2, 0), 0);
+	b = admin_of(H_HOSTNQN2);
 	ck_assert_uint_eq(h_prop_set_cc(b, H_CC_READY), 0);
 	/* AUTH_Send with wrong SECP, or a length unlike the transfer */
-	{
-		struct h_req *r = h_req_new(b, 0, 72);
-		uint8_t *c = (uint8_t *)&r->cmd;
-
-		r->cmd.fabrics.opcode = nvme_fabrics_command;
-		r->cmd.fabrics.fctype = nvme_fabrics_type_auth_send;
-		c[41] = 1;
-		c[42] = 1;
-		c[43] = 0xea;
-		c[44] = 72;
-		ck_assert_uint_eq(h_run(r), NVME_SC_INVALID_FIELD | DNR);
-		h_req_free(r);
-		r = h_req_new(b, 0, 72);
-		c = (uint8_t *)&r->cmd;
-		r->cmd.fabrics.opcode = nvme_fabrics_command;
-		r->cmd.fabrics.fctype = nvme_fabrics_type_auth_send;
-		c[41] = 1;
-		c[42] = 1;
-		c[43] = 0xe9;
-		c[44] = 71;
-		ck_assert_uint_eq(h_run(r), NVME_SC_INVALID_FIELD | DNR);
-		h_req_free(r);
-	}
+	ck_assert_uint_eq(auth_send_raw(b, 0xea, 72), NVME_SC_INVALID_FIELD | DNR);
+	ck_assert_uint_eq(auth_send_raw(b, 0xe9, 71), NVME_SC_INVALID_FIELD | DNR);
 	/* Negotiate from a host that has no key: Failure1, not usable */
 	p.key = KEY0;
 	ck_assert_int_eq(host_auth(b, 0, &p), -1);
@@ -269,8 +282,7 @@ START_TEST(test_every_hash_group)
 
 	h_std_subsys();
 	set_keys(KEY48, KEY1);
-	a = h_assoc_new(&H->tp1);
-	ck_assert_uint_eq(h_connect_admin(a, H_SUBNQN, H_HOSTNQN, 0), 0);
+	a = admin_of(H_HOSTNQN);
 	p.hashes[0] = (uint8_t)(_i / 6 + 1);
 	p.nhash = 1;
 	p.dhs[0] = (uint8_t)(_i % 6);
@@ -294,10 +306,8 @@ START_TEST(test_wrong_key)
 
 	h_std_subsys();
 	set_keys(KEY1, NULL);
-	tgt_set_assoc_event_cb(H->t, record_ev, NULL);
-	nr_refused = 0;
-	a = h_assoc_new(&H->tp1);
-	ck_assert_uint_eq(h_connect_admin(a, H_SUBNQN, H_HOSTNQN, 0), 0);
+	watch_refusals();
+	a = admin_of(H_HOSTNQN);
 	default_offer(&p);
 	ck_assert_int_eq(host_auth(a, 0, &p), -1);
 	ck_assert_uint_eq(p.rexp, FCNVME_AUTH_FAIL_FAILED);
@@ -327,10 +337,8 @@ START_TEST(test_bidi_mismatch)
 
 	h_std_subsys();
 	set_keys(KEY1, KEY48);
-	tgt_set_assoc_event_cb(H->t, record_ev, NULL);
-	nr_refused = 0;
-	a = h_assoc_new(&H->tp1);
-	ck_assert_uint_eq(h_connect_admin(a, H_SUBNQN, H_HOSTNQN, 0), 0);
+	watch_refusals();
+	a = admin_of(H_HOSTNQN);
 	default_offer(&p);
 	ck_assert_int_eq(host_auth(a, 0, &p), -1);
 	ck_assert(p.ctrl_bad);
@@ -342,8 +350,7 @@ START_TEST(test_bidi_mismatch)
 	ck_assert(!p.ctrl_bad);
 	/* no controller key configured */
 	set_keys(KEY1, NULL);
-	a = h_assoc_new(&H->tp1);
-	ck_assert_uint_eq(h_connect_admin(a, H_SUBNQN, H_HOSTNQN, 0), 0);
+	a = admin_of(H_HOSTNQN);
 	ck_assert_int_eq(host_auth(a, 0, &p), -1);
 	ck_assert_uint_eq(p.rexp, FCNVME_AUTH_FAIL_FAILED);
 	ck_assert_ptr_nonnull(strstr(last_reason, "no controller key"));
@@ -362,13 +369,11 @@ START_TEST(test_rotation)
 	h_std_subsys();
 	set_keys(KEY1, NULL);
 	default_offer(&p);
-	a = h_assoc_new(&H->tp1);
-	ck_assert_uint_eq(h_connect_admin(a, H_SUBNQN, H_HOSTNQN, 0), 0);
+	a = admin_of(H_HOSTNQN);
 	ck_assert_int_eq(host_auth(a, 0, &p), 0);
 	set_keys(KEY48, NULL);
 	ck_assert_uint_eq(h_prop_set_cc(a, H_CC_READY), 0);
-	b = h_assoc_new(&H->tp1);
-	ck_assert_uint_eq(h_connect_admin(b, H_SUBNQN, H_HOSTNQN, 0), 0);
+	b = admin_of(H_HOSTNQN);
 	ck_assert_int_eq(host_auth(b, 0, &p), -1);
 	p.key = KEY48;
 	ck_assert_int_eq(host_auth(b, 0, &p), 0);
@@ -376,8 +381,7 @@ START_TEST(test_rotation)
 	ck_assert_uint_eq(h_prop_set_cc(a, H_CC_READY), 0);
 	/* removing the key: new Connects are not asked */
 	ck_assert_int_eq(tgt_subsys_set_dhchap(H->t, H_SUBNQN, H_HOSTNQN, NULL, NULL, NULL, 0), 0);
-	b = h_assoc_new(&H->tp1);
-	ck_assert_uint_eq(h_connect_admin(b, H_SUBNQN, H_HOSTNQN, 0), 0);
+	b = admin_of(H_HOSTNQN);
 	ck_assert_uint_eq(h_prop_set_cc(b, H_CC_READY), 0);
 }
 END_TEST
@@ -394,14 +398,11 @@ START_TEST(test_stalled_exchange)
 
 	h_std_subsys();
 	set_keys(KEY1, NULL);
-	tgt_set_assoc_event_cb(H->t, record_ev, NULL);
-	nr_refused = 0;
+	watch_refusals();
 	default_offer(&p);
-	a = h_assoc_new(&H->tp1);
-	ck_assert_uint_eq(h_connect_admin(a, H_SUBNQN, H_HOSTNQN, 0), 0);
+	a = admin_of(H_HOSTNQN);
 	ck_assert_int_eq(host_auth(a, 0, &p), 0);
-	b = h_assoc_new(&H->tp1);
-	ck_assert_uint_eq(h_connect_admin(b, H_SUBNQN, H_HOSTNQN, 0), 0);
+	b = admin_of(H_HOSTNQN);
 	{
 		struct fcnvme_auth_negotiate ng = {
 			.tid = 1, .nhash = 1, .hashes = { 1 }, .ndh = 1, .dhs = { 0 }
@@ -439,8 +440,7 @@ START_TEST(test_policy)
 	ck_assert_int_eq(tgt_set_dhchap_policy(H->t, NULL, 0, (const uint8_t[]){ 6 }, 1), -EINVAL);
 	ck_assert_int_eq(tgt_set_dhchap_policy(H->t, h512, 1, dnull, 2), 0);
 	default_offer(&p);
-	a = h_assoc_new(&H->tp1);
-	ck_assert_uint_eq(h_connect_admin(a, H_SUBNQN, H_HOSTNQN, 0), 0);
+	a = admin_of(H_HOSTNQN);
 	ck_assert_int_eq(host_auth(a, 0, &p), 0);
 	ck_assert_uint_eq(p.hash, FCNVME_AUTH_HASH_SHA512);
 	ck_assert_uint_eq(p.dh, FCNVME_AUTH_DH_NULL);
@@ -492,8 +492,7 @@ START_TEST(test_malformed)
 
 	h_std_subsys();
 	set_keys(KEY1, NULL);
-	a = h_assoc_new(&H->tp1);
-	ck_assert_uint_eq(h_connect_admin(a, H_SUBNQN, H_HOSTNQN, 0), 0);
+	a = admin_of(H_HOSTNQN);
 	/* a Success2 first */
 	ck_assert_uint_eq(h_auth(a, 0, true, buf, (uint32_t)fcnvme_auth_build_success2(buf, 16, 5)),
 			  0);

@@ -107,6 +107,17 @@ static void set_block(struct h_assoc *a, uint64_t slba, uint8_t pat)
 	ck_assert_uint_eq(h_io(a, 1, nvme_cmd_write, 1, slba, 1, b, 512), 0);
 }
 
+/* Run c (a fused first) then w (its second) on their queue: c waits for
+ * w, w ends with want_w, then c with want_c. Frees both. */
+static void pair_ends(struct h_req *c, struct h_req *w, uint16_t want_w, uint16_t want_c)
+{
+	ck_assert_uint_eq(h_run(c), H_PENDING); /* waits for its second */
+	ck_assert_uint_eq(h_run(w), want_w);
+	ck_assert_uint_eq(h_status(c), want_c);
+	h_req_free(c);
+	h_req_free(w);
+}
+
 START_TEST(test_fuses_bit)
 {
 	struct h_assoc *a = cw_ctrl(false);
@@ -133,21 +144,13 @@ START_TEST(test_match_and_miscompare)
 	/* match: both succeed, the block holds the new data */
 	c = half(a, 1, nvme_cmd_compare, NVME_CMD_FUSE_FIRST, 10, 0x11);
 	w = half(a, 1, nvme_cmd_write, NVME_CMD_FUSE_SECOND, 10, 0x22);
-	ck_assert_uint_eq(h_run(c), H_PENDING); /* waits for its second */
-	ck_assert_uint_eq(h_run(w), 0);
-	ck_assert_uint_eq(h_status(c), 0);
+	pair_ends(c, w, 0, 0);
 	ck_assert_uint_eq(cw_calls, 1);
-	h_req_free(c);
-	h_req_free(w);
 	block_is(a, 10, 0x22);
 	/* miscompare: Compare Failure, the Write aborted, nothing written */
 	c = half(a, 1, nvme_cmd_compare, NVME_CMD_FUSE_FIRST, 10, 0x11);
 	w = half(a, 1, nvme_cmd_write, NVME_CMD_FUSE_SECOND, 10, 0x33);
-	ck_assert_uint_eq(h_run(c), H_PENDING);
-	ck_assert_uint_eq(h_run(w), NVME_SC_FUSED_FAIL);
-	ck_assert_uint_eq(h_status(c), NVME_SC_COMPARE_FAILED);
-	h_req_free(c);
-	h_req_free(w);
+	pair_ends(c, w, NVME_SC_FUSED_FAIL, NVME_SC_COMPARE_FAILED);
 	block_is(a, 10, 0x22);
 	/* queue 1 counted each pair as a read (the Compare) and a write,
 	 * besides set_block's write and block_is's two reads */
@@ -242,39 +245,40 @@ START_TEST(test_missing)
 }
 END_TEST
 
-/* A second that does not match, or fails, takes its first with it. */
+/* Seconds that do not match, or fail: each takes its first with it. */
+static const struct {
+	uint8_t opcode;
+	uint64_t slba;
+	uint32_t nsid;
+	uint16_t want; /* the second's status */
+} bad_seconds[] = {
+	{ nvme_cmd_write, 51, 1, NVME_SC_INVALID_FIELD | DNR }, /* another range */
+	{ nvme_cmd_read, 50, 1, NVME_SC_INVALID_FIELD | DNR },	/* not a Write */
+	{ nvme_cmd_write, 50, 9, NVME_SC_INVALID_NS | DNR },	/* its own parse fails */
+};
+
 START_TEST(test_bad_second)
 {
 	struct h_assoc *a = cw_ctrl(true);
 	struct h_req *c, *w;
 
 	set_block(a, 50, 0x99);
-	/* another range */
 	c = half(a, 1, nvme_cmd_compare, NVME_CMD_FUSE_FIRST, 50, 0x99);
-	w = half(a, 1, nvme_cmd_write, NVME_CMD_FUSE_SECOND, 51, 0xaa);
-	ck_assert_uint_eq(h_run(c), H_PENDING);
-	ck_assert_uint_eq(h_run(w), NVME_SC_INVALID_FIELD | DNR);
-	ck_assert_uint_eq(h_status(c), NVME_SC_FUSED_FAIL | DNR);
-	h_req_free(c);
-	h_req_free(w);
-	/* not a Write */
-	c = half(a, 1, nvme_cmd_compare, NVME_CMD_FUSE_FIRST, 50, 0x99);
-	w = half(a, 1, nvme_cmd_read, NVME_CMD_FUSE_SECOND, 50, 0);
-	ck_assert_uint_eq(h_run(c), H_PENDING);
-	ck_assert_uint_eq(h_run(w), NVME_SC_INVALID_FIELD | DNR);
-	ck_assert_uint_eq(h_status(c), NVME_SC_FUSED_FAIL | DNR);
-	h_req_free(c);
-	h_req_free(w);
-	/* a second whose own parse fails (beyond the namespace) */
-	c = half(a, 1, nvme_cmd_compare, NVME_CMD_FUSE_FIRST, 50, 0x99);
-	w = half(a, 1, nvme_cmd_write, NVME_CMD_FUSE_SECOND, 50, 0xaa);
-	w->cmd.rw.nsid = htole32(9);
-	ck_assert_uint_eq(h_run(c), H_PENDING);
-	ck_assert_uint_eq(h_run(w), NVME_SC_INVALID_NS | DNR);
-	ck_assert_uint_eq(h_status(c), NVME_SC_FUSED_FAIL | DNR);
-	h_req_free(c);
-	h_req_free(w);
-	/* the transport drops the second (its data never came) */
+	w = half(a, 1, bad_seconds[_i].opcode, NVME_CMD_FUSE_SECOND, bad_seconds[_i].slba, 0xaa);
+	w->cmd.rw.nsid = htole32(bad_seconds[_i].nsid);
+	pair_ends(c, w, bad_seconds[_i].want, NVME_SC_FUSED_FAIL | DNR);
+	ck_assert_uint_eq(cw_calls, 0);
+	block_is(a, 50, 0x99);
+}
+END_TEST
+
+/* The transport drops the second (its data never came): the first fails. */
+START_TEST(test_dropped_second)
+{
+	struct h_assoc *a = cw_ctrl(true);
+	struct h_req *c, *w;
+
+	set_block(a, 50, 0x99);
 	c = half(a, 1, nvme_cmd_compare, NVME_CMD_FUSE_FIRST, 50, 0x99);
 	w = half(a, 1, nvme_cmd_write, NVME_CMD_FUSE_SECOND, 50, 0xaa);
 	ck_assert_uint_eq(init(c), 0);
@@ -327,7 +331,9 @@ Suite *core_fused_suite(void)
 	tcase_add_test(tc, test_data_order);
 	tcase_add_test(tc, test_async_backend);
 	tcase_add_test(tc, test_missing);
-	tcase_add_test(tc, test_bad_second);
+	tcase_add_loop_test(tc, test_bad_second, 0,
+			    (int)(sizeof(bad_seconds) / sizeof(bad_seconds[0])));
+	tcase_add_test(tc, test_dropped_second);
 	tcase_add_test(tc, test_refused);
 	suite_add_tcase(s, tc);
 	return s;
