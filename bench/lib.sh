@@ -69,10 +69,11 @@ bench_cpu_s() {
 # no jq needed; keys of nested objects are found too).
 bench_field() { grep -o "\"$2\":[^,}]*" "$1" | head -1 | cut -d: -f2 | tr -d ' '; }
 
-# bench_median: the median of the numbers on stdin, one a line (the lower
-# middle one of an even count), nothing for no input.
+# bench_median: the median of the numbers on stdin, one a line (the mean
+# of the two middle ones of an even count), nothing for no input.
 bench_median() {
-	sort -g | awk '{ v[NR] = $1 } END { if (NR) print v[int((NR + 1) / 2)] }'
+	sort -g | awk '{ v[NR] = $1 } END {
+		if (NR % 2) print v[(NR + 1) / 2]; else if (NR) print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
 }
 
 # bench_load: the 1-minute load average.
