@@ -120,13 +120,14 @@ done
 load0=$(cut -d' ' -f1-3 /proc/loadavg)
 commit=$(git -C "$src" rev-parse --short HEAD 2>/dev/null || echo ?)
 runs=$out/runs.txt
-echo "# rep point | ceiling: Mops p50_ns ns/op tgt_idle% | product: Mops p50_us avg_us tgt_ns/IO host_ns/IO tcpu% hcpu%" >"$runs"
+echo "# rep point | ceiling: Mops p50_ns ns/op tgt_idle% | product: Mops p50_us avg_us tgt_ns/IO host_ns/IO tcpu% hcpu% | load1" >"$runs"
 for r in $(seq "$reps"); do
 	for p in "${points[@]}"; do
 		read -r name wl bs qd extra cargs <<<"$p"
 		[ -e "$tmp/fail-$name" ] && continue
 		# A: the ceiling, with the daemon stopped.
 		craw=$out/ceiling-$name-$r.txt
+		load=$(bench_load)
 		kill -STOP "$dpid"
 		rc=0
 		# shellcheck disable=SC2086 # cargs is a list of words
@@ -164,7 +165,7 @@ for r in $(seq "$reps"); do
 				printf "%.4f %s %s %.0f %.0f %.0f %s", iops / 1e6, p50, avg,
 					(c1 - c0) / ios * 1e9, h / 100 * s / ios * 1e9,
 					(c1 - c0) / (t1 - t0) * 100, h }')
-		echo "$r $name | $c_mops ${c_p50:-?} $c_nsop $c_tidle | $line" | tee -a "$runs"
+		echo "$r $name | $c_mops ${c_p50:-?} $c_nsop $c_tidle | $line | $load" | tee -a "$runs"
 	done
 done
 
@@ -186,7 +187,7 @@ for p in "${points[@]}"; do
 	fi
 	# runs.txt columns (after the bars are removed): 1 rep, 2 point,
 	# 3 c_Mops, 4 c_p50_ns, 5 c_ns/op, 6 c_tgt_idle%, 7 Mops, 8 p50_us,
-	# 9 avg_us, 10 tgt_ns/IO, 11 host_ns/IO, 12 tcpu%, 13 hcpu%
+	# 9 avg_us, 10 tgt_ns/IO, 11 host_ns/IO, 12 tcpu%, 13 hcpu%, 14 load1
 	awk -v n="$name" -v cm="$(med "$name" 3)" -v cl="$(med "$name" 4)" -v cn="$(med "$name" 5)" \
 		-v ci="$(med "$name" 6)" -v pm="$(med "$name" 7)" -v p50="$(med "$name" 8)" \
 		-v avg="$(med "$name" 9)" -v tns="$(med "$name" 10)" -v hns="$(med "$name" 11)" \
