@@ -15,6 +15,8 @@
 set -euo pipefail
 [ $# -ge 7 ] || { sed -n '3,15p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
 src=$(cd "$(dirname "$0")/.." && pwd)
+# shellcheck source=bench/lib.sh
+. "$src/bench/lib.sh"
 a=$(cd "$1" && pwd) b=$(cd "$2" && pwd)
 poll=$3 be=$4 wl=$5 bs=$6 qd=$7 pairs=${8:-3} secs=${9:-2}
 tgt_cpu=${TGT_CPU:-1}
@@ -24,53 +26,42 @@ tmp=
 dpid=
 
 cleanup() {
-	if [ -n "$dpid" ] && kill -0 "$dpid" 2>/dev/null; then
-		kill -TERM "$dpid" 2>/dev/null || true
-		wait "$dpid" 2>/dev/null || true
-	fi
+	bench_stop "$dpid"
 	dpid=
 	[ -n "$tmp" ] && rm -rf "$tmp" "$FCNVME_SHM_DIR"
 	tmp=
 }
 trap cleanup EXIT
-field() { grep -o "\"$2\":[^,}]*" "$1" | head -1 | cut -d: -f2 | tr -d ' '; }
+bench_host_args ab
 
 one() {		# build label
 	local build=$1 label=$2 c0 c1 t0 t1 rc=0
 	tmp=$(mktemp -d "${TMPDIR:-/tmp}/nvmetfcd-ab.XXXXXX")
 	FCNVME_SHM_DIR=$(mktemp -d /dev/shm/fcnvme-ab.XXXXXX)
 	export FCNVME_SHM_DIR
-	sed -e "s/@FABRIC@/ab/" -e "s/@BACKEND@/$be/" -e "s/@POLL@/$poll/" \
-	    -e "s/@CPU@/$tgt_cpu/" \
-	    -e "s/poll = \"$poll\";/poll = \"$poll\";${MDTS:+ mdts = \"$MDTS\";}/" \
-	    "$src/bench/target.conf.in" > "$tmp/c.conf"
+	bench_conf "$src" ab "$be" "$poll" "$tgt_cpu" \
+		-e "s/poll = \"$poll\";/poll = \"$poll\";${MDTS:+ mdts = \"$MDTS\";}/" >"$tmp/c.conf"
 	"$build/tools/softhbactl" fabric create ab >/dev/null
 	taskset -c "$tgt_cpu" "$build/daemon/nvmetfcd" -f -c "$tmp/c.conf" \
 		-s "$tmp/ctl.sock" -S "$tmp/state" 2>"$tmp/d.log" &
 	dpid=$!
-	for _ in $(seq 100); do
-		[ -S "$tmp/ctl.sock" ] && break
-		kill -0 "$dpid" 2>/dev/null || { cat "$tmp/d.log" >&2; exit 1; }
-		sleep 0.1
-	done
-	c0=$(awk '{ print $14 + $15 }' "/proc/$dpid/stat"); t0=$(date +%s.%N)
-	taskset -c "$host_cpu" "$build/tools/fcnvme" perf --fabric ab \
-		--wwnn 0x20000090fa00b0a1 --wwpn 0x10000090fa00b0a1 \
-		--hostnqn nqn.2014-08.org.nvmexpress:uuid:00000000-0000-4000-8000-0000000000b1 \
-		--hostid 00000000-0000-4000-8000-0000000000b1 \
-		--nqn nqn.2026-11.io.nvmetfcd:bench -q "$qd" -o "$bs" -w "$wl" \
+	bench_wait_sock "$dpid" "$tmp/ctl.sock" || { cat "$tmp/d.log" >&2; exit 1; }
+	c0=$(bench_ticks "$dpid"); t0=$(date +%s.%N)
+	# shellcheck disable=SC2086 # PERF_ARGS: several options
+	taskset -c "$host_cpu" "$build/tools/fcnvme" perf "${BENCH_HOST[@]}" \
+		--nqn "$BENCH_NQN" -q "$qd" -o "$bs" -w "$wl" \
 		-t "$secs" ${PERF_ARGS:-} --json > "$tmp/p.json" 2>"$tmp/p.err" || rc=$?
-	c1=$(awk '{ print $14 + $15 }' "/proc/$dpid/stat"); t1=$(date +%s.%N)
+	c1=$(bench_ticks "$dpid"); t1=$(date +%s.%N)
 	if [ "$rc" != 0 ]; then
 		echo "$label FAILED (rc $rc): $(head -c 200 "$tmp/p.err")"
 	else
 		printf '%-2s %10.0f IOPS  avg %7.1f  p50 %7.3f  p99 %8.3f us  hcpu %3.0f%%  tcpu %s%%  load %s\n' \
-			"$label" "$(field "$tmp/p.json" iops)" "$(field "$tmp/p.json" avg)" \
-			"$(field "$tmp/p.json" p50)" "$(field "$tmp/p.json" p99)" \
-			"$(field "$tmp/p.json" cpu_percent)" \
+			"$label" "$(bench_field "$tmp/p.json" iops)" "$(bench_field "$tmp/p.json" avg)" \
+			"$(bench_field "$tmp/p.json" p50)" "$(bench_field "$tmp/p.json" p99)" \
+			"$(bench_field "$tmp/p.json" cpu_percent)" \
 			"$(awk -v a="$c0" -v b="$c1" -v s="$t0" -v e="$t1" -v hz="$hz" \
 				'BEGIN { printf "%.0f", (b - a) / hz / (e - s) * 100 }')" \
-			"$(cut -d' ' -f1 /proc/loadavg)"
+			"$(bench_load)"
 	fi
 	kill -TERM "$dpid"; wait "$dpid" || true; dpid=
 	"$build/tools/softhbactl" fabric destroy ab >/dev/null 2>&1 || true

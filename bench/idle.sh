@@ -14,6 +14,8 @@
 # Usage: bench/idle.sh [-b BUILDDIR] [-t SECS] [-r REPS] [-i IDLE]
 set -euo pipefail
 src=$(cd "$(dirname "$0")/.." && pwd)
+# shellcheck source=bench/lib.sh
+. "$src/bench/lib.sh"
 build=$src/build secs=10 reps=5 idle=3
 while getopts b:t:r:i: o; do
 	case $o in
@@ -24,37 +26,32 @@ while getopts b:t:r:i: o; do
 	*) sed -n '3,15p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
 	esac
 done
-for t in daemon/nvmetfcd tools/fcnvme tools/softhbactl; do
-	[ -x "$build/$t" ] || { echo "idle.sh: $build/$t is not built" >&2; exit 2; }
-done
+bench_need idle.sh "$build" || exit 2
 hz=$(getconf CLK_TCK)
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/nvmetfcd-idle.XXXXXX")
 FCNVME_SHM_DIR=$(mktemp -d /dev/shm/fcnvme-idle.XXXXXX)
 export FCNVME_SHM_DIR
-dpid= mpid=
+dpid='' mpid=''
 cleanup() {
 	[ -n "$mpid" ] && { fusermount3 -u "$tmp/mnt" 2>/dev/null || fusermount3 -u -z "$tmp/mnt" 2>/dev/null || true; }
 	[ -n "$mpid" ] && { wait "$mpid" 2>/dev/null || true; }
-	[ -n "$dpid" ] && { kill -TERM "$dpid" 2>/dev/null || true; wait "$dpid" 2>/dev/null || true; }
+	bench_stop "$dpid"
 	rm -rf "$tmp" "$FCNVME_SHM_DIR"
 }
 trap cleanup EXIT
 
 "$build/tools/softhbactl" fabric create idle >/dev/null
-sed -e "s/@FABRIC@/idle/" -e "s/@BACKEND@/ram/" -e "s/@POLL@/hybrid/" -e "s/@CPU@/0, 1/" \
-	-e "s/hw_queues = 1;/hw_queues = 2;/" "$src/bench/target.conf.in" >"$tmp/t.conf"
+bench_conf "$src" idle ram hybrid "0, 1" -e "s/hw_queues = 1;/hw_queues = 2;/" >"$tmp/t.conf"
 "$build/daemon/nvmetfcd" -f -c "$tmp/t.conf" -s "$tmp/ctl.sock" -S "$tmp/state" 2>"$tmp/d.log" &
 dpid=$!
-for _ in $(seq 100); do [ -S "$tmp/ctl.sock" ] && break; sleep 0.1; done
-[ -S "$tmp/ctl.sock" ] || { echo "idle.sh: the daemon did not start" >&2; cat "$tmp/d.log" >&2; exit 1; }
+bench_wait_sock "$dpid" "$tmp/ctl.sock" || { echo "idle.sh: the daemon did not start" >&2; cat "$tmp/d.log" >&2; exit 1; }
 sleep 1
 
-ticks() { awk '{print $14 + $15}' "/proc/$dpid/stat"; }
 cpu_over() { # seconds -> "percent of one core"
 	local a b
-	a=$(ticks)
+	a=$(bench_ticks "$dpid")
 	sleep "$1"
-	b=$(ticks)
+	b=$(bench_ticks "$dpid")
 	awk -v d=$((b - a)) -v hz="$hz" -v s="$1" 'BEGIN { printf "%.2f", 100 * d / hz / s }'
 }
 
@@ -62,8 +59,7 @@ no_host=$(cpu_over "$secs")
 
 mkdir -p "$tmp/mnt"
 "$build/tools/fcnvme" mount --fabric idle --wwnn 0x20000090fa00b0a1 --wwpn 0x10000090fa00b0a1 \
-	--hostnqn nqn.2014-08.org.nvmexpress:uuid:00000000-0000-4000-8000-0000000000b1 \
-	--nqn nqn.2026-11.io.nvmetfcd:bench "$tmp/mnt" >"$tmp/m.log" 2>&1 &
+	--hostnqn "$BENCH_HOSTNQN" --nqn "$BENCH_NQN" "$tmp/mnt" >"$tmp/m.log" 2>&1 &
 mpid=$!
 for _ in $(seq 150); do [ -f "$tmp/mnt/ns1" ] && break; sleep 0.1; done
 [ -f "$tmp/mnt/ns1" ] || { echo "idle.sh: fcnvme mount did not come up" >&2; cat "$tmp/m.log" >&2; exit 1; }

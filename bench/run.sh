@@ -17,6 +17,8 @@
 # Environment: TGT_CPU (default 1), HOST_CPU (default 0).
 set -euo pipefail
 src=$(cd "$(dirname "$0")/.." && pwd)
+# shellcheck source=bench/lib.sh
+. "$src/bench/lib.sh"
 build=$src/build
 secs=3
 reps=1
@@ -35,9 +37,7 @@ while getopts "b:t:r:o:B:P:h" opt; do
 	esac
 done
 build=$(cd "$build" && pwd)
-for t in daemon/nvmetfcd tools/fcnvme tools/softhbactl; do
-	[ -x "$build/$t" ] || { echo "run.sh: $build/$t not built" >&2; exit 1; }
-done
+bench_need run.sh "$build" || exit 1
 tgt_cpu=${TGT_CPU:-1}
 host_cpu=${HOST_CPU:-0}
 out=${out:-$build/bench-results/$(date -u +%Y%m%dT%H%M%SZ)}
@@ -56,16 +56,10 @@ points=(
 	"4k-randwrite-qd32 randwrite 4096 32"
 	"128k-read-qd8 read 131072 8"
 )
-NQN=nqn.2026-11.io.nvmetfcd:bench
-HOST=(--fabric "$fabric" --wwnn 0x20000090fa00b0a1 --wwpn 0x10000090fa00b0a1
-      --hostnqn nqn.2014-08.org.nvmexpress:uuid:00000000-0000-4000-8000-0000000000b1
-      --hostid 00000000-0000-4000-8000-0000000000b1)
+bench_host_args "$fabric"
 
 daemon_stop() {
-	if [ -n "$dpid" ] && kill -0 "$dpid" 2>/dev/null; then
-		kill -TERM "$dpid" 2>/dev/null || true
-		wait "$dpid" 2>/dev/null || true
-	fi
+	bench_stop "$dpid"
 	dpid=
 }
 cleanup() {
@@ -75,26 +69,13 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# CPU seconds (user + system, all threads) the daemon has used so far.
-daemon_cpu() {
-	awk -v hz="$(getconf CLK_TCK)" '{ printf "%.3f", ($14 + $15) / hz }' \
-		"/proc/$dpid/stat"
-}
-# A number out of a JSON file, with grep only (no jq needed).
-field() { grep -o "\"$2\":[^,}]*" "$1" | head -1 | cut -d: -f2 | tr -d ' '; }
-
 daemon_start() {	# backend poll
-	sed -e "s/@FABRIC@/$fabric/" -e "s/@BACKEND@/$1/" -e "s/@POLL@/$2/" \
-	    -e "s/@CPU@/$tgt_cpu/" "$src/bench/target.conf.in" > "$tmp/nvmetfcd.conf"
+	bench_conf "$src" "$fabric" "$1" "$2" "$tgt_cpu" >"$tmp/nvmetfcd.conf"
 	rm -rf "$tmp/state" "$tmp/ctl.sock"
 	taskset -c "$tgt_cpu" "$build/daemon/nvmetfcd" -f -c "$tmp/nvmetfcd.conf" \
 		-s "$tmp/ctl.sock" -S "$tmp/state" 2>>"$out/nvmetfcd-$1-$2.log" &
 	dpid=$!
-	for _ in $(seq 100); do
-		[ -S "$tmp/ctl.sock" ] && return 0
-		kill -0 "$dpid" 2>/dev/null || break
-		sleep 0.1
-	done
+	bench_wait_sock "$dpid" "$tmp/ctl.sock" && return 0
 	echo "run.sh: nvmetfcd did not start:" >&2
 	cat "$out/nvmetfcd-$1-$2.log" >&2
 	exit 1
@@ -113,25 +94,25 @@ for be in $backends; do
 		daemon_start "$be" "$poll"
 		for p in "${points[@]}"; do
 			read -r name wl bs qd <<<"$p"
-			best= best_iops=-1 fail=
+			best='' best_iops=-1 fail=''
 			for r in $(seq "$reps"); do
 				json=$out/$be-$poll-$name-$r.json
-				load=$(cut -d' ' -f1 /proc/loadavg)
-				c0=$(daemon_cpu)
+				load=$(bench_load)
+				c0=$(bench_cpu_s "$dpid")
 				t0=$(date +%s.%N)
 				rc=0
-				taskset -c "$host_cpu" "$build/tools/fcnvme" perf "${HOST[@]}" \
-					--nqn "$NQN" -q "$qd" -o "$bs" -w "$wl" -t "$secs" \
+				taskset -c "$host_cpu" "$build/tools/fcnvme" perf "${BENCH_HOST[@]}" \
+					--nqn "$BENCH_NQN" -q "$qd" -o "$bs" -w "$wl" -t "$secs" \
 					--queues 1 --json >"$json" 2>"$out/$be-$poll-$name-$r.err" || rc=$?
 				t1=$(date +%s.%N)
-				c1=$(daemon_cpu)
+				c1=$(bench_cpu_s "$dpid")
 				if [ "$rc" != 0 ] || ! grep -q '"iops"' "$json"; then
 					fail="FAILED (rc $rc): $(head -c 200 "$out/$be-$poll-$name-$r.err")"
 					break
 				fi
 				tcpu=$(awk -v a="$c0" -v b="$c1" -v s="$t0" -v e="$t1" \
 					'BEGIN { printf "%.0f", (b - a) / (e - s) * 100 }')
-				iops=$(field "$json" iops)
+				iops=$(bench_field "$json" iops)
 				if awk -v a="$iops" -v b="$best_iops" 'BEGIN { exit !(a > b) }'; then
 					best=$json best_iops=$iops best_tcpu=$tcpu best_load=$load
 				fi
@@ -142,10 +123,10 @@ for be in $backends; do
 			fi
 			printf '%-7s %-6s %-18s %10.0f %9.1f %9.1f %9.1f %9.1f %6.0f %6s %5s %4s\n' \
 				"$be" "$poll" "$name" "$best_iops" \
-				"$(field "$best" mib_s)" "$(field "$best" avg)" \
-				"$(field "$best" p50)" "$(field "$best" p99)" \
-				"$(field "$best" cpu_percent)" "$best_tcpu" "$best_load" \
-				"$(field "$best" errors)" | tee -a "$table"
+				"$(bench_field "$best" mib_s)" "$(bench_field "$best" avg)" \
+				"$(bench_field "$best" p50)" "$(bench_field "$best" p99)" \
+				"$(bench_field "$best" cpu_percent)" "$best_tcpu" "$best_load" \
+				"$(bench_field "$best" errors)" | tee -a "$table"
 		done
 		daemon_stop
 	done

@@ -21,6 +21,8 @@
 # environment: TGT_CPU (default 1), HOST_CPU (default 0)
 set -euo pipefail
 src=$(cd "$(dirname "$0")/.." && pwd)
+# shellcheck source=bench/lib.sh
+. "$src/bench/lib.sh"
 build=$src/build secs=3 reps=3 total=64 cycles=300
 while getopts b:t:r:q:c: o; do
 	case $o in
@@ -33,16 +35,14 @@ while getopts b:t:r:q:c: o; do
 	esac
 done
 tgt_cpu=${TGT_CPU:-1} host_cpu=${HOST_CPU:-0}
-for t in daemon/nvmetfcd tools/fcnvme tools/softhbactl; do
-	[ -x "$build/$t" ] || { echo "scale.sh: $build/$t is not built" >&2; exit 2; }
-done
+bench_need scale.sh "$build" || exit 2
 hz=$(getconf CLK_TCK)
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/nvmetfcd-scale.XXXXXX")
 FCNVME_SHM_DIR=$(mktemp -d /dev/shm/fcnvme-scale.XXXXXX)
 export FCNVME_SHM_DIR
 dpid=
 cleanup() {
-	[ -n "$dpid" ] && { kill -TERM "$dpid" 2>/dev/null || true; wait "$dpid" 2>/dev/null || true; }
+	bench_stop "$dpid"
 	rm -rf "$tmp" "$FCNVME_SHM_DIR"
 }
 trap cleanup EXIT
@@ -51,29 +51,25 @@ trap cleanup EXIT
 # mdts 64 KiB: every queue entry holds an mdts-sized buffer of the port's
 # 1 GiB DMA window, and at the default 256 KiB 32 associations of 46
 # entries do not fit (Create Connection gets Insufficient Resources)
-sed -e "s/@FABRIC@/scale/" -e "s/@BACKEND@/ram/" -e "s/@POLL@/busy/" -e "s/@CPU@/$tgt_cpu/" \
-	-e 's/poll = "busy";/poll = "busy"; mdts = "64K";/' \
-	"$src/bench/target.conf.in" >"$tmp/t.conf"
+bench_conf "$src" scale ram busy "$tgt_cpu" -e 's/poll = "busy";/poll = "busy"; mdts = "64K";/' \
+	>"$tmp/t.conf"
 taskset -c "$tgt_cpu" "$build/daemon/nvmetfcd" -f -c "$tmp/t.conf" -s "$tmp/ctl.sock" \
 	-S "$tmp/state" 2>"$tmp/d.log" &
 dpid=$!
-for _ in $(seq 100); do [ -S "$tmp/ctl.sock" ] && break; sleep 0.1; done
-[ -S "$tmp/ctl.sock" ] || { echo "scale.sh: the daemon did not start" >&2; cat "$tmp/d.log" >&2; exit 1; }
+bench_wait_sock "$dpid" "$tmp/ctl.sock" || { echo "scale.sh: the daemon did not start" >&2; cat "$tmp/d.log" >&2; exit 1; }
 sleep 1
 
 host=(--fabric scale --wwnn 0x20000090fa00c0a1 --wwpn 0x10000090fa00c0a1
-	--hostnqn nqn.2014-08.org.nvmexpress:uuid:00000000-0000-4000-8000-0000000000b1
-	--nqn nqn.2026-11.io.nvmetfcd:bench)
-ticks() { awk '{print $14 + $15}' "/proc/$dpid/stat"; }
+	--hostnqn "$BENCH_HOSTNQN" --nqn "$BENCH_NQN")
 
 # point ARGS...: one perf run; prints "iops target_us_per_io host_cpu_pct"
 point() {
 	local a b
-	a=$(ticks)
+	a=$(bench_ticks "$dpid")
 	taskset -c "$host_cpu" "$build/tools/fcnvme" perf "${host[@]}" -w randread -o 4096 \
 		-t "$secs" --seed 1 --output-format json "$@" >"$tmp/p.json" 2>"$tmp/p.err" ||
 		{ echo "scale.sh: fcnvme perf $* failed: $(cat "$tmp/p.err")" >&2; exit 1; }
-	b=$(ticks)
+	b=$(bench_ticks "$dpid")
 	python3 - "$tmp/p.json" $((b - a)) "$hz" <<'PY'
 import json, sys
 r = json.load(open(sys.argv[1]))
