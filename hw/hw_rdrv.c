@@ -109,8 +109,16 @@ void hw_rdrv_doorbell(struct hw_dev *d, unsigned int vec)
 	} else if (d->map.regs) {
 		/* ivshmem's Doorbell register (BAR0 + 12): the peer id in the
 		 * upper half, the vector in the lower; the ring entries must be
-		 * visible before QEMU tells the port server. */
+		 * visible before QEMU tells the port server. As the kernel's
+		 * writel(): on x86 no store passes an older one (WB or UC), so
+		 * keeping the compiler from moving them is enough (and TSan
+		 * builds take it, unlike atomic_thread_fence); elsewhere a
+		 * full fence. */
+#if defined(__x86_64__) || defined(__i386__)
+		atomic_signal_fence(memory_order_seq_cst);
+#else
 		atomic_thread_fence(memory_order_seq_cst);
+#endif
 		*(volatile uint32_t *)((char *)d->map.regs + 12) =
 			(d->geo->fw_peer_id << 16) | (vec & 0xffff);
 	}
