@@ -26,6 +26,8 @@
 #   leaves this machine's CPUs to the OSD and librbd).
 set -euo pipefail
 src=$(cd "$(dirname "$0")/.." && pwd)
+# shellcheck source=bench/lib.sh
+. "$src/bench/lib.sh"
 build=$src/build
 secs=5
 reps=3
@@ -40,11 +42,12 @@ while getopts "b:t:r:o:h" opt; do
 	esac
 done
 case $secs$reps in *[!0-9]*) echo "rbd.sh: -t and -r take whole numbers" >&2; exit 2 ;; esac
-[ "$secs" -ge 1 ] && [ "$reps" -ge 1 ] || { echo "rbd.sh: -t and -r must be at least 1" >&2; exit 2; }
+if [ "$secs" -lt 1 ] || [ "$reps" -lt 1 ]; then
+	echo "rbd.sh: -t and -r must be at least 1" >&2
+	exit 2
+fi
 build=$(cd "$build" && pwd)
-for t in daemon/nvmetfcd tools/fcnvme tools/softhbactl; do
-	[ -x "$build/$t" ] || { echo "rbd.sh: $build/$t not built" >&2; exit 1; }
-done
+bench_need rbd.sh "$build" || exit 1
 grep -q '^#define HAVE_RBD 1' "$build/config.h" || { echo "rbd.sh: built without librbd" >&2; exit 1; }
 out=${out:-$build/bench-results/rbd-$(date -u +%Y%m%dT%H%M%SZ)}
 mkdir -p "$out"
@@ -55,7 +58,7 @@ export FCNVME_SHM_DIR
 fabric=rbdbench$$
 dpid=
 cleanup() {
-	[ -n "$dpid" ] && kill -TERM "$dpid" 2>/dev/null && wait "$dpid" 2>/dev/null
+	bench_stop "$dpid"
 	"$build/tools/softhbactl" fabric destroy "$fabric" >/dev/null 2>&1 || true
 	bash "$src/tests/ceph/cluster.sh" stop "$tmp/ceph" >/dev/null 2>&1 || true
 	rm -rf "$tmp" "$FCNVME_SHM_DIR"
@@ -84,10 +87,8 @@ for _ in $(seq 100); do
 	grep -q ' ready (config' "$out/nvmetfcd.log" && break
 	sleep 0.1
 done
-HOST=(--fabric "$fabric" --wwnn 0x20000090fa00b0a1 --wwpn 0x10000090fa00b0a1
-	--hostnqn nqn.2014-08.org.nvmexpress:uuid:00000000-0000-4000-8000-0000000b0a01)
+bench_host_args "$fabric"
 
-cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
 # CPU ticks of the daemon's I/O threads (named fcio<hwq>)
 io_ticks() {
 	local t n=0
@@ -98,9 +99,6 @@ io_ticks() {
 	done
 	echo $n
 }
-field() { grep -o "\"$2\": *[0-9.]*" "$1" | head -1 | sed 's/.*: *//'; }
-# the median of the numbers on stdin (the mean of the middle two if even)
-median() { sort -g | awk '{ v[NR] = $1 } END { if (NR) printf "%g", NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 # user+system seconds of the children of `times` (its second line)
 child_cpu() { awk 'NR == 2 { split($1, u, /[ms]/); split($2, s, /[ms]/); print u[1] * 60 + u[2] + s[1] * 60 + s[2] }'; }
 
@@ -113,8 +111,7 @@ host_poll=${HOST_POLL:-hybrid}
 		rbd-us/IO tgt-us/IO fcio-us/IO hcpu%
 } | tee "$out/table.txt"
 for p in "randread 1" "randread 32" "randwrite 1" "randwrite 32"; do
-	set -- $p
-	w=$1 qd=$2
+	read -r w qd <<<"$p"
 	: >"$out/runs-$w-$qd.txt"
 	for r in $(seq "$reps"); do
 		# A: rbd bench, a fixed number of ops sized for about $secs seconds
@@ -130,20 +127,20 @@ for p in "randread 1" "randread 32" "randwrite 1" "randwrite 32"; do
 		rbus=$(awk -v c="$rcpu" -v n="$ops" 'BEGIN { printf "%.1f", c / n * 1e6 }')
 		# B: nvmetfcd
 		j=$out/nvmetfcd-$w-$qd-$r.json
-		c0=$(cpu_ticks "$dpid") i0=$(io_ticks "$dpid")
-		"$build/tools/fcnvme" perf "${HOST[@]}" --nqn "$NQN" -w "$w" -q "$qd" -o 4096 -t "$secs" \
+		c0=$(bench_ticks "$dpid") i0=$(io_ticks "$dpid")
+		"$build/tools/fcnvme" perf "${BENCH_HOST[@]}" --nqn "$NQN" -w "$w" -q "$qd" -o 4096 -t "$secs" \
 			--poll "$host_poll" --json >"$j" 2>"${j%.json}.err"
-		c1=$(cpu_ticks "$dpid") i1=$(io_ticks "$dpid")
-		iops=$(field "$j" iops)
-		ios=$(field "$j" ios)
-		hcpu=$(field "$j" cpu_percent)
+		c1=$(bench_ticks "$dpid") i1=$(io_ticks "$dpid")
+		iops=$(bench_field "$j" iops)
+		ios=$(bench_field "$j" ios)
+		hcpu=$(bench_field "$j" cpu_percent)
 		tus=$(awk -v c=$((c1 - c0)) -v hz="$hz" -v n="$ios" \
 			'BEGIN { printf "%.1f", (n > 0 ? c / hz / n * 1e6 : 0) }')
 		ius=$(awk -v c=$((i1 - i0)) -v hz="$hz" -v n="$ios" \
 			'BEGIN { printf "%.1f", (n > 0 ? c / hz / n * 1e6 : 0) }')
 		echo "$rb $iops $rbus $tus $ius $hcpu" >>"$out/runs-$w-$qd.txt"
 	done
-	col() { awk -v k="$1" '{ print $k }' "$out/runs-$w-$qd.txt" | median; }
+	col() { awk -v k="$1" '{ print $k }' "$out/runs-$w-$qd.txt" | bench_median; }
 	rb=$(col 1) iops=$(col 2)
 	range=$(awk '{ r = $1 > 0 ? $2 / $1 : 0; if (NR == 1 || r < lo) lo = r; if (NR == 1 || r > hi) hi = r }
 		END { printf "%.2f-%.2f", lo, hi }' "$out/runs-$w-$qd.txt")
