@@ -507,6 +507,7 @@ static int loop_t_fcp_op(struct nvmet_fc_target_port *t, struct nvmefc_tgt_fcp_r
 		break;
 	case NVMET_FCOP_READDATA:
 	case NVMET_FCOP_READDATA_RSP:
+		p->last_read_sg0 = treq->sg_cnt > 0 ? treq->sg[0].addr : NULL;
 		loop_copy_sg(h->first_sgl, h->sg_cnt, treq->offset, treq->sg, treq->sg_cnt, 0,
 			     treq->transfer_length);
 		if (p->corrupt_read_count && h->sg_cnt) {

@@ -67,6 +67,7 @@ struct loop_pair {
 	unsigned int t2h_ls;	       /* LS the host got */
 	unsigned int t2h_ls_acc;       /* ... and ACCed */
 	uint8_t last_cmd_iu[96];       /* last CMD IU */
+	const void *last_read_sg0;     /* sg[0].addr of the last READDATA */
 	uint8_t ls_log[4][1024];       /* first 4 host LS */
 	uint32_t ls_log_len[4];
 
