@@ -827,6 +827,58 @@ START_TEST(test_zero_copy_read)
 }
 END_TEST
 
+/* Deleting the ram namespace while a zero-copy Read's data is still to be
+ * sent (the loop moves READDATA later, from its FIFO): the Read has
+ * completed in the core, yet the namespace (and its image) stays until the
+ * transport's req_data_done; then the host gets the bytes and the namespace
+ * goes. (Freed at completion, the image would be unmapped under the
+ * transfer.) */
+START_TEST(test_zero_copy_read_ns_delete)
+{
+	struct fcnvme_host_ctrl_opts o;
+	struct fcnvme_host_buf *w, *r;
+	struct nvme_command c;
+	struct io_res res = { 0 };
+	char err[128];
+	unsigned int i;
+
+	prng_seed("test_zero_copy_read_ns_delete");
+	lp.ttmpl.target_features |= NVMET_FCTGTFEAT_DATA_VADDR;
+	opts(&o, LOOP_HOSTNQN);
+	ck_assert_int_eq(fcnvme_host_ctrl_create(lp.lport, lp.rport, &o, &ctrl), 0);
+	ck_assert_int_eq(run_until(FCNVME_HOST_CTRL_LIVE, 500), 0);
+	ck_assert_int_eq(fcnvme_host_buf_alloc(ctrl, 65536, &w), 0);
+	ck_assert_int_eq(fcnvme_host_buf_alloc(ctrl, 65536, &r), 0);
+	prng_fill(w->addr, 65536);
+	ck_assert_uint_eq(host_io(1, nvme_cmd_write, 0, 128, w), 0);
+
+	lp.defer_readdata = true;
+	memset(r->addr, 0, 65536);
+	memset(&c, 0, sizeof(c));
+	c.rw.opcode = nvme_cmd_read;
+	c.rw.nsid = htole32(1);
+	c.rw.length = htole16(127);
+	ck_assert_int_eq(fcnvme_host_submit(ctrl, 1, &c, r, 0, 65536, io_cb, &res), 0);
+	ck_assert_ptr_nonnull(lp.head); /* the READDATA waits in the FIFO */
+	ck_assert_int_eq(tgt_ns_del(T, LOOP_SUBNQN, 1, err, sizeof(err)), 0);
+	for (i = 0; i < 10; i++)
+		fifo_run();
+	ck_assert_uint_eq(T->ns_draining, 1);
+	ck_assert_int_eq(res.done, 0);
+	for (i = 0; i < 1000 && !res.done; i++)
+		pump(1);
+	ck_assert_int_eq(res.done, 1);
+	ck_assert_uint_eq(res.status, 0);
+	ck_assert_mem_eq(r->addr, w->addr, 65536);
+	pump(20);
+	ck_assert_uint_eq(T->ns_draining, 0);
+	lp.defer_readdata = false;
+	fcnvme_host_buf_free(ctrl, w);
+	fcnvme_host_buf_free(ctrl, r);
+	delete_ctrl();
+}
+END_TEST
+
 static Suite *core_loop_suite(void)
 {
 	Suite *s = suite_create("core_loop");
@@ -843,6 +895,7 @@ static Suite *core_loop_suite(void)
 	tcase_add_test(tc, test_limit_queue_size);
 	tcase_add_test(tc, test_limit_mdts);
 	tcase_add_test(tc, test_zero_copy_read);
+	tcase_add_test(tc, test_zero_copy_read_ns_delete);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -77,6 +77,7 @@ struct loop_pair {
 	uint8_t drop_opcode; /* with drop_count */
 	unsigned int drop_count;
 	unsigned int corrupt_read_count; /* flip a data byte */
+	bool defer_readdata;		 /* move READDATA data from the FIFO, later */
 	/* Called with every FCP response as the host will see it (data
 	 * already in the host's buffer), so that a test can play a target
 	 * that breaks a rule; see loop_hreq_*() below. */
