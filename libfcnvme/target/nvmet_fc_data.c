@@ -46,6 +46,8 @@ int nvmet_fc_req_data_ref(struct nvmet_fc_req *req, const void *addr, uint32_t l
 	if (!addr || len != req->transfer_len)
 		return -EINVAL;
 	fod = fcn_container_of(req, struct fcn_fod, req);
+	if (!fod->in_core)
+		return -EINVAL; /* after queue_response: the data may be moving */
 	/* The elements' lengths stay as fcn_fcp_handle() set them for
 	 * transfer_len; only where they point changes. The LLDD only reads
 	 * a READDATA list, so dropping const is safe. */

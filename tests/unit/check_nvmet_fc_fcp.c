@@ -762,6 +762,25 @@ START_TEST(test_data_ref_refused)
 	ck_assert(!in_image(img, fake_nth(FC_FCP_OP, 0)->sg0));
 	ck_assert_mem_eq(x->host, img + 512, 5000);
 	ck_assert_uint_eq(fcore->ndata_done, 0);
+	/* A core holding the request may reference its memory until it
+	 * completes it; not after (the data may be moving then). */
+	fcore->read_ref = NULL;
+	fcore->read_fill = 0x22;
+	fcore->hold = true;
+	x = cmd(0x02, RD, 4096, 2);
+	ck_assert_uint_eq(fcore->nheld, 1);
+	{
+		struct nvmet_fc_req *held = fcore->held[0];
+
+		ck_assert(held->data_ref_ok);
+		ck_assert_int_eq(nvmet_fc_req_data_ref(held, img + 8192, 4096), 0);
+		fake_core_complete_all();
+		expect_ops(x, "14R");
+		ck_assert_ptr_eq(fake_nth(FC_FCP_OP, 2)->sg0, img + 8192);
+		ck_assert_mem_eq(x->host, img + 8192, 4096);
+		ck_assert_uint_eq(fcore->ndata_done, 1);
+		ck_assert_int_eq(nvmet_fc_req_data_ref(held, img, 4096), -EINVAL);
+	}
 	/* Requests the transport did not make are refused, not touched. */
 	{
 		struct nvmet_fc_req other;

@@ -184,7 +184,8 @@ int nvmet_fc_bind_core(struct nvmet_fc_target_port *tgtport, const struct nvmet_
  *
  * Returns 0; -EOPNOTSUPP when data_ref_ok is false (the LLDD needs DMA
  * handles, or the request is no Read with data): the core then copies into
- * req->data as before; -EINVAL for a NULL addr or a wrong len.
+ * req->data as before; -EINVAL for a NULL addr, a wrong len, or a call
+ * after queue_response.
  *
  * Lifetime: the LLDD reads addr when it performs the READDATA ops, i.e.
  * after queue_response, until the core's req_data_done for the request. The
