@@ -522,6 +522,13 @@ int hw_tgt_port_open(const struct hw_tgt_port_cfg *cfg, const struct hw_tgt_even
 	p->tmpl = hw_tgt_template;
 	p->tmpl.max_hw_queues = p->nr_hwq;
 	p->tmpl.target_features = cfg->readdata_rsp ? NVMET_FCTGTFEAT_READDATA_RSP : 0;
+	/* The local firmware (hw_fw.c hw_fw_tgt_do) runs in this process and
+	 * copies from sg[i].addr, so a Read's data may come from any of our
+	 * memory (zero-copy, nvmet_fc_req_data_ref()). A remote driver names
+	 * memory by handle into the port's DMA window (hw_tgt_io_by_handle):
+	 * no. */
+	if (!p->dev.rdrv)
+		p->tmpl.target_features |= NVMET_FCTGTFEAT_DATA_VADDR;
 	memset(&pi, 0, sizeof(pi));
 	pi.node_name = cfg->wwnn;
 	pi.port_name = cfg->wwpn;

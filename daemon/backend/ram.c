@@ -8,6 +8,8 @@
  * used as hosts write, so the sizes of all ram namespaces together are held
  * to the memory this process may have (backend_ram_limit()): a larger one
  * would be accepted and hosts writing to it would get the daemon OOM-killed.
+ * Reads are sent from the image without a copy when the port's LLDD allows
+ * it (tgt_req_data_ref(), nvmet_fc_req_data_ref()).
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -200,10 +202,24 @@ static uint16_t ram_submit(struct backend *be, struct nvmet_fc_req *req, enum ba
 
 	switch (op) {
 	case BE_READ:
-		memcpy(req->data, rb->base + off, len);
+		/* Zero-copy where the LLDD reads by virtual address: the
+		 * transport sends straight from the image. Safe because the
+		 * base never moves (the reservation above; ram_grow only
+		 * opens more of it, a smaller size unmaps nothing) and the
+		 * image is unmapped only by ram_close, after the namespace's
+		 * removal drained every request, and a zero-copy Read counts
+		 * until its data is sent (tgt_req_data_done). A Write to the
+		 * same blocks in flight meanwhile may change what the Read
+		 * returns: NVMe orders no commands in flight together. */
+		if (tgt_req_data_ref(req, rb->base + off, len))
+			memcpy(req->data, rb->base + off, len);
 		break;
 	case BE_WRITE:
 	case BE_WRITE_FUA:
+		/* Writes keep their copy: the data arrives in the transport's
+		 * buffer before the command runs, and may only reach the image
+		 * once its checks (LBA range, write protection, reservations,
+		 * ANA) passed; a failed or aborted Write must leave no trace. */
 		memcpy(rb->base + off, req->data, len);
 		break;
 	case BE_WRITE_ZEROES:

@@ -354,6 +354,7 @@ static const struct nvmet_fc_core_ops tgt_ops = {
 	.req_init = tgt_req_init,
 	.sq_stop = tgt_sq_stop,
 	.req_abort = tgt_req_abort,
+	.req_data_done = tgt_req_data_done,
 };
 
 /* The ops table to bind to target ports. */

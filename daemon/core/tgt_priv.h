@@ -417,8 +417,13 @@ struct req_ctx {
 	 * aux, and fused_status, when not 0, is the status it completes
 	 * with without running (its partner went missing or failed). */
 	uint8_t fused;
-	uint32_t nsid; /* counted in sq->ns[nsid] */
-	uint32_t fused_status;
+	/* counted in sq->ns[nsid] (its inflight) until tgt_req_release, or,
+	 * with data_ref, until the transport's req_data_done */
+	uint32_t nsid;
+	uint16_t fused_status;
+	/* The transport sends the data from the backend's memory
+	 * (tgt_req_data_ref): the namespace must stay until req_data_done. */
+	bool data_ref;
 	uint64_t aux;
 	uint64_t aux2;
 	uint64_t t0; /* ns, req_init (latency) */
@@ -460,6 +465,14 @@ void tgt_port_rscn(struct tgt *t, uint16_t portid);
 uint16_t tgt_cqe_sq_head(const struct sq *sq, const struct nvmet_fc_req *req, uint16_t status);
 void tgt_req_complete(struct nvmet_fc_req *req, uint16_t status);
 void tgt_req_release(struct nvmet_fc_req *req);
+/* [hwq] A backend's zero-copy Read: the transport sends len bytes at addr
+ * (backend memory that stays mapped and in place while the namespace
+ * exists) instead of req->data; see nvmet_fc_req_data_ref(). 0, or
+ * -EOPNOTSUPP/-EINVAL: copy into req->data instead. The request then
+ * holds its namespace until tgt_req_data_done(), so that removing the
+ * namespace waits for the data to be sent. */
+int tgt_req_data_ref(struct nvmet_fc_req *req, const void *addr, uint64_t len);
+void tgt_req_data_done(void *core, struct nvmet_fc_req *req);
 /* [ctl] post the completion back to the request's hwq thread. */
 void tgt_req_complete_from_ctl(struct nvmet_fc_req *req, uint16_t status);
 

@@ -6,6 +6,8 @@
  * the hwq's ring full are retried by tgt_timer_tick().
  */
 #include <endian.h>
+#include <errno.h>
+#include <stdint.h>
 
 #include "tgt_priv.h"
 
@@ -37,17 +39,51 @@ void tgt_req_complete(struct nvmet_fc_req *req, uint16_t status)
 	req->queue_response(req);
 }
 
-/* [hwq] The request is done with its queue and namespace: count it and
- * release a namespace drain waiting for it. */
-void tgt_req_release(struct nvmet_fc_req *req)
+/* [hwq] The request no longer uses its namespace: release a namespace
+ * drain (removal, hiding) waiting for it. */
+static void tgt_req_ns_put(struct nvmet_fc_req *req)
 {
 	struct req_ctx *rc = req_ctx(req);
 	struct sq *sq = rc->sq;
 
-	sq->completed++;
 	if (rc->nsid && !--sq->ns[rc->nsid].inflight && sq->barriers)
 		ns_sq_completed(sq, rc->nsid);
 	rc->nsid = 0;
+}
+
+/* [hwq] The request is done with its queue and namespace: count it and
+ * release a namespace drain waiting for it; a zero-copy Read keeps its
+ * namespace until tgt_req_data_done. */
+void tgt_req_release(struct nvmet_fc_req *req)
+{
+	struct req_ctx *rc = req_ctx(req);
+
+	rc->sq->completed++;
+	if (!rc->data_ref)
+		tgt_req_ns_put(req);
+}
+
+int tgt_req_data_ref(struct nvmet_fc_req *req, const void *addr, uint64_t len)
+{
+	int rc;
+
+	if (len > UINT32_MAX)
+		return -EINVAL;
+	rc = nvmet_fc_req_data_ref(req, addr, (uint32_t)len);
+	if (!rc)
+		req_ctx(req)->data_ref = true;
+	return rc;
+}
+
+/* [hwq] The transport's req_data_done: the backend's memory is no longer
+ * read, the namespace may go. */
+void tgt_req_data_done(void *core, struct nvmet_fc_req *req)
+{
+	(void)core;
+	if (!req_ctx(req)->data_ref)
+		return;
+	req_ctx(req)->data_ref = false;
+	tgt_req_ns_put(req);
 }
 
 /* [hwq] A backend finished an asynchronous operation (for a Dataset

@@ -10,19 +10,6 @@
  */
 #include "nvmet_fc_int.h"
 
-static void fcn_sg_restore(struct fcn_fod *fod)
-{
-	uint32_t cnt = fod->data_sg_cnt;
-	uint32_t off, left;
-
-	if (!cnt)
-		return;
-	off = (cnt - 1) * FCN_SG_ELEM_LEN;
-	left = fod->queue->max_data_len - off;
-	fod->sg[cnt - 1].length = left < FCN_SG_ELEM_LEN ? left : FCN_SG_ELEM_LEN;
-	fod->data_sg_cnt = 0;
-}
-
 /* Give the exchange back to the LLDD and the context to the pool; run a
  * deferred command; report a drained stopping queue. The caller must not
  * touch fod or its queue afterwards. [hwq] */
@@ -31,8 +18,12 @@ void fcn_fod_release(struct fcn_fod *fod)
 	struct nvmet_fc_sq *queue = fod->queue;
 	struct fcn_tgtport *tp = queue->tgtport;
 	struct nvmefc_tgt_fcp_req *fcpreq = fod->fcpreq;
+	struct fcn_assoc *assoc = queue->assoc;
 
-	fcn_sg_restore(fod);
+	/* The LLDD is done with the data: the core may let its memory go
+	 * (before a deferred command can take this context). */
+	if (fcn_data_restore(fod) && assoc->core_ops && assoc->core_ops->req_data_done)
+		assoc->core_ops->req_data_done(assoc->core, &fod->req);
 	fcpreq->nvmet_fc_private = NULL;
 	fod->fcpreq = NULL;
 	fod->active = false;

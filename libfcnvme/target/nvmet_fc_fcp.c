@@ -181,6 +181,10 @@ void fcn_fcp_handle(struct fcn_fod *fod)
 		return;
 	}
 	fod->io_dir = (uint8_t)dir;
+	/* Zero-copy Reads (nvmet_fc_data.c): only where the LLDD reads data
+	 * by virtual address. */
+	req->data_ref_ok = dir == FCN_DIR_READ && fod->data_len &&
+			   (queue->tgtport->ops->target_features & NVMET_FCTGTFEAT_DATA_VADDR);
 	/*
 	 * More data than our buffers hold, i.e. above the MDTS the core
 	 * advertises: the NVMe base specification says a command exceeding

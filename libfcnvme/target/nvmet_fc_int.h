@@ -121,7 +121,12 @@ struct fcn_fod {
 	struct nvme_fc_ersp_iu *rspiu; /* [init] DMA, in queue->rsp_region */
 	fcnvme_dma_t rspdma;	       /* [init] */
 	void *data;		       /* [init] max_data_len bytes, DMA */
-	struct fcnvme_sg *sg;	       /* [init] 4 KiB elements over data */
+	fcnvme_dma_t data_dma;	       /* [init] data's DMA handle */
+	/* [hwq] 4 KiB elements over data; between nvmet_fc_req_data_ref()
+	 * and fcn_fod_release() the first data_sg_cnt point at the core's
+	 * memory instead (data_ref), and fcn_data_restore() points them
+	 * back. */
+	struct fcnvme_sg *sg;
 
 	uint32_t data_len;    /* from the CMD IU */
 	uint32_t offset;      /* bytes moved so far */
@@ -134,6 +139,7 @@ struct fcn_fod {
 	bool in_core;  /* req_init returned 0, no
 							 * queue_response yet */
 	bool executed; /* req->execute was called */
+	bool data_ref; /* sg names the core's memory (req_data_done due) */
 };
 
 enum {
@@ -324,6 +330,9 @@ void fcn_rsp_queue_response(struct nvmet_fc_req *req);
 /* nvmet_fc_abort.c [hwq] */
 void fcn_fod_abort_op(struct fcn_fod *fod);
 void fcn_fod_release(struct fcn_fod *fod);
+/* nvmet_fc_data.c: point the data sg list at the fod's own buffer again
+ * (full-length elements, no reference); true if it held a reference. */
+bool fcn_data_restore(struct fcn_fod *fod);
 void fcn_queue_abort_all(struct nvmet_fc_sq *queue);
 
 #endif /* FCNVME_NVMET_FC_INT_H */

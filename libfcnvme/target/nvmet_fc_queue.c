@@ -86,6 +86,7 @@ static int fcn_queue_alloc_fods(struct nvmet_fc_sq *queue)
 			fod->data = NULL;
 			return rc == -ENOMEM ? -ENOSPC : rc;
 		}
+		fod->data_dma = dma;
 		for (j = 0; j < nents; j++) {
 			uint32_t off = j * FCN_SG_ELEM_LEN;
 			uint32_t left = queue->max_data_len - off;

@@ -393,6 +393,10 @@ START_TEST(test_fabsec_peer_unmap)
 	memset(&ev, 0, sizeof(ev));
 	ck_assert_int_eq(hw_fabric_create(fdir), 0);
 	ck_assert_int_eq(hw_tgt_port_open(&tc, &ev, NULL, &tp), 0);
+	/* a local port's firmware reads data by virtual address: it offers
+	 * zero-copy Reads (a remote driver's would not: vmport_target.sh) */
+	ck_assert_uint_eq(hwf_tgt_tmpl->target_features & NVMET_FCTGTFEAT_DATA_VADDR,
+			  NVMET_FCTGTFEAT_DATA_VADDR);
 	atomic_store(&tgt_stop, false);
 	ck_assert_int_eq(pthread_create(&th, NULL, tgt_loop, tp), 0);
 	for (i = 0; i < 200; i++) {

@@ -71,6 +71,12 @@ static void fake_execute(struct nvmet_fc_req *req)
 								     : sizeof(fcore->write_seen));
 		fcore->write_hash = fake_hash(req->data, req->transfer_len);
 		fcore->write_len = req->transfer_len;
+	} else if (req->transfer_len && fcore->read_ref) {
+		fcore->read_ref_rc = nvmet_fc_req_data_ref(req, fcore->read_ref,
+							   fcore->read_ref_len ? fcore->read_ref_len
+									       : req->transfer_len);
+		if (fcore->read_ref_rc)
+			memcpy(req->data, fcore->read_ref, req->transfer_len);
 	} else if (req->transfer_len)
 		memset(req->data, fcore->read_fill, req->transfer_len);
 	if (fcore->hold && fcore->nheld < FAKE_CORE_MAX_HELD) {
@@ -106,6 +112,13 @@ static void fake_req_abort(void *core, struct nvmet_fc_req *req)
 	(void)core;
 	(void)req;
 	fcore->nabort_req++;
+}
+
+static void fake_req_data_done(void *core, struct nvmet_fc_req *req)
+{
+	(void)core;
+	(void)req;
+	fcore->ndata_done++;
 }
 
 static int fake_push(void (*fn)(void *), void *arg, int hwqid)
@@ -167,6 +180,7 @@ struct fake_core *fake_core_new(struct nvmet_fc_target_port *tp,
 	fcore->ops.sq_stop = fake_sq_stop;
 	fcore->ops.req_init = fake_req_init;
 	fcore->ops.req_abort = fake_req_abort;
+	fcore->ops.req_data_done = fake_req_data_done;
 	fcore->env.run_on_hwq = fake_run_on_hwq;
 	fcore->env.run_on_ctl = fake_run_on_ctl;
 	if (cfg)

@@ -61,6 +61,15 @@ struct fake_core {
 	uint32_t write_hash;	/* fake_hash() of the last write */
 	uint32_t write_len;
 	uint8_t read_fill; /* pattern byte for reads */
+	/* Zero-copy reads: with read_ref set, a read sends read_ref's bytes
+	 * through nvmet_fc_req_data_ref() (len: read_ref_len, or 0 for the
+	 * transfer length), or, when that fails, copies them into req->data
+	 * as a backend would. read_ref_rc: its last return value;
+	 * ndata_done: req_data_done calls. */
+	const uint8_t *read_ref;
+	uint32_t read_ref_len;
+	int read_ref_rc;
+	unsigned int ndata_done;
 };
 
 extern struct fake_core *fcore;

@@ -123,8 +123,13 @@ static int fake_fcp_op(struct nvmet_fc_target_port *tp, struct nvmefc_tgt_fcp_re
 	r->offset = req->offset;
 	r->transfer_length = req->transfer_length;
 	r->sg_cnt = req->sg_cnt;
-	for (i = 0; i < req->sg_cnt; i++)
+	r->sg0 = req->sg_cnt > 0 ? req->sg[0].addr : NULL;
+	r->sg_contig = true;
+	for (i = 0; i < req->sg_cnt; i++) {
 		r->sg_bytes += req->sg[i].length;
+		if (req->sg[i].addr != (uint8_t *)r->sg0 + (size_t)i * 4096)
+			r->sg_contig = false;
+	}
 	r->rsplen = req->rsplen;
 	if (req->rsplen && req->rspaddr)
 		memcpy(r->rsp, req->rspaddr,

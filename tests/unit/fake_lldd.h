@@ -39,6 +39,8 @@ struct fake_rec {
 	uint32_t transfer_length;
 	int sg_cnt;
 	uint32_t sg_bytes; /* sum of sg lengths */
+	void *sg0;	   /* sg[0].addr */
+	bool sg_contig;	   /* sg[i].addr == sg0 + i * 4 KiB, all i */
 	uint16_t rsplen;
 	uint8_t rsp[32]; /* RSP/ERSP IU bytes */
 	void *hosthandle;

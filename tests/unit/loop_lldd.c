@@ -485,9 +485,27 @@ void loop_hreq_write(struct nvmefc_fcp_req *h, uint32_t off, const void *v, size
 	loop_copy_sg(h->first_sgl, h->sg_cnt, off, &src, 1, 0, (uint32_t)n);
 }
 
+static void loop_t_fcp_do(struct loop_pair *p, struct nvmefc_tgt_fcp_req *treq);
+
+static void loop_w_readdata(void *a, void *b, int v)
+{
+	(void)v;
+	loop_t_fcp_do(a, b);
+}
+
 static int loop_t_fcp_op(struct nvmet_fc_target_port *t, struct nvmefc_tgt_fcp_req *treq)
 {
 	struct loop_pair *p = loop_from_tport(t);
+
+	if (p->defer_readdata && treq->op == NVMET_FCOP_READDATA)
+		loop_queue(p, loop_w_readdata, p, treq, 0);
+	else
+		loop_t_fcp_do(p, treq);
+	return 0;
+}
+
+static void loop_t_fcp_do(struct loop_pair *p, struct nvmefc_tgt_fcp_req *treq)
+{
 	struct loop_xchg *x = (struct loop_xchg *)(void *)treq;
 	struct nvmefc_fcp_req *h = x->hreq;
 
@@ -496,7 +514,7 @@ static int loop_t_fcp_op(struct nvmet_fc_target_port *t, struct nvmefc_tgt_fcp_r
 	if (x->tgt_aborted || x->host_aborted || !h) {
 		treq->fcp_error = -ECANCELED;
 		treq->done(treq);
-		return 0;
+		return;
 	}
 	switch (treq->op) {
 	case NVMET_FCOP_WRITEDATA:
@@ -507,6 +525,7 @@ static int loop_t_fcp_op(struct nvmet_fc_target_port *t, struct nvmefc_tgt_fcp_r
 		break;
 	case NVMET_FCOP_READDATA:
 	case NVMET_FCOP_READDATA_RSP:
+		p->last_read_sg0 = treq->sg_cnt > 0 ? treq->sg[0].addr : NULL;
 		loop_copy_sg(h->first_sgl, h->sg_cnt, treq->offset, treq->sg, treq->sg_cnt, 0,
 			     treq->transfer_length);
 		if (p->corrupt_read_count && h->sg_cnt) {
@@ -534,7 +553,6 @@ static int loop_t_fcp_op(struct nvmet_fc_target_port *t, struct nvmefc_tgt_fcp_r
 		break;
 	}
 	treq->done(treq);
-	return 0;
 }
 
 static void loop_t_fcp_abort(struct nvmet_fc_target_port *t, struct nvmefc_tgt_fcp_req *treq)

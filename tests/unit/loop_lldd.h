@@ -67,6 +67,7 @@ struct loop_pair {
 	unsigned int t2h_ls;	       /* LS the host got */
 	unsigned int t2h_ls_acc;       /* ... and ACCed */
 	uint8_t last_cmd_iu[96];       /* last CMD IU */
+	const void *last_read_sg0;     /* sg[0].addr of the last READDATA */
 	uint8_t ls_log[4][1024];       /* first 4 host LS */
 	uint32_t ls_log_len[4];
 
@@ -76,6 +77,7 @@ struct loop_pair {
 	uint8_t drop_opcode; /* with drop_count */
 	unsigned int drop_count;
 	unsigned int corrupt_read_count; /* flip a data byte */
+	bool defer_readdata;		 /* move READDATA data from the FIFO, later */
 	/* Called with every FCP response as the host will see it (data
 	 * already in the host's buffer), so that a test can play a target
 	 * that breaks a rule; see loop_hreq_*() below. */

@@ -293,6 +293,19 @@ struct nvmefc_tgt_fcp_req {
 
 /* The LLDD may combine the last READDATA with the response. */
 #define NVMET_FCTGTFEAT_READDATA_RSP (1u << 0)
+/*
+ * An extension of ours (Linux has no such flag: a kernel HBA only reaches
+ * DMA-mapped memory). The LLDD moves the data of READDATA ops through
+ * fcnvme_sg.addr alone, a virtual address of this process, and ignores
+ * fcnvme_sg.dma; so data elements may point at any memory the process has
+ * mapped, not only at memory from the device's dma_alloc. The transport
+ * then lets the core send a Read's data from its own memory without a copy
+ * (nvmet_fc_req_data_ref() in fcnvme/nvmet_fc_core.h; such elements carry
+ * dma 0). Only the local soft HBA (hw/hw_tgt.c without a remote driver)
+ * sets it: a remote driver's port server, like a real HBA, only reaches
+ * handles in its DMA window.
+ */
+#define NVMET_FCTGTFEAT_DATA_VADDR   (1u << 1)
 
 struct nvmet_fc_target_port {
 	uint32_t port_num;

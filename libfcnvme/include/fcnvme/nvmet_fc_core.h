@@ -23,6 +23,7 @@
 #ifndef FCNVME_NVMET_FC_CORE_H
 #define FCNVME_NVMET_FC_CORE_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include <fcnvme/nvme.h>
@@ -49,6 +50,10 @@ struct nvmet_fc_req {
 	uint16_t hwqid;
 	void *core_sq; /* from sq_create */
 	struct nvmet_fc_sq *fc_sq;
+	/* A Read with data whose LLDD has NVMET_FCTGTFEAT_DATA_VADDR:
+	 * nvmet_fc_req_data_ref() may send the data from the core's memory.
+	 * False otherwise (and in requests the transport did not make). */
+	bool data_ref_ok;
 
 	/* Set by the core in req_init when it returns 0. */
 	void (*execute)(struct nvmet_fc_req *req);
@@ -116,6 +121,13 @@ struct nvmet_fc_core_ops {
 	 * fetched, or it was aborted first): release what req_init took.
 	 * No queue_response is expected for it. */
 	void (*req_abort)(void *core, struct nvmet_fc_req *req);
+	/* [hwq] Optional (may be NULL). The transport is done with the
+	 * memory a request named with nvmet_fc_req_data_ref(): its data went
+	 * out, or the exchange failed or was aborted. Called once for every
+	 * request whose nvmet_fc_req_data_ref() returned 0, after its
+	 * queue_response, before the request's context is reused and before
+	 * the queue's sq_destroy. */
+	void (*req_data_done)(void *core, struct nvmet_fc_req *req);
 };
 
 /*
@@ -157,6 +169,36 @@ struct nvmet_fc_core_cfg {
 int nvmet_fc_bind_core(struct nvmet_fc_target_port *tgtport, const struct nvmet_fc_core_ops *ops,
 		       void *core, const struct nvmet_fc_env_ops *env, void *env_arg,
 		       const struct nvmet_fc_core_cfg *cfg);
+
+/*
+ * [hwq] Zero-copy Read (issue 20): send the len bytes at addr as the data
+ * of req instead of req->data. The core calls it from req->execute (or
+ * later, before queue_response) of a request with data_ref_ok set; len
+ * must be req->transfer_len. The request's sg list is rebuilt over addr in
+ * the same 4 KiB elements as over the transport's own buffer (so data ops
+ * are cut the same way, at 256 KiB and max_sgl_segments elements); the
+ * transport points it back at its own buffer when the exchange is
+ * released, so the next command in the same context never sees addr.
+ * req->data keeps naming the transport's buffer, whose contents are then
+ * not sent; the core must not write to addr's bytes through it.
+ *
+ * Returns 0; -EOPNOTSUPP when data_ref_ok is false (the LLDD needs DMA
+ * handles, or the request is no Read with data): the core then copies into
+ * req->data as before; -EINVAL for a NULL addr, a wrong len, or a call
+ * after queue_response.
+ *
+ * Lifetime: the LLDD reads addr when it performs the READDATA ops, i.e.
+ * after queue_response, until the core's req_data_done for the request. The
+ * memory must stay mapped and in place until then; the core must count the
+ * request as holding its namespace (or whatever owns addr) until
+ * req_data_done, not until queue_response. The bytes sent are those at addr
+ * when the LLDD moves them, not at queue_response: a Write to the same
+ * blocks that overtakes the Read changes what it returns, which NVMe allows
+ * for commands in flight together (the base specification gives no order
+ * between them, section "Command Ordering Requirements"). No locks, no
+ * allocation: a loop over the request's sg elements.
+ */
+int nvmet_fc_req_data_ref(struct nvmet_fc_req *req, const void *addr, uint32_t len);
 
 /* [ctl] Tear down the association a queue belongs to (keep-alive expiry,
  * fatal controller error, subsystem or host removal). Idempotent. */
