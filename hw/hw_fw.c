@@ -67,10 +67,12 @@ static int hw_fw_cq_post(struct hw_dev *d, struct hw_fw_batch *b, unsigned int s
 	return rc;
 }
 
-/* Complete a WQE locally with status on our own CQ. */
+/* Complete a WQE locally with status on our own CQ (or the hw queue's
+ * local completions, hw_dev.lcq). */
 static void hw_fw_done(struct hw_dev *d, struct hw_fw_batch *b, unsigned int hwq,
 		       const struct hw_wqe *w, int status, uint32_t xfrd)
 {
+	struct hw_lcq *l = d->lcq[hwq];
 	struct hw_cqe c;
 
 	memset(&c, 0, sizeof(c));
@@ -83,6 +85,11 @@ static void hw_fw_done(struct hw_dev *d, struct hw_fw_batch *b, unsigned int hwq
 	c.c.rx_id = w->rx_id;
 	c.c.xfrd = xfrd;
 	c.c.cookie = w->cookie;
+	if (l && l->tail - l->head <= l->mask) {
+		l->e[l->tail & l->mask] = c;
+		l->tail++;
+		return;
+	}
 	/* Our own CQ is sized for every outstanding WQE: cannot be full. */
 	(void)hw_fw_cq_post(d, b, HW_MAX_PORTS, d->base, &d->bar->cq[hwq], &d->geo->cq[hwq], &c);
 }

@@ -2,7 +2,8 @@
 /*
  * The target LLDD's data path [hwq]: per hw queue a preallocated exchange
  * pool; the CQ poll (received CMD IUs -> nvmet_fc_rcv_fcp_req, ABTS ->
- * nvmet_fc_rcv_fcp_abort, op completions -> fcpreq->done); the fcp_op,
+ * nvmet_fc_rcv_fcp_abort, op completions -> fcpreq->done; a local soft
+ * port's op completions come from hw_dev.lcq instead); the fcp_op,
  * fcp_abort, fcp_req_release and defer_rcv callbacks; the WQ doorbell rung
  * once per batch; hybrid polling (arm the CQ and sleep on its futex).
  */
@@ -433,6 +434,15 @@ int hw_tgt_poll(struct hw_tgt_port *p, uint16_t hwq, unsigned int budget)
 			n++;
 			continue;
 		}
+		if (q->lcq.head != q->lcq.tail) {
+			/* Copied out first: the op's completion may ring the
+			 * doorbell again, and the firmware append here. */
+			copy = q->lcq.e[q->lcq.head & q->lcq.mask];
+			q->lcq.head++;
+			hw_tgt_cqe(p, hwq, &copy);
+			n++;
+			continue;
+		}
 		c = hw_ring_peek_geo(p->dev.base, cq, g);
 		if (!c) {
 			if (!q->wq_pending)
@@ -465,6 +475,7 @@ int hw_tgt_hwq_wait(struct hw_tgt_port *p, uint16_t hwq, unsigned int timeout_us
 	if (!p || hwq >= p->nr_hwq)
 		return -EINVAL;
 	if (p->hwq[hwq].wq_pending || p->hwq[hwq].done_head ||
+	    p->hwq[hwq].lcq.head != p->hwq[hwq].lcq.tail ||
 	    (p->hwq[hwq].held_count && p->hwq[hwq].free) ||
 	    (p->hwq[hwq].wqe_out && hw_rdrv_gone(&p->dev)))
 		return 1;
