@@ -109,7 +109,10 @@ static int hw_fw_fault(struct hw_dev *d, int fc, unsigned int peer, uint32_t opc
 	uint32_t delay = 0;
 	int k;
 
-	if (!d->soft)
+	/* Most of the time no fault is armed: say so before reading the
+	 * fabric's name table for the arguments (three times an I/O). */
+	if (!d->soft || !d->fab.r ||
+	    atomic_load_explicit(&d->fab.r->nfaults, memory_order_relaxed) == 0)
 		return HW_FAULT_NONE;
 	k = hw_fabric_fault(&d->fab, fc, d->bar->wwpn, d->fab.r->ns[peer].wwpn, opcode, &delay);
 	if (k == HW_FAULT_DELAY) {
@@ -387,7 +390,7 @@ static void hw_fw_tgt_do(struct hw_dev *d, struct hw_fw_batch *b, unsigned int h
 	struct hw_fw_hsg h;
 	struct hw_xri *x;
 	struct hw_cqe c;
-	uint32_t i;
+	uint32_t i, xfrd = 0;
 	uint64_t lsum = 0;
 	bool data = w->op != NVMET_FCOP_RSP;
 	bool rsp = w->op == NVMET_FCOP_RSP || w->op == NVMET_FCOP_READDATA_RSP;
@@ -421,7 +424,13 @@ static void hw_fw_tgt_do(struct hw_dev *d, struct hw_fw_batch *b, unsigned int h
 		}
 		hw_fw_copy(pv, &h, w->offset, sg, w->sg_cnt, w->length,
 			   w->op != NVMET_FCOP_WRITEDATA);
-		atomic_fetch_add_explicit(&x->xfrd, w->length, memory_order_relaxed);
+		/* x->xfrd has one writer while the exchange is ours: the
+		 * target hw queue thread its ops come from (the host zeroes
+		 * it before it sends the CMD IU, ordered by the CQ's release
+		 * and acquire). A load and a store, not a locked add on the
+		 * host's line; the response below carries the sum. */
+		xfrd = atomic_load_explicit(&x->xfrd, memory_order_relaxed) + w->length;
+		atomic_store_explicit(&x->xfrd, xfrd, memory_order_relaxed);
 		hw_stat_add(&d->bar->qstats[hwq].data_bytes, w->length);
 	}
 	if (rsp) {
@@ -438,7 +447,9 @@ static void hw_fw_tgt_do(struct hw_dev *d, struct hw_fw_batch *b, unsigned int h
 			c.xri = w->xri;
 			c.tag = w->tag;
 			c.c.len = w->rsplen;
-			c.c.xfrd = atomic_load(&x->xfrd);
+			c.c.xfrd = data && w->length
+					   ? xfrd
+					   : atomic_load_explicit(&x->xfrd, memory_order_relaxed);
 			hw_fetch_once(c.c.rsp, rspbuf, w->rsplen);
 			hw_fetch_once(&src_hwq, &x->src_hwq, sizeof(src_hwq));
 			if (src_hwq >= pg->nr_hwq ||
@@ -487,6 +498,7 @@ int hw_fw_doorbell(struct hw_dev *d, unsigned int hwq)
 	struct hw_fw_batch b = { .n = 0 };
 	struct hw_wqe *e, w;
 	unsigned int i;
+	uint32_t seq;
 	int n = 0;
 
 	if (hwq >= d->geo->nr_hwq)
@@ -495,8 +507,14 @@ int hw_fw_doorbell(struct hw_dev *d, unsigned int hwq)
 			      memory_order_release);
 	if (!d->soft)
 		return 0; /* real hardware takes it from here */
-	/* Peers' views are used from here to the end (hw_old_map). */
-	atomic_fetch_add_explicit(&d->fw_epoch[hwq].seq, 1, memory_order_relaxed);
+	/* Peers' views are used from here to the end (hw_old_map). seq
+	 * has one writer: the doorbells of a queue never run at once (its
+	 * WQ has one consumer, below), so plain stores of seq + 1 and seq + 2
+	 * do what locked adds did. The fence orders the odd store before
+	 * the loads of peer_view (hw_dev_peer_retire stores the view, fences
+	 * and loads seq: one of the two sees the other's store). */
+	seq = atomic_load_explicit(&d->fw_epoch[hwq].seq, memory_order_relaxed);
+	atomic_store_explicit(&d->fw_epoch[hwq].seq, seq + 1, memory_order_relaxed);
 	atomic_thread_fence(memory_order_seq_cst);
 	/* At most one ring's worth: a remote producer that keeps posting
 	 * cannot hold the port server's loop here. */
@@ -524,6 +542,8 @@ int hw_fw_doorbell(struct hw_dev *d, unsigned int hwq)
 	}
 	for (i = 0; i < b.n; i++)
 		hw_ring_notify(b.ring[i]);
-	atomic_fetch_add_explicit(&d->fw_epoch[hwq].seq, 1, memory_order_release);
+	/* Release: every read of a peer's view above happens before the
+	 * control thread's acquire load that sees the even seq (and unmaps). */
+	atomic_store_explicit(&d->fw_epoch[hwq].seq, seq + 2, memory_order_release);
 	return n;
 }
