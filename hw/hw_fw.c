@@ -503,10 +503,15 @@ int hw_fw_doorbell(struct hw_dev *d, unsigned int hwq)
 
 	if (hwq >= d->geo->nr_hwq)
 		return -EINVAL;
-	atomic_store_explicit(&d->bar->doorbell[hwq], (uint32_t)atomic_load(&wq->tail),
-			      memory_order_release);
-	if (!d->soft)
-		return 0; /* real hardware takes it from here */
+	if (!d->soft) {
+		/* Real hardware takes it from here. A soft port's firmware
+		 * runs below and nobody reads the register: not writing it
+		 * keeps the hw queues' threads off one shared line (the
+		 * doorbells of all queues sit in one or two). */
+		atomic_store_explicit(&d->bar->doorbell[hwq], (uint32_t)atomic_load(&wq->tail),
+				      memory_order_release);
+		return 0;
+	}
 	/* Peers' views are used from here to the end (hw_old_map). seq
 	 * has one writer: the doorbells of a queue never run at once (its
 	 * WQ has one consumer, below), so plain stores of seq + 1 and seq + 2
