@@ -31,6 +31,9 @@
 
 #define HW_FW_NOTIFY_MAX 8
 
+const struct hw_wqe hw_wqe_zero;
+const struct hw_cqe hw_cqe_zero;
+
 /* Rings this batch posted into, woken once at its end. */
 struct hw_fw_batch {
 	struct hw_ring *ring[HW_FW_NOTIFY_MAX];
@@ -75,7 +78,24 @@ static void hw_fw_done(struct hw_dev *d, struct hw_fw_batch *b, unsigned int hwq
 	struct hw_lcq *l = d->lcq[hwq];
 	struct hw_cqe c;
 
-	memset(&c, 0, sizeof(c));
+	if (l && l->tail - l->head <= l->mask) {
+		/* Written in place, only what hw_tgt_cqe reads of a
+		 * WQE_DONE: the entry never leaves this process. */
+		struct hw_cqe *e = &l->e[l->tail & l->mask];
+
+		e->type = HW_CQE_WQE_DONE;
+		e->wqe_type = w->type;
+		e->peer_slot = w->peer_slot;
+		e->status = status;
+		e->xri = w->xri;
+		e->tag = w->tag;
+		e->c.rx_id = w->rx_id;
+		e->c.xfrd = xfrd;
+		e->c.cookie = w->cookie;
+		l->tail++;
+		return;
+	}
+	memcpy(&c, &hw_cqe_zero, sizeof(c));
 	c.type = HW_CQE_WQE_DONE;
 	c.wqe_type = w->type;
 	c.peer_slot = w->peer_slot;
@@ -85,11 +105,6 @@ static void hw_fw_done(struct hw_dev *d, struct hw_fw_batch *b, unsigned int hwq
 	c.c.rx_id = w->rx_id;
 	c.c.xfrd = xfrd;
 	c.c.cookie = w->cookie;
-	if (l && l->tail - l->head <= l->mask) {
-		l->e[l->tail & l->mask] = c;
-		l->tail++;
-		return;
-	}
 	/* Our own CQ is sized for every outstanding WQE: cannot be full. */
 	(void)hw_fw_cq_post(d, b, HW_MAX_PORTS, d->base, &d->bar->cq[hwq], &d->geo->cq[hwq], &c);
 }
@@ -203,7 +218,7 @@ static void hw_fw_fcp_cmd(struct hw_dev *d, struct hw_fw_batch *b, unsigned int 
 	qid = (uint16_t)(be64_to_cpu(iu.connection_id) & 0xffff);
 	thwq = hw_fw_steer(qid, pg->nr_hwq);
 	x->dst_hwq = (uint16_t)thwq;
-	memset(&c, 0, sizeof(c));
+	memcpy(&c, &hw_cqe_zero, sizeof(c));
 	c.type = HW_CQE_RCV_CMD;
 	c.src_hwq = x->src_hwq;
 	c.peer_slot = (uint16_t)d->slot;
@@ -221,7 +236,7 @@ static void hw_fw_fcp_cmd(struct hw_dev *d, struct hw_fw_batch *b, unsigned int 
 	if (k == HW_FAULT_ABTS) {
 		/* Injected: the exchange is aborted right after its CMD. */
 		atomic_store(&x->state, HW_XRI_ABORTING);
-		memset(&c, 0, sizeof(c));
+		memcpy(&c, &hw_cqe_zero, sizeof(c));
 		c.type = HW_CQE_RCV_ABTS;
 		c.src_hwq = x->src_hwq;
 		c.peer_slot = (uint16_t)d->slot;
@@ -250,7 +265,7 @@ static void hw_fw_bls(struct hw_dev *d, struct hw_fw_batch *b, unsigned int hwq,
 	}
 	if (hw_fw_fault(d, HW_FC_ABTS, w->peer_slot, 0) == HW_FAULT_DROP)
 		return;
-	memset(&c, 0, sizeof(c));
+	memcpy(&c, &hw_cqe_zero, sizeof(c));
 	c.type = cqe_type[w->type];
 	c.src_hwq = (uint16_t)hwq;
 	c.peer_slot = (uint16_t)d->slot;
@@ -441,7 +456,7 @@ static void hw_fw_tgt_do(struct hw_dev *d, struct hw_fw_batch *b, unsigned int h
 		if (hw_fw_fault(d, HW_FC_RSP, w->peer_slot, 0) != HW_FAULT_DROP) {
 			uint16_t src_hwq;
 
-			memset(&c, 0, sizeof(c));
+			memcpy(&c, &hw_cqe_zero, sizeof(c));
 			c.type = HW_CQE_FCP_RSP;
 			c.peer_slot = (uint16_t)d->slot;
 			c.xri = w->xri;

@@ -103,6 +103,12 @@ struct hw_lcq {
 	uint32_t head, tail;
 };
 
+/* An all-zero WQE and CQE to clear one with (*w = hw_wqe_zero): a copy of
+ * a constant compiles to a few vector stores, where a memset of their 128
+ * bytes becomes rep stos, tens of cycles of start-up several times an I/O. */
+extern const struct hw_wqe hw_wqe_zero;
+extern const struct hw_cqe hw_cqe_zero;
+
 struct hw_dev {
 	struct hw_map map;
 	void *base; /* == map.base */

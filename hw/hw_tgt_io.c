@@ -13,6 +13,9 @@
 
 #include "hw_tgt_priv.h"
 
+/* A cleared request, copied rather than memset (see hw_wqe_zero). */
+static const struct nvmefc_tgt_fcp_req hw_tgt_req_zero;
+
 static struct hw_tgt_xchg *hw_tgt_xchg_of(struct nvmefc_tgt_fcp_req *req)
 {
 	return (struct hw_tgt_xchg *)((char *)req - offsetof(struct hw_tgt_xchg, req));
@@ -56,7 +59,7 @@ static void hw_tgt_bls(struct hw_tgt_port *p, uint16_t hwq, uint8_t type, uint16
 {
 	struct hw_wqe w;
 
-	memset(&w, 0, sizeof(w));
+	w = hw_wqe_zero;
 	w.type = type;
 	w.peer_slot = slot;
 	w.peer_hwq = peer_hwq;
@@ -164,7 +167,7 @@ int hw_tgt_io_fcp_op(struct nvmet_fc_target_port *tp, struct nvmefc_tgt_fcp_req 
 		hw_tgt_local_done(&p->hwq[x->hwq], x, -ENOTCONN);
 		return 0;
 	}
-	memset(&w, 0, sizeof(w));
+	w = hw_wqe_zero;
 	w.type = HW_WQE_TGT_OP;
 	w.op = req->op;
 	w.peer_slot = x->peer_slot;
@@ -270,7 +273,7 @@ static void hw_tgt_start_cmd(struct hw_tgt_port *p, uint16_t hwq, const struct h
 	x->peer_slot = c->peer_slot;
 	x->peer_hwq = c->src_hwq;
 	memcpy(x->iu, c->iu, sizeof(x->iu));
-	memset(&x->req, 0, sizeof(x->req));
+	x->req = hw_tgt_req_zero;
 	x->req.hwqid = hwq;
 	rc = nvmet_fc_rcv_fcp_req(p->tp, &x->req, x->iu, sizeof(x->iu));
 	if (rc == 0 || rc == -EOVERFLOW)
