@@ -31,6 +31,9 @@
 
 #define HW_FW_NOTIFY_MAX 8
 
+const struct hw_wqe hw_wqe_zero;
+const struct hw_cqe hw_cqe_zero;
+
 /* Rings this batch posted into, woken once at its end. */
 struct hw_fw_batch {
 	struct hw_ring *ring[HW_FW_NOTIFY_MAX];
@@ -67,13 +70,32 @@ static int hw_fw_cq_post(struct hw_dev *d, struct hw_fw_batch *b, unsigned int s
 	return rc;
 }
 
-/* Complete a WQE locally with status on our own CQ. */
+/* Complete a WQE locally with status on our own CQ (or the hw queue's
+ * local completions, hw_dev.lcq). */
 static void hw_fw_done(struct hw_dev *d, struct hw_fw_batch *b, unsigned int hwq,
 		       const struct hw_wqe *w, int status, uint32_t xfrd)
 {
+	struct hw_lcq *l = d->lcq[hwq];
 	struct hw_cqe c;
 
-	memset(&c, 0, sizeof(c));
+	if (l && l->tail - l->head <= l->mask) {
+		/* Written in place, only what hw_tgt_cqe reads of a
+		 * WQE_DONE: the entry never leaves this process. */
+		struct hw_cqe *e = &l->e[l->tail & l->mask];
+
+		e->type = HW_CQE_WQE_DONE;
+		e->wqe_type = w->type;
+		e->peer_slot = w->peer_slot;
+		e->status = status;
+		e->xri = w->xri;
+		e->tag = w->tag;
+		e->c.rx_id = w->rx_id;
+		e->c.xfrd = xfrd;
+		e->c.cookie = w->cookie;
+		l->tail++;
+		return;
+	}
+	memcpy(&c, &hw_cqe_zero, sizeof(c));
 	c.type = HW_CQE_WQE_DONE;
 	c.wqe_type = w->type;
 	c.peer_slot = w->peer_slot;
@@ -102,7 +124,10 @@ static int hw_fw_fault(struct hw_dev *d, int fc, unsigned int peer, uint32_t opc
 	uint32_t delay = 0;
 	int k;
 
-	if (!d->soft)
+	/* Most of the time no fault is armed: say so before reading the
+	 * fabric's name table for the arguments (three times an I/O). */
+	if (!d->soft || !d->fab.r ||
+	    atomic_load_explicit(&d->fab.r->nfaults, memory_order_relaxed) == 0)
 		return HW_FAULT_NONE;
 	k = hw_fabric_fault(&d->fab, fc, d->bar->wwpn, d->fab.r->ns[peer].wwpn, opcode, &delay);
 	if (k == HW_FAULT_DELAY) {
@@ -193,7 +218,7 @@ static void hw_fw_fcp_cmd(struct hw_dev *d, struct hw_fw_batch *b, unsigned int 
 	qid = (uint16_t)(be64_to_cpu(iu.connection_id) & 0xffff);
 	thwq = hw_fw_steer(qid, pg->nr_hwq);
 	x->dst_hwq = (uint16_t)thwq;
-	memset(&c, 0, sizeof(c));
+	memcpy(&c, &hw_cqe_zero, sizeof(c));
 	c.type = HW_CQE_RCV_CMD;
 	c.src_hwq = x->src_hwq;
 	c.peer_slot = (uint16_t)d->slot;
@@ -211,7 +236,7 @@ static void hw_fw_fcp_cmd(struct hw_dev *d, struct hw_fw_batch *b, unsigned int 
 	if (k == HW_FAULT_ABTS) {
 		/* Injected: the exchange is aborted right after its CMD. */
 		atomic_store(&x->state, HW_XRI_ABORTING);
-		memset(&c, 0, sizeof(c));
+		memcpy(&c, &hw_cqe_zero, sizeof(c));
 		c.type = HW_CQE_RCV_ABTS;
 		c.src_hwq = x->src_hwq;
 		c.peer_slot = (uint16_t)d->slot;
@@ -240,7 +265,7 @@ static void hw_fw_bls(struct hw_dev *d, struct hw_fw_batch *b, unsigned int hwq,
 	}
 	if (hw_fw_fault(d, HW_FC_ABTS, w->peer_slot, 0) == HW_FAULT_DROP)
 		return;
-	memset(&c, 0, sizeof(c));
+	memcpy(&c, &hw_cqe_zero, sizeof(c));
 	c.type = cqe_type[w->type];
 	c.src_hwq = (uint16_t)hwq;
 	c.peer_slot = (uint16_t)d->slot;
@@ -380,7 +405,7 @@ static void hw_fw_tgt_do(struct hw_dev *d, struct hw_fw_batch *b, unsigned int h
 	struct hw_fw_hsg h;
 	struct hw_xri *x;
 	struct hw_cqe c;
-	uint32_t i;
+	uint32_t i, xfrd = 0;
 	uint64_t lsum = 0;
 	bool data = w->op != NVMET_FCOP_RSP;
 	bool rsp = w->op == NVMET_FCOP_RSP || w->op == NVMET_FCOP_READDATA_RSP;
@@ -414,7 +439,13 @@ static void hw_fw_tgt_do(struct hw_dev *d, struct hw_fw_batch *b, unsigned int h
 		}
 		hw_fw_copy(pv, &h, w->offset, sg, w->sg_cnt, w->length,
 			   w->op != NVMET_FCOP_WRITEDATA);
-		atomic_fetch_add_explicit(&x->xfrd, w->length, memory_order_relaxed);
+		/* x->xfrd has one writer while the exchange is ours: the
+		 * target hw queue thread its ops come from (the host zeroes
+		 * it before it sends the CMD IU, ordered by the CQ's release
+		 * and acquire). A load and a store, not a locked add on the
+		 * host's line; the response below carries the sum. */
+		xfrd = atomic_load_explicit(&x->xfrd, memory_order_relaxed) + w->length;
+		atomic_store_explicit(&x->xfrd, xfrd, memory_order_relaxed);
 		hw_stat_add(&d->bar->qstats[hwq].data_bytes, w->length);
 	}
 	if (rsp) {
@@ -425,13 +456,15 @@ static void hw_fw_tgt_do(struct hw_dev *d, struct hw_fw_batch *b, unsigned int h
 		if (hw_fw_fault(d, HW_FC_RSP, w->peer_slot, 0) != HW_FAULT_DROP) {
 			uint16_t src_hwq;
 
-			memset(&c, 0, sizeof(c));
+			memcpy(&c, &hw_cqe_zero, sizeof(c));
 			c.type = HW_CQE_FCP_RSP;
 			c.peer_slot = (uint16_t)d->slot;
 			c.xri = w->xri;
 			c.tag = w->tag;
 			c.c.len = w->rsplen;
-			c.c.xfrd = atomic_load(&x->xfrd);
+			c.c.xfrd = data && w->length
+					   ? xfrd
+					   : atomic_load_explicit(&x->xfrd, memory_order_relaxed);
 			hw_fetch_once(c.c.rsp, rspbuf, w->rsplen);
 			hw_fetch_once(&src_hwq, &x->src_hwq, sizeof(src_hwq));
 			if (src_hwq >= pg->nr_hwq ||
@@ -480,16 +513,28 @@ int hw_fw_doorbell(struct hw_dev *d, unsigned int hwq)
 	struct hw_fw_batch b = { .n = 0 };
 	struct hw_wqe *e, w;
 	unsigned int i;
+	uint32_t seq;
 	int n = 0;
 
 	if (hwq >= d->geo->nr_hwq)
 		return -EINVAL;
-	atomic_store_explicit(&d->bar->doorbell[hwq], (uint32_t)atomic_load(&wq->tail),
-			      memory_order_release);
-	if (!d->soft)
-		return 0; /* real hardware takes it from here */
-	/* Peers' views are used from here to the end (hw_old_map). */
-	atomic_fetch_add_explicit(&d->fw_epoch[hwq].seq, 1, memory_order_relaxed);
+	if (!d->soft) {
+		/* Real hardware takes it from here. A soft port's firmware
+		 * runs below and nobody reads the register: not writing it
+		 * keeps the hw queues' threads off one shared line (the
+		 * doorbells of all queues sit in one or two). */
+		atomic_store_explicit(&d->bar->doorbell[hwq], (uint32_t)atomic_load(&wq->tail),
+				      memory_order_release);
+		return 0;
+	}
+	/* Peers' views are used from here to the end (hw_old_map). seq
+	 * has one writer: the doorbells of a queue never run at once (its
+	 * WQ has one consumer, below), so plain stores of seq + 1 and seq + 2
+	 * do what locked adds did. The fence orders the odd store before
+	 * the loads of peer_view (hw_dev_peer_retire stores the view, fences
+	 * and loads seq: one of the two sees the other's store). */
+	seq = atomic_load_explicit(&d->fw_epoch[hwq].seq, memory_order_relaxed);
+	atomic_store_explicit(&d->fw_epoch[hwq].seq, seq + 1, memory_order_relaxed);
 	atomic_thread_fence(memory_order_seq_cst);
 	/* At most one ring's worth: a remote producer that keeps posting
 	 * cannot hold the port server's loop here. */
@@ -517,6 +562,8 @@ int hw_fw_doorbell(struct hw_dev *d, unsigned int hwq)
 	}
 	for (i = 0; i < b.n; i++)
 		hw_ring_notify(b.ring[i]);
-	atomic_fetch_add_explicit(&d->fw_epoch[hwq].seq, 1, memory_order_release);
+	/* Release: every read of a peer's view above happens before the
+	 * control thread's acquire load that sees the even seq (and unmaps). */
+	atomic_store_explicit(&d->fw_epoch[hwq].seq, seq + 2, memory_order_release);
 	return n;
 }

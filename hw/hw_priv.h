@@ -93,6 +93,22 @@ struct hw_fw_epoch {
 	char pad[60];
 };
 
+/* A hw queue's local completions (hw_dev.lcq): a FIFO of mask + 1 (a power
+ * of two) CQE copies in process memory. The firmware appends (hw_fw_done)
+ * and the driver's poll takes, both on the queue's one thread, so head and
+ * tail are plain integers. */
+struct hw_lcq {
+	struct hw_cqe *e;
+	uint32_t mask;
+	uint32_t head, tail;
+};
+
+/* An all-zero WQE and CQE to clear one with (*w = hw_wqe_zero): a copy of
+ * a constant compiles to a few vector stores, where a memset of their 128
+ * bytes becomes rep stos, tens of cycles of start-up several times an I/O. */
+extern const struct hw_wqe hw_wqe_zero;
+extern const struct hw_cqe hw_cqe_zero;
+
 struct hw_dev {
 	struct hw_map map;
 	void *base; /* == map.base */
@@ -127,6 +143,15 @@ struct hw_dev {
 	/* [any] sets (the firmware, on whichever thread rings), [ctl] takes:
 	 * one bit per peer slot whose shared memory was found corrupt. */
 	_Atomic uint64_t peer_bad;
+	/* [hwq] Where the firmware completes hw queue q's own WQEs (WQE_DONE)
+	 * when the thread that rings q's doorbell is the one that polls q's
+	 * CQ (a local soft target port: hw_tgt sets it at open, before any
+	 * I/O thread runs): process memory instead of the shared CQ, whose
+	 * tail line the peer's firmware writes for every CMD IU it sends, so
+	 * a completion costs no locked operation on a line the other process
+	 * owns, and no CQ slot the peer writes next. NULL, or full: the CQ,
+	 * as hardware does. */
+	struct hw_lcq *lcq[HW_MAX_HWQ];
 	struct fcnvme_device fdev;
 
 	/* Slow-path wake-up (control thread). */

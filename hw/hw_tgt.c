@@ -439,6 +439,29 @@ static int hw_tgt_sge_alloc(struct hw_tgt_port *p)
 	return 0;
 }
 
+/* Local soft port: each hw queue's firmware completions stay in process
+ * memory (hw_dev.lcq), as many as its CQ holds (a power of two). Zeroed
+ * by stores here (hw_calloc_aligned), not left to calloc's untouched
+ * pages: the data path takes no page fault on its first pass through. */
+static int hw_tgt_lcq_alloc(struct hw_tgt_port *p)
+{
+	unsigned int q;
+
+	for (q = 0; q < p->nr_hwq; q++) {
+		struct hw_lcq *l = &p->hwq[q].lcq;
+		uint32_t n = p->dev.geo->cq[q].entries;
+
+		if (!n || (n & (n - 1)))
+			return -EINVAL;
+		l->e = hw_calloc_aligned(n, sizeof(*l->e));
+		if (!l->e)
+			return -ENOMEM;
+		l->mask = n - 1;
+		p->dev.lcq[q] = l;
+	}
+	return 0;
+}
+
 /* [ctl] Open the port. */
 int hw_tgt_port_open(const struct hw_tgt_port_cfg *cfg, const struct hw_tgt_events *ev,
 		     void *ev_arg, struct hw_tgt_port **out)
@@ -517,6 +540,10 @@ int hw_tgt_port_open(const struct hw_tgt_port_cfg *cfg, const struct hw_tgt_even
 		rc = hw_tgt_sge_alloc(p);
 		if (rc)
 			goto out_close;
+	} else if (p->dev.soft) {
+		rc = hw_tgt_lcq_alloc(p);
+		if (rc)
+			goto out_close;
 	}
 	hw_ls_rcv_init(&p->ls_rcv, p->lsctx, HW_TGT_LSCTX);
 	p->tmpl = hw_tgt_template;
@@ -550,6 +577,7 @@ out_free:
 		for (q = 0; q < p->nr_hwq; q++) {
 			free(p->hwq[q].x);
 			free(p->hwq[q].held);
+			free(p->hwq[q].lcq.e);
 		}
 	free(p->hwq);
 	free(p->lsctx);
@@ -683,6 +711,7 @@ int hw_tgt_port_close(struct hw_tgt_port *p)
 	for (q = 0; q < p->nr_hwq; q++) {
 		free(p->hwq[q].x);
 		free(p->hwq[q].held);
+		free(p->hwq[q].lcq.e);
 	}
 	free(p->hwq);
 	free(p->lsctx);

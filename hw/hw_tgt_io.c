@@ -2,7 +2,8 @@
 /*
  * The target LLDD's data path [hwq]: per hw queue a preallocated exchange
  * pool; the CQ poll (received CMD IUs -> nvmet_fc_rcv_fcp_req, ABTS ->
- * nvmet_fc_rcv_fcp_abort, op completions -> fcpreq->done); the fcp_op,
+ * nvmet_fc_rcv_fcp_abort, op completions -> fcpreq->done; a local soft
+ * port's op completions come from hw_dev.lcq instead); the fcp_op,
  * fcp_abort, fcp_req_release and defer_rcv callbacks; the WQ doorbell rung
  * once per batch; hybrid polling (arm the CQ and sleep on its futex).
  */
@@ -11,6 +12,9 @@
 #include <string.h>
 
 #include "hw_tgt_priv.h"
+
+/* A cleared request, copied rather than memset (see hw_wqe_zero). */
+static const struct nvmefc_tgt_fcp_req hw_tgt_req_zero;
 
 static struct hw_tgt_xchg *hw_tgt_xchg_of(struct nvmefc_tgt_fcp_req *req)
 {
@@ -55,7 +59,7 @@ static void hw_tgt_bls(struct hw_tgt_port *p, uint16_t hwq, uint8_t type, uint16
 {
 	struct hw_wqe w;
 
-	memset(&w, 0, sizeof(w));
+	w = hw_wqe_zero;
 	w.type = type;
 	w.peer_slot = slot;
 	w.peer_hwq = peer_hwq;
@@ -163,7 +167,7 @@ int hw_tgt_io_fcp_op(struct nvmet_fc_target_port *tp, struct nvmefc_tgt_fcp_req 
 		hw_tgt_local_done(&p->hwq[x->hwq], x, -ENOTCONN);
 		return 0;
 	}
-	memset(&w, 0, sizeof(w));
+	w = hw_wqe_zero;
 	w.type = HW_WQE_TGT_OP;
 	w.op = req->op;
 	w.peer_slot = x->peer_slot;
@@ -269,7 +273,7 @@ static void hw_tgt_start_cmd(struct hw_tgt_port *p, uint16_t hwq, const struct h
 	x->peer_slot = c->peer_slot;
 	x->peer_hwq = c->src_hwq;
 	memcpy(x->iu, c->iu, sizeof(x->iu));
-	memset(&x->req, 0, sizeof(x->req));
+	x->req = hw_tgt_req_zero;
 	x->req.hwqid = hwq;
 	rc = nvmet_fc_rcv_fcp_req(p->tp, &x->req, x->iu, sizeof(x->iu));
 	if (rc == 0 || rc == -EOVERFLOW)
@@ -433,6 +437,15 @@ int hw_tgt_poll(struct hw_tgt_port *p, uint16_t hwq, unsigned int budget)
 			n++;
 			continue;
 		}
+		if (q->lcq.head != q->lcq.tail) {
+			/* Copied out first: the op's completion may ring the
+			 * doorbell again, and the firmware append here. */
+			copy = q->lcq.e[q->lcq.head & q->lcq.mask];
+			q->lcq.head++;
+			hw_tgt_cqe(p, hwq, &copy);
+			n++;
+			continue;
+		}
 		c = hw_ring_peek_geo(p->dev.base, cq, g);
 		if (!c) {
 			if (!q->wq_pending)
@@ -465,6 +478,7 @@ int hw_tgt_hwq_wait(struct hw_tgt_port *p, uint16_t hwq, unsigned int timeout_us
 	if (!p || hwq >= p->nr_hwq)
 		return -EINVAL;
 	if (p->hwq[hwq].wq_pending || p->hwq[hwq].done_head ||
+	    p->hwq[hwq].lcq.head != p->hwq[hwq].lcq.tail ||
 	    (p->hwq[hwq].held_count && p->hwq[hwq].free) ||
 	    (p->hwq[hwq].wqe_out && hw_rdrv_gone(&p->dev)))
 		return 1;

@@ -52,6 +52,10 @@ struct hw_tgt_hwq {
 	 * held entry whose host aborted it has type 0. Allocated at open. */
 	struct hw_cqe *held;
 	uint32_t held_head, held_count, held_cap;
+	/* [hwq] The firmware's completions of this queue's own WQEs
+	 * (hw_dev.lcq), a local soft port only (e NULL otherwise);
+	 * allocated at open, as many entries as the CQ. */
+	struct hw_lcq lcq;
 	uint32_t wqe_out; /* exchanges with wqe_out set */
 	bool in_poll;
 	bool wq_pending;

@@ -4,8 +4,10 @@
  * fabric, in one process: a soft-HBA target port (hw_tgt) with the fake
  * core of the unit tests and a soft-HBA host port (hw_host) on a private
  * fabric, both driven from the test's loop. Checks association bring-up,
- * a data round trip larger than one FCP sequence, and that the controller
- * reconnects when the target port goes away and comes back.
+ * a data round trip larger than one FCP sequence, that the controller
+ * reconnects when the target port goes away and comes back, and that the
+ * target's firmware completes its own WQEs in process memory (hw_dev.lcq),
+ * not through the CQ the host's firmware posts CMD IUs to.
  */
 #define _GNU_SOURCE /* nftw */
 #include <check.h>
@@ -24,6 +26,7 @@
 #include "hw_fabric.h"
 #include "hw_host.h"
 #include "hw_tgt.h"
+#include "hw_tgt_priv.h"
 #include "../unit/loop_lldd.h"
 
 #define SF_TWWNN 0x20000090fa0000d1ull
@@ -287,6 +290,46 @@ START_TEST(test_softfab_io_and_restart)
 }
 END_TEST
 
+/* CQEs ever posted to the target port's shared CQs. */
+static uint64_t sf_tgt_cq_posts(void)
+{
+	uint64_t n = 0;
+	unsigned int q;
+
+	for (q = 0; q < 2; q++)
+		n += atomic_load(&sf_tgt->dev.bar->cq[q].tail);
+	return n;
+}
+
+START_TEST(test_softfab_local_completions)
+{
+	struct fcnvme_host_buf *wb, *rb;
+	uint32_t i, len = 4096;
+	uint64_t n0;
+
+	ck_assert_int_eq(sf_wait_state(FCNVME_HOST_CTRL_LIVE, 5000), 0);
+	ck_assert_int_eq(fcnvme_host_buf_alloc(sf_ctrl, len, &wb), 0);
+	ck_assert_int_eq(fcnvme_host_buf_alloc(sf_ctrl, len, &rb), 0);
+	for (i = 0; i < len; i++)
+		((uint8_t *)wb->addr)[i] = (uint8_t)(i * 7 + 3);
+	/* A write is WRITEDATA then RSP, a read READDATA then RSP: two WQEs
+	 * each, whose WQE_DONE stay in the hw queue's local completions;
+	 * the CQ carries the CMD IU alone. */
+	n0 = sf_tgt_cq_posts();
+	ck_assert_uint_eq(sf_rw(nvme_cmd_write, 8, wb, len), 0);
+	ck_assert_uint_eq(sf_tgt_cq_posts() - n0, 1);
+	n0 = sf_tgt_cq_posts();
+	ck_assert_uint_eq(sf_rw(nvme_cmd_read, 8, rb, len), 0);
+	ck_assert_uint_eq(sf_tgt_cq_posts() - n0, 1);
+	ck_assert_mem_eq(rb->addr, wb->addr, len);
+	for (i = 0; i < 2; i++)
+		ck_assert_uint_eq(sf_tgt->hwq[i].lcq.head, sf_tgt->hwq[i].lcq.tail);
+	ck_assert_uint_ge(sf_tgt->hwq[0].lcq.tail + sf_tgt->hwq[1].lcq.tail, 4);
+	fcnvme_host_buf_free(sf_ctrl, wb);
+	fcnvme_host_buf_free(sf_ctrl, rb);
+}
+END_TEST
+
 static Suite *nvme_fc_softfab_suite(void)
 {
 	Suite *s = suite_create("nvme_fc_softfab");
@@ -295,6 +338,7 @@ static Suite *nvme_fc_softfab_suite(void)
 	tcase_add_checked_fixture(tc, sf_setup, sf_teardown);
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_softfab_io_and_restart);
+	tcase_add_test(tc, test_softfab_local_completions);
 	suite_add_tcase(s, tc);
 	return s;
 }
