@@ -14,7 +14,8 @@
  * use; a progress line appears once a second when stdout is a terminal.
  * Latencies are stamped as fio and spdk_nvme_perf do, with the CPU's
  * time-stamp counter where it is invariant (x86-64, CPUID 0x80000007 EDX
- * bit 8: one RDTSC, a third of a vDSO CLOCK_MONOTONIC read), converted to
+ * bit 8) and the kernel's clocksource (so synchronized across CPUs): one
+ * RDTSC, under half a vDSO CLOCK_MONOTONIC read, converted to
  * nanoseconds with the TSC rate measured against CLOCK_MONOTONIC over the
  * run itself; elsewhere with CLOCK_MONOTONIC. A completion's stamp is also
  * the submission stamp of the command it resubmits (no --verify): one stamp
@@ -207,17 +208,28 @@ static uint64_t perf_rand(struct perf *pf)
 	return z ^ (z >> 31);
 }
 
-/* True if the TSC ticks at a constant rate in every P-, C- and T-state
- * (invariant TSC, CPUID 0x80000007 EDX bit 8), so that it can time I/O. */
-static bool perf_tsc_invariant(void)
+/* True if the TSC can time I/O: it ticks at a constant rate in every P-,
+ * C- and T-state (invariant TSC, CPUID 0x80000007 EDX bit 8) and the
+ * kernel found it synchronized across CPUs (it is the clocksource). */
+static bool perf_tsc_usable(void)
 {
 #if defined(__x86_64__)
 	unsigned int a, b, c, d;
+	char cs[16] = "";
+	FILE *f;
 
 	if (!__get_cpuid(0x80000000u, &a, &b, &c, &d) || a < 0x80000007u)
 		return false;
 	__get_cpuid(0x80000007u, &a, &b, &c, &d);
-	return (d >> 8) & 1;
+	if (!((d >> 8) & 1))
+		return false;
+	f = fopen("/sys/devices/system/clocksource/clocksource0/current_clocksource", "r");
+	if (!f)
+		return false;
+	if (!fgets(cs, sizeof(cs), f))
+		cs[0] = 0;
+	fclose(f);
+	return !strcmp(cs, "tsc\n");
 #else
 	return false;
 #endif
@@ -713,7 +725,7 @@ int fcnvme_cmd_perf(int argc, char **argv)
 	pf.assocs = 1;
 	pf.mix = 50;
 	pf.wl = PERF_RANDREAD;
-	pf.tsc = perf_tsc_invariant();
+	pf.tsc = perf_tsc_usable();
 	pf.ns_per_tick = 1.0;
 	pa.pf = &pf;
 	rc = fcnvme_parse(&x, argc, argv, perf_opt, &pa);
