@@ -47,7 +47,10 @@ int hw_host_port_process(struct hw_host_port *p);
 int hw_host_poll(struct hw_host_port *p, uint16_t hwq, unsigned int budget);
 /* hw_host_poll of every hw queue of the port, once each: what a caller
  * driving many controllers on one port reaps per pass (their queues share
- * the port's hw queues). Returns the completions, or -EINVAL. */
+ * the port's hw queues). For a caller that spins on it: a hw queue whose CQ
+ * is empty reads the clock and checks its FCP timeouts on every 64th such
+ * pass only (HW_HOST_IDLE_CLOCK; at once after a remote-port loss).
+ * Returns the completions, or -EINVAL. */
 int hw_host_port_poll(struct hw_host_port *p, unsigned int budget);
 /* Hybrid polling, for the thread that polls the port's hw queues when a
  * spin found nothing: arm the CQs of every hw queue and sleep until a

@@ -321,23 +321,39 @@ static int hw_host_timers(struct hw_host_port *p, struct hw_host_hwq *q)
 	return n;
 }
 
-static int hw_host_reap(struct hw_host_port *p, struct hw_host_hwq *q, unsigned int budget)
+/* Reap up to budget completions of q, then look at its timers. idle: the
+ * caller spins on the port (hw_host_port_poll): a pass that finds the CQ
+ * empty reads the clock and looks at the timers only every
+ * HW_HOST_IDLE_CLOCK-th time or when a remote port was lost; other callers
+ * get both on every pass. */
+static int hw_host_reap(struct hw_host_port *p, struct hw_host_hwq *q, unsigned int budget,
+			bool idle)
 {
 	struct hw_ring *cq = &p->dev.bar->cq[q->idx];
 	struct hw_cqe *c;
 	bool nested = q->in_poll;
+	bool clock;
 	int n = 0;
 
 	q->in_poll = true;
-	q->now_ns = fcnvme_clock_coarse_ns();
-	while ((unsigned int)n < budget && (c = hw_ring_peek(p->dev.base, cq))) {
+	c = budget ? hw_ring_peek(p->dev.base, cq) : NULL;
+	clock = c || !idle || ++q->idle_passes >= HW_HOST_IDLE_CLOCK ||
+		atomic_load_explicit(&p->loss_gen, memory_order_relaxed) != q->loss_seen;
+	if (clock) {
+		q->idle_passes = 0;
+		q->now_ns = fcnvme_clock_coarse_ns();
+	}
+	while (c) {
 		struct hw_cqe copy = *c;
 
 		hw_ring_pop(cq, c);
 		hw_host_cqe(p, q, &copy);
-		n++;
+		if ((unsigned int)++n >= budget)
+			break;
+		c = hw_ring_peek(p->dev.base, cq);
 	}
-	n += hw_host_timers(p, q);
+	if (clock)
+		n += hw_host_timers(p, q);
 	/* Ring even when nested: a caller waiting inside a completion
 	 * callback must see its command go out. */
 	q->in_poll = nested;
@@ -353,7 +369,7 @@ int hw_host_poll(struct hw_host_port *p, uint16_t hwq, unsigned int budget)
 {
 	if (!p || hwq >= p->nr_hwq)
 		return -EINVAL;
-	return hw_host_reap(p, &p->hwq[hwq], budget);
+	return hw_host_reap(p, &p->hwq[hwq], budget, false);
 }
 
 /* Hybrid polling: sleep on the CQs of all hw queues until the firmware
@@ -383,12 +399,12 @@ int hw_host_port_poll(struct hw_host_port *p, unsigned int budget)
 	if (!p)
 		return -EINVAL;
 	for (q = 0; q < p->nr_hwq; q++)
-		n += hw_host_reap(p, &p->hwq[q], budget);
+		n += hw_host_reap(p, &p->hwq[q], budget, true);
 	return n;
 }
 
 /* poll_queue: reap one hw queue's completions. */
 int hw_host_io_poll_queue(struct nvme_fc_local_port *lp, void *hwqh)
 {
-	return hw_host_reap(hw_host_of(lp), hwqh, 256);
+	return hw_host_reap(hw_host_of(lp), hwqh, 256, false);
 }

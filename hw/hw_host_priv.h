@@ -14,9 +14,13 @@
 #include "hw_ls.h"
 #include "hw_priv.h"
 
-#define HW_HOST_BOUNCE	(1u << 20)
-#define HW_HOST_LSCTX	16
-#define HW_HOST_MAX_SGL 256
+#define HW_HOST_BOUNCE	   (1u << 20)
+#define HW_HOST_LSCTX	   16
+#define HW_HOST_MAX_SGL	   256
+/* Passes of a hw queue's reap that find its CQ empty between two reads of
+ * the clock (and looks at the exchange timers): a pass is some ten ns, the
+ * timers are of milliseconds. */
+#define HW_HOST_IDLE_CLOCK 64
 
 /* Process-local companion of a shared hw_xri. Owned by its hw queue. */
 struct hw_host_xri {
@@ -44,6 +48,7 @@ struct hw_host_hwq {
 	 * instead of reading the clock once more per I/O. */
 	uint64_t now_ns;
 	uint32_t loss_seen;
+	uint32_t idle_passes; /* reaps since now_ns, all finding the CQ empty */
 	uint16_t idx;
 	bool in_poll; /* reaping: batch the doorbell */
 	bool wq_pending;

@@ -12,6 +12,15 @@
  * log-linear histogram of fcnvme/hist.h (p50/p99/p99.9 within 1/16, max
  * exact); the result is a human summary or JSON, with IOPS, MiB/s and CPU
  * use; a progress line appears once a second when stdout is a terminal.
+ * Latencies are stamped as fio and spdk_nvme_perf do, with the CPU's
+ * time-stamp counter where it is invariant (x86-64, CPUID 0x80000007 EDX
+ * bit 8) and the kernel's clocksource (so synchronized across CPUs): one
+ * RDTSC, under half a vDSO CLOCK_MONOTONIC read, converted to
+ * nanoseconds with the TSC rate measured against CLOCK_MONOTONIC over the
+ * run itself; elsewhere with CLOCK_MONOTONIC. A completion's stamp is also
+ * the submission stamp of the command it resubmits (no --verify): one stamp
+ * per I/O, the latency counted from the previous command's completion, so
+ * never shorter than the real one.
  * --poll busy (the default) spins on the controllers' queues; --poll
  * hybrid, after PERF_HYBRID_SPINS polling rounds that completed nothing,
  * sleeps on the host port's CQs (hw_host_port_wait) until the target's
@@ -31,6 +40,10 @@
 #include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
+#if defined(__x86_64__)
+#include <cpuid.h>
+#include <x86intrin.h>
+#endif
 
 #include <json-c/json.h>
 
@@ -81,6 +94,11 @@ static const char *const perf_poll_names[] = {
 #define PERF_HYBRID_SLEEP_US 1000
 /* Polling passes between two polls of every controller (a power of 2). */
 #define PERF_CTRL_EVERY	     16
+/* The slow path (fcnvme_pump: the port's events, one epoll_wait system
+ * call) at most this often while I/O flows, looked at every 64 passes: a
+ * pump every 256 passes was a system call every few microseconds of a
+ * host spinning on an empty CQ. */
+#define PERF_PUMP_NS	     100000u
 
 /* getopt keys of perf's options without a letter */
 enum {
@@ -144,7 +162,7 @@ struct perf_io {
 	bool busy;
 	uint64_t slot;
 	uint32_t ver; /* version written or expected */
-	uint64_t t0;
+	uint64_t t0;  /* perf_stamp() at submission */
 };
 
 struct perf {
@@ -167,8 +185,10 @@ struct perf {
 	uint64_t done, reads, writes, errors, verify_errors;
 	uint64_t sleeps; /* --poll hybrid: sleeps on the CQs in the measured run */
 	uint16_t first_error;
-	struct fcnvme_hist hist; /* latency, ns */
-	uint64_t lat_sum, lat_max;
+	bool tsc;		   /* perf_stamp() reads the TSC */
+	struct fcnvme_hist hist;   /* latency, in perf_stamp() ticks */
+	uint64_t lat_sum, lat_max; /* the same */
+	double ns_per_tick;	   /* perf_stamp() ticks to ns, from the run */
 };
 
 static volatile sig_atomic_t perf_sigint;
@@ -188,11 +208,56 @@ static uint64_t perf_rand(struct perf *pf)
 	return z ^ (z >> 31);
 }
 
+/* True if the TSC can time I/O: it ticks at a constant rate in every P-,
+ * C- and T-state (invariant TSC, CPUID 0x80000007 EDX bit 8) and the
+ * kernel found it synchronized across CPUs (it is the clocksource). */
+static bool perf_tsc_usable(void)
+{
+#if defined(__x86_64__)
+	unsigned int a, b, c, d;
+	char cs[16] = "";
+	FILE *f;
+
+	if (!__get_cpuid(0x80000000u, &a, &b, &c, &d) || a < 0x80000007u)
+		return false;
+	__get_cpuid(0x80000007u, &a, &b, &c, &d);
+	if (!((d >> 8) & 1))
+		return false;
+	f = fopen("/sys/devices/system/clocksource/clocksource0/current_clocksource", "r");
+	if (!f)
+		return false;
+	if (!fgets(cs, sizeof(cs), f))
+		cs[0] = 0;
+	fclose(f);
+	return !strcmp(cs, "tsc\n");
+#else
+	return false;
+#endif
+}
+
+/* A latency stamp: TSC ticks, or CLOCK_MONOTONIC ns without an invariant
+ * TSC; only differences of two stamps mean something (pf->ns_per_tick). */
+static inline uint64_t perf_stamp(const struct perf *pf)
+{
+#if defined(__x86_64__)
+	if (pf->tsc)
+		return __rdtsc();
+#endif
+	return fcnvme_clock_ns();
+}
+
+/* Ticks of perf_stamp() to us. */
+static double perf_ticks_us(const struct perf *pf, double ticks)
+{
+	return ticks * pf->ns_per_tick / 1000.0;
+}
+
 /* The latency percentile ppm / 10^6 in us: the middle of its histogram
- * bucket, within 1/16 (fcnvme/hist.h). */
+ * bucket, within 1/16 (fcnvme/hist.h; the buckets are relative, so the
+ * bound holds in ticks as in ns). */
 static double perf_percentile_us(const struct perf *pf, uint32_t ppm)
 {
-	return (double)fcnvme_hist_percentile(&pf->hist, ppm, pf->lat_max) / 1000.0;
+	return perf_ticks_us(pf, (double)fcnvme_hist_percentile(&pf->hist, ppm, pf->lat_max));
 }
 
 /* The pattern word i of a slot at a version. */
@@ -236,7 +301,8 @@ static void perf_check(struct perf *pf, struct perf_io *io)
 
 static void perf_done(void *arg, uint16_t status, const struct nvme_completion *cqe);
 
-static int perf_submit(struct perf *pf, struct perf_io *io)
+/* Submit io's next command; t0 is its submission stamp (0: stamp now). */
+static int perf_submit(struct perf *pf, struct perf_io *io, uint64_t t0)
 {
 	struct nvme_command c;
 	uint64_t slot = 0, tries;
@@ -282,7 +348,7 @@ static int perf_submit(struct perf *pf, struct perf_io *io)
 	c.rw.nsid = htole32(pf->nsid);
 	c.rw.slba = htole64(slot * (pf->io_size / pf->lbasz));
 	c.rw.length = htole16((uint16_t)(pf->io_size / pf->lbasz - 1));
-	io->t0 = fcnvme_clock_ns();
+	io->t0 = t0 ? t0 : perf_stamp(pf);
 	rc = fcnvme_host_submit(io->ctrl, io->qid, &c, io->buf, 0, pf->io_size, perf_done, io);
 	if (rc) {
 		if (pf->verify)
@@ -300,7 +366,8 @@ static void perf_done(void *arg, uint16_t status, const struct nvme_completion *
 {
 	struct perf_io *io = arg;
 	struct perf *pf = io->pf;
-	uint64_t lat = fcnvme_clock_ns() - io->t0;
+	uint64_t now = perf_stamp(pf);
+	uint64_t lat = now > io->t0 ? now - io->t0 : 0;
 
 	(void)cqe;
 	io->busy = false;
@@ -330,8 +397,9 @@ static void perf_done(void *arg, uint16_t status, const struct nvme_completion *
 		if (lat > pf->lat_max)
 			pf->lat_max = lat;
 	}
+	/* With --verify, a write's pattern is made between the two. */
 	if (!pf->stopping)
-		(void)perf_submit(pf, io);
+		(void)perf_submit(pf, io, pf->verify ? 0 : now);
 }
 
 static double perf_cpu_s(void)
@@ -353,6 +421,16 @@ static void perf_prefill_progress(const struct perf *pf, bool last)
 		done * pf->io_size >> 20, pf->nslots * pf->io_size >> 20, last ? "\n" : "");
 }
 
+/* pf->ns_per_tick: the rate of perf_stamp() against CLOCK_MONOTONIC since
+ * (start ns, start_stamp), the start of the run (1 without a TSC). */
+static void perf_calibrate(struct perf *pf, uint64_t start, uint64_t start_stamp)
+{
+	uint64_t ns = fcnvme_clock_ns(), ticks = perf_stamp(pf);
+
+	if (pf->tsc && ticks > start_stamp && ns > start)
+		pf->ns_per_tick = (double)(ns - start) / (double)(ticks - start_stamp);
+}
+
 /* Run until the deadline (or, for the prefill, until every slot is
  * written), a signal or a failure. */
 static void perf_run(struct perf *pf, uint64_t end_ns)
@@ -360,13 +438,14 @@ static void perf_run(struct perf *pf, uint64_t end_ns)
 	bool tty = !pf->prefill && isatty(STDOUT_FILENO);
 	bool ptty = pf->prefill && isatty(STDERR_FILENO);
 	uint64_t start = fcnvme_clock_ns(), next_tick = start + 1000000000ull;
-	uint64_t last_done = 0, spins = 0;
+	uint64_t start_stamp = perf_stamp(pf);
+	uint64_t last_done = 0, spins = 0, next_pump = start + PERF_PUMP_NS;
 	unsigned int i, idle = 0;
 	bool slept_last = false;
 
 	pf->stopping = false;
 	for (i = 0; i < pf->nios; i++)
-		if (perf_submit(pf, &pf->ios[i]))
+		if (perf_submit(pf, &pf->ios[i], 0))
 			break;
 	if (ptty)
 		next_tick = start + 250000000ull;
@@ -391,8 +470,6 @@ static void perf_run(struct perf *pf, uint64_t end_ns)
 			}
 		}
 		slept_last = false;
-		if ((spins & 255) == 0)
-			fcnvme_pump(pf->x, NULL);
 		if (n)
 			idle = 0;
 		else if (pf->poll == PERF_POLL_HYBRID && ++idle >= PERF_HYBRID_SPINS) {
@@ -412,6 +489,10 @@ static void perf_run(struct perf *pf, uint64_t end_ns)
 			pf->interrupted = true;
 		}
 		now = fcnvme_clock_ns();
+		if (now >= next_pump) {
+			fcnvme_pump(pf->x, NULL);
+			next_pump = now + PERF_PUMP_NS;
+		}
 		if (ptty && now >= next_tick) {
 			perf_prefill_progress(pf, false);
 			next_tick = now + 250000000ull;
@@ -423,11 +504,12 @@ static void perf_run(struct perf *pf, uint64_t end_ns)
 		if (tty && now >= next_tick) {
 			uint64_t d = pf->done - last_done;
 
+			perf_calibrate(pf, start, start_stamp);
 			printf("[%3" PRIu64 " s] %10" PRIu64 " IOPS %10.2f MiB/s"
 			       "  avg %8.1f us\n",
 			       (uint64_t)((now - start) / 1000000000u), d,
 			       (double)d * pf->io_size / 1048576.0,
-			       pf->done ? (double)pf->lat_sum / pf->done / 1000.0 : 0.0);
+			       pf->done ? perf_ticks_us(pf, (double)pf->lat_sum / pf->done) : 0.0);
 			fflush(stdout);
 			last_done = pf->done;
 			next_tick += 1000000000ull;
@@ -435,6 +517,8 @@ static void perf_run(struct perf *pf, uint64_t end_ns)
 	}
 	if (ptty)
 		perf_prefill_progress(pf, true);
+	if (!pf->prefill)
+		perf_calibrate(pf, start, start_stamp);
 }
 
 static int perf_parse_wl(const char *s, enum perf_wl *wl)
@@ -455,7 +539,8 @@ static void perf_report(struct perf *pf, double secs, double cpu, bool json)
 	double riops = secs > 0 ? (double)pf->reads / secs : 0;
 	double wiops = secs > 0 ? (double)pf->writes / secs : 0;
 	double mibs = iops * pf->io_size / 1048576.0;
-	double avg = pf->done ? (double)pf->lat_sum / pf->done / 1000.0 : 0;
+	double avg = pf->done ? perf_ticks_us(pf, (double)pf->lat_sum / pf->done) : 0;
+	double max = perf_ticks_us(pf, (double)pf->lat_max);
 	double p50 = perf_percentile_us(pf, 500000);
 	double p99 = perf_percentile_us(pf, 990000);
 	double p999 = perf_percentile_us(pf, 999000);
@@ -489,8 +574,10 @@ static void perf_report(struct perf *pf, double secs, double cpu, bool json)
 		json_object_object_add(l, "p50", cli_json_fixed(p50, 1));
 		json_object_object_add(l, "p99", cli_json_fixed(p99, 1));
 		json_object_object_add(l, "p99_9", cli_json_fixed(p999, 1));
-		json_object_object_add(l, "max", cli_json_fixed((double)pf->lat_max / 1000.0, 1));
+		json_object_object_add(l, "max", cli_json_fixed(max, 1));
 		json_object_object_add(o, "latency_us", l);
+		json_object_object_add(o, "latency_clock",
+				       json_object_new_string(pf->tsc ? "tsc" : "monotonic"));
 		json_object_object_add(o, "cpu_percent", cli_json_fixed(cpup, 1));
 		json_object_object_add(o, "poll",
 				       json_object_new_string(perf_poll_names[pf->poll]));
@@ -515,7 +602,7 @@ static void perf_report(struct perf *pf, double secs, double cpu, bool json)
 	if (mixed)
 		printf("  read IOPS %.1f   write IOPS %.1f\n", riops, wiops);
 	printf("  latency us: avg %.1f  p50 %.1f  p99 %.1f  p99.9 %.1f  max %.1f\n", avg, p50, p99,
-	       p999, (double)pf->lat_max / 1000.0);
+	       p999, max);
 	printf("  cpu %.1f%%   errors %" PRIu64 "%s\n", cpup, pf->errors,
 	       pf->verify ? "" : "   (no --verify)");
 	if (pf->poll == PERF_POLL_HYBRID)
@@ -638,6 +725,8 @@ int fcnvme_cmd_perf(int argc, char **argv)
 	pf.assocs = 1;
 	pf.mix = 50;
 	pf.wl = PERF_RANDREAD;
+	pf.tsc = perf_tsc_usable();
+	pf.ns_per_tick = 1.0;
 	pa.pf = &pf;
 	rc = fcnvme_parse(&x, argc, argv, perf_opt, &pa);
 	if (rc)

@@ -281,6 +281,12 @@ run perfrr "$FCNVME" perf $H --nqn $NQN -q 8 -o 4096 -w randrw -M 70 -t 1 --seed
 	grep -q '"verify_errors":0' "$tmp/perfrr.out" && grep -q '"errors":0' "$tmp/perfrr.out" &&
 	python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); sys.exit(not (r["reads"] > 0 and r["writes"] > 0 and r["reads"] + r["writes"] == r["ios"] and 0.6 < r["reads"] / r["ios"] < 0.8 and r["read_iops"] > r["write_iops"]))' "$tmp/perfrr.out" &&
 	ok || bad "perf randrw: $(cat "$tmp/perfrr.out" "$tmp/perfrr.err")"
+# The latency stamps (the TSC, scaled by its rate over the run, or
+# CLOCK_MONOTONIC) agree with the wall clock: a closed loop of depth 8 keeps
+# 8 commands in flight, so avg latency x IOPS = 8 (Little's law), less the
+# drain at the end; ordered percentiles, max the largest.
+python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); l=r["latency_us"]; n=l["avg"]*r["iops"]/1e6; print("perf randrw: avg x IOPS =", n, "in flight,", r["latency_clock"]); sys.exit(not (r["latency_clock"] in ("tsc", "monotonic") and 6.0 < n < 8.5 and 0 < l["p50"] <= l["p99"] <= l["p99_9"] and l["avg"] <= l["max"] and l["p99_9"] <= l["max"] * 17 / 16))' "$tmp/perfrr.out" &&
+	ok || bad "perf latency vs wall clock: $(cat "$tmp/perfrr.out")"
 run perft "$FCNVME" perf $H --nqn $NQN -q 4 -o 4096 -w randrw -M 30 -t 1
 [ $rc -eq 0 ] && grep -q '^randrw (30% reads) 4096 B, qd 4 x 1 queue(s), ' "$tmp/perft.out" &&
 	grep -q '^  read IOPS [0-9.]*   write IOPS [0-9.]*$' "$tmp/perft.out" && ok ||
