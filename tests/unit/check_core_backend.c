@@ -69,6 +69,77 @@ START_TEST(test_ram_grow_keeps_data)
 }
 END_TEST
 
+/* The VMA of /proc/self/smaps spanning exactly len bytes: its start, and
+ * whether the kernel says it may get huge pages (THPeligible). */
+static bool vma_of_len(uint64_t len, uintptr_t *start, bool *thp)
+{
+	FILE *f = fopen("/proc/self/smaps", "r");
+	char line[512];
+	unsigned long a = 0, x, y;
+	int in = 0, e;
+
+	ck_assert_ptr_nonnull(f);
+	while (fgets(line, sizeof(line), f)) {
+		/* a VMA's header; its fields' lines (e.g. "FilePmdMapped:")
+		 * may start with hex digits too, hence x/y */
+		if (sscanf(line, "%lx-%lx ", &x, &y) == 2) {
+			in = y - x == len;
+			a = x;
+		}
+		if (in && sscanf(line, "THPeligible: %d", &e) == 1) {
+			*start = a;
+			*thp = e == 1;
+			fclose(f);
+			return true;
+		}
+	}
+	fclose(f);
+	return false;
+}
+
+/* Whether the kernel's THP mode is "never" (the advice then does nothing). */
+static bool thp_never(void)
+{
+	FILE *f = fopen("/sys/kernel/mm/transparent_hugepage/enabled", "r");
+	char m[128] = "";
+
+	if (!f)
+		return true;
+	if (!fgets(m, sizeof(m), f))
+		m[0] = 0;
+	fclose(f);
+	return !strstr(m, "[always]") && !strstr(m, "[madvise]");
+}
+
+/* A ram image starts on a 2 MiB boundary and is advised for huge pages,
+ * also the part a resize adds, and still reads back what was written. */
+START_TEST(test_ram_huge_pages)
+{
+	const uint64_t len = (10ull << 20) + 4096, grown = 20ull << 20;
+	struct tgt_ns_params np = { .nsid = 2, .backend = TGT_BACKEND_RAM, .size = len };
+	struct h_assoc *a = ns_ctrl(&np);
+	uint8_t w[4096], r[4096];
+	uintptr_t start;
+	char err[128];
+	bool thp;
+
+	memset(w, 0x5a, sizeof(w));
+	ck_assert_uint_eq(h_io(a, 1, nvme_cmd_write, 2, 20479, 8, w, 4096), 0);
+	ck_assert(vma_of_len(len, &start, &thp));
+	ck_assert_uint_eq(start % (2u << 20), 0);
+	if (thp_never())
+		printf("test_ram_huge_pages: THP is off in this kernel, only the alignment checked\n");
+	else
+		ck_assert(thp);
+	/* the grown range joins the advised VMA: one VMA of the new size */
+	ck_assert_int_eq(tgt_ns_resize(H->t, H_SUBNQN, 2, grown, err, sizeof(err)), 0);
+	ck_assert(vma_of_len(grown, &start, &thp));
+	ck_assert(thp || thp_never());
+	ck_assert_uint_eq(h_io(a, 1, nvme_cmd_read, 2, 20479, 8, r, 4096), 0);
+	ck_assert_mem_eq(r, w, 4096);
+}
+END_TEST
+
 static void file_case(bool ring, uint32_t lba, bool direct)
 {
 	char path[] = "/tmp/check_core_fileXXXXXX";
@@ -347,6 +418,7 @@ Suite *core_backend_suite(void)
 	tcase_add_test(tc, test_null_backend);
 	tcase_add_test(tc, test_ram_grow_keeps_data);
 	tcase_add_test(tc, test_ram_capped_by_memory);
+	tcase_add_test(tc, test_ram_huge_pages);
 	tcase_add_test(tc, test_file_sync_512);
 	tcase_add_test(tc, test_file_ring_512);
 	tcase_add_test(tc, test_file_sync_4096);
