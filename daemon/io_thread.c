@@ -30,17 +30,6 @@
  * spin phases (bench/idle.sh measures it). */
 #define IO_SLEEP_US	1000
 #define IO_SLEEP_MAX_US 64000
-/* A hybrid thread's spin gives its CPU away every IO_SPIN_YIELD idle loops
- * (a power of 2). A host or another process pinned to, or scheduled on,
- * the same CPU would otherwise wait for the scheduler's slice (about 3 ms)
- * while we spin for the work only it can send: `fcnvme mount` sharing the
- * CPU of the I/O thread of its queue took 1.5-3.5 ms for a 4 KiB read
- * right after another (bench/idle.sh, tests/e2e/mount_shared_cpu.sh).
- * Linux's own pollers stop when another task wants the CPU (need_resched()
- * in blk_hctx_poll, block/blk-mq.c); sched_yield() is userspace's closest
- * equivalent, and a cheap syscall when nothing else is runnable. Busy
- * threads own their CPU and never yield. */
-#define IO_SPIN_YIELD	16
 
 /* Add n to a counter only this thread writes: a plain load and store, not a
  * locked read-modify-write on every loop. Readers see a relaxed value. */
@@ -88,11 +77,8 @@ static void *io_thread_main(void *arg)
 		if (t->mode == IO_POLL_BUSY)
 			continue;
 		if (!dozing && ++idle < IO_SPIN_LOOPS &&
-		    (idle < IO_SPIN_WAITING || !tgt_hwq_waits(t->tgt, t->hwq))) {
-			if ((idle & (IO_SPIN_YIELD - 1)) == 0)
-				sched_yield();
+		    (idle < IO_SPIN_WAITING || !tgt_hwq_waits(t->tgt, t->hwq)))
 			continue;
-		}
 		idle = 0;
 		/* Backends whose completions arrive on other threads wake
 		 * us once we said we sleep; work that came in before that
