@@ -31,6 +31,9 @@
 
 #define HW_FW_NOTIFY_MAX 8
 
+/* hw_fw_fcp_cmd writes a RCV_CMD in place: the CMD IU fills the payload. */
+_Static_assert(sizeof(struct nvme_fc_cmd_iu) == HW_CQE_PAYLOAD, "CMD IU fills the CQE payload");
+
 const struct hw_wqe hw_wqe_zero;
 const struct hw_cqe hw_cqe_zero;
 
@@ -54,20 +57,48 @@ static void hw_fw_note(struct hw_fw_batch *b, struct hw_ring *r)
 	b->ring[b->n++] = r;
 }
 
-/* Post a CQE into ring r (geometry g) of region base, which is peer slot
- * slot's (or ours: HW_MAX_PORTS); 0, -EAGAIN when full, -EPROTO when the
- * ring's memory is corrupt: the peer is then marked for the slow path to
- * drop (hw_dev.peer_bad). */
+/* Reserve an entry of CQ r (geometry g) of region base, which is peer slot
+ * slot's (or ours: HW_MAX_PORTS), for a CQE written in place; NULL when
+ * the CQ is full, or when its memory is corrupt: the peer is then marked
+ * for the slow path to drop (hw_dev.peer_bad). Still a CAS on the tail:
+ * every port's firmware may post into a target's CQ at once. Only written,
+ * never read back: the peer may rewrite the entry as it likes until it is
+ * committed (hw_fw_cq_commit), and that harms only the peer. */
+static struct hw_cqe *hw_fw_cq_reserve(struct hw_dev *d, unsigned int slot, void *base,
+				       struct hw_ring *r, const struct hw_ring *g, uint64_t *pos)
+{
+	struct hw_cqe *e;
+
+	if (g->esize < sizeof(*e))
+		return NULL;
+	e = hw_ring_reserve_geo(base, r, g, pos);
+	if (!e && *pos == HW_RING_CORRUPT && slot < HW_MAX_PORTS)
+		atomic_fetch_or_explicit(&d->peer_bad, 1ull << slot, memory_order_relaxed);
+	return e;
+}
+
+/* Publish a reserved CQE (release: its fields before its sequence word) and
+ * note its ring for the batch's wake-up. */
+static void hw_fw_cq_commit(struct hw_fw_batch *b, struct hw_ring *r, struct hw_cqe *e,
+			    uint64_t pos)
+{
+	hw_ring_commit(e, pos);
+	hw_fw_note(b, r);
+}
+
+/* Post a copy of CQE c (hw_fw_cq_reserve); 0 or -EAGAIN. */
 static int hw_fw_cq_post(struct hw_dev *d, struct hw_fw_batch *b, unsigned int slot, void *base,
 			 struct hw_ring *r, const struct hw_ring *g, const struct hw_cqe *c)
 {
-	int rc = hw_ring_post_geo(base, r, g, c, sizeof(*c));
+	uint64_t pos;
+	struct hw_cqe *e = hw_fw_cq_reserve(d, slot, base, r, g, &pos);
 
-	if (rc == 0)
-		hw_fw_note(b, r);
-	else if (rc == -EPROTO && slot < HW_MAX_PORTS)
-		atomic_fetch_or_explicit(&d->peer_bad, 1ull << slot, memory_order_relaxed);
-	return rc;
+	if (!e)
+		return -EAGAIN;
+	memcpy((char *)e + sizeof(e->seq), (const char *)c + sizeof(c->seq),
+	       sizeof(*c) - sizeof(c->seq));
+	hw_fw_cq_commit(b, r, e, pos);
+	return 0;
 }
 
 /* Complete a WQE locally with status on our own CQ (or the hw queue's
@@ -119,16 +150,15 @@ static const void *hw_fw_local(struct hw_dev *d, const void *p, uint64_t len)
 	return hw_dma_va(d, (uint64_t)(uintptr_t)p, len);
 }
 
-static int hw_fw_fault(struct hw_dev *d, int fc, unsigned int peer, uint32_t opcode)
+/* Fault injection for a frame of class fc to peer: hw_fw_fault's slow
+ * path, out of line so that the frames of a fabric without faults pay one
+ * flag test (hw_dev_faults_armed). */
+static __attribute__((noinline)) int hw_fw_fault_armed(struct hw_dev *d, int fc, unsigned int peer,
+						       uint32_t opcode)
 {
 	uint32_t delay = 0;
 	int k;
 
-	/* Most of the time no fault is armed: say so before reading the
-	 * fabric's name table for the arguments (three times an I/O). */
-	if (!d->soft || !d->fab.r ||
-	    atomic_load_explicit(&d->fab.r->nfaults, memory_order_relaxed) == 0)
-		return HW_FAULT_NONE;
 	k = hw_fabric_fault(&d->fab, fc, d->bar->wwpn, d->fab.r->ns[peer].wwpn, opcode, &delay);
 	if (k == HW_FAULT_DELAY) {
 		usleep((delay > 10000 ? 10000 : delay) * 1000u);
@@ -137,6 +167,15 @@ static int hw_fw_fault(struct hw_dev *d, int fc, unsigned int peer, uint32_t opc
 	if (k == HW_FAULT_DROP || k == HW_FAULT_DROP_CMD)
 		atomic_fetch_add(&d->bar->cnt.drops, 1);
 	return k;
+}
+
+/* Most of the time no fault is armed: say so before reading the fabric's
+ * name table for the arguments (three times an I/O). */
+static inline int hw_fw_fault(struct hw_dev *d, int fc, unsigned int peer, uint32_t opcode)
+{
+	if (__builtin_expect(!hw_dev_faults_armed(d), 1))
+		return HW_FAULT_NONE;
+	return hw_fw_fault_armed(d, fc, peer, opcode);
 }
 
 /* The peer in slot if both links are up: pb its region (indices and states
@@ -162,9 +201,9 @@ static void hw_fw_fcp_cmd(struct hw_dev *d, struct hw_fw_batch *b, unsigned int 
 	const struct hw_bar *pg;
 	struct hw_bar *pb;
 	struct hw_xri *x;
-	struct hw_cqe c;
+	struct hw_cqe c, *e;
 	uint32_t i, nsge, opcode;
-	uint64_t total = 0;
+	uint64_t total = 0, pos;
 	unsigned int thwq;
 	uint16_t qid;
 	int k;
@@ -215,23 +254,41 @@ static void hw_fw_fcp_cmd(struct hw_dev *d, struct hw_fw_batch *b, unsigned int 
 	k = hw_fw_fault(d, HW_FC_CMD, w->peer_slot, opcode);
 	if (k == HW_FAULT_DROP || k == HW_FAULT_DROP_CMD)
 		return; /* lost on the wire: the host times out */
+	if (k == HW_FAULT_ABTS) {
+		/* The exchange will be aborted right after its CMD (below).
+		 * Tell the host in its own CQ, before the CMD can draw any
+		 * answer into it: a WQE_DONE of an ABTS with status 0, which
+		 * nothing else posts (a sent ABTS completes only when it
+		 * fails). hw_host_cqe then needs no load of x->state, a line
+		 * the target writes during the I/O. */
+		struct hw_wqe a;
+
+		memcpy(&a, w, sizeof(a));
+		a.type = HW_WQE_ABTS;
+		hw_fw_done(d, b, hwq, &a, 0, 0);
+	}
 	qid = (uint16_t)(be64_to_cpu(iu.connection_id) & 0xffff);
 	thwq = hw_fw_steer(qid, pg->nr_hwq);
 	x->dst_hwq = (uint16_t)thwq;
-	memcpy(&c, &hw_cqe_zero, sizeof(c));
-	c.type = HW_CQE_RCV_CMD;
-	c.src_hwq = x->src_hwq;
-	c.peer_slot = (uint16_t)d->slot;
-	c.xri = w->xri;
-	c.tag = w->tag;
-	memcpy(c.iu, &iu, sizeof(iu));
 	/* Half of a CQ is kept for the target's own completions. */
 	if (hw_ring_fill_reaches(&pb->cq[thwq], pg->cq[thwq].entries / 2) ||
-	    hw_fw_cq_post(d, b, w->peer_slot, pb, &pb->cq[thwq], &pg->cq[thwq], &c)) {
+	    !(e = hw_fw_cq_reserve(d, w->peer_slot, pb, &pb->cq[thwq], &pg->cq[thwq], &pos))) {
 		atomic_fetch_add(&d->bar->cnt.busy, 1);
 		hw_fw_done(d, b, hwq, w, -EBUSY, 0);
 		return;
 	}
+	/* Written in place, every byte after the sequence word once (no
+	 * zeroed copy on the stack copied again). */
+	e->type = HW_CQE_RCV_CMD;
+	e->wqe_type = 0;
+	e->peer_slot = (uint16_t)d->slot;
+	e->status = 0;
+	e->xri = w->xri;
+	e->tag = w->tag;
+	memcpy(e->iu, &iu, sizeof(iu));
+	e->src_hwq = x->src_hwq;
+	memset(e->pad, 0, sizeof(e->pad));
+	hw_fw_cq_commit(b, &pb->cq[thwq], e, pos);
 	hw_stat_add(&d->bar->qstats[hwq].cmd_tx, 1);
 	if (k == HW_FAULT_ABTS) {
 		/* Injected: the exchange is aborted right after its CMD. */

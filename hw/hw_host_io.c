@@ -39,15 +39,17 @@ static void hw_host_complete(struct hw_host_port *p, struct hw_host_hwq *q, stru
 	req->done(req);
 }
 
-/* Queue a WQE; ring the doorbell now, or once at the end of a reap batch. */
+/* Queue a WQE; ring the doorbell now, or once at the end of a reap batch.
+ * The WQ's one producer is the thread using the hw queue (hw_host_hwq):
+ * hw_ring_post_sp. */
 static int hw_host_post(struct hw_host_port *p, uint16_t hwq, const struct hw_wqe *w)
 {
 	struct hw_host_hwq *q = &p->hwq[hwq];
-	int rc = hw_ring_post(p->dev.base, &p->dev.bar->wq[hwq], w, sizeof(*w));
+	int rc = hw_ring_post_sp(p->dev.base, &p->dev.bar->wq[hwq], w, sizeof(*w));
 
 	if (rc == -EAGAIN) {
 		hw_fw_doorbell(&p->dev, hwq);
-		rc = hw_ring_post(p->dev.base, &p->dev.bar->wq[hwq], w, sizeof(*w));
+		rc = hw_ring_post_sp(p->dev.base, &p->dev.bar->wq[hwq], w, sizeof(*w));
 	}
 	if (rc)
 		return rc;
@@ -252,10 +254,6 @@ static void hw_host_cqe(struct hw_host_port *p, struct hw_host_hwq *q, const str
 		x = &q->x[c->xri % p->depth];
 	if (!x || !x->req || x->tag != c->tag)
 		return; /* stale: the exchange was reused */
-	/* The firmware may abort an exchange by itself (injected ABTS). */
-	if (atomic_load_explicit(&p->dev.xri[x->idx].state, memory_order_relaxed) ==
-	    HW_XRI_ABORTING)
-		x->aborting = true;
 	switch (c->type) {
 	case HW_CQE_FCP_RSP:
 		if (!x->aborting)
@@ -273,8 +271,14 @@ static void hw_host_cqe(struct hw_host_port *p, struct hw_host_hwq *q, const str
 			hw_host_complete(p, q, x, x->timed_out ? -ETIMEDOUT : -ECANCELED);
 		break;
 	case HW_CQE_WQE_DONE:
-		if (c->status == 0)
+		/* The firmware aborts an exchange by itself (injected ABTS,
+		 * hw_fw_fcp_cmd) and says so here, ahead of any answer of the
+		 * target in this CQ; a sent ABTS is never completed with 0. */
+		if (c->status == 0) {
+			if (c->wqe_type == HW_WQE_ABTS)
+				x->aborting = true;
 			break;
+		}
 		/* Never reached the target (FCP_CMD) or the target is gone (ABTS). */
 		hw_host_complete(p, q, x,
 				 c->wqe_type == HW_WQE_ABTS

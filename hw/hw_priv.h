@@ -203,6 +203,17 @@ static inline bool hw_dev_remote(const struct hw_dev *d)
 	return (d->geo->flags & HW_BAR_F_REMOTE) != 0;
 }
 
+/* True if a fault record may be armed on the soft port's fabric: the one
+ * test the firmware makes per frame before it looks for the arguments of
+ * hw_fabric_fault (the peers' names in the fabric's table). Relaxed: a
+ * fault armed while a frame is in flight may miss that frame, as on a
+ * wire; the record itself is read by hw_fabric_fault. */
+static inline bool hw_dev_faults_armed(const struct hw_dev *d)
+{
+	return d->soft && d->fab.r &&
+	       atomic_load_explicit(&d->fab.r->nfaults, memory_order_relaxed) != 0;
+}
+
 /* Open the device: map it, FLOGI (claim a slot, link up, register in the name
  * server) and announce with RSCN. A soft fabric must exist: -ENOENT and
  * hw_fabric_why() otherwise (hw_fabric_missing). [ctl] */

@@ -52,6 +52,17 @@ void hw_ring_init(void *base, struct hw_ring *r, uint64_t off, uint32_t entries,
 		atomic_store((_Atomic uint64_t *)hw_ring_entry(base, r, i), i);
 }
 
+/* Fill and commit the entry e (position pos) a reserve returned, or say why
+ * there is none. */
+static int hw_ring_put(char *e, uint64_t pos, const void *src, size_t len)
+{
+	if (!e)
+		return pos == HW_RING_CORRUPT ? -EPROTO : -EAGAIN;
+	memcpy(e + sizeof(uint64_t), (const char *)src + sizeof(uint64_t), len - sizeof(uint64_t));
+	hw_ring_commit(e, pos);
+	return 0;
+}
+
 /* Copy len bytes (after the sequence word) into a new entry of r (geometry
  * g); -EAGAIN when it is full, -EPROTO when its memory is corrupt. */
 int hw_ring_post_geo(void *base, struct hw_ring *r, const struct hw_ring *g, const void *src,
@@ -63,11 +74,19 @@ int hw_ring_post_geo(void *base, struct hw_ring *r, const struct hw_ring *g, con
 	if (len < sizeof(uint64_t) || len > g->esize)
 		return -EINVAL;
 	e = hw_ring_reserve_geo(base, r, g, &pos);
-	if (!e)
-		return pos == HW_RING_CORRUPT ? -EPROTO : -EAGAIN;
-	memcpy(e + sizeof(uint64_t), (const char *)src + sizeof(uint64_t), len - sizeof(uint64_t));
-	hw_ring_commit(e, pos);
-	return 0;
+	return hw_ring_put(e, pos, src, len);
+}
+
+/* One producer thread at a time: no CAS on the tail. */
+int hw_ring_post_sp(void *base, struct hw_ring *r, const void *src, size_t len)
+{
+	uint64_t pos;
+	char *e;
+
+	if (len < sizeof(uint64_t) || len > r->esize)
+		return -EINVAL;
+	e = hw_ring_reserve_sp_geo(base, r, r, &pos);
+	return hw_ring_put(e, pos, src, len);
 }
 
 /* Copy len bytes (after the sequence word) into a new entry. */

@@ -74,6 +74,32 @@ static inline void *hw_ring_reserve_geo(void *base, struct hw_ring *r, const str
 	}
 }
 
+/* hw_ring_reserve_geo for a ring with one producer thread at a time (a
+ * host port's WQ, hw_host_hwq): nobody else writes the tail, so a load and
+ * a store take the slot, no CAS. Relaxed on the tail: only this thread
+ * reads it back (a handle passed to another thread is passed with a
+ * happens-before of the caller's own); the consumer goes by the entries'
+ * sequence words, whose acquire load here pairs with its release in
+ * hw_ring_pop_geo (it is done with the slot before we refill it), and the
+ * commit's release publishes the entry. A sequence word ahead of the tail
+ * cannot be another producer's: the ring's memory is corrupt. */
+static inline void *hw_ring_reserve_sp_geo(void *base, struct hw_ring *r, const struct hw_ring *g,
+					   uint64_t *posp)
+{
+	uint64_t pos = atomic_load_explicit(&r->tail, memory_order_relaxed);
+	void *e = hw_ring_entry(base, g, pos);
+	int64_t dif =
+		(int64_t)(atomic_load_explicit((_Atomic uint64_t *)e, memory_order_acquire) - pos);
+
+	if (dif != 0) {
+		*posp = dif < 0 ? 0 : HW_RING_CORRUPT;
+		return NULL;
+	}
+	atomic_store_explicit(&r->tail, pos + 1, memory_order_relaxed);
+	*posp = pos;
+	return e;
+}
+
 static inline void *hw_ring_reserve(void *base, struct hw_ring *r, uint64_t *posp)
 {
 	return hw_ring_reserve_geo(base, r, r, posp);
@@ -179,6 +205,10 @@ static inline void hw_stat_add(_Atomic uint64_t *c, uint64_t n)
 int hw_ring_post_geo(void *base, struct hw_ring *r, const struct hw_ring *g, const void *src,
 		     size_t len);
 int hw_ring_post(void *base, struct hw_ring *r, const void *src, size_t len);
+/* hw_ring_post for a ring with one producer thread at a time
+ * (hw_ring_reserve_sp_geo); 0, -EAGAIN when full, -EPROTO when corrupt or
+ * -EINVAL. */
+int hw_ring_post_sp(void *base, struct hw_ring *r, const void *src, size_t len);
 /* Initialize a ring of entries x esize bytes at offset off of base. */
 void hw_ring_init(void *base, struct hw_ring *r, uint64_t off, uint32_t entries, uint32_t esize);
 /* Producer side of the interrupt, first half: true if the consumer had armed

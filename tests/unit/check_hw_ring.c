@@ -96,6 +96,47 @@ START_TEST(test_ring_corrupt_is_an_error)
 }
 END_TEST
 
+/* The single-producer post (a host hw queue's WQ): same order, fill,
+ * wrap-around and -EAGAIN as hw_ring_post, and a slot whose sequence word
+ * is ahead of the tail is -EPROTO at once (no other producer can have
+ * moved the tail), the tail left where it was. */
+START_TEST(test_ring_post_sp)
+{
+	struct rt *t = rt_new(8);
+	struct ent in, *out;
+	uint32_t i, round;
+
+	for (round = 0; round < 3; round++) {
+		for (i = 0; i < 8; i++) {
+			memset(&in, 0, sizeof(in));
+			in.val = round * 100 + i;
+			ck_assert_int_eq(hw_ring_post_sp(t, &t->r, &in, sizeof(in)), 0);
+		}
+		ck_assert_int_eq(hw_ring_post_sp(t, &t->r, &in, sizeof(in)), -EAGAIN);
+		ck_assert_uint_eq(hw_ring_fill(&t->r), 8);
+		for (i = 0; i < 8; i++) {
+			out = hw_ring_peek(t, &t->r);
+			ck_assert_ptr_nonnull(out);
+			ck_assert_uint_eq(out->val, round * 100 + i);
+			hw_ring_pop(&t->r, out);
+		}
+		ck_assert(hw_ring_empty(t, &t->r));
+	}
+	ck_assert_int_eq(hw_ring_post_sp(t, &t->r, &in, sizeof(in) + 1000), -EINVAL);
+	/* tail 24: slot 0 claims a later lap */
+	atomic_store(&t->e[0].seq, 12345);
+	ck_assert_int_eq(hw_ring_post_sp(t, &t->r, &in, sizeof(in)), -EPROTO);
+	ck_assert_uint_eq(atomic_load(&t->r.tail), 24);
+	atomic_store(&t->e[0].seq, 24);
+	in.val = 7;
+	ck_assert_int_eq(hw_ring_post_sp(t, &t->r, &in, sizeof(in)), 0);
+	out = hw_ring_peek(t, &t->r);
+	ck_assert_ptr_nonnull(out);
+	ck_assert_uint_eq(out->val, 7);
+	free(t);
+}
+END_TEST
+
 /* Flow control without the consumer's line: hw_ring_fill_reaches agrees
  * with hw_ring_fill at every fill level, across wrap-around, and refreshes
  * head_seen only when the value seen earlier no longer proves the answer. */
@@ -330,6 +371,7 @@ Suite *hw_ring_suite(void)
 	tcase_add_test(tc, test_ring_order_full_wrap);
 	tcase_add_test(tc, test_ring_fill_reaches);
 	tcase_add_test(tc, test_ring_corrupt_is_an_error);
+	tcase_add_test(tc, test_ring_post_sp);
 	tcase_add_test(tc, test_ring_many_producers);
 	tcase_add_test(tc, test_ring_wait_notify);
 	tcase_add_test(tc, test_ring_wait_any);
