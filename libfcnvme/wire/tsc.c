@@ -5,6 +5,7 @@
  */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #if defined(__x86_64__)
@@ -94,8 +95,12 @@ void fcnvme_tsc_init(struct fcnvme_tsc *c, unsigned int flags)
 	struct timespec d = { 0, (long)FCNVME_TSC_CAL_NS };
 	struct fcnvme_tsc_pair start;
 
+	const char *env = getenv(FCNVME_TSC_ENV);
+
 	c->tsc = false;
 	c->mult = UINT64_C(1) << 32;
+	if (env && !strcmp(env, "monotonic"))
+		flags |= FCNVME_TSC_MONOTONIC;
 	if ((flags & FCNVME_TSC_MONOTONIC) || !fcnvme_tsc_usable())
 		return;
 	c->tsc = true;

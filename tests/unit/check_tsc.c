@@ -6,11 +6,13 @@
  * in Linux arch/x86/kernel/cpu/) and is the clocksource; both modes never
  * go back; the calibrated TSC agrees with CLOCK_MONOTONIC within
  * 10 us + 1e-3 of the interval over 20 ms and 100 ms; FCNVME_TSC_MONOTONIC
- * forces the CLOCK_MONOTONIC fallback, which is CLOCK_MONOTONIC exactly.
+ * (or FCNVME_CLOCK=monotonic) forces the CLOCK_MONOTONIC fallback, which is
+ * CLOCK_MONOTONIC exactly.
  */
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -113,6 +115,22 @@ START_TEST(tsc_forced_monotonic)
 }
 END_TEST
 
+/* FCNVME_CLOCK=monotonic forces the fallback too; other values do not. */
+START_TEST(tsc_env_monotonic)
+{
+	struct fcnvme_tsc c;
+
+	ck_assert_int_eq(setenv(FCNVME_TSC_ENV, "monotonic", 1), 0);
+	fcnvme_tsc_init(&c, 0);
+	ck_assert(!c.tsc);
+	ck_assert_uint_eq(c.mult, UINT64_C(1) << 32);
+	ck_assert_int_eq(setenv(FCNVME_TSC_ENV, "tsc", 1), 0);
+	fcnvme_tsc_init(&c, 0);
+	ck_assert_int_eq(c.tsc, fcnvme_tsc_usable());
+	ck_assert_int_eq(unsetenv(FCNVME_TSC_ENV), 0);
+}
+END_TEST
+
 /* Never back, in either mode (one thread, so one CPU at a time; the
  * kernel keeps a clocksource TSC synchronized across CPUs). */
 START_TEST(tsc_monotonic)
@@ -208,6 +226,7 @@ Suite *tsc_suite(void)
 	tcase_add_test(tc, tsc_ns_fixed_point);
 	tcase_add_test(tc, tsc_usable_is_the_kernels_view);
 	tcase_add_test(tc, tsc_forced_monotonic);
+	tcase_add_test(tc, tsc_env_monotonic);
 	tcase_add_test(tc, tsc_monotonic);
 	tcase_add_test(tc, tsc_agrees_with_monotonic);
 	tcase_add_test(tc, tsc_calibrate);

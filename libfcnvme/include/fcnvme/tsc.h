@@ -41,6 +41,10 @@
 /* fcnvme_tsc_init() flags: use CLOCK_MONOTONIC even if the TSC would do
  * (tests, and hosts whose TSC the caller distrusts). */
 #define FCNVME_TSC_MONOTONIC 1u
+/* The environment variable that, set to "monotonic", adds
+ * FCNVME_TSC_MONOTONIC to every fcnvme_tsc_init() of the process
+ * (nvmetfcd's latency statistics, fcnvme perf). */
+#define FCNVME_TSC_ENV	     "FCNVME_CLOCK"
 
 /* A calibrated clock. Written by fcnvme_tsc_init() and
  * fcnvme_tsc_calibrate() only; read-only (any thread) after that. */
@@ -52,8 +56,8 @@ struct fcnvme_tsc {
 /* True if the TSC is invariant and the kernel's clocksource. */
 bool fcnvme_tsc_usable(void);
 
-/* Set c up: the TSC if fcnvme_tsc_usable() and flags lack
- * FCNVME_TSC_MONOTONIC, its rate measured over FCNVME_TSC_CAL_NS (the call
+/* Set c up: the TSC if fcnvme_tsc_usable() and neither flags nor the
+ * environment (FCNVME_TSC_ENV) ask for FCNVME_TSC_MONOTONIC, its rate measured over FCNVME_TSC_CAL_NS (the call
  * sleeps that long; a failed calibration falls back); else CLOCK_MONOTONIC,
  * at once. */
 void fcnvme_tsc_init(struct fcnvme_tsc *c, unsigned int flags);
