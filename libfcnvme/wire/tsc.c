@@ -93,9 +93,8 @@ int fcnvme_tsc_calibrate(struct fcnvme_tsc *c, const struct fcnvme_tsc_pair *sta
 void fcnvme_tsc_init(struct fcnvme_tsc *c, unsigned int flags)
 {
 	struct timespec d = { 0, (long)FCNVME_TSC_CAL_NS };
-	struct fcnvme_tsc_pair start;
-
 	const char *env = getenv(FCNVME_TSC_ENV);
+	struct fcnvme_tsc_pair start;
 
 	c->tsc = false;
 	c->mult = UINT64_C(1) << 32;
