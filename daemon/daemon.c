@@ -30,6 +30,7 @@
 #include "log.h"
 #include "port.h"
 #include "sdnotify.h"
+#include "core/clock.h"
 #include "core/tgt.h"
 
 #define TICK_MS 100
@@ -231,6 +232,8 @@ int daemon_run(struct daemon_opts *o)
 	if (rc)
 		fatalx("control inbox: %s", strerror(-rc));
 	d.inbox = &inbox;
+	/* the command stamps' TSC, before any I/O thread runs */
+	clock_calibrate(0);
 	d.tgt = tgt_create(&core_env, &d, d.state_dir);
 	if (!d.tgt)
 		fatalx("cannot create the NVMe target core");

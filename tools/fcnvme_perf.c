@@ -13,14 +13,14 @@
  * exact); the result is a human summary or JSON, with IOPS, MiB/s and CPU
  * use; a progress line appears once a second when stdout is a terminal.
  * Latencies are stamped as fio and spdk_nvme_perf do, with the CPU's
- * time-stamp counter where it is invariant (x86-64, CPUID 0x80000007 EDX
- * bit 8) and the kernel's clocksource (so synchronized across CPUs): one
- * RDTSC, under half a vDSO CLOCK_MONOTONIC read, converted to
- * nanoseconds with the TSC rate measured against CLOCK_MONOTONIC over the
- * run itself; elsewhere with CLOCK_MONOTONIC. A completion's stamp is also
- * the submission stamp of the command it resubmits (no --verify): one stamp
- * per I/O, the latency counted from the previous command's completion, so
- * never shorter than the real one.
+ * time-stamp counter where it is invariant and the kernel's clocksource
+ * (fcnvme/tsc.h): one RDTSC, under half a vDSO CLOCK_MONOTONIC read,
+ * converted to nanoseconds with the TSC rate measured against
+ * CLOCK_MONOTONIC over the run itself (fcnvme_tsc_calibrate()); elsewhere
+ * with CLOCK_MONOTONIC. A completion's stamp is also the submission stamp
+ * of the command it resubmits (no --verify): one stamp per I/O, the
+ * latency counted from the previous command's completion, so never
+ * shorter than the real one.
  * --poll busy (the default) spins on the controllers' queues; --poll
  * hybrid, after PERF_HYBRID_SPINS polling rounds that completed nothing,
  * sleeps on the host port's CQs (hw_host_port_wait) until the target's
@@ -40,10 +40,6 @@
 #include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
-#if defined(__x86_64__)
-#include <cpuid.h>
-#include <x86intrin.h>
-#endif
 
 #include <json-c/json.h>
 
@@ -51,6 +47,7 @@
 
 #include <fcnvme/clock.h>
 #include <fcnvme/hist.h>
+#include <fcnvme/tsc.h>
 
 #include "fcnvme.h"
 #include "hw_host.h"
@@ -185,10 +182,9 @@ struct perf {
 	uint64_t done, reads, writes, errors, verify_errors;
 	uint64_t sleeps; /* --poll hybrid: sleeps on the CQs in the measured run */
 	uint16_t first_error;
-	bool tsc;		   /* perf_stamp() reads the TSC */
+	struct fcnvme_tsc clk;	   /* perf_stamp(); calibrated over each run */
 	struct fcnvme_hist hist;   /* latency, in perf_stamp() ticks */
 	uint64_t lat_sum, lat_max; /* the same */
-	double ns_per_tick;	   /* perf_stamp() ticks to ns, from the run */
 };
 
 static volatile sig_atomic_t perf_sigint;
@@ -208,48 +204,17 @@ static uint64_t perf_rand(struct perf *pf)
 	return z ^ (z >> 31);
 }
 
-/* True if the TSC can time I/O: it ticks at a constant rate in every P-,
- * C- and T-state (invariant TSC, CPUID 0x80000007 EDX bit 8) and the
- * kernel found it synchronized across CPUs (it is the clocksource). */
-static bool perf_tsc_usable(void)
-{
-#if defined(__x86_64__)
-	unsigned int a, b, c, d;
-	char cs[16] = "";
-	FILE *f;
-
-	if (!__get_cpuid(0x80000000u, &a, &b, &c, &d) || a < 0x80000007u)
-		return false;
-	__get_cpuid(0x80000007u, &a, &b, &c, &d);
-	if (!((d >> 8) & 1))
-		return false;
-	f = fopen("/sys/devices/system/clocksource/clocksource0/current_clocksource", "r");
-	if (!f)
-		return false;
-	if (!fgets(cs, sizeof(cs), f))
-		cs[0] = 0;
-	fclose(f);
-	return !strcmp(cs, "tsc\n");
-#else
-	return false;
-#endif
-}
-
-/* A latency stamp: TSC ticks, or CLOCK_MONOTONIC ns without an invariant
- * TSC; only differences of two stamps mean something (pf->ns_per_tick). */
+/* A latency stamp: fcnvme_tsc_read() ticks; only differences of two
+ * stamps mean something (fcnvme_tsc_ns()). */
 static inline uint64_t perf_stamp(const struct perf *pf)
 {
-#if defined(__x86_64__)
-	if (pf->tsc)
-		return __rdtsc();
-#endif
-	return fcnvme_clock_ns();
+	return fcnvme_tsc_read(&pf->clk);
 }
 
 /* Ticks of perf_stamp() to us. */
 static double perf_ticks_us(const struct perf *pf, double ticks)
 {
-	return ticks * pf->ns_per_tick / 1000.0;
+	return fcnvme_tsc_ns_f(&pf->clk, ticks) / 1000.0;
 }
 
 /* The latency percentile ppm / 10^6 in us: the middle of its histogram
@@ -421,16 +386,6 @@ static void perf_prefill_progress(const struct perf *pf, bool last)
 		done * pf->io_size >> 20, pf->nslots * pf->io_size >> 20, last ? "\n" : "");
 }
 
-/* pf->ns_per_tick: the rate of perf_stamp() against CLOCK_MONOTONIC since
- * (start ns, start_stamp), the start of the run (1 without a TSC). */
-static void perf_calibrate(struct perf *pf, uint64_t start, uint64_t start_stamp)
-{
-	uint64_t ns = fcnvme_clock_ns(), ticks = perf_stamp(pf);
-
-	if (pf->tsc && ticks > start_stamp && ns > start)
-		pf->ns_per_tick = (double)(ns - start) / (double)(ticks - start_stamp);
-}
-
 /* Run until the deadline (or, for the prefill, until every slot is
  * written), a signal or a failure. */
 static void perf_run(struct perf *pf, uint64_t end_ns)
@@ -438,12 +393,13 @@ static void perf_run(struct perf *pf, uint64_t end_ns)
 	bool tty = !pf->prefill && isatty(STDOUT_FILENO);
 	bool ptty = pf->prefill && isatty(STDERR_FILENO);
 	uint64_t start = fcnvme_clock_ns(), next_tick = start + 1000000000ull;
-	uint64_t start_stamp = perf_stamp(pf);
+	struct fcnvme_tsc_pair cal;
 	uint64_t last_done = 0, spins = 0, next_pump = start + PERF_PUMP_NS;
 	unsigned int i, idle = 0;
 	bool slept_last = false;
 
 	pf->stopping = false;
+	fcnvme_tsc_pair_read(&pf->clk, &cal);
 	for (i = 0; i < pf->nios; i++)
 		if (perf_submit(pf, &pf->ios[i], 0))
 			break;
@@ -504,7 +460,7 @@ static void perf_run(struct perf *pf, uint64_t end_ns)
 		if (tty && now >= next_tick) {
 			uint64_t d = pf->done - last_done;
 
-			perf_calibrate(pf, start, start_stamp);
+			(void)fcnvme_tsc_calibrate(&pf->clk, &cal);
 			printf("[%3" PRIu64 " s] %10" PRIu64 " IOPS %10.2f MiB/s"
 			       "  avg %8.1f us\n",
 			       (uint64_t)((now - start) / 1000000000u), d,
@@ -518,7 +474,7 @@ static void perf_run(struct perf *pf, uint64_t end_ns)
 	if (ptty)
 		perf_prefill_progress(pf, true);
 	if (!pf->prefill)
-		perf_calibrate(pf, start, start_stamp);
+		(void)fcnvme_tsc_calibrate(&pf->clk, &cal);
 }
 
 static int perf_parse_wl(const char *s, enum perf_wl *wl)
@@ -577,7 +533,7 @@ static void perf_report(struct perf *pf, double secs, double cpu, bool json)
 		json_object_object_add(l, "max", cli_json_fixed(max, 1));
 		json_object_object_add(o, "latency_us", l);
 		json_object_object_add(o, "latency_clock",
-				       json_object_new_string(pf->tsc ? "tsc" : "monotonic"));
+				       json_object_new_string(pf->clk.tsc ? "tsc" : "monotonic"));
 		json_object_object_add(o, "cpu_percent", cli_json_fixed(cpup, 1));
 		json_object_object_add(o, "poll",
 				       json_object_new_string(perf_poll_names[pf->poll]));
@@ -725,8 +681,7 @@ int fcnvme_cmd_perf(int argc, char **argv)
 	pf.assocs = 1;
 	pf.mix = 50;
 	pf.wl = PERF_RANDREAD;
-	pf.tsc = perf_tsc_usable();
-	pf.ns_per_tick = 1.0;
+	fcnvme_tsc_init(&pf.clk, 0);
 	pa.pf = &pf;
 	rc = fcnvme_parse(&x, argc, argv, perf_opt, &pa);
 	if (rc)

@@ -287,6 +287,19 @@ run perfrr "$FCNVME" perf $H --nqn $NQN -q 8 -o 4096 -w randrw -M 70 -t 1 --seed
 # drain at the end; ordered percentiles, max the largest.
 python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); l=r["latency_us"]; n=l["avg"]*r["iops"]/1e6; print("perf randrw: avg x IOPS =", n, "in flight,", r["latency_clock"]); sys.exit(not (r["latency_clock"] in ("tsc", "monotonic") and 6.0 < n < 8.5 and 0 < l["p50"] <= l["p99"] <= l["p99_9"] and l["avg"] <= l["max"] and l["p99_9"] <= l["max"] * 17 / 16))' "$tmp/perfrr.out" &&
 	ok || bad "perf latency vs wall clock: $(cat "$tmp/perfrr.out")"
+# The clock is the TSC exactly when the kernel has an invariant TSC as its
+# clocksource; FCNVME_CLOCK=monotonic forces CLOCK_MONOTONIC
+# (fcnvme/tsc.h), whose latencies obey Little's law too.
+cs=$(cat /sys/devices/system/clocksource/clocksource0/current_clocksource 2>/dev/null)
+want=monotonic
+[ "$cs" = tsc ] && grep -q '^flags.* nonstop_tsc' /proc/cpuinfo && want=tsc
+grep -q "\"latency_clock\":\"$want\"" "$tmp/perfrr.out" && ok ||
+	bad "perf latency_clock: want $want: $(cat "$tmp/perfrr.out")"
+run perfmono env FCNVME_CLOCK=monotonic "$FCNVME" perf $H --nqn $NQN -q 8 -o 4096 -w randread -t 1 \
+	--seed 42 --output-format json
+[ $rc -eq 0 ] && grep -q '"latency_clock":"monotonic"' "$tmp/perfmono.out" &&
+	python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); l=r["latency_us"]; n=l["avg"]*r["iops"]/1e6; print("perf monotonic: avg x IOPS =", n, "in flight"); sys.exit(not (6.0 < n < 8.5 and 0 < l["p50"] <= l["p99"] <= l["p99_9"] and l["avg"] <= l["max"]))' "$tmp/perfmono.out" &&
+	ok || bad "perf FCNVME_CLOCK=monotonic: $(cat "$tmp/perfmono.out" "$tmp/perfmono.err")"
 run perft "$FCNVME" perf $H --nqn $NQN -q 4 -o 4096 -w randrw -M 30 -t 1
 [ $rc -eq 0 ] && grep -q '^randrw (30% reads) 4096 B, qd 4 x 1 queue(s), ' "$tmp/perft.out" &&
 	grep -q '^  read IOPS [0-9.]*   write IOPS [0-9.]*$' "$tmp/perft.out" && ok ||

@@ -11,6 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <fcnvme/tsc.h>
+
 #include "core_harness.h"
 
 /* Run an I/O command whose response comes lat_ns after req_init. */
@@ -303,13 +305,17 @@ START_TEST(test_percentiles)
 }
 END_TEST
 
-/* The per-queue counters follow the real clock too (non-zero latency). */
+/* The per-queue counters follow the real clock too (non-zero latency,
+ * under a second), stamped with the TSC (_i 0, where usable) and with the
+ * CLOCK_MONOTONIC fallback (_i 1, forced). */
 START_TEST(test_real_clock)
 {
+	unsigned int flags[] = { 0, FCNVME_TSC_MONOTONIC };
 	struct h_assoc *a;
 	uint8_t buf[512];
 	struct found f;
 
+	ck_assert_int_eq(clock_calibrate(flags[_i]), !_i && fcnvme_tsc_usable());
 	H->t->clock = clock_monotonic();
 	h_std_subsys();
 	a = h_ctrl_ready(&H->tp1, H_SUBNQN, H_HOSTNQN, 1);
@@ -319,6 +325,8 @@ START_TEST(test_real_clock)
 	ck_assert_uint_eq(f.st.cmds, 1);
 	ck_assert_uint_eq(f.st.read_bytes, 512);
 	ck_assert_uint_eq(tgt_stats_percentile(&f.st, 500), f.st.lat_max_ns);
+	ck_assert_uint_gt(f.st.lat_max_ns, 0);
+	ck_assert_uint_lt(f.st.lat_max_ns, 1000000000u);
 	H->t->clock = &H->clock;
 }
 END_TEST
@@ -335,7 +343,7 @@ Suite *core_stats_suite(void)
 	tcase_add_test(tc, test_ctrl_delete_deferred);
 	tcase_add_test(tc, test_ns_disable_keeps_counters);
 	tcase_add_test(tc, test_percentiles);
-	tcase_add_test(tc, test_real_clock);
+	tcase_add_loop_test(tc, test_real_clock, 0, 2);
 	suite_add_tcase(s, tc);
 	return s;
 }

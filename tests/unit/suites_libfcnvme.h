@@ -25,6 +25,7 @@ Suite *nvme_status_suite(void);
 Suite *random_suite(void);
 Suite *size_suite(void);
 Suite *suggest_suite(void);
+Suite *tsc_suite(void);
 Suite *nvme_fc_port_suite(void);     /* host transport */
 Suite *nvme_fc_ctrl_suite(void);     /* host vs target over loop_lldd */
 Suite *nvme_fc_sanity_suite(void);   /* host checks vs a rule-breaking target */
@@ -34,13 +35,13 @@ Suite *nvmet_fc_abort_suite(void);   /* target transport */
 Suite *nvmet_fc_threads_suite(void); /* target transport */
 
 /* The suites the runner executes, in order. */
-#define LIBFCNVME_SUITES                                                                          \
-	{                                                                                         \
-		auth_suite, clock_suite, err_suite, hex_suite, hist_suite, num_suite,             \
-			nvme_status_suite, random_suite, size_suite, suggest_suite, layout_suite, \
-			ls_suite, wwn_suite, nqn_suite, nvme_fc_port_suite, nvme_fc_ctrl_suite,   \
-			nvme_fc_sanity_suite, nvmet_fc_ls_suite, nvmet_fc_fcp_suite,              \
-			nvmet_fc_abort_suite, nvmet_fc_threads_suite,                             \
+#define LIBFCNVME_SUITES                                                                       \
+	{                                                                                      \
+		auth_suite, clock_suite, err_suite, hex_suite, hist_suite, num_suite,          \
+			nvme_status_suite, random_suite, size_suite, suggest_suite, tsc_suite, \
+			layout_suite, ls_suite, wwn_suite, nqn_suite, nvme_fc_port_suite,      \
+			nvme_fc_ctrl_suite, nvme_fc_sanity_suite, nvmet_fc_ls_suite,           \
+			nvmet_fc_fcp_suite, nvmet_fc_abort_suite, nvmet_fc_threads_suite,      \
 	}
 
 #endif /* SUITES_LIBFCNVME_H */

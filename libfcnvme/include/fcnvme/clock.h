@@ -3,6 +3,8 @@
  * The monotonic clock (CLOCK_MONOTONIC) in the units the tree uses: the one
  * helper every layer reads time through. The millisecond and microsecond
  * forms are the nanosecond value divided down (so they never disagree).
+ * For deadlines and timeouts; per-I/O latency stamps use the cheaper
+ * calibrated TSC of fcnvme/tsc.h (built on this clock).
  */
 #ifndef FCNVME_CLOCK_H
 #define FCNVME_CLOCK_H
