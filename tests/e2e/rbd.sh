@@ -1,12 +1,13 @@
 #!/bin/sh
 # SPDX-License-Identifier: Apache-2.0
 # A namespace on a Ceph RBD image of a private single-node cluster (one
-# mon, one memstore OSD): fio verify through `fcnvme mount`; bytes written
-# through the export are in the image (`rbd export`); identifiers derived
-# from the image are the same after a restart; `rbd resize` grows the
-# host's file, a shrink underneath is refused; `config save` round-trips
-# the rbd keys; a full pool fails writes (bounded by the op timeout, then
-# at once) while reads go on, and writes work again once it has room.
+# mon, one memstore OSD): librbd writes without copying; fio verify
+# through `fcnvme mount`; bytes written through the export are in the
+# image (`rbd export`); identifiers derived from the image are the same
+# after a restart; `rbd resize` grows the host's file, a shrink underneath
+# is refused; `config save` round-trips the rbd keys; a full pool fails
+# writes (bounded by the op timeout, then at once) while reads go on, and
+# writes work again once it has room.
 E2E_NAME=rbd
 . "$top_srcdir/tests/e2e/lib.sh"
 . "$top_srcdir/tests/e2e/ceph_lib.sh"
@@ -30,6 +31,11 @@ check "the export shows the 256 MiB image" test "$(stat -c %s "$m/ns1")" = 26843
 	--nqn "$NQN_A" >"$tmp/idctrl.txt" 2>&1
 check "VWC is 0 without the librbd cache ($(grep '^vwc' "$tmp/idctrl.txt"))" \
 	grep -Eq '^vwc +: +(0x)?0+$' "$tmp/idctrl.txt"
+# librbd takes writes from the request's own buffer (no copy): asked of
+# the daemon's librados client through its admin socket
+asok=$(ls "$tmp"/ceph/run/ceph-client.*."$E2E_DPID".asok 2>/dev/null | head -1)
+zc=$($CEPH --admin-daemon "$asok" config get rbd_disable_zero_copy_writes 2>&1 | tr -d ' \n')
+check "zero-copy librbd writes ($zc)" test "$zc" = '{"rbd_disable_zero_copy_writes":"false"}'
 
 # 1: fio verify, random sizes, several jobs
 F="$E2E_FIO_COMMON --verify_fatal=1 --do_verify=1"
