@@ -94,12 +94,16 @@ static const char *const perf_poll_names[] = {
  * polls them all: polling all 64 controllers every 16th pass (each
  * fcnvme_host_ctrl_poll reads the clock and reaps every queue of its
  * controller, again, through poll_queue) was half of the host's CPU at 64
- * associations of QD 1 (bench/README.md, "hostscale"). A controller is
- * then polled every 16 x assocs passes: at most some 70 ms at 64
- * associations with 64 completions per pass, against keep-alive
- * intervals and command timeouts of seconds; FCP timeouts and lost
- * remote ports are the port's hw queues' own (hw_host_port_poll). */
-#define PERF_CTRL_EVERY	     16
+ * associations of QD 1 (bench/README.md, "hostscale"); one controller
+ * every 16th pass still took ~20 % of the host's samples there (the
+ * polls and their clock reads), every 64th pass ~10 %. A controller is
+ * then polled every 64 x assocs passes: some 260 ms apart at most at 64
+ * associations
+ * with 64 completions per pass, against keep-alive intervals of seconds
+ * (kato / 2; the target's keep-alive is traffic-based besides) and
+ * command timeouts of 30 s; FCP timeouts and lost remote ports are the
+ * port's hw queues' own (hw_host_port_poll). */
+#define PERF_CTRL_EVERY	     64
 /* The slow path (fcnvme_pump: the port's events, one epoll_wait system
  * call) at most this often while I/O flows, looked at every 64 passes: a
  * pump every 256 passes was a system call every few microseconds of a
