@@ -89,8 +89,21 @@ static const char *const perf_poll_names[] = {
  * deadline, the progress line and signals are looked at between sleeps. */
 #define PERF_HYBRID_SPINS    64
 #define PERF_HYBRID_SLEEP_US 1000
-/* Polling passes between two polls of every controller (a power of 2). */
-#define PERF_CTRL_EVERY	     16
+/* Polling passes between two controller polls (a power of 2). Each such
+ * pass polls the next controller in turn, and only a pass after a sleep
+ * polls them all: polling all 64 controllers every 16th pass (each
+ * fcnvme_host_ctrl_poll reads the clock and reaps every queue of its
+ * controller, again, through poll_queue) was half of the host's CPU at 64
+ * associations of QD 1 (bench/README.md, "hostscale"); one controller
+ * every 16th pass still took ~20 % of the host's samples there (the
+ * polls and their clock reads), every 64th pass ~10 %. A controller is
+ * then polled every 64 x assocs passes: some 260 ms apart at most at 64
+ * associations
+ * with 64 completions per pass, against keep-alive intervals of seconds
+ * (kato / 2; the target's keep-alive is traffic-based besides) and
+ * command timeouts of 30 s; FCP timeouts and lost remote ports are the
+ * port's hw queues' own (hw_host_port_poll). */
+#define PERF_CTRL_EVERY	     64
 /* The slow path (fcnvme_pump: the port's events, one epoll_wait system
  * call) at most this often while I/O flows, looked at every 64 passes: a
  * pump every 256 passes was a system call every few microseconds of a
@@ -168,6 +181,7 @@ struct perf {
 	struct fcnvme_host_ctrl *ctrls[PERF_MAX_ASSOCS];
 	uint32_t nsid, lbasz, io_size, depth, seconds;
 	uint16_t queues, assocs;
+	uint16_t ctrl_next; /* perf_run: the controller the next poll takes */
 	enum perf_wl wl;
 	enum perf_poll poll;
 	unsigned int mix; /* % reads for rw */
@@ -386,6 +400,25 @@ static void perf_prefill_progress(const struct perf *pf, bool last)
 		done * pf->io_size >> 20, pf->nslots * pf->io_size >> 20, last ? "\n" : "");
 }
 
+/* Poll count controllers, round robin from pf->ctrl_next; a controller
+ * that is no longer LIVE stops the run. Returns the events handled. */
+static int perf_poll_ctrls(struct perf *pf, unsigned int count)
+{
+	int n = 0;
+
+	while (count--) {
+		struct fcnvme_host_ctrl *c = pf->ctrls[pf->ctrl_next];
+		int rc = fcnvme_host_ctrl_poll(c);
+
+		n += rc > 0 ? rc : 0;
+		if (fcnvme_host_ctrl_state(c) != FCNVME_HOST_CTRL_LIVE)
+			pf->stopping = true;
+		if (++pf->ctrl_next >= pf->assocs)
+			pf->ctrl_next = 0;
+	}
+	return n;
+}
+
 /* Run until the deadline (or, for the prefill, until every slot is
  * written), a signal or a failure. */
 static void perf_run(struct perf *pf, uint64_t end_ns)
@@ -413,18 +446,11 @@ static void perf_run(struct perf *pf, uint64_t end_ns)
 		int n = hw_host_port_poll(pf->x->port, 256);
 
 		n = n > 0 ? n : 0;
-		/* Each controller's own work (keep-alive, timeouts, state) on
-		 * every PERF_CTRL_EVERY-th pass and after a sleep: a pass over
-		 * 64 controllers each time cost more than their I/O. */
-		if ((++spins & (PERF_CTRL_EVERY - 1)) == 0 || slept_last) {
-			for (i = 0; i < pf->assocs; i++) {
-				int rc = fcnvme_host_ctrl_poll(pf->ctrls[i]);
-
-				n += rc > 0 ? rc : 0;
-				if (fcnvme_host_ctrl_state(pf->ctrls[i]) != FCNVME_HOST_CTRL_LIVE)
-					pf->stopping = true;
-			}
-		}
+		/* Each controller's own work (keep-alive, timeouts, state):
+		 * one controller on every PERF_CTRL_EVERY-th pass, all of
+		 * them after a sleep (PERF_CTRL_EVERY). */
+		if ((++spins & (PERF_CTRL_EVERY - 1)) == 0 || slept_last)
+			n += perf_poll_ctrls(pf, slept_last ? pf->assocs : 1u);
 		slept_last = false;
 		if (n)
 			idle = 0;

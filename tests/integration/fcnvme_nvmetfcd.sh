@@ -7,7 +7,8 @@
 # progress on a terminal (script(1) gives it one) and nothing otherwise.
 # perf --poll hybrid against the daemon's hybrid I/O thread (both sides
 # sleep on their CQs and wake each other through the firmware) verifies
-# every read of a ram namespace with no error.
+# every read of a ram namespace with no error, and so does perf over 8
+# associations at once, busy and hybrid.
 NAME=fcnvme_nvmetfcd
 . "$(dirname "$0")/lib.sh"
 
@@ -93,5 +94,22 @@ r = json.load(open(sys.argv[1]))
 sys.exit(not (r["poll"] == "hybrid" and r["errors"] == 0 and r["verify_errors"] == 0 and
 	      r["reads"] > 0 and r["writes"] > 0 and r["sleeps"] > 0))
 ' "$tmp/hy$qd.json"
+done
+# Many associations at once (--assocs), busy and hybrid: perf polls one
+# controller per PERF_CTRL_EVERY passes in turn (all of them after a
+# sleep); every controller must stay LIVE (perf stops at the first that
+# is not), every read verified, every association doing I/O.
+for poll in busy hybrid; do
+	"$B/tools/fcnvme" perf $(host 1) --nqn "$DEMO_NQN" -n 2 --assocs 8 -q 2 -o 4096 -w randrw \
+		-t 2 --seed 48 --verify --poll $poll --json >"$tmp/as$poll.json" 2>"$tmp/as$poll.err"
+	check "perf --assocs 8 --poll $poll: exit 0 ($(cat "$tmp/as$poll.err"))" [ $? -eq 0 ]
+	check "perf --assocs 8 --poll $poll: verified, no error ($(tr -d ' \n' <"$tmp/as$poll.json"))" \
+		python3 -c '
+import json, sys
+r = json.load(open(sys.argv[1]))
+sys.exit(not (r["assocs"] == 8 and r["queue_depth"] == 2 and r["errors"] == 0 and
+	      r["verify_errors"] == 0 and not r["interrupted"] and
+	      r["reads"] > 1000 and r["writes"] > 1000))
+' "$tmp/as$poll.json"
 done
 finish

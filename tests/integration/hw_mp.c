@@ -203,6 +203,66 @@ static void test_host_wait(struct hw_fabric *fab, struct nvme_fc_remote_port *rp
 	CHECK(atomic_load(&fab->r->nfaults) == 0, "fault not retired");
 }
 
+/* Drive the host as fcnvme perf does: hw_host_port_poll alone (every hw
+ * queue in one pass, idle queues only counted), until n I/Os are done or
+ * ms pass. */
+static bool port_poll_wait(struct io *io, int n, int ms)
+{
+	uint64_t end = fcnvme_clock_ns() + (uint64_t)ms * 1000000u;
+	int i, done, rc;
+
+	do {
+		hw_host_port_process(hp);
+		rc = hw_host_port_poll(hp, 256);
+		if (rc < 0) {
+			CHECK(rc >= 0, "port poll rc %d", rc);
+			return false;
+		}
+		for (i = 0, done = 0; i < n; i++)
+			done += atomic_load(&io[i].done) > 0;
+		if (done == n)
+			return true;
+		usleep(100);
+	} while (fcnvme_clock_ns() < end);
+	return false;
+}
+
+/* hw_host_port_poll: I/Os in flight on every hw queue at once all complete
+ * with their bytes; a dropped command still times out (the idle passes
+ * read the clock every HW_HOST_IDLE_CLOCK-th time and look at the
+ * exchange timers) and its exchange is usable again. */
+static void test_port_poll(struct hw_fabric *fab, struct nvme_fc_remote_port *rp)
+{
+	struct hw_fault f = { .kind = HW_FAULT_DROP_CMD, .opcode = HWF_OP_NODATA, .remaining = 1 };
+	struct io io[NR_HWQ];
+	uint64_t t0, dt;
+	uint16_t q;
+	int rc;
+
+	CHECK(hw_host_port_poll(NULL, 256) == -EINVAL, "port poll of no port");
+	for (q = 0; q < NR_HWQ; q++) {
+		io_init(&io[q], 4096, true);
+		rc = io_submit(&io[q], rp, (uint16_t)(q + 1), HWF_OP_READ, 4096, 60 + q,
+			       (uint16_t)(60 + q));
+		CHECK(rc == 0, "submit on qid %u rc %d", q + 1, rc);
+	}
+	CHECK(port_poll_wait(io, NR_HWQ, 5000), "I/Os on every hw queue not reaped");
+	for (q = 0; q < NR_HWQ; q++)
+		CHECK(io_verify(&io[q], true) == 0, "read on qid %u", q + 1);
+	CHECK(hw_fabric_fault_add(fab, &f) >= 0, "fault add");
+	rc = io_submit(&io[0], rp, 3, HWF_OP_NODATA, 0, 64, 64);
+	CHECK(rc == 0, "submit rc %d", rc);
+	t0 = fcnvme_clock_ns();
+	CHECK(port_poll_wait(io, 1, 6000), "dropped CMD never timed out under port poll");
+	dt = fcnvme_clock_ns() - t0;
+	CHECK((int)io[0].req.status == -ETIMEDOUT && dt >= 1400000000u,
+	      "dropped CMD: status %d after %" PRIu64 " ns", (int)io[0].req.status, dt);
+	rc = io_submit(&io[0], rp, 3, HWF_OP_NODATA, 0, 65, 65);
+	CHECK(rc == 0 && port_poll_wait(io, 1, 5000) && io_verify(&io[0], true) == 0,
+	      "I/O after the timeout rc %d", rc);
+	CHECK(atomic_load(&fab->r->nfaults) == 0, "fault not retired");
+}
+
 static void test_more_faults(struct hw_fabric *fab, struct nvme_fc_remote_port *rp)
 {
 	struct hw_fault fd = { .kind = HW_FAULT_FAIL_DATA, .remaining = 1 };
@@ -378,6 +438,7 @@ int main(int argc, char **argv)
 	test_abts(rp);
 	test_cmd_drop(&fab, rp);
 	test_host_wait(&fab, rp);
+	test_port_poll(&fab, rp);
 	test_more_faults(&fab, rp);
 	test_logo_and_link();
 	test_softhbactl();
