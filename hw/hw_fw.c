@@ -495,7 +495,7 @@ static void hw_fw_tgt_do(struct hw_dev *d, struct hw_fw_batch *b, unsigned int h
 	struct hw_bar *pb = pv ? pv->base : NULL;
 	struct hw_fw_hsg h;
 	struct hw_xri *x;
-	struct hw_cqe *e;
+	struct hw_cqe c;
 	uint32_t i, xfrd = 0;
 	uint64_t lsum = 0;
 	bool data = w->op != NVMET_FCOP_RSP;
@@ -540,48 +540,30 @@ static void hw_fw_tgt_do(struct hw_dev *d, struct hw_fw_batch *b, unsigned int h
 		hw_stat_add(&d->bar->qstats[hwq].data_bytes, w->length);
 	}
 	if (rsp) {
-		if (w->rsplen > sizeof(e->c.rsp)) {
+		if (w->rsplen > sizeof(c.c.rsp)) {
 			hw_fw_done(d, b, hwq, w, -E2BIG, data ? w->length : 0);
 			return;
 		}
 		if (hw_fw_fault(d, HW_FC_RSP, w->peer_slot, 0) != HW_FAULT_DROP) {
-			uint8_t r[sizeof(e->c.rsp)];
 			uint16_t src_hwq;
-			uint64_t pos;
 
-			/* The response IU, fetched once and zero-padded here,
-			 * then stored into the CQE with a fixed-size copy. */
-			memset(r, 0, sizeof(r));
-			hw_fetch_once(r, rspbuf, w->rsplen);
-			if (!data || !w->length)
-				xfrd = atomic_load_explicit(&x->xfrd, memory_order_relaxed);
+			memcpy(&c, &hw_cqe_zero, sizeof(c));
+			c.type = HW_CQE_FCP_RSP;
+			c.peer_slot = (uint16_t)d->slot;
+			c.xri = w->xri;
+			c.tag = w->tag;
+			c.c.len = w->rsplen;
+			c.c.xfrd = data && w->length
+					   ? xfrd
+					   : atomic_load_explicit(&x->xfrd, memory_order_relaxed);
+			hw_fetch_once(c.c.rsp, rspbuf, w->rsplen);
 			hw_fetch_once(&src_hwq, &x->src_hwq, sizeof(src_hwq));
 			if (src_hwq >= pg->nr_hwq ||
-			    !(e = hw_fw_cq_reserve(d, w->peer_slot, pb, &pb->cq[src_hwq],
-						   &pg->cq[src_hwq], &pos))) {
+			    hw_fw_cq_post(d, b, w->peer_slot, pb, &pb->cq[src_hwq],
+					  &pg->cq[src_hwq], &c)) {
 				hw_fw_done(d, b, hwq, w, -EBUSY, data ? w->length : 0);
 				return;
 			}
-			/* Written in place, every byte after the sequence word
-			 * once (as hw_fw_fcp_cmd's RCV_CMD): no zeroed CQE on
-			 * the stack copied again into the host's line. */
-			e->type = HW_CQE_FCP_RSP;
-			e->wqe_type = 0;
-			e->peer_slot = (uint16_t)d->slot;
-			e->status = 0;
-			e->xri = w->xri;
-			e->tag = w->tag;
-			e->c.rx_id = 0;
-			e->c.len = w->rsplen;
-			e->c.xfrd = xfrd;
-			e->c.peer_hwq = 0;
-			e->c.rsvd = 0;
-			e->c.cookie = 0;
-			memcpy(e->c.rsp, r, sizeof(r));
-			memset(e->iu + sizeof(e->c), 0, sizeof(e->iu) - sizeof(e->c));
-			e->src_hwq = 0;
-			memset(e->pad, 0, sizeof(e->pad));
-			hw_fw_cq_commit(b, &pb->cq[src_hwq], e, pos);
 			hw_stat_add(&d->bar->qstats[hwq].rsp_tx, 1);
 		}
 	}
