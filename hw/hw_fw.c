@@ -419,6 +419,16 @@ static void hw_fw_copy(const struct hw_peer_view *pv, const struct hw_fw_hsg *x,
 	while (hi < x->nsge && hpos + x->sge[hi].len <= offset)
 		hpos += x->sge[hi++].len;
 	hoff = offset - hpos;
+	if (hi < x->nsge && sg_cnt && x->sge[hi].len - hoff >= len && sg[0].length >= len) {
+		/* Both sides in one element (a 4 KiB I/O): one copy, no walk. */
+		char *h = win + (x->sge[hi].dma - HW_DMA_HANDLE_BASE) + hoff;
+
+		if (to_host)
+			memcpy(h, sg[0].addr, len);
+		else
+			memcpy(sg[0].addr, h, len);
+		return;
+	}
 	while (len && hi < x->nsge && li < sg_cnt) {
 		uint64_t hl = hw_fw_host_run(x, hi, hoff, len);
 		uint64_t ll = hw_fw_local_run(sg, sg_cnt, li, loff, len);
