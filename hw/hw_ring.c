@@ -78,15 +78,21 @@ int hw_ring_post_geo(void *base, struct hw_ring *r, const struct hw_ring *g, con
 }
 
 /* One producer thread at a time: no CAS on the tail. */
-int hw_ring_post_sp(void *base, struct hw_ring *r, const void *src, size_t len)
+int hw_ring_post_sp_geo(void *base, struct hw_ring *r, const struct hw_ring *g, const void *src,
+			size_t len)
 {
 	uint64_t pos;
 	char *e;
 
-	if (len < sizeof(uint64_t) || len > r->esize)
+	if (len < sizeof(uint64_t) || len > g->esize)
 		return -EINVAL;
-	e = hw_ring_reserve_sp_geo(base, r, r, &pos);
+	e = hw_ring_reserve_sp_geo(base, r, g, &pos);
 	return hw_ring_put(e, pos, src, len);
+}
+
+int hw_ring_post_sp(void *base, struct hw_ring *r, const void *src, size_t len)
+{
+	return hw_ring_post_sp_geo(base, r, r, src, len);
 }
 
 /* Copy len bytes (after the sequence word) into a new entry. */

@@ -209,6 +209,9 @@ int hw_ring_post(void *base, struct hw_ring *r, const void *src, size_t len);
  * (hw_ring_reserve_sp_geo); 0, -EAGAIN when full, -EPROTO when corrupt or
  * -EINVAL. */
 int hw_ring_post_sp(void *base, struct hw_ring *r, const void *src, size_t len);
+/* hw_ring_post_sp with the geometry of g (see above). */
+int hw_ring_post_sp_geo(void *base, struct hw_ring *r, const struct hw_ring *g, const void *src,
+			size_t len);
 /* Initialize a ring of entries x esize bytes at offset off of base. */
 void hw_ring_init(void *base, struct hw_ring *r, uint64_t off, uint32_t entries, uint32_t esize);
 /* Producer side of the interrupt, first half: true if the consumer had armed

@@ -34,6 +34,15 @@ static void hw_tgt_doorbell(struct hw_tgt_port *p, uint16_t hwq)
 	hw_dev_wq_doorbell(&p->dev, hwq);
 }
 
+/* Post WQE w on WQ hwq. The WQ has one producer thread: hwq's own, the
+ * only caller of every data-path callback of the queue (fcp_op, fcp_abort,
+ * the poll's ABTS and BA_ACC; LS never goes through a WQ). So the slot is
+ * taken with a load and a store of the tail (hw_ring_post_sp_geo), not a
+ * locked CAS per I/O; the entry is still published by the release store
+ * of its sequence word, which the firmware's acquire load (hw_fw_doorbell,
+ * in this thread, or the port server's in another process) pairs with.
+ * A tail rewritten by whoever shares the region shows up as a sequence
+ * word out of step: -EPROTO, nothing written. */
 static int hw_tgt_post(struct hw_tgt_port *p, uint16_t hwq, const struct hw_wqe *w)
 {
 	struct hw_dev *d = &p->dev;
@@ -41,13 +50,14 @@ static int hw_tgt_post(struct hw_tgt_port *p, uint16_t hwq, const struct hw_wqe 
 
 	if (hw_rdrv_gone(d)) /* nobody would ever take it */
 		return -ENOTCONN;
-	rc = hw_ring_post_geo(d->base, &d->bar->wq[hwq], &d->geo->wq[hwq], w, sizeof(*w));
+	rc = hw_ring_post_sp_geo(d->base, &d->bar->wq[hwq], &d->geo->wq[hwq], w, sizeof(*w));
 
 	if (rc == -EAGAIN && !d->rdrv) {
 		/* WQ full: flush it through the firmware and retry once (a
 		 * port server drains it on its own; the caller sees -EAGAIN). */
 		hw_fw_doorbell(d, hwq);
-		rc = hw_ring_post_geo(d->base, &d->bar->wq[hwq], &d->geo->wq[hwq], w, sizeof(*w));
+		rc = hw_ring_post_sp_geo(d->base, &d->bar->wq[hwq], &d->geo->wq[hwq], w,
+					 sizeof(*w));
 	}
 	if (rc == 0)
 		hw_tgt_doorbell(p, hwq);

@@ -131,6 +131,41 @@ static void tgt_op(unsigned int q, uint8_t op, unsigned int xri, uint32_t tag, v
 	ck_assert_int_eq(hw_fw_doorbell(&tgt, q), 1);
 }
 
+/* Target: run one data op of a local sg list of cnt elements. */
+static void tgt_op_sg(uint8_t op, unsigned int xri, uint32_t tag, struct fcnvme_sg *sg,
+		      uint32_t cnt, uint32_t off, uint32_t len)
+{
+	struct hw_wqe w;
+
+	memset(&w, 0, sizeof(w));
+	w.type = HW_WQE_TGT_OP;
+	w.op = op;
+	w.peer_slot = (uint16_t)host.slot;
+	w.xri = xri;
+	w.tag = tag;
+	w.offset = off;
+	w.length = len;
+	w.sg = sg;
+	w.sg_cnt = cnt;
+	w.cookie = 0x5252;
+	ck_assert_int_eq(hw_ring_post(tgt.base, &tgt.bar->wq[0], &w, sizeof(w)), 0);
+	ck_assert_int_eq(hw_fw_doorbell(&tgt, 0), 1);
+}
+
+/* Byte k of a transfer's stream over a list of (address, length) pieces. */
+static uint8_t *stream_at(uint8_t *const *addr, const uint32_t *len, unsigned int n, uint32_t k)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		if (k < len[i])
+			return addr[i] + k;
+		k -= len[i];
+	}
+	ck_abort_msg("stream offset beyond the list");
+	return NULL;
+}
+
 START_TEST(test_fw_steering)
 {
 	ck_assert_uint_eq(hw_fw_steer(0, 4), 0);
@@ -145,7 +180,7 @@ START_TEST(test_fw_read_write_rsp)
 {
 	uint8_t *hbuf, src[8192], dst[8192], zero_rsp[12] = { 0 }, ersp[32];
 	fcnvme_dma_t h;
-	struct hw_cqe *c;
+	struct hw_cqe *c, want;
 	unsigned int i;
 
 	ck_assert_int_eq(hw_dma_alloc(&host, 8192, (void **)&hbuf, &h), 0);
@@ -191,25 +226,37 @@ START_TEST(test_fw_read_write_rsp)
 	ck_assert_uint_eq(dst[1000], 0);
 	pop_cqe(&tgt, 0);
 
-	/* RSP: a zero RSP and an ERSP land in the host's CQ with xfrd */
+	/* RSP: a zero RSP and an ERSP land in the host's CQ with xfrd. The
+	 * firmware writes them in place: every byte after the sequence word,
+	 * whatever the slot held before (stale bytes here), is the CQE's. */
+	for (i = 0; i < host.bar->cq[0].entries; i++)
+		memset((char *)hw_ring_entry(host.base, &host.bar->cq[0], i) + sizeof(uint64_t),
+		       0xee, sizeof(struct hw_cqe) - sizeof(uint64_t));
 	tgt_op(0, NVMET_FCOP_RSP, 0, 7, NULL, 0, 0, zero_rsp, 12);
 	c = next_cqe(&host, 0);
 	ck_assert_ptr_nonnull(c);
-	ck_assert_uint_eq(c->type, HW_CQE_FCP_RSP);
-	ck_assert_uint_eq(c->xri, 0);
-	ck_assert_uint_eq(c->tag, 7);
-	ck_assert_uint_eq(c->c.len, 12);
-	ck_assert_uint_eq(c->c.xfrd, 9192);
-	ck_assert_mem_eq(c->c.rsp, zero_rsp, 12);
+	memset(&want, 0, sizeof(want));
+	want.type = HW_CQE_FCP_RSP;
+	want.peer_slot = (uint16_t)tgt.slot;
+	want.xri = 0;
+	want.tag = 7;
+	want.c.len = 12;
+	want.c.xfrd = 9192;
+	ck_assert_mem_eq((char *)c + sizeof(uint64_t), (char *)&want + sizeof(uint64_t),
+			 sizeof(want) - sizeof(uint64_t));
 	pop_cqe(&host, 0);
 	pop_cqe(&tgt, 0);
 	for (i = 0; i < sizeof(ersp); i++)
 		ersp[i] = (uint8_t)(0xa0 + i);
 	tgt_op(1, NVMET_FCOP_READDATA_RSP, 1, 8, src, 0, 512, ersp, 32);
 	c = next_cqe(&host, 0);
-	ck_assert_uint_eq(c->c.len, 32);
-	ck_assert_uint_eq(c->c.xfrd, 512);
-	ck_assert_mem_eq(c->c.rsp, ersp, 32);
+	want.xri = 1;
+	want.tag = 8;
+	want.c.len = 32;
+	want.c.xfrd = 512;
+	memcpy(want.c.rsp, ersp, 32);
+	ck_assert_mem_eq((char *)c + sizeof(uint64_t), (char *)&want + sizeof(uint64_t),
+			 sizeof(want) - sizeof(uint64_t));
 	pop_cqe(&host, 0);
 	pop_cqe(&tgt, 1);
 	/* a response longer than an ERSP is refused */
@@ -280,6 +327,92 @@ START_TEST(test_fw_host_cq_wakes)
 	pop_cqe(&host, 0);
 	pop_cqe(&tgt, 0);
 	hw_dma_free(&host, hbuf, 4096);
+}
+END_TEST
+
+/* hw_fw_copy joins the elements of both lists that are contiguous into
+ * one copy: with a host list of 16 KiB in three SGEs (the first two
+ * adjacent in the window, a 4 KiB hole before the third) and a local list
+ * of four (the first two adjacent in memory), READDATA at offset 500
+ * writes exactly the transfer's bytes where the two lists put them, the
+ * hole and everything outside the range left alone, and WRITEDATA brings
+ * them back; a host SGE adjacent to a good one but running out of the
+ * window still fails the op with nothing written. */
+START_TEST(test_fw_copy_runs)
+{
+	static uint8_t src[16384], dst[16384];
+	uint8_t *hbuf, want[20480];
+	struct fcnvme_sg sg[4] = {
+		{ .addr = src, .length = 3000 },
+		{ .addr = src + 3000, .length = 5000 },
+		{ .addr = src + 9000, .length = 2000 },
+		{ .addr = src + 11000, .length = 1000 },
+	};
+	struct fcnvme_sg dsg[4];
+	uint8_t *hp[3], *lp[4];
+	uint32_t hl[3] = { 4096, 4096, 8192 }, ll[4], k, i;
+	uint64_t end = HW_DMA_HANDLE_BASE + host.bar->dma_size;
+	struct hw_xri *x = &host.xri[2];
+	fcnvme_dma_t h;
+
+	ck_assert_int_eq(hw_dma_alloc(&host, sizeof(want), (void **)&hbuf, &h), 0);
+	memset(hbuf, 0x5a, sizeof(want));
+	for (i = 0; i < sizeof(src); i++)
+		src[i] = (uint8_t)(i * 7 + i / 251);
+	send_cmd(2, 9, h, 16384, 1);
+	pop_cqe(&tgt, 0);
+	x->nsge = 3;
+	x->sge[0].dma = h;
+	x->sge[0].len = 4096;
+	x->sge[1].dma = h + 4096;
+	x->sge[1].len = 4096;
+	x->sge[2].dma = h + 12288;
+	x->sge[2].len = 8192;
+	x->data_len = 16384;
+	hp[0] = hbuf;
+	hp[1] = hbuf + 4096;
+	hp[2] = hbuf + 12288;
+	for (i = 0; i < 4; i++) {
+		lp[i] = sg[i].addr;
+		ll[i] = sg[i].length;
+	}
+	memcpy(want, hbuf, sizeof(want));
+	for (k = 0; k < 11000; k++)
+		*stream_at((uint8_t *const[]){ want, want + 4096, want + 12288 }, hl, 3, 500 + k) =
+			*stream_at(lp, ll, 4, k);
+	tgt_op_sg(NVMET_FCOP_READDATA, 2, 9, sg, 4, 500, 11000);
+	ck_assert_int_eq(next_cqe(&tgt, 0)->status, 0);
+	ck_assert_uint_eq(next_cqe(&tgt, 0)->c.xfrd, 11000);
+	pop_cqe(&tgt, 0);
+	ck_assert_mem_eq(hbuf, want, sizeof(want));
+
+	/* back into a differently cut local list */
+	memset(dst, 0, sizeof(dst));
+	for (i = 0; i < 4; i++) {
+		dsg[i].addr = dst + i * 2750;
+		dsg[i].length = 2750;
+		lp[i] = dsg[i].addr;
+		ll[i] = 2750;
+	}
+	dsg[3].addr = dst + 9000; /* a hole before the last */
+	lp[3] = dsg[3].addr;
+	tgt_op_sg(NVMET_FCOP_WRITEDATA, 2, 9, dsg, 4, 500, 11000);
+	ck_assert_int_eq(next_cqe(&tgt, 0)->status, 0);
+	pop_cqe(&tgt, 0);
+	for (k = 0; k < 11000; k++)
+		ck_assert_uint_eq(*stream_at(lp, ll, 4, k), *stream_at(hp, hl, 3, 500 + k));
+	for (k = 8250; k < 9000; k++)
+		ck_assert_uint_eq(dst[k], 0);
+
+	/* the third SGE follows the second but leaves the window */
+	x->sge[2].dma = end - 100;
+	x->sge[1].dma = end - 4196;
+	memcpy(want, hbuf, sizeof(want));
+	tgt_op_sg(NVMET_FCOP_READDATA, 2, 9, sg, 4, 500, 11000);
+	ck_assert_int_eq(next_cqe(&tgt, 0)->status, -EFAULT);
+	pop_cqe(&tgt, 0);
+	ck_assert_mem_eq(hbuf, want, sizeof(want));
+	hw_dma_free(&host, hbuf, sizeof(want));
 }
 END_TEST
 
@@ -428,6 +561,7 @@ Suite *hw_fw_suite(void)
 	tcase_add_test(tc, test_fw_read_write_rsp);
 	tcase_add_test(tc, test_fw_host_cq_wakes);
 	tcase_add_test(tc, test_fw_dma_bounds);
+	tcase_add_test(tc, test_fw_copy_runs);
 	tcase_add_test(tc, test_fw_abts_and_link);
 	tcase_add_test(tc, test_dma_alloc);
 	suite_add_tcase(s, tc);

@@ -137,6 +137,45 @@ START_TEST(test_ring_post_sp)
 }
 END_TEST
 
+/* hw_ring_post_sp_geo (the target's WQ, hw_tgt_post): the geometry comes
+ * from the private copy g, so a region whose header was rewritten (a huge
+ * ring of huge entries far away) still gets its entries inside the ring it
+ * was laid out as; the size check is against g's esize; the tail is moved
+ * by one per post, no more. */
+START_TEST(test_ring_post_sp_geo)
+{
+	struct rt *t = rt_new(4);
+	struct hw_ring g = t->r;
+	struct ent in, *out;
+	uint32_t i;
+
+	t->r.entries = 1u << 30;
+	t->r.esize = 1u << 20;
+	t->r.off = 1ull << 40;
+	for (i = 0; i < 4; i++) {
+		memset(&in, 0, sizeof(in));
+		in.val = 50 + i;
+		ck_assert_int_eq(hw_ring_post_sp_geo(t, &t->r, &g, &in, sizeof(in)), 0);
+		ck_assert_uint_eq(atomic_load(&t->r.tail), i + 1);
+		ck_assert_uint_eq(atomic_load(&t->e[i].seq), i + 1);
+		ck_assert_uint_eq(t->e[i].val, 50 + i);
+	}
+	ck_assert_int_eq(hw_ring_post_sp_geo(t, &t->r, &g, &in, sizeof(in)), -EAGAIN);
+	ck_assert_int_eq(hw_ring_post_sp_geo(t, &t->r, &g, &in, sizeof(in) + 1), -EINVAL);
+	for (i = 0; i < 4; i++) {
+		out = hw_ring_peek_geo(t, &t->r, &g);
+		ck_assert_ptr_eq(out, &t->e[i]);
+		ck_assert_uint_eq(out->val, 50 + i);
+		hw_ring_pop_geo(&t->r, &g, out);
+	}
+	/* tail rewritten behind the consumer: slot 0 already holds lap 1 */
+	atomic_store(&t->r.tail, 0);
+	ck_assert_int_eq(hw_ring_post_sp_geo(t, &t->r, &g, &in, sizeof(in)), -EPROTO);
+	ck_assert_uint_eq(atomic_load(&t->r.tail), 0);
+	free(t);
+}
+END_TEST
+
 /* Flow control without the consumer's line: hw_ring_fill_reaches agrees
  * with hw_ring_fill at every fill level, across wrap-around, and refreshes
  * head_seen only when the value seen earlier no longer proves the answer. */
@@ -372,6 +411,7 @@ Suite *hw_ring_suite(void)
 	tcase_add_test(tc, test_ring_fill_reaches);
 	tcase_add_test(tc, test_ring_corrupt_is_an_error);
 	tcase_add_test(tc, test_ring_post_sp);
+	tcase_add_test(tc, test_ring_post_sp_geo);
 	tcase_add_test(tc, test_ring_many_producers);
 	tcase_add_test(tc, test_ring_wait_notify);
 	tcase_add_test(tc, test_ring_wait_any);
