@@ -46,20 +46,9 @@
 #include <fcnvmecli/json.h>
 
 #include <fcnvme/clock.h>
-#include <fcnvme/hist.h>
-#include <fcnvme/tsc.h>
 
-#include "fcnvme.h"
+#include "fcnvme_perf.h"
 #include "hw_host.h"
-
-enum perf_wl {
-	PERF_READ,
-	PERF_WRITE,
-	PERF_RANDREAD,
-	PERF_RANDWRITE,
-	PERF_RW,
-	PERF_RANDRW
-};
 
 static const char *const perf_wl_names[] = {
 	[PERF_READ] = "read",
@@ -71,44 +60,11 @@ static const char *const perf_wl_names[] = {
 	NULL,
 };
 
-enum perf_poll {
-	PERF_POLL_BUSY,
-	PERF_POLL_HYBRID
-};
-
 static const char *const perf_poll_names[] = {
 	[PERF_POLL_BUSY] = "busy",
 	[PERF_POLL_HYBRID] = "hybrid",
 	NULL,
 };
-
-/* --poll hybrid: polling rounds that completed nothing before the host
- * sleeps, and the longest sleep. A sleep ends at the first completion;
- * its bound is what keeps the rest on time: keep-alives and command
- * timeouts (fcnvme_host_ctrl_poll), the slow path (fcnvme_pump), the
- * deadline, the progress line and signals are looked at between sleeps. */
-#define PERF_HYBRID_SPINS    64
-#define PERF_HYBRID_SLEEP_US 1000
-/* Polling passes between two controller polls (a power of 2). Each such
- * pass polls the next controller in turn, and only a pass after a sleep
- * polls them all: polling all 64 controllers every 16th pass (each
- * fcnvme_host_ctrl_poll reads the clock and reaps every queue of its
- * controller, again, through poll_queue) was half of the host's CPU at 64
- * associations of QD 1 (bench/README.md, "hostscale"); one controller
- * every 16th pass still took ~20 % of the host's samples there (the
- * polls and their clock reads), every 64th pass ~10 %. A controller is
- * then polled every 64 x assocs passes: some 260 ms apart at most at 64
- * associations
- * with 64 completions per pass, against keep-alive intervals of seconds
- * (kato / 2; the target's keep-alive is traffic-based besides) and
- * command timeouts of 30 s; FCP timeouts and lost remote ports are the
- * port's hw queues' own (hw_host_port_poll). */
-#define PERF_CTRL_EVERY	     64
-/* The slow path (fcnvme_pump: the port's events, one epoll_wait system
- * call) at most this often while I/O flows, looked at every 64 passes: a
- * pump every 256 passes was a system call every few microseconds of a
- * host spinning on an empty CQ. */
-#define PERF_PUMP_NS	     100000u
 
 /* getopt keys of perf's options without a letter */
 enum {
@@ -118,8 +74,6 @@ enum {
 	PERF_KEY_ASSOCS,
 	PERF_KEY_POLL,
 };
-
-#define PERF_MAX_ASSOCS 64
 
 const struct cli_opt fcnvme_perf_opts[] = {
 	{ "--queue-depth", "-q", "N", "Commands in flight per I/O queue, 1 to 1024 (default 32).",
@@ -160,225 +114,12 @@ const struct cli_opt fcnvme_perf_opts[] = {
 	FCNVME_OPT_END,
 };
 
-struct perf;
-
-/* One in-flight slot of the load. */
-struct perf_io {
-	struct perf *pf;
-	struct fcnvme_host_buf *buf;
-	struct fcnvme_host_ctrl *ctrl; /* the association it runs on */
-	uint16_t qid;
-	bool is_read;
-	bool busy;
-	uint64_t slot;
-	uint32_t ver; /* version written or expected */
-	uint64_t t0;  /* perf_stamp() at submission */
-};
-
-struct perf {
-	struct fcnvme_ctx *x;
-	struct fcnvme_host_ctrl *ctrl; /* ctrls[0] */
-	struct fcnvme_host_ctrl *ctrls[PERF_MAX_ASSOCS];
-	uint32_t nsid, lbasz, io_size, depth, seconds;
-	uint16_t queues, assocs;
-	uint16_t ctrl_next; /* perf_run: the controller the next poll takes */
-	enum perf_wl wl;
-	enum perf_poll poll;
-	unsigned int mix; /* % reads for rw */
-	bool verify, rand, stopping, prefill;
-	bool interrupted; /* SIGINT/SIGTERM ended the prefill or the run */
-	uint64_t nslots, seq;
-	uint32_t *slot_ver; /* verify: last version written */
-	uint8_t *slot_busy;
-	uint64_t rng, seed;
-	struct perf_io *ios;
-	unsigned int nios, inflight;
-	uint64_t done, reads, writes, errors, verify_errors;
-	uint64_t sleeps; /* --poll hybrid: sleeps on the CQs in the measured run */
-	uint16_t first_error;
-	struct fcnvme_tsc clk;	   /* perf_stamp(); calibrated over each run */
-	struct fcnvme_hist hist;   /* latency, in perf_stamp() ticks */
-	uint64_t lat_sum, lat_max; /* the same */
-};
-
-static volatile sig_atomic_t perf_sigint;
-
-static void perf_on_sig(int sig)
-{
-	(void)sig;
-	perf_sigint = 1;
-}
-
-static uint64_t perf_rand(struct perf *pf)
-{
-	uint64_t z = (pf->rng += 0x9e3779b97f4a7c15ull);
-
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-	return z ^ (z >> 31);
-}
-
-/* A latency stamp: fcnvme_tsc_read() ticks; only differences of two
- * stamps mean something (fcnvme_tsc_ns()). */
-static inline uint64_t perf_stamp(const struct perf *pf)
-{
-	return fcnvme_tsc_read(&pf->clk);
-}
-
-/* Ticks of perf_stamp() to us. */
-static double perf_ticks_us(const struct perf *pf, double ticks)
-{
-	return fcnvme_tsc_ns_f(&pf->clk, ticks) / 1000.0;
-}
-
 /* The latency percentile ppm / 10^6 in us: the middle of its histogram
  * bucket, within 1/16 (fcnvme/hist.h; the buckets are relative, so the
  * bound holds in ticks as in ns). */
 static double perf_percentile_us(const struct perf *pf, uint32_t ppm)
 {
 	return perf_ticks_us(pf, (double)fcnvme_hist_percentile(&pf->hist, ppm, pf->lat_max));
-}
-
-/* The pattern word i of a slot at a version. */
-static uint64_t perf_pattern(uint64_t slot, uint32_t ver, uint64_t i)
-{
-	uint64_t z = (slot << 24) ^ ((uint64_t)ver << 1) ^ (i * 0x9e3779b97f4a7c15ull);
-
-	z = (z ^ (z >> 33)) * 0xff51afd7ed558ccdull;
-	return z ^ (z >> 33);
-}
-
-static void perf_fill(struct perf_io *io)
-{
-	uint64_t *w = io->buf->addr;
-	uint64_t i, n = io->pf->io_size / 8;
-
-	for (i = 0; i < n; i++)
-		w[i] = perf_pattern(io->slot, io->ver, i);
-}
-
-static void perf_check(struct perf *pf, struct perf_io *io)
-{
-	const uint64_t *w = io->buf->addr;
-	uint64_t i, n = pf->io_size / 8;
-
-	for (i = 0; i < n; i++) {
-		uint64_t want = perf_pattern(io->slot, io->ver, i);
-
-		if (w[i] == want)
-			continue;
-		if (!pf->verify_errors)
-			fprintf(stderr,
-				"fcnvme perf: verify: LBA %" PRIu64 " (byte %" PRIu64
-				" of the I/O): expected "
-				"%016" PRIx64 ", read %016" PRIx64 "\n",
-				io->slot * pf->io_size / pf->lbasz, i * 8, want, w[i]);
-		pf->verify_errors++;
-		return;
-	}
-}
-
-static void perf_done(void *arg, uint16_t status, const struct nvme_completion *cqe);
-
-/* Submit io's next command; t0 is its submission stamp (0: stamp now). */
-static int perf_submit(struct perf *pf, struct perf_io *io, uint64_t t0)
-{
-	struct nvme_command c;
-	uint64_t slot = 0, tries;
-	int rc;
-
-	if (pf->prefill) {
-		if (pf->seq >= pf->nslots)
-			return 0;
-		slot = pf->seq++;
-		io->is_read = false;
-	} else {
-		switch (pf->wl) {
-		case PERF_READ:
-		case PERF_RANDREAD:
-			io->is_read = true;
-			break;
-		case PERF_WRITE:
-		case PERF_RANDWRITE:
-			io->is_read = false;
-			break;
-		case PERF_RW:
-		case PERF_RANDRW:
-			io->is_read = perf_rand(pf) % 100 < pf->mix;
-			break;
-		}
-		for (tries = 0; tries < pf->nslots; tries++) {
-			slot = pf->rand ? perf_rand(pf) % pf->nslots : pf->seq++ % pf->nslots;
-			if (!pf->verify || !pf->slot_busy[slot])
-				break;
-		}
-		if (pf->verify && pf->slot_busy[slot])
-			return 0; /* every slot busy: idle this one */
-	}
-	io->slot = slot;
-	if (pf->verify) {
-		pf->slot_busy[slot] = 1;
-		io->ver = io->is_read ? pf->slot_ver[slot] : pf->slot_ver[slot] + 1;
-		if (!io->is_read)
-			perf_fill(io);
-	}
-	memset(&c, 0, sizeof(c));
-	c.rw.opcode = io->is_read ? nvme_cmd_read : nvme_cmd_write;
-	c.rw.nsid = htole32(pf->nsid);
-	c.rw.slba = htole64(slot * (pf->io_size / pf->lbasz));
-	c.rw.length = htole16((uint16_t)(pf->io_size / pf->lbasz - 1));
-	io->t0 = t0 ? t0 : perf_stamp(pf);
-	rc = fcnvme_host_submit(io->ctrl, io->qid, &c, io->buf, 0, pf->io_size, perf_done, io);
-	if (rc) {
-		if (pf->verify)
-			pf->slot_busy[slot] = 0;
-		if (!pf->errors++)
-			pf->first_error = NVME_SC_HOST_PATH_ERROR;
-		return rc;
-	}
-	io->busy = true;
-	pf->inflight++;
-	return 0;
-}
-
-static void perf_done(void *arg, uint16_t status, const struct nvme_completion *cqe)
-{
-	struct perf_io *io = arg;
-	struct perf *pf = io->pf;
-	uint64_t now = perf_stamp(pf);
-	uint64_t lat = now > io->t0 ? now - io->t0 : 0;
-
-	(void)cqe;
-	io->busy = false;
-	pf->inflight--;
-	if (pf->verify)
-		pf->slot_busy[io->slot] = 0;
-	if (status) {
-		if (!pf->errors++)
-			pf->first_error = status;
-		pf->stopping = true;
-		return;
-	}
-	if (pf->verify) {
-		if (io->is_read)
-			perf_check(pf, io);
-		else
-			pf->slot_ver[io->slot] = io->ver;
-	}
-	if (!pf->prefill) {
-		pf->done++;
-		if (io->is_read)
-			pf->reads++;
-		else
-			pf->writes++;
-		fcnvme_hist_record(&pf->hist, lat);
-		pf->lat_sum += lat;
-		if (lat > pf->lat_max)
-			pf->lat_max = lat;
-	}
-	/* With --verify, a write's pattern is made between the two. */
-	if (!pf->stopping)
-		(void)perf_submit(pf, io, pf->verify ? 0 : now);
 }
 
 static double perf_cpu_s(void)
@@ -388,119 +129,6 @@ static double perf_cpu_s(void)
 	getrusage(RUSAGE_SELF, &ru);
 	return (double)ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6 + (double)ru.ru_stime.tv_sec +
 	       ru.ru_stime.tv_usec / 1e6;
-}
-
-/* The prefill's progress on a terminal: one line rewritten in place. */
-static void perf_prefill_progress(const struct perf *pf, bool last)
-{
-	uint64_t done = pf->seq - pf->inflight;
-
-	fprintf(stderr, "\rfcnvme perf: prefill %3u%% (%" PRIu64 " of %" PRIu64 " MiB)%s",
-		(unsigned int)(pf->nslots ? done * 100 / pf->nslots : 100),
-		done * pf->io_size >> 20, pf->nslots * pf->io_size >> 20, last ? "\n" : "");
-}
-
-/* Poll count controllers, round robin from pf->ctrl_next; a controller
- * that is no longer LIVE stops the run. Returns the events handled. */
-static int perf_poll_ctrls(struct perf *pf, unsigned int count)
-{
-	int n = 0;
-
-	while (count--) {
-		struct fcnvme_host_ctrl *c = pf->ctrls[pf->ctrl_next];
-		int rc = fcnvme_host_ctrl_poll(c);
-
-		n += rc > 0 ? rc : 0;
-		if (fcnvme_host_ctrl_state(c) != FCNVME_HOST_CTRL_LIVE)
-			pf->stopping = true;
-		if (++pf->ctrl_next >= pf->assocs)
-			pf->ctrl_next = 0;
-	}
-	return n;
-}
-
-/* Run until the deadline (or, for the prefill, until every slot is
- * written), a signal or a failure. */
-static void perf_run(struct perf *pf, uint64_t end_ns)
-{
-	bool tty = !pf->prefill && isatty(STDOUT_FILENO);
-	bool ptty = pf->prefill && isatty(STDERR_FILENO);
-	uint64_t start = fcnvme_clock_ns(), next_tick = start + 1000000000ull;
-	struct fcnvme_tsc_pair cal;
-	uint64_t last_done = 0, spins = 0, next_pump = start + PERF_PUMP_NS;
-	unsigned int i, idle = 0;
-	bool slept_last = false;
-
-	pf->stopping = false;
-	fcnvme_tsc_pair_read(&pf->clk, &cal);
-	for (i = 0; i < pf->nios; i++)
-		if (perf_submit(pf, &pf->ios[i], 0))
-			break;
-	if (ptty)
-		next_tick = start + 250000000ull;
-	while (pf->inflight) {
-		bool slept = false;
-		uint64_t now;
-		/* Completions: the port's hw queues, once per pass, whatever
-		 * the number of controllers sharing them. */
-		int n = hw_host_port_poll(pf->x->port, 256);
-
-		n = n > 0 ? n : 0;
-		/* Each controller's own work (keep-alive, timeouts, state):
-		 * one controller on every PERF_CTRL_EVERY-th pass, all of
-		 * them after a sleep (PERF_CTRL_EVERY). */
-		if ((++spins & (PERF_CTRL_EVERY - 1)) == 0 || slept_last)
-			n += perf_poll_ctrls(pf, slept_last ? pf->assocs : 1u);
-		slept_last = false;
-		if (n)
-			idle = 0;
-		else if (pf->poll == PERF_POLL_HYBRID && ++idle >= PERF_HYBRID_SPINS) {
-			idle = 0;
-			slept = true;
-			if (!pf->prefill)
-				pf->sleeps++;
-			/* nothing came: the slow path's turn */
-			if (hw_host_port_wait(pf->x->port, PERF_HYBRID_SLEEP_US) <= 0)
-				fcnvme_pump(pf->x, NULL);
-			slept_last = true;
-		}
-		if ((spins & 63) && !slept)
-			continue;
-		if (perf_sigint) {
-			pf->stopping = true;
-			pf->interrupted = true;
-		}
-		now = fcnvme_clock_ns();
-		if (now >= next_pump) {
-			fcnvme_pump(pf->x, NULL);
-			next_pump = now + PERF_PUMP_NS;
-		}
-		if (ptty && now >= next_tick) {
-			perf_prefill_progress(pf, false);
-			next_tick = now + 250000000ull;
-		}
-		if (pf->prefill)
-			continue;
-		if (now >= end_ns)
-			pf->stopping = true;
-		if (tty && now >= next_tick) {
-			uint64_t d = pf->done - last_done;
-
-			(void)fcnvme_tsc_calibrate(&pf->clk, &cal);
-			printf("[%3" PRIu64 " s] %10" PRIu64 " IOPS %10.2f MiB/s"
-			       "  avg %8.1f us\n",
-			       (uint64_t)((now - start) / 1000000000u), d,
-			       (double)d * pf->io_size / 1048576.0,
-			       pf->done ? perf_ticks_us(pf, (double)pf->lat_sum / pf->done) : 0.0);
-			fflush(stdout);
-			last_done = pf->done;
-			next_tick += 1000000000ull;
-		}
-	}
-	if (ptty)
-		perf_prefill_progress(pf, true);
-	if (!pf->prefill)
-		(void)fcnvme_tsc_calibrate(&pf->clk, &cal);
 }
 
 static int perf_parse_wl(const char *s, enum perf_wl *wl)
