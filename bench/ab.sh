@@ -11,9 +11,12 @@
 #   e.g. bench/ab.sh /tmp/base/b build-perf hybrid ram randread 4096 1 3 2
 # PERF_ARGS: more fcnvme perf options for both (e.g. "--assocs 64"; QD is
 # then per association). MDTS: the port's mdts (e.g. 64K, as scale.sh uses
-# for many associations).
+# for many associations). PREFILL: 1 (the default) writes the 256 MiB
+# namespace whole (bench_prefill, not counted) before a workload that
+# reads from a backend other than null, so that reads copy written pages
+# rather than the shared zero page; 0 skips it.
 set -euo pipefail
-[ $# -ge 7 ] || { sed -n '3,15p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
+[ $# -ge 7 ] || { sed -n '3,17p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
 src=$(cd "$(dirname "$0")/.." && pwd)
 # shellcheck source=bench/lib.sh
 . "$src/bench/lib.sh"
@@ -22,6 +25,13 @@ poll=$3 be=$4 wl=$5 bs=$6 qd=$7 pairs=${8:-3} secs=${9:-2}
 tgt_cpu=${TGT_CPU:-1}
 host_cpu=${HOST_CPU:-0}
 hz=$(getconf CLK_TCK)
+prefill=0
+case ${PREFILL:-1}:$be:$wl in
+1:null:*|1:*:write|1:*:randwrite) ;;
+1:*) prefill=1 ;;
+0:*) ;;
+*) echo "ab.sh: PREFILL is 0 or 1, not '$PREFILL'" >&2; exit 2 ;;
+esac
 tmp=
 dpid=
 
@@ -46,6 +56,10 @@ one() {		# build label
 		-s "$tmp/ctl.sock" -S "$tmp/state" 2>"$tmp/d.log" &
 	dpid=$!
 	bench_wait_sock "$dpid" "$tmp/ctl.sock" || { cat "$tmp/d.log" >&2; exit 1; }
+	if [ "$prefill" = 1 ]; then
+		bench_prefill "$tmp/prefill.json" 256 taskset -c "$host_cpu" "$build/tools/fcnvme" perf \
+			"${BENCH_HOST[@]}" --nqn "$BENCH_NQN" || exit 1
+	fi
 	c0=$(bench_ticks "$dpid"); t0=$(date +%s.%N)
 	# shellcheck disable=SC2086 # PERF_ARGS: several options
 	taskset -c "$host_cpu" "$build/tools/fcnvme" perf "${BENCH_HOST[@]}" \
@@ -68,7 +82,7 @@ one() {		# build label
 	rm -rf "$tmp" "$FCNVME_SHM_DIR"; tmp=
 }
 
-echo "# $poll $be $wl $bs QD$qd, ${secs}s per run; A=$a B=$b"
+echo "# $poll $be $wl $bs QD$qd, ${secs}s per run, prefill $prefill; A=$a B=$b"
 for _ in $(seq "$pairs"); do
 	one "$a" A
 	one "$b" B

@@ -98,24 +98,10 @@ dpid=$!
 bench_wait_sock "$dpid" "$tmp/ctl.sock" ||
 	{ echo "ceiling.sh: nvmetfcd did not start:" >&2; cat "$out/nvmetfcd.log" >&2; exit 1; }
 
-# Prefill: sequential 128 KiB writes from LBA 0, so that the reads copy
-# real pages. fcnvme perf runs for a time, not a size (each run starts at
-# LBA 0): a 2 s run, then, while the last run did not cover the 1 GiB, up
-# to two runs 1.5 times as long as its rate needs (at most 60 s each). The
-# table says how much the last run wrote.
-prefill() {
-	perf -w write -o 131072 -q 32 -t "$1" --json >"$out/prefill.json" 2>"$out/prefill.err" ||
-		{ echo "ceiling.sh: prefill failed: $(cat "$out/prefill.err")" >&2; exit 1; }
-	prefill_mib=$(($(bench_field "$out/prefill.json" ios) / 8))
-}
-prefill_s=2
-prefill "$prefill_s"
-for _ in 1 2; do
-	[ "$prefill_mib" -lt 1024 ] || break
-	prefill_s=$(awk -v m="$prefill_mib" -v s="$prefill_s" \
-		'BEGIN { t = m ? int(s * 1024 * 1.5 / m) + 1 : 60; print (t > 60 ? 60 : t) }')
-	prefill "$prefill_s"
-done
+# Prefill (bench_prefill): the reads copy real pages. The table says how
+# much the last prefill run wrote.
+bench_prefill "$out/prefill.json" 1024 perf || exit 1
+prefill_mib=$BENCH_PREFILL_MIB
 
 load0=$(cut -d' ' -f1-3 /proc/loadavg)
 commit=$(git -C "$src" rev-parse --short HEAD 2>/dev/null || echo ?)

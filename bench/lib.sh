@@ -76,5 +76,28 @@ bench_median() {
 		if (NR % 2) print v[(NR + 1) / 2]; else if (NR) print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
 }
 
+# bench_prefill JSON MIB CMD...: writes the namespace's first MIB MiB so
+# that reads copy real pages, not the shared zero page of memory never
+# written. CMD is an fcnvme perf command line without -w/-o/-q/-t/--json
+# (a shell function will do); it runs sequential 128 KiB writes from LBA 0
+# at QD32 for a time, not a size: 2 s, then, while the last run did not
+# cover MIB, up to two runs 1.5 times as long as its rate needs (at most
+# 60 s each). Sets BENCH_PREFILL_MIB to what the last run wrote (MiB);
+# fails, with fcnvme perf's error, if a run fails.
+bench_prefill() {
+	local json=$1 mib=$2 s=2 i
+	shift 2
+	for i in 0 1 2; do
+		"$@" -w write -o 131072 -q 32 -t "$s" --json >"$json" 2>"$json.err" ||
+			{ echo "prefill failed: $(head -c 300 "$json.err")" >&2; return 1; }
+		BENCH_PREFILL_MIB=$(($(bench_field "$json" ios) / 8))
+		[ "$BENCH_PREFILL_MIB" -lt "$mib" ] || return 0
+		[ "$i" -lt 2 ] || break
+		s=$(awk -v m="$BENCH_PREFILL_MIB" -v s="$s" -v want="$mib" \
+			'BEGIN { t = m ? int(s * want * 1.5 / m) + 1 : 60; print (t > 60 ? 60 : t) }')
+	done
+	return 0
+}
+
 # bench_load: the 1-minute load average.
 bench_load() { cut -d' ' -f1 /proc/loadavg; }

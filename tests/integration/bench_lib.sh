@@ -3,7 +3,8 @@
 # bench/lib.sh's helpers, with exact values (no benchmark runs): medians of
 # odd and even counts, numbers out of fcnvme perf-like JSON, the filled-in
 # bench/target.conf.in (no placeholder left, accepted by nvmetfcd --check),
-# the build check's message, a daemon that died before its socket; and
+# the build check's message, a daemon that died before its socket, the
+# prefill's runs (against a stand-in for fcnvme perf); and
 # bench/ceiling.sh's refusals of bad input, each with its exact message,
 # before it starts anything.
 # shellcheck disable=SC2034 # NAME is read by tests/integration/lib.sh
@@ -70,6 +71,37 @@ wait "$dead"
 t0=$(date +%s)
 check_not "bench_wait_sock fails for a dead daemon" bench_wait_sock "$dead" "$tmp/none.sock"
 check "and at once" test $(($(date +%s) - t0)) -le 2
+
+# bench_prefill against a stand-in for fcnvme perf that writes RATE 128 KiB
+# I/Os a second: the runs it makes (their -t) and what it says was written.
+fake_rate=0
+fake_runs=
+fakeperf() {
+	local t=
+	while [ $# -gt 0 ]; do
+		[ "$1" = -t ] && t=$2
+		shift
+	done
+	fake_runs="$fake_runs $t"
+	[ "$fake_rate" -ge 0 ] || { echo "fcnvme perf: connect failed" >&2; return 1; }
+	printf '{"ios":%d,"iops":%d}\n' $((fake_rate * t)) "$fake_rate"
+}
+fake_rate=8192 fake_runs=
+bench_prefill "$tmp/pf.json" 1024 fakeperf
+is "prefill: one 2 s run covers 1 GiB at 1 GiB/s" " 2" "$fake_runs"
+is "prefill: what it wrote" 2048 "$BENCH_PREFILL_MIB"
+fake_rate=1024 fake_runs=
+bench_prefill "$tmp/pf.json" 1024 fakeperf
+is "prefill: a second run 1.5 times as long as the rate needs" " 2 13" "$fake_runs"
+is "prefill: what the last run wrote" 1664 "$BENCH_PREFILL_MIB"
+fake_rate=8 fake_runs=
+bench_prefill "$tmp/pf.json" 1024 fakeperf
+is "prefill: at most three runs, of at most 60 s" " 2 60 60" "$fake_runs"
+is "prefill: short of the size, it says so" 60 "$BENCH_PREFILL_MIB"
+fake_rate=-1 fake_runs=
+check_not "prefill fails when fcnvme perf fails" bench_prefill "$tmp/pf.json" 1024 fakeperf 2>"$tmp/err"
+is "prefill: with perf's error, after one run" "prefill failed: fcnvme perf: connect failed| 2" \
+	"$(cat "$tmp/err")|$fake_runs"
 
 # ceiling.sh: bad input, refused before anything starts.
 ceiling() { # RC MESSAGE ARGS...: the exit status and the first stderr line
