@@ -79,18 +79,19 @@ bench_median() {
 # bench_prefill JSON MIB CMD...: writes the namespace's first MIB MiB so
 # that reads copy real pages, not the shared zero page of memory never
 # written. CMD is an fcnvme perf command line without -w/-o/-q/-t/--json
-# (a shell function will do); it runs sequential 128 KiB writes from LBA 0
-# at QD32 for a time, not a size: 2 s, then, while the last run did not
-# cover MIB, up to two runs 1.5 times as long as its rate needs (at most
-# 60 s each). Sets BENCH_PREFILL_MIB to what the last run wrote (MiB);
-# fails, with fcnvme perf's error, if a run fails.
+# (a shell function will do); it runs sequential writes of
+# BENCH_PREFILL_BS bytes (default 131072; at most the port's mdts) from
+# LBA 0 at QD32 for a time, not a size: 2 s, then, while the last run did
+# not cover MIB, up to two runs 1.5 times as long as its rate needs (at
+# most 60 s each). Sets BENCH_PREFILL_MIB to what the last run wrote
+# (MiB); fails, with fcnvme perf's error, if a run fails.
 bench_prefill() {
-	local json=$1 mib=$2 s=2 i
+	local json=$1 mib=$2 s=2 i bs=${BENCH_PREFILL_BS:-131072}
 	shift 2
 	for i in 0 1 2; do
-		"$@" -w write -o 131072 -q 32 -t "$s" --json >"$json" 2>"$json.err" ||
+		"$@" -w write -o "$bs" -q 32 -t "$s" --json >"$json" 2>"$json.err" ||
 			{ echo "prefill failed: $(head -c 300 "$json.err")" >&2; return 1; }
-		BENCH_PREFILL_MIB=$(($(bench_field "$json" ios) / 8))
+		BENCH_PREFILL_MIB=$(($(bench_field "$json" ios) * bs / 1048576))
 		[ "$BENCH_PREFILL_MIB" -lt "$mib" ] || return 0
 		[ "$i" -lt 2 ] || break
 		s=$(awk -v m="$BENCH_PREFILL_MIB" -v s="$s" -v want="$mib" \

@@ -6,7 +6,8 @@
 #   backends null and ram  x  poll modes busy and hybrid  x
 #   4 KiB randread QD1, 4 KiB randread QD32, 4 KiB randwrite QD32,
 #   128 KiB read QD8.
-# Prints one table row per point (IOPS, MiB/s, avg/p50/p99 latency in us,
+# A ram namespace is written whole first (bench_prefill), so that reads
+# copy real pages. Prints one table row per point (IOPS, MiB/s, avg/p50/p99 latency in us,
 # initiator and target CPU%, 1-minute load average) and keeps every raw JSON
 # result, the table and the daemon logs in the results directory. With -r N
 # each point runs N times and the row shows the run with the most IOPS (the
@@ -92,6 +93,10 @@ table=$out/table.txt
 for be in $backends; do
 	for poll in $polls; do
 		daemon_start "$be" "$poll"
+		# reads copy written pages, not the shared zero page
+		[ "$be" = null ] || bench_prefill "$out/prefill-$be-$poll.json" 256 \
+			taskset -c "$host_cpu" "$build/tools/fcnvme" perf "${BENCH_HOST[@]}" \
+			--nqn "$BENCH_NQN" --queues 1 || exit 1
 		for p in "${points[@]}"; do
 			read -r name wl bs qd <<<"$p"
 			best='' best_iops=-1 fail=''

@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: Apache-2.0
 # Does the target scale with associations and queues, and does it leak?
 # One fabric, nvmetfcd with one busy-polled hw queue on CPU TGT_CPU
-# (bench/target.conf.in, ram namespace), fcnvme perf on HOST_CPU. Then:
+# (bench/target.conf.in, ram namespace, written whole first:
+# bench_prefill), fcnvme perf on HOST_CPU. Then:
 #   1. associations: 4 KiB random reads at the same total queue depth
 #      (TOTAL_QD, default 64) over 1, 2, 4, ... 64 associations (fcnvme perf
 #      --assocs N -q TOTAL_QD/N), one I/O queue each;
@@ -31,7 +32,7 @@ while getopts b:t:r:q:c: o; do
 	r) reps=$OPTARG ;;
 	q) total=$OPTARG ;;
 	c) cycles=$OPTARG ;;
-	*) sed -n '3,21p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+	*) sed -n '3,22p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
 	esac
 done
 tgt_cpu=${TGT_CPU:-1} host_cpu=${HOST_CPU:-0}
@@ -61,6 +62,10 @@ sleep 1
 
 host=(--fabric scale --wwnn 0x20000090fa00c0a1 --wwpn 0x10000090fa00c0a1
 	--hostnqn "$BENCH_HOSTNQN" --nqn "$BENCH_NQN")
+# the 256 MiB namespace written whole, so that the reads copy real pages
+# (64 KiB writes: the port's mdts)
+BENCH_PREFILL_BS=65536 bench_prefill "$tmp/prefill.json" 256 \
+	taskset -c "$host_cpu" "$build/tools/fcnvme" perf "${host[@]}" || exit 1
 
 # point ARGS...: one perf run; prints "iops target_us_per_io host_cpu_pct"
 point() {

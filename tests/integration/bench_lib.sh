@@ -76,10 +76,12 @@ check "and at once" test $(($(date +%s) - t0)) -le 2
 # I/Os a second: the runs it makes (their -t) and what it says was written.
 fake_rate=0
 fake_runs=
+fake_bs=
 fakeperf() {
 	local t=
 	while [ $# -gt 0 ]; do
 		[ "$1" = -t ] && t=$2
+		[ "$1" = -o ] && fake_bs=$2
 		shift
 	done
 	fake_runs="$fake_runs $t"
@@ -98,6 +100,10 @@ fake_rate=8 fake_runs=
 bench_prefill "$tmp/pf.json" 1024 fakeperf
 is "prefill: at most three runs, of at most 60 s" " 2 60 60" "$fake_runs"
 is "prefill: short of the size, it says so" 60 "$BENCH_PREFILL_MIB"
+fake_rate=8192 fake_runs=
+BENCH_PREFILL_BS=65536 bench_prefill "$tmp/pf.json" 1024 fakeperf
+is "prefill: BENCH_PREFILL_BS is the write size" 65536 "$fake_bs"
+is "prefill: and counts in what it wrote" "1024| 2" "$BENCH_PREFILL_MIB|$fake_runs"
 fake_rate=-1 fake_runs=
 check_not "prefill fails when fcnvme perf fails" bench_prefill "$tmp/pf.json" 1024 fakeperf 2>"$tmp/err"
 is "prefill: with perf's error, after one run" "prefill failed: fcnvme perf: connect failed| 2" \
