@@ -250,18 +250,14 @@ END_TEST
 
 Suite *core_loop_suite(void)
 {
-	Suite *s = suite_create("core_loop");
-	TCase *tc = tcase_create("loop");
+	const TTest *t[] = { test_live_and_io,
+			     test_acl_refused,
+			     test_keep_alive_expiry_reconnect,
+			     test_aen_end_to_end,
+			     test_stats_and_assoc_delete,
+			     test_discovery_end_to_end };
 
-	tcase_add_checked_fixture(tc, cl_setup, cl_teardown);
-	tcase_add_test(tc, test_live_and_io);
-	tcase_add_test(tc, test_acl_refused);
-	tcase_add_test(tc, test_keep_alive_expiry_reconnect);
-	tcase_add_test(tc, test_aen_end_to_end);
-	tcase_add_test(tc, test_stats_and_assoc_delete);
-	tcase_add_test(tc, test_discovery_end_to_end);
-	suite_add_tcase(s, tc);
-	return s;
+	return cl_suite("core_loop", t, sizeof(t) / sizeof(t[0]));
 }
 
 int main(void)

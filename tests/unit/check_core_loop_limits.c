@@ -207,13 +207,7 @@ END_TEST
 
 Suite *core_loop_limits_suite(void)
 {
-	Suite *s = suite_create("core_loop_limits");
-	TCase *tc = tcase_create("loop");
+	const TTest *t[] = { test_limit_io_queues, test_limit_queue_size, test_limit_mdts };
 
-	tcase_add_checked_fixture(tc, cl_setup, cl_teardown);
-	tcase_add_test(tc, test_limit_io_queues);
-	tcase_add_test(tc, test_limit_queue_size);
-	tcase_add_test(tc, test_limit_mdts);
-	suite_add_tcase(s, tc);
-	return s;
+	return cl_suite("core_loop_limits", t, sizeof(t) / sizeof(t[0]));
 }

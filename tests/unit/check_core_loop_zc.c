@@ -163,12 +163,7 @@ END_TEST
 
 Suite *core_loop_zero_copy_suite(void)
 {
-	Suite *s = suite_create("core_loop_zero_copy");
-	TCase *tc = tcase_create("loop");
+	const TTest *t[] = { test_zero_copy_read, test_zero_copy_read_ns_delete };
 
-	tcase_add_checked_fixture(tc, cl_setup, cl_teardown);
-	tcase_add_test(tc, test_zero_copy_read);
-	tcase_add_test(tc, test_zero_copy_read_ns_delete);
-	suite_add_tcase(s, tc);
-	return s;
+	return cl_suite("core_loop_zero_copy", t, sizeof(t) / sizeof(t[0]));
 }

@@ -107,33 +107,11 @@ static void send_cmd(unsigned int xri, uint32_t tag, uint64_t dma, uint32_t len,
 	ck_assert_int_eq(hw_fw_doorbell(&host, 0), 1);
 }
 
-/* Target: run one op against host exchange xri. */
-static void tgt_op(unsigned int q, uint8_t op, unsigned int xri, uint32_t tag, void *buf,
-		   uint32_t off, uint32_t len, const void *rsp, uint16_t rsplen)
-{
-	struct fcnvme_sg sg = { .addr = buf, .length = len };
-	struct hw_wqe w;
-
-	memset(&w, 0, sizeof(w));
-	w.type = HW_WQE_TGT_OP;
-	w.op = op;
-	w.peer_slot = (uint16_t)host.slot;
-	w.xri = xri;
-	w.tag = tag;
-	w.offset = off;
-	w.length = len;
-	w.sg = &sg;
-	w.sg_cnt = 1;
-	w.rsp = rsp;
-	w.rsplen = rsplen;
-	w.cookie = 0x5151;
-	ck_assert_int_eq(hw_ring_post(tgt.base, &tgt.bar->wq[q], &w, sizeof(w)), 0);
-	ck_assert_int_eq(hw_fw_doorbell(&tgt, q), 1);
-}
-
-/* Target: run one data op of a local sg list of cnt elements. */
-static void tgt_op_sg(uint8_t op, unsigned int xri, uint32_t tag, struct fcnvme_sg *sg,
-		      uint32_t cnt, uint32_t off, uint32_t len)
+/* Target: run one op of a local sg list of cnt elements against host
+ * exchange xri, on hw queue q; rsp (rsplen bytes) goes with it. */
+static void tgt_op_list(unsigned int q, uint8_t op, unsigned int xri, uint32_t tag,
+			struct fcnvme_sg *sg, uint32_t cnt, uint32_t off, uint32_t len,
+			const void *rsp, uint16_t rsplen, uint64_t cookie)
 {
 	struct hw_wqe w;
 
@@ -147,9 +125,28 @@ static void tgt_op_sg(uint8_t op, unsigned int xri, uint32_t tag, struct fcnvme_
 	w.length = len;
 	w.sg = sg;
 	w.sg_cnt = cnt;
-	w.cookie = 0x5252;
-	ck_assert_int_eq(hw_ring_post(tgt.base, &tgt.bar->wq[0], &w, sizeof(w)), 0);
-	ck_assert_int_eq(hw_fw_doorbell(&tgt, 0), 1);
+	w.rsp = rsp;
+	w.rsplen = rsplen;
+	w.cookie = cookie;
+	ck_assert_int_eq(hw_ring_post(tgt.base, &tgt.bar->wq[q], &w, sizeof(w)), 0);
+	ck_assert_int_eq(hw_fw_doorbell(&tgt, q), 1);
+}
+
+/* Target: run one op of one buffer (cookie 0x5151). */
+static void tgt_op(unsigned int q, uint8_t op, unsigned int xri, uint32_t tag, void *buf,
+		   uint32_t off, uint32_t len, const void *rsp, uint16_t rsplen)
+{
+	struct fcnvme_sg sg = { .addr = buf, .length = len };
+
+	tgt_op_list(q, op, xri, tag, &sg, 1, off, len, rsp, rsplen, 0x5151);
+}
+
+/* Target: run one data op of a local sg list on hw queue 0 (cookie
+ * 0x5252). */
+static void tgt_op_sg(uint8_t op, unsigned int xri, uint32_t tag, struct fcnvme_sg *sg,
+		      uint32_t cnt, uint32_t off, uint32_t len)
+{
+	tgt_op_list(0, op, xri, tag, sg, cnt, off, len, NULL, 0, 0x5252);
 }
 
 /* Byte k of a transfer's stream over a list of (address, length) pieces. */

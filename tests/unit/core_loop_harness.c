@@ -290,3 +290,17 @@ void cl_verified_io(uint16_t wq, uint16_t rq, uint64_t slba, uint32_t len)
 	fcnvme_host_buf_free(cl_ctrl, w);
 	fcnvme_host_buf_free(cl_ctrl, r);
 }
+
+/* A suite of these tests, each run between cl_setup and cl_teardown. */
+Suite *cl_suite(const char *name, const TTest *const *tests, size_t n)
+{
+	Suite *s = suite_create(name);
+	TCase *tc = tcase_create("loop");
+	size_t i;
+
+	tcase_add_checked_fixture(tc, cl_setup, cl_teardown);
+	for (i = 0; i < n; i++)
+		tcase_add_test(tc, tests[i]);
+	suite_add_tcase(s, tc);
+	return s;
+}

@@ -8,6 +8,7 @@
 #ifndef CORE_LOOP_HARNESS_H
 #define CORE_LOOP_HARNESS_H
 
+#include <check.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -51,6 +52,8 @@ void cl_prng_seed(const char *test);
 void cl_prng_fill(uint8_t *p, size_t n);
 void cl_port_limits(uint32_t mdts, uint16_t qsize, uint16_t nq);
 void cl_verified_io(uint16_t wq, uint16_t rq, uint64_t slba, uint32_t len);
+
+Suite *cl_suite(const char *name, const TTest *const *tests, size_t n);
 
 Suite *core_loop_suite(void);
 Suite *core_loop_limits_suite(void);
