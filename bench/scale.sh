@@ -9,10 +9,15 @@
 #      --assocs N -q TOTAL_QD/N), one I/O queue each;
 #   2. queues: the same total depth over 1, 2, 4, 8, 16 I/O queues of one
 #      association (--queues N -q TOTAL_QD/N);
-#   each point REPS times (the median is kept), IOPS and the ratio to the
-#   first point of its series (the goal: within 10 %, 0.90-1.10), the
-#   target's CPU per I/O (µs of its user+system time per I/O, from
-#   /proc/PID/stat) and the host's (from fcnvme perf);
+#   REPS rounds, each running every point of the series once (forwards in
+#   odd rounds, backwards in even ones, so that a drift of the machine's
+#   speed during the series falls on every point alike); per point the
+#   median IOPS, its ratio to the median of the series' first point (the
+#   goal: within 10 %, 0.90-1.10), the lowest and highest ratio of one
+#   round's run to the first point's run of the same round, the target's
+#   CPU per I/O (µs of its user+system time per I/O, from /proc/PID/stat;
+#   with a busy-polled queue that is 1/IOPS) and the host's CPU (from
+#   fcnvme perf), both of the median run;
 #   3. leaks: CYCLES association cycles (fcnvme id-ctrl: connect, Identify,
 #      disconnect), the daemon's RSS (VmRSS) and open fds before, every
 #      CYCLES/4 cycles and after.
@@ -86,22 +91,40 @@ PY
 
 # series TITLE OPTION VALUES...: the table of one series
 series() {
-	local title=$1 opt=$2 base='' n qd iops tus hcpu
+	local title=$1 opt=$2 n qd r i iops tus hcpu base lo hi
+	local -a pts=() order
 	shift 2
-	printf '\n%s (4 KiB randread, total depth %s, median of %s x %s s)\n' "$title" "$total" "$reps" "$secs"
-	printf '%-8s %6s %10s %7s %10s %8s\n' "$opt" qd IOPS ratio 'tgt µs/IO' 'host %'
 	for n in "$@"; do
-		qd=$((total / n))
-		[ "$qd" -ge 1 ] || continue
-		: >"$tmp/runs"
-		for _ in $(seq "$reps"); do
-			point "$opt" "$n" -q "$qd" >>"$tmp/runs"
-		done
-		read -r iops tus hcpu < <(sort -n "$tmp/runs" | sed -n "$(((reps + 1) / 2))p")
-		[ -n "$base" ] || base=$iops
-		printf '%-8s %6s %10s %7.2f %10s %8s\n' "$n" "$qd" "$iops" \
-			"$(awk -v a="$iops" -v b="$base" 'BEGIN{print a/b}')" "$tus" "$hcpu"
+		[ $((total / n)) -ge 1 ] && pts+=("$n")
 	done
+	# runs of point n in round r: $tmp/run.n.r ("iops tus hcpu")
+	for r in $(seq "$reps"); do
+		order=("${pts[@]}")
+		if [ $((r % 2)) -eq 0 ]; then
+			order=()
+			for ((i = ${#pts[@]} - 1; i >= 0; i--)); do order+=("${pts[i]}"); done
+		fi
+		for n in "${order[@]}"; do
+			point "$opt" "$n" -q $((total / n)) >"$tmp/run.$n.$r"
+		done
+	done
+	printf '\n%s (4 KiB randread, total depth %s, median of %s rounds x %s s, interleaved)\n' \
+		"$title" "$total" "$reps" "$secs"
+	printf '%-8s %6s %10s %7s %11s %10s %8s\n' "$opt" qd IOPS ratio 'round-range' 'tgt µs/IO' 'host %'
+	base=
+	for n in "${pts[@]}"; do
+		qd=$((total / n))
+		read -r iops tus hcpu < <(cat "$tmp"/run."$n".* | sort -n | sed -n "$(((reps + 1) / 2))p")
+		[ -n "$base" ] || base=$iops
+		# per round: this point's IOPS over the first point's
+		read -r lo hi < <(for r in $(seq "$reps"); do
+			paste -d' ' "$tmp/run.$n.$r" "$tmp/run.${pts[0]}.$r"
+		done | awk '{ q = $1 / $4; if (NR == 1 || q < lo) lo = q; if (NR == 1 || q > hi) hi = q }
+			END { printf "%.2f %.2f\n", lo, hi }')
+		printf '%-8s %6s %10s %7.2f %11s %10s %8s\n' "$n" "$qd" "$iops" \
+			"$(awk -v a="$iops" -v b="$base" 'BEGIN{print a/b}')" "$lo-$hi" "$tus" "$hcpu"
+	done
+	rm -f "$tmp"/run.*
 }
 
 series "associations" --assocs 1 2 4 8 16 32 64
