@@ -30,7 +30,12 @@ void fcn_fod_release(struct fcn_fod *fod)
 	fod->in_core = false;
 	fod->writedataactive = false;
 	queue->nr_active--;
-	fcn_list_add_tail(&queue->fod_free, &fod->entry);
+	/* Last in, first out: the next command takes this context while its
+	 * lines are still in this CPU's cache; first in, first out cycled
+	 * the commands of a queue through all sqsize contexts (at 64
+	 * associations of depth 1, 64 x sqsize contexts, their response IUs
+	 * and sg lists: cache misses on every command). */
+	fcn_list_add(&queue->fod_free, &fod->entry);
 	tp->ops->fcp_req_release(&tp->fc_port, fcpreq);
 	fcn_fcp_run_deferred(queue);
 	fcn_queue_check_drained(queue);

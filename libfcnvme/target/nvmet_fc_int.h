@@ -51,6 +51,14 @@ static inline void fcn_list_add_tail(struct fcn_list *h, struct fcn_list *n)
 	h->prev = n;
 }
 
+static inline void fcn_list_add(struct fcn_list *h, struct fcn_list *n)
+{
+	n->prev = h;
+	n->next = h->next;
+	h->next->prev = n;
+	h->next = n;
+}
+
 static inline void fcn_list_del(struct fcn_list *n)
 {
 	n->prev->next = n->next;
@@ -113,7 +121,8 @@ struct fcn_defer {
 struct fcn_fod {
 	enum fcn_xchg_kind kind;	   /* FCN_XCHG_FOD; first member */
 	struct nvmet_fc_req req;	   /* handed to the core */
-	struct fcn_list entry;		   /* queue->fod_free when idle */
+	struct fcn_list entry;		   /* queue->fod_free when idle (LIFO:
+					    * fcn_fod_release) */
 	struct nvmet_fc_sq *queue;	   /* [init] */
 	struct nvmefc_tgt_fcp_req *fcpreq; /* NULL when idle */
 

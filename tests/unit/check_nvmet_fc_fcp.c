@@ -6,7 +6,8 @@
  * max_sgl_segments, READDATA_RSP on and off, op failures and short
  * transfers, MDTS, direction checks, each of the seven ERSP conditions on
  * its own with the exact ERSP and zero-RSP bytes, the rsn sequence,
- * pool exhaustion with and without defer_rcv, and zero-copy Reads
+ * pool exhaustion with and without defer_rcv, the reuse order of the
+ * command contexts (last in, first out), and zero-copy Reads
  * (nvmet_fc_req_data_ref): the sg handed to the LLDD, the bytes moved,
  * refusal without NVMET_FCTGTFEAT_DATA_VADDR, and the context's own buffer
  * for the next command.
@@ -639,6 +640,25 @@ START_TEST(test_pool_defer)
 }
 END_TEST
 
+/* The context a command released is the next one taken (last in, first
+ * out): three writes one after the other, on a queue of 32 contexts, move
+ * their data through the same context buffer (first in, first out gave
+ * each the next of the 32). */
+START_TEST(test_pool_lifo)
+{
+	void *buf;
+	int i;
+
+	for (i = 0; i < 3; i++)
+		ck_assert_int_eq(cmd(0x01, WR, 4096, (uint16_t)i)->rcv_rc, 0);
+	ck_assert_uint_eq(fake_count(FC_FCP_OP), 6); /* WRITEDATA, RSP each */
+	buf = fake_nth(FC_FCP_OP, 0)->sg0;
+	ck_assert_ptr_nonnull(buf);
+	ck_assert_ptr_eq(fake_nth(FC_FCP_OP, 2)->sg0, buf);
+	ck_assert_ptr_eq(fake_nth(FC_FCP_OP, 4)->sg0, buf);
+}
+END_TEST
+
 /* ---- zero-copy reads (nvmet_fc_req_data_ref) ---------------------------- */
 
 /* A 1 MiB "backend image" with a pattern that differs in every 4 KiB
@@ -893,6 +913,7 @@ Suite *nvmet_fc_fcp_suite(void)
 	tcase_add_test(tc, test_ersp_90percent);
 	tcase_add_test(tc, test_pool_no_defer);
 	tcase_add_test(tc, test_pool_defer);
+	tcase_add_test(tc, test_pool_lifo);
 	tcase_add_test(tc, test_data_ref_read);
 	tcase_add_test(tc, test_data_ref_refused);
 	tcase_add_test(tc, test_data_ref_chunks);
