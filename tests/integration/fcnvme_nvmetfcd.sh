@@ -70,7 +70,13 @@ if command -v script >/dev/null 2>&1; then
 		[ -n "$ppid" ] && break
 		sleep 0.05
 	done
-	sleep 1
+	# interrupt once the prefill shows progress (script -f writes the log
+	# as output comes): a fixed second was sometimes spent still
+	# connecting on a loaded machine
+	for _ in $(seq 300); do
+		grep -Eq 'prefill +[0-9]+%' "$tmp/tty.log" 2>/dev/null && break
+		sleep 0.1
+	done
 	[ -n "$ppid" ] && kill -INT "$ppid"
 	wait $spid
 	check "progress on a terminal" grep -Eq 'fcnvme perf: prefill +[0-9]+% \([0-9]+ of 65536 MiB\)' "$tmp/tty.log"
