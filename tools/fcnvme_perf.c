@@ -28,7 +28,8 @@
  * on a shared machine the host leaves the CPUs to the target's side.
  * SIGINT/SIGTERM end the run early (the result is still reported) or stop
  * the --verify prefill (exit 130, no result); the prefill shows its
- * progress on stderr when stderr is a terminal.
+ * progress on stderr when stderr is a terminal, and with -v says when it
+ * is done (what a script waits for before it disturbs the measured run).
  */
 #include <endian.h>
 #include <errno.h>
@@ -98,7 +99,8 @@ const struct cli_opt fcnvme_perf_opts[] = {
 	  NULL, 0, PERF_KEY_ASSOCS },
 	{ "--verify", NULL, NULL,
 	  "Write patterns and check every read against the last one written; a workload that "
-	  "reads first prefills the namespace (interruptible, with progress on a terminal).",
+	  "reads first prefills the namespace (interruptible, with progress on a terminal; -v "
+	  "says when it is done).",
 	  NULL, 0, PERF_KEY_VERIFY },
 	{ "--seed", NULL, "N",
 	  "Seed of the random offsets and read/write choices (default: from the clock; the "
@@ -432,6 +434,7 @@ int fcnvme_cmd_perf(int argc, char **argv)
 	sigaction(SIGTERM, &sa, NULL);
 
 	if (pf.verify && pf.wl != PERF_WRITE && pf.wl != PERF_RANDWRITE) {
+		t0 = fcnvme_clock_ns();
 		pf.prefill = true;
 		perf_run(&pf, 0);
 		pf.prefill = false;
@@ -448,6 +451,10 @@ int fcnvme_cmd_perf(int argc, char **argv)
 			fcnvme_err_status(&x, "prefill write", pf.first_error);
 			goto out;
 		}
+		if (x.o.verbose)
+			fprintf(stderr, "fcnvme perf: prefill done: %" PRIu64 " MiB in %.1f s\n",
+				pf.nslots * pf.io_size >> 20,
+				(double)(fcnvme_clock_ns() - t0) / 1e9);
 	}
 	cpu0 = perf_cpu_s();
 	t0 = fcnvme_clock_ns();

@@ -91,8 +91,10 @@ check "perf after the interrupted ones" quiet "$B/tools/fcnvme" perf $(host 1) -
 # queue until a timeout), every read verified. QD1 makes both sleep often.
 for qd in 1 16; do
 	"$B/tools/fcnvme" perf $(host 1) --nqn "$DEMO_NQN" -n 2 -q $qd -o 4096 -w randrw -t 2 \
-		--seed $((40 + qd)) --verify --poll hybrid --json >"$tmp/hy$qd.json" 2>"$tmp/hy$qd.err"
+		--seed $((40 + qd)) --verify --poll hybrid --json -v >"$tmp/hy$qd.json" 2>"$tmp/hy$qd.err"
 	check "perf --poll hybrid -q $qd: exit 0 ($(cat "$tmp/hy$qd.err"))" [ $? -eq 0 ]
+	check "perf -v: says the prefill is done, with the namespace's size ($(cat "$tmp/hy$qd.err"))" \
+		grep -Eq "^fcnvme perf: prefill done: 16 MiB in [0-9]+\.[0-9] s$" "$tmp/hy$qd.err"
 	check "perf --poll hybrid -q $qd: verified, no error, slept ($(tr -d ' \n' <"$tmp/hy$qd.json"))" \
 		python3 -c '
 import json, sys

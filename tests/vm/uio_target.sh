@@ -76,11 +76,20 @@ sys.exit(0 if r["ios"] > 0 and r["errors"] == 0 and r["verify_errors"] == 0 else
 		[ $rc = 0 ] && grep -q 'err= 0' "$tmp/fio.out"
 		;;
 	load-kill-vmport)	# a verified load; the port server killed under it
-		fc perf --nqn "$NQN" -w randrw -o 4096 -q 4 -t 60 --verify --seed "$SEED" \
+		fc perf --nqn "$NQN" -w randrw -o 4096 -q 4 -t 60 --verify --seed "$SEED" -v \
 			>"$tmp/load.out" 2>&1 &
-		local p=$!
-		sleep 4
+		local p=$! i
+		# the kill must land in the measured run, after the prefill
+		# (slow when the machine is loaded): the reads it verifies
+		for i in $(seq 1200); do
+			grep -q "prefill done" "$tmp/load.out" && break
+			kill -0 $p 2>/dev/null || break
+			sleep 0.1
+		done
+		sleep 3
 		kill -0 $p || { echo "the load ended early"; cat "$tmp/load.out"; return 1; }
+		grep -q "prefill done" "$tmp/load.out" ||
+			{ echo "the prefill took over 120 s"; cat "$tmp/load.out"; return 1; }
 		kill -KILL "$(cat "$tmp/u1.pid")"
 		echo "killed the port server under load"
 		wait $p
