@@ -11,7 +11,11 @@
 # with the ringtput arguments PERF_SRC/README.md gives for each. Every rep
 # runs every point as A (ceiling) then B (product); the table shows per
 # point the medians over REPS, the ratio product/ceiling, latency, and the
-# CPU time per I/O of both sides (see bench/README.md), then bench/idle.sh's
+# CPU time per I/O of both sides (see bench/README.md); then, from a run of
+# the ceiling's rings without data after each ceiling run, how much of the
+# ceiling target's time per I/O is its copy, and how much time besides such
+# a copy the product's target may take at a ratio of 0.95 against what it
+# takes; then bench/idle.sh's
 # idle CPU and wake-up with short settings (IDLE_ARGS, default
 # "-t 5 -r 3 -i 1"). The daemon is stopped (SIGSTOP) while ringtput runs,
 # so its busy-polling thread does not take CPU 1 from the ceiling.
@@ -106,7 +110,7 @@ prefill_mib=$BENCH_PREFILL_MIB
 load0=$(cut -d' ' -f1-3 /proc/loadavg)
 commit=$(git -C "$src" rev-parse --short HEAD 2>/dev/null || echo ?)
 runs=$out/runs.txt
-echo "# rep point | ceiling: Mops p50_ns ns/op tgt_idle% | product: Mops p50_us avg_us tgt_ns/IO host_ns/IO tcpu% hcpu% | load1" >"$runs"
+echo "# rep point | ceiling: Mops p50_ns ns/op tgt_idle% | product: Mops p50_us avg_us tgt_ns/IO host_ns/IO tcpu% hcpu% | load1 | ceiling without data: ns/op tgt_idle%" >"$runs"
 for r in $(seq "$reps"); do
 	for p in "${points[@]}"; do
 		read -r name wl bs qd extra cargs <<<"$p"
@@ -127,6 +131,22 @@ for r in $(seq "$reps"); do
 		c_p50=$(sed -n 's/^  latency.* median=\([0-9.]*\) .*/\1/p' "$craw")
 		c_nsop=$(sed -n 's/.*ns\/op=\([0-9.]*\).*/\1/p' "$craw")
 		c_tidle=$(sed -n 's/.*tgt_idle=\([0-9.]*\)%.*/\1/p' "$craw")
+		# A': the same rings without data (no -d/-P/-T/-S): what the
+		# ceiling's target spends on its descriptors, the rest of its
+		# time being its copy.
+		draw=$out/ceiling-nodata-$name-$r.txt
+		kill -STOP "$dpid"
+		rc=0
+		dargs=$(sed -E 's/_-d_[0-9]+//; s/_-P_[0-9]+//; s/_-T//; s/_-S//' <<<"$cargs")
+		# shellcheck disable=SC2086 # dargs is a list of words
+		"$ringtput" ${dargs//_/ } -t "$secs" >"$draw" 2>&1 || rc=$?
+		kill -CONT "$dpid"
+		d_nsop=$(sed -n 's/.*ns\/op=\([0-9.]*\).*/\1/p' "$draw")
+		d_tidle=$(sed -n 's/.*tgt_idle=\([0-9.]*\)%.*/\1/p' "$draw")
+		if [ "$rc" != 0 ] || [ -z "$d_nsop" ] || [ -z "$d_tidle" ]; then
+			echo "ringtput without data failed (rc $rc): $(head -c 200 "$draw")" >"$tmp/fail-$name"
+			continue
+		fi
 		# B: the product.
 		json=$out/product-$name-$r.json
 		c0=$(bench_cpu_s "$dpid")
@@ -151,7 +171,8 @@ for r in $(seq "$reps"); do
 				printf "%.4f %s %s %.0f %.0f %.0f %s", iops / 1e6, p50, avg,
 					(c1 - c0) / ios * 1e9, h / 100 * s / ios * 1e9,
 					(c1 - c0) / (t1 - t0) * 100, h }')
-		echo "$r $name | $c_mops ${c_p50:-?} $c_nsop $c_tidle | $line | $load" | tee -a "$runs"
+		echo "$r $name | $c_mops ${c_p50:-?} $c_nsop $c_tidle | $line | $load | $d_nsop $d_tidle" |
+			tee -a "$runs"
 	done
 done
 
@@ -181,6 +202,28 @@ for p in "${points[@]}"; do
 			printf "%-18s %8.3f %8.3f %6.2f %8s %8.1f %8.1f %8.0f %9.0f %9.0f %9.0f %5.0f %5.0f\n",
 				n, cm, pm, (cm > 0 ? pm / cm : 0), (cl == "?" || cl == "" ? "?" : sprintf("%.2f", cl / 1000)),
 				p50, avg, cn, cn * (1 - ci / 100), tns, hns, tc, hc }' >>"$table"
+done
+# Where the target's time per I/O goes, against the ceiling's: the
+# ceiling's target copy (its busy time per I/O less that of the same
+# rings without data), the time per I/O the product's target may take for
+# everything but that copy at a ratio of 0.95 (the product is bound by its
+# target at depth; copying as fast as the ceiling does), and what it
+# takes now. Not for QD1, where each side waits for the other.
+{
+	echo "# the targets' time per I/O, ns: the ceiling's copy (c_tgt_ns less the same rings' without data, d_tgt_ns),"
+	echo "# what the product's target may spend besides such a copy at ratio 0.95 (c_ns/IO / 0.95 - copy), and spends now"
+	printf '%-18s %8s %8s %8s %12s %12s\n' point c_tgt_ns d_tgt_ns c_copy rest@0.95 rest_now
+} >>"$table"
+for p in "${points[@]}"; do
+	read -r name _ _ qd _ <<<"$p"
+	# at QD1 both sides wait for each other: neither bounds it alone
+	[ -e "$tmp/fail-$name" ] || [ "$qd" -eq 1 ] && continue
+	# runs.txt columns 15 and 16: the ceiling without data, ns/op and
+	# target idle %
+	awk -v n="$name" -v cn="$(med "$name" 5)" -v ci="$(med "$name" 6)" -v dn="$(med "$name" 15)" \
+		-v di="$(med "$name" 16)" -v tns="$(med "$name" 10)" 'BEGIN {
+			ct = cn * (1 - ci / 100); dt = dn * (1 - di / 100); copy = ct - dt
+			printf "%-18s %8.0f %8.0f %8.0f %12.0f %12.0f\n", n, ct, dt, copy, cn / 0.95 - copy, tns - copy }' >>"$table"
 done
 cat "$table"
 
