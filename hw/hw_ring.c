@@ -154,6 +154,15 @@ int hw_ring_wait(void *base, struct hw_ring *r, unsigned int timeout_us)
 int hw_ring_wait_geo(void *base, struct hw_ring *r, const struct hw_ring *g,
 		     unsigned int timeout_us)
 {
+	return hw_ring_wait_latch_geo(base, r, g, timeout_us, NULL);
+}
+
+/* The kick latch is looked at after the futex word was read and the ring
+ * armed: a kick whose latch store came later bumps the futex after that
+ * read, so the futex wait returns at once instead of sleeping through. */
+int hw_ring_wait_latch_geo(void *base, struct hw_ring *r, const struct hw_ring *g,
+			   unsigned int timeout_us, _Atomic bool *kicked)
+{
 	struct timespec ts;
 	uint32_t v;
 
@@ -168,10 +177,17 @@ int hw_ring_wait_geo(void *base, struct hw_ring *r, const struct hw_ring *g,
 		atomic_store(&r->armed, 0);
 		return 1;
 	}
+	if (kicked && atomic_exchange(kicked, false)) {
+		atomic_store(&r->armed, 0);
+		return 0;
+	}
 	ts.tv_sec = timeout_us / 1000000u;
 	ts.tv_nsec = (long)(timeout_us % 1000000u) * 1000;
 	hw_futex(&r->futex, FUTEX_WAIT, v, &ts);
 	atomic_store(&r->armed, 0);
+	/* Awake: the caller polls next, which is what a kick asks for. */
+	if (kicked)
+		(void)atomic_exchange(kicked, false);
 	return hw_ring_empty_geo(base, r, g) ? 0 : 1;
 }
 

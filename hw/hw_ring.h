@@ -233,6 +233,11 @@ int hw_ring_wait(void *base, struct hw_ring *r, unsigned int timeout_us);
 /* hw_ring_wait with the geometry of g (see above). */
 int hw_ring_wait_geo(void *base, struct hw_ring *r, const struct hw_ring *g,
 		     unsigned int timeout_us);
+/* hw_ring_wait_geo that also returns 0 at once when *kicked (any thread
+ * sets it, then calls hw_ring_kick) is set, clearing it: a kick that came
+ * before the sleep began is not lost. NULL: no latch. */
+int hw_ring_wait_latch_geo(void *base, struct hw_ring *r, const struct hw_ring *g,
+			   unsigned int timeout_us, _Atomic bool *kicked);
 /* Most rings hw_ring_wait_any sleeps on at once (FUTEX_WAITV_MAX is 128). */
 #define HW_RING_WAIT_MAX HW_MAX_HWQ
 /* hw_ring_wait over n rings of one region (1 to HW_RING_WAIT_MAX): arm

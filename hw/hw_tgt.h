@@ -61,7 +61,8 @@ int hw_tgt_port_process(struct hw_tgt_port *p);
 int hw_tgt_poll(struct hw_tgt_port *p, uint16_t hwq, unsigned int budget);
 /* [hwq] Arm the CQ and sleep until work or timeout; 1 if work is ready. */
 int hw_tgt_hwq_wait(struct hw_tgt_port *p, uint16_t hwq, unsigned int timeout_us);
-/* Any thread: wake a thread sleeping in hw_tgt_hwq_wait. */
+/* Any thread: wake a thread sleeping in hw_tgt_hwq_wait; a kick while it
+ * is not sleeping yet makes its next hw_tgt_hwq_wait return at once. */
 void hw_tgt_hwq_kick(struct hw_tgt_port *p, uint16_t hwq);
 /* The three above as the LLDD API's polled-queue operations (lldd is the
  * struct hw_tgt_port *), for threads that drive any LLDD the same way. */

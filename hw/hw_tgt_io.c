@@ -492,15 +492,17 @@ int hw_tgt_hwq_wait(struct hw_tgt_port *p, uint16_t hwq, unsigned int timeout_us
 	    (p->hwq[hwq].held_count && p->hwq[hwq].free) ||
 	    (p->hwq[hwq].wqe_out && hw_rdrv_gone(&p->dev)))
 		return 1;
-	return hw_ring_wait_geo(p->dev.base, &p->dev.bar->cq[hwq], &p->dev.geo->cq[hwq],
-				timeout_us);
+	return hw_ring_wait_latch_geo(p->dev.base, &p->dev.bar->cq[hwq], &p->dev.geo->cq[hwq],
+				      timeout_us, &p->hwq[hwq].kicked);
 }
 
 /* Any thread: wake a thread sleeping in hw_tgt_hwq_wait. */
 void hw_tgt_hwq_kick(struct hw_tgt_port *p, uint16_t hwq)
 {
-	if (p && hwq < p->nr_hwq)
+	if (p && hwq < p->nr_hwq) {
+		atomic_store(&p->hwq[hwq].kicked, true);
 		hw_ring_kick(&p->dev.bar->cq[hwq]);
+	}
 }
 
 static int hw_tgt_hwq_ops_poll(void *lldd, uint16_t hwq, unsigned int budget)

@@ -59,6 +59,11 @@ struct hw_tgt_hwq {
 	uint32_t wqe_out; /* exchanges with wqe_out set */
 	bool in_poll;
 	bool wq_pending;
+	/* [any] hw_tgt_hwq_kick sets it, [hwq] hw_tgt_hwq_wait takes it:
+	 * a kick that lands before the queue's thread reaches its futex is
+	 * not lost (it would sleep out its timeout). Its own cache line:
+	 * other threads write it. */
+	_Alignas(64) _Atomic bool kicked;
 };
 
 enum {

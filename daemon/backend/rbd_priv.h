@@ -111,7 +111,9 @@ struct rbd_io {
 /* Per I/O thread ([hwq] unless marked). */
 struct rbd_thread {
 	struct mpsc_list done; /* [librbd] push, [hwq] takes */
-	/* [hwq] sets it before sleeping; [librbd] then wakes it. */
+	/* [hwq] sets it before sleeping and clears it once awake; the
+	 * first [librbd] callback that finds it set clears it and wakes
+	 * the thread (one wake per sleep). */
 	_Atomic bool sleeping;
 	/* [librbd] callbacks running on this thread's requests: the
 	 * thread's state is freed only at 0 (a callback may still touch it
@@ -135,6 +137,9 @@ void rbd_cluster_put(struct rbd_cluster *cl);
 /* rbd_thread.c */
 extern __thread struct rbd_thread *rbd_thr;
 int rbd_thread_start(const struct backend_thread *bt);
+/* [librbd] io (of a thread's pool) finished with ret: push it onto its
+ * thread's list, wake the thread if it sleeps and nobody woke it yet. */
+void rbd_thread_complete(struct rbd_io *io, ssize_t ret);
 int rbd_thread_poll(void);
 int rbd_thread_sleep(bool sleeping);
 bool rbd_thread_waits(void);

@@ -26,22 +26,33 @@
 
 __thread struct rbd_thread *rbd_thr;
 
-/* [librbd] A librbd operation finished. */
-static void rbd_io_cb(rbd_completion_t c, void *arg)
+/* [librbd] io finished with ret: hand it to its I/O thread. Of the
+ * callbacks that find the thread asleep, only the first wakes it (it takes
+ * the flag): the others' completions are on the list it drains once awake,
+ * and a wake per completion was a futex call each on librbd's threads. */
+void rbd_thread_complete(struct rbd_io *io, ssize_t ret)
 {
-	struct rbd_io *io = arg;
 	struct rbd_thread *thr = io->thr;
 
 	atomic_fetch_add_explicit(&thr->cb_active, 1, memory_order_relaxed);
-	io->ret = rbd_aio_get_return_value(c);
-	rbd_aio_release(c);
+	io->ret = ret;
 	mpsc_push(&thr->done, &io->node);
 	/* Pairs with the fence in rbd_thread_sleep(): either the thread
 	 * sees our push before it sleeps, or we see that it sleeps. */
 	atomic_thread_fence(memory_order_seq_cst);
-	if (atomic_load_explicit(&thr->sleeping, memory_order_relaxed) && thr->wake)
+	if (atomic_load_explicit(&thr->sleeping, memory_order_relaxed) &&
+	    atomic_exchange_explicit(&thr->sleeping, false, memory_order_relaxed) && thr->wake)
 		thr->wake(thr->wake_arg);
 	atomic_fetch_sub_explicit(&thr->cb_active, 1, memory_order_release);
+}
+
+/* [librbd] A librbd operation finished. */
+static void rbd_io_cb(rbd_completion_t c, void *arg)
+{
+	ssize_t ret = rbd_aio_get_return_value(c);
+
+	rbd_aio_release(c);
+	rbd_thread_complete(arg, ret);
 }
 
 /* NVMe status of a finished librbd operation. */

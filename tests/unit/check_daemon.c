@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 /* Check runner for the NVMe target core (daemon/tgt*, subsys, ns*, ctrl,
- * cmd_*, ana, backends). */
+ * cmd_*, ana, backends, the rbd backend's completion hand-off). */
 #include <check.h>
 #include <stdlib.h>
 
@@ -24,6 +24,7 @@ int main(void)
 	srunner_add_suite(sr, core_resv_suite());
 	srunner_add_suite(sr, core_mpsc_suite());
 	srunner_add_suite(sr, io_thread_suite());
+	srunner_add_suite(sr, rbd_thread_suite());
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);

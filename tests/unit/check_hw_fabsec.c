@@ -486,6 +486,34 @@ START_TEST(test_fabsec_peer_grace)
 }
 END_TEST
 
+/* A target hw queue's kick that comes before its thread sleeps (a
+ * backend's completion between the thread's last look and its futex) is
+ * not lost: the wait returns at once instead of sleeping out its 5 s. */
+START_TEST(test_fabsec_tgt_kick_before_wait)
+{
+	struct hw_tgt_port_cfg tc = {
+		.dev = "soft:f",
+		.wwnn = 0x20000000000000f2ull,
+		.wwpn = 0x10000000000000f2ull,
+		.nr_hwq = 1,
+		.rq_depth = 16,
+	};
+	struct hw_tgt_events ev;
+	struct hw_tgt_port *tp;
+	struct timespec a, b;
+
+	memset(&ev, 0, sizeof(ev));
+	ck_assert_int_eq(hw_fabric_create(fdir), 0);
+	ck_assert_int_eq(hw_tgt_port_open(&tc, &ev, NULL, &tp), 0);
+	hw_tgt_hwq_kick(tp, 0);
+	clock_gettime(CLOCK_MONOTONIC, &a);
+	ck_assert_int_eq(hw_tgt_hwq_wait(tp, 0, 5000000), 0);
+	clock_gettime(CLOCK_MONOTONIC, &b);
+	ck_assert_int_lt(b.tv_sec - a.tv_sec, 2);
+	hw_tgt_port_close(tp);
+}
+END_TEST
+
 /* Fabric security tests. */
 Suite *hw_fabsec_suite(void)
 {
@@ -503,6 +531,7 @@ Suite *hw_fabsec_suite(void)
 	tcase_add_test(tc, test_fabsec_slot_reuse);
 	tcase_add_test(tc, test_fabsec_peer_unmap);
 	tcase_add_test(tc, test_fabsec_peer_grace);
+	tcase_add_test(tc, test_fabsec_tgt_kick_before_wait);
 	suite_add_tcase(s, tc);
 	return s;
 }

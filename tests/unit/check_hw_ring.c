@@ -401,6 +401,34 @@ START_TEST(test_ring_wait_any)
 }
 END_TEST
 
+/* A kick that lands before the consumer reads the futex word: a plain wait
+ * sleeps out its timeout (the kick's futex bump came first), a wait with
+ * the kick's latch returns at once and clears the latch. */
+START_TEST(test_ring_wait_latch)
+{
+	struct rt *t = rt_new(8);
+	_Atomic bool kicked = false;
+	uint64_t t0;
+
+	hw_ring_kick(&t->r);
+	t0 = fcnvme_clock_ns();
+	ck_assert_int_eq(hw_ring_wait_latch_geo(t, &t->r, &t->r, 30000, &kicked), 0);
+	ck_assert_uint_ge(fcnvme_clock_ns() - t0, 25000000u);
+	atomic_store(&kicked, true);
+	hw_ring_kick(&t->r);
+	t0 = fcnvme_clock_ns();
+	ck_assert_int_eq(hw_ring_wait_latch_geo(t, &t->r, &t->r, 5000000, &kicked), 0);
+	ck_assert_uint_lt(fcnvme_clock_ns() - t0, 2000000000u);
+	ck_assert(!atomic_load(&kicked));
+	ck_assert_uint_eq(atomic_load(&t->r.armed), 0);
+	/* taken: the next wait sleeps again */
+	t0 = fcnvme_clock_ns();
+	ck_assert_int_eq(hw_ring_wait_latch_geo(t, &t->r, &t->r, 30000, &kicked), 0);
+	ck_assert_uint_ge(fcnvme_clock_ns() - t0, 25000000u);
+	free(t);
+}
+END_TEST
+
 /* Ring tests. */
 Suite *hw_ring_suite(void)
 {
@@ -415,6 +443,7 @@ Suite *hw_ring_suite(void)
 	tcase_add_test(tc, test_ring_many_producers);
 	tcase_add_test(tc, test_ring_wait_notify);
 	tcase_add_test(tc, test_ring_wait_any);
+	tcase_add_test(tc, test_ring_wait_latch);
 	tcase_set_timeout(tc, 30);
 	suite_add_tcase(s, tc);
 	return s;
