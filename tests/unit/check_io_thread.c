@@ -61,7 +61,9 @@ static void fake_kick(void *lldd, uint16_t hwq)
 	(void)lldd, (void)hwq;
 }
 
-static const struct fcnvme_hwq_ops fake_ops = { fake_poll, fake_wait, fake_kick };
+static const struct fcnvme_hwq_ops fake_ops = { .poll = fake_poll,
+						.wait = fake_wait,
+						.kick = fake_kick };
 
 /* Run a thread until it has slept n times or max_ms passed. */
 static void run_until_waits(enum io_poll_mode mode, unsigned int n, unsigned int max_ms)
