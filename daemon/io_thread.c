@@ -62,7 +62,14 @@ static void *io_thread_main(void *arg)
 		rc = t->ops->poll(t->lldd, t->hwq, IO_HW_BUDGET);
 		if (rc > 0)
 			work += rc;
+		/* The responses of backends that complete on other threads
+		 * (rbd, file with io_uring) are sent from here, outside poll:
+		 * one batch for the LLDD, one doorbell for all of them. */
+		if (t->ops->batch)
+			t->ops->batch(t->lldd, t->hwq, true);
 		rc = tgt_hwq_poll(t->tgt, t->hwq);
+		if (t->ops->batch)
+			t->ops->batch(t->lldd, t->hwq, false);
 		if (rc > 0)
 			work += rc;
 		io_stat_add(&t->heartbeat, 1);

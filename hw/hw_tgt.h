@@ -59,6 +59,9 @@ int hw_tgt_port_event_fd(struct hw_tgt_port *p);
 int hw_tgt_port_process(struct hw_tgt_port *p);
 /* [hwq] Process up to budget completions of hw queue hwq; returns work done. */
 int hw_tgt_poll(struct hw_tgt_port *p, uint16_t hwq, unsigned int budget);
+/* [hwq] Open (true) or close (false) a batch of the queue's data-path
+ * calls outside hw_tgt_poll: one WQ doorbell at the close. */
+void hw_tgt_hwq_batch(struct hw_tgt_port *p, uint16_t hwq, bool open);
 /* [hwq] Arm the CQ and sleep until work or timeout; 1 if work is ready. */
 int hw_tgt_hwq_wait(struct hw_tgt_port *p, uint16_t hwq, unsigned int timeout_us);
 /* Any thread: wake a thread sleeping in hw_tgt_hwq_wait; a kick while it

@@ -420,11 +420,13 @@ int hw_tgt_poll(struct hw_tgt_port *p, uint16_t hwq, unsigned int budget)
 	const struct hw_ring *g;
 	struct hw_tgt_xchg *x;
 	struct hw_cqe *c, copy;
+	bool batch;
 	int n = 0;
 
 	if (!p || hwq >= p->nr_hwq)
 		return -EINVAL;
 	q = &p->hwq[hwq];
+	batch = q->in_poll; /* inside hw_tgt_hwq_batch: its end rings */
 	cq = &p->dev.bar->cq[hwq];
 	g = &p->dev.geo->cq[hwq];
 	q->in_poll = true;
@@ -474,12 +476,32 @@ int hw_tgt_poll(struct hw_tgt_port *p, uint16_t hwq, unsigned int budget)
 		hw_ring_pop_geo(cq, g, c);
 		n++;
 	}
-	if (q->wq_pending) {
+	q->in_poll = batch;
+	if (!batch && q->wq_pending) {
 		q->wq_pending = false;
 		hw_dev_wq_doorbell(&p->dev, hwq);
 	}
-	q->in_poll = false;
 	return n;
+}
+
+/* [hwq] Open or close a batch of hw queue hwq's data-path calls made
+ * outside hw_tgt_poll (the responses of a backend that completes on other
+ * threads, drained by the queue's thread after its poll): their WQEs wait
+ * for one doorbell at the close, so the firmware runs, and wakes a
+ * sleeping host, once per batch instead of once per response. A full WQ
+ * is still flushed at once (hw_tgt_post). */
+void hw_tgt_hwq_batch(struct hw_tgt_port *p, uint16_t hwq, bool open)
+{
+	struct hw_tgt_hwq *q;
+
+	if (!p || hwq >= p->nr_hwq)
+		return;
+	q = &p->hwq[hwq];
+	q->in_poll = open;
+	if (!open && q->wq_pending) {
+		q->wq_pending = false;
+		hw_dev_wq_doorbell(&p->dev, hwq);
+	}
 }
 
 /* [hwq] Arm the CQ and sleep until work or timeout. */
@@ -520,8 +542,14 @@ static void hw_tgt_hwq_ops_kick(void *lldd, uint16_t hwq)
 	hw_tgt_hwq_kick(lldd, hwq);
 }
 
+static void hw_tgt_hwq_ops_batch(void *lldd, uint16_t hwq, bool open)
+{
+	hw_tgt_hwq_batch(lldd, hwq, open);
+}
+
 const struct fcnvme_hwq_ops hw_tgt_hwq_ops = {
 	.poll = hw_tgt_hwq_ops_poll,
 	.wait = hw_tgt_hwq_ops_wait,
 	.kick = hw_tgt_hwq_ops_kick,
+	.batch = hw_tgt_hwq_ops_batch,
 };

@@ -57,6 +57,8 @@ struct hw_tgt_hwq {
 	 * allocated at open, as many entries as the CQ. */
 	struct hw_lcq lcq;
 	uint32_t wqe_out; /* exchanges with wqe_out set */
+	/* [hwq] Inside hw_tgt_poll or a batch (hw_tgt_hwq_batch): a posted
+	 * WQE only sets wq_pending, the doorbell rings once at the end. */
 	bool in_poll;
 	bool wq_pending;
 	/* [any] hw_tgt_hwq_kick sets it, [hwq] hw_tgt_hwq_wait takes it:

@@ -29,6 +29,7 @@ enum {
 	HWF_OP_NODATA = 0x00, /* zero RSP */
 	HWF_OP_WRITE = 0x01,  /* WRITEDATA, ERSP with FNV-1a of the data in dw0 */
 	HWF_OP_READ = 0x02,   /* READDATA of hwf_pattern(seed), ERSP */
+	HWF_OP_DEFER = 0x97,  /* zero RSP when the test calls hwf_answer_deferred */
 	HWF_OP_TABORT = 0x98, /* the target aborts the exchange */
 	HWF_OP_HANG = 0x99,   /* never answered (until ABTS) */
 };
@@ -52,6 +53,9 @@ extern struct fcnvme_device *hwf_host_dev;
 extern struct nvme_fc_remote_port *hwf_rports[8];
 extern _Atomic int hwf_nr_rports;
 
+/* [hwq] Send the zero RSP of every HWF_OP_DEFER command received so far,
+ * in order; returns how many. */
+int hwf_answer_deferred(void);
 uint8_t hwf_pattern(uint32_t seed, uint32_t off);
 uint32_t hwf_fnv(const uint8_t *p, uint32_t len, uint32_t h);
 uint32_t hwf_fnv_pattern(uint32_t seed, uint32_t len);

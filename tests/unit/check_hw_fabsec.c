@@ -7,6 +7,8 @@
  * that come and go leave behind: name-server slots (reused once all 64 were
  * taken by ports that closed or died), device files, and the target's fds
  * and mappings of the hosts it saw (flat over 200 host logins/logouts).
+ * Also a target hw queue's kick before its sleep, and its batches of
+ * responses sent outside its poll (one doorbell each).
  */
 #include <dirent.h>
 #include <errno.h>
@@ -27,8 +29,10 @@
 #include "check_hw.h"
 #include "hw_fabric.h"
 #include "hw_host.h"
+#include "hw_host_priv.h"
 #include "hw_priv.h"
 #include "hw_tgt.h"
+#include "hw_tgt_priv.h"
 
 #define NOBODY 65534
 
@@ -514,6 +518,137 @@ START_TEST(test_fabsec_tgt_kick_before_wait)
 }
 END_TEST
 
+/* Host: post a CMD IU with opcode HWF_OP_DEFER and no data for qid 1
+ * (the target's hw queue 0) on exchange xri of h's raw device. */
+static void defer_cmd(struct hw_dev *h, unsigned int slot, unsigned int xri, uint32_t tag)
+{
+	struct nvme_fc_cmd_iu iu;
+	struct hw_xri *x = &h->xri[xri];
+	struct hw_wqe w;
+
+	memset(&iu, 0, sizeof(iu));
+	iu.format_id = NVME_CMD_FORMAT_ID;
+	iu.fc_id = NVME_CMD_FC_ID;
+	iu.iu_len = cpu_to_be16(24);
+	iu.connection_id = cpu_to_be64(0x77700000001ull);
+	iu.sqe[0] = HWF_OP_DEFER;
+	x->nsge = 0;
+	x->data_len = 0;
+	x->src_hwq = 0;
+	atomic_store(&x->xfrd, 0);
+	atomic_store(&x->tag, tag);
+	atomic_store(&x->state, HW_XRI_ACTIVE);
+	memset(&w, 0, sizeof(w));
+	w.type = HW_WQE_FCP_CMD;
+	w.peer_slot = (uint16_t)slot;
+	w.xri = xri;
+	w.tag = tag;
+	w.cmd = &iu;
+	ck_assert_int_eq(hw_ring_post(h->base, &h->bar->wq[0], &w, sizeof(w)), 0);
+}
+
+/* n deferred commands from host h into hw queue 0 of tp, received there. */
+static void defer_cmds(struct hw_dev *h, struct hw_tgt_port *tp, unsigned int n, uint32_t tag)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++)
+		defer_cmd(h, tp->dev.slot, i, tag + i);
+	ck_assert_int_eq(hw_fw_doorbell(h, 0), (int)n);
+	ck_assert_int_eq(hw_tgt_poll(tp, 0, 64), (int)n);
+}
+
+/* The firmware runs of tp's hw queue 0 so far (two seq steps each). */
+static uint32_t fw_runs(struct hw_tgt_port *tp)
+{
+	return atomic_load(&tp->dev.fw_epoch[0].seq) / 2;
+}
+
+/* Responses sent by a target hw queue's thread outside its poll (a
+ * backend's completions, drained after it) inside a batch: the WQ's
+ * doorbell rings, so the firmware runs and the sleeping host is woken,
+ * once at the batch's end, with every response in its CQ then; outside a
+ * batch the firmware runs once per response, as before. */
+START_TEST(test_fabsec_tgt_batch_one_doorbell)
+{
+	struct hw_tgt_port_cfg tc = {
+		.dev = "soft:f",
+		.wwnn = 0x20000000000000f3ull,
+		.wwpn = 0x10000000000000f3ull,
+		.nr_hwq = 1,
+		.rq_depth = 16,
+	};
+	struct hw_host_port_cfg hc = {
+		.dev = "soft:f",
+		.wwnn = 0x20000000000000f4ull,
+		.wwpn = 0x10000000000000f4ull,
+		.queue_depth = 16,
+	};
+	struct hw_tgt_events ev;
+	struct hw_tgt_port *tp;
+	struct hw_host_port *hp;
+	struct hw_ring *cq;
+	struct hw_cqe *c;
+	uint32_t runs, futex;
+	unsigned int i;
+	pthread_t th;
+
+	memset(&ev, 0, sizeof(ev));
+	ck_assert_int_eq(hw_fabric_create(fdir), 0);
+	ck_assert_int_eq(hw_tgt_port_open(&tc, &ev, NULL, &tp), 0);
+	atomic_store(&tgt_stop, false);
+	ck_assert_int_eq(pthread_create(&th, NULL, tgt_loop, tp), 0);
+	ck_assert_int_eq(hw_host_port_open(&hc, &hp), 0);
+	cq = &hp->dev.bar->cq[0];
+	ck_assert_ptr_nonnull(hw_tgt_hwq_ops.batch);
+
+	/* in a batch: four responses, one firmware run, one wake */
+	defer_cmds(&hp->dev, tp, 4, 100);
+	runs = fw_runs(tp);
+	futex = atomic_load(&cq->futex);
+	atomic_store(&cq->armed, 1); /* the host sleeps on its CQ */
+	hw_tgt_hwq_ops.batch(tp, 0, true);
+	ck_assert_int_eq(hwf_answer_deferred(), 4);
+	ck_assert_uint_eq(fw_runs(tp), runs);
+	ck_assert_ptr_null(hw_ring_peek(hp->dev.base, cq));
+	ck_assert_uint_eq(atomic_load(&cq->futex), futex);
+	hw_tgt_hwq_ops.batch(tp, 0, false);
+	ck_assert_uint_eq(fw_runs(tp), runs + 1);
+	ck_assert_uint_eq(atomic_load(&cq->futex), futex + 1);
+	ck_assert_uint_eq(atomic_load(&cq->armed), 0);
+	for (i = 0; i < 4; i++) {
+		c = hw_ring_peek(hp->dev.base, cq);
+		ck_assert_ptr_nonnull(c);
+		ck_assert_uint_eq(c->type, HW_CQE_FCP_RSP);
+		ck_assert_uint_eq(c->xri, i);
+		ck_assert_uint_eq(c->tag, 100 + i);
+		ck_assert_uint_eq(c->c.len, NVME_FC_SIZEOF_ZEROS_RSP);
+		hw_ring_pop(cq, c);
+	}
+	ck_assert_ptr_null(hw_ring_peek(hp->dev.base, cq));
+	/* their WQE_DONEs release the four exchanges */
+	ck_assert_int_eq(hw_tgt_poll(tp, 0, 64), 4);
+
+	/* outside a batch: a firmware run per response */
+	defer_cmds(&hp->dev, tp, 3, 200);
+	runs = fw_runs(tp);
+	ck_assert_int_eq(hwf_answer_deferred(), 3);
+	ck_assert_uint_eq(fw_runs(tp), runs + 3);
+	for (i = 0; i < 3; i++) {
+		c = hw_ring_peek(hp->dev.base, cq);
+		ck_assert_ptr_nonnull(c);
+		ck_assert_uint_eq(c->tag, 200 + i);
+		hw_ring_pop(cq, c);
+	}
+	ck_assert_int_eq(hw_tgt_poll(tp, 0, 64), 3);
+
+	hw_host_port_close(hp);
+	atomic_store(&tgt_stop, true);
+	pthread_join(th, NULL);
+	hw_tgt_port_close(tp);
+}
+END_TEST
+
 /* Fabric security tests. */
 Suite *hw_fabsec_suite(void)
 {
@@ -532,6 +667,7 @@ Suite *hw_fabsec_suite(void)
 	tcase_add_test(tc, test_fabsec_peer_unmap);
 	tcase_add_test(tc, test_fabsec_peer_grace);
 	tcase_add_test(tc, test_fabsec_tgt_kick_before_wait);
+	tcase_add_test(tc, test_fabsec_tgt_batch_one_doorbell);
 	suite_add_tcase(s, tc);
 	return s;
 }

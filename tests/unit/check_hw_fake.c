@@ -223,6 +223,21 @@ static void hwf_op_done(struct nvmefc_tgt_fcp_req *req)
 	hwf_send_rsp(r, r->seed, true);
 }
 
+/* [hwq] HWF_OP_DEFER commands not answered yet, in arrival order. */
+#define HWF_MAX_DEFERRED 16
+static struct hwf_req *hwf_deferred[HWF_MAX_DEFERRED];
+static int hwf_nr_deferred;
+
+int hwf_answer_deferred(void)
+{
+	int i, n = hwf_nr_deferred;
+
+	hwf_nr_deferred = 0;
+	for (i = 0; i < n; i++)
+		hwf_send_rsp(hwf_deferred[i], 0, false);
+	return n;
+}
+
 int nvmet_fc_rcv_fcp_req(struct nvmet_fc_target_port *tp, struct nvmefc_tgt_fcp_req *req,
 			 void *iubuf, uint32_t len)
 {
@@ -285,6 +300,14 @@ int nvmet_fc_rcv_fcp_req(struct nvmet_fc_target_port *tp, struct nvmefc_tgt_fcp_
 		break;
 	case HWF_OP_HANG:
 		break; /* until ABTS */
+	case HWF_OP_DEFER:
+		if (hwf_nr_deferred == HWF_MAX_DEFERRED) {
+			free(r->buf);
+			free(r);
+			return -ENOMEM;
+		}
+		hwf_deferred[hwf_nr_deferred++] = r;
+		break;
 	default:
 		hwf_send_rsp(r, 0, false);
 		break;

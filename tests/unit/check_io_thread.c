@@ -3,7 +3,8 @@
  * The I/O thread's poll loop (daemon/io_thread.c) against a scripted hw
  * queue: which timeouts a hybrid thread sleeps with, how many polls it
  * spins between sleeps, and that work or a kick brings it back to the
- * short sleep after a spin phase. The fake LLDD's wait returns at once
+ * short sleep after a spin phase; that an LLDD with batches gets the
+ * backends' completions of each loop as one. The fake LLDD's wait returns at once
  * (as if each sleep timed out, or found work when told to), so the test
  * reads the loop's decisions, not the clock.
  */
@@ -29,6 +30,11 @@ struct script {
 	_Atomic unsigned int work_at;
 	/* test -> thread: wait returns 1 (work ready) at this wait index */
 	_Atomic unsigned int ready_at;
+	/* batch: opened and closed so far, one open now, and calls that
+	 * came at the wrong time (open twice, close unopened, poll or wait
+	 * inside a batch) */
+	_Atomic unsigned int opens, closes, misplaced;
+	_Atomic bool open;
 };
 
 static struct script S;
@@ -38,6 +44,8 @@ static int fake_poll(void *lldd, uint16_t hwq, unsigned int budget)
 	unsigned int n = atomic_fetch_add(&S.polls, 1) + 1;
 
 	(void)lldd, (void)hwq, (void)budget;
+	if (atomic_load(&S.open))
+		atomic_fetch_add(&S.misplaced, 1);
 	return n == atomic_load(&S.work_at) ? 1 : 0;
 }
 
@@ -46,6 +54,8 @@ static int fake_wait(void *lldd, uint16_t hwq, unsigned int timeout_us)
 	unsigned int w = atomic_load(&S.waits);
 
 	(void)lldd, (void)hwq;
+	if (atomic_load(&S.open))
+		atomic_fetch_add(&S.misplaced, 1);
 	if (w < MAX_WAITS) {
 		S.polls_at_wait[w] = atomic_load(&S.polls);
 		S.timeout[w] = timeout_us;
@@ -61,18 +71,38 @@ static void fake_kick(void *lldd, uint16_t hwq)
 	(void)lldd, (void)hwq;
 }
 
-static const struct fcnvme_hwq_ops fake_ops = { fake_poll, fake_wait, fake_kick };
+static void fake_batch(void *lldd, uint16_t hwq, bool open)
+{
+	(void)lldd, (void)hwq;
+	if (atomic_exchange(&S.open, open) == open)
+		atomic_fetch_add(&S.misplaced, 1);
+	atomic_fetch_add(open ? &S.opens : &S.closes, 1);
+}
 
-/* Run a thread until it has slept n times or max_ms passed. */
-static void run_until_waits(enum io_poll_mode mode, unsigned int n, unsigned int max_ms)
+/* Without the optional batch, and with it. */
+static const struct fcnvme_hwq_ops fake_ops = { .poll = fake_poll,
+						.wait = fake_wait,
+						.kick = fake_kick };
+static const struct fcnvme_hwq_ops fake_ops_batch = {
+	.poll = fake_poll, .wait = fake_wait, .kick = fake_kick, .batch = fake_batch
+};
+
+/* Run a thread with ops until it has slept n times or max_ms passed. */
+static void run_ops_until_waits(const struct fcnvme_hwq_ops *ops, enum io_poll_mode mode,
+				unsigned int n, unsigned int max_ms)
 {
 	struct io_thread t;
 	unsigned int i;
 
-	ck_assert_int_eq(io_thread_start(&t, &fake_ops, &S, H->t, 0, -1, mode), 0);
+	ck_assert_int_eq(io_thread_start(&t, ops, &S, H->t, 0, -1, mode), 0);
 	for (i = 0; i < max_ms && atomic_load(&S.waits) < n; i++)
 		usleep(1000);
 	io_thread_stop(&t);
+}
+
+static void run_until_waits(enum io_poll_mode mode, unsigned int n, unsigned int max_ms)
+{
+	run_ops_until_waits(&fake_ops, mode, n, max_ms);
 }
 
 static void s_setup(void)
@@ -154,6 +184,26 @@ START_TEST(test_busy_never_waits)
 }
 END_TEST
 
+/* An LLDD with batches: each loop drains the backends' completions in
+ * one batch, opened after the hw poll and closed before anything else
+ * (the next poll, a sleep); the sleep policy is unchanged. */
+START_TEST(test_backend_drain_is_one_batch)
+{
+	unsigned int polls;
+
+	run_ops_until_waits(&fake_ops_batch, IO_POLL_HYBRID, 3, 5000);
+	polls = atomic_load(&S.polls);
+	ck_assert_uint_ge(S.waits, 3);
+	ck_assert_uint_eq(S.misplaced, 0);
+	ck_assert(!S.open);
+	ck_assert_uint_eq(S.opens, S.closes);
+	ck_assert_uint_eq(S.opens, polls); /* one batch per loop */
+	ck_assert_uint_eq(S.timeout[0], 1000);
+	ck_assert_uint_eq(S.timeout[1], 2000);
+	ck_assert_uint_eq(S.timeout[2], 4000);
+}
+END_TEST
+
 Suite *io_thread_suite(void)
 {
 	Suite *s = suite_create("io_thread");
@@ -164,6 +214,7 @@ Suite *io_thread_suite(void)
 	tcase_add_test(tc, test_work_resets);
 	tcase_add_test(tc, test_ready_wait_resets);
 	tcase_add_test(tc, test_busy_never_waits);
+	tcase_add_test(tc, test_backend_drain_is_one_batch);
 	tcase_set_timeout(tc, 30);
 	suite_add_tcase(s, tc);
 	return s;

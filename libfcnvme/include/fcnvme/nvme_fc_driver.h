@@ -405,6 +405,15 @@ struct fcnvme_hwq_ops {
 	int (*wait)(void *lldd, uint16_t hwq, unsigned int timeout_us);
 	/* Any thread: wake the owner of hwq if it sleeps in wait. */
 	void (*kick)(void *lldd, uint16_t hwq);
+	/* [hwq] Optional, NULL if the LLDD has none (added after 0.1.0).
+	 * open true: what the owner of hwq calls on the queue from now on
+	 * outside poll (fcp_op and fcp_abort for work that completes on
+	 * other threads) is one batch: the LLDD may hold back what it would
+	 * tell its hardware per call (the WQ doorbell) until the batch is
+	 * closed, except when it must (a full WQ). open false: close the
+	 * batch and hand the hardware what it holds. Batches do not nest;
+	 * poll may be called inside one. */
+	void (*batch)(void *lldd, uint16_t hwq, bool open);
 };
 
 #endif /* FCNVME_NVME_FC_DRIVER_H */
