@@ -154,6 +154,13 @@ struct hw_cqe {
 	uint8_t pad[6];
 };
 
+/* Bytes of an FCP_RSP's response IU (c.rsp) that lie in the entry's first
+ * cache line. An FCP_RSP with len <= HW_CQE_RSP_LINE1 (the 12-byte good
+ * response) is written in its first line only: the second holds whatever
+ * the slot held before, and a reader takes nothing from it (c.rsp beyond
+ * len is not the response). The entry's other types fill both lines. */
+#define HW_CQE_RSP_LINE1 (HW_CACHELINE - 48u)
+
 /* Slow-path event entry types. */
 enum {
 	HW_EQE_LS_REQ = 1, /* FC-NVMe LS request, payload; id to echo */
@@ -279,6 +286,8 @@ struct hw_bar {
 
 _Static_assert(sizeof(struct hw_wqe) == HW_WQE_SIZE, "wqe size");
 _Static_assert(sizeof(struct hw_cqe) == HW_CQE_SIZE, "cqe size");
+_Static_assert(offsetof(struct hw_cqe, c.rsp) + HW_CQE_RSP_LINE1 == HW_CACHELINE,
+	       "rsp: first line");
 _Static_assert(sizeof(struct hw_eqe) == HW_EQE_SIZE, "eqe size");
 _Static_assert(offsetof(struct hw_ring, head) == HW_CACHELINE, "ring head line");
 _Static_assert(offsetof(struct hw_ring, armed) == 2 * HW_CACHELINE, "ring armed line");
