@@ -535,9 +535,6 @@ static void hw_fw_tgt_do(struct hw_dev *d, struct hw_fw_batch *b, unsigned int h
 		return;
 	}
 	x = (struct hw_xri *)((char *)pb + pg->xri_off) + w->xri;
-	/* Read here, and written (xfrd): take the line for writing at once
-	 * (hw_fw_prefetch_xri asked for it already, early in the batch). */
-	hw_prefetchw(x);
 	if (atomic_load(&x->tag) != w->tag || atomic_load(&x->state) != HW_XRI_ACTIVE) {
 		hw_fw_done(d, b, hwq, w, -ECANCELED, 0);
 		return;
@@ -624,38 +621,6 @@ static void hw_fw_tgt_op(struct hw_dev *d, struct hw_fw_batch *b, unsigned int h
 		hw_fw_tgt_do(d, b, hwq, w, w->sg, w->rsp);
 }
 
-/* Target ops looked at ahead of the batch, at most (about the number of
- * line fills a core keeps in flight). */
-#define HW_FW_PREFETCH_MAX 16
-
-/* Before a batch of WQ wq (geometry g) runs: ask for the line of every host
- * exchange its first target ops name (what hw_fw_tgt_do reads and writes
- * of a one-SGE exchange, struct hw_xri), so that they move from the host's
- * core all at once instead of one after the other as each op waits for
- * its own. Hints only: the WQEs are read in place and may change before
- * the batch fetches them; nothing here is used but as an address to
- * prefetch, and an address that is not the one used costs a wasted fill. */
-static void hw_fw_prefetch_xri(struct hw_dev *d, struct hw_ring *wq, const struct hw_ring *g)
-{
-	uint64_t head = atomic_load_explicit(&wq->head, memory_order_relaxed);
-	unsigned int i;
-
-	for (i = 0; i < HW_FW_PREFETCH_MAX; i++) {
-		struct hw_wqe *e = hw_ring_entry(d->base, g, head + i);
-		const struct hw_peer_view *pv;
-		uint32_t xri;
-
-		if (atomic_load_explicit(&e->seq, memory_order_acquire) != head + i + 1)
-			break;
-		if (e->type != HW_WQE_TGT_OP)
-			continue;
-		pv = hw_dev_peer_view(d, e->peer_slot);
-		xri = e->xri;
-		if (pv && xri < pv->geo.nr_xri)
-			hw_prefetchw((struct hw_xri *)((char *)pv->base + pv->geo.xri_off) + xri);
-	}
-}
-
 /* Ring the doorbell of WQ hwq and run the firmware over it. */
 int hw_fw_doorbell(struct hw_dev *d, unsigned int hwq)
 {
@@ -687,8 +652,6 @@ int hw_fw_doorbell(struct hw_dev *d, unsigned int hwq)
 	seq = atomic_load_explicit(&d->fw_epoch[hwq].seq, memory_order_relaxed);
 	atomic_store_explicit(&d->fw_epoch[hwq].seq, seq + 1, memory_order_relaxed);
 	atomic_thread_fence(memory_order_seq_cst);
-	if (d->geo->roles & FC_PORT_ROLE_NVME_TARGET)
-		hw_fw_prefetch_xri(d, wq, g);
 	/* At most one ring's worth: a remote producer that keeps posting
 	 * cannot hold the port server's loop here. */
 	while ((uint32_t)n < g->entries && (e = hw_ring_peek_geo(d->base, wq, g))) {

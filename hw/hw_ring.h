@@ -30,21 +30,6 @@ static inline void *hw_ring_entry(void *base, const struct hw_ring *g, uint64_t 
 	return (char *)base + g->off + (size_t)(pos & (g->entries - 1)) * g->esize;
 }
 
-/* Ask for the cache line at p in a state this core may write (PREFETCHW,
- * which the compiler emits for __builtin_prefetch(p, 1) only when told
- * the CPU has it; where it has not, the instruction is a NOP). A line
- * another core last wrote, which this one reads and then writes, then
- * moves once and early instead of twice (shared, then owned) when used.
- * A hint: it never faults, whatever p is. */
-static inline void hw_prefetchw(const void *p)
-{
-#if defined(__x86_64__)
-	__asm__ volatile("prefetchw %0" : : "m"(*(const char *)p));
-#else
-	__builtin_prefetch(p, 1, 3);
-#endif
-}
-
 /* *posp of a failed hw_ring_reserve_geo when the ring's memory is not
  * consistent (a peer's region corrupted), rather than full. */
 #define HW_RING_CORRUPT UINT64_MAX
@@ -64,14 +49,9 @@ static inline void *hw_ring_reserve_geo(void *base, struct hw_ring *r, const str
 	for (;; tries++) {
 		void *e = hw_ring_entry(base, g, pos);
 		_Atomic uint64_t *seq = e;
-		uint64_t s;
-		int64_t dif;
+		uint64_t s = atomic_load_explicit(seq, memory_order_acquire);
+		int64_t dif = (int64_t)(s - pos);
 
-		/* The entry's first line, which its consumer wrote when it
-		 * popped it, is read and then written: one move, not two. */
-		hw_prefetchw(e);
-		s = atomic_load_explicit(seq, memory_order_acquire);
-		dif = (int64_t)(s - pos);
 		if (dif == 0) {
 			if (atomic_compare_exchange_weak_explicit(&r->tail, &pos, pos + 1,
 								  memory_order_relaxed,
