@@ -38,7 +38,7 @@
 #define HW_CACHELINE   64
 #define HW_PAGE	       4096u
 #define HW_BAR_MAGIC   0x4142485356434653ull /* "SFCVHSBA" LE */
-#define HW_BAR_VERSION 1u
+#define HW_BAR_VERSION 2u		     /* 2: hw_xri padded to whole lines */
 
 /* bar.flags */
 #define HW_BAR_F_REMOTE	   (1u << 0) /* driver is remote: see above */
@@ -154,6 +154,13 @@ struct hw_cqe {
 	uint8_t pad[6];
 };
 
+/* Bytes of an FCP_RSP's response IU (c.rsp) that lie in the entry's first
+ * cache line. An FCP_RSP with len <= HW_CQE_RSP_LINE1 (the 12-byte good
+ * response) is written in its first line only: the second holds whatever
+ * the slot held before, and a reader takes nothing from it (c.rsp beyond
+ * len is not the response). The entry's other types fill both lines. */
+#define HW_CQE_RSP_LINE1 (HW_CACHELINE - 48u)
+
 /* Slow-path event entry types. */
 enum {
 	HW_EQE_LS_REQ = 1, /* FC-NVMe LS request, payload; id to echo */
@@ -223,6 +230,11 @@ struct hw_xri {
 	uint32_t data_len;
 	uint32_t nsge;
 	struct hw_sge sge[HW_MAX_SGE];
+	/* To a whole number of cache lines: every exchange of the table
+	 * starts on a line, so what the target's firmware reads and writes
+	 * of a one-SGE exchange (state to sge[0], 48 bytes) is one line
+	 * the host hands over, not two for every other exchange. */
+	uint8_t pad[32];
 };
 
 struct hw_login {
@@ -279,7 +291,11 @@ struct hw_bar {
 
 _Static_assert(sizeof(struct hw_wqe) == HW_WQE_SIZE, "wqe size");
 _Static_assert(sizeof(struct hw_cqe) == HW_CQE_SIZE, "cqe size");
+_Static_assert(offsetof(struct hw_cqe, c.rsp) + HW_CQE_RSP_LINE1 == HW_CACHELINE,
+	       "rsp: first line");
 _Static_assert(sizeof(struct hw_eqe) == HW_EQE_SIZE, "eqe size");
+_Static_assert(sizeof(struct hw_xri) % HW_CACHELINE == 0, "xri: whole lines");
+_Static_assert(offsetof(struct hw_xri, sge[1]) <= HW_CACHELINE, "xri: one-SGE header in a line");
 _Static_assert(offsetof(struct hw_ring, head) == HW_CACHELINE, "ring head line");
 _Static_assert(offsetof(struct hw_ring, armed) == 2 * HW_CACHELINE, "ring armed line");
 

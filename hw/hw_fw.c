@@ -86,19 +86,33 @@ static void hw_fw_cq_commit(struct hw_fw_batch *b, struct hw_ring *r, struct hw_
 	hw_fw_note(b, r);
 }
 
-/* Post a copy of CQE c (hw_fw_cq_reserve); 0 or -EAGAIN. */
-static int hw_fw_cq_post(struct hw_dev *d, struct hw_fw_batch *b, unsigned int slot, void *base,
-			 struct hw_ring *r, const struct hw_ring *g, const struct hw_cqe *c)
+/* Post a copy of CQE c (hw_fw_cq_reserve), its first cache line only if
+ * line1 (an FCP_RSP that fits there, HW_CQE_RSP_LINE1): the consumer's
+ * core then gives up one line per entry, not two. 0 or -EAGAIN. */
+static int hw_fw_cq_post_lines(struct hw_dev *d, struct hw_fw_batch *b, unsigned int slot,
+			       void *base, struct hw_ring *r, const struct hw_ring *g,
+			       const struct hw_cqe *c, bool line1)
 {
 	uint64_t pos;
 	struct hw_cqe *e = hw_fw_cq_reserve(d, slot, base, r, g, &pos);
 
 	if (!e)
 		return -EAGAIN;
-	memcpy((char *)e + sizeof(e->seq), (const char *)c + sizeof(c->seq),
-	       sizeof(*c) - sizeof(c->seq));
+	if (line1)
+		memcpy((char *)e + sizeof(e->seq), (const char *)c + sizeof(c->seq),
+		       HW_CACHELINE - sizeof(c->seq));
+	else
+		memcpy((char *)e + sizeof(e->seq), (const char *)c + sizeof(c->seq),
+		       sizeof(*c) - sizeof(c->seq));
 	hw_fw_cq_commit(b, r, e, pos);
 	return 0;
+}
+
+/* Post a copy of the whole CQE c; 0 or -EAGAIN. */
+static int hw_fw_cq_post(struct hw_dev *d, struct hw_fw_batch *b, unsigned int slot, void *base,
+			 struct hw_ring *r, const struct hw_ring *g, const struct hw_cqe *c)
+{
+	return hw_fw_cq_post_lines(d, b, slot, base, r, g, c, false);
 }
 
 /* Complete a WQE locally with status on our own CQ (or the hw queue's
@@ -569,8 +583,9 @@ static void hw_fw_tgt_do(struct hw_dev *d, struct hw_fw_batch *b, unsigned int h
 			hw_fetch_once(c.c.rsp, rspbuf, w->rsplen);
 			hw_fetch_once(&src_hwq, &x->src_hwq, sizeof(src_hwq));
 			if (src_hwq >= pg->nr_hwq ||
-			    hw_fw_cq_post(d, b, w->peer_slot, pb, &pb->cq[src_hwq],
-					  &pg->cq[src_hwq], &c)) {
+			    hw_fw_cq_post_lines(d, b, w->peer_slot, pb, &pb->cq[src_hwq],
+						&pg->cq[src_hwq], &c,
+						w->rsplen <= HW_CQE_RSP_LINE1)) {
 				hw_fw_done(d, b, hwq, w, -EBUSY, data ? w->length : 0);
 				return;
 			}

@@ -348,8 +348,15 @@ static int hw_host_reap(struct hw_host_port *p, struct hw_host_hwq *q, unsigned 
 		q->now_ns = fcnvme_clock_coarse_ns();
 	}
 	while (c) {
-		struct hw_cqe copy = *c;
+		struct hw_cqe copy;
 
+		/* The first line, and the second unless the entry is an
+		 * FCP_RSP held in the first (HW_CQE_RSP_LINE1): its second
+		 * line is stale, and not reading it keeps it off this core. */
+		memcpy(&copy, c, HW_CACHELINE);
+		if (copy.type != HW_CQE_FCP_RSP || copy.c.len > HW_CQE_RSP_LINE1)
+			memcpy((char *)&copy + HW_CACHELINE, (const char *)c + HW_CACHELINE,
+			       sizeof(copy) - HW_CACHELINE);
 		hw_ring_pop(cq, c);
 		hw_host_cqe(p, q, &copy);
 		if ((unsigned int)++n >= budget)

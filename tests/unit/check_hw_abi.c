@@ -58,6 +58,7 @@ START_TEST(test_abi_constants)
 	ck_assert_uint_eq(SHBA_CQE_SIZE, HW_CQE_SIZE);
 	ck_assert_uint_eq(SHBA_EQE_SIZE, HW_EQE_SIZE);
 	ck_assert_uint_eq(SHBA_EQE_PAYLOAD, HW_EQE_PAYLOAD);
+	ck_assert_uint_eq(SHBA_CQE_RSP_LINE1, HW_CQE_RSP_LINE1);
 	ck_assert_uint_eq(SHBA_CQE_PAYLOAD, HW_CQE_PAYLOAD);
 	ck_assert_int_eq(SHBA_LINK_DOWN, HW_LINK_DOWN);
 	ck_assert_int_eq(SHBA_LINK_UP, HW_LINK_UP);
@@ -186,6 +187,10 @@ START_TEST(test_abi_xri)
 	SAME(xri, sge);
 	SAME(xri, sge[1].dma);
 	SAME(xri, sge[SHBA_MAX_SGE - 1].len);
+	SAME(xri, pad);
+	/* Each exchange of the table starts on a cache line (version 2). */
+	ck_assert_uint_eq(sizeof(struct hw_xri) % HW_CACHELINE, 0);
+	ck_assert_uint_eq(HW_BAR_VERSION, 2);
 }
 END_TEST
 

@@ -223,9 +223,11 @@ START_TEST(test_fw_read_write_rsp)
 	ck_assert_uint_eq(dst[1000], 0);
 	pop_cqe(&tgt, 0);
 
-	/* RSP: a zero RSP and an ERSP land in the host's CQ with xfrd. The
-	 * firmware writes them in place: every byte after the sequence word,
-	 * whatever the slot held before (stale bytes here), is the CQE's. */
+	/* RSP: a zero RSP and an ERSP land in the host's CQ with xfrd. Over
+	 * whatever the slot held before (stale bytes here): the 12-byte RSP
+	 * fills the entry's first cache line after the sequence word and
+	 * leaves the second alone (HW_CQE_RSP_LINE1); the ERSP fills every
+	 * byte after the sequence word. */
 	for (i = 0; i < host.bar->cq[0].entries; i++)
 		memset((char *)hw_ring_entry(host.base, &host.bar->cq[0], i) + sizeof(uint64_t),
 		       0xee, sizeof(struct hw_cqe) - sizeof(uint64_t));
@@ -240,7 +242,9 @@ START_TEST(test_fw_read_write_rsp)
 	want.c.len = 12;
 	want.c.xfrd = 9192;
 	ck_assert_mem_eq((char *)c + sizeof(uint64_t), (char *)&want + sizeof(uint64_t),
-			 sizeof(want) - sizeof(uint64_t));
+			 HW_CACHELINE - sizeof(uint64_t));
+	for (i = HW_CACHELINE; i < sizeof(*c); i++)
+		ck_assert_uint_eq(((uint8_t *)c)[i], 0xee);
 	pop_cqe(&host, 0);
 	pop_cqe(&tgt, 0);
 	for (i = 0; i < sizeof(ersp); i++)

@@ -77,7 +77,8 @@ truncate -s 1M "$tmp/zero.shm" "$tmp/big.shm"
 python3 - "$tmp/big.shm" <<'PY'
 import struct, sys
 with open(sys.argv[1], "r+b") as f:
-    f.write(struct.pack("<QII Q", 0x4142485356434653, 1, 4096 * 3, 1 << 30))
+    # magic, version (HW_BAR_VERSION), bar_size, region_size
+    f.write(struct.pack("<QII Q", 0x4142485356434653, 2, 4096 * 3, 1 << 30))
     f.seek(56)
     f.write(struct.pack("<II", 1, 64))  # nr_hwq, nr_xri
     f.seek(68)

@@ -19,7 +19,7 @@
 #define SHBA_CACHELINE	     64
 #define SHBA_PAGE	     4096u
 #define SHBA_BAR_MAGIC	     0x4142485356434653ULL /* "SFCVHSBA" little endian */
-#define SHBA_BAR_VERSION     1u
+#define SHBA_BAR_VERSION     2u
 #define SHBA_BAR_F_REMOTE    BIT(0)
 #define SHBA_MAX_HWQ	     16
 #define SHBA_MAX_PORTS	     64
@@ -112,6 +112,12 @@ struct shba_cqe {
 	u8 pad[6];
 };
 
+/* An FCP_RSP whose len is at most this is written in the entry's first
+ * cache line only: the second is stale, and c.rsp beyond len is not the
+ * response.
+ */
+#define SHBA_CQE_RSP_LINE1 16u
+
 /* Slow-path event entry types */
 #define SHBA_EQE_LS_REQ	       1
 #define SHBA_EQE_LS_RSP	       2
@@ -175,6 +181,7 @@ struct shba_xri {
 	u32 data_len;
 	u32 nsge;
 	struct shba_sge sge[SHBA_MAX_SGE];
+	u8 pad[32]; /* to whole cache lines: each exchange starts on one */
 };
 
 struct shba_login {
