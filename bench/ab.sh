@@ -11,12 +11,13 @@
 #   e.g. bench/ab.sh /tmp/base/b build-perf hybrid ram randread 4096 1 3 2
 # PERF_ARGS: more fcnvme perf options for both (e.g. "--assocs 64"; QD is
 # then per association). MDTS: the port's mdts (e.g. 64K, as scale.sh uses
-# for many associations). PREFILL: 1 (the default) writes the 256 MiB
+# for many associations; the prefill then writes at most that much at a
+# time). PREFILL: 1 (the default) writes the 256 MiB
 # namespace whole (bench_prefill, not counted) before a workload that
 # reads from a backend other than null, so that reads copy written pages
 # rather than the shared zero page; 0 skips it.
 set -euo pipefail
-[ $# -ge 7 ] || { sed -n '3,17p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
+[ $# -ge 7 ] || { sed -n '3,18p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
 src=$(cd "$(dirname "$0")/.." && pwd)
 # shellcheck source=bench/lib.sh
 . "$src/bench/lib.sh"
@@ -32,6 +33,12 @@ case ${PREFILL:-1}:$be:$wl in
 0:*) ;;
 *) echo "ab.sh: PREFILL is 0 or 1, not '$PREFILL'" >&2; exit 2 ;;
 esac
+# the prefill's writes fit the port's mdts (bench_prefill writes 128 KiB
+# unless told otherwise)
+if [ -n "${MDTS:-}" ] && [ -z "${BENCH_PREFILL_BS:-}" ]; then
+	m=$(numfmt --from=iec "$MDTS" 2>/dev/null) || { echo "ab.sh: MDTS '$MDTS' is not a size" >&2; exit 2; }
+	[ "$m" -ge 131072 ] || BENCH_PREFILL_BS=$m
+fi
 tmp=
 dpid=
 
