@@ -518,42 +518,17 @@ START_TEST(test_fabsec_tgt_kick_before_wait)
 }
 END_TEST
 
-/* Host: post a CMD IU with opcode HWF_OP_DEFER and no data for qid 1
- * (the target's hw queue 0) on exchange xri of h's raw device. */
-static void defer_cmd(struct hw_dev *h, unsigned int slot, unsigned int xri, uint32_t tag)
-{
-	struct nvme_fc_cmd_iu iu;
-	struct hw_xri *x = &h->xri[xri];
-	struct hw_wqe w;
-
-	memset(&iu, 0, sizeof(iu));
-	iu.format_id = NVME_CMD_FORMAT_ID;
-	iu.fc_id = NVME_CMD_FC_ID;
-	iu.iu_len = cpu_to_be16(24);
-	iu.connection_id = cpu_to_be64(0x77700000001ull);
-	iu.sqe[0] = HWF_OP_DEFER;
-	x->nsge = 0;
-	x->data_len = 0;
-	x->src_hwq = 0;
-	atomic_store(&x->xfrd, 0);
-	atomic_store(&x->tag, tag);
-	atomic_store(&x->state, HW_XRI_ACTIVE);
-	memset(&w, 0, sizeof(w));
-	w.type = HW_WQE_FCP_CMD;
-	w.peer_slot = (uint16_t)slot;
-	w.xri = xri;
-	w.tag = tag;
-	w.cmd = &iu;
-	ck_assert_int_eq(hw_ring_post(h->base, &h->bar->wq[0], &w, sizeof(w)), 0);
-}
-
-/* n deferred commands from host h into hw queue 0 of tp, received there. */
+/* n deferred commands (HWF_OP_DEFER, no data, qid 1: the target's hw
+ * queue 0) from host h into hw queue 0 of tp, received there. */
 static void defer_cmds(struct hw_dev *h, struct hw_tgt_port *tp, unsigned int n, uint32_t tag)
 {
+	struct nvme_fc_cmd_iu iu[8]; /* the WQEs point at them until the doorbell */
 	unsigned int i;
 
+	ck_assert_uint_le(n, 8);
 	for (i = 0; i < n; i++)
-		defer_cmd(h, tp->dev.slot, i, tag + i);
+		hwf_post_cmd(h, tp->dev.slot, i, tag + i, 0x77700000001ull, HWF_OP_DEFER, 0, 0,
+			     &iu[i]);
 	ck_assert_int_eq(hw_fw_doorbell(h, 0), (int)n);
 	ck_assert_int_eq(hw_tgt_poll(tp, 0, 64), (int)n);
 }

@@ -13,6 +13,7 @@
 #include <fcnvme/fc_wire.h>
 
 #include "check_hw.h"
+#include "hw_priv.h"
 
 struct hwf_stats hwf;
 void *hwf_last_hosthandle;
@@ -420,4 +421,35 @@ int nvme_fc_rcv_ls_req(struct nvme_fc_remote_port *rp, struct nvmefc_ls_rsp *rsp
 	if (rc)
 		free(rsp->nvme_fc_private);
 	return 0;
+}
+
+void hwf_post_cmd(struct hw_dev *h, unsigned int slot, unsigned int xri, uint32_t tag,
+		  uint64_t conn, uint8_t opcode, uint64_t dma, uint32_t len,
+		  struct nvme_fc_cmd_iu *iu)
+{
+	struct hw_xri *x = &h->xri[xri];
+	struct hw_wqe w;
+
+	memset(iu, 0, sizeof(*iu));
+	iu->format_id = NVME_CMD_FORMAT_ID;
+	iu->fc_id = NVME_CMD_FC_ID;
+	iu->iu_len = cpu_to_be16(24);
+	iu->connection_id = cpu_to_be64(conn);
+	iu->data_len = cpu_to_be32(len);
+	iu->sqe[0] = opcode;
+	x->nsge = len ? 1 : 0;
+	x->sge[0].dma = dma;
+	x->sge[0].len = len;
+	x->data_len = len;
+	x->src_hwq = 0;
+	atomic_store(&x->xfrd, 0);
+	atomic_store(&x->tag, tag);
+	atomic_store(&x->state, HW_XRI_ACTIVE);
+	memset(&w, 0, sizeof(w));
+	w.type = HW_WQE_FCP_CMD;
+	w.peer_slot = (uint16_t)slot;
+	w.xri = xri;
+	w.tag = tag;
+	w.cmd = iu;
+	ck_assert_int_eq(hw_ring_post(h->base, &h->bar->wq[0], &w, sizeof(w)), 0);
 }

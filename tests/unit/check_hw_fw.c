@@ -79,31 +79,8 @@ static void pop_cqe(struct hw_dev *d, unsigned int q)
 static void send_cmd(unsigned int xri, uint32_t tag, uint64_t dma, uint32_t len, uint16_t qid)
 {
 	struct nvme_fc_cmd_iu iu;
-	struct hw_xri *x = &host.xri[xri];
-	struct hw_wqe w;
 
-	memset(&iu, 0, sizeof(iu));
-	iu.format_id = NVME_CMD_FORMAT_ID;
-	iu.fc_id = NVME_CMD_FC_ID;
-	iu.iu_len = cpu_to_be16(24);
-	iu.connection_id = cpu_to_be64(0xabcd00000000ull | qid);
-	iu.data_len = cpu_to_be32(len);
-	iu.sqe[0] = 0x02;
-	x->nsge = 1;
-	x->sge[0].dma = dma;
-	x->sge[0].len = len;
-	x->data_len = len;
-	x->src_hwq = 0;
-	atomic_store(&x->xfrd, 0);
-	atomic_store(&x->tag, tag);
-	atomic_store(&x->state, HW_XRI_ACTIVE);
-	memset(&w, 0, sizeof(w));
-	w.type = HW_WQE_FCP_CMD;
-	w.peer_slot = (uint16_t)tgt.slot;
-	w.xri = xri;
-	w.tag = tag;
-	w.cmd = &iu;
-	ck_assert_int_eq(hw_ring_post(host.base, &host.bar->wq[0], &w, sizeof(w)), 0);
+	hwf_post_cmd(&host, tgt.slot, xri, tag, 0xabcd00000000ull | qid, 0x02, dma, len, &iu);
 	ck_assert_int_eq(hw_fw_doorbell(&host, 0), 1);
 }
 
