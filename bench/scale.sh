@@ -16,7 +16,7 @@
 #   goal: within 10 %, 0.90-1.10), the lowest and highest ratio of one
 #   round's run to the first point's run of the same round, the target's
 #   CPU per I/O (µs of its user+system time per I/O, from /proc/PID/stat;
-#   with a busy-polled queue that is 1/IOPS) and the host's CPU (from
+#   with a busy-polled queue about 1/IOPS) and the host's CPU (from
 #   fcnvme perf), both of the median run;
 #   3. leaks: CYCLES association cycles (fcnvme id-ctrl: connect, Identify,
 #      disconnect), the daemon's RSS (VmRSS) and open fds before, every
