@@ -98,12 +98,8 @@ static int hw_fw_cq_post_lines(struct hw_dev *d, struct hw_fw_batch *b, unsigned
 
 	if (!e)
 		return -EAGAIN;
-	if (line1)
-		memcpy((char *)e + sizeof(e->seq), (const char *)c + sizeof(c->seq),
-		       HW_CACHELINE - sizeof(c->seq));
-	else
-		memcpy((char *)e + sizeof(e->seq), (const char *)c + sizeof(c->seq),
-		       sizeof(*c) - sizeof(c->seq));
+	memcpy((char *)e + sizeof(e->seq), (const char *)c + sizeof(c->seq),
+	       (line1 ? HW_CACHELINE : sizeof(*c)) - sizeof(c->seq));
 	hw_fw_cq_commit(b, r, e, pos);
 	return 0;
 }

@@ -21,6 +21,17 @@ static struct hw_tgt_xchg *hw_tgt_xchg_of(struct nvmefc_tgt_fcp_req *req)
 	return (struct hw_tgt_xchg *)((char *)req - offsetof(struct hw_tgt_xchg, req));
 }
 
+/* Ring the doorbell of hw queue hwq if a post left it pending. */
+static void hw_tgt_flush(struct hw_tgt_port *p, uint16_t hwq)
+{
+	struct hw_tgt_hwq *q = &p->hwq[hwq];
+
+	if (q->wq_pending) {
+		q->wq_pending = false;
+		hw_dev_wq_doorbell(&p->dev, hwq);
+	}
+}
+
 /* Ring q's doorbell now unless a poll loop will do it at the end of its batch. */
 static void hw_tgt_doorbell(struct hw_tgt_port *p, uint16_t hwq)
 {
@@ -432,10 +443,7 @@ int hw_tgt_poll(struct hw_tgt_port *p, uint16_t hwq, unsigned int budget)
 	q->in_poll = true;
 	if (q->wqe_out && hw_rdrv_gone(&p->dev))
 		hw_tgt_fail_out(p, q);
-	if (q->wq_pending) {
-		q->wq_pending = false;
-		hw_dev_wq_doorbell(&p->dev, hwq);
-	}
+	hw_tgt_flush(p, hwq);
 	while ((unsigned int)n < budget) {
 		if (q->held_count && q->free) {
 			n += hw_tgt_start_held(p, hwq);
@@ -477,10 +485,8 @@ int hw_tgt_poll(struct hw_tgt_port *p, uint16_t hwq, unsigned int budget)
 		n++;
 	}
 	q->in_poll = batch;
-	if (!batch && q->wq_pending) {
-		q->wq_pending = false;
-		hw_dev_wq_doorbell(&p->dev, hwq);
-	}
+	if (!batch)
+		hw_tgt_flush(p, hwq);
 	return n;
 }
 
@@ -492,16 +498,11 @@ int hw_tgt_poll(struct hw_tgt_port *p, uint16_t hwq, unsigned int budget)
  * is still flushed at once (hw_tgt_post). */
 void hw_tgt_hwq_batch(struct hw_tgt_port *p, uint16_t hwq, bool open)
 {
-	struct hw_tgt_hwq *q;
-
 	if (!p || hwq >= p->nr_hwq)
 		return;
-	q = &p->hwq[hwq];
-	q->in_poll = open;
-	if (!open && q->wq_pending) {
-		q->wq_pending = false;
-		hw_dev_wq_doorbell(&p->dev, hwq);
-	}
+	p->hwq[hwq].in_poll = open;
+	if (!open)
+		hw_tgt_flush(p, hwq);
 }
 
 /* [hwq] Arm the CQ and sleep until work or timeout. */
