@@ -23,7 +23,14 @@
 # Environment: POLL=hybrid (default) or busy, the I/O thread's poll mode;
 #   HOST_POLL=hybrid (default) or busy, fcnvme perf's --poll (a host that
 #   sleeps on its completion queue, as a real host on another machine
-#   leaves this machine's CPUs to the OSD and librbd).
+#   leaves this machine's CPUs to the OSD and librbd);
+#   TGT_CPU=1 (default) pins the I/O thread to that CPU (the port's `cpus`,
+#   as in conf/nvmetfcd.conf; librados' threads then run on the other CPUs,
+#   and no more of its completion threads than those: docs/ceph.md),
+#   TGT_CPU= leaves it unpinned; rbd bench, the host and the cluster are
+#   never pinned;
+#   POINTS (default "randread:1 randread:32 randwrite:1 randwrite:32"): the
+#   points to run, WORKLOAD:QD each.
 set -euo pipefail
 src=$(cd "$(dirname "$0")/.." && pwd)
 # shellcheck source=bench/lib.sh
@@ -46,6 +53,15 @@ if [ "$secs" -lt 1 ] || [ "$reps" -lt 1 ]; then
 	echo "rbd.sh: -t and -r must be at least 1" >&2
 	exit 2
 fi
+points=${POINTS:-randread:1 randread:32 randwrite:1 randwrite:32}
+for p in $points; do
+	case $p in
+	randread:*[!0-9]* | randwrite:*[!0-9]* | *:0) ;;
+	randread:[1-9]* | randwrite:[1-9]*) continue ;;
+	esac
+	echo "rbd.sh: a point is randread:QD or randwrite:QD, not '$p'" >&2
+	exit 2
+done
 build=$(cd "$build" && pwd)
 bench_need rbd.sh "$build" || exit 1
 grep -q '^#define HAVE_RBD 1' "$build/config.h" || { echo "rbd.sh: built without librbd" >&2; exit 1; }
@@ -72,11 +88,17 @@ $RBD create --size 256M rbd/bench
 $RBD bench --io-type write --io-size 4M --io-pattern seq --io-total 256M rbd/bench >/dev/null
 
 NQN=nqn.2026-11.io.nvmetfcd:rbdbench
+tgt_cpu=${TGT_CPU-1}
+tgt_cpus=
+if [ -n "$tgt_cpu" ]; then
+	case $tgt_cpu in *[!0-9]*) echo "rbd.sh: TGT_CPU is a CPU number, not '$tgt_cpu'" >&2; exit 2 ;; esac
+	tgt_cpus=" cpus = [ $tgt_cpu ];"
+fi
 "$build/tools/softhbactl" fabric create "$fabric" >/dev/null
 cat >"$tmp/t.conf" <<EOF
 ports = ( { name = "p0"; dev = "soft:$fabric"; shm_dir = "$FCNVME_SHM_DIR";
 	wwnn = "0x20000090fa00b0e1"; wwpn = "0x10000090fa00b0e1"; hw_queues = 1;
-	poll = "${POLL:-hybrid}"; } );
+	poll = "${POLL:-hybrid}";${tgt_cpus} } );
 subsystems = ( { nqn = "$NQN"; allow_any_host = true; ports = [ "p0" ];
 	namespaces = ( { nsid = 1; backend = "rbd"; pool = "rbd"; image = "bench";
 		ceph_conf = "$CEPH_CONF"; keyring = "$tmp/ceph/keyring"; } ); } );
@@ -105,13 +127,13 @@ child_cpu() { awk 'NR == 2 { split($1, u, /[ms]/); split($2, s, /[ms]/); print u
 hz=$(getconf CLK_TCK)
 host_poll=${HOST_POLL:-hybrid}
 {
-	echo "# $(date -u +%Y-%m-%dT%H:%M:%SZ) $(nproc) CPUs; ${secs}s per run, median of $reps (rbd bench and nvmetfcd alternating); target poll ${POLL:-hybrid}, host --poll $host_poll"
+	echo "# $(date -u +%Y-%m-%dT%H:%M:%SZ) $(nproc) CPUs; ${secs}s per run, median of $reps (rbd bench and nvmetfcd alternating); target poll ${POLL:-hybrid}, I/O thread on CPU ${tgt_cpu:-any}, host --poll $host_poll"
 	echo "# load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
 	printf '%-16s %9s %9s %6s %11s %9s %9s %9s %6s\n' point rbd-bench nvmetfcd ratio ratio-range \
 		rbd-us/IO tgt-us/IO fcio-us/IO hcpu%
 } | tee "$out/table.txt"
-for p in "randread 1" "randread 32" "randwrite 1" "randwrite 32"; do
-	read -r w qd <<<"$p"
+for p in $points; do
+	w=${p%%:*} qd=${p#*:}
 	: >"$out/runs-$w-$qd.txt"
 	for r in $(seq "$reps"); do
 		# A: rbd bench, a fixed number of ops sized for about $secs seconds

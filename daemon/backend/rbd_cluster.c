@@ -89,7 +89,31 @@ static int rbd_cluster_configure(struct rbd_cluster *cl, char *err, size_t errle
 	return rc;
 }
 
-/* Connect with librados' threads kept off the reserved (I/O) CPUs. */
+/* At most cpus of librados' completion threads (`librados_thread_count`,
+ * Ceph's default 2, read by rados_connect): more than the CPUs they may run
+ * on cannot run at once, and every hand-off between two of them is then a
+ * context switch on a CPU the OSDs or the host may need. A smaller value
+ * from the operator's ceph.conf stays. 0 or -errno. */
+static int rbd_cluster_cap_threads(rados_t r, int cpus)
+{
+	char v[32];
+	unsigned long n;
+	char *end;
+	int rc;
+
+	rc = rados_conf_get(r, "librados_thread_count", v, sizeof(v));
+	if (rc)
+		return rc;
+	errno = 0;
+	n = strtoul(v, &end, 10);
+	if (errno || end == v || *end || n <= (unsigned long)cpus)
+		return errno ? -errno : 0;
+	snprintf(v, sizeof(v), "%d", cpus);
+	return rados_conf_set(r, "librados_thread_count", v);
+}
+
+/* Connect with librados' threads kept off the reserved (I/O) CPUs, and no
+ * more of its completion threads than the CPUs left to them. */
 static int rbd_cluster_connect(struct rbd_cluster *cl)
 {
 	cpu_set_t old, set;
@@ -106,6 +130,8 @@ static int rbd_cluster_connect(struct rbd_cluster *cl)
 		/* Every CPU runs an I/O thread: nothing to keep apart. */
 		if (n && CPU_COUNT(&set) != CPU_COUNT(&old))
 			narrowed = !pthread_setaffinity_np(pthread_self(), sizeof(set), &set);
+		/* A tuning: the client works without it. */
+		(void)rbd_cluster_cap_threads(cl->rados, narrowed ? n : CPU_COUNT(&old));
 	}
 	rc = rados_connect(cl->rados);
 	if (narrowed)

@@ -3,8 +3,9 @@
 # A namespace on a Ceph RBD image of a private single-node cluster (one
 # mon, one memstore OSD): librbd writes without copying; fio verify
 # through `fcnvme mount`; bytes written through the export are in the
-# image (`rbd export`); identifiers derived from the image are the same
-# after a restart; `rbd resize` grows the host's file, a shrink underneath
+# image (`rbd export`); no more librados completion threads than the CPUs
+# the pinned I/O threads leave them; identifiers derived from the image are
+# the same after a restart; `rbd resize` grows the host's file, a shrink underneath
 # is refused; `config save` round-trips the rbd keys; a full pool fails
 # writes (bounded by the op timeout, then at once) while reads go on, and
 # writes work again once it has room.
@@ -21,6 +22,20 @@ echo "seed $SEED (E2E_SEED=$SEED to repeat)"
 
 $RBD create --size 256M rbd/img || { ko "rbd create"; e2e_finish; }
 conf=$(ceph_conf rbd)
+# Both I/O threads on the last CPU: librados' threads run on the others,
+# and no more of its completion threads than those CPUs (Ceph's default
+# is 2). On a one-CPU machine nothing is pinned and the cap is that CPU.
+ncpu=$(nproc)
+if [ "$ncpu" -ge 2 ]; then
+	sed -i "s/@CPUS@/cpus = [ $((ncpu - 1)), $((ncpu - 1)) ];/" "$conf"
+	lrt=$((ncpu - 1))
+else
+	sed -i "s/@CPUS@//" "$conf"
+	lrt=1
+fi
+if [ "$lrt" -gt 2 ]; then
+	lrt=2
+fi
 e2e_start_daemon "$conf"
 C="$FCNVMECTL -s $SOCK"
 m=$tmp/mnt
@@ -36,6 +51,9 @@ check "VWC is 0 without the librbd cache ($(grep '^vwc' "$tmp/idctrl.txt"))" \
 asok=$(ls "$tmp"/ceph/run/ceph-client.*."$E2E_DPID".asok 2>/dev/null | head -1)
 zc=$($CEPH --admin-daemon "$asok" config get rbd_disable_zero_copy_writes 2>&1 | tr -d ' \n')
 check "zero-copy librbd writes ($zc)" test "$zc" = '{"rbd_disable_zero_copy_writes":"false"}'
+tc=$($CEPH --admin-daemon "$asok" config get librados_thread_count 2>&1 | tr -d ' \n')
+check "librados_thread_count $lrt on $ncpu CPUs, the I/O threads' pinned apart ($tc)" \
+	test "$tc" = "{\"librados_thread_count\":\"$lrt\"}"
 
 # 1: fio verify, random sizes, several jobs
 F="$E2E_FIO_COMMON --verify_fatal=1 --do_verify=1"
