@@ -17,81 +17,17 @@
 
 #include "fake_core.h"
 #include "fake_lldd.h"
+#include "fcp_harness.h"
 #include "suites_libfcnvme.h"
-
-static uint64_t g_assoc, g_conn;
-
-static void expect_bytes(const void *got, const void *exp, size_t n)
-{
-	const uint8_t *g = got, *e = exp;
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		ck_assert_msg(g[i] == e[i], "byte %zu: got 0x%02x, want 0x%02x", i, g[i], e[i]);
-}
 
 static void setup(void)
 {
-	struct nvmet_fc_core_cfg cfg = {
-		.max_data_len = 512 * 1024,
-		.max_queue_size = 64,
-		.max_io_queues = 8,
-	};
-
-	fake_env_new(4, 256, 0, true, true, &cfg);
-	g_assoc = fake_assoc(HH1, 2, 3);
-	ck_assert_uint_ne(g_assoc, 0);
-	g_conn = fake_conn(HH1, g_assoc, 2, 1, 3);
-	ck_assert_uint_eq(g_conn, g_assoc | 1);
-	fake->nrecs = 0;
+	fh_start(512 * 1024, 256, 0, true, 3, 2, 0);
 }
 
 static void teardown(void)
 {
 	fake_env_free();
-}
-
-static struct fake_xchg *cmd(uint8_t opcode, uint8_t flags, uint32_t len, uint16_t cid)
-{
-	uint8_t iu[96];
-
-	fake_build_cmd(iu, g_conn, opcode, flags, len, cid);
-	return fake_cmd(0, iu, sizeof(iu));
-}
-
-#define RD FCNVME_CMD_FLAGS_READ
-#define WR FCNVME_CMD_FLAGS_WRITE
-
-static void expect_ops(const struct fake_xchg *x, const char *want)
-{
-	char got[64];
-	unsigned int i;
-	size_t k = 0;
-
-	for (i = 0; i < fake->nrecs && k + 2 < sizeof(got); i++) {
-		const struct fake_rec *r = &fake->recs[i];
-
-		if (r->fcpreq != &x->req)
-			continue;
-		switch (r->call) {
-		case FC_FCP_OP:
-			got[k++] = (char)('0' + r->op);
-			break;
-		case FC_FCP_ABORT:
-			got[k++] = 'A';
-			break;
-		case FC_FCP_RELEASE:
-			got[k++] = 'R';
-			break;
-		case FC_DEFER_RCV:
-			got[k++] = 'D';
-			break;
-		default:
-			break;
-		}
-	}
-	got[k] = 0;
-	ck_assert_str_eq(got, want);
 }
 
 /* The Disconnect Association LS we sent, byte for byte. */
@@ -110,7 +46,7 @@ static void expect_disconnect_ls(const struct fake_rec *r, uint64_t id, void *hh
 	ck_assert_uint_eq(r->ls_len, 48);
 	ck_assert_uint_eq(r->rsplen, 24);
 	ck_assert_uint_eq(r->offset, 20); /* timeout, seconds */
-	expect_bytes(r->ls, w, sizeof(w));
+	fh_expect_bytes(r->ls, w, sizeof(w));
 }
 
 static void expect_disconnect_acc(const struct fake_rec *r)
@@ -121,7 +57,7 @@ static void expect_disconnect_acc(const struct fake_rec *r)
 
 	ck_assert_ptr_nonnull(r);
 	ck_assert_uint_eq(r->ls_len, 24);
-	expect_bytes(r->ls, w, sizeof(w));
+	fh_expect_bytes(r->ls, w, sizeof(w));
 }
 
 /* ---- ABTS in each state ------------------------------------------------- */
@@ -133,11 +69,11 @@ START_TEST(test_abts_writedata)
 	struct fake_xchg *x;
 
 	fake->hold_fcp = true;
-	x = cmd(0x01, WR, 8192, 1);
+	x = fh_cmd(0x01, WR, 8192, 1);
 	nvmet_fc_rcv_fcp_abort(fake->tp, &x->req);
 	ck_assert(!x->released);
 	fake_complete(x, -ECANCELED);
-	expect_ops(x, "2R");
+	fh_expect_ops(x, "2R");
 	ck_assert_uint_eq(fcore->nexec, 0);
 	ck_assert_uint_eq(fcore->nabort_req, 1);
 }
@@ -149,10 +85,10 @@ START_TEST(test_abts_writedata_ok)
 	struct fake_xchg *x;
 
 	fake->hold_fcp = true;
-	x = cmd(0x01, WR, 8192, 1);
+	x = fh_cmd(0x01, WR, 8192, 1);
 	nvmet_fc_rcv_fcp_abort(fake->tp, &x->req);
 	fake_complete(x, 0);
-	expect_ops(x, "2R");
+	fh_expect_ops(x, "2R");
 	ck_assert_uint_eq(fcore->nexec, 0);
 }
 END_TEST
@@ -163,11 +99,11 @@ START_TEST(test_abts_backend)
 	struct fake_xchg *x;
 
 	fcore->hold = true;
-	x = cmd(0x02, RD, 8192, 1);
+	x = fh_cmd(0x02, RD, 8192, 1);
 	nvmet_fc_rcv_fcp_abort(fake->tp, &x->req);
 	ck_assert(!x->released);
 	fake_core_complete_all();
-	expect_ops(x, "R");
+	fh_expect_ops(x, "R");
 }
 END_TEST
 
@@ -177,10 +113,10 @@ START_TEST(test_abts_readdata)
 	struct fake_xchg *x;
 
 	fake->hold_fcp = true;
-	x = cmd(0x02, RD, 300 * 1024, 1);
+	x = fh_cmd(0x02, RD, 300 * 1024, 1);
 	nvmet_fc_rcv_fcp_abort(fake->tp, &x->req);
 	fake_complete(x, -ECANCELED);
-	expect_ops(x, "1R");
+	fh_expect_ops(x, "1R");
 }
 END_TEST
 
@@ -190,10 +126,10 @@ START_TEST(test_abts_rsp)
 	struct fake_xchg *x;
 
 	fake->hold_fcp = true;
-	x = cmd(0x00, 0, 0, 1);
+	x = fh_cmd(0x00, 0, 0, 1);
 	nvmet_fc_rcv_fcp_abort(fake->tp, &x->req);
 	fake_complete(x, -ECANCELED);
-	expect_ops(x, "4R");
+	fh_expect_ops(x, "4R");
 }
 END_TEST
 
@@ -206,14 +142,14 @@ START_TEST(test_abts_deferred)
 
 	fcore->hold = true;
 	for (i = 0; i < 3; i++)
-		ck_assert_int_eq(cmd(0x00, 0, 0, (uint16_t)i)->rcv_rc, 0);
-	d = cmd(0x00, 0, 0, 9);
+		ck_assert_int_eq(fh_cmd(0x00, 0, 0, (uint16_t)i)->rcv_rc, 0);
+	d = fh_cmd(0x00, 0, 0, 9);
 	ck_assert_int_eq(d->rcv_rc, -EOVERFLOW);
 	nvmet_fc_rcv_fcp_abort(fake->tp, &d->req);
-	expect_ops(d, "DR");
+	fh_expect_ops(d, "DR");
 	fcore->hold = false;
 	fake_core_complete_all();
-	expect_ops(d, "DR");
+	fh_expect_ops(d, "DR");
 	ck_assert_uint_eq(fcore->ninit, 3);
 }
 END_TEST
@@ -222,27 +158,27 @@ END_TEST
 START_TEST(test_abts_injected)
 {
 	fake->abts_on_op = NVMET_FCOP_WRITEDATA;
-	expect_ops(cmd(0x01, WR, 4096, 1), "2R");
+	fh_expect_ops(fh_cmd(0x01, WR, 4096, 1), "2R");
 	fake->abts_on_op = NVMET_FCOP_READDATA;
-	expect_ops(cmd(0x02, RD, 4096, 2), "1R");
+	fh_expect_ops(fh_cmd(0x02, RD, 4096, 2), "1R");
 	fake->abts_on_op = NVMET_FCOP_RSP;
-	expect_ops(cmd(0x00, 0, 0, 3), "4R");
+	fh_expect_ops(fh_cmd(0x00, 0, 0, 3), "4R");
 	/* The queue keeps working. */
-	expect_ops(cmd(0x02, RD, 4096, 4), "14R");
+	fh_expect_ops(fh_cmd(0x02, RD, 4096, 4), "14R");
 }
 END_TEST
 
 /* An ABTS for an exchange we do not hold (released, or never ours). */
 START_TEST(test_abts_stale)
 {
-	struct fake_xchg *x = cmd(0x00, 0, 0, 1);
+	struct fake_xchg *x = fh_cmd(0x00, 0, 0, 1);
 	struct nvmefc_tgt_fcp_req other;
 
 	memset(&other, 0, sizeof(other));
 	nvmet_fc_rcv_fcp_abort(fake->tp, &x->req);
 	nvmet_fc_rcv_fcp_abort(fake->tp, &other);
 	nvmet_fc_rcv_fcp_abort(fake->tp, NULL);
-	expect_ops(x, "4R");
+	fh_expect_ops(x, "4R");
 	ck_assert_uint_eq(fake_count(FC_FCP_ABORT), 0);
 }
 END_TEST
@@ -259,25 +195,25 @@ START_TEST(test_disconnect_with_io)
 
 	fcore->hold = true;
 	fake->hold_fcp = true;
-	w = cmd(0x01, WR, 8192, 1); /* WRITEDATA held */
-	r = cmd(0x02, RD, 8192, 2); /* in the core */
-	n = cmd(0x00, 0, 0, 3);	    /* in the core */
-	d = cmd(0x00, 0, 0, 4);	    /* deferred */
+	w = fh_cmd(0x01, WR, 8192, 1); /* WRITEDATA held */
+	r = fh_cmd(0x02, RD, 8192, 2); /* in the core */
+	n = fh_cmd(0x00, 0, 0, 3);     /* in the core */
+	d = fh_cmd(0x00, 0, 0, 4);     /* deferred */
 	ck_assert_int_eq(d->rcv_rc, -EOVERFLOW);
-	ck_assert_int_eq(fake_disconnect(HH1, g_assoc), 0);
+	ck_assert_int_eq(fake_disconnect(HH1, fh_assoc), 0);
 	ck_assert_uint_eq(fake_count(FC_XMT_LS_RSP), 0);
 	fake_pump();
 	/* WRITEDATA aborted at once; deferred dropped with defer_rcv. */
-	expect_ops(w, "2AR");
-	expect_ops(d, "DAR");
+	fh_expect_ops(w, "2AR");
+	fh_expect_ops(d, "DAR");
 	ck_assert_uint_eq(fcore->nsq_stop, 2);
 	/* The core still holds two: nothing finished yet. */
 	ck_assert_uint_eq(fake_count(FC_XMT_LS_RSP), 0);
 	ck_assert_uint_eq(fcore->nsq_destroy, 0);
 	fake_core_complete_all();
 	fake_pump();
-	expect_ops(r, "AR");
-	expect_ops(n, "AR");
+	fh_expect_ops(r, "AR");
+	fh_expect_ops(n, "AR");
 	ck_assert_uint_eq(fcore->nsq_destroy, 2);
 	ck_assert_uint_eq(fcore->destroyed_qids[0], 1);
 	ck_assert_uint_eq(fcore->destroyed_qids[1], 0);
@@ -285,13 +221,13 @@ START_TEST(test_disconnect_with_io)
 	i_acc = fake_find(FC_XMT_LS_RSP, 0);
 	ck_assert_int_ge(i_ls, 0);
 	ck_assert_int_gt(i_acc, i_ls);
-	expect_disconnect_ls(&fake->recs[i_ls], g_assoc, HH1);
+	expect_disconnect_ls(&fake->recs[i_ls], fh_assoc, HH1);
 	expect_disconnect_acc(&fake->recs[i_acc]);
 	ck_assert_uint_eq(fake_count(FC_LS_REQ), 1);
 	ck_assert_uint_eq(fake_count(FC_XMT_LS_RSP), 1);
 	/* The association is gone: its connection too. */
-	ck_assert_int_eq(cmd(0x00, 0, 0, 5)->rcv_rc, -ENOTCONN);
-	ck_assert_int_eq(fake_disconnect(HH1, g_assoc), 0);
+	ck_assert_int_eq(fh_cmd(0x00, 0, 0, 5)->rcv_rc, -ENOTCONN);
+	ck_assert_int_eq(fake_disconnect(HH1, fh_assoc), 0);
 	fake_pump();
 	ck_assert_uint_eq(fake_last(FC_XMT_LS_RSP)->ls[33], FCNVME_RJT_RC_INV_ASSOC);
 }
@@ -305,16 +241,16 @@ START_TEST(test_teardown_data_rsp_inflight)
 	struct fake_xchg *rd, *rsp;
 
 	fake->hold_fcp = true;
-	rd = cmd(0x02, RD, 8192, 1);
-	rsp = cmd(0x00, 0, 0, 2);
-	ck_assert_int_eq(fake_disconnect(HH1, g_assoc), 0);
+	rd = fh_cmd(0x02, RD, 8192, 1);
+	rsp = fh_cmd(0x00, 0, 0, 2);
+	ck_assert_int_eq(fake_disconnect(HH1, fh_assoc), 0);
 	fake_pump();
-	expect_ops(rd, "1");
-	expect_ops(rsp, "4");
+	fh_expect_ops(rd, "1");
+	fh_expect_ops(rsp, "4");
 	fake_complete(rd, 0);
 	fake_complete(rsp, 0);
-	expect_ops(rd, "1AR");
-	expect_ops(rsp, "4R");
+	fh_expect_ops(rd, "1AR");
+	fh_expect_ops(rsp, "4R");
 	fake_pump();
 	expect_disconnect_acc(fake_last(FC_XMT_LS_RSP));
 	ck_assert_uint_eq(fcore->nsq_destroy, 2);
@@ -328,10 +264,10 @@ START_TEST(test_duplicate_disconnect)
 	const struct fake_rec *r;
 
 	fcore->hold = true;
-	cmd(0x00, 0, 0, 1);
-	ck_assert_int_eq(fake_disconnect(HH1, g_assoc), 0);
+	fh_cmd(0x00, 0, 0, 1);
+	ck_assert_int_eq(fake_disconnect(HH1, fh_assoc), 0);
 	fake_pump();
-	ck_assert_int_eq(fake_disconnect(HH1, g_assoc), 0);
+	ck_assert_int_eq(fake_disconnect(HH1, fh_assoc), 0);
 	ck_assert_uint_eq(fake_count(FC_XMT_LS_RSP), 1);
 	r = fake_nth(FC_XMT_LS_RSP, 0);
 	ck_assert_uint_eq(r->ls_len, 40);
@@ -359,7 +295,7 @@ START_TEST(test_core_delete)
 	fake_pump();
 	ck_assert_uint_eq(fcore->nsq_destroy, 2);
 	ck_assert_uint_eq(fake_count(FC_LS_REQ), 1);
-	expect_disconnect_ls(fake_last(FC_LS_REQ), g_assoc, HH1);
+	expect_disconnect_ls(fake_last(FC_LS_REQ), fh_assoc, HH1);
 	ck_assert_uint_eq(fake_count(FC_XMT_LS_RSP), 0);
 	nvmet_fc_sq_delete_assoc(NULL);
 }
@@ -369,7 +305,7 @@ END_TEST
 START_TEST(test_disconnect_ls_fails)
 {
 	fake->fail_ls_req = -ENODEV;
-	ck_assert_int_eq(fake_disconnect(HH1, g_assoc), 0);
+	ck_assert_int_eq(fake_disconnect(HH1, fh_assoc), 0);
 	fake_pump();
 	ck_assert_uint_eq(fake_count(FC_LS_REQ), 1);
 	expect_disconnect_acc(fake_last(FC_XMT_LS_RSP));
@@ -403,7 +339,7 @@ START_TEST(test_invalidate_several)
 	b1 = fake_assoc(HH2, 2, 3);
 	ck_assert(a2 && a3 && b1);
 	fcore->hold = true;
-	cmd(0x00, 0, 0, 1);
+	fh_cmd(0x00, 0, 0, 1);
 	fake->nrecs = 0;
 	nvmet_fc_invalidate_host(fake->tp, HH1);
 	fake_pump();
@@ -461,7 +397,7 @@ START_TEST(test_unregister_busy)
 
 	fcore->hold = true;
 	fake->hold_ls_req = true;
-	x = cmd(0x02, RD, 4096, 1);
+	x = fh_cmd(0x02, RD, 4096, 1);
 	fake_build_cra(buf, 2, 3);
 	ck_assert_int_eq(fake_ls(HH2, buf, sizeof(buf)), 0);
 	ck_assert_int_eq(nvmet_fc_unregister_targetport(fake->tp), 0);
@@ -477,7 +413,7 @@ START_TEST(test_unregister_busy)
 	ck_assert_uint_eq(fake_count(FC_TGTPORT_DELETE), 0);
 	fake_core_complete_all();
 	fake_pump();
-	expect_ops(x, "AR");
+	fh_expect_ops(x, "AR");
 	/* Two Disconnect LS (one per association), held by the LLDD: the
 	 * port waits for them. */
 	ck_assert_uint_eq(fake_count(FC_LS_REQ), 2);
@@ -494,7 +430,7 @@ END_TEST
 START_TEST(test_unregister_aborts_ls)
 {
 	fake->hold_ls_req = true;
-	ck_assert_int_eq(fake_disconnect(HH1, g_assoc), 0);
+	ck_assert_int_eq(fake_disconnect(HH1, fh_assoc), 0);
 	fake_pump();
 	ck_assert_uint_eq(fake_count(FC_LS_REQ), 1);
 	expect_disconnect_acc(fake_last(FC_XMT_LS_RSP));

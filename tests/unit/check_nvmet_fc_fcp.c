@@ -6,11 +6,9 @@
  * max_sgl_segments, READDATA_RSP on and off, op failures and short
  * transfers, MDTS, direction checks, each of the seven ERSP conditions on
  * its own with the exact ERSP and zero-RSP bytes, the rsn sequence,
- * pool exhaustion with and without defer_rcv, the reuse order of the
- * command contexts (last in, first out), and zero-copy Reads
- * (nvmet_fc_req_data_ref): the sg handed to the LLDD, the bytes moved,
- * refusal without NVMET_FCTGTFEAT_DATA_VADDR, and the context's own buffer
- * for the next command.
+ * pool exhaustion with and without defer_rcv, and the reuse order of the
+ * command contexts (last in, first out). Zero-copy Reads are
+ * check_nvmet_fc_zc.c's.
  */
 #include <endian.h>
 #include <errno.h>
@@ -20,39 +18,17 @@
 
 #include "fake_core.h"
 #include "fake_lldd.h"
+#include "fcp_harness.h"
 #include "suites_libfcnvme.h"
 
 #define MiB (1024u * 1024)
-
-static uint64_t g_assoc, g_conn;
-
-static void expect_bytes(const void *got, const void *exp, size_t n)
-{
-	const uint8_t *g = got, *e = exp;
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		ck_assert_msg(g[i] == e[i], "byte %zu: got 0x%02x, want 0x%02x", i, g[i], e[i]);
-}
 
 /* Port with hwqs 4, max_sgl, features, defer; one association; I/O queue
  * 1 with sqsize and ersp_ratio. */
 static void start(uint16_t max_sgl, uint32_t features, bool defer, uint16_t sqsize,
 		  uint16_t ersp_ratio, uint32_t max_deferred)
 {
-	struct nvmet_fc_core_cfg cfg = {
-		.max_data_len = 1 * MiB,
-		.max_queue_size = 64,
-		.max_io_queues = 8,
-		.max_deferred = max_deferred,
-	};
-
-	fake_env_new(4, max_sgl, features, defer, true, &cfg);
-	g_assoc = fake_assoc(HH1, 2, 3);
-	ck_assert_uint_ne(g_assoc, 0);
-	g_conn = fake_conn(HH1, g_assoc, ersp_ratio, 1, sqsize);
-	ck_assert_uint_eq(g_conn, g_assoc | 1);
-	fake->nrecs = 0; /* forget the LS traffic */
+	fh_start(1 * MiB, max_sgl, features, defer, sqsize, ersp_ratio, max_deferred);
 }
 
 static void setup_default(void)
@@ -63,57 +39,6 @@ static void setup_default(void)
 static void teardown(void)
 {
 	fake_env_free();
-}
-
-/* Send one command on queue 1 (hwq 0); returns the exchange. */
-static struct fake_xchg *cmd(uint8_t opcode, uint8_t flags, uint32_t len, uint16_t cid)
-{
-	uint8_t iu[96];
-
-	fake_build_cmd(iu, g_conn, opcode, flags, len, cid);
-	return fake_cmd(0, iu, sizeof(iu));
-}
-
-#define RD FCNVME_CMD_FLAGS_READ
-#define WR FCNVME_CMD_FLAGS_WRITE
-
-/* The list of FCP ops (op codes) recorded for x, as a string of digits. */
-static void ops_of(const struct fake_xchg *x, char *out, size_t n)
-{
-	unsigned int i;
-	size_t k = 0;
-
-	for (i = 0; i < fake->nrecs && k + 2 < n; i++) {
-		const struct fake_rec *r = &fake->recs[i];
-
-		if (r->fcpreq != &x->req)
-			continue;
-		switch (r->call) {
-		case FC_FCP_OP:
-			out[k++] = (char)('0' + r->op);
-			break;
-		case FC_FCP_ABORT:
-			out[k++] = 'A';
-			break;
-		case FC_FCP_RELEASE:
-			out[k++] = 'R';
-			break;
-		case FC_DEFER_RCV:
-			out[k++] = 'D';
-			break;
-		default:
-			break;
-		}
-	}
-	out[k] = 0;
-}
-
-static void expect_ops(const struct fake_xchg *x, const char *want)
-{
-	char got[64];
-
-	ops_of(x, got, sizeof(got));
-	ck_assert_str_eq(got, want);
 }
 
 /* The ERSP the last RSP op carried, byte for byte. */
@@ -148,7 +73,7 @@ static void expect_ersp(const struct fake_rec *r, uint32_t rsn, uint32_t xfrd, u
 	w[31] = (uint8_t)(status >> 7);
 	ck_assert_ptr_nonnull(r);
 	ck_assert_uint_eq(r->rsplen, 32);
-	expect_bytes(r->rsp, w, sizeof(w));
+	fh_expect_bytes(r->rsp, w, sizeof(w));
 }
 
 static void expect_zero_rsp(const struct fake_rec *r)
@@ -157,7 +82,7 @@ static void expect_zero_rsp(const struct fake_rec *r)
 
 	ck_assert_ptr_nonnull(r);
 	ck_assert_uint_eq(r->rsplen, 12);
-	expect_bytes(r->rsp, z, sizeof(z));
+	fh_expect_bytes(r->rsp, z, sizeof(z));
 }
 
 /* ---- CMD IU checks ------------------------------------------------------ */
@@ -167,7 +92,7 @@ START_TEST(test_iu_checks)
 	uint8_t iu[96], bad[96];
 	struct fake_xchg *x;
 
-	fake_build_cmd(iu, g_conn, 0x02, RD, 4096, 1);
+	fake_build_cmd(iu, fh_conn, 0x02, RD, 4096, 1);
 	x = fake_cmd(0, iu, 95);
 	ck_assert_int_eq(x->rcv_rc, -EIO);
 	memcpy(bad, iu, 96);
@@ -185,14 +110,14 @@ START_TEST(test_iu_checks)
 	ck_assert_int_eq(fake_cmd(0, bad, 96)->rcv_rc, -ENOTCONN);
 	ck_assert_int_eq(fake_cmd(1, iu, 96)->rcv_rc, -ENOTCONN);
 	ck_assert_int_eq(fake_cmd(4, iu, 96)->rcv_rc, -ENOTCONN);
-	fake_build_cmd(bad, g_assoc | 2, 0x02, RD, 4096, 1);
+	fake_build_cmd(bad, fh_assoc | 2, 0x02, RD, 4096, 1);
 	ck_assert_int_eq(fake_cmd(1, bad, 96)->rcv_rc, -ENOTCONN);
 	ck_assert_int_eq(nvmet_fc_rcv_fcp_req(fake->tp, NULL, iu, 96), -EINVAL);
 	/* None of them reached the core or the LLDD. */
 	ck_assert_uint_eq(fcore->ninit, 0);
 	ck_assert_uint_eq(fake->nrecs, 0);
 	/* The admin queue lives on hwq 0 under the association id. */
-	fake_build_cmd(bad, g_assoc, 0x06, RD, 4096, 9);
+	fake_build_cmd(bad, fh_assoc, 0x06, RD, 4096, 9);
 	ck_assert_int_eq(fake_cmd(0, bad, 96)->rcv_rc, 0);
 	ck_assert_uint_eq(fcore->ninit, 1);
 }
@@ -207,9 +132,9 @@ START_TEST(test_read_sequence)
 	uint32_t i;
 
 	fcore->read_fill = 0x5a;
-	x = cmd(0x02, RD, 5000, 7);
+	x = fh_cmd(0x02, RD, 5000, 7);
 	ck_assert_int_eq(x->rcv_rc, 0);
-	expect_ops(x, "14R"); /* READDATA, RSP, release */
+	fh_expect_ops(x, "14R"); /* READDATA, RSP, release */
 	r = fake_nth(FC_FCP_OP, 0);
 	ck_assert_uint_eq(r->offset, 0);
 	ck_assert_uint_eq(r->transfer_length, 5000);
@@ -232,26 +157,26 @@ START_TEST(test_write_sequence)
 
 	/* Fill the host data before the command arrives: use exchange
 	 * slot 0's buffer, which fake_cmd allocates now. */
-	fake_build_cmd(iu, g_conn, 0x01, WR, 8192, 3);
+	fake_build_cmd(iu, fh_conn, 0x01, WR, 8192, 3);
 	fake->xchg[0].host = calloc(1, FAKE_XCHG_DATA);
 	for (i = 0; i < 64; i++)
 		fake->xchg[0].host[i] = (uint8_t)(i * 3 + 1);
 	x = fake_cmd(0, iu, 96);
 	ck_assert_int_eq(x->rcv_rc, 0);
-	expect_ops(x, "24R"); /* WRITEDATA, RSP, release */
+	fh_expect_ops(x, "24R"); /* WRITEDATA, RSP, release */
 	ck_assert_uint_eq(fake_nth(FC_FCP_OP, 0)->transfer_length, 8192);
 	ck_assert_uint_eq(fcore->nexec, 1);
-	expect_bytes(fcore->write_seen, x->host, 64);
+	fh_expect_bytes(fcore->write_seen, x->host, 64);
 	expect_zero_rsp(fake_nth(FC_FCP_OP, 1));
 }
 END_TEST
 
 START_TEST(test_nodata_sequence)
 {
-	struct fake_xchg *x = cmd(0x00, 0, 0, 4); /* Flush */
+	struct fake_xchg *x = fh_cmd(0x00, 0, 0, 4); /* Flush */
 
 	ck_assert_int_eq(x->rcv_rc, 0);
-	expect_ops(x, "4R");
+	fh_expect_ops(x, "4R");
 	expect_zero_rsp(fake_last(FC_FCP_OP));
 	ck_assert_uint_eq(fcore->nexec, 1);
 }
@@ -266,7 +191,7 @@ START_TEST(test_chunk_256k)
 	uint8_t iu[96];
 	uint32_t i;
 
-	fake_build_cmd(iu, g_conn, 0x01, WR, 600 * 1024, 5);
+	fake_build_cmd(iu, fh_conn, 0x01, WR, 600 * 1024, 5);
 	fake->xchg[0].host = calloc(1, FAKE_XCHG_DATA);
 	for (i = 0; i < 600 * 1024; i++)
 		fake->xchg[0].host[i] = (uint8_t)(i * 7 + i / 4096);
@@ -274,7 +199,7 @@ START_TEST(test_chunk_256k)
 	ck_assert_uint_eq(fcore->write_len, 600 * 1024);
 	ck_assert_uint_eq(fcore->write_hash, fake_hash(x->host, 600 * 1024));
 
-	expect_ops(x, "2224R");
+	fh_expect_ops(x, "2224R");
 	r = fake_nth(FC_FCP_OP, 0);
 	ck_assert_uint_eq(r->offset, 0);
 	ck_assert_uint_eq(r->transfer_length, 256 * 1024);
@@ -299,8 +224,8 @@ START_TEST(test_chunk_sgl)
 	fake_env_free();
 	start(16, 0, true, 31, 30, 0);
 	fcore->read_fill = 0xc3;
-	x = cmd(0x02, RD, 100 * 1024, 5);
-	expect_ops(x, "114R");
+	x = fh_cmd(0x02, RD, 100 * 1024, 5);
+	fh_expect_ops(x, "114R");
 	for (uint32_t i = 0; i < 100 * 1024; i++)
 		ck_assert_uint_eq(x->host[i], 0xc3);
 	ck_assert_uint_eq(x->host[100 * 1024], 0);
@@ -321,16 +246,16 @@ START_TEST(test_readdata_rsp)
 
 	fake_env_free();
 	start(256, NVMET_FCTGTFEAT_READDATA_RSP, true, 31, 30, 0);
-	x = cmd(0x02, RD, 4096, 1);
-	expect_ops(x, "3R");
+	x = fh_cmd(0x02, RD, 4096, 1);
+	fh_expect_ops(x, "3R");
 	expect_zero_rsp(fake_last(FC_FCP_OP));
-	x = cmd(0x02, RD, 300 * 1024, 2);
-	expect_ops(x, "13R");
+	x = fh_cmd(0x02, RD, 300 * 1024, 2);
+	fh_expect_ops(x, "13R");
 	ck_assert_uint_eq(fake_last(FC_FCP_OP)->offset, 256 * 1024);
 	ck_assert_uint_eq(fake_last(FC_FCP_OP)->transfer_length, 44 * 1024);
 	/* Writes and no-data commands still use RSP. */
-	expect_ops(cmd(0x01, WR, 4096, 3), "24R");
-	expect_ops(cmd(0x00, 0, 0, 4), "4R");
+	fh_expect_ops(fh_cmd(0x01, WR, 4096, 3), "24R");
+	fh_expect_ops(fh_cmd(0x00, 0, 0, 4), "4R");
 }
 END_TEST
 
@@ -340,12 +265,12 @@ START_TEST(test_readdata_rsp_failures)
 	fake_env_free();
 	start(256, NVMET_FCTGTFEAT_READDATA_RSP, true, 31, 30, 0);
 	fake->fail_fcp_op[NVMET_FCOP_READDATA_RSP] = -EIO;
-	expect_ops(cmd(0x02, RD, 4096, 1), "3AR");
+	fh_expect_ops(fh_cmd(0x02, RD, 4096, 1), "3AR");
 	fake->err_fcp_op[NVMET_FCOP_READDATA_RSP] = -EIO;
-	expect_ops(cmd(0x02, RD, 4096, 2), "3AR");
+	fh_expect_ops(fh_cmd(0x02, RD, 4096, 2), "3AR");
 	fake->short_fcp_op[NVMET_FCOP_READDATA_RSP] = 100;
-	expect_ops(cmd(0x02, RD, 4096, 3), "3AR");
-	expect_ops(cmd(0x02, RD, 4096, 4), "3R");
+	fh_expect_ops(fh_cmd(0x02, RD, 4096, 3), "3AR");
+	fh_expect_ops(fh_cmd(0x02, RD, 4096, 4), "3R");
 }
 END_TEST
 
@@ -356,24 +281,24 @@ START_TEST(test_connect_admin)
 	struct fake_xchg *x;
 	uint8_t iu[96];
 
-	fake_build_cmd(iu, g_assoc, 0x7f, WR, 1024, 0x99);
+	fake_build_cmd(iu, fh_assoc, 0x7f, WR, 1024, 0x99);
 	iu[24 + 4] = 0x01; /* fctype connect */
 	x = fake_cmd(0, iu, 96);
 	ck_assert_int_eq(x->rcv_rc, 0);
-	expect_ops(x, "24R");
+	fh_expect_ops(x, "24R");
 	ck_assert_uint_eq(fake_nth(FC_FCP_OP, 0)->transfer_length, 1024);
 	ck_assert_uint_eq(fake_last(FC_FCP_OP)->rsplen, 32);
 	ck_assert_uint_eq(fake_last(FC_FCP_OP)->rsp[26], 0); /* sq_id 0 */
 	ck_assert_uint_eq(fake_last(FC_FCP_OP)->rsp[11], 0); /* xfrd 1024 */
 	ck_assert_uint_eq(fake_last(FC_FCP_OP)->rsp[10], 4);
 	/* Auth Receive (fctype 6) is controller-to-host: READ is right. */
-	fake_build_cmd(iu, g_assoc, 0x7f, RD, 512, 0x9a);
+	fake_build_cmd(iu, fh_assoc, 0x7f, RD, 512, 0x9a);
 	iu[24 + 4] = 0x06;
-	expect_ops(fake_cmd(0, iu, 96), "14R");
+	fh_expect_ops(fake_cmd(0, iu, 96), "14R");
 	/* ... and Connect with READ is a direction error. */
-	fake_build_cmd(iu, g_assoc, 0x7f, RD, 1024, 0x9b);
+	fake_build_cmd(iu, fh_assoc, 0x7f, RD, 1024, 0x9b);
 	iu[24 + 4] = 0x01;
-	expect_ops(fake_cmd(0, iu, 96), "AR");
+	fh_expect_ops(fake_cmd(0, iu, 96), "AR");
 }
 END_TEST
 
@@ -384,29 +309,29 @@ START_TEST(test_op_failures)
 	/* WRITEDATA refused, failed, short: abort, release, no response,
 	 * the core told (req_abort) and never executed. */
 	fake->fail_fcp_op[NVMET_FCOP_WRITEDATA] = -EIO;
-	expect_ops(cmd(0x01, WR, 8192, 1), "2AR");
+	fh_expect_ops(fh_cmd(0x01, WR, 8192, 1), "2AR");
 	fake->err_fcp_op[NVMET_FCOP_WRITEDATA] = -EIO;
-	expect_ops(cmd(0x01, WR, 8192, 2), "2AR");
+	fh_expect_ops(fh_cmd(0x01, WR, 8192, 2), "2AR");
 	fake->short_fcp_op[NVMET_FCOP_WRITEDATA] = 512;
-	expect_ops(cmd(0x01, WR, 8192, 3), "2AR");
+	fh_expect_ops(fh_cmd(0x01, WR, 8192, 3), "2AR");
 	ck_assert_uint_eq(fcore->nexec, 0);
 	ck_assert_uint_eq(fcore->nabort_req, 3);
 	/* READDATA refused, failed, short. */
 	fake->fail_fcp_op[NVMET_FCOP_READDATA] = -EIO;
-	expect_ops(cmd(0x02, RD, 8192, 5), "1AR");
+	fh_expect_ops(fh_cmd(0x02, RD, 8192, 5), "1AR");
 	fake->err_fcp_op[NVMET_FCOP_READDATA] = -EIO;
-	expect_ops(cmd(0x02, RD, 8192, 6), "1AR");
+	fh_expect_ops(fh_cmd(0x02, RD, 8192, 6), "1AR");
 	fake->short_fcp_op[NVMET_FCOP_READDATA] = 1;
-	expect_ops(cmd(0x02, RD, 8192, 7), "1AR");
+	fh_expect_ops(fh_cmd(0x02, RD, 8192, 7), "1AR");
 	/* RSP refused or failed. */
 	fake->fail_fcp_op[NVMET_FCOP_RSP] = -EIO;
-	expect_ops(cmd(0x00, 0, 0, 8), "4AR");
+	fh_expect_ops(fh_cmd(0x00, 0, 0, 8), "4AR");
 	fake->err_fcp_op[NVMET_FCOP_RSP] = -EIO;
-	expect_ops(cmd(0x00, 0, 0, 9), "4AR");
+	fh_expect_ops(fh_cmd(0x00, 0, 0, 9), "4AR");
 	/* The pool is whole again: 31 more commands fit at once. */
 	fcore->hold = true;
 	for (int i = 0; i < 31; i++)
-		ck_assert_int_eq(cmd(0x00, 0, 0, (uint16_t)(100 + i))->rcv_rc, 0);
+		ck_assert_int_eq(fh_cmd(0x00, 0, 0, (uint16_t)(100 + i))->rcv_rc, 0);
 	fcore->hold = false;
 	fake_core_complete_all();
 }
@@ -417,14 +342,14 @@ START_TEST(test_op_fail_second_chunk)
 	struct fake_xchg *x;
 
 	fake->err_fcp_op[NVMET_FCOP_WRITEDATA] = 0;
-	x = cmd(0x01, WR, 300 * 1024, 1);
-	expect_ops(x, "224R");
+	x = fh_cmd(0x01, WR, 300 * 1024, 1);
+	fh_expect_ops(x, "224R");
 	fake->nrecs = 0;
 	fake->hold_fcp = true;
-	x = cmd(0x01, WR, 300 * 1024, 2);
+	x = fh_cmd(0x01, WR, 300 * 1024, 2);
 	fake_complete(x, 0);	/* first chunk fine */
 	fake_complete(x, -EIO); /* second fails */
-	expect_ops(x, "22AR");
+	fh_expect_ops(x, "22AR");
 	ck_assert_uint_eq(fcore->nabort_req, 1);
 }
 END_TEST
@@ -433,24 +358,24 @@ END_TEST
  * the core never sees it. */
 START_TEST(test_mdts)
 {
-	struct fake_xchg *x = cmd(0x02, RD, 1 * MiB + 1, 0x1234);
+	struct fake_xchg *x = fh_cmd(0x02, RD, 1 * MiB + 1, 0x1234);
 
 	ck_assert_int_eq(x->rcv_rc, 0);
-	expect_ops(x, "4R");
+	fh_expect_ops(x, "4R");
 	expect_ersp(fake_last(FC_FCP_OP), 2, 0, 0x1234, 0x002 | 0x4000, 0, 0, 0);
 	ck_assert_uint_eq(fcore->ninit, 0);
 	/* Exactly max_data_len is fine. */
-	expect_ops(cmd(0x02, RD, 1 * MiB, 1), "11114R");
+	fh_expect_ops(fh_cmd(0x02, RD, 1 * MiB, 1), "11114R");
 }
 END_TEST
 
 /* IU direction against the opcode: abort the exchange, no response. */
 START_TEST(test_direction)
 {
-	expect_ops(cmd(0x02, WR, 4096, 1), "AR"); /* read op, WRITE */
-	expect_ops(cmd(0x01, RD, 4096, 2), "AR"); /* write op, READ */
-	expect_ops(cmd(0x02, 0, 4096, 3), "AR");  /* data, no flag */
-	expect_ops(cmd(0x02, RD | WR, 4096, 4), "AR");
+	fh_expect_ops(fh_cmd(0x02, WR, 4096, 1), "AR"); /* read op, WRITE */
+	fh_expect_ops(fh_cmd(0x01, RD, 4096, 2), "AR"); /* write op, READ */
+	fh_expect_ops(fh_cmd(0x02, 0, 4096, 3), "AR");	/* data, no flag */
+	fh_expect_ops(fh_cmd(0x02, RD | WR, 4096, 4), "AR");
 	ck_assert_uint_eq(fcore->ninit, 0);
 	ck_assert_uint_eq(fake_count(FC_FCP_OP), 0);
 }
@@ -462,8 +387,8 @@ START_TEST(test_req_init_fails)
 	struct fake_xchg *x;
 
 	fcore->init_status = 0x0b | 0x4000; /* invalid namespace */
-	x = cmd(0x02, RD, 8192, 0x77);
-	expect_ops(x, "4R");
+	x = fh_cmd(0x02, RD, 8192, 0x77);
+	fh_expect_ops(x, "4R");
 	expect_ersp(fake_last(FC_FCP_OP), 2, 0, 0x77, 0x400b, 0, 0, 0);
 	ck_assert_uint_eq(fcore->nexec, 0);
 }
@@ -477,7 +402,7 @@ START_TEST(test_ersp_none)
 	int i;
 
 	for (i = 0; i < 5; i++) {
-		cmd(0x02, RD, 4096, (uint16_t)i);
+		fh_cmd(0x02, RD, 4096, (uint16_t)i);
 		expect_zero_rsp(fake_last(FC_FCP_OP));
 	}
 }
@@ -490,8 +415,8 @@ START_TEST(test_ersp_ratio)
 	uint8_t iu[96];
 	int i;
 
-	c2 = fake_conn(HH1, g_assoc, 3, 5, 31); /* qid 5 on hwq 0 */
-	ck_assert_uint_eq(c2, g_assoc | 5);
+	c2 = fake_conn(HH1, fh_assoc, 3, 5, 31); /* qid 5 on hwq 0 */
+	ck_assert_uint_eq(c2, fh_assoc | 5);
 	for (i = 1; i <= 9; i++) {
 		const struct fake_rec *r;
 
@@ -516,7 +441,7 @@ START_TEST(test_ersp_fabrics)
 {
 	uint8_t iu[96];
 
-	fake_build_cmd(iu, g_conn, 0x7f, 0, 0, 0x42);
+	fake_build_cmd(iu, fh_conn, 0x7f, 0, 0, 0x42);
 	iu[24 + 4] = 0x04; /* fctype property get */
 	ck_assert_int_eq(fake_cmd(0, iu, 96)->rcv_rc, 0);
 	expect_ersp(fake_last(FC_FCP_OP), 2, 0, 0x42, 0, 0, 0, 0);
@@ -529,8 +454,8 @@ START_TEST(test_ersp_short)
 	struct fake_xchg *x;
 
 	fcore->lower_transfer_len = 4096;
-	x = cmd(0x02, RD, 8192, 0x43);
-	expect_ops(x, "14R");
+	x = fh_cmd(0x02, RD, 8192, 0x43);
+	fh_expect_ops(x, "14R");
 	ck_assert_uint_eq(fake_nth(FC_FCP_OP, 0)->transfer_length, 4096);
 	expect_ersp(fake_last(FC_FCP_OP), 2, 4096, 0x43, 0, 0, 0, 0);
 }
@@ -540,7 +465,7 @@ END_TEST
 START_TEST(test_ersp_status)
 {
 	fcore->status = 0x80; /* LBA out of range */
-	cmd(0x00, 0, 0, 0x44);
+	fh_cmd(0x00, 0, 0, 0x44);
 	expect_ersp(fake_last(FC_FCP_OP), 2, 0, 0x44, 0x80, 0, 0, 0);
 }
 END_TEST
@@ -549,10 +474,10 @@ END_TEST
 START_TEST(test_ersp_result)
 {
 	fcore->dw0 = 0xdeadbeef;
-	cmd(0x00, 0, 0, 0x45);
+	fh_cmd(0x00, 0, 0, 0x45);
 	expect_ersp(fake_last(FC_FCP_OP), 2, 0, 0x45, 0, 0xdeadbeef, 0, 0);
 	fcore->dw1 = 1;
-	cmd(0x00, 0, 0, 0x46);
+	fh_cmd(0x00, 0, 0, 0x46);
 	expect_ersp(fake_last(FC_FCP_OP), 3, 0, 0x46, 0, 0, 1, 0);
 }
 END_TEST
@@ -562,7 +487,7 @@ START_TEST(test_ersp_fused)
 {
 	uint8_t iu[96];
 
-	fake_build_cmd(iu, g_conn, 0x00, 0, 0, 0x47);
+	fake_build_cmd(iu, fh_conn, 0x00, 0, 0, 0x47);
 	iu[24 + 1] |= NVME_CMD_FUSE_FIRST;
 	ck_assert_int_eq(fake_cmd(0, iu, 96)->rcv_rc, 0);
 	expect_ersp(fake_last(FC_FCP_OP), 2, 0, 0x47, 0, 0, 0, 0);
@@ -575,12 +500,12 @@ START_TEST(test_ersp_90percent)
 	/* sqtail 1 after the command; sq_head 6: used 26, not full. */
 	fcore->set_sq_head = true;
 	fcore->sq_head = 6;
-	cmd(0x00, 0, 0, 0x48);
+	fh_cmd(0x00, 0, 0, 0x48);
 	expect_zero_rsp(fake_last(FC_FCP_OP));
 	/* sqtail 2; sq_head 6: used 27, full. */
 	fcore->set_sq_head = true;
 	fcore->sq_head = 6;
-	cmd(0x00, 0, 0, 0x49);
+	fh_cmd(0x00, 0, 0, 0x49);
 	expect_ersp(fake_last(FC_FCP_OP), 2, 0, 0x49, 0, 0, 0, 6);
 }
 END_TEST
@@ -597,13 +522,13 @@ START_TEST(test_pool_no_defer)
 	start(256, 0, false, 3, 2, 0);
 	fcore->hold = true;
 	for (i = 0; i < 3; i++)
-		ck_assert_int_eq(cmd(0x00, 0, 0, (uint16_t)i)->rcv_rc, 0);
-	x = cmd(0x00, 0, 0, 3);
+		ck_assert_int_eq(fh_cmd(0x00, 0, 0, (uint16_t)i)->rcv_rc, 0);
+	x = fh_cmd(0x00, 0, 0, 3);
 	ck_assert_int_eq(x->rcv_rc, -ENOENT);
 	ck_assert_uint_eq(fake_count_x(FC_FCP_RELEASE, x), 0);
 	fake_core_complete_all();
 	ck_assert_uint_eq(fake_count(FC_FCP_RELEASE), 3);
-	ck_assert_int_eq(cmd(0x00, 0, 0, 4)->rcv_rc, 0);
+	ck_assert_int_eq(fh_cmd(0x00, 0, 0, 4)->rcv_rc, 0);
 }
 END_TEST
 
@@ -618,10 +543,10 @@ START_TEST(test_pool_defer)
 	start(256, 0, true, 3, 2, 2);
 	fcore->hold = true;
 	for (i = 0; i < 3; i++)
-		ck_assert_int_eq(cmd(0x00, 0, 0, (uint16_t)i)->rcv_rc, 0);
-	d1 = cmd(0x02, RD, 4096, 10);
-	d2 = cmd(0x00, 0, 0, 11);
-	d3 = cmd(0x00, 0, 0, 12);
+		ck_assert_int_eq(fh_cmd(0x00, 0, 0, (uint16_t)i)->rcv_rc, 0);
+	d1 = fh_cmd(0x02, RD, 4096, 10);
+	d2 = fh_cmd(0x00, 0, 0, 11);
+	d3 = fh_cmd(0x00, 0, 0, 12);
 	ck_assert_int_eq(d1->rcv_rc, -EOVERFLOW);
 	ck_assert_int_eq(d2->rcv_rc, -EOVERFLOW);
 	ck_assert_int_eq(d3->rcv_rc, -ENOENT);
@@ -629,12 +554,12 @@ START_TEST(test_pool_defer)
 	fake_core_complete(0);
 	/* d1 started: defer_rcv first, then into the core. */
 	ck_assert_uint_eq(fcore->ninit, 4);
-	expect_ops(d1, "D");
+	fh_expect_ops(d1, "D");
 	ck_assert_uint_eq(fake_count_x(FC_DEFER_RCV, d2), 0);
 	fcore->hold = false;
 	fake_core_complete_all();
-	expect_ops(d1, "D14R");
-	expect_ops(d2, "D4R");
+	fh_expect_ops(d1, "D14R");
+	fh_expect_ops(d2, "D4R");
 	ck_assert_uint_eq(fcore->ninit, 5);
 	ck_assert_uint_eq(fake_count(FC_FCP_RELEASE), 5);
 }
@@ -650,235 +575,12 @@ START_TEST(test_pool_lifo)
 	int i;
 
 	for (i = 0; i < 3; i++)
-		ck_assert_int_eq(cmd(0x01, WR, 4096, (uint16_t)i)->rcv_rc, 0);
+		ck_assert_int_eq(fh_cmd(0x01, WR, 4096, (uint16_t)i)->rcv_rc, 0);
 	ck_assert_uint_eq(fake_count(FC_FCP_OP), 6); /* WRITEDATA, RSP each */
 	buf = fake_nth(FC_FCP_OP, 0)->sg0;
 	ck_assert_ptr_nonnull(buf);
 	ck_assert_ptr_eq(fake_nth(FC_FCP_OP, 2)->sg0, buf);
 	ck_assert_ptr_eq(fake_nth(FC_FCP_OP, 4)->sg0, buf);
-}
-END_TEST
-
-/* ---- zero-copy reads (nvmet_fc_req_data_ref) ---------------------------- */
-
-/* A 1 MiB "backend image" with a pattern that differs in every 4 KiB
- * element (no random input). */
-static uint8_t *image_new(void)
-{
-	uint8_t *m = malloc(MiB);
-	uint32_t i;
-
-	ck_assert_ptr_nonnull(m);
-	for (i = 0; i < MiB; i++)
-		m[i] = (uint8_t)(i * 7 + i / 4096 + 1);
-	return m;
-}
-
-static bool in_image(const uint8_t *img, const void *p)
-{
-	return (const uint8_t *)p >= img && (const uint8_t *)p < img + MiB;
-}
-
-/* The op's sg is nsg elements of 4 KiB in a row from want. */
-static void expect_sg(const struct fake_rec *r, const void *want, uint32_t off, uint32_t len,
-		      int nsg)
-{
-	ck_assert_ptr_nonnull(r);
-	ck_assert_uint_eq(r->offset, off);
-	ck_assert_uint_eq(r->transfer_length, len);
-	ck_assert_int_eq(r->sg_cnt, nsg);
-	ck_assert_uint_eq(r->sg_bytes, len);
-	ck_assert_ptr_eq(r->sg0, want);
-	ck_assert(r->sg_contig);
-}
-
-/* With NVMET_FCTGTFEAT_DATA_VADDR the Read's sg points into the image and
- * the host gets the image's bytes; the next commands in the same context
- * use the context's own buffer again. Two contexts (sqsize 2), taken in
- * turn: Flushes in between bring the next command to the same one. */
-START_TEST(test_data_ref_read)
-{
-	uint8_t *img = image_new(), iu[96];
-	struct fake_xchg *x;
-	void *own;
-	uint32_t i;
-
-	fake_env_free();
-	start(256, NVMET_FCTGTFEAT_DATA_VADDR, true, 2, 1, 0);
-	/* A copying Read first: context 0's own buffer. */
-	fcore->read_fill = 0x11;
-	x = cmd(0x02, RD, 4096, 1);
-	expect_ops(x, "14R");
-	own = fake_nth(FC_FCP_OP, 0)->sg0;
-	ck_assert(!in_image(img, own));
-	expect_ops(cmd(0x00, 0, 0, 2), "4R"); /* context 1 */
-
-	fcore->read_ref = img + 4096 + 512;
-	x = cmd(0x02, RD, 5000, 3);
-	ck_assert_int_eq(x->rcv_rc, 0);
-	ck_assert_int_eq(fcore->read_ref_rc, 0);
-	expect_ops(x, "14R");
-	expect_sg(fake_nth(FC_FCP_OP, 3), img + 4608, 0, 5000, 2);
-	ck_assert_mem_eq(x->host, img + 4608, 5000);
-	ck_assert_uint_eq(x->host[5000], 0);
-	ck_assert_uint_eq(fcore->ndata_done, 1);
-	expect_ops(cmd(0x00, 0, 0, 4), "4R");
-
-	/* A Write in the same context lands in its own buffer. */
-	fcore->read_ref = NULL;
-	fake_build_cmd(iu, g_conn, 0x01, WR, 8192, 5);
-	fake->xchg[fake->nxchg].host = calloc(1, FAKE_XCHG_DATA);
-	for (i = 0; i < 8192; i++)
-		fake->xchg[fake->nxchg].host[i] = (uint8_t)(i * 13 + 5);
-	x = fake_cmd(0, iu, 96);
-	expect_ops(x, "24R");
-	expect_sg(fake_nth(FC_FCP_OP, 6), own, 0, 8192, 2);
-	ck_assert_uint_eq(fcore->write_hash, fake_hash(x->host, 8192));
-	expect_ops(cmd(0x00, 0, 0, 6), "4R");
-	/* A longer copying Read: every element points at the own buffer
-	 * again, full length. */
-	fcore->read_fill = 0x5a;
-	x = cmd(0x02, RD, 100 * 1024, 7);
-	expect_ops(x, "14R");
-	expect_sg(fake_nth(FC_FCP_OP, 9), own, 0, 100 * 1024, 25);
-	for (i = 0; i < 100 * 1024; i++)
-		ck_assert_uint_eq(x->host[i], 0x5a);
-	/* The image was only read. */
-	{
-		uint8_t *orig = image_new();
-
-		ck_assert_int_eq(memcmp(img, orig, MiB), 0);
-		free(orig);
-	}
-	ck_assert_uint_eq(fcore->ndata_done, 1);
-	free(img);
-}
-END_TEST
-
-/* Without the feature (or with a wrong length) the core is told no and
- * copies into the context's buffer; req_data_done never comes. */
-START_TEST(test_data_ref_refused)
-{
-	uint8_t *img = image_new();
-	struct fake_xchg *x;
-	const struct fake_rec *r;
-
-	fcore->read_ref = img + 512;
-	x = cmd(0x02, RD, 5000, 1);
-	ck_assert_int_eq(fcore->read_ref_rc, -EOPNOTSUPP);
-	expect_ops(x, "14R");
-	r = fake_nth(FC_FCP_OP, 0);
-	ck_assert(!in_image(img, r->sg0));
-	ck_assert(r->sg_contig);
-	ck_assert_mem_eq(x->host, img + 512, 5000);
-
-	fake_env_free();
-	start(256, NVMET_FCTGTFEAT_DATA_VADDR, true, 2, 1, 0);
-	fcore->read_ref = img + 512;
-	fcore->read_ref_len = 4096;
-	x = cmd(0x02, RD, 5000, 1);
-	ck_assert_int_eq(fcore->read_ref_rc, -EINVAL);
-	expect_ops(x, "14R");
-	ck_assert(!in_image(img, fake_nth(FC_FCP_OP, 0)->sg0));
-	ck_assert_mem_eq(x->host, img + 512, 5000);
-	ck_assert_uint_eq(fcore->ndata_done, 0);
-	/* A core holding the request may reference its memory until it
-	 * completes it; not after (the data may be moving then). */
-	fcore->read_ref = NULL;
-	fcore->read_fill = 0x22;
-	fcore->hold = true;
-	x = cmd(0x02, RD, 4096, 2);
-	ck_assert_uint_eq(fcore->nheld, 1);
-	{
-		struct nvmet_fc_req *held = fcore->held[0];
-
-		ck_assert(held->data_ref_ok);
-		ck_assert_int_eq(nvmet_fc_req_data_ref(held, img + 8192, 4096), 0);
-		fake_core_complete_all();
-		expect_ops(x, "14R");
-		ck_assert_ptr_eq(fake_nth(FC_FCP_OP, 2)->sg0, img + 8192);
-		ck_assert_mem_eq(x->host, img + 8192, 4096);
-		ck_assert_uint_eq(fcore->ndata_done, 1);
-		ck_assert_int_eq(nvmet_fc_req_data_ref(held, img, 4096), -EINVAL);
-	}
-	/* Requests the transport did not make are refused, not touched. */
-	{
-		struct nvmet_fc_req other;
-
-		memset(&other, 0, sizeof(other));
-		other.transfer_len = 512;
-		ck_assert_int_eq(nvmet_fc_req_data_ref(&other, img, 512), -EOPNOTSUPP);
-		ck_assert_int_eq(nvmet_fc_req_data_ref(NULL, img, 512), -EOPNOTSUPP);
-	}
-	free(img);
-}
-END_TEST
-
-/* A zero-copy Read of several data ops: at max_sgl_segments 16, 600 KiB
- * from an unaligned image offset is nine 64 KiB ops and one of 24 KiB,
- * each pointing at its own part of the image; at 256 elements 1 MiB is four
- * 256 KiB ops. */
-START_TEST(test_data_ref_chunks)
-{
-	uint8_t *img = image_new();
-	struct fake_xchg *x;
-	uint32_t n;
-
-	fake_env_free();
-	start(16, NVMET_FCTGTFEAT_DATA_VADDR, true, 2, 1, 0);
-	fcore->read_ref = img + 512;
-	x = cmd(0x02, RD, 600 * 1024, 1);
-	ck_assert_int_eq(fcore->read_ref_rc, 0);
-	expect_ops(x, "11111111114R");
-	for (n = 0; n < 9; n++)
-		expect_sg(fake_nth(FC_FCP_OP, n), img + 512 + n * 65536, n * 65536, 65536, 16);
-	expect_sg(fake_nth(FC_FCP_OP, 9), img + 512 + 9 * 65536, 9 * 65536, 24 * 1024, 6);
-	ck_assert_mem_eq(x->host, img + 512, 600 * 1024);
-	ck_assert_uint_eq(x->host[600 * 1024], 0);
-	ck_assert_uint_eq(fcore->ndata_done, 1);
-
-	fake_env_free();
-	start(256, NVMET_FCTGTFEAT_DATA_VADDR | NVMET_FCTGTFEAT_READDATA_RSP, true, 2, 1, 0);
-	fcore->read_ref = img;
-	x = cmd(0x02, RD, MiB, 1);
-	expect_ops(x, "1113R");
-	for (n = 0; n < 4; n++)
-		expect_sg(fake_nth(FC_FCP_OP, n), img + n * 262144, n * 262144, 262144, 64);
-	ck_assert_mem_eq(x->host, img, MiB);
-	ck_assert_uint_eq(fcore->ndata_done, 1);
-	free(img);
-}
-END_TEST
-
-/* A zero-copy Read whose data op fails still ends with req_data_done, and
- * the context's next Read copies through its own buffer. */
-START_TEST(test_data_ref_failed_op)
-{
-	uint8_t *img = image_new();
-	struct fake_xchg *x;
-	void *own;
-	uint32_t i;
-
-	fake_env_free();
-	start(256, NVMET_FCTGTFEAT_DATA_VADDR, true, 2, 1, 0);
-	x = cmd(0x02, RD, 4096, 1);
-	own = fake_nth(FC_FCP_OP, 0)->sg0;
-	expect_ops(cmd(0x00, 0, 0, 2), "4R");
-	fcore->read_ref = img;
-	fake->err_fcp_op[NVMET_FCOP_READDATA] = -EIO;
-	x = cmd(0x02, RD, 8192, 3);
-	expect_ops(x, "1AR");
-	ck_assert_uint_eq(fcore->ndata_done, 1);
-	expect_ops(cmd(0x00, 0, 0, 4), "4R");
-	fcore->read_ref = NULL;
-	fcore->read_fill = 0x77;
-	x = cmd(0x02, RD, 8192, 5);
-	expect_ops(x, "14R");
-	expect_sg(fake_nth(FC_FCP_OP, 5), own, 0, 8192, 2);
-	for (i = 0; i < 8192; i++)
-		ck_assert_uint_eq(x->host[i], 0x77);
-	ck_assert_uint_eq(fcore->ndata_done, 1);
-	free(img);
 }
 END_TEST
 
@@ -914,10 +616,6 @@ Suite *nvmet_fc_fcp_suite(void)
 	tcase_add_test(tc, test_pool_no_defer);
 	tcase_add_test(tc, test_pool_defer);
 	tcase_add_test(tc, test_pool_lifo);
-	tcase_add_test(tc, test_data_ref_read);
-	tcase_add_test(tc, test_data_ref_refused);
-	tcase_add_test(tc, test_data_ref_chunks);
-	tcase_add_test(tc, test_data_ref_failed_op);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -119,8 +119,6 @@ const struct fake_rec *fake_nth(enum fake_call call, unsigned int n);
 /* The index of the first record of call at or after from, or -1. */
 int fake_find(enum fake_call call, unsigned int from);
 
-#endif /* FAKE_LLDD_H */
-
 /* ---- Helpers shared by the transport's suites and fuzzers ------------- */
 
 struct fake_core;
@@ -151,3 +149,5 @@ void fake_build_cmd(void *iu, uint64_t conn_id, uint8_t opcode, uint8_t flags, u
 		    uint16_t cid);
 /* The hwq a qid is steered to with max_hw_queues hwqs. */
 uint16_t fake_hwq(uint16_t qid);
+
+#endif /* FAKE_LLDD_H */

@@ -31,6 +31,7 @@ Suite *nvme_fc_ctrl_suite(void);     /* host vs target over loop_lldd */
 Suite *nvme_fc_sanity_suite(void);   /* host checks vs a rule-breaking target */
 Suite *nvmet_fc_ls_suite(void);	     /* target transport */
 Suite *nvmet_fc_fcp_suite(void);     /* target transport */
+Suite *nvmet_fc_zc_suite(void);	     /* target transport */
 Suite *nvmet_fc_abort_suite(void);   /* target transport */
 Suite *nvmet_fc_threads_suite(void); /* target transport */
 
@@ -41,7 +42,8 @@ Suite *nvmet_fc_threads_suite(void); /* target transport */
 			nvme_status_suite, random_suite, size_suite, suggest_suite, tsc_suite, \
 			layout_suite, ls_suite, wwn_suite, nqn_suite, nvme_fc_port_suite,      \
 			nvme_fc_ctrl_suite, nvme_fc_sanity_suite, nvmet_fc_ls_suite,           \
-			nvmet_fc_fcp_suite, nvmet_fc_abort_suite, nvmet_fc_threads_suite,      \
+			nvmet_fc_fcp_suite, nvmet_fc_zc_suite, nvmet_fc_abort_suite,           \
+			nvmet_fc_threads_suite,                                                \
 	}
 
 #endif /* SUITES_LIBFCNVME_H */
