@@ -527,8 +527,9 @@ static void defer_cmds(struct hw_dev *h, struct hw_tgt_port *tp, unsigned int n,
 
 	ck_assert_uint_le(n, 8);
 	for (i = 0; i < n; i++)
-		hwf_post_cmd(h, tp->dev.slot, i, tag + i, 0x77700000001ull, HWF_OP_DEFER, 0, 0,
-			     &iu[i]);
+		ck_assert_int_eq(hwf_post_cmd(h, tp->dev.slot, i, tag + i, 0x77700000001ull,
+					      HWF_OP_DEFER, 0, 0, &iu[i]),
+				 0);
 	ck_assert_int_eq(hw_fw_doorbell(h, 0), (int)n);
 	ck_assert_int_eq(hw_tgt_poll(tp, 0, 64), (int)n);
 }

@@ -80,7 +80,9 @@ static void send_cmd(unsigned int xri, uint32_t tag, uint64_t dma, uint32_t len,
 {
 	struct nvme_fc_cmd_iu iu;
 
-	hwf_post_cmd(&host, tgt.slot, xri, tag, 0xabcd00000000ull | qid, 0x02, dma, len, &iu);
+	ck_assert_int_eq(hwf_post_cmd(&host, tgt.slot, xri, tag, 0xabcd00000000ull | qid, 0x02, dma,
+				      len, &iu),
+			 0);
 	ck_assert_int_eq(hw_fw_doorbell(&host, 0), 1);
 }
 
