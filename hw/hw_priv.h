@@ -114,10 +114,11 @@ struct hw_dev {
 	void *base; /* == map.base */
 	struct hw_bar *bar;
 	/* The BAR as this process laid it out: ring geometry, sizes, offsets
-	 * and flags to use. == bar for a local driver; for a remote driver's
-	 * port (HW_BAR_F_REMOTE) a private copy (geo_copy) taken before magic
-	 * was published, because the driver can rewrite bar at any time.
-	 * Read-only after open; any thread. */
+	 * and flags to use. A soft port's is a private copy (geo_copy) taken
+	 * before magic was published: every peer of the fabric maps the
+	 * region read-write (and a remote driver's port's driver too), so
+	 * the bar's own words can change at any time. == bar only for a
+	 * real device. Read-only after open; any thread. */
 	const struct hw_bar *geo;
 	struct hw_bar *geo_copy;
 	struct hw_xri *xri; /* XRI table (host role) */
