@@ -175,12 +175,12 @@ static int hw_dev_open_soft(struct hw_dev *d, const struct hw_dev_cfg *cfg, cons
 		rc = -E2BIG;
 		goto out_fabric;
 	}
-	if (cfg->flags & HW_BAR_F_REMOTE) {
-		d->geo_copy = malloc(sizeof(*d->geo_copy));
-		if (!d->geo_copy) {
-			rc = -ENOMEM;
-			goto out_fabric;
-		}
+	/* Every peer of the fabric maps this region read-write (it posts
+	 * into our CQs and EQ): the geometry we use is a private copy. */
+	d->geo_copy = malloc(sizeof(*d->geo_copy));
+	if (!d->geo_copy) {
+		rc = -ENOMEM;
+		goto out_fabric;
 	}
 
 	hw_fabric_lock(&d->fab);
@@ -213,12 +213,8 @@ static int hw_dev_open_soft(struct hw_dev *d, const struct hw_dev_cfg *cfg, cons
 	hw_dev_layout(cfg, d->bar, d->base);
 	atomic_store(&d->bar->port_id, d->fab.r->ns[slot].port_id);
 	atomic_store(&d->bar->link, HW_LINK_UP);
-	if (d->geo_copy) {
-		memcpy(d->geo_copy, d->bar, sizeof(*d->geo_copy));
-		d->geo = d->geo_copy;
-	} else {
-		d->geo = d->bar;
-	}
+	memcpy(d->geo_copy, d->bar, sizeof(*d->geo_copy));
+	d->geo = d->geo_copy;
 	atomic_thread_fence(memory_order_release);
 	d->bar->magic = HW_BAR_MAGIC;
 	hw_fabric_unlock(&d->fab);

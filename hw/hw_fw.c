@@ -617,6 +617,48 @@ static void hw_fw_tgt_op(struct hw_dev *d, struct hw_fw_batch *b, unsigned int h
 		hw_fw_tgt_do(d, b, hwq, w, w->sg, w->rsp);
 }
 
+/* Perform one WQE (a copy). */
+static void hw_fw_wqe(struct hw_dev *d, struct hw_fw_batch *b, unsigned int hwq,
+		      const struct hw_wqe *w)
+{
+	switch (w->type) {
+	case HW_WQE_FCP_CMD:
+		hw_fw_fcp_cmd(d, b, hwq, w);
+		break;
+	case HW_WQE_ABTS:
+	case HW_WQE_BA_ACC:
+	case HW_WQE_BA_RJT:
+		hw_fw_bls(d, b, hwq, w);
+		break;
+	case HW_WQE_TGT_OP:
+		hw_fw_tgt_op(d, b, hwq, w);
+		break;
+	default:
+		hw_fw_done(d, b, hwq, w, -EINVAL, 0);
+		break;
+	}
+}
+
+/* A local soft port's WQEs (hw_dev.lwq), while its lcq has room for what
+ * one may complete (two: an FCP_CMD with an injected ABTS): no completion
+ * of a local port goes to the shared CQ. What stays is taken at the next
+ * doorbell, after the driver's poll has emptied the lcq. */
+static int hw_fw_local_wq(struct hw_dev *d, struct hw_fw_batch *b, unsigned int hwq)
+{
+	struct hw_lwq *q = d->lwq[hwq];
+	struct hw_lcq *l = d->lcq[hwq];
+	struct hw_wqe w;
+	int n = 0;
+
+	while (q->head != q->tail && (!l || l->mask + 1 - (l->tail - l->head) >= 2)) {
+		w = q->e[q->head & q->mask];
+		q->head++;
+		hw_fw_wqe(d, b, hwq, &w);
+		n++;
+	}
+	return n;
+}
+
 /* Ring the doorbell of WQ hwq and run the firmware over it. */
 int hw_fw_doorbell(struct hw_dev *d, unsigned int hwq)
 {
@@ -648,27 +690,14 @@ int hw_fw_doorbell(struct hw_dev *d, unsigned int hwq)
 	seq = atomic_load_explicit(&d->fw_epoch[hwq].seq, memory_order_relaxed);
 	atomic_store_explicit(&d->fw_epoch[hwq].seq, seq + 1, memory_order_relaxed);
 	atomic_thread_fence(memory_order_seq_cst);
+	if (d->lwq[hwq])
+		n = hw_fw_local_wq(d, &b, hwq);
 	/* At most one ring's worth: a remote producer that keeps posting
 	 * cannot hold the port server's loop here. */
-	while ((uint32_t)n < g->entries && (e = hw_ring_peek_geo(d->base, wq, g))) {
+	while (!d->lwq[hwq] && (uint32_t)n < g->entries && (e = hw_ring_peek_geo(d->base, wq, g))) {
 		/* One fetch: everything below uses the copy. */
 		hw_fetch_once(&w, e, sizeof(w));
-		switch (w.type) {
-		case HW_WQE_FCP_CMD:
-			hw_fw_fcp_cmd(d, &b, hwq, &w);
-			break;
-		case HW_WQE_ABTS:
-		case HW_WQE_BA_ACC:
-		case HW_WQE_BA_RJT:
-			hw_fw_bls(d, &b, hwq, &w);
-			break;
-		case HW_WQE_TGT_OP:
-			hw_fw_tgt_op(d, &b, hwq, &w);
-			break;
-		default:
-			hw_fw_done(d, &b, hwq, &w, -EINVAL, 0);
-			break;
-		}
+		hw_fw_wqe(d, &b, hwq, &w);
 		hw_ring_pop_geo(wq, g, e);
 		n++;
 	}

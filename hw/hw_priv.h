@@ -103,6 +103,19 @@ struct hw_lcq {
 	uint32_t head, tail;
 };
 
+/* A hw queue's local work (hw_dev.lwq): a FIFO of mask + 1 (a power of
+ * two) WQE copies in process memory, for a local soft port whose firmware
+ * runs in the driver's own thread. Its WQEs name local memory by virtual
+ * address, so they must not lie in the region, which every peer of the
+ * fabric maps read-write: a WQE written there by a peer would have the
+ * firmware copy from or to any address of this process. The driver
+ * appends, hw_fw_doorbell takes; one thread, plain integers. */
+struct hw_lwq {
+	struct hw_wqe *e;
+	uint32_t mask;
+	uint32_t head, tail;
+};
+
 /* An all-zero WQE and CQE to clear one with (*w = hw_wqe_zero): a copy of
  * a constant compiles to a few vector stores, where a memset of their 128
  * bytes becomes rep stos, tens of cycles of start-up several times an I/O. */
@@ -114,10 +127,11 @@ struct hw_dev {
 	void *base; /* == map.base */
 	struct hw_bar *bar;
 	/* The BAR as this process laid it out: ring geometry, sizes, offsets
-	 * and flags to use. == bar for a local driver; for a remote driver's
-	 * port (HW_BAR_F_REMOTE) a private copy (geo_copy) taken before magic
-	 * was published, because the driver can rewrite bar at any time.
-	 * Read-only after open; any thread. */
+	 * and flags to use. A soft port's is a private copy (geo_copy) taken
+	 * before magic was published: every peer of the fabric maps the
+	 * region read-write (and a remote driver's port's driver too), so
+	 * the bar's own words can change at any time. == bar only for a
+	 * real device. Read-only after open; any thread. */
 	const struct hw_bar *geo;
 	struct hw_bar *geo_copy;
 	struct hw_xri *xri; /* XRI table (host role) */
@@ -152,6 +166,13 @@ struct hw_dev {
 	 * owns, and no CQ slot the peer writes next. NULL, or full: the CQ,
 	 * as hardware does. */
 	struct hw_lcq *lcq[HW_MAX_HWQ];
+	/* A local soft port's work queues (struct hw_lwq), NULL otherwise:
+	 * the firmware then takes WQEs from here, never from the region's
+	 * WQ. A port with both never completes a WQE into the shared CQ:
+	 * the firmware takes a WQE only while the lcq has room for its
+	 * completions, so its driver ignores any WQE_DONE found there (a
+	 * peer's forgery). */
+	struct hw_lwq *lwq[HW_MAX_HWQ];
 	struct fcnvme_device fdev;
 
 	/* Slow-path wake-up (control thread). */

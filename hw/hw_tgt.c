@@ -462,6 +462,27 @@ static int hw_tgt_lcq_alloc(struct hw_tgt_port *p)
 	return 0;
 }
 
+/* Local soft port: each hw queue's work queue in process memory
+ * (hw_dev.lwq), as many entries as its WQ in the region. */
+static int hw_tgt_lwq_alloc(struct hw_tgt_port *p)
+{
+	unsigned int q;
+
+	for (q = 0; q < p->nr_hwq; q++) {
+		struct hw_lwq *w = &p->hwq[q].lwq;
+		uint32_t n = p->dev.geo->wq[q].entries;
+
+		if (!n || (n & (n - 1)))
+			return -EINVAL;
+		w->e = hw_calloc_aligned(n, sizeof(*w->e));
+		if (!w->e)
+			return -ENOMEM;
+		w->mask = n - 1;
+		p->dev.lwq[q] = w;
+	}
+	return 0;
+}
+
 /* [ctl] Open the port. */
 int hw_tgt_port_open(const struct hw_tgt_port_cfg *cfg, const struct hw_tgt_events *ev,
 		     void *ev_arg, struct hw_tgt_port **out)
@@ -542,6 +563,8 @@ int hw_tgt_port_open(const struct hw_tgt_port_cfg *cfg, const struct hw_tgt_even
 			goto out_close;
 	} else if (p->dev.soft) {
 		rc = hw_tgt_lcq_alloc(p);
+		if (!rc)
+			rc = hw_tgt_lwq_alloc(p);
 		if (rc)
 			goto out_close;
 	}
@@ -578,6 +601,8 @@ out_free:
 			free(p->hwq[q].x);
 			free(p->hwq[q].held);
 			free(p->hwq[q].lcq.e);
+			free(p->hwq[q].lwq.e);
+			free(p->hwq[q].lwq.e);
 		}
 	free(p->hwq);
 	free(p->lsctx);
@@ -712,6 +737,7 @@ int hw_tgt_port_close(struct hw_tgt_port *p)
 		free(p->hwq[q].x);
 		free(p->hwq[q].held);
 		free(p->hwq[q].lcq.e);
+		free(p->hwq[q].lwq.e);
 	}
 	free(p->hwq);
 	free(p->lsctx);

@@ -57,8 +57,21 @@ static void hw_tgt_doorbell(struct hw_tgt_port *p, uint16_t hwq)
 static int hw_tgt_post(struct hw_tgt_port *p, uint16_t hwq, const struct hw_wqe *w)
 {
 	struct hw_dev *d = &p->dev;
+	struct hw_lwq *l = &p->hwq[hwq].lwq;
 	int rc;
 
+	if (l->e) {
+		/* A local soft port: the WQ in process memory (hw_dev.lwq).
+		 * Full: flush it through the firmware and retry once. */
+		if (l->tail - l->head > l->mask)
+			hw_fw_doorbell(d, hwq);
+		if (l->tail - l->head > l->mask)
+			return -EAGAIN;
+		l->e[l->tail & l->mask] = *w;
+		l->tail++;
+		hw_tgt_doorbell(p, hwq);
+		return 0;
+	}
 	if (hw_rdrv_gone(d)) /* nobody would ever take it */
 		return -ENOTCONN;
 	rc = hw_ring_post_sp_geo(d->base, &d->bar->wq[hwq], &d->geo->wq[hwq], w, sizeof(*w));
@@ -403,7 +416,9 @@ static void hw_tgt_op_done(struct hw_tgt_xchg *x, int status, uint32_t xfrd)
 	x->req.done(&x->req);
 }
 
-static void hw_tgt_cqe(struct hw_tgt_port *p, uint16_t hwq, const struct hw_cqe *c)
+/* done_ok: a WQE_DONE in c may be ours (not from a local soft port's
+ * shared CQ, where only a peer can have written one: hw_dev.lwq). */
+static void hw_tgt_cqe(struct hw_tgt_port *p, uint16_t hwq, const struct hw_cqe *c, bool done_ok)
 {
 	struct hw_tgt_xchg *x;
 
@@ -415,7 +430,8 @@ static void hw_tgt_cqe(struct hw_tgt_port *p, uint16_t hwq, const struct hw_cqe 
 		hw_tgt_rcv_abts(p, hwq, c);
 		break;
 	case HW_CQE_WQE_DONE:
-		if (c->wqe_type == HW_WQE_TGT_OP && (x = hw_tgt_uncookie(p, hwq, c->c.cookie)))
+		if (done_ok && c->wqe_type == HW_WQE_TGT_OP &&
+		    (x = hw_tgt_uncookie(p, hwq, c->c.cookie)))
 			hw_tgt_op_done(x, c->status, c->c.xfrd);
 		break;
 	default: /* BA_ACC/BA_RJT of our ABTS: nothing to do */
@@ -462,13 +478,15 @@ int hw_tgt_poll(struct hw_tgt_port *p, uint16_t hwq, unsigned int budget)
 			 * doorbell again, and the firmware append here. */
 			copy = q->lcq.e[q->lcq.head & q->lcq.mask];
 			q->lcq.head++;
-			hw_tgt_cqe(p, hwq, &copy);
+			hw_tgt_cqe(p, hwq, &copy, true);
 			n++;
 			continue;
 		}
 		c = hw_ring_peek_geo(p->dev.base, cq, g);
 		if (!c) {
-			if (!q->wq_pending)
+			/* WQEs the firmware left for want of lcq room
+			 * (hw_fw_local_wq): now that it is empty. */
+			if (!q->wq_pending && q->lwq.head == q->lwq.tail)
 				break;
 			q->wq_pending = false;
 			hw_dev_wq_doorbell(&p->dev, hwq);
@@ -477,9 +495,9 @@ int hw_tgt_poll(struct hw_tgt_port *p, uint16_t hwq, unsigned int budget)
 		if (p->dev.rdrv) {
 			/* The port server shares the region: use a copy. */
 			hw_fetch_once(&copy, c, sizeof(copy));
-			hw_tgt_cqe(p, hwq, &copy);
+			hw_tgt_cqe(p, hwq, &copy, true);
 		} else {
-			hw_tgt_cqe(p, hwq, c);
+			hw_tgt_cqe(p, hwq, c, !q->lcq.e);
 		}
 		hw_ring_pop_geo(cq, g, c);
 		n++;
@@ -512,6 +530,7 @@ int hw_tgt_hwq_wait(struct hw_tgt_port *p, uint16_t hwq, unsigned int timeout_us
 		return -EINVAL;
 	if (p->hwq[hwq].wq_pending || p->hwq[hwq].done_head ||
 	    p->hwq[hwq].lcq.head != p->hwq[hwq].lcq.tail ||
+	    p->hwq[hwq].lwq.head != p->hwq[hwq].lwq.tail ||
 	    (p->hwq[hwq].held_count && p->hwq[hwq].free) ||
 	    (p->hwq[hwq].wqe_out && hw_rdrv_gone(&p->dev)))
 		return 1;

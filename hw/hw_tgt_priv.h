@@ -56,6 +56,9 @@ struct hw_tgt_hwq {
 	 * (hw_dev.lcq), a local soft port only (e NULL otherwise);
 	 * allocated at open, as many entries as the CQ. */
 	struct hw_lcq lcq;
+	/* [hwq] Its work queue (hw_dev.lwq), a local soft port only (e NULL
+	 * otherwise); allocated at open, as many entries as the WQ. */
+	struct hw_lwq lwq;
 	uint32_t wqe_out; /* exchanges with wqe_out set */
 	/* [hwq] Inside hw_tgt_poll or a batch (hw_tgt_hwq_batch): a posted
 	 * WQE only sets wq_pending, the doorbell rings once at the end. */

@@ -60,11 +60,12 @@ struct hw_dev;
 struct nvme_fc_cmd_iu;
 /* Host device h: set up exchange xri (tag; one SGE of len bytes at dma, or
  * none for len 0), build in iu a CMD IU with opcode and connection id conn
- * and post it on h's WQ 0 to peer slot slot. The WQE points at iu: it
- * must stay until the test has rung the doorbell. */
-void hwf_post_cmd(struct hw_dev *h, unsigned int slot, unsigned int xri, uint32_t tag,
-		  uint64_t conn, uint8_t opcode, uint64_t dma, uint32_t len,
-		  struct nvme_fc_cmd_iu *iu);
+ * and post it on h's WQ 0 to peer slot slot; hw_ring_post's 0 or -errno
+ * (no Check assertion in the fakes: tests/fuzz/fuzz_hw_peer.c links them
+ * outside a Check runner). The WQE points at iu: it must stay until the
+ * test has rung the doorbell. */
+int hwf_post_cmd(struct hw_dev *h, unsigned int slot, unsigned int xri, uint32_t tag, uint64_t conn,
+		 uint8_t opcode, uint64_t dma, uint32_t len, struct nvme_fc_cmd_iu *iu);
 uint8_t hwf_pattern(uint32_t seed, uint32_t off);
 uint32_t hwf_fnv(const uint8_t *p, uint32_t len, uint32_t h);
 uint32_t hwf_fnv_pattern(uint32_t seed, uint32_t len);

@@ -15,6 +15,7 @@
 #include <fcntl.h>
 #include <inttypes.h>
 #include <poll.h>
+#include <stddef.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -527,8 +528,9 @@ static void defer_cmds(struct hw_dev *h, struct hw_tgt_port *tp, unsigned int n,
 
 	ck_assert_uint_le(n, 8);
 	for (i = 0; i < n; i++)
-		hwf_post_cmd(h, tp->dev.slot, i, tag + i, 0x77700000001ull, HWF_OP_DEFER, 0, 0,
-			     &iu[i]);
+		ck_assert_int_eq(hwf_post_cmd(h, tp->dev.slot, i, tag + i, 0x77700000001ull,
+					      HWF_OP_DEFER, 0, 0, &iu[i]),
+				 0);
 	ck_assert_int_eq(hw_fw_doorbell(h, 0), (int)n);
 	ck_assert_int_eq(hw_tgt_poll(tp, 0, 64), (int)n);
 }
@@ -624,6 +626,169 @@ START_TEST(test_fabsec_tgt_batch_one_doorbell)
 }
 END_TEST
 
+/* A target and a host port logged into it, the target's control thread
+ * running (tgt_loop), for the forgery tests below. */
+static void pair_open(uint64_t id, struct hw_tgt_port **tpp, struct hw_host_port **hpp,
+		      pthread_t *th)
+{
+	struct hw_tgt_port_cfg tc = {
+		.dev = "soft:f",
+		.wwnn = 0x2000000000000000ull | id,
+		.wwpn = 0x1000000000000000ull | id,
+		.nr_hwq = 1,
+		.rq_depth = 16,
+	};
+	struct hw_host_port_cfg hc = {
+		.dev = "soft:f",
+		.wwnn = 0x2000000000000000ull | (id + 1),
+		.wwpn = 0x1000000000000000ull | (id + 1),
+		.queue_depth = 16,
+	};
+	struct hw_tgt_events ev;
+
+	memset(&ev, 0, sizeof(ev));
+	ck_assert_int_eq(hw_fabric_create(fdir), 0);
+	ck_assert_int_eq(hw_tgt_port_open(&tc, &ev, NULL, tpp), 0);
+	atomic_store(&tgt_stop, false);
+	ck_assert_int_eq(pthread_create(th, NULL, tgt_loop, *tpp), 0);
+	ck_assert_int_eq(hw_host_port_open(&hc, hpp), 0);
+}
+
+static void pair_close(struct hw_tgt_port *tp, struct hw_host_port *hp, pthread_t th)
+{
+	hw_host_port_close(hp);
+	atomic_store(&tgt_stop, true);
+	pthread_join(th, NULL);
+	hw_tgt_port_close(tp);
+}
+
+/* The next entry of the host's CQ 0: its type and tag; popped. */
+static struct hw_cqe host_cqe(struct hw_host_port *hp)
+{
+	struct hw_dev *h = &hp->dev;
+	struct hw_cqe *c = hw_ring_peek_geo(h->base, &h->bar->cq[0], &h->geo->cq[0]), copy;
+
+	ck_assert_ptr_nonnull(c);
+	copy = *c;
+	hw_ring_pop_geo(&h->bar->cq[0], &h->geo->cq[0], c);
+	return copy;
+}
+
+/* A peer writes a WQE into a local target's WQ in the region (it maps the
+ * region read-write): a READDATA whose data list names memory of the
+ * target's process. The target's firmware takes its WQEs from process
+ * memory (hw_dev.lwq), never from there: nothing is copied, and the
+ * target's own work still goes. */
+START_TEST(test_fabsec_peer_wqe_ignored)
+{
+	struct hw_tgt_port *tp;
+	struct hw_host_port *hp;
+	struct hw_dev *h;
+	const struct hw_peer_view *pv;
+	uint8_t secret[512], *hbuf, zero[512];
+	struct fcnvme_sg sg = { .addr = secret, .length = sizeof(secret) };
+	struct hw_wqe w;
+	struct hw_cqe c;
+	struct hw_xri *x;
+	fcnvme_dma_t hdma;
+	pthread_t th;
+
+	pair_open(0xe1, &tp, &hp, &th);
+	h = &hp->dev;
+	memset(secret, 0xee, sizeof(secret));
+	memset(zero, 0, sizeof(zero));
+	ck_assert_int_eq(hw_dma_alloc(h, sizeof(zero), (void **)&hbuf, &hdma), 0);
+	memset(hbuf, 0, sizeof(zero));
+	/* the host's exchange 5, ready to receive 512 bytes */
+	x = &h->xri[5];
+	x->nsge = 1;
+	x->sge[0].dma = hdma;
+	x->sge[0].len = sizeof(zero);
+	x->data_len = sizeof(zero);
+	atomic_store(&x->tag, 0x4242);
+	atomic_store(&x->state, HW_XRI_ACTIVE);
+	memset(&w, 0, sizeof(w));
+	w.type = HW_WQE_TGT_OP;
+	w.op = NVMET_FCOP_READDATA;
+	w.peer_slot = (uint16_t)h->slot;
+	w.xri = 5;
+	w.tag = 0x4242;
+	w.length = sizeof(zero);
+	w.sg = &sg;
+	w.sg_cnt = 1;
+	pv = hw_dev_peer_view(h, tp->dev.slot);
+	ck_assert_ptr_nonnull(pv);
+	ck_assert_int_eq(hw_ring_post_geo(pv->base, &((struct hw_bar *)pv->base)->wq[0],
+					  &pv->geo.wq[0], &w, sizeof(w)),
+			 0);
+	/* the target's own work rings its doorbell */
+	defer_cmds(h, tp, 1, 300);
+	ck_assert_int_eq(hwf_answer_deferred(), 1);
+	ck_assert_mem_eq(hbuf, zero, sizeof(zero));
+	c = host_cqe(hp);
+	ck_assert_uint_eq(c.type, HW_CQE_FCP_RSP);
+	ck_assert_uint_eq(c.tag, 300);
+	ck_assert_ptr_null(hw_ring_peek_geo(h->base, &h->bar->cq[0], &h->geo->cq[0]));
+	/* the response's completion frees the exchange */
+	ck_assert_int_eq(hw_tgt_poll(tp, 0, 64), 1);
+	ck_assert_ptr_null(tp->hwq[0].done_head);
+	pair_close(tp, hp, th);
+}
+END_TEST
+
+/* A peer writes a WQE_DONE into a local target's CQ (where the target's
+ * own firmware never completes: hw_dev.lcq) with the cookie of the op the
+ * target is about to run, a failure: the target ignores it. The op runs
+ * and the command completes with its response, not an abort (before,
+ * the exchange was failed and freed with its WRITEDATA still queued). */
+START_TEST(test_fabsec_peer_wqe_done_ignored)
+{
+	struct hw_tgt_port *tp;
+	struct hw_host_port *hp;
+	struct hw_dev *h;
+	const struct hw_peer_view *pv;
+	struct nvme_fc_cmd_iu iu;
+	struct hw_tgt_xchg *x;
+	struct hw_cqe c;
+	uint8_t *hbuf;
+	fcnvme_dma_t hdma;
+	uint32_t i, dw0;
+	pthread_t th;
+
+	pair_open(0xe3, &tp, &hp, &th);
+	h = &hp->dev;
+	ck_assert_int_eq(hw_dma_alloc(h, 512, (void **)&hbuf, &hdma), 0);
+	for (i = 0; i < 512; i++)
+		hbuf[i] = hwf_pattern(9, i);
+	ck_assert_int_eq(hwf_post_cmd(h, tp->dev.slot, 1, 400, 0x77700000001ull, HWF_OP_WRITE, hdma,
+				      512, &iu),
+			 0);
+	ck_assert_int_eq(hw_fw_doorbell(h, 0), 1);
+	/* the exchange the command will take, its next op's cookie */
+	x = tp->hwq[0].free;
+	memset(&c, 0, sizeof(c));
+	c.type = HW_CQE_WQE_DONE;
+	c.wqe_type = HW_WQE_TGT_OP;
+	c.status = -EIO;
+	c.c.cookie = ((uint64_t)(uint16_t)(x->op_gen + 1) << 48) | (1ull << 32) |
+		     (uint64_t)(x - tp->hwq[0].x);
+	pv = hw_dev_peer_view(h, tp->dev.slot);
+	ck_assert_ptr_nonnull(pv);
+	ck_assert_int_eq(hw_ring_post_geo(pv->base, &((struct hw_bar *)pv->base)->cq[0],
+					  &pv->geo.cq[0], &c, sizeof(c)),
+			 0);
+	ck_assert_int_ge(hw_tgt_poll(tp, 0, 64), 2);
+	c = host_cqe(hp);
+	ck_assert_uint_eq(c.type, HW_CQE_FCP_RSP);
+	ck_assert_uint_eq(c.tag, 400);
+	ck_assert_uint_eq(c.c.xfrd, 512);
+	memcpy(&dw0, &c.c.rsp[offsetof(struct nvme_fc_ersp_iu, cqe)], 4);
+	ck_assert_uint_eq(dw0, hwf_fnv_pattern(9, 512));
+	ck_assert_ptr_null(hw_ring_peek_geo(h->base, &h->bar->cq[0], &h->geo->cq[0]));
+	pair_close(tp, hp, th);
+}
+END_TEST
+
 /* Fabric security tests. */
 Suite *hw_fabsec_suite(void)
 {
@@ -643,6 +808,8 @@ Suite *hw_fabsec_suite(void)
 	tcase_add_test(tc, test_fabsec_peer_grace);
 	tcase_add_test(tc, test_fabsec_tgt_kick_before_wait);
 	tcase_add_test(tc, test_fabsec_tgt_batch_one_doorbell);
+	tcase_add_test(tc, test_fabsec_peer_wqe_ignored);
+	tcase_add_test(tc, test_fabsec_peer_wqe_done_ignored);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -423,9 +423,8 @@ int nvme_fc_rcv_ls_req(struct nvme_fc_remote_port *rp, struct nvmefc_ls_rsp *rsp
 	return 0;
 }
 
-void hwf_post_cmd(struct hw_dev *h, unsigned int slot, unsigned int xri, uint32_t tag,
-		  uint64_t conn, uint8_t opcode, uint64_t dma, uint32_t len,
-		  struct nvme_fc_cmd_iu *iu)
+int hwf_post_cmd(struct hw_dev *h, unsigned int slot, unsigned int xri, uint32_t tag, uint64_t conn,
+		 uint8_t opcode, uint64_t dma, uint32_t len, struct nvme_fc_cmd_iu *iu)
 {
 	struct hw_xri *x = &h->xri[xri];
 	struct hw_wqe w;
@@ -451,5 +450,5 @@ void hwf_post_cmd(struct hw_dev *h, unsigned int slot, unsigned int xri, uint32_
 	w.xri = xri;
 	w.tag = tag;
 	w.cmd = iu;
-	ck_assert_int_eq(hw_ring_post(h->base, &h->bar->wq[0], &w, sizeof(w)), 0);
+	return hw_ring_post(h->base, &h->bar->wq[0], &w, sizeof(w));
 }

@@ -80,7 +80,9 @@ static void send_cmd(unsigned int xri, uint32_t tag, uint64_t dma, uint32_t len,
 {
 	struct nvme_fc_cmd_iu iu;
 
-	hwf_post_cmd(&host, tgt.slot, xri, tag, 0xabcd00000000ull | qid, 0x02, dma, len, &iu);
+	ck_assert_int_eq(hwf_post_cmd(&host, tgt.slot, xri, tag, 0xabcd00000000ull | qid, 0x02, dma,
+				      len, &iu),
+			 0);
 	ck_assert_int_eq(hw_fw_doorbell(&host, 0), 1);
 }
 
@@ -105,7 +107,8 @@ static void tgt_op_list(unsigned int q, uint8_t op, unsigned int xri, uint32_t t
 	w.rsp = rsp;
 	w.rsplen = rsplen;
 	w.cookie = cookie;
-	ck_assert_int_eq(hw_ring_post(tgt.base, &tgt.bar->wq[q], &w, sizeof(w)), 0);
+	ck_assert_int_eq(
+		hw_ring_post_geo(tgt.base, &tgt.bar->wq[q], &tgt.geo->wq[q], &w, sizeof(w)), 0);
 	ck_assert_int_eq(hw_fw_doorbell(&tgt, q), 1);
 }
 
@@ -488,6 +491,65 @@ START_TEST(test_fw_abts_and_link)
 }
 END_TEST
 
+/* A peer maps the target's region read-write (it posts into its CQs): one
+ * that rewrites the target's own ring geometry and queue count there
+ * changes nothing of what the target's firmware uses (its private copy,
+ * hw_dev.geo). A CMD still lands, a READDATA still moves its bytes and
+ * completes in the target's CQ. */
+START_TEST(test_fw_own_geometry_private)
+{
+	const struct hw_peer_view *pv = hw_dev_peer_view(&host, tgt.slot);
+	struct hw_bar *tb, saved;
+	uint8_t *hbuf, src[4096];
+	fcnvme_dma_t h;
+	struct hw_cqe *c;
+	unsigned int i;
+
+	ck_assert_ptr_nonnull(pv);
+	tb = pv->base;
+	ck_assert_int_eq(hw_dma_alloc(&host, sizeof(src), (void **)&hbuf, &h), 0);
+	memcpy(&saved, tb, sizeof(saved));
+	/* the host, through its own mapping of the target's region */
+	for (i = 0; i < 2; i++) {
+		tb->cq[i].off = 1ull << 44;
+		tb->cq[i].entries = 2;
+		tb->cq[i].esize = 1u << 30;
+		tb->wq[i].off = 1ull << 44;
+		tb->wq[i].entries = 1;
+		tb->wq[i].esize = 1u << 30;
+	}
+	tb->nr_hwq = 0;
+	tb->nr_xri = 0xffffffffu;
+	send_cmd(0, 7, h, sizeof(src), 1);
+	c = hw_ring_peek_geo(tgt.base, &tgt.bar->cq[0], &tgt.geo->cq[0]);
+	ck_assert_ptr_nonnull(c);
+	ck_assert_uint_eq(c->type, HW_CQE_RCV_CMD);
+	ck_assert_uint_eq(c->tag, 7);
+	hw_ring_pop_geo(&tgt.bar->cq[0], &tgt.geo->cq[0], c);
+	for (i = 0; i < sizeof(src); i++)
+		src[i] = (uint8_t)(i * 29 + 3);
+	tgt_op(0, NVMET_FCOP_READDATA, 0, 7, src, 0, sizeof(src), NULL, 0);
+	ck_assert_mem_eq(hbuf, src, sizeof(src));
+	c = hw_ring_peek_geo(tgt.base, &tgt.bar->cq[0], &tgt.geo->cq[0]);
+	ck_assert_ptr_nonnull(c);
+	ck_assert_uint_eq(c->type, HW_CQE_WQE_DONE);
+	ck_assert_int_eq(c->status, 0);
+	ck_assert_uint_eq(c->c.xfrd, sizeof(src));
+	hw_ring_pop_geo(&tgt.bar->cq[0], &tgt.geo->cq[0], c);
+	/* put back for teardown */
+	for (i = 0; i < 2; i++) {
+		tb->cq[i].off = saved.cq[i].off;
+		tb->cq[i].entries = saved.cq[i].entries;
+		tb->cq[i].esize = saved.cq[i].esize;
+		tb->wq[i].off = saved.wq[i].off;
+		tb->wq[i].entries = saved.wq[i].entries;
+		tb->wq[i].esize = saved.wq[i].esize;
+	}
+	tb->nr_hwq = saved.nr_hwq;
+	tb->nr_xri = saved.nr_xri;
+}
+END_TEST
+
 START_TEST(test_dma_alloc)
 {
 	void *a, *b, *c, *d;
@@ -541,6 +603,7 @@ Suite *hw_fw_suite(void)
 	tcase_add_test(tc, test_fw_dma_bounds);
 	tcase_add_test(tc, test_fw_copy_runs);
 	tcase_add_test(tc, test_fw_abts_and_link);
+	tcase_add_test(tc, test_fw_own_geometry_private);
 	tcase_add_test(tc, test_dma_alloc);
 	suite_add_tcase(s, tc);
 	return s;
