@@ -504,22 +504,13 @@ static void target_quiesce(void)
 /* The host's region as it was after setup. */
 static void host_restore(void)
 {
-	unsigned int q;
-
 	host_drain();
 	memcpy(host->xri, xri_good, nr_xri * sizeof(*xri_good));
 	hw_ring_init(host->base, &host->bar->cq[0], cq_geo.off, cq_geo.entries, cq_geo.esize);
 	hw_ring_init(host->base, &host->bar->eq, eq_geo.off, eq_geo.entries, eq_geo.esize);
 	atomic_store(&host->bar->link, HW_LINK_UP);
 	/* and the target's words it rewrote */
-	for (q = 0; q < NR_TGT_HWQ; q++) {
-		tgt_bar->cq[q].off = tgt_bar_good.cq[q].off;
-		tgt_bar->cq[q].entries = tgt_bar_good.cq[q].entries;
-		tgt_bar->cq[q].esize = tgt_bar_good.cq[q].esize;
-		tgt_bar->wq[q].off = tgt_bar_good.wq[q].off;
-		tgt_bar->wq[q].entries = tgt_bar_good.wq[q].entries;
-		tgt_bar->wq[q].esize = tgt_bar_good.wq[q].esize;
-	}
+	hwf_ring_geo_restore(tgt_bar, &tgt_bar_good, NR_TGT_HWQ);
 	tgt_bar->nr_hwq = tgt_bar_good.nr_hwq;
 	tgt_bar->nr_xri = tgt_bar_good.nr_xri;
 	tgt_bar->xri_off = tgt_bar_good.xri_off;

@@ -56,6 +56,7 @@ extern _Atomic int hwf_nr_rports;
 /* [hwq] Send the zero RSP of every HWF_OP_DEFER command received so far,
  * in order; returns how many. */
 int hwf_answer_deferred(void);
+struct hw_bar;
 struct hw_dev;
 struct nvme_fc_cmd_iu;
 /* Host device h: set up exchange xri (tag; one SGE of len bytes at dma, or
@@ -66,6 +67,10 @@ struct nvme_fc_cmd_iu;
  * test has rung the doorbell. */
 int hwf_post_cmd(struct hw_dev *h, unsigned int slot, unsigned int xri, uint32_t tag, uint64_t conn,
 		 uint8_t opcode, uint64_t dma, uint32_t len, struct nvme_fc_cmd_iu *iu);
+/* Put back the geometry (off, entries, esize) of the first n CQs and WQs
+ * of bar from good, leaving their indices as they are: after a test that
+ * let a peer rewrite them. */
+void hwf_ring_geo_restore(struct hw_bar *bar, const struct hw_bar *good, unsigned int n);
 uint8_t hwf_pattern(uint32_t seed, uint32_t off);
 uint32_t hwf_fnv(const uint8_t *p, uint32_t len, uint32_t h);
 uint32_t hwf_fnv_pattern(uint32_t seed, uint32_t len);

@@ -423,6 +423,20 @@ int nvme_fc_rcv_ls_req(struct nvme_fc_remote_port *rp, struct nvmefc_ls_rsp *rsp
 	return 0;
 }
 
+void hwf_ring_geo_restore(struct hw_bar *bar, const struct hw_bar *good, unsigned int n)
+{
+	unsigned int q;
+
+	for (q = 0; q < n; q++) {
+		bar->cq[q].off = good->cq[q].off;
+		bar->cq[q].entries = good->cq[q].entries;
+		bar->cq[q].esize = good->cq[q].esize;
+		bar->wq[q].off = good->wq[q].off;
+		bar->wq[q].entries = good->wq[q].entries;
+		bar->wq[q].esize = good->wq[q].esize;
+	}
+}
+
 int hwf_post_cmd(struct hw_dev *h, unsigned int slot, unsigned int xri, uint32_t tag, uint64_t conn,
 		 uint8_t opcode, uint64_t dma, uint32_t len, struct nvme_fc_cmd_iu *iu)
 {

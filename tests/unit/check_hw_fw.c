@@ -537,14 +537,7 @@ START_TEST(test_fw_own_geometry_private)
 	ck_assert_uint_eq(c->c.xfrd, sizeof(src));
 	hw_ring_pop_geo(&tgt.bar->cq[0], &tgt.geo->cq[0], c);
 	/* put back for teardown */
-	for (i = 0; i < 2; i++) {
-		tb->cq[i].off = saved.cq[i].off;
-		tb->cq[i].entries = saved.cq[i].entries;
-		tb->cq[i].esize = saved.cq[i].esize;
-		tb->wq[i].off = saved.wq[i].off;
-		tb->wq[i].entries = saved.wq[i].entries;
-		tb->wq[i].esize = saved.wq[i].esize;
-	}
+	hwf_ring_geo_restore(tb, &saved, 2);
 	tb->nr_hwq = saved.nr_hwq;
 	tb->nr_xri = saved.nr_xri;
 }
