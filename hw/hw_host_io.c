@@ -45,11 +45,13 @@ static void hw_host_complete(struct hw_host_port *p, struct hw_host_hwq *q, stru
 static int hw_host_post(struct hw_host_port *p, uint16_t hwq, const struct hw_wqe *w)
 {
 	struct hw_host_hwq *q = &p->hwq[hwq];
-	int rc = hw_ring_post_sp(p->dev.base, &p->dev.bar->wq[hwq], w, sizeof(*w));
+	struct hw_dev *d = &p->dev;
+	int rc = hw_ring_post_sp_geo(d->base, &d->bar->wq[hwq], &d->geo->wq[hwq], w, sizeof(*w));
 
 	if (rc == -EAGAIN) {
-		hw_fw_doorbell(&p->dev, hwq);
-		rc = hw_ring_post_sp(p->dev.base, &p->dev.bar->wq[hwq], w, sizeof(*w));
+		hw_fw_doorbell(d, hwq);
+		rc = hw_ring_post_sp_geo(d->base, &d->bar->wq[hwq], &d->geo->wq[hwq], w,
+					 sizeof(*w));
 	}
 	if (rc)
 		return rc;
@@ -91,7 +93,7 @@ static int hw_host_sgl(struct hw_host_port *p, struct hw_host_xri *x, struct hw_
 		return -EINVAL;
 	for (i = 0; direct && i < n; i++)
 		direct = hw_dma_handle(&p->dev, sg[i].addr) == sg[i].dma &&
-			 hw_dma_ok(sg[i].dma, sg[i].length, p->dev.bar->dma_size);
+			 hw_dma_ok(sg[i].dma, sg[i].length, p->dev.geo->dma_size);
 	if (direct) {
 		for (i = 0; i < n; i++) {
 			s->sge[i].dma = sg[i].dma;
@@ -248,7 +250,7 @@ static void hw_host_cqe(struct hw_host_port *p, struct hw_host_hwq *q, const str
 {
 	struct hw_host_xri *x = NULL;
 
-	if (c->xri >= p->dev.bar->nr_xri)
+	if (c->xri >= p->dev.geo->nr_xri)
 		return;
 	if (c->xri / p->depth == q->idx)
 		x = &q->x[c->xri % p->depth];
@@ -334,13 +336,14 @@ static int hw_host_reap(struct hw_host_port *p, struct hw_host_hwq *q, unsigned 
 			bool idle)
 {
 	struct hw_ring *cq = &p->dev.bar->cq[q->idx];
+	const struct hw_ring *g = &p->dev.geo->cq[q->idx];
 	struct hw_cqe *c;
 	bool nested = q->in_poll;
 	bool clock;
 	int n = 0;
 
 	q->in_poll = true;
-	c = budget ? hw_ring_peek(p->dev.base, cq) : NULL;
+	c = budget ? hw_ring_peek_geo(p->dev.base, cq, g) : NULL;
 	clock = c || !idle || ++q->idle_passes >= HW_HOST_IDLE_CLOCK ||
 		atomic_load_explicit(&p->loss_gen, memory_order_relaxed) != q->loss_seen;
 	if (clock) {
@@ -357,11 +360,11 @@ static int hw_host_reap(struct hw_host_port *p, struct hw_host_hwq *q, unsigned 
 		if (copy.type != HW_CQE_FCP_RSP || copy.c.len > HW_CQE_RSP_LINE1)
 			memcpy((char *)&copy + HW_CACHELINE, (const char *)c + HW_CACHELINE,
 			       sizeof(copy) - HW_CACHELINE);
-		hw_ring_pop(cq, c);
+		hw_ring_pop_geo(cq, g, c);
 		hw_host_cqe(p, q, &copy);
 		if ((unsigned int)++n >= budget)
 			break;
-		c = hw_ring_peek(p->dev.base, cq);
+		c = hw_ring_peek_geo(p->dev.base, cq, g);
 	}
 	if (clock)
 		n += hw_host_timers(p, q);
@@ -389,6 +392,7 @@ int hw_host_poll(struct hw_host_port *p, uint16_t hwq, unsigned int budget)
 int hw_host_port_wait(struct hw_host_port *p, unsigned int timeout_us)
 {
 	struct hw_ring *rs[HW_RING_WAIT_MAX];
+	const struct hw_ring *gs[HW_RING_WAIT_MAX];
 	uint16_t q;
 
 	if (!p || p->nr_hwq > HW_RING_WAIT_MAX)
@@ -397,8 +401,9 @@ int hw_host_port_wait(struct hw_host_port *p, unsigned int timeout_us)
 		if (p->hwq[q].wq_pending)
 			return 1;
 		rs[q] = &p->dev.bar->cq[q];
+		gs[q] = &p->dev.geo->cq[q];
 	}
-	return hw_ring_wait_any(p->dev.base, rs, p->nr_hwq, timeout_us);
+	return hw_ring_wait_any_geo(p->dev.base, rs, gs, p->nr_hwq, timeout_us);
 }
 
 /* Reap every hw queue of the port once, up to budget completions each.
@@ -423,7 +428,8 @@ int hw_host_port_poll(struct hw_host_port *p, unsigned int budget)
 		struct hw_host_hwq *h = &p->hwq[q];
 
 		if (budget && !h->wq_pending && h->idle_passes + 1 < HW_HOST_IDLE_CLOCK &&
-		    gen == h->loss_seen && !hw_ring_peek(p->dev.base, &p->dev.bar->cq[q])) {
+		    gen == h->loss_seen &&
+		    hw_ring_empty_geo(p->dev.base, &p->dev.bar->cq[q], &p->dev.geo->cq[q])) {
 			h->idle_passes++;
 			continue;
 		}

@@ -41,7 +41,8 @@ struct hw_host_xri {
  * is then the only producer of its WQ (dev.bar->wq[idx]): FCP CMDs
  * (fcp_io), ABTS (fcp_abort and the timers, both on the transport queue's
  * thread) and BA_ACC (its reap). LS requests and replies go through the
- * fabric's LS path (hw_ls.c), never a WQ. Hence hw_ring_post_sp. */
+ * fabric's LS path (hw_ls.c), never a WQ. Hence hw_ring_post_sp(_geo: the
+ * geometry is the private copy, hw_dev.geo, as for every ring of the port). */
 struct hw_host_hwq {
 	_Alignas(64) struct hw_host_xri *free;
 	struct hw_host_xri *x; /* queue_depth exchanges */
