@@ -915,6 +915,88 @@ START_TEST(test_fabsec_host_own_geometry_private)
 }
 END_TEST
 
+/* The target writes an FCP_CMD WQE into the host's WQ in the region,
+ * whose cmd names 96 bytes of the host process (its WQEs carry the CMD
+ * IU's address). The host's firmware takes its WQEs from process memory
+ * (hw_dev.lwq), never from there: the host's next command rings its
+ * doorbell, and only that command reaches the target (before, the forged
+ * one went first, with the host's 96 bytes as its CMD IU). */
+START_TEST(test_fabsec_host_peer_wqe_ignored)
+{
+	struct hw_tgt_port *tp;
+	struct hw_host_port *hp;
+	const struct hw_peer_view *pv;
+	struct nvmefc_fcp_req req;
+	struct nvme_fc_cmd_iu iu, secret;
+	struct hw_cqe cmd;
+	struct hw_wqe w;
+	uint8_t rsp[32];
+	pthread_t th;
+
+	pair_open(0xe7, &tp, &hp, &th);
+	memset(&secret, 0xee, sizeof(secret));
+	memset(&w, 0, sizeof(w));
+	w.type = HW_WQE_FCP_CMD;
+	w.peer_slot = (uint16_t)tp->dev.slot;
+	w.xri = 3;
+	w.tag = 0x5555;
+	w.cmd = &secret;
+	pv = hw_dev_peer_view(&tp->dev, hp->dev.slot);
+	ck_assert_ptr_nonnull(pv);
+	ck_assert_int_eq(hw_ring_post_geo(pv->base, &((struct hw_bar *)pv->base)->wq[0],
+					  &pv->geo.wq[0], &w, sizeof(w)),
+			 0);
+	host_fcp_io(hp, &req, &iu, rsp);
+	cmd = tgt_rcv_cmd(tp);
+	ck_assert_mem_eq(cmd.iu, &iu, sizeof(iu));
+	ck_assert_uint_ne(cmd.tag, 0x5555);
+	ck_assert_ptr_null(
+		hw_ring_peek_geo(tp->dev.base, &tp->dev.bar->cq[0], &tp->dev.geo->cq[0]));
+	tgt_rsp(tp, hp, &cmd);
+	ck_assert_int_eq(hw_host_poll(hp, 0, 64), 1);
+	ck_assert_int_eq(host_done_calls, 1);
+	ck_assert_uint_eq(req.status, 0);
+	pair_close(tp, hp, th);
+}
+END_TEST
+
+/* The target writes a WQE_DONE into the host's CQ (where the host's own
+ * firmware never completes: hw_dev.lcq), a failure, with the exchange and
+ * tag of a command in flight (both in the host's exchange table, which
+ * the target reads): the host ignores it, and the command completes with
+ * the target's response (before, it failed with the forged status and its
+ * exchange was freed while the target still held it). */
+START_TEST(test_fabsec_host_peer_wqe_done_ignored)
+{
+	struct hw_tgt_port *tp;
+	struct hw_host_port *hp;
+	struct nvmefc_fcp_req req;
+	struct nvme_fc_cmd_iu iu;
+	struct hw_cqe cmd, c;
+	uint8_t rsp[32];
+	pthread_t th;
+
+	pair_open(0xe9, &tp, &hp, &th);
+	host_fcp_io(hp, &req, &iu, rsp);
+	cmd = tgt_rcv_cmd(tp);
+	memset(&c, 0, sizeof(c));
+	c.type = HW_CQE_WQE_DONE;
+	c.wqe_type = HW_WQE_FCP_CMD;
+	c.status = -EIO;
+	c.xri = cmd.xri;
+	c.tag = cmd.tag;
+	tgt_post_host_cqe(tp, hp, &c);
+	ck_assert_int_eq(hw_host_poll(hp, 0, 64), 1);
+	ck_assert_int_eq(host_done_calls, 0);
+	tgt_rsp(tp, hp, &cmd);
+	ck_assert_int_eq(hw_host_poll(hp, 0, 64), 1);
+	ck_assert_int_eq(host_done_calls, 1);
+	ck_assert_uint_eq(req.status, 0);
+	ck_assert_uint_eq(req.rcv_rsplen, 12);
+	pair_close(tp, hp, th);
+}
+END_TEST
+
 /* Fabric security tests. */
 Suite *hw_fabsec_suite(void)
 {
@@ -937,6 +1019,8 @@ Suite *hw_fabsec_suite(void)
 	tcase_add_test(tc, test_fabsec_peer_wqe_ignored);
 	tcase_add_test(tc, test_fabsec_peer_wqe_done_ignored);
 	tcase_add_test(tc, test_fabsec_host_own_geometry_private);
+	tcase_add_test(tc, test_fabsec_host_peer_wqe_ignored);
+	tcase_add_test(tc, test_fabsec_host_peer_wqe_done_ignored);
 	suite_add_tcase(s, tc);
 	return s;
 }
