@@ -373,6 +373,7 @@ static int hw_host_reap(struct hw_host_port *p, struct hw_host_hwq *q, unsigned 
 	}
 	while (local || c) {
 		struct hw_cqe copy;
+		bool done_ok = true;
 
 		if (local) {
 			/* Our firmware's completions first: each was written
@@ -382,7 +383,6 @@ static int hw_host_reap(struct hw_host_port *p, struct hw_host_hwq *q, unsigned 
 			 * firmware append here. */
 			copy = q->lcq.e[q->lcq.head & q->lcq.mask];
 			q->lcq.head++;
-			hw_host_cqe(p, q, &copy, true);
 		} else {
 			/* The first line, and the second unless the entry is
 			 * an FCP_RSP held in the first (HW_CQE_RSP_LINE1): its
@@ -393,8 +393,11 @@ static int hw_host_reap(struct hw_host_port *p, struct hw_host_hwq *q, unsigned 
 				memcpy((char *)&copy + HW_CACHELINE, (const char *)c + HW_CACHELINE,
 				       sizeof(copy) - HW_CACHELINE);
 			hw_ring_pop_geo(cq, g, c);
-			hw_host_cqe(p, q, &copy, !q->lcq.e);
+			done_ok = !q->lcq.e;
 		}
+		/* One call site, which the compiler inlines (with a call in
+		 * each branch it made hw_host_cqe a function of its own). */
+		hw_host_cqe(p, q, &copy, done_ok);
 		if ((unsigned int)++n >= budget)
 			break;
 		c = NULL;
