@@ -703,3 +703,22 @@ int hw_dev_slow_path(struct hw_dev *d, struct hw_ls_table *ls, struct hw_ls_rcv_
 		hw_dev_peers_reclaim(d);
 	return n;
 }
+
+/* Zeroed by stores (hw_calloc_aligned), not left to calloc's untouched
+ * pages: the data path takes no page fault on its first pass through. */
+int hw_dev_local_queues(struct hw_dev *d, unsigned int q, struct hw_lcq *l, struct hw_lwq *w)
+{
+	uint32_t nc = d->geo->cq[q].entries, nw = d->geo->wq[q].entries;
+
+	if (!nc || (nc & (nc - 1)) || !nw || (nw & (nw - 1)))
+		return -EINVAL;
+	l->e = hw_calloc_aligned(nc, sizeof(*l->e));
+	w->e = hw_calloc_aligned(nw, sizeof(*w->e));
+	if (!l->e || !w->e)
+		return -ENOMEM;
+	l->mask = nc - 1;
+	w->mask = nw - 1;
+	d->lcq[q] = l;
+	d->lwq[q] = w;
+	return 0;
+}

@@ -120,8 +120,8 @@ static void hw_fw_done(struct hw_dev *d, struct hw_fw_batch *b, unsigned int hwq
 	struct hw_cqe c;
 
 	if (l && l->tail - l->head <= l->mask) {
-		/* Written in place, only what hw_tgt_cqe reads of a
-		 * WQE_DONE: the entry never leaves this process. */
+		/* Written in place, only what hw_tgt_cqe and hw_host_cqe
+		 * read of a WQE_DONE: the entry never leaves this process. */
 		struct hw_cqe *e = &l->e[l->tail & l->mask];
 
 		e->type = HW_CQE_WQE_DONE;

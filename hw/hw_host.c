@@ -274,6 +274,12 @@ int hw_host_port_open(const struct hw_host_port_cfg *cfg, struct hw_host_port **
 			h->free = x;
 		}
 	}
+	if (p->dev.soft)
+		for (q = 0; q < p->nr_hwq; q++) {
+			rc = hw_dev_local_queues(&p->dev, q, &p->hwq[q].lcq, &p->hwq[q].lwq);
+			if (rc)
+				goto out_close;
+		}
 	hw_ls_rcv_init(&p->ls_rcv, p->lsctx, HW_HOST_LSCTX);
 	p->tmpl = hw_host_template;
 	p->tmpl.max_hw_queues = p->nr_hwq;
@@ -301,8 +307,11 @@ out_close:
 	hw_dev_close(&p->dev);
 out_free:
 	if (p->hwq)
-		for (q = 0; q < p->nr_hwq; q++)
+		for (q = 0; q < p->nr_hwq; q++) {
 			free(p->hwq[q].x);
+			free(p->hwq[q].lcq.e);
+			free(p->hwq[q].lwq.e);
+		}
 	free(p->hwq);
 	free(p);
 	return rc;
@@ -350,8 +359,11 @@ void hw_host_port_close(struct hw_host_port *p)
 		nvme_fc_unregister_localport(p->lport);
 	hw_rport_fini(&p->rports);
 	hw_dev_close(&p->dev);
-	for (q = 0; q < p->nr_hwq; q++)
+	for (q = 0; q < p->nr_hwq; q++) {
 		free(p->hwq[q].x);
+		free(p->hwq[q].lcq.e);
+		free(p->hwq[q].lwq.e);
+	}
 	free(p->hwq);
 	free(p);
 }

@@ -41,15 +41,28 @@ static void hw_host_complete(struct hw_host_port *p, struct hw_host_hwq *q, stru
 
 /* Queue a WQE; ring the doorbell now, or once at the end of a reap batch.
  * The WQ's one producer is the thread using the hw queue (hw_host_hwq):
- * hw_ring_post_sp. */
+ * its lwq (a soft port) or hw_ring_post_sp. Full: the firmware takes what
+ * it can and the post is tried once more. */
 static int hw_host_post(struct hw_host_port *p, uint16_t hwq, const struct hw_wqe *w)
 {
 	struct hw_host_hwq *q = &p->hwq[hwq];
-	int rc = hw_ring_post_sp(p->dev.base, &p->dev.bar->wq[hwq], w, sizeof(*w));
+	struct hw_dev *d = &p->dev;
+	int rc;
 
-	if (rc == -EAGAIN) {
-		hw_fw_doorbell(&p->dev, hwq);
-		rc = hw_ring_post_sp(p->dev.base, &p->dev.bar->wq[hwq], w, sizeof(*w));
+	if (q->lwq.e) {
+		rc = hw_lwq_put(&q->lwq, w);
+		if (rc) {
+			hw_fw_doorbell(d, hwq);
+			rc = hw_lwq_put(&q->lwq, w);
+		}
+	} else {
+		rc = hw_ring_post_sp_geo(d->base, &d->bar->wq[hwq], &d->geo->wq[hwq], w,
+					 sizeof(*w));
+		if (rc == -EAGAIN) {
+			hw_fw_doorbell(d, hwq);
+			rc = hw_ring_post_sp_geo(d->base, &d->bar->wq[hwq], &d->geo->wq[hwq], w,
+						 sizeof(*w));
+		}
 	}
 	if (rc)
 		return rc;
@@ -91,7 +104,7 @@ static int hw_host_sgl(struct hw_host_port *p, struct hw_host_xri *x, struct hw_
 		return -EINVAL;
 	for (i = 0; direct && i < n; i++)
 		direct = hw_dma_handle(&p->dev, sg[i].addr) == sg[i].dma &&
-			 hw_dma_ok(sg[i].dma, sg[i].length, p->dev.bar->dma_size);
+			 hw_dma_ok(sg[i].dma, sg[i].length, p->dev.geo->dma_size);
 	if (direct) {
 		for (i = 0; i < n; i++) {
 			s->sge[i].dma = sg[i].dma;
@@ -244,11 +257,14 @@ static void hw_host_rsp(struct hw_host_port *p, struct hw_host_hwq *q, struct hw
 	hw_host_complete(p, q, x, 0);
 }
 
-static void hw_host_cqe(struct hw_host_port *p, struct hw_host_hwq *q, const struct hw_cqe *c)
+/* done_ok: a WQE_DONE in c may be our firmware's (not from a soft port's
+ * shared CQ, where only a peer can have written one: hw_dev.lcq). */
+static void hw_host_cqe(struct hw_host_port *p, struct hw_host_hwq *q, const struct hw_cqe *c,
+			bool done_ok)
 {
 	struct hw_host_xri *x = NULL;
 
-	if (c->xri >= p->dev.bar->nr_xri)
+	if (c->xri >= p->dev.geo->nr_xri)
 		return;
 	if (c->xri / p->depth == q->idx)
 		x = &q->x[c->xri % p->depth];
@@ -271,6 +287,8 @@ static void hw_host_cqe(struct hw_host_port *p, struct hw_host_hwq *q, const str
 			hw_host_complete(p, q, x, x->timed_out ? -ETIMEDOUT : -ECANCELED);
 		break;
 	case HW_CQE_WQE_DONE:
+		if (!done_ok)
+			break;
 		/* The firmware aborts an exchange by itself (injected ABTS,
 		 * hw_fw_fcp_cmd) and says so here, ahead of any answer of the
 		 * target in this CQ; a sent ABTS is never completed with 0. */
@@ -334,41 +352,66 @@ static int hw_host_reap(struct hw_host_port *p, struct hw_host_hwq *q, unsigned 
 			bool idle)
 {
 	struct hw_ring *cq = &p->dev.bar->cq[q->idx];
-	struct hw_cqe *c;
+	const struct hw_ring *g = &p->dev.geo->cq[q->idx];
+	struct hw_cqe *c = NULL;
 	bool nested = q->in_poll;
+	bool local = false;
 	bool clock;
 	int n = 0;
 
 	q->in_poll = true;
-	c = budget ? hw_ring_peek(p->dev.base, cq) : NULL;
-	clock = c || !idle || ++q->idle_passes >= HW_HOST_IDLE_CLOCK ||
+	if (budget) {
+		local = q->lcq.head != q->lcq.tail;
+		if (!local)
+			c = hw_ring_peek_geo(p->dev.base, cq, g);
+	}
+	clock = local || c || !idle || ++q->idle_passes >= HW_HOST_IDLE_CLOCK ||
 		atomic_load_explicit(&p->loss_gen, memory_order_relaxed) != q->loss_seen;
 	if (clock) {
 		q->idle_passes = 0;
 		q->now_ns = fcnvme_clock_coarse_ns();
 	}
-	while (c) {
+	while (local || c) {
 		struct hw_cqe copy;
+		bool done_ok = true;
 
-		/* The first line, and the second unless the entry is an
-		 * FCP_RSP held in the first (HW_CQE_RSP_LINE1): its second
-		 * line is stale, and not reading it keeps it off this core. */
-		memcpy(&copy, c, HW_CACHELINE);
-		if (copy.type != HW_CQE_FCP_RSP || copy.c.len > HW_CQE_RSP_LINE1)
-			memcpy((char *)&copy + HW_CACHELINE, (const char *)c + HW_CACHELINE,
-			       sizeof(copy) - HW_CACHELINE);
-		hw_ring_pop(cq, c);
-		hw_host_cqe(p, q, &copy);
+		if (local) {
+			/* Our firmware's completions first: each was written
+			 * before anything its WQE drew into the shared CQ
+			 * (an injected ABTS's WQE_DONE, hw_fw_fcp_cmd). A copy:
+			 * a callback may ring the doorbell again, and the
+			 * firmware append here. */
+			copy = q->lcq.e[q->lcq.head & q->lcq.mask];
+			q->lcq.head++;
+		} else {
+			/* The first line, and the second unless the entry is
+			 * an FCP_RSP held in the first (HW_CQE_RSP_LINE1): its
+			 * second line is stale, and not reading it keeps it
+			 * off this core. */
+			memcpy(&copy, c, HW_CACHELINE);
+			if (copy.type != HW_CQE_FCP_RSP || copy.c.len > HW_CQE_RSP_LINE1)
+				memcpy((char *)&copy + HW_CACHELINE, (const char *)c + HW_CACHELINE,
+				       sizeof(copy) - HW_CACHELINE);
+			hw_ring_pop_geo(cq, g, c);
+			done_ok = !q->lcq.e;
+		}
+		/* One call site, which the compiler inlines (with a call in
+		 * each branch it made hw_host_cqe a function of its own). */
+		hw_host_cqe(p, q, &copy, done_ok);
 		if ((unsigned int)++n >= budget)
 			break;
-		c = hw_ring_peek(p->dev.base, cq);
+		c = NULL;
+		local = q->lcq.head != q->lcq.tail;
+		if (!local)
+			c = hw_ring_peek_geo(p->dev.base, cq, g);
 	}
 	if (clock)
 		n += hw_host_timers(p, q);
 	/* Ring even when nested: a caller waiting inside a completion
-	 * callback must see its command go out. */
+	 * callback must see its command go out. WQEs the firmware left in
+	 * the lwq for want of lcq room (hw_fw_local_wq) go now too. */
 	q->in_poll = nested;
-	if (q->wq_pending) {
+	if (q->wq_pending || q->lwq.head != q->lwq.tail) {
 		q->wq_pending = false;
 		hw_fw_doorbell(&p->dev, q->idx);
 	}
@@ -389,16 +432,19 @@ int hw_host_poll(struct hw_host_port *p, uint16_t hwq, unsigned int budget)
 int hw_host_port_wait(struct hw_host_port *p, unsigned int timeout_us)
 {
 	struct hw_ring *rs[HW_RING_WAIT_MAX];
+	const struct hw_ring *gs[HW_RING_WAIT_MAX];
 	uint16_t q;
 
 	if (!p || p->nr_hwq > HW_RING_WAIT_MAX)
 		return -EINVAL;
 	for (q = 0; q < p->nr_hwq; q++) {
-		if (p->hwq[q].wq_pending)
+		if (p->hwq[q].wq_pending || p->hwq[q].lcq.head != p->hwq[q].lcq.tail ||
+		    p->hwq[q].lwq.head != p->hwq[q].lwq.tail)
 			return 1;
 		rs[q] = &p->dev.bar->cq[q];
+		gs[q] = &p->dev.geo->cq[q];
 	}
-	return hw_ring_wait_any(p->dev.base, rs, p->nr_hwq, timeout_us);
+	return hw_ring_wait_any_geo(p->dev.base, rs, gs, p->nr_hwq, timeout_us);
 }
 
 /* Reap every hw queue of the port once, up to budget completions each.
@@ -423,7 +469,9 @@ int hw_host_port_poll(struct hw_host_port *p, unsigned int budget)
 		struct hw_host_hwq *h = &p->hwq[q];
 
 		if (budget && !h->wq_pending && h->idle_passes + 1 < HW_HOST_IDLE_CLOCK &&
-		    gen == h->loss_seen && !hw_ring_peek(p->dev.base, &p->dev.bar->cq[q])) {
+		    gen == h->loss_seen && h->lcq.head == h->lcq.tail &&
+		    h->lwq.head == h->lwq.tail &&
+		    hw_ring_empty_geo(p->dev.base, &p->dev.bar->cq[q], &p->dev.geo->cq[q])) {
 			h->idle_passes++;
 			continue;
 		}

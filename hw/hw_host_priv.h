@@ -38,10 +38,12 @@ struct hw_host_xri {
 };
 
 /* A hw queue of the port. Used by one thread at a time (hw_host.h), which
- * is then the only producer of its WQ (dev.bar->wq[idx]): FCP CMDs
+ * is then the only producer of its WQ (lwq, or dev.bar->wq[idx] for a real
+ * device): FCP CMDs
  * (fcp_io), ABTS (fcp_abort and the timers, both on the transport queue's
  * thread) and BA_ACC (its reap). LS requests and replies go through the
- * fabric's LS path (hw_ls.c), never a WQ. Hence hw_ring_post_sp. */
+ * fabric's LS path (hw_ls.c), never a WQ. Hence hw_ring_post_sp(_geo: the
+ * geometry is the private copy, hw_dev.geo, as for every ring of the port). */
 struct hw_host_hwq {
 	_Alignas(64) struct hw_host_xri *free;
 	struct hw_host_xri *x; /* queue_depth exchanges */
@@ -57,6 +59,14 @@ struct hw_host_hwq {
 	uint16_t idx;
 	bool in_poll; /* reaping: batch the doorbell */
 	bool wq_pending;
+	/* A soft port's firmware completions and work queue in process
+	 * memory (hw_dev.lcq, hw_dev.lwq; e NULL for a real device),
+	 * allocated at open, as many entries as its CQ and WQ. Its WQEs
+	 * name the CMD IU by address (w.cmd), so they must not lie in the
+	 * region, which the targets map read-write; and a WQE_DONE found in
+	 * its shared CQ is then a peer's forgery, ignored. */
+	struct hw_lcq lcq;
+	struct hw_lwq lwq;
 };
 
 /* A target the host knows of: its login (hw_rport.c) and the remote port

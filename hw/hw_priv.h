@@ -159,8 +159,8 @@ struct hw_dev {
 	_Atomic uint64_t peer_bad;
 	/* [hwq] Where the firmware completes hw queue q's own WQEs (WQE_DONE)
 	 * when the thread that rings q's doorbell is the one that polls q's
-	 * CQ (a local soft target port: hw_tgt sets it at open, before any
-	 * I/O thread runs): process memory instead of the shared CQ, whose
+	 * CQ (a local soft port: hw_tgt and hw_host set it at open, with
+	 * hw_dev_local_queues, before any I/O runs): process memory instead of the shared CQ, whose
 	 * tail line the peer's firmware writes for every CMD IU it sends, so
 	 * a completion costs no locked operation on a line the other process
 	 * owns, and no CQ slot the peer writes next. NULL, or full: the CQ,
@@ -251,6 +251,22 @@ int hw_dev_peer(struct hw_dev *d, unsigned int slot);
 void hw_dev_peers_gc(struct hw_dev *d);
 /* [ctl] Mappings of peers this process holds (current and retired). */
 unsigned int hw_dev_peer_maps(const struct hw_dev *d);
+/* [ctl] A local soft port's hw queue q, at open: its firmware completions
+ * (l) and work queue (w) in process memory, as many entries as its CQ and
+ * its WQ (powers of two), zeroed by stores; then hw_dev.lcq[q] = l and
+ * hw_dev.lwq[q] = w. The caller frees l->e and w->e after hw_dev_close,
+ * also on failure. 0, -EINVAL, -ENOMEM. */
+int hw_dev_local_queues(struct hw_dev *d, unsigned int q, struct hw_lcq *l, struct hw_lwq *w);
+/* Append a copy of w to local work queue q (hw_dev.lwq); -EAGAIN when
+ * full. Its one producer's thread. */
+static inline int hw_lwq_put(struct hw_lwq *q, const struct hw_wqe *w)
+{
+	if (q->tail - q->head > q->mask)
+		return -EAGAIN;
+	q->e[q->tail & q->mask] = *w;
+	q->tail++;
+	return 0;
+}
 /* calloc for arrays of cache-line aligned structures (calloc only
  * guarantees 16-byte alignment). Free with free(). */
 static inline void *hw_calloc_aligned(size_t n, size_t size)

@@ -196,7 +196,8 @@ int hw_ring_wait_latch_geo(void *base, struct hw_ring *r, const struct hw_ring *
  * hw_ring_wait; several sleep in FUTEX_WAITV (Linux 5.16, shared futexes
  * of 32 bits) or, where the kernel lacks it, on the first ring's futex
  * alone (the others' completions then wait for the timeout). */
-int hw_ring_wait_any(void *base, struct hw_ring *const *rs, unsigned int n, unsigned int timeout_us)
+int hw_ring_wait_any_geo(void *base, struct hw_ring *const *rs, const struct hw_ring *const *gs,
+			 unsigned int n, unsigned int timeout_us)
 {
 	struct futex_waitv fw[HW_RING_WAIT_MAX];
 	struct timespec ts;
@@ -206,9 +207,9 @@ int hw_ring_wait_any(void *base, struct hw_ring *const *rs, unsigned int n, unsi
 	if (!n || n > HW_RING_WAIT_MAX)
 		return -EINVAL;
 	if (n == 1)
-		return hw_ring_wait(base, rs[0], timeout_us);
+		return hw_ring_wait_geo(base, rs[0], gs[0], timeout_us);
 	for (i = 0; i < n; i++)
-		if (!hw_ring_empty(base, rs[i]))
+		if (!hw_ring_empty_geo(base, rs[i], gs[i]))
 			return 1;
 	if (timeout_us == 0)
 		return 0;
@@ -221,7 +222,7 @@ int hw_ring_wait_any(void *base, struct hw_ring *const *rs, unsigned int n, unsi
 	}
 	atomic_thread_fence(memory_order_seq_cst);
 	for (i = 0; i < n && !ready; i++)
-		ready = !hw_ring_empty(base, rs[i]);
+		ready = !hw_ring_empty_geo(base, rs[i], gs[i]);
 	if (!ready) {
 		/* futex_waitv's timeout is absolute, on the clock named */
 		clock_gettime(CLOCK_MONOTONIC, &ts);
@@ -240,7 +241,12 @@ int hw_ring_wait_any(void *base, struct hw_ring *const *rs, unsigned int n, unsi
 	for (i = 0; i < n; i++)
 		atomic_store(&rs[i]->armed, 0);
 	for (i = 0; i < n; i++)
-		if (!hw_ring_empty(base, rs[i]))
+		if (!hw_ring_empty_geo(base, rs[i], gs[i]))
 			return 1;
 	return 0;
+}
+
+int hw_ring_wait_any(void *base, struct hw_ring *const *rs, unsigned int n, unsigned int timeout_us)
+{
+	return hw_ring_wait_any_geo(base, rs, (const struct hw_ring *const *)rs, n, timeout_us);
 }

@@ -245,6 +245,9 @@ int hw_ring_wait_latch_geo(void *base, struct hw_ring *r, const struct hw_ring *
  * Returns 1 if any has entries ready, 0 if none, -EINVAL. */
 int hw_ring_wait_any(void *base, struct hw_ring *const *rs, unsigned int n,
 		     unsigned int timeout_us);
+/* hw_ring_wait_any with ring i's geometry from gs[i] (see above). */
+int hw_ring_wait_any_geo(void *base, struct hw_ring *const *rs, const struct hw_ring *const *gs,
+			 unsigned int n, unsigned int timeout_us);
 /* Wake a consumer sleeping in hw_ring_wait regardless of the ring. */
 void hw_ring_kick(struct hw_ring *r);
 

@@ -439,46 +439,17 @@ static int hw_tgt_sge_alloc(struct hw_tgt_port *p)
 	return 0;
 }
 
-/* Local soft port: each hw queue's firmware completions stay in process
- * memory (hw_dev.lcq), as many as its CQ holds (a power of two). Zeroed
- * by stores here (hw_calloc_aligned), not left to calloc's untouched
- * pages: the data path takes no page fault on its first pass through. */
-static int hw_tgt_lcq_alloc(struct hw_tgt_port *p)
+/* Local soft port: each hw queue's firmware completions and work queue in
+ * process memory (hw_dev.lcq, hw_dev.lwq). */
+static int hw_tgt_local_queues(struct hw_tgt_port *p)
 {
 	unsigned int q;
+	int rc;
 
 	for (q = 0; q < p->nr_hwq; q++) {
-		struct hw_lcq *l = &p->hwq[q].lcq;
-		uint32_t n = p->dev.geo->cq[q].entries;
-
-		if (!n || (n & (n - 1)))
-			return -EINVAL;
-		l->e = hw_calloc_aligned(n, sizeof(*l->e));
-		if (!l->e)
-			return -ENOMEM;
-		l->mask = n - 1;
-		p->dev.lcq[q] = l;
-	}
-	return 0;
-}
-
-/* Local soft port: each hw queue's work queue in process memory
- * (hw_dev.lwq), as many entries as its WQ in the region. */
-static int hw_tgt_lwq_alloc(struct hw_tgt_port *p)
-{
-	unsigned int q;
-
-	for (q = 0; q < p->nr_hwq; q++) {
-		struct hw_lwq *w = &p->hwq[q].lwq;
-		uint32_t n = p->dev.geo->wq[q].entries;
-
-		if (!n || (n & (n - 1)))
-			return -EINVAL;
-		w->e = hw_calloc_aligned(n, sizeof(*w->e));
-		if (!w->e)
-			return -ENOMEM;
-		w->mask = n - 1;
-		p->dev.lwq[q] = w;
+		rc = hw_dev_local_queues(&p->dev, q, &p->hwq[q].lcq, &p->hwq[q].lwq);
+		if (rc)
+			return rc;
 	}
 	return 0;
 }
@@ -562,9 +533,7 @@ int hw_tgt_port_open(const struct hw_tgt_port_cfg *cfg, const struct hw_tgt_even
 		if (rc)
 			goto out_close;
 	} else if (p->dev.soft) {
-		rc = hw_tgt_lcq_alloc(p);
-		if (!rc)
-			rc = hw_tgt_lwq_alloc(p);
+		rc = hw_tgt_local_queues(p);
 		if (rc)
 			goto out_close;
 	}
@@ -601,7 +570,6 @@ out_free:
 			free(p->hwq[q].x);
 			free(p->hwq[q].held);
 			free(p->hwq[q].lcq.e);
-			free(p->hwq[q].lwq.e);
 			free(p->hwq[q].lwq.e);
 		}
 	free(p->hwq);

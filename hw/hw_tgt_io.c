@@ -63,12 +63,11 @@ static int hw_tgt_post(struct hw_tgt_port *p, uint16_t hwq, const struct hw_wqe 
 	if (l->e) {
 		/* A local soft port: the WQ in process memory (hw_dev.lwq).
 		 * Full: flush it through the firmware and retry once. */
-		if (l->tail - l->head > l->mask)
+		if (hw_lwq_put(l, w)) {
 			hw_fw_doorbell(d, hwq);
-		if (l->tail - l->head > l->mask)
-			return -EAGAIN;
-		l->e[l->tail & l->mask] = *w;
-		l->tail++;
+			if (hw_lwq_put(l, w))
+				return -EAGAIN;
+		}
 		hw_tgt_doorbell(p, hwq);
 		return 0;
 	}

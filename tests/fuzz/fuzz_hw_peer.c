@@ -148,6 +148,11 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	atomic_store(&ctl_stop, true);
 	pthread_join(th, NULL);
 	host = &hp->dev;
+	/* The host here is the hostile peer, driving its region by hand (its
+	 * WQ, CQ and EQ): not the host LLDD's own WQ and completions in
+	 * process memory (hw_dev.lwq, hw_dev.lcq), which it never polls. */
+	host->lwq[0] = NULL;
+	host->lcq[0] = NULL;
 	REQUIRE(atomic_load(&tp->dev.bar->logins[host->slot].state) == HW_LOGIN_PRLI);
 	nr_xri = host->geo->nr_xri;
 	REQUIRE(nr_xri >= 4);

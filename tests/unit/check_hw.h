@@ -61,7 +61,8 @@ struct hw_dev;
 struct nvme_fc_cmd_iu;
 /* Host device h: set up exchange xri (tag; one SGE of len bytes at dma, or
  * none for len 0), build in iu a CMD IU with opcode and connection id conn
- * and post it on h's WQ 0 to peer slot slot; hw_ring_post's 0 or -errno
+ * and post it on h's WQ 0 to peer slot slot (its lwq, hw_dev.lwq, if it
+ * has one: a host port's); hw_ring_post's or hw_lwq_put's 0 or -errno
  * (no Check assertion in the fakes: tests/fuzz/fuzz_hw_peer.c links them
  * outside a Check runner). The WQE points at iu: it must stay until the
  * test has rung the doorbell. */

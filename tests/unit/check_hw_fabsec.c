@@ -789,6 +789,214 @@ START_TEST(test_fabsec_peer_wqe_done_ignored)
 }
 END_TEST
 
+/* The host LLDD's side of the forgery tests: one NODATA command sent
+ * through its fcp_io to the logged-in target, on hw queue 0. */
+static int host_done_calls;
+
+static void host_req_done(struct nvmefc_fcp_req *req)
+{
+	(void)req;
+	host_done_calls++;
+}
+
+static void host_fcp_io(struct hw_host_port *hp, struct nvmefc_fcp_req *req,
+			struct nvme_fc_cmd_iu *iu, uint8_t *rsp)
+{
+	struct hw_host_rport *rp = (struct hw_host_rport *)hp->rports.list;
+
+	ck_assert_ptr_nonnull(rp);
+	ck_assert_ptr_nonnull(rp->rport);
+	memset(iu, 0, sizeof(*iu));
+	iu->format_id = NVME_CMD_FORMAT_ID;
+	iu->fc_id = NVME_CMD_FC_ID;
+	iu->iu_len = cpu_to_be16(24);
+	iu->connection_id = cpu_to_be64(0x77700000001ull);
+	iu->sqe[0] = HWF_OP_NODATA;
+	memset(req, 0, sizeof(*req));
+	req->cmdaddr = iu;
+	req->cmdlen = sizeof(*iu);
+	req->rspaddr = rsp;
+	req->rsplen = 32;
+	req->io_dir = NVMEFC_FCP_NODATA;
+	req->done = host_req_done;
+	host_done_calls = 0;
+	ck_assert_int_eq(hw_host_io_fcp_io(hp->lport, rp->rport, &hp->hwq[0], req), 0);
+}
+
+/* The next entry of the target's CQ 0, popped: a RCV_CMD. */
+static struct hw_cqe tgt_rcv_cmd(struct hw_tgt_port *tp)
+{
+	struct hw_dev *t = &tp->dev;
+	struct hw_cqe *c = hw_ring_peek_geo(t->base, &t->bar->cq[0], &t->geo->cq[0]), copy;
+
+	ck_assert_ptr_nonnull(c);
+	copy = *c;
+	hw_ring_pop_geo(&t->bar->cq[0], &t->geo->cq[0], c);
+	ck_assert_uint_eq(copy.type, HW_CQE_RCV_CMD);
+	return copy;
+}
+
+/* The target (its mapping of the host's region, the geometry it took)
+ * posts CQE c into the host's CQ 0, as its firmware or a forger would. */
+static void tgt_post_host_cqe(struct hw_tgt_port *tp, struct hw_host_port *hp,
+			      const struct hw_cqe *c)
+{
+	const struct hw_peer_view *pv = hw_dev_peer_view(&tp->dev, hp->dev.slot);
+
+	ck_assert_ptr_nonnull(pv);
+	ck_assert_int_eq(hw_ring_post_geo(pv->base, &((struct hw_bar *)pv->base)->cq[0],
+					  &pv->geo.cq[0], c, sizeof(*c)),
+			 0);
+}
+
+/* The target's zero response to the command it received as cmd. */
+static void tgt_rsp(struct hw_tgt_port *tp, struct hw_host_port *hp, const struct hw_cqe *cmd)
+{
+	struct hw_cqe c;
+
+	memset(&c, 0, sizeof(c));
+	c.type = HW_CQE_FCP_RSP;
+	c.peer_slot = (uint16_t)tp->dev.slot;
+	c.xri = cmd->xri;
+	c.tag = cmd->tag;
+	c.c.len = 12;
+	tgt_post_host_cqe(tp, hp, &c);
+}
+
+/* The target maps the host's region read-write (it posts into its CQs):
+ * one that rewrites the host's own CQ/WQ geometry and exchange count there
+ * changes nothing of what the host LLDD uses (its private copy,
+ * hw_dev.geo). Its command still goes out, its wait sees the response and
+ * its poll completes it (before, the host's post, poll and wait used the
+ * region's geometry: they wrote and read at offset 2^44 and crashed). */
+START_TEST(test_fabsec_host_own_geometry_private)
+{
+	struct hw_tgt_port *tp;
+	struct hw_host_port *hp;
+	const struct hw_peer_view *pv;
+	struct nvmefc_fcp_req req;
+	struct nvme_fc_cmd_iu iu;
+	struct hw_bar *hb, saved;
+	struct hw_cqe cmd;
+	uint8_t rsp[32];
+	pthread_t th;
+
+	pair_open(0xe5, &tp, &hp, &th);
+	pv = hw_dev_peer_view(&tp->dev, hp->dev.slot);
+	ck_assert_ptr_nonnull(pv);
+	hb = pv->base;
+	memcpy(&saved, hb, sizeof(saved));
+	hb->cq[0].off = 1ull << 44;
+	hb->cq[0].entries = 2;
+	hb->cq[0].esize = 1u << 30;
+	hb->wq[0].off = 1ull << 44;
+	hb->wq[0].entries = 1;
+	hb->wq[0].esize = 1u << 30;
+	hb->nr_xri = 0;
+	host_fcp_io(hp, &req, &iu, rsp);
+	cmd = tgt_rcv_cmd(tp);
+	ck_assert_mem_eq(cmd.iu, &iu, sizeof(iu));
+	tgt_rsp(tp, hp, &cmd);
+	ck_assert_int_eq(hw_host_port_wait(hp, 1000000), 1);
+	ck_assert_int_eq(hw_host_poll(hp, 0, 64), 1);
+	ck_assert_int_eq(host_done_calls, 1);
+	ck_assert_uint_eq(req.status, 0);
+	ck_assert_uint_eq(req.rcv_rsplen, 12);
+	ck_assert_int_eq(hw_host_port_wait(hp, 0), 0);
+	/* put back for teardown */
+	hb->cq[0].off = saved.cq[0].off;
+	hb->cq[0].entries = saved.cq[0].entries;
+	hb->cq[0].esize = saved.cq[0].esize;
+	hb->wq[0].off = saved.wq[0].off;
+	hb->wq[0].entries = saved.wq[0].entries;
+	hb->wq[0].esize = saved.wq[0].esize;
+	hb->nr_xri = saved.nr_xri;
+	pair_close(tp, hp, th);
+}
+END_TEST
+
+/* The target writes an FCP_CMD WQE into the host's WQ in the region,
+ * whose cmd names 96 bytes of the host process (its WQEs carry the CMD
+ * IU's address). The host's firmware takes its WQEs from process memory
+ * (hw_dev.lwq), never from there: the host's next command rings its
+ * doorbell, and only that command reaches the target (before, the forged
+ * one went first, with the host's 96 bytes as its CMD IU). */
+START_TEST(test_fabsec_host_peer_wqe_ignored)
+{
+	struct hw_tgt_port *tp;
+	struct hw_host_port *hp;
+	const struct hw_peer_view *pv;
+	struct nvmefc_fcp_req req;
+	struct nvme_fc_cmd_iu iu, secret;
+	struct hw_cqe cmd;
+	struct hw_wqe w;
+	uint8_t rsp[32];
+	pthread_t th;
+
+	pair_open(0xe7, &tp, &hp, &th);
+	memset(&secret, 0xee, sizeof(secret));
+	memset(&w, 0, sizeof(w));
+	w.type = HW_WQE_FCP_CMD;
+	w.peer_slot = (uint16_t)tp->dev.slot;
+	w.xri = 3;
+	w.tag = 0x5555;
+	w.cmd = &secret;
+	pv = hw_dev_peer_view(&tp->dev, hp->dev.slot);
+	ck_assert_ptr_nonnull(pv);
+	ck_assert_int_eq(hw_ring_post_geo(pv->base, &((struct hw_bar *)pv->base)->wq[0],
+					  &pv->geo.wq[0], &w, sizeof(w)),
+			 0);
+	host_fcp_io(hp, &req, &iu, rsp);
+	cmd = tgt_rcv_cmd(tp);
+	ck_assert_mem_eq(cmd.iu, &iu, sizeof(iu));
+	ck_assert_uint_ne(cmd.tag, 0x5555);
+	ck_assert_ptr_null(
+		hw_ring_peek_geo(tp->dev.base, &tp->dev.bar->cq[0], &tp->dev.geo->cq[0]));
+	tgt_rsp(tp, hp, &cmd);
+	ck_assert_int_eq(hw_host_poll(hp, 0, 64), 1);
+	ck_assert_int_eq(host_done_calls, 1);
+	ck_assert_uint_eq(req.status, 0);
+	pair_close(tp, hp, th);
+}
+END_TEST
+
+/* The target writes a WQE_DONE into the host's CQ (where the host's own
+ * firmware never completes: hw_dev.lcq), a failure, with the exchange and
+ * tag of a command in flight (both in the host's exchange table, which
+ * the target reads): the host ignores it, and the command completes with
+ * the target's response (before, it failed with the forged status and its
+ * exchange was freed while the target still held it). */
+START_TEST(test_fabsec_host_peer_wqe_done_ignored)
+{
+	struct hw_tgt_port *tp;
+	struct hw_host_port *hp;
+	struct nvmefc_fcp_req req;
+	struct nvme_fc_cmd_iu iu;
+	struct hw_cqe cmd, c;
+	uint8_t rsp[32];
+	pthread_t th;
+
+	pair_open(0xe9, &tp, &hp, &th);
+	host_fcp_io(hp, &req, &iu, rsp);
+	cmd = tgt_rcv_cmd(tp);
+	memset(&c, 0, sizeof(c));
+	c.type = HW_CQE_WQE_DONE;
+	c.wqe_type = HW_WQE_FCP_CMD;
+	c.status = -EIO;
+	c.xri = cmd.xri;
+	c.tag = cmd.tag;
+	tgt_post_host_cqe(tp, hp, &c);
+	ck_assert_int_eq(hw_host_poll(hp, 0, 64), 1);
+	ck_assert_int_eq(host_done_calls, 0);
+	tgt_rsp(tp, hp, &cmd);
+	ck_assert_int_eq(hw_host_poll(hp, 0, 64), 1);
+	ck_assert_int_eq(host_done_calls, 1);
+	ck_assert_uint_eq(req.status, 0);
+	ck_assert_uint_eq(req.rcv_rsplen, 12);
+	pair_close(tp, hp, th);
+}
+END_TEST
+
 /* Fabric security tests. */
 Suite *hw_fabsec_suite(void)
 {
@@ -810,6 +1018,9 @@ Suite *hw_fabsec_suite(void)
 	tcase_add_test(tc, test_fabsec_tgt_batch_one_doorbell);
 	tcase_add_test(tc, test_fabsec_peer_wqe_ignored);
 	tcase_add_test(tc, test_fabsec_peer_wqe_done_ignored);
+	tcase_add_test(tc, test_fabsec_host_own_geometry_private);
+	tcase_add_test(tc, test_fabsec_host_peer_wqe_ignored);
+	tcase_add_test(tc, test_fabsec_host_peer_wqe_done_ignored);
 	suite_add_tcase(s, tc);
 	return s;
 }

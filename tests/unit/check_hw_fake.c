@@ -464,5 +464,7 @@ int hwf_post_cmd(struct hw_dev *h, unsigned int slot, unsigned int xri, uint32_t
 	w.xri = xri;
 	w.tag = tag;
 	w.cmd = iu;
+	if (h->lwq[0]) /* a host port's WQ in process memory (hw_dev.lwq) */
+		return hw_lwq_put(h->lwq[0], &w);
 	return hw_ring_post(h->base, &h->bar->wq[0], &w, sizeof(w));
 }
