@@ -50,7 +50,8 @@ void cluster_stop(struct fcd *d);
 /* A namespace of nqn was fenced: if it is shared, reconnect it once this
  * node knows it is still a member (else when it rejoins). */
 void cluster_ns_fenced(struct fcd *d, const char *nqn);
-/* Whether nqn is a shared subsystem. */
+/* Whether nqn is a shared subsystem (on a miss, after reading the state
+ * object again, unless this node's config defines nqn). */
 bool cluster_has_subsys(struct fcd *d, const char *nqn);
 /* Shared definitions: written to the state object; every node (this one
  * too) applies them when it reads the object again (at once here). */

@@ -16,6 +16,7 @@
 
 #include "cluster.h"
 #include "cluster_priv.h"
+#include "conf/conf.h"
 #include "fcd.h"
 #include "log.h"
 
@@ -61,9 +62,24 @@ void cluster_ns_fenced(struct fcd *d, const char *nqn)
 		d->cluster->ns_fenced = true;
 }
 
+/* The view is read again every heartbeat_ms and when another node's notify
+ * arrives: a subsystem another node added a moment ago may not be in it yet.
+ * On a miss for an NQN this node's config does not define, read the state
+ * object now, so that "add on node a, then use on node b" never answers "no
+ * subsystem" for one that exists. */
 bool cluster_has_subsys(struct fcd *d, const char *nqn)
 {
-	return d->cluster && nqn && cl_subsys_in(&d->cluster->view, nqn);
+	struct cluster *cl = d->cluster;
+
+	if (!cl || !nqn)
+		return false;
+	if (cl_subsys_in(&cl->view, nqn))
+		return true;
+	if (!cl->st_ok || conf_subsys_find(d->conf, nqn))
+		return false;
+	atomic_store(&cl->st.changed, true);
+	cl_timer_cb(-1, 0, cl);
+	return cl_subsys_in(&cl->view, nqn);
 }
 
 int cluster_subsys_add(struct fcd *d, const char *nqn, bool allow_any, char *err, size_t errlen)

@@ -8,7 +8,7 @@
 CLUSTER_SH=$top_srcdir/tests/ceph/cluster.sh
 
 ceph_require() {
-	for b in ceph-mon ceph-osd ceph rbd ceph-authtool monmaptool; do
+	for b in ceph-mon ceph-osd ceph rbd rados ceph-authtool monmaptool; do
 		command -v $b >/dev/null 2>&1 ||
 			e2e_unavailable "$b is missing (apt-get install --no-install-recommends ceph-mon ceph-osd ceph-common librbd-dev)"
 	done
@@ -45,6 +45,7 @@ ceph_start() {
 
 CEPH="timeout 30 ceph"
 RBD="timeout 60 rbd"
+RADOS="timeout 30 rados"
 
 # ceph_pool_full on|off: make the OSD (so the pool) full, or not, by its
 # ratios; waits until the osdmap flags the pool "full" (not "nearfull").

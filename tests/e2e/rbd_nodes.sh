@@ -86,6 +86,31 @@ check "node b shows both namespaces" e2e_wait_for 5 sh -c \
 	"[ \$($CB namespace list $NQN_A | grep -c rbd/img) = 2 ]"
 check "node a shows both namespaces" e2e_wait_for 5 sh -c \
 	"[ \$($CA namespace list $NQN_A | grep -c rbd/img) = 2 ]"
+
+# A subsystem another node added a moment ago is usable at once: node c,
+# alone on its own state object and reading it only every 60 s, is not
+# told (rados setomapval sends no notify); its first command on the
+# subsystem must find it all the same, not answer "no subsystem".
+NQN_C=nqn.2026-11.io.nvmetfcd:e2e-race
+node_conf c 3 3
+sed -i -e 's/heartbeat_ms = 300;/heartbeat_ms = 60000;/' -e 's/dead_ms = 3000;/dead_ms = 120000;/' \
+	-e 's/pool = "rbd";/pool = "rbd";\n\tobject = "nvmetfcd.race";/' "$tmp/c.conf"
+start_node c
+CC="$FCNVMECTL -s $tmp/c.sock"
+# Its own writes at start (claiming group 3) come back as notifies, which
+# make it read the object again: let them land first (1 s notify timeout).
+check "node c owns group 3" e2e_wait_for 10 sh -c "$CC cluster groups | grep -Eq '^3 +c +optimized'"
+sleep 2
+check "a shared subsystem written behind node c's back" \
+	$RADOS -p rbd setomapval nvmetfcd.race "subsys/$NQN_C" "allow_any=0 hosts="
+check "node c lists the new subsystem's namespaces at once" $CC namespace list "$NQN_C"
+check "node c allows a host on it at once" $CC allowed-host add "$NQN_C" "$HOSTNQN1"
+check "the host is in the state object" sh -c \
+	"$RADOS -p rbd getomapval nvmetfcd.race 'subsys/$NQN_C' '$tmp/race.val' >/dev/null 2>&1 &&
+	 grep -qF 'hosts=$HOSTNQN1' '$tmp/race.val'"
+check "node c still refuses a subsystem nobody added" sh -c \
+	"! $CC namespace list $NQN_C-none >'$tmp/none.out' 2>&1 && grep -q 'no subsystem' '$tmp/none.out'"
+e2e_kill "$PID_c"
 ids() { $1 -o json namespace show "$NQN_A" "$2" | tr -d ' \n' | grep -o '"\(uuid\|nguid\|eui64\)":"[^"]*"'; }
 ida1=$(ids "$CA" 1) idb1=$(ids "$CB" 1) ida2=$(ids "$CA" 2) idb2=$(ids "$CB" 2)
 check "namespace identifiers are the same on both nodes" \
