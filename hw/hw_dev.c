@@ -722,3 +722,11 @@ int hw_dev_local_queues(struct hw_dev *d, unsigned int q, struct hw_lcq *l, stru
 	d->lwq[q] = w;
 	return 0;
 }
+
+void hw_dev_local_queues_free(struct hw_lcq *l, struct hw_lwq *w)
+{
+	free(l->e);
+	l->e = NULL;
+	free(w->e);
+	w->e = NULL;
+}

@@ -209,6 +209,21 @@ int hw_host_port_process(struct hw_host_port *p)
 }
 
 /* Open the port and log into the fabric's NVMe targets. */
+/* The hw queues' memory, after hw_dev_close (also of a port half open). */
+static void hw_host_hwqs_free(struct hw_host_port *p)
+{
+	unsigned int q;
+
+	if (!p->hwq)
+		return;
+	for (q = 0; q < p->nr_hwq; q++) {
+		free(p->hwq[q].x);
+		hw_dev_local_queues_free(&p->hwq[q].lcq, &p->hwq[q].lwq);
+	}
+	free(p->hwq);
+	p->hwq = NULL;
+}
+
 int hw_host_port_open(const struct hw_host_port_cfg *cfg, struct hw_host_port **out)
 {
 	struct nvme_fc_port_info pi;
@@ -306,13 +321,7 @@ int hw_host_port_open(const struct hw_host_port_cfg *cfg, struct hw_host_port **
 out_close:
 	hw_dev_close(&p->dev);
 out_free:
-	if (p->hwq)
-		for (q = 0; q < p->nr_hwq; q++) {
-			free(p->hwq[q].x);
-			free(p->hwq[q].lcq.e);
-			free(p->hwq[q].lwq.e);
-		}
-	free(p->hwq);
+	hw_host_hwqs_free(p);
 	free(p);
 	return rc;
 }
@@ -348,8 +357,6 @@ int hw_host_port_event_fd(struct hw_host_port *p)
 /* Log out, unregister and unmap. */
 void hw_host_port_close(struct hw_host_port *p)
 {
-	unsigned int q;
-
 	if (!p)
 		return;
 	hw_rport_logout(&p->rports);
@@ -359,11 +366,6 @@ void hw_host_port_close(struct hw_host_port *p)
 		nvme_fc_unregister_localport(p->lport);
 	hw_rport_fini(&p->rports);
 	hw_dev_close(&p->dev);
-	for (q = 0; q < p->nr_hwq; q++) {
-		free(p->hwq[q].x);
-		free(p->hwq[q].lcq.e);
-		free(p->hwq[q].lwq.e);
-	}
-	free(p->hwq);
+	hw_host_hwqs_free(p);
 	free(p);
 }

@@ -46,24 +46,8 @@ static void hw_host_complete(struct hw_host_port *p, struct hw_host_hwq *q, stru
 static int hw_host_post(struct hw_host_port *p, uint16_t hwq, const struct hw_wqe *w)
 {
 	struct hw_host_hwq *q = &p->hwq[hwq];
-	struct hw_dev *d = &p->dev;
-	int rc;
+	int rc = hw_fw_wq_post(&p->dev, hwq, &q->lwq, w);
 
-	if (q->lwq.e) {
-		rc = hw_lwq_put(&q->lwq, w);
-		if (rc) {
-			hw_fw_doorbell(d, hwq);
-			rc = hw_lwq_put(&q->lwq, w);
-		}
-	} else {
-		rc = hw_ring_post_sp_geo(d->base, &d->bar->wq[hwq], &d->geo->wq[hwq], w,
-					 sizeof(*w));
-		if (rc == -EAGAIN) {
-			hw_fw_doorbell(d, hwq);
-			rc = hw_ring_post_sp_geo(d->base, &d->bar->wq[hwq], &d->geo->wq[hwq], w,
-						 sizeof(*w));
-		}
-	}
 	if (rc)
 		return rc;
 	if (q->in_poll)

@@ -257,6 +257,9 @@ unsigned int hw_dev_peer_maps(const struct hw_dev *d);
  * hw_dev.lwq[q] = w. The caller frees l->e and w->e after hw_dev_close,
  * also on failure. 0, -EINVAL, -ENOMEM. */
 int hw_dev_local_queues(struct hw_dev *d, unsigned int q, struct hw_lcq *l, struct hw_lwq *w);
+/* [ctl] Free what hw_dev_local_queues allocated into l and w (either may
+ * be unset, after a failed or no call); after hw_dev_close. */
+void hw_dev_local_queues_free(struct hw_lcq *l, struct hw_lwq *w);
 /* Append a copy of w to local work queue q (hw_dev.lwq); -EAGAIN when
  * full. Its one producer's thread. */
 static inline int hw_lwq_put(struct hw_lwq *q, const struct hw_wqe *w)
@@ -372,6 +375,30 @@ static inline void hw_dev_wq_doorbell(struct hw_dev *d, unsigned int hwq)
 		hw_rdrv_doorbell(d, 1 + hwq);
 	else
 		(void)hw_fw_doorbell(d, hwq);
+}
+/* Post WQE w on WQ hwq from its one producer thread: a local soft port's
+ * WQ in process memory (l->e set, hw_dev.lwq) or the shared ring
+ * (hw_ring_post_sp_geo). Full: the firmware takes what it can
+ * (hw_fw_doorbell, in this thread) and the post is tried once more; a
+ * remote driver's WQ is drained by its port server, so -EAGAIN at once.
+ * The caller rings the doorbell for what it posted. 0, -EAGAIN, -EPROTO
+ * (a shared tail out of step with its entry). */
+static inline int hw_fw_wq_post(struct hw_dev *d, unsigned int hwq, struct hw_lwq *l,
+				const struct hw_wqe *w)
+{
+	int rc;
+
+	if (l->e) {
+		if (!hw_lwq_put(l, w))
+			return 0;
+		(void)hw_fw_doorbell(d, hwq);
+		return hw_lwq_put(l, w);
+	}
+	rc = hw_ring_post_sp_geo(d->base, &d->bar->wq[hwq], &d->geo->wq[hwq], w, sizeof(*w));
+	if (rc != -EAGAIN || d->rdrv)
+		return rc;
+	(void)hw_fw_doorbell(d, hwq);
+	return hw_ring_post_sp_geo(d->base, &d->bar->wq[hwq], &d->geo->wq[hwq], w, sizeof(*w));
 }
 /* Steering rule: CMD IU for qid lands on this target hw queue. */
 static inline unsigned int hw_fw_steer(uint16_t qid, unsigned int nr_hwq)

@@ -455,6 +455,22 @@ static int hw_tgt_local_queues(struct hw_tgt_port *p)
 }
 
 /* [ctl] Open the port. */
+/* The hw queues' memory, after hw_dev_close (also of a port half open). */
+static void hw_tgt_hwqs_free(struct hw_tgt_port *p)
+{
+	unsigned int q;
+
+	if (!p->hwq)
+		return;
+	for (q = 0; q < p->nr_hwq; q++) {
+		free(p->hwq[q].x);
+		free(p->hwq[q].held);
+		hw_dev_local_queues_free(&p->hwq[q].lcq, &p->hwq[q].lwq);
+	}
+	free(p->hwq);
+	p->hwq = NULL;
+}
+
 int hw_tgt_port_open(const struct hw_tgt_port_cfg *cfg, const struct hw_tgt_events *ev,
 		     void *ev_arg, struct hw_tgt_port **out)
 {
@@ -565,14 +581,7 @@ int hw_tgt_port_open(const struct hw_tgt_port_cfg *cfg, const struct hw_tgt_even
 out_close:
 	hw_dev_close(&p->dev);
 out_free:
-	if (p->hwq)
-		for (q = 0; q < p->nr_hwq; q++) {
-			free(p->hwq[q].x);
-			free(p->hwq[q].held);
-			free(p->hwq[q].lcq.e);
-			free(p->hwq[q].lwq.e);
-		}
-	free(p->hwq);
+	hw_tgt_hwqs_free(p);
 	free(p->lsctx);
 	free(p);
 	return rc;
@@ -679,7 +688,6 @@ static bool hw_tgt_port_drain(struct hw_tgt_port *p, unsigned int ms)
 int hw_tgt_port_close(struct hw_tgt_port *p)
 {
 	struct hw_tgt_rport *rp;
-	unsigned int q;
 	int rc = 0;
 
 	if (!p)
@@ -701,13 +709,7 @@ int hw_tgt_port_close(struct hw_tgt_port *p)
 	if (p->dev.rdrv) /* the port server answers what we leave open */
 		(void)hw_rdrv_drv(&p->dev, HW_EQE_DRV_DOWN);
 	hw_dev_close(&p->dev);
-	for (q = 0; q < p->nr_hwq; q++) {
-		free(p->hwq[q].x);
-		free(p->hwq[q].held);
-		free(p->hwq[q].lcq.e);
-		free(p->hwq[q].lwq.e);
-	}
-	free(p->hwq);
+	hw_tgt_hwqs_free(p);
 	free(p->lsctx);
 	free(p);
 	return rc;

@@ -57,31 +57,11 @@ static void hw_tgt_doorbell(struct hw_tgt_port *p, uint16_t hwq)
 static int hw_tgt_post(struct hw_tgt_port *p, uint16_t hwq, const struct hw_wqe *w)
 {
 	struct hw_dev *d = &p->dev;
-	struct hw_lwq *l = &p->hwq[hwq].lwq;
 	int rc;
 
-	if (l->e) {
-		/* A local soft port: the WQ in process memory (hw_dev.lwq).
-		 * Full: flush it through the firmware and retry once. */
-		if (hw_lwq_put(l, w)) {
-			hw_fw_doorbell(d, hwq);
-			if (hw_lwq_put(l, w))
-				return -EAGAIN;
-		}
-		hw_tgt_doorbell(p, hwq);
-		return 0;
-	}
 	if (hw_rdrv_gone(d)) /* nobody would ever take it */
 		return -ENOTCONN;
-	rc = hw_ring_post_sp_geo(d->base, &d->bar->wq[hwq], &d->geo->wq[hwq], w, sizeof(*w));
-
-	if (rc == -EAGAIN && !d->rdrv) {
-		/* WQ full: flush it through the firmware and retry once (a
-		 * port server drains it on its own; the caller sees -EAGAIN). */
-		hw_fw_doorbell(d, hwq);
-		rc = hw_ring_post_sp_geo(d->base, &d->bar->wq[hwq], &d->geo->wq[hwq], w,
-					 sizeof(*w));
-	}
+	rc = hw_fw_wq_post(d, hwq, &p->hwq[hwq].lwq, w);
 	if (rc == 0)
 		hw_tgt_doorbell(p, hwq);
 	return rc;
