@@ -93,23 +93,22 @@ static int rbd_cluster_configure(struct rbd_cluster *cl, char *err, size_t errle
  * Ceph's default 2, read by rados_connect): more than the CPUs they may run
  * on cannot run at once, and every hand-off between two of them is then a
  * context switch on a CPU the OSDs or the host may need. A smaller value
- * from the operator's ceph.conf stays. 0 or -errno. */
-static int rbd_cluster_cap_threads(rados_t r, int cpus)
+ * from the operator's ceph.conf stays. A tuning: when librados does not
+ * give or take the value, its own stays and the client works as before. */
+static void rbd_cluster_cap_threads(rados_t r, int cpus)
 {
 	char v[32];
 	unsigned long n;
 	char *end;
-	int rc;
 
-	rc = rados_conf_get(r, "librados_thread_count", v, sizeof(v));
-	if (rc)
-		return rc;
+	if (rados_conf_get(r, "librados_thread_count", v, sizeof(v)))
+		return;
 	errno = 0;
 	n = strtoul(v, &end, 10);
 	if (errno || end == v || *end || n <= (unsigned long)cpus)
-		return errno ? -errno : 0;
+		return;
 	snprintf(v, sizeof(v), "%d", cpus);
-	return rados_conf_set(r, "librados_thread_count", v);
+	(void)rados_conf_set(r, "librados_thread_count", v);
 }
 
 /* Connect with librados' threads kept off the reserved (I/O) CPUs, and no
@@ -130,8 +129,7 @@ static int rbd_cluster_connect(struct rbd_cluster *cl)
 		/* Every CPU runs an I/O thread: nothing to keep apart. */
 		if (n && CPU_COUNT(&set) != CPU_COUNT(&old))
 			narrowed = !pthread_setaffinity_np(pthread_self(), sizeof(set), &set);
-		/* A tuning: the client works without it. */
-		(void)rbd_cluster_cap_threads(cl->rados, narrowed ? n : CPU_COUNT(&old));
+		rbd_cluster_cap_threads(cl->rados, narrowed ? n : CPU_COUNT(&old));
 	}
 	rc = rados_connect(cl->rados);
 	if (narrowed)
