@@ -3,7 +3,7 @@
  * Check suite for the monotonic clock helpers (fcnvme/clock.h): the units
  * agree with each other and with clock_gettime(CLOCK_MONOTONIC), the clock
  * never goes back, the timespec conversion is exact, and the coarse clock
- * is CLOCK_MONOTONIC_COARSE, within a tick of the fine one.
+ * is CLOCK_MONOTONIC_COARSE, a little behind the fine one.
  */
 #include <stdint.h>
 #include <time.h>
@@ -65,11 +65,15 @@ START_TEST(clock_monotonic)
 END_TEST
 
 /* The coarse clock is CLOCK_MONOTONIC_COARSE exactly, never ahead of the
- * fine clock, at most a tick (its resolution) behind it, and it moves. */
+ * fine clock, not far behind it, and it moves. The kernel advances it at
+ * its timer tick, which a loaded VM's host may deliver late: its lag
+ * behind the fine clock is bounded here by CLOCK_LAG_NS, not by one tick,
+ * and its move over a 30 ms sleep is awaited up to a second. */
+#define CLOCK_LAG_NS 100000000u
 START_TEST(clock_coarse)
 {
 	struct timespec ts, res;
-	uint64_t before, c, fine0, fine, tick, a, b;
+	uint64_t before, c, fine0, fine, tick, a, b, t0;
 	struct timespec d = { 0, 30000000 };
 
 	ck_assert_int_eq(clock_getres(CLOCK_MONOTONIC_COARSE, &res), 0);
@@ -84,12 +88,15 @@ START_TEST(clock_coarse)
 	ck_assert_uint_ge(c, before);
 	ck_assert_uint_le(c, fcnvme_clock_ts_ns(&ts));
 	ck_assert_uint_le(c, fine); /* never ahead */
-	/* read after fine0, it lags the time of its read by about a tick:
-	 * (preemption between the reads only makes c larger) */
-	ck_assert_uint_ge(c + 2 * tick, fine0);
+	/* read after fine0: behind it by its lag at most (preemption
+	 * between the reads only makes c larger) */
+	ck_assert_uint_ge(c + CLOCK_LAG_NS, fine0);
 	a = fcnvme_clock_coarse_ns();
 	nanosleep(&d, NULL); /* 30 ms: more than a tick at any HZ >= 100 */
-	b = fcnvme_clock_coarse_ns();
+	t0 = fcnvme_clock_ns();
+	do
+		b = fcnvme_clock_coarse_ns();
+	while (b - a < 30000000u - tick && fcnvme_clock_ns() - t0 < 1000000000u);
 	ck_assert_uint_ge(b - a, 30000000u - tick);
 }
 END_TEST
