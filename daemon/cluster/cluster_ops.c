@@ -56,6 +56,46 @@ static int cl_change(struct cluster *cl, const char *key, const char *val, char 
 	return 0;
 }
 
+/* An edit that depends on what the state holds (a host list, the NSIDs in
+ * use, a subsystem's namespaces) is judged on a view read under the
+ * object's lock, not on this node's last read: another node may have
+ * changed the object since, and the two edits must not lose one another.
+ * cl_edit_end writes, unlocks, then reads and applies; on any other way
+ * out, cl_store_unlock. */
+static int cl_edit_begin(struct fcd *d, char *err, size_t errlen)
+{
+	struct cluster *cl = d->cluster;
+	int rc = cl_ready(d, err, errlen);
+
+	if (rc)
+		return rc;
+	rc = cl_store_lock(&cl->st, CL_LOCK_MS);
+	if (rc) {
+		snprintf(err, errlen, "cannot lock the cluster state: %s", strerror(-rc));
+		return rc;
+	}
+	if (!cl_read_view(cl) || !cl->st_ok) {
+		cl_store_unlock(&cl->st);
+		snprintf(err, errlen, "cannot read the cluster state");
+		return -EIO;
+	}
+	return 0;
+}
+
+static int cl_edit_end(struct cluster *cl, const char *key, const char *val, char *err,
+		       size_t errlen)
+{
+	int rc = cl_store_set(&cl->st, key, val);
+
+	cl_store_unlock(&cl->st);
+	if (rc) {
+		snprintf(err, errlen, "cannot write the cluster state: %s", strerror(-rc));
+		return rc;
+	}
+	cl_refresh(cl);
+	return 0;
+}
+
 void cluster_ns_fenced(struct fcd *d, const char *nqn)
 {
 	if (d->cluster && cl_subsys_in(&d->cluster->view, nqn))
@@ -86,14 +126,14 @@ int cluster_subsys_add(struct fcd *d, const char *nqn, bool allow_any, char *err
 {
 	char key[TGT_NQN_SIZE + 16], val[CL_HOSTS + 32];
 	const struct cl_subsys *s;
-	int rc = cl_ready(d, err, errlen);
+	int rc = cl_edit_begin(d, err, errlen);
 
 	if (rc)
 		return rc;
 	s = cl_subsys_in(&d->cluster->view, nqn);
 	snprintf(key, sizeof(key), "subsys/%s", nqn);
 	snprintf(val, sizeof(val), "allow_any=%d hosts=%s", allow_any, s ? s->hosts : "");
-	return cl_change(d->cluster, key, val, err, errlen);
+	return cl_edit_end(d->cluster, key, val, err, errlen);
 }
 
 int cluster_subsys_del(struct fcd *d, const char *nqn, char *err, size_t errlen)
@@ -101,18 +141,24 @@ int cluster_subsys_del(struct fcd *d, const char *nqn, char *err, size_t errlen)
 	char key[TGT_NQN_SIZE + 16];
 	struct cluster *cl = d->cluster;
 	unsigned int i;
-	int rc = cl_ready(d, err, errlen);
+	int rc = cl_edit_begin(d, err, errlen);
 
 	if (rc)
 		return rc;
 	for (i = 0; i < cl->view.nr_ns; i++) {
 		if (!strcmp(cl->view.ns[i].nqn, nqn)) {
 			snprintf(key, sizeof(key), "ns/%s/%u", nqn, cl->view.ns[i].nsid);
-			cl_store_set(&cl->st, key, NULL);
+			rc = cl_store_set(&cl->st, key, NULL);
+			if (rc) {
+				cl_store_unlock(&cl->st);
+				snprintf(err, errlen, "cannot remove namespace %u: %s",
+					 cl->view.ns[i].nsid, strerror(-rc));
+				return rc;
+			}
 		}
 	}
 	snprintf(key, sizeof(key), "subsys/%s", nqn);
-	return cl_change(cl, key, NULL, err, errlen);
+	return cl_edit_end(cl, key, NULL, err, errlen);
 }
 
 int cluster_host_allow(struct fcd *d, const char *nqn, const char *host, bool allow, char *err,
@@ -122,12 +168,13 @@ int cluster_host_allow(struct fcd *d, const char *nqn, const char *host, bool al
 	const struct cl_subsys *s;
 	const char *p;
 	size_t n;
-	int rc = cl_ready(d, err, errlen);
+	int rc = cl_edit_begin(d, err, errlen);
 
 	if (rc)
 		return rc;
 	s = cl_subsys_in(&d->cluster->view, nqn);
 	if (!s) {
+		cl_store_unlock(&d->cluster->st);
 		snprintf(err, errlen, "no shared subsystem %s", nqn);
 		return -ENOENT;
 	}
@@ -146,7 +193,7 @@ int cluster_host_allow(struct fcd *d, const char *nqn, const char *host, bool al
 			 hosts[0] ? "," : "", host);
 	snprintf(key, sizeof(key), "subsys/%s", nqn);
 	snprintf(val, sizeof(val), "allow_any=%d hosts=%s", s->allow_any, hosts);
-	return cl_change(d->cluster, key, val, err, errlen);
+	return cl_edit_end(d->cluster, key, val, err, errlen);
 }
 
 int cluster_ns_add(struct fcd *d, const char *nqn, struct conf_ns *ns, char *err, size_t errlen)
@@ -154,10 +201,8 @@ int cluster_ns_add(struct fcd *d, const char *nqn, struct conf_ns *ns, char *err
 	char key[TGT_NQN_SIZE + 32], val[4 * TGT_RBD_NAME_SIZE];
 	struct cluster *cl = d->cluster;
 	uint32_t id;
-	int rc = cl_ready(d, err, errlen);
+	int rc;
 
-	if (rc)
-		return rc;
 	if (ns->backend != TGT_BACKEND_RBD) {
 		snprintf(err, errlen, "a shared subsystem's namespaces are rbd images");
 		return -EINVAL;
@@ -166,15 +211,20 @@ int cluster_ns_add(struct fcd *d, const char *nqn, struct conf_ns *ns, char *err
 		snprintf(err, errlen, "a shared subsystem's namespaces have no reservations");
 		return -EOPNOTSUPP;
 	}
+	rc = cl_edit_begin(d, err, errlen);
+	if (rc)
+		return rc;
 	if (ns->nsid == 0) {
 		for (id = 1; id <= TGT_MAX_NSID && cl_ns_in(&cl->view, nqn, id); id++)
 			;
 		ns->nsid = id;
 	} else if (cl_ns_in(&cl->view, nqn, ns->nsid)) {
+		cl_store_unlock(&cl->st);
 		snprintf(err, errlen, "%s already has namespace %u", nqn, ns->nsid);
 		return -EEXIST;
 	}
 	if (ns->nsid > TGT_MAX_NSID) {
+		cl_store_unlock(&cl->st);
 		snprintf(err, errlen, "%s has no free NSID", nqn);
 		return -ENOSPC;
 	}
@@ -182,7 +232,7 @@ int cluster_ns_add(struct fcd *d, const char *nqn, struct conf_ns *ns, char *err
 	snprintf(val, sizeof(val), "pool=%s image=%s rns=%s group=%u lba=%u", ns->rbd.pool,
 		 ns->rbd.image, ns->rbd.rados_ns, ns->anagrpid ? ns->anagrpid : 1,
 		 ns->lba_size ? ns->lba_size : 512);
-	rc = cl_change(cl, key, val, err, errlen);
+	rc = cl_edit_end(cl, key, val, err, errlen);
 	if (!rc && !cl_ns_in(&cl->applied, nqn, ns->nsid)) {
 		snprintf(err, errlen,
 			 "namespace %u is in the cluster state, but this node "

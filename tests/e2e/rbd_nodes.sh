@@ -15,7 +15,10 @@
 # it beats) and gets its group back with `cluster move-group`. Last, node
 # a freezes (SIGSTOP) past dead_ms: node b fences it; when a resumes it
 # rejoins as a non-owner, never reporting the group optimized, and stops
-# publishing its fenced addresses.
+# publishing its fenced addresses. A third node on a state object of its
+# own, told of nothing, shows that a command reads the object again for a
+# subsystem it has not seen yet, and that edits (hosts, a subsystem's
+# namespaces) are made on the object as it is, not on a stale read.
 E2E_NAME=rbd_nodes
 . "$top_srcdir/tests/e2e/lib.sh"
 . "$top_srcdir/tests/e2e/ceph_lib.sh"
@@ -108,6 +111,21 @@ check "node c allows a host on it at once" $CC allowed-host add "$NQN_C" "$HOSTN
 check "the host is in the state object" sh -c \
 	"$RADOS -p rbd getomapval nvmetfcd.race 'subsys/$NQN_C' '$tmp/race.val' >/dev/null 2>&1 &&
 	 grep -qF 'hosts=$HOSTNQN1' '$tmp/race.val'"
+# Edits are judged on the object as it is, not on the node's last read:
+# a host another node allowed meanwhile stays when node c allows one
+# more, and a namespace another node added meanwhile goes with the
+# subsystem node c deletes.
+check "a second host allowed behind node c's back" $RADOS -p rbd setomapval nvmetfcd.race \
+	"subsys/$NQN_C" "allow_any=0 hosts=$HOSTNQN1,$HOSTNQN2"
+check "node c allows a third host" $CC allowed-host add "$NQN_C" "$HOSTNQN3"
+check "the three hosts are in the state object" sh -c \
+	"$RADOS -p rbd getomapval nvmetfcd.race 'subsys/$NQN_C' '$tmp/race.val' >/dev/null 2>&1 &&
+	 grep -qF 'hosts=$HOSTNQN1,$HOSTNQN2,$HOSTNQN3' '$tmp/race.val'"
+check "a namespace added behind node c's back" $RADOS -p rbd setomapval nvmetfcd.race \
+	"ns/$NQN_C/7" "pool=rbd image=img7 rns= group=3 lba=512"
+check "node c deletes the subsystem" $CC cluster del-subsystem "$NQN_C"
+check "its namespace went with it" sh -c \
+	"$RADOS -p rbd listomapkeys nvmetfcd.race >'$tmp/race.keys' && ! grep -q '^ns/\|^subsys/' '$tmp/race.keys'"
 check "node c still refuses a subsystem nobody added" sh -c \
 	"! $CC namespace list $NQN_C-none >'$tmp/none.out' 2>&1 && grep -q 'no subsystem' '$tmp/none.out'"
 e2e_kill "$PID_c"
