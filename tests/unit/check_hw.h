@@ -9,6 +9,7 @@
 
 #include <check.h>
 #include <stdatomic.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include <fcnvme/nvme_fc_driver.h>
@@ -72,6 +73,17 @@ int hwf_post_cmd(struct hw_dev *h, unsigned int slot, unsigned int xri, uint32_t
  * of bar from good, leaving their indices as they are: after a test that
  * let a peer rewrite them. */
 void hwf_ring_geo_restore(struct hw_bar *bar, const struct hw_bar *good, unsigned int n);
+/* Make a test's private shm dir, <base>/hw_<tag>.XXXXXX with base
+ * /dev/shm (/tmp where /dev/shm cannot be written), into buf (len bytes),
+ * and point FCNVME_SHM_DIR at it; 0 or -errno (-EINVAL: it does not fit,
+ * or tag has a /). */
+int hwf_shm_dir_make(char *buf, size_t len, const char *tag);
+/* Remove dir, made by hwf_shm_dir_make, and everything in it, whatever the
+ * tests made there (nested fabric files and dirs, symlinks): no symlink is
+ * followed, no other file system entered, and a dir whose name is not one
+ * hwf_shm_dir_make makes is refused (-EINVAL) before anything is touched.
+ * 0, or the first -errno (what could be removed still is). */
+int hwf_shm_dir_remove(const char *dir);
 uint8_t hwf_pattern(uint32_t seed, uint32_t off);
 uint32_t hwf_fnv(const uint8_t *p, uint32_t len, uint32_t h);
 uint32_t hwf_fnv_pattern(uint32_t seed, uint32_t len);

@@ -41,18 +41,13 @@ static char root[64], fdir[128];
 
 static void setup(void)
 {
-	snprintf(root, sizeof(root), "/dev/shm/hw_fs.XXXXXX");
-	ck_assert_ptr_nonnull(mkdtemp(root));
-	setenv("FCNVME_SHM_DIR", root, 1);
+	ck_assert_int_eq(hwf_shm_dir_make(root, sizeof(root), "fs"), 0);
 	snprintf(fdir, sizeof(fdir), "%s/f", root);
 }
 
 static void teardown(void)
 {
-	char cmd[160];
-
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", root);
-	(void)!system(cmd);
+	ck_assert_int_eq(hwf_shm_dir_remove(root), 0);
 }
 
 static unsigned int mode_of(const char *path)

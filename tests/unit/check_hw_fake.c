@@ -4,11 +4,17 @@
  * side that answers LS with an echo ACC and serves a few test opcodes over
  * the real fcp_op/fcp_req_release contract, and a host side that registers
  * ports and echoes received LS. They check what the LLDD hands them (IU
- * length, hwqid steering) and count what they see.
+ * length, hwqid steering) and count what they see. Also what several hw
+ * tests share: a private shm dir (made, and removed with all in it).
  */
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <fcnvme/fc_wire.h>
 
@@ -467,4 +473,108 @@ int hwf_post_cmd(struct hw_dev *h, unsigned int slot, unsigned int xri, uint32_t
 	if (h->lwq[0]) /* a host port's WQ in process memory (hw_dev.lwq) */
 		return hw_lwq_put(h->lwq[0], &w);
 	return hw_ring_post(h->base, &h->bar->wq[0], &w, sizeof(w));
+}
+
+/* ---- a test's private shm dir ------------------------------------------------ */
+
+/* Where hwf_shm_dir_make makes its dirs: /dev/shm, or /tmp where /dev/shm
+ * cannot be written. */
+static const char *hwf_shm_base(void)
+{
+	return access("/dev/shm", W_OK) == 0 ? "/dev/shm" : "/tmp";
+}
+
+int hwf_shm_dir_make(char *buf, size_t len, const char *tag)
+{
+	int n = snprintf(buf, len, "%s/hw_%s.XXXXXX", hwf_shm_base(), tag);
+
+	if (n < 0 || (size_t)n >= len || strchr(tag, '/'))
+		return -EINVAL;
+	if (!mkdtemp(buf))
+		return -errno;
+	if (setenv("FCNVME_SHM_DIR", buf, 1))
+		return -errno;
+	return 0;
+}
+
+/* Whether dir is a name hwf_shm_dir_make makes: /dev/shm/hw_<tag>.XXXXXX or
+ * /tmp/hw_<tag>.XXXXXX, one component below the base, not . or .. */
+static bool hwf_shm_dir_name_ok(const char *dir)
+{
+	static const char *const bases[] = { "/dev/shm/", "/tmp/" };
+	const char *name;
+	unsigned int i;
+
+	for (i = 0; i < sizeof(bases) / sizeof(bases[0]); i++) {
+		if (strncmp(dir, bases[i], strlen(bases[i])) != 0)
+			continue;
+		name = dir + strlen(bases[i]);
+		return strncmp(name, "hw_", 3) == 0 && !strchr(name, '/') &&
+		       strlen(name) >= strlen("hw_.XXXXXX");
+	}
+	return false;
+}
+
+/* Remove everything in the directory open at fd (closed here), on file
+ * system dev: entries by name relative to fd, a directory entered only
+ * through openat(O_NOFOLLOW) and only on dev, a symlink removed itself and
+ * never followed. 0, or the first -errno (what could be removed still is). */
+static int hwf_rm_tree(int fd, dev_t dev)
+{
+	DIR *d = fdopendir(fd);
+	struct dirent *de;
+	struct stat st;
+	int rc = 0, err, sub;
+
+	if (!d) {
+		err = -errno;
+		close(fd);
+		return err;
+	}
+	while ((de = readdir(d))) {
+		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+			continue;
+		if (fstatat(fd, de->d_name, &st, AT_SYMLINK_NOFOLLOW)) {
+			rc = rc ? rc : -errno;
+			continue;
+		}
+		if (S_ISDIR(st.st_mode)) {
+			if (st.st_dev != dev) {
+				rc = rc ? rc : -EXDEV;
+				continue;
+			}
+			sub = openat(fd, de->d_name,
+				     O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+			err = sub < 0 ? -errno : hwf_rm_tree(sub, dev);
+			if (err) {
+				rc = rc ? rc : err;
+				continue;
+			}
+		}
+		if (unlinkat(fd, de->d_name, S_ISDIR(st.st_mode) ? AT_REMOVEDIR : 0))
+			rc = rc ? rc : -errno;
+	}
+	closedir(d);
+	return rc;
+}
+
+int hwf_shm_dir_remove(const char *dir)
+{
+	struct stat st;
+	int fd, rc;
+
+	if (!hwf_shm_dir_name_ok(dir))
+		return -EINVAL;
+	fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	if (fstat(fd, &st)) {
+		rc = -errno;
+		close(fd);
+		return rc;
+	}
+	rc = hwf_rm_tree(fd, st.st_dev);
+	if (rmdir(dir) && !rc)
+		rc = -errno;
+	return rc;
 }
