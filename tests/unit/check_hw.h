@@ -8,6 +8,7 @@
 #define CHECK_HW_H
 
 #include <check.h>
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -17,6 +18,7 @@
 Suite *hw_ring_suite(void);
 Suite *hw_fabric_suite(void);
 Suite *hw_fabsec_suite(void);
+Suite *hw_peersec_suite(void);
 Suite *hw_map_suite(void);
 Suite *hw_fw_suite(void);
 Suite *hw_abi_suite(void);
@@ -73,6 +75,18 @@ int hwf_post_cmd(struct hw_dev *h, unsigned int slot, unsigned int xri, uint32_t
  * of bar from good, leaving their indices as they are: after a test that
  * let a peer rewrite them. */
 void hwf_ring_geo_restore(struct hw_bar *bar, const struct hw_bar *good, unsigned int n);
+struct hw_tgt_port;
+/* n (at most 8) HWF_OP_DEFER commands, no data, from host device h's
+ * exchanges 0..n-1 with tags tag..tag+n-1, over one doorbell into hw queue
+ * 0 of tp (qid 1), and tp's poll receiving them; 0, -EINVAL for n > 8,
+ * hwf_post_cmd's -errno, or -EPROTO where the doorbell or the poll did not
+ * take exactly n. */
+int hwf_defer_cmds(struct hw_dev *h, struct hw_tgt_port *tp, unsigned int n, uint32_t tag);
+/* [test thread] Run tp's control side (hw_tgt_port_process, woken by its
+ * event fd or every 5 ms) on a new thread th until hwf_tgt_thread_stop(th):
+ * one such thread at a time. 0 or -errno. */
+int hwf_tgt_thread_start(struct hw_tgt_port *tp, pthread_t *th);
+void hwf_tgt_thread_stop(pthread_t th);
 /* Make a test's private shm dir, <base>/hw_<tag>.XXXXXX with base
  * /dev/shm (/tmp where /dev/shm cannot be written), into buf (len bytes),
  * and point FCNVME_SHM_DIR at it; 0 or -errno (-EINVAL: it does not fit,

@@ -5,11 +5,13 @@
  * the real fcp_op/fcp_req_release contract, and a host side that registers
  * ports and echoes received LS. They check what the LLDD hands them (IU
  * length, hwqid steering) and count what they see. Also what several hw
- * tests share: a private shm dir (made, and removed with all in it).
+ * tests share: a private shm dir (made, and removed with all in it), a
+ * target port's control thread, and commands posted from a host by hand.
  */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +22,8 @@
 
 #include "check_hw.h"
 #include "hw_priv.h"
+#include "hw_tgt.h"
+#include "hw_tgt_priv.h"
 
 struct hwf_stats hwf;
 void *hwf_last_hosthandle;
@@ -473,6 +477,55 @@ int hwf_post_cmd(struct hw_dev *h, unsigned int slot, unsigned int xri, uint32_t
 	if (h->lwq[0]) /* a host port's WQ in process memory (hw_dev.lwq) */
 		return hw_lwq_put(h->lwq[0], &w);
 	return hw_ring_post(h->base, &h->bar->wq[0], &w, sizeof(w));
+}
+
+int hwf_defer_cmds(struct hw_dev *h, struct hw_tgt_port *tp, unsigned int n, uint32_t tag)
+{
+	struct nvme_fc_cmd_iu iu[8]; /* the WQEs point at them until the doorbell */
+	unsigned int i;
+	int rc;
+
+	if (n > 8)
+		return -EINVAL;
+	for (i = 0; i < n; i++) {
+		rc = hwf_post_cmd(h, tp->dev.slot, i, tag + i, 0x77700000001ull, HWF_OP_DEFER, 0, 0,
+				  &iu[i]);
+		if (rc)
+			return rc;
+	}
+	if (hw_fw_doorbell(h, 0) != (int)n || hw_tgt_poll(tp, 0, 64) != (int)n)
+		return -EPROTO;
+	return 0;
+}
+
+/* ---- a target port's control thread ------------------------------------------ */
+
+/* [test thread] Set to end the one control thread there may be. */
+static _Atomic bool hwf_tgt_stop;
+
+static void *hwf_tgt_loop(void *arg)
+{
+	struct hw_tgt_port *p = arg;
+
+	while (!atomic_load(&hwf_tgt_stop)) {
+		struct pollfd pfd = { .fd = hw_tgt_port_event_fd(p), .events = POLLIN };
+
+		(void)poll(&pfd, 1, 5);
+		hw_tgt_port_process(p);
+	}
+	return NULL;
+}
+
+int hwf_tgt_thread_start(struct hw_tgt_port *tp, pthread_t *th)
+{
+	atomic_store(&hwf_tgt_stop, false);
+	return -pthread_create(th, NULL, hwf_tgt_loop, tp);
+}
+
+void hwf_tgt_thread_stop(pthread_t th)
+{
+	atomic_store(&hwf_tgt_stop, true);
+	pthread_join(th, NULL);
 }
 
 /* ---- a test's private shm dir ------------------------------------------------ */
