@@ -75,6 +75,10 @@ int hwf_post_cmd(struct hw_dev *h, unsigned int slot, unsigned int xri, uint32_t
  * of bar from good, leaving their indices as they are: after a test that
  * let a peer rewrite them. */
 void hwf_ring_geo_restore(struct hw_bar *bar, const struct hw_bar *good, unsigned int n);
+struct hw_cqe;
+/* Copy the next entry of device d's CQ q (by its private geometry,
+ * hw_dev.geo) into out and pop it; 0, or -EAGAIN where the CQ is empty. */
+int hwf_cqe_pop(struct hw_dev *d, unsigned int q, struct hw_cqe *out);
 struct hw_tgt_port;
 /* n (at most 8) HWF_OP_DEFER commands, no data, from host device h's
  * exchanges 0..n-1 with tags tag..tag+n-1, over one doorbell into hw queue
@@ -87,6 +91,19 @@ int hwf_defer_cmds(struct hw_dev *h, struct hw_tgt_port *tp, unsigned int n, uin
  * one such thread at a time. 0 or -errno. */
 int hwf_tgt_thread_start(struct hw_tgt_port *tp, pthread_t *th);
 void hwf_tgt_thread_stop(pthread_t th);
+/* Open a target port of WWNN/WWPN 0x20../0x10.. | id on soft fabric f (of
+ * FCNVME_SHM_DIR), 1 hw queue, 16 receive buffers, no events: what
+ * hw_tgt_port_open returns. */
+int hwf_tgt_open(uint64_t id, struct hw_tgt_port **tpp);
+struct hw_host_port;
+/* [test thread] Create fabric fdir (FCNVME_SHM_DIR/f), open a target port
+ * there (hwf_tgt_open(id)), start its control thread th
+ * (hwf_tgt_thread_start) and open a host port of WWN id + 1 (16 commands
+ * deep), which logs into the target; 0, or the first -errno with what was
+ * opened closed again. hwf_pair_close closes the three. */
+int hwf_pair_open(const char *fdir, uint64_t id, struct hw_tgt_port **tpp,
+		  struct hw_host_port **hpp, pthread_t *th);
+void hwf_pair_close(struct hw_tgt_port *tp, struct hw_host_port *hp, pthread_t th);
 /* Make a test's private shm dir, <base>/hw_<tag>.XXXXXX with base
  * /dev/shm (/tmp where /dev/shm cannot be written), into buf (len bytes),
  * and point FCNVME_SHM_DIR at it; 0 or -errno (-EINVAL: it does not fit,

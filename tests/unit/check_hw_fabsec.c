@@ -360,22 +360,13 @@ static int wait_maps(int want)
  * target's fds and mappings stay flat, slots keep being found. */
 START_TEST(test_fabsec_peer_unmap)
 {
-	struct hw_tgt_port_cfg tc = {
-		.dev = "soft:f",
-		.wwnn = 0x20000000000000f1ull,
-		.wwpn = 0x10000000000000f1ull,
-		.nr_hwq = 1,
-		.rq_depth = 16,
-	};
-	struct hw_tgt_events ev;
 	struct hw_tgt_port *tp;
 	struct hw_host_port *hp;
 	int i, fds = -1, reg;
 	pthread_t th;
 
-	memset(&ev, 0, sizeof(ev));
 	ck_assert_int_eq(hw_fabric_create(fdir), 0);
-	ck_assert_int_eq(hw_tgt_port_open(&tc, &ev, NULL, &tp), 0);
+	ck_assert_int_eq(hwf_tgt_open(0xf1, &tp), 0);
 	/* a local port's firmware reads data by virtual address: it offers
 	 * zero-copy Reads (a remote driver's would not: vmport_target.sh) */
 	ck_assert_uint_eq(hwf_tgt_tmpl->target_features & NVMET_FCTGTFEAT_DATA_VADDR,
@@ -472,20 +463,11 @@ END_TEST
  * not lost: the wait returns at once instead of sleeping out its 5 s. */
 START_TEST(test_fabsec_tgt_kick_before_wait)
 {
-	struct hw_tgt_port_cfg tc = {
-		.dev = "soft:f",
-		.wwnn = 0x20000000000000f2ull,
-		.wwpn = 0x10000000000000f2ull,
-		.nr_hwq = 1,
-		.rq_depth = 16,
-	};
-	struct hw_tgt_events ev;
 	struct hw_tgt_port *tp;
 	struct timespec a, b;
 
-	memset(&ev, 0, sizeof(ev));
 	ck_assert_int_eq(hw_fabric_create(fdir), 0);
-	ck_assert_int_eq(hw_tgt_port_open(&tc, &ev, NULL, &tp), 0);
+	ck_assert_int_eq(hwf_tgt_open(0xf2, &tp), 0);
 	hw_tgt_hwq_kick(tp, 0);
 	clock_gettime(CLOCK_MONOTONIC, &a);
 	ck_assert_int_eq(hw_tgt_hwq_wait(tp, 0, 5000000), 0);
@@ -508,20 +490,6 @@ static uint32_t fw_runs(struct hw_tgt_port *tp)
  * batch the firmware runs once per response, as before. */
 START_TEST(test_fabsec_tgt_batch_one_doorbell)
 {
-	struct hw_tgt_port_cfg tc = {
-		.dev = "soft:f",
-		.wwnn = 0x20000000000000f3ull,
-		.wwpn = 0x10000000000000f3ull,
-		.nr_hwq = 1,
-		.rq_depth = 16,
-	};
-	struct hw_host_port_cfg hc = {
-		.dev = "soft:f",
-		.wwnn = 0x20000000000000f4ull,
-		.wwpn = 0x10000000000000f4ull,
-		.queue_depth = 16,
-	};
-	struct hw_tgt_events ev;
 	struct hw_tgt_port *tp;
 	struct hw_host_port *hp;
 	struct hw_ring *cq;
@@ -530,11 +498,7 @@ START_TEST(test_fabsec_tgt_batch_one_doorbell)
 	unsigned int i;
 	pthread_t th;
 
-	memset(&ev, 0, sizeof(ev));
-	ck_assert_int_eq(hw_fabric_create(fdir), 0);
-	ck_assert_int_eq(hw_tgt_port_open(&tc, &ev, NULL, &tp), 0);
-	ck_assert_int_eq(hwf_tgt_thread_start(tp, &th), 0);
-	ck_assert_int_eq(hw_host_port_open(&hc, &hp), 0);
+	ck_assert_int_eq(hwf_pair_open(fdir, 0xf3, &tp, &hp, &th), 0);
 	cq = &hp->dev.bar->cq[0];
 	ck_assert_ptr_nonnull(hw_tgt_hwq_ops.batch);
 
@@ -578,9 +542,7 @@ START_TEST(test_fabsec_tgt_batch_one_doorbell)
 	}
 	ck_assert_int_eq(hw_tgt_poll(tp, 0, 64), 3);
 
-	hw_host_port_close(hp);
-	hwf_tgt_thread_stop(th);
-	hw_tgt_port_close(tp);
+	hwf_pair_close(tp, hp, th);
 }
 END_TEST
 

@@ -21,6 +21,8 @@
 #include <fcnvme/fc_wire.h>
 
 #include "check_hw.h"
+#include "hw_fabric.h"
+#include "hw_host.h"
 #include "hw_priv.h"
 #include "hw_tgt.h"
 #include "hw_tgt_priv.h"
@@ -479,6 +481,17 @@ int hwf_post_cmd(struct hw_dev *h, unsigned int slot, unsigned int xri, uint32_t
 	return hw_ring_post(h->base, &h->bar->wq[0], &w, sizeof(w));
 }
 
+int hwf_cqe_pop(struct hw_dev *d, unsigned int q, struct hw_cqe *out)
+{
+	struct hw_cqe *c = hw_ring_peek_geo(d->base, &d->bar->cq[q], &d->geo->cq[q]);
+
+	if (!c)
+		return -EAGAIN;
+	*out = *c;
+	hw_ring_pop_geo(&d->bar->cq[q], &d->geo->cq[q], c);
+	return 0;
+}
+
 int hwf_defer_cmds(struct hw_dev *h, struct hw_tgt_port *tp, unsigned int n, uint32_t tag)
 {
 	struct nvme_fc_cmd_iu iu[8]; /* the WQEs point at them until the doorbell */
@@ -526,6 +539,57 @@ void hwf_tgt_thread_stop(pthread_t th)
 {
 	atomic_store(&hwf_tgt_stop, true);
 	pthread_join(th, NULL);
+}
+
+int hwf_tgt_open(uint64_t id, struct hw_tgt_port **tpp)
+{
+	struct hw_tgt_port_cfg tc = {
+		.dev = "soft:f",
+		.wwnn = 0x2000000000000000ull | id,
+		.wwpn = 0x1000000000000000ull | id,
+		.nr_hwq = 1,
+		.rq_depth = 16,
+	};
+	struct hw_tgt_events ev;
+
+	memset(&ev, 0, sizeof(ev));
+	return hw_tgt_port_open(&tc, &ev, NULL, tpp);
+}
+
+int hwf_pair_open(const char *fdir, uint64_t id, struct hw_tgt_port **tpp,
+		  struct hw_host_port **hpp, pthread_t *th)
+{
+	struct hw_host_port_cfg hc = {
+		.dev = "soft:f",
+		.wwnn = 0x2000000000000000ull | (id + 1),
+		.wwpn = 0x1000000000000000ull | (id + 1),
+		.queue_depth = 16,
+	};
+	int rc;
+
+	rc = hw_fabric_create(fdir);
+	if (rc)
+		return rc;
+	rc = hwf_tgt_open(id, tpp);
+	if (rc)
+		return rc;
+	rc = hwf_tgt_thread_start(*tpp, th);
+	if (rc)
+		goto close_tgt;
+	rc = hw_host_port_open(&hc, hpp);
+	if (!rc)
+		return 0;
+	hwf_tgt_thread_stop(*th);
+close_tgt:
+	hw_tgt_port_close(*tpp);
+	return rc;
+}
+
+void hwf_pair_close(struct hw_tgt_port *tp, struct hw_host_port *hp, pthread_t th)
+{
+	hw_host_port_close(hp);
+	hwf_tgt_thread_stop(th);
+	hw_tgt_port_close(tp);
 }
 
 /* ---- a test's private shm dir ------------------------------------------------ */

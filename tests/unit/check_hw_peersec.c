@@ -41,50 +41,14 @@ static void teardown(void)
 	ck_assert_int_eq(hwf_shm_dir_remove(root), 0);
 }
 
-/* A target and a host port logged into it, the target's control thread
- * running (hwf_tgt_thread_start), for the forgery tests below. */
-static void pair_open(uint64_t id, struct hw_tgt_port **tpp, struct hw_host_port **hpp,
-		      pthread_t *th)
-{
-	struct hw_tgt_port_cfg tc = {
-		.dev = "soft:f",
-		.wwnn = 0x2000000000000000ull | id,
-		.wwpn = 0x1000000000000000ull | id,
-		.nr_hwq = 1,
-		.rq_depth = 16,
-	};
-	struct hw_host_port_cfg hc = {
-		.dev = "soft:f",
-		.wwnn = 0x2000000000000000ull | (id + 1),
-		.wwpn = 0x1000000000000000ull | (id + 1),
-		.queue_depth = 16,
-	};
-	struct hw_tgt_events ev;
-
-	memset(&ev, 0, sizeof(ev));
-	ck_assert_int_eq(hw_fabric_create(fdir), 0);
-	ck_assert_int_eq(hw_tgt_port_open(&tc, &ev, NULL, tpp), 0);
-	ck_assert_int_eq(hwf_tgt_thread_start(*tpp, th), 0);
-	ck_assert_int_eq(hw_host_port_open(&hc, hpp), 0);
-}
-
-static void pair_close(struct hw_tgt_port *tp, struct hw_host_port *hp, pthread_t th)
-{
-	hw_host_port_close(hp);
-	hwf_tgt_thread_stop(th);
-	hw_tgt_port_close(tp);
-}
-
-/* The next entry of the host's CQ 0: its type and tag; popped. */
+/* The next entry of the host's CQ 0, popped. (Each test opens a target
+ * and a host port logged into it with hwf_pair_open.) */
 static struct hw_cqe host_cqe(struct hw_host_port *hp)
 {
-	struct hw_dev *h = &hp->dev;
-	struct hw_cqe *c = hw_ring_peek_geo(h->base, &h->bar->cq[0], &h->geo->cq[0]), copy;
+	struct hw_cqe c;
 
-	ck_assert_ptr_nonnull(c);
-	copy = *c;
-	hw_ring_pop_geo(&h->bar->cq[0], &h->geo->cq[0], c);
-	return copy;
+	ck_assert_int_eq(hwf_cqe_pop(&hp->dev, 0, &c), 0);
+	return c;
 }
 
 /* A peer writes a WQE into a local target's WQ in the region (it maps the
@@ -106,7 +70,7 @@ START_TEST(test_peersec_peer_wqe_ignored)
 	fcnvme_dma_t hdma;
 	pthread_t th;
 
-	pair_open(0xe1, &tp, &hp, &th);
+	ck_assert_int_eq(hwf_pair_open(fdir, 0xe1, &tp, &hp, &th), 0);
 	h = &hp->dev;
 	memset(secret, 0xee, sizeof(secret));
 	memset(zero, 0, sizeof(zero));
@@ -145,7 +109,7 @@ START_TEST(test_peersec_peer_wqe_ignored)
 	/* the response's completion frees the exchange */
 	ck_assert_int_eq(hw_tgt_poll(tp, 0, 64), 1);
 	ck_assert_ptr_null(tp->hwq[0].done_head);
-	pair_close(tp, hp, th);
+	hwf_pair_close(tp, hp, th);
 }
 END_TEST
 
@@ -168,7 +132,7 @@ START_TEST(test_peersec_peer_wqe_done_ignored)
 	uint32_t i, dw0;
 	pthread_t th;
 
-	pair_open(0xe3, &tp, &hp, &th);
+	ck_assert_int_eq(hwf_pair_open(fdir, 0xe3, &tp, &hp, &th), 0);
 	h = &hp->dev;
 	ck_assert_int_eq(hw_dma_alloc(h, 512, (void **)&hbuf, &hdma), 0);
 	for (i = 0; i < 512; i++)
@@ -198,7 +162,7 @@ START_TEST(test_peersec_peer_wqe_done_ignored)
 	memcpy(&dw0, &c.c.rsp[offsetof(struct nvme_fc_ersp_iu, cqe)], 4);
 	ck_assert_uint_eq(dw0, hwf_fnv_pattern(9, 512));
 	ck_assert_ptr_null(hw_ring_peek_geo(h->base, &h->bar->cq[0], &h->geo->cq[0]));
-	pair_close(tp, hp, th);
+	hwf_pair_close(tp, hp, th);
 }
 END_TEST
 
@@ -239,14 +203,11 @@ static void host_fcp_io(struct hw_host_port *hp, struct nvmefc_fcp_req *req,
 /* The next entry of the target's CQ 0, popped: a RCV_CMD. */
 static struct hw_cqe tgt_rcv_cmd(struct hw_tgt_port *tp)
 {
-	struct hw_dev *t = &tp->dev;
-	struct hw_cqe *c = hw_ring_peek_geo(t->base, &t->bar->cq[0], &t->geo->cq[0]), copy;
+	struct hw_cqe c;
 
-	ck_assert_ptr_nonnull(c);
-	copy = *c;
-	hw_ring_pop_geo(&t->bar->cq[0], &t->geo->cq[0], c);
-	ck_assert_uint_eq(copy.type, HW_CQE_RCV_CMD);
-	return copy;
+	ck_assert_int_eq(hwf_cqe_pop(&tp->dev, 0, &c), 0);
+	ck_assert_uint_eq(c.type, HW_CQE_RCV_CMD);
+	return c;
 }
 
 /* The target (its mapping of the host's region, the geometry it took)
@@ -294,7 +255,7 @@ START_TEST(test_peersec_host_own_geometry_private)
 	uint8_t rsp[32];
 	pthread_t th;
 
-	pair_open(0xe5, &tp, &hp, &th);
+	ck_assert_int_eq(hwf_pair_open(fdir, 0xe5, &tp, &hp, &th), 0);
 	pv = hw_dev_peer_view(&tp->dev, hp->dev.slot);
 	ck_assert_ptr_nonnull(pv);
 	hb = pv->base;
@@ -317,14 +278,9 @@ START_TEST(test_peersec_host_own_geometry_private)
 	ck_assert_uint_eq(req.rcv_rsplen, 12);
 	ck_assert_int_eq(hw_host_port_wait(hp, 0), 0);
 	/* put back for teardown */
-	hb->cq[0].off = saved.cq[0].off;
-	hb->cq[0].entries = saved.cq[0].entries;
-	hb->cq[0].esize = saved.cq[0].esize;
-	hb->wq[0].off = saved.wq[0].off;
-	hb->wq[0].entries = saved.wq[0].entries;
-	hb->wq[0].esize = saved.wq[0].esize;
+	hwf_ring_geo_restore(hb, &saved, 1);
 	hb->nr_xri = saved.nr_xri;
-	pair_close(tp, hp, th);
+	hwf_pair_close(tp, hp, th);
 }
 END_TEST
 
@@ -346,7 +302,7 @@ START_TEST(test_peersec_host_peer_wqe_ignored)
 	uint8_t rsp[32];
 	pthread_t th;
 
-	pair_open(0xe7, &tp, &hp, &th);
+	ck_assert_int_eq(hwf_pair_open(fdir, 0xe7, &tp, &hp, &th), 0);
 	memset(&secret, 0xee, sizeof(secret));
 	memset(&w, 0, sizeof(w));
 	w.type = HW_WQE_FCP_CMD;
@@ -369,7 +325,7 @@ START_TEST(test_peersec_host_peer_wqe_ignored)
 	ck_assert_int_eq(hw_host_poll(hp, 0, 64), 1);
 	ck_assert_int_eq(host_done_calls, 1);
 	ck_assert_uint_eq(req.status, 0);
-	pair_close(tp, hp, th);
+	hwf_pair_close(tp, hp, th);
 }
 END_TEST
 
@@ -389,7 +345,7 @@ START_TEST(test_peersec_host_peer_wqe_done_ignored)
 	uint8_t rsp[32];
 	pthread_t th;
 
-	pair_open(0xe9, &tp, &hp, &th);
+	ck_assert_int_eq(hwf_pair_open(fdir, 0xe9, &tp, &hp, &th), 0);
 	host_fcp_io(hp, &req, &iu, rsp);
 	cmd = tgt_rcv_cmd(tp);
 	memset(&c, 0, sizeof(c));
@@ -406,7 +362,7 @@ START_TEST(test_peersec_host_peer_wqe_done_ignored)
 	ck_assert_int_eq(host_done_calls, 1);
 	ck_assert_uint_eq(req.status, 0);
 	ck_assert_uint_eq(req.rcv_rsplen, 12);
-	pair_close(tp, hp, th);
+	hwf_pair_close(tp, hp, th);
 }
 END_TEST
 
