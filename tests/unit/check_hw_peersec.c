@@ -8,9 +8,10 @@
  * host's CQ/WQ geometry and exchange count in the region, writes an
  * FCP_CMD WQE (a CMD IU naming the host's process memory) into the host's
  * WQ, or a failed WQE_DONE with the exchange and tag of a command in flight
- * into its CQ: each is ignored, nothing is copied, and the port's own
- * commands complete with their real responses. The files of a fabric and
- * what ports leave behind: check_hw_fabsec.c.
+ * into its CQ: none is acted on (each port keeps its own geometry, takes
+ * its WQEs and its own completions from process memory), nothing is
+ * copied, and the port's own commands complete with their real responses.
+ * The files of a fabric and what ports leave behind: check_hw_fabsec.c.
  */
 #include <errno.h>
 #include <pthread.h>
@@ -21,7 +22,6 @@
 #include <fcnvme/fc_wire.h>
 
 #include "check_hw.h"
-#include "hw_fabric.h"
 #include "hw_host.h"
 #include "hw_host_priv.h"
 #include "hw_priv.h"
