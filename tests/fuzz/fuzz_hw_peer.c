@@ -97,23 +97,19 @@ static void *ctl_loop(void *arg)
 	return NULL;
 }
 
+/* The private shm dir, hwf_shm_dir_make's. */
+static char root[64];
+
 static void cleanup(void)
 {
 	/* The fabric's files; the mappings go with the process. */
-	const char *dir = getenv("FCNVME_SHM_DIR");
-	char cmd[300];
-
-	if (dir && strstr(dir, "fuzz_hw_peer.")) {
-		snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-		if (system(cmd) != 0)
-			fprintf(stderr, "fuzz_hw_peer: could not remove %s\n", dir);
-	}
+	if (hwf_shm_dir_remove(root))
+		fprintf(stderr, "fuzz_hw_peer: could not remove %s\n", root);
 }
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
-	static char root[64];
 	char fdir[128];
 	struct hw_tgt_port_cfg tc = {
 		.dev = "soft:f",
@@ -133,10 +129,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 
 	(void)argc;
 	(void)argv;
-	snprintf(root, sizeof(root), "%s/fuzz_hw_peer.XXXXXX",
-		 access("/dev/shm", W_OK) == 0 ? "/dev/shm" : "/tmp");
-	REQUIRE(mkdtemp(root));
-	setenv("FCNVME_SHM_DIR", root, 1);
+	REQUIRE(hwf_shm_dir_make(root, sizeof(root), "fuzz_peer") == 0);
 	atexit(cleanup);
 	snprintf(fdir, sizeof(fdir), "%s/f", root);
 	REQUIRE(hw_fabric_create(fdir) == 0);

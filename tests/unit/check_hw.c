@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 /*
  * The Check runner of hw/: rings, fabric (and its modes, ownership checks and
- * peer/slot reclamation), mapper, firmware (data movement, steering, DMA
+ * peer/slot reclamation), what a hostile peer forges in shared memory, mapper, firmware (data movement, steering, DMA
  * bounds), the DMA allocator, the firmware of a remote driver's port, the
  * kernel driver's copy of the device layout, and the received-LS pool.
  */
@@ -16,6 +16,7 @@ int main(void)
 
 	srunner_add_suite(sr, hw_fabric_suite());
 	srunner_add_suite(sr, hw_fabsec_suite());
+	srunner_add_suite(sr, hw_peersec_suite());
 	srunner_add_suite(sr, hw_map_suite());
 	srunner_add_suite(sr, hw_fw_suite());
 	srunner_add_suite(sr, hw_abi_suite());

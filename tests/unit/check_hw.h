@@ -8,7 +8,9 @@
 #define CHECK_HW_H
 
 #include <check.h>
+#include <pthread.h>
 #include <stdatomic.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include <fcnvme/nvme_fc_driver.h>
@@ -16,6 +18,7 @@
 Suite *hw_ring_suite(void);
 Suite *hw_fabric_suite(void);
 Suite *hw_fabsec_suite(void);
+Suite *hw_peersec_suite(void);
 Suite *hw_map_suite(void);
 Suite *hw_fw_suite(void);
 Suite *hw_abi_suite(void);
@@ -72,6 +75,46 @@ int hwf_post_cmd(struct hw_dev *h, unsigned int slot, unsigned int xri, uint32_t
  * of bar from good, leaving their indices as they are: after a test that
  * let a peer rewrite them. */
 void hwf_ring_geo_restore(struct hw_bar *bar, const struct hw_bar *good, unsigned int n);
+struct hw_cqe;
+/* Copy the next entry of device d's CQ q (by its private geometry,
+ * hw_dev.geo) into out and pop it; 0, or -EAGAIN where the CQ is empty. */
+int hwf_cqe_pop(struct hw_dev *d, unsigned int q, struct hw_cqe *out);
+struct hw_tgt_port;
+/* n (at most 8) HWF_OP_DEFER commands, no data, from host device h's
+ * exchanges 0..n-1 with tags tag..tag+n-1, over one doorbell into hw queue
+ * 0 of tp (qid 1), and tp's poll receiving them; 0, -EINVAL for n > 8,
+ * hwf_post_cmd's -errno, or -EPROTO where the doorbell or the poll did not
+ * take exactly n. */
+int hwf_defer_cmds(struct hw_dev *h, struct hw_tgt_port *tp, unsigned int n, uint32_t tag);
+/* [test thread] Run tp's control side (hw_tgt_port_process, woken by its
+ * event fd or every 5 ms) on a new thread th until hwf_tgt_thread_stop(th):
+ * one such thread at a time. 0 or -errno. */
+int hwf_tgt_thread_start(struct hw_tgt_port *tp, pthread_t *th);
+void hwf_tgt_thread_stop(pthread_t th);
+/* Open a target port of WWNN/WWPN 0x20../0x10.. | id on soft fabric f (of
+ * FCNVME_SHM_DIR), 1 hw queue, 16 receive buffers, no events: what
+ * hw_tgt_port_open returns. */
+int hwf_tgt_open(uint64_t id, struct hw_tgt_port **tpp);
+struct hw_host_port;
+/* [test thread] Create fabric fdir (FCNVME_SHM_DIR/f), open a target port
+ * there (hwf_tgt_open(id)), start its control thread th
+ * (hwf_tgt_thread_start) and open a host port of WWN id + 1 (16 commands
+ * deep), which logs into the target; 0, or the first -errno with what was
+ * opened closed again. hwf_pair_close closes the three. */
+int hwf_pair_open(const char *fdir, uint64_t id, struct hw_tgt_port **tpp,
+		  struct hw_host_port **hpp, pthread_t *th);
+void hwf_pair_close(struct hw_tgt_port *tp, struct hw_host_port *hp, pthread_t th);
+/* Make a test's private shm dir, <base>/hw_<tag>.XXXXXX with base
+ * /dev/shm (/tmp where /dev/shm cannot be written), into buf (len bytes),
+ * and point FCNVME_SHM_DIR at it; 0 or -errno (-EINVAL: it does not fit,
+ * or tag has a /). */
+int hwf_shm_dir_make(char *buf, size_t len, const char *tag);
+/* Remove dir, made by hwf_shm_dir_make, and everything in it, whatever the
+ * tests made there (nested fabric files and dirs, symlinks): no symlink is
+ * followed, no other file system entered, and a dir whose name is not one
+ * hwf_shm_dir_make makes is refused (-EINVAL) before anything is touched.
+ * 0, or the first -errno (what could be removed still is). */
+int hwf_shm_dir_remove(const char *dir);
 uint8_t hwf_pattern(uint32_t seed, uint32_t off);
 uint32_t hwf_fnv(const uint8_t *p, uint32_t len, uint32_t h);
 uint32_t hwf_fnv_pattern(uint32_t seed, uint32_t len);

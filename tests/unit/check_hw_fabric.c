@@ -2,12 +2,14 @@
 /*
  * Fabric tests: directory naming, create/open/destroy, fabric login (slot and
  * N_Port_ID), liveness, zoning, and fault-record accounting (skip, count,
- * expiry).
+ * expiry). Also the hw tests' private shm dir (check_hw_fake.c): its
+ * removal takes all that was made in it and nothing outside it.
  */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <fcnvme/fc_wire.h>
@@ -20,16 +22,14 @@ static char root[64], fdir[128];
 
 static void setup(void)
 {
-	snprintf(root, sizeof(root), "/dev/shm/hw_ut.XXXXXX");
-	ck_assert_ptr_nonnull(mkdtemp(root));
-	setenv("FCNVME_SHM_DIR", root, 1);
+	ck_assert_int_eq(hwf_shm_dir_make(root, sizeof(root), "ut"), 0);
 	snprintf(fdir, sizeof(fdir), "%s/f", root);
 }
 
 static void teardown(void)
 {
 	hw_fabric_destroy(fdir);
-	rmdir(root);
+	ck_assert_int_eq(hwf_shm_dir_remove(root), 0);
 }
 
 START_TEST(test_fabric_path)
@@ -182,6 +182,110 @@ START_TEST(test_fabric_faults)
 }
 END_TEST
 
+/* Write s into file path (made, 0600). */
+static void put_file(const char *path, const char *s)
+{
+	FILE *f = fopen(path, "w");
+
+	ck_assert_msg(f != NULL, "%s", path);
+	ck_assert_int_eq(fputs(s, f) >= 0, 1);
+	ck_assert_int_eq(fclose(f), 0);
+}
+
+/* Whether file path holds s. */
+static bool file_holds(const char *path, const char *s)
+{
+	char buf[64] = "";
+	FILE *f = fopen(path, "r");
+
+	if (!f)
+		return false;
+	(void)!fgets(buf, sizeof(buf), f);
+	fclose(f);
+	return strcmp(buf, s) == 0;
+}
+
+/* hwf_shm_dir_remove takes the dir and all in it (nested dirs, files, a
+ * dangling symlink), follows none of the symlinks planted there to a file
+ * or dir of another dir, and refuses what hwf_shm_dir_make does not make:
+ * a dir below one, a symlink in its place, another name. */
+START_TEST(test_fabric_shm_dir)
+{
+	char a[64], b[64], base[64], p[160], q[160];
+	struct stat st;
+
+	ck_assert_int_eq(hwf_shm_dir_make(a, sizeof(a), "sd"), 0);
+	ck_assert_str_eq(getenv("FCNVME_SHM_DIR"), a);
+	ck_assert_int_eq(lstat(a, &st), 0);
+	ck_assert(S_ISDIR(st.st_mode));
+	ck_assert_int_eq(hwf_shm_dir_make(b, sizeof(b), "sdv"), 0);
+	ck_assert_str_eq(getenv("FCNVME_SHM_DIR"), b);
+	ck_assert_int_eq(hwf_shm_dir_make(p, 12, "sd"), -EINVAL);
+	ck_assert_int_eq(hwf_shm_dir_make(p, sizeof(p), "s/d"), -EINVAL);
+	snprintf(base, sizeof(base), "%s", a);
+	*strrchr(base, '/') = 0;
+
+	/* b: what must stay */
+	snprintf(p, sizeof(p), "%s/keep", b);
+	put_file(p, "keep");
+	snprintf(p, sizeof(p), "%s/d", b);
+	ck_assert_int_eq(mkdir(p, 0700), 0);
+	snprintf(p, sizeof(p), "%s/d/keep", b);
+	put_file(p, "keep d");
+
+	/* a: nested dirs and files, symlinks out to b's file, dir and b */
+	snprintf(p, sizeof(p), "%s/f", a);
+	ck_assert_int_eq(mkdir(p, 0700), 0);
+	snprintf(p, sizeof(p), "%s/f/x", a);
+	ck_assert_int_eq(mkdir(p, 0755), 0);
+	snprintf(p, sizeof(p), "%s/f/x/file", a);
+	put_file(p, "x");
+	snprintf(p, sizeof(p), "%s/f/fabric", a);
+	put_file(p, "fabric");
+	snprintf(p, sizeof(p), "%s/keep", b);
+	snprintf(q, sizeof(q), "%s/lfile", a);
+	ck_assert_int_eq(symlink(p, q), 0);
+	snprintf(p, sizeof(p), "%s/d", b);
+	snprintf(q, sizeof(q), "%s/f/ldir", a);
+	ck_assert_int_eq(symlink(p, q), 0);
+	snprintf(q, sizeof(q), "%s/f/x/lb", a);
+	ck_assert_int_eq(symlink(b, q), 0);
+	snprintf(q, sizeof(q), "%s/dangling", a);
+	ck_assert_int_eq(symlink("/nonexistent/hw_sd", q), 0);
+
+	ck_assert_int_eq(hwf_shm_dir_remove(a), 0);
+	ck_assert_int_eq(lstat(a, &st), -1);
+	ck_assert_int_eq(errno, ENOENT);
+	snprintf(p, sizeof(p), "%s/keep", b);
+	ck_assert(file_holds(p, "keep"));
+	snprintf(p, sizeof(p), "%s/d/keep", b);
+	ck_assert(file_holds(p, "keep d"));
+
+	/* refused, and left as it was: a dir below b */
+	snprintf(p, sizeof(p), "%s/d", b);
+	ck_assert_int_eq(hwf_shm_dir_remove(p), -EINVAL);
+	snprintf(p, sizeof(p), "%s/d/keep", b);
+	ck_assert(file_holds(p, "keep d"));
+	/* a symlink to b with a name hwf_shm_dir_make could have made */
+	snprintf(q, sizeof(q), "%s/hw_sdl.%06d", base, (int)getpid() % 1000000);
+	ck_assert_int_eq(symlink(b, q), 0);
+	ck_assert_int_lt(hwf_shm_dir_remove(q), 0);
+	ck_assert_int_eq(lstat(q, &st), 0);
+	ck_assert(S_ISLNK(st.st_mode));
+	ck_assert_int_eq(unlink(q), 0);
+	snprintf(p, sizeof(p), "%s/keep", b);
+	ck_assert(file_holds(p, "keep"));
+	/* a dir of another name */
+	snprintf(q, sizeof(q), "%s/sd.XXXXXX", base);
+	ck_assert_ptr_nonnull(mkdtemp(q));
+	ck_assert_int_eq(hwf_shm_dir_remove(q), -EINVAL);
+	ck_assert_int_eq(rmdir(q), 0);
+
+	ck_assert_int_eq(hwf_shm_dir_remove(b), 0);
+	ck_assert_int_eq(lstat(b, &st), -1);
+}
+END_TEST
+
 /* Fabric tests. */
 Suite *hw_fabric_suite(void)
 {
@@ -193,6 +297,9 @@ Suite *hw_fabric_suite(void)
 	tcase_add_test(tc, test_fabric_create_claim);
 	tcase_add_test(tc, test_fabric_live_port);
 	tcase_add_test(tc, test_fabric_faults);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("shm_dir");
+	tcase_add_test(tc, test_fabric_shm_dir);
 	suite_add_tcase(s, tc);
 	return s;
 }

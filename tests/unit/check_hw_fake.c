@@ -4,16 +4,28 @@
  * side that answers LS with an echo ACC and serves a few test opcodes over
  * the real fcp_op/fcp_req_release contract, and a host side that registers
  * ports and echoes received LS. They check what the LLDD hands them (IU
- * length, hwqid steering) and count what they see.
+ * length, hwqid steering) and count what they see. Also what several hw
+ * tests share: a private shm dir (made, and removed with all in it), a
+ * target port's control thread, and commands posted from a host by hand.
  */
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <fcnvme/fc_wire.h>
 
 #include "check_hw.h"
+#include "hw_fabric.h"
+#include "hw_host.h"
 #include "hw_priv.h"
+#include "hw_tgt.h"
+#include "hw_tgt_priv.h"
 
 struct hwf_stats hwf;
 void *hwf_last_hosthandle;
@@ -467,4 +479,219 @@ int hwf_post_cmd(struct hw_dev *h, unsigned int slot, unsigned int xri, uint32_t
 	if (h->lwq[0]) /* a host port's WQ in process memory (hw_dev.lwq) */
 		return hw_lwq_put(h->lwq[0], &w);
 	return hw_ring_post(h->base, &h->bar->wq[0], &w, sizeof(w));
+}
+
+int hwf_cqe_pop(struct hw_dev *d, unsigned int q, struct hw_cqe *out)
+{
+	struct hw_cqe *c = hw_ring_peek_geo(d->base, &d->bar->cq[q], &d->geo->cq[q]);
+
+	if (!c)
+		return -EAGAIN;
+	*out = *c;
+	hw_ring_pop_geo(&d->bar->cq[q], &d->geo->cq[q], c);
+	return 0;
+}
+
+int hwf_defer_cmds(struct hw_dev *h, struct hw_tgt_port *tp, unsigned int n, uint32_t tag)
+{
+	struct nvme_fc_cmd_iu iu[8]; /* the WQEs point at them until the doorbell */
+	unsigned int i;
+	int rc;
+
+	if (n > 8)
+		return -EINVAL;
+	for (i = 0; i < n; i++) {
+		rc = hwf_post_cmd(h, tp->dev.slot, i, tag + i, 0x77700000001ull, HWF_OP_DEFER, 0, 0,
+				  &iu[i]);
+		if (rc)
+			return rc;
+	}
+	if (hw_fw_doorbell(h, 0) != (int)n || hw_tgt_poll(tp, 0, 64) != (int)n)
+		return -EPROTO;
+	return 0;
+}
+
+/* ---- a target port's control thread ------------------------------------------ */
+
+/* [test thread] Set to end the one control thread there may be. */
+static _Atomic bool hwf_tgt_stop;
+
+static void *hwf_tgt_loop(void *arg)
+{
+	struct hw_tgt_port *p = arg;
+
+	while (!atomic_load(&hwf_tgt_stop)) {
+		struct pollfd pfd = { .fd = hw_tgt_port_event_fd(p), .events = POLLIN };
+
+		(void)poll(&pfd, 1, 5);
+		hw_tgt_port_process(p);
+	}
+	return NULL;
+}
+
+int hwf_tgt_thread_start(struct hw_tgt_port *tp, pthread_t *th)
+{
+	atomic_store(&hwf_tgt_stop, false);
+	return -pthread_create(th, NULL, hwf_tgt_loop, tp);
+}
+
+void hwf_tgt_thread_stop(pthread_t th)
+{
+	atomic_store(&hwf_tgt_stop, true);
+	pthread_join(th, NULL);
+}
+
+int hwf_tgt_open(uint64_t id, struct hw_tgt_port **tpp)
+{
+	struct hw_tgt_port_cfg tc = {
+		.dev = "soft:f",
+		.wwnn = 0x2000000000000000ull | id,
+		.wwpn = 0x1000000000000000ull | id,
+		.nr_hwq = 1,
+		.rq_depth = 16,
+	};
+	struct hw_tgt_events ev;
+
+	memset(&ev, 0, sizeof(ev));
+	return hw_tgt_port_open(&tc, &ev, NULL, tpp);
+}
+
+int hwf_pair_open(const char *fdir, uint64_t id, struct hw_tgt_port **tpp,
+		  struct hw_host_port **hpp, pthread_t *th)
+{
+	struct hw_host_port_cfg hc = {
+		.dev = "soft:f",
+		.wwnn = 0x2000000000000000ull | (id + 1),
+		.wwpn = 0x1000000000000000ull | (id + 1),
+		.queue_depth = 16,
+	};
+	int rc;
+
+	rc = hw_fabric_create(fdir);
+	if (rc)
+		return rc;
+	rc = hwf_tgt_open(id, tpp);
+	if (rc)
+		return rc;
+	rc = hwf_tgt_thread_start(*tpp, th);
+	if (rc)
+		goto close_tgt;
+	rc = hw_host_port_open(&hc, hpp);
+	if (!rc)
+		return 0;
+	hwf_tgt_thread_stop(*th);
+close_tgt:
+	hw_tgt_port_close(*tpp);
+	return rc;
+}
+
+void hwf_pair_close(struct hw_tgt_port *tp, struct hw_host_port *hp, pthread_t th)
+{
+	hw_host_port_close(hp);
+	hwf_tgt_thread_stop(th);
+	hw_tgt_port_close(tp);
+}
+
+/* ---- a test's private shm dir ------------------------------------------------ */
+
+/* Where hwf_shm_dir_make makes its dirs: /dev/shm, or /tmp where /dev/shm
+ * cannot be written. */
+static const char *hwf_shm_base(void)
+{
+	return access("/dev/shm", W_OK) == 0 ? "/dev/shm" : "/tmp";
+}
+
+int hwf_shm_dir_make(char *buf, size_t len, const char *tag)
+{
+	int n = snprintf(buf, len, "%s/hw_%s.XXXXXX", hwf_shm_base(), tag);
+
+	if (n < 0 || (size_t)n >= len || strchr(tag, '/'))
+		return -EINVAL;
+	if (!mkdtemp(buf))
+		return -errno;
+	if (setenv("FCNVME_SHM_DIR", buf, 1))
+		return -errno;
+	return 0;
+}
+
+/* Whether dir is a name hwf_shm_dir_make makes: /dev/shm/hw_<tag>.XXXXXX or
+ * /tmp/hw_<tag>.XXXXXX, one component below the base, not . or .. */
+static bool hwf_shm_dir_name_ok(const char *dir)
+{
+	static const char *const bases[] = { "/dev/shm/", "/tmp/" };
+	const char *name;
+	unsigned int i;
+
+	for (i = 0; i < sizeof(bases) / sizeof(bases[0]); i++) {
+		if (strncmp(dir, bases[i], strlen(bases[i])) != 0)
+			continue;
+		name = dir + strlen(bases[i]);
+		return strncmp(name, "hw_", 3) == 0 && !strchr(name, '/') &&
+		       strlen(name) >= strlen("hw_.XXXXXX");
+	}
+	return false;
+}
+
+/* Remove everything in the directory open at fd (closed here), on file
+ * system dev: entries by name relative to fd, a directory entered only
+ * through openat(O_NOFOLLOW) and only on dev, a symlink removed itself and
+ * never followed. 0, or the first -errno (what could be removed still is). */
+static int hwf_rm_tree(int fd, dev_t dev)
+{
+	DIR *d = fdopendir(fd);
+	struct dirent *de;
+	struct stat st;
+	int rc = 0, err, sub;
+
+	if (!d) {
+		err = -errno;
+		close(fd);
+		return err;
+	}
+	while ((de = readdir(d))) {
+		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+			continue;
+		if (fstatat(fd, de->d_name, &st, AT_SYMLINK_NOFOLLOW)) {
+			rc = rc ? rc : -errno;
+			continue;
+		}
+		if (S_ISDIR(st.st_mode)) {
+			if (st.st_dev != dev) {
+				rc = rc ? rc : -EXDEV;
+				continue;
+			}
+			sub = openat(fd, de->d_name,
+				     O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+			err = sub < 0 ? -errno : hwf_rm_tree(sub, dev);
+			if (err) {
+				rc = rc ? rc : err;
+				continue;
+			}
+		}
+		if (unlinkat(fd, de->d_name, S_ISDIR(st.st_mode) ? AT_REMOVEDIR : 0))
+			rc = rc ? rc : -errno;
+	}
+	closedir(d);
+	return rc;
+}
+
+int hwf_shm_dir_remove(const char *dir)
+{
+	struct stat st;
+	int fd, rc;
+
+	if (!hwf_shm_dir_name_ok(dir))
+		return -EINVAL;
+	fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	if (fstat(fd, &st)) {
+		rc = -errno;
+		close(fd);
+		return rc;
+	}
+	rc = hwf_rm_tree(fd, st.st_dev);
+	if (rmdir(dir) && !rc)
+		rc = -errno;
+	return rc;
 }

@@ -46,9 +46,7 @@ static void setup(void)
 		.dma_size = 1 << 20,
 	};
 
-	snprintf(root, sizeof(root), "/dev/shm/hw_fw.XXXXXX");
-	ck_assert_ptr_nonnull(mkdtemp(root));
-	setenv("FCNVME_SHM_DIR", root, 1);
+	ck_assert_int_eq(hwf_shm_dir_make(root, sizeof(root), "fw"), 0);
 	snprintf(fdir, sizeof(fdir), "%s/fw", root);
 	ck_assert_int_eq(hw_fabric_create(fdir), 0);
 	ck_assert_int_eq(hw_dev_open(&tgt, &tc), 0);
@@ -62,7 +60,7 @@ static void teardown(void)
 	hw_dev_close(&host);
 	hw_dev_close(&tgt);
 	ck_assert_int_eq(hw_fabric_destroy(fdir), 0);
-	rmdir(root);
+	ck_assert_int_eq(hwf_shm_dir_remove(root), 0);
 }
 
 static struct hw_cqe *next_cqe(struct hw_dev *d, unsigned int q)

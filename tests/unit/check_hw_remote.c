@@ -71,9 +71,7 @@ static void setup(void)
 
 	seed = e && *e ? (unsigned int)strtoul(e, NULL, 0) : (unsigned int)time(NULL);
 	fprintf(stderr, "check_hw_remote: seed %u (HW_TEST_SEED=%u repeats it)\n", seed, seed);
-	snprintf(root, sizeof(root), "/dev/shm/hw_rem.XXXXXX");
-	ck_assert_ptr_nonnull(mkdtemp(root));
-	setenv("FCNVME_SHM_DIR", root, 1);
+	ck_assert_int_eq(hwf_shm_dir_make(root, sizeof(root), "rem"), 0);
 	snprintf(fdir, sizeof(fdir), "%s/rem", root);
 	ck_assert_int_eq(hw_fabric_create(fdir), 0);
 	open_dev(&tgt, 0xa1, FC_PORT_ROLE_NVME_TARGET, 0, 2, 0);
@@ -93,7 +91,7 @@ static void teardown(void)
 	hw_dev_close(&rhost);
 	hw_dev_close(&tgt);
 	ck_assert_int_eq(hw_fabric_destroy(fdir), 0);
-	rmdir(root);
+	ck_assert_int_eq(hwf_shm_dir_remove(root), 0);
 }
 
 /* The consumer side of a CQ as a driver sees it (the region's geometry is

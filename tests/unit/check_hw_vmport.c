@@ -234,9 +234,7 @@ static void vp_setup(void)
 		.stop_fd = -1,
 	};
 
-	snprintf(root, sizeof(root), "/dev/shm/hw_vmp.XXXXXX");
-	ck_assert_ptr_nonnull(mkdtemp(root));
-	setenv("FCNVME_SHM_DIR", root, 1);
+	ck_assert_int_eq(hwf_shm_dir_make(root, sizeof(root), "vmp"), 0);
 	snprintf(dir, sizeof(dir), "%s/vmp", root);
 	snprintf(sock, sizeof(sock), "%s/s", root);
 	cfg.socket = sock;
@@ -260,7 +258,7 @@ static void vp_teardown(void)
 	hw_vmport_close(vp);
 	snprintf(dir, sizeof(dir), "%s/vmp", root);
 	ck_assert_int_eq(hw_fabric_destroy(dir), 0);
-	rmdir(root);
+	ck_assert_int_eq(hwf_shm_dir_remove(root), 0);
 }
 
 static void guest_post(uint16_t type, uint16_t slot, uint64_t id, uint32_t len)
