@@ -86,6 +86,16 @@ static void hw_fw_cq_commit(struct hw_fw_batch *b, struct hw_ring *r, struct hw_
 	hw_fw_note(b, r);
 }
 
+/* Fill reserved entry e (at pos of ring r) with a copy of CQE c, its first
+ * line only if line1, and commit it. */
+static void hw_fw_cq_fill(struct hw_fw_batch *b, struct hw_ring *r, struct hw_cqe *e, uint64_t pos,
+			  const struct hw_cqe *c, bool line1)
+{
+	memcpy((char *)e + sizeof(e->seq), (const char *)c + sizeof(c->seq),
+	       (line1 ? HW_CACHELINE : sizeof(*c)) - sizeof(c->seq));
+	hw_fw_cq_commit(b, r, e, pos);
+}
+
 /* Post a copy of CQE c (hw_fw_cq_reserve), its first cache line only if
  * line1 (an FCP_RSP that fits there, HW_CQE_RSP_LINE1): the consumer's
  * core then gives up one line per entry, not two. 0 or -EAGAIN. */
@@ -98,9 +108,7 @@ static int hw_fw_cq_post_lines(struct hw_dev *d, struct hw_fw_batch *b, unsigned
 
 	if (!e)
 		return -EAGAIN;
-	memcpy((char *)e + sizeof(e->seq), (const char *)c + sizeof(c->seq),
-	       (line1 ? HW_CACHELINE : sizeof(*c)) - sizeof(c->seq));
-	hw_fw_cq_commit(b, r, e, pos);
+	hw_fw_cq_fill(b, r, e, pos, c, line1);
 	return 0;
 }
 
@@ -515,9 +523,10 @@ static void hw_fw_tgt_do(struct hw_dev *d, struct hw_fw_batch *b, unsigned int h
 	struct hw_bar *pb = pv ? pv->base : NULL;
 	struct hw_fw_hsg h;
 	struct hw_xri *x;
-	struct hw_cqe c;
+	struct hw_cqe c, *e = NULL;
 	uint32_t i, xfrd = 0;
-	uint64_t lsum = 0;
+	uint64_t lsum = 0, pos = 0;
+	uint16_t src_hwq = 0;
 	bool data = w->op != NVMET_FCOP_RSP;
 	bool rsp = w->op == NVMET_FCOP_RSP || w->op == NVMET_FCOP_READDATA_RSP;
 	int k;
@@ -548,25 +557,51 @@ static void hw_fw_tgt_do(struct hw_dev *d, struct hw_fw_batch *b, unsigned int h
 			hw_fw_done(d, b, hwq, w, -EIO, 0);
 			return;
 		}
-		hw_fw_copy(pv, &h, w->offset, sg, w->sg_cnt, w->length,
-			   w->op != NVMET_FCOP_WRITEDATA);
 		/* x->xfrd has one writer while the exchange is ours: the
 		 * target hw queue thread its ops come from (the host zeroes
 		 * it before it sends the CMD IU, ordered by the CQ's release
 		 * and acquire). A load and a store, not a locked add on the
-		 * host's line; the response below carries the sum. */
+		 * host's line; the response below carries the sum. Written
+		 * before the copy, which cannot fail from here (every range
+		 * was checked above) and which the host cannot see before the
+		 * response either: the store's ownership request for the
+		 * host's line then overlaps the copy instead of following it. */
 		xfrd = atomic_load_explicit(&x->xfrd, memory_order_relaxed) + w->length;
 		atomic_store_explicit(&x->xfrd, xfrd, memory_order_relaxed);
+		/* A Read's response slot, taken before its copy when nothing
+		 * can keep the response back (no fault armed, a length and a
+		 * queue that are good): the CAS on the host CQ's tail, a
+		 * locked instruction, then does not wait for the copy's
+		 * stores to drain. The host sees the entry at the commit,
+		 * after the copy; entries behind it wait as long, as they
+		 * wait for any producer between its reserve and commit. */
+		if (rsp && !hw_dev_faults_armed(d) && w->rsplen <= sizeof(c.c.rsp)) {
+			hw_fetch_once(&src_hwq, &x->src_hwq, sizeof(src_hwq));
+			if (src_hwq < pg->nr_hwq)
+				e = hw_fw_cq_reserve(d, w->peer_slot, pb, &pb->cq[src_hwq],
+						     &pg->cq[src_hwq], &pos);
+		}
+		hw_fw_copy(pv, &h, w->offset, sg, w->sg_cnt, w->length,
+			   w->op != NVMET_FCOP_WRITEDATA);
 		hw_stat_add(&d->bar->qstats[hwq].data_bytes, w->length);
 	}
-	if (rsp) {
+	if (e) {
+		memcpy(&c, &hw_cqe_zero, sizeof(c));
+		c.type = HW_CQE_FCP_RSP;
+		c.peer_slot = (uint16_t)d->slot;
+		c.xri = w->xri;
+		c.tag = w->tag;
+		c.c.len = w->rsplen;
+		c.c.xfrd = xfrd;
+		hw_fetch_once(c.c.rsp, rspbuf, w->rsplen);
+		hw_fw_cq_fill(b, &pb->cq[src_hwq], e, pos, &c, w->rsplen <= HW_CQE_RSP_LINE1);
+		hw_stat_add(&d->bar->qstats[hwq].rsp_tx, 1);
+	} else if (rsp) {
 		if (w->rsplen > sizeof(c.c.rsp)) {
 			hw_fw_done(d, b, hwq, w, -E2BIG, data ? w->length : 0);
 			return;
 		}
 		if (hw_fw_fault(d, HW_FC_RSP, w->peer_slot, 0) != HW_FAULT_DROP) {
-			uint16_t src_hwq;
-
 			memcpy(&c, &hw_cqe_zero, sizeof(c));
 			c.type = HW_CQE_FCP_RSP;
 			c.peer_slot = (uint16_t)d->slot;
@@ -647,13 +682,13 @@ static int hw_fw_local_wq(struct hw_dev *d, struct hw_fw_batch *b, unsigned int 
 {
 	struct hw_lwq *q = d->lwq[hwq];
 	struct hw_lcq *l = d->lcq[hwq];
-	struct hw_wqe w;
 	int n = 0;
 
+	/* In place: nobody else writes the lwq, and the slot stays taken
+	 * (head moves after) while the WQE runs. */
 	while (q->head != q->tail && (!l || l->mask + 1 - (l->tail - l->head) >= 2)) {
-		w = q->e[q->head & q->mask];
+		hw_fw_wqe(d, b, hwq, &q->e[q->head & q->mask]);
 		q->head++;
-		hw_fw_wqe(d, b, hwq, &w);
 		n++;
 	}
 	return n;
