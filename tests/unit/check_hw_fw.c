@@ -250,6 +250,75 @@ START_TEST(test_fw_read_write_rsp)
 }
 END_TEST
 
+/* A Read with its response (READDATA_RSP) takes the host CQ's slot before
+ * its copy; the copy and the response are the same as when it took it
+ * after. A full host CQ: the data moves, the op fails -EBUSY with the
+ * bytes moved and nothing lands in the CQ; with a slot free again the
+ * next one's response lands whole. With a fault armed (the response
+ * dropped) the data moves, the op succeeds and no response lands. */
+START_TEST(test_fw_read_rsp_cq_full)
+{
+	uint8_t *hbuf, src[4096], rsp[12];
+	struct hw_fault f = { .kind = HW_FAULT_DROP, .fclass = HW_FC_RSP, .remaining = 1 };
+	struct hw_cqe filler, *c, want;
+	unsigned int i, n = 0;
+	fcnvme_dma_t h;
+
+	ck_assert_int_eq(hw_dma_alloc(&host, 4096, (void **)&hbuf, &h), 0);
+	send_cmd(0, 7, h, 4096, 1);
+	pop_cqe(&tgt, 0);
+	for (i = 0; i < sizeof(src); i++)
+		src[i] = (uint8_t)(i * 7 + 3);
+	for (i = 0; i < sizeof(rsp); i++)
+		rsp[i] = (uint8_t)(0x40 + i);
+	memset(&filler, 0, sizeof(filler));
+	filler.type = HW_CQE_RCV_BA_ACC;
+	while (hw_ring_post_geo(host.base, &host.bar->cq[0], &host.geo->cq[0], &filler,
+				sizeof(filler)) == 0)
+		n++;
+	ck_assert_uint_eq(n, host.geo->cq[0].entries);
+
+	tgt_op(0, NVMET_FCOP_READDATA_RSP, 0, 7, src, 0, 2048, rsp, 12);
+	ck_assert_mem_eq(hbuf, src, 2048);
+	c = next_cqe(&tgt, 0);
+	ck_assert_int_eq(c->status, -EBUSY);
+	ck_assert_uint_eq(c->c.xfrd, 2048);
+	pop_cqe(&tgt, 0);
+	for (i = 0; i < n; i++) {
+		c = next_cqe(&host, 0);
+		ck_assert_ptr_nonnull(c);
+		ck_assert_uint_eq(c->type, HW_CQE_RCV_BA_ACC);
+		pop_cqe(&host, 0);
+	}
+	ck_assert_ptr_null(next_cqe(&host, 0));
+
+	tgt_op(0, NVMET_FCOP_READDATA_RSP, 0, 7, src + 2048, 2048, 2048, rsp, 12);
+	ck_assert_mem_eq(hbuf, src, 4096);
+	ck_assert_int_eq(next_cqe(&tgt, 0)->status, 0);
+	pop_cqe(&tgt, 0);
+	c = next_cqe(&host, 0);
+	ck_assert_ptr_nonnull(c);
+	memset(&want, 0, sizeof(want));
+	want.type = HW_CQE_FCP_RSP;
+	want.peer_slot = (uint16_t)tgt.slot;
+	want.tag = 7;
+	want.c.len = 12;
+	want.c.xfrd = 4096;
+	memcpy(want.c.rsp, rsp, sizeof(rsp));
+	ck_assert_mem_eq((char *)c + sizeof(uint64_t), (char *)&want + sizeof(uint64_t),
+			 HW_CACHELINE - sizeof(uint64_t));
+	pop_cqe(&host, 0);
+
+	ck_assert_int_eq(hw_fabric_fault_add(&tgt.fab, &f), 0);
+	memset(hbuf, 0, 4096);
+	tgt_op(0, NVMET_FCOP_READDATA_RSP, 0, 7, src, 0, 1024, rsp, 12);
+	ck_assert_mem_eq(hbuf, src, 1024);
+	ck_assert_int_eq(next_cqe(&tgt, 0)->status, 0);
+	pop_cqe(&tgt, 0);
+	ck_assert_ptr_null(next_cqe(&host, 0));
+}
+END_TEST
+
 struct late_rsp {
 	uint8_t rsp[12];
 };
@@ -590,6 +659,7 @@ Suite *hw_fw_suite(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_fw_steering);
 	tcase_add_test(tc, test_fw_read_write_rsp);
+	tcase_add_test(tc, test_fw_read_rsp_cq_full);
 	tcase_add_test(tc, test_fw_host_cq_wakes);
 	tcase_add_test(tc, test_fw_dma_bounds);
 	tcase_add_test(tc, test_fw_copy_runs);
