@@ -513,6 +513,21 @@ static int hw_fw_tgt_xlate(struct hw_dev *d, const struct hw_wqe *w, struct fcnv
 	return 0;
 }
 
+/* The FCP_RSP CQE of target op w: xfrd bytes moved, its w->rsplen
+ * (checked) bytes of response fetched once from rspbuf. */
+static void hw_fw_rsp_cqe(const struct hw_dev *d, const struct hw_wqe *w, uint32_t xfrd,
+			  const void *rspbuf, struct hw_cqe *c)
+{
+	memcpy(c, &hw_cqe_zero, sizeof(*c));
+	c->type = HW_CQE_FCP_RSP;
+	c->peer_slot = (uint16_t)d->slot;
+	c->xri = w->xri;
+	c->tag = w->tag;
+	c->c.len = w->rsplen;
+	c->c.xfrd = xfrd;
+	hw_fetch_once(c->c.rsp, rspbuf, w->rsplen);
+}
+
 /* Target: perform one FCP op of an exchange with the local data list sg and
  * response rspbuf. */
 static void hw_fw_tgt_do(struct hw_dev *d, struct hw_fw_batch *b, unsigned int hwq,
@@ -586,14 +601,7 @@ static void hw_fw_tgt_do(struct hw_dev *d, struct hw_fw_batch *b, unsigned int h
 		hw_stat_add(&d->bar->qstats[hwq].data_bytes, w->length);
 	}
 	if (e) {
-		memcpy(&c, &hw_cqe_zero, sizeof(c));
-		c.type = HW_CQE_FCP_RSP;
-		c.peer_slot = (uint16_t)d->slot;
-		c.xri = w->xri;
-		c.tag = w->tag;
-		c.c.len = w->rsplen;
-		c.c.xfrd = xfrd;
-		hw_fetch_once(c.c.rsp, rspbuf, w->rsplen);
+		hw_fw_rsp_cqe(d, w, xfrd, rspbuf, &c);
 		hw_fw_cq_fill(b, &pb->cq[src_hwq], e, pos, &c, w->rsplen <= HW_CQE_RSP_LINE1);
 		hw_stat_add(&d->bar->qstats[hwq].rsp_tx, 1);
 	} else if (rsp) {
@@ -602,16 +610,11 @@ static void hw_fw_tgt_do(struct hw_dev *d, struct hw_fw_batch *b, unsigned int h
 			return;
 		}
 		if (hw_fw_fault(d, HW_FC_RSP, w->peer_slot, 0) != HW_FAULT_DROP) {
-			memcpy(&c, &hw_cqe_zero, sizeof(c));
-			c.type = HW_CQE_FCP_RSP;
-			c.peer_slot = (uint16_t)d->slot;
-			c.xri = w->xri;
-			c.tag = w->tag;
-			c.c.len = w->rsplen;
-			c.c.xfrd = data && w->length
-					   ? xfrd
-					   : atomic_load_explicit(&x->xfrd, memory_order_relaxed);
-			hw_fetch_once(c.c.rsp, rspbuf, w->rsplen);
+			hw_fw_rsp_cqe(d, w,
+				      data && w->length ? xfrd
+							: atomic_load_explicit(
+								  &x->xfrd, memory_order_relaxed),
+				      rspbuf, &c);
 			hw_fetch_once(&src_hwq, &x->src_hwq, sizeof(src_hwq));
 			if (src_hwq >= pg->nr_hwq ||
 			    hw_fw_cq_post_lines(d, b, w->peer_slot, pb, &pb->cq[src_hwq],
