@@ -108,9 +108,12 @@ check "a shared subsystem written behind node c's back" \
 	$RADOS -p rbd setomapval nvmetfcd.race "subsys/$NQN_C" "allow_any=0 hosts="
 check "node c lists the new subsystem's namespaces at once" $CC namespace list "$NQN_C"
 check "node c allows a host on it at once" $CC allowed-host add "$NQN_C" "$HOSTNQN1"
-check "the host is in the state object" sh -c \
-	"$RADOS -p rbd getomapval nvmetfcd.race 'subsys/$NQN_C' '$tmp/race.val' >/dev/null 2>&1 &&
-	 grep -qF 'hosts=$HOSTNQN1' '$tmp/race.val'"
+# race_has TEXT: the subsystem's value in node c's state object holds TEXT
+race_has() {
+	$RADOS -p rbd getomapval nvmetfcd.race "subsys/$NQN_C" "$tmp/race.val" >/dev/null 2>&1 &&
+		grep -qF "$1" "$tmp/race.val"
+}
+check "the host is in the state object" race_has "hosts=$HOSTNQN1"
 # Edits are judged on the object as it is, not on the node's last read:
 # a host another node allowed meanwhile stays when node c allows one
 # more, and a namespace another node added meanwhile goes with the
@@ -118,9 +121,7 @@ check "the host is in the state object" sh -c \
 check "a second host allowed behind node c's back" $RADOS -p rbd setomapval nvmetfcd.race \
 	"subsys/$NQN_C" "allow_any=0 hosts=$HOSTNQN1,$HOSTNQN2"
 check "node c allows a third host" $CC allowed-host add "$NQN_C" "$HOSTNQN3"
-check "the three hosts are in the state object" sh -c \
-	"$RADOS -p rbd getomapval nvmetfcd.race 'subsys/$NQN_C' '$tmp/race.val' >/dev/null 2>&1 &&
-	 grep -qF 'hosts=$HOSTNQN1,$HOSTNQN2,$HOSTNQN3' '$tmp/race.val'"
+check "the three hosts are in the state object" race_has "hosts=$HOSTNQN1,$HOSTNQN2,$HOSTNQN3"
 check "a namespace added behind node c's back" $RADOS -p rbd setomapval nvmetfcd.race \
 	"ns/$NQN_C/7" "pool=rbd image=img7 rns= group=3 lba=512"
 check "node c deletes the subsystem" $CC cluster del-subsystem "$NQN_C"
