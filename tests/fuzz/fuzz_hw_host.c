@@ -25,7 +25,7 @@
  * nothing of the host process's buffers around them (and around every
  * command's buffer and response) may have changed.
  *
- * Records (a byte, modulo 16, picks the kind, the fields follow; a short
+ * Records (a byte, modulo 17, picks the kind, the fields follow; a short
  * input ends; at most 64 records):
  *   0 SUBMIT op q len:2 mode   the host's fcp_io: a command (NODATA, READ,
  *                              WRITE, DEFER, TABORT) of len bytes on
@@ -57,6 +57,12 @@
  *                              op toward the host's exchange (in flight or
  *                              any): data moved, an FCP_RSP posted
  *  15 HDB    q                 the host's doorbell (its firmware)
+ *  16 FAULT  kind op skip n    a fault armed on the fabric for CMD or DATA
+ *                              frames (drop a CMD IU, all CMDs, abort the
+ *                              exchange after its CMD, fail data); none
+ *                              on LS, ELS, RSP or ABTS frames, whose loss
+ *                              the target would have to survive too
+ *                              (fuzz_hw_peer's part); cleared by the drain
  */
 #include <errno.h>
 #include <pthread.h>
@@ -715,6 +721,38 @@ static void rec_tgtop(struct in *in)
 	atomic_store(&tp->dev.peer_bad, 0);
 }
 
+static void rec_fault(struct in *in)
+{
+	uint8_t kind, op, skip, n;
+	struct hw_fault f;
+
+	if (!get8(in, &kind) || !get8(in, &op) || !get8(in, &skip) || !get8(in, &n))
+		return;
+	memset(&f, 0, sizeof(f));
+	switch (kind % 4) {
+	case 0:
+		atomic_init(&f.kind, HW_FAULT_DROP_CMD);
+		f.fclass = HW_FC_CMD;
+		f.opcode = op % 3 ? (op % 3 == 1 ? HWF_OP_READ : HWF_OP_DEFER) : HWF_OP_NODATA;
+		break;
+	case 1:
+		atomic_init(&f.kind, HW_FAULT_DROP);
+		f.fclass = HW_FC_CMD;
+		break;
+	case 2:
+		atomic_init(&f.kind, HW_FAULT_ABTS);
+		f.fclass = HW_FC_CMD;
+		break;
+	default:
+		atomic_init(&f.kind, HW_FAULT_FAIL_DATA);
+		f.fclass = HW_FC_DATA;
+		break;
+	}
+	f.skip = skip % 4;
+	atomic_init(&f.remaining, (int32_t)(n % 4) + 1);
+	(void)hw_fabric_fault_add(&host->fab, &f);
+}
+
 /* ---- the checks ------------------------------------------------------------------ */
 
 static unsigned int pending(void)
@@ -800,6 +838,7 @@ static void drain(void)
 	unsigned int round, q, i, n;
 	struct hw_host_xri *x;
 
+	hw_fabric_fault_clear(&host->fab);
 	run_all();
 	host_restore();
 	run_all();
@@ -992,7 +1031,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	for (i = 0; i < MAX_LS; i++)
 		lss[i].req.done = NULL;
 	while (get8(&in, &kind) && steps++ < 64) {
-		switch (kind % 16) {
+		switch (kind % 17) {
 		case 0:
 			rec_submit(&in);
 			break;
@@ -1043,9 +1082,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		case 14:
 			rec_tgtop(&in);
 			break;
-		default:
+		case 15:
 			if (get8(&in, &a))
 				hw_fw_doorbell(host, a % NR_HWQ);
+			break;
+		default:
+			rec_fault(&in);
 			break;
 		}
 	}
