@@ -766,17 +766,24 @@ static unsigned int pending(void)
 	return n;
 }
 
-/* Everything both sides can do, a few rounds. */
+/* Everything both sides can do, until a round does nothing (at most 8). */
 static void run_all(void)
 {
 	unsigned int round, q;
+	int n;
 
-	for (round = 0; round < 4; round++) {
-		hwf_answer_deferred();
-		target_poll(256);
+	for (round = 0; round < 8; round++) {
+		n = hwf_answer_deferred();
 		for (q = 0; q < NR_HWQ; q++)
-			hw_host_poll(hp, (uint16_t)q, 256);
-		slow_paths();
+			n += hw_tgt_poll(tp, (uint16_t)q, 256);
+		atomic_store(&tp->dev.peer_bad, 0);
+		for (q = 0; q < NR_HWQ; q++)
+			n += hw_host_poll(hp, (uint16_t)q, 256);
+		n += hw_host_port_process(hp);
+		n += hw_tgt_port_process(tp);
+		atomic_store(&tp->dev.peer_bad, 0);
+		if (n <= 0)
+			break;
 	}
 }
 
@@ -1094,6 +1101,5 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	drain();
 	check_buffers();
 	good_io();
-	drain();
 	return 0;
 }
