@@ -25,7 +25,7 @@
  * nothing of the host process's buffers around them (and around every
  * command's buffer and response) may have changed.
  *
- * Records (a byte, modulo 17, picks the kind, the fields follow; a short
+ * Records (a byte, modulo 18, picks the kind, the fields follow; a short
  * input ends; at most 64 records):
  *   0 SUBMIT op q len:2 mode   the host's fcp_io: a command (NODATA, READ,
  *                              WRITE, DEFER, TABORT) of len bytes on
@@ -63,6 +63,11 @@
  *                              on LS, ELS, RSP or ABTS frames, whose loss
  *                              the target would have to survive too
  *                              (fuzz_hw_peer's part); cleared by the drain
+ *  17 WQE    q off n bytes     a WQE into the host's WQ q in the region: an
+ *                              FCP_CMD whose CMD IU and exchange are wild,
+ *                              with bytes[n] over it from 8 + off (the
+ *                              host's firmware must take its WQEs from
+ *                              process memory only, hw_dev.lwq)
  */
 #include <errno.h>
 #include <pthread.h>
@@ -753,6 +758,33 @@ static void rec_fault(struct in *in)
 	(void)hw_fabric_fault_add(&host->fab, &f);
 }
 
+static void rec_wqe(struct in *in)
+{
+	uint8_t q, off, n, b[64];
+	const struct hw_peer_view *pv;
+	struct hw_wqe w;
+
+	if (!get8(in, &q) || !get8(in, &off) || !get8(in, &n))
+		return;
+	n %= sizeof(b) + 1;
+	if (!get(in, b, n))
+		return;
+	memset(&w, 0, sizeof(w));
+	w.type = HW_WQE_FCP_CMD;
+	w.peer_slot = (uint16_t)tp->dev.slot;
+	w.xri = 1;
+	w.tag = 0x5a5a;
+	w.cmd = (const void *)(uintptr_t)0x5a5a5a5a5a0ull; /* nothing mapped there */
+	off %= sizeof(w) - sizeof(w.seq);
+	if (n > sizeof(w) - sizeof(w.seq) - off)
+		n = (uint8_t)(sizeof(w) - sizeof(w.seq) - off);
+	memcpy((uint8_t *)&w + sizeof(w.seq) + off, b, n);
+	pv = tgt_view();
+	if (pv)
+		(void)hw_ring_post_geo(pv->base, &((struct hw_bar *)pv->base)->wq[q % NR_HWQ],
+				       &pv->geo.wq[q % NR_HWQ], &w, sizeof(w));
+}
+
 /* ---- the checks ------------------------------------------------------------------ */
 
 static unsigned int pending(void)
@@ -1038,7 +1070,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	for (i = 0; i < MAX_LS; i++)
 		lss[i].req.done = NULL;
 	while (get8(&in, &kind) && steps++ < 64) {
-		switch (kind % 17) {
+		switch (kind % 18) {
 		case 0:
 			rec_submit(&in);
 			break;
@@ -1093,8 +1125,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			if (get8(&in, &a))
 				hw_fw_doorbell(host, a % NR_HWQ);
 			break;
-		default:
+		case 16:
 			rec_fault(&in);
+			break;
+		default:
+			rec_wqe(&in);
 			break;
 		}
 	}
