@@ -30,9 +30,12 @@
  *   0 SUBMIT op q len:2 mode   the host's fcp_io: a command (NODATA, READ,
  *                              WRITE, DEFER, TABORT) of len bytes on
  *                              hw queue q, into process memory (bounced)
- *                              or the host's DMA memory (direct)
+ *                              or the host's DMA memory (direct), in one
+ *                              to three pieces with gaps; its doorbell
+ *                              rung at once or, as from a completion
+ *                              callback, at the end of the next reap
  *   1 ABORT  k                 the host's fcp_abort of command slot k
- *   2 HPOLL  q budget          hw_host_poll
+ *   2 HPOLL  q budget          hw_host_poll (or the template's poll_queue)
  *   3 PPOLL  budget            hw_host_port_poll, then hw_host_port_wait(0)
  *   4 TPOLL  budget            the honest target polls its hw queues
  *   5 SLOW                     both slow paths
@@ -106,7 +109,7 @@ static uint32_t seed_ctr = 1;
 struct cmd {
 	struct nvmefc_fcp_req req;
 	struct nvme_fc_cmd_iu iu;
-	struct fcnvme_sg sg;
+	struct fcnvme_sg sg[3];
 	uint8_t rsp[RSP_BUF];
 	uint8_t *mem; /* CANARY + CMD_BUF + CANARY, process memory */
 	uint8_t *dma; /* CMD_BUF of the host's DMA memory */
@@ -360,7 +363,7 @@ static void rec_submit(struct in *in)
 	if (!c)
 		return;
 	op = ops[op % sizeof(ops)];
-	len = op == HWF_OP_READ || op == HWF_OP_WRITE ? (uint16_t)(len % CMD_BUF + 1) : 0;
+	len = op == HWF_OP_READ || op == HWF_OP_WRITE ? (uint16_t)(len % (CMD_BUF - 32) + 1) : 0;
 	memset(&c->req, 0, sizeof(c->req));
 	memset(&c->iu, 0, sizeof(c->iu));
 	c->iu.format_id = NVME_CMD_FORMAT_ID;
@@ -384,23 +387,33 @@ static void rec_submit(struct in *in)
 	c->req.io_dir = op == HWF_OP_READ    ? NVMEFC_FCP_READ
 			: op == HWF_OP_WRITE ? NVMEFC_FCP_WRITE
 					     : NVMEFC_FCP_NODATA;
+	memset(c->sg, 0, sizeof(c->sg));
 	if (len) {
-		if (mode & 1) {
-			c->sg.addr = c->dma;
-			c->sg.dma = c->dma_h;
-		} else {
-			c->sg.addr = c->mem + CANARY;
-			c->sg.dma = 0;
+		/* One piece, or two or three with 16-byte gaps between. */
+		uint32_t n = mode & 0x10 && len >= 3 ? 2u + (mode >> 5 & 1) : 1, off = 0,
+			 left = len;
+
+		for (i = 0; i < n; i++) {
+			uint32_t l = i + 1 == n ? left : len / n;
+
+			c->sg[i].addr = (mode & 1 ? c->dma : c->mem + CANARY) + off;
+			c->sg[i].dma = mode & 1 ? c->dma_h + off : 0;
+			c->sg[i].length = l;
+			off += l + 16;
+			left -= l;
 		}
-		c->sg.length = len;
-		c->req.first_sgl = &c->sg;
-		c->req.sg_cnt = 1;
+		c->req.first_sgl = c->sg;
+		c->req.sg_cnt = (int)n;
 	}
 	c->done = 0;
 	/* Out before the call: a done callback from inside it is legal
-	 * (but is none of this LLDD's). */
+	 * (but is none of this LLDD's). Submitted as from a completion
+	 * callback (in_poll): its doorbell waits for the reap's end, and
+	 * the target may rewrite the exchange meanwhile. */
 	c->out = true;
+	hp->hwq[c->hwq].in_poll = mode & 8;
 	rc = hw_host_io_fcp_io(hp->lport, hrp->rport, &hp->hwq[c->hwq], &c->req);
+	hp->hwq[c->hwq].in_poll = false;
 	if (rc) {
 		if (c->done)
 			die("fcp_io failed and completed the request too");
@@ -684,7 +697,7 @@ static void rec_tgtop(struct in *in)
 				       NVMET_FCOP_READDATA_RSP };
 	uint8_t q, op, sel, rsplen, n, b[32];
 	uint32_t tag = 0, off, len;
-	struct fcnvme_sg sg;
+	struct fcnvme_sg sg[2];
 	struct hw_lwq *sw;
 	struct hw_lcq *sc;
 	struct hw_wqe w;
@@ -698,9 +711,12 @@ static void rec_tgtop(struct in *in)
 	q %= NR_HWQ;
 	memset(tgt_rsp, 0, sizeof(tgt_rsp));
 	memcpy(tgt_rsp, b, n);
-	sg.addr = tgt_data;
-	sg.dma = 0;
-	sg.length = TGT_BUF;
+	/* One piece, or two (contiguous or not). */
+	memset(sg, 0, sizeof(sg));
+	sg[0].addr = tgt_data;
+	sg[0].length = op & 0x10 ? 4096 : TGT_BUF;
+	sg[1].addr = tgt_data + 4096 + (op & 0x20 ? 64 : 0);
+	sg[1].length = TGT_BUF - 4096 - 64;
 	memset(&w, 0, sizeof(w));
 	w.type = HW_WQE_TGT_OP;
 	w.op = ops[op % sizeof(ops)];
@@ -710,8 +726,8 @@ static void rec_tgtop(struct in *in)
 	w.rx_id = 1;
 	w.offset = off % (2 * CMD_BUF);
 	w.length = len % (TGT_BUF + 1);
-	w.sg = &sg;
-	w.sg_cnt = 1;
+	w.sg = sg;
+	w.sg_cnt = op & 0x10 ? 2 : 1;
 	w.rsp = tgt_rsp;
 	w.rsplen = rsplen % 40u;
 	sw = tp->dev.lwq[q];
@@ -917,26 +933,37 @@ static void drain(void)
 	relogin();
 }
 
+/* True if p lies in a piece of c's data list that a bounced READ fills. */
+static bool read_into(const struct cmd *c, const uint8_t *p)
+{
+	int i;
+
+	if (c->req.io_dir != NVMEFC_FCP_READ || c->sg[0].dma)
+		return false;
+	for (i = 0; i < c->req.sg_cnt; i++)
+		if (p >= (const uint8_t *)c->sg[i].addr &&
+		    p < (const uint8_t *)c->sg[i].addr + c->sg[i].length)
+			return true;
+	return false;
+}
+
 /* Nothing outside a command's data buffer (and outside its payload's
  * bytes of it for a bounced READ, the only one the host copies into) or
  * after its response's rsplen bytes may have changed in the host process,
  * nor its CMD IU. */
 static void check_buffers(void)
 {
-	unsigned int i, j, end;
+	unsigned int i, j;
 
 	for (i = 0; i < MAX_CMD; i++) {
 		struct cmd *c = &cmds[i];
 
 		if (!c->req.done)
 			continue;
-		end = CANARY;
-		if (c->req.io_dir == NVMEFC_FCP_READ && c->sg.addr == c->mem + CANARY)
-			end = CANARY + c->req.payload_length;
 		if (!canary_ok(c->mem, CANARY))
 			die("a command's process buffer: bytes before it changed");
-		for (j = end; j < 2 * CANARY + CMD_BUF; j++)
-			if (c->mem[j] != canary(j))
+		for (j = CANARY; j < 2 * CANARY + CMD_BUF; j++)
+			if (c->mem[j] != canary(j) && !read_into(c, c->mem + j))
 				die("a command's process memory changed where no READ goes");
 		for (j = c->req.rsplen; j < RSP_BUF; j++)
 			if (c->rsp[j] != 0xc5)
@@ -1001,17 +1028,17 @@ static void good_io(void)
 		c->req.done = cmd_done;
 		c->req.payload_length = GOOD_LEN;
 		c->req.io_dir = i ? NVMEFC_FCP_WRITE : NVMEFC_FCP_READ;
-		c->req.first_sgl = &c->sg;
+		c->req.first_sgl = c->sg;
 		c->req.sg_cnt = 1;
-		c->sg.length = GOOD_LEN;
+		c->sg[0].length = GOOD_LEN;
 		c->hwq = (uint16_t)i;
 	}
 	fill_canary(good_rd, 2 * CANARY + GOOD_LEN);
-	rd->sg.addr = good_rd + CANARY;
+	rd->sg[0].addr = good_rd + CANARY;
 	for (i = 0; i < GOOD_LEN; i++)
 		good_wr[i] = hwf_pattern(wseed, i);
-	wr->sg.addr = good_wr;
-	wr->sg.dma = good_wr_h;
+	wr->sg[0].addr = good_wr;
+	wr->sg[0].dma = good_wr_h;
 	for (i = 0; i < 2; i++) {
 		rd[i].out = true;
 		if (hw_host_io_fcp_io(hp->lport, hrp->rport, &hp->hwq[i], &rd[i].req))
@@ -1078,7 +1105,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			rec_abort(&in);
 			break;
 		case 2:
-			if (get8(&in, &a) && get8(&in, &b))
+			if (!get8(&in, &a) || !get8(&in, &b))
+				break;
+			if (b & 0x80)
+				hp->tmpl.poll_queue(hp->lport, &hp->hwq[a % NR_HWQ]);
+			else
 				hw_host_poll(hp, a % NR_HWQ, b % 64u);
 			break;
 		case 3:
