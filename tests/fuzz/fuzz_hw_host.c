@@ -18,7 +18,8 @@
  * After each input: the host is drained (time made to pass for the
  * exchanges still out: their timers abort them), its region put back in
  * order (rings, link, login), and then every command and LS request the
- * host submitted must have completed exactly once (its done callback), the
+ * host submitted must have completed exactly once (its done callback, with
+ * a status the host LLDD gives, not one a forged completion carries), the
  * host must hold no exchange (all on the free lists), a good READ (into
  * process memory: bounced) and a good WRITE (from DMA memory: direct) must
  * complete with the exact status, response, transfer length and data, and
@@ -215,6 +216,23 @@ static void cmd_done(struct nvmefc_fcp_req *req)
 		die("a command completed twice (or one never submitted)");
 	c->out = false;
 	c->done++;
+	/* What this LLDD completes with: a response, its own firmware's
+	 * refusals, an abort, a timeout, a lost remote port. Anything else
+	 * came from a completion only a peer could have written. */
+	switch ((int32_t)req->status) {
+	case 0:
+	case -E2BIG:
+	case -ECANCELED:
+	case -ETIMEDOUT:
+	case -ENOTCONN:
+	case -EBUSY:
+	case -EFAULT:
+	case -EINVAL:
+		break;
+	default:
+		fprintf(stderr, "status %d\n", (int32_t)req->status);
+		die("a command completed with a status the host never gives");
+	}
 }
 
 static void ls_done(struct nvmefc_ls_req *req, int status)
