@@ -171,16 +171,14 @@ static void *ctl_loop(void *arg)
 	return NULL;
 }
 
+/* The private shm dir, hwf_shm_dir_make's. */
+static char root[64];
+
 static void cleanup(void)
 {
-	const char *dir = getenv("FCNVME_SHM_DIR");
-	char c[300];
-
-	if (dir && strstr(dir, "fuzz_hw_host.")) {
-		snprintf(c, sizeof(c), "rm -rf '%s'", dir);
-		if (system(c) != 0)
-			fprintf(stderr, "fuzz_hw_host: could not remove %s\n", dir);
-	}
+	/* The fabric's files; the mappings go with the process. */
+	if (hwf_shm_dir_remove(root))
+		fprintf(stderr, "fuzz_hw_host: could not remove %s\n", root);
 }
 
 static uint8_t canary(uint32_t i)
@@ -251,7 +249,6 @@ static void ls_done(struct nvmefc_ls_req *req, int status)
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
-	static char root[64];
 	char fdir[128];
 	struct hw_tgt_port_cfg tc = {
 		.dev = "soft:f",
@@ -273,10 +270,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 
 	(void)argc;
 	(void)argv;
-	snprintf(root, sizeof(root), "%s/fuzz_hw_host.XXXXXX",
-		 access("/dev/shm", W_OK) == 0 ? "/dev/shm" : "/tmp");
-	REQUIRE(mkdtemp(root));
-	setenv("FCNVME_SHM_DIR", root, 1);
+	REQUIRE(hwf_shm_dir_make(root, sizeof(root), "fuzz_host") == 0);
 	atexit(cleanup);
 	snprintf(fdir, sizeof(fdir), "%s/f", root);
 	REQUIRE(hw_fabric_create(fdir) == 0);
