@@ -82,7 +82,8 @@
 
 #include <fcnvme/fc_wire.h>
 
-#include "check_hw.h"
+#define FUZZ_HW_NAME "fuzz_hw_host"
+#include "fuzz_hw.h"
 #include "hw_host_priv.h"
 #include "hw_tgt_priv.h"
 
@@ -102,7 +103,6 @@ static struct hw_host_port *hp;
 static struct hw_dev *host;
 static struct hw_host_rport *hrp; /* the host's login into tp */
 static struct hw_bar geo_good;	  /* the host's BAR as laid out */
-static _Atomic bool ctl_stop;
 static uint32_t seed_ctr = 1;
 
 /* A command the host submitted: its request first (the done callback's
@@ -149,38 +149,6 @@ static uint8_t *good_rd; /* CANARY + GOOD_LEN + CANARY */
 static uint8_t *good_wr;
 static fcnvme_dma_t good_wr_h;
 
-static void die(const char *what)
-{
-	fprintf(stderr, "fuzz_hw_host: %s\n", what);
-	abort();
-}
-
-#define REQUIRE(c)               \
-	do {                     \
-		if (!(c))        \
-			die(#c); \
-	} while (0)
-
-static void *ctl_loop(void *arg)
-{
-	(void)arg;
-	while (!atomic_load(&ctl_stop)) {
-		hw_tgt_port_process(tp);
-		usleep(1000);
-	}
-	return NULL;
-}
-
-/* The private shm dir, hwf_shm_dir_make's. */
-static char root[64];
-
-static void cleanup(void)
-{
-	/* The fabric's files; the mappings go with the process. */
-	if (hwf_shm_dir_remove(root))
-		fprintf(stderr, "fuzz_hw_host: could not remove %s\n", root);
-}
-
 static uint8_t canary(uint32_t i)
 {
 	return (uint8_t)(0x3c ^ i ^ (i >> 8));
@@ -209,9 +177,9 @@ static void cmd_done(struct nvmefc_fcp_req *req)
 	struct cmd *c = (struct cmd *)req;
 
 	if (c < cmds || c >= cmds + MAX_CMD + 2)
-		die("a done callback for a request the host was never given");
+		fuzz_hw_die("a done callback for a request the host was never given");
 	if (!c->out)
-		die("a command completed twice (or one never submitted)");
+		fuzz_hw_die("a command completed twice (or one never submitted)");
 	c->out = false;
 	c->done++;
 	/* What this LLDD completes with: a response, its own firmware's
@@ -229,7 +197,7 @@ static void cmd_done(struct nvmefc_fcp_req *req)
 		break;
 	default:
 		fprintf(stderr, "status %d\n", (int32_t)req->status);
-		die("a command completed with a status the host never gives");
+		fuzz_hw_die("a command completed with a status the host never gives");
 	}
 }
 
@@ -239,9 +207,9 @@ static void ls_done(struct nvmefc_ls_req *req, int status)
 
 	(void)status;
 	if (l < lss || l >= lss + MAX_LS)
-		die("an LS done callback for a request never sent");
+		fuzz_hw_die("an LS done callback for a request never sent");
 	if (!l->out)
-		die("an LS request completed twice (or one never sent)");
+		fuzz_hw_die("an LS request completed twice (or one never sent)");
 	l->out = false;
 	l->done++;
 }
@@ -270,33 +238,29 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 
 	(void)argc;
 	(void)argv;
-	REQUIRE(hwf_shm_dir_make(root, sizeof(root), "fuzz_host") == 0);
-	atexit(cleanup);
-	snprintf(fdir, sizeof(fdir), "%s/f", root);
-	REQUIRE(hw_fabric_create(fdir) == 0);
+	fuzz_hw_fabric("fuzz_host", fdir, sizeof(fdir));
 	memset(&ev, 0, sizeof(ev));
-	REQUIRE(hw_tgt_port_open(&tc, &ev, NULL, &tp) == 0);
-	atomic_store(&ctl_stop, false);
-	REQUIRE(pthread_create(&th, NULL, ctl_loop, NULL) == 0);
-	REQUIRE(hw_host_port_open(&hc, &hp) == 0);
-	atomic_store(&ctl_stop, true);
-	pthread_join(th, NULL);
+	FUZZ_HW_REQUIRE(hw_tgt_port_open(&tc, &ev, NULL, &tp) == 0);
+	FUZZ_HW_REQUIRE(hwf_tgt_thread_start(tp, &th) == 0);
+	FUZZ_HW_REQUIRE(hw_host_port_open(&hc, &hp) == 0);
+	hwf_tgt_thread_stop(th);
 	host = &hp->dev;
 	hrp = (struct hw_host_rport *)hp->rports.list;
-	REQUIRE(hrp && hrp->rport && hrp->login.slot == tp->dev.slot);
-	REQUIRE(atomic_load(&hrp->login.state) == HW_RPORT_ONLINE);
-	REQUIRE(hw_dev_peer_view(&tp->dev, host->slot));
+	FUZZ_HW_REQUIRE(hrp && hrp->rport && hrp->login.slot == tp->dev.slot);
+	FUZZ_HW_REQUIRE(atomic_load(&hrp->login.state) == HW_RPORT_ONLINE);
+	FUZZ_HW_REQUIRE(hw_dev_peer_view(&tp->dev, host->slot));
 	memcpy(&geo_good, host->geo, sizeof(geo_good));
 	for (i = 0; i < MAX_CMD; i++) {
 		cmds[i].mem = malloc(2 * CANARY + CMD_BUF);
-		REQUIRE(cmds[i].mem);
-		REQUIRE(hw_dma_alloc(host, CMD_BUF, (void **)&cmds[i].dma, &cmds[i].dma_h) == 0);
+		FUZZ_HW_REQUIRE(cmds[i].mem);
+		FUZZ_HW_REQUIRE(
+			hw_dma_alloc(host, CMD_BUF, (void **)&cmds[i].dma, &cmds[i].dma_h) == 0);
 	}
 	good_rd = malloc(2 * CANARY + GOOD_LEN);
-	REQUIRE(good_rd);
-	REQUIRE(hw_dma_alloc(host, GOOD_LEN, (void **)&good_wr, &good_wr_h) == 0);
+	FUZZ_HW_REQUIRE(good_rd);
+	FUZZ_HW_REQUIRE(hw_dma_alloc(host, GOOD_LEN, (void **)&good_wr, &good_wr_h) == 0);
 	tgt_data = malloc(TGT_BUF);
-	REQUIRE(tgt_data);
+	FUZZ_HW_REQUIRE(tgt_data);
 	memset(tgt_data, 0xd7, TGT_BUF);
 	return 0;
 }
@@ -428,7 +392,7 @@ static void rec_submit(struct in *in)
 	hp->hwq[c->hwq].in_poll = false;
 	if (rc) {
 		if (c->done)
-			die("fcp_io failed and completed the request too");
+			fuzz_hw_die("fcp_io failed and completed the request too");
 		c->out = false;
 	}
 }
@@ -746,7 +710,7 @@ static void rec_tgtop(struct in *in)
 	sc = tp->dev.lcq[q];
 	tp->dev.lwq[q] = &ev_lwq;
 	tp->dev.lcq[q] = &ev_lcq;
-	REQUIRE(hw_lwq_put(&ev_lwq, &w) == 0);
+	FUZZ_HW_REQUIRE(hw_lwq_put(&ev_lwq, &w) == 0);
 	hw_fw_doorbell(&tp->dev, q);
 	tp->dev.lwq[q] = sw;
 	tp->dev.lcq[q] = sc;
@@ -893,7 +857,7 @@ static void relogin(void)
 			atomic_load(&hrp->login.state), atomic_load(&host->bar->link),
 			hw_dev_peer_alive(host, hrp->login.slot),
 			atomic_load(&tp->dev.bar->logins[host->slot].state));
-		die("the host could not log into the target again");
+		fuzz_hw_die("the host could not log into the target again");
 	}
 }
 
@@ -920,11 +884,11 @@ static void drain(void)
 		if (cmds[i].out) {
 			fprintf(stderr, "command %u (hw queue %u) never completed\n", i,
 				cmds[i].hwq);
-			die("the host holds a command it cannot account for");
+			fuzz_hw_die("the host holds a command it cannot account for");
 		}
 	for (i = 0; i < MAX_LS; i++)
 		if (lss[i].out)
-			die("the host holds an LS request it cannot account for");
+			fuzz_hw_die("the host holds an LS request it cannot account for");
 	for (q = 0; q < NR_HWQ; q++) {
 		struct hw_host_hwq *h = &hp->hwq[q];
 
@@ -932,16 +896,16 @@ static void drain(void)
 			n++;
 		for (i = 0; i < DEPTH; i++)
 			if (h->x[i].req)
-				die("an exchange still holds a request");
+				fuzz_hw_die("an exchange still holds a request");
 		if (n != DEPTH || h->lcq.head != h->lcq.tail || h->lwq.head != h->lwq.tail ||
 		    h->wq_pending || h->in_poll) {
 			fprintf(stderr, "hw queue %u: %u of %u exchanges free\n", q, n, DEPTH);
-			die("the host lost an exchange (leak or wedge)");
+			fuzz_hw_die("the host lost an exchange (leak or wedge)");
 		}
 	}
 	for (i = 0; i < HW_LS_PEND; i++)
 		if (hp->ls.e[i].req)
-			die("the host's LS table holds a request");
+			fuzz_hw_die("the host's LS table holds a request");
 	relogin();
 }
 
@@ -973,21 +937,22 @@ static void check_buffers(void)
 		if (!c->req.done)
 			continue;
 		if (!canary_ok(c->mem, CANARY))
-			die("a command's process buffer: bytes before it changed");
+			fuzz_hw_die("a command's process buffer: bytes before it changed");
 		for (j = CANARY; j < 2 * CANARY + CMD_BUF; j++)
 			if (c->mem[j] != canary(j) && !read_into(c, c->mem + j))
-				die("a command's process memory changed where no READ goes");
+				fuzz_hw_die(
+					"a command's process memory changed where no READ goes");
 		for (j = c->req.rsplen; j < RSP_BUF; j++)
 			if (c->rsp[j] != 0xc5)
-				die("bytes after a response buffer's rsplen changed");
+				fuzz_hw_die("bytes after a response buffer's rsplen changed");
 		if (c->iu.format_id != NVME_CMD_FORMAT_ID || c->iu.fc_id != NVME_CMD_FC_ID ||
 		    c->iu.sqe[0] != c->op)
-			die("a command's CMD IU changed");
+			fuzz_hw_die("a command's CMD IU changed");
 	}
 	for (i = 0; i < MAX_LS; i++)
 		for (j = lss[i].req.rsplen; lss[i].req.done && j < LS_RSP_BUF; j++)
 			if (lss[i].rsp[j] != canary(j))
-				die("bytes after an LS response buffer's rsplen changed");
+				fuzz_hw_die("bytes after an LS response buffer's rsplen changed");
 }
 
 /* What the host and the target hold, for a failure of the good I/O. */
@@ -1054,7 +1019,7 @@ static void good_io(void)
 	for (i = 0; i < 2; i++) {
 		rd[i].out = true;
 		if (hw_host_io_fcp_io(hp->lport, hrp->rport, &hp->hwq[i], &rd[i].req))
-			die("a good command was refused");
+			fuzz_hw_die("a good command was refused");
 	}
 	for (round = 0; round < 8 && (rd->out || wr->out); round++) {
 		target_poll(64);
@@ -1063,7 +1028,7 @@ static void good_io(void)
 	}
 	if (rd->out || wr->out) {
 		report(rd, wr);
-		die("a good command got no response");
+		fuzz_hw_die("a good command got no response");
 	}
 	for (i = 0; i < 2; i++) {
 		struct cmd *c = &rd[i];
@@ -1074,25 +1039,25 @@ static void good_io(void)
 			fprintf(stderr, "good %s: done %u status %d rsplen %u xfrd %u\n",
 				i ? "WRITE" : "READ", c->done, (int)c->req.status,
 				c->req.rcv_rsplen, c->req.transferred_length);
-			die("a good command did not complete as it should");
+			fuzz_hw_die("a good command did not complete as it should");
 		}
 		if (dw0 != (i ? hwf_fnv_pattern(wseed, GOOD_LEN) : rseed))
-			die("a good command's response is not its own");
+			fuzz_hw_die("a good command's response is not its own");
 		for (q = 32; q < RSP_BUF; q++)
 			if (c->rsp[q] != 0xc5)
-				die("bytes after a good response changed");
+				fuzz_hw_die("bytes after a good response changed");
 	}
 	for (i = 0; i < 2 * CANARY + GOOD_LEN; i++) {
 		if (i >= CANARY && i < CANARY + GOOD_LEN) {
 			if (good_rd[i] != hwf_pattern(rseed, i - CANARY))
-				die("READ data differ");
+				fuzz_hw_die("READ data differ");
 		} else if (good_rd[i] != canary(i)) {
-			die("the host wrote outside the good READ's buffer");
+			fuzz_hw_die("the host wrote outside the good READ's buffer");
 		}
 	}
 	for (i = 0; i < GOOD_LEN; i++)
 		if (good_wr[i] != hwf_pattern(wseed, i))
-			die("the WRITE's source changed");
+			fuzz_hw_die("the WRITE's source changed");
 	/* The response's completion frees the target's exchanges. */
 	target_poll(64);
 }

@@ -48,7 +48,8 @@
 
 #include <fcnvme/fc_wire.h>
 
-#include "check_hw.h"
+#define FUZZ_HW_NAME "fuzz_hw_peer"
+#include "fuzz_hw.h"
 #include "hw_host_priv.h"
 #include "hw_tgt_priv.h"
 
@@ -70,42 +71,8 @@ static struct hw_bar tgt_bar_good;
 static uint8_t *fuzz_va, *good_va;
 static fcnvme_dma_t fuzz_dma, good_dma;
 static uint32_t good_tag = 0x80000000u;
-static _Atomic bool ctl_stop;
 static struct nvme_fc_cmd_iu cmd_iu[64]; /* WQEs point at them until the doorbell */
 static unsigned int nr_cmd_iu;
-
-static void die(const char *what)
-{
-	fprintf(stderr, "fuzz_hw_peer: %s\n", what);
-	abort();
-}
-
-#define REQUIRE(c)               \
-	do {                     \
-		if (!(c))        \
-			die(#c); \
-	} while (0)
-
-/* The target's control thread while the host logs in. */
-static void *ctl_loop(void *arg)
-{
-	(void)arg;
-	while (!atomic_load(&ctl_stop)) {
-		hw_tgt_port_process(tp);
-		usleep(1000);
-	}
-	return NULL;
-}
-
-/* The private shm dir, hwf_shm_dir_make's. */
-static char root[64];
-
-static void cleanup(void)
-{
-	/* The fabric's files; the mappings go with the process. */
-	if (hwf_shm_dir_remove(root))
-		fprintf(stderr, "fuzz_hw_peer: could not remove %s\n", root);
-}
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerInitialize(int *argc, char ***argv)
@@ -129,37 +96,32 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 
 	(void)argc;
 	(void)argv;
-	REQUIRE(hwf_shm_dir_make(root, sizeof(root), "fuzz_peer") == 0);
-	atexit(cleanup);
-	snprintf(fdir, sizeof(fdir), "%s/f", root);
-	REQUIRE(hw_fabric_create(fdir) == 0);
+	fuzz_hw_fabric("fuzz_peer", fdir, sizeof(fdir));
 	memset(&ev, 0, sizeof(ev));
-	REQUIRE(hw_tgt_port_open(&tc, &ev, NULL, &tp) == 0);
-	atomic_store(&ctl_stop, false);
-	REQUIRE(pthread_create(&th, NULL, ctl_loop, NULL) == 0);
-	REQUIRE(hw_host_port_open(&hc, &hp) == 0);
-	atomic_store(&ctl_stop, true);
-	pthread_join(th, NULL);
+	FUZZ_HW_REQUIRE(hw_tgt_port_open(&tc, &ev, NULL, &tp) == 0);
+	FUZZ_HW_REQUIRE(hwf_tgt_thread_start(tp, &th) == 0);
+	FUZZ_HW_REQUIRE(hw_host_port_open(&hc, &hp) == 0);
+	hwf_tgt_thread_stop(th);
 	host = &hp->dev;
 	/* The host here is the hostile peer, driving its region by hand (its
 	 * WQ, CQ and EQ): not the host LLDD's own WQ and completions in
 	 * process memory (hw_dev.lwq, hw_dev.lcq), which it never polls. */
 	host->lwq[0] = NULL;
 	host->lcq[0] = NULL;
-	REQUIRE(atomic_load(&tp->dev.bar->logins[host->slot].state) == HW_LOGIN_PRLI);
+	FUZZ_HW_REQUIRE(atomic_load(&tp->dev.bar->logins[host->slot].state) == HW_LOGIN_PRLI);
 	nr_xri = host->geo->nr_xri;
-	REQUIRE(nr_xri >= 4);
+	FUZZ_HW_REQUIRE(nr_xri >= 4);
 	xri_good = malloc(nr_xri * sizeof(*xri_good));
-	REQUIRE(xri_good);
+	FUZZ_HW_REQUIRE(xri_good);
 	memcpy(xri_good, host->xri, nr_xri * sizeof(*xri_good));
 	cq_geo = host->geo->cq[0];
 	eq_geo = host->geo->eq;
-	REQUIRE(hw_dev_peer_view(host, tp->dev.slot));
+	FUZZ_HW_REQUIRE(hw_dev_peer_view(host, tp->dev.slot));
 	tgt_bar = hw_dev_peer_view(host, tp->dev.slot)->base;
 	memcpy(&tgt_bar_good, tgt_bar, sizeof(tgt_bar_good));
-	REQUIRE(hw_dma_alloc(host, FUZZ_AREA, (void **)&fuzz_va, &fuzz_dma) == 0);
-	REQUIRE(hw_dma_alloc(host, 3 * GOOD_CANARY + 2 * GOOD_LEN, (void **)&good_va, &good_dma) ==
-		0);
+	FUZZ_HW_REQUIRE(hw_dma_alloc(host, FUZZ_AREA, (void **)&fuzz_va, &fuzz_dma) == 0);
+	FUZZ_HW_REQUIRE(hw_dma_alloc(host, 3 * GOOD_CANARY + 2 * GOOD_LEN, (void **)&good_va,
+				     &good_dma) == 0);
 	return 0;
 }
 
@@ -494,7 +456,7 @@ static void target_quiesce(void)
 				"hw queue %u not idle: %u of %u exchanges free, %u held, "
 				"%u ops out\n",
 				q, i, RQ_DEPTH, h->held_count, h->wqe_out);
-			die("the target kept an exchange (leak or wedge)");
+			fuzz_hw_die("the target kept an exchange (leak or wedge)");
 		}
 	}
 }
@@ -536,12 +498,13 @@ static void good_io(void)
 	for (i = 0; i < GOOD_LEN; i++)
 		wbuf[i] = hwf_pattern(wseed, i);
 	memset(fuzz_va, 0x5a, FUZZ_AREA);
-	REQUIRE(hwf_post_cmd(host, tp->dev.slot, nr_xri - 1, rtag, 0x5500000001ull, HWF_OP_READ,
-			     good_dma + GOOD_CANARY, GOOD_LEN, &riu) == 0);
+	FUZZ_HW_REQUIRE(hwf_post_cmd(host, tp->dev.slot, nr_xri - 1, rtag, 0x5500000001ull,
+				     HWF_OP_READ, good_dma + GOOD_CANARY, GOOD_LEN, &riu) == 0);
 	memcpy(&riu.sqe[40], &rseed, 4);
-	REQUIRE(hwf_post_cmd(host, tp->dev.slot, nr_xri - 2, wtag, 0x5500000002ull, HWF_OP_WRITE,
-			     good_dma + 2 * GOOD_CANARY + GOOD_LEN, GOOD_LEN, &wiu) == 0);
-	REQUIRE(hw_fw_doorbell(host, 0) == 2);
+	FUZZ_HW_REQUIRE(hwf_post_cmd(host, tp->dev.slot, nr_xri - 2, wtag, 0x5500000002ull,
+				     HWF_OP_WRITE, good_dma + 2 * GOOD_CANARY + GOOD_LEN, GOOD_LEN,
+				     &wiu) == 0);
+	FUZZ_HW_REQUIRE(hw_fw_doorbell(host, 0) == 2);
 	for (i = 0; i < 4; i++)
 		for (q = 0; q < NR_TGT_HWQ; q++)
 			hw_tgt_poll(tp, (uint16_t)q, 64);
@@ -553,7 +516,7 @@ static void good_io(void)
 		if (c->type != HW_CQE_FCP_RSP || c->c.len != sizeof(*e) || c->c.xfrd != GOOD_LEN) {
 			fprintf(stderr, "host CQE type %u xri %u tag %x status %d len %u xfrd %u\n",
 				c->type, c->xri, c->tag, c->status, c->c.len, c->c.xfrd);
-			die("a good command did not complete as it should");
+			fuzz_hw_die("a good command did not complete as it should");
 		}
 		if (c->xri == nr_xri - 1 && c->tag == rtag && dw0 == rseed)
 			got |= 1;
@@ -561,28 +524,28 @@ static void good_io(void)
 			 dw0 == hwf_fnv(wbuf, GOOD_LEN, 2166136261u))
 			got |= 2;
 		else
-			die("a response for the wrong exchange or with the wrong status");
+			fuzz_hw_die("a response for the wrong exchange or with the wrong status");
 		hw_ring_pop_geo(&host->bar->cq[0], &cq_geo, c);
 	}
 	if (got != 3)
-		die("a good command got no response");
+		fuzz_hw_die("a good command got no response");
 	for (i = 0; i < GOOD_LEN; i++)
 		if (rbuf[i] != hwf_pattern(rseed, i))
-			die("READ data differ");
+			fuzz_hw_die("READ data differ");
 	for (i = 0; i < 3 * GOOD_CANARY + 2 * GOOD_LEN; i++) {
 		if (good_va + i >= rbuf && good_va + i < rbuf + GOOD_LEN)
 			continue;
 		if (good_va + i >= wbuf && good_va + i < wbuf + GOOD_LEN) {
 			if (good_va[i] != hwf_pattern(wseed, (uint32_t)(good_va + i - wbuf)))
-				die("WRITE source changed");
+				fuzz_hw_die("WRITE source changed");
 			continue;
 		}
 		if (good_va[i] != canary(i))
-			die("the target wrote outside the good buffers");
+			fuzz_hw_die("the target wrote outside the good buffers");
 	}
 	for (i = 0; i < FUZZ_AREA; i++)
 		if (fuzz_va[i] != 0x5a)
-			die("the target wrote into host memory no good SGE names");
+			fuzz_hw_die("the target wrote into host memory no good SGE names");
 	target_quiesce();
 }
 

@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * What the two soft-HBA fuzzers (fuzz_hw_peer.c, fuzz_hw_host.c) share:
+ * stopping at a broken invariant, and their fabric in a private shm dir
+ * (hwf_shm_dir_make's), removed at exit. Each includes it once, after
+ * defining FUZZ_HW_NAME (its messages' prefix).
+ */
+#ifndef FUZZ_HW_H
+#define FUZZ_HW_H
+
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "check_hw.h"
+#include "hw_fabric.h"
+
+static void fuzz_hw_die(const char *what)
+{
+	fprintf(stderr, FUZZ_HW_NAME ": %s\n", what);
+	abort();
+}
+
+#define FUZZ_HW_REQUIRE(c)               \
+	do {                             \
+		if (!(c))                \
+			fuzz_hw_die(#c); \
+	} while (0)
+
+static char fuzz_hw_root[64];
+
+static void fuzz_hw_cleanup(void)
+{
+	/* The fabric's files; the mappings go with the process. */
+	if (hwf_shm_dir_remove(fuzz_hw_root))
+		fprintf(stderr, FUZZ_HW_NAME ": could not remove %s\n", fuzz_hw_root);
+}
+
+/* The private shm dir (FCNVME_SHM_DIR, tag in its name), removed at exit,
+ * and fabric f in it, whose path goes to fdir (len bytes). */
+static void fuzz_hw_fabric(const char *tag, char *fdir, size_t len)
+{
+	FUZZ_HW_REQUIRE(hwf_shm_dir_make(fuzz_hw_root, sizeof(fuzz_hw_root), tag) == 0);
+	atexit(fuzz_hw_cleanup);
+	snprintf(fdir, len, "%s/f", fuzz_hw_root);
+	FUZZ_HW_REQUIRE(hw_fabric_create(fdir) == 0);
+}
+
+#endif
