@@ -13,6 +13,7 @@
 
 #include "check_hw.h"
 #include "hw_fabric.h"
+#include "hw_ring.h"
 
 static void fuzz_hw_die(const char *what)
 {
@@ -43,6 +44,38 @@ static void fuzz_hw_fabric(const char *tag, char *fdir, size_t len)
 	atexit(fuzz_hw_cleanup);
 	snprintf(fdir, len, "%s/f", fuzz_hw_root);
 	FUZZ_HW_REQUIRE(hw_fabric_create(fdir) == 0);
+}
+
+/* Word word % 8 of ring header r (indices, wake-up words, geometry) := v,
+ * as a peer that maps the region may write it. */
+static void fuzz_hw_ring_word(struct hw_ring *r, unsigned int word, uint64_t v)
+{
+	switch (word % 8) {
+	case 0:
+		atomic_store(&r->tail, v);
+		break;
+	case 1:
+		atomic_store(&r->head_seen, v);
+		break;
+	case 2:
+		atomic_store(&r->head, v);
+		break;
+	case 3:
+		atomic_store(&r->armed, (uint32_t)v);
+		break;
+	case 4:
+		atomic_store(&r->futex, (uint32_t)v);
+		break;
+	case 5:
+		r->entries = (uint32_t)v;
+		break;
+	case 6:
+		r->esize = (uint32_t)v;
+		break;
+	default:
+		r->off = v;
+		break;
+	}
 }
 
 #endif

@@ -635,32 +635,7 @@ static void rec_ring(struct in *in)
 		}
 		return;
 	}
-	switch (word % 8) {
-	case 0:
-		atomic_store(&r->tail, v);
-		break;
-	case 1:
-		atomic_store(&r->head_seen, v);
-		break;
-	case 2:
-		atomic_store(&r->head, v);
-		break;
-	case 3:
-		atomic_store(&r->armed, (uint32_t)v);
-		break;
-	case 4:
-		atomic_store(&r->futex, (uint32_t)v);
-		break;
-	case 5:
-		r->entries = (uint32_t)v;
-		break;
-	case 6:
-		r->esize = (uint32_t)v;
-		break;
-	default:
-		r->off = v;
-		break;
-	}
+	fuzz_hw_ring_word(r, word, v);
 }
 
 /* The target's firmware runs one data or response op toward the host's
