@@ -8,10 +8,14 @@
 #ifndef FUZZ_HW_H
 #define FUZZ_HW_H
 
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "check_hw.h"
+#include "hw_dev.h"
 #include "hw_fabric.h"
 #include "hw_ring.h"
 
@@ -44,6 +48,54 @@ static void fuzz_hw_fabric(const char *tag, char *fdir, size_t len)
 	atexit(fuzz_hw_cleanup);
 	snprintf(fdir, len, "%s/f", fuzz_hw_root);
 	FUZZ_HW_REQUIRE(hw_fabric_create(fdir) == 0);
+}
+
+/* An input, read front to back: get takes len bytes into dst, false (and
+ * nothing) when fewer are left. */
+struct in {
+	const uint8_t *p;
+	size_t n;
+};
+
+static bool get(struct in *in, void *dst, size_t len)
+{
+	if (in->n < len)
+		return false;
+	memcpy(dst, in->p, len);
+	in->p += len;
+	in->n -= len;
+	return true;
+}
+
+static bool get8(struct in *in, uint8_t *v)
+{
+	return get(in, v, 1);
+}
+
+/* Size or offset word k (0-5: nr_hwq, nr_xri, xri_off, dma_off, dma_size,
+ * flags) of BAR b := v, as a peer that maps the region may write it. */
+static void fuzz_hw_bar_word(struct hw_bar *b, unsigned int k, uint64_t v)
+{
+	switch (k) {
+	case 0:
+		b->nr_hwq = (uint32_t)v;
+		break;
+	case 1:
+		b->nr_xri = (uint32_t)v;
+		break;
+	case 2:
+		b->xri_off = v;
+		break;
+	case 3:
+		b->dma_off = v;
+		break;
+	case 4:
+		b->dma_size = v;
+		break;
+	default:
+		b->flags = (uint32_t)v;
+		break;
+	}
 }
 
 /* Word word % 8 of ring header r (indices, wake-up words, geometry) := v,

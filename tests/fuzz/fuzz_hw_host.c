@@ -265,28 +265,6 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	return 0;
 }
 
-/* ---- input reader ------------------------------------------------------------ */
-
-struct in {
-	const uint8_t *p;
-	size_t n;
-};
-
-static bool get(struct in *in, void *dst, size_t len)
-{
-	if (in->n < len)
-		return false;
-	memcpy(dst, in->p, len);
-	in->p += len;
-	in->n -= len;
-	return true;
-}
-
-static bool get8(struct in *in, uint8_t *v)
-{
-	return get(in, v, 1);
-}
-
 /* ---- the host and the honest target ------------------------------------------ */
 
 /* The hostile target's view of the host's region (its mapping, the
@@ -613,26 +591,7 @@ static void rec_ring(struct in *in)
 		atomic_store(&hb->link, (uint32_t)v);
 		return;
 	default:
-		switch (word % 6) {
-		case 0:
-			hb->nr_hwq = (uint32_t)v;
-			break;
-		case 1:
-			hb->nr_xri = (uint32_t)v;
-			break;
-		case 2:
-			hb->xri_off = v;
-			break;
-		case 3:
-			hb->dma_off = v;
-			break;
-		case 4:
-			hb->dma_size = v;
-			break;
-		default:
-			hb->flags = (uint32_t)v;
-			break;
-		}
+		fuzz_hw_bar_word(hb, word % 6, v);
 		return;
 	}
 	fuzz_hw_ring_word(r, word, v);

@@ -125,28 +125,6 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	return 0;
 }
 
-/* ---- input reader ------------------------------------------------------------ */
-
-struct in {
-	const uint8_t *p;
-	size_t n;
-};
-
-static bool get(struct in *in, void *dst, size_t len)
-{
-	if (in->n < len)
-		return false;
-	memcpy(dst, in->p, len);
-	in->p += len;
-	in->n -= len;
-	return true;
-}
-
-static bool get8(struct in *in, uint8_t *v)
-{
-	return get(in, v, 1);
-}
-
 /* ---- what the host does -------------------------------------------------- */
 
 /* The host consumes its CQ 0 and its EQ (a hostile one may not: the
@@ -378,23 +356,7 @@ static void rec_ring(struct in *in)
 		word = (uint8_t)(5 + word % 3);
 		break;
 	case 4: /* the target's sizes and offsets */
-		switch (word % 5) {
-		case 0:
-			tgt_bar->nr_hwq = (uint32_t)v;
-			break;
-		case 1:
-			tgt_bar->nr_xri = (uint32_t)v;
-			break;
-		case 2:
-			tgt_bar->xri_off = v;
-			break;
-		case 3:
-			tgt_bar->dma_off = v;
-			break;
-		default:
-			tgt_bar->dma_size = v;
-			break;
-		}
+		fuzz_hw_bar_word(tgt_bar, word % 5, v);
 		return;
 	default:
 		r = which % 5 ? &host->bar->eq : &host->bar->cq[0];
