@@ -219,6 +219,8 @@ int cl_store_lock(struct cl_store *s, unsigned int lease_ms)
 
 void cl_store_unlock(struct cl_store *s)
 {
+	if (!s->rados) /* closed meanwhile (fenced, no new client yet) */
+		return;
 	rados_unlock(s->io, s->object, CL_LOCK_NAME, s->cookie);
 }
 

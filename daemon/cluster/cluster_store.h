@@ -41,6 +41,7 @@ int cl_store_set(struct cl_store *s, const char *key, const char *value);
 int cl_store_get(struct cl_store *s, const char *key, char *value, size_t len);
 /* The mutual exclusion of read-modify-write sequences; lease in ms. */
 int cl_store_lock(struct cl_store *s, unsigned int lease_ms);
+/* Nothing when the store was closed meanwhile. */
 void cl_store_unlock(struct cl_store *s);
 /* Tell the other nodes to read the object again. */
 void cl_store_notify(struct cl_store *s);
