@@ -208,7 +208,6 @@ int hw_host_port_process(struct hw_host_port *p)
 	return n;
 }
 
-/* Open the port and log into the fabric's NVMe targets. */
 /* The hw queues' memory, after hw_dev_close (also of a port half open). */
 static void hw_host_hwqs_free(struct hw_host_port *p)
 {
@@ -224,6 +223,7 @@ static void hw_host_hwqs_free(struct hw_host_port *p)
 	p->hwq = NULL;
 }
 
+/* Open the port and log into the fabric's NVMe targets. */
 int hw_host_port_open(const struct hw_host_port_cfg *cfg, struct hw_host_port **out)
 {
 	struct nvme_fc_port_info pi;

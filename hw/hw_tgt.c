@@ -454,7 +454,6 @@ static int hw_tgt_local_queues(struct hw_tgt_port *p)
 	return 0;
 }
 
-/* [ctl] Open the port. */
 /* The hw queues' memory, after hw_dev_close (also of a port half open). */
 static void hw_tgt_hwqs_free(struct hw_tgt_port *p)
 {
@@ -471,6 +470,7 @@ static void hw_tgt_hwqs_free(struct hw_tgt_port *p)
 	p->hwq = NULL;
 }
 
+/* [ctl] Open the port. */
 int hw_tgt_port_open(const struct hw_tgt_port_cfg *cfg, const struct hw_tgt_events *ev,
 		     void *ev_arg, struct hw_tgt_port **out)
 {
