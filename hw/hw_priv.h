@@ -254,8 +254,8 @@ unsigned int hw_dev_peer_maps(const struct hw_dev *d);
 /* [ctl] A local soft port's hw queue q, at open: its firmware completions
  * (l) and work queue (w) in process memory, as many entries as its CQ and
  * its WQ (powers of two), zeroed by stores; then hw_dev.lcq[q] = l and
- * hw_dev.lwq[q] = w. The caller frees l->e and w->e after hw_dev_close,
- * also on failure. 0, -EINVAL, -ENOMEM. */
+ * hw_dev.lwq[q] = w. The caller frees them with hw_dev_local_queues_free
+ * after hw_dev_close, also on failure. 0, -EINVAL, -ENOMEM. */
 int hw_dev_local_queues(struct hw_dev *d, unsigned int q, struct hw_lcq *l, struct hw_lwq *w);
 /* [ctl] Free what hw_dev_local_queues allocated into l and w (either may
  * be unset, after a failed or no call); after hw_dev_close. */

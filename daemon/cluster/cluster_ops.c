@@ -35,25 +35,38 @@ static int cl_ready(struct fcd *d, char *err, size_t errlen)
 	return 0;
 }
 
+/* Read the object and apply it here, now. */
+static void cl_reread(struct cluster *cl)
+{
+	atomic_store(&cl->st.changed, true);
+	cl_timer_cb(-1, 0, cl);
+}
+
 /* Tell the others, then read and apply here at once. */
 static void cl_refresh(struct cluster *cl)
 {
 	cl_store_notify(&cl->st);
-	atomic_store(&cl->st.changed, true);
-	cl_timer_cb(-1, 0, cl);
+	cl_reread(cl);
+}
+
+/* Write key=val (NULL: remove); 0, or -errno with err said. */
+static int cl_write(struct cluster *cl, const char *key, const char *val, char *err, size_t errlen)
+{
+	int rc = cl_store_set(&cl->st, key, val);
+
+	if (rc)
+		snprintf(err, errlen, "cannot write the cluster state: %s", strerror(-rc));
+	return rc;
 }
 
 /* Write key=val (NULL: remove), then read and apply. */
 static int cl_change(struct cluster *cl, const char *key, const char *val, char *err, size_t errlen)
 {
-	int rc = cl_store_set(&cl->st, key, val);
+	int rc = cl_write(cl, key, val, err, errlen);
 
-	if (rc) {
-		snprintf(err, errlen, "cannot write the cluster state: %s", strerror(-rc));
-		return rc;
-	}
-	cl_refresh(cl);
-	return 0;
+	if (!rc)
+		cl_refresh(cl);
+	return rc;
 }
 
 /* An edit that depends on what the state holds (a host list, the NSIDs in
@@ -85,15 +98,12 @@ static int cl_edit_begin(struct fcd *d, char *err, size_t errlen)
 static int cl_edit_end(struct cluster *cl, const char *key, const char *val, char *err,
 		       size_t errlen)
 {
-	int rc = cl_store_set(&cl->st, key, val);
+	int rc = cl_write(cl, key, val, err, errlen);
 
 	cl_store_unlock(&cl->st);
-	if (rc) {
-		snprintf(err, errlen, "cannot write the cluster state: %s", strerror(-rc));
-		return rc;
-	}
-	cl_refresh(cl);
-	return 0;
+	if (!rc)
+		cl_refresh(cl);
+	return rc;
 }
 
 void cluster_ns_fenced(struct fcd *d, const char *nqn)
@@ -117,8 +127,7 @@ bool cluster_has_subsys(struct fcd *d, const char *nqn)
 		return true;
 	if (!cl->st_ok || conf_subsys_find(d->conf, nqn))
 		return false;
-	atomic_store(&cl->st.changed, true);
-	cl_timer_cb(-1, 0, cl);
+	cl_reread(cl);
 	return cl_subsys_in(&cl->view, nqn);
 }
 

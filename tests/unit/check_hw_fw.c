@@ -151,6 +151,21 @@ START_TEST(test_fw_steering)
 }
 END_TEST
 
+/* The FCP_RSP CQE the target's firmware posts for exchange xri (tag):
+ * len bytes of rsp, xfrd bytes moved, all else zero. */
+static void want_rsp(struct hw_cqe *w, uint32_t xri, uint32_t tag, const void *rsp, uint16_t len,
+		     uint32_t xfrd)
+{
+	memset(w, 0, sizeof(*w));
+	w->type = HW_CQE_FCP_RSP;
+	w->peer_slot = (uint16_t)tgt.slot;
+	w->xri = xri;
+	w->tag = tag;
+	w->c.len = len;
+	w->c.xfrd = xfrd;
+	memcpy(w->c.rsp, rsp, len);
+}
+
 START_TEST(test_fw_read_write_rsp)
 {
 	uint8_t *hbuf, src[8192], dst[8192], zero_rsp[12] = { 0 }, ersp[32];
@@ -212,13 +227,7 @@ START_TEST(test_fw_read_write_rsp)
 	tgt_op(0, NVMET_FCOP_RSP, 0, 7, NULL, 0, 0, zero_rsp, 12);
 	c = next_cqe(&host, 0);
 	ck_assert_ptr_nonnull(c);
-	memset(&want, 0, sizeof(want));
-	want.type = HW_CQE_FCP_RSP;
-	want.peer_slot = (uint16_t)tgt.slot;
-	want.xri = 0;
-	want.tag = 7;
-	want.c.len = 12;
-	want.c.xfrd = 9192;
+	want_rsp(&want, 0, 7, zero_rsp, 12, 9192);
 	ck_assert_mem_eq((char *)c + sizeof(uint64_t), (char *)&want + sizeof(uint64_t),
 			 HW_CACHELINE - sizeof(uint64_t));
 	for (i = HW_CACHELINE; i < sizeof(*c); i++)
@@ -229,11 +238,7 @@ START_TEST(test_fw_read_write_rsp)
 		ersp[i] = (uint8_t)(0xa0 + i);
 	tgt_op(1, NVMET_FCOP_READDATA_RSP, 1, 8, src, 0, 512, ersp, 32);
 	c = next_cqe(&host, 0);
-	want.xri = 1;
-	want.tag = 8;
-	want.c.len = 32;
-	want.c.xfrd = 512;
-	memcpy(want.c.rsp, ersp, 32);
+	want_rsp(&want, 1, 8, ersp, 32, 512);
 	ck_assert_mem_eq((char *)c + sizeof(uint64_t), (char *)&want + sizeof(uint64_t),
 			 sizeof(want) - sizeof(uint64_t));
 	pop_cqe(&host, 0);
@@ -298,13 +303,7 @@ START_TEST(test_fw_read_rsp_cq_full)
 	pop_cqe(&tgt, 0);
 	c = next_cqe(&host, 0);
 	ck_assert_ptr_nonnull(c);
-	memset(&want, 0, sizeof(want));
-	want.type = HW_CQE_FCP_RSP;
-	want.peer_slot = (uint16_t)tgt.slot;
-	want.tag = 7;
-	want.c.len = 12;
-	want.c.xfrd = 4096;
-	memcpy(want.c.rsp, rsp, sizeof(rsp));
+	want_rsp(&want, 0, 7, rsp, 12, 4096);
 	ck_assert_mem_eq((char *)c + sizeof(uint64_t), (char *)&want + sizeof(uint64_t),
 			 HW_CACHELINE - sizeof(uint64_t));
 	pop_cqe(&host, 0);
