@@ -19,7 +19,7 @@
 #include "hw_fabric.h"
 #include "hw_ring.h"
 
-static void fuzz_hw_die(const char *what)
+static inline void fuzz_hw_die(const char *what)
 {
 	fprintf(stderr, FUZZ_HW_NAME ": %s\n", what);
 	abort();
@@ -33,7 +33,7 @@ static void fuzz_hw_die(const char *what)
 
 static char fuzz_hw_root[64];
 
-static void fuzz_hw_cleanup(void)
+static inline void fuzz_hw_cleanup(void)
 {
 	/* The fabric's files; the mappings go with the process. */
 	if (hwf_shm_dir_remove(fuzz_hw_root))
@@ -42,7 +42,7 @@ static void fuzz_hw_cleanup(void)
 
 /* The private shm dir (FCNVME_SHM_DIR, tag in its name), removed at exit,
  * and fabric f in it, whose path goes to fdir (len bytes). */
-static void fuzz_hw_fabric(const char *tag, char *fdir, size_t len)
+static inline void fuzz_hw_fabric(const char *tag, char *fdir, size_t len)
 {
 	FUZZ_HW_REQUIRE(hwf_shm_dir_make(fuzz_hw_root, sizeof(fuzz_hw_root), tag) == 0);
 	atexit(fuzz_hw_cleanup);
@@ -57,7 +57,7 @@ struct in {
 	size_t n;
 };
 
-static bool get(struct in *in, void *dst, size_t len)
+static inline bool get(struct in *in, void *dst, size_t len)
 {
 	if (in->n < len)
 		return false;
@@ -67,14 +67,14 @@ static bool get(struct in *in, void *dst, size_t len)
 	return true;
 }
 
-static bool get8(struct in *in, uint8_t *v)
+static inline bool get8(struct in *in, uint8_t *v)
 {
 	return get(in, v, 1);
 }
 
 /* Size or offset word k (0-5: nr_hwq, nr_xri, xri_off, dma_off, dma_size,
  * flags) of BAR b := v, as a peer that maps the region may write it. */
-static void fuzz_hw_bar_word(struct hw_bar *b, unsigned int k, uint64_t v)
+static inline void fuzz_hw_bar_word(struct hw_bar *b, unsigned int k, uint64_t v)
 {
 	switch (k) {
 	case 0:
@@ -100,7 +100,7 @@ static void fuzz_hw_bar_word(struct hw_bar *b, unsigned int k, uint64_t v)
 
 /* Word word % 8 of ring header r (indices, wake-up words, geometry) := v,
  * as a peer that maps the region may write it. */
-static void fuzz_hw_ring_word(struct hw_ring *r, unsigned int word, uint64_t v)
+static inline void fuzz_hw_ring_word(struct hw_ring *r, unsigned int word, uint64_t v)
 {
 	switch (word % 8) {
 	case 0:
