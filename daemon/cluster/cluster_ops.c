@@ -275,21 +275,18 @@ int cluster_group_move(struct fcd *d, uint32_t grpid, const char *node, char *er
 		snprintf(err, errlen, "ANA group id must be 1-%u", TGT_MAX_ANAGRP);
 		return -EINVAL;
 	}
-	/* judge the target on a fresh read, not on one made before the
-	 * control thread last had other work */
-	if (!cl_read_view(cl) || !cl->st_ok) {
-		snprintf(err, errlen, "cannot read the cluster state");
-		return -EIO;
-	}
+	/* The target node and the group's epoch are judged on a read made
+	 * under the lock (cl_edit_begin): an epoch read before it may be
+	 * older than one another node wrote meanwhile (a take-over, a
+	 * move), and writing that plus one would move the epoch back. */
+	rc = cl_edit_begin(d, err, errlen);
+	if (rc)
+		return rc;
 	n = cl_node_find(&cl->view, node);
 	if (!n || !cl_alive(cl, n)) {
+		cl_store_unlock(&cl->st);
 		snprintf(err, errlen, "node %s is not a live member of the cluster", node);
 		return -ENOENT;
-	}
-	rc = cl_store_lock(&cl->st, CL_LOCK_MS);
-	if (rc) {
-		snprintf(err, errlen, "cannot lock the cluster state: %s", strerror(-rc));
-		return rc;
 	}
 	rc = cl_group_write(cl, grpid, node, cl->view.groups[grpid].epoch + 1);
 	cl_store_unlock(&cl->st);

@@ -18,7 +18,8 @@
 # publishing its fenced addresses. A third node on a state object of its
 # own, told of nothing, shows that a command reads the object again for a
 # subsystem it has not seen yet, and that edits (hosts, a subsystem's
-# namespaces) are made on the object as it is, not on a stale read.
+# namespaces, a group's epoch) are made on the object as it is, not on a
+# stale read.
 E2E_NAME=rbd_nodes
 . "$top_srcdir/tests/e2e/lib.sh"
 . "$top_srcdir/tests/e2e/ceph_lib.sh"
@@ -129,6 +130,39 @@ check "its namespace went with it" sh -c \
 	"$RADOS -p rbd listomapkeys nvmetfcd.race >'$tmp/race.keys' && ! grep -q '^ns/\|^subsys/' '$tmp/race.keys'"
 check "node c still refuses a subsystem nobody added" sh -c \
 	"! $CC namespace list $NQN_C-none >'$tmp/none.out' 2>&1 && grep -q 'no subsystem' '$tmp/none.out'"
+# A group move counts the epoch from a read made under the object's lock:
+# an epoch another node wrote while the move waited for the lock is the one
+# it counts from, never an older one read before (the epoch would go back).
+# The lock is held here (rados lock get, the daemon's lock name; rados
+# has no release: lock break names the holder, read with lock info first)
+# while the epoch moves on; the daemon tries for about a second, so a try
+# that lost that race ("cannot lock") is made again, up to three times.
+race_epoch() {
+	$RADOS -p rbd getomapval nvmetfcd.race group/3 "$tmp/g3.val" >/dev/null 2>&1 &&
+		sed -n 's/.*epoch=\([0-9]*\).*/\1/p' "$tmp/g3.val"
+}
+moved=no epoch=
+for try in 1 2 3; do
+	epoch=$(($(race_epoch) + 10))
+	$RADOS -p rbd lock get nvmetfcd.race nvmetfcd.state --lock-cookie e2e-move \
+		--lock-duration 30 || break
+	holder=$($RADOS -p rbd lock info nvmetfcd.race nvmetfcd.state |
+		grep -o '"name": *"client\.[0-9]*"' | grep -o 'client\.[0-9]*')
+	$CC cluster move-group 3 c >"$tmp/move.out" 2>&1 &
+	mpid=$!
+	sleep 0.3
+	$RADOS -p rbd setomapval nvmetfcd.race group/3 "owner=c epoch=$epoch"
+	$RADOS -p rbd lock break nvmetfcd.race nvmetfcd.state "$holder" --lock-cookie e2e-move
+	if wait "$mpid"; then
+		moved=yes
+		break
+	fi
+	echo "  move-group, try $try: $(cat "$tmp/move.out")"
+	grep -q 'cannot lock' "$tmp/move.out" || break
+done
+check "cluster move-group waited for the lock held elsewhere" test "$moved" = yes
+check "it counted from the epoch written meanwhile ($epoch + 1, read $(race_epoch))" \
+	test "$(race_epoch)" = $((epoch + 1))
 e2e_kill "$PID_c"
 ids() { $1 -o json namespace show "$NQN_A" "$2" | tr -d ' \n' | grep -o '"\(uuid\|nguid\|eui64\)":"[^"]*"'; }
 ida1=$(ids "$CA" 1) idb1=$(ids "$CB" 1) ida2=$(ids "$CA" 2) idb2=$(ids "$CB" 2)
