@@ -62,6 +62,12 @@ check "node b took over group 1 after fencing node a" host_do fenced-first
 check "node a's address is in the OSD blocklist" host_do blocklisted
 check "the path via b turns optimized" wait_for 40 is path_ana "$cb" optimized
 echo "  optimized via b $(secs_since "$t1") s after the kill; via a: $(ctrl_state "$ca")"
+if [ "$(path_ana "$cb")" != optimized ]; then
+	# what the host learnt and when (seen once at load 9: 112 s)
+	echo "  via b now: $(path_ana "$cb"), controller $(ctrl_state "$cb")"
+	host_do views | sed 's/^/  host: /'
+	dmesg | grep -i 'nvme\|softhba' | tail -n 20 | sed 's/^/  dmesg: /'
+fi
 check "the controller via node a is not live" test "$(ctrl_state "$ca")" != live
 check "I/O goes through node b" flows b 3
 check "fio kept running through the failover" kill -0 $fpid
