@@ -11,6 +11,10 @@
  * into its CQ: none is acted on (each port keeps its own geometry, takes
  * its WQEs and its own completions from process memory), nothing is
  * copied, and the port's own commands complete with their real responses.
+ * And what a third port on the fabric sends from its own slot about an
+ * exchange that is not its own: an LS response to a request the host sent
+ * elsewhere is dropped (and counted, cnt.drops), and the request completes
+ * with what its own peer sends.
  * The files of a fabric and what ports leave behind: check_hw_fabsec.c.
  */
 #include <errno.h>
@@ -24,6 +28,7 @@
 #include "check_hw.h"
 #include "hw_host.h"
 #include "hw_host_priv.h"
+#include "hw_ls.h"
 #include "hw_priv.h"
 #include "hw_tgt.h"
 #include "hw_tgt_priv.h"
@@ -366,6 +371,95 @@ START_TEST(test_peersec_host_peer_wqe_done_ignored)
 }
 END_TEST
 
+/* A third port on the fabric, F: a bare device (no driver) that takes no
+ * part in the logins and answers nothing; a port whose slot a forgery
+ * names, and whose CQ shows what was sent to it. */
+static void third_open(struct hw_dev *f, uint64_t id)
+{
+	struct hw_dev_cfg cfg = {
+		.dev = "soft:f",
+		.wwnn = 0x2000000000000000ull | id,
+		.wwpn = 0x1000000000000000ull | id,
+		.roles = FC_PORT_ROLE_NVME_INITIATOR,
+		.nr_hwq = 1,
+		.cq_entries = 64,
+		.dma_size = 1 << 20,
+	};
+
+	ck_assert_int_eq(hw_dev_open(f, &cfg), 0);
+}
+
+static int ls_done_calls, ls_done_status;
+
+static void ls_done(struct nvmefc_ls_req *req, int status)
+{
+	(void)req;
+	ls_done_calls++;
+	ls_done_status = status;
+}
+
+/* The host sends an LS request to port F; the target T (logged in, so its
+ * slot is one the host trusts) writes an LS_RSP with the request's id into
+ * the host's EQ, from its own slot (every port maps F's region, where the
+ * request and its id lie). The host drops it and counts it (cnt.drops):
+ * the request is still pending, and F's own answer completes it with F's
+ * bytes (before, T's forgery completed it, e.g. a Create Association
+ * accepted by a port that was never asked). */
+START_TEST(test_peersec_ls_rsp_other_slot)
+{
+	struct hw_tgt_port *tp;
+	struct hw_host_port *hp;
+	struct hw_dev f;
+	struct nvmefc_ls_req req;
+	uint8_t rqst[8] = { 1, 2, 3, 4, 5, 6, 7, 8 }, rsp[16], want[16];
+	struct hw_eqe e;
+	uint64_t drops0, id = 0;
+	unsigned int i;
+	pthread_t th;
+
+	ck_assert_int_eq(hwf_pair_open(fdir, 0xeb, &tp, &hp, &th), 0);
+	third_open(&f, 0xed);
+	memset(&req, 0, sizeof(req));
+	memset(rsp, 0, sizeof(rsp));
+	req.rqstaddr = rqst;
+	req.rqstlen = sizeof(rqst);
+	req.rspaddr = rsp;
+	req.rsplen = sizeof(rsp);
+	req.done = ls_done;
+	ls_done_calls = 0;
+	ck_assert_int_eq(hw_ls_send(&hp->dev, &hp->ls, f.slot, hp, &req), 0);
+	for (i = 0; i < HW_LS_PEND; i++)
+		if (hp->ls.e[i].req == &req)
+			id = hp->ls.e[i].id;
+	ck_assert_uint_ne(id, 0);
+	drops0 = atomic_load(&hp->dev.bar->cnt.drops);
+	/* T's forgery, an accept of 16 bytes of 0xee */
+	memset(&e, 0, sizeof(e));
+	e.type = HW_EQE_LS_RSP;
+	e.peer_slot = (uint16_t)tp->dev.slot;
+	e.id = id;
+	e.len = 16;
+	memset(e.payload, 0xee, 16);
+	ck_assert_int_eq(hw_fabric_post_eqe(&f.fab, hp->dev.slot, &e), 0);
+	hw_host_port_process(hp);
+	ck_assert_int_eq(ls_done_calls, 0);
+	ck_assert_uint_eq(atomic_load(&hp->dev.bar->cnt.drops) - drops0, 1);
+	memset(want, 0, sizeof(want));
+	ck_assert_mem_eq(rsp, want, sizeof(rsp));
+	/* F's own answer */
+	for (i = 0; i < sizeof(want); i++)
+		want[i] = (uint8_t)(0x30 + i);
+	ck_assert_int_eq(hw_ls_reply(&f, hp->dev.slot, id, want, sizeof(want), 0), 0);
+	hw_host_port_process(hp);
+	ck_assert_int_eq(ls_done_calls, 1);
+	ck_assert_int_eq(ls_done_status, 0);
+	ck_assert_mem_eq(rsp, want, sizeof(rsp));
+	ck_assert_uint_eq(atomic_load(&hp->dev.bar->cnt.drops) - drops0, 1);
+	hw_dev_close(&f);
+	hwf_pair_close(tp, hp, th);
+}
+END_TEST
+
 /* Peer security tests. */
 Suite *hw_peersec_suite(void)
 {
@@ -379,6 +473,7 @@ Suite *hw_peersec_suite(void)
 	tcase_add_test(tc, test_peersec_host_own_geometry_private);
 	tcase_add_test(tc, test_peersec_host_peer_wqe_ignored);
 	tcase_add_test(tc, test_peersec_host_peer_wqe_done_ignored);
+	tcase_add_test(tc, test_peersec_ls_rsp_other_slot);
 	suite_add_tcase(s, tc);
 	return s;
 }
