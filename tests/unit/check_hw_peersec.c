@@ -13,8 +13,9 @@
  * copied, and the port's own commands complete with their real responses.
  * And what a third port on the fabric sends from its own slot about an
  * exchange that is not its own: an LS response to a request the host sent
- * elsewhere is dropped (and counted, cnt.drops), and the request completes
- * with what its own peer sends.
+ * elsewhere, an ABTS or a response for a host command; each is dropped
+ * (and counted, cnt.drops), and the exchange completes with what its own
+ * peer sends.
  * The files of a fabric and what ports leave behind: check_hw_fabsec.c.
  */
 #include <errno.h>
@@ -460,6 +461,102 @@ START_TEST(test_peersec_ls_rsp_other_slot)
 }
 END_TEST
 
+/* A third port F writes into the host's CQ an ABTS and then a response
+ * for a command the host sent to T (xri and tag from the host's exchange
+ * table, which F maps), each from F's slot. Neither is F's exchange: the
+ * host drops both and counts them; it sends F nothing (before, it
+ * answered F's ABTS with a BA_ACC into F's CQ and completed the command
+ * as aborted while T still held it), and the command completes with T's
+ * response. */
+START_TEST(test_peersec_host_abts_other_slot)
+{
+	struct hw_tgt_port *tp;
+	struct hw_host_port *hp;
+	struct hw_dev f;
+	struct nvmefc_fcp_req req;
+	struct nvme_fc_cmd_iu iu;
+	struct hw_cqe cmd, c;
+	uint8_t rsp[32];
+	uint64_t drops0;
+	pthread_t th;
+
+	ck_assert_int_eq(hwf_pair_open(fdir, 0xef, &tp, &hp, &th), 0);
+	third_open(&f, 0xf1);
+	/* the host can reach F: a BA_ACC to it would land in its CQ */
+	ck_assert_int_eq(hw_dev_peer(&hp->dev, f.slot), 0);
+	host_fcp_io(hp, &req, &iu, rsp);
+	cmd = tgt_rcv_cmd(tp);
+	drops0 = atomic_load(&hp->dev.bar->cnt.drops);
+	memset(&c, 0, sizeof(c));
+	c.type = HW_CQE_RCV_ABTS;
+	c.peer_slot = (uint16_t)f.slot;
+	c.xri = cmd.xri;
+	c.tag = cmd.tag;
+	tgt_post_host_cqe(tp, hp, &c);
+	memset(&c, 0, sizeof(c));
+	c.type = HW_CQE_FCP_RSP;
+	c.peer_slot = (uint16_t)f.slot;
+	c.xri = cmd.xri;
+	c.tag = cmd.tag;
+	c.c.len = 12;
+	c.c.rsp[0] = 0xee;
+	tgt_post_host_cqe(tp, hp, &c);
+	ck_assert_int_eq(hw_host_poll(hp, 0, 64), 2);
+	ck_assert_int_eq(host_done_calls, 0);
+	ck_assert_uint_eq(atomic_load(&hp->dev.bar->cnt.drops) - drops0, 2);
+	ck_assert_int_eq(hwf_cqe_pop(&f, 0, &c), -EAGAIN);
+	ck_assert_int_eq(hwf_cqe_pop(&tp->dev, 0, &c), -EAGAIN);
+	memset(rsp, 0, sizeof(rsp));
+	tgt_rsp(tp, hp, &cmd);
+	ck_assert_int_eq(hw_host_poll(hp, 0, 64), 1);
+	ck_assert_int_eq(host_done_calls, 1);
+	ck_assert_uint_eq(req.status, 0);
+	ck_assert_uint_eq(req.rcv_rsplen, 12);
+	ck_assert_uint_eq(rsp[0], 0);
+	hw_dev_close(&f);
+	hwf_pair_close(tp, hp, th);
+}
+END_TEST
+
+/* The target's ABTS for a host exchange goes back to the slot and queue
+ * the command came from, whatever slot and queue an ABTS names: T aborts
+ * a command of the host; the host's BA_ACC goes to T's queue 0 with the
+ * exchange (xri, tag), and the command completes as aborted. */
+START_TEST(test_peersec_host_abts_own_target)
+{
+	struct hw_tgt_port *tp;
+	struct hw_host_port *hp;
+	struct nvmefc_fcp_req req;
+	struct nvme_fc_cmd_iu iu;
+	struct hw_cqe cmd, c;
+	uint8_t rsp[32];
+	uint64_t drops0;
+	pthread_t th;
+
+	ck_assert_int_eq(hwf_pair_open(fdir, 0xf3, &tp, &hp, &th), 0);
+	host_fcp_io(hp, &req, &iu, rsp);
+	cmd = tgt_rcv_cmd(tp);
+	drops0 = atomic_load(&hp->dev.bar->cnt.drops);
+	memset(&c, 0, sizeof(c));
+	c.type = HW_CQE_RCV_ABTS;
+	c.peer_slot = (uint16_t)tp->dev.slot;
+	c.src_hwq = 7; /* not a queue of T: the exchange's own is 0 */
+	c.xri = cmd.xri;
+	c.tag = cmd.tag;
+	tgt_post_host_cqe(tp, hp, &c);
+	ck_assert_int_eq(hw_host_poll(hp, 0, 64), 1);
+	ck_assert_int_eq(host_done_calls, 1);
+	ck_assert_uint_eq(req.status, (uint32_t)-ECANCELED);
+	ck_assert_uint_eq(atomic_load(&hp->dev.bar->cnt.drops), drops0);
+	ck_assert_int_eq(hwf_cqe_pop(&tp->dev, 0, &c), 0);
+	ck_assert_uint_eq(c.type, HW_CQE_RCV_BA_ACC);
+	ck_assert_uint_eq(c.peer_slot, hp->dev.slot);
+	ck_assert_uint_eq(c.xri, cmd.xri);
+	ck_assert_uint_eq(c.tag, cmd.tag);
+	hwf_pair_close(tp, hp, th);
+}
+END_TEST
+
 /* Peer security tests. */
 Suite *hw_peersec_suite(void)
 {
@@ -474,6 +571,8 @@ Suite *hw_peersec_suite(void)
 	tcase_add_test(tc, test_peersec_host_peer_wqe_ignored);
 	tcase_add_test(tc, test_peersec_host_peer_wqe_done_ignored);
 	tcase_add_test(tc, test_peersec_ls_rsp_other_slot);
+	tcase_add_test(tc, test_peersec_host_abts_other_slot);
+	tcase_add_test(tc, test_peersec_host_abts_own_target);
 	suite_add_tcase(s, tc);
 	return s;
 }
