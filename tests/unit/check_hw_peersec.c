@@ -13,9 +13,9 @@
  * copied, and the port's own commands complete with their real responses.
  * And what a third port on the fabric sends from its own slot about an
  * exchange that is not its own: an LS response to a request the host sent
- * elsewhere, an ABTS or a response for a host command; each is dropped
- * (and counted, cnt.drops), and the exchange completes with what its own
- * peer sends.
+ * elsewhere, an ABTS or a response for a host command, an ABTS for a
+ * target's command; each is dropped (and counted, cnt.drops, on the host),
+ * and the exchange completes with what its own peer sends.
  * The files of a fabric and what ports leave behind: check_hw_fabsec.c.
  */
 #include <errno.h>
@@ -557,6 +557,50 @@ START_TEST(test_peersec_host_abts_own_target)
 }
 END_TEST
 
+/* The target side: an ABTS for a target exchange counts only from the
+ * slot that opened it (hw_tgt_find matches slot, xri and tag). A third
+ * port F writes into the target's CQ an ABTS with the xri and tag of a
+ * command the target holds: the target does not abort it (its transport
+ * sees no abort) and sends the host nothing; the command completes with
+ * its response. */
+START_TEST(test_peersec_tgt_abts_other_slot)
+{
+	struct hw_tgt_port *tp;
+	struct hw_host_port *hp;
+	const struct hw_peer_view *pv;
+	struct hw_dev f;
+	struct hw_cqe c;
+	int aborts0;
+	pthread_t th;
+
+	ck_assert_int_eq(hwf_pair_open(fdir, 0xf5, &tp, &hp, &th), 0);
+	third_open(&f, 0xf7);
+	ck_assert_int_eq(hwf_defer_cmds(&hp->dev, tp, 1, 500), 0);
+	aborts0 = atomic_load(&hwf.fcp_aborts);
+	memset(&c, 0, sizeof(c));
+	c.type = HW_CQE_RCV_ABTS;
+	c.peer_slot = (uint16_t)f.slot;
+	c.xri = 0;
+	c.tag = 500;
+	ck_assert_int_eq(hw_dev_peer(&f, tp->dev.slot), 0);
+	pv = hw_dev_peer_view(&f, tp->dev.slot);
+	ck_assert_ptr_nonnull(pv);
+	ck_assert_int_eq(hw_ring_post_geo(pv->base, &((struct hw_bar *)pv->base)->cq[0],
+					  &pv->geo.cq[0], &c, sizeof(c)),
+			 0);
+	ck_assert_int_ge(hw_tgt_poll(tp, 0, 64), 1);
+	ck_assert_int_eq(atomic_load(&hwf.fcp_aborts), aborts0);
+	ck_assert_int_eq(hwf_cqe_pop(&hp->dev, 0, &c), -EAGAIN);
+	ck_assert_int_eq(hwf_answer_deferred(), 1);
+	c = host_cqe(hp);
+	ck_assert_uint_eq(c.type, HW_CQE_FCP_RSP);
+	ck_assert_uint_eq(c.tag, 500);
+	ck_assert_int_eq(hwf_cqe_pop(&hp->dev, 0, &c), -EAGAIN);
+	hw_dev_close(&f);
+	hwf_pair_close(tp, hp, th);
+}
+END_TEST
+
 /* Peer security tests. */
 Suite *hw_peersec_suite(void)
 {
@@ -573,6 +617,7 @@ Suite *hw_peersec_suite(void)
 	tcase_add_test(tc, test_peersec_ls_rsp_other_slot);
 	tcase_add_test(tc, test_peersec_host_abts_other_slot);
 	tcase_add_test(tc, test_peersec_host_abts_own_target);
+	tcase_add_test(tc, test_peersec_tgt_abts_other_slot);
 	suite_add_tcase(s, tc);
 	return s;
 }
