@@ -518,10 +518,12 @@ START_TEST(test_peersec_host_abts_other_slot)
 }
 END_TEST
 
-/* The target's ABTS for a host exchange goes back to the slot and queue
- * the command came from, whatever slot and queue an ABTS names: T aborts
- * a command of the host; the host's BA_ACC goes to T's queue 0 with the
- * exchange (xri, tag), and the command completes as aborted. */
+/* The host confirms a target's ABTS to the exchange's own target and
+ * queue (where its CMD IU went), not to the queue the ABTS names: T aborts
+ * a command of the host naming queue 7, which T does not have; the host's
+ * BA_ACC goes to T's queue 0 with the exchange (xri, tag), and the
+ * command completes as aborted (before, the BA_ACC went to queue 7 and
+ * failed to go out). */
 START_TEST(test_peersec_host_abts_own_target)
 {
 	struct hw_tgt_port *tp;
