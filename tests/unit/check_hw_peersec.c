@@ -15,7 +15,8 @@
  * exchange that is not its own: an LS response to a request the host sent
  * elsewhere, an ABTS or a response for a host command, an ABTS for a
  * target's command; each is dropped (and counted, cnt.drops, on the host),
- * and the exchange completes with what its own peer sends.
+ * and the exchange completes with what its own peer sends. A LOGO ends
+ * only the sender's own login.
  * The files of a fabric and what ports leave behind: check_hw_fabsec.c.
  */
 #include <errno.h>
@@ -603,6 +604,56 @@ START_TEST(test_peersec_tgt_abts_other_slot)
 }
 END_TEST
 
+/* A LOGO ends only the login of the slot it comes from (hw_rport_eqe): a
+ * third port F logs out of the host while the host has a command out to
+ * T; T's login and the command stay, and T's response completes it. A
+ * LOGO from T's slot then ends T's login, and the command out to T
+ * completes at once with -ENOTCONN (README, "What a peer can forge": T's
+ * firmware may still be moving its data). */
+START_TEST(test_peersec_host_logo_other_slot)
+{
+	struct hw_tgt_port *tp;
+	struct hw_host_port *hp;
+	struct hw_host_rport *rp;
+	struct hw_dev f;
+	struct nvmefc_fcp_req req;
+	struct nvme_fc_cmd_iu iu;
+	struct hw_cqe cmd;
+	struct hw_eqe e;
+	uint8_t rsp[32];
+	pthread_t th;
+
+	ck_assert_int_eq(hwf_pair_open(fdir, 0xf9, &tp, &hp, &th), 0);
+	third_open(&f, 0xfb);
+	rp = (struct hw_host_rport *)hp->rports.list;
+	host_fcp_io(hp, &req, &iu, rsp);
+	cmd = tgt_rcv_cmd(tp);
+	ck_assert_int_eq(hw_els_send(&f, hp->dev.slot, HW_EQE_LOGO, 0), 0);
+	hw_host_port_process(hp);
+	ck_assert_int_eq(atomic_load(&rp->login.state), HW_RPORT_ONLINE);
+	ck_assert_int_eq(hw_host_poll(hp, 0, 64), 0);
+	ck_assert_int_eq(host_done_calls, 0);
+	tgt_rsp(tp, hp, &cmd);
+	ck_assert_int_eq(hw_host_poll(hp, 0, 64), 1);
+	ck_assert_int_eq(host_done_calls, 1);
+	ck_assert_uint_eq(req.status, 0);
+	/* the same from T's slot (written as T's firmware would) */
+	host_fcp_io(hp, &req, &iu, rsp);
+	cmd = tgt_rcv_cmd(tp);
+	memset(&e, 0, sizeof(e));
+	e.type = HW_EQE_LOGO;
+	e.peer_slot = (uint16_t)tp->dev.slot;
+	ck_assert_int_eq(hw_fabric_post_eqe(&f.fab, hp->dev.slot, &e), 0);
+	hw_host_port_process(hp);
+	ck_assert_int_ne(atomic_load(&rp->login.state), HW_RPORT_ONLINE);
+	ck_assert_int_eq(hw_host_poll(hp, 0, 64), 1);
+	ck_assert_int_eq(host_done_calls, 1);
+	ck_assert_uint_eq(req.status, (uint32_t)-ENOTCONN);
+	hw_dev_close(&f);
+	hwf_pair_close(tp, hp, th);
+}
+END_TEST
+
 /* Peer security tests. */
 Suite *hw_peersec_suite(void)
 {
@@ -620,6 +671,7 @@ Suite *hw_peersec_suite(void)
 	tcase_add_test(tc, test_peersec_host_abts_other_slot);
 	tcase_add_test(tc, test_peersec_host_abts_own_target);
 	tcase_add_test(tc, test_peersec_tgt_abts_other_slot);
+	tcase_add_test(tc, test_peersec_host_logo_other_slot);
 	suite_add_tcase(s, tc);
 	return s;
 }
