@@ -242,7 +242,10 @@ struct hw_login {
 	uint32_t roles;
 };
 
-/* Slow-path and error counters of a port (any thread, rare). */
+/* Slow-path and error counters of a port (any thread, rare). drops:
+ * frames an armed fault dropped, and frames the port dropped for coming
+ * from a slot that is not their exchange's peer (an LS response, or a
+ * response, ABTS or BA_* for a host exchange). */
 struct hw_counters {
 	_Atomic uint64_t ls_tx, ls_rx, abts_tx, abts_rx;
 	_Atomic uint64_t dma_errors, drops, busy;

@@ -177,7 +177,7 @@ static void hw_host_eqe(struct hw_host_port *p, const struct hw_eqe *e)
 		hw_host_rcv_ls(p, e);
 		break;
 	case HW_EQE_LS_RSP:
-		hw_ls_rsp(&p->ls, e);
+		hw_ls_rsp(&p->dev, &p->ls, e);
 		break;
 	default:
 		(void)hw_rport_eqe(&p->rports, e);

@@ -156,6 +156,7 @@ int hw_host_io_fcp_io(struct nvme_fc_local_port *lp, struct nvme_fc_remote_port 
 	q->free = x->next;
 	x->req = req;
 	x->rp = rp;
+	x->slot = (uint16_t)rp->login.slot;
 	x->aborting = false;
 	x->timed_out = false;
 	x->tag++;
@@ -205,7 +206,7 @@ static void hw_host_abort_xri(struct hw_host_port *p, struct hw_host_hwq *q, str
 	x->aborting = true;
 	atomic_store(&s->state, HW_XRI_ABORTING);
 	x->deadline_ns = fcnvme_clock_coarse_ns() + (uint64_t)NVME_FC_LS_TIMEOUT_SEC * 1000000000u;
-	hw_host_bls(p, q->idx, HW_WQE_ABTS, x->rp->login.slot, s->dst_hwq, x->idx, x->tag);
+	hw_host_bls(p, q->idx, HW_WQE_ABTS, x->slot, s->dst_hwq, x->idx, x->tag);
 }
 
 /* fcp_abort: ABTS the exchange; it completes when the fabric confirms. */
@@ -254,15 +255,25 @@ static void hw_host_cqe(struct hw_host_port *p, struct hw_host_hwq *q, const str
 		x = &q->x[c->xri % p->depth];
 	if (!x || !x->req || x->tag != c->tag)
 		return; /* stale: the exchange was reused */
+	if (c->peer_slot != x->slot) {
+		/* Not from the target the command went to (our firmware's
+		 * WQE_DONEs carry the WQE's slot): another port answering,
+		 * aborting or confirming an exchange that is not its own. */
+		atomic_fetch_add_explicit(&p->dev.bar->cnt.drops, 1, memory_order_relaxed);
+		return;
+	}
 	switch (c->type) {
 	case HW_CQE_FCP_RSP:
 		if (!x->aborting)
 			hw_host_rsp(p, q, x, c);
 		break;
 	case HW_CQE_RCV_ABTS:
-		/* The target aborted: confirm, and the exchange is ours again. */
+		/* The target aborted: confirm to the exchange's own target
+		 * and queue (the one its CMD IU went to), and the exchange
+		 * is ours again. */
 		atomic_fetch_add(&p->dev.bar->cnt.abts_rx, 1);
-		hw_host_bls(p, q->idx, HW_WQE_BA_ACC, c->peer_slot, c->src_hwq, x->idx, x->tag);
+		hw_host_bls(p, q->idx, HW_WQE_BA_ACC, x->slot, p->dev.xri[x->idx].dst_hwq, x->idx,
+			    x->tag);
 		hw_host_complete(p, q, x, x->timed_out ? -ETIMEDOUT : -ECANCELED);
 		break;
 	case HW_CQE_RCV_BA_ACC:

@@ -30,6 +30,9 @@ struct hw_host_xri {
 	uint64_t deadline_ns;
 	uint32_t idx, tag;
 	uint16_t hwq;
+	/* rp's slot while the exchange is out: a CQE for it (response,
+	 * ABTS, BA_*) from any other slot is dropped and counted. */
+	uint16_t slot;
 	bool aborting; /* ABTS sent, awaiting BA_* */
 	bool timed_out;
 	bool bounced;

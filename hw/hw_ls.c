@@ -45,6 +45,7 @@ int hw_ls_send(struct hw_dev *d, struct hw_ls_table *t, unsigned int slot, void 
 	t->e[i].req = req;
 	t->e[i].owner = owner;
 	t->e[i].id = e.id;
+	t->e[i].slot = slot;
 	t->e[i].deadline_ns = fcnvme_clock_ns() + (uint64_t)tmo * 1000000000u;
 	t->e[i].finish = false;
 	t->e[i].status = 0;
@@ -61,8 +62,10 @@ static void hw_ls_complete(struct hw_ls_pend *p, int status)
 	req->done(req, status);
 }
 
-/* An LS_RSP event arrived: copy and complete. */
-void hw_ls_rsp(struct hw_ls_table *t, const struct hw_eqe *e)
+/* An LS_RSP event arrived: copy and complete. The id is no secret (every
+ * port maps the region of the port the request went to), so the answer
+ * must also come from that port's slot. */
+void hw_ls_rsp(struct hw_dev *d, struct hw_ls_table *t, const struct hw_eqe *e)
 {
 	struct hw_ls_pend *p;
 	uint32_t n;
@@ -72,6 +75,11 @@ void hw_ls_rsp(struct hw_ls_table *t, const struct hw_eqe *e)
 	p = &t->e[e->id & 0xff];
 	if (!p->req || p->id != e->id || p->finish)
 		return; /* late, aborted or unknown: drop */
+	if (e->peer_slot != p->slot) {
+		/* another port answering what it was not sent */
+		atomic_fetch_add(&d->bar->cnt.drops, 1);
+		return;
+	}
 	if (e->status < 0) {
 		hw_ls_complete(p, e->status);
 		return;

@@ -22,6 +22,7 @@ struct hw_ls_pend {
 	struct nvmefc_ls_req *req; /* NULL = free */
 	void *owner;		   /* the remote port it went to */
 	uint64_t id;
+	unsigned int slot; /* the slot it went to: only that slot answers */
 	uint64_t deadline_ns;
 	int status; /* set: complete with it at next run */
 	bool finish;
@@ -35,8 +36,10 @@ struct hw_ls_table {
 /* Send req to slot as an LS_REQ event; owner tags it for hw_ls_fail_owner. */
 int hw_ls_send(struct hw_dev *d, struct hw_ls_table *t, unsigned int slot, void *owner,
 	       struct nvmefc_ls_req *req);
-/* An LS_RSP event arrived: copy (truncated to rsplen) and complete. */
-void hw_ls_rsp(struct hw_ls_table *t, const struct hw_eqe *e);
+/* An LS_RSP event arrived on d: copy (truncated to rsplen) and complete.
+ * One whose peer_slot is not the slot the request went to is dropped and
+ * counted (d's cnt.drops): a peer answers only what it was sent. */
+void hw_ls_rsp(struct hw_dev *d, struct hw_ls_table *t, const struct hw_eqe *e);
 /* Mark req aborted; it completes with -ECANCELED at the next hw_ls_run. */
 void hw_ls_abort(struct hw_ls_table *t, struct nvmefc_ls_req *req);
 /* Fail every request to owner with status at the next hw_ls_run. */

@@ -280,7 +280,7 @@ static bool hw_tgt_eqe_common(struct hw_tgt_port *p, const struct hw_eqe *e)
 			hw_tgt_rcv_ls(p, e);
 		return true;
 	case HW_EQE_LS_RSP:
-		hw_ls_rsp(&p->ls, e);
+		hw_ls_rsp(&p->dev, &p->ls, e);
 		return true;
 	case HW_EQE_LINK:
 		if (e->arg != HW_LINK_DOWN && e->arg != HW_LINK_UP)

@@ -19,7 +19,8 @@
  * exchanges still out: their timers abort them), its region put back in
  * order (rings, link, login), and then every command and LS request the
  * host submitted must have completed exactly once (its done callback, with
- * a status the host LLDD gives, not one a forged completion carries), the
+ * a status the host LLDD gives, not one a forged completion carries; an LS
+ * request never with a response from another slot than its target's), the
  * host must hold no exchange (all on the free lists), a good READ (into
  * process memory: bounced) and a good WRITE (from DMA memory: direct) must
  * complete with the exact status, response, transfer length and data, and
@@ -53,7 +54,8 @@
  *                              xri/tag, then bytes[n] over it from 8 + off
  *  11 EQE    type sel slot st len:2 arg off n bytes
  *                              an EQE into the host's EQ (an LS_RSP may
- *                              carry the id of a pending LS request)
+ *                              carry the id of a pending LS request; one
+ *                              from another slot is marked, ls_done)
  *  12 XRI    sel off n bytes   bytes into the host's exchange (the shared
  *                              table) of a command in flight, or any
  *  13 RING   which word val:8  a word of the host's CQ 0/1 or EQ header,
@@ -191,13 +193,15 @@ static void ls_done(struct nvmefc_ls_req *req, int status)
 {
 	struct ls *l = (struct ls *)req;
 
-	(void)status;
 	if (l < lss || l >= lss + MAX_LS)
 		fuzz_hw_die("an LS done callback for a request never sent");
 	if (!l->out)
 		fuzz_hw_die("an LS request completed twice (or one never sent)");
 	l->out = false;
 	l->done++;
+	if (status == 0 && l->req.rsplen >= 4 && l->rsp[2] == LS_OTHER_SLOT_2 &&
+	    l->rsp[3] == LS_OTHER_SLOT_3)
+		fuzz_hw_die("an LS request completed by a response from a slot it was not sent to");
 }
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);

@@ -17,6 +17,12 @@
 #define CMD_BUF 8192u  /* largest fuzz command */
 #define TGT_BUF 32768u /* the hostile target's local data */
 
+/* Bytes 2 and 3 of a forged LS_RSP that names another slot than the
+ * target's (which its request went to): no LS request may complete with
+ * them (the honest target's echo has zeros there). */
+#define LS_OTHER_SLOT_2 0xa5
+#define LS_OTHER_SLOT_3 0x5a
+
 extern struct hw_tgt_port *tp;	/* the target, hostile or honest */
 extern struct hw_host_port *hp; /* the host under test */
 extern struct hw_dev *host;	/* &hp->dev */

@@ -120,6 +120,12 @@ void rec_eqe(struct in *in)
 	e.id = hp->ls.e[sel % HW_LS_PEND].id + (sel & 0x80 ? 1u : 0u);
 	e.payload[0] = FCNVME_LS_ACC;
 	memcpy(e.payload + off % (HW_EQE_PAYLOAD - sizeof(b)), b, n);
+	if (e.peer_slot != tp->dev.slot) {
+		e.payload[2] = LS_OTHER_SLOT_2;
+		e.payload[3] = LS_OTHER_SLOT_3;
+	} else if (e.payload[2] == LS_OTHER_SLOT_2 && e.payload[3] == LS_OTHER_SLOT_3) {
+		e.payload[3] = 0;
+	}
 	pv = tgt_view();
 	if (pv)
 		(void)hw_ring_post_geo(pv->base, &((struct hw_bar *)pv->base)->eq, &pv->geo.eq, &e,

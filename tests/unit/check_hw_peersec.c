@@ -11,6 +11,12 @@
  * into its CQ: none is acted on (each port keeps its own geometry, takes
  * its WQEs and its own completions from process memory), nothing is
  * copied, and the port's own commands complete with their real responses.
+ * And what a third port on the fabric sends from its own slot about an
+ * exchange that is not its own: an LS response to a request the host sent
+ * elsewhere, an ABTS or a response for a host command, an ABTS for a
+ * target's command; each is dropped (and counted, cnt.drops, on the host),
+ * and the exchange completes with what its own peer sends. A LOGO ends
+ * only the sender's own login.
  * The files of a fabric and what ports leave behind: check_hw_fabsec.c.
  */
 #include <errno.h>
@@ -24,6 +30,7 @@
 #include "check_hw.h"
 #include "hw_host.h"
 #include "hw_host_priv.h"
+#include "hw_ls.h"
 #include "hw_priv.h"
 #include "hw_tgt.h"
 #include "hw_tgt_priv.h"
@@ -366,6 +373,287 @@ START_TEST(test_peersec_host_peer_wqe_done_ignored)
 }
 END_TEST
 
+/* A third port on the fabric, F: a bare device (no driver) that takes no
+ * part in the logins and answers nothing; a port whose slot a forgery
+ * names, and whose CQ shows what was sent to it. */
+static void third_open(struct hw_dev *f, uint64_t id)
+{
+	struct hw_dev_cfg cfg = {
+		.dev = "soft:f",
+		.wwnn = 0x2000000000000000ull | id,
+		.wwpn = 0x1000000000000000ull | id,
+		.roles = FC_PORT_ROLE_NVME_INITIATOR,
+		.nr_hwq = 1,
+		.cq_entries = 64,
+		.dma_size = 1 << 20,
+	};
+
+	ck_assert_int_eq(hw_dev_open(f, &cfg), 0);
+}
+
+static int ls_done_calls, ls_done_status;
+
+static void ls_done(struct nvmefc_ls_req *req, int status)
+{
+	(void)req;
+	ls_done_calls++;
+	ls_done_status = status;
+}
+
+/* The host sends an LS request to port F; the target T (logged in, so its
+ * slot is one the host trusts) writes an LS_RSP with the request's id into
+ * the host's EQ, from its own slot (every port maps F's region, where the
+ * request and its id lie). The host drops it and counts it (cnt.drops):
+ * the request is still pending, and F's own answer completes it with F's
+ * bytes (before, T's forgery completed it, e.g. a Create Association
+ * accepted by a port that was never asked). */
+START_TEST(test_peersec_ls_rsp_other_slot)
+{
+	struct hw_tgt_port *tp;
+	struct hw_host_port *hp;
+	struct hw_dev f;
+	struct nvmefc_ls_req req;
+	uint8_t rqst[8] = { 1, 2, 3, 4, 5, 6, 7, 8 }, rsp[16], want[16];
+	struct hw_eqe e;
+	uint64_t drops0, id = 0;
+	unsigned int i;
+	pthread_t th;
+
+	ck_assert_int_eq(hwf_pair_open(fdir, 0xeb, &tp, &hp, &th), 0);
+	third_open(&f, 0xed);
+	memset(&req, 0, sizeof(req));
+	memset(rsp, 0, sizeof(rsp));
+	req.rqstaddr = rqst;
+	req.rqstlen = sizeof(rqst);
+	req.rspaddr = rsp;
+	req.rsplen = sizeof(rsp);
+	req.done = ls_done;
+	ls_done_calls = 0;
+	ck_assert_int_eq(hw_ls_send(&hp->dev, &hp->ls, f.slot, hp, &req), 0);
+	for (i = 0; i < HW_LS_PEND; i++)
+		if (hp->ls.e[i].req == &req)
+			id = hp->ls.e[i].id;
+	ck_assert_uint_ne(id, 0);
+	drops0 = atomic_load(&hp->dev.bar->cnt.drops);
+	/* T's forgery, an accept of 16 bytes of 0xee */
+	memset(&e, 0, sizeof(e));
+	e.type = HW_EQE_LS_RSP;
+	e.peer_slot = (uint16_t)tp->dev.slot;
+	e.id = id;
+	e.len = 16;
+	memset(e.payload, 0xee, 16);
+	ck_assert_int_eq(hw_fabric_post_eqe(&f.fab, hp->dev.slot, &e), 0);
+	hw_host_port_process(hp);
+	ck_assert_int_eq(ls_done_calls, 0);
+	ck_assert_uint_eq(atomic_load(&hp->dev.bar->cnt.drops) - drops0, 1);
+	memset(want, 0, sizeof(want));
+	ck_assert_mem_eq(rsp, want, sizeof(rsp));
+	/* F's own answer */
+	for (i = 0; i < sizeof(want); i++)
+		want[i] = (uint8_t)(0x30 + i);
+	ck_assert_int_eq(hw_ls_reply(&f, hp->dev.slot, id, want, sizeof(want), 0), 0);
+	hw_host_port_process(hp);
+	ck_assert_int_eq(ls_done_calls, 1);
+	ck_assert_int_eq(ls_done_status, 0);
+	ck_assert_mem_eq(rsp, want, sizeof(rsp));
+	ck_assert_uint_eq(atomic_load(&hp->dev.bar->cnt.drops) - drops0, 1);
+	hw_dev_close(&f);
+	hwf_pair_close(tp, hp, th);
+}
+END_TEST
+
+/* A third port F writes into the host's CQ an ABTS and then a response
+ * for a command the host sent to T (xri and tag from the host's exchange
+ * table, which F maps), each from F's slot. Neither is F's exchange: the
+ * host drops both and counts them; it sends F nothing (before, it
+ * answered F's ABTS with a BA_ACC into F's CQ and completed the command
+ * as aborted while T still held it), and the command completes with T's
+ * response. */
+START_TEST(test_peersec_host_abts_other_slot)
+{
+	struct hw_tgt_port *tp;
+	struct hw_host_port *hp;
+	struct hw_dev f;
+	struct nvmefc_fcp_req req;
+	struct nvme_fc_cmd_iu iu;
+	struct hw_cqe cmd, c;
+	uint8_t rsp[32];
+	uint64_t drops0;
+	pthread_t th;
+
+	ck_assert_int_eq(hwf_pair_open(fdir, 0xef, &tp, &hp, &th), 0);
+	third_open(&f, 0xf1);
+	/* the host can reach F: a BA_ACC to it would land in its CQ */
+	ck_assert_int_eq(hw_dev_peer(&hp->dev, f.slot), 0);
+	host_fcp_io(hp, &req, &iu, rsp);
+	cmd = tgt_rcv_cmd(tp);
+	drops0 = atomic_load(&hp->dev.bar->cnt.drops);
+	memset(&c, 0, sizeof(c));
+	c.type = HW_CQE_RCV_ABTS;
+	c.peer_slot = (uint16_t)f.slot;
+	c.xri = cmd.xri;
+	c.tag = cmd.tag;
+	tgt_post_host_cqe(tp, hp, &c);
+	memset(&c, 0, sizeof(c));
+	c.type = HW_CQE_FCP_RSP;
+	c.peer_slot = (uint16_t)f.slot;
+	c.xri = cmd.xri;
+	c.tag = cmd.tag;
+	c.c.len = 12;
+	c.c.rsp[0] = 0xee;
+	tgt_post_host_cqe(tp, hp, &c);
+	ck_assert_int_eq(hw_host_poll(hp, 0, 64), 2);
+	ck_assert_int_eq(host_done_calls, 0);
+	ck_assert_uint_eq(atomic_load(&hp->dev.bar->cnt.drops) - drops0, 2);
+	ck_assert_int_eq(hwf_cqe_pop(&f, 0, &c), -EAGAIN);
+	ck_assert_int_eq(hwf_cqe_pop(&tp->dev, 0, &c), -EAGAIN);
+	memset(rsp, 0, sizeof(rsp));
+	tgt_rsp(tp, hp, &cmd);
+	ck_assert_int_eq(hw_host_poll(hp, 0, 64), 1);
+	ck_assert_int_eq(host_done_calls, 1);
+	ck_assert_uint_eq(req.status, 0);
+	ck_assert_uint_eq(req.rcv_rsplen, 12);
+	ck_assert_uint_eq(rsp[0], 0);
+	hw_dev_close(&f);
+	hwf_pair_close(tp, hp, th);
+}
+END_TEST
+
+/* The host confirms a target's ABTS to the exchange's own target and
+ * queue (where its CMD IU went), not to the queue the ABTS names: T aborts
+ * a command of the host naming queue 7, which T does not have; the host's
+ * BA_ACC goes to T's queue 0 with the exchange (xri, tag), and the
+ * command completes as aborted (before, the BA_ACC went to queue 7 and
+ * failed to go out). */
+START_TEST(test_peersec_host_abts_own_target)
+{
+	struct hw_tgt_port *tp;
+	struct hw_host_port *hp;
+	struct nvmefc_fcp_req req;
+	struct nvme_fc_cmd_iu iu;
+	struct hw_cqe cmd, c;
+	uint8_t rsp[32];
+	uint64_t drops0;
+	pthread_t th;
+
+	ck_assert_int_eq(hwf_pair_open(fdir, 0xf3, &tp, &hp, &th), 0);
+	host_fcp_io(hp, &req, &iu, rsp);
+	cmd = tgt_rcv_cmd(tp);
+	drops0 = atomic_load(&hp->dev.bar->cnt.drops);
+	memset(&c, 0, sizeof(c));
+	c.type = HW_CQE_RCV_ABTS;
+	c.peer_slot = (uint16_t)tp->dev.slot;
+	c.src_hwq = 7; /* not a queue of T: the exchange's own is 0 */
+	c.xri = cmd.xri;
+	c.tag = cmd.tag;
+	tgt_post_host_cqe(tp, hp, &c);
+	ck_assert_int_eq(hw_host_poll(hp, 0, 64), 1);
+	ck_assert_int_eq(host_done_calls, 1);
+	ck_assert_uint_eq(req.status, (uint32_t)-ECANCELED);
+	ck_assert_uint_eq(atomic_load(&hp->dev.bar->cnt.drops), drops0);
+	ck_assert_int_eq(hwf_cqe_pop(&tp->dev, 0, &c), 0);
+	ck_assert_uint_eq(c.type, HW_CQE_RCV_BA_ACC);
+	ck_assert_uint_eq(c.peer_slot, hp->dev.slot);
+	ck_assert_uint_eq(c.xri, cmd.xri);
+	ck_assert_uint_eq(c.tag, cmd.tag);
+	hwf_pair_close(tp, hp, th);
+}
+END_TEST
+
+/* The target side: an ABTS for a target exchange counts only from the
+ * slot that opened it (hw_tgt_find matches slot, xri and tag). A third
+ * port F writes into the target's CQ an ABTS with the xri and tag of a
+ * command the target holds: the target does not abort it (its transport
+ * sees no abort) and sends the host nothing; the command completes with
+ * its response. */
+START_TEST(test_peersec_tgt_abts_other_slot)
+{
+	struct hw_tgt_port *tp;
+	struct hw_host_port *hp;
+	const struct hw_peer_view *pv;
+	struct hw_dev f;
+	struct hw_cqe c;
+	int aborts0;
+	pthread_t th;
+
+	ck_assert_int_eq(hwf_pair_open(fdir, 0xf5, &tp, &hp, &th), 0);
+	third_open(&f, 0xf7);
+	ck_assert_int_eq(hwf_defer_cmds(&hp->dev, tp, 1, 500), 0);
+	aborts0 = atomic_load(&hwf.fcp_aborts);
+	memset(&c, 0, sizeof(c));
+	c.type = HW_CQE_RCV_ABTS;
+	c.peer_slot = (uint16_t)f.slot;
+	c.xri = 0;
+	c.tag = 500;
+	ck_assert_int_eq(hw_dev_peer(&f, tp->dev.slot), 0);
+	pv = hw_dev_peer_view(&f, tp->dev.slot);
+	ck_assert_ptr_nonnull(pv);
+	ck_assert_int_eq(hw_ring_post_geo(pv->base, &((struct hw_bar *)pv->base)->cq[0],
+					  &pv->geo.cq[0], &c, sizeof(c)),
+			 0);
+	ck_assert_int_ge(hw_tgt_poll(tp, 0, 64), 1);
+	ck_assert_int_eq(atomic_load(&hwf.fcp_aborts), aborts0);
+	ck_assert_int_eq(hwf_cqe_pop(&hp->dev, 0, &c), -EAGAIN);
+	ck_assert_int_eq(hwf_answer_deferred(), 1);
+	c = host_cqe(hp);
+	ck_assert_uint_eq(c.type, HW_CQE_FCP_RSP);
+	ck_assert_uint_eq(c.tag, 500);
+	ck_assert_int_eq(hwf_cqe_pop(&hp->dev, 0, &c), -EAGAIN);
+	hw_dev_close(&f);
+	hwf_pair_close(tp, hp, th);
+}
+END_TEST
+
+/* A LOGO ends only the login of the slot it comes from (hw_rport_eqe): a
+ * third port F logs out of the host while the host has a command out to
+ * T; T's login and the command stay, and T's response completes it. A
+ * LOGO from T's slot then ends T's login, and the command out to T
+ * completes at once with -ENOTCONN (README, "What a peer can forge": T's
+ * firmware may still be moving its data). */
+START_TEST(test_peersec_host_logo_other_slot)
+{
+	struct hw_tgt_port *tp;
+	struct hw_host_port *hp;
+	struct hw_host_rport *rp;
+	struct hw_dev f;
+	struct nvmefc_fcp_req req;
+	struct nvme_fc_cmd_iu iu;
+	struct hw_cqe cmd;
+	struct hw_eqe e;
+	uint8_t rsp[32];
+	pthread_t th;
+
+	ck_assert_int_eq(hwf_pair_open(fdir, 0xf9, &tp, &hp, &th), 0);
+	third_open(&f, 0xfb);
+	rp = (struct hw_host_rport *)hp->rports.list;
+	host_fcp_io(hp, &req, &iu, rsp);
+	cmd = tgt_rcv_cmd(tp);
+	ck_assert_int_eq(hw_els_send(&f, hp->dev.slot, HW_EQE_LOGO, 0), 0);
+	hw_host_port_process(hp);
+	ck_assert_int_eq(atomic_load(&rp->login.state), HW_RPORT_ONLINE);
+	ck_assert_int_eq(hw_host_poll(hp, 0, 64), 0);
+	ck_assert_int_eq(host_done_calls, 0);
+	tgt_rsp(tp, hp, &cmd);
+	ck_assert_int_eq(hw_host_poll(hp, 0, 64), 1);
+	ck_assert_int_eq(host_done_calls, 1);
+	ck_assert_uint_eq(req.status, 0);
+	/* the same from T's slot (written as T's firmware would) */
+	host_fcp_io(hp, &req, &iu, rsp);
+	cmd = tgt_rcv_cmd(tp);
+	memset(&e, 0, sizeof(e));
+	e.type = HW_EQE_LOGO;
+	e.peer_slot = (uint16_t)tp->dev.slot;
+	ck_assert_int_eq(hw_fabric_post_eqe(&f.fab, hp->dev.slot, &e), 0);
+	hw_host_port_process(hp);
+	ck_assert_int_ne(atomic_load(&rp->login.state), HW_RPORT_ONLINE);
+	ck_assert_int_eq(hw_host_poll(hp, 0, 64), 1);
+	ck_assert_int_eq(host_done_calls, 1);
+	ck_assert_uint_eq(req.status, (uint32_t)-ENOTCONN);
+	hw_dev_close(&f);
+	hwf_pair_close(tp, hp, th);
+}
+END_TEST
+
 /* Peer security tests. */
 Suite *hw_peersec_suite(void)
 {
@@ -379,6 +667,11 @@ Suite *hw_peersec_suite(void)
 	tcase_add_test(tc, test_peersec_host_own_geometry_private);
 	tcase_add_test(tc, test_peersec_host_peer_wqe_ignored);
 	tcase_add_test(tc, test_peersec_host_peer_wqe_done_ignored);
+	tcase_add_test(tc, test_peersec_ls_rsp_other_slot);
+	tcase_add_test(tc, test_peersec_host_abts_other_slot);
+	tcase_add_test(tc, test_peersec_host_abts_own_target);
+	tcase_add_test(tc, test_peersec_tgt_abts_other_slot);
+	tcase_add_test(tc, test_peersec_host_logo_other_slot);
 	suite_add_tcase(s, tc);
 	return s;
 }
