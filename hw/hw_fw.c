@@ -541,7 +541,7 @@ static void hw_fw_tgt_do(struct hw_dev *d, struct hw_fw_batch *b, unsigned int h
 	struct hw_cqe c, *e = NULL;
 	uint32_t i, xfrd = 0;
 	uint64_t lsum = 0, pos = 0;
-	uint16_t src_hwq = 0;
+	uint16_t src_hwq = 0, dst_slot;
 	bool data = w->op != NVMET_FCOP_RSP;
 	bool rsp = w->op == NVMET_FCOP_RSP || w->op == NVMET_FCOP_READDATA_RSP;
 	int k;
@@ -555,7 +555,14 @@ static void hw_fw_tgt_do(struct hw_dev *d, struct hw_fw_batch *b, unsigned int h
 		return;
 	}
 	x = (struct hw_xri *)((char *)pb + pg->xri_off) + w->xri;
-	if (atomic_load(&x->tag) != w->tag || atomic_load(&x->state) != HW_XRI_ACTIVE) {
+	hw_fetch_once(&dst_slot, &x->dst_slot, sizeof(dst_slot));
+	/* The host's exchange as it is now: the same use (tag), still
+	 * active, and its command sent to us. Without the last, any port in
+	 * the target role that guessed a small index and a counter could
+	 * move data into or out of a command the host sent to another
+	 * target. All three are on the line read here anyway. */
+	if (atomic_load(&x->tag) != w->tag || atomic_load(&x->state) != HW_XRI_ACTIVE ||
+	    dst_slot != d->slot) {
 		hw_fw_done(d, b, hwq, w, -ECANCELED, 0);
 		return;
 	}

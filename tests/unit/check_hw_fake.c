@@ -467,6 +467,7 @@ int hwf_post_cmd(struct hw_dev *h, unsigned int slot, unsigned int xri, uint32_t
 	x->sge[0].len = len;
 	x->data_len = len;
 	x->src_hwq = 0;
+	x->dst_slot = (uint16_t)slot;
 	atomic_store(&x->xfrd, 0);
 	atomic_store(&x->tag, tag);
 	atomic_store(&x->state, HW_XRI_ACTIVE);

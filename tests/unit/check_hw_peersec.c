@@ -89,6 +89,7 @@ START_TEST(test_peersec_peer_wqe_ignored)
 	x->sge[0].dma = hdma;
 	x->sge[0].len = sizeof(zero);
 	x->data_len = sizeof(zero);
+	x->dst_slot = (uint16_t)tp->dev.slot;
 	atomic_store(&x->tag, 0x4242);
 	atomic_store(&x->state, HW_XRI_ACTIVE);
 	memset(&w, 0, sizeof(w));

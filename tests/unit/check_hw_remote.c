@@ -140,6 +140,7 @@ static void guest_xri(unsigned int xri, uint32_t tag, uint32_t len)
 	x->sge[0].len = len;
 	x->data_len = len;
 	x->src_hwq = 0;
+	x->dst_slot = (uint16_t)tgt.slot;
 	atomic_store(&x->tag, tag);
 	atomic_store(&x->state, HW_XRI_ACTIVE);
 }
@@ -589,7 +590,9 @@ END_TEST
 #endif
 
 /* A remote target's data list (struct hw_sge array) and response by handle:
- * exact bytes both ways; bad handles fail with -EFAULT and move nothing. */
+ * exact bytes both ways; bad handles fail with -EFAULT and move nothing,
+ * and so does an op on a host exchange whose command went to another
+ * target (-ECANCELED). */
 START_TEST(test_remote_tgt_op)
 {
 	uint8_t data[12288], back[12288], ersp[32];
@@ -611,6 +614,7 @@ START_TEST(test_remote_tgt_op)
 	x->sge[0].len = sizeof(data);
 	x->data_len = sizeof(data);
 	x->src_hwq = 0;
+	x->dst_slot = (uint16_t)rtgt.slot;
 	atomic_store(&x->tag, 3);
 	atomic_store(&x->state, HW_XRI_ACTIVE);
 	/* the guest target: three pieces of random data, an SGE list and an
@@ -670,6 +674,36 @@ START_TEST(test_remote_tgt_op)
 			ck_assert_uint_eq(hbuf[sizeof(data) - 1], 0xee);
 			ck_assert_uint_eq(atomic_load(&x->xfrd), 0);
 		}
+	}
+
+	/* the host's command went to the other target (tgt): this one's
+	 * READDATA_RSP and WRITEDATA on the exchange, tag and state right,
+	 * are refused with -ECANCELED and move nothing either way */
+	{
+		struct hw_wqe b[2] = { w, w };
+		unsigned int i;
+
+		x->dst_slot = (uint16_t)tgt.slot;
+		b[1].op = NVMET_FCOP_WRITEDATA;
+		memset(win(&rtgt, 0x10000), 0x5a, 5000);
+		for (i = 0; i < 2; i++) {
+			ck_assert_int_eq(
+				hw_ring_post(rtgt.base, &rtgt.bar->wq[0], &b[i], sizeof(w)), 0);
+			ck_assert_int_eq(hw_fw_doorbell(&rtgt, 0), 1);
+			c = cqe(&rtgt, 0);
+			ck_assert_ptr_nonnull(c);
+			ck_assert_uint_eq(c->type, HW_CQE_WQE_DONE);
+			ck_assert_int_eq(c->status, -ECANCELED);
+			ck_assert_uint_eq(c->c.xfrd, 0);
+			cqe_pop(&rtgt, 0);
+			ck_assert_ptr_null(cqe(&host, 0));
+			ck_assert_uint_eq(hbuf[0], 0xee);
+			ck_assert_uint_eq(hbuf[sizeof(data) - 1], 0xee);
+			ck_assert_uint_eq(((uint8_t *)win(&rtgt, 0x10000))[0], 0x5a);
+			ck_assert_uint_eq(atomic_load(&x->xfrd), 0);
+		}
+		win_put(&rtgt, 0x10000, data, 5000);
+		x->dst_slot = (uint16_t)rtgt.slot;
 	}
 
 	/* READDATA_RSP: the pieces land in order, the ERSP follows */
