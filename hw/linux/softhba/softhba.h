@@ -97,6 +97,7 @@ struct softhba_xri {
 	unsigned long abts_deadline;
 	u32 idx;
 	u32 tag;
+	u16 slot;	/* rp's slot while out: only it answers, aborts, confirms */
 	bool aborting;	/* ABTS wanted (by nvme-fc or the firmware) */
 	bool abts_sent; /* the ABTS WQE is posted */
 	/* completion, filled under the lock, used after it */

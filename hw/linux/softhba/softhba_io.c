@@ -118,7 +118,7 @@ static bool softhba_abts_send(struct softhba_hwq *q, struct softhba_xri *x, bool
 			return false;
 		dst = 0; /* the CMD never reached a target queue */
 	}
-	if (softhba_bls(q, SHBA_WQE_ABTS, READ_ONCE(x->rp->slot), dst, x->idx, x->tag))
+	if (softhba_bls(q, SHBA_WQE_ABTS, x->slot, dst, x->idx, x->tag))
 		return false;
 	x->abts_sent = true;
 	return true;
@@ -174,6 +174,7 @@ int softhba_fcp_io(struct nvme_fc_local_port *lp, struct nvme_fc_remote_port *nr
 	/* Staged outside the lock: with req still NULL nothing else finds x. */
 	list_del(&x->node);
 	x->rp = rp;
+	x->slot = READ_ONCE(rp->slot);
 	x->tag++;
 	spin_unlock_irqrestore(&q->lock, flags);
 
@@ -187,7 +188,7 @@ int softhba_fcp_io(struct nvme_fc_local_port *lp, struct nvme_fc_remote_port *nr
 	sx->dir = (u8)req->io_dir;
 	sx->data_len = len;
 	sx->src_hwq = q->idx;
-	sx->dst_slot = READ_ONCE(rp->slot);
+	sx->dst_slot = x->slot;
 	sx->dst_hwq = SOFTHBA_DST_HWQ_UNSET;
 	sx->nsge = len ? 1 : 0;
 	sx->sge[0].dma = x->bounce_dma;
@@ -266,6 +267,15 @@ static struct softhba_xri *softhba_cqe(struct softhba_hwq *q, const struct shba_
 	x = &q->xri[c->xri % port->depth];
 	if (!x->req || x->tag != c->tag)
 		return NULL; /* stale: completed already, or the exchange was reused */
+	/* Only the target the command went to answers, aborts or confirms
+	 * it (its fabric slot, as an FC HBA matches a frame's S_ID to its
+	 * exchange); the port server's own completions carry that slot too.
+	 */
+	if (c->peer_slot != x->slot) {
+		dev_dbg(&port->pdev->dev, "xri %u: CQE type %u from slot %u, not %u: dropped\n",
+			x->idx, c->type, c->peer_slot, x->slot);
+		return NULL;
+	}
 	/* The firmware may abort an exchange by itself (injected ABTS). */
 	if (READ_ONCE(x->sx->state) == SHBA_XRI_ABORTING && !x->aborting) {
 		x->aborting = true;
@@ -283,8 +293,12 @@ static struct softhba_xri *softhba_cqe(struct softhba_hwq *q, const struct shba_
 		memcpy(x->c_iu, c->c.rsp, sizeof(x->c_iu));
 		return softhba_detach(x, 0);
 	case SHBA_CQE_RCV_ABTS:
-		/* The target aborted: confirm, and the exchange is ours again. */
-		if (!softhba_bls(q, SHBA_WQE_BA_ACC, c->peer_slot, c->src_hwq, x->idx, x->tag))
+		/* The target aborted: confirm to the exchange's own target
+		 * and queue (not the ones the CQE names), and the exchange is
+		 * ours again.
+		 */
+		if (!softhba_bls(q, SHBA_WQE_BA_ACC, x->slot, READ_ONCE(x->sx->dst_hwq), x->idx,
+				 x->tag))
 			*db = true;
 		x->c_rsp = false;
 		return softhba_detach(x, aborted);
