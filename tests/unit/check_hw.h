@@ -95,6 +95,9 @@ void hwf_tgt_thread_stop(pthread_t th);
  * FCNVME_SHM_DIR), 1 hw queue, 16 receive buffers, no events: what
  * hw_tgt_port_open returns. */
 int hwf_tgt_open(uint64_t id, struct hw_tgt_port **tpp);
+/* The config of a bare initiator port of WWN id on fabric "soft:f": one
+ * hw queue, a 64-entry CQ, a 1 MiB DMA window (hw_dev_open). */
+struct hw_dev_cfg hwf_port_cfg(uint64_t id);
 struct hw_host_port;
 /* [test thread] Create fabric fdir (FCNVME_SHM_DIR/f), open a target port
  * there (hwf_tgt_open(id)), start its control thread th

@@ -57,26 +57,11 @@ static unsigned int mode_of(const char *path)
 	return (unsigned int)(st.st_mode & 07777);
 }
 
-static struct hw_dev_cfg port_cfg(uint64_t id)
-{
-	struct hw_dev_cfg cfg = {
-		.dev = "soft:f",
-		.wwnn = 0x2000000000000000ull | id,
-		.wwpn = 0x1000000000000000ull | id,
-		.roles = FC_PORT_ROLE_NVME_INITIATOR,
-		.nr_hwq = 1,
-		.cq_entries = 64,
-		.dma_size = 1 << 20,
-	};
-
-	return cfg;
-}
-
 /* Owner only, whatever the umask: the shm dir and fabric directory made by
  * us 0700, fabric file, device file and wake-up socket 0600. */
 START_TEST(test_fabsec_modes)
 {
-	struct hw_dev_cfg cfg = port_cfg(1);
+	struct hw_dev_cfg cfg = hwf_port_cfg(1);
 	char shm[128], dir[160], path[HW_PATH_MAX + 64];
 	struct hw_dev d;
 	mode_t old = umask(0);
@@ -113,7 +98,7 @@ END_TEST
  * refused with -EPERM and a reason naming the path. */
 START_TEST(test_fabsec_refuse_owner_mode)
 {
-	struct hw_dev_cfg cfg = port_cfg(2);
+	struct hw_dev_cfg cfg = hwf_port_cfg(2);
 	char other[160], path[200];
 	struct hw_fabric fab;
 	struct hw_dev d;
@@ -179,7 +164,7 @@ END_TEST
  * followed. */
 START_TEST(test_fabsec_refuse_symlink)
 {
-	struct hw_dev_cfg a = port_cfg(3), c = port_cfg(4);
+	struct hw_dev_cfg a = hwf_port_cfg(3), c = hwf_port_cfg(4);
 	char path[HW_PATH_MAX + 64], target[HW_PATH_MAX + 64], victim[128], real[128];
 	struct hw_peer_map m;
 	struct hw_fabric fab;
@@ -285,7 +270,7 @@ START_TEST(test_fabsec_slot_reuse)
 
 	/* closed: the slot stays the port's for its restart... */
 	ck_assert_int_eq(hw_fabric_create(fdir), 0);
-	cfg = port_cfg(0x100);
+	cfg = hwf_port_cfg(0x100);
 	ck_assert_int_eq(hw_dev_open(&d, &cfg), 0);
 	slot = d.slot;
 	hw_dev_close(&d);
@@ -294,7 +279,7 @@ START_TEST(test_fabsec_slot_reuse)
 	hw_dev_close(&d);
 	/* ...until others need it: 2 x 64 ports that come and go */
 	for (i = 1; i < 2 * HW_MAX_PORTS + 2; i++) {
-		cfg = port_cfg(0x100 + i);
+		cfg = hwf_port_cfg(0x100 + i);
 		ck_assert_msg(hw_dev_open(&d, &cfg) == 0, "port %u could not log in", i);
 		hw_dev_close(&d);
 	}
@@ -306,7 +291,7 @@ START_TEST(test_fabsec_slot_reuse)
 		pid = fork();
 		ck_assert_int_ge(pid, 0);
 		if (pid == 0) {
-			cfg = port_cfg(0x400 + i);
+			cfg = hwf_port_cfg(0x400 + i);
 			_exit(hw_dev_open(&d, &cfg) ? 1 : 0);
 		}
 		ck_assert_int_eq(waitpid(pid, &status, 0), pid);
@@ -314,7 +299,7 @@ START_TEST(test_fabsec_slot_reuse)
 			      "dead port %u could not log in", i);
 	}
 	ck_assert_int_eq(count_devfiles(), HW_MAX_PORTS);
-	cfg = port_cfg(0x500);
+	cfg = hwf_port_cfg(0x500);
 	ck_assert_int_eq(hw_dev_open(&d, &cfg), 0);
 	ck_assert_uint_eq(atomic_load(&d.fab.r->ns[d.slot].state), HW_NS_ONLINE);
 	/* the dead port whose slot it took left nothing behind */
@@ -403,7 +388,7 @@ END_TEST
  * once that queue has left it; mapping a peer holds no fd. */
 START_TEST(test_fabsec_peer_grace)
 {
-	struct hw_dev_cfg ca = port_cfg(0x600), cb = port_cfg(0x601);
+	struct hw_dev_cfg ca = hwf_port_cfg(0x600), cb = hwf_port_cfg(0x601);
 	struct hw_dev a, b;
 	unsigned int slot;
 	int fds;

@@ -542,6 +542,21 @@ void hwf_tgt_thread_stop(pthread_t th)
 	pthread_join(th, NULL);
 }
 
+struct hw_dev_cfg hwf_port_cfg(uint64_t id)
+{
+	struct hw_dev_cfg cfg = {
+		.dev = "soft:f",
+		.wwnn = 0x2000000000000000ull | id,
+		.wwpn = 0x1000000000000000ull | id,
+		.roles = FC_PORT_ROLE_NVME_INITIATOR,
+		.nr_hwq = 1,
+		.cq_entries = 64,
+		.dma_size = 1 << 20,
+	};
+
+	return cfg;
+}
+
 int hwf_tgt_open(uint64_t id, struct hw_tgt_port **tpp)
 {
 	struct hw_tgt_port_cfg tc = {

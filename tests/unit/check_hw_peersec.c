@@ -379,15 +379,7 @@ END_TEST
  * names, and whose CQ shows what was sent to it. */
 static void third_open(struct hw_dev *f, uint64_t id)
 {
-	struct hw_dev_cfg cfg = {
-		.dev = "soft:f",
-		.wwnn = 0x2000000000000000ull | id,
-		.wwpn = 0x1000000000000000ull | id,
-		.roles = FC_PORT_ROLE_NVME_INITIATOR,
-		.nr_hwq = 1,
-		.cq_entries = 64,
-		.dma_size = 1 << 20,
-	};
+	struct hw_dev_cfg cfg = hwf_port_cfg(id);
 
 	ck_assert_int_eq(hw_dev_open(f, &cfg), 0);
 }

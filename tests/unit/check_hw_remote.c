@@ -589,6 +589,29 @@ START_TEST(test_remote_wqe_rewritten_race)
 END_TEST
 #endif
 
+/* Target op w (cookie 0x77) of the guest target on the local host's
+ * exchange x, whose len bytes at hbuf are all 0xee: completed with status,
+ * no response to the host, and nothing moved. */
+static void tgt_op_refused(const struct hw_wqe *w, int status, const uint8_t *hbuf, size_t len,
+			   const struct hw_xri *x)
+{
+	struct hw_cqe *c;
+
+	ck_assert_int_eq(hw_ring_post(rtgt.base, &rtgt.bar->wq[0], w, sizeof(*w)), 0);
+	ck_assert_int_eq(hw_fw_doorbell(&rtgt, 0), 1);
+	c = cqe(&rtgt, 0);
+	ck_assert_ptr_nonnull(c);
+	ck_assert_uint_eq(c->type, HW_CQE_WQE_DONE);
+	ck_assert_int_eq(c->status, status);
+	ck_assert_uint_eq(c->c.cookie, 0x77);
+	ck_assert_uint_eq(c->c.xfrd, 0);
+	cqe_pop(&rtgt, 0);
+	ck_assert_ptr_null(cqe(&host, 0));
+	ck_assert_uint_eq(hbuf[0], 0xee);
+	ck_assert_uint_eq(hbuf[len - 1], 0xee);
+	ck_assert_uint_eq(atomic_load(&x->xfrd), 0);
+}
+
 /* A remote target's data list (struct hw_sge array) and response by handle:
  * exact bytes both ways; bad handles fail with -EFAULT and move nothing,
  * and so does an op on a host exchange whose command went to another
@@ -659,21 +682,8 @@ START_TEST(test_remote_tgt_op)
 			HW_DMA_HANDLE_BASE + rtgt.geo->dma_size - 100;
 		b[3].rsp = (const void *)(uintptr_t)(UINT64_MAX - 8);
 		b[4].sg_cnt = HW_MAX_SGE + 1;
-		for (i = 0; i < 5; i++) {
-			ck_assert_int_eq(
-				hw_ring_post(rtgt.base, &rtgt.bar->wq[0], &b[i], sizeof(w)), 0);
-			ck_assert_int_eq(hw_fw_doorbell(&rtgt, 0), 1);
-			c = cqe(&rtgt, 0);
-			ck_assert_ptr_nonnull(c);
-			ck_assert_uint_eq(c->type, HW_CQE_WQE_DONE);
-			ck_assert_int_eq(c->status, -EFAULT);
-			ck_assert_uint_eq(c->c.cookie, 0x77);
-			cqe_pop(&rtgt, 0);
-			ck_assert_ptr_null(cqe(&host, 0));
-			ck_assert_uint_eq(hbuf[0], 0xee);
-			ck_assert_uint_eq(hbuf[sizeof(data) - 1], 0xee);
-			ck_assert_uint_eq(atomic_load(&x->xfrd), 0);
-		}
+		for (i = 0; i < 5; i++)
+			tgt_op_refused(&b[i], -EFAULT, hbuf, sizeof(data), x);
 	}
 
 	/* the host's command went to the other target (tgt): this one's
@@ -687,20 +697,8 @@ START_TEST(test_remote_tgt_op)
 		b[1].op = NVMET_FCOP_WRITEDATA;
 		memset(win(&rtgt, 0x10000), 0x5a, 5000);
 		for (i = 0; i < 2; i++) {
-			ck_assert_int_eq(
-				hw_ring_post(rtgt.base, &rtgt.bar->wq[0], &b[i], sizeof(w)), 0);
-			ck_assert_int_eq(hw_fw_doorbell(&rtgt, 0), 1);
-			c = cqe(&rtgt, 0);
-			ck_assert_ptr_nonnull(c);
-			ck_assert_uint_eq(c->type, HW_CQE_WQE_DONE);
-			ck_assert_int_eq(c->status, -ECANCELED);
-			ck_assert_uint_eq(c->c.xfrd, 0);
-			cqe_pop(&rtgt, 0);
-			ck_assert_ptr_null(cqe(&host, 0));
-			ck_assert_uint_eq(hbuf[0], 0xee);
-			ck_assert_uint_eq(hbuf[sizeof(data) - 1], 0xee);
+			tgt_op_refused(&b[i], -ECANCELED, hbuf, sizeof(data), x);
 			ck_assert_uint_eq(((uint8_t *)win(&rtgt, 0x10000))[0], 0x5a);
-			ck_assert_uint_eq(atomic_load(&x->xfrd), 0);
 		}
 		win_put(&rtgt, 0x10000, data, 5000);
 		x->dst_slot = (uint16_t)rtgt.slot;
