@@ -66,22 +66,42 @@ static void h_delete_assoc(struct nvmet_fc_sq *fc_sq)
 	h_assoc_teardown(a);
 }
 
+void h_queue_stop(struct h_assoc *a, uint16_t qid)
+{
+	if (a->alive[qid])
+		tgt_core_ops()->sq_stop(H->t, a->core_sq[qid]);
+}
+
+void h_queue_destroy(struct h_assoc *a, uint16_t qid)
+{
+	if (a->alive[qid]) {
+		tgt_core_ops()->sq_destroy(H->t, a->core_sq[qid]);
+		a->alive[qid] = false;
+	}
+}
+
+void h_assoc_stop(struct h_assoc *a)
+{
+	int q;
+
+	for (q = 0; q <= TGT_MAX_QID; q++)
+		h_queue_stop(a, (uint16_t)q);
+}
+
+void h_assoc_destroy(struct h_assoc *a)
+{
+	int q;
+
+	for (q = TGT_MAX_QID; q >= 0; q--)
+		h_queue_destroy(a, (uint16_t)q);
+}
+
 /* The fake transport's teardown of one association: stop, then destroy
  * I/O queues and the admin queue last. */
 void h_assoc_teardown(struct h_assoc *a)
 {
-	const struct nvmet_fc_core_ops *ops = tgt_core_ops();
-	int q;
-
-	for (q = 0; q <= TGT_MAX_QID; q++)
-		if (a->alive[q])
-			ops->sq_stop(H->t, a->core_sq[q]);
-	for (q = TGT_MAX_QID; q >= 0; q--) {
-		if (a->alive[q]) {
-			ops->sq_destroy(H->t, a->core_sq[q]);
-			a->alive[q] = false;
-		}
-	}
+	h_assoc_stop(a);
+	h_assoc_destroy(a);
 }
 
 static void h_disc_chg(struct nvmet_fc_target_port *tp)
@@ -119,16 +139,11 @@ void h_setup(void)
 
 void h_teardown(void)
 {
-	const struct nvmet_fc_core_ops *ops = tgt_core_ops();
-	int i, q;
+	int i;
 
 	for (i = 0; i < H->nr_assocs; i++) {
-		struct h_assoc *a = H->assocs[i];
-
-		for (q = TGT_MAX_QID; q >= 0; q--)
-			if (a->alive[q])
-				ops->sq_destroy(H->t, a->core_sq[q]);
-		free(a);
+		h_assoc_destroy(H->assocs[i]);
+		free(H->assocs[i]);
 	}
 	tgt_destroy(H->t);
 	free(H);

@@ -75,6 +75,13 @@ void h_std_subsys(void);
 
 /* Run the teardown delete_assoc deferred (defer_delete set). */
 void h_assoc_teardown(struct h_assoc *a);
+/* Its two halves: sq_stop every live queue (the transport then waits for
+ * their requests), then sq_destroy them, the admin queue last. */
+void h_assoc_stop(struct h_assoc *a);
+void h_assoc_destroy(struct h_assoc *a);
+/* The same for one queue (nothing if it is not live). */
+void h_queue_stop(struct h_assoc *a, uint16_t qid);
+void h_queue_destroy(struct h_assoc *a, uint16_t qid);
 /* Create an association on tp (queue 0 only). */
 struct h_assoc *h_assoc_new(struct nvmet_fc_target_port *tp);
 /* Create I/O queue qid (sqsize 0's based) in the transport. */
