@@ -166,6 +166,45 @@ void h_std_subsys(void)
 	ck_assert_int_eq(tgt_ns_add(H->t, H_SUBNQN, &np, err, sizeof(err)), 0);
 }
 
+struct h_cw h_cw;
+static struct backend_ops h_cw_ops;
+
+/* ram's submit, plus an atomic (single-threaded here) compare and write */
+static uint16_t h_cw_submit(struct backend *be, struct nvmet_fc_req *req, enum backend_op op,
+			    uint64_t off, uint64_t len)
+{
+	struct nvmet_fc_req rd = { 0 };
+	const void *cmp;
+	uint16_t st;
+
+	if (op != BE_COMPARE_WRITE)
+		return backend_ram_ops.submit(be, req, op, off, len);
+	h_cw.calls++;
+	cmp = tgt_req_fused_cmp(req);
+	ck_assert_ptr_nonnull(cmp);
+	if (h_cw.async) {
+		h_cw.held = req;
+		return BE_PENDING;
+	}
+	rd.data = malloc(len ? len : 1);
+	ck_assert_ptr_nonnull(rd.data);
+	ck_assert_uint_eq(backend_ram_ops.submit(be, &rd, BE_READ, off, len), 0);
+	st = memcmp(rd.data, cmp, len) ? NVME_SC_COMPARE_FAILED : 0;
+	free(rd.data);
+	if (st)
+		return st;
+	return backend_ram_ops.submit(be, req, BE_WRITE, off, len);
+}
+
+void h_ns1_compare_write(void)
+{
+	h_cw_ops = backend_ram_ops;
+	h_cw_ops.submit = h_cw_submit;
+	h_cw_ops.compare_write = true;
+	H->t->subsys_list->ns_list->be->ops = &h_cw_ops;
+	memset(&h_cw, 0, sizeof(h_cw));
+}
+
 static void h_queue_create(struct h_assoc *a, uint16_t qid, uint16_t sqsize)
 {
 	const struct nvmet_fc_core_cfg *lim = a->tp == &H->tp2 ? &H->lim2 : &H->lim1;
