@@ -2,20 +2,23 @@
 /*
  * libFuzzer target for the NVMe target core's commands (daemon/core),
  * driven through the core test harness (tests/unit/core_harness.c: fake
- * env, transport and clock; a ram namespace 1 of 1 MiB on H_SUBNQN).
+ * env, transport and clock; a ram namespace 1 of 1 MiB on H_SUBNQN that
+ * can compare and write, h_ns1_compare_write).
  *
  * Input: one setup byte (a second namespace and its kind, reservations,
  * host masking, a second host, DH-HMAC-CHAP, a ready controller), then
  * records: admin and I/O commands whose SQE fields and data come from the
- * input (the opcode mostly from the implemented set), Connects with chosen
- * fields on new associations or queues, queue and association teardown,
- * clock advances with the timer tick (keep-alive expiry), namespace changes
- * and completion-ring faults. Every request the core accepted must complete
- * exactly once, with the right command id and queue, a status of a known
- * type, and before its queue is destroyed; a request the core refused (or
- * that was aborted) must never complete. The harness's ck_asserts only
- * guard its own set-up; outside a Check run a failed one exits, which
- * libFuzzer reports as a crash. LeakSanitizer checks the final teardown.
+ * input (the opcode mostly from the implemented set), executed at once,
+ * aborted (their data never came) or held until a later record lets their
+ * data arrive; Connects with chosen fields on new associations or queues;
+ * queue and association teardown; clock advances with the timer tick
+ * (keep-alive expiry); namespace changes; completion-ring faults. Every
+ * request the core accepted and that was executed must complete exactly
+ * once, with its command id and queue, a status of a known type, before
+ * its queue is destroyed; a request refused, aborted or not yet executed
+ * must not complete; data buffers are exactly the transfer length. The
+ * harness's ck_asserts abort (fuzz_core_check.c). LeakSanitizer checks the
+ * final teardown.
  * FUZZ_CORE_TRACE=1 in the environment prints each command and its status.
  */
 #include <endian.h>
@@ -59,7 +62,14 @@ struct fz_req {
 	struct h_assoc *a;
 	uint16_t qid;
 	bool accepted; /* req_init returned 0 and it was executed */
+	bool held;     /* accepted, its data not yet arrived (not executed) */
 	bool done;
+};
+
+enum fz_run {
+	FZ_EXECUTE,
+	FZ_ABORT,
+	FZ_HOLD
 };
 
 static struct fz_req fz_reqs[FZ_MAX_REQS];
@@ -126,7 +136,7 @@ static void fz_response(struct nvmet_fc_req *req)
 	if (++r->nr_done > 1)
 		fz_fail("request completed twice", r);
 	if (!f->accepted)
-		fz_fail("completion of a request req_init refused or that was aborted", r);
+		fz_fail("completion of a request refused, aborted or not executed yet", r);
 	if (r->cqe.command_id != r->cmd.common.command_id || le16toh(r->cqe.sq_id) != f->qid)
 		fz_fail("completion names another command or queue", r);
 	/* generic, command specific, media or path status */
@@ -153,7 +163,7 @@ static void fz_sweep(void)
 	for (i = 0; i < fz_nr_reqs; i++) {
 		struct fz_req *f = &fz_reqs[i];
 
-		if (f->r && (f->done || !f->accepted)) {
+		if (f->r && !f->held && (f->done || !f->accepted)) {
 			if (!f->accepted && f->r->nr_done)
 				fz_fail("refused request completed", f->r);
 			h_req_free(f->r);
@@ -175,12 +185,42 @@ static void fz_check_drained(const struct h_assoc *a, int qid)
 	}
 }
 
+/* A held request's data arrived (execute), or will not (the transport's
+ * req_abort). */
+static void fz_release(struct fz_req *f, bool abort_it)
+{
+	struct h_req *r = f->r;
+
+	f->held = false;
+	if (abort_it) {
+		tgt_core_ops()->req_abort(H->t, &r->req);
+		return;
+	}
+	f->accepted = true;
+	r->req.execute(&r->req);
+}
+
+/* Release the held requests of a's queue qid (of every queue: -1; of every
+ * association: a NULL), last held first if reverse. */
+static void fz_release_all(const struct h_assoc *a, int qid, bool abort_it, bool reverse)
+{
+	int i, n = fz_nr_reqs;
+
+	for (i = 0; i < n; i++) {
+		struct fz_req *f = &fz_reqs[reverse ? n - 1 - i : i];
+
+		if (f->r && f->held && (!a || (f->a == a && (qid < 0 || f->qid == qid))))
+			fz_release(f, abort_it);
+	}
+}
+
 static void fz_assoc_down(struct h_assoc *a)
 {
 	if (!a->alive[0])
 		return;
 	H->fail_hwq = 0;
 	h_assoc_stop(a);
+	fz_release_all(a, -1, true, false);
 	fz_poll();
 	tgt_timer_tick(H->t);
 	fz_check_drained(a, -1);
@@ -195,6 +235,7 @@ static void fz_queue_down(struct h_assoc *a, uint16_t qid)
 		return;
 	H->fail_hwq = 0;
 	h_queue_stop(a, qid);
+	fz_release_all(a, qid, true, false);
 	fz_poll();
 	tgt_timer_tick(H->t);
 	fz_check_drained(a, qid);
@@ -219,9 +260,25 @@ static struct h_assoc *fz_assoc(uint8_t sel)
 	return H->assocs[sel % H->nr_assocs];
 }
 
-/* req_init, then execute (or the transport's abort); refused requests
- * must not complete. */
-static void fz_submit(struct h_assoc *a, uint16_t qid, struct h_req *r, bool abort_it)
+/* h_req_new's request with a data buffer of exactly len bytes (h_req_new
+ * pads it to whole pages and one more, which would hide a write past the
+ * transfer length from AddressSanitizer). */
+static struct h_req *fz_req_new(struct h_assoc *a, uint16_t qid, uint32_t len)
+{
+	struct h_req *r = h_req_new(a, qid, len);
+
+	free(r->data);
+	r->data = malloc(len);
+	if (!r->data)
+		abort();
+	memset(r->data, 0, len);
+	r->req.data = r->data;
+	return r;
+}
+
+/* req_init, then execute, abort or hold (until fz_release_all); refused
+ * requests must not complete. */
+static void fz_submit(struct h_assoc *a, uint16_t qid, struct h_req *r, enum fz_run run)
 {
 	struct fz_req *f = &fz_reqs[fz_nr_reqs++];
 	uint16_t st;
@@ -240,7 +297,9 @@ static void fz_submit(struct h_assoc *a, uint16_t qid, struct h_req *r, bool abo
 			"cid %u qid %u opcode %#x fctype %#x nsid %#x len %u: req_init %#x%s\n",
 			fz_nr_reqs, qid, r->cmd.common.opcode, r->cmd.fabrics.fctype,
 			le32toh(r->cmd.common.nsid), r->req.transfer_len, st,
-			!st && abort_it ? " (aborted)" : "");
+			!st && run == FZ_ABORT	? " (aborted)"
+			: !st && run == FZ_HOLD ? " (held)"
+						: "");
 	if (st) {
 		if (le16toh(r->cqe.status) >> 1 != st)
 			fz_fail("refusal's CQE status differs from req_init's", r);
@@ -248,12 +307,9 @@ static void fz_submit(struct h_assoc *a, uint16_t qid, struct h_req *r, bool abo
 	}
 	if (!r->req.execute)
 		fz_fail("accepted without execute", r);
-	if (abort_it) {
-		tgt_core_ops()->req_abort(H->t, &r->req);
-		return;
-	}
-	f->accepted = true;
-	r->req.execute(&r->req);
+	f->held = true;
+	if (run != FZ_HOLD)
+		fz_release(f, run == FZ_ABORT);
 }
 
 static uint32_t fz_nsid(struct fz_in *in, uint8_t sel)
@@ -335,7 +391,7 @@ static void fz_cmd(struct fz_in *in, uint8_t rec)
 		return;
 	op = fz_opcode(in, osel, admin, &fctype);
 	len = fz_len(in, lsel);
-	r = h_req_new(a, qid, len);
+	r = fz_req_new(a, qid, len);
 	r->cmd.common.opcode = op;
 	/* flags: SGL data, fuse bits from the input; sometimes any byte */
 	r->cmd.common.flags = (uint8_t)(NVME_CMD_SGL_METABUF | (fl & NVME_CMD_FUSE_MASK));
@@ -369,7 +425,10 @@ static void fz_cmd(struct fz_in *in, uint8_t rec)
 	}
 	ncopy = in_u16(in) % 1025;
 	in_copy(in, r->data, ncopy < len ? ncopy : len);
-	fz_submit(a, qid, r, fl & 0x80 && (fl & 0x03) != 0x03);
+	fz_submit(a, qid, r,
+		  rec & 0x10			     ? FZ_HOLD
+		  : fl & 0x80 && (fl & 0x03) != 0x03 ? FZ_ABORT
+						     : FZ_EXECUTE);
 }
 
 static const char *fz_nqn(struct fz_in *in, uint8_t sel, char *buf, bool host)
@@ -420,7 +479,7 @@ static void fz_connect(struct fz_in *in)
 	}
 	sub = fz_nqn(in, s2 >> 4, subbuf, false);
 	host = fz_nqn(in, s2 >> 6, hostbuf, true);
-	r = h_req_new(a, qid, sizeof(*d));
+	r = fz_req_new(a, qid, sizeof(*d));
 	d = (struct nvmf_connect_data *)r->data;
 	r->cmd.connect.opcode = nvme_fabrics_command;
 	r->cmd.connect.fctype = nvme_fabrics_type_connect;
@@ -435,7 +494,7 @@ static void fz_connect(struct fz_in *in)
 	d->cntlid = htole16(s3 & 0x08 ? in_u16(in) : qid ? a->cntlid : 0xffff);
 	strncpy(d->subsysnqn, sub, sizeof(d->subsysnqn));
 	strncpy(d->hostnqn, host, sizeof(d->hostnqn));
-	fz_submit(a, qid, r, false);
+	fz_submit(a, qid, r, FZ_EXECUTE);
 	if (qid == 0 && r->nr_done && !(le16toh(r->cqe.status) >> 1))
 		a->cntlid = (uint16_t)le32toh(r->cqe.result.dw0);
 }
@@ -476,6 +535,8 @@ static void fz_setup(uint8_t s)
 	h_setup();
 	H->defer_delete = true;
 	h_std_subsys();
+	/* namespace 1 takes fused Compare and Write (at once); 2 does not */
+	h_ns1_compare_write();
 	if (s & FZ_HOST2)
 		tgt_subsys_allow_host(H->t, H_SUBNQN, H_HOSTNQN2, err, sizeof(err));
 	if (s & FZ_NS2) {
@@ -544,8 +605,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			tgt_timer_tick(H->t);
 			break;
 		case 6:
-			/* the next completions find the hwq ring full */
-			H->fail_hwq = (rec >> 3) % 4;
+			if (rec & 0x80)
+				/* held requests' data arrives, or not */
+				fz_release_all(NULL, -1, rec & 0x40, rec & 0x20);
+			else
+				/* the next completions find the hwq ring full */
+				H->fail_hwq = (rec >> 3) % 4;
 			break;
 		default:
 			fz_ns_change(rec >> 3);
