@@ -48,7 +48,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 #define FZ_NS2_RESV  0x04 /* ... with reservations */
 #define FZ_NS2_MASK  0x08 /* ... visible to H_HOSTNQN2 only */
 #define FZ_NS2_RO    0x10 /* ... read-only */
-#define FZ_HOST2     0x20 /* H_HOSTNQN2 allowed */
+#define FZ_HOST2     0x20 /* H_HOSTNQN2 allowed (and ready, as H_HOSTNQN) */
 #define FZ_AUTH	     0x40 /* DH-HMAC-CHAP for H_HOSTNQN */
 #define FZ_NOT_READY 0x80 /* no controller at start */
 
@@ -107,6 +107,12 @@ static void fz_fail(const char *what, const struct h_req *r)
 	fprintf(stderr, "fuzz_core_cmd: %s (opcode %#x fctype %#x qid %u cid %u status %#x)\n",
 		what, r->cmd.common.opcode, r->cmd.fabrics.fctype, r->req.qid,
 		le16toh(r->cmd.common.command_id), le16toh(r->cqe.status) >> 1);
+	abort();
+}
+
+static void fz_fail_msg(const char *what)
+{
+	fprintf(stderr, "fuzz_core_cmd: %s\n", what);
 	abort();
 }
 
@@ -499,14 +505,23 @@ static void fz_connect(struct fz_in *in)
 		a->cntlid = (uint16_t)le32toh(r->cqe.result.dw0);
 }
 
-/* Control-plane changes to namespace 2 while hosts use it. */
+/* Control-plane changes while hosts work: namespace 2 hidden, masked or
+ * grown; the ANA state of group 1 (both namespaces') on port 1. */
 static void fz_ns_change(uint8_t sel)
 {
+	static const uint8_t ana[] = { NVME_ANA_OPTIMIZED, NVME_ANA_NONOPTIMIZED,
+				       NVME_ANA_INACCESSIBLE, NVME_ANA_PERSISTENT_LOSS,
+				       NVME_ANA_CHANGE };
 	char err[128];
 
+	if (sel % 4 == 3) {
+		if (tgt_ana_set_state(H->t, 1, 1, ana[(sel >> 2) % 5], err, sizeof(err)))
+			fz_fail_msg(err);
+		return;
+	}
 	if (!fz_ns2_on)
 		return;
-	switch (sel % 3) {
+	switch (sel % 4) {
 	case 0:
 		if (fz_ns2_hidden)
 			tgt_ns_enable(H->t, H_SUBNQN, 2, err, sizeof(err));
@@ -562,6 +577,10 @@ static void fz_setup(uint8_t s)
 	if (!(s & FZ_NOT_READY) && !(s & FZ_AUTH)) {
 		h_ctrl_ready(&H->tp1, H_SUBNQN, H_HOSTNQN, 2);
 		fz_per_tp[0]++;
+		if (s & FZ_HOST2) {
+			h_ctrl_ready(&H->tp1, H_SUBNQN, H_HOSTNQN2, 2);
+			fz_per_tp[0]++;
+		}
 	}
 }
 
