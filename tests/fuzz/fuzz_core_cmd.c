@@ -10,7 +10,8 @@
  * records: admin and I/O commands whose SQE fields and data come from the
  * input (the opcode mostly from the implemented set), executed at once,
  * aborted (their data never came) or held until a later record lets their
- * data arrive; Connects with chosen fields on new associations or queues;
+ * data arrive; DH-HMAC-CHAP Replies with the right response to the last
+ * Challenge; Connects with chosen fields on new associations or queues;
  * queue and association teardown; clock advances with the timer tick
  * (keep-alive expiry); namespace changes; completion-ring faults. Every
  * request the core accepted and that was executed must complete exactly
@@ -26,6 +27,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <fcnvme/auth.h>
 #include <fcnvme/nqn.h>
 
 #include "core_harness.h"
@@ -77,6 +79,16 @@ static int fz_nr_reqs;
 static int fz_per_tp[2];
 static bool fz_ns2_on, fz_ns2_masked, fz_ns2_hidden;
 static bool fz_trace; /* FUZZ_CORE_TRACE set: each command and its status */
+
+/* The last DH-HMAC-CHAP Challenge (without DH) a controller sent, for a
+ * record to answer it with the right response. */
+static struct {
+	struct h_assoc *a;
+	uint16_t tid;
+	uint8_t hash, hl;
+	uint32_t seq;
+	uint8_t c1[FCNVME_AUTH_MAX_HASH];
+} fz_chal;
 
 static uint8_t in_u8(struct fz_in *in)
 {
@@ -149,6 +161,20 @@ static void fz_response(struct nvmet_fc_req *req)
 	if (((st >> 8) & 7) > 3)
 		fz_fail("status of an unknown type", r);
 	f->done = true;
+	if (!st && r->cmd.common.opcode == nvme_fabrics_command &&
+	    r->cmd.fabrics.fctype == nvme_fabrics_type_auth_receive) {
+		struct fcnvme_auth_challenge ch;
+
+		if (!fcnvme_auth_parse_challenge(r->data, r->req.transfer_len, &ch) &&
+		    ch.dhgid == FCNVME_AUTH_DH_NULL && ch.hl <= FCNVME_AUTH_MAX_HASH) {
+			fz_chal.a = f->a;
+			fz_chal.tid = ch.tid;
+			fz_chal.hash = ch.hashid;
+			fz_chal.hl = ch.hl;
+			fz_chal.seq = ch.seq;
+			memcpy(fz_chal.c1, ch.cval, ch.hl);
+		}
+	}
 }
 
 static void fz_poll(void)
@@ -453,6 +479,47 @@ static const char *fz_nqn(struct fz_in *in, uint8_t sel, char *buf, bool host)
 	}
 }
 
+/* DH-HMAC-CHAP Reply with H_HOSTNQN's right response to the last
+ * Challenge, asking for the controller's response if the input says so. */
+static void fz_auth_reply(struct fz_in *in)
+{
+	uint8_t sel = in_u8(in), c2[FCNVME_AUTH_MAX_HASH] = { 0 };
+	uint8_t tk[FCNVME_AUTH_MAX_HASH], rv[FCNVME_AUTH_MAX_HASH], buf[256];
+	struct fcnvme_auth_key key;
+	struct fcnvme_auth_reply m;
+	struct h_assoc *a = fz_chal.a;
+	struct h_req *r;
+	size_t tlen;
+	int n;
+
+	if (!a || !a->alive[0] || fz_nr_reqs >= FZ_MAX_REQS)
+		return;
+	if (fcnvme_auth_key_parse(FZ_KEY, &key) ||
+	    fcnvme_auth_transform(&key, H_HOSTNQN, tk, &tlen) ||
+	    fcnvme_auth_response(fz_chal.hash, tk, tlen, fz_chal.c1, fz_chal.seq, fz_chal.tid,
+				 FCNVME_AUTH_ROLE_HOST, H_HOSTNQN, H_SUBNQN, rv))
+		return;
+	in_copy(in, c2, fz_chal.hl);
+	m = (struct fcnvme_auth_reply){ .tid = fz_chal.tid,
+					.hl = fz_chal.hl,
+					.cvalid = sel & 1,
+					.seq = sel & 1 ? 1 + (sel >> 1) : 0,
+					.rval = rv,
+					.c2 = c2 };
+	n = fcnvme_auth_build_reply(buf, sizeof(buf), &m);
+	if (n <= 0)
+		return;
+	r = fz_req_new(a, 0, (uint32_t)n);
+	memcpy(r->data, buf, (size_t)n);
+	r->cmd.common.opcode = nvme_fabrics_command;
+	r->cmd.common.cdw10 =
+		htole32((uint32_t)FCNVME_AUTH_SECP << 24 | (uint32_t)FCNVME_AUTH_SPSP1 << 16 |
+			(uint32_t)FCNVME_AUTH_SPSP0 << 8);
+	r->cmd.common.cdw11 = htole32((uint32_t)n);
+	r->cmd.fabrics.fctype = nvme_fabrics_type_auth_send;
+	fz_submit(a, 0, r, FZ_EXECUTE);
+}
+
 /* Connect: a new association's admin queue, or a (new or live) queue of an
  * existing one, with fields from the input. */
 static void fz_connect(struct fz_in *in)
@@ -595,6 +662,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	fz_nr_reqs = 0;
 	fz_per_tp[0] = fz_per_tp[1] = 0;
 	fz_ns2_on = fz_ns2_masked = fz_ns2_hidden = false;
+	memset(&fz_chal, 0, sizeof(fz_chal));
 	fz_setup(in_u8(&in));
 	while (in.pos < in.n && nrec++ < FZ_MAX_RECORDS) {
 		uint8_t rec = in_u8(&in);
@@ -602,8 +670,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		switch (rec & 0x07) {
 		case 0:
 		case 1:
-		case 2:
 			fz_cmd(&in, rec);
+			break;
+		case 2:
+			if (rec & 0x80)
+				fz_auth_reply(&in);
+			else
+				fz_cmd(&in, rec);
 			break;
 		case 3:
 			fz_connect(&in);
