@@ -95,14 +95,19 @@ static uint8_t in_u8(struct fz_in *in)
 	return in->pos < in->n ? in->p[in->pos++] : 0;
 }
 
+/* little-endian (one call per statement: the order of reads is fixed) */
 static uint16_t in_u16(struct fz_in *in)
 {
-	return (uint16_t)(in_u8(in) | in_u8(in) << 8);
+	uint16_t lo = in_u8(in);
+
+	return (uint16_t)(lo | in_u8(in) << 8);
 }
 
 static uint32_t in_u32(struct fz_in *in)
 {
-	return in_u16(in) | (uint32_t)in_u16(in) << 16;
+	uint32_t lo = in_u16(in);
+
+	return lo | (uint32_t)in_u16(in) << 16;
 }
 
 /* Copy up to n bytes of input into p (the rest stays as it is). */
@@ -301,7 +306,7 @@ static struct h_req *fz_req_new(struct h_assoc *a, uint16_t qid, uint32_t len)
 
 	free(r->data);
 	r->data = malloc(len);
-	if (!r->data)
+	if (!r->data && len)
 		abort();
 	memset(r->data, 0, len);
 	r->req.data = r->data;
