@@ -42,7 +42,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 #define FZ_MAX_RECORDS 64
 
 /* A DH-HMAC-CHAP secret (32 bytes 0x40..0x5f, untransformed). */
-#define FZ_KEY "DHHC-1:00:QEFCQ0RFRkdISUpLTE1OT1BRUlNUVVZXWFlaW1xdXl9YjiZe:"
+#define FZ_KEY	"DHHC-1:00:QEFCQ0RFRkdISUpLTE1OT1BRUlNUVVZXWFlaW1xdXl9YjiZe:"
+/* The controller's, for bidirectional authentication (0x60..0x7f). */
+#define FZ_CKEY "DHHC-1:00:YGFiY2RlZmdoaWprbG1ub3BxcnN0dXZ3eHl6e3x9fn8x9qY5:"
 
 /* setup byte */
 #define FZ_NS2	     0x01 /* namespace 2 (ram, 64 KiB) */
@@ -643,8 +645,8 @@ static void fz_setup(uint8_t s)
 		fz_ns2_masked = s & FZ_NS2_MASK;
 	}
 	if (s & FZ_AUTH)
-		ck_assert_int_eq(tgt_subsys_set_dhchap(H->t, H_SUBNQN, H_HOSTNQN, FZ_KEY, NULL, err,
-						       sizeof(err)),
+		ck_assert_int_eq(tgt_subsys_set_dhchap(H->t, H_SUBNQN, H_HOSTNQN, FZ_KEY, FZ_CKEY,
+						       err, sizeof(err)),
 				 0);
 	if (!(s & FZ_NOT_READY) && !(s & FZ_AUTH)) {
 		h_ctrl_ready(&H->tp1, H_SUBNQN, H_HOSTNQN, 2);
