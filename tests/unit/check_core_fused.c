@@ -6,8 +6,8 @@
  * miscompare, a missing or mismatched second, a second alone, an aborted
  * half and a queue that stops with a first waiting, the FUSES bit, and the
  * refusal where the namespace's store cannot compare and write atomically.
- * The ram namespace of the harness is given a test backend that can (ram's
- * own ops plus BE_COMPARE_WRITE, completing at once or later on demand).
+ * The ram namespace of the harness is given the harness's backend that can
+ * (h_ns1_compare_write: completing at once or later on demand).
  */
 #include <endian.h>
 #include <stdlib.h>
@@ -16,35 +16,6 @@
 #include "core_harness.h"
 
 #define DNR NVME_SC_DNR
-
-static struct backend_ops cw_ops;
-static bool cw_async;		     /* BE_COMPARE_WRITE answers BE_PENDING */
-static struct nvmet_fc_req *cw_held; /* ... this request (the second) */
-static unsigned int cw_calls;
-
-/* ram's submit, plus an atomic (single-threaded here) compare and write */
-static uint16_t cw_submit(struct backend *be, struct nvmet_fc_req *req, enum backend_op op,
-			  uint64_t off, uint64_t len)
-{
-	uint8_t cur[4096];
-	struct nvmet_fc_req rd = { .data = cur };
-	const void *cmp;
-
-	if (op != BE_COMPARE_WRITE)
-		return backend_ram_ops.submit(be, req, op, off, len);
-	cw_calls++;
-	ck_assert_uint_le(len, sizeof(cur));
-	cmp = tgt_req_fused_cmp(req);
-	ck_assert_ptr_nonnull(cmp);
-	if (cw_async) {
-		cw_held = req;
-		return BE_PENDING;
-	}
-	ck_assert_uint_eq(backend_ram_ops.submit(be, &rd, BE_READ, off, len), 0);
-	if (memcmp(cur, cmp, len))
-		return NVME_SC_COMPARE_FAILED;
-	return backend_ram_ops.submit(be, req, BE_WRITE, off, len);
-}
 
 static struct ns *ns1(void)
 {
@@ -58,15 +29,8 @@ static struct h_assoc *cw_ctrl(bool atomic)
 	struct h_assoc *a;
 
 	h_std_subsys();
-	if (atomic) {
-		cw_ops = backend_ram_ops;
-		cw_ops.submit = cw_submit;
-		cw_ops.compare_write = true;
-		ns1()->be->ops = &cw_ops;
-	}
-	cw_async = false;
-	cw_held = NULL;
-	cw_calls = 0;
+	if (atomic)
+		h_ns1_compare_write();
 	a = h_ctrl_ready(&H->tp1, H_SUBNQN, H_HOSTNQN, 2);
 	return a;
 }
@@ -126,9 +90,7 @@ START_TEST(test_fuses_bit)
 
 	ck_assert_uint_eq(h_identify(a, NVME_ID_CNS_CTRL, 0, 0, buf), 0);
 	ck_assert_uint_eq(le16toh(id->fuses), 0);
-	ns1()->be->ops = &cw_ops;
-	cw_ops = backend_ram_ops;
-	cw_ops.compare_write = true;
+	h_ns1_compare_write();
 	ck_assert_uint_eq(h_identify(a, NVME_ID_CNS_CTRL, 0, 0, buf), 0);
 	ck_assert_uint_eq(le16toh(id->fuses), NVME_CTRL_FUSES_COMPARE_WRITE);
 	ns1()->be->ops = &backend_ram_ops;
@@ -145,7 +107,7 @@ START_TEST(test_match_and_miscompare)
 	c = half(a, 1, nvme_cmd_compare, NVME_CMD_FUSE_FIRST, 10, 0x11);
 	w = half(a, 1, nvme_cmd_write, NVME_CMD_FUSE_SECOND, 10, 0x22);
 	pair_ends(c, w, 0, 0);
-	ck_assert_uint_eq(cw_calls, 1);
+	ck_assert_uint_eq(h_cw.calls, 1);
 	block_is(a, 10, 0x22);
 	/* miscompare: Compare Failure, the Write aborted, nothing written */
 	c = half(a, 1, nvme_cmd_compare, NVME_CMD_FUSE_FIRST, 10, 0x11);
@@ -171,10 +133,10 @@ START_TEST(test_data_order)
 	ck_assert_uint_eq(init(c), 0);
 	ck_assert_uint_eq(init(w), 0);
 	w->req.execute(&w->req);
-	ck_assert_uint_eq(cw_calls, 0);
+	ck_assert_uint_eq(h_cw.calls, 0);
 	ck_assert_uint_eq(h_status(w), H_PENDING);
 	c->req.execute(&c->req);
-	ck_assert_uint_eq(cw_calls, 1);
+	ck_assert_uint_eq(h_cw.calls, 1);
 	ck_assert_uint_eq(h_status(c), 0);
 	ck_assert_uint_eq(h_status(w), 0);
 	h_req_free(c);
@@ -189,14 +151,14 @@ START_TEST(test_async_backend)
 	struct h_assoc *a = cw_ctrl(true);
 	struct h_req *c, *w;
 
-	cw_async = true;
+	h_cw.async = true;
 	c = half(a, 1, nvme_cmd_compare, NVME_CMD_FUSE_FIRST, 30, 0);
 	w = half(a, 1, nvme_cmd_write, NVME_CMD_FUSE_SECOND, 30, 0x66);
 	ck_assert_uint_eq(h_run(c), H_PENDING);
 	ck_assert_uint_eq(h_run(w), H_PENDING);
-	ck_assert_ptr_eq(cw_held, &w->req);
+	ck_assert_ptr_eq(h_cw.held, &w->req);
 	ck_assert_uint_eq(h_status(c), H_PENDING);
-	tgt_req_io_done(cw_held, NVME_SC_COMPARE_FAILED);
+	tgt_req_io_done(h_cw.held, NVME_SC_COMPARE_FAILED);
 	ck_assert_uint_eq(h_status(c), NVME_SC_COMPARE_FAILED);
 	ck_assert_uint_eq(h_status(w), NVME_SC_FUSED_FAIL);
 	h_req_free(c);
@@ -236,7 +198,7 @@ START_TEST(test_missing)
 	w = half(a, 1, nvme_cmd_write, NVME_CMD_FUSE_SECOND, 40, 0x88);
 	ck_assert_uint_eq(h_run(w), NVME_SC_FUSED_MISSING | DNR);
 	h_req_free(w);
-	ck_assert_uint_eq(cw_calls, 0);
+	ck_assert_uint_eq(h_cw.calls, 0);
 	block_is(a, 40, 0x77);
 	/* queue 2 stops: its waiting first ends with SQ Deletion */
 	tgt_core_ops()->sq_stop(H->t, a->core_sq[2]);
@@ -267,7 +229,7 @@ START_TEST(test_bad_second)
 	w = half(a, 1, bad_seconds[_i].opcode, NVME_CMD_FUSE_SECOND, bad_seconds[_i].slba, 0xaa);
 	w->cmd.rw.nsid = htole32(bad_seconds[_i].nsid);
 	pair_ends(c, w, bad_seconds[_i].want, NVME_SC_FUSED_FAIL | DNR);
-	ck_assert_uint_eq(cw_calls, 0);
+	ck_assert_uint_eq(h_cw.calls, 0);
 	block_is(a, 50, 0x99);
 }
 END_TEST
@@ -289,7 +251,7 @@ START_TEST(test_dropped_second)
 	ck_assert_uint_eq(h_status(c), NVME_SC_FUSED_FAIL | DNR);
 	h_req_free(c);
 	h_req_free(w);
-	ck_assert_uint_eq(cw_calls, 0);
+	ck_assert_uint_eq(h_cw.calls, 0);
 	block_is(a, 50, 0x99);
 }
 END_TEST
@@ -304,9 +266,7 @@ START_TEST(test_refused)
 	c = half(a, 1, nvme_cmd_compare, NVME_CMD_FUSE_FIRST, 60, 0);
 	ck_assert_uint_eq(h_run(c), NVME_SC_INVALID_FIELD | DNR);
 	h_req_free(c);
-	ns1()->be->ops = &cw_ops;
-	cw_ops = backend_ram_ops;
-	cw_ops.compare_write = true;
+	h_ns1_compare_write();
 	c = half(a, 1, nvme_cmd_write, NVME_CMD_FUSE_FIRST, 60, 0);
 	ck_assert_uint_eq(h_run(c), NVME_SC_INVALID_FIELD | DNR);
 	h_req_free(c);

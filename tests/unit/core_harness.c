@@ -66,22 +66,42 @@ static void h_delete_assoc(struct nvmet_fc_sq *fc_sq)
 	h_assoc_teardown(a);
 }
 
+void h_queue_stop(struct h_assoc *a, uint16_t qid)
+{
+	if (a->alive[qid])
+		tgt_core_ops()->sq_stop(H->t, a->core_sq[qid]);
+}
+
+void h_queue_destroy(struct h_assoc *a, uint16_t qid)
+{
+	if (a->alive[qid]) {
+		tgt_core_ops()->sq_destroy(H->t, a->core_sq[qid]);
+		a->alive[qid] = false;
+	}
+}
+
+void h_assoc_stop(struct h_assoc *a)
+{
+	int q;
+
+	for (q = 0; q <= TGT_MAX_QID; q++)
+		h_queue_stop(a, (uint16_t)q);
+}
+
+void h_assoc_destroy(struct h_assoc *a)
+{
+	int q;
+
+	for (q = TGT_MAX_QID; q >= 0; q--)
+		h_queue_destroy(a, (uint16_t)q);
+}
+
 /* The fake transport's teardown of one association: stop, then destroy
  * I/O queues and the admin queue last. */
 void h_assoc_teardown(struct h_assoc *a)
 {
-	const struct nvmet_fc_core_ops *ops = tgt_core_ops();
-	int q;
-
-	for (q = 0; q <= TGT_MAX_QID; q++)
-		if (a->alive[q])
-			ops->sq_stop(H->t, a->core_sq[q]);
-	for (q = TGT_MAX_QID; q >= 0; q--) {
-		if (a->alive[q]) {
-			ops->sq_destroy(H->t, a->core_sq[q]);
-			a->alive[q] = false;
-		}
-	}
+	h_assoc_stop(a);
+	h_assoc_destroy(a);
 }
 
 static void h_disc_chg(struct nvmet_fc_target_port *tp)
@@ -119,16 +139,11 @@ void h_setup(void)
 
 void h_teardown(void)
 {
-	const struct nvmet_fc_core_ops *ops = tgt_core_ops();
-	int i, q;
+	int i;
 
 	for (i = 0; i < H->nr_assocs; i++) {
-		struct h_assoc *a = H->assocs[i];
-
-		for (q = TGT_MAX_QID; q >= 0; q--)
-			if (a->alive[q])
-				ops->sq_destroy(H->t, a->core_sq[q]);
-		free(a);
+		h_assoc_destroy(H->assocs[i]);
+		free(H->assocs[i]);
 	}
 	tgt_destroy(H->t);
 	free(H);
@@ -149,6 +164,45 @@ void h_std_subsys(void)
 	ck_assert_int_eq(tgt_subsys_allow_host(H->t, H_SUBNQN, H_HOSTNQN, err, sizeof(err)), 0);
 	ck_assert_int_eq(tgt_subsys_export(H->t, H_SUBNQN, 1, err, sizeof(err)), 0);
 	ck_assert_int_eq(tgt_ns_add(H->t, H_SUBNQN, &np, err, sizeof(err)), 0);
+}
+
+struct h_cw h_cw;
+static struct backend_ops h_cw_ops;
+
+/* ram's submit, plus an atomic (single-threaded here) compare and write */
+static uint16_t h_cw_submit(struct backend *be, struct nvmet_fc_req *req, enum backend_op op,
+			    uint64_t off, uint64_t len)
+{
+	struct nvmet_fc_req rd = { 0 };
+	const void *cmp;
+	uint16_t st;
+
+	if (op != BE_COMPARE_WRITE)
+		return backend_ram_ops.submit(be, req, op, off, len);
+	h_cw.calls++;
+	cmp = tgt_req_fused_cmp(req);
+	ck_assert_ptr_nonnull(cmp);
+	if (h_cw.async) {
+		h_cw.held = req;
+		return BE_PENDING;
+	}
+	rd.data = malloc(len ? len : 1);
+	ck_assert_ptr_nonnull(rd.data);
+	ck_assert_uint_eq(backend_ram_ops.submit(be, &rd, BE_READ, off, len), 0);
+	st = memcmp(rd.data, cmp, len) ? NVME_SC_COMPARE_FAILED : 0;
+	free(rd.data);
+	if (st)
+		return st;
+	return backend_ram_ops.submit(be, req, BE_WRITE, off, len);
+}
+
+void h_ns1_compare_write(void)
+{
+	h_cw_ops = backend_ram_ops;
+	h_cw_ops.submit = h_cw_submit;
+	h_cw_ops.compare_write = true;
+	H->t->subsys_list->ns_list->be->ops = &h_cw_ops;
+	memset(&h_cw, 0, sizeof(h_cw));
 }
 
 static void h_queue_create(struct h_assoc *a, uint16_t qid, uint16_t sqsize)

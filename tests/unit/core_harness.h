@@ -73,8 +73,28 @@ void h_teardown(void);
  * namespace 1 of 1 MiB (512-byte blocks). */
 void h_std_subsys(void);
 
+/* Make namespace 1 of h_std_subsys (the first subsystem's first) able to
+ * compare and write: ram's ops plus BE_COMPARE_WRITE, atomic (one thread
+ * here), answered at once, or with h_cw.async BE_PENDING, the request kept
+ * in h_cw.held for the caller to finish with tgt_req_io_done. Resets
+ * h_cw. */
+struct h_cw {
+	bool async;
+	struct nvmet_fc_req *held;
+	unsigned int calls; /* BE_COMPARE_WRITE submissions */
+};
+extern struct h_cw h_cw;
+void h_ns1_compare_write(void);
+
 /* Run the teardown delete_assoc deferred (defer_delete set). */
 void h_assoc_teardown(struct h_assoc *a);
+/* Its two halves: sq_stop every live queue (the transport then waits for
+ * their requests), then sq_destroy them, the admin queue last. */
+void h_assoc_stop(struct h_assoc *a);
+void h_assoc_destroy(struct h_assoc *a);
+/* The same for one queue (nothing if it is not live). */
+void h_queue_stop(struct h_assoc *a, uint16_t qid);
+void h_queue_destroy(struct h_assoc *a, uint16_t qid);
 /* Create an association on tp (queue 0 only). */
 struct h_assoc *h_assoc_new(struct nvmet_fc_target_port *tp);
 /* Create I/O queue qid (sqsize 0's based) in the transport. */
