@@ -407,7 +407,7 @@ static void host_restore(void)
 	hw_ring_init(host->base, &host->bar->eq, eq_geo.off, eq_geo.entries, eq_geo.esize);
 	atomic_store(&host->bar->link, HW_LINK_UP);
 	/* and the target's words it rewrote */
-	hwf_ring_geo_restore(tgt_bar, &tgt_bar_good, NR_TGT_HWQ);
+	hwf_ring_geo_copy(tgt_bar, &tgt_bar_good, NR_TGT_HWQ);
 	tgt_bar->nr_hwq = tgt_bar_good.nr_hwq;
 	tgt_bar->nr_xri = tgt_bar_good.nr_xri;
 	tgt_bar->xri_off = tgt_bar_good.xri_off;

@@ -71,10 +71,11 @@ struct nvme_fc_cmd_iu;
  * test has rung the doorbell. */
 int hwf_post_cmd(struct hw_dev *h, unsigned int slot, unsigned int xri, uint32_t tag, uint64_t conn,
 		 uint8_t opcode, uint64_t dma, uint32_t len, struct nvme_fc_cmd_iu *iu);
-/* Put back the geometry (off, entries, esize) of the first n CQs and WQs
- * of bar from good, leaving their indices as they are: after a test that
- * let a peer rewrite them. */
-void hwf_ring_geo_restore(struct hw_bar *bar, const struct hw_bar *good, unsigned int n);
+/* Copy the geometry (off, entries, esize) of the first n CQs and WQs of
+ * src into dst, leaving dst's indices as they are: to save a region's
+ * geometry before a test lets a peer rewrite it and to put it back after.
+ * It reads none of the indices, which a live port thread may be moving. */
+void hwf_ring_geo_copy(struct hw_bar *dst, const struct hw_bar *src, unsigned int n);
 struct hw_cqe;
 /* Copy the next entry of device d's CQ q (by its private geometry,
  * hw_dev.geo) into out and pop it; 0, or -EAGAIN where the CQ is empty. */

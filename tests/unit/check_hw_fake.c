@@ -435,17 +435,17 @@ int nvme_fc_rcv_ls_req(struct nvme_fc_remote_port *rp, struct nvmefc_ls_rsp *rsp
 	return 0;
 }
 
-void hwf_ring_geo_restore(struct hw_bar *bar, const struct hw_bar *good, unsigned int n)
+void hwf_ring_geo_copy(struct hw_bar *dst, const struct hw_bar *src, unsigned int n)
 {
 	unsigned int q;
 
 	for (q = 0; q < n; q++) {
-		bar->cq[q].off = good->cq[q].off;
-		bar->cq[q].entries = good->cq[q].entries;
-		bar->cq[q].esize = good->cq[q].esize;
-		bar->wq[q].off = good->wq[q].off;
-		bar->wq[q].entries = good->wq[q].entries;
-		bar->wq[q].esize = good->wq[q].esize;
+		dst->cq[q].off = src->cq[q].off;
+		dst->cq[q].entries = src->cq[q].entries;
+		dst->cq[q].esize = src->cq[q].esize;
+		dst->wq[q].off = src->wq[q].off;
+		dst->wq[q].entries = src->wq[q].entries;
+		dst->wq[q].esize = src->wq[q].esize;
 	}
 }
 

@@ -574,7 +574,10 @@ START_TEST(test_fw_own_geometry_private)
 	ck_assert_ptr_nonnull(pv);
 	tb = pv->base;
 	ck_assert_int_eq(hw_dma_alloc(&host, sizeof(src), (void **)&hbuf, &h), 0);
-	memcpy(&saved, tb, sizeof(saved));
+	memset(&saved, 0, sizeof(saved));
+	hwf_ring_geo_copy(&saved, tb, 2);
+	saved.nr_xri = tb->nr_xri;
+	saved.nr_hwq = tb->nr_hwq;
 	/* the host, through its own mapping of the target's region */
 	for (i = 0; i < 2; i++) {
 		tb->cq[i].off = 1ull << 44;
@@ -603,7 +606,7 @@ START_TEST(test_fw_own_geometry_private)
 	ck_assert_uint_eq(c->c.xfrd, sizeof(src));
 	hw_ring_pop_geo(&tgt.bar->cq[0], &tgt.geo->cq[0], c);
 	/* put back for teardown */
-	hwf_ring_geo_restore(tb, &saved, 2);
+	hwf_ring_geo_copy(tb, &saved, 2);
 	tb->nr_hwq = saved.nr_hwq;
 	tb->nr_xri = saved.nr_xri;
 }

@@ -267,7 +267,9 @@ START_TEST(test_peersec_host_own_geometry_private)
 	pv = hw_dev_peer_view(&tp->dev, hp->dev.slot);
 	ck_assert_ptr_nonnull(pv);
 	hb = pv->base;
-	memcpy(&saved, hb, sizeof(saved));
+	memset(&saved, 0, sizeof(saved));
+	hwf_ring_geo_copy(&saved, hb, 1);
+	saved.nr_xri = hb->nr_xri;
 	hb->cq[0].off = 1ull << 44;
 	hb->cq[0].entries = 2;
 	hb->cq[0].esize = 1u << 30;
@@ -286,7 +288,7 @@ START_TEST(test_peersec_host_own_geometry_private)
 	ck_assert_uint_eq(req.rcv_rsplen, 12);
 	ck_assert_int_eq(hw_host_port_wait(hp, 0), 0);
 	/* put back for teardown */
-	hwf_ring_geo_restore(hb, &saved, 1);
+	hwf_ring_geo_copy(hb, &saved, 1);
 	hb->nr_xri = saved.nr_xri;
 	hwf_pair_close(tp, hp, th);
 }
