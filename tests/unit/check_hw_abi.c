@@ -16,6 +16,9 @@ typedef uint16_t u16;
 typedef uint32_t u32;
 typedef uint64_t u64;
 typedef int32_t s32;
+typedef struct {
+	int64_t counter;
+} atomic64_t;
 #define __aligned(x) __attribute__((aligned(x)))
 #define BIT(n)	     (1UL << (n))
 #define BIT_ULL(n)   (1ULL << (n))

@@ -7,7 +7,8 @@
 # target show up on the host (AEN, rescan, size in /sys/block); keep-alive
 # runs while the host is idle; an RSCN from the target makes nvme-fc rescan
 # the remote port; the port server frozen for 5 s (no heartbeat) takes the
-# guest's link down until it beats again.
+# guest's link down until it beats again; a response to the guest's command
+# written by a port that is not the command's target is dropped.
 [ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
 VM_NAME=faults
 . "$top_srcdir/tests/vm/lib.sh"
@@ -33,6 +34,10 @@ host_action() {
 	ns-add) C namespace add "$NQN_A" ram size 32M nsid 3 lba-size 512 ;;
 	ns-resize) C namespace resize "$NQN_A" 3 48M ;;
 	ns-del) C namespace del "$NQN_A" 3 ;;
+	hold-read) "$SOFTHBACTL" fault drop-cmd opcode 2 count 1 port "$G1WWPN" ;;
+	forge-rsp)
+		"$FORGE" --fabric "$FABRIC" --victim "$G1WWPN" --target "$T0WWPN" --len "$2"
+		;;
 	*) echo "unknown action $*"; return 2 ;;
 	esac
 }
@@ -40,6 +45,8 @@ host_action() {
 SEED=${VM_SEED:-$(od -An -N4 -tu4 /dev/urandom | tr -d ' ')}
 echo "seed: $SEED (rerun with VM_SEED=$SEED)"
 vm_require_bins
+FORGE=$top_builddir/tests/vm/vm_forge_rsp
+[ -x "$FORGE" ] || vm_unavailable "$FORGE is not built"
 vm_setup
 vm_prepare
 vm_module

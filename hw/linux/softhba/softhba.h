@@ -17,6 +17,7 @@
 
 #include <linux/types.h>
 #include <linux/compiler.h>
+#include <linux/atomic.h>
 #include <linux/completion.h>
 #include <linux/interrupt.h>
 #include <linux/io.h>

@@ -4,11 +4,14 @@
  * the same bytes as hw/hw_dev.h (the userspace definition, which uses C11
  * _Atomic and cannot be included here), with kernel types. Fields that
  * hw_dev.h declares _Atomic are accessed here only with READ_ONCE,
- * WRITE_ONCE, smp_load_acquire, smp_store_release or cmpxchg64; pointers of
- * the userspace WQE are u64 DMA handles on a remote-driver port.
+ * WRITE_ONCE, smp_load_acquire, smp_store_release or cmpxchg64, or are
+ * atomic64_t where the driver adds to them (the port server's firmware adds
+ * to the same counter with a locked add); pointers of the userspace WQE are
+ * u64 DMA handles on a remote-driver port.
  *
- * This header includes nothing: the kernel gets u8..u64, __aligned and BIT
- * from <linux/types.h>, <linux/compiler.h> and <linux/bits.h>;
+ * This header includes nothing: the kernel gets u8..u64, atomic64_t,
+ * __aligned and BIT from <linux/types.h>, <linux/compiler.h> and
+ * <linux/bits.h>;
  * tests/unit/check_hw_abi.c compiles it in userspace with small shims and
  * checks that every size and offset equals hw_dev.h's, so the two layouts
  * cannot drift apart.
@@ -195,7 +198,7 @@ struct shba_counters {
 	u64 abts_tx;
 	u64 abts_rx;
 	u64 dma_errors;
-	u64 drops;
+	atomic64_t drops; /* also the driver's: a CQE from a foreign slot */
 	u64 busy;
 };
 

@@ -272,6 +272,7 @@ static struct softhba_xri *softhba_cqe(struct softhba_hwq *q, const struct shba_
 	 * exchange); the port server's own completions carry that slot too.
 	 */
 	if (c->peer_slot != x->slot) {
+		atomic64_inc(&port->bar->cnt.drops);
 		dev_dbg(&port->pdev->dev, "xri %u: CQE type %u from slot %u, not %u: dropped\n",
 			x->idx, c->type, c->peer_slot, x->slot);
 		return NULL;

@@ -126,6 +126,38 @@ check "A's controller reconnects" wait_for 60 is ctrl_state "$ca" live
 check "B's controller reconnects" wait_for 60 is ctrl_state "$cb" live
 check "and B's namespace reads" dd if=/dev/$b1 of=/dev/null bs=64k count=16 iflag=direct status=none
 
+# 8. a third port answers the guest's command to the target: the fabric
+# drops the guest's next Read CMD IU (softhbactl fault drop-cmd), so the
+# exchange stays out; a port of its own (tests/vm/vm_forge_rsp) writes a
+# good FCP_RSP with all 12 KiB moved for it into the guest's CQ, from its
+# own slot. softhba takes a response only from the exchange's target: it
+# drops the entry and counts it in the port's drops (the tool waits for
+# that), and the Read stays out until a controller reset sends it again,
+# then returns the namespace's bytes (without the check it returned at once
+# with whatever the exchange's bounce buffer held).
+a2=$(nvme_ns_of "$NQN_A" 2)
+python3 -c "
+import random, sys
+random.seed($SEED)
+sys.stdout.buffer.write(bytes(random.getrandbits(8) for _ in range(12288)))" >forge.pat
+check "12 KiB of seeded bytes written to $a2" \
+	dd if=forge.pat of="/dev/$a2" bs=12k seek=100 count=1 oflag=direct status=none
+check "the fabric drops this port's next Read CMD IU" host_do hold-read
+dd if="/dev/$a2" of=forge.got bs=12k skip=100 count=1 iflag=direct status=none &
+rpid=$!
+check "a third port's response to the held Read: dropped and counted" host_do forge-rsp 12288
+sleep 2
+check "the Read is still out 2 s later" kill -0 $rpid
+check "nvme reset $ca" nvme reset "/dev/$ca"
+if wait_for 60 sh -c "! kill -0 $rpid"; then
+	wait $rpid
+	check "after the reset the Read completes" test $? -eq 0
+else
+	ko "the Read did not complete within 60 s of the reset"
+	kill $rpid
+fi
+check "with the bytes written" cmp forge.pat forge.got
+
 for q in "$NQN_A" "$NQN_B"; do
 	check "nvme disconnect -n $q" nvme disconnect -n "$q"
 done
@@ -151,5 +183,7 @@ DMESG_EXPECT="$DMESG_EXPECT|NVME-FC\{[0-9]+\}: resetting controller"
 DMESG_EXPECT="$DMESG_EXPECT|softhba [0-9a-f:.]+: port server heartbeat stopped for 3 s"
 DMESG_EXPECT="$DMESG_EXPECT|nvme nvme[0-9]+: failed nvme_keep_alive_end_io error=[0-9]+"
 DMESG_EXPECT="$DMESG_EXPECT|nvme nvme[0-9]+: long keepalive RTT \([0-9]+ ms\)"
+# Step 8 resets A's controller (nvme reset: nvme core's own line).
+DMESG_EXPECT="$DMESG_EXPECT|nvme nvme[0-9]+: resetting controller"
 dmesg_clean
 guest_finish
