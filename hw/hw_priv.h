@@ -8,6 +8,7 @@
 #ifndef HW_PRIV_H
 #define HW_PRIV_H
 
+#include <errno.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>

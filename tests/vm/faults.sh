@@ -36,7 +36,7 @@ host_action() {
 	ns-del) C namespace del "$NQN_A" 3 ;;
 	hold-read) "$SOFTHBACTL" fault drop-cmd opcode 2 count 1 port "$G1WWPN" ;;
 	forge-rsp)
-		"$FORGE" --fabric "$FABRIC" --victim "$G1WWPN" --target "$T0WWPN" --len "$2"
+		"$VMPEER" forge-rsp --fabric "$FABRIC" --victim "$G1WWPN" --target "$T0WWPN" --len "$2"
 		;;
 	*) echo "unknown action $*"; return 2 ;;
 	esac
@@ -45,8 +45,8 @@ host_action() {
 SEED=${VM_SEED:-$(od -An -N4 -tu4 /dev/urandom | tr -d ' ')}
 echo "seed: $SEED (rerun with VM_SEED=$SEED)"
 vm_require_bins
-FORGE=$top_builddir/tests/vm/vm_forge_rsp
-[ -x "$FORGE" ] || vm_unavailable "$FORGE is not built"
+VMPEER=$top_builddir/tests/vm/vm_peer
+[ -x "$VMPEER" ] || vm_unavailable "$VMPEER is not built"
 vm_setup
 vm_prepare
 vm_module

@@ -205,10 +205,27 @@ int softhba_xmt_ls_rsp(struct nvme_fc_local_port *lp, struct nvme_fc_remote_port
 	unsigned long flags;
 	int rc;
 
-	rc = softhba_mq_post(port, SHBA_EQE_LS_RSP, c->slot, 0, c->id, lsrsp->rspbuf,
-			     min_t(u32, lsrsp->rsplen, SHBA_EQE_PAYLOAD));
-	/* On failure nvme-fc calls done itself; c is freed when reaped. */
-	c->call_done = !rc;
+	if (!lsrsp->done || !lsrsp->rspbuf) {
+		/* The remote port went offline between nvme_fc_rcv_ls_req()
+		 * and nvme-fc's work: 6.1's nvme_fc_handle_ls_rqst_work()
+		 * then sends its reject without filling in rspbuf, done or
+		 * its private (it does so only for a port still online).
+		 * Its reject cannot be reached and must not be completed
+		 * (nvme-fc's own done would follow a NULL private), so the
+		 * requester gets a failure and nvme-fc keeps its request.
+		 */
+		dev_info_ratelimited(&port->pdev->dev,
+				     "LS request from slot %u: remote port offline, refused\n",
+				     c->slot);
+		softhba_mq_post(port, SHBA_EQE_LS_RSP, c->slot, -ENOTCONN, c->id, NULL, 0);
+		rc = 0;
+		c->call_done = false;
+	} else {
+		rc = softhba_mq_post(port, SHBA_EQE_LS_RSP, c->slot, 0, c->id, lsrsp->rspbuf,
+				     min_t(u32, lsrsp->rsplen, SHBA_EQE_PAYLOAD));
+		/* On failure nvme-fc calls done itself; c is freed when reaped. */
+		c->call_done = !rc;
+	}
 	spin_lock_irqsave(&port->ls_lock, flags);
 	list_add_tail(&c->node, &port->lsrcv_done);
 	spin_unlock_irqrestore(&port->ls_lock, flags);

@@ -128,7 +128,7 @@ check "and B's namespace reads" dd if=/dev/$b1 of=/dev/null bs=64k count=16 ifla
 
 # 8. a third port answers the guest's command to the target: the fabric
 # drops the guest's next Read CMD IU (softhbactl fault drop-cmd), so the
-# exchange stays out; a port of its own (tests/vm/vm_forge_rsp) writes a
+# exchange stays out; a port of its own (tests/vm/vm_peer forge-rsp) writes a
 # good FCP_RSP with all 12 KiB moved for it into the guest's CQ, from its
 # own slot. softhba takes a response only from the exchange's target: it
 # drops the entry and counts it in the port's drops (the tool waits for

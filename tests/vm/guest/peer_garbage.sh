@@ -1,0 +1,73 @@
+# SPDX-License-Identifier: Apache-2.0
+# Guest of peer_garbage.sh: I/O on a namespace of A while the host sprays
+# garbage into this port's rings; then the controller must come back, read
+# back what it writes, and the driver must hold no exchange after the
+# disconnect and unload.
+. "$(dirname "$0")/lib.sh"
+
+H="-q $GHOSTNQN -I $GHOSTID"
+FC="-t fc -a $T0ADDR -w $G1ADDR"
+OPT="--reconnect-delay=1 --ctrl-loss-tmo=120 --keep-alive-tmo=5"
+echo "seed: $SEED"
+
+softhba_load || guest_finish
+check "remote port $T0WWPN registered" wait_for 20 rport_online "$T0WWPN"
+check "connect $NQN_A" nvme connect $FC $H -n "$NQN_A" $OPT
+check "namespace 1 of A appears" wait_for 10 nvme_ns_of "$NQN_A" 1
+ca=$(nvme_ctrl_of "$NQN_A")
+a1=$(nvme_ns_of "$NQN_A" 1)
+echo "A: controller $ca, namespace 1 is $a1"
+
+# An LS request from a remote port that goes offline at once: nvme-fc's
+# work for it finds the port offline and calls xmt_ls_rsp with nothing
+# filled in; softhba refuses the request to its sender and calls no done.
+check "the host posted: port online on slot 63, an LS request from it, offline" host_do ls-race
+check "softhba refused the LS request nvme-fc left unfilled" \
+	wait_for 30 dmesg_has "remote port offline, refused"
+check "A's controller is still live" is ctrl_state "$ca" live
+
+# Load during the spray; its errors are expected (garbage completes its
+# commands), so only its end is waited for.
+fio --name=load --filename="/dev/$a1" --ioengine=libaio --direct=1 --rw=randrw --bs=4k \
+	--iodepth=8 --size=32M --time_based --runtime=600 --randseed="$SEED" \
+	--continue_on_error=all --eta=never >load.fio 2>&1 &
+fpid=$!
+sleep 2
+check "the host sprayed garbage for 15 s" host_do -t 120 spray
+kill -INT $fpid
+if wait_for 120 sh -c "! kill -0 $fpid"; then
+	ok "the load ended after the spray"
+else
+	ko "the load did not end within 120 s of the spray"
+	kill -KILL $fpid
+fi
+grep -E 'IOPS=|err=' load.fio | sed 's/^/  fio: /'
+
+# A reset brings Link Services, hence the driver's slow-path interrupt,
+# which takes the events left in its ring. It may be refused while
+# nvme-fc is recovering from the garbage already.
+nvme reset "/dev/$ca" >/dev/null 2>&1 || echo "  (nvme reset refused: $(ctrl_state "$ca"))"
+check "A's controller is live again" wait_for 120 is ctrl_state "$ca" live
+python3 -c "
+import random, sys
+random.seed($SEED)
+sys.stdout.buffer.write(bytes(random.getrandbits(8) for _ in range(262144)))" >pat.bin
+check "256 KiB of seeded bytes written" \
+	dd if=pat.bin of="/dev/$a1" bs=64k seek=16 oflag=direct status=none
+check "and read back" sh -c "dd if=/dev/$a1 bs=64k skip=16 count=4 iflag=direct status=none | cmp - pat.bin"
+check "nvme id-ctrl" sh -c "nvme id-ctrl /dev/$ca >/dev/null"
+check "nvme disconnect -n $NQN_A" nvme disconnect -n "$NQN_A"
+busy=$(cat /sys/kernel/debug/softhba/*/state | grep -c '^  xri ')
+check_eq "exchanges in use after the disconnect (softhba debugfs)" 0 "$busy"
+[ "$busy" = 0 ] || softhba_state
+check "rmmod softhba (remote ports the garbage registered go too)" rmmod softhba
+dmesg_save dmesg
+# The garbage makes nvme-fc, the block layer and softhba report errors on
+# purpose (bad responses, failed I/O, resets, refused LS requests, remote
+# ports coming and going); those lines are expected. A WARNING, BUG or call
+# trace, or any other taint, still fails (dmesg_clean).
+DMESG_EXPECT='NVME-FC\{[0-9]+\}|nvme nvme[0-9]+:|nvme[0-9]+n[0-9]+:|nvme[0-9]+c[0-9]+n[0-9]+:'
+DMESG_EXPECT="$DMESG_EXPECT|I/O error, dev nvme|Buffer I/O error on dev nvme|softhba [0-9a-f:.]+:"
+DMESG_EXPECT="$DMESG_EXPECT|callbacks suppressed|blk_print_req_error|nvme_fc"
+dmesg_clean
+guest_finish

@@ -1,0 +1,50 @@
+#!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
+# Linux's nvme-fc host through softhba: an LS request from a remote port
+# that goes offline at once (Linux 6.1's nvme-fc then hands the driver a
+# response it did not fill in; the driver refuses the request instead of
+# following its NULL buffer); and while a process of the fabric's user
+# writes seeded garbage into the guest port's CQs and event ring for 15 s
+# (tests/vm/vm_peer spray: any CQE, for live exchanges too, in the target's
+# name too; LS requests and responses, remote ports coming and going,
+# unknown events). Its commands may complete wrongly (nothing can tell such
+# entries from the port server's), but the guest kernel must not crash or
+# warn, softhba must leave no exchange in use, the controller must come
+# back and read back what it writes, the module must unload, and nvmetfcd
+# (which gets the BA_ACCs and LS answers the guest sends for the garbage)
+# must keep running and stop cleanly.
+[ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
+VM_NAME=peer_garbage
+. "$top_srcdir/tests/vm/lib.sh"
+
+host_action() {
+	case $1 in
+	spray)
+		"$VMPEER" spray --fabric "$FABRIC" --victim "$G1WWPN" --target "$T0WWPN" \
+			--seed "$SEED" --secs 15
+		;;
+	ls-race)
+		"$VMPEER" ls-race --fabric "$FABRIC" --victim "$G1WWPN" --target "$T0WWPN" &&
+			"$FCNVMECTL" -s "$SOCK" discovery-event p0
+		;;
+	*) echo "unknown action $*"; return 2 ;;
+	esac
+}
+
+SEED=${VM_SEED:-$(od -An -N4 -tu4 /dev/urandom | tr -d ' ')}
+echo "seed: $SEED (rerun with VM_SEED=$SEED)"
+vm_require_bins
+VMPEER=$top_builddir/tests/vm/vm_peer
+[ -x "$VMPEER" ] || vm_unavailable "$VMPEER is not built"
+vm_setup
+vm_prepare
+vm_module
+vm_fabric
+vm_start_daemon "$(vm_conf target)" || vm_finish
+vm_vmport g1 "$G1WWNN" "$G1WWPN" 2
+# shellcheck disable=SC2086
+vm_boot peer_garbage.sh $VM_NAMES SEED="$SEED" -- "${VM_QEMU_ARGS[@]}" || vm_logs
+check "nvmetfcd is still running after the guest's answers to the garbage" \
+	kill -0 "$(vm_daemon_pid)"
+vm_stop_daemon
+vm_finish
