@@ -122,6 +122,20 @@ void ns_retry_msgs(struct tgt *t)
 	}
 }
 
+/* [ctl] tgt_destroy: the messages still waiting for ring space will never
+ * run; acknowledge each as if it had (a removal's drain ends, a queue the
+ * transport destroyed meanwhile is freed with its last message). */
+void ns_drop_msgs(struct tgt *t)
+{
+	struct ns_msg *m = t->retry, *next;
+
+	t->retry = NULL;
+	for (; m; m = next) {
+		next = m->next;
+		ns_msg_ack(m);
+	}
+}
+
 /* [ctl] I/O queue sq stops: its thread lets go of what it holds (a fused
  * first command waiting for its second). */
 void ns_msg_stop(struct sq *sq)

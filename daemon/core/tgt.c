@@ -72,12 +72,14 @@ out_free_t:
 void tgt_destroy(struct tgt *t)
 {
 	struct subsys *s, *next;
-	struct ns_msg *m, *mn;
 	struct sq *sq, *sqn;
 	unsigned int i;
 
 	if (!t)
 		return;
+	/* Namespace messages still waiting for ring space (the queues the
+	 * transport destroyed meanwhile, the namespaces they drain). */
+	ns_drop_msgs(t);
 	/* Controllers left (no transport teardown came): free them as is. */
 	for (s = t->subsys_list;; s = s->next) {
 		struct subsys *cur = s ? s : t->disc;
@@ -101,10 +103,6 @@ void tgt_destroy(struct tgt *t)
 	}
 	subsys_free(t->disc);
 	referral_free_all(t);
-	for (m = t->retry; m; m = mn) {
-		mn = m->next;
-		free(m);
-	}
 	for (i = 0; i < TGT_MAX_PORTS; i++)
 		free(t->ports[i]);
 	free(t->state_dir);

@@ -520,6 +520,7 @@ int ns_host_init(struct ns *ns, const char *const *hosts, unsigned int nr_hosts,
 		 size_t errlen);
 void ns_destroy_all(struct subsys *s);
 void ns_retry_msgs(struct tgt *t);
+void ns_drop_msgs(struct tgt *t);
 void ns_msg_stop(struct sq *sq);
 void ns_stats(const struct ns *ns, uint64_t st[NS_ST_MAX], struct tgt_io_stats *io);
 void ns_fold_view(struct sq_ns *v);

@@ -235,12 +235,19 @@ void h_be_complete(int i, uint16_t status)
 
 static struct backend_ops h_be_ops, h_be_cw_ops;
 
+static void h_be_close(struct backend *be)
+{
+	h_be.closes++;
+	backend_ram_ops.close(be);
+}
+
 void h_be_use(uint32_t nsid, bool compare_write)
 {
 	struct ns *ns;
 
 	h_be_ops = backend_ram_ops;
 	h_be_ops.submit = h_be_submit;
+	h_be_ops.close = h_be_close;
 	h_be_cw_ops = h_be_ops;
 	h_be_cw_ops.compare_write = true;
 	for (ns = H->t->subsys_list->ns_list; ns && ns->nsid != nsid; ns = ns->next)

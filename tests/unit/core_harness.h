@@ -90,6 +90,7 @@ struct h_be {
 	uint16_t (*decide)(struct nvmet_fc_req *req, enum backend_op op);
 	struct h_be_op held[H_BE_MAX]; /* submission order */
 	int nr_held;
+	unsigned int closes; /* backends on h_be's ops closed */
 };
 extern struct h_be h_be;
 /* Put namespace nsid of the first subsystem on h_be's ops. */
