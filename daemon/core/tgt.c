@@ -37,6 +37,7 @@ struct tgt *tgt_create(const struct nvmet_fc_env_ops *env, void *env_arg, const 
 		return NULL;
 	t->env = env;
 	t->env_arg = env_arg;
+	mpsc_init(&t->ack_retry);
 	t->clock = clock_monotonic();
 	t->delete_assoc = nvmet_fc_sq_delete_assoc;
 	t->discovery_chg = nvmet_fc_discovery_chg;

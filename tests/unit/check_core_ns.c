@@ -691,6 +691,46 @@ START_TEST(test_destroy_drops_retried_msgs)
 }
 END_TEST
 
+static uint16_t be_pending(struct nvmet_fc_req *req, enum backend_op op)
+{
+	(void)req;
+	(void)op;
+	return BE_PENDING;
+}
+
+/* Namespace 1 hidden under a Write the backend holds: its drain ends when
+ * the Write completes. That completion finds the control thread's ring
+ * full: the ack waits for the next tick, not for the queue's next
+ * completion (none comes: the drain never ended, the namespace could never
+ * be enabled again; found by fuzz_core_cmd, LeakSanitizer). */
+START_TEST(test_drain_ack_ring_full)
+{
+	struct h_assoc *a;
+	struct h_req *r;
+	char err[128];
+
+	h_std_subsys();
+	h_be_use(1, false);
+	h_be.decide = be_pending;
+	a = h_ctrl_ready(&H->tp1, H_SUBNQN, H_HOSTNQN, 1);
+	r = h_req_new(a, 1, 512);
+	r->cmd.rw.opcode = nvme_cmd_write;
+	r->cmd.rw.nsid = htole32(1);
+	ck_assert_uint_eq(h_run(r), H_PENDING);
+	ck_assert_int_eq(tgt_ns_disable(H->t, H_SUBNQN, 1, err, sizeof(err)), 0);
+	ck_assert_int_eq(tgt_ns_enable(H->t, H_SUBNQN, 1, err, sizeof(err)), -EBUSY);
+	H->fail_ctl = 1;
+	ck_assert_int_eq(h_be.nr_held, 1);
+	h_be_complete(0, 0);
+	ck_assert_uint_eq(h_status(r), 0);
+	ck_assert_int_eq(H->fail_ctl, 0); /* the ack found the ring full */
+	ck_assert_int_eq(tgt_ns_enable(H->t, H_SUBNQN, 1, err, sizeof(err)), -EBUSY);
+	tgt_timer_tick(H->t);
+	ck_assert_int_eq(tgt_ns_enable(H->t, H_SUBNQN, 1, err, sizeof(err)), 0);
+	h_req_free(r);
+}
+END_TEST
+
 Suite *core_ns_suite(void)
 {
 	Suite *s = suite_create("core_ns");
@@ -713,6 +753,7 @@ Suite *core_ns_suite(void)
 	tcase_add_test(tc, test_port_del_and_unexport);
 	tcase_add_test(tc, test_port_del_keeps_env);
 	tcase_add_test(tc, test_destroy_drops_retried_msgs);
+	tcase_add_test(tc, test_drain_ack_ring_full);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -27,6 +27,10 @@ static int h_run_on_hwq(void *env, uint16_t hwqid, void (*fn)(void *), void *arg
 static int h_run_on_ctl(void *env, void (*fn)(void *), void *arg)
 {
 	(void)env;
+	if (H->fail_ctl > 0) {
+		H->fail_ctl--;
+		return -EAGAIN;
+	}
 	fn(arg);
 	return 0;
 }

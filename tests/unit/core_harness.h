@@ -57,6 +57,7 @@ struct harness {
 	struct nvmet_fc_core_cfg lim1, lim2;
 	int nr_disc_chg;
 	int fail_hwq;	   /* fail this many run_on_hwq */
+	int fail_ctl;	   /* fail this many run_on_ctl */
 	bool defer_delete; /* delete_assoc only counts */
 	struct h_assoc *assocs[16];
 	int nr_assocs;
