@@ -19,10 +19,12 @@
  * Challenge; Connects with chosen fields on new associations or queues;
  * queue and association teardown; clock advances with the timer tick
  * (keep-alive expiry); namespace changes (hide, mask, grow, remove and add
- * again, ANA state); completion-ring faults; the backend's policy (two
- * bits per submission: at once, pending, error); the backend completing
- * its k-th held operation, or all of them in either order, with success
- * (the operation then runs on ram) or an error status.
+ * again, ANA state); full rings (the hwq's: completions and namespace
+ * messages retried at the tick; [ctl]'s: admin commands fail, namespace
+ * acks wait for the tick); the backend's policy (two bits per
+ * submission: at once, pending, error); the backend completing its k-th
+ * held operation, or all of them in either order, with success (the
+ * operation then runs on ram) or an error status.
  *
  * Teardown is modelled on nvmet_fc's (libfcnvme/target/nvmet_fc_assoc.c):
  * sq_stop, requests not executed yet aborted (req_abort), then the
@@ -393,7 +395,7 @@ static void fz_assoc_down(struct h_assoc *a)
 
 	if (!a->alive[0] || fz_terminating[i])
 		return;
-	H->fail_hwq = 0;
+	H->fail_hwq = H->fail_ctl = 0;
 	fz_terminating[i] = true;
 	for (q = 0; q <= FZ_MAX_QID; q++)
 		if (a->alive[q] && !(fz_stopping[i] & 1u << q)) {
@@ -412,7 +414,7 @@ static void fz_queue_down(struct h_assoc *a, uint16_t qid)
 
 	if (!fz_queue_open(a, qid))
 		return;
-	H->fail_hwq = 0;
+	H->fail_hwq = H->fail_ctl = 0;
 	fz_stopping[i] |= 1u << qid;
 	h_queue_stop(a, qid);
 	fz_release_all(a, qid, true, false);
@@ -930,9 +932,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			} else if (rec & 0x40) {
 				/* ... all of them */
 				fz_be_complete_all(rec & 0x10, fz_be_status(in_u8(&in)));
+			} else if (rec & 0x10) {
+				/* the next messages to [ctl] find its ring full */
+				H->fail_ctl = 1 + (rec >> 3) % 2 * 2;
 			} else {
 				/* the next completions find the hwq ring full */
-				H->fail_hwq = (rec >> 3) % 4;
+				H->fail_hwq = 1 + (rec >> 3) % 2 * 2;
 			}
 			break;
 		default:
