@@ -42,11 +42,18 @@
  * request refused, aborted or not yet executed must not complete; data
  * buffers are exactly the transfer length (a late backend write past them
  * or into a freed request is AddressSanitizer's); at the end the backend
- * holds nothing and every association is gone. The harness's ck_asserts
+ * holds nothing and every association is gone. Data: each backend
+ * operation names its command's blocks; a shadow of each medium follows
+ * the operations that ran, so a Read returns what the writes before it
+ * left, a Compare's result agrees with it, and a Read's data is unchanged
+ * from the backend to its response; a single-operation command completes
+ * with the backend's status. The harness's ck_asserts
  * abort (fuzz_core_check.c). LeakSanitizer checks the final teardown.
  * Not reached: zero-copy Reads (req_data_done; the fake transport has no
  * data references), threads (the env runs everything at once on one
- * thread), the real transport, file and rbd themselves, data contents.
+ * thread), the real transport, file and rbd themselves. Not checked:
+ * which of two overlapping writes in flight together lands last (NVMe
+ * allows either; the shadow follows the backend's order).
  * FUZZ_CORE_TRACE=1 in the environment prints each command and its status.
  */
 #include <endian.h>
@@ -95,6 +102,12 @@ struct fz_req {
 	bool accepted; /* req_init returned 0 and it was executed */
 	bool held;     /* accepted, its data not yet arrived (not executed) */
 	bool done;
+	/* the backend's answers: how many, the last one's operation and
+	 * status; a successful Read's data hash (fz_hash) */
+	uint8_t be_n, be_op;
+	uint16_t be_st;
+	bool rchk;
+	uint64_t rhash;
 };
 
 enum fz_run {
@@ -119,6 +132,12 @@ static bool fz_terminating[16];
  * record sets it. */
 static uint32_t fz_pol;
 static uint8_t fz_pol_st;
+/* What the namespaces' media hold, as the backend operations left them
+ * (namespace 2 up to its grown size, 128 KiB), and their backends. */
+static uint8_t fz_img1[1u << 20], fz_img2[1u << 17];
+static struct backend *fz_be1, *fz_be2;
+static uint64_t fz_ns2_size;
+static unsigned int fz_ns2_shift;
 static bool fz_trace; /* FUZZ_CORE_TRACE set: each command and its status */
 
 /* The last DH-HMAC-CHAP Challenge (without DH) a controller sent, for a
@@ -219,6 +238,93 @@ static uint16_t fz_be_status(uint8_t sel)
 	return sel & 0x80 ? fz_be_err[sel % 8] : 0;
 }
 
+static uint64_t fz_hash(const uint8_t *p, uint64_t n)
+{
+	uint64_t h = 0xcbf29ce484222325ull;
+
+	while (n--)
+		h = (h ^ *p++) * 0x100000001b3ull;
+	return h;
+}
+
+static struct backend *fz_ns_be(uint32_t nsid)
+{
+	struct ns *ns;
+
+	for (ns = H->t->subsys_list->ns_list; ns && ns->nsid != nsid; ns = ns->next)
+		;
+	return ns ? ns->be : NULL;
+}
+
+/* The backend answered req's operation op with status st. */
+static void fz_be_answer(struct nvmet_fc_req *req, enum backend_op op, uint16_t st)
+{
+	struct fz_req *f = fz_find(req);
+
+	if (!f)
+		fz_fail("backend operation for an unknown request", (struct h_req *)req);
+	f->be_n++;
+	f->be_op = (uint8_t)op;
+	f->be_st = st;
+}
+
+/* h_be.ran: an operation ran on ram. It names the command's blocks; a Read
+ * returns what the writes before it left, a Compare's result agrees;
+ * writes update the image. (Operations on a namespace removed meanwhile
+ * are only counted.) */
+static void fz_be_ran(const struct h_be_op *o, uint16_t st)
+{
+	const struct nvme_rw_command *rw = &o->req->cmd->rw;
+	struct h_req *r = (struct h_req *)o->req;
+	bool ns1 = o->be == fz_be1;
+	uint8_t *img = ns1 ? fz_img1 : fz_img2;
+	uint64_t size = ns1 ? sizeof(fz_img1) : fz_ns2_size;
+	unsigned int shift = ns1 ? 9 : fz_ns2_shift;
+	const void *cmp;
+
+	fz_be_answer(o->req, o->op, st);
+	if (!ns1 && o->be != fz_be2)
+		return;
+	if (o->off > size || o->len > size - o->off)
+		fz_fail("backend operation past the namespace's end", r);
+	if (o->op != BE_FLUSH && o->op != BE_DISCARD &&
+	    (o->off != le64toh(rw->slba) << shift || o->len != ((uint64_t)le16toh(rw->length) + 1)
+								       << shift))
+		fz_fail("backend operation on other blocks than the command's", r);
+	switch (o->op) {
+	case BE_READ:
+		if (st)
+			break;
+		if (memcmp(r->data, img + o->off, o->len))
+			fz_fail("Read returned other bytes than the writes left", r);
+		fz_find(o->req)->rchk = true;
+		fz_find(o->req)->rhash = fz_hash(r->data, o->len);
+		break;
+	case BE_COMPARE:
+		if ((st == NVME_SC_COMPARE_FAILED) != !!memcmp(r->data, img + o->off, o->len))
+			fz_fail("Compare's result disagrees with the medium", r);
+		break;
+	case BE_COMPARE_WRITE:
+		cmp = tgt_req_fused_cmp(o->req);
+		if ((st == NVME_SC_COMPARE_FAILED) != !!memcmp(cmp, img + o->off, o->len))
+			fz_fail("Compare and Write's result disagrees with the medium", r);
+		if (!st)
+			memcpy(img + o->off, r->data, o->len);
+		break;
+	case BE_WRITE:
+	case BE_WRITE_FUA:
+		if (!st)
+			memcpy(img + o->off, r->data, o->len);
+		break;
+	case BE_WRITE_ZEROES:
+	case BE_DISCARD:
+		memset(img + o->off, 0, o->len);
+		break;
+	default:
+		break;
+	}
+}
+
 /* h_be.decide: the policy's next two bits. */
 static uint16_t fz_be_decide(struct nvmet_fc_req *req, enum backend_op op)
 {
@@ -229,8 +335,12 @@ static uint16_t fz_be_decide(struct nvmet_fc_req *req, enum backend_op op)
 	if (fz_trace && b)
 		fprintf(stderr, "  cid %u: backend %s\n", le16toh(req->cmd->common.command_id),
 			b == 3 ? "error" : "pending");
-	if (b == 3)
-		return fz_be_err[fz_pol_st++ % 8];
+	if (b == 3) {
+		uint16_t st = fz_be_err[fz_pol_st++ % 8];
+
+		fz_be_answer(req, op, st);
+		return st;
+	}
 	return b ? BE_PENDING : 0;
 }
 
@@ -254,6 +364,8 @@ static void fz_be_complete(int i, uint16_t status)
 	if (fz_trace)
 		fprintf(stderr, "  backend completes cid %u: %#x\n",
 			le16toh(h_be.held[i].req->cmd->common.command_id), status);
+	if (status)
+		fz_be_answer(h_be.held[i].req, h_be.held[i].op, status);
 	h_be_complete(i, status);
 }
 
@@ -280,6 +392,13 @@ static void fz_response(struct nvmet_fc_req *req)
 		fz_fail("completion after its queue was destroyed", r);
 	if (h_be_holds(req))
 		fz_fail("completed while the backend still holds it", r);
+	/* one backend operation (not Dataset Management's ranges, not a
+	 * fused pair's): its status */
+	if (f->be_n == 1 && f->be_op != BE_DISCARD && f->be_op != BE_COMPARE_WRITE &&
+	    st != f->be_st)
+		fz_fail("status differs from the backend's", r);
+	if (f->rchk && !st && fz_hash(r->data, r->req.transfer_len) != f->rhash)
+		fz_fail("Read's data changed after the backend filled it", r);
 	/* generic, command specific, media or path status */
 	if (((st >> 8) & 7) > 3)
 		fz_fail("status of an unknown type", r);
@@ -766,6 +885,16 @@ static void fz_connect(struct fz_in *in)
 		a->cntlid = (uint16_t)le32toh(r->cqe.result.dw0);
 }
 
+/* Namespace 2 was added (again): a new, zeroed medium on h_be. */
+static void fz_ns2_added(void)
+{
+	h_be_use(2, false);
+	fz_be2 = fz_ns_be(2);
+	fz_ns2_size = fz_ns2_params.size;
+	fz_ns2_shift = fz_ns2_params.lba_size == 4096 ? 12 : 9;
+	memset(fz_img2, 0, sizeof(fz_img2));
+}
+
 /* Control-plane changes while hosts work: namespace 2 hidden, masked or
  * grown; the ANA state of group 1 (both namespaces') on port 1. */
 static void fz_ns_change(uint8_t sel)
@@ -799,14 +928,15 @@ static void fz_ns_change(uint8_t sel)
 		break;
 	default:
 		if (!(sel & 4)) {
-			tgt_ns_resize(H->t, H_SUBNQN, 2, 1u << 17, err, sizeof(err));
+			if (!tgt_ns_resize(H->t, H_SUBNQN, 2, 1u << 17, err, sizeof(err)))
+				fz_ns2_size = 1u << 17;
 			break;
 		}
 		/* removed (its I/O drains), or added again */
 		if (fz_ns2_gone) {
 			if (tgt_ns_add(H->t, H_SUBNQN, &fz_ns2_params, err, sizeof(err)))
 				break;
-			h_be_use(2, false);
+			fz_ns2_added();
 			fz_ns2_masked = fz_ns2_params.nr_hosts;
 			fz_ns2_hidden = fz_ns2_gone = false;
 		} else {
@@ -829,6 +959,9 @@ static void fz_setup(uint8_t s)
 	 * the input's backend (fz_be_decide) */
 	h_ns1_compare_write();
 	h_be.decide = fz_be_decide;
+	h_be.ran = fz_be_ran;
+	fz_be1 = fz_ns_be(1);
+	memset(fz_img1, 0, sizeof(fz_img1));
 	if (s & FZ_HOST2)
 		tgt_subsys_allow_host(H->t, H_SUBNQN, H_HOSTNQN2, err, sizeof(err));
 	if (s & FZ_NS2) {
@@ -848,7 +981,7 @@ static void fz_setup(uint8_t s)
 		fz_ns2_masked = s & FZ_NS2_MASK;
 		fz_ns2_params = np;
 		if (fz_ns2_on)
-			h_be_use(2, false);
+			fz_ns2_added();
 	}
 	if (s & FZ_AUTH)
 		ck_assert_int_eq(tgt_subsys_set_dhchap(H->t, H_SUBNQN, H_HOSTNQN, FZ_KEY, FZ_CKEY,

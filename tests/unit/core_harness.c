@@ -196,20 +196,30 @@ static uint16_t h_be_run(struct backend *be, struct nvmet_fc_req *req, enum back
 	return backend_ram_ops.submit(be, req, BE_WRITE, off, len);
 }
 
+static uint16_t h_be_exec(const struct h_be_op *o)
+{
+	uint16_t st = h_be_run(o->be, o->req, o->op, o->off, o->len);
+
+	if (h_be.ran)
+		h_be.ran(o, st);
+	return st;
+}
+
 static uint16_t h_be_submit(struct backend *be, struct nvmet_fc_req *req, enum backend_op op,
 			    uint64_t off, uint64_t len)
 {
+	const struct h_be_op o = { .be = be, .req = req, .op = op, .off = off, .len = len };
 	uint16_t st = h_be.decide ? h_be.decide(req, op) : 0;
-	struct h_be_op *o;
 
 	if (op == BE_COMPARE_WRITE)
 		ck_assert_ptr_nonnull(tgt_req_fused_cmp(req));
 	ck_assert_msg(!h_be_holds(req), "submitted while the backend holds it");
+	if (!st)
+		return h_be_exec(&o);
 	if (st != BE_PENDING)
-		return st ? st : h_be_run(be, req, op, off, len);
+		return st;
 	ck_assert_int_lt(h_be.nr_held, H_BE_MAX);
-	o = &h_be.held[h_be.nr_held++];
-	*o = (struct h_be_op){ .be = be, .req = req, .op = op, .off = off, .len = len };
+	h_be.held[h_be.nr_held++] = o;
 	return BE_PENDING;
 }
 
@@ -233,7 +243,7 @@ void h_be_complete(int i, uint16_t status)
 		(size_t)(h_be.nr_held - i - 1) * sizeof(h_be.held[0]));
 	h_be.nr_held--;
 	if (!status)
-		status = h_be_run(o.be, o.req, o.op, o.off, o.len);
+		status = h_be_exec(&o);
 	tgt_req_io_done(o.req, status);
 }
 

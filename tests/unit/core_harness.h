@@ -92,6 +92,9 @@ struct h_be {
 	struct h_be_op held[H_BE_MAX]; /* submission order */
 	int nr_held;
 	unsigned int closes; /* backends on h_be's ops closed */
+	/* Optional: an operation ran on ram (at once or completed), with
+	 * its result. */
+	void (*ran)(const struct h_be_op *o, uint16_t status);
 };
 extern struct h_be h_be;
 /* Put namespace nsid of the first subsystem on h_be's ops. */
