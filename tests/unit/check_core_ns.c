@@ -731,6 +731,41 @@ START_TEST(test_drain_ack_ring_full)
 }
 END_TEST
 
+/* An I/O queue connecting while a hidden namespace drains (a Write in
+ * the backend) does not get it in its view: it answers Invalid Namespace
+ * there. (It did: the namespace counts as published until drained; after
+ * a removal freed it, that queue's view pointed at freed memory; found by
+ * fuzz_core_cmd, AddressSanitizer.) */
+START_TEST(test_connect_during_drain)
+{
+	struct h_assoc *a;
+	struct h_req *w, *r;
+	char err[128];
+
+	h_std_subsys();
+	h_be_use(1, false);
+	h_be.decide = be_pending;
+	a = h_ctrl_ready(&H->tp1, H_SUBNQN, H_HOSTNQN, 1);
+	w = h_req_new(a, 1, 512);
+	w->cmd.rw.opcode = nvme_cmd_write;
+	w->cmd.rw.nsid = htole32(1);
+	ck_assert_uint_eq(h_run(w), H_PENDING);
+	ck_assert_int_eq(tgt_ns_disable(H->t, H_SUBNQN, 1, err, sizeof(err)), 0);
+	h_queue_new(a, 2, 127);
+	ck_assert_uint_eq(h_connect_io(a, 2, H_SUBNQN, H_HOSTNQN, 127), 0);
+	r = h_req_new(a, 2, 512);
+	r->cmd.rw.opcode = nvme_cmd_read;
+	r->cmd.rw.nsid = htole32(1);
+	ck_assert_uint_eq(h_run(r), NVME_SC_INVALID_NS | NVME_SC_DNR);
+	ck_assert_int_eq(h_be.nr_held, 1);
+	h_be_complete(0, 0);
+	ck_assert_uint_eq(h_status(w), 0);
+	ck_assert_int_eq(tgt_ns_del(H->t, H_SUBNQN, 1, err, sizeof(err)), 0);
+	h_req_free(w);
+	h_req_free(r);
+}
+END_TEST
+
 Suite *core_ns_suite(void)
 {
 	Suite *s = suite_create("core_ns");
@@ -754,6 +789,7 @@ Suite *core_ns_suite(void)
 	tcase_add_test(tc, test_port_del_keeps_env);
 	tcase_add_test(tc, test_destroy_drops_retried_msgs);
 	tcase_add_test(tc, test_drain_ack_ring_full);
+	tcase_add_test(tc, test_connect_during_drain);
 	suite_add_tcase(s, tc);
 	return s;
 }
