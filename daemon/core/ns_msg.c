@@ -19,13 +19,12 @@ static void ns_msg_send_ack(struct ns_msg *m)
 {
 	struct sq *sq = m->sq;
 
-	if (tgt_run_on_ctl(sq->t, sq->port, ns_msg_ack, m)) {
-		/* The control ring is full: keep the barrier and retry at
-		 * this queue's next completion. */
-		m->barrier = 0;
-		m->bnext = sq->barriers;
-		sq->barriers = m;
-	}
+	/* The control ring is full: the control thread takes the ack at its
+	 * next tick (ns_retry_msgs). Waiting for this queue's next completion
+	 * instead waited forever on a queue without further I/O (its drain
+	 * never ended, a destroyed queue was never freed). */
+	if (tgt_run_on_ctl(sq->t, sq->port, ns_msg_ack, m))
+		mpsc_push(&sq->t->ack_retry, &m->anode);
 }
 
 /* [hwq] */
@@ -54,7 +53,6 @@ static void ns_msg_run(void *arg)
 		ns_msg_send_ack(m);
 		return;
 	}
-	m->barrier = 1;
 	m->bnext = sq->barriers;
 	sq->barriers = m;
 }
@@ -65,11 +63,9 @@ void ns_sq_completed(struct sq *sq, uint32_t nsid)
 	struct ns_msg **pp = &sq->barriers, *m;
 
 	while ((m = *pp)) {
-		if (!m->barrier || (m->nsid == nsid && !sq->ns[nsid].inflight)) {
+		if (m->nsid == nsid && !sq->ns[nsid].inflight) {
 			*pp = m->bnext;
 			ns_msg_send_ack(m);
-			if (*pp == m) /* re-queued: ring still full */
-				break;
 			continue;
 		}
 		pp = &m->bnext;
@@ -109,16 +105,44 @@ static int ns_msg_post(struct tgt *t, struct ns_msg *m)
 	return rc;
 }
 
-/* [ctl] Post messages that found a full ring earlier. */
+/* [ctl] The acks that found the control ring full. */
+static void ns_msg_acks(struct tgt *t)
+{
+	struct mpsc_node *n = mpsc_take_all(&t->ack_retry), *next;
+
+	for (; n; n = next) {
+		next = n->next;
+		ns_msg_ack((struct ns_msg *)n);
+	}
+}
+
+/* [ctl] Post messages that found a full ring earlier; take the acks that
+ * did. */
 void ns_retry_msgs(struct tgt *t)
 {
 	struct ns_msg *m = t->retry, *next;
 
+	ns_msg_acks(t);
 	t->retry = NULL;
 	for (; m; m = next) {
 		next = m->next;
 		m->next = NULL;
 		ns_msg_post(t, m);
+	}
+}
+
+/* [ctl] tgt_destroy: the messages still waiting for ring space will never
+ * run, the acks waiting for it never arrive; acknowledge each as if it had (a removal's drain ends, a queue the
+ * transport destroyed meanwhile is freed with its last message). */
+void ns_drop_msgs(struct tgt *t)
+{
+	struct ns_msg *m = t->retry, *next;
+
+	ns_msg_acks(t);
+	t->retry = NULL;
+	for (; m; m = next) {
+		next = m->next;
+		ns_msg_ack(m);
 	}
 }
 

@@ -70,13 +70,16 @@ void ns_view_unpublish(struct ns *ns)
 		ns_view_drained(ns);
 }
 
-/* [ctl] Fill a newly connected I/O queue's view (before it is used). */
+/* [ctl] Fill a newly connected I/O queue's view (before it is used). A
+ * hidden namespace still draining stays published until its drain ends,
+ * but the queue must not see it (its removal message never reaches this
+ * queue, so the view would keep it after it is freed). */
 void ns_fill_sq_view(struct subsys *s, struct sq *sq, const char *hostnqn)
 {
 	struct ns *ns;
 
 	for (ns = s->ns_list; ns; ns = ns->next)
-		if (ns->published && ns_host_listed(ns, hostnqn)) {
+		if (ns->published && ns->enabled && ns_host_listed(ns, hostnqn)) {
 			ns_view_lat_alloc(sq, ns->nsid);
 			sq->ns[ns->nsid].ns = ns;
 		}

@@ -37,6 +37,7 @@ struct tgt *tgt_create(const struct nvmet_fc_env_ops *env, void *env_arg, const 
 		return NULL;
 	t->env = env;
 	t->env_arg = env_arg;
+	mpsc_init(&t->ack_retry);
 	t->clock = clock_monotonic();
 	t->delete_assoc = nvmet_fc_sq_delete_assoc;
 	t->discovery_chg = nvmet_fc_discovery_chg;
@@ -72,12 +73,14 @@ out_free_t:
 void tgt_destroy(struct tgt *t)
 {
 	struct subsys *s, *next;
-	struct ns_msg *m, *mn;
 	struct sq *sq, *sqn;
 	unsigned int i;
 
 	if (!t)
 		return;
+	/* Namespace messages still waiting for ring space (the queues the
+	 * transport destroyed meanwhile, the namespaces they drain). */
+	ns_drop_msgs(t);
 	/* Controllers left (no transport teardown came): free them as is. */
 	for (s = t->subsys_list;; s = s->next) {
 		struct subsys *cur = s ? s : t->disc;
@@ -101,10 +104,6 @@ void tgt_destroy(struct tgt *t)
 	}
 	subsys_free(t->disc);
 	referral_free_all(t);
-	for (m = t->retry; m; m = mn) {
-		mn = m->next;
-		free(m);
-	}
 	for (i = 0; i < TGT_MAX_PORTS; i++)
 		free(t->ports[i]);
 	free(t->state_dir);

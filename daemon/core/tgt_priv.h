@@ -26,6 +26,7 @@
 #include <fcnvme/nvmet_fc_core.h>
 
 #include "backend/backend.h"
+#include "backend/mpsc.h"
 #include "clock.h"
 #include "tgt.h"
 
@@ -218,6 +219,9 @@ struct subsys_key {
 /* A message to one I/O queue's thread about a namespace. [ctl] allocates,
  * the queue's thread runs it, then [ctl] frees it on the ack. */
 struct ns_msg {
+	/* Any thread: tgt->ack_retry, an ack that found [ctl]'s ring full
+	 * (first member: mpsc.h). */
+	struct mpsc_node anode;
 	struct ns_msg *next; /* [ctl] retry list */
 	struct sq *sq;
 	struct ns *ns;
@@ -228,7 +232,6 @@ struct ns_msg {
 	bool stop;
 	/* ns NULL and !remove: hide it from this queue (host masking); I/O
 	 * in flight completes, the namespace is not drained. */
-	uint64_t barrier;     /* [hwq] submitted count to reach */
 	struct ns_msg *bnext; /* [hwq] sq->barriers */
 };
 
@@ -385,6 +388,8 @@ struct tgt {
 	struct subsys *disc;  /* discovery subsystem */
 	struct sq *sq_list;   /* every live sq */
 	struct ns_msg *retry; /* messages to re-post, oldest first */
+	/* [hwq] push, [ctl] take: acks to send again (tgt_timer_tick) */
+	struct mpsc_list ack_retry;
 	bool ana_grp[TGT_MAX_ANAGRP + 1];
 	uint64_t ana_chgcnt;
 	uint64_t disc_genctr;
@@ -520,6 +525,7 @@ int ns_host_init(struct ns *ns, const char *const *hosts, unsigned int nr_hosts,
 		 size_t errlen);
 void ns_destroy_all(struct subsys *s);
 void ns_retry_msgs(struct tgt *t);
+void ns_drop_msgs(struct tgt *t);
 void ns_msg_stop(struct sq *sq);
 void ns_stats(const struct ns *ns, uint64_t st[NS_ST_MAX], struct tgt_io_stats *io);
 void ns_fold_view(struct sq_ns *v);

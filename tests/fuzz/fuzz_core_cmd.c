@@ -3,7 +3,12 @@
  * libFuzzer target for the NVMe target core's commands (daemon/core),
  * driven through the core test harness (tests/unit/core_harness.c: fake
  * env, transport and clock; a ram namespace 1 of 1 MiB on H_SUBNQN that
- * can compare and write, h_ns1_compare_write).
+ * can compare and write). Both namespaces sit on the harness's
+ * test-driven backend (h_be_use: ram underneath), which answers each
+ * submission as the input's backend policy says: at once, with an error
+ * status a file or rbd backend gives, or BE_PENDING, the operation held
+ * until a record (or the end) completes it through tgt_req_io_done, as the
+ * file and rbd backends do from their completion paths.
  *
  * Input: one setup byte (a second namespace and its kind, reservations,
  * host masking, a second host, DH-HMAC-CHAP, a ready controller), then
@@ -13,13 +18,42 @@
  * data arrive; DH-HMAC-CHAP Replies with the right response to the last
  * Challenge; Connects with chosen fields on new associations or queues;
  * queue and association teardown; clock advances with the timer tick
- * (keep-alive expiry); namespace changes; completion-ring faults. Every
- * request the core accepted and that was executed must complete exactly
- * once, with its command id and queue, a status of a known type, before
- * its queue is destroyed; a request refused, aborted or not yet executed
- * must not complete; data buffers are exactly the transfer length. The
- * harness's ck_asserts abort (fuzz_core_check.c). LeakSanitizer checks the
- * final teardown.
+ * (keep-alive expiry); namespace changes (hide, mask, grow, remove and add
+ * again, ANA state); full rings (the hwq's: completions and namespace
+ * messages retried at the tick; [ctl]'s: admin commands fail, namespace
+ * acks wait for the tick); the backend's policy (two bits per
+ * submission: at once, pending, error); the backend completing its k-th
+ * held operation, or all of them in either order, with success (the
+ * operation then runs on ram) or an error status.
+ *
+ * Teardown is modelled on nvmet_fc's (libfcnvme/target/nvmet_fc_assoc.c):
+ * sq_stop, requests not executed yet aborted (req_abort), then the
+ * transport waits until every request of the queue has completed before
+ * sq_destroy (an association's queues all at once, admin last). So a
+ * stopped queue with operations in the backend stays, taking no new
+ * commands, until later records complete them; at the end the backend
+ * completes everything, then everything is destroyed.
+ *
+ * Checks: every request the core accepted and that was executed completes
+ * exactly once, with its command id and queue, a status of a known type,
+ * never while the backend still holds it, never after its queue was
+ * destroyed; after sq_stop every request of the queue has completed but
+ * those in the backend (and a fused first whose second is there); a
+ * request refused, aborted or not yet executed must not complete; data
+ * buffers are exactly the transfer length (a late backend write past them
+ * or into a freed request is AddressSanitizer's); at the end the backend
+ * holds nothing and every association is gone. Data: each backend
+ * operation names its command's blocks; a shadow of each medium follows
+ * the operations that ran, so a Read returns what the writes before it
+ * left, a Compare's result agrees with it, and a Read's data is unchanged
+ * from the backend to its response; a single-operation command completes
+ * with the backend's status. The harness's ck_asserts
+ * abort (fuzz_core_check.c). LeakSanitizer checks the final teardown.
+ * Not reached: zero-copy Reads (req_data_done; the fake transport has no
+ * data references), threads (the env runs everything at once on one
+ * thread), the real transport, file and rbd themselves. Not checked:
+ * which of two overlapping writes in flight together lands last (NVMe
+ * allows either; the shadow follows the backend's order).
  * FUZZ_CORE_TRACE=1 in the environment prints each command and its status.
  */
 #include <endian.h>
@@ -68,6 +102,12 @@ struct fz_req {
 	bool accepted; /* req_init returned 0 and it was executed */
 	bool held;     /* accepted, its data not yet arrived (not executed) */
 	bool done;
+	/* the backend's answers: how many, the last one's operation and
+	 * status; a successful Read's data hash (fz_hash) */
+	uint8_t be_n, be_op;
+	uint16_t be_st;
+	bool rchk;
+	uint64_t rhash;
 };
 
 enum fz_run {
@@ -79,7 +119,25 @@ enum fz_run {
 static struct fz_req fz_reqs[FZ_MAX_REQS];
 static int fz_nr_reqs;
 static int fz_per_tp[2];
-static bool fz_ns2_on, fz_ns2_masked, fz_ns2_hidden;
+static bool fz_ns2_on, fz_ns2_masked, fz_ns2_hidden, fz_ns2_gone;
+static struct tgt_ns_params fz_ns2_params; /* as set up, to add it again */
+/* Queues stopped (sq_stop) whose requests the transport still waits for
+ * before sq_destroy, per association (index in H->assocs, bit qid); the
+ * associations being torn down as a whole. */
+static uint32_t fz_stopping[16];
+static bool fz_terminating[16];
+/* The backend's answers (h_be.decide): two bits per submission, the
+ * policy rotating: 0 at once, 1 and 2 BE_PENDING, 3 an error status
+ * (fz_be_err[] from fz_pol_st on). 0 (every submission at once) until a
+ * record sets it. */
+static uint32_t fz_pol;
+static uint8_t fz_pol_st;
+/* What the namespaces' media hold, as the backend operations left them
+ * (namespace 2 up to its grown size, 128 KiB), and their backends. */
+static uint8_t fz_img1[1u << 20], fz_img2[1u << 17];
+static struct backend *fz_be1, *fz_be2;
+static uint64_t fz_ns2_size;
+static unsigned int fz_ns2_shift;
 static bool fz_trace; /* FUZZ_CORE_TRACE set: each command and its status */
 
 /* The last DH-HMAC-CHAP Challenge (without DH) a controller sent, for a
@@ -145,6 +203,172 @@ static struct fz_req *fz_find(const struct nvmet_fc_req *req)
 	return NULL;
 }
 
+static int fz_assoc_idx(const struct h_assoc *a)
+{
+	int i;
+
+	for (i = 0; i < H->nr_assocs; i++)
+		if (H->assocs[i] == a)
+			return i;
+	abort();
+}
+
+static bool fz_queue_open(const struct h_assoc *a, uint16_t qid)
+{
+	int i = fz_assoc_idx(a);
+
+	return a->alive[qid] && !fz_terminating[i] && !(fz_stopping[i] & 1u << qid);
+}
+
+/* Statuses a backend answers with (file: errno mapped; rbd: fenced,
+ * quota, not ready), and success. */
+static const uint16_t fz_be_err[] = {
+	NVME_SC_INTERNAL,
+	NVME_SC_WRITE_FAULT,
+	NVME_SC_READ_ERROR,
+	NVME_SC_COMPARE_FAILED,
+	NVME_SC_NS_NOT_READY,
+	NVME_SC_ANA_INACCESSIBLE,
+	NVME_SC_CAP_EXCEEDED | NVME_SC_DNR,
+	NVME_SC_INVALID_FIELD | NVME_SC_DNR,
+};
+
+static uint16_t fz_be_status(uint8_t sel)
+{
+	return sel & 0x80 ? fz_be_err[sel % 8] : 0;
+}
+
+static uint64_t fz_hash(const uint8_t *p, uint64_t n)
+{
+	uint64_t h = 0xcbf29ce484222325ull;
+
+	while (n--)
+		h = (h ^ *p++) * 0x100000001b3ull;
+	return h;
+}
+
+static struct backend *fz_ns_be(uint32_t nsid)
+{
+	struct ns *ns;
+
+	for (ns = H->t->subsys_list->ns_list; ns && ns->nsid != nsid; ns = ns->next)
+		;
+	return ns ? ns->be : NULL;
+}
+
+/* The backend answered req's operation op with status st. */
+static void fz_be_answer(struct nvmet_fc_req *req, enum backend_op op, uint16_t st)
+{
+	struct fz_req *f = fz_find(req);
+
+	if (!f)
+		fz_fail("backend operation for an unknown request", (struct h_req *)req);
+	f->be_n++;
+	f->be_op = (uint8_t)op;
+	f->be_st = st;
+}
+
+/* h_be.ran: an operation ran on ram. It names the command's blocks; a Read
+ * returns what the writes before it left, a Compare's result agrees;
+ * writes update the image. (Operations on a namespace removed meanwhile
+ * are only counted.) */
+static void fz_be_ran(const struct h_be_op *o, uint16_t st)
+{
+	const struct nvme_rw_command *rw = &o->req->cmd->rw;
+	struct h_req *r = (struct h_req *)o->req;
+	bool ns1 = o->be == fz_be1;
+	uint8_t *img = ns1 ? fz_img1 : fz_img2;
+	uint64_t size = ns1 ? sizeof(fz_img1) : fz_ns2_size;
+	unsigned int shift = ns1 ? 9 : fz_ns2_shift;
+	const void *cmp;
+
+	fz_be_answer(o->req, o->op, st);
+	if (!ns1 && o->be != fz_be2)
+		return;
+	if (o->off > size || o->len > size - o->off)
+		fz_fail("backend operation past the namespace's end", r);
+	if (o->op != BE_FLUSH && o->op != BE_DISCARD &&
+	    (o->off != le64toh(rw->slba) << shift || o->len != ((uint64_t)le16toh(rw->length) + 1)
+								       << shift))
+		fz_fail("backend operation on other blocks than the command's", r);
+	switch (o->op) {
+	case BE_READ:
+		if (st)
+			break;
+		if (memcmp(r->data, img + o->off, o->len))
+			fz_fail("Read returned other bytes than the writes left", r);
+		fz_find(o->req)->rchk = true;
+		fz_find(o->req)->rhash = fz_hash(r->data, o->len);
+		break;
+	case BE_COMPARE:
+		if ((st == NVME_SC_COMPARE_FAILED) != !!memcmp(r->data, img + o->off, o->len))
+			fz_fail("Compare's result disagrees with the medium", r);
+		break;
+	case BE_COMPARE_WRITE:
+		cmp = tgt_req_fused_cmp(o->req);
+		if ((st == NVME_SC_COMPARE_FAILED) != !!memcmp(cmp, img + o->off, o->len))
+			fz_fail("Compare and Write's result disagrees with the medium", r);
+		if (!st)
+			memcpy(img + o->off, r->data, o->len);
+		break;
+	case BE_WRITE:
+	case BE_WRITE_FUA:
+		if (!st)
+			memcpy(img + o->off, r->data, o->len);
+		break;
+	case BE_WRITE_ZEROES:
+	case BE_DISCARD:
+		memset(img + o->off, 0, o->len);
+		break;
+	default:
+		break;
+	}
+}
+
+/* h_be.decide: the policy's next two bits. */
+static uint16_t fz_be_decide(struct nvmet_fc_req *req, enum backend_op op)
+{
+	unsigned int b = fz_pol & 3;
+
+	(void)op;
+	fz_pol = fz_pol >> 2 | (fz_pol & 3) << 30;
+	if (fz_trace && b)
+		fprintf(stderr, "  cid %u: backend %s\n", le16toh(req->cmd->common.command_id),
+			b == 3 ? "error" : "pending");
+	if (b == 3) {
+		uint16_t st = fz_be_err[fz_pol_st++ % 8];
+
+		fz_be_answer(req, op, st);
+		return st;
+	}
+	return b ? BE_PENDING : 0;
+}
+
+/* Whether req waits for the backend: held there, or the fused first of a
+ * second held there. */
+static bool fz_in_backend(const struct h_req *r)
+{
+	int i;
+
+	for (i = 0; i < h_be.nr_held; i++)
+		if (h_be.held[i].req == &r->req ||
+		    (h_be.held[i].op == BE_COMPARE_WRITE &&
+		     tgt_req_fused_cmp(h_be.held[i].req) == r->data && r->data))
+			return true;
+	return false;
+}
+
+/* The backend finishes held operation i (status: see fz_be_status). */
+static void fz_be_complete(int i, uint16_t status)
+{
+	if (fz_trace)
+		fprintf(stderr, "  backend completes cid %u: %#x\n",
+			le16toh(h_be.held[i].req->cmd->common.command_id), status);
+	if (status)
+		fz_be_answer(h_be.held[i].req, h_be.held[i].op, status);
+	h_be_complete(i, status);
+}
+
 /* The transport's queue_response: exactly once, only for accepted
  * requests, with the CQE filled in. */
 static void fz_response(struct nvmet_fc_req *req)
@@ -164,6 +388,17 @@ static void fz_response(struct nvmet_fc_req *req)
 		fz_fail("completion of a request refused, aborted or not executed yet", r);
 	if (r->cqe.command_id != r->cmd.common.command_id || le16toh(r->cqe.sq_id) != f->qid)
 		fz_fail("completion names another command or queue", r);
+	if (!f->a->alive[f->qid])
+		fz_fail("completion after its queue was destroyed", r);
+	if (h_be_holds(req))
+		fz_fail("completed while the backend still holds it", r);
+	/* one backend operation (not Dataset Management's ranges, not a
+	 * fused pair's): its status */
+	if (f->be_n == 1 && f->be_op != BE_DISCARD && f->be_op != BE_COMPARE_WRITE &&
+	    st != f->be_st)
+		fz_fail("status differs from the backend's", r);
+	if (f->rchk && !st && fz_hash(r->data, r->req.transfer_len) != f->rhash)
+		fz_fail("Read's data changed after the backend filled it", r);
 	/* generic, command specific, media or path status */
 	if (((st >> 8) & 7) > 3)
 		fz_fail("status of an unknown type", r);
@@ -211,7 +446,8 @@ static void fz_sweep(void)
 	}
 }
 
-/* After sq_stop and polling, the queue's requests have all completed. */
+/* After sq_stop and polling, the queue's requests have all completed but
+ * those in the backend. */
 static void fz_check_drained(const struct h_assoc *a, int qid)
 {
 	int i;
@@ -219,9 +455,24 @@ static void fz_check_drained(const struct h_assoc *a, int qid)
 	for (i = 0; i < fz_nr_reqs; i++) {
 		struct fz_req *f = &fz_reqs[i];
 
-		if (f->r && f->a == a && (qid < 0 || f->qid == qid) && f->accepted && !f->done)
+		if (f->r && f->a == a && (qid < 0 || f->qid == qid) && f->accepted && !f->done &&
+		    !fz_in_backend(f->r))
 			fz_fail("request still held after its queue stopped", f->r);
 	}
+}
+
+/* Requests of a's queue qid the core has not completed. */
+static bool fz_busy(const struct h_assoc *a, int qid)
+{
+	int i;
+
+	for (i = 0; i < fz_nr_reqs; i++) {
+		struct fz_req *f = &fz_reqs[i];
+
+		if (f->r && f->a == a && f->qid == qid && f->accepted && !f->done)
+			return true;
+	}
+	return false;
 }
 
 /* A held request's data arrived (execute), or will not (the transport's
@@ -253,33 +504,86 @@ static void fz_release_all(const struct h_assoc *a, int qid, bool abort_it, bool
 	}
 }
 
+/* The transport's teardown, as nvmet_fc's: sq_stop, abort what has not
+ * run, then wait until every request of the queue completed (those in
+ * the backend complete when a later record, or the end, finishes them:
+ * fz_reap), then sq_destroy. */
 static void fz_assoc_down(struct h_assoc *a)
 {
-	if (!a->alive[0])
+	int i = fz_assoc_idx(a), q;
+
+	if (!a->alive[0] || fz_terminating[i])
 		return;
-	H->fail_hwq = 0;
-	h_assoc_stop(a);
+	H->fail_hwq = H->fail_ctl = 0;
+	fz_terminating[i] = true;
+	for (q = 0; q <= FZ_MAX_QID; q++)
+		if (a->alive[q] && !(fz_stopping[i] & 1u << q)) {
+			fz_stopping[i] |= 1u << q;
+			h_queue_stop(a, (uint16_t)q);
+		}
 	fz_release_all(a, -1, true, false);
 	fz_poll();
 	tgt_timer_tick(H->t);
 	fz_check_drained(a, -1);
-	h_assoc_destroy(a);
-	fz_per_tp[a->tp == &H->tp2]--;
-	fz_sweep();
 }
 
 static void fz_queue_down(struct h_assoc *a, uint16_t qid)
 {
-	if (!a->alive[qid])
+	int i = fz_assoc_idx(a);
+
+	if (!fz_queue_open(a, qid))
 		return;
-	H->fail_hwq = 0;
+	H->fail_hwq = H->fail_ctl = 0;
+	fz_stopping[i] |= 1u << qid;
 	h_queue_stop(a, qid);
 	fz_release_all(a, qid, true, false);
 	fz_poll();
 	tgt_timer_tick(H->t);
 	fz_check_drained(a, qid);
-	h_queue_destroy(a, qid);
+}
+
+/* Destroy the stopped queues that drained (an association's all at once,
+ * admin queue last, once all drained). */
+static void fz_reap(void)
+{
+	int i, q;
+
+	for (i = 0; i < H->nr_assocs; i++) {
+		struct h_assoc *a = H->assocs[i];
+		bool busy = false;
+
+		for (q = 0; q <= FZ_MAX_QID; q++) {
+			if (!(fz_stopping[i] & 1u << q))
+				continue;
+			if (fz_busy(a, q)) {
+				busy = true;
+				continue;
+			}
+			if (!fz_terminating[i]) {
+				h_queue_destroy(a, (uint16_t)q);
+				fz_stopping[i] &= ~(1u << q);
+			}
+		}
+		if (fz_terminating[i] && !busy && fz_stopping[i]) {
+			h_assoc_destroy(a);
+			fz_stopping[i] = 0;
+			fz_per_tp[a->tp == &H->tp2]--;
+		}
+	}
 	fz_sweep();
+}
+
+/* The backend finishes everything it holds, first or last held first,
+ * with status (see fz_be_status) for the first. Bounded: a Dataset
+ * Management command may submit its next range. */
+static void fz_be_complete_all(bool reverse, uint16_t status)
+{
+	int n;
+
+	for (n = 0; h_be.nr_held && n < 4 * H_BE_MAX; n++) {
+		fz_be_complete(reverse ? h_be.nr_held - 1 : 0, status);
+		status = 0;
+	}
 }
 
 /* Associations whose teardown the core asked for (delete_assoc). */
@@ -288,7 +592,7 @@ static void fz_deletes(void)
 	int i;
 
 	for (i = 0; i < H->nr_assocs; i++)
-		if (H->assocs[i]->nr_delete && H->assocs[i]->alive[0])
+		if (H->assocs[i]->nr_delete && H->assocs[i]->alive[0] && !fz_terminating[i])
 			fz_assoc_down(H->assocs[i]);
 }
 
@@ -426,7 +730,7 @@ static void fz_cmd(struct fz_in *in, uint8_t rec)
 	struct h_req *r;
 	uint8_t op;
 
-	if (!a || !a->alive[qid] || fz_nr_reqs >= FZ_MAX_REQS)
+	if (!a || !fz_queue_open(a, qid) || fz_nr_reqs >= FZ_MAX_REQS)
 		return;
 	op = fz_opcode(in, osel, admin, &fctype);
 	len = fz_len(in, lsel);
@@ -499,7 +803,7 @@ static void fz_auth_reply(struct fz_in *in)
 	size_t tlen;
 	int n;
 
-	if (!a || !a->alive[0] || fz_nr_reqs >= FZ_MAX_REQS)
+	if (!a || !fz_queue_open(a, 0) || fz_nr_reqs >= FZ_MAX_REQS)
 		return;
 	if (fcnvme_auth_key_parse(FZ_KEY, &key) ||
 	    fcnvme_auth_transform(&key, H_HOSTNQN, tk, &tlen) ||
@@ -551,9 +855,11 @@ static void fz_connect(struct fz_in *in)
 		fz_per_tp[tp]++;
 	} else {
 		a = fz_assoc(s1);
-		if (!a || !a->alive[0])
+		if (!a || !fz_queue_open(a, 0))
 			return;
 		qid = (uint16_t)((s2 & 0x0f) % (FZ_MAX_QID + 1));
+		if (a->alive[qid] && !fz_queue_open(a, qid))
+			return;
 		if (!a->alive[qid])
 			h_queue_new(a, qid, s3 & 0x04 ? (uint16_t)(1 + in_u8(in)) : 127);
 	}
@@ -579,6 +885,16 @@ static void fz_connect(struct fz_in *in)
 		a->cntlid = (uint16_t)le32toh(r->cqe.result.dw0);
 }
 
+/* Namespace 2 was added (again): a new, zeroed medium on h_be. */
+static void fz_ns2_added(void)
+{
+	h_be_use(2, false);
+	fz_be2 = fz_ns_be(2);
+	fz_ns2_size = fz_ns2_params.size;
+	fz_ns2_shift = fz_ns2_params.lba_size == 4096 ? 12 : 9;
+	memset(fz_img2, 0, sizeof(fz_img2));
+}
+
 /* Control-plane changes while hosts work: namespace 2 hidden, masked or
  * grown; the ANA state of group 1 (both namespaces') on port 1. */
 static void fz_ns_change(uint8_t sel)
@@ -593,7 +909,7 @@ static void fz_ns_change(uint8_t sel)
 			fz_fail_msg(err);
 		return;
 	}
-	if (!fz_ns2_on)
+	if (!fz_ns2_on || (fz_ns2_gone && sel % 4 != 2))
 		return;
 	switch (sel % 4) {
 	case 0:
@@ -611,7 +927,22 @@ static void fz_ns_change(uint8_t sel)
 		fz_ns2_masked = !fz_ns2_masked;
 		break;
 	default:
-		tgt_ns_resize(H->t, H_SUBNQN, 2, 1u << 17, err, sizeof(err));
+		if (!(sel & 4)) {
+			if (!tgt_ns_resize(H->t, H_SUBNQN, 2, 1u << 17, err, sizeof(err)))
+				fz_ns2_size = 1u << 17;
+			break;
+		}
+		/* removed (its I/O drains), or added again */
+		if (fz_ns2_gone) {
+			if (tgt_ns_add(H->t, H_SUBNQN, &fz_ns2_params, err, sizeof(err)))
+				break;
+			fz_ns2_added();
+			fz_ns2_masked = fz_ns2_params.nr_hosts;
+			fz_ns2_hidden = fz_ns2_gone = false;
+		} else {
+			tgt_ns_del(H->t, H_SUBNQN, 2, err, sizeof(err));
+			fz_ns2_gone = true;
+		}
 		break;
 	}
 }
@@ -624,8 +955,13 @@ static void fz_setup(uint8_t s)
 	h_setup();
 	H->defer_delete = true;
 	h_std_subsys();
-	/* namespace 1 takes fused Compare and Write (at once); 2 does not */
+	/* namespace 1 takes fused Compare and Write; 2 does not; both on
+	 * the input's backend (fz_be_decide) */
 	h_ns1_compare_write();
+	h_be.decide = fz_be_decide;
+	h_be.ran = fz_be_ran;
+	fz_be1 = fz_ns_be(1);
+	memset(fz_img1, 0, sizeof(fz_img1));
 	if (s & FZ_HOST2)
 		tgt_subsys_allow_host(H->t, H_SUBNQN, H_HOSTNQN2, err, sizeof(err));
 	if (s & FZ_NS2) {
@@ -643,6 +979,9 @@ static void fz_setup(uint8_t s)
 		/* (some combinations may be refused) */
 		fz_ns2_on = !tgt_ns_add(H->t, H_SUBNQN, &np, err, sizeof(err));
 		fz_ns2_masked = s & FZ_NS2_MASK;
+		fz_ns2_params = np;
+		if (fz_ns2_on)
+			fz_ns2_added();
 	}
 	if (s & FZ_AUTH)
 		ck_assert_int_eq(tgt_subsys_set_dhchap(H->t, H_SUBNQN, H_HOSTNQN, FZ_KEY, FZ_CKEY,
@@ -668,12 +1007,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	fz_trace = getenv("FUZZ_CORE_TRACE");
 	fz_nr_reqs = 0;
 	fz_per_tp[0] = fz_per_tp[1] = 0;
-	fz_ns2_on = fz_ns2_masked = fz_ns2_hidden = false;
+	fz_ns2_on = fz_ns2_masked = fz_ns2_hidden = fz_ns2_gone = false;
 	memset(&fz_chal, 0, sizeof(fz_chal));
+	memset(fz_stopping, 0, sizeof(fz_stopping));
+	memset(fz_terminating, 0, sizeof(fz_terminating));
+	fz_pol = 0;
+	fz_pol_st = 0;
 	fz_setup(in_u8(&in));
 	while (in.pos < in.n && nrec++ < FZ_MAX_RECORDS) {
 		uint8_t rec = in_u8(&in);
 
+		if (fz_trace)
+			fprintf(stderr, "record %#x\n", rec);
 		switch (rec & 0x07) {
 		case 0:
 		case 1:
@@ -704,12 +1049,29 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			tgt_timer_tick(H->t);
 			break;
 		case 6:
-			if (rec & 0x80)
+			if (rec & 0x80) {
 				/* held requests' data arrives, or not */
 				fz_release_all(NULL, -1, rec & 0x40, rec & 0x20);
-			else
+			} else if ((rec & 0x60) == 0x20) {
+				/* the backend's answers from now on */
+				fz_pol = in_u32(&in);
+				fz_pol_st = in_u8(&in);
+			} else if ((rec & 0x60) == 0x40) {
+				/* the backend finishes its k-th held operation */
+				uint8_t k = in_u8(&in), st = in_u8(&in);
+
+				if (h_be.nr_held)
+					fz_be_complete(k % h_be.nr_held, fz_be_status(st));
+			} else if (rec & 0x40) {
+				/* ... all of them */
+				fz_be_complete_all(rec & 0x10, fz_be_status(in_u8(&in)));
+			} else if (rec & 0x10) {
+				/* the next messages to [ctl] find its ring full */
+				H->fail_ctl = 1 + (rec >> 3) % 2 * 2;
+			} else {
 				/* the next completions find the hwq ring full */
-				H->fail_hwq = (rec >> 3) % 4;
+				H->fail_hwq = 1 + (rec >> 3) % 2 * 2;
+			}
 			break;
 		default:
 			fz_ns_change(rec >> 3);
@@ -717,11 +1079,21 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		}
 		fz_poll();
 		fz_deletes();
-		fz_sweep();
+		fz_reap();
 	}
+	/* The end: every association goes; the backend finishes what it
+	 * holds (at once from now on), then the transport destroys. */
+	fz_pol = 0;
 	for (i = 0; i < H->nr_assocs; i++)
 		fz_assoc_down(H->assocs[i]);
+	fz_be_complete_all(false, 0);
 	fz_poll();
+	fz_reap();
+	if (h_be.nr_held)
+		fz_fail_msg("the backend still holds operations");
+	for (i = 0; i < H->nr_assocs; i++)
+		if (H->assocs[i]->alive[0])
+			fz_fail_msg("an association outlived its requests");
 	for (i = 0; i < fz_nr_reqs; i++)
 		if (fz_reqs[i].r)
 			fz_fail("request outlived its association", fz_reqs[i].r);

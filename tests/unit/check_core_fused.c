@@ -158,7 +158,8 @@ START_TEST(test_async_backend)
 	ck_assert_uint_eq(h_run(w), H_PENDING);
 	ck_assert_ptr_eq(h_cw.held, &w->req);
 	ck_assert_uint_eq(h_status(c), H_PENDING);
-	tgt_req_io_done(h_cw.held, NVME_SC_COMPARE_FAILED);
+	ck_assert_int_eq(h_be.nr_held, 1);
+	h_be_complete(0, NVME_SC_COMPARE_FAILED);
 	ck_assert_uint_eq(h_status(c), NVME_SC_COMPARE_FAILED);
 	ck_assert_uint_eq(h_status(w), NVME_SC_FUSED_FAIL);
 	h_req_free(c);

@@ -27,6 +27,10 @@ static int h_run_on_hwq(void *env, uint16_t hwqid, void (*fn)(void *), void *arg
 static int h_run_on_ctl(void *env, void (*fn)(void *), void *arg)
 {
 	(void)env;
+	if (H->fail_ctl > 0) {
+		H->fail_ctl--;
+		return -EAGAIN;
+	}
 	fn(arg);
 	return 0;
 }
@@ -166,12 +170,13 @@ void h_std_subsys(void)
 	ck_assert_int_eq(tgt_ns_add(H->t, H_SUBNQN, &np, err, sizeof(err)), 0);
 }
 
+struct h_be h_be;
 struct h_cw h_cw;
-static struct backend_ops h_cw_ops;
 
-/* ram's submit, plus an atomic (single-threaded here) compare and write */
-static uint16_t h_cw_submit(struct backend *be, struct nvmet_fc_req *req, enum backend_op op,
-			    uint64_t off, uint64_t len)
+/* ram's operation, plus an atomic (single-threaded here) compare and
+ * write */
+static uint16_t h_be_run(struct backend *be, struct nvmet_fc_req *req, enum backend_op op,
+			 uint64_t off, uint64_t len)
 {
 	struct nvmet_fc_req rd = { 0 };
 	const void *cmp;
@@ -179,13 +184,8 @@ static uint16_t h_cw_submit(struct backend *be, struct nvmet_fc_req *req, enum b
 
 	if (op != BE_COMPARE_WRITE)
 		return backend_ram_ops.submit(be, req, op, off, len);
-	h_cw.calls++;
 	cmp = tgt_req_fused_cmp(req);
 	ck_assert_ptr_nonnull(cmp);
-	if (h_cw.async) {
-		h_cw.held = req;
-		return BE_PENDING;
-	}
 	rd.data = malloc(len ? len : 1);
 	ck_assert_ptr_nonnull(rd.data);
 	ck_assert_uint_eq(backend_ram_ops.submit(be, &rd, BE_READ, off, len), 0);
@@ -196,13 +196,97 @@ static uint16_t h_cw_submit(struct backend *be, struct nvmet_fc_req *req, enum b
 	return backend_ram_ops.submit(be, req, BE_WRITE, off, len);
 }
 
+static uint16_t h_be_exec(const struct h_be_op *o)
+{
+	uint16_t st = h_be_run(o->be, o->req, o->op, o->off, o->len);
+
+	if (h_be.ran)
+		h_be.ran(o, st);
+	return st;
+}
+
+static uint16_t h_be_submit(struct backend *be, struct nvmet_fc_req *req, enum backend_op op,
+			    uint64_t off, uint64_t len)
+{
+	const struct h_be_op o = { .be = be, .req = req, .op = op, .off = off, .len = len };
+	uint16_t st = h_be.decide ? h_be.decide(req, op) : 0;
+
+	if (op == BE_COMPARE_WRITE)
+		ck_assert_ptr_nonnull(tgt_req_fused_cmp(req));
+	ck_assert_msg(!h_be_holds(req), "submitted while the backend holds it");
+	if (!st)
+		return h_be_exec(&o);
+	if (st != BE_PENDING)
+		return st;
+	ck_assert_int_lt(h_be.nr_held, H_BE_MAX);
+	h_be.held[h_be.nr_held++] = o;
+	return BE_PENDING;
+}
+
+bool h_be_holds(const struct nvmet_fc_req *req)
+{
+	int i;
+
+	for (i = 0; i < h_be.nr_held; i++)
+		if (h_be.held[i].req == req)
+			return true;
+	return false;
+}
+
+void h_be_complete(int i, uint16_t status)
+{
+	struct h_be_op o;
+
+	ck_assert_int_lt(i, h_be.nr_held);
+	o = h_be.held[i];
+	memmove(&h_be.held[i], &h_be.held[i + 1],
+		(size_t)(h_be.nr_held - i - 1) * sizeof(h_be.held[0]));
+	h_be.nr_held--;
+	if (!status)
+		status = h_be_exec(&o);
+	tgt_req_io_done(o.req, status);
+}
+
+static struct backend_ops h_be_ops, h_be_cw_ops;
+
+static void h_be_close(struct backend *be)
+{
+	h_be.closes++;
+	backend_ram_ops.close(be);
+}
+
+void h_be_use(uint32_t nsid, bool compare_write)
+{
+	struct ns *ns;
+
+	h_be_ops = backend_ram_ops;
+	h_be_ops.submit = h_be_submit;
+	h_be_ops.close = h_be_close;
+	h_be_cw_ops = h_be_ops;
+	h_be_cw_ops.compare_write = true;
+	for (ns = H->t->subsys_list->ns_list; ns && ns->nsid != nsid; ns = ns->next)
+		;
+	ck_assert_ptr_nonnull(ns);
+	ns->be->ops = compare_write ? &h_be_cw_ops : &h_be_ops;
+}
+
+static uint16_t h_cw_decide(struct nvmet_fc_req *req, enum backend_op op)
+{
+	if (op != BE_COMPARE_WRITE)
+		return 0;
+	h_cw.calls++;
+	if (!h_cw.async)
+		return 0;
+	h_cw.held = req;
+	return BE_PENDING;
+}
+
 void h_ns1_compare_write(void)
 {
-	h_cw_ops = backend_ram_ops;
-	h_cw_ops.submit = h_cw_submit;
-	h_cw_ops.compare_write = true;
-	H->t->subsys_list->ns_list->be->ops = &h_cw_ops;
+	memset(&h_be, 0, sizeof(h_be));
 	memset(&h_cw, 0, sizeof(h_cw));
+	h_be.decide = h_cw_decide;
+	h_be_use(1, true);
 }
 
 static void h_queue_create(struct h_assoc *a, uint16_t qid, uint16_t sqsize)

@@ -57,6 +57,7 @@ struct harness {
 	struct nvmet_fc_core_cfg lim1, lim2;
 	int nr_disc_chg;
 	int fail_hwq;	   /* fail this many run_on_hwq */
+	int fail_ctl;	   /* fail this many run_on_ctl */
 	bool defer_delete; /* delete_assoc only counts */
 	struct h_assoc *assocs[16];
 	int nr_assocs;
@@ -73,11 +74,42 @@ void h_teardown(void);
  * namespace 1 of 1 MiB (512-byte blocks). */
 void h_std_subsys(void);
 
+/* A ram backend whose every submission the test decides (h_be_use puts it
+ * under a namespace): h_be.decide (NULL: answer at once) returns 0 to run
+ * the operation on ram at once, BE_PENDING to keep it in h_be.held until
+ * h_be_complete, or another NVMe status to fail it at once without
+ * touching the medium. With compare_write it also takes BE_COMPARE_WRITE,
+ * atomic (one thread runs everything here). */
+#define H_BE_MAX 512
+struct h_be_op {
+	struct backend *be;
+	struct nvmet_fc_req *req;
+	enum backend_op op;
+	uint64_t off, len;
+};
+struct h_be {
+	uint16_t (*decide)(struct nvmet_fc_req *req, enum backend_op op);
+	struct h_be_op held[H_BE_MAX]; /* submission order */
+	int nr_held;
+	unsigned int closes; /* backends on h_be's ops closed */
+	/* Optional: an operation ran on ram (at once or completed), with
+	 * its result. */
+	void (*ran)(const struct h_be_op *o, uint16_t status);
+};
+extern struct h_be h_be;
+/* Put namespace nsid of the first subsystem on h_be's ops. */
+void h_be_use(uint32_t nsid, bool compare_write);
+/* Finish held operation i: status 0 runs it on ram now (its result is the
+ * status), another status fails it; then tgt_req_io_done. */
+void h_be_complete(int i, uint16_t status);
+/* Whether the backend holds req. */
+bool h_be_holds(const struct nvmet_fc_req *req);
+
 /* Make namespace 1 of h_std_subsys (the first subsystem's first) able to
- * compare and write: ram's ops plus BE_COMPARE_WRITE, atomic (one thread
- * here), answered at once, or with h_cw.async BE_PENDING, the request kept
- * in h_cw.held for the caller to finish with tgt_req_io_done. Resets
- * h_cw. */
+ * compare and write: h_be_use(1, true) with a decide that answers at once,
+ * or with h_cw.async BE_PENDING for BE_COMPARE_WRITE, the request kept
+ * in h_cw.held (and h_be.held) for the caller to finish with
+ * tgt_req_io_done or h_be_complete. Resets h_cw and h_be. */
 struct h_cw {
 	bool async;
 	struct nvmet_fc_req *held;
