@@ -132,8 +132,9 @@ void ns_retry_msgs(struct tgt *t)
 }
 
 /* [ctl] tgt_destroy: the messages still waiting for ring space will never
- * run, the acks waiting for it never arrive; acknowledge each as if it had (a removal's drain ends, a queue the
- * transport destroyed meanwhile is freed with its last message). */
+ * run, and the acks waiting for it never arrive; acknowledge each as if it
+ * had (a removal's drain ends, a queue the transport destroyed meanwhile is
+ * freed with its last message). */
 void ns_drop_msgs(struct tgt *t)
 {
 	struct ns_msg *m = t->retry, *next;
