@@ -192,17 +192,20 @@ static bool logged_in(void)
 	       atomic_load(&hw_rport_find(&vp->rports, tslot)->state) == HW_RPORT_ONLINE;
 }
 
-/* Both sides' slow paths until the port server is logged into the target
- * (PLOGI, PRLI; a fresh one first if login is false); false after 2 s. */
+/* Both sides' slow paths and the server's login retries until the port
+ * server is logged into the target (PLOGI, PRLI; a rescan first if rescan:
+ * a PLOGI whose answer the guest's doings lost is retried after its
+ * deadline); false after 3 s. */
 static bool login(bool rescan)
 {
 	unsigned int i;
 
 	if (rescan)
 		hw_rport_rescan(&vp->rports, -1);
-	for (i = 0; i < 2000 && !logged_in(); i++) {
+	for (i = 0; i < 3000 && !logged_in(); i++) {
 		hw_tgt_port_process(tp);
 		vp_slow();
+		hw_rport_tick(&vp->rports);
 		if (i > 20)
 			usleep(1000);
 	}
@@ -574,13 +577,16 @@ static void quiesce(void)
 	fuzz_hw_tgt_quiesce(tp, NR_TGT_HWQ, RQ_DEPTH, drain_all);
 }
 
-/* The guest's words back in order: what a guest driver that starts over
- * writes (rings re-initialised to the layout the port server gave it, an
- * empty exchange table, a fresh DRV_UP) and the BAR's words the guest
- * rewrote as the server wrote them, with nothing in flight (after
- * quiesce); then, if the guest's doings logged the port out (a target
- * drops a host whose CQ it finds corrupt; forged LOGOs), a fresh login.
- * Counters are left as they are. */
+/* The guest's words back in order, with nothing in flight (after quiesce).
+ * The server keeps privately only the ring geometry (hw_dev.geo), not the
+ * indices: every index word of the region, the server's own included, is
+ * one the guest may have rewritten, and a consistent set is an empty ring,
+ * so every ring is re-initialised to the server's geometry (a real driver
+ * never does that: it continues from the current indices). The exchange
+ * table is cleared, the BAR words the guest rewrote get what the server
+ * wrote, DRV_UP is posted; then, if the guest's doings logged the port out
+ * (a target drops a host whose CQ it finds corrupt; a forged LOGO), the
+ * server logs in again. Counters are left as they are. */
 static void restore(void)
 {
 	const struct hw_bar *g = d->geo;
