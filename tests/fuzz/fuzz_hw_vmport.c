@@ -193,15 +193,22 @@ static bool logged_in(void)
 }
 
 /* Both sides' slow paths and the server's login retries until the port
- * server is logged into the target (PLOGI, PRLI; a rescan first if rescan:
- * a PLOGI whose answer the guest's doings lost is retried after its
- * deadline); false after 3 s. */
+ * server is logged into the target (PLOGI, PRLI; if rescan, a rescan first
+ * and the login's deadline passed: a PLOGI whose answer the guest's doings
+ * lost is retried at once); false after 3 s. */
 static bool login(bool rescan)
 {
 	unsigned int i;
 
-	if (rescan)
+	if (rescan) {
+		struct hw_rport *rp = hw_rport_find(&vp->rports, tslot);
+
+		/* Time is made to pass: a login left waiting for an answer
+		 * that was lost times out at the next tick, not a second on. */
+		if (rp)
+			rp->deadline_ns = 0;
 		hw_rport_rescan(&vp->rports, -1);
+	}
 	for (i = 0; i < 3000 && !logged_in(); i++) {
 		hw_tgt_port_process(tp);
 		vp_slow();
