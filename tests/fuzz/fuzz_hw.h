@@ -18,6 +18,7 @@
 #include "hw_dev.h"
 #include "hw_fabric.h"
 #include "hw_ring.h"
+#include "hw_tgt_priv.h"
 
 static inline void fuzz_hw_die(const char *what)
 {
@@ -127,6 +128,45 @@ static inline void fuzz_hw_ring_word(struct hw_ring *r, unsigned int word, uint6
 	default:
 		r->off = v;
 		break;
+	}
+}
+
+/* Run target port tp (nr_hwq hw queues of depth receive buffers) until it
+ * does nothing more: the fake transport's deferred answers, polls of every
+ * hw queue, and after each round drain() (the other side consuming what it
+ * was sent, and sending what it still holds: it returns how much it did,
+ * and the rounds go on while anybody did something). Then every exchange must be back: a leak or a wedge stops the
+ * fuzzer. A hostile peer's ring that the firmware found corrupt marks the
+ * peer for the slow path to log out; the fuzzers let it back at once (their
+ * last check needs it logged in). */
+static inline void fuzz_hw_tgt_quiesce(struct hw_tgt_port *tp, unsigned int nr_hwq,
+				       unsigned int depth, unsigned int (*drain)(void))
+{
+	unsigned int round, q, n, i;
+	struct hw_tgt_xchg *x;
+
+	for (round = 0; round < 32; round++) {
+		n = (unsigned int)hwf_answer_deferred();
+		for (q = 0; q < nr_hwq; q++)
+			n += (unsigned int)hw_tgt_poll(tp, (uint16_t)q, 256);
+		atomic_store(&tp->dev.peer_bad, 0);
+		n += drain();
+		if (!n)
+			break;
+	}
+	for (q = 0; q < nr_hwq; q++) {
+		struct hw_tgt_hwq *h = &tp->hwq[q];
+
+		for (i = 0, x = h->free; x; x = x->next)
+			i++;
+		if (i != depth || h->held_count || h->wqe_out || h->done_head ||
+		    h->lcq.head != h->lcq.tail || h->wq_pending) {
+			fprintf(stderr,
+				FUZZ_HW_NAME ": hw queue %u not idle: %u of %u exchanges free, "
+					     "%u held, %u ops out\n",
+				q, i, depth, h->held_count, h->wqe_out);
+			fuzz_hw_die("the target kept an exchange (leak or wedge)");
+		}
 	}
 }
 

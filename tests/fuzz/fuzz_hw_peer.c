@@ -368,34 +368,15 @@ static void rec_ring(struct in *in)
 /* ---- the checks -------------------------------------------------------------- */
 
 /* Run the target until it does nothing more; every exchange must be back. */
+static unsigned int host_drain_all(void)
+{
+	host_drain();
+	return 0;
+}
+
 static void target_quiesce(void)
 {
-	unsigned int round, q, n, i;
-	struct hw_tgt_xchg *x;
-
-	for (round = 0; round < 32; round++) {
-		n = (unsigned int)hwf_answer_deferred();
-		for (q = 0; q < NR_TGT_HWQ; q++)
-			n += (unsigned int)hw_tgt_poll(tp, (uint16_t)q, 256);
-		atomic_store(&tp->dev.peer_bad, 0);
-		host_drain();
-		if (!n)
-			break;
-	}
-	for (q = 0; q < NR_TGT_HWQ; q++) {
-		struct hw_tgt_hwq *h = &tp->hwq[q];
-
-		for (i = 0, x = h->free; x; x = x->next)
-			i++;
-		if (i != RQ_DEPTH || h->held_count || h->wqe_out || h->done_head ||
-		    h->lcq.head != h->lcq.tail || h->wq_pending) {
-			fprintf(stderr,
-				"hw queue %u not idle: %u of %u exchanges free, %u held, "
-				"%u ops out\n",
-				q, i, RQ_DEPTH, h->held_count, h->wqe_out);
-			fuzz_hw_die("the target kept an exchange (leak or wedge)");
-		}
-	}
+	fuzz_hw_tgt_quiesce(tp, NR_TGT_HWQ, RQ_DEPTH, host_drain_all);
 }
 
 /* The host's region as it was after setup. */

@@ -9,6 +9,7 @@
 
 #include <check.h>
 #include <pthread.h>
+#include <stdbool.h>
 #include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -47,6 +48,12 @@ struct hwf_stats {
 };
 
 extern struct hwf_stats hwf;
+/* Set by a fuzzer whose CMD IUs are whatever a hostile peer left in its
+ * memory: the fake target transport then refuses (-EIO) a data length
+ * above HWF_MAX_DATA and takes HWF_OP_HANG as HWF_OP_NODATA, as a real
+ * transport bounds the one and has no other. False: as always. */
+#define HWF_MAX_DATA (1u << 20)
+extern bool hwf_hostile_iu;
 /* The last hosthandle seen by the target fake, and its port. */
 extern void *hwf_last_hosthandle;
 extern struct nvmet_fc_target_port *hwf_tgtport;
@@ -65,7 +72,11 @@ struct nvme_fc_cmd_iu;
 /* Host device h: set up exchange xri (tag; one SGE of len bytes at dma, or
  * none for len 0), build in iu a CMD IU with opcode and connection id conn
  * and post it on h's WQ 0 to peer slot slot (its lwq, hw_dev.lwq, if it
- * has one: a host port's); hw_ring_post's or hw_lwq_put's 0 or -errno
+ * has one: a host port's). For a remote driver's port (HW_BAR_F_REMOTE)
+ * iu must lie in h's DMA window: the WQE names it by handle, as a guest
+ * driver does, and goes into WQ 0 by h's private geometry (hw_dev.geo).
+ * hw_ring_post's or hw_lwq_put's 0 or -errno (-EINVAL: iu outside the
+ * window)
  * (no Check assertion in the fakes: tests/fuzz/fuzz_hw_peer.c links them
  * outside a Check runner). The WQE points at iu: it must stay until the
  * test has rung the doorbell. */

@@ -28,6 +28,7 @@
 #include "hw_tgt_priv.h"
 
 struct hwf_stats hwf;
+bool hwf_hostile_iu;
 void *hwf_last_hosthandle;
 struct nvmet_fc_target_port *hwf_tgtport;
 struct nvmet_fc_target_template *hwf_tgt_tmpl;
@@ -262,6 +263,8 @@ int nvmet_fc_rcv_fcp_req(struct nvmet_fc_target_port *tp, struct nvmefc_tgt_fcp_
 	if (len != sizeof(*iu) || iu->format_id != NVME_CMD_FORMAT_ID ||
 	    iu->fc_id != NVME_CMD_FC_ID || be16_to_cpu(iu->iu_len) != 24)
 		return -EIO;
+	if (hwf_hostile_iu && be32_to_cpu(iu->data_len) > HWF_MAX_DATA)
+		return -EIO;
 	atomic_fetch_add(&hwf.fcp_rcvd, 1);
 	qid = (uint16_t)(be64_to_cpu(iu->connection_id) & 0xffff);
 	if (req->hwqid != (qid == 0 ? 0 : (qid - 1) % hwf_tgt_tmpl->max_hw_queues))
@@ -274,6 +277,8 @@ int nvmet_fc_rcv_fcp_req(struct nvmet_fc_target_port *tp, struct nvmefc_tgt_fcp_
 	memcpy(&r->cid, &iu->sqe[2], 2);
 	memcpy(&r->seed, &iu->sqe[40], 4);
 	r->len = be32_to_cpu(iu->data_len);
+	if (hwf_hostile_iu && r->opcode == HWF_OP_HANG)
+		r->opcode = HWF_OP_NODATA;
 	req->nvmet_fc_private = r;
 	req->done = hwf_op_done;
 	if (r->len) {
@@ -477,6 +482,12 @@ int hwf_post_cmd(struct hw_dev *h, unsigned int slot, unsigned int xri, uint32_t
 	w.xri = xri;
 	w.tag = tag;
 	w.cmd = iu;
+	if (hw_dev_remote(h)) {
+		w.cmd = (const void *)(uintptr_t)hw_dma_handle(h, iu);
+		if (!w.cmd)
+			return -EINVAL;
+		return hw_ring_post_geo(h->base, &h->bar->wq[0], &h->geo->wq[0], &w, sizeof(w));
+	}
 	if (h->lwq[0]) /* a host port's WQ in process memory (hw_dev.lwq) */
 		return hw_lwq_put(h->lwq[0], &w);
 	return hw_ring_post(h->base, &h->bar->wq[0], &w, sizeof(w));
