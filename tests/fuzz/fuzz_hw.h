@@ -135,10 +135,11 @@ static inline void fuzz_hw_ring_word(struct hw_ring *r, unsigned int word, uint6
  * does nothing more: the fake transport's deferred answers, polls of every
  * hw queue, and after each round drain() (the other side consuming what it
  * was sent, and sending what it still holds: it returns how much it did,
- * and the rounds go on while anybody did something). Then every exchange must be back: a leak or a wedge stops the
- * fuzzer. A hostile peer's ring that the firmware found corrupt marks the
- * peer for the slow path to log out; the fuzzers let it back at once (their
- * last check needs it logged in). */
+ * and the rounds go on while anybody did something). Then every exchange
+ * must be back: a leak or a wedge stops the fuzzer. A hostile peer's ring
+ * that the firmware found corrupt marks the peer for the slow path to log
+ * out; the fuzzers let it back at once (their last check needs it logged
+ * in). */
 static inline void fuzz_hw_tgt_quiesce(struct hw_tgt_port *tp, unsigned int nr_hwq,
 				       unsigned int depth, unsigned int (*drain)(void))
 {
