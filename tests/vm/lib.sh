@@ -37,6 +37,8 @@ VM_TIMEOUT=${VM_TIMEOUT:-300}
 NVMETFCD=$top_builddir/daemon/nvmetfcd
 FCNVMECTL=$top_builddir/tools/fcnvmectl
 SOFTHBACTL=$top_builddir/tools/softhbactl
+# a port of its own that writes what a misbehaving peer could (tests/vm/vm_peer.h)
+VMPEER=$top_builddir/tests/vm/vm_peer
 VMPORT=${VM_VMPORT:-$top_builddir/tools/softhba-vmport}
 
 vm_pass=0
@@ -493,9 +495,10 @@ VM_NAMES="T0WWNN=$T0WWNN T0WWPN=$T0WWPN T1WWNN=$T1WWNN T1WWPN=$T1WWPN G1WWNN=$G1
 G1WWPN=$G1WWPN G2WWNN=$G2WWNN G2WWPN=$G2WWPN GHOSTNQN=$GHOSTNQN GHOSTID=$GHOSTID
 NQN_A=$NQN_A NQN_B=$NQN_B NQN_H=$NQN_H"
 
+# vm_require_bins [BIN...]: nvmetfcd, fcnvmectl, softhbactl and BIN... are built.
 vm_require_bins() {
 	local b
-	for b in "$NVMETFCD" "$FCNVMECTL" "$SOFTHBACTL"; do
+	for b in "$NVMETFCD" "$FCNVMECTL" "$SOFTHBACTL" "$@"; do
 		[ -x "$b" ] || vm_unavailable "$b is not built"
 	done
 	if [ -z "${VM_VMPORT:-}" ] && [ ! -f "$top_srcdir/tools/softhba_vmport.c" ]; then

@@ -33,9 +33,7 @@ host_action() {
 
 SEED=${VM_SEED:-$(od -An -N4 -tu4 /dev/urandom | tr -d ' ')}
 echo "seed: $SEED (rerun with VM_SEED=$SEED)"
-vm_require_bins
-VMPEER=$top_builddir/tests/vm/vm_peer
-[ -x "$VMPEER" ] || vm_unavailable "$VMPEER is not built"
+vm_require_bins "$VMPEER"
 vm_setup
 vm_prepare
 vm_module
