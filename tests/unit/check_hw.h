@@ -115,7 +115,7 @@ struct hw_host_port;
  * there (hwf_tgt_open(id)), start its control thread th
  * (hwf_tgt_thread_start) and open a host port of WWN id + 1 (16 commands
  * deep), which logs into the target; 0, or the first -errno with what was
- * opened closed again. hwf_pair_close closes the three. */
+ * opened closed again. hwf_pair_close stops th, then closes the ports. */
 int hwf_pair_open(const char *fdir, uint64_t id, struct hw_tgt_port **tpp,
 		  struct hw_host_port **hpp, pthread_t *th);
 void hwf_pair_close(struct hw_tgt_port *tp, struct hw_host_port *hp, pthread_t th);

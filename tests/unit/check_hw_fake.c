@@ -612,10 +612,14 @@ close_tgt:
 	return rc;
 }
 
+/* The target's thread stops first: a test may have read the target's view
+ * of the host (hw_dev_peer_view) on the test thread, and a thread still
+ * running would free that view once the host is gone, with nothing
+ * ordering the free after the test's read (TSan). */
 void hwf_pair_close(struct hw_tgt_port *tp, struct hw_host_port *hp, pthread_t th)
 {
-	hw_host_port_close(hp);
 	hwf_tgt_thread_stop(th);
+	hw_host_port_close(hp);
 	hw_tgt_port_close(tp);
 }
 
