@@ -698,6 +698,27 @@ static uint16_t be_pending(struct nvmet_fc_req *req, enum backend_op op)
 	return BE_PENDING;
 }
 
+/* Namespace 1 on the test backend, which holds every submission; a ready
+ * controller with I/O queue 1 (its association to *a); a 512-byte Write
+ * there that the backend holds; then namespace 1 hidden, its drain
+ * waiting for that Write. Returns the Write. */
+static struct h_req *hidden_under_write(struct h_assoc **a)
+{
+	struct h_req *w;
+	char err[128];
+
+	h_std_subsys();
+	h_be_use(1, false);
+	h_be.decide = be_pending;
+	*a = h_ctrl_ready(&H->tp1, H_SUBNQN, H_HOSTNQN, 1);
+	w = h_req_new(*a, 1, 512);
+	w->cmd.rw.opcode = nvme_cmd_write;
+	w->cmd.rw.nsid = htole32(1);
+	ck_assert_uint_eq(h_run(w), H_PENDING);
+	ck_assert_int_eq(tgt_ns_disable(H->t, H_SUBNQN, 1, err, sizeof(err)), 0);
+	return w;
+}
+
 /* Namespace 1 hidden under a Write the backend holds: its drain ends when
  * the Write completes. That completion finds the control thread's ring
  * full: the ack waits for the next tick, not for the queue's next
@@ -709,15 +730,7 @@ START_TEST(test_drain_ack_ring_full)
 	struct h_req *r;
 	char err[128];
 
-	h_std_subsys();
-	h_be_use(1, false);
-	h_be.decide = be_pending;
-	a = h_ctrl_ready(&H->tp1, H_SUBNQN, H_HOSTNQN, 1);
-	r = h_req_new(a, 1, 512);
-	r->cmd.rw.opcode = nvme_cmd_write;
-	r->cmd.rw.nsid = htole32(1);
-	ck_assert_uint_eq(h_run(r), H_PENDING);
-	ck_assert_int_eq(tgt_ns_disable(H->t, H_SUBNQN, 1, err, sizeof(err)), 0);
+	r = hidden_under_write(&a);
 	ck_assert_int_eq(tgt_ns_enable(H->t, H_SUBNQN, 1, err, sizeof(err)), -EBUSY);
 	H->fail_ctl = 1;
 	ck_assert_int_eq(h_be.nr_held, 1);
@@ -742,15 +755,7 @@ START_TEST(test_connect_during_drain)
 	struct h_req *w, *r;
 	char err[128];
 
-	h_std_subsys();
-	h_be_use(1, false);
-	h_be.decide = be_pending;
-	a = h_ctrl_ready(&H->tp1, H_SUBNQN, H_HOSTNQN, 1);
-	w = h_req_new(a, 1, 512);
-	w->cmd.rw.opcode = nvme_cmd_write;
-	w->cmd.rw.nsid = htole32(1);
-	ck_assert_uint_eq(h_run(w), H_PENDING);
-	ck_assert_int_eq(tgt_ns_disable(H->t, H_SUBNQN, 1, err, sizeof(err)), 0);
+	w = hidden_under_write(&a);
 	h_queue_new(a, 2, 127);
 	ck_assert_uint_eq(h_connect_io(a, 2, H_SUBNQN, H_HOSTNQN, 127), 0);
 	r = h_req_new(a, 2, 512);
