@@ -68,8 +68,11 @@ struct softhba_hwq;
 struct seq_file;
 
 /* A remote NVMe port, keyed by WWPN for the driver's lifetime so that the
- * private pointer of a remote port nvme-fc resumes stays valid. Written on
- * the slow path; online and slot are read on the data path.
+ * private pointer of a remote port nvme-fc resumes stays valid: nvme-fc
+ * frees its remote port without telling the driver (remoteport_delete only
+ * says that no association is active), so a record is never freed before
+ * the unbind, and max_rports bounds their number. Written on the slow
+ * path; online and slot are read on the data path.
  */
 struct softhba_rport {
 	struct list_head node;
@@ -173,6 +176,7 @@ struct softhba_port {
 	struct dentry *debugfs;
 	spinlock_t rports_lock; /* rports: adding vs debugfs (the slow path reads freely) */
 	struct list_head rports;
+	u32 nr_rports; /* records on rports (slow path) */
 	struct softhba_rport *slot_rp[SHBA_MAX_PORTS];
 	u64 hb_last;
 	unsigned long hb_changed;

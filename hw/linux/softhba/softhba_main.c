@@ -26,6 +26,11 @@ module_param(bounce_kb, uint, 0444);
 MODULE_PARM_DESC(bounce_kb,
 		 "bounce buffer per exchange in KiB (4..4096, default 256): the largest I/O");
 
+static unsigned int max_rports = 1024;
+module_param(max_rports, uint, 0444);
+MODULE_PARM_DESC(max_rports,
+		 "remote port names remembered until unbind (16..65536, default 1024); a new name beyond it is not registered");
+
 /* ---- remote ports ---------------------------------------------------------- */
 
 static struct softhba_rport *softhba_rport_find(struct softhba_port *port, u64 wwpn)
@@ -101,6 +106,16 @@ static void softhba_rport_online(struct softhba_port *port, u16 slot,
 	if (rp && (rp->online || rp->registered))
 		softhba_rport_offline(port, rp, "logged in again on another slot");
 	if (!rp) {
+		/* A record lives until the unbind (struct softhba_rport): a
+		 * port server that brings ever new names online must not
+		 * grow the list without end.
+		 */
+		if (port->nr_rports >= clamp_val(max_rports, 16, 65536)) {
+			dev_warn_ratelimited(&port->pdev->dev,
+					     "remote port %016llx on slot %u not registered: %u remote port names known (max_rports)\n",
+					     d->wwpn, slot, port->nr_rports);
+			return;
+		}
 		rp = kzalloc(sizeof(*rp), GFP_KERNEL);
 		if (!rp)
 			return;
@@ -109,6 +124,7 @@ static void softhba_rport_online(struct softhba_port *port, u16 slot,
 		spin_lock(&port->rports_lock);
 		list_add_tail(&rp->node, &port->rports);
 		spin_unlock(&port->rports_lock);
+		port->nr_rports++;
 	}
 	rp->wwnn = d->wwnn;
 	rp->port_id = d->port_id;

@@ -10,6 +10,9 @@ FC="-t fc -a $T0ADDR -w $G1ADDR"
 OPT="--reconnect-delay=1 --ctrl-loss-tmo=120 --keep-alive-tmo=5"
 echo "seed: $SEED"
 
+# The spray brings a few hundred names online; the driver keeps a record of
+# each name until it is unbound, at most max_rports of them.
+SOFTHBA_PARAMS="max_rports=32"
 softhba_load || guest_finish
 check "remote port $T0WWPN registered" wait_for 20 rport_online "$T0WWPN"
 check "connect $NQN_A" nvme connect $FC $H -n "$NQN_A" $OPT
@@ -48,6 +51,10 @@ grep -E 'IOPS=|err=' load.fio | sed 's/^/  fio: /'
 # nvme-fc is recovering from the garbage already.
 nvme reset "/dev/$ca" >/dev/null 2>&1 || echo "  (nvme reset refused: $(ctrl_state "$ca"))"
 check "A's controller is live again" wait_for 120 is ctrl_state "$ca" live
+rports=$(grep -c '^rport ' /sys/kernel/debug/softhba/*/state)
+echo "  softhba: $rports remote port records"
+check "at most max_rports (32) remote port records" test "$rports" -le 32
+check "new names beyond them were refused" dmesg_has "remote port names known (max_rports)"
 python3 -c "
 import random, sys
 random.seed($SEED)
