@@ -83,11 +83,31 @@ static void softhba_all_offline(struct softhba_port *port, const char *why)
 		softhba_rport_offline(port, rp, why);
 }
 
+/* Register rp with nvme-fc under its names (nvme-fc resumes the remote port
+ * it still has under them) and point the remote port's private at it.
+ */
+static int softhba_rport_register(struct softhba_port *port, struct softhba_rport *rp)
+{
+	struct nvme_fc_port_info pi = {
+		.node_name = rp->wwnn,
+		.port_name = rp->wwpn,
+		.port_role = rp->roles,
+		.port_id = rp->port_id,
+	};
+	int rc;
+
+	rc = nvme_fc_register_remoteport(port->lport, &pi, &rp->nrport);
+	if (rc)
+		return rc;
+	*(struct softhba_rport **)rp->nrport->private = rp;
+	rp->registered = true;
+	return 0;
+}
+
 static void softhba_rport_online(struct softhba_port *port, u16 slot,
 				 const struct shba_rport_desc *d)
 {
 	u32 roles = d->roles & (FC_PORT_ROLE_NVME_TARGET | FC_PORT_ROLE_NVME_DISCOVERY);
-	struct nvme_fc_port_info pi = { 0 };
 	struct softhba_rport *rp = port->slot_rp[slot];
 	int rc;
 
@@ -135,11 +155,7 @@ static void softhba_rport_online(struct softhba_port *port, u16 slot,
 	 * reconnects its controllers at once, through the same private.
 	 */
 	WRITE_ONCE(rp->online, true);
-	pi.node_name = rp->wwnn;
-	pi.port_name = rp->wwpn;
-	pi.port_role = roles;
-	pi.port_id = rp->port_id;
-	rc = nvme_fc_register_remoteport(port->lport, &pi, &rp->nrport);
+	rc = softhba_rport_register(port, rp);
 	if (rc) {
 		dev_warn(&port->pdev->dev, "remote port %016llx: registration failed: %d\n",
 			 rp->wwpn, rc);
@@ -147,8 +163,6 @@ static void softhba_rport_online(struct softhba_port *port, u16 slot,
 		port->slot_rp[slot] = NULL;
 		return;
 	}
-	*(struct softhba_rport **)rp->nrport->private = rp;
-	rp->registered = true;
 	dev_info(&port->pdev->dev,
 		 "remote port %016llx online: node %016llx, id %06x, roles 0x%x\n", rp->wwpn,
 		 rp->wwnn, rp->port_id, roles);
@@ -494,20 +508,11 @@ static int softhba_request_irqs(struct softhba_port *port)
 static void softhba_teardown_work(struct work_struct *work)
 {
 	struct softhba_port *port = container_of(work, struct softhba_port, teardown_work);
-	struct nvme_fc_port_info pi = { 0 };
 	struct softhba_rport *rp;
 
 	list_for_each_entry(rp, &port->rports, node) {
-		if (!rp->registered && rp->nrport) {
-			pi.node_name = rp->wwnn;
-			pi.port_name = rp->wwpn;
-			pi.port_role = rp->roles;
-			pi.port_id = rp->port_id;
-			if (!nvme_fc_register_remoteport(port->lport, &pi, &rp->nrport)) {
-				*(struct softhba_rport **)rp->nrport->private = rp;
-				rp->registered = true;
-			}
-		}
+		if (!rp->registered && rp->nrport)
+			(void)softhba_rport_register(port, rp);
 		if (rp->registered)
 			nvme_fc_set_remoteport_devloss(rp->nrport, 0);
 		softhba_rport_offline(port, rp, "driver unbind");
