@@ -28,8 +28,7 @@ MODULE_PARM_DESC(bounce_kb,
 
 static unsigned int max_rports = 1024;
 module_param(max_rports, uint, 0444);
-MODULE_PARM_DESC(max_rports,
-		 "remote port names remembered until unbind (16..65536, default 1024); a new name beyond it is not registered");
+MODULE_PARM_DESC(max_rports, "remote port names kept until unbind (16..65536, default 1024)");
 
 /* ---- remote ports ---------------------------------------------------------- */
 
@@ -125,17 +124,17 @@ static void softhba_rport_online(struct softhba_port *port, u16 slot,
 	rp = softhba_rport_find(port, d->wwpn);
 	if (rp && (rp->online || rp->registered))
 		softhba_rport_offline(port, rp, "logged in again on another slot");
+	/* A record lives until the unbind (struct softhba_rport): a port
+	 * server that brings ever new names online must not grow the list
+	 * without end.
+	 */
+	if (!rp && port->nr_rports >= clamp_val(max_rports, 16, 65536)) {
+		dev_warn_ratelimited(&port->pdev->dev,
+				     "remote port %016llx refused: max_rports (%u) reached\n",
+				     d->wwpn, port->nr_rports);
+		return;
+	}
 	if (!rp) {
-		/* A record lives until the unbind (struct softhba_rport): a
-		 * port server that brings ever new names online must not
-		 * grow the list without end.
-		 */
-		if (port->nr_rports >= clamp_val(max_rports, 16, 65536)) {
-			dev_warn_ratelimited(&port->pdev->dev,
-					     "remote port %016llx on slot %u not registered: %u remote port names known (max_rports)\n",
-					     d->wwpn, slot, port->nr_rports);
-			return;
-		}
 		rp = kzalloc(sizeof(*rp), GFP_KERNEL);
 		if (!rp)
 			return;

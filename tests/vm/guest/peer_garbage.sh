@@ -54,7 +54,7 @@ check "A's controller is live again" wait_for 120 is ctrl_state "$ca" live
 rports=$(grep -c '^rport ' /sys/kernel/debug/softhba/*/state)
 echo "  softhba: $rports remote port records"
 check "at most max_rports (32) remote port records" test "$rports" -le 32
-check "new names beyond them were refused" dmesg_has "remote port names known (max_rports)"
+check "new names beyond them were refused" dmesg_has "refused: max_rports (32) reached"
 python3 -c "
 import random, sys
 random.seed($SEED)
