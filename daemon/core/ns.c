@@ -93,6 +93,7 @@ int tgt_ns_del(struct tgt *t, const char *nqn, uint32_t nsid, char *err, size_t 
 		return rc;
 	*pp = ns->next;
 	s->nr_ns--;
+	resv_feat_forget(s, nsid);
 	ns->deleting = true;
 	if (ns->enabled)
 		subsys_ns_changed(s, ns);

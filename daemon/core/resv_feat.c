@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 /*
  * The reservation features (NVMe Base 2.0 §5.27.1.21-22): Reservation
- * Notification Mask (82h; kept per controller, one mask for all its
- * namespaces: NSID FFFFFFFFh or any namespace with reservations it sees)
- * and Reservation Persistence (83h; a namespace's PTPL, the same state
+ * Notification Mask (82h; namespace specific, kept per controller and
+ * namespace: Set for a namespace with reservations the controller sees,
+ * or for all of them with NSID FFFFFFFFh; Get for one namespace) and
+ * Reservation Persistence (83h; a namespace's PTPL, the same state
  * Reservation Register's CPTPL changes, persisted by resv_ptpl.c). [ctl]
  */
 #include <endian.h>
@@ -39,7 +40,13 @@ uint16_t resv_feat_set(struct nvmet_fc_req *req, struct ctrl *c, uint8_t fid)
 	if (fid == NVME_FEAT_RESV_MASK) {
 		if ((!ns && !all) || (cdw11 & ~RESV_MASK_BITS))
 			return NVME_SC_INVALID_FIELD | NVME_SC_DNR;
-		c->resv_mask = cdw11;
+		if (ns) {
+			c->resv_mask[ns->nsid - 1] = (uint8_t)cdw11;
+			return NVME_SC_SUCCESS;
+		}
+		for (ns = c->subsys->ns_list; ns; ns = ns->next)
+			if (ns->resv && ns_visible(ns, c))
+				c->resv_mask[ns->nsid - 1] = (uint8_t)cdw11;
 		return NVME_SC_SUCCESS;
 	}
 	if (!ns || !ns->t->state_dir)
@@ -59,14 +66,25 @@ uint16_t resv_feat_get(struct nvmet_fc_req *req, struct ctrl *c, uint8_t fid)
 	bool all;
 	struct ns *ns = resv_feat_ns(req, c, &all);
 
+	/* a namespace's mask only: FFFFFFFFh (all) names none */
 	if (fid == NVME_FEAT_RESV_MASK) {
-		if (!ns && !all)
+		if (!ns)
 			return NVME_SC_INVALID_FIELD | NVME_SC_DNR;
-		cmd_set_result(req, c->resv_mask);
+		cmd_set_result(req, c->resv_mask[ns->nsid - 1]);
 		return NVME_SC_SUCCESS;
 	}
 	if (!ns)
 		return NVME_SC_INVALID_FIELD | NVME_SC_DNR;
 	cmd_set_result(req, ns->resv->ptpl);
 	return NVME_SC_SUCCESS;
+}
+
+/* [ctl] Namespace nsid of s is removed: a namespace added later under its
+ * NSID starts with every notification unmasked on every controller. */
+void resv_feat_forget(struct subsys *s, uint32_t nsid)
+{
+	struct ctrl *c;
+
+	for (c = s->ctrls; c; c = c->next)
+		c->resv_mask[nsid - 1] = 0;
 }

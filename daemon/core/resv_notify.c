@@ -17,7 +17,7 @@
 
 static void resv_notify_ctrl(struct ctrl *c, uint32_t nsid, uint8_t type)
 {
-	if (c->resv_mask & (1u << type))
+	if (c->resv_mask[nsid - 1] & (1u << type))
 		return;
 	if (c->nr_resv_log == TGT_RESV_LOG) {
 		memmove(&c->resv_log[0], &c->resv_log[1],

@@ -348,8 +348,9 @@ struct ctrl {
 	/* Reservation notifications (resv_notify.c): log pages not read,
 	 * oldest first (on overflow the oldest is dropped: the host sees a
 	 * gap in the counts), the count of the last one, and the
-	 * Reservation Notification Mask (feature 82h; one for every
-	 * namespace of this controller). */
+	 * Reservation Notification Mask of each namespace (feature 82h,
+	 * resv_feat.c; index nsid - 1, reset when the namespace is
+	 * removed). [ctl] */
 	struct {
 		uint64_t count;
 		uint32_t nsid;
@@ -357,7 +358,7 @@ struct ctrl {
 	} resv_log[TGT_RESV_LOG];
 	unsigned int nr_resv_log;
 	uint64_t resv_log_count;
-	uint32_t resv_mask;
+	uint8_t resv_mask[TGT_MAX_NSID];
 	struct tgt_io_stats st_gone; /* its destroyed I/O queues */
 };
 
@@ -625,6 +626,7 @@ void resv_publish(struct ns_resv *r);						  /* [ctl] */
 /* resv_feat.c: Set/Get Features 82h and 83h */
 uint16_t resv_feat_set(struct nvmet_fc_req *req, struct ctrl *c, uint8_t fid);
 uint16_t resv_feat_get(struct nvmet_fc_req *req, struct ctrl *c, uint8_t fid);
+void resv_feat_forget(struct subsys *s, uint32_t nsid);
 /* resv_notify.c: notifications to the controllers of a host */
 void resv_notify_host(struct ns *ns, const uint8_t hostid[16], uint8_t type);
 size_t resv_notify_log(struct ctrl *c, bool rae, uint8_t *buf);

@@ -51,22 +51,29 @@ static void fixture_setup(void)
 	resv_setup();
 }
 
-/* A reservation command on a's I/O queue 1, namespace 1, with keys k1, k2
- * as its 16 bytes of data. */
-static uint16_t resv(struct h_assoc *a, uint8_t opc, uint32_t cdw10, uint64_t k1, uint64_t k2)
+/* A reservation command on a's I/O queue 1, namespace nsid, with keys k1,
+ * k2 as its 16 bytes of data. */
+static uint16_t resv_ns(struct h_assoc *a, uint32_t nsid, uint8_t opc, uint32_t cdw10, uint64_t k1,
+			uint64_t k2)
 {
 	struct h_req *r = h_req_new(a, 1, 16);
 	uint64_t le[2] = { htole64(k1), htole64(k2) };
 	uint16_t st;
 
 	r->cmd.common.opcode = opc;
-	r->cmd.common.nsid = htole32(1);
+	r->cmd.common.nsid = htole32(nsid);
 	r->cmd.common.cdw10 = htole32(cdw10);
 	memcpy(r->data, le, 16);
 	st = h_run(r);
 	ck_assert_uint_ne(st, H_PENDING);
 	h_req_free(r);
 	return st;
+}
+
+/* The same on namespace 1. */
+static uint16_t resv(struct h_assoc *a, uint8_t opc, uint32_t cdw10, uint64_t k1, uint64_t k2)
+{
+	return resv_ns(a, 1, opc, cdw10, k1, k2);
 }
 
 static uint16_t reg(struct h_assoc *a, uint32_t rrega, uint64_t crkey, uint64_t nrkey)
@@ -367,11 +374,12 @@ static uint16_t feat(struct h_assoc *a, bool set, uint8_t fid, uint32_t nsid, ui
 }
 
 /* The Reservation Notification log of a: count, type, available, NSID. */
-static void assert_log(struct h_assoc *a, bool rae, uint64_t count, uint8_t type, uint8_t avail)
+static void assert_log_ns(struct h_assoc *a, bool rae, uint64_t count, uint8_t type, uint8_t avail,
+			  uint32_t nsid)
 {
 	uint8_t buf[64], want[64] = { 0 };
 	uint64_t c = htole64(count);
-	uint32_t n = htole32(1);
+	uint32_t n = htole32(nsid);
 
 	memcpy(want, &c, 8);
 	want[8] = type;
@@ -380,6 +388,12 @@ static void assert_log(struct h_assoc *a, bool rae, uint64_t count, uint8_t type
 		memcpy(want + 12, &n, 4);
 	ck_assert_uint_eq(h_get_log(a, NVME_LOG_RESV, 0, rae, 0xffffffff, 0, 64, buf), 0);
 	ck_assert_mem_eq(buf, want, 64);
+}
+
+/* The same for namespace 1. */
+static void assert_log(struct h_assoc *a, bool rae, uint64_t count, uint8_t type, uint8_t avail)
+{
+	assert_log_ns(a, rae, count, type, avail, 1);
 }
 
 #define RESV_AEN 0x00800006u /* type 6h, info 00h, log page 80h */
@@ -441,6 +455,63 @@ START_TEST(test_resv_notify)
 	h_assoc_teardown(B);
 	ck_assert_uint_ne(h_status(rb), H_PENDING);
 	h_req_free(rb);
+}
+END_TEST
+
+/* Feature 82h is kept per controller and namespace: a mask set for
+ * namespace 2 silences namespace 2's notifications only, Get reads one
+ * namespace's mask, FFFFFFFFh sets every namespace with reservations, and
+ * a namespace removed and added again starts unmasked. */
+START_TEST(test_resv_mask_per_ns)
+{
+	struct tgt_ns_params np2 = { .nsid = 2, .backend = TGT_BACKEND_RAM, .size = 1 << 20 };
+	struct tgt_ns_params np3 = { .nsid = 3, .backend = TGT_BACKEND_RAM, .size = 1 << 20 };
+	const uint8_t m = NVME_FEAT_RESV_MASK;
+	const uint32_t released = 1u << NVME_RESV_LOG_RELEASED, regpre = 1u << 1;
+	char err[128];
+	uint32_t v;
+
+	np2.resv = true;
+	ck_assert_int_eq(tgt_ns_add(H->t, H_SUBNQN, &np2, err, sizeof(err)), 0);
+	ck_assert_int_eq(tgt_ns_add(H->t, H_SUBNQN, &np3, err, sizeof(err)), 0);
+	ck_assert_uint_eq(feat(A, true, m, 2, released, NULL), 0);
+	ck_assert_uint_eq(feat(A, false, m, 2, 0, &v), 0);
+	ck_assert_uint_eq(v, released);
+	ck_assert_uint_eq(feat(A, false, m, 1, 0, &v), 0);
+	ck_assert_uint_eq(v, 0);
+	ck_assert_uint_eq(feat(B, false, m, 2, 0, &v), 0); /* B's are its own */
+	ck_assert_uint_eq(v, 0);
+	/* Get names one namespace with reservations; so does Set, or all */
+	ck_assert_uint_eq(feat(A, false, m, 0xffffffff, 0, NULL), NVME_SC_INVALID_FIELD | DNR);
+	ck_assert_uint_eq(feat(A, false, m, 3, 0, NULL), NVME_SC_INVALID_FIELD | DNR);
+	ck_assert_uint_eq(feat(A, true, m, 3, released, NULL), NVME_SC_INVALID_FIELD | DNR);
+	ck_assert_uint_eq(feat(A, true, m, 0, released, NULL), NVME_SC_INVALID_FIELD | DNR);
+	/* B releases a Registrants Only reservation on 2, then on 1: A hears
+	 * of namespace 1 only */
+	ck_assert_uint_eq(resv_ns(A, 2, nvme_cmd_resv_register, 0, 0, KEY_A), 0);
+	ck_assert_uint_eq(resv_ns(B, 2, nvme_cmd_resv_register, 0, 0, KEY_B), 0);
+	ck_assert_uint_eq(resv_ns(B, 2, nvme_cmd_resv_acquire, 3u << 8, KEY_B, 0), 0);
+	ck_assert_uint_eq(resv_ns(B, 2, nvme_cmd_resv_release, 3u << 8, KEY_B, 0), 0);
+	ck_assert_uint_eq(reg(A, NVME_RESV_REGISTER, 0, KEY_A), 0);
+	ck_assert_uint_eq(reg(B, NVME_RESV_REGISTER, 0, KEY_B), 0);
+	ck_assert_uint_eq(acq(B, NVME_RESV_ACQUIRE, 3, KEY_B, 0), 0);
+	ck_assert_uint_eq(rel(B, NVME_RESV_RELEASE, 3, KEY_B), 0);
+	assert_log_ns(A, false, 1, NVME_RESV_LOG_RELEASED, 0, 1);
+	assert_log(A, false, 0, 0, 0);
+	/* FFFFFFFFh: every namespace with reservations A sees */
+	ck_assert_uint_eq(feat(A, true, m, 0xffffffff, regpre, NULL), 0);
+	ck_assert_uint_eq(feat(A, false, m, 1, 0, &v), 0);
+	ck_assert_uint_eq(v, regpre);
+	ck_assert_uint_eq(feat(A, false, m, 2, 0, &v), 0);
+	ck_assert_uint_eq(v, regpre);
+	/* namespace 2 removed and added again: its mask is gone */
+	ck_assert_int_eq(tgt_ns_del(H->t, H_SUBNQN, 2, err, sizeof(err)), 0);
+	ck_assert_uint_eq(feat(A, false, m, 2, 0, NULL), NVME_SC_INVALID_FIELD | DNR);
+	ck_assert_int_eq(tgt_ns_add(H->t, H_SUBNQN, &np2, err, sizeof(err)), 0);
+	ck_assert_uint_eq(feat(A, false, m, 2, 0, &v), 0);
+	ck_assert_uint_eq(v, 0);
+	ck_assert_uint_eq(feat(A, false, m, 1, 0, &v), 0);
+	ck_assert_uint_eq(v, regpre);
 }
 END_TEST
 
@@ -631,6 +702,7 @@ Suite *core_resv_suite(void)
 	tcase_add_test(tc, test_resv_off);
 	tcase_add_test(tc, test_resv_ptpl);
 	tcase_add_test(tc, test_resv_notify);
+	tcase_add_test(tc, test_resv_mask_per_ns);
 	tcase_add_test(tc, test_resv_clear_ctl);
 	tcase_add_test(tc, test_resv_seqlock);
 	suite_add_tcase(s, tc);
