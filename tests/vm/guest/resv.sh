@@ -45,6 +45,15 @@ check_eq "nvme resv-register --rrega=1 (unregister)" 0 "$?"
 check_eq "report: nobody registered" 0 \
 	"$(nvme resv-report "/dev/$n2" --eds -o json | json 'j["regctl"]')"
 
+# Feature 82h is per namespace: masked on 2, refused on 1 (no reservations)
+nvme set-feature "/dev/$ca" -f 0x82 -n 2 -v 4 >mask.out 2>&1
+check_eq "set-feature 0x82 -n 2 -v 4 (mask Reservation Released)" 0 "$?"
+nvme get-feature "/dev/$ca" -f 0x82 -n 2 >mask2.out 2>&1
+echo "  $(cat mask2.out)"
+check "get-feature 0x82 -n 2 reads 4" grep -q 'Current value:0x0*4$' mask2.out
+nvme get-feature "/dev/$ca" -f 0x82 -n 1 >mask1.out 2>&1
+check "get-feature 0x82 -n 1 refused (no reservations there)" test $? -ne 0
+
 nvme disconnect -n "$NQN_A" >dis.out 2>&1
 check_eq "nvme disconnect" 0 "$?"
 check "rmmod softhba" rmmod softhba
