@@ -5,9 +5,12 @@
 # response it did not fill in; the driver refuses the request instead of
 # following its NULL buffer); and while a process of the fabric's user
 # writes seeded garbage into the guest port's CQs and event ring for 15 s
+# Before it, the target logs out and in again under another WWNN, then
+# with its real names (tests/vm/vm_peer relogin): the controller must
+# reconnect.
 # (tests/vm/vm_peer spray: any CQE, for live exchanges too, in the target's
-# name too; LS requests and responses, remote ports coming and going,
-# unknown events). Its commands may complete wrongly (nothing can tell such
+# name too; LS requests and responses, remote ports coming and going, the
+# target's own login and the link among them, unknown events). Its commands may complete wrongly (nothing can tell such
 # entries from the port server's), but the guest kernel must not crash or
 # warn, softhba must leave no exchange in use, the controller must come
 # back and read back what it writes, the module must unload, and nvmetfcd
@@ -20,8 +23,24 @@ VM_NAME=peer_garbage
 host_action() {
 	case $1 in
 	spray)
+		# The driver takes events at the slow-path interrupts the port
+		# server raises: an RSCN a second has it take the garbage
+		# under I/O, and the last one passes the target's real login.
+		(
+			for _ in $(seq 15); do
+				sleep 1
+				"$FCNVMECTL" -s "$SOCK" discovery-event p0 >/dev/null
+			done
+		) &
+		local rscn=$! rc=0
 		"$VMPEER" spray --fabric "$FABRIC" --victim "$G1WWPN" --target "$T0WWPN" \
-			--seed "$SEED" --secs 15
+			--seed "$SEED" --secs 15 || rc=$?
+		wait "$rscn"
+		"$FCNVMECTL" -s "$SOCK" discovery-event p0 && return "$rc"
+		;;
+	relogin)
+		"$VMPEER" relogin --fabric "$FABRIC" --victim "$G1WWPN" --target "$T0WWPN" &&
+			"$FCNVMECTL" -s "$SOCK" discovery-event p0
 		;;
 	ls-race)
 		"$VMPEER" ls-race --fabric "$FABRIC" --victim "$G1WWPN" --target "$T0WWPN" &&

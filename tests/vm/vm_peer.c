@@ -32,6 +32,13 @@ int vm_peer_post_cqe(struct vm_peer *p, unsigned int q, const struct hw_cqe *c)
 	return rc;
 }
 
+int vm_peer_post_eqe(struct vm_peer *p, const struct hw_eqe *e)
+{
+	struct hw_bar *b = p->pv->base;
+
+	return hw_ring_post_geo(p->pv->base, &b->deq, &p->pv->geo.deq, e, sizeof(*e));
+}
+
 static int vm_peer_open(struct vm_peer *p, const char *fabric, uint64_t own, uint64_t victim)
 {
 	char dev[HW_PATH_MAX];
@@ -81,7 +88,7 @@ close_dev:
 static int usage(void)
 {
 	fprintf(stderr,
-		"usage: vm_peer forge-rsp|spray|ls-race --fabric NAME --victim WWPN --target WWPN [--wwpn OWN]\n"
+		"usage: vm_peer forge-rsp|spray|ls-race|relogin --fabric NAME --victim WWPN --target WWPN [--wwpn OWN]\n"
 		"       forge-rsp: --len BYTES [--wait-ms N]   spray: --seed N --secs N\n");
 	return 2;
 }
@@ -157,7 +164,8 @@ int main(int argc, char **argv)
 	if (strcmp(mode, "forge-rsp") == 0) {
 		if (!p.len)
 			return usage();
-	} else if (strcmp(mode, "spray") != 0 && strcmp(mode, "ls-race") != 0) {
+	} else if (strcmp(mode, "spray") != 0 && strcmp(mode, "ls-race") != 0 &&
+		   strcmp(mode, "relogin") != 0) {
 		return usage();
 	}
 	if (vm_peer_open(&p, fabric, own, victim))
@@ -166,6 +174,8 @@ int main(int argc, char **argv)
 		rc = vm_peer_spray(&p);
 	else if (strcmp(mode, "ls-race") == 0)
 		rc = vm_peer_lsrace(&p);
+	else if (strcmp(mode, "relogin") == 0)
+		rc = vm_peer_relogin(&p);
 	else
 		rc = vm_peer_forge(&p);
 	hw_dev_close(&p.f);

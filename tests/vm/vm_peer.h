@@ -6,6 +6,7 @@
  *   forge-rsp  answer a Read the guest sent to another target (vm_peer_forge.c)
  *   spray      seeded garbage into the guest's CQs and event ring (vm_peer_spray.c)
  *   ls-race    an LS request from a remote port that goes offline at once (vm_peer_lsrace.c)
+ *   relogin    the target logged out and in again under another WWNN (vm_peer_relogin.c)
  */
 #ifndef VM_PEER_H
 #define VM_PEER_H
@@ -35,8 +36,14 @@ static inline const struct hw_xri *vm_peer_xri(const struct vm_peer *p)
  * server's thread for that CQ turns the futex into the guest's MSI-X). */
 int vm_peer_post_cqe(struct vm_peer *p, unsigned int q, const struct hw_cqe *c);
 
+/* Post event e into the victim's event ring (deq); no interrupt: the
+ * guest's driver takes it at its next slow-path interrupt, which only the
+ * port server raises. */
+int vm_peer_post_eqe(struct vm_peer *p, const struct hw_eqe *e);
+
 int vm_peer_forge(struct vm_peer *p);
 int vm_peer_spray(struct vm_peer *p);
 int vm_peer_lsrace(struct vm_peer *p);
+int vm_peer_relogin(struct vm_peer *p);
 
 #endif

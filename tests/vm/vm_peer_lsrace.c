@@ -14,15 +14,7 @@
 
 #include <fcnvme/fc_wire.h>
 
-#include "hw_ring.h"
 #include "vm_peer.h"
-
-static int lsrace_post(struct vm_peer *p, struct hw_eqe *e)
-{
-	struct hw_bar *b = p->pv->base;
-
-	return hw_ring_post_geo(p->pv->base, &b->deq, &p->pv->geo.deq, e, sizeof(*e));
-}
 
 int vm_peer_lsrace(struct vm_peer *p)
 {
@@ -46,18 +38,18 @@ int vm_peer_lsrace(struct vm_peer *p)
 	e.peer_slot = (uint16_t)slot;
 	e.len = sizeof(d);
 	memcpy(e.payload, &d, sizeof(d));
-	rc = lsrace_post(p, &e);
+	rc = vm_peer_post_eqe(p, &e);
 	memset(&e, 0, sizeof(e));
 	e.type = HW_EQE_LS_REQ;
 	e.peer_slot = (uint16_t)slot;
 	e.id = 0x5eed;
 	e.len = 48;
 	e.payload[0] = 0x0a; /* Disconnect Association; the rest does not matter */
-	rc = rc ? rc : lsrace_post(p, &e);
+	rc = rc ? rc : vm_peer_post_eqe(p, &e);
 	memset(&e, 0, sizeof(e));
 	e.type = HW_EQE_RPORT_OFFLINE;
 	e.peer_slot = (uint16_t)slot;
-	rc = rc ? rc : lsrace_post(p, &e);
+	rc = rc ? rc : vm_peer_post_eqe(p, &e);
 	if (rc) {
 		printf("vm_peer: the victim's event ring took not all three entries\n");
 		return 1;

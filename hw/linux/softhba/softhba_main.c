@@ -113,7 +113,10 @@ static void softhba_rport_online(struct softhba_port *port, u16 slot,
 	if (port->removing || !roles || !d->wwpn || !d->wwnn)
 		return;
 	if (rp && rp->online) {
-		if (rp->wwpn == d->wwpn) {
+		/* nvme-fc tells remote ports apart by both names: the same
+		 * WWPN under another WWNN is another port to it.
+		 */
+		if (rp->wwpn == d->wwpn && rp->wwnn == d->wwnn) {
 			/* Known target, something changed (RSCN): rescan it. */
 			dev_dbg(&port->pdev->dev, "remote port %016llx: rescan\n", rp->wwpn);
 			nvme_fc_rescan_remoteport(rp->nrport);

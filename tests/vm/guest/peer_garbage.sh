@@ -29,6 +29,17 @@ check "softhba refused the LS request nvme-fc left unfilled" \
 	wait_for 30 dmesg_has "remote port offline, refused"
 check "A's controller is still live" is ctrl_state "$ca" live
 
+# The target logs out, and in on its slot with its WWPN under another
+# WWNN: to nvme-fc another remote port, while A's controller waits on the
+# real one. Its real login (the RSCN after it) must bring that one back:
+# the controller makes a new association and is live again.
+n=$(dmesg | grep -c 'create association')
+check "the host posted: the target logged out, in under another WWNN, then its RSCN" \
+	host_do relogin
+check "A's controller makes a new association to the target's real names" \
+	wait_for 30 sh -c "[ \$(dmesg | grep -c 'create association') -gt $n ]"
+check "A's controller is live again after the relogin" wait_for 30 is ctrl_state "$ca" live
+
 # Load during the spray; its errors are expected (garbage completes its
 # commands), so only its end is waited for.
 fio --name=load --filename="/dev/$a1" --ioengine=libaio --direct=1 --rw=randrw --bs=4k \
@@ -37,6 +48,8 @@ fio --name=load --filename="/dev/$a1" --ioengine=libaio --direct=1 --rw=randrw -
 fpid=$!
 sleep 2
 check "the host sprayed garbage for 15 s" host_do -t 120 spray
+echo "  the driver took the link down $(dmesg | grep -c 'softhba .*: link down') time(s)," \
+	"the target offline $(dmesg | grep -c "remote port ${T0WWPN#0x} (slot [0-9]*) offline") time(s)"
 kill -INT $fpid
 if wait_for 120 sh -c "! kill -0 $fpid"; then
 	ok "the load ended after the spray"
@@ -76,5 +89,8 @@ dmesg_save dmesg
 DMESG_EXPECT='NVME-FC\{[0-9]+\}|nvme nvme[0-9]+:|nvme[0-9]+n[0-9]+:|nvme[0-9]+c[0-9]+n[0-9]+:'
 DMESG_EXPECT="$DMESG_EXPECT|I/O error, dev nvme|Buffer I/O error on dev nvme|softhba [0-9a-f:.]+:"
 DMESG_EXPECT="$DMESG_EXPECT|callbacks suppressed|blk_print_req_error|nvme_fc"
+# nvme-fc's own line for a reconnect whose Create Association or Connection
+# the garbage failed (logged with the controller's device not set yet)
+DMESG_EXPECT="$DMESG_EXPECT|\(NULL device \*\): queue [0-9]+ connect (admin|I/O) queue failed"
 dmesg_clean
 guest_finish
