@@ -13,16 +13,19 @@
  * any status, response length, bytes moved and response bytes.
  * Events: LS responses and requests with any id, length and payload (from
  * the target's slot or any), remote ports coming online (any name, roles,
- * slot other than the target's and the victim's) and going offline (a slot
- * other than the target's), and unknown types. Link events and the target
- * slot's own login changes are left out: the port server sends them when
- * the fabric changes, and the guest must be able to reach its target
- * again once the spray stops. An entry goes only into a ring at most a
- * quarter full, so the port server's own entries still find room.
+ * slot but the victim's) and going offline (any slot but the victim's),
+ * the target's slot among them: logging the target out, or in under its
+ * own names, its WWPN with another WWNN, or another port's; link up, down
+ * or any state; and unknown types. The target's login and the link change
+ * only in the last third: before it the I/O runs undisturbed, so the CQEs
+ * for live exchanges go in under load. An entry goes only into a ring at most
+ * a quarter full, so the port server's own entries still find room.
  *
- * Events are taken by the driver at its next slow-path interrupt (the
- * port server raises those): the test resets its controller afterwards,
- * whose Link Services bring them. Prints the seed and what it wrote.
+ * Events are taken by the driver at its next slow-path interrupt, which
+ * only the port server raises: peer_garbage.sh has the target send an
+ * RSCN every second meanwhile (the port server then passes the target's
+ * real login, which also brings it back), and once more at the end.
+ * Prints the seed and what it wrote.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -129,7 +132,9 @@ static void spray_cqe(struct vm_peer *p, struct spray_count *n)
 		n->full++;
 }
 
-static void spray_eqe(struct vm_peer *p, struct spray_count *n)
+/* churn: the target's login and the link may change (the spray's last
+ * third only: before it, the I/O runs, so CQEs for live exchanges go in) */
+static void spray_eqe(struct vm_peer *p, struct spray_count *n, bool churn)
 {
 	struct hw_bar *b = p->pv->base;
 	struct hw_rport_desc d;
@@ -142,7 +147,9 @@ static void spray_eqe(struct vm_peer *p, struct spray_count *n)
 	e.len = rnd() % 3 ? rnd() % (HW_EQE_PAYLOAD + 1) : rnd();
 	spray_bytes(e.payload, rnd() % (HW_EQE_PAYLOAD + 1));
 	e.peer_slot = spray_slot(p, p->tslot);
-	switch (rnd() % 5) {
+	/* in churn, the target's own login changes one event in 32 (cases 5
+	 * and 6), and the link one in 40 (a quarter of case 4) */
+	switch (!churn || rnd() % 16 ? rnd() % 5 : 5 + rnd() % 2) {
 	case 0:
 		e.type = HW_EQE_LS_RSP;
 		break;
@@ -164,13 +171,35 @@ static void spray_eqe(struct vm_peer *p, struct spray_count *n)
 		e.type = HW_EQE_RPORT_OFFLINE;
 		e.peer_slot = (uint16_t)(rnd() % 80);
 		break;
+	case 4:
+		if (!churn || rnd() % 4) {
+			e.type = (uint16_t)(HW_EQE_DRV_DOWN + 1 + rnd() % 1000);
+			break;
+		}
+		e.type = HW_EQE_LINK; /* link up, down or any state */
+		e.arg = rnd() % 4 ? rnd() % 2 : rnd();
+		break;
+	case 5:
+		/* the target logs in again: as itself, its WWPN under another
+		 * WWNN, or another port on its slot */
+		e.type = HW_EQE_RPORT_ONLINE;
+		memset(&d, 0, sizeof(d));
+		d.wwnn = rnd() % 2 ? p->f.fab.r->ns[p->tslot].wwnn : (uint64_t)rnd() << 32 | rnd();
+		d.wwpn = rnd() % 2 ? p->target : (uint64_t)rnd() << 32 | rnd();
+		d.port_id = p->f.fab.r->ns[p->tslot].port_id;
+		d.roles = FC_PORT_ROLE_NVME_TARGET;
+		memcpy(e.payload, &d, sizeof(d));
+		e.len = sizeof(d);
+		e.peer_slot = (uint16_t)p->tslot;
+		break;
 	default:
-		e.type = (uint16_t)(HW_EQE_DRV_DOWN + 1 + rnd() % 1000);
+		e.type = HW_EQE_RPORT_OFFLINE;
+		e.peer_slot = (uint16_t)p->tslot;
 		break;
 	}
-	/* the target's login and the victim's own slot stay the port server's */
+	/* the victim's own slot stays the port server's */
 	if ((e.type == HW_EQE_RPORT_ONLINE || e.type == HW_EQE_RPORT_OFFLINE) &&
-	    (e.peer_slot == p->tslot || e.peer_slot == p->vslot))
+	    e.peer_slot == p->vslot)
 		e.peer_slot = (uint16_t)(HW_MAX_PORTS + rnd() % 16);
 	n->eqe++;
 	if (hw_ring_fill(&b->deq) >= p->pv->geo.deq.entries / 4 ||
@@ -180,7 +209,8 @@ static void spray_eqe(struct vm_peer *p, struct spray_count *n)
 
 int vm_peer_spray(struct vm_peer *p)
 {
-	uint64_t end = fcnvme_clock_ms() + (uint64_t)p->secs * 1000;
+	uint64_t start = fcnvme_clock_ms(), end = start + (uint64_t)p->secs * 1000;
+	uint64_t churn = start + (uint64_t)p->secs * 2000 / 3, now;
 	struct spray_count n = { 0 };
 
 	if (!(p->pv->geo.flags & HW_BAR_F_REMOTE) || !p->pv->geo.deq.entries) {
@@ -189,11 +219,11 @@ int vm_peer_spray(struct vm_peer *p)
 	}
 	printf("vm_peer: spray seed %u for %u s (rerun with the same seed)\n", p->seed, p->secs);
 	srandom(p->seed);
-	while (fcnvme_clock_ms() < end) {
+	while ((now = fcnvme_clock_ms()) < end) {
 		if (rnd() % 4)
 			spray_cqe(p, &n);
 		else
-			spray_eqe(p, &n);
+			spray_eqe(p, &n, now >= churn);
 		usleep(500);
 	}
 	printf("vm_peer: wrote %lu CQEs for live exchanges, %lu other CQEs, %lu events; %lu not "
