@@ -7,7 +7,8 @@
 # writes seeded garbage into the guest port's CQs and event ring for 15 s
 # Before it, the target logs out and in again under another WWNN, then
 # with its real names (tests/vm/vm_peer relogin): the controller must
-# reconnect.
+# reconnect; and once more without the real login: the unbind must take
+# the controller with it (the module is then loaded again).
 # (tests/vm/vm_peer spray: any CQE, for live exchanges too, in the target's
 # name too; LS requests and responses, remote ports coming and going, the
 # target's own login and the link among them, unknown events). Its commands may complete wrongly (nothing can tell such
@@ -41,6 +42,11 @@ host_action() {
 	relogin)
 		"$VMPEER" relogin --fabric "$FABRIC" --victim "$G1WWPN" --target "$T0WWPN" &&
 			"$FCNVMECTL" -s "$SOCK" discovery-event p0
+		;;
+	away)
+		# the same without the RSCN: the port server passes no real
+		# login (the guest's next LS answer raises the interrupt)
+		"$VMPEER" relogin --fabric "$FABRIC" --victim "$G1WWPN" --target "$T0WWPN"
 		;;
 	ls-race)
 		"$VMPEER" ls-race --fabric "$FABRIC" --victim "$G1WWPN" --target "$T0WWPN" &&

@@ -67,12 +67,14 @@ struct softhba_port;
 struct softhba_hwq;
 struct seq_file;
 
-/* A remote NVMe port, keyed by WWPN for the driver's lifetime so that the
- * private pointer of a remote port nvme-fc resumes stays valid: nvme-fc
- * frees its remote port without telling the driver (remoteport_delete only
- * says that no association is active), so a record is never freed before
- * the unbind, and max_rports bounds their number. Written on the slow
- * path; online and slot are read on the data path.
+/* A remote NVMe port: one record per pair of names (WWPN, WWNN), as nvme-fc
+ * keeps one remote port per pair and resumes it by both. A record lives
+ * for the driver's lifetime so that the private pointer of a remote port
+ * nvme-fc resumes stays valid: nvme-fc frees its remote port without
+ * telling the driver (remoteport_delete only says that no association is
+ * active), so a record is never freed before the unbind, and max_rports
+ * bounds their number. Written on the slow path; online and slot are read
+ * on the data path.
  */
 struct softhba_rport {
 	struct list_head node;

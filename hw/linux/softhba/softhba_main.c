@@ -32,12 +32,13 @@ MODULE_PARM_DESC(max_rports, "remote port names kept until unbind (16..65536, de
 
 /* ---- remote ports ---------------------------------------------------------- */
 
-static struct softhba_rport *softhba_rport_find(struct softhba_port *port, u64 wwpn)
+/* The record of the remote port nvme-fc knows by these two names. */
+static struct softhba_rport *softhba_rport_find(struct softhba_port *port, u64 wwpn, u64 wwnn)
 {
 	struct softhba_rport *rp;
 
 	list_for_each_entry(rp, &port->rports, node)
-		if (rp->wwpn == wwpn)
+		if (rp->wwpn == wwpn && rp->wwnn == wwnn)
 			return rp;
 	return NULL;
 }
@@ -83,7 +84,10 @@ static void softhba_all_offline(struct softhba_port *port, const char *why)
 }
 
 /* Register rp with nvme-fc under its names (nvme-fc resumes the remote port
- * it still has under them) and point the remote port's private at it.
+ * it still has under them) and point the remote port's private at it. On
+ * failure nvme-fc has no remote port under these names that it could
+ * resume (none, or one being freed: -ENOLCK), so the record forgets its
+ * last registration, as nvme-fc has written NULL over it.
  */
 static int softhba_rport_register(struct softhba_port *port, struct softhba_rport *rp)
 {
@@ -101,6 +105,22 @@ static int softhba_rport_register(struct softhba_port *port, struct softhba_rpor
 	*(struct softhba_rport **)rp->nrport->private = rp;
 	rp->registered = true;
 	return 0;
+}
+
+/* A WWPN is logged in once on a fabric: its newest login takes the others
+ * offline, on another slot or under another WWNN.
+ */
+static void softhba_rport_supersede(struct softhba_port *port, const struct shba_rport_desc *d)
+{
+	struct softhba_rport *rp;
+
+	list_for_each_entry(rp, &port->rports, node) {
+		if (rp->wwpn != d->wwpn || (!rp->online && !rp->registered))
+			continue;
+		softhba_rport_offline(port, rp,
+				      rp->wwnn == d->wwnn ? "logged in again on another slot"
+							  : "logged in again under another WWNN");
+	}
 }
 
 static void softhba_rport_online(struct softhba_port *port, u16 slot,
@@ -124,9 +144,8 @@ static void softhba_rport_online(struct softhba_port *port, u16 slot,
 		}
 		softhba_rport_offline(port, rp, "its slot now holds another port");
 	}
-	rp = softhba_rport_find(port, d->wwpn);
-	if (rp && (rp->online || rp->registered))
-		softhba_rport_offline(port, rp, "logged in again on another slot");
+	softhba_rport_supersede(port, d);
+	rp = softhba_rport_find(port, d->wwpn, d->wwnn);
 	/* A record lives until the unbind (struct softhba_rport): a port
 	 * server that brings ever new names online must not grow the list
 	 * without end.
@@ -143,12 +162,12 @@ static void softhba_rport_online(struct softhba_port *port, u16 slot,
 			return;
 		rp->port = port;
 		rp->wwpn = d->wwpn;
+		rp->wwnn = d->wwnn;
 		spin_lock(&port->rports_lock);
 		list_add_tail(&rp->node, &port->rports);
 		spin_unlock(&port->rports_lock);
 		port->nr_rports++;
 	}
-	rp->wwnn = d->wwnn;
 	rp->port_id = d->port_id;
 	rp->roles = roles;
 	WRITE_ONCE(rp->slot, slot);
@@ -307,8 +326,8 @@ static int softhba_state_show(struct seq_file *m, void *unused)
 		softhba_io_show_busy(m, &port->hwq[q]);
 	spin_lock(&port->rports_lock);
 	list_for_each_entry(rp, &port->rports, node)
-		seq_printf(m, "rport %016llx slot %u %s%s\n", rp->wwpn, READ_ONCE(rp->slot),
-			   READ_ONCE(rp->online) ? "online" : "offline",
+		seq_printf(m, "rport %016llx node %016llx slot %u %s%s\n", rp->wwpn, rp->wwnn,
+			   READ_ONCE(rp->slot), READ_ONCE(rp->online) ? "online" : "offline",
 			   READ_ONCE(rp->registered) ? " registered" : "");
 	spin_unlock(&port->rports_lock);
 	return 0;

@@ -40,6 +40,44 @@ check "A's controller makes a new association to the target's real names" \
 	wait_for 30 sh -c "[ \$(dmesg | grep -c 'create association') -gt $n ]"
 check "A's controller is live again after the relogin" wait_for 30 is ctrl_state "$ca" live
 
+# Once more under another WWNN, and this time the real login does not
+# follow (no RSCN): the driver takes the events at the interrupt of its
+# next LS answer, that of a discovery controller's Create Association,
+# which then fails. A's controller waits on the real remote port while
+# the other names are online. softhba keeps a record per pair of names,
+# so its unbind resumes the real remote port with dev_loss_tmo 0 and
+# nvme-fc deletes the controller at once. With one record per WWPN it had
+# only the other names left: the unbind left A's controller in nvme-fc,
+# on a remote port no driver served (a reload resumed it).
+other=$(printf '%016x' $((T0WWNN ^ 0xff)))
+check "the host posted: the target logged out, and in under another WWNN" host_do away
+nvme discover $FC $H >discover.out 2>&1 && echo "  (nvme discover did not fail)"
+check "softhba registered the target's WWPN under WWNN $other" \
+	wait_for 30 dmesg_has "remote port ${T0WWPN#0x} online: node $other"
+grep "^rport ${T0WWPN#0x} " /sys/kernel/debug/softhba/*/state >records.txt
+sed 's/^/  /' records.txt
+check "a record of the target's real names, offline" \
+	grep -q "node ${T0WWNN#0x} slot [0-9]* offline\$" records.txt
+check "and one of its WWPN under WWNN $other, online" \
+	grep -q "node $other slot [0-9]* online registered\$" records.txt
+check "A's controller is not live" test "$(ctrl_state "$ca")" != live
+n=$(dmesg | grep -c "remote port ${T0WWPN#0x} online: node ${T0WWNN#0x}")
+t0=$(uptime_s)
+check "rmmod softhba while A's controller waits on the target's real names" rmmod softhba
+took=$(secs_since "$t0")
+echo "  rmmod took $took s"
+check "the unbind did not wait for dev_loss_tmo (under 20 s)" \
+	awk -v t="$took" 'BEGIN { exit !(t < 20) }'
+check "A's controller is gone" test ! -e "/sys/class/nvme/$ca"
+softhba_load || guest_finish
+check "remote port $T0WWPN registered again" \
+	wait_for 20 sh -c "[ \$(dmesg | grep -c 'remote port ${T0WWPN#0x} online: node ${T0WWNN#0x}') -gt $n ]"
+check "connect $NQN_A again" nvme connect $FC $H -n "$NQN_A" $OPT
+check "namespace 1 of A appears again" wait_for 10 nvme_ns_of "$NQN_A" 1
+ca=$(nvme_ctrl_of "$NQN_A")
+a1=$(nvme_ns_of "$NQN_A" 1)
+echo "A: controller $ca, namespace 1 is $a1"
+
 # Load during the spray; its errors are expected (garbage completes its
 # commands), so only its end is waited for.
 fio --name=load --filename="/dev/$a1" --ioengine=libaio --direct=1 --rw=randrw --bs=4k \
