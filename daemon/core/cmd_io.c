@@ -271,6 +271,7 @@ uint16_t cmd_io_parse(struct nvmet_fc_req *req)
 			return status;
 	}
 	rc->nsid = nsid;
-	sq->ns[nsid].inflight++;
+	rc->ns_epoch = sq->ns[nsid].epoch;
+	sq->ns[nsid].inflight[rc->ns_epoch]++;
 	return 0;
 }

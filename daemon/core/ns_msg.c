@@ -3,9 +3,14 @@
  * The messages of namespaces to I/O queues (struct ns_msg): posted in
  * order to the queue's thread (retried when its ring is full), run there
  * ([hwq]: add, hide or remove a namespace in the queue's view sq->ns[],
- * or stop the queue), acknowledged back on the control thread. A removal
- * is a drain barrier: the queue acknowledges once the namespace's
- * commands on it have completed. Part of ns.c's namespaces.
+ * drain it, or stop the queue), acknowledged back on the control thread.
+ * A removal is a drain barrier: the queue acknowledges once the
+ * namespace's commands on it have completed. A drain (Preempt and Abort,
+ * resv_abort.c) waits only for the commands the queue took before it:
+ * it flips the view's epoch, so that later commands count apart, and
+ * waits for the old epoch's count; one drain of a namespace waits per
+ * queue at a time, the next one starts when it ends. Part of ns.c's
+ * namespaces.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -27,6 +32,26 @@ static void ns_msg_send_ack(struct ns_msg *m)
 		mpsc_push(&sq->t->ack_retry, &m->anode);
 }
 
+static bool ns_view_idle(const struct sq_ns *v)
+{
+	return !v->inflight[0] && !v->inflight[1];
+}
+
+/* [hwq] A drain: a Compare of nsid waiting for its Write is aborted
+ * (it would hold the drain until its partner came); then it waits its
+ * turn. */
+static void ns_msg_drain_run(struct sq *sq, struct ns_msg *m)
+{
+	struct nvmet_fc_req *first = sq->fused_first;
+
+	if (first && req_ctx(first)->nsid == m->nsid)
+		cmd_fused_orphan(sq, NVME_SC_ABORTED_PREEMPT_ABORT);
+	m->epoch = NS_DRAIN_QUEUED;
+	m->bnext = sq->barriers;
+	sq->barriers = m;
+	ns_sq_completed(sq, m->nsid);
+}
+
 /* [hwq] */
 static void ns_msg_run(void *arg)
 {
@@ -39,6 +64,10 @@ static void ns_msg_run(void *arg)
 		ns_msg_send_ack(m);
 		return;
 	}
+	if (m->drain) {
+		ns_msg_drain_run(sq, m);
+		return;
+	}
 	v = &sq->ns[m->nsid];
 	if (!m->remove) {
 		if (!m->ns)
@@ -49,7 +78,7 @@ static void ns_msg_run(void *arg)
 	}
 	ns_fold_view(v); /* while v->ns still names the namespace */
 	v->ns = NULL;
-	if (!v->inflight) {
+	if (ns_view_idle(v)) {
 		ns_msg_send_ack(m);
 		return;
 	}
@@ -57,19 +86,57 @@ static void ns_msg_run(void *arg)
 	sq->barriers = m;
 }
 
-/* [hwq] The last command on nsid of sq completed: release its barriers. */
+/* [hwq] Whether barrier m (of nsid) has nothing left to wait for. */
+static bool ns_barrier_done(const struct sq_ns *v, const struct ns_msg *m)
+{
+	if (!m->drain)
+		return ns_view_idle(v);
+	return m->epoch != NS_DRAIN_QUEUED && !v->inflight[m->epoch];
+}
+
+/* [hwq] The drain of nsid to start now: the oldest queued one, if none
+ * is running. */
+static struct ns_msg *ns_drain_next(struct sq *sq, uint32_t nsid)
+{
+	struct ns_msg *m, *next = NULL;
+
+	for (m = sq->barriers; m; m = m->bnext) {
+		if (!m->drain || m->nsid != nsid)
+			continue;
+		if (m->epoch != NS_DRAIN_QUEUED)
+			return NULL;
+		next = m; /* the list is newest first */
+	}
+	return next;
+}
+
+/* [hwq] A count of nsid on sq reached 0 (or a drain arrived): release the
+ * barriers that wait for nothing more, start the next drain. A drain
+ * starts with the epoch not in use empty (the one before it ended only
+ * when it was): commands from here on count there. */
 void ns_sq_completed(struct sq *sq, uint32_t nsid)
 {
-	struct ns_msg **pp = &sq->barriers, *m;
+	struct sq_ns *v = &sq->ns[nsid];
+	struct ns_msg **pp, *m;
+	bool again;
 
-	while ((m = *pp)) {
-		if (m->nsid == nsid && !sq->ns[nsid].inflight) {
+	do {
+		again = false;
+		for (pp = &sq->barriers; (m = *pp);) {
+			if (m->nsid != nsid || !ns_barrier_done(v, m)) {
+				pp = &m->bnext;
+				continue;
+			}
 			*pp = m->bnext;
-			ns_msg_send_ack(m);
-			continue;
+			ns_msg_send_ack(m); /* m is [ctl]'s from here */
 		}
-		pp = &m->bnext;
-	}
+		m = ns_drain_next(sq, nsid);
+		if (m) {
+			m->epoch = v->epoch;
+			v->epoch ^= 1;
+			again = true;
+		}
+	} while (again);
 }
 /* [ctl] */
 static void ns_msg_ack(void *arg)
@@ -79,6 +146,8 @@ static void ns_msg_ack(void *arg)
 
 	if (m->remove && !--m->ns->drain_pending)
 		ns_view_drained(m->ns);
+	if (m->drain)
+		resv_abort_acked(m->drain);
 	if (!--sq->msgs_inflight && sq->dead)
 		tgt_sq_free(sq);
 	free(m);
@@ -191,6 +260,33 @@ void ns_msg_ctrl(struct ctrl *c, struct ns *ns, uint32_t nsid, bool remove)
 		sq->msgs_inflight++;
 		if (remove)
 			ns->drain_pending++;
+		ns_msg_post(c->t, m);
+	}
+}
+
+/* [ctl] A drain of nsid for Preempt and Abort ra on each I/O queue of c,
+ * each counted in ra until acknowledged. A queue whose message cannot be
+ * allocated is not waited for: ra then completes with an internal error. */
+void ns_msg_drain(struct ctrl *c, uint32_t nsid, struct resv_abort *ra)
+{
+	struct ns_msg *m;
+	struct sq *sq;
+	unsigned int q;
+
+	for (q = 1; q <= TGT_MAX_QID; q++) {
+		sq = c->sqs[q];
+		if (!sq || sq->dead)
+			continue;
+		m = calloc(1, sizeof(*m));
+		if (!m) {
+			ra->status = NVME_SC_INTERNAL;
+			continue;
+		}
+		m->sq = sq;
+		m->nsid = nsid;
+		m->drain = ra;
+		sq->msgs_inflight++;
+		ra->pending++;
 		ns_msg_post(c->t, m);
 	}
 }

@@ -10,8 +10,8 @@
  * to the I/O path (resv_publish) and persists it when a host asked for PTPL
  * (resv_ptpl.c), and complete back on the queue's thread after that.
  * Preempt and abort removes the preempted registrants like preempt: their
- * next commands conflict at once; commands of theirs already parsed
- * complete as they would have (nothing is aborted). Notifications to the
+ * next commands conflict at once; it completes once the commands of theirs
+ * already taken have completed (resv_abort.c). Notifications to the
  * other registrants: resv_notify.c.
  */
 #include <endian.h>
@@ -287,8 +287,21 @@ static void resv_notify(struct ns *ns, const struct resv_before *b, const uint8_
 	}
 }
 
-/* [ctl] Run one reservation command, publish and persist the result. */
-static uint16_t resv_exec(struct ns *ns, struct ctrl *c, struct nvmet_fc_req *req)
+/* The registrants of before that r no longer has: the hosts a preempt
+ * removed. */
+static void resv_gone(const struct resv_before *b, const struct ns_resv *r, struct resv_abort *ra)
+{
+	unsigned int i;
+
+	for (i = 0; i < b->nr_reg; i++)
+		if (resv_find(r, b->reg[i].hostid) < 0)
+			memcpy(ra->gone[ra->nr_gone++], b->reg[i].hostid, 16);
+}
+
+/* [ctl] Run one reservation command, publish and persist the result; for a
+ * Preempt and Abort (ra), note the hosts it removed. */
+static uint16_t resv_exec(struct ns *ns, struct ctrl *c, struct nvmet_fc_req *req,
+			  struct resv_abort *ra)
 {
 	struct ns_resv *r = ns->resv;
 	uint32_t cdw10 = le32toh(req->cmd->common.cdw10);
@@ -313,6 +326,8 @@ static uint16_t resv_exec(struct ns *ns, struct ctrl *c, struct nvmet_fc_req *re
 	if (status)
 		return status;
 	resv_publish(r);
+	if (ra)
+		resv_gone(&b, r, ra);
 	resv_notify(ns, &b, c->hostid,
 		    req->cmd->common.opcode == nvme_cmd_resv_release &&
 			    (cdw10 & 7) == NVME_RESV_CLEAR);
@@ -321,20 +336,32 @@ static uint16_t resv_exec(struct ns *ns, struct ctrl *c, struct nvmet_fc_req *re
 	return status;
 }
 
+static bool resv_is_preempt_abort(const struct nvmet_fc_req *req)
+{
+	return req->cmd->common.opcode == nvme_cmd_resv_acquire &&
+	       (le32toh(req->cmd->common.cdw10) & 7) == NVME_RESV_PREEMPT_ABORT;
+}
+
 static void resv_exec_ctl(void *arg)
 {
 	struct nvmet_fc_req *req = arg;
 	struct req_ctx *rc = req_ctx(req);
 	struct ctrl *c = atomic_load(&rc->sq->ctrl);
+	struct resv_abort *ra = NULL;
 	uint16_t status;
 
 	if (!c || c->deleting)
 		status = NVME_SC_ABORT_REQ;
 	else if (rc->ns->deleting)
 		status = NVME_SC_INVALID_NS | NVME_SC_DNR;
+	else if (resv_is_preempt_abort(req) && !(ra = resv_abort_new(req)))
+		status = NVME_SC_INTERNAL; /* nothing changed */
 	else
-		status = resv_exec(rc->ns, c, req);
-	tgt_req_complete_from_ctl(req, status);
+		status = resv_exec(rc->ns, c, req, ra);
+	if (ra)
+		resv_abort_start(ra, rc->ns, status);
+	else
+		tgt_req_complete_from_ctl(req, status);
 }
 
 static void resv_execute(struct nvmet_fc_req *req)

@@ -230,10 +230,19 @@ struct ns_msg {
 	/* The queue stops: a fused first command waiting for its second
 	 * ends with SQ Deletion (cmd_fused_orphan). */
 	bool stop;
+	/* A drain barrier of a Preempt and Abort (resv_abort.c): the queue
+	 * acknowledges once the commands on nsid it took before the message
+	 * have completed (later ones are not waited for). */
+	struct resv_abort *drain;
+	/* [hwq] the drain epoch it waits for, or NS_DRAIN_QUEUED while
+	 * another drain of nsid on the queue is still waiting */
+	uint8_t epoch;
 	/* ns NULL and !remove: hide it from this queue (host masking); I/O
 	 * in flight completes, the namespace is not drained. */
 	struct ns_msg *bnext; /* [hwq] sq->barriers */
 };
+
+#define NS_DRAIN_QUEUED 0xff
 
 /* Latency of one namespace on one queue, allocated by [ctl] when the
  * namespace first shows in the queue: written only by the queue's thread
@@ -247,8 +256,12 @@ struct sq_ns_lat {
 
 /* A namespace as one I/O queue sees it. [hwq] */
 struct sq_ns {
-	struct ns *ns;	   /* NULL: not visible */
-	uint32_t inflight; /* commands on it not completed */
+	struct ns *ns; /* NULL: not visible */
+	/* Commands on it not completed, by the drain epoch they were taken
+	 * in (req_ctx's ns_epoch); a drain barrier (ns_msg's drain) flips
+	 * epoch and waits for the other count to reach 0. */
+	uint32_t inflight[2];
+	uint8_t epoch;
 	/* Written only by the queue's thread (plain load + store), read by
 	 * [ctl] for statistics. */
 	_Atomic uint64_t st[NS_ST_MAX];
@@ -430,6 +443,7 @@ struct req_ctx {
 	/* The transport sends the data from the backend's memory
 	 * (tgt_req_data_ref): the namespace must stay until req_data_done. */
 	bool data_ref;
+	uint8_t ns_epoch; /* the sq->ns[nsid].inflight it counts in */
 	uint64_t aux;
 	uint64_t aux2;
 	uint64_t t0; /* ns, req_init (latency) */
@@ -528,6 +542,9 @@ void ns_destroy_all(struct subsys *s);
 void ns_retry_msgs(struct tgt *t);
 void ns_drop_msgs(struct tgt *t);
 void ns_msg_stop(struct sq *sq);
+/* A drain of nsid on each I/O queue of c for a Preempt and Abort,
+ * counted in ra until acknowledged (resv_abort.c). */
+void ns_msg_drain(struct ctrl *c, uint32_t nsid, struct resv_abort *ra);
 void ns_stats(const struct ns *ns, uint64_t st[NS_ST_MAX], struct tgt_io_stats *io);
 void ns_fold_view(struct sq_ns *v);
 void ns_fold_sq(struct sq *sq);
@@ -614,6 +631,19 @@ size_t ana_log_build(struct ctrl *c, bool rgo, uint8_t *buf, size_t cap);
 uint16_t resv_parse(struct nvmet_fc_req *req, struct ns *ns);
 int resv_init(struct ns *ns, char *err, size_t errlen);
 void resv_free(struct ns *ns);
+/* resv_abort.c: a Preempt and Abort completes once the preempted hosts'
+ * commands on the namespace that their queues took before it have
+ * completed. [ctl] */
+struct resv_abort {
+	struct nvmet_fc_req *req;	    /* the Reservation Acquire */
+	uint16_t status;		    /* what it completes with */
+	unsigned int pending;		    /* drains not acknowledged (+1 while sending) */
+	uint8_t gone[TGT_RESV_MAX_REG][16]; /* the registrants it removed */
+	unsigned int nr_gone;
+};
+struct resv_abort *resv_abort_new(struct nvmet_fc_req *req);
+void resv_abort_start(struct resv_abort *ra, struct ns *ns, uint16_t status);
+void resv_abort_acked(struct resv_abort *ra);
 /* resv_io.c: the conflict table and the [hwq] check */
 enum resv_role {
 	RESV_OTHER,

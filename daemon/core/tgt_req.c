@@ -40,13 +40,13 @@ void tgt_req_complete(struct nvmet_fc_req *req, uint16_t status)
 }
 
 /* [hwq] The request no longer uses its namespace: release a namespace
- * drain (removal, hiding) waiting for it. */
+ * drain (removal, hiding, Preempt and Abort) waiting for it. */
 static void tgt_req_ns_put(struct nvmet_fc_req *req)
 {
 	struct req_ctx *rc = req_ctx(req);
 	struct sq *sq = rc->sq;
 
-	if (rc->nsid && !--sq->ns[rc->nsid].inflight && sq->barriers)
+	if (rc->nsid && !--sq->ns[rc->nsid].inflight[rc->ns_epoch] && sq->barriers)
 		ns_sq_completed(sq, rc->nsid);
 	rc->nsid = 0;
 }

@@ -99,7 +99,7 @@ START_TEST(test_zero_copy_read)
 
 	for (sq = cl_T->sq_list; sq; sq = sq->assoc_next)
 		if (sq->ns) /* I/O queues */
-			ck_assert_uint_eq(sq->ns[1].inflight, 0);
+			ck_assert_uint_eq(sq->ns[1].inflight[0] + sq->ns[1].inflight[1], 0);
 	ck_assert_int_eq(tgt_ns_del(cl_T, LOOP_SUBNQN, 1, err, sizeof(err)), 0);
 	cl_pump(20);
 	ck_assert_uint_ne(cl_host_io(1, nvme_cmd_read, 8, 8, r), 0);
