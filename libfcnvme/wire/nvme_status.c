@@ -40,6 +40,7 @@ static const struct nvme_status_name nvme_status_names[] = {
 	{ 0x018, "Host Identifier Inconsistent Format" },
 	{ 0x019, "Keep Alive Timer Expired" },
 	{ 0x01a, "Keep Alive Timeout Invalid" },
+	{ 0x01b, "Command Aborted due to Preempt and Abort" },
 	{ 0x020, "Namespace is Write Protected" },
 	{ 0x021, "Command Interrupted" },
 	{ 0x022, "Transient Transport Error" },

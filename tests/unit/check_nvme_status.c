@@ -21,6 +21,7 @@ static const struct {
 	{ 0x0000, "Successful Completion (0x0000)" },
 	{ 0x4002, "Invalid Field in Command (0x4002)" },
 	{ 0x400b, "Invalid Namespace or Format (0x400b)" },
+	{ 0x001b, "Command Aborted due to Preempt and Abort (0x001b)" },
 	{ 0x0080, "LBA Out of Range (0x0080)" },
 	{ 0x2006, "Internal Error (0x2006)" }, /* More */
 	{ 0x0806, "Internal Error (0x0806)" }, /* CRD */
