@@ -4,7 +4,7 @@
 # and host identifier): both register, A acquires Write Exclusive; B's
 # write fails with Reservation Conflict (status 0x83), B's read works;
 # the report shows the holder and both registrants (exact lines); B
-# preempts and aborts A: A's write conflicts now, B's works. With PTPL on,
+# preempts and aborts A while A writes: A's write conflicts now, B's works. With PTPL on,
 # kill -9 the daemon, start it again: the report is the same, and
 # fcnvmectl namespace show lists holder, type, generation and registrants.
 # A corrupt state file is logged and ignored. config save and export keep
@@ -71,8 +71,23 @@ regctlext[1] :
 OUT
 if diff -u "$tmp/rep.want" "$tmp/rep.out"; then ok; else bad "resv-report"; fi
 
-# B preempts and aborts A: A is no registrant any more.
+# B preempts and aborts A while A writes (fcnvme perf, which stops at its
+# first error): the Acquire waits in the daemon for A's writes in flight
+# (a drain on A's I/O queue, run by the I/O thread); A is no registrant
+# any more and its next write conflicts.
+# (perf's -w is the workload and -q the depth: A's names in long options)
+PA="--fabric $FABRIC --host-traddr nn-0x20000090fb000001:pn-0x10000090fb000001"
+PA="$PA --hostnqn $HOSTA -I $IDA --nqn $DEMO_NQN"
+fc perf $PA -w randwrite -o 512 -q 16 -t 20 --seed 1 >"$tmp/perf.out" 2>"$tmp/perf.err" &
+perf=$!
+sleep 1
 check "B preempts and aborts A" fc resv-acquire $HB -n 1 -c 0xbbbb -p 0xaaaa -t 1 -a 2
+rc=0
+wait "$perf" || rc=$?
+sed 's/^/  perf: /' "$tmp/perf.out" "$tmp/perf.err"
+check "A's writes ran until the preempt, then conflicted (perf exit 1)" \
+	bash -c "[ $rc = 1 ] && grep -q 'IOPS' '$tmp/perf.out' &&
+		 grep -q 'I/O failed: Reservation Conflict (0x0083)' '$tmp/perf.err'"
 check_not "A cannot write now" wr wa2 "$HA"
 check "A's write: status 0x83" grep -qxF "$CONFLICT" "$tmp/wa2.err"
 check "B writes now" wr wb2 "$HB"
