@@ -45,6 +45,30 @@ check_eq "nvme resv-register --rrega=1 (unregister)" 0 "$?"
 check_eq "report: nobody registered" 0 \
 	"$(nvme resv-report "/dev/$n2" --eds -o json | json 'j["regctl"]')"
 
+# Preempt and Abort of a host that is writing: host B (fcnvme on the
+# host, another host NQN and identifier) registers and writes under Write
+# Exclusive Registrants Only; nvme-cli preempts and aborts it. The target
+# completes the Acquire once B's writes in flight have (it drains B's
+# queue); B's next write conflicts, and its fcnvme perf stops there.
+nvme resv-register "/dev/$n2" --nrkey=0xabcd --rrega=0 >reg2.out 2>&1
+check_eq "nvme resv-register (again)" 0 "$?"
+nvme resv-acquire "/dev/$n2" --crkey=0xabcd --rtype=3 --racqa=0 >acq2.out 2>&1
+check_eq "nvme resv-acquire (Write Exclusive Registrants Only)" 0 "$?"
+check "the host: B registered and writes" host_do peer-writes
+check_eq "report: two registrants" 2 \
+	"$(nvme resv-report "/dev/$n2" --eds -o json | json 'j["regctl"]')"
+nvme resv-acquire "/dev/$n2" --crkey=0xabcd --prkey=0xb0b --rtype=3 --racqa=2 >pa.out 2>&1
+check_eq "nvme resv-acquire --racqa=2 (preempt and abort B)" 0 "$?"
+sed 's/^/  nvme: /' pa.out
+check "the host: B's writes ran, then conflicted" host_do peer-done
+nvme resv-report "/dev/$n2" --eds -o json >rep3.json 2>&1
+check_eq "report: type 3, one registrant, the guest's key, holding" "3 1 $((0xabcd)) 1" \
+	"$(json '"%d %d %d %d" % (j["rtype"], j["regctl"], j["regctlext"][0]["rkey"], j["regctlext"][0]["rcsts"])' <rep3.json)"
+nvme resv-release "/dev/$n2" --crkey=0xabcd --rtype=3 --rrela=0 >rel2.out 2>&1
+check_eq "nvme resv-release" 0 "$?"
+nvme resv-register "/dev/$n2" --crkey=0xabcd --rrega=1 >unreg2.out 2>&1
+check_eq "nvme resv-register --rrega=1 (unregister)" 0 "$?"
+
 # Feature 82h is per namespace: masked on 2, refused on 1 (no reservations)
 nvme set-feature "/dev/$ca" -f 0x82 -n 2 -v 4 >mask.out 2>&1
 check_eq "set-feature 0x82 -n 2 -v 4 (mask Reservation Released)" 0 "$?"
