@@ -439,17 +439,28 @@ uint16_t cmd_auth_exec(struct nvmet_fc_req *req, struct sq *sq, struct ctrl *c)
 	return auth_receive(req, sq, c);
 }
 
-/* [ctl] A host that connects and never completes the exchange keeps a
- * controller (and its cntlid) that refuses every command: end it after
- * TGT_AUTH_TIMEOUT_MS, logged like a refusal. */
+/* [ctl] A host that connects a queue and never completes its exchange
+ * keeps a controller (and its cntlid), or an I/O queue with its buffers,
+ * that refuses every command: end the controller TGT_AUTH_TIMEOUT_MS
+ * after that queue's Connect, logged like a refusal. */
 bool cmd_auth_timer(struct ctrl *c, uint64_t now)
 {
-	struct sq *sq = c->sqs[0];
+	struct sq *sq;
+	unsigned int q;
 
-	if (c->deleting || !sq || !atomic_load_explicit(&sq->auth_needed, memory_order_relaxed) ||
-	    now - sq->auth_since_ms < TGT_AUTH_TIMEOUT_MS)
+	if (c->deleting)
 		return false;
-	auth_log_refusal(sq, c, "DH-HMAC-CHAP not completed within 10 s of the Connect");
-	ctrl_delete(c, "DH-HMAC-CHAP not completed in time");
-	return true;
+	for (q = 0; q <= TGT_MAX_QID; q++) {
+		sq = c->sqs[q];
+		if (!sq || !atomic_load_explicit(&sq->auth_needed, memory_order_relaxed) ||
+		    now - sq->auth_since_ms < TGT_AUTH_TIMEOUT_MS)
+			continue;
+		auth_log_refusal(
+			sq, c,
+			q ? "DH-HMAC-CHAP not completed within 10 s of an I/O queue's Connect"
+			  : "DH-HMAC-CHAP not completed within 10 s of the Connect");
+		ctrl_delete(c, "DH-HMAC-CHAP not completed in time");
+		return true;
+	}
+	return false;
 }

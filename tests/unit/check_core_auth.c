@@ -427,6 +427,50 @@ START_TEST(test_stalled_exchange)
 }
 END_TEST
 
+/* The same for an I/O queue that never authenticates (its admin queue
+ * did): the controller is deleted TGT_AUTH_TIMEOUT_MS after that queue's
+ * Connect; an I/O queue that authenticated in time keeps it. Before, only
+ * the admin queue was timed and such a queue stayed, refusing commands. */
+START_TEST(test_stalled_io_queue)
+{
+	struct host_auth p = { .key = KEY1 };
+	struct h_assoc *a, *b;
+	uint8_t blk[512];
+
+	h_std_subsys();
+	set_keys(KEY1, NULL);
+	watch_refusals();
+	default_offer(&p);
+	a = admin_of(H_HOSTNQN);
+	ck_assert_int_eq(host_auth(a, 0, &p), 0);
+	ck_assert_uint_eq(h_prop_set_cc(a, H_CC_READY), 0);
+	b = admin_of(H_HOSTNQN);
+	ck_assert_int_eq(host_auth(b, 0, &p), 0);
+	ck_assert_uint_eq(h_prop_set_cc(b, H_CC_READY), 0);
+	H->clock.fake_ms += 5000;
+	h_queue_new(a, 1, 31);
+	ck_assert_uint_eq(h_connect_io(a, 1, H_SUBNQN, H_HOSTNQN, 31), 0);
+	ck_assert_int_eq(host_auth(a, 1, &p), 0);
+	h_queue_new(b, 1, 31);
+	ck_assert_uint_eq(h_connect_io(b, 1, H_SUBNQN, H_HOSTNQN, 31), 0);
+	ck_assert_uint_eq(h_io(b, 1, nvme_cmd_read, 1, 0, 1, blk, 512),
+			  NVME_SC_AUTH_REQUIRED | DNR);
+	H->clock.fake_ms += TGT_AUTH_TIMEOUT_MS - 1;
+	tgt_timer_tick(H->t);
+	ck_assert_int_eq(b->nr_delete, 0);
+	ck_assert_int_eq(nr_refused, 0);
+	H->clock.fake_ms += 1;
+	tgt_timer_tick(H->t);
+	ck_assert_int_eq(b->nr_delete, 1);
+	ck_assert_int_eq(a->nr_delete, 0);
+	ck_assert_int_eq(nr_refused, 1);
+	ck_assert_str_eq(last_reason,
+			 "DH-HMAC-CHAP not completed within 10 s of an I/O queue's Connect");
+	ck_assert_uint_eq(h_io(a, 1, nvme_cmd_read, 1, 0, 1, blk, 512), 0);
+	tgt_set_assoc_event_cb(H->t, NULL, NULL);
+}
+END_TEST
+
 /* The controller's policy: its order decides, what it lacks is refused. */
 START_TEST(test_policy)
 {
@@ -556,6 +600,7 @@ Suite *core_auth_suite(void)
 	tcase_add_test(tc, test_rotation);
 	tcase_add_test(tc, test_set_bad_keys);
 	tcase_add_test(tc, test_stalled_exchange);
+	tcase_add_test(tc, test_stalled_io_queue);
 	tcase_add_test(tc, test_policy);
 	tcase_add_test(tc, test_malformed);
 	tcase_set_timeout(tc, 120);
