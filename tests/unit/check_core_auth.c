@@ -386,6 +386,21 @@ START_TEST(test_rotation)
 }
 END_TEST
 
+/* The timer ends b's controller (not a's) TGT_AUTH_TIMEOUT_MS after the
+ * stalled queue's Connect, not a millisecond before, with one refusal. */
+static void stalled_ends(struct h_assoc *a, struct h_assoc *b)
+{
+	H->clock.fake_ms += TGT_AUTH_TIMEOUT_MS - 1;
+	tgt_timer_tick(H->t);
+	ck_assert_int_eq(b->nr_delete, 0);
+	ck_assert_int_eq(nr_refused, 0);
+	H->clock.fake_ms += 1;
+	tgt_timer_tick(H->t);
+	ck_assert_int_eq(b->nr_delete, 1);
+	ck_assert_int_eq(a->nr_delete, 0);
+	ck_assert_int_eq(nr_refused, 1);
+}
+
 /* A controller whose admin queue never authenticates is deleted
  * TGT_AUTH_TIMEOUT_MS after its Connect, logged; an authenticated one
  * stays. */
@@ -411,15 +426,7 @@ START_TEST(test_stalled_exchange)
 		len = fcnvme_auth_build_negotiate(buf, sizeof(buf), &ng);
 		ck_assert_uint_eq(h_auth(b, 0, true, buf, (uint32_t)len), 0);
 	}
-	H->clock.fake_ms += TGT_AUTH_TIMEOUT_MS - 1;
-	tgt_timer_tick(H->t);
-	ck_assert_int_eq(b->nr_delete, 0);
-	ck_assert_int_eq(nr_refused, 0);
-	H->clock.fake_ms += 1;
-	tgt_timer_tick(H->t);
-	ck_assert_int_eq(b->nr_delete, 1);
-	ck_assert_int_eq(a->nr_delete, 0);
-	ck_assert_int_eq(nr_refused, 1);
+	stalled_ends(a, b);
 	ck_assert_str_eq(last_reason, "DH-HMAC-CHAP not completed within 10 s of the Connect");
 	tgt_timer_tick(H->t);
 	ck_assert_int_eq(nr_refused, 1);
@@ -455,15 +462,7 @@ START_TEST(test_stalled_io_queue)
 	ck_assert_uint_eq(h_connect_io(b, 1, H_SUBNQN, H_HOSTNQN, 31), 0);
 	ck_assert_uint_eq(h_io(b, 1, nvme_cmd_read, 1, 0, 1, blk, 512),
 			  NVME_SC_AUTH_REQUIRED | DNR);
-	H->clock.fake_ms += TGT_AUTH_TIMEOUT_MS - 1;
-	tgt_timer_tick(H->t);
-	ck_assert_int_eq(b->nr_delete, 0);
-	ck_assert_int_eq(nr_refused, 0);
-	H->clock.fake_ms += 1;
-	tgt_timer_tick(H->t);
-	ck_assert_int_eq(b->nr_delete, 1);
-	ck_assert_int_eq(a->nr_delete, 0);
-	ck_assert_int_eq(nr_refused, 1);
+	stalled_ends(a, b);
 	ck_assert_str_eq(last_reason,
 			 "DH-HMAC-CHAP not completed within 10 s of an I/O queue's Connect");
 	ck_assert_uint_eq(h_io(a, 1, nvme_cmd_read, 1, 0, 1, blk, 512), 0);

@@ -292,6 +292,15 @@ static uint16_t be_hold(struct nvmet_fc_req *req, enum backend_op op)
 	return BE_PENDING;
 }
 
+/* A and B registered, A holding Write Exclusive Registrants Only (B may
+ * write). */
+static void a_holds_b_writes(void)
+{
+	ck_assert_uint_eq(reg(A, NVME_RESV_REGISTER, 0, KEY_A), 0);
+	ck_assert_uint_eq(reg(B, NVME_RESV_REGISTER, 0, KEY_B), 0);
+	ck_assert_uint_eq(acq(A, NVME_RESV_ACQUIRE, 3, KEY_A, 0), 0);
+}
+
 /* A Write of a's (one block) that the backend holds. */
 static struct h_req *held_write(struct h_assoc *a)
 {
@@ -328,9 +337,7 @@ START_TEST(test_resv_preempt_abort_waits)
 	struct h_req *w, *p, *rd_after;
 	uint8_t buf[512];
 
-	ck_assert_uint_eq(reg(A, NVME_RESV_REGISTER, 0, KEY_A), 0);
-	ck_assert_uint_eq(reg(B, NVME_RESV_REGISTER, 0, KEY_B), 0);
-	ck_assert_uint_eq(acq(A, NVME_RESV_ACQUIRE, 3, KEY_A, 0), 0);
+	a_holds_b_writes();
 	h_be_use(1, false);
 	/* a plain preempt does not wait for B's Write */
 	h_be.decide = be_hold;
@@ -376,9 +383,7 @@ START_TEST(test_resv_preempt_abort_twice)
 {
 	struct h_req *w1, *w2, *p1, *p2;
 
-	ck_assert_uint_eq(reg(A, NVME_RESV_REGISTER, 0, KEY_A), 0);
-	ck_assert_uint_eq(reg(B, NVME_RESV_REGISTER, 0, KEY_B), 0);
-	ck_assert_uint_eq(acq(A, NVME_RESV_ACQUIRE, 3, KEY_A, 0), 0);
+	a_holds_b_writes();
 	h_be_use(1, false);
 	h_be.decide = be_hold;
 	w1 = held_write(B);
@@ -416,9 +421,7 @@ START_TEST(test_resv_preempt_abort_fused)
 {
 	struct h_req *c, *p;
 
-	ck_assert_uint_eq(reg(A, NVME_RESV_REGISTER, 0, KEY_A), 0);
-	ck_assert_uint_eq(reg(B, NVME_RESV_REGISTER, 0, KEY_B), 0);
-	ck_assert_uint_eq(acq(A, NVME_RESV_ACQUIRE, 3, KEY_A, 0), 0);
+	a_holds_b_writes();
 	h_ns1_compare_write();
 	c = h_req_new(B, 1, 512);
 	c->cmd.rw.opcode = nvme_cmd_compare;
@@ -442,9 +445,7 @@ START_TEST(test_resv_preempt_abort_teardown)
 {
 	struct h_req *w, *p;
 
-	ck_assert_uint_eq(reg(A, NVME_RESV_REGISTER, 0, KEY_A), 0);
-	ck_assert_uint_eq(reg(B, NVME_RESV_REGISTER, 0, KEY_B), 0);
-	ck_assert_uint_eq(acq(A, NVME_RESV_ACQUIRE, 3, KEY_A, 0), 0);
+	a_holds_b_writes();
 	h_be_use(1, false);
 	h_be.decide = be_hold;
 	w = held_write(B);
