@@ -230,6 +230,19 @@ void ns_msg_stop(struct sq *sq)
 	ns_msg_post(sq->t, m);
 }
 
+/* The connected I/O queue of c after queue *q (start with 0), or NULL. */
+static struct sq *ns_msg_next_sq(const struct ctrl *c, unsigned int *q)
+{
+	struct sq *sq;
+
+	while (++*q <= TGT_MAX_QID) {
+		sq = c->sqs[*q];
+		if (sq && !sq->dead)
+			return sq;
+	}
+	return NULL;
+}
+
 /* Send one message to each connected I/O queue of c: add ns (remove
  * false) or remove it (remove true; ns NULL: hide nsid). */
 void ns_msg_ctrl(struct ctrl *c, struct ns *ns, uint32_t nsid, bool remove)
@@ -238,10 +251,7 @@ void ns_msg_ctrl(struct ctrl *c, struct ns *ns, uint32_t nsid, bool remove)
 	struct sq *sq;
 	unsigned int q;
 
-	for (q = 1; q <= TGT_MAX_QID; q++) {
-		sq = c->sqs[q];
-		if (!sq || sq->dead)
-			continue;
+	for (q = 0; (sq = ns_msg_next_sq(c, &q));) {
 		m = calloc(1, sizeof(*m));
 		if (!m) {
 			/* The queue keeps a stale view: an added namespace
@@ -273,10 +283,7 @@ void ns_msg_drain(struct ctrl *c, uint32_t nsid, struct resv_abort *ra)
 	struct sq *sq;
 	unsigned int q;
 
-	for (q = 1; q <= TGT_MAX_QID; q++) {
-		sq = c->sqs[q];
-		if (!sq || sq->dead)
-			continue;
+	for (q = 0; (sq = ns_msg_next_sq(c, &q));) {
 		m = calloc(1, sizeof(*m));
 		if (!m) {
 			ra->status = NVME_SC_INTERNAL;

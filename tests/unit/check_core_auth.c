@@ -386,6 +386,21 @@ START_TEST(test_rotation)
 }
 END_TEST
 
+/* H_HOSTNQN with a key, refusals watched, p's default offer: an admin
+ * queue that authenticated. */
+static struct h_assoc *stalled_setup(struct host_auth *p)
+{
+	struct h_assoc *a;
+
+	h_std_subsys();
+	set_keys(KEY1, NULL);
+	watch_refusals();
+	default_offer(p);
+	a = admin_of(H_HOSTNQN);
+	ck_assert_int_eq(host_auth(a, 0, p), 0);
+	return a;
+}
+
 /* The timer ends b's controller (not a's) TGT_AUTH_TIMEOUT_MS after the
  * stalled queue's Connect, not a millisecond before, with one refusal. */
 static void stalled_ends(struct h_assoc *a, struct h_assoc *b)
@@ -411,12 +426,7 @@ START_TEST(test_stalled_exchange)
 	struct h_assoc *a, *b;
 	int len;
 
-	h_std_subsys();
-	set_keys(KEY1, NULL);
-	watch_refusals();
-	default_offer(&p);
-	a = admin_of(H_HOSTNQN);
-	ck_assert_int_eq(host_auth(a, 0, &p), 0);
+	a = stalled_setup(&p);
 	b = admin_of(H_HOSTNQN);
 	{
 		struct fcnvme_auth_negotiate ng = {
@@ -444,12 +454,7 @@ START_TEST(test_stalled_io_queue)
 	struct h_assoc *a, *b;
 	uint8_t blk[512];
 
-	h_std_subsys();
-	set_keys(KEY1, NULL);
-	watch_refusals();
-	default_offer(&p);
-	a = admin_of(H_HOSTNQN);
-	ck_assert_int_eq(host_auth(a, 0, &p), 0);
+	a = stalled_setup(&p);
 	ck_assert_uint_eq(h_prop_set_cc(a, H_CC_READY), 0);
 	b = admin_of(H_HOSTNQN);
 	ck_assert_int_eq(host_auth(b, 0, &p), 0);
