@@ -4,9 +4,8 @@
  * registrants, host 3 not) on namespace 1 with reservations on. Every
  * reservation type's conflict matrix end to end (holder, registrant,
  * non-registrant x Read, Write), Register/Acquire/Release rules and
- * status codes, preempt and preempt-and-abort (which waits for the
- * preempted hosts' commands taken before it, one drain after another),
- * the exact Report bytes (extended; without EDS: Host Identifier
+ * status codes, preempt and preempt-and-abort (its drain:
+ * check_core_resv_abort.c), the exact Report bytes (extended; without EDS: Host Identifier
  * Inconsistent Format), RESCAP and ONCS, and PTPL through a restart,
  * including a corrupt state file.
  */
@@ -19,110 +18,14 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "core_harness.h"
-
-#define DNR	 NVME_SC_DNR
-#define CONFLICT NVME_SC_RESERVATION_CONFLICT
-#define KEY_A	 0x1111222233334444ull
-#define KEY_B	 0xbbbbull
+#include "core_resv_harness.h"
 
 static struct h_assoc *A, *B, *C;
-
-/* H_SUBNQN with ram namespace 1 (reservations on) and hosts 1-3. */
-static void resv_setup(void)
-{
-	struct tgt_ns_params np = { .nsid = 1, .backend = TGT_BACKEND_RAM, .size = 1 << 20 };
-	struct tgt_subsys_params sp = { .nqn = H_SUBNQN, .serial = "SN1", .model = "M" };
-	char err[128];
-
-	np.resv = true;
-	ck_assert_int_eq(tgt_subsys_add(H->t, &sp, err, sizeof(err)), 0);
-	ck_assert_int_eq(tgt_subsys_allow_host(H->t, H_SUBNQN, H_HOSTNQN, err, sizeof(err)), 0);
-	ck_assert_int_eq(tgt_subsys_allow_host(H->t, H_SUBNQN, H_HOSTNQN2, err, sizeof(err)), 0);
-	ck_assert_int_eq(tgt_subsys_allow_host(H->t, H_SUBNQN, H_HOSTNQN3, err, sizeof(err)), 0);
-	ck_assert_int_eq(tgt_subsys_export(H->t, H_SUBNQN, 1, err, sizeof(err)), 0);
-	ck_assert_int_eq(tgt_ns_add(H->t, H_SUBNQN, &np, err, sizeof(err)), 0);
-	A = h_ctrl_ready(&H->tp1, H_SUBNQN, H_HOSTNQN, 1);
-	B = h_ctrl_ready(&H->tp1, H_SUBNQN, H_HOSTNQN2, 1);
-	C = h_ctrl_ready(&H->tp1, H_SUBNQN, H_HOSTNQN3, 1);
-}
 
 static void fixture_setup(void)
 {
 	h_setup();
-	resv_setup();
-}
-
-/* A reservation command on a's I/O queue 1, namespace nsid, with keys k1,
- * k2 as its 16 bytes of data. */
-static uint16_t resv_ns(struct h_assoc *a, uint32_t nsid, uint8_t opc, uint32_t cdw10, uint64_t k1,
-			uint64_t k2)
-{
-	struct h_req *r = h_req_new(a, 1, 16);
-	uint64_t le[2] = { htole64(k1), htole64(k2) };
-	uint16_t st;
-
-	r->cmd.common.opcode = opc;
-	r->cmd.common.nsid = htole32(nsid);
-	r->cmd.common.cdw10 = htole32(cdw10);
-	memcpy(r->data, le, 16);
-	st = h_run(r);
-	ck_assert_uint_ne(st, H_PENDING);
-	h_req_free(r);
-	return st;
-}
-
-/* The same on namespace 1. */
-static uint16_t resv(struct h_assoc *a, uint8_t opc, uint32_t cdw10, uint64_t k1, uint64_t k2)
-{
-	return resv_ns(a, 1, opc, cdw10, k1, k2);
-}
-
-static uint16_t reg(struct h_assoc *a, uint32_t rrega, uint64_t crkey, uint64_t nrkey)
-{
-	return resv(a, nvme_cmd_resv_register, rrega, crkey, nrkey);
-}
-
-static uint16_t acq(struct h_assoc *a, uint32_t racqa, uint8_t rtype, uint64_t crkey,
-		    uint64_t prkey)
-{
-	return resv(a, nvme_cmd_resv_acquire, racqa | (uint32_t)rtype << 8, crkey, prkey);
-}
-
-static uint16_t rel(struct h_assoc *a, uint32_t rrela, uint8_t rtype, uint64_t crkey)
-{
-	return resv(a, nvme_cmd_resv_release, rrela | (uint32_t)rtype << 8, crkey, 0);
-}
-
-/* Report into out (len bytes); cdw11 EDS as given. */
-static uint16_t report(struct h_assoc *a, bool eds, uint8_t *out, uint32_t len)
-{
-	struct h_req *r = h_req_new(a, 1, len);
-	uint16_t st;
-
-	r->cmd.common.opcode = nvme_cmd_resv_report;
-	r->cmd.common.nsid = htole32(1);
-	r->cmd.common.cdw10 = htole32(len / 4 - 1);
-	r->cmd.common.cdw11 = htole32(eds ? 1 : 0);
-	st = h_run(r);
-	ck_assert_uint_ne(st, H_PENDING);
-	memcpy(out, r->data, len);
-	h_req_free(r);
-	return st;
-}
-
-static uint16_t rd(struct h_assoc *a)
-{
-	uint8_t buf[512];
-
-	return h_io(a, 1, nvme_cmd_read, 1, 0, 1, buf, sizeof(buf));
-}
-
-static uint16_t wr(struct h_assoc *a)
-{
-	uint8_t buf[512] = { 0x5a };
-
-	return h_io(a, 1, nvme_cmd_write, 1, 0, 1, buf, sizeof(buf));
+	cr_setup(&A, &B, &C);
 }
 
 /* NVMe Base 2.0 Figure "Command Behavior in the Presence of a
@@ -162,20 +65,20 @@ START_TEST(test_resv_matrix)
 	int r;
 
 	for (t = 1; t <= 6; t++) {
-		ck_assert_uint_eq(reg(A, NVME_RESV_REGISTER, 0, KEY_A), 0);
-		ck_assert_uint_eq(reg(B, NVME_RESV_REGISTER, 0, KEY_B), 0);
-		ck_assert_uint_eq(acq(A, NVME_RESV_ACQUIRE, t, KEY_A, 0), 0);
+		ck_assert_uint_eq(cr_reg(A, NVME_RESV_REGISTER, 0, KEY_A), 0);
+		ck_assert_uint_eq(cr_reg(B, NVME_RESV_REGISTER, 0, KEY_B), 0);
+		ck_assert_uint_eq(cr_acq(A, NVME_RESV_ACQUIRE, t, KEY_A, 0), 0);
 		for (r = 0; r < 3; r++) {
 			/* For the All Registrants types B is a holder too. */
 			int row = (t >= 5 && r == 1) ? 0 : r;
 
-			ck_assert_msg(rd(who[r]) == (spec_table[t - 1][row][0] ? CONFLICT : 0),
+			ck_assert_msg(cr_rd(who[r]) == (spec_table[t - 1][row][0] ? CONFLICT : 0),
 				      "type %u host %d read", t, r);
-			ck_assert_msg(wr(who[r]) == (spec_table[t - 1][row][1] ? CONFLICT : 0),
+			ck_assert_msg(cr_wr(who[r]) == (spec_table[t - 1][row][1] ? CONFLICT : 0),
 				      "type %u host %d write", t, r);
 		}
-		ck_assert_uint_eq(rel(A, NVME_RESV_CLEAR, 0, KEY_A), 0);
-		ck_assert_uint_eq(wr(C), 0);
+		ck_assert_uint_eq(cr_rel(A, NVME_RESV_CLEAR, 0, KEY_A), 0);
+		ck_assert_uint_eq(cr_wr(C), 0);
 	}
 }
 END_TEST
@@ -185,28 +88,28 @@ START_TEST(test_resv_register)
 	uint8_t buf[192];
 
 	/* not registered: acquire and release conflict, unregister too */
-	ck_assert_uint_eq(acq(A, NVME_RESV_ACQUIRE, 1, KEY_A, 0), CONFLICT);
-	ck_assert_uint_eq(rel(A, NVME_RESV_RELEASE, 1, KEY_A), CONFLICT);
-	ck_assert_uint_eq(reg(A, NVME_RESV_UNREGISTER, KEY_A, 0), CONFLICT);
-	ck_assert_uint_eq(reg(A, NVME_RESV_REGISTER, 0, KEY_A), 0);
+	ck_assert_uint_eq(cr_acq(A, NVME_RESV_ACQUIRE, 1, KEY_A, 0), CONFLICT);
+	ck_assert_uint_eq(cr_rel(A, NVME_RESV_RELEASE, 1, KEY_A), CONFLICT);
+	ck_assert_uint_eq(cr_reg(A, NVME_RESV_UNREGISTER, KEY_A, 0), CONFLICT);
+	ck_assert_uint_eq(cr_reg(A, NVME_RESV_REGISTER, 0, KEY_A), 0);
 	/* again with the same key: success, no new generation */
-	ck_assert_uint_eq(reg(A, NVME_RESV_REGISTER, 0, KEY_A), 0);
-	ck_assert_uint_eq(reg(A, NVME_RESV_REGISTER, 0, 7), CONFLICT);
+	ck_assert_uint_eq(cr_reg(A, NVME_RESV_REGISTER, 0, KEY_A), 0);
+	ck_assert_uint_eq(cr_reg(A, NVME_RESV_REGISTER, 0, 7), CONFLICT);
 	/* replace: current key checked unless IEKEY */
-	ck_assert_uint_eq(reg(A, NVME_RESV_REPLACE, 9, 7), CONFLICT);
-	ck_assert_uint_eq(reg(A, NVME_RESV_REPLACE, KEY_A, 7), 0);
-	ck_assert_uint_eq(reg(A, NVME_RESV_REPLACE | NVME_RESV_IEKEY, 0, KEY_A), 0);
+	ck_assert_uint_eq(cr_reg(A, NVME_RESV_REPLACE, 9, 7), CONFLICT);
+	ck_assert_uint_eq(cr_reg(A, NVME_RESV_REPLACE, KEY_A, 7), 0);
+	ck_assert_uint_eq(cr_reg(A, NVME_RESV_REPLACE | NVME_RESV_IEKEY, 0, KEY_A), 0);
 	/* bad RREGA, CPTPL 01b; PTPL without a state directory */
-	ck_assert_uint_eq(reg(A, 3, 0, 0), NVME_SC_INVALID_FIELD | DNR);
-	ck_assert_uint_eq(reg(A, 1u << 30, KEY_A, 0), NVME_SC_INVALID_FIELD | DNR);
-	ck_assert_uint_eq(reg(A, NVME_RESV_REGISTER | 3u << 30, 0, KEY_A),
+	ck_assert_uint_eq(cr_reg(A, 3, 0, 0), NVME_SC_INVALID_FIELD | DNR);
+	ck_assert_uint_eq(cr_reg(A, 1u << 30, KEY_A, 0), NVME_SC_INVALID_FIELD | DNR);
+	ck_assert_uint_eq(cr_reg(A, NVME_RESV_REGISTER | 3u << 30, 0, KEY_A),
 			  NVME_SC_INVALID_FIELD | DNR);
-	ck_assert_uint_eq(report(A, true, buf, 128), 0);
+	ck_assert_uint_eq(cr_report(A, true, buf, 128), 0);
 	ck_assert_uint_eq(buf[0], 3); /* register, replace, replace */
 	ck_assert_uint_eq(buf[5], 1);
-	ck_assert_uint_eq(reg(A, NVME_RESV_UNREGISTER, 5, 0), CONFLICT);
-	ck_assert_uint_eq(reg(A, NVME_RESV_UNREGISTER, KEY_A, 0), 0);
-	ck_assert_uint_eq(report(A, true, buf, 128), 0);
+	ck_assert_uint_eq(cr_reg(A, NVME_RESV_UNREGISTER, 5, 0), CONFLICT);
+	ck_assert_uint_eq(cr_reg(A, NVME_RESV_UNREGISTER, KEY_A, 0), 0);
+	ck_assert_uint_eq(cr_report(A, true, buf, 128), 0);
 	ck_assert_uint_eq(buf[0], 4);
 	ck_assert_uint_eq(buf[5], 0);
 }
@@ -216,38 +119,38 @@ START_TEST(test_resv_acquire_release)
 {
 	uint8_t buf[192];
 
-	ck_assert_uint_eq(reg(A, NVME_RESV_REGISTER, 0, KEY_A), 0);
-	ck_assert_uint_eq(reg(B, NVME_RESV_REGISTER, 0, KEY_B), 0);
-	ck_assert_uint_eq(acq(A, NVME_RESV_ACQUIRE, 0, KEY_A, 0), NVME_SC_INVALID_FIELD | DNR);
-	ck_assert_uint_eq(acq(A, NVME_RESV_ACQUIRE, 7, KEY_A, 0), NVME_SC_INVALID_FIELD | DNR);
-	ck_assert_uint_eq(acq(A, 3, 1, KEY_A, 0), NVME_SC_INVALID_FIELD | DNR);
-	ck_assert_uint_eq(acq(A, NVME_RESV_ACQUIRE, 1, KEY_B, 0), CONFLICT); /* wrong key */
-	ck_assert_uint_eq(acq(A, NVME_RESV_ACQUIRE, 1, KEY_A, 0), 0);
-	ck_assert_uint_eq(acq(A, NVME_RESV_ACQUIRE, 1, KEY_A, 0), 0); /* again: same type */
-	ck_assert_uint_eq(acq(A, NVME_RESV_ACQUIRE, 2, KEY_A, 0), CONFLICT);
-	ck_assert_uint_eq(acq(B, NVME_RESV_ACQUIRE, 1, KEY_B, 0), CONFLICT);
+	ck_assert_uint_eq(cr_reg(A, NVME_RESV_REGISTER, 0, KEY_A), 0);
+	ck_assert_uint_eq(cr_reg(B, NVME_RESV_REGISTER, 0, KEY_B), 0);
+	ck_assert_uint_eq(cr_acq(A, NVME_RESV_ACQUIRE, 0, KEY_A, 0), NVME_SC_INVALID_FIELD | DNR);
+	ck_assert_uint_eq(cr_acq(A, NVME_RESV_ACQUIRE, 7, KEY_A, 0), NVME_SC_INVALID_FIELD | DNR);
+	ck_assert_uint_eq(cr_acq(A, 3, 1, KEY_A, 0), NVME_SC_INVALID_FIELD | DNR);
+	ck_assert_uint_eq(cr_acq(A, NVME_RESV_ACQUIRE, 1, KEY_B, 0), CONFLICT); /* wrong key */
+	ck_assert_uint_eq(cr_acq(A, NVME_RESV_ACQUIRE, 1, KEY_A, 0), 0);
+	ck_assert_uint_eq(cr_acq(A, NVME_RESV_ACQUIRE, 1, KEY_A, 0), 0); /* again: same type */
+	ck_assert_uint_eq(cr_acq(A, NVME_RESV_ACQUIRE, 2, KEY_A, 0), CONFLICT);
+	ck_assert_uint_eq(cr_acq(B, NVME_RESV_ACQUIRE, 1, KEY_B, 0), CONFLICT);
 	/* B releasing what it does not hold: success, no effect */
-	ck_assert_uint_eq(rel(B, NVME_RESV_RELEASE, 1, KEY_B), 0);
-	ck_assert_uint_eq(wr(B), CONFLICT);
-	ck_assert_uint_eq(rel(A, NVME_RESV_RELEASE, 2, KEY_A), NVME_SC_INVALID_FIELD | DNR);
-	ck_assert_uint_eq(rel(A, 2, 1, KEY_A), NVME_SC_INVALID_FIELD | DNR);
-	ck_assert_uint_eq(rel(A, NVME_RESV_RELEASE, 1, KEY_A), 0);
-	ck_assert_uint_eq(wr(B), 0);
-	ck_assert_uint_eq(report(A, true, buf, 192), 0);
+	ck_assert_uint_eq(cr_rel(B, NVME_RESV_RELEASE, 1, KEY_B), 0);
+	ck_assert_uint_eq(cr_wr(B), CONFLICT);
+	ck_assert_uint_eq(cr_rel(A, NVME_RESV_RELEASE, 2, KEY_A), NVME_SC_INVALID_FIELD | DNR);
+	ck_assert_uint_eq(cr_rel(A, 2, 1, KEY_A), NVME_SC_INVALID_FIELD | DNR);
+	ck_assert_uint_eq(cr_rel(A, NVME_RESV_RELEASE, 1, KEY_A), 0);
+	ck_assert_uint_eq(cr_wr(B), 0);
+	ck_assert_uint_eq(cr_report(A, true, buf, 192), 0);
 	ck_assert_uint_eq(buf[0], 2); /* release does not count */
 	ck_assert_uint_eq(buf[4], 0);
 	/* the holder unregistering ends a Write Exclusive reservation */
-	ck_assert_uint_eq(acq(A, NVME_RESV_ACQUIRE, 1, KEY_A, 0), 0);
-	ck_assert_uint_eq(reg(A, NVME_RESV_UNREGISTER, KEY_A, 0), 0);
-	ck_assert_uint_eq(wr(B), 0);
+	ck_assert_uint_eq(cr_acq(A, NVME_RESV_ACQUIRE, 1, KEY_A, 0), 0);
+	ck_assert_uint_eq(cr_reg(A, NVME_RESV_UNREGISTER, KEY_A, 0), 0);
+	ck_assert_uint_eq(cr_wr(B), 0);
 	/* ... but passes an All Registrants one on */
-	ck_assert_uint_eq(reg(A, NVME_RESV_REGISTER, 0, KEY_A), 0);
-	ck_assert_uint_eq(acq(A, NVME_RESV_ACQUIRE, 6, KEY_A, 0), 0);
-	ck_assert_uint_eq(reg(A, NVME_RESV_UNREGISTER, KEY_A, 0), 0);
-	ck_assert_uint_eq(rd(A), CONFLICT);
-	ck_assert_uint_eq(rd(B), 0);
-	ck_assert_uint_eq(rd(C), CONFLICT);
-	ck_assert_uint_eq(report(A, true, buf, 192), 0);
+	ck_assert_uint_eq(cr_reg(A, NVME_RESV_REGISTER, 0, KEY_A), 0);
+	ck_assert_uint_eq(cr_acq(A, NVME_RESV_ACQUIRE, 6, KEY_A, 0), 0);
+	ck_assert_uint_eq(cr_reg(A, NVME_RESV_UNREGISTER, KEY_A, 0), 0);
+	ck_assert_uint_eq(cr_rd(A), CONFLICT);
+	ck_assert_uint_eq(cr_rd(B), 0);
+	ck_assert_uint_eq(cr_rd(C), CONFLICT);
+	ck_assert_uint_eq(cr_report(A, true, buf, 192), 0);
 	ck_assert_uint_eq(buf[4], 6);
 	ck_assert_uint_eq(buf[5], 1);
 }
@@ -257,208 +160,30 @@ START_TEST(test_resv_preempt)
 {
 	uint8_t buf[192];
 
-	ck_assert_uint_eq(reg(A, NVME_RESV_REGISTER, 0, KEY_A), 0);
-	ck_assert_uint_eq(reg(B, NVME_RESV_REGISTER, 0, KEY_B), 0);
-	ck_assert_uint_eq(acq(A, NVME_RESV_ACQUIRE, 1, KEY_A, 0), 0);
+	ck_assert_uint_eq(cr_reg(A, NVME_RESV_REGISTER, 0, KEY_A), 0);
+	ck_assert_uint_eq(cr_reg(B, NVME_RESV_REGISTER, 0, KEY_B), 0);
+	ck_assert_uint_eq(cr_acq(A, NVME_RESV_ACQUIRE, 1, KEY_A, 0), 0);
 	/* PRKEY 0 that is not the holder's: invalid; unknown key: conflict */
-	ck_assert_uint_eq(acq(B, NVME_RESV_PREEMPT, 1, KEY_B, 0), NVME_SC_INVALID_FIELD | DNR);
-	ck_assert_uint_eq(acq(B, NVME_RESV_PREEMPT, 1, KEY_B, 0x77), CONFLICT);
+	ck_assert_uint_eq(cr_acq(B, NVME_RESV_PREEMPT, 1, KEY_B, 0), NVME_SC_INVALID_FIELD | DNR);
+	ck_assert_uint_eq(cr_acq(B, NVME_RESV_PREEMPT, 1, KEY_B, 0x77), CONFLICT);
 	/* preempt and abort the holder: B holds, A is no registrant */
-	ck_assert_uint_eq(acq(B, NVME_RESV_PREEMPT_ABORT, 3, KEY_B, KEY_A), 0);
-	ck_assert_uint_eq(wr(A), CONFLICT);
-	ck_assert_uint_eq(rd(A), 0);
-	ck_assert_uint_eq(wr(B), 0);
-	ck_assert_uint_eq(acq(A, NVME_RESV_ACQUIRE, 3, KEY_A, 0), CONFLICT);
-	ck_assert_uint_eq(report(B, true, buf, 192), 0);
+	ck_assert_uint_eq(cr_acq(B, NVME_RESV_PREEMPT_ABORT, 3, KEY_B, KEY_A), 0);
+	ck_assert_uint_eq(cr_wr(A), CONFLICT);
+	ck_assert_uint_eq(cr_rd(A), 0);
+	ck_assert_uint_eq(cr_wr(B), 0);
+	ck_assert_uint_eq(cr_acq(A, NVME_RESV_ACQUIRE, 3, KEY_A, 0), CONFLICT);
+	ck_assert_uint_eq(cr_report(B, true, buf, 192), 0);
 	ck_assert_uint_eq(buf[0], 3);
 	ck_assert_uint_eq(buf[4], 3);
 	ck_assert_uint_eq(buf[5], 1);
 	ck_assert_uint_eq(buf[64 + 31], '2'); /* host 2's identifier */
 	/* A registers again: a registrant may write under WE-RO */
-	ck_assert_uint_eq(reg(A, NVME_RESV_REGISTER, 0, KEY_A), 0);
-	ck_assert_uint_eq(wr(A), 0);
+	ck_assert_uint_eq(cr_reg(A, NVME_RESV_REGISTER, 0, KEY_A), 0);
+	ck_assert_uint_eq(cr_wr(A), 0);
 	/* preempt a non-holder registrant only: reservation stays */
-	ck_assert_uint_eq(acq(B, NVME_RESV_PREEMPT, 3, KEY_B, KEY_A), 0);
-	ck_assert_uint_eq(wr(A), CONFLICT);
-	ck_assert_uint_eq(wr(B), 0);
-}
-END_TEST
-
-/* The backend holds every operation (h_be). */
-static uint16_t be_hold(struct nvmet_fc_req *req, enum backend_op op)
-{
-	(void)req;
-	(void)op;
-	return BE_PENDING;
-}
-
-/* A and B registered, A holding Write Exclusive Registrants Only (B may
- * write). */
-static void a_holds_b_writes(void)
-{
-	ck_assert_uint_eq(reg(A, NVME_RESV_REGISTER, 0, KEY_A), 0);
-	ck_assert_uint_eq(reg(B, NVME_RESV_REGISTER, 0, KEY_B), 0);
-	ck_assert_uint_eq(acq(A, NVME_RESV_ACQUIRE, 3, KEY_A, 0), 0);
-}
-
-/* A Write of a's (one block) that the backend holds. */
-static struct h_req *held_write(struct h_assoc *a)
-{
-	struct h_req *w = h_req_new(a, 1, 512);
-
-	w->cmd.rw.opcode = nvme_cmd_write;
-	w->cmd.rw.nsid = htole32(1);
-	ck_assert_uint_eq(h_run(w), H_PENDING);
-	return w;
-}
-
-/* A Reservation Acquire of a's, run but not waited for. */
-static struct h_req *acq_run(struct h_assoc *a, uint32_t racqa, uint8_t rtype, uint64_t crkey,
-			     uint64_t prkey)
-{
-	struct h_req *r = h_req_new(a, 1, 16);
-	uint64_t le[2] = { htole64(crkey), htole64(prkey) };
-
-	r->cmd.common.opcode = nvme_cmd_resv_acquire;
-	r->cmd.common.nsid = htole32(1);
-	r->cmd.common.cdw10 = htole32(racqa | (uint32_t)rtype << 8);
-	memcpy(r->data, le, 16);
-	(void)h_run(r);
-	return r;
-}
-
-/* Preempt and Abort completes only once the Write B's queue took before it
- * has completed; B's commands after it do not hold it (a Read B may still
- * do under Write Exclusive, held by the backend); a plain preempt does
- * not wait. Before resv_abort.c the Acquire completed at once, with B's
- * Write still to land. */
-START_TEST(test_resv_preempt_abort_waits)
-{
-	struct h_req *w, *p, *rd_after;
-	uint8_t buf[512];
-
-	a_holds_b_writes();
-	h_be_use(1, false);
-	/* a plain preempt does not wait for B's Write */
-	h_be.decide = be_hold;
-	w = held_write(B);
-	h_be.decide = NULL;
-	ck_assert_uint_eq(acq(A, NVME_RESV_PREEMPT, 3, KEY_A, KEY_B), 0);
-	h_be_complete(0, 0);
-	ck_assert_uint_eq(h_status(w), 0);
-	h_req_free(w);
-	/* preempt and abort does */
-	ck_assert_uint_eq(reg(B, NVME_RESV_REGISTER, 0, KEY_B), 0);
-	h_be.decide = be_hold;
-	w = held_write(B);
-	p = acq_run(A, NVME_RESV_PREEMPT_ABORT, 1, KEY_A, KEY_B);
-	ck_assert_uint_eq(h_status(p), H_PENDING);
-	h_be.decide = NULL;
-	ck_assert_uint_eq(wr(B), CONFLICT); /* at once: B is preempted */
-	h_be.decide = be_hold;
-	rd_after = h_req_new(B, 1, 512);
-	rd_after->cmd.rw.opcode = nvme_cmd_read;
-	rd_after->cmd.rw.nsid = htole32(1);
-	ck_assert_uint_eq(h_run(rd_after), H_PENDING);
-	ck_assert_int_eq(h_be.nr_held, 2);
-	ck_assert_uint_eq(h_status(p), H_PENDING);
-	h_be_complete(0, 0); /* B's Write */
-	ck_assert_uint_eq(h_status(w), 0);
-	ck_assert_uint_eq(h_status(p), 0); /* B's Read is still held */
-	ck_assert_uint_eq(h_status(rd_after), H_PENDING);
-	h_be_complete(0, 0);
-	ck_assert_uint_eq(h_status(rd_after), 0);
-	h_be.decide = NULL;
-	ck_assert_uint_eq(h_io(A, 1, nvme_cmd_read, 1, 0, 1, buf, sizeof(buf)), 0);
-	h_req_free(w);
-	h_req_free(p);
-	h_req_free(rd_after);
-}
-END_TEST
-
-/* Two Preempt and Aborts of B on its queue: the second waits for the
- * first's drain to end, then for what B's queue took between them; a
- * Write in between that completes first does not release either. */
-START_TEST(test_resv_preempt_abort_twice)
-{
-	struct h_req *w1, *w2, *p1, *p2;
-
-	a_holds_b_writes();
-	h_be_use(1, false);
-	h_be.decide = be_hold;
-	w1 = held_write(B);
-	p1 = acq_run(A, NVME_RESV_PREEMPT_ABORT, 3, KEY_A, KEY_B);
-	ck_assert_uint_eq(h_status(p1), H_PENDING);
-	h_be.decide = NULL;
-	/* B registers again and writes (Write Exclusive Registrants Only) */
-	ck_assert_uint_eq(reg(B, NVME_RESV_REGISTER, 0, KEY_B + 1), 0);
-	h_be.decide = be_hold;
-	w2 = held_write(B);
-	p2 = acq_run(A, NVME_RESV_PREEMPT_ABORT, 3, KEY_A, KEY_B + 1);
-	ck_assert_uint_eq(h_status(p2), H_PENDING);
-	ck_assert_int_eq(h_be.nr_held, 2);
-	h_be_complete(1, 0); /* w2 first */
-	ck_assert_uint_eq(h_status(w2), 0);
-	ck_assert_uint_eq(h_status(p1), H_PENDING);
-	ck_assert_uint_eq(h_status(p2), H_PENDING);
-	h_be_complete(0, 0); /* w1 */
-	ck_assert_uint_eq(h_status(w1), 0);
-	ck_assert_uint_eq(h_status(p1), 0);
-	ck_assert_uint_eq(h_status(p2), 0);
-	h_be.decide = NULL;
-	ck_assert_uint_eq(wr(B), CONFLICT);
-	h_req_free(w1);
-	h_req_free(w2);
-	h_req_free(p1);
-	h_req_free(p2);
-}
-END_TEST
-
-/* A Compare of B's waiting for its fused Write would hold the drain until
- * B sent it: Preempt and Abort ends it with Command Aborted due to
- * Preempt and Abort, and completes. */
-START_TEST(test_resv_preempt_abort_fused)
-{
-	struct h_req *c, *p;
-
-	a_holds_b_writes();
-	h_ns1_compare_write();
-	c = h_req_new(B, 1, 512);
-	c->cmd.rw.opcode = nvme_cmd_compare;
-	c->cmd.rw.flags |= NVME_CMD_FUSE_FIRST;
-	c->cmd.rw.nsid = htole32(1);
-	ck_assert_uint_eq(h_run(c), H_PENDING); /* waits for its second */
-	p = acq_run(A, NVME_RESV_PREEMPT_ABORT, 3, KEY_A, KEY_B);
-	ck_assert_uint_eq(h_status(c), NVME_SC_ABORTED_PREEMPT_ABORT);
-	ck_assert_uint_eq(h_status(p), 0);
-	ck_assert_uint_eq(wr(B), CONFLICT);
-	h_req_free(c);
-	h_req_free(p);
-}
-END_TEST
-
-/* B's association goes while its Write is held and A's Preempt and Abort
- * waits for it: the Acquire completes when the Write does (its queue is
- * gone by then); nothing is left behind (LeakSanitizer in the ASan
- * build). */
-START_TEST(test_resv_preempt_abort_teardown)
-{
-	struct h_req *w, *p;
-
-	a_holds_b_writes();
-	h_be_use(1, false);
-	h_be.decide = be_hold;
-	w = held_write(B);
-	p = acq_run(A, NVME_RESV_PREEMPT_ABORT, 3, KEY_A, KEY_B);
-	h_be.decide = NULL;
-	ck_assert_uint_eq(h_status(p), H_PENDING);
-	h_assoc_stop(B);
-	ck_assert_uint_eq(h_status(p), H_PENDING);
-	h_be_complete(0, 0);
-	h_assoc_destroy(B);
-	ck_assert_uint_eq(h_status(p), 0);
-	h_req_free(w);
-	h_req_free(p);
+	ck_assert_uint_eq(cr_acq(B, NVME_RESV_PREEMPT, 3, KEY_B, KEY_A), 0);
+	ck_assert_uint_eq(cr_wr(A), CONFLICT);
+	ck_assert_uint_eq(cr_wr(B), 0);
 }
 END_TEST
 
@@ -466,11 +191,11 @@ START_TEST(test_resv_report_bytes)
 {
 	uint8_t buf[256], want[256] = { 0 };
 
-	ck_assert_uint_eq(reg(A, NVME_RESV_REGISTER, 0, KEY_A), 0);
-	ck_assert_uint_eq(reg(B, NVME_RESV_REGISTER, 0, KEY_B), 0);
-	ck_assert_uint_eq(acq(B, NVME_RESV_ACQUIRE, 4, KEY_B, 0), 0);
+	ck_assert_uint_eq(cr_reg(A, NVME_RESV_REGISTER, 0, KEY_A), 0);
+	ck_assert_uint_eq(cr_reg(B, NVME_RESV_REGISTER, 0, KEY_B), 0);
+	ck_assert_uint_eq(cr_acq(B, NVME_RESV_ACQUIRE, 4, KEY_B, 0), 0);
 	memset(buf, 0xee, sizeof(buf));
-	ck_assert_uint_eq(report(C, true, buf, 256), 0);
+	ck_assert_uint_eq(cr_report(C, true, buf, 256), 0);
 	want[0] = 2; /* PRGEN */
 	want[4] = 4; /* RTYPE */
 	want[5] = 2; /* REGCTL */
@@ -488,10 +213,10 @@ START_TEST(test_resv_report_bytes)
 	want[159] = '2';
 	ck_assert_mem_eq(buf, want, 256);
 	/* a short buffer gets what fits */
-	ck_assert_uint_eq(report(C, true, buf, 8), 0);
+	ck_assert_uint_eq(cr_report(C, true, buf, 8), 0);
 	ck_assert_mem_eq(buf, want, 8);
 	/* no EDS: 128-bit host ids cannot be reported */
-	ck_assert_uint_eq(report(C, false, buf, 64), NVME_SC_HOST_ID_INCONSIST | DNR);
+	ck_assert_uint_eq(cr_report(C, false, buf, 64), NVME_SC_HOST_ID_INCONSIST | DNR);
 }
 END_TEST
 
@@ -583,13 +308,13 @@ START_TEST(test_resv_notify)
 	struct h_req *ra, *rb;
 	uint32_t v;
 
-	ck_assert_uint_eq(reg(A, NVME_RESV_REGISTER, 0, KEY_A), 0);
-	ck_assert_uint_eq(reg(B, NVME_RESV_REGISTER, 0, KEY_B), 0);
-	ck_assert_uint_eq(acq(B, NVME_RESV_ACQUIRE, 3, KEY_B, 0), 0);
+	ck_assert_uint_eq(cr_reg(A, NVME_RESV_REGISTER, 0, KEY_A), 0);
+	ck_assert_uint_eq(cr_reg(B, NVME_RESV_REGISTER, 0, KEY_B), 0);
+	ck_assert_uint_eq(cr_acq(B, NVME_RESV_ACQUIRE, 3, KEY_B, 0), 0);
 	ra = h_aer(A);
 	rb = h_aer(B);
 	/* B releases a Registrants Only reservation: A is told */
-	ck_assert_uint_eq(rel(B, NVME_RESV_RELEASE, 3, KEY_B), 0);
+	ck_assert_uint_eq(cr_rel(B, NVME_RESV_RELEASE, 3, KEY_B), 0);
 	ck_assert_uint_eq(h_status(ra), 0);
 	ck_assert_uint_eq(le32toh(ra->cqe.result.dw0), RESV_AEN);
 	ck_assert_uint_eq(h_status(rb), H_PENDING);
@@ -599,15 +324,15 @@ START_TEST(test_resv_notify)
 	h_req_free(ra);
 	/* B preempts A's Write Exclusive: A's registration is preempted */
 	ra = h_aer(A);
-	ck_assert_uint_eq(acq(A, NVME_RESV_ACQUIRE, 1, KEY_A, 0), 0);
+	ck_assert_uint_eq(cr_acq(A, NVME_RESV_ACQUIRE, 1, KEY_A, 0), 0);
 	ck_assert_uint_eq(h_status(ra), H_PENDING); /* acquiring tells no one */
-	ck_assert_uint_eq(acq(B, NVME_RESV_PREEMPT, 1, KEY_B, KEY_A), 0);
+	ck_assert_uint_eq(cr_acq(B, NVME_RESV_PREEMPT, 1, KEY_B, KEY_A), 0);
 	ck_assert_uint_eq(h_status(ra), 0);
 	ck_assert_uint_eq(h_status(rb), H_PENDING);
 	/* A registers again, B clears: A's reservation state is preempted;
 	 * the event is not sent again before A reads the log */
-	ck_assert_uint_eq(reg(A, NVME_RESV_REGISTER, 0, KEY_A), 0);
-	ck_assert_uint_eq(rel(B, NVME_RESV_CLEAR, 0, KEY_B), 0);
+	ck_assert_uint_eq(cr_reg(A, NVME_RESV_REGISTER, 0, KEY_A), 0);
+	ck_assert_uint_eq(cr_rel(B, NVME_RESV_CLEAR, 0, KEY_B), 0);
 	assert_log(A, true, 2, NVME_RESV_LOG_REG_PREEMPTED, 1);
 	assert_log(A, false, 2, NVME_RESV_LOG_REG_PREEMPTED, 1);
 	assert_log(A, false, 3, NVME_RESV_LOG_PREEMPTED, 0);
@@ -618,10 +343,10 @@ START_TEST(test_resv_notify)
 	ck_assert_uint_eq(v, 1u << 2);
 	ck_assert_uint_eq(feat(A, true, NVME_FEAT_RESV_MASK, 1, 1, NULL),
 			  NVME_SC_INVALID_FIELD | DNR);
-	ck_assert_uint_eq(reg(A, NVME_RESV_REGISTER, 0, KEY_A), 0);
-	ck_assert_uint_eq(reg(B, NVME_RESV_REGISTER, 0, KEY_B), 0);
-	ck_assert_uint_eq(acq(B, NVME_RESV_ACQUIRE, 4, KEY_B, 0), 0);
-	ck_assert_uint_eq(rel(B, NVME_RESV_RELEASE, 4, KEY_B), 0);
+	ck_assert_uint_eq(cr_reg(A, NVME_RESV_REGISTER, 0, KEY_A), 0);
+	ck_assert_uint_eq(cr_reg(B, NVME_RESV_REGISTER, 0, KEY_B), 0);
+	ck_assert_uint_eq(cr_acq(B, NVME_RESV_ACQUIRE, 4, KEY_B, 0), 0);
+	ck_assert_uint_eq(cr_rel(B, NVME_RESV_RELEASE, 4, KEY_B), 0);
 	assert_log(A, false, 0, 0, 0);
 	/* Reservation Persistence (83h): no state directory, no PTPL */
 	ck_assert_uint_eq(feat(A, false, NVME_FEAT_RESV_PERSIST, 1, 0, &v), 0);
@@ -668,14 +393,14 @@ START_TEST(test_resv_mask_per_ns)
 	ck_assert_uint_eq(feat(A, true, m, 0, released, NULL), NVME_SC_INVALID_FIELD | DNR);
 	/* B releases a Registrants Only reservation on 2, then on 1: A hears
 	 * of namespace 1 only */
-	ck_assert_uint_eq(resv_ns(A, 2, nvme_cmd_resv_register, 0, 0, KEY_A), 0);
-	ck_assert_uint_eq(resv_ns(B, 2, nvme_cmd_resv_register, 0, 0, KEY_B), 0);
-	ck_assert_uint_eq(resv_ns(B, 2, nvme_cmd_resv_acquire, 3u << 8, KEY_B, 0), 0);
-	ck_assert_uint_eq(resv_ns(B, 2, nvme_cmd_resv_release, 3u << 8, KEY_B, 0), 0);
-	ck_assert_uint_eq(reg(A, NVME_RESV_REGISTER, 0, KEY_A), 0);
-	ck_assert_uint_eq(reg(B, NVME_RESV_REGISTER, 0, KEY_B), 0);
-	ck_assert_uint_eq(acq(B, NVME_RESV_ACQUIRE, 3, KEY_B, 0), 0);
-	ck_assert_uint_eq(rel(B, NVME_RESV_RELEASE, 3, KEY_B), 0);
+	ck_assert_uint_eq(cr_resv_ns(A, 2, nvme_cmd_resv_register, 0, 0, KEY_A), 0);
+	ck_assert_uint_eq(cr_resv_ns(B, 2, nvme_cmd_resv_register, 0, 0, KEY_B), 0);
+	ck_assert_uint_eq(cr_resv_ns(B, 2, nvme_cmd_resv_acquire, 3u << 8, KEY_B, 0), 0);
+	ck_assert_uint_eq(cr_resv_ns(B, 2, nvme_cmd_resv_release, 3u << 8, KEY_B, 0), 0);
+	ck_assert_uint_eq(cr_reg(A, NVME_RESV_REGISTER, 0, KEY_A), 0);
+	ck_assert_uint_eq(cr_reg(B, NVME_RESV_REGISTER, 0, KEY_B), 0);
+	ck_assert_uint_eq(cr_acq(B, NVME_RESV_ACQUIRE, 3, KEY_B, 0), 0);
+	ck_assert_uint_eq(cr_rel(B, NVME_RESV_RELEASE, 3, KEY_B), 0);
 	assert_log_ns(A, false, 1, NVME_RESV_LOG_RELEASED, 0, 1);
 	assert_log(A, false, 0, 0, 0);
 	/* FFFFFFFFh: every namespace with reservations A sees */
@@ -703,18 +428,18 @@ START_TEST(test_resv_clear_ctl)
 	struct h_req *ra, *rb;
 	char err[128];
 
-	ck_assert_uint_eq(reg(A, NVME_RESV_REGISTER, 0, KEY_A), 0);
-	ck_assert_uint_eq(reg(B, NVME_RESV_REGISTER, 0, KEY_B), 0);
-	ck_assert_uint_eq(acq(A, NVME_RESV_ACQUIRE, 2, KEY_A, 0), 0);
-	ck_assert_uint_eq(rd(B), CONFLICT);
+	ck_assert_uint_eq(cr_reg(A, NVME_RESV_REGISTER, 0, KEY_A), 0);
+	ck_assert_uint_eq(cr_reg(B, NVME_RESV_REGISTER, 0, KEY_B), 0);
+	ck_assert_uint_eq(cr_acq(A, NVME_RESV_ACQUIRE, 2, KEY_A, 0), 0);
+	ck_assert_uint_eq(cr_rd(B), CONFLICT);
 	ra = h_aer(A);
 	rb = h_aer(B);
 	ck_assert_int_eq(tgt_ns_resv_clear(H->t, H_SUBNQN, 1, err, sizeof(err)), 0);
-	ck_assert_uint_eq(rd(B), 0);
+	ck_assert_uint_eq(cr_rd(B), 0);
 	ck_assert_uint_eq(h_status(ra), 0); /* both told: Reservation Preempted */
 	ck_assert_uint_eq(h_status(rb), 0);
 	assert_log(B, false, 1, NVME_RESV_LOG_PREEMPTED, 0);
-	ck_assert_uint_eq(report(C, true, buf, 128), 0);
+	ck_assert_uint_eq(cr_report(C, true, buf, 128), 0);
 	ck_assert_uint_eq(buf[0], 3);
 	ck_assert_uint_eq(buf[5], 0);
 	ck_assert_int_eq(tgt_ns_resv_clear(H->t, H_SUBNQN, 9, err, sizeof(err)), -ENOENT);
@@ -792,7 +517,7 @@ static void restart(const char *dir)
 {
 	h_teardown();
 	h_setup_dir(dir);
-	resv_setup();
+	cr_setup(&A, &B, &C);
 }
 
 START_TEST(test_resv_ptpl)
@@ -808,10 +533,10 @@ START_TEST(test_resv_ptpl)
 	ck_assert_uint_eq(id[31], 0xff);
 	snprintf(path, sizeof(path), "%s/%s/ns1.resv", dir, H_SUBNQN);
 	/* PTPL off: nothing written */
-	ck_assert_uint_eq(reg(A, NVME_RESV_REGISTER, 0, KEY_A), 0);
+	ck_assert_uint_eq(cr_reg(A, NVME_RESV_REGISTER, 0, KEY_A), 0);
 	ck_assert_int_eq(access(path, F_OK), -1);
-	ck_assert_uint_eq(reg(B, NVME_RESV_REGISTER | 3u << 30, 0, KEY_B), 0);
-	ck_assert_uint_eq(acq(B, NVME_RESV_ACQUIRE, 1, KEY_B, 0), 0);
+	ck_assert_uint_eq(cr_reg(B, NVME_RESV_REGISTER | 3u << 30, 0, KEY_B), 0);
+	ck_assert_uint_eq(cr_acq(B, NVME_RESV_ACQUIRE, 1, KEY_B, 0), 0);
 	f = fopen(path, "r");
 	ck_assert_ptr_nonnull(f);
 	ck_assert_str_eq(fgets(line, sizeof(line), f), "gen 2\n");
@@ -823,28 +548,28 @@ START_TEST(test_resv_ptpl)
 			 "reg ababababababababababababababab32 000000000000bbbb\n");
 	ck_assert_ptr_null(fgets(line, sizeof(line), f));
 	fclose(f);
-	ck_assert_uint_eq(report(A, true, want, 192), 0);
+	ck_assert_uint_eq(cr_report(A, true, want, 192), 0);
 	ck_assert_uint_eq(want[9], 1); /* PTPLS */
 	restart(dir);
-	ck_assert_uint_eq(report(A, true, buf, 192), 0);
+	ck_assert_uint_eq(cr_report(A, true, buf, 192), 0);
 	ck_assert_mem_eq(buf, want, 192);
-	ck_assert_uint_eq(wr(A), CONFLICT);
-	ck_assert_uint_eq(wr(B), 0);
+	ck_assert_uint_eq(cr_wr(A), CONFLICT);
+	ck_assert_uint_eq(cr_wr(B), 0);
 	/* corrupt: the namespace comes up without reservations */
 	f = fopen(path, "a");
 	fputs("reg zz 1\n", f);
 	fclose(f);
 	restart(dir);
-	ck_assert_uint_eq(report(A, true, buf, 192), 0);
+	ck_assert_uint_eq(cr_report(A, true, buf, 192), 0);
 	memset(want, 0, sizeof(want));
 	ck_assert_mem_eq(buf, want, 192);
-	ck_assert_uint_eq(wr(A), 0);
+	ck_assert_uint_eq(cr_wr(A), 0);
 	/* a holder that is not registered is corrupt too */
 	f = fopen(path, "w");
 	fputs("gen 1\nrtype 2\nholder 00000000000000000000000000000001\n", f);
 	fclose(f);
 	restart(dir);
-	ck_assert_uint_eq(rd(C), 0);
+	ck_assert_uint_eq(cr_rd(C), 0);
 	/* Set Features 83h turns PTPL on and off too */
 	ck_assert_uint_eq(feat(A, true, NVME_FEAT_RESV_PERSIST, 1, 1, NULL), 0);
 	ck_assert_int_eq(access(path, F_OK), 0);
@@ -853,11 +578,11 @@ START_TEST(test_resv_ptpl)
 	ck_assert_uint_eq(feat(A, true, NVME_FEAT_RESV_PERSIST, 1, 0, NULL), 0);
 	ck_assert_int_eq(access(path, F_OK), -1);
 	/* PTPL off removes the file; deleting the namespace too */
-	ck_assert_uint_eq(reg(A, NVME_RESV_REGISTER | 3u << 30, 0, KEY_A), 0);
+	ck_assert_uint_eq(cr_reg(A, NVME_RESV_REGISTER | 3u << 30, 0, KEY_A), 0);
 	ck_assert_int_eq(access(path, F_OK), 0);
-	ck_assert_uint_eq(reg(A, NVME_RESV_REGISTER | 2u << 30, 0, KEY_A), 0);
+	ck_assert_uint_eq(cr_reg(A, NVME_RESV_REGISTER | 2u << 30, 0, KEY_A), 0);
 	ck_assert_int_eq(access(path, F_OK), -1);
-	ck_assert_uint_eq(reg(A, NVME_RESV_REGISTER | 3u << 30, 0, KEY_A), 0);
+	ck_assert_uint_eq(cr_reg(A, NVME_RESV_REGISTER | 3u << 30, 0, KEY_A), 0);
 	ck_assert_int_eq(tgt_ns_del(H->t, H_SUBNQN, 1, (char *)line, sizeof(line)), 0);
 	ck_assert_int_eq(access(path, F_OK), -1);
 	free(id);
@@ -877,10 +602,6 @@ Suite *core_resv_suite(void)
 	tcase_add_test(tc, test_resv_register);
 	tcase_add_test(tc, test_resv_acquire_release);
 	tcase_add_test(tc, test_resv_preempt);
-	tcase_add_test(tc, test_resv_preempt_abort_waits);
-	tcase_add_test(tc, test_resv_preempt_abort_twice);
-	tcase_add_test(tc, test_resv_preempt_abort_fused);
-	tcase_add_test(tc, test_resv_preempt_abort_teardown);
 	tcase_add_test(tc, test_resv_report_bytes);
 	tcase_add_test(tc, test_resv_identify);
 	tcase_add_test(tc, test_resv_off);

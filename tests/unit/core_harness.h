@@ -176,6 +176,7 @@ Suite *core_stats_suite(void);
 Suite *core_limits_suite(void);
 Suite *core_linux_suite(void);
 Suite *core_resv_suite(void);
+Suite *core_resv_abort_suite(void);
 Suite *rbd_thread_suite(void);
 
 #endif /* CORE_HARNESS_H */
