@@ -1,18 +1,19 @@
 // SPDX-License-Identifier: Apache-2.0
 /*
  * FC ports (see port.h). A port ties together, in this order of creation:
- * the hw target port (mapped device, fabric login, nvmet_fc target port),
- * one I/O thread per hardware queue, the binding of the NVMe core to the
- * target port, the core's view of the port, and a libevent event on the hw
- * port's slow-path fd. Deletion undoes it in reverse, letting the transport
- * tear associations down while the I/O threads still run.
+ * its attachment (port_attach.c: the hw target port with its mapped
+ * device, fabric login and nvmet_fc target port, one I/O thread per
+ * hardware queue, the binding of the NVMe core to the target port), the
+ * core's view of the port, and a libevent event on the hw port's slow-path
+ * fd. Deletion undoes it in reverse, letting the transport tear
+ * associations down while the I/O threads still run. A port whose
+ * softhba-vmport server restarted gets a new attachment under the same
+ * core view (port_attach_retry, from port_tick).
  */
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include <event2/event.h>
 
@@ -30,37 +31,8 @@
 #include "inbox.h"
 #include "io_thread.h"
 #include "log.h"
-#include "port.h"
+#include "port_priv.h"
 #include "core/tgt.h"
-
-/* How long port_del waits for the transport to finish tearing down. */
-#define PORT_DRAIN_MS 5000
-
-/* One FC port. Owned by the control thread; the I/O threads read hw and
- * tgt (immutable while they run) and nothing else. */
-struct port {
-	struct port *next;
-	struct fcd *d;
-	char name[PORT_NAME_MAX];
-	uint16_t portid;
-	char dev[128];
-	uint64_t wwnn;
-	uint64_t wwpn;
-	uint16_t nr_hwq;
-	bool enabled;
-	bool link_up;
-	bool deleted; /* targetport_delete seen */
-	struct hw_tgt_port *hw;
-	struct nvmet_fc_target_port *tp;
-	struct io_thread *threads; /* nr_hwq of them */
-	uint64_t *last_beat;	   /* watchdog bookkeeping */
-	struct event *hw_ev;
-	uint64_t dma_refused; /* [ctl] DMA allocation failures reported */
-	/* [ctl] only: who logged in and what they presented, fed by the hw
-	 * login/logout events and the core's association events (both on
-	 * the control thread); the I/O threads never see it. */
-	struct hostlog hosts;
-};
 
 static struct port *port_find(struct fcd *d, const char *name)
 {
@@ -80,7 +52,7 @@ static int port_env_run_on_hwq(void *env, uint16_t hwqid, void (*fn)(void *), vo
 
 	if (hwqid >= p->nr_hwq)
 		return -EINVAL;
-	return io_thread_post(&p->threads[hwqid], fn, arg);
+	return io_thread_post(&p->at.threads[hwqid], fn, arg);
 }
 
 static int port_env_run_on_ctl(void *env, void (*fn)(void *), void *arg)
@@ -90,7 +62,7 @@ static int port_env_run_on_ctl(void *env, void (*fn)(void *), void *arg)
 	return inbox_post(p->d->inbox, fn, arg);
 }
 
-static const struct nvmet_fc_env_ops port_env = {
+const struct nvmet_fc_env_ops port_env = {
 	.run_on_hwq = port_env_run_on_hwq,
 	.run_on_ctl = port_env_run_on_ctl,
 };
@@ -140,21 +112,21 @@ static void port_ev_rscn(void *arg)
 	log_debug("port %s: RSCN received", p->name);
 }
 
-static const struct hw_tgt_events port_events = {
+const struct hw_tgt_events port_events = {
 	.link = port_ev_link,
 	.rport_login = port_ev_login,
 	.rport_logout = port_ev_logout,
 	.rscn = port_ev_rscn,
 };
 
-static void port_hw_cb(evutil_socket_t fd, short what, void *arg)
+void port_hw_cb(evutil_socket_t fd, short what, void *arg)
 {
 	struct port *p = arg;
 	int rc;
 
 	(void)fd;
 	(void)what;
-	rc = hw_tgt_port_process(p->hw);
+	rc = hw_tgt_port_process(p->at.hw);
 	if (rc < 0)
 		log_warnx("port %s: slow path: %s", p->name, strerror(-rc));
 }
@@ -163,53 +135,15 @@ static void port_hw_cb(evutil_socket_t fd, short what, void *arg)
 
 static void port_free(struct port *p)
 {
-	free(p->threads);
 	free(p->last_beat);
 	hostlog_free(&p->hosts);
 	free(p);
 }
 
-static void port_stop_threads(struct port *p, uint16_t n)
-{
-	while (n--)
-		io_thread_stop(&p->threads[n]);
-}
-
-/* A port must be able to back what it advertises to one host: an
- * association with Linux's 32-entry admin queue and one I/O queue of
- * max_queue_size entries, each entry an mdts-sized buffer in the device's
- * DMA window. Otherwise a host that follows MQES and MDTS is refused. */
-static int port_check_backing(struct port *p, const struct conf_port *cp, char *err, size_t errlen)
-{
-	/* Ports come only from a parsed configuration, whose defaults
-	 * (conf_port_opts) are always filled in: mdts and max_queue_size
-	 * are set. */
-	uint64_t mdts = cp->mdts;
-	uint64_t qs = cp->max_queue_size;
-	uint64_t need = (32u + qs) * mdts;
-	struct hw_dma_usage u;
-
-	hw_tgt_port_dma_usage(p->hw, &u);
-	if (need <= u.size - u.in_use)
-		return 0;
-	return fcnvme_err(
-		err, errlen, -ENOSPC,
-		"port %s: its limits cannot be backed: one association with a 32-entry admin "
-		"queue and one I/O queue of max_queue_size %u entries needs %llu MiB of DMA "
-		"memory at mdts %llu KiB, and %s has %llu MiB free; lower mdts or "
-		"max_queue_size (or give the device a larger window)",
-		p->name, (unsigned int)qs, (unsigned long long)(need >> 20),
-		(unsigned long long)(mdts >> 10), cp->dev,
-		(unsigned long long)((u.size - u.in_use) >> 20));
-}
-
 /* Create a port from its config entry; see port.h. */
 int port_add(struct fcd *d, const struct conf_port *cp, char *err, size_t errlen)
 {
-	struct nvmet_fc_core_cfg ccfg = { 0 };
-	struct hw_tgt_port_cfg hcfg = { 0 };
 	struct port *p, **pp;
-	uint16_t q;
 	int rc;
 
 	if (port_find(d, cp->name))
@@ -224,82 +158,27 @@ int port_add(struct fcd *d, const struct conf_port *cp, char *err, size_t errlen
 	p->wwnn = cp->wwnn;
 	p->wwpn = cp->wwpn;
 	p->nr_hwq = cp->nr_hwq;
-	/* struct io_thread holds cache-line aligned ring indices. */
-	p->threads = aligned_alloc(_Alignof(struct io_thread), p->nr_hwq * sizeof(*p->threads));
-	if (p->threads)
-		memset(p->threads, 0, p->nr_hwq * sizeof(*p->threads));
 	p->last_beat = calloc(p->nr_hwq, sizeof(*p->last_beat));
-	if (!p->threads || !p->last_beat) {
+	if (!p->last_beat) {
 		rc = -ENOMEM;
 		goto out_free_port;
 	}
-
-	hcfg.dev = cp->dev;
-	hcfg.shm_dir = cp->shm_dir;
-	hcfg.wwnn = cp->wwnn;
-	hcfg.wwpn = cp->wwpn;
-	hcfg.nr_hwq = cp->nr_hwq;
-	hcfg.rq_depth = cp->queue_depth;
-	hcfg.readdata_rsp = cp->readdata_rsp;
-	rc = hw_tgt_port_open(&hcfg, &port_events, p, &p->hw);
-	if (rc) {
-		const char *why = hw_tgt_port_open_why();
-
-		/* A missing fabric, or a refused fabric path: say which and why. */
-		if (*why && rc == -ENOENT)
-			fcnvme_err(err, errlen, 0, "port %s: cannot open %s: %s", p->name, cp->dev,
-				   why);
-		else if (*why)
-			fcnvme_err(err, errlen, 0, "port %s: cannot open %s: %s: %s", p->name,
-				   cp->dev, why, strerror(-rc));
-		else
-			fcnvme_err(err, errlen, 0, "port %s: cannot open %s: %s", p->name, cp->dev,
-				   strerror(-rc));
-		goto out_free_port;
-	}
-	p->tp = hw_tgt_port_targetport(p->hw);
-	p->link_up = p->tp->port_state == FC_OBJSTATE_ONLINE;
-	rc = port_check_backing(p, cp, err, errlen);
+	rc = port_attach_open(p, cp, &p->at, err, errlen);
 	if (rc)
-		goto out_close_hw;
-
-	for (q = 0; q < p->nr_hwq; q++) {
-		if (q < cp->nr_cpus)
-			backend_reserve_cpu(cp->cpus[q]); /* librados' threads go elsewhere */
-		rc = io_thread_start(&p->threads[q], &hw_tgt_hwq_ops, p->hw, d->tgt, q,
-				     q < cp->nr_cpus ? cp->cpus[q] : -1,
-				     cp->busy_poll ? IO_POLL_BUSY : IO_POLL_HYBRID);
-		if (rc) {
-			fcnvme_err(err, errlen, 0, "port %s: I/O thread %u: %s", p->name, q,
-				   strerror(-rc));
-			port_stop_threads(p, q);
-			goto out_close_hw;
-		}
-	}
-
-	/* The transport enforces these and the core advertises them (see
-	 * CONF_DEFAULT_MDTS for what mdts costs). */
-	ccfg.max_data_len = cp->mdts;
-	ccfg.max_queue_size = cp->max_queue_size;
-	ccfg.max_io_queues = cp->max_io_queues;
-	rc = nvmet_fc_bind_core(p->tp, tgt_core_ops(), d->tgt, &port_env, p, &ccfg);
-	if (rc) {
-		fcnvme_err(err, errlen, 0, "port %s: cannot bind the NVMe core: %s", p->name,
-			   strerror(-rc));
-		goto out_stop_threads;
-	}
-	rc = tgt_port_add(d->tgt, p->portid, p->tp, p->name);
+		goto out_free_port;
+	p->link_up = p->at.tp->port_state == FC_OBJSTATE_ONLINE;
+	rc = tgt_port_add(d->tgt, p->portid, p->at.tp, p->name);
 	if (rc) {
 		fcnvme_err(err, errlen, 0, "port %s: %s", p->name, strerror(-rc));
-		goto out_unbind;
+		goto out_close;
 	}
 	rc = tgt_port_set_env(d->tgt, p->portid, &port_env, p);
 	if (rc) {
 		fcnvme_err(err, errlen, 0, "port %s: %s", p->name, strerror(-rc));
 		goto out_tgt_del;
 	}
-	p->hw_ev = event_new(d->base, hw_tgt_port_event_fd(p->hw), EV_READ | EV_PERSIST, port_hw_cb,
-			     p);
+	p->hw_ev = event_new(d->base, hw_tgt_port_event_fd(p->at.hw), EV_READ | EV_PERSIST,
+			     port_hw_cb, p);
 	if (!p->hw_ev || event_add(p->hw_ev, NULL)) {
 		rc = -ENOMEM;
 		goto out_tgt_del;
@@ -311,7 +190,7 @@ int port_add(struct fcd *d, const struct conf_port *cp, char *err, size_t errlen
 	p->next = *pp;
 	*pp = p;
 	/* Pick up the link-up and logins that happened during open. */
-	hw_tgt_port_process(p->hw);
+	hw_tgt_port_process(p->at.hw);
 	log_info("port %s: %s online, %u hw queue(s)", p->name, p->dev, p->nr_hwq);
 	return 0;
 
@@ -319,12 +198,8 @@ out_tgt_del:
 	if (p->hw_ev)
 		event_free(p->hw_ev);
 	tgt_port_del(d->tgt, p->portid);
-out_unbind:
-	nvmet_fc_bind_core(p->tp, NULL, NULL, NULL, NULL, NULL);
-out_stop_threads:
-	port_stop_threads(p, p->nr_hwq);
-out_close_hw:
-	(void)hw_tgt_port_close(p->hw); /* nothing ran on it yet */
+out_close:
+	port_attach_close(p, &p->at);
 out_free_port:
 	port_free(p);
 	return rc;
@@ -335,31 +210,9 @@ out_free_port:
  * keep running while we pump), then threads stop and the hw port closes. */
 static void port_destroy(struct port *p)
 {
-	struct fcd *d = p->d;
-	uint64_t deadline;
-
 	event_free(p->hw_ev);
-	tgt_port_del(d->tgt, p->portid);
-	nvmet_fc_unregister_targetport(p->tp);
-	deadline = fcnvme_clock_ms() + PORT_DRAIN_MS;
-	while (fcnvme_clock_ms() < deadline) {
-		unsigned int work = inbox_run(d->inbox);
-		int rc = hw_tgt_port_process(p->hw);
-
-		if (!work && rc <= 0) {
-			struct timespec ts = { 0, 1000000 };
-
-			if (hw_tgt_port_deleted(p->hw))
-				break;
-			nanosleep(&ts, NULL);
-		}
-	}
-	port_stop_threads(p, p->nr_hwq);
-	inbox_run(d->inbox);
-	if (hw_tgt_port_close(p->hw))
-		log_warnx("port %s: the transport still held the port after draining "
-			  "(exchanges the HBA never completed); what it holds is left allocated",
-			  p->name);
+	tgt_port_del(p->d->tgt, p->portid);
+	port_attach_close(p, &p->at);
 	log_info("port %s: closed", p->name);
 	port_free(p);
 }
@@ -399,13 +252,13 @@ static int port_set_link(struct fcd *d, const char *name, bool up, char *err, si
 		return fcnvme_err(err, errlen, -ENOENT, "no port named %s", name);
 	if (p->enabled == up)
 		return 0;
-	rc = hw_tgt_port_set_link(p->hw, up);
+	rc = hw_tgt_port_set_link(p->at.hw, up);
 	if (rc < 0)
 		return fcnvme_err(err, errlen, rc, "port %s: link %s failed: %s", name,
 				  up ? "up" : "down", strerror(-rc));
 	p->enabled = up;
 	p->link_up = up;
-	hw_tgt_port_process(p->hw);
+	hw_tgt_port_process(p->at.hw);
 	return 0;
 }
 
@@ -432,11 +285,11 @@ static void port_view_fill(const struct port *p, struct port_view *v)
 	v->portid = p->portid;
 	v->wwnn = p->wwnn;
 	v->wwpn = p->wwpn;
-	v->nport_id = p->tp ? p->tp->port_id : 0;
+	v->nport_id = p->at.tp ? p->at.tp->port_id : 0;
 	v->enabled = p->enabled;
 	v->link_up = p->link_up;
 	v->nr_hwq = p->nr_hwq;
-	n = hw_tgt_port_rports(p->hw, rp, 0);
+	n = hw_tgt_port_rports(p->at.hw, rp, 0);
 	v->nr_rports = n > 0 ? (uint32_t)n : 0;
 }
 
@@ -531,7 +384,7 @@ int port_host_foreach(struct fcd *d, int (*cb)(const struct host_view *v, void *
 	if (!rp)
 		return -ENOMEM;
 	for (p = d->ports; p && !rc; p = p->next) {
-		n = hw_tgt_port_rports(p->hw, rp, PORT_MAX_RPORTS);
+		n = hw_tgt_port_rports(p->at.hw, rp, PORT_MAX_RPORTS);
 		if (n > PORT_MAX_RPORTS)
 			n = PORT_MAX_RPORTS;
 		for (j = 0; j < p->hosts.n && !rc; j++) {
@@ -588,13 +441,13 @@ int port_host_invalidate(struct fcd *d, uint64_t wwpn, char *err, size_t errlen)
 	int rc, found = 0;
 
 	for (p = d->ports; p; p = p->next) {
-		rc = hw_tgt_port_logo(p->hw, wwpn);
+		rc = hw_tgt_port_logo(p->at.hw, wwpn);
 		if (rc == -ENOENT)
 			continue;
 		if (rc < 0)
 			return fcnvme_err(err, errlen, rc, "port %s: %s", p->name, strerror(-rc));
 		found++;
-		hw_tgt_port_process(p->hw);
+		hw_tgt_port_process(p->at.hw);
 	}
 	if (!found) {
 		char s[FCNVME_WWN_STRLEN];
@@ -618,7 +471,7 @@ int port_discovery_event(struct fcd *d, const char *name, char *err, size_t errl
 		if (name && strcmp(p->name, name))
 			continue;
 		/* Returns how many initiators were told, or -errno. */
-		rc = hw_tgt_port_rscn(p->hw);
+		rc = hw_tgt_port_rscn(p->at.hw);
 		if (rc < 0)
 			return fcnvme_err(err, errlen, rc, "port %s: RSCN: %s", p->name,
 					  strerror(-rc));
@@ -644,7 +497,7 @@ bool port_io_alive(struct fcd *d)
 
 	for (p = d->ports; p; p = p->next) {
 		for (q = 0; q < p->nr_hwq; q++) {
-			b = io_thread_heartbeat(&p->threads[q]);
+			b = io_thread_heartbeat(&p->at.threads[q]);
 			if (b == p->last_beat[q])
 				alive = false;
 			p->last_beat[q] = b;
@@ -660,7 +513,7 @@ static void port_report_dma(struct port *p)
 {
 	struct hw_dma_usage u;
 
-	hw_tgt_port_dma_usage(p->hw, &u);
+	hw_tgt_port_dma_usage(p->at.hw, &u);
 	if (u.refused == p->dma_refused)
 		return;
 	log_warnx("port %s: %llu DMA allocation(s) did not fit in its window (%llu of %llu MiB "
@@ -678,8 +531,9 @@ void port_tick(struct fcd *d)
 	struct port *p;
 
 	for (p = d->ports; p; p = p->next) {
-		hw_tgt_port_process(p->hw);
+		hw_tgt_port_process(p->at.hw);
 		port_report_dma(p);
+		port_attach_retry(p);
 	}
 }
 

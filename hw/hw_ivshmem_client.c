@@ -11,6 +11,7 @@
 #include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/time.h>
 #include <sys/un.h>
 #include <unistd.h>
 
@@ -28,8 +29,8 @@ static int hw_ivshmem_client_vectors(struct hw_ivshmem_client *c)
 	while (nme < c->nvec || nfw < c->nvec) {
 		struct pollfd p = { .fd = c->sock, .events = POLLIN };
 
-		if (poll(&p, 1, 10000) != 1)
-			return -ETIMEDOUT;
+		if (poll(&p, 1, HW_IVSHMEM_GREET_MS) != 1)
+			return -EAGAIN;
 		rc = hw_vmport_ivshmem_recv(c->sock, &v, &fd);
 		if (rc)
 			return rc;
@@ -54,6 +55,7 @@ static int hw_ivshmem_client_vectors(struct hw_ivshmem_client *c)
 /* Connect as QEMU's chardev does and take the greeting. */
 int hw_ivshmem_client_open(struct hw_ivshmem_client *c, const char *socket_path)
 {
+	struct timeval tmo = { HW_IVSHMEM_GREET_MS / 1000, (HW_IVSHMEM_GREET_MS % 1000) * 1000 };
 	struct sockaddr_un sun;
 	struct stat st;
 	unsigned int i;
@@ -67,11 +69,19 @@ int hw_ivshmem_client_open(struct hw_ivshmem_client *c, const char *socket_path)
 		c->irq_efd[i] = c->db_efd[i] = -1;
 	memset(&sun, 0, sizeof(sun));
 	sun.sun_family = AF_UNIX;
-	if (strlen(socket_path) >= sizeof(sun.sun_path))
+	if (strlen(socket_path) >= sizeof(sun.sun_path) || strlen(socket_path) >= sizeof(c->path))
 		return -ENAMETOOLONG;
 	snprintf(sun.sun_path, sizeof(sun.sun_path), "%s", socket_path);
+	snprintf(c->path, sizeof(c->path), "%s", socket_path);
+	if (stat(socket_path, &st))
+		return -errno;
+	c->path_dev = (unsigned long long)st.st_dev;
+	c->path_ino = (unsigned long long)st.st_ino;
+	c->path_ctime_ns = (unsigned long long)st.st_ctim.tv_sec * 1000000000ull +
+			   (unsigned long long)st.st_ctim.tv_nsec;
 	c->sock = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (c->sock < 0 || connect(c->sock, (struct sockaddr *)&sun, sizeof(sun)))
+	if (c->sock < 0 || connect(c->sock, (struct sockaddr *)&sun, sizeof(sun)) ||
+	    setsockopt(c->sock, SOL_SOCKET, SO_RCVTIMEO, &tmo, sizeof(tmo)))
 		return -errno;
 	/* version, our id, the shared memory */
 	rc = hw_vmport_ivshmem_recv(c->sock, &v, &fd);

@@ -358,6 +358,13 @@ static inline bool hw_rdrv_gone(const struct hw_dev *d)
 {
 	return d->rdrv && atomic_load_explicit(&d->hb_dead, memory_order_acquire);
 }
+/* [ctl] A port opened through a port server's socket ("vmport:") whose
+ * server is gone (hw_rdrv_gone): when another socket file now sits at the
+ * path (a server that started since: the old one held PATH.lock, so it has
+ * let go), an identity of that file (device, inode and change time: a new
+ * file may reuse an inode number), nonzero and the same while the file
+ * stays; else 0. One stat(2). */
+uint64_t hw_rdrv_successor(const struct hw_dev *d);
 /* [ctl] At every tick: 1 when fw_heartbeat was just found still for
  * HW_RDRV_HB_DEAD_MS, -1 when it moves again after that, else 0. */
 int hw_rdrv_heartbeat(struct hw_dev *d);

@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <fcnvme/clock.h>
 
@@ -71,10 +72,12 @@ int hw_rdrv_open_vmport(struct hw_dev *d, const char *socket_path)
 	rc = hw_ivshmem_client_open(c, socket_path);
 	if (rc) {
 		hw_ivshmem_client_close(c);
-		rc = hw_fabric_refuse(rc, socket_path,
-				      rc == -EPROTO
-					      ? "is not a softhba-vmport socket (bad greeting)"
-					      : "cannot be connected to");
+		rc = hw_fabric_refuse(
+			rc, socket_path,
+			rc == -EPROTO	? "is not a softhba-vmport socket (bad greeting)"
+			: rc == -EAGAIN ? "accepted the connection but sent no greeting "
+					  "(a port server that is stopped, or not one)"
+					: "cannot be connected to");
 		goto out_free;
 	}
 	rc = hw_rdrv_probe(c->base, c->len, c->nvec, d->geo_copy);
@@ -149,6 +152,25 @@ int hw_rdrv_drv(struct hw_dev *d, uint16_t type)
 	memset(&e, 0, sizeof(e));
 	e.type = type;
 	return hw_rdrv_mq_send(d, 0, &e);
+}
+
+/* [ctl] See hw_priv.h. */
+uint64_t hw_rdrv_successor(const struct hw_dev *d)
+{
+	unsigned long long ctime_ns;
+	struct stat st;
+	uint64_t id;
+
+	if (!d->ivc || !hw_rdrv_gone(d) || stat(d->ivc->path, &st) || !S_ISSOCK(st.st_mode))
+		return 0;
+	ctime_ns = (unsigned long long)st.st_ctim.tv_sec * 1000000000ull +
+		   (unsigned long long)st.st_ctim.tv_nsec;
+	if ((unsigned long long)st.st_dev == d->ivc->path_dev &&
+	    (unsigned long long)st.st_ino == d->ivc->path_ino && ctime_ns == d->ivc->path_ctime_ns)
+		return 0;
+	id = (uint64_t)st.st_ino ^ ((uint64_t)st.st_dev << 40) ^
+	     (uint64_t)ctime_ns * 0x9e3779b97f4a7c15ull;
+	return id ? id : 1;
 }
 
 /* The heartbeat watchdog, at every tick [ctl]: 1 when fw_heartbeat has

@@ -414,6 +414,12 @@ int hw_tgt_port_process(struct hw_tgt_port *p)
 	return n;
 }
 
+/* [ctl] See hw_tgt.h. */
+uint64_t hw_tgt_port_successor(struct hw_tgt_port *p)
+{
+	return hw_rdrv_successor(&p->dev);
+}
+
 /* Why the last hw_tgt_port_open of this thread refused a fabric path. */
 const char *hw_tgt_port_open_why(void)
 {

@@ -87,6 +87,13 @@ struct hw_dma_usage {
 };
 /* [ctl] The port's DMA window usage. */
 void hw_tgt_port_dma_usage(struct hw_tgt_port *p, struct hw_dma_usage *u);
+/* [ctl] A port driven through a softhba-vmport server's socket
+ * ("vmport:SOCKET") whose server is gone (its heartbeat stopped): nonzero
+ * once another server listens at that path, the same value for as long as
+ * that server's socket file stays, so that the caller can open the port
+ * again (hw_tgt_port_open with the same cfg) and replace this one. 0 for
+ * other ports, and while the server lives or no other one has started. */
+uint64_t hw_tgt_port_successor(struct hw_tgt_port *p);
 /* [ctl] True once the transport called targetport_delete (after
  * nvmet_fc_unregister_targetport, when its last reference went). */
 bool hw_tgt_port_deleted(struct hw_tgt_port *p);

@@ -89,6 +89,14 @@ int tgt_port_add(struct tgt *t, uint16_t portid, struct nvmet_fc_target_port *tp
 /* Forget a port: associations that came in on it are torn down, exports of it
  * are dropped. 0 if unknown. */
 int tgt_port_del(struct tgt *t, uint16_t portid);
+/* Move port portid to another FC target port with the same names (the
+ * daemon opened its device again: a port server that restarted). Its
+ * exports, ANA states and statistics stay; the controllers that came in
+ * on it are deleted (why is their log reason), and queues of tp created
+ * before find it. -ENOENT if portid is unknown, -EEXIST if tp is another
+ * port's. */
+int tgt_port_retarget(struct tgt *t, uint16_t portid, struct nvmet_fc_target_port *tp,
+		      const char *why);
 /* Record the env the port was bound with (if it differs from tgt_create's). */
 int tgt_port_set_env(struct tgt *t, uint16_t portid, const struct nvmet_fc_env_ops *env,
 		     void *env_arg);

@@ -50,11 +50,43 @@ int tgt_run_on_ctl(struct tgt *t, struct tgt_port *p, void (*fn)(void *), void *
 	return t->env->run_on_ctl(t->env_arg, fn, arg);
 }
 
+/* Queues of p's FC target port created before the port was known now
+ * find it. */
+static void tgt_port_adopt(struct tgt *t, struct tgt_port *p)
+{
+	struct sq *sq;
+
+	for (sq = t->sq_list; sq; sq = sq->assoc_next) {
+		if (!sq->port && sq->tp == p->tp) {
+			sq->port = p;
+			p->refs++;
+		}
+	}
+}
+
+/* Delete every controller (admin and discovery) that came in on p. */
+static void tgt_port_ctrls_delete(struct tgt *t, const struct tgt_port *p, const char *why)
+{
+	struct subsys *s;
+	struct ctrl *c, *cn;
+
+	for (s = t->subsys_list;; s = s->next) {
+		struct subsys *cur = s ? s : t->disc;
+
+		for (c = cur->ctrls; c; c = cn) {
+			cn = c->next;
+			if (c->port == p)
+				ctrl_delete(c, why);
+		}
+		if (!s)
+			break;
+	}
+}
+
 /* Register a port. */
 int tgt_port_add(struct tgt *t, uint16_t portid, struct nvmet_fc_target_port *tp, const char *name)
 {
 	struct tgt_port *p;
-	struct sq *sq;
 	unsigned int i, slot = TGT_MAX_PORTS;
 
 	if (!portid || portid == 0xffff || !tp)
@@ -80,13 +112,7 @@ int tgt_port_add(struct tgt *t, uint16_t portid, struct nvmet_fc_target_port *tp
 	snprintf(p->name, sizeof(p->name), "%s", name ? name : "");
 	ana_port_init(t, p);
 	t->ports[slot] = p;
-	/* Queues created before the port was known now find it. */
-	for (sq = t->sq_list; sq; sq = sq->assoc_next) {
-		if (!sq->port && sq->tp == tp) {
-			sq->port = p;
-			p->refs++;
-		}
-	}
+	tgt_port_adopt(t, p);
 	return 0;
 }
 
@@ -116,7 +142,6 @@ int tgt_port_del(struct tgt *t, uint16_t portid)
 {
 	struct tgt_port *p = tgt_port_find(t, portid);
 	struct subsys *s;
-	struct ctrl *c, *cn;
 	unsigned int i, j;
 
 	if (!p)
@@ -137,20 +162,29 @@ int tgt_port_del(struct tgt *t, uint16_t portid)
 			break;
 		}
 	}
-	for (s = t->subsys_list;; s = s->next) {
-		struct subsys *cur = s ? s : t->disc;
-
-		for (c = cur->ctrls; c; c = cn) {
-			cn = c->next;
-			if (c->port == p)
-				ctrl_delete(c, "port removed");
-		}
-		if (!s)
-			break;
-	}
+	tgt_port_ctrls_delete(t, p, "port removed");
 	p->deleted = true;
 	if (!p->refs)
 		free(p);
+	return 0;
+}
+
+/* Move a port to another FC target port; see tgt.h. */
+int tgt_port_retarget(struct tgt *t, uint16_t portid, struct nvmet_fc_target_port *tp,
+		      const char *why)
+{
+	struct tgt_port *p = tgt_port_find(t, portid), *other;
+
+	if (!p)
+		return -ENOENT;
+	if (!tp)
+		return -EINVAL;
+	other = tgt_port_by_tp(t, tp);
+	if (other && other != p)
+		return -EEXIST;
+	tgt_port_ctrls_delete(t, p, why);
+	p->tp = tp;
+	tgt_port_adopt(t, p);
 	return 0;
 }
 

@@ -8,8 +8,11 @@
 # fcnvme on the same fabric discovers the subsystem at the port's WWPN and
 # writes and reads back seeded random data byte for byte, and perf --verify
 # runs on two hw queues; killing the port server is link loss to nvmetfcd
-# (its heartbeat stops), which keeps running. Nonsense in deq (what a
-# broken port server could write) changes nothing for the real hosts.
+# (its heartbeat stops), which keeps running, and once a port server
+# starts again at the socket nvmetfcd attaches to it, with the same
+# subsystem and data (a mute listener or a server of other names there
+# first changes nothing). Nonsense in deq (what a broken port server could
+# write) changes nothing for the real hosts.
 NAME=vmport_target
 . "$(dirname "$0")/lib.sh"
 
@@ -26,7 +29,8 @@ daemon = { log_level = "info"; };
 ports = ( { name = "p0"; dev = "$1"; wwnn = "$2"; wwpn = "$3"; hw_queues = $4; } );
 subsystems = ( { nqn = "$DEMO_NQN"; allow_any_host = false; hosts = [ "$HOSTNQN" ];
 		 ports = [ "p0" ];
-		 namespaces = ( { nsid = 1; backend = "ram"; size = "16M"; } ); } );
+		 namespaces = ( { nsid = 1; backend = "ram"; size = "16M"; },
+				{ nsid = 2; backend = "ram"; size = "4M"; } ); } );
 CONF
 }
 
@@ -102,6 +106,10 @@ check "write through the vmport port" test $? = 0
 	-s 100 -c 2047 -d "$tmp/back" > "$tmp/read.out" 2>&1
 check "read through the vmport port" test $? = 0
 check "read back byte for byte" cmp "$tmp/data" "$tmp/back"
+# the same data in namespace 2, which no perf below writes
+"$B/tools/fcnvme" write $(host 3) --traddr "nn-$VWWNN:pn-$VWWPN" --nqn "$DEMO_NQN" -n 2 \
+	-s 100 -c 2047 -d "$tmp/data" > "$tmp/write2.out" 2>&1
+check "write to namespace 2" test $? = 0
 
 "$B/tools/fcnvme" perf $(host 4) --traddr "nn-$VWWNN:pn-$VWWPN" --nqn "$DEMO_NQN" -n 1 \
 	-q 8 -o 4096 -w rw -t 3 --verify > "$tmp/perf.out" 2>&1
@@ -154,6 +162,60 @@ check "kill -9: the host's association is torn down (the ops the port server hel
 kill "$perf" 2>/dev/null
 check "kill -9: nvmetfcd still runs" kill -0 "$dpid"
 check "kill -9: fcnvmectl status answers" quiet ctl status
+
+# --- a port server starts again at the socket: nvmetfcd attaches to it -----
+# Each new socket file at the path is tried at once, then after 5 s, 10 s
+# ... (at most 1 min) while it stays; what is not a working port server of
+# the port's names changes nothing. First something that accepts and never greets: the
+# attempt gives up after 2 s and the control thread answers again.
+rm -f "$VSOCK"
+python3 -c 'import socket, sys, time
+s = socket.socket(socket.AF_UNIX); s.bind(sys.argv[1]); s.listen(8)
+print("mute listening", flush=True); time.sleep(600)' "$VSOCK" > "$tmp/mute.log" 2>&1 &
+mute=$!
+bg_pids="$bg_pids $mute"
+check "a mute listener at the socket" wait_for "$tmp/mute.log" "mute listening" 10
+check "mute listener: the attempt gives up, said once" wait_for "$DLOG" \
+	"port p0: cannot open vmport:$VSOCK: $VSOCK accepted the connection but sent no greeting (a port server that is stopped, or not one): Resource temporarily unavailable; tried again after 5 s, then twice as long each time (up to 1 min) while that port server runs" 10
+check "mute listener: fcnvmectl status answers" quiet ctl status
+kill "$mute" 2>/dev/null
+wait "$mute" 2>/dev/null
+# then a port server of other names: refused, nothing changes
+"$VP" --fabric "$FABRIC" --wwnn 0x20000090fc000014 --wwpn 0x10000090fc000014 --socket "$VSOCK" \
+	--role target --hw-queues 2 --dma-mb 256 --persist > "$tmp/vp_other.log" 2>&1 &
+vother=$!
+bg_pids="$bg_pids $vother"
+check "other names: its port server listens" wait_for "$tmp/vp_other.log" "waiting for QEMU" 10
+check "other names: refused, said once" wait_for "$DLOG" \
+	"port p0: cannot open vmport:$VSOCK: vmport:$VSOCK serves a port of other names (wwnn and wwpn must be softhba-vmport's --wwnn and --wwpn): Invalid argument; tried again after 5 s" 10
+check "other names: nvmetfcd still runs" kill -0 "$dpid"
+check_not "other names: not attached" grep -q "attached to the restarted port server" "$DLOG"
+kill "$vother" 2>/dev/null
+wait "$vother" 2>/dev/null
+# the port's own server again
+"$VP" --fabric "$FABRIC" --wwnn $VWWNN --wwpn $VWWPN --socket "$VSOCK" --role target \
+	--hw-queues 2 --dma-mb 256 --persist --verbose > "$tmp/vp_again.log" 2>&1 &
+vpid=$!
+bg_pids="$bg_pids $vpid"
+t0=$(date +%s%N)
+check "restart: nvmetfcd attaches to the new port server" wait_for "$DLOG" \
+	"port p0: vmport:$VSOCK: attached to the restarted port server (2 hw queue(s); the old attachment closed in [0-9]* ms); its subsystems and ANA states are kept" 15
+echo "vmport_target: attached $(( ($(date +%s%N) - t0) / 1000000 )) ms after the new server started:" \
+	"$(grep -o 'the old attachment closed in [0-9]* ms' "$DLOG")"
+check "restart: the new port server has its driver" wait_for "$tmp/vp_again.log" "guest driver up" 10
+ctl port show p0 > "$tmp/show2.out" 2>&1
+check "restart: port show says link up" grep -Eq "^link-up +yes$" "$tmp/show2.out"
+"$B/tools/fcnvme" discover $(host 8) --traddr "nn-$VWWNN:pn-$VWWPN" > "$tmp/disc2.out" 2>&1
+check "restart: discover lists the subsystem again" grep -q "$DEMO_NQN" "$tmp/disc2.out"
+# the namespace is the one written before the restart
+"$B/tools/fcnvme" read $(host 8) --traddr "nn-$VWWNN:pn-$VWWPN" --nqn "$DEMO_NQN" -n 2 \
+	-s 100 -c 2047 -d "$tmp/back2" > "$tmp/read2.out" 2>&1
+check "restart: read through the new port server" test $? = 0
+check "restart: the data written before the restart, byte for byte" cmp "$tmp/data" "$tmp/back2"
+"$B/tools/fcnvme" perf $(host 8) --traddr "nn-$VWWNN:pn-$VWWPN" --nqn "$DEMO_NQN" -n 1 \
+	-q 8 -o 4096 -w rw -t 2 --verify > "$tmp/perf5.out" 2>&1
+check "restart: perf --verify on both hw queues" test $? = 0
+check "restart: no verify errors" grep -q "^  verify errors 0$" "$tmp/perf5.out"
 check "nvmetfcd stops cleanly" daemon_stop
 check_not "stop: the transport let go of the port" grep -q "still held the port" "$DLOG"
 

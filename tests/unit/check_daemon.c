@@ -23,6 +23,7 @@ int main(void)
 	srunner_add_suite(sr, core_linux_suite());
 	srunner_add_suite(sr, core_resv_suite());
 	srunner_add_suite(sr, core_resv_abort_suite());
+	srunner_add_suite(sr, core_port_suite());
 	srunner_add_suite(sr, core_mpsc_suite());
 	srunner_add_suite(sr, io_thread_suite());
 	srunner_add_suite(sr, rbd_thread_suite());

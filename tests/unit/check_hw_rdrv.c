@@ -11,6 +11,7 @@
  */
 #define _GNU_SOURCE /* memfd_create */
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,6 +22,8 @@
 #include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
+
+#include <fcnvme/clock.h>
 
 #include "check_hw.h"
 #include "hw_ivshmem_client.h"
@@ -169,7 +172,8 @@ START_TEST(test_rdrv_probe_random)
 END_TEST
 
 /* The port server's side of a connection: the greeting of
- * hw_vmport_ivshmem_greet, version as given. */
+ * hw_vmport_ivshmem_greet, version as given (-1: accept and say nothing,
+ * as a stopped server whose socket still accepts). */
 struct srv {
 	int lsock, shm, version;
 	int fw[3], gu[3];
@@ -186,8 +190,10 @@ static void *srv_run(void *arg)
 
 	if (c < 0)
 		return NULL;
-	if (s->version)
+	if (s->version > 0)
 		(void)hw_vmport_ivshmem_send(c, s->version, -1);
+	else if (s->version < 0)
+		; /* mute */
 	else
 		(void)hw_vmport_ivshmem_greet(c, 0, s->shm, peers, 2);
 	/* keep it open until the client is done with the greeting */
@@ -244,6 +250,7 @@ START_TEST(test_ivshmem_client)
 	pthread_t t;
 	uint64_t len, v;
 	void *base = region(&len);
+	uint64_t t0, ms;
 	unsigned int i;
 
 	snprintf(path, sizeof(path), "/tmp/check_hw_rdrv.%d.sock", (int)getpid());
@@ -278,9 +285,76 @@ START_TEST(test_ivshmem_client)
 	ck_assert_int_eq(hw_ivshmem_client_open(&c, path), -EPROTO);
 	hw_ivshmem_client_close(&c);
 	srv_stop(&s, path, t);
+	/* accepted, no greeting: given up after HW_IVSHMEM_GREET_MS */
+	srv_start(&s, path, base, len, -1, &t);
+	t0 = fcnvme_clock_ms();
+	ck_assert_int_eq(hw_ivshmem_client_open(&c, path), -EAGAIN);
+	ms = fcnvme_clock_ms() - t0;
+	ck_assert_uint_ge(ms, HW_IVSHMEM_GREET_MS - 50);
+	ck_assert_uint_lt(ms, 2 * HW_IVSHMEM_GREET_MS);
+	hw_ivshmem_client_close(&c);
+	srv_stop(&s, path, t);
 	/* nobody listening */
 	ck_assert_int_eq(hw_ivshmem_client_open(&c, path), -ENOENT);
 	hw_ivshmem_client_close(&c);
+	free(base);
+}
+END_TEST
+
+/* A port server that died is succeeded by the next socket file at its
+ * path: not while it lives, not by its own file or by none, not by a
+ * file that is not a socket; the same file gives the same identity. */
+START_TEST(test_rdrv_successor)
+{
+	struct hw_ivshmem_client c, c2;
+	struct srv s1, s2;
+	struct hw_bar bar;
+	struct hw_dev d;
+	pthread_t t1, t2;
+	uint64_t len, id;
+	char path[64];
+	void *base = region(&len);
+	int fd;
+
+	snprintf(path, sizeof(path), "/tmp/check_hw_rdrv_succ.%d.sock", (int)getpid());
+	srv_start(&s1, path, base, len, 0, &t1);
+	ck_assert_int_eq(hw_ivshmem_client_open(&c, path), 0);
+	memset(&d, 0, sizeof(d));
+	memset(&bar, 0, sizeof(bar));
+	d.bar = &bar;
+	d.rdrv = true;
+	d.ivc = &c;
+	ck_assert_uint_eq(hw_rdrv_successor(&d), 0); /* alive */
+	atomic_store(&d.hb_dead, true);
+	ck_assert_uint_eq(hw_rdrv_successor(&d), 0); /* dead, its own file */
+	/* the server goes with its file */
+	close(s1.lsock);
+	unlink(path);
+	ck_assert_uint_eq(hw_rdrv_successor(&d), 0);
+	/* a file that is not a socket */
+	fd = open(path, O_CREAT | O_WRONLY | O_CLOEXEC, 0600);
+	ck_assert_int_ge(fd, 0);
+	close(fd);
+	ck_assert_uint_eq(hw_rdrv_successor(&d), 0);
+	/* another server */
+	srv_start(&s2, path, base, len, 0, &t2);
+	id = hw_rdrv_successor(&d);
+	ck_assert_uint_ne(id, 0);
+	ck_assert_uint_eq(hw_rdrv_successor(&d), id);
+	d.ivc = NULL; /* a port not opened through a socket */
+	ck_assert_uint_eq(hw_rdrv_successor(&d), 0);
+	/* let both servers' threads end: s1's sees us close, s2's gets a
+	 * client */
+	hw_ivshmem_client_close(&c);
+	pthread_join(t1, NULL);
+	ck_assert_int_eq(hw_ivshmem_client_open(&c2, path), 0);
+	hw_ivshmem_client_close(&c2);
+	srv_stop(&s2, path, t2);
+	close(s1.shm); /* s1's listening socket was closed above */
+	for (fd = 0; fd < 3; fd++) {
+		close(s1.fw[fd]);
+		close(s1.gu[fd]);
+	}
 	free(base);
 }
 END_TEST
@@ -331,6 +405,7 @@ Suite *hw_rdrv_suite(void)
 	tcase_add_test(tc, test_rdrv_probe_random);
 	tcase_add_test(tc, test_ivshmem_client);
 	tcase_add_test(tc, test_rdrv_heartbeat);
+	tcase_add_test(tc, test_rdrv_successor);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -177,6 +177,7 @@ Suite *core_limits_suite(void);
 Suite *core_linux_suite(void);
 Suite *core_resv_suite(void);
 Suite *core_resv_abort_suite(void);
+Suite *core_port_suite(void);
 Suite *rbd_thread_suite(void);
 
 #endif /* CORE_HARNESS_H */
