@@ -4,6 +4,7 @@
  * protocol of docs/specs/ivshmem-spec.rst, as hw/hw_vmport_ivshmem.c
  * serves it.
  */
+#define _GNU_SOURCE /* POLLRDHUP */
 #include <errno.h>
 #include <poll.h>
 #include <stdio.h>
@@ -130,6 +131,15 @@ void hw_ivshmem_client_ring(const struct hw_ivshmem_client *c, unsigned int vec)
 
 	if (vec < c->nvec && c->db_efd[vec] >= 0)
 		(void)!write(c->db_efd[vec], &one, sizeof(one));
+}
+
+bool hw_ivshmem_client_closed(const struct hw_ivshmem_client *c)
+{
+	struct pollfd p = { .fd = c->sock, .events = POLLRDHUP };
+
+	if (c->sock < 0)
+		return true;
+	return poll(&p, 1, 0) == 1 && (p.revents & (POLLRDHUP | POLLHUP | POLLERR));
 }
 
 void hw_ivshmem_client_close(struct hw_ivshmem_client *c)

@@ -11,6 +11,7 @@
 #ifndef HW_IVSHMEM_CLIENT_H
 #define HW_IVSHMEM_CLIENT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "hw_dev.h"
@@ -48,6 +49,9 @@ int hw_ivshmem_client_open(struct hw_ivshmem_client *c, const char *socket_path)
 /* Ring vector vec of the server (what QEMU does for the guest's
  * iowrite32(fw_id << 16 | vec, regs + 12)). */
 void hw_ivshmem_client_ring(const struct hw_ivshmem_client *c, unsigned int vec);
+/* Whether the server has closed the connection (it exits, or stops
+ * serving us): true for good once it has. Does not read the socket. */
+bool hw_ivshmem_client_closed(const struct hw_ivshmem_client *c);
 void hw_ivshmem_client_close(struct hw_ivshmem_client *c);
 
 #endif /* HW_IVSHMEM_CLIENT_H */

@@ -192,6 +192,9 @@ struct hw_dev {
 	 * nothing new; cleared when the heartbeat moves again. */
 	_Atomic bool hb_dead;
 	uint64_t hb_last, hb_change_ns;
+	/* [ctl] The port server closed our socket (it exits, or stops): it
+	 * is gone for good, whatever its heartbeat does. */
+	bool srv_closed;
 };
 
 /* Parameters of hw_dev_open. */
@@ -366,7 +369,9 @@ static inline bool hw_rdrv_gone(const struct hw_dev *d)
  * stays; else 0. One stat(2). */
 uint64_t hw_rdrv_successor(const struct hw_dev *d);
 /* [ctl] At every tick: 1 when fw_heartbeat was just found still for
- * HW_RDRV_HB_DEAD_MS, -1 when it moves again after that, else 0. */
+ * HW_RDRV_HB_DEAD_MS, 2 when the port server was just found to have
+ * closed our socket ("vmport:"; gone at once, and for good), -1 when the
+ * heartbeat moves again after a 1, else 0. */
 int hw_rdrv_heartbeat(struct hw_dev *d);
 
 /* ---- soft firmware ------------------------------------------------------- */

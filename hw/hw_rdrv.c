@@ -181,6 +181,14 @@ int hw_rdrv_heartbeat(struct hw_dev *d)
 	uint64_t hb = atomic_load(&d->bar->fw_heartbeat), now = fcnvme_clock_ns();
 	bool dead = atomic_load_explicit(&d->hb_dead, memory_order_relaxed); /* ours */
 
+	if (d->srv_closed)
+		return 0;
+	if (d->ivc && hw_ivshmem_client_closed(d->ivc)) {
+		d->srv_closed = true;
+		atomic_store_explicit(&d->hb_dead, true, memory_order_release);
+		return dead ? 0 : 2;
+	}
+
 	if (hb != d->hb_last || !d->hb_change_ns) {
 		d->hb_last = hb;
 		d->hb_change_ns = now;

@@ -366,18 +366,22 @@ static void hw_tgt_liveness(struct hw_tgt_port *p)
 	}
 }
 
-/* Remote driver: a port server whose fw_heartbeat stops is gone, and the
- * link with it; when it beats again, ask it for the current state. */
+/* Remote driver: a port server whose fw_heartbeat stops, or that closed
+ * our socket, is gone, and the link with it; when the heartbeat moves
+ * again, ask it for the current state. */
 static void hw_tgt_heartbeat(struct hw_tgt_port *p)
 {
 	unsigned int q;
+	int rc = hw_rdrv_heartbeat(&p->dev);
 
-	switch (hw_rdrv_heartbeat(&p->dev)) {
+	switch (rc) {
 	case 1:
+	case 2:
 		/* wake sleeping hw queues: they complete what the server held */
 		for (q = 0; q < p->nr_hwq; q++)
 			hw_tgt_hwq_kick(p, (uint16_t)q);
-		hw_tgt_lose_all(p, "link down: the port server's heartbeat stopped");
+		hw_tgt_lose_all(p, rc == 1 ? "link down: the port server's heartbeat stopped"
+					   : "link down: the port server closed its socket");
 		if (p->ev.link)
 			p->ev.link(p->ev_arg, false);
 		break;

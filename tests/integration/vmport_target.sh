@@ -7,11 +7,11 @@
 # hosts through deq/mq (RPORT_ONLINE, LS in and out) and WQEs by DMA handle.
 # fcnvme on the same fabric discovers the subsystem at the port's WWPN and
 # writes and reads back seeded random data byte for byte, and perf --verify
-# runs on two hw queues; killing the port server is link loss to nvmetfcd
-# (its heartbeat stops), which keeps running, and once a port server
-# starts again at the socket nvmetfcd attaches to it, with the same
-# subsystem and data (a mute listener or a server of other names there
-# first changes nothing). Nonsense in deq (what a broken port server could
+# runs on two hw queues; stopping the port server is link loss to nvmetfcd
+# after 3 s (its heartbeat stops), killing it at once (its socket closes),
+# and nvmetfcd keeps running; once a port server starts again at the
+# socket nvmetfcd attaches to it, with the same subsystem and data (a mute
+# listener or a server of other names there first changes nothing). Nonsense in deq (what a broken port server could
 # write) changes nothing for the real hosts.
 NAME=vmport_target
 . "$(dirname "$0")/lib.sh"
@@ -140,11 +140,13 @@ check "port disable: says why" grep -q "port p0: link down failed: Operation not
 ctl port show p0 > "$tmp/show.out" 2>&1
 check "port show: the port's device" grep -q "vmport:$VSOCK" "$tmp/show.out"
 
-# --- the port server dies: link loss, nvmetfcd keeps running ---------------
+# --- the port server stops, then dies: link loss, nvmetfcd keeps running ---
 # A host keeps 32 commands in flight (perf for 60 s) while the port server
-# is killed: the WQEs it held never complete, so once its heartbeat stops
-# nvmetfcd's hw queues complete those ops themselves and the association
-# goes; nothing is left for the stop to wait for.
+# is stopped (SIGSTOP: its socket stays open, its heartbeat stops): the
+# WQEs it held never complete, so once the heartbeat has been still for
+# 3 s nvmetfcd's hw queues complete those ops themselves and the
+# association goes; nothing is left for the stop to wait for. Then it is
+# killed (gone already: nothing more is said).
 no_assoc() { ! ctl assoc list | grep -q '^0x'; }
 "$B/tools/fcnvme" perf $(host 5) --traddr "nn-$VWWNN:pn-$VWWPN" --nqn "$DEMO_NQN" -n 1 \
 	-q 32 -o 4096 -w randrw -t 60 > "$tmp/perf2.out" 2>&1 &
@@ -152,16 +154,20 @@ perf=$!
 bg_pids="$bg_pids $perf"
 check "a host is connected" wait_for "$DLOG" "wwpn 0x10000090fb000005) on port p0: connected to $DEMO_NQN" 10
 sleep 1
-kill -9 "$vpid"
-wait "$vpid" 2>/dev/null
-check "kill -9: nvmetfcd logs the link loss (heartbeat stopped)" \
+kill -STOP "$vpid"
+check "SIGSTOP: nvmetfcd logs the link loss (heartbeat stopped)" \
 	wait_for "$DLOG" "remote port 0x10000090fb000005 gone (link down: the port server's heartbeat stopped)" 10
-check "kill -9: nvmetfcd logs the port's link down" wait_for "$DLOG" "port p0: link down" 5
-check "kill -9: the host's association is torn down (the ops the port server held completed)" \
+check "SIGSTOP: nvmetfcd logs the port's link down" wait_for "$DLOG" "port p0: link down" 5
+check "SIGSTOP: the host's association is torn down (the ops the port server held completed)" \
 	eventually 10 no_assoc
 kill "$perf" 2>/dev/null
-check "kill -9: nvmetfcd still runs" kill -0 "$dpid"
-check "kill -9: fcnvmectl status answers" quiet ctl status
+check "SIGSTOP: nvmetfcd still runs" kill -0 "$dpid"
+check "SIGSTOP: fcnvmectl status answers" quiet ctl status
+kill -9 "$vpid"
+wait "$vpid" 2>/dev/null
+sleep 0.5
+check_not "kill -9 after the heartbeat stopped: no second link loss" \
+	grep -q "the port server closed its socket" "$DLOG"
 
 # --- a port server starts again at the socket: nvmetfcd attaches to it -----
 # Each new socket file at the path is tried at once, then after 5 s, 10 s
@@ -216,6 +222,32 @@ check "restart: the data written before the restart, byte for byte" cmp "$tmp/da
 	-q 8 -o 4096 -w rw -t 2 --verify > "$tmp/perf5.out" 2>&1
 check "restart: perf --verify on both hw queues" test $? = 0
 check "restart: no verify errors" grep -q "^  verify errors 0$" "$tmp/perf5.out"
+
+# --- killed with a host connected: gone at once (its socket closed) ---------
+# and the next start of the port server is attached again
+"$B/tools/fcnvme" perf $(host 9) --traddr "nn-$VWWNN:pn-$VWWPN" --nqn "$DEMO_NQN" -n 1 \
+	-q 32 -o 4096 -w randrw -t 60 > "$tmp/perf6.out" 2>&1 &
+perf=$!
+bg_pids="$bg_pids $perf"
+check "a host is connected again" wait_for "$DLOG" "wwpn 0x10000090fb000009) on port p0: connected to $DEMO_NQN" 10
+sleep 1
+t0=$(date +%s%N)
+kill -9 "$vpid"
+wait "$vpid" 2>/dev/null
+check "kill -9: nvmetfcd logs the link loss at once (socket closed)" \
+	wait_for "$DLOG" "remote port 0x10000090fb000009 gone (link down: the port server closed its socket)" 2
+echo "vmport_target: link loss logged $(( ($(date +%s%N) - t0) / 1000000 )) ms after kill -9"
+check "kill -9: the host's association is torn down" eventually 10 no_assoc
+kill "$perf" 2>/dev/null
+"$VP" --fabric "$FABRIC" --wwnn $VWWNN --wwpn $VWWPN --socket "$VSOCK" --role target \
+	--hw-queues 2 --dma-mb 256 --persist > "$tmp/vp_third.log" 2>&1 &
+vpid=$!
+bg_pids="$bg_pids $vpid"
+attached_twice() { [ "$(grep -c 'attached to the restarted port server' "$DLOG")" = 2 ]; }
+check "second restart: attached again" eventually 15 attached_twice
+"$B/tools/fcnvme" read $(host 8) --traddr "nn-$VWWNN:pn-$VWWPN" --nqn "$DEMO_NQN" -n 2 \
+	-s 100 -c 2047 -d "$tmp/back3" > "$tmp/read3.out" 2>&1
+check "second restart: the same data, byte for byte" cmp "$tmp/data" "$tmp/back3"
 check "nvmetfcd stops cleanly" daemon_stop
 check_not "stop: the transport let go of the port" grep -q "still held the port" "$DLOG"
 

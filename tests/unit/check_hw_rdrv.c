@@ -13,6 +13,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -177,6 +178,7 @@ END_TEST
 struct srv {
 	int lsock, shm, version;
 	int fw[3], gu[3];
+	_Atomic int conn; /* the accepted connection, -1 before */
 };
 
 static void *srv_run(void *arg)
@@ -190,6 +192,7 @@ static void *srv_run(void *arg)
 
 	if (c < 0)
 		return NULL;
+	atomic_store(&s->conn, c);
 	if (s->version > 0)
 		(void)hw_vmport_ivshmem_send(c, s->version, -1);
 	else if (s->version < 0)
@@ -213,6 +216,7 @@ static void srv_start(struct srv *s, const char *path, void *base, uint64_t len,
 	int i;
 
 	s->version = version;
+	atomic_init(&s->conn, -1);
 	s->shm = memfd_create("rdrv-test", MFD_CLOEXEC);
 	ck_assert_int_ge(s->shm, 0);
 	ck_assert_int_eq(write(s->shm, base, len), (ssize_t)len);
@@ -301,9 +305,10 @@ START_TEST(test_ivshmem_client)
 }
 END_TEST
 
-/* A port server that died is succeeded by the next socket file at its
- * path: not while it lives, not by its own file or by none, not by a
- * file that is not a socket; the same file gives the same identity. */
+/* A port server that closes our connection is gone at once and for good;
+ * it is succeeded by the next socket file at its path: not while it
+ * lives, not by its own file or by none, not by a file that is not a
+ * socket; the same file gives the same identity. */
 START_TEST(test_rdrv_successor)
 {
 	struct hw_ivshmem_client c, c2;
@@ -325,7 +330,17 @@ START_TEST(test_rdrv_successor)
 	d.rdrv = true;
 	d.ivc = &c;
 	ck_assert_uint_eq(hw_rdrv_successor(&d), 0); /* alive */
-	atomic_store(&d.hb_dead, true);
+	ck_assert(!hw_ivshmem_client_closed(&c));
+	ck_assert_int_eq(hw_rdrv_heartbeat(&d), 0);
+	/* the server closes our connection: gone at once, and for good */
+	ck_assert_int_eq(shutdown(atomic_load(&s1.conn), SHUT_RDWR), 0);
+	ck_assert(hw_ivshmem_client_closed(&c));
+	ck_assert_int_eq(hw_rdrv_heartbeat(&d), 2);
+	ck_assert(hw_rdrv_gone(&d));
+	ck_assert_int_eq(hw_rdrv_heartbeat(&d), 0); /* said once */
+	atomic_store(&bar.fw_heartbeat, 7);
+	ck_assert_int_eq(hw_rdrv_heartbeat(&d), 0); /* a heartbeat does not bring it back */
+	ck_assert(hw_rdrv_gone(&d));
 	ck_assert_uint_eq(hw_rdrv_successor(&d), 0); /* dead, its own file */
 	/* the server goes with its file */
 	close(s1.lsock);
@@ -343,8 +358,8 @@ START_TEST(test_rdrv_successor)
 	ck_assert_uint_eq(hw_rdrv_successor(&d), id);
 	d.ivc = NULL; /* a port not opened through a socket */
 	ck_assert_uint_eq(hw_rdrv_successor(&d), 0);
-	/* let both servers' threads end: s1's sees us close, s2's gets a
-	 * client */
+	/* let both servers' threads end: s1's has seen its shutdown, s2's
+	 * gets a client */
 	hw_ivshmem_client_close(&c);
 	pthread_join(t1, NULL);
 	ck_assert_int_eq(hw_ivshmem_client_open(&c2, path), 0);
