@@ -200,7 +200,8 @@ const struct ctlverb ctl_verbs[] = {
 	  { NQN, { "HOSTNQN", A(HOST_NQN), ARG_NQN, false, "Host NQN." } },
 	  NULL,
 	  NULL,
-	  "Allow a host NQN to connect to a subsystem." },
+	  "Allow a host NQN to connect to a subsystem. A host with a key in auth_keys_file "
+	  "must authenticate from its next Connect (the file is read again)." },
 	{ "allowed-host",
 	  "del",
 	  C(ALLOWED_HOST_DEL),

@@ -235,3 +235,30 @@ int conf_keys_apply(struct fcd *d, const struct conf *c, const struct conf_keys 
 	}
 	return 0;
 }
+
+/* Give one subsystem the keys of hosts a change let in; see conf_keys.h. */
+int conf_keys_give(struct fcd *d, const char *nqn, const char *host, char *err, size_t errlen)
+{
+	const struct conf_subsys *s;
+	struct conf_keys k;
+	unsigned int j;
+	int rc;
+
+	if (d->conf == NULL || d->conf->auth_keys_file[0] == '\0')
+		return 0;
+	s = conf_subsys_find(d->conf, nqn);
+	if (s == NULL)
+		return fcnvme_err(err, errlen, -ENOENT, "no subsystem %s", nqn);
+	rc = conf_keys_load(d->conf->auth_keys_file, &k, err, errlen);
+	if (rc)
+		return rc;
+	for (j = 0; j < k.n && !rc; j++) {
+		if (host != NULL ? strcmp(k.v[j].hostnqn, host) != 0
+				 : !subsys_allows(s, k.v[j].hostnqn))
+			continue;
+		rc = tgt_subsys_set_dhchap(d->tgt, s->nqn, k.v[j].hostnqn, k.v[j].key,
+					   k.v[j].ctrl_key, err, errlen);
+	}
+	conf_keys_free(&k);
+	return rc;
+}

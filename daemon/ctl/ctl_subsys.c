@@ -6,6 +6,7 @@
  * conf_op_*() that changes the target.
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -13,6 +14,7 @@
 #include <fcnvme/nqn.h>
 
 #include "conf/conf.h"
+#include "conf/conf_keys.h"
 #include "conf/conf_ops.h"
 #include "cluster/cluster.h"
 #include "ctl_dispatch.h"
@@ -78,6 +80,18 @@ static int subsys_from_req(struct ctl_req *req, struct conf_subsys *s, uint32_t 
 	return 0;
 }
 
+/* A change that let hosts in was undone because their keys could not be
+ * given (conf_keys_give; req->err says why): say so, and say it if the
+ * undoing failed too. */
+static void ctl_keys_undo(struct ctl_req *req, int undo_rc)
+{
+	size_t n = strlen(req->err);
+
+	snprintf(req->err + n, sizeof(req->err) - n, "%s",
+		 undo_rc ? "; the change could not be undone: reload the configuration"
+			 : "; nothing was changed");
+}
+
 /* subsystem add NQN [serial S] [model M] [firmware F] [allow-any-host yes|no] */
 int ctl_subsys_add(struct ctl_req *req)
 {
@@ -88,7 +102,13 @@ int ctl_subsys_add(struct ctl_req *req)
 	rc = subsys_from_req(req, &s, &mask);
 	if (rc)
 		return rc;
-	return conf_op_subsys_add(req->d, &s, req->err, sizeof(req->err));
+	rc = conf_op_subsys_add(req->d, &s, req->err, sizeof(req->err));
+	if (rc || !s.allow_any_host)
+		return rc;
+	rc = conf_keys_give(req->d, s.nqn, NULL, req->err, sizeof(req->err));
+	if (rc)
+		ctl_keys_undo(req, conf_op_subsys_del(req->d, s.nqn, NULL, 0));
+	return rc;
 }
 
 /* subsystem del NQN */
@@ -102,6 +122,7 @@ int ctl_subsys_del(struct ctl_req *req)
 int ctl_subsys_set(struct ctl_req *req)
 {
 	struct conf_subsys s, *cur;
+	bool was_any;
 	uint32_t mask;
 	int rc;
 
@@ -113,7 +134,17 @@ int ctl_subsys_set(struct ctl_req *req)
 		return ctl_fail(req, -ENOENT, "no subsystem %s", s.nqn);
 	if (mask == 0)
 		return ctl_fail(req, -EINVAL, "nothing to set");
-	return conf_op_subsys_set(req->d, &s, mask, req->err, sizeof(req->err));
+	was_any = cur->allow_any_host;
+	rc = conf_op_subsys_set(req->d, &s, mask, req->err, sizeof(req->err));
+	if (rc || !(mask & TGT_SUBSYS_SET_ALLOW_ANY) || !s.allow_any_host || was_any)
+		return rc;
+	rc = conf_keys_give(req->d, s.nqn, NULL, req->err, sizeof(req->err));
+	if (rc) {
+		s.allow_any_host = false;
+		ctl_keys_undo(req,
+			      conf_op_subsys_set(req->d, &s, TGT_SUBSYS_SET_ALLOW_ANY, NULL, 0));
+	}
+	return rc;
 }
 
 /* subsystem add-port NQN PORT */
@@ -136,15 +167,20 @@ int ctl_subsys_port_del(struct ctl_req *req)
 int ctl_allowed_host_add(struct ctl_req *req)
 {
 	const char *host = fcnvme_msg_get_str(req->msg, FCNVME_A_HOST_NQN);
+	const char *nqn = fcnvme_msg_get_str(req->msg, FCNVME_A_NQN);
 	int rc = ctl_check_nqn(req, "host", host);
 
 	if (rc)
 		return rc;
-	if (cluster_has_subsys(req->d, fcnvme_msg_get_str(req->msg, FCNVME_A_NQN)))
-		return cluster_host_allow(req->d, fcnvme_msg_get_str(req->msg, FCNVME_A_NQN), host,
-					  true, req->err, sizeof(req->err));
-	return conf_op_host_allow(req->d, fcnvme_msg_get_str(req->msg, FCNVME_A_NQN), host, true,
-				  req->err, sizeof(req->err));
+	if (cluster_has_subsys(req->d, nqn))
+		return cluster_host_allow(req->d, nqn, host, true, req->err, sizeof(req->err));
+	rc = conf_op_host_allow(req->d, nqn, host, true, req->err, sizeof(req->err));
+	if (rc)
+		return rc;
+	rc = conf_keys_give(req->d, nqn, host, req->err, sizeof(req->err));
+	if (rc)
+		ctl_keys_undo(req, conf_op_host_allow(req->d, nqn, host, false, NULL, 0));
+	return rc;
 }
 
 /* allowed-host del NQN HOSTNQN */

@@ -11,6 +11,8 @@
 # NQN, WWPN and reason; a wrong controller key is refused by fcnvme. Key
 # rotation by reload: a running perf keeps going, the old key fails, the
 # new one works; a host not listed connects without authentication.
+# Hosts let in at run time (allowed-host add, subsystem add or set with
+# allow-any-host) get their keys at once.
 NAME=auth
 . "$(dirname "$0")/lib.sh"
 
@@ -159,6 +161,51 @@ check "the host connects without authentication now" "$B/tools/fcnvme" read $H1 
 	--nqn "$DEMO_NQN" -n 1 -c 0 -d "$tmp/r1.bin"
 "$B/tools/fcnvme" id-ctrl $H2 -n "$DEMO_NQN" >/dev/null 2>"$tmp/h2.err"
 check "and the newly listed host is asked to authenticate" grep -qF "AUTHREQ 0x2" "$tmp/h2.err"
+
+# Run-time changes (fcnvmectl) give the keys of the hosts they let in at
+# once, not at the next reload: a host allowed, a subsystem added open to
+# any host, a subsystem set to allow any host. A keys file that cannot be
+# read refuses the change, which is undone.
+HOST3=nqn.2014-08.org.nvmexpress:uuid:00000000-0000-4000-8000-000000000003
+HOST4=nqn.2014-08.org.nvmexpress:uuid:00000000-0000-4000-8000-000000000004
+KEY3=$(python3 -c '
+import base64, zlib, struct
+k = bytes(range(10, 42))
+print("DHHC-1:00:" + base64.b64encode(k + struct.pack("<I", zlib.crc32(k))).decode() + ":")')
+printf '%s %s\n%s %s\n%s %s\n' "$HOST2" "$KEY" "$HOST3" "$KEY3" "$HOST4" "$KEY3" >"$KEYS"
+H3="--fabric $FABRIC -w nn-0x20000090fb000003:pn-0x10000090fb000003 -q $HOST3"
+H4="--fabric $FABRIC -w nn-0x20000090fb000004:pn-0x10000090fb000004 -q $HOST4"
+check "allowed-host add of a host with a key" quiet ctl allowed-host add "$DEMO_NQN" "$HOST3"
+"$B/tools/fcnvme" id-ctrl $H3 -n "$DEMO_NQN" >/dev/null 2>"$tmp/h3.err"
+check "  it is asked to authenticate at once ($(cat "$tmp/h3.err"))" grep -qF "AUTHREQ 0x2" \
+	"$tmp/h3.err"
+check "  and connects with its key" quiet fc id-ctrl $H3 --dhchap-secret "$KEY3" -n "$DEMO_NQN"
+chmod 644 "$KEYS"
+ctl allowed-host add "$DEMO_NQN" "$HOST4" >"$tmp/add4.out" 2>&1
+rc=$?
+check "allowed-host add with an unreadable keys file: refused ($(cat "$tmp/add4.out"))" \
+	[ $rc -ne 0 ]
+check "  saying why and that nothing changed" grep -qF \
+	"mode 0644 lets group or others at the DH-HMAC-CHAP secrets; chmod 600 it; nothing was changed" \
+	"$tmp/add4.out"
+ctl subsystem show "$DEMO_NQN" >"$tmp/sub.out" 2>&1
+check_not "  the host is not allowed" grep -qF "$HOST4" "$tmp/sub.out"
+chmod 600 "$KEYS"
+NQN2=nqn.2026-12.io.nvmetfcd:any
+check "subsystem add, open to any host" quiet ctl subsystem add "$NQN2" allow-any-host yes
+check "  exported" quiet ctl subsystem add-port "$NQN2" p0
+"$B/tools/fcnvme" id-ctrl $H4 -n "$NQN2" >/dev/null 2>"$tmp/h4.err"
+check "  a host with a key is asked to authenticate ($(cat "$tmp/h4.err"))" grep -qF \
+	"AUTHREQ 0x2" "$tmp/h4.err"
+check "  a host without one connects" quiet fc id-ctrl $H1 -n "$NQN2"
+NQN3=nqn.2026-12.io.nvmetfcd:closed
+check "subsystem add, closed" quiet ctl subsystem add "$NQN3"
+check "  exported" quiet ctl subsystem add-port "$NQN3" p0
+check "  set to allow any host" quiet ctl subsystem set "$NQN3" allow-any-host yes
+"$B/tools/fcnvme" id-ctrl $H3 -n "$NQN3" >/dev/null 2>"$tmp/h3b.err"
+check "  a host with a key is asked to authenticate ($(cat "$tmp/h3b.err"))" grep -qF \
+	"AUTHREQ 0x2" "$tmp/h3b.err"
+check "  and connects with its key" quiet fc id-ctrl $H3 --dhchap-secret "$KEY3" -n "$NQN3"
 
 daemon_stop
 check "daemon exit 0" [ $? -eq 0 ]
