@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "cluster_priv.h"
+#include "conf/conf_keys.h"
 #include "fcd.h"
 #include "log.h"
 
@@ -69,6 +70,14 @@ static int cl_subsys_apply(struct cluster *cl, const struct cl_subsys *s)
 		return rc;
 	}
 	cl_hosts_apply(cl, s->nqn, s->hosts, true);
+	/* a host listed in auth_keys_file authenticates here as anywhere */
+	rc = conf_keys_give(cl->d, s->nqn, NULL, err, sizeof(err));
+	if (rc) {
+		log_warnx("cluster: subsystem %s not served: its DH-HMAC-CHAP keys: %s", s->nqn,
+			  err);
+		tgt_subsys_del(cl->d->tgt, s->nqn, NULL, 0);
+		return rc;
+	}
 	cl_export(cl, s->nqn);
 	log_info("cluster: subsystem %s (controller ids %u-%u)", s->nqn, p.cntlid_min,
 		 p.cntlid_max);

@@ -195,23 +195,45 @@ int conf_auth_policy(const struct conf *c, struct conf_auth_policy *p, char *err
 			   &p->ndh, sizeof(p->dhs), err, errlen);
 }
 
-static bool subsys_allows(const struct conf_subsys *s, const char *hostnqn)
+/* Give subsystem nqn the keys of k: host's, or every one (host NULL),
+ * beside those it has. The core asks only the hosts a subsystem allows
+ * (at Connect, after the ACL), so the key of a host it does not allow is
+ * never used, and a host allowed later is asked at once. */
+static int keys_give(struct fcd *d, const char *nqn, const struct conf_keys *k, const char *host,
+		     char *err, size_t errlen)
 {
-	unsigned int i;
+	unsigned int j;
+	int rc = 0;
 
-	if (s->allow_any_host)
-		return true;
-	for (i = 0; i < s->nr_hosts; i++)
-		if (!strcmp(s->hosts[i], hostnqn))
-			return true;
-	return false;
+	for (j = 0; j < k->n && !rc; j++)
+		if (host == NULL || strcmp(k->v[j].hostnqn, host) == 0)
+			rc = tgt_subsys_set_dhchap(d->tgt, nqn, k->v[j].hostnqn, k->v[j].key,
+						   k->v[j].ctrl_key, err, errlen);
+	return rc;
+}
+
+struct keys_walk {
+	struct fcd *d;
+	const struct conf_keys *k;
+	char *err;
+	size_t errlen;
+	int rc;
+};
+
+static int keys_walk_cb(const struct tgt_subsys_info *si, void *arg)
+{
+	struct keys_walk *w = arg;
+
+	tgt_subsys_clear_dhchap(w->d->tgt, si->nqn);
+	w->rc = keys_give(w->d, si->nqn, w->k, NULL, w->err, w->errlen);
+	return w->rc;
 }
 
 int conf_keys_apply(struct fcd *d, const struct conf *c, const struct conf_keys *k, char *err,
 		    size_t errlen)
 {
+	struct keys_walk w = { d, k, err, errlen, 0 };
 	struct conf_auth_policy p;
-	unsigned int i, j;
 	int rc;
 
 	rc = conf_auth_policy(c, &p, err, errlen);
@@ -219,46 +241,22 @@ int conf_keys_apply(struct fcd *d, const struct conf *c, const struct conf_keys 
 		rc = tgt_set_dhchap_policy(d->tgt, p.hashes, p.nhash, p.dhs, p.ndh);
 	if (rc)
 		return rc;
-
-	for (i = 0; i < c->nr_subsys; i++) {
-		const struct conf_subsys *s = &c->subsys[i];
-
-		tgt_subsys_clear_dhchap(d->tgt, s->nqn);
-		for (j = 0; j < k->n; j++) {
-			if (!subsys_allows(s, k->v[j].hostnqn))
-				continue;
-			rc = tgt_subsys_set_dhchap(d->tgt, s->nqn, k->v[j].hostnqn, k->v[j].key,
-						   k->v[j].ctrl_key, err, errlen);
-			if (rc)
-				return rc;
-		}
-	}
-	return 0;
+	tgt_subsys_foreach(d->tgt, keys_walk_cb, &w);
+	return w.rc;
 }
 
 /* Give one subsystem the keys of hosts a change let in; see conf_keys.h. */
 int conf_keys_give(struct fcd *d, const char *nqn, const char *host, char *err, size_t errlen)
 {
-	const struct conf_subsys *s;
 	struct conf_keys k;
-	unsigned int j;
 	int rc;
 
 	if (d->conf == NULL || d->conf->auth_keys_file[0] == '\0')
 		return 0;
-	s = conf_subsys_find(d->conf, nqn);
-	if (s == NULL)
-		return fcnvme_err(err, errlen, -ENOENT, "no subsystem %s", nqn);
 	rc = conf_keys_load(d->conf->auth_keys_file, &k, err, errlen);
 	if (rc)
 		return rc;
-	for (j = 0; j < k.n && !rc; j++) {
-		if (host != NULL ? strcmp(k.v[j].hostnqn, host) != 0
-				 : !subsys_allows(s, k.v[j].hostnqn))
-			continue;
-		rc = tgt_subsys_set_dhchap(d->tgt, s->nqn, k.v[j].hostnqn, k.v[j].key,
-					   k.v[j].ctrl_key, err, errlen);
-	}
+	rc = keys_give(d, nqn, &k, host, err, errlen);
 	conf_keys_free(&k);
 	return rc;
 }

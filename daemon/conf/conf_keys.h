@@ -42,19 +42,22 @@ struct conf_auth_policy {
 	uint8_t dhs[6], ndh;
 };
 int conf_auth_policy(const struct conf *c, struct conf_auth_policy *p, char *err, size_t errlen);
-/* Give every subsystem of c the keys of the hosts it allows (all listed
- * hosts for allow_any_host), replacing what it had: new authentications
- * use them, authenticated queues stay. 0, or -errno with err. */
+/* Set c's DH-HMAC-CHAP policy and give every subsystem of the core (c's
+ * and the cluster's shared ones) every key of k, replacing what it had: a
+ * listed host must authenticate on any subsystem that lets it in (the
+ * core asks only allowed hosts), now or once it is allowed; new
+ * authentications use the keys, authenticated queues stay. 0, or -errno
+ * with err. */
 int conf_keys_apply(struct fcd *d, const struct conf *c, const struct conf_keys *k, char *err,
 		    size_t errlen);
-/* A change at run time (fcnvmectl) let hosts into subsystem nqn of
- * d->conf: host (allowed-host add), or every host it allows (host NULL: a
- * subsystem added or set to allow_any_host). Read auth_keys_file again and
- * give the subsystem the keys of those hosts, beside the ones it has, so
- * that a listed host must authenticate at once, not after the next reload
- * (the other hosts' keys change only at a reload). 0 without a keys file;
- * else 0, or -errno with err (the file as conf_keys_load says it, or the
- * core's refusal): then the caller undoes its change. */
+/* A change at run time (fcnvmectl, or the cluster's view) let hosts into
+ * subsystem nqn: host (allowed-host add), or any (host NULL: a subsystem
+ * added). Read auth_keys_file again and give the subsystem the keys of
+ * host, or all of them, beside the ones it has, so that a host listed in
+ * the file now must authenticate at once, not after the next reload (other
+ * hosts' keys change only at a reload). 0 without a keys file; else 0, or
+ * -errno with err (the file as conf_keys_load says it, or the core's
+ * refusal): then the caller undoes its change. */
 int conf_keys_give(struct fcd *d, const char *nqn, const char *host, char *err, size_t errlen);
 
 #endif /* CONF_KEYS_H */

@@ -103,7 +103,7 @@ int ctl_subsys_add(struct ctl_req *req)
 	if (rc)
 		return rc;
 	rc = conf_op_subsys_add(req->d, &s, req->err, sizeof(req->err));
-	if (rc || !s.allow_any_host)
+	if (rc)
 		return rc;
 	rc = conf_keys_give(req->d, s.nqn, NULL, req->err, sizeof(req->err));
 	if (rc)
@@ -172,8 +172,15 @@ int ctl_allowed_host_add(struct ctl_req *req)
 
 	if (rc)
 		return rc;
-	if (cluster_has_subsys(req->d, nqn))
-		return cluster_host_allow(req->d, nqn, host, true, req->err, sizeof(req->err));
+	if (cluster_has_subsys(req->d, nqn)) {
+		rc = cluster_host_allow(req->d, nqn, host, true, req->err, sizeof(req->err));
+		if (rc)
+			return rc;
+		rc = conf_keys_give(req->d, nqn, host, req->err, sizeof(req->err));
+		if (rc)
+			ctl_keys_undo(req, cluster_host_allow(req->d, nqn, host, false, NULL, 0));
+		return rc;
+	}
 	rc = conf_op_host_allow(req->d, nqn, host, true, req->err, sizeof(req->err));
 	if (rc)
 		return rc;

@@ -19,7 +19,8 @@
 # own, told of nothing, shows that a command reads the object again for a
 # subsystem it has not seen yet, and that edits (hosts, a subsystem's
 # namespaces, a group's epoch) are made on the object as it is, not on a
-# stale read.
+# stale read. A host listed in the nodes' auth_keys_file must authenticate
+# on the shared subsystem through either node.
 E2E_NAME=rbd_nodes
 . "$top_srcdir/tests/e2e/lib.sh"
 . "$top_srcdir/tests/e2e/ceph_lib.sh"
@@ -34,6 +35,14 @@ echo "seed $SEED (E2E_SEED=$SEED to repeat)"
 
 $RBD create --size 256M rbd/img1 && $RBD create --size 128M rbd/img2 ||
 	{ ko "rbd create"; e2e_finish; }
+
+# host 2's DH-HMAC-CHAP key: every node's auth_keys_file
+KEY2=$(python3 -c '
+import base64, zlib, struct
+k = bytes(range(50, 82))
+print("DHHC-1:00:" + base64.b64encode(k + struct.pack("<I", zlib.crc32(k))).decode() + ":")')
+printf '%s %s\n' "$HOSTNQN2" "$KEY2" >"$tmp/keys"
+chmod 600 "$tmp/keys"
 
 # node NAME ID GROUP: write its config; start_node NAME: start it
 node_conf() {
@@ -190,6 +199,25 @@ timeout 60 "$FCNVME" read $(e2e_host 1) --traddr "$TB" --nqn "$NQN_A" -n 1 -s 40
 check "1 MiB written through node a reads back through node b" \
 	test "$(sha256sum <"$tmp/rnd.bin")" = "$(sha256sum <"$tmp/back.bin" 2>/dev/null)"
 cat "$tmp/w.err" "$tmp/r.err" | head -5
+
+# A host listed in auth_keys_file must authenticate on a shared subsystem
+# too, on the node it was allowed through and on the other one (which
+# learns of the host from the state object).
+check "allowed-host add of host 2 (it has a key) through node a" \
+	$CA allowed-host add "$NQN_A" "$HOSTNQN2"
+check "node b allows host 2 too" e2e_wait_for 5 sh -c "$CB subsystem show $NQN_A | grep -qF $HOSTNQN2"
+for n in a b; do
+	t=$TA
+	[ $n = b ] && t=$TB
+	# shellcheck disable=SC2046
+	timeout 30 "$FCNVME" id-ctrl $(e2e_host 2) --traddr "$t" -n "$NQN_A" >/dev/null 2>"$tmp/auth-$n.err"
+	check "node $n asks host 2 to authenticate ($(head -n 1 "$tmp/auth-$n.err"))" \
+		grep -qF "AUTHREQ 0x2" "$tmp/auth-$n.err"
+	# shellcheck disable=SC2046
+	check "  and lets it in with its key" timeout 30 "$FCNVME" id-ctrl $(e2e_host 2) \
+		--traddr "$t" --dhchap-secret "$KEY2" -n "$NQN_A"
+done
+check "allowed-host del of host 2" $CA allowed-host del "$NQN_A" "$HOSTNQN2"
 
 # failover under load: kill -9 the owner of group 1 (node a)
 m=$tmp/mnt
