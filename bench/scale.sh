@@ -54,11 +54,10 @@ cleanup() {
 trap cleanup EXIT
 
 "$build/tools/softhbactl" fabric create scale >/dev/null
-# mdts 64 KiB: every queue entry holds an mdts-sized buffer of the port's
-# 1 GiB DMA window, and at the default 256 KiB 32 associations of 46
-# entries do not fit (Create Connection gets Insufficient Resources)
-bench_conf "$src" scale ram busy "$tgt_cpu" -e 's/poll = "busy";/poll = "busy"; mdts = "64K";/' \
-	>"$tmp/t.conf"
+# the default mdts (256 KiB): the data buffers are the hw queue's pool, so
+# 64 associations fit (before the pool, each queue entry held an mdts
+# buffer of the 1 GiB DMA window, and this ran with mdts 64 KiB)
+bench_conf "$src" scale ram busy "$tgt_cpu" >"$tmp/t.conf"
 taskset -c "$tgt_cpu" "$build/daemon/nvmetfcd" -f -c "$tmp/t.conf" -s "$tmp/ctl.sock" \
 	-S "$tmp/state" 2>"$tmp/d.log" &
 dpid=$!
@@ -68,8 +67,7 @@ sleep 1
 host=(--fabric scale --wwnn 0x20000090fa00c0a1 --wwpn 0x10000090fa00c0a1
 	--hostnqn "$BENCH_HOSTNQN" --nqn "$BENCH_NQN")
 # the 256 MiB namespace written whole, so that the reads copy real pages
-# (64 KiB writes: the port's mdts)
-BENCH_PREFILL_BS=65536 bench_prefill "$tmp/prefill.json" 256 \
+bench_prefill "$tmp/prefill.json" 256 \
 	taskset -c "$host_cpu" "$build/tools/fcnvme" perf "${host[@]}" || exit 1
 
 # point ARGS...: one perf run; prints "iops target_us_per_io host_cpu_pct"

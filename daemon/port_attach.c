@@ -33,33 +33,30 @@
 #include "port_priv.h"
 #include "core/tgt.h"
 
-/* A port must be able to back what it advertises to one host: an
- * association with Linux's 32-entry admin queue and one I/O queue of
- * max_queue_size entries, each entry an mdts-sized buffer in the device's
- * DMA window. Otherwise a host that follows MQES and MDTS is refused. */
+/* The transport's data buffers: queue_depth of mdts bytes per hw queue,
+ * shared by every association (a hw queue has queue_depth exchanges, so
+ * it never has more commands running), taken from the device's DMA window
+ * at the bind. Say what they need when the window cannot hold them. */
 static int port_attach_check_backing(const struct port *p, struct hw_tgt_port *hw,
 				     const struct conf_port *cp, char *err, size_t errlen)
 {
 	/* Ports come only from a parsed configuration, whose defaults
-	 * (conf_port_opts) are always filled in: mdts and max_queue_size
-	 * are set. */
-	uint64_t mdts = cp->mdts;
-	uint64_t qs = cp->max_queue_size;
-	uint64_t need = (32u + qs) * mdts;
+	 * (conf_port_opts) are always filled in: mdts and queue_depth are
+	 * set. */
+	uint64_t need = (uint64_t)cp->nr_hwq * cp->queue_depth * cp->mdts;
 	struct hw_dma_usage u;
 
 	hw_tgt_port_dma_usage(hw, &u);
 	if (need <= u.size - u.in_use)
 		return 0;
-	return fcnvme_err(
-		err, errlen, -ENOSPC,
-		"port %s: its limits cannot be backed: one association with a 32-entry admin "
-		"queue and one I/O queue of max_queue_size %u entries needs %llu MiB of DMA "
-		"memory at mdts %llu KiB, and %s has %llu MiB free; lower mdts or "
-		"max_queue_size (or give the device a larger window)",
-		p->name, (unsigned int)qs, (unsigned long long)(need >> 20),
-		(unsigned long long)(mdts >> 10), cp->dev,
-		(unsigned long long)((u.size - u.in_use) >> 20));
+	return fcnvme_err(err, errlen, -ENOSPC,
+			  "port %s: its data buffers cannot be backed: %u hw queue(s) of "
+			  "queue_depth %u buffers of mdts %llu KiB need %llu MiB of DMA memory, "
+			  "and %s has %llu MiB free; lower mdts, queue_depth or hw_queues (or "
+			  "give the device a larger window)",
+			  p->name, (unsigned int)cp->nr_hwq, (unsigned int)cp->queue_depth,
+			  (unsigned long long)(cp->mdts >> 10), (unsigned long long)(need >> 20),
+			  cp->dev, (unsigned long long)((u.size - u.in_use) >> 20));
 }
 
 static void port_attach_stop_threads(struct port_attach *a, uint16_t n)
@@ -140,7 +137,9 @@ int port_attach_open(struct port *p, const struct conf_port *cp, struct port_att
 	ccfg.max_data_len = cp->mdts;
 	ccfg.max_queue_size = cp->max_queue_size;
 	ccfg.max_io_queues = cp->max_io_queues;
-	rc = nvmet_fc_bind_core(a->tp, tgt_core_ops(), p->d->tgt, &port_env, p, &ccfg);
+	rc = nvmet_fc_set_data_buffers(a->tp, cp->queue_depth);
+	if (!rc)
+		rc = nvmet_fc_bind_core(a->tp, tgt_core_ops(), p->d->tgt, &port_env, p, &ccfg);
 	if (rc) {
 		fcnvme_err(err, errlen, 0, "port %s: cannot bind the NVMe core: %s", p->name,
 			   strerror(-rc));

@@ -31,15 +31,15 @@ struct fcd;
 
 /*
  * A port's mdts (bytes per command): a power of two, as Identify MDTS can
- * only state powers of two. The transport preallocates one buffer of this
- * size per queue entry, so it sets memory as much as transfer size: a
- * Linux host with the default 128-entry queues costs (31 + N x 127) x mdts,
- * N its I/O queues. The default, 256 KiB, is one FC data sequence (nvmet-fc
- * moves at most 256 KiB per data op), is what Linux hosts then use per
- * command (they split larger I/O), and keeps a 16-queue Linux host at
- * about 516 MiB (1 MiB would take 2 GiB, twice the soft HBA's DMA window).
- * Below 16 KiB the ANA log (8208 bytes) no longer fits one command and a
- * Linux host disables ANA.
+ * only state powers of two. The transport preallocates queue_depth buffers
+ * of this size per hw queue, shared by every association (a hw queue runs
+ * at most queue_depth commands at once): hw_queues x queue_depth x mdts of
+ * the device's DMA window, whatever the hosts connect. The default, 256
+ * KiB, is one FC data sequence (nvmet-fc moves at most 256 KiB per data
+ * op) and what Linux hosts then use per command (they split larger I/O):
+ * 64 MiB per hw queue at the default queue_depth of 256. Below 16 KiB the
+ * ANA log (8208 bytes) no longer fits one command and a Linux host
+ * disables ANA.
  */
 #define CONF_DEFAULT_MDTS (256u << 10)
 #define CONF_MIN_MDTS	  (16u << 10)

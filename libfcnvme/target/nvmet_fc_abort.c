@@ -24,6 +24,7 @@ void fcn_fod_release(struct fcn_fod *fod)
 	 * (before a deferred command can take this context). */
 	if (fcn_data_restore(fod) && assoc->core_ops && assoc->core_ops->req_data_done)
 		assoc->core_ops->req_data_done(assoc->core, &fod->req);
+	fcn_buf_put(fod);
 	fcpreq->nvmet_fc_private = NULL;
 	fod->fcpreq = NULL;
 	fod->active = false;

@@ -165,7 +165,6 @@ void fcn_fcp_handle(struct fcn_fod *fod)
 	memset(req, 0, sizeof(*req));
 	req->cmd = (const struct nvme_command *)(const void *)fod->cmdiu.sqe;
 	req->cqe = (struct nvme_completion *)(void *)fod->rspiu->cqe;
-	req->data = fod->data;
 	fod->data_len = be32_to_cpu(fod->cmdiu.data_len);
 	req->transfer_len = fod->data_len;
 	req->qid = queue->qid;
@@ -195,6 +194,16 @@ void fcn_fcp_handle(struct fcn_fod *fod)
 		fcn_fcp_fail(fod, NVME_SC_INVALID_FIELD | NVME_SC_DNR);
 		return;
 	}
+	/*
+	 * Its buffer, from the hw queue's pool. That pool holds a buffer per
+	 * exchange of the LLDD on this hw queue, so it is empty only with an
+	 * LLDD that has more: Command Interrupted, which a host retries.
+	 */
+	if (fod->data_len && !fcn_buf_take(fod)) {
+		fcn_fcp_fail(fod, NVME_SC_CMD_INTERRUPTED);
+		return;
+	}
+	req->data = fod->data;
 
 	status = assoc->core_ops->req_init(assoc->core, req);
 	if (!status && !req->execute)

@@ -74,7 +74,9 @@ static inline void fcn_list_del(struct fcn_list *n)
 #define FCN_MAX_SEQ_LENGTH (256u * 1024)	  /* bytes per data op */
 #define FCN_SG_ELEM_LEN	   4096u		  /* data buffer sg granule */
 #define FCN_HWQ_BUCKETS	   64			  /* connection hash per hwq */
-#define FCN_NR_QUEUES_MAX  128			  /* I/O queues per association */
+#define FCN_DEF_DATA_BUFS  256			  /* data buffers per hwq, by default */
+#define FCN_MAX_DATA_BUFS  65536
+#define FCN_NR_QUEUES_MAX  128 /* I/O queues per association */
 
 #define FCN_DEF_MAX_DATA_LEN   (1024u * 1024)
 #define FCN_MIN_DATA_LEN       (8u * 1024)	   /* MDTS 1 */
@@ -116,7 +118,7 @@ struct fcn_defer {
 
 /*
  * A preallocated request context ("fod"), one per outstanding command. All
- * fields [hwq] except the buffers, which are [init].
+ * fields [hwq] except those marked [init].
  */
 struct fcn_fod {
 	enum fcn_xchg_kind kind;	   /* FCN_XCHG_FOD; first member */
@@ -129,12 +131,15 @@ struct fcn_fod {
 	struct nvme_fc_cmd_iu cmdiu;   /* copy of the CMD IU */
 	struct nvme_fc_ersp_iu *rspiu; /* [init] DMA, in queue->rsp_region */
 	fcnvme_dma_t rspdma;	       /* [init] */
-	void *data;		       /* [init] max_data_len bytes, DMA */
-	fcnvme_dma_t data_dma;	       /* [init] data's DMA handle */
-	/* [hwq] 4 KiB elements over data; between nvmet_fc_req_data_ref()
-	 * and fcn_fod_release() the first data_sg_cnt point at the core's
-	 * memory instead (data_ref), and fcn_data_restore() points them
-	 * back. */
+	/* [hwq] The data buffer from the hw queue's pool (fcn_buf_take) of a
+	 * command with data, from its start to fcn_fod_release(); NULL
+	 * without one. data, data_dma and sg are buf's. */
+	struct fcn_buf *buf;
+	void *data;	       /* max_data_len bytes, DMA */
+	fcnvme_dma_t data_dma; /* data's DMA handle */
+	/* 4 KiB elements over data; between nvmet_fc_req_data_ref() and
+	 * fcn_fod_release() the first data_sg_cnt point at the core's memory
+	 * instead (data_ref), and fcn_data_restore() points them back. */
 	struct fcnvme_sg *sg;
 
 	uint32_t data_len;    /* from the CMD IU */
@@ -203,10 +208,26 @@ struct nvmet_fc_sq {
 	uint32_t max_data_len;
 };
 
-/* Per hardware queue: connection lookup. Written and read only on its own
- * hwq thread. */
+/* A data buffer of a hw queue's pool (nvmet_fc_buf.c): max_data_len
+ * bytes of DMA memory and its 4 KiB sg elements, which point at data
+ * whenever the buffer is in the pool. [init] except next. */
+struct fcn_buf {
+	struct fcn_buf *next; /* [hwq] the pool's free stack */
+	void *data;
+	fcnvme_dma_t dma;
+	struct fcnvme_sg *sg;
+};
+
+/* Per hardware queue: connection lookup and the data buffers of the
+ * commands on it. Written and read only on its own hwq thread, except
+ * bufs and nr_bufs ([ctl], set at the first bind, freed with the port).
+ * Aligned so that two hw queues' entries share no cache line. */
 struct fcn_hwq {
-	struct nvmet_fc_sq *buckets[FCN_HWQ_BUCKETS];
+	_Alignas(64) struct nvmet_fc_sq *buckets[FCN_HWQ_BUCKETS];
+	struct fcn_buf *buf_free; /* LIFO */
+	uint64_t buf_empty;	  /* commands that found it empty */
+	struct fcn_buf *bufs;
+	uint32_t nr_bufs;
 };
 
 /* ---- Associations ------------------------------------------------------- */
@@ -285,7 +306,13 @@ struct fcn_tgtport {
 	uint8_t *ls_rqst_bufs;
 	void *ls_rsp_region;
 	fcnvme_dma_t ls_rsp_dma;
-	struct fcn_hwq *hwqs;  /* max_hw_queues entries */
+	struct fcn_hwq *hwqs; /* max_hw_queues entries */
+	/* [ctl] The hw queues' data buffer pools (nvmet_fc_buf.c): buffers
+	 * per hwq (nvmet_fc_set_data_buffers, 0: FCN_DEF_DATA_BUFS), their
+	 * length, and whether they exist (from the first bind). */
+	uint32_t data_bufs;
+	uint32_t bufs_len;
+	bool bufs_ready;
 	uint32_t max_sg_elems; /* per data op */
 };
 
@@ -295,6 +322,12 @@ static inline struct fcn_tgtport *fcn_tgtport(struct nvmet_fc_target_port *p)
 }
 
 /* ---- Cross-file helpers ------------------------------------------------- */
+
+/* nvmet_fc_buf.c */
+int fcn_buf_pools_alloc(struct fcn_tgtport *tp); /* [ctl] */
+void fcn_buf_pools_free(struct fcn_tgtport *tp); /* [ctl] */
+bool fcn_buf_take(struct fcn_fod *fod);		 /* [hwq] */
+void fcn_buf_put(struct fcn_fod *fod);		 /* [hwq] */
 
 /* nvmet_fc_port.c [ctl] */
 void fcn_tgtport_get(struct fcn_tgtport *tp);

@@ -42,6 +42,7 @@ static void fcn_tgtport_free(struct fcn_tgtport *tp)
 				(size_t)FCN_LS_CTX_COUNT * FCN_LS_RSP_BUF_LEN);
 	free(tp->ls_rqst_bufs);
 	free(tp->ls_ctxs);
+	fcn_buf_pools_free(tp);
 	free(tp->hwqs);
 	free(tp);
 }
@@ -101,11 +102,14 @@ int nvmet_fc_register_targetport(struct nvmet_fc_port_info *portinfo,
 	if (tp->max_sg_elems > FCN_MAX_SEQ_LENGTH / FCN_SG_ELEM_LEN)
 		tp->max_sg_elems = FCN_MAX_SEQ_LENGTH / FCN_SG_ELEM_LEN;
 
-	tp->hwqs = calloc(template->max_hw_queues, sizeof(*tp->hwqs));
+	/* struct fcn_hwq is cache-line aligned (one hwq thread's each) */
+	tp->hwqs = aligned_alloc(_Alignof(struct fcn_hwq),
+				 template->max_hw_queues * sizeof(*tp->hwqs));
 	if (!tp->hwqs) {
 		rc = -ENOMEM;
 		goto out_free_port;
 	}
+	memset(tp->hwqs, 0, template->max_hw_queues * sizeof(*tp->hwqs));
 	rc = fcn_tgtport_alloc_ls(tp);
 	if (rc)
 		goto out_free_port;
@@ -220,8 +224,10 @@ int nvmet_fc_bind_core(struct nvmet_fc_target_port *target_port,
 		       const struct nvmet_fc_env_ops *env, void *env_arg,
 		       const struct nvmet_fc_core_cfg *cfg)
 {
+	struct nvmet_fc_core_cfg was;
 	struct fcn_tgtport *tp;
 	struct fcn_list *it, *next;
+	int rc;
 
 	if (!target_port)
 		return -EINVAL;
@@ -249,6 +255,7 @@ int nvmet_fc_bind_core(struct nvmet_fc_target_port *target_port,
 	    !env->run_on_ctl)
 		return -EINVAL;
 
+	was = tp->cfg;
 	memset(&tp->cfg, 0, sizeof(tp->cfg));
 	if (cfg)
 		tp->cfg = *cfg;
@@ -265,6 +272,13 @@ int nvmet_fc_bind_core(struct nvmet_fc_target_port *target_port,
 	    tp->cfg.max_data_len > FCN_MAX_DATA_LEN_LIMIT ||
 	    (tp->cfg.max_data_len & (tp->cfg.max_data_len - 1)))
 		return -EINVAL;
+	/* the hw queues' data buffers, at the first bind; a later bind keeps
+	 * their length (a queue of an earlier binding may still use them) */
+	rc = fcn_buf_pools_alloc(tp);
+	if (rc) {
+		tp->cfg = was;
+		return rc;
+	}
 	tp->core_ops = ops;
 	tp->core = core;
 	tp->env = env;

@@ -2,8 +2,8 @@
 /*
  * Queues (connections) of the target transport: creation on the control
  * context with every request context preallocated (sqsize contexts, each
- * with a max_data_len DMA data buffer described by 4 KiB sg elements, and
- * an ERSP IU in one DMA region), core queue creation, publication into the
+ * with an ERSP IU in one DMA region; data buffers come from the hw queue's
+ * pool, nvmet_fc_buf.c), core queue creation, publication into the
  * per-hwq connection table on the queue's own hwq thread (then the LS ACC on
  * the control context), lookup on the FCP path, and the hwq-side stop.
  */
@@ -32,15 +32,9 @@ static unsigned int fcn_conn_hash(uint64_t connection_id)
 void fcn_queue_free(struct nvmet_fc_sq *queue)
 {
 	struct fcn_tgtport *tp = queue->tgtport;
-	uint32_t i;
 
 	if (queue->core_created)
 		queue->assoc->core_ops->sq_destroy(queue->assoc->core, queue->core_sq);
-	if (queue->fods) {
-		for (i = 0; i < queue->sqsize; i++)
-			fcnvme_dma_free(tp->dev, queue->fods[i].data, queue->max_data_len);
-		free(queue->fods[0].sg);
-	}
 	if (queue->rsp_region)
 		fcnvme_dma_free(tp->dev, queue->rsp_region, queue->rsp_region_len);
 	free(queue->defers);
@@ -48,24 +42,19 @@ void fcn_queue_free(struct nvmet_fc_sq *queue)
 	free(queue);
 }
 
-/* The queue's request contexts with their data buffers and responses in
- * the port's DMA memory; -ENOSPC when that memory is exhausted. */
+/* The queue's request contexts with their responses in the port's DMA
+ * memory (their data buffers are the hw queue's, nvmet_fc_buf.c); -ENOSPC
+ * when that memory is exhausted. */
 static int fcn_queue_alloc_fods(struct nvmet_fc_sq *queue)
 {
 	struct fcn_tgtport *tp = queue->tgtport;
-	uint32_t nents = (queue->max_data_len + FCN_SG_ELEM_LEN - 1) / FCN_SG_ELEM_LEN;
-	struct fcnvme_sg *sgs;
 	fcnvme_dma_t rspdma;
-	uint32_t i, j;
+	uint32_t i;
 	int rc;
 
 	queue->fods = calloc(queue->sqsize, sizeof(*queue->fods));
-	sgs = calloc((size_t)queue->sqsize * nents, sizeof(*sgs));
-	if (!queue->fods || !sgs) {
-		free(sgs);
+	if (!queue->fods)
 		return -ENOMEM;
-	}
-	queue->fods[0].sg = sgs;
 	queue->rsp_region_len = (size_t)queue->sqsize * sizeof(struct nvme_fc_ersp_iu);
 	rc = fcnvme_dma_alloc(tp->dev, queue->rsp_region_len, &queue->rsp_region, &rspdma);
 	if (rc) {
@@ -74,27 +63,11 @@ static int fcn_queue_alloc_fods(struct nvmet_fc_sq *queue)
 	}
 	for (i = 0; i < queue->sqsize; i++) {
 		struct fcn_fod *fod = &queue->fods[i];
-		fcnvme_dma_t dma;
 
 		fod->kind = FCN_XCHG_FOD;
 		fod->queue = queue;
-		fod->sg = sgs + (size_t)i * nents;
 		fod->rspiu = (struct nvme_fc_ersp_iu *)queue->rsp_region + i;
 		fod->rspdma = rspdma + (fcnvme_dma_t)i * sizeof(struct nvme_fc_ersp_iu);
-		rc = fcnvme_dma_alloc(tp->dev, queue->max_data_len, &fod->data, &dma);
-		if (rc) {
-			fod->data = NULL;
-			return rc == -ENOMEM ? -ENOSPC : rc;
-		}
-		fod->data_dma = dma;
-		for (j = 0; j < nents; j++) {
-			uint32_t off = j * FCN_SG_ELEM_LEN;
-			uint32_t left = queue->max_data_len - off;
-
-			fod->sg[j].addr = (uint8_t *)fod->data + off;
-			fod->sg[j].dma = dma + off;
-			fod->sg[j].length = left < FCN_SG_ELEM_LEN ? left : FCN_SG_ELEM_LEN;
-		}
 		fcn_list_add_tail(&queue->fod_free, &fod->entry);
 	}
 	return 0;

@@ -163,16 +163,18 @@ check "the 4 that never connected were deleted after 10 s (logged or summarised)
 	test "$(logged_total 'host port 0x10000090fb0000a2 on port [a-z0-9]+: association 0x[0-9a-f]+ deleted: no Connect within 10000 ms' \
 	'no Connect in time')" = 4
 
-# --- queues the port's DMA memory cannot back: Insufficient Resources, logged
+# --- queues cost no data buffers: the hw queue's pool is shared -----------
+# (before the pool, two 480-entry queues of 1 MiB buffers filled the 1 GiB
+# window and the third got Insufficient Resources)
 "$INJECT" exhaust --fabric "$FABRIC" --shm-dir "$FCNVME_SHM_DIR" \
 	--wwnn "$H2WWNN" --wwpn "$H2WWPN" --target 0x10000090fa0000e5 \
-	--hostnqn "$HOSTNQN2" --subnqn "$NQN_A" --count 3 --allowed 2 --sqsize 479 \
+	--hostnqn "$HOSTNQN2" --subnqn "$NQN_A" --count 4 --allowed 4 --sqsize 479 \
 	>"$tmp/exhaust.out" 2>&1
-check "port e5: two 480-entry queues fit, the third gets Insufficient Resources ($(tail -1 "$tmp/exhaust.out"))" \
-	grep -q ': 5 passed, 0 failed' "$tmp/exhaust.out"
+check "port e5: four 480-entry queues of an mdts 1M port fit ($(tail -1 "$tmp/exhaust.out"))" \
+	grep -q ': 6 passed, 0 failed' "$tmp/exhaust.out"
 sed 's/^/  e2e_inject: /' "$tmp/exhaust.out"
-check "the daemon says the DMA window was too small" e2e_wait_for 5 grep -q \
-	'port pdma: 1 DMA allocation(s) did not fit in its window' "$tmp/nvmetfcd.log"
+check_not "the daemon reports no DMA shortage" grep -q \
+	'port pdma: .* DMA allocation(s) did not fit in its window' "$tmp/nvmetfcd.log"
 
 # --- more commands outstanding than the port has receive exchanges ---------
 # Port e6 has 16 exchanges on its one hw queue; a host keeps 64 commands in
@@ -188,18 +190,18 @@ else
 	ko "QD 64 on a port with 16 exchanges: $(tail -3 "$tmp/xchg.err")"
 fi
 
-# --- a port whose limits its DMA window cannot back is refused ---------------
-# (32 + 1024) x 1 MiB > the 1 GiB window: the reload fails with the reason,
-# and the running ports stay.
+# --- a port whose data buffers its DMA window cannot back is refused --------
+# 1200 x 1 MiB > the 1 GiB window: the reload fails with the reason, and the
+# running ports stay.
 cp "$conf" "$tmp/good.conf"
 sed 's|^ports = (|ports = (\
 	{ name = "pbig"; dev = "soft:'"$FABRIC"'"; shm_dir = "'"$FCNVME_SHM_DIR"'";\
 	  wwnn = "0x20000090fa0000e9"; wwpn = "0x10000090fa0000e9";\
-	  mdts = "1M"; max_queue_size = 1024; },|' "$tmp/good.conf" >"$conf"
+	  mdts = "1M"; queue_depth = 1200; },|' "$tmp/good.conf" >"$conf"
 "$FCNVMECTL" -s "$SOCK" config reload >"$tmp/big.out" 2>&1
 rc=$?
 check "reload with a port its DMA window cannot back fails (exit $rc) and says why" \
-	sh -c "[ $rc -ne 0 ] && grep -q 'port pbig: its limits cannot be backed: .* needs 1056 MiB of DMA memory at mdts 1024 KiB' '$tmp/big.out'"
+	sh -c "[ $rc -ne 0 ] && grep -q 'port pbig: its data buffers cannot be backed: 1 hw queue(s) of queue_depth 1200 buffers of mdts 1024 KiB need 1200 MiB of DMA memory' '$tmp/big.out'"
 cat "$tmp/big.out"
 check "the other ports still serve" sh -c \
 	"\"$FCNVMECTL\" -s '$SOCK' port list >'$tmp/ports.out' &&

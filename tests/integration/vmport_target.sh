@@ -23,10 +23,10 @@ VSOCK=$tmp/vmport.sock
 SEED=${VMPORT_SEED:-$(date +%s)}
 echo "vmport_target: seed $SEED (VMPORT_SEED=$SEED repeats it)"
 
-conf() { # conf DEV WWNN WWPN HWQ
+conf() { # conf DEV WWNN WWPN HWQ [MORE PORT SETTINGS]
 	cat <<CONF
 daemon = { log_level = "info"; };
-ports = ( { name = "p0"; dev = "$1"; wwnn = "$2"; wwpn = "$3"; hw_queues = $4; } );
+ports = ( { name = "p0"; dev = "$1"; wwnn = "$2"; wwpn = "$3"; hw_queues = $4; ${5:-} } );
 subsystems = ( { nqn = "$DEMO_NQN"; allow_any_host = false; hosts = [ "$HOSTNQN" ];
 		 ports = [ "p0" ];
 		 namespaces = ( { nsid = 1; backend = "ram"; size = "16M"; },
@@ -67,18 +67,19 @@ check "relative socket path: says what is allowed" grep -q 'port p0: dev "vmport
 check_not "fcnvme --dev vmport: refused" test $? = 0
 check "fcnvme --dev vmport: says why" grep -q "vmport:$VSOCK is a softhba-vmport port: only the target role drives one from the host: Operation not supported" "$tmp/hostrole.out"
 check "the port server saw none of them as a driver" kill -0 "$vpid"
-# a window too small for one association at the defaults: refused, with
-# how much is needed
+# a window too small for the data buffers (1024 of 256 KiB on its hw
+# queue): refused, with how much is needed
 "$VP" --fabric "$FABRIC" --wwnn 0x20000090fc000012 --wwpn 0x10000090fc000012 \
 	--socket "$tmp/small.sock" --role target --dma-mb 64 > "$tmp/small_vp.log" 2>&1 &
 spid=$!
 bg_pids="$bg_pids $spid"
 check "small port server listens" wait_for "$tmp/small_vp.log" "waiting for QEMU" 10
-conf "vmport:$tmp/small.sock" 0x20000090fc000012 0x10000090fc000012 1 > "$tmp/small.conf"
+conf "vmport:$tmp/small.sock" 0x20000090fc000012 0x10000090fc000012 1 "queue_depth = 1024;" \
+	> "$tmp/small.conf"
 timeout 20 "$B/daemon/nvmetfcd" -f -c "$tmp/small.conf" -s "$tmp/x.sock" -S "$tmp/xs" \
 	> "$tmp/small.log" 2>&1
 check_not "64 MiB window: refused" test $? = 0
-check "64 MiB window: says how much is needed" grep -Eq "port p0: its limits cannot be backed: one association with a 32-entry admin queue and one I/O queue of max_queue_size 1024 entries needs 264 MiB of DMA memory at mdts 256 KiB, and vmport:$tmp/small.sock has 1[0-9]{2} MiB free" "$tmp/small.log"
+check "64 MiB window: says how much is needed" grep -Eq "port p0: its data buffers cannot be backed: 1 hw queue\(s\) of queue_depth 1024 buffers of mdts 256 KiB need 256 MiB of DMA memory, and vmport:$tmp/small.sock has 1[0-9]{2} MiB free" "$tmp/small.log"
 kill "$spid" 2>/dev/null
 
 # --- nvmetfcd drives the port ---------------------------------------------

@@ -33,6 +33,7 @@ Suite *nvmet_fc_ls_suite(void);	     /* target transport */
 Suite *nvmet_fc_fcp_suite(void);     /* target transport */
 Suite *nvmet_fc_zc_suite(void);	     /* target transport */
 Suite *nvmet_fc_abort_suite(void);   /* target transport */
+Suite *nvmet_fc_buf_suite(void);     /* target transport */
 Suite *nvmet_fc_threads_suite(void); /* target transport */
 
 /* The suites the runner executes, in order. */
@@ -43,7 +44,7 @@ Suite *nvmet_fc_threads_suite(void); /* target transport */
 			layout_suite, ls_suite, wwn_suite, nqn_suite, nvme_fc_port_suite,      \
 			nvme_fc_ctrl_suite, nvme_fc_sanity_suite, nvmet_fc_ls_suite,           \
 			nvmet_fc_fcp_suite, nvmet_fc_zc_suite, nvmet_fc_abort_suite,           \
-			nvmet_fc_threads_suite,                                                \
+			nvmet_fc_buf_suite, nvmet_fc_threads_suite,                            \
 	}
 
 #endif /* SUITES_LIBFCNVME_H */

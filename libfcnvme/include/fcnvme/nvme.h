@@ -290,6 +290,7 @@ enum {
 	NVME_SC_RESERVATION_CONFLICT = 0x083,
 	NVME_SC_HOST_ID_INCONSIST = 0x018,
 	NVME_SC_ABORTED_PREEMPT_ABORT = 0x01b,
+	NVME_SC_CMD_INTERRUPTED = 0x021, /* retry it (Linux nvme_decide_disposition) */
 
 	/* command specific */
 	NVME_SC_INVALID_LOG_PAGE = 0x109,

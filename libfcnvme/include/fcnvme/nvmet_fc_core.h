@@ -146,7 +146,11 @@ struct nvmet_fc_env_ops {
  * IU, and hands them to the core in every struct nvmet_fc_sq_info:
  *  - max_data_len: bytes per command (MDTS), a power of two from 8 KiB
  *    (MDTS 1, as MDTS 0 means "no limit") to 64 MiB; default 1 MiB. Each
- *    queue entry preallocates a buffer of this size.
+ *    hardware queue preallocates its data buffers of this size at the
+ *    bind (nvmet_fc_set_data_buffers); a later bind may change it only
+ *    once the associations of the earlier one are gone (else -EBUSY), and
+ *    a bind whose buffers do not fit in the port's DMA memory fails with
+ *    -ENOSPC.
  *  - max_queue_size: entries of an I/O queue (LS sqsize + 1), 2 to 65535;
  *    default 1024. The admin queue may have max(max_queue_size,
  *    NVMET_FC_ADMIN_QUEUE_SIZE) entries: on fabrics MQES limits I/O queues
@@ -164,6 +168,19 @@ struct nvmet_fc_core_cfg {
 	uint16_t max_io_queues;
 	uint32_t max_deferred;
 };
+
+/*
+ * [ctl] Data buffers per hardware queue (1 to 65536; default 256), before
+ * nvmet_fc_bind_core (while bound, or while associations of an earlier
+ * binding remain, -EBUSY). Every NVMe queue steered to
+ * a hardware queue, of every association, takes a command's buffer from
+ * that queue's pool while the command runs, so the DMA memory a port
+ * needs is max_hw_queues x per_hwq x max_data_len, whatever the hosts
+ * connect. Give at least the LLDD's exchanges per hardware queue: a
+ * command that finds the pool empty ends with Command Interrupted (a host
+ * retries it). Since FCNVME_0.2.
+ */
+int nvmet_fc_set_data_buffers(struct nvmet_fc_target_port *tgtport, uint32_t per_hwq);
 
 /* [ctl] Bind (or, with ops NULL, unbind) a core to a target port. */
 int nvmet_fc_bind_core(struct nvmet_fc_target_port *tgtport, const struct nvmet_fc_core_ops *ops,
