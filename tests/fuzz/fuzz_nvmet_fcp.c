@@ -31,8 +31,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (size < 1)
 		return 0;
-	fake_env_new(2, (uint16_t)(1 + (data[0] >> 4) % 4),
-		     data[0] & 1 ? NVMET_FCTGTFEAT_READDATA_RSP : 0, data[0] & 2, true, &cfg);
+	/* data[0]: READDATA_RSP (bit 0), defer_rcv (bit 1), max_sgl (bits
+	 * 4-5), 1 to 4 data buffers per hw queue (bits 6-7: fewer than the
+	 * commands two queues may have running, so an empty pool happens) */
+	fake_lldd_new(2, (uint16_t)(1 + (data[0] >> 4) % 4),
+		      data[0] & 1 ? NVMET_FCTGTFEAT_READDATA_RSP : 0, data[0] & 2, true);
+	(void)nvmet_fc_set_data_buffers(fake->tp, 1u + (data[0] >> 6));
+	fake_core_new(fake->tp, &cfg);
 	fake->host_len = 32768;
 	conns[0] = fake_assoc(HH1, 2, 4);
 	conns[1] = fake_conn(HH1, conns[0], 2, 1, 4);

@@ -62,7 +62,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	nids = 0;
 	seen = 0;
-	fake_env_new(2, 4, 0, true, true, &cfg);
+	fake_lldd_new(2, 4, 0, true, true);
+	(void)nvmet_fc_set_data_buffers(fake->tp, 4); /* few: the pools are made per run */
+	fake_core_new(fake->tp, &cfg);
 	fake->host_len = 4096;
 	while (pos + 3 <= size && fake->tp && fake->nrecs < FAKE_MAX_RECS - 512) {
 		uint8_t op = data[pos];
