@@ -163,43 +163,43 @@ int ctl_subsys_port_del(struct ctl_req *req)
 				     sizeof(req->err));
 }
 
+/* Who allows hosts on subsystem nqn: the cluster for a shared one, else
+ * the local configuration (the same signature). */
+typedef int (*host_allow_fn)(struct fcd *d, const char *nqn, const char *host, bool allow,
+			     char *err, size_t errlen);
+
+static host_allow_fn host_allow_of(struct ctl_req *req, const char *nqn)
+{
+	return cluster_has_subsys(req->d, nqn) ? cluster_host_allow : conf_op_host_allow;
+}
+
 /* allowed-host add NQN HOSTNQN */
 int ctl_allowed_host_add(struct ctl_req *req)
 {
 	const char *host = fcnvme_msg_get_str(req->msg, FCNVME_A_HOST_NQN);
 	const char *nqn = fcnvme_msg_get_str(req->msg, FCNVME_A_NQN);
 	int rc = ctl_check_nqn(req, "host", host);
+	host_allow_fn allow;
 
 	if (rc)
 		return rc;
-	if (cluster_has_subsys(req->d, nqn)) {
-		rc = cluster_host_allow(req->d, nqn, host, true, req->err, sizeof(req->err));
-		if (rc)
-			return rc;
-		rc = conf_keys_give(req->d, nqn, host, req->err, sizeof(req->err));
-		if (rc)
-			ctl_keys_undo(req, cluster_host_allow(req->d, nqn, host, false, NULL, 0));
-		return rc;
-	}
-	rc = conf_op_host_allow(req->d, nqn, host, true, req->err, sizeof(req->err));
+	allow = host_allow_of(req, nqn);
+	rc = allow(req->d, nqn, host, true, req->err, sizeof(req->err));
 	if (rc)
 		return rc;
 	rc = conf_keys_give(req->d, nqn, host, req->err, sizeof(req->err));
 	if (rc)
-		ctl_keys_undo(req, conf_op_host_allow(req->d, nqn, host, false, NULL, 0));
+		ctl_keys_undo(req, allow(req->d, nqn, host, false, NULL, 0));
 	return rc;
 }
 
 /* allowed-host del NQN HOSTNQN */
 int ctl_allowed_host_del(struct ctl_req *req)
 {
-	if (cluster_has_subsys(req->d, fcnvme_msg_get_str(req->msg, FCNVME_A_NQN)))
-		return cluster_host_allow(req->d, fcnvme_msg_get_str(req->msg, FCNVME_A_NQN),
-					  fcnvme_msg_get_str(req->msg, FCNVME_A_HOST_NQN), false,
-					  req->err, sizeof(req->err));
-	return conf_op_host_allow(req->d, fcnvme_msg_get_str(req->msg, FCNVME_A_NQN),
-				  fcnvme_msg_get_str(req->msg, FCNVME_A_HOST_NQN), false, req->err,
-				  sizeof(req->err));
+	const char *nqn = fcnvme_msg_get_str(req->msg, FCNVME_A_NQN);
+
+	return host_allow_of(req, nqn)(req->d, nqn, fcnvme_msg_get_str(req->msg, FCNVME_A_HOST_NQN),
+				       false, req->err, sizeof(req->err));
 }
 
 static int wwpn_req(struct ctl_req *req, bool allow)

@@ -149,12 +149,18 @@ check "port show: the port's device" grep -q "vmport:$VSOCK" "$tmp/show.out"
 # association goes; nothing is left for the stop to wait for. Then it is
 # killed (gone already: nothing more is said).
 no_assoc() { ! ctl assoc list | grep -q '^0x'; }
-"$B/tools/fcnvme" perf $(host 5) --traddr "nn-$VWWNN:pn-$VWWPN" --nqn "$DEMO_NQN" -n 1 \
-	-q 32 -o 4096 -w randrw -t 60 > "$tmp/perf2.out" 2>&1 &
-perf=$!
-bg_pids="$bg_pids $perf"
-check "a host is connected" wait_for "$DLOG" "wwpn 0x10000090fb000005) on port p0: connected to $DEMO_NQN" 10
-sleep 1
+# perf_held N: host N keeps 32 commands in flight on the port (perf for up
+# to 60 s, in $perf), connected a second before it returns
+perf_held() {
+	"$B/tools/fcnvme" perf $(host "$1") --traddr "nn-$VWWNN:pn-$VWWPN" --nqn "$DEMO_NQN" -n 1 \
+		-q 32 -o 4096 -w randrw -t 60 > "$tmp/perf-held$1.out" 2>&1 &
+	perf=$!
+	bg_pids="$bg_pids $perf"
+	check "host $1 is connected" wait_for "$DLOG" \
+		"wwpn 0x10000090fb00000$1) on port p0: connected to $DEMO_NQN" 10
+	sleep 1
+}
+perf_held 5
 kill -STOP "$vpid"
 check "SIGSTOP: nvmetfcd logs the link loss (heartbeat stopped)" \
 	wait_for "$DLOG" "remote port 0x10000090fb000005 gone (link down: the port server's heartbeat stopped)" 10
@@ -226,12 +232,7 @@ check "restart: no verify errors" grep -q "^  verify errors 0$" "$tmp/perf5.out"
 
 # --- killed with a host connected: gone at once (its socket closed) ---------
 # and the next start of the port server is attached again
-"$B/tools/fcnvme" perf $(host 9) --traddr "nn-$VWWNN:pn-$VWWPN" --nqn "$DEMO_NQN" -n 1 \
-	-q 32 -o 4096 -w randrw -t 60 > "$tmp/perf6.out" 2>&1 &
-perf=$!
-bg_pids="$bg_pids $perf"
-check "a host is connected again" wait_for "$DLOG" "wwpn 0x10000090fb000009) on port p0: connected to $DEMO_NQN" 10
-sleep 1
+perf_held 9
 t0=$(date +%s%N)
 kill -9 "$vpid"
 wait "$vpid" 2>/dev/null
