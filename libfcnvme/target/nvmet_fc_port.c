@@ -272,8 +272,9 @@ int nvmet_fc_bind_core(struct nvmet_fc_target_port *target_port,
 	    tp->cfg.max_data_len > FCN_MAX_DATA_LEN_LIMIT ||
 	    (tp->cfg.max_data_len & (tp->cfg.max_data_len - 1)))
 		return -EINVAL;
-	/* the hw queues' data buffers, at the first bind; a later bind keeps
-	 * their length (a queue of an earlier binding may still use them) */
+	/* the hw queues' data buffers: made at the first bind, kept by a
+	 * later one of the same length, made anew for another length only
+	 * once the earlier binding's associations are gone (else -EBUSY) */
 	rc = fcn_buf_pools_alloc(tp);
 	if (rc) {
 		tp->cfg = was;
