@@ -153,6 +153,18 @@ void evlog_assoc(const struct tgt_assoc_event *ev, uint64_t now_ms)
 			   hn, ev->host_wwpn, port, ev->subsys_nqn, ev->cntlid, ev->timeout_ms,
 			   ev->assoc_id);
 		return;
+	case TGT_ASSOC_EV_AUTHENTICATED:
+		/* the admin queue's at info; each I/O queue's at debug, not
+		 * counted against the burst (a host with 16 queues) */
+		if (ev->qid ? log_getverbose() < 2
+			    : !evlog_ok(ev, LOG_INFO, "authenticated", now_ms))
+			return;
+		log_fields(ev->qid ? LOG_DEBUG : LOG_INFO, &f,
+			   "host %s (wwpn 0x%016" PRIx64 ") on port %s: authenticated to %s "
+			   "(controller %u, qid %u): %s",
+			   hn, ev->host_wwpn, port, ev->subsys_nqn, ev->cntlid, ev->qid,
+			   ev->reason);
+		return;
 	case TGT_ASSOC_EV_ENDED:
 		if (!evlog_ok(ev, evlog_pri(ev, LOG_NOTICE), "controller gone", now_ms))
 			return;

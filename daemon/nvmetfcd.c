@@ -58,7 +58,7 @@ static int check_conf(const struct daemon_opts *o)
 		return 1;
 	}
 	{
-		struct conf_auth_policy pol;
+		struct tgt_auth_policy pol;
 		struct conf_keys keys;
 		char err[512];
 

@@ -563,7 +563,7 @@ int conf_apply(struct fcd *d, struct conf *newconf, char *err, size_t errlen)
 		return rc;
 	/* A bad secrets file refuses the whole configuration up front. */
 	{
-		struct conf_auth_policy pol;
+		struct tgt_auth_policy pol;
 
 		rc = conf_auth_policy(newconf, &pol, err, errlen);
 		if (rc)
@@ -625,7 +625,7 @@ static int apply_dry(struct fcd *d, const struct conf *newconf, char *err, size_
 		return rc;
 	/* what conf_apply would refuse, the dry run refuses too */
 	{
-		struct conf_auth_policy pol;
+		struct tgt_auth_policy pol;
 		struct conf_keys keys;
 
 		rc = conf_auth_policy(newconf, &pol, err, errlen);

@@ -7,6 +7,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,34 +40,120 @@ void conf_keys_free(struct conf_keys *k)
 	k->n = 0;
 }
 
+/* "a,b,c" into ids by lookup(); at most max, none twice. */
+static int policy_list(const char *opt, const char *s, int (*lookup)(const char *), uint8_t *out,
+		       uint8_t *n, unsigned int max, char *err, size_t errlen)
+{
+	char buf[CONF_DEV_MAX], *p, *save = NULL;
+	int id;
+
+	*n = 0;
+	snprintf(buf, sizeof(buf), "%s", s);
+	for (p = strtok_r(buf, ", ", &save); p; p = strtok_r(NULL, ", ", &save)) {
+		id = lookup(p);
+		if (id < 0)
+			return fcnvme_err(err, errlen, -EINVAL, "%s: unknown name '%s'", opt, p);
+		if (memchr(out, id, *n))
+			return fcnvme_err(err, errlen, -EINVAL, "%s: '%s' given twice", opt, p);
+		if (*n >= max)
+			return fcnvme_err(err, errlen, -EINVAL, "%s: too many names", opt);
+		out[(*n)++] = (uint8_t)id;
+	}
+	if (s[0] && !*n)
+		return fcnvme_err(err, errlen, -EINVAL, "%s: no names", opt);
+	return 0;
+}
+
+static int policy_hash_id(const char *name)
+{
+	return fcnvme_auth_hash_id(name);
+}
+
+#define KEYS_USAGE "\"HOSTNQN KEY [CTRL-KEY] [hashes=LIST] [dhgroups=LIST]\""
+
+/* A "name=LIST" field of host's line into pol. */
+static int keys_field(struct tgt_auth_policy *pol, const char *fld, const char *host,
+		      const char *where, char *err, size_t errlen)
+{
+	const char *eq = strchr(fld, '=');
+	int nl = (int)(eq - fld);
+	bool hashes = nl == 6 && !strncmp(fld, "hashes", 6);
+	bool dhs = nl == 8 && !strncmp(fld, "dhgroups", 8);
+	char opt[512];
+
+	if (!hashes && !dhs)
+		return fcnvme_err(err, errlen, -EINVAL,
+				  "%s: unknown field '%.*s=' of %s (hashes= or dhgroups=)", where,
+				  nl, fld, host);
+	snprintf(opt, sizeof(opt), "%s: %.*s of %s", where, nl, fld, host);
+	if ((hashes ? pol->nhash : pol->ndh) != 0)
+		return fcnvme_err(err, errlen, -EINVAL, "%s: given twice", opt);
+	if (eq[1] == '\0')
+		return fcnvme_err(err, errlen, -EINVAL, "%s: no names", opt);
+	if (hashes)
+		return policy_list(opt, eq + 1, policy_hash_id, pol->hashes, &pol->nhash,
+				   sizeof(pol->hashes), err, errlen);
+	return policy_list(opt, eq + 1, fcnvme_auth_dh_id, pol->dhs, &pol->ndh, sizeof(pol->dhs),
+			   err, errlen);
+}
+
+/* Whether a field of a line is "name=LIST": a key starts with "DHHC-"
+ * (its base64 may hold '='). */
+static int keys_is_field(const char *fld)
+{
+	return strncmp(fld, "DHHC-", 5) != 0 && strchr(fld, '=') != NULL;
+}
+
 static int keys_line(struct conf_keys *k, char *line, const char *path, unsigned int ln, char *err,
 		     size_t errlen)
 {
-	char *f[4], *save = NULL, *p;
+	struct tgt_auth_policy pol = { 0 };
+	char *f[6], *keys[2], *save = NULL, *p;
 	struct fcnvme_auth_key key;
+	unsigned int n = 0, nk = 0, i;
 	const char *why = NULL;
 	struct conf_key *nv;
-	unsigned int n = 0, i;
+	char where[300];
 	int rc;
 
-	for (p = strtok_r(line, " \t\r\n", &save); p && n < 4; p = strtok_r(NULL, " \t\r\n", &save))
+	for (p = strtok_r(line, " \t\r\n", &save); p; p = strtok_r(NULL, " \t\r\n", &save)) {
+		if (n == 0 && p[0] == '#')
+			return 0;
+		if (n == 6) {
+			fcnvme_err(err, errlen, 0, "%s:%u: expected " KEYS_USAGE, path, ln);
+			return -EINVAL;
+		}
 		f[n++] = p;
-	if (!n || f[0][0] == '#')
-		return 0;
-	if (n < 2 || n > 3) {
-		fcnvme_err(err, errlen, 0, "%s:%u: expected \"HOSTNQN KEY [CTRL-KEY]\"", path, ln);
-		return -EINVAL;
 	}
+	if (!n)
+		return 0;
+	snprintf(where, sizeof(where), "%s:%u", path, ln);
 	if (fcnvme_nqn_validate(f[0], &why)) {
-		fcnvme_err(err, errlen, 0, "%s:%u: invalid host NQN: %s", path, ln, why);
+		fcnvme_err(err, errlen, 0, "%s: invalid host NQN: %s", where, why);
 		return -EINVAL;
 	}
 	for (i = 1; i < n; i++) {
-		rc = fcnvme_auth_key_parse(f[i], &key);
+		if (keys_is_field(f[i])) {
+			rc = keys_field(&pol, f[i], f[0], where, err, errlen);
+			if (rc)
+				return rc;
+		} else if (nk == 2 || pol.nhash || pol.ndh) {
+			fcnvme_err(err, errlen, 0, "%s: expected " KEYS_USAGE, where);
+			return -EINVAL;
+		} else {
+			keys[nk++] = f[i];
+		}
+	}
+	if (!nk) {
+		fcnvme_err(err, errlen, 0, "%s: expected " KEYS_USAGE, where);
+		return -EINVAL;
+	}
+	for (i = 0; i < nk; i++) {
+		rc = fcnvme_auth_key_parse(keys[i], &key);
 		explicit_bzero(&key, sizeof(key));
 		if (rc) {
-			fcnvme_err(err, errlen, 0, "%s:%u: %s of %s: %s", path, ln,
-				   i == 1 ? "key" : "controller key", f[0],
+			fcnvme_err(err, errlen, 0, "%s: %s of %s: %s", where,
+				   i == 0 ? "key" : "controller key", f[0],
 				   rc == -EBADMSG ? "CRC-32 mismatch"
 						  : "not a DHHC-1 secret (nvme gen-dhchap-key)");
 			return -EINVAL;
@@ -74,7 +161,7 @@ static int keys_line(struct conf_keys *k, char *line, const char *path, unsigned
 	}
 	for (i = 0; i < k->n; i++)
 		if (!strcmp(k->v[i].hostnqn, f[0])) {
-			fcnvme_err(err, errlen, 0, "%s:%u: host %s listed twice", path, ln, f[0]);
+			fcnvme_err(err, errlen, 0, "%s: host %s listed twice", where, f[0]);
 			return -EINVAL;
 		}
 	nv = realloc(k->v, (k->n + 1) * sizeof(*nv));
@@ -83,10 +170,11 @@ static int keys_line(struct conf_keys *k, char *line, const char *path, unsigned
 	k->v = nv;
 	nv = &k->v[k->n];
 	nv->hostnqn = strdup(f[0]);
-	nv->key = strdup(f[1]);
-	nv->ctrl_key = n == 3 ? strdup(f[2]) : NULL;
+	nv->key = strdup(keys[0]);
+	nv->ctrl_key = nk == 2 ? strdup(keys[1]) : NULL;
+	nv->pol = pol;
 	k->n++;
-	if (!nv->hostnqn || !nv->key || (n == 3 && !nv->ctrl_key))
+	if (!nv->hostnqn || !nv->key || (nk == 2 && !nv->ctrl_key))
 		return -ENOMEM;
 	return 0;
 }
@@ -153,36 +241,7 @@ int conf_keys_load(const char *path, struct conf_keys *out, char *err, size_t er
 	return 0;
 }
 
-/* "a,b,c" into ids by lookup(); at most max, none twice. */
-static int policy_list(const char *opt, const char *s, int (*lookup)(const char *), uint8_t *out,
-		       uint8_t *n, unsigned int max, char *err, size_t errlen)
-{
-	char buf[CONF_DEV_MAX], *p, *save = NULL;
-	int id;
-
-	*n = 0;
-	snprintf(buf, sizeof(buf), "%s", s);
-	for (p = strtok_r(buf, ", ", &save); p; p = strtok_r(NULL, ", ", &save)) {
-		id = lookup(p);
-		if (id < 0)
-			return fcnvme_err(err, errlen, -EINVAL, "%s: unknown name '%s'", opt, p);
-		if (memchr(out, id, *n))
-			return fcnvme_err(err, errlen, -EINVAL, "%s: '%s' given twice", opt, p);
-		if (*n >= max)
-			return fcnvme_err(err, errlen, -EINVAL, "%s: too many names", opt);
-		out[(*n)++] = (uint8_t)id;
-	}
-	if (s[0] && !*n)
-		return fcnvme_err(err, errlen, -EINVAL, "%s: no names", opt);
-	return 0;
-}
-
-static int policy_hash_id(const char *name)
-{
-	return fcnvme_auth_hash_id(name);
-}
-
-int conf_auth_policy(const struct conf *c, struct conf_auth_policy *p, char *err, size_t errlen)
+int conf_auth_policy(const struct conf *c, struct tgt_auth_policy *p, char *err, size_t errlen)
 {
 	int rc;
 
@@ -208,7 +267,7 @@ static int keys_give(struct fcd *d, const char *nqn, const struct conf_keys *k, 
 	for (j = 0; j < k->n && !rc; j++)
 		if (host == NULL || strcmp(k->v[j].hostnqn, host) == 0)
 			rc = tgt_subsys_set_dhchap(d->tgt, nqn, k->v[j].hostnqn, k->v[j].key,
-						   k->v[j].ctrl_key, err, errlen);
+						   k->v[j].ctrl_key, &k->v[j].pol, err, errlen);
 	return rc;
 }
 
@@ -233,12 +292,12 @@ int conf_keys_apply(struct fcd *d, const struct conf *c, const struct conf_keys 
 		    size_t errlen)
 {
 	struct keys_walk w = { d, k, err, errlen, 0 };
-	struct conf_auth_policy p;
+	struct tgt_auth_policy p;
 	int rc;
 
 	rc = conf_auth_policy(c, &p, err, errlen);
 	if (!rc)
-		rc = tgt_set_dhchap_policy(d->tgt, p.hashes, p.nhash, p.dhs, p.ndh);
+		rc = tgt_set_dhchap_policy(d->tgt, &p);
 	if (rc)
 		return rc;
 	tgt_subsys_foreach(d->tgt, keys_walk_cb, &w);

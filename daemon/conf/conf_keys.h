@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The DH-HMAC-CHAP secrets file (auth_keys_file): root-only, one line per
- * host NQN, "HOSTNQN DHCHAP-KEY [DHCHAP-CTRL-KEY]" with keys in the
- * "DHHC-1:NN:base64:" form of nvme gen-dhchap-key; '#' comments and blank
- * lines ignored. Secrets never leave this module and the core: errors name
+ * host NQN, "HOSTNQN DHCHAP-KEY [DHCHAP-CTRL-KEY] [hashes=LIST]
+ * [dhgroups=LIST]" with keys in the "DHHC-1:NN:base64:" form of nvme
+ * gen-dhchap-key and lists as in dhchap_hashes and dhchap_dhgroups (comma
+ * separated, no blanks), which they replace for that host; '#' comments
+ * and blank lines ignored. Secrets never leave this module and the core: errors name
  * the file, the line and what is wrong, never a key.
  */
 #ifndef CONF_KEYS_H
@@ -12,13 +14,16 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/tgt.h"
+
 struct fcd;
 struct conf;
 
 struct conf_key {
 	char *hostnqn;
 	char *key;
-	char *ctrl_key; /* NULL: unidirectional */
+	char *ctrl_key;		    /* NULL: unidirectional */
+	struct tgt_auth_policy pol; /* the host's own lists (n 0: none) */
 };
 
 struct conf_keys {
@@ -37,11 +42,7 @@ void conf_keys_free(struct conf_keys *k);
 /* The DH-HMAC-CHAP policy of c (dhchap_hashes, dhchap_dhgroups) as ids in
  * preference order; n 0 for a default. 0, or -EINVAL with err naming the
  * option and the unknown or repeated name. */
-struct conf_auth_policy {
-	uint8_t hashes[3], nhash;
-	uint8_t dhs[6], ndh;
-};
-int conf_auth_policy(const struct conf *c, struct conf_auth_policy *p, char *err, size_t errlen);
+int conf_auth_policy(const struct conf *c, struct tgt_auth_policy *p, char *err, size_t errlen);
 /* Set c's DH-HMAC-CHAP policy and give every subsystem of the core (c's
  * and the cluster's shared ones) every key of k, replacing what it had: a
  * listed host must authenticate on any subsystem that lets it in (the

@@ -55,13 +55,13 @@ const struct conf_opt conf_daemon_opts[] = {
 	  "Group whose members may use the control socket (mode 0660) and run mutating fcnvmectl commands; without it only root may." },
 	{ "auth_keys_file", CONF_OPT_STR, F(conf, auth_keys_file), 0, 0, 0, 0, NULL,
 	  CONF_OPT_OMIT_DEFAULT,
-	  "DH-HMAC-CHAP secrets: a root-only file (mode 0600) with one line per host NQN, \"HOSTNQN KEY [CTRL-KEY]\", keys as nvme gen-dhchap-key prints them; a listed host must authenticate on every subsystem that allows it. Only the file name is shown by config show or saved." },
+	  "DH-HMAC-CHAP secrets: a root-only file (mode 0600) with one line per host NQN, \"HOSTNQN KEY [CTRL-KEY] [hashes=LIST] [dhgroups=LIST]\", keys as nvme gen-dhchap-key prints them, the lists (as in dhchap_hashes and dhchap_dhgroups) replacing the daemon's for that host; a listed host must authenticate on every subsystem that allows it. Only the file name is shown by config show or saved." },
 	{ "dhchap_hashes", CONF_OPT_STR, F(conf, dhchap_hashes), 0, 0, 0, 0, NULL,
 	  CONF_OPT_OMIT_DEFAULT,
-	  "DH-HMAC-CHAP hash functions the controller accepts, comma-separated in its order of preference (sha256, sha384, sha512); default all three in that order." },
+	  "DH-HMAC-CHAP hash functions the controller accepts, comma-separated in its order of preference (sha256, sha384, sha512); default all three in that order. A host's hashes= in auth_keys_file replaces it for that host." },
 	{ "dhchap_dhgroups", CONF_OPT_STR, F(conf, dhchap_dhgroups), 0, 0, 0, 0, NULL,
 	  CONF_OPT_OMIT_DEFAULT,
-	  "DH-HMAC-CHAP Diffie-Hellman groups the controller accepts, comma-separated in its order of preference (ffdhe2048, ffdhe3072, ffdhe4096, ffdhe6144, ffdhe8192, null: no DH exchange); default the five FFDHE groups, then null." },
+	  "DH-HMAC-CHAP Diffie-Hellman groups the controller accepts, comma-separated in its order of preference (ffdhe2048, ffdhe3072, ffdhe4096, ffdhe6144, ffdhe8192, null: no DH exchange); default the five FFDHE groups, then null. A host's dhgroups= in auth_keys_file replaces it for that host." },
 	{ NULL, 0, 0, 0, 0, 0, 0, 0, NULL, 0, NULL }
 };
 

@@ -142,25 +142,45 @@ static void auth_fail(struct sq_auth *a, uint8_t rexp, const char *why)
 	a->why = why;
 }
 
-int tgt_set_dhchap_policy(struct tgt *t, const uint8_t *hashes, unsigned int nhash,
-			  const uint8_t *dhs, unsigned int ndh)
+static int auth_ids_check(const uint8_t *ids, unsigned int n, unsigned int max,
+			  bool (*known)(uint8_t))
 {
 	unsigned int i;
 
-	if (nhash > sizeof(t->auth_hashes) || ndh > sizeof(t->auth_dhs))
+	if (n > max)
 		return -EINVAL;
-	for (i = 0; i < nhash; i++)
-		if (!fcnvme_auth_hash_len(hashes[i]))
+	for (i = 0; i < n; i++)
+		if (!known(ids[i]) || memchr(ids, ids[i], i))
 			return -EINVAL;
-	for (i = 0; i < ndh; i++)
-		if (!fcnvme_auth_dh_name(dhs[i]))
-			return -EINVAL;
-	if (nhash) /* NULL and 0: the defaults (memcpy takes no NULL) */
-		memcpy(t->auth_hashes, hashes, nhash);
-	t->nr_auth_hashes = (uint8_t)nhash;
-	if (ndh)
-		memcpy(t->auth_dhs, dhs, ndh);
-	t->nr_auth_dhs = (uint8_t)ndh;
+	return 0;
+}
+
+static bool auth_hash_known(uint8_t id)
+{
+	return fcnvme_auth_hash_len(id) != 0;
+}
+
+static bool auth_dh_known(uint8_t id)
+{
+	return fcnvme_auth_dh_name(id) != NULL;
+}
+
+int tgt_auth_policy_check(const struct tgt_auth_policy *p)
+{
+	if (auth_ids_check(p->hashes, p->nhash, sizeof(p->hashes), auth_hash_known))
+		return -EINVAL;
+	return auth_ids_check(p->dhs, p->ndh, sizeof(p->dhs), auth_dh_known);
+}
+
+int tgt_set_dhchap_policy(struct tgt *t, const struct tgt_auth_policy *p)
+{
+	static const struct tgt_auth_policy defaults;
+
+	if (!p)
+		p = &defaults;
+	if (tgt_auth_policy_check(p))
+		return -EINVAL;
+	t->auth = *p;
 	return 0;
 }
 
@@ -174,15 +194,30 @@ static uint8_t auth_pick(const uint8_t *pref, size_t npref, const uint8_t *offer
 	return 0xff;
 }
 
+/* The list a host's exchange uses: its own, else the controller's, else
+ * the default. */
+static void auth_list(const uint8_t *own, uint8_t nown, const uint8_t *ctl, uint8_t nctl,
+		      const uint8_t *def, size_t ndef, const uint8_t **v, size_t *n)
+{
+	if (nown) {
+		*v = own;
+		*n = nown;
+	} else if (nctl) {
+		*v = ctl;
+		*n = nctl;
+	} else {
+		*v = def;
+		*n = ndef;
+	}
+}
+
 static void auth_negotiate(struct sq_auth *a, struct ctrl *c, const uint8_t *buf, size_t len)
 {
-	const struct tgt *t = c->t;
-	const uint8_t *hp = t->nr_auth_hashes ? t->auth_hashes : auth_hash_pref;
-	const uint8_t *dp = t->nr_auth_dhs ? t->auth_dhs : auth_dh_pref;
-	size_t nh = t->nr_auth_hashes ? t->nr_auth_hashes : sizeof(auth_hash_pref);
-	size_t nd = t->nr_auth_dhs ? t->nr_auth_dhs : sizeof(auth_dh_pref);
+	const struct tgt_auth_policy *tp = &c->t->auth;
 	const struct subsys_key *k;
 	struct fcnvme_auth_negotiate m;
+	const uint8_t *hp, *dp;
+	size_t nh, nd;
 	int rc;
 
 	auth_reset_dh(a);
@@ -197,6 +232,15 @@ static void auth_negotiate(struct sq_auth *a, struct ctrl *c, const uint8_t *buf
 			  "secure channel concatenation not supported");
 		return;
 	}
+	k = subsys_key_find(c->subsys, c->hostnqn);
+	if (!k) {
+		auth_fail(a, FCNVME_AUTH_FAIL_NOT_USABLE, "no DH-HMAC-CHAP key for this host");
+		return;
+	}
+	auth_list(k->pol.hashes, k->pol.nhash, tp->hashes, tp->nhash, auth_hash_pref,
+		  sizeof(auth_hash_pref), &hp, &nh);
+	auth_list(k->pol.dhs, k->pol.ndh, tp->dhs, tp->ndh, auth_dh_pref, sizeof(auth_dh_pref), &dp,
+		  &nd);
 	a->hash = auth_pick(hp, nh, m.hashes, m.nhash);
 	if (a->hash == 0xff) {
 		auth_fail(a, FCNVME_AUTH_FAIL_HASH_UNUSABLE, "no common hash function");
@@ -205,11 +249,6 @@ static void auth_negotiate(struct sq_auth *a, struct ctrl *c, const uint8_t *buf
 	a->dh = auth_pick(dp, nd, m.dhs, m.ndh);
 	if (a->dh == 0xff) {
 		auth_fail(a, FCNVME_AUTH_FAIL_DHGROUP_UNUSABLE, "no common DH group");
-		return;
-	}
-	k = subsys_key_find(c->subsys, c->hostnqn);
-	if (!k) {
-		auth_fail(a, FCNVME_AUTH_FAIL_NOT_USABLE, "no DH-HMAC-CHAP key for this host");
 		return;
 	}
 	a->host = k->host;
@@ -290,8 +329,31 @@ wipe:
 	explicit_bzero(ch, sizeof(ch));
 }
 
-static void auth_done(struct sq *sq, struct sq_auth *a)
+/* Log a queue's authentication: the association event, with how. */
+static void auth_log_success(struct sq *sq, struct ctrl *c, const struct sq_auth *a)
 {
+	char how[96];
+	struct tgt_assoc_event ev = {
+		.kind = TGT_ASSOC_EV_AUTHENTICATED,
+		.port = sq->port ? sq->port->name : "",
+		.host_wwpn = sq->host_wwpn,
+		.assoc_id = sq->assoc_id,
+		.host_nqn = c->hostnqn,
+		.subsys_nqn = c->subsys->nqn,
+		.reason = how,
+		.cntlid = c->cntlid,
+		.qid = sq->qid,
+		.ipo = -1,
+	};
+
+	snprintf(how, sizeof(how), "hmac(%s), DH group %s, %s", fcnvme_auth_hash_name(a->hash),
+		 fcnvme_auth_dh_name(a->dh), a->bidi ? "two-way" : "one-way");
+	tgt_assoc_event(sq->t, &ev);
+}
+
+static void auth_done(struct sq *sq, struct ctrl *c, struct sq_auth *a)
+{
+	auth_log_success(sq, c, a);
 	a->step = AUTH_DONE;
 	explicit_bzero(&a->host, sizeof(a->host));
 	explicit_bzero(&a->ctrl, sizeof(a->ctrl));
@@ -339,7 +401,7 @@ static uint16_t auth_send(struct nvmet_fc_req *req, struct sq *sq, struct ctrl *
 		if (fcnvme_auth_parse_success2(buf, len, &tid) || tid != a->tid)
 			auth_fail(a, FCNVME_AUTH_FAIL_INCORRECT_MESSAGE, "expected Success2");
 		else
-			auth_done(sq, a);
+			auth_done(sq, c, a);
 		break;
 	default:
 		auth_fail(a, FCNVME_AUTH_FAIL_INCORRECT_MESSAGE, "message out of sequence");
@@ -404,7 +466,7 @@ static uint16_t auth_receive(struct nvmet_fc_req *req, struct sq *sq, struct ctr
 		if (a->bidi)
 			a->step = AUTH_SUCCESS2;
 		else
-			auth_done(sq, a);
+			auth_done(sq, c, a);
 		return NVME_SC_SUCCESS;
 	case AUTH_FAILURE1:
 		break;

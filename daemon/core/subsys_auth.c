@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 /*
- * A subsystem's DH-HMAC-CHAP keys, one entry per host NQN: set (or
+ * A subsystem's DH-HMAC-CHAP keys, one entry per host NQN with the host's
+ * own hash functions and DH groups if it has any: set (or
  * replaced, for key rotation: exchanges in progress keep the copy they
  * took at Negotiate, authenticated queues stay), looked up at Connect and
  * Negotiate, freed with the subsystem. The keys are parsed by libfcnvme
@@ -47,7 +48,8 @@ static const char *key_why(int rc)
 }
 
 int tgt_subsys_set_dhchap(struct tgt *t, const char *nqn, const char *hostnqn, const char *key,
-			  const char *ctrl_key, char *err, size_t errlen)
+			  const char *ctrl_key, const struct tgt_auth_policy *pol, char *err,
+			  size_t errlen)
 {
 	struct subsys *s = subsys_find(t, nqn);
 	struct subsys_key *nk, **pp;
@@ -59,6 +61,11 @@ int tgt_subsys_set_dhchap(struct tgt *t, const char *nqn, const char *hostnqn, c
 	}
 	if (!hostnqn || strlen(hostnqn) >= TGT_NQN_SIZE) {
 		tgt_err(err, errlen, "invalid host NQN");
+		return -EINVAL;
+	}
+	if (pol && tgt_auth_policy_check(pol)) {
+		tgt_err(err, errlen, "host %s: unknown or repeated hash function or DH group",
+			hostnqn);
 		return -EINVAL;
 	}
 	nk = NULL;
@@ -77,6 +84,8 @@ int tgt_subsys_set_dhchap(struct tgt *t, const char *nqn, const char *hostnqn, c
 			tgt_err(err, errlen, "host %s: dhchap_ctrl_key: %s", hostnqn, key_why(rc));
 			goto wipe_nk;
 		}
+		if (pol)
+			nk->pol = *pol;
 	}
 	for (pp = &s->keys; *pp; pp = &(*pp)->next)
 		if (!strcmp((*pp)->hostnqn, hostnqn))

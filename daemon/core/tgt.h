@@ -162,26 +162,38 @@ int tgt_subsys_allow_host(struct tgt *t, const char *nqn, const char *hostnqn, c
 			  size_t errlen);
 int tgt_subsys_disallow_host(struct tgt *t, const char *nqn, const char *hostnqn, char *err,
 			     size_t errlen);
+/* A DH-HMAC-CHAP policy: the hash functions and DH groups accepted, in
+ * preference order (ids of fcnvme/auth.h: the first one the host offers
+ * wins). nhash or ndh 0: that list's default. */
+struct tgt_auth_policy {
+	uint8_t hashes[3], nhash;
+	uint8_t dhs[6], ndh;
+};
 /*
  * DH-HMAC-CHAP (NVMe Base 2.0, 8.13.5): give hostnqn the secret key (and,
  * for bidirectional authentication, ctrl_key), both "DHHC-1:NN:...:" as
- * nvme gen-dhchap-key writes them; key NULL removes the host's keys. The
- * keys apply to authentications that start afterwards: queues already
+ * nvme gen-dhchap-key writes them; key NULL removes the host's keys. pol
+ * (NULL: none) replaces the controller's lists for this host: each of its
+ * lists that is not empty replaces the controller's (tgt_set_dhchap_policy).
+ * The keys apply to authentications that start afterwards: queues already
  * authenticated stay (key rotation). The host need not be allowed yet.
- * -ENOENT (no subsystem), -EINVAL (a key that does not parse: err says
- * why, never printing the key), -ENOMEM.
+ * -ENOENT (no subsystem), -EINVAL (a key that does not parse, or an
+ * unknown id in pol: err says why, never printing the key), -ENOMEM.
  */
 int tgt_subsys_set_dhchap(struct tgt *t, const char *nqn, const char *hostnqn, const char *key,
-			  const char *ctrl_key, char *err, size_t errlen);
+			  const char *ctrl_key, const struct tgt_auth_policy *pol, char *err,
+			  size_t errlen);
 /* Remove every host's DH-HMAC-CHAP keys from subsystem nqn (before a
  * reload sets them again; authenticated queues stay). */
 void tgt_subsys_clear_dhchap(struct tgt *t, const char *nqn);
-/* The DH-HMAC-CHAP hash functions and DH groups the controller accepts,
- * in its preference order (ids of fcnvme/auth.h; n 0: the defaults,
- * SHA-256/384/512 and FFDHE 2048..8192 then null). Applies to exchanges
- * that start afterwards. -EINVAL for an unknown id or too many. */
-int tgt_set_dhchap_policy(struct tgt *t, const uint8_t *hashes, unsigned int nhash,
-			  const uint8_t *dhs, unsigned int ndh);
+/* The DH-HMAC-CHAP hash functions and DH groups the controller accepts
+ * from hosts without a policy of their own (p NULL, or a list of n 0: the
+ * defaults, SHA-256/384/512 and FFDHE 2048..8192 then null). Applies to
+ * exchanges that start afterwards. -EINVAL for an unknown or repeated id,
+ * or too many. */
+int tgt_set_dhchap_policy(struct tgt *t, const struct tgt_auth_policy *p);
+/* 0 if every id of p is known and none is repeated, else -EINVAL. */
+int tgt_auth_policy_check(const struct tgt_auth_policy *p);
 /* Whether hostnqn has a DH-HMAC-CHAP key on subsystem nqn. */
 bool tgt_subsys_has_dhchap(struct tgt *t, const char *nqn, const char *hostnqn);
 /* Optional WWPN ACL: once any WWPN is allowed, Connects from other host
@@ -464,6 +476,9 @@ enum tgt_assoc_event_kind {
 	TGT_ASSOC_EV_KA_EXPIRED,      /* no command for a whole KATO (timeout_ms):
 				       * the association is being deleted */
 	TGT_ASSOC_EV_ENDED,	      /* controller cntlid is gone: reason */
+	TGT_ASSOC_EV_AUTHENTICATED,   /* queue qid of controller cntlid passed
+				       * DH-HMAC-CHAP: reason says how (hash,
+				       * DH group, one- or two-way) */
 };
 
 struct tgt_assoc_event {
@@ -476,10 +491,11 @@ struct tgt_assoc_event {
 	/* CONNECT_REFUSED, CONNECTED, KA_EXPIRED, ENDED ("" if not known): */
 	const char *host_nqn;
 	const char *subsys_nqn;
-	const char *reason; /* CONNECT_REFUSED, ENDED: why, a short phrase */
+	const char *reason; /* CONNECT_REFUSED, ENDED: why, a short phrase;
+			     * AUTHENTICATED: how */
 	bool discovery;	    /* the discovery subsystem */
 	uint16_t cntlid;
-	uint16_t qid;	 /* CONNECT_REFUSED: the queue */
+	uint16_t qid;	 /* CONNECT_REFUSED, AUTHENTICATED: the queue */
 	uint16_t status; /* CONNECT_REFUSED: NVMe status (with DNR) */
 	int32_t ipo;	 /* CONNECT_REFUSED: offending field as Connect dword 0
 			  * reports it (bit 16: in the Connect data), -1: none */

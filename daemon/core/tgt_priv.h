@@ -214,6 +214,7 @@ struct subsys_key {
 	char hostnqn[TGT_NQN_SIZE];
 	struct fcnvme_auth_key host;
 	struct fcnvme_auth_key ctrl; /* len 0: unidirectional */
+	struct tgt_auth_policy pol;  /* lists of n 0: tgt->auth's */
 };
 
 /* A message to one I/O queue's thread about a namespace. [ctl] allocates,
@@ -392,8 +393,7 @@ struct referral {
 struct tgt {
 	/* DH-HMAC-CHAP: what the controller offers, in preference order;
 	 * n 0: the defaults (cmd_auth.c). [ctl] */
-	uint8_t auth_hashes[3], nr_auth_hashes;
-	uint8_t auth_dhs[6], nr_auth_dhs;
+	struct tgt_auth_policy auth;
 	const struct nvmet_fc_env_ops *env;
 	void *env_arg;
 	char *state_dir;

@@ -118,7 +118,7 @@ static void fz_setup(uint8_t s)
 	}
 	if (s & FZ_AUTH)
 		ck_assert_int_eq(tgt_subsys_set_dhchap(H->t, H_SUBNQN, H_HOSTNQN, FZ_KEY, FZ_CKEY,
-						       err, sizeof(err)),
+						       NULL, err, sizeof(err)),
 				 0);
 	if (!(s & FZ_NOT_READY) && !(s & FZ_AUTH)) {
 		h_ctrl_ready(&H->tp1, H_SUBNQN, H_HOSTNQN, 2);

@@ -12,7 +12,9 @@
 # rotation by reload: a running perf keeps going, the old key fails, the
 # new one works; a host not listed connects without authentication.
 # Hosts let in at run time (allowed-host add, subsystem add or set with
-# allow-any-host) get their keys at once.
+# allow-any-host) get their keys at once. A host's own hash and group lists
+# in the file replace the daemon's for that host; the daemon logs how each
+# admin queue authenticated.
 NAME=auth
 . "$(dirname "$0")/lib.sh"
 
@@ -58,7 +60,27 @@ check_not "  and never the key" grep -qF "${BAD:10:20}" "$tmp/n.err"
 printf '%s\n' "$HOSTNQN" >"$tmp/badkeys"
 check_not "nvmetfcd -n refuses a line without a key" nvn
 check "  ($(cat "$tmp/n.err"))" grep -qxF \
-	"nvmetfcd: $tmp/badkeys:1: expected \"HOSTNQN KEY [CTRL-KEY]\"" "$tmp/n.err"
+	"nvmetfcd: $tmp/badkeys:1: expected \"HOSTNQN KEY [CTRL-KEY] [hashes=LIST] [dhgroups=LIST]\"" \
+	"$tmp/n.err"
+# a host's own lists: bad names, a field twice, an unknown field, a key
+# after the lists, an empty list
+badline() {
+	printf '%s\n' "$1" >"$tmp/badkeys"
+	check_not "nvmetfcd -n refuses '${1#"$HOSTNQN "}'" nvn
+	check "  ($(cat "$tmp/n.err"))" grep -qxF "nvmetfcd: $tmp/badkeys:1: $2" "$tmp/n.err"
+}
+badline "$HOSTNQN $KEY hashes=sha256,md5" "hashes of $HOSTNQN: unknown name 'md5'"
+badline "$HOSTNQN $KEY dhgroups=null,ffdhe2048,null" \
+	"dhgroups of $HOSTNQN: 'null' given twice"
+badline "$HOSTNQN $KEY hashes=sha256 hashes=sha512" "hashes of $HOSTNQN: given twice"
+badline "$HOSTNQN $KEY ciphers=aes" \
+	"unknown field 'ciphers=' of $HOSTNQN (hashes= or dhgroups=)"
+badline "$HOSTNQN $KEY hashes=sha384 $CKEY" \
+	"expected \"HOSTNQN KEY [CTRL-KEY] [hashes=LIST] [dhgroups=LIST]\""
+badline "$HOSTNQN $KEY dhgroups=" "dhgroups of $HOSTNQN: no names"
+printf '%s %s %s dhgroups=ffdhe4096,null hashes=sha384\n' "$HOSTNQN" "$KEY" "$CKEY" \
+	>"$tmp/badkeys"
+check "nvmetfcd -n takes a host's own lists" nvn
 write_conf "$KEYS" 'dhchap_hashes = "sha256,sha999";'
 check_not "nvmetfcd -n refuses an unknown hash" nvn
 check "  ($(cat "$tmp/n.err"))" grep -qxF \
@@ -122,6 +144,37 @@ check "  saying why" grep -qF "fcnvme id-ctrl: --dhchap-secret: not a DHHC-1 sec
 check "the host without a key reads" "$B/tools/fcnvme" read $H2 --nqn "$DEMO_NQN" -n 1 -c 0 \
 	-d "$tmp/r2.bin"
 check_not "the daemon log holds no secret" grep -q "DHHC-1" "$DLOG"
+
+# The policy chosen is logged for the admin queue: this host has the
+# daemon's (dhchap_hashes sha512, dhchap_dhgroups ffdhe3072 first).
+# auth_logged HOST HOW: the daemon logged HOST's admin queue authenticated
+# to the demo subsystem HOW (within 5 s).
+auth_logged() {
+	local i
+	for i in $(seq 50); do
+		grep -F "host $1 (wwpn 0x10000090fb00000" "$DLOG" |
+			grep -F "on port p0: authenticated to $DEMO_NQN (controller " |
+			grep -qF "qid 0): $2" && return 0
+		sleep 0.1
+	done
+	return 1
+}
+check "the daemon logs how the host authenticated (the daemon's lists)" \
+	auth_logged "$HOSTNQN" "hmac(sha512), DH group ffdhe3072, one-way"
+# A host's own lists in the keys file replace the daemon's for that host
+# (at a reload); the host offers everything, the target picks.
+printf '%s %s %s hashes=sha384 dhgroups=ffdhe4096,null\n%s %s\n' "$HOSTNQN" "$KEY" "$CKEY" \
+	"$HOST2" "$KEY" >"$KEYS"
+check "reload with a host's own lists" quiet ctl config reload
+check "  two-way with them" quiet fc id-ctrl $H1 --dhchap-secret "$KEY" \
+	--dhchap-ctrl-secret "$CKEY" -n "$DEMO_NQN"
+check "  the daemon logs its hash and group" \
+	auth_logged "$HOSTNQN" "hmac(sha384), DH group ffdhe4096, two-way"
+check "  the other host keeps the daemon's lists" quiet fc id-ctrl $H2 --dhchap-secret "$KEY" \
+	-n "$DEMO_NQN"
+check "  (logged)" auth_logged "$HOST2" "hmac(sha512), DH group ffdhe3072, one-way"
+printf '%s %s\n' "$HOSTNQN" "$KEY" >"$KEYS"
+check "reload back to one key" quiet ctl config reload
 
 # Rotation by reload: a perf running with the old key keeps going; then the
 # old key fails and the new one works.

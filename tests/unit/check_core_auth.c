@@ -31,10 +31,14 @@
 static struct tgt_assoc_event last_ev;
 static char last_reason[256];
 static int nr_refused;
+static char last_how[256]; /* the last AUTHENTICATED event: "qid Q host: how" */
 
 static void record_ev(void *arg, const struct tgt_assoc_event *ev)
 {
 	(void)arg;
+	if (ev->kind == TGT_ASSOC_EV_AUTHENTICATED)
+		snprintf(last_how, sizeof(last_how), "qid %u %s: %s", ev->qid, ev->host_nqn,
+			 ev->reason);
 	if (ev->kind != TGT_ASSOC_EV_CONNECT_REFUSED)
 		return;
 	last_ev = *ev;
@@ -67,6 +71,7 @@ static uint16_t h_auth(struct h_assoc *a, uint16_t qid, bool send, uint8_t *buf,
 
 struct host_auth {
 	const char *key, *ctrl_key; /* ctrl_key NULL: one-way */
+	const char *hostnqn;	    /* NULL: H_HOSTNQN */
 	uint8_t hashes[3], nhash;
 	uint8_t dhs[6], ndh;
 	/* results */
@@ -86,6 +91,7 @@ static int host_auth(struct h_assoc *a, uint16_t qid, struct host_auth *p)
 	struct fcnvme_auth_success1 s1;
 	struct fcnvme_auth_failure f;
 	struct fcnvme_auth_dh *dh = NULL;
+	const char *hn = p->hostnqn ? p->hostnqn : H_HOSTNQN;
 	uint8_t c1[64], c2[64], tk[64], r1[64], r2[64];
 	size_t tl, n = 0, hl;
 	int len;
@@ -118,9 +124,9 @@ static int host_auth(struct h_assoc *a, uint16_t qid, struct host_auth *p)
 		ck_assert_int_eq(fcnvme_auth_dh_shared(dh, ch.dhv, ch.dhvlen, z, n), 0);
 		ck_assert_int_eq(fcnvme_auth_augment(ch.hashid, z, n, ch.cval, c1), 0);
 	}
-	ck_assert_int_eq(fcnvme_auth_transform(&hk, H_HOSTNQN, tk, &tl), 0);
+	ck_assert_int_eq(fcnvme_auth_transform(&hk, hn, tk, &tl), 0);
 	ck_assert_int_eq(fcnvme_auth_response(ch.hashid, tk, tl, c1, ch.seq, 5,
-					      FCNVME_AUTH_ROLE_HOST, H_HOSTNQN, H_SUBNQN, r1),
+					      FCNVME_AUTH_ROLE_HOST, hn, H_SUBNQN, r1),
 			 0);
 	ck_assert_int_eq(fcnvme_random_bytes(c2, hl), 0);
 	{
@@ -155,8 +161,7 @@ static int host_auth(struct h_assoc *a, uint16_t qid, struct host_auth *p)
 		ck_assert_int_eq(fcnvme_auth_key_parse(p->ctrl_key, &ck), 0);
 		ck_assert_int_eq(fcnvme_auth_transform(&ck, H_SUBNQN, tk, &tl), 0);
 		ck_assert_int_eq(fcnvme_auth_response(h_id, tk, tl, c1, 0x5151, 5,
-						      FCNVME_AUTH_ROLE_CTRL, H_HOSTNQN, H_SUBNQN,
-						      r2),
+						      FCNVME_AUTH_ROLE_CTRL, hn, H_SUBNQN, r2),
 				 0);
 		p->ctrl_bad = !fcnvme_auth_equal(r2, s1.rval, hl);
 		if (p->ctrl_bad) {
@@ -188,9 +193,9 @@ static void set_keys(const char *key, const char *ctrl_key)
 {
 	char err[256];
 
-	ck_assert_int_eq(
-		tgt_subsys_set_dhchap(H->t, H_SUBNQN, H_HOSTNQN, key, ctrl_key, err, sizeof(err)),
-		0);
+	ck_assert_int_eq(tgt_subsys_set_dhchap(H->t, H_SUBNQN, H_HOSTNQN, key, ctrl_key, NULL, err,
+					       sizeof(err)),
+			 0);
 }
 
 /* A new association whose admin queue connected as hostnqn to the standard
@@ -277,8 +282,12 @@ END_TEST
 /* Every hash x group, two-way, on a fresh association each. */
 START_TEST(test_every_hash_group)
 {
+	static const char *const hash[] = { "", "sha256", "sha384", "sha512" };
+	static const char *const dh[] = { "null",      "ffdhe2048", "ffdhe3072",
+					  "ffdhe4096", "ffdhe6144", "ffdhe8192" };
 	struct host_auth p = { .key = KEY48, .ctrl_key = KEY1 };
 	struct h_assoc *a;
+	char want[256];
 
 	h_std_subsys();
 	set_keys(KEY48, KEY1);
@@ -287,10 +296,17 @@ START_TEST(test_every_hash_group)
 	p.nhash = 1;
 	p.dhs[0] = (uint8_t)(_i % 6);
 	p.ndh = 1;
+	tgt_set_assoc_event_cb(H->t, record_ev, NULL);
+	last_how[0] = '\0';
 	ck_assert_int_eq(host_auth(a, 0, &p), 0);
 	ck_assert(!p.ctrl_bad);
 	ck_assert_uint_eq(p.hash, _i / 6 + 1);
 	ck_assert_uint_eq(p.dh, _i % 6);
+	/* logged once Success2 came */
+	snprintf(want, sizeof(want), "qid 0 %s: hmac(%s), DH group %s, two-way", H_HOSTNQN,
+		 hash[_i / 6 + 1], dh[_i % 6]);
+	ck_assert_str_eq(last_how, want);
+	tgt_set_assoc_event_cb(H->t, NULL, NULL);
 	ck_assert_uint_eq(h_prop_set_cc(a, H_CC_READY), 0);
 }
 END_TEST
@@ -380,7 +396,8 @@ START_TEST(test_rotation)
 	ck_assert_int_eq(host_auth(a, 0, &p), 0); /* re-authentication */
 	ck_assert_uint_eq(h_prop_set_cc(a, H_CC_READY), 0);
 	/* removing the key: new Connects are not asked */
-	ck_assert_int_eq(tgt_subsys_set_dhchap(H->t, H_SUBNQN, H_HOSTNQN, NULL, NULL, NULL, 0), 0);
+	ck_assert_int_eq(
+		tgt_subsys_set_dhchap(H->t, H_SUBNQN, H_HOSTNQN, NULL, NULL, NULL, NULL, 0), 0);
 	b = admin_of(H_HOSTNQN);
 	ck_assert_uint_eq(h_prop_set_cc(b, H_CC_READY), 0);
 }
@@ -478,15 +495,30 @@ END_TEST
 /* The controller's policy: its order decides, what it lacks is refused. */
 START_TEST(test_policy)
 {
-	static const uint8_t h512[1] = { FCNVME_AUTH_HASH_SHA512 }, dnull[2] = { 0, 4 };
+	const struct tgt_auth_policy p512 = { .hashes = { FCNVME_AUTH_HASH_SHA512 },
+					      .nhash = 1,
+					      .dhs = { FCNVME_AUTH_DH_NULL,
+						       FCNVME_AUTH_DH_FFDHE8192 },
+					      .ndh = 2 };
+	const struct tgt_auth_policy bad[] = {
+		{ .hashes = { 4 }, .nhash = 1 },
+		{ .dhs = { 6 }, .ndh = 1 },
+		{ .hashes = { 1, 1 }, .nhash = 2 },
+		{ .dhs = { 0, 2, 0 }, .ndh = 3 },
+		{ .nhash = 4 },
+		{ .ndh = 7 },
+	};
 	struct host_auth p = { .key = KEY1 };
 	struct h_assoc *a;
+	size_t i;
 
 	h_std_subsys();
 	set_keys(KEY1, NULL);
-	ck_assert_int_eq(tgt_set_dhchap_policy(H->t, (const uint8_t[]){ 4 }, 1, NULL, 0), -EINVAL);
-	ck_assert_int_eq(tgt_set_dhchap_policy(H->t, NULL, 0, (const uint8_t[]){ 6 }, 1), -EINVAL);
-	ck_assert_int_eq(tgt_set_dhchap_policy(H->t, h512, 1, dnull, 2), 0);
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		ck_assert_int_eq(tgt_auth_policy_check(&bad[i]), -EINVAL);
+		ck_assert_int_eq(tgt_set_dhchap_policy(H->t, &bad[i]), -EINVAL);
+	}
+	ck_assert_int_eq(tgt_set_dhchap_policy(H->t, &p512), 0);
 	default_offer(&p);
 	a = admin_of(H_HOSTNQN);
 	ck_assert_int_eq(host_auth(a, 0, &p), 0);
@@ -497,10 +529,75 @@ START_TEST(test_policy)
 	ck_assert_int_eq(host_auth(a, 0, &p), -1);
 	ck_assert_uint_eq(p.rexp, FCNVME_AUTH_FAIL_HASH_UNUSABLE);
 	/* back to the defaults */
-	ck_assert_int_eq(tgt_set_dhchap_policy(H->t, NULL, 0, NULL, 0), 0);
+	ck_assert_int_eq(tgt_set_dhchap_policy(H->t, NULL), 0);
 	ck_assert_int_eq(host_auth(a, 0, &p), 0);
 	ck_assert_uint_eq(p.hash, FCNVME_AUTH_HASH_SHA256);
 	ck_assert_uint_eq(p.dh, FCNVME_AUTH_DH_FFDHE2048);
+}
+END_TEST
+
+/* A host's own lists replace the controller's, each on its own; other
+ * hosts keep the controller's; a key set again without them drops them. */
+START_TEST(test_host_policy)
+{
+	const struct tgt_auth_policy ctl = { .hashes = { FCNVME_AUTH_HASH_SHA384 },
+					     .nhash = 1,
+					     .dhs = { FCNVME_AUTH_DH_FFDHE3072 },
+					     .ndh = 1 };
+	const struct tgt_auth_policy own = {
+		.dhs = { FCNVME_AUTH_DH_FFDHE4096, FCNVME_AUTH_DH_NULL }, .ndh = 2
+	};
+	const struct tgt_auth_policy bad = { .hashes = { 9 }, .nhash = 1 };
+	struct host_auth p = { .key = KEY1 }, p2 = { .key = KEY0, .hostnqn = H_HOSTNQN2 };
+	struct h_assoc *a, *b;
+	char err[256];
+
+	h_std_subsys();
+	ck_assert_int_eq(tgt_subsys_allow_host(H->t, H_SUBNQN, H_HOSTNQN2, err, sizeof(err)), 0);
+	ck_assert_int_eq(tgt_set_dhchap_policy(H->t, &ctl), 0);
+	ck_assert_int_eq(tgt_subsys_set_dhchap(H->t, H_SUBNQN, H_HOSTNQN, KEY1, NULL, &own, err,
+					       sizeof(err)),
+			 0);
+	ck_assert_int_eq(tgt_subsys_set_dhchap(H->t, H_SUBNQN, H_HOSTNQN2, KEY0, NULL, NULL, err,
+					       sizeof(err)),
+			 0);
+	default_offer(&p);
+	default_offer(&p2);
+	a = admin_of(H_HOSTNQN);
+	b = admin_of(H_HOSTNQN2);
+	/* its own groups, the controller's hash; the event says so */
+	tgt_set_assoc_event_cb(H->t, record_ev, NULL);
+	last_how[0] = '\0';
+	ck_assert_int_eq(host_auth(a, 0, &p), 0);
+	ck_assert_uint_eq(p.hash, FCNVME_AUTH_HASH_SHA384);
+	ck_assert_uint_eq(p.dh, FCNVME_AUTH_DH_FFDHE4096);
+	ck_assert_str_eq(last_how,
+			 "qid 0 " H_HOSTNQN ": hmac(sha384), DH group ffdhe4096, one-way");
+	/* the other host: the controller's */
+	ck_assert_int_eq(host_auth(b, 0, &p2), 0);
+	ck_assert_uint_eq(p2.hash, FCNVME_AUTH_HASH_SHA384);
+	ck_assert_uint_eq(p2.dh, FCNVME_AUTH_DH_FFDHE3072);
+	ck_assert_str_eq(last_how,
+			 "qid 0 " H_HOSTNQN2 ": hmac(sha384), DH group ffdhe3072, one-way");
+	/* the host's list is all it gets: without 4096 and null, refused */
+	p.dhs[0] = FCNVME_AUTH_DH_FFDHE3072;
+	p.ndh = 1;
+	ck_assert_int_eq(host_auth(a, 0, &p), -1);
+	ck_assert_uint_eq(p.rexp, FCNVME_AUTH_FAIL_DHGROUP_UNUSABLE);
+	/* an unknown id: refused, the key and lists it had stay */
+	ck_assert_int_eq(tgt_subsys_set_dhchap(H->t, H_SUBNQN, H_HOSTNQN, KEY1, NULL, &bad, err,
+					       sizeof(err)),
+			 -EINVAL);
+	ck_assert_str_eq(err, "host " H_HOSTNQN ": unknown or repeated hash function or DH group");
+	p.dhs[0] = FCNVME_AUTH_DH_NULL;
+	ck_assert_int_eq(host_auth(a, 0, &p), 0);
+	ck_assert_uint_eq(p.dh, FCNVME_AUTH_DH_NULL);
+	/* set again without lists: the controller's again */
+	set_keys(KEY1, NULL);
+	default_offer(&p);
+	ck_assert_int_eq(host_auth(a, 0, &p), 0);
+	ck_assert_uint_eq(p.dh, FCNVME_AUTH_DH_FFDHE3072);
+	tgt_set_assoc_event_cb(H->t, NULL, NULL);
 }
 END_TEST
 
@@ -514,16 +611,16 @@ START_TEST(test_set_bad_keys)
 		tgt_subsys_set_dhchap(H->t, H_SUBNQN, H_HOSTNQN,
 				      "DHHC-1:00:AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh+"
 				      "KfiaS:",
-				      NULL, err, sizeof(err)),
+				      NULL, NULL, err, sizeof(err)),
 		-EINVAL);
 	ck_assert_str_eq(err, "host " H_HOSTNQN ": dhchap_key: CRC-32 mismatch");
-	ck_assert_int_eq(
-		tgt_subsys_set_dhchap(H->t, H_SUBNQN, H_HOSTNQN, KEY1, "secret", err, sizeof(err)),
-		-EINVAL);
+	ck_assert_int_eq(tgt_subsys_set_dhchap(H->t, H_SUBNQN, H_HOSTNQN, KEY1, "secret", NULL, err,
+					       sizeof(err)),
+			 -EINVAL);
 	ck_assert_ptr_nonnull(strstr(err, "dhchap_ctrl_key: not a DHHC-1 secret"));
 	ck_assert(!tgt_subsys_has_dhchap(H->t, H_SUBNQN, H_HOSTNQN));
 	ck_assert_int_eq(tgt_subsys_set_dhchap(H->t, "nqn.2024-01.io.example:nope", H_HOSTNQN, KEY1,
-					       NULL, err, sizeof(err)),
+					       NULL, NULL, err, sizeof(err)),
 			 -ENOENT);
 }
 END_TEST
@@ -606,6 +703,7 @@ Suite *core_auth_suite(void)
 	tcase_add_test(tc, test_stalled_exchange);
 	tcase_add_test(tc, test_stalled_io_queue);
 	tcase_add_test(tc, test_policy);
+	tcase_add_test(tc, test_host_policy);
 	tcase_add_test(tc, test_malformed);
 	tcase_set_timeout(tc, 120);
 	suite_add_tcase(s, tc);

@@ -312,22 +312,22 @@ int tgt_subsys_disallow_host(struct tgt *t, const char *nqn, const char *hostnqn
 
 /* DH-HMAC-CHAP keys: recorded by host (and whether two-way), never the key */
 int tgt_subsys_set_dhchap(struct tgt *t, const char *nqn, const char *hostnqn, const char *key,
-			  const char *ctrl_key, char *err, size_t errlen)
+			  const char *ctrl_key, const struct tgt_auth_policy *pol, char *err,
+			  size_t errlen)
 {
 	(void)t;
-	return call(err, errlen, "dhchap_set %s %s%s", nqn, hostnqn,
+	return call(err, errlen, "dhchap_set %s %s%s%s", nqn, hostnqn,
 		    !key       ? " none"
 		    : ctrl_key ? " bidi"
-			       : "");
+			       : "",
+		    pol && (pol->nhash || pol->ndh) ? " policy" : "");
 }
 
-int tgt_set_dhchap_policy(struct tgt *t, const uint8_t *hashes, unsigned int nhash,
-			  const uint8_t *dhs, unsigned int ndh)
+int tgt_set_dhchap_policy(struct tgt *t, const struct tgt_auth_policy *p)
 {
 	(void)t;
-	(void)hashes;
-	(void)dhs;
-	return call(NULL, 0, "dhchap_policy %u hashes %u groups", nhash, ndh);
+	return call(NULL, 0, "dhchap_policy %u hashes %u groups", p ? p->nhash : 0U,
+		    p ? p->ndh : 0U);
 }
 
 void tgt_subsys_clear_dhchap(struct tgt *t, const char *nqn)

@@ -9,7 +9,8 @@
 # from one build: CONFIG_NVME_AUTH changes struct nvme_ctrl). The kernel has
 # no FFDHE groups (no CONFIG_CRYPTO_DH_RFC7919_GROUPS), so the daemon offers
 # the null DH group only (dhchap_dhgroups = "null"); each hash is forced in
-# turn by dhchap_hashes (config reload between phases). Keys come from
+# turn by dhchap_hashes, the last by the host's own "hashes=" in the keys
+# file (config reload between phases). Keys come from
 # nvme gen-dhchap-key; the daemon's keys file is 0600.
 [ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
 VM_NAME=auth

@@ -3,7 +3,8 @@
 # nvme-core, nvme-fabrics and nvme-fc rebuilt by the host, in $NVA) against
 # nvmetfcd's DH-HMAC-CHAP on subsystem A: one-way with SHA-256, a wrong key
 # and no key refused, two-way with SHA-384, a wrong controller key refused
-# by the host, one-way with SHA-512; I/O through each authenticated
+# by the host, one-way with SHA-512 chosen by the host's own list in the keys
+# file (the daemon's is SHA-256); I/O through each authenticated
 # controller.
 . "$(dirname "$0")/lib.sh"
 
@@ -125,9 +126,12 @@ check "wrong controller key: dmesg: qid 0: controller authentication failed" \
 check "wrong controller key: nvmetfcd logged the host's refusal" host_do daemon_log_has \
 	"host $GHOSTNQN (wwpn $G1WWPN) on port p0: refused by $NQN_A: host aborted DH-HMAC-CHAP"
 
-# one-way, SHA-512
-host_do phase sha512 "$KEY512" >ph.out || { ko "phase sha512"; cat ph.out; }
+# one-way, SHA-512 from the host's own list in the keys file: the daemon's
+# dhchap_hashes says sha256, the host's line "hashes=sha512"
+host_do phase sha256 "$KEY512" hashes=sha512 >ph.out || { ko "phase sha512"; cat ph.out; }
 good "sha512" sha512 --dhchap-secret="$KEY512"
+check "sha512: nvmetfcd logged how the host authenticated" host_do daemon_log_has \
+	"qid 0): hmac(sha512), DH group null, one-way"
 disconnect sha512
 
 check "rmmod softhba" rmmod softhba
