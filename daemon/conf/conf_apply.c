@@ -62,8 +62,9 @@ static bool rbd_same(const struct tgt_rbd_params *a, const struct tgt_rbd_params
 /*
  * What in t would replace the storage or identity of running namespace c
  * (into buf), or NULL when t can be reached in place: read_only, direct,
- * create, growth, ANA group and enabled change in place; backend, path,
- * lba_size, reservations and a given identifier that differs would need a new namespace.
+ * reservations, create, growth, ANA group and enabled change in place;
+ * backend, path, lba_size and a given identifier that differs would need a
+ * new namespace.
  */
 static const char *ns_replacing(const struct conf_ns *c, const struct conf_ns *t, char *buf,
 				size_t len)
@@ -77,9 +78,6 @@ static const char *ns_replacing(const struct conf_ns *c, const struct conf_ns *t
 		snprintf(buf, len, "lba_size (%u to %u)", c->lba_size, t->lba_size);
 	else if (!rbd_same(&c->rbd, &t->rbd))
 		snprintf(buf, len, "the rbd image or its cluster");
-	else if (c->resv != t->resv)
-		snprintf(buf, len, "reservations (%s to %s)", c->resv ? "on" : "off",
-			 t->resv ? "on" : "off");
 	else if (c->has_uuid && t->has_uuid && memcmp(c->uuid, t->uuid, 16) != 0)
 		snprintf(buf, len, "uuid");
 	else if (c->has_nguid && t->has_nguid && memcmp(c->nguid, t->nguid, 16) != 0)
@@ -322,6 +320,13 @@ static int apply_namespaces(struct fcd *d, const struct conf_subsys *ts, char *e
 			if (!conf_plan_dry(d))
 				log_info("%s namespace %u: direct %s", ts->nqn, tn->nsid,
 					 tn->direct ? "on" : "off");
+		}
+		if (tn->resv != cn->resv) {
+			rc = conf_op_ns_set_resv(d, ts->nqn, tn->nsid, tn->resv, err, errlen);
+			if (rc)
+				return rc;
+			apply_ns_log(ts->nqn, "namespace %u: reservations %s", tn->nsid,
+				     tn->resv ? "on" : "off");
 		}
 		if (tn->anagrpid != cn->anagrpid &&
 		    (rc = conf_op_ns_set_ana_group(d, ts->nqn, tn->nsid, tn->anagrpid, err,

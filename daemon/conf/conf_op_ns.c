@@ -277,6 +277,23 @@ int conf_op_ns_set_readonly(struct fcd *d, const char *nqn, uint32_t nsid, bool 
 	return rc;
 }
 
+/* Turn reservations on or off, in place. */
+int conf_op_ns_set_resv(struct fcd *d, const char *nqn, uint32_t nsid, bool on, char *err,
+			size_t errlen)
+{
+	struct conf_ns *ns;
+	int rc;
+
+	ns = ns_lookup(d, nqn, nsid, NULL, err, errlen, &rc);
+	if (ns == NULL)
+		return rc;
+	conf_plan_add(d, "namespace-set %s %u reservations %s", nqn, nsid, on ? "on" : "off");
+	rc = RUN(d, tgt_ns_set_resv(d->tgt, nqn, nsid, on, err, errlen));
+	if (rc == 0)
+		ns->resv = on;
+	return rc;
+}
+
 /* Turn O_DIRECT on or off, in place. */
 int conf_op_ns_set_direct(struct fcd *d, const char *nqn, uint32_t nsid, bool direct, char *err,
 			  size_t errlen)

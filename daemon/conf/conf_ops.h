@@ -46,6 +46,8 @@ int conf_op_ns_set_ana_group(struct fcd *d, const char *nqn, uint32_t nsid, uint
 			     char *err, size_t errlen);
 int conf_op_ns_set_readonly(struct fcd *d, const char *nqn, uint32_t nsid, bool readonly, char *err,
 			    size_t errlen);
+int conf_op_ns_set_resv(struct fcd *d, const char *nqn, uint32_t nsid, bool on, char *err,
+			size_t errlen);
 int conf_op_ns_set_direct(struct fcd *d, const char *nqn, uint32_t nsid, bool direct, char *err,
 			  size_t errlen);
 /* Host masking: namespace-add-host / namespace-del-host. */

@@ -141,7 +141,7 @@ const struct conf_opt conf_ns_opts[] = {
 	{ "enabled", CONF_OPT_BOOL, F(conf_ns, enabled), 0, 0, 1, 1, NULL, 0,
 	  "Whether hosts see the namespace." },
 	{ "reservations", CONF_OPT_BOOL, F(conf_ns, resv), 0, 0, 1, 0, NULL, CONF_OPT_OMIT_DEFAULT,
-	  "NVMe reservations (Reservation Register/Acquire/Release/Report, persistence through power loss in the state directory); changing it needs the namespace removed and added again." },
+	  "NVMe reservations (Reservation Register/Acquire/Release/Report, persistence through power loss in the state directory); a reload turns them on or off in place (off only while no host is registered)." },
 	{ "uuid", CONF_OPT_UUID, F(conf_ns, uuid), offsetof(struct conf_ns, has_uuid), 0, 0, 0,
 	  NULL, CONF_OPT_OMIT_DEFAULT,
 	  "Namespace UUID; default: generated once and kept in the state directory." },

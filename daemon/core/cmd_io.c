@@ -113,6 +113,15 @@ static void io_execute_dsm(struct nvmet_fc_req *req)
 	io_dsm_next(req);
 }
 
+/* [hwq] Whether ns has reservations on and one of them refuses this host
+ * the access (the pointer loaded once: it may go NULL meanwhile). */
+static bool io_resv_conflict(struct ns *ns, const uint8_t hostid[16], bool write)
+{
+	struct ns_resv *r = atomic_load_explicit(&ns->resv, memory_order_acquire);
+
+	return r && resv_io_conflict(&r->snap, hostid, write);
+}
+
 static uint16_t io_ana_status(const struct sq *sq, const struct ns *ns)
 {
 	switch (ana_state(sq->port, atomic_load_explicit(&ns->anagrpid, memory_order_relaxed))) {
@@ -230,7 +239,7 @@ uint16_t cmd_io_parse(struct nvmet_fc_req *req)
 	switch (cmd->opcode) {
 	case nvme_cmd_read:
 	case nvme_cmd_compare:
-		if (ns->resv && resv_io_conflict(&ns->resv->snap, c->hostid, false))
+		if (io_resv_conflict(ns, c->hostid, false))
 			return NVME_SC_RESERVATION_CONFLICT;
 		status = io_parse_rw(req, ns, cmd->opcode == nvme_cmd_read ? BE_READ : BE_COMPARE);
 		break;
@@ -245,7 +254,7 @@ uint16_t cmd_io_parse(struct nvmet_fc_req *req)
 	case nvme_cmd_dsm:
 		if (atomic_load_explicit(&ns->readonly, memory_order_relaxed))
 			return NVME_SC_NS_WRITE_PROTECTED | NVME_SC_DNR;
-		if (ns->resv && resv_io_conflict(&ns->resv->snap, c->hostid, true))
+		if (io_resv_conflict(ns, c->hostid, true))
 			return NVME_SC_RESERVATION_CONFLICT;
 		if (cmd->opcode == nvme_cmd_write)
 			status = io_parse_rw(req, ns, BE_WRITE);
@@ -255,7 +264,7 @@ uint16_t cmd_io_parse(struct nvmet_fc_req *req)
 			status = io_parse_dsm(req, ns);
 		break;
 	case nvme_cmd_flush: /* of the write group (§8.19.7) */
-		if (ns->resv && resv_io_conflict(&ns->resv->snap, c->hostid, true))
+		if (io_resv_conflict(ns, c->hostid, true))
 			return NVME_SC_RESERVATION_CONFLICT;
 		status = io_parse_flush(req, ns);
 		break;

@@ -219,6 +219,34 @@ int tgt_ns_set_readonly(struct tgt *t, const char *nqn, uint32_t nsid, bool read
 	return 0;
 }
 
+/* Reservations on or off in place; hosts get a namespace-attribute event
+ * (RESCAP changes). */
+int tgt_ns_set_resv(struct tgt *t, const char *nqn, uint32_t nsid, bool on, char *err,
+		    size_t errlen)
+{
+	struct ns *ns = ns_lookup(t, nqn, nsid, err, errlen);
+	char note[512];
+	int rc;
+
+	if (!ns)
+		return -ENOENT;
+	if (ns->params.resv == on)
+		return 0;
+	note[0] = '\0';
+	rc = on ? resv_init(ns, note, sizeof(note)) : resv_off(ns, err, errlen);
+	if (rc) {
+		if (rc == -ENOMEM)
+			tgt_err(err, errlen, "out of memory");
+		return rc;
+	}
+	if (note[0])
+		ns_event(ns, TGT_NS_EV_NOTE, note);
+	ns->params.resv = on;
+	if (ns->enabled)
+		subsys_ns_changed(ns->subsys, ns);
+	return 0;
+}
+
 /* O_DIRECT on or off (file namespaces; others only record it). */
 int tgt_ns_set_direct(struct tgt *t, const char *nqn, uint32_t nsid, bool direct, char *err,
 		      size_t errlen)

@@ -354,6 +354,8 @@ static void resv_exec_ctl(void *arg)
 		status = NVME_SC_ABORT_REQ;
 	else if (rc->ns->deleting)
 		status = NVME_SC_INVALID_NS | NVME_SC_DNR;
+	else if (!rc->ns->resv) /* turned off after resv_parse */
+		status = NVME_SC_INVALID_OPCODE | NVME_SC_DNR;
 	else if (resv_is_preempt_abort(req) && !(ra = resv_abort_new(req)))
 		status = NVME_SC_INTERNAL; /* nothing changed */
 	else
@@ -379,7 +381,8 @@ uint16_t resv_parse(struct nvmet_fc_req *req, struct ns *ns)
 {
 	uint32_t cdw10 = le32toh(req->cmd->common.cdw10);
 
-	if (!ns->resv)
+	/* resv_exec_ctl checks again: they may go off meanwhile */
+	if (!atomic_load_explicit(&ns->resv, memory_order_relaxed))
 		return NVME_SC_INVALID_OPCODE | NVME_SC_DNR;
 	switch (req->cmd->common.opcode) {
 	case nvme_cmd_resv_register:
@@ -428,25 +431,75 @@ int tgt_ns_resv_clear(struct tgt *t, const char *nqn, uint32_t nsid, char *err, 
 	return rc;
 }
 
-/* [ctl] Reservations for a namespace being added (ns->params.resv): empty,
- * or what resv_ptpl.c kept. A state file that cannot be read leaves them
- * empty and says why in err (returns 0: the namespace still comes up). */
+/* [ctl] No reservation, no registrant, generation 0, PTPL off; snap
+ * untouched (resv_publish moves it). */
+static void resv_reset(struct ns_resv *r)
+{
+	memset(r->reg, 0, sizeof(r->reg));
+	r->nr_reg = 0;
+	r->holder = -1;
+	r->rtype = 0;
+	r->gen = 0;
+	r->ptpl = false;
+}
+
+/* [ctl] Turn reservations on (a namespace being added with params.resv,
+ * or in place): empty, or what resv_ptpl.c kept. A state file that cannot
+ * be read leaves them empty and says why in err (returns 0: the namespace
+ * still comes up). The memory of an earlier time on is used again: it has
+ * no registrant (resv_off), and snap moves only through resv_publish, so a
+ * command that still reads it sees a consistent state. Like a namespace
+ * added, they start at generation 0. */
 int resv_init(struct ns *ns, char *err, size_t errlen)
 {
-	ns->resv = calloc(1, sizeof(*ns->resv));
-	if (!ns->resv)
-		return -ENOMEM;
-	ns->resv->holder = -1;
-	if (resv_ptpl_load(ns, err, errlen)) {
-		memset(ns->resv, 0, sizeof(*ns->resv));
-		ns->resv->holder = -1;
+	struct ns_resv *r = ns->resv_mem;
+
+	if (!r) {
+		r = calloc(1, sizeof(*r));
+		if (!r)
+			return -ENOMEM;
+		ns->resv_mem = r;
 	}
-	resv_publish(ns->resv);
+	resv_reset(r);
+	if (resv_ptpl_load(ns, err, errlen))
+		resv_reset(r);
+	resv_publish(r);
+	atomic_store_explicit(&ns->resv, r, memory_order_release);
+	return 0;
+}
+
+/* [ctl] Turn reservations off: only with no host registered (a
+ * reservation needs a registrant), so that nothing a host set up is lost
+ * silently. The state file goes (with no registrant it holds nothing but
+ * the generation; a corrupt one would be read again when they come back
+ * on). */
+int resv_off(struct ns *ns, char *err, size_t errlen)
+{
+	struct ns_resv *r = ns->resv;
+
+	if (!r)
+		return 0;
+	if (r->nr_reg) {
+		tgt_err(err, errlen,
+			"namespace %u has %u registered host%s%s, which would be lost; clear "
+			"them first (fcnvmectl namespace resv-clear %s %u)",
+			ns->nsid, r->nr_reg, r->nr_reg == 1 ? "" : "s",
+			r->holder >= 0 ? " and a reservation" : "", ns->subsys->nqn, ns->nsid);
+		return -EBUSY;
+	}
+	if (resv_ptpl_forget(ns)) {
+		tgt_err(err, errlen, "cannot remove the reservations file of namespace %u",
+			ns->nsid);
+		return -EIO;
+	}
+	r->ptpl = false;
+	atomic_store_explicit(&ns->resv, NULL, memory_order_release);
 	return 0;
 }
 
 void resv_free(struct ns *ns)
 {
-	free(ns->resv);
-	ns->resv = NULL;
+	atomic_store_explicit(&ns->resv, NULL, memory_order_relaxed);
+	free(ns->resv_mem);
+	ns->resv_mem = NULL;
 }

@@ -113,7 +113,7 @@ static int resv_ptpl_line(struct ns_resv *r, char *line, uint8_t holder[16], boo
  * error (err says which line): the caller starts without reservations. */
 int resv_ptpl_load(struct ns *ns, char *err, size_t errlen)
 {
-	struct ns_resv *r = ns->resv;
+	struct ns_resv *r = ns->resv_mem;
 	char path[4096], line[256];
 	uint8_t holder[16];
 	bool has_holder = false;

@@ -252,7 +252,7 @@ struct tgt_ns_params {
 	/* Reservations (NVMe Base 2.0 §8.19; Linux nvmet's resv_enable):
 	 * RESCAP set, the Reservation commands accepted, conflicts
 	 * enforced; the state persists in the state directory while a host
-	 * asks for PTPL. Only at add. */
+	 * asks for PTPL. Changed in place by tgt_ns_set_resv. */
 	bool resv;
 	bool has_uuid, has_nguid, has_eui64;
 	uint8_t uuid[16];
@@ -301,6 +301,13 @@ int tgt_ns_del_host(struct tgt *t, const char *nqn, uint32_t nsid, const char *h
  * registrant any more (generation + 1, registrants notified, persisted with
  * PTPL). -ENOENT unknown namespace, -EOPNOTSUPP reservations off. */
 int tgt_ns_resv_clear(struct tgt *t, const char *nqn, uint32_t nsid, char *err, size_t errlen);
+/* Reservations on or off in place (tgt_ns_params.resv); hosts get a
+ * namespace-attribute event. On: empty, or the state a PTPL file kept.
+ * Off: -EBUSY while a host is registered (err says so and how to clear
+ * them); a PTPL file goes. Commands in flight when they go off fail with
+ * Invalid Opcode, as they would have. */
+int tgt_ns_set_resv(struct tgt *t, const char *nqn, uint32_t nsid, bool on, char *err,
+		    size_t errlen);
 /* O_DIRECT on or off for a file namespace's later I/O. */
 int tgt_ns_set_direct(struct tgt *t, const char *nqn, uint32_t nsid, bool direct, char *err,
 		      size_t errlen);

@@ -129,10 +129,10 @@ struct resv_snap {
 	_Atomic uint64_t reg[TGT_RESV_MAX_REG][2];
 };
 
-/* Reservations of one namespace (resv.c), allocated at namespace add when
- * its params.resv is set and freed with it; the pointer never changes while
- * the namespace is published. [ctl] owns every field but snap, which [hwq]
- * reads as above. */
+/* Reservations of one namespace (resv.c), allocated when they are first
+ * turned on (at namespace add, or in place) and freed with the namespace;
+ * turned off and on again in place, the same memory is used again.
+ * [ctl] owns every field but snap, which [hwq] reads as above. */
 struct ns_resv {
 	/* registrants (struct tgt_resv_reg, tgt.h): hosts, all their
 	 * controllers, keyed by the 128-bit host identifier of their Connect
@@ -171,7 +171,13 @@ struct ns {
 						 * free */
 	unsigned int drain_pending; /* [ctl] barrier acks to wait */
 	struct backend *be;	    /* backend instance */
-	struct ns_resv *resv;	    /* NULL: no reservations; immutable */
+	/* Reservations: NULL when off. [ctl] stores it (ns_add,
+	 * tgt_ns_set_resv); [hwq] loads it once per command. It points at
+	 * resv_mem or is NULL, and resv_mem lives as long as the namespace,
+	 * so a command that loaded it before it went NULL reads valid
+	 * memory. */
+	struct ns_resv *_Atomic resv;
+	struct ns_resv *resv_mem; /* [ctl] allocated at the first enable */
 	/* Statistics folded in from queue views (ns_stats() adds the live
 	 * ones): [atomic], added to only when a view goes away, by several
 	 * threads (atomic add per counter, lat.n[] included), read with
@@ -631,6 +637,9 @@ size_t ana_log_build(struct ctrl *c, bool rgo, uint8_t *buf, size_t cap);
 uint16_t resv_parse(struct nvmet_fc_req *req, struct ns *ns);
 int resv_init(struct ns *ns, char *err, size_t errlen);
 void resv_free(struct ns *ns);
+/* Turn reservations off: -EBUSY (err says why) while a host is
+ * registered. */
+int resv_off(struct ns *ns, char *err, size_t errlen);
 /* resv_abort.c: a Preempt and Abort completes once the preempted hosts'
  * commands on the namespace that their queues took before it have
  * completed. [ctl] */

@@ -7,8 +7,9 @@
 # preempts and aborts A while A writes: A's write conflicts now, B's works. With PTPL on,
 # kill -9 the daemon, start it again: the report is the same, and
 # fcnvmectl namespace show lists holder, type, generation and registrants.
-# A corrupt state file is logged and ignored. config save and export keep
-# "reservations = true".
+# A corrupt state file is logged and ignored. A reload turns reservations
+# off (refused while a host is registered) and on again in place, under
+# I/O. config save and export keep "reservations = true".
 NAME=resv
 . "$(dirname "$0")/lib.sh"
 
@@ -144,6 +145,63 @@ echo "reg zz" >>"$tmp/state/$DEMO_NQN/ns1.resv"
 daemon_start "$tmp/nvmetfcd.conf" || exit 1
 check "a corrupt state file is logged" grep -q "ns1.resv is corrupt" "$DLOG"
 check "... and ignored: A writes" wr wa4 "$HA"
+
+# Reservations off and on by a reload, in place: refused while a host is
+# registered (nothing changes), then off once cleared; a perf running
+# through both reloads sees no error; off, the commands are gone and RESCAP
+# is 0; on again, empty and enforced.
+# resv_conf BOOL: the config with reservations = BOOL
+resv_conf() {
+	acl_conf "{ nsid = 1; backend = \"ram\"; size = \"1M\"; reservations = $1; }" \
+		"$HOSTA" "$HOSTB" >"$tmp/nvmetfcd.conf"
+}
+check "A registers (key 0xc1)" fc resv-register $HA -n 1 -k 0xc1
+# host A's NQN and identifier on a port of its own (fcnvme holds its port)
+PA3="--fabric $FABRIC --host-traddr nn-0x20000090fb000003:pn-0x10000090fb000003"
+PA3="$PA3 --hostnqn $HOSTA -I $IDA --nqn $DEMO_NQN"
+fc perf $PA3 -w randrw -o 512 -q 8 -t 6 --seed 2 >"$tmp/perf2.out" 2>"$tmp/perf2.err" &
+perf=$!
+sleep 1
+resv_conf false
+ctl config reload >"$tmp/off1.out" 2>&1
+rc=$?
+check "reload with reservations off while A is registered: refused (exit $rc)" [ $rc -ne 0 ]
+check "  saying why and how to clear ($(cat "$tmp/off1.out"))" grep -qF \
+	"namespace 1 has 1 registered host, which would be lost; clear them first (fcnvmectl namespace resv-clear $DEMO_NQN 1)" \
+	"$tmp/off1.out"
+fc resv-report $HB -n 1 -o json >"$tmp/still.json"
+check "  A is still registered" python3 -c \
+	'import json,sys; o=json.load(open(sys.argv[1])); sys.exit(0 if [e["rkey"] for e in o["regctlext"]] == ["0xc1"] else 1)' \
+	"$tmp/still.json"
+check "namespace resv-clear" ctl namespace resv-clear "$DEMO_NQN" 1
+check "reload with reservations off" quiet ctl config reload
+check "  logged" wait_for "$DLOG" "namespace 1: reservations off" 5
+check "  id-ns: RESCAP 0" bash -c \
+	"'$B/tools/fcnvme' id-ns $HA -n 1 | grep -qx 'rescap    : 0'"
+check_not "  Reservation Register is gone" fc resv-register $HA -n 1 -k 0xc2 2>"$tmp/gone.err"
+check "  ... Invalid Command Opcode ($(cat "$tmp/gone.err"))" grep -qF "Invalid Command Opcode" \
+	"$tmp/gone.err"
+check "  no state file" test ! -e "$tmp/state/$DEMO_NQN/ns1.resv"
+ctl namespace show "$DEMO_NQN" 1 >"$tmp/show2.out"
+check_not "  namespace show: no reservation lines" grep -qE "^(reservations|resv-|registrants)" \
+	"$tmp/show2.out"
+resv_conf true
+check "reload with reservations on again" quiet ctl config reload
+rc=0
+wait "$perf" || rc=$?
+check "the perf through both reloads had no error (exit $rc, $(grep -h 'error' "$tmp/perf2.err" "$tmp/perf2.out" | head -n 1))" \
+	bash -c "[ $rc = 0 ] && grep -q 'IOPS' '$tmp/perf2.out'"
+check "  id-ns: RESCAP 0xff" bash -c \
+	"'$B/tools/fcnvme' id-ns $HA -n 1 | grep -qx 'rescap    : 0xff'"
+fc resv-report $HA -n 1 -o json >"$tmp/again.json"
+check "  empty: generation 0, no registrant" python3 -c \
+	'import json,sys; o=json.load(open(sys.argv[1])); sys.exit(0 if (o["gen"], o["rtype"], o["regctl"]) == (0, 0, 0) else 1)' \
+	"$tmp/again.json"
+check "  A registers" fc resv-register $HA -n 1 -k 0xc3
+check "  A acquires Write Exclusive" fc resv-acquire $HA -n 1 -c 0xc3 -t 1
+check_not "  B cannot write" wr wb6 "$HB"
+check "  ... Reservation Conflict" grep -qxF "$CONFLICT" "$tmp/wb6.err"
+check "namespace resv-clear" ctl namespace resv-clear "$DEMO_NQN" 1
 
 # config save and export keep the setting.
 check "config save" ctl config save "$tmp/saved.conf"

@@ -451,6 +451,67 @@ START_TEST(test_resv_clear_ctl)
 }
 END_TEST
 
+/* Reservations off and on in place (a reload): refused while a host is
+ * registered, saying how to clear; off, the commands are gone, RESCAP 0,
+ * writes no longer conflict, and hosts get a namespace-attribute event;
+ * on again, empty and enforced. */
+START_TEST(test_resv_in_place)
+{
+	uint8_t *id = malloc(4096), buf[128];
+	struct h_req *ra;
+	char err[256];
+
+	ck_assert_uint_eq(cr_reg(A, NVME_RESV_REGISTER, 0, KEY_A), 0);
+	ck_assert_uint_eq(cr_acq(A, NVME_RESV_ACQUIRE, 1, KEY_A, 0), 0);
+	ck_assert_uint_eq(cr_wr(B), CONFLICT);
+	ck_assert_int_eq(tgt_ns_set_resv(H->t, H_SUBNQN, 1, false, err, sizeof(err)), -EBUSY);
+	ck_assert_str_eq(err, "namespace 1 has 1 registered host and a reservation, which would "
+			      "be lost; clear them first (fcnvmectl namespace resv-clear " H_SUBNQN
+			      " 1)");
+	ck_assert_uint_eq(cr_wr(B), CONFLICT);
+	ck_assert_uint_eq(cr_reg(B, NVME_RESV_REGISTER, 0, KEY_B), 0);
+	ck_assert_uint_eq(cr_rel(A, NVME_RESV_RELEASE, 1, KEY_A), 0);
+	ck_assert_int_eq(tgt_ns_set_resv(H->t, H_SUBNQN, 1, false, err, sizeof(err)), -EBUSY);
+	ck_assert_str_eq(err, "namespace 1 has 2 registered hosts, which would be lost; clear "
+			      "them first (fcnvmectl namespace resv-clear " H_SUBNQN " 1)");
+	ck_assert_int_eq(tgt_ns_resv_clear(H->t, H_SUBNQN, 1, err, sizeof(err)), 0);
+	/* C never registered: its only event is the namespace's */
+	ra = h_aer(C);
+	ck_assert_uint_eq(h_status(ra), H_PENDING);
+	ck_assert_int_eq(tgt_ns_set_resv(H->t, H_SUBNQN, 1, false, err, sizeof(err)), 0);
+	ck_assert_uint_eq(h_status(ra), 0);
+	ck_assert_uint_eq(le32toh(ra->cqe.result.dw0), 0x040002);
+	h_req_free(ra);
+	/* the Changed Namespace List names it (and unmasks the event) */
+	ck_assert_uint_eq(h_get_log(C, NVME_LOG_CHANGED_NS, 0, false, 0xffffffff, 0, 8, buf), 0);
+	ck_assert_uint_eq(le32toh(*(uint32_t *)(void *)buf), 1);
+	ck_assert_uint_eq(le32toh(*(uint32_t *)(void *)(buf + 4)), 0);
+	ck_assert_uint_eq(cr_reg(A, NVME_RESV_REGISTER, 0, KEY_A), NVME_SC_INVALID_OPCODE | DNR);
+	ck_assert_uint_eq(cr_report(C, true, buf, 128), NVME_SC_INVALID_OPCODE | DNR);
+	ck_assert_uint_eq(h_identify(A, NVME_ID_CNS_NS, 1, 0, id), 0);
+	ck_assert_uint_eq(id[31], 0);
+	/* the same again: nothing changes, no event */
+	ra = h_aer(C);
+	ck_assert_int_eq(tgt_ns_set_resv(H->t, H_SUBNQN, 1, false, err, sizeof(err)), 0);
+	ck_assert_uint_eq(h_status(ra), H_PENDING);
+	/* on again: empty, enforced */
+	ck_assert_int_eq(tgt_ns_set_resv(H->t, H_SUBNQN, 1, true, err, sizeof(err)), 0);
+	ck_assert_uint_eq(h_status(ra), 0);
+	h_req_free(ra);
+	ck_assert_uint_eq(h_identify(A, NVME_ID_CNS_NS, 1, 0, id), 0);
+	ck_assert_uint_eq(id[31], 0xfe);
+	ck_assert_uint_eq(cr_report(C, true, buf, 128), 0);
+	ck_assert_uint_eq(buf[4], 0); /* no reservation */
+	ck_assert_uint_eq(buf[5], 0); /* no registrant */
+	ck_assert_uint_eq(cr_reg(A, NVME_RESV_REGISTER, 0, KEY_A), 0);
+	ck_assert_uint_eq(cr_acq(A, NVME_RESV_ACQUIRE, 1, KEY_A, 0), 0);
+	ck_assert_uint_eq(cr_wr(B), CONFLICT);
+	ck_assert_uint_eq(cr_wr(A), 0);
+	ck_assert_int_eq(tgt_ns_set_resv(H->t, H_SUBNQN, 9, true, err, sizeof(err)), -ENOENT);
+	free(id);
+}
+END_TEST
+
 /* The seqlock (resv_io.c): [ctl] flips between X = Write Exclusive
  * Registrants Only held by H1 with P registered and Y = Write Exclusive
  * held by P. P may write in both; only a torn read (Y's type with X's
@@ -609,6 +670,7 @@ Suite *core_resv_suite(void)
 	tcase_add_test(tc, test_resv_notify);
 	tcase_add_test(tc, test_resv_mask_per_ns);
 	tcase_add_test(tc, test_resv_clear_ctl);
+	tcase_add_test(tc, test_resv_in_place);
 	tcase_add_test(tc, test_resv_seqlock);
 	suite_add_tcase(s, tc);
 	return s;

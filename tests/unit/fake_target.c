@@ -568,6 +568,13 @@ int tgt_ns_set_direct(struct tgt *t, const char *nqn, uint32_t nsid, bool direct
 	return call(err, errlen, "ns_direct %s %u %d", nqn, nsid, direct);
 }
 
+int tgt_ns_set_resv(struct tgt *t, const char *nqn, uint32_t nsid, bool on, char *err,
+		    size_t errlen)
+{
+	(void)t;
+	return call(err, errlen, "ns_resv %s %u %d", nqn, nsid, on);
+}
+
 int tgt_ana_group_add(struct tgt *t, uint32_t grpid, char *err, size_t errlen)
 {
 	(void)t;
