@@ -62,6 +62,9 @@ static const struct ctlarg referral_opts[] = {
 	{ "portid", A(PORTID), ARG_U16, false,
 	  "PORTID of the entry: the NVMe-oF port id of the other discovery service's port "
 	  "(default 0)." },
+	{ "treq", A(TREQ), ARG_STR, false,
+	  "TREQ of the entry, what the other port says of a secure channel: \"not specified\" "
+	  "(default), \"required\" or \"not required\"." },
 	{ "port", A(PORTS), ARG_LIST, false,
 	  "A port of this daemon whose discovery log lists the referral; repeat for more (at "
 	  "least one)." },
@@ -462,7 +465,7 @@ const struct ctlverb ctl_verbs[] = {
 	  C(REFERRAL_LIST),
 	  { END },
 	  NULL,
-	  "referral traddr portid ports hosts",
+	  "referral traddr portid treq ports hosts",
 	  "List the referrals with the ports and hosts they are listed to." },
 	{ "log",
 	  "level",
@@ -553,6 +556,7 @@ const enum ctlarg_kind ctl_attr_kind[FCNVME_A_MAX + 1] = {
 	[FCNVME_A_REF_AGO_MS] = ARG_U64,
 	[FCNVME_A_REF_NQN] = ARG_STR,
 	[FCNVME_A_REFERRAL] = ARG_STR,
+	[FCNVME_A_TREQ] = ARG_STR,
 	[FCNVME_A_TRADDR] = ARG_STR,
 	[FCNVME_A_RESERVATIONS] = ARG_BOOL,
 	[FCNVME_A_RESV_GEN] = ARG_U32,

@@ -135,6 +135,7 @@ struct conf_referral {
 	uint64_t wwnn;			   /* parsed from traddr */
 	uint64_t wwpn;
 	uint16_t portid;	      /* the entry's PORTID */
+	int treq;		      /* its TREQ: conf_treq_names index */
 	char (*ports)[CONF_NAME_MAX]; /* listed on, at least one */
 	unsigned int nr_ports;
 	char **hosts; /* listed to; none: every host */
@@ -264,7 +265,7 @@ struct conf_referral *conf_referral_find(const struct conf *c, const char *name)
 void conf_referral_release(struct conf_referral *r);
 /* Give dst its own copy of src: 0, or -ENOMEM with dst owning nothing. */
 int conf_referral_dup(struct conf_referral *dst, const struct conf_referral *src);
-/* Whether two referrals differ in anything (a reload deletes and re-adds). */
+/* Whether two referrals differ in anything (a reload changes it). */
 bool conf_referral_changed(const struct conf_referral *a, const struct conf_referral *b);
 
 #endif /* CONF_H */

@@ -6,9 +6,10 @@
  * that keeps every intermediate state valid: subsystems and referrals that
  * go away (or change) first, then ports, ANA groups that appear,
  * subsystems (settings, hosts, ports, namespaces), ANA groups that go away,
- * and last the referrals that are new (a changed one is deleted and added). If a step fails, the same
- * difference is run back towards a copy of the old config, so the running
- * state ends as it was. Unchanged objects are not touched: their
+ * and last the referrals that are new or changed (in place). If a step
+ * fails, the same difference is run back towards a copy of the old
+ * config, so the running state ends as it was. Unchanged objects are not
+ * touched: their
  * associations and I/O continue. A namespace that stays is changed in
  * place or not at all: a change that would replace its storage or identity
  * refuses the whole configuration before anything is done.
@@ -455,15 +456,16 @@ static int apply_subsys(struct fcd *d, const struct conf_subsys *ts, char *err, 
 }
 
 /* Whether running referral cr must go before t is reached: gone from t,
- * changed there (a changed referral is deleted and added again), or
- * listed on a port that is deleted or replaced (apply_ports). */
+ * or listed on a port that is deleted or replaced (apply_ports). One
+ * that is only changed in t stays and is changed in place once the ports
+ * are (apply_referrals_added). */
 static bool referral_goes(const struct conf *c, const struct conf *t,
 			  const struct conf_referral *cr)
 {
 	const struct conf_referral *tr = conf_referral_find(t, cr->name);
 	unsigned int i;
 
-	if (tr == NULL || conf_referral_changed(cr, tr))
+	if (tr == NULL)
 		return true;
 	for (i = 0; i < cr->nr_ports; i++) {
 		const struct conf_port *cp = conf_port_find(c, cr->ports[i]);
@@ -493,16 +495,22 @@ static int apply_referrals_removed(struct fcd *d, const struct conf *t, char *er
 	return 0;
 }
 
-/* Referrals that are new (or were deleted above), once their ports run. */
+/* Referrals that are new (or were deleted above), and those changed in
+ * place, once their ports run. */
 static int apply_referrals_added(struct fcd *d, const struct conf *t, char *err, size_t errlen)
 {
+	const struct conf_referral *cr;
 	unsigned int i;
 	int rc;
 
 	for (i = 0; i < t->nr_referrals; i++) {
-		if (conf_referral_find(d->conf, t->referrals[i].name) != NULL)
-			continue;
-		rc = conf_op_referral_add(d, &t->referrals[i], err, errlen);
+		cr = conf_referral_find(d->conf, t->referrals[i].name);
+		if (cr == NULL)
+			rc = conf_op_referral_add(d, &t->referrals[i], err, errlen);
+		else if (conf_referral_changed(cr, &t->referrals[i]))
+			rc = conf_op_referral_set(d, &t->referrals[i], err, errlen);
+		else
+			rc = 0;
 		if (rc)
 			return rc;
 	}

@@ -61,9 +61,11 @@ int conf_op_ana_set_state(struct fcd *d, uint32_t grpid, const char *port, uint8
 			  size_t errlen);
 
 /* Referrals (daemon/core/referral.c): add one listed on r->ports (port
- * names of d->conf) to r->hosts (none: every host), or delete one. A port
- * a referral lists cannot be deleted until the referral is. */
+ * names of d->conf) to r->hosts (none: every host), change one in place
+ * (the same name), or delete one. A port a referral lists cannot be
+ * deleted until the referral is. */
 int conf_op_referral_add(struct fcd *d, const struct conf_referral *r, char *err, size_t errlen);
+int conf_op_referral_set(struct fcd *d, const struct conf_referral *r, char *err, size_t errlen);
 int conf_op_referral_del(struct fcd *d, const char *name, char *err, size_t errlen);
 
 /* NVMe ANA state (NVME_ANA_*) of an enum fcnvme_ana_state. */

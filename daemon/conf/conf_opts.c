@@ -41,6 +41,10 @@ const char *const conf_log_names[] = {
 	[FCNVME_LOG_WARN] = "warn", [FCNVME_LOG_INFO] = "info", [FCNVME_LOG_DEBUG] = "debug", NULL
 };
 
+/* A referral's TREQ (secure channel, bits 1:0), as Linux nvmet's addr_treq
+ * names them; the index is the value. */
+const char *const conf_treq_names[] = { "not specified", "required", "not required", NULL };
+
 /* Index 0 hybrid (busy_poll false), 1 busy. */
 const char *const conf_poll_names[] = { "hybrid", "busy", NULL };
 
@@ -210,6 +214,9 @@ const struct conf_opt conf_referral_opts[] = {
 	  "The FC address of the other discovery service's port, nn-0xWWNN:pn-0xWWPN, as the entry's TRADDR." },
 	{ "portid", CONF_OPT_U16, F(conf_referral, portid), 0, 0, 65534, 0, NULL, 0,
 	  "The NVMe-oF port id the entry names (the other port's portid)." },
+	{ "treq", CONF_OPT_ENUM, F(conf_referral, treq), 0, 0, 0, 0, conf_treq_names,
+	  CONF_OPT_OMIT_DEFAULT,
+	  "The entry's TREQ, what the other port says of a secure channel: \"not specified\" (default), \"required\" or \"not required\", as Linux nvmet's referral addr_treq." },
 	{ NULL, 0, 0, 0, 0, 0, 0, 0, NULL, 0, NULL }
 };
 

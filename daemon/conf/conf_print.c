@@ -53,6 +53,8 @@ static bool is_default(const struct conf_opt *o, const char *v)
 		return *(const uint16_t *)v == o->def;
 	case CONF_OPT_U32:
 		return *(const uint32_t *)v == o->def;
+	case CONF_OPT_ENUM:
+		return (o->size == 1 ? *(const uint8_t *)v : *(const int *)v) == (int)o->def;
 	case CONF_OPT_UUID:
 	case CONF_OPT_HEX:
 		return true; /* printed only when has_* is set */

@@ -363,7 +363,7 @@ bool conf_referral_changed(const struct conf_referral *a, const struct conf_refe
 	unsigned int i;
 
 	if (a->wwnn != b->wwnn || a->wwpn != b->wwpn || a->portid != b->portid ||
-	    a->nr_ports != b->nr_ports || a->nr_ports > TGT_MAX_PORTS ||
+	    a->treq != b->treq || a->nr_ports != b->nr_ports || a->nr_ports > TGT_MAX_PORTS ||
 	    !same_set((const char *const *)a->hosts, a->nr_hosts, (const char *const *)b->hosts,
 		      b->nr_hosts))
 		return true;

@@ -134,14 +134,15 @@ void cmd_discovery_log(struct ctrl *c, uint8_t *buf, uint64_t off, uint32_t len)
 			pos += sizeof(e);
 			numrec++;
 		}
-		/* subnqn the discovery NQN, treq not specified (the
-		 * referred port's is unknown), as nvmet's referrals
-		 * (discovery.c nvmet_execute_disc_get_log_page) */
+		/* subnqn the discovery NQN, treq as configured (default
+		 * not specified), as nvmet's referrals (discovery.c
+		 * nvmet_execute_disc_get_log_page, configfs addr_treq) */
 		for (r = t->referrals; r; r = r->next) {
 			if (!referral_lists(r, c))
 				continue;
 			disc_entry_addr(&e, r->node_name, r->port_name, r->portid,
 					NVME_DISC_SUBSYS_NAME, NVME_NQN_DISC);
+			e.treq = r->treq;
 			disc_put(buf, off, len, pos, &e, sizeof(e));
 			pos += sizeof(e);
 			numrec++;

@@ -4,7 +4,7 @@
  * to another discovery service", NVMe-oF 1.1 figure 41 / Base 2.0 Get Log
  * Page 70h) pointing at another FC port's discovery controller. Each one is
  * listed on the ports it names and, when it has hosts, only to those host
- * NQNs (Linux nvmet lists a port's referrals to every host:
+ * NQNs, with the TREQ it was given (nvmet's referral addr_treq) (Linux nvmet lists a port's referrals to every host:
  * drivers/nvme/target/discovery.c nvmet_execute_disc_get_log_page). A
  * change bumps the generation, raises the discovery-log-changed AEN on
  * the controllers whose log now differs (tgt_discovery_changed) and an
@@ -16,22 +16,28 @@
 #include <string.h>
 
 #include <fcnvme/nqn.h>
+#include <fcnvme/nvme_log.h>
 
 #include "tgt_priv.h"
+
+static bool referral_on_port(const struct referral *r, uint16_t portid)
+{
+	unsigned int i;
+
+	for (i = 0; i < r->nr_ports; i++)
+		if (r->ports[i] == portid)
+			return true;
+	return false;
+}
 
 /* Whether discovery controller c's log lists referral r. */
 bool referral_lists(const struct referral *r, const struct ctrl *c)
 {
-	unsigned int i;
-
 	if (!c->port)
 		return false;
 	if (r->nr_hosts && !strv_has(r->hosts, r->nr_hosts, c->hostnqn))
 		return false;
-	for (i = 0; i < r->nr_ports; i++)
-		if (r->ports[i] == c->port->portid)
-			return true;
-	return false;
+	return referral_on_port(r, c->port->portid);
 }
 
 static struct referral **referral_slot(struct tgt *t, const char *name)
@@ -60,9 +66,10 @@ static void referral_free(struct referral *r)
 	free(r);
 }
 
-/* Validate p against t: a name, a unique one, registered ports none of
- * which is the referred port itself, valid host NQNs. */
-static int referral_check(struct tgt *t, const struct tgt_referral_params *p, char *err,
+/* Validate p against t: a name, a unique one (set: an existing one),
+ * registered ports none of which is the referred port itself, a TREQ that
+ * is not reserved, valid host NQNs. */
+static int referral_check(struct tgt *t, const struct tgt_referral_params *p, bool set, char *err,
 			  size_t errlen)
 {
 	const struct tgt_port *port;
@@ -74,12 +81,20 @@ static int referral_check(struct tgt *t, const struct tgt_referral_params *p, ch
 			sizeof(((struct referral *)0)->name) - 1);
 		return -EINVAL;
 	}
-	if (referral_slot(t, p->name)) {
+	if (!set && referral_slot(t, p->name)) {
 		tgt_err(err, errlen, "referral %s exists", p->name);
 		return -EEXIST;
 	}
+	if (set && !referral_slot(t, p->name)) {
+		tgt_err(err, errlen, "no referral %s", p->name);
+		return -ENOENT;
+	}
 	if (!p->node_name || !p->port_name) {
 		tgt_err(err, errlen, "referral %s: node and port name required", p->name);
+		return -EINVAL;
+	}
+	if (p->treq > NVMF_TREQ_NOT_REQUIRED) {
+		tgt_err(err, errlen, "referral %s: TREQ %u is reserved", p->name, p->treq);
 		return -EINVAL;
 	}
 	if (!p->nr_ports || p->nr_ports > TGT_MAX_PORTS) {
@@ -107,16 +122,13 @@ static int referral_check(struct tgt *t, const struct tgt_referral_params *p, ch
 	return 0;
 }
 
-/* Add a referral; listed from now on (generation bumped, AENs raised). */
-int tgt_referral_add(struct tgt *t, const struct tgt_referral_params *p, char *err, size_t errlen)
+/* A referral made of p (checked), not linked. */
+static int referral_new(const struct tgt_referral_params *p, struct referral **out)
 {
-	struct referral *r, **pp;
+	struct referral *r;
 	unsigned int i;
 	int rc;
 
-	rc = referral_check(t, p, err, errlen);
-	if (rc)
-		return rc;
 	r = calloc(1, sizeof(*r));
 	if (!r)
 		return -ENOMEM;
@@ -124,6 +136,7 @@ int tgt_referral_add(struct tgt *t, const struct tgt_referral_params *p, char *e
 	r->node_name = p->node_name;
 	r->port_name = p->port_name;
 	r->portid = p->portid;
+	r->treq = p->treq;
 	memcpy(r->ports, p->ports, p->nr_ports * sizeof(p->ports[0]));
 	r->nr_ports = p->nr_ports;
 	for (i = 0; i < p->nr_hosts; i++) {
@@ -131,6 +144,25 @@ int tgt_referral_add(struct tgt *t, const struct tgt_referral_params *p, char *e
 		if (rc < 0)
 			goto out_free_r;
 	}
+	*out = r;
+	return 0;
+
+out_free_r:
+	referral_free(r);
+	return rc;
+}
+
+/* Add a referral; listed from now on (generation bumped, AENs raised). */
+int tgt_referral_add(struct tgt *t, const struct tgt_referral_params *p, char *err, size_t errlen)
+{
+	struct referral *r, **pp;
+	int rc;
+
+	rc = referral_check(t, p, false, err, errlen);
+	if (!rc)
+		rc = referral_new(p, &r);
+	if (rc)
+		return rc;
 	/* name order, so the log lists them in a stable order */
 	for (pp = &t->referrals; *pp && strcmp((*pp)->name, r->name) < 0; pp = &(*pp)->next)
 		;
@@ -138,10 +170,31 @@ int tgt_referral_add(struct tgt *t, const struct tgt_referral_params *p, char *e
 	*pp = r;
 	referral_changed(t, r);
 	return 0;
+}
 
-out_free_r:
-	referral_free(r);
-	return rc;
+/* Change a referral in its place: one generation step; an RSCN on each
+ * port that listed it or lists it now. */
+int tgt_referral_set(struct tgt *t, const struct tgt_referral_params *p, char *err, size_t errlen)
+{
+	struct referral *r, *old, **pp;
+	unsigned int i;
+	int rc;
+
+	rc = referral_check(t, p, true, err, errlen);
+	if (!rc)
+		rc = referral_new(p, &r);
+	if (rc)
+		return rc;
+	pp = referral_slot(t, p->name);
+	old = *pp;
+	r->next = old->next;
+	*pp = r;
+	referral_changed(t, r);
+	for (i = 0; i < old->nr_ports; i++)
+		if (!referral_on_port(r, old->ports[i]))
+			tgt_port_rscn(t, old->ports[i]);
+	referral_free(old);
+	return 0;
 }
 
 /* Delete referral name. */

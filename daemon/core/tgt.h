@@ -110,16 +110,22 @@ struct tgt_referral_params {
 	uint64_t node_name; /* the referred port's WWNN and WWPN (traddr) */
 	uint64_t port_name;
 	uint16_t portid;       /* the entry's PORTID */
+	uint8_t treq;	       /* the entry's TREQ secure channel bits (1:0):
+				* NVMF_TREQ_NOT_SPECIFIED, _REQUIRED or
+				* _NOT_REQUIRED (3 is reserved) */
 	const uint16_t *ports; /* registered ports listing it, none the referred one */
 	unsigned int nr_ports;
 	const char *const *hosts; /* NULL/0: every host */
 	unsigned int nr_hosts;
 };
 
-/* Add (-EEXIST if the name exists) or delete (-ENOENT if unknown) a
- * referral; either bumps the discovery generation and raises the
- * discovery-log-changed AEN where a log changed. */
+/* Add (-EEXIST if the name exists), change in place (-ENOENT if unknown:
+ * one generation step, where delete and add would take two) or delete
+ * (-ENOENT if unknown) a referral; each bumps the discovery generation,
+ * raises the discovery-log-changed AEN where a log changed and an RSCN on
+ * the ports that list it (before or after the change). */
 int tgt_referral_add(struct tgt *t, const struct tgt_referral_params *p, char *err, size_t errlen);
+int tgt_referral_set(struct tgt *t, const struct tgt_referral_params *p, char *err, size_t errlen);
 int tgt_referral_del(struct tgt *t, const char *name, char *err, size_t errlen);
 
 /* ---- subsystems --------------------------------------------------------- */

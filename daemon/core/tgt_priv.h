@@ -389,6 +389,7 @@ struct referral {
 	uint64_t node_name;
 	uint64_t port_name;
 	uint16_t portid;
+	uint8_t treq; /* the entry's TREQ */
 	uint16_t ports[TGT_MAX_PORTS];
 	unsigned int nr_ports;
 	char **hosts; /* sorted; none: every host */

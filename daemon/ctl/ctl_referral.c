@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 /*
  * Control handlers for referrals (discovery log entries of subtype 1,
- * daemon/core/referral.c): add one (name, FC address, portid, the ports
+ * daemon/core/referral.c): add one (name, FC address, portid, TREQ, the ports
  * listing it, the hosts it is listed to), delete one, list them from the
  * running configuration, which is what the core holds
  * (conf_op_referral.c keeps them in step).
@@ -16,6 +16,7 @@
 
 #include "conf/conf.h"
 #include "conf/conf_ops.h"
+#include "conf/conf_opts.h"
 #include "ctl_dispatch.h"
 #include "ctl_reply.h"
 #include "fcd.h"
@@ -66,10 +67,11 @@ static int add_host(const char *s, void *arg)
 	return 0;
 }
 
-/* referral add NAME TRADDR [portid N] [port PORT]... [host HOSTNQN]... */
+/* referral add NAME TRADDR [portid N] [treq TREQ] [port PORT]... [host HOSTNQN]... */
 int ctl_referral_add(struct ctl_req *req)
 {
 	const char *traddr = fcnvme_msg_get_str(req->msg, FCNVME_A_TRADDR);
+	const char *treq = fcnvme_msg_get_str(req->msg, FCNVME_A_TREQ);
 	struct conf_referral r;
 	struct referral_req rr = { req, &r };
 	int rc;
@@ -85,6 +87,11 @@ int ctl_referral_add(struct ctl_req *req)
 	fcnvme_msg_get_u16(req->msg, FCNVME_A_PORTID, &r.portid);
 	if (r.portid == 0xffff)
 		return ctl_fail(req, -EINVAL, "portid 65535 is reserved (0 to 65534)");
+	if (treq != NULL && (r.treq = conf_enum_lookup(conf_treq_names, treq)) < 0)
+		return ctl_fail(req, -EINVAL,
+				"treq \"%s\": give \"not specified\", \"required\" or \"not "
+				"required\"",
+				treq);
 	r.ports = calloc(TGT_MAX_PORTS, sizeof(*r.ports));
 	if (r.ports == NULL)
 		return ctl_fail(req, -ENOMEM, "out of memory");
@@ -121,6 +128,8 @@ static int put_referral(struct ctl_req *req, const struct conf_referral *r)
 		rc = fcnvme_msg_put_str(m, FCNVME_A_TRADDR, r->traddr);
 	if (!rc)
 		rc = fcnvme_msg_put_u16(m, FCNVME_A_PORTID, r->portid);
+	if (!rc)
+		rc = fcnvme_msg_put_str(m, FCNVME_A_TREQ, conf_treq_names[r->treq]);
 	if (!rc) {
 		l = fcnvme_msg_list_start(m, FCNVME_A_PORTS);
 		rc = l == NULL ? -EMSGSIZE : 0;

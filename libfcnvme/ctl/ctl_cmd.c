@@ -89,7 +89,8 @@ const struct fcnvme_cmd_desc fcnvme_cmds[FCNVME_CMD_MAX + 1] = {
 					    A(NQN) | A(ALLOW_ANY) },
 	[FCNVME_CMD_CLUSTER_SUBSYS_DEL] = { "cluster-del-subsystem", W, A(NQN), A(NQN) },
 	[FCNVME_CMD_REFERRAL_ADD] = { "referral-add", W, A(REFERRAL) | A(TRADDR),
-				      A(REFERRAL) | A(TRADDR) | A(PORTID) | A(PORTS) | A(HOSTS) },
+				      A(REFERRAL) | A(TRADDR) | A(PORTID) | A(TREQ) | A(PORTS) |
+					      A(HOSTS) },
 	[FCNVME_CMD_REFERRAL_DEL] = { "referral-del", W, A(REFERRAL), A(REFERRAL) },
 	[FCNVME_CMD_REFERRAL_LIST] = { "referral-list", D, 0, 0 },
 };

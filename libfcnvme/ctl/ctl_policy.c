@@ -128,5 +128,6 @@ const struct fcn_ctl_policy fcn_ctl_policy[FCNVME_A_MAX + 1] = {
 	[FCNVME_A_RESV_HOLDER] = STR("resv-holder", 33),
 	[FCNVME_A_PTPL] = U8("ptpl", 0, 1),
 	[FCNVME_A_REGISTRANT] = STR("registrant", 64),
+	[FCNVME_A_TREQ] = STR("treq", 16),
 	[FCNVME_A_REGISTRANTS] = LIST("registrants", FCNVME_A_REGISTRANT),
 };

@@ -6,7 +6,8 @@
 # prints it) with B's exact traddr and portid, only to the hosts the
 # referral names; fcnvmectl referral list/add/del (text and JSON), the
 # generation counter moving, the control log line, config reload (dry run
-# and real) of an edited file, config export/import (JSON) and config
+# and real) of an edited file, a changed referral changed in place (one
+# generation step) with its TREQ, config export/import (JSON) and config
 # save keeping the referrals.
 NAME=referral
 . "$(dirname "$0")/lib.sh"
@@ -104,15 +105,15 @@ check "B's discovery log lists $B_NQN ($(cat "$tmp/db"))" grep -q "^subnqn:  $B_
 
 # fcnvmectl referral list, text and JSON.
 ctl referral list >"$tmp/l1" 2>&1
-printf '%s\n' "referral  traddr                                       portid  ports  hosts" \
-	"r1        $B_TRADDR  7       p0     $HOSTNQN" >"$tmp/l1.want"
+printf '%s\n' "referral  traddr                                       portid  treq           ports  hosts" \
+	"r1        $B_TRADDR  7       not specified  p0     $HOSTNQN" >"$tmp/l1.want"
 check "referral list ($(cat "$tmp/l1"))" diff -u "$tmp/l1.want" "$tmp/l1"
 ctl -o json referral list >"$tmp/l1.json" 2>&1
 check "referral list -o json ($(cat "$tmp/l1.json"))" python3 -c '
 import json, sys
 o = json.load(open(sys.argv[1]))
-sys.exit(o != [{"referral": "r1", "traddr": sys.argv[2], "portid": 7, "ports": ["p0"],
-		"hosts": [sys.argv[3]]}])
+sys.exit(o != [{"referral": "r1", "traddr": sys.argv[2], "portid": 7,
+		"treq": "not specified", "ports": ["p0"], "hosts": [sys.argv[3]]}])
 ' "$tmp/l1.json" "$B_TRADDR" "$HOSTNQN"
 
 # referral del: gone from the log, the generation moves, the log line.
@@ -167,6 +168,51 @@ check "reload --dry-run prints the plan" diff -u "$tmp/plan.want" "$tmp/plan"
 check "config reload" quiet ctl config reload
 disc_is "after reload, listed host (r1, r4)" "$HOSTNQN" 7 9
 disc_is "after reload, other host (r4)" "$OTHER" 9
+
+# A changed referral is changed in place: one plan line, the generation
+# moves by one (delete and add moved it by two), the entry's TREQ is the
+# new one; and back.
+a_conf_r1() { # TREQ-SETTING: A's file with r1 given it, and r4
+	cat <<CONF
+ports = ( { name = "p0"; dev = "soft:$FABRIC"; wwnn = "0x20000090fa0000a1";
+	    wwpn = "0x10000090fa0000a1"; } );
+referrals = (
+	{ name = "r1"; traddr = "$B_TRADDR"; portid = 7; ports = [ "p0" ];
+	  hosts = [ "$HOSTNQN" ]; $1 },
+	{ name = "r4"; traddr = "$B_TRADDR"; portid = 9; ports = [ "p0" ]; }
+);
+CONF
+}
+a_conf_r1 'treq = "not required";' >"$tmp/a.conf"
+ctl config reload --dry-run >"$tmp/plan2" 2>&1
+printf '%s\n' "referral-set r1 $B_TRADDR portid 7 treq \"not required\" port p0 host $HOSTNQN" \
+	>"$tmp/plan2.want"
+check "reload --dry-run: referral-set in place" diff -u "$tmp/plan2.want" "$tmp/plan2"
+g0=$(gen)
+check "config reload (r1: treq not required)" quiet ctl config reload
+g1=$(gen)
+check "  the generation moved by one ($g0 -> $g1)" [ "$g1" = $((g0 + 1)) ]
+disc "$HOSTNQN" >"$tmp/disc2.out" 2>&1
+check "  r1's entry: treq not required ($(grep -A5 'portid:  7' "$tmp/disc2.out" | head -n 1))" \
+	bash -c "grep -B1 '^portid:  7\$' '$tmp/disc2.out' | grep -qx 'treq:    not required'"
+check "  r4's entry: treq not specified" \
+	bash -c "grep -B1 '^portid:  9\$' '$tmp/disc2.out' | grep -qx 'treq:    not specified'"
+ctl referral list >"$tmp/l4"
+check "  referral list shows it" grep -q "^r1 .* 7       not required   p0 " "$tmp/l4"
+check "  control log line" wait_for "$DLOG" "referral-set r1" 2
+a_conf_r1 "" >"$tmp/a.conf"
+check "config reload (back)" quiet ctl config reload
+check "  the generation moved by one" [ "$(gen)" = $((g1 + 1)) ]
+disc_is "  back" "$HOSTNQN" 7 9
+ctl referral add r5 "$B_TRADDR" portid 5 treq required port p0 >"$tmp/e6" 2>&1
+check "referral add with treq required ($(cat "$tmp/e6"))" [ ! -s "$tmp/e6" ]
+disc "$HOSTNQN" >"$tmp/disc3.out" 2>&1
+check "  its entry: treq required" \
+	bash -c "grep -B1 '^portid:  5\$' '$tmp/disc3.out' | grep -qx 'treq:    required'"
+ctl referral add r6 "$B_TRADDR" portid 6 treq maybe port p0 >"$tmp/e7" 2>&1
+check "a bad treq is refused ($(cat "$tmp/e7"))" grep -qF \
+	'treq "maybe": give "not specified", "required" or "not required"' "$tmp/e7"
+check "referral del r5" ctl referral del r5
 
 # The configuration as JSON: referrals export as objects, import back
 # unchanged, and an import without r4 deletes it.

@@ -285,7 +285,8 @@ START_TEST(ns_hosts_reload)
 END_TEST
 
 /* Referrals (referrals = ( ... )): added after the ports they name, a
- * changed one is deleted and added again, one on a port that is replaced
+ * changed one is changed in place (its TREQ too, printed by name), one on
+ * a port that is replaced
  * goes first and comes back after it, and the running configuration (what
  * config save writes) holds them; a port a referral lists cannot be
  * deleted on its own. */
@@ -300,6 +301,10 @@ static const char conf_ref2[] =
 	REF_PORTS "referrals = ( { name = \"r1\"; traddr = "
 		  "\"nn-0x20000090fb000001:pn-0x10000090fb000001\"; portid = 4;"
 		  " ports = [ \"p0\" ]; hosts = [ \"" HOST "\" ]; } );\n";
+static const char conf_ref2t[] =
+	REF_PORTS "referrals = ( { name = \"r1\"; traddr = "
+		  "\"nn-0x20000090fb000001:pn-0x10000090fb000001\"; portid = 4;"
+		  " treq = \"not required\"; ports = [ \"p0\" ]; hosts = [ \"" HOST "\" ]; } );\n";
 static const char conf_ref3[] =
 	"ports = ( { name = \"p0\"; dev = \"soft:f\"; wwnn = \"0x20000090fa000001\";"
 	" wwpn = \"0x10000090fa000001\"; hw_queues = 2; } );\n"
@@ -318,18 +323,25 @@ START_TEST(referrals_reload)
 			 "referral_add r1 0x20000090fb000001 0x10000090fb000001 3 1 0;");
 	fake_log_clear();
 	reload_plan_is(conf_ref1, "");
-	reload_plan_is(conf_ref2, "referral-del r1\n"
-				  "referral-add r1 nn-0x20000090fb000001:pn-0x10000090fb000001"
+	/* changed in place: one operation */
+	reload_plan_is(conf_ref2, "referral-set r1 nn-0x20000090fb000001:pn-0x10000090fb000001"
 				  " portid 4 port p0 host " HOST "\n");
 	ck_assert_str_eq(fake_log(),
-			 "referral_del r1;"
-			 "referral_add r1 0x20000090fb000001 0x10000090fb000001 4 1 1;");
+			 "referral_set r1 0x20000090fb000001 0x10000090fb000001 4 1 1;");
 	out = print(d.conf);
 	ck_assert_ptr_nonnull(
 		strstr(out, "referrals = (\n\t{\n\t\tname = \"r1\";\n"
 			    "\t\ttraddr = \"nn-0x20000090fb000001:pn-0x10000090fb000001\";\n"
 			    "\t\tportid = 4;\n\t\tports = [ \"p0\" ];\n"
 			    "\t\thosts = [\n\t\t\t\"" HOST "\"\n\t\t];\n\t}\n);\n"));
+	free(out);
+	fake_log_clear();
+	reload_plan_is(conf_ref2t, "referral-set r1 nn-0x20000090fb000001:pn-0x10000090fb000001"
+				   " portid 4 treq \"not required\" port p0 host " HOST "\n");
+	ck_assert_str_eq(fake_log(),
+			 "referral_set r1 0x20000090fb000001 0x10000090fb000001 4 1 1 treq;");
+	out = print(d.conf);
+	ck_assert_ptr_nonnull(strstr(out, "\t\tportid = 4;\n\t\ttreq = \"not required\";\n"));
 	free(out);
 	fake_log_clear();
 	reload_plan_is(conf_ref3, "referral-del r1\n"

@@ -751,6 +751,77 @@ START_TEST(test_discovery_referral)
 }
 END_TEST
 
+/* A referral changed in place: one generation step, an RSCN on the port it
+ * left and the one it is on now, an AEN where a log changed, its TREQ in
+ * the entry; refused: an unknown name, a reserved TREQ. */
+START_TEST(test_discovery_referral_set)
+{
+	static const uint16_t port1[] = { 1 }, port2[] = { 2 };
+	static const char *const host1[] = { H_HOSTNQN };
+	struct tgt_referral_params rp = {
+		.name = "r1",
+		.node_name = 0x20000090fa0000aaull,
+		.port_name = 0x10000090fa0000aaull,
+		.portid = 7,
+		.ports = port1,
+		.nr_ports = 1,
+		.hosts = host1,
+		.nr_hosts = 1,
+	};
+	struct tgt_referral_params np;
+	uint8_t *buf = malloc(4 * 1024);
+	struct h_assoc *a, *b;
+	struct h_req *r;
+	uint64_t gen;
+	char err[128];
+
+	h_std_subsys();
+	a = disc_ctrl(&H->tp1, H_HOSTNQN);
+	b = disc_ctrl(&H->tp2, H_HOSTNQN2);
+	ck_assert_int_eq(tgt_referral_add(H->t, &rp, err, sizeof(err)), 0);
+	ck_assert_uint_eq(h_get_log(a, NVME_LOG_DISC, 0, false, 0, 0, 4096, buf), 0);
+	ck_assert_uint_eq(rd64(buf, 8), 3);
+	ck_assert_uint_eq(buf[3072 + 3], NVMF_TREQ_NOT_SPECIFIED);
+	gen = H->t->disc_genctr;
+	r = h_req_new(b, 0, 0);
+	r->cmd.common.opcode = nvme_admin_async_event;
+	ck_assert_uint_eq(h_run(r), H_PENDING);
+	H->nr_disc_chg = 0;
+	/* to every host on port 2, TREQ not required */
+	np = rp;
+	np.ports = port2;
+	np.hosts = NULL;
+	np.nr_hosts = 0;
+	np.treq = NVMF_TREQ_NOT_REQUIRED;
+	ck_assert_int_eq(tgt_referral_set(H->t, &np, err, sizeof(err)), 0);
+	ck_assert_uint_eq(H->t->disc_genctr, gen + 1);
+	ck_assert_int_eq(H->nr_disc_chg, 2); /* RSCN on port 2, then port 1 */
+	ck_assert_uint_eq(h_status(r), 0);
+	ck_assert_uint_eq(le32toh(r->cqe.result.dw0), 0x70f002);
+	h_req_free(r);
+	ck_assert_uint_eq(h_get_log(a, NVME_LOG_DISC, 0, false, 0, 0, 4096, buf), 0);
+	ck_assert_uint_eq(rd64(buf, 8), 2); /* itself and sub1: not listed here now */
+	ck_assert_uint_eq(h_get_log(b, NVME_LOG_DISC, 0, false, 0, 0, 4096, buf), 0);
+	ck_assert_uint_eq(rd64(buf, 0), gen + 1);
+	ck_assert_uint_eq(rd64(buf, 8), 2); /* itself, the referral */
+	ck_assert_uint_eq(buf[2048 + 2], NVME_NQN_DISC);
+	ck_assert_uint_eq(buf[2048 + 3], NVMF_TREQ_NOT_REQUIRED);
+	ck_assert_uint_eq(le16toh(*(uint16_t *)(void *)(buf + 2048 + 4)), 7);
+	/* refused, nothing changes */
+	np.treq = 3;
+	ck_assert_int_eq(tgt_referral_set(H->t, &np, err, sizeof(err)), -EINVAL);
+	ck_assert_str_eq(err, "referral r1: TREQ 3 is reserved");
+	np.treq = 0;
+	np.name = "r9";
+	ck_assert_int_eq(tgt_referral_set(H->t, &np, err, sizeof(err)), -ENOENT);
+	ck_assert_str_eq(err, "no referral r9");
+	ck_assert_uint_eq(H->t->disc_genctr, gen + 1);
+	ck_assert_int_eq(H->nr_disc_chg, 2);
+	ck_assert_int_eq(tgt_referral_del(H->t, "r1", err, sizeof(err)), 0);
+	free(buf);
+}
+END_TEST
+
 Suite *core_admin_suite(void)
 {
 	Suite *s = suite_create("core_admin");
@@ -767,6 +838,7 @@ Suite *core_admin_suite(void)
 	tcase_add_test(tc, test_ana_log_and_io_status);
 	tcase_add_test(tc, test_discovery_log);
 	tcase_add_test(tc, test_discovery_referral);
+	tcase_add_test(tc, test_discovery_referral_set);
 	suite_add_tcase(s, tc);
 	return s;
 }

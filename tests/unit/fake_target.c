@@ -594,19 +594,31 @@ int tgt_ana_set_state(struct tgt *t, uint32_t grpid, uint16_t portid, uint8_t st
 	return call(err, errlen, "ana_state %u %u %u", grpid, portid, state);
 }
 
-int tgt_referral_add(struct tgt *t, const struct tgt_referral_params *p, char *err, size_t errlen)
+static int referral_call(const char *op, const struct tgt_referral_params *p, char *err,
+			 size_t errlen)
 {
 	char ports[128] = "";
 	size_t n = 0;
 	unsigned int i;
 
-	(void)t;
 	for (i = 0; i < p->nr_ports && n < sizeof(ports); i++)
 		n += (size_t)snprintf(ports + n, sizeof(ports) - n, "%s%u", i ? "," : "",
 				      p->ports[i]);
-	return call(err, errlen, "referral_add %s 0x%016llx 0x%016llx %u %s %u", p->name,
+	return call(err, errlen, "%s %s 0x%016llx 0x%016llx %u %s %u%s", op, p->name,
 		    (unsigned long long)p->node_name, (unsigned long long)p->port_name, p->portid,
-		    ports, p->nr_hosts);
+		    ports, p->nr_hosts, p->treq ? " treq" : "");
+}
+
+int tgt_referral_add(struct tgt *t, const struct tgt_referral_params *p, char *err, size_t errlen)
+{
+	(void)t;
+	return referral_call("referral_add", p, err, errlen);
+}
+
+int tgt_referral_set(struct tgt *t, const struct tgt_referral_params *p, char *err, size_t errlen)
+{
+	(void)t;
+	return referral_call("referral_set", p, err, errlen);
 }
 
 int tgt_referral_del(struct tgt *t, const char *name, char *err, size_t errlen)

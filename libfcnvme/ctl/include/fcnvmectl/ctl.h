@@ -183,6 +183,8 @@ enum fcnvme_attr {
 	FCNVME_A_PTPL,		/* u8: 0 or 1, persist through power loss */
 	FCNVME_A_REGISTRANT,	/* string: "HOSTID:0xKEY" */
 	FCNVME_A_REGISTRANTS,	/* list of FCNVME_A_REGISTRANT */
+	FCNVME_A_TREQ,		/* string: a referral's TREQ, "not specified",
+				 * "required" or "not required" */
 	__FCNVME_A_MAX
 };
 #define FCNVME_A_MAX (__FCNVME_A_MAX - 1)
