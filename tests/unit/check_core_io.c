@@ -217,8 +217,8 @@ START_TEST(test_readonly_namespace)
 	h_std_subsys();
 	ck_assert_int_eq(tgt_ns_add(H->t, H_SUBNQN, &np, err, sizeof(err)), 0);
 	a = h_ctrl_ready(&H->tp1, H_SUBNQN, H_HOSTNQN, 1);
-	ck_assert_uint_eq(h_io(a, 1, nvme_cmd_write, 3, 0, 1, b, 512),
-			  NVME_SC_NS_WRITE_PROTECTED | DNR);
+	/* the wire value: generic status 20h (Base 2.0 fig. 101) with DNR */
+	ck_assert_uint_eq(h_io(a, 1, nvme_cmd_write, 3, 0, 1, b, 512), 0x4020);
 	ck_assert_uint_eq(write_zeroes(a, 3, 0, 1), NVME_SC_NS_WRITE_PROTECTED | DNR);
 	ck_assert_uint_eq(dsm(a, 3, &rg, 1, true), NVME_SC_NS_WRITE_PROTECTED | DNR);
 	ck_assert_uint_eq(h_io(a, 1, nvme_cmd_read, 3, 0, 1, b, 512), 0);
