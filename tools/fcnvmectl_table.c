@@ -58,6 +58,15 @@ static const struct ctlarg cluster_subsys_opts[] = {
 	END
 };
 
+static const struct ctlarg ns_set_opts[] = {
+	{ "read-only", A(READ_ONLY), ARG_BOOL, false,
+	  "Refuse writes (yes) or accept them again (no); hosts are told through an event." },
+	{ "reservations", A(RESERVATIONS), ARG_BOOL, false,
+	  "NVMe reservations on or off; off is refused while a host is registered "
+	  "(namespace resv-clear first)." },
+	END
+};
+
 static const struct ctlarg referral_opts[] = {
 	{ "portid", A(PORTID), ARG_U16, false,
 	  "PORTID of the entry: the NVMe-oF port id of the other discovery service's port "
@@ -302,6 +311,14 @@ const struct ctlverb ctl_verbs[] = {
 	  "Reservations: drop the namespace's reservation and every registration, as a host's "
 	  "Reservation Release with Clear would (the registrants are told: Reservation "
 	  "Preempted); persisted when PTPL is on." },
+	{ "namespace",
+	  "set",
+	  C(NS_SET),
+	  { NQN, NSID },
+	  ns_set_opts,
+	  NULL,
+	  "Change a namespace in place, as a reload of an edited file would: read-only, "
+	  "reservations (all given or none; config save keeps it)." },
 	{ "namespace",
 	  "set-ana-group",
 	  C(NS_SET_ANA_GROUP),

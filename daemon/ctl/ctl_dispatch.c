@@ -50,6 +50,7 @@ const ctl_handler ctl_handlers[FCNVME_CMD_MAX + 1] = {
 	[FCNVME_CMD_NS_ENABLE] = ctl_ns_enable,
 	[FCNVME_CMD_NS_DISABLE] = ctl_ns_disable,
 	[FCNVME_CMD_NS_SET_ANA_GROUP] = ctl_ns_set_ana_group,
+	[FCNVME_CMD_NS_SET] = ctl_ns_set,
 	[FCNVME_CMD_NS_HOST_ADD] = ctl_ns_host_add,
 	[FCNVME_CMD_NS_HOST_DEL] = ctl_ns_host_del,
 	[FCNVME_CMD_NS_RESV_CLEAR] = ctl_ns_resv_clear,

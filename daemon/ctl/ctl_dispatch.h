@@ -90,6 +90,7 @@ int ctl_ns_resize(struct ctl_req *req);
 int ctl_ns_enable(struct ctl_req *req);
 int ctl_ns_disable(struct ctl_req *req);
 int ctl_ns_set_ana_group(struct ctl_req *req);
+int ctl_ns_set(struct ctl_req *req);
 int ctl_ns_host_add(struct ctl_req *req);
 int ctl_ns_host_del(struct ctl_req *req);
 int ctl_ns_resv_clear(struct ctl_req *req);

@@ -222,6 +222,53 @@ int ctl_ns_set_ana_group(struct ctl_req *req)
 					sizeof(req->err));
 }
 
+/* namespace set NQN NSID [read-only yes|no] [reservations yes|no]: in
+ * place, as a reload would; all or nothing (a later refusal undoes what
+ * was set). */
+int ctl_ns_set(struct ctl_req *req)
+{
+	const struct conf_ns *cn = NULL;
+	const struct conf_subsys *cs;
+	bool ro, resv, had_ro, had_resv;
+	size_t n;
+	int rc;
+
+	if (cluster_has_subsys(req->d, req_nqn(req)))
+		return ctl_fail(req, -EOPNOTSUPP,
+				"%s is a cluster subsystem: namespace set is not supported there",
+				req_nqn(req));
+	cs = conf_subsys_find(req->d->conf, req_nqn(req));
+	if (cs != NULL)
+		cn = conf_ns_find(cs, req_nsid(req));
+	if (cn == NULL)
+		return ctl_fail(req, -ENOENT, "%s has no namespace %u", req_nqn(req),
+				req_nsid(req));
+	if (!fcnvme_msg_has(req->msg, FCNVME_A_READ_ONLY) &&
+	    !fcnvme_msg_has(req->msg, FCNVME_A_RESERVATIONS))
+		return ctl_fail(req, -EINVAL, "give read-only or reservations");
+	had_ro = cn->readonly;
+	had_resv = cn->resv;
+	ro = ctl_opt_u8(req, FCNVME_A_READ_ONLY, had_ro) != 0;
+	resv = ctl_opt_u8(req, FCNVME_A_RESERVATIONS, had_resv) != 0;
+	rc = ro == had_ro ? 0
+			  : conf_op_ns_set_readonly(req->d, req_nqn(req), req_nsid(req), ro,
+						    req->err, sizeof(req->err));
+	if (rc)
+		return rc;
+	rc = resv == had_resv ? 0
+			      : conf_op_ns_set_resv(req->d, req_nqn(req), req_nsid(req), resv,
+						    req->err, sizeof(req->err));
+	if (rc && ro != had_ro) {
+		n = strlen(req->err);
+		snprintf(req->err + n, sizeof(req->err) - n, "%s",
+			 conf_op_ns_set_readonly(req->d, req_nqn(req), req_nsid(req), had_ro, NULL,
+						 0)
+				 ? "; read-only could not be set back"
+				 : "; nothing was changed");
+	}
+	return rc;
+}
+
 struct ns_walk {
 	struct ctl_req *req;
 	uint32_t nsid; /* only this one, or 0 */

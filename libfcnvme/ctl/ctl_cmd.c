@@ -55,6 +55,8 @@ const struct fcnvme_cmd_desc fcnvme_cmds[FCNVME_CMD_MAX + 1] = {
 				     A(NQN) | A(NSID) | A(HOST_NQN) },
 	[FCNVME_CMD_NS_RESV_CLEAR] = { "namespace-resv-clear", W, A(NQN) | A(NSID),
 				       A(NQN) | A(NSID) },
+	[FCNVME_CMD_NS_SET] = { "namespace-set", W, A(NQN) | A(NSID),
+				A(NQN) | A(NSID) | A(READ_ONLY) | A(RESERVATIONS) },
 	[FCNVME_CMD_NS_HOST_DEL] = { "namespace-del-host", W, A(NQN) | A(NSID) | A(HOST_NQN),
 				     A(NQN) | A(NSID) | A(HOST_NQN) },
 	[FCNVME_CMD_NS_SET_ANA_GROUP] = { "namespace-set-ana-group", W,

@@ -9,7 +9,8 @@
 # fcnvmectl namespace show lists holder, type, generation and registrants.
 # A corrupt state file is logged and ignored. A reload turns reservations
 # off (refused while a host is registered) and on again in place, under
-# I/O. config save and export keep "reservations = true".
+# I/O, and so does fcnvmectl namespace set (with read-only, all or
+# nothing). config save and export keep "reservations = true".
 NAME=resv
 . "$(dirname "$0")/lib.sh"
 
@@ -201,6 +202,27 @@ check "  A registers" fc resv-register $HA -n 1 -k 0xc3
 check "  A acquires Write Exclusive" fc resv-acquire $HA -n 1 -c 0xc3 -t 1
 check_not "  B cannot write" wr wb6 "$HB"
 check "  ... Reservation Conflict" grep -qxF "$CONFLICT" "$tmp/wb6.err"
+check "namespace resv-clear" ctl namespace resv-clear "$DEMO_NQN" 1
+
+# The same at run time: fcnvmectl namespace set (reservations, read-only).
+check "namespace set reservations no" ctl namespace set "$DEMO_NQN" 1 reservations no
+check "  id-ns: RESCAP 0" bash -c \
+	"'$B/tools/fcnvme' id-ns $HA -n 1 | grep -qx 'rescap    : 0'"
+check "namespace set reservations yes read-only yes" \
+	ctl namespace set "$DEMO_NQN" 1 reservations yes read-only yes
+check_not "  A cannot write (read-only)" wr wa7 "$HA"
+check "  ... Namespace Write Protected ($(cat "$tmp/wa7.err"))" grep -qF "Write Protected" \
+	"$tmp/wa7.err"
+check "namespace set read-only no" ctl namespace set "$DEMO_NQN" 1 read-only no
+check "  A writes" wr wa8 "$HA"
+check "  A registers" fc resv-register $HA -n 1 -k 0xc4
+ctl namespace set "$DEMO_NQN" 1 reservations no read-only yes >"$tmp/set.out" 2>&1
+rc=$?
+check "namespace set reservations no while A is registered: refused (exit $rc)" [ $rc -ne 0 ]
+check "  all or nothing ($(cat "$tmp/set.out"))" grep -qF \
+	"namespace 1 has 1 registered host, which would be lost; clear them first (fcnvmectl namespace resv-clear $DEMO_NQN 1); nothing was changed" \
+	"$tmp/set.out"
+check "  A still writes (read-only set back)" wr wa9 "$HA"
 check "namespace resv-clear" ctl namespace resv-clear "$DEMO_NQN" 1
 
 # config save and export keep the setting.

@@ -342,6 +342,54 @@ START_TEST(dispatch_errors)
 }
 END_TEST
 
+/* namespace set: read-only and reservations in place through the same
+ * operations as a reload, recorded in the running config; all or nothing
+ * (a refused reservations change sets read-only back); refused without an
+ * option, for a namespace that is not there, for a reader. */
+START_TEST(dispatch_ns_set)
+{
+	struct fcnvme_msg msg;
+	const struct conf_ns *cn;
+
+	ck_assert_int_eq(run(true, "namespace add nqn.2026-11.io.x:a null size 1M"), 0);
+	fake_log_clear();
+	ck_assert_int_eq(
+		run(true, "namespace set nqn.2026-11.io.x:a 1 read-only yes reservations yes"), 0);
+	ck_assert_str_eq(fake_log(), "ns_readonly nqn.2026-11.io.x:a 1 1;"
+				     "ns_resv nqn.2026-11.io.x:a 1 1;");
+	cn = conf_ns_find(conf_subsys_find(d.conf, "nqn.2026-11.io.x:a"), 1);
+	ck_assert(cn->readonly);
+	ck_assert(cn->resv);
+	/* the same again: nothing to do */
+	fake_log_clear();
+	ck_assert_int_eq(run(true, "namespace set nqn.2026-11.io.x:a 1 reservations on"), 0);
+	ck_assert_str_eq(fake_log(), "");
+	/* the core refuses reservations off: read-only is set back */
+	fake_fail_on("ns_resv");
+	ck_assert_int_eq(
+		run(true, "namespace set nqn.2026-11.io.x:a 1 read-only no reservations no"), -EIO);
+	reply(0, &msg);
+	ck_assert_str_eq(fcnvme_msg_get_str(&msg, FCNVME_A_ERRMSG),
+			 "fake failure of ns_resv nqn.2026-11.io.x:a 1 0; nothing was changed");
+	ck_assert_str_eq(fake_log(), "ns_readonly nqn.2026-11.io.x:a 1 0;"
+				     "FAIL ns_resv nqn.2026-11.io.x:a 1 0;"
+				     "ns_readonly nqn.2026-11.io.x:a 1 1;");
+	ck_assert(cn->readonly);
+	ck_assert(cn->resv);
+	fake_log_clear();
+	ck_assert_int_eq(run(true, "namespace set nqn.2026-11.io.x:a 1"), -EINVAL);
+	reply(0, &msg);
+	ck_assert_str_eq(fcnvme_msg_get_str(&msg, FCNVME_A_ERRMSG),
+			 "give read-only or reservations");
+	ck_assert_int_eq(run(true, "namespace set nqn.2026-11.io.x:a 7 read-only no"), -ENOENT);
+	reply(0, &msg);
+	ck_assert_str_eq(fcnvme_msg_get_str(&msg, FCNVME_A_ERRMSG),
+			 "nqn.2026-11.io.x:a has no namespace 7");
+	ck_assert_int_eq(run(false, "namespace set nqn.2026-11.io.x:a 1 read-only no"), -EPERM);
+	ck_assert_str_eq(fake_log(), "");
+}
+END_TEST
+
 static uint64_t u64_of(const struct fcnvme_msg *msg, unsigned int attr)
 {
 	uint64_t v = 0;
@@ -657,6 +705,7 @@ Suite *ctl_dispatch_suite(void)
 	tcase_add_test(tc, cli_exact_request);
 	tcase_add_test(tc, dispatch_dump_and_ack);
 	tcase_add_test(tc, dispatch_referrals);
+	tcase_add_test(tc, dispatch_ns_set);
 	tcase_add_test(tc, dispatch_errors);
 	tcase_add_test(tc, dispatch_stats_rows);
 	tcase_add_test(tc, dispatch_assoc_delete);

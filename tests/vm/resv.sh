@@ -44,6 +44,10 @@ host_action() {
 		[ "$(cat "$tmp/bperf.rc" 2>/dev/null)" = 1 ] && grep -q IOPS "$tmp/bperf.out" &&
 			grep -q 'I/O failed: Reservation Conflict (0x0083)' "$tmp/bperf.err"
 		;;
+	ns-set)
+		shift
+		"$FCNVMECTL" -s "$SOCK" namespace set "$NQN_A" "$@"
+		;;
 	*) echo "unknown action $*"; return 2 ;;
 	esac
 }

@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: Apache-2.0
 # Guest of resv.sh: nvme-cli's reservation commands from Linux's nvme-fc
 # host on namespace 2 of subsystem A (reservations = true in
-# tests/vm/target.conf.in).
+# tests/vm/target.conf.in); reservations and read-only changed in place by
+# fcnvmectl namespace set as the host sees them.
 . "$(dirname "$0")/lib.sh"
 
 H="-q $GHOSTNQN -I $GHOSTID"
@@ -77,6 +78,32 @@ echo "  $(cat mask2.out)"
 check "get-feature 0x82 -n 2 reads 4" grep -q 'Current value:0x0*4$' mask2.out
 nvme get-feature "/dev/$ca" -f 0x82 -n 1 >mask1.out 2>&1
 check "get-feature 0x82 -n 1 refused (no reservations there)" test $? -ne 0
+
+# fcnvmectl namespace set on the host, in place: Linux's host sees the
+# namespace-attribute event. Reservations off: RESCAP 0 and the commands
+# gone; on again. Read-only: the kernel marks the disk read-only (NSATTR,
+# after the event) and a passthrough write gets Namespace is Write
+# Protected, generic status 0x20 with DNR (0x4020).
+check "the host: namespace set 2 reservations no" host_do ns-set 2 reservations no
+check_eq "id-ns 2: RESCAP 0" 0 "$(nvme id-ns "/dev/$n2" -o json | json 'j["rescap"]')"
+nvme resv-report "/dev/$n2" --eds >rep4.out 2>&1
+check "resv-report refused now" test $? -ne 0
+sed 's/^/  nvme: /' rep4.out
+check "the host: namespace set 2 reservations yes" host_do ns-set 2 reservations yes
+check_eq "id-ns 2: RESCAP again" 255 "$(nvme id-ns "/dev/$n2" -o json | json 'j["rescap"]')"
+check "the host: namespace set 2 read-only yes" host_do ns-set 2 read-only yes
+disk_ro() { [ "$(cat "/sys/block/$n2/ro")" = "$1" ]; }
+check "the kernel marks $n2 read-only" wait_for 10 disk_ro 1
+head -c 4096 /tmp/pat >/tmp/blk4k
+nvme write "/dev/$n2" --start-block=0 --block-count=0 --data-size=4096 --data=/tmp/blk4k \
+	>wp.out 2>&1
+check "a passthrough write fails" test $? -ne 0
+sed 's/^/  nvme: /' wp.out
+check "  with status 0x4020 (Namespace is Write Protected, DNR)" grep -qi "0x4020" wp.out
+check "the host: namespace set 2 read-only no" host_do ns-set 2 read-only no
+check "the kernel makes $n2 writable again" wait_for 10 disk_ro 0
+check "the write goes through now" dd if=/tmp/pat of=/dev/$n2 bs=4k count=1 oflag=direct \
+	status=none
 
 nvme disconnect -n "$NQN_A" >dis.out 2>&1
 check_eq "nvme disconnect" 0 "$?"
