@@ -62,6 +62,12 @@ int cluster_host_allow(struct fcd *d, const char *nqn, const char *host, bool al
 /* ns: rbd pool/image/rados_ns, nsid (0: the lowest free), ANA group. */
 int cluster_ns_add(struct fcd *d, const char *nqn, struct conf_ns *ns, char *err, size_t errlen);
 int cluster_ns_del(struct fcd *d, const char *nqn, uint32_t nsid, char *err, size_t errlen);
+/* Host masking of a shared namespace (as conf_op_ns_host): add or remove
+ * host from its list, on every node. -ENOENT (no such namespace, or
+ * removing a host it does not list), -EEXIST (adding one it lists),
+ * -ENOSPC (the list is full). */
+int cluster_ns_host(struct fcd *d, const char *nqn, uint32_t nsid, const char *host, bool add,
+		    char *err, size_t errlen);
 /* Hand group grpid to node (alive); the old owner steps down. */
 int cluster_group_move(struct fcd *d, uint32_t grpid, const char *node, char *err, size_t errlen);
 

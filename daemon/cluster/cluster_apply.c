@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 /*
  * Making the core's shared subsystems and namespaces what the view
- * says: add, remove, allow hosts, export on every port. [ctl]
+ * says: add, remove, allow hosts, mask namespaces, export on every port.
+ * [ctl]
  * See cluster.c for the design.
  */
 #define _GNU_SOURCE
@@ -27,18 +28,39 @@ static void cl_hosts_apply(struct cluster *cl, const char *nqn, const char *host
 {
 	char h[TGT_NQN_SIZE], err[256];
 	const char *p = hosts;
-	size_t n;
 
-	while (p && *p) {
-		n = strcspn(p, ",");
-		snprintf(h, sizeof(h), "%.*s", (int)n, p);
-		if (h[0] && (allow ? tgt_subsys_allow_host : tgt_subsys_disallow_host)(
-				    cl->d->tgt, nqn, h, err, sizeof(err)))
+	while ((p = cl_list_next(p, h, sizeof(h))))
+		if ((allow ? tgt_subsys_allow_host : tgt_subsys_disallow_host)(cl->d->tgt, nqn, h,
+									       err, sizeof(err)))
 			log_warnx("cluster: %s host %s: %s", nqn, h, err);
-		p += n;
-		if (*p)
-			p++;
-	}
+}
+
+/* A shared namespace's mask from old to now: the hosts that join first,
+ * then those that leave (a mask replaced by another is never briefly
+ * empty, which would show the namespace to every host). */
+static void cl_ns_mask_apply(struct cluster *cl, const struct cl_ns *n, const char *old)
+{
+	char h[TGT_NQN_SIZE], err[256];
+	const char *p = n->hosts;
+
+	while ((p = cl_list_next(p, h, sizeof(h))))
+		if (!cl_list_has(old, h)) {
+			if (tgt_ns_add_host(cl->d->tgt, n->nqn, n->nsid, h, err, sizeof(err)))
+				log_warnx("cluster: %s namespace %u host %s: %s", n->nqn, n->nsid,
+					  h, err);
+			else
+				log_info("cluster: %s namespace %u visible to host %s", n->nqn,
+					 n->nsid, h);
+		}
+	for (p = old; (p = cl_list_next(p, h, sizeof(h)));)
+		if (!cl_list_has(n->hosts, h)) {
+			if (tgt_ns_del_host(cl->d->tgt, n->nqn, n->nsid, h, err, sizeof(err)))
+				log_warnx("cluster: %s namespace %u host %s: %s", n->nqn, n->nsid,
+					  h, err);
+			else
+				log_info("cluster: %s namespace %u no longer visible to host %s",
+					 n->nqn, n->nsid, h);
+		}
 }
 
 /* Export a shared subsystem on every port of this node. */
@@ -86,11 +108,18 @@ static int cl_subsys_apply(struct cluster *cl, const struct cl_subsys *s)
 
 static int cl_ns_apply(struct cluster *cl, const struct cl_ns *n)
 {
+	static const char *hv[CL_HOSTS / 2]; /* [ctl] only */
+	char hosts[CL_HOSTS], *h, *save = NULL;
 	struct tgt_ns_params p;
 	char err[256];
 	int rc;
 
 	memset(&p, 0, sizeof(p));
+	memcpy(hosts, n->hosts, sizeof(hosts));
+	for (h = strtok_r(hosts, ",", &save); h && p.nr_hosts < CL_HOSTS / 2;
+	     h = strtok_r(NULL, ",", &save))
+		hv[p.nr_hosts++] = h;
+	p.hosts = p.nr_hosts ? hv : NULL;
 	p.nsid = n->nsid;
 	p.backend = TGT_BACKEND_RBD;
 	p.lba_size = n->lba ? n->lba : 512;
@@ -122,8 +151,13 @@ void cl_reconcile(struct cluster *cl)
 
 	for (i = a->nr_ns; i-- > 0;) {
 		n = cl_ns_in(v, a->ns[i].nqn, a->ns[i].nsid);
-		if (n && cl_ns_same(n, &a->ns[i]))
+		if (n && cl_ns_same(n, &a->ns[i])) {
+			if (strcmp(n->hosts, a->ns[i].hosts)) {
+				cl_ns_mask_apply(cl, n, a->ns[i].hosts);
+				memcpy(a->ns[i].hosts, n->hosts, sizeof(n->hosts));
+			}
 			continue;
+		}
 		tgt_ns_del(cl->d->tgt, a->ns[i].nqn, a->ns[i].nsid, NULL, 0);
 		log_info("cluster: %s namespace %u removed", a->ns[i].nqn, a->ns[i].nsid);
 		a->ns[i] = a->ns[--a->nr_ns];

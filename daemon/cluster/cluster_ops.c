@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 /*
  * The cluster's operations for the control socket: shared subsystems,
- * hosts and namespaces written to the state object, group moves, and the
+ * hosts, namespaces and their host masks written to the state object,
+ * group moves, and the
  * node and group listings. [ctl]
  * See cluster.c for the design.
  */
@@ -173,10 +174,8 @@ int cluster_subsys_del(struct fcd *d, const char *nqn, char *err, size_t errlen)
 int cluster_host_allow(struct fcd *d, const char *nqn, const char *host, bool allow, char *err,
 		       size_t errlen)
 {
-	char key[TGT_NQN_SIZE + 16], val[CL_HOSTS + 32], hosts[CL_HOSTS] = "", h[TGT_NQN_SIZE];
+	char key[TGT_NQN_SIZE + 16], val[CL_HOSTS + 32], hosts[CL_HOSTS];
 	const struct cl_subsys *s;
-	const char *p;
-	size_t n;
 	int rc = cl_edit_begin(d, err, errlen);
 
 	if (rc)
@@ -187,27 +186,66 @@ int cluster_host_allow(struct fcd *d, const char *nqn, const char *host, bool al
 		snprintf(err, errlen, "no shared subsystem %s", nqn);
 		return -ENOENT;
 	}
-	for (p = s->hosts; *p;) { /* the list without host */
-		n = strcspn(p, ",");
-		snprintf(h, sizeof(h), "%.*s", (int)n, p);
-		if (h[0] && strcmp(h, host))
-			snprintf(hosts + strlen(hosts), sizeof(hosts) - strlen(hosts), "%s%s",
-				 hosts[0] ? "," : "", h);
-		p += n;
-		if (*p)
-			p++;
+	if (cl_list_edit(s->hosts, host, allow, hosts, sizeof(hosts))) {
+		cl_store_unlock(&d->cluster->st);
+		snprintf(err, errlen, "%s: too many allowed hosts for the cluster state", nqn);
+		return -ENOSPC;
 	}
-	if (allow)
-		snprintf(hosts + strlen(hosts), sizeof(hosts) - strlen(hosts), "%s%s",
-			 hosts[0] ? "," : "", host);
 	snprintf(key, sizeof(key), "subsys/%s", nqn);
 	snprintf(val, sizeof(val), "allow_any=%d hosts=%s", s->allow_any, hosts);
 	return cl_edit_end(d->cluster, key, val, err, errlen);
 }
 
+/* A namespace's entry: its key and value (as cl_read_entry reads them). */
+static void cl_ns_entry(const struct cl_ns *n, char *key, size_t klen, char *val, size_t vlen)
+{
+	snprintf(key, klen, "ns/%s/%u", n->nqn, n->nsid);
+	snprintf(val, vlen, "pool=%s image=%s rns=%s group=%u lba=%u%s%s", n->pool, n->image,
+		 n->rns, n->grp, n->lba, n->hosts[0] ? " hosts=" : "", n->hosts);
+}
+
+int cluster_ns_host(struct fcd *d, const char *nqn, uint32_t nsid, const char *host, bool add,
+		    char *err, size_t errlen)
+{
+	char key[TGT_NQN_SIZE + 32], val[4 * TGT_RBD_NAME_SIZE + CL_HOSTS];
+	struct cluster *cl = d->cluster;
+	const struct cl_ns *cur;
+	struct cl_ns n;
+	int rc = cl_edit_begin(d, err, errlen);
+
+	if (rc)
+		return rc;
+	cur = cl_ns_in(&cl->view, nqn, nsid);
+	if (!cur) {
+		snprintf(err, errlen, "%s has no namespace %u", nqn, nsid);
+		rc = -ENOENT;
+	} else if (add && cl_list_has(cur->hosts, host)) {
+		snprintf(err, errlen, "namespace %u of %s is already visible to host %s", nsid, nqn,
+			 host);
+		rc = -EEXIST;
+	} else if (!add && !cl_list_has(cur->hosts, host)) {
+		snprintf(err, errlen, "namespace %u of %s does not list host %s", nsid, nqn, host);
+		rc = -ENOENT;
+	} else {
+		n = *cur;
+		rc = cl_list_edit(cur->hosts, host, add, n.hosts, sizeof(n.hosts));
+		if (rc)
+			snprintf(err, errlen,
+				 "namespace %u of %s: too many hosts for the cluster state", nsid,
+				 nqn);
+	}
+	if (rc) {
+		cl_store_unlock(&cl->st);
+		return rc;
+	}
+	cl_ns_entry(&n, key, sizeof(key), val, sizeof(val));
+	return cl_edit_end(cl, key, val, err, errlen);
+}
+
 int cluster_ns_add(struct fcd *d, const char *nqn, struct conf_ns *ns, char *err, size_t errlen)
 {
-	char key[TGT_NQN_SIZE + 32], val[4 * TGT_RBD_NAME_SIZE];
+	char key[TGT_NQN_SIZE + 32], val[4 * TGT_RBD_NAME_SIZE + CL_HOSTS];
+	struct cl_ns n;
 	struct cluster *cl = d->cluster;
 	uint32_t id;
 	int rc;
@@ -237,10 +275,15 @@ int cluster_ns_add(struct fcd *d, const char *nqn, struct conf_ns *ns, char *err
 		snprintf(err, errlen, "%s has no free NSID", nqn);
 		return -ENOSPC;
 	}
-	snprintf(key, sizeof(key), "ns/%s/%u", nqn, ns->nsid);
-	snprintf(val, sizeof(val), "pool=%s image=%s rns=%s group=%u lba=%u", ns->rbd.pool,
-		 ns->rbd.image, ns->rbd.rados_ns, ns->anagrpid ? ns->anagrpid : 1,
-		 ns->lba_size ? ns->lba_size : 512);
+	memset(&n, 0, sizeof(n));
+	snprintf(n.nqn, sizeof(n.nqn), "%s", nqn);
+	n.nsid = ns->nsid;
+	memcpy(n.pool, ns->rbd.pool, sizeof(n.pool));
+	memcpy(n.image, ns->rbd.image, sizeof(n.image));
+	memcpy(n.rns, ns->rbd.rados_ns, sizeof(n.rns));
+	n.grp = ns->anagrpid ? ns->anagrpid : 1;
+	n.lba = ns->lba_size ? ns->lba_size : 512;
+	cl_ns_entry(&n, key, sizeof(key), val, sizeof(val));
 	rc = cl_edit_end(cl, key, val, err, errlen);
 	if (!rc && !cl_ns_in(&cl->applied, nqn, ns->nsid)) {
 		snprintf(err, errlen,

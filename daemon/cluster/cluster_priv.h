@@ -53,6 +53,7 @@ struct cl_ns {
 	uint32_t nsid;
 	char pool[TGT_RBD_NAME_SIZE], image[TGT_RBD_NAME_SIZE], rns[TGT_RBD_NAME_SIZE];
 	uint32_t grp, lba;
+	char hosts[CL_HOSTS]; /* host masking: comma separated; "": every host */
 };
 
 /* What the object says (read whole each time). */
@@ -105,6 +106,14 @@ int cl_read(struct cluster *cl);
 bool cl_alive(struct cluster *cl, const struct cl_node *n);
 const struct cl_subsys *cl_subsys_in(const struct cl_view *v, const char *nqn);
 const struct cl_ns *cl_ns_in(const struct cl_view *v, const char *nqn, uint32_t nsid);
+/* Whether a comma-separated host list has host. */
+bool cl_list_has(const char *list, const char *host);
+/* list with host added (add) or removed into out: 0, -ENOSPC when it does
+ * not fit. */
+int cl_list_edit(const char *list, const char *host, bool add, char *out, size_t len);
+/* The next name of a comma-separated list into h (empty ones skipped);
+ * returns where the one after starts, NULL at the end. */
+const char *cl_list_next(const char *p, char *h, size_t len);
 
 /* cluster_apply.c */
 void cl_reconcile(struct cluster *cl);

@@ -66,6 +66,17 @@ int cluster_host_allow(struct fcd *d, const char *nqn, const char *host, bool al
 	return cluster_none(err, errlen);
 }
 
+int cluster_ns_host(struct fcd *d, const char *nqn, uint32_t nsid, const char *host, bool add,
+		    char *err, size_t errlen)
+{
+	(void)d;
+	(void)nqn;
+	(void)nsid;
+	(void)host;
+	(void)add;
+	return cluster_none(err, errlen);
+}
+
 int cluster_ns_add(struct fcd *d, const char *nqn, struct conf_ns *ns, char *err, size_t errlen)
 {
 	(void)d;

@@ -2,7 +2,7 @@
 /*
  * Reading the state object into a view, and looking things up in it:
  * the words of an entry, nodes, liveness (as of our last read), shared
- * subsystems and namespaces. [ctl]
+ * subsystems and namespaces, host lists. [ctl]
  * See cluster.c for the design.
  */
 #define _GNU_SOURCE
@@ -100,6 +100,7 @@ static void cl_read_entry(const char *key, const char *val, void *arg)
 		cl_word(val, "rns", n->rns, sizeof(n->rns));
 		n->grp = (uint32_t)cl_word_u64(val, "group");
 		n->lba = (uint32_t)cl_word_u64(val, "lba");
+		cl_word(val, "hosts", n->hosts, sizeof(n->hosts));
 	}
 }
 
@@ -167,4 +168,49 @@ const struct cl_ns *cl_ns_in(const struct cl_view *v, const char *nqn, uint32_t 
 		if (v->ns[i].nsid == nsid && !strcmp(v->ns[i].nqn, nqn))
 			return &v->ns[i];
 	return NULL;
+}
+
+/* ---- host lists ("h1,h2": subsystems' allowed hosts, namespaces' masks) -- */
+
+const char *cl_list_next(const char *p, char *h, size_t len)
+{
+	size_t n;
+
+	h[0] = '\0';
+	while (p && *p && !h[0]) {
+		n = strcspn(p, ",");
+		snprintf(h, len, "%.*s", (int)n, p);
+		p += n;
+		if (*p)
+			p++;
+	}
+	return h[0] ? p : NULL;
+}
+
+bool cl_list_has(const char *list, const char *host)
+{
+	char h[TGT_NQN_SIZE];
+	const char *p = list;
+
+	while ((p = cl_list_next(p, h, sizeof(h))))
+		if (!strcmp(h, host))
+			return true;
+	return false;
+}
+
+int cl_list_edit(const char *list, const char *host, bool add, char *out, size_t len)
+{
+	char h[TGT_NQN_SIZE];
+	const char *p = list;
+	size_t n = 0;
+
+	out[0] = '\0';
+	while ((p = cl_list_next(p, h, sizeof(h)))) {
+		if (!strcmp(h, host))
+			continue;
+		n += (size_t)snprintf(out + n, n < len ? len - n : 0, "%s%s", n ? "," : "", h);
+	}
+	if (add)
+		n += (size_t)snprintf(out + n, n < len ? len - n : 0, "%s%s", n ? "," : "", host);
+	return n < len ? 0 : -ENOSPC;
 }

@@ -168,15 +168,15 @@ int ctl_ns_disable(struct ctl_req *req)
 				 sizeof(req->err));
 }
 
-/* A cluster subsystem's namespaces live in the shared state, which has no
- * host mask (yet): refuse instead of a node-local mask. */
-static int ns_host_cluster(struct ctl_req *req)
+/* A namespace's host mask: a cluster subsystem's in the shared state (every
+ * node), else this node's configuration. */
+static int ns_host(struct ctl_req *req, const char *host, bool add)
 {
-	if (!cluster_has_subsys(req->d, req_nqn(req)))
-		return 0;
-	return ctl_fail(req, -EOPNOTSUPP,
-			"%s is a cluster subsystem: namespace host masking is not supported there",
-			req_nqn(req));
+	if (cluster_has_subsys(req->d, req_nqn(req)))
+		return cluster_ns_host(req->d, req_nqn(req), req_nsid(req), host, add, req->err,
+				       sizeof(req->err));
+	return conf_op_ns_host(req->d, req_nqn(req), req_nsid(req), host, add, req->err,
+			       sizeof(req->err));
 }
 
 /* namespace add-host NQN NSID HOSTNQN */
@@ -185,24 +185,13 @@ int ctl_ns_host_add(struct ctl_req *req)
 	const char *host = fcnvme_msg_get_str(req->msg, FCNVME_A_HOST_NQN);
 	int rc = ctl_check_nqn(req, "host", host);
 
-	if (!rc)
-		rc = ns_host_cluster(req);
-	if (rc)
-		return rc;
-	return conf_op_ns_host(req->d, req_nqn(req), req_nsid(req), host, true, req->err,
-			       sizeof(req->err));
+	return rc ? rc : ns_host(req, host, true);
 }
 
 /* namespace del-host NQN NSID HOSTNQN */
 int ctl_ns_host_del(struct ctl_req *req)
 {
-	int rc = ns_host_cluster(req);
-
-	if (rc)
-		return rc;
-	return conf_op_ns_host(req->d, req_nqn(req), req_nsid(req),
-			       fcnvme_msg_get_str(req->msg, FCNVME_A_HOST_NQN), false, req->err,
-			       sizeof(req->err));
+	return ns_host(req, fcnvme_msg_get_str(req->msg, FCNVME_A_HOST_NQN), false);
 }
 
 /* namespace resv-clear NQN NSID: runtime state, not configuration */

@@ -20,7 +20,8 @@
 # subsystem it has not seen yet, and that edits (hosts, a subsystem's
 # namespaces, a group's epoch) are made on the object as it is, not on a
 # stale read. A host listed in the nodes' auth_keys_file must authenticate
-# on the shared subsystem through either node.
+# on the shared subsystem through either node. A shared namespace's host
+# mask, set through one node, holds on both.
 E2E_NAME=rbd_nodes
 . "$top_srcdir/tests/e2e/lib.sh"
 . "$top_srcdir/tests/e2e/ceph_lib.sh"
@@ -199,6 +200,36 @@ timeout 60 "$FCNVME" read $(e2e_host 1) --traddr "$TB" --nqn "$NQN_A" -n 1 -s 40
 check "1 MiB written through node a reads back through node b" \
 	test "$(sha256sum <"$tmp/rnd.bin")" = "$(sha256sum <"$tmp/back.bin" 2>/dev/null)"
 cat "$tmp/w.err" "$tmp/r.err" | head -5
+
+# Host masking of a shared namespace: set through node a, applied on both
+# nodes from the state object; host 1 no longer sees namespace 2 through
+# either node; the mask removed through node b, it sees it again.
+# rd2 NODE-TRADDR: host 1 reads block 0 of namespace 2 through that node
+rd2() {
+	# shellcheck disable=SC2046
+	timeout 30 "$FCNVME" read $(e2e_host 1) --traddr "$1" --nqn "$NQN_A" -n 2 -c 0 \
+		-d "$tmp/ns2.bin" >/dev/null 2>"$tmp/rd2.err"
+}
+check "host 1 reads namespace 2 through node b" rd2 "$TB"
+check "namespace add-host 2 host 3 through node a" $CA namespace add-host "$NQN_A" 2 "$HOSTNQN3"
+check "node b applies the mask" e2e_wait_for 5 sh -c \
+	"$CB namespace show $NQN_A 2 | grep -qx 'hosts  *$HOSTNQN3'"
+no_ns2() { ! rd2 "$1" && grep -q "namespace 2 is inactive" "$tmp/rd2.err"; }
+for n in a b; do
+	t=$TA
+	[ $n = b ] && t=$TB
+	check "host 1 does not see namespace 2 through node $n" no_ns2 "$t"
+	sed 's/^/  /' "$tmp/rd2.err"
+done
+$CB namespace add-host "$NQN_A" 2 "$HOSTNQN3" >"$tmp/mask.out" 2>&1
+check "add-host again, through node b: refused ($(cat "$tmp/mask.out"))" grep -qF \
+	"namespace 2 of $NQN_A is already visible to host $HOSTNQN3" "$tmp/mask.out"
+$CB namespace del-host "$NQN_A" 2 "$HOSTNQN1" >"$tmp/mask.out" 2>&1
+check "del-host of a host it does not list: refused ($(cat "$tmp/mask.out"))" grep -qF \
+	"namespace 2 of $NQN_A does not list host $HOSTNQN1" "$tmp/mask.out"
+check "namespace del-host 2 host 3 through node b" $CB namespace del-host "$NQN_A" 2 "$HOSTNQN3"
+check "node a drops the mask" e2e_wait_for 5 sh -c "! $CA namespace show $NQN_A 2 | grep -q '^hosts'"
+check "host 1 reads namespace 2 through node a again" rd2 "$TA"
 
 # A host listed in auth_keys_file must authenticate on a shared subsystem
 # too, on the node it was allowed through and on the other one (which
