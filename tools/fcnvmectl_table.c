@@ -318,7 +318,7 @@ const struct ctlverb ctl_verbs[] = {
 	  ns_set_opts,
 	  NULL,
 	  "Change a namespace in place, as a reload of an edited file would: read-only, "
-	  "reservations (all given or none; config save keeps it)." },
+	  "reservations; all or nothing (config save keeps it)." },
 	{ "namespace",
 	  "set-ana-group",
 	  C(NS_SET_ANA_GROUP),
