@@ -253,7 +253,11 @@ static int port_set_link(struct fcd *d, const char *name, bool up, char *err, si
 	if (p->enabled == up)
 		return 0;
 	rc = hw_tgt_port_set_link(p->at.hw, up);
-	if (rc < 0)
+	if (rc == -ENETDOWN) /* a port server that is gone: the next one is told */
+		log_info("port %s: its port server is gone; the link will be %s when one "
+			 "attaches",
+			 name, up ? "up" : "down");
+	else if (rc < 0)
 		return fcnvme_err(err, errlen, rc, "port %s: link %s failed: %s", name,
 				  up ? "up" : "down", strerror(-rc));
 	p->enabled = up;

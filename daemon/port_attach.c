@@ -220,6 +220,10 @@ static int port_attach_swap(struct port *p, struct port_attach *a, char *err, si
 		log_warnx("port %s: cannot watch the slow path's fd; it runs on the tick only",
 			  p->name);
 	p->link_up = p->at.tp->port_state == FC_OBJSTATE_ONLINE;
+	/* A port the operator disabled stays down on the new server too. */
+	if (!p->enabled && hw_tgt_port_set_link(p->at.hw, false))
+		log_warnx("port %s: cannot ask the restarted port server for the link down",
+			  p->name);
 	log_info("port %s: %s: attached to the restarted port server (%u hw queue(s); the old "
 		 "attachment closed in %llu ms); its subsystems and ANA states are kept",
 		 p->name, p->dev, p->nr_hwq, (unsigned long long)(fcnvme_clock_ms() - t0));

@@ -551,18 +551,24 @@ bool hw_dev_peer_alive(struct hw_dev *d, unsigned int slot)
 	return hw_fabric_slot_alive(&d->fab, slot);
 }
 
-/* Link up/down. */
+/* Link up/down. A remote driver asks its port server, which owns the
+ * link (the change comes back in deq as HW_EQE_LINK). */
 int hw_dev_set_link(struct hw_dev *d, bool up)
 {
 	struct hw_eqe e;
 
+	memset(&e, 0, sizeof(e));
+	if (d->rdrv) {
+		e.type = HW_EQE_LINK;
+		e.arg = up ? HW_LINK_UP : HW_LINK_DOWN;
+		return hw_rdrv_mq_send(d, 0, &e);
+	}
 	if (!d->soft)
 		return -ENOTSUP;
 	hw_fabric_lock(&d->fab);
 	atomic_store(&d->fab.r->ns[d->slot].state, up ? HW_NS_ONLINE : HW_NS_LINKDOWN);
 	atomic_store(&d->bar->link, up ? HW_LINK_UP : HW_LINK_DOWN);
 	hw_fabric_unlock(&d->fab);
-	memset(&e, 0, sizeof(e));
 	e.type = HW_EQE_LINK;
 	e.arg = up ? HW_LINK_UP : HW_LINK_DOWN;
 	e.peer_slot = (uint16_t)d->slot;

@@ -4,9 +4,11 @@
  * memory once, popped, then checked and dispatched from the copy through a
  * table by type. Unknown types are dropped and counted; LS entries are
  * checked by hw_vmport_ls.c (an LS request that cannot be sent is answered
- * at once with the error).
+ * at once with the error). A driver may also ask for the link down or up
+ * (fcnvmectl port disable / enable on nvmetfcd's side).
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <string.h>
 
 #include "hw_vmport_priv.h"
@@ -29,11 +31,31 @@ static void hw_vmport_mq_drv_down(struct hw_vmport *v, const struct hw_eqe *m)
 	hw_vmport_ls_fail(v, -1, -ENOTCONN, true);
 }
 
+/* The driver asks for the port's link down (an operator's port disable)
+ * or up again: the fabric sees it as any port's link change (the hosts
+ * lose the port, RSCN), and the driver hears of it in deq like any link
+ * event. It holds until the driver asks again or the connection ends (a
+ * new guest connection brings the link up). */
+static void hw_vmport_mq_link(struct hw_vmport *v, const struct hw_eqe *m)
+{
+	bool up = m->arg == HW_LINK_UP;
+
+	if (m->arg != HW_LINK_UP && m->arg != HW_LINK_DOWN) {
+		v->st.mq_bad++;
+		hw_vmport_log(v, HW_VMPORT_LOG_ERR,
+			      "guest asked for link state %u (neither up nor down): dropped",
+			      m->arg);
+		return;
+	}
+	hw_vmport_log(v, HW_VMPORT_LOG_INFO, "guest driver asks for link %s", up ? "up" : "down");
+	if (hw_dev_set_link(&v->dev, up))
+		hw_vmport_log(v, HW_VMPORT_LOG_ERR, "link %s failed", up ? "up" : "down");
+}
+
 static const hw_vmport_mq_fn hw_vmport_mq_fns[] = {
-	[HW_EQE_LS_REQ] = hw_vmport_ls_guest_req,
-	[HW_EQE_LS_RSP] = hw_vmport_ls_guest_rsp,
-	[HW_EQE_DRV_UP] = hw_vmport_mq_drv_up,
-	[HW_EQE_DRV_DOWN] = hw_vmport_mq_drv_down,
+	[HW_EQE_LS_REQ] = hw_vmport_ls_guest_req, [HW_EQE_LS_RSP] = hw_vmport_ls_guest_rsp,
+	[HW_EQE_DRV_UP] = hw_vmport_mq_drv_up,	  [HW_EQE_DRV_DOWN] = hw_vmport_mq_drv_down,
+	[HW_EQE_LINK] = hw_vmport_mq_link,
 };
 
 /* Drain mq (a ring's worth at most, as for the WQs). */

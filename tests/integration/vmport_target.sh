@@ -11,8 +11,10 @@
 # after 3 s (its heartbeat stops), killing it at once (its socket closes),
 # and nvmetfcd keeps running; once a port server starts again at the
 # socket nvmetfcd attaches to it, with the same subsystem and data (a mute
-# listener or a server of other names there first changes nothing). Nonsense in deq (what a broken port server could
-# write) changes nothing for the real hosts.
+# listener or a server of other names there first changes nothing).
+# Nonsense in deq (what a broken port server could write) changes nothing
+# for the real hosts. port disable and enable go through the port server,
+# which owns the link: the hosts lose the port and find it again.
 NAME=vmport_target
 . "$(dirname "$0")/lib.sh"
 
@@ -134,12 +136,35 @@ check "deq: nvmetfcd still runs" kill -0 "$dpid"
 check "deq: verified I/O after the nonsense" test $? = 0
 check "deq: no verify errors" grep -q "^  verify errors 0$" "$tmp/perf3.out"
 
-# the link is the port server's: an administrative link down is refused
-ctl port disable p0 > "$tmp/disable.out" 2>&1
-check_not "port disable on a vmport port: refused" test $? = 0
-check "port disable: says why" grep -q "port p0: link down failed: Operation not supported" "$tmp/disable.out"
+# port disable asks the port server, which owns the link, for it down: the
+# hosts lose the port; port enable brings it back and the hosts log in
+# again.
 ctl port show p0 > "$tmp/show.out" 2>&1
 check "port show: the port's device" grep -q "vmport:$VSOCK" "$tmp/show.out"
+check "port disable on a vmport port" ctl port disable p0
+check "  the port server takes the link down" wait_for "$tmp/vp.log" \
+	"guest driver asks for link down" 5
+check "  nvmetfcd hears of it" wait_for "$DLOG" "port p0: link down" 5
+link_is() { ctl port show p0 | grep -Eq "^link-up +$1$"; }
+# link_soon STATE: link_is STATE within 10 s
+link_soon() {
+	local i
+	for i in $(seq 50); do
+		link_is "$1" && return 0
+		sleep 0.2
+	done
+	return 1
+}
+check "  port show: link down" link_soon no
+"$B/tools/fcnvme" discover $(host 3) --traddr "nn-$VWWNN:pn-$VWWPN" > "$tmp/disc-off.out" 2>&1
+check_not "  a host cannot reach the port" test $? = 0
+sed 's/^/  fcnvme: /' "$tmp/disc-off.out" | head -n 2
+check "port enable" ctl port enable p0
+check "  port show: link up" link_soon yes
+"$B/tools/fcnvme" read $(host 3) --traddr "nn-$VWWNN:pn-$VWWPN" --nqn "$DEMO_NQN" -n 2 \
+	-s 100 -c 2047 -d "$tmp/back-en" > "$tmp/read-en.out" 2>&1
+check "  a host reads namespace 2 through the port again ($(head -n 1 "$tmp/read-en.out"))" \
+	cmp "$tmp/data" "$tmp/back-en"
 
 # --- the port server stops, then dies: link loss, nvmetfcd keeps running ---
 # A host keeps 32 commands in flight (perf for 60 s) while the port server
@@ -241,12 +266,21 @@ check "kill -9: nvmetfcd logs the link loss at once (socket closed)" \
 echo "vmport_target: link loss logged $(( ($(date +%s%N) - t0) / 1000000 )) ms after kill -9"
 check "kill -9: the host's association is torn down" eventually 10 no_assoc
 kill "$perf" 2>/dev/null
+# disabled while no port server runs: the next one is told at once
+check "port disable with the port server gone" ctl port disable p0
+check "  logged" grep -q "port p0: its port server is gone; the link will be down when one attaches" \
+	"$DLOG"
 "$VP" --fabric "$FABRIC" --wwnn $VWWNN --wwpn $VWWPN --socket "$VSOCK" --role target \
 	--hw-queues 2 --dma-mb 256 --persist > "$tmp/vp_third.log" 2>&1 &
 vpid=$!
 bg_pids="$bg_pids $vpid"
 attached_twice() { [ "$(grep -c 'attached to the restarted port server' "$DLOG")" = 2 ]; }
 check "second restart: attached again" eventually 15 attached_twice
+check "  the new port server is asked for the link down" wait_for "$tmp/vp_third.log" \
+	"guest driver asks for link down" 5
+check "  port show: link down" link_soon no
+check "port enable" ctl port enable p0
+check "  port show: link up" link_soon yes
 "$B/tools/fcnvme" read $(host 8) --traddr "nn-$VWWNN:pn-$VWWPN" --nqn "$DEMO_NQN" -n 2 \
 	-s 100 -c 2047 -d "$tmp/back3" > "$tmp/read3.out" 2>&1
 check "second restart: the same data, byte for byte" cmp "$tmp/data" "$tmp/back3"
