@@ -328,7 +328,8 @@ static uint16_t peer_slot(uint8_t s)
 static void rec_mq(struct in *in)
 {
 	static const uint16_t types[] = { HW_EQE_LS_REQ,   HW_EQE_LS_RSP, HW_EQE_DRV_UP,
-					  HW_EQE_DRV_DOWN, HW_EQE_PLOGI,  0x4242 };
+					  HW_EQE_DRV_DOWN, HW_EQE_PLOGI,  0x4242,
+					  HW_EQE_LINK };
 	uint8_t type, slot, id, off, n, b[64];
 	uint32_t len;
 	struct hw_eqe e;
@@ -343,6 +344,7 @@ static void rec_mq(struct in *in)
 	e.type = types[type % (sizeof(types) / sizeof(types[0]))];
 	e.peer_slot = peer_slot(slot);
 	e.id = id;
+	e.arg = id & 0x40 ? len : len % 4; /* LINK: up, down, or neither */
 	e.len = type & 0x80 ? len : len % 128;
 	e.payload[0] = FCNVME_LS_DISCONNECT_ASSOC;
 	memcpy(e.payload + off % (HW_EQE_PAYLOAD - sizeof(b)), b, n);
