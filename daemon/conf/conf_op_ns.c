@@ -5,6 +5,7 @@
  * conf_ops.h).
  */
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -260,9 +261,13 @@ int conf_op_ns_set_ana_group(struct fcd *d, const char *nqn, uint32_t nsid, uint
 	return rc;
 }
 
-/* Make a namespace read-only or writable, in place. */
-int conf_op_ns_set_readonly(struct fcd *d, const char *nqn, uint32_t nsid, bool readonly, char *err,
-			    size_t errlen)
+/* A namespace's on/off setting in place: the plan line names it, the
+ * core's setter (fn) changes it, the running config's bool at off in
+ * struct conf_ns records it. */
+static int ns_set_flag(struct fcd *d, const char *nqn, uint32_t nsid, const char *setting,
+		       size_t off,
+		       int (*fn)(struct tgt *, const char *, uint32_t, bool, char *, size_t),
+		       bool on, char *err, size_t errlen)
 {
 	struct conf_ns *ns;
 	int rc;
@@ -270,43 +275,33 @@ int conf_op_ns_set_readonly(struct fcd *d, const char *nqn, uint32_t nsid, bool 
 	ns = ns_lookup(d, nqn, nsid, NULL, err, errlen, &rc);
 	if (ns == NULL)
 		return rc;
-	conf_plan_add(d, "namespace-set %s %u read_only %s", nqn, nsid, readonly ? "on" : "off");
-	rc = RUN(d, tgt_ns_set_readonly(d->tgt, nqn, nsid, readonly, err, errlen));
+	conf_plan_add(d, "namespace-set %s %u %s %s", nqn, nsid, setting, on ? "on" : "off");
+	rc = RUN(d, fn(d->tgt, nqn, nsid, on, err, errlen));
 	if (rc == 0)
-		ns->readonly = readonly;
+		*(bool *)((char *)ns + off) = on;
 	return rc;
+}
+
+/* Make a namespace read-only or writable, in place. */
+int conf_op_ns_set_readonly(struct fcd *d, const char *nqn, uint32_t nsid, bool readonly, char *err,
+			    size_t errlen)
+{
+	return ns_set_flag(d, nqn, nsid, "read_only", offsetof(struct conf_ns, readonly),
+			   tgt_ns_set_readonly, readonly, err, errlen);
 }
 
 /* Turn reservations on or off, in place. */
 int conf_op_ns_set_resv(struct fcd *d, const char *nqn, uint32_t nsid, bool on, char *err,
 			size_t errlen)
 {
-	struct conf_ns *ns;
-	int rc;
-
-	ns = ns_lookup(d, nqn, nsid, NULL, err, errlen, &rc);
-	if (ns == NULL)
-		return rc;
-	conf_plan_add(d, "namespace-set %s %u reservations %s", nqn, nsid, on ? "on" : "off");
-	rc = RUN(d, tgt_ns_set_resv(d->tgt, nqn, nsid, on, err, errlen));
-	if (rc == 0)
-		ns->resv = on;
-	return rc;
+	return ns_set_flag(d, nqn, nsid, "reservations", offsetof(struct conf_ns, resv),
+			   tgt_ns_set_resv, on, err, errlen);
 }
 
 /* Turn O_DIRECT on or off, in place. */
 int conf_op_ns_set_direct(struct fcd *d, const char *nqn, uint32_t nsid, bool direct, char *err,
 			  size_t errlen)
 {
-	struct conf_ns *ns;
-	int rc;
-
-	ns = ns_lookup(d, nqn, nsid, NULL, err, errlen, &rc);
-	if (ns == NULL)
-		return rc;
-	conf_plan_add(d, "namespace-set %s %u direct %s", nqn, nsid, direct ? "on" : "off");
-	rc = RUN(d, tgt_ns_set_direct(d->tgt, nqn, nsid, direct, err, errlen));
-	if (rc == 0)
-		ns->direct = direct;
-	return rc;
+	return ns_set_flag(d, nqn, nsid, "direct", offsetof(struct conf_ns, direct),
+			   tgt_ns_set_direct, direct, err, errlen);
 }
