@@ -584,10 +584,11 @@ int hw_dev_send_eqe(struct hw_dev *d, unsigned int slot, struct hw_eqe *e, int f
 	uint32_t delay = 0;
 	int rc;
 
-	if (d->rdrv)
-		return e->type == HW_EQE_LS_REQ || e->type == HW_EQE_LS_RSP
+	if (d->rdrv) /* ELS is the port server's: it sends a LOGO or RSCN for us */
+		return e->type == HW_EQE_LS_REQ || e->type == HW_EQE_LS_RSP ||
+				       e->type == HW_EQE_LOGO || e->type == HW_EQE_RSCN
 			       ? hw_rdrv_mq_send(d, slot, e)
-			       : -EOPNOTSUPP; /* ELS is the port server's */
+			       : -EOPNOTSUPP;
 	if (!d->soft)
 		return -ENOTSUP;
 	if (atomic_load(&d->bar->link) != HW_LINK_UP)

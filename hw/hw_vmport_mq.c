@@ -5,9 +5,11 @@
  * table by type. Unknown types are dropped and counted; LS entries are
  * checked by hw_vmport_ls.c (an LS request that cannot be sent is answered
  * at once with the error). A driver may also ask for the link down or up
- * (fcnvmectl port disable / enable on nvmetfcd's side).
+ * (fcnvmectl port disable / enable on nvmetfcd's side), and for a LOGO or
+ * an RSCN to a logged-in initiator (host invalidate, discovery-event).
  */
 #include <errno.h>
+#include <inttypes.h>
 #include <stdbool.h>
 #include <string.h>
 
@@ -52,10 +54,35 @@ static void hw_vmport_mq_link(struct hw_vmport *v, const struct hw_eqe *m)
 		hw_vmport_log(v, HW_VMPORT_LOG_ERR, "link %s failed", up ? "up" : "down");
 }
 
+/* The driver's LOGO of a logged-in initiator (nvmetfcd's host
+ * invalidate): the port server, which holds the login, sends it and
+ * forgets the login (the driver hears RPORT_OFFLINE; the initiator logs in
+ * again). RSCN (nvmetfcd's discovery event): sent to that initiator. A
+ * slot that is not logged in: dropped and counted. */
+static void hw_vmport_mq_els(struct hw_vmport *v, const struct hw_eqe *m)
+{
+	const char *what = m->type == HW_EQE_LOGO ? "LOGO" : "RSCN";
+	struct hw_rport *rp = hw_rport_find(&v->rports, m->peer_slot);
+
+	if (!rp || atomic_load(&rp->state) != HW_RPORT_ONLINE) {
+		v->st.mq_bad++;
+		hw_vmport_log(v, HW_VMPORT_LOG_ERR,
+			      "guest asked for a %s to slot %u, which is not logged in: dropped",
+			      what, m->peer_slot);
+		return;
+	}
+	hw_vmport_log(v, HW_VMPORT_LOG_INFO, "guest driver sends a %s to 0x%016" PRIx64, what,
+		      rp->info.wwpn);
+	(void)hw_els_send(&v->dev, rp->slot, m->type, 0);
+	if (m->type == HW_EQE_LOGO)
+		hw_rport_lose(&v->rports, rp);
+}
+
 static const hw_vmport_mq_fn hw_vmport_mq_fns[] = {
 	[HW_EQE_LS_REQ] = hw_vmport_ls_guest_req, [HW_EQE_LS_RSP] = hw_vmport_ls_guest_rsp,
 	[HW_EQE_DRV_UP] = hw_vmport_mq_drv_up,	  [HW_EQE_DRV_DOWN] = hw_vmport_mq_drv_down,
-	[HW_EQE_LINK] = hw_vmport_mq_link,
+	[HW_EQE_LINK] = hw_vmport_mq_link,	  [HW_EQE_LOGO] = hw_vmport_mq_els,
+	[HW_EQE_RSCN] = hw_vmport_mq_els,
 };
 
 /* Drain mq (a ring's worth at most, as for the WQs). */

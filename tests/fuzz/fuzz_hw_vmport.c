@@ -329,7 +329,7 @@ static void rec_mq(struct in *in)
 {
 	static const uint16_t types[] = { HW_EQE_LS_REQ,   HW_EQE_LS_RSP, HW_EQE_DRV_UP,
 					  HW_EQE_DRV_DOWN, HW_EQE_PLOGI,  0x4242,
-					  HW_EQE_LINK };
+					  HW_EQE_LINK,	   HW_EQE_LOGO,	  HW_EQE_RSCN };
 	uint8_t type, slot, id, off, n, b[64];
 	uint32_t len;
 	struct hw_eqe e;

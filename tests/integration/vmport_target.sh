@@ -136,6 +136,20 @@ check "deq: nvmetfcd still runs" kill -0 "$dpid"
 check "deq: verified I/O after the nonsense" test $? = 0
 check "deq: no verify errors" grep -q "^  verify errors 0$" "$tmp/perf3.out"
 
+# no_assoc: nvmetfcd holds no association
+no_assoc() { ! ctl assoc list | grep -q '^0x'; }
+# perf_held N: host N keeps 32 commands in flight on the port (perf for up
+# to 60 s, in $perf), connected a second before it returns
+perf_held() {
+	"$B/tools/fcnvme" perf $(host "$1") --traddr "nn-$VWWNN:pn-$VWWPN" --nqn "$DEMO_NQN" -n 1 \
+		-q 32 -o 4096 -w randrw -t 60 > "$tmp/perf-held$1.out" 2>&1 &
+	perf=$!
+	bg_pids="$bg_pids $perf"
+	check "host $1 is connected" wait_for "$DLOG" \
+		"wwpn 0x10000090fb00000$1) on port p0: connected to $DEMO_NQN" 10
+	sleep 1
+}
+
 # port disable asks the port server, which owns the link, for it down: the
 # hosts lose the port; port enable brings it back and the hosts log in
 # again.
@@ -165,6 +179,25 @@ check "  port show: link up" link_soon yes
 	-s 100 -c 2047 -d "$tmp/back-en" > "$tmp/read-en.out" 2>&1
 check "  a host reads namespace 2 through the port again ($(head -n 1 "$tmp/read-en.out"))" \
 	cmp "$tmp/data" "$tmp/back-en"
+# host invalidate and discovery-event: the port server, which holds the
+# logins, sends the LOGO (the host loses the port; it can log in again)
+# and the RSCN
+perf_held 7
+check "discovery-event on the vmport port" ctl discovery-event p0
+check "  the port server sends the RSCN" wait_for "$tmp/vp.log" \
+	"guest driver sends a RSCN to 0x10000090fb000007" 5
+check "host invalidate of host 7" ctl host invalidate 0x10000090fb000007
+check "  the port server sends the LOGO" wait_for "$tmp/vp.log" \
+	"guest driver sends a LOGO to 0x10000090fb000007" 5
+check "  nvmetfcd drops the host's association" eventually 10 no_assoc
+kill "$perf" 2>/dev/null
+wait "$perf" 2>/dev/null
+"$B/tools/fcnvme" read $(host 7) --traddr "nn-$VWWNN:pn-$VWWPN" --nqn "$DEMO_NQN" -n 2 \
+	-s 100 -c 2047 -d "$tmp/back-7" > "$tmp/read-7.out" 2>&1
+check "  the host logs in again and reads ($(head -n 1 "$tmp/read-7.out"))" \
+	cmp "$tmp/data" "$tmp/back-7"
+logins7() { [ "$(grep -c 'initiator logged in: 0x10000090fb000007' "$tmp/vp.log")" -ge 2 ]; }
+check "  (its second login at the port server)" logins7
 
 # --- the port server stops, then dies: link loss, nvmetfcd keeps running ---
 # A host keeps 32 commands in flight (perf for 60 s) while the port server
@@ -173,18 +206,6 @@ check "  a host reads namespace 2 through the port again ($(head -n 1 "$tmp/read
 # 3 s nvmetfcd's hw queues complete those ops themselves and the
 # association goes; nothing is left for the stop to wait for. Then it is
 # killed (gone already: nothing more is said).
-no_assoc() { ! ctl assoc list | grep -q '^0x'; }
-# perf_held N: host N keeps 32 commands in flight on the port (perf for up
-# to 60 s, in $perf), connected a second before it returns
-perf_held() {
-	"$B/tools/fcnvme" perf $(host "$1") --traddr "nn-$VWWNN:pn-$VWWPN" --nqn "$DEMO_NQN" -n 1 \
-		-q 32 -o 4096 -w randrw -t 60 > "$tmp/perf-held$1.out" 2>&1 &
-	perf=$!
-	bg_pids="$bg_pids $perf"
-	check "host $1 is connected" wait_for "$DLOG" \
-		"wwpn 0x10000090fb00000$1) on port p0: connected to $DEMO_NQN" 10
-	sleep 1
-}
 perf_held 5
 kill -STOP "$vpid"
 check "SIGSTOP: nvmetfcd logs the link loss (heartbeat stopped)" \

@@ -274,6 +274,18 @@ static void guest_post(uint16_t type, uint16_t slot, uint64_t id, uint32_t len)
 	ck_assert_int_eq(hw_ring_post_geo(d->base, &d->bar->mq, &d->geo->mq, &e, sizeof(e)), 0);
 }
 
+/* An mq entry of type with arg (a LINK request). */
+static void guest_post_arg(uint16_t type, uint32_t arg)
+{
+	struct hw_dev *d = &vp->dev;
+	struct hw_eqe e;
+
+	memset(&e, 0, sizeof(e));
+	e.type = type;
+	e.arg = arg;
+	ck_assert_int_eq(hw_ring_post_geo(d->base, &d->bar->mq, &d->geo->mq, &e, sizeof(e)), 0);
+}
+
 static int guest_deq(struct hw_eqe *e)
 {
 	struct hw_dev *d = &vp->dev;
@@ -363,6 +375,40 @@ START_TEST(test_vmport_mq)
 	guest_post(HW_EQE_LS_REQ, 3, 0xc1, 0);
 	ck_assert_int_eq(hw_vmport_mq_drain(vp), 2);
 	ck_assert_int_eq(guest_deq(&e), 0);
+}
+END_TEST
+
+/* The driver asks for the link down and up (the name server's entry
+ * follows), a link state that is neither is dropped and counted, and a
+ * LOGO or RSCN to a slot that is not logged in is dropped and counted. */
+START_TEST(test_vmport_mq_link_els)
+{
+	_Atomic uint32_t *ns = &vp->dev.fab.r->ns[hw_vmport_slot(vp)].state;
+	struct hw_vmport_stats st;
+	struct hw_eqe e;
+
+	guest_post(HW_EQE_DRV_UP, 0, 0, 0);
+	ck_assert_int_eq(hw_vmport_mq_drain(vp), 1);
+	while (guest_deq(&e))
+		;
+	ck_assert_uint_eq(atomic_load(ns), HW_NS_ONLINE);
+	guest_post_arg(HW_EQE_LINK, HW_LINK_DOWN);
+	ck_assert_int_eq(hw_vmport_mq_drain(vp), 1);
+	ck_assert_uint_eq(atomic_load(ns), HW_NS_LINKDOWN);
+	hw_vmport_get_stats(vp, &st);
+	ck_assert_uint_eq(st.mq_bad, 0);
+	guest_post_arg(HW_EQE_LINK, 7);
+	ck_assert_int_eq(hw_vmport_mq_drain(vp), 1);
+	ck_assert_uint_eq(atomic_load(ns), HW_NS_LINKDOWN);
+	guest_post_arg(HW_EQE_LINK, HW_LINK_UP);
+	ck_assert_int_eq(hw_vmport_mq_drain(vp), 1);
+	ck_assert_uint_eq(atomic_load(ns), HW_NS_ONLINE);
+	guest_post(HW_EQE_LOGO, 3, 0, 0);
+	guest_post(HW_EQE_RSCN, 3, 0, 0);
+	guest_post(HW_EQE_LOGO, 0xffff, 0, 0);
+	ck_assert_int_eq(hw_vmport_mq_drain(vp), 3);
+	hw_vmport_get_stats(vp, &st);
+	ck_assert_uint_eq(st.mq_bad, 4); /* link 7, and the three ELS */
 }
 END_TEST
 
@@ -649,6 +695,7 @@ Suite *hw_vmport_suite(void)
 	suite_add_tcase(s, tc);
 	tcase_add_checked_fixture(tm, vp_setup, vp_teardown);
 	tcase_add_test(tm, test_vmport_mq);
+	tcase_add_test(tm, test_vmport_mq_link_els);
 	tcase_add_test(tm, test_vmport_mq_geometry);
 	suite_add_tcase(s, tm);
 	tcase_add_checked_fixture(tt, vp_setup_target, vp_teardown);
