@@ -2,8 +2,7 @@
 /*
  * The cluster's operations for the control socket: shared subsystems,
  * hosts, namespaces and their host masks written to the state object,
- * group moves, and the
- * node and group listings. [ctl]
+ * group moves, and the node and group listings. [ctl]
  * See cluster.c for the design.
  */
 #define _GNU_SOURCE
