@@ -44,9 +44,10 @@ static void hw_vmport_mq_link(struct hw_vmport *v, const struct hw_eqe *m)
 
 	if (m->arg != HW_LINK_UP && m->arg != HW_LINK_DOWN) {
 		v->st.mq_bad++;
-		hw_vmport_log(v, HW_VMPORT_LOG_ERR,
-			      "guest asked for link state %u (neither up nor down): dropped",
-			      m->arg);
+		hw_vmport_log(v, v->warned_mq ? HW_VMPORT_LOG_DEBUG : HW_VMPORT_LOG_ERR,
+			      "guest asked for link state %u (neither up nor down): dropped%s",
+			      m->arg, v->warned_mq ? "" : " (the next bad entries are counted)");
+		v->warned_mq = true;
 		return;
 	}
 	hw_vmport_log(v, HW_VMPORT_LOG_INFO, "guest driver asks for link %s", up ? "up" : "down");
@@ -65,10 +66,15 @@ static void hw_vmport_mq_els(struct hw_vmport *v, const struct hw_eqe *m)
 	struct hw_rport *rp = hw_rport_find(&v->rports, m->peer_slot);
 
 	if (!rp || atomic_load(&rp->state) != HW_RPORT_ONLINE) {
+		/* (also a host that logged out just before: not always a
+		 * broken guest) */
 		v->st.mq_bad++;
-		hw_vmport_log(v, HW_VMPORT_LOG_ERR,
-			      "guest asked for a %s to slot %u, which is not logged in: dropped",
-			      what, m->peer_slot);
+		hw_vmport_log(v, v->warned_mq ? HW_VMPORT_LOG_DEBUG : HW_VMPORT_LOG_ERR,
+			      "guest asked for a %s to slot %u, which is not logged in: "
+			      "dropped%s",
+			      what, m->peer_slot,
+			      v->warned_mq ? "" : " (the next bad entries are counted)");
+		v->warned_mq = true;
 		return;
 	}
 	hw_vmport_log(v, HW_VMPORT_LOG_INFO, "guest driver sends a %s to 0x%016" PRIx64, what,
