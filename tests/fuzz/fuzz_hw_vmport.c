@@ -593,9 +593,10 @@ static void quiesce(void)
  * so every ring is re-initialised to the server's geometry (a real driver
  * never does that: it continues from the current indices). The exchange
  * table is cleared, the BAR words the guest rewrote get what the server
- * wrote, DRV_UP is posted; then, if the guest's doings logged the port out
- * (a target drops a host whose CQ it finds corrupt; a forged LOGO), the
- * server logs in again. Counters are left as they are. */
+ * wrote, the link is brought up if the guest asked for it down, DRV_UP is
+ * posted; then, if the guest's doings logged the port out (a target drops
+ * a host whose CQ it finds corrupt; a forged LOGO; the guest's own LOGO
+ * or link down), the server logs in again. Counters are left as they are. */
 static void restore(void)
 {
 	const struct hw_bar *g = d->geo;
@@ -624,6 +625,14 @@ static void restore(void)
 	/* What the server tells the guest of its logins (it reads none of
 	 * it back): as after setup, logged into the target. */
 	memcpy(b->logins, bar_good.logins, sizeof(b->logins));
+	/* A guest that asked for the link down (HW_EQE_LINK): as when it goes
+	 * and the next one connects (hw_vmport.c), the server logs out of
+	 * its targets and brings the link up (the link-down event it posted
+	 * to its eq may be gone with the rings re-initialised above). */
+	if (atomic_load(&d->fab.r->ns[d->slot].state) != HW_NS_ONLINE) {
+		hw_rport_logout(&vp->rports);
+		FUZZ_HW_REQUIRE(hw_dev_set_link(d, true) == 0);
+	}
 	memset(&e, 0, sizeof(e));
 	e.type = HW_EQE_DRV_UP;
 	guest_mq(&e);
