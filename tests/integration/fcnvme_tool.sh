@@ -46,6 +46,10 @@ ok() { pass=$((pass + 1)); }
 bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
 
 start_target() {
+	# The background job opens (truncates) its output file on its own
+	# time: a previous start's "ready" must not be there for the loop
+	# below to find before that.
+	rm -f "$tmp/tgt.out" "$tmp/tgt.err"
 	"$MINITGT" --fabric itest --wwnn $TWWNN --wwpn $TWWPN "$@" \
 		>"$tmp/tgt.out" 2>"$tmp/tgt.err" &
 	tpid=$!
