@@ -80,7 +80,9 @@ summarize() {
 show_failures() {
 	local log
 	for log in $(grep -l -E '^(FAIL|ERROR)' $(find "$1/tests" -name '*.log' ! -name test-suite.log) 2>/dev/null); do
-		echo "---- $log"
+		echo "---- $log: its failed checks and seeds"
+		grep -E '(^|: )(FAIL|not ok)|seed' "$log" | head -n 30
+		echo "---- $log (last 40 lines)"
 		tail -n 40 "$log"
 	done
 }

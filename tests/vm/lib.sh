@@ -51,8 +51,11 @@ ok() {
 	vm_pass=$((vm_pass + 1))
 	echo "ok: $*"
 }
+vm_failed=
 ko() {
 	vm_fail=$((vm_fail + 1))
+	vm_failed="$vm_failed  $*
+"
 	echo "FAIL: $*"
 }
 check() { # check DESCRIPTION CMD...: pass when CMD exits 0
@@ -68,6 +71,9 @@ vm_elapsed() {
 
 vm_finish() {
 	echo "$VM_NAME: took $(vm_elapsed) s"
+	# the failed checks again, last, where a log's tail shows them
+	[ "$vm_fail" -eq 0 ] || printf '%s: failed:\n%s' "$VM_NAME" "$vm_failed"
+	[ -z "${VM_SEED:-}" ] || echo "$VM_NAME: seed $VM_SEED (rerun with VM_SEED=$VM_SEED)"
 	echo "$VM_NAME: $vm_pass passed, $vm_fail failed"
 	[ "$vm_fail" -eq 0 ] && [ "$vm_pass" -gt 0 ] && exit 0
 	exit 1
@@ -424,11 +430,15 @@ vm_boot() {
 	} >"$share/job.sh"
 	[ "${1:-}" = -- ] && shift
 	echo "vm: booting for guest/$script (t=$(vm_elapsed) s)"
+	# log_buf_len: the default 128 KiB kernel log wraps under a test that
+	# makes the kernel report errors on purpose (peer_garbage), and the
+	# guest's checks read the whole log since boot (tests/vm/guest/lib.sh
+	# dmesg_clean)
 	# shellcheck disable=SC2086
 	timeout -k 5 "$VM_TIMEOUT" qemu-system-x86_64 $VM_ACCEL_ARGS -machine pc \
 		-smp "$VM_SMP" -m "$VM_MEM" \
 		-kernel "$VM_KDIR/vmlinux" -initrd "$VM_KDIR/initramfs.cpio.gz" \
-		-append "console=ttyS0 quiet oops=panic panic=-1 nokaslr vmtest.kmods=$VM_KMODS" \
+		-append "console=ttyS0 quiet oops=panic panic=-1 nokaslr log_buf_len=16M vmtest.kmods=$VM_KMODS" \
 		-display none -serial "file:$tmp/console.log" -monitor none -no-reboot -nodefaults \
 		-fsdev local,id=hostroot,path=/,security_model=none,readonly=on,multidevs=remap \
 		-device virtio-9p-pci,fsdev=hostroot,mount_tag=hostroot \
@@ -466,6 +476,8 @@ vm_boot() {
 	gf=$(grep -c '^FAIL: ' "$share/job.log")
 	vm_pass=$((vm_pass + gp))
 	vm_fail=$((vm_fail + gf))
+	[ "$gf" -eq 0 ] || vm_failed="$vm_failed$(sed -n 's/^FAIL: /  guest: /p' "$share/job.log")
+"
 	sed 's/^/  guest: /' "$share/job.log"
 	rc=$(cat "$share/rc")
 	if [ "$rc" -ne 0 ] && [ "$gf" -eq 0 ]; then
