@@ -87,6 +87,12 @@ static const struct ctlarg referral_opts[] = {
 		"NAME", A(REFERRAL), ARG_STR, false, "Referral name (referral list)." \
 	}
 
+#define REFERRAL_TRADDR                                                                          \
+	{                                                                                        \
+		"TRADDR", A(TRADDR), ARG_TRADDR, false,                                          \
+			"FC address of the other discovery service's port, nn-0xWWNN:pn-0xWWPN." \
+	}
+
 #define NQN                                                     \
 	{                                                       \
 		"NQN", A(NQN), ARG_NQN, false, "Subsystem NQN." \
@@ -463,13 +469,20 @@ const struct ctlverb ctl_verbs[] = {
 	{ "referral",
 	  "add",
 	  C(REFERRAL_ADD),
-	  { REFERRAL,
-	    { "TRADDR", A(TRADDR), ARG_TRADDR, false,
-	      "FC address of the other discovery service's port, nn-0xWWNN:pn-0xWWPN." } },
+	  { REFERRAL, REFERRAL_TRADDR },
 	  referral_opts,
 	  NULL,
 	  "Add a referral: a discovery log entry (subtype referral) pointing hosts at another FC "
 	  "port's discovery service, listed on the given ports to the given hosts." },
+	{ "referral",
+	  "set",
+	  C(REFERRAL_SET),
+	  { REFERRAL, REFERRAL_TRADDR },
+	  referral_opts,
+	  NULL,
+	  "Change a referral in place: it becomes what the arguments give, as for add (an option "
+	  "left out takes its default). Hosts see one discovery log change; the ports it leaves "
+	  "and joins send an RSCN." },
 	{ "referral",
 	  "del",
 	  C(REFERRAL_DEL),

@@ -77,6 +77,7 @@ const ctl_handler ctl_handlers[FCNVME_CMD_MAX + 1] = {
 	[FCNVME_CMD_REFERRAL_ADD] = ctl_referral_add,
 	[FCNVME_CMD_REFERRAL_DEL] = ctl_referral_del,
 	[FCNVME_CMD_REFERRAL_LIST] = ctl_referral_list,
+	[FCNVME_CMD_REFERRAL_SET] = ctl_referral_set,
 };
 
 /* Counts the data messages a handler sent, then forwards them. */

@@ -112,5 +112,6 @@ int ctl_cluster_subsys_del(struct ctl_req *req);
 int ctl_referral_add(struct ctl_req *req);
 int ctl_referral_del(struct ctl_req *req);
 int ctl_referral_list(struct ctl_req *req);
+int ctl_referral_set(struct ctl_req *req);
 
 #endif /* CTL_DISPATCH_H */

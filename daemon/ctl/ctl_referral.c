@@ -2,7 +2,8 @@
 /*
  * Control handlers for referrals (discovery log entries of subtype 1,
  * daemon/core/referral.c): add one (name, FC address, portid, TREQ, the ports
- * listing it, the hosts it is listed to), delete one, list them from the
+ * listing it, the hosts it is listed to), change one in place, delete one,
+ * list them from the
  * running configuration, which is what the core holds
  * (conf_op_referral.c keeps them in step).
  */
@@ -67,42 +68,72 @@ static int add_host(const char *s, void *arg)
 	return 0;
 }
 
-/* referral add NAME TRADDR [portid N] [treq TREQ] [port PORT]... [host HOSTNQN]... */
-int ctl_referral_add(struct ctl_req *req)
+/*
+ * The referral a request describes (referral add and set take the same
+ * arguments): NAME TRADDR [portid N] [treq TREQ] [port PORT]... [host HOSTNQN]...
+ * r is released by the caller, also on failure.
+ */
+static int referral_from_req(struct ctl_req *req, struct conf_referral *r)
 {
 	const char *traddr = fcnvme_msg_get_str(req->msg, FCNVME_A_TRADDR);
 	const char *treq = fcnvme_msg_get_str(req->msg, FCNVME_A_TREQ);
-	struct conf_referral r;
-	struct referral_req rr = { req, &r };
+	struct referral_req rr = { req, r };
 	int rc;
 
-	memset(&r, 0, sizeof(r));
-	snprintf(r.name, sizeof(r.name), "%s", fcnvme_msg_get_str(req->msg, FCNVME_A_REFERRAL));
-	if (fcnvme_traddr_parse(traddr, &r.wwnn, &r.wwpn) != 0)
+	memset(r, 0, sizeof(*r));
+	snprintf(r->name, sizeof(r->name), "%s", fcnvme_msg_get_str(req->msg, FCNVME_A_REFERRAL));
+	if (fcnvme_traddr_parse(traddr, &r->wwnn, &r->wwpn) != 0)
 		return ctl_fail(req, -EINVAL,
 				"traddr %s is not an FC address (nn-0xWWNN:pn-0xWWPN, 16 hex "
 				"digits each)",
 				traddr);
-	fcnvme_traddr_format(r.wwnn, r.wwpn, r.traddr, sizeof(r.traddr));
-	fcnvme_msg_get_u16(req->msg, FCNVME_A_PORTID, &r.portid);
-	if (r.portid == 0xffff)
+	fcnvme_traddr_format(r->wwnn, r->wwpn, r->traddr, sizeof(r->traddr));
+	fcnvme_msg_get_u16(req->msg, FCNVME_A_PORTID, &r->portid);
+	if (r->portid == 0xffff)
 		return ctl_fail(req, -EINVAL, "portid 65535 is reserved (0 to 65534)");
-	if (treq != NULL && (r.treq = conf_enum_lookup(conf_treq_names, treq)) < 0)
+	if (treq != NULL && (r->treq = conf_enum_lookup(conf_treq_names, treq)) < 0)
 		return ctl_fail(req, -EINVAL,
 				"treq \"%s\": give \"not specified\", \"required\" or \"not "
 				"required\"",
 				treq);
-	r.ports = calloc(TGT_MAX_PORTS, sizeof(*r.ports));
-	if (r.ports == NULL)
+	r->ports = calloc(TGT_MAX_PORTS, sizeof(*r->ports));
+	if (r->ports == NULL)
 		return ctl_fail(req, -ENOMEM, "out of memory");
 	rc = fcnvme_msg_list_foreach(req->msg, FCNVME_A_PORTS, add_port, &rr);
-	if (rc == 0 && r.nr_ports == 0)
+	if (rc == 0 && r->nr_ports == 0)
 		rc = ctl_fail(req, -EINVAL,
 			      "give at least one port whose discovery log lists the referral");
 	if (rc == 0)
 		rc = fcnvme_msg_list_foreach(req->msg, FCNVME_A_HOSTS, add_host, &rr);
+	return rc;
+}
+
+/* referral add NAME TRADDR [portid N] [treq TREQ] [port PORT]... [host HOSTNQN]... */
+int ctl_referral_add(struct ctl_req *req)
+{
+	struct conf_referral r;
+	int rc;
+
+	rc = referral_from_req(req, &r);
 	if (rc == 0)
 		rc = conf_op_referral_add(req->d, &r, req->err, sizeof(req->err));
+	conf_referral_release(&r);
+	return rc;
+}
+
+/*
+ * referral set NAME TRADDR [portid N] [treq TREQ] [port PORT]... [host HOSTNQN]...:
+ * the referral NAME becomes what the request gives, in place (hosts see one
+ * discovery log generation step, as for a reload that changes it).
+ */
+int ctl_referral_set(struct ctl_req *req)
+{
+	struct conf_referral r;
+	int rc;
+
+	rc = referral_from_req(req, &r);
+	if (rc == 0)
+		rc = conf_op_referral_set(req->d, &r, req->err, sizeof(req->err));
 	conf_referral_release(&r);
 	return rc;
 }

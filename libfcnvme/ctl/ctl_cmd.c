@@ -21,6 +21,7 @@
 #define NS_ADD_ATTRS                                                                      \
 	(A(NQN) | A(NSID) | A(BACKEND) | A(PATH) | A(SIZE) | A(LBA_SIZE) | A(READ_ONLY) | \
 	 A(UUID) | A(NGUID) | A(EUI64) | A(ANA_GRPID) | A(ENABLED) | A(RESERVATIONS))
+#define REFERRAL_ATTRS (A(REFERRAL) | A(TRADDR) | A(PORTID) | A(TREQ) | A(PORTS) | A(HOSTS))
 #define SUBSYS_ATTRS                                                                \
 	(A(NQN) | A(SERIAL) | A(MODEL) | A(FIRMWARE) | A(ALLOW_ANY) | A(IEEE_OUI) | \
 	 A(CNTLID_MIN) | A(CNTLID_MAX))
@@ -90,11 +91,10 @@ const struct fcnvme_cmd_desc fcnvme_cmds[FCNVME_CMD_MAX + 1] = {
 	[FCNVME_CMD_CLUSTER_SUBSYS_ADD] = { "cluster-add-subsystem", W, A(NQN),
 					    A(NQN) | A(ALLOW_ANY) },
 	[FCNVME_CMD_CLUSTER_SUBSYS_DEL] = { "cluster-del-subsystem", W, A(NQN), A(NQN) },
-	[FCNVME_CMD_REFERRAL_ADD] = { "referral-add", W, A(REFERRAL) | A(TRADDR),
-				      A(REFERRAL) | A(TRADDR) | A(PORTID) | A(TREQ) | A(PORTS) |
-					      A(HOSTS) },
+	[FCNVME_CMD_REFERRAL_ADD] = { "referral-add", W, A(REFERRAL) | A(TRADDR), REFERRAL_ATTRS },
 	[FCNVME_CMD_REFERRAL_DEL] = { "referral-del", W, A(REFERRAL), A(REFERRAL) },
 	[FCNVME_CMD_REFERRAL_LIST] = { "referral-list", D, 0, 0 },
+	[FCNVME_CMD_REFERRAL_SET] = { "referral-set", W, A(REFERRAL) | A(TRADDR), REFERRAL_ATTRS },
 };
 
 static const char *const ana_state_names[__FCNVME_ANA_MAX] = {

@@ -4,7 +4,7 @@
 # discovery log refers hosts to daemon B's discovery port (a subtype 1
 # entry, fcnvme discover's "discovery subsystem referral", as nvme-cli
 # prints it) with B's exact traddr and portid, only to the hosts the
-# referral names; fcnvmectl referral list/add/del (text and JSON), the
+# referral names; fcnvmectl referral list/add/set/del (text and JSON), the
 # generation counter moving, the control log line, config reload (dry run
 # and real) of an edited file, a changed referral changed in place (one
 # generation step) with its TREQ, config export/import (JSON) and config
@@ -209,6 +209,26 @@ check "referral add with treq required ($(cat "$tmp/e6"))" [ ! -s "$tmp/e6" ]
 disc "$HOSTNQN" >"$tmp/disc3.out" 2>&1
 check "  its entry: treq required" \
 	bash -c "grep -B1 '^portid:  5\$' '$tmp/disc3.out' | grep -qx 'treq:    required'"
+# referral set: r5 changed in place (portid 8, TREQ not required, the other
+# host only): one generation step; the listed host no longer sees it.
+g2=$(gen)
+check "referral set r5 (portid 8, treq not required, host $OTHER)" \
+	ctl referral set r5 "$B_TRADDR" portid 8 treq "not required" port p0 host "$OTHER"
+g3=$(gen)
+check "  the generation moved by one ($g2 -> $g3)" [ "$g3" = $((g2 + 1)) ]
+disc_is "  after set, listed host" "$HOSTNQN" 7 9
+disc "$OTHER" >"$tmp/disc4.out" 2>&1
+check "  the other host sees it at portid 8, treq not required" \
+	bash -c "grep -B1 '^portid:  8\$' '$tmp/disc4.out' | grep -qx 'treq:    not required'"
+check_not "  and no referral at portid 5 any more" grep -q '^portid:  5$' "$tmp/disc4.out"
+ctl referral list >"$tmp/l5"
+check "  referral list shows it ($(grep '^r5 ' "$tmp/l5"))" \
+	grep -q "^r5 .* 8       not required   p0     $OTHER\$" "$tmp/l5"
+check "  control log line" wait_for "$DLOG" "referral-set .*referral=r5.*: done" 2
+ctl referral set r9 "$B_TRADDR" port p0 >"$tmp/e8" 2>&1
+check "set of an unknown referral is refused ($(cat "$tmp/e8"))" grep -q "no referral r9" "$tmp/e8"
+g4=$(gen)
+check "  and changed nothing (generation $g4)" [ "$g4" = "$g3" ]
 ctl referral add r6 "$B_TRADDR" portid 6 treq maybe port p0 >"$tmp/e7" 2>&1
 check "a bad treq is refused ($(cat "$tmp/e7"))" grep -qF \
 	'treq "maybe": give "not specified", "required" or "not required"' "$tmp/e7"

@@ -240,7 +240,7 @@ static int join_str(const char *str, void *arg)
 	return 0;
 }
 
-/* referral add/list/del from the command line to the core: the ports
+/* referral add/list/set/del from the command line to the core: the ports
  * given by name reach the core as portids, the repeated host option as
  * one list, the TRADDR normalised; a reader may list but not add. */
 START_TEST(dispatch_referrals)
@@ -272,6 +272,30 @@ START_TEST(dispatch_referrals)
 	list[0] = '\0';
 	ck_assert_int_eq(fcnvme_msg_list_foreach(&msg, FCNVME_A_HOSTS, join_str, list), 0);
 	ck_assert_str_eq(list, "nqn.2026-11.io.x:h1,nqn.2026-11.io.x:h2");
+	/* set: the whole referral in place (what is left out takes its
+	 * default: portid 0, every host); an unknown name changes nothing */
+	fake_log_clear();
+	ck_assert_int_eq(run(true, "referral set r1 nn-0x20000090fb000001:pn-0x10000090fb000009"
+				   " treq required port p0"),
+			 0);
+	ck_assert_str_eq(fake_log(),
+			 "referral_set r1 0x20000090fb000001 0x10000090fb000009 0 1 0 treq;");
+	ck_assert_uint_eq(d.conf->nr_referrals, 1);
+	ck_assert_int_eq(d.conf->referrals[0].treq, 1);
+	ck_assert_uint_eq(d.conf->referrals[0].nr_hosts, 0);
+	ck_assert_uint_eq(d.conf->referrals[0].portid, 0);
+	fake_log_clear();
+	ck_assert_int_eq(run(true, "referral set r9 nn-0x20000090fb000001:pn-0x10000090fb000009"
+				   " port p0"),
+			 -ENOENT);
+	reply(0, &msg);
+	ck_assert_str_eq(fcnvme_msg_get_str(&msg, FCNVME_A_ERRMSG), "no referral r9");
+	ck_assert_str_eq(fake_log(), "");
+	ck_assert_int_eq(run(false, "referral set r1 nn-0x20000090fb000001:pn-0x10000090fb000001"
+				    " port p0"),
+			 -EPERM);
+	ck_assert_str_eq(d.conf->referrals[0].traddr,
+			 "nn-0x20000090fb000001:pn-0x10000090fb000009");
 	fake_log_clear();
 	ck_assert_int_eq(run(true, "referral del r1"), 0);
 	ck_assert_str_eq(fake_log(), "referral_del r1;");

@@ -91,6 +91,7 @@ enum fcnvme_cmd {
 	FCNVME_CMD_REFERRAL_LIST,
 	FCNVME_CMD_NS_RESV_CLEAR, /* drop a namespace's reservation and registrants */
 	FCNVME_CMD_NS_SET,	  /* read-only, reservations of a namespace in place */
+	FCNVME_CMD_REFERRAL_SET,  /* a referral changed in place */
 	__FCNVME_CMD_MAX
 };
 #define FCNVME_CMD_MAX (__FCNVME_CMD_MAX - 1)
