@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <syslog.h>
 
+#include <fcnvme/fc_wire.h>
 #include <fcnvme/nvme.h>
 
 #include "evlog.h"
@@ -103,6 +104,7 @@ void evlog_assoc(const struct tgt_assoc_event *ev, uint64_t now_ms)
 	const char *hn = ev->host_nqn && *ev->host_nqn ? ev->host_nqn : "(no NQN)";
 	const char *port = ev->port && *ev->port ? ev->port : "?";
 	char key[LOG_RL_REASON_MAX], field[64];
+	int pri;
 
 	switch (ev->kind) {
 	case TGT_ASSOC_EV_REFUSED:
@@ -164,6 +166,20 @@ void evlog_assoc(const struct tgt_assoc_event *ev, uint64_t now_ms)
 			   "(controller %u, qid %u): %s",
 			   hn, ev->host_wwpn, port, ev->subsys_nqn, ev->cntlid, ev->qid,
 			   ev->reason);
+		return;
+	case TGT_ASSOC_EV_LS_REJECTED:
+		/* what keeps a host from connecting is a warning; a rejected
+		 * Disconnect (an association already gone) is routine */
+		pri = ev->ls_cmd == FCNVME_LS_CREATE_ASSOCIATION ||
+				      ev->ls_cmd == FCNVME_LS_CREATE_CONNECTION
+			      ? LOG_WARNING
+			      : LOG_INFO;
+		if (pri == LOG_INFO && log_getverbose() < 1)
+			return;
+		if (!log_rl_allow(&evlog_rl, ev->host_wwpn, ev->reason, now_ms))
+			return;
+		log_fields(pri, &f, "host port 0x%016" PRIx64 " on port %s: %s", ev->host_wwpn,
+			   port, ev->reason);
 		return;
 	case TGT_ASSOC_EV_ENDED:
 		if (!evlog_ok(ev, evlog_pri(ev, LOG_NOTICE), "controller gone", now_ms))

@@ -19,6 +19,7 @@
 
 #include <fcnvme/clock.h>
 #include <fcnvme/err.h>
+#include <fcnvme/fc_wire.h>
 #include <fcnvme/nvmet_fc_core.h>
 #include <fcnvme/wwn.h>
 
@@ -426,6 +427,11 @@ void port_host_event(struct fcd *d, const struct tgt_assoc_event *ev)
 		if (!rc)
 			rc = hostlog_refused(&p->hosts, ev->host_wwpn, ev->reason, ev->subsys_nqn,
 					     ev->status, now_ms);
+		break;
+	case TGT_ASSOC_EV_LS_REJECTED:
+		if (ev->ls_cmd == FCNVME_LS_CREATE_ASSOCIATION ||
+		    ev->ls_cmd == FCNVME_LS_CREATE_CONNECTION)
+			rc = hostlog_refused(&p->hosts, ev->host_wwpn, ev->reason, NULL, 0, now_ms);
 		break;
 	case TGT_ASSOC_EV_CONNECTED:
 		/* Admin queue Connects only: I/O queues present the same NQN. */

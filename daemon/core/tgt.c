@@ -347,6 +347,32 @@ static void tgt_req_abort(void *core, struct nvmet_fc_req *req)
 	tgt_req_release(req);
 }
 
+/* An LS the transport answered with an LS_RJT: an association event, so
+ * that the operator sees why a host cannot connect. */
+static void tgt_ls_rejected(void *core, const struct nvmet_fc_ls_rjt_info *info)
+{
+	struct tgt *t = core;
+	const char *name = fcnvme_ls_cmd_name(info->ls_cmd);
+	char reason[160], cmd[16];
+	const struct tgt_assoc_event ev = {
+		.kind = TGT_ASSOC_EV_LS_REJECTED,
+		.port = tgt_tp_name(t, info->tgtport),
+		.host_wwpn = info->host_wwpn,
+		.ls_cmd = info->ls_cmd,
+		.reason = reason,
+		.ipo = -1,
+	};
+	int n;
+
+	snprintf(cmd, sizeof(cmd), "LS 0x%02x", info->ls_cmd);
+	n = snprintf(reason, sizeof(reason), "%s rejected: %s",
+		     strcmp(name, "unknown") ? name : cmd, fcnvme_ls_rjt_reason_name(info->reason));
+	if (info->explanation != FCNVME_RJT_EXP_NONE && n > 0 && (size_t)n < sizeof(reason))
+		snprintf(reason + n, sizeof(reason) - (size_t)n, ", %s",
+			 fcnvme_ls_rjt_explan_name(info->explanation));
+	tgt_assoc_event(t, &ev);
+}
+
 static const struct nvmet_fc_core_ops tgt_ops = {
 	.sq_create = tgt_sq_create,
 	.sq_destroy = tgt_sq_destroy,
@@ -354,6 +380,7 @@ static const struct nvmet_fc_core_ops tgt_ops = {
 	.sq_stop = tgt_sq_stop,
 	.req_abort = tgt_req_abort,
 	.req_data_done = tgt_req_data_done,
+	.ls_rejected = tgt_ls_rejected,
 };
 
 /* The ops table to bind to target ports. */

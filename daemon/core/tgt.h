@@ -492,6 +492,8 @@ enum tgt_assoc_event_kind {
 	TGT_ASSOC_EV_AUTHENTICATED,   /* queue qid of controller cntlid passed
 				       * DH-HMAC-CHAP: reason says how (hash,
 				       * DH group, one- or two-way) */
+	TGT_ASSOC_EV_LS_REJECTED,     /* an LS (ls_cmd) got an LS_RJT: reason
+				       * names it, the reason and explanation */
 };
 
 struct tgt_assoc_event {
@@ -504,7 +506,7 @@ struct tgt_assoc_event {
 	/* CONNECT_REFUSED, CONNECTED, KA_EXPIRED, ENDED ("" if not known): */
 	const char *host_nqn;
 	const char *subsys_nqn;
-	const char *reason; /* CONNECT_REFUSED, ENDED: why, a short phrase;
+	const char *reason; /* CONNECT_REFUSED, ENDED, LS_REJECTED: why, a short phrase;
 			     * AUTHENTICATED: how */
 	bool discovery;	    /* the discovery subsystem */
 	uint16_t cntlid;
@@ -512,6 +514,7 @@ struct tgt_assoc_event {
 	uint16_t status; /* CONNECT_REFUSED: NVMe status (with DNR) */
 	int32_t ipo;	 /* CONNECT_REFUSED: offending field as Connect dword 0
 			  * reports it (bit 16: in the Connect data), -1: none */
+	uint8_t ls_cmd;	 /* LS_REJECTED: the LS command code */
 };
 
 /* [ctl] The associations of host port host_wwpn (0: of every host) on

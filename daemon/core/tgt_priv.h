@@ -21,6 +21,7 @@
 #include <fcnvme/auth.h>
 #include <fcnvme/nvme.h>
 #include <fcnvme/err.h>
+#include <fcnvme/ls.h>
 #include <fcnvme/nvme_id.h>
 #include <fcnvme/nvme_log.h>
 #include <fcnvme/nvmet_fc_core.h>

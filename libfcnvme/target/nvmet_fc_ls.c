@@ -63,12 +63,35 @@ void fcn_ls_xmt(struct fcn_ls_ctx *ctx, int len)
 	}
 }
 
-/* Build and transmit an LS_RJT. [ctl] */
-void fcn_ls_xmt_rjt(struct fcn_ls_ctx *ctx, uint8_t ls_cmd, uint8_t reason, uint8_t explanation)
+/* Build and transmit an LS_RJT the core need not hear of. [ctl] */
+static void fcn_ls_xmt_rjt_quiet(struct fcn_ls_ctx *ctx, uint8_t ls_cmd, uint8_t reason,
+				 uint8_t explanation)
 {
 	int len = fcnvme_ls_build_rjt(ctx->rspbuf, FCN_LS_RSP_BUF_LEN, ls_cmd, reason, explanation);
 
 	fcn_ls_xmt(ctx, len);
+}
+
+/* Build and transmit an LS_RJT, and tell the core (ls_rejected). [ctl] */
+void fcn_ls_xmt_rjt(struct fcn_ls_ctx *ctx, uint8_t ls_cmd, uint8_t reason, uint8_t explanation)
+{
+	struct fcn_tgtport *tp = ctx->tgtport;
+	struct nvmet_fc_ls_rjt_info info;
+	uint64_t wwnn;
+
+	if (tp->core_ops && tp->core_ops->ls_rejected) {
+		memset(&info, 0, sizeof(info));
+		info.tgtport = &tp->fc_port;
+		info.hosthandle = ctx->hosthandle;
+		info.ls_cmd = ls_cmd;
+		info.reason = reason;
+		info.explanation = explanation;
+		if (!tp->ops->host_traddr ||
+		    tp->ops->host_traddr(ctx->hosthandle, &wwnn, &info.host_wwpn))
+			info.host_wwpn = 0;
+		tp->core_ops->ls_rejected(tp->core, &info);
+	}
+	fcn_ls_xmt_rjt_quiet(ctx, ls_cmd, reason, explanation);
 }
 
 /* Entries the admin queue may have (see nvmet_fc_core.h). */
@@ -111,11 +134,16 @@ static void fcn_ls_create_assoc(struct fcn_ls_ctx *ctx)
 	rc = fcn_queue_create(assoc, 0, p.sqsize, p.ersp_ratio, &queue);
 	if (rc == -EBUSY || rc == -ENOSPC) {
 		/* The core holds this host port to a bound (associations
-		 * that have not connected yet), or the port's DMA memory
-		 * cannot back the admin queue: insufficient resources. */
+		 * that have not connected yet; it said so itself), or the
+		 * port's DMA memory cannot back the admin queue:
+		 * insufficient resources. */
 		fcn_assoc_destroy_unused(assoc);
-		fcn_ls_xmt_rjt(ctx, FCNVME_LS_CREATE_ASSOCIATION, FCNVME_RJT_RC_INSUF_RES,
-			       FCNVME_RJT_EXP_NONE);
+		if (rc == -EBUSY)
+			fcn_ls_xmt_rjt_quiet(ctx, FCNVME_LS_CREATE_ASSOCIATION,
+					     FCNVME_RJT_RC_INSUF_RES, FCNVME_RJT_EXP_NONE);
+		else
+			fcn_ls_xmt_rjt(ctx, FCNVME_LS_CREATE_ASSOCIATION, FCNVME_RJT_RC_INSUF_RES,
+				       FCNVME_RJT_EXP_NONE);
 		return;
 	}
 	if (rc)
@@ -216,9 +244,9 @@ static void fcn_ls_disconnect(struct fcn_ls_ctx *ctx)
 	fcnvme_ls_build_acc(ctx->rspbuf, FCN_LS_RSP_BUF_LEN, FCNVME_LS_DISCONNECT_ASSOC);
 	older = assoc->rcv_disconn;
 	assoc->rcv_disconn = ctx;
-	if (older)
-		fcn_ls_xmt_rjt(older, FCNVME_LS_DISCONNECT_ASSOC, FCNVME_RJT_RC_UNAB,
-			       FCNVME_RJT_EXP_NONE);
+	if (older) /* the host's own retry replaced it: nothing to report */
+		fcn_ls_xmt_rjt_quiet(older, FCNVME_LS_DISCONNECT_ASSOC, FCNVME_RJT_RC_UNAB,
+				     FCNVME_RJT_EXP_NONE);
 	fcn_assoc_schedule_delete(assoc);
 }
 

@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <fcnvme/fc_wire.h>
+
 #include "core_harness.h"
 
 #define DNR NVME_SC_DNR
@@ -377,6 +379,12 @@ static void record_ev(void *arg, const struct tgt_assoc_event *ev)
 
 static char story[2048];
 
+/* The event itself, into arg (its strings are not kept). */
+static void record_ls_cmd(void *arg, const struct tgt_assoc_event *ev)
+{
+	*(struct tgt_assoc_event *)arg = *ev;
+}
+
 /* Every event as one line of its facts. */
 static void record_story(void *arg, const struct tgt_assoc_event *ev)
 {
@@ -457,6 +465,42 @@ START_TEST(test_story_events)
 			 "3 p1 10000090fa00aa01 " H_HOSTNQN " " H_SUBNQN " q0 c2 0000 -1 [-] 0\n"
 			 "5 p1 10000090fa00aa01 " H_HOSTNQN " " H_SUBNQN
 			 " q0 c2 0000 0 [host port gone (LOGO)] 0\n");
+	tgt_set_assoc_event_cb(H->t, NULL, NULL);
+}
+END_TEST
+
+/* An LS the transport rejected: an event naming the LS (or its code when
+ * unknown), the reason and the explanation (when there is one), on the
+ * target port and host port it came from. */
+START_TEST(test_ls_rejected_event)
+{
+	struct nvmet_fc_ls_rjt_info info = {
+		.tgtport = &H->tp1,
+		.host_wwpn = H_HOST_WWPN,
+		.ls_cmd = FCNVME_LS_CREATE_CONNECTION,
+		.reason = FCNVME_RJT_RC_INV_PARAM,
+		.explanation = FCNVME_RJT_EXP_INV_SQSIZE,
+	};
+	struct tgt_assoc_event ev;
+
+	story[0] = '\0';
+	tgt_set_assoc_event_cb(H->t, record_story, NULL);
+	tgt_core_ops()->ls_rejected(H->t, &info);
+	info.tgtport = &H->tp2;
+	info.ls_cmd = 0x77;
+	info.reason = FCNVME_RJT_RC_INVAL;
+	info.explanation = FCNVME_RJT_EXP_NONE;
+	tgt_core_ops()->ls_rejected(H->t, &info);
+	ck_assert_str_eq(story,
+			 "7 p1 10000090fa00aa01 - - q0 c0 0000 -1 [Create Connection "
+			 "rejected: invalid parameters, invalid submission queue size] 0\n"
+			 "7 p2 10000090fa00aa01 - - q0 c0 0000 -1 [LS 0x77 rejected: invalid "
+			 "LS command code] 0\n");
+	tgt_set_assoc_event_cb(H->t, record_ls_cmd, &ev);
+	info.ls_cmd = FCNVME_LS_DISCONNECT_ASSOC;
+	tgt_core_ops()->ls_rejected(H->t, &info);
+	ck_assert_int_eq(ev.kind, TGT_ASSOC_EV_LS_REJECTED);
+	ck_assert_uint_eq(ev.ls_cmd, FCNVME_LS_DISCONNECT_ASSOC);
 	tgt_set_assoc_event_cb(H->t, NULL, NULL);
 }
 END_TEST
@@ -607,6 +651,7 @@ Suite *core_connect_suite(void)
 	tcase_add_test(tc, test_keep_alive_expiry);
 	tcase_add_test(tc, test_discovery_default_kato);
 	tcase_add_test(tc, test_unconnected_bound);
+	tcase_add_test(tc, test_ls_rejected_event);
 	tcase_add_test(tc, test_sq_stop_completes_aers);
 	suite_add_tcase(s, tc);
 	return s;

@@ -275,6 +275,7 @@ START_TEST(test_duplicate_disconnect)
 	ck_assert_uint_eq(r->ls[16], FCNVME_LS_DISCONNECT_ASSOC);
 	ck_assert_uint_eq(r->ls[33], FCNVME_RJT_RC_UNAB);
 	ck_assert_uint_eq(r->ls[34], FCNVME_RJT_EXP_NONE);
+	ck_assert_uint_eq(fcore->nls_rejected, 0); /* the host's own retry: not reported */
 	fake_core_complete_all();
 	fake_pump();
 	ck_assert_uint_eq(fake_count(FC_XMT_LS_RSP), 2);

@@ -46,7 +46,7 @@ static void put_be64(uint8_t *p, uint64_t v)
 }
 
 /* The last LS response must be exactly this 40-byte LS_RJT. */
-static void expect_rjt(uint8_t ls_cmd, uint8_t reason, uint8_t explan)
+static void expect_rjt_bytes(uint8_t ls_cmd, uint8_t reason, uint8_t explan)
 {
 	const struct fake_rec *r = fake_last(FC_XMT_LS_RSP);
 	uint8_t want[40] = {
@@ -57,6 +57,21 @@ static void expect_rjt(uint8_t ls_cmd, uint8_t reason, uint8_t explan)
 	ck_assert_ptr_nonnull(r);
 	ck_assert_uint_eq(r->ls_len, 40);
 	expect_bytes(r->ls, want, sizeof(want));
+}
+
+/* That, and the core was told of it (ls_rejected: the same codes, the host
+ * port's handle and WWPN as the LLDD gives them). */
+static void expect_rjt(uint8_t ls_cmd, uint8_t reason, uint8_t explan)
+{
+	expect_rjt_bytes(ls_cmd, reason, explan);
+	ck_assert_uint_ge(fcore->nls_rejected, 1);
+	ck_assert_uint_eq(fcore->ls_rjt.ls_cmd, ls_cmd);
+	ck_assert_uint_eq(fcore->ls_rjt.reason, reason);
+	ck_assert_uint_eq(fcore->ls_rjt.explanation, explan);
+	ck_assert_ptr_eq(fcore->ls_rjt.tgtport, fake->tp);
+	ck_assert_uint_eq(fcore->ls_rjt.host_wwpn,
+			  0x2000000000000000ull | (uintptr_t)fcore->ls_rjt.hosthandle);
+	fcore->nls_rejected = 0;
 }
 
 static void setup(void)
@@ -345,7 +360,8 @@ START_TEST(test_cra_unbound)
 	ck_assert_int_eq(nvmet_fc_bind_core(fake->tp, NULL, NULL, NULL, NULL, NULL), 0);
 	fake_build_cra(buf, 8, 31);
 	ck_assert_int_eq(fake_ls(HH1, buf, sizeof(buf)), 0);
-	expect_rjt(3, L, N);
+	expect_rjt_bytes(3, L, N);
+	ck_assert_uint_eq(fcore->nls_rejected, 0); /* no core to tell */
 	ck_assert_uint_eq(fcore->nsq_create, 0);
 }
 END_TEST
@@ -386,7 +402,9 @@ START_TEST(test_sq_create_busy)
 	fake_build_cra(buf, 8, 31);
 	ck_assert_int_eq(fake_ls(HH1, buf, sizeof(buf)), 0);
 	fake_pump();
-	expect_rjt(FCNVME_LS_CREATE_ASSOCIATION, FCNVME_RJT_RC_INSUF_RES, FCNVME_RJT_EXP_NONE);
+	expect_rjt_bytes(FCNVME_LS_CREATE_ASSOCIATION, FCNVME_RJT_RC_INSUF_RES,
+			 FCNVME_RJT_EXP_NONE);
+	ck_assert_uint_eq(fcore->nls_rejected, 0); /* the core refused: it knows */
 	ck_assert_uint_eq(fcore->nsq_destroy, 0);
 	ck_assert_uint_ne(fake_assoc(HH1, 8, 31), 0);
 }

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include <check.h>
+#include <fcnvme/fc_wire.h>
 #include <fcnvmectl/ctl_msg.h>
 
 #include "evlog.h"
@@ -230,6 +231,43 @@ START_TEST(event_lines)
 }
 END_TEST
 
+static void ls_rejected_sample(void)
+{
+	struct tgt_assoc_event ev = {
+		.kind = TGT_ASSOC_EV_LS_REJECTED,
+		.port = "p0",
+		.host_wwpn = 0x10000090fb000001ull,
+		.ls_cmd = FCNVME_LS_CREATE_CONNECTION,
+		.reason = "Create Connection rejected: insufficient resources",
+		.ipo = -1,
+	};
+
+	log_init(1, 0);
+	evlog_init(1000);
+	evlog_assoc(&ev, 10000);
+	evlog_assoc(&ev, 10001); /* the same again: within the burst */
+	/* a rejected Disconnect is routine: info, not at verbosity 0 */
+	ev.ls_cmd = FCNVME_LS_DISCONNECT_ASSOC;
+	ev.reason = "Disconnect Association rejected: invalid association";
+	evlog_assoc(&ev, 10002);
+	log_init(1, 1);
+	evlog_assoc(&ev, 10003);
+}
+
+/* Why a host cannot connect: a rejected Create Connection at warning, a
+ * rejected Disconnect only when verbose. */
+START_TEST(ls_rejected_lines)
+{
+	ck_assert_str_eq(stderr_capture(ls_rejected_sample),
+			 "<4>host port 0x10000090fb000001 on port p0: Create Connection rejected: "
+			 "insufficient resources\n"
+			 "<4>host port 0x10000090fb000001 on port p0: Create Connection rejected: "
+			 "insufficient resources\n"
+			 "<6>host port 0x10000090fb000001 on port p0: Disconnect Association "
+			 "rejected: invalid association\n");
+}
+END_TEST
+
 static void journal_event_sample(void)
 {
 	const struct tgt_assoc_event ev = {
@@ -340,6 +378,7 @@ Suite *story_log_suite(void)
 	tc = tcase_create("logger");
 	tcase_add_test(tc, early_errors_on_stderr);
 	tcase_add_test(tc, event_lines);
+	tcase_add_test(tc, ls_rejected_lines);
 	tcase_add_test(tc, event_journal_fields);
 	tcase_add_test(tc, connect_field_names);
 	tcase_add_test(tc, ctl_args_line);

@@ -70,6 +70,9 @@ struct fake_core {
 	uint32_t read_ref_len;
 	int read_ref_rc;
 	unsigned int ndata_done;
+	/* ls_rejected: how many calls, the last one's info */
+	unsigned int nls_rejected;
+	struct nvmet_fc_ls_rjt_info ls_rjt;
 };
 
 extern struct fake_core *fcore;

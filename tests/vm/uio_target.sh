@@ -9,7 +9,9 @@
 # host, fcnvme on the same fabric discovers the subsystem at the guest
 # port's WWPN, writes and reads back seeded random data byte for byte and
 # runs fcnvme perf --verify (every read checked) and fio with crc32c
-# verification through fcnvme mount; then, under a verified
+# verification through fcnvme mount; fcnvmectl port disable in the guest
+# takes the link down through the port server (the host cannot reach the
+# port) and port enable brings it back (the host reads again); then, under a verified
 # load from the host, the port server is killed with SIGKILL: the guest's
 # nvmetfcd logs the link loss and keeps answering fcnvmectl.
 [ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
@@ -111,6 +113,9 @@ check "the port server served the guest" grep -q "guest connected" "$tmp/u1.log"
 check "the guest's driver came up" grep -q "guest driver up" "$tmp/u1.log"
 check "the host logged into the guest's port" \
 	grep -q "initiator logged in: 0x10000090fb0000e1" "$tmp/u1.log"
+check "the port server took the link down at the guest's ask (port disable)" \
+	grep -q "guest driver asks for link down" "$tmp/u1.log"
+check "and up again (port enable)" grep -q "guest driver asks for link up" "$tmp/u1.log"
 check "the port server was killed (SIGKILL)" sh -c "! kill -0 $(cat "$tmp/u1.pid") 2>/dev/null"
 [ "$vm_fail" -eq 0 ] || { sed 's/^/  u1: /' "$tmp/u1.log"; cat "$tmp/host_do.log"; }
 vm_finish

@@ -93,8 +93,21 @@ struct nvmet_fc_sq_info {
 };
 
 /*
+ * An LS the transport answered with an LS_RJT (nvmet_fc_core_ops
+ * ls_rejected), so that the application can say why a host cannot connect.
+ */
+struct nvmet_fc_ls_rjt_info {
+	struct nvmet_fc_target_port *tgtport;
+	void *hosthandle;
+	uint64_t host_wwpn;  /* 0 if the LLDD cannot tell */
+	uint8_t ls_cmd;	     /* FCNVME_LS_* of the request, 0 if unparsable */
+	uint8_t reason;	     /* FCNVME_RJT_RC_* */
+	uint8_t explanation; /* FCNVME_RJT_EXP_* */
+};
+
+/*
  * The NVMe core, as the transport sees it. All members are mandatory
- * except sq_stop and req_abort.
+ * except sq_stop, req_abort, req_data_done and ls_rejected.
  */
 struct nvmet_fc_core_ops {
 	/* [ctl] Create core state for a new queue (qid 0 at Create
@@ -128,6 +141,11 @@ struct nvmet_fc_core_ops {
 	 * queue_response, before the request's context is reused and before
 	 * the queue's sq_destroy. */
 	void (*req_data_done)(void *core, struct nvmet_fc_req *req);
+	/* [ctl] Optional (may be NULL). An LS from a host port was answered
+	 * with an LS_RJT, for a reason the core did not give itself (a
+	 * refused sq_create of queue 0 with -EBUSY is not reported: the core
+	 * knows). info is valid during the call. */
+	void (*ls_rejected)(void *core, const struct nvmet_fc_ls_rjt_info *info);
 };
 
 /*

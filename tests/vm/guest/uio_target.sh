@@ -3,8 +3,9 @@
 # softhba-vmport target port, bound to uio_pci_generic, driven by the
 # build's nvmetfcd as /dev/uioN (the host discovers through it; the
 # function is unbound under a verified load) and as
-# pci:BDF (the host discovers and does verified I/O through it, then kills
-# the port server under load).
+# pci:BDF (the host discovers and does verified I/O through it, the port
+# is disabled and enabled through the port server, then the port server
+# is killed under load).
 . "$(dirname "$0")/lib.sh"
 
 NVMETFCD=$top_builddir/daemon/nvmetfcd
@@ -110,12 +111,32 @@ rc=$?
 echo "$out" | sed 's/^/  fio: /'
 check "host: fio with crc32c verify on the namespace (fcnvme mount) through the guest's port (rc $rc)" \
 	test $rc = 0
+# port disable and enable: the port server on the host owns the link; the
+# guest's nvmetfcd asks it through the port's mq, the host loses the port
+# and finds it again
+ndown=$(grep -c "port u1: link down" "$log")
+check "fcnvmectl port disable u1" "$FCNVMECTL" -s /tmp/uio.sock port disable u1
+check "disable: nvmetfcd sees the link go down" \
+	wait_for 30 sh -c "[ \$(grep -c 'port u1: link down' '$log') -gt $ndown ]"
+out=$(host_do -t 120 discover)
+rc=$?
+echo "$out" | head -n 2 | sed 's/^/  discover: /'
+check "disable: the host cannot reach the port (rc $rc)" test $rc != 0
+nup=$(grep -c "port u1: link up" "$log")
+check "fcnvmectl port enable u1" "$FCNVMECTL" -s /tmp/uio.sock port enable u1
+check "enable: nvmetfcd sees the link come up" \
+	wait_for 30 sh -c "[ \$(grep -c 'port u1: link up' '$log') -gt $nup ]"
+out=$(host_do -t 300 io)
+rc=$?
+echo "$out" | sed 's/^/  io: /'
+check "enable: the host writes and reads back byte for byte again (rc $rc)" test $rc = 0
+ndown=$(grep -c "port u1: link down" "$log")
 out=$(host_do -t 300 load-kill-vmport)
 rc=$?
 echo "$out" | sed 's/^/  load: /'
 check "host: the port server was killed under a verified load (rc $rc)" test $rc = 0
 check "port server stopped: nvmetfcd sees the link go" \
-	wait_for 30 grep -q "port u1: link down" "$log"
+	wait_for 30 sh -c "[ \$(grep -c 'port u1: link down' '$log') -gt $ndown ]"
 check "nvmetfcd still runs" kill -0 "$dpid"
 check "fcnvmectl status answers" "$FCNVMECTL" -s /tmp/uio.sock status
 kill -TERM "$dpid"
