@@ -429,8 +429,8 @@ void port_host_event(struct fcd *d, const struct tgt_assoc_event *ev)
 					     ev->status, now_ms);
 		break;
 	case TGT_ASSOC_EV_LS_REJECTED:
-		if (ev->ls_cmd == FCNVME_LS_CREATE_ASSOCIATION ||
-		    ev->ls_cmd == FCNVME_LS_CREATE_CONNECTION)
+		if (ev->host_wwpn && (ev->ls_cmd == FCNVME_LS_CREATE_ASSOCIATION ||
+				      ev->ls_cmd == FCNVME_LS_CREATE_CONNECTION))
 			rc = hostlog_refused(&p->hosts, ev->host_wwpn, ev->reason, NULL, 0, now_ms);
 		break;
 	case TGT_ASSOC_EV_CONNECTED:
