@@ -115,23 +115,30 @@ uint32_t cmd_auth_connect_result(bool authreq)
 
 /* Log a refusal: the association event of a refused Connect, with the
  * queue and the reason. */
-static void auth_log_refusal(struct sq *sq, struct ctrl *c, const char *why)
+/* The event of kind about queue sq of controller c, with reason. */
+static void auth_event(struct sq *sq, struct ctrl *c, enum tgt_assoc_event_kind kind,
+		       const char *reason, uint16_t status)
 {
-	struct tgt_assoc_event ev = {
-		.kind = TGT_ASSOC_EV_CONNECT_REFUSED,
+	const struct tgt_assoc_event ev = {
+		.kind = kind,
 		.port = sq->port ? sq->port->name : "",
 		.host_wwpn = sq->host_wwpn,
 		.assoc_id = sq->assoc_id,
 		.host_nqn = c->hostnqn,
 		.subsys_nqn = c->subsys->nqn,
-		.reason = why,
+		.reason = reason,
 		.cntlid = c->cntlid,
 		.qid = sq->qid,
-		.status = NVME_SC_AUTH_REQUIRED | NVME_SC_DNR,
+		.status = status,
 		.ipo = -1,
 	};
 
 	tgt_assoc_event(sq->t, &ev);
+}
+
+static void auth_log_refusal(struct sq *sq, struct ctrl *c, const char *why)
+{
+	auth_event(sq, c, TGT_ASSOC_EV_CONNECT_REFUSED, why, NVME_SC_AUTH_REQUIRED | NVME_SC_DNR);
 }
 
 static void auth_fail(struct sq_auth *a, uint8_t rexp, const char *why)
@@ -333,22 +340,10 @@ wipe:
 static void auth_log_success(struct sq *sq, struct ctrl *c, const struct sq_auth *a)
 {
 	char how[96];
-	struct tgt_assoc_event ev = {
-		.kind = TGT_ASSOC_EV_AUTHENTICATED,
-		.port = sq->port ? sq->port->name : "",
-		.host_wwpn = sq->host_wwpn,
-		.assoc_id = sq->assoc_id,
-		.host_nqn = c->hostnqn,
-		.subsys_nqn = c->subsys->nqn,
-		.reason = how,
-		.cntlid = c->cntlid,
-		.qid = sq->qid,
-		.ipo = -1,
-	};
 
 	snprintf(how, sizeof(how), "hmac(%s), DH group %s, %s", fcnvme_auth_hash_name(a->hash),
 		 fcnvme_auth_dh_name(a->dh), a->bidi ? "two-way" : "one-way");
-	tgt_assoc_event(sq->t, &ev);
+	auth_event(sq, c, TGT_ASSOC_EV_AUTHENTICATED, how, 0);
 }
 
 static void auth_done(struct sq *sq, struct ctrl *c, struct sq_auth *a)
