@@ -638,20 +638,24 @@ static void referral_entry_check(const uint8_t *e)
 	ck_assert_mem_eq(e, want, sizeof(want));
 }
 
+/* Referral r1 to 0x10000090fa0000aa (portid 7), listed on port 1 to
+ * H_HOSTNQN only: the referral tests' starting point. */
+static const uint16_t referral_port1[] = { 1 };
+static const char *const referral_host1[] = { H_HOSTNQN };
+static const struct tgt_referral_params referral_r1 = {
+	.name = "r1",
+	.node_name = 0x20000090fa0000aaull,
+	.port_name = 0x10000090fa0000aaull,
+	.portid = 7,
+	.ports = referral_port1,
+	.nr_ports = 1,
+	.hosts = referral_host1,
+	.nr_hosts = 1,
+};
+
 START_TEST(test_discovery_referral)
 {
-	static const uint16_t port1[] = { 1 };
-	static const char *const host1[] = { H_HOSTNQN };
-	struct tgt_referral_params rp = {
-		.name = "r1",
-		.node_name = 0x20000090fa0000aaull,
-		.port_name = 0x10000090fa0000aaull,
-		.portid = 7,
-		.ports = port1,
-		.nr_ports = 1,
-		.hosts = host1,
-		.nr_hosts = 1,
-	};
+	struct tgt_referral_params rp = referral_r1;
 	struct tgt_referral_params bad;
 	struct h_assoc *a, *b, *c;
 	uint8_t *buf = malloc(4 * 1024);
@@ -702,7 +706,7 @@ START_TEST(test_discovery_referral)
 	bad.ports = (const uint16_t[]){ 9 };
 	ck_assert_int_eq(tgt_referral_add(H->t, &bad, err, sizeof(err)), -ENOENT);
 	ck_assert_str_eq(err, "referral r2: no port 9");
-	bad.ports = port1;
+	bad.ports = referral_port1;
 	bad.node_name = 0x20000090fa000001ull;
 	bad.port_name = 0x10000090fa000001ull;
 	ck_assert_int_eq(tgt_referral_add(H->t, &bad, err, sizeof(err)), -EINVAL);
@@ -756,18 +760,8 @@ END_TEST
  * the entry; refused: an unknown name, a reserved TREQ. */
 START_TEST(test_discovery_referral_set)
 {
-	static const uint16_t port1[] = { 1 }, port2[] = { 2 };
-	static const char *const host1[] = { H_HOSTNQN };
-	struct tgt_referral_params rp = {
-		.name = "r1",
-		.node_name = 0x20000090fa0000aaull,
-		.port_name = 0x10000090fa0000aaull,
-		.portid = 7,
-		.ports = port1,
-		.nr_ports = 1,
-		.hosts = host1,
-		.nr_hosts = 1,
-	};
+	static const uint16_t port2[] = { 2 };
+	struct tgt_referral_params rp = referral_r1;
 	struct tgt_referral_params np;
 	uint8_t *buf = malloc(4 * 1024);
 	struct h_assoc *a, *b;
