@@ -14,7 +14,9 @@
 # target's own login and the link among them, unknown events). Its commands may complete wrongly (nothing can tell such
 # entries from the port server's), but the guest kernel must not crash or
 # warn, softhba must leave no exchange in use, the controller must come
-# back and read back what it writes, the module must unload, and nvmetfcd
+# back (or, when nvme-fc believed a forged completion of its CAP and shrank
+# its queue size for good, be replaced by a new connect) and read back
+# what it writes, the module must unload, and nvmetfcd
 # (which gets the BA_ACCs and LS answers the guest sends for the garbage)
 # must keep running and stop cleanly.
 [ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"

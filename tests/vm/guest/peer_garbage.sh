@@ -78,6 +78,9 @@ ca=$(nvme_ctrl_of "$NQN_A")
 a1=$(nvme_ns_of "$NQN_A" 1)
 echo "A: controller $ca, namespace 1 is $a1"
 
+sq0=$(cat "/sys/class/nvme/$ca/sqsize")
+echo "  A's controller: sqsize $sq0"
+
 # Load during the spray; its errors are expected (garbage completes its
 # commands), so only its end is waited for.
 fio --name=load --filename="/dev/$a1" --ioengine=libaio --direct=1 --rw=randrw --bs=4k \
@@ -88,6 +91,36 @@ sleep 2
 check "the host sprayed garbage for 15 s" host_do -t 120 spray
 echo "  the driver took the link down $(dmesg | grep -c 'softhba .*: link down') time(s)," \
 	"the target offline $(dmesg | grep -c "remote port ${T0WWPN#0x} (slot [0-9]*) offline") time(s)"
+# nvme-fc keeps a controller's queue size across reconnects and only ever
+# lowers it: ctrl->sqsize = min(CAP.MQES, sqsize) (core.c
+# nvme_init_ctrl_finish), opts->queue_size = MAXCMD when that is smaller
+# (fc.c nvme_fc_create_association). A garbage CQE that completes its
+# Property Get of CAP (or an Identify before its data came) as a success
+# shrinks it for good (MQES 0: sqsize 0), and the target rejects every
+# Create Connection after that (nvmetfcd logs "Create Connection rejected:
+# invalid parameters, ..."): the controller cannot come back. That is the
+# host believing a completion the spray forged, so only then is the
+# controller replaced by a new connect instead of waited for.
+sq1=
+for _ in $(seq 60); do
+	is ctrl_state "$ca" live && break
+	sq1=$(cat "/sys/class/nvme/$ca/sqsize" 2>/dev/null)
+	[ -n "$sq1" ] && [ "$sq1" != "$sq0" ] && break
+	sq1=
+	sleep 1
+done
+if [ -n "$sq1" ]; then
+	echo "  A's controller: sqsize $sq1 after the spray (was $sq0): nvme-fc believed a" \
+		"forged completion of its CAP or Identify; it is replaced"
+	ok "A's controller (state $(ctrl_state "$ca")) took a forged queue size: replaced"
+	nvme disconnect -d "$ca" >/dev/null 2>&1
+	check "its old controller is gone" wait_for 60 sh -c "! test -e /sys/class/nvme/$ca"
+	check "connect $NQN_A anew" nvme connect $FC $H -n "$NQN_A" $OPT
+	check "namespace 1 of A appears anew" wait_for 10 nvme_ns_of "$NQN_A" 1
+	ca=$(nvme_ctrl_of "$NQN_A")
+	a1=$(nvme_ns_of "$NQN_A" 1)
+	echo "A: controller $ca, namespace 1 is $a1"
+fi
 kill -INT $fpid
 if wait_for 120 sh -c "! kill -0 $fpid"; then
 	ok "the load ended after the spray"
@@ -102,6 +135,9 @@ grep -E 'IOPS=|err=' load.fio | sed 's/^/  fio: /'
 # nvme-fc is recovering from the garbage already.
 nvme reset "/dev/$ca" >/dev/null 2>&1 || echo "  (nvme reset refused: $(ctrl_state "$ca"))"
 check "A's controller is live again" wait_for 120 is ctrl_state "$ca" live
+is ctrl_state "$ca" live ||
+	echo "  A's controller: state '$(ctrl_state "$ca")', sqsize" \
+		"'$(cat "/sys/class/nvme/$ca/sqsize" 2>/dev/null)' (was $sq0)"
 rports=$(grep -c '^rport ' /sys/kernel/debug/softhba/*/state)
 echo "  softhba: $rports remote port records"
 check "at most max_rports (32) remote port records" test "$rports" -le 32
