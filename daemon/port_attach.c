@@ -139,6 +139,8 @@ int port_attach_open(struct port *p, const struct conf_port *cp, struct port_att
 	ccfg.max_io_queues = cp->max_io_queues;
 	rc = nvmet_fc_set_data_buffers(a->tp, cp->queue_depth);
 	if (!rc)
+		rc = nvmet_fc_set_ls_rjt_cb(a->tp, tgt_ls_rejected, p->d->tgt);
+	if (!rc)
 		rc = nvmet_fc_bind_core(a->tp, tgt_core_ops(), p->d->tgt, &port_env, p, &ccfg);
 	if (rc) {
 		fcnvme_err(err, errlen, 0, "port %s: cannot bind the NVMe core: %s", p->name,

@@ -349,9 +349,9 @@ static void tgt_req_abort(void *core, struct nvmet_fc_req *req)
 
 /* An LS the transport answered with an LS_RJT: an association event, so
  * that the operator sees why a host cannot connect. */
-static void tgt_ls_rejected(void *core, const struct nvmet_fc_ls_rjt_info *info)
+void tgt_ls_rejected(void *arg, const struct nvmet_fc_ls_rjt_info *info)
 {
-	struct tgt *t = core;
+	struct tgt *t = arg;
 	const char *name = fcnvme_ls_cmd_name(info->ls_cmd);
 	char reason[160], cmd[16];
 	const struct tgt_assoc_event ev = {
@@ -380,7 +380,6 @@ static const struct nvmet_fc_core_ops tgt_ops = {
 	.sq_stop = tgt_sq_stop,
 	.req_abort = tgt_req_abort,
 	.req_data_done = tgt_req_data_done,
-	.ls_rejected = tgt_ls_rejected,
 };
 
 /* The ops table to bind to target ports. */

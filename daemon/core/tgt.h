@@ -77,6 +77,9 @@ struct tgt *tgt_create(const struct nvmet_fc_env_ops *env, void *env_arg, const 
 /* Free everything; call after every port was unbound and its associations
  * are gone (sq_destroy was called for every sq_create). */
 void tgt_destroy(struct tgt *t);
+/* [ctl] The LS rejection callback to set with nvmet_fc_set_ls_rjt_cb(tp,
+ * tgt_ls_rejected, t): an association event of kind LS_REJECTED. */
+void tgt_ls_rejected(void *arg, const struct nvmet_fc_ls_rjt_info *info);
 /* The ops table to bind with nvmet_fc_bind_core(tp, ops, t, env, ...). */
 const struct nvmet_fc_core_ops *tgt_core_ops(void);
 

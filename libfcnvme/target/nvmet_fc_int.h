@@ -300,6 +300,9 @@ struct fcn_tgtport {
 	const struct nvmet_fc_env_ops *env;
 	void *env_arg;
 	struct nvmet_fc_core_cfg cfg; /* defaults applied */
+	/* [ctl] nvmet_fc_set_ls_rjt_cb: told of the LS_RJTs we send */
+	void (*ls_rjt_cb)(void *arg, const struct nvmet_fc_ls_rjt_info *info);
+	void *ls_rjt_arg;
 
 	/* [init] */
 	struct fcn_ls_ctx *ls_ctxs;

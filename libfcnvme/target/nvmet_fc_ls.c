@@ -63,7 +63,7 @@ void fcn_ls_xmt(struct fcn_ls_ctx *ctx, int len)
 	}
 }
 
-/* Build and transmit an LS_RJT the core need not hear of. [ctl] */
+/* Build and transmit an LS_RJT the application need not hear of. [ctl] */
 static void fcn_ls_xmt_rjt_quiet(struct fcn_ls_ctx *ctx, uint8_t ls_cmd, uint8_t reason,
 				 uint8_t explanation)
 {
@@ -72,14 +72,15 @@ static void fcn_ls_xmt_rjt_quiet(struct fcn_ls_ctx *ctx, uint8_t ls_cmd, uint8_t
 	fcn_ls_xmt(ctx, len);
 }
 
-/* Build and transmit an LS_RJT, and tell the core (ls_rejected). [ctl] */
+/* Build and transmit an LS_RJT, and tell the application
+ * (nvmet_fc_set_ls_rjt_cb). [ctl] */
 void fcn_ls_xmt_rjt(struct fcn_ls_ctx *ctx, uint8_t ls_cmd, uint8_t reason, uint8_t explanation)
 {
 	struct fcn_tgtport *tp = ctx->tgtport;
 	struct nvmet_fc_ls_rjt_info info;
 	uint64_t wwnn;
 
-	if (tp->core_ops && tp->core_ops->ls_rejected) {
+	if (tp->ls_rjt_cb) {
 		memset(&info, 0, sizeof(info));
 		info.tgtport = &tp->fc_port;
 		info.hosthandle = ctx->hosthandle;
@@ -89,9 +90,24 @@ void fcn_ls_xmt_rjt(struct fcn_ls_ctx *ctx, uint8_t ls_cmd, uint8_t reason, uint
 		if (!tp->ops->host_traddr ||
 		    tp->ops->host_traddr(ctx->hosthandle, &wwnn, &info.host_wwpn))
 			info.host_wwpn = 0;
-		tp->core_ops->ls_rejected(tp->core, &info);
+		tp->ls_rjt_cb(tp->ls_rjt_arg, &info);
 	}
 	fcn_ls_xmt_rjt_quiet(ctx, ls_cmd, reason, explanation);
+}
+
+/* Who hears of the LS_RJTs we send; see nvmet_fc_core.h. [ctl] */
+int nvmet_fc_set_ls_rjt_cb(struct nvmet_fc_target_port *target_port,
+			   void (*cb)(void *arg, const struct nvmet_fc_ls_rjt_info *info),
+			   void *arg)
+{
+	struct fcn_tgtport *tp;
+
+	if (!target_port)
+		return -EINVAL;
+	tp = fcn_tgtport(target_port);
+	tp->ls_rjt_cb = cb;
+	tp->ls_rjt_arg = cb ? arg : NULL;
+	return 0;
 }
 
 /* Entries the admin queue may have (see nvmet_fc_core.h). */

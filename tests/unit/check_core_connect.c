@@ -485,12 +485,12 @@ START_TEST(test_ls_rejected_event)
 
 	story[0] = '\0';
 	tgt_set_assoc_event_cb(H->t, record_story, NULL);
-	tgt_core_ops()->ls_rejected(H->t, &info);
+	tgt_ls_rejected(H->t, &info);
 	info.tgtport = &H->tp2;
 	info.ls_cmd = 0x77;
 	info.reason = FCNVME_RJT_RC_INVAL;
 	info.explanation = FCNVME_RJT_EXP_NONE;
-	tgt_core_ops()->ls_rejected(H->t, &info);
+	tgt_ls_rejected(H->t, &info);
 	ck_assert_str_eq(story,
 			 "7 p1 10000090fa00aa01 - - q0 c0 0000 -1 [Create Connection "
 			 "rejected: invalid parameters, invalid submission queue size] 0\n"
@@ -498,7 +498,7 @@ START_TEST(test_ls_rejected_event)
 			 "LS command code] 0\n");
 	tgt_set_assoc_event_cb(H->t, record_ls_cmd, &ev);
 	info.ls_cmd = FCNVME_LS_DISCONNECT_ASSOC;
-	tgt_core_ops()->ls_rejected(H->t, &info);
+	tgt_ls_rejected(H->t, &info);
 	ck_assert_int_eq(ev.kind, TGT_ASSOC_EV_LS_REJECTED);
 	ck_assert_uint_eq(ev.ls_cmd, FCNVME_LS_DISCONNECT_ASSOC);
 	tgt_set_assoc_event_cb(H->t, NULL, NULL);

@@ -59,8 +59,8 @@ static void expect_rjt_bytes(uint8_t ls_cmd, uint8_t reason, uint8_t explan)
 	expect_bytes(r->ls, want, sizeof(want));
 }
 
-/* That, and the core was told of it (ls_rejected: the same codes, the host
- * port's handle and WWPN as the LLDD gives them). */
+/* That, and the application was told of it (nvmet_fc_set_ls_rjt_cb: the
+ * same codes, the host port's handle and WWPN as the LLDD gives them). */
 static void expect_rjt(uint8_t ls_cmd, uint8_t reason, uint8_t explan)
 {
 	expect_rjt_bytes(ls_cmd, reason, explan);
@@ -352,6 +352,22 @@ START_TEST(test_ls_unknown)
 }
 END_TEST
 
+/* nvmet_fc_set_ls_rjt_cb: NULL turns the reports off (the LS_RJT goes out
+ * the same), a NULL port is refused, and a new callback takes over. */
+START_TEST(test_ls_rjt_cb_off)
+{
+	uint8_t buf[80];
+
+	ck_assert_int_eq(nvmet_fc_set_ls_rjt_cb(NULL, NULL, NULL), -EINVAL);
+	ck_assert_int_eq(nvmet_fc_set_ls_rjt_cb(fake->tp, NULL, NULL), 0);
+	fake_build_crc(buf, 0x12345678, 1, 3, 15);
+	ck_assert_int_eq(fake_ls(HH1, buf, sizeof(buf)), 0);
+	fake_pump();
+	expect_rjt_bytes(4, FCNVME_RJT_RC_INV_ASSOC, N);
+	ck_assert_uint_eq(fcore->nls_rejected, 0);
+}
+END_TEST
+
 /* No core bound: Create Association gets RJT LOGIC. */
 START_TEST(test_cra_unbound)
 {
@@ -360,8 +376,7 @@ START_TEST(test_cra_unbound)
 	ck_assert_int_eq(nvmet_fc_bind_core(fake->tp, NULL, NULL, NULL, NULL, NULL), 0);
 	fake_build_cra(buf, 8, 31);
 	ck_assert_int_eq(fake_ls(HH1, buf, sizeof(buf)), 0);
-	expect_rjt_bytes(3, L, N);
-	ck_assert_uint_eq(fcore->nls_rejected, 0); /* no core to tell */
+	expect_rjt(3, L, N); /* reported without a core too */
 	ck_assert_uint_eq(fcore->nsq_create, 0);
 }
 END_TEST
@@ -687,6 +702,7 @@ Suite *nvmet_fc_ls_suite(void)
 	tcase_add_test(tc, test_cra_acc_after_publish);
 	tcase_add_loop_test(tc, test_ls_rows, 0, (int)(sizeof(ls_rows) / sizeof(ls_rows[0])));
 	tcase_add_test(tc, test_ls_unknown);
+	tcase_add_test(tc, test_ls_rjt_cb_off);
 	tcase_add_test(tc, test_cra_unbound);
 	tcase_add_test(tc, test_sq_create_fails);
 	tcase_add_test(tc, test_sq_create_busy);

@@ -168,9 +168,9 @@ uint32_t fake_hash(const uint8_t *p, uint32_t len)
 	return h;
 }
 
-static void fake_ls_rejected(void *core, const struct nvmet_fc_ls_rjt_info *info)
+static void fake_ls_rejected(void *arg, const struct nvmet_fc_ls_rjt_info *info)
 {
-	(void)core;
+	(void)arg;
 	fcore->nls_rejected++;
 	fcore->ls_rjt = *info;
 }
@@ -188,11 +188,12 @@ struct fake_core *fake_core_new(struct nvmet_fc_target_port *tp,
 	fcore->ops.req_init = fake_req_init;
 	fcore->ops.req_abort = fake_req_abort;
 	fcore->ops.req_data_done = fake_req_data_done;
-	fcore->ops.ls_rejected = fake_ls_rejected;
 	fcore->env.run_on_hwq = fake_run_on_hwq;
 	fcore->env.run_on_ctl = fake_run_on_ctl;
 	if (cfg)
 		fcore->cfg = *cfg;
+	if (tp && nvmet_fc_set_ls_rjt_cb(tp, fake_ls_rejected, fcore))
+		abort();
 	if (tp && nvmet_fc_bind_core(tp, &fcore->ops, fcore, &fcore->env, fcore, cfg))
 		abort();
 	return fcore;

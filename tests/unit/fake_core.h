@@ -70,7 +70,7 @@ struct fake_core {
 	uint32_t read_ref_len;
 	int read_ref_rc;
 	unsigned int ndata_done;
-	/* ls_rejected: how many calls, the last one's info */
+	/* nvmet_fc_set_ls_rjt_cb: how many calls, the last one's info */
 	unsigned int nls_rejected;
 	struct nvmet_fc_ls_rjt_info ls_rjt;
 };

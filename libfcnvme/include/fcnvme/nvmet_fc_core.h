@@ -93,8 +93,8 @@ struct nvmet_fc_sq_info {
 };
 
 /*
- * An LS the transport answered with an LS_RJT (nvmet_fc_core_ops
- * ls_rejected), so that the application can say why a host cannot connect.
+ * An LS the transport answered with an LS_RJT (nvmet_fc_set_ls_rjt_cb), so
+ * that the application can say why a host cannot connect.
  */
 struct nvmet_fc_ls_rjt_info {
 	struct nvmet_fc_target_port *tgtport;
@@ -107,7 +107,7 @@ struct nvmet_fc_ls_rjt_info {
 
 /*
  * The NVMe core, as the transport sees it. All members are mandatory
- * except sq_stop, req_abort, req_data_done and ls_rejected.
+ * except sq_stop, req_abort and req_data_done.
  */
 struct nvmet_fc_core_ops {
 	/* [ctl] Create core state for a new queue (qid 0 at Create
@@ -141,11 +141,6 @@ struct nvmet_fc_core_ops {
 	 * queue_response, before the request's context is reused and before
 	 * the queue's sq_destroy. */
 	void (*req_data_done)(void *core, struct nvmet_fc_req *req);
-	/* [ctl] Optional (may be NULL). An LS from a host port was answered
-	 * with an LS_RJT, for a reason the core did not give itself (a
-	 * refused sq_create of queue 0 with -EBUSY is not reported: the core
-	 * knows). info is valid during the call. */
-	void (*ls_rejected)(void *core, const struct nvmet_fc_ls_rjt_info *info);
 };
 
 /*
@@ -199,6 +194,18 @@ struct nvmet_fc_core_cfg {
  * retries it). Since FCNVME_0.2.
  */
 int nvmet_fc_set_data_buffers(struct nvmet_fc_target_port *tgtport, uint32_t per_hwq);
+
+/*
+ * [ctl] Have cb(arg, info) called, on the control thread, for every LS
+ * from a host port the transport answers with an LS_RJT, but those the
+ * core decided itself (its sq_create of queue 0 returned -EBUSY) and a
+ * Disconnect Association that the host's own next one replaced. info is
+ * valid during the call. NULL cb: none (the default). Any time, bound or
+ * not. Since FCNVME_0.3.
+ */
+int nvmet_fc_set_ls_rjt_cb(struct nvmet_fc_target_port *tgtport,
+			   void (*cb)(void *arg, const struct nvmet_fc_ls_rjt_info *info),
+			   void *arg);
 
 /* [ctl] Bind (or, with ops NULL, unbind) a core to a target port. */
 int nvmet_fc_bind_core(struct nvmet_fc_target_port *tgtport, const struct nvmet_fc_core_ops *ops,
