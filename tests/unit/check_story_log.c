@@ -245,26 +245,27 @@ static void ls_rejected_sample(void)
 	log_init(1, 0);
 	evlog_init(1000);
 	evlog_assoc(&ev, 10000);
-	evlog_assoc(&ev, 10001); /* the same again: within the burst */
+	evlog_assoc(&ev, 10001); /* the same again: suppressed, counted */
 	/* a rejected Disconnect is routine: info, not at verbosity 0 */
 	ev.ls_cmd = FCNVME_LS_DISCONNECT_ASSOC;
 	ev.reason = "Disconnect Association rejected: invalid association";
 	evlog_assoc(&ev, 10002);
 	log_init(1, 1);
 	evlog_assoc(&ev, 10003);
+	evlog_tick(11000);
 }
 
-/* Why a host cannot connect: a rejected Create Connection at warning, a
- * rejected Disconnect only when verbose. */
+/* Why a host cannot connect: a rejected Create Connection at warning (the
+ * same again counted, then said), a rejected Disconnect only when verbose. */
 START_TEST(ls_rejected_lines)
 {
 	ck_assert_str_eq(stderr_capture(ls_rejected_sample),
 			 "<4>host port 0x10000090fb000001 on port p0: Create Connection rejected: "
 			 "insufficient resources\n"
-			 "<4>host port 0x10000090fb000001 on port p0: Create Connection rejected: "
-			 "insufficient resources\n"
 			 "<6>host port 0x10000090fb000001 on port p0: Disconnect Association "
-			 "rejected: invalid association\n");
+			 "rejected: invalid association\n"
+			 "<4>host port 0x10000090fb000001: suppressed 1 similar messages (Create "
+			 "Connection rejected: insufficient resources) in 1 s\n");
 }
 END_TEST
 
