@@ -108,17 +108,25 @@ static int referral_from_req(struct ctl_req *req, struct conf_referral *r)
 	return rc;
 }
 
-/* referral add NAME TRADDR [portid N] [treq TREQ] [port PORT]... [host HOSTNQN]... */
-int ctl_referral_add(struct ctl_req *req)
+/* The referral the request describes, given to op (add or set). */
+static int referral_apply(struct ctl_req *req,
+			  int (*op)(struct fcd *d, const struct conf_referral *r, char *err,
+				    size_t errlen))
 {
 	struct conf_referral r;
 	int rc;
 
 	rc = referral_from_req(req, &r);
 	if (rc == 0)
-		rc = conf_op_referral_add(req->d, &r, req->err, sizeof(req->err));
+		rc = op(req->d, &r, req->err, sizeof(req->err));
 	conf_referral_release(&r);
 	return rc;
+}
+
+/* referral add NAME TRADDR [portid N] [treq TREQ] [port PORT]... [host HOSTNQN]... */
+int ctl_referral_add(struct ctl_req *req)
+{
+	return referral_apply(req, conf_op_referral_add);
 }
 
 /*
@@ -128,14 +136,7 @@ int ctl_referral_add(struct ctl_req *req)
  */
 int ctl_referral_set(struct ctl_req *req)
 {
-	struct conf_referral r;
-	int rc;
-
-	rc = referral_from_req(req, &r);
-	if (rc == 0)
-		rc = conf_op_referral_set(req->d, &r, req->err, sizeof(req->err));
-	conf_referral_release(&r);
-	return rc;
+	return referral_apply(req, conf_op_referral_set);
 }
 
 /* referral del NAME */

@@ -114,18 +114,19 @@ check "host: fio with crc32c verify on the namespace (fcnvme mount) through the 
 # port disable and enable: the port server on the host owns the link; the
 # guest's nvmetfcd asks it through the port's mq, the host loses the port
 # and finds it again
+# more_in_log TEXT N: nvmetfcd's log has more than N lines with TEXT
+more_in_log() { [ "$(grep -c "$1" "$log")" -gt "$2" ]; }
 ndown=$(grep -c "port u1: link down" "$log")
 check "fcnvmectl port disable u1" "$FCNVMECTL" -s /tmp/uio.sock port disable u1
 check "disable: nvmetfcd sees the link go down" \
-	wait_for 30 sh -c "[ \$(grep -c 'port u1: link down' '$log') -gt $ndown ]"
+	wait_for 30 more_in_log "port u1: link down" "$ndown"
 out=$(host_do -t 120 discover)
 rc=$?
 echo "$out" | head -n 2 | sed 's/^/  discover: /'
 check "disable: the host cannot reach the port (rc $rc)" test $rc != 0
 nup=$(grep -c "port u1: link up" "$log")
 check "fcnvmectl port enable u1" "$FCNVMECTL" -s /tmp/uio.sock port enable u1
-check "enable: nvmetfcd sees the link come up" \
-	wait_for 30 sh -c "[ \$(grep -c 'port u1: link up' '$log') -gt $nup ]"
+check "enable: nvmetfcd sees the link come up" wait_for 30 more_in_log "port u1: link up" "$nup"
 out=$(host_do -t 300 io)
 rc=$?
 echo "$out" | sed 's/^/  io: /'
@@ -136,7 +137,7 @@ rc=$?
 echo "$out" | sed 's/^/  load: /'
 check "host: the port server was killed under a verified load (rc $rc)" test $rc = 0
 check "port server stopped: nvmetfcd sees the link go" \
-	wait_for 30 sh -c "[ \$(grep -c 'port u1: link down' '$log') -gt $ndown ]"
+	wait_for 30 more_in_log "port u1: link down" "$ndown"
 check "nvmetfcd still runs" kill -0 "$dpid"
 check "fcnvmectl status answers" "$FCNVMECTL" -s /tmp/uio.sock status
 kill -TERM "$dpid"
