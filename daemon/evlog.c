@@ -9,7 +9,6 @@
 #include <stdio.h>
 #include <syslog.h>
 
-#include <fcnvme/fc_wire.h>
 #include <fcnvme/nvme.h>
 
 #include "evlog.h"
@@ -170,10 +169,7 @@ void evlog_assoc(const struct tgt_assoc_event *ev, uint64_t now_ms)
 	case TGT_ASSOC_EV_LS_REJECTED:
 		/* what keeps a host from connecting is a warning; a rejected
 		 * Disconnect (an association already gone) is routine */
-		pri = ev->ls_cmd == FCNVME_LS_CREATE_ASSOCIATION ||
-				      ev->ls_cmd == FCNVME_LS_CREATE_CONNECTION
-			      ? LOG_WARNING
-			      : LOG_INFO;
+		pri = tgt_ls_rejected_blocks(ev) ? LOG_WARNING : LOG_INFO;
 		if (pri == LOG_INFO && log_getverbose() < 1)
 			return;
 		if (!log_rl_allow(&evlog_rl, ev->host_wwpn, ev->reason, now_ms))

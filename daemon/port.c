@@ -19,7 +19,6 @@
 
 #include <fcnvme/clock.h>
 #include <fcnvme/err.h>
-#include <fcnvme/fc_wire.h>
 #include <fcnvme/nvmet_fc_core.h>
 #include <fcnvme/wwn.h>
 
@@ -429,8 +428,7 @@ void port_host_event(struct fcd *d, const struct tgt_assoc_event *ev)
 					     ev->status, now_ms);
 		break;
 	case TGT_ASSOC_EV_LS_REJECTED:
-		if (ev->host_wwpn && (ev->ls_cmd == FCNVME_LS_CREATE_ASSOCIATION ||
-				      ev->ls_cmd == FCNVME_LS_CREATE_CONNECTION))
+		if (ev->host_wwpn && tgt_ls_rejected_blocks(ev))
 			rc = hostlog_refused(&p->hosts, ev->host_wwpn, ev->reason, NULL, 0, now_ms);
 		break;
 	case TGT_ASSOC_EV_CONNECTED:

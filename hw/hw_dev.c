@@ -558,19 +558,16 @@ int hw_dev_set_link(struct hw_dev *d, bool up)
 	struct hw_eqe e;
 
 	memset(&e, 0, sizeof(e));
-	if (d->rdrv) {
-		e.type = HW_EQE_LINK;
-		e.arg = up ? HW_LINK_UP : HW_LINK_DOWN;
+	e.type = HW_EQE_LINK;
+	e.arg = up ? HW_LINK_UP : HW_LINK_DOWN;
+	if (d->rdrv)
 		return hw_rdrv_mq_send(d, 0, &e);
-	}
 	if (!d->soft)
 		return -ENOTSUP;
 	hw_fabric_lock(&d->fab);
 	atomic_store(&d->fab.r->ns[d->slot].state, up ? HW_NS_ONLINE : HW_NS_LINKDOWN);
 	atomic_store(&d->bar->link, up ? HW_LINK_UP : HW_LINK_DOWN);
 	hw_fabric_unlock(&d->fab);
-	e.type = HW_EQE_LINK;
-	e.arg = up ? HW_LINK_UP : HW_LINK_DOWN;
 	e.peer_slot = (uint16_t)d->slot;
 	(void)hw_ring_post_geo(d->base, &d->bar->eq, &d->geo->eq, &e, sizeof(e));
 	hw_dev_kick(d);

@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "hw_vmport_priv.h"
@@ -22,6 +23,16 @@ static void hw_vmport_mq_drv_up(struct hw_vmport *v, const struct hw_eqe *m)
 	hw_vmport_log(v, HW_VMPORT_LOG_INFO, "guest driver up");
 	v->drv_up = true;
 	hw_vmport_replay(v);
+}
+
+/* A bad mq entry (what says why): dropped and counted, logged as an error
+ * the first time, then at debug. */
+static void hw_vmport_mq_bad(struct hw_vmport *v, const char *what)
+{
+	v->st.mq_bad++;
+	hw_vmport_log(v, v->warned_mq ? HW_VMPORT_LOG_DEBUG : HW_VMPORT_LOG_ERR, "%s: dropped%s",
+		      what, v->warned_mq ? "" : " (the next bad entries are counted)");
+	v->warned_mq = true;
 }
 
 static void hw_vmport_mq_drv_down(struct hw_vmport *v, const struct hw_eqe *m)
@@ -41,13 +52,12 @@ static void hw_vmport_mq_drv_down(struct hw_vmport *v, const struct hw_eqe *m)
 static void hw_vmport_mq_link(struct hw_vmport *v, const struct hw_eqe *m)
 {
 	bool up = m->arg == HW_LINK_UP;
+	char what[80];
 
 	if (m->arg != HW_LINK_UP && m->arg != HW_LINK_DOWN) {
-		v->st.mq_bad++;
-		hw_vmport_log(v, v->warned_mq ? HW_VMPORT_LOG_DEBUG : HW_VMPORT_LOG_ERR,
-			      "guest asked for link state %u (neither up nor down): dropped%s",
-			      m->arg, v->warned_mq ? "" : " (the next bad entries are counted)");
-		v->warned_mq = true;
+		snprintf(what, sizeof(what), "guest asked for link state %u (neither up nor down)",
+			 m->arg);
+		hw_vmport_mq_bad(v, what);
 		return;
 	}
 	hw_vmport_log(v, HW_VMPORT_LOG_INFO, "guest driver asks for link %s", up ? "up" : "down");
@@ -64,17 +74,15 @@ static void hw_vmport_mq_els(struct hw_vmport *v, const struct hw_eqe *m)
 {
 	const char *what = m->type == HW_EQE_LOGO ? "LOGO" : "RSCN";
 	struct hw_rport *rp = hw_rport_find(&v->rports, m->peer_slot);
+	char why[80];
 
 	if (!rp || atomic_load(&rp->state) != HW_RPORT_ONLINE) {
 		/* (also a host that logged out just before: not always a
 		 * broken guest) */
-		v->st.mq_bad++;
-		hw_vmport_log(v, v->warned_mq ? HW_VMPORT_LOG_DEBUG : HW_VMPORT_LOG_ERR,
-			      "guest asked for a %s to slot %u, which is not logged in: "
-			      "dropped%s",
-			      what, m->peer_slot,
-			      v->warned_mq ? "" : " (the next bad entries are counted)");
-		v->warned_mq = true;
+		snprintf(why, sizeof(why),
+			 "guest asked for a %s to slot %u, which is not logged in", what,
+			 m->peer_slot);
+		hw_vmport_mq_bad(v, why);
 		return;
 	}
 	hw_vmport_log(v, HW_VMPORT_LOG_INFO, "guest driver sends a %s to 0x%016" PRIx64, what,
@@ -106,11 +114,11 @@ int hw_vmport_mq_drain(struct hw_vmport *v)
 		n++;
 		if (m.type >= sizeof(hw_vmport_mq_fns) / sizeof(hw_vmport_mq_fns[0]) ||
 		    !hw_vmport_mq_fns[m.type]) {
-			v->st.mq_bad++;
-			hw_vmport_log(v, v->warned_mq ? HW_VMPORT_LOG_DEBUG : HW_VMPORT_LOG_ERR,
-				      "guest posted an mq entry of unknown type %u: dropped%s",
-				      m.type, v->warned_mq ? "" : " (the next ones are counted)");
-			v->warned_mq = true;
+			char what[64];
+
+			snprintf(what, sizeof(what), "guest posted an mq entry of unknown type %u",
+				 m.type);
+			hw_vmport_mq_bad(v, what);
 			continue;
 		}
 		hw_vmport_mq_fns[m.type](v, &m);

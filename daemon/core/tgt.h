@@ -53,6 +53,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <fcnvme/fc_wire.h>
 #include <fcnvme/hist.h>
 #include <fcnvme/nvmet_fc_core.h>
 
@@ -520,6 +521,14 @@ struct tgt_assoc_event {
 	uint8_t ls_cmd;	 /* LS_REJECTED: the LS command code */
 };
 
+/* Whether an LS_REJECTED event's LS (Create Association or Connection)
+ * kept its host from connecting, rather than a routine one (a Disconnect
+ * of an association already gone). */
+static inline bool tgt_ls_rejected_blocks(const struct tgt_assoc_event *ev)
+{
+	return ev->ls_cmd == FCNVME_LS_CREATE_ASSOCIATION ||
+	       ev->ls_cmd == FCNVME_LS_CREATE_CONNECTION;
+}
 /* [ctl] The associations of host port host_wwpn (0: of every host) on
  * portid are about to end for cause (a host port logout, the link going
  * down): the ENDED events will say so. */

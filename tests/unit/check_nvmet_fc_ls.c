@@ -69,8 +69,9 @@ static void expect_rjt(uint8_t ls_cmd, uint8_t reason, uint8_t explan)
 	ck_assert_uint_eq(fcore->ls_rjt.reason, reason);
 	ck_assert_uint_eq(fcore->ls_rjt.explanation, explan);
 	ck_assert_ptr_eq(fcore->ls_rjt.tgtport, fake->tp);
+	ck_assert_ptr_eq(fcore->ls_rjt.hosthandle, fake->ls_hosthandle);
 	ck_assert_uint_eq(fcore->ls_rjt.host_wwpn,
-			  0x2000000000000000ull | (uintptr_t)fcore->ls_rjt.hosthandle);
+			  0x2000000000000000ull | (uintptr_t)fake->ls_hosthandle);
 	fcore->nls_rejected = 0;
 }
 
@@ -353,7 +354,7 @@ START_TEST(test_ls_unknown)
 END_TEST
 
 /* nvmet_fc_set_ls_rjt_cb: NULL turns the reports off (the LS_RJT goes out
- * the same), a NULL port is refused, and a new callback takes over. */
+ * the same), and a NULL port is refused. */
 START_TEST(test_ls_rjt_cb_off)
 {
 	uint8_t buf[80];

@@ -311,6 +311,7 @@ int fake_ls(void *hosthandle, const void *buf, uint32_t len)
 	if (i == FAKE_MAX_LSRSP)
 		return -EBUSY;
 	memset(lsrsp, 0, sizeof(*lsrsp));
+	fake->ls_hosthandle = hosthandle;
 	return nvmet_fc_rcv_ls_req(fake->tp, hosthandle, lsrsp, copy, len);
 }
 

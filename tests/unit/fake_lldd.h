@@ -89,6 +89,7 @@ struct fake_lldd {
 	unsigned int nxchg;
 	struct nvmefc_ls_rsp lsrsp[FAKE_MAX_LSRSP];
 	unsigned int nlsrsp;
+	void *ls_hosthandle;		   /* of the last fake_ls */
 	struct nvmefc_ls_req *ls_reqs[64]; /* held ls_req */
 	unsigned int nls_reqs;
 };
