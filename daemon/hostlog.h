@@ -23,7 +23,7 @@
 
 #define HOSTLOG_MAX	   256 /* entries per port */
 #define HOSTLOG_NQNS	   4   /* distinct host NQNs kept per entry */
-#define HOSTLOG_REASON_MAX 128
+#define HOSTLOG_REASON_MAX 192
 
 struct hostlog_nqn {
 	char nqn[FCNVME_NQN_MAXLEN + 1];

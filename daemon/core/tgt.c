@@ -353,7 +353,7 @@ void tgt_ls_rejected(void *arg, const struct nvmet_fc_ls_rjt_info *info)
 {
 	struct tgt *t = arg;
 	const char *name = fcnvme_ls_cmd_name(info->ls_cmd);
-	char reason[160], cmd[16];
+	char reason[256], cmd[16];
 	const struct tgt_assoc_event ev = {
 		.kind = TGT_ASSOC_EV_LS_REJECTED,
 		.port = tgt_tp_name(t, info->tgtport),
@@ -368,8 +368,10 @@ void tgt_ls_rejected(void *arg, const struct nvmet_fc_ls_rjt_info *info)
 	n = snprintf(reason, sizeof(reason), "%s rejected: %s",
 		     strcmp(name, "unknown") ? name : cmd, fcnvme_ls_rjt_reason_name(info->reason));
 	if (info->explanation != FCNVME_RJT_EXP_NONE && n > 0 && (size_t)n < sizeof(reason))
-		snprintf(reason + n, sizeof(reason) - (size_t)n, ", %s",
-			 fcnvme_ls_rjt_explan_name(info->explanation));
+		n += snprintf(reason + n, sizeof(reason) - (size_t)n, ", %s",
+			      fcnvme_ls_rjt_explan_name(info->explanation));
+	if (info->detail && n > 0 && (size_t)n < sizeof(reason))
+		snprintf(reason + n, sizeof(reason) - (size_t)n, " (%s)", info->detail);
 	tgt_assoc_event(t, &ev);
 }
 

@@ -150,7 +150,7 @@ static int fcn_host_st_cra_start(struct fcn_host_ctrl *c)
 
 static int fcn_host_st_cra_finish(struct fcn_host_ctrl *c)
 {
-	struct fcnvme_ls_verdict v = { 0, 0 };
+	struct fcnvme_ls_verdict v = { 0 };
 	uint64_t assoc = 0, conn = 0;
 	int rc = 0;
 
@@ -539,7 +539,7 @@ static int fcn_host_st_ioq_start(struct fcn_host_ctrl *c)
 
 static int fcn_host_st_ioq_finish(struct fcn_host_ctrl *c)
 {
-	struct fcnvme_ls_verdict v = { 0, 0 };
+	struct fcnvme_ls_verdict v = { 0 };
 	struct fcn_host_queue *q;
 	uint64_t conn = 0;
 	int rc = 0;

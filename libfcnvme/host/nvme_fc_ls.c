@@ -194,7 +194,7 @@ void fcn_host_ls_send_deferred_acc(struct fcn_host_ctrl *c)
 static int fcn_host_ls_rcv_disconnect(struct fcn_host_rport *rp, struct nvmefc_ls_rsp *lsrsp,
 				      const void *buf, uint32_t len)
 {
-	struct fcnvme_ls_verdict v = { FCNVME_RJT_RC_LOGIC, FCNVME_RJT_EXP_NONE };
+	struct fcnvme_ls_verdict v = { .reason = FCNVME_RJT_RC_LOGIC };
 	struct fcn_host_ctrl *c;
 	uint64_t assoc_id = 0;
 

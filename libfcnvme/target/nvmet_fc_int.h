@@ -340,7 +340,8 @@ void fcn_hostport_put(struct fcn_hostport *hp);
 
 /* nvmet_fc_ls.c [ctl] */
 void fcn_ls_xmt(struct fcn_ls_ctx *ctx, int len);
-void fcn_ls_xmt_rjt(struct fcn_ls_ctx *ctx, uint8_t ls_cmd, uint8_t reason, uint8_t explanation);
+void fcn_ls_xmt_rjt(struct fcn_ls_ctx *ctx, uint8_t ls_cmd, uint8_t reason, uint8_t explanation,
+		    const char *detail);
 
 /* nvmet_fc_assoc.c [ctl] */
 int fcn_assoc_create(struct fcn_tgtport *tp, void *hosthandle, struct fcn_assoc **assocp);

@@ -73,8 +73,9 @@ static void fcn_ls_xmt_rjt_quiet(struct fcn_ls_ctx *ctx, uint8_t ls_cmd, uint8_t
 }
 
 /* Build and transmit an LS_RJT, and tell the application
- * (nvmet_fc_set_ls_rjt_cb). [ctl] */
-void fcn_ls_xmt_rjt(struct fcn_ls_ctx *ctx, uint8_t ls_cmd, uint8_t reason, uint8_t explanation)
+ * (nvmet_fc_set_ls_rjt_cb) with detail, the check that failed. [ctl] */
+void fcn_ls_xmt_rjt(struct fcn_ls_ctx *ctx, uint8_t ls_cmd, uint8_t reason, uint8_t explanation,
+		    const char *detail)
 {
 	struct fcn_tgtport *tp = ctx->tgtport;
 	struct nvmet_fc_ls_rjt_info info;
@@ -87,6 +88,7 @@ void fcn_ls_xmt_rjt(struct fcn_ls_ctx *ctx, uint8_t ls_cmd, uint8_t reason, uint
 		info.ls_cmd = ls_cmd;
 		info.reason = reason;
 		info.explanation = explanation;
+		info.detail = detail;
 		if (!tp->ops->host_traddr ||
 		    tp->ops->host_traddr(ctx->hosthandle, &wwnn, &info.host_wwpn))
 			info.host_wwpn = 0;
@@ -117,6 +119,29 @@ static uint32_t fcn_admin_queue_size(const struct fcn_tgtport *tp)
 								  : NVMET_FC_ADMIN_QUEUE_SIZE;
 }
 
+/* The texts two LS handlers share. */
+#define FCN_LS_NO_DMA "the port's DMA memory cannot back the queue"
+#define FCN_LS_NO_HWQ "the hardware queue's thread refused the queue"
+
+/* Why fcn_queue_create failed with rc (not -EBUSY or -ENOSPC), in words. */
+static const char *fcn_ls_queue_failed(int rc)
+{
+	return rc == -ENOMEM ? "no memory for the queue" : "the NVMe core refused the queue";
+}
+
+/* Why a request names no association of its sender's, in words; NULL if
+ * it does. */
+static const char *fcn_ls_assoc_unusable(const struct fcn_assoc *assoc, const void *hosthandle)
+{
+	if (!assoc)
+		return "no such association";
+	if (assoc->hostport->hosthandle != hosthandle)
+		return "the association is another host port's";
+	if (assoc->terminating)
+		return "the association is being deleted";
+	return NULL;
+}
+
 /* Create Association: nvmet-fc's checks in order, then ours. */
 static void fcn_ls_create_assoc(struct fcn_ls_ctx *ctx)
 {
@@ -124,29 +149,37 @@ static void fcn_ls_create_assoc(struct fcn_ls_ctx *ctx)
 	struct fcnvme_ls_cr_assoc_params p;
 	struct fcnvme_ls_verdict v;
 	struct nvmet_fc_sq *queue;
+	const char *why;
 	struct fcn_assoc *assoc;
 	int rc;
 
 	if (fcnvme_ls_parse_cr_assoc(ctx->rqstbuf, ctx->rqstlen, &p, &v)) {
-		fcn_ls_xmt_rjt(ctx, FCNVME_LS_CREATE_ASSOCIATION, v.reason, v.explanation);
+		fcn_ls_xmt_rjt(ctx, FCNVME_LS_CREATE_ASSOCIATION, v.reason, v.explanation,
+			       v.detail);
 		return;
 	}
 	/* No core bound (or the port is going away): as nvmet-fc without a
 	 * port binding, the association cannot be allocated. */
-	if (!tp->core_ops || tp->unregistering)
+	if (!tp->core_ops || tp->unregistering) {
+		why = tp->unregistering ? "the port is being removed"
+					: "the port has no NVMe core bound";
 		goto out_rjt_logic;
+	}
 	/* Hardening: the admin queue must fit max(max_queue_size, 32)
 	 * (sqsize is 0's based; below 1 cannot pass the ersp_ratio check
 	 * above). A port with a smaller max_queue_size still takes Linux's
 	 * 32-entry admin queue: MQES limits I/O queues only on fabrics. */
 	if (p.sqsize < 1 || (uint32_t)p.sqsize + 1 > fcn_admin_queue_size(tp)) {
 		fcn_ls_xmt_rjt(ctx, FCNVME_LS_CREATE_ASSOCIATION, FCNVME_RJT_RC_INV_PARAM,
-			       FCNVME_RJT_EXP_INV_SQSIZE);
+			       FCNVME_RJT_EXP_INV_SQSIZE,
+			       "admin queue larger than the port's max_queue_size or 32");
 		return;
 	}
 	rc = fcn_assoc_create(tp, ctx->hosthandle, &assoc);
-	if (rc)
+	if (rc) {
+		why = "no memory for the association";
 		goto out_rjt_logic;
+	}
 	rc = fcn_queue_create(assoc, 0, p.sqsize, p.ersp_ratio, &queue);
 	if (rc == -EBUSY || rc == -ENOSPC) {
 		/* The core holds this host port to a bound (associations
@@ -159,21 +192,26 @@ static void fcn_ls_create_assoc(struct fcn_ls_ctx *ctx)
 					     FCNVME_RJT_RC_INSUF_RES, FCNVME_RJT_EXP_NONE);
 		else
 			fcn_ls_xmt_rjt(ctx, FCNVME_LS_CREATE_ASSOCIATION, FCNVME_RJT_RC_INSUF_RES,
-				       FCNVME_RJT_EXP_NONE);
+				       FCNVME_RJT_EXP_NONE, FCN_LS_NO_DMA);
 		return;
 	}
-	if (rc)
+	if (rc) {
+		why = fcn_ls_queue_failed(rc);
 		goto out_destroy_assoc;
+	}
 	fcnvme_ls_build_cr_assoc_acc(ctx->rspbuf, FCN_LS_RSP_BUF_LEN, assoc->association_id);
 	rc = fcn_queue_connect(queue, ctx);
-	if (rc)
+	if (rc) {
+		why = FCN_LS_NO_HWQ;
 		goto out_destroy_assoc;
+	}
 	return;
 
 out_destroy_assoc:
 	fcn_assoc_destroy_unused(assoc);
 out_rjt_logic:
-	fcn_ls_xmt_rjt(ctx, FCNVME_LS_CREATE_ASSOCIATION, FCNVME_RJT_RC_LOGIC, FCNVME_RJT_EXP_NONE);
+	fcn_ls_xmt_rjt(ctx, FCNVME_LS_CREATE_ASSOCIATION, FCNVME_RJT_RC_LOGIC, FCNVME_RJT_EXP_NONE,
+		       why);
 }
 
 /* Create Connection: parse (LOGIC), association (INV_ASSOC), owner host
@@ -186,55 +224,61 @@ static void fcn_ls_create_conn(struct fcn_ls_ctx *ctx)
 	struct fcnvme_ls_verdict v;
 	struct nvmet_fc_sq *queue;
 	struct fcn_assoc *assoc;
-	uint32_t max_qs;
+	const char *why;
 	int rc;
 
 	if (fcnvme_ls_parse_cr_conn(ctx->rqstbuf, ctx->rqstlen, &p, &v)) {
-		fcn_ls_xmt_rjt(ctx, FCNVME_LS_CREATE_CONNECTION, v.reason, v.explanation);
+		fcn_ls_xmt_rjt(ctx, FCNVME_LS_CREATE_CONNECTION, v.reason, v.explanation, v.detail);
 		return;
 	}
 	assoc = fcn_assoc_find(tp, p.association_id);
-	if (!assoc || assoc->terminating || assoc->hostport->hosthandle != ctx->hosthandle) {
+	why = fcn_ls_assoc_unusable(assoc, ctx->hosthandle);
+	if (why) {
 		fcn_ls_xmt_rjt(ctx, FCNVME_LS_CREATE_CONNECTION, FCNVME_RJT_RC_INV_ASSOC,
-			       FCNVME_RJT_EXP_NONE);
+			       FCNVME_RJT_EXP_NONE, why);
 		return;
 	}
 	if (p.qid == 0 || (p.qid <= FCN_NR_QUEUES_MAX && assoc->queues[p.qid])) {
 		fcn_ls_xmt_rjt(ctx, FCNVME_LS_CREATE_CONNECTION, FCNVME_RJT_RC_INV_PARAM,
-			       FCNVME_RJT_EXP_INV_QUEUE_ID);
+			       FCNVME_RJT_EXP_INV_QUEUE_ID,
+			       p.qid ? "the queue is connected already"
+				     : "qid 0 is the admin queue");
 		return;
 	}
 	/* A qid beyond the limit fails queue allocation in nvmet-fc: LOGIC. */
 	if (p.qid > tp->cfg.max_io_queues) {
 		fcn_ls_xmt_rjt(ctx, FCNVME_LS_CREATE_CONNECTION, FCNVME_RJT_RC_LOGIC,
-			       FCNVME_RJT_EXP_NONE);
+			       FCNVME_RJT_EXP_NONE, "qid above the port's max_io_queues");
 		return;
 	}
-	max_qs = tp->cfg.max_queue_size;
-	if (p.sqsize < 1 || (uint32_t)p.sqsize + 1 > max_qs) {
+	if (p.sqsize < 1 || (uint32_t)p.sqsize + 1 > tp->cfg.max_queue_size) {
 		fcn_ls_xmt_rjt(ctx, FCNVME_LS_CREATE_CONNECTION, FCNVME_RJT_RC_INV_PARAM,
-			       FCNVME_RJT_EXP_INV_SQSIZE);
+			       FCNVME_RJT_EXP_INV_SQSIZE,
+			       "queue larger than the port's max_queue_size");
 		return;
 	}
 	rc = fcn_queue_create(assoc, p.qid, p.sqsize, p.ersp_ratio, &queue);
 	if (rc == -ENOSPC) {
-		/* The port's DMA memory cannot back the queue. */
 		fcn_ls_xmt_rjt(ctx, FCNVME_LS_CREATE_CONNECTION, FCNVME_RJT_RC_INSUF_RES,
-			       FCNVME_RJT_EXP_NONE);
+			       FCNVME_RJT_EXP_NONE, FCN_LS_NO_DMA);
 		return;
 	}
-	if (rc)
+	if (rc) {
+		why = fcn_ls_queue_failed(rc);
 		goto out_rjt_logic;
+	}
 	fcnvme_ls_build_cr_conn_acc(ctx->rspbuf, FCN_LS_RSP_BUF_LEN, queue->connection_id);
 	if (fcn_queue_connect(queue, ctx)) {
 		assoc->queues[queue->qid] = NULL;
 		fcn_queue_free(queue);
+		why = FCN_LS_NO_HWQ;
 		goto out_rjt_logic;
 	}
 	return;
 
 out_rjt_logic:
-	fcn_ls_xmt_rjt(ctx, FCNVME_LS_CREATE_CONNECTION, FCNVME_RJT_RC_LOGIC, FCNVME_RJT_EXP_NONE);
+	fcn_ls_xmt_rjt(ctx, FCNVME_LS_CREATE_CONNECTION, FCNVME_RJT_RC_LOGIC, FCNVME_RJT_EXP_NONE,
+		       why);
 }
 
 /* Disconnect Association: the ACC waits for the teardown; a second
@@ -248,13 +292,14 @@ static void fcn_ls_disconnect(struct fcn_ls_ctx *ctx)
 	uint64_t assoc_id;
 
 	if (fcnvme_ls_parse_disconnect_assoc(ctx->rqstbuf, ctx->rqstlen, &assoc_id, &v)) {
-		fcn_ls_xmt_rjt(ctx, FCNVME_LS_DISCONNECT_ASSOC, v.reason, v.explanation);
+		fcn_ls_xmt_rjt(ctx, FCNVME_LS_DISCONNECT_ASSOC, v.reason, v.explanation, v.detail);
 		return;
 	}
 	assoc = fcn_assoc_find(tp, assoc_id);
+	/* one being deleted takes this Disconnect too */
 	if (!assoc || assoc->hostport->hosthandle != ctx->hosthandle) {
 		fcn_ls_xmt_rjt(ctx, FCNVME_LS_DISCONNECT_ASSOC, FCNVME_RJT_RC_INV_ASSOC,
-			       FCNVME_RJT_EXP_NONE);
+			       FCNVME_RJT_EXP_NONE, fcn_ls_assoc_unusable(assoc, ctx->hosthandle));
 		return;
 	}
 	fcnvme_ls_build_acc(ctx->rspbuf, FCN_LS_RSP_BUF_LEN, FCNVME_LS_DISCONNECT_ASSOC);
@@ -306,10 +351,12 @@ int nvmet_fc_rcv_ls_req(struct nvmet_fc_target_port *target_port, void *hosthand
 
 	cmd = fcnvme_ls_cmd(ctx->rqstbuf, ctx->rqstlen);
 	if (cmd < 0)
-		cmd = FCNVME_LS_RSVD;
-	if (cmd <= NVME_FC_LAST_LS_CMD_VALUE && fcn_ls_handlers[cmd])
+		fcn_ls_xmt_rjt(ctx, FCNVME_LS_RSVD, FCNVME_RJT_RC_INVAL, FCNVME_RJT_EXP_NONE,
+			       "request too short");
+	else if (cmd <= NVME_FC_LAST_LS_CMD_VALUE && fcn_ls_handlers[cmd])
 		fcn_ls_handlers[cmd](ctx);
 	else
-		fcn_ls_xmt_rjt(ctx, (uint8_t)cmd, FCNVME_RJT_RC_INVAL, FCNVME_RJT_EXP_NONE);
+		fcn_ls_xmt_rjt(ctx, (uint8_t)cmd, FCNVME_RJT_RC_INVAL, FCNVME_RJT_EXP_NONE,
+			       "not an LS a target takes");
 	return 0;
 }

@@ -22,19 +22,21 @@ static void ls_image(void *img, size_t size, const void *buf, size_t len)
 	memcpy(img, buf, len < size ? len : size);
 }
 
-/* Record a reject verdict (if wanted) and return -EINVAL. */
-static int ls_reject(struct fcnvme_ls_verdict *v, uint8_t reason, uint8_t explanation)
+/* Record a reject verdict with the failed check (if wanted); -EINVAL. */
+static int ls_reject(struct fcnvme_ls_verdict *v, uint8_t reason, uint8_t explanation,
+		     const char *detail)
 {
 	if (v) {
 		v->reason = reason;
 		v->explanation = explanation;
+		v->detail = detail;
 	}
 	return -EINVAL;
 }
 
-static int ls_logic(struct fcnvme_ls_verdict *v)
+static int ls_logic(struct fcnvme_ls_verdict *v, const char *detail)
 {
-	return ls_reject(v, FCNVME_RJT_RC_LOGIC, FCNVME_RJT_EXP_NONE);
+	return ls_reject(v, FCNVME_RJT_RC_LOGIC, FCNVME_RJT_EXP_NONE, detail);
 }
 
 static void ls_accept(struct fcnvme_ls_verdict *v)
@@ -42,8 +44,16 @@ static void ls_accept(struct fcnvme_ls_verdict *v)
 	if (v) {
 		v->reason = FCNVME_RJT_RC_NONE;
 		v->explanation = FCNVME_RJT_EXP_NONE;
+		v->detail = NULL;
 	}
 }
+
+/* The texts shared by the request parsers. */
+#define LS_D_NULL     "no request"
+#define LS_D_SHORT    "request too short"
+#define LS_D_LIST     "wrong descriptor list length"
+#define LS_D_ASSOC_ID "no association ID descriptor"
+#define LS_D_ERSP     "ersp_ratio is 0 or not below sqsize"
 
 /* True if a descriptor header carries tag and the length its size implies. */
 static int ls_desc_is(fcnvme_be32 tag, fcnvme_be32 dlen, uint32_t want_tag, size_t desc_size)
@@ -68,20 +78,25 @@ int fcnvme_ls_parse_cr_assoc(const void *buf, size_t len, struct fcnvme_ls_cr_as
 	const struct fcnvme_lsdesc_cr_assoc_cmd *c = &r.assoc_cmd;
 
 	if (!buf || !out)
-		return ls_logic(v);
+		return ls_logic(v, LS_D_NULL);
 	if (len < FCNVME_LSDESC_CRA_RQST_MINLEN)
-		return ls_logic(v);
+		return ls_logic(v, LS_D_SHORT);
 	ls_image(&r, sizeof(r), buf, len);
-	if (be32_to_cpu(r.desc_list_len) < FCNVME_LSDESC_CRA_RQST_MIN_LISTLEN ||
-	    be32_to_cpu(c->desc_tag) != FCNVME_LSDESC_CREATE_ASSOC_CMD ||
-	    be32_to_cpu(c->desc_len) < FCNVME_LSDESC_CRA_CMD_DESC_MIN_DESCLEN ||
-	    !ls_ersp_ratio_ok(c->ersp_ratio, c->sqsize))
-		return ls_logic(v);
+	if (be32_to_cpu(r.desc_list_len) < FCNVME_LSDESC_CRA_RQST_MIN_LISTLEN)
+		return ls_logic(v, LS_D_LIST);
+	if (be32_to_cpu(c->desc_tag) != FCNVME_LSDESC_CREATE_ASSOC_CMD)
+		return ls_logic(v, "no Create Association command descriptor");
+	if (be32_to_cpu(c->desc_len) < FCNVME_LSDESC_CRA_CMD_DESC_MIN_DESCLEN)
+		return ls_logic(v, "command descriptor too short");
+	if (!ls_ersp_ratio_ok(c->ersp_ratio, c->sqsize))
+		return ls_logic(v, LS_D_ERSP);
 	/* Hardening: the NQNs must be C strings before anyone reads them. */
 	if (!memchr(c->hostnqn, '\0', sizeof(c->hostnqn)))
-		return ls_reject(v, FCNVME_RJT_RC_INV_PARAM, FCNVME_RJT_EXP_INV_HOSTNQN);
+		return ls_reject(v, FCNVME_RJT_RC_INV_PARAM, FCNVME_RJT_EXP_INV_HOSTNQN,
+				 "host NQN without its terminating NUL");
 	if (!memchr(c->subnqn, '\0', sizeof(c->subnqn)))
-		return ls_reject(v, FCNVME_RJT_RC_INV_PARAM, FCNVME_RJT_EXP_INV_SUBNQN);
+		return ls_reject(v, FCNVME_RJT_RC_INV_PARAM, FCNVME_RJT_EXP_INV_SUBNQN,
+				 "subsystem NQN without its terminating NUL");
 
 	memset(out, 0, sizeof(*out));
 	out->ersp_ratio = be16_to_cpu(c->ersp_ratio);
@@ -102,17 +117,20 @@ int fcnvme_ls_parse_cr_conn(const void *buf, size_t len, struct fcnvme_ls_cr_con
 	struct fcnvme_ls_cr_conn_rqst r;
 
 	if (!buf || !out)
-		return ls_logic(v);
+		return ls_logic(v, LS_D_NULL);
 	if (len < sizeof(r))
-		return ls_logic(v);
+		return ls_logic(v, LS_D_SHORT);
 	ls_image(&r, sizeof(r), buf, len);
-	if (be32_to_cpu(r.desc_list_len) != sizeof(r) - 8 ||
-	    !ls_desc_is(r.associd.desc_tag, r.associd.desc_len, FCNVME_LSDESC_ASSOC_ID,
-			sizeof(r.associd)) ||
-	    !ls_desc_is(r.connect_cmd.desc_tag, r.connect_cmd.desc_len,
-			FCNVME_LSDESC_CREATE_CONN_CMD, sizeof(r.connect_cmd)) ||
-	    !ls_ersp_ratio_ok(r.connect_cmd.ersp_ratio, r.connect_cmd.sqsize))
-		return ls_logic(v);
+	if (be32_to_cpu(r.desc_list_len) != sizeof(r) - 8)
+		return ls_logic(v, LS_D_LIST);
+	if (!ls_desc_is(r.associd.desc_tag, r.associd.desc_len, FCNVME_LSDESC_ASSOC_ID,
+			sizeof(r.associd)))
+		return ls_logic(v, LS_D_ASSOC_ID);
+	if (!ls_desc_is(r.connect_cmd.desc_tag, r.connect_cmd.desc_len,
+			FCNVME_LSDESC_CREATE_CONN_CMD, sizeof(r.connect_cmd)))
+		return ls_logic(v, "no Create Connection command descriptor");
+	if (!ls_ersp_ratio_ok(r.connect_cmd.ersp_ratio, r.connect_cmd.sqsize))
+		return ls_logic(v, LS_D_ERSP);
 
 	memset(out, 0, sizeof(*out));
 	out->association_id = be64_to_cpu(r.associd.association_id);
@@ -130,17 +148,20 @@ int fcnvme_ls_parse_disconnect_assoc(const void *buf, size_t len, uint64_t *asso
 	struct fcnvme_ls_disconnect_assoc_rqst r;
 
 	if (!buf || !association_id)
-		return ls_logic(v);
+		return ls_logic(v, LS_D_NULL);
 	if (len < sizeof(r))
-		return ls_logic(v);
+		return ls_logic(v, LS_D_SHORT);
 	ls_image(&r, sizeof(r), buf, len);
-	if (be32_to_cpu(r.desc_list_len) != sizeof(r) - 8 ||
-	    !ls_desc_is(r.associd.desc_tag, r.associd.desc_len, FCNVME_LSDESC_ASSOC_ID,
-			sizeof(r.associd)) ||
-	    !ls_desc_is(r.discon_cmd.desc_tag, r.discon_cmd.desc_len, FCNVME_LSDESC_DISCONN_CMD,
-			sizeof(r.discon_cmd)) ||
-	    be32_to_cpu(r.discon_cmd.rsvd8[0]) != 0) /* old "scope" word */
-		return ls_logic(v);
+	if (be32_to_cpu(r.desc_list_len) != sizeof(r) - 8)
+		return ls_logic(v, LS_D_LIST);
+	if (!ls_desc_is(r.associd.desc_tag, r.associd.desc_len, FCNVME_LSDESC_ASSOC_ID,
+			sizeof(r.associd)))
+		return ls_logic(v, LS_D_ASSOC_ID);
+	if (!ls_desc_is(r.discon_cmd.desc_tag, r.discon_cmd.desc_len, FCNVME_LSDESC_DISCONN_CMD,
+			sizeof(r.discon_cmd)))
+		return ls_logic(v, "no Disconnect Association command descriptor");
+	if (be32_to_cpu(r.discon_cmd.rsvd8[0]) != 0) /* old "scope" word */
+		return ls_logic(v, "disconnect scope is not 0");
 
 	*association_id = be64_to_cpu(r.associd.association_id);
 	ls_accept(v);
@@ -158,10 +179,7 @@ static int ls_check_acc(const void *buf, size_t len, void *img, size_t want, uin
 	const struct fcnvme_ls_acc_hdr *h = img;
 	struct fcnvme_ls_rjt rjt;
 
-	if (v) {
-		v->reason = FCNVME_RJT_RC_NONE;
-		v->explanation = FCNVME_RJT_EXP_NONE;
-	}
+	ls_accept(v);
 	if (!buf || len < sizeof(struct fcnvme_ls_rqst_w0))
 		return -EBADF;
 	ls_image(&rjt, sizeof(rjt), buf, len);

@@ -470,8 +470,8 @@ START_TEST(test_story_events)
 END_TEST
 
 /* An LS the transport rejected: an event naming the LS (or its code when
- * unknown), the reason and the explanation (when there is one), on the
- * target port and host port it came from. */
+ * unknown), the reason, the explanation and the failed check (when there
+ * are), on the target port and host port it came from. */
 START_TEST(test_ls_rejected_event)
 {
 	struct nvmet_fc_ls_rjt_info info = {
@@ -480,6 +480,7 @@ START_TEST(test_ls_rejected_event)
 		.ls_cmd = FCNVME_LS_CREATE_CONNECTION,
 		.reason = FCNVME_RJT_RC_INV_PARAM,
 		.explanation = FCNVME_RJT_EXP_INV_SQSIZE,
+		.detail = "queue larger than the port's max_queue_size",
 	};
 	struct tgt_assoc_event ev;
 
@@ -490,10 +491,12 @@ START_TEST(test_ls_rejected_event)
 	info.ls_cmd = 0x77;
 	info.reason = FCNVME_RJT_RC_INVAL;
 	info.explanation = FCNVME_RJT_EXP_NONE;
+	info.detail = NULL;
 	tgt_ls_rejected(H->t, &info);
 	ck_assert_str_eq(story,
 			 "7 p1 10000090fa00aa01 - - q0 c0 0000 -1 [Create Connection "
-			 "rejected: invalid parameters, invalid submission queue size] 0\n"
+			 "rejected: invalid parameters, invalid submission queue size (queue "
+			 "larger than the port's max_queue_size)] 0\n"
 			 "7 p2 10000090fa00aa01 - - q0 c0 0000 -1 [LS 0x77 rejected: invalid "
 			 "LS command code] 0\n");
 	tgt_set_assoc_event_cb(H->t, record_ls_cmd, &ev);

@@ -258,6 +258,7 @@ struct rqst_row {
 	int off, width;
 	uint32_t val;
 	uint8_t reason, explanation;
+	const char *detail; /* the verdict's words for the failed check */
 };
 
 static void patch(uint8_t *buf, size_t size, int off, int width, uint32_t val)
@@ -277,13 +278,14 @@ static void patch(uint8_t *buf, size_t size, int off, int width, uint32_t val)
 START_TEST(parse_cr_assoc_ok)
 {
 	struct fcnvme_ls_cr_assoc_params out;
-	struct fcnvme_ls_verdict v = { 0xaa, 0xaa };
+	struct fcnvme_ls_verdict v = { 0xaa, 0xaa, "unset" };
 	uint8_t exp[1024 + 1]; /* +1: deliberately unaligned view below */
 
 	expected_cra(exp + 1);
 	ck_assert_int_eq(fcnvme_ls_parse_cr_assoc(exp + 1, 1024, &out, &v), 0);
 	ck_assert_uint_eq(v.reason, 0);
 	ck_assert_uint_eq(v.explanation, 0);
+	ck_assert_ptr_null(v.detail);
 	ck_assert_uint_eq(out.ersp_ratio, 8);
 	ck_assert_uint_eq(out.sqsize, 31);
 	ck_assert_uint_eq(out.cntlid, 0xffff);
@@ -311,29 +313,38 @@ START_TEST(parse_cr_assoc_ok)
 END_TEST
 
 static const struct rqst_row cra_rows[] = {
-	{ "rqstlen 591", 591, 0, 0, 0, FCNVME_RJT_RC_LOGIC, 0 },
-	{ "rqstlen 0", 0, 0, 0, 0, FCNVME_RJT_RC_LOGIC, 0 },
-	{ "desc_list_len 583", 1024, 4, 4, 583, FCNVME_RJT_RC_LOGIC, 0 },
-	{ "desc_list_len 0", 1024, 4, 4, 0, FCNVME_RJT_RC_LOGIC, 0 },
-	{ "desc_tag 4", 1024, 8, 4, 4, FCNVME_RJT_RC_LOGIC, 0 },
-	{ "desc_tag 3<<24", 1024, 8, 4, 3u << 24, FCNVME_RJT_RC_LOGIC, 0 },
-	{ "desc_len 575", 1024, 12, 4, 575, FCNVME_RJT_RC_LOGIC, 0 },
-	{ "desc_len 0", 1024, 12, 4, 0, FCNVME_RJT_RC_LOGIC, 0 },
-	{ "ersp_ratio 0", 1024, 16, 2, 0, FCNVME_RJT_RC_LOGIC, 0 },
-	{ "ersp_ratio == sqsize", 1024, 16, 2, 31, FCNVME_RJT_RC_LOGIC, 0 },
-	{ "ersp_ratio > sqsize", 1024, 16, 2, 0x108, FCNVME_RJT_RC_LOGIC, 0 },
-	{ "sqsize 0", 1024, 58, 2, 0, FCNVME_RJT_RC_LOGIC, 0 },
+	{ "rqstlen 591", 591, 0, 0, 0, FCNVME_RJT_RC_LOGIC, 0, "request too short" },
+	{ "rqstlen 0", 0, 0, 0, 0, FCNVME_RJT_RC_LOGIC, 0, "request too short" },
+	{ "desc_list_len 583", 1024, 4, 4, 583, FCNVME_RJT_RC_LOGIC, 0,
+	  "wrong descriptor list length" },
+	{ "desc_list_len 0", 1024, 4, 4, 0, FCNVME_RJT_RC_LOGIC, 0,
+	  "wrong descriptor list length" },
+	{ "desc_tag 4", 1024, 8, 4, 4, FCNVME_RJT_RC_LOGIC, 0,
+	  "no Create Association command descriptor" },
+	{ "desc_tag 3<<24", 1024, 8, 4, 3u << 24, FCNVME_RJT_RC_LOGIC, 0,
+	  "no Create Association command descriptor" },
+	{ "desc_len 575", 1024, 12, 4, 575, FCNVME_RJT_RC_LOGIC, 0,
+	  "command descriptor too short" },
+	{ "desc_len 0", 1024, 12, 4, 0, FCNVME_RJT_RC_LOGIC, 0, "command descriptor too short" },
+	{ "ersp_ratio 0", 1024, 16, 2, 0, FCNVME_RJT_RC_LOGIC, 0,
+	  "ersp_ratio is 0 or not below sqsize" },
+	{ "ersp_ratio == sqsize", 1024, 16, 2, 31, FCNVME_RJT_RC_LOGIC, 0,
+	  "ersp_ratio is 0 or not below sqsize" },
+	{ "ersp_ratio > sqsize", 1024, 16, 2, 0x108, FCNVME_RJT_RC_LOGIC, 0,
+	  "ersp_ratio is 0 or not below sqsize" },
+	{ "sqsize 0", 1024, 58, 2, 0, FCNVME_RJT_RC_LOGIC, 0,
+	  "ersp_ratio is 0 or not below sqsize" },
 	{ "hostnqn unterminated", 1024, 80, 256, 0, FCNVME_RJT_RC_INV_PARAM,
-	  FCNVME_RJT_EXP_INV_HOSTNQN },
+	  FCNVME_RJT_EXP_INV_HOSTNQN, "host NQN without its terminating NUL" },
 	{ "subnqn unterminated", 1024, 336, 256, 0, FCNVME_RJT_RC_INV_PARAM,
-	  FCNVME_RJT_EXP_INV_SUBNQN },
+	  FCNVME_RJT_EXP_INV_SUBNQN, "subsystem NQN without its terminating NUL" },
 };
 
 START_TEST(parse_cr_assoc_rejects)
 {
 	const struct rqst_row *r = &cra_rows[_i];
 	struct fcnvme_ls_cr_assoc_params out;
-	struct fcnvme_ls_verdict v = { 0xaa, 0xaa };
+	struct fcnvme_ls_verdict v = { 0xaa, 0xaa, "unset" };
 	uint8_t buf[1024];
 
 	expected_cra(buf);
@@ -343,6 +354,7 @@ START_TEST(parse_cr_assoc_rejects)
 	ck_assert_msg(v.reason == r->reason && v.explanation == r->explanation,
 		      "%s: verdict %#x/%#x, want %#x/%#x", r->what, v.reason, v.explanation,
 		      r->reason, r->explanation);
+	ck_assert_pstr_eq(v.detail, r->detail);
 }
 END_TEST
 
@@ -359,6 +371,7 @@ START_TEST(parse_cr_assoc_order)
 	ck_assert_int_eq(fcnvme_ls_parse_cr_assoc(buf, 1024, &out, &v), -EINVAL);
 	ck_assert_uint_eq(v.reason, FCNVME_RJT_RC_LOGIC);
 	ck_assert_uint_eq(v.explanation, FCNVME_RJT_EXP_NONE);
+	ck_assert_str_eq(v.detail, "ersp_ratio is 0 or not below sqsize");
 	/* hostnqn is checked before subnqn. */
 	expected_cra(buf);
 	memset(buf + 80, 'x', 512);
@@ -367,6 +380,7 @@ START_TEST(parse_cr_assoc_order)
 	/* NULL arguments are refused, v may be NULL. */
 	ck_assert_int_eq(fcnvme_ls_parse_cr_assoc(NULL, 1024, &out, &v), -EINVAL);
 	ck_assert_uint_eq(v.reason, FCNVME_RJT_RC_LOGIC);
+	ck_assert_str_eq(v.detail, "no request");
 	ck_assert_int_eq(fcnvme_ls_parse_cr_assoc(buf, 1024, NULL, NULL), -EINVAL);
 }
 END_TEST
@@ -374,12 +388,13 @@ END_TEST
 START_TEST(parse_cr_conn_ok)
 {
 	struct fcnvme_ls_cr_conn_params out;
-	struct fcnvme_ls_verdict v = { 0xaa, 0xaa };
+	struct fcnvme_ls_verdict v = { 0xaa, 0xaa, "unset" };
 	uint8_t buf[81];
 
 	memcpy(buf + 1, exp_crc, 80);
 	ck_assert_int_eq(fcnvme_ls_parse_cr_conn(buf + 1, 80, &out, &v), 0);
 	ck_assert_uint_eq(v.reason, 0);
+	ck_assert_ptr_null(v.detail);
 	ck_assert_uint_eq(out.association_id, ASSOC);
 	ck_assert_uint_eq(out.ersp_ratio, 25);
 	ck_assert_uint_eq(out.qid, 3);
@@ -388,24 +403,32 @@ START_TEST(parse_cr_conn_ok)
 END_TEST
 
 static const struct rqst_row crc_rows[] = {
-	{ "rqstlen 79", 80 - 1, 0, 0, 0, FCNVME_RJT_RC_LOGIC, 0 },
-	{ "desc_list_len 71", 80, 4, 4, 71, FCNVME_RJT_RC_LOGIC, 0 },
-	{ "desc_list_len 73", 80, 4, 4, 73, FCNVME_RJT_RC_LOGIC, 0 },
-	{ "assoc tag 6", 80, 8, 4, 6, FCNVME_RJT_RC_LOGIC, 0 },
-	{ "assoc len 16", 80, 12, 4, 16, FCNVME_RJT_RC_LOGIC, 0 },
-	{ "cmd tag 3", 80, 24, 4, 3, FCNVME_RJT_RC_LOGIC, 0 },
-	{ "cmd len 47", 80, 28, 4, 47, FCNVME_RJT_RC_LOGIC, 0 },
-	{ "cmd len 49", 80, 28, 4, 49, FCNVME_RJT_RC_LOGIC, 0 },
-	{ "ersp_ratio 0", 80, 32, 2, 0, FCNVME_RJT_RC_LOGIC, 0 },
-	{ "ersp_ratio == sqsize", 80, 32, 2, 127, FCNVME_RJT_RC_LOGIC, 0 },
-	{ "ersp_ratio > sqsize", 80, 32, 2, 0x119, FCNVME_RJT_RC_LOGIC, 0 },
+	{ "rqstlen 79", 80 - 1, 0, 0, 0, FCNVME_RJT_RC_LOGIC, 0, "request too short" },
+	{ "desc_list_len 71", 80, 4, 4, 71, FCNVME_RJT_RC_LOGIC, 0,
+	  "wrong descriptor list length" },
+	{ "desc_list_len 73", 80, 4, 4, 73, FCNVME_RJT_RC_LOGIC, 0,
+	  "wrong descriptor list length" },
+	{ "assoc tag 6", 80, 8, 4, 6, FCNVME_RJT_RC_LOGIC, 0, "no association ID descriptor" },
+	{ "assoc len 16", 80, 12, 4, 16, FCNVME_RJT_RC_LOGIC, 0, "no association ID descriptor" },
+	{ "cmd tag 3", 80, 24, 4, 3, FCNVME_RJT_RC_LOGIC, 0,
+	  "no Create Connection command descriptor" },
+	{ "cmd len 47", 80, 28, 4, 47, FCNVME_RJT_RC_LOGIC, 0,
+	  "no Create Connection command descriptor" },
+	{ "cmd len 49", 80, 28, 4, 49, FCNVME_RJT_RC_LOGIC, 0,
+	  "no Create Connection command descriptor" },
+	{ "ersp_ratio 0", 80, 32, 2, 0, FCNVME_RJT_RC_LOGIC, 0,
+	  "ersp_ratio is 0 or not below sqsize" },
+	{ "ersp_ratio == sqsize", 80, 32, 2, 127, FCNVME_RJT_RC_LOGIC, 0,
+	  "ersp_ratio is 0 or not below sqsize" },
+	{ "ersp_ratio > sqsize", 80, 32, 2, 0x119, FCNVME_RJT_RC_LOGIC, 0,
+	  "ersp_ratio is 0 or not below sqsize" },
 };
 
 START_TEST(parse_cr_conn_rejects)
 {
 	const struct rqst_row *r = &crc_rows[_i];
 	struct fcnvme_ls_cr_conn_params out;
-	struct fcnvme_ls_verdict v = { 0xaa, 0xaa };
+	struct fcnvme_ls_verdict v = { 0xaa, 0xaa, "unset" };
 	uint8_t buf[80];
 
 	memcpy(buf, exp_crc, sizeof(buf));
@@ -414,6 +437,7 @@ START_TEST(parse_cr_conn_rejects)
 		      r->what);
 	ck_assert_msg(v.reason == r->reason && v.explanation == r->explanation,
 		      "%s: verdict %#x/%#x", r->what, v.reason, v.explanation);
+	ck_assert_pstr_eq(v.detail, r->detail);
 }
 END_TEST
 
@@ -437,7 +461,7 @@ END_TEST
 
 START_TEST(parse_disconnect_assoc_ok)
 {
-	struct fcnvme_ls_verdict v = { 0xaa, 0xaa };
+	struct fcnvme_ls_verdict v = { 0xaa, 0xaa, "unset" };
 	uint64_t id = 0;
 	uint8_t buf[49];
 
@@ -445,24 +469,28 @@ START_TEST(parse_disconnect_assoc_ok)
 	ck_assert_int_eq(fcnvme_ls_parse_disconnect_assoc(buf + 1, 48, &id, &v), 0);
 	ck_assert_uint_eq(id, ASSOC);
 	ck_assert_uint_eq(v.reason, 0);
+	ck_assert_ptr_null(v.detail);
 }
 END_TEST
 
 static const struct rqst_row disc_rows[] = {
-	{ "rqstlen 47", 47, 0, 0, 0, FCNVME_RJT_RC_LOGIC, 0 },
-	{ "desc_list_len 41", 48, 4, 4, 41, FCNVME_RJT_RC_LOGIC, 0 },
-	{ "assoc tag 6", 48, 8, 4, 6, FCNVME_RJT_RC_LOGIC, 0 },
-	{ "assoc len 9", 48, 12, 4, 9, FCNVME_RJT_RC_LOGIC, 0 },
-	{ "cmd tag 4", 48, 24, 4, 4, FCNVME_RJT_RC_LOGIC, 0 },
-	{ "cmd len 24", 48, 28, 4, 24, FCNVME_RJT_RC_LOGIC, 0 },
-	{ "old scope byte", 48, 35, 1, 1, FCNVME_RJT_RC_LOGIC, 0 },
-	{ "scope word msb", 48, 32, 1, 0x80, FCNVME_RJT_RC_LOGIC, 0 },
+	{ "rqstlen 47", 47, 0, 0, 0, FCNVME_RJT_RC_LOGIC, 0, "request too short" },
+	{ "desc_list_len 41", 48, 4, 4, 41, FCNVME_RJT_RC_LOGIC, 0,
+	  "wrong descriptor list length" },
+	{ "assoc tag 6", 48, 8, 4, 6, FCNVME_RJT_RC_LOGIC, 0, "no association ID descriptor" },
+	{ "assoc len 9", 48, 12, 4, 9, FCNVME_RJT_RC_LOGIC, 0, "no association ID descriptor" },
+	{ "cmd tag 4", 48, 24, 4, 4, FCNVME_RJT_RC_LOGIC, 0,
+	  "no Disconnect Association command descriptor" },
+	{ "cmd len 24", 48, 28, 4, 24, FCNVME_RJT_RC_LOGIC, 0,
+	  "no Disconnect Association command descriptor" },
+	{ "old scope byte", 48, 35, 1, 1, FCNVME_RJT_RC_LOGIC, 0, "disconnect scope is not 0" },
+	{ "scope word msb", 48, 32, 1, 0x80, FCNVME_RJT_RC_LOGIC, 0, "disconnect scope is not 0" },
 };
 
 START_TEST(parse_disconnect_assoc_rejects)
 {
 	const struct rqst_row *r = &disc_rows[_i];
-	struct fcnvme_ls_verdict v = { 0xaa, 0xaa };
+	struct fcnvme_ls_verdict v = { 0xaa, 0xaa, "unset" };
 	uint64_t id = 0x77;
 	uint8_t buf[48];
 
@@ -472,6 +500,7 @@ START_TEST(parse_disconnect_assoc_rejects)
 		      "%s accepted", r->what);
 	ck_assert_msg(v.reason == r->reason && v.explanation == r->explanation,
 		      "%s: verdict %#x/%#x", r->what, v.reason, v.explanation);
+	ck_assert_pstr_eq(v.detail, r->detail);
 	ck_assert_uint_eq(id, 0x77); /* untouched on failure */
 }
 END_TEST
@@ -503,7 +532,7 @@ struct acc_row {
 
 START_TEST(parse_cr_assoc_acc_ok)
 {
-	struct fcnvme_ls_verdict v = { 0xaa, 0xaa };
+	struct fcnvme_ls_verdict v = { 0xaa, 0xaa, "unset" };
 	uint64_t a = 0, c = 0;
 	uint8_t buf[57];
 
@@ -550,7 +579,7 @@ END_TEST
 
 START_TEST(parse_rjt_as_response)
 {
-	struct fcnvme_ls_verdict v = { 0xaa, 0xaa };
+	struct fcnvme_ls_verdict v = { 0xaa, 0xaa, "unset" };
 	uint64_t a = 0x77, c = 0x77;
 	uint8_t rjt[40];
 

@@ -60,14 +60,16 @@ static void expect_rjt_bytes(uint8_t ls_cmd, uint8_t reason, uint8_t explan)
 }
 
 /* That, and the application was told of it (nvmet_fc_set_ls_rjt_cb: the
- * same codes, the host port's handle and WWPN as the LLDD gives them). */
-static void expect_rjt(uint8_t ls_cmd, uint8_t reason, uint8_t explan)
+ * same codes, the failed check in words, the host port's handle and WWPN
+ * as the LLDD gives them). */
+static void expect_rjt(uint8_t ls_cmd, uint8_t reason, uint8_t explan, const char *detail)
 {
 	expect_rjt_bytes(ls_cmd, reason, explan);
 	ck_assert_uint_ge(fcore->nls_rejected, 1);
 	ck_assert_uint_eq(fcore->ls_rjt.ls_cmd, ls_cmd);
 	ck_assert_uint_eq(fcore->ls_rjt.reason, reason);
 	ck_assert_uint_eq(fcore->ls_rjt.explanation, explan);
+	ck_assert_pstr_eq(fcore->ls_rjt.detail, detail);
 	ck_assert_ptr_eq(fcore->ls_rjt.tgtport, fake->tp);
 	ck_assert_ptr_eq(fcore->ls_rjt.hosthandle, fake->ls_hosthandle);
 	ck_assert_uint_eq(fcore->ls_rjt.host_wwpn,
@@ -258,40 +260,47 @@ struct ls_row {
 	uint32_t val;
 	uint8_t reason;
 	uint8_t explan;
+	const char *detail;
 };
 
-#define L FCNVME_RJT_RC_LOGIC
-#define N FCNVME_RJT_EXP_NONE
+#define L    FCNVME_RJT_RC_LOGIC
+#define N    FCNVME_RJT_EXP_NONE
+#define ERSP "ersp_ratio is 0 or not below sqsize"
 
 static const struct ls_row ls_rows[] = {
-	{ "cra short", 3, 591, -1, 0, 0, L, N },
-	{ "cra dll", 3, 0, 4, 4, 583, L, N },
-	{ "cra tag", 3, 0, 8, 4, 4, L, N },
-	{ "cra desc_len", 3, 0, 12, 4, 575, L, N },
-	{ "cra ersp 0", 3, 0, 16, 2, 0, L, N },
-	{ "cra ersp=sqsize", 3, 0, 16, 2, 31, L, N },
-	{ "cra sqsize 0", 3, 0, 58, 2, 0, L, N },
-	{ "cra sqsize big", 3, 0, 58, 2, 64, FCNVME_RJT_RC_INV_PARAM, FCNVME_RJT_EXP_INV_SQSIZE },
-	{ "crc short", 4, 79, -1, 0, 0, L, N },
-	{ "crc dll", 4, 0, 4, 4, 73, L, N },
-	{ "crc assoc tag", 4, 0, 8, 4, 6, L, N },
-	{ "crc assoc len", 4, 0, 12, 4, 9, L, N },
-	{ "crc cmd tag", 4, 0, 24, 4, 3, L, N },
-	{ "crc cmd len", 4, 0, 28, 4, 47, L, N },
-	{ "crc ersp 0", 4, 0, 32, 2, 0, L, N },
-	{ "crc ersp=sqsize", 4, 0, 32, 2, 15, L, N },
-	{ "crc no assoc", 4, 0, 16, 4, 0x12345678, FCNVME_RJT_RC_INV_ASSOC, N },
-	{ "crc qid 0", 4, 0, 72, 2, 0, FCNVME_RJT_RC_INV_PARAM, FCNVME_RJT_EXP_INV_QUEUE_ID },
-	{ "crc qid > max", 4, 0, 72, 2, 9, L, N },
-	{ "crc sqsize big", 4, 0, 74, 2, 64, FCNVME_RJT_RC_INV_PARAM, FCNVME_RJT_EXP_INV_SQSIZE },
-	{ "dis short", 5, 47, -1, 0, 0, L, N },
-	{ "dis dll", 5, 0, 4, 4, 41, L, N },
-	{ "dis assoc tag", 5, 0, 8, 4, 6, L, N },
-	{ "dis assoc len", 5, 0, 12, 4, 7, L, N },
-	{ "dis cmd tag", 5, 0, 24, 4, 4, L, N },
-	{ "dis cmd len", 5, 0, 28, 4, 17, L, N },
-	{ "dis scope", 5, 0, 32, 4, 1, L, N },
-	{ "dis no assoc", 5, 0, 16, 4, 0x12345678, FCNVME_RJT_RC_INV_ASSOC, N },
+	{ "cra short", 3, 591, -1, 0, 0, L, N, "request too short" },
+	{ "cra dll", 3, 0, 4, 4, 583, L, N, "wrong descriptor list length" },
+	{ "cra tag", 3, 0, 8, 4, 4, L, N, "no Create Association command descriptor" },
+	{ "cra desc_len", 3, 0, 12, 4, 575, L, N, "command descriptor too short" },
+	{ "cra ersp 0", 3, 0, 16, 2, 0, L, N, ERSP },
+	{ "cra ersp=sqsize", 3, 0, 16, 2, 31, L, N, ERSP },
+	{ "cra sqsize 0", 3, 0, 58, 2, 0, L, N, ERSP },
+	{ "cra sqsize big", 3, 0, 58, 2, 64, FCNVME_RJT_RC_INV_PARAM, FCNVME_RJT_EXP_INV_SQSIZE,
+	  "admin queue larger than the port's max_queue_size or 32" },
+	{ "crc short", 4, 79, -1, 0, 0, L, N, "request too short" },
+	{ "crc dll", 4, 0, 4, 4, 73, L, N, "wrong descriptor list length" },
+	{ "crc assoc tag", 4, 0, 8, 4, 6, L, N, "no association ID descriptor" },
+	{ "crc assoc len", 4, 0, 12, 4, 9, L, N, "no association ID descriptor" },
+	{ "crc cmd tag", 4, 0, 24, 4, 3, L, N, "no Create Connection command descriptor" },
+	{ "crc cmd len", 4, 0, 28, 4, 47, L, N, "no Create Connection command descriptor" },
+	{ "crc ersp 0", 4, 0, 32, 2, 0, L, N, ERSP },
+	{ "crc ersp=sqsize", 4, 0, 32, 2, 15, L, N, ERSP },
+	{ "crc no assoc", 4, 0, 16, 4, 0x12345678, FCNVME_RJT_RC_INV_ASSOC, N,
+	  "no such association" },
+	{ "crc qid 0", 4, 0, 72, 2, 0, FCNVME_RJT_RC_INV_PARAM, FCNVME_RJT_EXP_INV_QUEUE_ID,
+	  "qid 0 is the admin queue" },
+	{ "crc qid > max", 4, 0, 72, 2, 9, L, N, "qid above the port's max_io_queues" },
+	{ "crc sqsize big", 4, 0, 74, 2, 64, FCNVME_RJT_RC_INV_PARAM, FCNVME_RJT_EXP_INV_SQSIZE,
+	  "queue larger than the port's max_queue_size" },
+	{ "dis short", 5, 47, -1, 0, 0, L, N, "request too short" },
+	{ "dis dll", 5, 0, 4, 4, 41, L, N, "wrong descriptor list length" },
+	{ "dis assoc tag", 5, 0, 8, 4, 6, L, N, "no association ID descriptor" },
+	{ "dis assoc len", 5, 0, 12, 4, 7, L, N, "no association ID descriptor" },
+	{ "dis cmd tag", 5, 0, 24, 4, 4, L, N, "no Disconnect Association command descriptor" },
+	{ "dis cmd len", 5, 0, 28, 4, 17, L, N, "no Disconnect Association command descriptor" },
+	{ "dis scope", 5, 0, 32, 4, 1, L, N, "disconnect scope is not 0" },
+	{ "dis no assoc", 5, 0, 16, 4, 0x12345678, FCNVME_RJT_RC_INV_ASSOC, N,
+	  "no such association" },
 };
 
 /* Every row of the validation table: exact RJT bytes, no side effect. */
@@ -328,7 +337,7 @@ START_TEST(test_ls_rows)
 	}
 	ck_assert_int_eq(fake_ls(HH1, buf, len), 0);
 	fake_pump();
-	expect_rjt((uint8_t)row->ls, row->reason, row->explan);
+	expect_rjt((uint8_t)row->ls, row->reason, row->explan, row->detail);
 	ck_assert_msg(fcore->nsq_create == ncreate, "%s created a queue", row->name);
 	ck_assert_uint_eq(fake_count(FC_LS_REQ), 0);
 }
@@ -345,11 +354,11 @@ START_TEST(test_ls_unknown)
 		memset(buf, 0, sizeof(buf));
 		buf[0] = cmds[i];
 		ck_assert_int_eq(fake_ls(HH1, buf, sizeof(buf)), 0);
-		expect_rjt(cmds[i], FCNVME_RJT_RC_INVAL, N);
+		expect_rjt(cmds[i], FCNVME_RJT_RC_INVAL, N, "not an LS a target takes");
 	}
 	/* Too short to carry a command. */
 	ck_assert_int_eq(fake_ls(HH1, buf, 3), 0);
-	expect_rjt(0, FCNVME_RJT_RC_INVAL, N);
+	expect_rjt(0, FCNVME_RJT_RC_INVAL, N, "request too short");
 }
 END_TEST
 
@@ -377,7 +386,7 @@ START_TEST(test_cra_unbound)
 	ck_assert_int_eq(nvmet_fc_bind_core(fake->tp, NULL, NULL, NULL, NULL, NULL), 0);
 	fake_build_cra(buf, 8, 31);
 	ck_assert_int_eq(fake_ls(HH1, buf, sizeof(buf)), 0);
-	expect_rjt(3, L, N); /* reported without a core too */
+	expect_rjt(3, L, N, "the port has no NVMe core bound"); /* reported too */
 	ck_assert_uint_eq(fcore->nsq_create, 0);
 }
 END_TEST
@@ -392,7 +401,7 @@ START_TEST(test_sq_create_fails)
 	fake_build_cra(buf, 8, 31);
 	ck_assert_int_eq(fake_ls(HH1, buf, sizeof(buf)), 0);
 	fake_pump();
-	expect_rjt(3, L, N);
+	expect_rjt(3, L, N, "no memory for the queue");
 	ck_assert_uint_eq(fcore->nsq_destroy, 0);
 
 	id = fake_assoc(HH1, 8, 31);
@@ -401,7 +410,12 @@ START_TEST(test_sq_create_fails)
 	fake_build_crc(buf, id, 4, 1, 15);
 	ck_assert_int_eq(fake_ls(HH1, buf, 80), 0);
 	fake_pump();
-	expect_rjt(4, L, N);
+	expect_rjt(4, L, N, "no memory for the queue");
+	/* Refused for another reason: said so. */
+	fcore->fail_sq_create = -EINVAL;
+	ck_assert_int_eq(fake_ls(HH1, buf, 80), 0);
+	fake_pump();
+	expect_rjt(4, L, N, "the NVMe core refused the queue");
 	/* The qid stays free. */
 	ck_assert_uint_ne(fake_conn(HH1, id, 4, 1, 15), 0);
 }
@@ -435,7 +449,7 @@ START_TEST(test_publish_refused)
 	fake_build_cra(buf, 8, 31);
 	ck_assert_int_eq(fake_ls(HH1, buf, sizeof(buf)), 0);
 	fake_pump();
-	expect_rjt(3, L, N);
+	expect_rjt(3, L, N, "the hardware queue's thread refused the queue");
 	ck_assert_uint_eq(fcore->nsq_create, 1);
 	ck_assert_uint_eq(fcore->nsq_destroy, 1);
 }
@@ -511,7 +525,8 @@ START_TEST(test_admin_queue_exempt)
 	fake_build_cra(buf, 8, 32); /* 33 entries */
 	ck_assert_int_eq(fake_ls(HH1, buf, sizeof(buf)), 0);
 	fake_pump();
-	expect_rjt(3, FCNVME_RJT_RC_INV_PARAM, FCNVME_RJT_EXP_INV_SQSIZE);
+	expect_rjt(3, FCNVME_RJT_RC_INV_PARAM, FCNVME_RJT_EXP_INV_SQSIZE,
+		   "admin queue larger than the port's max_queue_size or 32");
 	ck_assert_uint_eq(fcore->nsq_create, 0);
 	id = fake_assoc(HH1, 8, 31); /* NVME_AQ_DEPTH */
 	ck_assert_uint_ne(id, 0);
@@ -521,13 +536,15 @@ START_TEST(test_admin_queue_exempt)
 	fake_build_crc(buf, id, 4, 2, 16); /* 17 entries */
 	ck_assert_int_eq(fake_ls(HH1, buf, 80), 0);
 	fake_pump();
-	expect_rjt(4, FCNVME_RJT_RC_INV_PARAM, FCNVME_RJT_EXP_INV_SQSIZE);
+	expect_rjt(4, FCNVME_RJT_RC_INV_PARAM, FCNVME_RJT_EXP_INV_SQSIZE,
+		   "queue larger than the port's max_queue_size");
 	/* qid 3 is beyond max_io_queues: LOGIC, as nvmet-fc's failed
 	 * queue allocation. */
 	fake_build_crc(buf, id, 4, 3, 15);
 	ck_assert_int_eq(fake_ls(HH1, buf, 80), 0);
 	fake_pump();
-	expect_rjt(4, FCNVME_RJT_RC_LOGIC, FCNVME_RJT_EXP_NONE);
+	expect_rjt(4, FCNVME_RJT_RC_LOGIC, FCNVME_RJT_EXP_NONE,
+		   "qid above the port's max_io_queues");
 	ck_assert_uint_eq(fake_conn(HH1, id, 4, 2, 15), id | 2);
 	ck_assert_uint_eq(fcore->nsq_create, 3);
 }
@@ -544,9 +561,27 @@ START_TEST(test_crc_duplicate_qid)
 	fake_build_crc(buf, id, 4, 3, 15);
 	ck_assert_int_eq(fake_ls(HH1, buf, sizeof(buf)), 0);
 	fake_pump();
-	expect_rjt(4, FCNVME_RJT_RC_INV_PARAM, FCNVME_RJT_EXP_INV_QUEUE_ID);
+	expect_rjt(4, FCNVME_RJT_RC_INV_PARAM, FCNVME_RJT_EXP_INV_QUEUE_ID,
+		   "the queue is connected already");
 	ck_assert_uint_eq(fcore->nsq_create, 2);
 	ck_assert_uint_eq(fcore->nsq_destroy, 0);
+}
+END_TEST
+
+/* Create Connection to an association its Disconnect is deleting:
+ * INV_ASSOC, and no queue is created. */
+START_TEST(test_crc_assoc_deleting)
+{
+	uint8_t buf[80];
+	uint64_t id;
+
+	id = fake_assoc(HH1, 8, 31);
+	ck_assert_int_eq(fake_disconnect(HH1, id), 0);
+	fake_build_crc(buf, id, 4, 1, 15);
+	ck_assert_int_eq(fake_ls(HH1, buf, sizeof(buf)), 0);
+	expect_rjt(4, FCNVME_RJT_RC_INV_ASSOC, N, "the association is being deleted");
+	ck_assert_uint_eq(fcore->nsq_create, 1);
+	fake_pump();
 }
 END_TEST
 
@@ -561,10 +596,10 @@ START_TEST(test_wrong_host)
 	fake_build_crc(buf, id, 4, 1, 15);
 	ck_assert_int_eq(fake_ls(HH2, buf, sizeof(buf)), 0);
 	fake_pump();
-	expect_rjt(4, FCNVME_RJT_RC_INV_ASSOC, N);
+	expect_rjt(4, FCNVME_RJT_RC_INV_ASSOC, N, "the association is another host port's");
 	ck_assert_int_eq(fake_disconnect(HH2, id), 0);
 	fake_pump();
-	expect_rjt(5, FCNVME_RJT_RC_INV_ASSOC, N);
+	expect_rjt(5, FCNVME_RJT_RC_INV_ASSOC, N, "the association is another host port's");
 	ck_assert_uint_eq(fcore->nsq_destroy, 0);
 	/* The owner still can. */
 	ck_assert_uint_eq(fake_conn(HH1, id, 4, 1, 15), id | 1);
@@ -712,6 +747,7 @@ Suite *nvmet_fc_ls_suite(void)
 	tcase_add_test(tc, test_sq_info_limits);
 	tcase_add_test(tc, test_admin_queue_exempt);
 	tcase_add_test(tc, test_crc_duplicate_qid);
+	tcase_add_test(tc, test_crc_assoc_deleting);
 	tcase_add_test(tc, test_wrong_host);
 	tcase_add_test(tc, test_rcv_errors);
 	tcase_add_test(tc, test_xmt_fails);

@@ -34,10 +34,16 @@ struct fcnvme_ls_cr_conn_params {
 	uint16_t sqsize; /* 0's based, as on the wire */
 };
 
-/* What to put in the LS_RJT when a parser refuses a payload. */
+/*
+ * What to put in the LS_RJT when a parser refuses a payload, and the check
+ * that failed in words: a static string for logs (the wire carries only
+ * the codes, and a LOGIC reject has no explanation code), NULL when the
+ * payload was accepted.
+ */
 struct fcnvme_ls_verdict {
 	uint8_t reason;	     /* FCNVME_RJT_RC_* */
 	uint8_t explanation; /* FCNVME_RJT_EXP_* */
+	const char *detail;
 };
 
 /*

@@ -103,6 +103,9 @@ struct nvmet_fc_ls_rjt_info {
 	uint8_t ls_cmd;	     /* FCNVME_LS_* of the request, 0 if unparsable */
 	uint8_t reason;	     /* FCNVME_RJT_RC_* */
 	uint8_t explanation; /* FCNVME_RJT_EXP_* */
+	/* The check that failed, in words (static text, never NULL): the
+	 * wire carries only the codes, and a "logical error" none. */
+	const char *detail;
 };
 
 /*
