@@ -115,6 +115,16 @@ check "LS limits of port e2 (1024 entries, 2 queues): $(lim 2 1024 2; tail -1 "$
 	grep -q ': 6 passed, 0 failed' "$tmp/lim2.out"
 check "LS limits of port e3 (16 entries, 32-entry admin queue): $(lim 3 16 16; tail -1 "$tmp/lim3.out")" \
 	grep -q ': 6 passed, 0 failed' "$tmp/lim3.out"
+# The daemon says which check each reject failed (the wire carries only
+# the codes). The same reasons on port e3 come within the rate limit's
+# 5 s, so they are only counted.
+for line in \
+	"Create Association rejected: invalid parameters, invalid submission queue size (admin queue larger than the port's max_queue_size or 32)" \
+	"Create Connection rejected: logical error (qid above the port's max_io_queues)" \
+	"Create Connection rejected: invalid parameters, invalid submission queue size (queue larger than the port's max_queue_size)"; do
+	check "nvmetfcd logs: $line" \
+		grep -qF "<4>host port $H2WWPN on port pqueues: $line" "$tmp/nvmetfcd.log"
+done
 
 # --- a host port that never connects cannot lock others out ----------------
 # Host 2 sends 12 Create Associations and no Connect: 4 are held, 8 refused
