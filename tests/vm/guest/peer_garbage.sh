@@ -62,12 +62,10 @@ check "and one of its WWPN under WWNN $other, online" \
 	grep -q "node $other slot [0-9]* online registered\$" records.txt
 check "A's controller is not live" test "$(ctrl_state "$ca")" != live
 # nvme discover's controller never connected, so nobody can delete it
-# (nvme core refuses delete_controller before a first connect); it would
-# wait for dev_loss_tmo. With ctrl-loss-tmo 0 nvme-fc deletes it at once,
-# alone. Left to the unbind, it was freed together with A's controller,
-# and the guest kernel's known use-after-free of a freed controller's
-# admin queue (docs/linux-host.md) then oopsed the guest about once in
-# ten runs.
+# (nvme core refuses delete_controller before a first connect) and it
+# waited for dev_loss_tmo (60 s), to be freed by the unbind below together
+# with A's controller. With ctrl-loss-tmo 0 nvme-fc deletes it at once, so
+# the unbind meets A's controller alone.
 check "only A's controller is left" \
 	wait_for 30 sh -c "[ \"\$(ls /sys/class/nvme)\" = $ca ]"
 n=$(dmesg | grep -c "remote port ${T0WWPN#0x} online: node ${T0WWNN#0x}")
