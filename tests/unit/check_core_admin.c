@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 /*
  * Target core admin commands: Identify data and log pages byte by byte,
- * features, asynchronous events (delivery, masking, configuration), ANA
- * and discovery log pages (filtering by host and port, generation counter).
+ * features, asynchronous events (delivery, masking, configuration) and ANA.
+ * The discovery log pages are check_core_discovery.c's.
  */
 #include <endian.h>
 #include <errno.h>
@@ -12,30 +12,6 @@
 #include "core_harness.h"
 
 #define DNR NVME_SC_DNR
-
-static uint16_t rd16(const uint8_t *p, size_t off)
-{
-	uint16_t v;
-
-	memcpy(&v, p + off, 2);
-	return le16toh(v);
-}
-
-static uint32_t rd32(const uint8_t *p, size_t off)
-{
-	uint32_t v;
-
-	memcpy(&v, p + off, 4);
-	return le32toh(v);
-}
-
-static uint64_t rd64(const uint8_t *p, size_t off)
-{
-	uint64_t v;
-
-	memcpy(&v, p + off, 8);
-	return le64toh(v);
-}
 
 static struct h_assoc *std_ctrl(void)
 {
@@ -58,33 +34,33 @@ START_TEST(test_identify_ctrl_bytes)
 	ck_assert_uint_eq(id[75], 0x00);
 	ck_assert_uint_eq(id[76], 0x0b); /* cmic */
 	ck_assert_uint_eq(id[77], 8);	 /* mdts */
-	ck_assert_uint_eq(rd16(id, 78), a->cntlid);
-	ck_assert_uint_eq(rd32(id, 80), 0x00020000); /* ver */
-	ck_assert_uint_eq(rd32(id, 92), 0x900);	     /* oaes */
-	ck_assert_uint_eq(rd32(id, 96), 0x41);	     /* ctratt */
-	ck_assert_uint_eq(id[111], 1);		     /* cntrltype */
-	ck_assert_uint_eq(id[259], 4);		     /* aerl */
-	ck_assert_uint_eq(id[260], 3);		     /* frmw */
-	ck_assert_uint_eq(id[261], 6);		     /* lpa */
-	ck_assert_uint_eq(id[262], 15);		     /* elpe */
-	ck_assert_uint_eq(rd16(id, 320), 10);	     /* kas */
-	ck_assert_uint_eq(id[342], 10);		     /* anatt */
-	ck_assert_uint_eq(id[343], 0x1f);	     /* anacap */
-	ck_assert_uint_eq(rd32(id, 344), 128);	     /* anagrpmax */
-	ck_assert_uint_eq(rd32(id, 348), 128);	     /* nanagrpid */
-	ck_assert_uint_eq(id[512], 0x66);	     /* sqes */
-	ck_assert_uint_eq(id[513], 0x44);	     /* cqes */
-	ck_assert_uint_eq(rd16(id, 514), 1024);	     /* maxcmd */
-	ck_assert_uint_eq(rd32(id, 516), 1024);	     /* nn */
-	ck_assert_uint_eq(rd16(id, 520), 0x2d);	     /* oncs: + reservations */
-	ck_assert_uint_eq(id[525], 0x05);	     /* vwc */
-	ck_assert_uint_eq(rd32(id, 536), 1);	     /* sgls */
+	ck_assert_uint_eq(h_rd16(id, 78), a->cntlid);
+	ck_assert_uint_eq(h_rd32(id, 80), 0x00020000); /* ver */
+	ck_assert_uint_eq(h_rd32(id, 92), 0x900);      /* oaes */
+	ck_assert_uint_eq(h_rd32(id, 96), 0x41);       /* ctratt */
+	ck_assert_uint_eq(id[111], 1);		       /* cntrltype */
+	ck_assert_uint_eq(id[259], 4);		       /* aerl */
+	ck_assert_uint_eq(id[260], 3);		       /* frmw */
+	ck_assert_uint_eq(id[261], 6);		       /* lpa */
+	ck_assert_uint_eq(id[262], 15);		       /* elpe */
+	ck_assert_uint_eq(h_rd16(id, 320), 10);	       /* kas */
+	ck_assert_uint_eq(id[342], 10);		       /* anatt */
+	ck_assert_uint_eq(id[343], 0x1f);	       /* anacap */
+	ck_assert_uint_eq(h_rd32(id, 344), 128);       /* anagrpmax */
+	ck_assert_uint_eq(h_rd32(id, 348), 128);       /* nanagrpid */
+	ck_assert_uint_eq(id[512], 0x66);	       /* sqes */
+	ck_assert_uint_eq(id[513], 0x44);	       /* cqes */
+	ck_assert_uint_eq(h_rd16(id, 514), 1024);      /* maxcmd */
+	ck_assert_uint_eq(h_rd32(id, 516), 1024);      /* nn */
+	ck_assert_uint_eq(h_rd16(id, 520), 0x2d);      /* oncs: + reservations */
+	ck_assert_uint_eq(id[525], 0x05);	       /* vwc */
+	ck_assert_uint_eq(h_rd32(id, 536), 1);	       /* sgls */
 	ck_assert_str_eq((const char *)id + 768, H_SUBNQN);
 	ck_assert_uint_eq(id[768 + strlen(H_SUBNQN)], 0);
-	ck_assert_uint_eq(rd32(id, 1792), 4); /* ioccsz */
-	ck_assert_uint_eq(rd32(id, 1796), 1); /* iorcsz */
-	ck_assert_uint_eq(rd16(id, 1800), 0); /* icdoff */
-	ck_assert_uint_eq(id[1803], 1);	      /* msdbd */
+	ck_assert_uint_eq(h_rd32(id, 1792), 4); /* ioccsz */
+	ck_assert_uint_eq(h_rd32(id, 1796), 1); /* iorcsz */
+	ck_assert_uint_eq(h_rd16(id, 1800), 0); /* icdoff */
+	ck_assert_uint_eq(id[1803], 1);		/* msdbd */
 	/* wrong transfer length */
 	{
 		struct h_req *r = h_req_new(a, 0, 512);
@@ -124,21 +100,21 @@ START_TEST(test_identify_ns_bytes)
 	np.anagrpid = 3;
 	ck_assert_int_eq(tgt_ns_add(H->t, H_SUBNQN, &np, err, sizeof(err)), 0);
 	ck_assert_uint_eq(h_identify(a, NVME_ID_CNS_NS, 7, 0, id), 0);
-	ck_assert_uint_eq(rd64(id, 0), 2048); /* nsze */
-	ck_assert_uint_eq(rd64(id, 8), 2048);
-	ck_assert_uint_eq(rd64(id, 16), 2048);
-	ck_assert_uint_eq(id[25], 0);	    /* nlbaf */
-	ck_assert_uint_eq(id[26], 0);	    /* flbas */
-	ck_assert_uint_eq(id[30], 1);	    /* nmic */
-	ck_assert_uint_eq(id[33], 0x09);    /* dlfeat */
-	ck_assert_uint_eq(rd32(id, 92), 3); /* anagrpid */
-	ck_assert_uint_eq(id[99], 1);	    /* nsattr RO */
+	ck_assert_uint_eq(h_rd64(id, 0), 2048); /* nsze */
+	ck_assert_uint_eq(h_rd64(id, 8), 2048);
+	ck_assert_uint_eq(h_rd64(id, 16), 2048);
+	ck_assert_uint_eq(id[25], 0);	      /* nlbaf */
+	ck_assert_uint_eq(id[26], 0);	      /* flbas */
+	ck_assert_uint_eq(id[30], 1);	      /* nmic */
+	ck_assert_uint_eq(id[33], 0x09);      /* dlfeat */
+	ck_assert_uint_eq(h_rd32(id, 92), 3); /* anagrpid */
+	ck_assert_uint_eq(id[99], 1);	      /* nsattr RO */
 	ck_assert_mem_eq(id + 104, np.nguid, 16);
 	ck_assert_mem_eq(id + 120, np.eui64, 8);
 	ck_assert_uint_eq(id[128 + 2], 12); /* lbaf0 ds */
 	/* the 512-byte namespace 1 */
 	ck_assert_uint_eq(h_identify(a, NVME_ID_CNS_NS, 1, 0, id), 0);
-	ck_assert_uint_eq(rd64(id, 0), 2048);
+	ck_assert_uint_eq(h_rd64(id, 0), 2048);
 	ck_assert_uint_eq(id[128 + 2], 9);
 	ck_assert_uint_eq(id[99], 0);
 	/* inactive: zeroes; broadcast: invalid */
@@ -167,23 +143,23 @@ START_TEST(test_identify_ns_bytes)
 			  NVME_SC_INVALID_NS | DNR);
 	/* active list */
 	ck_assert_uint_eq(h_identify(a, NVME_ID_CNS_NS_ACTIVE_LIST, 0, 0, id), 0);
-	ck_assert_uint_eq(rd32(id, 0), 1);
-	ck_assert_uint_eq(rd32(id, 4), 7);
-	ck_assert_uint_eq(rd32(id, 8), 0);
+	ck_assert_uint_eq(h_rd32(id, 0), 1);
+	ck_assert_uint_eq(h_rd32(id, 4), 7);
+	ck_assert_uint_eq(h_rd32(id, 8), 0);
 	ck_assert_uint_eq(h_identify(a, NVME_ID_CNS_NS_ACTIVE_LIST, 1, 0, id), 0);
-	ck_assert_uint_eq(rd32(id, 0), 7);
-	ck_assert_uint_eq(rd32(id, 4), 0);
+	ck_assert_uint_eq(h_rd32(id, 0), 7);
+	ck_assert_uint_eq(h_rd32(id, 4), 0);
 	ck_assert_uint_eq(h_identify(a, NVME_ID_CNS_NS_ACTIVE_LIST, 0xfffffffe, 0, id),
 			  NVME_SC_INVALID_NS | DNR);
 	/* command set variants */
 	ck_assert_uint_eq(h_identify(a, NVME_ID_CNS_NS_ACTIVE_LIST_CS, 0, 0, id), 0);
-	ck_assert_uint_eq(rd32(id, 4), 7);
+	ck_assert_uint_eq(h_rd32(id, 4), 7);
 	ck_assert_uint_eq(h_identify(a, NVME_ID_CNS_NS_ACTIVE_LIST_CS, 0, 1u << 24, id),
 			  NVME_SC_INVALID_FIELD | DNR);
 	ck_assert_uint_eq(h_identify(a, NVME_ID_CNS_CS_CTRL, 0, 0, id), 0);
 	ck_assert_uint_eq(h_identify(a, NVME_ID_CNS_CS_NS, 7, 0, id), 0);
 	ck_assert_uint_eq(h_identify(a, NVME_ID_CNS_NS_CS_INDEP, 7, 0, id), 0);
-	ck_assert_uint_eq(rd32(id, 4), 3);
+	ck_assert_uint_eq(h_rd32(id, 4), 3);
 	ck_assert_uint_eq(id[8], 1);
 	ck_assert_uint_eq(id[14], 1);
 }
@@ -202,10 +178,10 @@ START_TEST(test_log_pages)
 	ck_assert_uint_eq(h_io(a, 1, nvme_cmd_read, 1, 1, 1, data, 512), 0);
 	/* SMART */
 	ck_assert_uint_eq(h_get_log(a, NVME_LOG_SMART, 0, false, 0xffffffff, 0, 512, buf), 0);
-	ck_assert_uint_eq(rd64(buf, 32), 1); /* data units read */
-	ck_assert_uint_eq(rd64(buf, 48), 1);
-	ck_assert_uint_eq(rd64(buf, 64), 2); /* host reads */
-	ck_assert_uint_eq(rd64(buf, 80), 1);
+	ck_assert_uint_eq(h_rd64(buf, 32), 1); /* data units read */
+	ck_assert_uint_eq(h_rd64(buf, 48), 1);
+	ck_assert_uint_eq(h_rd64(buf, 64), 2); /* host reads */
+	ck_assert_uint_eq(h_rd64(buf, 80), 1);
 	ck_assert_uint_eq(buf[3], 100);
 	/* FW slot */
 	ck_assert_uint_eq(h_get_log(a, NVME_LOG_FW_SLOT, 0, false, 0, 0, 512, buf), 0);
@@ -213,24 +189,24 @@ START_TEST(test_log_pages)
 	ck_assert_mem_eq(buf + 8, "1.2     ", 8);
 	/* effects */
 	ck_assert_uint_eq(h_get_log(a, NVME_LOG_CMD_EFFECTS, 0, false, 0, 0, 4096, buf), 0);
-	ck_assert_uint_eq(rd32(buf, 4 * nvme_admin_identify), 1);
-	ck_assert_uint_eq(rd32(buf, 4 * nvme_admin_create_sq), 0);
-	ck_assert_uint_eq(rd32(buf, 1024 + 4 * nvme_cmd_write), 3);
-	ck_assert_uint_eq(rd32(buf, 1024 + 4 * nvme_cmd_read), 1);
+	ck_assert_uint_eq(h_rd32(buf, 4 * nvme_admin_identify), 1);
+	ck_assert_uint_eq(h_rd32(buf, 4 * nvme_admin_create_sq), 0);
+	ck_assert_uint_eq(h_rd32(buf, 1024 + 4 * nvme_cmd_write), 3);
+	ck_assert_uint_eq(h_rd32(buf, 1024 + 4 * nvme_cmd_read), 1);
 	/* supported pages */
 	ck_assert_uint_eq(h_get_log(a, NVME_LOG_SUPPORTED, 0, false, 0, 0, 1024, buf), 0);
-	ck_assert_uint_eq(rd32(buf, 4 * NVME_LOG_ANA), 1);
-	ck_assert_uint_eq(rd32(buf, 4 * NVME_LOG_DISC), 0);
+	ck_assert_uint_eq(h_rd32(buf, 4 * NVME_LOG_ANA), 1);
+	ck_assert_uint_eq(h_rd32(buf, 4 * NVME_LOG_DISC), 0);
 	/* error log: record a failed admin command */
 	ck_assert_uint_eq(h_identify(a, 0x1f, 0, 0, NULL), NVME_SC_INVALID_FIELD | DNR);
 	ck_assert_uint_eq(h_get_log(a, NVME_LOG_ERROR, 0, false, 0, 0, 64, buf), 0);
-	ck_assert_uint_eq(rd64(buf, 0), 1);
-	ck_assert_uint_eq(rd16(buf, 8), 0);
-	ck_assert_uint_eq(rd16(buf, 12), (NVME_SC_INVALID_FIELD | DNR) << 1);
+	ck_assert_uint_eq(h_rd64(buf, 0), 1);
+	ck_assert_uint_eq(h_rd16(buf, 8), 0);
+	ck_assert_uint_eq(h_rd16(buf, 12), (NVME_SC_INVALID_FIELD | DNR) << 1);
 	ck_assert_uint_eq(buf[29], NVMF_TRTYPE_FC);
 	/* offset window of the effects log */
 	ck_assert_uint_eq(h_get_log(a, NVME_LOG_CMD_EFFECTS, 0, false, 0, 1024, 8, buf), 0);
-	ck_assert_uint_eq(rd32(buf, 4), 3); /* iocs[1] = write */
+	ck_assert_uint_eq(h_rd32(buf, 4), 3); /* iocs[1] = write */
 	/* bad offset, unknown page, discovery page on I/O controller */
 	ck_assert_uint_eq(h_get_log(a, NVME_LOG_SMART, 0, false, 0, 2, 512, buf),
 			  NVME_SC_INVALID_FIELD | DNR);
@@ -272,20 +248,20 @@ START_TEST(test_aen_ns_changed)
 	ck_assert_int_eq(tgt_ns_del(H->t, H_SUBNQN, 9, err, sizeof(err)), 0);
 	ck_assert_uint_eq(h_status(r1), H_PENDING);
 	ck_assert_uint_eq(h_get_log(a, NVME_LOG_CHANGED_NS, 0, true, 0, 0, 4096, buf), 0);
-	ck_assert_uint_eq(rd32(buf, 0), 9);
-	ck_assert_uint_eq(rd32(buf, 4), 0);
+	ck_assert_uint_eq(h_rd32(buf, 0), 9);
+	ck_assert_uint_eq(h_rd32(buf, 4), 0);
 	ck_assert_uint_eq(h_status(r1), H_PENDING); /* RAE kept the mask */
 	ck_assert_uint_eq(h_get_log(a, NVME_LOG_CHANGED_NS, 0, false, 0, 0, 4096, buf), 0);
-	ck_assert_uint_eq(rd32(buf, 0), 9);
+	ck_assert_uint_eq(h_rd32(buf, 0), 9);
 	/* list cleared */
 	ck_assert_uint_eq(h_get_log(a, NVME_LOG_CHANGED_NS, 0, false, 0, 0, 4096, buf), 0);
-	ck_assert_uint_eq(rd32(buf, 0), 0);
+	ck_assert_uint_eq(h_rd32(buf, 0), 0);
 	/* resize raises the event again on the next AER */
 	ck_assert_int_eq(tgt_ns_resize(H->t, H_SUBNQN, 1, 2 << 20, err, sizeof(err)), 0);
 	ck_assert_uint_eq(h_status(r1), 0);
 	ck_assert_uint_eq(le32toh(r1->cqe.result.dw0), 0x040002);
 	ck_assert_uint_eq(h_get_log(a, NVME_LOG_CHANGED_NS, 0, false, 0, 0, 4096, buf), 0);
-	ck_assert_uint_eq(rd32(buf, 0), 1);
+	ck_assert_uint_eq(h_rd32(buf, 0), 1);
 	h_req_free(r1);
 	h_req_free(r2);
 	free(buf);
@@ -484,8 +460,8 @@ START_TEST(test_ana_log_and_io_status)
 	ck_assert_mem_eq(buf, exp, 88);
 	/* RGO: no NSID lists */
 	ck_assert_uint_eq(h_get_log(a, NVME_LOG_ANA, 1, false, 0, 0, 96, buf), 0);
-	ck_assert_uint_eq(rd32(buf, 16 + 4), 0);
-	ck_assert_uint_eq(rd32(buf, 48), 2);
+	ck_assert_uint_eq(h_rd32(buf, 16 + 4), 0);
+	ck_assert_uint_eq(h_rd32(buf, 48), 2);
 	/* I/O on each state */
 	ck_assert_uint_eq(h_io(a, 1, nvme_cmd_read, 2, 0, 1, data, 512), NVME_SC_ANA_INACCESSIBLE);
 	ck_assert_int_eq(tgt_ana_set_state(H->t, 2, 1, NVME_ANA_PERSISTENT_LOSS, err, sizeof(err)),
@@ -505,317 +481,6 @@ START_TEST(test_ana_log_and_io_status)
 }
 END_TEST
 
-static void disc_entry_check(const uint8_t *e, uint16_t portid, const char *nqn, uint8_t subtype)
-{
-	char addr[256];
-
-	ck_assert_uint_eq(e[0], 2);
-	ck_assert_uint_eq(e[1], 4);
-	ck_assert_uint_eq(e[2], subtype);
-	ck_assert_uint_eq(e[3], NVMF_TREQ_DISABLE_SQFLOW); /* treq, as Linux */
-	ck_assert_uint_eq(rd16(e, 4), portid);
-	ck_assert_uint_eq(rd16(e, 6), 0xffff);
-	ck_assert_uint_eq(rd16(e, 8), 32);
-	ck_assert_mem_eq(e + 32, "none\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0", 32);
-	ck_assert_str_eq((const char *)e + 256, nqn);
-	memset(addr, 0, sizeof(addr)); /* NUL padded, as Linux */
-	memcpy(addr,
-	       portid == 1 ? "nn-0x20000090fa000001:pn-0x10000090fa000001"
-			   : "nn-0x20000090fa000002:pn-0x10000090fa000002",
-	       43);
-	ck_assert_mem_eq(e + 512, addr, 256);
-}
-
-static struct h_assoc *disc_ctrl(struct nvmet_fc_target_port *tp, const char *host)
-{
-	struct h_assoc *a = h_assoc_new(tp);
-
-	ck_assert_uint_eq(h_connect_admin(a, NVME_DISC_SUBSYS_NAME, host, 0), 0);
-	ck_assert_uint_eq(h_prop_set_cc(a, NVME_CC_ENABLE), 0);
-	return a;
-}
-
-START_TEST(test_discovery_log)
-{
-	struct tgt_subsys_params sp2 = { .nqn = H_SUBNQN2 };
-	struct h_assoc *a, *b, *c;
-	uint8_t *buf = malloc(4 * 1024);
-	uint64_t gen;
-	char err[128];
-	struct h_req *r, *r2;
-
-	h_std_subsys();
-	ck_assert_int_eq(tgt_subsys_add(H->t, &sp2, err, sizeof(err)), 0);
-	ck_assert_int_eq(tgt_subsys_allow_host(H->t, H_SUBNQN2, H_HOSTNQN2, err, sizeof(err)), 0);
-	ck_assert_int_eq(tgt_subsys_export(H->t, H_SUBNQN2, 1, err, sizeof(err)), 0);
-	ck_assert_int_eq(tgt_subsys_export(H->t, H_SUBNQN2, 2, err, sizeof(err)), 0);
-	a = disc_ctrl(&H->tp1, H_HOSTNQN);
-	b = disc_ctrl(&H->tp2, H_HOSTNQN2);
-	c = disc_ctrl(&H->tp1, H_HOSTNQN2);
-	/* host 1 on port 1: itself + sub1 */
-	ck_assert_uint_eq(h_get_log(a, NVME_LOG_DISC, 0, false, 0, 0, 3072, buf), 0);
-	gen = rd64(buf, 0);
-	ck_assert_uint_eq(gen, H->t->disc_genctr);
-	ck_assert_uint_eq(rd64(buf, 8), 2);
-	ck_assert_uint_eq(rd16(buf, 16), 0);
-	disc_entry_check(buf + 1024, 1, NVME_DISC_SUBSYS_NAME, NVME_NQN_CURR);
-	ck_assert_uint_eq(rd16(buf + 1024, 10), 3); /* eflags */
-	disc_entry_check(buf + 2048, 1, H_SUBNQN, NVME_NQN_NVME);
-	ck_assert_uint_eq(rd16(buf + 2048, 10), 0);
-	/* host 2 on port 2: itself + sub2 */
-	ck_assert_uint_eq(h_get_log(b, NVME_LOG_DISC, 0, false, 0, 0, 3072, buf), 0);
-	ck_assert_uint_eq(rd64(buf, 8), 2);
-	disc_entry_check(buf + 2048, 2, H_SUBNQN2, NVME_NQN_NVME);
-	/* host 2 on port 1: sub2 only (sub1 denies it) */
-	ck_assert_uint_eq(h_get_log(c, NVME_LOG_DISC, 0, false, 0, 0, 3072, buf), 0);
-	ck_assert_uint_eq(rd64(buf, 8), 2);
-	disc_entry_check(buf + 2048, 1, H_SUBNQN2, NVME_NQN_NVME);
-	/* a window: the second entry only, by offset */
-	ck_assert_uint_eq(h_get_log(a, NVME_LOG_DISC, 0, false, 0, 2048, 1024, buf), 0);
-	disc_entry_check(buf, 1, H_SUBNQN, NVME_NQN_NVME);
-	/* header only */
-	ck_assert_uint_eq(h_get_log(a, NVME_LOG_DISC, 0, false, 0, 0, 16, buf), 0);
-	ck_assert_uint_eq(rd64(buf, 8), 2);
-	/* a change bumps the generation, raises an RSCN and an AEN on the
-	 * controller whose log changed (host 2 on port 1), not on host 1's */
-	r = h_req_new(c, 0, 0);
-	r->cmd.common.opcode = nvme_admin_async_event;
-	ck_assert_uint_eq(h_run(r), H_PENDING);
-	r2 = h_req_new(a, 0, 0);
-	r2->cmd.common.opcode = nvme_admin_async_event;
-	ck_assert_uint_eq(h_run(r2), H_PENDING);
-	H->nr_disc_chg = 0;
-	ck_assert_int_eq(tgt_subsys_allow_host(H->t, H_SUBNQN, H_HOSTNQN2, err, sizeof(err)), 0);
-	ck_assert_int_eq(H->nr_disc_chg, 1);
-	ck_assert_uint_eq(h_status(r), 0);
-	ck_assert_uint_eq(le32toh(r->cqe.result.dw0), 0x70f002);
-	ck_assert_uint_eq(h_status(r2), H_PENDING);
-	h_req_free(r);
-	ck_assert_uint_eq(h_get_log(c, NVME_LOG_DISC, 0, false, 0, 0, 3072, buf), 0);
-	ck_assert_uint_eq(rd64(buf, 0), gen + 1);
-	ck_assert_uint_eq(rd64(buf, 8), 3);
-	/* discovery controllers accept only their commands */
-	ck_assert_uint_eq(h_identify(a, NVME_ID_CNS_CTRL, 0, 0, buf), 0);
-	ck_assert_uint_eq(buf[111], 2);
-	ck_assert_uint_eq(rd32(buf, 92), 0x80000000u);
-	ck_assert_str_eq((const char *)buf + 768, NVME_DISC_SUBSYS_NAME);
-	ck_assert_uint_eq(h_identify(a, NVME_ID_CNS_NS, 1, 0, buf), NVME_SC_INVALID_FIELD | DNR);
-	ck_assert_uint_eq(h_get_log(a, NVME_LOG_SMART, 0, false, 0, 0, 512, buf),
-			  NVME_SC_INVALID_LOG_PAGE | DNR);
-	r = h_req_new(a, 0, 0);
-	r->cmd.common.opcode = nvme_admin_abort_cmd;
-	ck_assert_uint_eq(h_run(r), NVME_SC_INVALID_OPCODE | DNR);
-	h_req_free(r);
-	/* no I/O queues on a discovery controller */
-	h_queue_new(a, 1, 31);
-	ck_assert_uint_eq(h_connect_io(a, 1, NVME_DISC_SUBSYS_NAME, H_HOSTNQN, 31),
-			  NVME_SC_CONNECT_INVALID_PARAM | DNR);
-	tgt_core_ops()->sq_stop(H->t, a->core_sq[0]); /* completes r2 */
-	ck_assert_uint_eq(h_status(r2), NVME_SC_INTERNAL | DNR);
-	h_req_free(r2);
-	free(buf);
-}
-END_TEST
-
-/* The 1024 bytes of the referral entry the tests add: to the discovery
- * service at nn-0x20000090fa0000aa:pn-0x10000090fa0000aa, PORTID 7. */
-static void referral_entry_check(const uint8_t *e)
-{
-	uint8_t want[1024];
-
-	memset(want, 0, sizeof(want));
-	want[0] = 2;	/* trtype FC */
-	want[1] = 4;	/* adrfam FC */
-	want[2] = 1;	/* subtype: referral (NVME_NQN_DISC) */
-	want[3] = 0;	/* treq not specified */
-	want[4] = 7;	/* portid */
-	want[6] = 0xff; /* cntlid 0xffff */
-	want[7] = 0xff;
-	want[8] = 32; /* asqsz */
-	memcpy(want + 32, "none", 4);
-	memcpy(want + 256, "nqn.2014-08.org.nvmexpress.discovery", 36);
-	memcpy(want + 512, "nn-0x20000090fa0000aa:pn-0x10000090fa0000aa", 43);
-	ck_assert_mem_eq(e, want, sizeof(want));
-}
-
-/* Referral r1 to 0x10000090fa0000aa (portid 7), listed on port 1 to
- * H_HOSTNQN only: the referral tests' starting point. */
-static const uint16_t referral_port1[] = { 1 };
-static const char *const referral_host1[] = { H_HOSTNQN };
-static const struct tgt_referral_params referral_r1 = {
-	.name = "r1",
-	.node_name = 0x20000090fa0000aaull,
-	.port_name = 0x10000090fa0000aaull,
-	.portid = 7,
-	.ports = referral_port1,
-	.nr_ports = 1,
-	.hosts = referral_host1,
-	.nr_hosts = 1,
-};
-
-START_TEST(test_discovery_referral)
-{
-	struct tgt_referral_params rp = referral_r1;
-	struct tgt_referral_params bad;
-	struct h_assoc *a, *b, *c;
-	uint8_t *buf = malloc(4 * 1024);
-	uint64_t gen;
-	char err[128];
-	struct h_req *r, *r2;
-
-	h_std_subsys();
-	a = disc_ctrl(&H->tp1, H_HOSTNQN);
-	b = disc_ctrl(&H->tp2, H_HOSTNQN);
-	c = disc_ctrl(&H->tp1, H_HOSTNQN2);
-	gen = H->t->disc_genctr;
-	r = h_req_new(a, 0, 0);
-	r->cmd.common.opcode = nvme_admin_async_event;
-	ck_assert_uint_eq(h_run(r), H_PENDING);
-	r2 = h_req_new(c, 0, 0);
-	r2->cmd.common.opcode = nvme_admin_async_event;
-	ck_assert_uint_eq(h_run(r2), H_PENDING);
-	H->nr_disc_chg = 0;
-	ck_assert_int_eq(tgt_referral_add(H->t, &rp, err, sizeof(err)), 0);
-	ck_assert_uint_eq(H->t->disc_genctr, gen + 1);
-	ck_assert_int_eq(H->nr_disc_chg, 1); /* RSCN on port 1 */
-	/* the AEN goes to host 1 on port 1 only, whose log changed */
-	ck_assert_uint_eq(h_status(r), 0);
-	ck_assert_uint_eq(le32toh(r->cqe.result.dw0), 0x70f002);
-	ck_assert_uint_eq(h_status(r2), H_PENDING);
-	h_req_free(r);
-	/* host 1 on port 1: itself, sub1, the referral last */
-	ck_assert_uint_eq(h_get_log(a, NVME_LOG_DISC, 0, false, 0, 0, 4096, buf), 0);
-	ck_assert_uint_eq(rd64(buf, 0), gen + 1);
-	ck_assert_uint_eq(rd64(buf, 8), 3);
-	disc_entry_check(buf + 2048, 1, H_SUBNQN, NVME_NQN_NVME);
-	referral_entry_check(buf + 3072);
-	/* a window cutting the referral entry */
-	ck_assert_uint_eq(h_get_log(a, NVME_LOG_DISC, 0, false, 0, 3072, 1024, buf), 0);
-	referral_entry_check(buf);
-	/* host 1 on port 2, host 2 on port 1: not listed */
-	ck_assert_uint_eq(h_get_log(b, NVME_LOG_DISC, 0, false, 0, 0, 4096, buf), 0);
-	ck_assert_uint_eq(rd64(buf, 8), 1);
-	ck_assert_uint_eq(h_get_log(c, NVME_LOG_DISC, 0, false, 0, 0, 4096, buf), 0);
-	ck_assert_uint_eq(rd64(buf, 8), 1);
-	/* refused: a duplicate name, an unknown port, the port itself, a bad
-	 * host NQN; nothing changes */
-	ck_assert_int_eq(tgt_referral_add(H->t, &rp, err, sizeof(err)), -EEXIST);
-	ck_assert_str_eq(err, "referral r1 exists");
-	bad = rp;
-	bad.name = "r2";
-	bad.ports = (const uint16_t[]){ 9 };
-	ck_assert_int_eq(tgt_referral_add(H->t, &bad, err, sizeof(err)), -ENOENT);
-	ck_assert_str_eq(err, "referral r2: no port 9");
-	bad.ports = referral_port1;
-	bad.node_name = 0x20000090fa000001ull;
-	bad.port_name = 0x10000090fa000001ull;
-	ck_assert_int_eq(tgt_referral_add(H->t, &bad, err, sizeof(err)), -EINVAL);
-	ck_assert_str_eq(err, "referral r2 refers to port 1 itself");
-	bad = rp;
-	bad.name = "r2";
-	bad.hosts = (const char *const[]){ "not-an-nqn" };
-	ck_assert_int_eq(tgt_referral_add(H->t, &bad, err, sizeof(err)), -EINVAL);
-	ck_assert_str_eq(err, "referral r2: invalid host NQN: NQN must start with 'nqn.'");
-	bad.name = "";
-	ck_assert_int_eq(tgt_referral_add(H->t, &bad, err, sizeof(err)), -EINVAL);
-	ck_assert_uint_eq(H->t->disc_genctr, gen + 1);
-	ck_assert_int_eq(H->nr_disc_chg, 1);
-	/* every host on port 2 (no hosts): host 1 there now sees it */
-	bad = rp;
-	bad.name = "r0";
-	bad.ports = (const uint16_t[]){ 2 };
-	bad.hosts = NULL;
-	bad.nr_hosts = 0;
-	ck_assert_int_eq(tgt_referral_add(H->t, &bad, err, sizeof(err)), 0);
-	ck_assert_uint_eq(h_get_log(b, NVME_LOG_DISC, 0, false, 0, 0, 4096, buf), 0);
-	ck_assert_uint_eq(rd64(buf, 0), gen + 2);
-	ck_assert_uint_eq(rd64(buf, 8), 2);
-	referral_entry_check(buf + 2048);
-	/* deleting: gone, a new generation, an AEN again */
-	r = h_req_new(a, 0, 0);
-	r->cmd.common.opcode = nvme_admin_async_event;
-	ck_assert_uint_eq(h_run(r), H_PENDING);
-	H->nr_disc_chg = 0;
-	ck_assert_int_eq(tgt_referral_del(H->t, "r1", err, sizeof(err)), 0);
-	ck_assert_int_eq(H->nr_disc_chg, 1);
-	ck_assert_uint_eq(h_status(r), 0);
-	ck_assert_uint_eq(le32toh(r->cqe.result.dw0), 0x70f002);
-	h_req_free(r);
-	ck_assert_uint_eq(h_get_log(a, NVME_LOG_DISC, 0, false, 0, 0, 4096, buf), 0);
-	ck_assert_uint_eq(rd64(buf, 0), gen + 3);
-	ck_assert_uint_eq(rd64(buf, 8), 2);
-	ck_assert_int_eq(tgt_referral_del(H->t, "r1", err, sizeof(err)), -ENOENT);
-	ck_assert_str_eq(err, "no referral r1");
-	ck_assert_uint_eq(H->t->disc_genctr, gen + 3);
-	tgt_core_ops()->sq_stop(H->t, c->core_sq[0]); /* completes r2 */
-	ck_assert_uint_eq(h_status(r2), NVME_SC_INTERNAL | DNR);
-	h_req_free(r2);
-	free(buf);
-	/* r0 is left for tgt_destroy to free */
-}
-END_TEST
-
-/* A referral changed in place: one generation step, an RSCN on the port it
- * left and the one it is on now, an AEN where a log changed, its TREQ in
- * the entry; refused: an unknown name, a reserved TREQ. */
-START_TEST(test_discovery_referral_set)
-{
-	static const uint16_t port2[] = { 2 };
-	struct tgt_referral_params rp = referral_r1;
-	struct tgt_referral_params np;
-	uint8_t *buf = malloc(4 * 1024);
-	struct h_assoc *a, *b;
-	struct h_req *r;
-	uint64_t gen;
-	char err[128];
-
-	h_std_subsys();
-	a = disc_ctrl(&H->tp1, H_HOSTNQN);
-	b = disc_ctrl(&H->tp2, H_HOSTNQN2);
-	ck_assert_int_eq(tgt_referral_add(H->t, &rp, err, sizeof(err)), 0);
-	ck_assert_uint_eq(h_get_log(a, NVME_LOG_DISC, 0, false, 0, 0, 4096, buf), 0);
-	ck_assert_uint_eq(rd64(buf, 8), 3);
-	ck_assert_uint_eq(buf[3072 + 3], NVMF_TREQ_NOT_SPECIFIED);
-	gen = H->t->disc_genctr;
-	r = h_req_new(b, 0, 0);
-	r->cmd.common.opcode = nvme_admin_async_event;
-	ck_assert_uint_eq(h_run(r), H_PENDING);
-	H->nr_disc_chg = 0;
-	/* to every host on port 2, TREQ not required */
-	np = rp;
-	np.ports = port2;
-	np.hosts = NULL;
-	np.nr_hosts = 0;
-	np.treq = NVMF_TREQ_NOT_REQUIRED;
-	ck_assert_int_eq(tgt_referral_set(H->t, &np, err, sizeof(err)), 0);
-	ck_assert_uint_eq(H->t->disc_genctr, gen + 1);
-	ck_assert_int_eq(H->nr_disc_chg, 2); /* RSCN on port 2, then port 1 */
-	ck_assert_uint_eq(h_status(r), 0);
-	ck_assert_uint_eq(le32toh(r->cqe.result.dw0), 0x70f002);
-	h_req_free(r);
-	ck_assert_uint_eq(h_get_log(a, NVME_LOG_DISC, 0, false, 0, 0, 4096, buf), 0);
-	ck_assert_uint_eq(rd64(buf, 8), 2); /* itself and sub1: not listed here now */
-	ck_assert_uint_eq(h_get_log(b, NVME_LOG_DISC, 0, false, 0, 0, 4096, buf), 0);
-	ck_assert_uint_eq(rd64(buf, 0), gen + 1);
-	ck_assert_uint_eq(rd64(buf, 8), 2); /* itself, the referral */
-	ck_assert_uint_eq(buf[2048 + 2], NVME_NQN_DISC);
-	ck_assert_uint_eq(buf[2048 + 3], NVMF_TREQ_NOT_REQUIRED);
-	ck_assert_uint_eq(le16toh(*(uint16_t *)(void *)(buf + 2048 + 4)), 7);
-	/* refused, nothing changes */
-	np.treq = 3;
-	ck_assert_int_eq(tgt_referral_set(H->t, &np, err, sizeof(err)), -EINVAL);
-	ck_assert_str_eq(err, "referral r1: TREQ 3 is reserved");
-	np.treq = 0;
-	np.name = "r9";
-	ck_assert_int_eq(tgt_referral_set(H->t, &np, err, sizeof(err)), -ENOENT);
-	ck_assert_str_eq(err, "no referral r9");
-	ck_assert_uint_eq(H->t->disc_genctr, gen + 1);
-	ck_assert_int_eq(H->nr_disc_chg, 2);
-	ck_assert_int_eq(tgt_referral_del(H->t, "r1", err, sizeof(err)), 0);
-	free(buf);
-}
-END_TEST
-
 Suite *core_admin_suite(void)
 {
 	Suite *s = suite_create("core_admin");
@@ -830,9 +495,6 @@ Suite *core_admin_suite(void)
 	tcase_add_test(tc, test_ana_aen_per_port);
 	tcase_add_test(tc, test_features);
 	tcase_add_test(tc, test_ana_log_and_io_status);
-	tcase_add_test(tc, test_discovery_log);
-	tcase_add_test(tc, test_discovery_referral);
-	tcase_add_test(tc, test_discovery_referral_set);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -16,14 +16,6 @@
 
 #define DNR NVME_SC_DNR
 
-static uint16_t rd16(const uint8_t *p, size_t off)
-{
-	uint16_t v;
-
-	memcpy(&v, p + off, 2);
-	return le16toh(v);
-}
-
 /* Port 2: 16 KiB per command, 16-entry I/O queues, 2 I/O queues. */
 static void small_port2(void)
 {
@@ -95,12 +87,12 @@ START_TEST(test_limits_advertised)
 	a = h_ctrl_ready(&H->tp2, H_SUBNQN, H_HOSTNQN, 0);
 	ck_assert_uint_eq(h_identify(a, NVME_ID_CNS_CTRL, 0, 0, id), 0);
 	ck_assert_uint_eq(id[77], 2);			     /* MDTS: 2^2 x 4 KiB */
-	ck_assert_uint_eq(rd16(id, 514), 16);		     /* MAXCMD */
+	ck_assert_uint_eq(h_rd16(id, 514), 16);		     /* MAXCMD */
 	ck_assert_uint_eq(cap_of(a), 0x000000200f01000full); /* MQES 15 */
 	b = h_ctrl_ready(&H->tp1, H_SUBNQN, H_HOSTNQN, 0);
 	ck_assert_uint_eq(h_identify(b, NVME_ID_CNS_CTRL, 0, 0, id), 0);
 	ck_assert_uint_eq(id[77], 8);
-	ck_assert_uint_eq(rd16(id, 514), 1024);
+	ck_assert_uint_eq(h_rd16(id, 514), 1024);
 	ck_assert_uint_eq(cap_of(b), 0x000000200f0103ffull);
 }
 END_TEST
@@ -232,7 +224,7 @@ START_TEST(test_limits_sq_create)
 	a = h_ctrl_ready(&H->tp1, H_SUBNQN, H_HOSTNQN, 0);
 	ck_assert_uint_eq(h_identify(a, NVME_ID_CNS_CTRL, 0, 0, id), 0);
 	ck_assert_uint_eq(id[77], 8);
-	ck_assert_uint_eq(rd16(id, 514), 1024);
+	ck_assert_uint_eq(h_rd16(id, 514), 1024);
 	ck_assert_uint_eq(nr_queues(a, true, 200 | (200u << 16)), 0x007f007f);
 }
 END_TEST

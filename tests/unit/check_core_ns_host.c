@@ -15,14 +15,6 @@
 
 #define DNR NVME_SC_DNR
 
-static uint32_t rd32(const uint8_t *p, size_t off)
-{
-	uint32_t v;
-
-	memcpy(&v, p + off, 4);
-	return le32toh(v);
-}
-
 static const char *const host1_only[] = { H_HOSTNQN };
 
 /* h_std_subsys plus host 2 allowed and ram namespace 2 masked to host 1;
@@ -51,7 +43,7 @@ static void assert_active(struct h_assoc *c, const uint32_t *want, unsigned int 
 
 	ck_assert_uint_eq(h_identify(c, NVME_ID_CNS_NS_ACTIVE_LIST, 0, 0, id), 0);
 	for (i = 0; i < n; i++)
-		ck_assert_uint_eq(rd32(id, 4 * i), want[i]);
+		ck_assert_uint_eq(h_rd32(id, 4 * i), want[i]);
 	ck_assert_mem_eq(id + 4 * n, zero, 4096 - 4 * n);
 	free(id);
 	free(zero);
@@ -71,7 +63,7 @@ START_TEST(test_ns_host_active_list)
 	ck_assert_uint_eq(h_identify(b, NVME_ID_CNS_NS, 2, 0, id), 0);
 	ck_assert_mem_eq(id, zero, 4096);
 	ck_assert_uint_eq(h_identify(a, NVME_ID_CNS_NS, 2, 0, id), 0);
-	ck_assert_uint_eq(rd32(id, 0), 2048); /* nsze: 1 MiB of 512 */
+	ck_assert_uint_eq(h_rd32(id, 0), 2048); /* nsze: 1 MiB of 512 */
 	/* descriptors and CSI-specific: Invalid Namespace */
 	ck_assert_uint_eq(h_identify(b, NVME_ID_CNS_NS_DESC_LIST, 2, 0, id),
 			  NVME_SC_INVALID_NS | DNR);
@@ -97,14 +89,14 @@ START_TEST(test_ns_host_ana_log)
 
 	masked_setup(&a, &b);
 	ck_assert_uint_eq(h_get_log(a, NVME_LOG_ANA, 0, true, 0, 0, 4096, buf), 0);
-	ck_assert_uint_eq(rd32(buf, 16), 1);
-	ck_assert_uint_eq(rd32(buf, 20), 2);
-	ck_assert_uint_eq(rd32(buf, 48), 1);
-	ck_assert_uint_eq(rd32(buf, 52), 2);
+	ck_assert_uint_eq(h_rd32(buf, 16), 1);
+	ck_assert_uint_eq(h_rd32(buf, 20), 2);
+	ck_assert_uint_eq(h_rd32(buf, 48), 1);
+	ck_assert_uint_eq(h_rd32(buf, 52), 2);
 	ck_assert_uint_eq(h_get_log(b, NVME_LOG_ANA, 0, true, 0, 0, 4096, buf), 0);
-	ck_assert_uint_eq(rd32(buf, 16), 1);
-	ck_assert_uint_eq(rd32(buf, 20), 1);
-	ck_assert_uint_eq(rd32(buf, 48), 1);
+	ck_assert_uint_eq(h_rd32(buf, 16), 1);
+	ck_assert_uint_eq(h_rd32(buf, 20), 1);
+	ck_assert_uint_eq(h_rd32(buf, 48), 1);
 	free(buf);
 }
 END_TEST
@@ -122,9 +114,9 @@ START_TEST(test_ns_host_smart)
 		ck_assert_uint_eq(h_io(a, 1, nvme_cmd_read, 2, 0, 1, b512, 512), 0);
 	ck_assert_uint_eq(h_io(b, 1, nvme_cmd_read, 1, 0, 1, b512, 512), 0);
 	ck_assert_uint_eq(h_get_log(a, NVME_LOG_SMART, 0, false, 0xffffffff, 0, 512, buf), 0);
-	ck_assert_uint_eq(rd32(buf, 64), 4);
+	ck_assert_uint_eq(h_rd32(buf, 64), 4);
 	ck_assert_uint_eq(h_get_log(b, NVME_LOG_SMART, 0, false, 0xffffffff, 0, 512, buf), 0);
-	ck_assert_uint_eq(rd32(buf, 64), 1);
+	ck_assert_uint_eq(h_rd32(buf, 64), 1);
 	free(buf);
 }
 END_TEST
@@ -135,8 +127,8 @@ static void assert_changed(struct h_assoc *c, uint32_t nsid)
 	uint8_t *buf = malloc(4096);
 
 	ck_assert_uint_eq(h_get_log(c, NVME_LOG_CHANGED_NS, 0, false, 0, 0, 4096, buf), 0);
-	ck_assert_uint_eq(rd32(buf, 0), nsid);
-	ck_assert_uint_eq(rd32(buf, 4), 0);
+	ck_assert_uint_eq(h_rd32(buf, 0), nsid);
+	ck_assert_uint_eq(h_rd32(buf, 4), 0);
 	free(buf);
 }
 

@@ -32,8 +32,8 @@ START_TEST(test_port_retarget)
 	/* port 1's export and ANA state, through the new target port */
 	b = h_ctrl_ready(&tp3, H_SUBNQN, H_HOSTNQN, 1);
 	ck_assert_uint_eq(h_get_log(b, NVME_LOG_ANA, 0, false, 0, 0, sizeof(buf), buf), 0);
-	ck_assert_uint_eq(le16toh(*(uint16_t *)&buf[8]), 1); /* one group descriptor */
-	ck_assert_uint_eq(le32toh(*(uint32_t *)&buf[16]), 1);
+	ck_assert_uint_eq(h_rd16(buf, 8), 1); /* one group descriptor */
+	ck_assert_uint_eq(h_rd32(buf, 16), 1);
 	ck_assert_uint_eq(buf[32], NVME_ANA_NONOPTIMIZED);
 	/* the old target port is nobody's now; port 2 kept its own */
 	ck_assert_int_eq(tgt_port_add(H->t, 3, &H->tp1, "p3"), 0);

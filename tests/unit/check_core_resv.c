@@ -484,8 +484,8 @@ START_TEST(test_resv_in_place)
 	h_req_free(ra);
 	/* the Changed Namespace List names it (and unmasks the event) */
 	ck_assert_uint_eq(h_get_log(C, NVME_LOG_CHANGED_NS, 0, false, 0xffffffff, 0, 8, buf), 0);
-	ck_assert_uint_eq(le32toh(*(uint32_t *)(void *)buf), 1);
-	ck_assert_uint_eq(le32toh(*(uint32_t *)(void *)(buf + 4)), 0);
+	ck_assert_uint_eq(h_rd32(buf, 0), 1);
+	ck_assert_uint_eq(h_rd32(buf, 4), 0);
 	ck_assert_uint_eq(cr_reg(A, NVME_RESV_REGISTER, 0, KEY_A), NVME_SC_INVALID_OPCODE | DNR);
 	ck_assert_uint_eq(cr_report(C, true, buf, 128), NVME_SC_INVALID_OPCODE | DNR);
 	ck_assert_uint_eq(h_identify(A, NVME_ID_CNS_NS, 1, 0, id), 0);

@@ -13,6 +13,7 @@ int main(void)
 
 	srunner_add_suite(sr, core_auth_suite());
 	srunner_add_suite(sr, core_admin_suite());
+	srunner_add_suite(sr, core_discovery_suite());
 	srunner_add_suite(sr, core_io_suite());
 	srunner_add_suite(sr, core_fused_suite());
 	srunner_add_suite(sr, core_ns_suite());

@@ -9,8 +9,10 @@
 #define CORE_HARNESS_H
 
 #include <check.h>
+#include <endian.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <string.h>
 
 #include <fcnvme/nvme.h>
 #include <fcnvme/nvme_id.h>
@@ -165,6 +167,7 @@ uint16_t h_io(struct h_assoc *a, uint16_t qid, uint8_t opcode, uint32_t nsid, ui
 Suite *core_connect_suite(void);
 Suite *core_auth_suite(void);
 Suite *core_admin_suite(void);
+Suite *core_discovery_suite(void);
 Suite *core_io_suite(void);
 Suite *core_fused_suite(void);
 Suite *core_ns_suite(void);
@@ -179,5 +182,31 @@ Suite *core_resv_suite(void);
 Suite *core_resv_abort_suite(void);
 Suite *core_port_suite(void);
 Suite *rbd_thread_suite(void);
+
+/* Little-endian fields of returned data (Identify, log pages), at any
+ * offset. */
+static inline uint16_t h_rd16(const uint8_t *p, size_t off)
+{
+	uint16_t v;
+
+	memcpy(&v, p + off, 2);
+	return le16toh(v);
+}
+
+static inline uint32_t h_rd32(const uint8_t *p, size_t off)
+{
+	uint32_t v;
+
+	memcpy(&v, p + off, 4);
+	return le32toh(v);
+}
+
+static inline uint64_t h_rd64(const uint8_t *p, size_t off)
+{
+	uint64_t v;
+
+	memcpy(&v, p + off, 8);
+	return le64toh(v);
+}
 
 #endif /* CORE_HARNESS_H */
