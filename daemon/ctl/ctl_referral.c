@@ -1,11 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 /*
  * Control handlers for referrals (discovery log entries of subtype 1,
- * daemon/core/referral.c): add one (name, FC address, portid, TREQ, the ports
- * listing it, the hosts it is listed to), change one in place, delete one,
- * list them from the
- * running configuration, which is what the core holds
- * (conf_op_referral.c keeps them in step).
+ * daemon/core/referral.c): add one (name, FC address, portid, TREQ, the
+ * ports listing it, the hosts it is listed to), change one in place, delete
+ * one, and list them from the running configuration, which is what the
+ * core holds (conf_op_referral.c keeps them in step).
  */
 #include <errno.h>
 #include <stdio.h>
