@@ -293,6 +293,7 @@ static void port_view_fill(const struct port *p, struct port_view *v)
 	v->enabled = p->enabled;
 	v->link_up = p->link_up;
 	v->nr_hwq = p->nr_hwq;
+	v->refusals = p->refusals;
 	n = hw_tgt_port_rports(p->at.hw, rp, 0);
 	v->nr_rports = n > 0 ? (uint32_t)n : 0;
 }
@@ -417,18 +418,23 @@ void port_host_event(struct fcd *d, const struct tgt_assoc_event *ev)
 		return;
 	switch (ev->kind) {
 	case TGT_ASSOC_EV_REFUSED:
+		p->refusals++;
 		rc = hostlog_refused(&p->hosts, ev->host_wwpn,
 				     "Create Association refused (insufficient resources)", NULL, 0,
 				     now_ms);
 		break;
 	case TGT_ASSOC_EV_CONNECT_REFUSED:
+		p->refusals++;
 		rc = hostlog_connect(&p->hosts, ev->host_wwpn, ev->host_nqn, now_ms);
 		if (!rc)
 			rc = hostlog_refused(&p->hosts, ev->host_wwpn, ev->reason, ev->subsys_nqn,
 					     ev->status, now_ms);
 		break;
 	case TGT_ASSOC_EV_LS_REJECTED:
-		if (ev->host_wwpn && tgt_ls_rejected_blocks(ev))
+		if (!tgt_ls_rejected_blocks(ev))
+			break;
+		p->refusals++;
+		if (ev->host_wwpn)
 			rc = hostlog_refused(&p->hosts, ev->host_wwpn, ev->reason, NULL, 0, now_ms);
 		break;
 	case TGT_ASSOC_EV_CONNECTED:

@@ -32,6 +32,9 @@ struct port_view {
 	bool link_up;
 	uint16_t nr_hwq;
 	uint32_t nr_rports; /* remote ports logged in */
+	/* Host ports' Create Associations and Connects it refused (and LS
+	 * rejects that kept one from connecting) since the port was added. */
+	uint64_t refusals;
 };
 
 /* A remote (host) port seen on one of our ports: logged in now, or

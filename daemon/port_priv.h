@@ -70,6 +70,8 @@ struct port {
 	 * login/logout events and the core's association events (both on
 	 * the control thread); the I/O threads never see it. */
 	struct hostlog hosts;
+	/* [ctl] What port_host_event counted as refused (port_view). */
+	uint64_t refusals;
 };
 
 /* The env the transport and the core reach p's threads with. */

@@ -6,6 +6,7 @@
  * printed as metric families per row kind (port, subsystem, namespace,
  * host), each family's samples together:
  *   nvmetfcd_<kind>_commands_total, _errors_total, _aborts_total (counters)
+ *   nvmetfcd_port_refusals_total (counter, ports only)
  *   nvmetfcd_<kind>_read_bytes_total, _written_bytes_total (counters, bytes)
  *   nvmetfcd_<kind>_latency_seconds_bucket/_count/_sum (histogram)
  *   nvmetfcd_<kind>_latency_max_seconds (gauge)
@@ -16,6 +17,7 @@
  * Seconds are printed as exact decimals of the nanosecond integers.
  */
 #include <inttypes.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -95,20 +97,24 @@ struct om_counter {
 	const char *name; /* after nvmetfcd_<kind>_ */
 	const char *unit; /* or NULL */
 	const char *help;
-	size_t off; /* offsetof the uint64_t in the row */
+	size_t off;	/* offsetof the uint64_t in the row */
+	bool port_only; /* rows of other kinds do not carry it */
 };
 
 static const struct om_counter om_counters[] = {
 	{ "commands", NULL, "NVMe commands completed on I/O queues",
-	  offsetof(struct ctl_stat_row, cmds) },
+	  offsetof(struct ctl_stat_row, cmds), false },
 	{ "errors", NULL, "I/O commands completed with a non-zero NVMe status",
-	  offsetof(struct ctl_stat_row, errors) },
+	  offsetof(struct ctl_stat_row, errors), false },
 	{ "aborts", NULL, "I/O commands dropped without a response (aborted)",
-	  offsetof(struct ctl_stat_row, aborts) },
+	  offsetof(struct ctl_stat_row, aborts), false },
 	{ "read_bytes", "bytes", "Bytes read by Read and Compare commands",
-	  offsetof(struct ctl_stat_row, read_bytes) },
+	  offsetof(struct ctl_stat_row, read_bytes), false },
 	{ "written_bytes", "bytes", "Bytes written by Write commands",
-	  offsetof(struct ctl_stat_row, write_bytes) },
+	  offsetof(struct ctl_stat_row, write_bytes), false },
+	{ "refusals", NULL,
+	  "Create Associations and Connects of host ports refused (the host could not connect)",
+	  offsetof(struct ctl_stat_row, refusals), true },
 };
 
 static void om_family(const char *kind, const char *name, const char *type, const char *unit,
@@ -159,6 +165,8 @@ static void om_kind_print(unsigned int obj)
 	for (c = 0; c < sizeof(om_counters) / sizeof(om_counters[0]); c++) {
 		const struct om_counter *oc = &om_counters[c];
 
+		if (oc->port_only && obj != FCNVME_OBJ_PORT)
+			continue;
 		om_family(kind, oc->name, "counter", oc->unit, oc->help);
 		for (i = 0; i < om_nrows; i++) {
 			const struct ctl_stat_row *r = &om_rows[i];

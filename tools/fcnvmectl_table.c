@@ -371,9 +371,9 @@ const struct ctlverb ctl_verbs[] = {
 	  { { "OBJECT", A(OBJ), ARG_OBJ, true, "Only rows of this kind." } },
 	  NULL,
 	  "object name nqn nsid host-nqn wwpn commands bytes-read bytes-written "
-	  "errors aborts lat-p50-ns lat-p99-ns lat-p999-ns lat-max-ns",
+	  "errors aborts lat-p50-ns lat-p99-ns lat-p999-ns lat-max-ns refusals",
 	  "Show commands, bytes, errors, aborts and latency percentiles per port, subsystem, "
-	  "namespace and host." },
+	  "namespace and host, and per port the host connections it refused." },
 	{ "discovery-event",
 	  NULL,
 	  C(DISCOVERY_EVENT),

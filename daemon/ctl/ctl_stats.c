@@ -21,6 +21,7 @@
 #include "ctl_dispatch.h"
 #include "ctl_reply.h"
 #include "fcd.h"
+#include "port.h"
 #include "core/tgt.h"
 
 /* What one row says besides its counters. */
@@ -32,6 +33,7 @@ struct stats_key {
 	uint32_t nsid;	     /* namespace rows, or 0 */
 	const char *hostnqn; /* host rows, or NULL */
 	uint64_t wwpn;	     /* host rows */
+	uint64_t refusals;   /* port rows: port_view.refusals */
 };
 
 /* One host: a (host NQN, host WWPN) pair. */
@@ -56,6 +58,8 @@ static int put_key(struct nl_msg *m, const struct stats_key *k)
 		rc = fcnvme_msg_put_str(m, FCNVME_A_NAME, k->name);
 	if (!rc && k->obj == FCNVME_OBJ_PORT)
 		rc = fcnvme_msg_put_u16(m, FCNVME_A_PORTID, k->portid);
+	if (!rc && k->obj == FCNVME_OBJ_PORT)
+		rc = fcnvme_msg_put_u64(m, FCNVME_A_REFUSALS, k->refusals);
 	if (!rc && k->nqn != NULL)
 		rc = fcnvme_msg_put_str(m, FCNVME_A_NQN, k->nqn);
 	if (!rc && k->nsid != 0)
@@ -182,23 +186,19 @@ static int host_rows(struct stats_walk *w)
 	return rc;
 }
 
-static int port_rows(struct stats_walk *w)
+/* A port's row: the core's counters of its portid, the port's own. */
+static int port_row(const struct port_view *v, void *arg)
 {
-	const struct conf *c = w->req->d->conf;
+	struct stats_walk *w = arg;
+	struct stats_key k = { .obj = FCNVME_OBJ_PORT,
+			       .name = v->name,
+			       .portid = v->portid,
+			       .refusals = v->refusals };
 	struct tgt_io_stats st;
-	unsigned int i;
-	int rc = 0;
 
-	for (i = 0; !rc && c != NULL && i < c->nr_ports; i++) {
-		struct stats_key k = { .obj = FCNVME_OBJ_PORT,
-				       .name = c->ports[i].name,
-				       .portid = c->ports[i].portid };
-
-		if (tgt_port_stats(w->req->d->tgt, k.portid, &st) != 0)
-			continue; /* not registered with the core */
-		rc = put_io_row(w, &k, &st);
-	}
-	return rc;
+	if (tgt_port_stats(w->req->d->tgt, k.portid, &st) != 0)
+		return 0; /* not registered with the core */
+	return put_io_row(w, &k, &st);
 }
 
 /* stats */
@@ -209,7 +209,7 @@ int ctl_stats(struct ctl_req *req)
 
 	if (fcnvme_msg_has(req->msg, FCNVME_A_OBJ))
 		w.only = ctl_opt_u8(req, FCNVME_A_OBJ, 0);
-	rc = port_rows(&w);
+	rc = port_foreach(req->d, port_row, &w);
 	if (!rc)
 		rc = tgt_subsys_foreach(req->d->tgt, subsys_rows, &w);
 	if (!rc)

@@ -172,6 +172,13 @@ e2e_wait_for 15 test "$(logged_total 'host port 0x10000090fb0000a2 on port [a-z0
 check "the 4 that never connected were deleted after 10 s (logged or summarised)" \
 	test "$(logged_total 'host port 0x10000090fb0000a2 on port [a-z0-9]+: association 0x[0-9a-f]+ deleted: no Connect within 10000 ms' \
 	'no Connect in time')" = 4
+# Each port counts the connections it refused, for alerting: on pqueues
+# the 3 Link Service rejects above and the flood's 8, on pqsize its 3.
+"$FCNVMECTL" -s "$SOCK" -o openmetrics stats port >"$tmp/om.txt" 2>&1
+sed -n '/refusals/s/^/  /p' "$tmp/om.txt"
+check "stats: port pqueues refused 11 connections, pqsize 3 (OpenMetrics)" \
+	sh -c "grep -Eq '^nvmetfcd_port_refusals_total\{port=\"pqueues\",portid=\"[0-9]+\"\} 11\$' '$tmp/om.txt' &&
+	       grep -Eq '^nvmetfcd_port_refusals_total\{port=\"pqsize\",portid=\"[0-9]+\"\} 3\$' '$tmp/om.txt'"
 
 # --- queues cost no data buffers: the hw queue's pool is shared -----------
 # (before the pool, two 480-entry queues of 1 MiB buffers filled the 1 GiB

@@ -54,9 +54,14 @@ def main():
     for row in rows:
         kind = KIND[row["object"]]
         want = labels_of(row)
-        for metric, jkey in (("commands", "commands"), ("errors", "errors"),
-                             ("aborts", "aborts"), ("read_bytes", "bytes_read"),
-                             ("written_bytes", "bytes_written")):
+        counters = [("commands", "commands"), ("errors", "errors"),
+                    ("aborts", "aborts"), ("read_bytes", "bytes_read"),
+                    ("written_bytes", "bytes_written")]
+        if kind == "port":
+            counters.append(("refusals", "refusals"))
+        elif "nvmetfcd_%s_refusals" % kind in fams:
+            failures.append("nvmetfcd_%s_refusals: a port-only counter" % kind)
+        for metric, jkey in counters:
             fam = fams.get("nvmetfcd_%s_%s" % (kind, metric))
             if fam is None or fam.type != "counter":
                 failures.append("no counter family nvmetfcd_%s_%s" % (kind, metric))

@@ -191,6 +191,7 @@ int port_foreach(struct fcd *d, int (*cb)(const struct port_view *v, void *arg),
 		v.enabled = true;
 		v.link_up = true;
 		v.nr_hwq = 2;
+		v.refusals = 7 * (uint64_t)(i + 1);
 		rc = cb(&v, arg);
 		if (rc)
 			return rc;
