@@ -177,7 +177,8 @@ static void fcn_ls_create_assoc(struct fcn_ls_ctx *ctx)
 	}
 	rc = fcn_assoc_create(tp, ctx->hosthandle, &assoc);
 	if (rc) {
-		why = "no memory for the association";
+		why = rc == -ENOMEM ? "no memory for the association"
+				    : "no association ID could be drawn";
 		goto out_rjt_logic;
 	}
 	rc = fcn_queue_create(assoc, 0, p.sqsize, p.ersp_ratio, &queue);
