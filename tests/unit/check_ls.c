@@ -261,6 +261,15 @@ struct rqst_row {
 	const char *detail; /* the verdict's words for the failed check */
 };
 
+/* The verdict a reject row wants: its codes and its words. */
+static void expect_verdict(const struct rqst_row *r, const struct fcnvme_ls_verdict *v)
+{
+	ck_assert_msg(v->reason == r->reason && v->explanation == r->explanation,
+		      "%s: verdict %#x/%#x, want %#x/%#x", r->what, v->reason, v->explanation,
+		      r->reason, r->explanation);
+	ck_assert_pstr_eq(v->detail, r->detail);
+}
+
 static void patch(uint8_t *buf, size_t size, int off, int width, uint32_t val)
 {
 	int i;
@@ -351,10 +360,7 @@ START_TEST(parse_cr_assoc_rejects)
 	patch(buf, sizeof(buf), r->off, r->width, r->val);
 	ck_assert_msg(fcnvme_ls_parse_cr_assoc(buf, r->len, &out, &v) == -EINVAL, "%s accepted",
 		      r->what);
-	ck_assert_msg(v.reason == r->reason && v.explanation == r->explanation,
-		      "%s: verdict %#x/%#x, want %#x/%#x", r->what, v.reason, v.explanation,
-		      r->reason, r->explanation);
-	ck_assert_pstr_eq(v.detail, r->detail);
+	expect_verdict(r, &v);
 }
 END_TEST
 
@@ -435,9 +441,7 @@ START_TEST(parse_cr_conn_rejects)
 	patch(buf, sizeof(buf), r->off, r->width, r->val);
 	ck_assert_msg(fcnvme_ls_parse_cr_conn(buf, r->len, &out, &v) == -EINVAL, "%s accepted",
 		      r->what);
-	ck_assert_msg(v.reason == r->reason && v.explanation == r->explanation,
-		      "%s: verdict %#x/%#x", r->what, v.reason, v.explanation);
-	ck_assert_pstr_eq(v.detail, r->detail);
+	expect_verdict(r, &v);
 }
 END_TEST
 
@@ -498,9 +502,7 @@ START_TEST(parse_disconnect_assoc_rejects)
 	patch(buf, sizeof(buf), r->off, r->width, r->val);
 	ck_assert_msg(fcnvme_ls_parse_disconnect_assoc(buf, r->len, &id, &v) == -EINVAL,
 		      "%s accepted", r->what);
-	ck_assert_msg(v.reason == r->reason && v.explanation == r->explanation,
-		      "%s: verdict %#x/%#x", r->what, v.reason, v.explanation);
-	ck_assert_pstr_eq(v.detail, r->detail);
+	expect_verdict(r, &v);
 	ck_assert_uint_eq(id, 0x77); /* untouched on failure */
 }
 END_TEST
