@@ -6,8 +6,8 @@
  * printed as metric families per row kind (port, subsystem, namespace,
  * host), each family's samples together:
  *   nvmetfcd_<kind>_commands_total, _errors_total, _aborts_total (counters)
- *   nvmetfcd_port_refusals_total (counter, ports only)
  *   nvmetfcd_<kind>_read_bytes_total, _written_bytes_total (counters, bytes)
+ *   nvmetfcd_port_refusals_total (counter, ports only)
  *   nvmetfcd_<kind>_latency_seconds_bucket/_count/_sum (histogram)
  *   nvmetfcd_<kind>_latency_max_seconds (gauge)
  * The histogram's buckets are le = 2^k - 1 ns for k = 10..34 (1.023 us to

@@ -56,10 +56,11 @@ static int put_key(struct nl_msg *m, const struct stats_key *k)
 
 	if (!rc && k->name != NULL)
 		rc = fcnvme_msg_put_str(m, FCNVME_A_NAME, k->name);
-	if (!rc && k->obj == FCNVME_OBJ_PORT)
+	if (!rc && k->obj == FCNVME_OBJ_PORT) {
 		rc = fcnvme_msg_put_u16(m, FCNVME_A_PORTID, k->portid);
-	if (!rc && k->obj == FCNVME_OBJ_PORT)
-		rc = fcnvme_msg_put_u64(m, FCNVME_A_REFUSALS, k->refusals);
+		if (!rc)
+			rc = fcnvme_msg_put_u64(m, FCNVME_A_REFUSALS, k->refusals);
+	}
 	if (!rc && k->nqn != NULL)
 		rc = fcnvme_msg_put_str(m, FCNVME_A_NQN, k->nqn);
 	if (!rc && k->nsid != 0)
