@@ -17,7 +17,8 @@ Suite *err_suite(void);
 Suite *hex_suite(void);
 Suite *hist_suite(void);
 Suite *layout_suite(void);
-Suite *ls_suite(void);
+Suite *ls_build_suite(void);
+Suite *ls_parse_suite(void);
 Suite *wwn_suite(void);
 Suite *nqn_suite(void);
 Suite *num_suite(void);
@@ -41,10 +42,10 @@ Suite *nvmet_fc_threads_suite(void); /* target transport */
 	{                                                                                      \
 		auth_suite, clock_suite, err_suite, hex_suite, hist_suite, num_suite,          \
 			nvme_status_suite, random_suite, size_suite, suggest_suite, tsc_suite, \
-			layout_suite, ls_suite, wwn_suite, nqn_suite, nvme_fc_port_suite,      \
-			nvme_fc_ctrl_suite, nvme_fc_sanity_suite, nvmet_fc_ls_suite,           \
-			nvmet_fc_fcp_suite, nvmet_fc_zc_suite, nvmet_fc_abort_suite,           \
-			nvmet_fc_buf_suite, nvmet_fc_threads_suite,                            \
+			layout_suite, ls_build_suite, ls_parse_suite, wwn_suite, nqn_suite,    \
+			nvme_fc_port_suite, nvme_fc_ctrl_suite, nvme_fc_sanity_suite,          \
+			nvmet_fc_ls_suite, nvmet_fc_fcp_suite, nvmet_fc_zc_suite,              \
+			nvmet_fc_abort_suite, nvmet_fc_buf_suite, nvmet_fc_threads_suite,      \
 	}
 
 #endif /* SUITES_LIBFCNVME_H */
