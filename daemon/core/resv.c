@@ -333,7 +333,7 @@ static uint16_t resv_exec(struct ns *ns, struct ctrl *c, struct nvmet_fc_req *re
 			    (cdw10 & 7) == NVME_RESV_CLEAR);
 	if (r->ptpl ? resv_ptpl_save(ns, NULL, 0) : (ptpl ? resv_ptpl_forget(ns) : 0))
 		return NVME_SC_INTERNAL; /* in effect, but not persisted */
-	return status;
+	return 0;
 }
 
 static bool resv_is_preempt_abort(const struct nvmet_fc_req *req)

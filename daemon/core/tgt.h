@@ -60,7 +60,7 @@
 struct tgt;
 
 #define TGT_MAX_NSID	     1024 /* NSIDs 1..TGT_MAX_NSID */
-#define TGT_MAX_ANAGRP	     128  /* ANA group ids 1..TGT_MAX_ANAGRP */
+#define TGT_MAX_ANAGRP	     128u /* ANA group ids 1..TGT_MAX_ANAGRP */
 #define TGT_MAX_PORTS	     64
 #define TGT_NAME_MAX	     32
 #define TGT_NQN_SIZE	     224 /* NQN plus NUL */
