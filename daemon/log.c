@@ -127,7 +127,8 @@ void vlog(int pri, const char *fmt, va_list ap)
 	errno = saved;
 }
 
-static void logit_errno(int pri, int error, const char *fmt, va_list ap)
+static __attribute__((format(printf, 3, 0))) void logit_errno(int pri, int error, const char *fmt,
+							      va_list ap)
 {
 	char buf[1024];
 	size_t n;
