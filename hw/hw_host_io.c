@@ -448,7 +448,7 @@ int hw_host_port_wait(struct hw_host_port *p, unsigned int timeout_us)
  * counts the idle pass here: hw_host_reap would do the same, but its call
  * (a frame of callee-saved registers) and its checks cost more than the
  * look at the CQ; with 16 hw queues an empty pass took 1 377 instructions
- * (bench/README.md, "hostscale"). loss_gen is read once per pass
+ * (bench/HISTORY.md, "hostscale"). loss_gen is read once per pass
  * (relaxed, as in hw_host_reap: a lost port is noticed on the next pass
  * either way, and hw_host_timers reads it again). */
 int hw_host_port_poll(struct hw_host_port *p, unsigned int budget)

@@ -42,7 +42,7 @@ enum perf_poll {
  * polls them all: polling all 64 controllers every 16th pass (each
  * fcnvme_host_ctrl_poll reads the clock and reaps every queue of its
  * controller, again, through poll_queue) was half of the host's CPU at 64
- * associations of QD 1 (bench/README.md, "hostscale"); one controller
+ * associations of QD 1 (bench/HISTORY.md, "hostscale"); one controller
  * every 16th pass still took ~20 % of the host's samples there (the
  * polls and their clock reads), every 64th pass ~10 %. A controller is
  * then polled every 64 x assocs passes: some 260 ms apart at most at 64
