@@ -21,7 +21,8 @@ enum {
 static const struct fcnvme_cmd fcnvme_cmds[] = {
 	{ "discover", fcnvme_cmd_discover, NULL,
 	  "Print the discovery logs of the target ports. Every discovery-capable port (or the one "
-	  "--traddr names) is asked for its whole log, printed as nvme discover prints it.",
+	  "--traddr names) is asked for its whole log, printed as nvme discover prints it; with "
+	  "--follow-referrals, so is every discovery service those logs refer to.",
 	  fcnvme_discover_opts },
 	{ "list", fcnvme_cmd_list, NULL,
 	  "List targets, subsystems and namespaces. For every reachable target port: its "

@@ -3,7 +3,8 @@
  * fcnvme discover: connect to the well-known discovery NQN of each
  * discovery-capable target port (or the one --traddr names), read the whole
  * discovery log (re-reading while its generation counter moves) and print
- * it as nvme-cli does, or as JSON.
+ * it as nvme-cli does, or as JSON; with --follow-referrals, also the logs
+ * of the discovery services those logs refer to.
  */
 #include <endian.h>
 #include <errno.h>
@@ -16,6 +17,7 @@
 
 #include <fcnvme/nqn.h>
 #include <fcnvme/nvme_log.h>
+#include <fcnvme/wwn.h>
 
 #include "fcnvme.h"
 
@@ -198,43 +200,142 @@ static void fcnvme_disc_print(const void *log, uint64_t n, uint64_t gen, json_ob
 	}
 }
 
+enum {
+	DISC_KEY_FOLLOW = 0x300,
+};
+
 const struct cli_opt fcnvme_discover_opts[] = {
 	FCNVME_OPT_OUTPUT("-o", 'o'),
 	FCNVME_OPT_JSON,
+	{ "--follow-referrals", NULL, NULL,
+	  "Also read the log of every discovery service a log refers to (a discovery subsystem "
+	  "referral over FC), and the ones those refer to, each port once; the exit status is 1 "
+	  "when a referred service cannot be read.",
+	  NULL, 0, DISC_KEY_FOLLOW },
 	FCNVME_OPT_END,
 };
+
+/* discover's own option: --follow-referrals (arg: its bool). */
+static int fcnvme_disc_opt(void *arg, int key, const char *val)
+{
+	(void)val;
+	if (key != DISC_KEY_FOLLOW)
+		return 0;
+	*(bool *)arg = true;
+	return 1;
+}
+
+/* The ports whose logs a discover run reads, in order: the ones asked for,
+ * then (--follow-referrals) each referred port, breadth first. A port is
+ * queued at most once, so a walk over referral loops ends, after at most
+ * FCNVME_DISC_MAX_PORTS logs. Owned by fcnvme_cmd_discover's frame. */
+#define FCNVME_DISC_MAX_PORTS 64
+
+struct fcnvme_disc_walk {
+	struct fcnvme_ctx *x;
+	struct nvme_fc_remote_port *rps[FCNVME_DISC_MAX_PORTS]; /* the fabric's ports */
+	int nr_rps;
+	int queue[FCNVME_DISC_MAX_PORTS];    /* indexes into rps */
+	int referrer[FCNVME_DISC_MAX_PORTS]; /* queue position that referred, or -1 */
+	int nr_queued;
+	bool queued[FCNVME_DISC_MAX_PORTS]; /* by index into rps */
+	int failed;
+};
+
+static void fcnvme_disc_enqueue(struct fcnvme_disc_walk *w, int rp, int referrer)
+{
+	if (w->queued[rp])
+		return;
+	w->queued[rp] = true;
+	w->queue[w->nr_queued] = rp;
+	w->referrer[w->nr_queued] = referrer;
+	w->nr_queued++;
+}
+
+/* Queue the ports the referral entries of the log at queue position pos
+ * refer to. One that cannot be followed is said on stderr; one that is
+ * not on this fabric, or whose address is not FC's, counts as a failure;
+ * a referral over another transport is only said (fcnvme reaches FC
+ * ports only). */
+static void fcnvme_disc_referrals(struct fcnvme_disc_walk *w, int pos, const void *log, uint64_t n)
+{
+	const struct nvmf_disc_rsp_page_entry *e =
+		(const void *)((const char *)log + sizeof(struct nvmf_disc_rsp_page_hdr));
+	char from[FCNVME_TRADDR_STRLEN], traddr[NVMF_TRADDR_SIZE + 1];
+	uint64_t i, wwnn, wwpn;
+	int k;
+
+	fcnvme_rport_traddr(w->rps[w->queue[pos]], from, sizeof(from));
+	for (i = 0; i < n; i++, e++) {
+		if (e->subtype != NVME_NQN_DISC)
+			continue;
+		fcnvme_fixstr(traddr, e->traddr, sizeof(e->traddr));
+		if (e->trtype != NVMF_TRTYPE_FC) {
+			fprintf(stderr,
+				"fcnvme %s: %s refers to a discovery service over %s (%s): not "
+				"followed\n",
+				w->x->cmd, from, fcnvme_name_of(fcnvme_trtypes, e->trtype), traddr);
+			continue;
+		}
+		if (fcnvme_traddr_parse(traddr, &wwnn, &wwpn)) {
+			fprintf(stderr,
+				"fcnvme %s: %s refers to \"%s\", which is not an FC address\n",
+				w->x->cmd, from, traddr);
+			w->failed++;
+			continue;
+		}
+		for (k = 0; k < w->nr_rps; k++)
+			if (w->rps[k]->port_name == wwpn && w->rps[k]->node_name == wwnn)
+				break;
+		if (k == w->nr_rps) {
+			fprintf(stderr,
+				"fcnvme %s: %s refers to %s, which is not logged in on this fabric "
+				"for this port\n",
+				w->x->cmd, from, traddr);
+			w->failed++;
+			continue;
+		}
+		fcnvme_disc_enqueue(w, k, pos);
+	}
+}
 
 /* fcnvme discover */
 int fcnvme_cmd_discover(int argc, char **argv)
 {
-	struct nvme_fc_remote_port *rps[64];
+	struct fcnvme_disc_walk w = { 0 };
 	struct fcnvme_host_ctrl *ctrl;
 	json_object *root = NULL, *jdevs = NULL;
 	struct fcnvme_ctx x;
-	int i, n, rc, ok = 0, failed = 0;
+	bool follow = false;
+	int i, pos, rc, ok = 0;
 
 	fcnvme_opts_init(&x, "discover");
-	rc = fcnvme_parse(&x, argc, argv, NULL, NULL);
+	rc = fcnvme_parse(&x, argc, argv, fcnvme_disc_opt, &follow);
 	if (rc)
 		return rc == 1 ? 0 : 2;
 	if (fcnvme_start(&x))
 		return 1;
+	w.x = &x;
 	if (x.o.json) {
 		root = json_object_new_object();
 		jdevs = json_object_new_array();
 	}
-	n = fcnvme_host_rports(x.lport, rps, 64);
-	for (i = 0; i < n && i < 64; i++) {
-		char traddr[64];
+	w.nr_rps = fcnvme_host_rports(x.lport, w.rps, FCNVME_DISC_MAX_PORTS);
+	if (w.nr_rps > FCNVME_DISC_MAX_PORTS)
+		w.nr_rps = FCNVME_DISC_MAX_PORTS;
+	for (i = 0; i < w.nr_rps; i++)
+		if (x.o.have_traddr ? w.rps[i]->port_name == x.o.t_wwpn
+				    : !!(w.rps[i]->port_role & FC_PORT_ROLE_NVME_DISCOVERY))
+			fcnvme_disc_enqueue(&w, i, -1);
+	for (pos = 0; pos < w.nr_queued; pos++) {
+		struct nvme_fc_remote_port *rp = w.rps[w.queue[pos]];
+		char traddr[FCNVME_TRADDR_STRLEN], by[FCNVME_TRADDR_STRLEN];
 		void *log;
 		uint64_t nrec, gen;
 
-		if (x.o.have_traddr ? rps[i]->port_name != x.o.t_wwpn
-				    : !(rps[i]->port_role & FC_PORT_ROLE_NVME_DISCOVERY))
-			continue;
-		fcnvme_rport_traddr(rps[i], traddr, sizeof(traddr));
-		if (fcnvme_connect(&x, rps[i], FCNVME_DISCOVERY_NQN, 0, &ctrl)) {
-			failed++;
+		fcnvme_rport_traddr(rp, traddr, sizeof(traddr));
+		if (fcnvme_connect(&x, rp, FCNVME_DISCOVERY_NQN, 0, &ctrl)) {
+			w.failed++;
 			continue;
 		}
 		if (fcnvme_disc_log_read(&x, ctrl, &log, &nrec, &gen) == 0) {
@@ -243,6 +344,12 @@ int fcnvme_cmd_discover(int argc, char **argv)
 				json_object *recs = json_object_new_array();
 
 				json_object_object_add(d, "traddr", json_object_new_string(traddr));
+				if (w.referrer[pos] >= 0) {
+					fcnvme_rport_traddr(w.rps[w.queue[w.referrer[pos]]], by,
+							    sizeof(by));
+					json_object_object_add(d, "referred_by",
+							       json_object_new_string(by));
+				}
 				json_object_object_add(d, "genctr", json_object_new_uint64(gen));
 				fcnvme_disc_print(log, nrec, gen, recs);
 				json_object_object_add(d, "records", recs);
@@ -250,19 +357,21 @@ int fcnvme_cmd_discover(int argc, char **argv)
 			} else {
 				fcnvme_disc_print(log, nrec, gen, NULL);
 			}
+			if (follow)
+				fcnvme_disc_referrals(&w, pos, log, nrec);
 			free(log);
 			ok++;
 		} else {
-			failed++;
+			w.failed++;
 		}
 		fcnvme_disconnect(&x, ctrl);
 	}
-	if (!ok && !failed)
+	if (!w.nr_queued)
 		fcnvme_pick_rport(&x, FC_PORT_ROLE_NVME_DISCOVERY); /* says why */
 	if (root) {
 		json_object_object_add(root, "discovery", jdevs);
 		fcnvme_json_print(root);
 	}
 	fcnvme_stop(&x);
-	return ok && !failed ? 0 : 1;
+	return ok && !w.failed ? 0 : 1;
 }

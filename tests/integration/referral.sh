@@ -8,7 +8,8 @@
 # generation counter moving, the control log line, config reload (dry run
 # and real) of an edited file, a changed referral changed in place (one
 # generation step) with its TREQ, config export/import (JSON) and config
-# save keeping the referrals.
+# save keeping the referrals; fcnvme discover --follow-referrals reading
+# the referred logs (each port once, loops, an unreachable referral).
 NAME=referral
 . "$(dirname "$0")/lib.sh"
 
@@ -102,6 +103,52 @@ sys.exit(r[1:] != [{"trtype": "fc", "adrfam": "fibre-channel",
 "$B/tools/fcnvme" discover --fabric "$FABRIC" -w nn-0x20000090fb000001:pn-0x10000090fb000001 \
 	-q "$HOSTNQN" -I "$HOSTID" -a "$B_TRADDR" >"$tmp/db" 2>&1
 check "B's discovery log lists $B_NQN ($(cat "$tmp/db"))" grep -q "^subnqn:  $B_NQN$" "$tmp/db"
+
+# --follow-referrals: A's log, then the log of the service it refers to,
+# byte for byte what each port gives when asked directly; B once although
+# two referrals (portids 7 and 9) name it; B referring back to A (a loop)
+# reads nothing twice; a referral to a port not on the fabric is said and
+# makes the exit status 1, the other logs still printed.
+disc "$HOSTNQN" >"$tmp/da" 2>&1
+cat "$tmp/da" "$tmp/db" >"$tmp/follow.want"
+disc "$HOSTNQN" --follow-referrals >"$tmp/follow.out" 2>&1
+check "follow: A's log then B's ($(cat "$tmp/follow.out"))" diff -u "$tmp/follow.want" "$tmp/follow.out"
+disc "$OTHER" --follow-referrals >"$tmp/follow2.out" 2>&1
+disc "$OTHER" >"$tmp/follow2.want" 2>&1
+check "follow as a host without referrals: A's log only" diff -u "$tmp/follow2.want" "$tmp/follow2.out"
+check "B refers back to A" "$B/tools/fcnvmectl" -s "$B_SOCK" referral add back "$A_TRADDR" portid 1 port pb
+check "A refers to B again (portid 9)" ctl referral add r9 "$B_TRADDR" portid 9 port p0
+disc "$HOSTNQN" >"$tmp/da" 2>&1
+"$B/tools/fcnvme" discover --fabric "$FABRIC" -w nn-0x20000090fb000001:pn-0x10000090fb000001 \
+	-q "$HOSTNQN" -I "$HOSTID" -a "$B_TRADDR" >"$tmp/db2" 2>&1
+cat "$tmp/da" "$tmp/db2" >"$tmp/follow.want"
+disc "$HOSTNQN" --follow-referrals >"$tmp/follow.out" 2>&1
+rc=$?
+check "loop: A then B, each once ($(cat "$tmp/follow.out"))" diff -u "$tmp/follow.want" "$tmp/follow.out"
+check "  exit status 0 ($rc)" [ "$rc" -eq 0 ]
+check "  B's log refers back to A" grep -qx "traddr:  $A_TRADDR" "$tmp/db2"
+disc "$HOSTNQN" --follow-referrals -o json >"$tmp/follow.json" 2>&1
+check "follow -o json: B referred by A ($(cat "$tmp/follow.json"))" python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))["discovery"]
+sys.exit([(x["traddr"], x.get("referred_by")) for x in d] !=
+	 [(sys.argv[2], None), (sys.argv[3], sys.argv[2])] or
+	 [r["subtype"] for r in d[1]["records"]] !=
+	 ["current discovery subsystem", "nvme subsystem", "discovery subsystem referral"])
+' "$tmp/follow.json" "$A_TRADDR" "$B_TRADDR"
+NOWHERE=nn-0x20000090fa0000c1:pn-0x10000090fa0000c1
+check "A refers to a port not on the fabric" ctl referral add gone "$NOWHERE" port p0
+disc "$HOSTNQN" --follow-referrals >"$tmp/follow3.out" 2>"$tmp/follow3.err"
+rc=$?
+check "  exit status 1 ($rc)" [ "$rc" -eq 1 ]
+check "  says which referral it could not follow ($(cat "$tmp/follow3.err"))" \
+	grep -qx "fcnvme discover: $A_TRADDR refers to $NOWHERE, which is not logged in on this fabric for this port" \
+	"$tmp/follow3.err"
+check "  still prints A's and B's logs" \
+	[ "$(grep -c '^Discovery Log Number of Records' "$tmp/follow3.out")" -eq 2 ]
+check "  without --follow-referrals, exit status 0" quiet disc "$HOSTNQN"
+for r in gone r9; do check "referral del $r" ctl referral del "$r"; done
+check "B's referral back to A deleted" "$B/tools/fcnvmectl" -s "$B_SOCK" referral del back
 
 # fcnvmectl referral list, text and JSON.
 ctl referral list >"$tmp/l1" 2>&1
