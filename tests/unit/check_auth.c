@@ -21,6 +21,7 @@
 #include <fcnvme/random.h>
 
 #include "suites_libfcnvme.h"
+#include "test_rng.h"
 
 #define HOSTNQN "nqn.2014-08.org.nvmexpress:uuid:h1"
 #define SUBNQN	"nqn.2014-08.org.nvmexpress:uuid:s1"
@@ -606,12 +607,11 @@ static int p_fail(const uint8_t *b, size_t l, void *m)
 	return fcnvme_auth_parse_failure(b, l, m);
 }
 
-static unsigned long long rng;
+static uint64_t rng;
 
 static unsigned int rnd(unsigned int n)
 {
-	rng = rng * 6364136223846793005ULL + 1442695040888963407ULL;
-	return (unsigned int)(rng >> 33) % n;
+	return test_rng_below(&rng, n);
 }
 
 /*
@@ -650,7 +650,7 @@ START_TEST(parsers_refuse_truncation_and_fuzz)
 	printf("parsers_refuse_truncation_and_fuzz: seed %llu (AUTH_SEED=%llu repeats it)\n", seed,
 	       seed);
 	fflush(stdout);
-	rng = seed;
+	test_rng_seed(&rng, seed);
 	lens[0] = (size_t)fcnvme_auth_build_negotiate(valid[0], sizeof(valid[0]), &ng);
 	lens[1] = (size_t)fcnvme_auth_build_challenge(valid[1], sizeof(valid[1]), &ch);
 	lens[2] = (size_t)fcnvme_auth_build_reply(valid[2], sizeof(valid[2]), &rp);

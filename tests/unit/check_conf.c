@@ -37,6 +37,7 @@
 #include "conf/conf.h"
 #include "conf/conf_text.h"
 #include "suites_control.h"
+#include "test_rng.h"
 
 #define PORT_P0                                        \
 	"ports = ( { name = \"p0\"; dev = \"soft:f\";" \
@@ -460,12 +461,11 @@ END_TEST
 
 /* Random text: our syntax check and libconfig's parser accept and reject
  * the same text, at the same line. */
-static unsigned long long seed_state;
+static uint64_t seed_state;
 
 static unsigned int rnd(unsigned int n)
 {
-	seed_state = seed_state * 6364136223846793005ULL + 1442695040888963407ULL;
-	return (unsigned int)(seed_state >> 33) % n;
+	return test_rng_below(&seed_state, n);
 }
 
 static const char *const vocab[] = {
@@ -570,7 +570,7 @@ START_TEST(syntax_agrees_with_libconfig)
 
 	printf("syntax_agrees_with_libconfig: seed %llu (CONF_SEED=%llu repeats it)\n", seed, seed);
 	fflush(stdout);
-	seed_state = seed;
+	test_rng_seed(&seed_state, seed);
 	for (i = 0; i < 20000; i++) {
 		struct conf_text t;
 		char err[512] = "";

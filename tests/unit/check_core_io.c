@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "core_harness.h"
+#include "test_rng.h"
 
 #define DNR NVME_SC_DNR
 
@@ -291,10 +292,7 @@ static uint64_t rnd_state = 0x9e3779b97f4a7c15ull;
 
 static uint64_t rnd(void)
 {
-	rnd_state ^= rnd_state << 13;
-	rnd_state ^= rnd_state >> 7;
-	rnd_state ^= rnd_state << 17;
-	return rnd_state;
+	return test_rng_next(&rnd_state);
 }
 
 /* Random SQEs from a hostile host: every one gets exactly one response

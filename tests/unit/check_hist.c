@@ -14,6 +14,7 @@
 #include <fcnvme/hist.h>
 
 #include "suites_libfcnvme.h"
+#include "test_rng.h"
 
 static const struct {
 	uint64_t v;
@@ -190,9 +191,7 @@ START_TEST(hist_percentile_random)
 
 	memset(&h, 0, sizeof(h));
 	for (i = 0; i < N; i++) {
-		x ^= x << 13;
-		x ^= x >> 7;
-		x ^= x << 17;
+		test_rng_next(&x);
 		v[i] = x >> (x % 64);
 		fcnvme_hist_record(&h, v[i]);
 	}
@@ -259,9 +258,7 @@ START_TEST(hist_coarse_sum_diff)
 	}
 	memset(&h, 0, sizeof(h));
 	for (i = 0; i < 5000; i++) {
-		x ^= x << 13;
-		x ^= x >> 7;
-		x ^= x << 17;
+		test_rng_next(&x);
 		v[i] = (x >> 20) >> (x % 44); /* 0 .. 2^44 */
 		fcnvme_hist_record(&h, v[i]);
 		sum += v[i];

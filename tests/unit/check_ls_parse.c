@@ -14,6 +14,7 @@
 
 #include "ls_wire.h"
 #include "suites_libfcnvme.h"
+#include "test_rng.h"
 
 /* ---- target-side request parsers ---------------------------------------- */
 
@@ -452,14 +453,6 @@ START_TEST(every_truncation_rejected)
 }
 END_TEST
 
-static uint64_t xorshift(uint64_t *x)
-{
-	*x ^= *x << 13;
-	*x ^= *x >> 7;
-	*x ^= *x << 17;
-	return *x;
-}
-
 /* Random and mutated payloads: only the documented results, no crash. */
 START_TEST(random_payloads)
 {
@@ -478,7 +471,7 @@ START_TEST(random_payloads)
 
 	memset(buf, 0, sizeof(buf));
 	for (i = 0; i < 20000; i++) {
-		k = xorshift(&x) % 7;
+		k = test_rng_next(&x) % 7;
 		if (k == 6) {
 			ls_wire_cra(buf);
 			len = 1024;
@@ -487,10 +480,10 @@ START_TEST(random_payloads)
 			len = seed_len[k];
 		}
 		/* Flip a few bytes, sometimes change the length. */
-		for (k = xorshift(&x) % 4 + 1; k > 0; k--)
-			buf[xorshift(&x) % len] = (uint8_t)xorshift(&x);
-		if (xorshift(&x) % 4 == 0)
-			len = xorshift(&x) % sizeof(buf);
+		for (k = test_rng_next(&x) % 4 + 1; k > 0; k--)
+			buf[test_rng_next(&x) % len] = (uint8_t)test_rng_next(&x);
+		if (test_rng_next(&x) % 4 == 0)
+			len = test_rng_next(&x) % sizeof(buf);
 
 		rc = fcnvme_ls_parse_cr_assoc(buf, len, &pa, &v);
 		ck_assert(rc == 0 || rc == -EINVAL);

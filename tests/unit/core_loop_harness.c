@@ -14,6 +14,7 @@
 #include <time.h>
 
 #include "core_loop_harness.h"
+#include "test_rng.h"
 
 #define FIFO_MAX 4096
 
@@ -234,28 +235,23 @@ uint16_t cl_host_io(uint16_t qid, uint8_t opc, uint64_t slba, uint16_t nlb,
 }
 static uint64_t prng_state;
 
-/* xorshift64: the test data; the seed is printed so a failure repeats. */
+/* The test data, from test_rng.h; the seed is printed so a failure repeats. */
 void cl_prng_fill(uint8_t *p, size_t n)
 {
 	size_t i;
 
-	for (i = 0; i < n; i++) {
-		prng_state ^= prng_state << 13;
-		prng_state ^= prng_state >> 7;
-		prng_state ^= prng_state << 17;
-		p[i] = (uint8_t)prng_state;
-	}
+	for (i = 0; i < n; i++)
+		p[i] = (uint8_t)test_rng_next(&prng_state);
 }
 
 void cl_prng_seed(const char *test)
 {
 	const char *e = getenv("CORE_LOOP_SEED");
 
-	prng_state = e ? strtoull(e, NULL, 0) : (uint64_t)time(NULL) * 2654435761u + 1;
-	if (!prng_state)
-		prng_state = 1;
-	printf("%s: seed %llu (set CORE_LOOP_SEED to repeat)\n", test,
-	       (unsigned long long)prng_state);
+	uint64_t seed = e ? strtoull(e, NULL, 0) : (uint64_t)time(NULL) * 2654435761u + 1;
+
+	test_rng_seed(&prng_state, seed);
+	printf("%s: seed %llu (set CORE_LOOP_SEED to repeat)\n", test, (unsigned long long)seed);
 }
 
 /* Bind the core with other port limits, as nvmetfcd does when a port's
