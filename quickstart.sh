@@ -2,7 +2,8 @@
 # nvmetfcd quick start.
 #   ./quickstart.sh        install build dependencies, build, run the demo
 #   ./quickstart.sh test   the same set-up, then make check in a normal and in
-#                          an ASan+UBSan build, and the threaded tests under TSan
+#                          an ASan+UBSan build, and a clang build whose
+#                          threaded tests run under TSan
 #   ./quickstart.sh release  make distcheck, then the Debian packages: build,
 #                          lintian, install, the demo with the installed
 #                          programs, purge (tests/pkg/deb.sh)
@@ -11,6 +12,9 @@ cd "$(dirname "$0")"
 top=$(pwd)
 mode=${1:-demo}
 jobs=$(nproc 2>/dev/null || echo 2)
+# Seconds per fuzz target where a stage repeats the fuzz campaign of the
+# normal build's make check (FUZZ_TIME there, default 20).
+repeat_fuzz_time=3
 
 # Debian packages the build, the tests and the demo need.
 pkgs=(build-essential autoconf automake libtool pkg-config
@@ -95,15 +99,19 @@ demo)
 	exec "$top/tests/demo.sh" "$top/build"
 	;;
 test)
-	echo "quickstart: make check (normal build)"
+	echo "quickstart: make check (normal build, at $SECONDS s)"
 	# The VM tests (tests/vm) run afterwards on their own: an emulated
 	# guest would starve the timing-sensitive tests on a 2-core machine.
 	VM_DEFER=1 make -C build -s -j"$jobs" check || { show_failures build; exit 1; }
-	echo "quickstart: the VM tests (Linux's nvme-fc host in QEMU against nvmetfcd)"
+	echo "quickstart: the VM tests (Linux's nvme-fc host in QEMU against nvmetfcd, at $SECONDS s)"
 	make -C build -s check-vm || { show_failures build; exit 1; }
 	summarize build
-	echo "quickstart: make check (ASan + UBSan build)"
+	echo "quickstart: make check (ASan + UBSan build, at $SECONDS s)"
 	build build-san --enable-asan --enable-ubsan
+	# The fuzz targets are the same binaries in every build (their own
+	# clang flags, ASan+UBSan included): their FUZZ_TIME campaign ran
+	# above; here they replay their corpora and fuzz for a few seconds.
+	FUZZ_TIME=$repeat_fuzz_time \
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 		make -C build-san -s -j"$jobs" check || { show_failures build-san; exit 1; }
 	summarize build-san
@@ -111,24 +119,29 @@ test)
 	# rings and the control inbox, the soft HBA's rings, and the target
 	# transport with real hwq threads. (Cross-process sharing through the
 	# soft fabric is invisible to TSan, so multi-process tests stay out.)
-	echo "quickstart: threaded tests under ThreadSanitizer"
+	# This build uses clang: the whole tree is built, so clang's warnings
+	# (errors here, as gcc's above) are checked too.
+	echo "quickstart: clang build, threaded tests under ThreadSanitizer (at $SECONDS s)"
 	mkdir -p build-tsan
-	(cd build-tsan && { [ -f Makefile ] || "$top/configure" -q --enable-werror --enable-tsan; } &&
+	(cd build-tsan &&
+	 { [ -f Makefile ] || CC=clang "$top/configure" -q --enable-werror --enable-tsan; } &&
+	 make -s -j"$jobs" &&
 	 make -s -j"$jobs" tests/unit/check_nvmetfcd tests/unit/check_hw tests/unit/check_libfcnvme)
 	export TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1
 	build-tsan/tests/unit/check_nvmetfcd
 	build-tsan/tests/unit/check_hw
 	CK_RUN_SUITE=nvmet_fc_threads build-tsan/tests/unit/check_libfcnvme
 	unset TSAN_OPTIONS
-	echo "quickstart: all tests passed (normal, ASan+UBSan, TSan)"
+	echo "quickstart: all tests passed (normal, ASan+UBSan, TSan) in $SECONDS s"
 	;;
 release)
 	echo "quickstart: make distcheck"
-	# The VM tests ran in the test stage; the tarball check skips them.
-	VM_DEFER=1 make -C build -s -j"$jobs" distcheck >build/distcheck.log 2>&1 ||
+	# The VM tests ran in the test stage; the tarball check skips them, and
+	# runs the fuzz targets (built as in the test stage) only briefly.
+	VM_DEFER=1 FUZZ_TIME=$repeat_fuzz_time make -C build -s -j"$jobs" distcheck >build/distcheck.log 2>&1 ||
 		{ tail -60 build/distcheck.log; exit 1; }
 	grep -A2 'archives ready' build/distcheck.log
-	echo "quickstart: Debian packages"
+	echo "quickstart: Debian packages (at $SECONDS s)"
 	"$top/tests/pkg/deb.sh"
 	;;
 *)

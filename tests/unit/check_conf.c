@@ -23,7 +23,9 @@
 #include <unistd.h>
 
 #include <check.h>
-#if defined(__SANITIZE_ADDRESS__)
+
+#include "test_san.h"
+#ifdef TEST_ASAN
 #include <sanitizer/lsan_interface.h>
 #define LSAN_OFF() __lsan_disable()
 #define LSAN_ON()  __lsan_enable()

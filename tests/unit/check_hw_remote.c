@@ -25,6 +25,7 @@
 #include "check_hw.h"
 #include "hw_ls.h"
 #include "hw_priv.h"
+#include "test_san.h"
 
 static char root[64], fdir[128];
 /* tgt (local target) <-> rhost (remote initiator); host (local initiator)
@@ -504,7 +505,7 @@ END_TEST
 
 /* An unsynchronized writer is the point of this test: TSan would (rightly)
  * call it a data race, so a TSan build leaves it out. */
-#ifndef __SANITIZE_THREAD__
+#ifndef TEST_TSAN
 struct racer {
 	_Atomic int stop;
 	uint64_t good, bad;
@@ -755,7 +756,7 @@ Suite *hw_remote_suite(void)
 	tcase_add_test(tc, test_remote_fcp_cmd);
 	tcase_add_test(tc, test_remote_geometry_rewritten);
 	tcase_add_test(tc, test_remote_peer_geometry);
-#ifndef __SANITIZE_THREAD__
+#ifndef TEST_TSAN
 	tcase_add_test(tc, test_remote_wqe_rewritten_race);
 #endif
 	tcase_add_test(tc, test_remote_tgt_op);
