@@ -5,7 +5,8 @@
 # under a verified fio load an ANA change (fcnvmectl ana set-state) and a
 # target port going down and up (fcnvmectl port disable/enable) move the
 # I/O to the other path with zero errors (the target's byte counters per
-# port).
+# port); then nvme-cli's view of a referral from one port to the other's
+# discovery service, and nvme connect-all following it.
 [ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
 VM_NAME=multipath
 . "$top_srcdir/tests/vm/lib.sh"

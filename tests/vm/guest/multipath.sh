@@ -2,7 +2,8 @@
 # Guest of multipath.sh: one subsystem through two target ports (one guest
 # port seeing both), Linux's native multipath over them, a verified fio
 # load on the multipath device while the host makes one path ANA
-# inaccessible and then takes the other target port down and up.
+# inaccessible and then takes the other target port down and up; then a
+# referral from p0 to p1's discovery service, followed by nvme connect-all.
 . "$(dirname "$0")/lib.sh"
 
 H="-q $GHOSTNQN -I $GHOSTID"
@@ -99,6 +100,24 @@ check "both paths back: a sequential verified pass" fio --name=check --filename=
 	--verify=crc32c --do_verify=1 --verify_fatal=1 --randseed="$SEED" --eta=never \
 	--output=check.fio
 check_eq "the target's ANA states agree" "p0=optimized p1=optimized" "$(host_do ana-states)"
+# 3. Referrals: p0's discovery log refers to p1's discovery service, which
+# lists NQN_B (exported on p1 only). nvme-cli prints the referral, and
+# nvme connect-all given p0 alone follows it and connects NQN_B through p1.
+DISC=nqn.2014-08.org.nvmexpress.discovery
+nvme discover -t fc -a "$T0ADDR" -w "$G1ADDR" $H -o json >ref.json 2>ref.err
+check_eq "nvme discover through p0: itself, $NQN_A, and a referral to p1's discovery service" \
+	"current discovery subsystem $T0ADDR 1 $DISC|nvme subsystem $T0ADDR 1 $NQN_A|discovery subsystem referral $T1ADDR 2 $DISC" \
+	"$(json '"|".join(" ".join([r["subtype"], r["traddr"], str(r["portid"]), r["subnqn"]]) for r in j["records"])' <ref.json)"
+nvme connect-all -t fc -a "$T0ADDR" -w "$G1ADDR" $H $OPT >ca.out 2>&1
+echo "  nvme connect-all: exit status $?"
+sed 's/^/  nvme: /' ca.out
+check "nvme connect-all through p0 followed the referral: $NQN_B connected through p1" \
+	wait_for 10 ctrl_via "$NQN_B" "$T1ADDR"
+cb=$(ctrl_via "$NQN_B" "$T1ADDR")
+check_eq "  its controller is live" live "$(ctrl_state "$cb")"
+check_eq "  $NQN_A still has its two paths, no third" 2 \
+	"$(for c in /sys/class/nvme/nvme*; do cat "$c/subsysnqn"; done | grep -c -x "$NQN_A")"
+check "nvme disconnect -n $NQN_B" nvme disconnect -n "$NQN_B"
 check "nvme disconnect -n $NQN_A (both paths)" nvme disconnect -n "$NQN_A"
 check "rmmod softhba" rmmod softhba
 dmesg_save dmesg
