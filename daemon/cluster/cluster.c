@@ -284,6 +284,7 @@ void cluster_stop(struct fcd *d)
 
 	if (!cl)
 		return;
+	cl_leave(cl);
 	event_free(cl->timer);
 	cl_beat_stop(cl);
 	cl_store_close(&cl->st);

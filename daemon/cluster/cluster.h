@@ -44,7 +44,8 @@ struct cluster_group_info {
 
 /* Join the cluster: connect, register, watch, start the timer. */
 int cluster_start(struct fcd *d, const struct conf_cluster *cc, char *err, size_t errlen);
-/* Leave (the node's entry stays: others see it stop beating). */
+/* Leave: hand the groups this node owns to their successors (live nodes),
+ * then stop (the node's entry stays: others see it stop beating). */
 void cluster_stop(struct fcd *d);
 
 /* A namespace of nqn was fenced: if it is shared, reconnect it once this

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 /*
  * ANA groups across the nodes: our state per group, claiming our
- * configured group, and the takeover of a lost owner's groups by its
- * successor, fence first. [ctl]
+ * configured group, the takeover of a lost owner's groups by its
+ * successor, fence first, and the handover of ours when we stop. [ctl]
  * See cluster.c for the design.
  */
 #define _GNU_SOURCE
@@ -154,6 +154,54 @@ static void cl_claim(struct cluster *cl, uint32_t g)
 	}
 	cl_store_unlock(&cl->st);
 	cl_store_notify(&cl->st);
+}
+
+/* A clean stop: hand each group we own to our successor, the node that
+ * would take it over if we were lost, as `cluster move-group` does: under
+ * the object's lock, from a read made under it, the epoch plus one, no
+ * fence (we are alive and about to close our clients). The successor
+ * reports it optimized on its next read (the notify makes that at once)
+ * instead of after dead_ms and a fence, and nothing of ours is
+ * blocklisted. A group no live node can take stays ours: were we not to
+ * come back, it is taken over as from a lost node. */
+void cl_leave(struct cluster *cl)
+{
+	char key[32], val[128], owner[CONF_NAME_MAX];
+	const struct cl_node *self, *succ;
+	unsigned int moved = 0;
+	uint32_t g;
+
+	if (!cl->st_ok || cl->fenced || cl->rejoin_barrier || cl_read(cl))
+		return; /* not a member in good standing: nothing to hand over */
+	self = cl_node_find(&cl->view, cl->cfg.node);
+	for (g = 1; self && g <= TGT_MAX_ANAGRP; g++) {
+		if (!cl->view.groups[g].present || strcmp(cl->view.groups[g].owner, self->name))
+			continue;
+		succ = cl_successor(cl, self);
+		if (!succ) {
+			log_info("cluster: ANA group %u stays with this node: no live node to hand "
+				 "it to",
+				 g);
+			continue;
+		}
+		if (cl_store_lock(&cl->st, CL_LOCK_MS)) {
+			log_warnx("cluster: cannot lock the state to hand ANA group %u over", g);
+			continue;
+		}
+		snprintf(key, sizeof(key), "group/%u", g);
+		if (cl_store_get(&cl->st, key, val, sizeof(val)))
+			val[0] = '\0';
+		cl_word(val, "owner", owner, sizeof(owner));
+		if (!strcmp(owner, self->name) &&
+		    !cl_group_write(cl, g, succ->name, cl_word_u64(val, "epoch") + 1)) {
+			log_info("cluster: ANA group %u handed to %s (leaving)", g, succ->name);
+			cl_ana_set(cl, g, NVME_ANA_NONOPTIMIZED);
+			moved++;
+		}
+		cl_store_unlock(&cl->st);
+	}
+	if (moved)
+		cl_store_notify(&cl->st);
 }
 
 void cl_groups(struct cluster *cl)

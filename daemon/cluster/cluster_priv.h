@@ -123,6 +123,7 @@ void cl_group_ensure(struct cluster *cl, uint32_t g);
 void cl_ana_set(struct cluster *cl, uint32_t g, uint8_t state);
 int cl_group_write(struct cluster *cl, uint32_t g, const char *owner, uint64_t epoch);
 void cl_groups(struct cluster *cl);
+void cl_leave(struct cluster *cl);
 
 /* cluster.c */
 bool cl_read_view(struct cluster *cl);

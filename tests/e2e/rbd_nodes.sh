@@ -21,7 +21,9 @@
 # namespaces, a group's epoch) are made on the object as it is, not on a
 # stale read. A host listed in the nodes' auth_keys_file must authenticate
 # on the shared subsystem through either node. A shared namespace's host
-# mask, set through one node, holds on both.
+# mask, set through one node, holds on both. Last, a clean stop of a node
+# hands its group to the other at once, with no fence; the last node to
+# stop keeps its groups.
 E2E_NAME=rbd_nodes
 . "$top_srcdir/tests/e2e/lib.sh"
 . "$top_srcdir/tests/e2e/ceph_lib.sh"
@@ -344,16 +346,46 @@ e2e_fio after-fence --name=afterfence --filename="$m/ns1" $F --rw=randwrite \
 	--bs=4k --size=4m --offset=160m --verify=md5 --randseed="$SEED"
 
 e2e_umount "$m" "$pm"
+# stop_node NAME: SIGTERM, and it exits 0 with nothing from a sanitizer
 # (not n or i: e2e_wait_for uses those)
-for node in a b; do
-	eval "p=\$PID_$node"
+stop_node() {
+	eval "p=\$PID_$1"
 	kill -TERM "$p" 2>/dev/null
 	e2e_wait_for 15 sh -c "! kill -0 $p 2>/dev/null" || kill -KILL "$p" 2>/dev/null
-	if wait "$p" && e2e_sanitizer_free "$tmp/$node.log"; then
-		ok "node $node stopped cleanly"
+	if wait "$p" && e2e_sanitizer_free "$tmp/$1.log"; then
+		ok "node $1 stopped cleanly"
 	else
-		ko "node $node stop"
-		tail -20 "$tmp/$node.log" | sed "s/^/  $node: /"
+		ko "node $1 stop"
+		tail -20 "$tmp/$1.log" | sed "s/^/  $1: /"
 	fi
-done
+}
+# A clean stop hands the node's groups over: node a, owner of group 1,
+# stops; node b owns group 1 at once (well within dead_ms, 3 s), without
+# fencing node a or taking anything over from it, then or after dead_ms.
+nf=$(grep -c 'fenced a (' "$tmp/b.log")
+nt=$(grep -c 'took over ANA group [0-9]* from lost node a' "$tmp/b.log")
+# group 1's epoch, from the state object
+g1_epoch() {
+	$RADOS -p rbd getomapval nvmetfcd.state group/1 "$tmp/g1.val" >/dev/null 2>&1 &&
+		sed -n 's/.*epoch=\([0-9]*\).*/\1/p' "$tmp/g1.val"
+}
+ep=$(g1_epoch)
+stop_node a
+check "node a handed group 1 to node b as it stopped" \
+	grep -q 'cluster: ANA group 1 handed to b (leaving)' "$tmp/a.log"
+check_cl "node b is optimized for group 1 within 2 s" e2e_wait_for 2 sh -c \
+	"$CB cluster groups | grep -Eq '^1 +b +optimized'"
+g1=$(g1_epoch >/dev/null && cat "$tmp/g1.val")
+check "group 1's record: owner b, the epoch moved by one from $ep ($g1)" \
+	[ "$g1" = "owner=b epoch=$((ep + 1))" ]
+sleep 4
+check "past dead_ms, node b has not fenced node a" [ "$(grep -c 'fenced a (' "$tmp/b.log")" -eq "$nf" ]
+check "nor taken anything over from it" \
+	[ "$(grep -c 'took over ANA group [0-9]* from lost node a' "$tmp/b.log")" -eq "$nt" ]
+check "node b still optimized for group 1 and 2" sh -c \
+	"$CB cluster groups | grep -Eq '^1 +b +optimized' && $CB cluster groups | grep -Eq '^2 +b +optimized'"
+# the last node keeps its groups: no live node to hand them to
+stop_node b
+check "node b, the last, kept group 1: no live node to take it" \
+	grep -q 'ANA group 1 stays with this node: no live node to hand it to' "$tmp/b.log"
 e2e_finish
