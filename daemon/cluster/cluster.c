@@ -131,6 +131,7 @@ static void cl_fenced(struct cluster *cl)
 		log_warnx("cluster: this node was fenced (blocklisted); its ANA groups are "
 			  "inaccessible until it rejoins");
 		cl->fenced = true;
+		cl->member_ms = 0;
 		for (g = 1; g <= TGT_MAX_ANAGRP; g++)
 			if (cl->ana[g] != 0xff)
 				cl_ana_set(cl, g, NVME_ANA_INACCESSIBLE);
@@ -281,12 +282,26 @@ out_free_cl:
 void cluster_stop(struct fcd *d)
 {
 	struct cluster *cl = d->cluster;
+	char key[64];
+	int kept;
 
 	if (!cl)
 		return;
-	cl_leave(cl);
+	kept = cl_leave(cl);
 	event_free(cl->timer);
 	cl_beat_stop(cl);
+	if (!kept) {
+		/* We own nothing: leave the member list too, so that no node
+		 * hands a group to us in the dead_ms before it would see us
+		 * lost. (A node that keeps a group keeps its entry: a takeover
+		 * needs the owner's record and its addresses to fence.) */
+		snprintf(key, sizeof(key), "node/%s", cl->cfg.node);
+		if (cl_store_set(&cl->st, key, NULL))
+			log_warnx("cluster: cannot remove this node's entry from the state");
+		else
+			log_info("cluster: node %s left the cluster", cl->cfg.node);
+		cl_store_notify(&cl->st);
+	}
 	cl_store_close(&cl->st);
 	pthread_mutex_destroy(&cl->hb_lock);
 	free(cl);

@@ -8,6 +8,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <inttypes.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -163,18 +164,22 @@ static void cl_claim(struct cluster *cl, uint32_t g)
  * reports it optimized on its next read (the notify makes that at once)
  * instead of after dead_ms and a fence, and nothing of ours is
  * blocklisted. A group no live node can take stays ours: were we not to
- * come back, it is taken over as from a lost node. */
-void cl_leave(struct cluster *cl)
+ * come back, it is taken over as from a lost node. Returns how many groups
+ * stay ours, -1 when we are not a member in good standing (nothing done). */
+int cl_leave(struct cluster *cl)
 {
 	char key[32], val[128], owner[CONF_NAME_MAX];
 	const struct cl_node *self, *succ;
 	unsigned int moved = 0;
+	int kept = 0;
 	uint32_t g;
 
 	if (!cl->st_ok || cl->fenced || cl->rejoin_barrier || cl_read(cl))
-		return; /* not a member in good standing: nothing to hand over */
+		return -1;
 	self = cl_node_find(&cl->view, cl->cfg.node);
-	for (g = 1; self && g <= TGT_MAX_ANAGRP; g++) {
+	if (!self)
+		return -1;
+	for (g = 1; g <= TGT_MAX_ANAGRP; g++) {
 		if (!cl->view.groups[g].present || strcmp(cl->view.groups[g].owner, self->name))
 			continue;
 		succ = cl_successor(cl, self);
@@ -182,10 +187,12 @@ void cl_leave(struct cluster *cl)
 			log_info("cluster: ANA group %u stays with this node: no live node to hand "
 				 "it to",
 				 g);
+			kept++;
 			continue;
 		}
 		if (cl_store_lock(&cl->st, CL_LOCK_MS)) {
 			log_warnx("cluster: cannot lock the state to hand ANA group %u over", g);
+			kept++;
 			continue;
 		}
 		snprintf(key, sizeof(key), "group/%u", g);
@@ -197,11 +204,55 @@ void cl_leave(struct cluster *cl)
 			log_info("cluster: ANA group %u handed to %s (leaving)", g, succ->name);
 			cl_ana_set(cl, g, NVME_ANA_NONOPTIMIZED);
 			moved++;
+		} else if (!strcmp(owner, self->name)) {
+			kept++; /* the write failed: still ours */
 		}
 		cl_store_unlock(&cl->st);
 	}
 	if (moved)
 		cl_store_notify(&cl->st);
+	return kept;
+}
+
+/* failback_ms: our configured group is owned by another live node, and we
+ * have been a member in good standing that long: take it back as
+ * move-group would (under the lock, from a read made under it, epoch plus
+ * one, no fence: the owner lives and steps down when it reads). A group
+ * whose owner is lost goes through the takeover first, fence first. */
+static void cl_failback(struct cluster *cl)
+{
+	uint32_t g = cl->cfg.ana_group;
+	struct cl_group *gr = &cl->view.groups[g];
+	char key[32], val[128], owner[CONF_NAME_MAX];
+	const struct cl_node *o;
+	uint64_t now = fcnvme_clock_ms();
+
+	if (atomic_load(&cl->hb_rc)) { /* our heartbeat fails: not in good standing */
+		cl->member_ms = 0;
+		return;
+	}
+	if (!cl->member_ms)
+		cl->member_ms = now;
+	if (!cl->cfg.failback_ms || !g || !gr->present || !strcmp(gr->owner, cl->cfg.node) ||
+	    now - cl->member_ms < cl->cfg.failback_ms)
+		return;
+	o = cl_node_find(&cl->view, gr->owner);
+	if (!o || !cl_alive(cl, o) || cl_store_lock(&cl->st, CL_LOCK_MS))
+		return;
+	snprintf(key, sizeof(key), "group/%u", g);
+	if (cl_store_get(&cl->st, key, val, sizeof(val)))
+		val[0] = '\0';
+	cl_word(val, "owner", owner, sizeof(owner));
+	if (!strcmp(owner, o->name) &&
+	    !cl_group_write(cl, g, cl->cfg.node, cl_word_u64(val, "epoch") + 1)) {
+		snprintf(gr->owner, sizeof(gr->owner), "%s", cl->cfg.node);
+		gr->epoch = cl_word_u64(val, "epoch") + 1;
+		log_info("cluster: took ANA group %u back from %s (failback, a member for %" PRIu64
+			 " ms)",
+			 g, o->name, now - cl->member_ms);
+	}
+	cl_store_unlock(&cl->st);
+	cl_store_notify(&cl->st);
 }
 
 void cl_groups(struct cluster *cl)
@@ -212,6 +263,7 @@ void cl_groups(struct cluster *cl)
 
 	if (cl->cfg.ana_group && !cl->view.groups[cl->cfg.ana_group].present)
 		cl_claim(cl, cl->cfg.ana_group);
+	cl_failback(cl);
 	for (g = 1; g <= TGT_MAX_ANAGRP; g++) {
 		gr = &cl->view.groups[g];
 		if (!gr->present)

@@ -96,6 +96,10 @@ struct cluster {
 	 * the group records may still name us: our groups stay
 	 * inaccessible. [ctl] */
 	bool rejoin_barrier;
+	/* Our clock when we last became a member in good standing (read the
+	 * object, not fenced, rejoin settled); 0 while we are not one. For
+	 * failback_ms. [ctl] */
+	uint64_t member_ms;
 };
 
 /* cluster_view.c */
@@ -123,7 +127,7 @@ void cl_group_ensure(struct cluster *cl, uint32_t g);
 void cl_ana_set(struct cluster *cl, uint32_t g, uint8_t state);
 int cl_group_write(struct cluster *cl, uint32_t g, const char *owner, uint64_t epoch);
 void cl_groups(struct cluster *cl);
-void cl_leave(struct cluster *cl);
+int cl_leave(struct cluster *cl);
 
 /* cluster.c */
 bool cl_read_view(struct cluster *cl);

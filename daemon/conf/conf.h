@@ -159,6 +159,7 @@ struct conf_cluster {
 	uint32_t heartbeat_ms;		/* how often this node says it lives */
 	uint32_t dead_ms;		/* silence after which a node is lost */
 	uint32_t ana_group;		/* 0: none */
+	uint32_t failback_ms;		/* take ana_group back after this long a member; 0: never */
 	int line;
 };
 

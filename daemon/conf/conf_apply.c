@@ -518,6 +518,33 @@ static int apply_referrals_added(struct fcd *d, const struct conf *t, char *err,
 }
 
 /* Walk the running state towards t. */
+/*
+ * The cluster section is read when the daemon starts (cluster_start copies
+ * it); a reload that changed it would show, save and export settings the
+ * node does not run. Refused, whole, with what to do instead.
+ */
+static int check_cluster(const struct conf *c, const struct conf *t, char *err, size_t errlen)
+{
+	const struct conf_cluster *a = &c->cluster, *b = &t->cluster;
+
+	if (c->has_cluster == t->has_cluster &&
+	    (!c->has_cluster ||
+	     (!strcmp(a->node, b->node) && a->node_id == b->node_id &&
+	      !strcmp(a->ceph_conf, b->ceph_conf) && !strcmp(a->ceph_id, b->ceph_id) &&
+	      !strcmp(a->keyring, b->keyring) && !strcmp(a->pool, b->pool) &&
+	      !strcmp(a->object, b->object) && a->heartbeat_ms == b->heartbeat_ms &&
+	      a->dead_ms == b->dead_ms && a->ana_group == b->ana_group &&
+	      a->failback_ms == b->failback_ms)))
+		return 0;
+	snprintf(err, errlen,
+		 "the cluster section %s: it is read when nvmetfcd starts, not on a reload; "
+		 "restart the node to apply it (its groups go to the other nodes meanwhile)",
+		 c->has_cluster == t->has_cluster ? "changed"
+		 : t->has_cluster		  ? "was added"
+						  : "was removed");
+	return -EINVAL;
+}
+
 static int diff_apply(struct fcd *d, const struct conf *t, char *err, size_t errlen)
 {
 	struct conf *c = d->conf;
@@ -570,6 +597,10 @@ int conf_apply(struct fcd *d, struct conf *newconf, char *err, size_t errlen)
 		d->conf = conf_new();
 		if (d->conf == NULL)
 			return -ENOMEM;
+	} else {
+		rc = check_cluster(d->conf, newconf, err, errlen);
+		if (rc)
+			return rc;
 	}
 	rc = check_in_place(d->conf, newconf, err, errlen);
 	if (rc)
@@ -633,7 +664,9 @@ static int apply_dry(struct fcd *d, const struct conf *newconf, char *err, size_
 
 	if (saved == NULL)
 		return fcnvme_err(err, errlen, -ENOENT, "no configuration applied");
-	rc = check_in_place(saved, newconf, err, errlen);
+	rc = check_cluster(saved, newconf, err, errlen);
+	if (!rc)
+		rc = check_in_place(saved, newconf, err, errlen);
 	if (rc)
 		return rc;
 	/* what conf_apply would refuse, the dry run refuses too */

@@ -196,6 +196,10 @@ const struct conf_opt conf_cluster_opts[] = {
 	  "Silence, in milliseconds, after which another node fences this one and takes its ANA groups." },
 	{ "ana_group", CONF_OPT_U32, F(conf_cluster, ana_group), 0, 0, TGT_MAX_ANAGRP, 0, NULL,
 	  CONF_OPT_OMIT_DEFAULT, "ANA group this node serves optimized by default." },
+	{ "failback_ms", CONF_OPT_U32, F(conf_cluster, failback_ms), 0, 0, 3600000, 0, NULL,
+	  CONF_OPT_OMIT_DEFAULT,
+	  "Take ana_group back from the live node that owns it once this node has been a member "
+	  "in good standing for this many milliseconds (0, the default: only by move-group)." },
 	{ NULL, 0, 0, 0, 0, 0, 0, 0, NULL, 0, NULL }
 };
 

@@ -22,8 +22,9 @@
 # stale read. A host listed in the nodes' auth_keys_file must authenticate
 # on the shared subsystem through either node. A shared namespace's host
 # mask, set through one node, holds on both. Last, a clean stop of a node
-# hands its group to the other at once, with no fence; the last node to
-# stop keeps its groups.
+# hands its group to the other at once, with no fence; restarted with
+# failback_ms, it takes the group back by itself; the last node to stop
+# keeps its groups.
 E2E_NAME=rbd_nodes
 . "$top_srcdir/tests/e2e/lib.sh"
 . "$top_srcdir/tests/e2e/ceph_lib.sh"
@@ -373,6 +374,8 @@ ep=$(g1_epoch)
 stop_node a
 check "node a handed group 1 to node b as it stopped" \
 	grep -q 'cluster: ANA group 1 handed to b (leaving)' "$tmp/a.log"
+check "  and, owning nothing, left the member list" grep -q 'cluster: node a left the cluster' "$tmp/a.log"
+check_cl "  node b no longer lists node a" sh -c "! $CB cluster nodes | grep -q '^a '"
 check_cl "node b is optimized for group 1 within 2 s" e2e_wait_for 2 sh -c \
 	"$CB cluster groups | grep -Eq '^1 +b +optimized'"
 g1=$(g1_epoch >/dev/null && cat "$tmp/g1.val")
@@ -384,8 +387,36 @@ check "nor taken anything over from it" \
 	[ "$(grep -c 'took over ANA group [0-9]* from lost node a' "$tmp/b.log")" -eq "$nt" ]
 check "node b still optimized for group 1 and 2" sh -c \
 	"$CB cluster groups | grep -Eq '^1 +b +optimized' && $CB cluster groups | grep -Eq '^2 +b +optimized'"
-# the last node keeps its groups: no live node to hand them to
+# Failback: node a comes back with failback_ms = 1500. It rejoins as a
+# non-owner and, once a member that long, takes group 1 back from node b
+# (alive) by itself: the record's epoch moves by one, node b steps down,
+# and nobody fences anybody.
+sed -i 's/^\([[:space:]]*\)ana_group = 1;/&\n\1failback_ms = 1500;/' "$tmp/a.conf"
+check "node a's config has failback_ms" grep -q 'failback_ms = 1500;' "$tmp/a.conf"
+nfb=$(grep -c 'fenced b (' "$tmp/a.log")
+ep=$(g1_epoch)
+start_node a
+check_cl "node a took group 1 back by itself" e2e_wait_for 15 sh -c \
+	"tail -n +$from '$tmp/a.log' | grep -q 'took ANA group 1 back from b (failback, a member for'"
+ms=$(tail -n +"$from" "$tmp/a.log" | sed -n 's/.*(failback, a member for \([0-9]*\) ms).*/\1/p' | head -1)
+check "  after at least failback_ms as a member (${ms:-?} ms)" [ "${ms:-0}" -ge 1500 ]
+check_cl "  node a optimized, node b non-optimized for group 1" e2e_wait_for 10 sh -c \
+	"$CA cluster groups | grep -Eq '^1 +a +optimized' && $CB cluster groups | grep -Eq '^1 +a +non-optimized'"
+g1=$(g1_epoch >/dev/null && cat "$tmp/g1.val")
+check "  group 1's record: owner a, the epoch moved by one from $ep ($g1)" \
+	[ "$g1" = "owner=a epoch=$((ep + 1))" ]
+check "  no fence either way" sh -c "[ \$(grep -c 'fenced b (' '$tmp/a.log') -eq $nfb ] &&
+	[ \$(grep -c 'fenced a (' '$tmp/b.log') -eq $nf ]"
+stop_node a
+check "node a handed group 1 to node b again as it stopped" \
+	[ "$(grep -c 'cluster: ANA group 1 handed to b (leaving)' "$tmp/a.log")" -eq 2 ]
+check_cl "node b is optimized for group 1 again" e2e_wait_for 2 sh -c \
+	"$CB cluster groups | grep -Eq '^1 +b +optimized'"
+# the last node keeps its groups (no live node to hand them to: node a
+# left the list a moment ago, well within dead_ms), and its entry
 stop_node b
 check "node b, the last, kept group 1: no live node to take it" \
 	grep -q 'ANA group 1 stays with this node: no live node to hand it to' "$tmp/b.log"
+check "  and its member entry" sh -c "$RADOS -p rbd listomapkeys nvmetfcd.state | grep -qx node/b &&
+	! $RADOS -p rbd listomapkeys nvmetfcd.state | grep -qx node/a"
 e2e_finish

@@ -695,6 +695,73 @@ START_TEST(save_errors)
 }
 END_TEST
 
+/* The cluster section is read at start-up: a reload that adds, removes or
+ * changes it is refused whole (another change in the same file is not
+ * made either), and so is its dry run. */
+START_TEST(cluster_change_refused)
+{
+	static const char *const bad[][2] = {
+		{ "cluster = { node = \"a\"; node_id = 1; pool = \"rbd\"; heartbeat_ms = 500; };\n",
+		  "changed" },
+		{ "cluster = { node = \"a\"; node_id = 1; pool = \"rbd\"; failback_ms = 1; };\n",
+		  "changed" },
+		{ "", "was removed" },
+	};
+	static const char cl[] = "cluster = { node = \"a\"; node_id = 1; pool = \"rbd\"; };\n";
+	char text[2048], err[512], want[512], *before, *after;
+	struct conf_plan plan;
+	struct conf *c;
+	unsigned int i;
+
+	snprintf(text, sizeof(text), "%s%s", cl, conf_a);
+	apply_ok(text);
+	before = print(d.conf);
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		fake_log_clear();
+		snprintf(text, sizeof(text), "%s%s", bad[i][0], conf_b);
+		c = load(text);
+		ck_assert_int_eq(conf_apply(&d, c, err, sizeof(err)), -EINVAL);
+		snprintf(
+			want, sizeof(want),
+			"the cluster section %s: it is read when nvmetfcd starts, not on a reload; "
+			"restart the node to apply it (its groups go to the other nodes "
+			"meanwhile)",
+			bad[i][1]);
+		ck_assert_str_eq(err, want);
+		ck_assert_str_eq(fake_log(), "");
+		after = print(d.conf);
+		ck_assert_str_eq(after, before);
+		free(after);
+		conf_free(c);
+	}
+	/* the dry run says the same */
+	{
+		char path[] = "/tmp/check_conf_apply.XXXXXX";
+
+		tmp_write(path, conf_a);
+		ck_assert_int_eq(conf_plan_open(&plan, true), 0);
+		ck_assert_int_eq(conf_reload_plan(&d, path, &plan, err, sizeof(err)), -EINVAL);
+		ck_assert_ptr_nonnull(strstr(err, "the cluster section was removed"));
+		conf_plan_free(&plan);
+		unlink(path);
+	}
+	/* the same section with other changes: applied */
+	snprintf(text, sizeof(text), "%s%s", cl, conf_b);
+	apply_ok(text);
+	ck_assert(d.conf->has_cluster);
+	free(before);
+	/* and one added to a daemon started without: refused */
+	teardown();
+	setup();
+	apply_ok(conf_a);
+	snprintf(text, sizeof(text), "%s%s", cl, conf_a);
+	c = load(text);
+	ck_assert_int_eq(conf_apply(&d, c, err, sizeof(err)), -EINVAL);
+	ck_assert_ptr_nonnull(strstr(err, "the cluster section was added: "));
+	conf_free(c);
+}
+END_TEST
+
 /* Suite: applying, reloading and saving configurations. */
 Suite *conf_apply_suite(void)
 {
@@ -719,6 +786,7 @@ Suite *conf_apply_suite(void)
 	tcase_add_test(tc, save_errors);
 	tcase_add_test(tc, ns_hosts_reload);
 	tcase_add_test(tc, referrals_reload);
+	tcase_add_test(tc, cluster_change_refused);
 	suite_add_tcase(s, tc);
 	return s;
 }
