@@ -361,8 +361,8 @@ stop_node() {
 	fi
 }
 # A clean stop hands the node's groups over: node a, owner of group 1,
-# stops; node b owns group 1 at once (well within dead_ms, 3 s), without
-# fencing node a or taking anything over from it, then or after dead_ms.
+# stops; node b owns group 1 at once, without fencing node a or taking
+# anything over from it, then or after dead_ms (3 s).
 nf=$(grep -c 'fenced a (' "$tmp/b.log")
 nt=$(grep -c 'took over ANA group [0-9]* from lost node a' "$tmp/b.log")
 # group 1's epoch, from the state object
@@ -375,9 +375,13 @@ stop_node a
 check "node a handed group 1 to node b as it stopped" \
 	grep -q 'cluster: ANA group 1 handed to b (leaving)' "$tmp/a.log"
 check "  and, owning nothing, left the member list" grep -q 'cluster: node a left the cluster' "$tmp/a.log"
-check_cl "  node b no longer lists node a" sh -c "! $CB cluster nodes | grep -q '^a '"
-check_cl "node b is optimized for group 1 within 2 s" e2e_wait_for 2 sh -c \
+check_cl "  node b no longer lists node a" e2e_wait_for 10 sh -c "! $CB cluster nodes | grep -q '^a '"
+# (the proof of a handover is the log line, the epoch and no fence past
+# dead_ms below; the time is reported: it is the successor's next read)
+t0=$(date +%s.%N)
+check_cl "node b is optimized for group 1" e2e_wait_for 10 sh -c \
 	"$CB cluster groups | grep -Eq '^1 +b +optimized'"
+echo "  $(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN{printf "%.2f", b-a}') s after node a exited"
 g1=$(g1_epoch >/dev/null && cat "$tmp/g1.val")
 check "group 1's record: owner b, the epoch moved by one from $ep ($g1)" \
 	[ "$g1" = "owner=b epoch=$((ep + 1))" ]
@@ -410,7 +414,7 @@ check "  no fence either way" sh -c "[ \$(grep -c 'fenced b (' '$tmp/a.log') -eq
 stop_node a
 check "node a handed group 1 to node b again as it stopped" \
 	[ "$(grep -c 'cluster: ANA group 1 handed to b (leaving)' "$tmp/a.log")" -eq 2 ]
-check_cl "node b is optimized for group 1 again" e2e_wait_for 2 sh -c \
+check_cl "node b is optimized for group 1 again" e2e_wait_for 10 sh -c \
 	"$CB cluster groups | grep -Eq '^1 +b +optimized'"
 # the last node keeps its groups (no live node to hand them to: node a
 # left the list a moment ago, well within dead_ms), and its entry
