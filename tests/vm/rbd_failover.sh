@@ -10,6 +10,9 @@
 # group 1 optimized, the guest's path via b turns optimized and fio ends
 # with zero errors. Node a restarts, rejoins as non-owner, gets group 1 back
 # with cluster move-group, and the guest's path via a is optimized again.
+# Last, still under the load, node a stops cleanly (SIGTERM): it hands
+# group 1 to node b on its way out, and the path via b turns optimized
+# without a fence.
 [ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
 VM_NAME=rbd_failover
 . "$top_srcdir/tests/vm/lib.sh"
@@ -115,6 +118,20 @@ host_action() {
 		ctl b cluster move-group 1 a || return 1
 		vm_wait_for 15 sh -c "'$FCNVMECTL' -s '$tmp/a.sock' cluster groups | grep -Eq '^1 +a +optimized' &&
 			'$FCNVMECTL' -s '$tmp/b.sock' cluster groups | grep -Eq '^1 +a +non-optimized'"
+		;;
+	stop-a)	# SIGTERM node a: it hands group 1 to b on its way out, no fence
+		local nf
+		p=$(cat "$tmp/a.pid")
+		nf=$(grep -c 'fenced a (' "$tmp/b.log")
+		kill -TERM "$p"
+		vm_wait_for 15 sh -c "! kill -0 $p 2>/dev/null" || { echo "node a did not exit"; return 1; }
+		rm -f "$tmp/a.pid"
+		grep 'cluster: ANA group 1 handed to b (leaving)' "$tmp/a.log" ||
+			{ echo "node a did not hand group 1 over"; return 1; }
+		vm_wait_for 10 group_is b 1 b optimized || { echo "node b does not own group 1"; return 1; }
+		sleep 4 # past dead_ms (3 s): still no fence
+		[ "$(grep -c 'fenced a (' "$tmp/b.log")" -eq "$nf" ] || { echo "node b fenced node a"; return 1; }
+		echo "node b owns group 1; no fence"
 		;;
 	moved)	# bytes read + written through node $2's port p0
 		ctl "$2" -o json stats | python3 -c 'import json,sys

@@ -3,7 +3,8 @@
 # nodes (a: port T0, owner of ANA group 1; b: port T1), Linux's native
 # multipath over both, a verified fio load on the multipath device while
 # the host kills node a (node b fences it and takes the group over), then
-# restarts it and moves the group back.
+# restarts it and moves the group back, then stops it cleanly (it hands
+# the group to node b).
 . "$(dirname "$0")/lib.sh"
 
 H="-q $GHOSTNQN -I $GHOSTID"
@@ -84,9 +85,20 @@ non-optimized\" ]"
 host_do views | sed 's/^/  host: /'
 check "I/O goes through node a again" flows a 3
 
-check "fio was running through both events" kill -0 $fpid
-fio_stop_check $fpid rbdfo.fio "fio on the multipath device: no error, data verified ($(secs_since "$t0") s, across the failover and the move back)"
-check "a sequential verified pass after both events" fio --name=check --filename="/dev/$ns" \
+# 3. node a stops cleanly (SIGTERM): it hands group 1 to node b on its way
+# out; the path via b turns optimized with no fence and I/O goes on
+t3=$(uptime_s)
+out=$(host_do -t 60 stop-a)
+rc=$?
+echo "$out" | sed 's/^/  host: /'
+check "node a stopped, handed group 1 to node b; no fence past dead_ms" test $rc -eq 0
+check "the path via b turns optimized" wait_for 40 is path_ana "$cb" optimized
+echo "  optimized via b $(secs_since "$t3") s after the stop began (the host action's 4 s past dead_ms included); via a: $(ctrl_state "$ca")"
+check "I/O goes through node b" flows b 3
+
+check "fio was running through the three events" kill -0 $fpid
+fio_stop_check $fpid rbdfo.fio "fio on the multipath device: no error, data verified ($(secs_since "$t0") s, across the failover, the move back and the clean stop)"
+check "a sequential verified pass after the three events" fio --name=check --filename="/dev/$ns" \
 	--ioengine=libaio --direct=1 --rw=write --bs=64k --iodepth=4 --size=16M --offset=128M \
 	--verify=crc32c --do_verify=1 --verify_fatal=1 --randseed="$SEED" --eta=never \
 	--output=check.fio
@@ -96,5 +108,14 @@ dmesg_save dmesg
 # Killing node a fails what its controller had in flight (a keep-alive
 # caught there ends with a transport error, timing-dependent).
 DMESG_EXPECT="nvme $ca: failed nvme_keep_alive_end_io error=[0-9]+"
+# Node a's clean stop (step 3) deletes its associations, aborting what was
+# in flight as nvmet-fc does when its port goes: nvme-fc resets the
+# controller via a, the reset's ANA log read fails with a host path error
+# (0x370) and its reconnect cannot connect the admin queue (-ECANCELED)
+# while the port is gone. The I/O goes on through node b (fio above).
+DMESG_EXPECT="$DMESG_EXPECT|nvme $ca: NVME-FC\{[0-9]+\}: transport association event: transport detected io error"
+DMESG_EXPECT="$DMESG_EXPECT|nvme $ca: NVME-FC\{[0-9]+\}: resetting controller"
+DMESG_EXPECT="$DMESG_EXPECT|nvme $ca: Failed to get ANA log: 880"
+DMESG_EXPECT="$DMESG_EXPECT|queue 0 connect admin queue failed \(-125\)"
 dmesg_clean
 guest_finish
