@@ -44,8 +44,9 @@ struct cluster_group_info {
 
 /* Join the cluster: connect, register, watch, start the timer. */
 int cluster_start(struct fcd *d, const struct conf_cluster *cc, char *err, size_t errlen);
-/* Leave: hand the groups this node owns to their successors (live nodes),
- * then stop (the node's entry stays: others see it stop beating). */
+/* Leave: hand the groups this node owns to their successors (live nodes);
+ * owning none then, remove the node's entry from the state, else keep it
+ * (others see it stop beating and take its groups over, fence first). */
 void cluster_stop(struct fcd *d);
 
 /* A namespace of nqn was fenced: if it is shared, reconnect it once this

@@ -243,14 +243,15 @@ static void cl_failback(struct cluster *cl)
 	if (cl_store_get(&cl->st, key, val, sizeof(val)))
 		val[0] = '\0';
 	cl_word(val, "owner", owner, sizeof(owner));
-	if (!strcmp(owner, o->name) &&
-	    !cl_group_write(cl, g, cl->cfg.node, cl_word_u64(val, "epoch") + 1)) {
-		snprintf(gr->owner, sizeof(gr->owner), "%s", cl->cfg.node);
-		gr->epoch = cl_word_u64(val, "epoch") + 1;
-		log_info("cluster: took ANA group %u back from %s (failback, a member for %" PRIu64
-			 " ms)",
-			 g, o->name, now - cl->member_ms);
+	if (strcmp(owner, o->name) ||
+	    cl_group_write(cl, g, cl->cfg.node, cl_word_u64(val, "epoch") + 1)) {
+		cl_store_unlock(&cl->st); /* moved meanwhile, or not written: next read */
+		return;
 	}
+	snprintf(gr->owner, sizeof(gr->owner), "%s", cl->cfg.node);
+	gr->epoch = cl_word_u64(val, "epoch") + 1;
+	log_info("cluster: took ANA group %u back from %s (failback, a member for %" PRIu64 " ms)",
+		 g, o->name, now - cl->member_ms);
 	cl_store_unlock(&cl->st);
 	cl_store_notify(&cl->st);
 }

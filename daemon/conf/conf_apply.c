@@ -517,7 +517,6 @@ static int apply_referrals_added(struct fcd *d, const struct conf *t, char *err,
 	return 0;
 }
 
-/* Walk the running state towards t. */
 /*
  * The cluster section is read when the daemon starts (cluster_start copies
  * it); a reload that changed it would show, save and export settings the
@@ -545,6 +544,7 @@ static int check_cluster(const struct conf *c, const struct conf *t, char *err, 
 	return -EINVAL;
 }
 
+/* Walk the running state towards t. */
 static int diff_apply(struct fcd *d, const struct conf *t, char *err, size_t errlen)
 {
 	struct conf *c = d->conf;
