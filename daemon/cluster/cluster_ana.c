@@ -157,6 +157,29 @@ static void cl_claim(struct cluster *cl, uint32_t g)
 	cl_store_notify(&cl->st);
 }
 
+/* Under the object's lock, on a read made under it: when group g's record
+ * still names `from` as its owner, write `to` as the owner with the epoch
+ * plus one (into *epoch), no fence (move-group's rule, for a handover and
+ * a failback). 0, -ESTALE when the record names another owner, or the
+ * error of the lock or the write. */
+static int cl_group_pass(struct cluster *cl, uint32_t g, const char *from, const char *to,
+			 uint64_t *epoch)
+{
+	char key[32], val[128], owner[CONF_NAME_MAX];
+	int rc = cl_store_lock(&cl->st, CL_LOCK_MS);
+
+	if (rc)
+		return rc;
+	snprintf(key, sizeof(key), "group/%u", g);
+	if (cl_store_get(&cl->st, key, val, sizeof(val)))
+		val[0] = '\0';
+	cl_word(val, "owner", owner, sizeof(owner));
+	*epoch = cl_word_u64(val, "epoch") + 1;
+	rc = strcmp(owner, from) ? -ESTALE : cl_group_write(cl, g, to, *epoch);
+	cl_store_unlock(&cl->st);
+	return rc;
+}
+
 /* A clean stop: hand each group we own to our successor, the node that
  * would take it over if we were lost, as `cluster move-group` does: under
  * the object's lock, from a read made under it, the epoch plus one, no
@@ -168,10 +191,10 @@ static void cl_claim(struct cluster *cl, uint32_t g)
  * stay ours, -1 when we are not a member in good standing (nothing done). */
 int cl_leave(struct cluster *cl)
 {
-	char key[32], val[128], owner[CONF_NAME_MAX];
 	const struct cl_node *self, *succ;
 	unsigned int moved = 0;
-	int kept = 0;
+	uint64_t epoch;
+	int kept = 0, rc;
 	uint32_t g;
 
 	if (!cl->st_ok || cl->fenced || cl->rejoin_barrier || cl_read(cl))
@@ -190,24 +213,15 @@ int cl_leave(struct cluster *cl)
 			kept++;
 			continue;
 		}
-		if (cl_store_lock(&cl->st, CL_LOCK_MS)) {
-			log_warnx("cluster: cannot lock the state to hand ANA group %u over", g);
-			kept++;
-			continue;
-		}
-		snprintf(key, sizeof(key), "group/%u", g);
-		if (cl_store_get(&cl->st, key, val, sizeof(val)))
-			val[0] = '\0';
-		cl_word(val, "owner", owner, sizeof(owner));
-		if (!strcmp(owner, self->name) &&
-		    !cl_group_write(cl, g, succ->name, cl_word_u64(val, "epoch") + 1)) {
+		rc = cl_group_pass(cl, g, self->name, succ->name, &epoch);
+		if (!rc) {
 			log_info("cluster: ANA group %u handed to %s (leaving)", g, succ->name);
 			cl_ana_set(cl, g, NVME_ANA_NONOPTIMIZED);
 			moved++;
-		} else if (!strcmp(owner, self->name)) {
-			kept++; /* the write failed: still ours */
+		} else if (rc != -ESTALE) {
+			log_warnx("cluster: cannot hand ANA group %u over: %s", g, strerror(-rc));
+			kept++;
 		}
-		cl_store_unlock(&cl->st);
 	}
 	if (moved)
 		cl_store_notify(&cl->st);
@@ -223,9 +237,8 @@ static void cl_failback(struct cluster *cl)
 {
 	uint32_t g = cl->cfg.ana_group;
 	struct cl_group *gr = &cl->view.groups[g];
-	char key[32], val[128], owner[CONF_NAME_MAX];
 	const struct cl_node *o;
-	uint64_t now = fcnvme_clock_ms();
+	uint64_t now = fcnvme_clock_ms(), epoch;
 
 	if (atomic_load(&cl->hb_rc)) { /* our heartbeat fails: not in good standing */
 		cl->member_ms = 0;
@@ -237,22 +250,12 @@ static void cl_failback(struct cluster *cl)
 	    now - cl->member_ms < cl->cfg.failback_ms)
 		return;
 	o = cl_node_find(&cl->view, gr->owner);
-	if (!o || !cl_alive(cl, o) || cl_store_lock(&cl->st, CL_LOCK_MS))
-		return;
-	snprintf(key, sizeof(key), "group/%u", g);
-	if (cl_store_get(&cl->st, key, val, sizeof(val)))
-		val[0] = '\0';
-	cl_word(val, "owner", owner, sizeof(owner));
-	if (strcmp(owner, o->name) ||
-	    cl_group_write(cl, g, cl->cfg.node, cl_word_u64(val, "epoch") + 1)) {
-		cl_store_unlock(&cl->st); /* moved meanwhile, or not written: next read */
-		return;
-	}
+	if (!o || !cl_alive(cl, o) || cl_group_pass(cl, g, o->name, cl->cfg.node, &epoch))
+		return; /* moved meanwhile, or not written: the next read */
 	snprintf(gr->owner, sizeof(gr->owner), "%s", cl->cfg.node);
-	gr->epoch = cl_word_u64(val, "epoch") + 1;
+	gr->epoch = epoch;
 	log_info("cluster: took ANA group %u back from %s (failback, a member for %" PRIu64 " ms)",
 		 g, o->name, now - cl->member_ms);
-	cl_store_unlock(&cl->st);
 	cl_store_notify(&cl->st);
 }
 
