@@ -1,11 +1,13 @@
 # SPDX-License-Identifier: Apache-2.0
 # Guest of auth.sh: Linux's nvme-fc host with CONFIG_NVME_AUTH (nvme-common,
-# nvme-core, nvme-fabrics and nvme-fc rebuilt by the host, in $NVA) against
-# nvmetfcd's DH-HMAC-CHAP on subsystem A: one-way with SHA-256, a wrong key
-# and no key refused, two-way with SHA-384, a wrong controller key refused
-# by the host, one-way with SHA-512 chosen by the host's own list in the keys
-# file (the daemon's is SHA-256); I/O through each authenticated
-# controller.
+# nvme-core, nvme-fabrics and nvme-fc rebuilt by the host, in $NVA) and the
+# RFC 7919 DH groups (dh_rfc7919, also rebuilt) against nvmetfcd's
+# DH-HMAC-CHAP on subsystem A: one-way with SHA-256, a wrong key and no key
+# refused, two-way with SHA-384, a wrong controller key refused by the host,
+# one-way with SHA-512 chosen by the host's own list in the keys file (the
+# daemon's is SHA-256); then each FFDHE group, two-way with ffdhe2048, the
+# last chosen by the host's own "dhgroups=" in the keys file; I/O through
+# each authenticated controller.
 . "$(dirname "$0")/lib.sh"
 
 H="-q $GHOSTNQN -I $GHOSTID"
@@ -14,7 +16,7 @@ FC="-t fc -a $T0ADDR -w $G1ADDR"
 # Our nvme modules before anything loads Debian's (t10-pi is nvme-core's
 # other dependency, from Debian's tree)
 modprobe t10-pi || ko "modprobe t10-pi"
-for m in $NVA_MODS; do
+for m in $NVA_DH $NVA_MODS; do
 	insmod "$NVA/$m" || ko "insmod $m"
 done
 check "nvme_core is the rebuilt one (its module has nvme_auth_negotiate)" \
@@ -48,11 +50,11 @@ io() {
 	check "$1: and read it back" sh -c "dd if=/dev/$n bs=4k count=16 iflag=direct status=none | cmp - $pat"
 }
 
-# good NAME HASH CONNECT-ARGS...: connect, authenticated with HASH, I/O,
-# disconnect
+# good NAME HASH DHGROUP CONNECT-ARGS...: connect, authenticated with HASH
+# and DHGROUP, I/O
 good() {
-	local name=$1 hash=$2 c
-	shift 2
+	local name=$1 hash=$2 dh=$3 c
+	shift 3
 	mark "$name"
 	nvme connect $FC $H -n "$NQN_A" "$@" >conn.out 2>&1
 	check_eq "$name: nvme connect" 0 "$?"
@@ -65,8 +67,8 @@ good() {
 		return
 	fi
 	c=$(nvme_ctrl_of "$NQN_A")
-	check "$name: dmesg: authenticated with hmac($hash), null DH group" \
-		logged "$name" "nvme $c: qid 0: authenticated with hash hmac($hash) dhgroup null"
+	check "$name: dmesg: authenticated with hmac($hash), DH group $dh" \
+		logged "$name" "nvme $c: qid 0: authenticated with hash hmac($hash) dhgroup $dh"
 	check "$name: the controller has the host key (sysfs dhchap_secret)" \
 		test -n "$(cat "/sys/class/nvme/$c/dhchap_secret" 2>/dev/null)"
 	io "$name"
@@ -99,8 +101,8 @@ disconnect() {
 }
 
 # one-way, SHA-256
-host_do phase sha256 "$KEY256" >ph.out || { ko "phase sha256"; cat ph.out; }
-good "sha256" sha256 --dhchap-secret="$KEY256"
+host_do phase sha256 null "$KEY256" >ph.out || { ko "phase sha256"; cat ph.out; }
+good "sha256" sha256 null --dhchap-secret="$KEY256"
 disconnect sha256
 
 # a wrong key and no key are refused, the daemon says why
@@ -112,8 +114,8 @@ bad "no key"
 check "no key: dmesg: qid 0: no key" logged "no key" ": qid 0: no key"
 
 # two-way, SHA-384
-host_do phase sha384 "$KEY384" "$CKEY" >ph.out || { ko "phase sha384"; cat ph.out; }
-good "sha384 two-way" sha384 --dhchap-secret="$KEY384" --dhchap-ctrl-secret="$CKEY"
+host_do phase sha384 null "$KEY384" "$CKEY" >ph.out || { ko "phase sha384"; cat ph.out; }
+good "sha384 two-way" sha384 null --dhchap-secret="$KEY384" --dhchap-ctrl-secret="$CKEY"
 c=$(nvme_ctrl_of "$NQN_A")
 check "sha384 two-way: dmesg: qid 0: controller authenticated" \
 	logged "sha384 two-way" "nvme $c: qid 0: controller authenticated"
@@ -128,11 +130,46 @@ check "wrong controller key: nvmetfcd logged the host's refusal" host_do daemon_
 
 # one-way, SHA-512 from the host's own list in the keys file: the daemon's
 # dhchap_hashes says sha256, the host's line "hashes=sha512"
-host_do phase sha256 "$KEY512" hashes=sha512 >ph.out || { ko "phase sha512"; cat ph.out; }
-good "sha512" sha512 --dhchap-secret="$KEY512"
+host_do phase sha256 null "$KEY512" hashes=sha512 >ph.out || { ko "phase sha512"; cat ph.out; }
+good "sha512" sha512 null --dhchap-secret="$KEY512"
 check "sha512: nvmetfcd logged how the host authenticated" host_do daemon_log_has \
 	"qid 0): hmac(sha512), DH group null, one-way"
 disconnect sha512
+
+# The FFDHE groups: the kernel computes them with dh_rfc7919's templates
+# (each appears in /proc/crypto once instantiated). ffdhe2048 two-way;
+# ffdhe8192 from the host's own "dhgroups=" (the daemon's list says null).
+# dh_check NAME HASH DHGROUP WAY: nvmetfcd and the kernel agree on the
+# exchange
+dh_check() {
+	check "$1: /proc/crypto has $3(dh)" grep -q "^name *: $3(dh)\$" /proc/crypto
+	check "$1: nvmetfcd logged hmac($2), DH group $3, $4" host_do daemon_log_has \
+		"qid 0): hmac($2), DH group $3, $4"
+}
+host_do phase sha256 ffdhe2048 "$KEY256" "$CKEY" >ph.out || { ko "phase ffdhe2048"; cat ph.out; }
+good "ffdhe2048 two-way" sha256 ffdhe2048 --dhchap-secret="$KEY256" --dhchap-ctrl-secret="$CKEY"
+c=$(nvme_ctrl_of "$NQN_A")
+check "ffdhe2048 two-way: dmesg: qid 0: controller authenticated" \
+	logged "ffdhe2048 two-way" "nvme $c: qid 0: controller authenticated"
+dh_check "ffdhe2048 two-way" sha256 ffdhe2048 two-way
+disconnect "ffdhe2048 two-way"
+for spec in "ffdhe3072 sha384 $KEY384" "ffdhe4096 sha512 $KEY512" "ffdhe6144 sha256 $KEY256"; do
+	read -r g hash key <<<"$spec"
+	host_do phase "$hash" "$g" "$key" >ph.out || { ko "phase $g"; cat ph.out; }
+	good "$g" "$hash" "$g" --dhchap-secret="$key"
+	dh_check "$g" "$hash" "$g" one-way
+	disconnect "$g"
+done
+host_do phase sha512 null "$KEY512" dhgroups=ffdhe8192 >ph.out || { ko "phase ffdhe8192"; cat ph.out; }
+good "ffdhe8192" sha512 ffdhe8192 --dhchap-secret="$KEY512"
+dh_check "ffdhe8192" sha512 ffdhe8192 one-way
+disconnect ffdhe8192
+
+# a wrong controller key under a DH group: refused by the host as well
+host_do phase sha384 ffdhe3072 "$KEY384" "$CKEY" >ph.out || { ko "phase ffdhe3072 two-way"; cat ph.out; }
+bad "ffdhe3072 wrong controller key" --dhchap-secret="$KEY384" --dhchap-ctrl-secret="$BADCKEY"
+check "ffdhe3072 wrong controller key: dmesg: qid 0: controller authentication failed" \
+	logged "ffdhe3072 wrong controller key" ": qid 0: controller authentication failed"
 
 check "rmmod softhba" rmmod softhba
 dmesg_save dmesg
