@@ -11,7 +11,10 @@
  * A heartbeat thread of its own writes node/NAME (hb+1) every heartbeat_ms,
  * so that a control thread busy opening images does not look dead. Every
  * 100 ms the timer reads the object (on a watch notify, and every
- * heartbeat_ms), applies
+ * heartbeat_ms) without blocking: the control thread serves every host,
+ * and a read that waits on a stalled OSD lasts up to the op timeout
+ * (10 s), longer than a host's keep-alive; when the read has completed, it
+ * applies
  * subsystems and namespaces to the core, decides liveness (a node whose
  * hb did not move for dead_ms of *our* clock, as of our last read, is
  * lost: no clock sync needed, and time we spend elsewhere, e.g. opening
@@ -35,6 +38,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
+
+#include <sys/eventfd.h>
 
 #include <event2/event.h>
 #include <fcnvme/clock.h>
@@ -137,9 +143,10 @@ static void cl_fenced(struct cluster *cl)
 				cl_ana_set(cl, g, NVME_ANA_INACCESSIBLE);
 	}
 	cl_beat_stop(cl);
+	cl_read_cancel(cl);
 	cl_store_close(&cl->st);
 	cl->st_ok = false;
-	if (cl_store_open(&cl->st, &cl->cfg, err, sizeof(err))) {
+	if (cl_store_open(&cl->st, &cl->cfg, cl->rd_efd, err, sizeof(err))) {
 		log_warnx("%s", err);
 		return;
 	}
@@ -179,23 +186,95 @@ static bool cl_rejoin_settled(struct cluster *cl)
 	return true;
 }
 
-/* Read the object into the view; false when that failed (fenced: handled). */
-bool cl_read_view(struct cluster *cl)
+/* The outcome rc of a read: whether the view is fresh. A fenced client is
+ * handled here; another failure is logged, and the first read that works
+ * after failures says so. */
+static bool cl_read_result(struct cluster *cl, int rc)
 {
-	int rc = cl_read(cl);
-
 	if (rc == -ESHUTDOWN) {
 		cl_fenced(cl);
 		return false;
 	}
 	if (rc) {
+		cl->read_fails++;
 		log_warnx("cluster: reading the state: %s", strerror(-rc));
 		return false;
+	}
+	if (cl->read_fails) {
+		log_info("cluster: reading the state again, after %u failed read(s)",
+			 cl->read_fails);
+		cl->read_fails = 0;
 	}
 	return true;
 }
 
-void cl_timer_cb(evutil_socket_t fd, short what, void *arg)
+/* Read the object into the view (blocking); false when that failed
+ * (fenced: handled). */
+bool cl_read_view(struct cluster *cl)
+{
+	return cl_read_result(cl, cl_read(cl));
+}
+
+/* Apply a fresh view to the core, then decide on groups; false when that
+ * took heartbeat_ms or more: opening images can take seconds, and owners
+ * are decided on a fresh read, not on one the others have beaten since. */
+static bool cl_apply(struct cluster *cl)
+{
+	uint64_t now = fcnvme_clock_ms();
+
+	cl_reconcile(cl);
+	if (fcnvme_clock_ms() - now >= cl->cfg.heartbeat_ms)
+		return false;
+	cl_groups(cl);
+	return true;
+}
+
+void cl_sync(struct cluster *cl)
+{
+	if (!cl->st_ok || !cl_rejoin_settled(cl) || !cl_read_view(cl))
+		return;
+	if (!cl_apply(cl) && cl_read_view(cl))
+		cl_groups(cl);
+}
+
+/* Start the timer's read; groups_only: the fresh read after a long apply. */
+static void cl_read_start(struct cluster *cl, bool groups_only)
+{
+	int rc = cl_read_begin(cl);
+
+	if (rc) {
+		cl_read_result(cl, rc);
+		return;
+	}
+	cl->rd_groups_only = groups_only;
+}
+
+/* The timer's read may have made progress: take it further, and act on
+ * it once it has ended. */
+static void cl_read_wake(struct cluster *cl)
+{
+	int rc = cl_read_step(cl);
+
+	if (rc == -EINPROGRESS || rc == -ENOENT || !cl_read_result(cl, rc))
+		return;
+	if (cl->rd_groups_only)
+		cl_groups(cl);
+	else if (!cl_apply(cl))
+		cl_read_start(cl, true);
+}
+
+/* [ctl] A page of the timer's read completed (rd_efd). */
+static void cl_read_efd_cb(evutil_socket_t fd, short what, void *arg)
+{
+	uint64_t n;
+
+	(void)what;
+	if (read(fd, &n, sizeof(n)) < 0 && errno != EAGAIN)
+		log_warnx("cluster: reading the wake-up eventfd: %s", strerror(errno));
+	cl_read_wake(arg);
+}
+
+static void cl_timer_cb(evutil_socket_t fd, short what, void *arg)
 {
 	struct cluster *cl = arg;
 	uint64_t now = fcnvme_clock_ms();
@@ -205,6 +284,10 @@ void cl_timer_cb(evutil_socket_t fd, short what, void *arg)
 	(void)what;
 	if (!cl->st_ok || atomic_load(&cl->hb_rc) == -ESHUTDOWN) {
 		cl_fenced(cl);
+		return;
+	}
+	if (cl->rd_view) { /* under way: its wake-up acts (this is a spare) */
+		cl_read_wake(cl);
 		return;
 	}
 	if (!due && !atomic_exchange(&cl->st.changed, false))
@@ -220,15 +303,7 @@ void cl_timer_cb(evutil_socket_t fd, short what, void *arg)
 	}
 	if (!cl_rejoin_settled(cl))
 		return;
-	if (!cl_read_view(cl))
-		return;
-	now = fcnvme_clock_ms();
-	cl_reconcile(cl);
-	/* Opening images can take seconds: decide on owners from a fresh
-	 * read, not from one the others have beaten since. */
-	if (fcnvme_clock_ms() - now >= cl->cfg.heartbeat_ms && !cl_read_view(cl))
-		return;
-	cl_groups(cl);
+	cl_read_start(cl, false);
 }
 
 /* ---- life cycle ------------------------------------------------------------ */
@@ -247,9 +322,21 @@ int cluster_start(struct fcd *d, const struct conf_cluster *cc, char *err, size_
 	memset(cl->ana, 0xff, sizeof(cl->ana));
 	cl->ana[1] = NVME_ANA_OPTIMIZED; /* group 1 always exists */
 	pthread_mutex_init(&cl->hb_lock, NULL);
-	rc = cl_store_open(&cl->st, cc, err, errlen);
-	if (rc)
+	cl->rd_efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+	if (cl->rd_efd < 0) {
+		rc = -errno;
+		snprintf(err, errlen, "cluster: eventfd: %s", strerror(-rc));
 		goto out_free_cl;
+	}
+	cl->rd_ev = event_new(d->base, cl->rd_efd, EV_READ | EV_PERSIST, cl_read_efd_cb, cl);
+	if (!cl->rd_ev || event_add(cl->rd_ev, NULL)) {
+		snprintf(err, errlen, "cluster: cannot watch its eventfd");
+		rc = -ENOMEM;
+		goto out_close_efd;
+	}
+	rc = cl_store_open(&cl->st, cc, cl->rd_efd, err, errlen);
+	if (rc)
+		goto out_close_efd;
 	cl->st_ok = true;
 	rc = cl_beat_start(cl);
 	if (rc) {
@@ -265,14 +352,19 @@ int cluster_start(struct fcd *d, const struct conf_cluster *cc, char *err, size_
 	d->cluster = cl;
 	log_info("cluster: node %s (id %u) joined through %s/%s as %s", cc->node, cc->node_id,
 		 cc->pool, cl->st.object, cl->st.addrs);
-	cl_timer_cb(-1, 0, cl); /* beat, read, apply now */
+	cl_sync(cl); /* read and apply now, before we say ready */
 	return 0;
 
 out_close:
 	if (cl->timer)
 		event_free(cl->timer);
 	cl_beat_stop(cl);
+	cl_read_cancel(cl);
 	cl_store_close(&cl->st);
+out_close_efd:
+	if (cl->rd_ev)
+		event_free(cl->rd_ev);
+	close(cl->rd_efd);
 out_free_cl:
 	pthread_mutex_destroy(&cl->hb_lock);
 	free(cl);
@@ -287,6 +379,7 @@ void cluster_stop(struct fcd *d)
 
 	if (!cl)
 		return;
+	cl_read_cancel(cl);
 	kept = cl_leave(cl);
 	event_free(cl->timer);
 	cl_beat_stop(cl);
@@ -303,6 +396,9 @@ void cluster_stop(struct fcd *d)
 		cl_store_notify(&cl->st);
 	}
 	cl_store_close(&cl->st);
+	/* after the close: librados has run every completion callback */
+	event_free(cl->rd_ev);
+	close(cl->rd_efd);
 	pthread_mutex_destroy(&cl->hb_lock);
 	free(cl);
 	d->cluster = NULL;

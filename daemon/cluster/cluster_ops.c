@@ -35,18 +35,11 @@ static int cl_ready(struct fcd *d, char *err, size_t errlen)
 	return 0;
 }
 
-/* Read the object and apply it here, now. */
-static void cl_reread(struct cluster *cl)
-{
-	atomic_store(&cl->st.changed, true);
-	cl_timer_cb(-1, 0, cl);
-}
-
 /* Tell the others, then read and apply here at once. */
 static void cl_refresh(struct cluster *cl)
 {
 	cl_store_notify(&cl->st);
-	cl_reread(cl);
+	cl_sync(cl);
 }
 
 /* Write key=val (NULL: remove); 0, or -errno with err said. */
@@ -127,7 +120,7 @@ bool cluster_has_subsys(struct fcd *d, const char *nqn)
 		return true;
 	if (!cl->st_ok || conf_subsys_find(d->conf, nqn))
 		return false;
-	cl_reread(cl);
+	cl_sync(cl);
 	return cl_subsys_in(&cl->view, nqn);
 }
 

@@ -100,6 +100,20 @@ struct cluster {
 	 * object, not fenced, rejoin settled); 0 while we are not one. For
 	 * failback_ms. [ctl] */
 	uint64_t member_ms;
+	/* The timer's read, under way between cl_read_begin and the
+	 * cl_read_step that ends it: the view it fills, our clock when it
+	 * started, view_gen then, and whether it is the fresh read that
+	 * decides on groups after a long apply. The completions of its pages
+	 * write rd_efd (an eventfd, open for the cluster's life), which rd_ev
+	 * watches. [ctl] */
+	struct cl_view *rd_view;
+	uint64_t rd_start_ms;
+	uint64_t rd_gen;
+	bool rd_groups_only;
+	int rd_efd;
+	struct event *rd_ev;
+	uint64_t view_gen;	 /* [ctl] views committed so far */
+	unsigned int read_fails; /* [ctl] reads failed in a row */
 };
 
 /* cluster_view.c */
@@ -107,6 +121,13 @@ void cl_word(const char *v, const char *key, char *out, size_t len);
 uint64_t cl_word_u64(const char *v, const char *key);
 struct cl_node *cl_node_find(struct cl_view *v, const char *name);
 int cl_read(struct cluster *cl);
+/* The same without blocking (see cl_store_aread_*): _begin starts it; _step,
+ * when rd_efd was written (or on the timer), returns -EINPROGRESS, or ends
+ * it: 0 with cl->view read (or left as a newer blocking read made it), or
+ * -errno. _cancel waits for a page in flight, then drops it. */
+int cl_read_begin(struct cluster *cl);
+int cl_read_step(struct cluster *cl);
+void cl_read_cancel(struct cluster *cl);
 bool cl_alive(struct cluster *cl, const struct cl_node *n);
 const struct cl_subsys *cl_subsys_in(const struct cl_view *v, const char *nqn);
 const struct cl_ns *cl_ns_in(const struct cl_view *v, const char *nqn, uint32_t nsid);
@@ -131,6 +152,7 @@ int cl_leave(struct cluster *cl);
 
 /* cluster.c */
 bool cl_read_view(struct cluster *cl);
-void cl_timer_cb(evutil_socket_t fd, short what, void *arg);
+/* Read the object (blocking) and apply it here, now: a command's. */
+void cl_sync(struct cluster *cl);
 
 #endif /* CLUSTER_PRIV_H */

@@ -39,12 +39,14 @@ static void cl_store_watch_err(void *arg, uint64_t cookie, int err)
 	atomic_store_explicit(&s->changed, true, memory_order_relaxed);
 }
 
-int cl_store_open(struct cl_store *s, const struct conf_cluster *cc, char *err, size_t errlen)
+int cl_store_open(struct cl_store *s, const struct conf_cluster *cc, int wake_fd, char *err,
+		  size_t errlen)
 {
 	char *addrs = NULL;
 	int rc;
 
 	memset(s, 0, sizeof(*s));
+	s->wake_fd = wake_fd;
 	snprintf(s->object, sizeof(s->object), "%s", cc->object[0] ? cc->object : "nvmetfcd.state");
 	snprintf(s->cookie, sizeof(s->cookie), "%s.%d", cc->node, (int)getpid());
 	rc = rados_create(&s->rados, cc->ceph_id[0] ? cc->ceph_id : NULL);
@@ -116,6 +118,7 @@ void cl_store_close(struct cl_store *s)
 {
 	if (!s->rados)
 		return;
+	cl_store_aread_cancel(s);
 	if (s->watching)
 		rados_unwatch2(s->io, s->watch);
 	rados_ioctx_destroy(s->io);
@@ -123,12 +126,28 @@ void cl_store_close(struct cl_store *s)
 	s->rados = NULL;
 }
 
+/* Hand the entries of a page read into it to cb; after: the last key. */
+static void cl_store_page(rados_omap_iter_t it, char *after, size_t len,
+			  void (*cb)(const char *, const char *, void *), void *arg)
+{
+	char *key, *val, buf[1024];
+	size_t klen, vlen;
+
+	while (!rados_omap_get_next2(it, &key, &val, &klen, &vlen) && key) {
+		if (vlen >= sizeof(buf))
+			vlen = sizeof(buf) - 1;
+		memcpy(buf, val, vlen);
+		buf[vlen] = '\0';
+		snprintf(after, len, "%.*s", (int)klen, key);
+		cb(after, buf, arg);
+	}
+}
+
 int cl_store_read(struct cl_store *s, void (*cb)(const char *, const char *, void *), void *arg)
 {
-	char after[512] = "", *key, *val, buf[1024];
+	char after[512] = "";
 	unsigned char more = 1;
 	rados_omap_iter_t it;
-	size_t klen, vlen;
 	int rc, prval;
 
 	while (more) {
@@ -139,25 +158,105 @@ int cl_store_read(struct cl_store *s, void (*cb)(const char *, const char *, voi
 		rc = rados_read_op_operate(op, s->io, s->object, 0);
 		if (!rc)
 			rc = prval;
-		if (rc) {
-			/* the iterator exists once the op was set up, even when
-			 * it failed (a fenced client: -EBLOCKLISTED) */
-			rados_omap_get_end(it);
-			rados_release_read_op(op);
-			return rc;
-		}
-		while (!rados_omap_get_next2(it, &key, &val, &klen, &vlen) && key) {
-			if (vlen >= sizeof(buf))
-				vlen = sizeof(buf) - 1;
-			memcpy(buf, val, vlen);
-			buf[vlen] = '\0';
-			snprintf(after, sizeof(after), "%.*s", (int)klen, key);
-			cb(after, buf, arg);
-		}
+		if (!rc)
+			cl_store_page(it, after, sizeof(after), cb, arg);
+		/* the iterator exists once the op was set up, even when it
+		 * failed (a fenced client: -EBLOCKLISTED) */
 		rados_omap_get_end(it);
 		rados_release_read_op(op);
+		if (rc)
+			return rc;
 	}
 	return 0;
+}
+
+/* [librados] A page of the asynchronous read completed: say so, then wake
+ * the control thread (ar_done first: a poll that sees it may take the
+ * page at once, and the write is then only a spare wake-up). */
+static void cl_store_aread_cb(rados_completion_t c, void *arg)
+{
+	struct cl_store *s = arg;
+	uint64_t one = 1;
+	ssize_t n;
+
+	(void)c;
+	atomic_store_explicit(&s->ar_done, true, memory_order_release);
+	n = write(s->wake_fd, &one, sizeof(one));
+	(void)n; /* cannot fail on an open eventfd short of overflow */
+}
+
+/* Send the page after s->ar_after. */
+static int cl_store_aread_send(struct cl_store *s)
+{
+	int rc;
+
+	atomic_store_explicit(&s->ar_done, false, memory_order_relaxed);
+	rc = rados_aio_create_completion2(s, cl_store_aread_cb, &s->ar_comp);
+	if (rc) {
+		s->ar_comp = NULL;
+		return rc;
+	}
+	s->ar_op = rados_create_read_op();
+	s->ar_more = 0;
+	s->ar_prval = 0;
+	rados_read_op_omap_get_vals2(s->ar_op, s->ar_after, "", 256, &s->ar_it, &s->ar_more,
+				     &s->ar_prval);
+	rc = rados_aio_read_op_operate(s->ar_op, s->io, s->ar_comp, s->object, 0);
+	if (rc) {
+		rados_omap_get_end(s->ar_it);
+		rados_release_read_op(s->ar_op);
+		rados_aio_release(s->ar_comp);
+		s->ar_comp = NULL;
+	}
+	return rc;
+}
+
+/* Release the page in flight, which has completed. */
+static void cl_store_aread_release(struct cl_store *s)
+{
+	rados_omap_get_end(s->ar_it);
+	rados_release_read_op(s->ar_op);
+	rados_aio_release(s->ar_comp);
+	s->ar_comp = NULL;
+}
+
+int cl_store_aread_start(struct cl_store *s)
+{
+	if (s->ar_comp)
+		return -EBUSY;
+	s->ar_after[0] = '\0';
+	return cl_store_aread_send(s);
+}
+
+int cl_store_aread_poll(struct cl_store *s, void (*cb)(const char *, const char *, void *),
+			void *arg)
+{
+	int rc;
+
+	if (!s->ar_comp)
+		return -ENOENT;
+	if (!atomic_load_explicit(&s->ar_done, memory_order_acquire))
+		return -EINPROGRESS;
+	rc = rados_aio_get_return_value(s->ar_comp);
+	if (!rc)
+		rc = s->ar_prval;
+	if (!rc)
+		cl_store_page(s->ar_it, s->ar_after, sizeof(s->ar_after), cb, arg);
+	cl_store_aread_release(s);
+	if (rc)
+		return rc;
+	if (!s->ar_more)
+		return 0;
+	rc = cl_store_aread_send(s);
+	return rc ? rc : -EINPROGRESS;
+}
+
+void cl_store_aread_cancel(struct cl_store *s)
+{
+	if (!s->ar_comp)
+		return;
+	rados_aio_wait_for_complete_and_cb(s->ar_comp);
+	cl_store_aread_release(s);
 }
 
 int cl_store_get(struct cl_store *s, const char *key, char *value, size_t len)

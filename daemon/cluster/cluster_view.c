@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 /*
- * Reading the state object into a view, and looking things up in it:
+ * Reading the state object into a view (blocking, or page by page without
+ * blocking for the timer), and looking things up in it:
  * the words of an entry, nodes, liveness (as of our last read), shared
  * subsystems and namespaces, host lists. [ctl]
  * See cluster.c for the design.
@@ -104,37 +105,90 @@ static void cl_read_entry(const char *key, const char *val, void *arg)
 	}
 }
 
-/* Read the object into cl->view, carrying each node's liveness over. */
-int cl_read(struct cluster *cl)
+/* Make v, read from our clock's start_ms on, cl->view, carrying each
+ * node's liveness over. */
+static void cl_read_commit(struct cluster *cl, struct cl_view *v, uint64_t start_ms)
 {
-	struct cl_view *v = calloc(1, sizeof(*v));
-	struct cl_read r = { cl, v };
 	struct cl_node *old;
-	uint64_t now = fcnvme_clock_ms();
 	unsigned int i;
-	int rc;
 
-	if (!v)
-		return -ENOMEM;
-	rc = cl_store_read(&cl->st, cl_read_entry, &r);
-	if (rc) {
-		free(v);
-		return rc;
-	}
 	for (i = 0; i < v->nr_nodes; i++) {
 		old = cl_node_find(&cl->view, v->nodes[i].name);
-		v->nodes[i].seen_ms = old && old->hb == v->nodes[i].hb ? old->seen_ms : now;
+		v->nodes[i].seen_ms = old && old->hb == v->nodes[i].hb ? old->seen_ms : start_ms;
 	}
 	memcpy(cl->view.nodes, v->nodes, sizeof(v->nodes));
 	cl->view.nr_nodes = v->nr_nodes;
-	cl->read_ms = now;
+	cl->read_ms = start_ms;
 	memcpy(cl->view.groups, v->groups, sizeof(v->groups));
 	memcpy(cl->view.subsys, v->subsys, sizeof(v->subsys));
 	cl->view.nr_subsys = v->nr_subsys;
 	memcpy(cl->view.ns, v->ns, sizeof(v->ns));
 	cl->view.nr_ns = v->nr_ns;
+	cl->view_gen++;
+}
+
+/* Read the object into cl->view now (blocking). */
+int cl_read(struct cluster *cl)
+{
+	struct cl_view *v = calloc(1, sizeof(*v));
+	struct cl_read r = { cl, v };
+	uint64_t now = fcnvme_clock_ms();
+	int rc;
+
+	if (!v)
+		return -ENOMEM;
+	rc = cl_store_read(&cl->st, cl_read_entry, &r);
+	if (!rc)
+		cl_read_commit(cl, v, now);
 	free(v);
-	return 0;
+	return rc;
+}
+
+int cl_read_begin(struct cluster *cl)
+{
+	int rc;
+
+	if (cl->rd_view)
+		return -EBUSY;
+	cl->rd_view = calloc(1, sizeof(*cl->rd_view));
+	if (!cl->rd_view)
+		return -ENOMEM;
+	cl->rd_start_ms = fcnvme_clock_ms();
+	cl->rd_gen = cl->view_gen;
+	rc = cl_store_aread_start(&cl->st);
+	if (rc) {
+		free(cl->rd_view);
+		cl->rd_view = NULL;
+	}
+	return rc;
+}
+
+int cl_read_step(struct cluster *cl)
+{
+	struct cl_read r = { cl, cl->rd_view };
+	int rc;
+
+	if (!cl->rd_view)
+		return -ENOENT;
+	rc = cl_store_aread_poll(&cl->st, cl_read_entry, &r);
+	if (rc == -EINPROGRESS)
+		return rc;
+	/* A blocking read that started later and ended first (a command's)
+	 * is the newer view: keep it. */
+	if (!rc && cl->view_gen == cl->rd_gen)
+		cl_read_commit(cl, cl->rd_view, cl->rd_start_ms);
+	free(cl->rd_view);
+	cl->rd_view = NULL;
+	return rc;
+}
+
+void cl_read_cancel(struct cluster *cl)
+{
+	if (!cl->rd_view)
+		return;
+	cl_store_aread_cancel(&cl->st);
+	free(cl->rd_view);
+	cl->rd_view = NULL;
 }
 
 /* Whether n was alive when we last read the object. Not against the

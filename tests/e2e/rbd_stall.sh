@@ -1,0 +1,87 @@
+#!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
+# A stalled Ceph cluster must not stall the rest of the daemon. One
+# cluster node (tests/ceph/cluster.sh) exports a shared subsystem on an rbd
+# image and a local subsystem on a RAM namespace. A host mounts the local
+# namespace (fcnvme mount, 5 s keep-alive). The OSD is then frozen
+# (SIGSTOP) for longer than the cluster's op timeout (10 s): every read of
+# the state object hangs until it times out. Throughout, fcnvmectl must
+# answer at once, the host's I/O to the RAM namespace must go on, its
+# controller must not lose its keep-alive, and another host must connect
+# (Create Association, Connect, Identify: the control thread's work) at
+# once. When the OSD resumes, the node
+# reads the state again (and says so) and still owns its group.
+E2E_NAME=rbd_stall
+. "$top_srcdir/tests/e2e/lib.sh"
+. "$top_srcdir/tests/e2e/ceph_lib.sh"
+e2e_require_fuse
+ceph_require
+e2e_setup
+ceph_start
+
+NQN_L=nqn.2026-11.io.nvmetfcd:e2e-local
+$RBD create --size 64M rbd/img1 || { ko "rbd create"; e2e_finish; }
+e2e_start_daemon "$(ceph_conf rbd_stall)"
+CA="$FCNVMECTL -s $SOCK"
+check "cluster add-subsystem" $CA cluster add-subsystem "$NQN_A"
+check "namespace add rbd/img1 (ANA group 1)" $CA namespace add "$NQN_A" rbd path rbd/img1 nsid 1 ana-group 1
+check "node a owns group 1" e2e_wait_for 10 sh -c "$CA cluster groups | grep -Eq '^1 +a +optimized'"
+
+e2e_mount 1 "$NQN_L" "$tmp/m" || e2e_finish
+MPID=$E2E_MPID
+ns=$(ls "$tmp"/m/ns* | head -n 1)
+head -c 1048576 /dev/urandom >"$tmp/pat"
+
+OSD=$(cat "$tmp/ceph/run/ceph-osd.0.pid")
+check "the OSD runs (pid $OSD)" kill -0 "$OSD"
+# ms: now in milliseconds
+ms() { date +%s%3N; }
+kill -STOP "$OSD"
+t_stop=$(ms)
+echo "OSD frozen"
+worst_ctl=0 worst_io=0 worst_conn=0 n=0 bad_ctl=0 bad_io=0 bad_conn=0
+# 14 s of polling: past the 10 s op timeout of the reads that hang
+while [ $(($(ms) - t_stop)) -lt 14000 ]; do
+	t0=$(ms)
+	timeout 20 $CA status >/dev/null 2>&1 || bad_ctl=$((bad_ctl + 1))
+	t1=$(ms)
+	dd if="$tmp/pat" of="$ns" bs=64k oflag=direct conv=notrunc status=none 2>/dev/null &&
+		dd if="$ns" bs=64k count=16 iflag=direct status=none 2>/dev/null | cmp -s - "$tmp/pat" ||
+		bad_io=$((bad_io + 1))
+	t2=$(ms)
+	# shellcheck disable=SC2046
+	timeout 20 "$FCNVME" id-ctrl $(e2e_host 3) --nqn "$NQN_L" -o json >"$tmp/id.json" 2>&1 &&
+		grep -q '"subnqn": *"'"$NQN_L"'"' "$tmp/id.json" || bad_conn=$((bad_conn + 1))
+	t3=$(ms)
+	[ $((t1 - t0)) -gt "$worst_ctl" ] && worst_ctl=$((t1 - t0))
+	[ $((t2 - t1)) -gt "$worst_io" ] && worst_io=$((t2 - t1))
+	[ $((t3 - t2)) -gt "$worst_conn" ] && worst_conn=$((t3 - t2))
+	n=$((n + 1))
+	sleep 0.2
+done
+echo "while the OSD was frozen: $n rounds, slowest fcnvmectl status $worst_ctl ms, slowest 1 MiB write+read $worst_io ms, slowest id-ctrl of a new host $worst_conn ms"
+check "fcnvmectl answered every time ($bad_ctl failures)" test "$bad_ctl" -eq 0
+check "fcnvmectl answered within 1 s every time (slowest $worst_ctl ms)" test "$worst_ctl" -lt 1000
+check "the RAM namespace's writes read back every time ($bad_io failures)" test "$bad_io" -eq 0
+check "the RAM namespace answered within 2 s every time (slowest $worst_io ms)" test "$worst_io" -lt 2000
+check "a new host connected and identified every time ($bad_conn failures)" test "$bad_conn" -eq 0
+check "a new host's id-ctrl took under 2 s every time (slowest $worst_conn ms)" test "$worst_conn" -lt 2000
+check "the host kept its controller (no keep-alive timeout)" \
+	sh -c "! grep -q 'keep-alive' '$tmp/nvmetfcd.log'"
+check "the mount is still up" kill -0 "$MPID"
+check "the node said why it could not read the state" \
+	grep -q 'cluster: reading the state: Connection timed out' "$tmp/nvmetfcd.log"
+
+kill -CONT "$OSD"
+echo "OSD resumed"
+check "the node reads the state again and says so" \
+	e2e_wait_for 30 grep -q 'cluster: reading the state again' "$tmp/nvmetfcd.log"
+check "node a still owns group 1, optimized" \
+	e2e_wait_for 15 sh -c "$CA cluster groups | grep -Eq '^1 +a +optimized'"
+check "the RAM namespace still reads back" \
+	sh -c "dd if='$ns' bs=64k count=16 iflag=direct status=none | cmp -s - '$tmp/pat'"
+grep 'cluster:' "$tmp/nvmetfcd.log" | tail -n 8 | sed 's/^/  log: /'
+
+e2e_umount "$tmp/m" "$MPID"
+e2e_stop_daemon
+e2e_finish
