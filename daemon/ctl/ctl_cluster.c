@@ -74,6 +74,8 @@ static int put_group(const struct cluster_group_info *g, void *arg)
 		rc = fcnvme_msg_put_str(m, FCNVME_A_NODE, g->owner[0] ? g->owner : "-");
 	if (!rc)
 		rc = fcnvme_msg_put_u8(m, FCNVME_A_ANA_STATE, ana_wire(g->state));
+	if (!rc)
+		rc = fcnvme_msg_put_u64(m, FCNVME_A_EPOCH, g->epoch);
 	return ctl_reply_send(req, m, rc);
 }
 

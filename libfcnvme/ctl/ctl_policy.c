@@ -108,6 +108,7 @@ const struct fcn_ctl_policy fcn_ctl_policy[FCNVME_A_MAX + 1] = {
 	[FCNVME_A_NODE_ID] = U16("node-id", 1, 15),
 	[FCNVME_A_ALIVE] = U8("alive", 0, 1),
 	[FCNVME_A_AGE_MS] = U64("age-ms"),
+	[FCNVME_A_EPOCH] = U64("epoch"),
 	[FCNVME_A_LAT_HIST] = { .name = "lat-hist", .type = FCN_CTL_HIST },
 	[FCNVME_A_LAT_SUM] = U64("lat-sum-ns"),
 	[FCNVME_A_HOST_NQNS] = LIST("host-nqns", FCNVME_A_HOST_NQN),

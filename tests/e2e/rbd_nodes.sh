@@ -385,6 +385,8 @@ echo "  $(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN{printf "%.2f", b-a}') s af
 g1=$(g1_epoch >/dev/null && cat "$tmp/g1.val")
 check "group 1's record: owner b, the epoch moved by one from $ep ($g1)" \
 	[ "$g1" = "owner=b epoch=$((ep + 1))" ]
+check_cl "node b's cluster groups shows that epoch ($((ep + 1)))" sh -c \
+	"$CB cluster groups | grep -Eq '^1 +b +optimized +$((ep + 1))\$'"
 sleep 4
 check "past dead_ms, node b has not fenced node a" [ "$(grep -c 'fenced a (' "$tmp/b.log")" -eq "$nf" ]
 check "nor taken anything over from it" \

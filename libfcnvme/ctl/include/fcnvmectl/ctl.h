@@ -187,6 +187,7 @@ enum fcnvme_attr {
 	FCNVME_A_REGISTRANTS,	/* list of FCNVME_A_REGISTRANT */
 	FCNVME_A_TREQ,		/* string: a referral's TREQ, "not specified",
 				 * "required" or "not required" */
+	FCNVME_A_EPOCH,		/* u64: a cluster ANA group's ownership epoch */
 	__FCNVME_A_MAX
 };
 #define FCNVME_A_MAX (__FCNVME_A_MAX - 1)
