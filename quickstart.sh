@@ -122,6 +122,12 @@ test)
 	# This build uses clang: the whole tree is built, so clang's warnings
 	# (errors here, as gcc's above) are checked too.
 	echo "quickstart: clang build, threaded tests under ThreadSanitizer (at $SECONDS s)"
+	# (a build-tsan configured some other way, e.g. by hand with gcc, is
+	# configured again)
+	if [ -f build-tsan/config.status ] &&
+	   ! grep -q "^ac_cs_config=.* CC=clang'\$" build-tsan/config.status; then
+		rm -rf build-tsan
+	fi
 	mkdir -p build-tsan
 	(cd build-tsan &&
 	 { [ -f Makefile ] || CC=clang "$top/configure" -q --enable-werror --enable-tsan; } &&
