@@ -112,7 +112,11 @@ struct cluster {
 	bool rd_groups_only;
 	int rd_efd;
 	struct event *rd_ev;
-	uint64_t view_gen;	 /* [ctl] views committed so far */
+	uint64_t view_gen; /* [ctl] views committed so far */
+	/* Our clock when reads last came back from a stall of the object
+	 * (failed reads, or one of dead_ms / 2 or more): no node is lost for
+	 * beats missed before (cl_alive). [ctl] */
+	uint64_t grace_ms;
 	unsigned int read_fails; /* [ctl] reads failed in a row */
 };
 

@@ -106,12 +106,20 @@ static void cl_read_entry(const char *key, const char *val, void *arg)
 }
 
 /* Make v, read from our clock's start_ms on, cl->view, carrying each
- * node's liveness over. */
+ * node's liveness over. A read that ends failed reads, or that itself
+ * took dead_ms / 2 or more, ends a stall of the object (an OSD stalled or
+ * out of reach): the others' heartbeats could not be written meanwhile
+ * either, and those they send as it comes back may land after our next
+ * reads. Nobody is judged lost on beats missed before then (grace_ms): that
+ * would fence live nodes. One that died meanwhile is found dead_ms later. */
 static void cl_read_commit(struct cluster *cl, struct cl_view *v, uint64_t start_ms)
 {
+	uint64_t now = fcnvme_clock_ms();
 	struct cl_node *old;
 	unsigned int i;
 
+	if (cl->read_fails || now - start_ms >= cl->cfg.dead_ms / 2)
+		cl->grace_ms = now;
 	for (i = 0; i < v->nr_nodes; i++) {
 		old = cl_node_find(&cl->view, v->nodes[i].name);
 		v->nodes[i].seen_ms = old && old->hb == v->nodes[i].hb ? old->seen_ms : start_ms;
@@ -194,12 +202,15 @@ void cl_read_cancel(struct cluster *cl)
 /* Whether n was alive when we last read the object. Not against the
  * clock now: after a read we may spend seconds opening images (or a
  * command may wait while the control thread is busy), and a live node
- * whose beats we simply did not look at meanwhile must not be fenced. */
+ * whose beats we simply did not look at meanwhile must not be fenced. Nor
+ * against beats missed before the end of a stall (grace_ms). */
 bool cl_alive(struct cluster *cl, const struct cl_node *n)
 {
+	uint64_t since = n->seen_ms > cl->grace_ms ? n->seen_ms : cl->grace_ms;
+
 	if (!strcmp(n->name, cl->cfg.node))
 		return !cl->fenced;
-	return cl->read_ms - n->seen_ms < cl->cfg.dead_ms;
+	return cl->read_ms < since || cl->read_ms - since < cl->cfg.dead_ms;
 }
 
 /* ---- looking things up in a view ------------------------------------------ */

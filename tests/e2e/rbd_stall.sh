@@ -1,8 +1,9 @@
 #!/bin/sh
 # SPDX-License-Identifier: Apache-2.0
-# A stalled Ceph cluster must not stall the rest of the daemon. One
-# cluster node (tests/ceph/cluster.sh) exports a shared subsystem on an rbd
-# image and a local subsystem on a RAM namespace. A host mounts the local
+# A stalled Ceph cluster must not stall the rest of the daemon, nor make
+# the nodes fence one another. Two cluster nodes (tests/ceph/cluster.sh)
+# export a shared subsystem on an rbd image; node a also exports a local
+# subsystem on a RAM namespace. A host mounts the local
 # namespace (fcnvme mount, 5 s keep-alive). The OSD is then frozen
 # (SIGSTOP) for longer than the cluster's op timeout (10 s): every read of
 # the state object hangs until it times out. Throughout, fcnvmectl must
@@ -10,7 +11,9 @@
 # controller must not lose its keep-alive, and another host must connect
 # (Create Association, Connect, Identify: the control thread's work) at
 # once. When the OSD resumes, the node
-# reads the state again (and says so) and still owns its group.
+# reads the state again (and says so) and still owns its group; so does
+# node b, and neither node fenced the other or took a group over (their
+# heartbeats could not be written during the stall either).
 E2E_NAME=rbd_stall
 . "$top_srcdir/tests/e2e/lib.sh"
 . "$top_srcdir/tests/e2e/ceph_lib.sh"
@@ -26,8 +29,21 @@ CA="$FCNVMECTL -s $SOCK"
 check "cluster add-subsystem" $CA cluster add-subsystem "$NQN_A"
 check "namespace add rbd/img1 (ANA group 1)" $CA namespace add "$NQN_A" rbd path rbd/img1 nsid 1 ana-group 1
 check "node a owns group 1" e2e_wait_for 10 sh -c "$CA cluster groups | grep -Eq '^1 +a +optimized'"
+# node b: the same cluster, its own port and group, no local subsystem
+sed -e 's/node = "a";/node = "b";/' -e 's/node_id = 1;/node_id = 2;/' -e 's/ana_group = 1;/ana_group = 2;/' \
+	-e 's/0x\(..\)000090fa0000e1/0x\1000090fa0000e2/' -e '/^subsystems = (/,$d' \
+	"$tmp/rbd_stall.conf" >"$tmp/b.conf"
+mkdir -p "$tmp/state-b"
+"$NVMETFCD" -f -c "$tmp/b.conf" -s "$tmp/b.sock" -S "$tmp/state-b" >"$tmp/b.log" 2>&1 &
+PID_B=$!
+e2e_pids="$e2e_pids $PID_B"
+CB="$FCNVMECTL -s $tmp/b.sock"
+check "node b owns group 2 and sees group 1 as a's" e2e_wait_for 20 sh -c \
+	"$CB cluster groups | grep -Eq '^2 +b +optimized' && $CB cluster groups | grep -Eq '^1 +a +non-optimized'"
+check "node a sees group 2 as b's" e2e_wait_for 10 sh -c "$CA cluster groups | grep -Eq '^2 +b +non-optimized'"
 
-e2e_mount 1 "$NQN_L" "$tmp/m" || e2e_finish
+TA=nn-0x20000090fa0000e1:pn-0x10000090fa0000e1 # node a's port
+e2e_mount 1 "$NQN_L" "$tmp/m" --traddr "$TA" || e2e_finish
 MPID=$E2E_MPID
 ns=$(ls "$tmp"/m/ns* | head -n 1)
 head -c 1048576 /dev/urandom >"$tmp/pat"
@@ -50,7 +66,7 @@ while [ $(($(ms) - t_stop)) -lt 14000 ]; do
 		bad_io=$((bad_io + 1))
 	t2=$(ms)
 	# shellcheck disable=SC2046
-	timeout 20 "$FCNVME" id-ctrl $(e2e_host 3) --nqn "$NQN_L" -o json >"$tmp/id.json" 2>&1 &&
+	timeout 20 "$FCNVME" id-ctrl $(e2e_host 3) --nqn "$NQN_L" --traddr "$TA" -o json >"$tmp/id.json" 2>&1 &&
 		grep -q '"subnqn": *"'"$NQN_L"'"' "$tmp/id.json" || bad_conn=$((bad_conn + 1))
 	t3=$(ms)
 	[ $((t1 - t0)) -gt "$worst_ctl" ] && worst_ctl=$((t1 - t0))
@@ -76,12 +92,28 @@ kill -CONT "$OSD"
 echo "OSD resumed"
 check "the node reads the state again and says so" \
 	e2e_wait_for 30 grep -q 'cluster: reading the state again' "$tmp/nvmetfcd.log"
+check "node b reads the state again too" \
+	e2e_wait_for 30 grep -q 'cluster: reading the state again' "$tmp/b.log"
 check "node a still owns group 1, optimized" \
 	e2e_wait_for 15 sh -c "$CA cluster groups | grep -Eq '^1 +a +optimized'"
+check "node b still owns group 2, optimized" \
+	e2e_wait_for 15 sh -c "$CB cluster groups | grep -Eq '^2 +b +optimized'"
+sleep 4 # past dead_ms (3 s) after the stall: a late verdict would show now
+for n in a b; do
+	l=$tmp/nvmetfcd.log
+	[ $n = b ] && l=$tmp/b.log
+	check "node $n fenced nobody, took nothing over and was not fenced" \
+		sh -c "! grep -E 'cluster: (fenced|took over|this node was fenced)' '$l'"
+done
+check "both nodes are alive in node a's view" sh -c \
+	"[ \$($CA cluster nodes | grep -Ec '^[ab] +[0-9]+ +yes ') = 2 ]"
 check "the RAM namespace still reads back" \
 	sh -c "dd if='$ns' bs=64k count=16 iflag=direct status=none | cmp -s - '$tmp/pat'"
-grep 'cluster:' "$tmp/nvmetfcd.log" | tail -n 8 | sed 's/^/  log: /'
+grep 'cluster:' "$tmp/nvmetfcd.log" | tail -n 8 | sed 's/^/  a: /'
+grep 'cluster:' "$tmp/b.log" | tail -n 8 | sed 's/^/  b: /'
 
 e2e_umount "$tmp/m" "$MPID"
+kill -TERM "$PID_B"
+check "node b stopped on SIGTERM" e2e_wait_for 15 sh -c "! kill -0 $PID_B"
 e2e_stop_daemon
 e2e_finish
