@@ -5,7 +5,10 @@
 # namespace 1 of one subsystem by node a (port T0, ANA group 1, owner) and
 # node b (port T1); the guest connects through both, and native multipath
 # sees the path via a optimized and the one via b non-optimized. Under a
-# verified fio load on the multipath device node a is killed with SIGKILL:
+# verified fio load on the multipath device, the cluster's only OSD is first
+# frozen for 12 s: the I/O waits, both controllers stay live (no keep-alive
+# timeout, no reset) and neither node fences the other. Then node a is
+# killed with SIGKILL:
 # node b fences it (its addresses go to the OSD blocklist), then reports
 # group 1 optimized, the guest's path via b turns optimized and fio ends
 # with zero errors. Node a restarts, rejoins as non-owner, gets group 1 back
@@ -87,6 +90,29 @@ host_action() {
 	views)	# both nodes' views of group 1
 		echo "a: $(ctl a cluster groups | awk '$1 == 1')"
 		echo "b: $(ctl b cluster groups | awk '$1 == 1')"
+		;;
+	freeze-osd)	# stop the only OSD (SIGSTOP) for $2 s; both nodes' reads
+		# of the state must fail and then work again, and past dead_ms
+		# after that neither may have fenced the other
+		local o n
+		o=$(cat "$tmp/ceph/run/ceph-osd.0.pid")
+		kill -STOP "$o"
+		sleep "$2"
+		kill -CONT "$o"
+		echo "OSD (pid $o) frozen for $2 s"
+		for n in a b; do
+			vm_wait_for 30 grep -q 'cluster: reading the state again' "$tmp/$n.log" ||
+				{ echo "node $n did not read the state again"; grep 'cluster:' "$tmp/$n.log" | tail -n 5; return 1; }
+			grep 'cluster: reading the state' "$tmp/$n.log" | sed "s/^/$n: /"
+		done
+		sleep 4 # past dead_ms (3 s)
+		if grep -E 'cluster: (fenced|took over|this node was fenced)' "$tmp/a.log" "$tmp/b.log"; then
+			echo "a node fenced the other after the stall"
+			return 1
+		fi
+		vm_wait_for 10 sh -c "'$FCNVMECTL' -s '$tmp/a.sock' cluster groups | grep -Eq '^1 +a +optimized'" ||
+			{ echo "node a no longer owns group 1"; return 1; }
+		echo "nobody fenced; node a owns group 1"
 		;;
 	kill-a)	# SIGKILL node a; wait until b has fenced it and owns group 1
 		p=$(cat "$tmp/a.pid")

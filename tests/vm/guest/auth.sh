@@ -24,12 +24,8 @@ check "nvme_core is the rebuilt one (its module has nvme_auth_negotiate)" \
 softhba_load || guest_finish
 check "remote port $T0WWPN registered" wait_for 20 rport_online "$T0WWPN"
 
-# mark NAME: a kernel log marker; since NAME: the kernel log after it
-# (dmesg -C would also drop the test's start marker dmesg_clean needs)
-mark() { echo "<6>vmtest-auth: $1" >/dev/kmsg; }
-since() { dmesg | sed -n "/vmtest-auth: $1\$/,\$p"; }
-# logged NAME TEXT: the kernel logged TEXT since mark NAME
-logged() { since "$1" | grep -q -F -- "$2"; }
+# logged NAME TEXT: the kernel logged TEXT since dmesg_mark NAME
+logged() { dmesg_since "$1" | grep -q -F -- "$2"; }
 # no controller at all (of A or in any state: a failed connect may leave
 # one reconnecting)
 no_ctrl() {
@@ -55,13 +51,13 @@ io() {
 good() {
 	local name=$1 hash=$2 dh=$3 c
 	shift 3
-	mark "$name"
+	dmesg_mark "$name"
 	nvme connect $FC $H -n "$NQN_A" "$@" >conn.out 2>&1
 	check_eq "$name: nvme connect" 0 "$?"
 	sed 's/^/  nvme: /' conn.out
 	if ! wait_for 10 nvme_ns_of "$NQN_A" 1; then
 		ko "$name: namespace 1 of A did not appear"
-		since "$name" | tail -n 20 | sed 's/^/  dmesg: /'
+		dmesg_since "$name" | tail -n 20 | sed 's/^/  dmesg: /'
 		# no controller left reconnecting for the next steps
 		nvme disconnect-all >/dev/null 2>&1
 		return
@@ -72,7 +68,7 @@ good() {
 	check "$name: the controller has the host key (sysfs dhchap_secret)" \
 		test -n "$(cat "/sys/class/nvme/$c/dhchap_secret" 2>/dev/null)"
 	io "$name"
-	since "$name" | grep -E 'nvme[0-9]+: qid|authenticat' | sed 's/^/  dmesg: /'
+	dmesg_since "$name" | grep -E 'nvme[0-9]+: qid|authenticat' | sed 's/^/  dmesg: /'
 }
 
 # bad NAME CONNECT-ARGS...: the connect fails and the controller is gone.
@@ -82,7 +78,7 @@ good() {
 bad() {
 	local name=$1
 	shift
-	mark "$name"
+	dmesg_mark "$name"
 	nvme connect $FC $H -n "$NQN_A" --ctrl-loss-tmo=0 "$@" >conn.out 2>&1
 	check "$name: nvme connect fails (exit $?)" test "$?" -ne 0
 	sed 's/^/  nvme: /' conn.out
@@ -92,7 +88,7 @@ bad() {
 		ko "$name: a controller is left: $(ls /sys/class/nvme/)"
 		nvme disconnect-all >/dev/null 2>&1
 	fi
-	since "$name" | sed 's/^/  dmesg: /'
+	dmesg_since "$name" | sed 's/^/  dmesg: /'
 }
 
 disconnect() {

@@ -212,6 +212,12 @@ softhba_state() {
 	done
 }
 
+# dmesg_mark NAME: a marker in the kernel log; dmesg_since NAME: the kernel
+# log from that marker on (dmesg -C would also drop the test's start marker
+# that dmesg_clean needs).
+dmesg_mark() { echo "<6>vmtest-$VM_NAME: $1" >/dev/kmsg; }
+dmesg_since() { dmesg | sed -n "/vmtest-$VM_NAME: $1\$/,\$p"; }
+
 # dmesg_has TEXT: the kernel log has a line containing TEXT.
 dmesg_has() {
 	dmesg | grep -q -F -- "$1"

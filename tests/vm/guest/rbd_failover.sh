@@ -2,9 +2,10 @@
 # Guest of rbd_failover.sh: one rbd-backed namespace through two nvmetfcd
 # nodes (a: port T0, owner of ANA group 1; b: port T1), Linux's native
 # multipath over both, a verified fio load on the multipath device while
-# the host kills node a (node b fences it and takes the group over), then
-# restarts it and moves the group back, then stops it cleanly (it hands
-# the group to node b).
+# the host freezes the cluster's only OSD for 12 s (the I/O waits, the
+# controllers stay live, nobody is fenced), kills node a (node b fences it
+# and takes the group over), then restarts it and moves the group back,
+# then stops it cleanly (it hands the group to node b).
 . "$(dirname "$0")/lib.sh"
 
 H="-q $GHOSTNQN -I $GHOSTID"
@@ -53,6 +54,29 @@ fio --name=rbdfo --filename="/dev/$ns" --ioengine=libaio --direct=1 --rw=randwri
 fpid=$!
 sleep 4
 
+# 0. the cluster's only OSD stalls for 12 s (SIGSTOP), past the nodes' 10 s
+# op timeout on the state object: fio's I/O waits in the OSD, the nodes'
+# reads of the state fail, then work again. Both controllers stay live:
+# their keep-alives (Linux sends them while no I/O completes, 5 s KATO)
+# and the nodes' control threads are not held by those reads; no
+# controller is reset, and neither node fences the other when the OSD
+# comes back (the host action checks past dead_ms).
+dmesg_mark "osd stall"
+out=$(host_do -t 90 freeze-osd 12)
+rc=$?
+echo "$out" | sed 's/^/  host: /'
+check "the OSD stalled 12 s; both nodes read the state again; nobody fenced" test $rc -eq 0
+check_eq "both controllers live after the stall" "live live" "$(ctrl_state "$ca") $(ctrl_state "$cb")"
+stall_log=$(dmesg_since "osd stall" | grep -E 'nvme[0-9]+: ' | grep -v -E 'long keepalive RTT')
+check "no controller reset, timeout or keep-alive failure in the kernel log since the stall began" \
+	test -z "$stall_log"
+[ -n "$stall_log" ] && echo "$stall_log" | head -n 20 | sed 's/^/  dmesg: /'
+check "ANA unchanged: via a optimized, via b non-optimized" sh -c \
+	"[ \"\$(cat /sys/class/nvme/$ca/nvme*c*n1/ana_state /sys/class/nvme/$cb/nvme*c*n1/ana_state)\" = \"optimized
+non-optimized\" ]"
+check "I/O goes through node a again" flows a 3
+check "fio kept running through the stall" kill -0 $fpid
+
 # 1. node a dies: node b fences it, then owns group 1
 t1=$(uptime_s)
 out=$(host_do -t 90 kill-a)
@@ -96,9 +120,9 @@ check "the path via b turns optimized" wait_for 40 is path_ana "$cb" optimized
 echo "  optimized via b $(secs_since "$t3") s after the stop began (the host action's 4 s past dead_ms included); via a: $(ctrl_state "$ca")"
 check "I/O goes through node b" flows b 3
 
-check "fio was running through the three events" kill -0 $fpid
-fio_stop_check $fpid rbdfo.fio "fio on the multipath device: no error, data verified ($(secs_since "$t0") s, across the failover, the move back and the clean stop)"
-check "a sequential verified pass after the three events" fio --name=check --filename="/dev/$ns" \
+check "fio was running through the four events" kill -0 $fpid
+fio_stop_check $fpid rbdfo.fio "fio on the multipath device: no error, data verified ($(secs_since "$t0") s, across the OSD stall, the failover, the move back and the clean stop)"
+check "a sequential verified pass after the four events" fio --name=check --filename="/dev/$ns" \
 	--ioengine=libaio --direct=1 --rw=write --bs=64k --iodepth=4 --size=16M --offset=128M \
 	--verify=crc32c --do_verify=1 --verify_fatal=1 --randseed="$SEED" --eta=never \
 	--output=check.fio
