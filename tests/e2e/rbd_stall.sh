@@ -4,13 +4,13 @@
 # the nodes fence one another. Two cluster nodes (tests/ceph/cluster.sh)
 # export a shared subsystem on an rbd image; node a also exports a local
 # subsystem on a RAM namespace. A host mounts the local
-# namespace (fcnvme mount, 5 s keep-alive). The OSD is then frozen
-# (SIGSTOP) for longer than the cluster's op timeout (10 s): every read of
-# the state object hangs until it times out. Throughout, fcnvmectl must
+# namespace (fcnvme mount, 5 s keep-alive). The cluster's OSD and monitor
+# are then frozen (SIGSTOP) for longer than the nodes' op timeout (10 s):
+# every read of the state object hangs until it times out. Throughout, fcnvmectl must
 # answer at once, the host's I/O to the RAM namespace must go on, its
 # controller must not lose its keep-alive, and another host must connect
 # (Create Association, Connect, Identify: the control thread's work) at
-# once. When the OSD resumes, the node
+# once. When the cluster resumes, the node
 # reads the state again (and says so) and still owns its group; so does
 # node b, and neither node fenced the other or took a group over (their
 # heartbeats could not be written during the stall either).
@@ -49,12 +49,13 @@ ns=$(ls "$tmp"/m/ns* | head -n 1)
 head -c 1048576 /dev/urandom >"$tmp/pat"
 
 OSD=$(cat "$tmp/ceph/run/ceph-osd.0.pid")
-check "the OSD runs (pid $OSD)" kill -0 "$OSD"
+MON=$(cat "$tmp/ceph/run/ceph-mon.a.pid")
+check "the OSD and the monitor run (pids $OSD $MON)" kill -0 "$OSD" "$MON"
 # ms: now in milliseconds
 ms() { date +%s%3N; }
-kill -STOP "$OSD"
+kill -STOP "$OSD" "$MON"
 t_stop=$(ms)
-echo "OSD frozen"
+echo "OSD and monitor frozen"
 worst_ctl=0 worst_io=0 worst_conn=0 n=0 bad_ctl=0 bad_io=0 bad_conn=0
 # 14 s of polling: past the 10 s op timeout of the reads that hang
 while [ $(($(ms) - t_stop)) -lt 14000 ]; do
@@ -75,7 +76,7 @@ while [ $(($(ms) - t_stop)) -lt 14000 ]; do
 	n=$((n + 1))
 	sleep 0.2
 done
-echo "while the OSD was frozen: $n rounds, slowest fcnvmectl status $worst_ctl ms, slowest 1 MiB write+read $worst_io ms, slowest id-ctrl of a new host $worst_conn ms"
+echo "while the cluster was frozen: $n rounds, slowest fcnvmectl status $worst_ctl ms, slowest 1 MiB write+read $worst_io ms, slowest id-ctrl of a new host $worst_conn ms"
 check "fcnvmectl answered every time ($bad_ctl failures)" test "$bad_ctl" -eq 0
 check "fcnvmectl answered within 1 s every time (slowest $worst_ctl ms)" test "$worst_ctl" -lt 1000
 check "the RAM namespace's writes read back every time ($bad_io failures)" test "$bad_io" -eq 0
@@ -88,8 +89,8 @@ check "the mount is still up" kill -0 "$MPID"
 check "the node said why it could not read the state" \
 	grep -q 'cluster: reading the state: Connection timed out' "$tmp/nvmetfcd.log"
 
-kill -CONT "$OSD"
-echo "OSD resumed"
+kill -CONT "$OSD" "$MON"
+echo "OSD and monitor resumed"
 check "the node reads the state again and says so" \
 	e2e_wait_for 30 grep -q 'cluster: reading the state again' "$tmp/nvmetfcd.log"
 check "node b reads the state again too" \
