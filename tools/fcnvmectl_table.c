@@ -443,8 +443,8 @@ const struct ctlverb ctl_verbs[] = {
 	  { END },
 	  NULL,
 	  "ana-group node ana-state epoch",
-	  "List the cluster's ANA groups with their owner, this node's ANA state and the epoch of "
-	  "the group's ownership (one more at each move, handover, failback or takeover)." },
+	  "List the cluster's ANA groups with their owner, this node's ANA state and the epoch "
+	  "of their ownership." },
 	{ "cluster",
 	  "move-group",
 	  C(CLUSTER_MOVE_GROUP),
