@@ -254,6 +254,72 @@ static int rbd_grow(struct backend *be, uint64_t size, uint64_t *size_out, char 
 	return 0;
 }
 
+/* [full] Ask the monitors whether our pool is flagged full. */
+static bool rbd_pool_is_full(struct rbd_be *rb, struct rbd_handle *h)
+{
+	const char *cmd[] = { "{\"prefix\": \"osd pool ls\", \"detail\": \"detail\", "
+			      "\"format\": \"json\"}" };
+	char *out = NULL, *st = NULL, key[TGT_RBD_NAME_SIZE + 32], *at;
+	size_t outlen = 0, stlen = 0;
+	long flags;
+	bool full = false;
+
+	if (rados_mon_command(h->cl->rados, cmd, 1, "", 0, &out, &outlen, &st, &stlen) < 0) {
+		/* a failed command may still have set a status string */
+		rados_buffer_free(out);
+		rados_buffer_free(st);
+		return atomic_load_explicit(&rb->pool_full, memory_order_relaxed);
+	}
+	snprintf(key, sizeof(key), "\"pool_name\":\"%s\"", rb->p.pool);
+	at = out && outlen ? strstr(out, key) : NULL;
+	if (at && (at = strstr(at, "\"flags\":"))) {
+		flags = strtol(at + 8, NULL, 10);
+		full = (flags & 2) || (flags & 1024); /* FLAG_FULL, FLAG_FULL_QUOTA */
+	}
+	rados_buffer_free(out);
+	rados_buffer_free(st);
+	return full;
+}
+
+/* [full] The pool-full check's thread. */
+static void *rbd_full_main(void *arg)
+{
+	struct rbd_be *rb = arg;
+
+	atomic_store_explicit(&rb->full_answer, rbd_pool_is_full(rb, rb->full_h),
+			      memory_order_relaxed);
+	atomic_store_explicit(&rb->full_done, true, memory_order_release);
+	return NULL;
+}
+
+/* [ctl] Start a pool-full check through h; nothing when no thread can be
+ * had (the next tick tries again). */
+static void rbd_full_start(struct rbd_be *rb, struct rbd_handle *h)
+{
+	atomic_store_explicit(&rb->full_done, false, memory_order_relaxed);
+	atomic_fetch_add_explicit(&h->inflight, 1, memory_order_relaxed);
+	rb->full_h = h;
+	if (pthread_create(&rb->full_thr, NULL, rbd_full_main, rb)) {
+		atomic_fetch_sub_explicit(&h->inflight, 1, memory_order_release);
+		return;
+	}
+	pthread_setname_np(rb->full_thr, "fcrbdfull");
+	rb->full_running = true;
+}
+
+/* [ctl] Join the check thread (wait: even if it has not answered yet) and
+ * let its handle go; whether it answered. */
+static bool rbd_full_join(struct rbd_be *rb, bool wait)
+{
+	if (!rb->full_running ||
+	    (!wait && !atomic_load_explicit(&rb->full_done, memory_order_acquire)))
+		return false;
+	pthread_join(rb->full_thr, NULL);
+	rb->full_running = false;
+	atomic_fetch_sub_explicit(&rb->full_h->inflight, 1, memory_order_release);
+	return true;
+}
+
 /* [ctl] Close retired handles whose I/O came back (wait: until all are). */
 static void rbd_reap_retired(struct rbd_be *rb, bool wait)
 {
@@ -284,7 +350,9 @@ static void rbd_close_be(struct backend *be)
 	struct rbd_be *rb = (struct rbd_be *)be;
 	struct rbd_handle *h = atomic_load_explicit(&rb->h, memory_order_relaxed);
 
-	/* The core closes a namespace after its I/O drained. */
+	/* The core closes a namespace after its I/O drained; a pool-full
+	 * check may still ask the monitors (at most the op timeout). */
+	rbd_full_join(rb, true);
 	h->retired_next = rb->retired;
 	rb->retired = h;
 	rbd_reap_retired(rb, true);
@@ -355,29 +423,6 @@ static int rbd_ids(struct backend *be, uint8_t uuid[16], uint8_t nguid[16], uint
 	return 0;
 }
 
-/* [ctl] Ask the monitors whether our pool is flagged full. */
-static bool rbd_pool_is_full(struct rbd_be *rb, struct rbd_handle *h)
-{
-	const char *cmd[] = { "{\"prefix\": \"osd pool ls\", \"detail\": \"detail\", "
-			      "\"format\": \"json\"}" };
-	char *out = NULL, *st = NULL, key[TGT_RBD_NAME_SIZE + 32], *at;
-	size_t outlen = 0, stlen = 0;
-	long flags;
-	bool full = false;
-
-	if (rados_mon_command(h->cl->rados, cmd, 1, "", 0, &out, &outlen, &st, &stlen) < 0)
-		return atomic_load_explicit(&rb->pool_full, memory_order_relaxed);
-	snprintf(key, sizeof(key), "\"pool_name\":\"%s\"", rb->p.pool);
-	at = out && outlen ? strstr(out, key) : NULL;
-	if (at && (at = strstr(at, "\"flags\":"))) {
-		flags = strtol(at + 8, NULL, 10);
-		full = (flags & 2) || (flags & 1024); /* FLAG_FULL, FLAG_FULL_QUOTA */
-	}
-	rados_buffer_free(out);
-	rados_buffer_free(st);
-	return full;
-}
-
 static int rbd_tick(struct backend *be, char *msg, size_t msglen)
 {
 	struct rbd_be *rb = (struct rbd_be *)be;
@@ -400,12 +445,8 @@ static int rbd_tick(struct backend *be, char *msg, size_t msglen)
 		bits |= BE_TICK_FENCED;
 		tgt_err(msg, msglen, "ceph client %s was fenced (blocklisted)", h->cl->addrs);
 	}
-	now = fcnvme_clock_ms();
-	if ((atomic_exchange_explicit(&rb->timeout_seen, false, memory_order_relaxed) ||
-	     atomic_load_explicit(&rb->pool_full, memory_order_relaxed)) &&
-	    now >= rb->next_full_check_ms && !atomic_load(&rb->fenced)) {
-		rb->next_full_check_ms = now + RBD_FULL_CHECK_MS;
-		full = rbd_pool_is_full(rb, h);
+	if (rbd_full_join(rb, false)) {
+		full = atomic_load_explicit(&rb->full_answer, memory_order_relaxed);
 		if (full != atomic_load_explicit(&rb->pool_full, memory_order_relaxed)) {
 			atomic_store_explicit(&rb->pool_full, full, memory_order_relaxed);
 			if (!bits) {
@@ -415,6 +456,13 @@ static int rbd_tick(struct backend *be, char *msg, size_t msglen)
 					     : "no longer full");
 			}
 		}
+	}
+	now = fcnvme_clock_ms();
+	if ((atomic_exchange_explicit(&rb->timeout_seen, false, memory_order_relaxed) ||
+	     atomic_load_explicit(&rb->pool_full, memory_order_relaxed)) &&
+	    now >= rb->next_full_check_ms && !atomic_load(&rb->fenced) && !rb->full_running) {
+		rb->next_full_check_ms = now + RBD_FULL_CHECK_MS;
+		rbd_full_start(rb, h);
 	}
 	return bits;
 }

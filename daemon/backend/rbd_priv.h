@@ -17,6 +17,7 @@
 #ifndef RBD_PRIV_H
 #define RBD_PRIV_H
 
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -88,6 +89,15 @@ struct rbd_be {
 	_Atomic bool pool_full;
 	_Atomic bool fenced;
 	uint64_t next_full_check_ms; /* [ctl] */
+	/* The pool-full check asks the monitors, which can take the op
+	 * timeout: it runs on a thread of its own, holding the handle it
+	 * uses (one of its inflight) until [ctl] joins it. [ctl] starts and
+	 * joins; the thread writes full_answer, then full_done (release). */
+	pthread_t full_thr;
+	bool full_running;	   /* [ctl] started, not joined yet */
+	struct rbd_handle *full_h; /* [ctl] the handle it holds */
+	_Atomic bool full_answer;
+	_Atomic bool full_done;
 	uint8_t uuid[16], nguid[16], eui64[8];
 };
 

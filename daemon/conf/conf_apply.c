@@ -292,9 +292,14 @@ static int apply_namespaces(struct fcd *d, const struct conf_subsys *ts, char *e
 			rc = conf_op_ns_add(d, ts->nqn, &copy, err, errlen);
 			if (rc)
 				return rc;
-			apply_ns_log(ts->nqn, "namespace %u added (%llu bytes%s)", tn->nsid,
-				     (unsigned long long)copy.size,
-				     tn->enabled ? "" : ", disabled");
+			/* size 0: the backend's own (an image's, a file's) */
+			if (copy.size)
+				apply_ns_log(ts->nqn, "namespace %u added (%llu bytes%s)", tn->nsid,
+					     (unsigned long long)copy.size,
+					     tn->enabled ? "" : ", disabled");
+			else
+				apply_ns_log(ts->nqn, "namespace %u added (its backend's size%s)",
+					     tn->nsid, tn->enabled ? "" : ", disabled");
 			continue;
 		}
 		/* In place (check_in_place() refused everything else). */

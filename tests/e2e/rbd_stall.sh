@@ -3,17 +3,20 @@
 # A stalled Ceph cluster must not stall the rest of the daemon, nor make
 # the nodes fence one another. Two cluster nodes (tests/ceph/cluster.sh)
 # export a shared subsystem on an rbd image; node a also exports a local
-# subsystem on a RAM namespace. A host mounts the local
-# namespace (fcnvme mount, 5 s keep-alive). The cluster's OSD and monitor
-# are then frozen (SIGSTOP) for longer than the nodes' op timeout (10 s):
-# every read of the state object hangs until it times out. Throughout, fcnvmectl must
-# answer at once, the host's I/O to the RAM namespace must go on, its
-# controller must not lose its keep-alive, and another host must connect
-# (Create Association, Connect, Identify: the control thread's work) at
-# once. When the cluster resumes, the node
-# reads the state again (and says so) and still owns its group; so does
-# node b, and neither node fenced the other or took a group over (their
-# heartbeats could not be written during the stall either).
+# subsystem with a RAM namespace and an rbd namespace of its own (3 s op
+# timeout). A host mounts the local subsystem (fcnvme mount, 5 s
+# keep-alive). The cluster's OSD and monitor are then frozen (SIGSTOP) for
+# longer than the nodes' op timeout on the state object (10 s): every read
+# of it hangs until it times out, and the host's writes to the rbd
+# namespace time out, each making the node ask the frozen monitor whether
+# the pool is full. Throughout, fcnvmectl must answer at once, the host's
+# I/O to the RAM namespace must go on, its controller must not lose its
+# keep-alive, and another host must connect (Create Association, Connect,
+# Identify: the control thread's work) at once. When the cluster resumes,
+# both nodes read the state again (and say so) and still own their
+# groups, neither fenced the other or took a group over (their heartbeats
+# could not be written during the stall either), and the rbd namespace
+# works again.
 E2E_NAME=rbd_stall
 . "$top_srcdir/tests/e2e/lib.sh"
 . "$top_srcdir/tests/e2e/ceph_lib.sh"
@@ -23,7 +26,7 @@ e2e_setup
 ceph_start
 
 NQN_L=nqn.2026-11.io.nvmetfcd:e2e-local
-$RBD create --size 64M rbd/img1 || { ko "rbd create"; e2e_finish; }
+$RBD create --size 64M rbd/img1 && $RBD create --size 16M rbd/img2 || { ko "rbd create"; e2e_finish; }
 e2e_start_daemon "$(ceph_conf rbd_stall)"
 CA="$FCNVMECTL -s $SOCK"
 check "cluster add-subsystem" $CA cluster add-subsystem "$NQN_A"
@@ -45,8 +48,13 @@ check "node a sees group 2 as b's" e2e_wait_for 10 sh -c "$CA cluster groups | g
 TA=nn-0x20000090fa0000e1:pn-0x10000090fa0000e1 # node a's port
 e2e_mount 1 "$NQN_L" "$tmp/m" --traddr "$TA" || e2e_finish
 MPID=$E2E_MPID
-ns=$(ls "$tmp"/m/ns* | head -n 1)
+ns=$tmp/m/ns1
+ns2=$tmp/m/ns2
+check "the mount has the RAM and the rbd namespace" test -f "$ns" -a -f "$ns2"
 head -c 1048576 /dev/urandom >"$tmp/pat"
+check "a write to the rbd namespace reads back" sh -c \
+	"dd if='$tmp/pat' of='$ns2' bs=64k oflag=direct conv=notrunc status=none &&
+	 dd if='$ns2' bs=64k count=16 iflag=direct status=none | cmp -s - '$tmp/pat'"
 
 OSD=$(cat "$tmp/ceph/run/ceph-osd.0.pid")
 MON=$(cat "$tmp/ceph/run/ceph-mon.a.pid")
@@ -56,7 +64,14 @@ ms() { date +%s%3N; }
 kill -STOP "$OSD" "$MON"
 t_stop=$(ms)
 echo "OSD and monitor frozen"
-worst_ctl=0 worst_io=0 worst_conn=0 n=0 bad_ctl=0 bad_io=0 bad_conn=0
+# writes to the rbd namespace, one after another, each failing after 3 s
+(while :; do
+	dd if="$tmp/pat" of="$ns2" bs=64k count=1 oflag=direct conv=notrunc status=none 2>/dev/null ||
+		echo failed >>"$tmp/rbdw.fail"
+	sleep 0.1
+done) &
+RBDW=$!
+worst_ctl=0 worst_io=0 worst_conn=0 n=0 bad_ctl=0 bad_io=0 bad_conn=0 full_seen=0
 # 14 s of polling: past the 10 s op timeout of the reads that hang
 while [ $(($(ms) - t_stop)) -lt 14000 ]; do
 	t0=$(ms)
@@ -70,6 +85,8 @@ while [ $(($(ms) - t_stop)) -lt 14000 ]; do
 	timeout 20 "$FCNVME" id-ctrl $(e2e_host 3) --nqn "$NQN_L" --traddr "$TA" -o json >"$tmp/id.json" 2>&1 &&
 		grep -q '"subnqn": *"'"$NQN_L"'"' "$tmp/id.json" || bad_conn=$((bad_conn + 1))
 	t3=$(ms)
+	# the pool-full check's thread (it waits on the frozen monitor)
+	grep -qx fcrbdfull /proc/"$E2E_DPID"/task/*/comm 2>/dev/null && full_seen=$((full_seen + 1))
 	[ $((t1 - t0)) -gt "$worst_ctl" ] && worst_ctl=$((t1 - t0))
 	[ $((t2 - t1)) -gt "$worst_io" ] && worst_io=$((t2 - t1))
 	[ $((t3 - t2)) -gt "$worst_conn" ] && worst_conn=$((t3 - t2))
@@ -77,6 +94,11 @@ while [ $(($(ms) - t_stop)) -lt 14000 ]; do
 	sleep 0.2
 done
 echo "while the cluster was frozen: $n rounds, slowest fcnvmectl status $worst_ctl ms, slowest 1 MiB write+read $worst_io ms, slowest id-ctrl of a new host $worst_conn ms"
+nf=$(wc -l <"$tmp/rbdw.fail" 2>/dev/null || echo 0)
+check "the rbd namespace's writes failed during the stall ($nf, each after its 3 s op timeout)" \
+	test "$nf" -ge 2
+check "node a asked whether the pool is full, on a thread of its own (seen in $full_seen of $n rounds)" \
+	test "$full_seen" -ge 1
 check "fcnvmectl answered every time ($bad_ctl failures)" test "$bad_ctl" -eq 0
 check "fcnvmectl answered within 1 s every time (slowest $worst_ctl ms)" test "$worst_ctl" -lt 1000
 check "the RAM namespace's writes read back every time ($bad_io failures)" test "$bad_io" -eq 0
@@ -89,6 +111,8 @@ check "the mount is still up" kill -0 "$MPID"
 check "the node said why it could not read the state" \
 	grep -q 'cluster: reading the state: Connection timed out' "$tmp/nvmetfcd.log"
 
+kill "$RBDW"
+wait "$RBDW" 2>/dev/null
 kill -CONT "$OSD" "$MON"
 echo "OSD and monitor resumed"
 check "the node reads the state again and says so" \
@@ -108,6 +132,9 @@ for n in a b; do
 done
 check "both nodes are alive in node a's view" sh -c \
 	"[ \$($CA cluster nodes | grep -Ec '^[ab] +[0-9]+ +yes ') = 2 ]"
+check "the rbd namespace works again (a write reads back)" e2e_wait_for 30 sh -c \
+	"dd if='$tmp/pat' of='$ns2' bs=64k oflag=direct conv=notrunc status=none &&
+	 dd if='$ns2' bs=64k count=16 iflag=direct status=none | cmp -s - '$tmp/pat'"
 check "the RAM namespace still reads back" \
 	sh -c "dd if='$ns' bs=64k count=16 iflag=direct status=none | cmp -s - '$tmp/pat'"
 grep 'cluster:' "$tmp/nvmetfcd.log" | tail -n 8 | sed 's/^/  a: /'
