@@ -238,6 +238,31 @@ static void apply_ns_log(const char *nqn, const char *fmt, ...)
 	log_fields(LOG_NOTICE, &f, "configuration: %s %s", nqn, what);
 }
 
+struct ns_size_q {
+	uint32_t nsid;
+	uint64_t size;
+};
+
+static int ns_size_cb(const struct tgt_ns_info *ni, void *arg)
+{
+	struct ns_size_q *q = arg;
+
+	if (ni->nsid != q->nsid)
+		return 0;
+	q->size = ni->size;
+	return 1;
+}
+
+/* The size the core has for a namespace (0: none, or a dry run). */
+static uint64_t ns_size_now(struct fcd *d, const char *nqn, uint32_t nsid)
+{
+	struct ns_size_q q = { nsid, 0 };
+
+	if (!conf_plan_dry(d))
+		tgt_ns_foreach(d->tgt, nqn, ns_size_cb, &q);
+	return q.size;
+}
+
 /* A namespace's host mask, in place: hosts that join first, then those
  * that leave, so a mask replaced by another never passes through the empty
  * list (visible to every host). */
@@ -272,6 +297,7 @@ static int apply_namespaces(struct fcd *d, const struct conf_subsys *ts, char *e
 {
 	struct conf_subsys *cs = conf_subsys_find(d->conf, ts->nqn);
 	unsigned int i;
+	uint64_t size;
 	int rc = 0;
 
 	for (i = cs->nr_ns; i-- > 0;) {
@@ -293,9 +319,10 @@ static int apply_namespaces(struct fcd *d, const struct conf_subsys *ts, char *e
 			if (rc)
 				return rc;
 			/* size 0: the backend's own (an image's, a file's) */
-			if (copy.size)
+			size = copy.size ? copy.size : ns_size_now(d, ts->nqn, tn->nsid);
+			if (size)
 				apply_ns_log(ts->nqn, "namespace %u added (%llu bytes%s)", tn->nsid,
-					     (unsigned long long)copy.size,
+					     (unsigned long long)size,
 					     tn->enabled ? "" : ", disabled");
 			else
 				apply_ns_log(ts->nqn, "namespace %u added (its backend's size%s)",

@@ -51,6 +51,8 @@ MPID=$E2E_MPID
 ns=$tmp/m/ns1
 ns2=$tmp/m/ns2
 check "the mount has the RAM and the rbd namespace" test -f "$ns" -a -f "$ns2"
+check "the log gives the rbd namespace the image's size" \
+	grep -q "configuration: $NQN_L namespace 2 added (16777216 bytes)" "$tmp/nvmetfcd.log"
 head -c 1048576 /dev/urandom >"$tmp/pat"
 check "a write to the rbd namespace reads back" sh -c \
 	"dd if='$tmp/pat' of='$ns2' bs=64k oflag=direct conv=notrunc status=none &&
