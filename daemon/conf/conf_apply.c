@@ -222,16 +222,19 @@ static int apply_ana_removed(struct fcd *d, const struct conf *t, char *err, siz
 
 /* A namespace change the configuration made (start-up or reload), with the
  * subsystem as journal field; what the control socket changes is logged by
- * ctl_dispatch with its caller. */
-static void apply_ns_log(const char *nqn, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+ * ctl_dispatch with its caller. Nothing in a dry run, which changes
+ * nothing. */
+static void apply_ns_log(struct fcd *d, const char *nqn, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 
-static void apply_ns_log(const char *nqn, const char *fmt, ...)
+static void apply_ns_log(struct fcd *d, const char *nqn, const char *fmt, ...)
 {
 	const struct log_fields f = { .subsys_nqn = nqn };
 	char what[160];
 	va_list ap;
 
+	if (conf_plan_dry(d))
+		return;
 	va_start(ap, fmt);
 	vsnprintf(what, sizeof(what), fmt, ap);
 	va_end(ap);
@@ -279,7 +282,7 @@ static int apply_ns_hosts(struct fcd *d, const char *nqn, const struct conf_ns *
 		rc = conf_op_ns_host(d, nqn, tn->nsid, tn->hosts[i], true, err, errlen);
 		if (rc)
 			return rc;
-		apply_ns_log(nqn, "namespace %u visible to host %s", tn->nsid, tn->hosts[i]);
+		apply_ns_log(d, nqn, "namespace %u visible to host %s", tn->nsid, tn->hosts[i]);
 	}
 	for (i = cn->nr_hosts; i-- > 0;) {
 		if (conf_ns_has_host(tn, cn->hosts[i]))
@@ -288,7 +291,7 @@ static int apply_ns_hosts(struct fcd *d, const char *nqn, const struct conf_ns *
 		rc = conf_op_ns_host(d, nqn, tn->nsid, host, false, err, errlen);
 		if (rc)
 			return rc;
-		apply_ns_log(nqn, "namespace %u no longer lists host %s", tn->nsid, host);
+		apply_ns_log(d, nqn, "namespace %u no longer lists host %s", tn->nsid, host);
 	}
 	return 0;
 }
@@ -306,7 +309,7 @@ static int apply_namespaces(struct fcd *d, const struct conf_subsys *ts, char *e
 		rc = conf_op_ns_del(d, ts->nqn, cs->ns[i].nsid, err, errlen);
 		if (rc)
 			return rc;
-		apply_ns_log(ts->nqn, "namespace %u removed", cs->ns[i].nsid);
+		apply_ns_log(d, ts->nqn, "namespace %u removed", cs->ns[i].nsid);
 	}
 	for (i = 0; i < ts->nr_ns; i++) {
 		const struct conf_ns *tn = &ts->ns[i];
@@ -321,12 +324,13 @@ static int apply_namespaces(struct fcd *d, const struct conf_subsys *ts, char *e
 			/* size 0: the backend's own (an image's, a file's) */
 			size = copy.size ? copy.size : ns_size_now(d, ts->nqn, tn->nsid);
 			if (size)
-				apply_ns_log(ts->nqn, "namespace %u added (%llu bytes%s)", tn->nsid,
-					     (unsigned long long)size,
+				apply_ns_log(d, ts->nqn, "namespace %u added (%llu bytes%s)",
+					     tn->nsid, (unsigned long long)size,
 					     tn->enabled ? "" : ", disabled");
 			else
-				apply_ns_log(ts->nqn, "namespace %u added (its backend's size%s)",
-					     tn->nsid, tn->enabled ? "" : ", disabled");
+				apply_ns_log(d, ts->nqn,
+					     "namespace %u added (its backend's size%s)", tn->nsid,
+					     tn->enabled ? "" : ", disabled");
 			continue;
 		}
 		/* In place (check_in_place() refused everything else). */
@@ -334,7 +338,7 @@ static int apply_namespaces(struct fcd *d, const struct conf_subsys *ts, char *e
 			rc = conf_op_ns_resize(d, ts->nqn, tn->nsid, tn->size, err, errlen);
 			if (rc)
 				return rc;
-			apply_ns_log(ts->nqn, "namespace %u resized to %llu bytes", tn->nsid,
+			apply_ns_log(d, ts->nqn, "namespace %u resized to %llu bytes", tn->nsid,
 				     (unsigned long long)tn->size);
 		}
 		if (tn->readonly != cn->readonly) {
@@ -358,7 +362,7 @@ static int apply_namespaces(struct fcd *d, const struct conf_subsys *ts, char *e
 			rc = conf_op_ns_set_resv(d, ts->nqn, tn->nsid, tn->resv, err, errlen);
 			if (rc)
 				return rc;
-			apply_ns_log(ts->nqn, "namespace %u: reservations %s", tn->nsid,
+			apply_ns_log(d, ts->nqn, "namespace %u: reservations %s", tn->nsid,
 				     tn->resv ? "on" : "off");
 		}
 		if (tn->anagrpid != cn->anagrpid &&
@@ -369,7 +373,7 @@ static int apply_namespaces(struct fcd *d, const struct conf_subsys *ts, char *e
 			rc = conf_op_ns_enable(d, ts->nqn, tn->nsid, tn->enabled, err, errlen);
 			if (rc)
 				return rc;
-			apply_ns_log(ts->nqn, "namespace %u %s", tn->nsid,
+			apply_ns_log(d, ts->nqn, "namespace %u %s", tn->nsid,
 				     tn->enabled ? "enabled" : "disabled");
 		}
 		rc = apply_ns_hosts(d, ts->nqn, tn, cn, err, errlen);

@@ -62,6 +62,7 @@ allowed-wwpn-add $S2 0x10000090fb000001
 subsystem-add-port $S2 p0
 X
 ctl namespace list > "$tmp/ns.before"
+nconf=$(grep -c 'configuration: ' "$DLOG")
 (cd "$tmp" && ctl config diff new.conf) > "$tmp/out" 2>&1
 same "config diff FILE (relative, made absolute)" "$tmp/want" "$tmp/out"
 cp "$tmp/new.conf" "$tmp/nvmetfcd.conf"
@@ -71,6 +72,8 @@ ctl namespace list > "$tmp/ns.after"
 same "the dry runs changed nothing" "$tmp/ns.before" "$tmp/ns.after"
 check "the dry runs added no subsystem" bash -c "! '$B/tools/fcnvmectl' -s '$SOCK' subsystem list | grep -q '$S2'"
 check_not "the dry runs logged no operation" grep -q "^<[0-9]>reload: " "$DLOG"
+check "nor a configuration change (configuration: lines $nconf before, $(grep -c 'configuration: ' "$DLOG") after)" \
+	test "$(grep -c 'configuration: ' "$DLOG")" -eq "$nconf"
 
 ctl config reload > "$tmp/out" 2>&1
 same "config reload prints what it ran" "$tmp/want" "$tmp/out"
