@@ -177,6 +177,14 @@ e2e_conf() {
 	echo "$tmp/$1.conf"
 }
 
+# e2e_pattern SEED BYTES FILE: BYTES pseudo-random bytes made from SEED
+# into FILE; the same seed gives the same bytes (print it, rerun with it).
+e2e_pattern() {
+	python3 -c 'import random, sys
+sys.stdout.buffer.write(random.Random(int(sys.argv[1])).randbytes(int(sys.argv[2])))' \
+		"$1" "$2" >"$3"
+}
+
 # e2e_wait_for SECS CMD...: poll CMD every 0.1 s until it succeeds.
 e2e_wait_for() {
 	n=$(($1 * 10))

@@ -25,6 +25,8 @@ ceph_require
 e2e_setup
 ceph_start
 
+SEED=${E2E_SEED:-$(od -An -N4 -tu4 /dev/urandom | tr -d ' ')}
+echo "seed $SEED (the data pattern; E2E_SEED=$SEED to repeat)"
 NQN_L=nqn.2026-11.io.nvmetfcd:e2e-local
 $RBD create --size 64M rbd/img1 && $RBD create --size 16M rbd/img2 || { ko "rbd create"; e2e_finish; }
 e2e_start_daemon "$(ceph_conf rbd_stall)"
@@ -53,7 +55,7 @@ ns2=$tmp/m/ns2
 check "the mount has the RAM and the rbd namespace" test -f "$ns" -a -f "$ns2"
 check "the log gives the rbd namespace the image's size" \
 	grep -q "configuration: $NQN_L namespace 2 added (16777216 bytes)" "$tmp/nvmetfcd.log"
-head -c 1048576 /dev/urandom >"$tmp/pat"
+e2e_pattern "$SEED" 1048576 "$tmp/pat" || { ko "cannot make the data pattern"; e2e_finish; }
 check "a write to the rbd namespace reads back" sh -c \
 	"dd if='$tmp/pat' of='$ns2' bs=64k oflag=direct conv=notrunc status=none &&
 	 dd if='$ns2' bs=64k count=16 iflag=direct status=none | cmp -s - '$tmp/pat'"
