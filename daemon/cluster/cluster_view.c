@@ -152,6 +152,13 @@ int cl_read(struct cluster *cl)
 	return rc;
 }
 
+/* The timer's read is over: its view goes. */
+static void cl_read_drop(struct cluster *cl)
+{
+	free(cl->rd_view);
+	cl->rd_view = NULL;
+}
+
 int cl_read_begin(struct cluster *cl)
 {
 	int rc;
@@ -164,10 +171,8 @@ int cl_read_begin(struct cluster *cl)
 	cl->rd_start_ms = fcnvme_clock_ms();
 	cl->rd_gen = cl->view_gen;
 	rc = cl_store_aread_start(&cl->st);
-	if (rc) {
-		free(cl->rd_view);
-		cl->rd_view = NULL;
-	}
+	if (rc)
+		cl_read_drop(cl);
 	return rc;
 }
 
@@ -185,8 +190,7 @@ int cl_read_step(struct cluster *cl)
 	 * is the newer view: keep it. */
 	if (!rc && cl->view_gen == cl->rd_gen)
 		cl_read_commit(cl, cl->rd_view, cl->rd_start_ms);
-	free(cl->rd_view);
-	cl->rd_view = NULL;
+	cl_read_drop(cl);
 	return rc;
 }
 
@@ -195,8 +199,7 @@ void cl_read_cancel(struct cluster *cl)
 	if (!cl->rd_view)
 		return;
 	cl_store_aread_cancel(&cl->st);
-	free(cl->rd_view);
-	cl->rd_view = NULL;
+	cl_read_drop(cl);
 }
 
 /* Whether n was alive when we last read the object. Not against the
