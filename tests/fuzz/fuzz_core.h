@@ -145,6 +145,9 @@ void fz_be_complete_all(bool reverse, uint16_t status);
 /* Whether r waits for the backend (held there, or the fused first of a
  * second held there). */
 bool fz_be_waits(const struct h_req *r);
+/* Whether r is a Preempt and Abort waiting for another association's
+ * operation in the backend. */
+bool fz_be_preempt_waits(const struct h_req *r);
 uint64_t fz_be_hash(const uint8_t *p, uint64_t n);
 
 /* fuzz_core_req.c: requests from making to freeing, and the transport's

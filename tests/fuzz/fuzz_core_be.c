@@ -140,6 +140,29 @@ bool fz_be_waits(const struct h_req *r)
 	return false;
 }
 
+/* A Reservation Acquire with Preempt and Abort completes once the
+ * preempted hosts' commands on its namespace have (daemon/core/
+ * resv_abort.c); the harness does not follow registrations, so: r is such
+ * an Acquire and the backend holds an operation of its namespace for
+ * another association. (If the Acquire never completed, the end's checks
+ * would find its association alive.) */
+bool fz_be_preempt_waits(const struct h_req *r)
+{
+	const struct fz_req *mine = fz_req_find(&r->req), *f;
+	int i;
+
+	if (r->cmd.common.opcode != nvme_cmd_resv_acquire ||
+	    (le32toh(r->cmd.common.cdw10) & 7) != NVME_RESV_PREEMPT_ABORT || !mine)
+		return false;
+	for (i = 0; i < h_be.nr_held; i++) {
+		f = fz_req_find(h_be.held[i].req);
+		if (f && f->a != mine->a &&
+		    h_be.held[i].req->cmd->common.nsid == r->cmd.common.nsid)
+			return true;
+	}
+	return false;
+}
+
 /* (status: see fz_be_status) */
 void fz_be_complete(int i, uint16_t status)
 {

@@ -38,7 +38,8 @@
  * exactly once, with its command id and queue, a status of a known type,
  * never while the backend still holds it, never after its queue was
  * destroyed; after sq_stop every request of the queue has completed but
- * those in the backend (and a fused first whose second is there); a
+ * those in the backend (and a fused first whose second is there, and a
+ * Preempt and Abort that waits for another host's there); a
  * request refused, aborted or not yet executed must not complete; data
  * buffers are exactly the transfer length (a late backend write past them
  * or into a freed request is AddressSanitizer's); at the end the backend

@@ -168,7 +168,8 @@ bool fz_req_busy(const struct h_assoc *a, int qid)
 }
 
 /* After sq_stop and polling, the queue's requests (of every queue: -1)
- * have all completed but those in the backend. */
+ * have all completed but those in the backend and a Preempt and Abort
+ * that waits for them. */
 void fz_req_check_drained(const struct h_assoc *a, int qid)
 {
 	int i;
@@ -177,7 +178,7 @@ void fz_req_check_drained(const struct h_assoc *a, int qid)
 		struct fz_req *f = &fz.reqs[i];
 
 		if (f->r && f->a == a && (qid < 0 || f->qid == qid) && f->accepted && !f->done &&
-		    !fz_be_waits(f->r))
+		    !fz_be_waits(f->r) && !fz_be_preempt_waits(f->r))
 			fz_fail("request still held after its queue stopped", f->r);
 	}
 }
