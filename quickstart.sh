@@ -85,7 +85,7 @@ show_failures() {
 	local log
 	for log in $(grep -l -E '^(FAIL|ERROR)' $(find "$1/tests" -name '*.log' ! -name test-suite.log) 2>/dev/null); do
 		echo "---- $log: its failed checks and seeds"
-		grep -E '(^|: )(FAIL|not ok)|seed' "$log" | head -n 30
+		grep -E '(^|: )(FAIL|not ok)|FAILED|[Ss]eed' "$log" | head -n 30
 		echo "---- $log (last 40 lines)"
 		tail -n 40 "$log"
 	done
@@ -110,8 +110,9 @@ test)
 	build build-san --enable-asan --enable-ubsan
 	# The fuzz targets are the same binaries in every build (their own
 	# clang flags, ASan+UBSan included): their FUZZ_TIME campaign ran
-	# above; here they replay their corpora and fuzz for a few seconds.
-	FUZZ_TIME=$repeat_fuzz_time \
+	# above; here they replay their corpora and fuzz for a few seconds,
+	# from another seed (the first would make the same inputs again).
+	FUZZ_TIME=$repeat_fuzz_time FUZZ_SEED=${FUZZ_SEED:-2} \
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 		make -C build-san -s -j"$jobs" check || { show_failures build-san; exit 1; }
 	summarize build-san
@@ -143,8 +144,9 @@ test)
 release)
 	echo "quickstart: make distcheck"
 	# The VM tests ran in the test stage; the tarball check skips them, and
-	# runs the fuzz targets (built as in the test stage) only briefly.
-	VM_DEFER=1 FUZZ_TIME=$repeat_fuzz_time make -C build -s -j"$jobs" distcheck >build/distcheck.log 2>&1 ||
+	# runs the fuzz targets (built as in the test stage) only briefly,
+	# from a seed of their own.
+	VM_DEFER=1 FUZZ_TIME=$repeat_fuzz_time FUZZ_SEED=${FUZZ_SEED:-3} make -C build -s -j"$jobs" distcheck >build/distcheck.log 2>&1 ||
 		{ tail -60 build/distcheck.log; exit 1; }
 	grep -A2 'archives ready' build/distcheck.log
 	echo "quickstart: Debian packages (at $SECONDS s)"

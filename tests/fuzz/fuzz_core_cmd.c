@@ -65,6 +65,7 @@
 #include <string.h>
 
 #include "fuzz_core.h"
+#include "fuzz_random.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -138,6 +139,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (size < 1)
 		return 0;
+	fuzz_random_reset();
 	fz.trace = getenv("FUZZ_CORE_TRACE");
 	fz.nr_reqs = 0;
 	fz.per_tp[0] = fz.per_tp[1] = 0;

@@ -14,6 +14,7 @@
 
 #include "fake_core.h"
 #include "fake_lldd.h"
+#include "fuzz_random.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -31,6 +32,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (size < 1)
 		return 0;
+	fuzz_random_reset();
 	/* data[0]: READDATA_RSP (bit 0), defer_rcv (bit 1), max_sgl (bits
 	 * 4-5), 1 to 4 data buffers per hw queue (bits 6-7: fewer than the
 	 * commands two queues may have running, so an empty pool happens) */

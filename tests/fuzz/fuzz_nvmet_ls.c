@@ -15,6 +15,7 @@
 
 #include "fake_core.h"
 #include "fake_lldd.h"
+#include "fuzz_random.h"
 
 #define MAX_IDS 32
 
@@ -60,6 +61,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	static uint8_t buf[1100];
 	size_t pos = 0;
 
+	fuzz_random_reset();
 	nids = 0;
 	seen = 0;
 	fake_lldd_new(2, 4, 0, true, true);
