@@ -103,8 +103,8 @@ N=nqn.2026-11.io.nvmetfcd:demo
 	"$ctl" -s "$tmp/ctl.sock" port list &&
 	"$ctl" -s "$tmp/ctl.sock" namespace list &&
 	"$fcnvme" discover $H &&
-	"$fcnvme" perf $H --nqn $N -n 1 -q 8 -o 4096 -w rw -t 1 --queues 2 --verify &&
-	"$fcnvme" perf $H --nqn $N -n 2 -q 8 -o 4096 -w rw -t 1 --verify &&
+	"$fcnvme" perf --seed 1 $H --nqn $N -n 1 -q 8 -o 4096 -w rw -t 1 --queues 2 --verify &&
+	"$fcnvme" perf --seed 1 $H --nqn $N -n 2 -q 8 -o 4096 -w rw -t 1 --verify &&
 	"$ctl" -s "$tmp/ctl.sock" config reload &&
 	kill -HUP "$dpid" && sleep 1 &&
 	"$ctl" -s "$tmp/ctl.sock" config save "$tmp/etc/saved.conf" &&

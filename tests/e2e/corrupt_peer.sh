@@ -13,8 +13,7 @@ e2e_require_fuse
 e2e_require_fio
 e2e_setup
 
-SEED=${E2E_SEED:-$(od -An -N4 -tu4 /dev/urandom | tr -d ' ')}
-echo "corrupt_peer: seed $SEED (E2E_SEED=$SEED repeats this run)"
+e2e_seed
 
 conf=$(e2e_conf two)
 e2e_start_daemon "$conf"
@@ -29,7 +28,7 @@ e2e_fio_bg load --name=load --filename="$m/ns1" $E2E_FIO_COMMON \
 
 # host 2: reads and writes on subsystem B for the whole time
 # shellcheck disable=SC2046
-timeout -k 5 40 "$FCNVME" perf $(e2e_host 2) --nqn "$NQN_B" -q 16 -o 4096 -w rw -t 14 \
+timeout -k 5 40 "$FCNVME" perf --seed 1 $(e2e_host 2) --nqn "$NQN_B" -q 16 -o 4096 -w rw -t 14 \
 	>"$tmp/h2.out" 2>&1 &
 h2=$!
 dev=$FCNVME_SHM_DIR/$FABRIC/port-$(printf '%016x' "$H2WWPN")

@@ -41,7 +41,8 @@ mkdir -p "$tmp/orig"
 cp -a "$top_srcdir/libfcnvme" "$top_srcdir/daemon" "$top_srcdir/hw" \
 	"$top_srcdir/tools" "$tmp/orig/"
 cp -a "$tmp/orig" "$fs/tree/" && ok "copy a tree in" || ko "copy a tree in"
-head -c 8388608 /dev/urandom >"$fs/tree/random.bin"
+e2e_seed
+e2e_pattern "$SEED" 8388608 "$fs/tree/random.bin"
 sync
 sums "$fs" >"$tmp/sums1"
 n=$(wc -l <"$tmp/sums1")

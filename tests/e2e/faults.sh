@@ -13,6 +13,7 @@ E2E_NAME=faults
 e2e_require_fuse
 e2e_require_fio
 e2e_setup
+e2e_seed
 
 conf=$(e2e_conf two)
 e2e_start_daemon "$conf"
@@ -133,7 +134,7 @@ check "export shows ns3" e2e_wait_for 5 test -f "$m/ns3"
 check "export no longer shows ns2" e2e_wait_for 5 test ! -e "$m/ns2"
 survived "config reload"
 # a new association sees the change: ns3 works, ns2 is gone
-head -c 65536 /dev/urandom >"$tmp/ns3.bin"
+e2e_pattern "$SEED" 65536 "$tmp/ns3.bin"
 # shellcheck disable=SC2046
 timeout 30 "$FCNVME" write $(e2e_host 3) --nqn "$NQN_A" -n 3 -s 8 -c 15 \
 	-d "$tmp/ns3.bin" >/dev/null 2>"$tmp/ns3w.err"

@@ -11,6 +11,7 @@ E2E_NAME=fio_mount
 e2e_require_fuse
 e2e_require_fio
 e2e_setup
+e2e_seed
 
 conf=$(e2e_conf two)
 e2e_start_daemon "$conf"
@@ -49,7 +50,7 @@ e2e_fio_wait concA
 # 5: data written through host 2's mount of B reads back the same through
 # host 1 (`fcnvme read`), so it went to the target and not to a cache.
 e2e_umount "$mA" "$pA"
-head -c 4194304 /dev/urandom >"$tmp/rnd.bin"
+e2e_pattern "$SEED" 4194304 "$tmp/rnd.bin"
 dd if="$tmp/rnd.bin" of="$mB/ns1" bs=1M seek=80 conv=notrunc,fsync status=none
 # shellcheck disable=SC2046
 timeout 60 "$FCNVME" read $(e2e_host 1) --nqn "$NQN_B" -s 163840 -c 8191 \

@@ -177,6 +177,13 @@ e2e_conf() {
 	echo "$tmp/$1.conf"
 }
 
+# e2e_seed: SEED for the test's data patterns and random choices, from
+# E2E_SEED, default 1 (fixed, so that a run repeats), printed.
+e2e_seed() {
+	SEED=${E2E_SEED:-1}
+	echo "$(basename "$0" .sh): seed $SEED (data patterns, random choices; E2E_SEED=N picks another)"
+}
+
 # e2e_pattern SEED BYTES FILE: BYTES pseudo-random bytes made from SEED
 # into FILE; the same seed gives the same bytes (print it, rerun with it).
 e2e_pattern() {

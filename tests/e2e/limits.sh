@@ -60,7 +60,7 @@ perf() {	# perf NAME PORT [perf options]: verified I/O, JSON in $tmp/NAME.json
 	n=$1 p=$2
 	shift 2
 	# shellcheck disable=SC2086
-	timeout 60 "$FCNVME" perf $H1 --nqn "$NQN_A" --traddr "$(traddr_of "$p")" -t 2 \
+	timeout 60 "$FCNVME" perf --seed 1 $H1 --nqn "$NQN_A" --traddr "$(traddr_of "$p")" -t 2 \
 		--verify --json "$@" >"$tmp/$n.json" 2>"$tmp/$n.err"
 }
 if perf queues 2 --queues 4 -q 8 -o 4096 -w rw; then

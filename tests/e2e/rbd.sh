@@ -17,8 +17,7 @@ e2e_require_fio
 ceph_require
 e2e_setup
 ceph_start
-SEED=${E2E_SEED:-$(od -An -N2 -tu2 /dev/urandom | tr -d ' ')}
-echo "seed $SEED (E2E_SEED=$SEED to repeat)"
+e2e_seed
 
 $RBD create --size 256M rbd/img || { ko "rbd create"; e2e_finish; }
 conf=$(ceph_conf rbd)
@@ -65,7 +64,7 @@ e2e_fio rbd-rw4k --name=rw4k --filename="$m/ns1" $F --rw=randwrite \
 	--verify=md5 --verify_backlog=32 --runtime=3 --time_based --randseed="$SEED"
 
 # 2: the bytes are in the image
-head -c 1048576 /dev/urandom >"$tmp/rnd.bin"
+e2e_pattern "$SEED" 1048576 "$tmp/rnd.bin"
 dd if="$tmp/rnd.bin" of="$m/ns1" bs=1M seek=200 oflag=direct conv=notrunc,fsync status=none
 $RBD export --no-progress rbd/img "$tmp/img.export" >/dev/null 2>&1
 check "bytes written through the export are in the rbd image" \

@@ -34,8 +34,7 @@ ceph_require
 e2e_setup
 ceph_start
 
-SEED=${E2E_SEED:-$(od -An -N2 -tu2 /dev/urandom | tr -d ' ')}
-echo "seed $SEED (E2E_SEED=$SEED to repeat)"
+e2e_seed
 
 $RBD create --size 256M rbd/img1 && $RBD create --size 128M rbd/img2 ||
 	{ ko "rbd create"; e2e_finish; }
@@ -193,7 +192,7 @@ $CA cluster groups
 # a write through node a, read back through node b (different target ports)
 TA=nn-0x20000090fa0000e1:pn-0x10000090fa0000e1
 TB=nn-0x20000090fa0000e2:pn-0x10000090fa0000e2
-head -c 1048576 /dev/urandom >"$tmp/rnd.bin"
+e2e_pattern "$SEED" 1048576 "$tmp/rnd.bin"
 # shellcheck disable=SC2046
 timeout 60 "$FCNVME" write $(e2e_host 1) --traddr "$TA" --nqn "$NQN_A" -n 1 -s 4096 -c 2047 \
 	-d "$tmp/rnd.bin" >/dev/null 2>"$tmp/w.err"

@@ -25,8 +25,7 @@ ceph_require
 e2e_setup
 ceph_start
 
-SEED=${E2E_SEED:-$(od -An -N4 -tu4 /dev/urandom | tr -d ' ')}
-echo "seed $SEED (the data pattern; E2E_SEED=$SEED to repeat)"
+e2e_seed
 NQN_L=nqn.2026-11.io.nvmetfcd:e2e-local
 $RBD create --size 64M rbd/img1 && $RBD create --size 16M rbd/img2 || { ko "rbd create"; e2e_finish; }
 e2e_start_daemon "$(ceph_conf rbd_stall)"

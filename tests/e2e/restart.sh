@@ -19,7 +19,8 @@ e2e_mount 2 "$NQN_B" "$m" --reconnect-delay 1 || e2e_finish
 pm=$E2E_MPID
 CH=262144		# chunk size
 NCH=48			# chunks
-head -c $((CH * NCH)) /dev/urandom >"$tmp/src.bin"
+e2e_seed
+e2e_pattern "$SEED" $((CH * NCH)) "$tmp/src.bin"
 
 # writer: chunk i of src.bin to chunk i of ns1, each an O_DIRECT write and a
 # flush; the index goes to $tmp/acked only once dd returned success.

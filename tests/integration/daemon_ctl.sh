@@ -22,7 +22,7 @@ check "no fabric was created" test ! -e "$FCNVME_SHM_DIR/$FABRIC"
 fabric_create
 daemon_start "$tmp/nvmetfcd.conf" || exit 1
 
-"$B/tools/fcnvme" perf $(host 1) --nqn "$DEMO_NQN" -q 4 -o 4096 -w randread -t 30 \
+"$B/tools/fcnvme" perf --seed 1 $(host 1) --nqn "$DEMO_NQN" -q 4 -o 4096 -w randread -t 30 \
 	> "$tmp/perf.out" 2>&1 &
 perf=$!
 bg_pids="$bg_pids $perf"
@@ -75,7 +75,7 @@ check "unknown association id is named" bash -c \
 	"'$B/tools/fcnvmectl' -s '$SOCK' assoc delete 0x1 2>&1 | grep -q 'no association 0x0000000000000001'"
 # fcnvme perf ends when its association is deleted: start the host again.
 wait $perf 2>/dev/null
-"$B/tools/fcnvme" perf $(host 1) --nqn "$DEMO_NQN" -q 4 -o 4096 -w randread -t 30 \
+"$B/tools/fcnvme" perf --seed 1 $(host 1) --nqn "$DEMO_NQN" -q 4 -o 4096 -w randread -t 30 \
 	> "$tmp/perf2.out" 2>&1 &
 perf=$!
 bg_pids="$bg_pids $perf"
@@ -99,7 +99,7 @@ check "port disable" quiet ctl port disable p0
 check "port shows link down" bash -c "'$B/tools/fcnvmectl' -s '$SOCK' port show p0 | grep -Eq '^link-up +no$'"
 check "port enable" quiet ctl port enable p0
 check "port shows link up" bash -c "'$B/tools/fcnvmectl' -s '$SOCK' port show p0 | grep -Eq '^link-up +yes$'"
-check "I/O works after the link bounce" quiet "$B/tools/fcnvme" perf $(host 2) --nqn "$DEMO_NQN" \
+check "I/O works after the link bounce" quiet "$B/tools/fcnvme" perf --seed 1 $(host 2) --nqn "$DEMO_NQN" \
 	-q 4 -o 4096 -w write -t 1 --verify
 
 # save -> load -> save is byte-identical, and the saved file checks.
@@ -164,7 +164,7 @@ check "a host that disconnects: its controller's end says so" wait_for "$DLOG" \
 	"^<5>host $HOSTNQN (wwpn 0x10000090fb000003) on port p0: controller [0-9]* of $DEMO_NQN gone (association 0x[0-9a-f]*): by the host (Disconnect LS) or the transport\$" 10
 # A host whose commands stop reaching the target: keep-alive expiry, then
 # the controller's end with that cause.
-"$B/tools/fcnvme" perf --fabric "$FABRIC" --wwnn 0x20000090fb000004 --wwpn 0x10000090fb000004 \
+"$B/tools/fcnvme" perf --seed 1 --fabric "$FABRIC" --wwnn 0x20000090fb000004 --wwpn 0x10000090fb000004 \
 	--hostnqn "$HOSTNQN" --hostid "$HOSTID" --nqn "$DEMO_NQN" --keep-alive-tmo 1 \
 	-q 1 -o 4096 -w randread -t 8 >"$tmp/ka.out" 2>&1 &
 kapid=$!
@@ -179,7 +179,7 @@ check "and the controller's end with that cause" wait_for "$DLOG" \
 "$B/tools/softhbactl" --fabric "$FABRIC" fault clear >/dev/null
 wait $kapid 2>/dev/null
 # The link goes down under a host: its controller's end says so.
-"$B/tools/fcnvme" perf $(host 5) --nqn "$DEMO_NQN" -q 1 -o 4096 -w randread -t 8 \
+"$B/tools/fcnvme" perf --seed 1 $(host 5) --nqn "$DEMO_NQN" -q 1 -o 4096 -w randread -t 8 \
 	>"$tmp/ld.out" 2>&1 &
 ldpid=$!
 bg_pids="$bg_pids $ldpid"

@@ -36,7 +36,7 @@ check "nothing before READY=1 claims STOPPING" \
 	bash -c "! grep -q STOPPING=1 '$nlog'"
 
 # Verified I/O from a host for the whole reload sequence.
-"$B/tools/fcnvme" perf $(host 1) --nqn "$DEMO_NQN" -q 8 -o 8192 -w rw -t 6 \
+"$B/tools/fcnvme" perf --seed 1 $(host 1) --nqn "$DEMO_NQN" -q 8 -o 8192 -w rw -t 6 \
 	--verify --json > "$tmp/perf.json" 2>"$tmp/perf.err" &
 perf=$!
 sleep 1

@@ -59,7 +59,7 @@ echo "demo: discovery from host port 0x10000090fa0000a1"
 "$FCNVME" discover "${HOST[@]}"
 echo
 echo "demo: ${secs}s of verified 4 KiB random read/write, queue depth 32, 2 I/O queues"
-"$FCNVME" perf "${HOST[@]}" --nqn "$NQN" -q 32 -o 4096 -w randrw -M 50 \
+"$FCNVME" perf --seed 1 "${HOST[@]}" --nqn "$NQN" -q 32 -o 4096 -w randrw -M 50 \
 	-t "$secs" --queues 2 --verify --output-format json > "$tmp/perf.json"
 # Pick numbers out of the JSON with grep: no extra tools needed.
 field() { grep -o "\"$1\":[^,}]*" "$tmp/perf.json" | head -1 | cut -d: -f2; }

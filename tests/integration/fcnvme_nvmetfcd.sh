@@ -40,7 +40,7 @@ sys.exit(o != {"error": {"message": "cannot connect to %s at %s: Connect (admin)
 prefill_stop() {
 	local sig=$1 name=$2 pid t0 t1 rc
 	shift 2
-	"$@" "$B/tools/fcnvme" perf $(host 1) -n 1 --nqn "$DEMO_NQN" -q 8 -o 4096 -w randread \
+	"$@" "$B/tools/fcnvme" perf --seed 1 $(host 1) -n 1 --nqn "$DEMO_NQN" -q 8 -o 4096 -w randread \
 		-t 5 --verify >"$tmp/$name.out" 2>"$tmp/$name.err" &
 	pid=$!
 	sleep 1
@@ -62,7 +62,7 @@ check_not "no progress when stderr is not a terminal" grep -q 'prefill  *[0-9]*%
 if command -v script >/dev/null 2>&1; then
 	# script runs perf on a pseudo-terminal (exec: perf is script's child,
 	# and the signal goes to perf itself)
-	SHELL=/bin/sh script -qefc "exec $B/tools/fcnvme perf $(host 1) -n 1 --nqn $DEMO_NQN -q 8 -o 4096 -w randread -t 5 --verify" \
+	SHELL=/bin/sh script -qefc "exec $B/tools/fcnvme perf --seed 1 $(host 1) -n 1 --nqn $DEMO_NQN -q 8 -o 4096 -w randread -t 5 --verify" \
 		"$tmp/tty.log" >/dev/null 2>&1 &
 	spid=$!
 	for _ in $(seq 100); do
@@ -88,7 +88,7 @@ else
 	echo "$NAME: script(1) not found; terminal progress not tested"
 fi
 # the host port left the fabric: perf still works after all that
-check "perf after the interrupted ones" quiet "$B/tools/fcnvme" perf $(host 1) --nqn "$DEMO_NQN" \
+check "perf after the interrupted ones" quiet "$B/tools/fcnvme" perf --seed 1 $(host 1) --nqn "$DEMO_NQN" \
 	-q 4 -o 4096 -w randrw -t 1
 # Both sides sleeping: no wake-up may be lost (a lost one would stall the
 # queue until a timeout), every read verified. QD1 makes both sleep often.

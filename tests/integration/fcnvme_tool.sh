@@ -242,8 +242,9 @@ run idn2j "$FCNVME" id-ns $H --nqn $NQN -n 2 -o json
 	[ "$(cat "$tmp/idn2j.err")" = '{"error":{"message":"Identify Namespace: Invalid Namespace or Format (0x400b)","status":16395}}' ] &&
 	json_ok "$tmp/idn2j.err" && ok || bad "id-ns json error: $(cat "$tmp/idn2j.err")"
 
-# write then read 1 MiB, compare
-head -c 1048576 /dev/urandom >"$tmp/w.bin"
+# write then read 1 MiB (a fixed pseudo-random pattern, seed 42), compare
+python3 -c 'import random, sys
+sys.stdout.buffer.write(random.Random(42).randbytes(1 << 20))' >"$tmp/w.bin"
 run wr "$FCNVME" write $H --nqn $NQN -s 64 -c 2047 -d "$tmp/w.bin"
 [ $rc -eq 0 ] && ok || bad "write: $(cat "$tmp/wr.err")"
 run rd "$FCNVME" read $H --nqn $NQN -s 64 -c 2047 -d "$tmp/r.bin"
@@ -277,7 +278,7 @@ FCNVME_ETC_NVME=$tmp/etc run goodhn "$FCNVME" id-ctrl $HN --nqn $NQN
 [ $rc -eq 0 ] && [ ! -s "$tmp/goodhn.err" ] && ok || bad "hostnqn file used: $(cat "$tmp/goodhn.err")"
 
 # perf --verify: clean run
-run perf "$FCNVME" perf $H --nqn $NQN -q 8 --queues 2 -o 4096 -w rw -M 70 -t 1 --verify --json
+run perf "$FCNVME" perf --seed 1 $H --nqn $NQN -q 8 --queues 2 -o 4096 -w rw -M 70 -t 1 --verify --json
 [ $rc -eq 0 ] && grep -q '"verify_errors":0' "$tmp/perf.out" && grep -q '"p99_9":' "$tmp/perf.out" &&
 	json_ok "$tmp/perf.out" && grep -q '"iops":[0-9]*,' "$tmp/perf.out" &&
 	ok || bad "perf verify: $(cat "$tmp/perf.out" "$tmp/perf.err")"
@@ -307,7 +308,7 @@ run perfmono env FCNVME_CLOCK=monotonic "$FCNVME" perf $H --nqn $NQN -q 8 -o 409
 [ $rc -eq 0 ] && grep -q '"latency_clock":"monotonic"' "$tmp/perfmono.out" &&
 	python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); l=r["latency_us"]; n=l["avg"]*r["iops"]/1e6; print("perf monotonic: avg x IOPS =", n, "in flight"); sys.exit(not (6.0 < n < 8.5 and 0 < l["p50"] <= l["p99"] <= l["p99_9"] and l["avg"] <= l["max"]))' "$tmp/perfmono.out" &&
 	ok || bad "perf FCNVME_CLOCK=monotonic: $(cat "$tmp/perfmono.out" "$tmp/perfmono.err")"
-run perft "$FCNVME" perf $H --nqn $NQN -q 4 -o 4096 -w randrw -M 30 -t 1
+run perft "$FCNVME" perf --seed 1 $H --nqn $NQN -q 4 -o 4096 -w randrw -M 30 -t 1
 [ $rc -eq 0 ] && grep -q '^randrw (30% reads) 4096 B, qd 4 x 1 queue(s), ' "$tmp/perft.out" &&
 	grep -q '^  read IOPS [0-9.]*   write IOPS [0-9.]*$' "$tmp/perft.out" && ok ||
 	bad "perf randrw text: $(cat "$tmp/perft.out")"
@@ -326,21 +327,21 @@ run perfhq "$FCNVME" perf $H --nqn $NQN -q 8 --queues 2 -o 4096 -w randrw -t 1 -
 [ $rc -eq 0 ] && grep -q '^  verify errors 0$' "$tmp/perfhq.out" &&
 	grep -q '^  poll hybrid: [0-9]* sleeps$' "$tmp/perfhq.out" && ok ||
 	bad "perf --poll hybrid text: $(cat "$tmp/perfhq.out" "$tmp/perfhq.err")"
-run perfbj "$FCNVME" perf $H --nqn $NQN -q 8 -o 4096 -w randread -t 1 --json
+run perfbj "$FCNVME" perf --seed 1 $H --nqn $NQN -q 8 -o 4096 -w randread -t 1 --json
 [ $rc -eq 0 ] && grep -q '"poll":"busy",$' "$tmp/perfbj.out" &&
 	grep -q '"sleeps":0,$' "$tmp/perfbj.out" && ok ||
 	bad "perf busy by default: $(cat "$tmp/perfbj.out" "$tmp/perfbj.err")"
-run perfpb "$FCNVME" perf $H --nqn $NQN --poll interrupt
+run perfpb "$FCNVME" perf --seed 1 $H --nqn $NQN --poll interrupt
 [ $rc -eq 2 ] && grep -qx "fcnvme perf: --poll: 'interrupt' is not one of busy, hybrid" "$tmp/perfpb.err" &&
 	ok || bad "perf bad --poll: $(cat "$tmp/perfpb.err")"
-run perfw "$FCNVME" perf $H --nqn $NQN -w randrandom
+run perfw "$FCNVME" perf --seed 1 $H --nqn $NQN -w randrandom
 [ $rc -eq 2 ] && grep -qx "fcnvme perf: --workload: 'randrandom' is not one of read, write, randread, randwrite, rw, randrw" "$tmp/perfw.err" &&
 	ok || bad "perf bad workload: $(cat "$tmp/perfw.err")"
 
 # perf --verify must catch a byte flipped by the target in its 50th read
 stop_target
 start_target --corrupt-read 50
-run perfc "$FCNVME" perf $H --nqn $NQN -q 4 --queues 2 -o 4096 -w randread -t 2 --verify --json
+run perfc "$FCNVME" perf --seed 1 $H --nqn $NQN -q 4 --queues 2 -o 4096 -w randread -t 2 --verify --json
 [ $rc -eq 1 ] && grep -q '"verify_errors":1' "$tmp/perfc.out" &&
 	grep -q 'fcnvme perf: verify: LBA' "$tmp/perfc.err" && ok || bad "perf did not catch corruption: $(cat "$tmp/perfc.out" "$tmp/perfc.err")"
 

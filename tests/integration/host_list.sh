@@ -62,7 +62,7 @@ sys.exit(not (o["refused_by"] == sys.argv[2] and o["refusal_status"] == "0x4182"
               and o["refusals"] == 2 and o["host_nqn_counts"] == [2]))' "$tmp/typo.json" "${DEMO_NQN}x"
 
 # A connected host: logged in, one association, allowed, no refusal.
-"$B/tools/fcnvme" perf $(host 1) --nqn "$DEMO_NQN" -q 1 -o 4096 -w randread -t 30 \
+"$B/tools/fcnvme" perf --seed 1 $(host 1) --nqn "$DEMO_NQN" -q 1 -o 4096 -w randread -t 30 \
 	>"$tmp/perf.out" 2>&1 &
 perf=$!
 bg_pids="$bg_pids $perf"

@@ -47,7 +47,7 @@ check "ends with # EOF" bash -c "tail -n1 '$tmp/om1.txt' | grep -qx '# EOF'"
 # printable, so NQNs may hold them).
 ODDNQN='nqn.2014-08.org.nvmexpress:odd"host\1'
 check "allow the odd host NQN" quiet ctl allowed-host add "$DEMO_NQN" "$ODDNQN"
-"$B/tools/fcnvme" perf --fabric "$FABRIC" --wwnn 0x20000090fb000001 --wwpn 0x10000090fb000001 \
+"$B/tools/fcnvme" perf --seed 1 --fabric "$FABRIC" --wwnn 0x20000090fb000001 --wwpn 0x10000090fb000001 \
 	--hostnqn "$ODDNQN" --hostid "$HOSTID" --nqn "$DEMO_NQN" -q 4 -o 4096 -w randread -t 30 \
 	> "$tmp/perf.out" 2>&1 &
 perf=$!

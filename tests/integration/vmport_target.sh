@@ -22,7 +22,7 @@ VP=$B/tools/softhba-vmport
 VWWNN=0x20000090fc000011
 VWWPN=0x10000090fc000011
 VSOCK=$tmp/vmport.sock
-SEED=${VMPORT_SEED:-$(date +%s)}
+SEED=${VMPORT_SEED:-1}
 echo "vmport_target: seed $SEED (VMPORT_SEED=$SEED repeats it)"
 
 conf() { # conf DEV WWNN WWPN HWQ [MORE PORT SETTINGS]
@@ -114,7 +114,7 @@ check "read back byte for byte" cmp "$tmp/data" "$tmp/back"
 	-s 100 -c 2047 -d "$tmp/data" > "$tmp/write2.out" 2>&1
 check "write to namespace 2" test $? = 0
 
-"$B/tools/fcnvme" perf $(host 4) --traddr "nn-$VWWNN:pn-$VWWPN" --nqn "$DEMO_NQN" -n 1 \
+"$B/tools/fcnvme" perf --seed 1 $(host 4) --traddr "nn-$VWWNN:pn-$VWWPN" --nqn "$DEMO_NQN" -n 1 \
 	-q 8 -o 4096 -w rw -t 3 --verify > "$tmp/perf.out" 2>&1
 check "perf --verify through the vmport port" test $? = 0
 check "perf: I/O done" grep -Eq "^  IOPS +[1-9]" "$tmp/perf.out"
@@ -131,7 +131,7 @@ check "deq: and dropped" wait_for "$DLOG" \
 	"port p0: remote port 0x10000090fbeeeeee gone (logged out or gone (port server))" 10
 check_not "deq: no malformed RPORT_ONLINE registered anything" grep -q "0x10000090fbeeee0" "$DLOG"
 check "deq: nvmetfcd still runs" kill -0 "$dpid"
-"$B/tools/fcnvme" perf $(host 6) --traddr "nn-$VWWNN:pn-$VWWPN" --nqn "$DEMO_NQN" -n 1 \
+"$B/tools/fcnvme" perf --seed 1 $(host 6) --traddr "nn-$VWWNN:pn-$VWWPN" --nqn "$DEMO_NQN" -n 1 \
 	-q 8 -o 4096 -w rw -t 2 --verify > "$tmp/perf3.out" 2>&1
 check "deq: verified I/O after the nonsense" test $? = 0
 check "deq: no verify errors" grep -q "^  verify errors 0$" "$tmp/perf3.out"
@@ -141,7 +141,7 @@ no_assoc() { ! ctl assoc list | grep -q '^0x'; }
 # perf_held N: host N keeps 32 commands in flight on the port (perf for up
 # to 60 s, in $perf), connected a second before it returns
 perf_held() {
-	"$B/tools/fcnvme" perf $(host "$1") --traddr "nn-$VWWNN:pn-$VWWPN" --nqn "$DEMO_NQN" -n 1 \
+	"$B/tools/fcnvme" perf --seed 1 $(host "$1") --traddr "nn-$VWWNN:pn-$VWWPN" --nqn "$DEMO_NQN" -n 1 \
 		-q 32 -o 4096 -w randrw -t 60 > "$tmp/perf-held$1.out" 2>&1 &
 	perf=$!
 	bg_pids="$bg_pids $perf"
@@ -271,7 +271,7 @@ check "restart: discover lists the subsystem again" grep -q "$DEMO_NQN" "$tmp/di
 	-s 100 -c 2047 -d "$tmp/back2" > "$tmp/read2.out" 2>&1
 check "restart: read through the new port server" test $? = 0
 check "restart: the data written before the restart, byte for byte" cmp "$tmp/data" "$tmp/back2"
-"$B/tools/fcnvme" perf $(host 8) --traddr "nn-$VWWNN:pn-$VWWPN" --nqn "$DEMO_NQN" -n 1 \
+"$B/tools/fcnvme" perf --seed 1 $(host 8) --traddr "nn-$VWWNN:pn-$VWWPN" --nqn "$DEMO_NQN" -n 1 \
 	-q 8 -o 4096 -w rw -t 2 --verify > "$tmp/perf5.out" 2>&1
 check "restart: perf --verify on both hw queues" test $? = 0
 check "restart: no verify errors" grep -q "^  verify errors 0$" "$tmp/perf5.out"
@@ -321,7 +321,7 @@ check "second port server listens" wait_for "$tmp/vp2.log" "waiting for QEMU" 10
 conf "vmport:$tmp/vp2.sock" $W2NN $W2PN 2 > "$tmp/n2.conf"
 daemon_start "$tmp/n2.conf" || exit 1
 check "second port server: the driver is up" wait_for "$tmp/vp2.log" "guest driver up" 10
-"$B/tools/fcnvme" perf $(host 7) --traddr "nn-$W2NN:pn-$W2PN" --nqn "$DEMO_NQN" -n 1 \
+"$B/tools/fcnvme" perf --seed 1 $(host 7) --traddr "nn-$W2NN:pn-$W2PN" --nqn "$DEMO_NQN" -n 1 \
 	-q 32 -o 4096 -w randrw -t 60 > "$tmp/perf4.out" 2>&1 &
 perf=$!
 bg_pids="$bg_pids $perf"

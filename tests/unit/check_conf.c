@@ -566,8 +566,7 @@ START_TEST(syntax_agrees_with_libconfig)
 {
 	static char text[1 << 16];
 	const char *env = getenv("CONF_SEED");
-	unsigned long long seed =
-		env != NULL ? strtoull(env, NULL, 0) : (unsigned long long)time(NULL);
+	unsigned long long seed = env != NULL ? strtoull(env, NULL, 0) : 1;
 	unsigned int i, accepted = 0, rejected = 0;
 
 	printf("syntax_agrees_with_libconfig: seed %llu (CONF_SEED=%llu repeats it)\n", seed, seed);

@@ -413,7 +413,7 @@ Suite *hw_rdrv_suite(void)
 	TCase *tc = tcase_create("rdrv");
 	const char *e = getenv("HW_TEST_SEED");
 
-	seed = e && *e ? (unsigned int)strtoul(e, NULL, 0) : (unsigned int)time(NULL);
+	seed = e && *e ? (unsigned int)strtoul(e, NULL, 0) : 1;
 	fprintf(stderr, "check_hw_rdrv: seed %u (HW_TEST_SEED=%u repeats it)\n", seed, seed);
 	tcase_set_timeout(tc, 30);
 	tcase_add_test(tc, test_rdrv_probe);

@@ -70,7 +70,7 @@ static void setup(void)
 {
 	const char *e = getenv("HW_TEST_SEED");
 
-	seed = e && *e ? (unsigned int)strtoul(e, NULL, 0) : (unsigned int)time(NULL);
+	seed = e && *e ? (unsigned int)strtoul(e, NULL, 0) : 1;
 	fprintf(stderr, "check_hw_remote: seed %u (HW_TEST_SEED=%u repeats it)\n", seed, seed);
 	ck_assert_int_eq(hwf_shm_dir_make(root, sizeof(root), "rem"), 0);
 	snprintf(fdir, sizeof(fdir), "%s/rem", root);

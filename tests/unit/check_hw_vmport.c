@@ -33,7 +33,7 @@ static void seed_init(void)
 {
 	const char *e = getenv("HW_TEST_SEED");
 
-	seed = e && *e ? (unsigned int)strtoul(e, NULL, 0) : (unsigned int)time(NULL);
+	seed = e && *e ? (unsigned int)strtoul(e, NULL, 0) : 1;
 	fprintf(stderr, "check_hw_vmport: seed %u (HW_TEST_SEED=%u repeats it)\n", seed, seed);
 }
 

@@ -9,7 +9,7 @@
 VM_NAME=fio_ext4
 . "$top_srcdir/tests/vm/lib.sh"
 
-SEED=${VM_SEED:-$(od -An -N4 -tu4 /dev/urandom | tr -d ' ')}
+SEED=${VM_SEED:-1}
 echo "seed: $SEED (rerun with VM_SEED=$SEED)"
 vm_require_bins
 vm_setup

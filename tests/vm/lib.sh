@@ -119,8 +119,9 @@ fi
 # from scratch, at most three times in all, and says so. Any other oops is a
 # failure.
 if [ -z "${VM_ATTEMPT:-}" ]; then
-	# every attempt uses the same seed (the tests that take one print it)
-	VM_SEED=${VM_SEED:-$(od -An -N4 -tu4 /dev/urandom | tr -d ' ')}
+	# every attempt uses the same seed, fixed unless VM_SEED names one
+	# (the tests that take one print it)
+	VM_SEED=${VM_SEED:-1}
 	export VM_SEED
 	for VM_ATTEMPT in 1 2 3; do
 		VM_ATTEMPT=$VM_ATTEMPT bash "$0" "$@"

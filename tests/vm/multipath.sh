@@ -34,7 +34,7 @@ print([o["bytes_read"] + o["bytes_written"] for o in json.load(sys.stdin) if o["
 	esac
 }
 
-SEED=${VM_SEED:-$(od -An -N4 -tu4 /dev/urandom | tr -d ' ')}
+SEED=${VM_SEED:-1}
 echo "seed: $SEED (rerun with VM_SEED=$SEED)"
 vm_require_bins
 vm_setup

@@ -21,7 +21,7 @@ VM_NAME=uio_target
 U1WWNN=0x20000090fd0000d1
 U1WWPN=0x10000090fd0000d1
 NQN=nqn.2026-12.io.nvmetfcd:uio
-SEED=${VM_SEED:-$(date +%s)}
+SEED=${VM_SEED:-1}
 echo "uio_target: seed $SEED (VM_SEED=$SEED repeats it)"
 FCNVME=$top_builddir/tools/fcnvme
 

@@ -70,7 +70,8 @@ check_eq "list-subsys: subsystems" "$NQN_A $NQN_B" \
 	"$(json '" ".join(sorted(s["NQN"] for s in (j[0]["Subsystems"] if isinstance(j, list) else j["Subsystems"])))' <subsys.json)"
 
 # a little data both ways
-dd if=/dev/urandom of=/tmp/pat bs=64k count=16 2>/dev/null
+python3 -c 'import random, sys
+sys.stdout.buffer.write(random.Random(int(sys.argv[1])).randbytes(1 << 20))' "$SEED" >/tmp/pat
 check "write 1 MiB to $n1" dd if=/tmp/pat of=/dev/$n1 bs=64k oflag=direct status=none
 check "read it back identical" sh -c "dd if=/dev/$n1 bs=64k count=16 iflag=direct status=none | cmp - /tmp/pat"
 
