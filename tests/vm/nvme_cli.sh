@@ -18,7 +18,6 @@ vm_start_daemon "$(vm_conf target)" || vm_finish
 vm_vmport g1 "$G1WWNN" "$G1WWPN" 2
 # shellcheck disable=SC2086
 SEED=${VM_SEED:-1}
-echo "seed: $SEED (the data pattern; VM_SEED=N picks another)"
 vm_boot nvme_cli.sh $VM_NAMES SEED="$SEED" -- "${VM_QEMU_ARGS[@]}" || vm_logs
 vm_stop_daemon
 vm_finish
