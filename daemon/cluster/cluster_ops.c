@@ -32,7 +32,7 @@ static int cl_ready(struct fcd *d, char *err, size_t errlen)
 		snprintf(err, errlen, "this node was fenced and has no cluster client yet");
 		return -EAGAIN;
 	}
-	return 0;
+	return cl_answers(d->cluster, err, errlen);
 }
 
 /* Tell the others, then read and apply here at once. */
@@ -109,16 +109,18 @@ void cluster_ns_fenced(struct fcd *d, const char *nqn)
  * arrives: a subsystem another node added a moment ago may not be in it yet.
  * On a miss for an NQN this node's config does not define, read the state
  * object now, so that "add on node a, then use on node b" never answers "no
- * subsystem" for one that exists. */
+ * subsystem" for one that exists; unless the object does not answer
+ * (cl_answers): then the view is all we have. */
 bool cluster_has_subsys(struct fcd *d, const char *nqn)
 {
 	struct cluster *cl = d->cluster;
+	char err[256];
 
 	if (!cl || !nqn)
 		return false;
 	if (cl_subsys_in(&cl->view, nqn))
 		return true;
-	if (!cl->st_ok || conf_subsys_find(d->conf, nqn))
+	if (!cl->st_ok || conf_subsys_find(d->conf, nqn) || cl_answers(cl, err, sizeof(err)))
 		return false;
 	cl_sync(cl);
 	return cl_subsys_in(&cl->view, nqn);

@@ -25,6 +25,7 @@ struct fcd;
 #define CL_MAX_NS     256
 #define CL_TICK_MS    100
 #define CL_LOCK_MS    10000
+#define CL_SLOW_MS    1000 /* a read of the state object this long: a stall */
 #define CL_ADDRS      1024
 #define CL_HOSTS      2048
 
@@ -132,6 +133,7 @@ int cl_read(struct cluster *cl);
 int cl_read_begin(struct cluster *cl);
 int cl_read_step(struct cluster *cl);
 void cl_read_cancel(struct cluster *cl);
+int cl_answers(struct cluster *cl, char *err, size_t errlen);
 bool cl_alive(struct cluster *cl, const struct cl_node *n);
 const struct cl_subsys *cl_subsys_in(const struct cl_view *v, const char *nqn);
 const struct cl_ns *cl_ns_in(const struct cl_view *v, const char *nqn, uint32_t nsid);

@@ -251,6 +251,11 @@ int cl_store_aread_poll(struct cl_store *s, void (*cb)(const char *, const char 
 	return rc ? rc : -EINPROGRESS;
 }
 
+bool cl_store_aread_waiting(struct cl_store *s)
+{
+	return s->ar_comp && !atomic_load_explicit(&s->ar_done, memory_order_acquire);
+}
+
 void cl_store_aread_cancel(struct cl_store *s)
 {
 	if (!s->ar_comp)

@@ -64,6 +64,8 @@ int cl_store_read(struct cl_store *s, void (*cb)(const char *, const char *, voi
  * _cancel waits for a page in flight (at most the op timeout) and drops
  * the read; nothing when none is under way. One read at a time. */
 int cl_store_aread_start(struct cl_store *s);
+/* Whether a page of the read is in flight and has not completed. */
+bool cl_store_aread_waiting(struct cl_store *s);
 int cl_store_aread_poll(struct cl_store *s, void (*cb)(const char *, const char *, void *),
 			void *arg);
 void cl_store_aread_cancel(struct cl_store *s);

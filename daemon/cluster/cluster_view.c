@@ -202,6 +202,35 @@ void cl_read_cancel(struct cluster *cl)
 	cl_read_drop(cl);
 }
 
+/* Whether the state object answers now: 0, or -EAGAIN with err said when
+ * the last read failed or the timer's read has waited CL_SLOW_MS (a few
+ * ms when the cluster is well). A command reads, locks and writes the
+ * object with blocking calls on the control thread, which serves every
+ * host's admin queue too: against a stalled cluster each call would hold
+ * the hosts' Keep Alives for up to the client's op timeout (10 s), longer
+ * than Linux hosts' keep-alive timeout (5 s by default). So commands are
+ * refused at once while it does not answer. */
+int cl_answers(struct cluster *cl, char *err, size_t errlen)
+{
+	uint64_t waited = fcnvme_clock_ms() - cl->rd_start_ms;
+
+	if (cl->read_fails) {
+		snprintf(err, errlen,
+			 "the cluster state cannot be read (the last %u read(s) failed, see the "
+			 "log); try again when the cluster answers",
+			 cl->read_fails);
+		return -EAGAIN;
+	}
+	if (cl->rd_view && waited >= CL_SLOW_MS && cl_store_aread_waiting(&cl->st)) {
+		snprintf(err, errlen,
+			 "the cluster has not answered a read of its state for %llu ms; try again "
+			 "when it answers",
+			 (unsigned long long)waited);
+		return -EAGAIN;
+	}
+	return 0;
+}
+
 /* Whether n was alive when we last read the object. Not against the
  * clock now: after a read we may spend seconds opening images (or a
  * command may wait while the control thread is busy), and a live node

@@ -12,11 +12,14 @@
 # the pool is full. Throughout, fcnvmectl must answer at once, the host's
 # I/O to the RAM namespace must go on, its controller must not lose its
 # keep-alive, and another host must connect (Create Association, Connect,
-# Identify: the control thread's work) at once. When the cluster resumes,
+# Identify: the control thread's work) at once, and an edit of the
+# cluster's state (allowed-host add on the shared subsystem) must be
+# refused at once, saying why, instead of holding the control thread for
+# the op timeout on the frozen object. When the cluster resumes,
 # both nodes read the state again (and say so) and still own their
 # groups, neither fenced the other or took a group over (their heartbeats
 # could not be written during the stall either), and the rbd namespace
-# works again.
+# works again, and the same edit goes through and reaches node b.
 E2E_NAME=rbd_stall
 . "$top_srcdir/tests/e2e/lib.sh"
 . "$top_srcdir/tests/e2e/ceph_lib.sh"
@@ -75,8 +78,17 @@ echo "OSD and monitor frozen"
 done) &
 RBDW=$!
 worst_ctl=0 worst_io=0 worst_conn=0 n=0 bad_ctl=0 bad_io=0 bad_conn=0 full_seen=0
+edit_ms= edit_rc=
+H_EDIT=nqn.2026-12.io.nvmetfcd:rbd-stall-edit
 # 14 s of polling: past the 10 s op timeout of the reads that hang
 while [ $(($(ms) - t_stop)) -lt 14000 ]; do
+	# 3 s in, the node's read of the object has hung for 2.7 s or more
+	if [ -z "$edit_ms" ] && [ $(($(ms) - t_stop)) -ge 3000 ]; then
+		t0=$(ms)
+		timeout 20 $CA allowed-host add "$NQN_A" "$H_EDIT" >"$tmp/edit.out" 2>&1
+		edit_rc=$?
+		edit_ms=$(($(ms) - t0))
+	fi
 	t0=$(ms)
 	timeout 20 $CA status >/dev/null 2>&1 || bad_ctl=$((bad_ctl + 1))
 	t1=$(ms)
@@ -108,6 +120,12 @@ check "the RAM namespace's writes read back every time ($bad_io failures)" test 
 check "the RAM namespace answered within 2 s every time (slowest $worst_io ms)" test "$worst_io" -lt 2000
 check "a new host connected and identified every time ($bad_conn failures)" test "$bad_conn" -eq 0
 check "a new host's id-ctrl took under 2 s every time (slowest $worst_conn ms)" test "$worst_conn" -lt 2000
+check "an edit of the cluster state was refused during the stall (rc $edit_rc)" \
+	test "${edit_rc:-0}" -ne 0
+check "... within 1 s ($edit_ms ms)" test "${edit_ms:-99999}" -lt 1000
+check "... saying the cluster does not answer" grep -Eq \
+	'the cluster (has not answered a read of its state for [0-9]+ ms|state cannot be read)' \
+	"$tmp/edit.out"
 check "the host kept its controller (no keep-alive timeout)" \
 	sh -c "! grep -q 'keep-alive' '$tmp/nvmetfcd.log'"
 check "the mount is still up" kill -0 "$MPID"
@@ -138,6 +156,10 @@ check "both nodes are alive in node a's view" sh -c \
 check "the rbd namespace works again (a write reads back)" e2e_wait_for 30 sh -c \
 	"dd if='$tmp/pat' of='$ns2' bs=64k oflag=direct conv=notrunc status=none &&
 	 dd if='$ns2' bs=64k count=16 iflag=direct status=none | cmp -s - '$tmp/pat'"
+check "the refused edit goes through once the cluster answers" \
+	e2e_wait_for 30 $CA allowed-host add "$NQN_A" "$H_EDIT"
+check "... and node b has it" \
+	e2e_wait_for 10 sh -c "$CB subsystem show '$NQN_A' | grep -qF '$H_EDIT'"
 check "the RAM namespace still reads back" \
 	sh -c "dd if='$ns' bs=64k count=16 iflag=direct status=none | cmp -s - '$tmp/pat'"
 grep 'cluster:' "$tmp/nvmetfcd.log" | tail -n 8 | sed 's/^/  a: /'
