@@ -446,6 +446,16 @@ const struct ctlverb ctl_verbs[] = {
 	  "List the cluster's ANA groups with their owner, this node's ANA state and the epoch "
 	  "of their ownership." },
 	{ "cluster",
+	  "status",
+	  C(CLUSTER_STATUS),
+	  { END },
+	  NULL,
+	  NULL,
+	  "Show whether this node reaches the cluster's state object: a member in good standing, "
+	  "whether the object answers (while it does not, cluster commands are refused at once), "
+	  "the age of the last read that worked, the reads failed in a row, how long the read "
+	  "under way has waited, and whether the last heartbeat write worked." },
+	{ "cluster",
 	  "move-group",
 	  C(CLUSTER_MOVE_GROUP),
 	  { { "GROUP", A(ANA_GRPID), ARG_U32, false, "ANA group ID." },
@@ -575,6 +585,12 @@ const enum ctlarg_kind ctl_attr_kind[FCNVME_A_MAX + 1] = {
 	[FCNVME_A_ALIVE] = ARG_BOOL,
 	[FCNVME_A_AGE_MS] = ARG_U64,
 	[FCNVME_A_EPOCH] = ARG_U64,
+	[FCNVME_A_MEMBER] = ARG_BOOL,
+	[FCNVME_A_ANSWERS] = ARG_BOOL,
+	[FCNVME_A_READ_AGE_MS] = ARG_U64,
+	[FCNVME_A_READ_FAILS] = ARG_U32,
+	[FCNVME_A_READ_WAIT_MS] = ARG_U64,
+	[FCNVME_A_HB_OK] = ARG_BOOL,
 	[FCNVME_A_LAT_HIST] = ARG_HIST,
 	[FCNVME_A_LAT_SUM] = ARG_U64,
 	[FCNVME_A_HOST_NQNS] = ARG_LIST,

@@ -35,6 +35,17 @@ struct cluster_node_info {
 	const char *addrs; /* what fencing it blocklists, comma separated */
 };
 
+/* This node and the state object (cluster status). */
+struct cluster_status_info {
+	const char *node;
+	bool member;	       /* read the object, not fenced, rejoin settled */
+	bool answers;	       /* cl_answers: commands are taken now */
+	uint64_t read_age_ms;  /* since the last read that worked began */
+	uint32_t read_fails;   /* in a row */
+	uint64_t read_wait_ms; /* the read under way, if any */
+	bool hb_ok;	       /* the heartbeat thread's last write worked */
+};
+
 struct cluster_group_info {
 	uint32_t grpid;
 	const char *owner; /* "" when nobody owns it */
@@ -75,6 +86,8 @@ int cluster_group_move(struct fcd *d, uint32_t grpid, const char *node, char *er
 
 int cluster_foreach_node(struct fcd *d, int (*cb)(const struct cluster_node_info *, void *),
 			 void *arg);
+/* -ENOENT when this node is in no cluster. */
+int cluster_status(struct fcd *d, struct cluster_status_info *info);
 int cluster_foreach_group(struct fcd *d, int (*cb)(const struct cluster_group_info *, void *),
 			  void *arg);
 

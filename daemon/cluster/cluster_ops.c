@@ -8,6 +8,7 @@
 #define _GNU_SOURCE
 
 #include <errno.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -358,6 +359,24 @@ int cluster_foreach_node(struct fcd *d, int (*cb)(const struct cluster_node_info
 		if (rc)
 			return rc;
 	}
+	return 0;
+}
+
+int cluster_status(struct fcd *d, struct cluster_status_info *info)
+{
+	struct cluster *cl = d->cluster;
+	uint64_t now = fcnvme_clock_ms();
+	char err[256];
+
+	if (!cl)
+		return -ENOENT;
+	info->node = cl->cfg.node;
+	info->member = cl->member_ms != 0;
+	info->answers = cl->st_ok && !cl_answers(cl, err, sizeof(err));
+	info->read_age_ms = cl->read_ms ? now - cl->read_ms : 0;
+	info->read_fails = cl->read_fails;
+	info->read_wait_ms = cl->rd_view ? now - cl->rd_start_ms : 0;
+	info->hb_ok = !atomic_load(&cl->hb_rc);
 	return 0;
 }
 

@@ -110,6 +110,13 @@ int cluster_foreach_node(struct fcd *d, int (*cb)(const struct cluster_node_info
 	return 0;
 }
 
+int cluster_status(struct fcd *d, struct cluster_status_info *info)
+{
+	(void)d;
+	(void)info;
+	return -ENOENT;
+}
+
 int cluster_foreach_group(struct fcd *d, int (*cb)(const struct cluster_group_info *, void *),
 			  void *arg)
 {

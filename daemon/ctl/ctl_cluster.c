@@ -45,6 +45,34 @@ int ctl_cluster_nodes(struct ctl_req *req)
 	return cluster_foreach_node(req->d, put_node, req);
 }
 
+/* cluster status */
+int ctl_cluster_status(struct ctl_req *req)
+{
+	struct cluster_status_info s;
+	struct nl_msg *m;
+	int rc;
+
+	if (cluster_status(req->d, &s))
+		return ctl_fail(req, -ENOENT, "this node is not in a cluster (no cluster section)");
+	m = ctl_reply_new(req);
+	if (m == NULL)
+		return ctl_fail(req, -ENOMEM, "out of memory");
+	rc = fcnvme_msg_put_str(m, FCNVME_A_NODE, s.node);
+	if (!rc)
+		rc = fcnvme_msg_put_u8(m, FCNVME_A_MEMBER, s.member);
+	if (!rc)
+		rc = fcnvme_msg_put_u8(m, FCNVME_A_ANSWERS, s.answers);
+	if (!rc)
+		rc = fcnvme_msg_put_u64(m, FCNVME_A_READ_AGE_MS, s.read_age_ms);
+	if (!rc)
+		rc = fcnvme_msg_put_u32(m, FCNVME_A_READ_FAILS, s.read_fails);
+	if (!rc)
+		rc = fcnvme_msg_put_u64(m, FCNVME_A_READ_WAIT_MS, s.read_wait_ms);
+	if (!rc)
+		rc = fcnvme_msg_put_u8(m, FCNVME_A_HB_OK, s.hb_ok);
+	return ctl_reply_send(req, m, rc);
+}
+
 static uint8_t ana_wire(uint8_t nvme)
 {
 	switch (nvme) {

@@ -71,6 +71,7 @@ const ctl_handler ctl_handlers[FCNVME_CMD_MAX + 1] = {
 	[FCNVME_CMD_ALLOWED_WWPN_DEL] = ctl_allowed_wwpn_del,
 	[FCNVME_CMD_CLUSTER_NODES] = ctl_cluster_nodes,
 	[FCNVME_CMD_CLUSTER_GROUPS] = ctl_cluster_groups,
+	[FCNVME_CMD_CLUSTER_STATUS] = ctl_cluster_status,
 	[FCNVME_CMD_CLUSTER_MOVE_GROUP] = ctl_cluster_move_group,
 	[FCNVME_CMD_CLUSTER_SUBSYS_ADD] = ctl_cluster_subsys_add,
 	[FCNVME_CMD_CLUSTER_SUBSYS_DEL] = ctl_cluster_subsys_del,

@@ -106,6 +106,7 @@ int ctl_config_diff(struct ctl_req *req);
 int ctl_log_level(struct ctl_req *req);
 int ctl_cluster_nodes(struct ctl_req *req);
 int ctl_cluster_groups(struct ctl_req *req);
+int ctl_cluster_status(struct ctl_req *req);
 int ctl_cluster_move_group(struct ctl_req *req);
 int ctl_cluster_subsys_add(struct ctl_req *req);
 int ctl_cluster_subsys_del(struct ctl_req *req);

@@ -86,6 +86,7 @@ const struct fcnvme_cmd_desc fcnvme_cmds[FCNVME_CMD_MAX + 1] = {
 					  A(NQN) | A(WWPN) },
 	[FCNVME_CMD_CLUSTER_NODES] = { "cluster-nodes", D, 0, 0 },
 	[FCNVME_CMD_CLUSTER_GROUPS] = { "cluster-groups", D, 0, 0 },
+	[FCNVME_CMD_CLUSTER_STATUS] = { "cluster-status", D, 0, 0 },
 	[FCNVME_CMD_CLUSTER_MOVE_GROUP] = { "cluster-move-group", W, A(ANA_GRPID) | A(NODE),
 					    A(ANA_GRPID) | A(NODE) },
 	[FCNVME_CMD_CLUSTER_SUBSYS_ADD] = { "cluster-add-subsystem", W, A(NQN),

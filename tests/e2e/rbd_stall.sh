@@ -88,6 +88,7 @@ while [ $(($(ms) - t_stop)) -lt 14000 ]; do
 		timeout 20 $CA allowed-host add "$NQN_A" "$H_EDIT" >"$tmp/edit.out" 2>&1
 		edit_rc=$?
 		edit_ms=$(($(ms) - t0))
+		timeout 20 $CA -o json cluster status >"$tmp/cst-stall.json" 2>&1
 	fi
 	t0=$(ms)
 	timeout 20 $CA status >/dev/null 2>&1 || bad_ctl=$((bad_ctl + 1))
@@ -126,6 +127,11 @@ check "... within 1 s ($edit_ms ms)" test "${edit_ms:-99999}" -lt 1000
 check "... saying the cluster does not answer" grep -Eq \
 	'the cluster (has not answered a read of its state for [0-9]+ ms|state cannot be read)' \
 	"$tmp/edit.out"
+check "cluster status said the object does not answer: $(cat "$tmp/cst-stall.json")" \
+	python3 -c 'import json, sys
+s = json.load(open(sys.argv[1]))
+sys.exit(not (s["node"] == "a" and s["answers"] is False and s["member"] is True and
+              (s["read_wait_ms"] >= 1000 or s["read_fails"] >= 1)))' "$tmp/cst-stall.json"
 check "the host kept its controller (no keep-alive timeout)" \
 	sh -c "! grep -q 'keep-alive' '$tmp/nvmetfcd.log'"
 check "the mount is still up" kill -0 "$MPID"
@@ -156,6 +162,11 @@ check "both nodes are alive in node a's view" sh -c \
 check "the rbd namespace works again (a write reads back)" e2e_wait_for 30 sh -c \
 	"dd if='$tmp/pat' of='$ns2' bs=64k oflag=direct conv=notrunc status=none &&
 	 dd if='$ns2' bs=64k count=16 iflag=direct status=none | cmp -s - '$tmp/pat'"
+check "cluster status says the object answers again" e2e_wait_for 10 sh -c \
+	"$CA -o json cluster status | python3 -c 'import json, sys
+s = json.load(sys.stdin)
+sys.exit(not (s[\"answers\"] is True and s[\"read_fails\"] == 0 and s[\"heartbeat_ok\"] is True
+              and s[\"read_age_ms\"] < 3000))'"
 check "the refused edit goes through once the cluster answers" \
 	e2e_wait_for 30 $CA allowed-host add "$NQN_A" "$H_EDIT"
 check "... and node b has it" \

@@ -89,9 +89,10 @@ enum fcnvme_cmd {
 	FCNVME_CMD_REFERRAL_ADD, /* discovery log referrals (subtype 1) */
 	FCNVME_CMD_REFERRAL_DEL,
 	FCNVME_CMD_REFERRAL_LIST,
-	FCNVME_CMD_NS_RESV_CLEAR, /* drop a namespace's reservation and registrants */
-	FCNVME_CMD_NS_SET,	  /* read-only, reservations of a namespace in place */
-	FCNVME_CMD_REFERRAL_SET,  /* a referral changed in place */
+	FCNVME_CMD_NS_RESV_CLEAR,  /* drop a namespace's reservation and registrants */
+	FCNVME_CMD_NS_SET,	   /* read-only, reservations of a namespace in place */
+	FCNVME_CMD_REFERRAL_SET,   /* a referral changed in place */
+	FCNVME_CMD_CLUSTER_STATUS, /* this node's view of the state object */
 	__FCNVME_CMD_MAX
 };
 #define FCNVME_CMD_MAX (__FCNVME_CMD_MAX - 1)
@@ -188,6 +189,12 @@ enum fcnvme_attr {
 	FCNVME_A_TREQ,		/* string: a referral's TREQ, "not specified",
 				 * "required" or "not required" */
 	FCNVME_A_EPOCH,		/* u64: a cluster ANA group's ownership epoch */
+	FCNVME_A_MEMBER,	/* u8: a member in good standing (cluster status) */
+	FCNVME_A_ANSWERS,	/* u8: the state object answers: commands are taken */
+	FCNVME_A_READ_AGE_MS,	/* u64: since the last read of the state that worked */
+	FCNVME_A_READ_FAILS,	/* u32: reads of the state failed in a row */
+	FCNVME_A_READ_WAIT_MS,	/* u64: how long the read under way has waited (0: none) */
+	FCNVME_A_HB_OK,		/* u8: the last heartbeat write worked */
 	__FCNVME_A_MAX
 };
 #define FCNVME_A_MAX (__FCNVME_A_MAX - 1)
