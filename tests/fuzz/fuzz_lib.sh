@@ -8,13 +8,15 @@
 # inputs; the seed is printed. New corpus units go to a scratch directory,
 # a crashing input next to the binaries as tests/fuzz/crash-<tag>-*.
 #
-# What repeats exactly: the targets draw their random numbers from a fixed
+# What repeats: the targets draw their random numbers from a fixed
 # sequence restarted per input (fuzz_random.c), run without address-space
-# randomisation where setarch allows it (pointer values reach libFuzzer's
-# comparison tracing), and never reload their corpus. Then the core, LS,
-# FCP, auth, configuration and control-message targets make the same
-# inputs on every run. The hw targets use real shared memory, clocks and
-# threads: they start the same and drift apart.
+# randomisation where setarch allows it, from a directory of their own
+# with fixed names and a fixed environment (pointer values, the stack's
+# too, reach libFuzzer's comparison tracing), and never reload their
+# corpus. Then the core, LS, FCP, auth, configuration and control-message
+# targets of one build make the same inputs on every run. The hw targets
+# use real shared memory, clocks and threads: they start the same and
+# drift apart.
 #
 #   fuzz_run TAG NAME MAX_LEN RATE [libFuzzer flags...]
 #                                  runs tests/fuzz/fuzz_NAME
@@ -35,6 +37,11 @@ fuzz_fail=0
 fuzz_scratch=$(mktemp -d "${TMPDIR:-/tmp}/fcnvme-fuzz.XXXXXX") || exit 99
 trap 'rm -rf "$fuzz_scratch"' EXIT INT TERM
 
+# abspath PATH: PATH from the root (it must exist)
+fuzz_abspath() {
+	echo "$(cd "$(dirname "$1")" && pwd)/$(basename "$1")"
+}
+
 fuzz_run() {
 	tag=$1 name=$2 max_len=$3 rate=$4
 	shift 4
@@ -46,12 +53,24 @@ fuzz_run() {
 		fuzz_fail=$((fuzz_fail + 1))
 		return
 	fi
-	mkdir -p "$fuzz_scratch/$tag"
-	if $fuzz_norand "$bin" -runs="$runs" -max_total_time=$((3 * fuzz_time)) -max_len="$max_len" \
-		-seed="$fuzz_seed" \
-		-reload=0 -print_final_stats=1 "$@" \
-		-artifact_prefix="$top_builddir/tests/fuzz/crash-$tag-" \
-		"$fuzz_scratch/$tag" "$top_srcdir/tests/fuzz/corpus_$tag" >"$log" 2>&1; then
+	# The run sees the same process image wherever the tree is: it starts
+	# in a directory of its own, under fixed names (symlinks to the
+	# binary, the corpus and a dictionary), with a fixed environment. The
+	# stack's addresses depend on the paths and the environment, and they
+	# reach libFuzzer's comparison tracing.
+	work=$fuzz_scratch/$tag
+	mkdir -p "$work/new"
+	ln -s "$(fuzz_abspath "$bin")" "$work/bin"
+	ln -s "$(fuzz_abspath "$top_srcdir/tests/fuzz/corpus_$tag")" "$work/seed"
+	for a in "$@"; do
+		case $a in
+		-dict=*) ln -s "$(fuzz_abspath "${a#-dict=}")" "$work/dict" ;;
+		esac
+	done
+	if (cd "$work" && env -i PATH=/usr/bin:/bin LC_ALL=C $fuzz_norand ./bin -runs="$runs" \
+		-max_total_time=$((3 * fuzz_time)) -max_len="$max_len" -seed="$fuzz_seed" \
+		-reload=0 -print_final_stats=1 $(fuzz_flags "$@") -artifact_prefix=crash- new seed) \
+		>"$log" 2>&1; then
 		done_runs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" |
 			grep -o '[0-9]*$')
 		echo "fuzz: $name ok ($done_runs runs, $(grep -o 'Seed: [0-9]*' "$log")," \
@@ -62,11 +81,24 @@ fuzz_run() {
 		fi
 		fuzz_pass=$((fuzz_pass + 1))
 	else
+		for c in "$work"/crash-*; do
+			[ -e "$c" ] && mv "$c" "$top_builddir/tests/fuzz/crash-$tag-${c##*/crash-}"
+		done
 		echo "fuzz: $name FAILED ($(grep -o 'Seed: [0-9]*' "$log"), up to $runs runs;" \
 		     "FUZZ_SEED=$fuzz_seed FUZZ_TIME=$fuzz_time repeat it); last lines of its log:"
 		tail -n 40 "$log"
 		fuzz_fail=$((fuzz_fail + 1))
 	fi
+}
+
+# The run's flags, a dictionary under its fixed name.
+fuzz_flags() {
+	for a in "$@"; do
+		case $a in
+		-dict=*) echo "-dict=dict" ;;
+		*) echo "$a" ;;
+		esac
+	done
 }
 
 fuzz_done() {
