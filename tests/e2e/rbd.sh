@@ -82,8 +82,8 @@ cw() {
 }
 blk() { dd if="$m/ns1" bs=512 skip="$1" count=1 iflag=direct status=none | sha256sum; }
 head -c 512 "$tmp/rnd.bin" >"$tmp/cw.old"
-python3 -c 'import random,sys; r=random.Random(int(sys.argv[1])); sys.stdout.buffer.write(bytes(r.getrandbits(8) for _ in range(int(sys.argv[2]))))' $((SEED + 1)) 512 >"$tmp/cw.new"
-python3 -c 'import random,sys; r=random.Random(int(sys.argv[1])); sys.stdout.buffer.write(bytes(r.getrandbits(8) for _ in range(int(sys.argv[2]))))' $((SEED + 2)) 512 >"$tmp/cw.other"
+e2e_pattern $((SEED + 1)) 512 "$tmp/cw.new"
+e2e_pattern $((SEED + 2)) 512 "$tmp/cw.other"
 check "compare-write with the block's data writes the new data" \
 	cw -s 409600 -c 0 --compare-data "$tmp/cw.old" -d "$tmp/cw.new"
 check "the block holds the new data" test "$(blk 409600)" = "$(sha256sum <"$tmp/cw.new")"
