@@ -25,10 +25,12 @@
  * after it, wrapping) takes its groups: under the object's lock it checks
  * again, blocklists every address the lost node published, waits for the
  * OSD map, writes itself as owner (epoch + 1), and only then reports
- * optimized. A node that finds itself blocklisted reports its groups
- * inaccessible, builds a new client, waits until it has held the object's
- * lock once (a takeover of its groups in progress has then ended) and
- * rejoins as a non-owner. [ctl]
+ * optimized; that sequence, like a claim, a failback and the rejoin's
+ * lock, runs on a thread of its own (cluster_job.c). A node that finds
+ * itself blocklisted reports its groups inaccessible, builds a new
+ * client, waits until it has held the object's lock once (a takeover of
+ * its groups in progress has then ended) and rejoins as a non-owner.
+ * [ctl]
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -142,6 +144,8 @@ static void cl_fenced(struct cluster *cl)
 			if (cl->ana[g] != 0xff)
 				cl_ana_set(cl, g, NVME_ANA_INACCESSIBLE);
 	}
+	if (cl->job_running)
+		return; /* the client goes once the job is over with it (next tick) */
 	cl_beat_stop(cl);
 	cl_read_cancel(cl);
 	cl_store_close(&cl->st);
@@ -167,23 +171,15 @@ static void cl_fenced(struct cluster *cl)
 /* After a rejoin: whether a takeover of our groups that may have been
  * running when we were fenced has ended (we got the object's lock, which
  * the taker holds from its fence to its owner write). Until then our
- * groups stay inaccessible: the old group records still name us. */
+ * groups stay inaccessible: the old group records still name us. The
+ * lock is tried in a job (cl_job_reap ends the barrier). */
 static bool cl_rejoin_settled(struct cluster *cl)
 {
-	int rc;
-
 	if (!cl->rejoin_barrier)
 		return true;
-	rc = cl_store_lock(&cl->st, CL_LOCK_MS);
-	if (rc) {
-		if (rc != -EBUSY)
-			log_warnx("cluster: after rejoining, cannot lock the state: %s",
-				  strerror(-rc));
-		return false; /* still held: retried on the next read */
-	}
-	cl_store_unlock(&cl->st);
-	cl->rejoin_barrier = false;
-	return true;
+	if (!cl->job_running)
+		cl_job_start(cl, CL_JOB_REJOIN);
+	return false;
 }
 
 /* The outcome rc of a read: whether the view is fresh. A fenced client is
@@ -282,6 +278,8 @@ static void cl_timer_cb(evutil_socket_t fd, short what, void *arg)
 
 	(void)fd;
 	(void)what;
+	if (cl_job_reap(cl, false))
+		due = true; /* read what the job wrote, and decide again */
 	if (!cl->st_ok || atomic_load(&cl->hb_rc) == -ESHUTDOWN) {
 		cl_fenced(cl);
 		return;
@@ -301,8 +299,8 @@ static void cl_timer_cb(evutil_socket_t fd, short what, void *arg)
 			cl_recover_ns(cl);
 		}
 	}
-	if (!cl_rejoin_settled(cl))
-		return;
+	if (cl->job_running || !cl_rejoin_settled(cl))
+		return; /* no read while a job runs: one sent before its write would undo it */
 	cl_read_start(cl, false);
 }
 
@@ -352,12 +350,17 @@ int cluster_start(struct fcd *d, const struct conf_cluster *cc, char *err, size_
 	d->cluster = cl;
 	log_info("cluster: node %s (id %u) joined through %s/%s as %s", cc->node, cc->node_id,
 		 cc->pool, cl->st.object, cl->st.addrs);
-	cl_sync(cl); /* read and apply now, before we say ready */
+	/* Read and apply now, before we say ready; our group claimed (or
+	 * found owned) first, too. */
+	cl_sync(cl);
+	if (cl_job_reap(cl, true))
+		cl_groups(cl);
 	return 0;
 
 out_close:
 	if (cl->timer)
 		event_free(cl->timer);
+	cl_job_reap(cl, true);
 	cl_beat_stop(cl);
 	cl_read_cancel(cl);
 	cl_store_close(&cl->st);
@@ -380,6 +383,7 @@ void cluster_stop(struct fcd *d)
 	if (!cl)
 		return;
 	cl_read_cancel(cl);
+	cl_job_reap(cl, true);
 	kept = cl_leave(cl);
 	event_free(cl->timer);
 	cl_beat_stop(cl);

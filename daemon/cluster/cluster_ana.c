@@ -79,91 +79,33 @@ int cl_group_write(struct cluster *cl, uint32_t g, const char *owner, uint64_t e
 	return cl_store_set(&cl->st, key, val);
 }
 
-/* Fence every address node published; 0 when all are blocklisted. */
-static int cl_fence(struct cluster *cl, const struct cl_node *n)
-{
-	char a[256];
-	const char *p = n->addrs;
-	size_t len;
-	int rc, bad = 0;
-
-	while (*p) {
-		len = strcspn(p, ",");
-		snprintf(a, sizeof(a), "%.*s", (int)len, p);
-		if (a[0]) {
-			rc = cl_store_blocklist(&cl->st, a);
-			if (rc) {
-				log_warnx("cluster: cannot blocklist %s of %s: %s", a, n->name,
-					  strerror(-rc));
-				bad++;
-			} else {
-				log_info("cluster: fenced %s (%s)", n->name, a);
-			}
-		}
-		p += len;
-		if (*p)
-			p++;
-	}
-	return bad ? -EIO : 0;
-}
-
-/* We are the successor of group g's lost owner: fence it, then own g. */
+/* We are the successor of group g's lost owner: its job fences it, then
+ * owns g (cl_group_job_done reports it). Meanwhile the group is in
+ * change here. */
 static void cl_take_over(struct cluster *cl, uint32_t g, const struct cl_node *lost)
 {
-	char val[128], owner[CONF_NAME_MAX], key[32];
-	uint64_t t0 = fcnvme_clock_ms();
-	int rc;
+	struct cl_job *j = &cl->job;
+	/* the last job tried the same: said already */
+	bool again = j->kind == CL_JOB_TAKEOVER && j->g == g && !strcmp(j->from, lost->name);
 
 	cl_ana_set(cl, g, NVME_ANA_CHANGE);
-	if (cl_store_lock(&cl->st, CL_LOCK_MS))
-		return;
-	snprintf(key, sizeof(key), "group/%u", g);
-	rc = cl_store_get(&cl->st, key, val, sizeof(val));
-	cl_word(rc ? "" : val, "owner", owner, sizeof(owner));
-	if (rc || strcmp(owner, lost->name) || cl_fence(cl, lost))
-		goto out_unlock; /* changed meanwhile, or not fenced: not ours */
-	rc = cl_group_write(cl, g, cl->cfg.node, cl_word_u64(val, "epoch") + 1);
-	if (rc) {
-		log_warnx("cluster: cannot take ANA group %u: %s", g, strerror(-rc));
-		goto out_unlock;
-	}
-	snprintf(cl->view.groups[g].owner, sizeof(cl->view.groups[g].owner), "%s", cl->cfg.node);
-	cl->view.groups[g].epoch = cl_word_u64(val, "epoch") + 1;
-	log_info("cluster: took over ANA group %u from lost node %s (fenced first, %" PRIu64 " ms)",
-		 g, lost->name, fcnvme_clock_ms() - t0);
-	cl_ana_set(cl, g, NVME_ANA_OPTIMIZED);
-out_unlock:
-	cl_store_unlock(&cl->st);
-	cl_store_notify(&cl->st);
+	j->g = g;
+	snprintf(j->from, sizeof(j->from), "%s", lost->name);
+	snprintf(j->addrs, sizeof(j->addrs), "%s", lost->addrs);
+	if (!cl_job_start(cl, CL_JOB_TAKEOVER) && !again)
+		log_info("cluster: taking over ANA group %u from lost node %s (fencing it first)",
+			 g, lost->name);
 }
 
-/* Claim an unowned group (our configured one). */
+/* Claim an unowned group (our configured one): its job. */
 static void cl_claim(struct cluster *cl, uint32_t g)
 {
-	char key[32], val[128];
-
-	if (cl_store_lock(&cl->st, CL_LOCK_MS))
-		return;
-	snprintf(key, sizeof(key), "group/%u", g);
-	if (cl_store_get(&cl->st, key, val, sizeof(val)) == -ENOENT &&
-	    !cl_group_write(cl, g, cl->cfg.node, 1)) {
-		log_info("cluster: claimed ANA group %u", g);
-		cl->view.groups[g].present = true;
-		snprintf(cl->view.groups[g].owner, sizeof(cl->view.groups[g].owner), "%s",
-			 cl->cfg.node);
-		cl->view.groups[g].epoch = 1;
-	}
-	cl_store_unlock(&cl->st);
-	cl_store_notify(&cl->st);
+	cl->job.g = g;
+	cl_job_start(cl, CL_JOB_CLAIM);
 }
 
-/* Under the object's lock, on a read made under it: when group g's record
- * still names `from` as its owner, write `to` as the owner with the epoch
- * plus one (into *epoch), no fence (move-group's rule, for a handover and
- * a failback). 0, -ESTALE when the record names another owner, or the
- * error of the lock or the write. */
-static int cl_group_pass(struct cluster *cl, uint32_t g, const char *from, const char *to,
-			 uint64_t *epoch)
+/* move-group's rule, for a handover and a failback (cluster_priv.h). */
+int cl_group_pass(struct cluster *cl, uint32_t g, const char *from, const char *to, uint64_t *epoch)
 {
 	char key[32], val[128], owner[CONF_NAME_MAX];
 	int rc = cl_store_lock(&cl->st, CL_LOCK_MS);
@@ -231,43 +173,103 @@ int cl_leave(struct cluster *cl)
 /* failback_ms: our configured group is owned by another live node, and we
  * have been a member in good standing that long: take it back as
  * move-group would (under the lock, from a read made under it, epoch plus
- * one, no fence: the owner lives and steps down when it reads). A group
- * whose owner is lost goes through the takeover first, fence first. */
-static void cl_failback(struct cluster *cl)
+ * one, no fence: the owner lives and steps down when it reads), in a job.
+ * A group whose owner is lost goes through the takeover first, fence
+ * first. Whether a job was started. */
+static bool cl_failback(struct cluster *cl)
 {
 	uint32_t g = cl->cfg.ana_group;
 	struct cl_group *gr = &cl->view.groups[g];
+	struct cl_job *j = &cl->job;
 	const struct cl_node *o;
-	uint64_t now = fcnvme_clock_ms(), epoch;
+	uint64_t now = fcnvme_clock_ms();
 
 	if (atomic_load(&cl->hb_rc)) { /* our heartbeat fails: not in good standing */
 		cl->member_ms = 0;
-		return;
+		return false;
 	}
 	if (!cl->member_ms)
 		cl->member_ms = now;
 	if (!cl->cfg.failback_ms || !g || !gr->present || !strcmp(gr->owner, cl->cfg.node) ||
 	    now - cl->member_ms < cl->cfg.failback_ms)
-		return;
+		return false;
 	o = cl_node_find(&cl->view, gr->owner);
-	if (!o || !cl_alive(cl, o) || cl_group_pass(cl, g, o->name, cl->cfg.node, &epoch))
-		return; /* moved meanwhile, or not written: the next read */
-	snprintf(gr->owner, sizeof(gr->owner), "%s", cl->cfg.node);
-	gr->epoch = epoch;
-	log_info("cluster: took ANA group %u back from %s (failback, a member for %" PRIu64 " ms)",
-		 g, o->name, now - cl->member_ms);
-	cl_store_notify(&cl->st);
+	if (!o || !cl_alive(cl, o))
+		return false;
+	j->g = g;
+	snprintf(j->from, sizeof(j->from), "%s", o->name);
+	snprintf(j->to, sizeof(j->to), "%s", cl->cfg.node);
+	j->member_for_ms = now - cl->member_ms;
+	return !cl_job_start(cl, CL_JOB_PASS);
 }
 
+/* [ctl] A group job ended: log what it did and, when it wrote, take its
+ * write into the view (the next read, sent after it, will show it too). */
+void cl_group_job_done(struct cluster *cl, const struct cl_job *j)
+{
+	struct cl_group *gr = &cl->view.groups[j->g];
+	char a[256];
+	const char *p = j->addrs;
+	unsigned int i;
+
+	for (i = 0; j->kind == CL_JOB_TAKEOVER && (p = cl_list_next(p, a, sizeof(a))) &&
+		    i < j->nr_fenced && i < CL_JOB_ADDRS;
+	     i++) {
+		if (j->fence_rc[i])
+			log_warnx("cluster: cannot blocklist %s of %s: %s", a, j->from,
+				  strerror(-j->fence_rc[i]));
+		else
+			log_info("cluster: fenced %s (%s)", j->from, a);
+	}
+	if (cl->fenced)
+		return; /* we were fenced meanwhile: the read after the rejoin tells */
+	if (j->rc == -ESTALE || j->rc == -EBUSY)
+		return; /* changed meanwhile, or the lock is held: the next read */
+	if (j->rc) {
+		log_warnx("cluster: %s ANA group %u failed after %llu ms: %s; tried again on the "
+			  "next read",
+			  j->kind == CL_JOB_TAKEOVER ? "taking over"
+			  : j->kind == CL_JOB_CLAIM  ? "claiming"
+						     : "taking back",
+			  j->g, (unsigned long long)(fcnvme_clock_ms() - j->t0_ms),
+			  strerror(-j->rc));
+		return;
+	}
+	/* A read sent before the write must not undo it in the view. */
+	cl->view_gen++;
+	gr->present = true;
+	snprintf(gr->owner, sizeof(gr->owner), "%s", cl->cfg.node);
+	gr->epoch = j->epoch;
+	if (j->kind == CL_JOB_TAKEOVER)
+		log_info(
+			"cluster: took over ANA group %u from lost node %s (fenced first, %llu ms)",
+			j->g, j->from, (unsigned long long)(fcnvme_clock_ms() - j->t0_ms));
+	else if (j->kind == CL_JOB_CLAIM)
+		log_info("cluster: claimed ANA group %u", j->g);
+	else
+		log_info("cluster: took ANA group %u back from %s (failback, a member for %llu ms)",
+			 j->g, j->from, (unsigned long long)j->member_for_ms);
+	cl_ana_set(cl, j->g, NVME_ANA_OPTIMIZED);
+}
+
+/* Decide on groups from a fresh view. A change of a group record (claim,
+ * failback, takeover) is a job: the first one needed starts, and the
+ * others wait for the read after it; while one runs, nothing is decided. */
 void cl_groups(struct cluster *cl)
 {
 	const struct cl_node *owner, *succ;
 	struct cl_group *gr;
+	bool started = cl->job_running;
 	uint32_t g;
 
-	if (cl->cfg.ana_group && !cl->view.groups[cl->cfg.ana_group].present)
+	if (started)
+		return;
+	if (cl->cfg.ana_group && !cl->view.groups[cl->cfg.ana_group].present) {
 		cl_claim(cl, cl->cfg.ana_group);
-	cl_failback(cl);
+		return;
+	}
+	if (cl_failback(cl))
+		return;
 	for (g = 1; g <= TGT_MAX_ANAGRP; g++) {
 		gr = &cl->view.groups[g];
 		if (!gr->present)
@@ -282,9 +284,12 @@ void cl_groups(struct cluster *cl)
 			continue;
 		}
 		succ = owner ? cl_successor(cl, owner) : NULL;
-		if (succ && !strcmp(succ->name, cl->cfg.node))
+		if (succ && !strcmp(succ->name, cl->cfg.node) && !started) {
 			cl_take_over(cl, g, owner);
-		else
-			cl_ana_set(cl, g, NVME_ANA_CHANGE); /* someone else takes it */
+			started = cl->job_running;
+		} else {
+			cl_ana_set(cl, g,
+				   NVME_ANA_CHANGE); /* someone else takes it, or the next job */
+		}
 	}
 }

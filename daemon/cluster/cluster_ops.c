@@ -33,7 +33,9 @@ static int cl_ready(struct fcd *d, char *err, size_t errlen)
 		snprintf(err, errlen, "this node was fenced and has no cluster client yet");
 		return -EAGAIN;
 	}
-	return cl_answers(d->cluster, err, errlen);
+	if (cl_answers(d->cluster, err, errlen))
+		return -EAGAIN;
+	return cl_job_busy(d->cluster, err, errlen);
 }
 
 /* Tell the others, then read and apply here at once. */
@@ -111,7 +113,8 @@ void cluster_ns_fenced(struct fcd *d, const char *nqn)
  * On a miss for an NQN this node's config does not define, read the state
  * object now, so that "add on node a, then use on node b" never answers "no
  * subsystem" for one that exists; unless the object does not answer
- * (cl_answers): then the view is all we have. */
+ * (cl_answers), or a group job runs (no read then, cluster_job.c): then the
+ * view is all we have. */
 bool cluster_has_subsys(struct fcd *d, const char *nqn)
 {
 	struct cluster *cl = d->cluster;
@@ -121,7 +124,8 @@ bool cluster_has_subsys(struct fcd *d, const char *nqn)
 		return false;
 	if (cl_subsys_in(&cl->view, nqn))
 		return true;
-	if (!cl->st_ok || conf_subsys_find(d->conf, nqn) || cl_answers(cl, err, sizeof(err)))
+	if (!cl->st_ok || conf_subsys_find(d->conf, nqn) || cl_answers(cl, err, sizeof(err)) ||
+	    cl->job_running)
 		return false;
 	cl_sync(cl);
 	return cl_subsys_in(&cl->view, nqn);

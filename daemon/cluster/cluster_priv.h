@@ -68,6 +68,39 @@ struct cl_view {
 	unsigned int nr_ns;
 };
 
+/* A change of the group records (claim, takeover, failback) or the rejoin
+ * barrier's lock: blocking calls that lock, read, fence and write the
+ * state object, run on a thread of their own (cluster_job.c) so that a
+ * cluster slow to answer holds that thread, not the control thread that
+ * serves every host. One at a time. The control thread fills the inputs
+ * and starts it; the thread writes the outputs, then done (release); the
+ * control thread reads them after done (acquire), joins it and acts. */
+enum cl_job_kind {
+	CL_JOB_CLAIM,
+	CL_JOB_TAKEOVER,
+	CL_JOB_PASS,
+	CL_JOB_REJOIN
+};
+
+#define CL_JOB_ADDRS 32 /* fence results kept per takeover (the rest: counted) */
+
+struct cl_job {
+	/* inputs [ctl] */
+	enum cl_job_kind kind;
+	uint32_t g;
+	char from[CONF_NAME_MAX]; /* takeover: the lost owner; pass: the owner now */
+	char to[CONF_NAME_MAX];	  /* pass: the new owner */
+	char addrs[CL_ADDRS];	  /* takeover: the lost owner's addresses */
+	uint64_t t0_ms;		  /* our clock when it started */
+	uint64_t member_for_ms;	  /* pass (failback): how long we had been a member */
+	/* outputs [job] until done */
+	int rc;			    /* 0: done; -ESTALE: the record changed meanwhile; -errno */
+	uint64_t epoch;		    /* the epoch written */
+	int fence_rc[CL_JOB_ADDRS]; /* takeover: each address's blocklist result */
+	unsigned int nr_fenced;	    /* addresses tried */
+	_Atomic bool done;
+};
+
 struct cluster {
 	struct fcd *d;
 	struct conf_cluster cfg;
@@ -119,6 +152,10 @@ struct cluster {
 	 * beats missed before (cl_alive). [ctl] */
 	uint64_t grace_ms;
 	unsigned int read_fails; /* [ctl] reads failed in a row */
+	/* The group job: its thread, started and not joined yet [ctl]. */
+	pthread_t job_thr;
+	bool job_running;
+	struct cl_job job;
 };
 
 /* cluster_view.c */
@@ -149,10 +186,29 @@ const char *cl_list_next(const char *p, char *h, size_t len);
 /* cluster_apply.c */
 void cl_reconcile(struct cluster *cl);
 
+/* cluster_job.c */
+/* Start the job cl->job describes (inputs filled): 0, or -EAGAIN when no
+ * thread can be had (the next read tries again). One at a time. */
+int cl_job_start(struct cluster *cl, enum cl_job_kind kind);
+/* When the job has ended (wait: wait for it), join it and act on its
+ * outcome; whether one was joined. */
+bool cl_job_reap(struct cluster *cl, bool wait);
+/* 0, or -EAGAIN with err said while a job holds the object's lock: a
+ * command's lock would be taken as the same holder's (one cookie). */
+int cl_job_busy(struct cluster *cl, char *err, size_t errlen);
+
 /* cluster_ana.c */
 void cl_group_ensure(struct cluster *cl, uint32_t g);
 void cl_ana_set(struct cluster *cl, uint32_t g, uint8_t state);
 int cl_group_write(struct cluster *cl, uint32_t g, const char *owner, uint64_t epoch);
+/* Under the object's lock, from a read made under it: when group g's
+ * record names `from`, write `to` as its owner, the epoch plus one (into
+ * *epoch), no fence. 0, -ESTALE, or the lock's or the write's -errno.
+ * Blocking: [ctl] at stop, else [job]. */
+int cl_group_pass(struct cluster *cl, uint32_t g, const char *from, const char *to,
+		  uint64_t *epoch);
+/* What a group's job did, applied: [ctl], from cl_job_reap. */
+void cl_group_job_done(struct cluster *cl, const struct cl_job *j);
 void cl_groups(struct cluster *cl);
 int cl_leave(struct cluster *cl);
 

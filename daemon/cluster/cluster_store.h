@@ -4,10 +4,13 @@
  * object's omap read whole and changed key by key, an exclusive lock
  * around read-modify-write sequences (cls_lock with a lease, so a holder
  * that dies releases it), a watch that says when another node changed it,
- * and fencing (osd blocklist add). Every call blocks the control thread
- * for at most the client's op timeout, but the asynchronous read
+ * and fencing (osd blocklist add). Every call blocks its caller for at
+ * most the client's op timeout, but the asynchronous read
  * (cl_store_aread_*), the timer's: a cluster whose OSDs stall must not
- * stall the control thread that serves every host. [ctl] unless marked.
+ * stall the control thread that serves every host. [ctl] unless marked;
+ * set, get, lock, unlock, notify and blocklist also [hb] or [job] (the
+ * heartbeat thread, the group job: cluster_job.c), librados being
+ * thread-safe, while the control thread keeps the store open.
  */
 #ifndef CLUSTER_STORE_H
 #define CLUSTER_STORE_H

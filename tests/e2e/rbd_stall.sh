@@ -19,7 +19,12 @@
 # both nodes read the state again (and say so) and still own their
 # groups, neither fenced the other or took a group over (their heartbeats
 # could not be written during the stall either), and the rbd namespace
-# works again, and the same edit goes through and reaches node b.
+# works again, and the same edit goes through and reaches node b. Last,
+# node b dies while the monitor is frozen: node a's takeover of b's group
+# waits on the monitor to fence b, and meanwhile the daemon answers, the
+# host's I/O goes on, and a command that would take the state's lock is
+# refused at once; when the monitor resumes, node a fences b and owns the
+# group.
 E2E_NAME=rbd_stall
 . "$top_srcdir/tests/e2e/lib.sh"
 . "$top_srcdir/tests/e2e/ceph_lib.sh"
@@ -176,8 +181,71 @@ check "the RAM namespace still reads back" \
 grep 'cluster:' "$tmp/nvmetfcd.log" | tail -n 8 | sed 's/^/  a: /'
 grep 'cluster:' "$tmp/b.log" | tail -n 8 | sed 's/^/  b: /'
 
+# A takeover while the monitor does not answer. Node b dies (SIGKILL) and
+# the monitor freezes: node a, b's successor, starts taking group 2 over
+# once b's beats are dead_ms old, and the fence (an OSD blocklist command,
+# which the monitor answers) waits. The takeover runs on a thread of its
+# own: meanwhile fcnvmectl answers at once, the host's I/O goes on, a
+# command that would take the state's lock is refused at once saying why,
+# and node a reports group 2 in change. When the monitor resumes, the
+# fence goes through and node a owns group 2, optimized.
+kill -KILL "$PID_B"
+wait "$PID_B" 2>/dev/null
+kill -STOP "$MON"
+echo "node b killed, monitor frozen"
+check "node a starts taking group 2 over" \
+	e2e_wait_for 15 grep -q 'cluster: taking over ANA group 2 from lost node b' "$tmp/nvmetfcd.log"
+t_take=$(ms)
+worst_ctl=0 worst_io=0 bad_ctl=0 bad_io=0 n=0 take_ms= take_rc=
+# 5 s of polling, the takeover waiting on the monitor all along
+while [ $(($(ms) - t_take)) -lt 5000 ]; do
+	if [ -z "$take_ms" ] && [ $(($(ms) - t_take)) -ge 1000 ]; then
+		t0=$(ms)
+		timeout 20 $CA allowed-host add "$NQN_A" "$H_EDIT-2" >"$tmp/take-edit.out" 2>&1
+		take_rc=$?
+		take_ms=$(($(ms) - t0))
+		$CA cluster groups >"$tmp/take-groups.out" 2>&1
+	fi
+	t0=$(ms)
+	timeout 20 $CA status >/dev/null 2>&1 || bad_ctl=$((bad_ctl + 1))
+	t1=$(ms)
+	dd if="$tmp/pat" of="$ns" bs=64k oflag=direct conv=notrunc status=none 2>/dev/null &&
+		dd if="$ns" bs=64k count=16 iflag=direct status=none 2>/dev/null | cmp -s - "$tmp/pat" ||
+		bad_io=$((bad_io + 1))
+	t2=$(ms)
+	[ $((t1 - t0)) -gt "$worst_ctl" ] && worst_ctl=$((t1 - t0))
+	[ $((t2 - t1)) -gt "$worst_io" ] && worst_io=$((t2 - t1))
+	n=$((n + 1))
+	sleep 0.2
+done
+echo "during the takeover: $n rounds, slowest fcnvmectl status $worst_ctl ms, slowest 1 MiB write+read $worst_io ms"
+check "the takeover was still under way after 5 s (the fence waits on the monitor)" \
+	sh -c "! grep -q 'took over ANA group 2' '$tmp/nvmetfcd.log'"
+check "fcnvmectl answered every time during the takeover ($bad_ctl failures)" test "$bad_ctl" -eq 0
+check "... within 1 s every time (slowest $worst_ctl ms)" test "$worst_ctl" -lt 1000
+check "the RAM namespace's writes read back every time ($bad_io failures)" test "$bad_io" -eq 0
+check "... within 2 s every time (slowest $worst_io ms)" test "$worst_io" -lt 2000
+check "an edit of the cluster state was refused during the takeover (rc $take_rc)" \
+	test "${take_rc:-0}" -ne 0
+check "... within 1 s ($take_ms ms)" test "${take_ms:-99999}" -lt 1000
+check "... saying why: $(cat "$tmp/take-edit.out")" grep -Eq \
+	'the takeover of ANA group 2 is under way \([0-9]+ ms, it holds the state.s lock\)' \
+	"$tmp/take-edit.out"
+check "node a reported group 2 in change meanwhile" grep -Eq '^2 +b +change' "$tmp/take-groups.out"
+kill -CONT "$MON"
+echo "monitor resumed"
+check "node a took group 2 over, fencing node b first" e2e_wait_for 30 \
+	grep -q 'took over ANA group 2 from lost node b (fenced first' "$tmp/nvmetfcd.log"
+check "node a fenced node b before reporting group 2 optimized" sh -c \
+	"grep -n 'cluster: fenced b (' '$tmp/nvmetfcd.log' | head -1 | cut -d: -f1 >'$tmp/l1';
+	 grep -n 'ANA group 2 is optimized' '$tmp/nvmetfcd.log' | tail -1 | cut -d: -f1 >'$tmp/l2';
+	 [ -s '$tmp/l1' ] && [ \$(cat '$tmp/l1') -lt \$(cat '$tmp/l2') ]"
+check "node a owns group 2, optimized" \
+	e2e_wait_for 10 sh -c "$CA cluster groups | grep -Eq '^2 +a +optimized'"
+check "the edit goes through once the takeover has ended" \
+	e2e_wait_for 30 $CA allowed-host add "$NQN_A" "$H_EDIT-2"
+grep 'cluster:' "$tmp/nvmetfcd.log" | tail -n 8 | sed 's/^/  a: /'
+
 e2e_umount "$tmp/m" "$MPID"
-kill -TERM "$PID_B"
-check "node b stopped on SIGTERM" e2e_wait_for 15 sh -c "! kill -0 $PID_B"
 e2e_stop_daemon
 e2e_finish

@@ -18,12 +18,13 @@ Suite *sdnotify_log_suite(void);
 Suite *story_log_suite(void);
 Suite *host_log_suite(void);
 Suite *cl_store_suite(void);
+Suite *cl_job_suite(void);
 
 #define CONTROL_SUITES                                                                             \
 	{                                                                                          \
 		ctl_proto_suite, ctl_client_suite, conf_suite, conf_apply_suite,                   \
 			ctl_dispatch_suite, ctl_server_suite, sdnotify_log_suite, story_log_suite, \
-			host_log_suite, cl_store_suite,                                            \
+			host_log_suite, cl_store_suite, cl_job_suite,                              \
 	}
 
 #endif /* SUITES_CONTROL_H */

@@ -1,0 +1,226 @@
+// SPDX-License-Identifier: Apache-2.0
+/*
+ * Check suite for the cluster's group job (daemon/cluster/cluster_job.c)
+ * where it needs no Ceph: what a command is told while a job holds the
+ * state's lock, and the control thread's side of a job that ended (it is
+ * joined only once it said done, unless waited for; the rejoin's outcome
+ * ends the barrier or keeps it; a claim that found the group claimed
+ * meanwhile changes nothing). The jobs' librados work is driven against a
+ * real cluster by tests/e2e/rbd_stall.sh and rbd_nodes.sh.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "suites_control.h"
+
+#ifdef HAVE_RBD
+#include <fcnvme/clock.h>
+
+#include "cluster/cluster_priv.h"
+
+/* A thread that does nothing: stands for a job whose work is over. */
+static void *cl_job_test_idle(void *arg)
+{
+	return arg;
+}
+
+static struct cluster *cl_job_test_new(void)
+{
+	struct cluster *cl = calloc(1, sizeof(*cl));
+
+	ck_assert_ptr_nonnull(cl);
+	return cl;
+}
+
+/* A job of kind with result rc, its thread started, done not said yet. */
+static void cl_job_test_run(struct cluster *cl, enum cl_job_kind kind, int rc)
+{
+	cl->job.kind = kind;
+	cl->job.rc = rc;
+	atomic_store(&cl->job.done, false);
+	ck_assert_int_eq(pthread_create(&cl->job_thr, NULL, cl_job_test_idle, NULL), 0);
+	cl->job_running = true;
+}
+
+START_TEST(test_cl_job_busy_idle)
+{
+	struct cluster *cl = cl_job_test_new();
+	char err[256] = "untouched";
+
+	ck_assert_int_eq(cl_job_busy(cl, err, sizeof(err)), 0);
+	ck_assert_str_eq(err, "untouched");
+	free(cl);
+}
+END_TEST
+
+/* The whole message, pre + the milliseconds the job has run (read back) +
+ * post. */
+static void cl_job_test_msg(enum cl_job_kind kind, const char *pre, const char *post)
+{
+	struct cluster *cl = cl_job_test_new();
+	char err[256], want[256];
+	unsigned long long ms = 0;
+	const char *p;
+
+	cl->job_running = true; /* no thread: never reaped here */
+	cl->job.kind = kind;
+	cl->job.g = 2;
+	cl->job.t0_ms = fcnvme_clock_ms() - 1500;
+	ck_assert_int_eq(cl_job_busy(cl, err, sizeof(err)), -EAGAIN);
+	p = strpbrk(err, "0123456789"); /* "ANA group 2": g, then the ms */
+	if (p && kind != CL_JOB_REJOIN)
+		p = strpbrk(p + 1, "0123456789");
+	ck_assert_ptr_nonnull(p);
+	ck_assert_int_eq(sscanf(p, "%llu", &ms), 1);
+	ck_assert_uint_ge(ms, 1500);
+	ck_assert_uint_lt(ms, 10000);
+	snprintf(want, sizeof(want), "%s%llu%s", pre, ms, post);
+	ck_assert_str_eq(err, want);
+	free(cl);
+}
+
+START_TEST(test_cl_job_busy_takeover)
+{
+	cl_job_test_msg(CL_JOB_TAKEOVER, "the takeover of ANA group 2 is under way (",
+			" ms, it holds the state's lock); try again when it has ended");
+}
+END_TEST
+
+START_TEST(test_cl_job_busy_claim_pass)
+{
+	cl_job_test_msg(CL_JOB_CLAIM, "the claim of ANA group 2 is under way (",
+			" ms, it holds the state's lock); try again when it has ended");
+	cl_job_test_msg(CL_JOB_PASS, "the failback of ANA group 2 is under way (",
+			" ms, it holds the state's lock); try again when it has ended");
+}
+END_TEST
+
+START_TEST(test_cl_job_busy_rejoin)
+{
+	cl_job_test_msg(CL_JOB_REJOIN, "this node is rejoining the cluster after a fence (waiting ",
+			" ms for the state's lock); try again when it has");
+}
+END_TEST
+
+/* Not joined before it said done; joined after, once; the lock held once
+ * ends the rejoin barrier. */
+START_TEST(test_cl_job_reap_rejoin)
+{
+	struct cluster *cl = cl_job_test_new();
+
+	ck_assert(!cl_job_reap(cl, false)); /* none */
+	cl->rejoin_barrier = true;
+	cl_job_test_run(cl, CL_JOB_REJOIN, 0);
+	ck_assert(!cl_job_reap(cl, false));
+	ck_assert(cl->job_running);
+	ck_assert(cl->rejoin_barrier);
+	atomic_store(&cl->job.done, true);
+	ck_assert(cl_job_reap(cl, false));
+	ck_assert(!cl->job_running);
+	ck_assert(!cl->rejoin_barrier);
+	ck_assert(!cl_job_reap(cl, false));
+	free(cl);
+}
+END_TEST
+
+/* The lock still held elsewhere: the barrier stays (the next tick tries
+ * again); waiting joins a job that has not said done. */
+START_TEST(test_cl_job_reap_rejoin_busy)
+{
+	struct cluster *cl = cl_job_test_new();
+
+	cl->rejoin_barrier = true;
+	cl_job_test_run(cl, CL_JOB_REJOIN, -EBUSY);
+	ck_assert(cl_job_reap(cl, true));
+	ck_assert(!cl->job_running);
+	ck_assert(cl->rejoin_barrier);
+	free(cl);
+}
+END_TEST
+
+/* A claim or a takeover that found the record changed, or the lock held:
+ * the view, its generation and our ANA states stay as they were. */
+START_TEST(test_cl_job_reap_stale)
+{
+	static const struct {
+		enum cl_job_kind kind;
+		int rc;
+	} c[] = { { CL_JOB_CLAIM, -ESTALE },
+		  { CL_JOB_TAKEOVER, -ESTALE },
+		  { CL_JOB_TAKEOVER, -EBUSY },
+		  { CL_JOB_PASS, -ESTALE } };
+	struct cluster *cl = cl_job_test_new();
+	unsigned int i;
+
+	memset(cl->ana, 0xff, sizeof(cl->ana));
+	cl->view_gen = 7;
+	for (i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+		cl->job.g = 3;
+		snprintf(cl->job.from, sizeof(cl->job.from), "b");
+		cl_job_test_run(cl, c[i].kind, c[i].rc);
+		atomic_store(&cl->job.done, true);
+		ck_assert(cl_job_reap(cl, false));
+		ck_assert(!cl->job_running);
+		ck_assert(!cl->view.groups[3].present);
+		ck_assert_str_eq(cl->view.groups[3].owner, "");
+		ck_assert_uint_eq(cl->view_gen, 7);
+		ck_assert_uint_eq(cl->ana[3], 0xff);
+	}
+	free(cl);
+}
+END_TEST
+
+/* Fenced while the job ran: whatever it did, nothing is reported here
+ * (the read after the rejoin tells). */
+START_TEST(test_cl_job_reap_fenced)
+{
+	struct cluster *cl = cl_job_test_new();
+
+	memset(cl->ana, 0xff, sizeof(cl->ana));
+	cl->fenced = true;
+	cl->job.g = 3;
+	cl->job.epoch = 4;
+	cl_job_test_run(cl, CL_JOB_TAKEOVER, 0);
+	ck_assert(cl_job_reap(cl, true));
+	ck_assert(!cl->view.groups[3].present);
+	ck_assert_uint_eq(cl->view_gen, 0);
+	ck_assert_uint_eq(cl->ana[3], 0xff);
+	free(cl);
+}
+END_TEST
+
+/* A second job is refused while one runs. */
+START_TEST(test_cl_job_start_one_at_a_time)
+{
+	struct cluster *cl = cl_job_test_new();
+
+	cl->job_running = true;
+	ck_assert_int_eq(cl_job_start(cl, CL_JOB_CLAIM), -EBUSY);
+	free(cl);
+}
+END_TEST
+#endif
+
+Suite *cl_job_suite(void)
+{
+	Suite *s = suite_create("cl_job");
+	TCase *tc = tcase_create("core");
+
+#ifdef HAVE_RBD
+	tcase_add_test(tc, test_cl_job_busy_idle);
+	tcase_add_test(tc, test_cl_job_busy_takeover);
+	tcase_add_test(tc, test_cl_job_busy_claim_pass);
+	tcase_add_test(tc, test_cl_job_busy_rejoin);
+	tcase_add_test(tc, test_cl_job_reap_rejoin);
+	tcase_add_test(tc, test_cl_job_reap_rejoin_busy);
+	tcase_add_test(tc, test_cl_job_reap_stale);
+	tcase_add_test(tc, test_cl_job_reap_fenced);
+	tcase_add_test(tc, test_cl_job_start_one_at_a_time);
+#endif
+	suite_add_tcase(s, tc);
+	return s;
+}
