@@ -454,7 +454,9 @@ const struct ctlverb ctl_verbs[] = {
 	  "Show whether this node reaches the cluster's state object: a member in good standing, "
 	  "whether the object answers (while it does not, cluster commands are refused at once), "
 	  "the age of the last read that worked, the reads failed in a row, how long the read "
-	  "under way has waited, and whether the last heartbeat write worked." },
+	  "under way has waited, whether the last heartbeat write worked, and the change of an "
+	  "ANA group's record under way, if any (a claim, a takeover, a failback, or the lock "
+	  "a rejoin waits for; commands that would lock the state are refused meanwhile)." },
 	{ "cluster",
 	  "move-group",
 	  C(CLUSTER_MOVE_GROUP),
@@ -591,6 +593,7 @@ const enum ctlarg_kind ctl_attr_kind[FCNVME_A_MAX + 1] = {
 	[FCNVME_A_READ_FAILS] = ARG_U32,
 	[FCNVME_A_READ_WAIT_MS] = ARG_U64,
 	[FCNVME_A_HB_OK] = ARG_BOOL,
+	[FCNVME_A_GROUP_JOB] = ARG_STR,
 	[FCNVME_A_LAT_HIST] = ARG_HIST,
 	[FCNVME_A_LAT_SUM] = ARG_U64,
 	[FCNVME_A_HOST_NQNS] = ARG_LIST,

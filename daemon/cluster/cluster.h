@@ -44,6 +44,7 @@ struct cluster_status_info {
 	uint32_t read_fails;   /* in a row */
 	uint64_t read_wait_ms; /* the read under way, if any */
 	bool hb_ok;	       /* the heartbeat thread's last write worked */
+	char job[128];	       /* the group job under way, "" when none */
 };
 
 struct cluster_group_info {

@@ -172,6 +172,25 @@ bool cl_job_reap(struct cluster *cl, bool wait)
 	return true;
 }
 
+void cl_job_describe(struct cluster *cl, char *out, size_t len)
+{
+	const struct cl_job *j = &cl->job;
+	unsigned long long ms = fcnvme_clock_ms() - j->t0_ms;
+
+	if (!cl->job_running)
+		snprintf(out, len, "%s", "");
+	else if (j->kind == CL_JOB_TAKEOVER)
+		snprintf(out, len, "takeover of ANA group %u from node %s, %llu ms", j->g, j->from,
+			 ms);
+	else if (j->kind == CL_JOB_PASS)
+		snprintf(out, len, "failback of ANA group %u from node %s, %llu ms", j->g, j->from,
+			 ms);
+	else if (j->kind == CL_JOB_CLAIM)
+		snprintf(out, len, "claim of ANA group %u, %llu ms", j->g, ms);
+	else
+		snprintf(out, len, "rejoin: waiting for the state's lock, %llu ms", ms);
+}
+
 int cl_job_busy(struct cluster *cl, char *err, size_t errlen)
 {
 	static const char *const what[] = { [CL_JOB_CLAIM] = "the claim of",

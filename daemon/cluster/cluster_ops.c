@@ -381,6 +381,7 @@ int cluster_status(struct fcd *d, struct cluster_status_info *info)
 	info->read_fails = cl->read_fails;
 	info->read_wait_ms = cl->rd_view ? now - cl->rd_start_ms : 0;
 	info->hb_ok = !atomic_load(&cl->hb_rc);
+	cl_job_describe(cl, info->job, sizeof(info->job));
 	return 0;
 }
 

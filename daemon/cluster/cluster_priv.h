@@ -196,6 +196,9 @@ bool cl_job_reap(struct cluster *cl, bool wait);
 /* 0, or -EAGAIN with err said while a job holds the object's lock: a
  * command's lock would be taken as the same holder's (one cookie). */
 int cl_job_busy(struct cluster *cl, char *err, size_t errlen);
+/* The job under way in words ("takeover of ANA group 2 from node b, 1245
+ * ms"), "" when none runs. */
+void cl_job_describe(struct cluster *cl, char *out, size_t len);
 
 /* cluster_ana.c */
 void cl_group_ensure(struct cluster *cl, uint32_t g);

@@ -70,6 +70,8 @@ int ctl_cluster_status(struct ctl_req *req)
 		rc = fcnvme_msg_put_u64(m, FCNVME_A_READ_WAIT_MS, s.read_wait_ms);
 	if (!rc)
 		rc = fcnvme_msg_put_u8(m, FCNVME_A_HB_OK, s.hb_ok);
+	if (!rc && s.job[0])
+		rc = fcnvme_msg_put_str(m, FCNVME_A_GROUP_JOB, s.job);
 	return ctl_reply_send(req, m, rc);
 }
 

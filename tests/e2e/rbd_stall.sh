@@ -205,6 +205,7 @@ while [ $(($(ms) - t_take)) -lt 5000 ]; do
 		take_rc=$?
 		take_ms=$(($(ms) - t0))
 		$CA cluster groups >"$tmp/take-groups.out" 2>&1
+		timeout 20 $CA -o json cluster status >"$tmp/cst-take.json" 2>&1
 	fi
 	t0=$(ms)
 	timeout 20 $CA status >/dev/null 2>&1 || bad_ctl=$((bad_ctl + 1))
@@ -232,6 +233,12 @@ check "... saying why: $(cat "$tmp/take-edit.out")" grep -Eq \
 	'the takeover of ANA group 2 is under way \([0-9]+ ms, it holds the state.s lock\)' \
 	"$tmp/take-edit.out"
 check "node a reported group 2 in change meanwhile" grep -Eq '^2 +b +change' "$tmp/take-groups.out"
+check "cluster status showed the takeover under way: $(tr -d '\n' <"$tmp/cst-take.json")" \
+	python3 -c 'import json, re, sys
+s = json.load(open(sys.argv[1]))
+sys.exit(not (s["answers"] is True and
+              re.fullmatch(r"takeover of ANA group 2 from node b, [0-9]+ ms", s["group_job"])))' \
+	"$tmp/cst-take.json"
 kill -CONT "$MON"
 echo "monitor resumed"
 check "node a took group 2 over, fencing node b first" e2e_wait_for 30 \

@@ -106,6 +106,43 @@ START_TEST(test_cl_job_busy_rejoin)
 }
 END_TEST
 
+/* cluster status's words for the job under way, exact. */
+START_TEST(test_cl_job_describe)
+{
+	static const struct {
+		enum cl_job_kind kind;
+		const char *want;
+	} c[] = {
+		{ CL_JOB_TAKEOVER, "takeover of ANA group 5 from node b, 2000 ms" },
+		{ CL_JOB_PASS, "failback of ANA group 5 from node b, 2000 ms" },
+		{ CL_JOB_CLAIM, "claim of ANA group 5, 2000 ms" },
+		{ CL_JOB_REJOIN, "rejoin: waiting for the state's lock, 2000 ms" },
+	};
+	struct cluster *cl = cl_job_test_new();
+	char out[128];
+	uint64_t t0;
+	unsigned int i;
+
+	cl_job_describe(cl, out, sizeof(out));
+	ck_assert_str_eq(out, "");
+	cl->job_running = true; /* no thread: never reaped here */
+	cl->job.g = 5;
+	snprintf(cl->job.from, sizeof(cl->job.from), "b");
+	for (i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+		cl->job.kind = c[i].kind;
+		/* the clock may tick between the two reads: take the run
+		 * where it did not */
+		do {
+			t0 = fcnvme_clock_ms();
+			cl->job.t0_ms = t0 - 2000;
+			cl_job_describe(cl, out, sizeof(out));
+		} while (fcnvme_clock_ms() != t0);
+		ck_assert_str_eq(out, c[i].want);
+	}
+	free(cl);
+}
+END_TEST
+
 /* Not joined before it said done; joined after, once; the lock held once
  * ends the rejoin barrier. */
 START_TEST(test_cl_job_reap_rejoin)
@@ -215,6 +252,7 @@ Suite *cl_job_suite(void)
 	tcase_add_test(tc, test_cl_job_busy_takeover);
 	tcase_add_test(tc, test_cl_job_busy_claim_pass);
 	tcase_add_test(tc, test_cl_job_busy_rejoin);
+	tcase_add_test(tc, test_cl_job_describe);
 	tcase_add_test(tc, test_cl_job_reap_rejoin);
 	tcase_add_test(tc, test_cl_job_reap_rejoin_busy);
 	tcase_add_test(tc, test_cl_job_reap_stale);
