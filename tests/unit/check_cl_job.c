@@ -179,53 +179,37 @@ START_TEST(test_cl_job_reap_rejoin_busy)
 }
 END_TEST
 
-/* A claim or a takeover that found the record changed, or the lock held:
- * the view, its generation and our ANA states stay as they were. */
-START_TEST(test_cl_job_reap_stale)
+/* A claim, a takeover or a failback that found the record changed or the
+ * lock held, or any job that ended after we were fenced (whatever it did:
+ * the read after the rejoin tells): the view, its generation and our ANA
+ * states stay as they were. */
+START_TEST(test_cl_job_reap_untouched)
 {
 	static const struct {
 		enum cl_job_kind kind;
 		int rc;
-	} c[] = { { CL_JOB_CLAIM, -ESTALE },
-		  { CL_JOB_TAKEOVER, -ESTALE },
-		  { CL_JOB_TAKEOVER, -EBUSY },
-		  { CL_JOB_PASS, -ESTALE } };
+		bool fenced;
+	} c[] = { { CL_JOB_CLAIM, -ESTALE, false },   { CL_JOB_TAKEOVER, -ESTALE, false },
+		  { CL_JOB_TAKEOVER, -EBUSY, false }, { CL_JOB_PASS, -ESTALE, false },
+		  { CL_JOB_TAKEOVER, 0, true },	      { CL_JOB_CLAIM, 0, true } };
 	struct cluster *cl = cl_job_test_new();
 	unsigned int i;
 
 	memset(cl->ana, 0xff, sizeof(cl->ana));
 	cl->view_gen = 7;
 	for (i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+		cl->fenced = c[i].fenced;
 		cl->job.g = 3;
+		cl->job.epoch = 4;
 		snprintf(cl->job.from, sizeof(cl->job.from), "b");
 		cl_job_test_run(cl, c[i].kind, c[i].rc);
-		atomic_store(&cl->job.done, true);
-		ck_assert(cl_job_reap(cl, false));
+		ck_assert(cl_job_reap(cl, true)); /* waits: joins before done */
 		ck_assert(!cl->job_running);
 		ck_assert(!cl->view.groups[3].present);
 		ck_assert_str_eq(cl->view.groups[3].owner, "");
 		ck_assert_uint_eq(cl->view_gen, 7);
 		ck_assert_uint_eq(cl->ana[3], 0xff);
 	}
-	free(cl);
-}
-END_TEST
-
-/* Fenced while the job ran: whatever it did, nothing is reported here
- * (the read after the rejoin tells). */
-START_TEST(test_cl_job_reap_fenced)
-{
-	struct cluster *cl = cl_job_test_new();
-
-	memset(cl->ana, 0xff, sizeof(cl->ana));
-	cl->fenced = true;
-	cl->job.g = 3;
-	cl->job.epoch = 4;
-	cl_job_test_run(cl, CL_JOB_TAKEOVER, 0);
-	ck_assert(cl_job_reap(cl, true));
-	ck_assert(!cl->view.groups[3].present);
-	ck_assert_uint_eq(cl->view_gen, 0);
-	ck_assert_uint_eq(cl->ana[3], 0xff);
 	free(cl);
 }
 END_TEST
@@ -255,8 +239,7 @@ Suite *cl_job_suite(void)
 	tcase_add_test(tc, test_cl_job_describe);
 	tcase_add_test(tc, test_cl_job_reap_rejoin);
 	tcase_add_test(tc, test_cl_job_reap_rejoin_busy);
-	tcase_add_test(tc, test_cl_job_reap_stale);
-	tcase_add_test(tc, test_cl_job_reap_fenced);
+	tcase_add_test(tc, test_cl_job_reap_untouched);
 	tcase_add_test(tc, test_cl_job_start_one_at_a_time);
 #endif
 	suite_add_tcase(s, tc);
