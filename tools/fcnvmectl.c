@@ -6,7 +6,8 @@
  *   fcnvmectl [OBJECT [VERB]] --help | --version
  * Parses the words against the grammar table, sends one request, prints
  * the answer as a text table, JSON (-o json; -j/--json kept as a hidden
- * alias) or, for stats, OpenMetrics text (-o openmetrics); "stats -i SECS
+ * alias) or, for stats, OpenMetrics text (-o openmetrics, which also asks
+ * for the cluster's status and groups on a node of one); "stats -i SECS
  * [-c COUNT]" watches (fcnvmectl_watch.c); the config words of
  * fcnvmectl_config.c (reload --dry-run, diff, export, import) are
  * rewritten first. Exits 0 on success or 1 with the daemon's message on
@@ -306,6 +307,8 @@ int main(int argc, char *argv[])
 		fcnvme_msg_hdr(req)->nlmsg_seq = fcnvme_client_seq(c);
 		r.out->begin(r.verb);
 		rc = fcnvme_client_request(c, req, on_reply, &r, err, sizeof(err));
+		if (rc == 0 && r.out == &ctl_output_openmetrics)
+			rc = ctl_openmetrics_cluster(c, err, sizeof(err));
 		if (rc == 0)
 			r.out->end(r.verb);
 	}

@@ -10,12 +10,20 @@
  *   nvmetfcd_port_refusals_total (counter, ports only)
  *   nvmetfcd_<kind>_latency_seconds_bucket/_count/_sum (histogram)
  *   nvmetfcd_<kind>_latency_max_seconds (gauge)
+ * and, when the daemon is in a cluster (cluster status, cluster groups),
+ * the node's families labelled node="NAME":
+ *   nvmetfcd_cluster_member, _state_answers, _heartbeat_ok,
+ *   _group_job_running (gauges, 0 or 1), _read_failures (gauge, in a row),
+ *   _read_age_seconds, _read_wait_seconds (gauges, seconds)
+ *   nvmetfcd_cluster_ana_group_state (stateset: this node's ANA state of
+ *   each group), _ana_group_epoch (gauge), _ana_group_owner (info: owner=)
  * The histogram's buckets are le = 2^k - 1 ns for k = 10..34 (1.023 us to
  * 17.18 s) and +Inf, summed from the daemon's log-linear buckets
  * (fcnvme/hist.h): every 2^k - 1 ends a fine bucket, so these counts are
  * exact, not interpolated. _sum is the daemon's exact sum of latencies.
  * Seconds are printed as exact decimals of the nanosecond integers.
  */
+#include <errno.h>
 #include <inttypes.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -23,6 +31,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <linux/netlink.h>
+
+#include <fcnvmectl/client.h>
 #include <fcnvmectl/ctl_msg.h>
 
 #include "fcnvmectl.h"
@@ -33,6 +44,25 @@
 
 static struct ctl_stat_row *om_rows;
 static size_t om_nrows;
+
+/* What cluster status and cluster groups said (ctl_openmetrics_cluster). */
+struct om_group {
+	uint32_t grpid;
+	uint8_t state; /* FCNVME_ANA_* */
+	uint64_t epoch;
+	char owner[64];
+};
+
+static struct {
+	bool present;
+	char node[64];
+	uint8_t member, answers, hb_ok;
+	bool job;
+	uint32_t read_fails;
+	uint64_t read_age_ms, read_wait_ms;
+	struct om_group groups[FCNVME_ANA_GRPID_MAX];
+	size_t ngroups;
+} om_cl;
 
 static const char *const om_kind[__FCNVME_OBJ_MAX] = {
 	[FCNVME_OBJ_PORT] = "port",
@@ -198,11 +228,155 @@ static void om_kind_print(unsigned int obj)
 	}
 }
 
+/* A sample of a node-level family up to its labels node= and extra (if
+ * any), the label set left open for the caller to close. */
+static void om_cl_sample(const char *name, const char *extra)
+{
+	printf("nvmetfcd_cluster_%s{node=\"", name);
+	om_escaped(om_cl.node);
+	putchar('"');
+	if (extra != NULL)
+		printf(",%s", extra);
+}
+
+static void om_cl_gauge(const char *name, const char *unit, const char *help, uint64_t v, bool ms)
+{
+	om_family("cluster", name, "gauge", unit, help);
+	om_cl_sample(name, NULL);
+	if (ms)
+		printf("} %" PRIu64 ".%03" PRIu64 "\n", v / 1000u, v % 1000u);
+	else
+		printf("} %" PRIu64 "\n", v);
+}
+
+static void om_cluster_print(void)
+{
+	char lbl[160]; /* the longest: ana_group="N",nvmetfcd_cluster_ana_group_state="persistent-loss" */
+	size_t i;
+	unsigned int s;
+
+	if (!om_cl.present)
+		return;
+	om_cl_gauge("member", NULL,
+		    "1 while this node is a member of its cluster in good standing (it reads the "
+		    "state object, is not fenced, and any rejoin has settled)",
+		    om_cl.member, false);
+	om_cl_gauge("state_answers", NULL,
+		    "1 while the cluster's state object answers (cluster commands are taken)",
+		    om_cl.answers, false);
+	om_cl_gauge("heartbeat_ok", NULL, "1 while this node's last heartbeat write worked",
+		    om_cl.hb_ok, false);
+	om_cl_gauge("group_job_running", NULL,
+		    "1 while a claim, takeover, failback or rejoin lock of an ANA group runs",
+		    om_cl.job, false);
+	om_cl_gauge("read_failures", NULL, "Reads of the state object failed in a row",
+		    om_cl.read_fails, false);
+	om_cl_gauge("read_age_seconds", "seconds",
+		    "Time since the last read of the state object that worked began",
+		    om_cl.read_age_ms, true);
+	om_cl_gauge("read_wait_seconds", "seconds",
+		    "How long the read of the state object under way has waited (0: none)",
+		    om_cl.read_wait_ms, true);
+	if (om_cl.ngroups == 0)
+		return;
+	om_family("cluster", "ana_group_state", "stateset", NULL,
+		  "This node's ANA state of each of the cluster's ANA groups");
+	for (i = 0; i < om_cl.ngroups; i++)
+		for (s = 0; s < __FCNVME_ANA_MAX; s++) {
+			snprintf(lbl, sizeof(lbl),
+				 "ana_group=\"%" PRIu32
+				 "\",nvmetfcd_cluster_ana_group_state=\"%s\"",
+				 om_cl.groups[i].grpid, fcnvme_ana_state_name(s));
+			om_cl_sample("ana_group_state", lbl);
+			printf("} %d\n", om_cl.groups[i].state == s);
+		}
+	om_family("cluster", "ana_group_epoch", "gauge", NULL,
+		  "Epoch of each ANA group's ownership (moves by one at each change of owner)");
+	for (i = 0; i < om_cl.ngroups; i++) {
+		snprintf(lbl, sizeof(lbl), "ana_group=\"%" PRIu32 "\"", om_cl.groups[i].grpid);
+		om_cl_sample("ana_group_epoch", lbl);
+		printf("} %" PRIu64 "\n", om_cl.groups[i].epoch);
+	}
+	om_family("cluster", "ana_group_owner", "info", NULL,
+		  "The node that owns each ANA group (\"-\": none)");
+	for (i = 0; i < om_cl.ngroups; i++) {
+		snprintf(lbl, sizeof(lbl), "ana_group=\"%" PRIu32 "\",owner=\"",
+			 om_cl.groups[i].grpid);
+		om_cl_sample("ana_group_owner_info", lbl);
+		om_escaped(om_cl.groups[i].owner);
+		printf("\"} 1\n");
+	}
+}
+
+static int om_cl_status(const struct fcnvme_msg *msg, void *arg)
+{
+	const char *node = fcnvme_msg_get_str(msg, FCNVME_A_NODE);
+
+	(void)arg;
+	om_cl.present = true;
+	snprintf(om_cl.node, sizeof(om_cl.node), "%s", node != NULL ? node : "");
+	fcnvme_msg_get_u8(msg, FCNVME_A_MEMBER, &om_cl.member);
+	fcnvme_msg_get_u8(msg, FCNVME_A_ANSWERS, &om_cl.answers);
+	fcnvme_msg_get_u8(msg, FCNVME_A_HB_OK, &om_cl.hb_ok);
+	fcnvme_msg_get_u32(msg, FCNVME_A_READ_FAILS, &om_cl.read_fails);
+	fcnvme_msg_get_u64(msg, FCNVME_A_READ_AGE_MS, &om_cl.read_age_ms);
+	fcnvme_msg_get_u64(msg, FCNVME_A_READ_WAIT_MS, &om_cl.read_wait_ms);
+	om_cl.job = fcnvme_msg_get_str(msg, FCNVME_A_GROUP_JOB) != NULL;
+	return 0;
+}
+
+static int om_cl_group(const struct fcnvme_msg *msg, void *arg)
+{
+	struct om_group *g;
+	const char *owner = fcnvme_msg_get_str(msg, FCNVME_A_NODE);
+
+	(void)arg;
+	if (om_cl.ngroups == FCNVME_ANA_GRPID_MAX)
+		return -EPROTO;
+	g = &om_cl.groups[om_cl.ngroups++];
+	memset(g, 0, sizeof(*g));
+	fcnvme_msg_get_u32(msg, FCNVME_A_ANA_GRPID, &g->grpid);
+	fcnvme_msg_get_u8(msg, FCNVME_A_ANA_STATE, &g->state);
+	fcnvme_msg_get_u64(msg, FCNVME_A_EPOCH, &g->epoch);
+	snprintf(g->owner, sizeof(g->owner), "%s", owner != NULL ? owner : "-");
+	return 0;
+}
+
+/* Send cmd (no attributes) on c, each reply to cb. */
+static int om_ask(struct fcnvme_client *c, unsigned int cmd, fcnvme_reply_cb cb, char *err,
+		  size_t errlen)
+{
+	struct nl_msg *req = fcnvme_msg_new(cmd, NLM_F_REQUEST, fcnvme_client_seq(c));
+	int rc;
+
+	if (req == NULL)
+		return -ENOMEM;
+	rc = fcnvme_client_request(c, req, cb, NULL, err, errlen);
+	fcnvme_msg_free(req);
+	return rc;
+}
+
+int ctl_openmetrics_cluster(struct fcnvme_client *c, char *err, size_t errlen)
+{
+	int rc = om_ask(c, FCNVME_CMD_CLUSTER_STATUS, om_cl_status, err, errlen);
+
+	if (rc == -ENOENT) { /* in no cluster: no families */
+		om_cl.present = false;
+		if (errlen)
+			err[0] = '\0';
+		return 0;
+	}
+	if (rc)
+		return rc;
+	return om_ask(c, FCNVME_CMD_CLUSTER_GROUPS, om_cl_group, err, errlen);
+}
+
 static void om_begin(const struct ctlverb *v)
 {
 	(void)v;
 	om_rows = NULL;
 	om_nrows = 0;
+	memset(&om_cl, 0, sizeof(om_cl));
 }
 
 static int om_row(const struct ctlverb *v, const struct fcnvme_msg *msg)
@@ -227,6 +401,7 @@ static void om_end(const struct ctlverb *v)
 	(void)v;
 	for (obj = 0; obj < __FCNVME_OBJ_MAX; obj++)
 		om_kind_print(obj);
+	om_cluster_print();
 	printf("# EOF\n");
 	free(om_rows);
 	om_rows = NULL;

@@ -53,6 +53,17 @@ CB="$FCNVMECTL -s $tmp/b.sock"
 check "node b owns group 2 and sees group 1 as a's" e2e_wait_for 20 sh -c \
 	"$CB cluster groups | grep -Eq '^2 +b +optimized' && $CB cluster groups | grep -Eq '^1 +a +non-optimized'"
 check "node a sees group 2 as b's" e2e_wait_for 10 sh -c "$CA cluster groups | grep -Eq '^2 +b +non-optimized'"
+# om FILE NAME=VALUE...: node a's OpenMetrics into FILE, its cluster
+# families as expected (tests/e2e/om_cluster.py)
+om() {
+	f=$1
+	shift
+	timeout 20 $CA -o openmetrics stats >"$f" 2>&1 && /usr/bin/python3 "$E2E_SRC/om_cluster.py" "$f" a "$@"
+}
+check "node a's metrics: a member, the object answers, group 1 its own, group 2 b's" \
+	om "$tmp/om-up.txt" member=1 state_answers=1 heartbeat_ok=1 group_job_running=0 \
+	read_failures=0 'read_age_seconds=<3' 'read_wait_seconds=<1' group.1.state=optimized \
+	group.1.owner=a group.2.state=non-optimized group.2.owner=b group.2.epoch=1
 
 TA=nn-0x20000090fa0000e1:pn-0x10000090fa0000e1 # node a's port
 e2e_mount 1 "$NQN_L" "$tmp/m" --traddr "$TA" || e2e_finish
@@ -115,6 +126,8 @@ while [ $(($(ms) - t_stop)) -lt 14000 ]; do
 	if [ -z "$edit_ms" ] && [ $(($(ms) - t_stop)) -ge 3000 ]; then
 		try_edit "$H_EDIT" "$tmp/edit.out"
 		timeout 20 $CA -o json cluster status >"$tmp/cst-stall.json" 2>&1
+		om "$tmp/om-stall.txt" member=1 state_answers=0 >"$tmp/om-stall.out" 2>&1
+		om_stall_rc=$?
 	fi
 	probe
 	# shellcheck disable=SC2046
@@ -150,6 +163,8 @@ check "cluster status said the object does not answer: $(cat "$tmp/cst-stall.jso
 s = json.load(open(sys.argv[1]))
 sys.exit(not (s["node"] == "a" and s["answers"] is False and s["member"] is True and
               (s["read_wait_ms"] >= 1000 or s["read_fails"] >= 1)))' "$tmp/cst-stall.json"
+check "the metrics said the object does not answer (node a still a member)" \
+	sh -c "cat '$tmp/om-stall.out'; [ '$om_stall_rc' = 0 ]"
 check "the host kept its controller (no keep-alive timeout)" \
 	sh -c "! grep -q 'keep-alive' '$tmp/nvmetfcd.log'"
 check "the mount is still up" kill -0 "$MPID"
@@ -216,6 +231,9 @@ while [ $(($(ms) - t_take)) -lt 5000 ]; do
 		try_edit "$H_EDIT-2" "$tmp/take-edit.out"
 		$CA cluster groups >"$tmp/take-groups.out" 2>&1
 		timeout 20 $CA -o json cluster status >"$tmp/cst-take.json" 2>&1
+		om "$tmp/om-take.txt" group_job_running=1 state_answers=1 group.2.state=change \
+			group.2.owner=b >"$tmp/om-take.out" 2>&1
+		om_take_rc=$?
 	fi
 	probe
 	n=$((n + 1))
@@ -241,6 +259,8 @@ s = json.load(open(sys.argv[1]))
 sys.exit(not (s["answers"] is True and
               re.fullmatch(r"takeover of ANA group 2 from node b, [0-9]+ ms", s["group_job"])))' \
 	"$tmp/cst-take.json"
+check "the metrics showed the takeover under way, group 2 in change" \
+	sh -c "cat '$tmp/om-take.out'; [ '$om_take_rc' = 0 ]"
 kill -CONT "$MON"
 echo "monitor resumed"
 check "node a took group 2 over, fencing node b first" e2e_wait_for 30 \
@@ -251,6 +271,9 @@ check "node a fenced node b before reporting group 2 optimized" sh -c \
 	 [ -s '$tmp/l1' ] && [ \$(cat '$tmp/l1') -lt \$(cat '$tmp/l2') ]"
 check "node a owns group 2, optimized" \
 	e2e_wait_for 10 sh -c "$CA cluster groups | grep -Eq '^2 +a +optimized'"
+check "node a's metrics: group 2 its own, optimized, epoch 2, no job" \
+	om "$tmp/om-after.txt" group_job_running=0 group.2.state=optimized group.2.owner=a \
+	group.2.epoch=2
 check "the edit goes through once the takeover has ended" \
 	e2e_wait_for 30 $CA allowed-host add "$NQN_A" "$H_EDIT-2"
 grep 'cluster:' "$tmp/nvmetfcd.log" | tail -n 8 | sed 's/^/  a: /'

@@ -41,6 +41,8 @@ check "namespace 1 wrote 65536 bytes" grep -qx \
 	"nvmetfcd_namespace_written_bytes_total{subsys_nqn=\"$DEMO_NQN\",nsid=\"1\"} 65536" \
 	"$tmp/om1.txt"
 check "ends with # EOF" bash -c "tail -n1 '$tmp/om1.txt' | grep -qx '# EOF'"
+check "no cluster families (the daemon is in no cluster)" \
+	bash -c "! grep -q '^# TYPE nvmetfcd_cluster_' '$tmp/om1.txt'"
 
 # A live host doing 4 KiB random reads, with a host NQN that needs
 # escaping in an OpenMetrics label value (a quote and a backslash are
