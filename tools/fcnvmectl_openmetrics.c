@@ -266,9 +266,11 @@ static void om_cluster_print(void)
 		    om_cl.answers, false);
 	om_cl_gauge("heartbeat_ok", NULL, "1 while this node's last heartbeat write worked",
 		    om_cl.hb_ok, false);
-	om_cl_gauge("group_job_running", NULL,
-		    "1 while a claim, takeover, failback or rejoin lock of an ANA group runs",
-		    om_cl.job, false);
+	om_cl_gauge(
+		"group_job_running", NULL,
+		"1 while a cluster job runs (the claim, takeover or failback of an ANA group, a "
+		"fenced node's new client or its rejoin's lock)",
+		om_cl.job, false);
 	om_cl_gauge("read_failures", NULL, "Reads of the state object failed in a row",
 		    om_cl.read_fails, false);
 	om_cl_gauge("read_age_seconds", "seconds",

@@ -454,9 +454,10 @@ const struct ctlverb ctl_verbs[] = {
 	  "Show whether this node reaches the cluster's state object: a member in good standing, "
 	  "whether the object answers (while it does not, cluster commands are refused at once), "
 	  "the age of the last read that worked, the reads failed in a row, how long the read "
-	  "under way has waited, whether the last heartbeat write worked, and the change of an "
-	  "ANA group's record under way, if any (a claim, a takeover, a failback, or the lock "
-	  "a rejoin waits for; commands that would lock the state are refused meanwhile)." },
+	  "under way has waited, whether the last heartbeat write worked, and the cluster job "
+	  "under way, if any (the claim, takeover or failback of an ANA group, a fenced node's "
+	  "new client or the lock its rejoin waits for; commands that would lock the state are "
+	  "refused meanwhile)." },
 	{ "cluster",
 	  "move-group",
 	  C(CLUSTER_MOVE_GROUP),

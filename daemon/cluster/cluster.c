@@ -132,7 +132,6 @@ static void cl_recover_ns(struct cluster *cl)
  * serving them, get a new client, let the namespaces reconnect. */
 static void cl_fenced(struct cluster *cl)
 {
-	char err[256];
 	uint32_t g;
 
 	if (!cl->fenced) {
@@ -148,12 +147,15 @@ static void cl_fenced(struct cluster *cl)
 		return; /* the client goes once the job is over with it (next tick) */
 	cl_beat_stop(cl);
 	cl_read_cancel(cl);
-	cl_store_close(&cl->st);
 	cl->st_ok = false;
-	if (cl_store_open(&cl->st, &cl->cfg, cl->rd_efd, err, sizeof(err))) {
-		log_warnx("%s", err);
-		return;
-	}
+	/* Closing the old client and connecting a new one wait on the
+	 * monitors, up to the op timeout: a job (its reap calls cl_rejoined;
+	 * a failed one is tried again on the next tick). */
+	cl_job_start(cl, CL_JOB_RECONNECT);
+}
+
+void cl_rejoined(struct cluster *cl)
+{
 	cl->st_ok = true;
 	if (cl_beat_start(cl))
 		log_warnx("cluster: cannot start the heartbeat thread");

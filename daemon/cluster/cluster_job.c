@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 /*
  * The group job: the claim of our group, the takeover of a lost owner's
- * group (fence first), a failback and the rejoin barrier's lock, each a
- * sequence of blocking librados calls (lock, read, blocklist, wait for the
- * OSD map, write, unlock, notify), run on a thread of its own. Against a
+ * group (fence first), a failback, the rejoin barrier's lock and the new
+ * client after we were fenced, each a sequence of blocking librados calls
+ * (connect, lock, read, blocklist, wait for the OSD map, write, unlock,
+ * notify), run on a thread of its own. Against a
  * cluster that does not answer, each call waits up to the client's op
  * timeout (10 s): on the control thread that held every host's admin
  * queue and Keep Alive, and fcnvmectl, for that long (a monitor that
@@ -120,6 +121,10 @@ static void *cl_job_main(void *arg)
 		if (!rc)
 			cl_store_unlock(&cl->st);
 		break;
+	case CL_JOB_RECONNECT: /* the control thread keeps off cl->st meanwhile (!st_ok) */
+		cl_store_close(&cl->st);
+		rc = cl_store_open(&cl->st, &cl->cfg, cl->rd_efd, j->err, sizeof(j->err));
+		break;
 	default:
 		rc = -EINVAL;
 		break;
@@ -141,6 +146,7 @@ int cl_job_start(struct cluster *cl, enum cl_job_kind kind)
 	j->rc = 0;
 	j->epoch = 0;
 	j->nr_fenced = 0;
+	j->err[0] = '\0';
 	atomic_store_explicit(&j->done, false, memory_order_relaxed);
 	rc = pthread_create(&cl->job_thr, NULL, cl_job_main, cl);
 	if (rc) {
@@ -161,14 +167,24 @@ bool cl_job_reap(struct cluster *cl, bool wait)
 		return false;
 	pthread_join(cl->job_thr, NULL);
 	cl->job_running = false;
-	if (j->kind != CL_JOB_REJOIN) {
+	switch (j->kind) {
+	case CL_JOB_REJOIN:
+		if (!j->rc)
+			cl->rejoin_barrier = false;
+		else if (j->rc != -EBUSY)
+			log_warnx("cluster: after rejoining, cannot lock the state: %s",
+				  strerror(-j->rc));
+		break;
+	case CL_JOB_RECONNECT: /* failed: st_ok stays false, the next tick tries again */
+		if (j->rc)
+			log_warnx("%s", j->err);
+		else
+			cl_rejoined(cl);
+		break;
+	default:
 		cl_group_job_done(cl, j);
-		return true;
+		break;
 	}
-	if (!j->rc)
-		cl->rejoin_barrier = false;
-	else if (j->rc != -EBUSY)
-		log_warnx("cluster: after rejoining, cannot lock the state: %s", strerror(-j->rc));
 	return true;
 }
 
@@ -187,6 +203,8 @@ void cl_job_describe(struct cluster *cl, char *out, size_t len)
 			 ms);
 	else if (j->kind == CL_JOB_CLAIM)
 		snprintf(out, len, "claim of ANA group %u, %llu ms", j->g, ms);
+	else if (j->kind == CL_JOB_RECONNECT)
+		snprintf(out, len, "reconnect: a new cluster client after a fence, %llu ms", ms);
 	else
 		snprintf(out, len, "rejoin: waiting for the state's lock, %llu ms", ms);
 }
@@ -200,7 +218,12 @@ int cl_job_busy(struct cluster *cl, char *err, size_t errlen)
 
 	if (!cl->job_running)
 		return 0;
-	if (j->kind == CL_JOB_REJOIN)
+	if (j->kind == CL_JOB_RECONNECT)
+		snprintf(err, errlen,
+			 "this node was fenced and is connecting a new cluster client (%llu ms); "
+			 "try again when it has",
+			 (unsigned long long)(fcnvme_clock_ms() - j->t0_ms));
+	else if (j->kind == CL_JOB_REJOIN)
 		snprintf(err, errlen,
 			 "this node is rejoining the cluster after a fence (waiting %llu ms for "
 			 "the state's lock); try again when it has",

@@ -68,18 +68,20 @@ struct cl_view {
 	unsigned int nr_ns;
 };
 
-/* A change of the group records (claim, takeover, failback) or the rejoin
- * barrier's lock: blocking calls that lock, read, fence and write the
- * state object, run on a thread of their own (cluster_job.c) so that a
- * cluster slow to answer holds that thread, not the control thread that
- * serves every host. One at a time. The control thread fills the inputs
- * and starts it; the thread writes the outputs, then done (release); the
- * control thread reads them after done (acquire), joins it and acts. */
+/* A change of the group records (claim, takeover, failback), the rejoin
+ * barrier's lock, or the new client after a fence: blocking calls that
+ * connect, lock, read, fence and write the state object, run on a thread
+ * of their own (cluster_job.c) so that a cluster slow to answer holds
+ * that thread, not the control thread that serves every host. One at a
+ * time. The control thread fills the inputs and starts it; the thread
+ * writes the outputs, then done (release); the control thread reads them
+ * after done (acquire), joins it and acts. */
 enum cl_job_kind {
 	CL_JOB_CLAIM,
 	CL_JOB_TAKEOVER,
 	CL_JOB_PASS,
-	CL_JOB_REJOIN
+	CL_JOB_REJOIN,
+	CL_JOB_RECONNECT
 };
 
 #define CL_JOB_ADDRS 32 /* fence results kept per takeover (the rest: counted) */
@@ -98,6 +100,7 @@ struct cl_job {
 	uint64_t epoch;		    /* the epoch written */
 	int fence_rc[CL_JOB_ADDRS]; /* takeover: each address's blocklist result */
 	unsigned int nr_fenced;	    /* addresses tried */
+	char err[256];		    /* reconnect: why the new client failed */
 	_Atomic bool done;
 };
 
@@ -217,6 +220,8 @@ int cl_leave(struct cluster *cl);
 
 /* cluster.c */
 bool cl_read_view(struct cluster *cl);
+/* A reconnect job gave us a new client after a fence: beat, rejoin. */
+void cl_rejoined(struct cluster *cl);
 /* Read the object (blocking) and apply it here, now: a command's. */
 void cl_sync(struct cluster *cl);
 

@@ -24,7 +24,9 @@
 # waits on the monitor to fence b, and meanwhile the daemon answers, the
 # host's I/O goes on, and a command that would take the state's lock is
 # refused at once; when the monitor resumes, node a fences b and owns the
-# group.
+# group. Then node b, restarted, given its group back and fenced again,
+# resumes while the monitor is frozen: connecting its new client waits on
+# the monitor, and meanwhile node b answers fcnvmectl at once.
 E2E_NAME=rbd_stall
 . "$top_srcdir/tests/e2e/lib.sh"
 . "$top_srcdir/tests/e2e/ceph_lib.sh"
@@ -277,6 +279,63 @@ check "node a's metrics: group 2 its own, optimized, epoch 2, no job" \
 check "the edit goes through once the takeover has ended" \
 	e2e_wait_for 30 $CA allowed-host add "$NQN_A" "$H_EDIT-2"
 grep 'cluster:' "$tmp/nvmetfcd.log" | tail -n 8 | sed 's/^/  a: /'
+
+# A fenced node's new client while the monitor does not answer. Node b
+# restarts (new addresses), gets group 2 back, freezes past dead_ms and is
+# fenced by node a; then the monitor freezes and node b resumes: it finds
+# itself blocklisted, and connecting its new client waits on the monitor.
+# That runs on a thread of its own: node b's fcnvmectl answers at once and
+# says so; when the monitor resumes, node b rejoins as a non-owner.
+echo "---- restart" >>"$tmp/b.log"
+"$NVMETFCD" -f -c "$tmp/b.conf" -s "$tmp/b.sock" -S "$tmp/state-b" >>"$tmp/b.log" 2>&1 &
+PID_B=$!
+e2e_pids="$e2e_pids $PID_B"
+check "node b restarts and sees group 2 as a's" e2e_wait_for 20 sh -c \
+	"$CB cluster groups | grep -Eq '^2 +a +non-optimized'"
+check "cluster move-group 2 b" e2e_wait_for 10 $CA cluster move-group 2 b
+check "node b owns group 2 again" e2e_wait_for 10 sh -c "$CB cluster groups | grep -Eq '^2 +b +optimized'"
+nfb=$(grep -c 'cluster: fenced b (' "$tmp/nvmetfcd.log")
+kill -STOP "$PID_B"
+check "node a fences frozen node b and takes group 2" e2e_wait_for 20 sh -c \
+	"[ \$(grep -c 'cluster: fenced b (' '$tmp/nvmetfcd.log') -gt $nfb ] &&
+	 $CA cluster groups | grep -Eq '^2 +a +optimized'"
+kill -STOP "$MON"
+kill -CONT "$PID_B"
+echo "monitor frozen, node b resumed"
+check "node b finds itself fenced" e2e_wait_for 15 sh -c \
+	"sed -n '/^---- restart/,\$p' '$tmp/b.log' | grep -q 'this node was fenced'"
+t_re=$(ms)
+worst_b=0 bad_b=0 n=0
+while [ $(($(ms) - t_re)) -lt 4000 ]; do
+	t0=$(ms)
+	timeout 20 $CB status >/dev/null 2>&1 || bad_b=$((bad_b + 1))
+	t1=$(ms)
+	[ $((t1 - t0)) -gt "$worst_b" ] && worst_b=$((t1 - t0))
+	[ -s "$tmp/cst-re.json" ] || timeout 20 $CB -o json cluster status >"$tmp/cst-re.json" 2>&1
+	n=$((n + 1))
+	sleep 0.2
+done
+echo "while node b connected its new client: $n rounds, slowest fcnvmectl status $worst_b ms"
+check "node b had not rejoined yet (its new client waits on the monitor)" \
+	sh -c "! sed -n '/^---- restart/,\$p' '$tmp/b.log' | grep -q 'rejoined with a new client'"
+check "node b's fcnvmectl answered every time ($bad_b failures)" test "$bad_b" -eq 0
+check "... within 1 s every time (slowest $worst_b ms)" test "$worst_b" -lt 1000
+check "node b's cluster status said it connects a new client: $(tr -d '\n' <"$tmp/cst-re.json")" \
+	python3 -c 'import json, re, sys
+s = json.load(open(sys.argv[1]))
+sys.exit(not (s["member"] is False and s["answers"] is False and
+              re.fullmatch(r"reconnect: a new cluster client after a fence, [0-9]+ ms", s["group_job"])))' \
+	"$tmp/cst-re.json"
+$CB allowed-host add "$NQN_A" "$H_EDIT-3" >"$tmp/re-edit.out" 2>&1
+check "a command on node b is refused meanwhile: $(cat "$tmp/re-edit.out")" \
+	grep -q 'fenced and has no cluster client yet' "$tmp/re-edit.out"
+kill -CONT "$MON"
+echo "monitor resumed"
+check "node b rejoins with a new client" e2e_wait_for 30 sh -c \
+	"sed -n '/^---- restart/,\$p' '$tmp/b.log' | grep -q 'rejoined with a new client'"
+check "node b is a non-owner of group 2, a the owner" e2e_wait_for 15 sh -c \
+	"$CB cluster groups | grep -Eq '^2 +a +non-optimized' && $CA cluster groups | grep -Eq '^2 +a +optimized'"
+sed -n '/^---- restart/,$p' "$tmp/b.log" | grep 'cluster:' | tail -n 8 | sed 's/^/  b: /'
 
 e2e_umount "$tmp/m" "$MPID"
 e2e_stop_daemon

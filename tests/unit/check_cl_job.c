@@ -72,7 +72,7 @@ static void cl_job_test_msg(enum cl_job_kind kind, const char *pre, const char *
 	cl->job.t0_ms = fcnvme_clock_ms() - 1500;
 	ck_assert_int_eq(cl_job_busy(cl, err, sizeof(err)), -EAGAIN);
 	p = strpbrk(err, "0123456789"); /* "ANA group 2": g, then the ms */
-	if (p && kind != CL_JOB_REJOIN)
+	if (p && kind != CL_JOB_REJOIN && kind != CL_JOB_RECONNECT)
 		p = strpbrk(p + 1, "0123456789");
 	ck_assert_ptr_nonnull(p);
 	ck_assert_int_eq(sscanf(p, "%llu", &ms), 1);
@@ -99,6 +99,15 @@ START_TEST(test_cl_job_busy_claim_pass)
 }
 END_TEST
 
+START_TEST(test_cl_job_busy_reconnect)
+{
+	cl_job_test_msg(CL_JOB_RECONNECT,
+			"this node was fenced and is connecting a new cluster "
+			"client (",
+			" ms); try again when it has");
+}
+END_TEST
+
 START_TEST(test_cl_job_busy_rejoin)
 {
 	cl_job_test_msg(CL_JOB_REJOIN, "this node is rejoining the cluster after a fence (waiting ",
@@ -117,6 +126,7 @@ START_TEST(test_cl_job_describe)
 		{ CL_JOB_PASS, "failback of ANA group 5 from node b, 2000 ms" },
 		{ CL_JOB_CLAIM, "claim of ANA group 5, 2000 ms" },
 		{ CL_JOB_REJOIN, "rejoin: waiting for the state's lock, 2000 ms" },
+		{ CL_JOB_RECONNECT, "reconnect: a new cluster client after a fence, 2000 ms" },
 	};
 	struct cluster *cl = cl_job_test_new();
 	char out[128];
@@ -179,6 +189,24 @@ START_TEST(test_cl_job_reap_rejoin_busy)
 }
 END_TEST
 
+/* A new client that could not be had: the node stays fenced with no
+ * client (commands refused, the next tick tries again). */
+START_TEST(test_cl_job_reap_reconnect_failed)
+{
+	struct cluster *cl = cl_job_test_new();
+
+	cl->fenced = true;
+	cl_job_test_run(cl, CL_JOB_RECONNECT, -ETIMEDOUT);
+	snprintf(cl->job.err, sizeof(cl->job.err), "cluster: cannot connect: timed out");
+	ck_assert(cl_job_reap(cl, true));
+	ck_assert(!cl->job_running);
+	ck_assert(!cl->st_ok);
+	ck_assert(cl->fenced);
+	ck_assert(!cl->rejoin_barrier);
+	free(cl);
+}
+END_TEST
+
 /* A claim, a takeover or a failback that found the record changed or the
  * lock held, or any job that ended after we were fenced (whatever it did:
  * the read after the rejoin tells): the view, its generation and our ANA
@@ -236,6 +264,8 @@ Suite *cl_job_suite(void)
 	tcase_add_test(tc, test_cl_job_busy_takeover);
 	tcase_add_test(tc, test_cl_job_busy_claim_pass);
 	tcase_add_test(tc, test_cl_job_busy_rejoin);
+	tcase_add_test(tc, test_cl_job_busy_reconnect);
+	tcase_add_test(tc, test_cl_job_reap_reconnect_failed);
 	tcase_add_test(tc, test_cl_job_describe);
 	tcase_add_test(tc, test_cl_job_reap_rejoin);
 	tcase_add_test(tc, test_cl_job_reap_rejoin_busy);

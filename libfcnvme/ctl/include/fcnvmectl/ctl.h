@@ -195,9 +195,9 @@ enum fcnvme_attr {
 	FCNVME_A_READ_FAILS,	/* u32: reads of the state failed in a row */
 	FCNVME_A_READ_WAIT_MS,	/* u64: how long the read under way has waited (0: none) */
 	FCNVME_A_HB_OK,		/* u8: the last heartbeat write worked */
-	FCNVME_A_GROUP_JOB,	/* string: the change of a group record under way
-				 * (claim, takeover, failback, rejoin), absent
-				 * when none runs */
+	FCNVME_A_GROUP_JOB,	/* string: the cluster job under way (claim,
+				 * takeover, failback, rejoin, reconnect),
+				 * absent when none runs */
 	__FCNVME_A_MAX
 };
 #define FCNVME_A_MAX (__FCNVME_A_MAX - 1)
