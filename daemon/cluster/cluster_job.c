@@ -150,8 +150,7 @@ int cl_job_start(struct cluster *cl, enum cl_job_kind kind)
 	atomic_store_explicit(&j->done, false, memory_order_relaxed);
 	rc = pthread_create(&cl->job_thr, NULL, cl_job_main, cl);
 	if (rc) {
-		log_warnx("cluster: cannot start a thread for a change of the ANA groups: %s",
-			  strerror(rc));
+		log_warnx("cluster: cannot start a thread for a cluster job: %s", strerror(rc));
 		return -EAGAIN;
 	}
 	pthread_setname_np(cl->job_thr, "fcclusterjob");
