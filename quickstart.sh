@@ -86,8 +86,12 @@ show_failures() {
 	for log in $(grep -l -E '^(FAIL|ERROR)' $(find "$1/tests" -name '*.log' ! -name test-suite.log) 2>/dev/null); do
 		echo "---- $log: its failed checks and seeds"
 		grep -E '(^|: )(FAIL|not ok)|FAILED|[Ss]eed' "$log" | head -n 30
+		if grep -q '^  ceph: ' "$log"; then
+			echo "---- $log: the Ceph cluster's report"
+			grep '^  ceph: ' "$log" | head -n 200
+		fi
 		echo "---- $log (last 40 lines)"
-		tail -n 40 "$log"
+		grep -v "^  ceph: " "$log" | tail -n 40
 	done
 }
 

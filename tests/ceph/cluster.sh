@@ -8,6 +8,11 @@
 #   cluster.sh start DIR    create and start; prints CEPH_CONF=DIR/ceph.conf
 #   cluster.sh stop DIR     stop the daemons (pid files) and remove DIR
 #   cluster.sh alive DIR    exit 0 when the mon and the OSD both run
+#   cluster.sh report DIR   what a failed test needs to tell a stuck cluster
+#                           from a stuck client (bounded, never fails): the
+#                           daemons' state, the OSD's ops in flight, the
+#                           tails of the logs; the logs are copied to
+#                           DIR.log, which stop leaves in place
 #
 # Knobs: CEPH_TEST_POOL (default "rbd"), CEPH_TEST_EXTRA (lines added to
 # [global]). Without a mgr, "ceph pg stat" / "ceph osd df" never answer and
@@ -45,6 +50,45 @@ stop_daemons() {
 	return 0
 }
 
+# report DIR: see the usage above; every ceph call bounded by timeout(1)
+report() {
+	local d=$1 who pid sock
+	[ -e "$d/$MARK" ] || fail "$d is not a test cluster directory"
+	set +e
+	for who in mon.a osd.0; do
+		pid=$(cat "$d/run/ceph-$who.pid" 2>/dev/null)
+		if [ -n "$pid" ] && is_ours "$pid" "$d"; then
+			echo "== $who: pid $pid, state $(awk '{print $3}' "/proc/$pid/stat" 2>/dev/null)"
+		else
+			echo "== $who: not running"
+		fi
+	done
+	sock=$d/run/ceph-osd.0.asok
+	echo "== ceph -s"
+	timeout 10 ceph -c "$d/ceph.conf" -s 2>&1 | head -30
+	echo "== ceph osd dump (head)"
+	timeout 10 ceph -c "$d/ceph.conf" osd dump 2>&1 | head -12
+	for c in status dump_ops_in_flight dump_blocked_ops "log dump"; do
+		echo "== osd.0 $c"
+		# shellcheck disable=SC2086
+		timeout 10 ceph --admin-daemon "$sock" $c 2>&1 | head -60
+	done
+	echo "== mon.a mon_status"
+	timeout 10 ceph --admin-daemon "$d/run/ceph-mon.a.asok" mon_status 2>&1 |
+		grep -E '"(name|state|election_epoch|quorum_age)"|error|ERROR'
+	for who in osd.0 mon.a; do
+		echo "== ceph-$who.log: its complaints (the last 30)"
+		grep -E 'slow|heartbeat|fail|timed out|wrongly|marked|down|error|reset|fault|stale|expired' \
+			"$d/log/ceph-$who.log" 2>/dev/null | tail -n 30
+		echo "== ceph-$who.log (last 40 lines)"
+		tail -n 40 "$d/log/ceph-$who.log" 2>/dev/null
+	done
+	rm -rf "$d.log"
+	cp -r "$d/log" "$d.log" 2>/dev/null
+	echo "== the cluster's logs are kept in $d.log"
+	return 0
+}
+
 remove() {
 	local d=$1
 	[ -e "$d" ] || return 0
@@ -53,10 +97,15 @@ remove() {
 	rm -rf "$d"
 }
 
+# free_port: a port nothing listens on, below the ephemeral range (a port
+# in it may be the local end of any outgoing connection, and the monitor's
+# bind then fails with EADDRINUSE)
 free_port() {
-	local p i
+	local p i lo
+	lo=$(awk '{print $1}' /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null) || lo=32768
+	[ "${lo:-0}" -gt 12000 ] || lo=32768
 	for i in $(seq 100); do
-		p=$((30000 + RANDOM % 20000))
+		p=$((10000 + RANDOM % (lo - 10000)))
 		if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
 			echo "$p"
 			return 0
@@ -109,6 +158,13 @@ mon warn on insecure global id reclaim allowed = false
 auth allow insecure global id reclaim = false
 mon data avail warn = 2
 mon data avail crit = 1
+# The tests freeze the OSD (SIGSTOP) for up to ~15 s. A PG's read lease is
+# osd_heartbeat_grace x this ratio (20 s x 0.8 by default); an op that
+# reaches a PG whose lease ran out in a freeze marks it laggy, and Ceph 16
+# never clears that on a PG with no replicas to acknowledge a renewal: it
+# is stuck for good ("waiting for readable"). A 120 s lease outlasts every
+# freeze; with one OSD nothing else waits on it.
+osd pool default read lease ratio = 6
 # a single mon commits map changes at once instead of every second
 paxos propose interval = 0.05
 paxos min wait = 0.01
@@ -146,14 +202,15 @@ EOF
 }
 
 case "${1:-}" in
-start | stop | alive) [ $# = 2 ] || fail "usage: $0 start|stop|alive DIR" ;;
-*) fail "usage: $0 start|stop|alive DIR" ;;
+start | stop | alive | report) [ $# = 2 ] || fail "usage: $0 start|stop|alive|report DIR" ;;
+*) fail "usage: $0 start|stop|alive|report DIR" ;;
 esac
 D=$(realpath -m "$2")
 case "$D" in / | /tmp | /var | /etc | /home | /root | /usr) fail "refusing $D" ;; esac
 case "$1" in
 start) start "$D" ;;
 stop) remove "$D" ;;
+report) report "$D" ;;
 alive)
 	for who in mon.a osd.0; do
 		pid=$(cat "$D/run/ceph-$who.pid" 2>/dev/null) || exit 1

@@ -22,6 +22,9 @@ ceph_require() {
 ceph_cleanup() {
 	set +e
 	for m in $e2e_mounts; do fusermount3 -u -z "$m" 2>/dev/null; done
+	# a failed check may be the cluster's doing: its state (the OSD's ops
+	# in flight while our clients still run) and its logs
+	[ "$e2e_fail" -gt 0 ] && [ -e "$tmp/ceph" ] && bash "$CLUSTER_SH" report "$tmp/ceph" 2>&1 | sed 's/^/  ceph: /'
 	for p in $e2e_pids; do e2e_kill "$p"; done
 	bash "$CLUSTER_SH" stop "$tmp/ceph" >/dev/null 2>&1
 	e2e_cleanup

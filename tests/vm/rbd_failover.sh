@@ -37,6 +37,7 @@ rbd_require() {
 # The nodes first (Ceph clients), then the cluster, then the fabric.
 rbd_cleanup() {
 	local n p
+	[ "$vm_fail" -gt 0 ] && [ -e "$tmp/ceph" ] && bash "$CLUSTER_SH" report "$tmp/ceph" 2>&1 | sed 's/^/  ceph: /'
 	for n in a b; do
 		p=$(cat "$tmp/$n.pid" 2>/dev/null) && vm_kill "$p" KILL
 	done
