@@ -118,23 +118,19 @@ host() {
 
 # wait_for FILE PATTERN SECONDS: until grep finds PATTERN in FILE
 wait_for() {
-	local i
-	for i in $(seq $(( $3 * 20 ))); do
-		grep -q -- "$2" "$1" 2>/dev/null && return 0
-		sleep 0.05
-	done
-	return 1
+	eventually "$3" grep -q -- "$2" "$1" 2>/dev/null
 }
 
-# eventually SECONDS COMMAND...: until COMMAND succeeds
+# eventually SECONDS COMMAND...: until COMMAND succeeds, for SECONDS of
+# wall-clock time (at least once)
 eventually() {
-	local i n=$(( $1 * 20 ))
+	local end=$(($(date +%s%3N) + $1 * 1000))
 	shift
-	for i in $(seq "$n"); do
+	while :; do
 		"$@" && return 0
+		[ "$(date +%s%3N)" -lt "$end" ] || return 1
 		sleep 0.05
 	done
-	return 1
 }
 
 # quiet COMMAND...: run it with its output discarded

@@ -154,16 +154,16 @@ vm_cleanup() {
 	fi
 }
 
-# vm_wait_for SECS CMD...: poll CMD every 0.1 s until it succeeds.
+# vm_wait_for SECS CMD...: poll CMD every 0.1 s until it succeeds, for
+# SECS of wall-clock time (at least once).
 vm_wait_for() {
-	local n=$(($1 * 10)) i=0
+	local end=$(($(date +%s%3N) + $1 * 1000))
 	shift
-	while [ $i -lt $n ]; do
+	while :; do
 		"$@" 2>/dev/null && return 0
+		[ "$(date +%s%3N)" -lt "$end" ] || return 1
 		sleep 0.1
-		i=$((i + 1))
 	done
-	return 1
 }
 
 # ---- host packages, guest kernel, initramfs, module -----------------------

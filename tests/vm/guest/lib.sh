@@ -83,16 +83,16 @@ host_do() {
 	return "$(cat "$VM_SHARE/ack/$n")"
 }
 
-# wait_for SECS CMD...: poll CMD every 0.2 s until it succeeds.
+# wait_for SECS CMD...: poll CMD every 0.2 s until it succeeds, for SECS
+# of wall-clock time (at least once).
 wait_for() {
-	local n=$(($1 * 5)) i=0
+	local end=$(($(date +%s%3N) + $1 * 1000))
 	shift
-	while [ $i -lt $n ]; do
+	while :; do
 		"$@" >/dev/null 2>&1 && return 0
+		[ "$(date +%s%3N)" -lt "$end" ] || return 1
 		sleep 0.2
-		i=$((i + 1))
 	done
-	return 1
 }
 
 softhba_bound() {
