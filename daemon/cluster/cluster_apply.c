@@ -130,6 +130,7 @@ static int cl_ns_apply(struct cluster *cl, const struct cl_ns *n)
 	memcpy(p.rbd.conf, cl->cfg.ceph_conf, sizeof(p.rbd.conf));
 	memcpy(p.rbd.client_id, cl->cfg.ceph_id, sizeof(p.rbd.client_id));
 	memcpy(p.rbd.keyring, cl->cfg.keyring, sizeof(p.rbd.keyring));
+	p.rbd.op_timeout_s = cl->cfg.op_timeout_s;
 	cl_group_ensure(cl, p.anagrpid);
 	rc = tgt_ns_add(cl->d->tgt, n->nqn, &p, err, sizeof(err));
 	if (rc)

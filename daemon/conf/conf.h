@@ -160,6 +160,7 @@ struct conf_cluster {
 	uint32_t dead_ms;		/* silence after which a node is lost */
 	uint32_t ana_group;		/* 0: none */
 	uint32_t failback_ms;		/* take ana_group back after this long a member; 0: never */
+	uint32_t op_timeout_s;		/* shared namespaces' Ceph op timeout; 0: 30 s */
 	int line;
 };
 

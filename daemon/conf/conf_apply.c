@@ -569,7 +569,7 @@ static int check_cluster(const struct conf *c, const struct conf *t, char *err, 
 	      !strcmp(a->keyring, b->keyring) && !strcmp(a->pool, b->pool) &&
 	      !strcmp(a->object, b->object) && a->heartbeat_ms == b->heartbeat_ms &&
 	      a->dead_ms == b->dead_ms && a->ana_group == b->ana_group &&
-	      a->failback_ms == b->failback_ms)))
+	      a->failback_ms == b->failback_ms && a->op_timeout_s == b->op_timeout_s)))
 		return 0;
 	snprintf(err, errlen,
 		 "the cluster section %s: it is read when nvmetfcd starts, not on a reload; "

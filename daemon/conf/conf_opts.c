@@ -200,6 +200,10 @@ const struct conf_opt conf_cluster_opts[] = {
 	  CONF_OPT_OMIT_DEFAULT,
 	  "Take ana_group back from the live node that owns it once this node has been a member "
 	  "in good standing for this many milliseconds (0, the default: only by move-group)." },
+	{ "op_timeout", CONF_OPT_U32, F(conf_cluster, op_timeout_s), 0, 0, 3600, 0, NULL,
+	  CONF_OPT_OMIT_DEFAULT,
+	  "Seconds before a Ceph operation of a shared namespace fails; 0: 30 (the state client "
+	  "keeps its own 10)." },
 	{ NULL, 0, 0, 0, 0, 0, 0, 0, NULL, 0, NULL }
 };
 

@@ -714,6 +714,8 @@ START_TEST(cluster_change_refused)
 		  "changed" },
 		{ "cluster = { node = \"a\"; node_id = 1; pool = \"rbd\"; failback_ms = 1; };\n",
 		  "changed" },
+		{ "cluster = { node = \"a\"; node_id = 1; pool = \"rbd\"; op_timeout = 5; };\n",
+		  "changed" },
 		{ "", "was removed" },
 	};
 	static const char cl[] = "cluster = { node = \"a\"; node_id = 1; pool = \"rbd\"; };\n";
