@@ -20,6 +20,7 @@
 #include <fcnvme/clock.h>
 #include <fcnvme/nvmet_fc_core.h>
 
+#include "backend/backend.h"
 #include "cluster/cluster.h"
 #include "conf/conf.h"
 #include "ctl/ctl_server.h"
@@ -242,6 +243,9 @@ int daemon_run(struct daemon_opts *o)
 	tgt_set_assoc_event_cb(d.tgt, daemon_assoc_event, &d);
 	if (events_add(&d, &ev))
 		fatalx("cannot register signal and timer events");
+	/* a backend call that waits on a remote service (Ceph), bounded by
+	 * its op timeout, raises the watchdog's interval while it waits */
+	backend_wait_hooks(sdnotify_wait_begin, sdnotify_wait_end);
 
 	/* Ports, I/O threads, subsystems: the same operations as the control
 	 * commands. conf_apply takes ownership of conf on success. */

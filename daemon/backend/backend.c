@@ -14,6 +14,10 @@
 /* [ctl] CPUs the I/O threads are pinned to. */
 static bool backend_io_cpu[BACKEND_MAX_CPU];
 
+/* Set once at start-up, before any backend thread exists; read-only after. */
+static void (*backend_wait_begin_fn)(uint64_t bound_us);
+static void (*backend_wait_end_fn)(void);
+
 static const struct backend_ops *const backend_table[] = {
 	[TGT_BACKEND_NULL] = &backend_null_ops,
 	[TGT_BACKEND_RAM] = &backend_ram_ops,
@@ -42,4 +46,23 @@ void backend_reserve_cpu(int cpu)
 bool backend_cpu_reserved(int cpu)
 {
 	return cpu >= 0 && cpu < BACKEND_MAX_CPU && backend_io_cpu[cpu];
+}
+
+/* Set what the process does around a waiting backend call (backend.h). */
+void backend_wait_hooks(void (*begin)(uint64_t bound_us), void (*end)(void))
+{
+	backend_wait_begin_fn = begin;
+	backend_wait_end_fn = end;
+}
+
+void backend_wait_begin(uint64_t bound_us)
+{
+	if (backend_wait_begin_fn)
+		backend_wait_begin_fn(bound_us);
+}
+
+void backend_wait_end(void)
+{
+	if (backend_wait_end_fn)
+		backend_wait_end_fn();
 }

@@ -120,6 +120,19 @@ const struct backend_ops *backend_ops_for(enum tgt_backend_type type);
 /* Every backend type's ops, NULL-terminated (for the per-thread hooks). */
 extern const struct backend_ops *const backend_all[];
 
+/*
+ * [ctl] What the process does around a backend call that waits on a remote
+ * service for at most bound_us (a Ceph call bounded by its op timeout): the
+ * daemon tells its watchdog that the control thread, waiting in it, is not
+ * hung (sdnotify_wait_begin/_end). Set once at start-up, before any
+ * namespace opens; unset, the calls below do nothing (tests, tools).
+ */
+void backend_wait_hooks(void (*begin)(uint64_t bound_us), void (*end)(void));
+/* [any] Around such a call: the hooks, if set (they act on the control
+ * thread alone). */
+void backend_wait_begin(uint64_t bound_us);
+void backend_wait_end(void);
+
 /* [ctl] CPU cpu runs an I/O thread: backends keep their own threads (for
  * rbd, librados') off it. */
 void backend_reserve_cpu(int cpu);

@@ -106,23 +106,31 @@ static int rbd_handle_open(struct rbd_be *rb, struct rbd_handle **out, char *err
 		free(h);
 		return rc;
 	}
+	rbd_cluster_wait(h->cl, 1);
 	rc = rados_ioctx_create(h->cl->rados, rb->p.pool, &h->io);
+	rbd_cluster_waited();
 	if (rc) {
 		tgt_err(err, errlen, "no pool %s: %s", rb->p.pool, strerror(-rc));
 		h->io = NULL;
 		goto out_free_h;
 	}
 	rados_ioctx_set_namespace(h->io, rb->p.rados_ns[0] ? rb->p.rados_ns : NULL);
+	rbd_cluster_wait(h->cl, RBD_OPEN_OPS);
 	rc = rbd_open(h->io, rb->p.image, &h->img, NULL);
+	rbd_cluster_waited();
 	if (rc) {
 		tgt_err(err, errlen, "cannot open rbd image %s/%s%s%s: %s", rb->p.pool,
 			rb->p.rados_ns, rb->p.rados_ns[0] ? "/" : "", rb->p.image, strerror(-rc));
 		goto out_free_h;
 	}
+	rbd_cluster_wait(h->cl, 1);
 	rc = rbd_update_watch(h->img, &h->watch, rbd_update_cb, rb);
+	rbd_cluster_waited();
 	if (rc) {
 		tgt_err(err, errlen, "cannot watch rbd image %s: %s", rb->p.image, strerror(-rc));
+		rbd_cluster_wait(h->cl, 2);
 		rbd_close(h->img);
+		rbd_cluster_waited();
 		goto out_free_h;
 	}
 	h->watching = true;
@@ -151,7 +159,9 @@ static bool rbd_handle_start_close(struct rbd_handle *h)
 	rbd_completion_t c;
 
 	if (h->watching) {
+		rbd_cluster_wait(h->cl, 1);
 		rbd_update_unwatch(h->img, h->watch);
+		rbd_cluster_waited();
 		h->watching = false;
 	}
 	if (!rbd_aio_create_completion(h, rbd_close_cb, &c)) {
@@ -159,7 +169,9 @@ static bool rbd_handle_start_close(struct rbd_handle *h)
 			return false;
 		rbd_aio_release(c);
 	}
+	rbd_cluster_wait(h->cl, 2);
 	rbd_close(h->img);
+	rbd_cluster_waited();
 	return true;
 }
 
@@ -183,7 +195,9 @@ static int rbd_open_be(const struct tgt_ns_params *p, struct backend **bep, uint
 	rc = rbd_handle_open(rb, &h, err, errlen);
 	if (rc)
 		goto out_free_rb;
+	rbd_cluster_wait(h->cl, 1);
 	rc = rbd_get_size(h->img, &sz);
+	rbd_cluster_waited();
 	if (rc) {
 		tgt_err(err, errlen, "cannot size rbd image %s: %s", p->rbd.image, strerror(-rc));
 		goto out_close;
@@ -195,7 +209,9 @@ static int rbd_open_be(const struct tgt_ns_params *p, struct backend **bep, uint
 				p->rbd.image);
 			goto out_close;
 		}
+		rbd_cluster_wait(h->cl, RBD_RESIZE_OPS);
 		rc = rbd_resize(h->img, p->size);
+		rbd_cluster_waited();
 		if (rc) {
 			tgt_err(err, errlen, "cannot grow rbd image %s: %s", p->rbd.image,
 				strerror(-rc));
@@ -218,8 +234,10 @@ static int rbd_open_be(const struct tgt_ns_params *p, struct backend **bep, uint
 	return 0;
 
 out_close:
+	rbd_cluster_wait(h->cl, 3);
 	rbd_update_unwatch(h->img, h->watch);
 	rbd_close(h->img);
+	rbd_cluster_waited();
 	rbd_handle_free(h);
 out_free_rb:
 	free(rb);
@@ -233,13 +251,17 @@ static int rbd_grow(struct backend *be, uint64_t size, uint64_t *size_out, char 
 	uint64_t cur;
 	int rc;
 
+	rbd_cluster_wait(h->cl, 1);
 	rc = rbd_get_size(h->img, &cur);
+	rbd_cluster_waited();
 	if (rc) {
 		tgt_err(err, errlen, "cannot size rbd image %s: %s", rb->p.image, strerror(-rc));
 		return rc;
 	}
 	if (size > cur) {
+		rbd_cluster_wait(h->cl, RBD_RESIZE_OPS);
 		rc = rbd_resize(h->img, size);
+		rbd_cluster_waited();
 		if (rc) {
 			tgt_err(err, errlen, "cannot grow rbd image %s: %s", rb->p.image,
 				strerror(-rc));
@@ -351,11 +373,14 @@ static void rbd_close_be(struct backend *be)
 	struct rbd_handle *h = atomic_load_explicit(&rb->h, memory_order_relaxed);
 
 	/* The core closes a namespace after its I/O drained; a pool-full
-	 * check may still ask the monitors (at most the op timeout). */
+	 * check may still ask the monitors (at most the op timeout), and the
+	 * handles' closes wait on the OSDs (unwatch, the lock's release). */
+	rbd_cluster_wait(h->cl, 4);
 	rbd_full_join(rb, true);
 	h->retired_next = rb->retired;
 	rb->retired = h;
 	rbd_reap_retired(rb, true);
+	rbd_cluster_waited();
 	free(rb);
 }
 
@@ -428,13 +453,17 @@ static int rbd_tick(struct backend *be, char *msg, size_t msglen)
 	struct rbd_be *rb = (struct rbd_be *)be;
 	struct rbd_handle *h = atomic_load_explicit(&rb->h, memory_order_relaxed);
 	uint64_t now, sz;
-	bool full;
+	bool full, sized = false;
 	int bits = 0;
 
 	if (rb->retired)
 		rbd_reap_retired(rb, false);
-	if (atomic_exchange_explicit(&rb->header_changed, false, memory_order_relaxed) &&
-	    !rbd_get_size(h->img, &sz) && sz != rb->size) {
+	if (atomic_exchange_explicit(&rb->header_changed, false, memory_order_relaxed)) {
+		rbd_cluster_wait(h->cl, 1); /* the header changed: a refresh */
+		sized = !rbd_get_size(h->img, &sz);
+		rbd_cluster_waited();
+	}
+	if (sized && sz != rb->size) {
 		bits |= BE_TICK_RESIZED;
 		tgt_err(msg, msglen, "rbd image %s/%s is now %" PRIu64 " bytes", rb->p.pool,
 			rb->p.image, sz);

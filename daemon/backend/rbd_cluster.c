@@ -170,7 +170,9 @@ int rbd_cluster_get(const struct tgt_rbd_params *p, uint32_t domain, struct rbd_
 	rc = rbd_cluster_configure(cl, err, errlen);
 	if (rc)
 		goto out_shutdown;
+	rbd_cluster_wait(cl, 1);
 	rc = rbd_cluster_connect(cl);
+	rbd_cluster_waited();
 	if (rc) {
 		tgt_err(err, errlen, "cannot connect to the ceph cluster%s%s as client.%s: %s",
 			cl->conf[0] ? " of " : "", cl->conf,
@@ -239,4 +241,15 @@ size_t backend_rbd_addrs(uint32_t domain, char *buf, size_t len)
 			n += (size_t)k;
 	}
 	return n;
+}
+
+/* Around a synchronous call of up to `ops` cluster operations (rbd_priv.h). */
+void rbd_cluster_wait(const struct rbd_cluster *cl, unsigned int ops)
+{
+	backend_wait_begin((uint64_t)cl->timeout_s * ops * 1000000);
+}
+
+void rbd_cluster_waited(void)
+{
+	backend_wait_end();
 }

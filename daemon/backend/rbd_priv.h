@@ -143,6 +143,14 @@ struct rbd_thread {
 int rbd_cluster_get(const struct tgt_rbd_params *p, uint32_t domain, struct rbd_cluster **out,
 		    char *err, size_t errlen);
 void rbd_cluster_put(struct rbd_cluster *cl);
+/* [any] Around one of our synchronous librados/librbd calls on client cl,
+ * which makes up to `ops` cluster operations in a row, each bounded by its
+ * op timeout (backend_wait_begin: the control thread waiting in it is not
+ * hung); then rbd_cluster_waited. */
+#define RBD_OPEN_OPS   6 /* rbd_open: id, header, metadata, refresh, watch */
+#define RBD_RESIZE_OPS 4 /* rbd_resize: lock, header, object map, notify */
+void rbd_cluster_wait(const struct rbd_cluster *cl, unsigned int ops);
+void rbd_cluster_waited(void);
 
 /* rbd_thread.c */
 extern __thread struct rbd_thread *rbd_thr;

@@ -11,10 +11,25 @@
 #include <unistd.h>
 
 #include "conf/conf.h"
+#include "sdnotify.h"
 #include "cluster_store.h"
 
-#define CL_LOCK_NAME "nvmetfcd.state"
-#define CL_TIMEOUT_S "10"
+#define CL_LOCK_NAME  "nvmetfcd.state"
+#define CL_TIMEOUT_S  "10"
+#define CL_TIMEOUT_US (10ULL * 1000000)
+
+/* Around each call that waits on the cluster, for at most the op timeout:
+ * the control thread waiting in one is not hung, and the watchdog must not
+ * say it is (sdnotify.h; a no-op on the job thread). */
+static void cl_wait(void)
+{
+	sdnotify_wait_begin(CL_TIMEOUT_US);
+}
+
+static void cl_waited(void)
+{
+	sdnotify_wait_end();
+}
 
 /* [librados] Another node changed the object (or our watch broke: read
  * again either way). */
@@ -70,12 +85,16 @@ int cl_store_open(struct cl_store *s, const struct conf_cluster *cc, int wake_fd
 			 cc->ceph_conf[0] ? cc->ceph_conf : "(default)", strerror(-rc));
 		goto out_shutdown;
 	}
+	cl_wait();
 	rc = rados_connect(s->rados);
+	cl_waited();
 	if (rc) {
 		snprintf(err, errlen, "cluster: cannot connect to ceph: %s", strerror(-rc));
 		goto out_shutdown;
 	}
+	cl_wait();
 	rc = rados_ioctx_create(s->rados, cc->pool, &s->io);
+	cl_waited();
 	if (rc) {
 		snprintf(err, errlen, "cluster: no pool %s: %s", cc->pool, strerror(-rc));
 		goto out_shutdown;
@@ -89,7 +108,9 @@ int cl_store_open(struct cl_store *s, const struct conf_cluster *cc, int wake_fd
 		rados_write_op_t op = rados_create_write_op();
 
 		rados_write_op_create(op, LIBRADOS_CREATE_IDEMPOTENT, NULL);
+		cl_wait();
 		rc = rados_write_op_operate(op, s->io, s->object, NULL, 0);
+		cl_waited();
 		rados_release_write_op(op);
 	}
 	if (rc) {
@@ -97,8 +118,10 @@ int cl_store_open(struct cl_store *s, const struct conf_cluster *cc, int wake_fd
 			 strerror(-rc));
 		goto out_ioctx;
 	}
+	cl_wait();
 	rc = rados_watch3(s->io, s->object, &s->watch, cl_store_watch_cb, cl_store_watch_err, 10,
 			  s);
+	cl_waited();
 	if (rc) {
 		snprintf(err, errlen, "cluster: cannot watch %s: %s", s->object, strerror(-rc));
 		goto out_ioctx;
@@ -119,8 +142,11 @@ void cl_store_close(struct cl_store *s)
 	if (!s->rados)
 		return;
 	cl_store_aread_cancel(s);
-	if (s->watching)
+	if (s->watching) {
+		cl_wait();
 		rados_unwatch2(s->io, s->watch);
+		cl_waited();
+	}
 	rados_ioctx_destroy(s->io);
 	rados_shutdown(s->rados);
 	s->rados = NULL;
@@ -155,7 +181,9 @@ int cl_store_read(struct cl_store *s, void (*cb)(const char *, const char *, voi
 
 		more = 0;
 		rados_read_op_omap_get_vals2(op, after, "", 256, &it, &more, &prval);
+		cl_wait();
 		rc = rados_read_op_operate(op, s->io, s->object, 0);
+		cl_waited();
 		if (!rc)
 			rc = prval;
 		if (!rc)
@@ -260,7 +288,9 @@ void cl_store_aread_cancel(struct cl_store *s)
 {
 	if (!s->ar_comp)
 		return;
+	cl_wait();
 	rados_aio_wait_for_complete_and_cb(s->ar_comp);
+	cl_waited();
 	cl_store_aread_release(s);
 }
 
@@ -274,7 +304,9 @@ int cl_store_get(struct cl_store *s, const char *key, char *value, size_t len)
 	int rc, prval;
 
 	rados_read_op_omap_get_vals_by_keys(op, keys, 1, &it, &prval);
+	cl_wait();
 	rc = rados_read_op_operate(op, s->io, s->object, 0);
+	cl_waited();
 	if (!rc)
 		rc = prval;
 	if (!rc) {
@@ -301,7 +333,9 @@ int cl_store_set(struct cl_store *s, const char *key, const char *value)
 		rados_write_op_omap_set2(op, keys, &value, klen, vlen, 1);
 	else
 		rados_write_op_omap_rm_keys2(op, keys, klen, 1);
+	cl_wait();
 	rc = rados_write_op_operate(op, s->io, s->object, NULL, 0);
+	cl_waited();
 	rados_release_write_op(op);
 	return rc;
 }
@@ -312,8 +346,10 @@ int cl_store_lock(struct cl_store *s, unsigned int lease_ms)
 	int rc, tries;
 
 	for (tries = 0; tries < 50; tries++) {
+		cl_wait();
 		rc = rados_lock_exclusive(s->io, s->object, CL_LOCK_NAME, s->cookie,
 					  "nvmetfcd state change", &tv, 0);
+		cl_waited();
 		if (rc != -EBUSY)
 			return rc == -EEXIST ? 0 : rc;
 		usleep(20000);
@@ -325,7 +361,9 @@ void cl_store_unlock(struct cl_store *s)
 {
 	if (!s->rados) /* closed meanwhile (fenced, no new client yet) */
 		return;
+	cl_wait();
 	rados_unlock(s->io, s->object, CL_LOCK_NAME, s->cookie);
+	cl_waited();
 }
 
 void cl_store_notify(struct cl_store *s)
@@ -334,7 +372,9 @@ void cl_store_notify(struct cl_store *s)
 	size_t len = 0;
 
 	/* Only the wake-up matters: do not wait for slow watchers. */
+	cl_wait();
 	rados_notify2(s->io, s->object, "", 0, 1000, &reply, &len);
+	cl_waited();
 	rados_buffer_free(reply);
 }
 
@@ -348,10 +388,15 @@ int cl_store_blocklist(struct cl_store *s, const char *addr)
 	snprintf(cmd, sizeof(cmd),
 		 "{\"prefix\": \"osd blocklist\", \"blocklistop\": \"add\", \"addr\": \"%s\"}",
 		 addr);
+	cl_wait();
 	rc = rados_mon_command(s->rados, cmds, 1, "", 0, &out, &outlen, &st, &stlen);
+	cl_waited();
 	rados_buffer_free(out);
 	rados_buffer_free(st);
 	if (rc)
 		return rc;
-	return rados_wait_for_latest_osdmap(s->rados);
+	cl_wait();
+	rc = rados_wait_for_latest_osdmap(s->rados);
+	cl_waited();
+	return rc;
 }

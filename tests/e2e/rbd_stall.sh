@@ -19,7 +19,12 @@
 # both nodes read the state again (and say so) and still own their
 # groups, neither fenced the other or took a group over (their heartbeats
 # could not be written during the stall either), and the rbd namespace
-# works again, and the same edit goes through and reaches node b. Last,
+# works again, and the same edit goes through and reaches node b. A host's
+# write to the shared namespace in the stall fails after the cluster
+# section's op_timeout (4 s). A reload that opens an image while the OSD
+# is frozen holds node a's control thread 5 s, past the 3 s watchdog node a
+# runs under; its notifications, replayed at the end as systemd's watchdog
+# would, must never have let it fire. Last,
 # node b dies while the monitor is frozen: node a's takeover of b's group
 # waits on the monitor to fence b, and meanwhile the daemon answers, the
 # host's I/O goes on, and a command that would take the state's lock is
@@ -37,8 +42,16 @@ ceph_start
 
 e2e_seed
 NQN_L=nqn.2026-11.io.nvmetfcd:e2e-local
-$RBD create --size 64M rbd/img1 && $RBD create --size 16M rbd/img2 || { ko "rbd create"; e2e_finish; }
+$RBD create --size 64M rbd/img1 && $RBD create --size 16M rbd/img2 && $RBD create --size 16M rbd/img3 ||
+	{ ko "rbd create"; e2e_finish; }
+# node a runs under a 3 s watchdog, its notifications stamped as they come
+# (tests/e2e/watchdog_listen.py; watchdog_check.py replays them at the end)
+/usr/bin/python3 "$E2E_SRC/watchdog_listen.py" "$tmp/notify.sock" "$tmp/notify.log" &
+e2e_pids="$e2e_pids $!"
+e2e_wait_for 10 test -S "$tmp/notify.sock" || ko "the notification listener did not start"
+export NOTIFY_SOCKET="$tmp/notify.sock" WATCHDOG_USEC=3000000
 e2e_start_daemon "$(ceph_conf rbd_stall)"
+unset NOTIFY_SOCKET WATCHDOG_USEC
 CA="$FCNVMECTL -s $SOCK"
 check "cluster add-subsystem" $CA cluster add-subsystem "$NQN_A"
 check "namespace add rbd/img1 (ANA group 1)" $CA namespace add "$NQN_A" rbd path rbd/img1 nsid 1 ana-group 1
@@ -109,9 +122,22 @@ try_edit() {
 	edit_rc=$?
 	edit_ms=$(($(ms) - t0))
 }
+# host 2 writes to the shared namespace once, so node a holds its image's
+# lock before the stall, and once in it: the cluster section's op_timeout
+# (4 s) bounds that write (librbd's default is 30 s, as long as a host's
+# I/O timeout)
+check "host 2 is allowed on the shared subsystem" $CA allowed-host add "$NQN_A" "$HOSTNQN2"
+shared_write() {
+	# shellcheck disable=SC2046
+	timeout 60 "$FCNVME" write $(e2e_host 2) --traddr "$TA" --nqn "$NQN_A" -n 1 -s 0 -c 7 \
+		-d "$tmp/pat"
+}
+check "a write to the shared namespace goes through" shared_write
 kill -STOP "$OSD" "$MON"
 t_stop=$(ms)
 echo "OSD and monitor frozen"
+(shared_write >"$tmp/shw.out" 2>&1; echo "$? $(($(ms) - t_stop))" >"$tmp/shw.rc") &
+SHW=$!
 # writes to the rbd namespace, one after another, each failing after 3 s
 (while :; do
 	dd if="$tmp/pat" of="$ns2" bs=64k count=1 oflag=direct conv=notrunc status=none 2>/dev/null ||
@@ -173,6 +199,12 @@ check "the mount is still up" kill -0 "$MPID"
 check "the node said why it could not read the state" \
 	grep -q 'cluster: reading the state: Connection timed out' "$tmp/nvmetfcd.log"
 
+wait "$SHW"
+read -r shw_rc shw_ms <"$tmp/shw.rc"
+check "the write to the shared namespace failed in the stall (exit $shw_rc: $(tr '\n' ' ' <"$tmp/shw.out"))" \
+	test "$shw_rc" -ne 0
+check "... after the cluster section's op_timeout, 4 s ($shw_ms ms)" \
+	test "$shw_ms" -ge 3500 -a "$shw_ms" -lt 9000
 kill "$RBDW"
 wait "$RBDW" 2>/dev/null
 kill -CONT "$OSD" "$MON"
@@ -210,6 +242,40 @@ check "the RAM namespace still reads back" \
 	sh -c "dd if='$ns' bs=64k count=16 iflag=direct status=none | cmp -s - '$tmp/pat'"
 grep 'cluster:' "$tmp/nvmetfcd.log" | tail -n 8 | sed 's/^/  a: /'
 grep 'cluster:' "$tmp/b.log" | tail -n 8 | sed 's/^/  b: /'
+
+# A reload that opens an rbd image while the OSD is frozen holds node a's
+# control thread for the image's op timeout (5 s), past its 3 s watchdog:
+# the daemon raises the interval (WATCHDOG_USEC=) before such a wait and
+# puts it back at the next ping, so systemd would not kill it for a wait
+# that has a bound (checked at the end, over the whole run).
+cp "$tmp/rbd_stall.conf" "$tmp/rbd_stall.conf.orig"
+/usr/bin/python3 - "$tmp/rbd_stall.conf" "$CEPH_CONF" "$tmp/ceph/keyring" <<'PY'
+import sys
+p, conf, keyring = sys.argv[1:4]
+s = open(p).read()
+old = "\t\t\t  op_timeout = 3; }\n"
+assert old in s
+s = s.replace(old, old.rstrip("\n") + ",\n\t\t\t{ nsid = 3; backend = \"rbd\"; pool = \"rbd\"; image = \"img3\";"
+              " ceph_conf = \"%s\"; ceph_id = \"admin\"; keyring = \"%s\"; op_timeout = 5; }\n" % (conf, keyring))
+open(p, "w").write(s)
+PY
+nfail=$(grep -c 'reload failed' "$tmp/nvmetfcd.log")
+mark() { /usr/bin/python3 "$E2E_SRC/watchdog_listen.py" "$tmp/notify.sock" -m "$1"; }
+kill -STOP "$OSD"
+t_hup=$(ms)
+mark reload-begin
+kill -HUP "$E2E_DPID"
+check "the reload fails on the frozen OSD, the running configuration kept" e2e_wait_for 30 sh -c \
+	"[ \$(grep -c 'reload failed' '$tmp/nvmetfcd.log') -gt $nfail ]"
+mark reload-end
+echo "the reload ended after $(($(ms) - t_hup)) ms: $(grep 'reload failed' "$tmp/nvmetfcd.log" | tail -n 1)"
+kill -CONT "$OSD"
+cp "$tmp/rbd_stall.conf.orig" "$tmp/rbd_stall.conf"
+check "... and it waited on the OSD for the op timeout (5 s) ($(($(ms) - t_hup)) ms)" \
+	test $(($(ms) - t_hup)) -ge 4500
+check "node a answers again" e2e_wait_for 5 $CA status
+check "node a still owns group 1, optimized, and b group 2" e2e_wait_for 15 sh -c \
+	"$CA cluster groups | grep -Eq '^1 +a +optimized' && $CB cluster groups | grep -Eq '^2 +b +optimized'"
 
 # A takeover while the monitor does not answer. Node b dies (SIGKILL) and
 # the monitor freezes: node a, b's successor, starts taking group 2 over
@@ -339,4 +405,8 @@ sed -n '/^---- restart/,$p' "$tmp/b.log" | grep 'cluster:' | tail -n 8 | sed 's/
 
 e2e_umount "$tmp/m" "$MPID"
 e2e_stop_daemon
+# (the reload's rbd_open: 6 ops of the image's 5 s op timeout, at least)
+check "systemd's watchdog (3 s) would never have fired on node a, the reload raised it: $(/usr/bin/python3 \
+	"$E2E_SRC/watchdog_check.py" "$tmp/notify.log" 3000000 reload 30000000 | tr '\n' ' ')" \
+	/usr/bin/python3 "$E2E_SRC/watchdog_check.py" "$tmp/notify.log" 3000000 reload 30000000
 e2e_finish

@@ -3,10 +3,13 @@
  * sd_notify helpers and the logger: the exact datagrams systemd receives on
  * NOTIFY_SOCKET (READY, RELOADING with MONOTONIC_USEC, STOPPING, STATUS,
  * WATCHDOG, EXTEND_TIMEOUT_USEC), the watchdog interval from the
- * environment, and the logger's "<N>" lines, verbosity filter and errno.
+ * environment, its raise around a bounded wait (WATCHDOG_USEC=) and its
+ * restore at the next ping, and the logger's "<N>" lines, verbosity filter
+ * and errno.
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -99,6 +102,102 @@ START_TEST(watchdog_interval)
 }
 END_TEST
 
+static void silent(void)
+{
+	ck_assert_int_eq(recv(nfd, (char[8]){ 0 }, 8, 0), -1);
+	ck_assert_int_eq(errno, EAGAIN);
+}
+
+/* WATCHDOG_USEC=N: N, within [lo, lo + 100 ms) */
+static unsigned long long raised(unsigned long long lo)
+{
+	const char *m = next();
+	unsigned long long v;
+
+	ck_assert_msg(!strncmp(m, "WATCHDOG_USEC=", 14), "got %s", m);
+	v = strtoull(m + 14, NULL, 10);
+	ck_assert_uint_ge(v, lo);
+	ck_assert_uint_lt(v, lo + 100000);
+	return v;
+}
+
+static void *wait_elsewhere(void *arg)
+{
+	(void)arg;
+	sdnotify_wait_begin(10000000);
+	sdnotify_wait_end();
+	return NULL;
+}
+
+static void watchdog_on(void)
+{
+	char pid[32];
+
+	snprintf(pid, sizeof(pid), "%d", (int)getpid());
+	setenv("WATCHDOG_PID", pid, 1);
+	setenv("WATCHDOG_USEC", "2000000", 1);
+	ck_assert_uint_eq(sdnotify_watchdog_usec(), 2000000);
+}
+
+/* A wait of up to 3 s raises a 2 s watchdog to 3 + 2 s past the last ping;
+ * a shorter nested wait leaves it; the next ping after the last wait puts
+ * 2 s back, once; a later wait with no ping since counts the time gone
+ * too; another thread's wait does nothing. */
+START_TEST(watchdog_wait)
+{
+	unsigned long long first, second;
+	pthread_t t;
+
+	watchdog_on();
+	sdnotify_watchdog();
+	ck_assert_str_eq(next(), "WATCHDOG=1");
+	sdnotify_wait_begin(3000000);
+	first = raised(5000000);
+	sdnotify_wait_begin(1000000);
+	sdnotify_wait_end();
+	silent();
+	sdnotify_wait_end();
+	silent();
+	sdnotify_watchdog();
+	ck_assert_str_eq(next(), "WATCHDOG=1\nWATCHDOG_USEC=2000000");
+	sdnotify_watchdog();
+	ck_assert_str_eq(next(), "WATCHDOG=1");
+
+	sdnotify_wait_begin(3000000);
+	first = raised(5000000);
+	sdnotify_wait_end();
+	usleep(200000);
+	sdnotify_wait_begin(3000000);
+	second = raised(first + 200000);
+	sdnotify_wait_end();
+	/* still waiting: the ping does not put the interval back */
+	sdnotify_wait_begin(1000000);
+	sdnotify_watchdog();
+	ck_assert_str_eq(next(), "WATCHDOG=1");
+	sdnotify_wait_end();
+	sdnotify_watchdog();
+	ck_assert_str_eq(next(), "WATCHDOG=1\nWATCHDOG_USEC=2000000");
+	ck_assert_uint_gt(second, first);
+
+	ck_assert_int_eq(pthread_create(&t, NULL, wait_elsewhere, NULL), 0);
+	ck_assert_int_eq(pthread_join(t, NULL), 0);
+	silent();
+	unsetenv("WATCHDOG_PID");
+	unsetenv("WATCHDOG_USEC");
+}
+END_TEST
+
+/* Without a watchdog a wait says nothing. */
+START_TEST(watchdog_wait_without_watchdog)
+{
+	unsetenv("WATCHDOG_USEC");
+	ck_assert_uint_eq(sdnotify_watchdog_usec(), 0);
+	sdnotify_wait_begin(3000000);
+	sdnotify_wait_end();
+	silent();
+}
+END_TEST
+
 START_TEST(no_notify_socket_is_silent)
 {
 	unsetenv("NOTIFY_SOCKET");
@@ -142,6 +241,8 @@ Suite *sdnotify_log_suite(void)
 	tcase_add_checked_fixture(tc, notify_setup, notify_teardown);
 	tcase_add_test(tc, notify_messages);
 	tcase_add_test(tc, watchdog_interval);
+	tcase_add_test(tc, watchdog_wait);
+	tcase_add_test(tc, watchdog_wait_without_watchdog);
 	tcase_add_test(tc, no_notify_socket_is_silent);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("log");
