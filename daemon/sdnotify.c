@@ -16,7 +16,9 @@
 #include "sdnotify.h"
 
 /* The watchdog: set by sdnotify_watchdog_usec on the thread that feeds it,
- * then read and written on that thread only. */
+ * before any other thread starts. `on` and `feeder` are then read by every
+ * thread (sdnotify_wait_begin/_end) and never written again; the rest is
+ * read and written on the feeder only. */
 static struct {
 	bool on;	    /* a watchdog was asked for */
 	pthread_t feeder;   /* the thread that pings it */
