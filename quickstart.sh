@@ -80,7 +80,6 @@ summarize() {
 	done
 }
 
-# show_failures DIR: the tail of every failed test's log
 # tree_id: what the tree is (commit and uncommitted changes), for the test
 # stage to tell the release stage which tree it passed on ("" outside git)
 tree_id() {
@@ -88,6 +87,8 @@ tree_id() {
 		git -C "$top" status --porcelain 2>/dev/null | sha256sum
 }
 
+# show_failures DIR: every failed test's failed checks, seeds, Ceph report
+# and last lines
 show_failures() {
 	local log
 	for log in $(grep -l -E '^(FAIL|ERROR)' $(find "$1/tests" -name '*.log' ! -name test-suite.log) 2>/dev/null); do

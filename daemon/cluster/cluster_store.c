@@ -15,8 +15,13 @@
 #include "cluster_store.h"
 
 #define CL_LOCK_NAME  "nvmetfcd.state"
-#define CL_TIMEOUT_S  "10"
-#define CL_TIMEOUT_US (10ULL * 1000000)
+/* The state client's op timeout, in seconds: as librados reads it (a
+ * string), and in microseconds for the watchdog */
+#define CL_TIMEOUT    10
+#define CL_STR_(x)    #x
+#define CL_STR(x)     CL_STR_(x)
+#define CL_TIMEOUT_S  CL_STR(CL_TIMEOUT)
+#define CL_TIMEOUT_US (CL_TIMEOUT * 1000000ULL)
 
 /* Around each call that waits on the cluster, for at most the op timeout:
  * the control thread waiting in one is not hung, and the watchdog must not
