@@ -145,11 +145,14 @@ test)
 	(cd build-tsan &&
 	 { [ -f Makefile ] || CC=clang "$top/configure" -q --enable-werror --enable-tsan; } &&
 	 make -s -j"$jobs" &&
-	 make -s -j"$jobs" tests/unit/check_nvmetfcd tests/unit/check_hw tests/unit/check_libfcnvme)
+	 make -s -j"$jobs" tests/unit/check_nvmetfcd tests/unit/check_hw tests/unit/check_libfcnvme \
+		tests/unit/check_control)
 	export TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1
 	build-tsan/tests/unit/check_nvmetfcd
 	build-tsan/tests/unit/check_hw
 	CK_RUN_SUITE=nvmet_fc_threads build-tsan/tests/unit/check_libfcnvme
+	# the control server with backend opens on their own thread
+	CK_RUN_SUITE=ctl_server build-tsan/tests/unit/check_control
 	unset TSAN_OPTIONS
 	echo "quickstart: all tests passed (normal, ASan+UBSan, TSan) in $SECONDS s"
 	tree_id >build/tested-tree

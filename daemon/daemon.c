@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <limits.h>
 #include <signal.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -70,14 +71,19 @@ static void status_update(struct fcd *d)
 	sdnotify_status("serving: %u port(s), %u link up, %u I/O thread(s)", ports, up, threads);
 }
 
-static void on_sighup(evutil_socket_t sig, short what, void *arg)
+static void hup_reload(struct fcd *d)
 {
-	struct fcd *d = arg;
 	char err[512];
+	int n;
 
-	(void)sig;
-	(void)what;
-	sdnotify_reloading();
+	/* Images to open first, off the control thread (preopen.h); the
+	 * file is read again after them. */
+	n = conf_reload_opens(d, NULL);
+	if (n > 0 && backend_preopen_start() > 0) {
+		log_info("SIGHUP: opening %d backend(s) first, off the control thread", n);
+		preopen_wait(d, &d->hup_wait);
+		return;
+	}
 	log_info("SIGHUP: reloading %s", d->conf_path);
 	if (conf_reload(d, err, sizeof(err)))
 		log_warnx("reload failed, running configuration kept: %s", err);
@@ -85,6 +91,24 @@ static void on_sighup(evutil_socket_t sig, short what, void *arg)
 		log_info("configuration reloaded");
 	sdnotify_ready();
 	status_update(d);
+}
+
+static void hup_resume(struct preopen_waiter *w)
+{
+	hup_reload((struct fcd *)((char *)w - offsetof(struct fcd, hup_wait)));
+}
+
+static void on_sighup(evutil_socket_t sig, short what, void *arg)
+{
+	struct fcd *d = arg;
+
+	(void)sig;
+	(void)what;
+	/* a reload waiting for its opens reads the file after them anyway */
+	if (d->hup_wait.waiting)
+		return;
+	sdnotify_reloading();
+	hup_reload(d);
 }
 
 static void on_sigterm(evutil_socket_t sig, short what, void *arg)
@@ -105,6 +129,7 @@ static void on_tick(evutil_socket_t fd, short what, void *arg)
 	(void)fd;
 	(void)what;
 	port_tick(d);
+	preopen_tick(d);
 	tgt_timer_tick(d->tgt);
 	evlog_tick(fcnvme_clock_ms());
 }
@@ -246,6 +271,10 @@ int daemon_run(struct daemon_opts *o)
 	/* a backend call that waits on a remote service (Ceph), bounded by
 	 * its op timeout, raises the watchdog's interval while it waits */
 	backend_wait_hooks(sdnotify_wait_begin, sdnotify_wait_end);
+	d.hup_wait.resume = hup_resume;
+	rc = preopen_init(&d);
+	if (rc)
+		fatalx("the backends' opening thread: %s", strerror(-rc));
 
 	/* Ports, I/O threads, subsystems: the same operations as the control
 	 * commands. conf_apply takes ownership of conf on success. */
@@ -281,6 +310,7 @@ int daemon_run(struct daemon_opts *o)
 out_ports:
 	sdnotify_status("draining");
 	cluster_stop(&d);
+	preopen_exit(&d);
 	port_del_all(&d);
 	inbox_run(&inbox);
 	tgt_destroy(d.tgt);

@@ -11,6 +11,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "preopen.h"
+
 struct event_base;
 struct event;
 struct tgt;
@@ -40,6 +42,11 @@ struct fcd {
 	/* [ctl] set only during a reload (or its dry run): conf_op_*()
 	 * record their operations there (conf/conf_plan.h) */
 	struct conf_plan *plan;
+	/* Backend opens on a thread of their own (preopen.h): the event on
+	 * its eventfd, who waits for it, and a SIGHUP reload waiting. */
+	struct event *preopen_ev;
+	struct preopen_waiter *preopen_waiters;
+	struct preopen_waiter hup_wait;
 };
 
 #endif /* FCD_H */

@@ -56,6 +56,8 @@ static const struct cli_section daemon_sections[] = {
 	{ "Signals",
 	  "SIGHUP reloads the configuration file: the difference is applied, and an invalid file "
 	  "leaves the running configuration untouched (systemctl reload nvmetfcd does this). "
+	  "New rbd images are opened first, on a thread of their own, while the daemon goes on "
+	  "serving; the reload is applied once they are open. "
 	  "SIGTERM and SIGINT stop the daemon: ports go offline, associations are torn down and "
 	  "I/O drains." },
 	{ "Systemd",

@@ -4,6 +4,7 @@
  * A new backend adds its ops here and in backend.h, and nothing else in the
  * core names it.
  */
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -11,8 +12,9 @@
 
 #define BACKEND_MAX_CPU 1024
 
-/* [ctl] CPUs the I/O threads are pinned to. */
-static bool backend_io_cpu[BACKEND_MAX_CPU];
+/* CPUs the I/O threads are pinned to: set on [ctl], read also by the
+ * opening thread (backend_preopen.c). */
+static _Atomic bool backend_io_cpu[BACKEND_MAX_CPU];
 
 /* Set once at start-up, before any backend thread exists; read-only after. */
 static void (*backend_wait_begin_fn)(uint64_t bound_us);
@@ -40,12 +42,13 @@ const struct backend_ops *backend_ops_for(enum tgt_backend_type type)
 void backend_reserve_cpu(int cpu)
 {
 	if (cpu >= 0 && cpu < BACKEND_MAX_CPU)
-		backend_io_cpu[cpu] = true;
+		atomic_store_explicit(&backend_io_cpu[cpu], true, memory_order_relaxed);
 }
 
 bool backend_cpu_reserved(int cpu)
 {
-	return cpu >= 0 && cpu < BACKEND_MAX_CPU && backend_io_cpu[cpu];
+	return cpu >= 0 && cpu < BACKEND_MAX_CPU &&
+	       atomic_load_explicit(&backend_io_cpu[cpu], memory_order_relaxed);
 }
 
 /* Set what the process does around a waiting backend call (backend.h). */

@@ -62,6 +62,12 @@ struct backend_ops {
 	int (*grow)(struct backend *be, uint64_t size, uint64_t *size_out, char *err,
 		    size_t errlen);
 	void (*close)(struct backend *be);
+	/* open() may wait on a remote store (for rbd: connect, open and
+	 * watch the image, up to several op timeouts): the reload and
+	 * control paths have it run on a thread of their own first
+	 * (backend_preopen.c); open, and close when nobody took it, must
+	 * then be safe on that thread. */
+	bool open_blocks;
 	/* [ctl] Optional: switch O_DIRECT on or off for later I/O. */
 	int (*set_direct)(struct backend *be, bool direct, char *err, size_t errlen);
 	/* [hwq] Run op on [off, off + len) with req->data as the buffer. */
@@ -146,6 +152,43 @@ size_t backend_rbd_addrs(uint32_t domain, char *buf, size_t len);
  * a new client (tgt_ns_recover) even if none of its I/O failed yet, and
  * they are no longer published. */
 void backend_rbd_fenced_all(void);
+
+/*
+ * Opening backends off the control thread (backend_preopen.c). A caller
+ * about to add namespaces on [ctl] (a reload, `namespace add`, a cluster
+ * read) first asks, for each, whether its open would wait (want); the
+ * opens that would are queued, run on a thread of their own (start), and
+ * the caller runs again once backend_preopen_fd() is readable and
+ * backend_preopen_reap() said so: tgt_ns_add then takes the open backend
+ * (take) instead of opening on [ctl]. What nobody took is closed on that
+ * thread too (flush). All of these are [ctl].
+ */
+/* 0: open p at once (its backend does not wait, or it is open already and
+ * kept for the caller's next run); 1: queued or opening, run again later;
+ * -ENOMEM. */
+int backend_preopen_want(const struct tgt_ns_params *p);
+/* Start the thread on what is queued, unless it runs: 1 when it runs
+ * (now or already), 0 when nothing is queued; -errno. */
+int backend_preopen_start(void);
+/* Whether the thread runs, or has finished and is not reaped yet. */
+bool backend_preopen_busy(void);
+/* An eventfd readable when the thread has finished (-1 before init). */
+int backend_preopen_fd(void);
+int backend_preopen_init(void);
+/* The thread finished: join it, keep its results (true); false when it
+ * still runs or never ran. */
+bool backend_preopen_reap(void);
+/* An open result for p (taken once): true with *rc (0 and *bep, *size;
+ * or -errno and err filled); false when there is none. */
+bool backend_preopen_take(const struct tgt_ns_params *p, struct backend **bep, uint64_t *size,
+			  int *rc, char *err, size_t errlen);
+/* Close, on the thread, the open backends nobody took or kept since the
+ * last flush (want() keeps an open one for its caller's next run). */
+void backend_preopen_flush(void);
+/* Stop: wait for the thread, close all that is open (on [ctl]). */
+void backend_preopen_exit(void);
+/* Opens done on the thread since start-up (for the tests and stats). */
+uint64_t backend_preopen_count(void);
 
 /* [hwq] An asynchronous submit finished (status: NVMe status). */
 void tgt_req_io_done(struct nvmet_fc_req *req, uint16_t status);

@@ -504,10 +504,11 @@ static int rbd_recover(struct backend *be, char *err, size_t errlen)
 	struct rbd_handle *old = atomic_load_explicit(&rb->h, memory_order_relaxed), *h;
 	int rc;
 
-	if (!atomic_load_explicit(&rb->fenced, memory_order_relaxed) && !old->cl->fenced)
+	if (!atomic_load_explicit(&rb->fenced, memory_order_relaxed) &&
+	    !rbd_cluster_fenced(old->cl))
 		return 0;
 	/* The fenced client must not be shared by the new handle. */
-	old->cl->fenced = true;
+	rbd_cluster_set_fenced(old->cl);
 	rc = rbd_handle_open(rb, &h, err, errlen);
 	if (rc)
 		return rc;
@@ -525,6 +526,7 @@ const struct backend_ops backend_rbd_ops = {
 	.open = rbd_open_be,
 	.grow = rbd_grow,
 	.close = rbd_close_be,
+	.open_blocks = true,
 	.submit = rbd_submit,
 	.ids = rbd_ids,
 	.tick = rbd_tick,

@@ -7,7 +7,10 @@
  * with the calling thread's CPU mask narrowed to the CPUs no I/O thread is
  * pinned to, so librados' threads (which inherit it) stay off the I/O
  * cores. Its address (rados_getaddrs) is kept: that is what fencing
- * blocklists. [ctl]
+ * blocklists. Got and put on [ctl] and on the opening thread
+ * (backend_preopen.c): the list, the references and the fenced marks are
+ * under rbd_clusters_lock, held only for those (never across a call to
+ * the cluster).
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -20,7 +23,8 @@
 #include "core/tgt_priv.h"
 #include "rbd_priv.h"
 
-static struct rbd_cluster *rbd_clusters;
+static pthread_mutex_t rbd_clusters_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct rbd_cluster *rbd_clusters; /* under rbd_clusters_lock */
 
 static bool rbd_cluster_match(const struct rbd_cluster *cl, const struct tgt_rbd_params *p,
 			      uint32_t timeout_s, uint32_t domain)
@@ -146,13 +150,17 @@ int rbd_cluster_get(const struct tgt_rbd_params *p, uint32_t domain, struct rbd_
 	char *addrs = NULL;
 	int rc;
 
+	pthread_mutex_lock(&rbd_clusters_lock);
 	for (cl = rbd_clusters; cl; cl = cl->next) {
 		if (rbd_cluster_match(cl, p, timeout_s, domain)) {
 			cl->refs++;
+			pthread_mutex_unlock(&rbd_clusters_lock);
 			*out = cl;
 			return 0;
 		}
 	}
+	pthread_mutex_unlock(&rbd_clusters_lock);
+	/* Two threads asking at once may each connect one: both work. */
 	cl = calloc(1, sizeof(*cl));
 	if (!cl)
 		return -ENOMEM;
@@ -185,8 +193,10 @@ int rbd_cluster_get(const struct tgt_rbd_params *p, uint32_t domain, struct rbd_
 	}
 	rados_cluster_fsid(cl->rados, cl->fsid, sizeof(cl->fsid));
 	cl->refs = 1;
+	pthread_mutex_lock(&rbd_clusters_lock);
 	cl->next = rbd_clusters;
 	rbd_clusters = cl;
+	pthread_mutex_unlock(&rbd_clusters_lock);
 	*out = cl;
 	return 0;
 
@@ -202,14 +212,20 @@ void rbd_cluster_put(struct rbd_cluster *cl)
 {
 	struct rbd_cluster **pp;
 
-	if (!cl || --cl->refs)
+	if (!cl)
 		return;
+	pthread_mutex_lock(&rbd_clusters_lock);
+	if (--cl->refs) {
+		pthread_mutex_unlock(&rbd_clusters_lock);
+		return;
+	}
 	for (pp = &rbd_clusters; *pp; pp = &(*pp)->next) {
 		if (*pp == cl) {
 			*pp = cl->next;
 			break;
 		}
 	}
+	pthread_mutex_unlock(&rbd_clusters_lock);
 	rados_shutdown(cl->rados);
 	free(cl);
 }
@@ -219,8 +235,27 @@ void backend_rbd_fenced_all(void)
 {
 	struct rbd_cluster *cl;
 
+	pthread_mutex_lock(&rbd_clusters_lock);
 	for (cl = rbd_clusters; cl; cl = cl->next)
 		cl->fenced = true;
+	pthread_mutex_unlock(&rbd_clusters_lock);
+}
+
+bool rbd_cluster_fenced(struct rbd_cluster *cl)
+{
+	bool f;
+
+	pthread_mutex_lock(&rbd_clusters_lock);
+	f = cl->fenced;
+	pthread_mutex_unlock(&rbd_clusters_lock);
+	return f;
+}
+
+void rbd_cluster_set_fenced(struct rbd_cluster *cl)
+{
+	pthread_mutex_lock(&rbd_clusters_lock);
+	cl->fenced = true;
+	pthread_mutex_unlock(&rbd_clusters_lock);
 }
 
 /* Every live (not fenced) client's address in fencing domain `domain` (0: all), one per
@@ -233,6 +268,7 @@ size_t backend_rbd_addrs(uint32_t domain, char *buf, size_t len)
 
 	if (len)
 		buf[0] = '\0';
+	pthread_mutex_lock(&rbd_clusters_lock);
 	for (cl = rbd_clusters; cl; cl = cl->next) {
 		if ((domain && cl->domain != domain) || !cl->addrs[0] || cl->fenced)
 			continue;
@@ -240,6 +276,7 @@ size_t backend_rbd_addrs(uint32_t domain, char *buf, size_t len)
 		if (k > 0)
 			n += (size_t)k;
 	}
+	pthread_mutex_unlock(&rbd_clusters_lock);
 	return n;
 }
 

@@ -36,7 +36,10 @@
 
 /* One librados client (rados_t), shared by every namespace that names the
  * same cluster, credentials, cache mode, timeout and fencing domain (the
- * ANA group: fencing one group's owner cuts only that group). [ctl] */
+ * ANA group: fencing one group's owner cuts only that group). Got and put
+ * on [ctl] and on the thread of backend_preopen.c: the registry's list,
+ * refs and fenced are under its lock (rbd_cluster.c); the rest is set
+ * before the client is listed and read-only after. */
 struct rbd_cluster {
 	struct rbd_cluster *next;
 	unsigned int refs;
@@ -47,9 +50,9 @@ struct rbd_cluster {
 	bool write_cache;
 	uint32_t timeout_s;
 	uint32_t domain;
-	/* [ctl] Its address was blocklisted: no new handle shares it, it is
-	 * no longer published (backend_rbd_addrs), and the namespaces on it
-	 * recover onto a new client. */
+	/* Its address was blocklisted: no new handle shares it, it is no
+	 * longer published (backend_rbd_addrs), and the namespaces on it
+	 * recover onto a new client (rbd_cluster_fenced/_set_fenced). */
 	bool fenced;
 	char fsid[64];
 	char addrs[256]; /* rados_getaddrs(): what fencing blocklists */
@@ -140,6 +143,9 @@ struct rbd_thread {
 };
 
 /* rbd_cluster.c [ctl] */
+/* Whether cl was fenced; mark it so. */
+bool rbd_cluster_fenced(struct rbd_cluster *cl);
+void rbd_cluster_set_fenced(struct rbd_cluster *cl);
 int rbd_cluster_get(const struct tgt_rbd_params *p, uint32_t domain, struct rbd_cluster **out,
 		    char *err, size_t errlen);
 void rbd_cluster_put(struct rbd_cluster *cl);

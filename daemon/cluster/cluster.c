@@ -319,6 +319,7 @@ int cluster_start(struct fcd *d, const struct conf_cluster *cc, char *err, size_
 		return -ENOMEM;
 	cl->d = d;
 	cl->cfg = *cc;
+	cl->open_wait.resume = cl_opened;
 	memset(cl->ana, 0xff, sizeof(cl->ana));
 	cl->ana[1] = NVME_ANA_OPTIMIZED; /* group 1 always exists */
 	pthread_mutex_init(&cl->hb_lock, NULL);
@@ -371,6 +372,7 @@ out_close_efd:
 		event_free(cl->rd_ev);
 	close(cl->rd_efd);
 out_free_cl:
+	preopen_cancel(d, &cl->open_wait);
 	pthread_mutex_destroy(&cl->hb_lock);
 	free(cl);
 	return rc;
@@ -386,6 +388,7 @@ void cluster_stop(struct fcd *d)
 		return;
 	cl_read_cancel(cl);
 	cl_job_reap(cl, true);
+	preopen_cancel(d, &cl->open_wait);
 	kept = cl_leave(cl);
 	event_free(cl->timer);
 	cl_beat_stop(cl);

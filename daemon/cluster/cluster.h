@@ -75,6 +75,9 @@ int cluster_host_allow(struct fcd *d, const char *nqn, const char *host, bool al
 		       size_t errlen);
 /* ns: rbd pool/image/rados_ns, nsid (0: the lowest free), ANA group. */
 int cluster_ns_add(struct fcd *d, const char *nqn, struct conf_ns *ns, char *err, size_t errlen);
+/* Before cluster_ns_add: backend_preopen_want() for the image this node
+ * would open for ns (1: queued or opening, run again later). */
+int cluster_ns_want_open(struct fcd *d, const struct conf_ns *ns);
 int cluster_ns_del(struct fcd *d, const char *nqn, uint32_t nsid, char *err, size_t errlen);
 /* Host masking of a shared namespace (as conf_op_ns_host): add or remove
  * host from its list, on every node. -ENOENT (no such namespace, or

@@ -7,9 +7,12 @@
  */
 #define _GNU_SOURCE
 
+#include <stdatomic.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "backend/backend.h"
 #include "cluster_priv.h"
 #include "conf/conf_keys.h"
 #include "fcd.h"
@@ -106,6 +109,41 @@ static int cl_subsys_apply(struct cluster *cl, const struct cl_subsys *s)
 	return 0;
 }
 
+void cl_ns_params(const struct cluster *cl, const struct cl_ns *n, struct tgt_ns_params *p)
+{
+	memset(p, 0, sizeof(*p));
+	p->nsid = n->nsid;
+	p->backend = TGT_BACKEND_RBD;
+	p->lba_size = n->lba ? n->lba : 512;
+	p->anagrpid = n->grp ? n->grp : 1;
+	snprintf(p->rbd.pool, sizeof(p->rbd.pool), "%s", n->pool);
+	snprintf(p->rbd.image, sizeof(p->rbd.image), "%s", n->image);
+	snprintf(p->rbd.rados_ns, sizeof(p->rbd.rados_ns), "%s", n->rns);
+	memcpy(p->rbd.conf, cl->cfg.ceph_conf, sizeof(p->rbd.conf));
+	memcpy(p->rbd.client_id, cl->cfg.ceph_id, sizeof(p->rbd.client_id));
+	memcpy(p->rbd.keyring, cl->cfg.keyring, sizeof(p->rbd.keyring));
+	p->rbd.op_timeout_s = cl->cfg.op_timeout_s;
+}
+
+/* Whether n's image is queued or opening on the opening thread (queued
+ * now when it must be): it is applied at a read after that. */
+static bool cl_ns_opening(struct cluster *cl, const struct cl_ns *n)
+{
+	struct tgt_ns_params p;
+
+	cl_ns_params(cl, n, &p);
+	return backend_preopen_want(&p) > 0;
+}
+
+/* [ctl] The images are open: read the object again (cl_timer_cb), and
+ * apply them then. */
+void cl_opened(struct preopen_waiter *w)
+{
+	struct cluster *cl = (struct cluster *)((char *)w - offsetof(struct cluster, open_wait));
+
+	atomic_store(&cl->st.changed, true);
+}
+
 static int cl_ns_apply(struct cluster *cl, const struct cl_ns *n)
 {
 	static const char *hv[CL_HOSTS / 2]; /* [ctl] only */
@@ -114,23 +152,12 @@ static int cl_ns_apply(struct cluster *cl, const struct cl_ns *n)
 	char err[256];
 	int rc;
 
-	memset(&p, 0, sizeof(p));
+	cl_ns_params(cl, n, &p);
 	memcpy(hosts, n->hosts, sizeof(hosts));
 	for (h = strtok_r(hosts, ",", &save); h && p.nr_hosts < CL_HOSTS / 2;
 	     h = strtok_r(NULL, ",", &save))
 		hv[p.nr_hosts++] = h;
 	p.hosts = p.nr_hosts ? hv : NULL;
-	p.nsid = n->nsid;
-	p.backend = TGT_BACKEND_RBD;
-	p.lba_size = n->lba ? n->lba : 512;
-	p.anagrpid = n->grp ? n->grp : 1;
-	snprintf(p.rbd.pool, sizeof(p.rbd.pool), "%s", n->pool);
-	snprintf(p.rbd.image, sizeof(p.rbd.image), "%s", n->image);
-	snprintf(p.rbd.rados_ns, sizeof(p.rbd.rados_ns), "%s", n->rns);
-	memcpy(p.rbd.conf, cl->cfg.ceph_conf, sizeof(p.rbd.conf));
-	memcpy(p.rbd.client_id, cl->cfg.ceph_id, sizeof(p.rbd.client_id));
-	memcpy(p.rbd.keyring, cl->cfg.keyring, sizeof(p.rbd.keyring));
-	p.rbd.op_timeout_s = cl->cfg.op_timeout_s;
 	cl_group_ensure(cl, p.anagrpid);
 	rc = tgt_ns_add(cl->d->tgt, n->nqn, &p, err, sizeof(err));
 	if (rc)
@@ -148,7 +175,7 @@ void cl_reconcile(struct cluster *cl)
 	struct cl_view *v = &cl->view, *a = &cl->applied;
 	const struct cl_subsys *s;
 	const struct cl_ns *n;
-	unsigned int i;
+	unsigned int i, opening = 0;
 
 	for (i = a->nr_ns; i-- > 0;) {
 		n = cl_ns_in(v, a->ns[i].nqn, a->ns[i].nsid);
@@ -182,10 +209,29 @@ void cl_reconcile(struct cluster *cl)
 		if (!cl_subsys_in(a, v->subsys[i].nqn) && a->nr_subsys < CL_MAX_SUBSYS &&
 		    !cl_subsys_apply(cl, &v->subsys[i]))
 			a->subsys[a->nr_subsys++] = v->subsys[i];
+	/* New images open on a thread of their own first (all of them at
+	 * once), so that the control thread serves hosts meanwhile; unless
+	 * that thread cannot start: then here, as they come. */
+	for (i = 0; i < v->nr_ns; i++) {
+		n = &v->ns[i];
+		if (!cl_ns_in(a, n->nqn, n->nsid) && cl_subsys_in(a, n->nqn))
+			opening += cl_ns_opening(cl, n);
+	}
+	if (opening && backend_preopen_start() > 0) {
+		if (!cl->open_wait.waiting)
+			log_info("cluster: opening %u image(s) of new namespaces first, off the "
+				 "control thread",
+				 opening);
+		preopen_wait(cl->d, &cl->open_wait);
+	} else {
+		opening = 0;
+	}
 	for (i = 0; i < v->nr_ns; i++) {
 		n = &v->ns[i];
 		if (cl_ns_in(a, n->nqn, n->nsid) || !cl_subsys_in(a, n->nqn) ||
 		    a->nr_ns >= CL_MAX_NS)
+			continue;
+		if (opening && cl_ns_opening(cl, n))
 			continue;
 		if (!cl_ns_apply(cl, n))
 			a->ns[a->nr_ns++] = *n;

@@ -16,6 +16,7 @@
 #include <fcnvme/nvme_log.h>
 
 #include "cluster.h"
+#include "backend/backend.h"
 #include "cluster_priv.h"
 #include "conf/conf.h"
 #include "fcd.h"
@@ -292,6 +293,23 @@ int cluster_ns_add(struct fcd *d, const char *nqn, struct conf_ns *ns, char *err
 		return -EIO;
 	}
 	return rc;
+}
+
+int cluster_ns_want_open(struct fcd *d, const struct conf_ns *ns)
+{
+	struct tgt_ns_params p;
+	struct cl_ns n;
+
+	if (!d->cluster || ns->backend != TGT_BACKEND_RBD)
+		return 0;
+	memset(&n, 0, sizeof(n));
+	memcpy(n.pool, ns->rbd.pool, sizeof(n.pool));
+	memcpy(n.image, ns->rbd.image, sizeof(n.image));
+	memcpy(n.rns, ns->rbd.rados_ns, sizeof(n.rns));
+	n.grp = ns->anagrpid ? ns->anagrpid : 1;
+	n.lba = ns->lba_size ? ns->lba_size : 512;
+	cl_ns_params(d->cluster, &n, &p);
+	return backend_preopen_want(&p) > 0;
 }
 
 int cluster_ns_del(struct fcd *d, const char *nqn, uint32_t nsid, char *err, size_t errlen)

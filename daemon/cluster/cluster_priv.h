@@ -16,6 +16,7 @@
 #include "cluster_store.h"
 #include "conf/conf.h"
 #include "core/tgt.h"
+#include "preopen.h"
 
 struct event;
 struct fcd;
@@ -114,14 +115,17 @@ struct cluster {
 	uint64_t read_ms; /* our clock when the view was read */
 	/* The heartbeat thread: it alone writes node/NAME. */
 	pthread_t hb_thread;
-	bool hb_running;		 /* [ctl] */
-	_Atomic bool hb_stop;		 /* [ctl] writes */
-	_Atomic int hb_rc;		 /* [hb] last write's result */
-	pthread_mutex_t hb_lock;	 /* guards hb_addrs (control path only) */
-	char hb_addrs[2 * CL_ADDRS];	 /* [ctl] writes under hb_lock */
-	uint64_t hb;			 /* [hb] */
-	struct cl_view view;		 /* last read */
-	struct cl_view applied;		 /* what runs in the core (subsys, ns) */
+	bool hb_running;	     /* [ctl] */
+	_Atomic bool hb_stop;	     /* [ctl] writes */
+	_Atomic int hb_rc;	     /* [hb] last write's result */
+	pthread_mutex_t hb_lock;     /* guards hb_addrs (control path only) */
+	char hb_addrs[2 * CL_ADDRS]; /* [ctl] writes under hb_lock */
+	uint64_t hb;		     /* [hb] */
+	struct cl_view view;	     /* last read */
+	struct cl_view applied;	     /* what runs in the core (subsys, ns) */
+	/* [ctl] Images of new namespaces open on a thread of their own
+	 * first (preopen.h); once they are, the object is read again. */
+	struct preopen_waiter open_wait;
 	uint8_t ana[TGT_MAX_ANAGRP + 1]; /* our state per group; 0xff: unset */
 	bool fenced;
 	/* A shared namespace's client was fenced: reconnect it once our own
@@ -188,6 +192,9 @@ const char *cl_list_next(const char *p, char *h, size_t len);
 
 /* cluster_apply.c */
 void cl_reconcile(struct cluster *cl);
+/* The namespace parameters of shared namespace n (without its host mask). */
+void cl_ns_params(const struct cluster *cl, const struct cl_ns *n, struct tgt_ns_params *p);
+void cl_opened(struct preopen_waiter *w);
 
 /* cluster_job.c */
 /* Start the job cl->job describes (inputs filled): 0, or -EAGAIN when no

@@ -85,6 +85,13 @@ int cluster_ns_add(struct fcd *d, const char *nqn, struct conf_ns *ns, char *err
 	return cluster_none(err, errlen);
 }
 
+int cluster_ns_want_open(struct fcd *d, const struct conf_ns *ns)
+{
+	(void)d;
+	(void)ns;
+	return 0;
+}
+
 int cluster_ns_del(struct fcd *d, const char *nqn, uint32_t nsid, char *err, size_t errlen)
 {
 	(void)d;

@@ -241,6 +241,13 @@ struct conf_plan;
 int conf_reload_plan(struct fcd *d, const char *path, struct conf_plan *plan, char *err,
 		     size_t errlen);
 /*
+ * Before a reload of path (NULL: d->conf_path): queue the backend opens it
+ * would wait on (backend_preopen_want, through a dry run) and return how
+ * many are not done yet; 0: reload now. A file the reload would refuse
+ * gives 0 (the reload says why).
+ */
+int conf_reload_opens(struct fcd *d, const char *path);
+/*
  * Write the running state (with generated NSIDs and namespace ids) to path,
  * or to d->conf_path when path is NULL: temp file, fsync, rename.
  */

@@ -52,14 +52,6 @@ static bool port_changed(const struct conf_port *a, const struct conf_port *b)
 	       a->busy_poll != b->busy_poll || a->readdata_rsp != b->readdata_rsp;
 }
 
-static bool rbd_same(const struct tgt_rbd_params *a, const struct tgt_rbd_params *b)
-{
-	return !strcmp(a->pool, b->pool) && !strcmp(a->image, b->image) &&
-	       !strcmp(a->rados_ns, b->rados_ns) && !strcmp(a->conf, b->conf) &&
-	       !strcmp(a->client_id, b->client_id) && !strcmp(a->keyring, b->keyring) &&
-	       a->write_cache == b->write_cache && a->op_timeout_s == b->op_timeout_s;
-}
-
 /*
  * What in t would replace the storage or identity of running namespace c
  * (into buf), or NULL when t can be reached in place: read_only, direct,
@@ -77,7 +69,7 @@ static const char *ns_replacing(const struct conf_ns *c, const struct conf_ns *t
 		snprintf(buf, len, "path (%s to %s)", c->path, t->path);
 	else if (c->lba_size != t->lba_size)
 		snprintf(buf, len, "lba_size (%u to %u)", c->lba_size, t->lba_size);
-	else if (!rbd_same(&c->rbd, &t->rbd))
+	else if (!tgt_ns_rbd_same(&c->rbd, &t->rbd))
 		snprintf(buf, len, "the rbd image or its cluster");
 	else if (c->has_uuid && t->has_uuid && memcmp(c->uuid, t->uuid, 16) != 0)
 		snprintf(buf, len, "uuid");
@@ -749,6 +741,21 @@ int conf_reload_plan(struct fcd *d, const char *path, struct conf_plan *plan, ch
 	}
 	d->plan = NULL;
 	return rc;
+}
+
+int conf_reload_opens(struct fcd *d, const char *path)
+{
+	struct conf_plan plan;
+	char err[512];
+	int rc;
+
+	if (conf_plan_open(&plan, true) != 0)
+		return 0;
+	plan.want_opens = true;
+	rc = conf_reload_plan(d, path, &plan, err, sizeof(err));
+	conf_plan_close(&plan);
+	conf_plan_free(&plan);
+	return rc ? 0 : (int)plan.opens;
 }
 
 /* Reload d->conf_path; the running config is kept if that fails. The

@@ -22,6 +22,7 @@
 #include "conf_plan.h"
 #include "fcd.h"
 #include "port.h"
+#include "backend/backend.h"
 #include "core/tgt.h"
 
 /* The plan line of a namespace-resize. */
@@ -76,6 +77,14 @@ static void ns_params(const struct conf_ns *ns, struct tgt_ns_params *p)
 	p->nr_hosts = ns->nr_hosts;
 }
 
+int conf_ns_want_open(const struct conf_ns *ns)
+{
+	struct tgt_ns_params p;
+
+	ns_params(ns, &p);
+	return backend_preopen_want(&p) > 0;
+}
+
 /* Add a namespace (picking the lowest free NSID when ns->nsid is 0). */
 int conf_op_ns_add(struct fcd *d, const char *nqn, struct conf_ns *ns, char *err, size_t errlen)
 {
@@ -103,6 +112,8 @@ int conf_op_ns_add(struct fcd *d, const char *nqn, struct conf_ns *ns, char *err
 		return fcnvme_err(err, errlen, -ENOENT, "no ANA group %u", ns->anagrpid);
 	ns_params(ns, &p);
 	plan_ns_add(d, nqn, ns);
+	if (conf_plan_dry(d) && d->plan->want_opens && backend_preopen_want(&p) > 0)
+		d->plan->opens++;
 	rc = RUN(d, tgt_ns_add(d->tgt, nqn, &p, err, errlen));
 	if (rc)
 		return rc;

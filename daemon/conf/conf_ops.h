@@ -35,8 +35,13 @@ int conf_op_wwpn_allow(struct fcd *d, const char *nqn, uint64_t wwpn, bool allow
 int conf_op_subsys_export(struct fcd *d, const char *nqn, const char *port, bool on, char *err,
 			  size_t errlen);
 
-/* ns->nsid 0 picks the lowest free NSID and writes it back into ns. */
+/* ns->nsid 0 picks the lowest free NSID and writes it back into ns. In a
+ * dry plan that counts opens (plan->want_opens), a backend open that would
+ * wait is queued (backend_preopen_want) and counted. */
 int conf_op_ns_add(struct fcd *d, const char *nqn, struct conf_ns *ns, char *err, size_t errlen);
+/* backend_preopen_want() for the namespace ns would add (1: queued or
+ * opening, run again later; 0: add it now). */
+int conf_ns_want_open(const struct conf_ns *ns);
 int conf_op_ns_del(struct fcd *d, const char *nqn, uint32_t nsid, char *err, size_t errlen);
 int conf_op_ns_resize(struct fcd *d, const char *nqn, uint32_t nsid, uint64_t size, char *err,
 		      size_t errlen);

@@ -25,6 +25,9 @@ struct conf_plan {
 	size_t len;	   /* bytes of text */
 	unsigned int nr;   /* operations recorded */
 	unsigned int mute; /* > 0: an operation runs others as its steps */
+	/* dry: queue the backend opens that would wait (conf_reload_opens) */
+	bool want_opens;
+	unsigned int opens; /* how many of them are not done yet */
 };
 
 /* Start recording; 0 or -ENOMEM. */

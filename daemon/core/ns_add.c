@@ -13,14 +13,6 @@
 #include "ns_priv.h"
 #include "tgt_priv.h"
 
-static bool ns_rbd_same(const struct tgt_rbd_params *a, const struct tgt_rbd_params *b)
-{
-	return !strcmp(a->pool, b->pool) && !strcmp(a->image, b->image) &&
-	       !strcmp(a->rados_ns, b->rados_ns) && !strcmp(a->conf, b->conf) &&
-	       !strcmp(a->client_id, b->client_id) && !strcmp(a->keyring, b->keyring) &&
-	       a->write_cache == b->write_cache && a->op_timeout_s == b->op_timeout_s;
-}
-
 static bool ns_same(const struct ns *ns, const struct tgt_ns_params *p)
 {
 	const struct tgt_ns_params *q = &ns->params;
@@ -31,7 +23,7 @@ static bool ns_same(const struct ns *ns, const struct tgt_ns_params *p)
 		return false;
 	if ((q->path || p->path) && (!q->path || !p->path || strcmp(q->path, p->path)))
 		return false;
-	if (p->backend == TGT_BACKEND_RBD && !ns_rbd_same(&q->rbd, &p->rbd))
+	if (p->backend == TGT_BACKEND_RBD && !tgt_ns_rbd_same(&q->rbd, &p->rbd))
 		return false;
 	if (p->has_uuid && memcmp(p->uuid, q->uuid, 16))
 		return false;
@@ -165,7 +157,9 @@ int tgt_ns_add(struct tgt *t, const char *nqn, const struct tgt_ns_params *p, ch
 	rc = ns_host_init(ns, p->hosts, p->nr_hosts, err, errlen);
 	if (rc)
 		goto out_free_ns;
-	rc = backend_ops_for(p->backend)->open(&ns->params, &ns->be, &size, err, errlen);
+	/* opened ahead, off the control thread (backend_preopen.c), or now */
+	if (!backend_preopen_take(&ns->params, &ns->be, &size, &rc, err, errlen))
+		rc = backend_ops_for(p->backend)->open(&ns->params, &ns->be, &size, err, errlen);
 	if (rc)
 		goto out_free_ns;
 	ns_backend_ids(ns);

@@ -276,6 +276,9 @@ struct tgt_ns_params {
 	unsigned int nr_hosts;
 };
 
+/* Whether a and b name the same rbd image the same way (cluster,
+ * credentials, cache mode, op timeout). */
+bool tgt_ns_rbd_same(const struct tgt_rbd_params *a, const struct tgt_rbd_params *b);
 /* Add a namespace (hosts get a namespace-attribute event). Exists with the
  * same backend, path, lba size and ids: 0; otherwise -EEXIST. */
 int tgt_ns_add(struct tgt *t, const char *nqn, const struct tgt_ns_params *p, char *err,

@@ -181,6 +181,8 @@ int ctl_dispatch(struct fcd *d, const struct fcnvme_msg *msg, const struct ctl_p
 			      desc->name);
 	else
 		rc = h(&req);
+	if (rc == CTL_WAIT)
+		return rc;
 	if (rc) {
 		if (req.err[0] == '\0')
 			snprintf(req.err, sizeof(req.err), "%s", strerror(-rc));

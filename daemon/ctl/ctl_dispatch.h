@@ -38,7 +38,13 @@ struct ctl_req {
 	char err[512]; /* handler's reason on failure */
 };
 
-/* A handler: 0, or -errno with req->err filled. */
+/* A handler's answer that it waits for backends to open on their own
+ * thread (preopen.h) and answers nothing yet: the server runs the same
+ * request again once they are done (ctl_server.c). Only for handlers
+ * that start such opens first (backend_preopen_start() said 1). */
+#define CTL_WAIT 1
+
+/* A handler: 0, CTL_WAIT, or -errno with req->err filled. */
 typedef int (*ctl_handler)(struct ctl_req *req);
 
 /* The handler table, [FCNVME_CMD_MAX + 1]; NULL where a command has none. */
@@ -47,7 +53,8 @@ extern const ctl_handler ctl_handlers[FCNVME_CMD_MAX + 1];
 /*
  * Run one validated request: permission (peer->writable: may mutate),
  * handler, then NLMSG_DONE for dumps or an ack/error. Returns the
- * handler's result (already reported to the peer).
+ * handler's result (already reported to the peer), or CTL_WAIT when it
+ * sent nothing and waits.
  */
 int ctl_dispatch(struct fcd *d, const struct fcnvme_msg *msg, const struct ctl_peer *peer,
 		 int (*send)(void *ctx, struct nl_msg *m), void *ctx);

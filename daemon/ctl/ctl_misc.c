@@ -24,6 +24,7 @@
 #include "log.h"
 #include "port.h"
 #include "sdnotify.h"
+#include "backend/backend.h"
 #include "core/tgt.h"
 
 #define TEXT_CHUNK 8000 /* config show: bytes per message */
@@ -167,6 +168,12 @@ static int config_plan_run(struct ctl_req *req, bool dry_run)
 	rc = allowed_path(req, path, "read");
 	if (rc)
 		return rc;
+	/* Images to open first, off the control thread: this request runs
+	 * again once they are (preopen.h). */
+	if (!dry_run && (rc = conf_reload_opens(req->d, path)) > 0 && backend_preopen_start() > 0) {
+		log_info("reload: opening %d backend(s) first, off the control thread", rc);
+		return CTL_WAIT;
+	}
 	if (conf_plan_open(&plan, dry_run) != 0)
 		return ctl_fail(req, -ENOMEM, "out of memory");
 	if (!dry_run)

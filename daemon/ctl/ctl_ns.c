@@ -19,6 +19,7 @@
 #include "ctl_dispatch.h"
 #include "ctl_reply.h"
 #include "fcd.h"
+#include "backend/backend.h"
 #include "core/tgt.h"
 
 static const char *req_nqn(const struct ctl_req *req)
@@ -72,12 +73,24 @@ static int rbd_spec(struct ctl_req *req, const char *spec, struct tgt_rbd_params
 	return 0;
 }
 
+/* Whether the local namespace ns would be added (its subsystem exists,
+ * its NSID is free) and its backend's open waits: queued for the opening
+ * thread (conf_ns_want_open). */
+static bool ns_local_new(struct ctl_req *req, const struct conf_ns *ns)
+{
+	const struct conf_subsys *cs = conf_subsys_find(req->d->conf, req_nqn(req));
+
+	return cs != NULL && (ns->nsid == 0 || conf_ns_find(cs, ns->nsid) == NULL) &&
+	       conf_ns_want_open(ns);
+}
+
 /* namespace add NQN backend B [path P] [size S] [nsid N] ... */
 int ctl_ns_add(struct ctl_req *req)
 {
 	const char *backend = fcnvme_msg_get_str(req->msg, FCNVME_A_BACKEND);
 	struct conf_ns ns;
 	struct nl_msg *m;
+	bool shared;
 	int i, rc;
 
 	memset(&ns, 0, sizeof(ns));
@@ -124,7 +137,13 @@ int ctl_ns_add(struct ctl_req *req)
 				ns.lba_size);
 	if (ns.nsid > TGT_MAX_NSID)
 		return ctl_fail(req, -ERANGE, "nsid must be 1..%u", TGT_MAX_NSID);
-	if (cluster_has_subsys(req->d, req_nqn(req)))
+	shared = cluster_has_subsys(req->d, req_nqn(req));
+	/* An image is opened first on a thread of its own; this request runs
+	 * again once it is (preopen.h). */
+	if ((shared ? !ns.resv && cluster_ns_want_open(req->d, &ns) : ns_local_new(req, &ns)) &&
+	    backend_preopen_start() > 0)
+		return CTL_WAIT;
+	if (shared)
 		rc = cluster_ns_add(req->d, req_nqn(req), &ns, req->err, sizeof(req->err));
 	else
 		rc = conf_op_ns_add(req->d, req_nqn(req), &ns, req->err, sizeof(req->err));

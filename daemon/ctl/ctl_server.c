@@ -14,6 +14,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <stddef.h>
 #include <grp.h>
 #include <pwd.h>
 #include <stdio.h>
@@ -65,6 +66,12 @@ struct ctl_conn {
 	struct event *iev; /* idle timeout, re-armed by traffic */
 	STAILQ_HEAD(, ctl_out) outq;
 	size_t queued; /* bytes in outq */
+	/* A request whose handler waits for backend opens (CTL_WAIT): its
+	 * bytes, dispatched again once they are done (conn_resume); until
+	 * then nothing more is read and the idle clock stops. */
+	struct preopen_waiter wait;
+	void *parked;
+	size_t parked_len;
 };
 
 struct ctl_server {
@@ -90,6 +97,8 @@ static void conn_free(struct ctl_conn *c)
 
 	TAILQ_REMOVE(&c->srv->conns, c, entry);
 	c->srv->nr_conns--;
+	preopen_cancel(c->srv->d, &c->wait);
+	free(c->parked);
 	while ((o = STAILQ_FIRST(&c->outq)) != NULL) {
 		STAILQ_REMOVE_HEAD(&c->outq, entry);
 		fcnvme_msg_free(o->msg);
@@ -158,7 +167,8 @@ static int conn_flush(struct ctl_conn *c)
 		event_add(c->wev, NULL);
 	if (c->throttled && c->queued < CTL_LOW_WATER) {
 		c->throttled = false;
-		event_add(c->rev, NULL);
+		if (c->parked == NULL)
+			event_add(c->rev, NULL);
 	}
 	return 0;
 }
@@ -219,14 +229,85 @@ static void reject(struct ctl_conn *c, const void *buf, size_t len, int error, c
 	ctl_conn_send(c, fcnvme_msg_new_error(req, error, why));
 }
 
+/* Dispatch one request of n bytes at buf; CTL_WAIT when its handler
+ * waits (nothing answered yet). */
+static int conn_request(struct ctl_conn *c, const void *buf, size_t n)
+{
+	struct fcnvme_msg msg;
+	struct ctl_peer peer = { .uid = c->cred.uid,
+				 .pid = c->cred.pid,
+				 .writable = ctl_conn_writable(c) };
+	char why[256];
+	int rc;
+
+	if (n > FCNVME_CTL_MSG_MAX) {
+		snprintf(why, sizeof(why), "message of %zu bytes exceeds %d", n,
+			 FCNVME_CTL_MSG_MAX);
+		reject(c, buf, FCNVME_CTL_MSG_MAX, -EMSGSIZE, why);
+		return 0;
+	}
+	rc = fcnvme_msg_validate(buf, n, FCNVME_MSG_REQUEST, &msg, why, sizeof(why));
+	if (rc) {
+		reject(c, buf, n, rc, why);
+		return 0;
+	}
+	return ctl_dispatch(c->srv->d, &msg, &peer, send_cb, c) == CTL_WAIT ? CTL_WAIT : 0;
+}
+
+/* Write what the dispatch queued; false when c was dropped for it. */
+static bool conn_flushed(struct ctl_conn *c)
+{
+	int rc = c->overflow ? -ENOBUFS : conn_flush(c);
+
+	/* The dispatch may have queued more than fits. */
+	if (rc == -EPIPE || rc == -ECONNRESET) {
+		log_info("control: pid %d: client gone before its answer", (int)c->cred.pid);
+	} else if (rc) {
+		log_warnx("control: pid %d: client not reading, dropped", (int)c->cred.pid);
+	}
+	if (rc)
+		conn_free(c);
+	return rc == 0;
+}
+
+/* The request at buf waits: keep a copy, read nothing more until it ran. */
+static void conn_park(struct ctl_conn *c, const void *buf, size_t n)
+{
+	c->parked = malloc(n);
+	if (c->parked == NULL) {
+		ctl_conn_send(c, fcnvme_msg_new_error((const struct nlmsghdr *)buf, -ENOMEM,
+						      "out of memory"));
+		return;
+	}
+	memcpy(c->parked, buf, n);
+	c->parked_len = n;
+	event_del(c->rev);
+	event_del(c->iev);
+	preopen_wait(c->srv->d, &c->wait);
+}
+
+/* The opens its request waited for are done: run it again. */
+static void conn_resume(struct preopen_waiter *w)
+{
+	struct ctl_conn *c = (struct ctl_conn *)((char *)w - offsetof(struct ctl_conn, wait));
+
+	if (conn_request(c, c->parked, c->parked_len) == CTL_WAIT) {
+		preopen_wait(c->srv->d, &c->wait);
+		return;
+	}
+	free(c->parked);
+	c->parked = NULL;
+	if (!c->throttled)
+		event_add(c->rev, NULL);
+	conn_active(c);
+	conn_flushed(c);
+}
+
 static void conn_read(evutil_socket_t fd, short what, void *arg)
 {
 	struct ctl_conn *c = arg;
 	struct ctl_server *s = c->srv;
-	struct fcnvme_msg msg;
-	char why[256];
 	ssize_t n;
-	int rc;
 
 	(void)what;
 	n = recv(fd, s->buf, sizeof(s->buf), MSG_TRUNC | MSG_DONTWAIT);
@@ -239,28 +320,9 @@ static void conn_read(evutil_socket_t fd, short what, void *arg)
 		return;
 	}
 	conn_active(c);
-	if ((size_t)n > FCNVME_CTL_MSG_MAX) {
-		snprintf(why, sizeof(why), "message of %zd bytes exceeds %d", n,
-			 FCNVME_CTL_MSG_MAX);
-		reject(c, s->buf, FCNVME_CTL_MSG_MAX, -EMSGSIZE, why);
-	} else {
-		rc = fcnvme_msg_validate(s->buf, (size_t)n, FCNVME_MSG_REQUEST, &msg, why,
-					 sizeof(why));
-		if (rc) {
-			reject(c, s->buf, (size_t)n, rc, why);
-		} else {
-			struct ctl_peer peer = { .uid = c->cred.uid,
-						 .pid = c->cred.pid,
-						 .writable = ctl_conn_writable(c) };
-
-			ctl_dispatch(s->d, &msg, &peer, send_cb, c);
-		}
-	}
-	/* The dispatch may have queued more than fits. */
-	if (c->overflow || conn_flush(c) != 0) {
-		log_warnx("control: pid %d: client not reading, dropped", (int)c->cred.pid);
-		conn_free(c);
-	}
+	if (conn_request(c, s->buf, (size_t)n) == CTL_WAIT)
+		conn_park(c, s->buf, (size_t)n);
+	conn_flushed(c);
 }
 
 static void conn_write(evutil_socket_t fd, short what, void *arg)
@@ -418,6 +480,7 @@ static void srv_accept(evutil_socket_t fd, short what, void *arg)
 	c->cred = cred;
 	c->srv = s;
 	c->fd = cfd;
+	c->wait.resume = conn_resume;
 	STAILQ_INIT(&c->outq);
 	c->rev = event_new(s->d->base, cfd, EV_READ | EV_PERSIST, conn_read, c);
 	c->wev = event_new(s->d->base, cfd, EV_WRITE | EV_PERSIST, conn_write, c);

@@ -102,6 +102,12 @@ check "node b shows both namespaces" e2e_wait_for 5 sh -c \
 	"[ \$($CB namespace list $NQN_A | grep -c rbd/img) = 2 ]"
 check "node a shows both namespaces" e2e_wait_for 5 sh -c \
 	"[ \$($CA namespace list $NQN_A | grep -c rbd/img) = 2 ]"
+# each node opened the image the other added on its opening thread, not
+# on the control thread, and its own one before it wrote the state
+check "node b opened rbd/img1 (added through a) off its control thread" \
+	grep -q 'cluster: opening 1 image(s) of new namespaces first, off the control thread' "$tmp/b.log"
+check "node a opened rbd/img2 (added through b) off its control thread" \
+	grep -q 'cluster: opening 1 image(s) of new namespaces first, off the control thread' "$tmp/a.log"
 
 # A subsystem another node added a moment ago is usable at once: node c,
 # alone on its own state object and reading it only every 60 s, is not

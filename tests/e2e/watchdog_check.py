@@ -15,7 +15,9 @@ and, for each, the interval it was allowed; exits 1 when the watchdog
 would have fired, when no raise was seen, or when the interval is not BASE
 again at the end. With NAME and MIN_USEC, a raise to at least MIN_USEC
 must also come between the marks NAME-begin and NAME-end (the wait the
-test caused raised it, not another one before).
+test caused raised it, not another one before); with MIN_USEC 0, no raise
+may come between them and the pings must go on (two at least): nothing
+the test caused there waited on the thread that feeds the watchdog.
 """
 import sys
 
@@ -23,7 +25,7 @@ import sys
 def main():
     log, base = sys.argv[1], int(sys.argv[2])
     mark, need = (sys.argv[3], int(sys.argv[4])) if len(sys.argv) > 4 else (None, 0)
-    inside, marked = False, None
+    inside, marked, pings_inside = False, None, 0
     events = []
     with open(log) as f:
         for line in f:
@@ -41,14 +43,15 @@ def main():
         for fld in fields:
             if fld == "WATCHDOG=1":
                 last_ping = t
+                pings_inside += inside
             elif fld.startswith("WATCHDOG_USEC="):
                 interval = int(fld.split("=", 1)[1])
                 if interval != base:
                     raises.append(interval)
-                if inside:
+                if inside and interval != base:  # a restore to BASE is no raise
                     marked = max(marked or 0, interval)
             elif mark and fld == "MARK=%s-begin" % mark:
-                inside, marked = True, 0
+                inside, marked, pings_inside = True, 0, 0
             elif mark and fld == "MARK=%s-end" % mark:
                 inside = False
     print("watchdog: %d raise(s) %s; the longest gap between pings %d ms (allowed %d ms)" %
@@ -56,10 +59,15 @@ def main():
     for b in bad:
         print("  it would have fired %s" % b)
     ok = not bad and raises and interval == base and last_ping is not None
-    if mark:
+    if mark and need:
         print("  between the marks %s: the highest raise %s ms (at least %d ms wanted)" %
               (mark, "none" if marked is None else marked // 1000, need // 1000))
         ok = ok and marked is not None and marked >= need
+    elif mark:
+        print("  between the marks %s: %s, %d ping(s) (no raise and two pings wanted)" %
+              (mark, "no raise" if marked == 0 else "none" if marked is None
+               else "a raise to %d ms" % (marked // 1000), pings_inside))
+        ok = ok and marked == 0 and pings_inside >= 2
     if interval != base:
         print("  the interval is %d ms at the end, not %d" % (interval // 1000, base // 1000))
     return 0 if ok else 1
