@@ -19,6 +19,7 @@
 #include "ctl_dispatch.h"
 #include "ctl_reply.h"
 #include "fcd.h"
+#include "log.h"
 #include "backend/backend.h"
 #include "core/tgt.h"
 
@@ -141,8 +142,12 @@ int ctl_ns_add(struct ctl_req *req)
 	/* An image is opened first on a thread of its own; this request runs
 	 * again once it is (preopen.h). */
 	if ((shared ? !ns.resv && cluster_ns_want_open(req->d, &ns) : ns_local_new(req, &ns)) &&
-	    backend_preopen_start() > 0)
+	    backend_preopen_start() > 0) {
+		log_info("control: namespace add %s: opening rbd image %s/%s first, off the "
+			 "control thread",
+			 req_nqn(req), ns.rbd.pool, ns.rbd.image);
 		return CTL_WAIT;
+	}
 	if (shared)
 		rc = cluster_ns_add(req->d, req_nqn(req), &ns, req->err, sizeof(req->err));
 	else

@@ -14,9 +14,9 @@
 #include "config.h"
 
 #include <errno.h>
-#include <stddef.h>
 #include <grp.h>
 #include <pwd.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

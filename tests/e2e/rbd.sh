@@ -8,7 +8,8 @@
 # the same after a restart; `rbd resize` grows the host's file, a shrink underneath
 # is refused; `config save` round-trips the rbd keys; a full pool fails
 # writes (bounded by the op timeout, then at once) while reads go on, and
-# writes work again once it has room.
+# writes work again once it has room; a reload and `namespace add` open
+# their new images on the opening thread first, and serve them.
 E2E_NAME=rbd
 . "$top_srcdir/tests/e2e/lib.sh"
 . "$top_srcdir/tests/e2e/ceph_lib.sh"
@@ -165,6 +166,34 @@ check "writes work again once the pool has room" e2e_wait_for 20 \
 $RBD resize --no-progress --allow-shrink --size 320M rbd/img >/dev/null 2>&1
 check "daemon refused the shrink" e2e_wait_for 10 grep -q 'refusing to shrink' "$tmp/nvmetfcd.log"
 check "host's file still 384 MiB" test "$(stat -c %s "$m/ns1")" = 402653184
+
+# 8: new images open on a thread of their own first: a reload that adds
+# namespace 2 on rbd/img2, then `namespace add` of namespace 3 on
+# rbd/img3; both are served (the host's mount sees them)
+$RBD create --size 32M rbd/img2 && $RBD create --size 48M rbd/img3 || ko "rbd create img2, img3"
+/usr/bin/python3 - "$conf" <<'PY'
+import sys
+p = sys.argv[1]
+s = open(p).read()
+i = s.index("\t\t\t\top_timeout = 10;\n\t\t\t}\n") + len("\t\t\t\top_timeout = 10;\n\t\t\t}")
+j = s.rindex("\t\t\t{\n", 0, i)
+ns2 = s[j:i].replace("nsid = 1;", "nsid = 2;").replace('image = "img";', 'image = "img2";')
+s = s[:i] + ",\n" + ns2 + s[i:]
+open(p, "w").write(s)
+PY
+kill -HUP "$E2E_DPID"
+check "the reload opened rbd/img2 first, off the control thread" e2e_wait_for 30 \
+	grep -q 'SIGHUP: opening 1 backend(s) first, off the control thread' "$tmp/nvmetfcd.log"
+check "... then added namespace 2 (32 MiB)" e2e_wait_for 30 grep -q 'namespace 2 added (33554432 bytes)' "$tmp/nvmetfcd.log"
+check "namespace add rbd/img3 through fcnvmectl" \
+	$C namespace add "$NQN_A" rbd path rbd/img3 nsid 3
+check "... which opened the image first, off the control thread" grep -q \
+	"namespace add $NQN_A: opening rbd image rbd/img3 first, off the control thread" "$tmp/nvmetfcd.log"
+check "the host's mount shows namespaces 2 (32 MiB) and 3 (48 MiB)" e2e_wait_for 15 sh -c \
+	"[ \$(stat -c %s '$m/ns2') = 33554432 ] && [ \$(stat -c %s '$m/ns3') = 50331648 ]"
+check "a write to namespace 3 reads back" sh -c \
+	"dd if='$tmp/rnd.bin' of='$m/ns3' bs=1M count=1 oflag=direct conv=notrunc,fsync status=none &&
+	 dd if='$m/ns3' bs=1M count=1 iflag=direct status=none | cmp -s - '$tmp/rnd.bin'"
 
 e2e_umount "$m" "$pm"
 check "nvmetfcd still running" e2e_daemon_alive
