@@ -614,6 +614,26 @@ static void serve_until_opened(unsigned int opens, unsigned int closes)
 	ck_abort_msg("the opening thread did not finish");
 }
 
+/* The tests of the opening thread: the server's fixture, the thread's
+ * eventfd watched, and a gate the fake rbd open waits on (gate[1] opens
+ * it, one byte per open). */
+static int gate[2] = { -1, -1 };
+
+static void preopen_setup(void)
+{
+	setup();
+	ck_assert_int_eq(pipe(gate), 0);
+	ck_assert_int_eq(preopen_init(&d), 0);
+}
+
+static void preopen_teardown(void)
+{
+	preopen_exit(&d);
+	close(gate[0]);
+	close(gate[1]);
+	teardown();
+}
+
 static const struct conf_ns *ns_of_a(uint32_t nsid)
 {
 	return conf_ns_find(conf_subsys_find(d.conf, NQN_A), nsid);
@@ -626,14 +646,12 @@ static const struct conf_ns *ns_of_a(uint32_t nsid)
  * control thread). */
 START_TEST(rbd_open_off_the_control_thread)
 {
-	int gate[2], a, b;
 	char why[512] = "";
 	uint32_t nsid = 0;
 	struct fake_rbd_counts c;
 	uint64_t opened = backend_preopen_count();
+	int a, b;
 
-	ck_assert_int_eq(pipe(gate), 0);
-	ck_assert_int_eq(preopen_init(&d), 0);
 	fake_rbd_set(gate[0], 0);
 	a = cl_connect();
 	b = cl_connect();
@@ -660,9 +678,6 @@ START_TEST(rbd_open_off_the_control_thread)
 	ck_assert_int_eq(cl_version(a), 0);
 	close(a);
 	close(b);
-	preopen_exit(&d);
-	close(gate[0]);
-	close(gate[1]);
 }
 END_TEST
 
@@ -674,7 +689,6 @@ START_TEST(rbd_open_fails_off_the_control_thread)
 	uint32_t nsid = 0;
 	int a;
 
-	ck_assert_int_eq(preopen_init(&d), 0);
 	fake_rbd_set(-1, -ENOENT);
 	a = cl_connect();
 	cl_send_rbd_add(a, "gone");
@@ -684,7 +698,6 @@ START_TEST(rbd_open_fails_off_the_control_thread)
 	ck_assert_uint_eq(fake_rbd_counts().opens, 1);
 	ck_assert_uint_eq(fake_rbd_counts().opens_on_ctl, 0);
 	close(a);
-	preopen_exit(&d);
 }
 END_TEST
 
@@ -693,10 +706,8 @@ END_TEST
  * connection and goes on. */
 START_TEST(rbd_open_client_gone)
 {
-	int gate[2], a, b;
+	int a, b;
 
-	ck_assert_int_eq(pipe(gate), 0);
-	ck_assert_int_eq(preopen_init(&d), 0);
 	fake_rbd_set(gate[0], 0);
 	a = cl_connect();
 	cl_send_rbd_add(a, "img");
@@ -709,9 +720,6 @@ START_TEST(rbd_open_client_gone)
 	b = cl_connect();
 	ck_assert_int_eq(cl_version(b), 0);
 	close(b);
-	preopen_exit(&d);
-	close(gate[0]);
-	close(gate[1]);
 }
 END_TEST
 
@@ -729,7 +737,6 @@ START_TEST(rbd_open_nobody_took)
 
 	snprintf(p.rbd.pool, sizeof(p.rbd.pool), "pool");
 	snprintf(p.rbd.image, sizeof(p.rbd.image), "left");
-	ck_assert_int_eq(preopen_init(&d), 0);
 	ck_assert_int_eq(backend_preopen_want(&p), 1);
 	ck_assert_int_eq(backend_preopen_want(&p), 1); /* queued once */
 	ck_assert_int_eq(backend_preopen_start(), 1);
@@ -756,7 +763,6 @@ START_TEST(rbd_open_nobody_took)
 	ck_assert_uint_eq(fake_rbd_counts().closes, 1);
 	backend_ops_for(TGT_BACKEND_RBD)->close(be);
 	ck_assert_uint_eq(fake_rbd_counts().opens_on_ctl, 0);
-	preopen_exit(&d);
 }
 END_TEST
 
@@ -790,11 +796,15 @@ Suite *ctl_server_suite(void)
 	tcase_add_test(tc, slow_client_throttled);
 	tcase_add_test(tc, connection_limits_and_idle);
 	tcase_add_test(tc, accept_emfile_no_spin);
+	tcase_add_test(tc, rbd_open_without_the_thread);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("preopen");
+	tcase_add_checked_fixture(tc, preopen_setup, preopen_teardown);
+	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, rbd_open_off_the_control_thread);
 	tcase_add_test(tc, rbd_open_fails_off_the_control_thread);
 	tcase_add_test(tc, rbd_open_client_gone);
 	tcase_add_test(tc, rbd_open_nobody_took);
-	tcase_add_test(tc, rbd_open_without_the_thread);
 	suite_add_tcase(s, tc);
 	return s;
 }
