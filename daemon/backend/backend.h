@@ -187,7 +187,7 @@ bool backend_preopen_take(const struct tgt_ns_params *p, struct backend **bep, u
 void backend_preopen_flush(void);
 /* Stop: wait for the thread, close all that is open (on [ctl]). */
 void backend_preopen_exit(void);
-/* Opens done on the thread since start-up (for the tests and stats). */
+/* Opens done on the thread since start-up (for the tests). */
 uint64_t backend_preopen_count(void);
 
 /* [hwq] An asynchronous submit finished (status: NVMe status). */

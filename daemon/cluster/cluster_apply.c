@@ -175,6 +175,7 @@ void cl_reconcile(struct cluster *cl)
 	struct cl_view *v = &cl->view, *a = &cl->applied;
 	const struct cl_subsys *s;
 	const struct cl_ns *n;
+	bool later[CL_MAX_NS]; /* v->ns[i] waits for its image */
 	unsigned int i, opening = 0;
 
 	for (i = a->nr_ns; i-- > 0;) {
@@ -214,8 +215,9 @@ void cl_reconcile(struct cluster *cl)
 	 * that thread cannot start: then here, as they come. */
 	for (i = 0; i < v->nr_ns; i++) {
 		n = &v->ns[i];
-		if (!cl_ns_in(a, n->nqn, n->nsid) && cl_subsys_in(a, n->nqn))
-			opening += cl_ns_opening(cl, n);
+		later[i] = !cl_ns_in(a, n->nqn, n->nsid) && cl_subsys_in(a, n->nqn) &&
+			   cl_ns_opening(cl, n);
+		opening += later[i];
 	}
 	if (opening && backend_preopen_start() > 0) {
 		if (!cl->open_wait.waiting)
@@ -231,7 +233,7 @@ void cl_reconcile(struct cluster *cl)
 		if (cl_ns_in(a, n->nqn, n->nsid) || !cl_subsys_in(a, n->nqn) ||
 		    a->nr_ns >= CL_MAX_NS)
 			continue;
-		if (opening && cl_ns_opening(cl, n))
+		if (opening && later[i])
 			continue;
 		if (!cl_ns_apply(cl, n))
 			a->ns[a->nr_ns++] = *n;

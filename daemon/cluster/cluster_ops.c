@@ -204,6 +204,20 @@ static void cl_ns_entry(const struct cl_ns *n, char *key, size_t klen, char *val
 		 n->rns, n->grp, n->lba, n->hosts[0] ? " hosts=" : "", n->hosts);
 }
 
+/* The shared namespace of nqn that ns describes (rbd image, ANA group,
+ * LBA size; no host mask). */
+static void cl_ns_of(struct cl_ns *n, const char *nqn, const struct conf_ns *ns)
+{
+	memset(n, 0, sizeof(*n));
+	snprintf(n->nqn, sizeof(n->nqn), "%s", nqn);
+	n->nsid = ns->nsid;
+	memcpy(n->pool, ns->rbd.pool, sizeof(n->pool));
+	memcpy(n->image, ns->rbd.image, sizeof(n->image));
+	memcpy(n->rns, ns->rbd.rados_ns, sizeof(n->rns));
+	n->grp = ns->anagrpid ? ns->anagrpid : 1;
+	n->lba = ns->lba_size ? ns->lba_size : 512;
+}
+
 int cluster_ns_host(struct fcd *d, const char *nqn, uint32_t nsid, const char *host, bool add,
 		    char *err, size_t errlen)
 {
@@ -275,14 +289,7 @@ int cluster_ns_add(struct fcd *d, const char *nqn, struct conf_ns *ns, char *err
 		snprintf(err, errlen, "%s has no free NSID", nqn);
 		return -ENOSPC;
 	}
-	memset(&n, 0, sizeof(n));
-	snprintf(n.nqn, sizeof(n.nqn), "%s", nqn);
-	n.nsid = ns->nsid;
-	memcpy(n.pool, ns->rbd.pool, sizeof(n.pool));
-	memcpy(n.image, ns->rbd.image, sizeof(n.image));
-	memcpy(n.rns, ns->rbd.rados_ns, sizeof(n.rns));
-	n.grp = ns->anagrpid ? ns->anagrpid : 1;
-	n.lba = ns->lba_size ? ns->lba_size : 512;
+	cl_ns_of(&n, nqn, ns);
 	cl_ns_entry(&n, key, sizeof(key), val, sizeof(val));
 	rc = cl_edit_end(cl, key, val, err, errlen);
 	if (!rc && !cl_ns_in(&cl->applied, nqn, ns->nsid)) {
@@ -302,12 +309,7 @@ int cluster_ns_want_open(struct fcd *d, const struct conf_ns *ns)
 
 	if (!d->cluster || ns->backend != TGT_BACKEND_RBD)
 		return 0;
-	memset(&n, 0, sizeof(n));
-	memcpy(n.pool, ns->rbd.pool, sizeof(n.pool));
-	memcpy(n.image, ns->rbd.image, sizeof(n.image));
-	memcpy(n.rns, ns->rbd.rados_ns, sizeof(n.rns));
-	n.grp = ns->anagrpid ? ns->anagrpid : 1;
-	n.lba = ns->lba_size ? ns->lba_size : 512;
+	cl_ns_of(&n, "", ns);
 	cl_ns_params(d->cluster, &n, &p);
 	return backend_preopen_want(&p) > 0;
 }

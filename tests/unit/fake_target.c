@@ -5,13 +5,10 @@
  * model is just enough for the list/show handlers and conf_save.
  */
 #include <errno.h>
-#include <pthread.h>
 #include <stdarg.h>
-#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "conf/conf.h"
 #include "fake_target.h"
@@ -86,91 +83,14 @@ struct tgt *fake_tgt(void)
 	return (struct tgt *)&dummy_tgt;
 }
 
-/* ---- backends: null, ram, file open at once; rbd's open may wait ---------- */
-
-static struct {
-	int gate_fd;
-	int fail_rc;
-	pthread_t ctl;
-	_Atomic unsigned int opens, closes, opens_on_ctl;
-} fake_be = { .gate_fd = -1 };
-
-static int fake_open(const struct tgt_ns_params *p, struct backend **bep, uint64_t *size, char *err,
-		     size_t errlen)
-{
-	struct backend *be;
-	char c;
-
-	atomic_fetch_add(&fake_be.opens, 1);
-	if (pthread_equal(pthread_self(), fake_be.ctl))
-		atomic_fetch_add(&fake_be.opens_on_ctl, 1);
-	if (p->backend == TGT_BACKEND_RBD && fake_be.gate_fd >= 0 &&
-	    read(fake_be.gate_fd, &c, 1) != 1)
-		return -EIO;
-	if (p->backend == TGT_BACKEND_RBD && fake_be.fail_rc) {
-		snprintf(err, errlen, "cannot open rbd image %s/%s: %s", p->rbd.pool, p->rbd.image,
-			 strerror(-fake_be.fail_rc));
-		return fake_be.fail_rc;
-	}
-	be = calloc(1, sizeof(*be));
-	if (!be)
-		return -ENOMEM;
-	*bep = be;
-	*size = p->size ? p->size : 1 << 30;
-	return 0;
-}
-
-static void fake_close(struct backend *be)
-{
-	atomic_fetch_add(&fake_be.closes, 1);
-	free(be);
-}
-
-static const struct backend_ops fake_at_once_ops = {
-	.name = "fake",
-	.open = fake_open,
-	.close = fake_close,
-};
-
-static const struct backend_ops fake_rbd_ops = {
-	.name = "fake-rbd",
-	.open = fake_open,
-	.close = fake_close,
-	.open_blocks = true,
-};
-
-const struct backend_ops *backend_ops_for(enum tgt_backend_type type)
-{
-	return type == TGT_BACKEND_RBD ? &fake_rbd_ops : &fake_at_once_ops;
-}
-
-void fake_rbd_set(int gate_fd, int fail_rc)
-{
-	fake_be.gate_fd = gate_fd;
-	fake_be.fail_rc = fail_rc;
-}
-
-struct fake_rbd_counts fake_rbd_counts(void)
-{
-	struct fake_rbd_counts c = { atomic_load(&fake_be.opens), atomic_load(&fake_be.closes),
-				     atomic_load(&fake_be.opens_on_ctl) };
-
-	return c;
-}
-
 void fake_reset(void)
 {
 	int i;
 
 	for (i = 0; i < model.nr_ns; i++)
 		if (model.ns[i].be)
-			fake_close(model.ns[i].be);
-	fake_be.gate_fd = -1;
-	fake_be.fail_rc = 0;
-	fake_be.ctl = pthread_self();
-	atomic_store(&fake_be.opens, 0);
-	atomic_store(&fake_be.closes, 0);
-	atomic_store(&fake_be.opens_on_ctl, 0);
+			backend_ops_for(model.ns[i].backend)->close(model.ns[i].be);
+	fake_backend_reset();
 	memset(&model, 0, sizeof(model));
 	logbuf[0] = '\0';
 	fail_prefix[0] = '\0';
@@ -461,7 +381,7 @@ int tgt_ns_add(struct tgt *t, const char *nqn, const struct tgt_ns_params *p, ch
 	/* rbd's backend as the core gets it: opened ahead, or now */
 	if (rc == 0 && p->backend == TGT_BACKEND_RBD &&
 	    !backend_preopen_take(p, &be, &size, &rc, err, errlen))
-		rc = fake_rbd_ops.open(p, &be, &size, err, errlen);
+		rc = backend_ops_for(p->backend)->open(p, &be, &size, err, errlen);
 	if (rc == 0) {
 		struct fake_ns *n = &model.ns[model.nr_ns++];
 
@@ -561,7 +481,7 @@ int tgt_ns_del(struct tgt *t, const char *nqn, uint32_t nsid, char *err, size_t 
 	for (i = 0; rc == 0 && i < model.nr_ns; i++)
 		if (strcmp(model.ns[i].nqn, nqn) == 0 && model.ns[i].nsid == nsid) {
 			if (model.ns[i].be)
-				fake_close(model.ns[i].be);
+				backend_ops_for(model.ns[i].backend)->close(model.ns[i].be);
 			memmove(&model.ns[i], &model.ns[i + 1],
 				(size_t)(model.nr_ns - i - 1) * sizeof(model.ns[0]));
 			model.nr_ns--;

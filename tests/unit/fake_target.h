@@ -14,6 +14,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "fake_backend.h"
+
 struct fcd;
 
 /* Reset the model and the log; free everything. */
@@ -28,19 +30,5 @@ void fake_fail_on(const char *prefix);
 bool fake_ns_uuid_given(const char *nqn, uint32_t nsid);
 /* The struct tgt pointer to put into struct fcd. */
 struct tgt *fake_tgt(void);
-
-/*
- * The fake backends (backend_ops_for): rbd's open may wait (open_blocks),
- * so the control code opens it ahead on backend_preopen.c's thread. Its
- * open first reads one byte from gate_fd when that is >= 0 (the test
- * decides when it ends), then fails with fail_rc when that is not 0.
- */
-void fake_rbd_set(int gate_fd, int fail_rc);
-/* rbd opens and closes so far, and the opens that ran on the thread that
- * called fake_reset() (the control thread of the test). */
-struct fake_rbd_counts {
-	unsigned int opens, closes, opens_on_ctl;
-};
-struct fake_rbd_counts fake_rbd_counts(void);
 
 #endif /* FAKE_TARGET_H */
