@@ -151,8 +151,8 @@ test)
 	build-tsan/tests/unit/check_nvmetfcd
 	build-tsan/tests/unit/check_hw
 	CK_RUN_SUITE=nvmet_fc_threads build-tsan/tests/unit/check_libfcnvme
-	# the control server with backend opens on their own thread
-	CK_RUN_SUITE=ctl_server build-tsan/tests/unit/check_control
+	# control requests waiting for backend opens on their own thread
+	CK_RUN_SUITE=ctl_preopen build-tsan/tests/unit/check_control
 	unset TSAN_OPTIONS
 	echo "quickstart: all tests passed (normal, ASan+UBSan, TSan) in $SECONDS s"
 	tree_id >build/tested-tree

@@ -8,10 +8,8 @@
  * a client that sends much more than it reads is throttled without losing
  * or reordering replies, while another client is served meanwhile; idle
  * clients cannot lock others out (per-user limit, slots kept for root, idle
- * timeout); running out of descriptors neither spins nor floods the log;
- * a request that waits for an rbd image to open (on backend_preopen.c's
- * thread) is answered once it is, while other clients are served
- * meanwhile, and a client gone meanwhile loses nothing but its answer.
+ * timeout); running out of descriptors neither spins nor floods the log.
+ * The requests that wait for backend opens: check_ctl_preopen.c.
  */
 #include <errno.h>
 #include <poll.h>
@@ -23,7 +21,6 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/time.h>
-#include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -35,45 +32,11 @@
 #include <fcnvmectl/ctl_msg.h>
 
 #include "conf/conf.h"
-#include "backend/backend.h"
 #include "ctl/ctl_server.h"
+#include "ctl_server_harness.h"
 #include "fake_target.h"
 #include "fcd.h"
-#include "preopen.h"
 #include "suites_control.h"
-
-static struct fcd d;
-static struct ctl_server *srv;
-static char path[64];
-
-static void setup(void)
-{
-	struct conf *c = NULL;
-	char err[512];
-
-	fake_reset();
-	memset(&d, 0, sizeof(d));
-	d.tgt = fake_tgt();
-	ck_assert_int_eq(
-		conf_load_string(
-			"ports = ( { name = \"p0\"; dev = \"soft:f\"; wwnn = \"0x20000090fa000001\";"
-			" wwpn = \"0x10000090fa000001\"; } );\n"
-			"subsystems = ( { nqn = \"nqn.2026-11.io.x:a\"; ports = [ \"p0\" ]; } );\n",
-			"t", &c, err, sizeof(err)),
-		0);
-	ck_assert_int_eq(conf_apply(&d, c, err, sizeof(err)), 0);
-	d.base = event_base_new();
-	snprintf(path, sizeof(path), "/tmp/check_ctl_server.%d", (int)getpid());
-	ck_assert_int_eq(ctl_server_open(&d, path, (gid_t)-1, &srv), 0);
-}
-
-static void teardown(void)
-{
-	ctl_server_close(srv);
-	event_base_free(d.base);
-	conf_free(d.conf);
-	d.conf = NULL;
-}
 
 /* Run the server until child pid exits; its exit status. */
 static int serve_until(pid_t pid)
@@ -81,7 +44,7 @@ static int serve_until(pid_t pid)
 	int status = -1;
 
 	while (waitpid(pid, &status, WNOHANG) == 0)
-		event_base_loop(d.base, EVLOOP_ONCE | EVLOOP_NONBLOCK);
+		event_base_loop(cs.d.base, EVLOOP_ONCE | EVLOOP_NONBLOCK);
 	ck_assert(WIFEXITED(status));
 	return WEXITSTATUS(status);
 }
@@ -114,7 +77,7 @@ START_TEST(socket_mode)
 {
 	struct stat st;
 
-	ck_assert_int_eq(stat(path, &st), 0);
+	ck_assert_int_eq(stat(cs.path, &st), 0);
 	ck_assert(S_ISSOCK(st.st_mode));
 	ck_assert_uint_eq(st.st_mode & 07777, 0660);
 }
@@ -128,7 +91,7 @@ static int nobody_child(void)
 	if (setgid(65534) != 0 || setuid(65534) != 0)
 		return 20;
 	/* 0660 root: a stranger cannot even connect. */
-	if (fcnvme_client_open(path, &c) != -EACCES)
+	if (fcnvme_client_open(cs.path, &c) != -EACCES)
 		return 21;
 	return 0;
 	(void)err;
@@ -141,7 +104,7 @@ static int nobody_open_child(void)
 
 	if (setgid(65534) != 0 || setuid(65534) != 0)
 		return 20;
-	if (fcnvme_client_open(path, &c) != 0)
+	if (fcnvme_client_open(cs.path, &c) != 0)
 		return 22;
 	if (simple(c, FCNVME_CMD_PORT_LIST, NULL, err) != 0)
 		return 23;
@@ -176,7 +139,7 @@ static int group_member_child(void)
 
 	if (setgid(65534) != 0 || setuid(65534) != 0)
 		return 20;
-	if (fcnvme_client_open(path, &c) != 0)
+	if (fcnvme_client_open(cs.path, &c) != 0)
 		return 26;
 	if (simple(c, FCNVME_CMD_PORT_DISABLE, "p0", err) != 0)
 		return 27;
@@ -193,12 +156,12 @@ START_TEST(unprivileged_peer)
 		return; /* needs root to become another user */
 	ck_assert_int_eq(serve_until(spawn(nobody_child)), 0);
 	/* Opened up (as a group would be), it may look but not touch. */
-	ck_assert_int_eq(chmod(path, 0666), 0);
+	ck_assert_int_eq(chmod(cs.path, 0666), 0);
 	ck_assert_int_eq(serve_until(spawn(nobody_open_child)), 0);
 	ck_assert_ptr_null(strstr(fake_log(), "port_disable"));
 	/* With the socket group set to the peer's group, it may change. */
-	ctl_server_close(srv);
-	ck_assert_int_eq(ctl_server_open(&d, path, 65534, &srv), 0);
+	ctl_server_close(cs.srv);
+	ck_assert_int_eq(ctl_server_open(&cs.d, cs.path, 65534, &cs.srv), 0);
 	snprintf(evil, sizeof(evil), "/tmp/check_ctl_server.evil.%d", (int)getpid());
 	ck_assert_int_eq(serve_until(spawn(group_member_child)), 0);
 	ck_assert_ptr_nonnull(strstr(fake_log(), "port_disable p0;"));
@@ -213,7 +176,7 @@ static void serve_until_fd(pid_t pid, int fd)
 	char b;
 
 	for (;;) {
-		event_base_loop(d.base, EVLOOP_ONCE | EVLOOP_NONBLOCK);
+		event_base_loop(cs.d.base, EVLOOP_ONCE | EVLOOP_NONBLOCK);
 		if (poll(&p, 1, 1) == 1) {
 			ck_assert_int_eq(read(fd, &b, 1), 1);
 			return;
@@ -233,7 +196,7 @@ static int revoked_member_child(void)
 
 	if (setgid(65534) != 0 || setuid(65534) != 0)
 		return 40;
-	if (fcnvme_client_open(path, &c) != 0)
+	if (fcnvme_client_open(cs.path, &c) != 0)
 		return 41;
 	if (simple(c, FCNVME_CMD_PORT_DISABLE, "p0", err) != 0)
 		return 42;
@@ -244,7 +207,7 @@ static int revoked_member_child(void)
 	if (simple(c, FCNVME_CMD_PORT_DISABLE, "p0", err) != -EPERM)
 		return 44;
 	/* and no new connection gets in (the socket is root's again) */
-	if (fcnvme_client_open(path, &c2) != -EACCES)
+	if (fcnvme_client_open(cs.path, &c2) != -EACCES)
 		return 45;
 	fcnvme_client_close(c);
 	return 0;
@@ -265,11 +228,11 @@ START_TEST(socket_group_revoked_at_reload)
 		return; /* needs root to become another user */
 	snprintf(text, sizeof(text), "daemon = { socket_group = \"nogroup\"; };\n%s", base);
 	ck_assert_int_eq(conf_load_string(text, "t", &c, err, sizeof(err)), 0);
-	ck_assert_int_eq(conf_apply(&d, c, err, sizeof(err)), 0);
-	ctl_server_close(srv);
-	ck_assert_int_eq(ctl_server_open(&d, path, (gid_t)-1, &srv), 0);
-	d.ctl = srv;
-	ck_assert_int_eq(stat(path, &st), 0);
+	ck_assert_int_eq(conf_apply(&cs.d, c, err, sizeof(err)), 0);
+	ctl_server_close(cs.srv);
+	ck_assert_int_eq(ctl_server_open(&cs.d, cs.path, (gid_t)-1, &cs.srv), 0);
+	cs.d.ctl = cs.srv;
+	ck_assert_int_eq(stat(cs.path, &st), 0);
 	ck_assert_uint_eq(st.st_gid, 65534);
 	ck_assert_int_eq(pipe(to_parent), 0);
 	ck_assert_int_eq(pipe(to_child), 0);
@@ -279,100 +242,16 @@ START_TEST(socket_group_revoked_at_reload)
 	/* reload: socket_group removed */
 	c = NULL;
 	ck_assert_int_eq(conf_load_string(base, "t", &c, err, sizeof(err)), 0);
-	ck_assert_int_eq(conf_apply(&d, c, err, sizeof(err)), 0);
-	ck_assert_int_eq(stat(path, &st), 0);
+	ck_assert_int_eq(conf_apply(&cs.d, c, err, sizeof(err)), 0);
+	ck_assert_int_eq(stat(cs.path, &st), 0);
 	ck_assert_uint_eq(st.st_gid, getegid());
 	fake_log_clear();
 	ck_assert_int_eq(write(to_child[1], "g", 1), 1);
 	ck_assert_int_eq(serve_until(pid), 0);
 	ck_assert_str_eq(fake_log(), "");
-	d.ctl = NULL;
+	cs.d.ctl = NULL;
 }
 END_TEST
-
-/* A client socket of the current effective user, connected: it waits in
- * the listener's backlog until the server runs. */
-static int cl_socket(void)
-{
-	struct sockaddr_un sun = { .sun_family = AF_UNIX };
-	int fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-
-	ck_assert_int_ge(fd, 0);
-	snprintf(sun.sun_path, sizeof(sun.sun_path), "%s", path);
-	ck_assert_int_eq(connect(fd, (struct sockaddr *)&sun, sizeof(sun)), 0);
-	return fd;
-}
-
-/* The same, accepted by the server (run as root: the server's own user
- * must not change under it). */
-static int cl_connect_as(uid_t uid)
-{
-	int fd;
-
-	ck_assert_int_eq(seteuid(uid), 0);
-	fd = cl_socket();
-	ck_assert_int_eq(seteuid(0), 0);
-	event_base_loop(d.base, EVLOOP_ONCE | EVLOOP_NONBLOCK);
-	return fd;
-}
-
-static int cl_connect(void)
-{
-	return cl_connect_as(0);
-}
-
-/* Ask for the version on fd while running the server: 0, -ECONNRESET when
- * the server closed the connection, -ETIMEDOUT after two seconds. */
-static int cl_version(int fd)
-{
-	uint64_t buf[FCNVME_CTL_MSG_MAX / 8 + 1];
-	struct nl_msg *m = fcnvme_msg_new(FCNVME_CMD_VERSION, NLM_F_REQUEST, 77);
-	struct fcnvme_msg msg;
-	char why[256];
-	int i;
-	ssize_t n;
-
-	n = send(fd, fcnvme_msg_hdr(m), fcnvme_msg_len(m), MSG_NOSIGNAL);
-	fcnvme_msg_free(m);
-	if (n < 0)
-		return -ECONNRESET;
-	for (i = 0; i < 2000; i++) {
-		event_base_loop(d.base, EVLOOP_ONCE | EVLOOP_NONBLOCK);
-		n = recv(fd, buf, sizeof(buf), MSG_DONTWAIT);
-		if (n == 0 || (n < 0 && errno == ECONNRESET))
-			return -ECONNRESET;
-		if (n < 0) {
-			usleep(1000);
-			continue;
-		}
-		ck_assert_int_eq(fcnvme_msg_validate(buf, (size_t)n, FCNVME_MSG_REPLY, &msg, why,
-						     sizeof(why)),
-				 0);
-		if (msg.type == NLMSG_DONE)
-			return 0;
-		if (msg.type == NLMSG_ERROR)
-			return msg.error;
-	}
-	return -ETIMEDOUT;
-}
-
-/* Whether the server has closed fd (running it meanwhile). */
-static bool cl_closed(int fd)
-{
-	char b[64];
-	int i;
-
-	for (i = 0; i < 50; i++) {
-		ssize_t n;
-
-		event_base_loop(d.base, EVLOOP_ONCE | EVLOOP_NONBLOCK);
-		n = recv(fd, b, sizeof(b), MSG_DONTWAIT);
-		if (n == 0 || (n < 0 && errno == ECONNRESET))
-			return true;
-		usleep(1000);
-	}
-	return false;
-}
 
 /* Idle clients cannot lock anybody out: one user gets 16 connections,
  * other users together all but 8 slots, root always gets in (at worst in
@@ -385,44 +264,44 @@ START_TEST(connection_limits_and_idle)
 
 	if (geteuid() != 0)
 		return; /* needs root to connect as other users */
-	ctl_server_set_limits(srv, &lim);
-	ck_assert_int_eq(chmod(path, 0666), 0);
+	ctl_server_set_limits(cs.srv, &lim);
+	ck_assert_int_eq(chmod(cs.path, 0666), 0);
 	for (i = 0; i < 16; i++) {
-		fds[n] = cl_connect_as(1000);
-		ck_assert_int_eq(cl_version(fds[n++]), 0);
+		fds[n] = cs_connect_as(1000);
+		ck_assert_int_eq(cs_version(fds[n++]), 0);
 	}
-	fds[n] = cl_connect_as(1000);
-	ck_assert_int_eq(cl_version(fds[n]), -ECONNRESET); /* a 17th of one user */
+	fds[n] = cs_connect_as(1000);
+	ck_assert_int_eq(cs_version(fds[n]), -ECONNRESET); /* a 17th of one user */
 	close(fds[n]);
 	for (u = 1001; u <= 1003; u++)
 		for (i = 0; i < (u == 1003 ? 8 : 16); i++) {
-			fds[n] = cl_connect_as(u);
-			ck_assert_int_eq(cl_version(fds[n++]), 0);
+			fds[n] = cs_connect_as(u);
+			ck_assert_int_eq(cs_version(fds[n++]), 0);
 		}
 	ck_assert_int_eq(n, 56);
-	fds[n] = cl_connect_as(1004);
-	ck_assert_int_eq(cl_version(fds[n]), -ECONNRESET); /* the rest is root's */
+	fds[n] = cs_connect_as(1004);
+	ck_assert_int_eq(cs_version(fds[n]), -ECONNRESET); /* the rest is root's */
 	close(fds[n]);
 	for (i = 0; i < 8; i++) {
-		root[i] = cl_connect();
-		ck_assert_int_eq(cl_version(root[i]), 0);
+		root[i] = cs_connect();
+		ck_assert_int_eq(cs_version(root[i]), 0);
 	}
 	/* every slot taken: root still gets in, the longest idle goes */
-	root[8] = cl_connect();
-	ck_assert_int_eq(cl_version(root[8]), 0);
-	ck_assert(cl_closed(fds[0]));
+	root[8] = cs_connect();
+	ck_assert_int_eq(cs_version(root[8]), 0);
+	ck_assert(cs_closed(fds[0]));
 	/* after 300 ms without traffic every connection is closed */
 	usleep(400000);
 	for (i = 1; i < n; i++)
-		ck_assert_msg(cl_closed(fds[i]), "connection %d still open", i);
+		ck_assert_msg(cs_closed(fds[i]), "connection %d still open", i);
 	for (i = 0; i < 9; i++) {
-		ck_assert(cl_closed(root[i]));
+		ck_assert(cs_closed(root[i]));
 		close(root[i]);
 	}
 	for (i = 0; i < n; i++)
 		close(fds[i]);
-	fds[0] = cl_connect_as(1000);
-	ck_assert_int_eq(cl_version(fds[0]), 0);
+	fds[0] = cs_connect_as(1000);
+	ck_assert_int_eq(cs_version(fds[0]), 0);
 	close(fds[0]);
 }
 END_TEST
@@ -440,11 +319,11 @@ START_TEST(accept_emfile_no_spin)
 	long cpu_us;
 	FILE *f;
 
-	ctl_server_set_limits(srv, &lim);
+	ctl_server_set_limits(cs.srv, &lim);
 	logfd = mkstemp(logpath);
 	ck_assert_int_ge(logfd, 0);
 	saved = dup(2);
-	cl = cl_socket(); /* waits in the backlog */
+	cl = cs_socket(); /* waits in the backlog */
 	ck_assert_int_eq(getrlimit(RLIMIT_NOFILE, &rl), 0);
 	low = rl;
 	low.rlim_cur = 512;
@@ -454,8 +333,8 @@ START_TEST(accept_emfile_no_spin)
 		nd++;
 	ck_assert_int_eq(errno, EMFILE);
 	getrusage(RUSAGE_SELF, &r0);
-	event_base_loopexit(d.base, &half);
-	event_base_dispatch(d.base);
+	event_base_loopexit(cs.d.base, &half);
+	event_base_dispatch(cs.d.base);
 	getrusage(RUSAGE_SELF, &r1);
 	for (i = 0; i < nd; i++)
 		close(dups[i]);
@@ -476,7 +355,7 @@ START_TEST(accept_emfile_no_spin)
 	ck_assert_msg(lines == 1, "%d log lines about accept in 0.5 s", lines);
 	ck_assert_msg(cpu_us < 100000, "%ld us of CPU in 0.5 s", cpu_us);
 	/* descriptors back: the waiting client is served */
-	ck_assert_int_eq(cl_version(cl), 0);
+	ck_assert_int_eq(cs_version(cl), 0);
 	close(cl);
 }
 END_TEST
@@ -492,7 +371,7 @@ static int flood_child(void)
 	uint32_t seq;
 	int sent, done = 0, data = 0;
 
-	if (fcnvme_client_open(path, &c) != 0)
+	if (fcnvme_client_open(cs.path, &c) != 0)
 		return 30;
 	/* Requests as fast as the socket takes them, reading nothing. */
 	for (sent = 0; sent < FLOOD; sent++) {
@@ -510,7 +389,7 @@ static int flood_child(void)
 	if (sent == FLOOD)
 		return 32; /* the server never pushed back */
 	/* Another client is served meanwhile. */
-	if (fcnvme_client_open(path, &c2) != 0 || simple(c2, FCNVME_CMD_VERSION, NULL, err) != 0)
+	if (fcnvme_client_open(cs.path, &c2) != 0 || simple(c2, FCNVME_CMD_VERSION, NULL, err) != 0)
 		return 33;
 	fcnvme_client_close(c2);
 	/* Now read: every request answered, in order, nothing lost. */
@@ -542,253 +421,13 @@ START_TEST(slow_client_throttled)
 }
 END_TEST
 
-#define NQN_A "nqn.2026-11.io.x:a"
-
-/* Send `namespace add NQN_A 1 backend rbd path pool/IMAGE` on fd. */
-static void cl_send_rbd_add(int fd, const char *image)
-{
-	struct nl_msg *m = fcnvme_msg_new(FCNVME_CMD_NS_ADD, NLM_F_REQUEST, 91);
-	char spec[64];
-
-	snprintf(spec, sizeof(spec), "pool/%s", image);
-	ck_assert_int_eq(fcnvme_msg_put_str(m, FCNVME_A_NQN, NQN_A), 0);
-	ck_assert_int_eq(fcnvme_msg_put_str(m, FCNVME_A_BACKEND, "rbd"), 0);
-	ck_assert_int_eq(fcnvme_msg_put_str(m, FCNVME_A_PATH, spec), 0);
-	ck_assert_int_eq(fcnvme_msg_put_u32(m, FCNVME_A_NSID, 1), 0);
-	ck_assert_int_eq(send(fd, fcnvme_msg_hdr(m), fcnvme_msg_len(m), MSG_NOSIGNAL),
-			 (ssize_t)fcnvme_msg_len(m));
-	fcnvme_msg_free(m);
-}
-
-/* The answer to the request on fd, running the server for up to ms: 0
- * (done; *nsid from its data message), the error (text in why), or
- * -EAGAIN when none came. */
-static int cl_answer(int fd, int ms, uint32_t *nsid, char *why, size_t whylen)
-{
-	uint64_t buf[FCNVME_CTL_MSG_MAX / 8 + 1];
-	struct fcnvme_msg msg;
-	char bad[256];
-	ssize_t n;
-	int i;
-
-	for (i = 0; i <= ms; i++) {
-		event_base_loop(d.base, EVLOOP_ONCE | EVLOOP_NONBLOCK);
-		n = recv(fd, buf, sizeof(buf), MSG_DONTWAIT);
-		if (n < 0) {
-			ck_assert(errno == EAGAIN || errno == EWOULDBLOCK);
-			usleep(1000);
-			continue;
-		}
-		ck_assert_int_gt(n, 0);
-		ck_assert_int_eq(fcnvme_msg_validate(buf, (size_t)n, FCNVME_MSG_REPLY, &msg, bad,
-						     sizeof(bad)),
-				 0);
-		if (msg.type == NLMSG_DONE)
-			return 0;
-		if (msg.type == NLMSG_ERROR) {
-			const char *t = fcnvme_msg_get_str(&msg, FCNVME_A_ERRMSG);
-
-			snprintf(why, whylen, "%s", t ? t : "");
-			return msg.error;
-		}
-		ck_assert_int_eq(fcnvme_msg_get_u32(&msg, FCNVME_A_NSID, nsid), 0);
-	}
-	return -EAGAIN;
-}
-
-/* Run the server until the opening thread has finished its jobs and
- * been reaped (its waiters resumed). */
-static void serve_until_opened(unsigned int opens, unsigned int closes)
-{
-	int i;
-
-	for (i = 0; i < 5000; i++) {
-		struct fake_rbd_counts c = fake_rbd_counts();
-
-		event_base_loop(d.base, EVLOOP_ONCE | EVLOOP_NONBLOCK);
-		if (c.opens >= opens && c.closes >= closes && !backend_preopen_busy() &&
-		    d.preopen_waiters == NULL)
-			return;
-		usleep(1000);
-	}
-	ck_abort_msg("the opening thread did not finish");
-}
-
-/* The tests of the opening thread: the server's fixture, the thread's
- * eventfd watched, and a gate the fake rbd open waits on (gate[1] opens
- * it, one byte per open). */
-static int gate[2] = { -1, -1 };
-
-static void preopen_setup(void)
-{
-	setup();
-	ck_assert_int_eq(pipe(gate), 0);
-	ck_assert_int_eq(preopen_init(&d), 0);
-}
-
-static void preopen_teardown(void)
-{
-	preopen_exit(&d);
-	close(gate[0]);
-	close(gate[1]);
-	teardown();
-}
-
-static const struct conf_ns *ns_of_a(uint32_t nsid)
-{
-	return conf_ns_find(conf_subsys_find(d.conf, NQN_A), nsid);
-}
-
-/* While an rbd image opens, the control thread serves: a `namespace add`
- * of one waits for it on the opening thread, another client's request is
- * answered meanwhile, and the add is answered once the image is open,
- * with the namespace added on the image opened there (none on the
- * control thread). */
-START_TEST(rbd_open_off_the_control_thread)
-{
-	char why[512] = "";
-	uint32_t nsid = 0;
-	struct fake_rbd_counts c;
-	uint64_t opened = backend_preopen_count();
-	int a, b;
-
-	fake_rbd_set(gate[0], 0);
-	a = cl_connect();
-	b = cl_connect();
-	cl_send_rbd_add(a, "img");
-	/* the image is not open (the gate holds it): no answer on a, ... */
-	ck_assert_int_eq(cl_answer(a, 200, &nsid, why, sizeof(why)), -EAGAIN);
-	/* ... while b is served */
-	ck_assert_int_eq(cl_version(b), 0);
-	ck_assert_int_eq(cl_version(b), 0);
-	ck_assert_ptr_null(ns_of_a(1));
-	ck_assert_uint_eq(fake_rbd_counts().opens, 1);
-	ck_assert_int_eq(write(gate[1], "x", 1), 1);
-	ck_assert_int_eq(cl_answer(a, 5000, &nsid, why, sizeof(why)), 0);
-	ck_assert_uint_eq(nsid, 1);
-	ck_assert_ptr_nonnull(ns_of_a(1));
-	ck_assert_int_eq(ns_of_a(1)->backend, TGT_BACKEND_RBD);
-	ck_assert_str_eq(ns_of_a(1)->rbd.image, "img");
-	c = fake_rbd_counts();
-	ck_assert_uint_eq(c.opens, 1);
-	ck_assert_uint_eq(c.opens_on_ctl, 0);
-	ck_assert_uint_eq(c.closes, 0);
-	ck_assert_uint_eq(backend_preopen_count(), opened + 1);
-	/* the connection reads requests again */
-	ck_assert_int_eq(cl_version(a), 0);
-	close(a);
-	close(b);
-}
-END_TEST
-
-/* An open that fails on the opening thread fails the request with its
- * reason, and nothing is added. */
-START_TEST(rbd_open_fails_off_the_control_thread)
-{
-	char why[512] = "";
-	uint32_t nsid = 0;
-	int a;
-
-	fake_rbd_set(-1, -ENOENT);
-	a = cl_connect();
-	cl_send_rbd_add(a, "gone");
-	ck_assert_int_eq(cl_answer(a, 5000, &nsid, why, sizeof(why)), -ENOENT);
-	ck_assert_str_eq(why, "cannot open rbd image pool/gone: No such file or directory");
-	ck_assert_ptr_null(ns_of_a(1));
-	ck_assert_uint_eq(fake_rbd_counts().opens, 1);
-	ck_assert_uint_eq(fake_rbd_counts().opens_on_ctl, 0);
-	close(a);
-}
-END_TEST
-
-/* A client that goes away while its image opens: its request runs all
- * the same (as one that did not wait would have), the server drops the
- * connection and goes on. */
-START_TEST(rbd_open_client_gone)
-{
-	int a, b;
-
-	fake_rbd_set(gate[0], 0);
-	a = cl_connect();
-	cl_send_rbd_add(a, "img");
-	ck_assert(!cl_closed(a)); /* runs the server: the request waits */
-	close(a);
-	ck_assert_int_eq(write(gate[1], "x", 1), 1);
-	serve_until_opened(1, 0);
-	ck_assert_ptr_nonnull(ns_of_a(1));
-	ck_assert_uint_eq(fake_rbd_counts().opens_on_ctl, 0);
-	b = cl_connect();
-	ck_assert_int_eq(cl_version(b), 0);
-	close(b);
-}
-END_TEST
-
-/* An image opened ahead that nobody takes (the request that asked for it
- * changed its mind, or failed before its add) is kept over one tick for a
- * caller that runs again, then closed on the opening thread; one taken is
- * not closed by the ticks. */
-START_TEST(rbd_open_nobody_took)
-{
-	struct tgt_ns_params p = { .nsid = 1, .backend = TGT_BACKEND_RBD, .size = 1 << 20 };
-	struct backend *be = NULL;
-	char err[256] = "";
-	uint64_t size = 0;
-	int rc = -1;
-
-	snprintf(p.rbd.pool, sizeof(p.rbd.pool), "pool");
-	snprintf(p.rbd.image, sizeof(p.rbd.image), "left");
-	ck_assert_int_eq(backend_preopen_want(&p), 1);
-	ck_assert_int_eq(backend_preopen_want(&p), 1); /* queued once */
-	ck_assert_int_eq(backend_preopen_start(), 1);
-	serve_until_opened(1, 0);
-	preopen_tick(&d);			       /* kept: its caller runs again at once */
-	ck_assert_int_eq(backend_preopen_want(&p), 0); /* open: add it now */
-	preopen_tick(&d);			       /* kept by that want(), for one tick more */
-	ck_assert_int_eq(backend_preopen_start(), 0);  /* no close queued */
-	ck_assert_uint_eq(fake_rbd_counts().closes, 0);
-	preopen_tick(&d);
-	serve_until_opened(1, 1);
-	ck_assert_uint_eq(fake_rbd_counts().closes, 1);
-	ck_assert(!backend_preopen_take(&p, &be, &size, &rc, err, sizeof(err)));
-	/* opened again and taken: the ticks leave it alone */
-	ck_assert_int_eq(backend_preopen_want(&p), 1);
-	ck_assert_int_eq(backend_preopen_start(), 1);
-	serve_until_opened(2, 1);
-	ck_assert(backend_preopen_take(&p, &be, &size, &rc, err, sizeof(err)));
-	ck_assert_int_eq(rc, 0);
-	ck_assert_uint_eq(size, 1 << 20);
-	preopen_tick(&d);
-	preopen_tick(&d);
-	preopen_tick(&d);
-	ck_assert_uint_eq(fake_rbd_counts().closes, 1);
-	backend_ops_for(TGT_BACKEND_RBD)->close(be);
-	ck_assert_uint_eq(fake_rbd_counts().opens_on_ctl, 0);
-}
-END_TEST
-
-/* Without the opening thread (tools, tests, start-up) an rbd namespace
- * opens on the calling thread, at once. */
-START_TEST(rbd_open_without_the_thread)
-{
-	char why[512] = "";
-	uint32_t nsid = 0;
-	int a = cl_connect();
-
-	cl_send_rbd_add(a, "img");
-	ck_assert_int_eq(cl_answer(a, 5000, &nsid, why, sizeof(why)), 0);
-	ck_assert_ptr_nonnull(ns_of_a(1));
-	ck_assert_uint_eq(fake_rbd_counts().opens_on_ctl, 1);
-	close(a);
-}
-END_TEST
-
 /* Suite: the control server's socket, permissions and flow control. */
 Suite *ctl_server_suite(void)
 {
 	Suite *s = suite_create("ctl_server");
 	TCase *tc = tcase_create("server");
 
-	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_checked_fixture(tc, cs_setup, cs_teardown);
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, socket_mode);
 	tcase_add_test(tc, unprivileged_peer);
@@ -796,15 +435,6 @@ Suite *ctl_server_suite(void)
 	tcase_add_test(tc, slow_client_throttled);
 	tcase_add_test(tc, connection_limits_and_idle);
 	tcase_add_test(tc, accept_emfile_no_spin);
-	tcase_add_test(tc, rbd_open_without_the_thread);
-	suite_add_tcase(s, tc);
-	tc = tcase_create("preopen");
-	tcase_add_checked_fixture(tc, preopen_setup, preopen_teardown);
-	tcase_set_timeout(tc, 60);
-	tcase_add_test(tc, rbd_open_off_the_control_thread);
-	tcase_add_test(tc, rbd_open_fails_off_the_control_thread);
-	tcase_add_test(tc, rbd_open_client_gone);
-	tcase_add_test(tc, rbd_open_nobody_took);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -1,0 +1,291 @@
+// SPDX-License-Identifier: Apache-2.0
+/*
+ * Control requests that wait for backend opens, over the real control
+ * server (ctl_server_harness.h) with the real backend_preopen.c and a fake
+ * rbd backend whose open waits on a gate the test holds (fake_backend.h):
+ * a request that waits for an rbd image to open (on the opening thread) is
+ * answered once it is, while other clients are served meanwhile; an open
+ * that fails fails it; a client gone meanwhile loses nothing but its
+ * answer; an image nobody took is closed on the thread; without the
+ * thread the open runs on the caller's.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <check.h>
+#include <event2/event.h>
+#include <linux/netlink.h>
+
+#include <fcnvmectl/ctl_msg.h>
+
+#include "backend/backend.h"
+#include "conf/conf.h"
+#include "ctl_server_harness.h"
+#include "fake_target.h"
+#include "fcd.h"
+#include "preopen.h"
+#include "suites_control.h"
+
+#define NQN_A "nqn.2026-11.io.x:a"
+
+/* Send `namespace add NQN_A 1 backend rbd cs.path pool/IMAGE` on fd. */
+static void cl_send_rbd_add(int fd, const char *image)
+{
+	struct nl_msg *m = fcnvme_msg_new(FCNVME_CMD_NS_ADD, NLM_F_REQUEST, 91);
+	char spec[64];
+
+	snprintf(spec, sizeof(spec), "pool/%s", image);
+	ck_assert_int_eq(fcnvme_msg_put_str(m, FCNVME_A_NQN, NQN_A), 0);
+	ck_assert_int_eq(fcnvme_msg_put_str(m, FCNVME_A_BACKEND, "rbd"), 0);
+	ck_assert_int_eq(fcnvme_msg_put_str(m, FCNVME_A_PATH, spec), 0);
+	ck_assert_int_eq(fcnvme_msg_put_u32(m, FCNVME_A_NSID, 1), 0);
+	ck_assert_int_eq(send(fd, fcnvme_msg_hdr(m), fcnvme_msg_len(m), MSG_NOSIGNAL),
+			 (ssize_t)fcnvme_msg_len(m));
+	fcnvme_msg_free(m);
+}
+
+/* The answer to the request on fd, running the server for up to ms: 0
+ * (done; *nsid from its data message), the error (text in why), or
+ * -EAGAIN when none came. */
+static int cl_answer(int fd, int ms, uint32_t *nsid, char *why, size_t whylen)
+{
+	uint64_t buf[FCNVME_CTL_MSG_MAX / 8 + 1];
+	struct fcnvme_msg msg;
+	char bad[256];
+	ssize_t n;
+	int i;
+
+	for (i = 0; i <= ms; i++) {
+		event_base_loop(cs.d.base, EVLOOP_ONCE | EVLOOP_NONBLOCK);
+		n = recv(fd, buf, sizeof(buf), MSG_DONTWAIT);
+		if (n < 0) {
+			ck_assert(errno == EAGAIN || errno == EWOULDBLOCK);
+			usleep(1000);
+			continue;
+		}
+		ck_assert_int_gt(n, 0);
+		ck_assert_int_eq(fcnvme_msg_validate(buf, (size_t)n, FCNVME_MSG_REPLY, &msg, bad,
+						     sizeof(bad)),
+				 0);
+		if (msg.type == NLMSG_DONE)
+			return 0;
+		if (msg.type == NLMSG_ERROR) {
+			const char *t = fcnvme_msg_get_str(&msg, FCNVME_A_ERRMSG);
+
+			snprintf(why, whylen, "%s", t ? t : "");
+			return msg.error;
+		}
+		ck_assert_int_eq(fcnvme_msg_get_u32(&msg, FCNVME_A_NSID, nsid), 0);
+	}
+	return -EAGAIN;
+}
+
+/* Run the server until the opening thread has finished its jobs and
+ * been reaped (its waiters resumed). */
+static void serve_until_opened(unsigned int opens, unsigned int closes)
+{
+	int i;
+
+	for (i = 0; i < 5000; i++) {
+		struct fake_rbd_counts c = fake_rbd_counts();
+
+		event_base_loop(cs.d.base, EVLOOP_ONCE | EVLOOP_NONBLOCK);
+		if (c.opens >= opens && c.closes >= closes && !backend_preopen_busy() &&
+		    cs.d.preopen_waiters == NULL)
+			return;
+		usleep(1000);
+	}
+	ck_abort_msg("the opening thread did not finish");
+}
+
+/* The tests of the opening thread: the server's fixture, the thread's
+ * eventfd watched, and a gate the fake rbd open waits on (gate[1] opens
+ * it, one byte per open). */
+static int gate[2] = { -1, -1 };
+
+static void preopen_setup(void)
+{
+	cs_setup();
+	ck_assert_int_eq(pipe(gate), 0);
+	ck_assert_int_eq(preopen_init(&cs.d), 0);
+}
+
+static void preopen_teardown(void)
+{
+	preopen_exit(&cs.d);
+	close(gate[0]);
+	close(gate[1]);
+	cs_teardown();
+}
+
+static const struct conf_ns *ns_of_a(uint32_t nsid)
+{
+	return conf_ns_find(conf_subsys_find(cs.d.conf, NQN_A), nsid);
+}
+
+/* While an rbd image opens, the control thread serves: a `namespace add`
+ * of one waits for it on the opening thread, another client's request is
+ * answered meanwhile, and the add is answered once the image is open,
+ * with the namespace added on the image opened there (none on the
+ * control thread). */
+START_TEST(rbd_open_off_the_control_thread)
+{
+	char why[512] = "";
+	uint32_t nsid = 0;
+	struct fake_rbd_counts c;
+	uint64_t opened = backend_preopen_count();
+	int a, b;
+
+	fake_rbd_set(gate[0], 0);
+	a = cs_connect();
+	b = cs_connect();
+	cl_send_rbd_add(a, "img");
+	/* the image is not open (the gate holds it): no answer on a, ... */
+	ck_assert_int_eq(cl_answer(a, 200, &nsid, why, sizeof(why)), -EAGAIN);
+	/* ... while b is served */
+	ck_assert_int_eq(cs_version(b), 0);
+	ck_assert_int_eq(cs_version(b), 0);
+	ck_assert_ptr_null(ns_of_a(1));
+	ck_assert_uint_eq(fake_rbd_counts().opens, 1);
+	ck_assert_int_eq(write(gate[1], "x", 1), 1);
+	ck_assert_int_eq(cl_answer(a, 5000, &nsid, why, sizeof(why)), 0);
+	ck_assert_uint_eq(nsid, 1);
+	ck_assert_ptr_nonnull(ns_of_a(1));
+	ck_assert_int_eq(ns_of_a(1)->backend, TGT_BACKEND_RBD);
+	ck_assert_str_eq(ns_of_a(1)->rbd.image, "img");
+	c = fake_rbd_counts();
+	ck_assert_uint_eq(c.opens, 1);
+	ck_assert_uint_eq(c.opens_on_ctl, 0);
+	ck_assert_uint_eq(c.closes, 0);
+	ck_assert_uint_eq(backend_preopen_count(), opened + 1);
+	/* the connection reads requests again */
+	ck_assert_int_eq(cs_version(a), 0);
+	close(a);
+	close(b);
+}
+END_TEST
+
+/* An open that fails on the opening thread fails the request with its
+ * reason, and nothing is added. */
+START_TEST(rbd_open_fails_off_the_control_thread)
+{
+	char why[512] = "";
+	uint32_t nsid = 0;
+	int a;
+
+	fake_rbd_set(-1, -ENOENT);
+	a = cs_connect();
+	cl_send_rbd_add(a, "gone");
+	ck_assert_int_eq(cl_answer(a, 5000, &nsid, why, sizeof(why)), -ENOENT);
+	ck_assert_str_eq(why, "cannot open rbd image pool/gone: No such file or directory");
+	ck_assert_ptr_null(ns_of_a(1));
+	ck_assert_uint_eq(fake_rbd_counts().opens, 1);
+	ck_assert_uint_eq(fake_rbd_counts().opens_on_ctl, 0);
+	close(a);
+}
+END_TEST
+
+/* A client that goes away while its image opens: its request runs all
+ * the same (as one that did not wait would have), the server drops the
+ * connection and goes on. */
+START_TEST(rbd_open_client_gone)
+{
+	int a, b;
+
+	fake_rbd_set(gate[0], 0);
+	a = cs_connect();
+	cl_send_rbd_add(a, "img");
+	ck_assert(!cs_closed(a)); /* runs the server: the request waits */
+	close(a);
+	ck_assert_int_eq(write(gate[1], "x", 1), 1);
+	serve_until_opened(1, 0);
+	ck_assert_ptr_nonnull(ns_of_a(1));
+	ck_assert_uint_eq(fake_rbd_counts().opens_on_ctl, 0);
+	b = cs_connect();
+	ck_assert_int_eq(cs_version(b), 0);
+	close(b);
+}
+END_TEST
+
+/* An image opened ahead that nobody takes (the request that asked for it
+ * changed its mind, or failed before its add) is kept over one tick for a
+ * caller that runs again, then closed on the opening thread; one taken is
+ * not closed by the ticks. */
+START_TEST(rbd_open_nobody_took)
+{
+	struct tgt_ns_params p = { .nsid = 1, .backend = TGT_BACKEND_RBD, .size = 1 << 20 };
+	struct backend *be = NULL;
+	char err[256] = "";
+	uint64_t size = 0;
+	int rc = -1;
+
+	snprintf(p.rbd.pool, sizeof(p.rbd.pool), "pool");
+	snprintf(p.rbd.image, sizeof(p.rbd.image), "left");
+	ck_assert_int_eq(backend_preopen_want(&p), 1);
+	ck_assert_int_eq(backend_preopen_want(&p), 1); /* queued once */
+	ck_assert_int_eq(backend_preopen_start(), 1);
+	serve_until_opened(1, 0);
+	preopen_tick(&cs.d);			       /* kept: its caller runs again at once */
+	ck_assert_int_eq(backend_preopen_want(&p), 0); /* open: add it now */
+	preopen_tick(&cs.d);			       /* kept by that want(), for one tick more */
+	ck_assert_int_eq(backend_preopen_start(), 0);  /* no close queued */
+	ck_assert_uint_eq(fake_rbd_counts().closes, 0);
+	preopen_tick(&cs.d);
+	serve_until_opened(1, 1);
+	ck_assert_uint_eq(fake_rbd_counts().closes, 1);
+	ck_assert(!backend_preopen_take(&p, &be, &size, &rc, err, sizeof(err)));
+	/* opened again and taken: the ticks leave it alone */
+	ck_assert_int_eq(backend_preopen_want(&p), 1);
+	ck_assert_int_eq(backend_preopen_start(), 1);
+	serve_until_opened(2, 1);
+	ck_assert(backend_preopen_take(&p, &be, &size, &rc, err, sizeof(err)));
+	ck_assert_int_eq(rc, 0);
+	ck_assert_uint_eq(size, 1 << 20);
+	preopen_tick(&cs.d);
+	preopen_tick(&cs.d);
+	preopen_tick(&cs.d);
+	ck_assert_uint_eq(fake_rbd_counts().closes, 1);
+	backend_ops_for(TGT_BACKEND_RBD)->close(be);
+	ck_assert_uint_eq(fake_rbd_counts().opens_on_ctl, 0);
+}
+END_TEST
+
+/* Without the opening thread (tools, tests, start-up) an rbd namespace
+ * opens on the calling thread, at once. */
+START_TEST(rbd_open_without_the_thread)
+{
+	char why[512] = "";
+	uint32_t nsid = 0;
+	int a = cs_connect();
+
+	cl_send_rbd_add(a, "img");
+	ck_assert_int_eq(cl_answer(a, 5000, &nsid, why, sizeof(why)), 0);
+	ck_assert_ptr_nonnull(ns_of_a(1));
+	ck_assert_uint_eq(fake_rbd_counts().opens_on_ctl, 1);
+	close(a);
+}
+END_TEST
+
+/* Suite: control requests that wait for backend opens. */
+Suite *ctl_preopen_suite(void)
+{
+	Suite *s = suite_create("ctl_preopen");
+	TCase *tc = tcase_create("without the thread");
+
+	tcase_add_checked_fixture(tc, cs_setup, cs_teardown);
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, rbd_open_without_the_thread);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("preopen");
+	tcase_add_checked_fixture(tc, preopen_setup, preopen_teardown);
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, rbd_open_off_the_control_thread);
+	tcase_add_test(tc, rbd_open_fails_off_the_control_thread);
+	tcase_add_test(tc, rbd_open_client_gone);
+	tcase_add_test(tc, rbd_open_nobody_took);
+	suite_add_tcase(s, tc);
+	return s;
+}
