@@ -146,13 +146,16 @@ test)
 	 { [ -f Makefile ] || CC=clang "$top/configure" -q --enable-werror --enable-tsan; } &&
 	 make -s -j"$jobs" &&
 	 make -s -j"$jobs" tests/unit/check_nvmetfcd tests/unit/check_hw tests/unit/check_libfcnvme \
-		tests/unit/check_control)
+		tests/unit/check_control tests/unit/check_daemon)
 	export TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1
 	build-tsan/tests/unit/check_nvmetfcd
 	build-tsan/tests/unit/check_hw
 	CK_RUN_SUITE=nvmet_fc_threads build-tsan/tests/unit/check_libfcnvme
 	# control requests waiting for backend opens on their own thread
 	CK_RUN_SUITE=ctl_preopen build-tsan/tests/unit/check_control
+	# the rbd backend's jobs (the pool-full check, a changed header's
+	# size, a fenced namespace's reconnect) on their own threads
+	CK_RUN_SUITE=rbd_job build-tsan/tests/unit/check_daemon
 	unset TSAN_OPTIONS
 	echo "quickstart: all tests passed (normal, ASan+UBSan, TSan) in $SECONDS s"
 	tree_id >build/tested-tree

@@ -57,7 +57,8 @@ struct backend_ops {
 	 * p->lba_size). */
 	int (*open)(const struct tgt_ns_params *p, struct backend **bep, uint64_t *size, char *err,
 		    size_t errlen);
-	/* [ctl] Grow to size bytes (0: the file's current size); *size_out
+	/* [ctl] Grow to size bytes (0: the store's current size, which a
+	 * tick that reported BE_TICK_RESIZED has read already); *size_out
 	 * the new capacity. */
 	int (*grow)(struct backend *be, uint64_t size, uint64_t *size_out, char *err,
 		    size_t errlen);
@@ -85,7 +86,9 @@ struct backend_ops {
 	/* Optional [ctl], every 100 ms: BE_TICK_* bits of what happened;
 	 * msg (msglen bytes) says it in words. */
 	int (*tick)(struct backend *be, char *msg, size_t msglen);
-	/* Optional [ctl]: connect to the store again after a fence. */
+	/* Optional [ctl]: connect to the store again after a fence. It may
+	 * only start that (0: under way or not needed): a later tick then
+	 * reports BE_TICK_RECOVERED, or BE_TICK_FENCED when it failed. */
 	int (*recover)(struct backend *be, char *err, size_t errlen);
 	/* Optional per-I/O-thread state (e.g. an io_uring), called by each
 	 * I/O thread for itself [hwq]: set up before its first submit,

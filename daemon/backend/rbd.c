@@ -13,7 +13,9 @@
  * fenced client (blocklisted: every op fails with -ESHUTDOWN) is reported,
  * its I/O already fails with an ANA path error, and recover() builds a new
  * client; after an op timeout it asks the monitors whether the pool is full
- * and, while it is, fails writes at once with Capacity Exceeded.
+ * and, while it is, fails writes at once with Capacity Exceeded. Each of
+ * these waits on the cluster on a job thread (rbd_job.c), and the tick
+ * reports its result once it is done.
  *
  * Identifiers: UUID, NGUID and EUI-64 are derived from the cluster fsid,
  * the pool id, the RADOS namespace and the image id, so every node that
@@ -34,6 +36,8 @@
 #include "rbd_priv.h"
 
 #define RBD_FULL_CHECK_MS 1000
+#define RBD_RETRY_MIN_MS  1000 /* a failed reconnect: the first wait */
+#define RBD_RETRY_MAX_MS  60000
 
 /* [librbd] The image header changed (resize, metadata): look at the next
  * tick. */
@@ -92,7 +96,8 @@ static void rbd_handle_free(struct rbd_handle *h)
 	free(h);
 }
 
-/* [ctl] Connect, open the image, watch it. */
+/* [ctl, or the opening thread, or a job] Connect, open the image, watch
+ * it. */
 static int rbd_handle_open(struct rbd_be *rb, struct rbd_handle **out, char *err, size_t errlen)
 {
 	struct rbd_handle *h;
@@ -249,11 +254,16 @@ static int rbd_grow(struct backend *be, uint64_t size, uint64_t *size_out, char 
 	struct rbd_be *rb = (struct rbd_be *)be;
 	struct rbd_handle *h = atomic_load_explicit(&rb->h, memory_order_relaxed);
 	uint64_t cur;
-	int rc;
+	int rc = 0;
 
-	rbd_cluster_wait(h->cl, 1);
-	rc = rbd_get_size(h->img, &cur);
-	rbd_cluster_waited();
+	if (size == 0 && rb->seen_fresh) { /* the tick's size job just read it */
+		cur = rb->seen_size;
+		rb->seen_fresh = false;
+	} else {
+		rbd_cluster_wait(h->cl, 1);
+		rc = rbd_get_size(h->img, &cur);
+		rbd_cluster_waited();
+	}
 	if (rc) {
 		tgt_err(err, errlen, "cannot size rbd image %s: %s", rb->p.image, strerror(-rc));
 		return rc;
@@ -276,7 +286,7 @@ static int rbd_grow(struct backend *be, uint64_t size, uint64_t *size_out, char 
 	return 0;
 }
 
-/* [full] Ask the monitors whether our pool is flagged full. */
+/* [job] Ask the monitors whether our pool is flagged full. */
 static bool rbd_pool_is_full(struct rbd_be *rb, struct rbd_handle *h)
 {
 	const char *cmd[] = { "{\"prefix\": \"osd pool ls\", \"detail\": \"detail\", "
@@ -303,43 +313,26 @@ static bool rbd_pool_is_full(struct rbd_be *rb, struct rbd_handle *h)
 	return full;
 }
 
-/* [full] The pool-full check's thread. */
-static void *rbd_full_main(void *arg)
+/* [job] The pool-full check. */
+static void rbd_full_main(struct rbd_job *j)
 {
-	struct rbd_be *rb = arg;
-
-	atomic_store_explicit(&rb->full_answer, rbd_pool_is_full(rb, rb->full_h),
-			      memory_order_relaxed);
-	atomic_store_explicit(&rb->full_done, true, memory_order_release);
-	return NULL;
+	j->full = rbd_pool_is_full(j->rb, j->h);
 }
 
-/* [ctl] Start a pool-full check through h; nothing when no thread can be
- * had (the next tick tries again). */
-static void rbd_full_start(struct rbd_be *rb, struct rbd_handle *h)
+/* [job] The size of a changed header (rbd_get_size refreshes it). */
+static void rbd_size_main(struct rbd_job *j)
 {
-	atomic_store_explicit(&rb->full_done, false, memory_order_relaxed);
-	atomic_fetch_add_explicit(&h->inflight, 1, memory_order_relaxed);
-	rb->full_h = h;
-	if (pthread_create(&rb->full_thr, NULL, rbd_full_main, rb)) {
-		atomic_fetch_sub_explicit(&h->inflight, 1, memory_order_release);
-		return;
-	}
-	pthread_setname_np(rb->full_thr, "fcrbdfull");
-	rb->full_running = true;
+	j->rc = rbd_get_size(j->h->img, &j->size);
+	if (j->rc)
+		tgt_err(j->err, sizeof(j->err), "cannot size rbd image %s/%s: %s", j->rb->p.pool,
+			j->rb->p.image, strerror(-j->rc));
 }
 
-/* [ctl] Join the check thread (wait: even if it has not answered yet) and
- * let its handle go; whether it answered. */
-static bool rbd_full_join(struct rbd_be *rb, bool wait)
+/* [job] A fenced namespace's new client and image. */
+static void rbd_reconnect_main(struct rbd_job *j)
 {
-	if (!rb->full_running ||
-	    (!wait && !atomic_load_explicit(&rb->full_done, memory_order_acquire)))
-		return false;
-	pthread_join(rb->full_thr, NULL);
-	rb->full_running = false;
-	atomic_fetch_sub_explicit(&rb->full_h->inflight, 1, memory_order_release);
-	return true;
+	j->new_h = NULL;
+	j->rc = rbd_handle_open(j->rb, &j->new_h, j->err, sizeof(j->err));
 }
 
 /* [ctl] Close retired handles whose I/O came back (wait: until all are). */
@@ -372,11 +365,17 @@ static void rbd_close_be(struct backend *be)
 	struct rbd_be *rb = (struct rbd_be *)be;
 	struct rbd_handle *h = atomic_load_explicit(&rb->h, memory_order_relaxed);
 
-	/* The core closes a namespace after its I/O drained; a pool-full
-	 * check may still ask the monitors (at most the op timeout), and the
-	 * handles' closes wait on the OSDs (unwatch, the lock's release). */
+	/* The core closes a namespace after its I/O drained; a job may still
+	 * wait on the cluster (the pool-full check and the size at most an op
+	 * timeout, a reconnect several), and the handles' closes wait on the
+	 * OSDs (unwatch, the lock's release). */
 	rbd_cluster_wait(h->cl, 4);
-	rbd_full_join(rb, true);
+	rbd_job_join(&rb->full, true);
+	rbd_job_join(&rb->sizer, true);
+	if (rbd_job_join(&rb->reconnect, true) && !rb->reconnect.rc) {
+		rb->reconnect.new_h->retired_next = rb->retired;
+		rb->retired = rb->reconnect.new_h;
+	}
 	h->retired_next = rb->retired;
 	rb->retired = h;
 	rbd_reap_retired(rb, true);
@@ -448,34 +447,78 @@ static int rbd_ids(struct backend *be, uint8_t uuid[16], uint8_t nguid[16], uint
 	return 0;
 }
 
+/* [ctl] The reconnect job is done: serve on its new handle (the old one
+ * closes once its I/O came back), or report the namespace fenced again
+ * (whoever recovers it tries again). */
+static int rbd_reconnect_done(struct rbd_be *rb, char *msg, size_t msglen)
+{
+	struct rbd_handle *old = atomic_load_explicit(&rb->h, memory_order_relaxed);
+	struct rbd_job *j = &rb->reconnect;
+
+	if (j->rc) {
+		atomic_store_explicit(&rb->fenced, true, memory_order_relaxed);
+		rb->retry_wait_ms = rb->retry_wait_ms ? 2 * rb->retry_wait_ms : RBD_RETRY_MIN_MS;
+		if (rb->retry_wait_ms > RBD_RETRY_MAX_MS)
+			rb->retry_wait_ms = RBD_RETRY_MAX_MS;
+		rb->retry_ms = fcnvme_clock_ms() + rb->retry_wait_ms;
+		tgt_err(msg, msglen, "no new ceph client after the fence: %s (again in %u s)",
+			j->err, rb->retry_wait_ms / 1000);
+		return BE_TICK_FENCED;
+	}
+	rb->retry_ms = 0;
+	rb->retry_wait_ms = 0;
+	atomic_store_explicit(&rb->h, j->new_h, memory_order_release);
+	atomic_store_explicit(&rb->fenced, false, memory_order_relaxed);
+	atomic_store_explicit(&rb->fence_seen, false, memory_order_relaxed);
+	old->retired_next = rb->retired;
+	rb->retired = old;
+	rbd_reap_retired(rb, false);
+	tgt_err(msg, msglen, "on a new ceph client (%s)", j->new_h->cl->addrs);
+	return BE_TICK_RECOVERED;
+}
+
 static int rbd_tick(struct backend *be, char *msg, size_t msglen)
 {
 	struct rbd_be *rb = (struct rbd_be *)be;
-	struct rbd_handle *h = atomic_load_explicit(&rb->h, memory_order_relaxed);
-	uint64_t now, sz;
-	bool full, sized = false;
+	struct rbd_handle *h;
+	uint64_t now;
+	bool full;
 	int bits = 0;
 
+	if (rbd_job_join(&rb->reconnect, false))
+		return rbd_reconnect_done(rb, msg, msglen);
+	now = fcnvme_clock_ms();
+	if (rb->retry_ms && now >= rb->retry_ms) {
+		rb->retry_ms = 0; /* ask to be recovered again */
+		tgt_err(msg, msglen, "trying a new ceph client again");
+		return BE_TICK_FENCED;
+	}
+	h = atomic_load_explicit(&rb->h, memory_order_relaxed);
 	if (rb->retired)
 		rbd_reap_retired(rb, false);
-	if (atomic_exchange_explicit(&rb->header_changed, false, memory_order_relaxed)) {
-		rbd_cluster_wait(h->cl, 1); /* the header changed: a refresh */
-		sized = !rbd_get_size(h->img, &sz);
-		rbd_cluster_waited();
+	/* The header changed: its size, read on a job (a refresh). A change
+	 * seen while one runs starts another once it is joined. */
+	if (rbd_job_join(&rb->sizer, false)) {
+		if (!rb->sizer.rc && rb->sizer.size != rb->size) {
+			rb->seen_size = rb->sizer.size;
+			rb->seen_fresh = true;
+			bits |= BE_TICK_RESIZED;
+			tgt_err(msg, msglen, "rbd image %s/%s is now %" PRIu64 " bytes", rb->p.pool,
+				rb->p.image, rb->sizer.size);
+		}
 	}
-	if (sized && sz != rb->size) {
-		bits |= BE_TICK_RESIZED;
-		tgt_err(msg, msglen, "rbd image %s/%s is now %" PRIu64 " bytes", rb->p.pool,
-			rb->p.image, sz);
-	}
+	if (!rb->sizer.running &&
+	    atomic_exchange_explicit(&rb->header_changed, false, memory_order_relaxed) &&
+	    rbd_job_start(&rb->sizer, rb, h, "fcrbdsize", rbd_size_main))
+		atomic_store_explicit(&rb->header_changed, true, memory_order_relaxed);
 	if (atomic_exchange_explicit(&rb->fence_seen, false, memory_order_relaxed) &&
 	    !atomic_load_explicit(&rb->fenced, memory_order_relaxed)) {
 		atomic_store_explicit(&rb->fenced, true, memory_order_relaxed);
 		bits |= BE_TICK_FENCED;
 		tgt_err(msg, msglen, "ceph client %s was fenced (blocklisted)", h->cl->addrs);
 	}
-	if (rbd_full_join(rb, false)) {
-		full = atomic_load_explicit(&rb->full_answer, memory_order_relaxed);
+	if (rbd_job_join(&rb->full, false)) {
+		full = rb->full.full;
 		if (full != atomic_load_explicit(&rb->pool_full, memory_order_relaxed)) {
 			atomic_store_explicit(&rb->pool_full, full, memory_order_relaxed);
 			if (!bits) {
@@ -486,39 +529,34 @@ static int rbd_tick(struct backend *be, char *msg, size_t msglen)
 			}
 		}
 	}
-	now = fcnvme_clock_ms();
 	if ((atomic_exchange_explicit(&rb->timeout_seen, false, memory_order_relaxed) ||
 	     atomic_load_explicit(&rb->pool_full, memory_order_relaxed)) &&
-	    now >= rb->next_full_check_ms && !atomic_load(&rb->fenced) && !rb->full_running) {
+	    now >= rb->next_full_check_ms && !atomic_load(&rb->fenced) && !rb->full.running) {
 		rb->next_full_check_ms = now + RBD_FULL_CHECK_MS;
-		rbd_full_start(rb, h);
+		rbd_job_start(&rb->full, rb, h, "fcrbdfull", rbd_full_main); /* else: later */
 	}
 	return bits;
 }
 
-/* [ctl] After a fence: a new client (new address), the image opened
- * again; the old handle closes once its I/O came back. */
+/* [ctl] After a fence: a new client (new address) and the image opened
+ * again, on the reconnect job; the tick reports how it went. */
 static int rbd_recover(struct backend *be, char *err, size_t errlen)
 {
 	struct rbd_be *rb = (struct rbd_be *)be;
-	struct rbd_handle *old = atomic_load_explicit(&rb->h, memory_order_relaxed), *h;
+	struct rbd_handle *old = atomic_load_explicit(&rb->h, memory_order_relaxed);
 	int rc;
 
+	if (rb->reconnect.running || rb->retry_ms)
+		return 0; /* under way, or too soon after one that failed */
 	if (!atomic_load_explicit(&rb->fenced, memory_order_relaxed) &&
 	    !rbd_cluster_fenced(old->cl))
 		return 0;
 	/* The fenced client must not be shared by the new handle. */
 	rbd_cluster_set_fenced(old->cl);
-	rc = rbd_handle_open(rb, &h, err, errlen);
+	rc = rbd_job_start(&rb->reconnect, rb, NULL, "fcrbdreconnect", rbd_reconnect_main);
 	if (rc)
-		return rc;
-	atomic_store_explicit(&rb->h, h, memory_order_release);
-	atomic_store_explicit(&rb->fenced, false, memory_order_relaxed);
-	atomic_store_explicit(&rb->fence_seen, false, memory_order_relaxed);
-	old->retired_next = rb->retired;
-	rb->retired = old;
-	rbd_reap_retired(rb, false);
-	return 0;
+		tgt_err(err, errlen, "cannot start a thread to reconnect: %s", strerror(-rc));
+	return rc;
 }
 
 const struct backend_ops backend_rbd_ops = {

@@ -5,7 +5,12 @@
  *
  * Threads:
  *  - [ctl] opens, grows, ticks, recovers and closes namespaces and owns the
- *    context table; every blocking librados/librbd call happens there.
+ *    context table. What waits on the cluster on the tick's or a recovery's
+ *    behalf (the pool-full check, a changed header's size, a fenced
+ *    namespace's new client and image) runs on a job thread (rbd_job.c);
+ *    opens, grows and closes still wait there (an open usually on the
+ *    opening thread of backend_preopen.c).
+ *  - [job] a job's thread: one call, results written before done.
  *  - [hwq] I/O threads submit rbd_aio_* on the namespace's one image
  *    handle (librbd's aio calls are thread-safe) and complete requests
  *    from their own completion list.
@@ -75,6 +80,26 @@ struct rbd_handle {
 	struct rbd_handle *retired_next; /* [ctl] */
 };
 
+/* A call that waits on the cluster, run for [ctl] on a thread of its own
+ * (rbd_job.c). [ctl] starts it and joins it once done; the thread runs fn,
+ * which writes the results, then sets done (release). While it runs it
+ * holds h (one of its inflight; NULL: none). */
+struct rbd_job {
+	pthread_t thr;
+	bool running; /* [ctl] started, not joined yet */
+	_Atomic bool done;
+	void (*fn)(struct rbd_job *j); /* [ctl] set at start */
+	struct rbd_be *rb;	       /* [ctl] set at start */
+	struct rbd_handle *h;	       /* [ctl] the handle it holds */
+	/* Results: [job] writes them before done, [ctl] reads them after
+	 * the join. */
+	int rc;
+	bool full;		  /* the pool-full check's answer */
+	uint64_t size;		  /* the size job's answer */
+	struct rbd_handle *new_h; /* the reconnect job's new handle */
+	char err[512];		  /* what failed, in words */
+};
+
 struct rbd_be {
 	struct backend be;
 	struct tgt_rbd_params p;
@@ -92,15 +117,21 @@ struct rbd_be {
 	_Atomic bool pool_full;
 	_Atomic bool fenced;
 	uint64_t next_full_check_ms; /* [ctl] */
-	/* The pool-full check asks the monitors, which can take the op
-	 * timeout: it runs on a thread of its own, holding the handle it
-	 * uses (one of its inflight) until [ctl] joins it. [ctl] starts and
-	 * joins; the thread writes full_answer, then full_done (release). */
-	pthread_t full_thr;
-	bool full_running;	   /* [ctl] started, not joined yet */
-	struct rbd_handle *full_h; /* [ctl] the handle it holds */
-	_Atomic bool full_answer;
-	_Atomic bool full_done;
+	/* [ctl] The jobs (rbd_job.c): the pool-full check, which asks the
+	 * monitors; the size of a changed header (rbd_get_size refreshes
+	 * it from the OSDs); a fenced namespace's new client and image
+	 * (recover). */
+	struct rbd_job full, sizer, reconnect;
+	/* [ctl] The size job saw a new size (fresh until the grow(0) the
+	 * tick's BE_TICK_RESIZED leads to takes it). */
+	uint64_t seen_size;
+	bool seen_fresh;
+	/* [ctl] After a reconnect that failed: no other before retry_ms, when
+	 * the tick reports the namespace fenced again, so that whoever
+	 * recovers it asks again; the wait doubles from 1 s up to 60 s and
+	 * is 0 again once a reconnect worked. */
+	uint64_t retry_ms;
+	uint32_t retry_wait_ms;
 	uint8_t uuid[16], nguid[16], eui64[8];
 };
 
@@ -157,6 +188,16 @@ void rbd_cluster_put(struct rbd_cluster *cl);
 #define RBD_RESIZE_OPS 4 /* rbd_resize: lock, header, object map, notify */
 void rbd_cluster_wait(const struct rbd_cluster *cl, unsigned int ops);
 void rbd_cluster_waited(void);
+
+/* rbd_job.c [ctl] */
+/* Run fn on a thread named name, holding h (may be NULL): 0; -EBUSY when
+ * the job runs; -errno when no thread could be had (then nothing is
+ * held). */
+int rbd_job_start(struct rbd_job *j, struct rbd_be *rb, struct rbd_handle *h, const char *name,
+		  void (*fn)(struct rbd_job *j));
+/* Join the job if it is done (wait: even if it is not yet) and let its
+ * handle go: true when joined (its results are there). */
+bool rbd_job_join(struct rbd_job *j, bool wait);
 
 /* rbd_thread.c */
 extern __thread struct rbd_thread *rbd_thr;

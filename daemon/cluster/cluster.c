@@ -116,7 +116,10 @@ static void cl_beat_stop(struct cluster *cl)
 	cl->hb_running = false;
 }
 
-/* New clients for the shared namespaces that were fenced. */
+/* New clients for the shared namespaces that were fenced. The backend
+ * connects each on a thread of its own; the namespace event says when it
+ * serves again, or that it failed (fenced again: the next beat asks
+ * again, cluster_ns_fenced). */
 static void cl_recover_ns(struct cluster *cl)
 {
 	struct cl_view *a = &cl->applied;

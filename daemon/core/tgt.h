@@ -549,7 +549,9 @@ void tgt_set_ns_event_cb(struct tgt *t,
 			 void *arg);
 /* [ctl] Ask the backend of a fenced namespace to connect again (a new
  * client, so a new address to fence). 0, -EOPNOTSUPP for backends that are
- * never fenced, or -errno. */
+ * never fenced, or -errno. The backend may do it off the control thread:
+ * the namespace event TGT_NS_EV_RECOVERED says when it serves again, and
+ * TGT_NS_EV_FENCED that it failed (ask again). */
 int tgt_ns_recover(struct tgt *t, const char *nqn, uint32_t nsid, char *err, size_t errlen);
 
 /* ---- time and threads --------------------------------------------------- */

@@ -32,7 +32,13 @@
 # refused at once; when the monitor resumes, node a fences b and owns the
 # group. Then node b, restarted, given its group back and fenced again,
 # resumes while the monitor is frozen: connecting its new client waits on
-# the monitor, and meanwhile node b answers fcnvmectl at once.
+# the monitor, and meanwhile node b answers fcnvmectl at once. Two waits
+# a frozen cluster cannot be timed to hit are held by tests/e2e/rbd_gate.c
+# instead, preloaded into node a and node b: node a reading the new size
+# of its local rbd image after an rbd resize, and node b opening the
+# shared image again on a new client after the fence; each runs on the
+# namespace's job thread (fcrbdsize, fcrbdreconnect) while the node
+# answers fcnvmectl at once, and takes effect once the gate opens.
 E2E_NAME=rbd_stall
 . "$top_srcdir/tests/e2e/lib.sh"
 . "$top_srcdir/tests/e2e/ceph_lib.sh"
@@ -50,9 +56,17 @@ $RBD create --size 64M rbd/img1 && $RBD create --size 16M rbd/img2 && $RBD creat
 /usr/bin/python3 "$E2E_SRC/watchdog_listen.py" "$tmp/notify.sock" "$tmp/notify.log" &
 e2e_pids="$e2e_pids $!"
 e2e_wait_for 10 test -S "$tmp/notify.sock" || ko "the notification listener did not start"
-export NOTIFY_SOCKET="$tmp/notify.sock" WATCHDOG_USEC=3000000
+# node a (and node b when it restarts) runs with rbd_gate.so preloaded:
+# while $tmp/gate-a exists, its rbd_open and rbd_get_size wait (see
+# tests/e2e/rbd_gate.c); ASan must not insist on coming first
+GATE_SO=$top_builddir/tests/e2e/.libs/rbd_gate.so
+[ -f "$GATE_SO" ] || { ko "$GATE_SO is missing (make check builds it)"; e2e_finish; }
+asan_opts=${ASAN_OPTIONS:-}
+export NOTIFY_SOCKET="$tmp/notify.sock" WATCHDOG_USEC=3000000 LD_PRELOAD="$GATE_SO" \
+	RBD_GATE="$tmp/gate-a" ASAN_OPTIONS="${ASAN_OPTIONS:+${ASAN_OPTIONS:-}:}verify_asan_link_order=0"
 e2e_start_daemon "$(ceph_conf rbd_stall)"
-unset NOTIFY_SOCKET WATCHDOG_USEC
+unset NOTIFY_SOCKET WATCHDOG_USEC LD_PRELOAD RBD_GATE
+if [ -n "$asan_opts" ]; then export ASAN_OPTIONS="$asan_opts"; else unset ASAN_OPTIONS; fi
 CA="$FCNVMECTL -s $SOCK"
 check "cluster add-subsystem" $CA cluster add-subsystem "$NQN_A"
 check "namespace add rbd/img1 (ANA group 1)" $CA namespace add "$NQN_A" rbd path rbd/img1 nsid 1 ana-group 1
@@ -107,9 +121,9 @@ probe() {
 	t0=$(ms)
 	timeout 20 $CA status >/dev/null 2>&1 || bad_ctl=$((bad_ctl + 1))
 	t1=$(ms)
-	dd if="$tmp/pat" of="$ns" bs=64k oflag=direct conv=notrunc status=none 2>/dev/null &&
-		dd if="$ns" bs=64k count=16 iflag=direct status=none 2>/dev/null | cmp -s - "$tmp/pat" ||
-		bad_io=$((bad_io + 1))
+	timeout 20 dd if="$tmp/pat" of="$ns" bs=64k oflag=direct conv=notrunc status=none 2>/dev/null &&
+		timeout 20 dd if="$ns" bs=64k count=16 iflag=direct status=none 2>/dev/null |
+		cmp -s - "$tmp/pat" || bad_io=$((bad_io + 1))
 	t2=$(ms)
 	[ $((t1 - t0)) -gt "$worst_ctl" ] && worst_ctl=$((t1 - t0))
 	[ $((t2 - t1)) -gt "$worst_io" ] && worst_io=$((t2 - t1))
@@ -294,6 +308,42 @@ check "node a answers again" e2e_wait_for 5 $CA status
 check "node a still owns group 1, optimized, and b group 2" e2e_wait_for 15 sh -c \
 	"$CA cluster groups | grep -Eq '^1 +a +optimized' && $CB cluster groups | grep -Eq '^2 +b +optimized'"
 
+# The image of node a's local rbd namespace grows underneath (rbd resize)
+# while reading its new size waits (the gate holds node a's rbd_get_size, as
+# a cluster slow to answer the header's refresh would): the size is read on
+# a job thread of the rbd backend (fcrbdsize), and meanwhile node a answers
+# fcnvmectl and serves the RAM namespace at once. Once the gate opens,
+# the namespace grows and the host sees it.
+touch "$tmp/gate-a"
+# (the resize asks node a for the image's exclusive lock, which node a
+# may be slow to hand over just after the OSD's freeze above: tried again)
+check "rbd resize rbd/img2 32M" e2e_wait_for 30 sh -c \
+	"$RBD resize --no-progress --size 32M rbd/img2 >>'$tmp/resize.out' 2>&1"
+sed 's/^/  rbd resize: /' "$tmp/resize.out"
+check "node a reads the changed header's size on its job thread (fcrbdsize)" \
+	e2e_wait_for 10 grep -qx 'rbd_get_size held on thread fcrbdsize' "$tmp/gate-a.log"
+t_gate=$(ms)
+worst_ctl=0 worst_io=0 bad_ctl=0 bad_io=0 n=0
+while [ $(($(ms) - t_gate)) -lt 3000 ]; do
+	probe
+	n=$((n + 1))
+	sleep 0.2
+done
+echo "while the size read waited: $n rounds, slowest fcnvmectl status $worst_ctl ms, slowest 1 MiB write+read $worst_io ms"
+check "fcnvmectl answered every time ($bad_ctl failures)" test "$bad_ctl" -eq 0 -a "$n" -ge 5
+check "... within 1 s every time (slowest $worst_ctl ms)" test "$worst_ctl" -lt 1000
+check "the RAM namespace's writes read back every time ($bad_io failures)" test "$bad_io" -eq 0
+check "... within 2 s every time (slowest $worst_io ms)" test "$worst_io" -lt 2000
+check "the namespace has not grown yet (its size is still being read)" sh -c \
+	"! grep -q '$NQN_L namespace 2 grew' '$tmp/nvmetfcd.log' && [ \$(stat -c %s '$ns2') = 16777216 ]"
+rm -f "$tmp/gate-a"
+check "once the read answers, namespace 2 grows to 32 MiB" e2e_wait_for 10 \
+	grep -q "$NQN_L namespace 2 grew to 33554432 bytes (rbd image rbd/img2 is now 33554432 bytes)" \
+	"$tmp/nvmetfcd.log"
+check "... and the host's file with it" e2e_wait_for 10 sh -c "[ \$(stat -c %s '$ns2') = 33554432 ]"
+check "no call waited on another thread: $(tr '\n' ' ' <"$tmp/gate-a.log")" \
+	sh -c "! grep -vx 'rbd_get_size held on thread fcrbdsize' '$tmp/gate-a.log'"
+
 # A takeover while the monitor does not answer. Node b dies (SIGKILL) and
 # the monitor freezes: node a, b's successor, starts taking group 2 over
 # once b's beats are dead_ms old, and the fence (an OSD blocklist command,
@@ -370,7 +420,8 @@ grep 'cluster:' "$tmp/nvmetfcd.log" | tail -n 8 | sed 's/^/  a: /'
 # That runs on a thread of its own: node b's fcnvmectl answers at once and
 # says so; when the monitor resumes, node b rejoins as a non-owner.
 echo "---- restart" >>"$tmp/b.log"
-"$NVMETFCD" -f -c "$tmp/b.conf" -s "$tmp/b.sock" -S "$tmp/state-b" >>"$tmp/b.log" 2>&1 &
+LD_PRELOAD="$GATE_SO" RBD_GATE="$tmp/gate-b" ASAN_OPTIONS="${ASAN_OPTIONS:+${ASAN_OPTIONS:-}:}verify_asan_link_order=0" \
+	"$NVMETFCD" -f -c "$tmp/b.conf" -s "$tmp/b.sock" -S "$tmp/state-b" >>"$tmp/b.log" 2>&1 &
 PID_B=$!
 e2e_pids="$e2e_pids $PID_B"
 check "node b restarts and sees group 2 as a's" e2e_wait_for 20 sh -c \
@@ -412,12 +463,58 @@ sys.exit(not (s["member"] is False and s["answers"] is False and
 $CB allowed-host add "$NQN_A" "$H_EDIT-3" >"$tmp/re-edit.out" 2>&1
 check "a command on node b is refused meanwhile: $(cat "$tmp/re-edit.out")" \
 	grep -q 'fenced and has no cluster client yet' "$tmp/re-edit.out"
+# Once it has rejoined, node b opens the shared namespace's image again on
+# a new client; the gate holds that open (rbd_open) as a slow cluster would.
+# It runs on the backend's reconnect job (fcrbdreconnect): node b answers
+# fcnvmectl at once meanwhile. Then the open fails (the gate's .fail file):
+# the namespace is reported fenced again, saying why and when it is tried
+# again (1 s, then 2 s: the wait doubles), and the cluster asks for it
+# again. Once opens work, the namespace serves again, a host's write
+# through node b going through.
+touch "$tmp/gate-b"
 kill -CONT "$MON"
 echo "monitor resumed"
 check "node b rejoins with a new client" e2e_wait_for 30 sh -c \
 	"sed -n '/^---- restart/,\$p' '$tmp/b.log' | grep -q 'rejoined with a new client'"
 check "node b is a non-owner of group 2, a the owner" e2e_wait_for 15 sh -c \
 	"$CB cluster groups | grep -Eq '^2 +a +non-optimized' && $CA cluster groups | grep -Eq '^2 +a +optimized'"
+check "node b reopens the shared image on its reconnect job (fcrbdreconnect)" \
+	e2e_wait_for 10 grep -qx 'rbd_open held on thread fcrbdreconnect' "$tmp/gate-b.log"
+t_re=$(ms)
+worst_b=0 bad_b=0 n=0
+while [ $(($(ms) - t_re)) -lt 3000 ]; do
+	t0=$(ms)
+	timeout 20 $CB status >/dev/null 2>&1 || bad_b=$((bad_b + 1))
+	t1=$(ms)
+	[ $((t1 - t0)) -gt "$worst_b" ] && worst_b=$((t1 - t0))
+	n=$((n + 1))
+	sleep 0.2
+done
+echo "while node b's image open waited: $n rounds, slowest fcnvmectl status $worst_b ms"
+check "node b's fcnvmectl answered every time ($bad_b failures)" test "$bad_b" -eq 0 -a "$n" -ge 5
+check "... within 1 s every time (slowest $worst_b ms)" test "$worst_b" -lt 1000
+check "node b's namespace does not serve yet" sh -c \
+	"! sed -n '/^---- restart/,\$p' '$tmp/b.log' | grep -q '$NQN_A namespace 1 serves again'"
+touch "$tmp/gate-b.fail"
+rm -f "$tmp/gate-b"
+FENCED_AGAIN="$NQN_A namespace 1 fenced: no new ceph client after the fence: cannot open rbd image rbd/img1: Input/output error"
+check "the open fails: node b reports the namespace fenced again, tried again in 1 s" e2e_wait_for 15 sh -c \
+	"sed -n '/^---- restart/,\$p' '$tmp/b.log' | grep -qF '$FENCED_AGAIN (again in 1 s)'"
+check "... then asks again, fails again, and waits 2 s" e2e_wait_for 15 sh -c \
+	"sed -n '/^---- restart/,\$p' '$tmp/b.log' | grep -qF '$FENCED_AGAIN (again in 2 s)'"
+check "... having said it tries again in between" sh -c \
+	"sed -n '/^---- restart/,\$p' '$tmp/b.log' | grep -q '$NQN_A namespace 1 fenced: trying a new ceph client again'"
+sed -n '/^---- restart/,$p' "$tmp/b.log" | grep -F "$NQN_A namespace 1" | tail -n 5 | sed 's/^/  b: /'
+rm -f "$tmp/gate-b.fail"
+check "once the open answers, node b's namespace serves again on the new client" e2e_wait_for 15 sh -c \
+	"sed -n '/^---- restart/,\$p' '$tmp/b.log' | grep -Eq '$NQN_A namespace 1 serves again: on a new ceph client \\([^)]+\\)'"
+TB=nn-0x20000090fa0000e2:pn-0x10000090fa0000e2 # node b's port
+check "a host's write through node b goes through" e2e_wait_for 15 sh -c \
+	"timeout 20 $FCNVME write $(e2e_host 2) --traddr $TB --nqn $NQN_A -n 1 -s 0 -c 7 -d '$tmp/pat'"
+check "no call waited on another thread: $(tr '\n' ' ' <"$tmp/gate-b.log")" \
+	sh -c "! grep -Evx 'rbd_(open|get_size) (held|failed) on thread fcrbd(reconnect|size)' '$tmp/gate-b.log'"
+check "both failed opens ran on the reconnect job" \
+	test "$(grep -cx 'rbd_open failed on thread fcrbdreconnect' "$tmp/gate-b.log")" -ge 2
 sed -n '/^---- restart/,$p' "$tmp/b.log" | grep 'cluster:' | tail -n 8 | sed 's/^/  b: /'
 
 e2e_umount "$tmp/m" "$MPID"

@@ -28,6 +28,7 @@ int main(void)
 	srunner_add_suite(sr, core_mpsc_suite());
 	srunner_add_suite(sr, io_thread_suite());
 	srunner_add_suite(sr, rbd_thread_suite());
+	srunner_add_suite(sr, rbd_job_suite());
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);

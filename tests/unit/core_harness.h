@@ -182,6 +182,7 @@ Suite *core_resv_suite(void);
 Suite *core_resv_abort_suite(void);
 Suite *core_port_suite(void);
 Suite *rbd_thread_suite(void);
+Suite *rbd_job_suite(void);
 
 /* Little-endian fields of returned data (Identify, log pages), at any
  * offset. */
