@@ -74,13 +74,12 @@ static void status_update(struct fcd *d)
 static void hup_reload(struct fcd *d)
 {
 	char err[512];
-	int n;
+	int n, grows;
 
-	/* Images to open first, off the control thread (preopen.h); the
-	 * file is read again after them. */
-	n = conf_reload_opens(d, NULL);
-	if (n > 0 && backend_preopen_start() > 0) {
-		log_info("SIGHUP: opening %d backend(s) first, off the control thread", n);
+	/* Images to open and namespaces to grow first, off the control
+	 * thread (preopen.h); the file is read again after them. */
+	n = conf_reload_opens(d, NULL, &grows);
+	if (preopen_reload_waits(n, grows, "SIGHUP")) {
 		preopen_wait(d, &d->hup_wait);
 		return;
 	}
@@ -129,8 +128,8 @@ static void on_tick(evutil_socket_t fd, short what, void *arg)
 	(void)fd;
 	(void)what;
 	port_tick(d);
-	preopen_tick(d);
 	tgt_timer_tick(d->tgt);
+	preopen_tick(d);
 	evlog_tick(fcnvme_clock_ms());
 }
 
@@ -216,6 +215,9 @@ static void daemon_ns_event(void *arg, const char *nqn, uint32_t nsid, enum tgt_
 		break;
 	case TGT_NS_EV_NOTE:
 		log_info("%s namespace %u: %s", nqn, nsid, msg);
+		break;
+	case TGT_NS_EV_WAITED: /* a grow is done: who waits for it runs again */
+		preopen_wake(d);
 		break;
 	}
 }

@@ -43,10 +43,12 @@ struct fcd {
 	 * record their operations there (conf/conf_plan.h) */
 	struct conf_plan *plan;
 	/* Backend opens on a thread of their own (preopen.h): the event on
-	 * its eventfd, who waits for it, and a SIGHUP reload waiting. */
+	 * its eventfd, who waits for it, and a SIGHUP reload waiting;
+	 * preopen_wake: run the waiters at the next tick. */
 	struct event *preopen_ev;
 	struct preopen_waiter *preopen_waiters;
 	struct preopen_waiter hup_wait;
+	bool preopen_wake;
 };
 
 #endif /* FCD_H */

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 /*
- * preopen_*(): the control thread's side of the backend opens that run on
- * a thread of their own (preopen.h).
+ * preopen_*(): the control thread's side of the backend opens (and rbd
+ * grows) that run on a thread of their own (preopen.h).
  */
 #include <errno.h>
 #include <stddef.h>
@@ -10,19 +10,14 @@
 
 #include "backend/backend.h"
 #include "fcd.h"
+#include "log.h"
 #include "preopen.h"
 
-/* The thread finished: its results are kept; run every waiter once. */
-static void preopen_done(evutil_socket_t fd, short what, void *arg)
+/* Run every waiter once; those that wait again go on a new list. */
+static void preopen_resume(struct fcd *d)
 {
-	struct fcd *d = arg;
 	struct preopen_waiter *w;
 
-	(void)fd;
-	(void)what;
-	if (!backend_preopen_reap())
-		return;
-	/* Those that wait again go on the new list. */
 	w = d->preopen_waiters;
 	d->preopen_waiters = NULL;
 	while (w) {
@@ -33,6 +28,17 @@ static void preopen_done(evutil_socket_t fd, short what, void *arg)
 		w->resume(w);
 		w = next;
 	}
+}
+
+/* The thread finished: its results are kept; run every waiter once. */
+static void preopen_done(evutil_socket_t fd, short what, void *arg)
+{
+	struct fcd *d = arg;
+
+	(void)fd;
+	(void)what;
+	if (backend_preopen_reap())
+		preopen_resume(d);
 }
 
 int preopen_init(struct fcd *d)
@@ -86,8 +92,31 @@ void preopen_cancel(struct fcd *d, struct preopen_waiter *w)
 	w->waiting = false;
 }
 
+bool preopen_reload_waits(int opens, int grows, const char *who)
+{
+	bool wait = false;
+
+	if (opens > 0 && backend_preopen_start() > 0) {
+		log_info("%s: opening %d backend(s) first, off the control thread", who, opens);
+		wait = true;
+	}
+	if (grows > 0) {
+		log_info("%s: growing %d namespace(s) first, off the control thread", who, grows);
+		wait = true;
+	}
+	return wait;
+}
+
+void preopen_wake(struct fcd *d)
+{
+	d->preopen_wake = true;
+}
+
 void preopen_tick(struct fcd *d)
 {
-	(void)d;
 	backend_preopen_flush();
+	if (d->preopen_wake) {
+		d->preopen_wake = false;
+		preopen_resume(d);
+	}
 }

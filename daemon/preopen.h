@@ -6,7 +6,10 @@
  * (backend_preopen_want), starts them (backend_preopen_start) and, when
  * that says they run, waits here; once they are done, every waiter's
  * resume() runs (in the order they waited) and runs the caller again, which
- * now takes the open backends (tgt_ns_add) or waits again. [ctl] only.
+ * now takes the open backends (tgt_ns_add) or waits again. A namespace
+ * grow that runs off the control thread (tgt_ns_resize: -EINPROGRESS)
+ * waits here the same way: preopen_wake() runs the waiters once it is
+ * done. [ctl] only.
  */
 #ifndef PREOPEN_H
 #define PREOPEN_H
@@ -31,7 +34,17 @@ void preopen_exit(struct fcd *d);
 void preopen_wait(struct fcd *d, struct preopen_waiter *w);
 /* w no longer waits (what embeds it goes away). */
 void preopen_cancel(struct fcd *d, struct preopen_waiter *w);
-/* Every tick: close, on the thread, what nobody took. */
+/* A backend's work a waiter may wait for is done (a grow, reported by a
+ * namespace event): every waiter runs again at the next preopen_tick()
+ * (not at once: the event comes from inside the core's namespace walk). */
+void preopen_wake(struct fcd *d);
+/* Whether a reload must wait first, for the opens and grows its dry run
+ * found (conf_reload_opens): the opens are started; logged as
+ * "WHO: opening N backend(s) first, off the control thread" and
+ * "WHO: growing N namespace(s) first, off the control thread". */
+bool preopen_reload_waits(int opens, int grows, const char *who);
+/* Every tick, after the core's: close, on the thread, what nobody took;
+ * run the waiters if preopen_wake() asked. */
 void preopen_tick(struct fcd *d);
 
 #endif /* PREOPEN_H */

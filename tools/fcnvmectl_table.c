@@ -277,7 +277,8 @@ const struct ctlverb ctl_verbs[] = {
 	  { NQN, NSID, { "SIZE", A(SIZE), ARG_SIZE, false, "New size (e.g. 4096, 256M, 1G)." } },
 	  NULL,
 	  NULL,
-	  "Change the size of a namespace; hosts are told through an event." },
+	  "Grow a namespace; hosts are told through an event. An rbd image grows "
+	  "off the control thread, and the command answers once it has." },
 	{ "namespace",
 	  "enable",
 	  C(NS_ENABLE),

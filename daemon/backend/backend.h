@@ -32,6 +32,9 @@ struct backend_thread {
 #define BE_TICK_FENCED	  0x2 /* newly refused by the store (fenced) */
 #define BE_TICK_RECOVERED 0x4 /* serves again */
 #define BE_TICK_NOTE	  0x8 /* something worth a log line (msg) */
+#define BE_TICK_WAITED \
+	0x10 /* what a control caller waits for is done:
+				* run it again (grow_want) */
 
 enum backend_op {
 	BE_READ,
@@ -59,9 +62,15 @@ struct backend_ops {
 		    size_t errlen);
 	/* [ctl] Grow to size bytes (0: the store's current size, which a
 	 * tick that reported BE_TICK_RESIZED has read already); *size_out
-	 * the new capacity. */
+	 * the new capacity. A backend whose store takes long to grow (rbd)
+	 * may return -EINPROGRESS: it grows the store off the control
+	 * thread, a tick reports BE_TICK_WAITED once it is done, and the
+	 * same call then completes at once. */
 	int (*grow)(struct backend *be, uint64_t size, uint64_t *size_out, char *err,
 		    size_t errlen);
+	/* Optional [ctl]: whether grow(size) would wait (1; its work is
+	 * started then) or would complete at once (0). */
+	int (*grow_want)(struct backend *be, uint64_t size);
 	void (*close)(struct backend *be);
 	/* open() may wait on a remote store (for rbd: connect, open and
 	 * watch the image, up to several op timeouts): the reload and

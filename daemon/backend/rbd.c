@@ -249,6 +249,76 @@ out_free_rb:
 	return rc;
 }
 
+/* [job] Grow the image to grow_size bytes unless it is that large
+ * already (rbd_resize waits on the OSDs: the exclusive lock, the header,
+ * the object map, the watchers' notify); j->size: its size after. */
+static void rbd_grow_main(struct rbd_job *j)
+{
+	struct rbd_be *rb = j->rb;
+	uint64_t cur;
+
+	j->rc = rbd_get_size(j->h->img, &cur);
+	if (j->rc) {
+		tgt_err(j->err, sizeof(j->err), "cannot size rbd image %s: %s", rb->p.image,
+			strerror(-j->rc));
+		return;
+	}
+	if (rb->grow_size > cur) {
+		j->rc = rbd_resize(j->h->img, rb->grow_size);
+		if (j->rc) {
+			tgt_err(j->err, sizeof(j->err), "cannot grow rbd image %s: %s", rb->p.image,
+				strerror(-j->rc));
+			return;
+		}
+		cur = rb->grow_size;
+	}
+	j->size = cur;
+}
+
+/* [ctl] Start growing the image to size on the grow job. */
+static int rbd_grow_start(struct rbd_be *rb, uint64_t size)
+{
+	rb->grow_ready = false;
+	rb->grow_size = size; /* read by the job; not written while it runs */
+	return rbd_job_start(&rb->grow, rb, atomic_load_explicit(&rb->h, memory_order_relaxed),
+			     "fcrbdgrow", rbd_grow_main);
+}
+
+/* [ctl] The store's part of grow(size): the grow job's result for size if
+ * it is in (taken once), else -EINPROGRESS (the job started or running),
+ * or -EBUSY while it grows the image to another size. */
+static int rbd_grow_take(struct rbd_be *rb, uint64_t size, uint64_t *cur, char *err, size_t errlen)
+{
+	int rc;
+
+	if (rb->grow.running && rb->grow_size != size) {
+		tgt_err(err, errlen,
+			"rbd image %s/%s is being grown to %" PRIu64 " bytes; try again when it is",
+			rb->p.pool, rb->p.image, rb->grow_size);
+		return -EBUSY;
+	}
+	if (!rb->grow.running && rb->grow_ready && rb->grow_size == size) {
+		rb->grow_ready = false;
+		if (rb->grow.rc) {
+			tgt_err(err, errlen, "%s", rb->grow.err);
+			return rb->grow.rc;
+		}
+		*cur = rb->grow.size;
+		return 0;
+	}
+	if (!rb->grow.running) {
+		rc = rbd_grow_start(rb, size);
+		if (rc) {
+			tgt_err(err, errlen, "cannot start a thread to grow rbd image %s: %s",
+				rb->p.image, strerror(-rc));
+			return rc;
+		}
+	}
+	tgt_err(err, errlen, "growing rbd image %s/%s to %" PRIu64 " bytes, off the control thread",
+		rb->p.pool, rb->p.image, size);
+	return -EINPROGRESS;
+}
+
 static int rbd_grow(struct backend *be, uint64_t size, uint64_t *size_out, char *err, size_t errlen)
 {
 	struct rbd_be *rb = (struct rbd_be *)be;
@@ -256,34 +326,40 @@ static int rbd_grow(struct backend *be, uint64_t size, uint64_t *size_out, char 
 	uint64_t cur;
 	int rc = 0;
 
-	if (size == 0 && rb->seen_fresh) { /* the tick's size job just read it */
+	if (size) { /* on the grow job */
+		rc = rbd_grow_take(rb, size, &cur, err, errlen);
+		if (rc)
+			return rc;
+	} else if (rb->seen_fresh) { /* the tick's size job just read it */
 		cur = rb->seen_size;
 		rb->seen_fresh = false;
 	} else {
 		rbd_cluster_wait(h->cl, 1);
 		rc = rbd_get_size(h->img, &cur);
 		rbd_cluster_waited();
-	}
-	if (rc) {
-		tgt_err(err, errlen, "cannot size rbd image %s: %s", rb->p.image, strerror(-rc));
-		return rc;
-	}
-	if (size > cur) {
-		rbd_cluster_wait(h->cl, RBD_RESIZE_OPS);
-		rc = rbd_resize(h->img, size);
-		rbd_cluster_waited();
 		if (rc) {
-			tgt_err(err, errlen, "cannot grow rbd image %s: %s", rb->p.image,
+			tgt_err(err, errlen, "cannot size rbd image %s: %s", rb->p.image,
 				strerror(-rc));
 			return rc;
 		}
-		cur = size;
 	}
 	if (size && size < cur)
 		cur = size;
 	rb->size = cur;
 	*size_out = cur;
 	return 0;
+}
+
+/* [ctl] Whether grow(size) would wait: 1, its job started (or running). */
+static int rbd_grow_want(struct backend *be, uint64_t size)
+{
+	struct rbd_be *rb = (struct rbd_be *)be;
+
+	if (size == 0 || (!rb->grow.running && rb->grow_ready && rb->grow_size == size))
+		return 0;
+	if (rb->grow.running)
+		return 1;
+	return rbd_grow_start(rb, size) ? 0 : 1;
 }
 
 /* [job] Ask the monitors whether our pool is flagged full. */
@@ -367,11 +443,12 @@ static void rbd_close_be(struct backend *be)
 
 	/* The core closes a namespace after its I/O drained; a job may still
 	 * wait on the cluster (the pool-full check and the size at most an op
-	 * timeout, a reconnect several), and the handles' closes wait on the
-	 * OSDs (unwatch, the lock's release). */
+	 * timeout, a grow or a reconnect several), and the handles' closes
+	 * wait on the OSDs (unwatch, the lock's release). */
 	rbd_cluster_wait(h->cl, 4);
 	rbd_job_join(&rb->full, true);
 	rbd_job_join(&rb->sizer, true);
+	rbd_job_join(&rb->grow, true);
 	if (rbd_job_join(&rb->reconnect, true) && !rb->reconnect.rc) {
 		rb->reconnect.new_h->retired_next = rb->retired;
 		rb->retired = rb->reconnect.new_h;
@@ -496,6 +573,14 @@ static int rbd_tick(struct backend *be, char *msg, size_t msglen)
 	h = atomic_load_explicit(&rb->h, memory_order_relaxed);
 	if (rb->retired)
 		rbd_reap_retired(rb, false);
+	/* A grow's result is kept until the next tick: its caller runs
+	 * again before it (preopen_wake), and one that did not come back
+	 * must not hand an old size to a later grow. */
+	rb->grow_ready = false;
+	if (rbd_job_join(&rb->grow, false)) {
+		rb->grow_ready = true;
+		bits |= BE_TICK_WAITED;
+	}
 	/* The header changed: its size, read on a job (a refresh). A change
 	 * seen while one runs starts another once it is joined. */
 	if (rbd_job_join(&rb->sizer, false)) {
@@ -563,6 +648,7 @@ const struct backend_ops backend_rbd_ops = {
 	.name = "rbd",
 	.open = rbd_open_be,
 	.grow = rbd_grow,
+	.grow_want = rbd_grow_want,
 	.close = rbd_close_be,
 	.open_blocks = true,
 	.submit = rbd_submit,

@@ -5,11 +5,11 @@
  *
  * Threads:
  *  - [ctl] opens, grows, ticks, recovers and closes namespaces and owns the
- *    context table. What waits on the cluster on the tick's or a recovery's
- *    behalf (the pool-full check, a changed header's size, a fenced
- *    namespace's new client and image) runs on a job thread (rbd_job.c);
- *    opens, grows and closes still wait there (an open usually on the
- *    opening thread of backend_preopen.c).
+ *    context table. What waits on the cluster on the tick's, a recovery's
+ *    or a grow's behalf (the pool-full check, a changed header's size, a
+ *    fenced namespace's new client and image, the image's resize) runs on
+ *    a job thread (rbd_job.c); opens and closes still wait there (an open
+ *    usually on the opening thread of backend_preopen.c).
  *  - [job] a job's thread: one call, results written before done.
  *  - [hwq] I/O threads submit rbd_aio_* on the namespace's one image
  *    handle (librbd's aio calls are thread-safe) and complete requests
@@ -95,7 +95,7 @@ struct rbd_job {
 	 * the join. */
 	int rc;
 	bool full;		  /* the pool-full check's answer */
-	uint64_t size;		  /* the size job's answer */
+	uint64_t size;		  /* the size and grow jobs' answer */
 	struct rbd_handle *new_h; /* the reconnect job's new handle */
 	char err[512];		  /* what failed, in words */
 };
@@ -120,8 +120,12 @@ struct rbd_be {
 	/* [ctl] The jobs (rbd_job.c): the pool-full check, which asks the
 	 * monitors; the size of a changed header (rbd_get_size refreshes
 	 * it from the OSDs); a fenced namespace's new client and image
-	 * (recover). */
-	struct rbd_job full, sizer, reconnect;
+	 * (recover); a grow to grow_size (rbd_resize). */
+	struct rbd_job full, sizer, reconnect, grow;
+	/* [ctl] The grow job for grow_size was joined: its result waits
+	 * for the grow(grow_size) it was started for, until the next tick. */
+	uint64_t grow_size;
+	bool grow_ready;
 	/* [ctl] The size job saw a new size (fresh until the grow(0) the
 	 * tick's BE_TICK_RESIZED leads to takes it). */
 	uint64_t seen_size;

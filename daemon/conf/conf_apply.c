@@ -743,19 +743,23 @@ int conf_reload_plan(struct fcd *d, const char *path, struct conf_plan *plan, ch
 	return rc;
 }
 
-int conf_reload_opens(struct fcd *d, const char *path)
+int conf_reload_opens(struct fcd *d, const char *path, int *grows)
 {
 	struct conf_plan plan;
 	char err[512];
 	int rc;
 
+	*grows = 0;
 	if (conf_plan_open(&plan, true) != 0)
 		return 0;
 	plan.want_opens = true;
 	rc = conf_reload_plan(d, path, &plan, err, sizeof(err));
 	conf_plan_close(&plan);
 	conf_plan_free(&plan);
-	return rc ? 0 : (int)plan.opens;
+	if (rc)
+		return 0;
+	*grows = (int)plan.grows;
+	return (int)plan.opens;
 }
 
 /* Reload d->conf_path; the running config is kept if that fails. The

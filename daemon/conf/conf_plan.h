@@ -25,9 +25,11 @@ struct conf_plan {
 	size_t len;	   /* bytes of text */
 	unsigned int nr;   /* operations recorded */
 	unsigned int mute; /* > 0: an operation runs others as its steps */
-	/* dry: queue the backend opens that would wait (conf_reload_opens) */
+	/* dry: queue the backend opens that would wait, and start the
+	 * namespace grows that would (conf_reload_opens) */
 	bool want_opens;
-	unsigned int opens; /* how many of them are not done yet */
+	unsigned int opens; /* how many opens are not done yet */
+	unsigned int grows; /* how many grows are under way */
 };
 
 /* Start recording; 0 or -ENOMEM. */

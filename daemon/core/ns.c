@@ -140,6 +140,15 @@ int tgt_ns_resize(struct tgt *t, const char *nqn, uint32_t nsid, uint64_t size, 
 	return 0;
 }
 
+int tgt_ns_resize_want(struct tgt *t, const char *nqn, uint32_t nsid, uint64_t size)
+{
+	struct ns *ns = ns_lookup(t, nqn, nsid, NULL, 0);
+
+	if (!ns || !ns->be || size <= ns->params.size || !ns->be->ops->grow_want)
+		return 0;
+	return ns->be->ops->grow_want(ns->be, size);
+}
+
 /* Make a namespace visible to hosts. */
 int tgt_ns_enable(struct tgt *t, const char *nqn, uint32_t nsid, char *err, size_t errlen)
 {

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 /*
  * ns_tick_all(): every 100 ms on the control thread, poll the backends
- * that watch their store (rbd) for a new size, a fence or a recovery,
- * and tell the namespace-event callback.
+ * that watch their store (rbd) for a new size, a fence, a recovery or a
+ * grow done off the control thread, and tell the namespace-event
+ * callback.
  */
 #include "ns_priv.h"
 #include "tgt_priv.h"
@@ -31,6 +32,8 @@ static void ns_tick(struct ns *ns)
 		ns_event(ns, TGT_NS_EV_RECOVERED, msg);
 	if (bits & BE_TICK_NOTE)
 		ns_event(ns, TGT_NS_EV_NOTE, msg);
+	if (bits & BE_TICK_WAITED)
+		ns_event(ns, TGT_NS_EV_WAITED, "");
 }
 
 /* [ctl] Every 100 ms: poll the backends that watch their store. */

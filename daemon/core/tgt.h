@@ -287,9 +287,15 @@ int tgt_ns_add(struct tgt *t, const char *nqn, const struct tgt_ns_params *p, ch
  * then the backend is closed. Unknown: 0. */
 int tgt_ns_del(struct tgt *t, const char *nqn, uint32_t nsid, char *err, size_t errlen);
 /* Grow a namespace to size bytes (0: a file or rbd backend's current size).
- * Shrinking is refused with -EINVAL ("would lose data"). */
+ * Shrinking is refused with -EINVAL ("would lose data"). A backend whose
+ * store takes long to grow (rbd) grows it off the control thread:
+ * -EINPROGRESS (err says so) until the namespace event TGT_NS_EV_WAITED,
+ * then the same call completes at once. */
 int tgt_ns_resize(struct tgt *t, const char *nqn, uint32_t nsid, uint64_t size, char *err,
 		  size_t errlen);
+/* Whether tgt_ns_resize(size) would return -EINPROGRESS: 1, the store's
+ * growth started (or under way); 0 otherwise. */
+int tgt_ns_resize_want(struct tgt *t, const char *nqn, uint32_t nsid, uint64_t size);
 int tgt_ns_enable(struct tgt *t, const char *nqn, uint32_t nsid, char *err, size_t errlen);
 int tgt_ns_disable(struct tgt *t, const char *nqn, uint32_t nsid, char *err, size_t errlen);
 int tgt_ns_set_ana_group(struct tgt *t, const char *nqn, uint32_t nsid, uint32_t anagrpid,
@@ -483,6 +489,8 @@ enum tgt_ns_event {
 				    * its I/O fails with a path error */
 	TGT_NS_EV_RECOVERED,	  /* serves again after a fence */
 	TGT_NS_EV_NOTE,		  /* anything else worth a log line */
+	TGT_NS_EV_WAITED,	  /* what a caller of tgt_ns_resize waited
+				    * for is done: run it again */
 };
 
 /* What happened to a host's associations and controllers: what an operator

@@ -24,7 +24,6 @@
 #include "log.h"
 #include "port.h"
 #include "sdnotify.h"
-#include "backend/backend.h"
 #include "core/tgt.h"
 
 #define TEXT_CHUNK 8000 /* config show: bytes per message */
@@ -163,16 +162,17 @@ static int config_plan_run(struct ctl_req *req, bool dry_run)
 {
 	const char *path = fcnvme_msg_get_str(req->msg, FCNVME_A_PATH);
 	struct conf_plan plan;
-	int rc;
+	int rc, grows;
 
 	rc = allowed_path(req, path, "read");
 	if (rc)
 		return rc;
-	/* Images to open first, off the control thread: this request runs
-	 * again once they are (preopen.h). */
-	if (!dry_run && (rc = conf_reload_opens(req->d, path)) > 0 && backend_preopen_start() > 0) {
-		log_info("reload: opening %d backend(s) first, off the control thread", rc);
-		return CTL_WAIT;
+	/* Images to open and namespaces to grow first, off the control
+	 * thread: this request runs again once they are (preopen.h). */
+	if (!dry_run) {
+		rc = conf_reload_opens(req->d, path, &grows);
+		if (preopen_reload_waits(rc, grows, "reload"))
+			return CTL_WAIT;
 	}
 	if (conf_plan_open(&plan, dry_run) != 0)
 		return ctl_fail(req, -ENOMEM, "out of memory");

@@ -172,10 +172,19 @@ int ctl_ns_del(struct ctl_req *req)
 int ctl_ns_resize(struct ctl_req *req)
 {
 	uint64_t size = 0;
+	int rc;
 
 	fcnvme_msg_get_u64(req->msg, FCNVME_A_SIZE, &size);
-	return conf_op_ns_resize(req->d, req_nqn(req), req_nsid(req), size, req->err,
-				 sizeof(req->err));
+	rc = conf_op_ns_resize(req->d, req_nqn(req), req_nsid(req), size, req->err,
+			       sizeof(req->err));
+	/* The store grows off the control thread (an rbd image): this
+	 * request runs again once it has (preopen.h). */
+	if (rc == -EINPROGRESS) {
+		log_info("control: namespace resize %s %u: %s", req_nqn(req), req_nsid(req),
+			 req->err);
+		return CTL_WAIT;
+	}
+	return rc;
 }
 
 /* namespace enable NQN NSID */

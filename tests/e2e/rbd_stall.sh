@@ -38,7 +38,10 @@
 # of its local rbd image after an rbd resize, and node b opening the
 # shared image again on a new client after the fence; each runs on the
 # namespace's job thread (fcrbdsize, fcrbdreconnect) while the node
-# answers fcnvmectl at once, and takes effect once the gate opens.
+# answers fcnvmectl at once, and takes effect once the gate opens. So do
+# node a's growing of that image for fcnvmectl namespace resize and for a
+# reload that raises its size (fcrbdgrow): the command and the reload
+# wait for it, and node a serves meanwhile.
 E2E_NAME=rbd_stall
 . "$top_srcdir/tests/e2e/lib.sh"
 . "$top_srcdir/tests/e2e/ceph_lib.sh"
@@ -308,6 +311,23 @@ check "node a answers again" e2e_wait_for 5 $CA status
 check "node a still owns group 1, optimized, and b group 2" e2e_wait_for 15 sh -c \
 	"$CA cluster groups | grep -Eq '^1 +a +optimized' && $CB cluster groups | grep -Eq '^2 +b +optimized'"
 
+# gate_probe: probe every 0.2 s for 3 s while the gate holds node a's
+# call, then check that node a answered and served all along
+gate_probe() {
+	t_gate=$(ms)
+	worst_ctl=0 worst_io=0 bad_ctl=0 bad_io=0 n=0
+	while [ $(($(ms) - t_gate)) -lt 3000 ]; do
+		probe
+		n=$((n + 1))
+		sleep 0.2
+	done
+	echo "while $1 waited: $n rounds, slowest fcnvmectl status $worst_ctl ms, slowest 1 MiB write+read $worst_io ms"
+	check "fcnvmectl answered every time ($bad_ctl failures)" test "$bad_ctl" -eq 0 -a "$n" -ge 5
+	check "... within 1 s every time (slowest $worst_ctl ms)" test "$worst_ctl" -lt 1000
+	check "the RAM namespace's writes read back every time ($bad_io failures)" test "$bad_io" -eq 0
+	check "... within 2 s every time (slowest $worst_io ms)" test "$worst_io" -lt 2000
+}
+
 # The image of node a's local rbd namespace grows underneath (rbd resize)
 # while reading its new size waits (the gate holds node a's rbd_get_size, as
 # a cluster slow to answer the header's refresh would): the size is read on
@@ -322,18 +342,7 @@ check "rbd resize rbd/img2 32M" e2e_wait_for 30 sh -c \
 sed 's/^/  rbd resize: /' "$tmp/resize.out"
 check "node a reads the changed header's size on its job thread (fcrbdsize)" \
 	e2e_wait_for 10 grep -qx 'rbd_get_size held on thread fcrbdsize' "$tmp/gate-a.log"
-t_gate=$(ms)
-worst_ctl=0 worst_io=0 bad_ctl=0 bad_io=0 n=0
-while [ $(($(ms) - t_gate)) -lt 3000 ]; do
-	probe
-	n=$((n + 1))
-	sleep 0.2
-done
-echo "while the size read waited: $n rounds, slowest fcnvmectl status $worst_ctl ms, slowest 1 MiB write+read $worst_io ms"
-check "fcnvmectl answered every time ($bad_ctl failures)" test "$bad_ctl" -eq 0 -a "$n" -ge 5
-check "... within 1 s every time (slowest $worst_ctl ms)" test "$worst_ctl" -lt 1000
-check "the RAM namespace's writes read back every time ($bad_io failures)" test "$bad_io" -eq 0
-check "... within 2 s every time (slowest $worst_io ms)" test "$worst_io" -lt 2000
+gate_probe "the size read"
 check "the namespace has not grown yet (its size is still being read)" sh -c \
 	"! grep -q '$NQN_L namespace 2 grew' '$tmp/nvmetfcd.log' && [ \$(stat -c %s '$ns2') = 16777216 ]"
 rm -f "$tmp/gate-a"
@@ -343,6 +352,49 @@ check "once the read answers, namespace 2 grows to 32 MiB" e2e_wait_for 10 \
 check "... and the host's file with it" e2e_wait_for 10 sh -c "[ \$(stat -c %s '$ns2') = 33554432 ]"
 check "no call waited on another thread: $(tr '\n' ' ' <"$tmp/gate-a.log")" \
 	sh -c "! grep -vx 'rbd_get_size held on thread fcrbdsize' '$tmp/gate-a.log'"
+
+# fcnvmectl namespace resize grows the rbd image on the namespace's grow
+# job (fcrbdgrow), the gate holding it as a slow cluster would: the
+# command waits (its connection parked), node a answers the rest at once,
+# and once the gate opens the command answers, the namespace grown.
+touch "$tmp/gate-a"
+: >"$tmp/gate-a.log"
+(t0=$(ms); timeout 60 $CA namespace resize "$NQN_L" 2 48M >"$tmp/resize-ctl.out" 2>&1
+ echo "$? $(($(ms) - t0))" >"$tmp/resize-ctl.rc") &
+RSZ=$!
+check "node a grows the image on its grow job (fcrbdgrow)" \
+	e2e_wait_for 10 grep -qx 'rbd_get_size held on thread fcrbdgrow' "$tmp/gate-a.log"
+check "... and says so" grep -q "control: namespace resize $NQN_L 2: growing rbd image rbd/img2 to 50331648 bytes, off the control thread" "$tmp/nvmetfcd.log"
+gate_probe "the image's grow"
+check "the resize has not answered yet" test ! -s "$tmp/resize-ctl.rc"
+rm -f "$tmp/gate-a"
+wait "$RSZ"
+read -r rsz_rc rsz_ms <"$tmp/resize-ctl.rc"
+check "once the grow is done, namespace resize answers (exit $rsz_rc after $rsz_ms ms: $(cat "$tmp/resize-ctl.out"))" \
+	test "$rsz_rc" -eq 0 -a "$rsz_ms" -ge 3000
+check "... the host's file 48 MiB" e2e_wait_for 10 sh -c "[ \$(stat -c %s '$ns2') = 50331648 ]"
+check "... and the image" sh -c "$RBD info rbd/img2 | grep -q 'size 48 MiB'"
+
+# A reload that grows the namespace (size 64M in the file) waits for the
+# grow job the same way: SIGHUP says so, node a answers meanwhile, and the
+# reload is done once the gate opens.
+cp "$tmp/rbd_stall.conf" "$tmp/rbd_stall.conf.orig"
+sed -i 's/^\(\t\t\t  op_timeout = 3;\) }$/\1 size = "64M"; }/' "$tmp/rbd_stall.conf"
+check "the file asks for 64M" grep -q 'op_timeout = 3; size = "64M"; }' "$tmp/rbd_stall.conf"
+nrl=$(grep -c 'configuration reloaded' "$tmp/nvmetfcd.log")
+touch "$tmp/gate-a"
+kill -HUP "$E2E_DPID"
+check "the reload grows the namespace first, off the control thread" e2e_wait_for 10 \
+	grep -q 'SIGHUP: growing 1 namespace(s) first, off the control thread' "$tmp/nvmetfcd.log"
+gate_probe "the reload's grow"
+check "the reload is not done yet" test "$(grep -c 'configuration reloaded' "$tmp/nvmetfcd.log")" -eq "$nrl"
+rm -f "$tmp/gate-a"
+check "once the grow is done, the reload is" e2e_wait_for 10 sh -c \
+	"[ \$(grep -c 'configuration reloaded' '$tmp/nvmetfcd.log') -gt $nrl ]"
+check "... the host's file 64 MiB" e2e_wait_for 10 sh -c "[ \$(stat -c %s '$ns2') = 67108864 ]"
+cp "$tmp/rbd_stall.conf.orig" "$tmp/rbd_stall.conf"
+check "no call waited on another thread: $(tr '\n' ' ' <"$tmp/gate-a.log")" \
+	sh -c "! grep -vx 'rbd_get_size held on thread fcrbdgrow' '$tmp/gate-a.log'"
 
 # A takeover while the monitor does not answer. Node b dies (SIGKILL) and
 # the monitor freezes: node a, b's successor, starts taking group 2 over

@@ -7,7 +7,9 @@
  * answered once it is, while other clients are served meanwhile; an open
  * that fails fails it; a client gone meanwhile loses nothing but its
  * answer; an image nobody took is closed on the thread; without the
- * thread the open runs on the caller's.
+ * thread the open runs on the caller's. A namespace grow that runs off the
+ * control thread (fake_grow_async) holds `namespace resize` and a reload
+ * the same way.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -48,8 +50,8 @@ static void cl_send_rbd_add(int fd, const char *image)
 }
 
 /* The answer to the request on fd, running the server for up to ms: 0
- * (done; *nsid from its data message), the error (text in why), or
- * -EAGAIN when none came. */
+ * (done; *nsid from its data message, unless nsid is NULL), the error
+ * (text in why), or -EAGAIN when none came. */
 static int cl_answer(int fd, int ms, uint32_t *nsid, char *why, size_t whylen)
 {
 	uint64_t buf[FCNVME_CTL_MSG_MAX / 8 + 1];
@@ -78,7 +80,8 @@ static int cl_answer(int fd, int ms, uint32_t *nsid, char *why, size_t whylen)
 			snprintf(why, whylen, "%s", t ? t : "");
 			return msg.error;
 		}
-		ck_assert_int_eq(fcnvme_msg_get_u32(&msg, FCNVME_A_NSID, nsid), 0);
+		if (nsid != NULL)
+			ck_assert_int_eq(fcnvme_msg_get_u32(&msg, FCNVME_A_NSID, nsid), 0);
 	}
 	return -EAGAIN;
 }
@@ -270,6 +273,123 @@ START_TEST(rbd_open_without_the_thread)
 END_TEST
 
 /* Suite: control requests that wait for backend opens. */
+/* Send a request with NQN_A and the u32 NSID 1 (nsid) or the PATH path
+ * (a reload), a u64 SIZE (size != 0) and a BACKEND (backend) on fd. */
+static void cl_send_ns(int fd, int cmd, const char *backend, uint64_t size, const char *path)
+{
+	struct nl_msg *m = fcnvme_msg_new(cmd, NLM_F_REQUEST, 92);
+
+	if (path != NULL) {
+		ck_assert_int_eq(fcnvme_msg_put_str(m, FCNVME_A_PATH, path), 0);
+	} else {
+		ck_assert_int_eq(fcnvme_msg_put_str(m, FCNVME_A_NQN, NQN_A), 0);
+		ck_assert_int_eq(fcnvme_msg_put_u32(m, FCNVME_A_NSID, 1), 0);
+	}
+	if (backend != NULL)
+		ck_assert_int_eq(fcnvme_msg_put_str(m, FCNVME_A_BACKEND, backend), 0);
+	if (size != 0)
+		ck_assert_int_eq(fcnvme_msg_put_u64(m, FCNVME_A_SIZE, size), 0);
+	ck_assert_int_eq(send(fd, fcnvme_msg_hdr(m), fcnvme_msg_len(m), MSG_NOSIGNAL),
+			 (ssize_t)fcnvme_msg_len(m));
+	fcnvme_msg_free(m);
+}
+
+/* A grow that runs off the control thread (an rbd image's): `namespace
+ * resize` waits for it without holding the server (another client is
+ * answered), runs again at each wake-up and waits again while the grow
+ * is under way, and is answered once it is done, the namespace grown. */
+START_TEST(rbd_grow_off_the_control_thread)
+{
+	char why[512] = "";
+	uint32_t nsid = 0;
+	int a, b;
+
+	a = cs_connect();
+	b = cs_connect();
+	cl_send_ns(a, FCNVME_CMD_NS_ADD, "ram", 1 << 20, NULL);
+	ck_assert_int_eq(cl_answer(a, 2000, &nsid, why, sizeof(why)), 0);
+	ck_assert_uint_eq(nsid, 1);
+	fake_grow_async(true);
+	fake_log_clear();
+	cl_send_ns(a, FCNVME_CMD_NS_RESIZE, NULL, 2 << 20, NULL);
+	ck_assert_int_eq(cl_answer(a, 200, &nsid, why, sizeof(why)), -EAGAIN);
+	ck_assert_int_eq(cs_version(b), 0);
+	ck_assert_str_eq(fake_log(), "ns_resize_wait nqn.2026-11.io.x:a 1 2097152;");
+	ck_assert_uint_eq(ns_of_a(1)->size, 1 << 20);
+	/* woken while the grow is still under way: it runs and waits again */
+	preopen_wake(&cs.d);
+	preopen_tick(&cs.d);
+	ck_assert_int_eq(cl_answer(a, 200, &nsid, why, sizeof(why)), -EAGAIN);
+	ck_assert_str_eq(fake_log(), "ns_resize_wait nqn.2026-11.io.x:a 1 2097152;"
+				     "ns_resize_wait nqn.2026-11.io.x:a 1 2097152;");
+	/* the grow is done: the next wake-up answers it */
+	fake_grow_async(false);
+	ck_assert_int_eq(cl_answer(a, 200, &nsid, why, sizeof(why)), -EAGAIN);
+	preopen_wake(&cs.d);
+	preopen_tick(&cs.d);
+	ck_assert_int_eq(cl_answer(a, 2000, &nsid, why, sizeof(why)), 0);
+	ck_assert_str_eq(fake_log(), "ns_resize_wait nqn.2026-11.io.x:a 1 2097152;"
+				     "ns_resize_wait nqn.2026-11.io.x:a 1 2097152;"
+				     "ns_resize nqn.2026-11.io.x:a 1 2097152;");
+	ck_assert_uint_eq(ns_of_a(1)->size, 2 << 20);
+	ck_assert_ptr_null(cs.d.preopen_waiters);
+	ck_assert_int_eq(cs_version(a), 0);
+	close(a);
+	close(b);
+}
+END_TEST
+
+/* Write a configuration of subsystem NQN_A with a RAM namespace 1 of size
+ * bytes to path. */
+static void conf_with_ram_ns(const char *path, unsigned long size)
+{
+	FILE *f = fopen(path, "w");
+
+	ck_assert_ptr_nonnull(f);
+	fprintf(f,
+		"ports = ( { name = \"p0\"; dev = \"soft:f\"; wwnn = \"0x20000090fa000001\";"
+		" wwpn = \"0x10000090fa000001\"; } );\n"
+		"subsystems = ( { nqn = \"" NQN_A "\"; ports = [ \"p0\" ];\n"
+		"  namespaces = ( { nsid = 1; backend = \"ram\"; size = %lu; } ); } );\n",
+		size);
+	ck_assert_int_eq(fclose(f), 0);
+}
+
+/* A reload that grows a namespace whose grow runs off the control thread
+ * waits for it the same way (its dry run starts the grow), and applies
+ * the file once it is done. */
+START_TEST(reload_grow_off_the_control_thread)
+{
+	char path[64], why[512] = "";
+	int a, b;
+
+	snprintf(path, sizeof(path), "/tmp/check_ctl_preopen.%d.conf", (int)getpid());
+	a = cs_connect();
+	b = cs_connect();
+	conf_with_ram_ns(path, 1 << 20);
+	cl_send_ns(a, FCNVME_CMD_CONFIG_RELOAD, NULL, 0, path);
+	ck_assert_int_eq(cl_answer(a, 2000, NULL, why, sizeof(why)), 0);
+	ck_assert_uint_eq(ns_of_a(1)->size, 1 << 20);
+	conf_with_ram_ns(path, 4 << 20);
+	fake_grow_async(true);
+	fake_log_clear();
+	cl_send_ns(a, FCNVME_CMD_CONFIG_RELOAD, NULL, 0, path);
+	ck_assert_int_eq(cl_answer(a, 200, NULL, why, sizeof(why)), -EAGAIN);
+	ck_assert_int_eq(cs_version(b), 0);
+	ck_assert_uint_eq(ns_of_a(1)->size, 1 << 20);
+	ck_assert_ptr_null(strstr(fake_log(), "ns_resize "));
+	fake_grow_async(false);
+	preopen_wake(&cs.d);
+	preopen_tick(&cs.d);
+	ck_assert_int_eq(cl_answer(a, 2000, NULL, why, sizeof(why)), 0);
+	ck_assert_ptr_nonnull(strstr(fake_log(), "ns_resize nqn.2026-11.io.x:a 1 4194304;"));
+	ck_assert_uint_eq(ns_of_a(1)->size, 4 << 20);
+	unlink(path);
+	close(a);
+	close(b);
+}
+END_TEST
+
 Suite *ctl_preopen_suite(void)
 {
 	Suite *s = suite_create("ctl_preopen");
@@ -286,6 +406,8 @@ Suite *ctl_preopen_suite(void)
 	tcase_add_test(tc, rbd_open_fails_off_the_control_thread);
 	tcase_add_test(tc, rbd_open_client_gone);
 	tcase_add_test(tc, rbd_open_nobody_took);
+	tcase_add_test(tc, rbd_grow_off_the_control_thread);
+	tcase_add_test(tc, reload_grow_off_the_control_thread);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -83,6 +83,10 @@ struct tgt *fake_tgt(void)
 	return (struct tgt *)&dummy_tgt;
 }
 
+/* fake_grow_async(): a grow waits (as an rbd image's, off the control
+ * thread) until turned off */
+static bool grow_async;
+
 void fake_reset(void)
 {
 	int i;
@@ -94,6 +98,7 @@ void fake_reset(void)
 	memset(&model, 0, sizeof(model));
 	logbuf[0] = '\0';
 	fail_prefix[0] = '\0';
+	grow_async = false;
 }
 
 const char *fake_log(void)
@@ -506,11 +511,31 @@ bool fake_ns_uuid_given(const char *nqn, uint32_t nsid)
 	return n != NULL && n->has_uuid;
 }
 
+void fake_grow_async(bool on)
+{
+	grow_async = on;
+}
+
+int tgt_ns_resize_want(struct tgt *t, const char *nqn, uint32_t nsid, uint64_t size)
+{
+	struct fake_ns *n = ns_find(nqn, nsid);
+
+	(void)t;
+	return grow_async && n != NULL && size > n->size;
+}
+
 int tgt_ns_resize(struct tgt *t, const char *nqn, uint32_t nsid, uint64_t size, char *err,
 		  size_t errlen)
 {
-	int rc = call(err, errlen, "ns_resize %s %u %llu", nqn, nsid, (unsigned long long)size);
+	int rc;
 
+	if (tgt_ns_resize_want(t, nqn, nsid, size)) {
+		call(err, errlen, "ns_resize_wait %s %u %llu", nqn, nsid, (unsigned long long)size);
+		snprintf(err, errlen, "growing to %llu bytes, off the control thread",
+			 (unsigned long long)size);
+		return -EINPROGRESS;
+	}
+	rc = call(err, errlen, "ns_resize %s %u %llu", nqn, nsid, (unsigned long long)size);
 	(void)t;
 	if (rc == 0 && ns_find(nqn, nsid) != NULL)
 		ns_find(nqn, nsid)->size = size;

@@ -26,6 +26,10 @@ const char *fake_log(void);
 void fake_log_clear(void);
 /* Make the next call whose log entry starts with prefix fail (-EIO). */
 void fake_fail_on(const char *prefix);
+/* While on, a namespace's grow waits (tgt_ns_resize: -EINPROGRESS, logged
+ * "ns_resize_wait NQN NSID SIZE;"; tgt_ns_resize_want: 1), as an rbd
+ * image's does off the control thread; off (the default), it grows. */
+void fake_grow_async(bool on);
 /* Whether the last add of namespace nsid of nqn was given its UUID. */
 bool fake_ns_uuid_given(const char *nqn, uint32_t nsid);
 /* The struct tgt pointer to put into struct fcd. */
