@@ -19,6 +19,8 @@ static void *rbd_job_main(void *arg)
 {
 	struct rbd_job *j = arg;
 
+	/* named before its call: what it waits in shows under its name */
+	pthread_setname_np(pthread_self(), j->name);
 	j->fn(j);
 	atomic_store_explicit(&j->done, true, memory_order_release);
 	return NULL;
@@ -33,6 +35,7 @@ int rbd_job_start(struct rbd_job *j, struct rbd_be *rb, struct rbd_handle *h, co
 		return -EBUSY;
 	atomic_store_explicit(&j->done, false, memory_order_relaxed);
 	j->fn = fn;
+	j->name = name;
 	j->rb = rb;
 	j->h = h;
 	j->rc = 0;
@@ -46,7 +49,6 @@ int rbd_job_start(struct rbd_job *j, struct rbd_be *rb, struct rbd_handle *h, co
 		j->h = NULL;
 		return -rc;
 	}
-	pthread_setname_np(j->thr, name);
 	j->running = true;
 	return 0;
 }

@@ -89,6 +89,7 @@ struct rbd_job {
 	bool running; /* [ctl] started, not joined yet */
 	_Atomic bool done;
 	void (*fn)(struct rbd_job *j); /* [ctl] set at start */
+	const char *name;	       /* [ctl] set at start: its thread's */
 	struct rbd_be *rb;	       /* [ctl] set at start */
 	struct rbd_handle *h;	       /* [ctl] the handle it holds */
 	/* Results: [job] writes them before done, [ctl] reads them after
@@ -194,7 +195,8 @@ void rbd_cluster_wait(const struct rbd_cluster *cl, unsigned int ops);
 void rbd_cluster_waited(void);
 
 /* rbd_job.c [ctl] */
-/* Run fn on a thread named name, holding h (may be NULL): 0; -EBUSY when
+/* Run fn on a thread named name (a string that outlives the job; the
+ * thread names itself before fn), holding h (may be NULL): 0; -EBUSY when
  * the job runs; -errno when no thread could be had (then nothing is
  * held). */
 int rbd_job_start(struct rbd_job *j, struct rbd_be *rb, struct rbd_handle *h, const char *name,
