@@ -362,6 +362,10 @@ void hw_host_port_close(struct hw_host_port *p)
 	hw_rport_logout(&p->rports);
 	(void)hw_host_port_poll(p, 1024);
 	hw_host_port_process(p);
+	/* That processing may have logged a remote port in again (a rescan
+	 * and the target's quick answers): unregister it too, or it and the
+	 * local port it holds would outlive the close. */
+	hw_rport_logout(&p->rports);
 	if (p->lport)
 		nvme_fc_unregister_localport(p->lport);
 	hw_rport_fini(&p->rports);
