@@ -71,7 +71,8 @@ static void status_update(struct fcd *d)
 	sdnotify_status("serving: %u port(s), %u link up, %u I/O thread(s)", ports, up, threads);
 }
 
-static void hup_reload(struct fcd *d)
+/* resumed: again, after the opens and grows it waited for */
+static void hup_reload(struct fcd *d, bool resumed)
 {
 	char err[512];
 	int n, grows;
@@ -79,7 +80,7 @@ static void hup_reload(struct fcd *d)
 	/* Images to open and namespaces to grow first, off the control
 	 * thread (preopen.h); the file is read again after them. */
 	n = conf_reload_opens(d, NULL, &grows);
-	if (preopen_reload_waits(n, grows, "SIGHUP")) {
+	if (preopen_reload_waits(n, grows, resumed ? NULL : "SIGHUP")) {
 		preopen_wait(d, &d->hup_wait);
 		return;
 	}
@@ -94,7 +95,7 @@ static void hup_reload(struct fcd *d)
 
 static void hup_resume(struct preopen_waiter *w)
 {
-	hup_reload((struct fcd *)((char *)w - offsetof(struct fcd, hup_wait)));
+	hup_reload((struct fcd *)((char *)w - offsetof(struct fcd, hup_wait)), true);
 }
 
 static void on_sighup(evutil_socket_t sig, short what, void *arg)
@@ -107,7 +108,7 @@ static void on_sighup(evutil_socket_t sig, short what, void *arg)
 	if (d->hup_wait.waiting)
 		return;
 	sdnotify_reloading();
-	hup_reload(d);
+	hup_reload(d, false);
 }
 
 static void on_sigterm(evutil_socket_t sig, short what, void *arg)

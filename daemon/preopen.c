@@ -97,11 +97,15 @@ bool preopen_reload_waits(int opens, int grows, const char *who)
 	bool wait = false;
 
 	if (opens > 0 && backend_preopen_start() > 0) {
-		log_info("%s: opening %d backend(s) first, off the control thread", who, opens);
+		if (who)
+			log_info("%s: opening %d backend(s) first, off the control thread", who,
+				 opens);
 		wait = true;
 	}
 	if (grows > 0) {
-		log_info("%s: growing %d namespace(s) first, off the control thread", who, grows);
+		if (who)
+			log_info("%s: growing %d namespace(s) first, off the control thread", who,
+				 grows);
 		wait = true;
 	}
 	return wait;

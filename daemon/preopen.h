@@ -41,7 +41,8 @@ void preopen_wake(struct fcd *d);
 /* Whether a reload must wait first, for the opens and grows its dry run
  * found (conf_reload_opens): the opens are started; logged as
  * "WHO: opening N backend(s) first, off the control thread" and
- * "WHO: growing N namespace(s) first, off the control thread". */
+ * "WHO: growing N namespace(s) first, off the control thread" (who NULL:
+ * not logged, a reload that waited already said it). */
 bool preopen_reload_waits(int opens, int grows, const char *who);
 /* Every tick, after the core's: close, on the thread, what nobody took;
  * run the waiters if preopen_wake() asked. */

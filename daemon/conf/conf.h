@@ -244,9 +244,9 @@ int conf_reload_plan(struct fcd *d, const char *path, struct conf_plan *plan, ch
  * Before a reload of path (NULL: d->conf_path): queue the backend opens it
  * would wait on (backend_preopen_want, through a dry run) and return how
  * many are not done yet; *grows gets how many of its namespace grows run
- * off the control thread (started by tgt_ns_resize_want) and are not done
- * yet. Both 0: reload now. A file the reload would refuse gives 0 (the
- * reload says why).
+ * off the control thread and are not done yet (tgt_ns_resize_want starts
+ * them, once the whole dry run passed). Both 0: reload now. A file the
+ * dry run refuses gives 0 and grows nothing (the reload says why).
  */
 int conf_reload_opens(struct fcd *d, const char *path, int *grows);
 /*

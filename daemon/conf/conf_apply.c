@@ -747,6 +747,7 @@ int conf_reload_opens(struct fcd *d, const char *path, int *grows)
 {
 	struct conf_plan plan;
 	char err[512];
+	unsigned int i;
 	int rc;
 
 	*grows = 0;
@@ -754,12 +755,13 @@ int conf_reload_opens(struct fcd *d, const char *path, int *grows)
 		return 0;
 	plan.want_opens = true;
 	rc = conf_reload_plan(d, path, &plan, err, sizeof(err));
-	conf_plan_close(&plan);
+	/* the grows start only now that the dry run passed whole */
+	for (i = 0; rc == 0 && i < plan.nr_grows; i++)
+		if (tgt_ns_resize_want(d->tgt, plan.grows[i].nqn, plan.grows[i].nsid,
+				       plan.grows[i].size) > 0)
+			(*grows)++;
 	conf_plan_free(&plan);
-	if (rc)
-		return 0;
-	*grows = (int)plan.grows;
-	return (int)plan.opens;
+	return rc == 0 ? (int)plan.opens : 0;
 }
 
 /* Reload d->conf_path; the running config is kept if that fails. The

@@ -184,9 +184,8 @@ int conf_op_ns_resize(struct fcd *d, const char *nqn, uint32_t nsid, uint64_t si
 		return fcnvme_err(err, errlen, -EINVAL, "size is not a multiple of the LBA size %u",
 				  ns->lba_size);
 	plan_ns_resize(d, nqn, nsid, size);
-	if (conf_plan_dry(d) && d->plan->want_opens &&
-	    tgt_ns_resize_want(d->tgt, nqn, nsid, size) > 0)
-		d->plan->grows++;
+	if (conf_plan_dry(d) && d->plan->want_opens && conf_plan_grow(d, nqn, nsid, size) != 0)
+		return fcnvme_err(err, errlen, -ENOMEM, "out of memory");
 	rc = RUN(d, tgt_ns_resize(d->tgt, nqn, nsid, size, err, errlen));
 	if (rc == 0)
 		ns->size = size;

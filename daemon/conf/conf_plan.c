@@ -2,8 +2,10 @@
 /*
  * Recording the operations of a reload (conf_plan.h).
  */
+#define _GNU_SOURCE
 #include <errno.h>
 #include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -35,6 +37,25 @@ void conf_plan_free(struct conf_plan *p)
 	free(p->text);
 	p->text = NULL;
 	p->len = 0;
+	free(p->grows);
+	p->grows = NULL;
+	p->nr_grows = 0;
+}
+
+int conf_plan_grow(struct fcd *d, const char *nqn, uint32_t nsid, uint64_t size)
+{
+	struct conf_plan *p = d->plan;
+	struct conf_plan_grow *g;
+
+	g = reallocarray(p->grows, p->nr_grows + 1, sizeof(*g));
+	if (g == NULL)
+		return -ENOMEM;
+	p->grows = g;
+	g += p->nr_grows++;
+	snprintf(g->nqn, sizeof(g->nqn), "%s", nqn);
+	g->nsid = nsid;
+	g->size = size;
+	return 0;
 }
 
 void conf_plan_add(struct fcd *d, const char *fmt, ...)

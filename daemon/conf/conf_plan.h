@@ -14,8 +14,10 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
+#include "core/tgt.h"
 #include "fcd.h"
 
 struct conf_plan {
@@ -25,11 +27,20 @@ struct conf_plan {
 	size_t len;	   /* bytes of text */
 	unsigned int nr;   /* operations recorded */
 	unsigned int mute; /* > 0: an operation runs others as its steps */
-	/* dry: queue the backend opens that would wait, and start the
-	 * namespace grows that would (conf_reload_opens) */
+	/* dry: queue the backend opens that would wait, and list the
+	 * namespace grows, started only once the whole dry run passed
+	 * (conf_reload_opens): a reload it refuses grows nothing */
 	bool want_opens;
-	unsigned int opens; /* how many opens are not done yet */
-	unsigned int grows; /* how many grows are under way */
+	unsigned int opens;	      /* how many opens are not done yet */
+	struct conf_plan_grow *grows; /* the grows the reload runs (owned) */
+	unsigned int nr_grows;
+};
+
+/* A namespace a reload grows. */
+struct conf_plan_grow {
+	char nqn[TGT_NQN_SIZE];
+	uint32_t nsid;
+	uint64_t size;
 };
 
 /* Start recording; 0 or -ENOMEM. */
@@ -40,6 +51,8 @@ void conf_plan_close(struct conf_plan *p);
 void conf_plan_free(struct conf_plan *p);
 /* Log each line of a closed plan ("reload: LINE"). */
 void conf_plan_log(const struct conf_plan *p);
+/* Add a grow to d->plan's list (want_opens); -ENOMEM. */
+int conf_plan_grow(struct fcd *d, const char *nqn, uint32_t nsid, uint64_t size);
 /* Append one operation line to d->plan, if any. */
 void conf_plan_add(struct fcd *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 

@@ -162,6 +162,7 @@ int ctl_dispatch(struct fcd *d, const struct fcnvme_msg *msg, const struct ctl_p
 			       .send = count_send,
 			       .ctx = &dc,
 			       .writable = peer->writable,
+			       .resumed = peer->resumed,
 			       .uid = peer->uid };
 	bool writable = peer->writable;
 	ctl_handler h = msg->cmd <= FCNVME_CMD_MAX ? ctl_handlers[msg->cmd] : NULL;

@@ -24,6 +24,7 @@ struct ctl_peer {
 	uid_t uid;
 	pid_t pid;
 	bool writable; /* root, the daemon's user, or the socket group */
+	bool resumed;  /* the request runs again: its handler said CTL_WAIT */
 };
 
 /* What a handler gets: the daemon, the request, where to put replies. */
@@ -34,6 +35,7 @@ struct ctl_req {
 	int (*send)(void *ctx, struct nl_msg *m);
 	void *ctx;
 	bool writable; /* the peer may mutate */
+	bool resumed;  /* runs again after a CTL_WAIT (say what it waits once) */
 	uid_t uid;     /* the peer's user */
 	char err[512]; /* handler's reason on failure */
 };

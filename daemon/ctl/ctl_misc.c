@@ -171,7 +171,7 @@ static int config_plan_run(struct ctl_req *req, bool dry_run)
 	 * thread: this request runs again once they are (preopen.h). */
 	if (!dry_run) {
 		rc = conf_reload_opens(req->d, path, &grows);
-		if (preopen_reload_waits(rc, grows, "reload"))
+		if (preopen_reload_waits(rc, grows, req->resumed ? NULL : "reload"))
 			return CTL_WAIT;
 	}
 	if (conf_plan_open(&plan, dry_run) != 0)

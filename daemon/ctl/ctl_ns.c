@@ -178,10 +178,11 @@ int ctl_ns_resize(struct ctl_req *req)
 	rc = conf_op_ns_resize(req->d, req_nqn(req), req_nsid(req), size, req->err,
 			       sizeof(req->err));
 	/* The store grows off the control thread (an rbd image): this
-	 * request runs again once it has (preopen.h). */
+	 * request runs again once it has (preopen.h); said once. */
 	if (rc == -EINPROGRESS) {
-		log_info("control: namespace resize %s %u: %s", req_nqn(req), req_nsid(req),
-			 req->err);
+		if (!req->resumed)
+			log_info("control: namespace resize %s %u: %s", req_nqn(req), req_nsid(req),
+				 req->err);
 		return CTL_WAIT;
 	}
 	return rc;

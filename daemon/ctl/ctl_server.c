@@ -229,14 +229,15 @@ static void reject(struct ctl_conn *c, const void *buf, size_t len, int error, c
 	ctl_conn_send(c, fcnvme_msg_new_error(req, error, why));
 }
 
-/* Dispatch one request of n bytes at buf; CTL_WAIT when its handler
- * waits (nothing answered yet). */
-static int conn_request(struct ctl_conn *c, const void *buf, size_t n)
+/* Dispatch one request of n bytes at buf (resumed: again, after it
+ * waited); CTL_WAIT when its handler waits (nothing answered yet). */
+static int conn_request(struct ctl_conn *c, const void *buf, size_t n, bool resumed)
 {
 	struct fcnvme_msg msg;
 	struct ctl_peer peer = { .uid = c->cred.uid,
 				 .pid = c->cred.pid,
-				 .writable = ctl_conn_writable(c) };
+				 .writable = ctl_conn_writable(c),
+				 .resumed = resumed };
 	char why[256];
 	int rc;
 
@@ -291,7 +292,7 @@ static void conn_resume(struct preopen_waiter *w)
 {
 	struct ctl_conn *c = (struct ctl_conn *)((char *)w - offsetof(struct ctl_conn, wait));
 
-	if (conn_request(c, c->parked, c->parked_len) == CTL_WAIT) {
+	if (conn_request(c, c->parked, c->parked_len, true) == CTL_WAIT) {
 		preopen_wait(c->srv->d, &c->wait);
 		return;
 	}
@@ -320,7 +321,7 @@ static void conn_read(evutil_socket_t fd, short what, void *arg)
 		return;
 	}
 	conn_active(c);
-	if (conn_request(c, s->buf, (size_t)n) == CTL_WAIT)
+	if (conn_request(c, s->buf, (size_t)n, false) == CTL_WAIT)
 		conn_park(c, s->buf, (size_t)n);
 	conn_flushed(c);
 }

@@ -9,8 +9,9 @@
  * answer; an image nobody took is closed on the thread; without the
  * thread the open runs on the caller's. A namespace grow that runs off the
  * control thread (fake_grow_async) holds `namespace resize` and a reload
- * the same way.
+ * the same way, and each says once what it waits for.
  */
+#define _GNU_SOURCE
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -28,10 +29,40 @@
 #include "ctl_server_harness.h"
 #include "fake_target.h"
 #include "fcd.h"
+#include "log.h"
+#include "log_journal.h"
 #include "preopen.h"
 #include "suites_control.h"
 
 #define NQN_A "nqn.2026-11.io.x:a"
+
+/* How many logged messages contained logged_word (log_set_journal). */
+static const char *logged_word;
+static int logged;
+
+static int log_count(const struct iovec *iov, int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (memmem(iov[i].iov_base, iov[i].iov_len, logged_word, strlen(logged_word)))
+			logged++;
+	return 0;
+}
+
+/* Count the messages with word from now on, until log_count_stop(). */
+static void log_count_start(const char *word)
+{
+	logged_word = word;
+	logged = 0;
+	log_set_journal(log_count);
+}
+
+static int log_count_stop(void)
+{
+	log_set_journal(NULL);
+	return logged;
+}
 
 /* Send `namespace add NQN_A 1 backend rbd cs.path pool/IMAGE` on fd. */
 static void cl_send_rbd_add(int fd, const char *image)
@@ -311,6 +342,7 @@ START_TEST(rbd_grow_off_the_control_thread)
 	ck_assert_uint_eq(nsid, 1);
 	fake_grow_async(true);
 	fake_log_clear();
+	log_count_start("growing");
 	cl_send_ns(a, FCNVME_CMD_NS_RESIZE, NULL, 2 << 20, NULL);
 	ck_assert_int_eq(cl_answer(a, 200, &nsid, why, sizeof(why)), -EAGAIN);
 	ck_assert_int_eq(cs_version(b), 0);
@@ -331,6 +363,7 @@ START_TEST(rbd_grow_off_the_control_thread)
 	ck_assert_str_eq(fake_log(), "ns_resize_wait nqn.2026-11.io.x:a 1 2097152;"
 				     "ns_resize_wait nqn.2026-11.io.x:a 1 2097152;"
 				     "ns_resize nqn.2026-11.io.x:a 1 2097152;");
+	ck_assert_int_eq(log_count_stop(), 1); /* said when it started, not again */
 	ck_assert_uint_eq(ns_of_a(1)->size, 2 << 20);
 	ck_assert_ptr_null(cs.d.preopen_waiters);
 	ck_assert_int_eq(cs_version(a), 0);
@@ -356,7 +389,7 @@ static void conf_with_ram_ns(const char *path, unsigned long size)
 }
 
 /* A reload that grows a namespace whose grow runs off the control thread
- * waits for it the same way (its dry run starts the grow), and applies
+ * waits for it the same way (started once its dry run has passed), and applies
  * the file once it is done. */
 START_TEST(reload_grow_off_the_control_thread)
 {
@@ -373,17 +406,24 @@ START_TEST(reload_grow_off_the_control_thread)
 	conf_with_ram_ns(path, 4 << 20);
 	fake_grow_async(true);
 	fake_log_clear();
+	log_count_start("growing 1 namespace(s) first");
 	cl_send_ns(a, FCNVME_CMD_CONFIG_RELOAD, NULL, 0, path);
 	ck_assert_int_eq(cl_answer(a, 200, NULL, why, sizeof(why)), -EAGAIN);
 	ck_assert_int_eq(cs_version(b), 0);
 	ck_assert_uint_eq(ns_of_a(1)->size, 1 << 20);
 	ck_assert_ptr_null(strstr(fake_log(), "ns_resize "));
+	/* woken while the grow is still under way: it waits again, unsaid */
+	preopen_wake(&cs.d);
+	preopen_tick(&cs.d);
+	ck_assert_int_eq(cl_answer(a, 200, NULL, why, sizeof(why)), -EAGAIN);
+	ck_assert_int_eq(log_count_stop(), 1);
 	fake_grow_async(false);
 	preopen_wake(&cs.d);
 	preopen_tick(&cs.d);
 	ck_assert_int_eq(cl_answer(a, 2000, NULL, why, sizeof(why)), 0);
 	ck_assert_ptr_nonnull(strstr(fake_log(), "ns_resize nqn.2026-11.io.x:a 1 4194304;"));
 	ck_assert_uint_eq(ns_of_a(1)->size, 4 << 20);
+	ck_assert_uint_eq(fake_grows_wanted(), 2); /* each run while it waited */
 	unlink(path);
 	close(a);
 	close(b);

@@ -86,6 +86,8 @@ struct tgt *fake_tgt(void)
 /* fake_grow_async(): a grow waits (as an rbd image's, off the control
  * thread) until turned off */
 static bool grow_async;
+/* how many times tgt_ns_resize_want said 1 */
+static unsigned int grows_wanted;
 
 void fake_reset(void)
 {
@@ -99,6 +101,7 @@ void fake_reset(void)
 	logbuf[0] = '\0';
 	fail_prefix[0] = '\0';
 	grow_async = false;
+	grows_wanted = 0;
 }
 
 const char *fake_log(void)
@@ -516,12 +519,25 @@ void fake_grow_async(bool on)
 	grow_async = on;
 }
 
-int tgt_ns_resize_want(struct tgt *t, const char *nqn, uint32_t nsid, uint64_t size)
+unsigned int fake_grows_wanted(void)
+{
+	return grows_wanted;
+}
+
+static bool grow_waits(const char *nqn, uint32_t nsid, uint64_t size)
 {
 	struct fake_ns *n = ns_find(nqn, nsid);
 
-	(void)t;
 	return grow_async && n != NULL && size > n->size;
+}
+
+int tgt_ns_resize_want(struct tgt *t, const char *nqn, uint32_t nsid, uint64_t size)
+{
+	(void)t;
+	if (!grow_waits(nqn, nsid, size))
+		return 0;
+	grows_wanted++;
+	return 1;
 }
 
 int tgt_ns_resize(struct tgt *t, const char *nqn, uint32_t nsid, uint64_t size, char *err,
@@ -529,7 +545,7 @@ int tgt_ns_resize(struct tgt *t, const char *nqn, uint32_t nsid, uint64_t size, 
 {
 	int rc;
 
-	if (tgt_ns_resize_want(t, nqn, nsid, size)) {
+	if (grow_waits(nqn, nsid, size)) {
 		call(err, errlen, "ns_resize_wait %s %u %llu", nqn, nsid, (unsigned long long)size);
 		snprintf(err, errlen, "growing to %llu bytes, off the control thread",
 			 (unsigned long long)size);

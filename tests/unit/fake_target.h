@@ -30,6 +30,8 @@ void fake_fail_on(const char *prefix);
  * "ns_resize_wait NQN NSID SIZE;"; tgt_ns_resize_want: 1), as an rbd
  * image's does off the control thread; off (the default), it grows. */
 void fake_grow_async(bool on);
+/* How many times tgt_ns_resize_want said a grow waits (1) since the reset. */
+unsigned int fake_grows_wanted(void);
 /* Whether the last add of namespace nsid of nqn was given its UUID. */
 bool fake_ns_uuid_given(const char *nqn, uint32_t nsid);
 /* The struct tgt pointer to put into struct fcd. */
