@@ -254,14 +254,18 @@ static void cl_read_start(struct cluster *cl, bool groups_only)
  * it once it has ended. */
 static void cl_read_wake(struct cluster *cl)
 {
+	uint64_t seq = cl->rd_seq; /* this read's */
 	int rc = cl_read_step(cl);
 
-	if (rc == -EINPROGRESS || rc == -ENOENT || !cl_read_result(cl, rc))
+	if (rc == -EINPROGRESS || rc == -ENOENT)
 		return;
-	if (cl->rd_groups_only)
-		cl_groups(cl);
-	else if (!cl_apply(cl))
-		cl_read_start(cl, true);
+	if (cl_read_result(cl, rc)) {
+		if (cl->rd_groups_only)
+			cl_groups(cl);
+		else if (!cl_apply(cl))
+			cl_read_start(cl, true);
+	}
+	cl_edit_read_done(cl, seq); /* a command's edit may wait for it */
 }
 
 /* [ctl] A page of the timer's read completed (rd_efd). */
@@ -285,6 +289,7 @@ static void cl_timer_cb(evutil_socket_t fd, short what, void *arg)
 	(void)what;
 	if (cl_job_reap(cl, false))
 		due = true; /* read what the job wrote, and decide again */
+	cl_edit_tick(cl);
 	if (!cl->st_ok || atomic_load(&cl->hb_rc) == -ESHUTDOWN) {
 		cl_fenced(cl);
 		return;

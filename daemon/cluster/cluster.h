@@ -68,7 +68,11 @@ void cluster_ns_fenced(struct fcd *d, const char *nqn);
  * object again, unless this node's config defines nqn). */
 bool cluster_has_subsys(struct fcd *d, const char *nqn);
 /* Shared definitions: written to the state object; every node (this one
- * too) applies them when it reads the object again (at once here). */
+ * too) applies them when it reads the object again. These edits (and
+ * cluster_group_move) run off the control thread (cluster_edit.c): they
+ * return -EINPROGRESS while theirs runs, and the caller calls again with
+ * the same arguments at a wake-up (preopen_wake) for the answer, given
+ * once this node has read the object back and applied it. */
 int cluster_subsys_add(struct fcd *d, const char *nqn, bool allow_any, char *err, size_t errlen);
 int cluster_subsys_del(struct fcd *d, const char *nqn, char *err, size_t errlen);
 int cluster_host_allow(struct fcd *d, const char *nqn, const char *host, bool allow, char *err,

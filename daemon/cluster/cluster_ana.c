@@ -70,12 +70,18 @@ static const struct cl_node *cl_successor(struct cluster *cl, const struct cl_no
 	return best;
 }
 
+void cl_group_entry(uint32_t g, const char *owner, uint64_t epoch, char *key, size_t klen,
+		    char *val, size_t vlen)
+{
+	snprintf(key, klen, "group/%u", g);
+	snprintf(val, vlen, "owner=%s epoch=%" PRIu64, owner, epoch);
+}
+
 int cl_group_write(struct cluster *cl, uint32_t g, const char *owner, uint64_t epoch)
 {
 	char key[32], val[128];
 
-	snprintf(key, sizeof(key), "group/%u", g);
-	snprintf(val, sizeof(val), "owner=%s epoch=%" PRIu64, owner, epoch);
+	cl_group_entry(g, owner, epoch, key, sizeof(key), val, sizeof(val));
 	return cl_store_set(&cl->st, key, val);
 }
 

@@ -125,6 +125,10 @@ static void *cl_job_main(void *arg)
 		cl_store_close(&cl->st);
 		rc = cl_store_open(&cl->st, &cl->cfg, cl->rd_efd, j->err, sizeof(j->err));
 		break;
+	case CL_JOB_EDIT:
+		rc = cl_edit_job(cl);
+		cl->edit.rc = rc;
+		break;
 	default:
 		rc = -EINVAL;
 		break;
@@ -180,6 +184,9 @@ bool cl_job_reap(struct cluster *cl, bool wait)
 		else
 			cl_rejoined(cl);
 		break;
+	case CL_JOB_EDIT:
+		cl_edit_job_done(cl);
+		break;
 	default:
 		cl_group_job_done(cl, j);
 		break;
@@ -204,6 +211,8 @@ void cl_job_describe(struct cluster *cl, char *out, size_t len)
 		snprintf(out, len, "claim of ANA group %u, %llu ms", j->g, ms);
 	else if (j->kind == CL_JOB_RECONNECT)
 		snprintf(out, len, "reconnect: a new cluster client after a fence, %llu ms", ms);
+	else if (j->kind == CL_JOB_EDIT)
+		snprintf(out, len, "edit: %s, %llu ms", cl_edit_name(cl->edit.a.kind), ms);
 	else
 		snprintf(out, len, "rejoin: waiting for the state's lock, %llu ms", ms);
 }
@@ -217,7 +226,13 @@ int cl_job_busy(struct cluster *cl, char *err, size_t errlen)
 
 	if (!cl->job_running)
 		return 0;
-	if (j->kind == CL_JOB_RECONNECT)
+	if (j->kind == CL_JOB_EDIT)
+		snprintf(err, errlen,
+			 "%s is editing the cluster state (%llu ms, it holds the state's lock); "
+			 "try again when it has ended",
+			 cl_edit_name(cl->edit.a.kind),
+			 (unsigned long long)(fcnvme_clock_ms() - j->t0_ms));
+	else if (j->kind == CL_JOB_RECONNECT)
 		snprintf(err, errlen,
 			 "this node was fenced and is connecting a new cluster client (%llu ms); "
 			 "try again when it has",

@@ -82,7 +82,8 @@ enum cl_job_kind {
 	CL_JOB_TAKEOVER,
 	CL_JOB_PASS,
 	CL_JOB_REJOIN,
-	CL_JOB_RECONNECT
+	CL_JOB_RECONNECT,
+	CL_JOB_EDIT /* a command's edit (struct cl_edit) */
 };
 
 #define CL_JOB_ADDRS 32 /* fence results kept per takeover (the rest: counted) */
@@ -103,6 +104,56 @@ struct cl_job {
 	unsigned int nr_fenced;	    /* addresses tried */
 	char err[256];		    /* reconnect: why the new client failed */
 	_Atomic bool done;
+};
+
+/* A command's edit of the state object (cluster_edit.c): under the
+ * object's lock, on a read made under it, judge the command and write
+ * what it changes, then unlock and notify. Those calls wait on the
+ * cluster (up to the op timeout each), so the edit runs as the job
+ * (CL_JOB_EDIT) and the command waits for it parked (preopen.h): the
+ * control thread serves every host meanwhile. */
+enum cl_edit_kind {
+	CL_EDIT_SUBSYS_ADD, /* nqn, flag: allow any host */
+	CL_EDIT_SUBSYS_DEL, /* nqn (and its namespaces) */
+	CL_EDIT_HOST,	    /* nqn, name: the host, flag: allow (else disallow) */
+	CL_EDIT_NS_HOST,    /* nqn, nsid, name: the host, flag: add (else remove) */
+	CL_EDIT_NS_ADD,	    /* ns (nsid 0: the lowest free) */
+	CL_EDIT_NS_DEL,	    /* nqn, nsid */
+	CL_EDIT_MOVE	    /* g, name: the new owner */
+};
+
+/* What a command asks; compared whole (memcmp) to know a request that
+ * runs again for its answer, so always zeroed before it is filled. */
+struct cl_edit_args {
+	enum cl_edit_kind kind;
+	char nqn[TGT_NQN_SIZE];
+	char name[TGT_NQN_SIZE];
+	uint32_t nsid;
+	uint32_t g;
+	bool flag;
+	struct cl_ns ns;
+};
+
+/* Where an edit is: idle; its job runs; done, waiting for this node to
+ * read the object back and apply it (a read begun after the job ended);
+ * answered (kept for the request to take when it runs again). */
+enum cl_edit_state {
+	CL_EDIT_IDLE,
+	CL_EDIT_RUNNING,
+	CL_EDIT_APPLYING,
+	CL_EDIT_ANSWERED
+};
+
+struct cl_edit {
+	struct cl_edit_args a;	  /* [ctl] while not idle */
+	enum cl_edit_state state; /* [ctl] */
+	uint64_t read_seq;	  /* [ctl] applying: reads begun when the job ended */
+	uint64_t end_ms;	  /* [ctl] our clock when the job or the answer ended */
+	struct cl_view *view;	  /* [job] the read under the lock (owned by [ctl]) */
+	/* outputs [job] until the job is done, then [ctl] */
+	int rc;
+	uint32_t nsid; /* ns add: the NSID written */
+	char err[256];
 };
 
 struct cluster {
@@ -154,6 +205,7 @@ struct cluster {
 	int rd_efd;
 	struct event *rd_ev;
 	uint64_t view_gen; /* [ctl] views committed so far */
+	uint64_t rd_seq;   /* [ctl] timer's reads begun so far (the one under way's) */
 	/* Our clock when reads last came back from a stall of the object
 	 * (failed reads, or one of dead_ms / 2 or more): no node is lost for
 	 * beats missed before (cl_alive). [ctl] */
@@ -163,6 +215,7 @@ struct cluster {
 	pthread_t job_thr;
 	bool job_running;
 	struct cl_job job;
+	struct cl_edit edit; /* a command's edit (cluster_edit.c) */
 };
 
 /* cluster_view.c */
@@ -170,6 +223,8 @@ void cl_word(const char *v, const char *key, char *out, size_t len);
 uint64_t cl_word_u64(const char *v, const char *key);
 struct cl_node *cl_node_find(struct cl_view *v, const char *name);
 int cl_read(struct cluster *cl);
+/* Read the object into v (blocking; v is not committed): [job]. */
+int cl_read_into(struct cluster *cl, struct cl_view *v);
 /* The same without blocking (see cl_store_aread_*): _begin starts it; _step,
  * when rd_efd was written (or on the timer), returns -EINPROGRESS, or ends
  * it: 0 with cl->view read (or left as a newer blocking read made it), or
@@ -210,9 +265,35 @@ int cl_job_busy(struct cluster *cl, char *err, size_t errlen);
  * ms"), "" when none runs. */
 void cl_job_describe(struct cluster *cl, char *out, size_t len);
 
+/* cluster_edit.c */
+/* Run the command a: answered now (0 or -errno, err said, *nsid for an ns
+ * add), or -EINPROGRESS: its edit runs (or another's does), and the
+ * request runs again, with the same a, at a wake-up (preopen_wake). */
+int cl_edit_run(struct cluster *cl, const struct cl_edit_args *a, uint32_t *nsid, char *err,
+		size_t errlen);
+/* [job] The edit, under the object's lock. */
+int cl_edit_job(struct cluster *cl);
+/* Judge a on v and write what it changes through set (key, value; NULL:
+ * remove): 0, or -errno with err said. *nsid: the ns add's NSID. */
+int cl_edit_write(const struct cl_view *v, const struct cl_edit_args *a,
+		  int (*set)(void *arg, const char *key, const char *val), void *arg,
+		  uint32_t *nsid, char *err, size_t errlen);
+/* [ctl] The job ended (cl_job_reap). */
+void cl_edit_job_done(struct cluster *cl);
+/* [ctl] A timer's read begun as read number seq ended (applied, or failed). */
+void cl_edit_read_done(struct cluster *cl, uint64_t seq);
+/* [ctl] Every tick: drop an answer nobody took, end a wait for a read
+ * that does not come. */
+void cl_edit_tick(struct cluster *cl);
+/* The edit under way in words, for cl_job_describe. */
+const char *cl_edit_name(enum cl_edit_kind kind);
+
 /* cluster_ana.c */
 void cl_group_ensure(struct cluster *cl, uint32_t g);
 void cl_ana_set(struct cluster *cl, uint32_t g, uint8_t state);
+/* Group g's record: its key ("group/G") and value. */
+void cl_group_entry(uint32_t g, const char *owner, uint64_t epoch, char *key, size_t klen,
+		    char *val, size_t vlen);
 int cl_group_write(struct cluster *cl, uint32_t g, const char *owner, uint64_t epoch);
 /* Under the object's lock, from a read made under it: when group g's
  * record names `from`, write `to` as its owner, the epoch plus one (into

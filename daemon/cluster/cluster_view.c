@@ -152,6 +152,14 @@ int cl_read(struct cluster *cl)
 	return rc;
 }
 
+int cl_read_into(struct cluster *cl, struct cl_view *v)
+{
+	struct cl_read r = { cl, v };
+
+	memset(v, 0, sizeof(*v));
+	return cl_store_read(&cl->st, cl_read_entry, &r);
+}
+
 /* The timer's read is over: its view goes. */
 static void cl_read_drop(struct cluster *cl)
 {
@@ -170,6 +178,7 @@ int cl_read_begin(struct cluster *cl)
 		return -ENOMEM;
 	cl->rd_start_ms = fcnvme_clock_ms();
 	cl->rd_gen = cl->view_gen;
+	cl->rd_seq++;
 	rc = cl_store_aread_start(&cl->st);
 	if (rc)
 		cl_read_drop(cl);
@@ -203,17 +212,23 @@ void cl_read_cancel(struct cluster *cl)
 }
 
 /* Whether the state object answers now: 0, or -EAGAIN with err said when
- * the last read failed or the timer's read has waited CL_SLOW_MS (a few
- * ms when the cluster is well). A command reads, locks and writes the
- * object with blocking calls on the control thread, which serves every
- * host's admin queue too: against a stalled cluster each call would hold
- * the hosts' Keep Alives for up to the client's op timeout (10 s), longer
- * than Linux hosts' keep-alive timeout (5 s by default). So commands are
- * refused at once while it does not answer. */
+ * the last read failed, or the timer's read or a command's edit has
+ * waited CL_SLOW_MS (a few ms when the cluster is well; no read starts
+ * while an edit runs). A command's edit waits on the cluster on a thread
+ * of its own (cluster_edit.c), but one at a time: a command refused at
+ * once while the object does not answer is told so, rather than wait its
+ * turn behind an edit that waits up to the op timeout (10 s) per call. */
 int cl_answers(struct cluster *cl, char *err, size_t errlen)
 {
-	uint64_t waited = fcnvme_clock_ms() - cl->rd_start_ms;
+	uint64_t now = fcnvme_clock_ms(), waited = now - cl->rd_start_ms;
 
+	if (cl->job_running && cl->job.kind == CL_JOB_EDIT && now - cl->job.t0_ms >= CL_SLOW_MS) {
+		snprintf(err, errlen,
+			 "the cluster has not answered an edit of its state (%s) for %llu ms; try "
+			 "again when it answers",
+			 cl_edit_name(cl->edit.a.kind), (unsigned long long)(now - cl->job.t0_ms));
+		return -EAGAIN;
+	}
 	if (cl->read_fails) {
 		snprintf(err, errlen,
 			 "the cluster state cannot be read (the last %u read(s) failed, see the "

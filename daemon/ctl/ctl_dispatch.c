@@ -182,6 +182,13 @@ int ctl_dispatch(struct fcd *d, const struct fcnvme_msg *msg, const struct ctl_p
 			      desc->name);
 	else
 		rc = h(&req);
+	/* A cluster edit runs off the control thread: this request runs
+	 * again for its answer (cluster_edit.c); said once. */
+	if (rc == -EINPROGRESS) {
+		if (!req.resumed)
+			log_info("control: %s: %s", desc->name, req.err);
+		rc = CTL_WAIT;
+	}
 	if (rc == CTL_WAIT)
 		return rc;
 	if (rc) {

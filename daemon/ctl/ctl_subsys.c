@@ -173,6 +173,21 @@ static host_allow_fn host_allow_of(struct ctl_req *req, const char *nqn)
 	return cluster_has_subsys(req->d, nqn) ? cluster_host_allow : conf_op_host_allow;
 }
 
+/* 0 when the daemon's keys file (if any) can be read; else -errno with
+ * req->err said. */
+static int keys_readable(struct ctl_req *req)
+{
+	struct conf_keys k;
+	int rc;
+
+	if (req->d->conf == NULL || req->d->conf->auth_keys_file[0] == '\0')
+		return 0;
+	rc = conf_keys_load(req->d->conf->auth_keys_file, &k, req->err, sizeof(req->err));
+	if (rc == 0)
+		conf_keys_free(&k);
+	return rc;
+}
+
 /* allowed-host add NQN HOSTNQN */
 int ctl_allowed_host_add(struct ctl_req *req)
 {
@@ -184,6 +199,15 @@ int ctl_allowed_host_add(struct ctl_req *req)
 	if (rc)
 		return rc;
 	allow = host_allow_of(req, nqn);
+	/* A shared subsystem: each node gives the host its keys as it
+	 * applies the change (cluster_apply.c); a keys file that cannot be
+	 * read refuses the command before the edit, which runs off the
+	 * control thread (the request runs again for its answer). */
+	if (allow == cluster_host_allow) {
+		if (!req->resumed && (rc = keys_readable(req)))
+			return rc;
+		return allow(req->d, nqn, host, true, req->err, sizeof(req->err));
+	}
 	rc = allow(req->d, nqn, host, true, req->err, sizeof(req->err));
 	if (rc)
 		return rc;

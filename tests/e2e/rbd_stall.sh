@@ -311,6 +311,63 @@ check "node a answers again" e2e_wait_for 5 $CA status
 check "node a still owns group 1, optimized, and b group 2" e2e_wait_for 15 sh -c \
 	"$CA cluster groups | grep -Eq '^1 +a +optimized' && $CB cluster groups | grep -Eq '^2 +b +optimized'"
 
+# An edit of the cluster state that starts as the OSD freezes, before node
+# a can know (its reads answered a moment ago): its lock waits on the OSD
+# on the edit's job thread (fcclusterjob), and the command waits parked,
+# while node a serves fcnvmectl and the RAM namespace; another edit is
+# refused at once meanwhile, saying why; once the OSD resumes the edit is
+# done, read back and applied, and the command answers.
+check "node a's cluster state answers before the freeze" e2e_wait_for 15 sh -c \
+	"$CA -o json cluster status | python3 -c 'import json, sys
+s = json.load(sys.stdin)
+sys.exit(not (s[\"answers\"] is True and s[\"read_fails\"] == 0 and \"group_job\" not in s))'"
+H_EARLY=nqn.2026-12.io.nvmetfcd:rbd-stall-early
+kill -STOP "$OSD"
+t_early=$(ms)
+(timeout 40 $CA allowed-host add "$NQN_A" "$H_EARLY" >"$tmp/early.out" 2>&1
+ echo "$? $(($(ms) - t_early))" >"$tmp/early.rc") &
+EARLY=$!
+worst_ctl=0 worst_io=0 n=0 bad_ctl=0 bad_io=0 job_seen=0 edit_ms=
+while [ $(($(ms) - t_early)) -lt 6000 ]; do
+	if [ -z "$edit_ms" ] && [ $(($(ms) - t_early)) -ge 2000 ]; then
+		try_edit "$H_EARLY-2" "$tmp/early2.out"
+		timeout 20 $CA -o json cluster status >"$tmp/cst-early.json" 2>&1
+	fi
+	probe
+	grep -qx fcclusterjob /proc/"$E2E_DPID"/task/*/comm 2>/dev/null && job_seen=$((job_seen + 1))
+	n=$((n + 1))
+	sleep 0.2
+done
+echo "an edit waiting on the frozen OSD: $n rounds, slowest fcnvmectl status $worst_ctl ms, slowest 1 MiB write+read $worst_io ms"
+check "the edit waits: no answer while the OSD is frozen" \
+	sh -c "[ ! -s '$tmp/early.rc' ] && kill -0 $EARLY"
+check "node a said it edits off the control thread" grep -q \
+	"control: allowed-host-add: editing the cluster state, off the control thread" "$tmp/nvmetfcd.log"
+check "its job thread waits (seen in $job_seen of $n rounds)" test "$job_seen" -ge "$((n - 2))"
+check "fcnvmectl status answered every time, within 1 s ($bad_ctl failures, slowest $worst_ctl ms)" \
+	test "$bad_ctl" -eq 0 -a "$worst_ctl" -lt 1000
+check "the RAM namespace read back every time, within 2 s ($bad_io failures, slowest $worst_io ms)" \
+	test "$bad_io" -eq 0 -a "$worst_io" -lt 2000
+check "another edit was refused meanwhile (rc $edit_rc), within 1 s ($edit_ms ms)" \
+	test "${edit_rc:-0}" -ne 0 -a "${edit_ms:-99999}" -lt 1000
+check "... saying the cluster has not answered the edit: $(cat "$tmp/early2.out")" grep -Eq \
+	'the cluster has not answered an edit of its state \(allowed-host\) for [0-9]+ ms' \
+	"$tmp/early2.out"
+check "cluster status said the object does not answer, and the edit under way" \
+	python3 -c 'import json, re, sys
+s = json.load(open(sys.argv[1]))
+sys.exit(not (s["answers"] is False and
+              re.fullmatch(r"edit: allowed-host, [0-9]+ ms", s["group_job"])))' "$tmp/cst-early.json"
+kill -CONT "$OSD"
+wait "$EARLY"
+read -r early_rc early_ms <"$tmp/early.rc"
+check "the edit answers once the OSD resumed (exit $early_rc after $early_ms ms: $(tr '\n' ' ' <"$tmp/early.out"))" \
+	test "$early_rc" -eq 0 -a "$early_ms" -ge 6000 -a "$early_ms" -lt 20000
+check "... the host allowed on node a" sh -c "$CA subsystem show '$NQN_A' | grep -qF '$H_EARLY'"
+check "... and on node b" \
+	e2e_wait_for 10 sh -c "$CB subsystem show '$NQN_A' | grep -qF '$H_EARLY'"
+check "... the refused one not" sh -c "! $CA subsystem show '$NQN_A' | grep -qF '$H_EARLY-2'"
+
 # gate_probe: probe every 0.2 s for 3 s while the gate holds node a's
 # call, then check that node a answered and served all along
 gate_probe() {

@@ -68,11 +68,12 @@ static void cl_job_test_msg(enum cl_job_kind kind, const char *pre, const char *
 
 	cl->job_running = true; /* no thread: never reaped here */
 	cl->job.kind = kind;
+	cl->edit.a.kind = CL_EDIT_HOST;
 	cl->job.g = 2;
 	cl->job.t0_ms = fcnvme_clock_ms() - 1500;
 	ck_assert_int_eq(cl_job_busy(cl, err, sizeof(err)), -EAGAIN);
 	p = strpbrk(err, "0123456789"); /* "ANA group 2": g, then the ms */
-	if (p && kind != CL_JOB_REJOIN && kind != CL_JOB_RECONNECT)
+	if (p && kind != CL_JOB_REJOIN && kind != CL_JOB_RECONNECT && kind != CL_JOB_EDIT)
 		p = strpbrk(p + 1, "0123456789");
 	ck_assert_ptr_nonnull(p);
 	ck_assert_int_eq(sscanf(p, "%llu", &ms), 1);
@@ -108,6 +109,13 @@ START_TEST(test_cl_job_busy_reconnect)
 }
 END_TEST
 
+START_TEST(test_cl_job_busy_edit)
+{
+	cl_job_test_msg(CL_JOB_EDIT, "allowed-host is editing the cluster state (",
+			" ms, it holds the state's lock); try again when it has ended");
+}
+END_TEST
+
 START_TEST(test_cl_job_busy_rejoin)
 {
 	cl_job_test_msg(CL_JOB_REJOIN, "this node is rejoining the cluster after a fence (waiting ",
@@ -127,6 +135,7 @@ START_TEST(test_cl_job_describe)
 		{ CL_JOB_CLAIM, "claim of ANA group 5, 2000 ms" },
 		{ CL_JOB_REJOIN, "rejoin: waiting for the state's lock, 2000 ms" },
 		{ CL_JOB_RECONNECT, "reconnect: a new cluster client after a fence, 2000 ms" },
+		{ CL_JOB_EDIT, "edit: allowed-host, 2000 ms" },
 	};
 	struct cluster *cl = cl_job_test_new();
 	char out[128];
@@ -137,6 +146,7 @@ START_TEST(test_cl_job_describe)
 	ck_assert_str_eq(out, "");
 	cl->job_running = true; /* no thread: never reaped here */
 	cl->job.g = 5;
+	cl->edit.a.kind = CL_EDIT_HOST;
 	snprintf(cl->job.from, sizeof(cl->job.from), "b");
 	for (i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
 		cl->job.kind = c[i].kind;
@@ -265,6 +275,7 @@ Suite *cl_job_suite(void)
 	tcase_add_test(tc, test_cl_job_busy_claim_pass);
 	tcase_add_test(tc, test_cl_job_busy_rejoin);
 	tcase_add_test(tc, test_cl_job_busy_reconnect);
+	tcase_add_test(tc, test_cl_job_busy_edit);
 	tcase_add_test(tc, test_cl_job_reap_reconnect_failed);
 	tcase_add_test(tc, test_cl_job_describe);
 	tcase_add_test(tc, test_cl_job_reap_rejoin);
