@@ -197,6 +197,12 @@ bool backend_preopen_take(const struct tgt_ns_params *p, struct backend **bep, u
 /* Close, on the thread, the open backends nobody took or kept since the
  * last flush (want() keeps an open one for its caller's next run). */
 void backend_preopen_flush(void);
+/* Close be, a backend whose open may wait (ops->open_blocks): its close
+ * may wait as well (for rbd: the jobs that wait on the cluster, the
+ * unwatch, the lock's release), so it runs on the thread, queued behind
+ * what runs there; at once on [ctl] when there is no thread (before init,
+ * after exit) or no memory. */
+void backend_preopen_close(const struct backend_ops *ops, struct backend *be);
 /* Stop: wait for the thread, close all that is open (on [ctl]). */
 void backend_preopen_exit(void);
 /* Opens done on the thread since start-up (for the tests). */

@@ -229,6 +229,21 @@ void backend_preopen_flush(void)
 		(void)backend_preopen_start(); /* failed: the next flush tries again */
 }
 
+void backend_preopen_close(const struct backend_ops *ops, struct backend *be)
+{
+	struct po_ent *e = po.efd >= 0 ? calloc(1, sizeof(*e)) : NULL;
+
+	if (!e) {
+		ops->close(be);
+		return;
+	}
+	e->ops = ops;
+	e->be = be;
+	e->close = true;
+	po_append(&po.queued, e);
+	(void)backend_preopen_start(); /* failed: the next flush tries again */
+}
+
 static void po_close_all(struct po_ent **list)
 {
 	struct po_ent *e;

@@ -31,7 +31,10 @@ struct ns *ns_find(const struct subsys *s, uint32_t nsid)
 
 void ns_free(struct ns *ns)
 {
-	if (ns->be)
+	/* a close that may wait on a remote store (rbd) runs off [ctl] */
+	if (ns->be && ns->be->ops->open_blocks)
+		backend_preopen_close(ns->be->ops, ns->be);
+	else if (ns->be)
 		ns->be->ops->close(ns->be);
 	free(ns->path_buf);
 	ns_host_free(ns);

@@ -453,6 +453,39 @@ cp "$tmp/rbd_stall.conf.orig" "$tmp/rbd_stall.conf"
 check "no call waited on another thread: $(tr '\n' ' ' <"$tmp/gate-a.log")" \
 	sh -c "! grep -vx 'rbd_get_size held on thread fcrbdgrow' '$tmp/gate-a.log'"
 
+# The namespace deleted while its grow waits (the gate holds it): closing
+# an rbd namespace joins its jobs and releases the image, each of which
+# waits on the cluster, so the close runs on the opening thread
+# (fcpreopen): namespace del answers at once, node a serves meanwhile, and
+# once the gate opens the close ends (the image has no watcher left) and
+# the resize that waited is told the namespace is gone.
+touch "$tmp/gate-a"
+: >"$tmp/gate-a.log"
+(t0=$(ms); timeout 60 $CA namespace resize "$NQN_L" 2 80M >"$tmp/resize-del.out" 2>&1
+ echo "$? $(($(ms) - t0))" >"$tmp/resize-del.rc") &
+RSZD=$!
+check "the grow waits on its job (fcrbdgrow)" \
+	e2e_wait_for 10 grep -qx 'rbd_get_size held on thread fcrbdgrow' "$tmp/gate-a.log"
+t0=$(ms)
+timeout 20 $CA namespace del "$NQN_L" 2 >"$tmp/del.out" 2>&1
+del_rc=$? del_ms=$(($(ms) - t0))
+check "namespace del answers while the grow waits (exit $del_rc, $del_ms ms: $(cat "$tmp/del.out"))" \
+	test "$del_rc" -eq 0 -a "$del_ms" -lt 1000
+check "... its close waits on the opening thread (fcpreopen)" \
+	e2e_wait_for 5 grep -qx fcpreopen /proc/"$E2E_DPID"/task/*/comm
+gate_probe "the deleted namespace's close"
+check "the resize has not answered yet" test ! -s "$tmp/resize-del.rc"
+rm -f "$tmp/gate-a"
+wait "$RSZD"
+read -r rszd_rc rszd_ms <"$tmp/resize-del.rc"
+check "once the gate opens, the resize is told the namespace is gone (exit $rszd_rc after $rszd_ms ms: $(cat "$tmp/resize-del.out"))" \
+	sh -c "[ '$rszd_rc' -ne 0 ] && grep -q 'has no namespace 2' '$tmp/resize-del.out'"
+check "... and the close ended: rbd/img2 has no watcher" e2e_wait_for 15 sh -c \
+	"$RBD status rbd/img2 | grep -q 'Watchers: none'"
+check "node a has no namespace 2" sh -c "! $CA namespace show '$NQN_L' 2 >/dev/null 2>&1"
+check "no call waited on another thread: $(tr '\n' ' ' <"$tmp/gate-a.log")" \
+	sh -c "! grep -vx 'rbd_get_size held on thread fcrbdgrow' '$tmp/gate-a.log'"
+
 # A takeover while the monitor does not answer. Node b dies (SIGKILL) and
 # the monitor freezes: node a, b's successor, starts taking group 2 over
 # once b's beats are dead_ms old, and the fence (an OSD blocklist command,

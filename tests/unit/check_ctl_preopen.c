@@ -13,6 +13,7 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <poll.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -303,6 +304,42 @@ START_TEST(rbd_open_without_the_thread)
 }
 END_TEST
 
+/* An rbd backend's close (it may wait on the cluster as its open does)
+ * runs on the opening thread when there is one, else at once. */
+static struct backend *fake_rbd_open(void)
+{
+	struct tgt_ns_params p = { .backend = TGT_BACKEND_RBD, .size = 1 << 20 };
+	struct backend *be = NULL;
+	uint64_t size = 0;
+	char err[128];
+
+	ck_assert_int_eq(backend_ops_for(TGT_BACKEND_RBD)->open(&p, &be, &size, err, sizeof(err)),
+			 0);
+	return be;
+}
+
+START_TEST(rbd_close_without_the_thread)
+{
+	backend_preopen_close(backend_ops_for(TGT_BACKEND_RBD), fake_rbd_open());
+	ck_assert_uint_eq(fake_rbd_counts().closes, 1);
+	ck_assert_uint_eq(fake_rbd_counts().closes_on_ctl, 1);
+}
+END_TEST
+
+START_TEST(rbd_close_off_the_control_thread)
+{
+	struct pollfd pfd = { .fd = backend_preopen_fd(), .events = POLLIN };
+
+	backend_preopen_close(backend_ops_for(TGT_BACKEND_RBD), fake_rbd_open());
+	ck_assert(backend_preopen_busy());
+	ck_assert_int_eq(poll(&pfd, 1, 5000), 1);
+	ck_assert(backend_preopen_reap());
+	ck_assert_uint_eq(fake_rbd_counts().closes, 1);
+	ck_assert_uint_eq(fake_rbd_counts().closes_on_ctl, 0);
+	ck_assert(!backend_preopen_busy());
+}
+END_TEST
+
 /* Suite: control requests that wait for backend opens. */
 /* Send a request with NQN_A and the u32 NSID 1 (nsid) or the PATH path
  * (a reload), a u64 SIZE (size != 0) and a BACKEND (backend) on fd. */
@@ -438,11 +475,13 @@ Suite *ctl_preopen_suite(void)
 	tcase_add_checked_fixture(tc, cs_setup, cs_teardown);
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, rbd_open_without_the_thread);
+	tcase_add_test(tc, rbd_close_without_the_thread);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("preopen");
 	tcase_add_checked_fixture(tc, preopen_setup, preopen_teardown);
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, rbd_open_off_the_control_thread);
+	tcase_add_test(tc, rbd_close_off_the_control_thread);
 	tcase_add_test(tc, rbd_open_fails_off_the_control_thread);
 	tcase_add_test(tc, rbd_open_client_gone);
 	tcase_add_test(tc, rbd_open_nobody_took);

@@ -20,7 +20,7 @@ static struct {
 	int gate_fd;
 	int fail_rc;
 	pthread_t ctl;
-	_Atomic unsigned int opens, closes, opens_on_ctl;
+	_Atomic unsigned int opens, closes, opens_on_ctl, closes_on_ctl;
 } fake_be = { .gate_fd = -1 };
 
 static int fake_open(const struct tgt_ns_params *p, struct backend **bep, uint64_t *size, char *err,
@@ -51,6 +51,8 @@ static int fake_open(const struct tgt_ns_params *p, struct backend **bep, uint64
 static void fake_close(struct backend *be)
 {
 	atomic_fetch_add(&fake_be.closes, 1);
+	if (pthread_equal(pthread_self(), fake_be.ctl))
+		atomic_fetch_add(&fake_be.closes_on_ctl, 1);
 	free(be);
 }
 
@@ -81,7 +83,8 @@ void fake_rbd_set(int gate_fd, int fail_rc)
 struct fake_rbd_counts fake_rbd_counts(void)
 {
 	struct fake_rbd_counts c = { atomic_load(&fake_be.opens), atomic_load(&fake_be.closes),
-				     atomic_load(&fake_be.opens_on_ctl) };
+				     atomic_load(&fake_be.opens_on_ctl),
+				     atomic_load(&fake_be.closes_on_ctl) };
 
 	return c;
 }
@@ -94,4 +97,5 @@ void fake_backend_reset(void)
 	atomic_store(&fake_be.opens, 0);
 	atomic_store(&fake_be.closes, 0);
 	atomic_store(&fake_be.opens_on_ctl, 0);
+	atomic_store(&fake_be.closes_on_ctl, 0);
 }

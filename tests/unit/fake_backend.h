@@ -14,10 +14,10 @@
  * decides when it ends), then fails with fail_rc when that is not 0.
  */
 void fake_rbd_set(int gate_fd, int fail_rc);
-/* rbd opens and closes so far, and the opens that ran on the thread that
- * called fake_reset() (the control thread of the test). */
+/* rbd opens and closes so far, and the opens and closes that ran on the
+ * thread that called fake_reset() (the control thread of the test). */
 struct fake_rbd_counts {
-	unsigned int opens, closes, opens_on_ctl;
+	unsigned int opens, closes, opens_on_ctl, closes_on_ctl;
 };
 struct fake_rbd_counts fake_rbd_counts(void);
 /* Back to no gate, no failure, counts zero; the calling thread is the
