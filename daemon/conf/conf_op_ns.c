@@ -85,6 +85,17 @@ int conf_ns_want_open(const struct conf_ns *ns)
 	return backend_preopen_want(&p) > 0;
 }
 
+void conf_op_ns_want_back(struct fcd *d, const struct conf_ns *ns)
+{
+	struct tgt_ns_params p;
+
+	if (!conf_plan_dry(d) || !d->plan->want_opens)
+		return;
+	ns_params(ns, &p);
+	if (backend_preopen_want(&p) > 0)
+		d->plan->opens++;
+}
+
 /* Add a namespace (picking the lowest free NSID when ns->nsid is 0). */
 int conf_op_ns_add(struct fcd *d, const char *nqn, struct conf_ns *ns, char *err, size_t errlen)
 {
@@ -162,6 +173,7 @@ int conf_op_ns_del(struct fcd *d, const char *nqn, uint32_t nsid, char *err, siz
 	if (ns == NULL)
 		return rc;
 	conf_plan_add(d, "namespace-del %s %u", nqn, nsid);
+	conf_op_ns_want_back(d, ns);
 	rc = RUN(d, tgt_ns_del(d->tgt, nqn, nsid, err, errlen));
 	if (rc)
 		return rc;

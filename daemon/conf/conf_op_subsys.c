@@ -95,6 +95,8 @@ int conf_op_subsys_del(struct fcd *d, const char *nqn, char *err, size_t errlen)
 	if (cs == NULL)
 		return fcnvme_err(err, errlen, -ENOENT, "no subsystem %s", nqn);
 	conf_plan_add(d, "subsystem-del %s", nqn);
+	for (i = 0; i < cs->nr_ns; i++)
+		conf_op_ns_want_back(d, &cs->ns[i]);
 	rc = RUN(d, tgt_subsys_del(d->tgt, nqn, err, errlen));
 	if (rc)
 		return rc;

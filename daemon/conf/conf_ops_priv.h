@@ -25,6 +25,13 @@ void conf_ops_plan_mute(struct fcd *d, int delta);
  * the array pointer); NULL when out of memory (conf_ops.c). */
 void *conf_ops_arr_push(void *arrp, unsigned int *n, size_t sz);
 
+/* A reload's dry run (want_opens) that removes ns opens its store ahead
+ * as well, off the control thread (backend_preopen_want): should the
+ * reload fail, its rollback adds ns back on that open, and not on one
+ * that waits on the control thread. After a reload that went through
+ * nobody takes it, and it is closed on that thread (conf_op_ns.c). */
+void conf_op_ns_want_back(struct fcd *d, const struct conf_ns *ns);
+
 /* Remove element i, keeping order (conf_ops.c). */
 void conf_ops_arr_del(void *arr, unsigned int *n, size_t sz, unsigned int i);
 

@@ -409,9 +409,9 @@ START_TEST(rbd_grow_off_the_control_thread)
 }
 END_TEST
 
-/* Write a configuration of subsystem NQN_A with a RAM namespace 1 of size
- * bytes to path. */
-static void conf_with_ram_ns(const char *path, unsigned long size)
+/* Write a configuration of subsystem NQN_A with namespaces (the list's
+ * entries, libconfig) to path. */
+static void conf_with_ns(const char *path, const char *namespaces)
 {
 	FILE *f = fopen(path, "w");
 
@@ -420,10 +420,76 @@ static void conf_with_ram_ns(const char *path, unsigned long size)
 		"ports = ( { name = \"p0\"; dev = \"soft:f\"; wwnn = \"0x20000090fa000001\";"
 		" wwpn = \"0x10000090fa000001\"; } );\n"
 		"subsystems = ( { nqn = \"" NQN_A "\"; ports = [ \"p0\" ];\n"
-		"  namespaces = ( { nsid = 1; backend = \"ram\"; size = %lu; } ); } );\n",
-		size);
+		"  namespaces = ( %s ); } );\n",
+		namespaces);
 	ck_assert_int_eq(fclose(f), 0);
 }
+
+/* ... with a RAM namespace 1 of size bytes. */
+static void conf_with_ram_ns(const char *path, unsigned long size)
+{
+	char ns[128];
+
+	snprintf(ns, sizeof(ns), "{ nsid = 1; backend = \"ram\"; size = %lu; }", size);
+	conf_with_ns(path, ns);
+}
+
+/* A reload that removes an rbd namespace opens its image ahead too, off
+ * the control thread: when the reload then fails, its rollback adds the
+ * namespace back on that image, and the control thread opens none. */
+START_TEST(reload_rollback_reopens_off_the_control_thread)
+{
+	char path[64], why[512] = "";
+	struct fake_rbd_counts c;
+	FILE *f;
+	int a;
+
+	snprintf(path, sizeof(path), "/tmp/check_ctl_preopen.%d.conf", (int)getpid());
+	a = cs_connect();
+	conf_with_ns(path, "{ nsid = 1; backend = \"rbd\"; pool = \"pool\"; image = \"img\"; }");
+	cl_send_ns(a, FCNVME_CMD_CONFIG_RELOAD, NULL, 0, path);
+	ck_assert_int_eq(cl_answer(a, 5000, NULL, why, sizeof(why)), 0);
+	ck_assert_int_eq(ns_of_a(1)->backend, TGT_BACKEND_RBD);
+	c = fake_rbd_counts();
+	ck_assert_uint_eq(c.opens, 1);
+	ck_assert_uint_eq(c.opens_on_ctl, 0);
+	/* namespace 1 goes, namespace 2 comes and fails: rolled back */
+	conf_with_ns(path, "{ nsid = 2; backend = \"ram\"; size = 1048576; }");
+	fake_fail_on("ns_add " NQN_A " 2");
+	fake_log_clear();
+	cl_send_ns(a, FCNVME_CMD_CONFIG_RELOAD, NULL, 0, path);
+	ck_assert_int_eq(cl_answer(a, 5000, NULL, why, sizeof(why)), -EIO);
+	ck_assert_str_eq(fake_log(),
+			 "ns_del " NQN_A " 1;FAIL ns_add " NQN_A " 2;ns_add " NQN_A " 1;");
+	ck_assert_ptr_nonnull(ns_of_a(1));
+	ck_assert_int_eq(ns_of_a(1)->backend, TGT_BACKEND_RBD);
+	ck_assert_ptr_null(ns_of_a(2));
+	c = fake_rbd_counts();
+	ck_assert_uint_eq(c.opens, 2);	      /* the first add, and ahead of the reload */
+	ck_assert_uint_eq(c.opens_on_ctl, 0); /* not the rollback's own */
+	ck_assert_uint_eq(c.closes, 1);	      /* the deleted namespace's */
+	/* the whole subsystem goes, another comes and fails: the same */
+	f = fopen(path, "w");
+	ck_assert_ptr_nonnull(f);
+	fprintf(f, "ports = ( { name = \"p0\"; dev = \"soft:f\"; wwnn = \"0x20000090fa000001\";"
+		   " wwpn = \"0x10000090fa000001\"; } );\n"
+		   "subsystems = ( { nqn = \"" NQN_A "-b\"; ports = [ \"p0\" ]; } );\n");
+	ck_assert_int_eq(fclose(f), 0);
+	fake_fail_on("subsys_add " NQN_A "-b");
+	fake_log_clear();
+	cl_send_ns(a, FCNVME_CMD_CONFIG_RELOAD, NULL, 0, path);
+	ck_assert_int_eq(cl_answer(a, 5000, NULL, why, sizeof(why)), -EIO);
+	ck_assert_ptr_nonnull(strstr(fake_log(), "subsys_del " NQN_A ";"));
+	ck_assert_ptr_nonnull(strstr(fake_log(), "ns_add " NQN_A " 1;"));
+	ck_assert_int_eq(ns_of_a(1)->backend, TGT_BACKEND_RBD);
+	c = fake_rbd_counts();
+	ck_assert_uint_eq(c.opens, 3);
+	ck_assert_uint_eq(c.opens_on_ctl, 0);
+	ck_assert_uint_eq(c.closes, 2);
+	unlink(path);
+	close(a);
+}
+END_TEST
 
 /* A reload that grows a namespace whose grow runs off the control thread
  * waits for it the same way (started once its dry run has passed), and applies
@@ -487,6 +553,7 @@ Suite *ctl_preopen_suite(void)
 	tcase_add_test(tc, rbd_open_nobody_took);
 	tcase_add_test(tc, rbd_grow_off_the_control_thread);
 	tcase_add_test(tc, reload_grow_off_the_control_thread);
+	tcase_add_test(tc, reload_rollback_reopens_off_the_control_thread);
 	suite_add_tcase(s, tc);
 	return s;
 }

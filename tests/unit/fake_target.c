@@ -303,6 +303,18 @@ int tgt_subsys_del(struct tgt *t, const char *nqn, char *err, size_t errlen)
 				(size_t)(model.nr_subsys - i - 1) * TGT_NQN_SIZE);
 			model.nr_subsys--;
 		}
+	/* its namespaces go with it, as the core's do */
+	for (i = 0; rc == 0 && i < model.nr_ns;) {
+		if (strcmp(model.ns[i].nqn, nqn) != 0) {
+			i++;
+			continue;
+		}
+		if (model.ns[i].be)
+			backend_ops_for(model.ns[i].backend)->close(model.ns[i].be);
+		memmove(&model.ns[i], &model.ns[i + 1],
+			(size_t)(model.nr_ns - i - 1) * sizeof(model.ns[0]));
+		model.nr_ns--;
+	}
 	return rc;
 }
 
