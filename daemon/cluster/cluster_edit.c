@@ -27,6 +27,7 @@
 
 #include <fcnvme/clock.h>
 
+#include "backend/backend.h"
 #include "cluster_priv.h"
 #include "fcd.h"
 #include "log.h"
@@ -369,15 +370,33 @@ void cl_edit_job_done(struct cluster *cl)
 
 void cl_edit_read_done(struct cluster *cl, uint64_t seq)
 {
-	if (cl->edit.state == CL_EDIT_APPLYING && seq > cl->edit.read_seq)
-		cl_edit_answer(cl);
+	struct cl_edit *e = &cl->edit;
+
+	if (e->state != CL_EDIT_APPLYING || seq <= e->read_seq)
+		return;
+	/* A namespace added whose image this read queued to open (its open
+	 * ahead was not kept): the read after the opens applies it. */
+	if (e->a.kind == CL_EDIT_NS_ADD && !cl_ns_in(&cl->applied, e->a.nqn, e->nsid) &&
+	    cl->open_wait.waiting) {
+		e->read_seq = cl->rd_seq;
+		return;
+	}
+	cl_edit_answer(cl);
 }
 
 void cl_edit_tick(struct cluster *cl)
 {
 	struct cl_edit *e = &cl->edit;
 	uint64_t age = fcnvme_clock_ms() - e->end_ms;
+	struct tgt_ns_params p;
 
+	/* The image a namespace add opened ahead stays open for it while
+	 * the edit runs (what nobody asks for is closed after two ticks). */
+	if (e->a.kind == CL_EDIT_NS_ADD &&
+	    (e->state == CL_EDIT_RUNNING || e->state == CL_EDIT_APPLYING)) {
+		cl_ns_params(cl, &e->a.ns, &p);
+		(void)backend_preopen_want(&p);
+	}
 	if (e->state == CL_EDIT_APPLYING && age >= CL_EDIT_APPLY_MS) {
 		log_warnx("cluster: %s was written, but this node has not read the state back "
 			  "in %u ms",

@@ -398,6 +398,41 @@ START_TEST(edit_namespace_add_not_applied)
 }
 END_TEST
 
+/* A namespace written whose image the read back queued to open (its
+ * open ahead was closed meanwhile): answered after the read that follows
+ * the opens, which applies it; not after the read that queued them. */
+START_TEST(edit_namespace_add_waits_for_its_open)
+{
+	struct cl_edit_args a;
+	struct cluster *cl;
+	char err[256];
+	uint32_t nsid = 0;
+
+	args(&a, CL_EDIT_NS_ADD, NQN, "", 0, false);
+	cl = cl_with_edit(CL_EDIT_APPLYING, &a);
+	cl->edit.nsid = 3;
+	cl->edit.read_seq = 4;
+	cl->rd_seq = 5;
+	cl->open_wait.waiting = true;
+	cl_edit_read_done(cl, 5);
+	ck_assert_int_eq(cl->edit.state, CL_EDIT_APPLYING);
+	ck_assert_uint_eq(cl->edit.read_seq, 5);
+	ck_assert(!d.preopen_wake);
+	/* opened: the next read applies it */
+	cl->open_wait.waiting = false;
+	snprintf(cl->applied.ns[0].nqn, sizeof(cl->applied.ns[0].nqn), "%s", NQN);
+	cl->applied.ns[0].nsid = 3;
+	cl->applied.nr_ns = 1;
+	cl_edit_read_done(cl, 5); /* a read begun before: not it */
+	ck_assert_int_eq(cl->edit.state, CL_EDIT_APPLYING);
+	cl_edit_read_done(cl, 6);
+	ck_assert_int_eq(cl->edit.state, CL_EDIT_ANSWERED);
+	ck_assert_int_eq(cl_edit_run(cl, &a, &nsid, err, sizeof(err)), 0);
+	ck_assert_uint_eq(nsid, 3);
+	free(cl);
+}
+END_TEST
+
 /* An answer nobody took (its client gone) is dropped after 2 s, and the
  * waiters woken; an edit whose read back does not come (10 s) is
  * answered all the same. Neither before. */
@@ -478,6 +513,7 @@ Suite *cl_edit_suite(void)
 	tcase_add_test(tc, edit_refused_behind_a_slow_edit);
 	tcase_add_test(tc, edit_answered_after_the_read_back);
 	tcase_add_test(tc, edit_namespace_add_not_applied);
+	tcase_add_test(tc, edit_namespace_add_waits_for_its_open);
 	tcase_add_test(tc, edit_tick_drops_and_ends);
 	tcase_add_test(tc, edit_refused_before_it_starts);
 #endif
