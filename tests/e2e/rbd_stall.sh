@@ -414,11 +414,17 @@ check "no call waited on another thread: $(tr '\n' ' ' <"$tmp/gate-a.log")" \
 # job (fcrbdgrow), the gate holding it as a slow cluster would: the
 # command waits (its connection parked), node a answers the rest at once,
 # and once the gate opens the command answers, the namespace grown.
-touch "$tmp/gate-a"
-: >"$tmp/gate-a.log"
-(t0=$(ms); timeout 60 $CA namespace resize "$NQN_L" 2 48M >"$tmp/resize-ctl.out" 2>&1
- echo "$? $(($(ms) - t0))" >"$tmp/resize-ctl.rc") &
-RSZ=$!
+# resize_held SIZE NAME: hold node a's rbd calls (the gate), then start
+# namespace resize of namespace 2 to SIZE in the background: its output in
+# $tmp/NAME.out, "EXIT MS" in $tmp/NAME.rc once it answered, its pid in RSZ
+resize_held() {
+	touch "$tmp/gate-a"
+	: >"$tmp/gate-a.log"
+	(t0=$(ms); timeout 60 $CA namespace resize "$NQN_L" 2 "$1" >"$tmp/$2.out" 2>&1
+	 echo "$? $(($(ms) - t0))" >"$tmp/$2.rc") &
+	RSZ=$!
+}
+resize_held 48M resize-ctl
 check "node a grows the image on its grow job (fcrbdgrow)" \
 	e2e_wait_for 10 grep -qx 'rbd_get_size held on thread fcrbdgrow' "$tmp/gate-a.log"
 check "... and says so" grep -q "control: namespace resize $NQN_L 2: growing rbd image rbd/img2 to 50331648 bytes, off the control thread" "$tmp/nvmetfcd.log"
@@ -459,11 +465,7 @@ check "no call waited on another thread: $(tr '\n' ' ' <"$tmp/gate-a.log")" \
 # (fcpreopen): namespace del answers at once, node a serves meanwhile, and
 # once the gate opens the close ends (the image has no watcher left) and
 # the resize that waited is told the namespace is gone.
-touch "$tmp/gate-a"
-: >"$tmp/gate-a.log"
-(t0=$(ms); timeout 60 $CA namespace resize "$NQN_L" 2 80M >"$tmp/resize-del.out" 2>&1
- echo "$? $(($(ms) - t0))" >"$tmp/resize-del.rc") &
-RSZD=$!
+resize_held 80M resize-del
 check "the grow waits on its job (fcrbdgrow)" \
 	e2e_wait_for 10 grep -qx 'rbd_get_size held on thread fcrbdgrow' "$tmp/gate-a.log"
 t0=$(ms)
@@ -476,7 +478,7 @@ check "... its close waits on the opening thread (fcpreopen)" \
 gate_probe "the deleted namespace's close"
 check "the resize has not answered yet" test ! -s "$tmp/resize-del.rc"
 rm -f "$tmp/gate-a"
-wait "$RSZD"
+wait "$RSZ"
 read -r rszd_rc rszd_ms <"$tmp/resize-del.rc"
 check "once the gate opens, the resize is told the namespace is gone (exit $rszd_rc after $rszd_ms ms: $(cat "$tmp/resize-del.out"))" \
 	sh -c "[ '$rszd_rc' -ne 0 ] && grep -q 'has no namespace 2' '$tmp/resize-del.out'"
