@@ -199,14 +199,21 @@ int ctl_allowed_host_add(struct ctl_req *req)
 	if (rc)
 		return rc;
 	allow = host_allow_of(req, nqn);
-	/* A shared subsystem: each node gives the host its keys as it
-	 * applies the change (cluster_apply.c); a keys file that cannot be
-	 * read refuses the command before the edit, which runs off the
-	 * control thread (the request runs again for its answer). */
+	/* A shared subsystem: the edit runs off the control thread (the
+	 * request runs again for its answer), and cannot be undone as a
+	 * local change is: a keys file that cannot be read refuses the
+	 * command before it. Once it is done, this node gives the host its
+	 * key again, read now (the others gave theirs the file's when they
+	 * applied the subsystem). */
 	if (allow == cluster_host_allow) {
 		if (!req->resumed && (rc = keys_readable(req)))
 			return rc;
-		return allow(req->d, nqn, host, true, req->err, sizeof(req->err));
+		rc = allow(req->d, nqn, host, true, req->err, sizeof(req->err));
+		if (!rc && (rc = conf_keys_give(req->d, nqn, host, req->err, sizeof(req->err))))
+			snprintf(req->err + strlen(req->err), sizeof(req->err) - strlen(req->err),
+				 "; the host is allowed in the cluster state: fix the keys file, "
+				 "then reload");
+		return rc;
 	}
 	rc = allow(req->d, nqn, host, true, req->err, sizeof(req->err));
 	if (rc)
