@@ -20,12 +20,12 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <fcnvme/clock.h>
+#include <fcnvme/err.h>
 
 #include "backend/backend.h"
 #include "cluster_priv.h"
@@ -74,22 +74,9 @@ static int cl_edit_set(struct cl_edit_out *o, const char *key, const char *val)
 {
 	int rc = o->set(o->arg, key, val);
 
-	if (rc)
-		snprintf(o->err, o->errlen, "cannot write the cluster state: %s", strerror(-rc));
-	return rc;
-}
-
-static int cl_edit_fail(struct cl_edit_out *o, int rc, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static int cl_edit_fail(struct cl_edit_out *o, int rc, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(o->err, o->errlen, fmt, ap);
-	va_end(ap);
-	return rc;
+	return rc ? fcnvme_err(o->err, o->errlen, rc, "cannot write the cluster state: %s",
+			       strerror(-rc))
+		  : 0;
 }
 
 static int cl_edit_subsys_del(const struct cl_view *v, const char *nqn, struct cl_edit_out *o)
@@ -104,8 +91,8 @@ static int cl_edit_subsys_del(const struct cl_view *v, const char *nqn, struct c
 		snprintf(key, sizeof(key), "ns/%s/%u", nqn, v->ns[i].nsid);
 		rc = o->set(o->arg, key, NULL);
 		if (rc)
-			return cl_edit_fail(o, rc, "cannot remove namespace %u: %s", v->ns[i].nsid,
-					    strerror(-rc));
+			return fcnvme_err(o->err, o->errlen, rc, "cannot remove namespace %u: %s",
+					  v->ns[i].nsid, strerror(-rc));
 	}
 	snprintf(key, sizeof(key), "subsys/%s", nqn);
 	return cl_edit_set(o, key, NULL);
@@ -123,10 +110,10 @@ static int cl_edit_subsys(const struct cl_view *v, const struct cl_edit_args *a,
 		return cl_edit_set(o, key, val);
 	}
 	if (!s)
-		return cl_edit_fail(o, -ENOENT, "no shared subsystem %s", a->nqn);
+		return fcnvme_err(o->err, o->errlen, -ENOENT, "no shared subsystem %s", a->nqn);
 	if (cl_list_edit(s->hosts, a->name, a->flag, hosts, sizeof(hosts)))
-		return cl_edit_fail(o, -ENOSPC, "%s: too many allowed hosts for the cluster state",
-				    a->nqn);
+		return fcnvme_err(o->err, o->errlen, -ENOSPC,
+				  "%s: too many allowed hosts for the cluster state", a->nqn);
 	snprintf(val, sizeof(val), "allow_any=%d hosts=%s", s->allow_any, hosts);
 	return cl_edit_set(o, key, val);
 }
@@ -139,18 +126,21 @@ static int cl_edit_ns_host(const struct cl_view *v, const struct cl_edit_args *a
 	struct cl_ns n;
 
 	if (!cur)
-		return cl_edit_fail(o, -ENOENT, "%s has no namespace %u", a->nqn, a->nsid);
+		return fcnvme_err(o->err, o->errlen, -ENOENT, "%s has no namespace %u", a->nqn,
+				  a->nsid);
 	if (a->flag && cl_list_has(cur->hosts, a->name))
-		return cl_edit_fail(o, -EEXIST, "namespace %u of %s is already visible to host %s",
-				    a->nsid, a->nqn, a->name);
+		return fcnvme_err(o->err, o->errlen, -EEXIST,
+				  "namespace %u of %s is already visible to host %s", a->nsid,
+				  a->nqn, a->name);
 	if (!a->flag && !cl_list_has(cur->hosts, a->name))
-		return cl_edit_fail(o, -ENOENT, "namespace %u of %s does not list host %s", a->nsid,
-				    a->nqn, a->name);
+		return fcnvme_err(o->err, o->errlen, -ENOENT,
+				  "namespace %u of %s does not list host %s", a->nsid, a->nqn,
+				  a->name);
 	n = *cur;
 	if (cl_list_edit(cur->hosts, a->name, a->flag, n.hosts, sizeof(n.hosts)))
-		return cl_edit_fail(o, -ENOSPC,
-				    "namespace %u of %s: too many hosts for the cluster state",
-				    a->nsid, a->nqn);
+		return fcnvme_err(o->err, o->errlen, -ENOSPC,
+				  "namespace %u of %s: too many hosts for the cluster state",
+				  a->nsid, a->nqn);
 	cl_ns_entry(&n, key, sizeof(key), val, sizeof(val));
 	return cl_edit_set(o, key, val);
 }
@@ -167,10 +157,11 @@ static int cl_edit_ns_add(const struct cl_view *v, const struct cl_edit_args *a,
 			;
 		n.nsid = id;
 	} else if (cl_ns_in(v, n.nqn, n.nsid)) {
-		return cl_edit_fail(o, -EEXIST, "%s already has namespace %u", n.nqn, n.nsid);
+		return fcnvme_err(o->err, o->errlen, -EEXIST, "%s already has namespace %u", n.nqn,
+				  n.nsid);
 	}
 	if (n.nsid > TGT_MAX_NSID)
-		return cl_edit_fail(o, -ENOSPC, "%s has no free NSID", n.nqn);
+		return fcnvme_err(o->err, o->errlen, -ENOSPC, "%s has no free NSID", n.nqn);
 	cl_ns_entry(&n, key, sizeof(key), val, sizeof(val));
 	*nsid = n.nsid;
 	return cl_edit_set(o, key, val);
@@ -190,8 +181,8 @@ static int cl_edit_move(const struct cl_view *v, const struct cl_edit_args *a,
 	for (i = 0; i < v->nr_nodes && strcmp(v->nodes[i].name, a->name); i++)
 		;
 	if (i == v->nr_nodes)
-		return cl_edit_fail(o, -ENOENT, "node %s is not a live member of the cluster",
-				    a->name);
+		return fcnvme_err(o->err, o->errlen, -ENOENT,
+				  "node %s is not a live member of the cluster", a->name);
 	cl_group_entry(a->g, a->name, v->groups[a->g].epoch + 1, key, sizeof(key), val,
 		       sizeof(val));
 	return cl_edit_set(o, key, val);
@@ -220,7 +211,7 @@ int cl_edit_write(const struct cl_view *v, const struct cl_edit_args *a,
 	case CL_EDIT_MOVE:
 		return cl_edit_move(v, a, &o);
 	}
-	return cl_edit_fail(&o, -EINVAL, "no such edit");
+	return fcnvme_err(o.err, o.errlen, -EINVAL, "no such edit");
 }
 
 /* ---- the job ------------------------------------------------------------- */
@@ -309,15 +300,15 @@ int cl_edit_run(struct cluster *cl, const struct cl_edit_args *a, uint32_t *nsid
 	struct cl_edit *e = &cl->edit;
 	int rc;
 
-	if (e->state == CL_EDIT_ANSWERED && !memcmp(&e->a, a, sizeof(*a))) {
+	if (e->state != CL_EDIT_IDLE && !memcmp(&e->a, a, sizeof(*a))) {
+		if (e->state != CL_EDIT_ANSWERED)
+			return -EINPROGRESS; /* its own, under way */
 		snprintf(err, errlen, "%s", e->err);
 		*nsid = e->nsid;
 		e->state = CL_EDIT_IDLE;
 		preopen_wake(cl->d); /* a command waiting for its turn */
 		return e->rc;
 	}
-	if (e->state != CL_EDIT_IDLE && !memcmp(&e->a, a, sizeof(*a)))
-		return -EINPROGRESS; /* its own, under way */
 	if (e->state != CL_EDIT_IDLE) {
 		/* another's: refused while it waits on a cluster that does
 		 * not answer (cl_answers), else its turn comes */

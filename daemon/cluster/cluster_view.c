@@ -138,14 +138,13 @@ static void cl_read_commit(struct cluster *cl, struct cl_view *v, uint64_t start
 /* Read the object into cl->view now (blocking). */
 int cl_read(struct cluster *cl)
 {
-	struct cl_view *v = calloc(1, sizeof(*v));
-	struct cl_read r = { cl, v };
+	struct cl_view *v = malloc(sizeof(*v));
 	uint64_t now = fcnvme_clock_ms();
 	int rc;
 
 	if (!v)
 		return -ENOMEM;
-	rc = cl_store_read(&cl->st, cl_read_entry, &r);
+	rc = cl_read_into(cl, v);
 	if (!rc)
 		cl_read_commit(cl, v, now);
 	free(v);

@@ -292,6 +292,16 @@ int tgt_subsys_add(struct tgt *t, const struct tgt_subsys_params *p, char *err, 
 	return rc;
 }
 
+/* Remove model namespace i, its backend closed. */
+static void ns_drop(int i)
+{
+	if (model.ns[i].be)
+		backend_ops_for(model.ns[i].backend)->close(model.ns[i].be);
+	memmove(&model.ns[i], &model.ns[i + 1],
+		(size_t)(model.nr_ns - i - 1) * sizeof(model.ns[0]));
+	model.nr_ns--;
+}
+
 int tgt_subsys_del(struct tgt *t, const char *nqn, char *err, size_t errlen)
 {
 	int rc = call(err, errlen, "subsys_del %s", nqn), i;
@@ -304,17 +314,11 @@ int tgt_subsys_del(struct tgt *t, const char *nqn, char *err, size_t errlen)
 			model.nr_subsys--;
 		}
 	/* its namespaces go with it, as the core's do */
-	for (i = 0; rc == 0 && i < model.nr_ns;) {
-		if (strcmp(model.ns[i].nqn, nqn) != 0) {
+	for (i = 0; rc == 0 && i < model.nr_ns;)
+		if (strcmp(model.ns[i].nqn, nqn) == 0)
+			ns_drop(i);
+		else
 			i++;
-			continue;
-		}
-		if (model.ns[i].be)
-			backend_ops_for(model.ns[i].backend)->close(model.ns[i].be);
-		memmove(&model.ns[i], &model.ns[i + 1],
-			(size_t)(model.nr_ns - i - 1) * sizeof(model.ns[0]));
-		model.nr_ns--;
-	}
 	return rc;
 }
 
@@ -499,13 +503,8 @@ int tgt_ns_del(struct tgt *t, const char *nqn, uint32_t nsid, char *err, size_t 
 
 	(void)t;
 	for (i = 0; rc == 0 && i < model.nr_ns; i++)
-		if (strcmp(model.ns[i].nqn, nqn) == 0 && model.ns[i].nsid == nsid) {
-			if (model.ns[i].be)
-				backend_ops_for(model.ns[i].backend)->close(model.ns[i].be);
-			memmove(&model.ns[i], &model.ns[i + 1],
-				(size_t)(model.nr_ns - i - 1) * sizeof(model.ns[0]));
-			model.nr_ns--;
-		}
+		if (strcmp(model.ns[i].nqn, nqn) == 0 && model.ns[i].nsid == nsid)
+			ns_drop(i);
 	return rc;
 }
 
