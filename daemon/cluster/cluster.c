@@ -250,6 +250,16 @@ static void cl_read_start(struct cluster *cl, bool groups_only)
 	cl->rd_groups_only = groups_only;
 }
 
+bool cl_read_now(struct cluster *cl)
+{
+	if (cl->rd_view)
+		return true;
+	if (!cl->st_ok || cl->job_running || cl->rejoin_barrier)
+		return false;
+	cl_read_start(cl, false);
+	return cl->rd_view != NULL;
+}
+
 /* The timer's read may have made progress: take it further, and act on
  * it once it has ended. */
 static void cl_read_wake(struct cluster *cl)
@@ -265,7 +275,8 @@ static void cl_read_wake(struct cluster *cl)
 		else if (!cl_apply(cl))
 			cl_read_start(cl, true);
 	}
-	cl_edit_read_done(cl, seq); /* a command's edit may wait for it */
+	cl_edit_read_done(cl, seq);   /* a command's edit may wait for it */
+	cl_lookup_read_done(cl, seq); /* and commands' lookups */
 }
 
 /* [ctl] A page of the timer's read completed (rd_efd). */
@@ -290,6 +301,7 @@ static void cl_timer_cb(evutil_socket_t fd, short what, void *arg)
 	if (cl_job_reap(cl, false))
 		due = true; /* read what the job wrote, and decide again */
 	cl_edit_tick(cl);
+	cl_lookup_tick(cl);
 	if (!cl->st_ok || atomic_load(&cl->hb_rc) == -ESHUTDOWN) {
 		cl_fenced(cl);
 		return;

@@ -64,9 +64,16 @@ void cluster_stop(struct fcd *d);
 /* A namespace of nqn was fenced: if it is shared, reconnect it once this
  * node knows it is still a member (else when it rejoins). */
 void cluster_ns_fenced(struct fcd *d, const char *nqn);
-/* Whether nqn is a shared subsystem (on a miss, after reading the state
- * object again, unless this node's config defines nqn). */
-bool cluster_has_subsys(struct fcd *d, const char *nqn);
+/* Whether nqn is a shared subsystem: 1, or 0 (this node's config defines
+ * nqn, or the state object does not hold it). On a miss for an NQN this
+ * node does not define: -EINPROGRESS with err said, while a read of the
+ * object begun after the request's first call runs (without blocking);
+ * the caller calls again at a wake-up (preopen_wake) with the same
+ * *ticket (0 before a request's first call) for the answer. While no
+ * read can answer (the object does not, a group job runs, the node was
+ * fenced), and with ticket NULL, the view read last answers at once
+ * (cluster_lookup.c). */
+int cluster_lookup(struct fcd *d, const char *nqn, uint64_t *ticket, char *err, size_t errlen);
 /* Shared definitions: written to the state object; every node (this one
  * too) applies them when it reads the object again. These edits (and
  * cluster_group_move) run off the control thread (cluster_edit.c): they

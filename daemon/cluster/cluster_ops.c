@@ -53,29 +53,6 @@ void cluster_ns_fenced(struct fcd *d, const char *nqn)
 		d->cluster->ns_fenced = true;
 }
 
-/* The view is read again every heartbeat_ms and when another node's notify
- * arrives: a subsystem another node added a moment ago may not be in it yet.
- * On a miss for an NQN this node's config does not define, read the state
- * object now, so that "add on node a, then use on node b" never answers "no
- * subsystem" for one that exists; unless the object does not answer
- * (cl_answers), or a group job runs (no read then, cluster_job.c): then the
- * view is all we have. */
-bool cluster_has_subsys(struct fcd *d, const char *nqn)
-{
-	struct cluster *cl = d->cluster;
-	char err[256];
-
-	if (!cl || !nqn)
-		return false;
-	if (cl_subsys_in(&cl->view, nqn))
-		return true;
-	if (!cl->st_ok || conf_subsys_find(d->conf, nqn) || cl_answers(cl, err, sizeof(err)) ||
-	    cl->job_running)
-		return false;
-	cl_sync(cl);
-	return cl_subsys_in(&cl->view, nqn);
-}
-
 int cluster_subsys_add(struct fcd *d, const char *nqn, bool allow_any, char *err, size_t errlen)
 {
 	struct cl_edit_args a;

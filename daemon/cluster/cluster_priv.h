@@ -206,6 +206,12 @@ struct cluster {
 	struct event *rd_ev;
 	uint64_t view_gen; /* [ctl] views committed so far */
 	uint64_t rd_seq;   /* [ctl] timer's reads begun so far (the one under way's) */
+	/* Commands that named a subsystem the view did not hold wait for a
+	 * read begun after they asked (cluster_lookup.c): the lowest read
+	 * number that answers them all (0: none waits), and the number of
+	 * the last read that ended. [ctl] */
+	uint64_t lk_seq;
+	uint64_t rd_done_seq;
 	/* Our clock when reads last came back from a stall of the object
 	 * (failed reads, or one of dead_ms / 2 or more): no node is lost for
 	 * beats missed before (cl_alive). [ctl] */
@@ -288,6 +294,14 @@ void cl_edit_tick(struct cluster *cl);
 /* The edit under way in words, for cl_job_describe. */
 const char *cl_edit_name(enum cl_edit_kind kind);
 
+/* cluster_lookup.c */
+/* [ctl] A timer's read begun as read number seq ended (applied, or
+ * failed): wake the commands it answers, or read again for later ones. */
+void cl_lookup_read_done(struct cluster *cl, uint64_t seq);
+/* [ctl] Every tick: wake the waiting commands when no read can answer them
+ * (the object does not answer, a job runs, the node was fenced). */
+void cl_lookup_tick(struct cluster *cl);
+
 /* cluster_ana.c */
 void cl_group_ensure(struct cluster *cl, uint32_t g);
 void cl_ana_set(struct cluster *cl, uint32_t g, uint8_t state);
@@ -310,7 +324,11 @@ int cl_leave(struct cluster *cl);
 bool cl_read_view(struct cluster *cl);
 /* A reconnect job gave us a new client after a fence: beat, rejoin. */
 void cl_rejoined(struct cluster *cl);
-/* Read the object (blocking) and apply it here, now: a command's. */
+/* Read the object (blocking) and apply it here, now: at start. */
 void cl_sync(struct cluster *cl);
+/* Have the timer's read under way: true when one is (started now if none
+ * was and one may start), false when none can start now (fenced, a job
+ * runs, a rejoin has not settled, or the start failed). */
+bool cl_read_now(struct cluster *cl);
 
 #endif /* CLUSTER_PRIV_H */

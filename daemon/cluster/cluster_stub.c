@@ -28,11 +28,14 @@ void cluster_ns_fenced(struct fcd *d, const char *nqn)
 	(void)nqn;
 }
 
-bool cluster_has_subsys(struct fcd *d, const char *nqn)
+int cluster_lookup(struct fcd *d, const char *nqn, uint64_t *ticket, char *err, size_t errlen)
 {
 	(void)d;
 	(void)nqn;
-	return false;
+	(void)ticket;
+	(void)err;
+	(void)errlen;
+	return 0;
 }
 
 static int cluster_none(char *err, size_t errlen)

@@ -20,6 +20,7 @@
 #include <fcnvme/nqn.h>
 #include <fcnvmectl/ctl_msg.h>
 
+#include "cluster/cluster.h"
 #include "conf/conf.h"
 #include "ctl_dispatch.h"
 #include "fcd.h"
@@ -118,6 +119,11 @@ int ctl_check_nqn(struct ctl_req *req, const char *what, const char *nqn)
 	return 0;
 }
 
+int ctl_shared(struct ctl_req *req, const char *nqn)
+{
+	return cluster_lookup(req->d, nqn, req->ticket, req->err, sizeof(req->err));
+}
+
 /* A data message answering req. */
 struct nl_msg *ctl_reply_new(struct ctl_req *req)
 {
@@ -163,6 +169,7 @@ int ctl_dispatch(struct fcd *d, const struct fcnvme_msg *msg, const struct ctl_p
 			       .ctx = &dc,
 			       .writable = peer->writable,
 			       .resumed = peer->resumed,
+			       .ticket = peer->ticket,
 			       .uid = peer->uid };
 	bool writable = peer->writable;
 	ctl_handler h = msg->cmd <= FCNVME_CMD_MAX ? ctl_handlers[msg->cmd] : NULL;
@@ -182,8 +189,9 @@ int ctl_dispatch(struct fcd *d, const struct fcnvme_msg *msg, const struct ctl_p
 			      desc->name);
 	else
 		rc = h(&req);
-	/* A cluster edit runs off the control thread: this request runs
-	 * again for its answer (cluster_edit.c); said once. */
+	/* A cluster edit, or a read of the cluster state, runs off the
+	 * control thread: this request runs again for its answer
+	 * (cluster_edit.c, cluster_lookup.c); said once. */
 	if (rc == -EINPROGRESS) {
 		if (!req.resumed)
 			log_info("control: %s: %s", desc->name, req.err);

@@ -25,6 +25,9 @@ struct ctl_peer {
 	pid_t pid;
 	bool writable; /* root, the daemon's user, or the socket group */
 	bool resumed;  /* the request runs again: its handler said CTL_WAIT */
+	/* The request's cluster lookup (cluster_lookup), kept by the server
+	 * across its runs, 0 when it arrives; NULL: none (no wait). */
+	uint64_t *ticket;
 };
 
 /* What a handler gets: the daemon, the request, where to put replies. */
@@ -34,10 +37,11 @@ struct ctl_req {
 	/* Deliver one reply message (ownership passes); 0 or -errno. */
 	int (*send)(void *ctx, struct nl_msg *m);
 	void *ctx;
-	bool writable; /* the peer may mutate */
-	bool resumed;  /* runs again after a CTL_WAIT (say what it waits once) */
-	uid_t uid;     /* the peer's user */
-	char err[512]; /* handler's reason on failure */
+	bool writable;	  /* the peer may mutate */
+	bool resumed;	  /* runs again after a CTL_WAIT (say what it waits once) */
+	uid_t uid;	  /* the peer's user */
+	uint64_t *ticket; /* see ctl_peer */
+	char err[512];	  /* handler's reason on failure */
 };
 
 /* A handler's answer that it waits for backends to open on their own
@@ -68,6 +72,10 @@ int ctl_fail(struct ctl_req *req, int error, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 /* 0 if nqn is a valid NQN, else fail req: "WHAT NQN: why". */
 int ctl_check_nqn(struct ctl_req *req, const char *what, const char *nqn);
+/* Whether nqn is a cluster subsystem: 1, 0, or -EINPROGRESS with req->err
+ * said while the request waits for a read of the cluster state
+ * (cluster_lookup; ctl_dispatch makes it wait). */
+int ctl_shared(struct ctl_req *req, const char *nqn);
 
 /* Handlers, one file per object family. */
 int ctl_status(struct ctl_req *req);

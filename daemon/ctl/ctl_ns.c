@@ -138,7 +138,9 @@ int ctl_ns_add(struct ctl_req *req)
 				ns.lba_size);
 	if (ns.nsid > TGT_MAX_NSID)
 		return ctl_fail(req, -ERANGE, "nsid must be 1..%u", TGT_MAX_NSID);
-	shared = cluster_has_subsys(req->d, req_nqn(req));
+	if ((rc = ctl_shared(req, req_nqn(req))) < 0)
+		return rc;
+	shared = rc;
 	/* An image is opened first on a thread of its own; this request runs
 	 * again once it is (preopen.h). */
 	if ((shared ? !ns.resv && cluster_ns_want_open(req->d, &ns) : ns_local_new(req, &ns)) &&
@@ -162,7 +164,11 @@ int ctl_ns_add(struct ctl_req *req)
 /* namespace del NQN NSID */
 int ctl_ns_del(struct ctl_req *req)
 {
-	if (cluster_has_subsys(req->d, req_nqn(req)))
+	int rc = ctl_shared(req, req_nqn(req));
+
+	if (rc < 0)
+		return rc;
+	if (rc)
 		return cluster_ns_del(req->d, req_nqn(req), req_nsid(req), req->err,
 				      sizeof(req->err));
 	return conf_op_ns_del(req->d, req_nqn(req), req_nsid(req), req->err, sizeof(req->err));
@@ -206,7 +212,11 @@ int ctl_ns_disable(struct ctl_req *req)
  * node), else this node's configuration. */
 static int ns_host(struct ctl_req *req, const char *host, bool add)
 {
-	if (cluster_has_subsys(req->d, req_nqn(req)))
+	int rc = ctl_shared(req, req_nqn(req));
+
+	if (rc < 0)
+		return rc;
+	if (rc)
 		return cluster_ns_host(req->d, req_nqn(req), req_nsid(req), host, add, req->err,
 				       sizeof(req->err));
 	return conf_op_ns_host(req->d, req_nqn(req), req_nsid(req), host, add, req->err,
@@ -256,7 +266,9 @@ int ctl_ns_set(struct ctl_req *req)
 	size_t n;
 	int rc;
 
-	if (cluster_has_subsys(req->d, req_nqn(req)))
+	if ((rc = ctl_shared(req, req_nqn(req))) < 0)
+		return rc;
+	if (rc)
 		return ctl_fail(req, -EOPNOTSUPP,
 				"%s is a cluster subsystem: namespace set is not supported there",
 				req_nqn(req));
@@ -402,10 +414,14 @@ int ctl_ns_list(struct ctl_req *req)
 {
 	struct ns_walk w = { req, 0, 0 };
 	const char *nqn = req_nqn(req);
+	int rc;
 
-	if (nqn != NULL && conf_subsys_find(req->d->conf, nqn) == NULL &&
-	    !cluster_has_subsys(req->d, nqn))
-		return ctl_fail(req, -ENOENT, "no subsystem %s", nqn);
+	if (nqn != NULL && conf_subsys_find(req->d->conf, nqn) == NULL) {
+		if ((rc = ctl_shared(req, nqn)) < 0)
+			return rc;
+		if (!rc)
+			return ctl_fail(req, -ENOENT, "no subsystem %s", nqn);
+	}
 	return tgt_ns_foreach(req->d->tgt, nqn, put_ns, &w);
 }
 

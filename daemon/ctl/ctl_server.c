@@ -72,6 +72,7 @@ struct ctl_conn {
 	struct preopen_waiter wait;
 	void *parked;
 	size_t parked_len;
+	uint64_t ticket; /* the request's cluster lookup (ctl_peer), 0 when read */
 };
 
 struct ctl_server {
@@ -237,7 +238,8 @@ static int conn_request(struct ctl_conn *c, const void *buf, size_t n, bool resu
 	struct ctl_peer peer = { .uid = c->cred.uid,
 				 .pid = c->cred.pid,
 				 .writable = ctl_conn_writable(c),
-				 .resumed = resumed };
+				 .resumed = resumed,
+				 .ticket = &c->ticket };
 	char why[256];
 	int rc;
 
@@ -321,6 +323,7 @@ static void conn_read(evutil_socket_t fd, short what, void *arg)
 		return;
 	}
 	conn_active(c);
+	c->ticket = 0;
 	if (conn_request(c, s->buf, (size_t)n, false) == CTL_WAIT)
 		conn_park(c, s->buf, (size_t)n);
 	conn_flushed(c);

@@ -163,18 +163,24 @@ int ctl_subsys_port_del(struct ctl_req *req)
 				     sizeof(req->err));
 }
 
-/* Who allows hosts on subsystem nqn: the cluster for a shared one, else
- * the local configuration (the same signature). */
+/* Who allows hosts on subsystem nqn, into *fn: the cluster for a shared
+ * one, else the local configuration (the same signature). 0, or
+ * -EINPROGRESS while the request waits for the cluster (ctl_shared). */
 typedef int (*host_allow_fn)(struct fcd *d, const char *nqn, const char *host, bool allow,
 			     char *err, size_t errlen);
 
-static host_allow_fn host_allow_of(struct ctl_req *req, const char *nqn)
+static int host_allow_of(struct ctl_req *req, const char *nqn, host_allow_fn *fn)
 {
-	return cluster_has_subsys(req->d, nqn) ? cluster_host_allow : conf_op_host_allow;
+	int rc = ctl_shared(req, nqn);
+
+	if (rc < 0)
+		return rc;
+	*fn = rc ? cluster_host_allow : conf_op_host_allow;
+	return 0;
 }
 
 /* 0 when the daemon's keys file (if any) can be read; else -errno with
- * req->err said. */
+ * req->err said (nothing was changed yet). */
 static int keys_readable(struct ctl_req *req)
 {
 	struct conf_keys k;
@@ -185,6 +191,8 @@ static int keys_readable(struct ctl_req *req)
 	rc = conf_keys_load(req->d->conf->auth_keys_file, &k, req->err, sizeof(req->err));
 	if (rc == 0)
 		conf_keys_free(&k);
+	else
+		ctl_keys_undo(req, 0);
 	return rc;
 }
 
@@ -198,16 +206,18 @@ int ctl_allowed_host_add(struct ctl_req *req)
 
 	if (rc)
 		return rc;
-	allow = host_allow_of(req, nqn);
 	/* A shared subsystem: the edit runs off the control thread (the
 	 * request runs again for its answer), and cannot be undone as a
 	 * local change is: a keys file that cannot be read refuses the
-	 * command before it. Once it is done, this node gives the host its
+	 * command before it (on the request's first run, before the lookup
+	 * or the edit waits). Once it is done, this node gives the host its
 	 * key again, read now (the others gave theirs the file's when they
 	 * applied the subsystem). */
+	if (!req->resumed && (rc = keys_readable(req)))
+		return rc;
+	if ((rc = host_allow_of(req, nqn, &allow)))
+		return rc;
 	if (allow == cluster_host_allow) {
-		if (!req->resumed && (rc = keys_readable(req)))
-			return rc;
 		rc = allow(req->d, nqn, host, true, req->err, sizeof(req->err));
 		if (!rc && (rc = conf_keys_give(req->d, nqn, host, req->err, sizeof(req->err))))
 			snprintf(req->err + strlen(req->err), sizeof(req->err) - strlen(req->err),
@@ -228,9 +238,13 @@ int ctl_allowed_host_add(struct ctl_req *req)
 int ctl_allowed_host_del(struct ctl_req *req)
 {
 	const char *nqn = fcnvme_msg_get_str(req->msg, FCNVME_A_NQN);
+	host_allow_fn allow;
+	int rc = host_allow_of(req, nqn, &allow);
 
-	return host_allow_of(req, nqn)(req->d, nqn, fcnvme_msg_get_str(req->msg, FCNVME_A_HOST_NQN),
-				       false, req->err, sizeof(req->err));
+	if (rc)
+		return rc;
+	return allow(req->d, nqn, fcnvme_msg_get_str(req->msg, FCNVME_A_HOST_NQN), false, req->err,
+		     sizeof(req->err));
 }
 
 static int wwpn_req(struct ctl_req *req, bool allow)

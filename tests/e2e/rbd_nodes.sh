@@ -126,6 +126,9 @@ sleep 2
 check "a shared subsystem written behind node c's back" \
 	$RADOS -p rbd setomapval nvmetfcd.race "subsys/$NQN_C" "allow_any=0 hosts="
 check "node c lists the new subsystem's namespaces at once" $CC namespace list "$NQN_C"
+check "  after a read of the state object, off its control thread" grep -qF \
+	"control: namespace-list: reading the cluster state for $NQN_C, off the control thread" \
+	"$tmp/c.log"
 check "node c allows a host on it at once" $CC allowed-host add "$NQN_C" "$HOSTNQN1"
 # race_has TEXT: the subsystem's value in node c's state object holds TEXT
 race_has() {
