@@ -116,7 +116,7 @@ test)
 	# guest would starve the timing-sensitive tests on a 2-core machine.
 	VM_DEFER=1 make -C build -s -j"$jobs" check || { show_failures build; exit 1; }
 	echo "quickstart: the VM tests (Linux's nvme-fc host in QEMU against nvmetfcd, at $SECONDS s)"
-	make -C build -s check-vm || { show_failures build; exit 1; }
+	make -C build -s -j"$jobs" check-vm || { show_failures build; exit 1; }
 	summarize build
 	echo "quickstart: make check (ASan + UBSan build, at $SECONDS s)"
 	build build-san --enable-asan --enable-ubsan
