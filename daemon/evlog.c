@@ -7,8 +7,10 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <string.h>
 #include <syslog.h>
 
+#include <fcnvme/nqn.h>
 #include <fcnvme/nvme.h>
 
 #include "evlog.h"
@@ -90,6 +92,36 @@ static bool evlog_ok(const struct tgt_assoc_event *ev, int pri, const char *key,
 	if (pri == LOG_INFO && log_getverbose() < 1)
 		return false;
 	return log_rl_allow(&evlog_rl_ok, ev->host_wwpn, key, now_ms);
+}
+
+/* Two hosts claim one identity (TGT_ASSOC_EV_HOST_CONFLICT): a warning,
+ * once per interval per host port. */
+static void evlog_conflict(const struct tgt_assoc_event *ev, const struct log_fields *f,
+			   const char *hn, const char *port, uint64_t now_ms)
+{
+	char id[37], other_id[37];
+
+	if (!log_rl_allow(&evlog_rl, ev->host_wwpn, "host identity conflict", now_ms))
+		return;
+	fcnvme_uuid_format(ev->hostid, id);
+	fcnvme_uuid_format(ev->other_hostid, other_id);
+	if (!strcmp(ev->host_nqn, ev->other_nqn))
+		log_fields(LOG_WARNING, f,
+			   "host %s (wwpn 0x%016" PRIx64 ") on port %s: controller %u of %s "
+			   "connected with host ID %s, but controller %u of %s (host wwpn "
+			   "0x%016" PRIx64 ") has the same host NQN with host ID %s: two hosts "
+			   "share one host NQN (a copied /etc/nvme/hostnqn?), or the host changed "
+			   "its host ID; host access lists cannot tell them apart",
+			   hn, ev->host_wwpn, port, ev->cntlid, ev->subsys_nqn, id,
+			   ev->other_cntlid, ev->other_subsys, ev->other_wwpn, other_id);
+	else
+		log_fields(LOG_WARNING, f,
+			   "host %s (wwpn 0x%016" PRIx64 ") on port %s: controller %u of %s "
+			   "connected with host ID %s, which controller %u of %s (host wwpn "
+			   "0x%016" PRIx64 ") has with host NQN %s: two hosts share one host ID (a "
+			   "copied /etc/nvme/hostid?); reservations cannot tell them apart",
+			   hn, ev->host_wwpn, port, ev->cntlid, ev->subsys_nqn, id,
+			   ev->other_cntlid, ev->other_subsys, ev->other_wwpn, ev->other_nqn);
 }
 
 void evlog_assoc(const struct tgt_assoc_event *ev, uint64_t now_ms)
@@ -176,6 +208,9 @@ void evlog_assoc(const struct tgt_assoc_event *ev, uint64_t now_ms)
 			return;
 		log_fields(pri, &f, "host port 0x%016" PRIx64 " on port %s: %s", ev->host_wwpn,
 			   port, ev->reason);
+		return;
+	case TGT_ASSOC_EV_HOST_CONFLICT:
+		evlog_conflict(ev, &f, hn, port, now_ms);
 		return;
 	case TGT_ASSOC_EV_ENDED:
 		if (!evlog_ok(ev, evlog_pri(ev, LOG_NOTICE), "controller gone", now_ms))

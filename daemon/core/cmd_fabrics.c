@@ -195,6 +195,24 @@ static uint16_t connect_check(struct nvmet_fc_req *req, struct sq *sq, const cha
 	return connect_io(req, sq, d, why);
 }
 
+/* Tell the event callback when new controller c's host claims another's
+ * identity (ctrl_conflict.c); ev: its CONNECTED event. */
+static void connect_conflict(const struct ctrl *c, struct tgt_assoc_event *ev)
+{
+	const struct ctrl *o = ctrl_conflict_find(c);
+
+	if (!o)
+		return;
+	ev->kind = TGT_ASSOC_EV_HOST_CONFLICT;
+	ev->hostid = c->hostid;
+	ev->other_wwpn = o->host_wwpn;
+	ev->other_nqn = o->hostnqn;
+	ev->other_hostid = o->hostid;
+	ev->other_subsys = o->subsys->nqn;
+	ev->other_cntlid = o->cntlid;
+	tgt_assoc_event(c->t, ev);
+}
+
 /* Run a Connect and tell the core's event callback what came of it: a
  * refusal (reason, status, offending field) or a new controller. */
 static uint16_t connect_exec(struct nvmet_fc_req *req, struct sq *sq)
@@ -230,6 +248,7 @@ static uint16_t connect_exec(struct nvmet_fc_req *req, struct sq *sq)
 		ev.kind = TGT_ASSOC_EV_CONNECTED;
 		ev.cntlid = c->cntlid;
 		tgt_assoc_event(sq->t, &ev);
+		connect_conflict(c, &ev);
 	}
 	return status;
 }

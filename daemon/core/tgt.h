@@ -509,6 +509,11 @@ enum tgt_assoc_event_kind {
 				       * DH group, one- or two-way) */
 	TGT_ASSOC_EV_LS_REJECTED,     /* an LS (ls_cmd) got an LS_RJT: reason
 				       * names it, the reason and explanation */
+	TGT_ASSOC_EV_HOST_CONFLICT,   /* controller cntlid, just connected, has
+				       * another live controller's host NQN
+				       * with another Host ID, or its Host ID
+				       * with another host NQN (other_*):
+				       * cloned hosts */
 };
 
 struct tgt_assoc_event {
@@ -530,6 +535,14 @@ struct tgt_assoc_event {
 	int32_t ipo;	 /* CONNECT_REFUSED: offending field as Connect dword 0
 			  * reports it (bit 16: in the Connect data), -1: none */
 	uint8_t ls_cmd;	 /* LS_REJECTED: the LS command code */
+	/* HOST_CONFLICT: the new controller's Host ID, and the other
+	 * controller's host port, host NQN, Host ID, subsystem and ID. */
+	const uint8_t *hostid;
+	uint64_t other_wwpn;
+	const char *other_nqn;
+	const uint8_t *other_hostid;
+	const char *other_subsys;
+	uint16_t other_cntlid;
 };
 
 /* Whether an LS_REJECTED event's LS (Create Association or Connection)

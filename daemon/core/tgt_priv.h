@@ -576,6 +576,10 @@ void ctrl_delete(struct ctrl *c, const char *cause);
 /* [ctl] Hand an association event to tgt_set_assoc_event_cb's callback. */
 void tgt_assoc_event(struct tgt *t, const struct tgt_assoc_event *ev);
 struct ctrl *ctrl_find(struct subsys *s, uint16_t cntlid);
+/* ctrl_conflict.c: another live controller whose host claims c's host
+ * NQN with another Host ID, or c's Host ID with another host NQN (cloned
+ * hosts), or NULL. */
+const struct ctrl *ctrl_conflict_find(const struct ctrl *c);
 void ctrl_ka_traffic(struct ctrl *c);
 void ctrl_timer(struct ctrl *c, uint64_t now);
 void ctrl_add_aen(struct ctrl *c, uint32_t cfg_bit, uint32_t result);

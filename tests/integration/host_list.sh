@@ -76,6 +76,24 @@ ctl host list p9 >"$tmp/p9.out" 2>"$tmp/p9.err"
 check "host list of an unknown port fails" [ $? -ne 0 ]
 check "host list p9 says so" [ "$(cat "$tmp/p9.err")" = "fcnvmectl: no port p9" ]
 
+# Hosts that claim the connected host's identity (cloned hosts): another
+# host port with its host NQN and another Host ID, and one with its Host
+# ID and another host NQN (to the discovery controller, which any host
+# may reach), each get a warning naming both controllers.
+CLONE_ID=00000000-0000-4000-8000-0000000000c1
+"$B/tools/fcnvme" id-ctrl --fabric "$FABRIC" -w nn-0x20000090fb000003:pn-0x10000090fb000003 \
+	-q "$HOSTNQN" --hostid "$CLONE_ID" -n "$DEMO_NQN" >"$tmp/clone1.out" 2>&1
+check "a host with the same host NQN and another Host ID connects" [ $? -eq 0 ]
+check "  the daemon warns: two hosts share one host NQN" wait_for "$DLOG" \
+	"host $HOSTNQN (wwpn 0x10000090fb000003) on port p0: controller [0-9]* of $DEMO_NQN connected with host ID $CLONE_ID, but controller [0-9]* of $DEMO_NQN (host wwpn 0x10000090fb000001) has the same host NQN with host ID $HOSTID: two hosts share one host NQN" 5
+"$B/tools/fcnvme" discover --fabric "$FABRIC" -w nn-0x20000090fb000004:pn-0x10000090fb000004 \
+	-q "$OTHER" --hostid "$HOSTID" >"$tmp/clone2.out" 2>&1
+check "a host with the same Host ID and another host NQN discovers" [ $? -eq 0 ]
+check "  the daemon warns: two hosts share one host ID" wait_for "$DLOG" \
+	"host $OTHER (wwpn 0x10000090fb000004) on port p0: controller [0-9]* of nqn.2014-08.org.nvmexpress.discovery connected with host ID $HOSTID, which controller [0-9]* of $DEMO_NQN (host wwpn 0x10000090fb000001) has with host NQN $HOSTNQN: two hosts share one host ID" 5
+check "  the connected host itself is not warned about" \
+	bash -c "! grep -q 'wwpn 0x10000090fb000001) on port p0: controller [0-9]* of .* connected with host ID' '$DLOG'"
+
 # The connected host leaves: it stays listed, logged out, with its NQN.
 kill -INT "$perf"
 wait "$perf"

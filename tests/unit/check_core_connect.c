@@ -469,6 +469,103 @@ START_TEST(test_story_events)
 }
 END_TEST
 
+static struct tgt_assoc_event conflict;
+static char conflict_nqn[256], conflict_other_nqn[256], conflict_other_subsys[256];
+static uint8_t conflict_id[16], conflict_other_id[16];
+static int nr_conflict;
+
+/* The HOST_CONFLICT events, the last one kept with copies of its strings. */
+static void record_conflict(void *arg, const struct tgt_assoc_event *ev)
+{
+	(void)arg;
+	if (ev->kind != TGT_ASSOC_EV_HOST_CONFLICT)
+		return;
+	nr_conflict++;
+	conflict = *ev;
+	snprintf(conflict_nqn, sizeof(conflict_nqn), "%s", ev->host_nqn);
+	snprintf(conflict_other_nqn, sizeof(conflict_other_nqn), "%s", ev->other_nqn);
+	snprintf(conflict_other_subsys, sizeof(conflict_other_subsys), "%s", ev->other_subsys);
+	memcpy(conflict_id, ev->hostid, 16);
+	memcpy(conflict_other_id, ev->other_hostid, 16);
+}
+
+/* An admin Connect of host (Host ID: 16 times id) on a new association of
+ * port tp; the controller's ID, its association into *ap if ap. */
+static uint16_t connect_id(struct nvmet_fc_target_port *tp, const char *sub, const char *host,
+			   uint8_t id, struct h_assoc **ap)
+{
+	struct h_assoc *a = h_assoc_new(tp);
+	struct h_req *r = connect_raw(a, 0, sub, host, 0xffff);
+	struct nvmf_connect_data *d = (struct nvmf_connect_data *)r->data;
+	uint16_t cntlid;
+
+	memset(d->hostid, id, sizeof(d->hostid));
+	ck_assert_int_eq(h_run(r), 0);
+	cntlid = (uint16_t)le32toh(r->cqe.result.dw0);
+	h_req_free(r);
+	if (ap)
+		*ap = a;
+	return cntlid;
+}
+
+/* Two hosts that claim one identity (cloned hosts): a new controller with
+ * a live one's host NQN and another Host ID, or its Host ID and another
+ * host NQN, on any subsystem (the discovery one too), is an event naming
+ * both; the same pair again (multipath), a host without a Host ID, and a
+ * controller gone are not. */
+START_TEST(test_host_conflict_event)
+{
+	uint8_t a[16], b[16];
+	uint16_t first, disc;
+	struct h_assoc *gone;
+	char err[128];
+
+	memset(a, 0x11, sizeof(a));
+	memset(b, 0x22, sizeof(b));
+	h_std_subsys();
+	ck_assert_int_eq(tgt_subsys_allow_host(H->t, H_SUBNQN, H_HOSTNQN2, err, sizeof(err)), 0);
+	ck_assert_int_eq(tgt_subsys_allow_host(H->t, H_SUBNQN, H_HOSTNQN3, err, sizeof(err)), 0);
+	nr_conflict = 0;
+	tgt_set_assoc_event_cb(H->t, record_conflict, NULL);
+	first = connect_id(&H->tp1, H_SUBNQN, H_HOSTNQN, 0x11, NULL);
+	connect_id(&H->tp1, H_SUBNQN, H_HOSTNQN, 0x11, NULL); /* its second path */
+	disc = connect_id(&H->tp1, NVME_DISC_SUBSYS_NAME, H_HOSTNQN3, 0x33, NULL);
+	connect_id(&H->tp1, H_SUBNQN, H_HOSTNQN2, 0x00, NULL); /* no Host ID */
+	ck_assert_int_eq(nr_conflict, 0);
+
+	/* the same host NQN, another Host ID */
+	ck_assert_uint_eq(connect_id(&H->tp1, H_SUBNQN, H_HOSTNQN, 0x22, NULL), first + 3);
+	ck_assert_int_eq(nr_conflict, 1);
+	ck_assert_str_eq(conflict_nqn, H_HOSTNQN);
+	ck_assert_str_eq(conflict.subsys_nqn, H_SUBNQN);
+	ck_assert_uint_eq(conflict.cntlid, first + 3);
+	ck_assert_str_eq(conflict.port, "p1");
+	ck_assert_uint_eq(conflict.host_wwpn, H_HOST_WWPN);
+	ck_assert_mem_eq(conflict_id, b, 16);
+	ck_assert_str_eq(conflict_other_nqn, H_HOSTNQN);
+	ck_assert_mem_eq(conflict_other_id, a, 16);
+	ck_assert_str_eq(conflict_other_subsys, H_SUBNQN);
+	ck_assert_uint_eq(conflict.other_cntlid, first);
+	ck_assert_uint_eq(conflict.other_wwpn, H_HOST_WWPN);
+
+	/* a Host ID a discovery controller has, with another host NQN */
+	connect_id(&H->tp1, H_SUBNQN, H_HOSTNQN2, 0x33, NULL);
+	ck_assert_int_eq(nr_conflict, 2);
+	ck_assert_str_eq(conflict_nqn, H_HOSTNQN2);
+	ck_assert_str_eq(conflict_other_nqn, H_HOSTNQN3);
+	ck_assert_str_eq(conflict_other_subsys, NVME_DISC_SUBSYS_NAME);
+	ck_assert_uint_eq(conflict.other_cntlid, disc);
+
+	/* a controller gone claims nothing */
+	ck_assert_int_eq(tgt_subsys_allow_host(H->t, H_SUBNQN, H_HOSTNQN4, err, sizeof(err)), 0);
+	connect_id(&H->tp1, H_SUBNQN, H_HOSTNQN4, 0x55, &gone);
+	ck_assert_int_eq(tgt_ctrl_delete(H->t, gone->id, err, sizeof(err)), 0);
+	connect_id(&H->tp1, H_SUBNQN, H_HOSTNQN4, 0x66, NULL);
+	ck_assert_int_eq(nr_conflict, 2);
+	tgt_set_assoc_event_cb(H->t, NULL, NULL);
+}
+END_TEST
+
 /* An LS the transport rejected: an event naming the LS (or its code when
  * unknown), the reason, the explanation and the failed check (when there
  * are), on the target port and host port it came from. */
@@ -655,6 +752,7 @@ Suite *core_connect_suite(void)
 	tcase_add_test(tc, test_discovery_default_kato);
 	tcase_add_test(tc, test_unconnected_bound);
 	tcase_add_test(tc, test_ls_rejected_event);
+	tcase_add_test(tc, test_host_conflict_event);
 	tcase_add_test(tc, test_sq_stop_completes_aers);
 	suite_add_tcase(s, tc);
 	return s;

@@ -269,6 +269,61 @@ START_TEST(ls_rejected_lines)
 }
 END_TEST
 
+static void conflict_sample(void)
+{
+	static const uint8_t id[16] = { 0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11,
+					0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11 };
+	static const uint8_t other[16] = { 0x22, 0x22, 0x22, 0x22, 0x22, 0x22, 0x22, 0x22,
+					   0x22, 0x22, 0x22, 0x22, 0x22, 0x22, 0x22, 0x22 };
+	struct tgt_assoc_event ev = {
+		.kind = TGT_ASSOC_EV_HOST_CONFLICT,
+		.port = "p0",
+		.host_wwpn = 0x10000090fb000001ull,
+		.host_nqn = "nqn.h:1",
+		.subsys_nqn = "nqn.s:1",
+		.cntlid = 4,
+		.hostid = id,
+		.other_wwpn = 0x10000090fb000002ull,
+		.other_nqn = "nqn.h:1",
+		.other_hostid = other,
+		.other_subsys = "nqn.s:2",
+		.other_cntlid = 9,
+		.ipo = -1,
+	};
+
+	log_init(1, 0);
+	evlog_init(1000);
+	evlog_assoc(&ev, 10000);
+	ev.host_wwpn = 0x10000090fb000003ull;
+	ev.other_nqn = "nqn.h:2";
+	ev.other_hostid = id;
+	evlog_assoc(&ev, 10001);
+	evlog_assoc(&ev, 10002); /* the same host port again: suppressed, counted */
+	evlog_tick(11001);
+}
+
+/* Two hosts that claim one identity: a warning naming both controllers,
+ * their host ports and what they share (a host NQN, a Host ID). */
+START_TEST(conflict_lines)
+{
+	ck_assert_str_eq(
+		stderr_capture(conflict_sample),
+		"<4>host nqn.h:1 (wwpn 0x10000090fb000001) on port p0: controller 4 of nqn.s:1 "
+		"connected with host ID 11111111-1111-1111-1111-111111111111, but controller 9 of "
+		"nqn.s:2 (host wwpn 0x10000090fb000002) has the same host NQN with host ID "
+		"22222222-2222-2222-2222-222222222222: two hosts share one host NQN (a copied "
+		"/etc/nvme/hostnqn?), or the host changed its host ID; host access lists cannot "
+		"tell them apart\n"
+		"<4>host nqn.h:1 (wwpn 0x10000090fb000003) on port p0: controller 4 of nqn.s:1 "
+		"connected with host ID 11111111-1111-1111-1111-111111111111, which controller 9 "
+		"of nqn.s:2 (host wwpn 0x10000090fb000002) has with host NQN nqn.h:2: two hosts "
+		"share one host ID (a copied /etc/nvme/hostid?); reservations cannot tell them "
+		"apart\n"
+		"<4>host port 0x10000090fb000003: suppressed 1 similar messages (host identity "
+		"conflict) in 1 s\n");
+}
+END_TEST
+
 static void journal_event_sample(void)
 {
 	const struct tgt_assoc_event ev = {
@@ -380,6 +435,7 @@ Suite *story_log_suite(void)
 	tcase_add_test(tc, early_errors_on_stderr);
 	tcase_add_test(tc, event_lines);
 	tcase_add_test(tc, ls_rejected_lines);
+	tcase_add_test(tc, conflict_lines);
 	tcase_add_test(tc, event_journal_fields);
 	tcase_add_test(tc, connect_field_names);
 	tcase_add_test(tc, ctl_args_line);

@@ -25,6 +25,7 @@
 #define H_HOSTNQN   "nqn.2024-01.io.example:host1"
 #define H_HOSTNQN2  "nqn.2024-01.io.example:host2"
 #define H_HOSTNQN3  "nqn.2024-01.io.example:host3"
+#define H_HOSTNQN4  "nqn.2024-01.io.example:host4"
 #define H_WWNN	    0x20000090fa000001ull
 #define H_WWPN	    0x10000090fa000001ull
 #define H_WWNN2	    0x20000090fa000002ull
