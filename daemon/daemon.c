@@ -23,6 +23,7 @@
 
 #include "backend/backend.h"
 #include "cluster/cluster.h"
+#include "backing_wait.h"
 #include "conf/conf.h"
 #include "ctl/ctl_server.h"
 #include "daemon.h"
@@ -279,6 +280,14 @@ int daemon_run(struct daemon_opts *o)
 	if (rc)
 		fatalx("the backends' opening thread: %s", strerror(-rc));
 
+	/* Backing files that udev has not set up yet (at boot), if asked;
+	 * said at the configuration's log level (conf_apply sets it too). */
+	log_setverbose(conf->log_level);
+	if (backing_wait(&d, conf) == -EINTR) {
+		conf_free(conf);
+		status = 0;
+		goto out_ports;
+	}
 	/* Ports, I/O threads, subsystems: the same operations as the control
 	 * commands. conf_apply takes ownership of conf on success. */
 	rc = conf_apply(&d, conf, err, sizeof(err));

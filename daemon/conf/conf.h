@@ -174,6 +174,9 @@ struct conf {
 	 * ("" = the defaults); checked by conf_auth_policy(). */
 	char dhchap_hashes[CONF_DEV_MAX];
 	char dhchap_dhgroups[CONF_DEV_MAX];
+	/* At start, how long to wait for file namespaces' backing files that
+	 * do not exist yet (daemon/backing_wait.c); 0: no wait. */
+	uint32_t backing_wait_ms;
 	struct conf_port *ports;
 	unsigned int nr_ports;
 	struct conf_ana *ana;

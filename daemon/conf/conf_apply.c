@@ -591,6 +591,7 @@ static int diff_apply(struct fcd *d, const struct conf *t, char *err, size_t err
 	memcpy(c->auth_keys_file, t->auth_keys_file, sizeof(c->auth_keys_file));
 	memcpy(c->dhchap_hashes, t->dhchap_hashes, sizeof(c->dhchap_hashes));
 	memcpy(c->dhchap_dhgroups, t->dhchap_dhgroups, sizeof(c->dhchap_dhgroups));
+	c->backing_wait_ms = t->backing_wait_ms; /* for the next start */
 	for (i = c->nr_subsys; i-- > 0;) {
 		if (conf_subsys_find(t, c->subsys[i].nqn) != NULL)
 			continue;

@@ -66,6 +66,9 @@ const struct conf_opt conf_daemon_opts[] = {
 	{ "dhchap_dhgroups", CONF_OPT_STR, F(conf, dhchap_dhgroups), 0, 0, 0, 0, NULL,
 	  CONF_OPT_OMIT_DEFAULT,
 	  "DH-HMAC-CHAP Diffie-Hellman groups the controller accepts, comma-separated in its order of preference (ffdhe2048, ffdhe3072, ffdhe4096, ffdhe6144, ffdhe8192, null: no DH exchange); default the five FFDHE groups, then null. A host's dhgroups= in auth_keys_file replaces it for that host." },
+	{ "backing_wait_ms", CONF_OPT_U32, F(conf, backing_wait_ms), 0, 0, 3600000, 0, NULL,
+	  CONF_OPT_OMIT_DEFAULT,
+	  "At start, how long to wait (milliseconds) for the backing files and devices of file namespaces that do not exist yet, such as a logical volume or a disk udev has not set up yet at boot, before failing as without it; 0 (the default): no wait. A namespace with create = true is not waited for. The daemon says what it waits for in its log and in the unit's status, and asks systemd for that much more start time. A reload never waits." },
 	{ NULL, 0, 0, 0, 0, 0, 0, 0, NULL, 0, NULL }
 };
 
