@@ -470,11 +470,13 @@ START_TEST(test_story_events)
 END_TEST
 
 static struct tgt_assoc_event conflict;
-static char conflict_nqn[256], conflict_other_nqn[256], conflict_other_subsys[256];
+static char conflict_nqn[256], conflict_subsys[256], conflict_port[16];
+static char conflict_other_nqn[256], conflict_other_subsys[256];
 static uint8_t conflict_id[16], conflict_other_id[16];
 static int nr_conflict;
 
-/* The HOST_CONFLICT events, the last one kept with copies of its strings. */
+/* The HOST_CONFLICT events, the last one kept with copies of its strings
+ * and IDs (its pointers are valid during the call only). */
 static void record_conflict(void *arg, const struct tgt_assoc_event *ev)
 {
 	(void)arg;
@@ -483,6 +485,8 @@ static void record_conflict(void *arg, const struct tgt_assoc_event *ev)
 	nr_conflict++;
 	conflict = *ev;
 	snprintf(conflict_nqn, sizeof(conflict_nqn), "%s", ev->host_nqn);
+	snprintf(conflict_subsys, sizeof(conflict_subsys), "%s", ev->subsys_nqn);
+	snprintf(conflict_port, sizeof(conflict_port), "%s", ev->port);
 	snprintf(conflict_other_nqn, sizeof(conflict_other_nqn), "%s", ev->other_nqn);
 	snprintf(conflict_other_subsys, sizeof(conflict_other_subsys), "%s", ev->other_subsys);
 	memcpy(conflict_id, ev->hostid, 16);
@@ -537,9 +541,9 @@ START_TEST(test_host_conflict_event)
 	ck_assert_uint_eq(connect_id(&H->tp1, H_SUBNQN, H_HOSTNQN, 0x22, NULL), first + 3);
 	ck_assert_int_eq(nr_conflict, 1);
 	ck_assert_str_eq(conflict_nqn, H_HOSTNQN);
-	ck_assert_str_eq(conflict.subsys_nqn, H_SUBNQN);
+	ck_assert_str_eq(conflict_subsys, H_SUBNQN);
 	ck_assert_uint_eq(conflict.cntlid, first + 3);
-	ck_assert_str_eq(conflict.port, "p1");
+	ck_assert_str_eq(conflict_port, "p1");
 	ck_assert_uint_eq(conflict.host_wwpn, H_HOST_WWPN);
 	ck_assert_mem_eq(conflict_id, b, 16);
 	ck_assert_str_eq(conflict_other_nqn, H_HOSTNQN);
