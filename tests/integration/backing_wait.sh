@@ -11,11 +11,7 @@
 NAME=backing_wait
 . "$(dirname "$0")/lib.sh"
 
-notify=$tmp/notify.sock
-nlog=$tmp/notify.log
-"$B/tests/integration/notify_listen" "$notify" "$nlog" 60 &
-bg_pids="$bg_pids $!"
-for _ in $(seq 100); do [ -S "$notify" ] && break; sleep 0.05; done
+notify_start
 fabric_create
 
 # wait_conf MS NAMESPACE: the daemon section with backing_wait_ms = MS

@@ -9,11 +9,7 @@
 NAME=daemon_life
 . "$(dirname "$0")/lib.sh"
 
-notify=$tmp/notify.sock
-nlog=$tmp/notify.log
-"$B/tests/integration/notify_listen" "$notify" "$nlog" 60 &
-bg_pids="$bg_pids $!"
-for _ in $(seq 100); do [ -S "$notify" ] && break; sleep 0.05; done
+notify_start
 
 # Not in the foreground, an error before the daemon is up reaches stderr
 # too (not only syslog), and nothing after it is up does.

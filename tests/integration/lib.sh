@@ -82,6 +82,16 @@ CONF
 
 fabric_create() { "$B/tools/softhbactl" fabric create "$FABRIC"; }
 
+# notify_start: a NOTIFY_SOCKET of our own, $notify; what the daemon sends
+# to it is logged, one message a line, in $nlog (notify_listen.c)
+notify_start() {
+	notify=$tmp/notify.sock
+	nlog=$tmp/notify.log
+	"$B/tests/integration/notify_listen" "$notify" "$nlog" 60 &
+	bg_pids="$bg_pids $!"
+	for _ in $(seq 100); do [ -S "$notify" ] && break; sleep 0.05; done
+}
+
 # daemon_start CONF [extra args]: start nvmetfcd, wait for its socket
 daemon_start() {
 	local conf=$1 i
