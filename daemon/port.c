@@ -294,6 +294,7 @@ static void port_view_fill(const struct port *p, struct port_view *v)
 	v->link_up = p->link_up;
 	v->nr_hwq = p->nr_hwq;
 	v->refusals = p->refusals;
+	v->host_conflicts = p->host_conflicts;
 	n = hw_tgt_port_rports(p->at.hw, rp, 0);
 	v->nr_rports = n > 0 ? (uint32_t)n : 0;
 }
@@ -440,6 +441,9 @@ void port_host_event(struct fcd *d, const struct tgt_assoc_event *ev)
 	case TGT_ASSOC_EV_CONNECTED:
 		/* Admin queue Connects only: I/O queues present the same NQN. */
 		rc = hostlog_connect(&p->hosts, ev->host_wwpn, ev->host_nqn, now_ms);
+		break;
+	case TGT_ASSOC_EV_HOST_CONFLICT:
+		p->host_conflicts++;
 		break;
 	default:
 		break;

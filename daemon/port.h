@@ -35,6 +35,9 @@ struct port_view {
 	/* Host ports' Create Associations and Connects it refused (and LS
 	 * rejects that kept one from connecting) since the port was added. */
 	uint64_t refusals;
+	/* Connects on it whose host claimed a live controller's host NQN
+	 * with another Host ID, or its Host ID with another host NQN. */
+	uint64_t host_conflicts;
 };
 
 /* A remote (host) port seen on one of our ports: logged in now, or

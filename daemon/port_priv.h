@@ -70,8 +70,10 @@ struct port {
 	 * login/logout events and the core's association events (both on
 	 * the control thread); the I/O threads never see it. */
 	struct hostlog hosts;
-	/* [ctl] What port_host_event counted as refused (port_view). */
+	/* [ctl] What port_host_event counted as refused, and as a host
+	 * that claimed another's identity (port_view). */
 	uint64_t refusals;
+	uint64_t host_conflicts;
 };
 
 /* The env the transport and the core reach p's threads with. */

@@ -7,7 +7,7 @@
  * host), each family's samples together:
  *   nvmetfcd_<kind>_commands_total, _errors_total, _aborts_total (counters)
  *   nvmetfcd_<kind>_read_bytes_total, _written_bytes_total (counters, bytes)
- *   nvmetfcd_port_refusals_total (counter, ports only)
+ *   nvmetfcd_port_refusals_total, _host_conflicts_total (counters, ports only)
  *   nvmetfcd_<kind>_latency_seconds_bucket/_count/_sum (histogram)
  *   nvmetfcd_<kind>_latency_max_seconds (gauge)
  * and, when the daemon is in a cluster (cluster status, cluster groups),
@@ -145,6 +145,10 @@ static const struct om_counter om_counters[] = {
 	{ "refusals", NULL,
 	  "Create Associations and Connects of host ports refused (the host could not connect)",
 	  offsetof(struct ctl_stat_row, refusals), true },
+	{ "host_conflicts", NULL,
+	  "Connects whose host claimed a live controller's host NQN with another Host ID, or its "
+	  "Host ID with another host NQN (cloned hosts)",
+	  offsetof(struct ctl_stat_row, host_conflicts), true },
 };
 
 static void om_family(const char *kind, const char *name, const char *type, const char *unit,

@@ -35,6 +35,7 @@ int ctl_stat_row_parse(const struct fcnvme_msg *msg, struct ctl_stat_row *r)
 	fcnvme_msg_get_u64(msg, FCNVME_A_ERRORS, &r->errors);
 	fcnvme_msg_get_u64(msg, FCNVME_A_ABORTS, &r->aborts);
 	fcnvme_msg_get_u64(msg, FCNVME_A_REFUSALS, &r->refusals);
+	fcnvme_msg_get_u64(msg, FCNVME_A_HOST_CONFLICTS, &r->host_conflicts);
 	fcnvme_msg_get_u64(msg, FCNVME_A_LAT_MAX, &r->lat_max_ns);
 	/* a daemon without the histogram attributes leaves them empty */
 	fcnvme_msg_get_u64(msg, FCNVME_A_LAT_SUM, &r->lat_sum_ns);

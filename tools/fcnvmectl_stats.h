@@ -24,7 +24,8 @@ struct ctl_stat_row {
 	char hostnqn[FCNVME_NQN_MAXLEN + 1];
 	uint64_t wwpn;
 	uint64_t cmds, read_bytes, write_bytes, errors, aborts;
-	uint64_t refusals; /* port rows */
+	uint64_t refusals;	 /* port rows */
+	uint64_t host_conflicts; /* port rows */
 	uint64_t lat_max_ns, lat_sum_ns;
 	struct fcnvme_hist lat;
 };

@@ -372,9 +372,10 @@ const struct ctlverb ctl_verbs[] = {
 	  { { "OBJECT", A(OBJ), ARG_OBJ, true, "Only rows of this kind." } },
 	  NULL,
 	  "object name nqn nsid host-nqn wwpn commands bytes-read bytes-written "
-	  "errors aborts lat-p50-ns lat-p99-ns lat-p999-ns lat-max-ns refusals",
+	  "errors aborts lat-p50-ns lat-p99-ns lat-p999-ns lat-max-ns refusals host-conflicts",
 	  "Show commands, bytes, errors, aborts and latency percentiles per port, subsystem, "
-	  "namespace and host, and per port the host connections it refused." },
+	  "namespace and host, and per port the host connections it refused and the hosts "
+	  "that claimed another's identity (cloned hosts)." },
 	{ "discovery-event",
 	  NULL,
 	  C(DISCOVERY_EVENT),
@@ -596,6 +597,7 @@ const enum ctlarg_kind ctl_attr_kind[FCNVME_A_MAX + 1] = {
 	[FCNVME_A_READ_WAIT_MS] = ARG_U64,
 	[FCNVME_A_HB_OK] = ARG_BOOL,
 	[FCNVME_A_GROUP_JOB] = ARG_STR,
+	[FCNVME_A_HOST_CONFLICTS] = ARG_U64,
 	[FCNVME_A_LAT_HIST] = ARG_HIST,
 	[FCNVME_A_LAT_SUM] = ARG_U64,
 	[FCNVME_A_HOST_NQNS] = ARG_LIST,

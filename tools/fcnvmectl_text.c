@@ -17,7 +17,7 @@
 
 #include "fcnvmectl.h"
 
-#define MAX_COLS 16
+#define MAX_COLS 24
 #define CELL_MAX 1024
 
 static int join_cb(const char *s, void *arg)

@@ -34,6 +34,7 @@ struct stats_key {
 	const char *hostnqn; /* host rows, or NULL */
 	uint64_t wwpn;	     /* host rows */
 	uint64_t refusals;   /* port rows: port_view.refusals */
+	uint64_t conflicts;  /* port rows: port_view.host_conflicts */
 };
 
 /* One host: a (host NQN, host WWPN) pair. */
@@ -60,6 +61,8 @@ static int put_key(struct nl_msg *m, const struct stats_key *k)
 		rc = fcnvme_msg_put_u16(m, FCNVME_A_PORTID, k->portid);
 		if (!rc)
 			rc = fcnvme_msg_put_u64(m, FCNVME_A_REFUSALS, k->refusals);
+		if (!rc)
+			rc = fcnvme_msg_put_u64(m, FCNVME_A_HOST_CONFLICTS, k->conflicts);
 	}
 	if (!rc && k->nqn != NULL)
 		rc = fcnvme_msg_put_str(m, FCNVME_A_NQN, k->nqn);
@@ -194,7 +197,8 @@ static int port_row(const struct port_view *v, void *arg)
 	struct stats_key k = { .obj = FCNVME_OBJ_PORT,
 			       .name = v->name,
 			       .portid = v->portid,
-			       .refusals = v->refusals };
+			       .refusals = v->refusals,
+			       .conflicts = v->host_conflicts };
 	struct tgt_io_stats st;
 
 	if (tgt_port_stats(w->req->d->tgt, k.portid, &st) != 0)

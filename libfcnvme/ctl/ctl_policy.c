@@ -116,6 +116,7 @@ const struct fcn_ctl_policy fcn_ctl_policy[FCNVME_A_MAX + 1] = {
 	[FCNVME_A_READ_WAIT_MS] = U64("read-wait-ms"),
 	[FCNVME_A_HB_OK] = U8("heartbeat-ok", 0, 1),
 	[FCNVME_A_GROUP_JOB] = STR("group-job", 128),
+	[FCNVME_A_HOST_CONFLICTS] = U64("host-conflicts"),
 	[FCNVME_A_LAT_HIST] = { .name = "lat-hist", .type = FCN_CTL_HIST },
 	[FCNVME_A_LAT_SUM] = U64("lat-sum-ns"),
 	[FCNVME_A_HOST_NQNS] = LIST("host-nqns", FCNVME_A_HOST_NQN),

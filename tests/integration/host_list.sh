@@ -93,6 +93,14 @@ check "  the daemon warns: two hosts share one host ID" wait_for "$DLOG" \
 	"host $OTHER (wwpn 0x10000090fb000004) on port p0: controller [0-9]* of nqn.2014-08.org.nvmexpress.discovery connected with host ID $HOSTID, which controller [0-9]* of $DEMO_NQN (host wwpn 0x10000090fb000001) has with host NQN $HOSTNQN: two hosts share one host ID" 5
 check "  the connected host itself is not warned about" \
 	bash -c "! grep -q 'wwpn 0x10000090fb000001) on port p0: controller [0-9]* of .* connected with host ID' '$DLOG'"
+ctl -o openmetrics stats >"$tmp/om.txt"
+check "the port counts the two (nvmetfcd_port_host_conflicts_total)" \
+	grep -Eq '^nvmetfcd_port_host_conflicts_total\{port="p0",portid="[0-9]+"\} 2$' "$tmp/om.txt"
+ctl -o json stats >"$tmp/stats.json"
+check "  and so does stats in JSON (host_conflicts)" python3 -c '
+import json, sys
+rows = [r for r in json.load(open(sys.argv[1])) if r["object"] == "port"]
+sys.exit(not (len(rows) == 1 and rows[0]["host_conflicts"] == 2))' "$tmp/stats.json"
 
 # The connected host leaves: it stays listed, logged out, with its NQN.
 kill -INT "$perf"

@@ -57,10 +57,11 @@ def main():
         counters = [("commands", "commands"), ("errors", "errors"),
                     ("aborts", "aborts"), ("read_bytes", "bytes_read"),
                     ("written_bytes", "bytes_written")]
-        if kind == "port":
-            counters.append(("refusals", "refusals"))
-        elif "nvmetfcd_%s_refusals" % kind in fams:
-            failures.append("nvmetfcd_%s_refusals: a port-only counter" % kind)
+        for port_only in ("refusals", "host_conflicts"):
+            if kind == "port":
+                counters.append((port_only, port_only))
+            elif "nvmetfcd_%s_%s" % (kind, port_only) in fams:
+                failures.append("nvmetfcd_%s_%s: a port-only counter" % (kind, port_only))
         for metric, jkey in counters:
             fam = fams.get("nvmetfcd_%s_%s" % (kind, metric))
             if fam is None or fam.type != "counter":

@@ -453,12 +453,14 @@ START_TEST(dispatch_stats_rows)
 	ck_assert_uint_eq(u64_of(&msg, FCNVME_A_LAT_P999), 1500000);
 	ck_assert_uint_eq(u64_of(&msg, FCNVME_A_LAT_MAX), 1500000);
 	ck_assert_uint_eq(u64_of(&msg, FCNVME_A_REFUSALS), 7); /* the fake port's */
+	ck_assert_uint_eq(u64_of(&msg, FCNVME_A_HOST_CONFLICTS), 3);
 	ck_assert(!fcnvme_msg_has(&msg, FCNVME_A_NQN));
 	/* subsystem a, then its namespace 4 */
 	reply(1, &msg);
 	ck_assert_int_eq(fcnvme_msg_get_u8(&msg, FCNVME_A_OBJ, &obj), 0);
 	ck_assert_uint_eq(obj, FCNVME_OBJ_SUBSYS);
 	ck_assert(!fcnvme_msg_has(&msg, FCNVME_A_REFUSALS));
+	ck_assert(!fcnvme_msg_has(&msg, FCNVME_A_HOST_CONFLICTS));
 	ck_assert_str_eq(fcnvme_msg_get_str(&msg, FCNVME_A_NQN), "nqn.2026-11.io.x:a");
 	ck_assert_uint_eq(u64_of(&msg, FCNVME_A_CMDS), 100);
 	ck_assert_uint_eq(u64_of(&msg, FCNVME_A_LAT_P99), 19456);

@@ -208,6 +208,7 @@ int port_foreach(struct fcd *d, int (*cb)(const struct port_view *v, void *arg),
 		v.link_up = true;
 		v.nr_hwq = 2;
 		v.refusals = 7 * (uint64_t)(i + 1);
+		v.host_conflicts = 3 * (uint64_t)(i + 1);
 		rc = cb(&v, arg);
 		if (rc)
 			return rc;
