@@ -58,6 +58,9 @@ struct ctlarg {
 #define CTL_MAX_POS 4
 
 /* One grammar entry: "OBJECT [VERB] POS... [KEYWORD VALUE]...". */
+/* The columns a text table holds at most (fcnvmectl_text.c). */
+#define CTL_MAX_COLS 24
+
 struct ctlverb {
 	const char *object;
 	const char *verb; /* NULL: the object alone */

@@ -17,7 +17,7 @@
 
 #include "fcnvmectl.h"
 
-#define MAX_COLS 24
+#define MAX_COLS CTL_MAX_COLS
 #define CELL_MAX 1024
 
 static int join_cb(const char *s, void *arg)

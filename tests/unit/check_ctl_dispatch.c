@@ -165,6 +165,40 @@ START_TEST(every_command_covered)
 }
 END_TEST
 
+/* The attribute named by the n bytes at name, or 0. */
+static unsigned int attr_named(const char *name, size_t n)
+{
+	unsigned int a;
+
+	for (a = 1; a <= FCNVME_A_MAX; a++)
+		if (fcnvme_attr_name(a) && strlen(fcnvme_attr_name(a)) == n &&
+		    !strncmp(fcnvme_attr_name(a), name, n))
+			return a;
+	return 0;
+}
+
+/* Every text table's columns name attributes, and fit the table (a column
+ * past CTL_MAX_COLS, or a misspelt one, would print nothing). */
+START_TEST(table_columns_fit)
+{
+	const char *p;
+	size_t i, n, cols;
+
+	for (i = 0; i < ctl_nverbs; i++) {
+		for (p = ctl_verbs[i].columns, cols = 0; p && *p; p += strspn(p, " ")) {
+			n = strcspn(p, " ");
+			ck_assert_msg(attr_named(p, n), "%s %s: column %.*s is no attribute",
+				      ctl_verbs[i].object,
+				      ctl_verbs[i].verb ? ctl_verbs[i].verb : "", (int)n, p);
+			cols++;
+			p += n;
+		}
+		ck_assert_msg(cols <= CTL_MAX_COLS, "%s %s: %zu columns", ctl_verbs[i].object,
+			      ctl_verbs[i].verb ? ctl_verbs[i].verb : "", cols);
+	}
+}
+END_TEST
+
 START_TEST(cli_exact_request)
 {
 	static const uint8_t want[] = {
@@ -731,6 +765,7 @@ Suite *ctl_dispatch_suite(void)
 
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, every_command_covered);
+	tcase_add_test(tc, table_columns_fit);
 	tcase_add_test(tc, cli_exact_request);
 	tcase_add_test(tc, dispatch_dump_and_ack);
 	tcase_add_test(tc, dispatch_referrals);
