@@ -250,11 +250,16 @@ static void cl_read_start(struct cluster *cl, bool groups_only)
 	cl->rd_groups_only = groups_only;
 }
 
+bool cl_read_blocked(const struct cluster *cl)
+{
+	return !cl->st_ok || cl->job_running || cl->rejoin_barrier;
+}
+
 bool cl_read_now(struct cluster *cl)
 {
 	if (cl->rd_view)
 		return true;
-	if (!cl->st_ok || cl->job_running || cl->rejoin_barrier)
+	if (cl_read_blocked(cl))
 		return false;
 	cl_read_start(cl, false);
 	return cl->rd_view != NULL;

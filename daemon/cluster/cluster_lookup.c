@@ -26,8 +26,7 @@ static bool cl_lookup_blind(struct cluster *cl)
 {
 	char err[256];
 
-	return !cl->st_ok || cl->job_running || cl->rejoin_barrier ||
-	       cl_answers(cl, err, sizeof(err));
+	return cl_read_blocked(cl) || cl_answers(cl, err, sizeof(err));
 }
 
 int cluster_lookup(struct fcd *d, const char *nqn, uint64_t *ticket, char *err, size_t errlen)
@@ -46,7 +45,7 @@ int cluster_lookup(struct fcd *d, const char *nqn, uint64_t *ticket, char *err, 
 		return 0; /* read since it asked: not a shared subsystem */
 	if (!*ticket || *ticket > cl->rd_seq + 1)
 		*ticket = cl->rd_seq + 1;
-	if (!cl->lk_seq || cl->lk_seq < *ticket)
+	if (cl->lk_seq < *ticket) /* 0: none waited */
 		cl->lk_seq = *ticket;
 	/* The read under way began before: the next one is started when it
 	 * ends (cl_lookup_read_done). */

@@ -326,6 +326,9 @@ bool cl_read_view(struct cluster *cl);
 void cl_rejoined(struct cluster *cl);
 /* Read the object (blocking) and apply it here, now: at start. */
 void cl_sync(struct cluster *cl);
+/* Whether no timer's read may start now: fenced (no client), a job runs
+ * (one sent before its write would undo it), or a rejoin has not settled. */
+bool cl_read_blocked(const struct cluster *cl);
 /* Have the timer's read under way: true when one is (started now if none
  * was and one may start), false when none can start now (fenced, a job
  * runs, a rejoin has not settled, or the start failed). */

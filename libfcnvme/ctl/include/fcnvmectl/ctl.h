@@ -103,104 +103,104 @@ enum fcnvme_cmd {
  */
 enum fcnvme_attr {
 	FCNVME_A_UNSPEC,
-	FCNVME_A_ERRMSG,	 /* string: human reason of an error */
-	FCNVME_A_VERSION,	 /* string: daemon package version */
-	FCNVME_A_PROTO,		 /* u32: protocol version of the daemon */
-	FCNVME_A_NAME,		 /* string: port name */
-	FCNVME_A_DEV,		 /* string: "soft:FABRIC", "/dev/uioN" or "pci:BDF" */
-	FCNVME_A_WWNN,		 /* u64 */
-	FCNVME_A_WWPN,		 /* u64 */
-	FCNVME_A_NPORT_ID,	 /* u32: 24-bit N_Port_ID */
-	FCNVME_A_ENABLED,	 /* u8: 0 or 1 */
-	FCNVME_A_LINK_UP,	 /* u8: 0 or 1 */
-	FCNVME_A_NR_HWQ,	 /* u16 */
-	FCNVME_A_NR_RPORTS,	 /* u32 */
-	FCNVME_A_PORTID,	 /* u16: NVMe-oF port id */
-	FCNVME_A_NQN,		 /* string: subsystem NQN */
-	FCNVME_A_HOST_NQN,	 /* string: host NQN */
-	FCNVME_A_SERIAL,	 /* string: <= 20 printable ASCII */
-	FCNVME_A_MODEL,		 /* string: <= 40 printable ASCII */
-	FCNVME_A_FIRMWARE,	 /* string: <= 8 printable ASCII */
-	FCNVME_A_ALLOW_ANY,	 /* u8: allow_any_host 0 or 1 */
-	FCNVME_A_NSID,		 /* u32: 1..0xfffffffe */
-	FCNVME_A_BACKEND,	 /* string: "null", "ram" or "file" */
-	FCNVME_A_PATH,		 /* string: backing file or config file */
-	FCNVME_A_SIZE,		 /* u64: bytes */
-	FCNVME_A_LBA_SIZE,	 /* u32: 512 or 4096 */
-	FCNVME_A_READ_ONLY,	 /* u8: 0 or 1 */
-	FCNVME_A_UUID,		 /* binary 16 */
-	FCNVME_A_NGUID,		 /* binary 16 */
-	FCNVME_A_EUI64,		 /* binary 8 */
-	FCNVME_A_ANA_GRPID,	 /* u32: 1..FCNVME_ANA_GRPID_MAX */
-	FCNVME_A_ANA_STATE,	 /* u8: enum fcnvme_ana_state */
-	FCNVME_A_NR_ASSOCS,	 /* u32 */
-	FCNVME_A_ASSOC_ID,	 /* u64 */
-	FCNVME_A_CNTLID,	 /* u16 */
-	FCNVME_A_NR_QUEUES,	 /* u16 */
-	FCNVME_A_KATO,		 /* u32: milliseconds */
-	FCNVME_A_OBJ,		 /* u8: enum fcnvme_obj (stats rows) */
-	FCNVME_A_CMDS,		 /* u64 */
-	FCNVME_A_BYTES_READ,	 /* u64 */
-	FCNVME_A_BYTES_WRITTEN,	 /* u64 */
-	FCNVME_A_ERRORS,	 /* u64 */
-	FCNVME_A_ABORTS,	 /* u64 */
-	FCNVME_A_LAT_P50,	 /* u64: nanoseconds */
-	FCNVME_A_LAT_P99,	 /* u64: nanoseconds */
-	FCNVME_A_LAT_P999,	 /* u64: nanoseconds */
-	FCNVME_A_LOG_LEVEL,	 /* u8: enum fcnvme_log_level */
-	FCNVME_A_UPTIME_MS,	 /* u64 */
-	FCNVME_A_NR_PORTS,	 /* u32 */
-	FCNVME_A_NR_SUBSYS,	 /* u32 */
-	FCNVME_A_NR_NS,		 /* u32 */
-	FCNVME_A_TEXT,		 /* string: a chunk of text (config show) */
-	FCNVME_A_HOSTS,		 /* list of FCNVME_A_HOST_NQN */
-	FCNVME_A_PORTS,		 /* list of FCNVME_A_NAME */
-	FCNVME_A_PERM,		 /* u8: 1 when the peer may mutate */
-	FCNVME_A_WWPNS,		 /* list of FCNVME_A_WWPN */
-	FCNVME_A_IEEE_OUI,	 /* u32: 24-bit IEEE OUI */
-	FCNVME_A_CNTLID_MIN,	 /* u16: 1..0xffef */
-	FCNVME_A_CNTLID_MAX,	 /* u16: 1..0xffef */
-	FCNVME_A_LAT_MAX,	 /* u64: nanoseconds */
-	FCNVME_A_NODE,		 /* string: cluster node name */
-	FCNVME_A_NODE_ID,	 /* u16: 1..15 */
-	FCNVME_A_ALIVE,		 /* u8: 0 or 1 */
-	FCNVME_A_AGE_MS,	 /* u64: since the node's last heartbeat */
-	FCNVME_A_LAT_HIST,	 /* hist: the latency histogram's non-empty buckets */
-	FCNVME_A_LAT_SUM,	 /* u64: nanoseconds, sum of the latencies */
-	FCNVME_A_HOST_NQNS,	 /* list of FCNVME_A_HOST_NQN: presented, newest first */
-	FCNVME_A_COUNT,		 /* u64: how many times */
-	FCNVME_A_NQN_COUNTS,	 /* list of FCNVME_A_COUNT, one per FCNVME_A_HOST_NQNS */
-	FCNVME_A_ALLOWED,	 /* u8: 0 or 1, a subsystem on the port allows it */
-	FCNVME_A_SEEN_AGO_MS,	 /* u64: milliseconds since last seen */
-	FCNVME_A_REFUSALS,	 /* u64: refusals counted */
-	FCNVME_A_REFUSAL,	 /* string: reason of the last refusal */
-	FCNVME_A_REF_STATUS,	 /* u16: its NVMe status (with DNR), 0 if none */
-	FCNVME_A_REF_AGO_MS,	 /* u64: milliseconds since it */
-	FCNVME_A_REF_NQN,	 /* string: the subsystem NQN it asked for */
-	FCNVME_A_REFERRAL,	 /* string: referral name */
-	FCNVME_A_TRADDR,	 /* string: FC address "nn-0x<16>:pn-0x<16>" */
-	FCNVME_A_RESERVATIONS,	 /* u8: 0 or 1, a namespace's reservations on */
-	FCNVME_A_RESV_GEN,	 /* u32: reservation generation (PRGEN) */
-	FCNVME_A_RESV_TYPE,	 /* string: "none", "write-exclusive", ... */
-	FCNVME_A_RESV_HOLDER,	 /* string: holder's host identifier, 32 hex */
-	FCNVME_A_PTPL,		 /* u8: 0 or 1, persist through power loss */
-	FCNVME_A_REGISTRANT,	 /* string: "HOSTID:0xKEY" */
-	FCNVME_A_REGISTRANTS,	 /* list of FCNVME_A_REGISTRANT */
-	FCNVME_A_TREQ,		 /* string: a referral's TREQ, "not specified",
+	FCNVME_A_ERRMSG,	/* string: human reason of an error */
+	FCNVME_A_VERSION,	/* string: daemon package version */
+	FCNVME_A_PROTO,		/* u32: protocol version of the daemon */
+	FCNVME_A_NAME,		/* string: port name */
+	FCNVME_A_DEV,		/* string: "soft:FABRIC", "/dev/uioN" or "pci:BDF" */
+	FCNVME_A_WWNN,		/* u64 */
+	FCNVME_A_WWPN,		/* u64 */
+	FCNVME_A_NPORT_ID,	/* u32: 24-bit N_Port_ID */
+	FCNVME_A_ENABLED,	/* u8: 0 or 1 */
+	FCNVME_A_LINK_UP,	/* u8: 0 or 1 */
+	FCNVME_A_NR_HWQ,	/* u16 */
+	FCNVME_A_NR_RPORTS,	/* u32 */
+	FCNVME_A_PORTID,	/* u16: NVMe-oF port id */
+	FCNVME_A_NQN,		/* string: subsystem NQN */
+	FCNVME_A_HOST_NQN,	/* string: host NQN */
+	FCNVME_A_SERIAL,	/* string: <= 20 printable ASCII */
+	FCNVME_A_MODEL,		/* string: <= 40 printable ASCII */
+	FCNVME_A_FIRMWARE,	/* string: <= 8 printable ASCII */
+	FCNVME_A_ALLOW_ANY,	/* u8: allow_any_host 0 or 1 */
+	FCNVME_A_NSID,		/* u32: 1..0xfffffffe */
+	FCNVME_A_BACKEND,	/* string: "null", "ram" or "file" */
+	FCNVME_A_PATH,		/* string: backing file or config file */
+	FCNVME_A_SIZE,		/* u64: bytes */
+	FCNVME_A_LBA_SIZE,	/* u32: 512 or 4096 */
+	FCNVME_A_READ_ONLY,	/* u8: 0 or 1 */
+	FCNVME_A_UUID,		/* binary 16 */
+	FCNVME_A_NGUID,		/* binary 16 */
+	FCNVME_A_EUI64,		/* binary 8 */
+	FCNVME_A_ANA_GRPID,	/* u32: 1..FCNVME_ANA_GRPID_MAX */
+	FCNVME_A_ANA_STATE,	/* u8: enum fcnvme_ana_state */
+	FCNVME_A_NR_ASSOCS,	/* u32 */
+	FCNVME_A_ASSOC_ID,	/* u64 */
+	FCNVME_A_CNTLID,	/* u16 */
+	FCNVME_A_NR_QUEUES,	/* u16 */
+	FCNVME_A_KATO,		/* u32: milliseconds */
+	FCNVME_A_OBJ,		/* u8: enum fcnvme_obj (stats rows) */
+	FCNVME_A_CMDS,		/* u64 */
+	FCNVME_A_BYTES_READ,	/* u64 */
+	FCNVME_A_BYTES_WRITTEN, /* u64 */
+	FCNVME_A_ERRORS,	/* u64 */
+	FCNVME_A_ABORTS,	/* u64 */
+	FCNVME_A_LAT_P50,	/* u64: nanoseconds */
+	FCNVME_A_LAT_P99,	/* u64: nanoseconds */
+	FCNVME_A_LAT_P999,	/* u64: nanoseconds */
+	FCNVME_A_LOG_LEVEL,	/* u8: enum fcnvme_log_level */
+	FCNVME_A_UPTIME_MS,	/* u64 */
+	FCNVME_A_NR_PORTS,	/* u32 */
+	FCNVME_A_NR_SUBSYS,	/* u32 */
+	FCNVME_A_NR_NS,		/* u32 */
+	FCNVME_A_TEXT,		/* string: a chunk of text (config show) */
+	FCNVME_A_HOSTS,		/* list of FCNVME_A_HOST_NQN */
+	FCNVME_A_PORTS,		/* list of FCNVME_A_NAME */
+	FCNVME_A_PERM,		/* u8: 1 when the peer may mutate */
+	FCNVME_A_WWPNS,		/* list of FCNVME_A_WWPN */
+	FCNVME_A_IEEE_OUI,	/* u32: 24-bit IEEE OUI */
+	FCNVME_A_CNTLID_MIN,	/* u16: 1..0xffef */
+	FCNVME_A_CNTLID_MAX,	/* u16: 1..0xffef */
+	FCNVME_A_LAT_MAX,	/* u64: nanoseconds */
+	FCNVME_A_NODE,		/* string: cluster node name */
+	FCNVME_A_NODE_ID,	/* u16: 1..15 */
+	FCNVME_A_ALIVE,		/* u8: 0 or 1 */
+	FCNVME_A_AGE_MS,	/* u64: since the node's last heartbeat */
+	FCNVME_A_LAT_HIST,	/* hist: the latency histogram's non-empty buckets */
+	FCNVME_A_LAT_SUM,	/* u64: nanoseconds, sum of the latencies */
+	FCNVME_A_HOST_NQNS,	/* list of FCNVME_A_HOST_NQN: presented, newest first */
+	FCNVME_A_COUNT,		/* u64: how many times */
+	FCNVME_A_NQN_COUNTS,	/* list of FCNVME_A_COUNT, one per FCNVME_A_HOST_NQNS */
+	FCNVME_A_ALLOWED,	/* u8: 0 or 1, a subsystem on the port allows it */
+	FCNVME_A_SEEN_AGO_MS,	/* u64: milliseconds since last seen */
+	FCNVME_A_REFUSALS,	/* u64: refusals counted */
+	FCNVME_A_REFUSAL,	/* string: reason of the last refusal */
+	FCNVME_A_REF_STATUS,	/* u16: its NVMe status (with DNR), 0 if none */
+	FCNVME_A_REF_AGO_MS,	/* u64: milliseconds since it */
+	FCNVME_A_REF_NQN,	/* string: the subsystem NQN it asked for */
+	FCNVME_A_REFERRAL,	/* string: referral name */
+	FCNVME_A_TRADDR,	/* string: FC address "nn-0x<16>:pn-0x<16>" */
+	FCNVME_A_RESERVATIONS,	/* u8: 0 or 1, a namespace's reservations on */
+	FCNVME_A_RESV_GEN,	/* u32: reservation generation (PRGEN) */
+	FCNVME_A_RESV_TYPE,	/* string: "none", "write-exclusive", ... */
+	FCNVME_A_RESV_HOLDER,	/* string: holder's host identifier, 32 hex */
+	FCNVME_A_PTPL,		/* u8: 0 or 1, persist through power loss */
+	FCNVME_A_REGISTRANT,	/* string: "HOSTID:0xKEY" */
+	FCNVME_A_REGISTRANTS,	/* list of FCNVME_A_REGISTRANT */
+	FCNVME_A_TREQ,		/* string: a referral's TREQ, "not specified",
 				 * "required" or "not required" */
-	FCNVME_A_EPOCH,		 /* u64: a cluster ANA group's ownership epoch */
-	FCNVME_A_MEMBER,	 /* u8: a member in good standing (cluster status) */
-	FCNVME_A_ANSWERS,	 /* u8: the state object answers: commands are taken */
-	FCNVME_A_READ_AGE_MS,	 /* u64: since the last read of the state that worked */
-	FCNVME_A_READ_FAILS,	 /* u32: reads of the state failed in a row */
-	FCNVME_A_READ_WAIT_MS,	 /* u64: how long the read under way has waited (0: none) */
-	FCNVME_A_HB_OK,		 /* u8: the last heartbeat write worked */
-	FCNVME_A_GROUP_JOB,	 /* string: the cluster job under way (claim,
+	FCNVME_A_EPOCH,		/* u64: a cluster ANA group's ownership epoch */
+	FCNVME_A_MEMBER,	/* u8: a member in good standing (cluster status) */
+	FCNVME_A_ANSWERS,	/* u8: the state object answers: commands are taken */
+	FCNVME_A_READ_AGE_MS,	/* u64: since the last read of the state that worked */
+	FCNVME_A_READ_FAILS,	/* u32: reads of the state failed in a row */
+	FCNVME_A_READ_WAIT_MS,	/* u64: how long the read under way has waited (0: none) */
+	FCNVME_A_HB_OK,		/* u8: the last heartbeat write worked */
+	FCNVME_A_GROUP_JOB,	/* string: the cluster job under way (claim,
 				 * takeover, failback, rejoin, reconnect),
 				 * absent when none runs */
-	FCNVME_A_HOST_CONFLICTS, /* u64: Connects whose host claimed another
-				  * live controller's host NQN or Host ID
-				  * (cloned hosts) */
+	/* u64: Connects whose host claimed another live controller's host
+	 * NQN or Host ID (cloned hosts) */
+	FCNVME_A_HOST_CONFLICTS,
 	__FCNVME_A_MAX
 };
 #define FCNVME_A_MAX (__FCNVME_A_MAX - 1)
