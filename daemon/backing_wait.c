@@ -11,10 +11,8 @@
  * much more start time (EXTEND_TIMEOUT_USEC). [ctl]
  */
 #include <errno.h>
-#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
-#include <sys/stat.h>
 
 #include <event2/event.h>
 
@@ -30,38 +28,11 @@
 /* What systemd gives the rest of the start once the wait is over. */
 #define BACKING_WAIT_START_MS 90000
 
-/* Whether ns is a file namespace whose backing file does not exist (one
- * that creates its file is not waited for). */
-static bool backing_missing(const struct conf_ns *ns)
-{
-	struct stat st;
-
-	return ns->backend == TGT_BACKEND_FILE && ns->path && !ns->create && stat(ns->path, &st) &&
-	       errno == ENOENT;
-}
-
 /* The missing backing files of c as "PATH (NQN namespace N), ..." into buf
  * (cut short when long); how many. */
 static unsigned int backing_list(const struct conf *c, char *buf, size_t len)
 {
-	unsigned int i, k, n = 0;
-	size_t used = 0;
-
-	buf[0] = '\0';
-	for (i = 0; i < c->nr_subsys; i++) {
-		for (k = 0; k < c->subsys[i].nr_ns; k++) {
-			const struct conf_ns *ns = &c->subsys[i].ns[k];
-
-			if (!backing_missing(ns))
-				continue;
-			if (used < len)
-				used += (size_t)snprintf(buf + used, len - used,
-							 "%s%s (%s namespace %u)", n ? ", " : "",
-							 ns->path, c->subsys[i].nqn, ns->nsid);
-			n++;
-		}
-	}
-	return n;
+	return conf_ns_list(c, conf_ns_missing, buf, len);
 }
 
 /* The poll timer: waking the loop is all it does. */

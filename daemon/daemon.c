@@ -67,9 +67,18 @@ static const struct nvmet_fc_env_ops core_env = {
 static void status_update(struct fcd *d)
 {
 	unsigned int ports, up, threads;
+	char pending[512];
+	unsigned int n = d->conf ? conf_pending_list(d->conf, pending, sizeof(pending)) : 0;
 
 	port_counts(d, &ports, &up, &threads);
-	sdnotify_status("serving: %u port(s), %u link up, %u I/O thread(s)", ports, up, threads);
+	if (n)
+		sdnotify_status(
+			"serving: %u port(s), %u link up, %u I/O thread(s); %u namespace(s) "
+			"pending, their backing files missing: %s",
+			ports, up, threads, n, pending);
+	else
+		sdnotify_status("serving: %u port(s), %u link up, %u I/O thread(s)", ports, up,
+				threads);
 }
 
 /* resumed: again, after the opens and grows it waited for */
@@ -133,6 +142,8 @@ static void on_tick(evutil_socket_t fd, short what, void *arg)
 	tgt_timer_tick(d->tgt);
 	preopen_tick(d);
 	evlog_tick(fcnvme_clock_ms());
+	if (conf_pending_tick(d))
+		status_update(d);
 }
 
 static void on_watchdog(evutil_socket_t fd, short what, void *arg)

@@ -49,6 +49,9 @@ struct fcd {
 	struct preopen_waiter *preopen_waiters;
 	struct preopen_waiter hup_wait;
 	bool preopen_wake;
+	/* [ctl] when conf_pending_tick() next looks for the backing files of
+	 * pending namespaces (CLOCK_MONOTONIC ms) */
+	uint64_t pending_next_ms;
 };
 
 #endif /* FCD_H */

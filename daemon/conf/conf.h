@@ -66,6 +66,13 @@ struct conf_port {
 	int line; /* where it was declared */
 };
 
+/* backing_missing: fail the start or reload (the default), or serve the
+ * rest and add the namespace once its file exists (conf_pending.c). */
+enum conf_backing_missing {
+	CONF_BACKING_FAIL,
+	CONF_BACKING_PENDING
+};
+
 struct conf_ns {
 	uint32_t nsid;
 	enum tgt_backend_type backend;
@@ -78,6 +85,12 @@ struct conf_ns {
 	bool create; /* file: create it when missing */
 	bool enabled;
 	bool resv; /* reservations = true (tgt_ns_params.resv) */
+	/* [ctl] d->conf only, never parsed: configured but not in the core,
+	 * its backing file missing when it was applied (backing_missing =
+	 * "pending"); conf_pending_tick() adds it once the file exists. The
+	 * conf_op_ns_*() calls change only this record meanwhile. */
+	bool pending;
+	int pending_err; /* [ctl] pending: the last add's error logged, 0 */
 	bool has_uuid, has_nguid, has_eui64;
 	uint8_t uuid[16], nguid[16], eui64[8];
 	struct tgt_rbd_params rbd; /* rbd backend: pool, image, cluster */
@@ -177,6 +190,10 @@ struct conf {
 	/* At start, how long to wait for file namespaces' backing files that
 	 * do not exist yet (daemon/backing_wait.c); 0: no wait. */
 	uint32_t backing_wait_ms;
+	/* What a start or a reload does with a file namespace whose backing
+	 * file does not exist (after backing_wait_ms): enum
+	 * conf_backing_missing. */
+	int backing_missing;
 	struct conf_port *ports;
 	unsigned int nr_ports;
 	struct conf_ana *ana;
@@ -269,6 +286,23 @@ void conf_ns_release(struct conf_ns *ns);
 /* Give dst (a struct copy of src) its own path and hosts: 0, or -ENOMEM
  * with dst owning nothing. */
 int conf_ns_dup(struct conf_ns *dst, const struct conf_ns *src);
+/* Whether ns is a file namespace whose backing file does not exist (one
+ * with create = true never is: it makes its file). */
+bool conf_ns_missing(const struct conf_ns *ns);
+/* The namespaces of c that pick() chooses, as "PATH (NQN namespace N), ..."
+ * into buf (cut short when long); how many. */
+unsigned int conf_ns_list(const struct conf *c, bool (*pick)(const struct conf_ns *), char *buf,
+			  size_t len);
+
+/* Pending namespaces (conf_pending.c): conf_ns_list() of those pending. */
+unsigned int conf_pending_list(const struct conf *c, char *buf, size_t len);
+/* Mark in to the namespaces pending in from (the same NQN and NSID): a
+ * reload's new d->conf keeps them pending. */
+void conf_pending_carry(const struct conf *from, struct conf *to);
+/* Once a second, add the pending namespaces of d->conf whose backing file
+ * exists now; how many were added (0 most times). */
+int conf_pending_tick(struct fcd *d);
+
 /* Whether host is in ns's hosts (host masking). */
 bool conf_ns_has_host(const struct conf_ns *ns, const char *host);
 struct conf_ana *conf_ana_find(const struct conf *c, uint32_t grpid);

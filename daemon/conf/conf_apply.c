@@ -12,7 +12,9 @@
  * touched: their
  * associations and I/O continue. A namespace that stays is changed in
  * place or not at all: a change that would replace its storage or identity
- * refuses the whole configuration before anything is done.
+ * refuses the whole configuration before anything is done. A pending
+ * namespace (its backing file missing, conf_pending.c) serves nothing yet:
+ * such a change replaces it.
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -101,7 +103,8 @@ static int check_in_place(const struct conf *c, const struct conf *t, char *err,
 			const struct conf_ns *tn = &ts->ns[k];
 			const struct conf_ns *cn = conf_ns_find(cs, tn->nsid);
 
-			if (cn == NULL)
+			/* a pending one serves nothing yet (apply_namespaces) */
+			if (cn == NULL || cn->pending)
 				continue;
 			if (ns_replacing(cn, tn, what, sizeof(what)) != NULL) {
 				snprintf(
@@ -233,29 +236,19 @@ static void apply_ns_log(struct fcd *d, const char *nqn, const char *fmt, ...)
 	log_fields(LOG_NOTICE, &f, "configuration: %s %s", nqn, what);
 }
 
-struct ns_size_q {
-	uint32_t nsid;
-	uint64_t size;
-};
-
-static int ns_size_cb(const struct tgt_ns_info *ni, void *arg)
+/* A namespace the configuration adds while its backing file is missing
+ * (backing_missing = "pending"): a warning, the subsystem as journal
+ * field; nothing in a dry run. */
+static void apply_ns_pending_log(struct fcd *d, const char *nqn, const struct conf_ns *ns)
 {
-	struct ns_size_q *q = arg;
+	const struct log_fields f = { .subsys_nqn = nqn };
 
-	if (ni->nsid != q->nsid)
-		return 0;
-	q->size = ni->size;
-	return 1;
-}
-
-/* The size the core has for a namespace (0: none, or a dry run). */
-static uint64_t ns_size_now(struct fcd *d, const char *nqn, uint32_t nsid)
-{
-	struct ns_size_q q = { nsid, 0 };
-
-	if (!conf_plan_dry(d))
-		tgt_ns_foreach(d->tgt, nqn, ns_size_cb, &q);
-	return q.size;
+	if (conf_plan_dry(d))
+		return;
+	log_fields(LOG_WARNING, &f,
+		   "configuration: %s namespace %u pending: its backing file %s does not exist; "
+		   "served once it does",
+		   nqn, ns->nsid, ns->path);
 }
 
 /* A namespace's host mask, in place: hosts that join first, then those
@@ -306,15 +299,34 @@ static int apply_namespaces(struct fcd *d, const struct conf_subsys *ts, char *e
 	for (i = 0; i < ts->nr_ns; i++) {
 		const struct conf_ns *tn = &ts->ns[i];
 		struct conf_ns *cn = conf_ns_find(cs, tn->nsid);
+		char what[600];
 
+		/* A pending namespace has no data or identity in use yet: a
+		 * change that would replace a served one (its path fixed)
+		 * replaces it. */
+		if (cn != NULL && cn->pending && ns_replacing(cn, tn, what, sizeof(what)) != NULL) {
+			rc = conf_op_ns_del(d, ts->nqn, tn->nsid, err, errlen);
+			if (rc)
+				return rc;
+			apply_ns_log(d, ts->nqn, "namespace %u (pending) replaced: %s changed",
+				     tn->nsid, what);
+			cn = NULL;
+		}
 		if (cn == NULL) {
 			struct conf_ns copy = *tn;
 
+			/* a missing file fails the add, or leaves it pending */
+			copy.pending = d->conf->backing_missing == CONF_BACKING_PENDING &&
+				       conf_ns_missing(&copy);
 			rc = conf_op_ns_add(d, ts->nqn, &copy, err, errlen);
 			if (rc)
 				return rc;
+			if (copy.pending) {
+				apply_ns_pending_log(d, ts->nqn, &copy);
+				continue;
+			}
 			/* size 0: the backend's own (an image's, a file's) */
-			size = copy.size ? copy.size : ns_size_now(d, ts->nqn, tn->nsid);
+			size = copy.size ? copy.size : conf_ns_size_now(d, ts->nqn, tn->nsid);
 			if (size)
 				apply_ns_log(d, ts->nqn, "namespace %u added (%llu bytes%s)",
 					     tn->nsid, (unsigned long long)size,
@@ -592,6 +604,7 @@ static int diff_apply(struct fcd *d, const struct conf *t, char *err, size_t err
 	memcpy(c->dhchap_hashes, t->dhchap_hashes, sizeof(c->dhchap_hashes));
 	memcpy(c->dhchap_dhgroups, t->dhchap_dhgroups, sizeof(c->dhchap_dhgroups));
 	c->backing_wait_ms = t->backing_wait_ms; /* for the next start */
+	c->backing_missing = t->backing_missing; /* before the namespaces */
 	for (i = c->nr_subsys; i-- > 0;) {
 		if (conf_subsys_find(t, c->subsys[i].nqn) != NULL)
 			continue;
@@ -675,7 +688,8 @@ int conf_apply(struct fcd *d, struct conf *newconf, char *err, size_t errlen)
 	}
 	conf_free(old);
 	/* d->conf now describes newconf; keep the caller's copy, which also
-	 * has the NSIDs assigned at load time. */
+	 * has the NSIDs assigned at load time, and which namespaces pend. */
+	conf_pending_carry(d->conf, newconf);
 	conf_free(d->conf);
 	d->conf = newconf;
 	/* A removed or changed socket group loses its rights now. */

@@ -135,6 +135,23 @@ int conf_op_ana_add(struct fcd *d, uint32_t grpid, uint8_t state, char *err, siz
 }
 
 /* Delete an ANA group (refused while a namespace uses it). */
+/* -EBUSY when a pending namespace (not in the core, whose own check does
+ * not see it) is in group grpid: it could not be added once its file
+ * appears. */
+static int ana_pending_user(const struct conf *c, uint32_t grpid, char *err, size_t errlen)
+{
+	unsigned int i, k;
+
+	for (i = 0; grpid != 1 && i < c->nr_subsys; i++)
+		for (k = 0; k < c->subsys[i].nr_ns; k++)
+			if (c->subsys[i].ns[k].pending && c->subsys[i].ns[k].anagrpid == grpid)
+				return fcnvme_err(err, errlen, -EBUSY,
+						  "ANA group %u is used by namespace %u of %s "
+						  "(pending, its backing file missing)",
+						  grpid, c->subsys[i].ns[k].nsid, c->subsys[i].nqn);
+	return 0;
+}
+
 int conf_op_ana_del(struct fcd *d, uint32_t grpid, char *err, size_t errlen)
 {
 	struct conf_ana *a = conf_ana_find(d->conf, grpid);
@@ -142,6 +159,9 @@ int conf_op_ana_del(struct fcd *d, uint32_t grpid, char *err, size_t errlen)
 
 	if (a == NULL)
 		return fcnvme_err(err, errlen, -ENOENT, "no ANA group %u", grpid);
+	rc = ana_pending_user(d->conf, grpid, err, errlen);
+	if (rc)
+		return rc;
 	conf_plan_add(d, "ana-del %u", grpid);
 	if (grpid == 1) {
 		conf_ops_plan_mute(d, 1);

@@ -25,6 +25,11 @@
 #include "backend/backend.h"
 #include "core/tgt.h"
 
+/* Change a namespace in the core, unless a dry plan only records (RUN) or
+ * the namespace is pending (struct conf_ns): then only its record in
+ * d->conf changes, and conf_pending_tick() adds it as recorded. */
+#define NS_RUN(d, ns, call) ((ns)->pending ? 0 : RUN(d, call))
+
 /* The plan line of a namespace-resize. */
 static void plan_ns_resize(struct fcd *d, const char *nqn, uint32_t nsid, uint64_t size)
 {
@@ -45,8 +50,12 @@ static void plan_ns_add(struct fcd *d, const char *nqn, const struct conf_ns *ns
 	if (d->plan == NULL)
 		return;
 	fcnvme_size_format(ns->size, size, sizeof(size));
-	conf_plan_add(d, "namespace-add %s %u %s %s", nqn, ns->nsid,
-		      conf_backend_names[ns->backend], size);
+	if (ns->pending)
+		conf_plan_add(d, "namespace-add %s %u %s %s (pending: %s does not exist)", nqn,
+			      ns->nsid, conf_backend_names[ns->backend], size, ns->path);
+	else
+		conf_plan_add(d, "namespace-add %s %u %s %s", nqn, ns->nsid,
+			      conf_backend_names[ns->backend], size);
 	/* Its mask comes with it (one tgt_ns_add): named for the reader. */
 	for (i = 0; i < ns->nr_hosts; i++)
 		conf_plan_add(d, "namespace-add-host %s %u %s", nqn, ns->nsid, ns->hosts[i]);
@@ -77,6 +86,30 @@ static void ns_params(const struct conf_ns *ns, struct tgt_ns_params *p)
 	p->nr_hosts = ns->nr_hosts;
 }
 
+struct ns_size_q {
+	uint32_t nsid;
+	uint64_t size;
+};
+
+static int ns_size_cb(const struct tgt_ns_info *ni, void *arg)
+{
+	struct ns_size_q *q = arg;
+
+	if (ni->nsid != q->nsid)
+		return 0;
+	q->size = ni->size;
+	return 1;
+}
+
+uint64_t conf_ns_size_now(struct fcd *d, const char *nqn, uint32_t nsid)
+{
+	struct ns_size_q q = { nsid, 0 };
+
+	if (!conf_plan_dry(d))
+		tgt_ns_foreach(d->tgt, nqn, ns_size_cb, &q);
+	return q.size;
+}
+
 int conf_ns_want_open(const struct conf_ns *ns)
 {
 	struct tgt_ns_params p;
@@ -96,7 +129,8 @@ void conf_op_ns_want_back(struct fcd *d, const struct conf_ns *ns)
 		d->plan->opens++;
 }
 
-/* Add a namespace (picking the lowest free NSID when ns->nsid is 0). */
+/* Add a namespace (picking the lowest free NSID when ns->nsid is 0); a
+ * pending one (ns->pending, the caller's choice) is only recorded. */
 int conf_op_ns_add(struct fcd *d, const char *nqn, struct conf_ns *ns, char *err, size_t errlen)
 {
 	struct conf_subsys *cs = conf_subsys_find(d->conf, nqn);
@@ -125,7 +159,7 @@ int conf_op_ns_add(struct fcd *d, const char *nqn, struct conf_ns *ns, char *err
 	plan_ns_add(d, nqn, ns);
 	if (conf_plan_dry(d) && d->plan->want_opens && backend_preopen_want(&p) > 0)
 		d->plan->opens++;
-	rc = RUN(d, tgt_ns_add(d->tgt, nqn, &p, err, errlen));
+	rc = NS_RUN(d, ns, tgt_ns_add(d->tgt, nqn, &p, err, errlen));
 	if (rc)
 		return rc;
 	slot = conf_ops_arr_push(&cs->ns, &cs->nr_ns, sizeof(*slot));
@@ -139,8 +173,24 @@ int conf_op_ns_add(struct fcd *d, const char *nqn, struct conf_ns *ns, char *err
 	return 0;
 
 out_del_ns:
-	(void)RUN(d, tgt_ns_del(d->tgt, nqn, ns->nsid, NULL, 0));
+	(void)NS_RUN(d, ns, tgt_ns_del(d->tgt, nqn, ns->nsid, NULL, 0));
 	return fcnvme_err(err, errlen, -ENOMEM, "out of memory");
+}
+
+/* Add pending namespace ns of nqn to the core as d->conf records it: it is
+ * served from now on (conf_pending.c). */
+int conf_op_ns_attach(struct fcd *d, const char *nqn, struct conf_ns *ns, char *err, size_t errlen)
+{
+	struct tgt_ns_params p;
+	int rc;
+
+	if (!ns->pending)
+		return 0;
+	ns_params(ns, &p);
+	rc = RUN(d, tgt_ns_add(d->tgt, nqn, &p, err, errlen));
+	if (rc == 0)
+		ns->pending = false;
+	return rc;
 }
 
 static struct conf_ns *ns_lookup(struct fcd *d, const char *nqn, uint32_t nsid,
@@ -174,7 +224,7 @@ int conf_op_ns_del(struct fcd *d, const char *nqn, uint32_t nsid, char *err, siz
 		return rc;
 	conf_plan_add(d, "namespace-del %s %u", nqn, nsid);
 	conf_op_ns_want_back(d, ns);
-	rc = RUN(d, tgt_ns_del(d->tgt, nqn, nsid, err, errlen));
+	rc = NS_RUN(d, ns, tgt_ns_del(d->tgt, nqn, nsid, err, errlen));
 	if (rc)
 		return rc;
 	conf_ns_release(ns);
@@ -196,9 +246,10 @@ int conf_op_ns_resize(struct fcd *d, const char *nqn, uint32_t nsid, uint64_t si
 		return fcnvme_err(err, errlen, -EINVAL, "size is not a multiple of the LBA size %u",
 				  ns->lba_size);
 	plan_ns_resize(d, nqn, nsid, size);
-	if (conf_plan_dry(d) && d->plan->want_opens && conf_plan_grow(d, nqn, nsid, size) != 0)
+	if (conf_plan_dry(d) && d->plan->want_opens && !ns->pending &&
+	    conf_plan_grow(d, nqn, nsid, size) != 0)
 		return fcnvme_err(err, errlen, -ENOMEM, "out of memory");
-	rc = RUN(d, tgt_ns_resize(d->tgt, nqn, nsid, size, err, errlen));
+	rc = NS_RUN(d, ns, tgt_ns_resize(d->tgt, nqn, nsid, size, err, errlen));
 	if (rc == 0)
 		ns->size = size;
 	return rc;
@@ -215,7 +266,8 @@ int conf_op_ns_enable(struct fcd *d, const char *nqn, uint32_t nsid, bool on, ch
 	if (ns == NULL)
 		return rc;
 	conf_plan_add(d, "namespace-%s %s %u", on ? "enable" : "disable", nqn, nsid);
-	rc = RUN(d, on ? tgt_ns_enable(d->tgt, nqn, nsid, err, errlen)
+	rc = NS_RUN(d, ns,
+		    on ? tgt_ns_enable(d->tgt, nqn, nsid, err, errlen)
 		       : tgt_ns_disable(d->tgt, nqn, nsid, err, errlen));
 	if (rc == 0)
 		ns->enabled = on;
@@ -247,21 +299,21 @@ int conf_op_ns_host(struct fcd *d, const char *nqn, uint32_t nsid, const char *h
 				  nsid, nqn, host);
 	conf_plan_add(d, "namespace-%s-host %s %u %s", add ? "add" : "del", nqn, nsid, host);
 	if (!add) {
-		rc = RUN(d, tgt_ns_del_host(d->tgt, nqn, nsid, host, err, errlen));
+		rc = NS_RUN(d, ns, tgt_ns_del_host(d->tgt, nqn, nsid, host, err, errlen));
 		if (rc)
 			return rc;
 		free(ns->hosts[i]);
 		conf_ops_arr_del(ns->hosts, &ns->nr_hosts, sizeof(*ns->hosts), i);
 		return 0;
 	}
-	rc = RUN(d, tgt_ns_add_host(d->tgt, nqn, nsid, host, err, errlen));
+	rc = NS_RUN(d, ns, tgt_ns_add_host(d->tgt, nqn, nsid, host, err, errlen));
 	if (rc)
 		return rc;
 	slot = conf_ops_arr_push(&ns->hosts, &ns->nr_hosts, sizeof(*ns->hosts));
 	if (slot == NULL || (*slot = strdup(host)) == NULL) {
 		if (slot != NULL)
 			ns->nr_hosts--;
-		(void)RUN(d, tgt_ns_del_host(d->tgt, nqn, nsid, host, NULL, 0));
+		(void)NS_RUN(d, ns, tgt_ns_del_host(d->tgt, nqn, nsid, host, NULL, 0));
 		return fcnvme_err(err, errlen, -ENOMEM, "out of memory");
 	}
 	return 0;
@@ -280,7 +332,7 @@ int conf_op_ns_set_ana_group(struct fcd *d, const char *nqn, uint32_t nsid, uint
 	if (grpid != 1 && conf_ana_find(d->conf, grpid) == NULL)
 		return fcnvme_err(err, errlen, -ENOENT, "no ANA group %u", grpid);
 	conf_plan_add(d, "namespace-set-ana-group %s %u %u", nqn, nsid, grpid);
-	rc = RUN(d, tgt_ns_set_ana_group(d->tgt, nqn, nsid, grpid, err, errlen));
+	rc = NS_RUN(d, ns, tgt_ns_set_ana_group(d->tgt, nqn, nsid, grpid, err, errlen));
 	if (rc == 0)
 		ns->anagrpid = grpid;
 	return rc;
@@ -301,7 +353,7 @@ static int ns_set_flag(struct fcd *d, const char *nqn, uint32_t nsid, const char
 	if (ns == NULL)
 		return rc;
 	conf_plan_add(d, "namespace-set %s %u %s %s", nqn, nsid, setting, on ? "on" : "off");
-	rc = RUN(d, fn(d->tgt, nqn, nsid, on, err, errlen));
+	rc = NS_RUN(d, ns, fn(d->tgt, nqn, nsid, on, err, errlen));
 	if (rc == 0)
 		*(bool *)((char *)ns + off) = on;
 	return rc;

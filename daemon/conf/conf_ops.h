@@ -42,6 +42,11 @@ int conf_op_ns_add(struct fcd *d, const char *nqn, struct conf_ns *ns, char *err
 /* backend_preopen_want() for the namespace ns would add (1: queued or
  * opening, run again later; 0: add it now). */
 int conf_ns_want_open(const struct conf_ns *ns);
+/* The size the core has for a namespace (0: none, or a dry run). */
+uint64_t conf_ns_size_now(struct fcd *d, const char *nqn, uint32_t nsid);
+/* Add a pending namespace of d->conf (struct conf_ns.pending) to the core
+ * as recorded; 0 (it is served, no longer pending) or -errno with err. */
+int conf_op_ns_attach(struct fcd *d, const char *nqn, struct conf_ns *ns, char *err, size_t errlen);
 int conf_op_ns_del(struct fcd *d, const char *nqn, uint32_t nsid, char *err, size_t errlen);
 int conf_op_ns_resize(struct fcd *d, const char *nqn, uint32_t nsid, uint64_t size, char *err,
 		      size_t errlen);

@@ -48,6 +48,9 @@ const char *const conf_treq_names[] = { "not specified", "required", "not requir
 /* Index 0 hybrid (busy_poll false), 1 busy. */
 const char *const conf_poll_names[] = { "hybrid", "busy", NULL };
 
+/* enum conf_backing_missing */
+const char *const conf_backing_missing_names[] = { "fail", "pending", NULL };
+
 #define F(s, m) offsetof(struct s, m), sizeof(((struct s *)0)->m)
 
 const struct conf_opt conf_daemon_opts[] = {
@@ -68,7 +71,21 @@ const struct conf_opt conf_daemon_opts[] = {
 	  "DH-HMAC-CHAP Diffie-Hellman groups the controller accepts, comma-separated in its order of preference (ffdhe2048, ffdhe3072, ffdhe4096, ffdhe6144, ffdhe8192, null: no DH exchange); default the five FFDHE groups, then null. A host's dhgroups= in auth_keys_file replaces it for that host." },
 	{ "backing_wait_ms", CONF_OPT_U32, F(conf, backing_wait_ms), 0, 0, 3600000, 0, NULL,
 	  CONF_OPT_OMIT_DEFAULT,
-	  "At start, how long to wait (milliseconds) for the backing files and devices of file namespaces that do not exist yet, such as a logical volume or a disk udev has not set up yet at boot, before failing as without it; 0 (the default): no wait. A namespace with create = true is not waited for. The daemon says what it waits for in its log and in the unit's status, and asks systemd for that much more start time. A reload never waits." },
+	  "At start, how long to wait (milliseconds) for the backing files and devices of file "
+	  "namespaces that do not exist yet, such as a logical volume or a disk udev has not set up"
+	  " yet at boot, before failing (or, with backing_missing = \"pending\", starting without "
+	  "them); 0 (the default): no wait. A namespace with create = true is not waited for. The "
+	  "daemon says what it waits for in its log and in the unit's status, and asks systemd for "
+	  "that much more start time. A reload never waits." },
+	{ "backing_missing", CONF_OPT_ENUM, F(conf, backing_missing), 0, 0, 0, CONF_BACKING_FAIL,
+	  conf_backing_missing_names, CONF_OPT_OMIT_DEFAULT,
+	  "What a start or a reload does with a file namespace whose backing file or device does "
+	  "not exist (after backing_wait_ms): fail (the default) refuses it, naming the file. "
+	  "pending serves everything else and keeps the namespace pending, hidden from hosts, until"
+	  " the file exists (checked every second); it is then added, and hosts are told through a "
+	  "namespace-changed event. fcnvmectl namespace list shows pending namespaces and status "
+	  "counts them; a change to one takes effect when it is added, and a reload may change its "
+	  "path. fcnvmectl namespace add still refuses a missing file." },
 	{ NULL, 0, 0, 0, 0, 0, 0, 0, NULL, 0, NULL }
 };
 

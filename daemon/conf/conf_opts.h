@@ -61,6 +61,7 @@ extern const char *const conf_backend_names[];
 extern const char *const conf_ana_state_names[];
 extern const char *const conf_log_names[];
 extern const char *const conf_poll_names[];
+extern const char *const conf_backing_missing_names[];
 extern const char *const conf_treq_names[];
 
 struct conf_text;

@@ -2,12 +2,14 @@
 /*
  * Plain-data helpers of struct conf: creation with defaults, deep copy and
  * free, lookups by name or id, and sizes with binary suffixes; a
- * referral's copy, release and comparison.
+ * referral's copy, release and comparison; whether a namespace's backing
+ * file is missing.
  */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <fcnvmectl/ctl.h>
 
@@ -295,6 +297,39 @@ int conf_ns_dup(struct conf_ns *dst, const struct conf_ns *src)
 		return 0;
 	conf_ns_release(dst);
 	return -ENOMEM;
+}
+
+bool conf_ns_missing(const struct conf_ns *ns)
+{
+	struct stat st;
+
+	return ns->backend == TGT_BACKEND_FILE && ns->path && !ns->create && stat(ns->path, &st) &&
+	       errno == ENOENT;
+}
+
+unsigned int conf_ns_list(const struct conf *c, bool (*pick)(const struct conf_ns *), char *buf,
+			  size_t len)
+{
+	unsigned int i, k, n = 0;
+	size_t used = 0;
+
+	if (len)
+		buf[0] = '\0';
+	for (i = 0; i < c->nr_subsys; i++) {
+		for (k = 0; k < c->subsys[i].nr_ns; k++) {
+			const struct conf_ns *ns = &c->subsys[i].ns[k];
+
+			if (!pick(ns))
+				continue;
+			if (used < len)
+				used += (size_t)snprintf(buf + used, len - used,
+							 "%s%s (%s namespace %u)", n ? ", " : "",
+							 ns->path ? ns->path : "-",
+							 c->subsys[i].nqn, ns->nsid);
+			n++;
+		}
+	}
+	return n;
 }
 
 bool conf_ns_has_host(const struct conf_ns *ns, const char *host)

@@ -89,6 +89,9 @@ int ctl_status(struct ctl_req *req)
 	if (!rc)
 		rc = fcnvme_msg_put_u32(m, FCNVME_A_NR_NS, nns);
 	if (!rc)
+		rc = fcnvme_msg_put_u32(m, FCNVME_A_NR_PENDING,
+					d->conf ? conf_pending_list(d->conf, NULL, 0) : 0);
+	if (!rc)
 		rc = fcnvme_msg_put_u8(m, FCNVME_A_LOG_LEVEL, (uint8_t)log_getverbose());
 	if (!rc && d->conf_path != NULL)
 		rc = fcnvme_msg_put_str(m, FCNVME_A_PATH, d->conf_path);

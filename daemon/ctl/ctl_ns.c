@@ -241,6 +241,15 @@ int ctl_ns_host_del(struct ctl_req *req)
 /* namespace resv-clear NQN NSID: runtime state, not configuration */
 int ctl_ns_resv_clear(struct ctl_req *req)
 {
+	const struct conf_subsys *cs = conf_subsys_find(req->d->conf, req_nqn(req));
+	const struct conf_ns *ns = cs ? conf_ns_find(cs, req_nsid(req)) : NULL;
+
+	if (ns != NULL && ns->pending)
+		return ctl_fail(
+			req, -ENOENT,
+			"namespace %u of %s is pending (its backing file %s does not exist): "
+			"it has no reservations yet",
+			ns->nsid, cs->nqn, ns->path);
 	return tgt_ns_resv_clear(req->d->tgt, req_nqn(req), req_nsid(req), req->err,
 				 sizeof(req->err));
 }
@@ -389,6 +398,8 @@ static int put_ns(const struct tgt_ns_info *ni, void *arg)
 	if (!rc)
 		rc = fcnvme_msg_put_u8(m, FCNVME_A_ENABLED, ni->enabled);
 	if (!rc)
+		rc = fcnvme_msg_put_u8(m, FCNVME_A_PENDING, 0);
+	if (!rc)
 		rc = fcnvme_msg_put_bin(m, FCNVME_A_UUID, ni->uuid, 16);
 	if (!rc)
 		rc = fcnvme_msg_put_bin(m, FCNVME_A_NGUID, ni->nguid, 16);
@@ -409,6 +420,79 @@ static int put_ns(const struct tgt_ns_info *ni, void *arg)
 	return ctl_reply_send(w->req, m, rc);
 }
 
+/* A pending namespace (struct conf_ns.pending), as d->conf records it: the
+ * core has no size, identifiers or counters for it yet. */
+static int put_pending(struct ns_walk *w, const char *nqn, const struct conf_ns *ns)
+{
+	struct nl_msg *m;
+	unsigned int i;
+	void *l;
+	int rc;
+
+	w->found++;
+	m = ctl_reply_new(w->req);
+	if (m == NULL)
+		return ctl_fail(w->req, -ENOMEM, "out of memory");
+	rc = fcnvme_msg_put_str(m, FCNVME_A_NQN, nqn);
+	if (!rc)
+		rc = fcnvme_msg_put_u32(m, FCNVME_A_NSID, ns->nsid);
+	if (!rc)
+		rc = fcnvme_msg_put_str(m, FCNVME_A_BACKEND, conf_backend_names[ns->backend]);
+	if (!rc)
+		rc = fcnvme_msg_put_str(m, FCNVME_A_PATH, ns->path);
+	if (!rc)
+		rc = fcnvme_msg_put_u64(m, FCNVME_A_SIZE, ns->size);
+	if (!rc)
+		rc = fcnvme_msg_put_u32(m, FCNVME_A_LBA_SIZE, ns->lba_size ? ns->lba_size : 512);
+	if (!rc)
+		rc = fcnvme_msg_put_u32(m, FCNVME_A_ANA_GRPID, ns->anagrpid ? ns->anagrpid : 1);
+	if (!rc)
+		rc = fcnvme_msg_put_u8(m, FCNVME_A_READ_ONLY, ns->readonly);
+	if (!rc)
+		rc = fcnvme_msg_put_u8(m, FCNVME_A_ENABLED, ns->enabled);
+	if (!rc)
+		rc = fcnvme_msg_put_u8(m, FCNVME_A_PENDING, 1);
+	if (!rc && ns->has_uuid)
+		rc = fcnvme_msg_put_bin(m, FCNVME_A_UUID, ns->uuid, 16);
+	if (!rc && ns->has_nguid)
+		rc = fcnvme_msg_put_bin(m, FCNVME_A_NGUID, ns->nguid, 16);
+	if (!rc && ns->has_eui64)
+		rc = fcnvme_msg_put_bin(m, FCNVME_A_EUI64, ns->eui64, 8);
+	if (!rc && ns->nr_hosts > 0) {
+		l = fcnvme_msg_list_start(m, FCNVME_A_HOSTS);
+		rc = l == NULL ? -EMSGSIZE : 0;
+		for (i = 0; !rc && i < ns->nr_hosts; i++)
+			rc = fcnvme_msg_list_put_str(m, l, ns->hosts[i]);
+		if (!rc)
+			rc = fcnvme_msg_list_end(m, l);
+	}
+	return ctl_reply_send(w->req, m, rc);
+}
+
+/* The pending namespaces of nqn (NULL: of every subsystem) that w asks for,
+ * after the served ones. */
+static int put_pending_all(struct ns_walk *w, const char *nqn)
+{
+	const struct conf *c = w->req->d->conf;
+	unsigned int i, k;
+	int rc;
+
+	for (i = 0; c != NULL && i < c->nr_subsys; i++) {
+		const struct conf_subsys *cs = &c->subsys[i];
+
+		if (nqn != NULL && strcmp(cs->nqn, nqn) != 0)
+			continue;
+		for (k = 0; k < cs->nr_ns; k++) {
+			if (!cs->ns[k].pending || (w->nsid != 0 && cs->ns[k].nsid != w->nsid))
+				continue;
+			rc = put_pending(w, cs->nqn, &cs->ns[k]);
+			if (rc)
+				return rc;
+		}
+	}
+	return 0;
+}
+
 /* namespace list [NQN] */
 int ctl_ns_list(struct ctl_req *req)
 {
@@ -422,7 +506,8 @@ int ctl_ns_list(struct ctl_req *req)
 		if (!rc)
 			return ctl_fail(req, -ENOENT, "no subsystem %s", nqn);
 	}
-	return tgt_ns_foreach(req->d->tgt, nqn, put_ns, &w);
+	rc = tgt_ns_foreach(req->d->tgt, nqn, put_ns, &w);
+	return rc ? rc : put_pending_all(&w, nqn);
 }
 
 /* namespace show NQN NSID */
@@ -431,6 +516,8 @@ int ctl_ns_show(struct ctl_req *req)
 	struct ns_walk w = { req, req_nsid(req), 0 };
 	int rc = tgt_ns_foreach(req->d->tgt, req_nqn(req), put_ns, &w);
 
+	if (rc == 0 && w.found == 0)
+		rc = put_pending_all(&w, req_nqn(req));
 	if (rc == 0 && w.found == 0)
 		return ctl_fail(req, -ENOENT, "%s has no namespace %u", req_nqn(req), w.nsid);
 	return rc;

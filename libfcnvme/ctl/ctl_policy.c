@@ -117,6 +117,8 @@ const struct fcn_ctl_policy fcn_ctl_policy[FCNVME_A_MAX + 1] = {
 	[FCNVME_A_HB_OK] = U8("heartbeat-ok", 0, 1),
 	[FCNVME_A_GROUP_JOB] = STR("group-job", 128),
 	[FCNVME_A_HOST_CONFLICTS] = U64("host-conflicts"),
+	[FCNVME_A_PENDING] = U8("pending", 0, 1),
+	[FCNVME_A_NR_PENDING] = U32("ns-pending", 0, UINT32_MAX),
 	[FCNVME_A_LAT_HIST] = { .name = "lat-hist", .type = FCN_CTL_HIST },
 	[FCNVME_A_LAT_SUM] = U64("lat-sum-ns"),
 	[FCNVME_A_HOST_NQNS] = LIST("host-nqns", FCNVME_A_HOST_NQN),

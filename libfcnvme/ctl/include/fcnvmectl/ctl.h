@@ -201,6 +201,11 @@ enum fcnvme_attr {
 	/* u64: Connects whose host claimed another live controller's host
 	 * NQN or Host ID (cloned hosts) */
 	FCNVME_A_HOST_CONFLICTS,
+	/* u8: a namespace configured but not served yet, its backing file
+	 * missing (backing_missing = "pending") */
+	FCNVME_A_PENDING,
+	/* u32: how many namespaces are pending (status) */
+	FCNVME_A_NR_PENDING,
 	__FCNVME_A_MAX
 };
 #define FCNVME_A_MAX (__FCNVME_A_MAX - 1)
