@@ -303,8 +303,10 @@ static int apply_namespaces(struct fcd *d, const struct conf_subsys *ts, char *e
 
 		/* A pending namespace has no data or identity in use yet: a
 		 * change that would replace a served one (its path fixed)
-		 * replaces it. */
-		if (cn != NULL && cn->pending && ns_replacing(cn, tn, what, sizeof(what)) != NULL) {
+		 * replaces it; so does a rollback to a pending one (tn: the
+		 * copy of before keeps the flag) from one this run served. */
+		if (cn != NULL && (cn->pending || tn->pending) &&
+		    ns_replacing(cn, tn, what, sizeof(what)) != NULL) {
 			rc = conf_op_ns_del(d, ts->nqn, tn->nsid, err, errlen);
 			if (rc)
 				return rc;

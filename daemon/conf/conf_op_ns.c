@@ -188,8 +188,10 @@ int conf_op_ns_attach(struct fcd *d, const char *nqn, struct conf_ns *ns, char *
 		return 0;
 	ns_params(ns, &p);
 	rc = RUN(d, tgt_ns_add(d->tgt, nqn, &p, err, errlen));
-	if (rc == 0)
+	if (rc == 0) {
 		ns->pending = false;
+		ns->pending_err = 0;
+	}
 	return rc;
 }
 

@@ -172,6 +172,7 @@ struct conf *conf_dup(const struct conf *c)
 	memcpy(d->dhchap_hashes, c->dhchap_hashes, sizeof(d->dhchap_hashes));
 	memcpy(d->dhchap_dhgroups, c->dhchap_dhgroups, sizeof(d->dhchap_dhgroups));
 	d->backing_wait_ms = c->backing_wait_ms;
+	d->backing_missing = c->backing_missing;
 	if (c->nr_ports) {
 		d->ports = dup_array(c->ports, c->nr_ports, sizeof(*c->ports));
 		if (d->ports == NULL)
