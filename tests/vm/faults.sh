@@ -4,7 +4,8 @@
 # softhba: nvmetfcd killed with SIGKILL and restarted (the host reconnects
 # within ctrl_loss_tmo, no data error), fcnvmectl host invalidate, the
 # target port's link bounced; namespaces added, resized and removed on the
-# target show up on the host (AEN, rescan, size in /sys/block); keep-alive
+# target show up on the host (AEN, rescan, size in /sys/block), and so does
+# a namespace pending on the target until its backing file exists; keep-alive
 # runs while the host is idle; an RSCN from the target makes nvme-fc rescan
 # the remote port; the port server frozen for 5 s (no heartbeat) takes the
 # guest's link down until it beats again; a response to the guest's command
@@ -34,6 +35,7 @@ host_action() {
 	ns-add) C namespace add "$NQN_A" ram size 32M nsid 3 lba-size 512 ;;
 	ns-resize) C namespace resize "$NQN_A" 3 48M ;;
 	ns-del) C namespace del "$NQN_A" 3 ;;
+	late-file) truncate -s 40M "$tmp/b2-late.img" ;;
 	hold-read) "$SOFTHBACTL" fault drop-cmd opcode 2 count 1 port "$G1WWPN" ;;
 	forge-rsp)
 		"$VMPEER" forge-rsp --fabric "$FABRIC" --victim "$G1WWPN" --target "$T0WWPN" --len "$2"

@@ -67,6 +67,16 @@ check_eq "id-ns nsze after the resize" 98304 "$(nvme id-ns /dev/$a3 -o json | js
 host_do ns-del
 check "namespace 3 removed on the target disappears" wait_for 30 sh -c "[ ! -e /sys/block/$a3 ]"
 
+# 4b. B's namespace 2 is pending on the target (backing_missing =
+# "pending"): its backing file does not exist. Once it does, the target
+# serves it and tells the host (AEN).
+check "namespace 2 of B (pending on the target) is not seen" [ -z "$(nvme_ns_of "$NQN_B" 2)" ]
+host_do late-file
+check "its backing file created on the target: it appears" wait_for 30 nvme_ns_of "$NQN_B" 2
+b2=$(nvme_ns_of "$NQN_B" 2)
+check_eq "its size in /sys/block (40 MiB in 512 B sectors)" 81920 "$(cat /sys/block/$b2/size 2>/dev/null)"
+check "it reads" sh -c "dd if=/dev/$b2 of=/dev/null bs=4096 count=16 iflag=direct 2>/dev/null"
+
 # 5. keep-alive while idle: 5 s KATO on both sides. The host sends Keep
 # Alive through hw queue 0 (the admin queues' queue; no I/O runs), and the
 # target, which tears an association down after KATO without traffic, keeps
