@@ -308,7 +308,7 @@ int main(int argc, char *argv[])
 		r.out->begin(r.verb);
 		rc = fcnvme_client_request(c, req, on_reply, &r, err, sizeof(err));
 		if (rc == 0 && r.out == &ctl_output_openmetrics)
-			rc = ctl_openmetrics_cluster(c, err, sizeof(err));
+			rc = ctl_openmetrics_node(c, err, sizeof(err));
 		if (rc == 0)
 			r.out->end(r.verb);
 	}

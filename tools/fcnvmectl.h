@@ -135,10 +135,11 @@ unsigned int ctl_attrs_in_order(const struct fcnvme_msg *msg, unsigned int out[F
 extern const struct ctl_output ctl_output_text;
 extern const struct ctl_output ctl_output_json;
 extern const struct ctl_output ctl_output_openmetrics; /* stats only */
-/* For -o openmetrics, after the stats rows: ask c for cluster status and
- * cluster groups, printed by the output's end as the nvmetfcd_cluster_*
- * families. 0 (nothing asked for is printed when the daemon is in no
- * cluster), or the request's -errno with err said. */
-int ctl_openmetrics_cluster(struct fcnvme_client *c, char *err, size_t errlen);
+/* For -o openmetrics, after the stats rows: ask c for status, cluster
+ * status and cluster groups, printed by the output's end as the
+ * nvmetfcd_daemon_* and nvmetfcd_cluster_* families. 0 (the cluster's are
+ * not printed when the daemon is in no cluster), or the request's -errno
+ * with err said. */
+int ctl_openmetrics_node(struct fcnvme_client *c, char *err, size_t errlen);
 
 #endif /* FCNVMECTL_H */

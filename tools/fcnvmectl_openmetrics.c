@@ -10,6 +10,8 @@
  *   nvmetfcd_port_refusals_total, _host_conflicts_total (counters, ports only)
  *   nvmetfcd_<kind>_latency_seconds_bucket/_count/_sum (histogram)
  *   nvmetfcd_<kind>_latency_max_seconds (gauge)
+ * the daemon's own (status):
+ *   nvmetfcd_daemon_namespaces_pending (gauge: backing files missing)
  * and, when the daemon is in a cluster (cluster status, cluster groups),
  * the node's families labelled node="NAME":
  *   nvmetfcd_cluster_member, _state_answers, _heartbeat_ok,
@@ -45,7 +47,7 @@
 static struct ctl_stat_row *om_rows;
 static size_t om_nrows;
 
-/* What cluster status and cluster groups said (ctl_openmetrics_cluster). */
+/* What cluster status and cluster groups said (ctl_openmetrics_node). */
 struct om_group {
 	uint32_t grpid;
 	uint8_t state; /* FCNVME_ANA_* */
@@ -63,6 +65,12 @@ static struct {
 	struct om_group groups[FCNVME_ANA_GRPID_MAX];
 	size_t ngroups;
 } om_cl;
+
+/* The daemon's own families (status): present once asked. */
+static struct {
+	bool present;
+	uint32_t ns_pending;
+} om_daemon;
 
 static const char *const om_kind[__FCNVME_OBJ_MAX] = {
 	[FCNVME_OBJ_PORT] = "port",
@@ -314,6 +322,24 @@ static void om_cluster_print(void)
 	}
 }
 
+static void om_daemon_print(void)
+{
+	if (!om_daemon.present)
+		return;
+	om_family("daemon", "namespaces_pending", "gauge", NULL,
+		  "Namespaces configured but not served yet: their backing files do not exist "
+		  "(backing_missing = \"pending\")");
+	printf("nvmetfcd_daemon_namespaces_pending %" PRIu32 "\n", om_daemon.ns_pending);
+}
+
+static int om_status(const struct fcnvme_msg *msg, void *arg)
+{
+	(void)arg;
+	om_daemon.present =
+		fcnvme_msg_get_u32(msg, FCNVME_A_NR_PENDING, &om_daemon.ns_pending) == 0;
+	return 0;
+}
+
 static int om_cl_status(const struct fcnvme_msg *msg, void *arg)
 {
 	const char *node = fcnvme_msg_get_str(msg, FCNVME_A_NODE);
@@ -362,9 +388,13 @@ static int om_ask(struct fcnvme_client *c, unsigned int cmd, fcnvme_reply_cb cb,
 	return rc;
 }
 
-int ctl_openmetrics_cluster(struct fcnvme_client *c, char *err, size_t errlen)
+int ctl_openmetrics_node(struct fcnvme_client *c, char *err, size_t errlen)
 {
-	int rc = om_ask(c, FCNVME_CMD_CLUSTER_STATUS, om_cl_status, err, errlen);
+	int rc = om_ask(c, FCNVME_CMD_STATUS, om_status, err, errlen);
+
+	if (rc)
+		return rc;
+	rc = om_ask(c, FCNVME_CMD_CLUSTER_STATUS, om_cl_status, err, errlen);
 
 	if (rc == -ENOENT) { /* in no cluster: no families */
 		om_cl.present = false;
@@ -383,6 +413,7 @@ static void om_begin(const struct ctlverb *v)
 	om_rows = NULL;
 	om_nrows = 0;
 	memset(&om_cl, 0, sizeof(om_cl));
+	memset(&om_daemon, 0, sizeof(om_daemon));
 }
 
 static int om_row(const struct ctlverb *v, const struct fcnvme_msg *msg)
@@ -407,6 +438,7 @@ static void om_end(const struct ctlverb *v)
 	(void)v;
 	for (obj = 0; obj < __FCNVME_OBJ_MAX; obj++)
 		om_kind_print(obj);
+	om_daemon_print();
 	om_cluster_print();
 	printf("# EOF\n");
 	free(om_rows);

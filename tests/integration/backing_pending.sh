@@ -51,6 +51,8 @@ check "READY=1 was sent" grep -qx "READY=1" "$nlog"
 check_eq "namespace list: 1 served" "$DEMO_NQN 1 ram 4M 512 1 no yes no -" "$(ns_row 1)"
 check_eq "  2 pending" "$DEMO_NQN 2 file 0 512 1 no yes yes $LATE" "$(ns_row 2)"
 check_eq "status counts it" "ns-pending 1" "$(ctl status | grep '^ns-pending' | tr -s ' ')"
+check_eq "  and so does the metric" "nvmetfcd_daemon_namespaces_pending 1" \
+	"$(ctl stats -o openmetrics | grep '^nvmetfcd_daemon_namespaces_pending ')"
 ctl -o json namespace list >"$tmp/ns.json"
 check "JSON: pending false, true" python3 -c 'import json, sys
 j = json.load(open(sys.argv[1]))
@@ -79,6 +81,8 @@ echo "served after $(($(ms) - t0)) ms"
 check_eq "namespace list: served, read-only as set" "$DEMO_NQN 2 file 16M 512 1 yes yes no $LATE" \
 	"$(ns_row 2)"
 check_eq "status: none pending" "ns-pending 0" "$(ctl status | grep '^ns-pending' | tr -s ' ')"
+check_eq "  the metric 0" "nvmetfcd_daemon_namespaces_pending 0" \
+	"$(ctl stats -o openmetrics | grep '^nvmetfcd_daemon_namespaces_pending ')"
 check "STATUS= no longer names it" bash -c "tail -n 1 <(grep '^STATUS=' '$nlog') | grep -qx 'STATUS=serving: [^;]*'"
 check_eq "a host sees namespaces 1 and 2" "1 2" "$(host_nsids)"
 SEED=${E2E_SEED:-11}
