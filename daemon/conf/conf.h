@@ -194,6 +194,9 @@ struct conf {
 	 * file does not exist (after backing_wait_ms): enum
 	 * conf_backing_missing. */
 	int backing_missing;
+	/* The discovery subsystem's own NQN (TP 8013), "" for the well-known
+	 * one; hosts may connect with either (tgt_discovery_nqn_set). */
+	char discovery_nqn[TGT_NQN_SIZE];
 	struct conf_port *ports;
 	unsigned int nr_ports;
 	struct conf_ana *ana;

@@ -3,9 +3,10 @@
  * conf_apply(): make the running daemon match a freshly loaded config by
  * computing the difference against d->conf and executing it through
  * conf_op_*() — the same operations the control commands use — in an order
- * that keeps every intermediate state valid: subsystems and referrals that
- * go away (or change) first, then ports, ANA groups that appear,
- * subsystems (settings, hosts, ports, namespaces), ANA groups that go away,
+ * that keeps every intermediate state valid: subsystems that go away
+ * first, then the discovery NQN, referrals that go away (or change), ports,
+ * ANA groups that appear, subsystems (settings, hosts, ports, namespaces),
+ * ANA groups that go away,
  * and last the referrals that are new or changed (in place). If a step
  * fails, the same difference is run back towards a copy of the old
  * config, so the running state ends as it was. Unchanged objects are not
@@ -615,6 +616,11 @@ static int diff_apply(struct fcd *d, const struct conf *t, char *err, size_t err
 		if (rc)
 			return rc;
 	}
+	/* after the subsystems that go (one may leave its NQN to it), before
+	 * those that come (one may take its old one) */
+	rc = conf_op_discovery_nqn(d, t->discovery_nqn, err, errlen);
+	if (rc)
+		return rc;
 	if ((rc = apply_referrals_removed(d, t, err, errlen)) ||
 	    (rc = apply_ports(d, t, err, errlen)) || (rc = apply_ana(d, t, err, errlen)))
 		return rc;

@@ -103,6 +103,10 @@ int conf_check_refs(struct conf_parse *p, struct conf *c)
 			if (strcmp(c->subsys[k].nqn, s->nqn) == 0)
 				return conf_perr_at(p, s->line, -EINVAL,
 						    "subsystem %s defined twice", s->nqn);
+		if (strcmp(s->nqn, c->discovery_nqn) == 0)
+			return conf_perr_at(
+				p, s->line, -EINVAL,
+				"subsystem %s: that is the discovery NQN (discovery_nqn)", s->nqn);
 		for (k = 0; k < s->nr_ports; k++)
 			if (conf_port_find(c, s->ports[k]) == NULL)
 				return conf_perr_at(p, s->line, -EINVAL, "subsystem %s: no port %s",

@@ -112,6 +112,20 @@ int conf_op_subsys_del(struct fcd *d, const char *nqn, char *err, size_t errlen)
 	return 0;
 }
 
+/* Name the discovery subsystem ("": the well-known NQN). */
+int conf_op_discovery_nqn(struct fcd *d, const char *nqn, char *err, size_t errlen)
+{
+	int rc;
+
+	if (strcmp(d->conf->discovery_nqn, nqn) == 0)
+		return 0;
+	conf_plan_add(d, "discovery-nqn %s", nqn[0] ? nqn : "-");
+	rc = RUN(d, tgt_discovery_nqn_set(d->tgt, nqn, err, errlen));
+	if (rc == 0)
+		snprintf(d->conf->discovery_nqn, sizeof(d->conf->discovery_nqn), "%s", nqn);
+	return rc;
+}
+
 /* Change identity fields or allow_any_host of a subsystem. */
 int conf_op_subsys_set(struct fcd *d, const struct conf_subsys *s, uint32_t mask, char *err,
 		       size_t errlen)

@@ -23,6 +23,9 @@ int conf_op_port_enable(struct fcd *d, const char *name, bool on, char *err, siz
 /* Adds the subsystem only (hosts, ports and namespaces are separate). */
 int conf_op_subsys_add(struct fcd *d, const struct conf_subsys *s, char *err, size_t errlen);
 int conf_op_subsys_del(struct fcd *d, const char *nqn, char *err, size_t errlen);
+/* Name the discovery subsystem (TP 8013's unique discovery NQN; "": the
+ * well-known one). */
+int conf_op_discovery_nqn(struct fcd *d, const char *nqn, char *err, size_t errlen);
 /* Set serial/model/firmware/allow_any_host from s according to mask
  * (TGT_SUBSYS_SET_*). */
 int conf_op_subsys_set(struct fcd *d, const struct conf_subsys *s, uint32_t mask, char *err,

@@ -86,6 +86,14 @@ const struct conf_opt conf_daemon_opts[] = {
 	  "namespace-changed event. fcnvmectl namespace list shows pending namespaces and status "
 	  "counts them; a change to one takes effect when it is added, and a reload may change its "
 	  "path. fcnvmectl namespace add still refuses a missing file." },
+	{ "discovery_nqn", CONF_OPT_NQN, F(conf, discovery_nqn), 0, 0, 0, 0, NULL,
+	  CONF_OPT_OMIT_DEFAULT,
+	  "A unique discovery NQN (TP 8013) for this target's discovery subsystem, as Linux "
+	  "nvmet's discovery_nqn: the discovery log's current discovery subsystem entry and "
+	  "Identify Controller report it, and hosts may connect with it or with the well-known "
+	  "nqn.2014-08.org.nvmexpress.discovery; default: the well-known NQN only. No "
+	  "subsystem may have it. A reload may change it: connected discovery controllers are "
+	  "told their log changed." },
 	{ NULL, 0, 0, 0, 0, 0, 0, 0, NULL, 0, NULL }
 };
 

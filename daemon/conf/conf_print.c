@@ -44,6 +44,7 @@ static bool is_default(const struct conf_opt *o, const char *v)
 {
 	switch (o->type) {
 	case CONF_OPT_STR:
+	case CONF_OPT_NQN:
 		return *v == '\0';
 	case CONF_OPT_STRP:
 		return *(char *const *)v == NULL;

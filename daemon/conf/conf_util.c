@@ -173,6 +173,7 @@ struct conf *conf_dup(const struct conf *c)
 	memcpy(d->dhchap_dhgroups, c->dhchap_dhgroups, sizeof(d->dhchap_dhgroups));
 	d->backing_wait_ms = c->backing_wait_ms;
 	d->backing_missing = c->backing_missing;
+	memcpy(d->discovery_nqn, c->discovery_nqn, sizeof(d->discovery_nqn));
 	if (c->nr_ports) {
 		d->ports = dup_array(c->ports, c->nr_ports, sizeof(*c->ports));
 		if (d->ports == NULL)

@@ -96,6 +96,8 @@ uint64_t cmd_discovery_view(const struct ctrl *c)
 
 	if (!c->port)
 		return h;
+	/* the current discovery subsystem's entry names it */
+	h = disc_fnv(h, c->t->disc->nqn, strlen(c->t->disc->nqn) + 1);
 	for (s = c->t->subsys_list; s; s = s->next)
 		if (disc_lists(c, s))
 			h = disc_fnv(h, s->nqn, strlen(s->nqn) + 1);

@@ -232,7 +232,7 @@ static uint16_t connect_exec(struct nvmet_fc_req *req, struct sq *sq)
 	status = connect_check(req, sq, &why);
 	ev.host_nqn = d->hostnqn;
 	ev.subsys_nqn = d->subsysnqn;
-	ev.discovery = strcmp(d->subsysnqn, NVME_DISC_SUBSYS_NAME) == 0;
+	ev.discovery = subsys_find(sq->t, d->subsysnqn) == sq->t->disc;
 	if (status) {
 		ev.kind = TGT_ASSOC_EV_CONNECT_REFUSED;
 		ev.status = status;
@@ -247,6 +247,9 @@ static uint16_t connect_exec(struct nvmet_fc_req *req, struct sq *sq)
 	if (ev.qid == 0 && c) {
 		ev.kind = TGT_ASSOC_EV_CONNECTED;
 		ev.cntlid = c->cntlid;
+		/* the subsystem's own (the host may have used the well-known
+		 * discovery NQN for a unique one) */
+		ev.subsys_nqn = c->subsys->nqn;
 		tgt_assoc_event(sq->t, &ev);
 		connect_conflict(c, &ev);
 	}

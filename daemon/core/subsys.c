@@ -14,19 +14,46 @@
 
 #include "tgt_priv.h"
 
-/* The subsystem with this NQN (the discovery subsystem included). */
+/* The subsystem with this NQN: the discovery subsystem answers to its own
+ * (a unique one, tgt_discovery_nqn_set) and to the well-known NQN. */
 struct subsys *subsys_find(struct tgt *t, const char *nqn)
 {
 	struct subsys *s;
 
 	if (!nqn)
 		return NULL;
-	if (!strcmp(nqn, t->disc->nqn))
+	if (!strcmp(nqn, t->disc->nqn) || !strcmp(nqn, NVME_DISC_SUBSYS_NAME))
 		return t->disc;
 	for (s = t->subsys_list; s; s = s->next)
 		if (!strcmp(s->nqn, nqn))
 			return s;
 	return NULL;
+}
+
+/* Name the discovery subsystem (TP 8013's unique discovery NQN; NULL or
+ * "": the well-known one, which it answers to anyway). Its controllers'
+ * discovery logs change: they are told. */
+int tgt_discovery_nqn_set(struct tgt *t, const char *nqn, char *err, size_t errlen)
+{
+	const char *why = NULL;
+	const struct subsys *s;
+
+	if (!nqn || !nqn[0])
+		nqn = NVME_DISC_SUBSYS_NAME;
+	if (fcnvme_nqn_validate(nqn, &why)) {
+		tgt_err(err, errlen, "invalid discovery NQN: %s", why);
+		return -EINVAL;
+	}
+	if (!strcmp(t->disc->nqn, nqn))
+		return 0;
+	for (s = t->subsys_list; s; s = s->next)
+		if (!strcmp(s->nqn, nqn)) {
+			tgt_err(err, errlen, "%s is a subsystem's NQN", nqn);
+			return -EEXIST;
+		}
+	snprintf(t->disc->nqn, sizeof(t->disc->nqn), "%s", nqn);
+	tgt_discovery_changed(t, NULL, 0);
+	return 0;
 }
 
 /* Whether a host may connect to s (ACL by NQN, then optional WWPN list). */
@@ -184,6 +211,10 @@ int tgt_subsys_add(struct tgt *t, const struct tgt_subsys_params *p, char *err, 
 	}
 	if (!strcmp(p->nqn, NVME_DISC_SUBSYS_NAME)) {
 		tgt_err(err, errlen, "the discovery NQN is reserved");
+		return -EINVAL;
+	}
+	if (!strcmp(p->nqn, t->disc->nqn)) {
+		tgt_err(err, errlen, "%s is this target's discovery NQN (discovery_nqn)", p->nqn);
 		return -EINVAL;
 	}
 	rc = subsys_check(p, SUBSYS_ALL_FIELDS, err, errlen);

@@ -158,6 +158,11 @@ enum {
 /* Create a subsystem. Exists with equal parameters: 0; different: -EEXIST.
  * The discovery NQN is reserved (-EINVAL). */
 int tgt_subsys_add(struct tgt *t, const struct tgt_subsys_params *p, char *err, size_t errlen);
+/* Name the discovery subsystem: a unique discovery NQN (TP 8013), reported
+ * in the discovery log's current-discovery-subsystem entry and Identify
+ * Controller; NULL or "" for the well-known NQN. Hosts may connect with
+ * either. 0, -EINVAL (not an NQN) or -EEXIST (a subsystem's NQN). */
+int tgt_discovery_nqn_set(struct tgt *t, const char *nqn, char *err, size_t errlen);
 /* Delete a subsystem: its controllers' associations are torn down and its
  * namespaces drained and closed. Unknown: 0. */
 int tgt_subsys_del(struct tgt *t, const char *nqn, char *err, size_t errlen);

@@ -390,6 +390,49 @@ START_TEST(wwpn_acl_diff)
 }
 END_TEST
 
+static const char conf_disc1[] =
+	"ports = ( { name = \"p0\"; dev = \"soft:f\"; wwnn = \"0x20000090fa000001\";"
+	" wwpn = \"0x10000090fa000001\"; } );\n"
+	"subsystems = ( { nqn = \"" NQN_A "\"; ports = [ \"p0\" ]; },\n"
+	" { nqn = \"" NQN_B "\"; ports = [ \"p0\" ]; } );\n";
+static const char conf_disc2[] =
+	"daemon = { discovery_nqn = \"" NQN_B "\"; };\n"
+	"ports = ( { name = \"p0\"; dev = \"soft:f\"; wwnn = \"0x20000090fa000001\";"
+	" wwpn = \"0x10000090fa000001\"; } );\n"
+	"subsystems = ( { nqn = \"" NQN_A "\"; ports = [ \"p0\" ]; } );\n";
+
+/* A reload may give the discovery subsystem the NQN of a subsystem it
+ * removes, and a subsystem the unique discovery NQN it drops: the
+ * subsystems that go go first, then the discovery NQN changes, then the
+ * subsystems that come come. A failed reload puts the name back. */
+START_TEST(discovery_nqn_reload)
+{
+	char err[512] = "";
+	struct conf *c;
+
+	apply_ok(conf_disc1);
+	fake_log_clear();
+	reload_plan_is(conf_disc2, "subsystem-del " NQN_B "\ndiscovery-nqn " NQN_B "\n");
+	ck_assert_str_eq(fake_log(), "subsys_del " NQN_B ";disc_nqn " NQN_B ";");
+	ck_assert_str_eq(d.conf->discovery_nqn, NQN_B);
+	fake_log_clear();
+	reload_plan_is(conf_disc1, "discovery-nqn -\nsubsystem-add " NQN_B "\n"
+				   "subsystem-add-port " NQN_B " p0\n");
+	ck_assert_str_eq(fake_log(), "disc_nqn -;subsys_add " NQN_B ";export " NQN_B " 1;");
+	ck_assert_str_eq(d.conf->discovery_nqn, "");
+	/* refused by the core: everything undone, the name kept */
+	fake_log_clear();
+	fake_fail_on("disc_nqn");
+	c = load(conf_disc2);
+	ck_assert_int_eq(conf_apply(&d, c, err, sizeof(err)), -EIO);
+	conf_free(c);
+	ck_assert_str_eq(err, "fake failure of disc_nqn " NQN_B);
+	ck_assert_str_eq(fake_log(), "subsys_del " NQN_B ";FAIL disc_nqn " NQN_B ";"
+				     "subsys_add " NQN_B ";export " NQN_B " 1;");
+	ck_assert_str_eq(d.conf->discovery_nqn, "");
+}
+END_TEST
+
 START_TEST(failed_apply_rolls_back)
 {
 	struct conf *b;
@@ -792,6 +835,7 @@ Suite *conf_apply_suite(void)
 	tcase_add_test(tc, ns_hosts_reload);
 	tcase_add_test(tc, referrals_reload);
 	tcase_add_test(tc, cluster_change_refused);
+	tcase_add_test(tc, discovery_nqn_reload);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 /*
  * Target core discovery log pages: the entries byte by byte, filtering by
- * host and port, the generation counter, and referrals (add, set, del).
+ * host and port, the generation counter, referrals (add, set, del), and a
+ * unique discovery NQN.
  */
 #include <endian.h>
 #include <errno.h>
@@ -323,6 +324,70 @@ START_TEST(test_discovery_referral_set)
 }
 END_TEST
 
+#define UNIQUE_DISC "nqn.2026-12.io.nvmetfcd:disc"
+
+/* A unique discovery NQN (TP 8013): the current-discovery-subsystem entry
+ * and Identify Controller report it, hosts connect with it or with the
+ * well-known one, no subsystem may have it, a connected discovery
+ * controller is told its log changed, and the well-known name comes back. */
+START_TEST(test_discovery_unique_nqn)
+{
+	struct tgt_subsys_params sp = { .nqn = UNIQUE_DISC };
+	uint8_t *buf = malloc(4 * 1024);
+	struct h_assoc *a, *b;
+	struct h_req *r;
+	uint64_t gen;
+	char err[128];
+
+	h_std_subsys();
+	a = disc_ctrl(&H->tp1, H_HOSTNQN);
+	r = h_req_new(a, 0, 0);
+	r->cmd.common.opcode = nvme_admin_async_event;
+	ck_assert_uint_eq(h_run(r), H_PENDING);
+	gen = H->t->disc_genctr;
+	/* refused: not an NQN, or a subsystem's */
+	ck_assert_int_eq(tgt_discovery_nqn_set(H->t, "disc", err, sizeof(err)), -EINVAL);
+	ck_assert_str_eq(err, "invalid discovery NQN: NQN must start with 'nqn.'");
+	ck_assert_int_eq(tgt_discovery_nqn_set(H->t, H_SUBNQN, err, sizeof(err)), -EEXIST);
+	ck_assert_str_eq(err, H_SUBNQN " is a subsystem's NQN");
+	ck_assert_uint_eq(H->t->disc_genctr, gen);
+	ck_assert_uint_eq(h_status(r), H_PENDING);
+	/* set: the log changed, the connected controller is told */
+	ck_assert_int_eq(tgt_discovery_nqn_set(H->t, UNIQUE_DISC, err, sizeof(err)), 0);
+	ck_assert_uint_eq(H->t->disc_genctr, gen + 1);
+	ck_assert_uint_eq(h_status(r), 0);
+	ck_assert_uint_eq(le32toh(r->cqe.result.dw0), 0x70f002);
+	h_req_free(r);
+	ck_assert_int_eq(tgt_discovery_nqn_set(H->t, UNIQUE_DISC, err, sizeof(err)), 0);
+	ck_assert_uint_eq(H->t->disc_genctr, gen + 1); /* the same: nothing changes */
+	ck_assert_uint_eq(h_get_log(a, NVME_LOG_DISC, 0, false, 0, 0, 3072, buf), 0);
+	ck_assert_uint_eq(h_rd64(buf, 8), 2);
+	disc_entry_check(buf + 1024, 1, UNIQUE_DISC, NVME_NQN_CURR);
+	disc_entry_check(buf + 2048, 1, H_SUBNQN, NVME_NQN_NVME);
+	ck_assert_uint_eq(h_identify(a, NVME_ID_CNS_CTRL, 0, 0, buf), 0);
+	ck_assert_uint_eq(buf[111], 2);
+	ck_assert_str_eq((const char *)buf + 768, UNIQUE_DISC);
+	/* a host connects with the unique NQN too: the same subsystem */
+	b = h_assoc_new(&H->tp2);
+	ck_assert_uint_eq(h_connect_admin(b, UNIQUE_DISC, H_HOSTNQN2, 0), 0);
+	ck_assert_uint_eq(h_prop_set_cc(b, NVME_CC_ENABLE), 0);
+	ck_assert_uint_eq(h_identify(b, NVME_ID_CNS_CTRL, 0, 0, buf), 0);
+	ck_assert_uint_eq(buf[111], 2);
+	ck_assert_str_eq((const char *)buf + 768, UNIQUE_DISC);
+	ck_assert_uint_eq(h_get_log(b, NVME_LOG_DISC, 0, false, 0, 0, 2048, buf), 0);
+	disc_entry_check(buf + 1024, 2, UNIQUE_DISC, NVME_NQN_CURR);
+	/* no subsystem may take it */
+	ck_assert_int_eq(tgt_subsys_add(H->t, &sp, err, sizeof(err)), -EINVAL);
+	ck_assert_str_eq(err, UNIQUE_DISC " is this target's discovery NQN (discovery_nqn)");
+	/* back to the well-known name */
+	ck_assert_int_eq(tgt_discovery_nqn_set(H->t, "", err, sizeof(err)), 0);
+	ck_assert_uint_eq(H->t->disc_genctr, gen + 2);
+	ck_assert_uint_eq(h_get_log(a, NVME_LOG_DISC, 0, false, 0, 0, 2048, buf), 0);
+	disc_entry_check(buf + 1024, 1, NVME_DISC_SUBSYS_NAME, NVME_NQN_CURR);
+	free(buf);
+}
+END_TEST
+
 Suite *core_discovery_suite(void)
 {
 	Suite *s = suite_create("core_discovery");
@@ -332,6 +397,7 @@ Suite *core_discovery_suite(void)
 	tcase_add_test(tc, test_discovery_log);
 	tcase_add_test(tc, test_discovery_referral);
 	tcase_add_test(tc, test_discovery_referral_set);
+	tcase_add_test(tc, test_discovery_unique_nqn);
 	suite_add_tcase(s, tc);
 	return s;
 }

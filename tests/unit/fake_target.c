@@ -303,6 +303,12 @@ static void ns_drop(int i)
 	model.nr_ns--;
 }
 
+int tgt_discovery_nqn_set(struct tgt *t, const char *nqn, char *err, size_t errlen)
+{
+	(void)t;
+	return call(err, errlen, "disc_nqn %s", nqn && nqn[0] ? nqn : "-");
+}
+
 int tgt_subsys_del(struct tgt *t, const char *nqn, char *err, size_t errlen)
 {
 	int rc = call(err, errlen, "subsys_del %s", nqn), i;

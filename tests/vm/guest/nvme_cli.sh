@@ -16,8 +16,12 @@ rc=$?
 check_eq "nvme discover exit status" 0 "$rc"
 [ $rc -eq 0 ] || sed 's/^/  nvme: /' disc.err
 echo "discover took $(awk -v a="$t0" -v b="$(uptime_s)" 'BEGIN{print b-a}') s"
-nqns=$(json '" ".join(sorted(r["subnqn"] for r in j["records"] if r["subtype"] != "discovery subsystem referral" and r["subnqn"] != "nqn.2014-08.org.nvmexpress.discovery"))' <disc.json)
+nqns=$(json '" ".join(sorted(r["subnqn"] for r in j["records"] if r["subtype"] == "nvme subsystem"))' <disc.json)
 check_eq "discovery log: the NVM subsystems this host may see" "$NQN_A $NQN_B" "$nqns"
+# the target's unique discovery NQN (TP 8013, target.conf.in)
+check_eq "discovery log: the current discovery subsystem, by its unique NQN" \
+	"current discovery subsystem nqn.2026-12.io.nvmetfcd:vmtest-discovery" \
+	"$(json '" ".join(r["subtype"] + " " + r["subnqn"] for r in j["records"] if r["subtype"] not in ("nvme subsystem", "discovery subsystem referral"))' <disc.json)"
 check_eq "discovery records: transport fc" "fc" \
 	"$(json '" ".join(sorted(set(r["trtype"] for r in j["records"])))' <disc.json)"
 check_eq "discovery records: the target's address" "$T0ADDR" \
