@@ -134,7 +134,6 @@ int conf_op_ana_add(struct fcd *d, uint32_t grpid, uint8_t state, char *err, siz
 	return rc;
 }
 
-/* Delete an ANA group (refused while a namespace uses it). */
 /* -EBUSY when a pending namespace (not in the core, whose own check does
  * not see it) is in group grpid: it could not be added once its file
  * appears. */
@@ -152,6 +151,7 @@ static int ana_pending_user(const struct conf *c, uint32_t grpid, char *err, siz
 	return 0;
 }
 
+/* Delete an ANA group (refused while a namespace uses it). */
 int conf_op_ana_del(struct fcd *d, uint32_t grpid, char *err, size_t errlen)
 {
 	struct conf_ana *a = conf_ana_find(d->conf, grpid);

@@ -59,20 +59,19 @@ void conf_pending_carry(const struct conf *from, struct conf *to)
 static int pending_try(struct fcd *d, const char *nqn, struct conf_ns *ns)
 {
 	const struct log_fields f = { .subsys_nqn = nqn };
-	char err[256] = "", size[32];
-	uint64_t bytes;
+	char err[256] = "";
 	int rc;
 
 	if (conf_ns_missing(ns))
 		return 0;
 	rc = conf_op_ns_attach(d, nqn, ns, err, sizeof(err));
 	if (rc == 0) {
-		bytes = conf_ns_size_now(d, nqn, ns->nsid);
-		snprintf(size, sizeof(size), "%llu", (unsigned long long)bytes);
-		log_fields(
-			LOG_NOTICE, &f,
-			"%s namespace %u: its backing file %s exists now; serving it (%s bytes%s)",
-			nqn, ns->nsid, ns->path, size, ns->enabled ? "" : ", disabled");
+		log_fields(LOG_NOTICE, &f,
+			   "%s namespace %u: its backing file %s exists now; serving it (%llu "
+			   "bytes%s)",
+			   nqn, ns->nsid, ns->path,
+			   (unsigned long long)conf_ns_size_now(d, nqn, ns->nsid),
+			   ns->enabled ? "" : ", disabled");
 		return 1;
 	}
 	if (rc != ns->pending_err)

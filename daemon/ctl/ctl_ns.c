@@ -317,6 +317,9 @@ struct ns_walk {
 	struct ctl_req *req;
 	uint32_t nsid; /* only this one, or 0 */
 	int found;
+	/* the namespaces put are pending ones (put_pending): their
+	 * identifiers only as configured */
+	bool pending;
 };
 
 /* The reservation state of a namespace with reservations on: generation,
@@ -361,6 +364,19 @@ static int put_resv(struct nl_msg *m, const struct tgt_ns_info *ni)
 	return rc ? rc : fcnvme_msg_list_end(m, l);
 }
 
+/* A namespace identifier; all zeroes is none when skip_zero (a pending
+ * namespace has only those configured). */
+static int put_id(struct nl_msg *m, unsigned int attr, const uint8_t *id, size_t n, bool skip_zero)
+{
+	size_t i;
+
+	for (i = 0; skip_zero && i < n && id[i] == 0; i++)
+		;
+	if (skip_zero && i == n)
+		return 0;
+	return fcnvme_msg_put_bin(m, attr, id, n);
+}
+
 static int put_ns(const struct tgt_ns_info *ni, void *arg)
 {
 	struct ns_walk *w = arg;
@@ -398,13 +414,13 @@ static int put_ns(const struct tgt_ns_info *ni, void *arg)
 	if (!rc)
 		rc = fcnvme_msg_put_u8(m, FCNVME_A_ENABLED, ni->enabled);
 	if (!rc)
-		rc = fcnvme_msg_put_u8(m, FCNVME_A_PENDING, 0);
+		rc = fcnvme_msg_put_u8(m, FCNVME_A_PENDING, w->pending);
 	if (!rc)
-		rc = fcnvme_msg_put_bin(m, FCNVME_A_UUID, ni->uuid, 16);
+		rc = put_id(m, FCNVME_A_UUID, ni->uuid, 16, w->pending);
 	if (!rc)
-		rc = fcnvme_msg_put_bin(m, FCNVME_A_NGUID, ni->nguid, 16);
+		rc = put_id(m, FCNVME_A_NGUID, ni->nguid, 16, w->pending);
 	if (!rc)
-		rc = fcnvme_msg_put_bin(m, FCNVME_A_EUI64, ni->eui64, 8);
+		rc = put_id(m, FCNVME_A_EUI64, ni->eui64, 8, w->pending);
 	if (!rc && ni->resv)
 		rc = put_resv(m, ni);
 	if (!rc && ni->nr_hosts > 0) {
@@ -424,49 +440,28 @@ static int put_ns(const struct tgt_ns_info *ni, void *arg)
  * core has no size, identifiers or counters for it yet. */
 static int put_pending(struct ns_walk *w, const char *nqn, const struct conf_ns *ns)
 {
-	struct nl_msg *m;
-	unsigned int i;
-	void *l;
-	int rc;
+	struct tgt_ns_info ni = {
+		.subnqn = nqn,
+		.nsid = ns->nsid,
+		.backend = ns->backend,
+		.path = ns->path,
+		.size = ns->size,
+		.lba_size = ns->lba_size ? ns->lba_size : 512,
+		.anagrpid = ns->anagrpid ? ns->anagrpid : 1,
+		.readonly = ns->readonly,
+		.direct = ns->direct,
+		.enabled = ns->enabled,
+		.hosts = (const char *const *)ns->hosts,
+		.nr_hosts = ns->nr_hosts,
+	};
 
-	w->found++;
-	m = ctl_reply_new(w->req);
-	if (m == NULL)
-		return ctl_fail(w->req, -ENOMEM, "out of memory");
-	rc = fcnvme_msg_put_str(m, FCNVME_A_NQN, nqn);
-	if (!rc)
-		rc = fcnvme_msg_put_u32(m, FCNVME_A_NSID, ns->nsid);
-	if (!rc)
-		rc = fcnvme_msg_put_str(m, FCNVME_A_BACKEND, conf_backend_names[ns->backend]);
-	if (!rc)
-		rc = fcnvme_msg_put_str(m, FCNVME_A_PATH, ns->path);
-	if (!rc)
-		rc = fcnvme_msg_put_u64(m, FCNVME_A_SIZE, ns->size);
-	if (!rc)
-		rc = fcnvme_msg_put_u32(m, FCNVME_A_LBA_SIZE, ns->lba_size ? ns->lba_size : 512);
-	if (!rc)
-		rc = fcnvme_msg_put_u32(m, FCNVME_A_ANA_GRPID, ns->anagrpid ? ns->anagrpid : 1);
-	if (!rc)
-		rc = fcnvme_msg_put_u8(m, FCNVME_A_READ_ONLY, ns->readonly);
-	if (!rc)
-		rc = fcnvme_msg_put_u8(m, FCNVME_A_ENABLED, ns->enabled);
-	if (!rc)
-		rc = fcnvme_msg_put_u8(m, FCNVME_A_PENDING, 1);
-	if (!rc && ns->has_uuid)
-		rc = fcnvme_msg_put_bin(m, FCNVME_A_UUID, ns->uuid, 16);
-	if (!rc && ns->has_nguid)
-		rc = fcnvme_msg_put_bin(m, FCNVME_A_NGUID, ns->nguid, 16);
-	if (!rc && ns->has_eui64)
-		rc = fcnvme_msg_put_bin(m, FCNVME_A_EUI64, ns->eui64, 8);
-	if (!rc && ns->nr_hosts > 0) {
-		l = fcnvme_msg_list_start(m, FCNVME_A_HOSTS);
-		rc = l == NULL ? -EMSGSIZE : 0;
-		for (i = 0; !rc && i < ns->nr_hosts; i++)
-			rc = fcnvme_msg_list_put_str(m, l, ns->hosts[i]);
-		if (!rc)
-			rc = fcnvme_msg_list_end(m, l);
-	}
-	return ctl_reply_send(w->req, m, rc);
+	if (ns->has_uuid)
+		memcpy(ni.uuid, ns->uuid, sizeof(ni.uuid));
+	if (ns->has_nguid)
+		memcpy(ni.nguid, ns->nguid, sizeof(ni.nguid));
+	if (ns->has_eui64)
+		memcpy(ni.eui64, ns->eui64, sizeof(ni.eui64));
+	return put_ns(&ni, w);
 }
 
 /* The pending namespaces of nqn (NULL: of every subsystem) that w asks for,
@@ -485,7 +480,9 @@ static int put_pending_all(struct ns_walk *w, const char *nqn)
 		for (k = 0; k < cs->nr_ns; k++) {
 			if (!cs->ns[k].pending || (w->nsid != 0 && cs->ns[k].nsid != w->nsid))
 				continue;
+			w->pending = true;
 			rc = put_pending(w, cs->nqn, &cs->ns[k]);
+			w->pending = false;
 			if (rc)
 				return rc;
 		}
@@ -496,7 +493,7 @@ static int put_pending_all(struct ns_walk *w, const char *nqn)
 /* namespace list [NQN] */
 int ctl_ns_list(struct ctl_req *req)
 {
-	struct ns_walk w = { req, 0, 0 };
+	struct ns_walk w = { req, 0, 0, false };
 	const char *nqn = req_nqn(req);
 	int rc;
 
@@ -513,7 +510,7 @@ int ctl_ns_list(struct ctl_req *req)
 /* namespace show NQN NSID */
 int ctl_ns_show(struct ctl_req *req)
 {
-	struct ns_walk w = { req, req_nsid(req), 0 };
+	struct ns_walk w = { req, req_nsid(req), 0, false };
 	int rc = tgt_ns_foreach(req->d->tgt, req_nqn(req), put_ns, &w);
 
 	if (rc == 0 && w.found == 0)
