@@ -277,6 +277,11 @@ int main(int argc, char *argv[])
 		ctl_config_done(&cc, NULL, 0);
 		return fail(EINVAL, "%s", err);
 	}
+	if (cc.nvmetcli != NULL) {
+		rc = ctl_nvmetcli_run(cc.nvmetcli_argc, cc.nvmetcli, fmt == CLI_FMT_JSON, err,
+				      sizeof(err));
+		return rc ? fail(-rc, "%s", err) : 0;
+	}
 	if (cc.json)
 		r.out = &ctl_output_json;
 	rc = ctl_parse(argc, argv, 1, &r.verb, &req, err, sizeof(err));

@@ -90,6 +90,10 @@ struct ctl_config_cli {
 	char tmp[4096];	    /* config import: the converted file, or "" */
 	const char *import; /* config import: the JSON file */
 	bool json;	    /* config export: print JSON */
+	/* config from-nvmetcli: its arguments from FILE on (fcnvmectl
+	 * converts alone, nothing is sent), or NULL */
+	char **nvmetcli;
+	int nvmetcli_argc;
 };
 /* Rewrite "config reload --dry-run", "config diff|reload FILE", "config
  * export" and "config import FILE.json" into grammar words (see
@@ -103,6 +107,13 @@ struct json_object;
 struct json_object *ctl_conf_json(const char *text, char *err, size_t errlen);
 /* Write the JSON configuration file path as libconfig text to out. */
 int ctl_conf_from_json(const char *path, FILE *out, char *err, size_t errlen);
+/* config from-nvmetcli FILE [dev WWPN=DEV]... [keys-file PATH]: Linux
+ * nvmet's saved configuration printed as nvmetfcd's, libconfig text or
+ * (json) JSON; argv from FILE on. 0, or -errno with err said. */
+int ctl_nvmetcli_run(int argc, char **argv, bool json, char *err, size_t errlen);
+/* Write the JSON configuration o as libconfig text to out (name: where it
+ * came from, for messages). */
+int ctl_conf_emit(struct json_object *o, const char *name, FILE *out, char *err, size_t errlen);
 /* The grammar entry the first words of argv name: how many words it took
  * (1 or 2), or -EINVAL with a message in err. */
 int ctl_match(int argc, char **argv, const struct ctlverb **out, char *err, size_t errlen);

@@ -10,6 +10,8 @@
  *   config import FILE.json  -> config reload TMP, TMP the JSON converted
  *                               to libconfig text (fcnvmectl_confjson.c)
  *                               in a private temporary file, removed after
+ *   config from-nvmetcli ... -> run here, nothing sent
+ *                               (fcnvmectl_nvmetcli.c)
  */
 #include <errno.h>
 #include <limits.h>
@@ -71,6 +73,9 @@ int ctl_config_args(int *argc, char **argv, struct ctl_config_cli *cc, char *err
 	} else if (*argc == 2 && !strcmp(argv[1], "export")) {
 		argv[1] = (char *)"show";
 		cc->json = true;
+	} else if (!strcmp(argv[1], "from-nvmetcli")) {
+		cc->nvmetcli = argv + 2;
+		cc->nvmetcli_argc = *argc - 2;
 	} else if (*argc == 3 && !strcmp(argv[1], "import")) {
 		cc->import = argv[2];
 		if (import_tmp(cc, argv[2], err, errlen) != 0)

@@ -261,9 +261,23 @@ static int emit_object(struct emit *e, struct json_object *o, const char *where,
 	return rc;
 }
 
-int ctl_conf_from_json(const char *path, FILE *out, char *err, size_t errlen)
+int ctl_conf_emit(struct json_object *o, const char *name, FILE *out, char *err, size_t errlen)
 {
 	struct emit e = { out, err, errlen };
+	int rc;
+
+	rc = emit_object(&e, o, "", 0);
+	if (rc) {
+		char why[512];
+
+		snprintf(why, sizeof(why), "%s", err);
+		return fcnvme_err(err, errlen, rc, "%s: %s", name, why);
+	}
+	return 0;
+}
+
+int ctl_conf_from_json(const char *path, FILE *out, char *err, size_t errlen)
+{
 	struct json_object *o;
 	int rc;
 
@@ -276,13 +290,7 @@ int ctl_conf_from_json(const char *path, FILE *out, char *err, size_t errlen)
 				  why != NULL ? why : "");
 	}
 	fprintf(out, "# converted by fcnvmectl config import from %s\n", path);
-	rc = emit_object(&e, o, "", 0);
+	rc = ctl_conf_emit(o, path, out, err, errlen);
 	json_object_put(o);
-	if (rc) {
-		char why[512];
-
-		snprintf(why, sizeof(why), "%s", err);
-		return fcnvme_err(err, errlen, rc, "%s: %s", path, why);
-	}
-	return 0;
+	return rc;
 }

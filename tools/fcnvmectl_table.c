@@ -67,6 +67,16 @@ static const struct ctlarg ns_set_opts[] = {
 	END
 };
 
+static const struct ctlarg nvmetcli_opts[] = {
+	{ "dev", A(DEV), ARG_LIST, false,
+	  "WWPN=DEV: the HBA that takes the nvmet FC port with this WWPN (soft:FABRIC, /dev/uioN, "
+	  "pci:DDDD:BB:DD.F or vmport:/SOCKET); one for each FC port of the file." },
+	{ "keys-file", A(PATH), ARG_STR, false,
+	  "The hosts' DH-HMAC-CHAP keys go to this new file (absolute path, mode 0600), named "
+	  "as auth_keys_file; required when a host has a key." },
+	END
+};
+
 static const struct ctlarg referral_opts[] = {
 	{ "portid", A(PORTID), ARG_U16, false,
 	  "PORTID of the entry: the NVMe-oF port id of the other discovery service's port "
@@ -432,6 +442,19 @@ const struct ctlverb ctl_verbs[] = {
 	  NULL,
 	  "Apply a JSON configuration as config reload applies a file: the difference, or nothing "
 	  "if it is invalid." },
+	{ "config",
+	  "from-nvmetcli",
+	  C(CONFIG_SHOW),
+	  { { "FILE", A(PATH), ARG_STR, false,
+	      "Linux nvmet's saved configuration, as nvmetcli save writes it "
+	      "(/etc/nvmet/config.json)." } },
+	  nvmetcli_opts,
+	  NULL,
+	  "Print Linux nvmet's saved configuration as nvmetfcd's: libconfig text for "
+	  "nvmetfcd.conf, or with -o json the JSON config import applies. fcnvmectl converts it "
+	  "alone (the daemon is not asked): FC ports, their subsystems, namespaces, ANA groups and "
+	  "referrals, allowed hosts and DH-HMAC-CHAP keys; what nvmetfcd cannot do the same way "
+	  "is refused, what it does otherwise is said on stderr." },
 	{ "cluster",
 	  "nodes",
 	  C(CLUSTER_NODES),
