@@ -131,7 +131,7 @@ static int jnum(struct json_object *v, long long *out)
 }
 
 /* An array member, or NULL when absent; -EINVAL through *rc when it is
- * something else. */
+ * something else (where: the object's place, NULL at the top). */
 static struct json_object *jarray(struct nv *n, struct json_object *o, const char *key,
 				  const char *where, int *rc)
 {
@@ -139,7 +139,8 @@ static struct json_object *jarray(struct nv *n, struct json_object *o, const cha
 
 	*rc = 0;
 	if (v != NULL && !json_object_is_type(v, json_type_array)) {
-		*rc = nv_fail(n, -EINVAL, "%s.%s: not an array", where, key);
+		*rc = nv_fail(n, -EINVAL, "%s%s%s: not an array", where ? where : "",
+			      where ? "." : "", key);
 		return NULL;
 	}
 	return v;
@@ -199,7 +200,7 @@ static int nv_hosts(struct nv *n, struct json_object *root)
 	size_t i, len;
 	int rc;
 
-	hosts = jarray(n, root, "hosts", "top level", &rc);
+	hosts = jarray(n, root, "hosts", NULL, &rc);
 	if (rc || hosts == NULL)
 		return rc;
 	for (i = 0; i < json_object_array_length(hosts); i++) {
@@ -582,7 +583,7 @@ static int nv_convert(struct nv *n, struct json_object *root, struct json_object
 	int rc;
 
 	rc = nv_hosts(n, root);
-	arr = rc ? NULL : jarray(n, root, "ports", "top level", &rc);
+	arr = rc ? NULL : jarray(n, root, "ports", NULL, &rc);
 	for (i = 0; !rc && arr != NULL && i < json_object_array_length(arr); i++)
 		rc = nv_port(n, json_object_array_get_idx(arr, i), i, ports, groups, refs);
 	if (!rc && n->nports == 0)
@@ -592,7 +593,7 @@ static int nv_convert(struct nv *n, struct json_object *root, struct json_object
 			fcnvme_wwn_format(n->devs[k].wwpn, wwn, sizeof(wwn));
 			rc = nv_fail(n, -EINVAL, "dev %s: no FC port has that WWPN", wwn);
 		}
-	arr = rc ? NULL : jarray(n, root, "subsystems", "top level", &rc);
+	arr = rc ? NULL : jarray(n, root, "subsystems", NULL, &rc);
 	for (i = 0; !rc && arr != NULL && i < json_object_array_length(arr); i++)
 		rc = nv_subsys(n, root, json_object_array_get_idx(arr, i), i, subsys, groups);
 	if (!rc && n->keys_len) {
