@@ -516,6 +516,7 @@ static int nv_subsys(struct nv *n, struct json_object *root, struct json_object 
 	static const char *const strs[] = { "serial", "model", "firmware" };
 	const char *nqn = jattr(s, NULL, "nqn"), *v;
 	struct json_object *o, *hosts, *pt;
+	char where[48];
 	long long x;
 	size_t k;
 	int rc;
@@ -554,7 +555,8 @@ static int nv_subsys(struct nv *n, struct json_object *root, struct json_object 
 			"subsystems[%zu] (%s): attr.qid_max %lld not kept: nvmetfcd limits "
 			"I/O queues per port (max_io_queues)",
 			i, nqn, x);
-	hosts = jarray(n, s, "allowed_hosts", "subsystems[]", &rc);
+	snprintf(where, sizeof(where), "subsystems[%zu]", i);
+	hosts = jarray(n, s, "allowed_hosts", where, &rc);
 	for (k = 0; !rc && hosts != NULL && k < json_object_array_length(hosts); k++)
 		json_object_array_add(jarr_of(o, "hosts"),
 				      json_object_get(json_object_array_get_idx(hosts, k)));
