@@ -111,6 +111,9 @@ int ctl_conf_from_json(const char *path, FILE *out, char *err, size_t errlen);
  * nvmet's saved configuration printed as nvmetfcd's, libconfig text or
  * (json) JSON; argv from FILE on. 0, or -errno with err said. */
 int ctl_nvmetcli_run(int argc, char **argv, bool json, char *err, size_t errlen);
+/* The same, printing to out and its notes to notes (the tests'). */
+int ctl_nvmetcli_run_to(int argc, char **argv, bool json, FILE *out, FILE *notes, char *err,
+			size_t errlen);
 /* Write the JSON configuration o as libconfig text to out (name: where it
  * came from, for messages). */
 int ctl_conf_emit(struct json_object *o, const char *name, FILE *out, char *err, size_t errlen);

@@ -669,9 +669,10 @@ static int nv_args(struct nv *n, int argc, char **argv)
 	return 0;
 }
 
-int ctl_nvmetcli_run(int argc, char **argv, bool json, char *err, size_t errlen)
+int ctl_nvmetcli_run_to(int argc, char **argv, bool json, FILE *out_fp, FILE *notes, char *err,
+			size_t errlen)
 {
-	struct nv n = { .notes = stderr, .err = err, .errlen = errlen };
+	struct nv n = { .notes = notes, .err = err, .errlen = errlen };
 	struct json_object *root = NULL, *out = NULL;
 	int rc;
 
@@ -702,18 +703,23 @@ int ctl_nvmetcli_run(int argc, char **argv, bool json, char *err, size_t errlen)
 	if (rc)
 		goto out_put;
 	if (json) {
-		printf("%s\n",
-		       json_object_to_json_string_ext(out, JSON_C_TO_STRING_PRETTY |
-								   JSON_C_TO_STRING_NOSLASHESCAPE));
+		fprintf(out_fp, "%s\n",
+			json_object_to_json_string_ext(
+				out, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE));
 	} else {
-		printf("# converted by fcnvmectl config from-nvmetcli from %s\n", n.file);
-		rc = ctl_conf_emit(out, n.file, stdout, err, errlen);
+		fprintf(out_fp, "# converted by fcnvmectl config from-nvmetcli from %s\n", n.file);
+		rc = ctl_conf_emit(out, n.file, out_fp, err, errlen);
 	}
-	if (!rc && (fflush(stdout) != 0 || ferror(stdout)))
-		rc = fcnvme_err(err, errlen, -EIO, "stdout: %s", strerror(errno));
+	if (!rc && (fflush(out_fp) != 0 || ferror(out_fp)))
+		rc = fcnvme_err(err, errlen, -EIO, "output: %s", strerror(errno));
 out_put:
 	json_object_put(out);
 	json_object_put(root);
 	free(n.keys);
 	return rc;
+}
+
+int ctl_nvmetcli_run(int argc, char **argv, bool json, char *err, size_t errlen)
+{
+	return ctl_nvmetcli_run_to(argc, argv, json, stdout, stderr, err, errlen);
 }
