@@ -389,7 +389,8 @@ static int nv_port(struct nv *n, struct json_object *p, size_t i, struct json_ob
 	jadd_str(o, "wwnn", wwn);
 	fcnvme_wwn_format(wwpn, wwn, sizeof(wwn));
 	jadd_str(o, "wwpn", wwn);
-	if (jnum(jget(jget(p, "param"), "max_queue_size"), &qs) == 0)
+	/* newer kernels' param_max_queue_size; -1: not set */
+	if (jnum(jget(jget(p, "param"), "max_queue_size"), &qs) == 0 && qs > 0)
 		jadd_int(o, "max_queue_size", qs);
 	json_object_array_add(out_ports, o);
 	arr = jarray(n, p, "ana_groups", where, &rc);
