@@ -28,13 +28,6 @@
 /* What systemd gives the rest of the start once the wait is over. */
 #define BACKING_WAIT_START_MS 90000
 
-/* The missing backing files of c as "PATH (NQN namespace N), ..." into buf
- * (cut short when long); how many. */
-static unsigned int backing_list(const struct conf *c, char *buf, size_t len)
-{
-	return conf_ns_list(c, conf_ns_missing, buf, len);
-}
-
 /* The poll timer: waking the loop is all it does. */
 static void backing_poll(evutil_socket_t fd, short what, void *arg)
 {
@@ -53,7 +46,7 @@ int backing_wait(struct fcd *d, const struct conf *c)
 
 	if (!c->backing_wait_ms)
 		return 0;
-	first = n = backing_list(c, what, sizeof(what));
+	first = n = conf_ns_list(c, conf_ns_missing, what, sizeof(what));
 	if (!n)
 		return 0;
 	log_info("waiting up to %u ms for %u backing file(s) that do not exist yet: %s",
@@ -65,7 +58,7 @@ int backing_wait(struct fcd *d, const struct conf *c)
 		if (evtimer_add(ev, &poll))
 			break;
 		event_base_loop(d->base, EVLOOP_ONCE);
-		n = backing_list(c, what, sizeof(what));
+		n = conf_ns_list(c, conf_ns_missing, what, sizeof(what));
 		waited = fcnvme_clock_ms() - t0;
 	}
 	if (ev)

@@ -38,6 +38,8 @@
 #include <json-c/json.h>
 
 #include <fcnvme/err.h>
+#include <fcnvme/hex.h>
+#include <fcnvme/nqn.h>
 #include <fcnvme/wwn.h>
 
 #include "fcnvmectl.h"
@@ -439,25 +441,26 @@ static void nv_subsys_ports(struct nv *n, struct json_object *root, const char *
 }
 
 /* An identifier of nvmet's (UUID notation, also for the NGUID) unless all
- * zeroes: the hex digits (nguid) or the UUID as is. */
+ * zeroes: the hex digits (nguid) or the UUID as is; one that does not parse
+ * as is, for the daemon to name. */
 static void nv_id(struct json_object *o, const char *key, const char *v, bool hex)
 {
+	static const uint8_t zero[16];
+	uint8_t id[16];
 	char digits[40];
-	size_t i, k = 0;
-	bool zero = true;
 
 	if (v == NULL || v[0] == '\0')
 		return;
-	for (i = 0; v[i] && k + 1 < sizeof(digits); i++) {
-		if (v[i] == '-')
-			continue;
-		if (v[i] != '0')
-			zero = false;
-		digits[k++] = v[i];
+	if (fcnvme_uuid_parse(v, id) != 0) {
+		jadd_str(o, key, v);
+		return;
 	}
-	digits[k] = '\0';
-	if (!zero)
-		jadd_str(o, key, hex ? digits : v);
+	if (memcmp(id, zero, sizeof(id)) == 0)
+		return;
+	if (hex && fcnvme_hex_format(id, sizeof(id), digits, sizeof(digits)) == 0)
+		jadd_str(o, key, digits);
+	else
+		jadd_str(o, key, v);
 }
 
 static int nv_namespaces(struct nv *n, struct json_object *s, size_t si, const char *nqn,

@@ -280,6 +280,8 @@ int conf_save(struct fcd *d, const char *path, char *err, size_t errlen);
 /* Refresh d->conf's namespace ids from the core (before printing/saving). */
 void conf_sync_ids(struct fcd *d);
 
+/* Whether two strings, either of them NULL, are equal (NULL only to NULL). */
+bool conf_str_eq(const char *a, const char *b);
 /* Lookups in a config; NULL if absent. */
 struct conf_port *conf_port_find(const struct conf *c, const char *name);
 struct conf_subsys *conf_subsys_find(const struct conf *c, const char *nqn);

@@ -224,6 +224,13 @@ out_free_conf:
 }
 
 /* The port called name. */
+bool conf_str_eq(const char *a, const char *b)
+{
+	if (a == NULL || b == NULL)
+		return a == b;
+	return strcmp(a, b) == 0;
+}
+
 struct conf_port *conf_port_find(const struct conf *c, const char *name)
 {
 	unsigned int i;

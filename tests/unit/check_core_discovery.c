@@ -34,6 +34,16 @@ static void disc_entry_check(const uint8_t *e, uint16_t portid, const char *nqn,
 	ck_assert_mem_eq(e + 512, addr, 256);
 }
 
+/* An Asynchronous Event Request on a's admin queue, left pending. */
+static struct h_req *aer_post(struct h_assoc *a)
+{
+	struct h_req *r = h_req_new(a, 0, 0);
+
+	r->cmd.common.opcode = nvme_admin_async_event;
+	ck_assert_uint_eq(h_run(r), H_PENDING);
+	return r;
+}
+
 static struct h_assoc *disc_ctrl(struct nvmet_fc_target_port *tp, const char *host)
 {
 	struct h_assoc *a = h_assoc_new(tp);
@@ -86,12 +96,8 @@ START_TEST(test_discovery_log)
 	ck_assert_uint_eq(h_rd64(buf, 8), 2);
 	/* a change bumps the generation, raises an RSCN and an AEN on the
 	 * controller whose log changed (host 2 on port 1), not on host 1's */
-	r = h_req_new(c, 0, 0);
-	r->cmd.common.opcode = nvme_admin_async_event;
-	ck_assert_uint_eq(h_run(r), H_PENDING);
-	r2 = h_req_new(a, 0, 0);
-	r2->cmd.common.opcode = nvme_admin_async_event;
-	ck_assert_uint_eq(h_run(r2), H_PENDING);
+	r = aer_post(c);
+	r2 = aer_post(a);
 	H->nr_disc_chg = 0;
 	ck_assert_int_eq(tgt_subsys_allow_host(H->t, H_SUBNQN, H_HOSTNQN2, err, sizeof(err)), 0);
 	ck_assert_int_eq(H->nr_disc_chg, 1);
@@ -176,12 +182,8 @@ START_TEST(test_discovery_referral)
 	b = disc_ctrl(&H->tp2, H_HOSTNQN);
 	c = disc_ctrl(&H->tp1, H_HOSTNQN2);
 	gen = H->t->disc_genctr;
-	r = h_req_new(a, 0, 0);
-	r->cmd.common.opcode = nvme_admin_async_event;
-	ck_assert_uint_eq(h_run(r), H_PENDING);
-	r2 = h_req_new(c, 0, 0);
-	r2->cmd.common.opcode = nvme_admin_async_event;
-	ck_assert_uint_eq(h_run(r2), H_PENDING);
+	r = aer_post(a);
+	r2 = aer_post(c);
 	H->nr_disc_chg = 0;
 	ck_assert_int_eq(tgt_referral_add(H->t, &rp, err, sizeof(err)), 0);
 	ck_assert_uint_eq(H->t->disc_genctr, gen + 1);
@@ -240,9 +242,7 @@ START_TEST(test_discovery_referral)
 	ck_assert_uint_eq(h_rd64(buf, 8), 2);
 	referral_entry_check(buf + 2048);
 	/* deleting: gone, a new generation, an AEN again */
-	r = h_req_new(a, 0, 0);
-	r->cmd.common.opcode = nvme_admin_async_event;
-	ck_assert_uint_eq(h_run(r), H_PENDING);
+	r = aer_post(a);
 	H->nr_disc_chg = 0;
 	ck_assert_int_eq(tgt_referral_del(H->t, "r1", err, sizeof(err)), 0);
 	ck_assert_int_eq(H->nr_disc_chg, 1);
@@ -285,9 +285,7 @@ START_TEST(test_discovery_referral_set)
 	ck_assert_uint_eq(h_rd64(buf, 8), 3);
 	ck_assert_uint_eq(buf[3072 + 3], NVMF_TREQ_NOT_SPECIFIED);
 	gen = H->t->disc_genctr;
-	r = h_req_new(b, 0, 0);
-	r->cmd.common.opcode = nvme_admin_async_event;
-	ck_assert_uint_eq(h_run(r), H_PENDING);
+	r = aer_post(b);
 	H->nr_disc_chg = 0;
 	/* to every host on port 2, TREQ not required */
 	np = rp;
@@ -341,9 +339,7 @@ START_TEST(test_discovery_unique_nqn)
 
 	h_std_subsys();
 	a = disc_ctrl(&H->tp1, H_HOSTNQN);
-	r = h_req_new(a, 0, 0);
-	r->cmd.common.opcode = nvme_admin_async_event;
-	ck_assert_uint_eq(h_run(r), H_PENDING);
+	r = aer_post(a);
 	gen = H->t->disc_genctr;
 	/* refused: not an NQN, or a subsystem's */
 	ck_assert_int_eq(tgt_discovery_nqn_set(H->t, "disc", err, sizeof(err)), -EINVAL);
